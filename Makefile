@@ -1,0 +1,33 @@
+# The whole set-up is two commands: `make lab` and `make test`.
+# Torch goes in first, pinned to the CPU build this machine offers; an unpinned torch pulled
+# in by botorch would bring several GB of CUDA packages.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+TORCH  := torch==2.13.0
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+
+# Reinstall when the dependency list changes.
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install $(TORCH)
+	$(BIN)/python -m pip install -e ".[all,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# The whole suite: unit tests, doctests, the README quickstart and the notebooks (nbval);
+# pyproject.toml's pytest options say where each lives.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,55 @@
+"""interactive_hpo: see and steer hyperparameter optimization in Jupyter.
+
+The top-level import is light (numpy only): torch, scikit-learn, matplotlib and ipywidgets
+are imported by the modules that need them, when they are used.
+"""
+
+from .exceptions import (
+    HPOError,
+    InvalidParameterError,
+    MissingDependencyError,
+    SearchExhausted,
+    StorageError,
+    TrialStateError,
+)
+from .optimizers import (
+    GridSearch,
+    Optimizer,
+    RandomSearch,
+    SobolSearch,
+    Suggestion,
+    available_optimizers,
+    make_optimizer,
+    register_optimizer,
+)
+from .space import Categorical, Float, Int, SearchSpace
+from .study import Study, StudyEvent
+from .trial import Evaluation, Trial, TrialState
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Categorical",
+    "Evaluation",
+    "Float",
+    "GridSearch",
+    "HPOError",
+    "Int",
+    "InvalidParameterError",
+    "MissingDependencyError",
+    "Optimizer",
+    "RandomSearch",
+    "SearchExhausted",
+    "SearchSpace",
+    "SobolSearch",
+    "StorageError",
+    "Study",
+    "StudyEvent",
+    "Suggestion",
+    "Trial",
+    "TrialState",
+    "TrialStateError",
+    "available_optimizers",
+    "make_optimizer",
+    "register_optimizer",
+]

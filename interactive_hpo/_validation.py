@@ -1,0 +1,114 @@
+"""Argument checks that all raise the same message template.
+
+The template (DESIGN.md section 3)::
+
+    `n_initial` of GaussianProcessBO must be an int in [1, inf); got 0.
+
+Checks raise :class:`~interactive_hpo.exceptions.InvalidParameterError` where the user typed
+the value, so the traceback points at their line, not deep inside an optimizer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .exceptions import InvalidParameterError, MissingDependencyError
+
+
+def fail(name: str, owner: str, rule: str, value: Any, hint: str | None = None) -> InvalidParameterError:
+    """Build the uniform error for argument ``name`` of ``owner`` breaking ``rule``.
+
+    Returned, not raised, so call sites read ``raise fail(...)`` and tracebacks stay short.
+    """
+    message = f"`{name}` of {owner} must be {rule}; got {value!r}."
+    if hint:
+        message += f" {hint}"
+    return InvalidParameterError(message)
+
+
+def _interval(low: float | None, high: float | None, low_open: bool = False, high_open: bool = False) -> str:
+    left = "(-inf" if low is None else ("(" if low_open else "[") + f"{low}"
+    right = "inf)" if high is None else f"{high}" + (")" if high_open else "]")
+    return f"{left}, {right}"
+
+
+def is_real(value: Any) -> bool:
+    """True for real numbers (Python or numpy), False for bools and everything else."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def check_int(value: Any, name: str, owner: str, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as an ``int`` if it is an integer (not a bool) in ``[low, high]``."""
+    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not is_int or (low is not None and value < low) or (high is not None and value > high):
+        raise fail(name, owner, f"an int in {_interval(low, high)}", value)
+    return int(value)
+
+
+def check_real(
+    value: Any,
+    name: str,
+    owner: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` inside the given (optionally open) interval."""
+    ok = is_real(value) and math.isfinite(float(value))
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        interval = _interval(low, high, low_open, high_open)
+        raise fail(name, owner, f"a finite real number in {interval}", value)
+    return float(value)
+
+
+def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``options``."""
+    options = list(options)
+    if value not in options:
+        raise fail(name, owner, f"one of {options}", value)
+    return value
+
+
+def check_bool(value: Any, name: str, owner: str) -> bool:
+    """Return ``value`` if it is a bool (numpy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise fail(name, owner, "a bool", value)
+    return bool(value)
+
+
+def seed_to_int(seed: Any, owner: str) -> int:
+    """Turn ``seed`` (int, ``numpy.random.Generator`` or None) into a non-negative int.
+
+    Optimizers record this int in the journal, so a study resumed from disk rebuilds the
+    same random streams even when the user passed a Generator or no seed at all.
+    """
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> 1)
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**62))
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+        return int(seed)
+    raise fail("seed", owner, "a non-negative int, a numpy.random.Generator or None", seed)
+
+
+def import_optional(module: str, extra: str, purpose: str) -> Any:
+    """Import an optional heavy dependency, or explain which extra installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise MissingDependencyError(
+            f"{purpose} needs the optional dependency `{module}`, which is not installed. "
+            f"Install it with: pip install 'interactive_hpo[{extra}]'"
+        ) from error

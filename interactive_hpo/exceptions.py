@@ -1,0 +1,41 @@
+"""The one exception hierarchy of interactive_hpo.
+
+Every error raised on purpose by the package derives from :class:`HPOError`, and the
+ones caused by a bad argument also derive from the builtin a Python user would expect
+(``ValueError``, ``RuntimeError``, ``ImportError``), so ``except ValueError`` still works.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "HPOError",
+    "InvalidParameterError",
+    "TrialStateError",
+    "SearchExhausted",
+    "StorageError",
+    "MissingDependencyError",
+]
+
+
+class HPOError(Exception):
+    """Base class of every error raised on purpose by interactive_hpo."""
+
+
+class InvalidParameterError(HPOError, ValueError):
+    """An argument broke a documented rule; the message names it, the rule and the value."""
+
+
+class TrialStateError(HPOError, RuntimeError):
+    """An operation does not fit the trial's state (telling a finished trial again, ...)."""
+
+
+class SearchExhausted(HPOError):
+    """The optimizer has nothing left to propose (every grid point was evaluated)."""
+
+
+class StorageError(HPOError, ValueError):
+    """A journal file is corrupted, foreign, or belongs to a different study."""
+
+
+class MissingDependencyError(HPOError, ImportError):
+    """An optional dependency is not installed; the message says which extra to install."""

@@ -1,0 +1,69 @@
+"""What a study evaluates: the ``Objective`` protocol and a wrapper for plain functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from .._validation import check_one_of, fail
+from ..space import SearchSpace
+from ..trial import Evaluation
+
+__all__ = ["Objective", "FunctionObjective"]
+
+
+@runtime_checkable
+class Objective(Protocol):
+    """Anything with a search space, a direction, and a call that scores params.
+
+    ``__call__(params, *, budget=None)`` returns a float or an
+    :class:`~interactive_hpo.trial.Evaluation` (a value plus details to store). ``budget`` in
+    (0, 1] asks for a cheaper, lower-fidelity evaluation; None means the full budget.
+    """
+
+    space: SearchSpace
+    direction: str
+
+    def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float | Evaluation:
+        ...
+
+
+class FunctionObjective:
+    """Wrap a Python callable ``fn(params) -> float`` as an :class:`Objective`.
+
+    Parameters
+    ----------
+    fn : callable
+        Called with a params dict; returns a float (or an ``Evaluation``). If it accepts a
+        ``budget`` keyword, budgets are passed on; otherwise asking for a budget is an error.
+    space : SearchSpace
+    direction : {"minimize", "maximize"}
+    name : str, optional
+        Shown in plots and the Lab; defaults to the function's name.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> f = FunctionObjective(lambda p: p["x"] ** 2, SearchSpace([Float("x", -1, 1)]))
+    >>> f({"x": 0.5})
+    0.25
+    """
+
+    def __init__(self, fn: Callable[..., Any], space: SearchSpace, direction: str = "minimize",
+                 name: str | None = None):
+        if not callable(fn):
+            raise fail("fn", "FunctionObjective", "a callable fn(params) -> float", fn)
+        if not isinstance(space, SearchSpace):
+            raise fail("space", "FunctionObjective", "a SearchSpace", space)
+        self.fn = fn
+        self.space = space
+        self.direction = check_one_of(direction, "direction", "FunctionObjective", ("minimize", "maximize"))
+        self.name = name or getattr(fn, "__name__", "objective")
+
+    def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float | Evaluation:
+        if budget is None:
+            return self.fn(dict(params))
+        return self.fn(dict(params), budget=budget)
+
+    def __repr__(self) -> str:
+        return f"FunctionObjective({self.name!r}, direction={self.direction!r})"

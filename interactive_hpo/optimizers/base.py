@@ -1,0 +1,173 @@
+"""The optimizer interface: steppable, unit-cube, loss-minimizing.
+
+Call order (the contract every optimizer keeps; modelled on Optuna's ``samplers/_base.py``):
+
+1. ``ask()`` returns a :class:`Suggestion`; the study turns it into a RUNNING trial.
+2. ``tell(trial, loss)`` reports a finished trial. ``loss`` is a float for COMPLETE trials and
+   None otherwise. The trial may be one this optimizer never proposed (a manual trial, another
+   optimizer's, or a replay from disk): optimizers use such data where they can and ignore it
+   explicitly where they cannot, but never crash on it.
+3. Any number of asks may be pending at once (parallel evaluation).
+
+An optimizer's state is a function of its settings, its seed and the trials it was told, in
+order. Each ask draws its randomness from a stream keyed by how many trials the optimizer has
+seen (told or pending), so a study rebuilt from its journal proposes the same next point as
+the uninterrupted run would have. Subclasses implement ``_ask`` (and ``_tell`` if they learn);
+they fit models lazily inside ``_ask``, never inside ``tell``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .._validation import fail, seed_to_int
+from ..exceptions import SearchExhausted
+from ..space import SearchSpace
+from ..trial import Trial, TrialState
+
+__all__ = ["Suggestion", "Optimizer"]
+
+
+@dataclass(frozen=True, eq=False)
+class Suggestion:
+    """A point an optimizer proposes, with what it knows about it.
+
+    Attributes
+    ----------
+    x : ndarray of shape (d,)
+        The proposal in the unit cube.
+    budget : float or None
+        The fidelity to evaluate at (multi-fidelity methods); None for the full budget.
+    generation : int or None
+        The generation it belongs to (population methods).
+    info : mapping
+        JSON details for the trial's attributes (the phase, an acquisition value, ...).
+    """
+
+    x: np.ndarray
+    budget: float | None = None
+    generation: int | None = None
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Optimizer(ABC):
+    """Base class of every optimizer.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The space proposals live in; optimizers only use its ``dim`` and ``kinds``.
+    seed : int, numpy.random.Generator or None
+        Turned into an int once (recorded in :meth:`settings`), so the run can be replayed.
+
+    Subclasses store each ``__init__`` argument under an attribute of the same name; that is
+    how :meth:`settings` (and so the journal) knows how to rebuild them.
+    """
+
+    #: The registry name; also the ``source`` of the trials this optimizer proposes.
+    name: ClassVar[str]
+
+    def __init__(self, space: SearchSpace, *, seed: int | np.random.Generator | None = None):
+        if not isinstance(space, SearchSpace):
+            raise fail("space", type(self).__name__, "a SearchSpace", space)
+        self.space = space
+        self.seed = seed_to_int(seed, type(self).__name__)
+        # Asked but not yet told, as (snapped x, suggestion): lets tell() recognise its own points.
+        self._pending: list[tuple[np.ndarray, Suggestion]] = []
+        self._n_told = 0
+
+    # -- public, validating -----------------------------------------------------------------
+    def ask(self) -> Suggestion:
+        """Propose the next point; raises :class:`SearchExhausted` when nothing is left."""
+        if self.exhausted:
+            raise SearchExhausted(f"{type(self).__name__} has nothing left to propose: every point of its "
+                                  "search was proposed. Switch optimizer or enlarge the search.")
+        suggestion = self._ask(self._stream(self.n_seen))
+        x = np.clip(np.asarray(suggestion.x, dtype=float), 0.0, 1.0)
+        if x.shape != (self.space.dim,):
+            raise RuntimeError(f"{type(self).__name__}._ask returned x of shape {x.shape}; "
+                               f"expected ({self.space.dim},). This is a bug in the optimizer.")
+        suggestion = Suggestion(x=x, budget=suggestion.budget, generation=suggestion.generation,
+                                info=dict(suggestion.info))
+        self._pending.append((self.space.snap(x), suggestion))
+        return suggestion
+
+    def tell(self, trial: Trial, loss: float | None) -> None:
+        """Report a finished trial; ``loss`` is a finite float if COMPLETE, else None."""
+        if not isinstance(trial, Trial) or trial.x.shape != (self.space.dim,):
+            raise fail("trial", f"{type(self).__name__}.tell", f"a Trial of this search space (dim {self.space.dim})",
+                       trial)
+        if not trial.state.is_finished:
+            raise fail("trial", f"{type(self).__name__}.tell", "a finished trial (not RUNNING)", trial)
+        complete = trial.state is TrialState.COMPLETE
+        if complete and not (isinstance(loss, (int, float)) and math.isfinite(loss)):
+            raise fail("loss", f"{type(self).__name__}.tell", "a finite float for a COMPLETE trial", loss)
+        if not complete and loss is not None:
+            raise fail("loss", f"{type(self).__name__}.tell", f"None for a {trial.state.value} trial", loss)
+        suggestion = self._claim(trial)
+        self._n_told += 1
+        self._tell(trial, None if loss is None else float(loss), suggestion)
+
+    @property
+    def n_seen(self) -> int:
+        """Trials this optimizer knows of: told, plus asked and still pending."""
+        return self._n_told + len(self._pending)
+
+    @property
+    def pending(self) -> list[Suggestion]:
+        """Suggestions asked and not yet told, oldest first."""
+        return [suggestion for _, suggestion in self._pending]
+
+    @property
+    def exhausted(self) -> bool:
+        """True when :meth:`ask` has nothing left to propose. Most optimizers never are."""
+        return False
+
+    def settings(self) -> dict[str, Any]:
+        """The constructor arguments (seed included) that rebuild this optimizer, JSON-ready."""
+        signature = inspect.signature(type(self).__init__)
+        names = [n for n in signature.parameters if n not in ("self", "space")]
+        return {n: getattr(self, n) for n in names}
+
+    # -- capabilities (None unless an optimizer has them) ---------------------------------------
+    def surrogate(self) -> Any:
+        """A snapshot of the model behind the proposals, or None for model-free optimizers."""
+        return None
+
+    def population(self) -> Any:
+        """The current population and search distribution, or None for non-population methods."""
+        return None
+
+    # -- hooks ------------------------------------------------------------------------------
+    @abstractmethod
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        """Propose one point. ``rng`` is this ask's own random stream."""
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        """Learn from a finished trial. ``suggestion`` is what this optimizer asked for it,
+        or None when the trial came from elsewhere. The default learns nothing."""
+
+    # -- internals ----------------------------------------------------------------------------
+    def _stream(self, key: int) -> np.random.Generator:
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(key,))))
+
+    def _claim(self, trial: Trial) -> Suggestion | None:
+        """Remove and return the pending suggestion this trial evaluated, if it was ours."""
+        if trial.source != self.name:
+            return None
+        for i, (x, suggestion) in enumerate(self._pending):
+            if np.array_equal(x, trial.x):
+                del self._pending[i]
+                return suggestion
+        return None
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
+        return f"{type(self).__name__}({args})"

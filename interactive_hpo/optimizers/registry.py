@@ -1,0 +1,77 @@
+"""Optimizers by name: ``make_optimizer("sobol", space, seed=0)``.
+
+Entries are import paths, resolved on first use, so registering the Bayesian optimizer does
+not import torch when ``interactive_hpo`` is imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from typing import Any
+
+from .._validation import fail
+from ..space import SearchSpace
+from .base import Optimizer
+
+__all__ = ["register_optimizer", "make_optimizer", "optimizer_class", "available_optimizers"]
+
+_REGISTRY: dict[str, str | type[Optimizer]] = {
+    "grid": "interactive_hpo.optimizers.simple:GridSearch",
+    "random": "interactive_hpo.optimizers.simple:RandomSearch",
+    "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
+}
+
+
+def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = None) -> None:
+    """Make an optimizer available by name to :func:`make_optimizer`, studies and the Lab.
+
+    Parameters
+    ----------
+    cls_or_path : Optimizer subclass or str
+        The class, or ``"package.module:ClassName"`` to import it only when first used.
+    name : str, optional
+        The registry name; defaults to the class's ``name`` attribute (required for a path).
+    """
+    if isinstance(cls_or_path, str):
+        if name is None or ":" not in cls_or_path:
+            raise fail("cls_or_path", "register_optimizer", "'module:Class' together with name=", cls_or_path)
+        _REGISTRY[name] = cls_or_path
+        return
+    if not (inspect.isclass(cls_or_path) and issubclass(cls_or_path, Optimizer)):
+        raise fail("cls_or_path", "register_optimizer", "an Optimizer subclass or an import path", cls_or_path)
+    _REGISTRY[name or cls_or_path.name] = cls_or_path
+
+
+def available_optimizers() -> list[str]:
+    """Registered optimizer names, sorted."""
+    return sorted(_REGISTRY)
+
+
+def optimizer_class(name: str) -> type[Optimizer]:
+    """The class registered under ``name`` (importing its module if needed)."""
+    if name not in _REGISTRY:
+        raise fail("name", "make_optimizer", f"one of {available_optimizers()}", name)
+    entry = _REGISTRY[name]
+    if isinstance(entry, str):
+        module, _, attr = entry.partition(":")
+        entry = _REGISTRY[name] = getattr(importlib.import_module(module), attr)
+    return entry
+
+
+def make_optimizer(name: str, space: SearchSpace, **settings: Any) -> Optimizer:
+    """Build the optimizer registered under ``name`` with ``settings`` (``seed`` among them).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> make_optimizer("random", SearchSpace([Float("x", 0, 1)]), seed=0)
+    RandomSearch(seed=0)
+    """
+    cls = optimizer_class(name)
+    accepted = [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "space")]
+    for key in settings:
+        if key not in accepted:
+            raise fail("settings", f"make_optimizer({name!r})", f"keywords among {accepted}", key,
+                       hint=f"{key!r} is not a setting of {cls.__name__}.")
+    return cls(space, **settings)

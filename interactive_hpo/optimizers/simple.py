@@ -1,0 +1,152 @@
+"""Model-free search: grid, random and quasi-random (scrambled Sobol) search."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+
+from .._validation import check_bool, fail
+from ..space import SearchSpace
+from ..trial import Trial
+from .base import Optimizer, Suggestion
+
+__all__ = ["GridSearch", "RandomSearch", "SobolSearch"]
+
+#: Largest grid GridSearch will enumerate; beyond it a grid is no longer a sensible plan.
+MAX_GRID_POINTS = 1_000_000
+
+
+class RandomSearch(Optimizer):
+    """Uniform random points in the unit cube (log-uniform for log parameters).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> opt = RandomSearch(SearchSpace([Float("x", 0, 1)]), seed=0)
+    >>> opt.ask().x.shape
+    (1,)
+    """
+
+    name = "random"
+
+    def __init__(self, space: SearchSpace, *, seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        return Suggestion(x=rng.random(self.space.dim))
+
+
+class SobolSearch(Optimizer):
+    """Scrambled Sobol' points: quasi-random, filling the cube more evenly than random points.
+
+    Points are handed out in sequence order. Trials proposed by another instance of this
+    optimizer (a study replayed from disk) advance the sequence, so a resumed study continues
+    where it stopped; manual trials do not.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    scramble : bool
+        Owen scrambling (seeded); without it the first point is the corner ``x = 0``.
+    seed : int, numpy.random.Generator or None
+    """
+
+    name = "sobol"
+
+    def __init__(self, space: SearchSpace, *, scramble: bool = True,
+                 seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+        self.scramble = check_bool(scramble, "scramble", "SobolSearch")
+        from scipy.stats import qmc  # scipy is a core dependency, but heavy to import eagerly
+
+        self._engine = qmc.Sobol(space.dim, scramble=self.scramble, seed=self.seed)
+        self._position = 0
+
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        if self._engine.num_generated != self._position:
+            self._engine.reset()
+            self._engine.fast_forward(self._position)
+        with warnings.catch_warnings():
+            # scipy warns that balance needs power-of-two sample sizes; handing out one point
+            # at a time is the point of a steppable optimizer, and prefixes stay well spread.
+            warnings.simplefilter("ignore", UserWarning)
+            x = self._engine.random(1)[0]
+        self._position += 1
+        return Suggestion(x=x, info={"sobol_index": self._position - 1})
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        if suggestion is None and trial.source == self.name:
+            self._position += 1  # a replayed Sobol trial: it used up one point of the sequence
+
+
+class GridSearch(Optimizer):
+    """Every combination of per-parameter levels (``SearchSpace.grid_levels``), each once.
+
+    Points already evaluated (by anyone) are skipped. With ``shuffle=True`` the grid is visited
+    in a seeded random order, so a partial run covers the whole range instead of one corner.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    resolution : int or dict
+        Levels per numeric parameter (>= 2), or a dict giving each numeric parameter its own.
+    shuffle : bool
+        Visit in random order (True) or in ``SearchSpace.grid`` order (False).
+    seed : int, numpy.random.Generator or None
+    """
+
+    name = "grid"
+
+    def __init__(self, space: SearchSpace, *, resolution: int | Mapping[str, int] = 5, shuffle: bool = True,
+                 seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+        self.resolution = dict(resolution) if isinstance(resolution, Mapping) else resolution
+        self.shuffle = check_bool(shuffle, "shuffle", "GridSearch")
+        levels = space.grid_levels(resolution)
+        self._unit_levels = [np.array([p.to_unit(v) for v in levels[p.name]]) for p in space]
+        self._shape = tuple(len(u) for u in self._unit_levels)
+        size = math.prod(self._shape)
+        if size > MAX_GRID_POINTS:
+            raise fail("resolution", "GridSearch", f"small enough for at most {MAX_GRID_POINTS} points",
+                       resolution, hint=f"This grid has {size} points; use fewer levels or RandomSearch.")
+        order_rng = np.random.default_rng(self.seed)
+        self._order = order_rng.permutation(size) if self.shuffle else np.arange(size)
+        self._cursor = 0
+        self._visited: set[int] = set()
+
+    @property
+    def size(self) -> int:
+        """Number of grid points."""
+        return len(self._order)
+
+    @property
+    def exhausted(self) -> bool:
+        return len(self._visited) >= self.size
+
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        while int(self._order[self._cursor]) in self._visited:
+            self._cursor += 1
+        flat = int(self._order[self._cursor])
+        self._visited.add(flat)
+        index = np.unravel_index(flat, self._shape)
+        x = np.array([levels[i] for levels, i in zip(self._unit_levels, index)])
+        return Suggestion(x=x, info={"grid_index": flat})
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        if suggestion is None:
+            flat = self._grid_index(trial.x)
+            if flat is not None:
+                self._visited.add(flat)
+
+    def _grid_index(self, x: np.ndarray) -> int | None:
+        """Flat grid index of a point that sits on the grid, else None."""
+        index = []
+        for levels, u in zip(self._unit_levels, x):
+            hits = np.flatnonzero(np.isclose(levels, u, rtol=0.0, atol=1e-9))
+            if hits.size == 0:
+                return None
+            index.append(int(hits[0]))
+        return int(np.ravel_multi_index(index, self._shape))

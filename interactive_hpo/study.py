@@ -1,0 +1,522 @@
+"""The study: trials, an optimizer that proposes them, and a journal that keeps them.
+
+Only the study turns an objective value into the loss optimizers minimize (``-value`` when
+maximizing); only the search space turns unit-cube points into params.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import traceback
+import warnings
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
+from .exceptions import StorageError, TrialStateError
+from .optimizers.base import Optimizer
+from .optimizers.registry import make_optimizer
+from .space import SearchSpace
+from .storage import Journal
+from .trial import Evaluation, Trial, TrialState, check_json
+from .views import History
+
+__all__ = ["Study", "StudyEvent"]
+
+DIRECTIONS = ("minimize", "maximize")
+INTERRUPTED = "interrupted: the process stopped before this trial finished"
+
+
+@dataclass(frozen=True, eq=False)
+class StudyEvent:
+    """What a subscriber receives.
+
+    Attributes
+    ----------
+    kind : str
+        "asked", "told", "added" (a manual trial), "enqueued" or "switched".
+    trial : Trial or None
+        The trial concerned, or None for "enqueued" and "switched".
+    study : Study
+        The study that changed.
+    """
+
+    kind: str
+    trial: Trial | None
+    study: Study
+
+
+class Study:
+    """An optimization run: ask for trials, tell their results, and keep every one.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        What is searched.
+    optimizer : str or Optimizer, optional
+        A registered name (see ``available_optimizers()``) or an instance over ``space``.
+        Default "random"; when resuming a journal, the journal's current optimizer.
+    direction : {"minimize", "maximize"}
+        Whether lower or higher objective values are better.
+    seed : int, numpy.random.Generator or None
+        Seeds optimizers built from a name; the same seed gives the same trials.
+    storage : str or path, optional
+        A journal file. New: created. Existing: the study resumes from it; RUNNING trials
+        left by a crash become FAILED. A journal of another space or direction is refused.
+    optimizer_settings : dict, optional
+        Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2)]), "sobol", seed=0)
+    >>> _ = study.run(lambda p: (p["x"] - 1) ** 2, n_trials=16)
+    >>> round(study.best_trial.params["x"], 1)
+    1.0
+    """
+
+    def __init__(
+        self,
+        space: SearchSpace,
+        optimizer: str | Optimizer | None = None,
+        *,
+        direction: str = "minimize",
+        seed: int | np.random.Generator | None = None,
+        storage: str | os.PathLike[str] | None = None,
+        optimizer_settings: Mapping[str, Any] | None = None,
+    ):
+        if not isinstance(space, SearchSpace):
+            raise fail("space", "Study", "a SearchSpace", space)
+        if storage is not None and not isinstance(storage, (str, os.PathLike)):
+            raise fail("storage", "Study", "a file path (str or os.PathLike) or None", storage)
+        if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
+            raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
+        self.space = space
+        self.direction = check_one_of(direction, "direction", "Study", DIRECTIONS)
+        self._trials: list[Trial] = []
+        self._finish_order: list[int] = []
+        self._queue: deque[dict[str, Any]] = deque()
+        self._subscribers: list[Callable[[StudyEvent], Any]] = []
+        self._events: list[dict[str, Any]] = []
+        self._n_optimizers = 0
+        self._journal = None if storage is None else Journal(storage)
+        if self._journal is not None and not self._journal.is_empty():
+            self._resume(self._journal, optimizer, optimizer_settings, seed)
+            return
+        self.seed = seed_to_int(seed, "Study")
+        self.optimizer = self._build(optimizer or "random", optimizer_settings)
+        self._header = {"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
+                        "optimizer": self._spec(self.optimizer), "created": time.time()}
+        if self._journal is not None:
+            self._journal.create(self._header)
+
+    # -- reading ----------------------------------------------------------------------------
+    @property
+    def trials(self) -> list[Trial]:
+        """Every trial, in number order (a copy: trials are frozen, the list is yours)."""
+        return list(self._trials)
+
+    @property
+    def best_trial(self) -> Trial:
+        """The COMPLETE trial with the best value (the first one on ties)."""
+        complete = [t for t in self._trials if t.state is TrialState.COMPLETE]
+        if not complete:
+            raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
+        return min(complete, key=self._loss)
+
+    @property
+    def best_value(self) -> float:
+        """The value of :attr:`best_trial`."""
+        return float(self.best_trial.value)  # type: ignore[arg-type]
+
+    @property
+    def storage(self) -> str | None:
+        """The journal path, or None for an in-memory study."""
+        return None if self._journal is None else str(self._journal.path)
+
+    @property
+    def queued(self) -> list[dict[str, Any]]:
+        """Params enqueued and not yet asked, in the order they will be evaluated."""
+        return [dict(p) for p in self._queue]
+
+    def history(self) -> History:
+        """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`)."""
+        n = len(self._trials)
+        values = np.full(n, np.nan)
+        for i, t in enumerate(self._trials):
+            if t.state is TrialState.COMPLETE:
+                values[i] = t.value
+        losses = -values if self.direction == "maximize" else values.copy()
+        best_losses = np.fmin.accumulate(losses) if n else losses
+        best_values = -best_losses if self.direction == "maximize" else best_losses
+        return History(
+            numbers=np.arange(n),
+            values=values,
+            losses=losses,
+            best_values=best_values,
+            states=np.array([t.state.value for t in self._trials], dtype=object),
+            sources=np.array([t.source for t in self._trials], dtype=object),
+            X=np.array([t.x for t in self._trials]).reshape(n, self.space.dim),
+            budgets=np.array([np.nan if t.budget is None else t.budget for t in self._trials], dtype=float),
+            direction=self.direction,
+        )
+
+    # -- the ask / tell loop ----------------------------------------------------------------------
+    def ask(self) -> Trial:
+        """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
+        if self._queue:
+            params = self._queue[0]
+            trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
+            self._queue.popleft()
+        else:
+            suggestion = self.optimizer.ask()
+            trial = self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
+                                    source=self.optimizer.name, budget=suggestion.budget,
+                                    generation=suggestion.generation, user_attrs=suggestion.info)
+        self._record({"event": "asked", "trial": trial.to_json()})
+        self._trials.append(trial)
+        self._notify("asked", trial)
+        return trial
+
+    def tell(self, trial: Trial | int, value: float | None = None, *, state: TrialState | str | None = None,
+             user_attrs: Mapping[str, Any] | None = None) -> Trial:
+        """Finish a RUNNING trial and return its finished copy.
+
+        Parameters
+        ----------
+        trial : Trial or int
+            The trial (or its number) from :meth:`ask`.
+        value : float or None
+            The objective value. NaN or inf marks the trial FAILED (the reason is recorded).
+        state : TrialState or str, optional
+            Default COMPLETE. FAILED ignores ``value``; PRUNED keeps it if given.
+        user_attrs : dict, optional
+            JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
+        """
+        current = self._trials[self._number(trial, "Study.tell")]
+        if current.state.is_finished:
+            raise TrialStateError(f"Trial {current.number} is already {current.state.value}; "
+                                  "a trial can be told only once.")
+        attrs = check_json(dict(user_attrs or {}), "user_attrs", "Study.tell")
+        state = TrialState.COMPLETE if state is None else self._state(state)
+        if state is TrialState.COMPLETE:
+            if not is_real(value):
+                raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
+            outcome = _outcome_of(value, attrs)
+        else:
+            outcome = self._other_outcome(state, value, attrs)
+        return self._finish(current, *outcome)
+
+    def step(self, objective: Callable[..., Any]) -> Trial:
+        """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
+
+        An exception in the objective, or a NaN/inf result, makes the trial FAILED with the
+        reason in ``trial.error``; the study goes on. ``KeyboardInterrupt`` marks the trial
+        FAILED and is re-raised, so every finished trial stays in the journal.
+        """
+        self._check_objective(objective, "Study.step")
+        trial = self.ask()
+        try:
+            result = objective(dict(trial.params)) if trial.budget is None else \
+                objective(dict(trial.params), budget=trial.budget)
+        except KeyboardInterrupt:
+            self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
+            raise
+        except Exception as error:  # any failure of user code is data, not a crash of the study
+            attrs = {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
+            return self._finish(trial, TrialState.FAILED, None, attrs)
+        return self._finish(trial, *_outcome_of_result(result))
+
+    def run(self, objective: Callable[..., Any], n_trials: int,
+            callbacks: Iterable[Callable[[Study, Trial], Any]] = ()) -> list[Trial]:
+        """Run :meth:`step` ``n_trials`` times (fewer if the optimizer runs out) and return the trials.
+
+        ``callbacks`` are called as ``callback(study, trial)`` after each trial.
+        """
+        n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        callbacks = list(callbacks)
+        for callback in callbacks:
+            if not callable(callback):
+                raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
+        self._check_objective(objective, "Study.run")
+        done = []
+        for _ in range(n_trials):
+            if self.optimizer.exhausted and not self._queue:
+                break
+            done.append(self.step(objective))
+            for callback in callbacks:
+                callback(self, done[-1])
+        return done
+
+    # -- the user's own trials and optimizer choices --------------------------------------------
+    def add_manual(self, params: Mapping[str, Any], value: float, *,
+                   user_attrs: Mapping[str, Any] | None = None) -> Trial:
+        """Record a configuration the user evaluated themselves; optimizers learn from it."""
+        x = self.space.to_unit(params)
+        if not is_real(value) or not math.isfinite(value):
+            raise fail("value", "Study.add_manual", "a finite real number", value)
+        attrs = check_json(dict(user_attrs or {}), "user_attrs", "Study.add_manual")
+        now = time.time()
+        trial = Trial(number=len(self._trials), params=self.space.validate(params), x=x,
+                      state=TrialState.COMPLETE, value=float(value), source="manual", user_attrs=attrs,
+                      datetime_start=now, datetime_complete=now)
+        self._record({"event": "added", "trial": trial.to_json()})
+        self._trials.append(trial)
+        self._finish_order.append(trial.number)
+        self.optimizer.tell(trial, self._loss(trial))
+        self._notify("added", trial)
+        return trial
+
+    def enqueue(self, params: Mapping[str, Any]) -> None:
+        """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
+        canonical = self.space.validate(params)
+        self._record({"event": "enqueued", "params": canonical})
+        self._queue.append(canonical)
+        self._notify("enqueued", None)
+
+    def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
+        """Continue with another optimizer; it is told every finished trial, in order, first."""
+        new = self._build(optimizer, settings)
+        self._replay_into(new)
+        self._record({"event": "switched", "optimizer": self._spec(new)})
+        self.optimizer = new
+        self._notify("switched", None)
+        return new
+
+    def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
+        """Call ``callback(event)`` on every change; returns a function that unsubscribes.
+
+        A subscriber that raises does not stop the study: its error becomes a warning.
+        """
+        if not callable(callback):
+            raise fail("callback", "Study.subscribe", "a callable callback(event)", callback)
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    # -- persistence --------------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write this study's whole journal to a new file ``path`` (refuses to overwrite)."""
+        journal = Journal(path)
+        if not journal.is_empty():
+            raise fail("path", "Study.save", "a path with no journal yet", str(path),
+                       hint="Choose a new file name; an existing journal is never overwritten.")
+        journal.create(self._header)
+        for event in self._events:
+            journal.append(event)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Study:
+        """Resume the study journaled at ``path``; new trials are appended to it."""
+        journal = Journal(path)
+        if journal.is_empty():
+            raise StorageError(f"{path} holds no journal (missing or empty file).")
+        header, _ = journal.read()
+        try:
+            space = SearchSpace.from_dict(header["space"])
+        except (KeyError, ValueError) as error:
+            raise StorageError(f"{path}: the header's search space is unreadable ({error}).") from error
+        return cls(space, direction=header.get("direction", "minimize"), storage=path)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _loss(self, trial: Trial) -> float | None:
+        if trial.state is not TrialState.COMPLETE or trial.value is None:
+            return None
+        return -trial.value if self.direction == "maximize" else trial.value
+
+    def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, **fields: Any) -> Trial:
+        return Trial(number=len(self._trials), params=params, x=x, datetime_start=time.time(), **fields)
+
+    def _finish(self, trial: Trial, state: TrialState, value: float | None, attrs: Mapping[str, Any]) -> Trial:
+        done = trial.finished(state, value, attrs, time.time())
+        self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
+                      "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
+        self._trials[done.number] = done
+        self._finish_order.append(done.number)
+        self.optimizer.tell(done, self._loss(done))
+        self._notify("told", done)
+        return done
+
+    def _record(self, event: dict[str, Any]) -> None:
+        # Disk first: if writing fails, memory does not move ahead of the journal.
+        if self._journal is not None:
+            self._journal.append(event)
+        self._events.append(event)
+
+    def _notify(self, kind: str, trial: Trial | None) -> None:
+        event = StudyEvent(kind, trial, self)
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception as error:
+                warnings.warn(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
+                              "The study goes on.", RuntimeWarning, stacklevel=3)
+
+    def _number(self, trial: Trial | int, owner: str) -> int:
+        number = trial.number if isinstance(trial, Trial) else trial
+        is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
+        if not is_int or not 0 <= number < len(self._trials) or (
+                isinstance(trial, Trial) and trial.params != self._trials[number].params):
+            raise fail("trial", owner, f"a trial of this study (number in [0, {len(self._trials)}))", trial)
+        return int(number)
+
+    @staticmethod
+    def _state(state: TrialState | str) -> TrialState:
+        names = [s.value for s in TrialState if s is not TrialState.RUNNING]
+        if isinstance(state, TrialState):
+            state = state.value
+        return TrialState(check_one_of(state, "state", "Study.tell", names))
+
+    @staticmethod
+    def _other_outcome(state: TrialState, value: Any, attrs: dict[str, Any]) -> tuple:
+        if state is TrialState.FAILED:
+            return state, None, {"error": "failed (no reason given)", **attrs}
+        if value is not None and not (is_real(value) and math.isfinite(value)):
+            raise fail("value", "Study.tell", "a finite real number or None for a PRUNED trial", value)
+        return state, None if value is None else float(value), attrs
+
+    def _check_objective(self, objective: Any, owner: str) -> None:
+        if not callable(objective):
+            raise fail("objective", owner, "a callable objective(params) -> float", objective)
+        direction = getattr(objective, "direction", None)
+        if direction is not None and direction != self.direction:
+            raise fail("objective", owner, f"an objective to {self.direction} (the study's direction)",
+                       objective, hint=f"The objective's direction is {direction!r}.")
+        space = getattr(objective, "space", None)
+        if isinstance(space, SearchSpace) and space != self.space:
+            raise fail("objective", owner, "an objective over the study's search space", objective,
+                       hint=f"Objective space: {space}; study space: {self.space}.")
+
+    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> Optimizer:
+        if isinstance(optimizer, Optimizer):
+            if settings:
+                raise fail("optimizer_settings", "Study", "empty when the optimizer is an instance", dict(settings))
+            if optimizer.space != self.space:
+                raise fail("optimizer", "Study", "an optimizer over the study's search space", optimizer)
+            built = optimizer
+        elif isinstance(optimizer, str):
+            seed = int(np.random.SeedSequence([self.seed, self._n_optimizers]).generate_state(1)[0])
+            built = make_optimizer(optimizer, self.space, **{"seed": seed, **(settings or {})})
+        else:
+            raise fail("optimizer", "Study", "a registered optimizer name or an Optimizer", optimizer)
+        self._n_optimizers += 1
+        return built
+
+    @staticmethod
+    def _spec(optimizer: Optimizer) -> dict[str, Any]:
+        return {"name": optimizer.name, "settings": optimizer.settings()}
+
+    def _replay_into(self, optimizer: Optimizer) -> None:
+        for number in self._finish_order:
+            trial = self._trials[number]
+            optimizer.tell(trial, self._loss(trial))
+
+    def _resume(self, journal: Journal, optimizer: str | Optimizer | None, settings: Mapping[str, Any] | None,
+                seed: Any) -> None:
+        """Rebuild the study from its journal, then fail the trials a crash left RUNNING."""
+        header, events = journal.read()
+        path = journal.path
+        if header.get("space") != self.space.to_dict():
+            raise StorageError(f"{path} holds a study over a different search space: journal "
+                               f"{header.get('space')}, given {self.space.to_dict()}. Use Study.load(path) to "
+                               "open it as it is, or choose another storage path.")
+        if header.get("direction") != self.direction:
+            raise StorageError(f"{path} holds a study to {header.get('direction')}, not to {self.direction}. "
+                               "Use Study.load(path) to open it as it is, or choose another storage path.")
+        self._header = header
+        self.seed = int(header["seed"])
+        if seed is not None and not isinstance(seed, np.random.Generator) and seed != self.seed:
+            warnings.warn(f"{path} was started with seed={self.seed}; it resumes with that seed, not {seed}.",
+                          RuntimeWarning, stacklevel=3)
+        specs = [header["optimizer"]]
+        try:
+            for event in events:
+                self._apply(event, specs)
+        except (KeyError, TypeError, ValueError) as error:
+            raise StorageError(f"{path}: an event does not fit this study ({type(error).__name__}: {error}). "
+                               "The file is corrupted or was edited by hand.") from error
+        self._events = list(events)
+        self._n_optimizers = len(specs)
+        last = specs[-1]
+        self.optimizer = make_optimizer(last["name"], self.space, **last["settings"])
+        self._replay_into(self.optimizer)
+        for trial in [t for t in self._trials if t.state is TrialState.RUNNING]:
+            self._finish(trial, TrialState.FAILED, None, {"error": INTERRUPTED})
+        if optimizer is not None and not self._is_current(optimizer, settings):
+            warnings.warn(f"{path} was using {self.optimizer!r}; switching to the optimizer given.",
+                          RuntimeWarning, stacklevel=3)
+            self.switch_optimizer(optimizer, **dict(settings or {}))
+
+    def _apply(self, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
+        kind = event["event"]
+        if kind in ("asked", "added"):
+            data = event["trial"]
+            trial = Trial.from_json(data, self.space.to_unit(data["params"]))
+            if trial.number != len(self._trials):
+                raise ValueError(f"trial number {trial.number} where {len(self._trials)} was expected")
+            if trial.source == "enqueued":
+                self._queue.popleft()
+            self._trials.append(trial)
+            if kind == "added":
+                self._finish_order.append(trial.number)
+        elif kind == "finished":
+            current = self._trials[event["number"]]
+            if current.state.is_finished:
+                raise ValueError(f"trial {current.number} finished twice")
+            value = event["value"]
+            self._trials[current.number] = current.finished(
+                TrialState(event["state"]), None if value is None else float(value), event["user_attrs"],
+                event["datetime_complete"])
+            self._finish_order.append(current.number)
+        elif kind == "enqueued":
+            self._queue.append(self.space.validate(event["params"]))
+        else:
+            specs.append(event["optimizer"])
+
+    def _is_current(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> bool:
+        """Whether the optimizer a resuming user passed is the one the journal already uses."""
+        current = self._spec(self.optimizer)
+        if isinstance(optimizer, Optimizer):
+            return self._spec(optimizer) == current
+        if optimizer != current["name"]:
+            return False
+        # Built from a name, the seed is the study's to derive: compare everything else.
+        candidate = make_optimizer(optimizer, self.space, **{"seed": 0, **(settings or {})}).settings()
+        return {k: v for k, v in candidate.items() if k != "seed"} == \
+            {k: v for k, v in current["settings"].items() if k != "seed"}
+
+    def __repr__(self) -> str:
+        return (f"Study(direction={self.direction!r}, optimizer={self.optimizer!r}, n_trials={len(self._trials)}, "
+                f"storage={self.storage!r})")
+
+
+def _outcome_of(value: Any, attrs: dict[str, Any]) -> tuple[TrialState, float | None, dict[str, Any]]:
+    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf."""
+    if not math.isfinite(value):
+        return TrialState.FAILED, None, {"error": f"the objective returned {float(value)!r}", **attrs}
+    return TrialState.COMPLETE, float(value), attrs
+
+
+def _outcome_of_result(result: Any) -> tuple[TrialState, float | None, dict[str, Any]]:
+    """Interpret what an objective returned: a number or an :class:`Evaluation`."""
+    attrs: dict[str, Any] = {}
+    if isinstance(result, Evaluation):
+        try:
+            attrs = check_json(dict(result.user_attrs), "user_attrs", "Evaluation")
+        except ValueError as error:
+            return TrialState.FAILED, None, {"error": str(error)}
+        result = result.value
+    if not is_real(result):
+        return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {result!r}; "
+                                                  "expected a float or an Evaluation"}
+    return _outcome_of(result, attrs)

@@ -1,0 +1,165 @@
+"""Trials: one evaluation of one configuration, frozen once made.
+
+A :class:`Trial` never changes; the study replaces it with an updated copy when it
+finishes. Its JSON form is what the journal stores.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from ._validation import fail
+
+__all__ = ["TrialState", "Trial", "Evaluation"]
+
+
+class TrialState(str, enum.Enum):
+    """Where a trial is in its life: RUNNING until told COMPLETE, PRUNED or FAILED."""
+
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    PRUNED = "PRUNED"
+    FAILED = "FAILED"
+
+    @property
+    def is_finished(self) -> bool:
+        return self is not TrialState.RUNNING
+
+
+def check_json(value: Any, name: str, owner: str) -> Any:
+    """Return ``value`` if it survives ``json.dumps`` without NaN; the journal stores it."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise fail(name, owner, "JSON-serializable (str, finite numbers, bool, None, lists, dicts)",
+                   value, hint=str(error)) from error
+    return value
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """What an objective may return instead of a bare float: a value plus details to keep.
+
+    Parameters
+    ----------
+    value : float
+        The objective value (in the objective's own direction).
+    user_attrs : dict
+        JSON-serializable details the study stores on the trial (fold scores, fit time, ...).
+    """
+
+    value: float
+    user_attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Trial:
+    """One configuration, where it is in the search space, and what became of it.
+
+    Attributes
+    ----------
+    number : int
+        Position in the study, from 0, never reused.
+    params : mapping
+        The configuration as the user sees it.
+    x : ndarray of shape (d,)
+        The same configuration in the unit cube (snapped: integers and categoricals at their bin).
+    state : TrialState
+        RUNNING, COMPLETE, PRUNED or FAILED.
+    value : float or None
+        The objective value (user's direction); None unless COMPLETE or PRUNED with a value.
+    source : str
+        "manual", "enqueued", or the name of the optimizer that proposed it.
+    budget : float or None
+        Fidelity the trial was evaluated at; None means the full budget.
+    generation : int or None
+        Generation number, for population methods.
+    user_attrs : mapping
+        JSON details: fold scores, fit time, and ``"error"`` with the reason a trial FAILED.
+    datetime_start, datetime_complete : float or None
+        Unix timestamps.
+    """
+
+    number: int
+    params: Mapping[str, Any]
+    x: np.ndarray
+    state: TrialState = TrialState.RUNNING
+    value: float | None = None
+    source: str = "manual"
+    budget: float | None = None
+    generation: int | None = None
+    user_attrs: Mapping[str, Any] = field(default_factory=dict)
+    datetime_start: float | None = None
+    datetime_complete: float | None = None
+
+    def __post_init__(self) -> None:
+        # Frozen means frozen: read-only views so nobody edits a trial behind the study's back.
+        x = np.array(self.x, dtype=float)
+        x.flags.writeable = False
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "user_attrs", MappingProxyType(dict(self.user_attrs)))
+        object.__setattr__(self, "state", TrialState(self.state))
+
+    @property
+    def error(self) -> str | None:
+        """Why the trial failed, or None."""
+        return self.user_attrs.get("error")
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to completion, or None while running."""
+        if self.datetime_start is None or self.datetime_complete is None:
+            return None
+        return self.datetime_complete - self.datetime_start
+
+    def finished(self, state: TrialState, value: float | None, user_attrs: Mapping[str, Any],
+                 when: float) -> Trial:
+        """A copy of this trial in a finished ``state`` (attributes merged)."""
+        return replace(self, state=state, value=value, user_attrs={**self.user_attrs, **user_attrs},
+                       datetime_complete=when)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (``x`` is left out: the space re-derives it from ``params``)."""
+        return {
+            "number": self.number,
+            "params": dict(self.params),
+            "state": self.state.value,
+            "value": self.value,
+            "source": self.source,
+            "budget": self.budget,
+            "generation": self.generation,
+            "user_attrs": dict(self.user_attrs),
+            "datetime_start": self.datetime_start,
+            "datetime_complete": self.datetime_complete,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], x: np.ndarray) -> Trial:
+        """Rebuild a trial from :meth:`to_json` output and its unit-cube position ``x``."""
+        value = data.get("value")
+        return cls(
+            number=int(data["number"]),
+            params=data["params"],
+            x=x,
+            state=TrialState(data["state"]),
+            value=None if value is None else float(value),
+            source=str(data["source"]),
+            budget=data.get("budget"),
+            generation=data.get("generation"),
+            user_attrs=data.get("user_attrs") or {},
+            datetime_start=data.get("datetime_start"),
+            datetime_complete=data.get("datetime_complete"),
+        )
+
+    def __repr__(self) -> str:
+        value = "" if self.value is None else f", value={self.value:.6g}"
+        return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
+

@@ -1,0 +1,180 @@
+"""Search spaces: the codec round-trips, stays in bounds, and has the right distributions."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace
+
+# -- strategies: random parameters and points inside them ------------------------------------
+
+
+@st.composite
+def floats_params(draw, name="f"):
+    log = draw(st.booleans())
+    low = draw(st.floats(1e-6, 1e3) if log else st.floats(-1e6, 1e6))
+    width = draw(st.floats(1e-3, 1e6))
+    return Float(name, low, low + width, log=log)
+
+
+@st.composite
+def int_params(draw, name="i"):
+    log = draw(st.booleans())
+    low = draw(st.integers(1, 1000) if log else st.integers(-1000, 1000))
+    return Int(name, low, low + draw(st.integers(1, 10_000)), log=log)
+
+
+choice_values = st.one_of(st.text(max_size=5), st.integers(-5, 5), st.booleans(), st.none(),
+                          st.floats(-10, 10, allow_nan=False))
+
+
+@st.composite
+def categorical_params(draw, name="c"):
+    values = draw(st.lists(choice_values, min_size=1, max_size=6))
+    unique = []
+    for v in values:  # the space's own notion of duplicates: True and 1 are different choices
+        if not any(v == u and isinstance(v, bool) == isinstance(u, bool) for u in unique):
+            unique.append(v)
+    return Categorical(name, unique)
+
+
+@st.composite
+def spaces(draw):
+    makers = draw(st.lists(st.sampled_from([floats_params, int_params, categorical_params]), min_size=1, max_size=5))
+    return SearchSpace([draw(make(name=f"p{i}")) for i, make in enumerate(makers)])
+
+
+unit_points = st.floats(0.0, 1.0)
+
+
+@given(spaces(), st.data())
+@settings(max_examples=200, deadline=None)
+def test_from_unit_stays_in_bounds_and_types(space, data):
+    x = np.array(data.draw(st.lists(unit_points, min_size=space.dim, max_size=space.dim)))
+    params = space.from_unit(x)
+    assert list(params) == space.names
+    for p in space:
+        value = params[p.name]
+        if isinstance(p, Categorical):
+            assert any(value is c or value == c for c in p.choices)
+        else:
+            assert p.low <= value <= p.high
+            if isinstance(p, Int):
+                assert type(value) is int
+            else:
+                assert type(value) is float
+    u = space.to_unit(params)
+    assert u.shape == (space.dim,)
+    assert np.all((u >= 0) & (u <= 1))
+
+
+@given(spaces(), st.data())
+@settings(max_examples=200, deadline=None)
+def test_codec_round_trips(space, data):
+    """params -> x -> params is the identity (floats to rounding), and snapping is idempotent."""
+    x = np.array(data.draw(st.lists(unit_points, min_size=space.dim, max_size=space.dim)))
+    params = space.from_unit(x)
+    again = space.from_unit(space.to_unit(params))
+    for p in space:
+        if isinstance(p, Float):
+            assert math.isclose(again[p.name], params[p.name], rel_tol=1e-9, abs_tol=1e-9 * (p.high - p.low))
+        else:
+            assert again[p.name] == params[p.name]
+    snapped = space.snap(x)
+    np.testing.assert_allclose(space.snap(snapped), snapped, atol=1e-12)
+
+
+@given(spaces())
+@settings(max_examples=100, deadline=None)
+def test_dict_round_trip_through_json(space):
+    data = json.loads(json.dumps(space.to_dict()))
+    assert SearchSpace.from_dict(data) == space
+
+
+def test_log_float_is_uniform_in_log_space():
+    space = SearchSpace([Float("lr", 1e-5, 1e-1, log=True)])
+    values = np.array([p["lr"] for p in space.sample(4000, rng=0)])
+    logs = (np.log10(values) + 5) / 4
+    assert stats.kstest(logs, "uniform").pvalue > 0.01
+    # ... and clearly not uniform on the linear scale (most mass near the low end).
+    assert np.median(values) < 1e-2
+
+
+def test_log_int_is_roughly_uniform_in_log_space():
+    space = SearchSpace([Int("n", 1, 1000, log=True)])
+    values = np.array([p["n"] for p in space.sample(6000, rng=1)])
+    decades = np.histogram(np.log10(values), bins=[0, 1, 2, 3.01])[0] / len(values)
+    np.testing.assert_allclose(decades, 1 / 3, atol=0.05)
+
+
+def test_uniform_ints_give_each_integer_its_share():
+    space = SearchSpace([Int("k", 1, 4)])
+    values = [p["k"] for p in space.sample(8000, rng=2)]
+    counts = np.bincount(values, minlength=5)[1:] / len(values)
+    np.testing.assert_allclose(counts, 0.25, atol=0.02)
+
+
+def test_sample_is_seeded():
+    space = SearchSpace([Float("x", 0, 1), Categorical("c", ["a", "b", "c"])])
+    assert space.sample(5, rng=3) == space.sample(5, rng=3)
+    assert space.sample(5, rng=3) != space.sample(5, rng=4)
+
+
+def test_grid_levels_follow_the_scale_and_enumerate_choices():
+    space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Int("k", 1, 3), Categorical("kernel", ["rbf", "lin"])])
+    levels = space.grid_levels(5)
+    np.testing.assert_allclose(levels["C"], [1e-2, 1e-1, 1, 10, 100])
+    assert levels["k"] == (1, 2, 3)
+    assert levels["kernel"] == ("rbf", "lin")
+    grid = space.grid(5)
+    assert len(grid) == 5 * 3 * 2
+    assert grid[0] == {"C": 0.01, "k": 1, "kernel": "rbf"}
+    assert space.grid_levels({"C": 3, "k": 2})["C"] == pytest.approx((0.01, 1.0, 100.0))
+
+
+def test_slice2d_varies_two_params_and_fixes_the_rest():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 1, 100, log=True), Categorical("c", ["x", "y", "z"])])
+    grid = space.slice2d("b", "c", at={"a": 0.25}, resolution=7)
+    assert grid.shape == (3, 7)
+    assert grid.points.shape == (3, 7, 3)
+    assert grid.x_axis.scale == "log" and grid.y_axis.scale == "categorical"
+    assert grid.y_axis.levels == ("x", "y", "z")
+    np.testing.assert_allclose(grid.points[..., 0], 0.25)
+    decoded = space.from_unit(grid.points[2, 6])
+    assert decoded["c"] == "z" and decoded["b"] == pytest.approx(100)
+    with pytest.raises(ValueError, match="other than x_name"):
+        space.slice2d("a", "a")
+
+
+def test_slice1d_defaults_to_the_centre():
+    space = SearchSpace([Float("a", 0, 2), Int("n", 0, 10)])
+    curve = space.slice1d("a", resolution=11)
+    assert curve.points.shape == (11, 2)
+    assert space.from_unit(curve.points[0])["n"] == 5
+    np.testing.assert_allclose(curve.axis.levels, np.linspace(0, 2, 11))
+
+
+def test_views_are_read_only():
+    grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=3)
+    with pytest.raises(ValueError):
+        grid.points[0, 0, 0] = 1.0
+
+
+def test_bool_and_int_choices_are_distinct():
+    param = Categorical("c", [1, True])
+    assert param.index(True) == 1 and param.index(1) == 0
+
+
+def test_space_container_behaviour():
+    space = SearchSpace([Float("a", 0, 1), Categorical("c", ["x"])])
+    assert space.names == ["a", "c"] and space.dim == 2 and len(space) == 2
+    assert space.kinds == ["float", "categorical"]
+    assert "a" in space and space["c"].choices == ("x",)
+    assert eval(repr(space)) == space  # noqa: S307 - repr is meant to be valid Python here

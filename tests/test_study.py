@@ -1,0 +1,238 @@
+"""Studies: the ask/tell loop, failures as data, manual trials, the queue, switching, events."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from interactive_hpo import (
+    Categorical,
+    Evaluation,
+    Float,
+    Int,
+    RandomSearch,
+    SearchSpace,
+    Study,
+    Suggestion,
+    TrialState,
+    TrialStateError,
+)
+from interactive_hpo.objectives import FunctionObjective
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
+
+
+def quadratic(params):
+    return (params["x"] - 1) ** 2 + params["n"] + (params["c"] == "b")
+
+
+def test_ask_tell_records_a_complete_trial():
+    study = Study(SPACE, seed=0)
+    trial = study.ask()
+    assert trial.state is TrialState.RUNNING and trial.number == 0 and trial.source == "random"
+    np.testing.assert_allclose(trial.x, SPACE.to_unit(trial.params))
+    done = study.tell(trial, 3.5, user_attrs={"note": "by hand"})
+    assert done.state is TrialState.COMPLETE and done.value == 3.5 and done.user_attrs["note"] == "by hand"
+    assert study.trials == [done] and study.best_trial is done
+    assert done.duration is not None and done.duration >= 0
+
+
+def test_tell_by_number_and_pruned_and_failed_states():
+    study = Study(SPACE, seed=0)
+    a, b, c = study.ask(), study.ask(), study.ask()
+    study.tell(a.number, 1.0)
+    pruned = study.tell(b, 2.0, state="PRUNED")
+    failed = study.tell(c, state=TrialState.FAILED, user_attrs={"error": "out of memory"})
+    assert pruned.state is TrialState.PRUNED and pruned.value == 2.0
+    assert failed.state is TrialState.FAILED and failed.value is None and failed.error == "out of memory"
+    assert study.best_trial.number == a.number
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_value_fails_the_trial_with_the_reason(bad):
+    study = Study(SPACE, seed=0)
+    trial = study.tell(study.ask(), bad)
+    assert trial.state is TrialState.FAILED and trial.value is None
+    assert repr(float(bad)) in trial.error
+
+
+def test_failing_objective_is_recorded_and_the_study_goes_on():
+    def objective(params):
+        if params["n"] > 3:
+            raise ValueError("n too large for this model")
+        return quadratic(params)
+
+    study = Study(SPACE, seed=1)
+    study.run(objective, n_trials=20)
+    failed = [t for t in study.trials if t.state is TrialState.FAILED]
+    assert failed and len(study.trials) == 20
+    assert failed[0].error == "ValueError: n too large for this model"
+    assert "Traceback" in failed[0].user_attrs["traceback"]
+
+
+def test_objective_returning_garbage_fails_the_trial():
+    study = Study(SPACE, seed=0)
+    trial = study.step(lambda p: "0.3")
+    assert trial.state is TrialState.FAILED and "returned str" in trial.error
+
+
+def test_evaluation_keeps_details():
+    study = Study(SPACE, seed=0)
+    trial = study.step(lambda p: Evaluation(0.25, {"fold_scores": [0.2, 0.3]}))
+    assert trial.value == 0.25 and trial.user_attrs["fold_scores"] == [0.2, 0.3]
+    bad = study.step(lambda p: Evaluation(0.25, {"model": object()}))
+    assert bad.state is TrialState.FAILED and "JSON" in bad.error
+
+
+def test_keyboard_interrupt_fails_the_trial_and_propagates():
+    study = Study(SPACE, seed=0)
+    study.run(quadratic, n_trials=2)
+
+    def interrupted(params):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        study.run(interrupted, n_trials=3)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2 + [TrialState.FAILED]
+    assert "KeyboardInterrupt" in study.trials[-1].error
+
+
+def test_maximize_turns_values_into_losses():
+    study = Study(SPACE, direction="maximize", seed=0)
+    study.run(quadratic, n_trials=15)
+    history = study.history()
+    values = history.values
+    assert study.best_value == np.nanmax(values)
+    np.testing.assert_allclose(history.losses, -values)
+    np.testing.assert_allclose(history.best_values, np.maximum.accumulate(values))
+
+
+def test_history_is_plain_arrays():
+    study = Study(SPACE, seed=0)
+    study.run(lambda p: float("nan") if p["n"] == 1 else quadratic(p), n_trials=10)
+    history = study.history()
+    assert len(history) == 10 and history.X.shape == (10, 3)
+    failed = history.states == "FAILED"
+    assert np.isnan(history.values[failed]).all() and np.isfinite(history.values[~failed]).all()
+    assert np.all(np.diff(history.best_values[~np.isnan(history.best_values)]) <= 0)
+    assert set(history.sources) == {"random"}
+    assert Study(SPACE).history().X.shape == (0, 3)
+
+
+def test_best_trial_before_any_result_explains():
+    with pytest.raises(TrialStateError, match="No trial has completed yet"):
+        Study(SPACE).best_trial
+
+
+def test_manual_trials_are_data_for_the_optimizer():
+    study = Study(SPACE, "grid", seed=0)
+    manual = study.add_manual({"x": 1.0, "n": 1, "c": "a"}, 1.0, user_attrs={"who": "me"})
+    assert manual.source == "manual" and manual.state is TrialState.COMPLETE
+    assert study.optimizer.n_seen == 1
+    assert study.best_trial is manual
+
+
+def test_enqueued_params_come_first_in_order():
+    study = Study(SPACE, seed=0)
+    study.enqueue({"x": 0.0, "n": 2, "c": "b"})
+    study.enqueue({"x": 1.0, "n": 3, "c": "a"})
+    assert study.queued == [{"x": 0.0, "n": 2, "c": "b"}, {"x": 1.0, "n": 3, "c": "a"}]
+    trials = study.run(quadratic, n_trials=3)
+    assert [t.source for t in trials] == ["enqueued", "enqueued", "random"]
+    assert trials[1].params == {"x": 1.0, "n": 3, "c": "a"} and not study.queued
+
+
+def test_switch_optimizer_replays_the_trials():
+    study = Study(SPACE, "sobol", seed=0)
+    study.run(quadratic, n_trials=5)
+    new = study.switch_optimizer("grid", resolution=3)
+    assert study.optimizer is new and new.n_seen == 5
+    trial = study.step(quadratic)
+    assert trial.source == "grid"
+    instance = RandomSearch(SPACE, seed=4)
+    study.switch_optimizer(instance)
+    assert study.step(quadratic).source == "random"
+
+
+def test_same_seed_same_study_and_optimizer_seeds_derive_from_the_study_seed():
+    a = Study(SPACE, "random", seed=42)
+    b = Study(SPACE, "random", seed=42)
+    a.run(quadratic, 5)
+    b.run(quadratic, 5)
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    assert a.optimizer.seed == b.optimizer.seed
+    assert Study(SPACE, "random", seed=43).optimizer.seed != a.optimizer.seed
+
+
+def test_subscribers_see_every_change_and_can_unsubscribe():
+    study = Study(SPACE, seed=0)
+    events = []
+    unsubscribe = study.subscribe(lambda e: events.append((e.kind, None if e.trial is None else e.trial.number)))
+    study.step(quadratic)
+    study.add_manual({"x": 0.0, "n": 1, "c": "a"}, 2.0)
+    study.enqueue({"x": 0.0, "n": 1, "c": "a"})
+    study.switch_optimizer("sobol")
+    unsubscribe()
+    unsubscribe()  # twice is harmless
+    study.step(quadratic)
+    assert events == [("asked", 0), ("told", 0), ("added", 1), ("enqueued", None), ("switched", None)]
+
+
+def test_a_failing_subscriber_warns_and_the_study_goes_on():
+    study = Study(SPACE, seed=0)
+    study.subscribe(lambda e: 1 / 0)
+    with pytest.warns(RuntimeWarning, match="ZeroDivisionError"):
+        trial = study.step(quadratic)
+    assert trial.state is TrialState.COMPLETE
+
+
+def test_objective_protocol_and_mismatches():
+    objective = FunctionObjective(quadratic, SPACE, direction="minimize")
+    study = Study(SPACE, seed=0)
+    assert study.step(objective).state is TrialState.COMPLETE
+    with pytest.raises(ValueError, match="study's direction"):
+        Study(SPACE, direction="maximize").step(objective)
+    other = FunctionObjective(quadratic, SearchSpace([Float("x", 0, 1)]))
+    with pytest.raises(ValueError, match="study's search space"):
+        study.run(other, 1)
+
+
+class HalfBudget(RandomSearch):
+    """A stand-in for a multi-fidelity optimizer: every suggestion asks for half the budget."""
+
+    name = "half_budget"
+
+    def _ask(self, rng):
+        return Suggestion(x=rng.random(self.space.dim), budget=0.5)
+
+
+def test_budgets_from_suggestions_reach_the_objective():
+    seen = []
+
+    def with_budget(params, budget=None):
+        seen.append(budget)
+        return 1.0
+
+    study = Study(SPACE, HalfBudget(SPACE, seed=0))
+    trial = study.step(with_budget)
+    assert seen == [0.5] and trial.budget == 0.5 and study.history().budgets.tolist() == [0.5]
+    assert study.step(lambda params: 1.0).state is TrialState.FAILED  # takes no budget: a clear failure
+    assert "budget" in study.trials[-1].error
+
+
+def test_callbacks_run_after_each_trial():
+    seen = []
+    Study(SPACE, seed=0).run(quadratic, 3, callbacks=[lambda s, t: seen.append(t.number)])
+    assert seen == [0, 1, 2]
+
+
+def test_trials_are_frozen():
+    study = Study(SPACE, seed=0)
+    trial = study.step(quadratic)
+    with pytest.raises(TypeError):
+        trial.params["x"] = 3  # type: ignore[index]
+    with pytest.raises(ValueError):
+        trial.x[0] = 0.5
+    json.dumps(trial.to_json())
