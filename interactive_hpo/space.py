@@ -391,7 +391,8 @@ class SearchSpace:
         return [self.from_unit(x) for x in generator.random((n, self.dim))]
 
     # -- grids and slices for search and plots ---------------------------------------------
-    def _resolutions(self, resolution: int | Mapping[str, int], owner: str) -> dict[str, int]:
+    def level_counts(self, resolution: int | Mapping[str, int], owner: str = "SearchSpace.grid") -> dict[str, int]:
+        """Validate ``resolution`` (an int >= 2, or one per numeric parameter) into a count per name."""
         if isinstance(resolution, Mapping):
             unknown = [k for k in resolution if k not in self._by_name]
             if unknown:
@@ -408,7 +409,7 @@ class SearchSpace:
 
     def grid_levels(self, resolution: int | Mapping[str, int] = 5) -> dict[str, tuple]:
         """Ordered levels per parameter: log-spaced for log parameters, every choice for categoricals."""
-        counts = self._resolutions(resolution, "SearchSpace.grid")
+        counts = self.level_counts(resolution)
         return {p.name: p.levels(counts[p.name]) for p in self.params}
 
     def grid(self, resolution: int | Mapping[str, int] = 5) -> list[dict[str, Any]]:

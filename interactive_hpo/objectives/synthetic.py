@@ -17,6 +17,7 @@ calling the function with params adds the optional observation noise.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -29,19 +30,25 @@ __all__ = ["SyntheticFunction", "Branin", "Hartmann6", "Ackley", "Rosenbrock", "
            "synthetic_functions"]
 
 
+def _read_only(array: Any) -> np.ndarray:
+    out = np.array(array, dtype=float)
+    out.flags.writeable = False
+    return out
+
+
 class SyntheticFunction:
     """Base class: a closed-form function on a box, with a known global minimum.
 
-    Subclasses declare ``name``, ``default_dim``, ``optimal_value``, ``_bounds`` (one
-    ``(low, high)`` pair per coordinate, or a single pair repeated when ``scalable``) and
-    ``_optimizers`` (one tuple per known minimizer, per coordinate or a single value repeated),
-    and implement ``_evaluate``.
+    Subclasses declare ``name``, ``default_dim``, ``optimal_value``, ``_bounds`` (a
+    ``(low, high)`` pair per coordinate) and ``_optimizers`` (a tuple of coordinates per known
+    minimizer), and implement ``_evaluate``. A ``scalable`` class declares a single pair and
+    single coordinates, repeated over ``dim``.
 
     Parameters
     ----------
     dim : int, optional
-        Number of inputs. Scalable functions accept any int >= ``min_dim`` (default
-        ``default_dim``); the others only their own dimension.
+        Number of inputs: any int >= ``min_dim`` if ``scalable`` (default ``default_dim``),
+        otherwise ``default_dim`` only.
     noise_std : float, default 0.0
         Standard deviation of the Gaussian noise added by ``__call__`` (never by ``evaluate``).
     seed : int, numpy.random.Generator or None
@@ -49,25 +56,21 @@ class SyntheticFunction:
 
     Attributes
     ----------
-    name : str
-    dim : int
     bounds : ndarray of shape (dim, 2)
-        Lower and upper bound of each coordinate, in the original coordinates.
-    optimal_value : float
-        The global minimum.
+        Lower and upper bound of each coordinate, in the original coordinates (read-only).
     optimizers : ndarray of shape (k, dim)
-        The known global minimizers, in the original coordinates.
-    direction : str
-        Always "minimize".
+        The k known global minimizers, in the original coordinates (read-only).
+    optimal_value : float
+        The global minimum; ``direction`` is always "minimize".
     space : SearchSpace
-        ``Float("x0", *bounds[0]), Float("x1", *bounds[1]), ...``.
+        ``[Float("x0", *bounds[0]), Float("x1", *bounds[1]), ...]``.
 
     Examples
     --------
     >>> f = Rosenbrock(dim=3, noise_std=0.1, seed=0)
     >>> f.evaluate(f.optimizers).tolist()
     [0.0]
-    >>> f({"x0": 1.0, "x1": 1.0, "x2": 1.0}) != 0.0  # noisy observation
+    >>> f({"x0": 1.0, "x1": 1.0, "x2": 1.0}) != 0.0  # a noisy observation
     True
     """
 
@@ -86,25 +89,18 @@ class SyntheticFunction:
             dim = self.default_dim
         elif self.scalable:
             dim = check_int(dim, "dim", self.name, self.min_dim)
-        elif isinstance(dim, bool) or dim != self.default_dim:
+        elif isinstance(dim, bool) or not isinstance(dim, numbers.Integral) or dim != self.default_dim:
+            scalable = ", ".join(n for n, cls in synthetic_functions().items() if cls.scalable)
             raise fail("dim", self.name, f"{self.default_dim} or None", dim,
                        hint=f"{self.name} is defined in {self.default_dim} dimension(s) only; "
-                            "Ackley, Rosenbrock and Levy take any `dim`.")
+                            f"these functions take any `dim`: {scalable}.")
         self.dim = int(dim)
         self.noise_std = check_real(noise_std, "noise_std", self.name, 0.0)
-        if not isinstance(seed, np.random.Generator):
-            seed = seed_to_int(seed, self.name)
-        self._rng = np.random.default_rng(seed)
-        # Broadcasting lets a scalable class declare one pair / one value for every coordinate.
-        self.bounds = self._frozen(np.broadcast_to(self._bounds, (self.dim, 2)))
-        self.optimizers = self._frozen(np.broadcast_to(self._optimizers, (len(self._optimizers), self.dim)))
+        self._rng = np.random.default_rng(
+            seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, self.name))
+        self.bounds = _read_only(np.broadcast_to(self._bounds, (self.dim, 2)))
+        self.optimizers = _read_only(np.broadcast_to(self._optimizers, (len(self._optimizers), self.dim)))
         self.space = SearchSpace([Float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(self.bounds.tolist())])
-
-    @staticmethod
-    def _frozen(array: np.ndarray) -> np.ndarray:
-        out = np.array(array, dtype=float)
-        out.flags.writeable = False
-        return out
 
     def evaluate(self, X: Any) -> np.ndarray:
         """Noiseless values at many points.
@@ -121,32 +117,32 @@ class SyntheticFunction:
         points = np.asarray(X, dtype=float)
         if points.ndim != 2 or points.shape[1] != self.dim:
             raise fail("X", f"{self.name}.evaluate", f"an array of shape (n, {self.dim})",
-                       points.shape, hint="That is the shape of the array you passed.")
+                       points.shape, hint="That is the shape of the array passed.")
         return self._evaluate(points)
 
     def _evaluate(self, X: np.ndarray) -> np.ndarray:
-        """The formula: X of shape (n, dim), already validated, to values of shape (n,)."""
+        """The formula: validated X of shape (n, dim) to values of shape (n,)."""
         raise NotImplementedError
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
-        """One (possibly noisy) observation at ``params``, a dict ``{"x0": ..., "x1": ...}``."""
+        """One observation (noisy if ``noise_std > 0``) at ``params`` = ``{"x0": ..., ...}``."""
         self._check_budget(budget)
         canonical = self.space.validate(params)
         value = float(self._evaluate(np.array([[canonical[n] for n in self.space.names]]))[0])
-        if self.noise_std > 0.0:
+        if self.noise_std > 0.0:  # no draw at all without noise: values stay exact
             value += self.noise_std * float(self._rng.standard_normal())
         return value
 
     def _check_budget(self, budget: float | None) -> None:
-        # The one place that knows these functions have a single fidelity. Multi-fidelity
-        # variants override this (and the evaluation) instead of touching __call__.
+        # The one place that knows these functions have a single fidelity: multi-fidelity
+        # variants override this (and the evaluation), not __call__.
         if budget is not None:
             raise fail("budget", self.name, "None", budget,
-                       hint=f"{self.name} has no fidelity variant, so it can only be evaluated at "
-                            "the full budget; use an objective that supports budgets.")
+                       hint=f"{self.name} has no fidelity variant, so it is only evaluated at the "
+                            "full budget; use an objective that supports budgets.")
 
     def regret(self, value: float | np.ndarray) -> float | np.ndarray:
-        """``value - optimal_value``: 0 at the global minimum, positive elsewhere (without noise)."""
+        """``value - optimal_value`` (a float, or an array of value's shape); >= 0 without noise."""
         out = np.asarray(value, dtype=float) - self.optimal_value
         return float(out) if out.ndim == 0 else out
 
@@ -193,7 +189,7 @@ class Hartmann6(SyntheticFunction):
     >>> round(f.optimal_value, 5)
     -3.32237
     >>> round(f({f"x{i}": 0.5 for i in range(6)}), 4)
-    -0.5066
+    -0.5053
     """
 
     name = "Hartmann6"
@@ -205,17 +201,11 @@ class Hartmann6(SyntheticFunction):
     _optimizers = ((0.20168951, 0.15001069, 0.47687397, 0.27533243, 0.31165161, 0.65730053),)
     _ALPHA: ClassVar[np.ndarray] = np.array([1.0, 1.2, 3.0, 3.2])
     _A: ClassVar[np.ndarray] = np.array([
-        [10.0, 3.0, 17.0, 3.5, 1.7, 8.0],
-        [0.05, 10.0, 17.0, 0.1, 8.0, 14.0],
-        [3.0, 3.5, 1.7, 10.0, 17.0, 8.0],
-        [17.0, 8.0, 0.05, 10.0, 0.1, 14.0],
-    ])
+        [10.0, 3.0, 17.0, 3.5, 1.7, 8.0], [0.05, 10.0, 17.0, 0.1, 8.0, 14.0],
+        [3.0, 3.5, 1.7, 10.0, 17.0, 8.0], [17.0, 8.0, 0.05, 10.0, 0.1, 14.0]])
     _P: ClassVar[np.ndarray] = 1e-4 * np.array([
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ])
+        [1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
 
     def _evaluate(self, X: np.ndarray) -> np.ndarray:
         inner = np.sum(self._A * (X[:, None, :] - self._P) ** 2, axis=-1)  # (n, 4)
@@ -289,7 +279,7 @@ class Levy(SyntheticFunction):
     >>> round(f({"x0": 1.0, "x1": 1.0}), 12)
     0.0
     >>> round(f({"x0": 0.0, "x1": 0.0}), 4)
-    0.9
+    0.7158
     """
 
     name = "Levy"

@@ -105,7 +105,8 @@ class GridSearch(Optimizer):
         super().__init__(space, seed=seed)
         self.resolution = dict(resolution) if isinstance(resolution, Mapping) else resolution
         self.shuffle = check_bool(shuffle, "shuffle", "GridSearch")
-        levels = space.grid_levels(resolution)
+        # Validated here so a bad resolution is reported as GridSearch's, where the user typed it.
+        levels = space.grid_levels(space.level_counts(resolution, "GridSearch"))
         self._unit_levels = [np.array([p.to_unit(v) for v in levels[p.name]]) for p in space]
         self._shape = tuple(len(u) for u in self._unit_levels)
         size = math.prod(self._shape)

@@ -180,7 +180,6 @@ def test_regret_of_scalars_and_arrays():
 def test_noise_is_seeded_and_only_in_call():
     params = {"x0": 1.0, "x1": 2.0}
     truth = Branin().evaluate(np.array([[1.0, 2.0]]))[0]
-    first = [Branin(noise_std=0.5, seed=3)(params) for _ in range(1)] + [0.0]
     f, g = Branin(noise_std=0.5, seed=3), Branin(noise_std=0.5, seed=3)
     first = [f(params) for _ in range(5)]
     assert first == [g(params) for _ in range(5)]
@@ -215,6 +214,8 @@ def test_zero_noise_gives_exact_values_whatever_the_seed():
     (Rosenbrock, {"dim": 1}, "`dim` of Rosenbrock must be an int in [2, inf); got 1."),
     (Branin, {"dim": 3}, "`dim` of Branin must be 2 or None; got 3. Branin is defined in 2 dimension(s) only"),
     (Hartmann6, {"dim": 2}, "`dim` of Hartmann6 must be 6 or None; got 2."),
+    (Branin, {"dim": 2.0}, "`dim` of Branin must be 2 or None; got 2.0."),
+    (Branin, {"dim": 3}, "these functions take any `dim`: Ackley, Rosenbrock, Levy."),
     (Forrester, {"dim": True}, "`dim` of Forrester must be 1 or None; got True."),
     (Levy, {"noise_std": -1.0}, "`noise_std` of Levy must be a finite real number in [0.0, inf); got -1.0."),
     (Branin, {"noise_std": float("nan")}, "`noise_std` of Branin must be a finite real number in [0.0, inf); got nan."),
@@ -230,7 +231,8 @@ def test_input_errors(cls, kwargs, message):
 
 
 def test_fixed_dimension_accepts_its_own_dim():
-    assert Branin(dim=2).dim == 2 and Hartmann6(6).dim == 6
+    assert Branin(dim=2).dim == 2 and Hartmann6(6).dim == 6 and Forrester(np.int64(1)).dim == 1
+    assert Ackley(dim=np.int64(3)).dim == 3 and isinstance(Ackley(dim=np.int64(3)).dim, int)
 
 
 @each_function

@@ -1,0 +1,398 @@
+"""Score a scikit-learn estimator by cross-validation, with a sealed test split kept aside.
+
+:class:`SklearnCV` is the objective behind the ready-made tasks (:mod:`.tasks`) and the one to
+use for your own model and data. It follows the protocol every practitioner is taught:
+
+1. Split the data once into a *training split* and a *sealed test split*.
+2. Tune on the training split only, scoring each configuration by K-fold cross-validation.
+3. Open the test split at the end, once, for an unbiased estimate of the chosen model.
+
+scikit-learn is imported lazily, when an objective is built: importing this module (and
+``interactive_hpo``) stays light.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, check_real, fail, import_optional, seed_to_int
+from ..space import SearchSpace
+from ..trial import Evaluation
+
+__all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning"]
+
+_OWNER = "SklearnCV"
+
+
+class SealedTestSetWarning(UserWarning):
+    """The sealed test split of a :class:`SklearnCV` was looked at more than once.
+
+    Every look you act on leaks information from the test split into your choices, so its score
+    stops being an unbiased estimate of performance on new data and becomes optimistic.
+    """
+
+
+@dataclass(frozen=True)
+class SealedTestLook:
+    """One look at the sealed test split: which params were scored, and the score seen.
+
+    Attributes
+    ----------
+    number : int
+        1 for the first look, 2 for the second, ...
+    params : mapping
+        The configuration that was fitted on the whole training split (read-only).
+    score : float
+        Its score on the sealed test split (greater is better).
+    """
+
+    number: int
+    params: Mapping[str, Any]
+    score: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+
+class _Shown:
+    """A value whose ``repr`` is a description, for error messages about large arrays."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _n_samples(data: Any, name: str) -> int:
+    """Number of rows of an array-like (numpy, pandas, sparse matrix or list)."""
+    shape = getattr(data, "shape", None)
+    if shape is not None and len(shape) >= 1:
+        return int(shape[0])
+    if isinstance(data, (str, bytes, Mapping)) or not hasattr(data, "__len__"):
+        rule = "an array-like of shape (n_samples, n_features)" if name == "X" else \
+            "an array-like of shape (n_samples,)"
+        raise fail(name, _OWNER, rule, _Shown(type(data).__name__))
+    return len(data)
+
+
+def _describe_unknown(unknown: list[str], valid: list[str]) -> str:
+    """Hint for space names that are not estimator parameters: close matches, or the valid names."""
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, valid, n=1)
+        parts.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+    hint = f"Unknown: {', '.join(parts)}."
+    if len(valid) <= 25:
+        hint += f" Valid names: {', '.join(sorted(valid))}."
+    else:
+        hint += " See estimator.get_params().keys() for the valid names."
+    return hint
+
+
+class SklearnCV:
+    """Mean K-fold cross-validation score of a scikit-learn estimator, as an objective to maximize.
+
+    The data are split once, in ``__init__``, into a training split and a sealed test split.
+    Calling the objective clones ``estimator``, sets ``params`` on it and cross-validates on
+    the training split only; the test split is used only by :meth:`test_score`.
+
+    Parameters
+    ----------
+    estimator : scikit-learn estimator
+        Any estimator or pipeline (never modified: each evaluation fits a clone).
+    X : array-like of shape (n_samples, n_features)
+        Features (numpy array, pandas DataFrame or sparse matrix).
+    y : array-like of shape (n_samples,)
+        Targets: class labels for classifiers, numbers for regressors.
+    space : SearchSpace
+        Every name must be a key of ``estimator.get_params()``; pipeline-style names such as
+        ``"svc__C"`` reach inside pipelines.
+    cv : int, default=5
+        Number of folds, >= 2. Folds are shuffled and seeded; stratified for classifiers.
+        Every configuration sees the *same* folds, so differences between configurations are
+        not blurred by different splits.
+    scoring : str, callable or None, default=None
+        A name from ``sklearn.metrics.get_scorer_names()`` (e.g. ``"accuracy"``, ``"r2"``,
+        ``"neg_mean_squared_error"``), a scorer ``scoring(estimator, X, y) -> float``, or None
+        for the estimator's own ``score`` method. Scorers are greater-is-better, so the
+        direction is always ``"maximize"``; wrap a loss with
+        ``sklearn.metrics.make_scorer(loss, greater_is_better=False)``.
+    test_size : float, default=0.25
+        Fraction of the samples in the sealed test split, in (0, 1).
+    seed : int, numpy.random.Generator or None, default=None
+        Seeds a generator from which every sub-seed is drawn: the train/test split, the CV
+        shuffle, and ``random_state`` of the estimator (and of every pipeline step) where it is
+        None. A ``random_state`` you set yourself is kept. ``self.seed`` records the int used.
+    name : str, optional
+        Shown in plots and the Lab; defaults to the estimator's class name.
+    ignore_warnings : tuple of Warning subclasses, default=()
+        Warning categories silenced while fitting and scoring, for settings that trigger them
+        on purpose (e.g. ``ConvergenceWarning`` with a deliberately small ``max_iter``). By
+        default nothing is silenced: you see what scikit-learn says.
+
+    Attributes
+    ----------
+    direction : str
+        Always ``"maximize"``.
+    train_indices, test_indices : ndarray of shape (n_train,) and (n_test,)
+        Rows of ``X`` in the training and sealed test splits (read-only, disjoint).
+    test_looks : tuple of SealedTestLook
+        Every call of :meth:`test_score` so far, oldest first.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> space = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
+    >>> objective = SklearnCV(Ridge(), X, y, space, cv=3, seed=0)
+    >>> result = objective({"alpha": 0.1})   # mean R^2 over 3 folds of the training split
+    >>> 0.3 < result.value < 0.7, len(result.user_attrs["fold_scores"])
+    (True, 3)
+    >>> 0.3 < objective.test_score({"alpha": 0.1}) < 0.7   # once, at the very end
+    True
+    """
+
+    direction = "maximize"
+
+    def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, cv: int = 5,
+                 scoring: str | Callable[..., float] | None = None, test_size: float = 0.25,
+                 seed: int | np.random.Generator | None = None, name: str | None = None, *,
+                 ignore_warnings: tuple[type[Warning], ...] = ()):
+        import_optional("sklearn", "sklearn", _OWNER)
+        from sklearn.base import clone, is_classifier
+
+        for method in ("fit", "get_params", "set_params"):
+            if not callable(getattr(estimator, method, None)):
+                raise fail("estimator", _OWNER, "a scikit-learn estimator (with fit, get_params and set_params)",
+                           estimator)
+        n = _n_samples(X, "X")
+        n_y = _n_samples(y, "y")
+        if n_y != n:
+            raise fail("y", _OWNER, f"an array-like with as many samples as X ({n})",
+                       _Shown(f"an array-like with {n_y} samples"))
+        self.cv = check_int(cv, "cv", _OWNER, 2)
+        self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)
+        self.space = self._check_space(space, estimator)
+        self.scoring = scoring
+        self._scorer = self._make_scorer(estimator, scoring)
+        if name is not None and (not isinstance(name, str) or not name):
+            raise fail("name", _OWNER, "a non-empty str or None", name)
+        self.name = name or type(estimator).__name__
+        self.ignore_warnings = self._check_warnings(ignore_warnings)
+        self.seed = seed_to_int(seed, _OWNER)
+        self.estimator = estimator
+        self.is_classifier = bool(is_classifier(estimator))
+
+        # One generator, three sub-seeds: nothing here touches numpy's global RNG.
+        rng = np.random.default_rng(self.seed)
+        split_seed, self._cv_seed, model_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=3))
+        self._split(X, y, n, split_seed)
+
+        # Seed every random_state left at None (the estimator's and each pipeline step's), so
+        # the same params give the same score. Done once on a private clone: the user's
+        # estimator is never modified.
+        unseeded = {key: model_seed for key, value in estimator.get_params(deep=True).items()
+                    if (key == "random_state" or key.endswith("__random_state")) and value is None}
+        self._base = clone(estimator).set_params(**unseeded)
+        self._looks: list[SealedTestLook] = []
+
+    # -- validation helpers ------------------------------------------------------------------
+    @staticmethod
+    def _check_space(space: Any, estimator: Any) -> SearchSpace:
+        if not isinstance(space, SearchSpace):
+            raise fail("space", _OWNER, "a SearchSpace", space)
+        valid = list(estimator.get_params(deep=True))
+        unknown = [n for n in space.names if n not in valid]
+        if unknown:
+            raise fail("space", _OWNER, f"a SearchSpace whose names are parameters of {type(estimator).__name__}",
+                       space.names, hint=_describe_unknown(unknown, valid))
+        return space
+
+    @staticmethod
+    def _make_scorer(estimator: Any, scoring: Any) -> Callable[..., float]:
+        from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
+
+        rule = "a scorer name from sklearn.metrics.get_scorer_names(), a callable scorer(estimator, X, y) or None"
+        if isinstance(scoring, str):
+            try:
+                return get_scorer(scoring)
+            except ValueError as error:
+                close = difflib.get_close_matches(scoring, get_scorer_names(), n=3)
+                hint = f"Did you mean {', '.join(map(repr, close))}?" if close else None
+                raise fail("scoring", _OWNER, rule, scoring, hint=hint) from error
+        if scoring is not None and not callable(scoring):
+            raise fail("scoring", _OWNER, rule, scoring)
+        if scoring is None and not callable(getattr(estimator, "score", None)):
+            raise fail("scoring", _OWNER, rule, scoring,
+                       hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy'.")
+        return check_scoring(estimator, scoring=scoring)
+
+    @staticmethod
+    def _check_warnings(categories: Any) -> tuple[type[Warning], ...]:
+        rule = "a tuple of Warning subclasses"
+        if isinstance(categories, type) or not isinstance(categories, (tuple, list)):
+            raise fail("ignore_warnings", _OWNER, rule, categories)
+        for category in categories:
+            if not (isinstance(category, type) and issubclass(category, Warning)):
+                raise fail("ignore_warnings", _OWNER, rule, categories, hint=f"{category!r} is not one.")
+        return tuple(categories)
+
+    def _split(self, X: Any, y: Any, n: int, split_seed: int) -> None:
+        """Cut (X, y) once into the training split and the sealed test split (stratified for classifiers)."""
+        from sklearn.model_selection import train_test_split
+
+        stratify = None
+        if self.is_classifier:
+            _, counts = np.unique(np.asarray(y), return_counts=True)
+            if counts.min() < 2:
+                raise fail("y", _OWNER, "class labels with at least 2 samples per class", _Shown(
+                    f"a class with {counts.min()} sample"),
+                    hint="The train/test split is stratified, so every class needs a sample on each side.")
+            stratify = y
+        try:
+            X_train, X_test, y_train, y_test, idx_train, idx_test = train_test_split(
+                X, y, np.arange(n), test_size=self.test_size, random_state=split_seed, stratify=stratify)
+        except ValueError as error:  # e.g. too few samples for the classes or the fraction asked
+            raise fail("test_size", _OWNER, "a fraction leaving samples (of every class) on both sides",
+                       self.test_size, hint=str(error)) from error
+        self._X_train, self._y_train, self._X_test, self._y_test = X_train, y_train, X_test, y_test
+        for indices in (idx_train, idx_test):
+            indices.flags.writeable = False
+        self._train_indices, self._test_indices = idx_train, idx_test
+
+        n_train = len(idx_train)
+        if self.cv > n_train:
+            raise fail("cv", _OWNER, f"an int in [2, {n_train}] (the training split has {n_train} samples)", self.cv)
+        if self.is_classifier:
+            smallest = int(np.unique(np.asarray(y_train), return_counts=True)[1].min())
+            if self.cv > smallest:
+                raise fail("cv", _OWNER, f"an int in [2, {smallest}]", self.cv,
+                           hint=f"Stratified folds need `cv` samples of every class in the training split; "
+                                f"the smallest class has {smallest}.")
+
+    # -- public read-only views ----------------------------------------------------------------
+    @property
+    def train_indices(self) -> np.ndarray:
+        """Rows of ``X`` in the training split, shape (n_train,), read-only."""
+        return self._train_indices
+
+    @property
+    def test_indices(self) -> np.ndarray:
+        """Rows of ``X`` in the sealed test split, shape (n_test,), read-only."""
+        return self._test_indices
+
+    @property
+    def test_looks(self) -> tuple[SealedTestLook, ...]:
+        """Every look at the sealed test split so far (a tuple: read-only), oldest first."""
+        return tuple(self._looks)
+
+    # -- evaluation ------------------------------------------------------------------------------
+    def _check_budget(self, budget: float | None) -> None:
+        # The one place to change for multi-fidelity: a budget in (0, 1] will mean "fit on that
+        # fraction of each training fold". Until then, refuse it loudly instead of ignoring it.
+        if budget is not None:
+            raise fail("budget", "SklearnCV.__call__", "None (the full budget)", budget,
+                       hint="Budgets (cheaper evaluations on part of the training data) come with the "
+                            "multi-fidelity feature; call without `budget` for now.")
+
+    def _configured(self, params: Mapping[str, Any]) -> Any:
+        """A fresh clone of the (seeded) estimator with ``params`` set."""
+        from sklearn.base import clone
+
+        return clone(self._base).set_params(**params)
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        if not self.ignore_warnings:  # leave the warning filters alone when there is nothing to silence
+            yield
+            return
+        with warnings.catch_warnings():
+            for category in self.ignore_warnings:
+                warnings.simplefilter("ignore", category)
+            yield
+
+    def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> Evaluation:
+        """Cross-validate ``params`` on the training split.
+
+        Parameters
+        ----------
+        params : dict
+            One value per name of ``space`` (validated against it).
+        budget : None
+            Must be None for now (see the error raised otherwise).
+
+        Returns
+        -------
+        Evaluation
+            ``value`` is the mean score over the ``cv`` folds; ``user_attrs`` holds
+            ``"fold_scores"`` (list of ``cv`` floats), ``"score_std"`` (their standard deviation)
+            and ``"fit_time"`` (seconds spent fitting, summed over the folds).
+        """
+        from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+
+        self._check_budget(budget)
+        params = self.space.validate(params)
+        folds = StratifiedKFold if self.is_classifier else KFold
+        splitter = folds(n_splits=self.cv, shuffle=True, random_state=self._cv_seed)
+        with self._quiet():
+            result = cross_validate(self._configured(params), self._X_train, self._y_train, cv=splitter,
+                                    scoring=self._scorer, error_score="raise")
+        scores = np.asarray(result["test_score"], dtype=float)
+        finite = bool(np.all(np.isfinite(scores)))
+        # A NaN fold makes the value NaN, which the study records as a FAILED trial; the attrs
+        # stay JSON (None instead of NaN) so that the reason shown is the NaN, not the attrs.
+        return Evaluation(value=float(np.mean(scores)), user_attrs={
+            "fold_scores": [float(s) if np.isfinite(s) else None for s in scores],
+            "score_std": float(np.std(scores)) if finite else None,
+            "fit_time": float(np.sum(result["fit_time"])),
+        })
+
+    def test_score(self, params: Mapping[str, Any]) -> float:
+        """Fit ``params`` on the whole training split and score it on the sealed test split.
+
+        Use it once, for the configuration you finally chose. Every look is recorded in
+        :attr:`test_looks`; from the second look on a :class:`SealedTestSetWarning` is issued,
+        because choosing between configurations by their test scores turns the test split into
+        a validation split, and the score you report becomes optimistic (biased upwards).
+
+        Parameters
+        ----------
+        params : dict
+            One value per name of ``space``.
+
+        Returns
+        -------
+        float
+            The score on the sealed test split (greater is better).
+        """
+        params = self.space.validate(params)
+        model = self._configured(params)
+        with self._quiet():
+            model.fit(self._X_train, self._y_train)
+            score = float(self._scorer(model, self._X_test, self._y_test))
+        self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
+        if len(self._looks) >= 2:
+            warnings.warn(
+                f"This is look number {len(self._looks)} at the sealed test split of {self.name}. Every look "
+                "you act on turns the test split into a validation split, so its score becomes an optimistic "
+                "estimate of performance on new data. Choose configurations by their CV score and open the "
+                "test split once, at the end (all looks are listed in `test_looks`).",
+                SealedTestSetWarning, stacklevel=2)
+        return score
+
+    def __repr__(self) -> str:
+        scoring = self.scoring if isinstance(self.scoring, str) or self.scoring is None else \
+            getattr(self.scoring, "__name__", type(self.scoring).__name__)
+        return (f"SklearnCV({self.name!r}, cv={self.cv}, scoring={scoring!r}, n_train={len(self._train_indices)}, "
+                f"n_test={len(self._test_indices)}, seed={self.seed})")

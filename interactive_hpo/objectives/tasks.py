@@ -1,0 +1,249 @@
+"""Ready-made tuning tasks on scikit-learn's bundled datasets (nothing is downloaded).
+
+Each task is a function returning a :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`
+whose search space mixes log-scaled floats, integers and a categorical, sized for teaching:
+about one second per trial or less on 2 CPU cores with the default ``cv=5`` (expensive
+settings such as ``n_estimators``, ``max_iter`` and hidden sizes are bounded for that).
+``TASKS`` maps names to the functions; :func:`make_task` builds one by name.
+
+=============================  ===============================  ==============  ===========
+task                           model                            data            score
+=============================  ===============================  ==============  ===========
+svm_digits                     SVC                              digits (1797)   accuracy
+random_forest_breast_cancer    RandomForestClassifier           cancer (569)    accuracy
+gradient_boosting_wine         GradientBoostingClassifier       wine (178)      accuracy
+mlp_digits                     MLPClassifier (30 epochs)        digits (1797)   accuracy
+ridge_diabetes                 polynomial features, scaler,     diabetes (442)  R^2
+                               Ridge
+=============================  ===============================  ==============  ===========
+
+Every task keeps 25% of its data as the sealed test split (see ``SklearnCV.test_score``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail, import_optional
+from ..space import Categorical, Float, Int, SearchSpace
+from .sklearn_cv import SklearnCV
+
+__all__ = [
+    "TASKS",
+    "gradient_boosting_wine",
+    "make_task",
+    "mlp_digits",
+    "random_forest_breast_cancer",
+    "ridge_diabetes",
+    "svm_digits",
+]
+
+Seed = int | np.random.Generator | None
+
+
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 8x8 digits, pixels scaled from [0, 16] to [0, 1] (so gamma and learning rates are sane)."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return X / 16.0, y
+
+
+def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
+    """Support vector classifier on the digits (1797 images of 8x8 pixels, 10 classes).
+
+    Search space: ``C`` in [1e-3, 1e3] (log), ``gamma`` in [1e-4, 10] (log), ``degree`` in
+    [2, 5] (int), ``kernel`` in {"rbf", "poly", "linear"}. Conditional parameters on purpose:
+    ``gamma`` does nothing for the linear kernel and ``degree`` matters only for "poly", so
+    parts of the landscape are flat. Score: accuracy.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the split, the CV folds and the estimator.
+    cv : int, default=5
+        Number of cross-validation folds.
+    """
+    import_optional("sklearn", "sklearn", "svm_digits")
+    from sklearn.svm import SVC
+
+    X, y = _digits()
+    space = SearchSpace([
+        Float("C", 1e-3, 1e3, log=True),
+        Float("gamma", 1e-4, 10.0, log=True),
+        Int("degree", 2, 5),
+        Categorical("kernel", ["rbf", "poly", "linear"]),
+    ])
+    return SklearnCV(SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed, name="svm_digits")
+
+
+def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
+    """Random forest on the Wisconsin breast cancer data (569 samples, 30 features, 2 classes).
+
+    Search space: ``n_estimators`` in [10, 80] (int, log), ``max_depth`` in [1, 12] (int),
+    ``max_features`` in [0.05, 1] (fraction of the features tried at each split, log),
+    ``criterion`` in {"gini", "entropy"}. ``n_estimators`` stops at 80 to keep a trial near one
+    second (one core: trials, not trees, are what a study may run in parallel). Score: accuracy.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the split, the CV folds and the forest.
+    cv : int, default=5
+        Number of cross-validation folds.
+    """
+    import_optional("sklearn", "sklearn", "random_forest_breast_cancer")
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.ensemble import RandomForestClassifier
+
+    X, y = load_breast_cancer(return_X_y=True)
+    space = SearchSpace([
+        Int("n_estimators", 10, 80, log=True),
+        Int("max_depth", 1, 12),
+        Float("max_features", 0.05, 1.0, log=True),
+        Categorical("criterion", ["gini", "entropy"]),
+    ])
+    return SklearnCV(RandomForestClassifier(), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="random_forest_breast_cancer")
+
+
+def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
+    """Gradient boosting on the wine data (178 samples, 13 features, 3 classes).
+
+    Search space: ``learning_rate`` in [0.01, 1] (log), ``n_estimators`` in [5, 60] (int, log),
+    ``max_depth`` in [1, 4] (int), ``max_features`` in {None, "sqrt", "log2"} (features tried
+    per split: all, or a random subset). Multi-class boosting fits one tree per class and
+    stage, so ``n_estimators`` stops at 60 to keep a trial under a second. The interplay of
+    ``learning_rate`` and ``n_estimators`` (a small rate needs many stages) is the lesson.
+    Score: accuracy.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the split, the CV folds and the boosting.
+    cv : int, default=5
+        Number of cross-validation folds.
+    """
+    import_optional("sklearn", "sklearn", "gradient_boosting_wine")
+    from sklearn.datasets import load_wine
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    X, y = load_wine(return_X_y=True)
+    space = SearchSpace([
+        Float("learning_rate", 0.01, 1.0, log=True),
+        Int("n_estimators", 5, 60, log=True),
+        Int("max_depth", 1, 4),
+        Categorical("max_features", [None, "sqrt", "log2"]),
+    ])
+    return SklearnCV(GradientBoostingClassifier(), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="gradient_boosting_wine")
+
+
+def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
+    """A one-hidden-layer neural network on the digits, trained for a fixed 30 epochs (Adam).
+
+    Search space: ``learning_rate_init`` in [1e-4, 0.1] (log), ``alpha`` (L2 penalty) in
+    [1e-6, 0.1] (log), ``hidden_layer_sizes`` in [8, 128] (int, log: the width of the one
+    hidden layer), ``activation`` in {"relu", "tanh", "logistic"}. Score: accuracy.
+
+    The epoch budget is fixed at ``max_iter=30`` to keep a trial under a second; small
+    learning rates do not converge in 30 epochs, and that is part of the landscape (under a
+    fixed training budget the learning rate matters a lot). scikit-learn warns about every
+    such fit (``ConvergenceWarning``), which would flood the notebook with one warning per fold
+    and teach nothing, so that category, and only it, is silenced for this task.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the split, the CV folds, the initial weights and the batch order.
+    cv : int, default=5
+        Number of cross-validation folds.
+    """
+    import_optional("sklearn", "sklearn", "mlp_digits")
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = _digits()
+    space = SearchSpace([
+        Float("learning_rate_init", 1e-4, 0.1, log=True),
+        Float("alpha", 1e-6, 0.1, log=True),
+        Int("hidden_layer_sizes", 8, 128, log=True),
+        Categorical("activation", ["relu", "tanh", "logistic"]),
+    ])
+    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="mlp_digits", ignore_warnings=(ConvergenceWarning,))
+
+
+def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
+    """Polynomial ridge regression on the diabetes data (442 patients, 10 features).
+
+    The model is a pipeline ``poly`` (PolynomialFeatures) -> ``scale`` (StandardScaler) ->
+    ``ridge`` (Ridge), so the names are pipeline-style. Search space: ``ridge__alpha`` in
+    [1e-4, 1e3] (log), ``poly__degree`` in [1, 3] (int), ``poly__interaction_only`` in
+    {False, True}. High degree with little regularization overfits: the lesson is the
+    bias-variance trade-off. Score: R^2 (1 is perfect, 0 is predicting the mean).
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the split and the CV folds (Ridge itself is deterministic).
+    cv : int, default=5
+        Number of cross-validation folds.
+
+    Examples
+    --------
+    >>> objective = ridge_diabetes(seed=0, cv=3)
+    >>> objective.space.names
+    ['ridge__alpha', 'poly__degree', 'poly__interaction_only']
+    >>> result = objective({"ridge__alpha": 10.0, "poly__degree": 2, "poly__interaction_only": True})
+    >>> 0.0 < result.value < 1.0
+    True
+    """
+    import_optional("sklearn", "sklearn", "ridge_diabetes")
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    X, y = load_diabetes(return_X_y=True)
+    model = Pipeline([
+        ("poly", PolynomialFeatures(include_bias=False)),
+        ("scale", StandardScaler()),
+        ("ridge", Ridge()),
+    ])
+    space = SearchSpace([
+        Float("ridge__alpha", 1e-4, 1e3, log=True),
+        Int("poly__degree", 1, 3),
+        Categorical("poly__interaction_only", [False, True]),
+    ])
+    return SklearnCV(model, X, y, space, cv=cv, scoring="r2", seed=seed, name="ridge_diabetes")
+
+
+#: Task name -> function building it (each accepts ``seed`` and ``cv``).
+TASKS: dict[str, Callable[..., SklearnCV]] = {
+    "svm_digits": svm_digits,
+    "random_forest_breast_cancer": random_forest_breast_cancer,
+    "gradient_boosting_wine": gradient_boosting_wine,
+    "mlp_digits": mlp_digits,
+    "ridge_diabetes": ridge_diabetes,
+}
+
+
+def make_task(name: str, **kwargs: Any) -> SklearnCV:
+    """Build the task called ``name`` from :data:`TASKS`, passing ``kwargs`` (``seed``, ``cv``).
+
+    Examples
+    --------
+    >>> objective = make_task("ridge_diabetes", seed=0, cv=3)
+    >>> objective.name, objective.direction
+    ('ridge_diabetes', 'maximize')
+    """
+    if not isinstance(name, str) or name not in TASKS:
+        close = difflib.get_close_matches(name, list(TASKS), n=1) if isinstance(name, str) else []
+        raise fail("name", "make_task", f"one of {sorted(TASKS)}", name,
+                   hint=f"Did you mean {close[0]!r}?" if close else None)
+    return TASKS[name](**kwargs)

@@ -1,0 +1,220 @@
+"""Every bad input gets a clear error naming the parameter, the rule and the value given.
+
+One table, scikit-learn's ``test_input_errors`` style: each row is the user's mistake, the
+exception class, and the exact text they will read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from interactive_hpo import (
+    Categorical,
+    Float,
+    GridSearch,
+    Int,
+    InvalidParameterError,
+    RandomSearch,
+    SearchSpace,
+    StorageError,
+    Study,
+    TrialStateError,
+    make_optimizer,
+)
+
+SPACE = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("depth", 1, 8), Categorical("act", ["relu", "tanh"])])
+GOOD = {"lr": 0.01, "depth": 3, "act": "relu"}
+
+
+def told_twice(tmp_path):
+    study = Study(SPACE, seed=0)
+    trial = study.ask()
+    study.tell(trial, 1.0)
+    study.tell(trial, 2.0)
+
+
+def running_study():
+    study = Study(SPACE, seed=0)
+    study.ask()
+    return study
+
+
+def journal(tmp_path, direction="minimize"):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, storage=path, direction=direction).run(lambda p: p["lr"], 2)
+    return path
+
+
+def corrupt_middle(tmp_path):
+    path = journal(tmp_path)
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = "{not json\n"
+    path.write_text("".join(lines))
+    Study(SPACE, storage=path)
+
+
+def rewrite_header(tmp_path, **changes):
+    path = journal(tmp_path)
+    lines = path.read_text().splitlines(keepends=True)
+    header = {**json.loads(lines[0]), **changes}
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]))
+    Study.load(path)
+
+
+def foreign_file(tmp_path):
+    path = tmp_path / "results.jsonl"
+    path.write_text('{"name": "something else"}\n')
+    Study(SPACE, storage=path)
+
+
+def unknown_event(tmp_path):
+    path = journal(tmp_path)
+    with open(path, "a") as file:
+        file.write('{"event": "deleted", "number": 0}\n')
+    Study(SPACE, storage=path)
+
+
+def inconsistent_event(tmp_path):
+    path = journal(tmp_path)
+    with open(path, "a") as file:
+        file.write('{"event": "finished", "number": 0, "state": "COMPLETE", "value": 1.0, "user_attrs": {}, '
+                   '"datetime_complete": 0}\n')
+    Study(SPACE, storage=path)
+
+
+CASES = [
+    # -- parameters ------------------------------------------------------------------------
+    ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
+     "`high` of Float('lr') must be greater than low=1.0; got 0.1."),
+    ("float equal bounds", lambda t: Float("lr", 0.5, 0.5), InvalidParameterError,
+     "`high` of Float('lr') must be greater than low=0.5; got 0.5."),
+    ("float log with low 0", lambda t: Float("lr", 0.0, 1.0, log=True), InvalidParameterError,
+     "`low` of Float('lr') must be > 0 when log=True; got 0.0. A log scale needs a positive lower bound"),
+    ("float log with negative low", lambda t: Float("lr", -1.0, 1.0, log=True), InvalidParameterError,
+     "`low` of Float('lr') must be > 0 when log=True; got -1.0."),
+    ("float nan bound", lambda t: Float("lr", float("nan"), 1.0), InvalidParameterError,
+     "`low` of Float('lr') must be a finite real number in (-inf, inf); got nan."),
+    ("float infinite bound", lambda t: Float("lr", 0.0, float("inf")), InvalidParameterError,
+     "`high` of Float('lr') must be a finite real number in (-inf, inf); got inf."),
+    ("float bound as text", lambda t: Float("lr", "0.1", 1.0), InvalidParameterError,
+     "`low` of Float('lr') must be a finite real number in (-inf, inf); got '0.1'."),
+    ("empty name", lambda t: Float("", 0.0, 1.0), InvalidParameterError,
+     "`name` of Float must be a non-empty str; got ''."),
+    ("name not a string", lambda t: Int(3, 0, 1), InvalidParameterError,
+     "`name` of Int must be a non-empty str; got 3."),
+    ("log not a bool", lambda t: Float("lr", 0.1, 1.0, log="yes"), InvalidParameterError,
+     "`log` of Float('lr') must be a bool; got 'yes'."),
+    ("int with a fractional bound", lambda t: Int("depth", 1.5, 8), InvalidParameterError,
+     "`low` of Int('depth') must be an int in (-inf, inf); got 1.5."),
+    ("int reversed bounds", lambda t: Int("depth", 8, 1), InvalidParameterError,
+     "`high` of Int('depth') must be greater than low=8; got 1."),
+    ("int log with low 0", lambda t: Int("depth", 0, 8, log=True), InvalidParameterError,
+     "`low` of Int('depth') must be > 0 when log=True; got 0."),
+    ("empty choices", lambda t: Categorical("act", []), InvalidParameterError,
+     "`choices` of Categorical('act') must be a non-empty list of str, int, float, bool or None; got []."),
+    ("duplicate choices", lambda t: Categorical("act", ["relu", "tanh", "relu"]), InvalidParameterError,
+     "`choices` of Categorical('act') must be a list without duplicates; got ['relu', 'tanh', 'relu']. "
+     "'relu' appears twice."),
+    ("choices as one string", lambda t: Categorical("act", "relu"), InvalidParameterError,
+     "`choices` of Categorical('act') must be a non-empty list of str, int, float, bool or None; got 'relu'."),
+    ("choice that JSON cannot store", lambda t: Categorical("act", [len]), InvalidParameterError,
+     "`choices` of Categorical('act') must be a list of str, int, float, bool or None (finite)"),
+    ("nan choice", lambda t: Categorical("act", [float("nan")]), InvalidParameterError,
+     "`choices` of Categorical('act') must be a list of str, int, float, bool or None (finite); got [nan]."),
+    # -- spaces ----------------------------------------------------------------------------
+    ("empty space", lambda t: SearchSpace([]), InvalidParameterError,
+     "`params` of SearchSpace must be a non-empty list of Float, Int or Categorical; got []."),
+    ("duplicate names", lambda t: SearchSpace([Float("lr", 0, 1), Int("lr", 0, 3)]), InvalidParameterError,
+     "`params` of SearchSpace must be a list with unique names; got ['lr', 'lr']. Duplicated: lr."),
+    ("not a parameter", lambda t: SearchSpace([Float("lr", 0, 1), "depth"]), InvalidParameterError,
+     "`params` of SearchSpace must be a list of Float, Int or Categorical; got 'depth'."),
+    ("unknown parameter", lambda t: SPACE.to_unit({**GOOD, "momentum": 0.9}), InvalidParameterError,
+     "Unknown parameter(s): momentum."),
+    ("missing parameter", lambda t: SPACE.to_unit({"lr": 0.01}), InvalidParameterError,
+     "must be a dict with keys ['lr', 'depth', 'act']; got {'lr': 0.01}. Missing parameter(s): depth, act."),
+    ("point of the wrong shape", lambda t: SPACE.from_unit([0.5, 0.5]), InvalidParameterError,
+     "`x` of SearchSpace must be a finite array of shape (3,) in the unit cube; got [0.5, 0.5]."),
+    ("bad space dict", lambda t: SearchSpace.from_dict({"params": [{"type": "double", "name": "x"}]}),
+     InvalidParameterError, "`params[0].type` of SearchSpace.from_dict must be one of ['float', 'int', "
+     "'categorical']; got 'double'."),
+    ("negative sample size", lambda t: SPACE.sample(-1), InvalidParameterError,
+     "`n` of SearchSpace.sample must be an int in [0, inf); got -1."),
+    # -- studies ---------------------------------------------------------------------------
+    ("enqueue out of bounds", lambda t: Study(SPACE).enqueue({**GOOD, "lr": 2.0}), InvalidParameterError,
+     "`lr` of the search space must be a finite real number in [0.0001, 1.0]; got 2.0."),
+    ("manual value out of bounds", lambda t: Study(SPACE).add_manual({**GOOD, "depth": 9}, 0.5),
+     InvalidParameterError, "`depth` of the search space must be an int in [1, 8]; got 9."),
+    ("manual choice not offered", lambda t: Study(SPACE).add_manual({**GOOD, "act": "gelu"}, 0.5),
+     InvalidParameterError, "`act` of the search space must be one of ['relu', 'tanh']; got 'gelu'."),
+    ("manual int given a fraction", lambda t: Study(SPACE).add_manual({**GOOD, "depth": 2.5}, 0.5),
+     InvalidParameterError, "`depth` of the search space must be an int in [1, 8]; got 2.5."),
+    ("manual NaN value", lambda t: Study(SPACE).add_manual(GOOD, float("nan")), InvalidParameterError,
+     "`value` of Study.add_manual must be a finite real number; got nan."),
+    ("manual value as text", lambda t: Study(SPACE).add_manual(GOOD, "0.9"), InvalidParameterError,
+     "`value` of Study.add_manual must be a finite real number; got '0.9'."),
+    ("telling a trial twice", told_twice, TrialStateError,
+     "Trial 0 is already COMPLETE; a trial can be told only once."),
+    ("telling an unknown trial", lambda t: running_study().tell(5, 1.0), InvalidParameterError,
+     "`trial` of Study.tell must be a trial of this study (number in [0, 1)); got 5."),
+    ("telling no value", lambda t: running_study().tell(0), InvalidParameterError,
+     "`value` of Study.tell must be a real number (or pass state='FAILED'); got None."),
+    ("telling an unknown state", lambda t: running_study().tell(0, 1.0, state="DONE"), InvalidParameterError,
+     "`state` of Study.tell must be one of ['COMPLETE', 'PRUNED', 'FAILED']; got 'DONE'."),
+    ("attributes JSON cannot store", lambda t: running_study().tell(0, 1.0, user_attrs={"model": object}),
+     InvalidParameterError, "`user_attrs` of Study.tell must be JSON-serializable"),
+    ("wrong direction", lambda t: Study(SPACE, direction="max"), InvalidParameterError,
+     "`direction` of Study must be one of ['minimize', 'maximize']; got 'max'."),
+    ("unknown optimizer", lambda t: Study(SPACE, "annealing"), InvalidParameterError,
+     "`name` of make_optimizer must be one of ['grid', 'random', 'sobol'"),
+    ("unknown optimizer setting", lambda t: make_optimizer("sobol", SPACE, resolution=3), InvalidParameterError,
+     "`settings` of make_optimizer('sobol') must be keywords among ['scramble', 'seed']; got 'resolution'. "
+     "'resolution' is not a setting of SobolSearch."),
+    ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
+     InvalidParameterError, "`optimizer` of Study must be an optimizer over the study's search space"),
+    ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
+     "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
+    ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,
+     "`n_trials` of Study.run must be an int in [0, inf); got -1."),
+    ("objective that is not callable", lambda t: Study(SPACE).step("train.py"), InvalidParameterError,
+     "`objective` of Study.step must be a callable objective(params) -> float; got 'train.py'."),
+    ("subscriber that is not callable", lambda t: Study(SPACE).subscribe(None), InvalidParameterError,
+     "`callback` of Study.subscribe must be a callable callback(event); got None."),
+    ("negative seed", lambda t: Study(SPACE, seed=-1), InvalidParameterError,
+     "`seed` of Study must be a non-negative int, a numpy.random.Generator or None; got -1."),
+    ("grid with one level", lambda t: GridSearch(SPACE, resolution=1), InvalidParameterError,
+     "`resolution` of GridSearch must be an int in [2, inf); got 1."),
+    ("grid too large", lambda t: GridSearch(SearchSpace([Float(f"x{i}", 0, 1) for i in range(10)]), resolution=5),
+     InvalidParameterError, "This grid has 9765625 points; use fewer levels or RandomSearch."),
+    ("grid resolution for an unknown name", lambda t: SPACE.grid({"lr": 3, "depht": 3}), InvalidParameterError,
+     "`resolution` of SearchSpace.grid must be a dict with keys among ['lr', 'depth', 'act']; got "
+     "{'lr': 3, 'depht': 3}. Unknown parameter(s): depht."),
+    # -- journals ----------------------------------------------------------------------------
+    ("corrupted journal line", corrupt_middle, StorageError, "line 3: not valid JSON"),
+    ("foreign file as storage", foreign_file, StorageError,
+     "is not an interactive_hpo journal: its first line has format None, expected 'interactive_hpo.journal'."),
+    ("journal of another space",
+     lambda t: Study(SearchSpace([Float("lr", 1e-4, 1.0)]), storage=journal(t)), StorageError,
+     "holds a study over a different search space"),
+    ("journal of another direction", lambda t: Study(SPACE, direction="maximize", storage=journal(t)),
+     StorageError, "holds a study to minimize, not to maximize."),
+    ("journal from a newer version", lambda t: rewrite_header(t, version=99), StorageError,
+     "was written by a newer interactive_hpo (journal version 99; this one reads up to 1)."),
+    ("journal with an unknown event", unknown_event, StorageError, "line 6: unknown event 'deleted'"),
+    ("journal finishing a trial twice", inconsistent_event, StorageError,
+     "an event does not fit this study (ValueError: trial 0 finished twice)"),
+    ("loading a missing journal", lambda t: Study.load(t / "nothing.jsonl"), StorageError,
+     "holds no journal (missing or empty file)."),
+]
+
+
+@pytest.mark.parametrize(("case", "call", "error", "message"), CASES, ids=[c[0] for c in CASES])
+def test_input_errors(tmp_path, case, call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call(tmp_path)
+
+
+def test_the_table_is_large():
+    assert len(CASES) >= 30
