@@ -76,9 +76,9 @@ class Study:
     --------
     >>> from interactive_hpo import Float, SearchSpace, Study
     >>> study = Study(SearchSpace([Float("x", -2, 2)]), "sobol", seed=0)
-    >>> _ = study.run(lambda p: (p["x"] - 1) ** 2, n_trials=16)
-    >>> round(study.best_trial.params["x"], 1)
-    1.0
+    >>> trials = study.run(lambda p: (p["x"] - 1) ** 2, n_trials=16)
+    >>> len(study.trials), abs(study.best_trial.params["x"] - 1) < 0.2
+    (16, True)
     """
 
     def __init__(

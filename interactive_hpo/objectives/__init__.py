@@ -1,5 +1,29 @@
-"""Objectives: the protocol, plain-function wrappers, synthetic test functions, scikit-learn tasks."""
+"""Objectives: the protocol, plain-function wrappers, synthetic test functions, scikit-learn tasks.
 
+Nothing here imports scikit-learn until an ``SklearnCV`` objective or a task is built.
+"""
+
+from . import tasks
 from .base import FunctionObjective, Objective
+from .sklearn_cv import SealedTestLook, SealedTestSetWarning, SklearnCV
+from .synthetic import Ackley, Branin, Forrester, Hartmann6, Levy, Rosenbrock, SyntheticFunction, synthetic_functions
+from .tasks import TASKS, make_task
 
-__all__ = ["Objective", "FunctionObjective"]
+__all__ = [
+    "Objective",
+    "FunctionObjective",
+    "SklearnCV",
+    "SealedTestLook",
+    "SealedTestSetWarning",
+    "SyntheticFunction",
+    "Ackley",
+    "Branin",
+    "Forrester",
+    "Hartmann6",
+    "Levy",
+    "Rosenbrock",
+    "synthetic_functions",
+    "tasks",
+    "TASKS",
+    "make_task",
+]

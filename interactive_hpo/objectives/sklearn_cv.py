@@ -61,6 +61,10 @@ class SealedTestLook:
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A mappingproxy cannot be pickled; an objective with looks must still travel to workers.
+        return (SealedTestLook, (self.number, dict(self.params), self.score))
+
 
 class _Shown:
     """A value whose ``repr`` is a description, for error messages about large arrays."""
@@ -265,7 +269,7 @@ class SklearnCV:
                 X, y, np.arange(n), test_size=self.test_size, random_state=split_seed, stratify=stratify)
         except ValueError as error:  # e.g. too few samples for the classes or the fraction asked
             raise fail("test_size", _OWNER, "a fraction leaving samples (of every class) on both sides",
-                       self.test_size, hint=str(error)) from error
+                       self.test_size, hint=str(error).rstrip(".") + ".") from error
         self._X_train, self._y_train, self._X_test, self._y_test = X_train, y_train, X_test, y_test
         for indices in (idx_train, idx_test):
             indices.flags.writeable = False

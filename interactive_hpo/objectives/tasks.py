@@ -84,9 +84,9 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
 def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """Random forest on the Wisconsin breast cancer data (569 samples, 30 features, 2 classes).
 
-    Search space: ``n_estimators`` in [10, 80] (int, log), ``max_depth`` in [1, 12] (int),
+    Search space: ``n_estimators`` in [5, 50] (int, log), ``max_depth`` in [1, 12] (int),
     ``max_features`` in [0.05, 1] (fraction of the features tried at each split, log),
-    ``criterion`` in {"gini", "entropy"}. ``n_estimators`` stops at 80 to keep a trial near one
+    ``criterion`` in {"gini", "entropy"}. ``n_estimators`` stops at 50 to keep a trial near one
     second (one core: trials, not trees, are what a study may run in parallel). Score: accuracy.
 
     Parameters
@@ -102,7 +102,7 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
 
     X, y = load_breast_cancer(return_X_y=True)
     space = SearchSpace([
-        Int("n_estimators", 10, 80, log=True),
+        Int("n_estimators", 5, 50, log=True),
         Int("max_depth", 1, 12),
         Float("max_features", 0.05, 1.0, log=True),
         Categorical("criterion", ["gini", "entropy"]),
@@ -114,10 +114,10 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
 def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """Gradient boosting on the wine data (178 samples, 13 features, 3 classes).
 
-    Search space: ``learning_rate`` in [0.01, 1] (log), ``n_estimators`` in [5, 60] (int, log),
+    Search space: ``learning_rate`` in [0.01, 1] (log), ``n_estimators`` in [5, 50] (int, log),
     ``max_depth`` in [1, 4] (int), ``max_features`` in {None, "sqrt", "log2"} (features tried
     per split: all, or a random subset). Multi-class boosting fits one tree per class and
-    stage, so ``n_estimators`` stops at 60 to keep a trial under a second. The interplay of
+    stage, so ``n_estimators`` stops at 50 to keep a trial under a second. The interplay of
     ``learning_rate`` and ``n_estimators`` (a small rate needs many stages) is the lesson.
     Score: accuracy.
 
@@ -135,7 +135,7 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
     X, y = load_wine(return_X_y=True)
     space = SearchSpace([
         Float("learning_rate", 0.01, 1.0, log=True),
-        Int("n_estimators", 5, 60, log=True),
+        Int("n_estimators", 5, 50, log=True),
         Int("max_depth", 1, 4),
         Categorical("max_features", [None, "sqrt", "log2"]),
     ])
@@ -147,7 +147,7 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """A one-hidden-layer neural network on the digits, trained for a fixed 30 epochs (Adam).
 
     Search space: ``learning_rate_init`` in [1e-4, 0.1] (log), ``alpha`` (L2 penalty) in
-    [1e-6, 0.1] (log), ``hidden_layer_sizes`` in [8, 128] (int, log: the width of the one
+    [1e-6, 0.1] (log), ``hidden_layer_sizes`` in [8, 64] (int, log: the width of the one
     hidden layer), ``activation`` in {"relu", "tanh", "logistic"}. Score: accuracy.
 
     The epoch budget is fixed at ``max_iter=30`` to keep a trial under a second; small
@@ -171,7 +171,7 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     space = SearchSpace([
         Float("learning_rate_init", 1e-4, 0.1, log=True),
         Float("alpha", 1e-6, 0.1, log=True),
-        Int("hidden_layer_sizes", 8, 128, log=True),
+        Int("hidden_layer_sizes", 8, 64, log=True),
         Categorical("activation", ["relu", "tanh", "logistic"]),
     ])
     return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
@@ -183,9 +183,11 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
 
     The model is a pipeline ``poly`` (PolynomialFeatures) -> ``scale`` (StandardScaler) ->
     ``ridge`` (Ridge), so the names are pipeline-style. Search space: ``ridge__alpha`` in
-    [1e-4, 1e3] (log), ``poly__degree`` in [1, 3] (int), ``poly__interaction_only`` in
+    [0.1, 1e4] (log), ``poly__degree`` in [1, 3] (int), ``poly__interaction_only`` in
     {False, True}. High degree with little regularization overfits: the lesson is the
-    bias-variance trade-off. Score: R^2 (1 is perfect, 0 is predicting the mean).
+    bias-variance trade-off. Score: R^2 (1 is perfect, 0 is predicting the mean, and it can be
+    negative). ``ridge__alpha`` starts at 0.1 because below it degree 3 overfits so badly
+    (R^2 near -100) that a plot of the landscape would show nothing else.
 
     Parameters
     ----------
@@ -216,7 +218,7 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
         ("ridge", Ridge()),
     ])
     space = SearchSpace([
-        Float("ridge__alpha", 1e-4, 1e3, log=True),
+        Float("ridge__alpha", 0.1, 1e4, log=True),
         Int("poly__degree", 1, 3),
         Categorical("poly__interaction_only", [False, True]),
     ])

@@ -1,0 +1,325 @@
+"""SklearnCV: seeding, the sealed test split, test-set looks, input errors, lazy import."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, MissingDependencyError, SearchSpace, Study
+from interactive_hpo.objectives.sklearn_cv import SealedTestLook, SealedTestSetWarning, SklearnCV
+
+pytest.importorskip("sklearn")
+
+from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.linear_model import Ridge  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+
+TREE_SPACE = SearchSpace([
+    Float("min_impurity_decrease", 1e-4, 1e-1, log=True),
+    Int("max_depth", 1, 6),
+    Categorical("criterion", ["gini", "entropy"]),
+])
+TREE_PARAMS = {"min_impurity_decrease": 1e-3, "max_depth": 4, "criterion": "gini"}
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def regression():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 4))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + rng.normal(scale=0.5, size=120)
+    return X, y
+
+
+def tree_objective(X, y, seed=0, **kwargs):
+    # max_features="sqrt" makes the tree itself random, so its random_state must be seeded too.
+    return SklearnCV(DecisionTreeClassifier(max_features="sqrt"), X, y, TREE_SPACE, cv=3, seed=seed, **kwargs)
+
+
+def ridge_objective(X, y, seed=0):
+    return SklearnCV(Ridge(), X, y, SearchSpace([Float("alpha", 1e-3, 1e3, log=True)]), cv=3, seed=seed)
+
+
+# -- seeding -----------------------------------------------------------------------------------
+def test_same_seed_gives_same_value(iris):
+    X, y = iris
+    a, b = tree_objective(X, y, seed=3), tree_objective(X, y, seed=3)
+    ra, rb = a(TREE_PARAMS), b(TREE_PARAMS)
+    assert ra.value == rb.value
+    assert ra.user_attrs["fold_scores"] == rb.user_attrs["fold_scores"]
+    np.testing.assert_array_equal(a.train_indices, b.train_indices)
+    assert a(TREE_PARAMS).value == ra.value  # same folds and estimator seed on every call
+
+
+def test_generator_seed_is_reproducible_and_recorded(iris):
+    X, y = iris
+    a = tree_objective(X, y, seed=np.random.default_rng(5))
+    b = tree_objective(X, y, seed=np.random.default_rng(5))
+    assert isinstance(a.seed, int) and a.seed == b.seed
+    assert a(TREE_PARAMS).value == b(TREE_PARAMS).value
+    assert tree_objective(X, y, seed=a.seed)(TREE_PARAMS).value == a(TREE_PARAMS).value
+
+
+def test_different_seeds_differ(iris):
+    X, y = iris
+    a, b = tree_objective(X, y, seed=0), tree_objective(X, y, seed=1)
+    assert not np.array_equal(np.sort(a.train_indices), np.sort(b.train_indices))
+    assert a(TREE_PARAMS).user_attrs["fold_scores"] != b(TREE_PARAMS).user_attrs["fold_scores"]
+
+
+def test_random_states_seeded_on_a_clone_and_explicit_ones_kept(iris):
+    X, y = iris
+    pipe = Pipeline([("scale", StandardScaler()), ("tree", DecisionTreeClassifier(max_features="sqrt"))])
+    space = SearchSpace([Int("tree__max_depth", 1, 5), Float("tree__ccp_alpha", 1e-4, 1e-1, log=True),
+                         Categorical("tree__criterion", ["gini", "entropy"])])
+    params = {"tree__max_depth": 3, "tree__ccp_alpha": 1e-3, "tree__criterion": "gini"}
+    first = SklearnCV(pipe, X, y, space, cv=3, seed=0)
+    assert first(params).value == SklearnCV(pipe, X, y, space, cv=3, seed=0)(params).value
+    assert pipe.get_params()["tree__random_state"] is None  # the user's estimator is untouched
+    kept = SklearnCV(DecisionTreeClassifier(random_state=7), X, y, TREE_SPACE, cv=3, seed=0)
+    assert kept._configured(TREE_PARAMS).random_state == 7
+
+
+# -- the sealed test split -------------------------------------------------------------------------
+SEEN_ROWS: list[int] = []
+
+
+class RowSpy(ClassifierMixin, BaseEstimator):
+    """Predicts the majority class and records the row ids (column 0) of every row it sees."""
+
+    def __init__(self, shift=0.0):
+        self.shift = shift
+
+    def fit(self, X, y):
+        SEEN_ROWS.extend(X[:, 0].astype(int).tolist())
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.majority_ = self.classes_[np.argmax(counts)]
+        return self
+
+    def predict(self, X):
+        SEEN_ROWS.extend(X[:, 0].astype(int).tolist())
+        return np.full(len(X), self.majority_)
+
+
+def test_split_is_disjoint_stratified_and_sized(iris):
+    X, y = iris
+    objective = tree_objective(X, y, test_size=0.2)
+    train, test = objective.train_indices, objective.test_indices
+    assert not set(train) & set(test)
+    assert sorted(np.concatenate([train, test]).tolist()) == list(range(len(y)))
+    assert len(test) == 30
+    assert np.bincount(y[test]).tolist() == [10, 10, 10]  # stratified: 1/3 of each class
+    with pytest.raises(ValueError):
+        train[0] = 0  # read-only
+
+
+def test_call_never_touches_the_test_split(iris):
+    X, y = iris
+    X_ids = np.column_stack([np.arange(len(y)), X])
+    objective = SklearnCV(RowSpy(), X_ids, y, SearchSpace([Float("shift", 0.0, 1.0)]), cv=3, seed=0)
+    SEEN_ROWS.clear()
+    objective({"shift": 0.5})
+    assert set(SEEN_ROWS) == set(objective.train_indices.tolist())
+    SEEN_ROWS.clear()
+    objective.test_score({"shift": 0.5})
+    assert set(objective.test_indices.tolist()) <= set(SEEN_ROWS)
+
+
+def test_changing_test_data_does_not_change_cv_scores(regression, iris):
+    X, y = regression
+    objective = ridge_objective(X, y)
+    X2, y2 = X.copy(), y.copy()
+    X2[objective.test_indices] = 100.0
+    y2[objective.test_indices] = -1000.0
+    changed = ridge_objective(X2, y2)
+    np.testing.assert_array_equal(changed.test_indices, objective.test_indices)
+    params = {"alpha": 1.0}
+    assert changed(params).user_attrs["fold_scores"] == objective(params).user_attrs["fold_scores"]
+    assert changed.test_score(params) != objective.test_score(params)
+    # Classifier: the stratified split depends on the labels, not on the features.
+    Xc, yc = iris
+    base = tree_objective(Xc, yc)
+    Xc2 = Xc.copy()
+    Xc2[base.test_indices] = 0.0
+    assert tree_objective(Xc2, yc)(TREE_PARAMS).value == base(TREE_PARAMS).value
+
+
+def test_test_score_records_looks_and_warns_from_the_second(regression):
+    objective = ridge_objective(*regression)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the first look must be silent
+        first = objective.test_score({"alpha": 1.0})
+    with pytest.warns(SealedTestSetWarning, match="look number 2 .* optimistic"):
+        second = objective.test_score({"alpha": 10.0})
+    with pytest.warns(SealedTestSetWarning, match="look number 3"):
+        objective.test_score({"alpha": 1.0})
+    looks = objective.test_looks
+    assert isinstance(looks, tuple) and all(isinstance(look, SealedTestLook) for look in looks)
+    assert [look.number for look in looks] == [1, 2, 3]
+    assert [dict(look.params) for look in looks] == [{"alpha": 1.0}, {"alpha": 10.0}, {"alpha": 1.0}]
+    assert [look.score for look in looks] == [first, second, first]
+    assert issubclass(SealedTestSetWarning, UserWarning)
+    with pytest.raises(TypeError):
+        looks[0].params["alpha"] = 2.0  # read-only
+    assert pickle.loads(pickle.dumps(objective)).test_looks == looks  # travels to parallel workers
+
+
+# -- results -----------------------------------------------------------------------------------------
+def test_evaluation_is_json_and_consistent(iris):
+    X, y = iris
+    objective = tree_objective(X, y)
+    assert objective.direction == "maximize"
+    result = objective(TREE_PARAMS)
+    attrs = json.loads(json.dumps(dict(result.user_attrs), allow_nan=False))
+    assert set(attrs) == {"fold_scores", "score_std", "fit_time"}
+    assert len(attrs["fold_scores"]) == 3
+    assert result.value == pytest.approx(np.mean(attrs["fold_scores"]))
+    assert attrs["score_std"] == pytest.approx(np.std(attrs["fold_scores"]))
+    assert attrs["fit_time"] >= 0
+    assert 0.5 < result.value <= 1.0
+
+
+def test_nan_scores_stay_json(regression):
+    X, y = regression
+    objective = SklearnCV(Ridge(), X, y, SearchSpace([Float("alpha", 0.1, 1.0)]), cv=3, seed=0,
+                          scoring=lambda est, X, y: float("nan"))
+    result = objective({"alpha": 0.5})
+    assert np.isnan(result.value)
+    assert json.dumps(dict(result.user_attrs), allow_nan=False)
+    assert result.user_attrs["fold_scores"] == [None, None, None]
+
+
+def test_runs_inside_a_study(iris):
+    X, y = iris
+    objective = tree_objective(X, y)
+    study = Study(TREE_SPACE, "random", direction="maximize", seed=0)
+    trials = study.run(objective, n_trials=3)
+    assert [t.state.value for t in trials] == ["COMPLETE"] * 3
+    assert all(len(t.user_attrs["fold_scores"]) == 3 for t in trials)
+
+
+def test_pipeline_names_and_scoring_names(regression):
+    X, y = regression
+    pipe = Pipeline([("scale", StandardScaler()), ("ridge", Ridge())])
+    objective = SklearnCV(pipe, X, y, SearchSpace([Float("ridge__alpha", 1e-3, 1e3, log=True)]), cv=3, seed=0,
+                          scoring="neg_mean_squared_error")
+    assert objective({"ridge__alpha": 1.0}).value < 0  # negated loss: greater is better
+    assert "SklearnCV('Pipeline'" in repr(objective)
+
+
+def test_ignore_warnings_silences_only_what_is_asked(iris):
+    class Warner(RowSpy):
+        def fit(self, X, y):
+            warnings.warn("did not converge", ConvergenceWarning)
+            return super().fit(X, y)
+
+    X, y = iris
+    space = SearchSpace([Float("shift", 0.0, 1.0)])
+    with pytest.warns(ConvergenceWarning):
+        SklearnCV(Warner(), X, y, space, cv=3, seed=0)({"shift": 0.1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SklearnCV(Warner(), X, y, space, cv=3, seed=0, ignore_warnings=(ConvergenceWarning,))({"shift": 0.1})
+
+
+# -- bad inputs ----------------------------------------------------------------------------------------
+def _iris_args():
+    X, y = load_iris(return_X_y=True)
+    return {"estimator": DecisionTreeClassifier(), "X": X, "y": y, "space": TREE_SPACE}
+
+
+BAD_INPUTS = [
+    ({"cv": 1}, "`cv` of SklearnCV must be an int in [2, inf); got 1."),
+    ({"cv": 2.5}, "`cv` of SklearnCV must be an int in [2, inf); got 2.5."),
+    ({"cv": True}, "`cv` of SklearnCV must be an int in [2, inf); got True."),
+    ({"cv": 200}, "`cv` of SklearnCV must be an int in [2, 112] (the training split has 112 samples); got 200."),
+    ({"cv": 50}, "Stratified folds need `cv` samples of every class in the training split"),
+    ({"test_size": 0}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got 0."),
+    ({"test_size": 1.0}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got 1.0."),
+    ({"test_size": "0.2"}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got '0.2'."),
+    ({"test_size": 0.001}, "`test_size` of SklearnCV must be a fraction leaving samples (of every class)"),
+    ({"space": {"max_depth": [1, 2]}}, "`space` of SklearnCV must be a SearchSpace; got {'max_depth': [1, 2]}."),
+    ({"space": SearchSpace([Int("max_dept", 1, 5), Float("C", 0.1, 1.0)])},
+     "`space` of SklearnCV must be a SearchSpace whose names are parameters of DecisionTreeClassifier; "
+     "got ['max_dept', 'C']. Unknown: 'max_dept' (did you mean 'max_depth'?), 'C'."),
+    ({"scoring": "acuracy"}, "`scoring` of SklearnCV must be a scorer name from sklearn.metrics.get_scorer_names(), "
+                             "a callable scorer(estimator, X, y) or None; got 'acuracy'. Did you mean 'accuracy'"),
+    ({"scoring": 3}, "`scoring` of SklearnCV must be a scorer name"),
+    ({"scoring": ["accuracy"]}, "`scoring` of SklearnCV must be a scorer name"),
+    ({"estimator": "tree"}, "`estimator` of SklearnCV must be a scikit-learn estimator (with fit, get_params and "
+                            "set_params); got 'tree'."),
+    ({"X": 5}, "`X` of SklearnCV must be an array-like of shape (n_samples, n_features); got int."),
+    ({"y": np.zeros(149)}, "`y` of SklearnCV must be an array-like with as many samples as X (150); "
+                           "got an array-like with 149 samples."),
+    ({"y": np.r_[np.zeros(149), 1]}, "`y` of SklearnCV must be class labels with at least 2 samples per class"),
+    ({"seed": -1}, "`seed` of SklearnCV must be a non-negative int, a numpy.random.Generator or None; got -1."),
+    ({"name": ""}, "`name` of SklearnCV must be a non-empty str or None; got ''."),
+    ({"ignore_warnings": UserWarning}, "`ignore_warnings` of SklearnCV must be a tuple of Warning subclasses"),
+    ({"ignore_warnings": (ValueError,)}, "`ignore_warnings` of SklearnCV must be a tuple of Warning subclasses"),
+]
+
+
+@pytest.mark.parametrize("override, message", BAD_INPUTS, ids=[str(list(o)[0]) + f"-{i}" for i, (o, _) in
+                                                               enumerate(BAD_INPUTS)])
+def test_input_errors(override, message):
+    kwargs = {**_iris_args(), **override}
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        SklearnCV(**kwargs)
+
+
+def test_scoring_none_needs_a_score_method():
+    class NoScore(BaseEstimator):
+        def __init__(self, x=0.5):
+            self.x = x
+
+        def fit(self, X, y):
+            return self
+
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(InvalidParameterError, match="NoScore has no `score` method; pass a scorer name"):
+        SklearnCV(NoScore(), X, y, SearchSpace([Float("x", 0.0, 1.0)]), cv=3)
+
+
+def test_budget_is_refused_in_one_clear_place(regression):
+    objective = ridge_objective(*regression)
+    message = "`budget` of SklearnCV.__call__ must be None (the full budget); got 0.5. Budgets"
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        objective({"alpha": 1.0}, budget=0.5)
+    with pytest.raises(InvalidParameterError, match="come with the multi-fidelity feature"):
+        objective({"alpha": 1.0}, budget=1.0)
+
+
+def test_params_are_validated_against_the_space(regression):
+    objective = ridge_objective(*regression)
+    with pytest.raises(InvalidParameterError, match="alpha"):
+        objective({"alpha": 1e6})
+    with pytest.raises(InvalidParameterError, match="Unknown parameter"):
+        objective.test_score({"alpha": 1.0, "fit_intercept": False})
+    assert objective.test_looks == ()  # a refused look is not a look
+
+
+def test_missing_sklearn_gives_an_install_hint(monkeypatch, regression):
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn` raise ImportError
+    with pytest.raises(MissingDependencyError, match=r"pip install 'interactive_hpo\[sklearn\]'"):
+        SklearnCV(Ridge(), *regression, SearchSpace([Float("alpha", 0.1, 1.0)]))
+
+
+def test_importing_does_not_import_sklearn():
+    code = ("import sys, interactive_hpo, interactive_hpo.objectives.sklearn_cv, interactive_hpo.objectives.tasks; "
+            "assert 'sklearn' not in sys.modules, sorted(m for m in sys.modules if m.startswith('sklearn'))[:5]")
+    subprocess.run([sys.executable, "-c", code], check=True)
