@@ -45,8 +45,8 @@ def is_real(value: Any) -> bool:
 
 def check_int(value: Any, name: str, owner: str, low: int | None = None, high: int | None = None) -> int:
     """Return ``value`` as an ``int`` if it is an integer (not a bool) in ``[low, high]``."""
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not is_int or (low is not None and value < low) or (high is not None and value > high):
+    is_int = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if not is_int or (low is not None and int(value) < low) or (high is not None and int(value) > high):
         raise fail(name, owner, f"an int in {_interval(low, high)}", value)
     return int(value)
 
@@ -98,7 +98,7 @@ def seed_to_int(seed: Any, owner: str) -> int:
         return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> 1)
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**62))
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)) and int(seed) >= 0:
         return int(seed)
     raise fail("seed", owner, "a non-negative int, a numpy.random.Generator or None", seed)
 

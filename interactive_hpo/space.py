@@ -175,7 +175,7 @@ class Int(_Numeric):
         return float(self.low), float(self.high + 1)
 
     def validate(self, value: Any) -> int:
-        return check_int(value, self.name, "the search space", self.low, self.high)
+        return check_int(value, self.name, "the search space", int(self.low), int(self.high))
 
     def to_unit(self, value: Any) -> float:
         value = self.validate(value)
@@ -360,7 +360,7 @@ class SearchSpace:
     def from_unit(self, x: Any) -> dict[str, Any]:
         """Decode a point of shape (d,) in the unit cube (clipped to it) into params."""
         point = self._check_point(x)
-        return {p.name: p.from_unit(u) for p, u in zip(self.params, point)}
+        return {p.name: p.from_unit(u) for p, u in zip(self.params, point, strict=True)}
 
     def snap(self, x: Any) -> np.ndarray:
         """The canonical encoding of the params that ``x`` decodes to, shape (d,).
@@ -415,7 +415,7 @@ class SearchSpace:
     def grid(self, resolution: int | Mapping[str, int] = 5) -> list[dict[str, Any]]:
         """Every combination of :meth:`grid_levels`, the first parameter varying slowest."""
         levels = self.grid_levels(resolution)
-        return [dict(zip(self.names, combo)) for combo in itertools.product(*levels.values())]
+        return [dict(zip(self.names, combo, strict=True)) for combo in itertools.product(*levels.values())]
 
     def _anchor(self, at: Mapping[str, Any] | None) -> np.ndarray:
         """Unit point for the fixed coordinates of a slice: ``at`` where given, else the centre."""

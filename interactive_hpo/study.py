@@ -14,7 +14,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -128,7 +128,7 @@ class Study:
         complete = [t for t in self._trials if t.state is TrialState.COMPLETE]
         if not complete:
             raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
-        return min(complete, key=self._loss)
+        return min(complete, key=lambda trial: cast(float, self._loss(trial)))
 
     @property
     def best_value(self) -> float:

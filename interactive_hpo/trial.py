@@ -20,7 +20,7 @@ from ._validation import fail
 __all__ = ["TrialState", "Trial", "Evaluation"]
 
 
-class TrialState(str, enum.Enum):
+class TrialState(enum.StrEnum):
     """Where a trial is in its life: RUNNING until told COMPLETE, PRUNED or FAILED."""
 
     RUNNING = "RUNNING"

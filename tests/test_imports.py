@@ -10,14 +10,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats"]
 
-PROBE = """
+PROBE = f"""
 import json, sys, time
 start = time.perf_counter()
 import interactive_hpo
 import interactive_hpo.objectives
 elapsed = time.perf_counter() - start
-print(json.dumps({"elapsed": elapsed, "loaded": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
+print(json.dumps({{"elapsed": elapsed, "loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
+"""
 
 
 def probe():

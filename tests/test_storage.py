@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace, StorageError, Study, TrialState
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
 from interactive_hpo.storage import Journal
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])

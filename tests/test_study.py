@@ -123,7 +123,7 @@ def test_history_is_plain_arrays():
 
 def test_best_trial_before_any_result_explains():
     with pytest.raises(TrialStateError, match="No trial has completed yet"):
-        Study(SPACE).best_trial
+        _ = Study(SPACE).best_trial
 
 
 def test_manual_trials_are_data_for_the_optimizer():

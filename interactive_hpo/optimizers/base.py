@@ -150,7 +150,7 @@ class Optimizer(ABC):
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         """Propose one point. ``rng`` is this ask's own random stream."""
 
-    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:  # noqa: B027
         """Learn from a finished trial. ``suggestion`` is what this optimizer asked for it,
         or None when the trial came from elsewhere. The default learns nothing."""
 

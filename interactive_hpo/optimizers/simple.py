@@ -133,7 +133,7 @@ class GridSearch(Optimizer):
         flat = int(self._order[self._cursor])
         self._visited.add(flat)
         index = np.unravel_index(flat, self._shape)
-        x = np.array([levels[i] for levels, i in zip(self._unit_levels, index)])
+        x = np.array([levels[i] for levels, i in zip(self._unit_levels, index, strict=True)])
         return Suggestion(x=x, info={"grid_index": flat})
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
@@ -145,7 +145,7 @@ class GridSearch(Optimizer):
     def _grid_index(self, x: np.ndarray) -> int | None:
         """Flat grid index of a point that sits on the grid, else None."""
         index = []
-        for levels, u in zip(self._unit_levels, x):
+        for levels, u in zip(self._unit_levels, x, strict=True):
             hits = np.flatnonzero(np.isclose(levels, u, rtol=0.0, atol=1e-9))
             if hits.size == 0:
                 return None

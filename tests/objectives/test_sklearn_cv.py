@@ -225,7 +225,7 @@ def test_pipeline_names_and_scoring_names(regression):
 def test_ignore_warnings_silences_only_what_is_asked(iris):
     class Warner(RowSpy):
         def fit(self, X, y):
-            warnings.warn("did not converge", ConvergenceWarning)
+            warnings.warn("did not converge", ConvergenceWarning, stacklevel=2)
             return super().fit(X, y)
 
     X, y = iris

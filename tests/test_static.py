@@ -1,0 +1,29 @@
+"""Static checks run with the suite: ruff on everything, mypy on the core (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_tool(*args):
+    if shutil.which(args[0], path=str(Path(sys.executable).parent)) is None:
+        pytest.skip(f"{args[0]} is not installed (it comes with the dev extra)")
+    tool = str(Path(sys.executable).parent / args[0])
+    return subprocess.run([tool, *args[1:]], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_is_clean():
+    result = run_tool("ruff", "check", "interactive_hpo", "tests", "benchmarks", "--output-format", "concise")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_core_is_clean():
+    result = run_tool("mypy")  # the files are listed in pyproject.toml
+    assert result.returncode == 0, result.stdout + result.stderr
