@@ -21,7 +21,7 @@ import numpy as np
 from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
 from .exceptions import StorageError, TrialStateError
 from .optimizers.base import Optimizer
-from .optimizers.registry import make_optimizer
+from .optimizers.registry import available_optimizers, make_optimizer
 from .space import SearchSpace
 from .storage import Journal
 from .trial import Evaluation, Trial, TrialState, check_json
@@ -409,6 +409,10 @@ class Study:
             built = make_optimizer(optimizer, self.space, **{"seed": seed, **(settings or {})})
         else:
             raise fail("optimizer", "Study", "a registered optimizer name or an Optimizer", optimizer)
+        if self._journal is not None and built.name not in available_optimizers():
+            raise fail("optimizer", "Study", "a registered optimizer when the study has storage", optimizer,
+                       hint="The journal rebuilds optimizers by name on resume; call "
+                            f"register_optimizer({type(built).__name__}) first.")
         self._n_optimizers += 1
         return built
 

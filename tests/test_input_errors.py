@@ -29,6 +29,13 @@ SPACE = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("depth", 1, 8), Categ
 GOOD = {"lr": 0.01, "depth": 3, "act": "relu"}
 
 
+class Unregistered(RandomSearch):
+    name = "unregistered"
+
+    def __init__(self, space, *, seed=0):
+        super().__init__(space, seed=seed)
+
+
 def told_twice(tmp_path):
     study = Study(SPACE, seed=0)
     trial = study.ask()
@@ -174,6 +181,10 @@ CASES = [
      "'resolution' is not a setting of SobolSearch."),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
      InvalidParameterError, "`optimizer` of Study must be an optimizer over the study's search space"),
+    ("unregistered optimizer with storage",
+     lambda t: Study(SPACE, Unregistered(SPACE), storage=t / "s.jsonl"), InvalidParameterError,
+     "must be a registered optimizer when the study has storage; got Unregistered(seed=0). The journal rebuilds "
+     "optimizers by name on resume; call register_optimizer(Unregistered) first."),
     ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
      "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
     ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,

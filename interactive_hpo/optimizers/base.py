@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import fail, seed_to_int
+from .._validation import fail, is_real, seed_to_int
 from ..exceptions import SearchExhausted
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
@@ -107,7 +107,7 @@ class Optimizer(ABC):
         if not trial.state.is_finished:
             raise fail("trial", f"{type(self).__name__}.tell", "a finished trial (not RUNNING)", trial)
         complete = trial.state is TrialState.COMPLETE
-        if complete and not (isinstance(loss, (int, float)) and math.isfinite(loss)):
+        if complete and not (is_real(loss) and math.isfinite(loss)):
             raise fail("loss", f"{type(self).__name__}.tell", "a finite float for a COMPLETE trial", loss)
         if not complete and loss is not None:
             raise fail("loss", f"{type(self).__name__}.tell", f"None for a {trial.state.value} trial", loss)
