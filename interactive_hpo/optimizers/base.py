@@ -23,7 +23,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
@@ -107,7 +107,7 @@ class Optimizer(ABC):
         if not trial.state.is_finished:
             raise fail("trial", f"{type(self).__name__}.tell", "a finished trial (not RUNNING)", trial)
         complete = trial.state is TrialState.COMPLETE
-        if complete and not (is_real(loss) and math.isfinite(loss)):
+        if complete and not (is_real(loss) and math.isfinite(cast(float, loss))):
             raise fail("loss", f"{type(self).__name__}.tell", "a finite float for a COMPLETE trial", loss)
         if not complete and loss is not None:
             raise fail("loss", f"{type(self).__name__}.tell", f"None for a {trial.state.value} trial", loss)
