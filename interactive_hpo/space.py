@@ -124,6 +124,14 @@ class _Numeric(Parameter):
     def to_unit(self, value: Any) -> float:
         return self._forward(self.validate(value))
 
+    def unit_length(self) -> tuple[float, str]:
+        """The unit interval's length in this parameter's units: ``(length, "units" or "decades")``.
+
+        Converts a unit-cube distance (a GP lengthscale, say) into something a person reads.
+        """
+        lo, hi = self._edges
+        return (math.log10(hi / lo), "decades") if self.log else (hi - lo, "units")
+
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "name": self.name, "low": self.low, "high": self.high, "log": self.log}
 

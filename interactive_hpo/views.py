@@ -119,3 +119,56 @@ class SurfaceGrid:
     def shape(self) -> tuple[int, int]:
         """``(ny, nx)``, the shape of a value image over this grid."""
         return self.points.shape[0], self.points.shape[1]
+
+
+@dataclass(frozen=True, eq=False)
+class SurrogatePrediction:
+    """A surrogate's belief at m points, in objective units (the study's direction restored).
+
+    Attributes
+    ----------
+    mean : ndarray of shape (m,)
+        Posterior mean of the objective.
+    std : ndarray of shape (m,)
+        Epistemic standard deviation: uncertainty about the objective function itself, which
+        shrinks where data are.
+    noise_std : ndarray of shape (m,)
+        Aleatoric standard deviation: the observation noise the model believes in (the same
+        everywhere for a homoscedastic GP), which no amount of data removes.
+    acquisition : ndarray of shape (m,)
+        The acquisition function's value (larger = more attractive to evaluate next).
+    acquisition_name : str
+        Which acquisition ("logei", "ucb", ...).
+    """
+
+    mean: np.ndarray
+    std: np.ndarray
+    noise_std: np.ndarray
+    acquisition: np.ndarray
+    acquisition_name: str
+
+
+@dataclass(frozen=True, eq=False)
+class KernelSummary:
+    """A GP's fitted hyperparameters, in units a person can read.
+
+    Attributes
+    ----------
+    lengthscales : dict
+        Parameter name -> (value, unit). Numbers are in the parameter's own units ("decades"
+        for log parameters); a categorical's value is its kernel lengthscale, unit "categorical".
+    signal_std : float
+        Prior standard deviation of the objective function, in objective units.
+    noise_std : float
+        Observation-noise standard deviation, in objective units.
+    kernel : str
+        "matern" (5/2) or "rbf", plus a categorical kernel when the space has categoricals.
+    fit_status : str
+        "warm", "cold", "restored" (a past step, not refitted) or a fallback.
+    """
+
+    lengthscales: dict
+    signal_std: float
+    noise_std: float
+    kernel: str
+    fit_status: str

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from .._validation import fail, is_real, seed_to_int
+from .._validation import check_int, fail, is_real, seed_to_int
 from ..exceptions import SearchExhausted
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
@@ -94,9 +94,20 @@ class Optimizer(ABC):
         if x.shape != (self.space.dim,):
             raise RuntimeError(f"{type(self).__name__}._ask returned x of shape {x.shape}; "
                                f"expected ({self.space.dim},). This is a bug in the optimizer.")
-        suggestion = Suggestion(x=x, budget=suggestion.budget, generation=suggestion.generation,
-                                info=dict(suggestion.info))
-        self._pending.append((self.space.snap(x), suggestion))
+        return self._register(Suggestion(x=x, budget=suggestion.budget, generation=suggestion.generation,
+                                         info=dict(suggestion.info)))
+
+    def ask_batch(self, q: int) -> list[Suggestion]:
+        """Propose ``q`` points to evaluate in parallel (all pending until told).
+
+        The default asks ``q`` times; optimizers that can choose points jointly override it.
+        """
+        q = check_int(q, "q", f"{type(self).__name__}.ask_batch", 1)
+        return [self.ask() for _ in range(q)]
+
+    def _register(self, suggestion: Suggestion) -> Suggestion:
+        """Record a suggestion as pending, so tell() recognises the trial that evaluates it."""
+        self._pending.append((self.space.snap(suggestion.x), suggestion))
         return suggestion
 
     def tell(self, trial: Trial, loss: float | None) -> None:

@@ -20,6 +20,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
     "random": "interactive_hpo.optimizers.simple:RandomSearch",
     "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
+    "bo": "interactive_hpo.optimizers.bayes:GaussianProcessBO",
 }
 
 

@@ -13,7 +13,7 @@ from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
 
-__all__ = ["GridSearch", "RandomSearch", "SobolSearch"]
+__all__ = ["GridSearch", "RandomSearch", "SobolSearch", "SobolSequence"]
 
 #: Largest grid GridSearch will enumerate; beyond it a grid is no longer a sensible plan.
 MAX_GRID_POINTS = 1_000_000
@@ -39,6 +39,43 @@ class RandomSearch(Optimizer):
         return Suggestion(x=rng.random(self.space.dim))
 
 
+class SobolSequence:
+    """A scrambled Sobol' sequence read one point at a time, at a position that can be advanced.
+
+    Shared by :class:`SobolSearch` and the initial design of model-based optimizers.
+    """
+
+    def __init__(self, dim: int, seed: int, scramble: bool = True):
+        from scipy.stats import qmc  # scipy is a core dependency, but heavy to import eagerly
+
+        self._engine = qmc.Sobol(dim, scramble=scramble, seed=seed)
+        self.position = 0
+        self._cached: tuple[int, np.ndarray] | None = None
+
+    def point(self) -> np.ndarray:
+        """The point at the current position, shape (d,); reading does not advance."""
+        if self._cached is None or self._cached[0] != self.position:
+            self._engine.reset()
+            if self.position:  # scipy's fast_forward(0) underflows
+                self._engine.fast_forward(self.position)
+            with warnings.catch_warnings():
+                # scipy warns that balance needs power-of-two sample sizes; handing out one point
+                # at a time is the point of a steppable optimizer, and prefixes stay well spread.
+                warnings.simplefilter("ignore", UserWarning)
+                self._cached = (self.position, self._engine.random(1)[0])
+        return self._cached[1].copy()
+
+    def advance(self) -> None:
+        """Move to the next point."""
+        self.position += 1
+
+    def copy(self) -> SobolSequence:
+        """An independent sequence at the same position."""
+        twin = SobolSequence.__new__(SobolSequence)
+        twin._engine, twin.position, twin._cached = self._engine, self.position, self._cached
+        return twin
+
+
 class SobolSearch(Optimizer):
     """Scrambled Sobol' points: quasi-random, filling the cube more evenly than random points.
 
@@ -60,26 +97,16 @@ class SobolSearch(Optimizer):
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         self.scramble = check_bool(scramble, "scramble", "SobolSearch")
-        from scipy.stats import qmc  # scipy is a core dependency, but heavy to import eagerly
-
-        self._engine = qmc.Sobol(space.dim, scramble=self.scramble, seed=self.seed)
-        self._position = 0
+        self._sequence = SobolSequence(space.dim, self.seed, self.scramble)
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
-        if self._engine.num_generated != self._position:
-            self._engine.reset()
-            self._engine.fast_forward(self._position)
-        with warnings.catch_warnings():
-            # scipy warns that balance needs power-of-two sample sizes; handing out one point
-            # at a time is the point of a steppable optimizer, and prefixes stay well spread.
-            warnings.simplefilter("ignore", UserWarning)
-            x = self._engine.random(1)[0]
-        self._position += 1
-        return Suggestion(x=x, info={"sobol_index": self._position - 1})
+        x = self._sequence.point()
+        self._sequence.advance()
+        return Suggestion(x=x, info={"sobol_index": self._sequence.position - 1})
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if suggestion is None and trial.source == self.name:
-            self._position += 1  # a replayed Sobol trial: it used up one point of the sequence
+            self._sequence.advance()  # a replayed Sobol trial: it used up one point of the sequence
 
 
 class GridSearch(Optimizer):

@@ -1,0 +1,350 @@
+"""Bayesian optimization with a Gaussian process you can look inside.
+
+``GaussianProcessBO`` (registered as "bo") starts with ``n_initial`` scrambled Sobol points,
+then fits a GP (``bayes_model``) to every completed trial it was told, its own or not, and
+proposes the maximizer of an acquisition function (``bayes_acquisition``).
+
+What makes it inspectable and replayable:
+
+- ``surrogate()`` returns a :class:`SurrogateView`, an immutable snapshot of the fitted model
+  with ``predict(X)``: mean, epistemic std, aleatoric noise std and acquisition per point.
+  Taking one never changes the next proposal (the fit it triggers is the one the next ask
+  would make, and is reused by it).
+- ``propose(acquisition="ucb", beta=4)`` tells what the optimizer would ask under other
+  settings, changing nothing.
+- Each proposal stores the fitted raw hyperparameters in the trial's attributes
+  (``"gp_state"``). A study replayed from its journal warm-starts from them, so it proposes
+  what the uninterrupted run would, and the belief at any past step can be rebuilt without
+  refitting (``Study.surrogate(step=k)``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, check_one_of, check_real, fail
+from ..space import SearchSpace
+from ..trial import Trial
+from ..views import KernelSummary, SurrogatePrediction
+from . import bayes_acquisition as acq
+from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, restore_gp, torch
+from .base import Optimizer, Suggestion
+from .simple import SobolSequence
+
+__all__ = ["GaussianProcessBO", "SurrogateView"]
+
+KERNELS = ("matern", "rbf")
+NOISE = ("learned", "fixed")
+
+
+@dataclass(frozen=True, eq=False)
+class SurrogateView:
+    """An immutable snapshot of a fitted GP and its acquisition, for plots and teaching.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n, d)
+        The training inputs (unit cube).
+    losses : ndarray of shape (n,)
+        The training losses (what the optimizer minimizes).
+    hyperparameters : KernelSummary
+        Fitted lengthscales, signal and noise, in readable units.
+    proposal : ndarray of shape (d,) or None
+        The point proposed from this belief, when known.
+    value_sign : float
+        +1 to report in loss units (minimizing studies), -1 to report objective values of a
+        maximizing study; :meth:`Study.surrogate` sets it.
+    """
+
+    X: np.ndarray
+    losses: np.ndarray
+    hyperparameters: KernelSummary
+    proposal: np.ndarray | None
+    acquisition_name: str
+    value_sign: float
+    _model: Any
+    _predictor: Any
+    _acquisition: Any
+    _settings: Mapping[str, float]
+
+    def predict(self, X: Any) -> SurrogatePrediction:
+        """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
+        points = np.atleast_2d(np.asarray(X, dtype=float))
+        mean_s, var_s = self._predictor(points)
+        y_mean, y_std = self._scale()
+        utility_mean, std = mean_s * y_std + y_mean, np.sqrt(var_s) * y_std
+        if self.acquisition_name in acq.CLOSED_FORM:
+            acquisition = acq.closed_form(self.acquisition_name, utility_mean, std, **self._settings)
+        else:
+            acquisition = acq.evaluate(self._acquisition, points)
+        noise = np.full(len(points), math.sqrt(self._predictor.noise) * y_std)
+        return SurrogatePrediction(mean=-self.value_sign * utility_mean, std=std, noise_std=noise,
+                                   acquisition=acquisition, acquisition_name=self.acquisition_name)
+
+    def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
+        """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
+
+        Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
+        so their cost is linear in m and a whole 2-D slice is cheap.
+        """
+        from botorch.sampling.pathwise import draw_matheron_paths
+
+        points = torch.as_tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
+        with torch.random.fork_rng(), torch.no_grad():
+            torch.manual_seed(seed)
+            paths = draw_matheron_paths(self._model, sample_shape=torch.Size([n_samples]))
+            values = paths(points).reshape(n_samples, -1).numpy()
+        y_mean, y_std = self._scale()
+        return -self.value_sign * (values * y_std + y_mean)
+
+    def with_sign(self, value_sign: float) -> SurrogateView:
+        """The same belief reported with another sign convention (see ``value_sign``)."""
+        return replace(self, value_sign=value_sign)
+
+    def _scale(self) -> tuple[float, float]:
+        transform = self._model.outcome_transform
+        return float(transform.means.reshape(-1)[0]), float(transform.stdvs.reshape(-1)[0])
+
+
+class GaussianProcessBO(Optimizer):
+    """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    acquisition : {"logei", "ei", "pi", "ucb", "thompson", "mes"}
+        What decides the next point; see :mod:`interactive_hpo.optimizers.bayes_acquisition`.
+    beta : float
+        UCB's exploration weight: ``mean + beta * std`` (>= 0).
+    xi : float
+        EI/PI/log-EI improvement margin, in standard deviations of the observed values (>= 0).
+    kernel : {"matern", "rbf"}
+        Matern-5/2 (default) or RBF, one lengthscale per dimension; categoricals get a
+        categorical kernel either way.
+    noise : {"learned", "fixed"}
+        Learn the observation noise, or fix it tiny for noiseless objectives.
+    n_initial : int or None
+        Scrambled Sobol points before the GP takes over; default ``min(10, max(3, d + 1))``.
+        Completed trials from anyone count towards it.
+    num_restarts, raw_samples : int
+        Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
+    seed : int, numpy.random.Generator or None
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2)]), "bo", seed=0, optimizer_settings={"n_initial": 3})
+    >>> trials = study.run(lambda p: (p["x"] - 1) ** 2, n_trials=8)
+    >>> abs(study.best_trial.params["x"] - 1) < 0.1
+    True
+    """
+
+    name = "bo"
+
+    def __init__(self, space: SearchSpace, *, acquisition: str = "logei", beta: float = 2.0, xi: float = 0.0,
+                 kernel: str = "matern", noise: str = "learned", n_initial: int | None = None,
+                 num_restarts: int = 8, raw_samples: int = 256, seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+        owner = "GaussianProcessBO"
+        self.acquisition = check_one_of(acquisition, "acquisition", owner, acq.ACQUISITIONS)
+        self.beta = check_real(beta, "beta", owner, 0.0)
+        self.xi = check_real(xi, "xi", owner, 0.0)
+        self.kernel = check_one_of(kernel, "kernel", owner, KERNELS)
+        self.noise = check_one_of(noise, "noise", owner, NOISE)
+        self.n_initial = None if n_initial is None else check_int(n_initial, "n_initial", owner, 1)
+        self.num_restarts = check_int(num_restarts, "num_restarts", owner, 1)
+        self.raw_samples = check_int(raw_samples, "raw_samples", owner, 1)
+        self._initial = SobolSequence(space.dim, self.seed)
+        self._data: list[tuple[np.ndarray, float]] = []
+        self._warm: dict[str, list[float]] | None = None
+        self._warm_from = -1.0  # trial number the warm state came from (inf: our own last ask)
+        self._fit_key: tuple | None = None
+        self._fit: FittedGP | None = None
+        self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
+        self._discrete = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
+        self._categorical = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "categorical"}
+
+    @property
+    def initial_size(self) -> int:
+        """How many completed trials the GP waits for (``n_initial`` or its default)."""
+        return self.n_initial if self.n_initial is not None else min(10, max(3, self.space.dim + 1))
+
+    # -- the optimizer hooks -------------------------------------------------------------------
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        suggestion = self._propose(rng)
+        if "gp_state" in suggestion.info:
+            self._warm, self._warm_from = dict(suggestion.info["gp_state"]), math.inf
+        else:
+            self._initial.advance()
+        return suggestion
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        if loss is not None:
+            self._data.append((trial.x.copy(), loss))
+        if suggestion is None and trial.source == self.name:  # replayed from a journal
+            state = trial.user_attrs.get("gp_state")
+            if state is not None and trial.number > self._warm_from:
+                self._warm, self._warm_from = dict(state), trial.number
+            elif state is None and trial.user_attrs.get("phase") == "initial":
+                self._initial.advance()
+
+    def ask_batch(self, q: int) -> list[Suggestion]:
+        """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""
+        q = check_int(q, "q", "GaussianProcessBO.ask_batch", 1)
+        if len(self._data) < self.initial_size or q == 1:
+            return [self.ask() for _ in range(q)]
+        rng = self._stream(self.n_seen)
+        fit = self._fitted(rng)
+        X, value = self._optimize(fit, rng, q=q, force_batch=True)
+        self._warm, self._warm_from = fit.state, math.inf
+        info = self._info(fit, "qlognei (batch)", value)
+        return [self._register(Suggestion(x=x, info=info)) for x in X]
+
+    # -- looking inside ----------------------------------------------------------------------------
+    def surrogate(self, **overrides: Any) -> SurrogateView | None:
+        """The current belief (None before two trials completed); overrides as in :meth:`propose`."""
+        if overrides:
+            return self._variant(overrides).surrogate()
+        if len(self._data) < 2:
+            return None
+        fit = self._fitted(self._stream(self.n_seen))
+        return self._view(fit.model, fit.status, proposal=None)
+
+    def propose(self, **overrides: Any) -> Suggestion:
+        """What :meth:`ask` would return under other settings (``acquisition``, ``beta``, ``xi``,
+        ``kernel``, ...), without changing this optimizer or the study."""
+        return self._variant(overrides)._propose(self._stream(self.n_seen))
+
+    def restored_view(self, state: Mapping[str, list[float]], proposal: np.ndarray | None) -> SurrogateView:
+        """The belief of a past step: this optimizer's data with recorded hyperparameters, no fit."""
+        X, y = self._arrays()
+        model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, dict(state))
+        return self._view(model, "restored", proposal)
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _propose(self, rng: np.random.Generator) -> Suggestion:
+        if len(self._data) < self.initial_size:
+            return Suggestion(x=self._initial.point(), info={"phase": "initial"})
+        fit = self._fitted(rng)
+        X, value = self._optimize(fit, rng, q=1, force_batch=False)
+        name = "qlognei (pending points)" if self.pending else self.acquisition
+        return Suggestion(x=X[0], info=self._info(fit, name, value))
+
+    def _info(self, fit: FittedGP, acquisition: str, value: float) -> dict[str, Any]:
+        info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
+                                "gp_fit": fit.status, "gp_state": fit.state}
+        if fit.error:
+            info["gp_fit_error"] = fit.error
+        return info
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        X = np.array([x for x, _ in self._data]).reshape(-1, self.space.dim)
+        return X, -np.array([loss for _, loss in self._data])  # utilities: BoTorch maximizes
+
+    def _fitted(self, rng: np.random.Generator) -> FittedGP:
+        """The fit for the current data and warm start, computed once and reused."""
+        seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
+        key = (len(self._data), self._warm_from, self.kernel, self.noise)
+        if self._fit is None or self._fit_key != key:
+            X, y = self._arrays()
+            with torch.random.fork_rng():
+                torch.manual_seed(seed)
+                self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
+            self._fit_key = key
+        return self._fit
+
+    def _optimize(self, fit: FittedGP, rng: np.random.Generator, q: int, force_batch: bool) -> tuple[np.ndarray, float]:
+        X, y = self._arrays()
+        pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
+        seed = int(rng.integers(2**31))
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            train_X = torch.as_tensor(X, dtype=DTYPE)
+            pending_X = torch.as_tensor(pending, dtype=DTYPE) if (len(pending) or force_batch) else None
+            acquisition = acq.build_acquisition(
+                self.acquisition, fit.model, X_train=train_X, pending=pending_X, seed=seed,
+                **self._acq_settings(y))
+            return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
+                                self.raw_samples, self.num_restarts)
+
+    def _acq_settings(self, y: np.ndarray) -> dict[str, float]:
+        scale = float(np.std(y)) if len(y) > 1 and np.std(y) > 0 else 1.0
+        return {"best": float(np.max(y)), "scale": scale, "beta": self.beta, "xi": self.xi}
+
+    def _view(self, model: Any, status: str, proposal: np.ndarray | None) -> SurrogateView:
+        X, y = self._arrays()
+        settings = self._acq_settings(y)
+        acquisition = None
+        if self.acquisition not in acq.CLOSED_FORM:
+            with torch.random.fork_rng():
+                torch.manual_seed(self.seed)
+                acquisition = acq.build_acquisition(self.acquisition, model, X_train=torch.as_tensor(X, dtype=DTYPE),
+                                                    seed=self.seed, **settings)
+        predictor = Predictor(model)
+        return SurrogateView(X=_frozen(X), losses=_frozen(-y), hyperparameters=self._summary(model, predictor, status),
+                             proposal=None if proposal is None else _frozen(proposal),
+                             acquisition_name=self.acquisition, value_sign=1.0, _model=model, _predictor=predictor,
+                             _acquisition=acquisition, _settings=settings)
+
+    def _summary(self, model: Any, predictor: Predictor, status: str) -> KernelSummary:
+        y_std = float(model.outcome_transform.stdvs.reshape(-1)[0])
+        centre = np.full((1, self.space.dim), 0.5)
+        with torch.no_grad():
+            prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
+        kernel = self.kernel + (" + categorical" if self._cat_dims else "")
+        return KernelSummary(lengthscales=_lengthscales(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
+                             noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status)
+
+    def _variant(self, overrides: Mapping[str, Any]) -> GaussianProcessBO:
+        """A copy with other settings and the same data; shares the fit when the model is unchanged."""
+        settings = {**self.settings(), **overrides}
+        unknown = sorted(set(overrides) - set(self.settings()))
+        if unknown:
+            raise fail("overrides", "GaussianProcessBO.propose", f"settings among {sorted(self.settings())}",
+                       unknown[0])
+        variant = GaussianProcessBO(self.space, **settings)
+        variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
+        variant._initial = self._initial.copy()
+        variant._warm, variant._warm_from = self._warm, self._warm_from
+        if (variant.kernel, variant.noise) == (self.kernel, self.noise):
+            variant._fit, variant._fit_key = self._fit, self._fit_key
+        return variant
+
+
+def _bin_centres(param: Any) -> list[float]:
+    return [param.to_unit(v) for v in param.levels(10**9)]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    out = np.array(array, dtype=float)
+    out.flags.writeable = False
+    return out
+
+
+def _lengthscales(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]]:
+    """Per-parameter lengthscales in the parameter's own units (first kernel that covers a dim)."""
+    found: dict[int, float] = {}
+    for module in model.covar_module.modules():
+        lengthscale = getattr(module, "lengthscale", None) if hasattr(module, "raw_lengthscale") else None
+        if lengthscale is None:
+            continue
+        values = lengthscale.detach().reshape(-1).tolist()
+        dims = module.active_dims.tolist() if module.active_dims is not None else list(range(space.dim))
+        if len(values) == 1 and len(dims) > 1:
+            values = values * len(dims)
+        for dim, value in zip(dims, values, strict=True):
+            found.setdefault(dim, value)
+    out = {}
+    for i, param in enumerate(space):
+        unit_value = found.get(i, float("nan"))
+        if param.kind == "categorical":
+            out[param.name] = (unit_value, "categorical")
+        else:
+            length, unit = param.unit_length()
+            out[param.name] = (unit_value * length, unit)
+    return out

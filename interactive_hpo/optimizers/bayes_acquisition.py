@@ -1,0 +1,136 @@
+"""Acquisition functions: BoTorch objects to optimize, closed forms to draw.
+
+Everything here is in *utility* units (``u = -loss``, larger is better), as BoTorch expects.
+Proposals come from optimizing BoTorch's acquisition objects; plots evaluate the same formulas
+in closed form from a per-point mean and standard deviation (fast on a 10^4-point slice), and
+a test checks the two agree.
+
+Settings (DESIGN's teaching conventions):
+
+- ``ucb``: ``mean + beta * std`` (so ``beta`` multiplies the standard deviation; BoTorch's own
+  ``beta`` multiplies the variance, so it receives ``beta**2``).
+- ``ei``, ``logei``, ``pi``: improvement over ``best + xi * scale``, where ``scale`` is the
+  standard deviation of the observed values: ``xi > 0`` asks for a real improvement (more
+  exploration), in units that do not depend on the objective's scale.
+- ``thompson``: one posterior sample path (pathwise, Wilson et al. 2020), minimized exactly.
+- ``mes``: max-value entropy search (Wang and Jegelka, 2017), over a Sobol candidate set.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .bayes_model import DTYPE, torch
+
+from botorch.acquisition import (  # noqa: E402, I001 - torch must be imported (lazily) first
+    ExpectedImprovement,
+    LogExpectedImprovement,
+    ProbabilityOfImprovement,
+    UpperConfidenceBound,
+    qLogNoisyExpectedImprovement,
+    qMaxValueEntropy,
+)
+from botorch.acquisition.analytic import _log_ei_helper  # noqa: E402
+from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
+from botorch.exceptions.warnings import NumericsWarning, OptimizationWarning  # noqa: E402
+from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
+
+__all__ = ["ACQUISITIONS", "build_acquisition", "closed_form", "optimize"]
+
+ACQUISITIONS = ("logei", "ei", "pi", "ucb", "thompson", "mes")
+#: Acquisitions whose surface has a closed form in (mean, std); the others are evaluated directly.
+CLOSED_FORM = ("logei", "ei", "pi", "ucb")
+
+
+def threshold(best: float, xi: float, scale: float) -> float:
+    """The value to improve on: the best utility plus ``xi`` observed standard deviations."""
+    return best + xi * scale
+
+
+def build_acquisition(name: str, model: Any, *, best: float, scale: float, beta: float, xi: float,
+                      X_train: Any, pending: Any = None, n_candidates: int = 1000, seed: int = 0) -> Any:
+    """The BoTorch acquisition object to maximize; with ``pending`` points, qLogNEI over them."""
+    if pending is not None and len(pending):
+        return qLogNoisyExpectedImprovement(model, X_baseline=X_train, X_pending=pending, prune_baseline=True)
+    best_f = threshold(best, xi, scale)
+    if name == "logei":
+        return LogExpectedImprovement(model, best_f=best_f)
+    if name == "ei":
+        with warnings.catch_warnings():
+            # BoTorch recommends log-EI (our default); plain EI stays available for teaching.
+            warnings.simplefilter("ignore", NumericsWarning)
+            return ExpectedImprovement(model, best_f=best_f)
+    if name == "pi":
+        return ProbabilityOfImprovement(model, best_f=best_f)
+    if name == "ucb":
+        return UpperConfidenceBound(model, beta=beta**2)
+    if name == "thompson":
+        return PathwiseThompsonSampling(model)
+    candidates = torch.quasirandom.SobolEngine(X_train.shape[-1], scramble=True, seed=seed).draw(n_candidates)
+    return qMaxValueEntropy(model, candidate_set=candidates.to(DTYPE))
+
+
+def closed_form(name: str, mean: np.ndarray, std: np.ndarray, *, best: float, scale: float, beta: float,
+                xi: float) -> np.ndarray:
+    """Acquisition values from per-point utility mean and std, both of shape (m,).
+
+    EI (Jones et al., 1998): ``(mu - f) Phi(z) + sigma phi(z)`` with ``z = (mu - f) / sigma``;
+    log-EI computed stably as BoTorch does (Ament et al., 2023); PI: ``Phi(z)``; UCB:
+    ``mu + beta sigma``.
+    """
+    mu = torch.as_tensor(mean, dtype=DTYPE)
+    sigma = torch.as_tensor(std, dtype=DTYPE).clamp_min(1e-12)
+    if name == "ucb":
+        return (mu + beta * sigma).numpy()
+    z = (mu - threshold(best, xi, scale)) / sigma
+    normal = torch.distributions.Normal(torch.zeros((), dtype=DTYPE), torch.ones((), dtype=DTYPE))
+    if name == "pi":
+        return normal.cdf(z).numpy()
+    if name == "ei":
+        return (sigma * (z * normal.cdf(z) + normal.log_prob(z).exp())).numpy()
+    if name == "logei":
+        return (_log_ei_helper(z) + sigma.log()).numpy()
+    raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
+
+
+def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndarray:
+    """Evaluate an acquisition object at points of shape (m, d), one point per batch: shape (m,)."""
+    X = torch.tensor(np.asarray(points, dtype=float), dtype=DTYPE).unsqueeze(-2)
+    with torch.no_grad():
+        return torch.cat([acquisition(X[i:i + chunk]) for i in range(0, len(X), chunk)]).numpy()
+
+
+def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]], categorical: dict[int, list[float]],
+             seed: int, raw_samples: int, num_restarts: int) -> tuple[np.ndarray, float]:
+    """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
+
+    Integer and categorical coordinates may only take their bin centres, so the value that is
+    maximized is the value of the point that will really be evaluated.
+    """
+    with warnings.catch_warnings():
+        # BoTorch reports L-BFGS restarts ("trying again with new initial conditions") as warnings;
+        # they are part of normal multi-start optimization, not something the user can act on.
+        warnings.simplefilter("ignore", OptimizationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts)
+
+
+def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]],
+              categorical: dict[int, list[float]], seed: int, raw_samples: int,
+              num_restarts: int) -> tuple[np.ndarray, float]:
+    bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
+    for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
+        bounds[0, i], bounds[1, i] = min(values), max(values)
+    if discrete or categorical:
+        # Seeded through torch's RNG, which the caller forks and seeds.
+        candidates, value = optimize_acqf_mixed_alternating(
+            acquisition, bounds, discrete_dims=discrete or None, cat_dims=categorical or None, q=q,
+            raw_samples=raw_samples, num_restarts=num_restarts,
+            options={"batch_limit": 64, "maxiter_alternating": 16, "maxiter_continuous": 100})
+    else:
+        candidates, value = optimize_acqf(acquisition, bounds, q=q, num_restarts=num_restarts, raw_samples=raw_samples,
+                                          options={"seed": seed, "batch_limit": 64, "maxiter": 100})
+    return candidates.detach().numpy().reshape(q, dim), float(torch.as_tensor(value).reshape(-1)[0])

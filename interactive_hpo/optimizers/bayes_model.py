@@ -1,0 +1,195 @@
+"""The Gaussian-process surrogate: build, fit (warm, with fallbacks), and predict fast.
+
+Torch and BoTorch are imported here and in ``bayes_acquisition``/``bayes`` only, and only when
+a Bayesian optimizer is used. All tensors are float64 on the CPU.
+
+The GP models *utility* ``u = -loss`` (BoTorch maximizes), standardized by BoTorch's
+``Standardize`` outcome transform. Inputs are unit-cube points; categorical coordinates go to a
+categorical kernel (they only compare equal or not), the others to a Matern-5/2 or RBF kernel
+with one lengthscale per dimension and BoTorch's dimension-scaled lengthscale prior
+(Hvarfner et al., 2024, "Vanilla Bayesian optimization performs great in high dimensions").
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validation import import_optional
+
+torch = import_optional("torch", "bo", "Bayesian optimization")
+import_optional("botorch", "bo", "Bayesian optimization")
+
+from botorch.exceptions.warnings import OptimizationWarning  # noqa: E402
+from botorch.fit import fit_gpytorch_mll  # noqa: E402
+from botorch.models import MixedSingleTaskGP, SingleTaskGP  # noqa: E402
+from botorch.models.transforms import Standardize  # noqa: E402
+from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior  # noqa: E402
+from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
+
+__all__ = ["FittedGP", "fit_gp", "build_gp"]
+
+DTYPE = torch.float64
+#: Noise variance (standardized units) used when the objective is declared noiseless.
+FIXED_NOISE = 1e-6
+
+
+@dataclass
+class FittedGP:
+    """A fitted GP, the raw hyperparameters that reproduce it, and how the fit went.
+
+    Attributes
+    ----------
+    model : botorch Model
+        In eval mode; never modified after fitting (views share it).
+    state : dict
+        Raw parameter values by name (JSON lists): warm start for the next fit, and what the
+        journal stores so a replay rebuilds this exact model without fitting.
+    status : str
+        "warm", "cold", "fallback: last good hyperparameters" or "fallback: prior".
+    error : str or None
+        Why the fit fell back, if it did.
+    """
+
+    model: Any
+    state: dict[str, list[float]]
+    status: str
+    error: str | None = None
+
+
+def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str) -> Any:
+    """An unfitted GP on ``X`` of shape (n, d) in the unit cube and utilities ``y`` of shape (n,)."""
+    train_X = torch.as_tensor(X, dtype=DTYPE)
+    train_Y = torch.as_tensor(y, dtype=DTYPE).reshape(-1, 1)
+    train_Yvar = None
+    if noise == "fixed":
+        scale = float(np.var(y)) if len(y) > 1 and np.var(y) > 0 else 1.0
+        train_Yvar = torch.full_like(train_Y, FIXED_NOISE * scale)
+    use_rbf = kernel == "rbf"
+    if cat_dims:
+        def continuous_kernel(batch_shape: Any, ard_num_dims: int, active_dims: list[int]) -> Any:
+            return get_covar_module_with_dim_scaled_prior(
+                ard_num_dims=ard_num_dims, batch_shape=batch_shape, use_rbf_kernel=use_rbf, active_dims=active_dims)
+
+        return MixedSingleTaskGP(train_X, train_Y, cat_dims=cat_dims, train_Yvar=train_Yvar,
+                                 cont_kernel_factory=continuous_kernel, outcome_transform=Standardize(m=1))
+    covar = get_covar_module_with_dim_scaled_prior(ard_num_dims=X.shape[1], use_rbf_kernel=use_rbf)
+    return SingleTaskGP(train_X, train_Y, train_Yvar=train_Yvar, covar_module=covar,
+                        outcome_transform=Standardize(m=1))
+
+
+def model_state(model: Any) -> dict[str, list[float]]:
+    """Raw hyperparameters by parameter name, as JSON-ready flat lists."""
+    return {name: p.detach().reshape(-1).tolist() for name, p in model.named_parameters()}
+
+
+def load_state(model: Any, state: dict[str, list[float]]) -> bool:
+    """Copy ``state`` into ``model`` where names and sizes match; True if every parameter matched."""
+    matched = 0
+    params = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, values in state.items():
+            param = params.get(name)
+            if param is not None and param.numel() == len(values):
+                param.copy_(torch.as_tensor(values, dtype=DTYPE).reshape(param.shape))
+                matched += 1
+    return matched == len(params) and matched > 0
+
+
+def _fit(model: Any) -> None:
+    mll = ExactMarginalLogLikelihood(model.likelihood, model)
+    with warnings.catch_warnings():
+        # L-BFGS stopping early or a retry inside BoTorch is not a failure of ours to report.
+        warnings.simplefilter("ignore", OptimizationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit_gpytorch_mll(mll, optimizer_kwargs={"options": {"maxiter": 200}})
+    for values in model_state(model).values():
+        if not all(math.isfinite(v) for v in values):
+            raise FloatingPointError("the fit produced non-finite hyperparameters")
+
+
+def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
+           warm: dict[str, list[float]] | None) -> FittedGP:
+    """Fit by marginal likelihood, starting from ``warm`` when given; never raises.
+
+    Order of attempts: warm start; fit from BoTorch's defaults; the ``warm`` hyperparameters
+    unfitted (the last good ones); the prior's defaults unfitted. The status says which won.
+    """
+    errors = []
+    if warm:
+        model = build_gp(X, y, cat_dims, kernel, noise)
+        if load_state(model, warm):
+            try:
+                _fit(model)
+                return FittedGP(model.eval(), model_state(model), "warm")
+            except Exception as error:  # noqa: BLE001 - any fit failure moves on to the next attempt
+                errors.append(f"warm start: {type(error).__name__}: {error}")
+    model = build_gp(X, y, cat_dims, kernel, noise)
+    try:
+        _fit(model)
+        return FittedGP(model.eval(), model_state(model), "cold", "; ".join(errors) or None)
+    except Exception as error:  # noqa: BLE001
+        errors.append(f"default start: {type(error).__name__}: {error}")
+    model = build_gp(X, y, cat_dims, kernel, noise)
+    status = "fallback: last good hyperparameters" if warm and load_state(model, warm) else "fallback: prior"
+    return FittedGP(model.eval(), model_state(model), status, "; ".join(errors))
+
+
+def restore_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
+               state: dict[str, list[float]]) -> Any:
+    """The GP of a past step: the same data and recorded hyperparameters, no fitting."""
+    model = build_gp(X, y, cat_dims, kernel, noise)
+    load_state(model, state)
+    return model.eval()
+
+
+class Predictor:
+    """Per-point posterior mean and variance from one cached Cholesky factor.
+
+    Asking a GPyTorch model for the posterior of m points builds their joint (m x m) covariance;
+    a plot needs only the diagonal. Here ``K(X, X) + noise`` is factored once, and each batch of
+    points costs one kernel block ``K(G, X)`` and one triangular solve (DESIGN.md section 9).
+    All outputs are in *standardized utility* units; the caller converts.
+    """
+
+    def __init__(self, model: Any):
+        self.model = model
+        train_X = model.train_inputs[0]
+        with torch.no_grad():
+            K = model.covar_module(train_X).to_dense()
+            self.noise = float(model.likelihood.noise.detach().reshape(-1).mean())
+            noise = model.likelihood.noise.detach().reshape(-1)
+            K = K + torch.diag(noise.expand(K.shape[0]))
+            self.chol = _cholesky(K)
+            self.constant = model.mean_module(train_X[:1]).detach().reshape(-1)[0]
+            residual = (model.train_targets - self.constant).reshape(-1, 1)
+            self.alpha = torch.cholesky_solve(residual, self.chol)
+
+    def __call__(self, G: np.ndarray, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and latent variance at points ``G`` of shape (m, d): two arrays of shape (m,)."""
+        points = torch.tensor(np.asarray(G, dtype=float), dtype=DTYPE)
+        means, variances = [], []
+        with torch.no_grad():
+            for start in range(0, len(points), chunk):
+                block = points[start:start + chunk]
+                cross = self.model.covar_module(block, self.model.train_inputs[0]).to_dense()
+                prior = self.model.covar_module(block, diag=True)
+                v = torch.linalg.solve_triangular(self.chol, cross.T, upper=False)
+                means.append(self.constant + (cross @ self.alpha).reshape(-1))
+                variances.append((prior - (v * v).sum(0)).clamp_min(0.0))
+        return torch.cat(means).numpy(), torch.cat(variances).numpy()
+
+
+def _cholesky(K: Any) -> Any:
+    """Cholesky with growing jitter, as GPyTorch does, so a near-singular K still factors."""
+    jitter = 0.0
+    for _ in range(6):
+        factor, info = torch.linalg.cholesky_ex(K + jitter * torch.eye(len(K), dtype=DTYPE))
+        if int(info) == 0:
+            return factor
+        jitter = 1e-8 if jitter == 0.0 else jitter * 10
+    raise FloatingPointError("the kernel matrix is not positive definite even with jitter 1e-3")
