@@ -27,12 +27,16 @@ from typing import Any
 
 import numpy as np
 
+# isort: off
+# bayes_model first: it checks torch and botorch are installed, with an install hint.
+from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, restore_gp, torch
+from . import bayes_acquisition as acq
+
+# isort: on
 from .._validation import check_int, check_one_of, check_real, fail
 from ..space import SearchSpace
 from ..trial import Trial
 from ..views import KernelSummary, SurrogatePrediction
-from . import bayes_acquisition as acq
-from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, restore_gp, torch
 from .base import Optimizer, Suggestion
 from .simple import SobolSequence
 

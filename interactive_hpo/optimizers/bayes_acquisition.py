@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
+# isort: off
+# bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
 from .bayes_model import DTYPE, torch
-
-from botorch.acquisition import (  # noqa: E402, I001 - torch must be imported (lazily) first
+from botorch.acquisition import (  # noqa: E402
     ExpectedImprovement,
     LogExpectedImprovement,
     ProbabilityOfImprovement,
@@ -37,6 +38,8 @@ from botorch.acquisition.analytic import _log_ei_helper  # noqa: E402
 from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
 from botorch.exceptions.warnings import NumericsWarning, OptimizationWarning  # noqa: E402
 from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
+
+# isort: on
 
 __all__ = ["ACQUISITIONS", "build_acquisition", "closed_form", "optimize"]
 
