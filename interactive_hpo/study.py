@@ -20,7 +20,7 @@ import numpy as np
 
 from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
 from .exceptions import StorageError, TrialStateError
-from .optimizers.base import Optimizer
+from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
 from .space import SearchSpace
 from .storage import Journal
@@ -175,14 +175,29 @@ class Study:
             trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
             self._queue.popleft()
         else:
-            suggestion = self.optimizer.ask()
-            trial = self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
-                                    source=self.optimizer.name, budget=suggestion.budget,
-                                    generation=suggestion.generation, user_attrs=suggestion.info)
+            trial = self._trial_from(self.optimizer.ask())
+        return self._record_asked(trial)
+
+    def _trial_from(self, suggestion: Suggestion) -> Trial:
+        return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
+                               source=self.optimizer.name, budget=suggestion.budget,
+                               generation=suggestion.generation, user_attrs=suggestion.info)
+
+    def _record_asked(self, trial: Trial) -> Trial:
         self._record({"event": "asked", "trial": trial.to_json()})
         self._trials.append(trial)
         self._notify("asked", trial)
         return trial
+
+    def ask_batch(self, q: int) -> list[Trial]:
+        """Create ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
+        joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together)."""
+        q = check_int(q, "q", "Study.ask_batch", 1)
+        trials = [self.ask() for _ in range(min(q, len(self._queue)))]
+        if len(trials) < q:
+            for suggestion in self.optimizer.ask_batch(q - len(trials)):
+                trials.append(self._record_asked(self._trial_from(suggestion)))
+        return trials
 
     def tell(self, trial: Trial | int, value: float | None = None, *, state: TrialState | str | None = None,
              user_attrs: Mapping[str, Any] | None = None) -> Trial:
@@ -253,6 +268,54 @@ class Study:
             for callback in callbacks:
                 callback(self, done[-1])
         return done
+
+    # -- looking inside the optimizer ----------------------------------------------------------
+    def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
+        """What the model believes, in this study's objective units; None for model-free optimizers.
+
+        Parameters
+        ----------
+        step : int, optional
+            A trial number: the belief that proposed that trial, rebuilt from the trials finished
+            before it was asked and the hyperparameters recorded with it (no refit, so scrubbing
+            through a long study is cheap). Default: the current belief.
+        **overrides
+            Other optimizer settings for a what-if view (``acquisition="ucb", beta=4``); only
+            for the current belief. Nothing changes in the optimizer or the study.
+        """
+        if step is None:
+            view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
+        else:
+            view = self._past_surrogate(self._number(step, "Study.surrogate"))
+        return None if view is None else view.with_sign(-1.0 if self.direction == "maximize" else 1.0)
+
+    def _past_surrogate(self, number: int) -> Any:
+        trial = self._trials[number]
+        state = trial.user_attrs.get("gp_state")
+        if state is None:
+            raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
+                       hint=f"Trial {number} came from {trial.source!r}"
+                            f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
+        spec, finished = self._context_of(number)
+        optimizer = make_optimizer(spec["name"], self.space, **spec["settings"])
+        for done in finished:
+            optimizer.tell(self._trials[done], self._loss(self._trials[done]))
+        return optimizer.restored_view(state, proposal=trial.x)  # type: ignore[attr-defined]
+
+    def _context_of(self, number: int) -> tuple[dict[str, Any], list[int]]:
+        """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked."""
+        spec, finished = self._header["optimizer"], []
+        for event in self._events:
+            kind = event["event"]
+            if kind == "asked" and event["trial"]["number"] == number:
+                break
+            if kind == "switched":
+                spec = event["optimizer"]
+            elif kind == "finished":
+                finished.append(event["number"])
+            elif kind == "added":
+                finished.append(event["trial"]["number"])
+        return spec, finished
 
     # -- the user's own trials and optimizer choices --------------------------------------------
     def add_manual(self, params: Mapping[str, Any], value: float, *,

@@ -204,7 +204,7 @@ class GaussianProcessBO(Optimizer):
             return [self.ask() for _ in range(q)]
         rng = self._stream(self.n_seen)
         fit = self._fitted(rng)
-        X, value = self._optimize(fit, rng, q=q, force_batch=True)
+        X, value = self._optimize(fit, rng, q=q, batch=True)
         self._warm, self._warm_from = fit.state, math.inf
         info = self._info(fit, "qlognei (batch)", value)
         return [self._register(Suggestion(x=x, info=info)) for x in X]
@@ -235,7 +235,7 @@ class GaussianProcessBO(Optimizer):
         if len(self._data) < self.initial_size:
             return Suggestion(x=self._initial.point(), info={"phase": "initial"})
         fit = self._fitted(rng)
-        X, value = self._optimize(fit, rng, q=1, force_batch=False)
+        X, value = self._optimize(fit, rng, q=1, batch=False)
         name = "qlognei (pending points)" if self.pending else self.acquisition
         return Suggestion(x=X[0], info=self._info(fit, name, value))
 
@@ -262,17 +262,16 @@ class GaussianProcessBO(Optimizer):
             self._fit_key = key
         return self._fit
 
-    def _optimize(self, fit: FittedGP, rng: np.random.Generator, q: int, force_batch: bool) -> tuple[np.ndarray, float]:
+    def _optimize(self, fit: FittedGP, rng: np.random.Generator, q: int, batch: bool) -> tuple[np.ndarray, float]:
         X, y = self._arrays()
         pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
         seed = int(rng.integers(2**31))
         with torch.random.fork_rng():
             torch.manual_seed(seed)
             train_X = torch.as_tensor(X, dtype=DTYPE)
-            pending_X = torch.as_tensor(pending, dtype=DTYPE) if (len(pending) or force_batch) else None
             acquisition = acq.build_acquisition(
-                self.acquisition, fit.model, X_train=train_X, pending=pending_X, seed=seed,
-                **self._acq_settings(y))
+                self.acquisition, fit.model, X_train=train_X, pending=torch.as_tensor(pending, dtype=DTYPE),
+                batch=batch, seed=seed, **self._acq_settings(y))
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
                                 self.raw_samples, self.num_restarts)
 

@@ -54,9 +54,14 @@ def threshold(best: float, xi: float, scale: float) -> float:
 
 
 def build_acquisition(name: str, model: Any, *, best: float, scale: float, beta: float, xi: float,
-                      X_train: Any, pending: Any = None, n_candidates: int = 1000, seed: int = 0) -> Any:
-    """The BoTorch acquisition object to maximize; with ``pending`` points, qLogNEI over them."""
-    if pending is not None and len(pending):
+                      X_train: Any, pending: Any = None, batch: bool = False, n_candidates: int = 1000,
+                      seed: int = 0) -> Any:
+    """The BoTorch acquisition object to maximize.
+
+    With pending points, or for a joint ``batch`` of proposals, it is qLogNEI (Ament et al., 2023)
+    whatever ``name`` says: only a Monte Carlo acquisition accounts for points not yet evaluated.
+    """
+    if batch or (pending is not None and len(pending)):
         return qLogNoisyExpectedImprovement(model, X_baseline=X_train, X_pending=pending, prune_baseline=True)
     best_f = threshold(best, xi, scale)
     if name == "logei":
