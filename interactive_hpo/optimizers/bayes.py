@@ -98,7 +98,7 @@ class SurrogateView:
         """
         from botorch.sampling.pathwise import draw_matheron_paths
 
-        points = torch.as_tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
+        points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
         with torch.random.fork_rng(), torch.no_grad():
             torch.manual_seed(seed)
             paths = draw_matheron_paths(self._model, sample_shape=torch.Size([n_samples]))

@@ -34,8 +34,9 @@ from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
 __all__ = ["FittedGP", "fit_gp", "build_gp"]
 
 DTYPE = torch.float64
-#: Noise variance (standardized units) used when the objective is declared noiseless.
-FIXED_NOISE = 1e-6
+#: Noise variance (standardized units) used when the objective is declared noiseless; GPyTorch
+#: rounds anything below 1e-6 up (with a warning), so stay just above its floor.
+FIXED_NOISE = 1e-5
 
 
 @dataclass

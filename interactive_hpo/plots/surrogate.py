@@ -12,10 +12,21 @@ import numpy as np
 
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 
-__all__ = ["axis_positions", "plot_surrogate_1d", "plot_surrogate_2d"]
+__all__ = ["axis_positions", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
 
 #: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
 BAND = 2.0
+#: Log-EI plunges to about -1e5 at evaluated points; below max - LOG_FLOOR (a factor e^-20) the
+#: improvement is nil for any purpose, so plots clip there instead of squashing the curve.
+LOG_FLOOR = 20.0
+
+
+def displayed_acquisition(name: str, values: Any) -> np.ndarray:
+    """Acquisition values as drawn: log-EI clipped ``LOG_FLOOR`` below its maximum, others as is."""
+    values = np.asarray(values, dtype=float)
+    if name == "logei" and values.size:
+        return np.maximum(values, values.max() - LOG_FLOOR)
+    return values
 
 
 def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
@@ -91,7 +102,7 @@ def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, obse
     if observed_x is not None:
         ax.scatter(observed_x, observed_y, color="black", zorder=3, s=20, label="evaluated")
     if acquisition_ax is not None:
-        acquisition_ax.plot(x, prediction.acquisition, color="C2")
+        acquisition_ax.plot(x, displayed_acquisition(prediction.acquisition_name, prediction.acquisition), color="C2")
         acquisition_ax.set_ylabel(prediction.acquisition_name)
     for target in (ax, acquisition_ax):
         if target is not None and proposal is not None:
@@ -128,7 +139,8 @@ def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, obs
         _, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
     x, y = _levels(grid.x_axis), _levels(grid.y_axis)
     layers = [("mean", prediction.mean, "viridis"), ("std (epistemic)", prediction.std, "magma"),
-              (prediction.acquisition_name, prediction.acquisition, "cividis")]
+              (prediction.acquisition_name,
+               displayed_acquisition(prediction.acquisition_name, prediction.acquisition), "cividis")]
     for ax, (title, values, cmap) in zip(axes, layers, strict=True):
         image = ax.pcolormesh(x, y, np.asarray(values).reshape(grid.shape), cmap=cmap, shading="nearest")
         ax.figure.colorbar(image, ax=ax)

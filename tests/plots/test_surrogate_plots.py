@@ -43,6 +43,17 @@ def test_plot_1d_draws_mean_bands_points_and_acquisition():
     plt.close("all")
 
 
+def test_log_ei_is_clipped_for_display_only():
+    curve = SPACE.slice1d("C", resolution=4)
+    values = np.array([-1e5, -3.0, -1.0, -50.0])
+    prediction = SurrogatePrediction(mean=np.zeros(4), std=np.ones(4), noise_std=np.zeros(4),
+                                     acquisition=values, acquisition_name="logei")
+    _, acq_ax = plot_surrogate_1d(curve.axis, prediction)
+    np.testing.assert_allclose(acq_ax.get_lines()[0].get_ydata(), [-21.0, -3.0, -1.0, -21.0])
+    assert prediction.acquisition[0] == -1e5
+    plt.close("all")
+
+
 def test_plot_2d_draws_three_images_over_the_slice():
     grid = SPACE.slice2d("C", "kernel", resolution=6)
     prediction = fake_prediction(grid.points.shape[0] * grid.points.shape[1])
