@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -182,7 +182,7 @@ class GaussianProcessBO(Optimizer):
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         suggestion = self._propose(rng)
         if "gp_state" in suggestion.info:
-            self._warm, self._warm_from = dict(suggestion.info["gp_state"]), math.inf
+            self._adopt_fit(cast(FittedGP, self._fit))  # the fit _propose just used
         else:
             self._initial.advance()
         return suggestion
@@ -205,7 +205,7 @@ class GaussianProcessBO(Optimizer):
         rng = self._stream(self.n_seen)
         fit = self._fitted(rng)
         X, value = self._optimize(fit, rng, q=q, batch=True)
-        self._warm, self._warm_from = fit.state, math.inf
+        self._adopt_fit(fit)
         info = self._info(fit, "qlognei (batch)", value)
         return [self._register(Suggestion(x=x, info=info)) for x in X]
 
@@ -246,6 +246,18 @@ class GaussianProcessBO(Optimizer):
             info["gp_fit_error"] = fit.error
         return info
 
+    def _adopt_fit(self, fit: FittedGP) -> None:
+        """After proposing: the fit just used becomes the warm start of the next one.
+
+        Until new data arrive that fit stays current (refitting it from its own optimum on the
+        same data would only cost time), so a view taken now shows the model that proposed.
+        """
+        self._warm, self._warm_from = fit.state, math.inf
+        self._fit_key = self._key()
+
+    def _key(self) -> tuple:
+        return (len(self._data), self._warm_from, self.kernel, self.noise)
+
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         X = np.array([x for x, _ in self._data]).reshape(-1, self.space.dim)
         return X, -np.array([loss for _, loss in self._data])  # utilities: BoTorch maximizes
@@ -253,7 +265,7 @@ class GaussianProcessBO(Optimizer):
     def _fitted(self, rng: np.random.Generator) -> FittedGP:
         """The fit for the current data and warm start, computed once and reused."""
         seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
-        key = (len(self._data), self._warm_from, self.kernel, self.noise)
+        key = self._key()
         if self._fit is None or self._fit_key != key:
             X, y = self._arrays()
             with torch.random.fork_rng():
