@@ -1,0 +1,82 @@
+"""Study-level access to a model's belief: now, what-if, at any past step; batches of trials."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
+from interactive_hpo.objectives import Forrester
+
+FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+
+
+@pytest.fixture(scope="module")
+def study():
+    f = Forrester()
+    study = Study(f.space, "bo", seed=0, optimizer_settings=FAST)
+    study.run(f, n_trials=6)
+    study.add_manual({"x0": 0.75}, f({"x0": 0.75}))
+    study.run(f, n_trials=2)
+    return study
+
+
+def test_past_beliefs_are_rebuilt_from_the_trials_before_them(study):
+    for trial in study.trials:
+        if trial.user_attrs.get("phase") != "bo":
+            continue
+        view = study.surrogate(step=trial.number)
+        finished_before = [t for t in study.trials[:trial.number] if t.state is TrialState.COMPLETE]
+        assert len(view.X) == len(finished_before)
+        np.testing.assert_array_equal(view.proposal, trial.x)
+        assert view.hyperparameters.fit_status == "restored"
+        # The recorded proposal maximizes the rebuilt acquisition among nearby points.
+        grid = np.linspace(0, 1, 401)[:, None]
+        best_on_grid = view.predict(grid).acquisition.max()
+        assert view.predict(trial.x[None, :]).acquisition[0] >= best_on_grid - 1e-3 * abs(best_on_grid) - 1e-6
+
+
+def test_the_current_belief_matches_the_last_past_one_when_nothing_changed(study):
+    f = Forrester()
+    twin = Study(f.space, "bo", seed=1, optimizer_settings=FAST)
+    twin.run(f, n_trials=5)
+    trial = twin.ask()
+    now = twin.surrogate().predict(np.linspace(0, 1, 50)[:, None])
+    past = twin.surrogate(step=trial.number).predict(np.linspace(0, 1, 50)[:, None])
+    np.testing.assert_allclose(now.mean, past.mean, rtol=1e-6)
+
+
+def test_past_belief_of_a_model_free_trial_is_refused(study):
+    with pytest.raises(InvalidParameterError, match="came from 'bo' \\(its initial design\\)"):
+        study.surrogate(step=0)
+    with pytest.raises(InvalidParameterError, match="came from 'manual'"):
+        study.surrogate(step=6)
+
+
+def test_maximizing_studies_see_objective_units():
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    score = lambda p: -((p["x"] - 0.3) ** 2)  # noqa: E731 - a one-line objective
+    study = Study(space, "bo", direction="maximize", seed=0, optimizer_settings=FAST)
+    study.run(score, n_trials=6)
+    view = study.surrogate()
+    at_data = view.predict(view.X).mean
+    values = [t.value for t in study.trials if t.state is TrialState.COMPLETE]
+    np.testing.assert_allclose(at_data, values, atol=0.05)
+
+
+def test_model_free_optimizers_have_no_surrogate():
+    assert Study(SearchSpace([Float("x", 0, 1)]), "random").surrogate() is None
+
+
+def test_ask_batch_takes_queued_params_first_then_a_joint_proposal():
+    f = Forrester()
+    study = Study(f.space, "bo", seed=0, optimizer_settings=FAST)
+    study.run(f, n_trials=4)
+    study.enqueue({"x0": 0.1})
+    trials = study.ask_batch(3)
+    assert [t.source for t in trials] == ["enqueued", "bo", "bo"]
+    assert trials[1].user_attrs["acquisition"] == "qlognei (batch)"
+    assert len({float(t.x[0]) for t in trials}) == 3
+    for trial in trials:
+        study.tell(trial, f(trial.params))
+    assert len(study.trials) == 7 and not study.optimizer.pending
