@@ -72,6 +72,10 @@ class Parameter(ABC):
         """How a plot axis should show this parameter: "linear", "log" or "categorical"."""
         return "log" if getattr(self, "log", False) else "linear"
 
+    @abstractmethod
+    def unit_length(self) -> tuple[float, str]:
+        """The unit interval's length in this parameter's units, and the unit's name."""
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Parameter) and self.to_dict() == other.to_dict()
 
@@ -258,6 +262,10 @@ class Categorical(Parameter):
     @property
     def scale(self) -> str:
         return "categorical"
+
+    def unit_length(self) -> tuple[float, str]:
+        """Categories have no distance: a categorical kernel's lengthscale is reported as is."""
+        return 1.0, "categorical"
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "name": self.name, "choices": list(self.choices)}

@@ -291,8 +291,7 @@ class Study:
 
     def _past_surrogate(self, number: int) -> Any:
         trial = self._trials[number]
-        state = trial.user_attrs.get("gp_state")
-        if state is None:
+        if "gp_state" not in trial.user_attrs:
             raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
                        hint=f"Trial {number} came from {trial.source!r}"
                             f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
@@ -300,7 +299,7 @@ class Study:
         optimizer = make_optimizer(spec["name"], self.space, **spec["settings"])
         for done in finished:
             optimizer.tell(self._trials[done], self._loss(self._trials[done]))
-        return optimizer.restored_view(state, proposal=trial.x)  # type: ignore[attr-defined]
+        return optimizer.restored_view(trial.user_attrs, proposal=trial.x)  # type: ignore[attr-defined]
 
     def _context_of(self, number: int) -> tuple[dict[str, Any], list[int]]:
         """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked."""

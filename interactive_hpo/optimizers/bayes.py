@@ -75,36 +75,42 @@ class SurrogateView:
     _predictor: Any
     _acquisition: Any
     _settings: Mapping[str, float]
+    _factor: float
 
     def predict(self, X: Any) -> SurrogatePrediction:
         """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
         points = np.atleast_2d(np.asarray(X, dtype=float))
         mean_s, var_s = self._predictor(points)
         y_mean, y_std = self._scale()
+        # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
         utility_mean, std = mean_s * y_std + y_mean, np.sqrt(var_s) * y_std
         if self.acquisition_name in acq.CLOSED_FORM:
             acquisition = acq.closed_form(self.acquisition_name, utility_mean, std, **self._settings)
         else:
             acquisition = acq.evaluate(self._acquisition, points)
-        noise = np.full(len(points), math.sqrt(self._predictor.noise) * y_std)
-        return SurrogatePrediction(mean=-self.value_sign * utility_mean, std=std, noise_std=noise,
-                                   acquisition=acquisition, acquisition_name=self.acquisition_name)
+        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self._factor)
+        noise = np.full(len(points), self.hyperparameters.noise_std)  # homoscedastic: one value
+        return SurrogatePrediction(mean=-self.value_sign * utility_mean * self._factor, std=std * self._factor,
+                                   noise_std=noise, acquisition=acquisition, acquisition_name=self.acquisition_name)
 
     def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
         """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
 
         Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
-        so their cost is linear in m and a whole 2-D slice is cheap.
+        so their cost is linear in m and a whole 2-D slice is cheap. With a categorical kernel,
+        which has no random features, they are joint posterior samples (cost cubic in m).
         """
         from botorch.sampling.pathwise import draw_matheron_paths
 
         points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
         with torch.random.fork_rng(), torch.no_grad():
             torch.manual_seed(seed)
-            paths = draw_matheron_paths(self._model, sample_shape=torch.Size([n_samples]))
-            values = paths(points).reshape(n_samples, -1).numpy()
-        y_mean, y_std = self._scale()
-        return -self.value_sign * (values * y_std + y_mean)
+            if acq.supports_paths(self._model):
+                paths = draw_matheron_paths(self._model, sample_shape=torch.Size([n_samples]))
+                values = paths(points)  # BoTorch applies the outcome transform: utility units
+            else:  # no random features for the categorical kernel: a joint sample at these points
+                values = self._model.posterior(points).rsample(torch.Size([n_samples]))
+        return -self.value_sign * self._factor * values.reshape(n_samples, -1).numpy()
 
     def with_sign(self, value_sign: float) -> SurrogateView:
         """The same belief reported with another sign convention (see ``value_sign``)."""
@@ -167,6 +173,7 @@ class GaussianProcessBO(Optimizer):
         self._data: list[tuple[np.ndarray, float]] = []
         self._warm: dict[str, list[float]] | None = None
         self._warm_from = -1.0  # trial number the warm state came from (inf: our own last ask)
+        self._warm_data = -1  # how many data points the fit behind the warm state saw
         self._fit_key: tuple | None = None
         self._fit: FittedGP | None = None
         self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
@@ -194,6 +201,7 @@ class GaussianProcessBO(Optimizer):
             state = trial.user_attrs.get("gp_state")
             if state is not None and trial.number > self._warm_from:
                 self._warm, self._warm_from = dict(state), trial.number
+                self._warm_data = int(trial.user_attrs.get("gp_data", -1))
             elif state is None and trial.user_attrs.get("phase") == "initial":
                 self._initial.advance()
 
@@ -204,44 +212,52 @@ class GaussianProcessBO(Optimizer):
             return [self.ask() for _ in range(q)]
         rng = self._stream(self.n_seen)
         fit = self._fitted(rng)
-        X, value = self._optimize(fit, rng, q=q, batch=True)
+        seed = int(rng.integers(2**31))
+        X, value = self._optimize(fit, seed, q=q, batch=True)
         self._adopt_fit(fit)
-        info = self._info(fit, "qlognei (batch)", value)
+        info = self._info(fit, "qlognei (batch)", value, seed)
         return [self._register(Suggestion(x=x, info=info)) for x in X]
 
     # -- looking inside ----------------------------------------------------------------------------
     def surrogate(self, **overrides: Any) -> SurrogateView | None:
         """The current belief (None before two trials completed); overrides as in :meth:`propose`."""
         if overrides:
-            return self._variant(overrides).surrogate()
+            return self._variant(overrides, "GaussianProcessBO.surrogate").surrogate()
         if len(self._data) < 2:
             return None
-        fit = self._fitted(self._stream(self.n_seen))
-        return self._view(fit.model, fit.status, proposal=None)
+        rng = self._stream(self.n_seen)  # the next ask's stream: same fit, same acquisition seed
+        fit = self._fitted(rng)
+        return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
 
     def propose(self, **overrides: Any) -> Suggestion:
         """What :meth:`ask` would return under other settings (``acquisition``, ``beta``, ``xi``,
         ``kernel``, ...), without changing this optimizer or the study."""
-        return self._variant(overrides)._propose(self._stream(self.n_seen))
+        return self._variant(overrides, "GaussianProcessBO.propose")._propose(self._stream(self.n_seen))
 
-    def restored_view(self, state: Mapping[str, list[float]], proposal: np.ndarray | None) -> SurrogateView:
-        """The belief of a past step: this optimizer's data with recorded hyperparameters, no fit."""
+    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> SurrogateView:
+        """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
+        acquisition seed) and this optimizer's data: no fit."""
         X, y = self._arrays()
-        model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, dict(state))
-        return self._view(model, "restored", proposal)
+        model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, dict(info["gp_state"]))
+        return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
 
     # -- internals -----------------------------------------------------------------------------------
     def _propose(self, rng: np.random.Generator) -> Suggestion:
         if len(self._data) < self.initial_size:
             return Suggestion(x=self._initial.point(), info={"phase": "initial"})
         fit = self._fitted(rng)
-        X, value = self._optimize(fit, rng, q=1, batch=False)
+        seed = int(rng.integers(2**31))
+        X, value = self._optimize(fit, seed, q=1, batch=False)
         name = "qlognei (pending points)" if self.pending else self.acquisition
-        return Suggestion(x=X[0], info=self._info(fit, name, value))
+        value = float(acq.in_objective_units(name, value, self._factor()))
+        return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
 
-    def _info(self, fit: FittedGP, acquisition: str, value: float) -> dict[str, Any]:
+    def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
+        # gp_state and gp_data let a replay reuse this exact fit; acquisition_seed redraws the
+        # same Thompson path or MES samples when this step's belief is rebuilt.
         info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
-                                "gp_fit": fit.status, "gp_state": fit.state}
+                                "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
+                                "gp_data": len(self._data)}
         if fit.error:
             info["gp_fit_error"] = fit.error
         return info
@@ -252,15 +268,26 @@ class GaussianProcessBO(Optimizer):
         Until new data arrive that fit stays current (refitting it from its own optimum on the
         same data would only cost time), so a view taken now shows the model that proposed.
         """
-        self._warm, self._warm_from = fit.state, math.inf
+        self._warm, self._warm_from, self._warm_data = fit.state, math.inf, len(self._data)
         self._fit_key = self._key()
 
     def _key(self) -> tuple:
         return (len(self._data), self._warm_from, self.kernel, self.noise)
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs of shape (n, d) and utilities ``-loss / factor`` of shape (n,): what BoTorch sees."""
         X = np.array([x for x, _ in self._data]).reshape(-1, self.space.dim)
-        return X, -np.array([loss for _, loss in self._data])  # utilities: BoTorch maximizes
+        return X, -np.array([loss for _, loss in self._data]) / self._factor()
+
+    def _factor(self) -> float:
+        """The spread of the losses, by which they are divided before BoTorch sees them.
+
+        BoTorch's analytic acquisitions floor the posterior variance at 1e-12, which blinds them
+        to objectives measured in tiny units (losses around 1e-9); unit spread avoids that.
+        """
+        losses = np.array([loss for _, loss in self._data])
+        spread = float(np.std(losses)) if len(losses) > 1 else 0.0
+        return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
 
     def _fitted(self, rng: np.random.Generator) -> FittedGP:
         """The fit for the current data and warm start, computed once and reused."""
@@ -268,46 +295,57 @@ class GaussianProcessBO(Optimizer):
         key = self._key()
         if self._fit is None or self._fit_key != key:
             X, y = self._arrays()
-            with torch.random.fork_rng():
-                torch.manual_seed(seed)
-                self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
+            if self._warm is not None and self._warm_data == len(self._data):
+                # No new data since the recorded fit (a replay, or only failed trials since): the
+                # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
+                model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
+                self._fit = FittedGP(model, self._warm, "reused")
+            else:
+                with torch.random.fork_rng():
+                    torch.manual_seed(seed)
+                    self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
             self._fit_key = key
         return self._fit
 
-    def _optimize(self, fit: FittedGP, rng: np.random.Generator, q: int, batch: bool) -> tuple[np.ndarray, float]:
-        X, y = self._arrays()
+    def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
         pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
-        seed = int(rng.integers(2**31))
         with torch.random.fork_rng():
             torch.manual_seed(seed)
-            train_X = torch.as_tensor(X, dtype=DTYPE)
-            acquisition = acq.build_acquisition(
-                self.acquisition, fit.model, X_train=train_X, pending=torch.as_tensor(pending, dtype=DTYPE),
-                batch=batch, seed=seed, **self._acq_settings(y))
+            acquisition = self._acquisition(fit.model, seed, pending, batch)
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
                                 self.raw_samples, self.num_restarts)
+
+    def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
+        """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""
+        X, y = self._arrays()
+        return acq.build_acquisition(
+            self.acquisition, model, self._acq_settings(y), X_train=torch.as_tensor(X, dtype=DTYPE),
+            pending=None if pending is None else torch.as_tensor(pending, dtype=DTYPE), batch=batch, seed=seed,
+            snap=self.space.snap)
 
     def _acq_settings(self, y: np.ndarray) -> dict[str, float]:
         scale = float(np.std(y)) if len(y) > 1 and np.std(y) > 0 else 1.0
         return {"best": float(np.max(y)), "scale": scale, "beta": self.beta, "xi": self.xi}
 
-    def _view(self, model: Any, status: str, proposal: np.ndarray | None) -> SurrogateView:
+    def _view(self, model: Any, status: str, proposal: np.ndarray | None, seed: int) -> SurrogateView:
+        """A snapshot; ``seed`` is the acquisition seed of the proposal this belief makes (or made)."""
         X, y = self._arrays()
         settings = self._acq_settings(y)
         acquisition = None
         if self.acquisition not in acq.CLOSED_FORM:
             with torch.random.fork_rng():
-                torch.manual_seed(self.seed)
-                acquisition = acq.build_acquisition(self.acquisition, model, X_train=torch.as_tensor(X, dtype=DTYPE),
-                                                    seed=self.seed, **settings)
+                torch.manual_seed(seed)
+                acquisition = self._acquisition(model, seed)
         predictor = Predictor(model)
-        return SurrogateView(X=_frozen(X), losses=_frozen(-y), hyperparameters=self._summary(model, predictor, status),
+        factor = self._factor()
+        return SurrogateView(X=_frozen(X), losses=_frozen(-y * factor),
+                             hyperparameters=self._summary(model, predictor, status, factor),
                              proposal=None if proposal is None else _frozen(proposal),
                              acquisition_name=self.acquisition, value_sign=1.0, _model=model, _predictor=predictor,
-                             _acquisition=acquisition, _settings=settings)
+                             _acquisition=acquisition, _settings=settings, _factor=factor)
 
-    def _summary(self, model: Any, predictor: Predictor, status: str) -> KernelSummary:
-        y_std = float(model.outcome_transform.stdvs.reshape(-1)[0])
+    def _summary(self, model: Any, predictor: Predictor, status: str, factor: float) -> KernelSummary:
+        y_std = float(model.outcome_transform.stdvs.reshape(-1)[0]) * factor
         centre = np.full((1, self.space.dim), 0.5)
         with torch.no_grad():
             prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
@@ -315,17 +353,16 @@ class GaussianProcessBO(Optimizer):
         return KernelSummary(lengthscales=_lengthscales(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
                              noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status)
 
-    def _variant(self, overrides: Mapping[str, Any]) -> GaussianProcessBO:
+    def _variant(self, overrides: Mapping[str, Any], owner: str) -> GaussianProcessBO:
         """A copy with other settings and the same data; shares the fit when the model is unchanged."""
         settings = {**self.settings(), **overrides}
         unknown = sorted(set(overrides) - set(self.settings()))
         if unknown:
-            raise fail("overrides", "GaussianProcessBO.propose", f"settings among {sorted(self.settings())}",
-                       unknown[0])
+            raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
         variant = GaussianProcessBO(self.space, **settings)
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
         variant._initial = self._initial.copy()
-        variant._warm, variant._warm_from = self._warm, self._warm_from
+        variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
         if (variant.kernel, variant.noise) == (self.kernel, self.noise):
             variant._fit, variant._fit_key = self._fit, self._fit_key
         return variant
@@ -356,10 +393,6 @@ def _lengthscales(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]
             found.setdefault(dim, value)
     out = {}
     for i, param in enumerate(space):
-        unit_value = found.get(i, float("nan"))
-        if param.kind == "categorical":
-            out[param.name] = (unit_value, "categorical")
-        else:
-            length, unit = param.unit_length()
-            out[param.name] = (unit_value * length, unit)
+        length, unit = param.unit_length()
+        out[param.name] = (found.get(i, float("nan")) * length, unit)
     return out

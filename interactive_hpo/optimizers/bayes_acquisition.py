@@ -19,6 +19,7 @@ Settings (DESIGN's teaching conventions):
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ import numpy as np
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
 from .bayes_model import DTYPE, torch
 from botorch.acquisition import (  # noqa: E402
+    AcquisitionFunction,
     ExpectedImprovement,
     LogExpectedImprovement,
     ProbabilityOfImprovement,
@@ -36,7 +38,8 @@ from botorch.acquisition import (  # noqa: E402
 )
 from botorch.acquisition.analytic import _log_ei_helper  # noqa: E402
 from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
-from botorch.exceptions.warnings import NumericsWarning, OptimizationWarning  # noqa: E402
+from botorch.exceptions.warnings import BadInitialCandidatesWarning, NumericsWarning, OptimizationWarning  # noqa: E402
+from botorch.models import MixedSingleTaskGP  # noqa: E402
 from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
 
 # isort: on
@@ -53,14 +56,17 @@ def threshold(best: float, xi: float, scale: float) -> float:
     return best + xi * scale
 
 
-def build_acquisition(name: str, model: Any, *, best: float, scale: float, beta: float, xi: float,
-                      X_train: Any, pending: Any = None, batch: bool = False, n_candidates: int = 1000,
-                      seed: int = 0) -> Any:
+def build_acquisition(name: str, model: Any, settings: Mapping[str, float], *, X_train: Any, pending: Any = None,
+                      batch: bool = False, n_candidates: int = 1000, seed: int = 0, snap: Any = None) -> Any:
     """The BoTorch acquisition object to maximize.
 
+    ``snap`` maps a unit point of shape (d,) to the valid point it stands for (integers and
+    categoricals at their bins); candidate sets (MES, discrete Thompson sampling) use it.
+    ``settings`` holds ``best``, ``scale``, ``beta`` and ``xi`` (see :func:`closed_form`).
     With pending points, or for a joint ``batch`` of proposals, it is qLogNEI (Ament et al., 2023)
     whatever ``name`` says: only a Monte Carlo acquisition accounts for points not yet evaluated.
     """
+    best, scale, beta, xi = settings["best"], settings["scale"], settings["beta"], settings["xi"]
     if batch or (pending is not None and len(pending)):
         return qLogNoisyExpectedImprovement(model, X_baseline=X_train, X_pending=pending, prune_baseline=True)
     best_f = threshold(best, xi, scale)
@@ -76,9 +82,47 @@ def build_acquisition(name: str, model: Any, *, best: float, scale: float, beta:
     if name == "ucb":
         return UpperConfidenceBound(model, beta=beta**2)
     if name == "thompson":
-        return PathwiseThompsonSampling(model)
-    candidates = torch.quasirandom.SobolEngine(X_train.shape[-1], scramble=True, seed=seed).draw(n_candidates)
-    return qMaxValueEntropy(model, candidate_set=candidates.to(DTYPE))
+        if not supports_paths(model):
+            return DiscreteThompson(model, candidates(X_train.shape[-1], n_candidates, seed, snap))
+        thompson = PathwiseThompsonSampling(model)
+        thompson.batch_size = 1  # BoTorch checks later forwards against the size drawn for
+        thompson.redraw(batch_size=1)  # now, under the caller's seeded RNG: plots show the path we optimize
+        return thompson
+    return qMaxValueEntropy(model, candidate_set=candidates(X_train.shape[-1], n_candidates, seed, snap))
+
+
+def candidates(dim: int, n: int, seed: int, snap: Any = None) -> Any:
+    """``n`` scrambled Sobol points of shape (n, d), snapped to valid points by ``snap``."""
+    points = torch.quasirandom.SobolEngine(dim, scramble=True, seed=seed).draw(n).to(DTYPE)
+    if snap is not None:
+        points = torch.as_tensor(np.array([snap(p) for p in points.numpy()]), dtype=DTYPE)
+    return points
+
+
+def supports_paths(model: Any) -> bool:
+    """Whether BoTorch can draw pathwise samples (random features) for this model's kernel.
+
+    It cannot for the mixed categorical kernel; callers then sample jointly on finite sets.
+    """
+    return not isinstance(model, MixedSingleTaskGP)
+
+
+class DiscreteThompson(AcquisitionFunction):
+    """Thompson sampling on a finite candidate set, for kernels without random features.
+
+    One joint posterior sample over the candidates is drawn at construction (under the caller's
+    seeded RNG); the acquisition of a point is that sample's value at the nearest candidate.
+    """
+
+    def __init__(self, model: Any, candidate_set: Any):
+        super().__init__(model)
+        self.candidate_set = candidate_set
+        with torch.no_grad():
+            self.values = model.posterior(candidate_set).rsample(torch.Size([1])).reshape(-1)
+
+    def forward(self, X: Any) -> Any:
+        distances = torch.cdist(X.reshape(-1, X.shape[-1]), self.candidate_set)
+        return self.values[distances.argmin(dim=-1)].reshape(X.shape[:-2])
 
 
 def closed_form(name: str, mean: np.ndarray, std: np.ndarray, *, best: float, scale: float, beta: float,
@@ -104,6 +148,19 @@ def closed_form(name: str, mean: np.ndarray, std: np.ndarray, *, best: float, sc
     raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
 
 
+def in_objective_units(name: str, values: Any, factor: float) -> Any:
+    """Acquisition values computed on utilities divided by ``factor``, back in objective units.
+
+    EI, UCB and Thompson's sample scale with the objective; log-EI shifts by ``log(factor)``;
+    PI (a probability) and MES (an information gain in nats) do not depend on units.
+    """
+    if name in ("ei", "ucb", "thompson"):
+        return values * factor
+    if name == "logei":
+        return values + np.log(factor)
+    return values
+
+
 def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndarray:
     """Evaluate an acquisition object at points of shape (m, d), one point per batch: shape (m,)."""
     X = torch.tensor(np.asarray(points, dtype=float), dtype=DTYPE).unsqueeze(-2)
@@ -122,6 +179,7 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
         # BoTorch reports L-BFGS restarts ("trying again with new initial conditions") as warnings;
         # they are part of normal multi-start optimization, not something the user can act on.
         warnings.simplefilter("ignore", OptimizationWarning)
+        warnings.simplefilter("ignore", BadInitialCandidatesWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts)
 
@@ -129,6 +187,9 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
 def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]],
               categorical: dict[int, list[float]], seed: int, raw_samples: int,
               num_restarts: int) -> tuple[np.ndarray, float]:
+    if isinstance(acquisition, DiscreteThompson):  # piecewise constant: no gradient to follow
+        order = torch.argsort(acquisition.values, descending=True)[:q]
+        return acquisition.candidate_set[order].numpy(), float(acquisition.values[order[0]])
     bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
     for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
         bounds[0, i], bounds[1, i] = min(values), max(values)

@@ -77,10 +77,16 @@ def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noi
                 ard_num_dims=ard_num_dims, batch_shape=batch_shape, use_rbf_kernel=use_rbf, active_dims=active_dims)
 
         return MixedSingleTaskGP(train_X, train_Y, cat_dims=cat_dims, train_Yvar=train_Yvar,
-                                 cont_kernel_factory=continuous_kernel, outcome_transform=Standardize(m=1))
+                                 cont_kernel_factory=continuous_kernel, outcome_transform=_standardize())
     covar = get_covar_module_with_dim_scaled_prior(ard_num_dims=X.shape[1], use_rbf_kernel=use_rbf)
     return SingleTaskGP(train_X, train_Y, train_Yvar=train_Yvar, covar_module=covar,
-                        outcome_transform=Standardize(m=1))
+                        outcome_transform=_standardize())
+
+
+def _standardize() -> Any:
+    # BoTorch treats a spread below 1e-8 as no spread at all, so an objective measured in tiny
+    # units (losses around 1e-9) would look constant; only a spread of exactly 0 is none.
+    return Standardize(m=1, min_stdv=1e-300)
 
 
 def model_state(model: Any) -> dict[str, list[float]]:
