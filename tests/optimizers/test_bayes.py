@@ -454,7 +454,7 @@ def test_sample_paths_work_with_categoricals(mixed_study):
 
 # -- 9. a failing fit falls back, never crashes ---------------------------------------------------------------
 def test_a_failing_fit_falls_back_and_is_reported(monkeypatch):
-    def broken(model):
+    def broken(model, options):
         raise RuntimeError("cholesky exploded")
 
     monkeypatch.setattr(bayes_model, "_fit", broken)
@@ -477,15 +477,15 @@ def test_a_failed_warm_start_is_retried_from_defaults(monkeypatch):
     study = run_bo(LINE, quad, 5, seed=0)
     real_fit, calls = bayes_model._fit, []
 
-    def fails_once(model):
-        calls.append(model)
+    def fails_once(model, options):
+        calls.append(options)
         if len(calls) == 1:
             raise FloatingPointError("the fit produced non-finite hyperparameters")
-        real_fit(model)
+        real_fit(model, options)
 
     monkeypatch.setattr(bayes_model, "_fit", fails_once)
     trial = study.ask()
-    assert len(calls) == 2
+    assert calls == [bayes_model.WARM_OPTIONS, bayes_model.COLD_OPTIONS]
     assert trial.user_attrs["gp_fit"] == "cold"
     assert trial.user_attrs["gp_fit_error"].startswith("warm start: FloatingPointError")
 
