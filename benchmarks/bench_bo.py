@@ -104,7 +104,7 @@ def _fit_gp_with_knobs(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel
             if KNOBS.refit_growth > 0 and len(y) < KNOBS.last_fit_n * (1 + KNOBS.refit_growth):
                 return bayes_model.FittedGP(model.eval(), bayes_model.model_state(model), "warm (not refitted)")
             try:
-                _fit_with(model, KNOBS.warm_options or {"maxiter": 200})
+                _fit_with(model, KNOBS.warm_options or getattr(bayes_model, "WARM_OPTIONS", {"maxiter": 200}))
                 KNOBS.last_fit_n = len(y)
                 return bayes_model.FittedGP(model.eval(), bayes_model.model_state(model), "warm")
             except Exception:  # noqa: BLE001 - fall through to the package's own fallbacks
@@ -419,13 +419,19 @@ class Config:
 
 
 CONFIGS = [
-    Config("default: 8 restarts, 256 raw samples; warm fit to ftol 2.2e-9, maxiter 200"),
+    Config("package default: warm fit ftol 1e-6, maxiter 50; acquisition 8 restarts, 256 raw samples"),
+    Config("warm fit to scipy's ftol 2.2e-9, maxiter 200 (the package before 039c82e)",
+           warm_options={"maxiter": 200}),
     Config("acquisition 4 restarts, 128 raw samples", {"num_restarts": 4, "raw_samples": 128}),
-    Config("warm fit ftol 1e-6, maxiter 50", warm_options={"ftol": 1e-6, "maxiter": 50}),
+    Config("acquisition 16 restarts, 512 raw samples", {"num_restarts": 16, "raw_samples": 512}),
     Config("refit only after 10% more data", refit_growth=0.1),
-    Config("acquisition 4/128 + warm fit ftol 1e-6, maxiter 50", {"num_restarts": 4, "raw_samples": 128},
-           warm_options={"ftol": 1e-6, "maxiter": 50}),
 ]
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 # -- main ---------------------------------------------------------------------------------------------
@@ -439,6 +445,8 @@ def main() -> None:
     parser.add_argument("--speed-seeds", type=int, default=2, help="seeds of the fill protocol (pooled)")
     parser.add_argument("--loop-to", type=int, default=None, help="largest size of the loop protocol (default: all)")
     parser.add_argument("--config-seeds", type=int, default=None, help="seeds for the alternatives' scores")
+    parser.add_argument("--parts", type=str, default="speed,scores,alternatives",
+                        help="which parts to run (speed includes slices and the profile)")
     parser.add_argument("--quick", action="store_true", help="a run of a few minutes: small sizes and few seeds")
     args = parser.parse_args()
     if args.quick:
@@ -451,8 +459,20 @@ def main() -> None:
     started = time.perf_counter()
     print(f"torch {torch.__version__}, botorch {__import__('botorch').__version__}, optuna {optuna.__version__}, "
           f"scikit-optimize {skopt.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
+          f"greenlet (Optuna's batched L-BFGS-B) {'yes' if _has('greenlet') else 'no'}, "
           f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}\n")
 
+    parts = set(args.parts.split(","))
+    if "speed" in parts:
+        speed_part(args, sizes, loop_sizes, slice_sizes, started)
+    result = scores_part(args, started) if parts & {"scores", "alternatives"} else {}
+    if "alternatives" in parts:
+        alternatives_part(args, sizes, config_seeds, result, started)
+    print(f"\nTotal: {time.perf_counter() - started:.0f} s (load average at the end {os.getloadavg()[0]:.2f})")
+
+
+def speed_part(args: argparse.Namespace, sizes: list[int], loop_sizes: list[int], slice_sizes: list[int],
+               started: float) -> None:
     # 1. Proposal speed.
     speed_methods = ("ours", "optuna-gp", "skopt")
     fill = {m: SpeedRecord() for m in speed_methods}
@@ -504,6 +524,8 @@ def main() -> None:
             print(f"| {protocol} | {n} | {total:.3f} | {fit:.3f} | {opt:.3f} | {rest:.3f} | {iterations:.0f} |")
     print(f"\n[slices and profile done at {time.perf_counter() - started:.0f} s]")
 
+
+def scores_part(args: argparse.Namespace, started: float) -> dict[tuple[str, str], tuple[np.ndarray, float]]:
     # 3. Sample efficiency.
     methods = ("random", "ours", "optuna-gp", "optuna-tpe", "skopt")
     tasks = list(TASKS)
@@ -527,8 +549,13 @@ def main() -> None:
     for task in tasks:
         print(f"| {task} | " + " | ".join(f"{result[task, m][1]:.1f}" for m in methods) + " |")
     print(f"\n[scores done at {time.perf_counter() - started:.0f} s]")
+    return result
 
+
+def alternatives_part(args: argparse.Namespace, sizes: list[int], config_seeds: int,
+                      result: dict[tuple[str, str], tuple[np.ndarray, float]], started: float) -> None:
     # 4b. Alternatives: speed (fill at the sizes, loop up to 200) and scores.
+    tasks = list(TASKS)
     knob_sizes = [n for n in sizes if n >= 50] or sizes
     knob_loop = [n for n in knob_sizes if n <= 200]
     print(f"\n### Alternatives for ours: seconds per proposal on Hartmann6 (median / max; fill: {args.window} "
@@ -555,7 +582,6 @@ def main() -> None:
         cells += ["{:.4f} +- {:.4f}".format(*_mean_se(config_scores[task])) for task in tasks]
         print(f"| {config.name} | " + " | ".join(cells) + " |", flush=True)
     Config("reset").apply()
-    print(f"\nTotal: {time.perf_counter() - started:.0f} s (load average at the end {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,7 +116,7 @@ COLD_OPTIONS = {"maxiter": 200}
 WARM_OPTIONS = {"maxiter": 50, "ftol": 1e-6}
 
 
-def _fit(model: Any, options: dict[str, float]) -> None:
+def _fit(model: Any, options: Mapping[str, float]) -> None:
     mll = ExactMarginalLogLikelihood(model.likelihood, model)
     with warnings.catch_warnings():
         # L-BFGS stopping early or a retry inside BoTorch is not a failure of ours to report.
