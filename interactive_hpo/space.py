@@ -1,277 +1,24 @@
-"""Search spaces: typed parameters and the one codec between user params and the unit cube.
+"""Search spaces: named parameters and the one codec between user params and the unit cube.
 
 Users see ``params``, a ``dict`` from parameter name to value. Optimizers see points ``x`` in
-the unit cube ``[0, 1]^d``, one coordinate per parameter. Only this module converts between
-the two (the idea of Optuna's ``optuna/_transform.py``):
-
-- ``Float``: linear, or linear in ``log(value)`` when ``log=True``.
-- ``Int``: integer ``v`` owns the bin ``[v, v + 1)`` of the interval ``[low, high + 1)``, mapped
-  linearly (or in log) onto [0, 1]; decoding is ``floor``. So a uniform ``x`` is uniform over
-  the integers, or log-uniform for ``log=True`` (each decade equally likely), and encoding
-  puts an integer at the centre of its bin.
-- ``Categorical``: ``k`` equal bins of ``[0, 1]``, one per choice, encoded at the bin centre.
-  Choices are unordered; model-based optimizers read ``SearchSpace.kinds`` to treat them so.
+the unit cube ``[0, 1]^d``, one coordinate per parameter. Only this module (with the parameter
+codecs of :mod:`interactive_hpo.parameters`) converts between the two, the idea of Optuna's
+``optuna/_transform.py``. It also builds the grids and slices that searches and plots need.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
-from ._validation import check_bool, check_int, check_real, fail
+from ._validation import check_int, fail
+from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace"]
-
-#: Types a categorical choice may have: they must survive a JSON round trip unchanged.
-_CHOICE_TYPES = (str, bool, int, float, type(None))
-
-
-class Parameter(ABC):
-    """One dimension of a search space. Subclasses: :class:`Float`, :class:`Int`, :class:`Categorical`."""
-
-    kind: ClassVar[str]
-    name: str
-
-    def _check_name(self, name: Any) -> str:
-        if not isinstance(name, str) or not name:
-            raise fail("name", type(self).__name__, "a non-empty str", name)
-        return name
-
-    @property
-    def _owner(self) -> str:
-        return f"{type(self).__name__}({self.name!r})"
-
-    @abstractmethod
-    def validate(self, value: Any) -> Any:
-        """Return ``value`` in canonical form, or raise naming this parameter and its rule."""
-
-    @abstractmethod
-    def to_unit(self, value: Any) -> float:
-        """Encode a valid value as a coordinate in [0, 1]."""
-
-    @abstractmethod
-    def from_unit(self, u: float) -> Any:
-        """Decode a coordinate (clipped to [0, 1]) into a value."""
-
-    @abstractmethod
-    def levels(self, resolution: int) -> tuple:
-        """Ordered grid levels: ``resolution`` values for numbers, every choice for categoricals."""
-
-    @abstractmethod
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description that :meth:`SearchSpace.from_dict` reads back."""
-
-    @property
-    def scale(self) -> str:
-        """How a plot axis should show this parameter: "linear", "log" or "categorical"."""
-        return "log" if getattr(self, "log", False) else "linear"
-
-    @abstractmethod
-    def unit_length(self) -> tuple[float, str]:
-        """The unit interval's length in this parameter's units, and the unit's name."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Parameter) and self.to_dict() == other.to_dict()
-
-    def __hash__(self) -> int:
-        return hash(repr(self))
-
-    def __repr__(self) -> str:
-        fields = {k: v for k, v in self.to_dict().items() if k not in ("type", "name")}
-        args = ", ".join(f"{k}={v!r}" for k, v in fields.items())
-        return f"{type(self).__name__}({self.name!r}, {args})"
-
-
-class _Numeric(Parameter):
-    """Shared codec of Float and Int: a linear or log map of ``[edge_low, edge_high]`` onto [0, 1]."""
-
-    low: float
-    high: float
-    log: bool
-
-    def _check_bounds(self, low: Any, high: Any, log: Any, *, integer: bool) -> None:
-        check = check_int if integer else check_real
-        self.low = check(low, "low", self._owner)
-        self.high = check(high, "high", self._owner)
-        if not self.high > self.low:
-            raise fail("high", self._owner, f"greater than low={self.low!r}", high)
-        self.log = check_bool(log, "log", self._owner)
-        if self.log and self.low <= 0:
-            raise fail("low", self._owner, "> 0 when log=True", low,
-                       hint="A log scale needs a positive lower bound; raise `low` or set log=False.")
-
-    @property
-    def _edges(self) -> tuple[float, float]:
-        return float(self.low), float(self.high)
-
-    def _forward(self, value: float) -> float:
-        lo, hi = self._edges
-        if self.log:
-            return (math.log(value) - math.log(lo)) / (math.log(hi) - math.log(lo))
-        return (value - lo) / (hi - lo)
-
-    def _inverse(self, u: float) -> float:
-        lo, hi = self._edges
-        u = min(max(float(u), 0.0), 1.0)
-        if self.log:
-            value = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
-        else:
-            value = lo + u * (hi - lo)
-        return min(max(value, lo), hi)
-
-    def to_unit(self, value: Any) -> float:
-        return self._forward(self.validate(value))
-
-    def unit_length(self) -> tuple[float, str]:
-        """The unit interval's length in this parameter's units: ``(length, "units" or "decades")``.
-
-        Converts a unit-cube distance (a GP lengthscale, say) into something a person reads.
-        """
-        lo, hi = self._edges
-        return (math.log10(hi / lo), "decades") if self.log else (hi - lo, "units")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "name": self.name, "low": self.low, "high": self.high, "log": self.log}
-
-
-class Float(_Numeric):
-    """A real-valued parameter in ``[low, high]``, optionally on a log scale.
-
-    Examples
-    --------
-    >>> Float("C", 1e-3, 1e3, log=True).from_unit(0.5)
-    1.0
-    """
-
-    kind = "float"
-
-    def __init__(self, name: str, low: float, high: float, log: bool = False):
-        self.name = self._check_name(name)
-        self._check_bounds(low, high, log, integer=False)
-
-    def validate(self, value: Any) -> float:
-        return check_real(value, self.name, "the search space", self.low, self.high)
-
-    def from_unit(self, u: float) -> float:
-        return self._inverse(u)
-
-    def levels(self, resolution: int) -> tuple:
-        space = np.geomspace if self.log else np.linspace
-        values = space(self.low, self.high, resolution)
-        return tuple(float(v) for v in np.clip(values, self.low, self.high))
-
-
-class Int(_Numeric):
-    """An integer parameter in ``[low, high]`` (both included), optionally on a log scale.
-
-    Examples
-    --------
-    >>> Int("n_estimators", 10, 200).from_unit(1.0)
-    200
-    """
-
-    kind = "int"
-
-    def __init__(self, name: str, low: int, high: int, log: bool = False):
-        self.name = self._check_name(name)
-        self._check_bounds(low, high, log, integer=True)
-
-    @property
-    def _edges(self) -> tuple[float, float]:
-        return float(self.low), float(self.high + 1)
-
-    def validate(self, value: Any) -> int:
-        return check_int(value, self.name, "the search space", int(self.low), int(self.high))
-
-    def to_unit(self, value: Any) -> float:
-        value = self.validate(value)
-        return 0.5 * (self._forward(value) + self._forward(value + 1))
-
-    def from_unit(self, u: float) -> int:
-        return int(min(max(math.floor(self._inverse(u)), self.low), self.high))
-
-    def levels(self, resolution: int) -> tuple:
-        if self.high - self.low + 1 <= resolution:
-            return tuple(range(int(self.low), int(self.high) + 1))
-        space = np.geomspace if self.log else np.linspace
-        # Rounding log-spaced levels can merge neighbours, so there may be fewer than asked.
-        return tuple(int(v) for v in np.unique(np.rint(space(self.low, self.high, resolution))))
-
-
-class Categorical(Parameter):
-    """An unordered choice among JSON scalars (str, int, float, bool or None).
-
-    Examples
-    --------
-    >>> Categorical("kernel", ["linear", "rbf"]).from_unit(0.9)
-    'rbf'
-    """
-
-    kind = "categorical"
-
-    def __init__(self, name: str, choices: Iterable[Any]):
-        self.name = self._check_name(name)
-        if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
-            raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", choices)
-        values = list(choices)
-        if not values:
-            raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", values)
-        for choice in values:
-            finite = not isinstance(choice, float) or math.isfinite(choice)
-            if not isinstance(choice, _CHOICE_TYPES) or not finite:
-                raise fail("choices", self._owner, "a list of str, int, float, bool or None (finite)", values,
-                           hint=f"{choice!r} cannot be stored in a JSON journal.")
-        for i, a in enumerate(values):
-            for b in values[:i]:
-                if self._same(a, b):
-                    raise fail("choices", self._owner, "a list without duplicates", values,
-                               hint=f"{a!r} appears twice.")
-        self.choices = tuple(values)
-
-    @staticmethod
-    def _same(a: Any, b: Any) -> bool:
-        # True == 1 in Python, but a bool choice and an int choice are different categories.
-        return a == b and isinstance(a, bool) == isinstance(b, bool)
-
-    def index(self, value: Any) -> int:
-        """Position of ``value`` in ``choices``; raises naming the parameter if absent."""
-        for i, choice in enumerate(self.choices):
-            if self._same(choice, value):
-                return i
-        raise fail(self.name, "the search space", f"one of {list(self.choices)}", value)
-
-    def validate(self, value: Any) -> Any:
-        return self.choices[self.index(value)]
-
-    def to_unit(self, value: Any) -> float:
-        return (self.index(value) + 0.5) / len(self.choices)
-
-    def from_unit(self, u: float) -> Any:
-        k = len(self.choices)
-        return self.choices[min(max(int(math.floor(float(u) * k)), 0), k - 1)]
-
-    def levels(self, resolution: int) -> tuple:
-        return self.choices
-
-    @property
-    def scale(self) -> str:
-        return "categorical"
-
-    def unit_length(self) -> tuple[float, str]:
-        """Categories have no distance: a categorical kernel's lengthscale is reported as is."""
-        return 1.0, "categorical"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "name": self.name, "choices": list(self.choices)}
-
-
-_KINDS: dict[str, type[Parameter]] = {"float": Float, "int": Int, "categorical": Categorical}
 
 
 class SearchSpace:
@@ -494,12 +241,13 @@ class SearchSpace:
         params = []
         for i, entry in enumerate(data["params"]):
             kind = entry.get("type") if isinstance(entry, Mapping) else None
-            if kind not in _KINDS:
-                raise fail(f"params[{i}].type", owner, f"one of {list(_KINDS)}", kind)
+            if kind not in PARAMETER_TYPES:
+                raise fail(f"params[{i}].type", owner, f"one of {list(PARAMETER_TYPES)}", kind)
             fields = {k: v for k, v in entry.items() if k != "type"}
+            kind_class = PARAMETER_TYPES[kind]
             try:
-                params.append(_KINDS[kind](**fields))
+                params.append(kind_class(**fields))
             except TypeError as error:
-                raise fail(f"params[{i}]", owner, f"the fields of {_KINDS[kind].__name__}", dict(entry)) from error
+                raise fail(f"params[{i}]", owner, f"the fields of {kind_class.__name__}", dict(entry)) from error
         return cls(params)
 

@@ -22,15 +22,15 @@ from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
 from .exceptions import StorageError, TrialStateError
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
+from .replay import context_of, resume, spec_of
 from .space import SearchSpace
 from .storage import Journal
-from .trial import Evaluation, Trial, TrialState, check_json
+from .trial import Trial, TrialState, check_json, outcome_of_result, outcome_of_value
 from .views import History
 
 __all__ = ["Study", "StudyEvent"]
 
 DIRECTIONS = ("minimize", "maximize")
-INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,12 +107,12 @@ class Study:
         self._n_optimizers = 0
         self._journal = None if storage is None else Journal(storage)
         if self._journal is not None and not self._journal.is_empty():
-            self._resume(self._journal, optimizer, optimizer_settings, seed)
+            resume(self, self._journal, optimizer, optimizer_settings, seed)
             return
         self.seed = seed_to_int(seed, "Study")
         self.optimizer = self._build(optimizer or "random", optimizer_settings)
         self._header = {"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
-                        "optimizer": self._spec(self.optimizer), "created": time.time()}
+                        "optimizer": spec_of(self.optimizer), "created": time.time()}
         if self._journal is not None:
             self._journal.create(self._header)
 
@@ -223,7 +223,7 @@ class Study:
         if state is TrialState.COMPLETE:
             if not is_real(value):
                 raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
-            outcome = _outcome_of(value, attrs)
+            outcome = outcome_of_value(value, attrs)
         else:
             outcome = self._other_outcome(state, value, attrs)
         return self._finish(current, *outcome)
@@ -246,7 +246,7 @@ class Study:
         except Exception as error:  # any failure of user code is data, not a crash of the study
             attrs = {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
             return self._finish(trial, TrialState.FAILED, None, attrs)
-        return self._finish(trial, *_outcome_of_result(result))
+        return self._finish(trial, *outcome_of_result(result))
 
     def run(self, objective: Callable[..., Any], n_trials: int,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = ()) -> list[Trial]:
@@ -295,26 +295,11 @@ class Study:
             raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
                        hint=f"Trial {number} came from {trial.source!r}"
                             f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
-        spec, finished = self._context_of(number)
+        spec, finished = context_of(self._header, self._events, number)
         optimizer = make_optimizer(spec["name"], self.space, **spec["settings"])
         for done in finished:
             optimizer.tell(self._trials[done], self._loss(self._trials[done]))
         return optimizer.restored_view(trial.user_attrs, proposal=trial.x)  # type: ignore[attr-defined]
-
-    def _context_of(self, number: int) -> tuple[dict[str, Any], list[int]]:
-        """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked."""
-        spec, finished = self._header["optimizer"], []
-        for event in self._events:
-            kind = event["event"]
-            if kind == "asked" and event["trial"]["number"] == number:
-                break
-            if kind == "switched":
-                spec = event["optimizer"]
-            elif kind == "finished":
-                finished.append(event["number"])
-            elif kind == "added":
-                finished.append(event["trial"]["number"])
-        return spec, finished
 
     # -- the user's own trials and optimizer choices --------------------------------------------
     def add_manual(self, params: Mapping[str, Any], value: float, *,
@@ -346,7 +331,7 @@ class Study:
         """Continue with another optimizer; it is told every finished trial, in order, first."""
         new = self._build(optimizer, settings)
         self._replay_into(new)
-        self._record({"event": "switched", "optimizer": self._spec(new)})
+        self._record({"event": "switched", "optimizer": spec_of(new)})
         self.optimizer = new
         self._notify("switched", None)
         return new
@@ -478,111 +463,12 @@ class Study:
         self._n_optimizers += 1
         return built
 
-    @staticmethod
-    def _spec(optimizer: Optimizer) -> dict[str, Any]:
-        return {"name": optimizer.name, "settings": optimizer.settings()}
-
     def _replay_into(self, optimizer: Optimizer) -> None:
         for number in self._finish_order:
             trial = self._trials[number]
             optimizer.tell(trial, self._loss(trial))
 
-    def _resume(self, journal: Journal, optimizer: str | Optimizer | None, settings: Mapping[str, Any] | None,
-                seed: Any) -> None:
-        """Rebuild the study from its journal, then fail the trials a crash left RUNNING."""
-        header, events = journal.read()
-        path = journal.path
-        if header.get("space") != self.space.to_dict():
-            raise StorageError(f"{path} holds a study over a different search space: journal "
-                               f"{header.get('space')}, given {self.space.to_dict()}. Use Study.load(path) to "
-                               "open it as it is, or choose another storage path.")
-        if header.get("direction") != self.direction:
-            raise StorageError(f"{path} holds a study to {header.get('direction')}, not to {self.direction}. "
-                               "Use Study.load(path) to open it as it is, or choose another storage path.")
-        self._header = header
-        self.seed = int(header["seed"])
-        if seed is not None and not isinstance(seed, np.random.Generator) and seed != self.seed:
-            warnings.warn(f"{path} was started with seed={self.seed}; it resumes with that seed, not {seed}.",
-                          RuntimeWarning, stacklevel=3)
-        specs = [header["optimizer"]]
-        try:
-            for event in events:
-                self._apply(event, specs)
-        except (KeyError, TypeError, ValueError) as error:
-            raise StorageError(f"{path}: an event does not fit this study ({type(error).__name__}: {error}). "
-                               "The file is corrupted or was edited by hand.") from error
-        self._events = list(events)
-        self._n_optimizers = len(specs)
-        last = specs[-1]
-        self.optimizer = make_optimizer(last["name"], self.space, **last["settings"])
-        self._replay_into(self.optimizer)
-        for trial in [t for t in self._trials if t.state is TrialState.RUNNING]:
-            self._finish(trial, TrialState.FAILED, None, {"error": INTERRUPTED})
-        if optimizer is not None and not self._is_current(optimizer, settings):
-            warnings.warn(f"{path} was using {self.optimizer!r}; switching to the optimizer given.",
-                          RuntimeWarning, stacklevel=3)
-            self.switch_optimizer(optimizer, **dict(settings or {}))
-
-    def _apply(self, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
-        kind = event["event"]
-        if kind in ("asked", "added"):
-            data = event["trial"]
-            trial = Trial.from_json(data, self.space.to_unit(data["params"]))
-            if trial.number != len(self._trials):
-                raise ValueError(f"trial number {trial.number} where {len(self._trials)} was expected")
-            if trial.source == "enqueued":
-                self._queue.popleft()
-            self._trials.append(trial)
-            if kind == "added":
-                self._finish_order.append(trial.number)
-        elif kind == "finished":
-            current = self._trials[event["number"]]
-            if current.state.is_finished:
-                raise ValueError(f"trial {current.number} finished twice")
-            value = event["value"]
-            self._trials[current.number] = current.finished(
-                TrialState(event["state"]), None if value is None else float(value), event["user_attrs"],
-                event["datetime_complete"])
-            self._finish_order.append(current.number)
-        elif kind == "enqueued":
-            self._queue.append(self.space.validate(event["params"]))
-        else:
-            specs.append(event["optimizer"])
-
-    def _is_current(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> bool:
-        """Whether the optimizer a resuming user passed is the one the journal already uses."""
-        current = self._spec(self.optimizer)
-        if isinstance(optimizer, Optimizer):
-            return self._spec(optimizer) == current
-        if optimizer != current["name"]:
-            return False
-        # Built from a name, the seed is the study's to derive: compare everything else.
-        candidate = make_optimizer(optimizer, self.space, **{"seed": 0, **(settings or {})}).settings()
-        return {k: v for k, v in candidate.items() if k != "seed"} == \
-            {k: v for k, v in current["settings"].items() if k != "seed"}
-
     def __repr__(self) -> str:
         return (f"Study(direction={self.direction!r}, optimizer={self.optimizer!r}, n_trials={len(self._trials)}, "
                 f"storage={self.storage!r})")
 
-
-def _outcome_of(value: Any, attrs: dict[str, Any]) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf."""
-    if not math.isfinite(value):
-        return TrialState.FAILED, None, {"error": f"the objective returned {float(value)!r}", **attrs}
-    return TrialState.COMPLETE, float(value), attrs
-
-
-def _outcome_of_result(result: Any) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """Interpret what an objective returned: a number or an :class:`Evaluation`."""
-    attrs: dict[str, Any] = {}
-    if isinstance(result, Evaluation):
-        try:
-            attrs = check_json(dict(result.user_attrs), "user_attrs", "Evaluation")
-        except ValueError as error:
-            return TrialState.FAILED, None, {"error": str(error)}
-        result = result.value
-    if not is_real(result):
-        return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {result!r}; "
-                                                  "expected a float or an Evaluation"}
-    return _outcome_of(result, attrs)

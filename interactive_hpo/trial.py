@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -15,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import fail
+from ._validation import fail, is_real
 
-__all__ = ["TrialState", "Trial", "Evaluation"]
+__all__ = ["TrialState", "Trial", "Evaluation", "outcome_of_result", "outcome_of_value"]
 
 
 class TrialState(enum.StrEnum):
@@ -163,3 +164,24 @@ class Trial:
         value = "" if self.value is None else f", value={self.value:.6g}"
         return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
 
+
+def outcome_of_value(value: Any, attrs: dict[str, Any]) -> tuple[TrialState, float | None, dict[str, Any]]:
+    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf."""
+    if not math.isfinite(value):
+        return TrialState.FAILED, None, {"error": f"the objective returned {float(value)!r}", **attrs}
+    return TrialState.COMPLETE, float(value), attrs
+
+
+def outcome_of_result(result: Any) -> tuple[TrialState, float | None, dict[str, Any]]:
+    """Interpret what an objective returned: a number or an :class:`Evaluation`."""
+    attrs: dict[str, Any] = {}
+    if isinstance(result, Evaluation):
+        try:
+            attrs = check_json(dict(result.user_attrs), "user_attrs", "Evaluation")
+        except ValueError as error:
+            return TrialState.FAILED, None, {"error": str(error)}
+        result = result.value
+    if not is_real(result):
+        return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {result!r}; "
+                                                  "expected a float or an Evaluation"}
+    return outcome_of_value(result, attrs)

@@ -36,7 +36,7 @@ def test_import_is_fast():
 
 def test_core_modules_do_not_import_upward():
     """Core modules never import engines or presentation (checked on the source text)."""
-    core = ["space", "trial", "study", "storage", "views", "exceptions", "_validation"]
+    core = ["space", "parameters", "trial", "study", "storage", "replay", "views", "exceptions", "_validation"]
     upward = ["objectives", "landscape", "plots", "ui", "parallel", "matplotlib", "ipywidgets", "torch", "sklearn"]
     for name in core:
         source = (ROOT / "interactive_hpo" / f"{name}.py").read_text()
