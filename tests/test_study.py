@@ -236,3 +236,11 @@ def test_trials_are_frozen():
     with pytest.raises(ValueError):
         trial.x[0] = 0.5
     json.dumps(trial.to_json())
+
+
+def test_ask_batch_for_optimizers_without_a_joint_proposal():
+    study = Study(SPACE, "sobol", seed=0)
+    trials = study.ask_batch(4)
+    assert [t.number for t in trials] == [0, 1, 2, 3]
+    assert len({tuple(t.params.values()) for t in trials}) == 4
+    assert all(t.state is TrialState.RUNNING for t in trials) and len(study.optimizer.pending) == 4
