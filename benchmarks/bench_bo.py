@@ -4,8 +4,10 @@ Ours (``Study(space, "bo")``) against Optuna's ``GPSampler`` (and TPE) and sciki
 GP optimizer, in one run, on the same machine, with threads pinned to one.
 
 Run: ``.venv/bin/python benchmarks/bench_bo.py [--seeds 10] [--trials 50] [--sizes 10,50,100,200,500]``
-(``--quick`` for a run of a few minutes). Prints markdown tables; the figures in
-``benchmarks/README.md`` come from this command.
+(``--quick`` for a run of a few minutes; ``--parts speed`` for the timings alone). Prints markdown
+tables; the figures in ``benchmarks/README.md`` come from this command. Install ``greenlet`` first
+(``.venv/bin/python -m pip install greenlet``): without it Optuna's GPSampler falls back to a
+sequential L-BFGS-B and is 3-4x slower than it should be; the header line says which was used.
 
 What is measured (README, section "Bayesian optimization", says the same):
 
