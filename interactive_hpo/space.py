@@ -16,7 +16,7 @@ import numpy as np
 
 from ._validation import check_int, fail
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
-from .views import AxisLevels, CurveGrid, SurfaceGrid
+from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace"]
 
@@ -194,8 +194,7 @@ class SearchSpace:
             raise fail("name", owner, f"one of {self.names}", name)
         param = self._by_name[name]
         levels = param.levels(check_int(resolution, "resolution", owner, 2))
-        unit = np.array([param.to_unit(v) for v in levels], dtype=float)
-        unit.flags.writeable = False
+        unit = read_only([param.to_unit(v) for v in levels])
         return AxisLevels(name=name, levels=tuple(levels), unit=unit, scale=param.scale)
 
     def slice1d(self, name: str, at: Mapping[str, Any] | None = None, resolution: int = 200) -> CurveGrid:
@@ -206,8 +205,7 @@ class SearchSpace:
         axis = self._axis(name, resolution, "SearchSpace.slice1d")
         points = np.repeat(self._anchor(at)[None, :], len(axis.unit), axis=0)
         points[:, self.names.index(name)] = axis.unit
-        points.flags.writeable = False
-        return CurveGrid(axis=axis, points=points)
+        return CurveGrid(axis=axis, points=read_only(points))
 
     def slice2d(
         self, x_name: str, y_name: str, at: Mapping[str, Any] | None = None, resolution: int = 50
@@ -224,8 +222,7 @@ class SearchSpace:
         points = np.tile(self._anchor(at), (len(y_axis.unit), len(x_axis.unit), 1))
         points[:, :, self.names.index(x_name)] = x_axis.unit[None, :]
         points[:, :, self.names.index(y_name)] = y_axis.unit[:, None]
-        points.flags.writeable = False
-        return SurfaceGrid(x_axis=x_axis, y_axis=y_axis, points=points)
+        return SurfaceGrid(x_axis=x_axis, y_axis=y_axis, points=read_only(points))
 
     # -- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._validation import fail, is_real
+from .views import read_only
 
 __all__ = ["TrialState", "Trial", "Evaluation", "outcome_of_result", "outcome_of_value"]
 
@@ -102,9 +103,7 @@ class Trial:
 
     def __post_init__(self) -> None:
         # Frozen means frozen: read-only views so nobody edits a trial behind the study's back.
-        x = np.array(self.x, dtype=float)
-        x.flags.writeable = False
-        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "x", read_only(self.x))
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         object.__setattr__(self, "user_attrs", MappingProxyType(dict(self.user_attrs)))
         object.__setattr__(self, "state", TrialState(self.state))

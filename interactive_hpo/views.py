@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid"]
+__all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid", "SurrogatePrediction", "KernelSummary", "read_only"]
 
 
-def _frozen(array: Any, dtype: Any = float) -> np.ndarray:
+def read_only(array: Any, dtype: Any = float) -> np.ndarray:
+    """A read-only copy of ``array``: views and frozen records must not change behind a plot."""
     out = np.array(array, dtype=dtype)
     out.flags.writeable = False
     return out

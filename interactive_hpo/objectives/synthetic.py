@@ -25,15 +25,10 @@ import numpy as np
 
 from .._validation import check_int, check_real, fail, seed_to_int
 from ..space import Float, SearchSpace
+from ..views import read_only
 
 __all__ = ["SyntheticFunction", "Branin", "Hartmann6", "Ackley", "Rosenbrock", "Levy", "Forrester",
            "synthetic_functions"]
-
-
-def _read_only(array: Any) -> np.ndarray:
-    out = np.array(array, dtype=float)
-    out.flags.writeable = False
-    return out
 
 
 class SyntheticFunction:
@@ -98,8 +93,8 @@ class SyntheticFunction:
         self.noise_std = check_real(noise_std, "noise_std", self.name, 0.0)
         self._rng = np.random.default_rng(
             seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, self.name))
-        self.bounds = _read_only(np.broadcast_to(self._bounds, (self.dim, 2)))
-        self.optimizers = _read_only(np.broadcast_to(self._optimizers, (len(self._optimizers), self.dim)))
+        self.bounds = read_only(np.broadcast_to(self._bounds, (self.dim, 2)))
+        self.optimizers = read_only(np.broadcast_to(self._optimizers, (len(self._optimizers), self.dim)))
         self.space = SearchSpace([Float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(self.bounds.tolist())])
 
     def evaluate(self, X: Any) -> np.ndarray:

@@ -36,7 +36,7 @@ from . import bayes_acquisition as acq
 from .._validation import check_int, check_one_of, check_real, fail
 from ..space import SearchSpace
 from ..trial import Trial
-from ..views import KernelSummary, SurrogatePrediction
+from ..views import KernelSummary, SurrogatePrediction, read_only
 from .base import Optimizer, Suggestion
 from .simple import SobolSequence
 
@@ -338,9 +338,9 @@ class GaussianProcessBO(Optimizer):
                 acquisition = self._acquisition(model, seed)
         predictor = Predictor(model)
         factor = self._factor()
-        return SurrogateView(X=_frozen(X), losses=_frozen(-y * factor),
+        return SurrogateView(X=read_only(X), losses=read_only(-y * factor),
                              hyperparameters=self._summary(model, predictor, status, factor),
-                             proposal=None if proposal is None else _frozen(proposal),
+                             proposal=None if proposal is None else read_only(proposal),
                              acquisition_name=self.acquisition, value_sign=1.0, _model=model, _predictor=predictor,
                              _acquisition=acquisition, _settings=settings, _factor=factor)
 
@@ -370,12 +370,6 @@ class GaussianProcessBO(Optimizer):
 
 def _bin_centres(param: Any) -> list[float]:
     return [param.to_unit(v) for v in param.levels(10**9)]
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    out = np.array(array, dtype=float)
-    out.flags.writeable = False
-    return out
 
 
 def _lengthscales(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]]:

@@ -178,8 +178,8 @@ class Predictor:
         train_X = model.train_inputs[0]
         with torch.no_grad():
             K = model.covar_module(train_X).to_dense()
-            self.noise = float(model.likelihood.noise.detach().reshape(-1).mean())
-            noise = model.likelihood.noise.detach().reshape(-1)
+            noise = model.likelihood.noise.detach().reshape(-1)  # one value, or one per point if fixed
+            self.noise = float(noise.mean())
             K = K + torch.diag(noise.expand(K.shape[0]))
             self.chol = _cholesky(K)
             self.constant = model.mean_module(train_X[:1]).detach().reshape(-1)[0]
