@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import json
+
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -71,10 +73,15 @@ class Parameter(ABC):
         """The unit interval's length in this parameter's units, and the unit's name."""
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Parameter) and self.to_dict() == other.to_dict()
+        return isinstance(other, Parameter) and self._identity() == other._identity()
 
     def __hash__(self) -> int:
-        return hash(repr(self))
+        return hash(self._identity())
+
+    def _identity(self) -> str:
+        # The JSON text, not the dict: True == 1 == 1.0 in Python, but as choices they are
+        # different categories (see Categorical._same), and JSON spells them differently.
+        return json.dumps(self.to_dict(), sort_keys=True)
 
     def __repr__(self) -> str:
         fields = {k: v for k, v in self.to_dict().items() if k not in ("type", "name")}

@@ -90,6 +90,10 @@ def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) 
             TrialState(event["state"]), None if value is None else float(value), event["user_attrs"],
             event["datetime_complete"])
         study._finish_order.append(current.number)
+    elif kind == "undone":
+        if event["number"] != len(study._trials) - 1 or study._trials[-1].source != "manual":
+            raise ValueError(f"trial {event['number']} withdrawn but it is not the last, manual trial")
+        study._withdraw(event["number"])
     elif kind == "enqueued":
         study._queue.append(study.space.validate(event["params"]))
     else:
@@ -122,4 +126,6 @@ def context_of(header: Mapping[str, Any], events: list[dict[str, Any]],
             finished.append(event["number"])
         elif kind == "added":
             finished.append(event["trial"]["number"])
+        elif kind == "undone":  # its number is reused by the next trial
+            finished.remove(event["number"])
     return spec, finished

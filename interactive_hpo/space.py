@@ -88,10 +88,10 @@ class SearchSpace:
         return name in self._by_name
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SearchSpace) and self.to_dict() == other.to_dict()
+        return isinstance(other, SearchSpace) and tuple(self.params) == tuple(other.params)
 
     def __hash__(self) -> int:
-        return hash(tuple(map(repr, self.params)))
+        return hash(tuple(self.params))
 
     def __repr__(self) -> str:
         return "SearchSpace([" + ", ".join(map(repr, self.params)) + "])"

@@ -32,7 +32,7 @@ __all__ = ["FORMAT", "VERSION", "EVENTS", "Journal"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
-EVENTS = ("asked", "finished", "added", "enqueued", "switched")
+EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched")
 
 
 class Journal:

@@ -40,7 +40,8 @@ class StudyEvent:
     Attributes
     ----------
     kind : str
-        "asked", "told", "added" (a manual trial), "enqueued" or "switched".
+        "asked", "told", "added" (a manual trial), "undone" (a manual trial withdrawn),
+        "enqueued" or "switched".
     trial : Trial or None
         The trial concerned, or None for "enqueued" and "switched".
     study : Study
@@ -319,6 +320,29 @@ class Study:
         self.optimizer.tell(trial, self._loss(trial))
         self._notify("added", trial)
         return trial
+
+    def undo_manual(self) -> Trial:
+        """Withdraw the study's last trial, which must be a manual one, and return it.
+
+        The optimizer is rebuilt from its settings and told the remaining trials, so it is in
+        exactly the state it would be in had the trial never been added; the journal records
+        the withdrawal (nothing is erased from disk).
+        """
+        last = self._trials[-1] if self._trials else None
+        if last is None or last.source != "manual":
+            raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
+                       "no trials" if last is None else f"trial {last.number} from {last.source!r}",
+                       hint="Undo withdraws only the manual trial just added, before any other trial.")
+        self._record({"event": "undone", "number": last.number})
+        self._withdraw(last.number)
+        self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
+        self._replay_into(self.optimizer)
+        self._notify("undone", last)
+        return last
+
+    def _withdraw(self, number: int) -> None:
+        self._trials.pop(number)
+        self._finish_order.remove(number)
 
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""

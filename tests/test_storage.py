@@ -210,3 +210,17 @@ def events_tolerant(path):
     """Events of a journal that may end in a cut-off line (which is not an event yet)."""
     lines = Path(path).read_bytes().split(b"\n")[1:-1]
     return [json.loads(line) for line in lines]
+
+
+def test_an_undone_manual_trial_stays_undone_after_resume(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=2, storage=path)
+    study.run(quadratic, n_trials=2)
+    study.add_manual({"x": 1.0, "n": 1, "c": "a"}, -1.0)
+    study.undo_manual()
+    study.add_manual({"x": 0.5, "n": 2, "c": "b"}, 3.0)  # takes the withdrawn trial's number
+    study.step(quadratic)
+    resumed = Study.load(path)
+    assert [t.params for t in resumed.trials] == [t.params for t in study.trials]
+    assert [e["event"] for e in events(path)].count("undone") == 1
+    assert resumed.ask().params == study.ask().params

@@ -12,6 +12,7 @@ from interactive_hpo import (
     Evaluation,
     Float,
     Int,
+    InvalidParameterError,
     RandomSearch,
     SearchSpace,
     Study,
@@ -244,3 +245,26 @@ def test_ask_batch_for_optimizers_without_a_joint_proposal():
     assert [t.number for t in trials] == [0, 1, 2, 3]
     assert len({tuple(t.params.values()) for t in trials}) == 4
     assert all(t.state is TrialState.RUNNING for t in trials) and len(study.optimizer.pending) == 4
+
+
+def test_undo_manual_withdraws_the_trial_and_rebuilds_the_optimizer():
+    study = Study(SPACE, "random", seed=4)
+    study.run(quadratic, n_trials=3)
+    twin = Study(SPACE, "random", seed=4)
+    twin.run(quadratic, n_trials=3)
+    seen = []
+    study.subscribe(lambda event: seen.append(event.kind))
+    manual = study.add_manual({"x": 1.0, "n": 1, "c": "a"}, -5.0)
+    assert study.undo_manual() is manual
+    assert len(study.trials) == 3 and study.best_value == twin.best_value and seen == ["added", "undone"]
+    assert study.ask().params == twin.ask().params  # as if the manual trial had never been added
+
+
+def test_undo_manual_refuses_when_the_last_trial_is_not_manual():
+    study = Study(SPACE, "random", seed=0)
+    with pytest.raises(InvalidParameterError, match="last trial is manual; got 'no trials'"):
+        study.undo_manual()
+    study.add_manual({"x": 1.0, "n": 1, "c": "a"}, 1.0)
+    study.step(quadratic)
+    with pytest.raises(InvalidParameterError, match="got \"trial 1 from 'random'\". Undo withdraws only"):
+        study.undo_manual()

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 
-__all__ = ["axis_positions", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
+__all__ = ["SurrogateCurve", "SurrogateMaps", "axis_positions", "axis_to_unit", "displayed_acquisition",
+           "plot_surrogate_1d", "plot_surrogate_2d"]
 
 #: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
 BAND = 2.0
@@ -44,6 +45,24 @@ def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
     return np.interp(unit, axis.unit, levels)
 
 
+def axis_to_unit(axis: AxisLevels, position: float) -> float:
+    """The unit-cube coordinate of a position on a plot axis of ``axis`` (inverse of
+    :func:`axis_positions`): where a click on a plot lands in the search space.
+
+    >>> from interactive_hpo import Categorical, Float, SearchSpace
+    >>> space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("k", ["rbf", "poly"])])
+    >>> round(axis_to_unit(space.slice1d("C").axis, 1.0), 6), axis_to_unit(space.slice1d("k").axis, 0.8)
+    (0.5, 0.75)
+    """
+    if axis.scale == "categorical":
+        k = len(axis.levels)
+        return (min(max(round(position), 0), k - 1) + 0.5) / k
+    levels = np.asarray(axis.levels, dtype=float)
+    if axis.scale == "log":
+        return float(np.interp(np.log(max(position, levels[0])), np.log(levels), axis.unit))
+    return float(np.interp(position, levels, axis.unit))
+
+
 def _levels(axis: AxisLevels) -> np.ndarray:
     if axis.scale == "categorical":
         return np.arange(len(axis.levels), dtype=float)
@@ -53,102 +72,246 @@ def _levels(axis: AxisLevels) -> np.ndarray:
 def _style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
     set_label, set_scale = (ax.set_xlabel, ax.set_xscale) if which == "x" else (ax.set_ylabel, ax.set_yscale)
     set_label(axis.name)
-    if axis.scale == "log":
-        set_scale("log")
-    elif axis.scale == "categorical":
+    set_scale("log" if axis.scale == "log" else "linear")
+    if axis.scale == "categorical":
         ticks = ax.set_xticks if which == "x" else ax.set_yticks
         ticks(np.arange(len(axis.levels)), [str(v) for v in axis.levels])
+    else:  # a previous categorical axis left fixed ticks behind
+        locator = ax.xaxis if which == "x" else ax.yaxis
+        locator.set_major_locator(_auto_locator(axis.scale))
+        locator.set_major_formatter(_auto_formatter(axis.scale))
+
+
+def _auto_locator(scale: str) -> Any:
+    from matplotlib import ticker
+
+    return ticker.LogLocator() if scale == "log" else ticker.AutoLocator()
+
+
+def _auto_formatter(scale: str) -> Any:
+    from matplotlib import ticker
+
+    return ticker.LogFormatterSciNotation() if scale == "log" else ticker.ScalarFormatter()
+
+
+def _point_colors(rgb: str, alpha: Any, n: int) -> np.ndarray:
+    """RGBA rows of shape (n, 4): one colour, each point's own opacity (1 where not given)."""
+    from matplotlib.colors import to_rgba
+
+    colors = np.tile(to_rgba(rgb), (n, 1))
+    if alpha is not None:
+        colors[:, 3] = np.clip(np.asarray(alpha, dtype=float), 0.0, 1.0)
+    return colors
+
+
+def _points(values: Any, columns: int) -> np.ndarray:
+    return np.empty((0, columns)) if values is None else np.asarray(values, dtype=float).reshape(-1, columns)
+
+
+class SurrogateCurve:
+    """The model along one parameter above, the acquisition below; built once, updated in place.
+
+    The epistemic band (``mean +- 2 std``) is drawn dark, the band including observation noise
+    (``+- 2 sqrt(std^2 + noise^2)``) light. :meth:`update` changes the artists' data and leaves
+    redrawing to the caller (``fig.canvas.draw_idle()`` in a live app).
+
+    Parameters
+    ----------
+    ax, acquisition_ax : matplotlib Axes, optional
+        Where to draw; a new figure with two stacked Axes when both are None.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> from interactive_hpo.views import SurrogatePrediction
+    >>> axis = SearchSpace([Float("x", 0, 1)]).slice1d("x", resolution=3).axis
+    >>> belief = SurrogatePrediction(np.zeros(3), np.ones(3), np.zeros(3), np.arange(3.0), "ucb")
+    >>> curve = SurrogateCurve().update(axis, belief, observed_x=[0.5], observed_y=[0.1])
+    >>> curve.mean_line.get_ydata().tolist(), curve.points.get_offsets().tolist()
+    ([0.0, 0.0, 0.0], [[0.5, 0.1]])
+    """
+
+    def __init__(self, ax: Any = None, acquisition_ax: Any = None):
+        if ax is None and acquisition_ax is None:
+            import matplotlib.pyplot as plt
+
+            _, (ax, acquisition_ax) = plt.subplots(2, 1, sharex=True, figsize=(7, 5), height_ratios=(2, 1))
+        self.ax, self.acquisition_ax = ax, acquisition_ax
+        self.bands: list[Any] = []
+        (self.mean_line,) = ax.plot([], [], color="C0", label="posterior mean")
+        (self.truth_line,) = ax.plot([], [], color="gray", ls="--", label="true function")
+        self.points = ax.scatter([], [], color="black", zorder=3, s=20, label="evaluated")
+        self.markers = [target.axvline(np.nan, color="C3", ls=":", label="next proposal" if target is ax else None)
+                        for target in (ax, acquisition_ax) if target is not None]
+        self.acquisition_line = None if acquisition_ax is None else acquisition_ax.plot([], [], color="C2")[0]
+        ax.set_ylabel("objective")
+
+    def update(self, axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
+               observed_y: Any = None, observed_alpha: Any = None, proposal: float | None = None,
+               truth: Any = None) -> SurrogateCurve:
+        """Show ``prediction`` over ``axis``.
+
+        Parameters
+        ----------
+        axis : AxisLevels
+            The m levels of the varying parameter (``CurveGrid.axis``).
+        prediction : SurrogatePrediction
+            The belief at those m points.
+        observed_x, observed_y : array-like of shape (n,), optional
+            Evaluated points, on the plot axis (see :func:`axis_positions`) and in objective units.
+        observed_alpha : array-like of shape (n,), optional
+            Opacity of each evaluated point (fade those far from the slice).
+        proposal : float, optional
+            The next point, on the plot axis.
+        truth : array-like of shape (m,), optional
+            The true objective at the levels, when it is known (a synthetic function).
+        """
+        x = _levels(axis)
+        mean, std = prediction.mean, prediction.std
+        total = np.sqrt(std**2 + prediction.noise_std**2)
+        for band in self.bands:  # a band's outline changes shape: replace it
+            band.remove()
+        self.bands = [
+            self.ax.fill_between(x, mean - BAND * total, mean + BAND * total, color="C0", alpha=0.15,
+                                 label="+-2 sd incl. noise (aleatoric)"),
+            self.ax.fill_between(x, mean - BAND * std, mean + BAND * std, color="C0", alpha=0.35,
+                                 label="+-2 sd (epistemic)")]
+        self.mean_line.set_data(x, mean)
+        self.truth_line.set_data(x if truth is not None else [], truth if truth is not None else [])
+        offsets = np.column_stack([_points(observed_x, 1), _points(observed_y, 1)])
+        self.points.set_offsets(offsets)
+        self.points.set_facecolors(_point_colors("black", observed_alpha, len(offsets)))
+        self.points.set_edgecolors("none")
+        for marker in self.markers:
+            marker.set_xdata([np.nan if proposal is None else proposal] * 2)
+        if self.acquisition_line is not None:
+            self.acquisition_line.set_data(x, displayed_acquisition(prediction.acquisition_name,
+                                                                    prediction.acquisition))
+            self.acquisition_ax.set_ylabel(prediction.acquisition_name)
+        for target in (self.ax, self.acquisition_ax):
+            if target is not None:
+                target.relim()
+                target.autoscale_view()
+        _style_axis(self.acquisition_ax if self.acquisition_ax is not None else self.ax, axis, "x")
+        self.ax.legend(loc="best", fontsize="small")
+        return self
+
+
+class SurrogateMaps:
+    """Mean, epistemic std and acquisition as three heatmaps over a 2-D slice, updated in place.
+
+    Parameters
+    ----------
+    axes : sequence of three Axes, optional
+        Where to draw; a new figure with three side-by-side Axes when None.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> from interactive_hpo.views import SurrogatePrediction
+    >>> grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=4)
+    >>> belief = SurrogatePrediction(np.arange(16.0), np.ones(16), np.zeros(16), np.zeros(16), "ei")
+    >>> maps = SurrogateMaps().update(grid, belief)
+    >>> maps.images[0].get_array().reshape(4, 4)[1].tolist()
+    [4.0, 5.0, 6.0, 7.0]
+    """
+
+    TITLES = ("mean", "std (epistemic)")
+
+    def __init__(self, axes: Any = None):
+        if axes is None:
+            import matplotlib.pyplot as plt
+
+            _, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
+        self.axes = list(axes)
+        self.images: list[Any] = []
+        self.colorbars: list[Any] = []
+        self._mesh_key: tuple | None = None
+        self.points = [ax.scatter([], [], c="white", edgecolor="black", s=18, zorder=3) for ax in self.axes]
+        self.proposals = [ax.scatter([], [], marker="*", c="red", s=150, zorder=4) for ax in self.axes]
+
+    def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
+               observed_alpha: Any = None, proposal: Any = None) -> SurrogateMaps:
+        """Show ``prediction`` over ``grid``.
+
+        Parameters
+        ----------
+        grid : SurfaceGrid
+            The slice, with (ny, nx) levels.
+        prediction : SurrogatePrediction
+            The belief at ``grid.points.reshape(-1, d)`` (ny * nx points, row-major).
+        observed : array-like of shape (n, 2), optional
+            Evaluated points on the plot axes (x, y), see :func:`axis_positions`.
+        observed_alpha : array-like of shape (n,), optional
+            Opacity of each evaluated point (fade those far from the slice).
+        proposal : array-like of shape (2,), optional
+            The next point on the plot axes.
+        """
+        layers = [prediction.mean, prediction.std,
+                  displayed_acquisition(prediction.acquisition_name, prediction.acquisition)]
+        self._meshes(grid)
+        for image, colorbar, values in zip(self.images, self.colorbars, layers, strict=True):
+            values = np.asarray(values, dtype=float).reshape(grid.shape)
+            image.set_array(values)
+            finite = values[np.isfinite(values)]
+            image.set_clim(*(finite.min(), finite.max()) if finite.size else (0.0, 1.0))
+            colorbar.update_normal(image)
+        observed = _points(observed, 2)
+        for ax, points, star, title in zip(self.axes, self.points, self.proposals,
+                                           (*self.TITLES, prediction.acquisition_name), strict=True):
+            points.set_offsets(observed)
+            points.set_facecolors(_point_colors("white", observed_alpha, len(observed)))
+            points.set_edgecolors(_point_colors("black", observed_alpha, len(observed)))
+            star.set_offsets(_points(proposal, 2))
+            ax.set_title(title)
+        return self
+
+    def _meshes(self, grid: SurfaceGrid) -> None:
+        """(Re)build the three meshes when the slice's axes change; keep them otherwise."""
+        key = (grid.x_axis.name, grid.y_axis.name, grid.x_axis.levels, grid.y_axis.levels)
+        if key == self._mesh_key:
+            return
+        x, y = _levels(grid.x_axis), _levels(grid.y_axis)
+        blank = np.zeros(grid.shape)
+        for image in self.images:
+            image.remove()
+        self.images = [ax.pcolormesh(x, y, blank, cmap=cmap, shading="nearest", zorder=1)
+                       for ax, cmap in zip(self.axes, ("viridis", "magma", "cividis"), strict=True)]
+        if not self.colorbars:
+            self.colorbars = [ax.figure.colorbar(image, ax=ax) for ax, image in zip(self.axes, self.images,
+                                                                                     strict=True)]
+        for ax in self.axes:
+            _style_axis(ax, grid.x_axis, "x")
+            ax.set_xlim(x[0] - _half_step(x, grid.x_axis), x[-1] + _half_step(x, grid.x_axis, last=True))
+        _style_axis(self.axes[0], grid.y_axis, "y")
+        y_axis = grid.y_axis
+        self.axes[0].set_ylim(y[0] - _half_step(y, y_axis), y[-1] + _half_step(y, y_axis, last=True))
+        self._mesh_key = key
+
+
+def _half_step(levels: np.ndarray, axis: AxisLevels, last: bool = False) -> float:
+    """Half a cell at either end, so "nearest" cells are fully visible (0 on log axes)."""
+    if axis.scale == "log" or len(levels) < 2:
+        return 0.0
+    return float(levels[-1] - levels[-2] if last else levels[1] - levels[0]) / 2
 
 
 def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                       observed_y: Any = None, proposal: float | None = None, ax: Any = None,
                       acquisition_ax: Any = None, truth: Any = None) -> tuple[Any, Any]:
-    """The model along one parameter above, the acquisition below.
-
-    Parameters
-    ----------
-    axis : AxisLevels
-        The m levels of the varying parameter (``CurveGrid.axis``).
-    prediction : SurrogatePrediction
-        The belief at those m points.
-    observed_x, observed_y : array-like of shape (n,), optional
-        Evaluated points, on the plot axis (see :func:`axis_positions`) and in objective units.
-    proposal : float, optional
-        The next point, on the plot axis.
-    ax, acquisition_ax : matplotlib Axes, optional
-        Where to draw; a new figure with two stacked Axes when both are None.
-    truth : array-like of shape (m,), optional
-        The true objective at the levels, when it is known (a synthetic function).
-
-    Returns
-    -------
-    (ax, acquisition_ax)
-        The epistemic band (``mean +- 2 std``) is drawn dark, the band including observation
-        noise (``+- 2 sqrt(std^2 + noise^2)``) light.
-    """
-    if ax is None and acquisition_ax is None:
-        import matplotlib.pyplot as plt
-
-        fig, (ax, acquisition_ax) = plt.subplots(2, 1, sharex=True, figsize=(7, 5), height_ratios=(2, 1))
-    x = _levels(axis)
-    mean, std = prediction.mean, prediction.std
-    total = np.sqrt(std**2 + prediction.noise_std**2)
-    ax.fill_between(x, mean - BAND * total, mean + BAND * total, color="C0", alpha=0.15,
-                    label="+-2 sd incl. noise (aleatoric)")
-    ax.fill_between(x, mean - BAND * std, mean + BAND * std, color="C0", alpha=0.35, label="+-2 sd (epistemic)")
-    ax.plot(x, mean, color="C0", label="posterior mean")
-    if truth is not None:
-        ax.plot(x, truth, color="gray", ls="--", label="true function")
-    if observed_x is not None:
-        ax.scatter(observed_x, observed_y, color="black", zorder=3, s=20, label="evaluated")
-    if acquisition_ax is not None:
-        acquisition_ax.plot(x, displayed_acquisition(prediction.acquisition_name, prediction.acquisition), color="C2")
-        acquisition_ax.set_ylabel(prediction.acquisition_name)
-    for target in (ax, acquisition_ax):
-        if target is not None and proposal is not None:
-            target.axvline(proposal, color="C3", ls=":", label="next proposal" if target is ax else None)
-    ax.set_ylabel("objective")
-    ax.legend(loc="best", fontsize="small")
-    _style_axis(acquisition_ax if acquisition_ax is not None else ax, axis, "x")
-    return ax, acquisition_ax
+    """Draw :class:`SurrogateCurve` once; returns ``(ax, acquisition_ax)``."""
+    curve = SurrogateCurve(ax, acquisition_ax).update(axis, prediction, observed_x=observed_x, observed_y=observed_y,
+                                                      proposal=proposal, truth=truth)
+    return curve.ax, curve.acquisition_ax
 
 
 def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
-                      proposal: Any = None, axes: Any = None) -> Any:
-    """Mean, epistemic std and acquisition as three heatmaps over a 2-D slice.
-
-    Parameters
-    ----------
-    grid : SurfaceGrid
-        The slice, with (ny, nx) levels.
-    prediction : SurrogatePrediction
-        The belief at ``grid.points.reshape(-1, d)`` (ny * nx points, row-major).
-    observed : array-like of shape (n, 2), optional
-        Evaluated points on the plot axes (x, y), see :func:`axis_positions`.
-    proposal : array-like of shape (2,), optional
-        The next point on the plot axes.
-    axes : sequence of three Axes, optional
-
-    Returns
-    -------
-    list of three Axes
-    """
-    if axes is None:
-        import matplotlib.pyplot as plt
-
-        _, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
-    x, y = _levels(grid.x_axis), _levels(grid.y_axis)
-    layers = [("mean", prediction.mean, "viridis"), ("std (epistemic)", prediction.std, "magma"),
-              (prediction.acquisition_name,
-               displayed_acquisition(prediction.acquisition_name, prediction.acquisition), "cividis")]
-    for ax, (title, values, cmap) in zip(axes, layers, strict=True):
-        image = ax.pcolormesh(x, y, np.asarray(values).reshape(grid.shape), cmap=cmap, shading="nearest")
-        ax.figure.colorbar(image, ax=ax)
-        if observed is not None and len(observed):
-            ax.scatter(*np.asarray(observed, dtype=float).T, c="white", edgecolor="black", s=18)
-        if proposal is not None:
-            ax.scatter(*np.asarray(proposal, dtype=float), marker="*", c="red", s=150)
-        ax.set_title(title)
-        _style_axis(ax, grid.x_axis, "x")
-    _style_axis(axes[0], grid.y_axis, "y")
-    return list(axes)
+                      proposal: Any = None, axes: Any = None) -> list[Any]:
+    """Draw :class:`SurrogateMaps` once; returns its three Axes."""
+    return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal).axes

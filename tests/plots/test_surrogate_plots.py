@@ -8,9 +8,17 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
-from interactive_hpo.plots import axis_positions, plot_surrogate_1d, plot_surrogate_2d  # noqa: E402
+from interactive_hpo.plots.surrogate import (  # noqa: E402
+    SurrogateCurve,
+    SurrogateMaps,
+    axis_positions,
+    axis_to_unit,
+    plot_surrogate_1d,
+    plot_surrogate_2d,
+)
 from interactive_hpo.views import SurrogatePrediction  # noqa: E402
 
 SPACE = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("kernel", ["rbf", "linear"])])
@@ -32,26 +40,47 @@ def test_axis_positions_follow_the_axis_scale():
 def test_plot_1d_draws_mean_bands_points_and_acquisition():
     curve = SPACE.slice1d("C", resolution=50)
     prediction = fake_prediction(50)
-    ax, acq_ax = plot_surrogate_1d(curve.axis, prediction, observed_x=[0.1, 10.0], observed_y=[0.2, 0.8],
-                                   proposal=1.0)
-    mean_line = ax.get_lines()[0]
-    np.testing.assert_allclose(mean_line.get_ydata(), prediction.mean)
-    assert ax.get_xscale() == "log" and acq_ax.get_ylabel() == "ucb"
-    np.testing.assert_allclose(acq_ax.get_lines()[0].get_ydata(), prediction.acquisition)
-    np.testing.assert_allclose(ax.collections[-1].get_offsets(), [[0.1, 0.2], [10.0, 0.8]])
-    assert len(ax.collections) == 3  # two bands and the evaluated points
+    drawn = SurrogateCurve().update(curve.axis, prediction, observed_x=[0.1, 10.0], observed_y=[0.2, 0.8],
+                                    proposal=1.0)
+    np.testing.assert_allclose(drawn.mean_line.get_ydata(), prediction.mean)
+    assert drawn.ax.get_xscale() == "log" and drawn.acquisition_ax.get_ylabel() == "ucb"
+    np.testing.assert_allclose(drawn.acquisition_line.get_ydata(), prediction.acquisition)
+    np.testing.assert_allclose(drawn.points.get_offsets(), [[0.1, 0.2], [10.0, 0.8]])
+    assert len(drawn.bands) == 2 and all(m.get_xdata()[0] == 1.0 for m in drawn.markers)
+    upper = drawn.bands[1].get_paths()[0].vertices[:, 1].max()  # epistemic band: mean + 2 std at most
+    assert upper == pytest.approx(1.0 + 2 * 0.1)
     plt.close("all")
 
 
-def test_log_ei_is_clipped_for_display_only():
-    curve = SPACE.slice1d("C", resolution=4)
-    values = np.array([-1e5, -3.0, -1.0, -50.0])
-    prediction = SurrogatePrediction(mean=np.zeros(4), std=np.ones(4), noise_std=np.zeros(4),
-                                     acquisition=values, acquisition_name="logei")
-    _, acq_ax = plot_surrogate_1d(curve.axis, prediction)
-    np.testing.assert_allclose(acq_ax.get_lines()[0].get_ydata(), [-21.0, -3.0, -1.0, -21.0])
-    assert prediction.acquisition[0] == -1e5
+def test_plot_surrogate_1d_is_the_one_off_form_of_the_curve():
+    ax, acq_ax = plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5), proposal=1.0)
+    assert ax.get_ylabel() == "objective" and acq_ax.get_ylabel() == "ucb"
     plt.close("all")
+
+
+def test_curve_updates_its_artists_in_place():
+    axis = SPACE.slice1d("C", resolution=5).axis
+    drawn = SurrogateCurve().update(axis, fake_prediction(5), observed_x=[1.0], observed_y=[0.5], proposal=1.0)
+    line, points, first_bands = drawn.mean_line, drawn.points, list(drawn.bands)
+    later = SurrogatePrediction(mean=np.full(5, 3.0), std=np.ones(5), noise_std=np.zeros(5),
+                                acquisition=np.zeros(5), acquisition_name="ei")
+    drawn.update(axis, later, observed_x=[1.0, 2.0], observed_y=[0.5, 0.7], observed_alpha=[1.0, 0.2])
+    assert drawn.mean_line is line and drawn.points is points
+    np.testing.assert_allclose(line.get_ydata(), 3.0)
+    assert all(band not in drawn.ax.collections for band in first_bands)  # replaced, not piled up
+    np.testing.assert_allclose(points.get_facecolors()[:, 3], [1.0, 0.2])
+    assert np.isnan(drawn.markers[0].get_xdata()[0])  # no proposal: the marker is hidden
+    assert drawn.acquisition_ax.get_ylabel() == "ei" and drawn.ax.get_ylim()[1] > 3.0
+    plt.close("all")
+
+
+def test_axis_to_unit_inverts_axis_positions():
+    for name in ("C", "kernel"):
+        axis = SPACE.slice1d(name, resolution=7).axis
+        for unit in (0.1, 0.3, 0.75, 0.95):
+            position = float(axis_positions(axis, [unit])[0])
+            back = axis_to_unit(axis, position)
+            assert back == pytest.approx(unit) if name == "C" else SPACE[name].from_unit(back) == SPACE[name].from_unit(unit)
 
 
 def test_plot_2d_draws_three_images_over_the_slice():
@@ -59,9 +88,31 @@ def test_plot_2d_draws_three_images_over_the_slice():
     prediction = fake_prediction(grid.points.shape[0] * grid.points.shape[1])
     axes = plot_surrogate_2d(grid, prediction, observed=[[1.0, 0]], proposal=[10.0, 1])
     assert [ax.get_title() for ax in axes] == ["mean", "std (epistemic)", "ucb"]
-    np.testing.assert_allclose(axes[0].collections[0].get_array().reshape(grid.shape),
-                               prediction.mean.reshape(grid.shape))
+    mesh = next(c for c in axes[0].collections if c.get_array() is not None and c.get_array().size > 1)
+    np.testing.assert_allclose(mesh.get_array().reshape(grid.shape), prediction.mean.reshape(grid.shape))
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["rbf", "linear"]
+    plt.close("all")
+
+
+def test_maps_update_in_place_and_rebuild_only_for_a_new_pair():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 1e-3, 1, log=True), Categorical("k", ["x", "y", "z"])])
+    grid = space.slice2d("a", "b", resolution=5)
+    maps = SurrogateMaps().update(grid, fake_prediction(25), observed=[[0.5, 0.1]], proposal=[0.2, 0.01])
+    images = list(maps.images)
+    later = SurrogatePrediction(mean=np.arange(25.0), std=np.ones(25), noise_std=np.zeros(25),
+                                acquisition=np.zeros(25), acquisition_name="ei")
+    maps.update(grid, later, observed=[[0.5, 0.1], [0.7, 0.2]], observed_alpha=[1.0, 0.3])
+    assert maps.images == images  # same meshes, new values and colour limits
+    np.testing.assert_allclose(maps.images[0].get_array().reshape(5, 5)[-1], np.arange(20.0, 25.0))
+    assert maps.images[0].get_clim() == (0.0, 24.0) and maps.axes[2].get_title() == "ei"
+    np.testing.assert_allclose(maps.points[1].get_facecolors()[:, 3], [1.0, 0.3])
+    assert len(maps.proposals[0].get_offsets()) == 0
+    assert maps.axes[0].get_yscale() == "log"
+    other = space.slice2d("a", "k", resolution=5)
+    maps.update(other, fake_prediction(15))
+    assert maps.images[0] is not images[0] and maps.images[0].get_array().size == 15
+    assert maps.axes[0].get_yscale() == "linear"
+    assert [t.get_text() for t in maps.axes[0].get_yticklabels()] == ["x", "y", "z"]
     plt.close("all")
 
 

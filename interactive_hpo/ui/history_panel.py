@@ -1,0 +1,235 @@
+"""The history panel: best value so far, parallel coordinates, and a sortable table of trials.
+
+Figures are built once and updated in place (DESIGN.md section 4): with the ipympl backend the
+live canvas sits in the layout; otherwise (plain nbconvert, Agg) each figure is shown as a static
+image in an ``Output`` that is refreshed on update.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..parameters import Categorical
+from ..plots.history import BestSoFarPlot, ParallelCoordinatesPlot
+from ..space import SearchSpace
+from ..trial import Trial
+from ..views import History
+from .errors import ErrorLog
+
+__all__ = ["HistoryPanel", "sort_trial_rows", "trial_rows"]
+
+FIXED_COLUMNS = ("number", "state", "source", "value")
+ORDERS = ("ascending", "descending")
+
+
+def uses_widget_canvas() -> bool:
+    """Whether the active matplotlib backend is ipympl's (its canvas is a widget)."""
+    import matplotlib
+
+    backend = matplotlib.get_backend().lower()
+    return "ipympl" in backend or "widget" in backend
+
+
+def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """A figure and the widget that shows it: its ipympl canvas, or an ``Output`` as a fallback."""
+    if uses_widget_canvas():
+        import matplotlib.pyplot as plt
+        from matplotlib._pylab_helpers import Gcf
+
+        with plt.ioff():  # built now, shown by the layout: not displayed on creation
+            fig = plt.figure(figsize=figsize, layout="constrained")
+        if isinstance(fig.canvas, widgets.DOMWidget):
+            fig.canvas.header_visible = False
+            # Let go of pyplot (as ipympl's own non-interactive show() does), or the user's next
+            # plt.plot() would draw into this panel's figure, which is pyplot's "current" one.
+            manager = fig.canvas.manager
+            if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
+                fig.canvas.mpl_disconnect(manager._cidgcf)
+            Gcf.figs.pop(manager.num, None)
+            return fig, fig.canvas
+        plt.close(fig)
+    from matplotlib.figure import Figure
+
+    # Not registered with pyplot, so an inline backend never shows it a second time by itself.
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, widgets.Output()
+
+
+def _empty_history(dim: int) -> History:
+    empty = np.empty(0)
+    return History(numbers=empty, values=empty, losses=empty, best_values=empty,
+                   states=np.empty(0, dtype=object), sources=np.empty(0, dtype=object),
+                   X=np.empty((0, dim)), budgets=empty, direction="minimize")
+
+
+def trial_rows(trials: Sequence[Trial], names: Sequence[str]) -> list[tuple]:
+    """One row per trial: (number, state, source, value or None, *params in ``names`` order)."""
+    return [(t.number, t.state.value, t.source, t.value, *(t.params.get(n) for n in names)) for t in trials]
+
+
+def sort_trial_rows(rows: Sequence[tuple], column: int, descending: bool = False,
+                    key: Any = None) -> list[tuple]:
+    """Rows sorted on ``column`` (``key`` maps its cell to something comparable).
+
+    FAILED trials come last, then, before them, rows without a value in ``column`` (a running
+    trial's value); both whichever the order, so the interesting rows stay on top.
+    """
+    key = key or (lambda cell: cell)
+    ranked = [r for r in rows if r[1] != "FAILED" and r[column] is not None]
+    missing = [r for r in rows if r[1] != "FAILED" and r[column] is None]
+    failed = [r for r in rows if r[1] == "FAILED"]
+    ranked.sort(key=lambda row: key(row[column]), reverse=descending)
+    return ranked + missing + failed
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.6g}"
+    return "" if value is None else html.escape(str(value))
+
+
+class HistoryPanel:
+    """How the study went so far: two figures and a sortable table, redrawn in place.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The study's space: it names the table's parameter columns and the parallel axes.
+    errors : ErrorLog, optional
+        Where callback errors are shown; a new one (placed in this panel) when None.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The panel (CSS class ``ihpo-history``).
+    best_plot : BestSoFarPlot
+    parallel_plot : ParallelCoordinatesPlot or None
+        Only when the space has more than two parameters.
+    sort_by : ipywidgets.Dropdown
+        The column the table is sorted on.
+    order : ipywidgets.ToggleButtons
+        "ascending" or "descending".
+    table : ipywidgets.HTML
+    table_columns : list of str
+    table_rows : list of tuple
+        The rows as shown, sorted (raw values; see :func:`trial_rows`).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2)]), seed=0)
+    >>> _ = study.run(lambda p: p["x"] ** 2, n_trials=4)
+    >>> panel = HistoryPanel(study.space).update(study.history(), study.trials)
+    >>> panel.sort_by.value = "value"
+    >>> panel.table_rows[0][0] == study.best_trial.number
+    True
+    """
+
+    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
+        self.space = space
+        self.errors = ErrorLog() if errors is None else errors
+        self.table_columns = [*FIXED_COLUMNS, *space.names]
+        self.table_rows: list[tuple] = []
+        self.history: History = _empty_history(space.dim)
+        self.trials: list[Trial] = []
+        self._best_fig, self._best_view = _new_figure((7.0, 3.2))
+        self.best_plot = BestSoFarPlot(self._best_fig.add_subplot())
+        self.parallel_plot: ParallelCoordinatesPlot | None = None
+        views: list[Any] = [self._best_view]
+        if space.dim > 2:
+            self._parallel_fig, self._parallel_view = _new_figure((max(6.0, 1.5 * space.dim + 2), 3.6))
+            axes = [space.slice1d(name).axis for name in space.names]
+            self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_fig.add_subplot())
+            views.append(self._parallel_view)
+        self.sort_by = widgets.Dropdown(options=self.table_columns, value="number", description="sort by")
+        self.order = widgets.ToggleButtons(options=ORDERS, value="ascending",
+                                           tooltips=["smallest first", "largest first"])
+        self.order.style.button_width = "90px"
+        for control in (self.sort_by, self.order):
+            control.observe(self.errors.guard(self._on_sort), names="value")
+        self.table = widgets.HTML()
+        self.table.add_class("ihpo-trials")
+        children = [*views, widgets.HBox([self.sort_by, self.order]), self.table]
+        if errors is None:
+            children.append(self.errors.widget)
+        self.widget = widgets.VBox(children)
+        self.widget.add_class("ihpo-history")
+        self.update(self.history, [])
+
+    # -- redraw -----------------------------------------------------------------------------------
+    def update(self, history: History, trials: Sequence[Trial]) -> HistoryPanel:
+        """Redraw figures (in place) and the table from ``history`` and the matching ``trials``."""
+        self.history, self.trials = history, list(trials)
+        self.best_plot.update(history)
+        self._show(self._best_fig, self._best_view)
+        if self.parallel_plot is not None:
+            self.parallel_plot.update(history)
+            self._show(self._parallel_fig, self._parallel_view)
+        self._render_table()
+        return self
+
+    @staticmethod
+    def _show(fig: Any, view: Any) -> None:
+        if view is fig.canvas:
+            fig.canvas.draw_idle()
+            return
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is None:  # no front end (a plain script or test): nothing to show it to
+            return
+        view.clear_output(wait=True)
+        with view:
+            display(fig)
+
+    def _on_sort(self, _change: Any = None) -> None:
+        self._render_table()
+
+    def _sort_key(self, column: str) -> Any:
+        param = self.space[column] if column in self.space else None
+        if isinstance(param, Categorical):
+            return param.index  # in the order of the choices, whatever their types
+        if column in ("state", "source"):
+            return str
+        return float
+
+    @property
+    def best_number(self) -> int | None:
+        """Number of the best COMPLETE trial shown, or None."""
+        losses = np.asarray(self.history.losses, dtype=float)
+        if not np.isfinite(losses).any():
+            return None
+        return int(self.history.numbers[int(np.nanargmin(losses))])
+
+    def _render_table(self) -> None:
+        column = self.sort_by.value
+        rows = trial_rows(self.trials, self.space.names)
+        self.table_rows = sort_trial_rows(rows, self.table_columns.index(column), self.order.value == "descending",
+                                          self._sort_key(column))
+        errors = {t.number: t.error for t in self.trials if t.error}
+        best = self.best_number
+        arrow = " ▲" if self.order.value == "ascending" else " ▼"
+        head = "".join(f"<th>{html.escape(name)}{arrow if name == column else ''}</th>" for name in self.table_columns)
+        body = []
+        for row in self.table_rows:
+            style = ' style="font-weight:bold"' if row[0] == best else ""
+            state = _cell(row[1])
+            if row[1] == "FAILED":
+                tip = html.escape(errors.get(row[0]) or "", quote=True)
+                state = f'<span style="color:#b00020" title="{tip}">{state}</span>'
+            cells = [_cell(row[0]), state, *map(_cell, row[2:])]
+            body.append(f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        empty = f'<tr><td colspan="{len(self.table_columns)}"><i>no trials yet</i></td></tr>'
+        self.table.value = (
+            '<div style="max-height:320px;overflow-y:auto"><table style="border-collapse:collapse">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body) or empty}</tbody></table></div>"
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,227 @@
+"""Smoke test of the Lab in a real JupyterLab and a real Chromium (DESIGN.md section 6).
+
+Runs the notebook the way JupyterLab's own Galata does (wait for the app and the kernel, then
+``notebook:run-all-cells`` through ``window.jupyterapp.commands``), clicks Step, waits for the
+trial count to change and the figure canvas to repaint, and checks that no error is shown.
+
+DOM selectors (ipympl 0.10 / jupyter-matplotlib 0.12 frontend, ipywidgets 8): a figure is
+``div.jupyter-matplotlib > div.jupyter-matplotlib-figure > div.jupyter-matplotlib-canvas-container
+> div.jupyter-matplotlib-canvas-div``, which holds two stacked ``canvas`` elements (z-index 0:
+the image the kernel sends; z-index 1: the rubber band for zooming). We screenshot the whole
+``canvas-div`` (what a person sees). ``widget.add_class("x")`` puts class ``x`` on the widget's
+outer element: ``button.ihpo-step``, ``div.widget-html.ihpo-status > div.widget-html-content``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._jupyter import write_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+# --------------------------------------------------------------------------------------------
+# THE NOTEBOOK UNDER TEST. Both versions build the same DOM; they differ in one line: where
+# `Lab` comes from. `ihpo_standin` is tests/browser/standin_lab.py copied next to the notebook.
+# --------------------------------------------------------------------------------------------
+STAND_IN_IMPORT = "from ihpo_standin import Lab"
+REAL_LAB_IMPORT = "from interactive_hpo.ui import Lab"
+
+
+def lab_cells(lab_import: str) -> list[str]:
+    return [
+        "%matplotlib widget",
+        "from interactive_hpo.objectives import Branin",
+        lab_import,
+        'lab = Lab(Branin(), optimizer="bo", seed=0)',
+        "lab",
+    ]
+
+
+# Appended by the harness: proves the kernel runs this interpreter (the .venv), not another.
+KERNEL_PROBE = 'import sys; print("IHPO-KERNEL-PYTHON=" + sys.executable)'
+
+LAB = ".ihpo-lab"
+STEP_BUTTON = f"{LAB} button.ihpo-step"
+STATUS = f"{LAB} .ihpo-status"
+ERROR = f"{LAB} .ihpo-error"
+FIGURE_CANVAS = f"{LAB} .jupyter-matplotlib-canvas-div"  # wraps the ipympl canvas pair
+STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+TRIALS = re.compile(r"Trials:\s*(\d+)")
+
+# Galata-style readiness: the notebook panel is current and its kernel is connected and idle.
+_KERNEL_IDLE_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const kernel = panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+# Every error the kernel publishes, including exceptions in widget callbacks that ipywidgets
+# reports with showtraceback(): JupyterLab sends those to a log console nobody opens.
+_LISTEN_IOPUB_ERRORS_JS = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    window.ihpoKernelErrors = [];
+    kernel.iopubMessage.connect((_, msg) => {
+        if (msg.header.msg_type === 'error')
+            window.ihpoKernelErrors.push(msg.content.ename + ': ' + msg.content.evalue);
+    });
+}"""
+
+# Error outputs from the notebook model: complete even for cells scrolled out of the DOM.
+_MODEL_ERRORS_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const found = [];
+    for (const cell of panel.content.model.cells) {
+        if (cell.type !== 'code') continue;
+        for (const out of cell.outputs.toJSON()) {
+            if (out.output_type === 'error') found.push(out.ename + ': ' + out.evalue);
+            if (out.output_type === 'stream' && out.name === 'stderr' && /Traceback/.test(out.text))
+                found.push(String(out.text));
+        }
+    }
+    return found;
+}"""
+
+_MODEL_STDOUT_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    let text = '';
+    for (const cell of panel.content.model.cells)
+        if (cell.type === 'code')
+            for (const out of cell.outputs.toJSON())
+                if (out.output_type === 'stream' && out.name === 'stdout') text += out.text;
+    return text;
+}"""
+
+
+def _real_lab_missing() -> str | None:
+    try:
+        from interactive_hpo.ui import Lab  # noqa: F401
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready yet"
+        return f"interactive_hpo.ui.Lab not importable yet ({type(error).__name__}: {error})"
+    return None
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _open_and_run(page: Any, server: Any, notebook: str) -> None:
+    page.goto(server.url(f"lab/tree/{notebook}"))
+    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    page.wait_for_function(_KERNEL_IDLE_JS, timeout=60_000)
+    page.evaluate(_LISTEN_IOPUB_ERRORS_JS)
+    # Running through the command registry (not the menu) avoids losing the click in a race with
+    # the kernel connection; the promise settles once every cell has executed.
+    ok = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    errors = page.evaluate(_MODEL_ERRORS_JS)
+    assert ok and not errors, f"running the notebook failed (run-all returned {ok}): {errors}"
+
+
+def _trials(page: Any) -> int:
+    text = page.locator(STATUS).first.inner_text()
+    match = TRIALS.search(text)
+    assert match, f"status {text!r} does not contain 'Trials: N'"
+    return int(match.group(1))
+
+
+def _canvas_shots(page: Any) -> list[bytes]:
+    canvases = page.locator(FIGURE_CANVAS)
+    return [canvases.nth(i).screenshot(animations="disabled") for i in range(canvases.count())]
+
+
+def _is_blank(png: bytes) -> bool:
+    from PIL import Image  # a matplotlib dependency
+
+    extrema = Image.open(io.BytesIO(png)).convert("RGB").getextrema()
+    return all(low == high for low, high in extrema)
+
+
+def _wait_for_stable_canvases(page: Any, timeout: float = 30.0, settle: int = 3) -> list[bytes]:
+    """Screenshots once every figure shows something and has not changed for ``settle`` polls.
+
+    ipympl draws asynchronously after the widget appears (and may redraw once on resize), so a
+    "before" picture taken too early would make any later first draw look like a repaint.
+    """
+    deadline = time.monotonic() + timeout
+    previous, same = None, 0
+    while time.monotonic() < deadline:
+        shots = _canvas_shots(page)
+        if shots and not any(_is_blank(s) for s in shots):
+            same = same + 1 if shots == previous else 1
+            if same >= settle:
+                return shots
+        previous = shots
+        time.sleep(0.2)
+    raise AssertionError(f"the figure canvas never finished its first draw within {timeout} s")
+
+
+def _assert_no_error_shown(page: Any) -> None:
+    tracebacks = [t for t in page.locator(STDERR_OUTPUT).all_inner_texts() if "Traceback" in t]
+    assert not tracebacks, f"a traceback is shown in the notebook:\n{tracebacks[0]}"
+    assert not page.evaluate(_MODEL_ERRORS_JS), page.evaluate(_MODEL_ERRORS_JS)
+    kernel_errors = page.evaluate("() => window.ihpoKernelErrors")
+    assert not kernel_errors, f"the kernel reported errors (e.g. in a widget callback): {kernel_errors}"
+    shown = [t.strip() for t in page.locator(ERROR).all_inner_texts() if t.strip()]
+    assert not shown, f"the app shows an error:\n{shown[0]}"
+    broken = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
+    assert broken.count() == 0, broken.first.inner_text()
+    assert not page.ihpo_errors, f"uncaught JavaScript errors: {page.ihpo_errors}"
+
+
+# ------------------------------------------------------------------------------------ tests
+
+
+@pytest.mark.parametrize(
+    "lab_import",
+    [
+        pytest.param(STAND_IN_IMPORT, id="stand-in"),
+        pytest.param(
+            REAL_LAB_IMPORT,
+            id="lab",
+            marks=pytest.mark.skipif(_real_lab_missing() is not None, reason=str(_real_lab_missing())),
+        ),
+    ],
+)
+def test_step_updates_count_and_repaints_figure(page: Any, jupyter_server: Any, lab_root: Path, lab_import: str):
+    name = "standin" if lab_import == STAND_IN_IMPORT else "lab"
+    shutil.copyfile(Path(__file__).with_name("standin_lab.py"), lab_root / "ihpo_standin.py")
+    write_notebook(lab_root / f"{name}.ipynb", [*lab_cells(lab_import), KERNEL_PROBE])
+
+    _open_and_run(page, jupyter_server, f"{name}.ipynb")
+    assert f"IHPO-KERNEL-PYTHON={sys.executable}" in page.evaluate(_MODEL_STDOUT_JS), (
+        "the notebook kernel is not this interpreter: " + page.evaluate(_MODEL_STDOUT_JS)
+    )
+
+    page.locator(STEP_BUTTON).first.wait_for(state="visible")
+    page.locator(FIGURE_CANVAS).first.wait_for(state="visible")
+    _assert_no_error_shown(page)
+    n_before = _trials(page)
+    shots_before = _wait_for_stable_canvases(page)
+
+    page.locator(STEP_BUTTON).first.click()
+    # Keep the pointer off the figure: hovering fades in ipympl's toolbar over the canvas.
+    page.mouse.move(0, 0)
+    page.wait_for_function(
+        """([selector, before]) => {
+            const m = /Trials:\\s*(\\d+)/.exec(document.querySelector(selector)?.innerText ?? '');
+            return m !== null && Number(m[1]) !== before;
+        }""",
+        arg=[STATUS, n_before],
+        timeout=60_000,  # the real Lab's first BO step may import torch and fit a GP
+    )
+    assert _trials(page) == n_before + 1
+
+    deadline = time.monotonic() + 15.0
+    while _canvas_shots(page) == shots_before:
+        assert time.monotonic() < deadline, "the figure did not repaint after Step"
+        time.sleep(0.2)
+    _assert_no_error_shown(page)

@@ -1,0 +1,217 @@
+"""History plots draw the data they are given and update their artists in place (data, not pixels)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study  # noqa: E402
+from interactive_hpo.plots.history import (  # noqa: E402
+    BestSoFarPlot,
+    ParallelCoordinatesPlot,
+    axis_ticks,
+    best_so_far_info,
+    parallel_coordinates_info,
+    plot_best_so_far,
+    plot_parallel_coordinates,
+)
+
+SPACE = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("layers", 1, 8), Float("momentum", 0, 1),
+                     Categorical("act", ["relu", "tanh", "gelu"])])
+MANUAL = {"lr": 1e-2, "layers": 3, "momentum": 0.25, "act": "gelu"}
+
+
+def objective(params):
+    if params["momentum"] > 0.85:
+        raise RuntimeError("diverged")
+    return (np.log10(params["lr"]) + 2) ** 2 + params["momentum"] + 0.1 * params["layers"]
+
+
+def make_study(direction="minimize", n_trials=12, seed=0):
+    """Random trials (some FAILED), one manual trial, one PRUNED trial and one still RUNNING."""
+    study = Study(SPACE, "random", direction=direction, seed=seed)
+    study.run(objective, n_trials=n_trials)
+    study.add_manual(MANUAL, -1.0 if direction == "minimize" else 10.0)
+    study.tell(study.ask(), state="PRUNED")
+    study.ask()
+    return study
+
+
+def axes_levels(space=SPACE):
+    return [space.slice1d(name).axis for name in space.names]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_best_so_far_info_splits_trials_into_layers():
+    study = make_study()
+    history = study.history()
+    info = best_so_far_info(history)
+    trials = study.trials
+    complete = [t for t in trials if t.state.value == "COMPLETE"]
+    assert sorted(info.points[:, 0].tolist() + info.manual[:, 0].tolist()) == [t.number for t in complete]
+    np.testing.assert_allclose(info.manual, [[12, -1.0]])
+    by_number = {t.number: t.value for t in complete}
+    np.testing.assert_allclose(info.points[:, 1], [by_number[int(n)] for n in info.points[:, 0]])
+    assert info.failed.tolist() == [t.number for t in trials if t.state.value == "FAILED"]
+    assert len(info.failed) > 0
+    assert info.pruned.tolist() == [13]
+    # The best line starts at the first completed trial and runs to the last (running) one.
+    first = min(by_number)
+    np.testing.assert_array_equal(info.best[:, 0], np.arange(first, len(trials)))
+    np.testing.assert_allclose(info.best[:, 1], np.fmin.accumulate(history.values[first:]))
+    assert info.best[-1, 1] == -1.0 == study.best_value
+    assert info.ylim[0] < -1.0 and info.ylim[1] > max(by_number.values())
+    assert info.xlim == (-0.5, len(trials) - 0.5)
+
+
+def test_best_so_far_plot_draws_the_info():
+    history = make_study().history()
+    plot = BestSoFarPlot().update(history)
+    info = plot.info
+    np.testing.assert_allclose(plot.points.get_offsets(), info.points)
+    np.testing.assert_allclose(plot.manual.get_offsets(), info.manual)
+    np.testing.assert_allclose(plot.best.get_xdata(), info.best[:, 0])
+    np.testing.assert_allclose(plot.best.get_ydata(), info.best[:, 1])
+    assert plot.best.get_drawstyle() == "steps-post"
+    np.testing.assert_allclose(plot.failed.get_offsets()[:, 0], info.failed)
+    np.testing.assert_allclose(plot.pruned.get_offsets()[:, 0], [13])
+    # Trials without a value sit on the bottom edge in Axes units, whatever the values are.
+    assert plot.failed.get_offset_transform() == plot.ax.get_xaxis_transform()
+    assert plot.ax.get_xlim() == info.xlim and plot.ax.get_ylim() == info.ylim
+    labels = plot.ax.get_legend_handles_labels()[1]
+    assert {"trial", "manual trial", "best so far", "failed", "pruned"} <= set(labels)
+    star, dot = plot.manual.get_paths()[0].vertices, plot.points.get_paths()[0].vertices
+    assert star.shape != dot.shape or not np.allclose(star, dot)  # a different marker
+    assert "lower is better" in plot.ax.get_ylabel()
+
+
+def test_best_so_far_follows_the_maximum_when_maximizing():
+    study = make_study("maximize")
+    info = BestSoFarPlot().update(study.history()).info
+    values = study.history().values
+    first = int(np.flatnonzero(np.isfinite(values))[0])
+    np.testing.assert_allclose(info.best[:, 1], np.fmax.accumulate(values[first:]))
+    assert info.best[-1, 1] == 10.0 == study.best_value
+
+
+def test_best_so_far_updates_in_place():
+    study = Study(SPACE, "random", seed=1)
+    study.run(objective, n_trials=3)
+    plot = BestSoFarPlot()
+    artists = (plot.points, plot.manual, plot.best, plot.failed, plot.pruned)
+    plot.update(study.history())
+    n_lines, n_collections = len(plot.ax.lines), len(plot.ax.collections)
+    before = plot.best.get_xdata().copy()
+    study.run(objective, n_trials=5)
+    study.add_manual(MANUAL, 100.0)
+    plot.update(study.history())
+    assert (plot.points, plot.manual, plot.best, plot.failed, plot.pruned) == artists
+    assert (len(plot.ax.lines), len(plot.ax.collections)) == (n_lines, n_collections)
+    assert len(plot.best.get_xdata()) > len(before)
+    assert plot.ax.get_ylim()[1] > 100.0 and plot.ax.get_xlim()[1] == 8.5
+    np.testing.assert_allclose(plot.manual.get_offsets(), [[8, 100.0]])
+
+
+def test_empty_history_draws_nothing_and_keeps_working():
+    study = Study(SPACE, "random", seed=0)
+    best = BestSoFarPlot().update(study.history())
+    assert best.points.get_offsets().shape == (0, 2) and len(best.best.get_xdata()) == 0
+    assert best.ax.get_ylim() == (0.0, 1.0)
+    parallel = ParallelCoordinatesPlot(axes_levels()).update(study.history())
+    assert parallel.lines.get_segments() == [] and parallel.lines.get_array().shape == (0,)
+    study.ask()  # a running trial only: still nothing with a value
+    assert best.update(study.history()).points.get_offsets().shape == (0, 2)
+    assert len(parallel.update(study.history()).lines.get_segments()) == 0
+    plot_best_so_far(study.history()).figure.canvas.draw()
+
+
+def test_parallel_info_orders_trials_worst_first():
+    study = make_study()
+    history = study.history()
+    info = parallel_coordinates_info(history, axes_levels())
+    complete = [t for t in study.trials if t.state.value == "COMPLETE"]
+    assert info.segments.shape == (len(complete), SPACE.dim, 2)
+    np.testing.assert_array_equal(np.sort(info.values), np.sort([t.value for t in complete]))
+    assert np.all(np.diff(info.values) <= 0)  # minimizing: the lowest value is drawn last, on top
+    by_number = {t.number: t for t in complete}
+    for segment, number in zip(info.segments, info.numbers, strict=True):
+        np.testing.assert_allclose(segment[:, 0], np.arange(SPACE.dim))
+        np.testing.assert_allclose(segment[:, 1], by_number[int(number)].x)
+    assert info.manual.tolist() == [n == 12 for n in info.numbers] and info.numbers[-1] == 12
+    maximizing = parallel_coordinates_info(make_study("maximize").history(), axes_levels())
+    assert np.all(np.diff(maximizing.values) >= 0) and maximizing.values[-1] == 10.0
+
+
+def test_parallel_plot_draws_and_updates_in_place():
+    study = Study(SPACE, "random", seed=2)
+    study.run(objective, n_trials=4)
+    plot = ParallelCoordinatesPlot(axes_levels())
+    lines, manual, colorbar = plot.lines, plot.manual, plot.colorbar
+    plot.update(study.history())
+    first = len(plot.lines.get_segments())
+    study.run(objective, n_trials=6)
+    study.add_manual(MANUAL, -5.0)
+    plot.update(study.history())
+    info = plot.info
+    assert (plot.lines, plot.manual, plot.colorbar) == (lines, manual, colorbar)
+    assert len(plot.ax.collections) == 2 and len(plot.lines.get_segments()) > first
+    for drawn, expected in zip(plot.lines.get_segments(), info.segments, strict=True):
+        np.testing.assert_allclose(drawn, expected)
+    np.testing.assert_allclose(plot.lines.get_array(), info.values)
+    assert plot.lines.get_clim() == (info.values.min(), info.values.max())
+    assert plot.lines.get_cmap().name == "viridis_r"  # low values (the good ones) bright
+    widths = plot.lines.get_linewidths()
+    assert widths[-1] > widths[0]  # the manual trial is the best here: drawn last and thicker
+    np.testing.assert_allclose(plot.manual.get_offsets(), info.segments[-1])
+    assert "manual trial" in plot.ax.get_legend_handles_labels()[1]
+
+
+def test_parallel_axes_are_labelled_in_user_units():
+    plot = ParallelCoordinatesPlot(axes_levels())
+    assert [t.get_text() for t in plot.ax.get_xticklabels()] == SPACE.names
+    texts = [[t.get_text() for t in labels] for labels in plot.tick_labels]
+    assert texts[3] == ["relu", "tanh", "gelu"]
+    np.testing.assert_allclose([t.get_position()[1] for t in plot.tick_labels[3]], [1 / 6, 0.5, 5 / 6])
+    assert texts[0] == ["0.0001", "0.001", "0.01", "0.1"]  # decades on the log axis
+    np.testing.assert_allclose([t.get_position()[1] for t in plot.tick_labels[0]], [0, 1 / 3, 2 / 3, 1])
+    assert all(label.isdigit() for label in texts[1])  # integers only on an Int axis
+    positions, labels = axis_ticks(SPACE.slice1d("momentum").axis)
+    assert labels[0] == "0" and labels[-1] == "1"
+    np.testing.assert_allclose(positions, [float(v) for v in labels])
+
+
+def test_axis_ticks_of_a_narrow_range_label_its_ends():
+    axis = SearchSpace([Float("x", 1.01, 1.02)]).slice1d("x").axis
+    positions, labels = axis_ticks(axis, n=2)
+    assert len(labels) >= 2 and 0 <= positions.min() and positions.max() <= 1
+
+
+def test_categorical_trials_sit_on_their_choice():
+    space = SearchSpace([Categorical("act", ["relu", "tanh"]), Float("x", 0, 1), Int("k", 1, 3)])
+    study = Study(space, "random", seed=0)
+    study.add_manual({"act": "tanh", "x": 0.5, "k": 2}, 1.0)
+    info = parallel_coordinates_info(study.history(), axes_levels(space))
+    np.testing.assert_allclose(info.segments[0], [[0, 0.75], [1, 0.5], [2, 0.5]])
+
+
+def test_parallel_refuses_axes_that_do_not_match_the_history():
+    with pytest.raises(ValueError, match="one AxisLevels per column"):
+        parallel_coordinates_info(make_study().history(), axes_levels()[:2])
+
+
+def test_one_off_functions_return_their_axes():
+    history = make_study().history()
+    fig, (top, bottom) = plt.subplots(2)
+    assert plot_best_so_far(history, ax=top) is top
+    assert plot_parallel_coordinates(history, axes_levels(), ax=bottom) is bottom
+    fig.canvas.draw()
