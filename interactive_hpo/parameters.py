@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping

@@ -176,6 +176,7 @@ class GaussianProcessBO(Optimizer):
         self._warm_data = -1  # how many data points the fit behind the warm state saw
         self._fit_key: tuple | None = None
         self._fit: FittedGP | None = None
+        self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
         self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
         self._discrete = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
         self._categorical = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "categorical"}
@@ -187,7 +188,9 @@ class GaussianProcessBO(Optimizer):
 
     # -- the optimizer hooks -------------------------------------------------------------------
     def _ask(self, rng: np.random.Generator) -> Suggestion:
-        suggestion = self._propose(rng)
+        # propose() draws from this same per-ask stream (keyed by n_seen), so a proposal an app
+        # already showed is the one asked, without optimizing the acquisition twice.
+        suggestion = self.propose()
         if "gp_state" in suggestion.info:
             self._adopt_fit(cast(FittedGP, self._fit))  # the fit _propose just used
         else:
@@ -230,9 +233,17 @@ class GaussianProcessBO(Optimizer):
         return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
 
     def propose(self, **overrides: Any) -> Suggestion:
-        """What :meth:`ask` would return under other settings (``acquisition``, ``beta``, ``xi``,
-        ``kernel``, ...), without changing this optimizer or the study."""
-        return self._variant(overrides, "GaussianProcessBO.propose")._propose(self._stream(self.n_seen))
+        """What :meth:`ask` would return next, or under other settings (``acquisition``, ``beta``,
+        ``xi``, ``kernel``, ...), without changing this optimizer or the study.
+
+        Without overrides the proposal is kept until the data change, and the next ask returns it.
+        """
+        if overrides:
+            return self._variant(overrides, "GaussianProcessBO.propose")._propose(self._stream(self.n_seen))
+        key = (self.n_seen, len(self._data), self._warm_from)
+        if self._next is None or self._next[0] != key:
+            self._next = (key, self._propose(self._stream(self.n_seen)))
+        return self._next[1]
 
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> SurrogateView:
         """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and

@@ -1,5 +1,31 @@
-"""Figures from plain data: functions take ``interactive_hpo.views`` records and optional Axes."""
+"""Figures from plain data: functions take ``interactive_hpo.views`` records and optional Axes.
 
-from .surrogate import axis_positions, plot_surrogate_1d, plot_surrogate_2d
+The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
+``ParallelCoordinatesPlot``) build their artists once and ``update`` them in place, which is
+how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.
+"""
 
-__all__ = ["axis_positions", "plot_surrogate_1d", "plot_surrogate_2d"]
+from .history import (
+    BestSoFarPlot,
+    ParallelCoordinatesPlot,
+    best_so_far_info,
+    parallel_coordinates_info,
+    plot_best_so_far,
+    plot_parallel_coordinates,
+)
+from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
+
+__all__ = [
+    "BestSoFarPlot",
+    "ParallelCoordinatesPlot",
+    "SurrogateCurve",
+    "SurrogateMaps",
+    "axis_positions",
+    "axis_to_unit",
+    "best_so_far_info",
+    "parallel_coordinates_info",
+    "plot_best_so_far",
+    "plot_parallel_coordinates",
+    "plot_surrogate_1d",
+    "plot_surrogate_2d",
+]

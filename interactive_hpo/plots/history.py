@@ -309,7 +309,7 @@ class ParallelCoordinatesPlot:
         info = parallel_coordinates_info(history, self.axes_levels)
         self.lines.set_segments(list(info.segments))
         self.lines.set_array(info.values)
-        self.lines.set_linewidth(np.where(info.manual, MANUAL_WIDTH, WIDTH))
+        self.lines.set_linewidth(np.where(info.manual, MANUAL_WIDTH, WIDTH).tolist())
         low, high = (float(info.values.min()), float(info.values.max())) if info.values.size else (0.0, 1.0)
         self.lines.set_clim(low, high if high > low else low + 1.0)
         # For minimization the low values are the good ones: reverse the map so "best" is always bright.

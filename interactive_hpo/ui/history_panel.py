@@ -21,44 +21,12 @@ from ..space import SearchSpace
 from ..trial import Trial
 from ..views import History
 from .errors import ErrorLog
+from .figures import LiveFigure
 
 __all__ = ["HistoryPanel", "sort_trial_rows", "trial_rows"]
 
 FIXED_COLUMNS = ("number", "state", "source", "value")
 ORDERS = ("ascending", "descending")
-
-
-def uses_widget_canvas() -> bool:
-    """Whether the active matplotlib backend is ipympl's (its canvas is a widget)."""
-    import matplotlib
-
-    backend = matplotlib.get_backend().lower()
-    return "ipympl" in backend or "widget" in backend
-
-
-def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
-    """A figure and the widget that shows it: its ipympl canvas, or an ``Output`` as a fallback."""
-    if uses_widget_canvas():
-        import matplotlib.pyplot as plt
-        from matplotlib._pylab_helpers import Gcf
-
-        with plt.ioff():  # built now, shown by the layout: not displayed on creation
-            fig = plt.figure(figsize=figsize, layout="constrained")
-        if isinstance(fig.canvas, widgets.DOMWidget):
-            fig.canvas.header_visible = False
-            # Let go of pyplot (as ipympl's own non-interactive show() does), or the user's next
-            # plt.plot() would draw into this panel's figure, which is pyplot's "current" one.
-            manager = fig.canvas.manager
-            if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
-                fig.canvas.mpl_disconnect(manager._cidgcf)
-            Gcf.figs.pop(manager.num, None)
-            return fig, fig.canvas
-        plt.close(fig)
-    from matplotlib.figure import Figure
-
-    # Not registered with pyplot, so an inline backend never shows it a second time by itself.
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, widgets.Output()
 
 
 def _empty_history(dim: int) -> History:
@@ -138,15 +106,15 @@ class HistoryPanel:
         self.table_rows: list[tuple] = []
         self.history: History = _empty_history(space.dim)
         self.trials: list[Trial] = []
-        self._best_fig, self._best_view = _new_figure((7.0, 3.2))
-        self.best_plot = BestSoFarPlot(self._best_fig.add_subplot())
+        self._best_figure = LiveFigure((7.0, 3.2))
+        self.best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
         self.parallel_plot: ParallelCoordinatesPlot | None = None
-        views: list[Any] = [self._best_view]
+        views: list[Any] = [self._best_figure.widget]
         if space.dim > 2:
-            self._parallel_fig, self._parallel_view = _new_figure((max(6.0, 1.5 * space.dim + 2), 3.6))
+            self._parallel_figure = LiveFigure((max(6.0, 1.5 * space.dim + 2), 3.6))
             axes = [space.slice1d(name).axis for name in space.names]
-            self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_fig.add_subplot())
-            views.append(self._parallel_view)
+            self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
+            views.append(self._parallel_figure.widget)
         self.sort_by = widgets.Dropdown(options=self.table_columns, value="number", description="sort by")
         self.order = widgets.ToggleButtons(options=ORDERS, value="ascending",
                                            tooltips=["smallest first", "largest first"])
@@ -167,26 +135,12 @@ class HistoryPanel:
         """Redraw figures (in place) and the table from ``history`` and the matching ``trials``."""
         self.history, self.trials = history, list(trials)
         self.best_plot.update(history)
-        self._show(self._best_fig, self._best_view)
+        self._best_figure.redraw()
         if self.parallel_plot is not None:
             self.parallel_plot.update(history)
-            self._show(self._parallel_fig, self._parallel_view)
+            self._parallel_figure.redraw()
         self._render_table()
         return self
-
-    @staticmethod
-    def _show(fig: Any, view: Any) -> None:
-        if view is fig.canvas:
-            fig.canvas.draw_idle()
-            return
-        from IPython import get_ipython
-        from IPython.display import display
-
-        if get_ipython() is None:  # no front end (a plain script or test): nothing to show it to
-            return
-        view.clear_output(wait=True)
-        with view:
-            display(fig)
 
     def _on_sort(self, _change: Any = None) -> None:
         self._render_table()

@@ -76,6 +76,13 @@ _LISTEN_IOPUB_ERRORS_JS = """() => {
     });
 }"""
 
+# A silent no-op execution: once its reply is back, the kernel has published whatever the
+# earlier requests (the Step click's comm message) produced, errors included.
+_KERNEL_ROUND_TRIP_JS = """async () => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    await kernel.requestExecute({code: '', silent: true, store_history: false}).done;
+}"""
+
 # Error outputs from the notebook model: complete even for cells scrolled out of the DOM.
 _MODEL_ERRORS_JS = """() => {
     const panel = window.jupyterapp.shell.currentWidget;
@@ -165,6 +172,7 @@ def _wait_for_stable_canvases(page: Any, timeout: float = 30.0, settle: int = 3)
 
 
 def _assert_no_error_shown(page: Any) -> None:
+    page.evaluate(_KERNEL_ROUND_TRIP_JS)
     tracebacks = [t for t in page.locator(STDERR_OUTPUT).all_inner_texts() if "Traceback" in t]
     assert not tracebacks, f"a traceback is shown in the notebook:\n{tracebacks[0]}"
     assert not page.evaluate(_MODEL_ERRORS_JS), page.evaluate(_MODEL_ERRORS_JS)

@@ -350,6 +350,21 @@ def test_propose_is_a_what_if_that_changes_nothing():
     assert asked.user_attrs["gp_state"] == twin_asked.user_attrs["gp_state"]
 
 
+def test_the_shown_proposal_is_asked_without_optimizing_again(monkeypatch):
+    study = run_bo(PLANE, bowl, 5, seed=2)
+    calls = []
+    original = acq.optimize
+    monkeypatch.setattr(acq, "optimize", lambda *a, **k: calls.append(1) or original(*a, **k))
+    shown = study.optimizer.propose()
+    assert study.optimizer.propose() is shown and len(calls) == 1
+    asked = study.ask()
+    np.testing.assert_array_equal(asked.x, PLANE.snap(shown.x))
+    assert len(calls) == 1  # the ask reused the proposal the app showed
+    study.tell(asked, bowl(asked.params))
+    study.optimizer.propose()
+    assert len(calls) == 2  # new data: a new proposal
+
+
 def test_what_if_with_pending_points_and_surrogate_overrides():
     study = run_bo(PLANE, bowl, 5, seed=2)
     running = study.ask()

@@ -133,6 +133,7 @@ def test_empty_history_draws_nothing_and_keeps_working():
     assert best.update(study.history()).points.get_offsets().shape == (0, 2)
     assert len(parallel.update(study.history()).lines.get_segments()) == 0
     plot_best_so_far(study.history()).figure.canvas.draw()
+    plot_parallel_coordinates(study.history(), axes_levels()).figure.canvas.draw()
 
 
 def test_parallel_info_orders_trials_worst_first():

@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import importlib.util  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
@@ -177,7 +178,9 @@ PROBE = textwrap.dedent("""
 
 
 def test_live_canvas_goes_in_the_layout_with_ipympl():
-    pytest.importorskip("ipympl")
+    # Not importorskip: importing ipympl switches this process's backend to ipympl (its __init__ does).
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
     env = {**os.environ, "MPLBACKEND": "module://ipympl.backend_nbagg"}
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, env=env,
                          timeout=120)

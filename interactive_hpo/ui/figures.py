@@ -1,0 +1,90 @@
+"""A figure built once and redrawn in place: the ipympl canvas when it is there, else an image.
+
+DESIGN.md section 4: with the ipympl backend (``%matplotlib widget``) the live canvas sits in the
+app's layout and redraws with ``draw_idle``; without it (plain nbconvert, the inline backend)
+the figure is shown as a static image in an ``Output`` that each redraw replaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+__all__ = ["LiveFigure", "uses_widget_canvas"]
+
+
+def uses_widget_canvas() -> bool:
+    """Whether the active matplotlib backend is ipympl's (its canvas is a widget)."""
+    import matplotlib
+
+    backend = matplotlib.get_backend().lower()
+    return "ipympl" in backend or "widget" in backend
+
+
+class LiveFigure:
+    """A matplotlib figure and the widget that shows it.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Inches, as for ``plt.figure``.
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+    widget : ipywidgets.DOMWidget
+        The ipympl canvas (live) or an ``Output`` holding the last drawn image.
+    live : bool
+        True when ``widget`` is the canvas: clicks on the figure reach ``mpl_connect`` handlers.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> figure = LiveFigure((3, 2))
+    >>> figure.live, type(figure.widget).__name__
+    (False, 'Output')
+    >>> figure.redraw()  # no front end here: nothing to show, nothing raised
+    """
+
+    def __init__(self, figsize: tuple[float, float]):
+        self.fig, self.widget = _new_figure(figsize)
+        self.live = self.widget is self.fig.canvas
+
+    def redraw(self) -> None:
+        """Show the artists' current data."""
+        if self.live:
+            self.fig.canvas.draw_idle()
+            return
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is None:  # no front end (a plain script or test): nothing to show it to
+            return
+        self.widget.clear_output(wait=True)
+        with self.widget:
+            display(self.fig)
+
+
+def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    if uses_widget_canvas():
+        import matplotlib.pyplot as plt
+        from matplotlib._pylab_helpers import Gcf
+
+        with plt.ioff():  # built now, shown by the layout: not displayed on creation
+            fig = plt.figure(figsize=figsize, layout="constrained")
+        if isinstance(fig.canvas, widgets.DOMWidget):
+            fig.canvas.header_visible = False
+            # Let go of pyplot (as ipympl's own non-interactive show() does), or the user's next
+            # plt.plot() would draw into this app's figure, which is pyplot's "current" one.
+            manager = fig.canvas.manager
+            if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
+                fig.canvas.mpl_disconnect(manager._cidgcf)
+            Gcf.figs.pop(manager.num, None)
+            return fig, fig.canvas
+        plt.close(fig)
+    from matplotlib.figure import Figure
+
+    # Not registered with pyplot, so an inline backend never shows it a second time by itself.
+    return Figure(figsize=figsize, layout="constrained"), widgets.Output()
