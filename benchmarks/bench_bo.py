@@ -106,7 +106,7 @@ def _fit_gp_with_knobs(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel
             if KNOBS.refit_growth > 0 and len(y) < KNOBS.last_fit_n * (1 + KNOBS.refit_growth):
                 return bayes_model.FittedGP(model.eval(), bayes_model.model_state(model), "warm (not refitted)")
             try:
-                _fit_with(model, KNOBS.warm_options or getattr(bayes_model, "WARM_OPTIONS", {"maxiter": 200}))
+                _fit_with(model, KNOBS.warm_options or bayes_model.warm_options(len(y)))
                 KNOBS.last_fit_n = len(y)
                 return bayes_model.FittedGP(model.eval(), bayes_model.model_state(model), "warm")
             except Exception:  # noqa: BLE001 - fall through to the package's own fallbacks

@@ -306,13 +306,18 @@ class Study:
     def add_manual(self, params: Mapping[str, Any], value: float, *,
                    user_attrs: Mapping[str, Any] | None = None) -> Trial:
         """Record a configuration the user evaluated themselves; optimizers learn from it."""
+        return self._add_completed(params, value, "manual", user_attrs, "Study.add_manual")
+
+    def _add_completed(self, params: Mapping[str, Any], value: float, source: str,
+                       user_attrs: Mapping[str, Any] | None, owner: str) -> Trial:
+        """Record a trial evaluated outside this study (by the user, or carried over from another)."""
         x = self.space.to_unit(params)
         if not is_real(value) or not math.isfinite(value):
-            raise fail("value", "Study.add_manual", "a finite real number", value)
-        attrs = check_json(dict(user_attrs or {}), "user_attrs", "Study.add_manual")
+            raise fail("value", owner, "a finite real number", value)
+        attrs = check_json(dict(user_attrs or {}), "user_attrs", owner)
         now = time.time()
         trial = Trial(number=len(self._trials), params=self.space.validate(params), x=x,
-                      state=TrialState.COMPLETE, value=float(value), source="manual", user_attrs=attrs,
+                      state=TrialState.COMPLETE, value=float(value), source=source, user_attrs=attrs,
                       datetime_start=now, datetime_complete=now)
         self._record({"event": "added", "trial": trial.to_json()})
         self._trials.append(trial)

@@ -323,8 +323,9 @@ class GaussianProcessBO(Optimizer):
         with torch.random.fork_rng():
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
+            X, y = self._arrays()
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
-                                self.raw_samples, self.num_restarts)
+                                self.raw_samples, self.num_restarts, start=X[int(np.argmax(y))])
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""

@@ -41,6 +41,7 @@ from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # no
 from botorch.exceptions.warnings import BadInitialCandidatesWarning, NumericsWarning, OptimizationWarning  # noqa: E402
 from botorch.models import MixedSingleTaskGP  # noqa: E402
 from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
+from botorch.optim.initializers import gen_batch_initial_conditions  # noqa: E402
 
 # isort: on
 
@@ -169,11 +170,15 @@ def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndar
 
 
 def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]], categorical: dict[int, list[float]],
-             seed: int, raw_samples: int, num_restarts: int) -> tuple[np.ndarray, float]:
+             seed: int, raw_samples: int, num_restarts: int,
+             start: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
 
     Integer and categorical coordinates may only take their bin centres, so the value that is
-    maximized is the value of the point that will really be evaluated.
+    maximized is the value of the point that will really be evaluated. ``start``, shape (d,),
+    is where one extra local search begins (the incumbent, for q = 1): random restarts rarely
+    land close enough to the best point to refine it. Optuna's GPSampler does the same; on
+    Hartmann6 it cut our normalized score at 50 trials from 0.042 to 0.006 (benchmarks/README.md).
     """
     with warnings.catch_warnings():
         # BoTorch reports L-BFGS restarts ("trying again with new initial conditions") as warnings;
@@ -181,12 +186,12 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
         warnings.simplefilter("ignore", OptimizationWarning)
         warnings.simplefilter("ignore", BadInitialCandidatesWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts)
+        return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts, start)
 
 
 def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]],
               categorical: dict[int, list[float]], seed: int, raw_samples: int,
-              num_restarts: int) -> tuple[np.ndarray, float]:
+              num_restarts: int, start: np.ndarray | None) -> tuple[np.ndarray, float]:
     if isinstance(acquisition, DiscreteThompson):  # piecewise constant: no gradient to follow
         order = torch.argsort(acquisition.values, descending=True)[:q]
         return acquisition.candidate_set[order].numpy(), float(acquisition.values[order[0]])
@@ -199,7 +204,21 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
             acquisition, bounds, discrete_dims=discrete or None, cat_dims=categorical or None, q=q,
             raw_samples=raw_samples, num_restarts=num_restarts,
             options={"batch_limit": 64, "maxiter_alternating": 16, "maxiter_continuous": 100})
+        if start is not None and q == 1 and len(discrete) + len(categorical) < dim:
+            # Refine the incumbent's continuous coordinates, its discrete ones held fixed.
+            fixed = {i: float(start[i]) for i in {**discrete, **categorical}}
+            local, local_value = optimize_acqf(
+                acquisition, bounds, q=1, num_restarts=1, raw_samples=None, fixed_features=fixed,
+                batch_initial_conditions=torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim),
+                options={"maxiter": 100})
+            if float(local_value.reshape(-1)[0]) > float(torch.as_tensor(value).reshape(-1)[0]):
+                candidates, value = local, local_value
     else:
-        candidates, value = optimize_acqf(acquisition, bounds, q=q, num_restarts=num_restarts, raw_samples=raw_samples,
-                                          options={"seed": seed, "batch_limit": 64, "maxiter": 100})
+        options = {"seed": seed, "batch_limit": 64, "maxiter": 100}
+        starts = gen_batch_initial_conditions(acquisition, bounds, q=q, num_restarts=num_restarts,
+                                              raw_samples=raw_samples, options=options)
+        if start is not None and q == 1:
+            starts[-1] = torch.as_tensor(start, dtype=DTYPE).reshape(1, dim)
+        candidates, value = optimize_acqf(acquisition, bounds, q=q, num_restarts=num_restarts,
+                                          batch_initial_conditions=starts, options=options)
     return candidates.detach().numpy().reshape(q, dim), float(torch.as_tensor(value).reshape(-1)[0])

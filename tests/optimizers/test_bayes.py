@@ -488,6 +488,11 @@ def test_a_failing_fit_falls_back_and_is_reported(monkeypatch):
     assert np.all(np.isfinite(view.predict(unit_grid(11, 1)).mean))
 
 
+def test_warm_fits_get_fewer_iterations_only_above_200_points():
+    assert bayes_model.warm_options(200) == bayes_model.WARM_OPTIONS
+    assert bayes_model.warm_options(400)["maxiter"] == 12 and bayes_model.warm_options(2000)["maxiter"] == 8
+
+
 def test_a_failed_warm_start_is_retried_from_defaults(monkeypatch):
     study = run_bo(LINE, quad, 5, seed=0)
     real_fit, calls = bayes_model._fit, []

@@ -1,0 +1,162 @@
+"""The Lab's state and actions, with no widget in sight (DESIGN.md section 4).
+
+Every button of the app calls one method here, so the same actions work from code
+(``lab.step()``, ``lab.run(20)``) and in tests without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .._validation import check_int, fail
+from ..remap import remap_study
+from ..space import SearchSpace
+from ..study import Study, StudyEvent
+from ..trial import Trial, TrialState, outcome_of_result
+
+__all__ = ["LabController"]
+
+
+class LabController:
+    """Steps, runs, manual trials, undo, reset, optimizer switches and space edits on one study.
+
+    Parameters
+    ----------
+    study : Study
+        The study to steer; replaced by a new one on :meth:`reset` and :meth:`set_space`.
+    objective : callable
+        ``objective(params) -> float`` (or anything ``Study.step`` accepts).
+
+    Attributes
+    ----------
+    notes : list of str
+        What the last action wants the user to know (trials a space edit could not carry over).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2)]), "sobol", seed=0)
+    >>> lab = LabController(study, lambda p: (p["x"] - 1) ** 2)
+    >>> _ = lab.run(4)
+    >>> lab.evaluate({"x": 1.0}).value, len(lab.study.trials)
+    (0.0, 5)
+    >>> lab.undo().number, len(lab.study.trials)
+    (4, 4)
+    """
+
+    def __init__(self, study: Study, objective: Callable[..., Any]):
+        if not isinstance(study, Study):
+            raise fail("study", "Lab", "a Study", study)
+        if not callable(objective):
+            raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
+        self.objective = objective
+        self.notes: list[str] = []
+        self._listeners: list[Callable[[str], Any]] = []
+        self._stop_requested = False
+        self.running = False
+        self._unsubscribe: Callable[[], None] | None = None
+        self._attach(study)
+
+    # -- observing -------------------------------------------------------------------------------
+    def on_change(self, callback: Callable[[str], Any]) -> None:
+        """Call ``callback(kind)`` after every change: a study event kind, "reset" or "space"."""
+        self._listeners.append(callback)
+
+    def _attach(self, study: Study) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.study = study
+        self._unsubscribe = study.subscribe(self._relay)
+
+    def _relay(self, event: StudyEvent) -> None:
+        if event.kind != "asked":  # an asked trial is not news until it is told
+            self._emit(event.kind)
+
+    def _emit(self, kind: str) -> None:
+        for callback in list(self._listeners):
+            callback(kind)
+
+    # -- stepping ----------------------------------------------------------------------------------
+    def step(self) -> Trial:
+        """Ask, evaluate and tell one trial (as the Step button does)."""
+        return self.study.step(self._call)
+
+    def run(self, n_trials: int, progress: Callable[[int, int], Any] | None = None) -> list[Trial]:
+        """Run up to ``n_trials`` steps; :meth:`stop` (from a callback) ends it between trials."""
+        n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
+        done: list[Trial] = []
+        self._stop_requested, self.running = False, True
+        try:
+            for _ in range(n_trials):
+                if self._stop_requested or not self.can_step:
+                    break
+                done.append(self.step())
+                if progress is not None:
+                    progress(len(done), n_trials)
+        finally:
+            self.running = False
+        return done
+
+    def stop(self) -> None:
+        """Ask a running :meth:`run` to stop after the trial in progress."""
+        self._stop_requested = True
+
+    @property
+    def can_step(self) -> bool:
+        """False once the optimizer has nothing left to propose (a finished grid)."""
+        return not self.study.optimizer.exhausted or bool(self.study.queued)
+
+    # -- the user's own trials ----------------------------------------------------------------------
+    def evaluate(self, params: Mapping[str, Any]) -> Trial:
+        """Evaluate ``params`` with the objective and record them as a manual trial."""
+        params = self.study.space.validate(params)
+        state, value, attrs = outcome_of_result(self._call(dict(params)))
+        if state is not TrialState.COMPLETE or value is None or not math.isfinite(value):
+            raise fail("params", "Lab.evaluate", "a configuration the objective can evaluate", params,
+                       hint=f"The objective gave {attrs.get('error', value)}; no trial was recorded.")
+        return self.study.add_manual(params, value, user_attrs={**attrs, "evaluated_by": "lab"})
+
+    def undo(self) -> Trial:
+        """Withdraw the last trial if it is manual (see ``Study.undo_manual``)."""
+        return self.study.undo_manual()
+
+    @property
+    def can_undo(self) -> bool:
+        trials = self.study.trials
+        return bool(trials) and trials[-1].source == "manual"
+
+    # -- starting over, switching ---------------------------------------------------------------------
+    def reset(self) -> Study:
+        """Start a new, empty, in-memory study with the same space, direction, optimizer and seed.
+
+        A study with storage keeps its journal on disk; the new one is not written there.
+        """
+        old = self.study
+        settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
+        self._attach(Study(old.space, old.optimizer.name, direction=old.direction, seed=old.seed,
+                           optimizer_settings=settings))
+        self.notes = [f"The previous trials stay in {old.storage}."] if old.storage else []
+        self._emit("reset")
+        return self.study
+
+    def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:
+        """Continue with another optimizer; it learns from every finished trial first."""
+        self.study.switch_optimizer(name, **dict(settings or {}))
+
+    def set_space(self, space: SearchSpace) -> Study:
+        """Continue over an edited space: a new study holding the trials that still fit."""
+        if space == self.study.space:
+            return self.study
+        remapped = remap_study(self.study, space)
+        self._attach(remapped.study)
+        self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space."]
+        self.notes += [f"Trial {number} left behind: {why}" for number, why in remapped.dropped.items()]
+        self._emit("space")
+        return self.study
+
+    def _call(self, params: dict[str, Any], **kwargs: Any) -> Any:
+        # The objective is called through this plain function, so a study over an edited space
+        # still accepts an objective object that declares the original space.
+        return self.objective(params, **kwargs)
