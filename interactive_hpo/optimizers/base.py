@@ -73,6 +73,8 @@ class Optimizer(ABC):
 
     #: The registry name; also the ``source`` of the trials this optimizer proposes.
     name: ClassVar[str]
+    #: Settings that take one of a few named values (setting -> the values), for settings forms.
+    setting_choices: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, space: SearchSpace, *, seed: int | np.random.Generator | None = None):
         if not isinstance(space, SearchSpace):

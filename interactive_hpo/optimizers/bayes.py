@@ -155,6 +155,7 @@ class GaussianProcessBO(Optimizer):
     """
 
     name = "bo"
+    setting_choices = {"acquisition": acq.ACQUISITIONS, "kernel": KERNELS, "noise": NOISE}
 
     def __init__(self, space: SearchSpace, *, acquisition: str = "logei", beta: float = 2.0, xi: float = 0.0,
                  kernel: str = "matern", noise: str = "learned", n_initial: int | None = None,

@@ -2,8 +2,19 @@
 
 Only this package imports ipywidgets and traitlets (DESIGN.md section 1). Panels hold no
 logic of their own: they call a plain controller and redraw from plain data.
+
+>>> from interactive_hpo.ui import Lab   # doctest: +SKIP
+>>> Lab(task="svm_digits")               # doctest: +SKIP
 """
 
+from .controller import LabController
 from .errors import ErrorLog
+from .history_panel import HistoryPanel
+from .lab import Lab
+from .manual_panel import ManualPanel
+from .optimizer_panel import OptimizerPanel
+from .space_editor import SpaceEditor
+from .surrogate_panel import SurrogatePanel
 
-__all__ = ["ErrorLog"]
+__all__ = ["ErrorLog", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel", "SpaceEditor",
+           "SurrogatePanel"]

@@ -7,7 +7,7 @@ Every button of the app calls one method here, so the same actions work from cod
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validation import check_int, fail
@@ -84,20 +84,29 @@ class LabController:
         return self.study.step(self._call)
 
     def run(self, n_trials: int, progress: Callable[[int, int], Any] | None = None) -> list[Trial]:
-        """Run up to ``n_trials`` steps; :meth:`stop` (from a callback) ends it between trials."""
-        n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
+        """Run up to ``n_trials`` steps; :meth:`stop` (from a callback) ends it between trials.
+
+        ``progress(done, n_trials)`` is called after each trial.
+        """
         done: list[Trial] = []
+        for trial in self.steps(n_trials):
+            done.append(trial)
+            if progress is not None:
+                progress(len(done), n_trials)
+        return done
+
+    def steps(self, n_trials: int) -> Iterator[Trial]:
+        """Step up to ``n_trials`` times, yielding each trial; the caller may pause in between
+        (the app's background run lets the kernel handle a Stop click there)."""
+        n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self._stop_requested, self.running = False, True
         try:
             for _ in range(n_trials):
                 if self._stop_requested or not self.can_step:
-                    break
-                done.append(self.step())
-                if progress is not None:
-                    progress(len(done), n_trials)
+                    return
+                yield self.step()
         finally:
             self.running = False
-        return done
 
     def stop(self) -> None:
         """Ask a running :meth:`run` to stop after the trial in progress."""

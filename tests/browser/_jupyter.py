@@ -141,6 +141,11 @@ class JupyterLabServer:
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--expose-app-in-browser",
+            # If pytest dies without stop() (SIGKILL), the orphaned server culls its kernels and
+            # exits by itself after ten idle minutes (kernels also exit with their parent).
+            "--MappingKernelManager.cull_idle_timeout=300",
+            "--MappingKernelManager.cull_interval=60",
+            "--ServerApp.shutdown_no_activity_timeout=600",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-_SKIPPED_KEY = pytest.StashKey[list[str]]()
+_SKIPPED_KEY = pytest.StashKey[int]()
 _SKIP_REASON_KEY = pytest.StashKey[str]()
 _RAN_KEY = pytest.StashKey[int]()
 
@@ -48,23 +48,26 @@ def _why_no_browser() -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser_items = [item for item in items if item.get_closest_marker("browser") is not None]
-    reason = _why_no_browser()
-    config.stash[_SKIPPED_KEY] = []
-    if reason is None or not browser_items:
+    reason = _why_no_browser() if browser_items else None
+    if reason is None:
         return
     config.stash[_SKIP_REASON_KEY] = reason
     marker = pytest.mark.skip(reason=f"browser test: {reason}")
     for item in browser_items:
         item.add_marker(marker)
-        config.stash[_SKIPPED_KEY].append(item.nodeid)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
-    if report.when == "call" and item.get_closest_marker("browser") is not None and report.passed:
-        item.config.stash[_RAN_KEY] = item.config.stash.get(_RAN_KEY, 0) + 1
+    # Counted from reports, not at collection, so tests deselected with -m/-k are not counted.
+    if item.get_closest_marker("browser") is not None:
+        stash = item.config.stash
+        if report.when == "setup" and report.skipped and _SKIP_REASON_KEY in stash:
+            stash[_SKIPPED_KEY] = stash.get(_SKIPPED_KEY, 0) + 1
+        elif report.when == "call" and report.passed:
+            stash[_RAN_KEY] = stash.get(_RAN_KEY, 0) + 1
     # On failure, keep what the browser showed and what the server said, while the page is alive.
     page = getattr(item, "_ihpo_page", None)
     if report.when == "call" and report.failed and page is not None:
@@ -82,11 +85,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    skipped = config.stash.get(_SKIPPED_KEY, [])
+    skipped = config.stash.get(_SKIPPED_KEY, 0)
     if skipped:
-        reason = config.stash.get(_SKIP_REASON_KEY, "")
+        reason = config.stash[_SKIP_REASON_KEY]
         terminalreporter.write_sep("=", "browser tests SKIPPED", yellow=True, bold=True)
-        terminalreporter.write_line(f"SKIPPED {len(skipped)} real-browser test(s): {reason}.", yellow=True, bold=True)
+        terminalreporter.write_line(f"SKIPPED {skipped} real-browser test(s): {reason}.", yellow=True, bold=True)
     elif config.stash.get(_RAN_KEY, 0):
         terminalreporter.write_line(
             f"browser tests: {config.stash[_RAN_KEY]} passed in Chromium ({chromium_path()})", green=True

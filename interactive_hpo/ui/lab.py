@@ -1,0 +1,247 @@
+"""The Lab: one notebook app to define a space, step any optimizer, add your own trials, and
+watch the model and the history redraw live.
+
+``Lab(objective)`` as the last line of a cell shows it; ``lab.study`` is the study underneath,
+and ``lab.step()`` / ``lab.run(n)`` do what the buttons do. The logic lives in
+:class:`~interactive_hpo.ui.controller.LabController`; this module only lays out widgets and
+redraws them from the study (DESIGN.md section 4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from .._validation import fail
+from ..objectives.tasks import make_task
+from ..optimizers.base import Optimizer
+from ..space import SearchSpace
+from ..study import Study
+from ..trial import Trial
+from .controller import LabController
+from .errors import ErrorLog
+from .history_panel import HistoryPanel
+from .manual_panel import ManualPanel
+from .optimizer_panel import OptimizerPanel
+from .space_editor import SpaceEditor
+from .surrogate_panel import SurrogatePanel
+
+__all__ = ["Lab"]
+
+TABS = ("Model", "History", "Your trials", "Optimizer", "Search space")
+
+
+class Lab:
+    """A live app over a study: Step, Run N, Stop, Undo, Reset; model, history, manual trials,
+    optimizer and search-space tabs.
+
+    Parameters
+    ----------
+    study_or_objective : Study or objective, optional
+        ``Lab(objective)``: a new study over ``objective.space`` in ``objective.direction``.
+        ``Lab(study, objective)``: steer an existing study (resumed from a journal, say).
+    objective : callable, optional
+        The objective when the first argument is a study.
+    task : str, optional
+        A bundled scikit-learn task instead of an objective (``Lab(task="svm_digits")``).
+    optimizer : str
+        Registered optimizer for a new study (default "bo").
+    seed : int, optional
+        Seeds the new study (and the task's cross-validation).
+    optimizer_settings : dict, optional
+        Settings of that optimizer.
+    storage : str or path, optional
+        A journal for the new study.
+    space : SearchSpace, optional
+        The space, for a plain function with no ``space`` attribute.
+    direction : {"minimize", "maximize"}, optional
+        Overrides the objective's direction (default: its own, else "minimize").
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> lab = Lab(lambda p: (p["x"] - 1) ** 2, space=SearchSpace([Float("x", -2, 2)]), optimizer="sobol", seed=0)
+    >>> lab.step_button.click()
+    >>> _ = lab.run(3)
+    >>> len(lab.study.trials), lab.status.value.startswith("Trials: 4")
+    (4, True)
+    """
+
+    def __init__(self, study_or_objective: Any = None, objective: Callable[..., Any] | None = None, *,
+                 task: str | None = None, optimizer: str = "bo", seed: int | None = None,
+                 optimizer_settings: dict[str, Any] | None = None, storage: Any = None,
+                 space: SearchSpace | None = None, direction: str | None = None):
+        study = self._study_from(study_or_objective, objective, task, optimizer, seed, optimizer_settings,
+                                 storage, space, direction)
+        self.errors = ErrorLog()
+        self.controller = LabController(study, self._objective)
+        self._task: asyncio.Task | None = None
+        self._build_controls()
+        self.optimizer_panel = OptimizerPanel(self.errors)
+        self.optimizer_panel.on_apply(self.controller.switch_optimizer)
+        self.space_editor = SpaceEditor(study.space, errors=self.errors)
+        self.space_editor.on_apply(self.controller.set_space)
+        self.notes = widgets.HTML()
+        self.tabs = widgets.Tab()
+        self._build_space_panels()
+        self.controller.on_change(self.errors.guard(self._changed))
+        self.widget = widgets.VBox([self.status, self.controls, self.errors.widget, self.notes, self.tabs])
+        self.widget.add_class("ihpo-lab")
+        self.refresh()
+
+    # -- what the buttons do, from code ---------------------------------------------------------
+    @property
+    def study(self) -> Study:
+        """The study the Lab steers (a new one after Reset or a search-space edit)."""
+        return self.controller.study
+
+    def step(self) -> Trial:
+        """One trial, as the Step button."""
+        return self.controller.step()
+
+    def run(self, n_trials: int) -> list[Trial]:
+        """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar)."""
+        self._set_running(True)
+        try:
+            return self.controller.run(n_trials, progress=self._progress)
+        finally:
+            self._set_running(False)
+
+    def stop(self) -> None:
+        """Stop a run after the trial in progress, as the Stop button."""
+        self.controller.stop()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- building -----------------------------------------------------------------------------------
+    def _study_from(self, first: Any, objective: Any, task: str | None, optimizer: str, seed: int | None,
+                    settings: dict[str, Any] | None, storage: Any, space: SearchSpace | None,
+                    direction: str | None) -> Study:
+        if task is not None:
+            if first is not None or objective is not None:
+                raise fail("task", "Lab", "given alone (not with an objective or a study)", task)
+            first = make_task(task, **({} if seed is None else {"seed": seed}))
+        if isinstance(first, Study):
+            if not callable(objective):
+                raise fail("objective", "Lab", "a callable objective(params) -> float for Lab(study, objective)",
+                           objective)
+            self._objective = objective
+            return first
+        if objective is not None:
+            raise fail("objective", "Lab", "None unless the first argument is a Study", objective)
+        if not callable(first):
+            raise fail("study_or_objective", "Lab", "a Study, or an objective callable objective(params)", first)
+        self._objective = first
+        space = space if space is not None else getattr(first, "space", None)
+        if not isinstance(space, SearchSpace):
+            raise fail("space", "Lab", "a SearchSpace (the objective has no .space)", space)
+        return Study(space, optimizer, direction=direction or getattr(first, "direction", "minimize"), seed=seed,
+                     optimizer_settings=settings, storage=storage)
+
+    def _build_controls(self) -> None:
+        def button(label: str, css: str, icon: str, tooltip: str, action: Callable[[], Any]) -> widgets.Button:
+            made = widgets.Button(description=label, icon=icon, tooltip=tooltip,
+                                  layout=widgets.Layout(width="auto"))
+            made.add_class(css)
+            made.on_click(self.errors.guard(lambda _: action()))
+            return made
+
+        self.step_button = button("Step", "ihpo-step", "step-forward", "ask, evaluate and tell one trial", self.step)
+        self.n_trials = widgets.BoundedIntText(value=10, min=1, max=100_000, layout=widgets.Layout(width="6em"))
+        self.run_button = button("Run", "ihpo-run", "play", "run this many trials", self._start_run)
+        self.stop_button = button("Stop", "ihpo-stop", "stop", "stop after the trial in progress", self.stop)
+        self.undo_button = button("Undo", "ihpo-undo", "undo", "withdraw the manual trial just added",
+                                  self.controller.undo)
+        self.reset_button = button("Reset", "ihpo-reset", "refresh", "start a new, empty study",
+                                   self.controller.reset)
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="12em"))
+        self.status = widgets.HTML()
+        self.status.add_class("ihpo-status")
+        self.controls = widgets.HBox([self.step_button, self.n_trials, self.run_button, self.stop_button,
+                                      self.progress, self.undo_button, self.reset_button])
+        self._set_running(False)
+
+    def _build_space_panels(self) -> None:
+        """The panels drawn for one search space (rebuilt when the space is edited)."""
+        space = self.study.space
+        self.surrogate_panel = SurrogatePanel(space, self.errors)
+        self.surrogate_panel.on_click(self.controller.evaluate)
+        self.history_panel = HistoryPanel(space, self.errors)
+        self.manual_panel = ManualPanel(space, self.errors)
+        self.manual_panel.on_evaluate(self.controller.evaluate)
+        self.tabs.children = [self.surrogate_panel.widget, self.history_panel.widget, self.manual_panel.widget,
+                              self.optimizer_panel.widget, self.space_editor.widget]
+        self.tabs.titles = TABS
+
+    # -- running in the background ------------------------------------------------------------------
+    def _start_run(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script, a test): run to the end here
+            self.run(self.n_trials.value)
+            return
+        # In a kernel: run as a task that yields between trials, so the kernel can handle a
+        # Stop click (a blocking loop would queue the click until the run is over).
+        self._set_running(True)
+        self._task = loop.create_task(self._run_in_background(self.n_trials.value))
+
+    async def _run_in_background(self, n_trials: int) -> None:
+        self._set_running(True)
+        try:
+            for done, _ in enumerate(self.controller.steps(n_trials), start=1):
+                self._progress(done, n_trials)
+                await asyncio.sleep(0.01)
+        except Exception as error:  # noqa: BLE001 - shown in the app; the task has no other reader
+            self.errors.show(error)
+        finally:
+            self._set_running(False)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.max, self.progress.value = max(total, 1), done
+
+    def _set_running(self, running: bool) -> None:
+        for control in (self.step_button, self.run_button, self.reset_button, self.undo_button):
+            control.disabled = running
+        self.stop_button.disabled = not running
+        if not running:
+            self.undo_button.disabled = not self.controller.can_undo
+            self.step_button.disabled = self.run_button.disabled = not self.controller.can_step
+
+    # -- redrawing -------------------------------------------------------------------------------------
+    def _changed(self, kind: str) -> None:
+        if kind in ("reset", "space"):
+            if self.surrogate_panel.space != self.study.space:
+                self._build_space_panels()
+            self.space_editor.load(self.study.space)
+        self.notes.value = "<br>".join(html.escape(note) for note in self.controller.notes)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw every panel from the study (the buttons and the study's events call this)."""
+        study = self.study
+        history = study.history()
+        optimizer = study.optimizer
+        self.optimizer_panel.show(optimizer.name, optimizer.settings())
+        best = "" if not np.isfinite(history.values).any() else \
+            f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
+        self.status.value = f"Trials: {len(study.trials)}{best} &middot; optimizer: {optimizer.name}"
+        self.history_panel.update(history, study.trials)
+        self.manual_panel.update(study.trials, study.direction)
+        view = study.surrogate()
+        proposal = None
+        if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
+            proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
+        why = (f"{optimizer.name} has no model of the objective; switch to a model-based optimizer (bo) in the "
+               "Optimizer tab to see one." if type(optimizer).surrogate is Optimizer.surrogate
+               else "The model appears after two completed trials.")
+        self.surrogate_panel.update(view, history, proposal, unavailable=why)
+        if not self.controller.running:
+            self._set_running(False)

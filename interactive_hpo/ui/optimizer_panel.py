@@ -1,0 +1,126 @@
+"""Pick a registered optimizer and its settings; applying it switches the study's optimizer.
+
+The form is built from the optimizer's constructor signature (its defaults give each setting's
+type) and its ``setting_choices``, so optimizers registered later get a form for free.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+
+from .._validation import fail
+from ..optimizers.registry import available_optimizers, optimizer_class
+from .errors import ErrorLog
+
+__all__ = ["OptimizerPanel", "setting_defaults"]
+
+HIDDEN = ("self", "space", "seed")  # the study derives the seed; the space is the study's
+
+
+def setting_defaults(name: str) -> dict[str, Any]:
+    """The settings a form shows for optimizer ``name``, with their defaults (seed excluded)."""
+    signature = inspect.signature(optimizer_class(name).__init__)
+    return {p.name: p.default for p in signature.parameters.values()
+            if p.name not in HIDDEN and p.kind is p.KEYWORD_ONLY}
+
+
+def _setting_widget(setting: str, value: Any, choices: tuple[str, ...] | None) -> widgets.ValueWidget:
+    style = {"description_width": "9em"}
+    if choices:
+        return widgets.Dropdown(options=list(choices), value=value, description=setting, style=style)
+    if isinstance(value, bool):
+        return widgets.Checkbox(value=value, description=setting, style=style)
+    if isinstance(value, int):
+        return widgets.IntText(value=value, description=setting, style=style)
+    if isinstance(value, float):
+        return widgets.FloatText(value=value, description=setting, style=style)
+    # None ("automatic") or free text: typed as text, read back as a number when it is one.
+    return widgets.Text(value="" if value is None else str(value), placeholder="auto", description=setting,
+                        style=style)
+
+
+def _read(widget: widgets.ValueWidget) -> Any:
+    if not isinstance(widget, widgets.Text):
+        return widget.value
+    text = widget.value.strip()
+    if not text:
+        return None
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+class OptimizerPanel:
+    """A dropdown of registered optimizers, a form of the chosen one's settings, and "Switch".
+
+    Parameters
+    ----------
+    errors : ErrorLog, optional
+        Where callback errors go (an invalid setting: the optimizer's own message).
+
+    Examples
+    --------
+    >>> panel = OptimizerPanel()
+    >>> panel.show("random", {})
+    >>> received = []
+    >>> _ = panel.on_apply(lambda name, settings: received.append((name, settings)))
+    >>> panel.choice.value = "grid"
+    >>> panel.fields["resolution"].value = 4
+    >>> panel.apply.click()
+    >>> received
+    [('grid', {'resolution': 4})]
+    """
+
+    def __init__(self, errors: ErrorLog | None = None):
+        self.errors = errors or ErrorLog()
+        self.choice = widgets.Dropdown(options=available_optimizers(), description="optimizer")
+        self.fields: dict[str, widgets.ValueWidget] = {}
+        self._form = widgets.VBox()
+        self.apply = widgets.Button(description="Switch", tooltip="continue the study with this optimizer; it "
+                                    "learns from every finished trial first", icon="exchange")
+        self.apply.add_class("ihpo-switch")
+        self._callbacks: list[Callable[[str, dict[str, Any]], Any]] = []
+        self.choice.observe(self.errors.guard(lambda change: self._build_form(change["new"], {})), names="value")
+        self.apply.on_click(self.errors.guard(lambda _: self.apply_choice()))
+        self.widget = widgets.VBox([self.choice, self._form, self.apply])
+        self.widget.add_class("ihpo-optimizer")
+        self._build_form(self.choice.value, {})
+
+    def show(self, name: str, settings: Mapping[str, Any]) -> None:
+        """Show optimizer ``name`` with ``settings`` (the study's current optimizer)."""
+        with self.choice.hold_trait_notifications():
+            self.choice.options = available_optimizers()
+            self.choice.value = name
+        self._build_form(name, settings)
+
+    def settings(self) -> dict[str, Any]:
+        """The settings as typed, for the chosen optimizer (its constructor validates them)."""
+        return {setting: _read(widget) for setting, widget in self.fields.items()}
+
+    def on_apply(self, callback: Callable[[str, dict[str, Any]], Any]) -> None:
+        """Call ``callback(name, settings)`` when "Switch" is clicked."""
+        if not callable(callback):
+            raise fail("callback", "OptimizerPanel.on_apply", "a callable callback(name, settings)", callback)
+        self._callbacks.append(callback)
+
+    def apply_choice(self) -> None:
+        """What the "Switch" button does."""
+        name, settings = self.choice.value, self.settings()
+        defaults = setting_defaults(name)
+        changed = {k: v for k, v in settings.items() if v != defaults.get(k)}
+        for callback in self._callbacks:
+            callback(name, changed)
+
+    def _build_form(self, name: str, settings: Mapping[str, Any]) -> None:
+        choices = optimizer_class(name).setting_choices
+        values = {**setting_defaults(name), **{k: v for k, v in settings.items() if k not in HIDDEN}}
+        self.fields = {setting: _setting_widget(setting, value, choices.get(setting))
+                       for setting, value in values.items()}
+        self._form.children = list(self.fields.values())

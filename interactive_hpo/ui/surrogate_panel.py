@@ -1,0 +1,214 @@
+"""The surrogate panel: what the model believes, along one parameter or over any pair.
+
+One parameter: the mean, the epistemic and aleatoric bands and the acquisition below. Two or
+more: mean, std and acquisition heatmaps over a pair chosen from dropdowns, the other
+parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
+slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
+trial (through the callback the app registers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..parameters import Categorical, Int, Parameter
+from ..plots.surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit
+from ..space import SearchSpace
+from ..views import History
+from .errors import ErrorLog
+from .figures import LiveFigure
+
+__all__ = ["SurrogatePanel", "slice_alpha"]
+
+#: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
+CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
+#: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
+#: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
+FADE, FLOOR = 0.15, 0.15
+
+
+def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
+    """Opacity of each trial, shape (n,), from its distance to the slice through ``anchor``.
+
+    ``X`` has shape (n, d) and ``anchor`` shape (d,), both in the unit cube; ``fixed`` lists the
+    coordinates the slice holds fixed. On the slice: 1.
+    """
+    if not fixed or not len(X):
+        return np.ones(len(X))
+    rms = np.sqrt(np.mean((X[:, fixed] - anchor[fixed]) ** 2, axis=1))
+    return np.maximum(np.exp(-((rms / FADE) ** 2)), FLOOR)
+
+
+def _anchor_widget(param: Parameter) -> widgets.ValueWidget:
+    style, layout = {"description_width": "8em"}, widgets.Layout(width="24em")
+    if isinstance(param, Categorical):
+        return widgets.Dropdown(options=[(str(c), c) for c in param.choices], description=param.name, style=style,
+                                layout=layout)
+    if isinstance(param, Int):
+        return widgets.IntSlider(min=param.low, max=param.high, description=param.name, style=style, layout=layout)
+    low, high = float(param.low), float(param.high)  # type: ignore[attr-defined]
+    if param.scale == "log":
+        return widgets.FloatLogSlider(min=math.log10(low), max=math.log10(high), value=math.sqrt(low * high),
+                                      description=param.name, style=style, layout=layout, readout_format=".3g")
+    return widgets.FloatSlider(min=low, max=high, step=(high - low) / 200, description=param.name, style=style,
+                               layout=layout, readout_format=".3g")
+
+
+class SurrogatePanel:
+    """Live figures of a surrogate's belief over a search space.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    errors : ErrorLog, optional
+        Where callback errors go.
+
+    Attributes
+    ----------
+    curve : SurrogateCurve or None
+        The 1-D figure's artists (a one-parameter space).
+    maps : SurrogateMaps or None
+        The heatmaps' artists (two or more parameters).
+    x_choice, y_choice : ipywidgets.Dropdown or None
+        The pair shown (two or more parameters).
+    anchors : dict of str to widget
+        One slider (or selector) per parameter: where the slice cuts the others.
+    follow_best : ipywidgets.Checkbox
+        Move the sliders to the incumbent after every trial (unticked when a slider is moved).
+    """
+
+    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
+        self.space, self.errors = space, errors or ErrorLog()
+        self.message = widgets.HTML()
+        self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
+        self._last: tuple[Any, History, np.ndarray | None] | None = None
+        self.anchors = {p.name: _anchor_widget(p) for p in space}
+        self.follow_best = widgets.Checkbox(value=True, description="slice through the best trial", indent=False)
+        self.curve = self.maps = None
+        self.x_choice = self.y_choice = None
+        if space.dim == 1:
+            self.figure = LiveFigure((7.0, 4.6))
+            ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+            self.curve = SurrogateCurve(ax, acquisition_ax)
+            controls: list[Any] = []
+        else:
+            self.figure = LiveFigure((12.0, 3.6))
+            self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
+            self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
+            self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")
+            for choice in (self.x_choice, self.y_choice):
+                choice.observe(self.errors.guard(self._on_pair), names="value")
+            controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best]),
+                        widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
+        for anchor in self.anchors.values():
+            anchor.observe(self.errors.guard(self._on_anchor), names="value")
+        self.figure.fig.canvas.mpl_connect("button_press_event", self.errors.guard(self._on_press))
+        self._following = False
+        self._show_anchor_widgets()
+        self.widget = widgets.VBox([self.message, *controls, self.figure.widget])
+        self.widget.add_class("ihpo-surrogate")
+
+    # -- input -------------------------------------------------------------------------------------
+    def on_click(self, callback: Callable[[dict[str, Any]], Any]) -> None:
+        """Call ``callback(params)`` with the configuration under a click on any figure."""
+        self._callbacks.append(callback)
+
+    @property
+    def pair(self) -> tuple[str, ...]:
+        """The parameters on the axes: one name (1-D) or (x, y)."""
+        if self.x_choice is None or self.y_choice is None:
+            return (self.space.names[0],)
+        return self.x_choice.value, self.y_choice.value
+
+    def anchor(self) -> dict[str, Any]:
+        """The configuration the slice passes through (the sliders' values)."""
+        return {name: widget.value for name, widget in self.anchors.items()}
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
+               unavailable: str = "") -> None:
+        """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
+        ``history`` and the next ``proposal``, a unit-cube point of shape (d,)."""
+        self._last = (view, history, proposal)
+        if self.follow_best.value and len(history) and np.isfinite(history.values).any():
+            self._move_anchor_to(history)
+        if view is None:
+            self.message.value = f"<i>{unavailable}</i>"
+            return
+        self.message.value = ""
+        complete = np.isfinite(history.values)
+        X, values = history.X[complete], history.values[complete]
+        at = self.space.to_unit(self.anchor())
+        fixed = [i for i, name in enumerate(self.space.names) if name not in self.pair]
+        alpha = slice_alpha(X, at, fixed)
+        if self.curve is not None:
+            grid = self.space.slice1d(self.pair[0], resolution=CURVE_RESOLUTION)
+            marker = None if proposal is None else float(axis_positions(grid.axis, proposal[:1])[0])
+            self.curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
+                              observed_y=values, observed_alpha=alpha, proposal=marker)
+        elif self.maps is not None:
+            surface = self.space.slice2d(*self.pair, at=self.anchor(), resolution=MAP_RESOLUTION)
+            ix, iy = (self.space.names.index(name) for name in self.pair)
+            d = self.space.dim
+            on_axes = np.column_stack([axis_positions(surface.x_axis, X[:, ix]),
+                                       axis_positions(surface.y_axis, X[:, iy])]).reshape(-1, 2)
+            star = None if proposal is None else [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
+                                                  float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
+            self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
+                             observed_alpha=alpha, proposal=star)
+        self.figure.redraw()
+
+    def redraw(self) -> None:
+        """Draw the last belief again (after the pair or a slider changed)."""
+        if self._last is not None:
+            self.update(*self._last)
+
+    # -- callbacks ---------------------------------------------------------------------------------
+    def _on_pair(self, change: Any) -> None:
+        if self.x_choice is not None and self.y_choice is not None and self.x_choice.value == self.y_choice.value:
+            # Picking the other axis's parameter swaps the two instead of refusing.
+            other = self.y_choice if change["owner"] is self.x_choice else self.x_choice
+            other.value = change["old"]
+            return
+        self._show_anchor_widgets()
+        self.redraw()
+
+    def _on_anchor(self, _change: Any) -> None:
+        if not self._following:
+            self.follow_best.value = False  # the user moved a slider: stop overriding it
+            self.redraw()
+
+    def _on_press(self, event: Any) -> None:
+        if event.inaxes is None or event.xdata is None:
+            return
+        point = self.space.to_unit(self.anchor())
+        if self.curve is not None:
+            point[0] = axis_to_unit(self.space.slice1d(self.pair[0], resolution=2).axis, event.xdata)
+        elif self.maps is not None and event.inaxes in self.maps.axes:
+            for name, position in zip(self.pair, (event.xdata, event.ydata), strict=True):
+                axis = self.space.slice1d(name, resolution=MAP_RESOLUTION).axis
+                point[self.space.names.index(name)] = axis_to_unit(axis, position)
+        else:
+            return  # a colorbar
+        params = self.space.from_unit(point)
+        for callback in self._callbacks:
+            callback(params)
+
+    def _show_anchor_widgets(self) -> None:
+        for name, widget in self.anchors.items():
+            widget.layout.display = "none" if name in self.pair else None
+
+    def _move_anchor_to(self, history: History) -> None:
+        best = int(np.nanargmin(history.losses))
+        params = self.space.from_unit(history.X[best])
+        self._following = True
+        try:
+            for name, widget in self.anchors.items():
+                widget.value = params[name]
+        finally:
+            self._following = False

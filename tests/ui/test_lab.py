@@ -1,0 +1,236 @@
+"""The Lab, driven headlessly: every control through ``.click()`` and ``.value``, asserting on
+the study and on the plotted data (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+pytest.importorskip("botorch")
+import torch  # noqa: E402
+from matplotlib.backend_bases import MouseEvent  # noqa: E402
+
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
+from interactive_hpo.objectives import FunctionObjective  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", 1e-3, 1.0, log=True), Categorical("k", ["u", "v"])])
+LINE = SearchSpace([Float("x", -2.0, 2.0)])
+
+
+def bowl(params):
+    return (params["a"] - 0.3) ** 2 + (np.log10(params["b"]) + 1.5) ** 2 + (params["k"] == "v")
+
+
+def quad(params):
+    return (params["x"] - 1.0) ** 2
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def plane_lab(**kwargs):
+    return Lab(FunctionObjective(bowl, PLANE), seed=0, optimizer_settings=FAST, **kwargs)
+
+
+def click(figure, ax, x, y):
+    figure.canvas.draw()
+    px, py = ax.transData.transform((x, y))
+    figure.canvas.callbacks.process("button_press_event", MouseEvent("button_press_event", figure.canvas, px, py,
+                                                                     button=1))
+
+
+def test_step_redraws_status_history_and_the_model_heatmaps():
+    lab = plane_lab()
+    assert lab.status.value.startswith("Trials: 0") and "two completed trials" in lab.surrogate_panel.message.value
+    for _ in range(4):
+        lab.step_button.click()
+    study = lab.study
+    assert len(study.trials) == 4 and lab.status.value.startswith(f"Trials: 4 &middot; best {study.best_value:.6g}")
+    best_line = lab.history_panel.best_plot
+    assert best_line is not None and lab.history_panel.table_rows[0][0] == 0  # sorted by number
+    # The heatmap shows the model's mean over the slice through the best trial.
+    panel = lab.surrogate_panel
+    assert panel.message.value == "" and panel.pair == ("a", "b")
+    assert panel.anchor()["k"] == study.best_trial.params["k"]
+    grid = study.space.slice2d("a", "b", at=panel.anchor(), resolution=60)
+    expected = study.surrogate().predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
+    np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), expected)
+    assert len(panel.maps.points[0].get_offsets()) == 4
+    # The marked proposal is what the next Step evaluates.
+    star = panel.maps.proposals[0].get_offsets()[0]
+    lab.step_button.click()
+    assert study.trials[-1].params["a"] == pytest.approx(star[0], abs=1e-9)
+
+
+def test_trials_off_the_slice_are_faded():
+    lab = plane_lab()
+    lab.run(5)
+    alpha = lab.surrogate_panel.maps.points[0].get_facecolors()[:, 3]
+    k = [t.params["k"] for t in lab.study.trials]
+    on_slice = np.array([value == lab.surrogate_panel.anchor()["k"] for value in k])
+    assert np.all(alpha[on_slice] == 1.0) and np.all(alpha[~on_slice] < 0.5)
+
+
+def test_pair_dropdowns_and_sliders_redraw_the_slice():
+    lab = plane_lab()
+    lab.run(5)
+    panel = lab.surrogate_panel
+    panel.y_choice.value = "k"
+    assert panel.pair == ("a", "k") and panel.anchors["b"].layout.display is None
+    assert panel.maps.axes[0].get_yscale() == "linear" and panel.maps.images[0].get_array().size == 60 * 2
+    panel.x_choice.value = "k"  # the other axis's parameter: the two swap
+    assert panel.pair == ("k", "a")
+    before = panel.maps.images[0].get_array().copy()
+    panel.anchors["b"].value = 0.5
+    assert not panel.follow_best.value  # moving a slider stops following the incumbent
+    assert not np.allclose(panel.maps.images[0].get_array(), before)
+
+
+def test_clicking_a_heatmap_evaluates_that_point_as_a_manual_trial():
+    lab = plane_lab()
+    lab.run(4)
+    panel = lab.surrogate_panel
+    click(panel.figure.fig, panel.maps.axes[1], 0.25, 0.01)
+    trial = lab.study.trials[-1]
+    assert trial.source == "manual" and trial.value == pytest.approx(bowl(trial.params))
+    assert trial.params["a"] == pytest.approx(0.25, abs=0.02) and trial.params["b"] == pytest.approx(0.01, rel=0.1)
+    assert "best manual" in lab.manual_panel.score.value and not lab.undo_button.disabled
+    lab.undo_button.click()
+    assert len(lab.study.trials) == 4 and lab.undo_button.disabled
+
+
+def test_one_parameter_shows_the_curve_and_a_click_on_it_adds_a_trial():
+    lab = Lab(quad, space=LINE, seed=1, optimizer_settings=FAST)
+    lab.run(5)
+    curve = lab.surrogate_panel.curve
+    grid = LINE.slice1d("x", resolution=200)
+    np.testing.assert_allclose(curve.mean_line.get_ydata(), lab.study.surrogate().predict(grid.points).mean)
+    assert len(curve.bands) == 2 and np.isfinite(curve.markers[0].get_xdata()[0])
+    click(lab.surrogate_panel.figure.fig, curve.acquisition_ax, -1.5, np.mean(curve.acquisition_ax.get_ylim()))
+    assert lab.study.trials[-1].source == "manual" and lab.study.trials[-1].params["x"] == pytest.approx(-1.5, abs=0.01)
+
+
+def test_run_shows_progress_and_stops_between_trials():
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    lab.n_trials.value = 6
+    lab.run_button.click()
+    assert len(lab.study.trials) == 6 and (lab.progress.value, lab.progress.max) == (6, 6)
+    lab.study.subscribe(lambda event: lab.stop_button.click() if len(event.study.trials) == 8 else None)
+    lab.stop_button.disabled = False  # the Stop button is live during a run; here the run is synchronous
+    lab.run(10)
+    assert len(lab.study.trials) == 8 and lab.stop_button.disabled and not lab.step_button.disabled
+
+
+def test_the_background_run_yields_between_trials_and_can_be_stopped():
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+
+    async def run_and_stop():
+        task = asyncio.ensure_future(lab._run_in_background(50))
+        while len(lab.study.trials) < 3:
+            await asyncio.sleep(0)  # the run gives the loop a turn after every trial
+        assert lab.stop_button.disabled is False and lab.step_button.disabled
+        lab.stop_button.click()
+        await task
+
+    asyncio.run(run_and_stop())
+    assert 3 <= len(lab.study.trials) <= 4 and lab.stop_button.disabled
+
+
+def test_manual_form_evaluates_and_errors_land_in_the_app():
+    def fragile(params):
+        if params["x"] > 1.5:
+            raise RuntimeError("the model diverged")
+        return quad(params)
+
+    lab = Lab(fragile, space=LINE, optimizer="random", seed=0)
+    lab.manual_panel.fields["x"].value = 0.5
+    lab.manual_panel.evaluate.click()
+    assert lab.study.trials[-1].params == {"x": 0.5} and lab.study.trials[-1].source == "manual"
+    lab.manual_panel.fields["x"].value = 1.9
+    lab.manual_panel.evaluate.click()
+    assert len(lab.study.trials) == 1 and "the model diverged" in lab.errors.widget.value
+    lab.manual_panel.fields["x"].value = 7.0
+    lab.manual_panel.evaluate.click()
+    assert isinstance(lab.errors.errors[-1], InvalidParameterError) and "[-2.0, 2.0]" in lab.errors.widget.value
+    lab.study.enqueue({"x": 1.9})
+    lab.step_button.click()  # a failing objective in a Step is a FAILED trial, not an app error
+    assert lab.study.trials[-1].state is TrialState.FAILED and len(lab.errors.errors) == 2
+
+
+def test_switching_optimizer_replays_the_trials():
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    lab.run(4)
+    assert "no model" in lab.surrogate_panel.message.value
+    lab.optimizer_panel.choice.value = "bo"
+    lab.optimizer_panel.fields["acquisition"].value = "ucb"
+    lab.optimizer_panel.fields["beta"].value = 4.0
+    lab.optimizer_panel.fields["num_restarts"].value = 2
+    lab.optimizer_panel.apply.click()
+    optimizer = lab.study.optimizer
+    assert optimizer.name == "bo" and optimizer.acquisition == "ucb" and optimizer.beta == 4.0
+    assert optimizer.n_seen == 4 and lab.status.value.endswith("optimizer: bo")
+    assert lab.surrogate_panel.message.value == "" and lab.surrogate_panel.curve.acquisition_ax.get_ylabel() == "ucb"
+    lab.optimizer_panel.fields["beta"].value = -1.0
+    lab.optimizer_panel.apply.click()
+    assert "`beta` of GaussianProcessBO must be" in lab.errors.widget.value and lab.study.optimizer is optimizer
+
+
+def test_editing_the_space_carries_the_trials_that_fit():
+    lab = Lab(quad, space=LINE, optimizer="random", seed=3)
+    lab.run(8)
+    row = lab.space_editor.rows[0]
+    row.low.value = "0"
+    lab.space_editor.apply.click()
+    study = lab.study
+    assert study.space == SearchSpace([Float("x", 0.0, 2.0)])
+    assert all(t.params["x"] >= 0 for t in study.trials) and 0 < len(study.trials) < 8
+    assert "Carried over" in lab.notes.value and "left behind" in lab.notes.value
+    assert lab.surrogate_panel.space == study.space and lab.manual_panel.space == study.space
+    lab.step_button.click()
+    assert len(lab.study.trials) == len(study.trials)
+
+
+def test_reset_starts_an_empty_study_and_keeps_the_journal(tmp_path):
+    path = tmp_path / "lab.jsonl"
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=path)
+    lab.run(3)
+    lab.reset_button.click()
+    assert len(lab.study.trials) == 0 and lab.study.storage is None and lab.study.optimizer.name == "sobol"
+    assert str(path) in lab.notes.value and len(Study.load(path).trials) == 3
+    assert lab.status.value.startswith("Trials: 0")
+
+
+def test_lab_over_an_existing_study_and_a_bundled_task():
+    study = Study(LINE, "random", seed=0)
+    study.run(quad, n_trials=2)
+    lab = Lab(study, quad)
+    assert lab.study is study and lab.status.value.startswith("Trials: 2")
+    pytest.importorskip("sklearn")
+    task_lab = Lab(task="ridge_diabetes", seed=0, optimizer="random")
+    assert task_lab.study.direction == "maximize" and "alpha" in task_lab.study.space.names[0]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "message"), [
+    ((quad,), {}, "`space` of Lab must be a SearchSpace (the objective has no .space); got None."),
+    ((Study(LINE),), {}, "`objective` of Lab must be a callable objective(params) -> float for Lab(study, objective)"),
+    ((3,), {}, "`study_or_objective` of Lab must be a Study, or an objective callable objective(params); got 3."),
+    ((quad,), {"task": "svm_digits"}, "`task` of Lab must be given alone (not with an objective or a study)"),
+    ((), {"task": "svm_digit"}, "Did you mean 'svm_digits'?"),
+])
+def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
+    with pytest.raises(InvalidParameterError) as info:
+        Lab(*args, **kwargs)
+    assert message in str(info.value)
