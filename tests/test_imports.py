@@ -1,4 +1,8 @@
-"""Layers point downward: the top-level import stays light and fast (DESIGN.md section 1)."""
+"""Layers point downward: the top-level import stays light (DESIGN.md section 1).
+
+How long the import takes is a benchmark figure, not a test: timed assertions fail on a busy
+machine without anything being wrong.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats"]
 
 PROBE = f"""
-import json, sys, time
-start = time.perf_counter()
+import json, sys
 import interactive_hpo
 import interactive_hpo.objectives
-elapsed = time.perf_counter() - start
-print(json.dumps({{"elapsed": elapsed, "loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
+import interactive_hpo.remap
+print(json.dumps({{"loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
 """
 
 
@@ -29,17 +32,28 @@ def test_import_loads_no_heavy_dependency():
     assert probe()["loaded"] == []
 
 
-def test_import_is_fast():
-    # Best of three: the first run may pay for a cold disk cache, which is not our import cost.
-    assert min(probe()["elapsed"] for _ in range(3)) < 0.3
-
-
 def test_core_modules_do_not_import_upward():
     """Core modules never import engines or presentation (checked on the source text)."""
-    core = ["space", "parameters", "trial", "study", "storage", "replay", "views", "exceptions", "_validation"]
+    core = ["space", "parameters", "trial", "study", "storage", "replay", "remap", "views", "exceptions",
+            "_validation"]
     upward = ["objectives", "landscape", "plots", "ui", "parallel", "matplotlib", "ipywidgets", "torch", "sklearn"]
     for name in core:
         source = (ROOT / "interactive_hpo" / f"{name}.py").read_text()
         imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
         for line in imports:
             assert not any(f" {u}" in line or f".{u}" in line for u in upward), f"{name}.py: {line}"
+
+
+def _imports(path):
+    return [line.strip() for line in path.read_text().splitlines() if line.strip().startswith(("import ", "from "))]
+
+
+def test_only_the_ui_imports_widgets_and_plots_take_plain_data():
+    package = ROOT / "interactive_hpo"
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package).as_posix()
+        for line in _imports(path):
+            if not relative.startswith("ui/"):
+                assert "ipywidgets" not in line and "traitlets" not in line, f"{relative}: {line}"
+            if relative.startswith("plots/"):
+                assert not any(w in line for w in ("study", "optimizers", " ..ui", ".ui ")), f"{relative}: {line}"
