@@ -258,9 +258,10 @@ class SurrogateMaps:
         self._meshes(grid)
         for image, colorbar, values in zip(self.images, self.colorbars, layers, strict=True):
             values = np.asarray(values, dtype=float).reshape(grid.shape)
-            image.set_array(values)
             finite = values[np.isfinite(values)]
-            image.set_clim(*(finite.min(), finite.max()) if finite.size else (0.0, 1.0))
+            with image.callbacks.blocked():  # each "changed" signal redraws the colorbar (~10 ms): once is enough
+                image.set_array(values)
+                image.set_clim(*(finite.min(), finite.max()) if finite.size else (0.0, 1.0))
             colorbar.update_normal(image)
         observed = _points(observed, 2)
         for ax, points, star, title in zip(self.axes, self.points, self.proposals,

@@ -87,6 +87,7 @@ class OptimizerPanel:
                                     "learns from every finished trial first", icon="exchange")
         self.apply.add_class("ihpo-switch")
         self._callbacks: list[Callable[[str, dict[str, Any]], Any]] = []
+        self._shown: tuple[str, dict[str, Any]] | None = None
         self.choice.observe(self.errors.guard(lambda change: self._build_form(change["new"], {})), names="value")
         self.apply.on_click(self.errors.guard(lambda _: self.apply_choice()))
         self.widget = widgets.VBox([self.choice, self._form, self.apply])
@@ -95,6 +96,9 @@ class OptimizerPanel:
 
     def show(self, name: str, settings: Mapping[str, Any]) -> None:
         """Show optimizer ``name`` with ``settings`` (the study's current optimizer)."""
+        if (name, dict(settings)) == self._shown:
+            return  # the app calls this on every redraw: rebuilding the form costs ~40 ms
+        self._shown = (name, dict(settings))
         with self.choice.hold_trait_notifications():
             self.choice.options = available_optimizers()
             self.choice.value = name

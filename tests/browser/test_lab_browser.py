@@ -19,6 +19,7 @@ import re
 import shutil
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,19 @@ FIGURE_CANVAS = f"{LAB} .jupyter-matplotlib-canvas-div"  # wraps the ipympl canv
 STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 TRIALS = re.compile(r"Trials:\s*(\d+)")
 
-# Galata-style readiness: the notebook panel is current and its kernel is connected and idle.
+# Find the notebook's panel by its path (not shell.currentWidget, which another tab can take)
+# and keep it in window.ihpoPanel for the snippets below.
+_FIND_PANEL_JS = """(path) => {
+    const panel = Array.from(window.jupyterapp.shell.widgets('main'))
+        .find(w => w.context && w.context.path === path && w.sessionContext);
+    if (!panel) return false;
+    window.ihpoPanel = panel;
+    return true;
+}"""
+
+# Galata-style readiness: the notebook's kernel is connected and idle.
 _KERNEL_IDLE_JS = """() => {
-    const panel = window.jupyterapp.shell.currentWidget;
+    const panel = window.ihpoPanel;
     const kernel = panel && panel.sessionContext && panel.sessionContext.session
         && panel.sessionContext.session.kernel;
     return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
@@ -68,7 +79,7 @@ _KERNEL_IDLE_JS = """() => {
 # Every error the kernel publishes, including exceptions in widget callbacks that ipywidgets
 # reports with showtraceback(): JupyterLab sends those to a log console nobody opens.
 _LISTEN_IOPUB_ERRORS_JS = """() => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const kernel = window.ihpoPanel.sessionContext.session.kernel;
     window.ihpoKernelErrors = [];
     kernel.iopubMessage.connect((_, msg) => {
         if (msg.header.msg_type === 'error')
@@ -79,13 +90,13 @@ _LISTEN_IOPUB_ERRORS_JS = """() => {
 # A silent no-op execution: once its reply is back, the kernel has published whatever the
 # earlier requests (the Step click's comm message) produced, errors included.
 _KERNEL_ROUND_TRIP_JS = """async () => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const kernel = window.ihpoPanel.sessionContext.session.kernel;
     await kernel.requestExecute({code: '', silent: true, store_history: false}).done;
 }"""
 
 # Error outputs from the notebook model: complete even for cells scrolled out of the DOM.
 _MODEL_ERRORS_JS = """() => {
-    const panel = window.jupyterapp.shell.currentWidget;
+    const panel = window.ihpoPanel;
     const found = [];
     for (const cell of panel.content.model.cells) {
         if (cell.type !== 'code') continue;
@@ -99,7 +110,7 @@ _MODEL_ERRORS_JS = """() => {
 }"""
 
 _MODEL_STDOUT_JS = """() => {
-    const panel = window.jupyterapp.shell.currentWidget;
+    const panel = window.ihpoPanel;
     let text = '';
     for (const cell of panel.content.model.cells)
         if (cell.type === 'code')
@@ -123,14 +134,24 @@ def _skip_unless_real_lab_exists() -> None:
 
 
 def _open_and_run(page: Any, server: Any, notebook: str) -> None:
-    page.goto(server.url(f"lab/tree/{notebook}"))
+    # A fresh workspace per page (and ?reset): the server's "default" workspace would remember
+    # the notebooks of earlier tests, reopen them, and one of them could take the focus.
+    workspace = f"ihpo-{Path(notebook).stem}-{uuid.uuid4().hex[:8]}"
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{notebook}?reset"))
     page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
     page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    page.wait_for_function(_FIND_PANEL_JS, arg=notebook, timeout=60_000)
     page.wait_for_function(_KERNEL_IDLE_JS, timeout=60_000)
     page.evaluate(_LISTEN_IOPUB_ERRORS_JS)
     # Running through the command registry (not the menu) avoids losing the click in a race with
-    # the kernel connection; the promise settles once every cell has executed.
-    ok = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # the kernel connection; the promise settles once every cell has executed. The command acts
+    # on the current notebook, so make ours current first.
+    ok = page.evaluate(
+        """async () => {
+            window.jupyterapp.shell.activateById(window.ihpoPanel.id);
+            return await window.jupyterapp.commands.execute('notebook:run-all-cells');
+        }"""
+    )
     errors = page.evaluate(_MODEL_ERRORS_JS)
     assert ok and not errors, f"running the notebook failed (run-all returned {ok}): {errors}"
 
