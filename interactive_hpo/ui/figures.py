@@ -61,7 +61,7 @@ class LiveFigure:
     def redraw(self) -> None:
         """Show the artists' current data."""
         key = _layout_key(self.fig)
-        if key != self._laid_out_for:
+        if key != self._laid_out_for and self.fig.axes:
             self._layout.execute(self.fig)
             self._laid_out_for = key
         if self.live:
