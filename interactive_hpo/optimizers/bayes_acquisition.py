@@ -211,10 +211,10 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
                 acquisition, bounds, q=1, num_restarts=1, raw_samples=None, fixed_features=fixed,
                 batch_initial_conditions=torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim),
                 options={"maxiter": 100})
-            if float(local_value.reshape(-1)[0]) > float(torch.as_tensor(value).reshape(-1)[0]):
+            if float(torch.as_tensor(local_value).reshape(-1)[0]) > float(torch.as_tensor(value).reshape(-1)[0]):
                 candidates, value = local, local_value
     else:
-        options = {"seed": seed, "batch_limit": 64, "maxiter": 100}
+        options: dict[str, Any] = {"seed": seed, "batch_limit": 64, "maxiter": 100}
         starts = gen_batch_initial_conditions(acquisition, bounds, q=q, num_restarts=num_restarts,
                                               raw_samples=raw_samples, options=options)
         if start is not None and q == 1:

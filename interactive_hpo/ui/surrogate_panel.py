@@ -59,6 +59,17 @@ def _anchor_widget(param: Parameter) -> widgets.ValueWidget:
                                layout=layout, readout_format=".3g")
 
 
+def _within_a_step(widget: Any, value: Any, placed: Any) -> bool:
+    """Whether ``value`` is ``placed`` up to the rounding of a slider's step."""
+    if placed is None:
+        return False
+    if isinstance(widget, widgets.FloatLogSlider):
+        return value > 0 and placed > 0 and abs(math.log10(value) - math.log10(placed)) <= widget.step
+    if isinstance(widget, widgets.FloatSlider):
+        return abs(value - placed) <= widget.step
+    return bool(value == placed)
+
+
 class SurrogatePanel:
     """Live figures of a surrogate's belief over a search space.
 
@@ -92,12 +103,12 @@ class SurrogatePanel:
         self.curve = self.maps = None
         self.x_choice = self.y_choice = None
         if space.dim == 1:
-            self.figure = LiveFigure((7.0, 4.6))
+            self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
             self.curve = SurrogateCurve(ax, acquisition_ax)
             controls: list[Any] = []
         else:
-            self.figure = LiveFigure((12.0, 3.6))
+            self.figure = LiveFigure((8.0, 2.8))  # 800 px: fits JupyterLab's notebook column
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
             self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")
@@ -109,6 +120,7 @@ class SurrogatePanel:
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
         self.figure.fig.canvas.mpl_connect("button_press_event", self.errors.guard(self._on_press))
         self._following = False
+        self._placed: dict[Any, Any] = {}  # slider -> the value we last put there
         self._show_anchor_widgets()
         self.widget = widgets.VBox([self.message, *controls, self.figure.widget])
         self.widget.add_class("ihpo-surrogate")
@@ -178,10 +190,13 @@ class SurrogatePanel:
         self._show_anchor_widgets()
         self.redraw()
 
-    def _on_anchor(self, _change: Any) -> None:
-        if not self._following:
-            self.follow_best.value = False  # the user moved a slider: stop overriding it
-            self.redraw()
+    def _on_anchor(self, change: Any) -> None:
+        if self._following or _within_a_step(change["owner"], change["new"], self._placed.get(change["owner"])):
+            # Our own move to the incumbent, or the browser snapping it to the slider's step and
+            # sending it back: not the user's doing.
+            return
+        self.follow_best.value = False  # the user moved a slider: stop overriding it
+        self.redraw()
 
     def _on_press(self, event: Any) -> None:
         if event.inaxes is None or event.xdata is None:
@@ -210,5 +225,6 @@ class SurrogatePanel:
         try:
             for name, widget in self.anchors.items():
                 widget.value = params[name]
+                self._placed[widget] = widget.value
         finally:
             self._following = False

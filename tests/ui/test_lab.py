@@ -234,3 +234,14 @@ def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
     with pytest.raises(InvalidParameterError) as info:
         Lab(*args, **kwargs)
     assert message in str(info.value)
+
+
+def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
+    lab = plane_lab()
+    lab.run(4)
+    panel = lab.surrogate_panel
+    slider = panel.anchors["b"]
+    slider.value = slider.value * 10 ** (slider.step / 2)  # the front end rounds to its step and echoes it
+    assert panel.follow_best.value
+    slider.value = slider.value * 10 ** (3 * slider.step)  # a real move
+    assert not panel.follow_best.value
