@@ -156,6 +156,7 @@ class Lab:
 
         self.step_button = button("Step", "ihpo-step", "step-forward", "ask, evaluate and tell one trial", self.step)
         self.n_trials = widgets.BoundedIntText(value=10, min=1, max=100_000, layout=widgets.Layout(width="6em"))
+        self.n_trials.add_class("ihpo-n-trials")
         self.run_button = button("Run", "ihpo-run", "play", "run this many trials", self._start_run)
         self.stop_button = button("Stop", "ihpo-stop", "stop", "stop after the trial in progress", self.stop)
         self.undo_button = button("Undo", "ihpo-undo", "undo", "withdraw the manual trial just added",

@@ -269,3 +269,26 @@ def test_step_updates_count_and_repaints_figure(request: pytest.FixtureRequest, 
         assert time.monotonic() < deadline, "the figure did not repaint after Step"
         time.sleep(0.2)
     _assert_no_error_shown(page)
+
+
+def test_run_is_stopped_between_trials_by_a_click(request: pytest.FixtureRequest):
+    """Run N yields to the kernel between trials, so a Stop click is handled mid-run."""
+    _skip_unless_real_lab_exists()
+    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
+    cells = ["%matplotlib widget", "from interactive_hpo.objectives import Branin", REAL_LAB_IMPORT,
+             'lab = Lab(Branin(), optimizer="random", seed=0)', "lab"]
+    write_notebook(lab_root / "run_stop.ipynb", cells)
+    _open_and_run(page, jupyter_server, "run_stop.ipynb")
+    page.locator(f"{LAB} .ihpo-n-trials input").fill("5000")
+    page.locator(f"{LAB} .ihpo-n-trials input").press("Tab")  # commits the value to the kernel
+    page.locator(f"{LAB} button.ihpo-run").first.click()
+    page.wait_for_function(
+        """(selector) => Number((/Trials:\\s*(\\d+)/.exec(document.querySelector(selector)?.innerText ?? '')
+                                || [0, 0])[1]) >= 3""", arg=STATUS, timeout=60_000)
+    page.locator(f"{LAB} button.ihpo-stop").first.click()
+    page.wait_for_function("(s) => document.querySelector(s).disabled", arg=f"{LAB} button.ihpo-stop",
+                           timeout=30_000)
+    stopped_at = _trials(page)
+    time.sleep(1.5)
+    assert _trials(page) == stopped_at < 5000, "the run went on after Stop"
+    _assert_no_error_shown(page)
