@@ -7,6 +7,7 @@ with the reason, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,9 @@ class Remapped:
 
 
 def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = None,
-                optimizer_settings: Mapping[str, Any] | None = None) -> Remapped:
-    """A new in-memory study over ``space`` holding the completed trials of ``study`` that fit it.
+                optimizer_settings: Mapping[str, Any] | None = None,
+                storage: str | os.PathLike[str] | None = None) -> Remapped:
+    """A new study over ``space`` holding the completed trials of ``study`` that fit it.
 
     A trial fits when it has a value for every parameter of ``space`` and every value is valid
     there (inside the new bounds, one of the new choices). Parameters the new space no longer
@@ -49,7 +51,8 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     and nest the old attributes under ``carried_attrs``, where no optimizer mistakes another
     space's recorded state (a GP's hyperparameters) for its own. The optimizer is rebuilt by
     name (default: the study's current one, with its settings but a seed derived from the
-    study's seed) and learns from the carried trials.
+    study's seed) and learns from the carried trials. ``storage`` journals the new study (a
+    new file; the old study's journal is never touched).
 
     Examples
     --------
@@ -66,7 +69,8 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     else:
         settings = {}
     settings.update(optimizer_settings or {})
-    new = Study(space, optimizer, direction=study.direction, seed=study.seed, optimizer_settings=settings)
+    new = Study(space, optimizer, direction=study.direction, seed=study.seed, optimizer_settings=settings,
+                storage=storage)
     kept, dropped = {}, {}
     for trial in study.trials:
         if trial.state is not TrialState.COMPLETE or trial.value is None:

@@ -7,6 +7,8 @@ Every button of the app calls one method here, so the same actions work from cod
 from __future__ import annotations
 
 import math
+import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -138,15 +140,18 @@ class LabController:
 
     # -- starting over, switching ---------------------------------------------------------------------
     def reset(self) -> Study:
-        """Start a new, empty, in-memory study with the same space, direction, optimizer and seed.
+        """Start a new, empty study with the same space, direction, optimizer and seed.
 
-        A study with storage keeps its journal on disk; the new one is not written there.
+        A journaled study keeps its journal; the new one gets a journal of its own beside it
+        (``name-2.jsonl``, ...), so nothing done after the reset lives in memory only.
         """
         old = self.study
         settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
+        storage = _next_free(old.storage)
         self._attach(Study(old.space, old.optimizer.name, direction=old.direction, seed=old.seed,
-                           optimizer_settings=settings))
-        self.notes = [f"The previous trials stay in {old.storage}."] if old.storage else []
+                           optimizer_settings=settings, storage=storage))
+        self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
+            if old.storage else []
         self._emit("reset")
         return self.study
 
@@ -158,9 +163,11 @@ class LabController:
         """Continue over an edited space: a new study holding the trials that still fit."""
         if space == self.study.space:
             return self.study
-        remapped = remap_study(self.study, space)
+        storage = _next_free(self.study.storage)
+        remapped = remap_study(self.study, space, storage=storage)
         self._attach(remapped.study)
-        self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space."]
+        self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"
+                      + (f" (journaled in {storage})." if storage else ".")]
         self.notes += [f"Trial {number} left behind: {why}" for number, why in remapped.dropped.items()]
         self._emit("space")
         return self.study
@@ -169,3 +176,15 @@ class LabController:
         # The objective is called through this plain function, so a study over an edited space
         # still accepts an objective object that declares the original space.
         return self.objective(params, **kwargs)
+
+
+def _next_free(path: str | None) -> str | None:
+    """``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not yet on disk."""
+    if path is None:
+        return None
+    stem, suffix = os.path.splitext(path)
+    stem = re.sub(r"-\d+$", "", stem)
+    number = 2
+    while os.path.exists(f"{stem}-{number}{suffix}"):
+        number += 1
+    return f"{stem}-{number}{suffix}"

@@ -208,9 +208,15 @@ def test_reset_starts_an_empty_study_and_keeps_the_journal(tmp_path):
     lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=path)
     lab.run(3)
     lab.reset_button.click()
-    assert len(lab.study.trials) == 0 and lab.study.storage is None and lab.study.optimizer.name == "sobol"
+    assert len(lab.study.trials) == 0 and lab.study.optimizer.name == "sobol"
+    assert lab.study.storage == str(tmp_path / "lab-2.jsonl")  # a journal of its own, beside the old one
     assert str(path) in lab.notes.value and len(Study.load(path).trials) == 3
     assert lab.status.value.startswith("Trials: 0")
+    lab.step()
+    lab.space_editor.rows[0].high.value = "1.5"
+    lab.space_editor.apply.click()
+    assert lab.study.storage == str(tmp_path / "lab-3.jsonl") and "journaled in" in lab.notes.value
+    assert len(Study.load(tmp_path / "lab-3.jsonl").trials) == len(lab.study.trials)
 
 
 def test_lab_over_an_existing_study_and_a_bundled_task():
