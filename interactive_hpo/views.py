@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid", "SurrogatePrediction", "KernelSummary", "read_only"]
+__all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid", "SurrogatePrediction", "KernelSummary",
+           "PopulationSnapshot", "read_only"]
 
 
 def read_only(array: Any, dtype: Any = float) -> np.ndarray:
@@ -173,3 +174,46 @@ class KernelSummary:
     noise_std: float
     kernel: str
     fit_status: str
+
+
+@dataclass(frozen=True, eq=False)
+class PopulationSnapshot:
+    """A population optimizer's current generation and search distribution (a frozen copy).
+
+    Attributes
+    ----------
+    generation : int
+        Number of the current generation (0 for the first).
+    X : ndarray of shape (m, d)
+        The individuals of this generation, in the unit cube.
+    losses : ndarray of shape (m,)
+        Their losses (what the optimizer minimizes); NaN while pending or when failed.
+    states : ndarray of shape (m,), dtype object
+        "unasked" (not handed out yet), "pending" (asked, not told), "told" or "failed".
+    ids : ndarray of shape (m,), dtype int
+        A number per individual, unique over the whole run (stable across generations).
+    parents : tuple of tuple of int
+        For each individual, the ids of its parents (empty for random or sampled ones): the
+        genetic algorithm's parent-offspring links, differential evolution's target and donors.
+    mean : ndarray of shape (d,) or None
+        Centre of the search distribution, in the unit cube (CMA-ES).
+    cov : ndarray of shape (d, d) or None
+        Covariance of the search distribution in unit-cube coordinates, step size included
+        (CMA-ES: ``sigma**2 * C``), for drawing its ellipse.
+    best_x : ndarray of shape (d,) or None
+        The best point this optimizer was told, in the unit cube.
+    best_loss : float
+        Its loss (inf before any).
+    """
+
+    generation: int
+    X: np.ndarray
+    losses: np.ndarray
+    states: np.ndarray
+    ids: np.ndarray
+    parents: tuple
+    mean: np.ndarray | None = None
+    cov: np.ndarray | None = None
+    best_x: np.ndarray | None = None
+    best_loss: float = float("inf")
+
