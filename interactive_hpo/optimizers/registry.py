@@ -21,6 +21,8 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "random": "interactive_hpo.optimizers.simple:RandomSearch",
     "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
     "bo": "interactive_hpo.optimizers.bayes:GaussianProcessBO",
+    "ga": "interactive_hpo.optimizers.evolution:GeneticAlgorithm",
+    "de": "interactive_hpo.optimizers.evolution:DifferentialEvolution",
 }
 
 

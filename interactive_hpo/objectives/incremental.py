@@ -1,0 +1,349 @@
+"""Models trained a little at a time, for Population Based Training (PBT).
+
+An :class:`IncrementalTask` owns the data and knows how to build, train a few steps more, score
+and copy a model. PBT (:mod:`interactive_hpo.optimizers.pbt`) owns the models and the
+hyperparameters and only calls these four methods, so a task for another library (a torch
+network, say) is a class with the same attributes.
+
+:class:`SklearnIncremental` is the scikit-learn implementation, for estimators with
+``partial_fit`` (one step = one epoch over the shuffled training split) or ``warm_start`` (one
+step = one more ``max_iter`` iteration from the current weights). Two ready tasks on the bundled
+digits (nothing is downloaded): :func:`sgd_digits` and :func:`mlp_digits_incremental`.
+
+The data are split once, seeded, into a training split (what ``train`` fits), a validation split
+(what ``score`` reads, what PBT ranks members by) and a sealed test split read only by
+:meth:`SklearnIncremental.test_score`, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int
+from ..space import Float, SearchSpace
+from .sklearn_cv import SealedTestLook, SealedTestSetWarning, _describe_unknown
+
+__all__ = ["IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
+
+_OWNER = "SklearnIncremental"
+Seed = int | np.random.Generator | None
+
+
+@runtime_checkable
+class IncrementalTask(Protocol):
+    """What Population Based Training needs from a model and its data.
+
+    Call order, per member: ``new_model`` once, then per round ``train`` and ``score``; at an
+    exploit the receiver gets ``copy(donor_model)``.
+
+    Attributes
+    ----------
+    space : SearchSpace
+        The hyperparameters ``train`` accepts.
+    direction : str
+        "maximize" or "minimize": how ``score`` is read.
+    """
+
+    space: SearchSpace
+    direction: str
+
+    def new_model(self, params: Mapping[str, Any], seed: int) -> Any:
+        """An untrained model with ``params``; ``seed`` fixes its initial weights."""
+
+    def train(self, model: Any, params: Mapping[str, Any], n_steps: int, *, seed: int | None = None) -> Any:
+        """Apply ``params`` to ``model``, train it ``n_steps`` steps in place, and return it.
+
+        ``seed`` fixes the data order of these steps (None: the task's own generator).
+        """
+
+    def score(self, model: Any) -> float:
+        """The model's score on the validation split."""
+
+    def copy(self, model: Any) -> Any:
+        """An independent copy: training one never changes the other."""
+
+
+def _stratify(y: Any, is_classifier: bool) -> Any:
+    return y if is_classifier and np.unique(np.asarray(y), return_counts=True)[1].min() >= 3 else None
+
+
+class SklearnIncremental:
+    """A scikit-learn estimator trained step by step on a training split, scored on a validation split.
+
+    Parameters
+    ----------
+    estimator_factory : scikit-learn estimator or callable
+        An estimator (cloned for every new model) or a function returning a new one.
+    X : array-like of shape (n_samples, n_features)
+        Features.
+    y : array-like of shape (n_samples,)
+        Targets.
+    space : SearchSpace
+        Every name must be a parameter of the estimator (``estimator.get_params()``).
+    mode : {"auto", "partial_fit", "warm_start"}, default="auto"
+        How a step trains: one ``partial_fit`` epoch over the shuffled training split, or
+        ``warm_start=True`` with ``max_iter`` set to the number of steps. "auto" prefers
+        ``partial_fit``.
+    scoring : str, callable or None, default=None
+        A scikit-learn scorer name or ``scorer(estimator, X, y)``; None uses ``estimator.score``.
+        Scores are greater-is-better, so ``direction`` is "maximize".
+    validation_size, test_size : float, default=0.2
+        Fractions of all samples in the validation and sealed test splits; the rest trains.
+    seed : int, numpy.random.Generator or None
+        Seeds the splits (stratified for classifiers) and the data order when ``train`` gets no
+        seed. ``self.seed`` records the int used.
+    name : str, optional
+        Shown in plots; defaults to the estimator's class name.
+    ignore_warnings : tuple of Warning subclasses, default=()
+        Categories silenced while training and scoring. ``ConvergenceWarning`` is always silenced
+        in "warm_start" mode, where a few iterations per call are the point.
+
+    Examples
+    --------
+    >>> task = sgd_digits(seed=0)
+    >>> params = {"eta0": 0.01, "alpha": 1e-4}
+    >>> model = task.train(task.new_model(params, seed=0), params, n_steps=3, seed=0)
+    >>> 0.85 < task.score(model) <= 1.0
+    True
+    """
+
+    direction = "maximize"
+
+    def __init__(self, estimator_factory: Any, X: Any, y: Any, space: SearchSpace, *, mode: str = "auto",
+                 scoring: str | Callable[..., float] | None = None, validation_size: float = 0.2,
+                 test_size: float = 0.2, seed: Seed = None, name: str | None = None,
+                 ignore_warnings: tuple[type[Warning], ...] = ()):
+        import_optional("sklearn", "sklearn", _OWNER)
+        from sklearn.base import clone, is_classifier
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.metrics import check_scoring
+        from sklearn.model_selection import train_test_split
+
+        if hasattr(estimator_factory, "get_params"):
+            prototype = estimator_factory
+            self._factory: Callable[[], Any] = lambda: clone(prototype)
+        elif callable(estimator_factory):
+            self._factory = estimator_factory
+        else:
+            raise fail("estimator_factory", _OWNER, "a scikit-learn estimator or a callable returning one",
+                       estimator_factory)
+        probe = self._factory()
+        if not hasattr(probe, "get_params"):
+            raise fail("estimator_factory", _OWNER, "a callable returning a scikit-learn estimator", probe)
+        self.mode = check_one_of(mode, "mode", _OWNER, ("auto", "partial_fit", "warm_start"))
+        if self.mode == "auto":
+            self.mode = "partial_fit" if hasattr(probe, "partial_fit") else "warm_start"
+        if self.mode == "partial_fit" and not hasattr(probe, "partial_fit"):
+            raise fail("mode", _OWNER, "'warm_start' or 'auto' for an estimator without partial_fit", mode)
+        valid = list(probe.get_params(deep=True))
+        if self.mode == "warm_start" and not {"warm_start", "max_iter"} <= set(valid):
+            raise fail("estimator_factory", _OWNER, "an estimator with partial_fit, or with warm_start and max_iter",
+                       probe)
+        if not isinstance(space, SearchSpace):
+            raise fail("space", _OWNER, "a SearchSpace", space)
+        unknown = [n for n in space.names if n not in valid]
+        if unknown:
+            raise fail("space", _OWNER, f"a SearchSpace whose names are parameters of {type(probe).__name__}",
+                       space.names, hint=_describe_unknown(unknown, valid))
+        self.space = space
+        self.validation_size = check_real(validation_size, "validation_size", _OWNER, 0, 1, low_open=True,
+                                          high_open=True)
+        self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)
+        if self.validation_size + self.test_size >= 1:
+            raise fail("test_size", _OWNER, f"below 1 - validation_size = {1 - self.validation_size:g}",
+                       test_size, hint="Some samples must be left to train on.")
+        self.scoring = scoring
+        try:
+            self._scorer = check_scoring(probe, scoring=scoring)
+        except (ValueError, TypeError) as error:
+            raise fail("scoring", _OWNER, "a scorer name, a callable scorer(estimator, X, y) or None", scoring,
+                       hint=str(error).rstrip(".") + ".") from error
+        if name is not None and (not isinstance(name, str) or not name):
+            raise fail("name", _OWNER, "a non-empty str or None", name)
+        self.name = name or type(probe).__name__
+        self.ignore_warnings = tuple(ignore_warnings) + ((ConvergenceWarning,) if self.mode == "warm_start" else ())
+        self.seed = seed_to_int(seed, _OWNER)
+        self.is_classifier = bool(is_classifier(probe))
+
+        rng = np.random.default_rng(self.seed)
+        test_seed, val_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
+        self._order_rng = rng  # data orders when train() gets no seed
+        X, y = np.asarray(X), np.asarray(y)
+        if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+            raise fail("y", _OWNER, "an array of shape (n_samples,) matching X of shape (n_samples, n_features)",
+                       f"y of shape {y.shape} with X of shape {X.shape}")
+        X_fit, self._X_test, y_fit, self._y_test = train_test_split(
+            X, y, test_size=self.test_size, random_state=test_seed, stratify=_stratify(y, self.is_classifier))
+        val_fraction = self.validation_size / (1 - self.test_size)
+        self._X_train, self._X_val, self._y_train, self._y_val = train_test_split(
+            X_fit, y_fit, test_size=val_fraction, random_state=val_seed,
+            stratify=_stratify(y_fit, self.is_classifier))
+        self._classes = np.unique(y) if self.is_classifier else None
+        self._looks: list[SealedTestLook] = []
+
+    @property
+    def n_train(self) -> int:
+        """Samples in the training split."""
+        return len(self._y_train)
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        with warnings.catch_warnings():
+            for category in self.ignore_warnings:
+                warnings.simplefilter("ignore", category)
+            yield
+
+    # -- the IncrementalTask protocol ----------------------------------------------------------
+    def new_model(self, params: Mapping[str, Any], seed: int) -> Any:
+        """A new, untrained estimator with ``params`` and every ``random_state`` set to ``seed``."""
+        model = self._factory()
+        seeds = {key: int(seed) for key in model.get_params(deep=True)
+                 if key == "random_state" or key.endswith("__random_state")}
+        return model.set_params(**seeds, **self.space.validate(params))
+
+    def train(self, model: Any, params: Mapping[str, Any], n_steps: int, *, seed: int | None = None) -> Any:
+        """Set ``params`` on ``model`` and train it ``n_steps`` more steps (in place); returns ``model``.
+
+        Parameters
+        ----------
+        model : estimator
+            From :meth:`new_model` or :meth:`copy`.
+        params : dict
+            One value per name of ``space``.
+        n_steps : int
+            Epochs (``partial_fit``) or iterations (``warm_start``), >= 0.
+        seed : int or None
+            Fixes the order of the training samples in these steps.
+        """
+        params = self.space.validate(params)
+        model.set_params(**params)
+        _sync_cached_optimizer(model, params)
+        rng = np.random.default_rng(seed) if seed is not None else self._order_rng
+        with self._quiet():
+            if self.mode == "warm_start" and n_steps > 0:
+                order = rng.permutation(self.n_train)
+                model.set_params(warm_start=True, max_iter=int(n_steps))
+                model.fit(self._X_train[order], self._y_train[order])
+                return model
+            for _ in range(int(n_steps)):
+                order = rng.permutation(self.n_train)
+                extra = {"classes": self._classes} if self.is_classifier else {}
+                model.partial_fit(self._X_train[order], self._y_train[order], **extra)
+        return model
+
+    def score(self, model: Any) -> float:
+        """Score on the validation split (greater is better); NaN for a model that never trained."""
+        from sklearn.exceptions import NotFittedError
+
+        try:
+            with self._quiet():
+                return float(self._scorer(model, self._X_val, self._y_val))
+        except NotFittedError:
+            return float("nan")
+
+    def copy(self, model: Any) -> Any:
+        """A deep copy: the same weights and optimizer state, trained independently from now on."""
+        return copy.deepcopy(model)
+
+    # -- the sealed test split -----------------------------------------------------------------
+    def test_score(self, model: Any) -> float:
+        """Score ``model`` on the sealed test split, once, at the end (every look is recorded).
+
+        From the second look on a :class:`~interactive_hpo.objectives.sklearn_cv.SealedTestSetWarning`
+        is issued: choosing between models by their test scores makes the test score optimistic.
+        """
+        with self._quiet():
+            score = float(self._scorer(model, self._X_test, self._y_test))
+        params = {name: model.get_params()[name] for name in self.space.names}
+        self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
+        if len(self._looks) >= 2:
+            warnings.warn(f"This is look number {len(self._looks)} at the sealed test split of {self.name}; "
+                          "choose models by their validation score and open the test split once.",
+                          SealedTestSetWarning, stacklevel=2)
+        return score
+
+    @property
+    def test_looks(self) -> tuple[SealedTestLook, ...]:
+        """Every look at the sealed test split so far, oldest first."""
+        return tuple(self._looks)
+
+    def __repr__(self) -> str:
+        return (f"SklearnIncremental({self.name!r}, mode={self.mode!r}, n_train={self.n_train}, "
+                f"n_validation={len(self._y_val)}, n_test={len(self._y_test)}, seed={self.seed})")
+
+
+def _sync_cached_optimizer(model: Any, params: Mapping[str, Any]) -> None:
+    """Push a changed learning rate or momentum into an MLP's cached solver.
+
+    ``MLPClassifier``/``MLPRegressor`` build their solver (``_optimizer``) at the first
+    ``partial_fit`` and keep its ``learning_rate_init`` and ``momentum`` from then on, so
+    ``set_params`` alone would silently not change them (checked with scikit-learn 1.9). PBT's
+    explore step relies on them changing; the solver's moment estimates are kept, as PBT copies
+    optimizer state with the weights.
+    """
+    solver = getattr(model, "_optimizer", None)
+    if solver is None:
+        return
+    if "learning_rate_init" in params and solver.learning_rate_init != params["learning_rate_init"]:
+        solver.learning_rate_init = solver.learning_rate = float(params["learning_rate_init"])
+    if "momentum" in params and hasattr(solver, "momentum"):
+        solver.momentum = float(params["momentum"])
+
+
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    from .tasks import _digits as digits
+
+    return digits()
+
+
+def sgd_digits(seed: Seed = None) -> SklearnIncremental:
+    """A linear SVM trained by SGD on the digits, one ``partial_fit`` epoch per step (~10 ms).
+
+    ``SGDClassifier(learning_rate="constant")``. Search space: ``eta0`` (the step size) in
+    [1e-5, 1] (log) and ``alpha`` (L2 penalty) in [1e-6, 0.1] (log). Score: validation accuracy.
+    Too small a step leaves the weights near zero, where every sample violates the margin and the
+    model is little better than class means (~0.85); too large a step with a large ``alpha``
+    shrinks the weights every sample and collapses (~0.1); good settings reach ~0.94.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the train/validation/test split.
+    """
+    import_optional("sklearn", "sklearn", "sgd_digits")
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = _digits()
+    space = SearchSpace([Float("eta0", 1e-5, 1.0, log=True), Float("alpha", 1e-6, 1e-1, log=True)])
+    return SklearnIncremental(SGDClassifier(learning_rate="constant"), X, y, space, scoring="accuracy", seed=seed,
+                              name="sgd_digits")
+
+
+def mlp_digits_incremental(seed: Seed = None, hidden: int = 32) -> SklearnIncremental:
+    """A one-hidden-layer network (Adam) on the digits, one ``partial_fit`` epoch per step (~7 ms).
+
+    Search space: ``learning_rate_init`` in [1e-4, 0.1] (log) and ``alpha`` in [1e-6, 0.1] (log).
+    Score: validation accuracy. A changed learning rate reaches the cached Adam solver (see
+    ``_sync_cached_optimizer``).
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the train/validation/test split.
+    hidden : int, default=32
+        Width of the hidden layer.
+    """
+    import_optional("sklearn", "sklearn", "mlp_digits_incremental")
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = _digits()
+    space = SearchSpace([Float("learning_rate_init", 1e-4, 0.1, log=True), Float("alpha", 1e-6, 1e-1, log=True)])
+    width = check_int(hidden, "hidden", "mlp_digits_incremental", 1)
+    return SklearnIncremental(MLPClassifier(hidden_layer_sizes=(width,)), X, y, space, scoring="accuracy",
+                              seed=seed, name="mlp_digits_incremental")

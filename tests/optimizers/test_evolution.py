@@ -1,0 +1,136 @@
+"""The genetic algorithm and differential evolution: generations, elitism, selection, replay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study, TrialState
+from interactive_hpo.optimizers.evolution import DifferentialEvolution, GeneticAlgorithm
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("lr", 1e-4, 1.0, log=True), Int("n", 1, 9),
+                     Categorical("act", ["relu", "tanh", "gelu"])])
+
+
+def loss(params):
+    return ((params["x"] - 0.5) ** 2 + (np.log10(params["lr"]) + 2) ** 2 + 0.1 * abs(params["n"] - 4)
+            + 0.5 * (params["act"] != "tanh"))
+
+
+def run(name, n, seed=0, **settings):
+    study = Study(SPACE, name, seed=seed, optimizer_settings={"population_size": 6, **settings})
+    study.run(loss, n_trials=n)
+    return study
+
+
+def test_ga_with_elitism_never_loses_its_best():
+    study = Study(SPACE, "ga", seed=1, optimizer_settings={"population_size": 6, "elite": 2})
+    best_by_generation = {}
+    for _ in range(60):
+        study.step(loss)
+        snapshot = study.optimizer.population()
+        told = snapshot.losses[np.isin(snapshot.states, ["told"])]
+        if len(told):
+            best_by_generation[snapshot.generation] = min(best_by_generation.get(snapshot.generation, np.inf),
+                                                          told.min())
+    bests = [best_by_generation[g] for g in sorted(best_by_generation)]
+    assert len(bests) >= 8 and all(later <= earlier for earlier, later in zip(bests, bests[1:], strict=False))
+    snapshot = study.optimizer.population()
+    assert list(snapshot.states[:2]) == ["told", "told"]  # the elites are carried, not asked again
+    assert snapshot.losses[0] == pytest.approx(study.best_value)
+
+
+def test_ga_offspring_link_to_parents_of_the_previous_generation():
+    optimizer = run("ga", 24, seed=2).optimizer
+    previous = {m.id for m in optimizer.previous}
+    snapshot = optimizer.population()
+    linked = [parents for parents in snapshot.parents[optimizer.elite:] if parents]
+    assert linked and all(set(parents) <= previous for parents in linked)
+    assert len(set(snapshot.ids)) == len(snapshot.ids)
+
+
+def test_de_keeps_the_better_of_target_and_trial_vector():
+    study = Study(SPACE, "de", seed=0, optimizer_settings={"population_size": 5})
+    history = []
+    for _ in range(40):
+        study.step(loss)
+        optimizer = study.optimizer
+        if optimizer.current:
+            history.append([member.loss for member in optimizer.current])
+    for earlier, later in zip(history, history[1:], strict=False):
+        assert all(b <= a for a, b in zip(earlier, later, strict=True))
+    donors = study.optimizer.population().parents
+    assert all(len(p) == 4 and len(set(p)) == 4 for p in donors)  # target and three distinct donors
+
+
+@pytest.mark.parametrize("name", ["ga", "de"])
+def test_a_resumed_study_breeds_the_same_generations(name, tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, name, seed=5, storage=path, optimizer_settings={"population_size": 5})
+    study.run(loss, n_trials=17)  # three generations and a bit
+    resumed = Study.load(path)
+    assert resumed.optimizer.population().generation == study.optimizer.population().generation
+    np.testing.assert_array_equal(resumed.optimizer.population().X, study.optimizer.population().X)
+    for _ in range(8):
+        assert resumed.ask().params == study.ask().params
+
+
+@pytest.mark.parametrize("name", ["ga", "de"])
+def test_spares_are_handed_out_while_a_generation_is_pending(name):
+    study = Study(SPACE, name, seed=0, optimizer_settings={"population_size": 4})
+    trials = study.ask_batch(6)
+    infos = [t.user_attrs for t in trials]
+    assert [i["member"] for i in infos] == [0, 1, 2, 3, -1, -1]
+    for trial in trials:
+        study.tell(trial, loss(trial.params))
+    assert study.optimizer.population().generation == 0
+    study.ask()
+    assert study.optimizer.population().generation == 1
+
+
+def test_a_good_manual_trial_becomes_the_elite():
+    study = run("ga", 6, seed=3)
+    best = {"x": 0.5, "lr": 1e-2, "n": 4, "act": "tanh"}
+    study.add_manual(best, loss(best))
+    study.ask()  # breeds generation 1 from generation 0 and the manual trial
+    snapshot = study.optimizer.population()
+    assert snapshot.generation == 1 and snapshot.losses[0] == loss(best)
+    np.testing.assert_allclose(snapshot.X[0], SPACE.to_unit(best))
+
+
+def test_failed_individuals_rank_last_and_do_not_stop_the_generation():
+    study = Study(SPACE, "ga", seed=0, optimizer_settings={"population_size": 4})
+    for i in range(4):
+        trial = study.ask()
+        if i == 1:
+            study.tell(trial, state="FAILED")
+        else:
+            study.tell(trial, loss(trial.params))
+    snapshot = study.optimizer.population()
+    assert list(snapshot.states) == ["told", "failed", "told", "told"] and snapshot.losses[1] == np.inf
+    assert study.ask().user_attrs["generation"] == 1
+
+
+def test_switching_away_and_back_treats_the_old_runs_trials_as_foreign():
+    study = run("ga", 9, seed=4)
+    study.switch_optimizer("random")
+    study.run(loss, n_trials=2)
+    again = study.switch_optimizer("ga", population_size=6)
+    assert again.generation == -1 and len(again.told) == 11  # all data, no generations adopted
+    study.step(loss)
+    assert study.trials[-1].state is TrialState.COMPLETE and again.population().generation == 0
+
+
+@pytest.mark.parametrize(("cls", "settings", "message"), [
+    (GeneticAlgorithm, {"population_size": 1}, "`population_size` of GeneticAlgorithm must be an int in [2, inf)"),
+    (GeneticAlgorithm, {"elite": 16}, "`elite` of GeneticAlgorithm must be an int in [0, population_size=16); got 16."),
+    (GeneticAlgorithm, {"crossover_rate": 1.5}, "`crossover_rate` of GeneticAlgorithm must be"),
+    (GeneticAlgorithm, {"mutation_scale": 0.0}, "`mutation_scale` of GeneticAlgorithm must be"),
+    (GeneticAlgorithm, {"tournament_size": 0}, "`tournament_size` of GeneticAlgorithm must be an int in [1, inf)"),
+    (DifferentialEvolution, {"population_size": 3}, "`population_size` of DifferentialEvolution must be an int in [4"),
+    (DifferentialEvolution, {"differential_weight": 0}, "`differential_weight` of DifferentialEvolution must be"),
+])
+def test_bad_settings_raise_the_uniform_message(cls, settings, message):
+    with pytest.raises(InvalidParameterError) as info:
+        cls(SPACE, **settings)
+    assert message in str(info.value)
