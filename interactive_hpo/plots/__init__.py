@@ -1,7 +1,7 @@
 """Figures from plain data: functions take ``interactive_hpo.views`` records and optional Axes.
 
 The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
-``ParallelCoordinatesPlot``) build their artists once and ``update`` them in place, which is
+``ParallelCoordinatesPlot``, ``PopulationPlot``) build their artists once and ``update`` them in place, which is
 how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.
 """
 
@@ -13,11 +13,13 @@ from .history import (
     plot_best_so_far,
     plot_parallel_coordinates,
 )
+from .population import PopulationPlot, plot_population
 from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
 
 __all__ = [
     "BestSoFarPlot",
     "ParallelCoordinatesPlot",
+    "PopulationPlot",
     "SurrogateCurve",
     "SurrogateMaps",
     "axis_positions",
@@ -26,6 +28,7 @@ __all__ = [
     "parallel_coordinates_info",
     "plot_best_so_far",
     "plot_parallel_coordinates",
+    "plot_population",
     "plot_surrogate_1d",
     "plot_surrogate_2d",
 ]

@@ -13,7 +13,7 @@ import numpy as np
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 
 __all__ = ["SurrogateCurve", "SurrogateMaps", "axis_positions", "axis_to_unit", "displayed_acquisition",
-           "plot_surrogate_1d", "plot_surrogate_2d"]
+           "plot_surrogate_1d", "plot_surrogate_2d", "style_axis"]
 
 #: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
 BAND = 2.0
@@ -69,7 +69,8 @@ def _levels(axis: AxisLevels) -> np.ndarray:
     return np.asarray(axis.levels, dtype=float)
 
 
-def _style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
+def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
+    """Label, scale and (for categoricals) tick one axis of ``ax`` ("x" or "y") for ``axis``."""
     set_label, set_scale = (ax.set_xlabel, ax.set_xscale) if which == "x" else (ax.set_ylabel, ax.set_yscale)
     set_label(axis.name)
     set_scale("log" if axis.scale == "log" else "linear")
@@ -195,7 +196,7 @@ class SurrogateCurve:
             if target is not None:
                 target.relim()
                 target.autoscale_view()
-        _style_axis(self.acquisition_ax if self.acquisition_ax is not None else self.ax, axis, "x")
+        style_axis(self.acquisition_ax if self.acquisition_ax is not None else self.ax, axis, "x")
         self.ax.legend(loc="best", fontsize="small")
         return self
 
@@ -288,9 +289,9 @@ class SurrogateMaps:
             self.colorbars = [ax.figure.colorbar(image, ax=ax) for ax, image in zip(self.axes, self.images,
                                                                                      strict=True)]
         for ax in self.axes:
-            _style_axis(ax, grid.x_axis, "x")
+            style_axis(ax, grid.x_axis, "x")
             ax.set_xlim(x[0] - _half_step(x, grid.x_axis), x[-1] + _half_step(x, grid.x_axis, last=True))
-        _style_axis(self.axes[0], grid.y_axis, "y")
+        style_axis(self.axes[0], grid.y_axis, "y")
         y_axis = grid.y_axis
         self.axes[0].set_ylim(y[0] - _half_step(y, y_axis), y[-1] + _half_step(y, y_axis, last=True))
         self._mesh_key = key

@@ -13,8 +13,9 @@ from .history_panel import HistoryPanel
 from .lab import Lab
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
+from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
 from .surrogate_panel import SurrogatePanel
 
-__all__ = ["ErrorLog", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel", "SpaceEditor",
+__all__ = ["ErrorLog", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel", "PopulationPanel", "SpaceEditor",
            "SurrogatePanel"]

@@ -28,6 +28,7 @@ from .errors import ErrorLog
 from .history_panel import HistoryPanel
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
+from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
 from .surrogate_panel import SurrogatePanel
 
@@ -175,10 +176,15 @@ class Lab:
         space = self.study.space
         self.surrogate_panel = SurrogatePanel(space, self.errors)
         self.surrogate_panel.on_click(self.controller.evaluate)
+        self.population_panel = PopulationPanel(space)
+        if self.surrogate_panel.x_choice is not None and self.surrogate_panel.y_choice is not None:
+            for choice in (self.surrogate_panel.x_choice, self.surrogate_panel.y_choice):
+                choice.observe(self.errors.guard(lambda _: self._draw_population()), names="value")
         self.history_panel = HistoryPanel(space, self.errors)
         self.manual_panel = ManualPanel(space, self.errors)
         self.manual_panel.on_evaluate(self.controller.evaluate)
-        self.tabs.children = [self.surrogate_panel.widget, self.history_panel.widget, self.manual_panel.widget,
+        model_tab = widgets.VBox([self.surrogate_panel.widget, self.population_panel.widget])
+        self.tabs.children = [model_tab, self.history_panel.widget, self.manual_panel.widget,
                               self.optimizer_panel.widget, self.space_editor.widget]
         self.tabs.titles = TABS
 
@@ -217,7 +223,12 @@ class Lab:
             self.step_button.disabled = self.run_button.disabled = not self.controller.can_step
 
     # -- redrawing -------------------------------------------------------------------------------------
+    def _draw_population(self) -> None:
+        self.population_panel.update(self.study.optimizer.population(), self.surrogate_panel.pair)
+
     def _changed(self, kind: str) -> None:
+        if kind in ("switched", "reset", "space"):
+            self.population_panel.reset()  # individual ids restart with a new optimizer
         if kind in ("reset", "space"):
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
@@ -240,9 +251,10 @@ class Lab:
         proposal = None
         if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
             proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
-        why = (f"{optimizer.name} has no model of the objective; switch to a model-based optimizer (bo) in the "
-               "Optimizer tab to see one." if type(optimizer).surrogate is Optimizer.surrogate
+        why = (f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
+               + ("; its population is drawn below." if optimizer.population() is not None else ".") if type(optimizer).surrogate is Optimizer.surrogate
                else "The model appears after two completed trials.")
         self.surrogate_panel.update(view, history, proposal, unavailable=why)
+        self._draw_population()
         if not self.controller.running:
             self._set_running(False)

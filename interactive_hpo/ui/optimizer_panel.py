@@ -88,7 +88,8 @@ class OptimizerPanel:
         self.apply.add_class("ihpo-switch")
         self._callbacks: list[Callable[[str, dict[str, Any]], Any]] = []
         self._shown: tuple[str, dict[str, Any]] | None = None
-        self.choice.observe(self.errors.guard(lambda change: self._build_form(change["new"], {})), names="value")
+        self._showing = False
+        self.choice.observe(self.errors.guard(self._on_choice), names="value")
         self.apply.on_click(self.errors.guard(lambda _: self.apply_choice()))
         self.widget = widgets.VBox([self.choice, self._form, self.apply])
         self.widget.add_class("ihpo-optimizer")
@@ -99,9 +100,13 @@ class OptimizerPanel:
         if (name, dict(settings)) == self._shown:
             return  # the app calls this on every redraw: rebuilding the form costs ~40 ms
         self._shown = (name, dict(settings))
-        with self.choice.hold_trait_notifications():
-            self.choice.options = available_optimizers()
+        self._showing = True  # the dropdown's own observer would rebuild the form with defaults
+        try:
+            if list(self.choice.options) != available_optimizers():  # one registered meanwhile
+                self.choice.options = available_optimizers()
             self.choice.value = name
+        finally:
+            self._showing = False
         self._build_form(name, settings)
 
     def settings(self) -> dict[str, Any]:
@@ -121,6 +126,10 @@ class OptimizerPanel:
         changed = {k: v for k, v in settings.items() if v != defaults.get(k)}
         for callback in self._callbacks:
             callback(name, changed)
+
+    def _on_choice(self, change: Any) -> None:
+        if not self._showing:
+            self._build_form(change["new"], {})
 
     def _build_form(self, name: str, settings: Mapping[str, Any]) -> None:
         choices = optimizer_class(name).setting_choices

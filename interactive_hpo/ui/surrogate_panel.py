@@ -149,6 +149,7 @@ class SurrogatePanel:
         self._last = (view, history, proposal)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self._move_anchor_to(history)
+        self.figure.widget.layout.display = "none" if view is None else None
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
             return

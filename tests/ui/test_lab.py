@@ -251,3 +251,23 @@ def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
     assert panel.follow_best.value
     slider.value = slider.value * 10 ** (3 * slider.step)  # a real move
     assert not panel.follow_best.value
+
+
+def test_population_optimizers_get_a_live_population_panel():
+    lab = Lab(FunctionObjective(bowl, PLANE), optimizer="ga", seed=0, optimizer_settings={"population_size": 4})
+    lab.run(6)
+    panel = lab.population_panel
+    assert panel.widget.layout.display is None and "its population is drawn below" in lab.surrogate_panel.message.value
+    assert lab.surrogate_panel.figure.widget.layout.display == "none"  # no model: no empty heatmaps
+    snapshot = lab.study.optimizer.population()
+    assert len(panel.plot.members.get_offsets()) == 4 and snapshot.generation == 1
+    lab.surrogate_panel.y_choice.value = "k"
+    assert panel.plot.ax.get_ylabel() == "k"
+    lab.optimizer_panel.choice.value = "de"
+    lab.optimizer_panel.apply.click()
+    lab.optimizer_panel.choice.value = "bo"  # the form follows the choice, not the optimizer shown before
+    assert "population_size" not in lab.optimizer_panel.fields
+    lab.optimizer_panel.fields["num_restarts"].value = 2
+    lab.optimizer_panel.apply.click()
+    assert lab.study.optimizer.name == "bo" and not lab.errors.errors
+    assert panel.widget.layout.display == "none"

@@ -1,0 +1,310 @@
+"""Population Based Training, drawn from plain arrays: schedules, lineage and score curves.
+
+As in :mod:`.history`, each plot computes a plain "info" record first (:func:`schedule_info`,
+:func:`lineage_info`, :func:`score_info`; tests target them) and draws it second. The inputs are
+the fields of a ``PBTResult`` (``scores``, ``schedules[name]``, ``exploits``), passed as arrays,
+so this module never imports the optimizer. An exploit ``(round, receiver, donor)`` means: after
+``round``, ``receiver`` took ``donor``'s model, so it shows at ``round + 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
+           "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
+
+
+def _exploits(exploits: Any, n_rounds: int) -> list[tuple[int, int, int]]:
+    """Exploits whose receiver trained afterwards (those after the last round have nothing to show yet)."""
+    return [(int(r), int(i), int(d)) for r, i, d in exploits if int(r) + 1 < n_rounds]
+
+
+@dataclass(frozen=True, eq=False)
+class ScheduleInfo:
+    """What :func:`plot_pbt_schedule` draws.
+
+    Attributes
+    ----------
+    rounds : ndarray of shape (n_rounds,)
+        0, 1, ...: the x of every line.
+    values : ndarray of shape (n_rounds, n_members)
+        The value each member trained with (a choice's index for categoricals).
+    jumps : ndarray of shape (n_e, 2)
+        (round, new value) where a receiver started from a donor's copy.
+    scale : str
+        "linear", "log" or "categorical".
+    ticks : tuple of (ndarray, list of str) or None
+        Tick positions and labels for a categorical axis.
+    """
+
+    rounds: np.ndarray
+    values: np.ndarray
+    jumps: np.ndarray
+    scale: str
+    ticks: tuple | None
+
+
+def schedule_info(schedule: Any, exploits: Sequence[Sequence[int]] = (), scale: str = "linear",
+                  choices: Sequence[Any] | None = None) -> ScheduleInfo:
+    """Lines of one hyperparameter's schedule, shape (n_rounds, n_members) in user units.
+
+    For a categorical (``scale="categorical"``) values become indices into ``choices``
+    (default: the distinct values in order of appearance).
+    """
+    raw = np.asarray(schedule, dtype=object if scale == "categorical" else float)
+    n_rounds = raw.shape[0]
+    ticks = None
+    if scale == "categorical":
+        levels = list(choices) if choices is not None else list(dict.fromkeys(raw.ravel().tolist()))
+        values = np.array([[levels.index(v) for v in row] for row in raw.tolist()], dtype=float).reshape(raw.shape)
+        ticks = (np.arange(len(levels), dtype=float), [str(c) for c in levels])
+    else:
+        values = raw
+    jumps = [(r + 1, values[r + 1, i]) for r, i, _ in _exploits(exploits, n_rounds)]
+    return ScheduleInfo(rounds=np.arange(n_rounds, dtype=float), values=values,
+                        jumps=np.array(jumps, dtype=float).reshape(-1, 2), scale=scale, ticks=ticks)
+
+
+def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", exploits: Sequence[Any] = (),
+                      choices: Sequence[Any] | None = None, ax: Any = None) -> Any:
+    """One step line per member: the value of one hyperparameter over rounds, exploits marked.
+
+    Parameters
+    ----------
+    schedule : array-like of shape (n_rounds, n_members)
+        ``PBTResult.schedules[name]``, in user units.
+    name : str
+        The y label.
+    scale : {"linear", "log", "categorical"}
+        ``PBTResult.scales[name]``: a log parameter gets a log axis.
+    exploits : sequence of (round, receiver, donor)
+    choices : sequence, optional
+        Category order for a categorical axis.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    Axes
+        Lines ``ax.lines[:n_members]`` (member order), then the exploit markers.
+    """
+    info = schedule_info(schedule, exploits, scale, choices)
+    ax = _axes(ax)
+    for i in range(info.values.shape[1]):
+        ax.plot(info.rounds, info.values[:, i], drawstyle="steps-post", color=f"C{i % 10}", lw=1.2, alpha=0.85,
+                label=f"member {i}")
+    ax.plot(info.jumps[:, 0], info.jumps[:, 1], ls="none", marker="v", color="black", ms=5, label="exploit")
+    if scale == "log":
+        ax.set_yscale("log")
+    if info.ticks is not None:
+        ax.set_yticks(*info.ticks)
+    ax.set_xlabel("round")
+    ax.set_ylabel(name)
+    return ax
+
+
+@dataclass(frozen=True, eq=False)
+class LineageInfo:
+    """What :func:`plot_pbt_lineage` draws: nodes (round, member) and the edges between rounds.
+
+    Attributes
+    ----------
+    parents : ndarray of shape (n_rounds, n_members)
+        Whose model member i trained on in round r (row 0: -1).
+    kept : ndarray of shape (n_k, 2, 2)
+        Segments (r - 1, i) -> (r, i): the member kept its own model.
+    inherited : ndarray of shape (n_j, 2, 2)
+        Segments (r - 1, donor) -> (r, receiver): an exploit.
+    nodes : ndarray of shape (n_rounds * n_members, 2)
+        (round, member), round-major.
+    path : ndarray of shape (n_rounds, 2)
+        The ancestry of ``highlight`` as (round, member), or shape (0, 2).
+    """
+
+    parents: np.ndarray
+    kept: np.ndarray
+    inherited: np.ndarray
+    nodes: np.ndarray
+    path: np.ndarray
+
+
+def lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: int,
+                 highlight: int | None = None) -> LineageInfo:
+    """The lineage tree of a run from its exploits; ``highlight`` traces one member's ancestry back."""
+    parents = np.tile(np.arange(n_members), (n_rounds, 1))
+    if n_rounds:
+        parents[0] = -1
+    for r, receiver, donor in _exploits(exploits, n_rounds):
+        parents[r + 1, receiver] = donor
+    kept, inherited = [], []
+    for r in range(1, n_rounds):
+        for i in range(n_members):
+            (kept if parents[r, i] == i else inherited).append([[r - 1, parents[r, i]], [r, i]])
+    path = []
+    if highlight is not None and n_rounds:
+        current = int(highlight)
+        for r in range(n_rounds - 1, -1, -1):
+            path.append((r, current))
+            current = int(parents[r, current]) if r else current
+    nodes = np.array([(r, i) for r in range(n_rounds) for i in range(n_members)], dtype=float).reshape(-1, 2)
+    return LineageInfo(parents=parents, kept=np.array(kept, dtype=float).reshape(-1, 2, 2),
+                       inherited=np.array(inherited, dtype=float).reshape(-1, 2, 2), nodes=nodes,
+                       path=np.array(path[::-1], dtype=float).reshape(-1, 2))
+
+
+def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, scores: Any = None,
+                     highlight: int | None = None, ax: Any = None) -> Any:
+    """The lineage tree: rounds on x, members on y, an edge from donor to receiver at each exploit.
+
+    Parameters
+    ----------
+    exploits : sequence of (round, receiver, donor)
+    n_rounds, n_members : int
+    scores : array-like of shape (n_rounds, n_members), optional
+        Colours the nodes.
+    highlight : int, optional
+        A member (e.g. ``best_member``) whose ancestry is drawn thick.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    Axes
+        ``ax.collections[0]`` holds the kept segments, ``[1]`` the inherited ones, ``[2]`` the nodes.
+    """
+    from matplotlib.collections import LineCollection
+
+    info = lineage_info(exploits, n_rounds, n_members, highlight)
+    ax = _axes(ax)
+    ax.add_collection(LineCollection(list(info.kept), colors="0.75", linewidths=1.0, zorder=1))
+    ax.add_collection(LineCollection(list(info.inherited), colors="C3", linewidths=1.4, zorder=2,
+                                     label="copied from donor"))
+    colours = None if scores is None else np.asarray(scores, dtype=float).reshape(-1)
+    nodes = ax.scatter(info.nodes[:, 0], info.nodes[:, 1], c=colours, cmap="viridis", s=22, zorder=3,
+                       color=None if colours is not None else "C0")
+    if colours is not None and colours.size:
+        ax.figure.colorbar(nodes, ax=ax, pad=0.02, label="score")
+    if len(info.path):
+        ax.plot(info.path[:, 0], info.path[:, 1], color="black", lw=2.5, zorder=2.5, label=f"member {highlight}")
+    ax.set_xlim(-0.5, max(n_rounds - 0.5, 0.5))
+    ax.set_ylim(-0.5, n_members - 0.5)
+    ax.set_yticks(np.arange(n_members))
+    ax.set_xlabel("round")
+    ax.set_ylabel("member")
+    return ax
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreInfo:
+    """What :func:`plot_pbt_scores` draws.
+
+    Attributes
+    ----------
+    rounds : ndarray of shape (n_rounds,)
+    members : ndarray of shape (n_rounds, n_members)
+        Each member's score per round.
+    best : ndarray of shape (n_rounds,)
+        The population's best score per round.
+    baseline_best : ndarray of shape (n_rounds,) or None
+        The same for the baseline (fixed hyperparameters, the same compute).
+    exploit_rounds : ndarray of shape (n_x,)
+        Rounds after which exploits happened.
+    """
+
+    rounds: np.ndarray
+    members: np.ndarray
+    best: np.ndarray
+    baseline_best: np.ndarray | None
+    exploit_rounds: np.ndarray
+
+
+def _best(scores: np.ndarray, direction: str) -> np.ndarray:
+    signed = scores if direction == "maximize" else -scores
+    filled = np.where(np.isnan(signed), -np.inf, signed)
+    best = filled.max(axis=1) if filled.shape[1] else np.full(len(filled), -np.inf)
+    best = np.where(np.isneginf(best), np.nan, best)
+    return best if direction == "maximize" else -best
+
+
+def score_info(scores: Any, direction: str = "maximize", exploits: Sequence[Any] = (),
+               baseline: Any = None) -> ScoreInfo:
+    """Score curves from ``scores`` (and ``baseline``) of shape (n_rounds, n_members)."""
+    members = np.asarray(scores, dtype=float)
+    members = members.reshape(len(members), -1)
+    other = None if baseline is None else _best(np.asarray(baseline, dtype=float).reshape(len(members), -1),
+                                                direction)
+    rounds = sorted({int(e[0]) for e in exploits})
+    return ScoreInfo(rounds=np.arange(len(members), dtype=float), members=members, best=_best(members, direction),
+                     baseline_best=other, exploit_rounds=np.array(rounds, dtype=float))
+
+
+def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Sequence[Any] = (), baseline: Any = None,
+                    labels: tuple[str, str] = ("PBT", "fixed hyperparameters"), ax: Any = None) -> Any:
+    """Every member's score per round (thin), the population best (thick) and a baseline's best (dashed).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_rounds, n_members)
+    direction : {"maximize", "minimize"}
+    exploits : sequence of (round, receiver, donor)
+        Marked by dotted vertical lines between rounds.
+    baseline : array-like of shape (n_rounds, m), optional
+        Scores of a run with fixed hyperparameters and the same compute.
+    labels : (str, str)
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    Axes
+        ``ax.lines``: one per member, then the best curve, then the baseline's (if given).
+    """
+    info = score_info(scores, direction, exploits, baseline)
+    ax = _axes(ax)
+    for i in range(info.members.shape[1]):
+        ax.plot(info.rounds, info.members[:, i], color=f"C{i % 10}", lw=0.8, alpha=0.5)
+    ax.plot(info.rounds, info.best, color="black", lw=2.2, label=f"{labels[0]}: best member")
+    if info.baseline_best is not None:
+        ax.plot(info.rounds, info.baseline_best, color="C3", lw=2.0, ls="--", label=f"{labels[1]}: best member")
+    for r in info.exploit_rounds:
+        ax.axvline(r + 0.5, color="0.6", lw=0.6, ls=":", zorder=0)
+    ax.set_xlabel("round")
+    ax.set_ylabel(f"validation score ({'higher' if direction == 'maximize' else 'lower'} is better)")
+    ax.legend(loc="best", fontsize="small", frameon=False)
+    return ax
+
+
+def plot_pbt(result: Any, baseline: Any = None, fig: Any = None) -> Any:
+    """A summary of a run: scores, lineage, and one schedule per hyperparameter.
+
+    ``result`` is anything with ``scores``, ``schedules``, ``scales``, ``exploits``, ``direction``
+    and ``best_member`` (a ``PBTResult``); ``baseline`` optionally another (its ``scores`` are used).
+    Returns the array of Axes.
+    """
+    if fig is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2)))
+    n_rounds, n_members = np.shape(result.scores)
+    rows = 1 + (len(result.schedules) + 1) // 2
+    axes = fig.subplots(rows, 2, squeeze=False)
+    plot_pbt_scores(result.scores, direction=result.direction, exploits=result.exploits,
+                    baseline=None if baseline is None else baseline.scores, ax=axes[0, 0])
+    plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=result.scores,
+                     highlight=result.best_member if result.best_member >= 0 else None, ax=axes[0, 1])
+    flat = axes[1:].ravel()
+    for ax, (name, schedule) in zip(flat, result.schedules.items(), strict=False):
+        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits, ax=ax)
+    for ax in flat[len(result.schedules):]:
+        ax.set_visible(False)
+    return axes
+
+
+def _axes(ax: Any) -> Any:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    return ax

@@ -1,0 +1,74 @@
+"""Population plots draw the snapshot they are given (asserted on artists' data)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
+from interactive_hpo.plots.population import PopulationPlot, ellipse_points, plot_population  # noqa: E402
+from interactive_hpo.views import PopulationSnapshot  # noqa: E402
+
+SPACE = SearchSpace([Float("a", 0.0, 10.0), Float("lr", 1e-4, 1.0, log=True), Categorical("k", ["u", "v"])])
+
+
+def snapshot(**fields):
+    base = {"generation": 3, "X": np.array([[0.1, 0.5, 0.2], [0.9, 0.25, 0.7]]), "losses": np.array([2.0, np.nan]),
+            "states": np.array(["told", "pending"], dtype=object), "ids": np.array([10, 11]),
+            "parents": ((4,), (4, 5)), "best_x": np.array([0.1, 0.5, 0.2]), "best_loss": 2.0}
+    return PopulationSnapshot(**{**base, **fields})
+
+
+def axes(*names):
+    return [SPACE.slice1d(name, resolution=2).axis for name in names]
+
+
+def test_ellipse_points_lie_on_the_mahalanobis_contour():
+    cov = np.array([[0.04, 0.01], [0.01, 0.02]])
+    points = ellipse_points(np.array([0.5, 0.5]), cov, n=50, sigmas=2.0)
+    distances = np.einsum("ni,ij,nj->n", points - 0.5, np.linalg.inv(cov), points - 0.5)
+    np.testing.assert_allclose(distances, 4.0)
+
+
+def test_members_are_placed_on_the_parameter_axes_and_coloured_by_state():
+    plot = PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1))
+    np.testing.assert_allclose(plot.members.get_offsets(), [[1.0, 1e-2], [9.0, 1e-3]])
+    colors = plot.members.get_facecolors()
+    assert not np.allclose(colors[0], colors[1])  # told and pending differ
+    assert plot.ax.get_yscale() == "log" and plot.ax.get_title() == "generation 3"
+    np.testing.assert_allclose(plot.best.get_offsets(), [[1.0, 1e-2]])
+    plt.close("all")
+
+
+def test_parent_links_and_the_search_ellipse():
+    previous = {4: np.array([0.5, 0.5, 0.2]), 5: np.array([0.3, 0.75, 0.7])}
+    snap = snapshot(mean=np.array([0.5, 0.5, 0.5]), cov=np.diag([0.01, 0.04, 0.01]))
+    plot = PopulationPlot().update(snap, *axes("a", "lr"), (0, 1), previous=previous)
+    segments = plot.links.get_segments()
+    assert len(segments) == 3  # 4 -> 10, 4 -> 11, 5 -> 11
+    np.testing.assert_allclose(segments[0], [[5.0, 1e-2], [1.0, 1e-2]])
+    x, y = plot.ellipse.get_xdata(), plot.ellipse.get_ydata()
+    assert x.min() == pytest.approx(5.0 - 2 * 0.1 * 10) and x.max() == pytest.approx(5.0 + 2 * 0.1 * 10)
+    assert np.all(y > 0) and plot.mean_marker.get_xdata()[0] == pytest.approx(5.0)
+    plt.close("all")
+
+
+def test_categorical_axis_and_in_place_updates():
+    plot = PopulationPlot().update(snapshot(), *axes("a", "k"), (0, 2))
+    np.testing.assert_allclose(plot.members.get_offsets()[:, 1], [0, 1])
+    members = plot.members
+    plot.update(snapshot(states=np.array(["told", "told"], dtype=object), losses=np.array([2.0, 1.0])),
+                *axes("a", "k"), (0, 2))
+    assert plot.members is members and plot.ax.get_ylim() == (-0.5, 1.5)
+    plt.close("all")
+
+
+def test_one_parameter_plots_losses():
+    ax = plot_population(snapshot(), axes("a")[0], None, (0,))
+    assert ax.get_ylabel() == "loss"
+    plt.close("all")
