@@ -240,12 +240,14 @@ class SklearnIncremental:
     def score(self, model: Any) -> float:
         """Score on the validation split (greater is better); NaN for a model that never trained."""
         from sklearn.exceptions import NotFittedError
+        from sklearn.utils.validation import check_is_fitted
 
         try:
-            with self._quiet():
-                return float(self._scorer(model, self._X_val, self._y_val))
+            check_is_fitted(model)
         except NotFittedError:
             return float("nan")
+        with self._quiet():
+            return float(self._scorer(model, self._X_val, self._y_val))
 
     def copy(self, model: Any) -> Any:
         """A deep copy: the same weights and optimizer state, trained independently from now on."""

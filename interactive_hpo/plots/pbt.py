@@ -183,8 +183,8 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     ax.add_collection(LineCollection(list(info.inherited), colors="C3", linewidths=1.4, zorder=2,
                                      label="copied from donor"))
     colours = None if scores is None else np.asarray(scores, dtype=float).reshape(-1)
-    nodes = ax.scatter(info.nodes[:, 0], info.nodes[:, 1], c=colours, cmap="viridis", s=22, zorder=3,
-                       color=None if colours is not None else "C0")
+    paint = {"color": "C0"} if colours is None else {"c": colours, "cmap": "viridis"}
+    nodes = ax.scatter(info.nodes[:, 0], info.nodes[:, 1], s=22, zorder=3, **paint)
     if colours is not None and colours.size:
         ax.figure.colorbar(nodes, ax=ax, pad=0.02, label="score")
     if len(info.path):
@@ -294,17 +294,23 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None) -> Any:
                     baseline=None if baseline is None else baseline.scores, ax=axes[0, 0])
     plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=result.scores,
                      highlight=result.best_member if result.best_member >= 0 else None, ax=axes[0, 1])
-    flat = axes[1:].ravel()
+    flat, space = axes[1:].ravel(), getattr(result, "space", None)
     for ax, (name, schedule) in zip(flat, result.schedules.items(), strict=False):
-        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits, ax=ax)
+        choices = getattr(space[name], "choices", None) if space is not None else None
+        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits, choices=choices,
+                          ax=ax)
     for ax in flat[len(result.schedules):]:
         ax.set_visible(False)
     return axes
 
 
 def _axes(ax: Any) -> Any:
+    """``ax``, or new Axes; rounds are integers, so the x ticks are too."""
+    from matplotlib.ticker import MaxNLocator
+
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(7, 3.5))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax

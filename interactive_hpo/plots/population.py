@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..views import AxisLevels, PopulationSnapshot
-from .surrogate import style_axis, axis_positions
+from .surrogate import axis_positions, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_population"]
 

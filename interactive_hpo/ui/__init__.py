@@ -17,5 +17,5 @@ from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
 from .surrogate_panel import SurrogatePanel
 
-__all__ = ["ErrorLog", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel", "PopulationPanel", "SpaceEditor",
-           "SurrogatePanel"]
+__all__ = ["ErrorLog", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel", "PopulationPanel",
+           "SpaceEditor", "SurrogatePanel"]

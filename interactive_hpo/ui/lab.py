@@ -251,9 +251,11 @@ class Lab:
         proposal = None
         if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
             proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
-        why = (f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
-               + ("; its population is drawn below." if optimizer.population() is not None else ".") if type(optimizer).surrogate is Optimizer.surrogate
-               else "The model appears after two completed trials.")
+        if type(optimizer).surrogate is not Optimizer.surrogate:
+            why = "The model appears after two completed trials."
+        else:
+            why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
+            why += "; its population is drawn below." if optimizer.population() is not None else "."
         self.surrogate_panel.update(view, history, proposal, unavailable=why)
         self._draw_population()
         if not self.controller.running:

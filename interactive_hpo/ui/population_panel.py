@@ -6,8 +6,6 @@ coloured by state, with parent-offspring links and the CMA-ES search ellipse.
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as widgets
 import numpy as np
 
