@@ -13,8 +13,11 @@ from .exceptions import (
     TrialStateError,
 )
 from .optimizers import (
+    DifferentialEvolution,
+    GeneticAlgorithm,
     GridSearch,
     Optimizer,
+    PopulationBasedTraining,
     RandomSearch,
     SobolSearch,
     Suggestion,
@@ -30,14 +33,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Categorical",
+    "DifferentialEvolution",
     "Evaluation",
     "Float",
+    "GeneticAlgorithm",
     "GridSearch",
     "HPOError",
     "Int",
     "InvalidParameterError",
     "MissingDependencyError",
     "Optimizer",
+    "PopulationBasedTraining",
     "RandomSearch",
     "SearchExhausted",
     "SearchSpace",

@@ -5,6 +5,7 @@ Nothing here imports scikit-learn until an ``SklearnCV`` objective or a task is 
 
 from . import tasks
 from .base import FunctionObjective, Objective
+from .incremental import IncrementalTask, SklearnIncremental, mlp_digits_incremental, sgd_digits
 from .sklearn_cv import SealedTestLook, SealedTestSetWarning, SklearnCV
 from .synthetic import Ackley, Branin, Forrester, Hartmann6, Levy, Rosenbrock, SyntheticFunction, synthetic_functions
 from .tasks import TASKS, make_task
@@ -12,6 +13,10 @@ from .tasks import TASKS, make_task
 __all__ = [
     "Objective",
     "FunctionObjective",
+    "IncrementalTask",
+    "SklearnIncremental",
+    "sgd_digits",
+    "mlp_digits_incremental",
     "SklearnCV",
     "SealedTestLook",
     "SealedTestSetWarning",

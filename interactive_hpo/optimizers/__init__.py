@@ -1,6 +1,9 @@
 """Steppable optimizers over the unit cube, and the registry that names them."""
 
 from .base import Optimizer, Suggestion
+from .evolution import DifferentialEvolution, GeneticAlgorithm
+from .pbt import PBTResult, PopulationBasedTraining, compare_with_fixed, train_fixed
+from .population import PopulationOptimizer
 from .registry import available_optimizers, make_optimizer, optimizer_class, register_optimizer
 from .simple import GridSearch, RandomSearch, SobolSearch
 
@@ -10,6 +13,13 @@ __all__ = [
     "GridSearch",
     "RandomSearch",
     "SobolSearch",
+    "GeneticAlgorithm",
+    "DifferentialEvolution",
+    "PopulationOptimizer",
+    "PopulationBasedTraining",
+    "PBTResult",
+    "compare_with_fixed",
+    "train_fixed",
     "available_optimizers",
     "make_optimizer",
     "optimizer_class",

@@ -116,6 +116,18 @@ class PBTResult:
         The member with the best score in the last round (-1 before any round).
     rounds : tuple of PBTRound
         The round records the arrays were built from.
+
+    Examples
+    --------
+    >>> import json
+    >>> from interactive_hpo.objectives.incremental import sgd_digits
+    >>> from interactive_hpo.optimizers.pbt import PopulationBasedTraining
+    >>> task = sgd_digits(seed=0)
+    >>> result = PopulationBasedTraining(task.space, task, n_members=2, ready_every=1, seed=0).run(2)
+    >>> result.schedules["eta0"].shape, result.exploits[0][0], result.parents[1].tolist().count(-1)
+    ((2, 2), 0, 0)
+    >>> PBTResult.from_dict(json.loads(json.dumps(result.to_dict()))).to_dict() == result.to_dict()
+    True
     """
 
     space: SearchSpace
@@ -230,12 +242,18 @@ class PBTResult:
         if not isinstance(header.get("version"), int) or header["version"] > VERSION:
             raise StorageError(f"PBT record version {header.get('version')!r}; this interactive_hpo reads up to "
                                f"{VERSION}. Upgrade interactive_hpo.")
-        space = SearchSpace.from_dict(header["space"])
+        try:
+            space, direction, settings = SearchSpace.from_dict(header["space"]), header["direction"], header["settings"]
+            missing = {"n_members", "steps_per_round"} - set(settings)
+        except (KeyError, TypeError, ValueError) as error:
+            raise StorageError(f"A PBT header is malformed: {error!r}.") from error
+        if missing:
+            raise StorageError(f"A PBT header is malformed: its settings lack {sorted(missing)}.")
         try:
             records = [PBTRound.from_dict(r, space) for r in rounds]
         except (KeyError, TypeError, ValueError) as error:
             raise StorageError(f"A PBT round record is malformed: {error!r}.") from error
-        return cls.from_rounds(space, header["direction"], header["settings"], records)
+        return cls.from_rounds(space, direction, settings, records)
 
     @classmethod
     def from_journal(cls, path: str | os.PathLike[str]) -> PBTResult:

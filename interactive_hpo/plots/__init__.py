@@ -13,6 +13,7 @@ from .history import (
     plot_best_so_far,
     plot_parallel_coordinates,
 )
+from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
 from .population import PopulationPlot, plot_population
 from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
 
@@ -28,6 +29,10 @@ __all__ = [
     "parallel_coordinates_info",
     "plot_best_so_far",
     "plot_parallel_coordinates",
+    "plot_pbt",
+    "plot_pbt_lineage",
+    "plot_pbt_schedule",
+    "plot_pbt_scores",
     "plot_population",
     "plot_surrogate_1d",
     "plot_surrogate_2d",

@@ -134,17 +134,25 @@ class LineageInfo:
 
 def lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: int,
                  highlight: int | None = None) -> LineageInfo:
-    """The lineage tree of a run from its exploits; ``highlight`` traces one member's ancestry back."""
+    """The lineage tree of a run from its exploits; ``highlight`` traces one member's ancestry back.
+
+    Examples
+    --------
+    >>> info = lineage_info([(0, 1, 0)], n_rounds=2, n_members=2, highlight=1)
+    >>> info.parents.tolist(), info.inherited.tolist(), info.path.tolist()
+    ([[-1, -1], [0, 0]], [[[0.0, 0.0], [1.0, 1.0]]], [[0.0, 0.0], [1.0, 1.0]])
+    """
     parents = np.tile(np.arange(n_members), (n_rounds, 1))
     if n_rounds:
         parents[0] = -1
     for r, receiver, donor in _exploits(exploits, n_rounds):
         parents[r + 1, receiver] = donor
-    kept, inherited = [], []
+    kept: list[list[list[int]]] = []
+    inherited: list[list[list[int]]] = []
     for r in range(1, n_rounds):
         for i in range(n_members):
-            (kept if parents[r, i] == i else inherited).append([[r - 1, parents[r, i]], [r, i]])
-    path = []
+            (kept if parents[r, i] == i else inherited).append([[r - 1, int(parents[r, i])], [r, i]])
+    path: list[tuple[int, int]] = []
     if highlight is not None and n_rounds:
         current = int(highlight)
         for r in range(n_rounds - 1, -1, -1):
@@ -174,6 +182,13 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     -------
     Axes
         ``ax.collections[0]`` holds the kept segments, ``[1]`` the inherited ones, ``[2]`` the nodes.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_pbt_lineage([(0, 1, 0)], n_rounds=3, n_members=2, ax=Figure().add_subplot())
+    >>> len(ax.collections[0].get_segments()), len(ax.collections[1].get_segments())
+    (3, 1)
     """
     from matplotlib.collections import LineCollection
 

@@ -1,0 +1,133 @@
+"""PBT plots draw the arrays they are given: schedules, lineage edges and score curves (data, not pixels)."""
+
+from __future__ import annotations
+
+from types import MappingProxyType, SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from interactive_hpo.plots.pbt import (  # noqa: E402
+    lineage_info,
+    plot_pbt,
+    plot_pbt_lineage,
+    plot_pbt_schedule,
+    plot_pbt_scores,
+    schedule_info,
+    score_info,
+)
+
+# 3 rounds, 3 members; after round 0 member 2 copied member 0; after round 1 member 1 copied member 2;
+# after round 2 (the last) member 0 copied member 1: nothing trained on that copy yet.
+EXPLOITS = ((0, 2, 0), (1, 1, 2), (2, 0, 1))
+LR = np.array([[1e-3, 1e-2, 1e-1], [1e-3, 1e-2, 1.2e-3], [1e-3, 1.44e-3, 1.2e-3]])
+ACT = np.array([["relu", "tanh", "relu"], ["relu", "tanh", "gelu"], ["relu", "gelu", "gelu"]], dtype=object)
+SCORES = np.array([[0.5, 0.4, 0.1], [0.7, 0.3, 0.6], [0.8, 0.75, np.nan]])
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_schedule_info_marks_where_receivers_start_from_a_copy():
+    info = schedule_info(LR, EXPLOITS, "log")
+    np.testing.assert_array_equal(info.values, LR)
+    np.testing.assert_array_equal(info.jumps, [[1, 1.2e-3], [2, 1.44e-3]])  # the exploit after the last round: none
+    assert info.ticks is None and info.rounds.tolist() == [0, 1, 2]
+
+
+def test_categorical_schedules_become_choice_indices_with_labels():
+    info = schedule_info(ACT, EXPLOITS, "categorical", choices=["relu", "tanh", "gelu"])
+    np.testing.assert_array_equal(info.values, [[0, 1, 0], [0, 1, 2], [0, 2, 2]])
+    assert info.ticks[1] == ["relu", "tanh", "gelu"]
+    assert schedule_info(ACT, scale="categorical").ticks[1] == ["relu", "tanh", "gelu"]  # order of appearance
+
+
+def test_plot_schedule_draws_one_step_line_per_member_on_a_log_axis():
+    ax = plot_pbt_schedule(LR, name="lr", scale="log", exploits=EXPLOITS, ax=Figure().add_subplot())
+    for i in range(3):
+        np.testing.assert_array_equal(ax.lines[i].get_ydata(), LR[:, i])
+        assert ax.lines[i].get_drawstyle() == "steps-post"
+    np.testing.assert_array_equal(ax.lines[3].get_xydata(), [[1, 1.2e-3], [2, 1.44e-3]])
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "lr"
+    labels = plot_pbt_schedule(ACT, scale="categorical", choices=["relu", "tanh", "gelu"]).get_yticklabels()
+    assert [t.get_text() for t in labels] == ["relu", "tanh", "gelu"]
+
+
+def test_lineage_info_has_one_edge_per_member_and_round_and_traces_ancestry():
+    info = lineage_info(EXPLOITS, n_rounds=3, n_members=3, highlight=1)
+    np.testing.assert_array_equal(info.parents, [[-1, -1, -1], [0, 1, 0], [0, 2, 2]])
+    assert len(info.kept) + len(info.inherited) == 2 * 3
+    np.testing.assert_array_equal(info.inherited, [[[0, 0], [1, 2]], [[1, 2], [2, 1]]])
+    np.testing.assert_array_equal(info.path, [[0, 0], [1, 2], [2, 1]])  # member 1 descends from 2, from 0
+    assert info.nodes.shape == (9, 2)
+    assert lineage_info((), 0, 3).nodes.shape == (0, 2)
+
+
+def test_plot_lineage_draws_kept_and_inherited_edges_and_coloured_nodes():
+    ax = plot_pbt_lineage(EXPLOITS, 3, 3, scores=SCORES, highlight=1, ax=Figure().add_subplot())
+    kept, inherited, nodes = ax.collections[:3]
+    assert len(kept.get_segments()) == 4
+    np.testing.assert_array_equal(np.array(inherited.get_segments()), [[[0, 0], [1, 2]], [[1, 2], [2, 1]]])
+    np.testing.assert_array_equal(nodes.get_array(), SCORES.ravel())
+    np.testing.assert_array_equal(ax.lines[0].get_xydata(), [[0, 0], [1, 2], [2, 1]])
+
+
+def test_score_info_and_plot_show_the_population_best_against_the_baseline():
+    baseline = np.array([[0.4, 0.2, 0.1], [0.45, 0.2, 0.1], [0.5, 0.25, 0.2]])
+    info = score_info(SCORES, "maximize", EXPLOITS, baseline)
+    np.testing.assert_allclose(info.best, [0.5, 0.7, 0.8])  # the NaN member is skipped
+    np.testing.assert_allclose(info.baseline_best, [0.4, 0.45, 0.5])
+    assert info.exploit_rounds.tolist() == [0, 1, 2]
+    np.testing.assert_allclose(score_info(SCORES, "minimize").best, [0.1, 0.3, 0.75])
+    ax = plot_pbt_scores(SCORES, exploits=EXPLOITS, baseline=baseline, ax=Figure().add_subplot())
+    assert len(ax.lines) == 3 + 2 + 3  # members, best and baseline, one dotted line per exploit round
+    np.testing.assert_allclose(ax.lines[3].get_ydata(), [0.5, 0.7, 0.8])
+    np.testing.assert_allclose(ax.lines[4].get_ydata(), [0.4, 0.45, 0.5])
+
+
+def test_plot_pbt_summarizes_a_result_like_record_without_touching_global_style():
+    result = SimpleNamespace(scores=SCORES, schedules=MappingProxyType({"lr": LR, "act": ACT}),
+                             scales={"lr": "log", "act": "categorical"}, exploits=EXPLOITS, direction="maximize",
+                             best_member=0)
+    before = dict(matplotlib.rcParams)
+    axes = plot_pbt(result, baseline=SimpleNamespace(scores=SCORES * 0.5), fig=Figure(figsize=(8, 6)))
+    assert axes.shape == (2, 2)
+    assert axes[1, 0].get_yscale() == "log" and axes[1, 1].get_ylabel() == "act"
+    np.testing.assert_allclose(axes[0, 0].lines[4].get_ydata(), [0.25, 0.35, 0.4])
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_plot_pbt_on_a_real_run_hides_unused_panels():
+    from interactive_hpo import Float, SearchSpace
+    from interactive_hpo.optimizers.pbt import PopulationBasedTraining
+
+    class Walk:
+        space = SearchSpace([Float("lr", 1e-3, 1.0, log=True)])
+        direction = "maximize"
+
+        def new_model(self, params, seed):
+            return [0.0]
+
+        def train(self, model, params, n_steps, *, seed=None):
+            model[0] += params["lr"] * n_steps
+            return model
+
+        def score(self, model):
+            return model[0]
+
+        def copy(self, model):
+            return list(model)
+
+    result = PopulationBasedTraining(Walk.space, Walk(), n_members=4, ready_every=1, seed=0).run(4)
+    axes = plot_pbt(result)
+    assert axes.shape == (2, 2) and not axes[1, 1].get_visible()
+    np.testing.assert_array_equal(axes[1, 0].lines[0].get_ydata(), result.schedules["lr"][:, 0])
