@@ -338,6 +338,11 @@ class Study:
             raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
                        "no trials" if last is None else f"trial {last.number} from {last.source!r}",
                        hint="Undo withdraws only the manual trial just added, before any other trial.")
+        running = [t.number for t in self._trials if t.state is TrialState.RUNNING]
+        if running:
+            # The optimizer is rebuilt from finished trials; it could not know these are taken.
+            raise fail("trial", "Study.undo_manual", "withdrawn while no trial is running",
+                       f"trial {last.number}", hint=f"Tell the results of trials {running} first.")
         self._record({"event": "undone", "number": last.number})
         self._withdraw(last.number)
         self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())

@@ -187,7 +187,7 @@ class PopulationSnapshot:
     X : ndarray of shape (m, d)
         The individuals of this generation, in the unit cube.
     losses : ndarray of shape (m,)
-        Their losses (what the optimizer minimizes); NaN while pending or when failed.
+        Their losses (what the optimizer minimizes); NaN until told, inf when the trial failed.
     states : ndarray of shape (m,), dtype object
         "unasked" (not handed out yet), "pending" (asked, not told), "told" or "failed".
     ids : ndarray of shape (m,), dtype int

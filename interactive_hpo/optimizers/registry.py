@@ -23,6 +23,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "bo": "interactive_hpo.optimizers.bayes:GaussianProcessBO",
     "ga": "interactive_hpo.optimizers.evolution:GeneticAlgorithm",
     "de": "interactive_hpo.optimizers.evolution:DifferentialEvolution",
+    "cmaes": "interactive_hpo.optimizers.cmaes:CMAES",
 }
 
 
