@@ -85,6 +85,15 @@ class LabController:
         """Ask, evaluate and tell one trial (as the Step button does)."""
         return self.study.step(self._call)
 
+    def step_generation(self) -> list[Trial]:
+        """Step until the current generation of a population optimizer is all evaluated (one
+        step starts the next generation when the current one is complete)."""
+        done = [self.step()]
+        while self.can_step and (snapshot := self.study.optimizer.population()) is not None \
+                and "unasked" in snapshot.states:
+            done.append(self.step())
+        return done
+
     def run(self, n_trials: int, progress: Callable[[int, int], Any] | None = None) -> list[Trial]:
         """Run up to ``n_trials`` steps; :meth:`stop` (from a callback) ends it between trials.
 

@@ -107,6 +107,10 @@ class Lab:
         """One trial, as the Step button."""
         return self.controller.step()
 
+    def step_generation(self) -> list[Trial]:
+        """The rest of the current generation (population optimizers), as the Generation button."""
+        return self.controller.step_generation()
+
     def run(self, n_trials: int) -> list[Trial]:
         """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar)."""
         self._set_running(True)
@@ -156,6 +160,8 @@ class Lab:
             return made
 
         self.step_button = button("Step", "ihpo-step", "step-forward", "ask, evaluate and tell one trial", self.step)
+        self.generation_button = button("Generation", "ihpo-generation", "forward",
+                                        "step until the current generation is evaluated", self.step_generation)
         self.n_trials = widgets.BoundedIntText(value=10, min=1, max=100_000, layout=widgets.Layout(width="6em"))
         self.n_trials.add_class("ihpo-n-trials")
         self.run_button = button("Run", "ihpo-run", "play", "run this many trials", self._start_run)
@@ -167,8 +173,8 @@ class Lab:
         self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="12em"))
         self.status = widgets.HTML()
         self.status.add_class("ihpo-status")
-        self.controls = widgets.HBox([self.step_button, self.n_trials, self.run_button, self.stop_button,
-                                      self.progress, self.undo_button, self.reset_button])
+        self.controls = widgets.HBox([self.step_button, self.generation_button, self.n_trials, self.run_button,
+                                      self.stop_button, self.progress, self.undo_button, self.reset_button])
         self._set_running(False)
 
     def _build_space_panels(self) -> None:
@@ -215,7 +221,8 @@ class Lab:
         self.progress.max, self.progress.value = max(total, 1), done
 
     def _set_running(self, running: bool) -> None:
-        for control in (self.step_button, self.run_button, self.reset_button, self.undo_button):
+        for control in (self.step_button, self.generation_button, self.run_button, self.reset_button,
+                        self.undo_button):
             control.disabled = running
         self.stop_button.disabled = not running
         if not running:
@@ -224,7 +231,9 @@ class Lab:
 
     # -- redrawing -------------------------------------------------------------------------------------
     def _draw_population(self) -> None:
-        self.population_panel.update(self.study.optimizer.population(), self.surrogate_panel.pair)
+        snapshot = self.study.optimizer.population()
+        self.generation_button.layout.display = None if snapshot is not None else "none"
+        self.population_panel.update(snapshot, self.surrogate_panel.pair)
 
     def _changed(self, kind: str) -> None:
         if kind in ("switched", "reset", "space"):

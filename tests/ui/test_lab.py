@@ -263,6 +263,12 @@ def test_population_optimizers_get_a_live_population_panel():
     assert len(panel.plot.members.get_offsets()) == 4 and snapshot.generation == 1
     lab.surrogate_panel.y_choice.value = "k"
     assert panel.plot.ax.get_ylabel() == "k"
+    assert lab.generation_button.layout.display is None
+    lab.generation_button.click()  # the rest of generation 1 (its elite is carried, not asked)
+    snapshot = lab.study.optimizer.population()
+    assert snapshot.generation == 1 and "unasked" not in snapshot.states and len(lab.study.trials) == 7
+    lab.generation_button.click()  # a whole new generation
+    assert lab.study.optimizer.population().generation == 2 and len(lab.study.trials) == 10
     lab.optimizer_panel.choice.value = "de"
     lab.optimizer_panel.apply.click()
     lab.optimizer_panel.choice.value = "bo"  # the form follows the choice, not the optimizer shown before
@@ -270,4 +276,4 @@ def test_population_optimizers_get_a_live_population_panel():
     lab.optimizer_panel.fields["num_restarts"].value = 2
     lab.optimizer_panel.apply.click()
     assert lab.study.optimizer.name == "bo" and not lab.errors.errors
-    assert panel.widget.layout.display == "none"
+    assert panel.widget.layout.display == "none" and lab.generation_button.layout.display == "none"
