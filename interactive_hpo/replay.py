@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._validation import fail
 from .exceptions import StorageError
 from .optimizers.base import Optimizer
 from .optimizers.registry import make_optimizer
+from .space import SearchSpace
 from .storage import Journal
 from .trial import Trial, TrialState
 
 if TYPE_CHECKING:
     from .study import Study
 
-__all__ = ["resume", "context_of", "spec_of", "INTERRUPTED"]
+__all__ = ["resume", "context_of", "spec_of", "past_surrogate", "copy_journal", "read_header", "INTERRUPTED"]
 
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
@@ -129,3 +131,44 @@ def context_of(header: Mapping[str, Any], events: list[dict[str, Any]],
         elif kind == "undone":  # its number is reused by the next trial
             finished.remove(event["number"])
     return spec, finished
+
+
+def past_surrogate(study: Study, number: int) -> Any:
+    """The belief that proposed trial ``number``: an optimizer rebuilt as it was then (its spec
+    and the trials finished before the ask), restored from the hyperparameters recorded with
+    the trial. No refit, so scrubbing through a long study is cheap."""
+    trial = study._trials[number]
+    if "gp_state" not in trial.user_attrs:
+        raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
+                   hint=f"Trial {number} came from {trial.source!r}"
+                        f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
+    spec, finished = context_of(study._header, study._events, number)
+    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+    for done in finished:
+        optimizer.tell(study._trials[done], study._loss(study._trials[done]))
+    return optimizer.restored_view(trial.user_attrs, proposal=trial.x)  # type: ignore[attr-defined]
+
+
+def copy_journal(header: Mapping[str, Any], events: list[dict[str, Any]], path: Any) -> None:
+    """Write a study's header and events to a new journal at ``path`` (never overwrites)."""
+    journal = Journal(path)
+    if not journal.is_empty():
+        raise fail("path", "Study.save", "a path with no journal yet", str(path),
+                   hint="Choose a new file name; an existing journal is never overwritten.")
+    journal.create(dict(header))
+    for event in events:
+        journal.append(event)
+
+
+def read_header(path: Any) -> dict[str, Any]:
+    """A journal's header with its search space rebuilt (``header["space"]`` is a SearchSpace)."""
+    journal = Journal(path)
+    if journal.is_empty():
+        raise StorageError(f"{path} holds no journal (missing or empty file).")
+    header, _ = journal.read()
+    try:
+        space = SearchSpace.from_dict(header["space"])
+    except (KeyError, ValueError) as error:
+        raise StorageError(f"{path}: the header's search space is unreadable ({error}).") from error
+    return {**header, "space": space}
+

@@ -19,13 +19,13 @@ from typing import Any, cast
 import numpy as np
 
 from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
-from .exceptions import StorageError, TrialStateError
+from .exceptions import TrialStateError
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
-from .replay import context_of, resume, spec_of
+from .replay import copy_journal, past_surrogate, read_header, resume, spec_of
 from .space import SearchSpace
 from .storage import Journal
-from .trial import Trial, TrialState, check_json, outcome_of_result, outcome_of_value
+from .trial import Trial, TrialState, check_json, outcome_of_result, outcome_of_state, outcome_of_value, parse_state
 from .views import History
 
 __all__ = ["Study", "StudyEvent"]
@@ -220,13 +220,13 @@ class Study:
             raise TrialStateError(f"Trial {current.number} is already {current.state.value}; "
                                   "a trial can be told only once.")
         attrs = check_json(dict(user_attrs or {}), "user_attrs", "Study.tell")
-        state = TrialState.COMPLETE if state is None else self._state(state)
+        state = TrialState.COMPLETE if state is None else parse_state(state)
         if state is TrialState.COMPLETE:
             if not is_real(value):
                 raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
             outcome = outcome_of_value(value, attrs)
         else:
-            outcome = self._other_outcome(state, value, attrs)
+            outcome = outcome_of_state(state, value, attrs)
         return self._finish(current, *outcome)
 
     def step(self, objective: Callable[..., Any]) -> Trial:
@@ -287,20 +287,8 @@ class Study:
         if step is None:
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
-            view = self._past_surrogate(self._number(step, "Study.surrogate"))
+            view = past_surrogate(self, self._number(step, "Study.surrogate"))
         return None if view is None else view.with_sign(-1.0 if self.direction == "maximize" else 1.0)
-
-    def _past_surrogate(self, number: int) -> Any:
-        trial = self._trials[number]
-        if "gp_state" not in trial.user_attrs:
-            raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
-                       hint=f"Trial {number} came from {trial.source!r}"
-                            f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
-        spec, finished = context_of(self._header, self._events, number)
-        optimizer = make_optimizer(spec["name"], self.space, **spec["settings"])
-        for done in finished:
-            optimizer.tell(self._trials[done], self._loss(self._trials[done]))
-        return optimizer.restored_view(trial.user_attrs, proposal=trial.x)  # type: ignore[attr-defined]
 
     # -- the user's own trials and optimizer choices --------------------------------------------
     def add_manual(self, params: Mapping[str, Any], value: float, *,
@@ -388,26 +376,13 @@ class Study:
     # -- persistence --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write this study's whole journal to a new file ``path`` (refuses to overwrite)."""
-        journal = Journal(path)
-        if not journal.is_empty():
-            raise fail("path", "Study.save", "a path with no journal yet", str(path),
-                       hint="Choose a new file name; an existing journal is never overwritten.")
-        journal.create(self._header)
-        for event in self._events:
-            journal.append(event)
+        copy_journal(self._header, self._events, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Study:
         """Resume the study journaled at ``path``; new trials are appended to it."""
-        journal = Journal(path)
-        if journal.is_empty():
-            raise StorageError(f"{path} holds no journal (missing or empty file).")
-        header, _ = journal.read()
-        try:
-            space = SearchSpace.from_dict(header["space"])
-        except (KeyError, ValueError) as error:
-            raise StorageError(f"{path}: the header's search space is unreadable ({error}).") from error
-        return cls(space, direction=header.get("direction", "minimize"), storage=path)
+        header = read_header(path)
+        return cls(header["space"], direction=header.get("direction", "minimize"), storage=path)
 
     # -- internals ------------------------------------------------------------------------------
     def _loss(self, trial: Trial) -> float | None:
@@ -450,21 +425,6 @@ class Study:
                 isinstance(trial, Trial) and trial.params != self._trials[number].params):
             raise fail("trial", owner, f"a trial of this study (number in [0, {len(self._trials)}))", trial)
         return int(number)
-
-    @staticmethod
-    def _state(state: TrialState | str) -> TrialState:
-        names = [s.value for s in TrialState if s is not TrialState.RUNNING]
-        if isinstance(state, TrialState):
-            state = state.value
-        return TrialState(check_one_of(state, "state", "Study.tell", names))
-
-    @staticmethod
-    def _other_outcome(state: TrialState, value: Any, attrs: dict[str, Any]) -> tuple:
-        if state is TrialState.FAILED:
-            return state, None, {"error": "failed (no reason given)", **attrs}
-        if value is not None and not (is_real(value) and math.isfinite(value)):
-            raise fail("value", "Study.tell", "a finite real number or None for a PRUNED trial", value)
-        return state, None if value is None else float(value), attrs
 
     def _check_objective(self, objective: Any, owner: str) -> None:
         if not callable(objective):

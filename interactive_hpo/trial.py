@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import fail, is_real
+from ._validation import check_one_of, fail, is_real
 from .views import read_only
 
 __all__ = ["TrialState", "Trial", "Evaluation", "outcome_of_result", "outcome_of_value"]
@@ -184,3 +184,22 @@ def outcome_of_result(result: Any) -> tuple[TrialState, float | None, dict[str, 
         return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {result!r}; "
                                                   "expected a float or an Evaluation"}
     return outcome_of_value(result, attrs)
+
+
+def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialState:
+    """A finished state given by name or member (RUNNING is not a result)."""
+    names = [s.value for s in TrialState if s is not TrialState.RUNNING]
+    if isinstance(state, TrialState):
+        state = state.value
+    return TrialState(check_one_of(state, "state", owner, names))
+
+
+def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any],
+                     owner: str = "Study.tell") -> tuple[TrialState, float | None, dict[str, Any]]:
+    """The outcome of a trial told FAILED or PRUNED (a pruned trial may carry its last value)."""
+    if state is TrialState.FAILED:
+        return state, None, {"error": "failed (no reason given)", **attrs}
+    if value is not None and not (is_real(value) and math.isfinite(value)):
+        raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
+    return state, None if value is None else float(value), attrs
+

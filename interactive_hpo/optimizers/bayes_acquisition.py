@@ -217,8 +217,8 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
         options: dict[str, Any] = {"seed": seed, "batch_limit": 64, "maxiter": 100}
         starts = gen_batch_initial_conditions(acquisition, bounds, q=q, num_restarts=num_restarts,
                                               raw_samples=raw_samples, options=options)
-        if start is not None and q == 1:
-            starts[-1] = torch.as_tensor(start, dtype=DTYPE).reshape(1, dim)
-        candidates, value = optimize_acqf(acquisition, bounds, q=q, num_restarts=num_restarts,
+        if start is not None and q == 1:  # one more restart, at the incumbent
+            starts = torch.cat([starts, torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim)])
+        candidates, value = optimize_acqf(acquisition, bounds, q=q, num_restarts=len(starts),
                                           batch_initial_conditions=starts, options=options)
     return candidates.detach().numpy().reshape(q, dim), float(torch.as_tensor(value).reshape(-1)[0])
