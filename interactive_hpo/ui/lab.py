@@ -196,9 +196,8 @@ class Lab:
 
     # -- running in the background ------------------------------------------------------------------
     def _start_run(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (a script, a test): run to the end here
+        loop = _kernel_loop()
+        if loop is None:  # not in a Jupyter kernel (a script, a test): run to the end here
             self.run(self.n_trials.value)
             return
         # In a kernel: run as a task that yields between trials, so the kernel can handle a
@@ -269,3 +268,18 @@ class Lab:
         self._draw_population()
         if not self.controller.running:
             self._set_running(False)
+
+
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop of the Jupyter kernel this code runs in, or None elsewhere (another
+    library's loop on the same thread, such as playwright's, is not one to schedule runs on)."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None or getattr(shell, "kernel", None) is None:
+            return None
+        return asyncio.get_running_loop()
+    except (ImportError, RuntimeError):
+        return None
+

@@ -1,4 +1,4 @@
-"""Fixtures for the real-browser tests: one JupyterLab server and one Chromium per session.
+"""Fixtures for the real-browser tests: one JupyterLab server and one Chromium per module.
 
 Tests marked ``browser`` run whenever Debian's ``chromium`` and Python ``playwright`` are
 present; otherwise they are skipped and the terminal summary says so in one clear line. Set
@@ -99,13 +99,16 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 # ---------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: playwright's sync API runs an asyncio loop on the main thread while
+# it is open, and code under test elsewhere (the Lab's Run button) rightly behaves differently
+# when it finds a running loop. All browser tests live in one module.
+@pytest.fixture(scope="module")
 def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The server's root folder; each test writes its notebook here."""
     return tmp_path_factory.mktemp("lab-root")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def jupyter_server(lab_root: Path) -> Iterator[JupyterLabServer]:
     server = JupyterLabServer(lab_root)
     try:
@@ -115,7 +118,7 @@ def jupyter_server(lab_root: Path) -> Iterator[JupyterLabServer]:
         server.cleanup()  # kills the process group by PID, whatever happened
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

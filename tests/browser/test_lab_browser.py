@@ -254,10 +254,10 @@ def test_step_updates_count_and_repaints_figure(request: pytest.FixtureRequest, 
         "the notebook kernel is not this interpreter: " + page.evaluate(_MODEL_STDOUT_JS)
     )
     page.locator(STEP_BUTTON).first.wait_for(state="visible")
-    page.locator(FIGURE_CANVAS).first.wait_for(state="visible")
     _assert_no_error_shown(page)
     for _ in range(warmup_steps):
         _click_step(page)
+    page.locator(FIGURE_CANVAS).first.wait_for(state="visible")  # the Lab shows its model after two trials
     # Waits for the kernel to finish the warm-up steps (their fits and draws), so that a late
     # repaint from them cannot pass for the one under test.
     _assert_no_error_shown(page)
