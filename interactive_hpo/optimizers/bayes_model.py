@@ -24,6 +24,9 @@ from .._validation import import_optional
 
 torch = import_optional("torch", "bo", "Bayesian optimization")
 import_optional("botorch", "bo", "Bayesian optimization")
+# torch's first broadcast_shapes() imports sympy (about 480 modules, 0.5 s). Every GP fit calls it,
+# so pay that here, when the optimizer is built, rather than inside the study's first GP ask.
+torch.broadcast_shapes((1,), (1,))
 
 from botorch.exceptions.warnings import OptimizationWarning  # noqa: E402
 from botorch.fit import fit_gpytorch_mll  # noqa: E402
