@@ -38,7 +38,7 @@ _PACKAGE = acq._optimize
 def _variant(mode: str) -> Any:
     def optimize(acquisition: Any, dim: int, q: int, discrete: Any, categorical: Any, seed: int, raw_samples: int,
                  num_restarts: int, start: Any) -> Any:
-        if mode == "extra" or start is None or q != 1 or discrete or categorical:
+        if mode != "replace" or start is None or q != 1 or discrete or categorical:
             return _PACKAGE(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts,
                             None if mode == "none" else start)
         bounds = torch.stack([torch.zeros(dim, dtype=acq.DTYPE), torch.ones(dim, dtype=acq.DTYPE)])
