@@ -177,8 +177,8 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
     Integer and categorical coordinates may only take their bin centres, so the value that is
     maximized is the value of the point that will really be evaluated. ``start``, shape (d,),
     is where one extra local search begins (the incumbent, for q = 1): random restarts rarely
-    land close enough to the best point to refine it. Optuna's GPSampler does the same; on
-    Hartmann6 it cut our normalized score at 50 trials from 0.042 to 0.006 (benchmarks/README.md).
+    land close enough to the best point to refine it. Optuna's GPSampler does the same; over 20
+    seeds its effect on our scores is within seed noise (benchmarks/README.md).
     """
     with warnings.catch_warnings():
         # BoTorch reports L-BFGS restarts ("trying again with new initial conditions") as warnings;
