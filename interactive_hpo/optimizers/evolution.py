@@ -83,7 +83,9 @@ class GeneticAlgorithm(PopulationOptimizer):
         if not pool:
             return [self._new(rng.random(d)) for _ in range(self.population_size)]
         # Elites: the best individuals ever seen, carried over with their loss (never re-evaluated).
-        candidates = [(e.x, e.loss, e.id) for e in self._elites] + pool
+        # Carried elites are members too: count each individual once, or one could fill two slots.
+        seen = {ident for _, _, ident in pool if ident >= 0}
+        candidates = [(e.x, e.loss, e.id) for e in self._elites if e.id not in seen] + pool
         elites = []
         for x, loss, ident in _ranked(candidates)[:self.elite]:
             if np.isfinite(loss):

@@ -37,7 +37,9 @@ def test_ga_with_elitism_never_loses_its_best():
     assert len(bests) >= 8 and all(later <= earlier for earlier, later in zip(bests, bests[1:], strict=False))
     snapshot = study.optimizer.population()
     assert list(snapshot.states[:2]) == ["told", "told"]  # the elites are carried, not asked again
-    assert snapshot.losses[0] == pytest.approx(study.best_value)
+    earlier = [t.value for t in study.trials if t.user_attrs["generation"] < snapshot.generation]
+    assert sorted(snapshot.losses[:2]) == pytest.approx(sorted(earlier)[:2])  # the two best bred from
+    assert snapshot.ids[0] != snapshot.ids[1]  # two different individuals, not one counted twice
 
 
 def test_ga_offspring_link_to_parents_of_the_previous_generation():
@@ -134,3 +136,13 @@ def test_bad_settings_raise_the_uniform_message(cls, settings, message):
     with pytest.raises(InvalidParameterError) as info:
         cls(SPACE, **settings)
     assert message in str(info.value)
+
+
+def test_carried_elites_are_counted_once_when_breeding_again():
+    study = Study(SPACE, "ga", seed=0, optimizer_settings={"population_size": 4, "elite": 2})
+    for value in (1.0, 2.0, 3.0, 4.0, 10.0, 10.0):  # generation 0, then two poor offspring
+        study.tell(study.ask(), value)
+    study.ask()  # breeds generation 2: the elites of generation 1 compete with themselves
+    snapshot = study.optimizer.population()
+    assert snapshot.generation == 2 and list(snapshot.losses[:2]) == [1.0, 2.0]
+    assert snapshot.ids[0] != snapshot.ids[1]
