@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/bench_incumbent.py MODE FIRST_SEED LAST_SEED`
 
 - ``none``: random restarts only (the package before the incumbent start);
 - ``replace``: the last of the ``num_restarts`` random restarts starts at the incumbent;
-- ``extra``: the package: ``num_restarts`` random restarts plus one at the incumbent.
+- ``extra``: the package: ``num_restarts`` random restarts plus one at the incumbent;
+- ``optuna-gp`` or ``skopt``: a peer on the same seeds, for scale.
 
 Prints Bayesmark's normalized score after 50 trials of ours (``bench_bo.py``'s definition) per
 seed in [FIRST_SEED, LAST_SEED) on Hartmann6, Levy (d = 4) and Branin. The variants are
@@ -32,6 +33,7 @@ from bench_bo import torch  # noqa: E402
 from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
 
 MODES = ("none", "replace", "extra")
+PEERS = ("optuna-gp", "skopt")
 _PACKAGE = acq._optimize
 
 
@@ -55,13 +57,15 @@ def _variant(mode: str) -> Any:
 
 def main() -> None:
     mode, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    if mode not in MODES:
-        raise SystemExit(f"MODE must be one of {MODES}; got {mode!r}")
-    acq._optimize = _variant(mode)
+    if mode not in MODES + PEERS:
+        raise SystemExit(f"MODE must be one of {MODES + PEERS}; got {mode!r}")
+    method = mode if mode in PEERS else "ours"
+    if method == "ours":
+        acq._optimize = _variant(mode)
     for task in ("Hartmann6", "Levy (d = 4)", "Branin"):
         function = bench_bo.TASKS[task]()
         scale = bench_bo.random_median(function) - function.optimal_value
-        scores = [(bench_bo.best_after("ours", function, seed, 50)[0] - function.optimal_value) / scale
+        scores = [(bench_bo.best_after(method, function, seed, 50)[0] - function.optimal_value) / scale
                   for seed in range(first, last)]
         print(f"| {mode} | {task} | seeds {first}-{last - 1} | {np.mean(scores):.4f} | "
               f"{' '.join(f'{s:.4f}' for s in scores)} |", flush=True)
