@@ -229,8 +229,9 @@ class Lab:
             self.step_button.disabled = self.run_button.disabled = not self.controller.can_step
 
     # -- redrawing -------------------------------------------------------------------------------------
-    def _draw_population(self) -> None:
-        snapshot = self.study.optimizer.population()
+    def _draw_population(self, snapshot: Any = None) -> None:
+        """Draw the population (``snapshot``, or the optimizer's current one when None)."""
+        snapshot = snapshot if snapshot is not None else self.study.optimizer.population()
         self.generation_button.layout.display = None if snapshot is not None else "none"
         self.population_panel.update(snapshot, self.surrogate_panel.pair)
 
@@ -259,13 +260,14 @@ class Lab:
         proposal = None
         if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
             proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
+        snapshot = optimizer.population()
         if type(optimizer).surrogate is not Optimizer.surrogate:
             why = "The model appears after two completed trials."
         else:
             why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
-            why += "; its population is drawn below." if optimizer.population() is not None else "."
+            why += "; its population is drawn below." if snapshot is not None else "."
         self.surrogate_panel.update(view, history, proposal, unavailable=why)
-        self._draw_population()
+        self._draw_population(snapshot)
         if not self.controller.running:
             self._set_running(False)
 
