@@ -10,6 +10,7 @@ from .exceptions import (
     MissingDependencyError,
     SearchExhausted,
     StorageError,
+    TrialPruned,
     TrialStateError,
 )
 from .optimizers import (
@@ -25,6 +26,7 @@ from .optimizers import (
     make_optimizer,
     register_optimizer,
 )
+from .pruning import MedianStoppingRule, PruneDecision, Pruner
 from .space import Categorical, Float, Int, SearchSpace
 from .study import Study, StudyEvent
 from .trial import Evaluation, Trial, TrialState
@@ -40,10 +42,13 @@ __all__ = [
     "GridSearch",
     "HPOError",
     "Int",
+    "MedianStoppingRule",
     "InvalidParameterError",
     "MissingDependencyError",
     "Optimizer",
     "PopulationBasedTraining",
+    "PruneDecision",
+    "Pruner",
     "RandomSearch",
     "SearchExhausted",
     "SearchSpace",
@@ -53,6 +58,7 @@ __all__ = [
     "StudyEvent",
     "Suggestion",
     "Trial",
+    "TrialPruned",
     "TrialState",
     "TrialStateError",
     "available_optimizers",

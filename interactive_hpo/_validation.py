@@ -11,6 +11,7 @@ the value, so the traceback points at their line, not deep inside an optimizer.
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 import numbers
 from collections.abc import Iterable
@@ -112,3 +113,16 @@ def import_optional(module: str, extra: str, purpose: str) -> Any:
             f"{purpose} needs the optional dependency `{module}`, which is not installed. "
             f"Install it with: pip install 'interactive_hpo[{extra}]'"
         ) from error
+
+
+def accepts_keyword(fn: Any, name: str) -> bool:
+    """Whether ``fn`` declares the keyword argument ``name``.
+
+    A bare ``**kwargs`` does not count: wrappers that pass everything on would hand the
+    keyword to a function that does not expect it.
+    """
+    try:
+        parameter = inspect.signature(fn).parameters.get(name)
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+    return parameter is not None and parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)

@@ -14,6 +14,7 @@ __all__ = [
     "SearchExhausted",
     "StorageError",
     "MissingDependencyError",
+    "TrialPruned",
 ]
 
 
@@ -39,3 +40,11 @@ class StorageError(HPOError, ValueError):
 
 class MissingDependencyError(HPOError, ImportError):
     """An optional dependency is not installed; the message says which extra to install."""
+
+
+class TrialPruned(HPOError):
+    """Raised inside an objective by its ``report`` callable when the trial should stop now.
+
+    Let it propagate: the study records the trial as PRUNED with everything it reported. An
+    objective may also raise it itself to give up on a trial.
+    """

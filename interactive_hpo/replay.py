@@ -7,6 +7,7 @@ they finished, exactly as the live run told them; trials a crash left RUNNING be
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from ._validation import fail
 from .exceptions import StorageError
 from .optimizers.base import Optimizer
 from .optimizers.registry import make_optimizer
+from .pruning import make_pruner
 from .space import SearchSpace
 from .storage import Journal
 from .trial import Trial, TrialState
@@ -48,6 +50,8 @@ def resume(study: Study, journal: Journal, optimizer: str | Optimizer | None,
                            "Use Study.load(path) to open it as it is, or choose another storage path.")
     study._header = header
     study.seed = int(header["seed"])
+    if study.pruner is None:
+        study.pruner = make_pruner(header.get("pruner"))
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warnings.warn(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                       RuntimeWarning, stacklevel=4)
@@ -98,8 +102,17 @@ def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) 
         study._withdraw(event["number"])
     elif kind == "enqueued":
         study._queue.append(study.space.validate(event["params"]))
-    else:
+    elif kind == "reported":
+        number, value = event["number"], event["value"]
+        study._trials[number] = study._trials[number].reported(event["step"], math.nan if value is None else value)
+    elif kind == "override":
+        # Overrides of running trials died with the process; those of finished ones steer the optimizer.
+        if study._trials[event["number"]].state.is_finished:
+            study._overrides.append((len(study._finish_order), event["number"], event["action"]))
+    elif kind == "switched":
         specs.append(event["optimizer"])
+    else:
+        raise ValueError(f"unknown event {kind!r}")
 
 def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> bool:
     """Whether the optimizer a resuming user passed is the one the journal already uses."""

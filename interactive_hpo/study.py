@@ -18,12 +18,14 @@ from typing import Any, cast
 
 import numpy as np
 
-from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
-from .exceptions import TrialStateError
+from ._validation import accepts_keyword, check_int, check_one_of, fail, is_real, seed_to_int
+from .exceptions import TrialPruned, TrialStateError
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
+from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import copy_journal, past_surrogate, read_header, resume, spec_of
 from .space import SearchSpace
+from .steering import Steering
 from .storage import Journal
 from .trial import Trial, TrialState, check_json, outcome_of_result, outcome_of_state, outcome_of_value, parse_state
 from .views import History
@@ -41,7 +43,8 @@ class StudyEvent:
     ----------
     kind : str
         "asked", "told", "added" (a manual trial), "undone" (a manual trial withdrawn),
-        "enqueued" or "switched".
+        "enqueued", "switched", "reported" (an intermediate value) or "override" (a human's
+        stop or promote).
     trial : Trial or None
         The trial concerned, or None for "enqueued" and "switched".
     study : Study
@@ -53,7 +56,7 @@ class StudyEvent:
     study: Study
 
 
-class Study:
+class Study(Steering):
     """An optimization run: ask for trials, tell their results, and keep every one.
 
     Parameters
@@ -72,6 +75,10 @@ class Study:
         left by a crash become FAILED. A journal of another space or direction is refused.
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
+    pruner : Pruner, "median" or None, optional
+        Stops running trials whose intermediate reports look hopeless (see
+        :mod:`interactive_hpo.pruning`). Objectives report through a ``report(value, step)``
+        keyword argument. When resuming, default: the journal's pruner.
 
     Examples
     --------
@@ -91,6 +98,7 @@ class Study:
         seed: int | np.random.Generator | None = None,
         storage: str | os.PathLike[str] | None = None,
         optimizer_settings: Mapping[str, Any] | None = None,
+        pruner: Pruner | str | None = None,
     ):
         if not isinstance(space, SearchSpace):
             raise fail("space", "Study", "a SearchSpace", space)
@@ -106,6 +114,8 @@ class Study:
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
         self._events: list[dict[str, Any]] = []
         self._n_optimizers = 0
+        self._init_steering()
+        self.pruner = make_pruner(pruner)
         self._journal = None if storage is None else Journal(storage)
         if self._journal is not None and not self._journal.is_empty():
             resume(self, self._journal, optimizer, optimizer_settings, seed)
@@ -113,7 +123,8 @@ class Study:
         self.seed = seed_to_int(seed, "Study")
         self.optimizer = self._build(optimizer or "random", optimizer_settings)
         self._header = {"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
-                        "optimizer": spec_of(self.optimizer), "created": time.time()}
+                        "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
+                        "created": time.time()}
         if self._journal is not None:
             self._journal.create(self._header)
 
@@ -211,7 +222,8 @@ class Study:
         value : float or None
             The objective value. NaN or inf marks the trial FAILED (the reason is recorded).
         state : TrialState or str, optional
-            Default COMPLETE. FAILED ignores ``value``; PRUNED keeps it if given.
+            Default COMPLETE. FAILED ignores ``value``; PRUNED keeps it if given, else the
+            last value the trial reported.
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
         """
@@ -226,6 +238,8 @@ class Study:
                 raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
             outcome = outcome_of_value(value, attrs)
         else:
+            if state is TrialState.PRUNED and value is None:
+                value = self._pruned_value(current.number)
             outcome = outcome_of_state(state, value, attrs)
         return self._finish(current, *outcome)
 
@@ -235,12 +249,21 @@ class Study:
         An exception in the objective, or a NaN/inf result, makes the trial FAILED with the
         reason in ``trial.error``; the study goes on. ``KeyboardInterrupt`` marks the trial
         FAILED and is re-raised, so every finished trial stays in the journal.
+
+        The objective gets ``budget=`` when the trial has one, and ``report=`` when it accepts
+        that keyword: ``report(value, step)`` records a learning-curve point and raises
+        :class:`~interactive_hpo.exceptions.TrialPruned` when the trial should stop, which
+        ends it PRUNED with what it reported.
         """
         self._check_objective(objective, "Study.step")
         trial = self.ask()
+        kwargs: dict[str, Any] = {} if trial.budget is None else {"budget": trial.budget}
+        if accepts_keyword(objective, "report"):
+            kwargs["report"] = self._report_for(trial)
         try:
-            result = objective(dict(trial.params)) if trial.budget is None else \
-                objective(dict(trial.params), budget=trial.budget)
+            result = objective(dict(trial.params), **kwargs)
+        except TrialPruned:
+            return self._finish(trial, TrialState.PRUNED, self._pruned_value(trial.number), {})
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
             raise
@@ -394,6 +417,8 @@ class Study:
         return Trial(number=len(self._trials), params=params, x=x, datetime_start=time.time(), **fields)
 
     def _finish(self, trial: Trial, state: TrialState, value: float | None, attrs: Mapping[str, Any]) -> Trial:
+        trial = self._trials[trial.number]  # with every report so far
+        attrs = {**self._steering_attrs(trial.number, state), **attrs}
         done = trial.finished(state, value, attrs, time.time())
         self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
                       "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
@@ -456,11 +481,6 @@ class Study:
                             f"register_optimizer({type(built).__name__}) first.")
         self._n_optimizers += 1
         return built
-
-    def _replay_into(self, optimizer: Optimizer) -> None:
-        for number in self._finish_order:
-            trial = self._trials[number]
-            optimizer.tell(trial, self._loss(trial))
 
     def __repr__(self) -> str:
         return (f"Study(direction={self.direction!r}, optimizer={self.optimizer!r}, n_trials={len(self._trials)}, "

@@ -85,6 +85,9 @@ class Trial:
         Generation number, for population methods.
     user_attrs : mapping
         JSON details: fold scores, fit time, and ``"error"`` with the reason a trial FAILED.
+    intermediate_values : mapping
+        What the objective reported while it ran (a learning curve): step -> value in the
+        objective's direction; a non-finite value (a diverged run) is kept as NaN.
     datetime_start, datetime_complete : float or None
         Unix timestamps.
     """
@@ -100,12 +103,14 @@ class Trial:
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
     datetime_start: float | None = None
     datetime_complete: float | None = None
+    intermediate_values: Mapping[float, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Frozen means frozen: read-only views so nobody edits a trial behind the study's back.
         object.__setattr__(self, "x", read_only(self.x))
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         object.__setattr__(self, "user_attrs", MappingProxyType(dict(self.user_attrs)))
+        object.__setattr__(self, "intermediate_values", MappingProxyType(dict(self.intermediate_values)))
         object.__setattr__(self, "state", TrialState(self.state))
 
     @property
@@ -126,6 +131,15 @@ class Trial:
         return replace(self, state=state, value=value, user_attrs={**self.user_attrs, **user_attrs},
                        datetime_complete=when)
 
+    def reported(self, step: float, value: float) -> Trial:
+        """A copy of this trial with ``value`` reported at ``step``."""
+        return replace(self, intermediate_values={**self.intermediate_values, step: value})
+
+    @property
+    def last_step(self) -> float | None:
+        """The largest step reported so far, or None."""
+        return max(self.intermediate_values) if self.intermediate_values else None
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (``x`` is left out: the space re-derives it from ``params``)."""
         return {
@@ -139,6 +153,9 @@ class Trial:
             "user_attrs": dict(self.user_attrs),
             "datetime_start": self.datetime_start,
             "datetime_complete": self.datetime_complete,
+            # JSON objects have string keys only, and NaN is not JSON: pairs, with None for NaN.
+            "intermediate_values": [[step, value if math.isfinite(value) else None]
+                                    for step, value in self.intermediate_values.items()],
         }
 
     @classmethod
@@ -157,6 +174,8 @@ class Trial:
             user_attrs=data.get("user_attrs") or {},
             datetime_start=data.get("datetime_start"),
             datetime_complete=data.get("datetime_complete"),
+            intermediate_values={step: math.nan if value is None else float(value)
+                                 for step, value in data.get("intermediate_values") or []},
         )
 
     def __repr__(self) -> str:

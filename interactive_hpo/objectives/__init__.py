@@ -5,14 +5,17 @@ Nothing here imports scikit-learn until an ``SklearnCV`` objective or a task is 
 
 from . import tasks
 from .base import FunctionObjective, Objective
+from .fidelity import MultiFidelity
 from .incremental import IncrementalTask, SklearnIncremental, mlp_digits_incremental, sgd_digits
-from .sklearn_cv import SealedTestLook, SealedTestSetWarning, SklearnCV
+from .sealed import SealedTestLook, SealedTestSetWarning
+from .sklearn_cv import SklearnCV
 from .synthetic import Ackley, Branin, Forrester, Hartmann6, Levy, Rosenbrock, SyntheticFunction, synthetic_functions
 from .tasks import TASKS, make_task
 
 __all__ = [
     "Objective",
     "FunctionObjective",
+    "MultiFidelity",
     "IncrementalTask",
     "SklearnIncremental",
     "sgd_digits",

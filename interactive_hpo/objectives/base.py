@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from .._validation import check_one_of, fail
+from .._validation import accepts_keyword, check_one_of, fail
 from ..space import SearchSpace
 from ..trial import Evaluation
 
@@ -36,6 +36,7 @@ class FunctionObjective:
     fn : callable
         Called with a params dict; returns a float (or an ``Evaluation``). If it accepts a
         ``budget`` keyword, budgets are passed on; otherwise asking for a budget is an error.
+        If it accepts a ``report`` keyword, it gets the study's ``report(value, step)``.
     space : SearchSpace
     direction : {"minimize", "maximize"}
     name : str, optional
@@ -60,10 +61,12 @@ class FunctionObjective:
         self.direction = check_one_of(direction, "direction", "FunctionObjective", ("minimize", "maximize"))
         self.name = name or getattr(fn, "__name__", "objective")
 
-    def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float | Evaluation:
-        if budget is None:
-            return self.fn(dict(params))
-        return self.fn(dict(params), budget=budget)
+    def __call__(self, params: Mapping[str, Any], *, budget: float | None = None,
+                 report: Callable[[float, float], None] | None = None) -> float | Evaluation:
+        kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
+        if report is not None and accepts_keyword(self.fn, "report"):
+            kwargs["report"] = report
+        return self.fn(dict(params), **kwargs)
 
     def __repr__(self) -> str:
         return f"FunctionObjective({self.name!r}, direction={self.direction!r})"

@@ -17,8 +17,6 @@ import contextlib
 import difflib
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -26,44 +24,12 @@ import numpy as np
 from .._validation import check_int, check_real, fail, import_optional, seed_to_int
 from ..space import SearchSpace
 from ..trial import Evaluation
+from .budgets import check_budget, check_resource, resource_value, sample_folds
+from .sealed import SealedTestLook, SealedTestSetWarning
 
 __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning"]
 
 _OWNER = "SklearnCV"
-
-
-class SealedTestSetWarning(UserWarning):
-    """The sealed test split of a :class:`SklearnCV` was looked at more than once.
-
-    Every look you act on leaks information from the test split into your choices, so its score
-    stops being an unbiased estimate of performance on new data and becomes optimistic.
-    """
-
-
-@dataclass(frozen=True)
-class SealedTestLook:
-    """One look at the sealed test split: which params were scored, and the score seen.
-
-    Attributes
-    ----------
-    number : int
-        1 for the first look, 2 for the second, ...
-    params : mapping
-        The configuration that was fitted on the whole training split (read-only).
-    score : float
-        Its score on the sealed test split (greater is better).
-    """
-
-    number: int
-    params: Mapping[str, Any]
-    score: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # A mappingproxy cannot be pickled; an objective with looks must still travel to workers.
-        return (SealedTestLook, (self.number, dict(self.params), self.score))
 
 
 class _Shown:
@@ -134,14 +100,20 @@ class SklearnCV:
         Fraction of the samples in the sealed test split, in (0, 1).
     seed : int, numpy.random.Generator or None, default=None
         Seeds a generator from which every sub-seed is drawn: the train/test split, the CV
-        shuffle, and ``random_state`` of the estimator (and of every pipeline step) where it is
-        None. A ``random_state`` you set yourself is kept. ``self.seed`` records the int used.
+        shuffle, ``random_state`` of the estimator (and of every pipeline step) where it is
+        None, and the order in which sample budgets take the training samples. A
+        ``random_state`` you set yourself is kept. ``self.seed`` records the int used.
     name : str, optional
         Shown in plots and the Lab; defaults to the estimator's class name.
     ignore_warnings : tuple of Warning subclasses, default=()
         Warning categories silenced while fitting and scoring, for settings that trigger them
         on purpose (e.g. ``ConvergenceWarning`` with a deliberately small ``max_iter``). By
         default nothing is silenced: you see what scikit-learn says.
+    budget_resource : str or None, default=None
+        What a budget ``b`` in (0, 1] shrinks (:mod:`~interactive_hpo.objectives.budgets`).
+        None: each fold fits on ``ceil(b * n_fit)`` of its training samples, nested across
+        budgets, every class present. The name of a positive int estimator parameter not in
+        ``space`` (``"n_estimators"``, ``"mlp__max_iter"``): it is set to ``round(b * full)``.
 
     Attributes
     ----------
@@ -163,6 +135,8 @@ class SklearnCV:
     >>> result = objective({"alpha": 0.1})   # mean R^2 over 3 folds of the training split
     >>> 0.3 < result.value < 0.7, len(result.user_attrs["fold_scores"])
     (True, 3)
+    >>> objective({"alpha": 0.1}, budget=0.25).user_attrs["n_train_samples"]   # a quarter of each fold
+    56
     >>> 0.3 < objective.test_score({"alpha": 0.1}) < 0.7   # once, at the very end
     True
     """
@@ -172,7 +146,7 @@ class SklearnCV:
     def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, cv: int = 5,
                  scoring: str | Callable[..., float] | None = None, test_size: float = 0.25,
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
-                 ignore_warnings: tuple[type[Warning], ...] = ()):
+                 ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None):
         import_optional("sklearn", "sklearn", _OWNER)
         from sklearn.base import clone, is_classifier
 
@@ -194,13 +168,17 @@ class SklearnCV:
             raise fail("name", _OWNER, "a non-empty str or None", name)
         self.name = name or type(estimator).__name__
         self.ignore_warnings = self._check_warnings(ignore_warnings)
+        self._resource_full = check_resource(budget_resource, estimator, self.space, _OWNER)
+        self.budget_resource = budget_resource
         self.seed = seed_to_int(seed, _OWNER)
         self.estimator = estimator
         self.is_classifier = bool(is_classifier(estimator))
 
-        # One generator, three sub-seeds: nothing here touches numpy's global RNG.
+        # One generator, four sub-seeds: nothing here touches numpy's global RNG. The budget
+        # seed is drawn last, so that it left the first three (and old scores) unchanged.
         rng = np.random.default_rng(self.seed)
         split_seed, self._cv_seed, model_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=3))
+        self._budget_seed = int(rng.integers(0, 2**31 - 1))
         self._split(X, y, n, split_seed)
 
         # Seed every random_state left at None (the estimator's and each pipeline step's), so
@@ -301,20 +279,36 @@ class SklearnCV:
         """Every look at the sealed test split so far (a tuple: read-only), oldest first."""
         return tuple(self._looks)
 
-    # -- evaluation ------------------------------------------------------------------------------
-    def _check_budget(self, budget: float | None) -> None:
-        # The one place to change for multi-fidelity: a budget in (0, 1] will mean "fit on that
-        # fraction of each training fold". Until then, refuse it loudly instead of ignoring it.
-        if budget is not None:
-            raise fail("budget", "SklearnCV.__call__", "None (the full budget)", budget,
-                       hint="Budgets (cheaper evaluations on part of the training data) come with the "
-                            "multi-fidelity feature; call without `budget` for now.")
+    def fold_indices(self, budget: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Rows of ``X`` each fold fits on and is validated on at ``budget`` (in (0, 1] or None).
 
-    def _configured(self, params: Mapping[str, Any]) -> Any:
-        """A fresh clone of the (seeded) estimator with ``params`` set."""
+        Returns ``cv`` pairs of ndarrays of shape (n_fit,) and (n_validation,). The fit rows
+        shrink with the budget (nested) for sample budgets only; the validation rows never do.
+        """
+        folds = self._folds(check_budget(budget, "SklearnCV.fold_indices"))
+        return [(self._train_indices[fit], self._train_indices[validation]) for fit, validation in folds]
+
+    # -- evaluation ------------------------------------------------------------------------------
+    def _folds(self, budget: float | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Positions in the training split of each fold's fit and validation parts at a checked ``budget``."""
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        kind = StratifiedKFold if self.is_classifier else KFold
+        folds = list(kind(n_splits=self.cv, shuffle=True, random_state=self._cv_seed).split(
+            self._X_train, self._y_train))
+        if budget is None or self.budget_resource is not None:
+            return folds
+        rank = np.random.default_rng(self._budget_seed).permutation(len(self._train_indices))
+        return sample_folds(folds, rank, np.asarray(self._y_train) if self.is_classifier else None, budget)
+
+    def _configured(self, params: Mapping[str, Any], budget: float | None = None) -> Any:
+        """A fresh clone of the (seeded) estimator with ``params`` set, and a resource ``budget`` applied."""
         from sklearn.base import clone
 
-        return clone(self._base).set_params(**params)
+        model = clone(self._base).set_params(**params)
+        if budget is not None and self.budget_resource is not None and self._resource_full is not None:
+            model.set_params(**{self.budget_resource: resource_value(self._resource_full, budget)})
+        return model
 
     @contextlib.contextmanager
     def _quiet(self) -> Iterator[None]:
@@ -333,24 +327,32 @@ class SklearnCV:
         ----------
         params : dict
             One value per name of ``space`` (validated against it).
-        budget : None
-            Must be None for now (see the error raised otherwise).
+        budget : float in (0, 1] or None, default=None
+            None (or 1, which gives the same score) is the full budget; a smaller budget is a
+            cheaper, lower-fidelity score that shrinks ``budget_resource``. The validation
+            folds are whole at every budget, so scores at different budgets are comparable.
 
         Returns
         -------
         Evaluation
             ``value`` is the mean score over the ``cv`` folds; ``user_attrs`` holds
             ``"fold_scores"`` (list of ``cv`` floats), ``"score_std"`` (their standard deviation)
-            and ``"fit_time"`` (seconds spent fitting, summed over the folds).
+            and ``"fit_time"`` (seconds spent fitting, summed over the folds). With a budget,
+            also ``"budget"``, ``"n_train_samples"`` (training samples per fold, the mean over
+            the folds, rounded) and, for a parameter resource, its value (e.g. ``"n_estimators"``).
         """
-        from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+        from sklearn.model_selection import cross_validate
 
-        self._check_budget(budget)
+        budget = check_budget(budget, "SklearnCV.__call__")
         params = self.space.validate(params)
-        folds = StratifiedKFold if self.is_classifier else KFold
-        splitter = folds(n_splits=self.cv, shuffle=True, random_state=self._cv_seed)
+        model, folds = self._configured(params, budget), self._folds(budget)
+        budget_attrs: dict[str, Any] = {}
+        if budget is not None:  # what the budget bought, shown with the trial
+            budget_attrs = {"budget": budget, "n_train_samples": round(np.mean([len(fit) for fit, _ in folds]))}
+            if self.budget_resource is not None:
+                budget_attrs[self.budget_resource] = model.get_params()[self.budget_resource]
         with self._quiet():
-            result = cross_validate(self._configured(params), self._X_train, self._y_train, cv=splitter,
+            result = cross_validate(model, self._X_train, self._y_train, cv=folds,
                                     scoring=self._scorer, error_score="raise")
         scores = np.asarray(result["test_score"], dtype=float)
         finite = bool(np.all(np.isfinite(scores)))
@@ -360,6 +362,7 @@ class SklearnCV:
             "fold_scores": [float(s) if np.isfinite(s) else None for s in scores],
             "score_std": float(np.std(scores)) if finite else None,
             "fit_time": float(np.sum(result["fit_time"])),
+            **budget_attrs,
         })
 
     def test_score(self, params: Mapping[str, Any]) -> float:

@@ -129,12 +129,12 @@ class SyntheticFunction:
         return value
 
     def _check_budget(self, budget: float | None) -> None:
-        # The one place that knows these functions have a single fidelity: multi-fidelity
-        # variants override this (and the evaluation), not __call__.
+        # The one place that knows these functions have a single fidelity: budgets belong to
+        # the wrapper MultiFidelity (fidelity.py), which evaluates the low fidelities itself.
         if budget is not None:
             raise fail("budget", self.name, "None", budget,
-                       hint=f"{self.name} has no fidelity variant, so it is only evaluated at the "
-                            "full budget; use an objective that supports budgets.")
+                       hint=f"{self.name} itself has a single fidelity; for cheaper, biased and noisier "
+                            f"evaluations at budgets in (0, 1], wrap it: MultiFidelity({self!r}).")
 
     def regret(self, value: float | np.ndarray) -> float | np.ndarray:
         """``value - optimal_value`` (a float, or an array of value's shape); >= 0 without noise."""

@@ -6,18 +6,23 @@ about one second per trial or less on 2 CPU cores with the default ``cv=5`` (exp
 settings such as ``n_estimators``, ``max_iter`` and hidden sizes are bounded for that).
 ``TASKS`` maps names to the functions; :func:`make_task` builds one by name.
 
-=============================  ===============================  ==============  ===========
-task                           model                            data            score
-=============================  ===============================  ==============  ===========
-svm_digits                     SVC                              digits (1797)   accuracy
-random_forest_breast_cancer    RandomForestClassifier           cancer (569)    accuracy
-gradient_boosting_wine         GradientBoostingClassifier       wine (178)      accuracy
-mlp_digits                     MLPClassifier (30 epochs)        digits (1797)   accuracy
-ridge_diabetes                 polynomial features, scaler,     diabetes (442)  R^2
+=============================  ===============================  ==============  ===========  ============
+task                           model                            data            score        budget
+=============================  ===============================  ==============  ===========  ============
+svm_digits                     SVC                              digits (1797)   accuracy     samples
+random_forest_breast_cancer    RandomForestClassifier           cancer (569)    accuracy     n_estimators
+gradient_boosting_wine         GradientBoostingClassifier       wine (178)      accuracy     n_estimators
+mlp_digits                     MLPClassifier (30 epochs)        digits (1797)   accuracy     max_iter
+ridge_diabetes                 polynomial features, scaler,     diabetes (442)  R^2          samples
                                Ridge
-=============================  ===============================  ==============  ===========
+=============================  ===============================  ==============  ===========  ============
 
 Every task keeps 25% of its data as the sealed test split (see ``SklearnCV.test_score``).
+
+Every task accepts a budget in (0, 1] for cheaper, lower-fidelity scores
+(``objective(params, budget=0.25)``); the last column says what it shrinks: the training
+samples of each fold (nested subsets) or an iteration count, scaled from its full value
+(:mod:`~interactive_hpo.objectives.budgets`). None, or 1, is the full budget.
 """
 
 from __future__ import annotations
@@ -61,6 +66,10 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     ``gamma`` does nothing for the linear kernel and ``degree`` matters only for "poly", so
     parts of the landscape are flat. Score: accuracy.
 
+    Budget: a fraction of the training samples; each fold fits on that share of its training
+    part (nested subsets, every digit present). A kernel SVM's fit grows faster than linearly
+    with the samples, so small budgets are much cheaper.
+
     Parameters
     ----------
     seed : int, numpy.random.Generator or None
@@ -84,10 +93,13 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
 def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """Random forest on the Wisconsin breast cancer data (569 samples, 30 features, 2 classes).
 
-    Search space: ``n_estimators`` in [5, 50] (int, log), ``max_depth`` in [1, 12] (int),
-    ``max_features`` in [0.05, 1] (fraction of the features tried at each split, log),
-    ``criterion`` in {"gini", "entropy"}. ``n_estimators`` stops at 50 to keep a trial near one
-    second (one core: trials, not trees, are what a study may run in parallel). Score: accuracy.
+    Search space: ``max_depth`` in [1, 12] (int), ``max_features`` in [0.05, 1] (fraction of the
+    features tried at each split, log), ``criterion`` in {"gini", "entropy"}. Score: accuracy.
+
+    Budget: the number of trees, ``n_estimators = max(1, round(50 * budget))``; the full budget
+    is 50 trees, which keeps a trial near one second (one core: trials, not trees, are what a
+    study may run in parallel). More trees average out more noise, so a forest's ranking of
+    configurations settles at moderate budgets.
 
     Parameters
     ----------
@@ -102,24 +114,26 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
 
     X, y = load_breast_cancer(return_X_y=True)
     space = SearchSpace([
-        Int("n_estimators", 5, 50, log=True),
         Int("max_depth", 1, 12),
         Float("max_features", 0.05, 1.0, log=True),
         Categorical("criterion", ["gini", "entropy"]),
     ])
-    return SklearnCV(RandomForestClassifier(), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="random_forest_breast_cancer")
+    return SklearnCV(RandomForestClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="random_forest_breast_cancer", budget_resource="n_estimators")
 
 
 def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """Gradient boosting on the wine data (178 samples, 13 features, 3 classes).
 
-    Search space: ``learning_rate`` in [0.01, 1] (log), ``n_estimators`` in [5, 50] (int, log),
-    ``max_depth`` in [1, 4] (int), ``max_features`` in {None, "sqrt", "log2"} (features tried
-    per split: all, or a random subset). Multi-class boosting fits one tree per class and
-    stage, so ``n_estimators`` stops at 50 to keep a trial under a second. The interplay of
-    ``learning_rate`` and ``n_estimators`` (a small rate needs many stages) is the lesson.
-    Score: accuracy.
+    Search space: ``learning_rate`` in [0.01, 1] (log), ``max_depth`` in [1, 4] (int),
+    ``max_features`` in {None, "sqrt", "log2"} (features tried per split: all, or a random
+    subset). Score: accuracy.
+
+    Budget: the number of boosting stages, ``n_estimators = max(1, round(50 * budget))``.
+    Multi-class boosting fits one tree per class and stage, so the full budget stops at 50
+    stages to keep a trial under a second. The interplay of ``learning_rate`` and the budget is
+    the lesson: a small rate needs many stages, so at small budgets large rates look best and
+    the ranking changes as the budget grows (low fidelity can mislead).
 
     Parameters
     ----------
@@ -135,12 +149,11 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
     X, y = load_wine(return_X_y=True)
     space = SearchSpace([
         Float("learning_rate", 0.01, 1.0, log=True),
-        Int("n_estimators", 5, 50, log=True),
         Int("max_depth", 1, 4),
         Categorical("max_features", [None, "sqrt", "log2"]),
     ])
-    return SklearnCV(GradientBoostingClassifier(), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="gradient_boosting_wine")
+    return SklearnCV(GradientBoostingClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy",
+                     seed=seed, name="gradient_boosting_wine", budget_resource="n_estimators")
 
 
 def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -155,6 +168,9 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     fixed training budget the learning rate matters a lot). scikit-learn warns about every
     such fit (``ConvergenceWarning``), which would flood the notebook with one warning per fold
     and teach nothing, so that category, and only it, is silenced for this task.
+
+    Budget: the number of epochs, ``max_iter = max(1, round(30 * budget))``: a learning curve
+    sampled at a few budgets shows which configurations learn fast.
 
     Parameters
     ----------
@@ -175,7 +191,7 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Categorical("activation", ["relu", "tanh", "logistic"]),
     ])
     return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="mlp_digits", ignore_warnings=(ConvergenceWarning,))
+                     name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
 
 
 def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -188,6 +204,9 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     bias-variance trade-off. Score: R^2 (1 is perfect, 0 is predicting the mean, and it can be
     negative). ``ridge__alpha`` starts at 0.1 because below it degree 3 overfits so badly
     (R^2 near -100) that a plot of the landscape would show nothing else.
+
+    Budget: a fraction of the training samples; each fold fits on that share of its training
+    part (nested subsets).
 
     Parameters
     ----------
@@ -204,6 +223,9 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     >>> result = objective({"ridge__alpha": 10.0, "poly__degree": 2, "poly__interaction_only": True})
     >>> 0.0 < result.value < 1.0
     True
+    >>> cheap = objective({"ridge__alpha": 10.0, "poly__degree": 2, "poly__interaction_only": True}, budget=0.5)
+    >>> cheap.user_attrs["n_train_samples"]   # half of each fold's 221 training samples
+    111
     """
     import_optional("sklearn", "sklearn", "ridge_diabetes")
     from sklearn.datasets import load_diabetes

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .._validation import check_int, fail
+from .._validation import accepts_keyword, check_int, fail
 from ..remap import remap_study
 from ..space import SearchSpace
 from ..study import Study, StudyEvent
@@ -181,9 +181,11 @@ class LabController:
         self._emit("space")
         return self.study
 
-    def _call(self, params: dict[str, Any], **kwargs: Any) -> Any:
+    def _call(self, params: dict[str, Any], *, report: Any = None, **kwargs: Any) -> Any:
         # The objective is called through this plain function, so a study over an edited space
         # still accepts an objective object that declares the original space.
+        if report is not None and accepts_keyword(self.objective, "report"):
+            kwargs["report"] = report
         return self.objective(params, **kwargs)
 
 

@@ -295,15 +295,6 @@ def test_scoring_none_needs_a_score_method():
         SklearnCV(NoScore(), X, y, SearchSpace([Float("x", 0.0, 1.0)]), cv=3)
 
 
-def test_budget_is_refused_in_one_clear_place(regression):
-    objective = ridge_objective(*regression)
-    message = "`budget` of SklearnCV.__call__ must be None (the full budget); got 0.5. Budgets"
-    with pytest.raises(InvalidParameterError, match=re.escape(message)):
-        objective({"alpha": 1.0}, budget=0.5)
-    with pytest.raises(InvalidParameterError, match="come with the multi-fidelity feature"):
-        objective({"alpha": 1.0}, budget=1.0)
-
-
 def test_params_are_validated_against_the_space(regression):
     objective = ridge_objective(*regression)
     with pytest.raises(InvalidParameterError, match="alpha"):

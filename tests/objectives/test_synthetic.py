@@ -238,7 +238,8 @@ def test_fixed_dimension_accepts_its_own_dim():
 @each_function
 def test_budget_is_refused_with_a_clear_message(f):
     params = as_params(f, f.optimizers[0])
-    message = f"`budget` of {f.name} must be None; got 0.5. {f.name} has no fidelity variant"
+    message = f"`budget` of {f.name} must be None; got 0.5. {f.name} itself has a single fidelity; "
+    message += f"for cheaper, biased and noisier evaluations at budgets in (0, 1], wrap it: MultiFidelity({f!r})."
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         f(params, budget=0.5)
 

@@ -1,0 +1,49 @@
+"""The sealed test split: a record of every look at it, and the warning for looking twice.
+
+Shared by :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` and
+:class:`~interactive_hpo.objectives.incremental.SklearnIncremental`, which both keep a test split
+aside for one unbiased estimate at the very end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["SealedTestLook", "SealedTestSetWarning"]
+
+
+class SealedTestSetWarning(UserWarning):
+    """The sealed test split of an objective (e.g. :class:`~.sklearn_cv.SklearnCV`) was looked at more than once.
+
+    Every look you act on leaks information from the test split into your choices, so its score
+    stops being an unbiased estimate of performance on new data and becomes optimistic.
+    """
+
+
+@dataclass(frozen=True)
+class SealedTestLook:
+    """One look at the sealed test split: which params were scored, and the score seen.
+
+    Attributes
+    ----------
+    number : int
+        1 for the first look, 2 for the second, ...
+    params : mapping
+        The configuration that was fitted on the whole training split (read-only).
+    score : float
+        Its score on the sealed test split (greater is better).
+    """
+
+    number: int
+    params: Mapping[str, Any]
+    score: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A mappingproxy cannot be pickled; an objective with looks must still travel to workers.
+        return (SealedTestLook, (self.number, dict(self.params), self.score))

@@ -1,0 +1,185 @@
+"""Steering running and finished trials: intermediate reports, pruning, and human overrides.
+
+:class:`Steering` is the part of :class:`~interactive_hpo.study.Study` that decides whether
+a trial goes on. It keeps three kinds of decision side by side, because a person steering
+a search wants to see both what the rule said and what they did:
+
+- the pruner's verdict after each report (``MedianStoppingRule``: prune or continue);
+- the scheduler's verdict on a finished trial (``SuccessiveHalving``: promote or stop);
+- the human's override of either (:meth:`Steering.stop`, :meth:`Steering.promote`).
+
+Everything is journaled ("reported" and "override" events), so a resumed study knows it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ._validation import fail, is_real
+from .exceptions import HPOError, TrialPruned, TrialStateError
+from .pruning import Pruner
+from .trial import Trial, TrialState
+
+if TYPE_CHECKING:
+    from .optimizers.base import Optimizer
+
+__all__ = ["Steering", "HUMAN_ACTIONS"]
+
+#: Overrides a person can give: on a RUNNING trial they beat the pruner, on a finished one the scheduler.
+HUMAN_ACTIONS = ("promote", "stop")
+
+
+class Steering:
+    """Reports, pruning and overrides; mixed into :class:`~interactive_hpo.study.Study`."""
+
+    # Provided by Study.
+    _trials: list[Trial]
+    _finish_order: list[int]
+    optimizer: Optimizer
+    pruner: Pruner | None
+    direction: str
+    _record: Callable[[dict[str, Any]], None]
+    _notify: Callable[[str, Trial | None], None]
+    _number: Callable[[Trial | int, str], int]
+    _loss: Callable[[Trial], float | None]
+
+    def _init_steering(self) -> None:
+        # Human overrides of running trials (number -> action) and the pruner's last verdict on them.
+        self._human: dict[int, str] = {}
+        self._verdicts: dict[int, dict[str, Any]] = {}
+        # Overrides of finished trials, as (how many trials had finished, number, action): the
+        # optimizer is told them at that point of every replay.
+        self._overrides: list[tuple[int, int, str]] = []
+
+    def report(self, trial: Trial | int, value: float, step: float) -> bool:
+        """Record an intermediate value of a RUNNING trial; return True if it should stop now.
+
+        Parameters
+        ----------
+        trial : Trial or int
+            A RUNNING trial (or its number).
+        value : float
+            The value so far, in the objective's direction. NaN or inf (a diverged run) is
+            kept as NaN and counts as the worst value.
+        step : int or float
+            Where on the learning curve: an epoch, a number of samples, a budget. Each step
+            once per trial.
+
+        Returns
+        -------
+        bool
+            True when the pruner says prune (and no human said promote), or a human said stop.
+            In an ask/tell loop, then ``tell(trial, state="PRUNED")``; objectives run by
+            :meth:`Study.step` get a ``report`` callable that raises ``TrialPruned`` instead.
+        """
+        number = self._number(trial, "Study.report")
+        current = self._trials[number]
+        if current.state is not TrialState.RUNNING:
+            raise TrialStateError(f"Trial {number} is {current.state.value}; only a RUNNING trial reports.")
+        if not is_real(step) or not math.isfinite(step) or step < 0:
+            raise fail("step", "Study.report", "a finite real number >= 0", step)
+        if step in current.intermediate_values:
+            raise fail("step", "Study.report", f"a step trial {number} has not reported yet", step,
+                       hint=f"Reported steps: {sorted(current.intermediate_values)}.")
+        if not is_real(value):
+            raise fail("value", "Study.report", "a real number", value)
+        value = float(value) if math.isfinite(value) else math.nan
+        current = current.reported(step, value)
+        self._trials[number] = current
+        decision = None if self.pruner is None else self.pruner.decide(
+            current, step, self._trials, -1.0 if self.direction == "maximize" else 1.0)
+        if decision is not None:
+            self._verdicts[number] = {"decision": "prune" if decision.prune else "continue", "reason": decision.reason,
+                                      "step": step}
+        self._record({"event": "reported", "number": number, "step": step,
+                      "value": value if math.isfinite(value) else None, "pruner": self._verdicts.get(number)})
+        self._notify("reported", current)
+        human = self._human.get(number)
+        return human == "stop" or (decision is not None and decision.prune and human != "promote")
+
+    def stop(self, trial: Trial | int) -> None:
+        """Stop a trial by hand.
+
+        A RUNNING trial stops at its next report (it ends PRUNED, whatever the pruner says).
+        A finished trial of a scheduler (``SuccessiveHalving``, ``Hyperband``, ``ASHA``) is
+        not promoted to a larger budget, whatever the scheduler decides; the scheduler's own
+        decision is kept beside yours in its rung table.
+        """
+        self._override(trial, "stop")
+
+    def promote(self, trial: Trial | int) -> None:
+        """Keep a trial going by hand.
+
+        A RUNNING trial is never pruned (the pruner's verdicts are still recorded). A finished
+        trial of a scheduler is promoted to the next budget at the next ask, even if the
+        scheduler would not have promoted it.
+        """
+        self._override(trial, "promote")
+
+    def _override(self, trial: Trial | int, action: str) -> None:
+        owner = f"Study.{action}"
+        number = self._number(trial, owner)
+        current = self._trials[number]
+        if current.state is TrialState.RUNNING:
+            self._human[number] = action
+        else:
+            override = getattr(self.optimizer, "override", None)
+            if override is None:
+                raise fail("trial", owner, "a RUNNING trial, or a finished trial of a scheduler "
+                           "(SuccessiveHalving, Hyperband, ASHA)", f"trial {number} ({current.state.value})",
+                           hint=f"The optimizer {self.optimizer.name!r} does not promote or stop finished trials.")
+            override(current, action)  # validates first: a refused override is not journaled
+            self._overrides.append((len(self._finish_order), number, action))
+        self._record({"event": "override", "number": number, "action": action})
+        self._notify("override", current)
+
+    def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
+        """The ``report(value, step)`` callable handed to an objective evaluating ``trial``."""
+
+        def report(value: float, step: float) -> None:
+            if self.report(trial, value, step):
+                raise TrialPruned(f"trial {trial.number} pruned at step {step}")
+
+        return report
+
+    def _steering_attrs(self, number: int, state: TrialState) -> dict[str, Any]:
+        """What decided a finishing trial's fate, for its user_attrs (empty if nothing did)."""
+        attrs: dict[str, Any] = {}
+        verdict = self._verdicts.pop(number, None)
+        human = self._human.pop(number, None)
+        if verdict is not None:
+            attrs["pruner"] = verdict
+        if human is not None:
+            attrs["human"] = human
+        if state is TrialState.PRUNED:
+            attrs["pruned_by"] = "human" if human == "stop" else "pruner" if verdict and \
+                verdict["decision"] == "prune" else "objective"
+        return attrs
+
+    def _pruned_value(self, number: int) -> float | None:
+        """The last finite reported value of a trial: what a PRUNED trial keeps as its value."""
+        values = self._trials[number].intermediate_values
+        finite = [values[step] for step in sorted(values) if math.isfinite(values[step])]
+        return finite[-1] if finite else None
+
+    def _replay_into(self, optimizer: Optimizer) -> None:
+        """Tell ``optimizer`` every finished trial in finishing order, with the overrides between."""
+        overrides = iter(self._overrides)
+        upcoming = next(overrides, None)
+        for position, number in enumerate([*self._finish_order, None]):
+            while upcoming is not None and upcoming[0] <= position:
+                self._replay_override(optimizer, *upcoming[1:])
+                upcoming = next(overrides, None)
+            if number is not None:
+                optimizer.tell(self._trials[number], self._loss(self._trials[number]))
+
+    def _replay_override(self, optimizer: Optimizer, number: int, action: str) -> None:
+        override = getattr(optimizer, "override", None)
+        if override is None:
+            return  # this optimizer has no rungs: the override concerned another one
+        try:
+            override(self._trials[number], action)
+        except HPOError:
+            pass  # it concerned a config this optimizer does not know (it came after a switch)
