@@ -14,13 +14,16 @@ from .exceptions import (
     TrialStateError,
 )
 from .optimizers import (
+    ASHA,
     DifferentialEvolution,
     GeneticAlgorithm,
     GridSearch,
+    Hyperband,
     Optimizer,
     PopulationBasedTraining,
     RandomSearch,
     SobolSearch,
+    SuccessiveHalving,
     Suggestion,
     available_optimizers,
     make_optimizer,
@@ -34,6 +37,7 @@ from .trial import Evaluation, Trial, TrialState
 __version__ = "0.1.0"
 
 __all__ = [
+    "ASHA",
     "Categorical",
     "DifferentialEvolution",
     "Evaluation",
@@ -41,6 +45,7 @@ __all__ = [
     "GeneticAlgorithm",
     "GridSearch",
     "HPOError",
+    "Hyperband",
     "Int",
     "MedianStoppingRule",
     "InvalidParameterError",
@@ -53,6 +58,7 @@ __all__ = [
     "SearchExhausted",
     "SearchSpace",
     "SobolSearch",
+    "SuccessiveHalving",
     "StorageError",
     "Study",
     "StudyEvent",

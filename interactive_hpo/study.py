@@ -153,6 +153,11 @@ class Study(Steering):
         return None if self._journal is None else str(self._journal.path)
 
     @property
+    def finish_order(self) -> list[int]:
+        """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
+        return list(self._finish_order)
+
+    @property
     def queued(self) -> list[dict[str, Any]]:
         """Params enqueued and not yet asked, in the order they will be evaluated."""
         return [dict(p) for p in self._queue]
@@ -258,6 +263,11 @@ class Study(Steering):
         self._check_objective(objective, "Study.step")
         trial = self.ask()
         kwargs: dict[str, Any] = {} if trial.budget is None else {"budget": trial.budget}
+        if kwargs and not accepts_keyword(objective, "budget"):
+            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
+            raise fail("objective", "Study.step", "an objective with a `budget` keyword", objective,
+                       hint=f"{self.optimizer.name!r} evaluates configurations at budgets (budget={trial.budget:g} "
+                            "here); write objective(params, *, budget=None), or use a multi-fidelity objective.")
         if accepts_keyword(objective, "report"):
             kwargs["report"] = self._report_for(trial)
         try:

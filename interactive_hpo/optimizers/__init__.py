@@ -2,9 +2,11 @@
 
 from .base import Optimizer, Suggestion
 from .evolution import DifferentialEvolution, GeneticAlgorithm
+from .halving import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving
 from .pbt import PBTResult, PopulationBasedTraining, compare_with_fixed, train_fixed
 from .population import PopulationOptimizer
 from .registry import available_optimizers, make_optimizer, optimizer_class, register_optimizer
+from .rungs import hyperband_brackets, rung_budgets
 from .simple import GridSearch, RandomSearch, SobolSearch
 
 __all__ = [
@@ -16,6 +18,12 @@ __all__ = [
     "GeneticAlgorithm",
     "DifferentialEvolution",
     "PopulationOptimizer",
+    "HalvingScheduler",
+    "SuccessiveHalving",
+    "Hyperband",
+    "ASHA",
+    "hyperband_brackets",
+    "rung_budgets",
     "PopulationBasedTraining",
     "PBTResult",
     "compare_with_fixed",

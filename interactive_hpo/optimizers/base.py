@@ -143,6 +143,12 @@ class Optimizer(ABC):
         """True when :meth:`ask` has nothing left to propose. Most optimizers never are."""
         return False
 
+    @property
+    def waiting(self) -> bool:
+        """True when :meth:`ask` must wait for pending trials to be told first (synchronous
+        successive halving at the end of a rung). Most optimizers never wait."""
+        return False
+
     def settings(self) -> dict[str, Any]:
         """The constructor arguments (seed included) that rebuild this optimizer, JSON-ready."""
         signature = inspect.signature(type(self).__init__)

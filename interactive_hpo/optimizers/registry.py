@@ -24,6 +24,9 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "ga": "interactive_hpo.optimizers.evolution:GeneticAlgorithm",
     "de": "interactive_hpo.optimizers.evolution:DifferentialEvolution",
     "cmaes": "interactive_hpo.optimizers.cmaes:CMAES",
+    "halving": "interactive_hpo.optimizers.halving:SuccessiveHalving",
+    "hyperband": "interactive_hpo.optimizers.halving:Hyperband",
+    "asha": "interactive_hpo.optimizers.halving:ASHA",
 }
 
 

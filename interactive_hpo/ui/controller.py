@@ -181,9 +181,10 @@ class LabController:
         self._emit("space")
         return self.study
 
-    def _call(self, params: dict[str, Any], *, report: Any = None, **kwargs: Any) -> Any:
+    def _call(self, params: dict[str, Any], *, budget: float | None = None, report: Any = None) -> Any:
         # The objective is called through this plain function, so a study over an edited space
         # still accepts an objective object that declares the original space.
+        kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
         if report is not None and accepts_keyword(self.objective, "report"):
             kwargs["report"] = report
         return self.objective(params, **kwargs)

@@ -1,0 +1,210 @@
+"""Rungs and brackets: the bookkeeping shared by successive halving, Hyperband and ASHA.
+
+A *bracket* evaluates configurations at increasing budgets, its *rungs*. Rung ``i`` holds the
+configurations that reached budget ``budgets[i]``; only the best ``1 / eta`` of a rung are
+*promoted* to the next, larger budget. This module is plain bookkeeping, no randomness:
+which configuration sits where, with what loss, and who decided its promotion (the
+scheduler's rule and, beside it, a person's override).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["rung_budgets", "hyperband_brackets", "Bracket", "Job"]
+
+
+def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
+    """The budgets of a full set of rungs: ``max_budget * eta**-k``, down to >= ``min_budget``.
+
+    Returns
+    -------
+    list of float, of length ``floor(log_eta(max_budget / min_budget)) + 1``
+        Increasing; the last is ``max_budget``.
+
+    Examples
+    --------
+    >>> rung_budgets(1, 81, 3)
+    [1.0, 3.0, 9.0, 27.0, 81.0]
+    """
+    # The 1e-9 keeps ratios that are exact powers of eta (81 / 1 with eta = 3) from losing a rung to rounding.
+    top = int(math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9))
+    return [max_budget / eta ** (top - k) for k in range(top + 1)]
+
+
+def hyperband_brackets(min_budget: float, max_budget: float, eta: int) -> list[list[tuple[int, float]]]:
+    """The brackets of Hyperband (Li et al., 2018, Algorithm 1), most exploratory first.
+
+    Bracket ``s`` (from ``s_max`` down to 0) starts ``n = ceil((s_max + 1) / (s + 1) * eta**s)``
+    configurations at budget ``R * eta**-s`` and keeps ``floor(n * eta**-i)`` at rung ``i``, whose
+    budget is ``R * eta**(i - s)``; ``R`` is ``max_budget`` and ``s_max`` the number of rungs - 1.
+
+    Returns
+    -------
+    list of lists of (n_configs, budget)
+        One list per bracket, one pair per rung.
+
+    Examples
+    --------
+    >>> [len(b) for b in hyperband_brackets(1, 81, 3)], hyperband_brackets(1, 81, 3)[1][0]
+    ([5, 4, 3, 2, 1], (34, 3.0))
+    """
+    s_max = len(rung_budgets(min_budget, max_budget, eta)) - 1
+    brackets = []
+    for s in range(s_max, -1, -1):
+        n = -(-(s_max + 1) * eta**s // (s + 1))  # integer ceiling: no float error at large eta**s
+        brackets.append([(n // eta**i, max_budget / eta ** (s - i)) for i in range(s + 1)])
+    return brackets
+
+
+@dataclass(frozen=True)
+class Job:
+    """One evaluation a scheduler hands out: a configuration at a rung of a bracket."""
+
+    config: int
+    bracket: int
+    rung: int
+
+    def info(self) -> dict[str, int]:
+        """What the trial records, so a replay knows which job it was."""
+        return {"config": self.config, "bracket": self.bracket, "rung": self.rung}
+
+    @classmethod
+    def of(cls, attrs: Any) -> Job | None:
+        """The job a trial's attributes name, or None if they name none."""
+        try:
+            return cls(int(attrs["config"]), int(attrs["bracket"]), int(attrs["rung"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass
+class Bracket:
+    """The rungs of one bracket.
+
+    Parameters
+    ----------
+    index : int
+        The bracket's number in its scheduler's run (0, 1, 2, ...).
+    budgets : list of float
+        Budget of each rung, increasing.
+    sizes : list of int or None
+        Synchronous halving: how many configurations each rung keeps (rung 0: how many start).
+        None: asynchronous (ASHA): rung 0 takes new configurations forever, and a configuration
+        is promoted as soon as it is in the top ``1 / eta`` of the results its rung has so far.
+    eta : int
+        The reduction factor.
+    """
+
+    index: int
+    budgets: list[float]
+    sizes: list[int] | None
+    eta: int
+    #: Per rung: the configurations that entered it, in order.
+    entered: list[list[int]] = field(init=False)
+    #: Per rung: config -> loss, for finished jobs (inf for failed or pruned ones).
+    losses: list[dict[int, float]] = field(init=False)
+    #: Per rung: config -> trial number of its finished job.
+    numbers: list[dict[int, int]] = field(init=False)
+    #: Per rung: config -> {"scheduler": ..., "human": ...} decisions about promoting it.
+    decisions: list[dict[int, dict[str, str]]] = field(init=False)
+    #: Synchronous only: whether the scheduler has decided the promotions out of each rung.
+    decided: list[bool] = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.budgets)
+        self.entered = [[] for _ in range(n)]
+        self.losses = [{} for _ in range(n)]
+        self.numbers = [{} for _ in range(n)]
+        self.decisions = [{} for _ in range(n)]
+        self.decided = [False] * n
+
+    @property
+    def top(self) -> int:
+        """Index of the last rung (the maximum budget)."""
+        return len(self.budgets) - 1
+
+    def enter(self, config: int, rung: int) -> None:
+        if config not in self.entered[rung]:
+            self.entered[rung].append(config)
+
+    def finish(self, job: Job, loss: float, number: int) -> None:
+        self.enter(job.config, job.rung)
+        self.losses[job.rung][job.config] = loss
+        self.numbers[job.rung][job.config] = number
+
+    def running(self, rung: int) -> list[int]:
+        """Configurations entered at ``rung`` whose job has not finished."""
+        return [c for c in self.entered[rung] if c not in self.losses[rung]]
+
+    def decision(self, rung: int, config: int, who: str, what: str) -> None:
+        self.decisions[rung].setdefault(config, {})[who] = what
+
+    def human(self, rung: int, config: int) -> str | None:
+        return self.decisions[rung].get(config, {}).get("human")
+
+    def ranked(self, rung: int) -> list[int]:
+        """Finished configurations of ``rung`` with a finite loss, best first (ties: older first)."""
+        done = self.losses[rung]
+        return sorted((c for c in done if math.isfinite(done[c])), key=lambda c: (done[c], c))
+
+    # -- synchronous halving -------------------------------------------------------------------
+    def rung_complete(self, rung: int) -> bool:
+        """Every job of ``rung`` finished, and no more can enter it."""
+        assert self.sizes is not None
+        if self.running(rung):
+            return False
+        return len(self.entered[0]) >= self.sizes[0] if rung == 0 else self.decided[rung - 1]
+
+    def decide(self) -> list[int]:
+        """Decide every rung that just completed; return the configurations promoted, in order.
+
+        The scheduler keeps the best ``sizes[i + 1]`` of rung ``i``; a person's "stop" removes
+        a configuration from that set and a "promote" (already entered) adds one. Rungs are
+        visited upwards, so a rung completed by the decision below it is decided too.
+        """
+        assert self.sizes is not None
+        promoted: list[int] = []
+        for rung in range(self.top):
+            if self.decided[rung] or not self.rung_complete(rung):
+                continue
+            chosen = self.ranked(rung)[:self.sizes[rung + 1]]
+            for config in self.entered[rung]:
+                self.decision(rung, config, "scheduler", "promote" if config in chosen else "stop")
+            for config in chosen:  # best first: the best configuration runs first at the next budget
+                if self.human(rung, config) != "stop" and config not in self.entered[rung + 1]:
+                    self.enter(config, rung + 1)
+                    promoted.append(config)
+            self.decided[rung] = True
+        return promoted
+
+    @property
+    def finished(self) -> bool:
+        """Synchronous: the last rung is complete (nothing of this bracket is left to run)."""
+        return self.sizes is not None and self.rung_complete(self.top)
+
+    # -- asynchronous halving ------------------------------------------------------------------
+    def promotable(self) -> tuple[int, int] | None:
+        """ASHA's next promotion: the (config, rung) in the top ``1 / eta`` of the highest rung
+        possible that has not moved up yet, or None."""
+        for rung in range(self.top - 1, -1, -1):
+            k = len(self.losses[rung]) // self.eta
+            for config in self.ranked(rung)[:k]:
+                if config not in self.entered[rung + 1] and self.human(rung, config) != "stop":
+                    return config, rung
+        return None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per (rung, configuration): the rung table."""
+        rows = []
+        for rung, configs in enumerate(self.entered):
+            for config in configs:
+                decided = self.decisions[rung].get(config, {})
+                rows.append({
+                    "bracket": self.index, "rung": rung, "budget": self.budgets[rung], "config": config,
+                    "number": self.numbers[rung].get(config), "loss": self.losses[rung].get(config, math.nan),
+                    "scheduler": decided.get("scheduler"), "human": decided.get("human"),
+                })
+        return rows

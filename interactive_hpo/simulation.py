@@ -1,0 +1,208 @@
+"""Simulated parallel workers: see why asynchronous halving keeps a cluster busy.
+
+:func:`simulate_workers` runs a study with ``n_workers`` pretend workers on a simulated clock.
+Each job really is evaluated (so the study's results are real), but it *takes* the time a
+``cost`` function says, which is how synchronous successive halving, which waits at the end
+of every rung, and ASHA, which never waits, can be compared on one laptop in seconds. The
+result is plain data for a Gantt chart: which worker ran which trial at which budget, when,
+and when each worker sat idle and why.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._validation import check_int, check_real, fail
+from .trial import Trial, TrialState, outcome_of_result
+
+if TYPE_CHECKING:
+    from .study import Study
+
+__all__ = ["WorkerRun", "IdleSpell", "Schedule", "simulate_workers"]
+
+
+@dataclass(frozen=True)
+class WorkerRun:
+    """One bar of the Gantt chart: a trial on a worker.
+
+    Attributes
+    ----------
+    worker : int
+    number : int
+        The trial.
+    start, end : float
+        Simulated times.
+    budget : float or None
+    config, rung, bracket : int or None
+        The scheduler's job (None for optimizers without rungs).
+    state : str
+        How the trial finished.
+    """
+
+    worker: int
+    number: int
+    start: float
+    end: float
+    budget: float | None
+    config: int | None
+    rung: int | None
+    bracket: int | None
+    state: str
+
+
+@dataclass(frozen=True)
+class IdleSpell:
+    """A worker with nothing to do from ``start`` to ``end``.
+
+    ``reason`` is "waiting" (the optimizer could not hand out a job before running ones
+    report: synchronous halving at the end of a rung) or "done" (no more jobs to run).
+    """
+
+    worker: int
+    start: float
+    end: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the simulated workers did.
+
+    Attributes
+    ----------
+    runs : tuple of WorkerRun
+        In the order the jobs started.
+    idle : tuple of IdleSpell
+    n_workers : int
+    makespan : float
+        Simulated time when the last job finished.
+    """
+
+    runs: tuple[WorkerRun, ...]
+    idle: tuple[IdleSpell, ...]
+    n_workers: int
+    makespan: float
+
+    @property
+    def utilization(self) -> float:
+        """Busy worker-time over ``n_workers * makespan``, in [0, 1]."""
+        busy = sum(run.end - run.start for run in self.runs)
+        return busy / (self.n_workers * self.makespan) if self.makespan > 0 else 0.0
+
+    def waiting_time(self) -> float:
+        """Worker-time spent idle while the optimizer waited for results."""
+        return sum(spell.end - spell.start for spell in self.idle if spell.reason == "waiting")
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The runs as arrays of shape (n_runs,), for plots and ``pandas.DataFrame``.
+
+        Keys: worker, number, start, end, budget (NaN for None), config, rung, bracket
+        (-1 for None), state.
+        """
+        def ints(name: str) -> np.ndarray:
+            return np.array([-1 if getattr(r, name) is None else getattr(r, name) for r in self.runs], dtype=int)
+
+        return {
+            "worker": ints("worker"), "number": ints("number"), "config": ints("config"), "rung": ints("rung"),
+            "bracket": ints("bracket"),
+            "start": np.array([r.start for r in self.runs], dtype=float),
+            "end": np.array([r.end for r in self.runs], dtype=float),
+            "budget": np.array([math.nan if r.budget is None else r.budget for r in self.runs], dtype=float),
+            "state": np.array([r.state for r in self.runs], dtype=object),
+        }
+
+
+def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int | None = None,
+                     until: float | None = None, cost: Callable[[Mapping[str, Any], float | None], float] | None = None,
+                     seed: int | np.random.Generator | None = None) -> Schedule:
+    """Run trials of ``study`` on ``n_workers`` simulated workers, up to ``n_jobs`` or time ``until``.
+
+    Whenever a worker is free it asks the study for a trial, unless the optimizer is
+    ``waiting`` (then the worker idles until the next job finishes). The objective is
+    evaluated at once; its result is told when the simulated clock reaches the job's end.
+
+    Parameters
+    ----------
+    study : Study
+    objective : callable
+        ``objective(params, budget=...)`` as for :meth:`Study.step` (the budget only when the
+        trial has one).
+    n_workers : int
+        Simulated workers, >= 1.
+    n_jobs : int, optional
+        Trials to start in total.
+    until : float, optional
+        No trial starts at or after this simulated time (running ones finish). Give ``n_jobs``,
+        ``until`` or both: the same ``until`` compares schedulers at equal wall-clock budgets.
+    cost : callable, optional
+        ``cost(params, budget) -> float``: how long a job takes on the simulated clock. Default:
+        the budget (1 for None) times a random factor, log-normal with sigma 0.5 and median 1,
+        drawn from ``seed``: jobs at one budget take different times, as real fits do.
+    seed : int, numpy.random.Generator or None
+        Seeds the default cost's random factors.
+
+    Returns
+    -------
+    Schedule
+    """
+    n_workers = check_int(n_workers, "n_workers", "simulate_workers", 1)
+    if n_jobs is None and until is None:
+        raise fail("n_jobs", "simulate_workers", "an int >= 0 when `until` is None", n_jobs,
+                   hint="Say when to stop: n_jobs=..., until=... (simulated time), or both.")
+    max_jobs = math.inf if n_jobs is None else check_int(n_jobs, "n_jobs", "simulate_workers", 0)
+    stop_at = math.inf if until is None else check_real(until, "until", "simulate_workers", 0, None)
+    if cost is not None and not callable(cost):
+        raise fail("cost", "simulate_workers", "a callable cost(params, budget) -> float, or None", cost)
+    rng = np.random.default_rng(seed)
+
+    def duration(trial: Trial) -> float:
+        if cost is None:
+            return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5))
+        return check_real(cost(dict(trial.params), trial.budget), "cost", "simulate_workers", 0, None)
+
+    now, started = 0.0, 0
+    free_since = dict.fromkeys(range(n_workers), 0.0)  # idle workers -> since when
+    running: list[tuple[float, int, int, float, Trial, Any]] = []  # heap: (end, number, worker, start, trial, outcome)
+    runs: list[WorkerRun] = []
+    idle: list[IdleSpell] = []
+    while True:
+        for worker in sorted(free_since):
+            if started >= max_jobs or now >= stop_at or study.optimizer.exhausted or study.optimizer.waiting:
+                break
+            trial = study.ask()
+            started += 1
+            if free_since[worker] < now:
+                idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
+            else:
+                del free_since[worker]
+            outcome = _evaluate(objective, trial)
+            heapq.heappush(running, (now + duration(trial), trial.number, worker, now, trial, outcome))
+        if not running:
+            break
+        now, _, worker, start, trial, (state, value, attrs) = heapq.heappop(running)
+        done = study.tell(trial, value, state=state, user_attrs=attrs)
+        job = done.user_attrs
+        runs.append(WorkerRun(worker, done.number, start, now, done.budget, job.get("config"), job.get("rung"),
+                              job.get("bracket"), done.state.value))
+        free_since[worker] = now
+    idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]
+    runs.sort(key=lambda r: (r.start, r.worker))
+    return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)
+
+
+def _evaluate(objective: Callable[..., Any], trial: Trial) -> tuple[TrialState, float | None, dict[str, Any]]:
+    """Call the objective as :meth:`Study.step` would, and interpret its result."""
+    try:
+        result = objective(dict(trial.params)) if trial.budget is None else \
+            objective(dict(trial.params), budget=trial.budget)
+    except Exception as error:  # a failing job is data, as in Study.step
+        return TrialState.FAILED, None, {"error": f"{type(error).__name__}: {error}",
+                                         "traceback": traceback.format_exc()}
+    return outcome_of_result(result)

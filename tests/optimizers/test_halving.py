@@ -1,0 +1,202 @@
+"""Successive halving, Hyperband and ASHA: rung budgets, promotion counts, overrides, replay."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from interactive_hpo import (
+    ASHA,
+    Float,
+    Hyperband,
+    InvalidParameterError,
+    SearchSpace,
+    Study,
+    SuccessiveHalving,
+    TrialStateError,
+)
+from interactive_hpo.optimizers import hyperband_brackets, rung_budgets
+
+LINE = SearchSpace([Float("x", 0.0, 1.0)])
+
+
+def noisy_quadratic(params, budget=None):
+    """Lower budgets see the same bowl, blurred: a deterministic wobble that shrinks with budget."""
+    x = params["x"]
+    wobble = 0.0 if budget is None else 0.05 * math.sin(40 * x) / budget
+    return (x - 0.3) ** 2 + wobble
+
+
+def job(trial):
+    return trial.user_attrs["bracket"], trial.user_attrs["rung"], trial.user_attrs["config"]
+
+
+def test_li_et_al_bracket_table_for_R81_eta3():
+    # Li et al. (2018), Table 1: (n_i, r_i) per bracket s = 4..0.
+    assert hyperband_brackets(1, 81, 3) == [
+        [(81, 1.0), (27, 3.0), (9, 9.0), (3, 27.0), (1, 81.0)],
+        [(34, 3.0), (11, 9.0), (3, 27.0), (1, 81.0)],
+        [(15, 9.0), (5, 27.0), (1, 81.0)],
+        [(8, 27.0), (2, 81.0)],
+        [(5, 81.0)],
+    ]
+
+
+@pytest.mark.parametrize(("low", "high", "eta", "expected"), [
+    (1, 81, 3, [1, 3, 9, 27, 81]),
+    (1 / 27, 1.0, 3, [1 / 27, 1 / 9, 1 / 3, 1.0]),
+    (0.1, 1.0, 2, [0.125, 0.25, 0.5, 1.0]),   # the smallest budget is >= min_budget
+    (1, 100, 4, [100 / 64, 100 / 16, 100 / 4, 100]),
+])
+def test_rung_budgets_follow_the_geometric_formula(low, high, eta, expected):
+    np.testing.assert_allclose(rung_budgets(low, high, eta), expected)
+
+
+def test_a_full_hyperband_cycle_runs_exactly_the_planned_jobs_and_promotes_the_best():
+    study = Study(LINE, Hyperband(LINE, min_budget=1, max_budget=81, reduction_factor=3, seed=0))
+    plan = hyperband_brackets(1, 81, 3)
+    n_jobs = sum(n for bracket in plan for n, _ in bracket)
+    assert n_jobs == 206
+    study.run(noisy_quadratic, n_trials=n_jobs)
+    counts = Counter((t.user_attrs["bracket"], t.user_attrs["rung"], t.budget) for t in study.trials)
+    assert counts == Counter({(b, i, budget): n for b, bracket in enumerate(plan) for i, (n, budget) in
+                              enumerate(bracket)})
+    # Every promotion out of a rung is exactly the best n_{i+1} of that rung.
+    by_rung: dict = {}
+    for trial in study.trials:
+        bracket, rung, config = job(trial)
+        by_rung.setdefault((bracket, rung), {})[config] = trial.value
+    for (bracket, rung), values in by_rung.items():
+        if (bracket, rung + 1) in by_rung:
+            best = sorted(values, key=lambda c: (values[c], c))[:len(by_rung[bracket, rung + 1])]
+            assert set(by_rung[bracket, rung + 1]) == set(best)
+    # The next ask starts the cycle again with the most exploratory bracket.
+    assert study.ask().budget == 1.0
+
+
+def test_successive_halving_waits_at_the_end_of_a_rung_and_hands_out_what_it_can():
+    sh = SuccessiveHalving(LINE, min_budget=1, max_budget=9, seed=0)
+    study = Study(LINE, sh)
+    rung0 = study.ask_batch(12)            # only 9 exist in rung 0
+    assert len(rung0) == 9 and sh.waiting
+    with pytest.raises(TrialStateError, match="SuccessiveHalving is waiting: .* 9 are still running"):
+        study.ask()
+    for trial in rung0[:-1]:
+        study.tell(trial, noisy_quadratic(trial.params, trial.budget))
+    assert sh.waiting                      # one result missing: still no promotion
+    study.tell(rung0[-1], noisy_quadratic(rung0[-1].params, rung0[-1].budget))
+    rung1 = study.ask_batch(5)
+    assert [t.budget for t in rung1] == [3.0] * 3
+    best = sorted(rung0, key=lambda t: (noisy_quadratic(t.params, 1.0), t.user_attrs["config"]))[:3]
+    assert [t.params for t in rung1] == [t.params for t in best]
+
+
+def test_n_configs_sets_the_rung_sizes():
+    sh = SuccessiveHalving(LINE, min_budget=1, max_budget=9, n_configs=5, seed=0)
+    study = Study(LINE, sh)
+    study.run(noisy_quadratic, n_trials=5 + 1 + 1)
+    assert [t.budget for t in study.trials] == [1.0] * 5 + [3.0, 9.0]
+
+
+def test_asha_promotes_the_top_third_as_soon_as_a_rung_has_three_results():
+    asha = ASHA(LINE, min_budget=1, max_budget=9, seed=0)
+    study = Study(LINE, asha)
+    trials = study.run(noisy_quadratic, n_trials=4)
+    assert [t.budget for t in trials] == [1.0, 1.0, 1.0, 3.0]
+    best = min(trials[:3], key=lambda t: t.value)
+    assert trials[3].params == best.params
+    assert not asha.waiting
+    assert asha.rung_table()[trials.index(best)]["scheduler"] is None  # ASHA records promotions...
+    promoted = [row for row in asha.rung_table() if row["rung"] == 1]
+    assert promoted[0]["config"] == best.user_attrs["config"]
+
+
+def test_asha_never_waits_with_many_pending_jobs():
+    asha = ASHA(LINE, min_budget=1, max_budget=9, seed=0)
+    study = Study(LINE, asha)
+    running = study.ask_batch(20)
+    assert len(running) == 20 and {t.budget for t in running} == {1.0}
+
+
+def test_human_promote_and_stop_are_kept_beside_the_schedulers_decision():
+    sh = SuccessiveHalving(LINE, min_budget=1, max_budget=9, seed=0)
+    study = Study(LINE, sh)
+    rung0 = study.run(noisy_quadratic, n_trials=9)
+    ranked = sorted(rung0, key=lambda t: (t.value, t.user_attrs["config"]))
+    worst, best = ranked[-1], ranked[0]
+    # Stop the best before the rung decides; promote the worst after it decided against it.
+    study.stop(best)  # too late? no: promotions are queued, not yet asked, so the stop cancels it
+    study.promote(worst)
+    table = {(row["rung"], row["config"]): row for row in sh.rung_table()}
+    assert table[0, best.user_attrs["config"]]["scheduler"] == "promote"
+    assert table[0, best.user_attrs["config"]]["human"] == "stop"
+    assert table[0, worst.user_attrs["config"]]["scheduler"] == "stop"
+    assert table[0, worst.user_attrs["config"]]["human"] == "promote"
+    nxt = study.run(noisy_quadratic, n_trials=3)
+    assert nxt[0].params == worst.params and nxt[0].budget == 3.0   # a person's choice runs first
+    assert best.params not in [t.params for t in nxt]
+    assert {t.params["x"] for t in nxt[1:]} == {t.params["x"] for t in ranked[1:3]}
+
+
+@pytest.mark.parametrize(("action", "setup", "message"), [
+    ("promote", "promoted", "must be a configuration not promoted yet"),
+    ("stop", "started", "must be a configuration whose promotion has not started"),
+    ("promote", "top", "must be a job below the maximum budget"),
+])
+def test_overrides_that_do_not_fit_are_refused(action, setup, message):
+    study = Study(LINE, SuccessiveHalving(LINE, min_budget=1, max_budget=3, seed=0))
+    rung0 = study.run(noisy_quadratic, n_trials=3)
+    best = min(rung0, key=lambda t: t.value)
+    target = best
+    if setup in ("started", "top"):
+        top = study.step(noisy_quadratic) if setup == "top" else study.ask()
+        target = top if setup == "top" else best
+    with pytest.raises(InvalidParameterError, match=message):
+        getattr(study, action)(target)
+
+
+def test_overrides_replay_from_the_journal(tmp_path):
+    path = tmp_path / "sh.jsonl"
+    study = Study(LINE, "halving", seed=4, storage=path, optimizer_settings={"min_budget": 1, "max_budget": 9})
+    rung0 = study.run(noisy_quadratic, n_trials=9)
+    study.promote(max(rung0, key=lambda t: t.value))
+    study.run(noisy_quadratic, n_trials=2)
+    resumed = Study.load(path)
+    assert resumed.optimizer.rung_table() == study.optimizer.rung_table()
+    np.testing.assert_array_equal(resumed.ask().x, study.ask().x)
+
+
+def test_every_job_names_its_configuration_so_curves_can_be_read_back():
+    study = Study(LINE, "hyperband", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 9})
+    study.run(noisy_quadratic, n_trials=13)
+    curves: dict = {}
+    for trial in study.trials:
+        curves.setdefault(trial.user_attrs["config"], []).append(trial.budget)
+    assert max(curves.values(), key=len) == [1.0, 3.0, 9.0]
+    assert all(np.array_equal(t.x, study.optimizer.configurations()[t.user_attrs["config"]]) for t in study.trials)
+
+
+def test_objective_without_a_budget_keyword_gets_a_clear_error():
+    study = Study(LINE, "asha", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape("an objective with a `budget` keyword")):
+        study.step(lambda params: params["x"])
+    assert study.trials[0].state.value == "FAILED"
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "message"), [
+    (SuccessiveHalving, {"min_budget": 0}, "`min_budget` of SuccessiveHalving must be a finite real number in (0, 1.0)"),  # noqa: E501
+    (Hyperband, {"min_budget": 2.0}, "`min_budget` of Hyperband must be a finite real number in (0, 1.0); got 2.0"),
+    (ASHA, {"max_budget": -1}, "`max_budget` of ASHA must be a finite real number in (0, inf); got -1"),
+    (ASHA, {"reduction_factor": 1}, "`reduction_factor` of ASHA must be an int in [2, inf); got 1"),
+    (Hyperband, {"reduction_factor": 2.5}, "`reduction_factor` of Hyperband must be an int in [2, inf); got 2.5"),
+    (SuccessiveHalving, {"n_configs": 0}, "`n_configs` of SuccessiveHalving must be an int in [1, inf); got 0"),
+    (ASHA, {"sampler": "tpe"}, "`sampler` of ASHA must be one of ['random', 'bo']; got 'tpe'"),
+    (Hyperband, {"random_fraction": 1.5}, "`random_fraction` of Hyperband must be a finite real number in [0, 1]"),
+])
+def test_input_errors(cls, kwargs, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        cls(LINE, **kwargs)
