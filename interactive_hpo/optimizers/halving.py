@@ -105,6 +105,7 @@ class HalvingScheduler(Optimizer):
         elif self._ready and self._ready[0] == job:
             self._ready.popleft()
         bracket = self._brackets[job.bracket]
+        self._note_async_promotion(bracket, job)
         bracket.enter(job.config, job.rung)
         return Suggestion(x=self._configs[job.config], budget=bracket.budgets[job.rung], info=job.info())
 
@@ -130,9 +131,16 @@ class HalvingScheduler(Optimizer):
         if job in self._ready:
             self._ready.remove(job)
         bracket = self._brackets[job.bracket]
+        self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
         bracket.finish(job, math.inf if loss is None else loss, trial.number)
         if bracket.sizes is not None:
             self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+
+    @staticmethod
+    def _note_async_promotion(bracket: Bracket, job: Job) -> None:
+        """ASHA decides a promotion when it hands the job out: record it as the scheduler's."""
+        if bracket.sizes is None and job.rung > 0 and bracket.human(job.rung - 1, job.config) != "promote":
+            bracket.decision(job.rung - 1, job.config, "scheduler", "promote")
 
     # -- human overrides ----------------------------------------------------------------------
     def override(self, trial: Trial, action: str) -> None:
@@ -171,7 +179,8 @@ class HalvingScheduler(Optimizer):
         Columns: ``bracket``, ``rung``, ``budget``, ``config``, ``number`` (the trial of the
         finished job, or None while queued or running), ``loss`` (NaN until finished; inf for a
         failed job), ``scheduler`` and ``human`` ("promote", "stop" or None: not decided;
-        ASHA never says "stop", since a later promotion is always possible).
+        ASHA records its promotions but never says "stop", since a later promotion is always
+        possible).
         """
         return [row for bracket in self._brackets for row in bracket.rows()]
 

@@ -5,6 +5,20 @@ The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
 how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.
 """
 
+from .fidelity import (
+    BracketsInfo,
+    BudgetTraceInfo,
+    CurvesInfo,
+    RungsInfo,
+    brackets_info,
+    budget_trace_info,
+    curves_info,
+    plot_brackets,
+    plot_budget_trace,
+    plot_learning_curves,
+    plot_rungs,
+    rungs_info,
+)
 from .history import (
     BestSoFarPlot,
     ParallelCoordinatesPlot,
@@ -16,24 +30,41 @@ from .history import (
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
 from .population import PopulationPlot, plot_population
 from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
+from .workers import GanttInfo, compare_gantt, gantt_info, plot_gantt
 
 __all__ = [
     "BestSoFarPlot",
+    "BracketsInfo",
+    "BudgetTraceInfo",
+    "CurvesInfo",
+    "GanttInfo",
     "ParallelCoordinatesPlot",
     "PopulationPlot",
+    "RungsInfo",
     "SurrogateCurve",
     "SurrogateMaps",
     "axis_positions",
     "axis_to_unit",
     "best_so_far_info",
+    "brackets_info",
+    "budget_trace_info",
+    "compare_gantt",
+    "curves_info",
+    "gantt_info",
     "parallel_coordinates_info",
     "plot_best_so_far",
+    "plot_brackets",
+    "plot_budget_trace",
+    "plot_gantt",
+    "plot_learning_curves",
     "plot_parallel_coordinates",
     "plot_pbt",
     "plot_pbt_lineage",
     "plot_pbt_schedule",
     "plot_pbt_scores",
     "plot_population",
+    "plot_rungs",
     "plot_surrogate_1d",
     "plot_surrogate_2d",
+    "rungs_info",
 ]

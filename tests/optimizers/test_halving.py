@@ -110,9 +110,13 @@ def test_asha_promotes_the_top_third_as_soon_as_a_rung_has_three_results():
     best = min(trials[:3], key=lambda t: t.value)
     assert trials[3].params == best.params
     assert not asha.waiting
-    assert asha.rung_table()[trials.index(best)]["scheduler"] is None  # ASHA records promotions...
-    promoted = [row for row in asha.rung_table() if row["rung"] == 1]
-    assert promoted[0]["config"] == best.user_attrs["config"]
+    table = asha.rung_table()
+    assert [row["scheduler"] for row in table[:3]] == ["promote" if t is best else None for t in trials[:3]]
+    assert [row["config"] for row in table if row["rung"] == 1] == [best.user_attrs["config"]]
+    replayed = ASHA(LINE, **asha.settings())
+    for trial in trials:
+        replayed.tell(trial, trial.value)
+    assert replayed.rung_table() == table
 
 
 def test_asha_never_waits_with_many_pending_jobs():
@@ -200,3 +204,29 @@ def test_objective_without_a_budget_keyword_gets_a_clear_error():
 def test_input_errors(cls, kwargs, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         cls(LINE, **kwargs)
+
+
+def test_hyperband_beats_random_search_at_equal_total_budget_on_a_sklearn_task():
+    """Li et al.'s claim on a real task: Hyperband spends a budget of 15.7 full evaluations on 69
+    jobs (most on 1/27 of the data) and finds a better SVM than 15 full random evaluations.
+
+    ``benchmarks/bench_fidelity.py`` measures it over more seeds, beside ASHA, BOHB and Optuna;
+    the first five seeds are used here (accuracy 0.9875 against 0.9863).
+    """
+    pytest.importorskip("sklearn")
+    from interactive_hpo.objectives.tasks import svm_digits
+
+    plan = hyperband_brackets(1 / 27, 1.0, 3)
+    n_jobs, total = sum(n for b in plan for n, _ in b), sum(n * r for b in plan for n, r in b)
+    assert (n_jobs, round(total, 2)) == (69, 15.67)
+    hyperband, random = [], []
+    for seed in range(5):
+        objective = svm_digits(seed=seed, cv=3)
+        study = Study(objective.space, "hyperband", direction="maximize", seed=seed,
+                      optimizer_settings={"min_budget": 1 / 27})
+        study.run(objective, n_trials=n_jobs)
+        hyperband.append(max(t.value for t in study.trials if t.budget == 1.0 and t.value is not None))
+        baseline = Study(objective.space, "random", direction="maximize", seed=seed)
+        baseline.run(objective, n_trials=int(total))
+        random.append(baseline.best_value)
+    assert np.mean(hyperband) > np.mean(random)

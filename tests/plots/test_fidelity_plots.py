@@ -1,0 +1,256 @@
+"""Multi-fidelity plots draw the records they are given: Gantt bars, rung decisions, curves, traces, brackets."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
+from interactive_hpo.curves import budget_trace, config_curves, learning_curves  # noqa: E402
+from interactive_hpo.optimizers.rungs import hyperband_brackets  # noqa: E402
+from interactive_hpo.plots import (  # noqa: E402
+    brackets_info,
+    budget_trace_info,
+    compare_gantt,
+    curves_info,
+    gantt_info,
+    plot_brackets,
+    plot_budget_trace,
+    plot_gantt,
+    plot_learning_curves,
+    plot_rungs,
+    rungs_info,
+)
+from interactive_hpo.plots.fidelity import RUNG_MARKERS  # noqa: E402
+from interactive_hpo.simulation import simulate_workers  # noqa: E402
+
+LINE = SearchSpace([Float("x", 0.0, 1.0)])
+SETTINGS = {"min_budget": 1, "max_budget": 9}
+
+
+def noisy_quadratic(params, budget=None):
+    """The bowl of tests/optimizers/test_halving.py: low budgets see it blurred."""
+    return (params["x"] - 0.3) ** 2 + (0.0 if budget is None else 0.05 * math.sin(40 * params["x"]) / budget)
+
+
+def curve(params, *, report):
+    """A learning curve whose level is set by x (as in tests/test_pruning.py)."""
+    loss = math.nan
+    for epoch in range(6):
+        loss = params["x"] + 1.0 / (epoch + 1)
+        report(loss, epoch)
+    return loss
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def schedules():
+    out = {}
+    for name in ("halving", "asha"):
+        study = Study(LINE, name, seed=0, optimizer_settings=SETTINGS)
+        out[name] = simulate_workers(study, noisy_quadratic, n_workers=3, until=40, seed=0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def overridden():
+    """Synchronous halving after a person stopped the best of rung 0 and promoted the worst: every kind of marker."""
+    study = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
+    ranked = sorted(study.run(noisy_quadratic, n_trials=9), key=lambda t: (t.value, t.user_attrs["config"]))
+    study.stop(ranked[0])
+    study.promote(ranked[-1])
+    study.run(noisy_quadratic, n_trials=4)  # rung 1 (three jobs), then the winner at the full budget
+    return study, ranked[0], ranked[-1]
+
+
+# -- Gantt ---------------------------------------------------------------------------------------
+
+def test_gantt_info_has_one_bar_per_run_on_its_workers_row(schedules):
+    for schedule in schedules.values():
+        info = gantt_info(schedule)
+        for w in range(schedule.n_workers):
+            runs = [r for r in schedule.runs if r.worker == w]
+            mine = info.workers == w
+            np.testing.assert_allclose(info.starts[mine], [r.start for r in runs])
+            np.testing.assert_allclose(info.durations[mine], [r.end - r.start for r in runs])
+            np.testing.assert_array_equal(info.numbers[mine], [r.number for r in runs])
+        np.testing.assert_array_equal(info.levels[info.level_index], [r.rung for r in schedule.runs])
+        assert info.utilization == schedule.utilization and info.makespan == schedule.makespan
+
+
+def test_synchronous_halving_waits_at_rung_ends_and_asha_never_does(schedules):
+    halving, asha = gantt_info(schedules["halving"]), gantt_info(schedules["asha"])
+    assert len(halving.waiting) > 0 and halving.waiting_time > 0
+    np.testing.assert_allclose(halving.waiting[:, 2].sum(), schedules["halving"].waiting_time())
+    assert asha.waiting.shape == (0, 3) and asha.waiting_time == 0
+    assert asha.utilization > halving.utilization
+
+
+def test_gantt_colours_by_budget_and_accepts_shared_levels(schedules):
+    info = gantt_info(schedules["halving"], color_by="budget", levels=[27.0])
+    np.testing.assert_array_equal(info.levels, [1, 3, 9, 27])
+    np.testing.assert_array_equal(info.levels[info.level_index], [r.budget for r in schedules["halving"].runs])
+    with pytest.raises(InvalidParameterError, match="`color_by` of gantt_info must be one of"):
+        gantt_info(schedules["halving"], color_by="trial")
+
+
+def test_plot_gantt_draws_bars_per_rung_and_hatched_waiting_spells(schedules):
+    schedule = schedules["halving"]
+    info = gantt_info(schedule)
+    ax = Figure().add_subplot()
+    assert plot_gantt(schedule, ax, title="halving") is ax
+    *rungs, waiting = ax.containers
+    assert [len(c) for c in rungs] == [int((info.level_index == k).sum()) for k in range(len(info.levels))]
+    np.testing.assert_allclose(sorted(p.get_x() for c in rungs for p in c), sorted(info.starts))
+    assert len(waiting) == len(info.waiting) and waiting.patches[0].get_hatch() == "////"
+    assert ax.get_xlabel() == "simulated time" and ax.get_title().startswith("halving: utilization ")
+    assert "idle: waiting for a rung to finish" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert plot_gantt(schedules["asha"]).get_legend() is not None  # smoke: a new figure
+
+
+def test_compare_gantt_shares_time_and_colours(schedules):
+    before = dict(matplotlib.rcParams)
+    axes = compare_gantt(schedules, fig=Figure())
+    assert axes.shape == (2,) and axes[0].get_shared_x_axes().joined(axes[0], axes[1])
+    assert axes[1].get_xlim()[1] == pytest.approx(max(s.makespan for s in schedules.values()))
+    rung0 = [ax.containers[0].patches[0].get_facecolor() for ax in axes]
+    assert rung0[0] == rung0[1]
+    assert axes[0].get_xlabel() == "" and axes[1].get_xlabel() == "simulated time"
+    assert dict(matplotlib.rcParams) == before
+    with pytest.raises(InvalidParameterError, match="non-empty mapping"):
+        compare_gantt({})
+
+
+# -- rungs ---------------------------------------------------------------------------------------
+
+def test_rungs_info_keeps_the_schedulers_decision_beside_the_humans(overridden):
+    study, best, worst = overridden
+    rows = study.optimizer.rung_table()
+    info = rungs_info(rows)
+    finished = {(r["rung"], r["config"]): r for r in rows if math.isfinite(r["loss"])}
+    assert len(info.points) == len(finished) and info.n_unfinished == len(rows) - len(finished)
+    for i, (rung, config) in enumerate(zip(info.rungs, info.configs, strict=True)):
+        row = finished[rung, config]
+        assert (info.scheduler[i], info.human[i]) == (row["scheduler"], row["human"])
+        np.testing.assert_allclose(info.points[i], [row["budget"], row["loss"]])
+    at = {(r, c): i for i, (r, c) in enumerate(zip(info.rungs, info.configs, strict=True))}
+    assert (info.scheduler[at[0, best.user_attrs["config"]]], info.human[at[0, best.user_attrs["config"]]]) == \
+        ("promote", "stop")
+    assert (info.scheduler[at[0, worst.user_attrs["config"]]], info.human[at[0, worst.user_attrs["config"]]]) == \
+        ("stop", "promote")
+    # One line per configuration through the rungs it finished: the human's pick reached budget 3.
+    line = info.lines[list(info.line_configs).index(worst.user_attrs["config"])]
+    np.testing.assert_array_equal(line[:, 0], [1, 3])
+    assert rungs_info(rows, bracket=5).points.shape == (0, 2)
+
+
+def test_rungs_info_reads_asha_promotions_from_the_next_rung():
+    study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
+    study.run(noisy_quadratic, n_trials=12)
+    rows = study.optimizer.rung_table()
+    info = rungs_info(rows)
+    moved = {(r["rung"] - 1, r["config"]) for r in rows if r["rung"] > 0}
+    assert moved
+    for rung, config, decision in zip(info.rungs, info.configs, info.scheduler, strict=True):
+        assert decision == ("promote" if (rung, config) in moved else None)
+
+
+def test_plot_rungs_marks_each_decision_in_its_own_layer(overridden):
+    study, best, worst = overridden
+    rows = study.optimizer.rung_table()
+    info = rungs_info(rows)
+    ax = Figure().add_subplot()
+    assert plot_rungs(rows, ax) is ax
+    layers = {line.get_label(): line for line in ax.lines[len(info.lines):]}
+    assert set(layers) == {style["label"] for style in RUNG_MARKERS.values()}
+    promoted_by_human = layers["human: promote"].get_xydata()
+    assert promoted_by_human.tolist() == [[1.0, worst.value]]
+    assert layers["human: stop"].get_xydata().tolist() == [[1.0, best.value]]
+    assert len(layers["scheduler: stop"].get_xydata()) == int((info.scheduler == "stop").sum())
+    assert ax.get_xscale() == "log" and ax.get_ylabel() == "loss" and ax.get_xlabel() == "budget"
+    plot_rungs(rows, bracket=None)  # smoke: every bracket, a new figure
+
+
+# -- learning curves -------------------------------------------------------------------------------
+
+def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
+    study = Study(LINE, seed=0, pruner="median")
+    study.run(curve, n_trials=12)
+    curves = learning_curves(study)
+    info = curves_info(curves)
+    pruned = np.array([c.state == "PRUNED" for c in curves])
+    assert pruned.any() and not pruned.all()
+    np.testing.assert_array_equal(info.stopped, pruned)
+    np.testing.assert_array_equal(info.ends, [[c.steps[-1], c.values[-1]] for c in curves if c.state == "PRUNED"])
+    ax = Figure().add_subplot()
+    assert plot_learning_curves(curves, ax) is ax
+    assert [line.get_linestyle() for line in ax.lines[:len(curves)]] == ["--" if p else "-" for p in pruned]
+    np.testing.assert_array_equal(ax.lines[0].get_xydata(), info.lines[0])
+    np.testing.assert_array_equal(ax.lines[len(curves)].get_xydata(), info.ends)
+    assert ax.get_xlabel() == "step"
+
+
+def test_config_curves_ending_below_the_full_budget_count_as_stopped():
+    study = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
+    study.run(noisy_quadratic, n_trials=13)
+    curves = config_curves(study)
+    info = curves_info(curves, full_step=9)
+    np.testing.assert_array_equal(info.stopped, [c.steps[-1] < 9 for c in curves])
+    assert info.stopped.sum() == len(curves) - 1  # exactly one configuration reaches budget 9
+    assert not curves_info(curves).stopped.any()  # COMPLETE trials: only full_step tells
+    ax = plot_learning_curves(curves, full_step=9, xlabel="budget", xscale="log")
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "budget"
+
+
+# -- budget trace --------------------------------------------------------------------------------
+
+def test_budget_trace_lines_equal_the_trace_and_baseline_in_full_evaluations():
+    study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
+    study.run(noisy_quadratic, n_trials=15)
+    trace = budget_trace(study)
+    baseline = SimpleNamespace(spent=np.arange(1.0, 4.0), best_full=np.array([0.5, 0.2, 0.2]),
+                               best_any=np.array([0.5, 0.2, 0.2]), full_budget=1.0)
+    info = budget_trace_info(trace, baseline)
+    np.testing.assert_allclose(info.spent, trace.spent / 9)
+    assert budget_trace_info(trace, normalize=False).unit == 1.0
+    ax = Figure().add_subplot()
+    assert plot_budget_trace(trace, ax, baseline, labels=("ASHA", "random")) is ax
+    full, any_, base = ax.lines
+    np.testing.assert_allclose(full.get_xdata(), trace.spent / 9)
+    np.testing.assert_array_equal(full.get_ydata(), trace.best_full)
+    np.testing.assert_array_equal(any_.get_ydata(), trace.best_any)
+    np.testing.assert_array_equal(base.get_xydata(), np.column_stack([baseline.spent, baseline.best_full]))
+    assert base.get_label() == "random: best at full budget" and full.get_drawstyle() == "steps-post"
+    assert len(plot_budget_trace(trace).lines) == 2  # smoke: no baseline, a new figure
+
+
+# -- Hyperband brackets -------------------------------------------------------------------------
+
+def test_brackets_grid_is_li_et_als_table():
+    plan = hyperband_brackets(1, 81, 3)
+    info = brackets_info(plan)
+    assert info.n_configs.shape == (5, 5) and info.s.tolist() == [4, 3, 2, 1, 0]
+    np.testing.assert_array_equal(info.n_configs[1], [34, 11, 3, 1, np.nan])
+    np.testing.assert_array_equal(info.budgets[:, 0], [1, 3, 9, 27, 81])
+    np.testing.assert_allclose(info.totals, [sum(n * r for n, r in b) for b in plan])
+    assert info.text[1][0] == "34 × 3" and info.text[4][1] == ""
+    ax = Figure().add_subplot()
+    assert plot_brackets(plan, ax) is ax
+    assert [t.get_text() for t in ax.texts] == [cell for row in info.text for cell in row if cell]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [f"s = {s}" for s in range(4, -1, -1)]
+    assert np.ma.getmaskarray(ax.images[0].get_array()).sum() == 10  # the empty corner of the table
+    plot_brackets(hyperband_brackets(1 / 27, 1.0, 3))  # smoke: fractional budgets, a new figure
