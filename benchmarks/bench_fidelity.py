@@ -19,6 +19,10 @@ Methods, side by side on the same seeds:
 Run: ``.venv/bin/python benchmarks/bench_fidelity.py [--task svm_digits] [--seeds 10]``; prints
 a markdown table. Ratios are per-seed error ratios ``(1 - accuracy) / (1 - accuracy of
 random search)``, averaged: below 1 is better than random search.
+
+``--part sampler`` measures what BOHB-style sampling buys instead: Hyperband with random and
+with GP-proposed new configurations, two cycles (66 jobs, ``min_budget = 1/9``), on the
+multi-fidelity Branin and Hartmann6 functions (``MultiFidelity``), best full-budget value.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import optuna  # noqa: E402
 import skopt  # noqa: E402
 
 from interactive_hpo import Study  # noqa: E402
-from interactive_hpo.objectives import SklearnCV, make_task  # noqa: E402
+from interactive_hpo.objectives import Branin, Hartmann6, MultiFidelity, SklearnCV, make_task  # noqa: E402
 from interactive_hpo.optimizers import hyperband_brackets, rung_budgets  # noqa: E402
 
 MIN_BUDGET, ETA = 1 / 27, 3
@@ -123,13 +127,37 @@ def run_skopt(objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], i
     return float(-result.fun), dict(zip(names, result.x, strict=True)), n_calls
 
 
+def sampler_part(seeds: int) -> None:
+    """Hyperband's new configurations drawn at random or proposed by a GP (BOHB-style)."""
+    print(f"# Hyperband, 66 jobs (two cycles, min_budget 1/9), {seeds} seeds: best full-budget value (mean ± se)")
+    print("\n| function (optimum) | random sampler | sampler='bo' | seconds per run (random / bo) |")
+    print("|---|---|---|---|")
+    for function in (MultiFidelity(Branin()), MultiFidelity(Hartmann6())):
+        cells, seconds = [], []
+        for sampler in ("random", "bo"):
+            best, started = [], time.perf_counter()
+            for seed in range(seeds):
+                study = Study(function.space, "hyperband", seed=seed,
+                              optimizer_settings={"sampler": sampler, "min_budget": 1 / 9})
+                study.run(function, n_trials=66)
+                best.append(min(t.value for t in study.trials if t.budget == 1.0))
+            seconds.append((time.perf_counter() - started) / seeds)
+            cells.append(f"{np.mean(best):.3f} ± {np.std(best, ddof=1) / np.sqrt(seeds):.3f}")
+        print(f"| {function.name} ({function.function.optimal_value:.3f}) | {cells[0]} | {cells[1]} | "
+              f"{seconds[0]:.2f} / {seconds[1]:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", default="svm_digits")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--cv", type=int, default=3)
+    parser.add_argument("--part", choices=("budget", "sampler"), default="budget")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.part == "sampler":
+        sampler_part(args.seeds)
+        return
     optuna.logging.set_verbosity(logging.WARNING)
     methods: dict[str, Callable[[SklearnCV, int], tuple[float, dict[str, Any], int]]] = {
         **{m: (lambda o, s, m=m: run_ours(m, o, s)) for m in OURS},

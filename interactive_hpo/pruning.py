@@ -129,8 +129,9 @@ class MedianStoppingRule(Pruner):
                                         f"n_min_trials={self.n_min_trials}")
         median = statistics.median(peers)
         verdict = "worse than" if loss > median else "no worse than"
-        return PruneDecision(loss > median, f"loss {loss:.4g} at step {step} is {verdict} the median {median:.4g} "
-                                            f"of {len(peers)} completed trials")
+        # Said in the objective's own units (sign * loss is the value), as the user reads their curves.
+        return PruneDecision(loss > median, f"value {sign * loss:.4g} at step {step} is {verdict} the median "
+                                            f"{sign * median:.4g} of {len(peers)} completed trials")
 
 
 def _loss(value: float, sign: float) -> float:

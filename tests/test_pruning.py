@@ -55,7 +55,8 @@ def test_median_rule_prunes_a_curve_worse_than_the_median_at_that_step():
     assert dict(pruned.intermediate_values) == {0: pytest.approx(1.9)}
     assert pruned.value == pytest.approx(1.9)
     assert pruned.user_attrs["pruned_by"] == "pruner"
-    assert "worse than the median 1.2 of 3 completed trials" in pruned.user_attrs["pruner"]["reason"]
+    assert pruned.user_attrs["pruner"]["reason"] == \
+        "value 1.9 at step 0 is worse than the median 1.2 of 3 completed trials"
 
 
 def test_no_pruning_during_startup_and_warmup():
@@ -93,6 +94,7 @@ def test_maximizing_study_prunes_low_values():
         study.enqueue({"lr": lr})
     study.run(accuracy, n_trials=4)
     assert [t.state.value for t in study.trials] == ["COMPLETE", "COMPLETE", "PRUNED", "COMPLETE"]
+    assert study.trials[2].user_attrs["pruner"]["reason"].startswith("value 0.1 at step 0 is worse than the median 0.85")
 
 
 def test_ask_tell_loop_reports_and_is_told_to_stop():

@@ -158,7 +158,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
             ax.plot(info.points[mask, 0], info.points[mask, 1], ls="none", zorder=2 if who == "human" else 3, **style)
     ax.set_xscale("log")
     if len(info.budgets):
-        ax.set_xticks(info.budgets, [f"{b:g}" for b in info.budgets])
+        ax.set_xticks(info.budgets, [f"{b:.3g}" for b in info.budgets])
         ax.minorticks_off()
     ax.set_xlabel("budget")
     ax.set_ylabel("loss")
