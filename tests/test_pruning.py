@@ -6,10 +6,8 @@ import re
 import pytest
 
 from interactive_hpo import (
-    Float,
     InvalidParameterError,
     MedianStoppingRule,
-    SearchSpace,
     Study,
     TrialPruned,
     TrialState,
@@ -17,16 +15,7 @@ from interactive_hpo import (
 )
 from interactive_hpo.objectives import FunctionObjective
 
-LINE = SearchSpace([Float("lr", 0.0, 1.0)])
-
-
-def curve(params, *, report):
-    """A learning curve whose level is set by lr: lower lr, lower loss at every epoch."""
-    loss = math.nan
-    for epoch in range(8):
-        loss = params["lr"] + 1.0 / (epoch + 1)
-        report(loss, epoch)
-    return loss
+from .fidelity_helpers import LINE, curve
 
 
 def test_reports_are_stored_on_the_trial_and_survive_a_resume(tmp_path):
@@ -35,7 +24,7 @@ def test_reports_are_stored_on_the_trial_and_survive_a_resume(tmp_path):
     study.run(curve, n_trials=3)
     trial = study.trials[0]
     assert list(trial.intermediate_values) == list(range(8))
-    assert trial.intermediate_values[7] == pytest.approx(trial.params["lr"] + 1 / 8)
+    assert trial.intermediate_values[7] == pytest.approx(trial.params["x"] + 1 / 8)
     resumed = Study.load(path)
     assert dict(resumed.trials[0].intermediate_values) == dict(trial.intermediate_values)
     assert isinstance(resumed.pruner, MedianStoppingRule)
@@ -44,9 +33,9 @@ def test_reports_are_stored_on_the_trial_and_survive_a_resume(tmp_path):
 def test_median_rule_prunes_a_curve_worse_than_the_median_at_that_step():
     study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=3))
     for lr in (0.1, 0.2, 0.3):
-        study.enqueue({"lr": lr})
-    study.enqueue({"lr": 0.9})
-    study.enqueue({"lr": 0.15})
+        study.enqueue({"x": lr})
+    study.enqueue({"x": 0.9})
+    study.enqueue({"x": 0.15})
     study.run(curve, n_trials=5)
     states = [t.state for t in study.trials]
     assert states == [TrialState.COMPLETE] * 3 + [TrialState.PRUNED, TrialState.COMPLETE]
@@ -63,7 +52,7 @@ def test_no_pruning_during_startup_and_warmup():
     rule = MedianStoppingRule(n_startup_trials=2, n_warmup_steps=5)
     study = Study(LINE, seed=0, pruner=rule)
     for lr in (0.1, 0.2, 0.9):
-        study.enqueue({"lr": lr})
+        study.enqueue({"x": lr})
     study.run(curve, n_trials=3)
     last = study.trials[2]
     assert last.state is TrialState.PRUNED
@@ -86,15 +75,16 @@ def test_a_diverged_report_is_pruned_and_kept_as_nan(tmp_path):
 def test_maximizing_study_prunes_low_values():
     def accuracy(params, *, report):
         for epoch in range(3):
-            report(1.0 - params["lr"], epoch)
-        return 1.0 - params["lr"]
+            report(1.0 - params["x"], epoch)
+        return 1.0 - params["x"]
 
     study = Study(LINE, direction="maximize", pruner=MedianStoppingRule(n_startup_trials=2))
     for lr in (0.1, 0.2, 0.9, 0.05):
-        study.enqueue({"lr": lr})
+        study.enqueue({"x": lr})
     study.run(accuracy, n_trials=4)
     assert [t.state.value for t in study.trials] == ["COMPLETE", "COMPLETE", "PRUNED", "COMPLETE"]
-    assert study.trials[2].user_attrs["pruner"]["reason"].startswith("value 0.1 at step 0 is worse than the median 0.85")
+    reason = study.trials[2].user_attrs["pruner"]["reason"]
+    assert reason.startswith("value 0.1 at step 0 is worse than the median 0.85")
 
 
 def test_ask_tell_loop_reports_and_is_told_to_stop():
@@ -121,7 +111,7 @@ def test_human_stop_prunes_a_running_trial_at_its_next_report_whatever_the_prune
 
 def test_human_promote_overrides_the_pruner_and_both_decisions_are_kept():
     study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=1))
-    study.enqueue({"lr": 0.1})
+    study.enqueue({"x": 0.1})
     study.run(curve, n_trials=1)
     trial = study.ask()
     study.promote(trial)
@@ -146,7 +136,7 @@ def test_an_objective_may_give_up_by_raising_trial_pruned():
 def test_function_objective_passes_report_only_to_functions_that_take_it():
     study = Study(LINE, seed=0, pruner="median")
     assert study.step(FunctionObjective(curve, LINE)).intermediate_values
-    assert study.step(FunctionObjective(lambda p: p["lr"], LINE)).state is TrialState.COMPLETE
+    assert study.step(FunctionObjective(lambda p: p["x"], LINE)).state is TrialState.COMPLETE
 
 
 @pytest.mark.parametrize(("step", "value", "message"), [

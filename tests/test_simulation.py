@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
 import pytest
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo import InvalidParameterError, Study
 from interactive_hpo.curves import budget_trace, config_curves, learning_curves
 from interactive_hpo.simulation import simulate_workers
 
-LINE = SearchSpace([Float("x", 0.0, 1.0)])
+from .fidelity_helpers import LINE, bowl, curve
+
 SETTINGS = {"min_budget": 1, "max_budget": 27}
 
-
-def bowl(params, budget=None):
-    return (params["x"] - 0.3) ** 2 + (0.0 if budget is None else 0.05 * math.sin(40 * params["x"]) / budget)
 
 
 def simulate(name, seed=0, **kwargs):
@@ -92,11 +89,6 @@ def test_config_curves_follow_each_configuration_over_budgets():
 
 
 def test_learning_curves_keep_what_pruned_trials_reported():
-    def curve(params, *, report):
-        for epoch in range(5):
-            report(params["x"] + 1 / (epoch + 1), epoch)
-        return params["x"] + 0.2
-
     study = Study(LINE, seed=0, pruner="median")
     study.run(curve, n_trials=12)
     curves = learning_curves(study)

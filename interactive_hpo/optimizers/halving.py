@@ -49,7 +49,7 @@ class HalvingScheduler(Optimizer):
     Parameters
     ----------
     space : SearchSpace
-    min_budget, max_budget : float
+    min_budget, max_budget : float, default 1/27 and 1.0
         The smallest and the full budget, ``0 < min_budget < max_budget``, in the objective's
         units (a fraction of the data in (0, 1] for ``SklearnCV``; epochs for a training loop).
         The rung budgets are ``max_budget * reduction_factor**-k`` down to ``min_budget``.
@@ -62,8 +62,8 @@ class HalvingScheduler(Optimizer):
     seed : int, numpy.random.Generator or None
     """
 
-    def __init__(self, space: SearchSpace, *, min_budget: float, max_budget: float, reduction_factor: int = 3,
-                 sampler: str = "random", random_fraction: float = 1 / 3,
+    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
+                 reduction_factor: int = 3, sampler: str = "random", random_fraction: float = 1 / 3,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = type(self).__name__
@@ -282,12 +282,6 @@ class Hyperband(HalvingScheduler):
 
     name = "hyperband"
 
-    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
-                 reduction_factor: int = 3, sampler: str = "random", random_fraction: float = 1 / 3,
-                 seed: int | np.random.Generator | None = None):
-        super().__init__(space, min_budget=min_budget, max_budget=max_budget, reduction_factor=reduction_factor,
-                         sampler=sampler, random_fraction=random_fraction, seed=seed)
-
     def bracket_plan(self) -> list[list[tuple[int, float]]]:
         """Each bracket's (configurations, budget) per rung, in the order they run."""
         return hyperband_brackets(self.min_budget, self.max_budget, self.reduction_factor)
@@ -315,12 +309,6 @@ class ASHA(HalvingScheduler):
     """
 
     name = "asha"
-
-    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
-                 reduction_factor: int = 3, sampler: str = "random", random_fraction: float = 1 / 3,
-                 seed: int | np.random.Generator | None = None):
-        super().__init__(space, min_budget=min_budget, max_budget=max_budget, reduction_factor=reduction_factor,
-                         sampler=sampler, random_fraction=random_fraction, seed=seed)
 
     def _new_bracket(self, index: int) -> Bracket:
         return Bracket(index, list(self.budgets), None, self.reduction_factor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -11,24 +10,15 @@ import pytest
 
 from interactive_hpo import (
     ASHA,
-    Float,
     Hyperband,
     InvalidParameterError,
-    SearchSpace,
     Study,
     SuccessiveHalving,
     TrialStateError,
 )
 from interactive_hpo.optimizers import hyperband_brackets, rung_budgets
 
-LINE = SearchSpace([Float("x", 0.0, 1.0)])
-
-
-def noisy_quadratic(params, budget=None):
-    """Lower budgets see the same bowl, blurred: a deterministic wobble that shrinks with budget."""
-    x = params["x"]
-    wobble = 0.0 if budget is None else 0.05 * math.sin(40 * x) / budget
-    return (x - 0.3) ** 2 + wobble
+from ..fidelity_helpers import LINE, bowl
 
 
 def job(trial):
@@ -61,7 +51,7 @@ def test_a_full_hyperband_cycle_runs_exactly_the_planned_jobs_and_promotes_the_b
     plan = hyperband_brackets(1, 81, 3)
     n_jobs = sum(n for bracket in plan for n, _ in bracket)
     assert n_jobs == 206
-    study.run(noisy_quadratic, n_trials=n_jobs)
+    study.run(bowl, n_trials=n_jobs)
     counts = Counter((t.user_attrs["bracket"], t.user_attrs["rung"], t.budget) for t in study.trials)
     assert counts == Counter({(b, i, budget): n for b, bracket in enumerate(plan) for i, (n, budget) in
                               enumerate(bracket)})
@@ -86,26 +76,26 @@ def test_successive_halving_waits_at_the_end_of_a_rung_and_hands_out_what_it_can
     with pytest.raises(TrialStateError, match="SuccessiveHalving is waiting: .* 9 are still running"):
         study.ask()
     for trial in rung0[:-1]:
-        study.tell(trial, noisy_quadratic(trial.params, trial.budget))
+        study.tell(trial, bowl(trial.params, trial.budget))
     assert sh.waiting                      # one result missing: still no promotion
-    study.tell(rung0[-1], noisy_quadratic(rung0[-1].params, rung0[-1].budget))
+    study.tell(rung0[-1], bowl(rung0[-1].params, rung0[-1].budget))
     rung1 = study.ask_batch(5)
     assert [t.budget for t in rung1] == [3.0] * 3
-    best = sorted(rung0, key=lambda t: (noisy_quadratic(t.params, 1.0), t.user_attrs["config"]))[:3]
+    best = sorted(rung0, key=lambda t: (bowl(t.params, 1.0), t.user_attrs["config"]))[:3]
     assert [t.params for t in rung1] == [t.params for t in best]
 
 
 def test_n_configs_sets_the_rung_sizes():
     sh = SuccessiveHalving(LINE, min_budget=1, max_budget=9, n_configs=5, seed=0)
     study = Study(LINE, sh)
-    study.run(noisy_quadratic, n_trials=5 + 1 + 1)
+    study.run(bowl, n_trials=5 + 1 + 1)
     assert [t.budget for t in study.trials] == [1.0] * 5 + [3.0, 9.0]
 
 
 def test_asha_promotes_the_top_third_as_soon_as_a_rung_has_three_results():
     asha = ASHA(LINE, min_budget=1, max_budget=9, seed=0)
     study = Study(LINE, asha)
-    trials = study.run(noisy_quadratic, n_trials=4)
+    trials = study.run(bowl, n_trials=4)
     assert [t.budget for t in trials] == [1.0, 1.0, 1.0, 3.0]
     best = min(trials[:3], key=lambda t: t.value)
     assert trials[3].params == best.params
@@ -129,7 +119,7 @@ def test_asha_never_waits_with_many_pending_jobs():
 def test_human_promote_and_stop_are_kept_beside_the_schedulers_decision():
     sh = SuccessiveHalving(LINE, min_budget=1, max_budget=9, seed=0)
     study = Study(LINE, sh)
-    rung0 = study.run(noisy_quadratic, n_trials=9)
+    rung0 = study.run(bowl, n_trials=9)
     ranked = sorted(rung0, key=lambda t: (t.value, t.user_attrs["config"]))
     worst, best = ranked[-1], ranked[0]
     # Stop the best before the rung decides; promote the worst after it decided against it.
@@ -140,7 +130,7 @@ def test_human_promote_and_stop_are_kept_beside_the_schedulers_decision():
     assert table[0, best.user_attrs["config"]]["human"] == "stop"
     assert table[0, worst.user_attrs["config"]]["scheduler"] == "stop"
     assert table[0, worst.user_attrs["config"]]["human"] == "promote"
-    nxt = study.run(noisy_quadratic, n_trials=3)
+    nxt = study.run(bowl, n_trials=3)
     assert nxt[0].params == worst.params and nxt[0].budget == 3.0   # a person's choice runs first
     assert best.params not in [t.params for t in nxt]
     assert {t.params["x"] for t in nxt[1:]} == {t.params["x"] for t in ranked[1:3]}
@@ -153,11 +143,11 @@ def test_human_promote_and_stop_are_kept_beside_the_schedulers_decision():
 ])
 def test_overrides_that_do_not_fit_are_refused(action, setup, message):
     study = Study(LINE, SuccessiveHalving(LINE, min_budget=1, max_budget=3, seed=0))
-    rung0 = study.run(noisy_quadratic, n_trials=3)
+    rung0 = study.run(bowl, n_trials=3)
     best = min(rung0, key=lambda t: t.value)
     target = best
     if setup in ("started", "top"):
-        top = study.step(noisy_quadratic) if setup == "top" else study.ask()
+        top = study.step(bowl) if setup == "top" else study.ask()
         target = top if setup == "top" else best
     with pytest.raises(InvalidParameterError, match=message):
         getattr(study, action)(target)
@@ -166,9 +156,9 @@ def test_overrides_that_do_not_fit_are_refused(action, setup, message):
 def test_overrides_replay_from_the_journal(tmp_path):
     path = tmp_path / "sh.jsonl"
     study = Study(LINE, "halving", seed=4, storage=path, optimizer_settings={"min_budget": 1, "max_budget": 9})
-    rung0 = study.run(noisy_quadratic, n_trials=9)
+    rung0 = study.run(bowl, n_trials=9)
     study.promote(max(rung0, key=lambda t: t.value))
-    study.run(noisy_quadratic, n_trials=2)
+    study.run(bowl, n_trials=2)
     resumed = Study.load(path)
     assert resumed.optimizer.rung_table() == study.optimizer.rung_table()
     np.testing.assert_array_equal(resumed.ask().x, study.ask().x)
@@ -176,7 +166,7 @@ def test_overrides_replay_from_the_journal(tmp_path):
 
 def test_every_job_names_its_configuration_so_curves_can_be_read_back():
     study = Study(LINE, "hyperband", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 9})
-    study.run(noisy_quadratic, n_trials=13)
+    study.run(bowl, n_trials=13)
     curves: dict = {}
     for trial in study.trials:
         curves.setdefault(trial.user_attrs["config"], []).append(trial.budget)

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
+from interactive_hpo import InvalidParameterError, Study  # noqa: E402
 from interactive_hpo.curves import budget_trace, config_curves, learning_curves  # noqa: E402
 from interactive_hpo.optimizers.rungs import hyperband_brackets  # noqa: E402
 from interactive_hpo.plots import (  # noqa: E402
@@ -33,22 +33,11 @@ from interactive_hpo.plots import (  # noqa: E402
 from interactive_hpo.plots.fidelity import RUNG_MARKERS  # noqa: E402
 from interactive_hpo.simulation import simulate_workers  # noqa: E402
 
-LINE = SearchSpace([Float("x", 0.0, 1.0)])
+from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
+
 SETTINGS = {"min_budget": 1, "max_budget": 9}
 
 
-def noisy_quadratic(params, budget=None):
-    """The bowl of tests/optimizers/test_halving.py: low budgets see it blurred."""
-    return (params["x"] - 0.3) ** 2 + (0.0 if budget is None else 0.05 * math.sin(40 * params["x"]) / budget)
-
-
-def curve(params, *, report):
-    """A learning curve whose level is set by x (as in tests/test_pruning.py)."""
-    loss = math.nan
-    for epoch in range(6):
-        loss = params["x"] + 1.0 / (epoch + 1)
-        report(loss, epoch)
-    return loss
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +51,7 @@ def schedules():
     out = {}
     for name in ("halving", "asha"):
         study = Study(LINE, name, seed=0, optimizer_settings=SETTINGS)
-        out[name] = simulate_workers(study, noisy_quadratic, n_workers=3, until=40, seed=0)
+        out[name] = simulate_workers(study, bowl, n_workers=3, until=40, seed=0)
     return out
 
 
@@ -70,10 +59,10 @@ def schedules():
 def overridden():
     """Synchronous halving after a person stopped the best of rung 0 and promoted the worst: every kind of marker."""
     study = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
-    ranked = sorted(study.run(noisy_quadratic, n_trials=9), key=lambda t: (t.value, t.user_attrs["config"]))
+    ranked = sorted(study.run(bowl, n_trials=9), key=lambda t: (t.value, t.user_attrs["config"]))
     study.stop(ranked[0])
     study.promote(ranked[-1])
-    study.run(noisy_quadratic, n_trials=4)  # rung 1 (three jobs), then the winner at the full budget
+    study.run(bowl, n_trials=4)  # rung 1 (three jobs), then the winner at the full budget
     return study, ranked[0], ranked[-1]
 
 
@@ -160,7 +149,7 @@ def test_rungs_info_keeps_the_schedulers_decision_beside_the_humans(overridden):
 
 def test_rungs_info_reads_asha_promotions_from_the_next_rung():
     study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
-    study.run(noisy_quadratic, n_trials=12)
+    study.run(bowl, n_trials=12)
     rows = study.optimizer.rung_table()
     info = rungs_info(rows)
     moved = {(r["rung"] - 1, r["config"]) for r in rows if r["rung"] > 0}
@@ -206,7 +195,7 @@ def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
 
 def test_config_curves_ending_below_the_full_budget_count_as_stopped():
     study = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
-    study.run(noisy_quadratic, n_trials=13)
+    study.run(bowl, n_trials=13)
     curves = config_curves(study)
     info = curves_info(curves, full_step=9)
     np.testing.assert_array_equal(info.stopped, [c.steps[-1] < 9 for c in curves])
@@ -220,7 +209,7 @@ def test_config_curves_ending_below_the_full_budget_count_as_stopped():
 
 def test_budget_trace_lines_equal_the_trace_and_baseline_in_full_evaluations():
     study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
-    study.run(noisy_quadratic, n_trials=15)
+    study.run(bowl, n_trials=15)
     trace = budget_trace(study)
     baseline = SimpleNamespace(spent=np.arange(1.0, 4.0), best_full=np.array([0.5, 0.2, 0.2]),
                                best_any=np.array([0.5, 0.2, 0.2]), full_budget=1.0)
