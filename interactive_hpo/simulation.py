@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._validation import check_int, check_real, fail
-from .trial import Trial, TrialState, outcome_of_result
+from .trial import Trial
 
 if TYPE_CHECKING:
     from .study import Study
@@ -132,8 +131,8 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     ----------
     study : Study
     objective : callable
-        ``objective(params, budget=...)`` as for :meth:`Study.step` (the budget only when the
-        trial has one).
+        Called as by :meth:`Study.step`: with ``budget=`` when the trial has one, and
+        ``report=`` if it takes it (a pruned job ends when it is pruned).
     n_workers : int
         Simulated workers, >= 1.
     n_jobs : int, optional
@@ -182,12 +181,12 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
                 idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
             else:
                 del free_since[worker]
-            outcome = _evaluate(objective, trial)
+            outcome = study._evaluate(trial, objective)  # now; its result is told when the clock gets there
             heapq.heappush(running, (now + duration(trial), trial.number, worker, now, trial, outcome))
         if not running:
             break
-        now, _, worker, start, trial, (state, value, attrs) = heapq.heappop(running)
-        done = study.tell(trial, value, state=state, user_attrs=attrs)
+        now, _, worker, start, trial, outcome = heapq.heappop(running)
+        done = study._finish(trial, *outcome)
         job = done.user_attrs
         runs.append(WorkerRun(worker, done.number, start, now, done.budget, job.get("config"), job.get("rung"),
                               job.get("bracket"), done.state.value))
@@ -196,13 +195,3 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     runs.sort(key=lambda r: (r.start, r.worker))
     return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)
 
-
-def _evaluate(objective: Callable[..., Any], trial: Trial) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """Call the objective as :meth:`Study.step` would, and interpret its result."""
-    try:
-        result = objective(dict(trial.params)) if trial.budget is None else \
-            objective(dict(trial.params), budget=trial.budget)
-    except Exception as error:  # a failing job is data, as in Study.step
-        return TrialState.FAILED, None, {"error": f"{type(error).__name__}: {error}",
-                                         "traceback": traceback.format_exc()}
-    return outcome_of_result(result)

@@ -9,18 +9,21 @@ a search wants to see both what the rule said and what they did:
 - the human's override of either (:meth:`Steering.stop`, :meth:`Steering.promote`).
 
 Everything is journaled ("reported" and "override" events), so a resumed study knows it.
+It also calls objectives (:meth:`Steering._evaluate`), since that is where ``budget`` and the
+``report`` callable are handed over and where a pruned trial stops.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._validation import fail, is_real
+from ._validation import accepts_keyword, fail, is_real
 from .exceptions import HPOError, TrialPruned, TrialStateError
 from .pruning import Pruner
-from .trial import Trial, TrialState
+from .trial import Trial, TrialState, outcome_of_result
 
 if TYPE_CHECKING:
     from .optimizers.base import Optimizer
@@ -44,6 +47,7 @@ class Steering:
     _notify: Callable[[str, Trial | None], None]
     _number: Callable[[Trial | int, str], int]
     _loss: Callable[[Trial], float | None]
+    _finish: Callable[[Trial, TrialState, float | None, Mapping[str, Any]], Trial]
 
     def _init_steering(self) -> None:
         # Human overrides of running trials (number -> action) and the pruner's last verdict on them.
@@ -134,6 +138,28 @@ class Steering:
             self._overrides.append((len(self._finish_order), number, action))
         self._record({"event": "override", "number": number, "action": action})
         self._notify("override", current)
+
+    def _evaluate(self, trial: Trial, objective: Callable[..., Any]) -> tuple[TrialState, float | None, dict[str, Any]]:
+        """Call ``objective`` on a RUNNING trial as :meth:`step` does; return the outcome to finish it with."""
+        kwargs: dict[str, Any] = {} if trial.budget is None else {"budget": trial.budget}
+        if kwargs and not accepts_keyword(objective, "budget"):
+            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
+            raise fail("objective", "Study.step", "an objective with a `budget` keyword", objective,
+                       hint=f"{self.optimizer.name!r} evaluates configurations at budgets (budget={trial.budget:g} "
+                            "here); write objective(params, *, budget=None), or use a multi-fidelity objective.")
+        if accepts_keyword(objective, "report"):
+            kwargs["report"] = self._report_for(trial)
+        try:
+            result = objective(dict(trial.params), **kwargs)
+        except TrialPruned:
+            return TrialState.PRUNED, self._pruned_value(trial.number), {}
+        except KeyboardInterrupt:
+            self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
+            raise
+        except Exception as error:  # any failure of user code is data, not a crash of the study
+            return TrialState.FAILED, None, {"error": f"{type(error).__name__}: {error}",
+                                             "traceback": traceback.format_exc()}
+        return outcome_of_result(result)
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
         """The ``report(value, step)`` callable handed to an objective evaluating ``trial``."""

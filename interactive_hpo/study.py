@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 import time
-import traceback
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -18,8 +17,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from ._validation import accepts_keyword, check_int, check_one_of, fail, is_real, seed_to_int
-from .exceptions import TrialPruned, TrialStateError
+from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
+from .exceptions import TrialStateError
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
 from .pruning import Pruner, make_pruner, pruner_spec
@@ -27,7 +26,7 @@ from .replay import copy_journal, past_surrogate, read_header, resume, spec_of
 from .space import SearchSpace
 from .steering import Steering
 from .storage import Journal
-from .trial import Trial, TrialState, check_json, outcome_of_result, outcome_of_state, outcome_of_value, parse_state
+from .trial import Trial, TrialState, check_json, outcome_of_state, outcome_of_value, parse_state
 from .views import History
 
 __all__ = ["Study", "StudyEvent"]
@@ -262,25 +261,7 @@ class Study(Steering):
         """
         self._check_objective(objective, "Study.step")
         trial = self.ask()
-        kwargs: dict[str, Any] = {} if trial.budget is None else {"budget": trial.budget}
-        if kwargs and not accepts_keyword(objective, "budget"):
-            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
-            raise fail("objective", "Study.step", "an objective with a `budget` keyword", objective,
-                       hint=f"{self.optimizer.name!r} evaluates configurations at budgets (budget={trial.budget:g} "
-                            "here); write objective(params, *, budget=None), or use a multi-fidelity objective.")
-        if accepts_keyword(objective, "report"):
-            kwargs["report"] = self._report_for(trial)
-        try:
-            result = objective(dict(trial.params), **kwargs)
-        except TrialPruned:
-            return self._finish(trial, TrialState.PRUNED, self._pruned_value(trial.number), {})
-        except KeyboardInterrupt:
-            self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
-            raise
-        except Exception as error:  # any failure of user code is data, not a crash of the study
-            attrs = {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
-            return self._finish(trial, TrialState.FAILED, None, attrs)
-        return self._finish(trial, *outcome_of_result(result))
+        return self._finish(trial, *self._evaluate(trial, objective))
 
     def run(self, objective: Callable[..., Any], n_trials: int,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = ()) -> list[Trial]:

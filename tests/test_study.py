@@ -219,8 +219,11 @@ def test_budgets_from_suggestions_reach_the_objective():
     study = Study(SPACE, HalfBudget(SPACE, seed=0))
     trial = study.step(with_budget)
     assert seen == [0.5] and trial.budget == 0.5 and study.history().budgets.tolist() == [0.5]
-    assert study.step(lambda params: 1.0).state is TrialState.FAILED  # takes no budget: a clear failure
-    assert "budget" in study.trials[-1].error
+    # An objective that takes no budget stops the run at once (every trial would fail), and the
+    # trial it was asked for is FAILED with the reason.
+    with pytest.raises(InvalidParameterError, match="must be an objective with a `budget` keyword"):
+        study.step(lambda params: 1.0)
+    assert study.trials[-1].state is TrialState.FAILED and "budget" in study.trials[-1].error
 
 
 def test_callbacks_run_after_each_trial():
