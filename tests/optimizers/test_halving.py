@@ -200,7 +200,7 @@ def test_hyperband_beats_random_search_at_equal_total_budget_on_a_sklearn_task()
     """Li et al.'s claim on a real task: Hyperband spends a budget of 15.7 full evaluations on 69
     jobs (most on 1/27 of the data) and finds a better SVM than 15 full random evaluations.
 
-    ``benchmarks/bench_fidelity.py`` measures it over more seeds, beside ASHA, BOHB and Optuna;
+    ``benchmarks/bench_fidelity.py`` measures it over ten seeds, beside ASHA, BOHB, Optuna and scikit-optimize;
     the first five seeds are used here (accuracy 0.9875 against 0.9863).
     """
     pytest.importorskip("sklearn")
