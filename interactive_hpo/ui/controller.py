@@ -12,9 +12,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .._validation import accepts_keyword, check_int, fail
+from .._validation import accepts_keyword, check_int, check_one_of, fail
 from ..remap import remap_study
+from ..simulation import Schedule, simulate_workers
 from ..space import SearchSpace
+from ..steering import HUMAN_ACTIONS
 from ..study import Study, StudyEvent
 from ..trial import Trial, TrialState, outcome_of_result
 
@@ -127,6 +129,32 @@ class LabController:
     def can_step(self) -> bool:
         """False once the optimizer has nothing left to propose (a finished grid)."""
         return not self.study.optimizer.exhausted or bool(self.study.queued)
+
+    # -- multi-fidelity ---------------------------------------------------------------------------------
+    def override(self, number: int, action: str) -> None:
+        """Promote or stop trial ``number`` by hand (``Study.promote`` / ``Study.stop``)."""
+        check_one_of(action, "action", "Lab.override", HUMAN_ACTIONS)
+        getattr(self.study, action)(number)
+
+    def simulate(self, n_workers: int, n_jobs: int, seed: int = 0) -> dict[str, Schedule]:
+        """The current scheduler and its counterpart (ASHA for a synchronous one, synchronous
+        halving for ASHA) run on ``n_workers`` simulated workers, on scratch studies.
+
+        The jobs really are evaluated with the Lab's objective; the Lab's own study is untouched.
+        """
+        optimizer = self.study.optimizer
+        if not hasattr(optimizer, "rung_table"):
+            raise fail("optimizer", "Lab.simulate", "a multi-fidelity scheduler (halving, hyperband, asha)",
+                       optimizer.name, hint="Switch optimizer in the Optimizer tab first.")
+        settings = {k: v for k, v in optimizer.settings().items() if k in ("min_budget", "max_budget",
+                                                                            "reduction_factor")}
+        names = [optimizer.name, "halving" if optimizer.name == "asha" else "asha"]
+        schedules = {}
+        for name in names:
+            scratch = Study(self.study.space, name, direction=self.study.direction, seed=seed,
+                            optimizer_settings=settings)
+            schedules[name] = simulate_workers(scratch, self._call, n_workers=n_workers, n_jobs=n_jobs, seed=seed)
+        return schedules
 
     # -- the user's own trials ----------------------------------------------------------------------
     def evaluate(self, params: Mapping[str, Any]) -> Trial:

@@ -25,6 +25,7 @@ from ..study import Study
 from ..trial import Trial
 from .controller import LabController
 from .errors import ErrorLog
+from .fidelity_panel import FidelityPanel
 from .history_panel import HistoryPanel
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
@@ -183,13 +184,17 @@ class Lab:
         self.surrogate_panel = SurrogatePanel(space, self.errors)
         self.surrogate_panel.on_click(self.controller.evaluate)
         self.population_panel = PopulationPanel(space)
+        self.fidelity_panel = FidelityPanel(self.errors)
+        self.fidelity_panel.on_override(self.controller.override)
+        self.fidelity_panel.on_simulate(self.controller.simulate)
         if self.surrogate_panel.x_choice is not None and self.surrogate_panel.y_choice is not None:
             for choice in (self.surrogate_panel.x_choice, self.surrogate_panel.y_choice):
                 choice.observe(self.errors.guard(lambda _: self._draw_population()), names="value")
         self.history_panel = HistoryPanel(space, self.errors)
         self.manual_panel = ManualPanel(space, self.errors)
         self.manual_panel.on_evaluate(self.controller.evaluate)
-        model_tab = widgets.VBox([self.surrogate_panel.widget, self.population_panel.widget])
+        model_tab = widgets.VBox([self.surrogate_panel.widget, self.population_panel.widget,
+                                  self.fidelity_panel.widget])
         self.tabs.children = [model_tab, self.history_panel.widget, self.manual_panel.widget,
                               self.optimizer_panel.widget, self.space_editor.widget]
         self.tabs.titles = TABS
@@ -268,6 +273,7 @@ class Lab:
             why += "; its population is drawn below." if snapshot is not None else "."
         self.surrogate_panel.update(view, history, proposal, unavailable=why)
         self._draw_population(snapshot)
+        self.fidelity_panel.update(study)
         if not self.controller.running:
             self._set_running(False)
 

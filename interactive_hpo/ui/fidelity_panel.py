@@ -1,0 +1,176 @@
+"""The multi-fidelity panel: rungs, curves over budgets, your overrides, and simulated workers.
+
+Shown when the optimizer is a scheduler (successive halving, Hyperband, ASHA), or when trials
+reported learning curves (a pruner at work). The rung plot marks each job with the
+scheduler's decision and, beside it, yours; the Promote and Stop buttons make yours. The
+worker simulation replays the current scheduler and its synchronous or asynchronous
+counterpart on pretend workers, as a Gantt chart.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..curves import config_curves, learning_curves
+from ..plots.fidelity import plot_learning_curves, plot_rungs
+from ..plots.workers import compare_gantt
+from ..simulation import Schedule
+from ..study import Study
+from .errors import ErrorLog
+from .figures import LiveFigure
+
+__all__ = ["FidelityPanel"]
+
+
+class FidelityPanel:
+    """Live rung and curve plots of a study, with promote/stop buttons and a worker simulation.
+
+    Parameters
+    ----------
+    errors : ErrorLog
+        Where the buttons' errors are shown.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", 0, 1)]), "halving", seed=0,
+    ...               optimizer_settings={"min_budget": 1, "max_budget": 9})
+    >>> _ = study.run(lambda p, budget: p["x"] / budget, n_trials=9)
+    >>> panel = FidelityPanel(ErrorLog())
+    >>> panel.update(study)
+    >>> len(panel.job.options), panel.widget.layout.display
+    (9, None)
+    """
+
+    def __init__(self, errors: ErrorLog):
+        self.errors = errors
+        self.figure = LiveFigure((10.0, 3.4))
+        self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2)
+        self.bracket = widgets.Dropdown(description="bracket", options=[], layout=widgets.Layout(width="12em"))
+        self._updating = False  # options being replaced: one redraw at the end, not one per change
+        self.bracket.observe(errors.guard(lambda _: None if self._updating else self._draw()), names="value")
+        self.job = widgets.Dropdown(description="job", options=[], layout=widgets.Layout(width="40em"))
+        self.promote_button = self._button("Promote", "arrow-up", "give this configuration the next budget, "
+                                           "whatever the scheduler decides", "promote")
+        self.stop_button = self._button("Stop", "ban", "keep this configuration out of the next rung, "
+                                        "whatever the scheduler decides", "stop")
+        self.table = widgets.HTML()
+        self.n_workers = widgets.BoundedIntText(value=4, min=1, max=64, description="workers",
+                                                layout=widgets.Layout(width="10em"))
+        self.n_jobs = widgets.BoundedIntText(value=40, min=1, max=10_000, description="jobs",
+                                             layout=widgets.Layout(width="10em"))
+        self.simulate_button = widgets.Button(description="Simulate workers", icon="server",
+                                              tooltip="run the scheduler and its counterpart on pretend workers "
+                                                      "(real evaluations, simulated time)")
+        self.simulate_button.on_click(errors.guard(lambda _: self.simulate()))
+        self.gantt = LiveFigure((9.0, 4.0))
+        self.gantt.widget.layout.display = "none"
+        self.overrides = widgets.HBox([self.job, self.promote_button, self.stop_button])
+        self.workers = widgets.VBox([widgets.HBox([self.n_workers, self.n_jobs, self.simulate_button]),
+                                     self.gantt.widget])
+        self.widget = widgets.VBox([
+            widgets.HTML("<b>Multi-fidelity</b>: loss against budget per configuration "
+                         "(&#9650; promoted, &#9660; stopped by the scheduler; rings and crosses: yours)"),
+            self.bracket, self.figure.widget, self.overrides, self.table, self.workers])
+        self.widget.add_class("ihpo-fidelity")
+        self.widget.layout.display = "none"
+        self._override: Callable[[int, str], Any] | None = None
+        self._simulate: Callable[[int, int], dict[str, Schedule]] | None = None
+        self._rows: list[dict[str, Any]] = []
+        self._curves: list[Any] = []
+        self._full_step: float | None = None
+
+    def _button(self, label: str, icon: str, tooltip: str, action: str) -> widgets.Button:
+        button = widgets.Button(description=label, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
+        button.add_class(f"ihpo-{action}")
+        button.on_click(self.errors.guard(lambda _: self.override(action)))
+        return button
+
+    # -- wiring -------------------------------------------------------------------------------------
+    def on_override(self, callback: Callable[[int, str], Any]) -> None:
+        """``callback(trial_number, "promote" | "stop")`` when a button is clicked."""
+        self._override = callback
+
+    def on_simulate(self, callback: Callable[[int, int], dict[str, Schedule]]) -> None:
+        """``callback(n_workers, n_jobs) -> {name: Schedule}`` for the Simulate button."""
+        self._simulate = callback
+
+    def override(self, action: str) -> None:
+        """Promote or stop the selected job's configuration (as the buttons do)."""
+        if self._override is not None and self.job.value is not None:
+            self._override(int(self.job.value), action)
+
+    def simulate(self) -> dict[str, Schedule]:
+        """Run the worker simulation and draw its Gantt charts (as the Simulate button does)."""
+        if self._simulate is None:
+            return {}
+        schedules = self._simulate(self.n_workers.value, self.n_jobs.value)
+        self.gantt.fig.clf()
+        compare_gantt(schedules, color_by="budget", fig=self.gantt.fig)  # brackets reuse rung numbers
+        self.gantt.widget.layout.display = None
+        self.gantt.redraw()
+        return schedules
+
+    # -- redrawing ----------------------------------------------------------------------------------
+    def update(self, study: Study) -> None:
+        """Redraw from ``study``; hidden when it has neither a scheduler nor learning curves."""
+        scheduler = study.optimizer if hasattr(study.optimizer, "rung_table") else None
+        self._rows = scheduler.rung_table() if scheduler is not None else []
+        # Curves over budgets end early when the scheduler stopped them short of the full budget.
+        self._full_step = getattr(scheduler, "max_budget", None)
+        self._curves = config_curves(study) if scheduler is not None else learning_curves(study)
+        if scheduler is None and not self._curves:
+            self.widget.layout.display = "none"
+            return
+        self.widget.layout.display = None
+        for part in (self.bracket, self.overrides, self.table, self.workers):
+            part.layout.display = None if scheduler is not None else "none"
+        brackets = sorted({row["bracket"] for row in self._rows})
+        keep = self.bracket.value if self.bracket.value in brackets else (brackets[-1] if brackets else None)
+        self._updating = True
+        try:
+            if list(self.bracket.options) != brackets:
+                self.bracket.options = brackets
+            self.bracket.value = keep
+        finally:
+            self._updating = False
+        self.job.options = [(self._label(row), row["number"]) for row in reversed(self._rows)
+                            if row["number"] is not None]
+        self._draw()
+
+    def _draw(self) -> None:
+        self.rung_ax.clear()
+        self.curve_ax.clear()
+        if self._rows and self.bracket.value is not None:
+            plot_rungs(self._rows, ax=self.rung_ax, bracket=self.bracket.value)
+        if self._curves:
+            labels = {"xlabel": "budget", "ylabel": "value", "xscale": "log"} if self._full_step is not None else \
+                {"xlabel": "step", "ylabel": "reported value"}
+            plot_learning_curves(self._curves, ax=self.curve_ax, full_step=self._full_step, **labels)
+        self.table.value = _table([row for row in self._rows if row["bracket"] == self.bracket.value])
+        self.figure.redraw()
+
+    @staticmethod
+    def _label(row: dict[str, Any]) -> str:
+        return (f"trial {row['number']} · config {row['config']} · budget {row['budget']:.3g} · "
+                f"loss {row['loss']:.4g} · scheduler: {row['scheduler'] or '-'} · you: {row['human'] or '-'}")
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    """The rung table of one bracket as HTML: who decided what, side by side."""
+    if not rows:
+        return ""
+    head = "".join(f"<th>{name}</th>" for name in ("rung", "budget", "config", "trial", "loss", "scheduler", "you"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in (
+            row["rung"], f"{row['budget']:.3g}", row["config"], "pending" if row["number"] is None else row["number"],
+            "" if math.isnan(row["loss"]) else f"{row['loss']:.4g}", row["scheduler"] or "", row["human"] or "",
+        )) + "</tr>" for row in rows)
+    return f"<table class='ihpo-rung-table'><tr>{head}</tr>{body}</table>"

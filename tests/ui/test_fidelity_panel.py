@@ -1,0 +1,88 @@
+"""The Lab's multi-fidelity panel: rungs and curves, promote/stop buttons, simulated workers."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from interactive_hpo import MedianStoppingRule, Study  # noqa: E402
+from interactive_hpo.objectives import Branin, MultiFidelity  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
+
+SETTINGS = {"min_budget": 1, "max_budget": 9}
+
+
+@pytest.fixture
+def lab():
+    lab = Lab(bowl, space=LINE, optimizer="halving", seed=0, optimizer_settings=SETTINGS)
+    lab.run(9)  # rung 0 of the first bracket: decided, promotions queued
+    return lab
+
+
+def test_the_panel_shows_the_rungs_and_lists_every_finished_job(lab):
+    panel = lab.fidelity_panel
+    assert panel.widget.layout.display is None
+    assert [number for _, number in panel.job.options] == list(range(8, -1, -1))   # newest first
+    assert panel.bracket.options == (0,) and panel.rung_ax.get_xlabel() == "budget"
+    # A header, rung 0's nine jobs, and the three promotions to rung 1 not yet run.
+    assert panel.table.value.count("<tr>") == 1 + 9 + 3 and panel.table.value.count("pending") == 3
+
+
+def test_promote_and_stop_buttons_override_the_scheduler_and_both_decisions_show(lab):
+    panel = lab.fidelity_panel
+    ranked = sorted(lab.study.trials, key=lambda t: (t.value, t.user_attrs["config"]))
+    panel.job.value = ranked[-1].number
+    panel.promote_button.click()
+    panel.job.value = ranked[0].number
+    panel.stop_button.click()
+    assert not lab.errors.errors
+    rows = {row["config"]: row for row in lab.study.optimizer.rung_table() if row["rung"] == 0}
+    assert (rows[ranked[-1].user_attrs["config"]]["scheduler"], rows[ranked[-1].user_attrs["config"]]["human"]) \
+        == ("stop", "promote")
+    assert (rows[ranked[0].user_attrs["config"]]["scheduler"], rows[ranked[0].user_attrs["config"]]["human"]) \
+        == ("promote", "stop")
+    assert "you: promote" in dict((n, label) for label, n in panel.job.options)[ranked[-1].number]
+    assert lab.step().params == ranked[-1].params   # your promotion runs next, at the next budget
+    assert lab.study.trials[-1].budget == 3.0
+
+
+def test_an_override_that_does_not_fit_is_shown_not_raised(lab):
+    lab.run(4)  # rung 1 (3 jobs) and the top rung
+    panel = lab.fidelity_panel
+    panel.job.value = lab.study.trials[-1].number   # a job at the maximum budget
+    panel.promote_button.click()
+    assert "must be a job below the maximum budget" in lab.errors.widget.value
+
+
+def test_simulate_workers_draws_the_scheduler_beside_its_counterpart(lab):
+    panel = lab.fidelity_panel
+    panel.n_workers.value, panel.n_jobs.value = 3, 20
+    schedules = panel.simulate()
+    assert list(schedules) == ["halving", "asha"]
+    assert all(len(s.runs) == 20 for s in schedules.values())
+    assert len(panel.gantt.fig.axes) >= 2 and panel.gantt.widget.layout.display is None
+    assert len(lab.study.trials) == 9   # the Lab's own study is untouched
+
+
+def test_a_pruned_study_shows_learning_curves_without_scheduler_controls():
+    study = Study(LINE, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=2))
+    lab = Lab(study, curve)
+    lab.run(6)
+    panel = lab.fidelity_panel
+    assert panel.widget.layout.display is None and panel.overrides.layout.display == "none"
+    assert panel.curve_ax.get_xlabel() == "step" and len(panel.curve_ax.lines) >= 6
+
+
+def test_the_panel_is_hidden_for_optimizers_without_budgets_and_appears_after_a_switch():
+    objective = MultiFidelity(Branin())
+    lab = Lab(objective, optimizer="random", seed=0)
+    lab.run(2)
+    assert lab.fidelity_panel.widget.layout.display == "none"
+    lab.controller.switch_optimizer("asha", {"min_budget": 1 / 9})
+    lab.run(3)
+    assert lab.fidelity_panel.widget.layout.display is None and not lab.errors.errors
