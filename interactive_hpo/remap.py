@@ -1,23 +1,26 @@
-"""Carry a study's trials over to an edited search space.
+"""Carry a study's trials over to a new study: an edited search space, or a fork in time.
 
 When the user narrows a bound, adds or removes a parameter, the trials that still fit the new
 space are still evidence: they start the new study, and the ones that do not fit are listed
-with the reason, so nothing is dropped silently.
+with the reason, so nothing is dropped silently. A *fork* (:func:`fork_study`) starts a branch
+from the trials a past step knew, to ask "what if I had switched to UCB at step 5?".
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._validation import fail
 from .exceptions import InvalidParameterError
+from .replay import context_of
 from .space import SearchSpace
 from .study import Study
-from .trial import TrialState
+from .trial import Trial, TrialState
 
-__all__ = ["Remapped", "remap_study"]
+__all__ = ["Remapped", "remap_study", "fork_study"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Remapped:
 
 def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = None,
                 optimizer_settings: Mapping[str, Any] | None = None,
-                storage: str | os.PathLike[str] | None = None) -> Remapped:
+                storage: str | os.PathLike[str] | None = None, trials: Iterable[Trial] | None = None) -> Remapped:
     """A new study over ``space`` holding the completed trials of ``study`` that fit it.
 
     A trial fits when it has a value for every parameter of ``space`` and every value is valid
@@ -52,7 +55,8 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     space's recorded state (a GP's hyperparameters) for its own. The optimizer is rebuilt by
     name (default: the study's current one, with its settings but a seed derived from the
     study's seed) and learns from the carried trials. ``storage`` journals the new study (a
-    new file; the old study's journal is never touched).
+    new file; the old study's journal is never touched). ``trials`` carries only those trials
+    (default: all of ``study``'s, in their order).
 
     Examples
     --------
@@ -72,7 +76,7 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     new = Study(space, optimizer, direction=study.direction, seed=study.seed, optimizer_settings=settings,
                 storage=storage)
     kept, dropped = {}, {}
-    for trial in study.trials:
+    for trial in study.trials if trials is None else trials:
         if trial.state is not TrialState.COMPLETE or trial.value is None:
             dropped[trial.number] = f"not complete ({trial.state.value})"
             continue
@@ -92,3 +96,41 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
         carried = new._add_completed(params, trial.value, source, attrs, "remap_study")
         kept[trial.number] = carried.number
     return Remapped(new, kept, dropped)
+
+
+def fork_study(study: Study, step: int, *, optimizer: str | None = None,
+               optimizer_settings: Mapping[str, Any] | None = None,
+               storage: str | os.PathLike[str] | None = None) -> Remapped:
+    """A branch of ``study`` from the moment trial ``step`` was asked: a new study holding the
+    trials that had completed by then, in the order they finished, continued by ``optimizer``
+    (default: the one in charge at that step, with its settings then, updated by
+    ``optimizer_settings``).
+
+    ``study`` is untouched. The branch's first ask is its answer to "what would have been
+    proposed at step ``step`` with these settings?"; compare branches by their best-so-far
+    curves. Other arguments as in :func:`remap_study` (``kept`` maps old to new numbers;
+    ``dropped`` is empty: a fork keeps its space).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> main = Study(SearchSpace([Float("x", -2, 2)]), "random", seed=0)
+    >>> _ = main.run(lambda p: p["x"] ** 2, n_trials=10)
+    >>> branch = fork_study(main, 5, optimizer="sobol").study
+    >>> len(branch.trials), branch.optimizer.name, len(main.trials)
+    (5, 'sobol', 10)
+    """
+    n = len(study.trials)
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= n:
+        raise fail("step", "fork_study", f"a trial number in [0, {n}] ({n}: now)", step)
+    if step == n:
+        spec, finished = {"name": study.optimizer.name, "settings": study.optimizer.settings()}, study.finish_order
+    else:
+        spec, finished = context_of(study._header, study._events, step)[0], study.finished_before(step)
+    if optimizer is None:  # the optimizer in charge at that step, as it was set then
+        optimizer = spec["name"]
+        optimizer_settings = {**{k: v for k, v in spec["settings"].items() if k != "seed"},
+                              **(optimizer_settings or {})}
+    complete = [study.trials[number] for number in finished]
+    return remap_study(study, study.space, optimizer=optimizer, optimizer_settings=optimizer_settings,
+                       storage=storage, trials=[t for t in complete if t.state is TrialState.COMPLETE])

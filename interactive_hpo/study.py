@@ -22,7 +22,7 @@ from .exceptions import TrialStateError
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
 from .pruning import Pruner, make_pruner, pruner_spec
-from .replay import copy_journal, past_surrogate, read_header, resume, spec_of
+from .replay import context_of, copy_journal, past_surrogate, read_header, resume, spec_of
 from .space import SearchSpace
 from .steering import Steering
 from .storage import Journal
@@ -155,6 +155,11 @@ class Study(Steering):
     def finish_order(self) -> list[int]:
         """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
         return list(self._finish_order)
+
+    def finished_before(self, step: int) -> list[int]:
+        """Numbers of the trials that had finished when trial ``step`` was asked, in finishing
+        order: the data the optimizer had for that proposal."""
+        return context_of(self._header, self._events, self._number(step, "Study.finished_before"))[1]
 
     @property
     def queued(self) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
-from ..remap import remap_study
+from ..remap import fork_study, remap_study
 from ..simulation import Schedule, simulate_workers
 from ..space import SearchSpace
 from ..steering import HUMAN_ACTIONS
@@ -129,6 +129,21 @@ class LabController:
     def can_step(self) -> bool:
         """False once the optimizer has nothing left to propose (a finished grid)."""
         return not self.study.optimizer.exhausted or bool(self.study.queued)
+
+    # -- branches -------------------------------------------------------------------------------------
+    def fork(self, step: int, optimizer: str | None = None, settings: Mapping[str, Any] | None = None) -> Study:
+        """Continue from a branch started at trial ``step`` (``fork_study``); the old study is kept
+        unchanged (the app lists it). A journaled study's branch gets its own journal."""
+        branch = fork_study(self.study, step, optimizer=optimizer, optimizer_settings=settings,
+                            storage=_next_free(self.study.storage)).study
+        self.attach(branch)
+        return branch
+
+    def attach(self, study: Study) -> None:
+        """Steer ``study`` from now on (another branch)."""
+        self._attach(study)
+        self.notes = []
+        self._emit("branch")
 
     # -- multi-fidelity ---------------------------------------------------------------------------------
     def override(self, number: int, action: str) -> None:

@@ -10,6 +10,7 @@ redraws them from the study (DESIGN.md section 4).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import fail
+from ..exceptions import InvalidParameterError
 from ..objectives.tasks import make_task
 from ..optimizers.base import Optimizer
 from ..space import SearchSpace
@@ -32,6 +34,7 @@ from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
 from .surrogate_panel import SurrogatePanel
+from .timeline_panel import TimelinePanel
 
 __all__ = ["Lab"]
 
@@ -91,6 +94,13 @@ class Lab:
         self.space_editor = SpaceEditor(study.space, errors=self.errors)
         self.space_editor.on_apply(self.controller.set_space)
         self.notes = widgets.HTML()
+        self.branches: dict[str, Study] = {"main": study}
+        self.branch_name = "main"
+        self._viewing: int | None = None
+        self.timeline = TimelinePanel(self.errors)
+        self.timeline.on_travel(self.travel)
+        self.timeline.on_fork(lambda step: self.fork(step, *self.optimizer_panel.chosen()))
+        self.timeline.on_branch(self.switch_branch)
         self.tabs = widgets.Tab()
         self._build_space_panels()
         self.controller.on_change(self.errors.guard(self._changed))
@@ -123,6 +133,45 @@ class Lab:
     def stop(self) -> None:
         """Stop a run after the trial in progress, as the Stop button."""
         self.controller.stop()
+
+    def travel(self, step: int | None) -> None:
+        """Show the belief that proposed trial ``step`` (None: the present), as the step slider does.
+
+        The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the
+        trial: no refit), only the trials finished before it, and its proposal as the star.
+        """
+        self._viewing = None if step is None or step >= len(self.study.trials) else int(step)
+        self.refresh()
+
+    def fork(self, step: int | None = None, optimizer: str | None = None,
+             settings: dict[str, Any] | None = None) -> Study:
+        """Start a branch from trial ``step`` (default: the step shown) with ``optimizer`` and
+        ``settings`` (default: as they were then), and continue on it, as "Fork here" does.
+
+        The branch it leaves stays listed; :meth:`switch_branch` goes back.
+        """
+        step = (self._viewing if self._viewing is not None else len(self.study.trials)) if step is None else step
+        was = self.study.optimizer.name if self._viewing is None else None
+        branch = self.controller.fork(step, optimizer if optimizer != was else None, settings)
+        label = f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")
+        name, k = label, 2
+        while name in self.branches:
+            name, k = f"{label} ({k})", k + 1
+        self.branches[name] = branch
+        self.switch_branch(name)
+        return branch
+
+    def switch_branch(self, name: str) -> None:
+        """Steer the branch ``name`` (one of :attr:`branches`), as the branch list does."""
+        if name not in self.branches:
+            raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
+        self.branch_name = name
+        self._viewing = None
+        self.timeline.live.value = True
+        if self.study is not self.branches[name]:
+            self.controller.attach(self.branches[name])
+        else:
+            self.refresh()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -193,7 +242,7 @@ class Lab:
         self.history_panel = HistoryPanel(space, self.errors)
         self.manual_panel = ManualPanel(space, self.errors)
         self.manual_panel.on_evaluate(self.controller.evaluate)
-        model_tab = widgets.VBox([self.surrogate_panel.widget, self.population_panel.widget,
+        model_tab = widgets.VBox([self.timeline.widget, self.surrogate_panel.widget, self.population_panel.widget,
                                   self.fidelity_panel.widget])
         self.tabs.children = [model_tab, self.history_panel.widget, self.manual_panel.widget,
                               self.optimizer_panel.widget, self.space_editor.widget]
@@ -241,9 +290,12 @@ class Lab:
         self.population_panel.update(snapshot, self.surrogate_panel.pair)
 
     def _changed(self, kind: str) -> None:
-        if kind in ("switched", "reset", "space"):
+        if kind in ("switched", "reset", "space", "branch"):
             self.population_panel.reset()  # individual ids restart with a new optimizer
+        if kind in ("reset", "space", "branch"):
+            self._viewing = None  # another study: its own present
         if kind in ("reset", "space"):
+            self.branches, self.branch_name = {"main": self.study}, "main"
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
             self.space_editor.load(self.study.space)
@@ -271,11 +323,36 @@ class Lab:
         else:
             why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
             why += "; its population is drawn below." if snapshot is not None else "."
+        caption = ""
+        if self._viewing is not None:
+            view, history, proposal, caption, why = self._past(self._viewing, history)
+        self.timeline.update(self.branches, self.branch_name, caption)
         self.surrogate_panel.update(view, history, proposal, unavailable=why)
         self._draw_population(snapshot)
         self.fidelity_panel.update(study)
         if not self.controller.running:
             self._set_running(False)
+
+
+    def _past(self, step: int, history: Any) -> tuple[Any, Any, np.ndarray, str, str]:
+        """What the Model tab shows at a past ``step``: (view, history of what was known, proposal,
+        caption, why there is no view)."""
+        study, trial = self.study, self.study.trials[step]
+        known = study.finished_before(step)
+        unknown = np.ones(len(history), dtype=bool)
+        unknown[known] = False
+        values, losses = history.values.copy(), history.losses.copy()
+        values[unknown] = losses[unknown] = np.nan
+        then = dataclasses.replace(history, values=values, losses=losses)
+        try:
+            view, why = study.surrogate(step=step), ""
+        except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
+            view, why = None, str(error)
+        outcome = "not finished" if trial.value is None else f"{trial.value:.6g}"
+        caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
+                   f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
+                   "Tick <i>live</i> to return to the present.")
+        return view, then, trial.x, caption, why
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:

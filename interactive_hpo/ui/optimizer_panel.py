@@ -119,11 +119,15 @@ class OptimizerPanel:
             raise fail("callback", "OptimizerPanel.on_apply", "a callable callback(name, settings)", callback)
         self._callbacks.append(callback)
 
-    def apply_choice(self) -> None:
-        """What the "Switch" button does."""
+    def chosen(self) -> tuple[str, dict[str, Any]]:
+        """The optimizer chosen and the settings typed that differ from its defaults."""
         name, settings = self.choice.value, self.settings()
         defaults = setting_defaults(name)
-        changed = {k: v for k, v in settings.items() if v != defaults.get(k)}
+        return name, {k: v for k, v in settings.items() if v != defaults.get(k)}
+
+    def apply_choice(self) -> None:
+        """What the "Switch" button does."""
+        name, changed = self.chosen()
         for callback in self._callbacks:
             callback(name, changed)
 

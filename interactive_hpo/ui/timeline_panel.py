@@ -1,0 +1,134 @@
+"""Time travel: scrub through the optimizer's past beliefs, fork a branch at any step, compare.
+
+The step slider picks a trial; the Model tab then shows the belief that proposed it (rebuilt
+from the hyperparameters recorded with it, no refit), the data the optimizer had then, and
+its proposal. "Fork here" starts a branch from that moment, optionally with other optimizer
+settings (what if I had switched to UCB at step 5?). Branches are listed by name; their
+best-so-far curves share one plot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..study import Study
+from .errors import ErrorLog
+from .figures import LiveFigure
+
+__all__ = ["TimelinePanel"]
+
+
+class TimelinePanel:
+    """The step slider, the fork button, the branch list and the branches' best-so-far plot.
+
+    Parameters
+    ----------
+    errors : ErrorLog
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
+    >>> _ = study.run(lambda p: p["x"], n_trials=4)
+    >>> panel = TimelinePanel(ErrorLog())
+    >>> panel.update({"main": study}, "main")
+    >>> panel.step.max, panel.live.value, len(panel.ax.lines)
+    (4, True, 1)
+    """
+
+    def __init__(self, errors: ErrorLog):
+        self.errors = errors
+        self.step = widgets.IntSlider(min=0, max=0, value=0, description="step", continuous_update=False,
+                                      layout=widgets.Layout(width="32em"))
+        self.step.add_class("ihpo-timeline-step")
+        self.live = widgets.Checkbox(value=True, description="live", indent=False,
+                                     layout=widgets.Layout(width="6em"))
+        self.fork_button = widgets.Button(description="Fork here", icon="code-fork",
+                                          tooltip="start a branch from this step, with the optimizer settings "
+                                                  "of the Optimizer tab")
+        self.fork_button.add_class("ihpo-fork")
+        self.branch = widgets.Dropdown(description="branch", options=["main"], value="main",
+                                       layout=widgets.Layout(width="18em"))
+        self.caption = widgets.HTML()
+        self.figure = LiveFigure((6.0, 2.6))
+        self.ax = self.figure.fig.add_subplot()
+        self.widget = widgets.VBox([
+            widgets.HBox([self.step, self.live, self.fork_button, self.branch]), self.caption, self.figure.widget])
+        self.widget.add_class("ihpo-timeline")
+        self._on_travel: Callable[[int | None], Any] | None = None
+        self._on_fork: Callable[[int], Any] | None = None
+        self._on_branch: Callable[[str], Any] | None = None
+        self._updating = False  # options and limits being reset from the study: not the user's doing
+        self.step.observe(errors.guard(self._scrubbed), names="value")
+        self.live.observe(errors.guard(self._scrubbed), names="value")
+        self.branch.observe(errors.guard(self._picked), names="value")
+        self.fork_button.on_click(errors.guard(lambda _: self.fork()))
+
+    # -- wiring -------------------------------------------------------------------------------------
+    def on_travel(self, callback: Callable[[int | None], Any]) -> None:
+        """``callback(step)`` when the slider moves (``None``: back to live)."""
+        self._on_travel = callback
+
+    def on_fork(self, callback: Callable[[int], Any]) -> None:
+        """``callback(step)`` when "Fork here" is clicked."""
+        self._on_fork = callback
+
+    def on_branch(self, callback: Callable[[str], Any]) -> None:
+        """``callback(name)`` when another branch is picked."""
+        self._on_branch = callback
+
+    @property
+    def viewing(self) -> int | None:
+        """The step shown, or None when live."""
+        return None if self.live.value else int(self.step.value)
+
+    def fork(self) -> None:
+        """Fork at the step shown (as the button does; live: at the present)."""
+        if self._on_fork is not None:
+            self._on_fork(self.step.max if self.viewing is None else self.viewing)
+
+    def _scrubbed(self, change: Any) -> None:
+        if self._updating:
+            return
+        if change["owner"] is self.step and self.live.value and self.step.value != self.step.max:
+            self.live.value = False  # moving the slider into the past leaves live (this re-enters here)
+            return
+        if self._on_travel is not None:
+            self._on_travel(self.viewing)
+
+    def _picked(self, change: Any) -> None:
+        if not self._updating and self._on_branch is not None:
+            self._on_branch(change["new"])
+
+    # -- redrawing ----------------------------------------------------------------------------------
+    def update(self, branches: Mapping[str, Study], current: str, caption: str = "") -> None:
+        """Show the branches (name -> study), the current one's length, and their best-so-far curves."""
+        study = branches[current]
+        self._updating = True
+        try:
+            if list(self.branch.options) != list(branches):
+                self.branch.options = list(branches)
+            self.branch.value = current
+            self.step.max = len(study.trials)
+            if self.live.value:
+                self.step.value = self.step.max
+        finally:
+            self._updating = False
+        self.caption.value = caption
+        self.ax.clear()
+        for name, branch in branches.items():
+            best = branch.history().best_values
+            if len(best):
+                self.ax.plot(np.arange(len(best)), best, drawstyle="steps-post", lw=2.2 if name == current else 1.2,
+                             label=name)
+        if branches and any(len(b.trials) for b in branches.values()):
+            self.ax.legend(fontsize="x-small", loc="best")
+        self.ax.set_xlabel("trial")
+        self.ax.set_ylabel("best so far")
+        self.figure.redraw()

@@ -1,0 +1,82 @@
+"""Time travel in the Lab: scrub past beliefs, fork a branch at any step, compare branches."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
+from interactive_hpo.remap import fork_study  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+LINE = SearchSpace([Float("x", -2.0, 2.0)])
+FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+
+
+def quad(params):
+    return (params["x"] - 1.0) ** 2
+
+
+@pytest.fixture
+def lab():
+    lab = Lab(quad, space=LINE, seed=1, optimizer_settings=FAST)
+    lab.run(6)
+    return lab
+
+
+def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
+    lab.timeline.live.value = False
+    lab.timeline.step.value = 4
+    assert lab._viewing == 4 and "Step 4" in lab.timeline.caption.value
+    curve = lab.surrogate_panel.curve
+    grid = LINE.slice1d("x", resolution=200)
+    np.testing.assert_allclose(curve.mean_line.get_ydata(), lab.study.surrogate(step=4).predict(grid.points).mean)
+    assert len(curve.points.get_offsets()) == len(lab.study.finished_before(4)) == 4
+    lab.timeline.live.value = True   # back to the present
+    assert lab._viewing is None and len(curve.points.get_offsets()) == 6
+
+
+def test_a_step_of_the_initial_design_says_why_there_is_no_belief(lab):
+    lab.travel(1)
+    assert "initial design" in lab.surrogate_panel.message.value and not lab.errors.errors
+
+
+def test_fork_continues_on_a_branch_and_keeps_the_main_line(lab):
+    main = lab.study
+    lab.travel(4)
+    branch = lab.fork(optimizer="bo", settings={**FAST, "acquisition": "ucb", "beta": 4.0})
+    assert lab.study is branch and list(lab.branches) == ["main", "fork@4 bo"]
+    assert [t.params for t in branch.trials] == [t.params for t in main.trials[:4]]
+    assert branch.optimizer.acquisition == "ucb" and len(main.trials) == 6
+    lab.step()
+    assert len(branch.trials) == 5 and len(lab.timeline.ax.lines) == 2
+    lab.timeline.branch.value = "main"   # the branch list switches back
+    assert lab.study is main and lab.timeline.step.max == 6
+
+
+def test_fork_button_uses_the_optimizer_tab_choice(lab):
+    lab.optimizer_panel.choice.value = "sobol"
+    lab.timeline.live.value = False
+    lab.timeline.step.value = 3
+    lab.timeline.fork_button.click()
+    assert not lab.errors.errors and lab.study.optimizer.name == "sobol" and len(lab.study.trials) == 3
+    assert lab.branch_name == "fork@3 sobol"
+
+
+def test_fork_study_takes_what_was_known_and_the_optimizer_then():
+    study = Study(LINE, "random", seed=0)
+    study.run(quad, n_trials=3)
+    study.switch_optimizer("sobol")
+    running = study.ask()          # trial 3 asked, still running while 4 is asked and told
+    study.tell(study.ask(), 0.5)
+    study.tell(running, 0.25)
+    fork = fork_study(study, 4)
+    assert fork.study.optimizer.name == "sobol" and list(fork.kept) == [0, 1, 2]
+    assert fork_study(study, 1).study.optimizer.name == "random"
+    assert list(fork_study(study, 5).kept) == [0, 1, 2, 4, 3]   # now: every finished trial, in finishing order
+    with pytest.raises(InvalidParameterError, match=r"`step` of fork_study must be a trial number in \[0, 5\]"):
+        fork_study(study, 6)
