@@ -29,7 +29,7 @@ import numpy as np
 
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
-from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, restore_gp, torch
+from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, restore_gp, scaled_lengthscales, torch
 from . import bayes_acquisition as acq
 
 # isort: on
@@ -223,24 +223,27 @@ class GaussianProcessBO(Optimizer):
         return [self._register(Suggestion(x=x, info=info)) for x in X]
 
     # -- looking inside ----------------------------------------------------------------------------
-    def surrogate(self, **overrides: Any) -> SurrogateView | None:
-        """The current belief (None before two trials completed); overrides as in :meth:`propose`."""
-        if overrides:
-            return self._variant(overrides, "GaussianProcessBO.surrogate").surrogate()
+    def surrogate(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> SurrogateView | None:
+        """The current belief (None before two trials completed); what-ifs as in :meth:`propose`."""
+        if overrides or lengthscale_scale is not None:
+            return self._variant(overrides, "GaussianProcessBO.surrogate", lengthscale_scale).surrogate()
         if len(self._data) < 2:
             return None
         rng = self._stream(self.n_seen)  # the next ask's stream: same fit, same acquisition seed
         fit = self._fitted(rng)
         return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
 
-    def propose(self, **overrides: Any) -> Suggestion:
+    def propose(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> Suggestion:
         """What :meth:`ask` would return next, or under other settings (``acquisition``, ``beta``,
         ``xi``, ``kernel``, ...), without changing this optimizer or the study.
 
-        Without overrides the proposal is kept until the data change, and the next ask returns it.
+        ``lengthscale_scale`` multiplies the fitted GP's lengthscales (no refit): what would be
+        proposed if the model believed the objective smoother (> 1) or wigglier (< 1)?
+        Without what-ifs the proposal is kept until the data change, and the next ask returns it.
         """
-        if overrides:
-            return self._variant(overrides, "GaussianProcessBO.propose")._propose(self._stream(self.n_seen))
+        if overrides or lengthscale_scale is not None:
+            variant = self._variant(overrides, "GaussianProcessBO.propose", lengthscale_scale)
+            return variant._propose(self._stream(self.n_seen))
         key = (self.n_seen, len(self._data), self._warm_from)
         if self._next is None or self._next[0] != key:
             self._next = (key, self._propose(self._stream(self.n_seen)))
@@ -366,8 +369,10 @@ class GaussianProcessBO(Optimizer):
         return KernelSummary(lengthscales=_lengthscales(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
                              noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status)
 
-    def _variant(self, overrides: Mapping[str, Any], owner: str) -> GaussianProcessBO:
-        """A copy with other settings and the same data; shares the fit when the model is unchanged."""
+    def _variant(self, overrides: Mapping[str, Any], owner: str,
+                 lengthscale_scale: float | None = None) -> GaussianProcessBO:
+        """A copy with other settings and the same data; shares the fit when the model is unchanged,
+        and scales its lengthscales by ``lengthscale_scale`` if given."""
         settings = {**self.settings(), **overrides}
         unknown = sorted(set(overrides) - set(self.settings()))
         if unknown:
@@ -378,6 +383,14 @@ class GaussianProcessBO(Optimizer):
         variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
         if (variant.kernel, variant.noise) == (self.kernel, self.noise):
             variant._fit, variant._fit_key = self._fit, self._fit_key
+        if lengthscale_scale is not None and len(self._data) >= 2:
+            scale = check_real(lengthscale_scale, "lengthscale_scale", owner, 0, None, low_open=True)
+            X, y = variant._arrays()
+            fit = variant._fitted(variant._stream(variant.n_seen))
+            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, variant.noise, scale)
+            if self._fit is None and (variant.kernel, variant.noise) == (self.kernel, self.noise):
+                # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
+                self._fit, self._fit_key = fit, variant._key()
         return variant
 
 

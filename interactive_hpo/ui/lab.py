@@ -35,6 +35,7 @@ from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
 from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
+from .whatif_panel import WhatIfPanel
 
 __all__ = ["Lab"]
 
@@ -101,6 +102,8 @@ class Lab:
         self.timeline.on_travel(self.travel)
         self.timeline.on_fork(lambda step: self.fork(step, *self.optimizer_panel.chosen()))
         self.timeline.on_branch(self.switch_branch)
+        self.what_if = WhatIfPanel(self.errors)
+        self.what_if.on_change(self.refresh)
         self.tabs = widgets.Tab()
         self._build_space_panels()
         self.controller.on_change(self.errors.guard(self._changed))
@@ -115,7 +118,8 @@ class Lab:
         return self.controller.study
 
     def step(self) -> Trial:
-        """One trial, as the Step button."""
+        """One trial, as the Step button (a what-if in progress is committed first)."""
+        self._commit_what_if()
         return self.controller.step()
 
     def step_generation(self) -> list[Trial]:
@@ -124,6 +128,7 @@ class Lab:
 
     def run(self, n_trials: int) -> list[Trial]:
         """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar)."""
+        self._commit_what_if()
         self._set_running(True)
         try:
             return self.controller.run(n_trials, progress=self._progress)
@@ -133,6 +138,15 @@ class Lab:
     def stop(self) -> None:
         """Stop a run after the trial in progress, as the Stop button."""
         self.controller.stop()
+
+    def _commit_what_if(self) -> None:
+        """Switch to the what-if's settings, if it changed any: what Step commits."""
+        changed = self.what_if.settings_changed()
+        if changed:
+            optimizer = self.study.optimizer
+            settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}
+            self.controller.switch_optimizer(optimizer.name, {**settings, **changed})
+        self.what_if.active.value = False
 
     def travel(self, step: int | None) -> None:
         """Show the belief that proposed trial ``step`` (None: the present), as the step slider does.
@@ -242,8 +256,8 @@ class Lab:
         self.history_panel = HistoryPanel(space, self.errors)
         self.manual_panel = ManualPanel(space, self.errors)
         self.manual_panel.on_evaluate(self.controller.evaluate)
-        model_tab = widgets.VBox([self.timeline.widget, self.surrogate_panel.widget, self.population_panel.widget,
-                                  self.fidelity_panel.widget])
+        model_tab = widgets.VBox([self.timeline.widget, self.what_if.widget, self.surrogate_panel.widget,
+                                  self.population_panel.widget, self.fidelity_panel.widget])
         self.tabs.children = [model_tab, self.history_panel.widget, self.manual_panel.widget,
                               self.optimizer_panel.widget, self.space_editor.widget]
         self.tabs.titles = TABS
@@ -256,6 +270,7 @@ class Lab:
             return
         # In a kernel: run as a task that yields between trials, so the kernel can handle a
         # Stop click (a blocking loop would queue the click until the run is over).
+        self._commit_what_if()
         self._set_running(True)
         self._task = loop.create_task(self._run_in_background(self.n_trials.value))
 
@@ -315,8 +330,17 @@ class Lab:
         self.manual_panel.update(study.trials, study.direction)
         view = study.surrogate()
         proposal = None
-        if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
+        can_propose = hasattr(optimizer, "propose")
+        self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
+        if view is not None and can_propose and self.controller.can_step:
             proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
+        what_if = self.what_if.overrides() if self._viewing is None else {}
+        if what_if and view is not None:
+            current = proposal
+            view, proposal = study.surrogate(**what_if), optimizer.propose(**what_if).x
+            self.what_if.describe(current, proposal)
+        else:
+            self.what_if.describe(None, None)
         snapshot = optimizer.population()
         if type(optimizer).surrogate is not Optimizer.surrogate:
             why = "The model appears after two completed trials."

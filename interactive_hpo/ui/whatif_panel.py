@@ -1,0 +1,140 @@
+"""The what-if panel: change the acquisition, its parameter, the kernel or the lengthscales, and
+watch the proposal and the surfaces move, without committing anything.
+
+While "what if" is ticked, the Model tab draws the belief and the proposal under the settings
+here (``study.surrogate(**what_if)``, ``optimizer.propose(**what_if)``): the same data, the
+same fit where the kernel is unchanged, so the picture moves at once. Nothing changes in the
+study until Step (or Run): then the Lab switches the optimizer to these settings and steps.
+The lengthscale factor is a thought experiment on the fitted model (no refit) and is never
+committed: the next fit estimates lengthscales from the data again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+
+from .errors import ErrorLog
+
+__all__ = ["WhatIfPanel", "WHAT_IF_SETTINGS"]
+
+#: The optimizer settings the panel edits (the lengthscale factor is not a setting).
+WHAT_IF_SETTINGS = ("acquisition", "beta", "xi", "kernel")
+
+
+class WhatIfPanel:
+    """Controls for a what-if view of a model-based optimizer.
+
+    Parameters
+    ----------
+    errors : ErrorLog
+
+    Examples
+    --------
+    >>> panel = WhatIfPanel(ErrorLog())
+    >>> panel.show({"acquisition": "logei", "beta": 2.0, "xi": 0.0, "kernel": "matern"},
+    ...            {"acquisition": ("logei", "ucb"), "kernel": ("matern", "rbf")})
+    >>> panel.active.value = True
+    >>> panel.acquisition.value = "ucb"
+    >>> panel.overrides(), panel.settings_changed()
+    ({'acquisition': 'ucb'}, {'acquisition': 'ucb'})
+    """
+
+    def __init__(self, errors: ErrorLog):
+        self.errors = errors
+        style, layout = {"description_width": "7em"}, widgets.Layout(width="22em")
+        self.active = widgets.Checkbox(value=False, description="what if", indent=False,
+                                       layout=widgets.Layout(width="7em"))
+        self.acquisition = widgets.Dropdown(description="acquisition", style=style, layout=layout)
+        self.kernel = widgets.Dropdown(description="kernel", style=style, layout=layout)
+        self.beta = widgets.FloatLogSlider(value=2.0, min=-2, max=2, description="beta (UCB)", style=style,
+                                           layout=layout, readout_format=".3g", continuous_update=False)
+        self.xi = widgets.FloatSlider(value=0.0, min=0.0, max=2.0, step=0.01, description="xi (EI/PI)",
+                                      style=style, layout=layout, continuous_update=False)
+        self.lengthscale = widgets.FloatLogSlider(value=1.0, min=-1, max=1, description="lengthscales x",
+                                                  style=style, layout=layout, readout_format=".3g",
+                                                  continuous_update=False)
+        self.reset_button = widgets.Button(description="Back to current", icon="undo",
+                                           tooltip="set every control to the optimizer's current settings")
+        self.caption = widgets.HTML()
+        self.widget = widgets.VBox([
+            widgets.HBox([self.active, self.reset_button]),
+            widgets.HBox([widgets.VBox([self.acquisition, self.beta, self.xi]),
+                          widgets.VBox([self.kernel, self.lengthscale])]),
+            self.caption])
+        self.widget.add_class("ihpo-whatif")
+        self.widget.layout.display = "none"
+        self._current: dict[str, Any] = {}
+        self._showing = False  # controls being set from the optimizer: not a what-if
+        self._callback: Callable[[], Any] | None = None
+        for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
+            control.observe(errors.guard(self._changed), names="value")
+        self.reset_button.on_click(errors.guard(lambda _: self.reset()))
+
+    def on_change(self, callback: Callable[[], Any]) -> None:
+        """``callback()`` whenever the what-if changes (the Lab redraws the model)."""
+        self._callback = callback
+
+    def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]]) -> None:
+        """The optimizer's current ``settings`` (None: no model to ask, the panel hides)."""
+        if settings is None:
+            self.widget.layout.display = "none"
+            self.active.value = False
+            return
+        self.widget.layout.display = None
+        current = {name: settings[name] for name in WHAT_IF_SETTINGS if name in settings}
+        if current == self._current:
+            return
+        self._current = current
+        self._showing = True
+        try:
+            self.acquisition.options = list(choices.get("acquisition", (current["acquisition"],)))
+            self.kernel.options = list(choices.get("kernel", (current["kernel"],)))
+            self._set(current)
+        finally:
+            self._showing = False
+
+    def reset(self) -> None:
+        """Every control back to the optimizer's current settings (as the button does)."""
+        self._set(self._current)
+
+    def _set(self, values: Mapping[str, Any]) -> None:
+        for name, value in values.items():
+            control = getattr(self, name)
+            control.value = max(min(value, control.max), control.min) if name in ("beta", "xi") else value
+        self.lengthscale.value = 1.0
+
+    def overrides(self) -> dict[str, Any]:
+        """What differs from the current settings, lengthscale factor included; empty when off."""
+        if not self.active.value:
+            return {}
+        out = self.settings_changed()
+        if not math.isclose(self.lengthscale.value, 1.0):
+            out["lengthscale_scale"] = float(self.lengthscale.value)
+        return out
+
+    def settings_changed(self) -> dict[str, Any]:
+        """The optimizer settings a Step would commit (those that differ from the current ones)."""
+        if not self.active.value:
+            return {}
+        return {name: getattr(self, name).value for name in WHAT_IF_SETTINGS
+                if name in self._current and getattr(self, name).value != self._current[name]}
+
+    def describe(self, before: Any, after: Any) -> None:
+        """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,))."""
+        if not self.active.value or before is None or after is None:
+            self.caption.value = ""
+            return
+        moved = float(sum((a - b) ** 2 for a, b in zip(after, before, strict=True)) ** 0.5)
+        what = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.overrides().items())
+        self.caption.value = (f"<i>What if {what or 'nothing changed'}:</i> the star moved {moved:.3f} "
+                              "(unit-cube distance) from the current proposal. Step commits the settings"
+                              + (" (not the lengthscales, which the next fit estimates again)."
+                                 if "lengthscale_scale" in self.overrides() else "."))
+
+    def _changed(self, _: Any) -> None:
+        if not self._showing and self._callback is not None:
+            self._callback()

@@ -1,0 +1,83 @@
+"""The what-if panel: other acquisition, beta, kernel or lengthscales, shown at once, committed by Step."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from interactive_hpo import Float, SearchSpace  # noqa: E402
+from interactive_hpo.plots import axis_positions  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+LINE = SearchSpace([Float("x", -2.0, 2.0)])
+FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+GRID = LINE.slice1d("x", resolution=200)
+
+
+def quad(params):
+    return (params["x"] - 1.0) ** 2
+
+
+@pytest.fixture
+def lab():
+    lab = Lab(quad, space=LINE, seed=1, optimizer_settings=FAST)
+    lab.run(5)
+    return lab
+
+
+def marker(lab):
+    return lab.surrogate_panel.curve.markers[0].get_xdata()[0]
+
+
+def test_a_what_if_moves_the_proposal_and_the_surfaces_without_touching_the_study(lab):
+    optimizer, n = lab.study.optimizer, len(lab.study.trials)
+    panel = lab.what_if
+    panel.active.value = True
+    panel.acquisition.value = "ucb"
+    panel.beta.value = 9.0
+    expected = optimizer.propose(acquisition="ucb", beta=9.0).x
+    assert marker(lab) == pytest.approx(axis_positions(GRID.axis, expected[:1])[0])
+    assert "What if acquisition=ucb, beta=9" in panel.caption.value
+    assert lab.study.optimizer is optimizer and optimizer.acquisition == "logei" and len(lab.study.trials) == n
+    assert not lab.errors.errors
+
+
+def test_scaling_the_lengthscales_redraws_mean_and_std_from_the_edited_model(lab):
+    lab.what_if.active.value = True
+    lab.what_if.lengthscale.value = 4.0
+    edited = lab.study.surrogate(lengthscale_scale=4.0).predict(GRID.points)
+    np.testing.assert_allclose(lab.surrogate_panel.curve.mean_line.get_ydata(), edited.mean)
+    assert not np.allclose(edited.mean, lab.study.surrogate().predict(GRID.points).mean)
+    before = lab.study.optimizer
+    lab.step()   # the lengthscales are a thought experiment: nothing to commit
+    assert lab.study.optimizer is before and not lab.what_if.active.value
+
+
+def test_step_commits_the_settings_of_the_what_if(lab):
+    lab.what_if.active.value = True
+    lab.what_if.acquisition.value = "ucb"
+    lab.what_if.beta.value = 9.0
+    trial = lab.step()
+    optimizer = lab.study.optimizer
+    assert (optimizer.acquisition, optimizer.beta, optimizer.n_initial) == ("ucb", 9.0, 3)
+    assert trial.user_attrs["acquisition"] == "ucb" and not lab.what_if.active.value
+    assert lab.optimizer_panel.fields["acquisition"].value == "ucb"
+
+
+def test_back_to_current_resets_every_control(lab):
+    panel = lab.what_if
+    panel.active.value = True
+    panel.kernel.value = "rbf"
+    panel.lengthscale.value = 0.5
+    panel.reset_button.click()
+    assert panel.overrides() == {} and panel.kernel.value == "matern"
+
+
+def test_the_panel_hides_for_optimizers_without_a_model():
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    lab.run(2)
+    assert lab.what_if.widget.layout.display == "none"
