@@ -6,6 +6,7 @@ records. Each is a snapshot; changing the study afterwards does not change a vie
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,6 +175,52 @@ class KernelSummary:
     noise_std: float
     kernel: str
     fit_status: str
+
+    def in_words(self) -> str:
+        """The fitted kernel as sentences a student can read.
+
+        Examples
+        --------
+        >>> print(KernelSummary({"lr": (0.8, "decades")}, 2.0, 0.1, "matern", "warm").in_words())
+        lr: the objective changes a lot over about 0.8 decades (trials closer than that inform each other).
+        It varies by about 2 (signal sd) and repeated evaluations would scatter by 0.1 (noise sd): mostly signal.
+        Kernel: matern; fit: warm.
+        """
+        lines = []
+        for name, (value, unit) in self.lengthscales.items():
+            if unit == "categorical":
+                lines.append(f"{name}: choices are {'alike' if value > 1 else 'different'} to the model "
+                             f"(categorical lengthscale {value:.3g}).")
+                continue
+            lines.append(f"{name}: the objective changes a lot over about {value:.3g} {unit} "
+                         "(trials closer than that inform each other).")
+        ratio = self.noise_std / self.signal_std if self.signal_std > 0 else math.inf
+        lines.append(f"It varies by about {self.signal_std:.3g} (signal sd) and repeated evaluations would "
+                     f"scatter by {self.noise_std:.3g} (noise sd): "
+                     + ("mostly signal." if ratio < 0.1 else "noticeable noise." if ratio < 0.5 else
+                        "noise as large as the signal: the model trusts no single trial."))
+        lines.append(f"Kernel: {self.kernel}; fit: {self.fit_status}.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=False)
+class AcquisitionTerms:
+    """An acquisition split into what it owes to the mean and what to the uncertainty.
+
+    Attributes
+    ----------
+    exploitation : ndarray of shape (m,)
+        UCB: the mean (as a utility: larger is better). EI: ``(mu - f*) Phi(z)``, the part a
+        mean better than the best so far earns.
+    exploration : ndarray of shape (m,)
+        UCB: ``beta * std``. EI: ``sigma phi(z)``, the part uncertainty earns.
+    of : str
+        "ucb" (the terms sum to UCB) or "ei" (they sum to EI, whose log is log-EI).
+    """
+
+    exploitation: np.ndarray
+    exploration: np.ndarray
+    of: str
 
 
 @dataclass(frozen=True, eq=False)

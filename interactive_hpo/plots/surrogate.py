@@ -148,6 +148,8 @@ class SurrogateCurve:
         self.markers = [target.axvline(np.nan, color="C3", ls=":", label="next proposal" if target is ax else None)
                         for target in (ax, acquisition_ax) if target is not None]
         self.acquisition_line = None if acquisition_ax is None else acquisition_ax.plot([], [], color="C2")[0]
+        self._teaching: list[Any] = []  # sample paths and acquisition terms (show_teaching)
+        self._terms_ax: Any = None
         ax.set_ylabel("objective")
 
     def update(self, axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
@@ -199,6 +201,45 @@ class SurrogateCurve:
         style_axis(self.acquisition_ax if self.acquisition_ax is not None else self.ax, axis, "x")
         self.ax.legend(loc="best", fontsize="small")
         return self
+
+
+    def show_teaching(self, axis: AxisLevels, terms: Any = None, posterior: Any = None, prior: Any = None) -> None:
+        """Teaching overlays over the last :meth:`update`; each is hidden when None.
+
+        Parameters
+        ----------
+        axis : AxisLevels
+            The m levels of the curve.
+        terms : AcquisitionTerms, optional
+            Exploitation and exploration, drawn on a second y axis of the acquisition plot
+            (in EI units for log-EI, whose log scale they do not share).
+        posterior, prior : ndarray of shape (k, m), optional
+            Sample functions from the posterior (thin blue) and from the prior (thin grey).
+        """
+        x = _levels(axis)
+        for line in self._teaching:
+            line.remove()
+        self._teaching = []
+        for samples, colour, label in ((posterior, "C0", "posterior samples"), (prior, "0.55", "prior samples")):
+            if samples is not None:
+                for k, path in enumerate(np.atleast_2d(samples)):
+                    self._teaching += self.ax.plot(x, path, color=colour, lw=0.7, alpha=0.7,
+                                                   label=label if k == 0 else None)
+        if terms is not None and self.acquisition_ax is not None:
+            if self._terms_ax is None:
+                self._terms_ax = self.acquisition_ax.twinx()
+            self._terms_ax.set_visible(True)
+            self._teaching += self._terms_ax.plot(x, terms.exploitation, color="C1", ls="--", label="exploitation")
+            self._teaching += self._terms_ax.plot(x, terms.exploration, color="C4", ls=":", label="exploration")
+            self._terms_ax.set_ylabel(f"{terms.of.upper()} terms", fontsize="small")
+            self._terms_ax.relim()
+            self._terms_ax.autoscale_view()
+            self._terms_ax.legend(loc="upper right", fontsize="x-small")
+        elif self._terms_ax is not None:
+            self._terms_ax.set_visible(False)
+        self.ax.relim()
+        self.ax.autoscale_view()
+        self.ax.legend(loc="best", fontsize="small")
 
 
 class SurrogateMaps:

@@ -9,6 +9,7 @@ trial (through the callback the app registers).
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from typing import Any
@@ -102,11 +103,19 @@ class SurrogatePanel:
         self.follow_best = widgets.Checkbox(value=True, description="slice through the best trial", indent=False)
         self.curve = self.maps = None
         self.x_choice = self.y_choice = None
+        self.teach = {name: widgets.Checkbox(value=False, description=label, indent=False,
+                                             layout=widgets.Layout(width="auto"))
+                      for name, label in (("terms", "acquisition terms"), ("posterior", "posterior samples"),
+                                          ("prior", "prior samples"))}
+        for box in self.teach.values():
+            box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
+        self.why = widgets.HTML()
+        self.why.add_class("ihpo-why")
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
             self.curve = SurrogateCurve(ax, acquisition_ax)
-            controls: list[Any] = []
+            controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values()])]
         else:
             self.figure = LiveFigure((8.0, 2.8))  # 800 px: fits JupyterLab's notebook column
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
@@ -122,7 +131,7 @@ class SurrogatePanel:
         self._following = False
         self._placed: dict[Any, Any] = {}  # slider -> the value we last put there
         self._show_anchor_widgets()
-        self.widget = widgets.VBox([self.message, *controls, self.figure.widget])
+        self.widget = widgets.VBox([self.message, *controls, self.figure.widget, self.why])
         self.widget.add_class("ihpo-surrogate")
 
     # -- input -------------------------------------------------------------------------------------
@@ -152,7 +161,9 @@ class SurrogatePanel:
         self.figure.widget.layout.display = "none" if view is None else None
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
+            self.why.value = ""
             return
+        self._explain(view, proposal)
         self.message.value = ""
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
@@ -164,6 +175,7 @@ class SurrogatePanel:
             marker = None if proposal is None else float(axis_positions(grid.axis, proposal[:1])[0])
             self.curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
                               observed_y=values, observed_alpha=alpha, proposal=marker)
+            self._teach(view, grid)
         elif self.maps is not None:
             surface = self.space.slice2d(*self.pair, at=self.anchor(), resolution=MAP_RESOLUTION)
             ix, iy = (self.space.names.index(name) for name in self.pair)
@@ -175,6 +187,25 @@ class SurrogatePanel:
             self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
                              observed_alpha=alpha, proposal=star)
         self.figure.redraw()
+
+    def _teach(self, view: Any, grid: Any) -> None:
+        """The 1-D teaching overlays ticked in :attr:`teach`."""
+        from ..optimizers.bayes_teach import acquisition_terms, prior_paths  # a view exists: torch is loaded
+
+        on = {name: box.value for name, box in self.teach.items()}
+        self.curve.show_teaching(  # type: ignore[union-attr]  (called for the 1-D curve only)
+            grid.axis, terms=acquisition_terms(view, grid.points) if on["terms"] else None,
+            posterior=view.sample_paths(grid.points, n_samples=5) if on["posterior"] else None,
+            prior=prior_paths(view, grid.points, n_samples=5) if on["prior"] else None)
+
+    def _explain(self, view: Any, proposal: np.ndarray | None) -> None:
+        """Why the proposal, and the kernel in words, under the figure."""
+        from ..optimizers.bayes_teach import why_this_point
+
+        why = "" if proposal is None else \
+            f"<b>Why this point?</b> {html.escape(why_this_point(view, proposal, self.space))}"
+        words = html.escape(view.hyperparameters.in_words()).replace("\n", "<br>")
+        self.why.value = f"{why}<details><summary>The kernel in words</summary>{words}</details>"
 
     def redraw(self) -> None:
         """Draw the last belief again (after the pair or a slider changed)."""

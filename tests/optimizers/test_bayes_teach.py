@@ -1,0 +1,90 @@
+"""Teaching overlays: acquisition terms, prior samples, "why this point", the kernel in words."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, SearchSpace, Study
+
+pytest.importorskip("botorch")
+
+from interactive_hpo.optimizers.bayes_teach import acquisition_terms, prior_paths, why_this_point  # noqa: E402
+
+LINE = SearchSpace([Float("x", -2.0, 2.0)])
+GRID = LINE.slice1d("x", resolution=101).points
+FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+
+
+def wavy(params):
+    return (params["x"] - 1.0) ** 2 + 0.3 * math.sin(5 * params["x"])
+
+
+def study_with(direction="minimize", **settings):
+    study = Study(LINE, "bo", seed=2, direction=direction, optimizer_settings={**FAST, **settings})
+    study.run(wavy if direction == "minimize" else (lambda p: -wavy(p)), n_trials=6)
+    return study
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_ucb_terms_sum_to_the_acquisition(direction):
+    view = study_with(direction, acquisition="ucb", beta=3.0).surrogate()
+    terms = acquisition_terms(view, GRID)
+    np.testing.assert_allclose(terms.exploitation + terms.exploration, view.predict(GRID).acquisition, rtol=1e-6)
+    np.testing.assert_allclose(terms.exploration, 3.0 * view.predict(GRID).std, rtol=1e-6)
+
+
+def test_ei_terms_sum_to_ei_and_log_ei_is_their_log():
+    study = study_with(acquisition="ei", xi=0.1)
+    terms = acquisition_terms(study.surrogate(), GRID)
+    assert terms.of == "ei" and np.all(terms.exploration >= 0)
+    np.testing.assert_allclose(terms.exploitation + terms.exploration, study.surrogate().predict(GRID).acquisition,
+                               rtol=1e-6, atol=1e-12)
+    log_view = study.surrogate(acquisition="logei")
+    log_terms = acquisition_terms(log_view, GRID)
+    total = log_terms.exploitation + log_terms.exploration
+    big = total > 1e-8
+    np.testing.assert_allclose(np.log(total[big]), log_view.predict(GRID).acquisition[big], rtol=1e-5)
+
+
+def test_acquisitions_without_a_split_give_none():
+    study = study_with()
+    assert acquisition_terms(study.surrogate(acquisition="pi"), GRID) is None
+
+
+def test_prior_samples_spread_like_the_fitted_signal():
+    view = study_with().surrogate()
+    samples = prior_paths(view, GRID[::50], n_samples=4000, seed=1)
+    assert samples.shape == (4000, 3)
+    np.testing.assert_allclose(samples.std(axis=0), view.hyperparameters.signal_std, rtol=0.1)
+    assert not np.allclose(prior_paths(view, GRID[::50], seed=1), prior_paths(view, GRID[::50], seed=2))
+
+
+def test_why_this_point_names_exploration_or_exploitation():
+    explorer = study_with(acquisition="ucb", beta=50.0)
+    view = explorer.surrogate()
+    far = np.array([0.0])   # x = -2, where the bowl is high and no trial is near
+    text = why_this_point(view, far, LINE)
+    assert text.startswith("Proposed x=-2: predicted") and "for its uncertainty (exploration)" in text
+    greedy = study_with(acquisition="ucb", beta=0.0)
+    text = why_this_point(greedy.surrogate(), greedy.optimizer.propose().x, LINE)
+    assert "for its mean (exploitation)" in text
+
+
+def test_the_lab_draws_the_overlays_and_explains_its_proposal():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from interactive_hpo.ui import Lab
+
+    lab = Lab(wavy, space=LINE, seed=2, optimizer_settings={**FAST, "acquisition": "ucb"})
+    lab.run(6)
+    panel = lab.surrogate_panel
+    assert "Why this point?" in panel.why.value and "The kernel in words" in panel.why.value
+    for box in panel.teach.values():
+        box.value = True
+    assert len(panel.curve._teaching) == 5 + 5 + 2 and not lab.errors.errors
+    panel.teach["prior"].value = False
+    assert len(panel.curve._teaching) == 5 + 2
