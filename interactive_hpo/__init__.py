@@ -30,6 +30,7 @@ from .optimizers import (
     register_optimizer,
 )
 from .pruning import MedianStoppingRule, PruneDecision, Pruner
+from .race import Race
 from .space import Categorical, Float, Int, SearchSpace
 from .study import Study, StudyEvent
 from .trial import Evaluation, Trial, TrialState
@@ -53,6 +54,8 @@ __all__ = [
     "Optimizer",
     "PopulationBasedTraining",
     "PruneDecision",
+    "Race",
+    "Race",
     "Pruner",
     "RandomSearch",
     "SearchExhausted",

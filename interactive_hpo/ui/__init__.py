@@ -9,13 +9,17 @@ logic of their own: they call a plain controller and redraw from plain data.
 
 from .controller import LabController
 from .errors import ErrorLog
+from .fidelity_panel import FidelityPanel
 from .history_panel import HistoryPanel
 from .lab import Lab
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel
+from .race_app import RaceApp
 from .space_editor import SpaceEditor
 from .surrogate_panel import SurrogatePanel
+from .timeline_panel import TimelinePanel
+from .whatif_panel import WhatIfPanel
 
-__all__ = ["ErrorLog", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel", "PopulationPanel",
-           "SpaceEditor", "SurrogatePanel"]
+__all__ = ["ErrorLog", "FidelityPanel", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel",
+           "PopulationPanel", "RaceApp", "SpaceEditor", "SurrogatePanel", "TimelinePanel", "WhatIfPanel"]

@@ -1,0 +1,112 @@
+"""Race mode: optimizers (and you) on one objective, stepped in lockstep, best-so-far on one plot.
+
+``RaceApp(Race(objective, ["random", "sobol", "bo"], n_trials=30, you=True))`` as the last line
+of a cell shows Round and Run-to-the-end buttons, every lane's best-so-far curve, the ranking,
+and, with ``you=True``, a form to enter your own configurations in the race.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..race import YOU, Race
+from .errors import ErrorLog
+from .figures import LiveFigure
+from .manual_panel import ManualPanel
+
+__all__ = ["RaceApp"]
+
+
+class RaceApp:
+    """The widgets of a :class:`~interactive_hpo.race.Race`.
+
+    Parameters
+    ----------
+    race : Race
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> from interactive_hpo import Race
+    >>> race = Race(lambda p: p["x"] ** 2, ["random", "sobol"], n_trials=4,
+    ...             space=SearchSpace([Float("x", -1, 1)]), seed=0)
+    >>> app = RaceApp(race)
+    >>> app.round_button.click()
+    >>> [len(line.get_xdata()) for line in app.lines.values()]
+    [1, 1]
+    """
+
+    def __init__(self, race: Race):
+        if not isinstance(race, Race):
+            raise TypeError(f"RaceApp needs a Race; got {type(race).__name__}")
+        self.race = race
+        self.errors = ErrorLog()
+        self.round_button = widgets.Button(description="Round", icon="step-forward",
+                                           tooltip="one trial for every optimizer lane")
+        self.round_button.add_class("ihpo-race-round")
+        self.run_button = widgets.Button(description="Run to the end", icon="play",
+                                         tooltip="rounds until every lane used its budget")
+        self.round_button.on_click(self.errors.guard(lambda _: self.round()))
+        self.run_button.on_click(self.errors.guard(lambda _: self.run()))
+        self.figure = LiveFigure((7.0, 3.4))
+        self.ax = self.figure.fig.add_subplot()
+        self.lines = {name: self.ax.plot([], [], drawstyle="steps-post", lw=2.2 if name == YOU else 1.6,
+                                         ls="--" if name == YOU else "-", label=name)[0]
+                      for name in race.studies}
+        self.ax.set_xlabel("trials used")
+        self.ax.set_ylabel("best so far")
+        self.ax.legend(fontsize="small")
+        self.ranking = widgets.HTML()
+        self.ranking.add_class("ihpo-race-ranking")
+        parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.widget,
+                            self.figure.widget, self.ranking]
+        self.manual: ManualPanel | None = None
+        if YOU in race.studies:
+            self.manual = ManualPanel(race.space, self.errors)
+            self.manual.on_evaluate(lambda params: self._yours(params))
+            parts.append(self.manual.widget)
+        self.widget = widgets.VBox(parts)
+        self.widget.add_class("ihpo-race")
+        self.refresh()
+
+    def round(self) -> None:
+        """One round (as the Round button)."""
+        self.race.step()
+        self.refresh()
+
+    def run(self) -> None:
+        """Rounds until every lane used its budget (as the Run button)."""
+        self.race.run()
+        self.refresh()
+
+    def _yours(self, params: dict[str, Any]) -> None:
+        self.race.evaluate(params)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw the curves and the ranking from the race."""
+        for name, best in self.race.curves().items():
+            self.lines[name].set_data(np.arange(1, len(best) + 1), best)
+        self.ax.relim()
+        self.ax.autoscale_view()
+        self.ax.set_xlim(0.5, self.race.n_trials + 0.5)
+        self.figure.redraw()
+        rows = "".join(
+            f"<tr><td>{s.rank}</td><td>{html.escape(s.lane)}</td>"
+            f"<td>{'' if math.isnan(s.best_value) else f'{s.best_value:.6g}'}</td>"
+            f"<td>{s.reached_at or ''}</td><td>{s.n_trials}/{self.race.n_trials}</td></tr>"
+            for s in self.race.ranking())
+        verdict = "<b>Final ranking</b>" if self.race.finished else "Ranking so far"
+        self.ranking.value = (f"{verdict}<table><tr><th>rank</th><th>lane</th><th>best</th>"
+                              f"<th>reached at trial</th><th>trials used</th></tr>{rows}</table>")
+        self.run_button.disabled = self.round_button.disabled = self.race.finished
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)

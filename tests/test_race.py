@@ -1,0 +1,94 @@
+"""Race mode: lanes stepped in lockstep, the same budget, a ranking; your own lane; the app."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, Int, InvalidParameterError, Race, SearchSpace
+
+SPACE = SearchSpace([Float("x", 0.0, 1.0)])
+
+
+def bowl(params):
+    return (params["x"] - 0.3) ** 2
+
+
+def test_lanes_step_in_lockstep_to_the_same_budget():
+    race = Race(bowl, {"random": ("random", {}), "sobol": ("sobol", {}), "grid": ("grid", {"resolution": 9})},
+                n_trials=6, space=SPACE, seed=0)
+    race.step()
+    assert {name: len(s.trials) for name, s in race.studies.items()} == {"random": 1, "sobol": 1, "grid": 1}
+    race.run()
+    assert race.finished and all(len(s.trials) == 6 for s in race.studies.values())
+    race.step()   # nothing left to run
+    assert all(len(s.trials) == 6 for s in race.studies.values())
+    curves = race.curves()
+    assert all(len(c) == 6 and np.all(np.diff(c) <= 0) for c in curves.values())
+
+
+def test_ranking_is_by_best_value_then_by_who_got_there_first():
+    race = Race(bowl, {"early": ("grid", {"resolution": 11}), "late": ("grid", {"resolution": 11, "shuffle": False})},
+                n_trials=11, space=SPACE, seed=0)
+    race.run()
+    standings = race.ranking()
+    assert [s.rank for s in standings] == [1, 2]
+    assert standings[0].best_value == pytest.approx(0.0) == standings[1].best_value
+    assert standings[0].reached_at <= standings[1].reached_at
+    first = {s.lane: s for s in standings}
+    assert first["late"].reached_at == 4    # the unshuffled grid reaches x = 0.3 at its 4th point
+
+
+def test_maximizing_race_ranks_high_values_first():
+    race = Race(lambda p: -bowl(p), ["random", "sobol"], n_trials=5, space=SPACE, direction="maximize", seed=1)
+    race.run()
+    best = [s.best_value for s in race.ranking()]
+    assert best == sorted(best, reverse=True)
+
+
+def test_your_lane_takes_your_configurations_within_the_budget():
+    race = Race(bowl, ["random"], n_trials=2, space=SPACE, seed=0, you=True)
+    race.evaluate({"x": 0.3})
+    race.run()
+    assert race.ranking()[0].lane == "you" and race.ranking()[0].best_value == 0.0
+    race.evaluate({"x": 0.5})
+    with pytest.raises(InvalidParameterError, match="within your budget of 2 trials"):
+        race.evaluate({"x": 0.4})
+    assert race.finished   # your lane does not hold the race up
+
+
+def test_a_lane_that_runs_out_stops_and_the_race_finishes():
+    race = Race(lambda p: p["k"], ["grid", "random"], n_trials=5, space=SearchSpace([Int("k", 0, 2)]), seed=0)
+    race.run()
+    assert [len(race.studies[n].trials) for n in ("grid", "random")] == [3, 5] and race.finished
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"lanes": []}, "`lanes` of Race must be one or more optimizer lanes, none named 'you'"),
+    ({"lanes": ["you"]}, "`lanes` of Race must be one or more optimizer lanes, none named 'you'"),
+    ({"n_trials": 0}, "`n_trials` of Race must be an int in [1, inf); got 0"),
+    ({"space": None, "objective": bowl}, "`space` of Race must be a SearchSpace (the objective has no .space)"),
+])
+def test_input_errors(kwargs, message):
+    arguments = {"objective": bowl, "lanes": ["random"], "n_trials": 3, "space": SPACE, **kwargs}
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        Race(**arguments)
+
+
+def test_the_race_app_draws_every_lane_and_the_final_ranking():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from interactive_hpo.ui import RaceApp
+
+    app = RaceApp(Race(bowl, ["random", "sobol"], n_trials=4, space=SPACE, seed=0, you=True))
+    app.manual.fields["x"].value = 0.31
+    app.manual.evaluate.click()
+    app.run_button.click()
+    assert not app.errors.errors and "Final ranking" in app.ranking.value
+    assert [len(line.get_xdata()) for line in app.lines.values()] == [4, 4, 1]
+    assert app.round_button.disabled
+    assert not math.isnan(app.race.ranking()[0].best_value)
