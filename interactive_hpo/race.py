@@ -94,7 +94,7 @@ class Race:
             raise fail("lanes", "Race", f"one or more optimizer lanes, none named {YOU!r}", lanes)
         self.objective = objective
         self.n_trials = check_int(n_trials, "n_trials", "Race", 1)
-        direction = direction or getattr(objective, "direction", "minimize")
+        direction = str(direction or getattr(objective, "direction", "minimize"))
         self.studies: dict[str, Study] = {
             name: Study(space, optimizer, direction=direction, seed=seed, optimizer_settings=settings)
             for name, (optimizer, settings) in specs.items()}
