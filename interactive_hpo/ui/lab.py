@@ -139,6 +139,14 @@ class Lab:
         """Stop a run after the trial in progress, as the Stop button."""
         self.controller.stop()
 
+    def export(self, path: str, **options: Any) -> Any:
+        """Write the current branch's steps for slides: ``.html`` (one self-contained page with a
+        step slider) or ``.gif`` / ``.mp4`` (an animation); options as in :mod:`interactive_hpo.export`."""
+        from ..export import export_animation, export_html
+
+        write = export_html if str(path).lower().endswith(".html") else export_animation
+        return write(self.study, path, **options)
+
     def _commit_what_if(self) -> None:
         """Switch to the what-if's settings, if it changed any: what Step commits."""
         changed = self.what_if.settings_changed()
