@@ -1,4 +1,5 @@
-"""Multi-fidelity data for plots: learning curves, curves over budgets, and budget spent.
+"""Data for plots from a study's trials: learning curves, curves over budgets, budget spent,
+and the lineage of a population.
 
 Plain numpy arrays computed from a study's trials (the plots in
 :mod:`interactive_hpo.plots.fidelity` draw them; tests check them). Values are in the
@@ -18,7 +19,7 @@ from .trial import TrialState
 if TYPE_CHECKING:
     from .study import Study
 
-__all__ = ["Curve", "learning_curves", "config_curves", "BudgetTrace", "budget_trace"]
+__all__ = ["Curve", "learning_curves", "config_curves", "BudgetTrace", "budget_trace", "Lineage", "lineage"]
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,52 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
         best_any.append(sign * any_ if math.isfinite(any_) else math.nan)
     return BudgetTrace(np.array([t.number for t in finished], dtype=int), np.array(spent, dtype=float),
                        np.array(best_full, dtype=float), np.array(best_any, dtype=float), float(full_budget))
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Who bred whom in a population optimizer (GA, DE, CMA-ES), from the trials it proposed.
+
+    Attributes
+    ----------
+    ids : ndarray of shape (n,)
+        Individual ids (an elite carried over keeps its id and is not evaluated again).
+    generations : ndarray of shape (n,)
+    values : ndarray of shape (n,)
+        Objective values, NaN for failed individuals.
+    parents : tuple of tuples
+        ``parents[i]``: ids of the individuals ``ids[i]`` was bred from.
+    best : int or None
+        Id of the best individual.
+    """
+
+    ids: np.ndarray
+    generations: np.ndarray
+    values: np.ndarray
+    parents: tuple[tuple[int, ...], ...]
+    best: int | None
+
+    def ancestry(self, individual: int) -> list[int]:
+        """``individual`` and all its ancestors' ids, nearest first."""
+        parents = dict(zip(self.ids.tolist(), self.parents, strict=True))
+        seen, queue = [], [individual]
+        while queue:
+            current = queue.pop(0)
+            if current not in seen:
+                seen.append(current)
+                queue += list(parents.get(current, ()))
+        return seen
+
+
+def lineage(study: Study) -> Lineage:
+    """The lineage of the population trials of ``study`` (those whose attributes name an ``id``)."""
+    bred = [t for t in study.trials if "id" in t.user_attrs and t.state.is_finished]
+    values = np.array([math.nan if t.value is None else t.value for t in bred], dtype=float)
+    finite = np.isfinite(values)
+    best = None
+    if finite.any():
+        pick = np.nanargmin(values) if study.direction == "minimize" else np.nanargmax(values)
+        best = int(bred[int(pick)].user_attrs["id"])
+    return Lineage(np.array([int(t.user_attrs["id"]) for t in bred], dtype=int),
+                   np.array([-1 if t.generation is None else t.generation for t in bred], dtype=int), values,
+                   tuple(tuple(int(p) for p in t.user_attrs.get("parents", ())) for t in bred), best)

@@ -26,7 +26,8 @@ from .trial import Trial, TrialState
 if TYPE_CHECKING:
     from .study import Study
 
-__all__ = ["resume", "context_of", "spec_of", "past_surrogate", "copy_journal", "read_header", "INTERRUPTED"]
+__all__ = ["resume", "context_of", "spec_of", "past_surrogate", "past_population", "copy_journal", "read_header",
+           "INTERRUPTED"]
 
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
@@ -160,6 +161,16 @@ def past_surrogate(study: Study, number: int) -> Any:
     for done in finished:
         optimizer.tell(study._trials[done], study._loss(study._trials[done]))
     return optimizer.restored_view(trial.user_attrs, proposal=trial.x)  # type: ignore[attr-defined]
+
+
+def past_population(study: Study, number: int) -> Any:
+    """The population when trial ``number`` was asked: an optimizer rebuilt from its spec then,
+    told the trials finished before (population methods fit nothing, so this is cheap)."""
+    spec, finished = context_of(study._header, study._events, number)
+    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+    for done in finished:
+        optimizer.tell(study._trials[done], study._loss(study._trials[done]))
+    return optimizer.population()
 
 
 def copy_journal(header: Mapping[str, Any], events: list[dict[str, Any]], path: Any) -> None:

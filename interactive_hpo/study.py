@@ -19,15 +19,15 @@ import numpy as np
 
 from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
 from .exceptions import TrialStateError
+from .introspection import Introspection
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
 from .pruning import Pruner, make_pruner, pruner_spec
-from .replay import context_of, copy_journal, past_surrogate, read_header, resume, spec_of
+from .replay import copy_journal, read_header, resume, spec_of
 from .space import SearchSpace
 from .steering import Steering
 from .storage import Journal
 from .trial import Trial, TrialState, check_json, outcome_of_state, outcome_of_value, parse_state
-from .views import History
 
 __all__ = ["Study", "StudyEvent"]
 
@@ -55,7 +55,7 @@ class StudyEvent:
     study: Study
 
 
-class Study(Steering):
+class Study(Steering, Introspection):
     """An optimization run: ask for trials, tell their results, and keep every one.
 
     Parameters
@@ -156,37 +156,10 @@ class Study(Steering):
         """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
         return list(self._finish_order)
 
-    def finished_before(self, step: int) -> list[int]:
-        """Numbers of the trials that had finished when trial ``step`` was asked, in finishing
-        order: the data the optimizer had for that proposal."""
-        return context_of(self._header, self._events, self._number(step, "Study.finished_before"))[1]
-
     @property
     def queued(self) -> list[dict[str, Any]]:
         """Params enqueued and not yet asked, in the order they will be evaluated."""
         return [dict(p) for p in self._queue]
-
-    def history(self) -> History:
-        """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`)."""
-        n = len(self._trials)
-        values = np.full(n, np.nan)
-        for i, t in enumerate(self._trials):
-            if t.state is TrialState.COMPLETE:
-                values[i] = t.value
-        losses = -values if self.direction == "maximize" else values.copy()
-        best_losses = np.fmin.accumulate(losses) if n else losses
-        best_values = -best_losses if self.direction == "maximize" else best_losses
-        return History(
-            numbers=np.arange(n),
-            values=values,
-            losses=losses,
-            best_values=best_values,
-            states=np.array([t.state.value for t in self._trials], dtype=object),
-            sources=np.array([t.source for t in self._trials], dtype=object),
-            X=np.array([t.x for t in self._trials]).reshape(n, self.space.dim),
-            budgets=np.array([np.nan if t.budget is None else t.budget for t in self._trials], dtype=float),
-            direction=self.direction,
-        )
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
@@ -288,26 +261,6 @@ class Study(Steering):
             for callback in callbacks:
                 callback(self, done[-1])
         return done
-
-    # -- looking inside the optimizer ----------------------------------------------------------
-    def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
-        """What the model believes, in this study's objective units; None for model-free optimizers.
-
-        Parameters
-        ----------
-        step : int, optional
-            A trial number: the belief that proposed that trial, rebuilt from the trials finished
-            before it was asked and the hyperparameters recorded with it (no refit, so scrubbing
-            through a long study is cheap). Default: the current belief.
-        **overrides
-            Other optimizer settings for a what-if view (``acquisition="ucb", beta=4``); only
-            for the current belief. Nothing changes in the optimizer or the study.
-        """
-        if step is None:
-            view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
-        else:
-            view = past_surrogate(self, self._number(step, "Study.surrogate"))
-        return None if view is None else view.with_sign(-1.0 if self.direction == "maximize" else 1.0)
 
     # -- the user's own trials and optimizer choices --------------------------------------------
     def add_manual(self, params: Mapping[str, Any], value: float, *,

@@ -36,7 +36,7 @@ def test_import_loads_no_heavy_dependency():
 def test_core_modules_do_not_import_upward():
     """Core modules never import engines or presentation (checked on the source text)."""
     core = ["space", "parameters", "trial", "study", "storage", "replay", "remap", "views", "exceptions",
-            "_validation", "steering", "pruning", "curves", "simulation", "race"]
+            "_validation", "steering", "pruning", "curves", "simulation", "race", "introspection"]
     upward = ["objectives", "landscape", "plots", "ui", "parallel", "matplotlib", "ipywidgets", "torch", "sklearn"]
     for name in core:
         source = (ROOT / "interactive_hpo" / f"{name}.py").read_text()

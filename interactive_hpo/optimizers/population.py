@@ -135,6 +135,7 @@ class PopulationOptimizer(Optimizer):
         info: dict[str, Any] = {"generation": self.generation, "member": index, "pool": self._pool_of_generation,
                                 "run": self.seed}
         if index >= 0:
+            info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
             info["parents"] = list(self.members[index].parents)
         return info
 

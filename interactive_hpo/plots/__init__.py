@@ -28,7 +28,7 @@ from .history import (
     plot_parallel_coordinates,
 )
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
-from .population import PopulationPlot, plot_population
+from .population import PopulationPlot, plot_lineage, plot_population
 from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
 from .workers import GanttInfo, compare_gantt, gantt_info, plot_gantt
 
@@ -57,6 +57,7 @@ __all__ = [
     "plot_budget_trace",
     "plot_gantt",
     "plot_learning_curves",
+    "plot_lineage",
     "plot_parallel_coordinates",
     "plot_pbt",
     "plot_pbt_lineage",

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from ..views import AxisLevels, PopulationSnapshot
-from .surrogate import axis_positions, style_axis
+from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
+from .surrogate import _levels, axis_positions, style_axis
 
-__all__ = ["PopulationPlot", "ellipse_points", "plot_population"]
+__all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population"]
 
 #: Colour of each individual's state.
 STATE_COLORS = {"told": "C0", "pending": "C1", "unasked": "0.6", "failed": "C3"}
@@ -81,6 +81,7 @@ class PopulationPlot:
         (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=9, zorder=4)
         self.members = ax.scatter([], [], s=36, zorder=3, edgecolors="black", linewidths=0.5)
         self.best = ax.scatter([], [], marker="*", s=160, c="red", zorder=5, label="best so far")
+        self.landscape: Any = None  # the true objective shaded behind, when it is cheap (set_landscape)
         for state, color in STATE_COLORS.items():  # legend proxies: one entry per state
             ax.scatter([], [], s=36, c=color, edgecolors="black", linewidths=0.5, label=state)
 
@@ -145,6 +146,23 @@ class PopulationPlot:
         self.ax.legend(loc="upper right", fontsize="x-small")
         return self
 
+    def set_landscape(self, grid: SurfaceGrid | None, values: Any = None) -> None:
+        """Shade the true objective behind the population (None: remove it).
+
+        Parameters
+        ----------
+        grid : SurfaceGrid
+            The 2-D slice the values were computed on (``SearchSpace.slice2d``).
+        values : array-like of shape (ny, nx)
+            The objective on the slice, in its own units (darker is lower).
+        """
+        if self.landscape is not None:
+            self.landscape.remove()
+            self.landscape = None
+        if grid is not None and values is not None:
+            self.landscape = self.ax.pcolormesh(_levels(grid.x_axis), _levels(grid.y_axis), np.asarray(values),
+                                                cmap="Greys_r", shading="nearest", alpha=0.55, zorder=0)
+
     def _limits(self, axis: AxisLevels, which: str) -> None:
         ends = axis_positions(axis, np.array([0.0, 1.0]))
         low, high = float(ends[0]), float(ends[1])
@@ -157,3 +175,41 @@ def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: Ax
                     dims: tuple[int, ...], ax: Any = None) -> Any:
     """Draw :class:`PopulationPlot` once; returns the Axes."""
     return PopulationPlot(ax).update(snapshot, x_axis, y_axis, dims).ax
+
+
+def plot_lineage(lineage: Any, ax: Any = None) -> Any:
+    """Individuals by generation (x) and value (y), a grey line from each parent to its child,
+    and the best individual's ancestry in red: how the winner was bred.
+
+    Parameters
+    ----------
+    lineage : Lineage
+        From :func:`interactive_hpo.curves.lineage` (plain arrays: ids, generations, values,
+        parents, best).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from matplotlib.collections import LineCollection
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6, 4))
+    where = {int(i): (float(g), float(v)) for i, g, v in zip(lineage.ids, lineage.generations, lineage.values,
+                                                              strict=True)}
+    ancestry = set(lineage.ancestry(lineage.best)) if lineage.best is not None else set()
+    plain, line = [], []
+    for child, parents in zip(lineage.ids.tolist(), lineage.parents, strict=True):
+        for parent in parents:
+            if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):
+                (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
+    ax.add_collection(LineCollection(plain, colors="0.7", linewidths=0.7, zorder=1))
+    ax.add_collection(LineCollection(line, colors="C3", linewidths=1.8, zorder=2, label="ancestry of the best"))
+    ax.scatter(lineage.generations, lineage.values, s=18, color="C0", zorder=3, label="individual")
+    ax.set(xlabel="generation", ylabel="value", title="lineage")
+    ax.autoscale_view()
+    ax.legend(fontsize="x-small", loc="best")
+    return ax

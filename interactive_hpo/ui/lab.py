@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import fail
+from ..curves import lineage
 from ..exceptions import InvalidParameterError
 from ..objectives.tasks import make_task
 from ..optimizers.base import Optimizer
@@ -310,7 +311,22 @@ class Lab:
         """Draw the population (``snapshot``, or the optimizer's current one when None)."""
         snapshot = snapshot if snapshot is not None else self.study.optimizer.population()
         self.generation_button.layout.display = None if snapshot is not None else "none"
-        self.population_panel.update(snapshot, self.surrogate_panel.pair)
+        self.population_panel.update(snapshot, self.surrogate_panel.pair, self._landscape(),
+                                     lineage(self.study) if snapshot is not None else None)
+
+    def _landscape(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The true objective at unit-cube points, when it is cheap to compute (a synthetic
+        function's vectorized ``evaluate``) over the study's own space; else None."""
+        evaluate = getattr(self._objective, "evaluate", None)
+        space = self.study.space
+        if not callable(evaluate) or getattr(self._objective, "space", None) != space:
+            return None
+
+        def values(points: np.ndarray) -> np.ndarray:
+            raw = np.array([[params[name] for name in space.names] for params in map(space.from_unit, points)])
+            return np.asarray(evaluate(raw), dtype=float)
+
+        return values
 
     def _changed(self, kind: str) -> None:
         if kind in ("switched", "reset", "space", "branch"):
@@ -358,6 +374,9 @@ class Lab:
         caption = ""
         if self._viewing is not None:
             view, history, proposal, caption, why = self._past(self._viewing, history)
+            snapshot = study.population(step=self._viewing)
+            if view is None and snapshot is not None:
+                why = f"{optimizer.name} has no model; below is its population when it proposed that trial."
         self.timeline.update(self.branches, self.branch_name, caption)
         self.surrogate_panel.update(view, history, proposal, unavailable=why)
         self._draw_population(snapshot)

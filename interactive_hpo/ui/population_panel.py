@@ -6,15 +6,21 @@ coloured by state, with parent-offspring links and the CMA-ES search ellipse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as widgets
 import numpy as np
 
-from ..plots.population import PopulationPlot
+from ..curves import Lineage
+from ..plots.population import PopulationPlot, plot_lineage
 from ..space import SearchSpace
 from ..views import PopulationSnapshot
 from .figures import LiveFigure
 
 __all__ = ["PopulationPanel"]
+
+#: Points per axis of the true landscape shaded behind a population (50 x 50 evaluations).
+LANDSCAPE_RESOLUTION = 50
 
 
 class PopulationPanel:
@@ -40,17 +46,27 @@ class PopulationPanel:
 
     def __init__(self, space: SearchSpace):
         self.space = space
-        self.figure = LiveFigure((6.0, 4.2))
-        self.plot = PopulationPlot(self.figure.fig.add_subplot())
+        self.figure = LiveFigure((10.0, 4.0))
+        population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(3, 2))
+        self.plot = PopulationPlot(population_ax)
         self._positions: dict[int, np.ndarray] = {}  # every individual seen, by id: parent links
+        self._shaded: tuple | None = None  # (pair, slice anchor) of the landscape drawn
         self.widget = widgets.VBox([widgets.HTML("<b>Population</b>: the current generation "
                                                  "(colour: state; lines: parent to offspring)"),
                                     self.figure.widget])
         self.widget.add_class("ihpo-population")
         self.widget.layout.display = "none"
 
-    def update(self, snapshot: PopulationSnapshot | None, pair: tuple[str, ...]) -> None:
-        """Redraw ``snapshot`` over the parameters ``pair`` (one or two names); hide if None."""
+    def update(self, snapshot: PopulationSnapshot | None, pair: tuple[str, ...],
+               landscape: Callable[[np.ndarray], np.ndarray] | None = None, lineage: Lineage | None = None) -> None:
+        """Redraw ``snapshot`` over the parameters ``pair`` (one or two names); hide if None.
+
+        ``landscape(X)``, for unit-cube points of shape (m, d), returns the true objective at
+        them, shape (m,): given (a cheap synthetic function), it is shaded behind the
+        population on the slice through the best point so far. ``lineage`` (from
+        :func:`interactive_hpo.curves.lineage`) is drawn beside: who bred whom, generation by
+        generation, with the best individual's ancestry in red.
+        """
         if snapshot is None:
             self.widget.layout.display = "none"
             return
@@ -58,9 +74,27 @@ class PopulationPanel:
         dims = tuple(self.space.names.index(name) for name in pair)
         axes = [self.space.slice1d(name, resolution=2).axis for name in pair]
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions)
+        self._shade(snapshot, pair, landscape)
+        self.lineage_ax.clear()
+        if lineage is not None and len(lineage.ids):
+            plot_lineage(lineage, self.lineage_ax)
         self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, snapshot.X, strict=True)})
         self.figure.redraw()
+
+    def _shade(self, snapshot: PopulationSnapshot, pair: tuple[str, ...],
+               landscape: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        if landscape is None or len(pair) < 2:
+            self.plot.set_landscape(None)
+            return
+        at = None if snapshot.best_x is None else self.space.from_unit(snapshot.best_x)
+        key = (pair, None if at is None else tuple(sorted(at.items())))
+        if key != self._shaded:  # the slice moves only when the best point does
+            grid = self.space.slice2d(*pair, at=at, resolution=LANDSCAPE_RESOLUTION)
+            values = landscape(grid.points.reshape(-1, self.space.dim)).reshape(grid.points.shape[:2])
+            self.plot.set_landscape(grid, values)
+            self._shaded = key
 
     def reset(self) -> None:
         """Forget the individuals of an earlier run (after an optimizer switch or a reset)."""
         self._positions.clear()
+        self._shaded = None
