@@ -57,6 +57,7 @@ class FidelityPanel:
         self._updating = False  # options being replaced: one redraw at the end, not one per change
         self.bracket.observe(errors.guard(lambda _: None if self._updating else self._draw()), names="value")
         self.job = widgets.Dropdown(description="job", options=[], layout=widgets.Layout(width="40em"))
+        self.job.add_class("ihpo-job")
         self.promote_button = self._button("Promote", "arrow-up", "give this configuration the next budget, "
                                            "whatever the scheduler decides", "promote")
         self.stop_button = self._button("Stop", "ban", "keep this configuration out of the next rung, "

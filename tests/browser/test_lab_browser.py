@@ -292,3 +292,31 @@ def test_run_is_stopped_between_trials_by_a_click(request: pytest.FixtureRequest
     time.sleep(1.5)
     assert _trials(page) == stopped_at < 5000, "the run went on after Stop"
     _assert_no_error_shown(page)
+
+
+def test_promote_button_of_the_multi_fidelity_panel_overrides_the_scheduler(request: pytest.FixtureRequest):
+    """One of the Lab's part-two panels in a real browser: pick a job the scheduler stopped,
+    click Promote, see your decision beside the scheduler's, and Step runs it next."""
+    _skip_unless_real_lab_exists()
+    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
+    cells = ["%matplotlib widget",
+             "from interactive_hpo.objectives import Branin, MultiFidelity",
+             REAL_LAB_IMPORT,
+             'lab = Lab(MultiFidelity(Branin()), optimizer="halving", seed=0,\n'
+             '          optimizer_settings={"min_budget": 1 / 9})\n'
+             "lab.run(9)\n"
+             "worst = max(lab.study.trials, key=lambda t: t.value)\n"
+             "lab.fidelity_panel.job.value = worst.number",
+             "lab"]
+    write_notebook(lab_root / "fidelity.ipynb", cells)
+    _open_and_run(page, jupyter_server, "fidelity.ipynb")
+    panel = f"{LAB} .ihpo-fidelity"
+    page.locator(f"{panel} button.ihpo-promote").first.click()
+    page.wait_for_function(  # the job list is rebuilt with your decision in its labels
+        "(s) => Array.from(document.querySelector(s)?.options ?? [])"
+        "        .some(o => o.text.replace(/\\s/g, ' ').includes('you: promote'))",  # ipywidgets writes &nbsp;
+        arg=f"{panel} .ihpo-job select", timeout=30_000)
+    table = page.locator(f"{panel} table.ihpo-rung-table").first.inner_text()
+    assert "stop\tpromote" in table or "stop promote" in " ".join(table.split()), table
+    assert _click_step(page) == 10
+    _assert_no_error_shown(page)
