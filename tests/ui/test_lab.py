@@ -20,17 +20,14 @@ from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpa
 from interactive_hpo.objectives import FunctionObjective  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+from .lab_helpers import FAST, LINE, quad  # noqa: E402
+
 PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", 1e-3, 1.0, log=True), Categorical("k", ["u", "v"])])
-LINE = SearchSpace([Float("x", -2.0, 2.0)])
 
 
 def bowl(params):
     return (params["a"] - 0.3) ** 2 + (np.log10(params["b"]) + 1.5) ** 2 + (params["k"] == "v")
 
-
-def quad(params):
-    return (params["x"] - 1.0) ** 2
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -9,16 +9,11 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
+from interactive_hpo import InvalidParameterError, Study  # noqa: E402
 from interactive_hpo.remap import fork_study  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-LINE = SearchSpace([Float("x", -2.0, 2.0)])
-FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
-
-
-def quad(params):
-    return (params["x"] - 1.0) ** 2
+from .lab_helpers import FAST, LINE, quad  # noqa: E402
 
 
 @pytest.fixture

@@ -9,17 +9,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.plots import axis_positions  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-LINE = SearchSpace([Float("x", -2.0, 2.0)])
-FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+from .lab_helpers import FAST, LINE, quad  # noqa: E402
+
 GRID = LINE.slice1d("x", resolution=200)
 
-
-def quad(params):
-    return (params["x"] - 1.0) ** 2
 
 
 @pytest.fixture
