@@ -352,13 +352,28 @@ class Lab:
         self.status.value = f"Trials: {len(study.trials)}{best} &middot; optimizer: {optimizer.name}"
         self.history_panel.update(history, study.trials)
         self.manual_panel.update(study.trials, study.direction)
-        view = study.surrogate()
-        proposal = None
         can_propose = hasattr(optimizer, "propose")
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
-        if view is not None and can_propose and self.controller.can_step:
+        if self._viewing is None:
+            view, shown, proposal, snapshot, why = self._present(history)
+            caption = ""
+        else:
+            view, shown, proposal, snapshot, why, caption = self._past(self._viewing, history)
+        self.timeline.update(self.branches, self.branch_name, caption)
+        self.surrogate_panel.update(view, shown, proposal, unavailable=why)
+        self._draw_population(snapshot)
+        self.fidelity_panel.update(study)
+        if not self.controller.running:
+            self._set_running(False)
+
+    def _present(self, history: Any) -> tuple[Any, Any, np.ndarray | None, Any, str]:
+        """What the Model tab shows now: (view, history, proposal, population, why there is no
+        view), under the what-if's settings while it is ticked."""
+        study, optimizer = self.study, self.study.optimizer
+        view, proposal = study.surrogate(), None
+        if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
             proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
-        what_if = self.what_if.overrides() if self._viewing is None else {}
+        what_if = self.what_if.overrides()
         if what_if and view is not None:
             current = proposal
             view, proposal = study.surrogate(**what_if), optimizer.propose(**what_if).x
@@ -371,23 +386,11 @@ class Lab:
         else:
             why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
             why += "; its population is drawn below." if snapshot is not None else "."
-        caption = ""
-        if self._viewing is not None:
-            view, history, proposal, caption, why = self._past(self._viewing, history)
-            snapshot = study.population(step=self._viewing)
-            if view is None and snapshot is not None:
-                why = f"{optimizer.name} has no model; below is its population when it proposed that trial."
-        self.timeline.update(self.branches, self.branch_name, caption)
-        self.surrogate_panel.update(view, history, proposal, unavailable=why)
-        self._draw_population(snapshot)
-        self.fidelity_panel.update(study)
-        if not self.controller.running:
-            self._set_running(False)
+        return view, history, proposal, snapshot, why
 
-
-    def _past(self, step: int, history: Any) -> tuple[Any, Any, np.ndarray, str, str]:
+    def _past(self, step: int, history: Any) -> tuple[Any, Any, np.ndarray, Any, str, str]:
         """What the Model tab shows at a past ``step``: (view, history of what was known, proposal,
-        caption, why there is no view)."""
+        population, why there is no view, caption)."""
         study, trial = self.study, self.study.trials[step]
         known = study.finished_before(step)
         unknown = np.ones(len(history), dtype=bool)
@@ -395,15 +398,19 @@ class Lab:
         values, losses = history.values.copy(), history.losses.copy()
         values[unknown] = losses[unknown] = np.nan
         then = dataclasses.replace(history, values=values, losses=losses)
+        snapshot = study.population(step=step)
         try:
             view, why = study.surrogate(step=step), ""
         except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
             view, why = None, str(error)
+            if snapshot is not None:
+                why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
+        self.what_if.describe(None, None)  # what-ifs are about the present
         outcome = "not finished" if trial.value is None else f"{trial.value:.6g}"
         caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
                    f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
                    "Tick <i>live</i> to return to the present.")
-        return view, then, trial.x, caption, why
+        return view, then, trial.x, snapshot, why, caption
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:
