@@ -26,6 +26,7 @@ keeps its own decision beside the person's in :meth:`HalvingScheduler.rung_table
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from collections import deque
 from typing import Any
 
@@ -84,9 +85,9 @@ class HalvingScheduler(Optimizer):
             self._model_class = GaussianProcessBO
 
     # -- what subclasses decide ---------------------------------------------------------------
+    @abstractmethod
     def _new_bracket(self, index: int) -> Bracket:
         """Bracket number ``index`` of this scheduler's run."""
-        raise NotImplementedError
 
     # -- the optimizer hooks -------------------------------------------------------------------
     @property
