@@ -98,13 +98,17 @@ def _rank(scores: np.ndarray) -> np.ndarray:
 
 
 # -- the scikit-learn estimator ------------------------------------------------------------------
+def _check_refit(search: HPOSearchCV, attr: str) -> None:
+    if not search.refit:
+        raise AttributeError(f"{attr} of HPOSearchCV needs refit=True; with refit=False, fit a clone of the "
+                             "estimator with best_params_ yourself.")
+
+
 def _delegates(attr: str) -> Any:
     """``available_if`` check: ``attr`` exists on the refit best estimator (before fit: on ``estimator``)."""
 
     def check(search: HPOSearchCV) -> bool:
-        if not search.refit:
-            raise AttributeError(f"{attr} of HPOSearchCV needs refit=True; with refit=False, fit a clone of the "
-                                 "estimator with best_params_ yourself.")
+        _check_refit(search, attr)
         getattr(getattr(search, "best_estimator_", search.estimator), attr)  # AttributeError if missing
         return True
 
@@ -160,7 +164,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         ``std_test_score`` (ddof=0), ``rank_test_score`` (1 is best, failed trials last); and
         ``state`` ("COMPLETE" or "FAILED": failed trials have NaN scores).
     study_ : Study
-        The search, to inspect or plot; each trial keeps ``fold_scores`` in ``user_attrs``.
+        The search, to inspect or plot; each trial keeps ``fold_scores`` in ``user_attrs``. Not
+        pickled with the estimator: save it with ``study_.save(path)``.
     scorer_ : callable
         The scorer of the search and of :meth:`score`.
     n_splits_ : int
@@ -195,19 +200,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.seed = seed
 
     def fit(self, X: Any, y: Any) -> HPOSearchCV:
-        """Search on (X, y) and, with ``refit=True``, fit the best configuration on all of it.
+        """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features (numpy array, pandas DataFrame or sparse matrix).
-        y : array-like of shape (n_samples,)
-            Targets.
-
-        Returns
-        -------
-        HPOSearchCV
-            This estimator, fitted.
+        With ``refit=True`` the best configuration is then fitted on all of (X, y).
         """
         owner = "HPOSearchCV"
         space, scorer = _check_model(self.estimator, self.space, self.scoring, owner)
@@ -271,7 +266,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def score(self, X: Any, y: Any) -> float:
         """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
-        _delegates("score")(self)
+        _check_refit(self, "score")
         check_is_fitted(self)
         return float(self.scorer_(self.best_estimator_, X, y))
 
@@ -298,6 +293,13 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         """Class labels of the refit best estimator, shape (n_classes,) (classifiers with refit=True)."""
         _delegates("classes_")(self)
         return self.best_estimator_.classes_
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickling (joblib.dump, parallel cross_validate) keeps the fitted model but not study_:
+        # studies are persisted as JSON journals (study_.save(path)), never pickled.
+        state = dict(super().__getstate__())
+        state.pop("study_", None)
+        return state
 
     def __sklearn_tags__(self) -> Any:
         # Tags say what the wrapped estimator is, so that is_classifier() and cross_val_score's
@@ -400,18 +402,12 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         the task's own sealed test split plays no part.
     space : SearchSpace, optional
         Required with an estimator; names are keys of ``estimator.get_params()``.
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    optimizer : str, default="bo"
-        A registered name other than the multi-fidelity schedulers.
-    optimizer_settings : dict, optional
-        Settings of that optimizer.
-    n_trials : int, default=30
-        Trials per search, >= 1.
+    X, y : array-like of shape (n_samples, n_features) and (n_samples,)
+        All the data; every sample is in exactly one outer-test part.
+    optimizer, optimizer_settings, n_trials, scoring
+        As in :class:`HPOSearchCV`, for every search; ``scoring`` also scores the outer folds.
     outer, inner : int, default=5 and 3
         Numbers of outer and inner folds, >= 2.
-    scoring : str, callable or None, default=None
-        As in :class:`HPOSearchCV`; used for the search and the outer scores.
     seed : int, numpy.random.Generator or None, default=None
         Seeds the outer folds and, through one int per fold, each search. Same int, same result.
 
@@ -437,15 +433,15 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         space = task_or_estimator.space if space is None else space
         scoring = task_or_estimator.scoring if scoring is None else scoring
     space, _ = _check_model(estimator, space, scoring, owner, "task_or_estimator")
-    _check_optimizer(optimizer, optimizer_settings, owner)
-    n_trials = check_int(n_trials, "n_trials", owner, 1)
-    outer = check_int(outer, "outer", owner, 2)
-    inner = check_int(inner, "inner", owner, 2)
     for name, data in (("X", X), ("y", y)):
         if data is None:
             raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
                        "X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes).")
     check_consistent_length(X, y)
+    _check_optimizer(optimizer, optimizer_settings, owner)
+    n_trials = check_int(n_trials, "n_trials", owner, 1)
+    outer = check_int(outer, "outer", owner, 2)
+    inner = check_int(inner, "inner", owner, 2)
 
     rng = np.random.default_rng(seed_to_int(seed, owner))
     classifier = is_classifier(estimator)
@@ -468,12 +464,10 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
             outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))
             searches.append(search)
 
-    scores = np.asarray(outer_scores, dtype=float)
-    best = np.array([s.best_score_ for s in searches])
-    gap = best - scores
+    scores, best = np.asarray(outer_scores, dtype=float), np.array([s.best_score_ for s in searches])
     test_indices = tuple(test for _, test in folds)
-    for array in (scores, best, gap, *test_indices):
+    for array in (scores, best, *test_indices):
         array.flags.writeable = False
-    return NestedCVResult(outer_scores=scores, inner_best_scores=best,
-                          chosen_params=tuple(s.best_params_ for s in searches), optimism_gap=gap,
-                          outer_test_indices=test_indices, studies=tuple(s.study_ for s in searches))
+    return NestedCVResult(outer_scores=scores, inner_best_scores=best, optimism_gap=_frozen(best - scores),
+                          chosen_params=tuple(s.best_params_ for s in searches), outer_test_indices=test_indices,
+                          studies=tuple(s.study_ for s in searches))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import numpy as np
@@ -195,6 +196,13 @@ def test_clone_set_params_and_refit_false(iris):
     with pytest.raises(AttributeError, match="score of HPOSearchCV needs refit=True"):
         copy.score(X, y)
     assert search.get_params()["n_trials"] == 3 and search.estimator.kernel == "rbf"  # the original is untouched
+
+
+def test_pickle_keeps_the_model_not_the_study(search, iris):
+    X, _ = iris
+    copy = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(copy.predict(X), search.predict(X))
+    assert copy.best_params_ == search.best_params_ and not hasattr(copy, "study_") and hasattr(search, "study_")
 
 
 def test_same_seed_same_search(iris):
