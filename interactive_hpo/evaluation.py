@@ -91,6 +91,13 @@ def _seeded(estimator: Any, seed: int) -> Any:
     return clone(estimator).set_params(**unseeded)
 
 
+def _frozen(values: Any) -> np.ndarray:
+    """A read-only copy: a frozen result should not change under the user's feet."""
+    array = np.array(values)
+    array.flags.writeable = False
+    return array
+
+
 def _rank(scores: np.ndarray) -> np.ndarray:
     """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking."""
     filled = np.where(np.isnan(scores), -np.inf, scores)
@@ -425,6 +432,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     ...                    optimizer="sobol", n_trials=4, outer=3, inner=2, seed=0)
     >>> result.outer_scores.shape, 0.3 < result.mean < 0.6
     ((3,), True)
+    >>> print(result.summary().splitlines()[0])   # then a row per fold, and the estimate
+    Nested cross-validation: 3 outer folds, 4 trials per search
     """
     owner = "nested_cv"
     estimator, quiet = task_or_estimator, ()
@@ -464,10 +473,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
             outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))
             searches.append(search)
 
-    scores, best = np.asarray(outer_scores, dtype=float), np.array([s.best_score_ for s in searches])
-    test_indices = tuple(test for _, test in folds)
-    for array in (scores, best, *test_indices):
-        array.flags.writeable = False
+    scores, best = _frozen(outer_scores), _frozen([s.best_score_ for s in searches])
     return NestedCVResult(outer_scores=scores, inner_best_scores=best, optimism_gap=_frozen(best - scores),
-                          chosen_params=tuple(s.best_params_ for s in searches), outer_test_indices=test_indices,
+                          chosen_params=tuple(s.best_params_ for s in searches),
+                          outer_test_indices=tuple(_frozen(test) for _, test in folds),
                           studies=tuple(s.study_ for s in searches))

@@ -55,6 +55,7 @@ def test_nested_cv_shapes_and_gap(svc_result, iris):
     assert isinstance(result, NestedCVResult)
     for array in (result.outer_scores, result.inner_best_scores, result.optimism_gap):
         assert array.shape == (3,) and not array.flags.writeable
+    assert not any(test.flags.writeable for test in result.outer_test_indices)
     np.testing.assert_array_equal(result.optimism_gap, result.inner_best_scores - result.outer_scores)
     assert result.mean == pytest.approx(np.mean(result.outer_scores))
     assert result.std == pytest.approx(np.std(result.outer_scores))
@@ -236,7 +237,8 @@ OPTIMIZERS = "['asha', 'bo', 'cmaes', 'de', 'ga', 'grid', 'halving', 'hyperband'
 
 CASES = [
     ("no trials", lambda: nested(n_trials=0), "`n_trials` of nested_cv must be an int in [1, inf); got 0."),
-    ("trials as a bool", lambda: fitted(n_trials=True), "`n_trials` of HPOSearchCV must be an int in [1, inf); got True."),
+    ("trials as a bool", lambda: fitted(n_trials=True),
+     "`n_trials` of HPOSearchCV must be an int in [1, inf); got True."),
     ("one outer fold", lambda: nested(outer=1), "`outer` of nested_cv must be an int in [2, inf); got 1."),
     ("fractional inner folds", lambda: nested(inner=2.5), "`inner` of nested_cv must be an int in [2, inf); got 2.5."),
     ("one fold", lambda: fitted(cv=1), "`cv` of HPOSearchCV must be an int in [2, inf); got 1."),
