@@ -55,7 +55,6 @@ __all__ = [
     "PopulationBasedTraining",
     "PruneDecision",
     "Race",
-    "Race",
     "Pruner",
     "RandomSearch",
     "SearchExhausted",

@@ -17,6 +17,8 @@ from sklearn.datasets import load_diabetes, load_iris, make_classification  # no
 from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.model_selection import cross_val_score  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
@@ -144,8 +146,9 @@ def test_a_fold_where_every_trial_failed_is_a_clear_error(iris):
 @pytest.fixture(scope="module")
 def search(iris):
     X, y = iris
-    return HPOSearchCV(LogisticRegression(max_iter=500), SearchSpace([Float("C", 1e-3, 1e2, log=True)]),
-                       optimizer="sobol", n_trials=5, cv=3, seed=0).fit(X, y)
+    space = SearchSpace([Float("logisticregression__C", 1e-3, 1e2, log=True)])
+    return HPOSearchCV(make_pipeline(StandardScaler(), LogisticRegression()), space, optimizer="sobol", n_trials=5,
+                       cv=3, seed=0).fit(X, y)
 
 
 def test_search_fits_predicts_and_scores(search, iris):
@@ -155,13 +158,14 @@ def test_search_fits_predicts_and_scores(search, iris):
     np.testing.assert_array_equal(search.classes_, [0, 1, 2])
     assert search.score(X, y) == search.best_estimator_.score(X, y) > 0.9
     assert in_space(search.best_params_, search.space) and search.n_splits_ == 3
-    assert search.best_estimator_.get_params()["C"] == search.best_params_["C"]
+    name = "logisticregression__C"
+    assert search.best_estimator_.get_params()[name] == search.best_params_[name]
     assert is_classifier(search) and len(search.study_.trials) == 5
 
 
 def test_cv_results_look_like_scikit_learns(search):
     results = search.cv_results_
-    expected = {"params", "param_C", "split0_test_score", "split1_test_score", "split2_test_score",
+    expected = {"params", "param_logisticregression__C", "split0_test_score", "split1_test_score", "split2_test_score",
                 "mean_test_score", "std_test_score", "rank_test_score", "state"}
     assert set(results) == expected and all(len(v) == 5 for v in results.values())
     splits = np.column_stack([results[f"split{k}_test_score"] for k in range(3)])

@@ -27,7 +27,7 @@ from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
 from .sealed import SealedTestLook, SealedTestSetWarning
 
-__all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning"]
+__all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"]
 
 _OWNER = "SklearnCV"
 
@@ -66,6 +66,17 @@ def _describe_unknown(unknown: list[str], valid: list[str]) -> str:
     else:
         hint += " See estimator.get_params().keys() for the valid names."
     return hint
+
+
+def seeded_clone(estimator: Any, seed: int) -> Any:
+    """A clone of ``estimator`` with ``seed`` in every ``random_state`` left at None (its own and
+    each pipeline step's), so that the same params give the same score; a ``random_state`` the
+    user set is kept."""
+    from sklearn.base import clone
+
+    unseeded = {key: seed for key, value in estimator.get_params(deep=True).items()
+                if (key == "random_state" or key.endswith("__random_state")) and value is None}
+    return clone(estimator).set_params(**unseeded)
 
 
 class SklearnCV:
@@ -148,7 +159,7 @@ class SklearnCV:
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
                  ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None):
         import_optional("sklearn", "sklearn", _OWNER)
-        from sklearn.base import clone, is_classifier
+        from sklearn.base import is_classifier
 
         for method in ("fit", "get_params", "set_params"):
             if not callable(getattr(estimator, method, None)):
@@ -181,28 +192,26 @@ class SklearnCV:
         self._budget_seed = int(rng.integers(0, 2**31 - 1))
         self._split(X, y, n, split_seed)
 
-        # Seed every random_state left at None (the estimator's and each pipeline step's), so
-        # the same params give the same score. Done once on a private clone: the user's
-        # estimator is never modified.
-        unseeded = {key: model_seed for key, value in estimator.get_params(deep=True).items()
-                    if (key == "random_state" or key.endswith("__random_state")) and value is None}
-        self._base = clone(estimator).set_params(**unseeded)
+        # The same params give the same score; the user's estimator is never modified.
+        self._base = seeded_clone(estimator, model_seed)
         self._looks: list[SealedTestLook] = []
 
     # -- validation helpers ------------------------------------------------------------------
     @staticmethod
-    def _check_space(space: Any, estimator: Any) -> SearchSpace:
+    def _check_space(space: Any, estimator: Any, owner: str = _OWNER) -> SearchSpace:
+        """``space``, if every name is a parameter of ``estimator`` (errors name ``owner``)."""
         if not isinstance(space, SearchSpace):
-            raise fail("space", _OWNER, "a SearchSpace", space)
+            raise fail("space", owner, "a SearchSpace", space)
         valid = list(estimator.get_params(deep=True))
         unknown = [n for n in space.names if n not in valid]
         if unknown:
-            raise fail("space", _OWNER, f"a SearchSpace whose names are parameters of {type(estimator).__name__}",
+            raise fail("space", owner, f"a SearchSpace whose names are parameters of {type(estimator).__name__}",
                        space.names, hint=_describe_unknown(unknown, valid))
         return space
 
     @staticmethod
-    def _make_scorer(estimator: Any, scoring: Any) -> Callable[..., float]:
+    def _make_scorer(estimator: Any, scoring: Any, owner: str = _OWNER) -> Callable[..., float]:
+        """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``)."""
         from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 
         rule = "a scorer name from sklearn.metrics.get_scorer_names(), a callable scorer(estimator, X, y) or None"
@@ -212,11 +221,11 @@ class SklearnCV:
             except ValueError as error:
                 close = difflib.get_close_matches(scoring, get_scorer_names(), n=3)
                 hint = f"Did you mean {', '.join(map(repr, close))}?" if close else None
-                raise fail("scoring", _OWNER, rule, scoring, hint=hint) from error
+                raise fail("scoring", owner, rule, scoring, hint=hint) from error
         if scoring is not None and not callable(scoring):
-            raise fail("scoring", _OWNER, rule, scoring)
+            raise fail("scoring", owner, rule, scoring)
         if scoring is None and not callable(getattr(estimator, "score", None)):
-            raise fail("scoring", _OWNER, rule, scoring,
+            raise fail("scoring", owner, rule, scoring,
                        hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy'.")
         return check_scoring(estimator, scoring=scoring)
 
