@@ -1,0 +1,145 @@
+"""A hyperparameter loss landscape: losses on every configuration of a grid, and its neighbour graph.
+
+The grid has ordered levels for numeric parameters and unordered choices for categoricals
+(DESIGN.md section 7). Two configurations are *neighbours* when they differ in exactly one
+parameter: by one level for an ordered parameter (the top level included: it links to the one
+below), or by any other choice for a categorical one. *Distance* is the Manhattan distance on
+level indices plus the Hamming distance on categoricals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail
+
+__all__ = ["Landscape"]
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """Losses on a full grid (lower is better).
+
+    Parameters
+    ----------
+    names : sequence of str
+        One per parameter.
+    levels : sequence of sequences
+        The values of each parameter, in order for ordered parameters.
+    ordered : sequence of bool
+        False for categorical parameters.
+    losses : array-like of shape (n,) or the grid's shape
+        One loss per configuration, in C order over the parameters (the last varies fastest).
+
+    Examples
+    --------
+    >>> land = Landscape(("a", "b"), ((0, 1, 2), ("x", "y")), (True, False), [[3, 2], [1, 0], [1, 2]])
+    >>> land.n, land.optimum, land.params(land.optimum)
+    (6, 3, {'a': 1, 'b': 'y'})
+    >>> sorted(land.neighbours(3).tolist())   # (1, y): a = 0 and a = 2 at b = y, and b = x at a = 1
+    [1, 2, 5]
+    """
+
+    names: tuple[str, ...]
+    levels: tuple[tuple[Any, ...], ...]
+    ordered: tuple[bool, ...]
+    losses: np.ndarray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        names, levels, ordered = tuple(self.names), tuple(tuple(v) for v in self.levels), tuple(self.ordered)
+        if not names or len(levels) != len(names) or len(ordered) != len(names):
+            raise fail("levels", "Landscape", "one sequence of levels and one ordered flag per name",
+                       f"{len(names)} names, {len(levels)} level sequences, {len(ordered)} flags")
+        if any(len(v) < 2 for v in levels):
+            raise fail("levels", "Landscape", "at least two levels per parameter", [len(v) for v in levels])
+        losses = np.asarray(self.losses, dtype=float).reshape(-1)
+        shape = tuple(len(v) for v in levels)
+        if losses.size != int(np.prod(shape)):
+            raise fail("losses", "Landscape", f"one loss per configuration of the grid {shape} "
+                       f"({int(np.prod(shape))} in all)", f"an array of {losses.size}")
+        if not np.all(np.isfinite(losses)):
+            raise fail("losses", "Landscape", "finite numbers (give failed configurations a bad, finite loss)",
+                       f"{int(np.sum(~np.isfinite(losses)))} non-finite values")
+        losses.flags.writeable = False
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "levels", levels)
+        object.__setattr__(self, "ordered", ordered)
+        object.__setattr__(self, "losses", losses)
+
+    # -- the grid ------------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(v) for v in self.levels)
+
+    @property
+    def n(self) -> int:
+        """Number of configurations."""
+        return int(self.losses.size)
+
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """Level index of every parameter of every configuration, shape (n, d)."""
+        return np.stack(np.unravel_index(np.arange(self.n), self.shape), axis=1)
+
+    def params(self, index: int) -> dict[str, Any]:
+        """The configuration at ``index`` as a params dict."""
+        return {name: self.levels[k][int(c)] for k, (name, c) in enumerate(zip(self.names, self.codes[index],
+                                                                                  strict=True))}
+
+    @property
+    def optimum(self) -> int:
+        """Index of the global optimum (the first, on ties)."""
+        return int(np.argmin(self.losses))
+
+    # -- the neighbour graph ------------------------------------------------------------------------
+    @cached_property
+    def edges(self) -> np.ndarray:
+        """Every undirected neighbour pair once, shape (m, 2), smaller index first."""
+        strides = np.array([int(np.prod(self.shape[k + 1:])) for k in range(len(self.shape))])
+        index = np.arange(self.n)
+        pairs = []
+        for k, (size, ordered) in enumerate(zip(self.shape, self.ordered, strict=True)):
+            code = self.codes[:, k]
+            steps = [1] if ordered else range(1, size)  # next level; or every other choice above
+            for step in steps:
+                has = code + step < size  # the top level has no level above: it is linked from below
+                pairs.append(np.stack([index[has], index[has] + step * strides[k]], axis=1))
+        return np.concatenate(pairs).astype(int)
+
+    @cached_property
+    def _adjacency(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both orientations of every edge, sorted by source: (sources, targets), shape (2m,)."""
+        source = np.concatenate([self.edges[:, 0], self.edges[:, 1]])
+        target = np.concatenate([self.edges[:, 1], self.edges[:, 0]])
+        order = np.argsort(source, kind="stable")
+        return source[order], target[order]
+
+    @cached_property
+    def _offsets(self) -> np.ndarray:
+        source, _ = self._adjacency
+        return np.searchsorted(source, np.arange(self.n + 1))
+
+    def neighbours(self, index: int) -> np.ndarray:
+        """Indices of the neighbours of configuration ``index``."""
+        _, target = self._adjacency
+        return target[self._offsets[index]:self._offsets[index + 1]]
+
+    def degree(self) -> np.ndarray:
+        """Number of neighbours of every configuration, shape (n,)."""
+        return np.diff(self._offsets)
+
+    def distances(self, index: int) -> np.ndarray:
+        """Distance of every configuration to ``index``, shape (n,): Manhattan on level indices of
+        ordered parameters plus Hamming on categorical ones."""
+        diff = self.codes - self.codes[index]
+        ordered = np.array(self.ordered)
+        return np.abs(diff[:, ordered]).sum(axis=1) + (diff[:, ~ordered] != 0).sum(axis=1)
+
+    def with_losses(self, losses: Sequence[float] | np.ndarray) -> Landscape:
+        """The same grid with other losses (another budget, the test loss, a shuffled null model)."""
+        return Landscape(self.names, self.levels, self.ordered, np.asarray(losses, dtype=float))

@@ -1,0 +1,193 @@
+"""Topography of a loss landscape: the metrics of the landscape paper (DESIGN.md section 7).
+
+Every metric takes a :class:`~interactive_hpo.landscape.graph.Landscape` and, optionally,
+other ``losses`` on the same grid (shape (n,)), so that a null model can reuse the graph.
+Losses: lower is better.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy.stats import pearsonr, spearmanr
+
+from .._validation import check_int, check_real, fail
+from .graph import Landscape
+
+__all__ = ["fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima", "basins",
+           "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
+
+
+def _losses(land: Landscape, losses: Any) -> np.ndarray:
+    values = land.losses if losses is None else np.asarray(losses, dtype=float).reshape(-1)
+    if values.shape != land.losses.shape:
+        raise fail("losses", "landscape metrics", f"an array of shape ({land.n},)", f"shape {values.shape}")
+    return values
+
+
+def _correlation(method: Callable[..., Any], a: np.ndarray, b: np.ndarray) -> float:
+    """A correlation, NaN when either side is constant (it is undefined there)."""
+    if np.ptp(a) == 0 or np.ptp(b) == 0:
+        return math.nan
+    return float(method(a, b)[0])
+
+
+def fdc(land: Landscape, losses: Any = None) -> float:
+    """Fitness-distance correlation: Spearman of loss with distance to the global optimum.
+
+    Positive (losses grow away from the optimum) means a funnel that guides a search: easy.
+    """
+    values = _losses(land, losses)
+    return _correlation(spearmanr, values, land.distances(int(np.argmin(values))).astype(float))
+
+
+def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000, length: int = 20,
+                    seed: int = 0) -> float:
+    """Lag-1 autocorrelation of losses along random walks on the neighbour graph (pooled over
+    ``n_walks`` seeded walks of ``length`` steps). Near 1: smooth; near 0: rugged."""
+    n_walks = check_int(n_walks, "n_walks", "autocorrelation", 1)
+    length = check_int(length, "length", "autocorrelation", 2)
+    values = _losses(land, losses)
+    rng = np.random.default_rng(seed)
+    degree, offsets = land.degree(), land._offsets
+    _, target = land._adjacency
+    node = rng.integers(0, land.n, size=n_walks)
+    walk = [node]
+    for _ in range(length - 1):
+        pick = offsets[node] + (rng.random(n_walks) * degree[node]).astype(int)
+        node = target[pick]
+        walk.append(node)
+    path = values[np.stack(walk, axis=1)]  # (n_walks, length)
+    return _correlation(pearsonr, path[:, :-1].ravel(), path[:, 1:].ravel())
+
+
+def correlation_length(rho: float) -> float:
+    """``-1 / ln|rho|``: how many steps until losses decorrelate (inf for rho = ±1, 0 for 0)."""
+    rho = abs(check_real(rho, "rho", "correlation_length", -1, 1))
+    if rho == 0:
+        return 0.0
+    return math.inf if rho == 1 else -1.0 / math.log(rho)
+
+
+def assortativity(land: Landscape, losses: Any = None) -> float:
+    """Pearson correlation of the losses at the two ends of every edge, both orientations:
+    positive means good configurations sit next to good ones (clustered)."""
+    values = _losses(land, losses)
+    source, target = land._adjacency
+    return _correlation(pearsonr, values[source], values[target])
+
+
+def _best_neighbour(land: Landscape, values: np.ndarray) -> np.ndarray:
+    """For every configuration, its neighbour with the lowest loss (the first on ties), shape (n,)."""
+    source, target = land._adjacency
+    order = np.lexsort((target, values[target], source))  # by source, then loss, then index
+    first = np.searchsorted(source[order], np.arange(land.n))
+    return target[order][first]
+
+
+def local_optima(land: Landscape, losses: Any = None) -> np.ndarray:
+    """Configurations with no strictly better neighbour (indices)."""
+    values = _losses(land, losses)
+    return np.flatnonzero(values[_best_neighbour(land, values)] >= values)
+
+
+def basins(land: Landscape, losses: Any = None) -> dict[str, Any]:
+    """Basins of attraction by best-improvement hill climbing from every configuration.
+
+    Returns
+    -------
+    dict
+        ``"attractor"`` (shape (n,): the local optimum each configuration climbs to),
+        ``"sizes"`` (local optimum -> basin size), ``"mean_size"``, and ``"global_share"`` (the
+        share of all configurations in the global optimum's basin).
+    """
+    values = _losses(land, losses)
+    best = _best_neighbour(land, values)
+    step = np.where(values[best] < values, best, np.arange(land.n))
+    while True:  # pointer doubling: log2(longest climb) rounds
+        nxt = step[step]
+        if np.array_equal(nxt, step):
+            break
+        step = nxt
+    optima, counts = np.unique(step, return_counts=True)
+    sizes = dict(zip(optima.tolist(), counts.tolist(), strict=True))
+    return {"attractor": step, "sizes": sizes, "mean_size": float(np.mean(counts)),
+            "global_share": sizes[int(step[int(np.argmin(values))])] / land.n}
+
+
+def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> np.ndarray:
+    """Per configuration, the share of its neighbours whose loss is within ``epsilon``, shape (n,)."""
+    epsilon = check_real(epsilon, "epsilon", "neutrality", 0, None)
+    values = _losses(land, losses)
+    source, target = land._adjacency
+    close = np.abs(values[source] - values[target]) <= epsilon
+    return np.bincount(source, weights=close, minlength=land.n) / land.degree()
+
+
+def neutrality_distance_correlation(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> float:
+    """Spearman of per-configuration neutrality with distance to the optimum (negative: flatter
+    near the optimum)."""
+    values = _losses(land, losses)
+    return _correlation(spearmanr, neutrality(land, values, epsilon=epsilon),
+                        land.distances(int(np.argmin(values))).astype(float))
+
+
+def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, float]:
+    """How alike two landscapes on the same grid are.
+
+    Returns ``"spearman"`` (over all configurations), ``"spearman_top"`` (over the union of both
+    top-``top`` sets) and ``"gamma_overlap"`` (intersection over union of the top sets).
+    """
+    if a.shape != b.shape or a.names != b.names:
+        raise fail("b", "similarity", "a landscape on the same grid as a", f"grid {b.shape} of {b.names}")
+    top = check_real(top, "top", "similarity", 0, 1, low_open=True)
+    k = max(1, int(round(top * a.n)))
+    best_a, best_b = set(np.argsort(a.losses, kind="stable")[:k]), set(np.argsort(b.losses, kind="stable")[:k])
+    union = np.array(sorted(best_a | best_b))
+    return {"spearman": _correlation(spearmanr, a.losses, b.losses),
+            "spearman_top": _correlation(spearmanr, a.losses[union], b.losses[union]),
+            "gamma_overlap": len(best_a & best_b) / len(best_a | best_b)}
+
+
+#: The scalar metrics of :func:`profile`, by name.
+SCALARS: dict[str, Callable[..., float]] = {
+    "fdc": fdc,
+    "autocorrelation": autocorrelation,
+    "assortativity": assortativity,
+    "local_optima": lambda land, losses=None: float(len(local_optima(land, losses))),
+    "neutrality": lambda land, losses=None: float(np.mean(neutrality(land, losses))),
+    "neutrality_distance": neutrality_distance_correlation,
+    "global_basin_share": lambda land, losses=None: float(basins(land, losses)["global_share"]),
+}
+
+
+def profile(land: Landscape) -> dict[str, float]:
+    """Every scalar metric, plus the correlation length, the proportion of local optima and the
+    mean basin size."""
+    out = {name: metric(land) for name, metric in SCALARS.items()}
+    out["correlation_length"] = correlation_length(out["autocorrelation"]) if math.isfinite(
+        out["autocorrelation"]) else math.nan
+    out["local_optima_share"] = out["local_optima"] / land.n
+    out["mean_basin_size"] = basins(land)["mean_size"]
+    return out
+
+
+def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int = 0) -> dict[str, float]:
+    """Each scalar metric's z-score against the same losses shuffled over the same graph.
+
+    A landscape "smoother than chance" has an autocorrelation z-score well above 0; "fewer local
+    optima than chance", a local-optima z-score well below 0.
+    """
+    n_shuffles = check_int(n_shuffles, "n_shuffles", "null_zscores", 2)
+    rng = np.random.default_rng(seed)
+    shuffles = [rng.permutation(land.losses) for _ in range(n_shuffles)]
+    out = {}
+    for name, metric in SCALARS.items():
+        observed = metric(land)
+        null = np.array([metric(land, losses) for losses in shuffles])
+        spread = float(np.nanstd(null))
+        out[name] = (observed - float(np.nanmean(null))) / spread if spread > 0 else math.nan
+    return out

@@ -1,0 +1,103 @@
+"""Landscape metrics on hand-made landscapes with known answers (sphere, plateau, checkerboard)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import InvalidParameterError
+from interactive_hpo.landscape.graph import Landscape
+from interactive_hpo.landscape.metrics import (
+    assortativity,
+    autocorrelation,
+    basins,
+    correlation_length,
+    fdc,
+    local_optima,
+    neutrality,
+    neutrality_distance_correlation,
+    null_zscores,
+    profile,
+    similarity,
+)
+
+
+def grid(function, n=9):
+    a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    return Landscape(("a", "b"), (tuple(range(n)), tuple(range(n))), (True, True), function(a, b))
+
+
+SPHERE = grid(lambda a, b: (a - 4.0) ** 2 + (b - 4.0) ** 2)
+CHECKER = grid(lambda a, b: ((a + b) % 2).astype(float))
+PLATEAU = grid(lambda a, b: np.where((a == 4) & (b == 4), 0.0, 1.0))
+
+
+def test_the_top_level_links_to_the_one_below_and_categoricals_link_every_choice():
+    land = Landscape(("x", "c"), ((0, 1, 2), ("p", "q", "r")), (True, False), np.arange(9.0))
+    top = next(i for i in range(land.n) if land.params(i) == {"x": 2, "c": "q"})
+    neighbours = sorted(land.params(int(j))["x"] * 10 + "pqr".index(land.params(int(j))["c"])
+                        for j in land.neighbours(top))
+    assert neighbours == [11, 20, 22]            # x = 1 (below the top), and c = p, r at x = 2
+    assert len(land.edges) == 3 * 2 + 3 * 3      # ordered: 3 columns x 2 steps; categorical: 3 rows x 3 pairs
+    assert land.degree().tolist() == [3, 3, 3, 4, 4, 4, 3, 3, 3]
+    np.testing.assert_array_equal(land.distances(0), [0, 1, 1, 1, 2, 2, 2, 3, 3])
+
+
+def test_sphere_is_smooth_easy_clustered_and_unimodal():
+    assert fdc(SPHERE) > 0.9
+    assert autocorrelation(SPHERE) > 0.8 and assortativity(SPHERE) > 0.8
+    assert local_optima(SPHERE).tolist() == [SPHERE.optimum]
+    found = basins(SPHERE)
+    assert found["global_share"] == 1.0 and found["sizes"] == {SPHERE.optimum: 81}
+
+
+def test_checkerboard_is_maximally_rugged_with_every_zero_a_local_optimum():
+    assert autocorrelation(CHECKER) == pytest.approx(-1.0)
+    assert assortativity(CHECKER) == pytest.approx(-1.0)
+    zeros = np.flatnonzero(CHECKER.losses == 0)
+    assert local_optima(CHECKER).tolist() == zeros.tolist()
+    assert basins(CHECKER)["mean_size"] == pytest.approx(81 / len(zeros))
+    assert neutrality(CHECKER).max() == 0.0
+
+
+def test_plateau_is_neutral_and_flat_everywhere_but_at_the_optimum():
+    values = neutrality(PLATEAU)
+    assert values[PLATEAU.optimum] == 0.0 and np.all(values[PLATEAU.neighbours(PLATEAU.optimum)] == 0.75)
+    assert np.mean(values) > 0.9
+    # Every plateau point is a local optimum (no strictly better neighbour), except the optimum's neighbours.
+    assert len(local_optima(PLATEAU)) == 81 - 4
+    assert neutrality_distance_correlation(PLATEAU) > 0   # flatter far from the optimum
+
+
+def test_correlation_length():
+    assert correlation_length(0.0) == 0.0 and correlation_length(1.0) == math.inf
+    assert correlation_length(math.exp(-0.5)) == pytest.approx(2.0)
+
+
+def test_similarity_of_a_landscape_with_itself_and_with_its_reverse():
+    same = similarity(SPHERE, SPHERE)
+    assert same == {"spearman": pytest.approx(1.0), "spearman_top": pytest.approx(1.0), "gamma_overlap": 1.0}
+    reverse = similarity(SPHERE, SPHERE.with_losses(-SPHERE.losses))
+    assert reverse["spearman"] == pytest.approx(-1.0) and reverse["gamma_overlap"] == 0.0
+
+
+def test_null_model_says_the_sphere_is_smoother_and_less_multimodal_than_chance():
+    z = null_zscores(SPHERE, n_shuffles=30, seed=0)
+    assert z["autocorrelation"] > 5 and z["assortativity"] > 5 and z["local_optima"] < -3
+    assert set(profile(SPHERE)) >= {"fdc", "autocorrelation", "correlation_length", "local_optima_share",
+                                    "mean_basin_size", "neutrality", "neutrality_distance", "global_basin_share"}
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: Landscape(("a",), ((1,),), (True,), [0.0]), "`levels` of Landscape must be at least two levels"),
+    (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0]), "`losses` of Landscape must be one loss per configuration"),
+    (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, math.nan]), "`losses` of Landscape must be finite numbers"),
+    (lambda: fdc(SPHERE, np.zeros(5)), "`losses` of landscape metrics must be an array of shape (81,)"),
+    (lambda: similarity(SPHERE, grid(lambda a, b: a + b, n=4)), "`b` of similarity must be a landscape on the same"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
