@@ -101,3 +101,34 @@ def test_null_model_says_the_sphere_is_smoother_and_less_multimodal_than_chance(
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_build_caches_the_losses_and_replays_them_as_an_objective(tmp_path):
+    from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+    from interactive_hpo.landscape import LandscapeObjective, build_landscape, grid_of
+    from interactive_hpo.objectives import FunctionObjective
+
+    space = SearchSpace([Float("lr", 1e-3, 1e-1, log=True), Int("depth", 1, 3), Categorical("act", ["a", "b"])])
+    calls = []
+
+    def accuracy(params):
+        calls.append(params)
+        if params["depth"] == 3 and params["act"] == "b":
+            raise RuntimeError("diverged")   # the worst loss, not a crash
+        return 1.0 - abs(math.log10(params["lr"]) + 2) / 2 - 0.1 * params["depth"] + (params["act"] == "a") * 0.05
+
+    objective = FunctionObjective(accuracy, space, direction="maximize")
+    assert grid_of(space, 3) == ((0.001, 0.01, 0.1), (1, 2, 3), ("a", "b"))
+    land = build_landscape(objective, resolution=3, cache_dir=tmp_path)
+    assert land.n == 18 == len(calls) and land.ordered == (True, True, False)
+    assert land.params(land.optimum) == {"lr": 0.01, "depth": 1, "act": "a"}
+    assert land.losses[land.optimum] == pytest.approx(-(1.0 - 0.1 + 0.05))   # maximized: the loss is -value
+    assert np.all(land.losses[[i for i in range(18) if land.params(i)["depth"] == 3 and
+                               land.params(i)["act"] == "b"]] == land.losses.max())
+    again = build_landscape(objective, resolution=3, cache_dir=tmp_path)
+    assert len(calls) == 18 and np.array_equal(again.losses, land.losses)   # read from the cache
+    replay = LandscapeObjective(land)
+    assert replay({"lr": 0.012, "depth": 1, "act": "a"}) == land.losses[land.optimum]   # nearest level, log scale
+    study = Study(space, "random", seed=0)
+    study.run(replay, n_trials=30)
+    assert study.best_value == land.losses.min()

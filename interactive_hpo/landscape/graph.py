@@ -35,6 +35,9 @@ class Landscape:
         False for categorical parameters.
     losses : array-like of shape (n,) or the grid's shape
         One loss per configuration, in C order over the parameters (the last varies fastest).
+    space : SearchSpace, optional
+        The search space the grid was taken from (``build_landscape`` sets it), which lets the
+        landscape be replayed as an objective.
 
     Examples
     --------
@@ -49,6 +52,7 @@ class Landscape:
     levels: tuple[tuple[Any, ...], ...]
     ordered: tuple[bool, ...]
     losses: np.ndarray = field(repr=False)
+    space: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         names, levels, ordered = tuple(self.names), tuple(tuple(v) for v in self.levels), tuple(self.ordered)
@@ -142,4 +146,4 @@ class Landscape:
 
     def with_losses(self, losses: Sequence[float] | np.ndarray) -> Landscape:
         """The same grid with other losses (another budget, the test loss, a shuffled null model)."""
-        return Landscape(self.names, self.levels, self.ordered, np.asarray(losses, dtype=float))
+        return Landscape(self.names, self.levels, self.ordered, np.asarray(losses, dtype=float), self.space)
