@@ -312,11 +312,15 @@ def test_promote_button_of_the_multi_fidelity_panel_overrides_the_scheduler(requ
     _open_and_run(page, jupyter_server, "fidelity.ipynb")
     panel = f"{LAB} .ihpo-fidelity"
     page.locator(f"{panel} button.ihpo-promote").first.click()
-    page.wait_for_function(  # the job list is rebuilt with your decision in its labels
-        "(s) => Array.from(document.querySelector(s)?.options ?? [])"
-        "        .some(o => o.text.replace(/\\s/g, ' ').includes('you: promote'))",  # ipywidgets writes &nbsp;
-        arg=f"{panel} .ihpo-job select", timeout=30_000)
-    table = page.locator(f"{panel} table.ihpo-rung-table").first.inner_text()
-    assert "stop\tpromote" in table or "stop promote" in " ".join(table.split()), table
+    # The job list and the rung table are separate widgets, updated by separate messages: wait
+    # until both show your decision (reading the table once could catch it a message early).
+    page.wait_for_function(
+        """([select, table]) => {
+            const options = Array.from(document.querySelector(select)?.options ?? []);
+            const rows = (document.querySelector(table)?.innerText ?? '').replace(/\\s+/g, ' ');
+            return options.some(o => o.text.replace(/\\s/g, ' ').includes('you: promote'))  // ipywidgets writes &nbsp;
+                && /stop promote/.test(rows);                                    // the scheduler's, then yours
+        }""",
+        arg=[f"{panel} .ihpo-job select", f"{panel} table.ihpo-rung-table"], timeout=30_000)
     assert _click_step(page) == 10
     _assert_no_error_shown(page)
