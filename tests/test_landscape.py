@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from interactive_hpo import InvalidParameterError
-from interactive_hpo.landscape.graph import Landscape
-from interactive_hpo.landscape.metrics import (
+from interactive_hpo.landscape import (  # the public names
+    Landscape,
     assortativity,
     autocorrelation,
     basins,
