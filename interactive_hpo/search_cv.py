@@ -15,7 +15,7 @@ import numpy as np
 
 from ._validation import check_bool, check_int, fail, import_optional, seed_to_int
 from .exceptions import TrialStateError
-from .objectives.sklearn_cv import SklearnCV, seeded_clone
+from .objectives.sklearn_checks import check_space, make_scorer, seeded_clone
 from .optimizers.halving import HalvingScheduler
 from .optimizers.registry import available_optimizers, optimizer_class
 from .space import SearchSpace
@@ -41,8 +41,7 @@ def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str
     for method in ("fit", "get_params", "set_params"):
         if not callable(getattr(estimator, method, None)):
             raise fail(name, owner, "a scikit-learn estimator (with fit, get_params and set_params)", estimator)
-    space = SklearnCV._check_space(space, estimator, owner)  # SklearnCV's rules and hints, naming the caller
-    return space, SklearnCV._make_scorer(estimator, scoring, owner)
+    return check_space(space, estimator, owner), make_scorer(estimator, scoring, owner)
 
 
 def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> None:

@@ -27,7 +27,8 @@ import numpy as np
 
 from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int
 from ..space import Float, SearchSpace
-from .sklearn_cv import SealedTestLook, SealedTestSetWarning, _describe_unknown
+from .sealed import SealedTestLook, SealedTestSetWarning
+from .sklearn_checks import check_space
 
 __all__ = ["IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
 
@@ -145,13 +146,7 @@ class SklearnIncremental:
         if self.mode == "warm_start" and not {"warm_start", "max_iter"} <= set(valid):
             raise fail("estimator_factory", _OWNER, "an estimator with partial_fit, or with warm_start and max_iter",
                        probe)
-        if not isinstance(space, SearchSpace):
-            raise fail("space", _OWNER, "a SearchSpace", space)
-        unknown = [n for n in space.names if n not in valid]
-        if unknown:
-            raise fail("space", _OWNER, f"a SearchSpace whose names are parameters of {type(probe).__name__}",
-                       space.names, hint=_describe_unknown(unknown, valid))
-        self.space = space
+        self.space = check_space(space, probe, _OWNER)
         self.validation_size = check_real(validation_size, "validation_size", _OWNER, 0, 1, low_open=True,
                                           high_open=True)
         self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)

@@ -14,7 +14,6 @@ scikit-learn is imported lazily, when an objective is built: importing this modu
 from __future__ import annotations
 
 import contextlib
-import difflib
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -26,57 +25,11 @@ from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
 from .sealed import SealedTestLook, SealedTestSetWarning
+from .sklearn_checks import Shown, check_space, check_warnings, make_scorer, n_samples, seeded_clone
 
 __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"]
 
 _OWNER = "SklearnCV"
-
-
-class _Shown:
-    """A value whose ``repr`` is a description, for error messages about large arrays."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def _n_samples(data: Any, name: str) -> int:
-    """Number of rows of an array-like (numpy, pandas, sparse matrix or list)."""
-    shape = getattr(data, "shape", None)
-    if shape is not None and len(shape) >= 1:
-        return int(shape[0])
-    if isinstance(data, (str, bytes, Mapping)) or not hasattr(data, "__len__"):
-        rule = "an array-like of shape (n_samples, n_features)" if name == "X" else \
-            "an array-like of shape (n_samples,)"
-        raise fail(name, _OWNER, rule, _Shown(type(data).__name__))
-    return len(data)
-
-
-def _describe_unknown(unknown: list[str], valid: list[str]) -> str:
-    """Hint for space names that are not estimator parameters: close matches, or the valid names."""
-    parts = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, valid, n=1)
-        parts.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
-    hint = f"Unknown: {', '.join(parts)}."
-    if len(valid) <= 25:
-        hint += f" Valid names: {', '.join(sorted(valid))}."
-    else:
-        hint += " See estimator.get_params().keys() for the valid names."
-    return hint
-
-
-def seeded_clone(estimator: Any, seed: int) -> Any:
-    """A clone of ``estimator`` with ``seed`` in every ``random_state`` left at None (its own and
-    each pipeline step's), so that the same params give the same score; a ``random_state`` the
-    user set is kept."""
-    from sklearn.base import clone
-
-    unseeded = {key: seed for key, value in estimator.get_params(deep=True).items()
-                if (key == "random_state" or key.endswith("__random_state")) and value is None}
-    return clone(estimator).set_params(**unseeded)
 
 
 class SklearnCV:
@@ -165,20 +118,20 @@ class SklearnCV:
             if not callable(getattr(estimator, method, None)):
                 raise fail("estimator", _OWNER, "a scikit-learn estimator (with fit, get_params and set_params)",
                            estimator)
-        n = _n_samples(X, "X")
-        n_y = _n_samples(y, "y")
+        n = n_samples(X, "X", _OWNER)
+        n_y = n_samples(y, "y", _OWNER)
         if n_y != n:
             raise fail("y", _OWNER, f"an array-like with as many samples as X ({n})",
-                       _Shown(f"an array-like with {n_y} samples"))
+                       Shown(f"an array-like with {n_y} samples"))
         self.cv = check_int(cv, "cv", _OWNER, 2)
         self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)
-        self.space = self._check_space(space, estimator)
+        self.space = check_space(space, estimator, _OWNER)
         self.scoring = scoring
-        self._scorer = self._make_scorer(estimator, scoring)
+        self._scorer = make_scorer(estimator, scoring, _OWNER)
         if name is not None and (not isinstance(name, str) or not name):
             raise fail("name", _OWNER, "a non-empty str or None", name)
         self.name = name or type(estimator).__name__
-        self.ignore_warnings = self._check_warnings(ignore_warnings)
+        self.ignore_warnings = check_warnings(ignore_warnings, _OWNER)
         self._resource_full = check_resource(budget_resource, estimator, self.space, _OWNER)
         self.budget_resource = budget_resource
         self.seed = seed_to_int(seed, _OWNER)
@@ -197,48 +150,6 @@ class SklearnCV:
         self._looks: list[SealedTestLook] = []
 
     # -- validation helpers ------------------------------------------------------------------
-    @staticmethod
-    def _check_space(space: Any, estimator: Any, owner: str = _OWNER) -> SearchSpace:
-        """``space``, if every name is a parameter of ``estimator`` (errors name ``owner``)."""
-        if not isinstance(space, SearchSpace):
-            raise fail("space", owner, "a SearchSpace", space)
-        valid = list(estimator.get_params(deep=True))
-        unknown = [n for n in space.names if n not in valid]
-        if unknown:
-            raise fail("space", owner, f"a SearchSpace whose names are parameters of {type(estimator).__name__}",
-                       space.names, hint=_describe_unknown(unknown, valid))
-        return space
-
-    @staticmethod
-    def _make_scorer(estimator: Any, scoring: Any, owner: str = _OWNER) -> Callable[..., float]:
-        """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``)."""
-        from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
-
-        rule = "a scorer name from sklearn.metrics.get_scorer_names(), a callable scorer(estimator, X, y) or None"
-        if isinstance(scoring, str):
-            try:
-                return get_scorer(scoring)
-            except ValueError as error:
-                close = difflib.get_close_matches(scoring, get_scorer_names(), n=3)
-                hint = f"Did you mean {', '.join(map(repr, close))}?" if close else None
-                raise fail("scoring", owner, rule, scoring, hint=hint) from error
-        if scoring is not None and not callable(scoring):
-            raise fail("scoring", owner, rule, scoring)
-        if scoring is None and not callable(getattr(estimator, "score", None)):
-            raise fail("scoring", owner, rule, scoring,
-                       hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy'.")
-        return check_scoring(estimator, scoring=scoring)
-
-    @staticmethod
-    def _check_warnings(categories: Any) -> tuple[type[Warning], ...]:
-        rule = "a tuple of Warning subclasses"
-        if isinstance(categories, type) or not isinstance(categories, (tuple, list)):
-            raise fail("ignore_warnings", _OWNER, rule, categories)
-        for category in categories:
-            if not (isinstance(category, type) and issubclass(category, Warning)):
-                raise fail("ignore_warnings", _OWNER, rule, categories, hint=f"{category!r} is not one.")
-        return tuple(categories)
-
     def _split(self, X: Any, y: Any, n: int, split_seed: int) -> None:
         """Cut (X, y) once into the training split and the sealed test split (stratified for classifiers)."""
         from sklearn.model_selection import train_test_split
@@ -247,7 +158,7 @@ class SklearnCV:
         if self.is_classifier:
             _, counts = np.unique(np.asarray(y), return_counts=True)
             if counts.min() < 2:
-                raise fail("y", _OWNER, "class labels with at least 2 samples per class", _Shown(
+                raise fail("y", _OWNER, "class labels with at least 2 samples per class", Shown(
                     f"a class with {counts.min()} sample"),
                     hint="The train/test split is stratified, so every class needs a sample on each side.")
             stratify = y
