@@ -2,9 +2,10 @@
 
 :func:`build_landscape` evaluates an objective (an ``SklearnCV`` task, a synthetic function,
 any objective with a ``space``) on the full grid of its space (``SearchSpace.levels``: log-spaced
-for log parameters, every choice for categoricals), at one budget, and caches the losses on
-disk as JSON keyed by the objective, the grid and the budget, so a notebook builds each
-landscape once. :class:`LandscapeObjective` turns a built landscape back into an objective (a
+for log parameters, every choice for categoricals), at one budget, averaged over seeds, in
+parallel if asked; for scikit-learn tasks it keeps the training and test losses too. The losses
+are cached on disk as JSON, one file per (objective, grid, budget, seed), so a notebook builds
+each landscape once. :class:`LandscapeObjective` turns a built landscape back into an objective (a
 lookup table), so any optimizer can be stepped on it in microseconds.
 """
 
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail
+from .._validation import check_int, fail, import_optional
 from ..space import SearchSpace
 from .graph import Landscape
 
@@ -33,17 +35,52 @@ def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
     return tuple(param.levels(resolution) for param in space)
 
 
-def _loss(objective: Any, params: Mapping[str, Any], budget: float | None) -> float:
-    """The objective's value as a loss (negated for objectives to maximize); inf if it failed."""
+def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None) -> dict[str, float]:
+    """One configuration's losses by kind: ``"valid"`` (the objective's value) and, for objectives
+    with ``landscape_scores`` (``SklearnCV``), ``"train"`` and ``"test"``. Scores of objectives to
+    maximize are negated; a configuration that fails, or scores NaN, gets inf for every kind."""
+    detailed = callable(getattr(objective, "landscape_scores", None))
     try:
-        result = objective(dict(params)) if budget is None else objective(dict(params), budget=budget)
+        if detailed:
+            raw = objective.landscape_scores(dict(params), budget=budget)
+        else:
+            result = objective(dict(params)) if budget is None else objective(dict(params), budget=budget)
+            raw = {"valid": float(getattr(result, "value", result))}
     except Exception:  # a configuration that cannot be fitted is the worst there is, not a crash
-        return float("inf")
-    value = float(getattr(result, "value", result))
-    return -value if getattr(objective, "direction", "minimize") == "maximize" else value
+        return dict.fromkeys(("valid", "train", "test") if detailed else ("valid",), math.inf)
+    sign = -1.0 if getattr(objective, "direction", "minimize") == "maximize" else 1.0
+    return {kind: sign * float(value) if math.isfinite(value) else math.inf for kind, value in raw.items()}
+
+
+def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None, n_jobs: int,
+                   path: Path | None) -> dict[str, np.ndarray]:
+    """Losses of every configuration by kind, shape (n,) each (inf for failures); read from
+    ``path`` when it exists, else evaluated (``n_jobs`` processes) and written there."""
+    if path is not None and path.exists():
+        stored = json.loads(path.read_text())["losses"]
+        return {kind: np.array([math.inf if v is None else v for v in values]) for kind, values in stored.items()}
+    if n_jobs == 1:
+        rows = [_grid_losses(objective, params, budget) for params in configs]
+    else:
+        joblib = import_optional("joblib", "sklearn", "build_landscape(n_jobs=...)")
+        rows = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_grid_losses)(objective, params, budget)
+                                              for params in configs)
+    losses = {kind: np.array([row[kind] for row in rows]) for kind in rows[0]}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"objective": repr(objective), "budget": budget, "losses": {
+            kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()}}))
+    return losses
+
+
+def _worst_for_failures(values: np.ndarray) -> np.ndarray:
+    """``values`` with inf replaced by the worst finite value (a failure is as bad as the worst)."""
+    finite = np.isfinite(values)
+    return np.where(finite, values, values[finite].max() if finite.any() else 0.0)
 
 
 def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None = None,
+                    seeds: Sequence[int] | None = None, n_jobs: int = 1,
                     cache_dir: str | os.PathLike[str] | None = None) -> Landscape:
     """Evaluate ``objective`` on every configuration of its space's grid; return the landscape.
 
@@ -52,41 +89,60 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     objective : objective with a ``space``
         Its value becomes the loss (negated when ``objective.direction == "maximize"``, so an
         accuracy becomes minus the accuracy; configurations that fail get the worst loss seen).
+        For a :class:`~interactive_hpo.objectives.SklearnCV` task, the training and sealed-test
+        losses are stored too (``landscape.other("train")``, ``landscape.other("test")``).
     resolution : int, default=5
         Levels per numeric parameter.
     budget : float, optional
         Passed to the objective (a fraction of the training data for ``SklearnCV``).
+    seeds : sequence of int, optional
+        Average the losses over these seeds (``objective.with_seed(seed)`` for each: another
+        split, other folds, other model seeds); ``others["valid_std"]`` keeps the spread of the
+        validation loss over them. By default the objective is evaluated as it is.
+    n_jobs : int, default=1
+        Processes evaluating configurations in parallel (joblib; -1 for every core).
     cache_dir : path, optional
-        Where the losses are kept as JSON, keyed by the objective's ``repr``, the grid and the
-        budget; a second build with the same key reads them instead of evaluating again.
+        Where the losses are kept as JSON, one file per (objective, grid, budget, seed), keyed by
+        the objective's ``fingerprint`` (else its ``repr``); a build with the same key reads the
+        file instead of evaluating again.
 
     Returns
     -------
     Landscape
         Its ``space`` is the objective's, so :class:`LandscapeObjective` can replay it.
     """
+    owner = "build_landscape"
     space = getattr(objective, "space", None)
     if not isinstance(space, SearchSpace) or not callable(objective):
-        raise fail("objective", "build_landscape", "a callable objective with a SearchSpace `space`", objective)
+        raise fail("objective", owner, "a callable objective with a SearchSpace `space`", objective)
+    if n_jobs != -1:
+        n_jobs = check_int(n_jobs, "n_jobs", owner, 1)
+    if seeds is not None:
+        if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+            raise fail("seeds", owner, "a non-empty sequence of ints, or None", seeds)
+        seeds = [check_int(seed, "seeds", owner, 0) for seed in seeds]
+        if not callable(getattr(objective, "with_seed", None)):
+            raise fail("seeds", owner, "None for an objective without a `with_seed` method", seeds,
+                       hint=f"{type(objective).__name__} cannot be re-seeded; SklearnCV tasks can.")
     levels = grid_of(space, resolution)
-    path = None
-    if cache_dir is not None:
-        key = json.dumps([repr(objective), space.to_dict(), [list(map(repr, v)) for v in levels], budget])
-        path = Path(cache_dir) / f"landscape-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
-    if path is not None and path.exists():
-        losses = np.array(json.loads(path.read_text())["losses"], dtype=float)
-    else:
-        shape = tuple(len(v) for v in levels)
-        codes = np.stack(np.unravel_index(np.arange(int(np.prod(shape))), shape), axis=1)
-        losses = np.array([_loss(objective, {p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row,
-                                                                                                   strict=True))},
-                                 budget) for row in codes])
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"objective": repr(objective), "budget": budget,
-                                        "losses": [v if np.isfinite(v) else None for v in losses.tolist()]}))
-    losses = np.where(np.isfinite(losses), losses, np.nanmax(np.where(np.isfinite(losses), losses, np.nan)))
-    return Landscape(tuple(space.names), levels, tuple(p.kind != "categorical" for p in space), losses, space=space)
+    shape = tuple(len(v) for v in levels)
+    codes = np.stack(np.unravel_index(np.arange(int(np.prod(shape))), shape), axis=1)
+    configs = [{p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))} for row in codes]
+    grid_key = [space.to_dict(), [list(map(repr, v)) for v in levels], budget]
+    runs = []
+    for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
+        path = None
+        if cache_dir is not None:
+            key = json.dumps([getattr(seeded, "fingerprint", None) or repr(seeded), *grid_key])
+            path = Path(cache_dir) / f"landscape-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+        runs.append(_evaluate_grid(seeded, configs, budget, n_jobs, path))
+    losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
+    if len(runs) > 1:
+        valid = np.array([_worst_for_failures(run["valid"]) for run in runs])
+        losses["valid_std"] = valid.std(axis=0)
+    info = {"objective": repr(objective), "budget": budget, "seeds": seeds, "resolution": resolution}
+    return Landscape(tuple(space.names), levels, tuple(p.kind != "categorical" for p in space), losses.pop("valid"),
+                     space=space, others=losses, info=info)
 
 
 class LandscapeObjective:

@@ -9,7 +9,7 @@ level indices plus the Hamming distance on categoricals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,6 +38,13 @@ class Landscape:
     space : SearchSpace, optional
         The search space the grid was taken from (``build_landscape`` sets it), which lets the
         landscape be replayed as an objective.
+    others : mapping of str to array-like of shape (n,), optional
+        Other losses on the same grid, by kind: ``build_landscape`` stores ``"train"`` and
+        ``"test"`` for scikit-learn tasks and ``"valid_std"`` (the spread over seeds) when it
+        averaged several seeds. :meth:`other` turns one into a landscape.
+    info : mapping, optional
+        How the landscape was made (``build_landscape`` records the objective, the budget, the
+        seeds and the resolution).
 
     Examples
     --------
@@ -53,6 +60,8 @@ class Landscape:
     ordered: tuple[bool, ...]
     losses: np.ndarray = field(repr=False)
     space: Any = field(default=None, repr=False)
+    others: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    info: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         names, levels, ordered = tuple(self.names), tuple(tuple(v) for v in self.levels), tuple(self.ordered)
@@ -70,10 +79,20 @@ class Landscape:
             raise fail("losses", "Landscape", "finite numbers (give failed configurations a bad, finite loss)",
                        f"{int(np.sum(~np.isfinite(losses)))} non-finite values")
         losses.flags.writeable = False
+        others = {}
+        for kind, values in dict(self.others).items():
+            values = np.asarray(values, dtype=float).reshape(-1)
+            if values.shape != losses.shape or not np.all(np.isfinite(values)):
+                raise fail("others", "Landscape", f"finite losses of shape ({losses.size},) for every kind",
+                           f"{kind!r}: {values.size} values, {int(np.sum(~np.isfinite(values)))} non-finite")
+            values.flags.writeable = False
+            others[str(kind)] = values
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "levels", levels)
         object.__setattr__(self, "ordered", ordered)
         object.__setattr__(self, "losses", losses)
+        object.__setattr__(self, "others", others)
+        object.__setattr__(self, "info", dict(self.info))
 
     # -- the grid ------------------------------------------------------------------------------------
     @property
@@ -145,5 +164,19 @@ class Landscape:
         return np.abs(diff[:, ordered]).sum(axis=1) + (diff[:, ~ordered] != 0).sum(axis=1)
 
     def with_losses(self, losses: Sequence[float] | np.ndarray) -> Landscape:
-        """The same grid with other losses (another budget, the test loss, a shuffled null model)."""
-        return Landscape(self.names, self.levels, self.ordered, np.asarray(losses, dtype=float), self.space)
+        """The same grid with other losses (a shuffled null model, say); ``others`` are dropped
+        (they belong to the old losses), ``space`` and ``info`` kept."""
+        return Landscape(self.names, self.levels, self.ordered, np.asarray(losses, dtype=float), self.space,
+                         info=self.info)
+
+    def other(self, kind: str) -> Landscape:
+        """The landscape of another kind of loss on this grid: ``"train"``, ``"test"``, ...
+
+        >>> land = Landscape(("a",), ((0, 1, 2),), (True,), [0.3, 0.1, 0.2], others={"train": [0.2, 0.0, 0.0]})
+        >>> land.other("train").optimum
+        1
+        """
+        if kind not in self.others:
+            raise fail("kind", "Landscape.other", f"one of the landscape's other losses {sorted(self.others)}", kind)
+        return Landscape(self.names, self.levels, self.ordered, self.others[kind], self.space,
+                         info={**self.info, "kind": kind})

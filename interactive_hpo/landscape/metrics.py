@@ -8,7 +8,7 @@ Losses: lower is better.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -175,17 +175,24 @@ def profile(land: Landscape) -> dict[str, float]:
     return out
 
 
-def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int = 0) -> dict[str, float]:
+def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int = 0,
+                 metrics: Sequence[str] | None = None) -> dict[str, float]:
     """Each scalar metric's z-score against the same losses shuffled over the same graph.
 
     A landscape "smoother than chance" has an autocorrelation z-score well above 0; "fewer local
-    optima than chance", a local-optima z-score well below 0.
+    optima than chance", a local-optima z-score well below 0. ``metrics`` picks some of
+    :data:`SCALARS` (all by default: each costs ``n_shuffles`` evaluations).
     """
     n_shuffles = check_int(n_shuffles, "n_shuffles", "null_zscores", 2)
+    names = list(SCALARS) if metrics is None else list(metrics)
+    for name in names:
+        if name not in SCALARS:
+            raise fail("metrics", "null_zscores", f"names from {list(SCALARS)}", name)
     rng = np.random.default_rng(seed)
     shuffles = [rng.permutation(land.losses) for _ in range(n_shuffles)]
     out = {}
-    for name, metric in SCALARS.items():
+    for name in names:
+        metric = SCALARS[name]
         observed = metric(land)
         null = np.array([metric(land, losses) for losses in shuffles])
         spread = float(np.nanstd(null))

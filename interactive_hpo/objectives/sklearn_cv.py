@@ -14,6 +14,7 @@ scikit-learn is imported lazily, when an objective is built: importing this modu
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -144,6 +145,7 @@ class SklearnCV:
         split_seed, self._cv_seed, model_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=3))
         self._budget_seed = int(rng.integers(0, 2**31 - 1))
         self._split(X, y, n, split_seed)
+        self._X, self._y = X, y  # kept (not copied) for with_seed
 
         # The same params give the same score; the user's estimator is never modified.
         self._base = seeded_clone(estimator, model_seed)
@@ -261,19 +263,12 @@ class SklearnCV:
             also ``"budget"``, ``"n_train_samples"`` (training samples per fold, the mean over
             the folds, rounded) and, for a parameter resource, its value (e.g. ``"n_estimators"``).
         """
-        from sklearn.model_selection import cross_validate
-
-        budget = check_budget(budget, "SklearnCV.__call__")
-        params = self.space.validate(params)
-        model, folds = self._configured(params, budget), self._folds(budget)
+        budget, model, folds, result = self._cross_validate(params, budget, "SklearnCV.__call__")
         budget_attrs: dict[str, Any] = {}
         if budget is not None:  # what the budget bought, shown with the trial
             budget_attrs = {"budget": budget, "n_train_samples": round(np.mean([len(fit) for fit, _ in folds]))}
             if self.budget_resource is not None:
                 budget_attrs[self.budget_resource] = model.get_params()[self.budget_resource]
-        with self._quiet():
-            result = cross_validate(model, self._X_train, self._y_train, cv=folds,
-                                    scoring=self._scorer, error_score="raise")
         scores = np.asarray(result["test_score"], dtype=float)
         finite = bool(np.all(np.isfinite(scores)))
         # A NaN fold makes the value NaN, which the study records as a FAILED trial; the attrs
@@ -284,6 +279,66 @@ class SklearnCV:
             "fit_time": float(np.sum(result["fit_time"])),
             **budget_attrs,
         })
+
+    def _cross_validate(self, params: Mapping[str, Any], budget: Any, owner: str, *,
+                        detail: bool = False) -> tuple[float | None, Any, list[Any], dict[str, Any]]:
+        """Check ``params`` and ``budget`` and cross-validate: (budget, model, folds, result).
+
+        With ``detail``, ``result`` also holds the training-fold scores and, under
+        ``"sealed_score"``, each fold's model scored on the sealed test split.
+        """
+        from sklearn.model_selection import cross_validate
+
+        budget = check_budget(budget, owner)
+        params = self.space.validate(params)
+        model, folds = self._configured(params, budget), self._folds(budget)
+        with self._quiet():
+            result = cross_validate(model, self._X_train, self._y_train, cv=folds, scoring=self._scorer,
+                                    error_score="raise", return_train_score=detail, return_estimator=detail)
+            if detail:
+                result["sealed_score"] = [self._scorer(fitted, self._X_test, self._y_test)
+                                          for fitted in result.pop("estimator")]
+        return budget, model, folds, result
+
+    def landscape_scores(self, params: Mapping[str, Any], *, budget: float | None = None) -> dict[str, float]:
+        """Validation, training and test scores of ``params``, for landscape analysis.
+
+        One cross-validation gives all three: ``"valid"`` is the score :meth:`__call__` returns,
+        ``"train"`` the mean score of the fold models on their own training samples, and
+        ``"test"`` the mean score of the same fold models on the sealed test split (no extra fit).
+
+        This opens the sealed test split for every configuration it is called on, and these
+        looks are not recorded in :attr:`test_looks`: use it to *study* a landscape (do training,
+        validation and test losses agree? where do they part?), never to choose a configuration.
+        :func:`~interactive_hpo.landscape.build_landscape` calls it.
+
+        Returns
+        -------
+        dict
+            ``{"valid": float, "train": float, "test": float}``, greater is better.
+        """
+        _, _, _, result = self._cross_validate(params, budget, "SklearnCV.landscape_scores", detail=True)
+        return {"valid": float(np.mean(result["test_score"])), "train": float(np.mean(result["train_score"])),
+                "test": float(np.mean(result["sealed_score"]))}
+
+    def with_seed(self, seed: int | np.random.Generator | None) -> SklearnCV:
+        """The same task (estimator, data, space, settings) with another ``seed``: another
+        train/test split, other folds and other model seeds. Landscapes average over these."""
+        return SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
+                         test_size=self.test_size, seed=seed, name=self.name, ignore_warnings=self.ignore_warnings,
+                         budget_resource=self.budget_resource)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of everything that decides a score: the estimator and its params, the
+        data, the scoring, the folds, the split and the seed (a cache key for landscapes)."""
+        params = sorted((key, repr(value)) for key, value in self._base.get_params(deep=True).items())
+        settings = (type(self._base).__name__, params, self.cv, self.scoring, self.test_size, self.seed,
+                    self.budget_resource)
+        digest = hashlib.sha256(repr(settings).encode())
+        for data in (self._X_train, self._y_train, self._X_test, self._y_test):
+            digest.update(np.ascontiguousarray(np.asarray(data)).tobytes())
+        return digest.hexdigest()[:16]
 
     def test_score(self, params: Mapping[str, Any]) -> float:
         """Fit ``params`` on the whole training split and score it on the sealed test split.

@@ -1,0 +1,96 @@
+"""Comparing landscapes on one grid: similarity matrices, and training against test loss.
+
+:func:`similarity_matrix` lays the pairwise :func:`~.metrics.similarity` of several landscapes
+(one model at several budgets, or on several datasets) out as matrices; :func:`train_test_agreement`
+asks whether the training loss ranks configurations like the test loss, overall and among the
+best-trained ones (where overfitting shows).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from .._validation import check_real, fail
+from .graph import Landscape
+from .metrics import similarity
+
+__all__ = ["similarity_matrix", "train_test_agreement"]
+
+MEASURES = ("spearman", "spearman_top", "gamma_overlap")
+
+
+def similarity_matrix(landscapes: Mapping[str, Landscape], *, top: float = 0.1) -> dict[str, np.ndarray]:
+    """Pairwise similarity of landscapes on the same grid, one matrix per measure.
+
+    Parameters
+    ----------
+    landscapes : mapping of label to Landscape
+        At least two, all on one grid (e.g. ``{"budget 0.1": ..., "budget 1.0": ...}``).
+    top : float, default=0.1
+        The share of best configurations compared by ``"spearman_top"`` and ``"gamma_overlap"``.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (k, k)
+        ``"spearman"``, ``"spearman_top"`` and ``"gamma_overlap"`` (see :func:`~.metrics.similarity`),
+        rows and columns in the mapping's order, ones on the diagonal.
+
+    Examples
+    --------
+    >>> a = Landscape(("x",), ((0, 1, 2, 3),), (True,), [3.0, 1.0, 0.0, 2.0])
+    >>> matrices = similarity_matrix({"a": a, "b": a.with_losses([3.0, 2.0, 0.0, 1.0])}, top=0.25)
+    >>> matrices["spearman"].round(2).tolist()
+    [[1.0, 0.8], [0.8, 1.0]]
+    """
+    if not isinstance(landscapes, Mapping) or len(landscapes) < 2 or not all(
+            isinstance(land, Landscape) for land in landscapes.values()):
+        raise fail("landscapes", "similarity_matrix", "a mapping of labels to at least two Landscapes", landscapes)
+    top = check_real(top, "top", "similarity_matrix", 0, 1, low_open=True)
+    lands = list(landscapes.values())
+    matrices = {measure: np.eye(len(lands)) for measure in MEASURES}
+    for i, a in enumerate(lands):
+        for j in range(i + 1, len(lands)):
+            pair = similarity(a, lands[j], top=top)
+            for measure in MEASURES:
+                matrices[measure][i, j] = matrices[measure][j, i] = pair[measure]
+    return matrices
+
+
+def train_test_agreement(land: Landscape, *, top: float = 0.1) -> dict[str, float]:
+    """Does the training loss rank configurations like the test loss?
+
+    Parameters
+    ----------
+    land : Landscape
+        With ``others["train"]`` and ``others["test"]`` (``build_landscape`` on a ``SklearnCV``
+        task stores both).
+    top : float, default=0.1
+        The share of configurations with the lowest training loss that ``"best_trained"`` looks at.
+
+    Returns
+    -------
+    dict
+        ``"all"``: Spearman of training with test loss over every configuration;
+        ``"best_trained"``: the same over the ``top`` share with the lowest training loss. When
+        the training loss ties over that whole set (every one fits the training data perfectly,
+        say) while the test loss differs, the training loss cannot rank them at all: 0.0.
+        NaN when the test loss is constant too.
+    """
+    for kind in ("train", "test"):
+        if kind not in land.others:
+            raise fail("land", "train_test_agreement", "a Landscape with 'train' and 'test' losses in `others` "
+                       "(build_landscape on a SklearnCV task)", f"a landscape with others {sorted(land.others)}")
+    top = check_real(top, "top", "train_test_agreement", 0, 1, low_open=True)
+    train, test = land.others["train"], land.others["test"]
+    best = np.argsort(train, kind="stable")[:max(3, int(round(top * land.n)))]
+
+    def agreement(a: np.ndarray, b: np.ndarray) -> float:
+        if np.ptp(b) == 0:
+            return math.nan
+        return 0.0 if np.ptp(a) == 0 else float(spearmanr(a, b)[0])
+
+    return {"all": agreement(train, test), "best_trained": agreement(train[best], test[best])}

@@ -1,0 +1,247 @@
+"""The landscape paper's findings, re-tested on scikit-learn's bundled datasets.
+
+:func:`paper_landscapes` builds the landscapes of three models (an RBF SVM, a random forest and
+gradient boosting) on bundled datasets at several training-data budgets; :func:`check_findings`
+measures them and says, claim by claim, in how many cases each of the paper's qualitative
+findings holds (DESIGN.md section 7). The benchmark ``benchmarks/bench_landscapes.py`` and the
+notebook ``09_landscapes`` both call these two, so they report the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, check_real, fail
+from ..space import Float, Int, SearchSpace
+from .build import build_landscape
+from .compare import train_test_agreement
+from .graph import Landscape
+from .metrics import null_zscores, profile, similarity
+
+__all__ = ["MODELS", "DATASETS", "Claim", "Findings", "paper_task", "paper_landscapes", "check_findings"]
+
+
+def _svm() -> tuple[Any, SearchSpace]:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    return make_pipeline(StandardScaler(), SVC(kernel="rbf")), SearchSpace([
+        Float("svc__C", 1e-2, 1e3, log=True), Float("svc__gamma", 1e-4, 1e1, log=True)])
+
+
+def _random_forest() -> tuple[Any, SearchSpace]:
+    from sklearn.ensemble import RandomForestClassifier
+
+    return RandomForestClassifier(n_estimators=30), SearchSpace([
+        Int("max_depth", 1, 16, log=True), Float("max_features", 0.1, 1.0, log=True),
+        Int("min_samples_leaf", 1, 32, log=True)])
+
+
+def _gradient_boosting() -> tuple[Any, SearchSpace]:
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(n_estimators=30), SearchSpace([
+        Float("learning_rate", 0.01, 1.0, log=True), Int("max_depth", 1, 5), Float("subsample", 0.3, 1.0)])
+
+
+#: The models, by name: a factory of (estimator, search space) and the grid's default resolution
+#: (levels per parameter; 8 x 8 = 64 SVM configurations, 5 x 5 x 5 = 125 for the ensembles).
+MODELS: dict[str, tuple[Callable[[], tuple[Any, SearchSpace]], int]] = {
+    "svm": (_svm, 8), "random_forest": (_random_forest, 5), "gradient_boosting": (_gradient_boosting, 5)}
+
+#: scikit-learn's bundled classification datasets the study uses by default.
+DATASETS = ("iris", "wine", "breast_cancer")
+_LOADERS = {"iris": "load_iris", "wine": "load_wine", "breast_cancer": "load_breast_cancer", "digits": "load_digits"}
+
+
+def paper_task(model: str, dataset: str, *, seed: int = 0, cv: int = 3) -> Any:
+    """A ``SklearnCV`` task (accuracy, ``cv`` folds, 25% sealed test split) for one model on one
+    bundled dataset; its budgets are fractions of the training samples."""
+    from ..objectives.sklearn_cv import SklearnCV
+
+    if model not in MODELS:
+        raise fail("model", "paper_task", f"one of {list(MODELS)}", model)
+    if dataset not in _LOADERS:
+        raise fail("dataset", "paper_task", f"one of {list(_LOADERS)}", dataset)
+    import sklearn.datasets
+
+    X, y = getattr(sklearn.datasets, _LOADERS[dataset])(return_X_y=True)
+    estimator, space = MODELS[model][0]()
+    return SklearnCV(estimator, X, y, space, cv=cv, scoring="accuracy", seed=seed, name=f"{model} on {dataset}")
+
+
+def paper_landscapes(models: Iterable[str] = tuple(MODELS), datasets: Iterable[str] = DATASETS,
+                     budgets: Iterable[float] = (0.1, 0.25, 0.5, 1.0), *, resolution: int | None = None,
+                     seeds: Sequence[int] = (0,), n_jobs: int = 1, cache_dir: Any = None,
+                     progress: Callable[[str], None] | None = None) -> dict[tuple[str, str, float], Landscape]:
+    """Build every (model, dataset, budget) landscape; losses are minus the accuracy.
+
+    Parameters
+    ----------
+    models, datasets, budgets : iterables
+        Names from :data:`MODELS` and :data:`DATASETS` (or ``"digits"``), fractions of the
+        training samples in (0, 1].
+    resolution : int, optional
+        Levels per parameter for every model (default: each model's own, see :data:`MODELS`).
+    seeds, n_jobs, cache_dir
+        Passed to :func:`~.build.build_landscape` (with a ``cache_dir``, a second call is instant).
+    progress : callable, optional
+        Called with a line of text before each landscape is built.
+
+    Returns
+    -------
+    dict
+        ``(model, dataset, budget) -> Landscape``, with ``others["train"]`` and ``others["test"]``.
+    """
+    out = {}
+    for model in models:
+        for dataset in datasets:
+            task = paper_task(model, dataset, seed=seeds[0] if seeds else 0)
+            for budget in budgets:
+                if progress is not None:
+                    progress(f"{model} on {dataset} at budget {budget:g}")
+                out[model, dataset, float(budget)] = build_landscape(
+                    task, resolution=resolution or MODELS[model][1], budget=budget, seeds=seeds, n_jobs=n_jobs,
+                    cache_dir=cache_dir)
+    return out
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One of the paper's findings and how often it held here.
+
+    Attributes
+    ----------
+    name : str
+        Short name ("smooth", "clustered", ...).
+    statement : str
+        What was tested, in words, with the test's threshold.
+    held, cases : int
+        In how many of the cases it was tested on it held (cases where the measure is undefined,
+        for example a correlation over constant losses, are left out).
+    holds : bool
+        Whether it held in at least the ``majority`` share of the cases.
+    """
+
+    name: str
+    statement: str
+    held: int
+    cases: int
+    holds: bool
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The claims, and the measurements behind them: one row per landscape (its profile, the
+    local-optima z-score against the null model, the Spearman to its full-budget landscape and
+    the train-test agreement), one row per pair of datasets (their similarity)."""
+
+    claims: list[Claim]
+    rows: list[dict[str, Any]] = field(repr=False)
+    pairs: list[dict[str, Any]] = field(repr=False)
+
+    def to_markdown(self) -> str:
+        """The claims as a Markdown table."""
+        lines = ["| claim | tested as | held in | verdict |", "|---|---|---|---|"]
+        lines += [f"| {c.name} | {c.statement} | {c.held}/{c.cases} | {'holds' if c.holds else 'does not hold'} |"
+                  for c in self.claims]
+        return "\n".join(lines)
+
+
+def _claim(name: str, statement: str, outcomes: Iterable[float | bool], majority: float) -> Claim:
+    """A claim from its per-case outcomes (NaN: undefined, left out)."""
+    cases = [bool(o) for o in outcomes if not (isinstance(o, float) and math.isnan(o))]
+    held = sum(cases)
+    return Claim(name, statement, held, len(cases), bool(cases) and held >= majority * len(cases))
+
+
+def _outcome(value: float, test: Callable[[float], bool]) -> float | bool:
+    return math.nan if math.isnan(value) else test(value)
+
+
+def check_findings(landscapes: Mapping[tuple[str, str, float], Landscape], *, n_shuffles: int = 30, seed: int = 0,
+                   majority: float = 0.75, tolerance: float = 0.02) -> Findings:
+    """Test the paper's qualitative findings on landscapes from :func:`paper_landscapes`.
+
+    Parameters
+    ----------
+    landscapes : mapping
+        ``(model, dataset, budget) -> Landscape``; the largest budget of each (model, dataset)
+        is its full budget. Landscapes need ``others["train"]`` and ``["test"]``.
+    n_shuffles : int, default=30
+        Shuffles of the null model for the local-optima z-score.
+    seed : int, default=0
+        Seeds the null model.
+    majority : float, default=0.75
+        A claim "holds" when it holds in at least this share of its cases.
+    tolerance : float, default=0.02
+        How far a Spearman correlation may dip as the budget rises and still count as rising.
+
+    Returns
+    -------
+    Findings
+        Eight claims: smooth, clustered, easy, few local optima, flatter near the optimum
+        (tested on every landscape), low budgets rank like full ones (per model and dataset),
+        top regions overlap less (per model, over pairs of datasets at full budget),
+        train-test agreement weaker among the best-trained (every full-budget landscape).
+    """
+    if not isinstance(landscapes, Mapping) or not landscapes:
+        raise fail("landscapes", "check_findings", "a non-empty mapping (model, dataset, budget) -> Landscape",
+                   landscapes)
+    n_shuffles = check_int(n_shuffles, "n_shuffles", "check_findings", 2)
+    majority = check_real(majority, "majority", "check_findings", 0, 1, low_open=True)
+    full = {}
+    for model, dataset, budget in landscapes:
+        full[model, dataset] = max(budget, full.get((model, dataset), budget))
+    rows = []
+    for (model, dataset, budget), land in landscapes.items():
+        reference = landscapes[model, dataset, full[model, dataset]]
+        row = {"model": model, "dataset": dataset, "budget": budget, **profile(land),
+               "local_optima_z": null_zscores(land, n_shuffles=n_shuffles, seed=seed,
+                                              metrics=["local_optima"])["local_optima"],
+               "spearman_to_full": similarity(land, reference)["spearman"]}
+        agreement = train_test_agreement(land)
+        row["train_test_all"], row["train_test_best"] = agreement["all"], agreement["best_trained"]
+        rows.append(row)
+    pairs = []
+    for model in dict.fromkeys(m for m, _, _ in landscapes):
+        names = [d for (m, d) in full if m == model]
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                pairs.append({"model": model, "datasets": (a, b), **similarity(
+                    landscapes[model, a, full[model, a]], landscapes[model, b, full[model, b]])})
+    rising = []
+    for (model, dataset), top_budget in full.items():
+        lower = sorted((r["budget"], r["spearman_to_full"]) for r in rows
+                       if r["model"] == model and r["dataset"] == dataset and r["budget"] < top_budget)
+        values = np.array([s for _, s in lower])
+        if len(values) >= 2 and not np.isnan(values).any():
+            rising.append(bool(np.all(np.diff(values) >= -tolerance) and values[-1] > values[0]))
+    at_full = [r for r in rows if r["budget"] == full[r["model"], r["dataset"]]]
+    claims = [
+        _claim("smooth", "random-walk autocorrelation > 0", (_outcome(r["autocorrelation"], lambda v: v > 0)
+                                                            for r in rows), majority),
+        _claim("clustered", "assortativity > 0", (_outcome(r["assortativity"], lambda v: v > 0) for r in rows),
+               majority),
+        _claim("easy", "fitness-distance correlation > 0 (losses grow away from the optimum)",
+               (_outcome(r["fdc"], lambda v: v > 0) for r in rows), majority),
+        _claim("few local optima", "local-optima count below the shuffled null model (z < 0)",
+               (_outcome(r["local_optima_z"], lambda v: v < 0) for r in rows), majority),
+        _claim("flatter near the optimum", "neutrality-distance correlation < 0",
+               (_outcome(r["neutrality_distance"], lambda v: v < 0) for r in rows), majority),
+        _claim("low budgets rank like full", f"Spearman to the full budget rises with the budget "
+               f"(dips of at most {tolerance:g}), per model and dataset", rising, majority),
+        _claim("top regions overlap less", "between datasets at full budget: Spearman over the union of the "
+               "top-10% sets < Spearman over all", (_outcome(p["spearman_top"] - p["spearman"], lambda v: v < 0)
+                                                    for p in pairs), majority),
+        _claim("train-test agree less at the top", "Spearman(train, test) over the 10% best-trained < over all, "
+               "at full budget", (_outcome(r["train_test_best"] - r["train_test_all"], lambda v: v < 0)
+                                  for r in at_full), majority),
+    ]
+    return Findings(claims, rows, pairs)
