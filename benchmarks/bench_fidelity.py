@@ -108,10 +108,10 @@ def run_optuna(method: str, objective: SklearnCV, seed: int) -> tuple[float, dic
     return float(best.value), dict(best.params), evaluations[0]
 
 
-def run_skopt(objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], int]:
-    """scikit-optimize's GP at full budget, as many evaluations as the budget allows."""
+def skopt_dimensions(space: Any) -> list[Any]:
+    """The search space in scikit-optimize's terms (log priors kept)."""
     dims = []
-    for param in objective.space.params:
+    for param in space.params:
         if param.kind == "categorical":
             dims.append(skopt.space.Categorical(list(param.choices), name=param.name))
         elif param.kind == "int":
@@ -120,6 +120,12 @@ def run_skopt(objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], i
         else:
             dims.append(skopt.space.Real(param.low, param.high, prior="log-uniform" if param.log else "uniform",
                                          name=param.name))
+    return dims
+
+
+def run_skopt(objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], int]:
+    """scikit-optimize's GP at full budget, as many evaluations as the budget allows."""
+    dims = skopt_dimensions(objective.space)
     names = [d.name for d in dims]
     n_calls = int(np.ceil(TOTAL))
     result = skopt.gp_minimize(lambda v: -objective(dict(zip(names, v, strict=True))).value, dims,

@@ -72,6 +72,22 @@ def test_plateau_is_neutral_and_flat_everywhere_but_at_the_optimum():
     assert neutrality_distance_correlation(PLATEAU) > 0   # flatter far from the optimum
 
 
+def test_plateaus_count_once_and_climbs_cross_them():
+    # Level 0-1 tie (a plateau with an exit to level 2); levels 3-4 tie and are the bottom; level 5 is alone.
+    land = Landscape(("x",), (tuple(range(6)),), (True,), [0.5, 0.5, 0.3, 0.1, 0.1, 0.4])
+    assert local_optima(land).tolist() == [0, 3, 4]
+    assert local_optima(land, plateaus=True).tolist() == [3]
+    assert basins(land)["attractor"].tolist() == [0, 3, 3, 3, 4, 4]
+    found = basins(land, plateaus=True)
+    assert found["attractor"].tolist() == [3] * 6 and found["global_share"] == 1.0
+    # The flat plateau landscape: one optimum, and every climb reaches it across the flat part.
+    assert local_optima(PLATEAU, plateaus=True).tolist() == [PLATEAU.optimum]
+    assert basins(PLATEAU, plateaus=True)["sizes"] == {PLATEAU.optimum: 81}
+    # Without ties nothing changes.
+    assert local_optima(SPHERE, plateaus=True).tolist() == local_optima(SPHERE).tolist()
+    np.testing.assert_array_equal(basins(CHECKER, plateaus=True)["attractor"], basins(CHECKER)["attractor"])
+
+
 def test_correlation_length():
     assert correlation_length(0.0) == 0.0 and correlation_length(1.0) == math.inf
     assert correlation_length(math.exp(-0.5)) == pytest.approx(2.0)

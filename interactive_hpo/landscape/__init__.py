@@ -7,12 +7,14 @@ topography metrics of the landscape paper (DESIGN.md section 7).
 - The metrics (:func:`fdc`, :func:`autocorrelation`, ..., :func:`profile`, :func:`null_zscores`)
   measure one landscape; :func:`similarity`, :func:`similarity_matrix` and
   :func:`train_test_agreement` compare landscapes on one grid.
+- :func:`graph_layout` places the neighbour graph in 2-D (``plots.plot_landscape_graph`` draws it).
 - :func:`paper_landscapes` and :func:`check_findings` re-test the paper's findings on
   scikit-learn's bundled datasets.
 """
 
 from .build import LandscapeObjective, build_landscape, grid_of
-from .compare import similarity_matrix, train_test_agreement
+from .compare import best_trained, similarity_matrix, train_test_agreement
+from .embedding import graph_layout
 from .findings import DATASETS, MODELS, Claim, Findings, check_findings, paper_landscapes, paper_task
 from .graph import Landscape
 from .metrics import (
@@ -27,9 +29,35 @@ from .metrics import (
     null_zscores,
     profile,
     similarity,
+    spearman,
 )
 
-__all__ = ["DATASETS", "MODELS", "Claim", "Findings", "Landscape", "LandscapeObjective", "build_landscape",
-           "check_findings", "grid_of", "assortativity", "autocorrelation", "basins", "correlation_length", "fdc",
-           "local_optima", "neutrality", "neutrality_distance_correlation", "null_zscores", "paper_landscapes",
-           "paper_task", "profile", "similarity", "similarity_matrix", "train_test_agreement"]
+__all__ = [
+    "Claim",
+    "DATASETS",
+    "Findings",
+    "Landscape",
+    "LandscapeObjective",
+    "MODELS",
+    "assortativity",
+    "autocorrelation",
+    "basins",
+    "best_trained",
+    "build_landscape",
+    "check_findings",
+    "correlation_length",
+    "fdc",
+    "graph_layout",
+    "grid_of",
+    "local_optima",
+    "neutrality",
+    "neutrality_distance_correlation",
+    "null_zscores",
+    "paper_landscapes",
+    "paper_task",
+    "profile",
+    "similarity",
+    "similarity_matrix",
+    "spearman",
+    "train_test_agreement",
+]

@@ -174,21 +174,11 @@ class LandscapeObjective:
                        landscape)
         self.landscape = landscape
         self.space = landscape.space
-        # Unit-cube positions of every numeric level, for the nearest-level lookup.
-        self._units = [None if not ordered else np.array([param.to_unit(v) for v in levels])
-                       for param, levels, ordered in zip(self.space, landscape.levels, landscape.ordered,
-                                                         strict=True)]
         self.name = f"landscape({', '.join(landscape.names)})"
 
     def index_of(self, params: Mapping[str, Any]) -> int:
-        """The grid index of the configuration nearest to ``params``."""
-        params = self.space.validate(params)
-        codes = []
-        for param, levels, units in zip(self.space, self.landscape.levels, self._units, strict=True):
-            value = params[param.name]
-            nearest = levels.index(value) if units is None else int(np.argmin(np.abs(units - param.to_unit(value))))
-            codes.append(nearest)
-        return int(np.ravel_multi_index(tuple(codes), self.landscape.shape))
+        """The grid index of the configuration nearest to ``params`` (see :meth:`Landscape.index_of`)."""
+        return self.landscape.index_of(self.space.validate(params))
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
         return float(self.landscape.losses[self.index_of(params)])

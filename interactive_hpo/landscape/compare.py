@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from .._validation import check_real, fail
 from .graph import Landscape
-from .metrics import similarity
+from .metrics import similarity, spearman
 
-__all__ = ["similarity_matrix", "train_test_agreement"]
+__all__ = ["similarity_matrix", "best_trained", "train_test_agreement"]
 
 MEASURES = ("spearman", "spearman_top", "gamma_overlap")
 
@@ -60,6 +60,21 @@ def similarity_matrix(landscapes: Mapping[str, Landscape], *, top: float = 0.1) 
     return matrices
 
 
+def check_train_test(land: Any, top: Any, owner: str) -> tuple[Landscape, float]:
+    """``land`` (with training and test losses) and ``top`` (in (0, 1]), checked; errors name ``owner``."""
+    if not isinstance(land, Landscape) or not {"train", "test"} <= set(land.others):
+        raise fail("land", owner, "a Landscape with 'train' and 'test' losses in `others` (build_landscape on a "
+                   "SklearnCV task)", f"a landscape with others {sorted(getattr(land, 'others', {}))}")
+    return land, check_real(top, "top", owner, 0, 1, low_open=True)
+
+
+def best_trained(land: Landscape, *, top: float = 0.1) -> np.ndarray:
+    """Indices of the ``top`` share of configurations with the lowest training loss (at least 3,
+    lowest first, ties in grid order), shape (k,)."""
+    land, top = check_train_test(land, top, "best_trained")
+    return np.argsort(land.others["train"], kind="stable")[:max(3, int(round(top * land.n)))]
+
+
 def train_test_agreement(land: Landscape, *, top: float = 0.1) -> dict[str, float]:
     """Does the training loss rank configurations like the test loss?
 
@@ -80,17 +95,11 @@ def train_test_agreement(land: Landscape, *, top: float = 0.1) -> dict[str, floa
         say) while the test loss differs, the training loss cannot rank them at all: 0.0.
         NaN when the test loss is constant too.
     """
-    for kind in ("train", "test"):
-        if kind not in land.others:
-            raise fail("land", "train_test_agreement", "a Landscape with 'train' and 'test' losses in `others` "
-                       "(build_landscape on a SklearnCV task)", f"a landscape with others {sorted(land.others)}")
-    top = check_real(top, "top", "train_test_agreement", 0, 1, low_open=True)
+    land, top = check_train_test(land, top, "train_test_agreement")
     train, test = land.others["train"], land.others["test"]
-    best = np.argsort(train, kind="stable")[:max(3, int(round(top * land.n)))]
+    best = best_trained(land, top=top)
 
     def agreement(a: np.ndarray, b: np.ndarray) -> float:
-        if np.ptp(b) == 0:
-            return math.nan
-        return 0.0 if np.ptp(a) == 0 else float(spearmanr(a, b)[0])
+        return math.nan if np.ptp(b) == 0 else 0.0 if np.ptp(a) == 0 else spearman(a, b)
 
     return {"all": agreement(train, test), "best_trained": agreement(train[best], test[best])}

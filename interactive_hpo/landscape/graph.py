@@ -114,6 +114,38 @@ class Landscape:
         return {name: self.levels[k][int(c)] for k, (name, c) in enumerate(zip(self.names, self.codes[index],
                                                                                   strict=True))}
 
+    def index_of(self, params: Mapping[str, Any]) -> int:
+        """The grid index of the configuration nearest to ``params`` (one value per name).
+
+        Numeric values snap to the nearest level: in the search space's unit cube when the
+        landscape has a ``space`` (so on a log scale for log parameters), else by value; halfway
+        goes to the lower level. Categorical values must be one of the choices.
+
+        >>> land = Landscape(("a", "b"), ((0, 1, 2), ("x", "y")), (True, False), [3, 2, 1, 0, 1, 2])
+        >>> land.index_of({"a": 1.2, "b": "y"})
+        3
+        """
+        owner = "Landscape.index_of"
+        if not isinstance(params, Mapping) or set(self.names) - set(params):
+            raise fail("params", owner, f"a mapping with a value for each of {list(self.names)}", params)
+        codes = []
+        for name, levels, ordered in zip(self.names, self.levels, self.ordered, strict=True):
+            value = params[name]
+            exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
+            if exact or not ordered:
+                if not exact:
+                    raise fail(f"params[{name!r}]", owner, f"one of the choices {list(levels)}", value)
+                codes.append(exact[0])
+                continue
+            param = self.space[name] if self.space is not None and name in self.space else None
+            position = float if param is None else param.to_unit
+            try:
+                distance = np.abs(np.array([position(level) for level in levels]) - position(value))
+            except (TypeError, ValueError) as error:
+                raise fail(f"params[{name!r}]", owner, "a number", value) from error
+            codes.append(int(np.argmin(distance)))
+        return int(np.ravel_multi_index(tuple(codes), self.shape))
+
     @property
     def optimum(self) -> int:
         """Index of the global optimum (the first, on ties)."""
@@ -172,11 +204,16 @@ class Landscape:
     def other(self, kind: str) -> Landscape:
         """The landscape of another kind of loss on this grid: ``"train"``, ``"test"``, ...
 
+        Its ``others`` hold the rest, this landscape's own losses under ``"valid"`` included, so
+        ``land.other("test").other("train")`` works.
+
         >>> land = Landscape(("a",), ((0, 1, 2),), (True,), [0.3, 0.1, 0.2], others={"train": [0.2, 0.0, 0.0]})
-        >>> land.other("train").optimum
-        1
+        >>> land.other("train").optimum, sorted(land.other("train").others)
+        (1, ['valid'])
         """
         if kind not in self.others:
             raise fail("kind", "Landscape.other", f"one of the landscape's other losses {sorted(self.others)}", kind)
-        return Landscape(self.names, self.levels, self.ordered, self.others[kind], self.space,
+        own = self.info.get("kind", "valid")
+        others = {**{k: v for k, v in self.others.items() if k != kind}, own: self.losses}
+        return Landscape(self.names, self.levels, self.ordered, self.others[kind], self.space, others=others,
                          info={**self.info, "kind": kind})

@@ -12,12 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.stats import pearsonr, spearmanr
 
 from .._validation import check_int, check_real, fail
 from .graph import Landscape
 
-__all__ = ["fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima", "basins",
+__all__ = ["spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima", "basins",
            "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
 
 
@@ -33,6 +35,13 @@ def _correlation(method: Callable[..., Any], a: np.ndarray, b: np.ndarray) -> fl
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         return math.nan
     return float(method(a, b)[0])
+
+
+def spearman(a: Any, b: Any) -> float:
+    """Spearman's rank correlation of two arrays of shape (k,); NaN where it is undefined (either
+    side constant, or fewer than two values)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return math.nan if len(a) < 2 else _correlation(spearmanr, a, b)
 
 
 def fdc(land: Landscape, losses: Any = None) -> float:
@@ -88,14 +97,41 @@ def _best_neighbour(land: Landscape, values: np.ndarray) -> np.ndarray:
     return target[order][first]
 
 
-def local_optima(land: Landscape, losses: Any = None) -> np.ndarray:
-    """Configurations with no strictly better neighbour (indices)."""
+def _plateaus(land: Landscape, values: np.ndarray) -> tuple[int, np.ndarray]:
+    """Connected sets of configurations with equal loss: (count, label of each configuration, shape (n,))."""
+    source, target = land._adjacency
+    tied = values[source] == values[target]
+    links = coo_matrix((np.ones(int(tied.sum())), (source[tied], target[tied])), shape=(land.n, land.n))
+    count, label = connected_components(links, directed=False)
+    return int(count), label
+
+
+def local_optima(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> np.ndarray:
+    """Configurations with no strictly better neighbour (indices, ascending).
+
+    With ``plateaus=True``, connected configurations of equal loss count as one plateau, and a
+    plateau is a local optimum when none of its members has a strictly better neighbour; each
+    is represented by its smallest index. This is how ``graphfla`` (by the landscape paper's
+    authors) counts them, and it matters on accuracy-based losses, where ties are common: a
+    flat bad region is one plateau, not many optima.
+    """
     values = _losses(land, losses)
-    return np.flatnonzero(values[_best_neighbour(land, values)] >= values)
+    stuck = values[_best_neighbour(land, values)] >= values
+    if not plateaus:
+        return np.flatnonzero(stuck)
+    count, plateau = _plateaus(land, values)
+    escapes = np.bincount(plateau, weights=~stuck, minlength=count) > 0
+    first = np.unique(plateau, return_index=True)[1]   # smallest member of each plateau, by plateau label
+    return np.sort(first[~escapes])
 
 
-def basins(land: Landscape, losses: Any = None) -> dict[str, Any]:
+def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> dict[str, Any]:
     """Basins of attraction by best-improvement hill climbing from every configuration.
+
+    With ``plateaus=True`` a climb that is stuck on a plateau of equal loss (see
+    :func:`local_optima`) leaves it by the best strictly better neighbour of any of its members,
+    and every climb ends on an optimal plateau, represented by its smallest index (graphfla's
+    plateau-aware climb with best-improvement exits).
 
     Returns
     -------
@@ -106,16 +142,28 @@ def basins(land: Landscape, losses: Any = None) -> dict[str, Any]:
     """
     values = _losses(land, losses)
     best = _best_neighbour(land, values)
-    step = np.where(values[best] < values, best, np.arange(land.n))
+    better = values[best] < values
+    step = np.where(better, best, np.arange(land.n))
+    if plateaus:
+        _, plateau = _plateaus(land, values)
+        first = np.unique(plateau, return_index=True)[1]   # each plateau's smallest member
+        # Each plateau's exit: the best strictly better neighbour over its members (lowest index on ties).
+        order = np.lexsort((best, values[best], plateau))
+        order = order[better[order]]
+        labels, where = np.unique(plateau[order], return_index=True)
+        exit_of = first.copy()   # a plateau without an exit ends at its smallest member
+        exit_of[labels] = best[order[where]]
+        step = np.where(better, best, exit_of[plateau])
     while True:  # pointer doubling: log2(longest climb) rounds
         nxt = step[step]
         if np.array_equal(nxt, step):
             break
         step = nxt
-    optima, counts = np.unique(step, return_counts=True)
+    attractor = step
+    optima, counts = np.unique(attractor, return_counts=True)
     sizes = dict(zip(optima.tolist(), counts.tolist(), strict=True))
-    return {"attractor": step, "sizes": sizes, "mean_size": float(np.mean(counts)),
-            "global_share": sizes[int(step[int(np.argmin(values))])] / land.n}
+    return {"attractor": attractor, "sizes": sizes, "mean_size": float(np.mean(counts)),
+            "global_share": sizes[int(attractor[int(np.argmin(values))])] / land.n}
 
 
 def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> np.ndarray:
@@ -158,6 +206,7 @@ SCALARS: dict[str, Callable[..., float]] = {
     "autocorrelation": autocorrelation,
     "assortativity": assortativity,
     "local_optima": lambda land, losses=None: float(len(local_optima(land, losses))),
+    "local_optimum_plateaus": lambda land, losses=None: float(len(local_optima(land, losses, plateaus=True))),
     "neutrality": lambda land, losses=None: float(np.mean(neutrality(land, losses))),
     "neutrality_distance": neutrality_distance_correlation,
     "global_basin_share": lambda land, losses=None: float(basins(land, losses)["global_share"]),

@@ -27,6 +27,15 @@ from .history import (
     plot_best_so_far,
     plot_parallel_coordinates,
 )
+from .landscape import (
+    HeatmapInfo,
+    heatmap_info,
+    plot_landscape,
+    plot_landscape_graph,
+    plot_trajectory,
+    trajectory_info,
+)
+from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
 from .population import PopulationPlot, plot_lineage, plot_population
 from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
@@ -38,11 +47,13 @@ __all__ = [
     "BudgetTraceInfo",
     "CurvesInfo",
     "GanttInfo",
+    "HeatmapInfo",
     "ParallelCoordinatesPlot",
     "PopulationPlot",
     "RungsInfo",
     "SurrogateCurve",
     "SurrogateMaps",
+    "TrainTestInfo",
     "axis_positions",
     "axis_to_unit",
     "best_so_far_info",
@@ -51,11 +62,14 @@ __all__ = [
     "compare_gantt",
     "curves_info",
     "gantt_info",
+    "heatmap_info",
     "parallel_coordinates_info",
     "plot_best_so_far",
     "plot_brackets",
     "plot_budget_trace",
     "plot_gantt",
+    "plot_landscape",
+    "plot_landscape_graph",
     "plot_learning_curves",
     "plot_lineage",
     "plot_parallel_coordinates",
@@ -65,7 +79,12 @@ __all__ = [
     "plot_pbt_scores",
     "plot_population",
     "plot_rungs",
+    "plot_similarity",
     "plot_surrogate_1d",
     "plot_surrogate_2d",
+    "plot_train_test",
+    "plot_trajectory",
     "rungs_info",
+    "train_test_info",
+    "trajectory_info",
 ]

@@ -18,20 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from ._axes import axes_or_new
+
 __all__ = ["BracketsInfo", "BudgetTraceInfo", "CurvesInfo", "RungsInfo", "brackets_info", "budget_trace_info",
            "curves_info", "plot_brackets", "plot_budget_trace", "plot_learning_curves", "plot_rungs", "rungs_info"]
 
 #: Colour map of rungs and budgets (low budgets dark, high ones bright), trimmed of its palest end.
 BUDGET_CMAP, BUDGET_RANGE = "viridis", (0.1, 0.85)
-
-
-def _axes(ax: Any, figsize: tuple[float, float] = (7, 3.5)) -> Any:
-    """``ax``, or new Axes in a new figure."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _level_colours(n: int) -> list[Any]:
@@ -148,7 +141,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         per entry of :data:`RUNG_MARKERS` that has points, labelled as there.
     """
     info = rungs_info(rows, bracket)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for line in info.lines:
         ax.plot(line[:, 0], line[:, 1], color="0.75", lw=0.9, zorder=1)
     for (who, decision), style in RUNG_MARKERS.items():
@@ -245,7 +238,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     (['-', '--'], [[0.0, 1.5]])
     """
     info = curves_info(curves, full_step)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     labelled: set[bool] = set()
     for line, cut in zip(info.lines, info.stopped, strict=True):
         style = dict(color="0.5", lw=1.0, ls="--", alpha=0.55) if cut else dict(color="C0", lw=1.3, ls="-", alpha=0.85)
@@ -325,7 +318,7 @@ def plot_budget_trace(trace: Any, ax: Any = None, baseline: Any = None, *,
         ``ax.lines``: best at full budget, best at any budget, then the baseline's (if given); step lines.
     """
     info = budget_trace_info(trace, baseline, normalize)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(info.spent, info.best_full, drawstyle="steps-post", color="C0", lw=2.2,
             label=f"{labels[0]}: best at full budget")
     ax.plot(info.spent, info.best_any, drawstyle="steps-post", color="C0", lw=1.2, alpha=0.4,
@@ -403,7 +396,7 @@ def plot_brackets(brackets: Sequence[Sequence[tuple[int, float]]], ax: Any = Non
     """
     info = brackets_info(brackets)
     n_rows, n_cols = info.budgets.shape
-    ax = _axes(ax, (1.6 + 1.3 * max(n_cols, 1), 0.9 + 0.5 * max(n_rows, 1)))
+    ax = axes_or_new(ax, (1.6 + 1.3 * max(n_cols, 1), 0.9 + 0.5 * max(n_rows, 1)))
     shade = np.ma.masked_invalid(np.log(info.budgets))
     low, high = (float(shade.min()), float(shade.max())) if shade.count() else (0.0, 1.0)
     image = ax.imshow(shade, cmap="Blues", vmin=low - 0.35 * (high - low + 1e-9), vmax=high, aspect="auto")

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ._axes import axes_or_new
+
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
            "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
 
@@ -323,9 +325,6 @@ def _axes(ax: Any) -> Any:
     """``ax``, or new Axes; rounds are integers, so the x ticks are too."""
     from matplotlib.ticker import MaxNLocator
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(7, 3.5))
+    ax = axes_or_new(ax)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax

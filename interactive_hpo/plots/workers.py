@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_one_of, fail
-from .fidelity import _axes, _level_colours
+from ._axes import axes_or_new
+from .fidelity import _level_colours
 
 __all__ = ["GanttInfo", "gantt_info", "plot_gantt", "compare_gantt"]
 
@@ -122,7 +123,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     ([2, 1, 1], 'utilization 60%, waiting 1 worker-time')
     """
     info = gantt_info(schedule, color_by, levels)
-    ax = _axes(ax, (9, 1.2 + 0.4 * info.n_workers))
+    ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers))
     colours = _level_colours(len(info.levels))
     name = "rung {:.0f}" if info.color_by == "rung" else "budget {:g}"
     for k in [*range(len(info.levels)), -1]:

@@ -1,0 +1,327 @@
+"""Loss-landscape plots: 2-D heat maps with optima and basins, trajectories over them, and the
+neighbour graph itself (DESIGN.md section 7); comparisons of landscapes are in :mod:`.landscape_compare`.
+
+As in :mod:`.fidelity`, plain "info" records are computed first (:func:`heatmap_info`,
+:func:`trajectory_info`; tests target them) and drawn second. The input is a
+:class:`~interactive_hpo.landscape.Landscape` (and, for trajectories, plain params dicts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_one_of, fail, is_real
+from ..landscape.embedding import graph_layout
+from ..landscape.graph import Landscape
+from ..landscape.metrics import basins
+from ._axes import axes_or_new
+
+__all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
+           "trajectory_info"]
+
+#: Colour-bar labels of :func:`plot_landscape`, by ``reduce``.
+REDUCE_LABELS = {"best": "loss (best over others)", "mean": "loss (mean over others)"}
+
+
+def _landscape(land: Any, owner: str) -> Landscape:
+    if not isinstance(land, Landscape):
+        raise fail("land", owner, "a Landscape", land)
+    return land
+
+
+def _pair(land: Landscape, x: Any, y: Any, owner: str) -> tuple[int, int]:
+    """Positions of parameters ``x`` and ``y`` in ``land.names``."""
+    for name, value in (("x", x), ("y", y)):
+        if value not in land.names:
+            raise fail(name, owner, f"one of the landscape's parameters {list(land.names)}", value)
+    if x == y:
+        raise fail("y", owner, f"a parameter other than x={x!r}", y)
+    return land.names.index(x), land.names.index(y)
+
+
+def _label(value: Any) -> str:
+    """A level as a short tick label: floats compactly, anything else as ``str``."""
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+# -- heat map of two parameters ----------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class HeatmapInfo:
+    """What :func:`plot_landscape` draws: the landscape projected on two parameters.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_y, n_x)
+        The best (min) or mean loss over all other parameters in each cell (row: y level).
+    representative : ndarray of shape (n_y, n_x), dtype int
+        Grid index of each cell's best configuration (first on ties), for either ``reduce``.
+    local_optimum : ndarray of shape (n_y, n_x), dtype bool
+        The representative is a local optimum of the full landscape (no strictly better
+        neighbour; with plateaus merged, a member of an optimal plateau).
+    basin : ndarray of shape (n_y, n_x), dtype int
+        Grid index of the local optimum the representative climbs to (its basin's attractor).
+    boundaries : ndarray of shape (b, 2, 2)
+        Segments ((x0, y0), (x1, y1)) between cells of different basins (cell (i, j) centred on (i, j)).
+    optimum : (int, int)
+        (x index, y index) of the global optimum's cell.
+    x, y, x_labels, y_labels, reduce
+        The parameters, their levels as tick labels (tuples of str), and "best" or "mean".
+    """
+
+    values: np.ndarray
+    representative: np.ndarray
+    local_optimum: np.ndarray
+    basin: np.ndarray
+    boundaries: np.ndarray
+    optimum: tuple[int, int]
+    x: str
+    y: str
+    x_labels: tuple[str, ...]
+    y_labels: tuple[str, ...]
+    reduce: str
+
+
+def _boundaries(basin: np.ndarray) -> np.ndarray:
+    """Segments between horizontally or vertically adjacent cells of different basins, shape (b, 2, 2)."""
+    segments = [((i + 0.5, j - 0.5), (i + 0.5, j + 0.5)) for j, i in zip(*np.nonzero(basin[:, 1:] != basin[:, :-1]),
+                                                                          strict=True)]
+    segments += [((i - 0.5, j + 0.5), (i + 0.5, j + 0.5)) for j, i in zip(*np.nonzero(basin[1:, :] != basin[:-1, :]),
+                                                                           strict=True)]
+    return np.array(segments, dtype=float).reshape(-1, 2, 2)
+
+
+def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plateaus: bool = True) -> HeatmapInfo:
+    """Project ``land`` on parameters ``x`` and ``y``: per cell, the best or mean loss over the others.
+
+    With ``plateaus`` (the default) optima and basins merge equal-loss plateaus
+    (:func:`~interactive_hpo.landscape.local_optima`): on accuracy-based losses, flat regions
+    would otherwise make a mesh of one-cell "optima".
+    """
+    owner = "heatmap_info"
+    land = _landscape(land, owner)
+    kx, ky = _pair(land, x, y, owner)
+    reduce = check_one_of(reduce, "reduce", owner, ("best", "mean"))
+    rest = [k for k in range(len(land.names)) if k not in (kx, ky)]
+    shape = (land.shape[ky], land.shape[kx], -1)
+    # Rows y, columns x, then every other configuration of the cell in C order, so argmin's
+    # "first on ties" agrees with the landscape's (Landscape.optimum).
+    losses = land.losses.reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
+    index = np.arange(land.n).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
+    first = np.argmin(losses, axis=2)
+    representative = np.take_along_axis(index, first[..., None], axis=2)[..., 0]
+    attractor = basins(land, plateaus=plateaus)["attractor"]
+    basin = attractor[representative]
+    best = land.codes[land.optimum]
+    return HeatmapInfo(
+        values=losses.min(axis=2) if reduce == "best" else losses.mean(axis=2), representative=representative,
+        local_optimum=land.losses[representative] == land.losses[basin], basin=basin, boundaries=_boundaries(basin),
+        optimum=(int(best[kx]), int(best[ky])), x=x, y=y, x_labels=tuple(map(_label, land.levels[kx])),
+        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce)
+
+
+def _ticks(ax: Any, info: HeatmapInfo) -> None:
+    """Level labels on both axes; at most ~10 labelled ticks per axis, so long grids stay legible."""
+    for labels, set_ticks in ((info.x_labels, ax.set_xticks), (info.y_labels, ax.set_yticks)):
+        step = max(1, math.ceil(len(labels) / 10))
+        positions = np.arange(0, len(labels), step)
+        set_ticks(positions, [labels[p] for p in positions])
+    ax.set_xlabel(info.x)
+    ax.set_ylabel(info.y)
+
+
+def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", show_optima: bool = True,
+                   show_basins: bool = True, plateaus: bool = True, ax: Any = None, cmap: str = "viridis") -> Any:
+    """Heat map of the loss over two parameters, with local optima, the global optimum and basins.
+
+    Parameters
+    ----------
+    land : Landscape
+    x, y : str
+        Parameters on the horizontal and vertical axes.
+    reduce : {"best", "mean"}, default="best"
+        Each cell's loss: the best or the mean over every configuration of the other parameters.
+    show_optima : bool, default=True
+        Mark cells whose best configuration is a local optimum (white dots) and the global optimum (star).
+    show_basins : bool, default=True
+        Draw lines between cells whose best configurations climb to different local optima.
+    plateaus : bool, default=True
+        Merge equal-loss plateaus into one optimum (see :func:`heatmap_info`).
+    ax : matplotlib Axes, optional
+    cmap : str, default="viridis"
+
+    Returns
+    -------
+    Axes
+        ``ax.images[0]`` is the heat map (rows: y levels, origin lower); ``ax.collections``: the
+        basin boundaries (a LineCollection, if ``show_basins``), then the local optima and the
+        global optimum (if ``show_optima``).
+    """
+    info = heatmap_info(land, x, y, reduce=reduce, plateaus=plateaus)
+    ax = axes_or_new(ax, (6, 4.5))
+    image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
+    if show_basins:
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(list(info.boundaries), colors="white", linewidths=1.6, alpha=0.9,
+                                         label="basin boundary"))
+    if show_optima:
+        rows, cols = np.nonzero(info.local_optimum)
+        ax.scatter(cols, rows, s=22, c="white", edgecolors="black", linewidths=0.6, zorder=3,
+                   label="local optimum")
+        ax.scatter([info.optimum[0]], [info.optimum[1]], marker="*", s=260, c="gold", edgecolors="black",
+                   linewidths=0.8, zorder=4, label="global optimum")
+    _ticks(ax, info)
+    ax.figure.colorbar(image, ax=ax, label=REDUCE_LABELS[info.reduce])
+    return ax
+
+
+# -- an optimizer's trajectory ---------------------------------------------------------------------
+
+def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np.ndarray:
+    """Fractional level indices of ``values`` of parameter ``k``, shape (len(values),).
+
+    Numeric parameters of a landscape with a ``space`` interpolate between the levels' positions
+    in the unit cube (so on a log scale for log parameters); otherwise the nearest level (exactly
+    that level if it is one); categoricals map to the index of their choice.
+    """
+    name, levels, out = land.names[k], land.levels[k], np.empty(len(values))
+    param = land.space[name] if land.ordered[k] and land.space is not None and name in land.space else None
+    units = None if param is None else np.array([param.to_unit(v) for v in levels])
+    for i, value in enumerate(values):
+        # The type check keeps a bool choice apart from an int one (True == 1 in Python).
+        exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
+        if units is not None:
+            out[i] = np.interp(land.space[name].to_unit(value), units, np.arange(len(levels)))
+        elif exact or (land.ordered[k] and is_real(value)):
+            out[i] = exact[0] if exact else np.argmin(np.abs(np.asarray(levels, dtype=float) - value))
+        else:
+            raise fail(f"params[{i}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}", value)
+    return out
+
+
+def _columns(land: Landscape, params: Sequence[Mapping[str, Any]], names: Sequence[str], owner: str) -> list:
+    """The values of each of ``names`` over ``params``, checking every dict has them."""
+    if isinstance(params, Mapping) or not isinstance(params, Sequence):
+        raise fail("params", owner, "a sequence of params dicts", params)
+    for i, p in enumerate(params):
+        missing = [name for name in names if not isinstance(p, Mapping) or name not in p]
+        if missing:
+            raise fail(f"params[{i}]", owner, f"a params dict with the parameters {list(names)}", p,
+                       hint=f"Missing: {missing}.")
+    return [[p[name] for p in params] for name in names]
+
+
+def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """Where each params dict falls on the heat map of ``x`` and ``y``.
+
+    Returns
+    -------
+    ndarray of shape (k, 2)
+        (x, y) in fractional level-index coordinates (cell (i, j) is centred on (i, j)).
+    """
+    owner = "trajectory_info"
+    land = _landscape(land, owner)
+    kx, ky = _pair(land, x, y, owner)
+    xs, ys = _columns(land, params, (x, y), owner)
+    return np.column_stack([_positions(land, kx, xs, owner), _positions(land, ky, ys, owner)]).reshape(-1, 2)
+
+
+def _nearest_losses(land: Landscape, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
+    """The landscape's loss at the grid configuration nearest to each params dict, shape (k,)."""
+    _columns(land, params, land.names, owner)   # every dict names every parameter
+    return np.array([land.losses[land.index_of(p)] for p in params])
+
+
+def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], *, ax: Any = None,
+                    reduce: str = "best", **kwargs: Any) -> Any:
+    """An optimizer's path over the heat map of :func:`plot_landscape`.
+
+    Parameters
+    ----------
+    land, x, y, ax, reduce
+        As for :func:`plot_landscape`.
+    params : sequence of dict
+        The configurations in the order tried, e.g. ``[t.params for t in study.trials]``, with
+        every parameter of the landscape (the best is the one whose nearest grid configuration is).
+    **kwargs
+        Passed to :func:`plot_landscape` (``show_optima``, ``show_basins``, ``cmap``).
+
+    Returns
+    -------
+    Axes
+        Those of :func:`plot_landscape`, plus ``ax.lines``: the path (numbered markers; the
+        numbers, from 0, are ``ax.texts``), then the first point and the best one (if any).
+    """
+    positions = trajectory_info(land, x, y, params)
+    losses = _nearest_losses(land, params, "plot_trajectory")
+    ax = plot_landscape(land, x, y, reduce=reduce, ax=ax, **kwargs)
+    handles = ax.plot(positions[:, 0], positions[:, 1], color="white", lw=1.0, alpha=0.8, marker="o", ms=4,
+                      mfc="C1", mec="white", zorder=5, label="trajectory")
+    for number, (px, py) in enumerate(positions):
+        ax.text(px, py, f" {number}", color="white", fontsize="x-small", va="bottom", zorder=6)
+    if len(positions):
+        best = int(np.argmin(losses))
+        handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2, zorder=6,
+                           label="first")
+        handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2, zorder=6,
+                           label=f"best found (#{best})")
+    # Only the path in the legend: the heat map's markers explain themselves, and a long legend hides cells.
+    ax.legend(handles=handles, loc="best", fontsize="x-small", framealpha=0.7)
+    return ax
+
+
+# -- the neighbour graph ---------------------------------------------------------------------------
+
+def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", ax: Any = None, seed: Any = 0,
+                         edges: bool = True) -> Any:
+    """Every configuration placed by :func:`~interactive_hpo.landscape.embedding.graph_layout`,
+    coloured by loss rank: basins show as clusters, loss cliffs as gaps.
+
+    Parameters
+    ----------
+    land : Landscape
+    weight, seed
+        Passed to ``graph_layout``: ``"loss"`` (default) or None, and the solver's seed.
+    ax : matplotlib Axes, optional
+    edges : bool, default=True
+        Draw the neighbour edges (light lines).
+
+    Returns
+    -------
+    Axes
+        ``ax.collections``: the edges (a LineCollection, if ``edges``), the configurations
+        (colour: loss rank, 0 = best, ties share a rank), the local optima (outlined) and the
+        global optimum (star).
+    """
+    from scipy.stats import rankdata
+
+    land = _landscape(land, "plot_landscape_graph")
+    weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
+    xy = graph_layout(land, weight=weight, seed=seed)
+    rank = rankdata(land.losses, method="min") - 1
+    ax = axes_or_new(ax, (6, 5))
+    if edges:
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(list(xy[land.edges]), colors="0.8", linewidths=0.5, zorder=1))
+    size = float(np.clip(3000 / land.n, 4, 40))  # dense grids get small points
+    points = ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap="viridis", s=size, zorder=2)
+    # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
+    optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
+    ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
+               zorder=3, label=f"local optima ({len(optima)})")
+    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=260, c="gold", edgecolors="black",
+               linewidths=0.8, zorder=4, label="global optimum")
+    ax.figure.colorbar(points, ax=ax, label="loss rank")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title("neighbour graph, " + ("loss-weighted" if weight == "loss" else "unweighted") + " spectral layout",
+                 fontsize="medium")
+    ax.legend(loc="best", fontsize="small", framealpha=0.7)
+    return ax

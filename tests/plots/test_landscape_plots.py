@@ -1,0 +1,300 @@
+"""Landscape plots on hand-made landscapes with known answers: heat maps (best/mean over the other
+parameters, optima, basins), trajectories, training against test loss, similarity, and the
+spectral layout of the neighbour graph."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from scipy.stats import spearmanr  # noqa: E402
+
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo.landscape import Landscape, basins, build_landscape  # noqa: E402
+from interactive_hpo.landscape.embedding import graph_layout  # noqa: E402
+from interactive_hpo.objectives import FunctionObjective  # noqa: E402
+from interactive_hpo.plots import (  # noqa: E402
+    heatmap_info,
+    plot_landscape,
+    plot_landscape_graph,
+    plot_similarity,
+    plot_train_test,
+    plot_trajectory,
+    train_test_info,
+    trajectory_info,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def axes():
+    return Figure().add_subplot()
+
+
+def colourbar_label(ax):
+    return ax.figure.axes[-1].get_ylabel()
+
+
+def _grid(names, levels, ordered, function):
+    codes = np.meshgrid(*[np.arange(len(v)) for v in levels], indexing="ij")
+    return Landscape(names, levels, ordered, function(*codes))
+
+
+# a in {0, 1, 2}, b in {"x", "y"} (categorical), c in {0, 1, 2, 3}: the best c is always 2, and the
+# mean over c of (c - 2)^2 is (4 + 1 + 0 + 1) / 4 = 1.5.
+THREE = _grid(("a", "b", "c"), ((0, 1, 2), ("x", "y"), (0, 1, 2, 3)), (True, False, True),
+              lambda a, b, c: 10.0 * a + 100.0 * b + (c - 2.0) ** 2)
+
+# Two valleys along a (the deeper at a = 1, another at a = 5, split by the ridge at a = 3); b and c
+# only add a small slope, so the local optima are (1, 0, 0) and (5, 0, 0): grid indices 6 and 30.
+VALLEYS = np.array([1.0, 0.0, 1.0, 2.0, 1.2, 0.5, 1.0])
+TWO_BASINS = _grid(("a", "b", "c"), (tuple(range(7)), (0, 1, 2), (0, 1)), (True, True, True),
+                   lambda a, b, c: VALLEYS[a] + 0.1 * b + 0.01 * c)
+
+STEP = _grid(("a", "b"), (tuple(range(9)), tuple(range(9))), (True, True), lambda a, b: np.where(a < 4, 0.0, 1.0))
+
+
+# -- heat maps ------------------------------------------------------------------------------------
+
+def test_heatmap_takes_the_best_and_the_mean_over_the_other_parameters():
+    info = heatmap_info(THREE, "a", "b")
+    i, j = np.meshgrid(np.arange(3), np.arange(2))  # rows: b, columns: a
+    np.testing.assert_allclose(info.values, 10.0 * i + 100.0 * j)
+    np.testing.assert_array_equal(info.representative, i * 8 + j * 4 + 2)  # (a, b, c = 2) in C order
+    assert info.optimum == (0, 0) and info.x_labels == ("0", "1", "2") and info.y_labels == ("x", "y")
+    mean = heatmap_info(THREE, "a", "b", reduce="mean")
+    np.testing.assert_allclose(mean.values, 10.0 * i + 100.0 * j + 1.5)
+    np.testing.assert_array_equal(mean.representative, info.representative)  # overlays still use the argmin
+    swapped = heatmap_info(THREE, "b", "a")
+    np.testing.assert_allclose(swapped.values, info.values.T)
+    assert swapped.optimum == (0, 0)
+    over_c = heatmap_info(THREE, "c", "a")  # min over b (b = "x"): 10 a + (c - 2)^2
+    c, a = np.meshgrid(np.arange(4), np.arange(3))
+    np.testing.assert_allclose(over_c.values, 10.0 * a + (c - 2.0) ** 2)
+    assert over_c.optimum == (2, 0)
+    assert info.local_optimum.sum() == 1 and info.local_optimum[0, 0]  # unimodal: only the global optimum
+
+
+def test_two_basins_get_two_labels_split_at_the_ridge_and_the_right_local_optima():
+    info = heatmap_info(TWO_BASINS, "a", "b")
+    assert np.flatnonzero(info.local_optimum.ravel()).tolist() == [1, 5]  # row b = 0, columns a = 1 and a = 5
+    np.testing.assert_array_equal(info.basin, np.where(np.arange(7) <= 3, 6, 30)[None, :].repeat(3, axis=0))
+    np.testing.assert_array_equal(info.basin, basins(TWO_BASINS)["attractor"][info.representative])
+    # The boundary: a vertical edge between a = 3 and a = 4 in every row.
+    np.testing.assert_allclose(info.boundaries[:, :, 0], 3.5)
+    assert sorted(info.boundaries[:, 0, 1].tolist()) == [-0.5, 0.5, 1.5]
+    assert info.optimum == (1, 0)
+
+
+def test_float_levels_are_labelled_compactly():
+    land = Landscape(("C", "k"), ((0.001, 0.0316227766, 1000.0), (True, False)), (True, False), np.arange(6.0))
+    info = heatmap_info(land, "C", "k")
+    assert info.x_labels == ("0.001", "0.0316", "1e+03") and info.y_labels == ("True", "False")
+
+
+def test_plot_landscape_draws_the_map_optima_basins_and_a_labelled_colourbar():
+    ax = plot_landscape(TWO_BASINS, "a", "b", ax=axes())
+    assert len(ax.images) == 1 and ax.images[0].origin == "lower"
+    np.testing.assert_allclose(ax.images[0].get_array(), heatmap_info(TWO_BASINS, "a", "b").values)
+    boundary, optima, star = ax.collections
+    assert isinstance(boundary, LineCollection) and len(boundary.get_segments()) == 3
+    assert optima.get_offsets().tolist() == [[1, 0], [5, 0]] and star.get_offsets().tolist() == [[1, 0]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(v) for v in range(7)]
+    assert colourbar_label(ax) == "loss (best over others)"
+    bare = plot_landscape(TWO_BASINS, "a", "b", reduce="mean", show_optima=False, show_basins=False, ax=axes())
+    assert len(bare.collections) == 0 and colourbar_label(bare) == "loss (mean over others)"
+    unimodal = plot_landscape(THREE, "a", "b", ax=axes())
+    assert len(unimodal.collections[0].get_segments()) == 0 and len(unimodal.collections[1].get_offsets()) == 1
+
+
+# -- trajectories ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built():
+    space = SearchSpace([Float("C", 1e-3, 1e1, log=True), Float("x", 0.0, 1.0), Categorical("k", ["p", "q", "r"])])
+    objective = FunctionObjective(lambda p: (math.log10(p["C"]) + 1) ** 2 + p["x"] + "pqr".index(p["k"]), space)
+    return build_landscape(objective, resolution=5)  # C: 1e-3 ... 1e1 (one level a decade), x: 0, 0.25, ... 1
+
+
+def test_trajectory_interpolates_log_parameters_on_their_log_scale(built):
+    params = [{"C": 10 ** -1.5, "x": 0.125, "k": "r"}, {"C": 1e-3, "x": 1.0, "k": "p"}, {"C": 0.1, "x": 0.6, "k": "q"}]
+    # 10^-1.5 is halfway between the levels 0.01 and 0.1 in log space (linearly it would be at 1.24).
+    np.testing.assert_allclose(trajectory_info(built, "C", "x", params), [[1.5, 0.5], [0.0, 4.0], [2.0, 2.4]])
+    np.testing.assert_allclose(trajectory_info(built, "k", "C", params), [[2.0, 1.5], [0.0, 0.0], [1.0, 2.0]])
+    assert trajectory_info(built, "C", "x", []).shape == (0, 2)
+
+
+def test_trajectory_without_a_space_snaps_numbers_to_the_nearest_level():
+    land = Landscape(("a", "k"), ((0, 10, 20), ("u", "v")), (True, False), np.arange(6.0))
+    np.testing.assert_allclose(trajectory_info(land, "a", "k", [{"a": 13, "k": "v"}, {"a": 20.0, "k": "u"}]),
+                               [[1.0, 1.0], [2.0, 0.0]])
+
+
+def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(built):
+    params = [{"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}, {"C": 1.0, "x": 0.5, "k": "q"}]
+    ax = plot_trajectory(built, "C", "x", params, ax=axes(), show_basins=False)
+    path, first, best = ax.lines
+    np.testing.assert_allclose(path.get_xydata(), trajectory_info(built, "C", "x", params))
+    np.testing.assert_allclose(first.get_xydata(), [[4.0, 4.0]])
+    np.testing.assert_allclose(best.get_xydata(), [[2.0, 0.0]])  # the optimum (C = 0.1, x = 0, k = p) is #1
+    assert best.get_label() == "best found (#1)"
+    assert [t.get_text().strip() for t in ax.texts] == ["0", "1", "2"]
+    assert len(ax.images) == 1 and len(ax.collections) == 2  # the map, local optima and the star
+
+
+# -- training against test loss -------------------------------------------------------------------
+
+TRAIN = np.arange(10) / 10
+TEST = np.array([0.9, 0.8, 0.7, 0.3, 0.4, 0.5, 0.6, 0.65, 0.8, 0.95])
+TRAIN_TEST = Landscape(("a", "b"), ((0, 1, 2, 3, 4), ("u", "v")), (True, False), TEST,
+                       others={"train": TRAIN, "test": TEST})
+
+
+def test_train_test_info_highlights_the_best_by_training_loss_and_correlates_both_sets():
+    info = train_test_info(TRAIN_TEST, top=0.3)
+    assert np.flatnonzero(info.top).tolist() == [0, 1, 2]
+    assert info.spearman_top == pytest.approx(-1.0)  # the three best in training are worst-first in test
+    assert info.spearman == pytest.approx(spearmanr(TRAIN, TEST)[0])
+    np.testing.assert_array_equal(info.train, TRAIN)
+    assert np.flatnonzero(train_test_info(TRAIN_TEST, top=0.01).top).tolist() == [0, 1, 2]  # at least three
+
+
+def test_plot_train_test_shows_both_correlations_and_na_when_undefined():
+    ax = plot_train_test(TRAIN_TEST, top=0.3, ax=axes())
+    rest, top = ax.collections
+    assert len(rest.get_offsets()) == 7 and len(top.get_offsets()) == 3
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[1] == "top 30% by training loss (Spearman: -1.00)" and labels[2] == "y = x"
+    flat = Landscape(TRAIN_TEST.names, TRAIN_TEST.levels, TRAIN_TEST.ordered, TEST,
+                     others={"train": TRAIN, "test": np.where(TRAIN < 0.3, 0.5, TEST)})
+    labels = [t.get_text() for t in plot_train_test(flat, top=0.3, ax=axes()).get_legend().get_texts()]
+    assert labels[1].endswith("(Spearman: n/a)") and "n/a" not in labels[0]
+
+
+# -- similarity -----------------------------------------------------------------------------------
+
+def test_plot_similarity_annotates_every_cell():
+    matrix = np.array([[1.0, 0.25, np.nan], [0.25, 1.0, -0.5], [np.nan, -0.5, 1.0]])
+    ax = plot_similarity(matrix, ["full", "half", "tenth"], ax=axes(), title="Spearman")
+    assert [t.get_text() for t in ax.texts] == ["1.00", "0.25", "n/a", "0.25", "1.00", "-0.50", "n/a", "-0.50",
+                                                "1.00"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["full", "half", "tenth"]
+    assert len(ax.images) == 1 and ax.get_title() == "Spearman"
+
+
+# -- the neighbour graph --------------------------------------------------------------------------
+
+def _gap_over_diameter(xy, mask):
+    """Closest distance between the two groups over the larger group diameter."""
+    def distances(p, q):
+        return np.linalg.norm(p[:, None] - q[None], axis=2)
+    a, b = xy[mask], xy[~mask]
+    return distances(a, b).min() / max(distances(a, a).max(), distances(b, b).max())
+
+
+def test_graph_layout_is_deterministic_and_sign_normalized():
+    xy = graph_layout(TWO_BASINS)
+    assert xy.shape == (TWO_BASINS.n, 2) and np.abs(xy).max() == pytest.approx(1.0)
+    np.testing.assert_array_equal(xy, graph_layout(TWO_BASINS))
+    plain = graph_layout(STEP, weight=None)  # a square grid: the 2nd eigenvalue is shared by two eigenvectors
+    assert np.corrcoef(plain[:, 0], STEP.codes[:, 0])[0, 1] > 0.95  # axis 0 follows a, axis 1 follows b
+    assert np.corrcoef(plain[:, 1], STEP.codes[:, 1])[0, 1] > 0.95
+
+
+def test_loss_weighting_separates_two_plateaus_more_than_the_plain_grid():
+    left = STEP.codes[:, 0] < 4
+    weighted = _gap_over_diameter(graph_layout(STEP, weight="loss"), left)
+    plain = _gap_over_diameter(graph_layout(STEP, weight=None), left)
+    assert weighted > 1.5 * plain
+
+
+def test_the_sparse_solver_gives_the_dense_solvers_layout(monkeypatch):
+    cases = [(land, w) for land in (TWO_BASINS, STEP) for w in ("loss", None)]
+    dense = [graph_layout(land, weight=w) for land, w in cases]
+    monkeypatch.setattr("interactive_hpo.landscape.embedding.DENSE_MAX", 10)  # shift-invert Lanczos from here on
+    for (land, w), expected in zip(cases, dense, strict=True):
+        np.testing.assert_allclose(graph_layout(land, weight=w, seed=3), expected, atol=1e-7)
+
+
+def test_tiny_landscapes_get_zeros_where_no_eigenvector_exists():
+    xy = graph_layout(Landscape(("a",), ((0, 1),), (True,), [0.0, 1.0]))
+    np.testing.assert_allclose(xy, [[0.0, 0.0], [1.0, 0.0]])
+
+
+def test_plot_landscape_graph_draws_edges_ranked_points_local_optima_and_the_optimum():
+    ax = plot_landscape_graph(TWO_BASINS, ax=axes())
+    edges, points, optima, star = ax.collections
+    assert len(edges.get_segments()) == len(TWO_BASINS.edges)
+    assert points.get_array().min() == 0 and len(points.get_offsets()) == TWO_BASINS.n
+    np.testing.assert_allclose(optima.get_offsets(), graph_layout(TWO_BASINS)[[6, 30]])
+    np.testing.assert_allclose(star.get_offsets(), graph_layout(TWO_BASINS)[[6]])
+    assert colourbar_label(ax) == "loss rank"
+    assert len(plot_landscape_graph(TWO_BASINS, ax=axes(), edges=False, weight=None).collections) == 3
+
+
+# -- input errors ---------------------------------------------------------------------------------
+
+BAD_INPUTS = [
+    (lambda: heatmap_info(THREE, "z", "a"),
+     "`x` of heatmap_info must be one of the landscape's parameters ['a', 'b', 'c']; got 'z'."),
+    (lambda: heatmap_info(THREE, "a", "a"), "`y` of heatmap_info must be a parameter other than x='a'; got 'a'."),
+    (lambda: heatmap_info(THREE, "a", "b", reduce="max"), "`reduce` of heatmap_info must be one of ['best', 'mean']; "
+                                                         "got 'max'."),
+    (lambda: heatmap_info(np.zeros(3), "a", "b"), "`land` of heatmap_info must be a Landscape; got array"),
+    (lambda: trajectory_info(THREE, "a", "q", []),
+     "`y` of trajectory_info must be one of the landscape's parameters ['a', 'b', 'c']; got 'q'."),
+    (lambda: trajectory_info(THREE, "a", "b", [{"a": 1}]),
+     "`params[0]` of trajectory_info must be a params dict with the parameters ['a', 'b']; got {'a': 1}. "
+     "Missing: ['b']."),
+    (lambda: trajectory_info(THREE, "a", "b", [{"a": 1, "b": "x"}, {"a": 1, "b": "w"}]),
+     "`params[1]['b']` of trajectory_info must be one of the landscape's levels ['x', 'y']; got 'w'."),
+    (lambda: trajectory_info(THREE, "a", "b", {"a": 1, "b": "x"}),
+     "`params` of trajectory_info must be a sequence of params dicts; got {'a': 1, 'b': 'x'}."),
+    (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x"}]),
+     "`params[0]` of plot_trajectory must be a params dict with the parameters ['a', 'b', 'c']"),
+    (lambda: train_test_info(THREE), "`land` of train_test_info must be a Landscape with 'train' and 'test' losses "
+                                     "in `others` (build_landscape on a SklearnCV task); got 'a landscape with others "
+                                     "[]'."),
+    (lambda: train_test_info(TRAIN_TEST, top=0), "`top` of train_test_info must be a finite real number in (0, 1]; "
+                                                 "got 0."),
+    (lambda: graph_layout(STEP, weight="distance"), "`weight` of graph_layout must be one of ['loss', None]; "
+                                                    "got 'distance'."),
+    (lambda: plot_landscape_graph(STEP, weight="abs"), "`weight` of plot_landscape_graph must be one of ['loss', "
+                                                       "None]; got 'abs'."),
+    (lambda: plot_similarity(np.zeros((2, 3)), ["a", "b"]),
+     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k); got 'shape (2, 3)'."),
+    (lambda: plot_similarity(np.eye(2), ["a", "b", "c"]),
+     "`labels` of plot_similarity must be a sequence of 2 labels (one per row of matrix); got ['a', 'b', 'c']."),
+    (lambda: plot_similarity(np.eye(2), ["a", "b"], vmin=1, vmax=0),
+     "`vmax` of plot_similarity must be greater than vmin=1.0; got 0.0."),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), BAD_INPUTS, ids=[m[:40] for _, m in BAD_INPUTS])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
+
+
+def test_heatmap_merges_equal_loss_plateaus_by_default():
+    """A flat bad region is one plateau, not a mesh of one-cell optima (losses tie on accuracy grids)."""
+    a, b = np.meshgrid(np.arange(6), np.arange(6), indexing="ij")
+    flat = Landscape(("a", "b"), (tuple(range(6)),) * 2, (True, True), np.where((a > 2) & (b > 2), -(a + b), 0.0))
+    merged = heatmap_info(flat, "a", "b")
+    strict = heatmap_info(flat, "a", "b", plateaus=False)
+    assert merged.local_optimum.sum() == 1 and merged.local_optimum[5, 5]   # only the corner (5, 5)
+    assert strict.local_optimum.sum() > 10   # the flat zeros with no strictly better neighbour
+    assert len(np.unique(merged.basin)) == 1
