@@ -123,3 +123,23 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_the_committed_landscapes_cover_what_the_notebook_reads():
+    """notebooks/09_landscapes reads the paper's 36 landscapes from notebooks/data/landscapes. If
+    this fails, a task's fingerprint changed (scikit-learn added an estimator parameter, say):
+    rebuild them with `python benchmarks/bench_landscapes.py` and commit the new files."""
+    from pathlib import Path
+
+    from interactive_hpo.landscape import DATASETS, MODELS, grid_of
+    from interactive_hpo.landscape.build import cache_path
+
+    cache = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "landscapes"
+    missing = []
+    for model, (_, resolution) in MODELS.items():
+        for dataset in DATASETS:
+            task = paper_task(model, dataset, seed=0)
+            for budget in (0.1, 0.25, 0.5, 1.0):
+                if not cache_path(task, grid_of(task.space, resolution), budget, cache).exists():
+                    missing.append((model, dataset, budget))
+    assert missing == []

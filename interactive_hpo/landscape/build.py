@@ -25,7 +25,7 @@ from .._validation import check_int, fail, import_optional
 from ..space import SearchSpace
 from .graph import Landscape
 
-__all__ = ["build_landscape", "LandscapeObjective", "grid_of"]
+__all__ = ["build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
 
 
 def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
@@ -79,6 +79,16 @@ def _worst_for_failures(values: np.ndarray) -> np.ndarray:
     return np.where(finite, values, values[finite].max() if finite.any() else 0.0)
 
 
+def cache_path(objective: Any, levels: Sequence[Sequence[Any]], budget: float | None,
+               cache_dir: str | os.PathLike[str]) -> Path:
+    """Where :func:`build_landscape` keeps the losses of ``objective`` on the grid ``levels`` at
+    ``budget``: a name hashed from the objective's ``fingerprint`` (else its ``repr``), its space,
+    the levels and the budget."""
+    key = json.dumps([getattr(objective, "fingerprint", None) or repr(objective), objective.space.to_dict(),
+                      [list(map(repr, v)) for v in levels], budget])
+    return Path(cache_dir) / f"landscape-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+
+
 def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None = None,
                     seeds: Sequence[int] | None = None, n_jobs: int = 1,
                     cache_dir: str | os.PathLike[str] | None = None) -> Landscape:
@@ -128,13 +138,9 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     shape = tuple(len(v) for v in levels)
     codes = np.stack(np.unravel_index(np.arange(int(np.prod(shape))), shape), axis=1)
     configs = [{p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))} for row in codes]
-    grid_key = [space.to_dict(), [list(map(repr, v)) for v in levels], budget]
     runs = []
     for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
-        path = None
-        if cache_dir is not None:
-            key = json.dumps([getattr(seeded, "fingerprint", None) or repr(seeded), *grid_key])
-            path = Path(cache_dir) / f"landscape-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+        path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)
         runs.append(_evaluate_grid(seeded, configs, budget, n_jobs, path))
     losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
     if len(runs) > 1:

@@ -94,6 +94,12 @@ class Landscape:
         object.__setattr__(self, "others", others)
         object.__setattr__(self, "info", dict(self.info))
 
+    def __repr__(self) -> str:
+        grid = " x ".join(str(len(v)) for v in self.levels)
+        others = f", others {sorted(self.others)}" if self.others else ""
+        return (f"Landscape({', '.join(self.names)}: {grid} = {self.n} configurations, "
+                f"best loss {self.losses.min():.4g}{others})")
+
     # -- the grid ------------------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:

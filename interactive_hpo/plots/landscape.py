@@ -131,6 +131,8 @@ def _ticks(ax: Any, info: HeatmapInfo) -> None:
         step = max(1, math.ceil(len(labels) / 10))
         positions = np.arange(0, len(labels), step)
         set_ticks(positions, [labels[p] for p in positions])
+    if sum(len(info.x_labels[p]) + 1 for p in ax.get_xticks().astype(int)) > 40:  # long labels would touch
+        ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel(info.x)
     ax.set_ylabel(info.y)
 
