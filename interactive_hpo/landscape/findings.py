@@ -196,10 +196,10 @@ def check_findings(landscapes: Mapping[tuple[str, str, float], Landscape], *, n_
                    landscapes)
     n_shuffles = check_int(n_shuffles, "n_shuffles", "check_findings", 2)
     majority = check_real(majority, "majority", "check_findings", 0, 1, low_open=True)
-    full = {}
+    full: dict[tuple[str, str], float] = {}
     for model, dataset, budget in landscapes:
         full[model, dataset] = max(budget, full.get((model, dataset), budget))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (model, dataset, budget), land in landscapes.items():
         reference = landscapes[model, dataset, full[model, dataset]]
         row = {"model": model, "dataset": dataset, "budget": budget, **profile(land),
@@ -209,7 +209,7 @@ def check_findings(landscapes: Mapping[tuple[str, str, float], Landscape], *, n_
         agreement = train_test_agreement(land)
         row["train_test_all"], row["train_test_best"] = agreement["all"], agreement["best_trained"]
         rows.append(row)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for model in dict.fromkeys(m for m, _, _ in landscapes):
         names = [d for (m, d) in full if m == model]
         for i, a in enumerate(names):
