@@ -35,9 +35,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402 - thread pinning must precede numpy's import
 import logging  # noqa: E402
 import platform  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -47,6 +49,9 @@ import skopt  # noqa: E402
 from interactive_hpo import Study  # noqa: E402
 from interactive_hpo.objectives import Branin, Hartmann6, MultiFidelity, SklearnCV, make_task  # noqa: E402
 from interactive_hpo.optimizers import hyperband_brackets, rung_budgets  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.suite.methods import optuna_distributions, skopt_dimensions  # noqa: E402 - shared converters
 
 MIN_BUDGET, ETA = 1 / 27, 3
 TOTAL = sum(n * r for bracket in hyperband_brackets(MIN_BUDGET, 1.0, ETA) for n, r in bracket)
@@ -67,26 +72,13 @@ def run_ours(method: str, objective: SklearnCV, seed: int) -> tuple[float, dict[
     return float(best.value), dict(best.params), len(study.trials)
 
 
-def _distributions(objective: SklearnCV) -> dict[str, Any]:
-    """The search space in Optuna's terms (log scales and integer steps kept)."""
-    out: dict[str, Any] = {}
-    for param in objective.space.params:
-        if param.kind == "categorical":
-            out[param.name] = optuna.distributions.CategoricalDistribution(list(param.choices))
-        elif param.kind == "int":
-            out[param.name] = optuna.distributions.IntDistribution(param.low, param.high, log=param.log)
-        else:
-            out[param.name] = optuna.distributions.FloatDistribution(param.low, param.high, log=param.log)
-    return out
-
-
 def run_optuna(method: str, objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], int]:
     """Optuna's pruner-based Hyperband: each trial climbs the rungs until the pruner stops it."""
     sampler = optuna.samplers.TPESampler(seed=seed) if method == "optuna-tpe-hb" else \
         optuna.samplers.RandomSampler(seed=seed)
     study = optuna.create_study(direction="maximize", sampler=sampler, pruner=optuna.pruners.HyperbandPruner(
         min_resource=1, max_resource=round(1 / MIN_BUDGET), reduction_factor=ETA))
-    distributions = _distributions(objective)
+    distributions = optuna_distributions(objective.space)
     spent, evaluations = [0.0], [0]
 
     def evaluate(trial: optuna.Trial) -> float:
@@ -106,21 +98,6 @@ def run_optuna(method: str, objective: SklearnCV, seed: int) -> tuple[float, dic
     complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     best = max(complete, key=lambda t: t.value)
     return float(best.value), dict(best.params), evaluations[0]
-
-
-def skopt_dimensions(space: Any) -> list[Any]:
-    """The search space in scikit-optimize's terms (log priors kept)."""
-    dims = []
-    for param in space.params:
-        if param.kind == "categorical":
-            dims.append(skopt.space.Categorical(list(param.choices), name=param.name))
-        elif param.kind == "int":
-            dims.append(skopt.space.Integer(param.low, param.high, prior="log-uniform" if param.log else "uniform",
-                                            name=param.name))
-        else:
-            dims.append(skopt.space.Real(param.low, param.high, prior="log-uniform" if param.log else "uniform",
-                                         name=param.name))
-    return dims
 
 
 def run_skopt(objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], int]:

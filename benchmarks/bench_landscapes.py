@@ -38,9 +38,8 @@ import numpy as np  # noqa: E402
 import optuna  # noqa: E402
 import skopt  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_fidelity import _distributions, skopt_dimensions  # noqa: E402 - the peers' space converters
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.suite.methods import optuna_distributions, skopt_dimensions  # noqa: E402 - shared converters
 from interactive_hpo import Study  # noqa: E402
 from interactive_hpo.landscape import Landscape, LandscapeObjective, check_findings, paper_landscapes  # noqa: E402
 
@@ -82,7 +81,7 @@ def _ours(method: str) -> Callable[[LandscapeObjective, int, int], list[float]]:
 def _optuna(sampler: Callable[[int], Any]) -> Callable[[LandscapeObjective, int, int], list[float]]:
     def run(objective: LandscapeObjective, seed: int, n_trials: int) -> list[float]:
         study = optuna.create_study(sampler=sampler(seed))
-        distributions = _distributions(objective)
+        distributions = optuna_distributions(objective.space)
         study.optimize(lambda trial: objective({n: trial._suggest(n, d) for n, d in distributions.items()}),
                        n_trials=n_trials)
         return [t.value for t in study.trials]

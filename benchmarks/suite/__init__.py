@@ -1,0 +1,1 @@
+"""The benchmark suite: tasks, one ask/tell interface over every method, the runner and the report."""

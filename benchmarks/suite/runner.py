@@ -1,0 +1,151 @@
+"""Running the comparison: every method on every task and seed, the optimizer's time per proposal
+as the data grow, and each method's peak memory.
+
+Each method runs in a fresh process of its own (``isolate=True``), one after another: so its peak
+resident memory is its own, nothing it imports or caches helps the next method, and the two
+cores are never shared between methods. BLAS, OpenMP and torch are pinned to one thread
+(``pin_threads``) before anything imports them.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from .methods import BUDGETED, make_method
+from .tasks import make_task, random_median
+
+__all__ = ["Run", "pin_threads", "run_one", "time_proposals", "run_suite"]
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def pin_threads() -> None:
+    """One thread for BLAS, OpenMP and torch: peers must not oversubscribe the two cores."""
+    for variable in _THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
+    if "torch" in sys.modules or _has("torch"):
+        import torch
+
+        torch.set_num_threads(1)
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+@dataclass
+class Run:
+    """One method on one task with one seed.
+
+    ``losses``, ``budgets`` and ``seconds`` have one entry per evaluation: its loss, its budget
+    (1.0 for a full evaluation) and the optimizer's own time for it (``ask`` plus ``tell``).
+    """
+
+    task: str
+    method: str
+    seed: int
+    losses: list[float] = field(default_factory=list)
+    budgets: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    wall: float = 0.0
+
+
+def run_one(task: Any, method_name: str, seed: int, n_full: int) -> Run:
+    """Step ``method_name`` on ``task`` until ``n_full`` full evaluations' worth of budget is spent."""
+    method = make_method(method_name, task.space, seed)
+    run = Run(task.name, method_name, seed)
+    started = time.perf_counter()
+    while sum(run.budgets) < n_full - 1e-9:
+        clock = time.perf_counter()
+        params, budget = method.ask()
+        asking = time.perf_counter() - clock
+        budget = 1.0 if budget is None else float(budget)
+        loss = float(task.loss(params) if budget >= 1.0 else task.loss(params, budget=budget))
+        clock = time.perf_counter()
+        method.tell(loss)
+        run.seconds.append(asking + time.perf_counter() - clock)
+        run.losses.append(loss)
+        run.budgets.append(budget)
+    run.wall = time.perf_counter() - started
+    return run
+
+
+def time_proposals(method_name: str, sizes: list[int], seed: int = 0, repeats: int = 3) -> dict[int, float]:
+    """Median seconds of one proposal (``ask`` + ``tell``) on Hartmann6 with n observations.
+
+    For each n a fresh method is told n - 1 uniform random points (the same for every method),
+    makes one proposal untimed (a cold first fit is not what a live loop sees), then ``repeats``
+    timed ones.
+    """
+    task = make_task("hartmann6")
+    out = {}
+    for n in sizes:
+        method = make_method(method_name, task.space, seed)
+        for params in task.space.sample(max(n - 1, 0), rng=seed):
+            method.observe(params, task.loss(params))
+        times = []
+        for repeat in range(repeats + 1):
+            clock = time.perf_counter()
+            params, _ = method.ask()
+            method.tell(task.loss(params))
+            if repeat:
+                times.append(time.perf_counter() - clock)
+        out[n] = float(np.median(times))
+    return out
+
+
+def _method_worker(method: str, tasks: list[str], seeds: int, n_full: int, sizes: list[int]) -> dict[str, Any]:
+    """Everything one method does in the suite, in one process; with its peak memory."""
+    pin_threads()
+    runs = []
+    for name in tasks:
+        task = make_task(name)
+        if method in BUDGETED and not task.budgeted:
+            continue  # multi-fidelity methods run where budgets apply
+        runs += [asdict(run_one(task, method, seed, n_full)) for seed in range(seeds)]
+    # A multi-fidelity scheduler's proposal is a bookkeeping step, not a model fit: not timed.
+    speed = time_proposals(method, sizes) if sizes and method not in BUDGETED else {}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"runs": runs, "speed": speed, "peak_mb": peak_mb}
+
+
+def run_suite(tasks: list[str], methods: list[str], *, seeds: int, n_full: int, sizes: list[int],
+              random_draws: dict[str, int], isolate: bool = True, progress: Any = None) -> dict[str, Any]:
+    """Run every method on every task; return the results as plain JSON-ready data.
+
+    ``random_draws`` gives, per task, the number of uniform random configurations whose median
+    loss normalizes the scores. With ``isolate``, each method runs in a fresh process and its
+    peak memory is recorded; without (the harness test), everything runs here and memory is None.
+    """
+    pin_threads()
+    references = {}
+    for name in tasks:
+        task = make_task(name)
+        references[name] = {"optimum": task.optimum, "random_median": random_median(task, random_draws[name]),
+                            "budgeted": task.budgeted, "description": task.description}
+    results: dict[str, Any] = {"methods": {}, "references": references}
+    for method in methods:
+        if progress is not None:
+            progress(method)
+        if isolate:
+            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+                outcome = pool.submit(_method_worker, method, tasks, seeds, n_full, sizes).result()
+        else:
+            outcome = _method_worker(method, tasks, seeds, n_full, sizes)
+            outcome["peak_mb"] = None
+        results["methods"][method] = outcome
+    results["machine"] = {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
+                          "cpus": os.cpu_count(), "threads": {v: os.environ.get(v) for v in _THREAD_VARIABLES}}
+    return results
