@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                        "seeds": seeds, "trials": trials, "checkpoints": checkpoints, "missing": missing,
                        "seconds": time.perf_counter() - started}
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    (args.out / "results.json").write_text(json.dumps(results))
     header = (f"Command: `{results['meta']['command']}` ({results['meta']['date']}, "
               f"{results['machine']['processor']}, {results['machine']['cpus']} cores, threads pinned to 1; "
               + ", ".join(f"{k} {v}" for k, v in results["meta"]["versions"].items())

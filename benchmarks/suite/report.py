@@ -19,8 +19,11 @@ from .methods import METHODS
 
 __all__ = ["best_seen", "normalized", "score_table", "discrimination", "to_markdown", "plot_convergence"]
 
-#: Methods that are not ours: the peers whose best sets the time ratios.
+#: Methods that are not ours (dashed in the plots).
 PEERS = frozenset(name for name, (packages, _) in METHODS.items() if packages.split()[0] in ("optuna", "skopt"))
+#: The Gaussian-process peers: proposal times are ratios to the fastest of these at each n (a GP
+#: proposal against a CMA-ES step would compare a model fit with a sampling step).
+GP_PEERS = ("optuna-gp", "skopt-gp")
 
 
 def _runs(results: dict[str, Any], task: str, method: str) -> list[dict[str, Any]]:
@@ -111,7 +114,9 @@ def to_markdown(results: dict[str, Any], checkpoints: list[int]) -> str:
         for method in sorted(methods, key=lambda m: -table[m]["aggregate"][0]):
             row = table[method]
             cells = [_cell(*row[t]) if t in row else "-" for t in tasks]
-            lines.append(f"| {method} | " + " | ".join(cells) + f" | {_cell(*row['aggregate'], digits=1)} |")
+            ran = len(row) - 1
+            note = "" if ran == len(tasks) else f" (over {ran} task{'s' if ran > 1 else ''})"
+            lines.append(f"| {method} | " + " | ".join(cells) + f" | {_cell(*row['aggregate'], digits=1)}{note} |")
     last = checkpoints[-1]
     lines += [f"\n**Does each task separate the methods?** (after {last} trials: random search against the best "
               "method; separates when the gap exceeds twice the combined standard error)\n",
@@ -122,9 +127,9 @@ def to_markdown(results: dict[str, Any], checkpoints: list[int]) -> str:
     sizes = sorted({int(n) for m in methods for n in results["methods"][m]["speed"]})
     if sizes:
         lines += ["\n**Seconds per proposal on Hartmann6 with n observations** (median of 3; in brackets the "
-                  "ratio to the fastest peer at that n)\n",
+                  "ratio to the fastest Gaussian-process peer, Optuna's GPSampler or scikit-optimize, at that n)\n",
                   "| method | " + " | ".join(f"n = {n}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
-        fastest = {n: min((results["methods"][m]["speed"][_key(results, m, n)] for m in methods if m in PEERS
+        fastest = {n: min((results["methods"][m]["speed"][_key(results, m, n)] for m in methods if m in GP_PEERS
                            and _key(results, m, n) in results["methods"][m]["speed"]), default=math.nan)
                    for n in sizes}
         for method in methods:

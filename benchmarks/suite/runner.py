@@ -30,19 +30,16 @@ _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS
 
 
 def pin_threads() -> None:
-    """One thread for BLAS, OpenMP and torch: peers must not oversubscribe the two cores."""
+    """One thread for BLAS, OpenMP and torch: peers must not oversubscribe the two cores.
+
+    The variables are read when those libraries load (torch takes its thread count from
+    ``OMP_NUM_THREADS``), so torch is not imported here: a method that does not use it should
+    not carry it in its peak memory.
+    """
     for variable in _THREAD_VARIABLES:
         os.environ.setdefault(variable, "1")
-    if "torch" in sys.modules or _has("torch"):
-        import torch
-
-        torch.set_num_threads(1)
-
-
-def _has(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
 
 
 @dataclass
