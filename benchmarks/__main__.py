@@ -71,14 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     draws = {t: preset["sklearn_draws"] if TASKS[t]().optimum is None else preset["synthetic_draws"] for t in tasks}
     warnings.filterwarnings("ignore")
     started = time.perf_counter()
+    args.out.mkdir(parents=True, exist_ok=True)
     results = run_suite(tasks, methods, seeds=seeds, n_full=trials, sizes=sizes, random_draws=draws,
-                        isolate=not args.no_isolate,
+                        isolate=not args.no_isolate, partial=args.out / "results.partial.json",
                         progress=lambda m: print(f"{time.perf_counter() - started:7.0f} s  {m}", file=sys.stderr))
+    (args.out / "results.partial.json").unlink()
     command = "python -m benchmarks run " + " ".join(sys.argv[2:] if argv is None else argv[1:])
     results["meta"] = {"command": command.strip(), "date": datetime.date.today().isoformat(), "versions": _versions(),
                        "seeds": seeds, "trials": trials, "checkpoints": checkpoints, "missing": missing,
                        "seconds": time.perf_counter() - started}
-    args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results))
     header = (f"Command: `{results['meta']['command']}` ({results['meta']['date']}, "
               f"{results['machine']['processor']}, {results['machine']['cpus']} cores, threads pinned to 1; "

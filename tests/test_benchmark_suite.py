@@ -31,6 +31,7 @@ def test_a_tiny_run_writes_json_markdown_and_plots_for_every_installed_method(tm
     table = (tmp_path / "results.md").read_text()
     assert all(f"| {method} |" in table for method in here) and "Does each task separate" in table
     assert (tmp_path / "convergence.png").stat().st_size > 1000
+    assert not (tmp_path / "results.partial.json").exists()   # kept only while a run is under way
     assert "aggregate" in capsys.readouterr().out
 
 
@@ -94,3 +95,13 @@ def test_every_task_evaluates_a_random_configuration():
         assert math.isfinite(task.loss(params))
         if task.optimum is not None:
             assert task.loss(params) >= task.optimum
+
+
+def test_scikit_optimize_is_told_a_batch_at_once():
+    """Its tell refits the GP: growing the data to 500 one point at a time would cost 500 fits."""
+    pytest.importorskip("skopt")
+    task = make_task("branin")
+    method = make_method("skopt-gp", task.space, seed=0)
+    filler = task.space.sample(12, rng=0)
+    method.observe_many(filler, [task.loss(p) for p in filler])
+    assert len(method.optimizer.Xi) == 12 and len(method.optimizer.models) == 1

@@ -19,9 +19,14 @@ __all__ = ["Method", "METHODS", "BUDGETED", "available_methods", "make_method", 
 
 
 class Method:
-    """``ask() -> (params, budget or None)``; ``tell(loss)`` for the last ask; ``observe(params, loss)``."""
+    """``ask() -> (params, budget or None)``; ``tell(loss)`` for the last ask; ``observe(params, loss)``
+    and ``observe_many(params_list, losses)`` for configurations it did not propose."""
 
     budgeted = False
+
+    def observe_many(self, params_list: list[dict[str, Any]], losses: list[float]) -> None:
+        for params, loss in zip(params_list, losses, strict=True):
+            self.observe(params, loss)
 
     def ask(self) -> tuple[dict[str, Any], float | None]:
         raise NotImplementedError
@@ -132,6 +137,12 @@ class SkoptMethod(Method):
 
     def observe(self, params: Mapping[str, Any], loss: float) -> None:
         self.optimizer.tell([params[name] for name in self.names], float(loss))
+
+    def observe_many(self, params_list: list[dict[str, Any]], losses: list[float]) -> None:
+        # One tell with every point: scikit-optimize refits its GP (and re-optimizes the
+        # acquisition) on each tell, so 500 single tells would cost 500 fits.
+        if params_list:
+            self.optimizer.tell([[p[name] for name in self.names] for p in params_list], [float(v) for v in losses])
 
 
 #: Every method by name: (the modules it needs, space-separated; how to make it).

@@ -9,6 +9,7 @@ cores are never shared between methods. BLAS, OpenMP and torch are pinned to one
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
@@ -17,6 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -90,8 +92,8 @@ def time_proposals(method_name: str, sizes: list[int], seed: int = 0, repeats: i
     out = {}
     for n in sizes:
         method = make_method(method_name, task.space, seed)
-        for params in task.space.sample(max(n - 1, 0), rng=seed):
-            method.observe(params, task.loss(params))
+        filler = task.space.sample(max(n - 1, 0), rng=seed)
+        method.observe_many(filler, [task.loss(params) for params in filler])
         times = []
         for repeat in range(repeats + 1):
             clock = time.perf_counter()
@@ -119,12 +121,15 @@ def _method_worker(method: str, tasks: list[str], seeds: int, n_full: int, sizes
 
 
 def run_suite(tasks: list[str], methods: list[str], *, seeds: int, n_full: int, sizes: list[int],
-              random_draws: dict[str, int], isolate: bool = True, progress: Any = None) -> dict[str, Any]:
+              random_draws: dict[str, int], isolate: bool = True, progress: Any = None,
+              partial: Any = None) -> dict[str, Any]:
     """Run every method on every task; return the results as plain JSON-ready data.
 
     ``random_draws`` gives, per task, the number of uniform random configurations whose median
     loss normalizes the scores. With ``isolate``, each method runs in a fresh process and its
     peak memory is recorded; without (the harness test), everything runs here and memory is None.
+    ``partial``, a path, receives the results so far after each method (a long run that is stopped
+    keeps what it finished).
     """
     pin_threads()
     references = {}
@@ -143,6 +148,8 @@ def run_suite(tasks: list[str], methods: list[str], *, seeds: int, n_full: int, 
             outcome = _method_worker(method, tasks, seeds, n_full, sizes)
             outcome["peak_mb"] = None
         results["methods"][method] = outcome
+        if partial is not None:
+            Path(partial).write_text(json.dumps(results))
     results["machine"] = {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
                           "cpus": os.cpu_count(), "threads": {v: os.environ.get(v) for v in _THREAD_VARIABLES}}
     return results
