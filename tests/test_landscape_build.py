@@ -117,6 +117,12 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
      "`landscapes` of similarity_matrix must be a mapping of labels to at least two Landscapes"),
     (lambda: train_test_agreement(Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0])),
      "`land` of train_test_agreement must be a Landscape with 'train' and 'test' losses"),
+    (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of({"a": 1}),
+     "`params` of Landscape.index_of must be a mapping with a value for each of ['a', 'b']; got {'a': 1}"),
+    (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
+        {"a": 1, "b": "z"}), "`params['b']` of Landscape.index_of must be one of the choices ['x', 'y']; got 'z'"),
+    (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
+        {"a": "big", "b": "x"}), "`params['a']` of Landscape.index_of must be a number; got 'big'"),
     (lambda: paper_task("knn", "iris"), "`model` of paper_task must be one of ['svm', 'random_forest',"),
     (lambda: paper_task("svm", "mnist"), "`dataset` of paper_task must be one of ['iris', 'wine',"),
 ])
