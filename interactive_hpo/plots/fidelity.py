@@ -247,6 +247,13 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         ax.plot(line[:, 0], line[:, 1], label=label, **style)
     ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3)
     ax.set_xscale(xscale)
+    if xscale == "log":
+        from matplotlib.ticker import FuncFormatter, NullFormatter
+
+        # Plain labels ("0.1", "1"), not the default mathtext ("$10^{-1}$", "$2\times10^{-1}$"): in
+        # the Lab's live panel a redraw once failed inside matplotlib's mathtext parser.
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if info.lines:
