@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     tasks = args.tasks.split(",") if args.tasks else preset["tasks"]
     here, missing = available_methods()
     methods = args.methods.split(",") if args.methods else here
+    for kind, names, valid in (("task", tasks, list(TASKS)), ("method", methods, here)):
+        unknown = [name for name in names if name not in valid]
+        if unknown:  # before any work: a typo should not cost a run
+            parser.error(f"unknown or unavailable {kind}(s) {unknown}; choose from {valid}")
     seeds = args.seeds or preset["seeds"]
     trials = args.trials or preset["trials"]
     checkpoints = sorted({c for c in preset["checkpoints"] if c < trials} | {trials})

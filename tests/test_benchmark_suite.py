@@ -105,3 +105,13 @@ def test_scikit_optimize_is_told_a_batch_at_once():
     filler = task.space.sample(12, rng=0)
     method.observe_many(filler, [task.loss(p) for p in filler])
     assert len(method.optimizer.Xi) == 12 and len(method.optimizer.models) == 1
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--tasks", "branin,mnist", "unknown or unavailable task(s) ['mnist']; choose from ['branin',"),
+    ("--methods", "random,smac", "unknown or unavailable method(s) ['smac']; choose from ['random',"),
+])
+def test_a_typo_in_the_command_line_is_refused_before_any_work(flag, value, message, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--quick", flag, value, "--out", str(tmp_path)])
+    assert message in capsys.readouterr().err and not list(tmp_path.iterdir())
