@@ -3,6 +3,7 @@
 from .base import Optimizer, Suggestion
 from .evolution import DifferentialEvolution, GeneticAlgorithm
 from .halving import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving
+from .hypergradient import HypergradientDescent
 from .pbt import PBTResult, PopulationBasedTraining, compare_with_fixed, train_fixed
 from .population import PopulationOptimizer
 from .registry import available_optimizers, make_optimizer, optimizer_class, register_optimizer
@@ -22,6 +23,7 @@ __all__ = [
     "SuccessiveHalving",
     "Hyperband",
     "ASHA",
+    "HypergradientDescent",
     "hyperband_brackets",
     "rung_budgets",
     "PopulationBasedTraining",

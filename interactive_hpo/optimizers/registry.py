@@ -27,6 +27,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "halving": "interactive_hpo.optimizers.halving:SuccessiveHalving",
     "hyperband": "interactive_hpo.optimizers.halving:Hyperband",
     "asha": "interactive_hpo.optimizers.halving:ASHA",
+    "hypergradient": "interactive_hpo.optimizers.hypergradient:HypergradientDescent",
 }
 
 

@@ -1,0 +1,269 @@
+"""Hypergradients ``dE/dtheta``: four ways to differentiate the validation loss.
+
+- :func:`exact_ridge`: the closed form for ridge regression, by the implicit function theorem
+  on the normal equations.
+- :func:`reverse_mode`: backpropagation through ``T`` unrolled gradient steps (Maclaurin et
+  al., ICML 2015), optionally truncated to the last ``K`` (Shaban et al., AISTATS 2019). Its
+  memory grows with ``K``: every step's intermediate values are kept for the backward pass.
+- :func:`forward_mode`: tangents ``Z_t = dw_t/dtheta`` (shape (p, h)) carried forward with the
+  run (Franceschi et al., ICML 2017). Memory is constant in ``T``; the cost grows with ``h``.
+- :func:`implicit`: at a minimizer, ``dE/dtheta = -(d^2 L / dtheta dw) H^{-1} dE/dw`` with
+  ``H`` the training loss's Hessian; ``H^{-1} dE/dw`` by conjugate gradient (Pedregosa, ICML
+  2016) or a Neumann series (Lorraine et al., AISTATS 2020), from Hessian-vector products only.
+- :func:`finite_differences`: central differences, the reference the others are checked against.
+
+Every function takes a :class:`~interactive_hpo.gradient.problems.BilevelProblem` and
+``theta`` of shape (h,) (log hyperparameters) and returns a :class:`Hypergradient`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from .._validation import check_int, check_one_of, check_real, fail
+from .problems import BilevelProblem, RidgeProblem, check_problem
+
+__all__ = ["Hypergradient", "METHODS", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
+           "finite_differences", "hypergradient"]
+
+
+@dataclass(frozen=True, eq=False)
+class Hypergradient:
+    """A validation loss and its gradient with respect to the log hyperparameters.
+
+    Attributes
+    ----------
+    value : float
+        The validation loss ``E`` of the trained (or solved) weights.
+    gradient : ndarray of shape (h,)
+        ``dE / dtheta`` with ``theta = ln(lambda)``: the change of ``E`` per unit of log.
+    method : str
+        Which function computed it.
+    weights : torch.Tensor of shape (p,)
+        The trained weights (for warm starts and test losses).
+    stored_bytes : int
+        What the derivative had to keep in memory: the tensors saved for the backward pass
+        (reverse mode), the tangents (forward mode), the solver's vectors (implicit).
+    seconds : float
+        Wall time of the whole computation, training included.
+    """
+
+    value: float
+    gradient: np.ndarray
+    method: str
+    weights: torch.Tensor = field(repr=False)
+    stored_bytes: int = 0
+    seconds: float = 0.0
+
+
+@contextmanager
+def _saved_bytes() -> Iterator[list[int]]:
+    """Count the bytes autograd saves for the backward pass inside the block (each storage once)."""
+    seen: set[int] = set()
+    total = [0]
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in seen:
+            seen.add(storage.data_ptr())
+            total[0] += storage.nbytes()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        yield total
+
+
+def _start(problem: BilevelProblem, theta: Any, owner: str) -> tuple[torch.Tensor, float]:
+    check_problem(problem, owner)
+    return torch.as_tensor(problem.check_theta(theta, owner)), time.perf_counter()
+
+
+def _steps(problem: BilevelProblem, steps: int | None, owner: str) -> int:
+    return problem.default_steps if steps is None else check_int(steps, "steps", owner, 1)
+
+
+def _result(problem: BilevelProblem, w: torch.Tensor, gradient: torch.Tensor, method: str, stored: int,
+            started: float) -> Hypergradient:
+    with torch.no_grad():
+        value = float(problem.outer_loss(w))
+    return Hypergradient(value, gradient.detach().numpy().astype(float), method, w.detach(), int(stored),
+                         time.perf_counter() - started)
+
+
+def exact_ridge(problem: RidgeProblem, theta: Any) -> Hypergradient:
+    """The closed-form hypergradient of ridge regression.
+
+    With ``A w* = b``, ``A = X^T X / n + diag(lambda)``, differentiating gives
+    ``dw*/dlambda_j = -A^{-1} e_j w*_j``, so ``dE/dtheta_j = -lambda_j w*_j (A^{-1} g)_j`` with
+    ``g = dE/dw`` (summed over the features a shared ``lambda`` penalizes).
+    """
+    if not isinstance(problem, RidgeProblem):
+        raise fail("problem", "exact_ridge", "a RidgeProblem (the closed form exists for ridge only)", problem)
+    theta_t, started = _start(problem, theta, "exact_ridge")
+    A, b = problem.normal_equations(theta_t)
+    w = torch.linalg.solve(A, b)
+    u = torch.linalg.solve(A, torch.func.grad(problem.outer_loss)(w))
+    per_feature = -torch.exp(theta_t)[problem.groups] * w * u
+    gradient = torch.zeros(problem.n_hyper, dtype=torch.float64).index_add(0, problem.groups, per_feature)
+    return _result(problem, w, gradient, "exact", 0, started)
+
+
+def reverse_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, *, truncate: int | None = None,
+                 w0: torch.Tensor | None = None) -> Hypergradient:
+    """Backpropagate through ``steps`` gradient steps (only the last ``truncate`` of them).
+
+    The first ``steps - truncate`` steps run without a graph; their result is treated as a
+    constant, which biases the hypergradient but bounds memory (truncated backpropagation).
+    """
+    theta_t, started = _start(problem, theta, "reverse_mode")
+    steps = _steps(problem, steps, "reverse_mode")
+    kept = steps if truncate is None else check_int(truncate, "truncate", "reverse_mode", 1, steps)
+    w = problem.train(theta_t, steps - kept, w0)
+    theta_t.requires_grad_(True)
+    w.requires_grad_(True)
+    with _saved_bytes() as stored:
+        for _ in range(kept):
+            (grad_w,) = torch.autograd.grad(problem.inner_loss(w, theta_t), w, create_graph=True)
+            w = w - problem.learning_rate(theta_t) * grad_w
+        (gradient,) = torch.autograd.grad(problem.outer_loss(w), theta_t)
+    return _result(problem, w, gradient, "reverse", stored[0], started)
+
+
+def forward_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, *,
+                 w0: torch.Tensor | None = None) -> Hypergradient:
+    """Carry the tangents ``Z = dw/dtheta`` (shape (p, h)) along ``steps`` gradient steps.
+
+    Each step is ``Z <- dstep/dw Z + dstep/dtheta``, one Jacobian-vector product per
+    hyperparameter (batched with ``vmap``); ``dE/dtheta = dE/dw(w_T) Z_T`` at the end.
+    """
+    theta_t, started = _start(problem, theta, "forward_mode")
+    steps = _steps(problem, steps, "forward_mode")
+    w = problem.init_weights() if w0 is None else w0.detach().clone()
+    Z = torch.zeros(problem.n_weights, problem.n_hyper, dtype=torch.float64)
+    directions = torch.eye(problem.n_hyper, dtype=torch.float64)
+
+    def tangent(z: torch.Tensor, direction: torch.Tensor) -> torch.Tensor:
+        return torch.func.jvp(problem.step, (w, theta_t), (z, direction))[1]
+
+    for _ in range(steps):
+        Z = torch.func.vmap(tangent, in_dims=(1, 0), out_dims=1)(Z, directions)
+        w = problem.step(w, theta_t).detach()
+    gradient = torch.func.grad(problem.outer_loss)(w) @ Z
+    return _result(problem, w, gradient, "forward", Z.nbytes + w.nbytes, started)
+
+
+def _conjugate_gradient(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor, iterations: int) -> torch.Tensor:
+    """``iterations`` steps of conjugate gradient for ``H v = g`` from ``v = 0``."""
+    v, residual = torch.zeros_like(g), g.clone()
+    direction, norm = residual.clone(), residual @ residual
+    for _ in range(iterations):
+        if norm <= 1e-30:  # solved exactly: another step would divide by zero
+            break
+        H_direction = hvp(direction)
+        alpha = norm / (direction @ H_direction)
+        v, residual = v + alpha * direction, residual - alpha * H_direction
+        new_norm = residual @ residual
+        direction, norm = residual + (new_norm / norm) * direction, new_norm
+    return v
+
+
+def _neumann(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor, iterations: int,
+             alpha: torch.Tensor) -> torch.Tensor:
+    """``alpha * sum_{i=0}^{iterations} (I - alpha H)^i g``: converges to ``H^{-1} g`` when
+    ``alpha`` is below ``2 / ||H||`` (the inner step size is), slowly when ``H`` is ill-conditioned."""
+    term, total = g.clone(), g.clone()
+    for _ in range(iterations):
+        term = term - alpha * hvp(term)
+        total = total + term
+    return alpha * total
+
+
+SOLVERS = ("cg", "neumann")
+
+
+def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterations: int = 20,
+             w: torch.Tensor | None = None, w0: torch.Tensor | None = None) -> Hypergradient:
+    """The implicit-function hypergradient at the minimizer ``w*`` (solved here unless given as ``w``).
+
+    Parameters
+    ----------
+    solver : {"cg", "neumann"}
+        How ``H^{-1} dE/dw`` is approximated from Hessian-vector products.
+    iterations : int
+        Conjugate-gradient steps, or Neumann terms after the first; more is more accurate.
+    w : torch.Tensor of shape (p,), optional
+        An already computed minimizer (the approximation-error study reuses one).
+    w0 : torch.Tensor of shape (p,), optional
+        A warm start for the solver.
+    """
+    theta_t, started = _start(problem, theta, "implicit")
+    solver = check_one_of(solver, "solver", "implicit", SOLVERS)
+    iterations = check_int(iterations, "iterations", "implicit", 0)
+    w = problem.solve(theta_t, w0) if w is None else w.detach()
+    grad_w = torch.func.grad(problem.inner_loss)
+
+    def hvp(v: torch.Tensor) -> torch.Tensor:
+        return torch.func.jvp(lambda u: grad_w(u, theta_t), (w,), (v,))[1]
+
+    g = torch.func.grad(problem.outer_loss)(w)
+    if solver == "cg":
+        v = _conjugate_gradient(hvp, g, iterations)
+    else:
+        v = _neumann(hvp, g, iterations, problem.learning_rate(theta_t))
+    # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
+    gradient = -torch.func.grad(lambda t: grad_w(w, t) @ v)(theta_t)
+    return _result(problem, w, gradient, f"implicit-{solver}", 4 * g.nbytes, started)
+
+
+def finite_differences(problem: BilevelProblem, theta: Any, *, steps: int | None = None, eps: float = 1e-4,
+                       w0: torch.Tensor | None = None) -> Hypergradient:
+    """Central differences ``(E(theta + eps e_i) - E(theta - eps e_i)) / (2 eps)``, 2h trainings.
+
+    ``steps=None`` differentiates the minimizer (:meth:`solve`), as :func:`exact_ridge` and
+    :func:`implicit` do; an int differentiates that many unrolled steps, as :func:`reverse_mode`
+    and :func:`forward_mode` do.
+    """
+    theta_t, started = _start(problem, theta, "finite_differences")
+    eps = check_real(eps, "eps", "finite_differences", 0.0, None, low_open=True)
+    if steps is not None:
+        steps = check_int(steps, "steps", "finite_differences", 1)
+
+    def fit(t: torch.Tensor) -> torch.Tensor:
+        return problem.solve(t, w0) if steps is None else problem.train(t, steps, w0)
+
+    gradient = torch.zeros(problem.n_hyper, dtype=torch.float64)
+    with torch.no_grad():
+        for i in range(problem.n_hyper):
+            shift = torch.zeros_like(theta_t)
+            shift[i] = eps
+            gradient[i] = (problem.outer_loss(fit(theta_t + shift)) - problem.outer_loss(fit(theta_t - shift))) / (
+                2 * eps)
+    return _result(problem, fit(theta_t), gradient, "finite-differences", 0, started)
+
+
+#: Method name -> function, for :func:`hypergradient` and the objective.
+METHODS: dict[str, Callable[..., Hypergradient]] = {
+    "exact": exact_ridge, "reverse": reverse_mode, "forward": forward_mode, "implicit": implicit,
+    "finite-differences": finite_differences,
+}
+
+
+def hypergradient(problem: BilevelProblem, theta: Any, method: str = "implicit", **options: Any) -> Hypergradient:
+    """Dispatch to the function named ``method`` (a key of :data:`METHODS`) with ``options``.
+
+    Examples
+    --------
+    >>> from interactive_hpo.gradient import RidgeProblem
+    >>> problem = RidgeProblem()
+    >>> exact = hypergradient(problem, [0.0], "exact")
+    >>> bool(np.allclose(exact.gradient, hypergradient(problem, [0.0], "implicit").gradient))
+    True
+    """
+    return METHODS[check_one_of(method, "method", "hypergradient", tuple(METHODS))](problem, theta, **options)

@@ -1,0 +1,84 @@
+"""A bilevel problem as a study objective: the validation loss, with its hypergradient attached."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+
+from .._validation import check_bool, check_one_of, fail
+from ..optimizers.hypergradient import GRADIENT_ATTR
+from ..trial import Evaluation
+from .hypergradients import METHODS, hypergradient
+from .problems import BilevelProblem, check_problem
+
+__all__ = ["BilevelObjective"]
+
+
+class BilevelObjective:
+    """Evaluate hyperparameters on a :class:`BilevelProblem` and report the hypergradient.
+
+    Calling it with ``params`` trains (or solves) the inner problem, computes the validation
+    loss and its hypergradient by ``method``, and returns an
+    :class:`~interactive_hpo.Evaluation` whose ``user_attrs`` hold
+    ``hypergradient`` (``{name: d loss / d ln(value)}``, what
+    :class:`~interactive_hpo.HypergradientDescent` steps on), ``test_loss`` (the held-out part,
+    never used by any hypergradient), ``method`` and ``seconds``.
+
+    Parameters
+    ----------
+    problem : BilevelProblem
+    method : str, optional
+        A key of :data:`~interactive_hpo.gradient.METHODS`; default "implicit", or "reverse"
+        for problems with training-dynamics hyperparameters (a learning rate).
+    warm_start : bool, optional
+        Start each training from the previous call's weights. Default: on for "implicit" and
+        "exact" (the minimizer does not depend on the start, only the time to reach it), off for
+        unrolled methods (their start is part of what they differentiate).
+    **options
+        Passed to the method (``steps``, ``truncate``, ``solver``, ``iterations``).
+
+    Examples
+    --------
+    >>> from interactive_hpo.gradient import RidgeProblem
+    >>> objective = BilevelObjective(RidgeProblem())
+    >>> result = objective({"alpha": 0.1})
+    >>> sorted(result.user_attrs)
+    ['hypergradient', 'method', 'seconds', 'test_loss']
+    """
+
+    direction = "minimize"
+
+    def __init__(self, problem: BilevelProblem, method: str | None = None, *, warm_start: bool | None = None,
+                 **options: Any):
+        self.problem = check_problem(problem, "BilevelObjective")
+        default = "reverse" if problem.dynamics else "implicit"
+        self.method = check_one_of(default if method is None else method, "method", "BilevelObjective",
+                                   tuple(METHODS))
+        self.warm_start = (self.method in ("implicit", "exact") if warm_start is None
+                           else check_bool(warm_start, "warm_start", "BilevelObjective"))
+        accepted = [n for n in inspect.signature(METHODS[self.method]).parameters
+                    if n not in ("problem", "theta", "w0")]
+        for key in options:
+            if key not in accepted:
+                raise fail("options", "BilevelObjective", f"keywords of method {self.method!r} among {accepted}", key)
+        self.options = options
+        self.space = problem.space
+        self._weights: torch.Tensor | None = None
+
+    def __call__(self, params: Mapping[str, Any]) -> Evaluation:
+        options = dict(self.options)
+        if self.warm_start and self._weights is not None and self.method != "exact":
+            options["w0"] = self._weights
+        result = hypergradient(self.problem, self.problem.theta(params), self.method, **options)
+        self._weights = result.weights
+        with torch.no_grad():
+            test_loss = float(self.problem.outer_loss(result.weights, "test"))
+        gradient = {name: float(g) for name, g in zip(self.problem.names, result.gradient, strict=True)}
+        return Evaluation(result.value, {GRADIENT_ATTR: gradient, "test_loss": test_loss, "method": result.method,
+                                         "seconds": result.seconds})
+
+    def __repr__(self) -> str:
+        return f"BilevelObjective({self.problem!r}, method={self.method!r})"

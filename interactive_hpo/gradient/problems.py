@@ -1,0 +1,386 @@
+"""Bilevel problems: a training loss inside, a validation loss outside.
+
+Hyperparameter optimization is the bilevel problem
+
+    min over lambda of  E(w*(lambda))   where   w*(lambda) = argmin over w of  L(w, lambda),
+
+with ``L`` the training loss (regularized by ``lambda``) and ``E`` the validation loss. Each
+problem here is a small torch model on a scikit-learn bundled dataset, split once (seeded) into
+training, validation and a held-out test part that no hypergradient ever sees.
+
+Coordinates: every hyperparameter is positive and handled in log coordinates,
+``theta = ln(lambda)``, shape (h,). Weights are one flat float64 vector ``w`` of shape (p,).
+Hyperparameters that shape the training *objective* (penalties) have a hypergradient through
+the minimizer ``w*``; those that shape the training *dynamics* (a learning rate) only through
+a finite training run, so :meth:`BilevelProblem.solve` refuses problems that have them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from .._validation import check_bool, check_int, check_one_of, fail, seed_to_int
+from ..parameters import Float
+from ..space import SearchSpace
+
+__all__ = ["Split", "BilevelProblem", "RidgeProblem", "LogisticProblem", "MLPProblem"]
+
+
+@dataclass(frozen=True, eq=False)
+class Split:
+    """A dataset split into training, validation and test parts (float64 tensors).
+
+    ``X_*`` have shape (n_part, d), standardized with the training part's mean and scale;
+    ``y_*`` have shape (n_part,): standardized targets for regression, class indices (int64)
+    for classification.
+    """
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+
+    @classmethod
+    def of(cls, X: np.ndarray, y: np.ndarray, seed: int, regression: bool) -> Split:
+        """Shuffle with ``seed`` and split 50 / 25 / 25 %."""
+        order = np.random.default_rng(seed).permutation(len(X))
+        n_train, n_val = len(X) // 2, len(X) // 4
+        parts = np.split(order, [n_train, n_train + n_val])
+        mean, scale = X[parts[0]].mean(0), X[parts[0]].std(0)
+        X = (X - mean) / np.where(scale > 0, scale, 1.0)
+        if regression:
+            y = (y - y[parts[0]].mean()) / y[parts[0]].std()
+        as_y = (lambda a: torch.tensor(a, dtype=torch.float64)) if regression else (
+            lambda a: torch.tensor(a, dtype=torch.int64))
+        tensors = [t for part in parts for t in (torch.tensor(X[part], dtype=torch.float64), as_y(y[part]))]
+        return cls(*tensors)
+
+    def part(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(X, y)`` of the part "train", "val" or "test"."""
+        return getattr(self, f"X_{name}"), getattr(self, f"y_{name}")
+
+
+class BilevelProblem:
+    """Base class: a training loss ``L(w, theta)`` and a validation loss ``E(w)``.
+
+    Subclasses set ``names``, ``low``, ``high`` (the hyperparameters' bounds in their own
+    units), ``split`` and ``n_weights``, and implement :meth:`inner_loss`, :meth:`outer_loss`
+    and :meth:`init_weights`. ``dynamics`` names the hyperparameters that act through training
+    dynamics (no implicit hypergradient).
+    """
+
+    names: tuple[str, ...]
+    low: np.ndarray
+    high: np.ndarray
+    split: Split
+    n_weights: int
+    dynamics: tuple[str, ...] = ()
+    #: Full-batch gradient steps that :meth:`train` takes by default.
+    default_steps: int = 100
+
+    # -- hyperparameter coordinates -----------------------------------------------------------
+    @property
+    def n_hyper(self) -> int:
+        """The number of hyperparameters ``h``."""
+        return len(self.names)
+
+    @property
+    def space(self) -> SearchSpace:
+        """The hyperparameters as a search space (every one a log-scale ``Float``)."""
+        return SearchSpace([Float(n, float(lo), float(hi), log=True) for n, lo, hi in zip(self.names, self.low,
+                                                                                         self.high, strict=True)])
+
+    def theta(self, params: Mapping[str, Any]) -> np.ndarray:
+        """Log coordinates, shape (h,), of ``params`` (validated against :attr:`space`)."""
+        values = self.space.validate(params)
+        return np.log([values[name] for name in self.names])
+
+    def params(self, theta: Sequence[float] | np.ndarray) -> dict[str, float]:
+        """The hyperparameters ``exp(theta)`` by name; ``theta`` has shape (h,)."""
+        return {name: float(np.exp(t)) for name, t in zip(self.names, self.check_theta(theta), strict=True)}
+
+    def check_theta(self, theta: Any, owner: str = "BilevelProblem") -> np.ndarray:
+        """``theta`` as a finite float array of shape (h,), or a clear error."""
+        array = np.asarray(theta, dtype=float) if not isinstance(theta, torch.Tensor) else theta.detach().numpy()
+        if array.shape != (self.n_hyper,) or not np.all(np.isfinite(array)):
+            raise fail("theta", owner, f"finite log-hyperparameters of shape ({self.n_hyper},) for {self.names}",
+                       theta)
+        return array.astype(float)
+
+    # -- the two losses ------------------------------------------------------------------------
+    def inner_loss(self, w: torch.Tensor, theta: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """Training loss ``L(w, theta)`` (a 0-d tensor); ``rows`` restricts it to a minibatch."""
+        raise NotImplementedError
+
+    def outer_loss(self, w: torch.Tensor, part: str = "val") -> torch.Tensor:
+        """Loss of the weights ``w`` on the validation (or "test", or "train") part, unregularized."""
+        raise NotImplementedError
+
+    def init_weights(self) -> torch.Tensor:
+        """The starting weights of every training run, shape (p,); fixed by the problem's seed."""
+        return torch.zeros(self.n_weights, dtype=torch.float64)
+
+    def learning_rate(self, theta: torch.Tensor) -> torch.Tensor:
+        """Step size of the inner gradient descent (a 0-d tensor, differentiable in ``theta``).
+
+        Penalty-only problems use ``1 / L``, with ``L`` a bound on the training loss's
+        curvature over the whole search space, so training is stable for every ``lambda``.
+        """
+        return torch.as_tensor(self._step_size, dtype=torch.float64)
+
+    _step_size: float = 0.1
+
+    # -- training ------------------------------------------------------------------------------
+    def step(self, w: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
+        """One full-batch gradient step ``w - eta(theta) * grad_w L(w, theta)``, differentiable."""
+        return w - self.learning_rate(theta) * torch.func.grad(self.inner_loss)(w, theta)
+
+    def train(self, theta: Any, steps: int | None = None, w0: torch.Tensor | None = None) -> torch.Tensor:
+        """``steps`` gradient steps from ``w0`` (default :meth:`init_weights`); no graph kept."""
+        theta_t = torch.as_tensor(self.check_theta(theta, "train"))
+        steps = self.default_steps if steps is None else check_int(steps, "steps", "train", 0)
+        w = self.init_weights() if w0 is None else w0.detach().clone()
+        with torch.no_grad():
+            for _ in range(steps):
+                w = self.step(w, theta_t)
+        return w
+
+    def solve(self, theta: Any, w0: torch.Tensor | None = None) -> torch.Tensor:
+        """The minimizer ``w*(lambda)`` of the training loss, shape (p,), to high accuracy.
+
+        L-BFGS with a strong-Wolfe line search from ``w0`` (a warm start) or zeros; ridge
+        overrides it with its closed form.
+        """
+        if self.dynamics:
+            raise fail("problem", "solve", "a problem whose hyperparameters all shape the training loss", self,
+                       hint=f"{list(self.dynamics)} act through the training dynamics, so the result of "
+                            "training is not a minimizer: use method='reverse' or 'forward'.")
+        theta_t = torch.as_tensor(self.check_theta(theta, "solve"))
+        w = (torch.zeros(self.n_weights, dtype=torch.float64) if w0 is None else w0.detach().clone()).requires_grad_()
+        solver = torch.optim.LBFGS([w], lr=1, max_iter=1000, tolerance_grad=1e-11, tolerance_change=1e-14,
+                                   history_size=20, line_search_fn="strong_wolfe")
+
+        def closure() -> torch.Tensor:
+            solver.zero_grad()
+            loss = self.inner_loss(w, theta_t)
+            loss.backward()
+            return loss
+
+        solver.step(closure)
+        return w.detach()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.n_hyper} hyperparameters, {self.n_weights} weights)"
+
+
+def _penalty(w: torch.Tensor, theta: torch.Tensor, groups: torch.Tensor) -> torch.Tensor:
+    """``0.5 * sum_j lambda_j ||w_j||^2`` where row ``j`` of ``w`` (shape (d, k)) is feature j's weights
+    and ``groups`` (shape (d,)) says which hyperparameter penalizes it."""
+    return 0.5 * (torch.exp(theta)[groups] * (w ** 2).sum(1)).sum()
+
+
+def _load(dataset: str) -> tuple[np.ndarray, np.ndarray]:
+    import sklearn.datasets
+
+    return getattr(sklearn.datasets, f"load_{dataset}")(return_X_y=True)
+
+
+class _LinearModel(BilevelProblem):
+    """Shared set-up of ridge and logistic regression: one penalty per feature, or one for all."""
+
+    def _set_penalties(self, d: int, per_feature: bool, low: float, high: float, prefix: str) -> None:
+        self.names = tuple(f"{prefix}_{j}" for j in range(d)) if per_feature else (prefix,)
+        self.low, self.high = np.full(self.n_hyper, low), np.full(self.n_hyper, high)
+        self.groups = torch.arange(d) if per_feature else torch.zeros(d, dtype=torch.int64)
+
+    def _curvature_step(self, X: torch.Tensor, scale: float) -> float:
+        # 1 / (largest eigenvalue of the data term + the largest penalty): stable for every lambda.
+        top = float(torch.linalg.eigvalsh(X.T @ X / len(X))[-1])
+        return 1.0 / (scale * top + float(self.high.max()))
+
+
+class RidgeProblem(_LinearModel):
+    """Ridge regression on diabetes: ``L = mean((Xw - y)^2) / 2 + sum_j lambda_j w_j^2 / 2``.
+
+    Parameters
+    ----------
+    per_feature : bool
+        One penalty per feature (``alpha_0 ... alpha_{d-1}``) instead of one shared ``alpha``.
+    features : {"linear", "quadratic"}
+        The 10 raw features, or all degree-2 products as well (65 features: a model that
+        overfits 221 training rows, so that per-feature penalties have something to do).
+    seed : int
+        Shuffles the rows into training, validation and test parts.
+
+    Examples
+    --------
+    >>> problem = RidgeProblem()
+    >>> problem.names, problem.n_weights
+    (('alpha',), 10)
+    """
+
+    def __init__(self, *, per_feature: bool = False, features: str = "linear", seed: int = 0):
+        self.per_feature = check_bool(per_feature, "per_feature", "RidgeProblem")
+        self.features = check_one_of(features, "features", "RidgeProblem", ("linear", "quadratic"))
+        self.seed = seed_to_int(seed, "RidgeProblem")
+        X, y = _load("diabetes")
+        if self.features == "quadratic":
+            from sklearn.preprocessing import PolynomialFeatures
+
+            X = PolynomialFeatures(2, include_bias=False).fit_transform(X)
+        self.split = Split.of(X, y, self.seed, regression=True)
+        self.n_weights = X.shape[1]
+        self._set_penalties(X.shape[1], self.per_feature, 1e-4, 1e1, "alpha")
+        self._step_size = self._curvature_step(self.split.X_train, 1.0)
+
+    def inner_loss(self, w: torch.Tensor, theta: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        X, y = self.split.X_train, self.split.y_train
+        if rows is not None:
+            X, y = X[rows], y[rows]
+        return 0.5 * ((X @ w - y) ** 2).mean() + _penalty(w[:, None], theta, self.groups)
+
+    def outer_loss(self, w: torch.Tensor, part: str = "val") -> torch.Tensor:
+        """Mean squared error on standardized targets (about ``1 - R^2``)."""
+        X, y = self.split.part(part)
+        return ((X @ w - y) ** 2).mean()
+
+    def solve(self, theta: Any, w0: torch.Tensor | None = None) -> torch.Tensor:
+        """The closed form ``(X^T X / n + diag(lambda)) w = X^T y / n`` (``w0`` is not needed)."""
+        A, b = self.normal_equations(torch.as_tensor(self.check_theta(theta, "solve")))
+        return torch.linalg.solve(A, b)
+
+    def normal_equations(self, theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``A`` of shape (d, d) and ``b`` of shape (d,) with ``A w* = b``."""
+        X, y = self.split.X_train, self.split.y_train
+        return X.T @ X / len(X) + torch.diag(torch.exp(theta)[self.groups]), X.T @ y / len(X)
+
+
+class LogisticProblem(_LinearModel):
+    """L2-regularized logistic regression: ``L = cross-entropy + sum_j lambda_j ||W_j||^2 / 2``.
+
+    Binary datasets get one logit, multiclass ones a softmax with one column of weights per
+    class; a fixed ``1e-4`` penalty on the intercepts keeps ``L`` strictly convex (a softmax
+    does not change when every intercept moves together), so its Hessian is invertible.
+
+    Parameters
+    ----------
+    dataset : {"breast_cancer", "digits"}
+    per_feature : bool
+        One penalty per input feature (shared by the classes) instead of one ``C_inv``.
+    seed : int
+        Shuffles the rows into training, validation and test parts.
+    """
+
+    _INTERCEPT_PENALTY = 1e-4
+
+    def __init__(self, dataset: str = "breast_cancer", *, per_feature: bool = False, seed: int = 0):
+        self.dataset = check_one_of(dataset, "dataset", "LogisticProblem", ("breast_cancer", "digits"))
+        self.per_feature = check_bool(per_feature, "per_feature", "LogisticProblem")
+        self.seed = seed_to_int(seed, "LogisticProblem")
+        X, y = _load(self.dataset)
+        self.split = Split.of(X, y, self.seed, regression=False)
+        classes = int(y.max()) + 1
+        self._outputs = 1 if classes == 2 else classes
+        self._d = X.shape[1]
+        self.n_weights = (self._d + 1) * self._outputs
+        self._set_penalties(self._d, self.per_feature, 1e-5, 1e1, "weight_decay")
+        # The cross-entropy's Hessian is at most 1/4 (one logit) or 1/2 (softmax) of the data's.
+        with_intercept = torch.cat([self.split.X_train, torch.ones(len(self.split.X_train), 1)], 1)
+        self._step_size = self._curvature_step(with_intercept, 0.25 if self._outputs == 1 else 0.5)
+
+    def _logits(self, w: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+        W = w.reshape(self._d + 1, self._outputs)
+        return X @ W[:-1] + W[-1]
+
+    def _cross_entropy(self, w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        logits = self._logits(w, X)
+        if self._outputs == 1:
+            return torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 0], y.to(torch.float64))
+        return torch.nn.functional.cross_entropy(logits, y)
+
+    def inner_loss(self, w: torch.Tensor, theta: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        X, y = self.split.X_train, self.split.y_train
+        if rows is not None:
+            X, y = X[rows], y[rows]
+        W = w.reshape(self._d + 1, self._outputs)
+        return (self._cross_entropy(w, X, y) + _penalty(W[:-1], theta, self.groups)
+                + 0.5 * self._INTERCEPT_PENALTY * (W[-1] ** 2).sum())
+
+    def outer_loss(self, w: torch.Tensor, part: str = "val") -> torch.Tensor:
+        """Mean log-loss on the part."""
+        return self._cross_entropy(w, *self.split.part(part))
+
+
+class MLPProblem(BilevelProblem):
+    """A one-hidden-layer tanh network on digits: weight decay and the learning rate.
+
+    ``L = cross-entropy + weight_decay * ||weights||^2 / 2`` (biases are not penalized),
+    trained by ``steps`` full-batch gradient steps of size ``learning_rate`` from fixed,
+    seeded initial weights. The learning rate shapes the training run, not its minimizer,
+    so its hypergradient exists only through the run (reverse or forward mode).
+
+    Parameters
+    ----------
+    hidden : int
+        Hidden units.
+    steps : int
+        Training steps of one run (:attr:`default_steps`).
+    seed : int
+        The data split and the initial weights.
+    """
+
+    dynamics = ("learning_rate",)
+
+    def __init__(self, *, hidden: int = 32, steps: int = 100, seed: int = 0):
+        self.hidden = check_int(hidden, "hidden", "MLPProblem", 1)
+        self.default_steps = check_int(steps, "steps", "MLPProblem", 1)
+        self.seed = seed_to_int(seed, "MLPProblem")
+        X, y = _load("digits")
+        self.split = Split.of(X, y, self.seed, regression=False)
+        self._shapes = [(64, self.hidden), (self.hidden,), (self.hidden, 10), (10,)]
+        self.n_weights = sum(int(np.prod(s)) for s in self._shapes)
+        self.names = ("weight_decay", "learning_rate")
+        self.low, self.high = np.array([1e-6, 1e-2]), np.array([1e-1, 3.0])
+
+    def init_weights(self) -> torch.Tensor:
+        generator = torch.Generator().manual_seed(self.seed)
+        parts = [torch.randn(s, generator=generator, dtype=torch.float64) / np.sqrt(s[0]) if len(s) == 2
+                 else torch.zeros(s, dtype=torch.float64) for s in self._shapes]
+        return torch.cat([p.reshape(-1) for p in parts])
+
+    def _unflatten(self, w: torch.Tensor) -> list[torch.Tensor]:
+        sizes = [int(np.prod(s)) for s in self._shapes]
+        return [p.reshape(s) for p, s in zip(torch.split(w, sizes), self._shapes, strict=True)]
+
+    def _cross_entropy(self, w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        W1, b1, W2, b2 = self._unflatten(w)
+        return torch.nn.functional.cross_entropy(torch.tanh(X @ W1 + b1) @ W2 + b2, y)
+
+    def inner_loss(self, w: torch.Tensor, theta: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        X, y = self.split.X_train, self.split.y_train
+        if rows is not None:
+            X, y = X[rows], y[rows]
+        W1, _, W2, _ = self._unflatten(w)
+        return self._cross_entropy(w, X, y) + 0.5 * torch.exp(theta[0]) * ((W1 ** 2).sum() + (W2 ** 2).sum())
+
+    def outer_loss(self, w: torch.Tensor, part: str = "val") -> torch.Tensor:
+        """Mean log-loss on the part."""
+        return self._cross_entropy(w, *self.split.part(part))
+
+    def learning_rate(self, theta: torch.Tensor) -> torch.Tensor:
+        return torch.exp(theta[1])
+
+
+def check_problem(problem: Any, owner: str) -> BilevelProblem:
+    """``problem`` if it is a :class:`BilevelProblem`, else the uniform error."""
+    if not isinstance(problem, BilevelProblem):
+        raise fail("problem", owner, "a BilevelProblem (RidgeProblem, LogisticProblem, MLPProblem, ...)", problem)
+    return problem
+

@@ -1,0 +1,72 @@
+"""HypergradientDescent, BilevelObjective and the online learning rate, stepped through studies."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Evaluation, Float, HypergradientDescent, Int, SearchSpace, Study
+
+SPACE = SearchSpace([Float("alpha", 1e-3, 1e3, log=True), Float("beta", 0.0, 2.0), Int("layers", 1, 4)])
+
+
+def bowl(params):
+    """Loss (ln alpha - 1)^2 + (beta - 1.5)^2 with its gradient per unit of log of each parameter."""
+    t, b = math.log(params["alpha"]) - 1, params["beta"] - 1.5
+    return Evaluation(t * t + b * b, {"hypergradient": {"alpha": 2 * t, "beta": 2 * b * params["beta"]}})
+
+
+@pytest.mark.parametrize("update, step_size, steps", [("adam", 0.05, 80), ("sgd", 0.004, 150)])
+def test_descends_to_the_minimum_and_keeps_discrete_parameters(update, step_size, steps):
+    start = {"alpha": 100.0, "beta": 0.5, "layers": 3}
+    study = Study(SPACE, HypergradientDescent(SPACE, step_size=step_size, update=update, start=start))
+    study.run(bowl, steps)
+    best = study.best_trial.params
+    assert math.log(best["alpha"]) == pytest.approx(1.0, abs=0.05) and best["beta"] == pytest.approx(1.5, abs=0.05)
+    assert {t.params["layers"] for t in study.trials} == {3}
+    assert [t.user_attrs["descent_step"] for t in study.trials[:3]] == [0, 1, 2]
+
+
+def test_unit_gradient_scales_by_the_range_in_log_or_the_local_slope():
+    optimizer = HypergradientDescent(SPACE)
+    g = optimizer.unit_gradient({"alpha": 1.0, "beta": 0.5, "layers": 2}, {"alpha": 2.0, "beta": 3.0, "layers": 9})
+    np.testing.assert_allclose(g, [2.0 * math.log(1e6), 3.0 * 2.0 / 0.5, 0.0])
+
+
+def test_a_maximized_value_is_climbed():
+    def gain(params):
+        result = bowl(params)
+        gradient = result.user_attrs["hypergradient"]
+        return Evaluation(-result.value, {"hypergradient": {k: -v for k, v in gradient.items()}})
+
+    study = Study(SPACE, HypergradientDescent(SPACE, start={"alpha": 100.0, "beta": 0.5, "layers": 1}),
+                  direction="maximize")
+    study.run(gain, 60)
+    assert study.best_trial.value > -0.01
+
+
+def test_a_manual_trial_with_a_gradient_moves_the_descent_there():
+    study = Study(SPACE, HypergradientDescent(SPACE, start={"alpha": 100.0, "beta": 0.5, "layers": 1}))
+    study.run(bowl, 3)
+    jump = {"alpha": 0.01, "beta": 1.0, "layers": 1}
+    study.add_manual(jump, bowl(jump).value, user_attrs=bowl(jump).user_attrs)
+    nxt = study.ask().params
+    assert nxt["alpha"] > 0.01 and abs(math.log(nxt["alpha"] / 0.01)) < 1.0
+
+
+def test_trials_without_a_gradient_are_ignored_with_one_warning():
+    study = Study(SPACE, HypergradientDescent(SPACE, seed=4))
+    with pytest.warns(RuntimeWarning, match="without a 'hypergradient' attribute") as caught:
+        study.run(lambda params: 1.0, 5)
+    assert len(caught) == 1 and len({tuple(t.x) for t in study.trials}) == 1
+
+
+def test_a_resumed_study_proposes_the_same_next_step(tmp_path):
+    path = tmp_path / "hgd.jsonl"
+    study = Study(SPACE, HypergradientDescent(SPACE, step_size=0.1, start={"alpha": 5.0, "beta": 1.0, "layers": 2}),
+                  storage=path)
+    study.run(bowl, 6)
+    expected = study.optimizer.ask().x
+    np.testing.assert_array_equal(Study.load(path).optimizer.ask().x, expected)

@@ -1,0 +1,121 @@
+"""Every hypergradient agrees with central finite differences of the quantity it differentiates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from interactive_hpo.gradient import (  # noqa: E402
+    LogisticProblem,
+    MLPProblem,
+    RidgeProblem,
+    exact_ridge,
+    finite_differences,
+    forward_mode,
+    hypergradient,
+    implicit,
+    reverse_mode,
+)
+
+
+@pytest.fixture(scope="module")
+def ridge():
+    return RidgeProblem(per_feature=True)
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    return LogisticProblem("breast_cancer")
+
+
+@pytest.fixture(scope="module")
+def mlp():
+    return MLPProblem(hidden=8, steps=10)
+
+
+def theta_of(problem, value):
+    return np.full(problem.n_hyper, np.log(value))
+
+
+@pytest.mark.parametrize("per_feature", [False, True])
+def test_exact_ridge_and_implicit_match_finite_differences(per_feature):
+    problem = RidgeProblem(per_feature=per_feature)
+    theta = np.linspace(-3, 1, problem.n_hyper)
+    reference = finite_differences(problem, theta, eps=1e-5).gradient
+    np.testing.assert_allclose(exact_ridge(problem, theta).gradient, reference, rtol=1e-5, atol=1e-10)
+    # Conjugate gradient is exact after as many iterations as there are weights (10).
+    np.testing.assert_allclose(implicit(problem, theta, iterations=10).gradient, reference, rtol=1e-5, atol=1e-10)
+
+
+def test_implicit_matches_finite_differences_on_logistic_regression(logistic):
+    theta = theta_of(logistic, 0.01)
+    reference = finite_differences(logistic, theta, eps=1e-4).gradient
+    np.testing.assert_allclose(implicit(logistic, theta, iterations=200).gradient, reference, rtol=1e-4)
+
+
+@pytest.mark.parametrize("method", [reverse_mode, forward_mode])
+def test_unrolled_modes_match_finite_differences_of_the_run(method, ridge, mlp):
+    for problem, theta in ((ridge, theta_of(ridge, 0.1)), (mlp, np.log([1e-3, 0.5]))):
+        reference = finite_differences(problem, theta, steps=10, eps=1e-5)
+        result = method(problem, theta, steps=10)
+        np.testing.assert_allclose(result.gradient, reference.gradient, rtol=1e-5, atol=1e-10)
+        assert result.value == pytest.approx(reference.value)
+
+
+def test_reverse_and_forward_mode_agree_to_rounding(mlp):
+    theta = np.log([1e-2, 1.0])
+    np.testing.assert_allclose(reverse_mode(mlp, theta).gradient, forward_mode(mlp, theta).gradient, rtol=1e-9)
+
+
+def test_truncation_backpropagates_through_the_last_steps_only(mlp):
+    theta = np.log([1e-3, 0.5])
+    truncated = reverse_mode(mlp, theta, steps=10, truncate=3)
+    by_hand = reverse_mode(mlp, theta, steps=3, w0=mlp.train(theta, 7))
+    np.testing.assert_allclose(truncated.gradient, by_hand.gradient, rtol=1e-12)
+    assert not np.allclose(truncated.gradient, reverse_mode(mlp, theta, steps=10).gradient, rtol=1e-3)
+    assert truncated.stored_bytes < reverse_mode(mlp, theta, steps=10).stored_bytes
+
+
+def test_reverse_mode_memory_grows_with_the_horizon_and_forward_mode_does_not(mlp):
+    theta = np.log([1e-3, 0.5])
+    reverse = [reverse_mode(mlp, theta, steps=t).stored_bytes for t in (4, 10, 16)]
+    forward = [forward_mode(mlp, theta, steps=t).stored_bytes for t in (4, 10, 16)]
+    # The same bytes per step (the step's activations), beyond what is kept once (the data).
+    assert reverse[2] - reverse[1] == pytest.approx(reverse[1] - reverse[0], rel=1e-4)
+    assert reverse[1] - reverse[0] > 10 * mlp.n_weights * 8
+    assert forward[0] == forward[1] == forward[2] == (mlp.n_weights * (mlp.n_hyper + 1)) * 8
+
+
+def test_implicit_error_shrinks_as_its_iterations_grow(logistic):
+    theta = theta_of(logistic, 1e-3)
+    w = logistic.solve(theta)
+    exact = implicit(logistic, theta, iterations=500, w=w).gradient
+    for solver, iterations in (("cg", (0, 2, 8, 32)), ("neumann", (0, 10, 100, 1000))):
+        errors = [np.linalg.norm(implicit(logistic, theta, solver=solver, iterations=k, w=w).gradient - exact)
+                  for k in iterations]
+        assert all(a > b for a, b in zip(errors, errors[1:], strict=False)), (solver, errors)
+        assert errors[0] == pytest.approx(np.linalg.norm(exact)) or solver == "neumann"
+
+
+def test_dispatch_and_the_value_are_the_validation_loss(ridge):
+    theta = theta_of(ridge, 0.1)
+    result = hypergradient(ridge, theta, "exact")
+    assert result.method == "exact" and result.gradient.shape == (ridge.n_hyper,)
+    assert result.value == pytest.approx(float(ridge.outer_loss(ridge.solve(theta))))
+    assert result.value != pytest.approx(float(ridge.outer_loss(ridge.solve(theta), "test")))
+
+
+def test_training_dynamics_hyperparameters_have_no_implicit_hypergradient(mlp):
+    with pytest.raises(ValueError, match=r"\['learning_rate'\] act through the training dynamics"):
+        implicit(mlp, np.log([1e-3, 0.5]))
+
+
+def test_splits_are_disjoint_standardized_and_seeded():
+    problem = RidgeProblem(seed=3)
+    split = problem.split
+    assert len(split.X_train) == 221 and len(split.X_val) == 110 and len(split.X_test) == 111
+    np.testing.assert_allclose(split.X_train.mean(0).numpy(), 0, atol=1e-12)
+    assert not np.allclose(RidgeProblem(seed=4).split.y_val.numpy()[:5], split.y_val.numpy()[:5])
+    assert LogisticProblem("digits").n_weights == 65 * 10 and LogisticProblem().n_weights == 31
