@@ -56,3 +56,32 @@ def test_online_adaptation_raises_a_small_learning_rate_and_trains_faster():
     again = online_learning_rate(problem, learning_rate=0.02, beta=0.05, steps=150, seed=1)
     np.testing.assert_array_equal(again.val_losses, adapted.val_losses)
     np.testing.assert_array_equal(adapted.steps, np.arange(1, 151))
+
+
+def test_mode_costs_memory_grows_for_reverse_mode_only():
+    from interactive_hpo.gradient.experiments import mode_costs
+
+    costs = mode_costs(MLPProblem(hidden=4), np.log([1e-3, 0.5]), horizons=(2, 4, 8))
+    assert list(costs.horizons) == [2, 4, 8] and set(costs.seconds) == {"reverse", "forward"}
+    assert np.all(np.diff(costs.stored_bytes["reverse"]) > 0)
+    assert np.all(costs.stored_bytes["forward"] == costs.stored_bytes["forward"][0])
+
+
+def test_implicit_errors_start_at_one_and_reach_the_exact_answer():
+    from interactive_hpo.gradient.experiments import implicit_errors
+
+    errors = implicit_errors(RidgeProblem(), [np.log(0.1)], iterations=(0, 10, 100, 1000))
+    assert errors["cg"][0] == pytest.approx(1.0) and errors["cg"][1] < 1e-8  # exact after p = 10 steps
+    # Neumann converges at the rate 1 - alpha * (smallest curvature): slowly, and not always
+    # monotonically in one hypergradient (eigen-components of the error decay at different rates).
+    assert errors["neumann"][-1] < 1e-3 * errors["neumann"][0]
+
+
+def test_compare_with_black_box_gives_both_the_same_time():
+    from interactive_hpo.gradient.experiments import compare_with_black_box
+
+    comparison = compare_with_black_box(RidgeProblem(per_feature=True), steps=4, optimizer="random", method="exact")
+    summary = comparison.summary()
+    assert summary["hypergradient descent"]["trials"] == 4 and summary["black box"]["trials"] >= 1
+    assert comparison.black_box.trials[0].source == "random"
+    assert set(summary["black box"]) == {"trials", "validation", "test"}

@@ -1,0 +1,140 @@
+"""The measurements the gradient-based tutorial shows, as functions that return plain data.
+
+- :func:`mode_costs`: time and memory of reverse against forward mode as the horizon grows.
+- :func:`implicit_errors`: how the implicit hypergradient's error shrinks with its iterations.
+- :func:`compare_with_black_box`: hypergradient descent against a black-box optimizer given the
+  same wall time, on the same problem (many hyperparameters is where they part).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, check_real, fail
+from ..optimizers.hypergradient import HypergradientDescent
+from ..study import Study
+from .hypergradients import exact_ridge, forward_mode, implicit, reverse_mode
+from .objective import BilevelObjective
+from .problems import BilevelProblem, RidgeProblem, check_problem
+
+__all__ = ["ModeCosts", "mode_costs", "implicit_errors", "BlackBoxComparison", "compare_with_black_box"]
+
+
+@dataclass(frozen=True, eq=False)
+class ModeCosts:
+    """Cost of one hypergradient by reverse and forward mode, per horizon.
+
+    Attributes
+    ----------
+    horizons : ndarray of shape (m,)
+        Unrolled training steps ``T``.
+    seconds, stored_bytes : dict of str to ndarray of shape (m,)
+        Keys "reverse" and "forward": wall time, and the bytes kept for the derivative.
+    """
+
+    horizons: np.ndarray
+    seconds: dict[str, np.ndarray]
+    stored_bytes: dict[str, np.ndarray]
+
+
+def _horizons(horizons: Sequence[int], owner: str) -> np.ndarray:
+    values = [check_int(h, "horizons", owner, 1) for h in horizons]
+    if not values:
+        raise fail("horizons", owner, "a non-empty list of positive ints", horizons)
+    return np.array(values)
+
+
+def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (10, 20, 40, 80)) -> ModeCosts:
+    """Time and memory of :func:`reverse_mode` and :func:`forward_mode` at each horizon ``T``.
+
+    Reverse mode keeps every step's intermediate values (memory grows with ``T``, time does
+    not depend on ``h``); forward mode keeps ``p x h`` tangents (constant in ``T``, time grows
+    with ``h``). Times are single runs: read them as shapes, not benchmarks.
+    """
+    check_problem(problem, "mode_costs")
+    steps = _horizons(horizons, "mode_costs")
+    seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
+    stored: dict[str, list[int]] = {"reverse": [], "forward": []}
+    for T in steps:
+        for name, method in (("reverse", reverse_mode), ("forward", forward_mode)):
+            result = method(problem, theta, int(T))
+            seconds[name].append(result.seconds)
+            stored[name].append(result.stored_bytes)
+    return ModeCosts(steps, {k: np.array(v) for k, v in seconds.items()},
+                     {k: np.array(v, dtype=float) for k, v in stored.items()})
+
+
+def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[int] = (0, 1, 2, 5, 10, 20, 50, 100),
+                    solvers: Sequence[str] = ("cg", "neumann")) -> dict[str, np.ndarray]:
+    """Relative error ``||g_k - g|| / ||g||`` of :func:`implicit` after ``k`` iterations, per solver.
+
+    The reference ``g`` is :func:`exact_ridge` for ridge, and conjugate gradient run to
+    convergence (as many iterations as there are weights) otherwise. Returns solver ->
+    ndarray of shape (len(iterations),). The error goes to zero but not always monotonically:
+    the error's eigen-components decay at different rates and their sum can pass through zero.
+    """
+    check_problem(problem, "implicit_errors")
+    counts = [check_int(k, "iterations", "implicit_errors", 0) for k in iterations]
+    w = problem.solve(theta)
+    reference = (exact_ridge(problem, theta) if isinstance(problem, RidgeProblem)
+                 else implicit(problem, theta, iterations=problem.n_weights, w=w)).gradient
+    scale = np.linalg.norm(reference) or 1.0
+    return {solver: np.array([np.linalg.norm(implicit(problem, theta, solver=solver, iterations=k, w=w).gradient
+                                             - reference) / scale for k in counts]) for solver in solvers}
+
+
+@dataclass(frozen=True, eq=False)
+class BlackBoxComparison:
+    """Hypergradient descent and a black-box optimizer after the same wall time.
+
+    Attributes
+    ----------
+    gradient, black_box : Study
+        The two studies (each trial's ``user_attrs["test_loss"]`` is its held-out loss).
+    seconds : float
+        The wall time both had: what the descent's steps took.
+    """
+
+    gradient: Study = field(repr=False)
+    black_box: Study = field(repr=False)
+    seconds: float
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        """Per study: trials run, best validation loss, and the test loss of that best trial."""
+        out = {}
+        for name, study in (("hypergradient descent", self.gradient), ("black box", self.black_box)):
+            best = study.best_trial
+            out[name] = {"trials": float(len(study.trials)), "validation": float(best.value),
+                         "test": float(best.user_attrs["test_loss"])}
+        return out
+
+
+def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimizer: str = "bo",
+                           start: Mapping[str, Any] | None = None, step_size: float = 0.1, method: str | None = None,
+                           seed: int = 0) -> BlackBoxComparison:
+    """Run ``steps`` of hypergradient descent, then ``optimizer`` for as long as they took.
+
+    Both studies evaluate the same :class:`BilevelObjective` (the black box ignores the
+    hypergradient it reports). ``start`` defaults to every hyperparameter at the geometric
+    middle of its range, for the descent; the black box starts where it always does.
+    """
+    check_problem(problem, "compare_with_black_box")
+    steps = check_int(steps, "steps", "compare_with_black_box", 1)
+    step_size = check_real(step_size, "step_size", "compare_with_black_box", 0.0, None, low_open=True)
+    middle = {n: float(np.sqrt(lo * hi)) for n, lo, hi in zip(problem.names, problem.low, problem.high, strict=True)}
+    space = problem.space
+    gradient = Study(space, HypergradientDescent(space, step_size=step_size, start=start or middle, seed=seed))
+    clock = time.perf_counter()
+    gradient.run(BilevelObjective(problem, method), steps)
+    seconds = time.perf_counter() - clock
+    black_box = Study(space, optimizer, seed=seed)
+    objective = BilevelObjective(problem, method)
+    clock = time.perf_counter()
+    while time.perf_counter() - clock < seconds:
+        black_box.step(objective)
+    return BlackBoxComparison(gradient, black_box, seconds)

@@ -1,0 +1,81 @@
+"""Bad input to the gradient-based tools: the parameter, the rule and the value, where it was typed."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from interactive_hpo import Float, HypergradientDescent, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo.gradient import (  # noqa: E402
+    BilevelObjective,
+    LogisticProblem,
+    MLPProblem,
+    RidgeProblem,
+    exact_ridge,
+    finite_differences,
+    hypergradient,
+    implicit,
+    online_learning_rate,
+    reverse_mode,
+)
+from interactive_hpo.gradient.experiments import compare_with_black_box, mode_costs  # noqa: E402
+
+RIDGE = RidgeProblem()
+MLP = MLPProblem(hidden=4, steps=3)
+SPACE = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
+
+CASES = [
+    (lambda: RidgeProblem(features="cubic"), "`features` of RidgeProblem must be one of ['linear', 'quadratic']; "
+                                             "got 'cubic'."),
+    (lambda: LogisticProblem("iris"), "`dataset` of LogisticProblem must be one of ['breast_cancer', 'digits']; "
+                                      "got 'iris'."),
+    (lambda: MLPProblem(hidden=0), "`hidden` of MLPProblem must be an int in [1, inf); got 0."),
+    (lambda: implicit(RIDGE, [0.0, 1.0]), "`theta` of implicit must be finite log-hyperparameters of shape (1,) "
+                                          "for ('alpha',); got [0.0, 1.0]."),
+    (lambda: implicit(RIDGE, [np.nan]), "`theta` of implicit must be finite log-hyperparameters of shape (1,) "
+                                        "for ('alpha',); got [nan]."),
+    (lambda: implicit(RIDGE, [0.0], solver="lu"), "`solver` of implicit must be one of ['cg', 'neumann']; got 'lu'."),
+    (lambda: implicit(RIDGE, [0.0], iterations=-1), "`iterations` of implicit must be an int in [0, inf); got -1."),
+    (lambda: reverse_mode(MLP, [0.0, 0.0], steps=0), "`steps` of reverse_mode must be an int in [1, inf); got 0."),
+    (lambda: reverse_mode(MLP, [0.0, 0.0], steps=3, truncate=4),
+     "`truncate` of reverse_mode must be an int in [1, 3]; got 4."),
+    (lambda: exact_ridge(MLP, [0.0, 0.0]), "`problem` of exact_ridge must be a RidgeProblem (the closed form exists "
+                                           "for ridge only); got MLPProblem(2 hyperparameters, 310 weights)."),
+    (lambda: finite_differences(RIDGE, [0.0], eps=0.0),
+     "`eps` of finite_differences must be a finite real number in (0.0, inf); got 0.0."),
+    (lambda: hypergradient(RIDGE, [0.0], "adjoint"), "`method` of hypergradient must be one of ['exact', 'reverse', "
+                                                     "'forward', 'implicit', 'finite-differences']; got 'adjoint'."),
+    (lambda: hypergradient("ridge", [0.0]), "`problem` of implicit must be a BilevelProblem (RidgeProblem, "
+                                            "LogisticProblem, MLPProblem, ...); got 'ridge'."),
+    (lambda: BilevelObjective(RIDGE, "exact", truncate=3),
+     "`options` of BilevelObjective must be keywords of method 'exact' among []; got 'truncate'."),
+    (lambda: BilevelObjective(RIDGE, warm_start="yes"), "`warm_start` of BilevelObjective must be a bool; got 'yes'."),
+    (lambda: RIDGE.theta({"alpha": 100.0}), "`alpha` of the search space must be a finite real number "
+                                            "in [0.0001, 10.0]; got 100.0."),
+    (lambda: HypergradientDescent(SPACE, step_size=0), "`step_size` of HypergradientDescent must be a finite "
+                                                       "real number in (0.0, inf); got 0."),
+    (lambda: HypergradientDescent(SPACE, update="newton"), "`update` of HypergradientDescent must be one of "
+                                                           "['adam', 'sgd']; got 'newton'."),
+    (lambda: HypergradientDescent(SPACE, momentum=1.0), "`momentum` of HypergradientDescent must be a finite "
+                                                        "real number in [0.0, 1.0); got 1.0."),
+    (lambda: HypergradientDescent(SPACE, start=[1.0]), "`start` of HypergradientDescent must be a dict of parameter "
+                                                       "values or None; got [1.0]."),
+    (lambda: online_learning_rate(MLP, learning_rate=0.0), "`learning_rate` of online_learning_rate must be a finite "
+                                                          "real number in (0.0, inf); got 0.0."),
+    (lambda: online_learning_rate(MLP, batch_size=10_000), "`batch_size` of online_learning_rate must be an int in "
+                                                           "[1, 898]; got 10000."),
+    (lambda: mode_costs(MLP, [0.0, 0.0], horizons=[]), "`horizons` of mode_costs must be a non-empty list of "
+                                                       "positive ints; got []."),
+    (lambda: compare_with_black_box(RIDGE, steps=0), "`steps` of compare_with_black_box must be an int in "
+                                                     "[1, inf); got 0."),
+]
+
+
+@pytest.mark.parametrize("call, message", CASES, ids=[m.split(" of ")[0] + str(i) for i, (_, m) in enumerate(CASES)])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
