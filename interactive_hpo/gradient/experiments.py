@@ -109,7 +109,7 @@ class BlackBoxComparison:
         out = {}
         for name, study in (("hypergradient descent", self.gradient), ("black box", self.black_box)):
             best = study.best_trial
-            out[name] = {"trials": float(len(study.trials)), "validation": float(best.value),
+            out[name] = {"trials": float(len(study.trials)), "validation": float(np.nan if best.value is None else best.value),
                          "test": float(best.user_attrs["test_loss"])}
         return out
 
