@@ -109,7 +109,8 @@ class BlackBoxComparison:
         out = {}
         for name, study in (("hypergradient descent", self.gradient), ("black box", self.black_box)):
             best = study.best_trial
-            out[name] = {"trials": float(len(study.trials)), "validation": float(np.nan if best.value is None else best.value),
+            value = np.nan if best.value is None else best.value
+            out[name] = {"trials": float(len(study.trials)), "validation": float(value),
                          "test": float(best.user_attrs["test_loss"])}
         return out
 
