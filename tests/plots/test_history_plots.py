@@ -46,12 +46,6 @@ def axes_levels(space=SPACE):
     return [space.slice1d(name).axis for name in space.names]
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_best_so_far_info_splits_trials_into_layers():
     study = make_study()
     history = study.history()

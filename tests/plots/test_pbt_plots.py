@@ -8,9 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from interactive_hpo.plots.pbt import (  # noqa: E402
@@ -29,12 +27,6 @@ EXPLOITS = ((0, 2, 0), (1, 1, 2), (2, 0, 1))
 LR = np.array([[1e-3, 1e-2, 1e-1], [1e-3, 1e-2, 1.2e-3], [1e-3, 1.44e-3, 1.2e-3]])
 ACT = np.array([["relu", "tanh", "relu"], ["relu", "tanh", "gelu"], ["relu", "gelu", "gelu"]], dtype=object)
 SCORES = np.array([[0.5, 0.4, 0.1], [0.7, 0.3, 0.6], [0.8, 0.75, np.nan]])
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_schedule_info_marks_where_receivers_start_from_a_copy():
