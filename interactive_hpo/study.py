@@ -22,6 +22,7 @@ from .exceptions import TrialStateError
 from .introspection import Introspection
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
+from .parallel import run_parallel
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import copy_journal, read_header, resume, spec_of
 from .space import SearchSpace
@@ -242,10 +243,18 @@ class Study(Steering, Introspection):
         return self._finish(trial, *self._evaluate(trial, objective))
 
     def run(self, objective: Callable[..., Any], n_trials: int,
-            callbacks: Iterable[Callable[[Study, Trial], Any]] = ()) -> list[Trial]:
-        """Run :meth:`step` ``n_trials`` times (fewer if the optimizer runs out) and return the trials.
+            callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
+            executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
+            on_interrupt: str = "wait") -> list[Trial]:
+        """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
 
         ``callbacks`` are called as ``callback(study, trial)`` after each trial.
+
+        With ``n_workers > 1`` or an ``executor`` the trials run in parallel, on that many local
+        processes or on the executor (a ``dask.distributed.Client`` works; ``n_workers`` then
+        defaults to its number of worker threads): see
+        :mod:`interactive_hpo.parallel` for ``trial_timeout`` (seconds), ``on_worker_loss``
+        ("fail" or "requeue") and ``on_interrupt`` ("wait" or "cancel").
         """
         n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
         callbacks = list(callbacks)
@@ -253,6 +262,17 @@ class Study(Steering, Introspection):
             if not callable(callback):
                 raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
         self._check_objective(objective, "Study.run")
+        check_one_of(on_worker_loss, "on_worker_loss", "Study.run", ("fail", "requeue"))
+        check_one_of(on_interrupt, "on_interrupt", "Study.run", ("wait", "cancel"))
+        if n_workers is not None:
+            n_workers = check_int(n_workers, "n_workers", "Study.run", 1)
+        if executor is not None or (n_workers or 1) > 1:
+            return run_parallel(self, objective, n_trials, callbacks, n_workers=n_workers, executor=executor,
+                                trial_timeout=trial_timeout, on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
+        if trial_timeout is not None:
+            raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
+                       trial_timeout, hint="A running objective cannot be stopped from outside; use n_workers=2 "
+                                           "or more, or an executor, for timeouts.")
         done = []
         for _ in range(n_trials):
             if self.optimizer.exhausted and not self._queue:

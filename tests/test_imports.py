@@ -12,14 +12,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats"]
+HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats", "dask",
+         "distributed"]
 
 PROBE = f"""
 import json, sys
 import interactive_hpo
 import interactive_hpo.objectives
 import interactive_hpo.remap
-import interactive_hpo.curves, interactive_hpo.simulation, interactive_hpo.race
+import interactive_hpo.curves, interactive_hpo.simulation, interactive_hpo.race, interactive_hpo.parallel
 print(json.dumps({{"loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
 """
 
@@ -36,8 +37,8 @@ def test_import_loads_no_heavy_dependency():
 def test_core_modules_do_not_import_upward():
     """Core modules never import engines or presentation (checked on the source text)."""
     core = ["space", "parameters", "trial", "study", "storage", "replay", "remap", "views", "exceptions",
-            "_validation", "steering", "pruning", "curves", "simulation", "race", "introspection"]
-    upward = ["objectives", "landscape", "plots", "ui", "parallel", "matplotlib", "ipywidgets", "torch", "sklearn"]
+            "_validation", "steering", "pruning", "curves", "simulation", "race", "introspection", "parallel"]
+    upward = ["objectives", "landscape", "plots", "ui", "matplotlib", "ipywidgets", "torch", "sklearn", "dask"]
     for name in core:
         source = (ROOT / "interactive_hpo" / f"{name}.py").read_text()
         imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]

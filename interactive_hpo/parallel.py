@@ -1,0 +1,283 @@
+"""Evaluate a study's trials in parallel: local processes, or any ``concurrent.futures``-style executor.
+
+``Study.run(objective, n_trials, n_workers=4)`` runs trials on a pool of local processes;
+``Study.run(..., executor=client)`` on an executor you bring, a ``dask.distributed.Client`` in
+particular (it is used through ``client.get_executor()``; this module never imports dask). The
+study keeps asking while trials are running: optimizers see them as pending (BO chooses the
+next point jointly with them, populations hand out their next individuals, ASHA promotes as
+results arrive). Every result is told, and journaled, the moment it arrives.
+
+What can go wrong, and what happens (:class:`ParallelRunner`):
+
+- the objective raises or returns NaN: the trial is FAILED with the reason, as in a serial run;
+- a worker dies mid-trial (a killed process, a lost Dask worker): the trial is FAILED with
+  "worker lost", or re-queued (``on_worker_loss="requeue"``: its configuration runs again as a
+  new trial, once); finished trials are already in the journal and are neither lost nor repeated;
+- a trial runs longer than ``trial_timeout`` seconds: it is FAILED ("timed out") and its task is
+  cancelled (a process pool cannot stop a task that has started; its worker stays busy until the
+  objective returns, and its late result is ignored);
+- ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
+  (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
+  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way.
+
+The objective travels to the workers by value (cloudpickle), so a function defined in a
+notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
+``report=`` (pruning) is not available in parallel runs: the pruner lives in this process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import os
+import pickle
+import socket
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._validation import accepts_keyword, check_int, check_one_of, check_real, fail
+from .trial import Trial, TrialState, outcome_of_result
+
+if TYPE_CHECKING:
+    from .study import Study
+
+__all__ = ["ParallelRunner", "run_parallel", "evaluate_remote"]
+
+#: Objectives already unpickled in this worker process, by the hash of their bytes.
+_OBJECTIVES: dict[str, Callable[..., Any]] = {}
+
+
+def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None) -> tuple[str, Any, dict]:
+    """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
+
+    Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
+    exception that reaches the caller's future means the worker itself failed.
+    """
+    objective = _OBJECTIVES.get(key)
+    if objective is None:
+        objective = _OBJECTIVES[key] = pickle.loads(blob)
+    where = {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    started = time.perf_counter()
+    try:
+        result = objective(params) if budget is None else objective(params, budget=budget)
+    except Exception as error:  # any failure of user code is data, not a crash of the worker
+        return (TrialState.FAILED.value, None, {"error": f"{type(error).__name__}: {error}",
+                                                "traceback": traceback.format_exc(), **where})
+    state, value, attrs = outcome_of_result(result)
+    return state.value, value, {**attrs, **where, "seconds": time.perf_counter() - started}
+
+
+def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
+    """The objective's bytes (by value where cloudpickle is installed) and their hash."""
+    try:
+        import cloudpickle
+
+        blob = cloudpickle.dumps(objective)
+    except ImportError:  # plain pickle works for module-level functions and objects
+        blob = pickle.dumps(objective)
+    except Exception as error:
+        raise fail("objective", "Study.run", "a picklable callable when trials run in parallel", objective,
+                   hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
+    return hashlib.sha1(blob).hexdigest(), blob
+
+
+def _as_executor(executor: Any) -> tuple[Any, int | None]:
+    """A ``concurrent.futures`` executor, and how many tasks it runs at once if it says."""
+    if hasattr(executor, "get_executor") and hasattr(executor, "nthreads"):  # a dask.distributed.Client
+        # pure=False: the same configuration submitted twice (a re-queue) must run twice.
+        return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
+    if callable(getattr(executor, "submit", None)):
+        return executor, getattr(executor, "_max_workers", None)
+    raise fail("executor", "Study.run", "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+
+
+@dataclass
+class _Running:
+    trial: Trial
+    future: Any
+    started: float
+    requeued: bool
+
+
+class ParallelRunner:
+    """Keeps up to ``n_workers`` trials of a study running on an executor; the Lab steps it.
+
+    :meth:`fill` asks and submits until the workers are busy (or the budget is spent);
+    :meth:`collect` tells the results that have arrived and returns those trials;
+    :meth:`stop` stops asking; :meth:`drain` waits for (or cancels) what is running;
+    :meth:`close` drains and shuts down a pool this runner created. :func:`run_parallel` (what
+    ``Study.run`` calls) drives it to the end.
+
+    Parameters
+    ----------
+    study : Study
+    objective : callable
+    n_trials : int
+        Trials to start (a re-queued trial adds one).
+    n_workers : int, optional
+        Trials running at once. Default: the executor's own size, or 4 local processes.
+    executor : executor or dask Client, optional
+        Default: a ``ProcessPoolExecutor(n_workers)`` this runner owns.
+    trial_timeout : float, optional
+        Seconds after which a running trial is FAILED and cancelled.
+    on_worker_loss : {"fail", "requeue"}
+    on_interrupt : {"wait", "cancel"}
+    """
+
+    def __init__(self, study: Study, objective: Callable[..., Any], n_trials: int, *, n_workers: int | None = None,
+                 executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
+                 on_interrupt: str = "wait"):
+        owner = "Study.run"
+        self.study = study
+        self.n_trials = check_int(n_trials, "n_trials", owner, 0)
+        self.trial_timeout = None if trial_timeout is None else check_real(
+            trial_timeout, "trial_timeout", owner, 0.0, None, low_open=True)
+        self.on_worker_loss = check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue"))
+        self.on_interrupt = check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel"))
+        if n_workers is not None:
+            n_workers = check_int(n_workers, "n_workers", owner, 1)
+        self.objective = objective
+        self._takes_budget = accepts_keyword(objective, "budget")
+        self._key, self._blob = _serialize(objective)  # before any pool exists: a failure leaks nothing
+        self._owns_pool = executor is None
+        if self._owns_pool:
+            self.n_workers = n_workers or 4
+            self._executor: Any = cf.ProcessPoolExecutor(self.n_workers)
+        else:
+            self._executor, size = _as_executor(executor)
+            self.n_workers = n_workers or size or 4
+        self.running: list[_Running] = []
+        self.started = 0
+        self.stopping = False
+        self._requeued: set[str] = set()
+
+    # -- asking --------------------------------------------------------------------------------------
+    @property
+    def can_ask(self) -> bool:
+        optimizer = self.study.optimizer
+        return (not self.stopping and self.started < self.n_trials and len(self.running) < self.n_workers
+                and (bool(self.study.queued) or not (optimizer.exhausted or optimizer.waiting)))
+
+    @property
+    def finished(self) -> bool:
+        """Nothing running and nothing more to start."""
+        return not self.running and not self.can_ask
+
+    def fill(self) -> None:
+        """Ask and submit trials until every worker is busy or there is nothing more to start."""
+        while self.can_ask:
+            requeued = bool(self.study.queued) and self._params_key(self.study.queued[0]) in self._requeued
+            trial = self.study.ask()
+            if trial.budget is not None and not self._takes_budget:
+                self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
+                raise fail("objective", "Study.run", "an objective with a `budget` keyword", self.objective,
+                           hint=f"{self.study.optimizer.name!r} evaluates configurations at budgets.")
+            future = self._executor.submit(evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget)
+            self.running.append(_Running(trial, future, time.monotonic(), requeued))
+            self.started += 1
+
+    def stop(self) -> None:
+        """Start no more trials; those running finish (or :meth:`drain` cancels them)."""
+        self.stopping = True
+
+    # -- collecting ----------------------------------------------------------------------------------
+    def collect(self, timeout: float | None = 0.0) -> list[Trial]:
+        """Tell every result that has arrived (waiting up to ``timeout`` s for the first); return the trials."""
+        if not self.running:
+            return []
+        cf.wait([r.future for r in self.running], timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        told = [self._tell(r) for r in list(self.running) if r.future.done()]
+        if self.trial_timeout is not None:
+            now = time.monotonic()
+            told += [self._give_up(r, f"timed out after {self.trial_timeout:g} s")
+                     for r in list(self.running) if now - r.started > self.trial_timeout]
+        return told
+
+    def _tell(self, running: _Running) -> Trial:
+        self.running.remove(running)
+        try:
+            state, value, attrs = running.future.result()
+        except cf.CancelledError:
+            return self._finish(running, TrialState.FAILED, None, {"error": "cancelled"})
+        except Exception as error:  # the worker, not the objective, failed (those are returned as data)
+            return self._worker_lost(running, error)
+        return self._finish(running, TrialState(state), value, attrs)
+
+    def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
+        reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        if isinstance(error, cf.process.BrokenProcessPool) and self._owns_pool:
+            # A dead process breaks the whole pool: every running future fails. Start a fresh one.
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = cf.ProcessPoolExecutor(self.n_workers)
+        if self.on_worker_loss == "requeue" and not running.requeued:
+            self.study.enqueue(dict(running.trial.params))
+            self._requeued.add(self._params_key(running.trial.params))
+            self.n_trials += 1
+            reason += "; re-queued"
+        return self._finish(running, TrialState.FAILED, None, {"error": reason})
+
+    def _give_up(self, running: _Running, reason: str) -> Trial:
+        self.running.remove(running)
+        running.future.cancel()
+        return self._finish(running, TrialState.FAILED, None, {"error": reason})
+
+    def _finish(self, running: _Running, state: TrialState, value: Any, attrs: dict[str, Any]) -> Trial:
+        attrs = {**attrs, "wall_seconds": time.monotonic() - running.started}
+        if state is TrialState.COMPLETE:
+            return self.study.tell(running.trial, value, user_attrs=attrs)
+        return self.study.tell(running.trial, value, state=state, user_attrs=attrs)
+
+    @staticmethod
+    def _params_key(params: Any) -> str:
+        return repr(sorted(dict(params).items()))
+
+    # -- ending --------------------------------------------------------------------------------------
+    def drain(self, cancel: bool = False, reason: str = "interrupted by the user (KeyboardInterrupt)") -> list[Trial]:
+        """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
+        self.stop()
+        if cancel:
+            return [self._give_up(r, reason) for r in list(self.running)]
+        told = []
+        while self.running:
+            told += self.collect(timeout=0.5)
+        return told
+
+    def close(self, reason: str = "cancelled: the run ended") -> None:
+        """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created."""
+        self.drain(cancel=True, reason=reason)
+        if self._owns_pool:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
+                 callbacks: Iterable[Callable[[Study, Trial], Any]] = (), **settings: Any) -> list[Trial]:
+    """Run ``n_trials`` trials of ``study`` in parallel (see :class:`ParallelRunner` for ``settings``).
+
+    Returns the finished trials in the order they finished; ``callbacks`` are called as
+    ``callback(study, trial)`` for each.
+    """
+    runner = ParallelRunner(study, objective, n_trials, **settings)
+    done: list[Trial] = []
+
+    def record(trials: list[Trial]) -> None:
+        for trial in trials:
+            done.append(trial)
+            for callback in callbacks:
+                callback(study, trial)
+
+    try:
+        while not runner.finished:
+            runner.fill()
+            record(runner.collect(timeout=None if runner.trial_timeout is None else min(runner.trial_timeout, 1.0)))
+    except KeyboardInterrupt:
+        try:
+            record(runner.drain(cancel=runner.on_interrupt == "cancel"))
+        except KeyboardInterrupt:  # a second Ctrl-C while waiting: cancel what still runs
+            record(runner.drain(cancel=True))
+        raise
+    finally:
+        runner.close("cancelled: the run stopped on an error")  # only ever cancels after an exception
+    return done
