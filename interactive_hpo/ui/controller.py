@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
+from ..parallel import ParallelRunner
 from ..remap import fork_study, remap_study
 from ..simulation import Schedule, simulate_workers
 from ..space import SearchSpace
@@ -32,6 +33,11 @@ class LabController:
         The study to steer; replaced by a new one on :meth:`reset` and :meth:`set_space`.
     objective : callable
         ``objective(params) -> float`` (or anything ``Study.step`` accepts).
+    executor : executor or dask Client, optional
+        Where :meth:`run` evaluates trials (see :mod:`interactive_hpo.parallel`); Step and
+        manual trials always run here.
+    n_workers : int, optional
+        Trials :meth:`run` keeps running at once (local processes when there is no executor).
 
     Attributes
     ----------
@@ -50,12 +56,17 @@ class LabController:
     (4, 4)
     """
 
-    def __init__(self, study: Study, objective: Callable[..., Any]):
+    def __init__(self, study: Study, objective: Callable[..., Any], *, executor: Any = None,
+                 n_workers: int | None = None):
         if not isinstance(study, Study):
             raise fail("study", "Lab", "a Study", study)
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
+        self.executor = executor
+        self.n_workers = None if n_workers is None else check_int(n_workers, "n_workers", "Lab", 1)
+        #: Trials a parallel :meth:`run` has started and not yet finished.
+        self.running_trials: list[Trial] = []
         self.notes: list[str] = []
         self._listeners: list[Callable[[str], Any]] = []
         self._stop_requested = False
@@ -114,12 +125,35 @@ class LabController:
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self._stop_requested, self.running = False, True
         try:
+            if self.executor is not None or (self.n_workers or 1) > 1:
+                yield from self._parallel_steps(n_trials)
+                return
             for _ in range(n_trials):
                 if self._stop_requested or not self.can_step:
                     return
                 yield self.step()
         finally:
             self.running = False
+
+    def _parallel_steps(self, n_trials: int) -> Iterator[Trial]:
+        """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running ones finish."""
+        runner = ParallelRunner(self.study, self.objective, n_trials, n_workers=self.n_workers,
+                                executor=self.executor)
+        try:
+            while not runner.finished:
+                if self._stop_requested:
+                    runner.stop()
+                runner.fill()
+                self._show_running([r.trial for r in runner.running])
+                yield from runner.collect(timeout=0.5)
+        finally:
+            runner.close("cancelled: the Lab's run ended on an error")
+            self._show_running([])
+
+    def _show_running(self, trials: list[Trial]) -> None:
+        if [t.number for t in trials] != [t.number for t in self.running_trials]:
+            self.running_trials = trials
+            self._emit("running")
 
     def stop(self) -> None:
         """Ask a running :meth:`run` to stop after the trial in progress."""

@@ -25,7 +25,7 @@ from ..objectives.tasks import make_task
 from ..optimizers.base import Optimizer
 from ..space import SearchSpace
 from ..study import Study
-from ..trial import Trial
+from ..trial import Trial, TrialState
 from .controller import LabController
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel
@@ -68,6 +68,10 @@ class Lab:
         The space, for a plain function with no ``space`` attribute.
     direction : {"minimize", "maximize"}, optional
         Overrides the objective's direction (default: its own, else "minimize").
+    executor, n_workers : optional
+        Run N evaluates trials in parallel there (a ``dask.distributed.Client``, any
+        ``concurrent.futures`` executor, or ``n_workers`` local processes); the status line
+        lists the running trials.
 
     Examples
     --------
@@ -84,11 +88,12 @@ class Lab:
     def __init__(self, study_or_objective: Any = None, objective: Callable[..., Any] | None = None, *,
                  task: str | None = None, optimizer: str = "bo", seed: int | None = None,
                  optimizer_settings: dict[str, Any] | None = None, storage: Any = None,
-                 space: SearchSpace | None = None, direction: str | None = None):
+                 space: SearchSpace | None = None, direction: str | None = None, executor: Any = None,
+                 n_workers: int | None = None):
         study = self._study_from(study_or_objective, objective, task, optimizer, seed, optimizer_settings,
                                  storage, space, direction)
         self.errors = ErrorLog()
-        self.controller = LabController(study, self._objective)
+        self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers)
         self._task: asyncio.Task | None = None
         self._build_controls()
         self.optimizer_panel = OptimizerPanel(self.errors)
@@ -329,6 +334,9 @@ class Lab:
         return values
 
     def _changed(self, kind: str) -> None:
+        if kind == "running":  # trials started or finished on the workers: only the status line changes
+            self._show_status()
+            return
         if kind in ("switched", "reset", "space", "branch"):
             self.population_panel.reset()  # individual ids restart with a new optimizer
         if kind in ("reset", "space", "branch"):
@@ -341,15 +349,20 @@ class Lab:
         self.notes.value = "<br>".join(html.escape(note) for note in self.controller.notes)
         self.refresh()
 
+    def _show_status(self) -> None:
+        study, running = self.study, self.controller.running_trials
+        best = "" if not any(t.state is TrialState.COMPLETE for t in study.trials) else \
+            f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
+        busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
+        self.status.value = f"Trials: {len(study.trials)}{best}{busy} &middot; optimizer: {study.optimizer.name}"
+
     def refresh(self) -> None:
         """Redraw every panel from the study (the buttons and the study's events call this)."""
         study = self.study
         history = study.history()
         optimizer = study.optimizer
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
-        best = "" if not np.isfinite(history.values).any() else \
-            f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
-        self.status.value = f"Trials: {len(study.trials)}{best} &middot; optimizer: {optimizer.name}"
+        self._show_status()
         self.history_panel.update(history, study.trials)
         self.manual_panel.update(study.trials, study.direction)
         can_propose = hasattr(optimizer, "propose")

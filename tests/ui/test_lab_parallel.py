@@ -1,0 +1,57 @@
+"""The Lab's Run N on an executor: running trials in the status line, Stop between trials."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from interactive_hpo import Float, SearchSpace, TrialState  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
+
+
+def slow_bowl(params):
+    time.sleep(0.05)
+    return params["x"] ** 2 + params["y"] ** 2
+
+
+def test_run_n_uses_the_executor_and_shows_the_running_trials():
+    with ThreadPoolExecutor(3) as pool:
+        lab = Lab(slow_bowl, space=SPACE, optimizer="random", seed=0, executor=pool)
+        seen = []
+        lab.controller.on_change(lambda kind: seen.append(lab.status.value) if kind == "running" else None)
+        done = lab.run(7)
+    assert len(done) == 7 and all(t.state is TrialState.COMPLETE for t in lab.study.trials)
+    assert any("running: #0, #1, #2" in status for status in seen)
+    assert "running" not in lab.status.value and lab.status.value.startswith("Trials: 7")
+    assert {t.user_attrs["worker"] for t in lab.study.trials}  # evaluated through the parallel runner
+
+
+def test_stop_lets_the_running_trials_finish_and_starts_no_more():
+    with ThreadPoolExecutor(2) as pool:
+        lab = Lab(slow_bowl, space=SPACE, optimizer="random", seed=0, executor=pool, n_workers=2)
+        finished = []
+        for trial in lab.controller.steps(20):
+            finished.append(trial)
+            lab.controller.stop()  # what the Stop button calls
+    assert 2 <= len(lab.study.trials) <= 4 and len(finished) == len(lab.study.trials)
+    assert all(t.state is TrialState.COMPLETE for t in lab.study.trials)
+
+
+def test_a_step_still_runs_here():
+    lab = Lab(slow_bowl, space=SPACE, optimizer="random", seed=0, n_workers=2)
+    trial = lab.step()
+    assert trial.state is TrialState.COMPLETE and "worker" not in trial.user_attrs
+
+
+@pytest.mark.parametrize("n_workers", [0, 1.5])
+def test_bad_n_workers_is_refused_where_typed(n_workers):
+    with pytest.raises(ValueError, match="`n_workers` of Lab must be an int in"):
+        Lab(slow_bowl, space=SPACE, n_workers=n_workers)
