@@ -32,6 +32,7 @@ import hashlib
 import os
 import pickle
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -59,15 +60,18 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     objective = _OBJECTIVES.get(key)
     if objective is None:
         objective = _OBJECTIVES[key] = pickle.loads(blob)
-    where = {"worker": f"{socket.gethostname()}:{os.getpid()}"}
-    started = time.perf_counter()
+    thread = threading.current_thread()  # several threads of one process are several workers
+    where: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"
+                             + ("" if thread is threading.main_thread() else f"/{thread.name}")}
+    where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
     try:
         result = objective(params) if budget is None else objective(params, budget=budget)
     except Exception as error:  # any failure of user code is data, not a crash of the worker
         return (TrialState.FAILED.value, None, {"error": f"{type(error).__name__}: {error}",
-                                                "traceback": traceback.format_exc(), **where})
+                                                "traceback": traceback.format_exc(), **where,
+                                                "finished_at": time.time()})
     state, value, attrs = outcome_of_result(result)
-    return state.value, value, {**attrs, **where, "seconds": time.perf_counter() - started}
+    return state.value, value, {**attrs, **where, "finished_at": time.time()}
 
 
 def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:

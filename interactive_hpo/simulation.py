@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,13 @@ class WorkerRun:
     rung: int | None
     bracket: int | None
     state: str
+
+    @classmethod
+    def of(cls, trial: Trial, worker: int, start: float, end: float) -> WorkerRun:
+        """The bar of a finished ``trial`` (its scheduler job, if any, read from its attributes)."""
+        job = trial.user_attrs
+        return cls(worker, trial.number, start, end, trial.budget, job.get("config"), job.get("rung"),
+                   job.get("bracket"), trial.state.value)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,33 @@ class Schedule:
     def waiting_time(self) -> float:
         """Worker-time spent idle while the optimizer waited for results."""
         return sum(spell.end - spell.start for spell in self.idle if spell.reason == "waiting")
+
+    @classmethod
+    def observed(cls, trials: Iterable[Trial]) -> Schedule:
+        """What really ran: the trials that a parallel run evaluated (they carry ``worker``,
+        ``started_at`` and ``finished_at`` attributes, written by the worker).
+
+        Times are seconds since the first trial started, by the workers' clocks;
+        workers are numbered in the order they first appear; a gap on a worker's row is idle
+        ("waiting": no trial for it yet), and the time after its last trial is "done".
+        """
+        spans = sorted(((float(t.user_attrs["started_at"]), float(t.user_attrs["finished_at"]), t) for t in trials
+                        if {"worker", "started_at", "finished_at"} <= set(t.user_attrs)),
+                       key=lambda span: (span[0], span[2].number))
+        if not spans:
+            return cls((), (), 1, 0.0)
+        origin = spans[0][0]
+        workers: dict[str, int] = {}
+        runs = [WorkerRun.of(t, workers.setdefault(t.user_attrs["worker"], len(workers)), start - origin, end - origin)
+                for start, end, t in spans]
+        makespan = max(run.end for run in runs)
+        idle, free_since = [], dict.fromkeys(range(len(workers)), 0.0)
+        for run in sorted(runs, key=lambda r: r.start):
+            if run.start > free_since[run.worker]:
+                idle.append(IdleSpell(run.worker, free_since[run.worker], run.start, "waiting"))
+            free_since[run.worker] = max(free_since[run.worker], run.end)
+        idle += [IdleSpell(w, since, makespan, "done") for w, since in free_since.items() if since < makespan]
+        return cls(tuple(runs), tuple(idle), len(workers), makespan)
 
     def columns(self) -> dict[str, np.ndarray]:
         """The runs as arrays of shape (n_runs,), for plots and ``pandas.DataFrame``.
@@ -187,9 +221,7 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
             break
         now, _, worker, start, trial, outcome = heapq.heappop(running)
         done = study._finish(trial, *outcome)
-        job = done.user_attrs
-        runs.append(WorkerRun(worker, done.number, start, now, done.budget, job.get("config"), job.get("rung"),
-                              job.get("bracket"), done.state.value))
+        runs.append(WorkerRun.of(done, worker, start, now))
         free_since[worker] = now
     idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]
     runs.sort(key=lambda r: (r.start, r.worker))

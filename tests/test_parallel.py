@@ -170,7 +170,7 @@ def test_an_objective_that_cannot_travel_is_refused_before_any_trial():
 def client():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         yield client
 
 
@@ -207,10 +207,26 @@ def test_when_dask_gives_up_on_a_task_the_trial_is_requeued(tmp_path):
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                     dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                     dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         study = Study(SPACE, "random", seed=0)
         study.run(dies_once(str(tmp_path / "died")), 6, executor=client, on_worker_loss="requeue")
     lost = [t for t in study.trials if t.user_attrs.get("error", "").startswith("worker lost (KilledWorker")]
     assert len(lost) == 1 and lost[0].user_attrs["error"].endswith("; re-queued")
     again = [t for t in study.trials if t.number > lost[0].number and t.params == lost[0].params]
     assert [t.state for t in again] == [TrialState.COMPLETE] and again[0].source == "enqueued"
+
+
+def test_the_observed_schedule_puts_each_trial_on_its_worker():
+    from interactive_hpo.simulation import Schedule
+
+    study = Study(SPACE, "random", seed=5)
+    study.run(bowl, 6, n_workers=2)
+    schedule = Schedule.observed(study.trials)
+    columns = schedule.columns()
+    assert sorted(columns["number"]) == list(range(6)) and schedule.n_workers == 2
+    assert columns["start"].min() == 0.0 and schedule.makespan == columns["end"].max()
+    for worker in range(2):  # a worker runs one trial at a time
+        mine = columns["worker"] == worker
+        rows = sorted(zip(columns["start"][mine], columns["end"][mine], strict=True))
+        assert all(end <= next_start + 1e-6 for (_, end), (next_start, _) in zip(rows, rows[1:], strict=False))
+    assert Schedule.observed(Study(SPACE, seed=0).trials).runs == ()
