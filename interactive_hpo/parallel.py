@@ -13,9 +13,10 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
 - a worker dies mid-trial (a killed process, a lost Dask worker): the trial is FAILED with
   "worker lost", or re-queued (``on_worker_loss="requeue"``: its configuration runs again as a
   new trial, once); finished trials are already in the journal and are neither lost nor repeated;
-- a trial runs longer than ``trial_timeout`` seconds: it is FAILED ("timed out") and its task is
-  cancelled (a process pool cannot stop a task that has started; its worker stays busy until the
-  objective returns, and its late result is ignored);
+- a trial runs longer than ``trial_timeout`` seconds on its worker (queueing time does not
+  count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
+  running function from outside, so the objective is run in a watchdog thread that is left
+  behind: a hang that waits costs nothing, a runaway computation keeps a core busy until it ends;
 - ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
   (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
   recorded FAILED); then the interrupt is re-raised. The journal is resumable either way.
@@ -51,11 +52,13 @@ __all__ = ["ParallelRunner", "run_parallel", "evaluate_remote"]
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
 
 
-def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None) -> tuple[str, Any, dict]:
+def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None,
+                    timeout: float | None = None) -> tuple[str, Any, dict]:
     """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
 
     Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
-    exception that reaches the caller's future means the worker itself failed.
+    exception that reaches the caller's future means the worker itself failed. With ``timeout``
+    the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
     """
     objective = _OBJECTIVES.get(key)
     if objective is None:
@@ -64,14 +67,27 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     where: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"
                              + ("" if thread is threading.main_thread() else f"/{thread.name}")}
     where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
-    try:
-        result = objective(params) if budget is None else objective(params, budget=budget)
-    except Exception as error:  # any failure of user code is data, not a crash of the worker
-        return (TrialState.FAILED.value, None, {"error": f"{type(error).__name__}: {error}",
-                                                "traceback": traceback.format_exc(), **where,
-                                                "finished_at": time.time()})
-    state, value, attrs = outcome_of_result(result)
-    return state.value, value, {**attrs, **where, "finished_at": time.time()}
+    outcome: list[tuple[str, Any, dict]] = []
+
+    def call() -> None:
+        try:
+            result = objective(params) if budget is None else objective(params, budget=budget)
+        except Exception as error:  # any failure of user code is data, not a crash of the worker
+            outcome.append((TrialState.FAILED.value, None, {"error": f"{type(error).__name__}: {error}",
+                                                            "traceback": traceback.format_exc()}))
+            return
+        state, value, attrs = outcome_of_result(result)
+        outcome.append((state.value, value, attrs))
+
+    if timeout is None:
+        call()
+    else:
+        watchdog = threading.Thread(target=call, daemon=True, name="interactive_hpo-trial")
+        watchdog.start()
+        watchdog.join(timeout)
+    state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
+                                                      {"error": f"timed out after {timeout:g} s"})
+    return state, value, {**attrs, **where, "finished_at": time.time()}
 
 
 def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
@@ -126,7 +142,7 @@ class ParallelRunner:
     executor : executor or dask Client, optional
         Default: a ``ProcessPoolExecutor(n_workers)`` this runner owns.
     trial_timeout : float, optional
-        Seconds after which a running trial is FAILED and cancelled.
+        Seconds a trial may run on its worker before it is FAILED ("timed out") and abandoned.
     on_worker_loss : {"fail", "requeue"}
     on_interrupt : {"wait", "cancel"}
     """
@@ -179,7 +195,8 @@ class ParallelRunner:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
                 raise fail("objective", "Study.run", "an objective with a `budget` keyword", self.objective,
                            hint=f"{self.study.optimizer.name!r} evaluates configurations at budgets.")
-            future = self._executor.submit(evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget)
+            future = self._executor.submit(evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget,
+                                           self.trial_timeout)
             self.running.append(_Running(trial, future, time.monotonic(), requeued))
             self.started += 1
 
@@ -193,12 +210,7 @@ class ParallelRunner:
         if not self.running:
             return []
         cf.wait([r.future for r in self.running], timeout=timeout, return_when=cf.FIRST_COMPLETED)
-        told = [self._tell(r) for r in list(self.running) if r.future.done()]
-        if self.trial_timeout is not None:
-            now = time.monotonic()
-            told += [self._give_up(r, f"timed out after {self.trial_timeout:g} s")
-                     for r in list(self.running) if now - r.started > self.trial_timeout]
-        return told
+        return [self._tell(r) for r in list(self.running) if r.future.done()]
 
     def _tell(self, running: _Running) -> Trial:
         self.running.remove(running)
@@ -275,7 +287,7 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
     try:
         while not runner.finished:
             runner.fill()
-            record(runner.collect(timeout=None if runner.trial_timeout is None else min(runner.trial_timeout, 1.0)))
+            record(runner.collect(timeout=None))
     except KeyboardInterrupt:
         try:
             record(runner.drain(cancel=runner.on_interrupt == "cancel"))

@@ -95,6 +95,8 @@ class Schedule:
     idle: tuple[IdleSpell, ...]
     n_workers: int
     makespan: float
+    #: True for :meth:`observed` (a real run, in seconds), False for a simulation.
+    measured: bool = False
 
     @property
     def utilization(self) -> float:
@@ -119,7 +121,7 @@ class Schedule:
                         if {"worker", "started_at", "finished_at"} <= set(t.user_attrs)),
                        key=lambda span: (span[0], span[2].number))
         if not spans:
-            return cls((), (), 1, 0.0)
+            return cls((), (), 1, 0.0, measured=True)
         origin = spans[0][0]
         workers: dict[str, int] = {}
         runs = [WorkerRun.of(t, workers.setdefault(t.user_attrs["worker"], len(workers)), start - origin, end - origin)
@@ -131,7 +133,7 @@ class Schedule:
                 idle.append(IdleSpell(run.worker, free_since[run.worker], run.start, "waiting"))
             free_since[run.worker] = max(free_since[run.worker], run.end)
         idle += [IdleSpell(w, since, makespan, "done") for w, since in free_since.items() if since < makespan]
-        return cls(tuple(runs), tuple(idle), len(workers), makespan)
+        return cls(tuple(runs), tuple(idle), len(workers), makespan, measured=True)
 
     def columns(self) -> dict[str, np.ndarray]:
         """The runs as arrays of shape (n_runs,), for plots and ``pandas.DataFrame``.

@@ -230,3 +230,18 @@ def test_the_observed_schedule_puts_each_trial_on_its_worker():
         rows = sorted(zip(columns["start"][mine], columns["end"][mine], strict=True))
         assert all(end <= next_start + 1e-6 for (_, end), (next_start, _) in zip(rows, rows[1:], strict=False))
     assert Schedule.observed(Study(SPACE, seed=0).trials).runs == ()
+
+
+def test_the_gantt_chart_of_a_real_run_is_labelled_in_seconds():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from interactive_hpo.plots import plot_gantt
+    from interactive_hpo.simulation import Schedule
+
+    study = Study(SPACE, "random", seed=6)
+    study.run(bowl, 4, n_workers=2)
+    ax = plot_gantt(Schedule.observed(study.trials), Figure().add_subplot())
+    assert ax.get_xlabel() == "seconds" and "worker-seconds" in ax.get_title()

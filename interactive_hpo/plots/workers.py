@@ -43,6 +43,8 @@ class GanttInfo:
     n_workers : int
     makespan, utilization, waiting_time : float
         As on the ``Schedule``.
+    measured : bool
+        A real run (times in seconds, idle = waiting for the next trial), not a simulation.
     """
 
     workers: np.ndarray
@@ -58,6 +60,7 @@ class GanttInfo:
     makespan: float
     utilization: float
     waiting_time: float
+    measured: bool = False
 
 
 def gantt_info(schedule: Any, color_by: str = "rung", levels: Any = None) -> GanttInfo:
@@ -84,7 +87,8 @@ def gantt_info(schedule: Any, color_by: str = "rung", levels: Any = None) -> Gan
                      durations=columns["end"] - columns["start"], levels=levels_, level_index=index,
                      waiting=spells("waiting"), done=spells("done"), color_by=color_by,
                      n_workers=int(schedule.n_workers), makespan=float(schedule.makespan),
-                     utilization=float(schedule.utilization), waiting_time=float(schedule.waiting_time()))
+                     utilization=float(schedule.utilization), waiting_time=float(schedule.waiting_time()),
+                     measured=bool(getattr(schedule, "measured", False)))
 
 
 def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: str | None = None,
@@ -94,7 +98,8 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     Parameters
     ----------
     schedule : Schedule
-        From :func:`~interactive_hpo.simulation.simulate_workers`.
+        From :func:`~interactive_hpo.simulation.simulate_workers`, or a real parallel run's
+        ``Schedule.observed(study.trials)``.
     ax : matplotlib Axes, optional
     color_by : {"rung", "budget"}
         Colour bars by rung index, or by budget (Hyperband's brackets start at different budgets).
@@ -134,12 +139,14 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
                     label=name.format(info.levels[k]) if k >= 0 else f"no {info.color_by}")
     if len(info.waiting):
         ax.barh(info.waiting[:, 0], info.waiting[:, 2], left=info.waiting[:, 1], height=0.8, facecolor="0.93",
-                edgecolor="0.45", linewidth=0.0, hatch="////", label="idle: waiting for a rung to finish")
+                edgecolor="0.45", linewidth=0.0, hatch="////",
+                label="idle: waiting for the next trial" if info.measured else "idle: waiting for a rung to finish")
     ax.set_yticks(np.arange(info.n_workers), [f"worker {w}" for w in range(info.n_workers)])
     ax.set_ylim(info.n_workers - 0.5, -0.5)  # worker 0 on top
     ax.set_xlim(0.0, max(info.makespan, 1e-9))
-    ax.set_xlabel("simulated time")
-    summary = f"utilization {info.utilization:.0%}, waiting {info.waiting_time:.3g} worker-time"
+    ax.set_xlabel("seconds" if info.measured else "simulated time")
+    unit = "worker-seconds" if info.measured else "worker-time"
+    summary = f"utilization {info.utilization:.0%}, waiting {info.waiting_time:.3g} {unit}"
     ax.set_title(summary if not title else f"{title}: {summary}", fontsize="medium")
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
