@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import multiprocessing
 import os
 import pickle
 import socket
@@ -114,6 +115,14 @@ def _as_executor(executor: Any) -> tuple[Any, int | None]:
     raise fail("executor", "Study.run", "a concurrent.futures-style executor (with submit) or a dask Client", executor)
 
 
+def _process_pool(n_workers: int) -> cf.ProcessPoolExecutor:
+    """Local worker processes started by a fork server (spawned where there is none): forking a
+    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return cf.ProcessPoolExecutor(n_workers, mp_context=context)
+
+
 @dataclass
 class _Running:
     trial: Trial
@@ -165,7 +174,7 @@ class ParallelRunner:
         self._owns_pool = executor is None
         if self._owns_pool:
             self.n_workers = n_workers or 4
-            self._executor: Any = cf.ProcessPoolExecutor(self.n_workers)
+            self._executor: Any = _process_pool(self.n_workers)
         else:
             self._executor, size = _as_executor(executor)
             self.n_workers = n_workers or size or 4
@@ -227,7 +236,7 @@ class ParallelRunner:
         if isinstance(error, cf.process.BrokenProcessPool) and self._owns_pool:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one.
             self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = cf.ProcessPoolExecutor(self.n_workers)
+            self._executor = _process_pool(self.n_workers)
         if self.on_worker_loss == "requeue" and not running.requeued:
             self.study.enqueue(dict(running.trial.params))
             self._requeued.add(self._params_key(running.trial.params))
