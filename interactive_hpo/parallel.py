@@ -129,6 +129,7 @@ class _Running:
     future: Any
     started: float
     requeued: bool
+    executor: Any
 
 
 class ParallelRunner:
@@ -206,7 +207,7 @@ class ParallelRunner:
                            hint=f"{self.study.optimizer.name!r} evaluates configurations at budgets.")
             future = self._executor.submit(evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget,
                                            self.trial_timeout)
-            self.running.append(_Running(trial, future, time.monotonic(), requeued))
+            self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
             self.started += 1
 
     def stop(self) -> None:
@@ -233,8 +234,8 @@ class ParallelRunner:
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
         reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
-        if isinstance(error, cf.process.BrokenProcessPool) and self._owns_pool:
-            # A dead process breaks the whole pool: every running future fails. Start a fresh one.
+        if isinstance(error, cf.process.BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
+            # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = _process_pool(self.n_workers)
         if self.on_worker_loss == "requeue" and not running.requeued:
