@@ -205,10 +205,23 @@ class ParallelRunner:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
                 raise fail("objective", "Study.run", "an objective with a `budget` keyword", self.objective,
                            hint=f"{self.study.optimizer.name!r} evaluates configurations at budgets.")
-            future = self._executor.submit(evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget,
-                                           self.trial_timeout)
-            self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
+            self.running.append(_Running(trial, self._submit(trial), time.monotonic(), requeued, self._executor))
             self.started += 1
+
+    def _submit(self, trial: Trial) -> Any:
+        args = (evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget, self.trial_timeout)
+        try:
+            return self._executor.submit(*args)
+        except cf.process.BrokenProcessPool:
+            if not self._owns_pool:
+                raise
+            # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
+            self._replace_pool()
+            return self._executor.submit(*args)
+
+    def _replace_pool(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = _process_pool(self.n_workers)
 
     def stop(self) -> None:
         """Start no more trials; those running finish (or :meth:`drain` cancels them)."""
@@ -236,8 +249,7 @@ class ParallelRunner:
         reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
         if isinstance(error, cf.process.BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = _process_pool(self.n_workers)
+            self._replace_pool()
         if self.on_worker_loss == "requeue" and not running.requeued:
             self.study.enqueue(dict(running.trial.params))
             self._requeued.add(self._params_key(running.trial.params))
