@@ -10,9 +10,13 @@ results arrive). Every result is told, and journaled, the moment it arrives.
 What can go wrong, and what happens (:class:`ParallelRunner`):
 
 - the objective raises or returns NaN: the trial is FAILED with the reason, as in a serial run;
-- a worker dies mid-trial (a killed process, a lost Dask worker): the trial is FAILED with
-  "worker lost", or re-queued (``on_worker_loss="requeue"``: its configuration runs again as a
-  new trial, once); finished trials are already in the journal and are neither lost nor repeated;
+- a worker dies mid-trial: Dask first re-runs the task on another worker by itself (up to its
+  ``distributed.scheduler.allowed-failures``); when it gives up, or when a local process dies
+  (which breaks the whole process pool, so the trials running beside it are lost too; a fresh
+  pool takes over), the trial is FAILED with "worker lost", or re-queued
+  (``on_worker_loss="requeue"``: its configuration runs again as a new trial, once; a
+  scheduler's job at a budget is not re-queued). Finished trials are already in the journal
+  and are neither lost nor repeated;
 - a trial runs longer than ``trial_timeout`` seconds on its worker (queueing time does not
   count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
   running function from outside, so the objective is run in a watchdog thread that is left
@@ -23,7 +27,10 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
 
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
-``report=`` (pruning) is not available in parallel runs: the pruner lives in this process.
+Each worker process unpickles it once and reuses it, so a stateful objective is shared by that
+process's threads. ``report=`` (pruning) is not available in parallel runs: the pruner lives in
+this process. "cancel" cannot stop a local process that is computing: it finishes its task
+after the run, and its result is dropped.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,19 +69,23 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     exception that reaches the caller's future means the worker itself failed. With ``timeout``
     the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
     """
-    objective = _OBJECTIVES.get(key)
-    if objective is None:
-        objective = _OBJECTIVES[key] = pickle.loads(blob)
     thread = threading.current_thread()  # several threads of one process are several workers
     where: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"
                              + ("" if thread is threading.main_thread() else f"/{thread.name}")}
     where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
+    try:
+        objective = _OBJECTIVES.get(key)
+        if objective is None:
+            objective = _OBJECTIVES[key] = pickle.loads(blob)
+    except Exception as error:  # a package the objective needs is missing here: not the worker's death
+        return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
+                                                         f"{type(error).__name__}: {error}", **where})
     outcome: list[tuple[str, Any, dict]] = []
 
     def call() -> None:
         try:
             result = objective(params) if budget is None else objective(params, budget=budget)
-        except Exception as error:  # any failure of user code is data, not a crash of the worker
+        except BaseException as error:  # noqa: BLE001 - sys.exit() in user code is data too, not a dead worker
             outcome.append((TrialState.FAILED.value, None, {"error": f"{type(error).__name__}: {error}",
                                                             "traceback": traceback.format_exc()}))
             return
@@ -205,14 +217,19 @@ class ParallelRunner:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
                 raise fail("objective", "Study.run", "an objective with a `budget` keyword", self.objective,
                            hint=f"{self.study.optimizer.name!r} evaluates configurations at budgets.")
-            self.running.append(_Running(trial, self._submit(trial), time.monotonic(), requeued, self._executor))
+            try:
+                future = self._submit(trial)
+            except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
+                self.study.tell(trial, state="FAILED", user_attrs={"error": f"not submitted: {type(error).__name__}"})
+                raise
+            self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
             self.started += 1
 
     def _submit(self, trial: Trial) -> Any:
         args = (evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget, self.trial_timeout)
         try:
             return self._executor.submit(*args)
-        except cf.process.BrokenProcessPool:
+        except BrokenProcessPool:
             if not self._owns_pool:
                 raise
             # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
@@ -229,14 +246,14 @@ class ParallelRunner:
 
     # -- collecting ----------------------------------------------------------------------------------
     def collect(self, timeout: float | None = 0.0) -> list[Trial]:
-        """Tell every result that has arrived (waiting up to ``timeout`` s for the first); return the trials."""
+        """Tell every result that has arrived (waiting up to ``timeout`` s for the first); return those
+        trials, in the order they were submitted."""
         if not self.running:
             return []
         cf.wait([r.future for r in self.running], timeout=timeout, return_when=cf.FIRST_COMPLETED)
         return [self._tell(r) for r in list(self.running) if r.future.done()]
 
     def _tell(self, running: _Running) -> Trial:
-        self.running.remove(running)
         try:
             state, value, attrs = running.future.result()
         except cf.CancelledError:
@@ -247,26 +264,34 @@ class ParallelRunner:
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
         reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
-        if isinstance(error, cf.process.BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
+        if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
             self._replace_pool()
         if self.on_worker_loss == "requeue" and not running.requeued:
-            self.study.enqueue(dict(running.trial.params))
-            self._requeued.add(self._params_key(running.trial.params))
-            self.n_trials += 1
-            reason += "; re-queued"
+            if running.trial.budget is None:
+                self.study.enqueue(dict(running.trial.params))
+                self._requeued.add(self._params_key(running.trial.params))
+                self.n_trials += 1
+                reason += "; re-queued"
+            else:  # an enqueued configuration runs at full budget: the scheduler decides what comes next
+                reason += "; not re-queued (a scheduler's job at a budget)"
         return self._finish(running, TrialState.FAILED, None, {"error": reason})
 
     def _give_up(self, running: _Running, reason: str) -> Trial:
-        self.running.remove(running)
         running.future.cancel()
         return self._finish(running, TrialState.FAILED, None, {"error": reason})
 
     def _finish(self, running: _Running, state: TrialState, value: Any, attrs: dict[str, Any]) -> Trial:
         attrs = {**attrs, "wall_seconds": time.monotonic() - running.started}
+        if self.study.trials[running.trial.number].state.is_finished:  # told before an interrupt landed
+            self.running.remove(running)
+            return self.study.trials[running.trial.number]
         if state is TrialState.COMPLETE:
-            return self.study.tell(running.trial, value, user_attrs=attrs)
-        return self.study.tell(running.trial, value, state=state, user_attrs=attrs)
+            told = self.study.tell(running.trial, value, user_attrs=attrs)
+        else:
+            told = self.study.tell(running.trial, value, state=state, user_attrs=attrs)
+        self.running.remove(running)  # only once told: an interrupt before this leaves it to drain()
+        return told
 
     @staticmethod
     def _params_key(params: Any) -> str:
@@ -277,7 +302,8 @@ class ParallelRunner:
         """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
         self.stop()
         if cancel:
-            return [self._give_up(r, reason) for r in list(self.running)]
+            told = self.collect(timeout=0)  # results already here are kept, not cancelled
+            return told + [self._give_up(r, reason) for r in list(self.running)]
         told = []
         while self.running:
             told += self.collect(timeout=0.5)
@@ -294,7 +320,7 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
                  callbacks: Iterable[Callable[[Study, Trial], Any]] = (), **settings: Any) -> list[Trial]:
     """Run ``n_trials`` trials of ``study`` in parallel (see :class:`ParallelRunner` for ``settings``).
 
-    Returns the finished trials in the order they finished; ``callbacks`` are called as
+    Returns the finished trials in the order they were told; ``callbacks`` are called as
     ``callback(study, trial)`` for each.
     """
     runner = ParallelRunner(study, objective, n_trials, **settings)

@@ -35,7 +35,8 @@ def _binder_requirements() -> dict[str, str]:
 
 def test_binder_lists_every_runtime_dependency_with_the_same_pin():
     project = _pyproject()["project"]
-    wanted = [*project["dependencies"], *(r for extra in _all_extras() for r in project["optional-dependencies"][extra])]
+    extras = project["optional-dependencies"]
+    wanted = [*project["dependencies"], *(r for extra in _all_extras() for r in extras[extra])]
     binder = _binder_requirements()
     for requirement in wanted:
         name, spec = _requirement(requirement)

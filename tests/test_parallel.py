@@ -245,3 +245,73 @@ def test_the_gantt_chart_of_a_real_run_is_labelled_in_seconds():
     study.run(bowl, 4, n_workers=2)
     ax = plot_gantt(Schedule.observed(study.trials), Figure().add_subplot())
     assert ax.get_xlabel() == "seconds" and "worker-seconds" in ax.get_title()
+
+
+class BrokenExecutor:
+    """A concurrent.futures-style executor whose every task fails in the worker itself."""
+
+    _max_workers = 2
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_exception(RuntimeError("worker vanished"))
+        return future
+
+
+def test_a_failing_custom_executor_fails_trials_without_touching_process_pools():
+    """Run in a fresh interpreter: concurrent.futures.process must not be needed for this path."""
+    import subprocess
+    import sys
+
+    code = ("import concurrent.futures, sys\n"
+            "from tests.test_parallel import BrokenExecutor, SPACE, bowl\n"
+            "from interactive_hpo import Study\n"
+            "study = Study(SPACE, 'random', seed=0)\n"
+            "study.run(bowl, 3, executor=BrokenExecutor())\n"
+            "print([t.user_attrs['error'] for t in study.trials])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=os.getcwd())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(["worker lost (RuntimeError: worker vanished)"] * 3)
+
+
+def test_sys_exit_in_an_objective_is_a_failed_trial_not_a_dead_run():
+    def exits(params):
+        raise SystemExit(2)
+
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(exits, 3, executor=pool)
+    assert [t.state for t in study.trials] == [TrialState.FAILED] * 3
+    assert {t.user_attrs["error"] for t in study.trials} == {"SystemExit: 2"}
+
+
+def test_an_objective_the_worker_cannot_load_fails_its_trial():
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(1) as pool:
+        runner_settings = {"executor": pool}
+        from interactive_hpo.parallel import ParallelRunner
+
+        runner = ParallelRunner(study, bowl, 1, **runner_settings)
+        runner._blob = b"not a pickle"
+        runner._key = "corrupt"
+        runner.fill()
+        (trial,) = runner.drain()
+    assert trial.state is TrialState.FAILED
+    assert trial.user_attrs["error"].startswith("could not load the objective on this worker: UnpicklingError")
+
+
+def test_budgeted_trials_are_not_requeued_at_full_budget(tmp_path):
+    marker = str(tmp_path / "died")
+
+    def dies_at_budget(params, budget=None):
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(3)
+        return params["x"] * budget
+
+    study = Study(SPACE, "asha", seed=0)
+    study.run(dies_at_budget, 4, n_workers=2, on_worker_loss="requeue")
+    assert all(t.budget is not None for t in study.trials)  # nothing ran again at full budget
+    assert any("not re-queued" in t.user_attrs.get("error", "") for t in study.trials)

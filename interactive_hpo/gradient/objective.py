@@ -12,7 +12,7 @@ from .._validation import check_bool, check_one_of, fail
 from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..trial import Evaluation
 from .hypergradients import METHODS, hypergradient
-from .problems import BilevelProblem, check_problem
+from .problems import BilevelProblem, RidgeProblem, check_problem
 
 __all__ = ["BilevelObjective"]
 
@@ -59,8 +59,16 @@ class BilevelObjective:
                                    tuple(METHODS))
         self.warm_start = (self.method in ("implicit", "exact") if warm_start is None
                            else check_bool(warm_start, "warm_start", "BilevelObjective"))
+        if self.method == "exact" and not isinstance(problem, RidgeProblem):
+            raise fail("method", "BilevelObjective", "a method other than 'exact' (the closed form is ridge's)",
+                       self.method)
+        if self.method == "implicit" and problem.dynamics:
+            raise fail("method", "BilevelObjective", "'reverse' or 'forward' for this problem", self.method,
+                       hint=f"{list(problem.dynamics)} act through training, which implicit differentiation "
+                            "does not see.")
+        # w0 (the warm start) is the objective's to set; w (a fixed minimizer) would freeze every trial.
         accepted = [n for n in inspect.signature(METHODS[self.method]).parameters
-                    if n not in ("problem", "theta", "w0")]
+                    if n not in ("problem", "theta", "w0", "w")]
         for key in options:
             if key not in accepted:
                 raise fail("options", "BilevelObjective", f"keywords of method {self.method!r} among {accepted}", key)

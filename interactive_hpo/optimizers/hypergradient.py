@@ -26,7 +26,8 @@ from .base import Optimizer, Suggestion
 
 __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 
-#: The trial attribute that carries ``{name: d value / d ln(param)}``.
+#: The trial attribute that carries ``{name: d value / d ln(param)}``, ``value`` being what the
+#: objective returned (the optimizer negates it when the study maximizes).
 GRADIENT_ATTR = "hypergradient"
 
 
@@ -91,6 +92,7 @@ class HypergradientDescent(Optimizer):
         self._steps = 0
         self._without_gradient = 0
         self._warned = False
+        self._sign = 1.0
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if self._from is None:
@@ -117,9 +119,11 @@ class HypergradientDescent(Optimizer):
             if suggestion is not None:
                 self._without_gradient += 1
             return
-        g = self.unit_gradient(trial.params, gradient)
-        if trial.value not in (None, 0.0) and loss == -trial.value:
-            g = -g  # the study maximizes: the reported gradient is of the value, the loss is its negative
+        if trial.value not in (None, 0.0):
+            # The study's loss is the value, or minus the value when it maximizes; a value of 0
+            # cannot tell, so the sign seen last holds (minimize until a nonzero value is seen).
+            self._sign = 1.0 if loss == trial.value else -1.0
+        g = self._sign * self.unit_gradient(trial.params, gradient)
         if trial.source != self.name:
             # Someone moved the point (a manual trial): momentum gathered elsewhere does not apply.
             self._moments, self._steps = (np.zeros(self.space.dim), np.zeros(self.space.dim)), 0
@@ -132,8 +136,14 @@ class HypergradientDescent(Optimizer):
             self._moments = (g, second)
         self._from = trial.x.copy()
 
+    @property
+    def waiting(self) -> bool:
+        """True while a step is out: the next step starts from its result (a descent is sequential,
+        so parallel workers get one trial at a time from it)."""
+        return bool(self._pending)
+
     def unit_gradient(self, params: Mapping[str, Any], gradient: Mapping[str, Any]) -> np.ndarray:
-        """A hypergradient ``{name: d loss / d ln(value)}`` in unit-cube coordinates, shape (d,).
+        """A hypergradient ``{name: d value / d ln(param)}`` in unit-cube coordinates, shape (d,).
 
         ``ln(value)`` moves by ``ln(high / low)`` across a log parameter's unit interval and by
         ``(high - low) / value`` (locally) across a linear one. Missing names, non-float

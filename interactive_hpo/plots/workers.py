@@ -1,7 +1,8 @@
-"""Gantt charts of simulated workers: who ran which trial at which budget, and who sat idle.
+"""Gantt charts of workers, simulated or real: who ran which trial at which budget, and who sat idle.
 
 :func:`gantt_info` turns a ``Schedule`` from :func:`interactive_hpo.simulation.simulate_workers`
-into plain bars; :func:`plot_gantt` draws one schedule and :func:`compare_gantt` stacks several
+(or ``Schedule.observed`` of a real parallel run: seconds by the workers' clocks) into plain
+bars; :func:`plot_gantt` draws one schedule and :func:`compare_gantt` stacks several
 on one time axis (synchronous halving's idle gaps at rung ends against ASHA's packed rows).
 """
 
@@ -29,7 +30,7 @@ class GanttInfo:
     workers, numbers : ndarray of shape (n_runs,)
         Worker and trial of each run, in the order of ``Schedule.runs``.
     starts, durations : ndarray of shape (n_runs,)
-        Simulated times: each run's bar spans ``[start, start + duration]``.
+        Simulated times (seconds for a measured run): each bar spans ``[start, start + duration]``.
     levels : ndarray of shape (n_levels,)
         The rungs (or budgets) that colour the bars, increasing.
     level_index : ndarray of shape (n_runs,)

@@ -114,14 +114,17 @@ class LabController:
         """
         done: list[Trial] = []
         for trial in self.steps(n_trials):
+            if trial is None:  # a heartbeat while workers compute
+                continue
             done.append(trial)
             if progress is not None:
                 progress(len(done), n_trials)
         return done
 
-    def steps(self, n_trials: int) -> Iterator[Trial]:
+    def steps(self, n_trials: int) -> Iterator[Trial | None]:
         """Step up to ``n_trials`` times, yielding each trial; the caller may pause in between
-        (the app's background run lets the kernel handle a Stop click there)."""
+        (the app's background run lets the kernel handle a Stop click there). A parallel run
+        also yields None every half second while no trial finishes, for the same reason."""
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self._stop_requested, self.running = False, True
         try:
@@ -135,7 +138,7 @@ class LabController:
         finally:
             self.running = False
 
-    def _parallel_steps(self, n_trials: int) -> Iterator[Trial]:
+    def _parallel_steps(self, n_trials: int) -> Iterator[Trial | None]:
         """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running ones finish."""
         runner = ParallelRunner(self.study, self.objective, n_trials, n_workers=self.n_workers,
                                 executor=self.executor)
@@ -145,7 +148,8 @@ class LabController:
                     runner.stop()
                 runner.fill()
                 self._show_running([r.trial for r in runner.running])
-                yield from runner.collect(timeout=0.5)
+                told = runner.collect(timeout=0.5)
+                yield from told if told else [None]
         finally:
             runner.close("cancelled: the Lab's run ended on an error")
             self._show_running([])

@@ -291,8 +291,11 @@ class Lab:
     async def _run_in_background(self, n_trials: int) -> None:
         self._set_running(True)
         try:
-            for done, _ in enumerate(self.controller.steps(n_trials), start=1):
-                self._progress(done, n_trials)
+            done = 0
+            for trial in self.controller.steps(n_trials):
+                if trial is not None:  # None: workers still computing; let the kernel breathe
+                    done += 1
+                    self._progress(done, n_trials)
                 await asyncio.sleep(0.01)
         except Exception as error:  # noqa: BLE001 - shown in the app; the task has no other reader
             self.errors.show(error)

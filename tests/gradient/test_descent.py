@@ -71,3 +71,22 @@ def test_a_resumed_study_proposes_the_same_next_step(tmp_path):
     study.run(bowl, 6)
     expected = study.optimizer.ask().x
     np.testing.assert_array_equal(Study.load(path).optimizer.ask().x, expected)
+
+
+def test_one_step_at_a_time_even_with_parallel_workers():
+    optimizer = HypergradientDescent(SPACE, start={"alpha": 5.0, "beta": 1.0, "layers": 2})
+    assert not optimizer.waiting
+    optimizer.ask()
+    assert optimizer.waiting  # a parallel runner asks no more until this step's result is in
+
+
+def test_a_maximized_value_of_zero_keeps_the_direction_it_has_seen():
+    space = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
+
+    def gain(params):  # maximize -(ln alpha - 1)^2 + 1: the value is 0 at two points, never the optimum
+        t = math.log(params["alpha"]) - 1
+        return Evaluation(1 - t * t, {"hypergradient": {"alpha": -2 * t}})
+
+    study = Study(space, HypergradientDescent(space, start={"alpha": math.e ** 2}), direction="maximize")
+    study.run(gain, 40)  # the start has value exactly 0
+    assert study.best_trial.value > 0.99
