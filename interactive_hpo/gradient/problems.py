@@ -84,6 +84,8 @@ class BilevelProblem:
     dynamics: tuple[str, ...] = ()
     #: Full-batch gradient steps that :meth:`train` takes by default.
     default_steps: int = 100
+    #: The inner step size of penalty-only problems (set from the data by each subclass).
+    _step_size: float = 0.1
 
     # -- hyperparameter coordinates -----------------------------------------------------------
     @property
@@ -134,8 +136,6 @@ class BilevelProblem:
         curvature over the whole search space, so training is stable for every ``lambda``.
         """
         return torch.as_tensor(self._step_size, dtype=torch.float64)
-
-    _step_size: float = 0.1
 
     # -- training ------------------------------------------------------------------------------
     def step(self, w: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
