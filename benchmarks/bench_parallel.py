@@ -1,8 +1,9 @@
 """Parallel trials: wall time of a study on 1 and 2 workers, local processes and a Dask LocalCluster.
 
 The objective sleeps ``--sleep`` seconds (times the budget for ASHA, whose budgets run from 1/3
-to 1; a stand-in for training that leaves the CPU to the optimizer), so the ideal speed-up with 2 workers is 2x; what is lost is the optimizer's own
-time per ask (BO fits its GP while the workers wait), dispatch and result transport. For each
+to 1; a stand-in for training that leaves the CPU to the optimizer), so the ideal speed-up with
+2 workers is 2x; what is lost is the optimizer's own time per ask (BO fits its GP while the
+workers wait), dispatch and result transport. For each
 optimizer: serial ``Study.run``, then ``n_workers=2`` (local processes), then a 2-worker Dask
 ``LocalCluster`` on loopback; ratios are serial time over parallel time.
 
