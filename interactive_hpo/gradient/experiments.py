@@ -54,12 +54,15 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
 
     Reverse mode keeps every step's intermediate values (memory grows with ``T``, time does
     not depend on ``h``); forward mode keeps ``p x h`` tangents (constant in ``T``, time grows
-    with ``h``). Times are single runs: read them as shapes, not benchmarks.
+    with ``h``). Times are single runs after one untimed warm-up: read them as shapes, not
+    benchmarks.
     """
     check_problem(problem, "mode_costs")
     steps = _horizons(horizons, "mode_costs")
     seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
     stored: dict[str, list[int]] = {"reverse": [], "forward": []}
+    for method in (reverse_mode, forward_mode):
+        method(problem, theta, 1)  # untimed: the first call of a torch transform pays its set-up
     for T in steps:
         for name, method in (("reverse", reverse_mode), ("forward", forward_mode)):
             result = method(problem, theta, int(T))
