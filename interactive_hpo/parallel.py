@@ -55,7 +55,7 @@ from .trial import Trial, TrialState, outcome_of_result
 if TYPE_CHECKING:
     from .study import Study
 
-__all__ = ["ParallelRunner", "run_parallel", "evaluate_remote"]
+__all__ = ["ParallelRunner", "run_parallel", "evaluate_remote", "in_parallel"]
 
 #: Objectives already unpickled in this worker process, by the hash of their bytes.
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
@@ -101,6 +101,11 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
                                                       {"error": f"timed out after {timeout:g} s"})
     return state, value, {**attrs, **where, "finished_at": time.time()}
+
+
+def in_parallel(n_workers: int | None, executor: Any) -> bool:
+    """Whether these settings ask for parallel trials: an executor, or more than one worker."""
+    return executor is not None or (n_workers or 1) > 1
 
 
 def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:

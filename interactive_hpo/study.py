@@ -22,7 +22,7 @@ from .exceptions import TrialStateError
 from .introspection import Introspection
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
-from .parallel import run_parallel
+from .parallel import in_parallel, run_parallel
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import copy_journal, read_header, resume, spec_of
 from .space import SearchSpace
@@ -266,7 +266,7 @@ class Study(Steering, Introspection):
         check_one_of(on_interrupt, "on_interrupt", "Study.run", ("wait", "cancel"))
         if n_workers is not None:
             n_workers = check_int(n_workers, "n_workers", "Study.run", 1)
-        if executor is not None or (n_workers or 1) > 1:
+        if in_parallel(n_workers, executor):
             return run_parallel(self, objective, n_trials, callbacks, n_workers=n_workers, executor=executor,
                                 trial_timeout=trial_timeout, on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
         if trial_timeout is not None:

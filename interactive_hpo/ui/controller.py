@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
-from ..parallel import ParallelRunner
+from ..parallel import ParallelRunner, in_parallel
 from ..remap import fork_study, remap_study
 from ..simulation import Schedule, simulate_workers
 from ..space import SearchSpace
@@ -128,7 +128,7 @@ class LabController:
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self._stop_requested, self.running = False, True
         try:
-            if self.executor is not None or (self.n_workers or 1) > 1:
+            if in_parallel(self.n_workers, self.executor):
                 yield from self._parallel_steps(n_trials)
                 return
             for _ in range(n_trials):
