@@ -130,9 +130,9 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
     check_problem(problem, "compare_with_black_box")
     steps = check_int(steps, "steps", "compare_with_black_box", 1)
     step_size = check_real(step_size, "step_size", "compare_with_black_box", 0.0, None, low_open=True)
-    middle = {n: float(np.sqrt(lo * hi)) for n, lo, hi in zip(problem.names, problem.low, problem.high, strict=True)}
     space = problem.space
-    gradient = Study(space, HypergradientDescent(space, step_size=step_size, start=start or middle, seed=seed))
+    descent = HypergradientDescent(space, step_size=step_size, start=start or problem.middle(), seed=seed)
+    gradient = Study(space, descent)
     clock = time.perf_counter()
     gradient.run(BilevelObjective(problem, method), steps)
     seconds = time.perf_counter() - clock

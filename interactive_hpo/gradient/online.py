@@ -73,9 +73,8 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
     n_train = len(problem.split.X_train)
     batch_size = check_int(batch_size, "batch_size", owner, 1, n_train)
     rng = np.random.default_rng(seed_to_int(seed, owner))
-    middle = {n: float(np.sqrt(lo * hi)) for n, lo, hi in zip(problem.names, problem.low, problem.high, strict=True)}
     given = {k: v for k, v in (params or {}).items() if k != "learning_rate"}
-    theta = torch.as_tensor(problem.theta({**middle, **given}))
+    theta = torch.as_tensor(problem.theta({**problem.middle(), **given}))
     grad_w = torch.func.grad(problem.inner_loss)
     w, previous = problem.init_weights(), None
     rates, train_losses, val_losses = [], [], []

@@ -99,6 +99,10 @@ class BilevelProblem:
         return SearchSpace([Float(n, float(lo), float(hi), log=True) for n, lo, hi in zip(self.names, self.low,
                                                                                          self.high, strict=True)])
 
+    def middle(self) -> dict[str, float]:
+        """Every hyperparameter at the geometric middle of its range (the centre of the log box)."""
+        return {n: float(np.sqrt(lo * hi)) for n, lo, hi in zip(self.names, self.low, self.high, strict=True)}
+
     def theta(self, params: Mapping[str, Any]) -> np.ndarray:
         """Log coordinates, shape (h,), of ``params`` (validated against :attr:`space`)."""
         values = self.space.validate(params)
