@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--sizes", help="comma-separated observation counts for the proposal timing ('' for none)")
     run.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     run.add_argument("--no-isolate", action="store_true", help="run methods in this process (no peak memory)")
+    run.add_argument("--jobs", type=int, default=1, help="methods run at once, each in its own process")
     args = parser.parse_args(argv)
     preset = dict(PRESETS[args.preset or "quick"])
     tasks = args.tasks.split(",") if args.tasks else preset["tasks"]
@@ -77,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
     results = run_suite(tasks, methods, seeds=seeds, n_full=trials, sizes=sizes, random_draws=draws,
-                        isolate=not args.no_isolate, partial=args.out / "results.partial.json",
-                        progress=lambda m: print(f"{time.perf_counter() - started:7.0f} s  {m}", file=sys.stderr))
+                        isolate=not args.no_isolate, jobs=args.jobs, partial=args.out / "results.partial.json",
+                        progress=lambda m: print(f"{time.perf_counter() - started:7.0f} s  {m} done", file=sys.stderr))
     (args.out / "results.partial.json").unlink()
     command = "python -m benchmarks run " + " ".join(sys.argv[2:] if argv is None else argv[1:])
     results["meta"] = {"command": command.strip(), "date": datetime.date.today().isoformat(), "versions": _versions(),
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     header = (f"Command: `{results['meta']['command']}` ({results['meta']['date']}, "
               f"{results['machine']['processor']}, {results['machine']['cpus']} cores, threads pinned to 1; "
               + ", ".join(f"{k} {v}" for k, v in results["meta"]["versions"].items())
-              + f"; {seeds} seeds; {results['meta']['seconds']:.0f} s in all)")
+              + f"; {seeds} seeds; {results['meta']['seconds']:.0f} s in all, {args.jobs} method(s) at a time)")
     if missing:
         header += "\n\nNot run: " + "; ".join(f"{m}: {why}" for m, why in missing.items())
     table = header + "\n" + to_markdown(results, checkpoints)

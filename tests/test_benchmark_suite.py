@@ -35,9 +35,13 @@ def test_a_tiny_run_writes_json_markdown_and_plots_for_every_installed_method(tm
     assert "aggregate" in capsys.readouterr().out
 
 
-def test_each_method_runs_in_its_own_process_and_reports_its_peak_memory():
-    results = run_suite(["branin"], ["random"], seeds=1, n_full=2, sizes=[], random_draws={"branin": 10})
-    assert results["methods"]["random"]["peak_mb"] > 10
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_method_runs_in_its_own_process_and_reports_its_peak_memory(jobs):
+    finished = []
+    results = run_suite(["branin"], ["sobol", "random"], seeds=1, n_full=2, sizes=[], random_draws={"branin": 10},
+                        jobs=jobs, progress=finished.append)
+    assert list(results["methods"]) == ["sobol", "random"] and sorted(finished) == ["random", "sobol"]
+    assert all(outcome["peak_mb"] > 10 for outcome in results["methods"].values())
     assert results["machine"]["threads"]["OMP_NUM_THREADS"] == "1"
 
 

@@ -1,9 +1,9 @@
 """Running the comparison: every method on every task and seed, the optimizer's time per proposal
 as the data grow, and each method's peak memory.
 
-Each method runs in a fresh process of its own (``isolate=True``), one after another: so its peak
-resident memory is its own, nothing it imports or caches helps the next method, and the two
-cores are never shared between methods. BLAS, OpenMP and torch are pinned to one thread
+Each method runs in a fresh process of its own (``isolate=True``): so its peak resident memory is
+its own and nothing it imports or caches helps the next method. ``jobs=2`` runs two such processes
+at once, one per core; the default runs them one after another. BLAS, OpenMP and torch are pinned to one thread
 (``pin_threads``) before anything imports them.
 """
 
@@ -15,7 +15,7 @@ import platform
 import resource
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -121,15 +121,16 @@ def _method_worker(method: str, tasks: list[str], seeds: int, n_full: int, sizes
 
 
 def run_suite(tasks: list[str], methods: list[str], *, seeds: int, n_full: int, sizes: list[int],
-              random_draws: dict[str, int], isolate: bool = True, progress: Any = None,
+              random_draws: dict[str, int], isolate: bool = True, jobs: int = 1, progress: Any = None,
               partial: Any = None) -> dict[str, Any]:
     """Run every method on every task; return the results as plain JSON-ready data.
 
     ``random_draws`` gives, per task, the number of uniform random configurations whose median
     loss normalizes the scores. With ``isolate``, each method runs in a fresh process and its
-    peak memory is recorded; without (the harness test), everything runs here and memory is None.
-    ``partial``, a path, receives the results so far after each method (a long run that is stopped
-    keeps what it finished).
+    peak memory is recorded; ``jobs`` such processes run at once (each pinned to one thread, so
+    two jobs on two cores share nothing but memory bandwidth). Without ``isolate`` (the harness
+    test), everything runs here and memory is None. ``progress(method)`` is called as each method
+    finishes; ``partial``, a path, receives the results so far (a stopped run keeps what it finished).
     """
     pin_threads()
     references = {}
@@ -138,18 +139,24 @@ def run_suite(tasks: list[str], methods: list[str], *, seeds: int, n_full: int, 
         references[name] = {"optimum": task.optimum, "random_median": random_median(task, random_draws[name]),
                             "budgeted": task.budgeted, "description": task.description}
     results: dict[str, Any] = {"methods": {}, "references": references}
-    for method in methods:
+
+    def finished(method: str, outcome: dict[str, Any]) -> None:
+        results["methods"][method] = outcome
         if progress is not None:
             progress(method)
-        if isolate:
-            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-                outcome = pool.submit(_method_worker, method, tasks, seeds, n_full, sizes).result()
-        else:
-            outcome = _method_worker(method, tasks, seeds, n_full, sizes)
-            outcome["peak_mb"] = None
-        results["methods"][method] = outcome
         if partial is not None:
             Path(partial).write_text(json.dumps(results))
+
+    if isolate:
+        # One fresh process per method (max_tasks_per_child=1): its peak memory is its own.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), max_tasks_per_child=1) as pool:
+            futures = {pool.submit(_method_worker, method, tasks, seeds, n_full, sizes): method for method in methods}
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+    else:
+        for method in methods:
+            finished(method, {**_method_worker(method, tasks, seeds, n_full, sizes), "peak_mb": None})
+    results["methods"] = {method: results["methods"][method] for method in methods}  # the order asked for
     results["machine"] = {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
                           "cpus": os.cpu_count(), "threads": {v: os.environ.get(v) for v in _THREAD_VARIABLES}}
     return results
