@@ -685,6 +685,31 @@ def test_bo_beats_random_search_clearly(function):
     assert regrets["bo"] < 0.2 * regrets["random"], regrets
 
 
+@pytest.mark.slow
+def test_bo_does_not_exploit_along_a_dimension_it_wrongly_thinks_flat():
+    """Branin, seed 6: with BoTorch's dimension-scaled lengthscale prior the GP fitted x0 a
+    lengthscale as long as its range and held it at its bound for 40 trials (regret 1.55 after
+    50); the Gamma(3, 6) prior keeps lengthscales short enough to look 0.04 inside it."""
+    objective = Branin()
+    study = Study(objective.space, "bo", seed=6)
+    study.run(objective, n_trials=40)
+    assert objective.regret(study.best_value) < 0.01
+    assert np.mean([trial.params["x0"] == 10.0 for trial in study.trials[-10:]]) < 0.5
+
+
+@pytest.mark.parametrize("space", [SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]),
+                                   SearchSpace([Float("x", 0, 1), Categorical("c", ["a", "b"])])],
+                         ids=["numeric", "mixed"])
+def test_every_numeric_lengthscale_has_the_gamma_prior(space):
+    X = np.random.default_rng(0).random((6, 2))
+    X[:, 1] = np.where(X[:, 1] < 0.5, 0.25, 0.75) if space.kinds[1] == "categorical" else X[:, 1]
+    model = bayes_model.build_gp(X, np.arange(6.0), [1] if space.kinds[1] == "categorical" else [], "matern",
+                                 "learned")
+    priors = [prior for name, _, prior, _, _ in model.named_priors() if "lengthscale" in name
+              and type(prior).__name__ == "GammaPrior"]
+    assert priors and all((float(p.concentration), float(p.rate)) == bayes_model.LENGTHSCALE_PRIOR for p in priors)
+
+
 # -- 14. validation ---------------------------------------------------------------------------------------------------
 BAD_SETTINGS = [
     ({"acquisition": "foo"},
