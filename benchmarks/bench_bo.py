@@ -1,7 +1,10 @@
 """Bayesian optimization benchmark: proposal speed, slice prediction speed, sample efficiency.
 
 Ours (``Study(space, "bo")``) against Optuna's ``GPSampler`` (and TPE) and scikit-optimize's
-GP optimizer, in one run, on the same machine, with threads pinned to one.
+GP optimizer (``gp_minimize``'s defaults: GP, ``gp_hedge``, 10 random initial points), in one run,
+on the same machine, with threads pinned to one. Every method goes through the benchmark suite's
+adapters (``benchmarks/suite/methods.py``), so this script and ``python -m benchmarks`` run the
+peers the same way.
 
 Run: ``.venv/bin/python benchmarks/bench_bo.py [--seeds 10] [--trials 50] [--sizes 10,50,100,200,500]``
 (``--quick`` for a run of a few minutes; ``--parts speed`` for the timings alone). Prints markdown
@@ -40,11 +43,13 @@ import argparse  # noqa: E402 - thread pinning must precede numpy's import
 import logging  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, cast  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -57,7 +62,8 @@ from botorch.fit import fit_gpytorch_mll  # noqa: E402
 from botorch.optim import fit as botorch_optim_fit  # noqa: E402
 from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
 
-from interactive_hpo import Study  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.suite.methods import Method, Ours, make_method  # noqa: E402 - the suite's adapters
 from interactive_hpo.objectives import Branin, Hartmann6, Levy  # noqa: E402
 from interactive_hpo.objectives.synthetic import SyntheticFunction  # noqa: E402
 from interactive_hpo.optimizers import bayes, bayes_model  # noqa: E402
@@ -143,104 +149,18 @@ acq.optimize = _timed_optimize
 botorch_optim_fit.scipy_minimize = _counted_scipy_minimize
 
 
-# -- one interface over the three libraries ------------------------------------------------------------
+# -- the suite's adapters (benchmarks/suite/methods.py), keyed by this script's names ----------------
 
-class Runner:
-    """ask() -> (unit point, token); tell(token, value); fill(unit points, values)."""
-
-    label = ""
-
-    def ask(self) -> tuple[np.ndarray, Any]:
-        raise NotImplementedError
-
-    def tell(self, token: Any, value: float) -> None:
-        raise NotImplementedError
-
-    def fill(self, X: np.ndarray, values: np.ndarray) -> None:
-        raise NotImplementedError
+LABELS = {"bo": "ours (bo)", "random": "random (ours)", "optuna-gp": "Optuna GPSampler",
+          "optuna-tpe": "Optuna TPE", "skopt-gp": "scikit-optimize (gp_minimize: GP, gp_hedge)"}
 
 
-class Ours(Runner):
-    def __init__(self, function: SyntheticFunction, seed: int, optimizer: str = "bo",
-                 settings: dict[str, Any] | None = None):
-        KNOBS.last_fit_n = 0
-        self.space = function.space
-        self.study = Study(function.space, optimizer, seed=seed, optimizer_settings=settings)
-
-    def ask(self) -> tuple[np.ndarray, Any]:
-        trial = self.study.ask()
-        return self.space.to_unit(trial.params), trial
-
-    def tell(self, token: Any, value: float) -> None:
-        self.study.tell(token, value)
-
-    def fill(self, X: np.ndarray, values: np.ndarray) -> None:
-        for x, value in zip(X, values, strict=True):
-            self.study.enqueue(self.space.from_unit(x))
-            self.study.tell(self.study.ask(), float(value))
-
-
-class OptunaRunner(Runner):
-    def __init__(self, function: SyntheticFunction, sampler: optuna.samplers.BaseSampler):
-        self.space = function.space
-        self.names = list(function.space.names)
-        self.distributions = {name: optuna.distributions.FloatDistribution(low, high)
-                              for name, (low, high) in zip(self.names, function.bounds.tolist(), strict=True)}
-        self.study = optuna.create_study(sampler=sampler)
-
-    def ask(self) -> tuple[np.ndarray, Any]:
-        trial = self.study.ask(self.distributions)
-        return self.space.to_unit(trial.params), trial
-
-    def tell(self, token: Any, value: float) -> None:
-        self.study.tell(token, value)
-
-    def fill(self, X: np.ndarray, values: np.ndarray) -> None:
-        self.study.add_trials([
-            optuna.trial.create_trial(params=self.space.from_unit(x), distributions=self.distributions,
-                                      value=float(value))
-            for x, value in zip(X, values, strict=True)])
-
-
-class SkoptRunner(Runner):
-    def __init__(self, function: SyntheticFunction, seed: int):
-        self.space = function.space
-        self.optimizer = skopt.Optimizer([tuple(b) for b in function.bounds.tolist()], base_estimator="GP",
-                                         acq_func="EI", n_initial_points=10, random_state=seed)
-
-    def ask(self) -> tuple[np.ndarray, Any]:
-        x = self.optimizer.ask()
-        return self.space.to_unit(dict(zip(self.space.names, x, strict=True))), x
-
-    def tell(self, token: Any, value: float) -> None:
-        self.optimizer.tell(token, float(value))
-
-    def fill(self, X: np.ndarray, values: np.ndarray) -> None:
-        points = [[float(v) for v in self.space.from_unit(x).values()] for x in X]
-        self.optimizer.tell(points, [float(v) for v in values])
-
-
-def make_runner(method: str, function: SyntheticFunction, seed: int, settings: dict[str, Any] | None = None) -> Runner:
-    if method == "ours":
-        return Ours(function, seed, "bo", settings)
-    if method == "random":
-        return Ours(function, seed, "random")
-    if method == "optuna-gp":
-        return OptunaRunner(function, optuna.samplers.GPSampler(seed=seed))
-    if method == "optuna-tpe":
-        return OptunaRunner(function, optuna.samplers.TPESampler(seed=seed))
-    if method == "skopt":
-        return SkoptRunner(function, seed)
-    raise ValueError(method)
-
-
-LABELS = {"ours": "ours (bo)", "random": "random (ours)", "optuna-gp": "Optuna GPSampler",
-          "optuna-tpe": "Optuna TPE", "skopt": "scikit-optimize GP-EI"}
-
-
-def evaluate(function: SyntheticFunction, x: np.ndarray) -> float:
-    low, high = function.bounds[:, 0], function.bounds[:, 1]
-    return float(function.evaluate((low + x * (high - low))[None, :])[0])
+def make_runner(method: str, function: SyntheticFunction, seed: int, settings: dict[str, Any] | None = None) -> Method:
+    """The suite's adapter for ``method`` on ``function``'s space; ours with prototype ``settings`` if given."""
+    KNOBS.last_fit_n = 0
+    if settings:
+        return Ours(function.space, seed, "bo", settings)
+    return make_method(method, function.space, seed)
 
 
 # -- 1 and 2: speed ------------------------------------------------------------------------------------
@@ -261,27 +181,26 @@ class SpeedRecord:
     slices: dict[int, list[tuple[int, float, float, float, float]]] = field(default_factory=dict)
 
 
-def _timed_step(runner: Runner, function: SyntheticFunction, previous: tuple[Any, float] | None,
-                n: int) -> tuple[Ask, tuple[Any, float]]:
-    """tell(previous) + ask(), timed, with our fit/acquisition split; returns the new pending point."""
+def _timed_step(runner: Method, function: SyntheticFunction, previous: float | None, n: int) -> tuple[Ask, float]:
+    """tell(previous loss) + ask(), timed, with our fit/acquisition split; returns the new point's loss."""
     for key in PROFILE:
         PROFILE[key] = 0.0
     start = time.perf_counter()
     if previous is not None:
-        runner.tell(*previous)
-    x, token = runner.ask()
+        runner.tell(previous)
+    params, _ = runner.ask()
     seconds = time.perf_counter() - start
     ask = Ask(n, seconds)
     if isinstance(runner, Ours):
         ask.fit, ask.acq = PROFILE["fit"], PROFILE["acq"]
         ask.fit_iterations = PROFILE["fit_iterations"] if PROFILE["fit_runs"] else math.nan
-    return ask, (token, evaluate(function, x))
+    return ask, float(function(params))
 
 
 def slice_timing(runner: Ours, n_repeats: int = 5) -> tuple[int, float, float, float, float]:
     """(observations, first surrogate() s, second surrogate() s, median and max predict s on 100 x 100)."""
-    optimizer = runner.study.optimizer
-    points = runner.space.slice2d("x0", "x1", resolution=100).points.reshape(-1, runner.space.dim)
+    optimizer, space = runner.study.optimizer, runner.study.space
+    points = space.slice2d("x0", "x1", resolution=100).points.reshape(-1, space.dim)
     start = time.perf_counter()
     optimizer.surrogate()
     first = time.perf_counter() - start
@@ -302,15 +221,15 @@ def speed_fill(method: str, sizes: Sequence[int], window: int, seed: int, slice_
     """The fill protocol on Hartmann6: random points up to n - 1, one untimed-in-window ask, a timed window."""
     function = Hartmann6()
     rng = np.random.default_rng(10_000 + seed)  # the same fill points for every method
-    pool = rng.random((max(sizes) + 1, function.dim))
-    pool_values = np.array([evaluate(function, x) for x in pool])
+    pool = [function.space.from_unit(x) for x in rng.random((max(sizes) + 1, function.dim))]
+    pool_values = [float(function(params)) for params in pool]
     runner = make_runner(method, function, seed, settings)
     record = record or SpeedRecord()
     seen, filled = 0, 0
     for n in sizes:
         if n - 1 > seen:
             take = n - 1 - seen
-            runner.fill(pool[filled:filled + take], pool_values[filled:filled + take])
+            runner.observe_many(pool[filled:filled + take], pool_values[filled:filled + take])
             filled, seen = filled + take, n - 1
         first, pending = _timed_step(runner, function, None, seen)
         record.first.setdefault(n, []).append(first)
@@ -319,7 +238,7 @@ def speed_fill(method: str, sizes: Sequence[int], window: int, seed: int, slice_
             ask, pending = _timed_step(runner, function, pending, seen)
             record.window.setdefault(n, []).append(ask)
             seen += 1
-        runner.tell(*pending)
+        runner.tell(pending)
         if isinstance(runner, Ours) and n in slice_sizes:
             record.slices.setdefault(n, []).append(slice_timing(runner))
     return record
@@ -331,14 +250,14 @@ def speed_loop(method: str, sizes: Sequence[int], window: int, seed: int,
     function = Hartmann6()
     runner = make_runner(method, function, seed, settings)
     record = SpeedRecord()
-    pending = None
+    pending: float | None = None
     last = max(sizes) + window
     for seen in range(last):
         ask, pending = _timed_step(runner, function, pending, seen)
         for n in sizes:
             if n <= seen < n + window:
                 record.window.setdefault(n, []).append(ask)
-    runner.tell(*pending)
+    runner.tell(cast(float, pending))
     return record
 
 
@@ -371,11 +290,11 @@ def best_after(method: str, function: SyntheticFunction, seed: int, n_trials: in
     best, spent = math.inf, 0.0
     for _ in range(n_trials):
         start = time.perf_counter()
-        x, token = runner.ask()
+        params, _ = runner.ask()
         spent += time.perf_counter() - start
-        value = evaluate(function, x)
+        value = float(function(params))
         start = time.perf_counter()
-        runner.tell(token, value)
+        runner.tell(value)
         spent += time.perf_counter() - start
         best = min(best, value)
     return best, spent
@@ -476,12 +395,12 @@ def main() -> None:
 def speed_part(args: argparse.Namespace, sizes: list[int], loop_sizes: list[int], slice_sizes: list[int],
                started: float) -> None:
     # 1. Proposal speed.
-    speed_methods = ("ours", "optuna-gp", "skopt")
+    speed_methods = ("bo", "optuna-gp", "skopt-gp")
     fill = {m: SpeedRecord() for m in speed_methods}
     for seed in range(args.speed_seeds):
         for method in speed_methods:
             speed_fill(method, sizes, args.window, seed, slice_sizes, record=fill[method])
-    loop = {m: speed_loop(m, loop_sizes, args.window, 0) for m in ("ours", "optuna-gp")}
+    loop = {m: speed_loop(m, loop_sizes, args.window, 0) for m in ("bo", "optuna-gp")}
     print(f"### Seconds per proposal on Hartmann6, fill protocol (median / max over {args.window} proposals "
           f"x {args.speed_seeds} seed(s); count over 1 s in brackets)\n")
     print("| n | " + " | ".join(LABELS[m] for m in speed_methods) + " |")
@@ -490,7 +409,7 @@ def speed_part(args: argparse.Namespace, sizes: list[int], loop_sizes: list[int]
         print(f"| {n} | " + " | ".join(_cell(fill[m].window.get(n)) for m in speed_methods) + " |")
     print("\nFirst proposal after the jump from the previous size (median / max over seeds; scikit-optimize "
           "left out: its refit ran inside the untimed batch tell of the fill):\n")
-    jump_methods = ("ours", "optuna-gp")
+    jump_methods = ("bo", "optuna-gp")
     print("| n | " + " | ".join(LABELS[m] for m in jump_methods) + " |")
     print("|---" * (len(jump_methods) + 1) + "|")
     for n in sizes:
@@ -508,7 +427,7 @@ def speed_part(args: argparse.Namespace, sizes: list[int], loop_sizes: list[int]
           "median / max of 5 |")
     print("|---|---|---|---|")
     for n in slice_sizes:
-        rows = np.array(fill["ours"].slices[n])
+        rows = np.array(fill["bo"].slices[n])
         obs, first, again = int(np.median(rows[:, 0])), np.median(rows[:, 1]), np.median(rows[:, 2])
         print(f"| {n} ({obs}) | {first * 1e3:.0f} ms | {again * 1e3:.1f} ms | "
               f"{np.median(rows[:, 3]) * 1e3:.1f} / {np.max(rows[:, 4]) * 1e3:.1f} ms |")
@@ -517,7 +436,7 @@ def speed_part(args: argparse.Namespace, sizes: list[int], loop_sizes: list[int]
     print("\n### Where our proposal time goes (median over the window, seconds)\n")
     print("| protocol | n | proposal | GP fit | acquisition optimization | rest | L-BFGS iterations of the fit |")
     print("|---|---|---|---|---|---|---|")
-    for protocol, record in (("fill", fill["ours"]), ("loop", loop["ours"])):
+    for protocol, record in (("fill", fill["bo"]), ("loop", loop["bo"])):
         for n in sorted(record.window):
             asks = record.window[n]
             total, fit, opt = (float(np.median([getattr(a, k) for a in asks])) for k in ("seconds", "fit", "acq"))
@@ -529,7 +448,7 @@ def speed_part(args: argparse.Namespace, sizes: list[int], loop_sizes: list[int]
 
 def scores_part(args: argparse.Namespace, started: float) -> dict[tuple[str, str], tuple[np.ndarray, float]]:
     # 3. Sample efficiency.
-    methods = ("random", "ours", "optuna-gp", "optuna-tpe", "skopt")
+    methods = ("random", "bo", "optuna-gp", "optuna-tpe", "skopt-gp")
     tasks = list(TASKS)
     result = scores(methods, tasks, args.seeds, args.trials)
     print(f"\n### Normalized score after {args.trials} trials (mean +- standard error over {args.seeds} seeds; "
@@ -542,7 +461,7 @@ def scores_part(args: argparse.Namespace, started: float) -> dict[tuple[str, str
             mean, se = _mean_se(result[task, method][0])
             ratio = mean / np.mean(result[task, "random"][0])
             cells.append(f"{mean:.4f} +- {se:.4f} ({ratio:.2f}x)")
-        gap = np.mean(result[task, "ours"][0]) - min(np.mean(result[task, m][0]) for m in ("optuna-gp", "skopt"))
+        gap = np.mean(result[task, "bo"][0]) - min(np.mean(result[task, m][0]) for m in ("optuna-gp", "skopt-gp"))
         print(f"| {task} | " + " | ".join(cells) + f" | {gap:+.4f} |")
     print("\n(x: ratio of the mean to random search's.) Optimizer seconds per run of "
           f"{args.trials} trials (mean over seeds):\n")
@@ -571,15 +490,15 @@ def alternatives_part(args: argparse.Namespace, sizes: list[int], config_seeds: 
         record = SpeedRecord()
         for seed in range(args.speed_seeds):
             config.apply()
-            speed_fill("ours", knob_sizes, args.window, seed, (), config.settings, record)
+            speed_fill("bo", knob_sizes, args.window, seed, (), config.settings, record)
         config.apply()
-        looped = speed_loop("ours", knob_loop, args.window, 0, config.settings)
+        looped = speed_loop("bo", knob_loop, args.window, 0, config.settings)
         if config is CONFIGS[0] and config_seeds == args.seeds:
-            config_scores = {task: result[task, "ours"][0] for task in tasks}
+            config_scores = {task: result[task, "bo"][0] for task in tasks}
         else:
             config.apply()
-            found = scores(("ours",), tasks, config_seeds, args.trials, config.settings)
-            config_scores = {task: found[task, "ours"][0] for task in tasks}
+            found = scores(("bo",), tasks, config_seeds, args.trials, config.settings)
+            config_scores = {task: found[task, "bo"][0] for task in tasks}
         cells = [_cell(record.window.get(n)) for n in knob_sizes] + [_cell(looped.window.get(n)) for n in knob_loop]
         cells += ["{:.4f} +- {:.4f}".format(*_mean_se(config_scores[task])) for task in tasks]
         print(f"| {config.name} | " + " | ".join(cells) + " |", flush=True)

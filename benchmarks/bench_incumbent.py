@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/bench_incumbent.py MODE FIRST_SEED LAST_SEED`
 - ``none``: random restarts only (the package before the incumbent start);
 - ``replace``: the last of the ``num_restarts`` random restarts starts at the incumbent;
 - ``extra``: the package: ``num_restarts`` random restarts plus one at the incumbent;
-- ``optuna-gp`` or ``skopt``: a peer on the same seeds, for scale.
+- ``optuna-gp`` or ``skopt-gp``: a peer on the same seeds, for scale.
 
 Prints Bayesmark's normalized score after 50 trials of ours (``bench_bo.py``'s definition) per
 seed in [FIRST_SEED, LAST_SEED) on Hartmann6, Levy (d = 4) and Branin. The variants are
@@ -33,7 +33,7 @@ from bench_bo import torch  # noqa: E402
 from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
 
 MODES = ("none", "replace", "extra")
-PEERS = ("optuna-gp", "skopt")
+PEERS = ("optuna-gp", "skopt-gp")
 _PACKAGE = acq._optimize
 
 
@@ -59,8 +59,8 @@ def main() -> None:
     mode, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     if mode not in MODES + PEERS:
         raise SystemExit(f"MODE must be one of {MODES + PEERS}; got {mode!r}")
-    method = mode if mode in PEERS else "ours"
-    if method == "ours":
+    method = mode if mode in PEERS else "bo"
+    if method == "bo":
         acq._optimize = _variant(mode)
     for task in ("Hartmann6", "Levy (d = 4)", "Branin"):
         function = bench_bo.TASKS[task]()
