@@ -48,9 +48,9 @@ FIXED_NOISE = 1e-5
 #: et al., 2024) is built for high dimensions; on our 2- to 6-D spaces its long lengthscales let
 #: the GP decide early that a dimension barely matters, then exploit along it for good: on Branin
 #: one seed held x0 at its bound for 40 trials (lengthscale 1.0, the optimum 0.04 away). With this
-#: prior the mean regret after 50 trials (10 seeds) fell on every synthetic task of the benchmark
-#: suite: Branin 0.155 -> 0.001, Hartmann6 0.102 -> 0.013, mixed Branin 0.94 -> 0.40, Levy-4 1.53
-#: -> 0.52, Ackley-5 6.1 -> 4.3 (benchmarks/README.md).
+#: prior the benchmark suite's normalized score after 50 trials (10 seeds; lower is better) fell on
+#: every synthetic task: Branin 0.004 -> 0.000, Hartmann6 0.032 -> 0.004, Ackley-5 0.29 -> 0.20,
+#: Levy-4 0.041 -> 0.014, mixed Branin 0.024 -> 0.010 (benchmarks/README.md).
 LENGTHSCALE_PRIOR = (3.0, 6.0)
 #: Smallest lengthscale allowed (unit cube), for a well-conditioned kernel matrix.
 MIN_LENGTHSCALE = 0.025
