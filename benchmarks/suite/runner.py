@@ -3,8 +3,8 @@ as the data grow, and each method's peak memory.
 
 Each method runs in a fresh process of its own (``isolate=True``): so its peak resident memory is
 its own and nothing it imports or caches helps the next method. ``jobs=2`` runs two such processes
-at once, one per core; the default runs them one after another. BLAS, OpenMP and torch are pinned to one thread
-(``pin_threads``) before anything imports them.
+at once, one per core; the default runs them one after another. BLAS, OpenMP and torch are pinned
+to one thread (``pin_threads``) before anything imports them.
 """
 
 from __future__ import annotations

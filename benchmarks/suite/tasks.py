@@ -4,8 +4,9 @@ discriminate between optimizers.
 Every task is a loss to minimize over a ``SearchSpace``. Accuracy on the digits is saturated
 (every method, random search included, ends within a digit or two at 50 trials), so the
 scikit-learn tasks use continuous losses: 1 - R^2 of gradient boosting on the diabetes data,
-and the log-loss of histogram gradient boosting on breast_cancer (a mixed space with a categorical). Whether
-a task separates the methods is measured in every run (``report.discrimination``), not assumed.
+and the log-loss of histogram gradient boosting on breast_cancer (a mixed space with a
+categorical). Whether a task separates the methods is measured in every run
+(``report.discrimination``), not assumed.
 """
 
 from __future__ import annotations
