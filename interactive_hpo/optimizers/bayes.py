@@ -84,8 +84,8 @@ class SurrogateView:
         y_mean, y_std = self._scale()
         # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
         utility_mean, std = mean_s * y_std + y_mean, np.sqrt(var_s) * y_std
-        if self.acquisition_name in acq.CLOSED_FORM:
-            acquisition = acq.closed_form(self.acquisition_name, utility_mean, std, **self._settings)
+        if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
+            acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
         else:
             acquisition = acq.evaluate(self._acquisition, points)
         acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self._factor)
@@ -117,8 +117,7 @@ class SurrogateView:
         return replace(self, value_sign=value_sign)
 
     def _scale(self) -> tuple[float, float]:
-        transform = self._model.outcome_transform
-        return float(transform.means.reshape(-1)[0]), float(transform.stdvs.reshape(-1)[0])
+        return self._predictor.shift, self._predictor.scale
 
 
 class GaussianProcessBO(Optimizer):
@@ -347,12 +346,13 @@ class GaussianProcessBO(Optimizer):
         """A snapshot; ``seed`` is the acquisition seed of the proposal this belief makes (or made)."""
         X, y = self._arrays()
         settings = self._acq_settings(y)
-        acquisition = None
-        if self.acquisition not in acq.CLOSED_FORM:
+        predictor = Predictor(model)
+        if self.acquisition in acq.CLOSED_FORM:
+            acquisition = acq.ClosedForm(model, self.acquisition, settings, predictor)
+        else:
             with torch.random.fork_rng():
                 torch.manual_seed(seed)
                 acquisition = self._acquisition(model, seed)
-        predictor = Predictor(model)
         factor = self._factor()
         return SurrogateView(X=read_only(X), losses=read_only(-y * factor),
                              hyperparameters=self._summary(model, predictor, status, factor),
@@ -361,7 +361,7 @@ class GaussianProcessBO(Optimizer):
                              _acquisition=acquisition, _settings=settings, _factor=factor)
 
     def _summary(self, model: Any, predictor: Predictor, status: str, factor: float) -> KernelSummary:
-        y_std = float(model.outcome_transform.stdvs.reshape(-1)[0]) * factor
+        y_std = predictor.scale * factor
         centre = np.full((1, self.space.dim), 0.5)
         with torch.no_grad():
             prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])

@@ -1,9 +1,13 @@
 """Acquisition functions: BoTorch objects to optimize, closed forms to draw.
 
 Everything here is in *utility* units (``u = -loss``, larger is better), as BoTorch expects.
-Proposals come from optimizing BoTorch's acquisition objects; plots evaluate the same formulas
-in closed form from a per-point mean and standard deviation (fast on a 10^4-point slice), and
-a test checks the two agree.
+Log-EI, EI, PI and UCB are computed in closed form from the per-point mean and standard
+deviation of the cached-Cholesky predictor (``bayes_model.Predictor``): the proposal maximizes
+the very function a plot draws, and a test checks both values and gradients against BoTorch's
+own classes. That costs a tenth of BoTorch's path through GPyTorch's posterior per
+evaluation (0.4 against 4.8 ms at n = 100), which made the acquisition's optimization, not the
+GP fit, the slow part of a proposal (benchmarks/README.md). Pending points, batches, Thompson
+sampling and MES use BoTorch's Monte Carlo and information-based objects.
 
 Settings (DESIGN's teaching conventions):
 
@@ -26,30 +30,29 @@ import numpy as np
 
 # isort: off
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
-from .bayes_model import DTYPE, torch
+from .bayes_model import DTYPE, Predictor, torch
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
-    ExpectedImprovement,
-    LogExpectedImprovement,
-    ProbabilityOfImprovement,
-    UpperConfidenceBound,
     qLogNoisyExpectedImprovement,
     qMaxValueEntropy,
 )
-from botorch.acquisition.analytic import _log_ei_helper  # noqa: E402
+from botorch.acquisition.analytic import Phi, _ei_helper, _log_ei_helper  # noqa: E402
 from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
-from botorch.exceptions.warnings import BadInitialCandidatesWarning, NumericsWarning, OptimizationWarning  # noqa: E402
+from botorch.exceptions.warnings import BadInitialCandidatesWarning, OptimizationWarning  # noqa: E402
 from botorch.models import MixedSingleTaskGP  # noqa: E402
 from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
 from botorch.optim.initializers import gen_batch_initial_conditions  # noqa: E402
 
 # isort: on
 
-__all__ = ["ACQUISITIONS", "build_acquisition", "closed_form", "optimize"]
+__all__ = ["ACQUISITIONS", "ClosedForm", "build_acquisition", "closed_form", "optimize"]
 
 ACQUISITIONS = ("logei", "ei", "pi", "ucb", "thompson", "mes")
 #: Acquisitions whose surface has a closed form in (mean, std); the others are evaluated directly.
 CLOSED_FORM = ("logei", "ei", "pi", "ucb")
+#: Smallest posterior variance (utility units) the closed forms use, as BoTorch's analytic
+#: acquisitions do: the standard deviation divides, and its gradient must stay finite.
+MIN_VARIANCE = 1e-12
 
 
 def threshold(best: float, xi: float, scale: float) -> float:
@@ -67,21 +70,10 @@ def build_acquisition(name: str, model: Any, settings: Mapping[str, float], *, X
     With pending points, or for a joint ``batch`` of proposals, it is qLogNEI (Ament et al., 2023)
     whatever ``name`` says: only a Monte Carlo acquisition accounts for points not yet evaluated.
     """
-    best, scale, beta, xi = settings["best"], settings["scale"], settings["beta"], settings["xi"]
     if batch or (pending is not None and len(pending)):
         return qLogNoisyExpectedImprovement(model, X_baseline=X_train, X_pending=pending, prune_baseline=True)
-    best_f = threshold(best, xi, scale)
-    if name == "logei":
-        return LogExpectedImprovement(model, best_f=best_f)
-    if name == "ei":
-        with warnings.catch_warnings():
-            # BoTorch recommends log-EI (our default); plain EI stays available for teaching.
-            warnings.simplefilter("ignore", NumericsWarning)
-            return ExpectedImprovement(model, best_f=best_f)
-    if name == "pi":
-        return ProbabilityOfImprovement(model, best_f=best_f)
-    if name == "ucb":
-        return UpperConfidenceBound(model, beta=beta**2)
+    if name in CLOSED_FORM:
+        return ClosedForm(model, name, settings)
     if name == "thompson":
         if not supports_paths(model):
             return DiscreteThompson(model, candidates(X_train.shape[-1], n_candidates, seed, snap))
@@ -126,9 +118,32 @@ class DiscreteThompson(AcquisitionFunction):
         return self.values[distances.argmin(dim=-1)].reshape(X.shape[:-2])
 
 
-def closed_form(name: str, mean: np.ndarray, std: np.ndarray, *, best: float, scale: float, beta: float,
-                xi: float) -> np.ndarray:
-    """Acquisition values from per-point utility mean and std, both of shape (m,).
+class ClosedForm(AcquisitionFunction):
+    """Log-EI, EI, PI or UCB at points of shape (b, 1, d): a tensor of shape (b,), differentiable.
+
+    The value is :func:`closed_form` of the ``predictor``'s mean and standard deviation (a new
+    one from ``model`` if not given), so what is optimized and what is drawn are one computation.
+    """
+
+    def __init__(self, model: Any, name: str, settings: Mapping[str, float], predictor: Predictor | None = None):
+        super().__init__(model)
+        self.name, self.settings = name, dict(settings)
+        self.predictor = predictor or Predictor(model)
+
+    def forward(self, X: Any) -> Any:
+        mean, variance = self.predictor.latent(X.reshape(-1, X.shape[-1]))
+        return self.from_latent(mean, variance).reshape(X.shape[:-2])
+
+    def from_latent(self, mean: Any, variance: Any) -> Any:
+        """The acquisition from standardized latent means and variances (tensors of shape (m,))."""
+        scale = self.predictor.scale
+        sigma = (variance * scale**2).clamp_min(MIN_VARIANCE).sqrt()
+        return closed_form(self.name, mean * scale + self.predictor.shift, sigma, **self.settings)
+
+
+def closed_form(name: str, mean: Any, std: Any, *, best: float, scale: float, beta: float, xi: float) -> Any:
+    """Acquisition values from per-point utility mean and std (arrays or tensors of shape (m,)):
+    a tensor of shape (m,), differentiable when the inputs are.
 
     EI (Jones et al., 1998): ``(mu - f) Phi(z) + sigma phi(z)`` with ``z = (mu - f) / sigma``;
     log-EI computed stably as BoTorch does (Ament et al., 2023); PI: ``Phi(z)``; UCB:
@@ -137,15 +152,14 @@ def closed_form(name: str, mean: np.ndarray, std: np.ndarray, *, best: float, sc
     mu = torch.as_tensor(mean, dtype=DTYPE)
     sigma = torch.as_tensor(std, dtype=DTYPE).clamp_min(1e-12)
     if name == "ucb":
-        return (mu + beta * sigma).numpy()
+        return mu + beta * sigma
     z = (mu - threshold(best, xi, scale)) / sigma
-    normal = torch.distributions.Normal(torch.zeros((), dtype=DTYPE), torch.ones((), dtype=DTYPE))
-    if name == "pi":
-        return normal.cdf(z).numpy()
+    if name == "pi":  # BoTorch's Phi (an erfc) keeps its far tail, where PI's gradient would vanish
+        return Phi(z)
     if name == "ei":
-        return (sigma * (z * normal.cdf(z) + normal.log_prob(z).exp())).numpy()
+        return sigma * _ei_helper(z)
     if name == "logei":
-        return (_log_ei_helper(z) + sigma.log()).numpy()
+        return _log_ei_helper(z) + sigma.log()
     raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.linalg import blas
 
 from .._validation import import_optional
 
@@ -215,9 +216,15 @@ class Predictor:
     """Per-point posterior mean and variance from one cached Cholesky factor.
 
     Asking a GPyTorch model for the posterior of m points builds their joint (m x m) covariance;
-    a plot needs only the diagonal. Here ``K(X, X) + noise`` is factored once, and each batch of
-    points costs one kernel block ``K(G, X)`` and one triangular solve (DESIGN.md section 9).
-    All outputs are in *standardized utility* units; the caller converts.
+    a plot needs only the diagonal. Here ``K(X, X) + noise = L L^T`` is factored once and
+    ``L^-1`` kept, so each batch of points costs one kernel block ``K(G, X)`` and one triangular
+    product ``L^-1 K(X, G)`` (DESIGN.md section 9; BLAS trmm took 11-14 ms for 10^4 points at
+    n = 205 where the triangular solve took 21-27 ms, one thread).
+    The same computation, differentiable in the points, is what the closed-form acquisitions
+    are optimized on (:meth:`latent`): it skips GPyTorch's posterior machinery, which cost
+    3-5 ms per call at n = 100 whatever the number of points.
+    Mean and variance are in *standardized utility* units; ``shift + scale * value`` converts
+    a mean to utilities (BoTorch's ``Standardize``), ``scale**2 * variance`` a variance.
     """
 
     def __init__(self, model: Any):
@@ -228,10 +235,14 @@ class Predictor:
             noise = model.likelihood.noise.detach().reshape(-1)  # one value, or one per point if fixed
             self.noise = float(noise.mean())
             K = K + torch.diag(noise.expand(K.shape[0]))
-            self.chol = _cholesky(K)
+            chol = _cholesky(K)
+            self.inverse_chol = torch.linalg.solve_triangular(chol, torch.eye(len(K), dtype=DTYPE), upper=False)
             self.constant = model.mean_module(train_X[:1]).detach().reshape(-1)[0]
             residual = (model.train_targets - self.constant).reshape(-1, 1)
-            self.alpha = torch.cholesky_solve(residual, self.chol)
+            self.alpha = torch.cholesky_solve(residual, chol)
+        transform = model.outcome_transform
+        self.shift = float(transform.means.reshape(-1)[0])
+        self.scale = float(transform.stdvs.reshape(-1)[0])
 
     def __call__(self, G: np.ndarray, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Mean and latent variance at points ``G`` of shape (m, d): two arrays of shape (m,).
@@ -242,16 +253,25 @@ class Predictor:
         """
         points = torch.tensor(np.asarray(G, dtype=float), dtype=DTYPE)
         chunk = chunk or max(64, 65536 // len(self.alpha))
+        inverse = np.asfortranarray(self.inverse_chol.numpy())  # BLAS's layout, converted once
         means, variances = [], []
         with torch.no_grad():
             for start in range(0, len(points), chunk):
-                block = points[start:start + chunk]
-                cross, prior = self._kernel(block)
-                v = torch.linalg.solve_triangular(self.chol, cross.T, upper=False)
-                means.append(self.constant + (cross @ self.alpha).reshape(-1))
-                variances.append((prior - (v * v).sum(0)).clamp_min(0.0))
-        return torch.cat(means).numpy(), torch.cat(variances).numpy()
+                cross, prior = self._kernel(points[start:start + chunk])
+                means.append((self.constant + cross @ self.alpha).numpy().reshape(-1))
+                # What latent() computes, through BLAS trmm: torch has no triangular product,
+                # and its general one costs twice as much. cross.T is Fortran-ordered: no copy.
+                v = blas.dtrmm(1.0, inverse, cross.numpy().T, lower=1, overwrite_b=1)
+                variances.append(np.maximum(prior.numpy() - np.einsum("ij,ij->j", v, v), 0.0))
+        return np.concatenate(means), np.concatenate(variances)
 
+    def latent(self, points: Any) -> tuple[Any, Any]:
+        """Mean and latent variance at a tensor of points of shape (m, d): two tensors of shape (m,),
+        differentiable with respect to ``points``."""
+        cross, prior = self._kernel(points)
+        v = cross @ self.inverse_chol.T  # row i: L^-1 k(x_i, X)
+        mean = self.constant + (cross @ self.alpha).reshape(-1)
+        return mean, (prior - (v * v).sum(-1)).clamp_min(0.0)
 
     def _kernel(self, block: Any) -> tuple[Any, Any]:
         """``K(block, X)`` of shape (b, n) and the prior variances ``k(g, g)`` of shape (b,)."""
@@ -265,7 +285,8 @@ class Predictor:
                 cross = torch.exp(-0.5 * r * r)
             else:
                 s = math.sqrt(5.0) * r
-                cross = (1.0 + s + s * s / 3.0) * torch.exp(-s)
+                # (1 + s + s^2 / 3) exp(-s) in fewer passes over the block (it is memory-bound)
+                cross = torch.addcmul(s + 1.0, s, s, value=1.0 / 3.0) * torch.exp(-s)
             return cross, torch.ones(len(block), dtype=DTYPE)
         return kernel(block, train_X).to_dense(), kernel(block, diag=True)
 

@@ -19,6 +19,12 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("botorch")
 
+from botorch.acquisition import (  # noqa: E402
+    ExpectedImprovement,
+    LogExpectedImprovement,
+    ProbabilityOfImprovement,
+    UpperConfidenceBound,
+)
 from botorch.models import MixedSingleTaskGP  # noqa: E402
 
 from interactive_hpo import (  # noqa: E402
@@ -124,17 +130,50 @@ def test_analytic_ei_agrees_with_monte_carlo(plane_study, xi):
         improvement = np.maximum(mean[i] + std[i] * normal - threshold, 0.0)
         monte_carlo = improvement.mean()
         assert improvement.std() / np.sqrt(len(normal)) < 0.004 * monte_carlo  # the check has power
-        closed = acq.closed_form("ei", mean[i:i + 1], std[i:i + 1], best=utilities.max(),
-                                 scale=utilities.std(), beta=0.0, xi=xi)[0]
+        closed = float(acq.closed_form("ei", mean[i:i + 1], std[i:i + 1], best=utilities.max(),
+                                       scale=utilities.std(), beta=0.0, xi=xi)[0])
         assert closed == pytest.approx(monte_carlo, rel=0.01)
-        log_closed = acq.closed_form("logei", mean[i:i + 1], std[i:i + 1], best=utilities.max(),
-                                     scale=utilities.std(), beta=0.0, xi=xi)[0]
+        log_closed = float(acq.closed_form("logei", mean[i:i + 1], std[i:i + 1], best=utilities.max(),
+                                           scale=utilities.std(), beta=0.0, xi=xi)[0])
         assert np.exp(log_closed) == pytest.approx(monte_carlo, rel=0.01)
         # The surface a plot draws is this same number.
         assert prediction.acquisition[i] == pytest.approx(closed, rel=1e-9)
 
 
-# -- 2. closed forms (for plots) against BoTorch's objects (for proposals) ------------------------
+# -- 2. our closed forms (optimized and plotted) against BoTorch's analytic classes ----------------
+def botorch_analytic(name, model, settings):
+    """BoTorch's own object for ``name``, with our conventions (threshold with xi, beta on the std)."""
+    best_f = acq.threshold(settings["best"], settings["xi"], settings["scale"])
+    if name == "ucb":
+        return UpperConfidenceBound(model, beta=settings["beta"] ** 2)
+    return {"logei": LogExpectedImprovement, "ei": ExpectedImprovement, "pi": ProbabilityOfImprovement}[name](
+        model, best_f=best_f)
+
+
+@pytest.mark.parametrize("space", [PLANE, MIXED], ids=["plane", "mixed"])
+@pytest.mark.parametrize("name", acq.CLOSED_FORM)
+def test_closed_forms_agree_with_botorch_in_value_and_gradient(space, name):
+    """The proposal follows our acquisition's gradient: it must be BoTorch's, point by point."""
+    rng = np.random.default_rng(3)
+    X = np.array([space.snap(x) for x in rng.random((10, space.dim))])
+    y = np.sin(6.0 * X[:, 0]) + X[:, 1] ** 2
+    cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
+    model = fit_gp(X, y, cat_dims, "matern", "learned", None).model
+    settings = {"best": float(y.max()), "scale": float(y.std()), "beta": 1.7, "xi": 0.3}
+    ours = acq.build_acquisition(name, model, settings, X_train=torch.as_tensor(X))
+    theirs = botorch_analytic(name, model, settings)
+    assert isinstance(ours, acq.ClosedForm)
+    G = np.array([space.snap(x) for x in rng.random((50, space.dim))])
+    points = [torch.tensor(G, dtype=DTYPE).unsqueeze(-2).requires_grad_() for _ in range(2)]
+    values = [function(p) for function, p in zip((ours, theirs), points, strict=True)]
+    for value in values:
+        value.sum().backward()
+    np.testing.assert_allclose(values[0].detach().numpy(), values[1].detach().numpy(), rtol=1e-5, atol=1e-9)
+    numeric = [i for i in range(space.dim) if i not in cat_dims]  # categories are never moved by a gradient
+    np.testing.assert_allclose(points[0].grad[..., numeric].numpy(), points[1].grad[..., numeric].numpy(),
+                               rtol=1e-5, atol=1e-8)
+
+
 @pytest.mark.parametrize("name", acq.CLOSED_FORM)
 def test_plotted_acquisition_equals_botorch(plane_study, name):
     beta, xi = 1.7, 0.3
@@ -143,9 +182,9 @@ def test_plotted_acquisition_equals_botorch(plane_study, name):
     utilities = -view.losses
     scaled = utilities / view._factor  # BoTorch sees utilities divided by their spread
     settings = {"best": scaled.max(), "scale": scaled.std(), "beta": beta, "xi": xi}
-    botorch_acquisition = acq.build_acquisition(name, view._model, settings, X_train=torch.tensor(view.X, dtype=DTYPE))
     points = np.random.default_rng(1).random((200, 2))
-    expected = acq.in_objective_units(name, acq.evaluate(botorch_acquisition, points), view._factor)
+    expected = acq.in_objective_units(name, acq.evaluate(botorch_analytic(name, view._model, settings), points),
+                                      view._factor)
     prediction = view.predict(points)
     np.testing.assert_allclose(prediction.acquisition, expected, rtol=1e-6, atol=1e-6 * utilities.std())
     if name == "ucb":  # our beta multiplies the std (BoTorch was handed beta**2)
