@@ -6,7 +6,7 @@ deviation of the cached-Cholesky predictor (``bayes_model.Predictor``): the prop
 the very function a plot draws, and a test checks both values and gradients against BoTorch's
 own classes. It is also faster: a forward pass took 0.6 ms against 3.7 ms through GPyTorch's
 posterior (n = 100, a batch of 9 points), and the acquisition's optimization, which had become
-the slow part of a proposal, went from 0.29 to 0.09 s at n = 100 (benchmarks/README.md).
+the slow part of a proposal, went from 0.29 to 0.05 s at n = 100 (benchmarks/README.md).
 Pending points, batches, Thompson sampling and MES use BoTorch's Monte Carlo and
 information-based objects.
 

@@ -218,8 +218,8 @@ class Predictor:
     Asking a GPyTorch model for the posterior of m points builds their joint (m x m) covariance;
     a plot needs only the diagonal. Here ``K(X, X) + noise = L L^T`` is factored once and
     ``L^-1`` kept, so each batch of points costs one kernel block ``K(G, X)`` and one triangular
-    product ``L^-1 K(X, G)`` (DESIGN.md section 9; BLAS trmm took 11-14 ms for 10^4 points at
-    n = 205 where the triangular solve took 21-27 ms, one thread).
+    product ``L^-1 K(X, G)`` (DESIGN.md section 9; BLAS trmm took 14 ms for 10^4 points at
+    n = 205 where the triangular solve took 21-32 ms, one thread).
     The same computation, differentiable in the points, is what the closed-form acquisitions
     are optimized on (:meth:`latent`): it skips GPyTorch's posterior machinery, which cost
     3-5 ms per call at n = 100 whatever the number of points.
