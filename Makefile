@@ -14,16 +14,24 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 # Reinstall when the dependency list changes. The bench extra (Optuna, scikit-optimize) is in,
-# so that the benchmark harness test exercises every peer's adapter.
-$(STAMP): $(BIN)/python pyproject.toml
+# so that the benchmark harness test exercises every peer's adapter. Binder's pins are the
+# constraints (without the torch line and extras' brackets, which constraints cannot hold), so the
+# suite runs on exactly the versions Binder builds.
+$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt
 	$(BIN)/python -m pip install $(TORCH)
-	$(BIN)/python -m pip install -e ".[all,dev,bench]"
+	grep -v -e '^#' -e '^--' -e '^torch' binder/requirements.txt | sed 's/\[[a-z,]*\]//' > $(VENV)/constraints.txt
+	$(BIN)/python -m pip install -e ".[all,dev,bench]" -c $(VENV)/constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# JupyterLab refuses to start as root without --allow-root, and containers and CI machines run as
+# root. LAB_FLAGS passes more options (the test of this target sets a port and a token).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_FLAGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	@echo "Starting JupyterLab on the tutorials: open the http://...lab?token=... URL it prints below."
+	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT) $(LAB_FLAGS)
 
 # The whole suite: unit tests, doctests, the README quickstart and the notebooks (nbval);
 # pyproject.toml's pytest options say where each lives. Notebooks read their budget from

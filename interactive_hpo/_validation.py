@@ -27,10 +27,42 @@ def fail(name: str, owner: str, rule: str, value: Any, hint: str | None = None) 
 
     Returned, not raised, so call sites read ``raise fail(...)`` and tracebacks stay short.
     """
-    message = f"`{name}` of {owner} must be {rule}; got {value!r}."
+    message = f"`{name}` of {owner} must be {rule}; got {shown(value)}."
     if hint:
         message += f" {hint}"
     return InvalidParameterError(message)
+
+
+def shown(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` for a message: shortened past ``limit`` characters, and never raising
+    (a huge int has no repr past 4300 digits; a user's ``__repr__`` may fail)."""
+    if isinstance(value, int) and value.bit_length() > 3 * limit:  # 3 bits < 1 decimal digit
+        return f"an int of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    try:
+        text = repr(value)
+    except Exception as error:  # noqa: BLE001 - a message must not fail because of the value it shows
+        return f"<{type(value).__name__} whose repr() raised {type(error).__name__}>"
+    return text if len(text) <= limit else f"{text[: limit - 15]}... ({len(text)} characters)"
+
+
+def describe_error(error: BaseException) -> str:
+    """``"Type: message"`` for a trial's error text, even when the exception's ``__str__`` raises."""
+    try:
+        text = str(error)
+    except Exception as failure:  # noqa: BLE001
+        text = f"<its message could not be shown: str() raised {type(failure).__name__}>"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def as_finite(value: Any) -> float | None:
+    """``value`` as a finite float; None for non-numbers, NaN, inf and ints too large for a float."""
+    if not is_real(value):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _interval(low: float | None, high: float | None, low_open: bool = False, high_open: bool = False) -> str:
@@ -63,7 +95,7 @@ def check_real(
     high_open: bool = False,
 ) -> float:
     """Return ``value`` as a finite ``float`` inside the given (optionally open) interval."""
-    ok = is_real(value) and math.isfinite(float(value))
+    ok = as_finite(value) is not None
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:

@@ -49,7 +49,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._validation import accepts_keyword, check_int, check_one_of, check_real, fail
+from ._validation import accepts_keyword, check_int, check_one_of, check_real, describe_error, fail
 from .trial import Trial, TrialState, outcome_of_result
 
 if TYPE_CHECKING:
@@ -86,9 +86,11 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
         try:
             result = objective(params) if budget is None else objective(params, budget=budget)
         except BaseException as error:  # noqa: BLE001 - sys.exit() in user code is data too, not a dead worker
-            outcome.append((TrialState.FAILED.value, None, {"error": f"{type(error).__name__}: {error}",
+            outcome.append((TrialState.FAILED.value, None, {"error": describe_error(error),
                                                             "traceback": traceback.format_exc()}))
             return
+        # Interpreted here, on the worker: what cannot be read as a value (an int too large for
+        # a float, say) is a FAILED trial with that reason, never a timeout or a lost worker.
         state, value, attrs = outcome_of_result(result)
         outcome.append((state.value, value, attrs))
 

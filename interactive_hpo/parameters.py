@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, KeysView, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar
 
 import numpy as np
@@ -22,6 +23,9 @@ import numpy as np
 from ._validation import check_bool, check_int, check_real, fail
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "PARAMETER_TYPES"]
+
+#: Bounds of Int: every integer in [-2**53, 2**53] is exactly a float, so the codec can hold it.
+_INT_LIMIT = 2**53
 
 #: Types a categorical choice may have: they must survive a JSON round trip unchanged.
 _CHOICE_TYPES = (str, bool, int, float, type(None))
@@ -96,11 +100,22 @@ class _Numeric(Parameter):
     log: bool
 
     def _check_bounds(self, low: Any, high: Any, log: Any, *, integer: bool) -> None:
-        check = check_int if integer else check_real
-        self.low = check(low, "low", self._owner)
-        self.high = check(high, "high", self._owner)
+        if integer:
+            self.low = check_int(low, "low", self._owner)
+            self.high = check_int(high, "high", self._owner)
+            for name, bound in (("low", self.low), ("high", self.high)):
+                if not -_INT_LIMIT <= bound < _INT_LIMIT:  # the codec computes in floats: exact up to 2**53
+                    raise fail(name, self._owner, "an int in [-2**53, 2**53) (the unit-cube codec holds those "
+                               "exactly)", bound)
+        else:
+            self.low = check_real(low, "low", self._owner)
+            self.high = check_real(high, "high", self._owner)
         if not self.high > self.low:
             raise fail("high", self._owner, f"greater than low={self.low!r}", high)
+        if not math.isfinite(float(self.high) - float(self.low)):
+            raise fail("high", self._owner, f"within a float's range of low={self.low!r} (high - low must "
+                       "be finite)", high, hint="The unit-cube codec divides by high - low; narrow the range, "
+                                                "or search a rescaled parameter.")
         self.log = check_bool(log, "log", self._owner)
         if self.log and self.low <= 0:
             raise fail("low", self._owner, "> 0 when log=True", low,
@@ -207,6 +222,15 @@ class Int(_Numeric):
 class Categorical(Parameter):
     """An unordered choice among JSON scalars (str, int, float, bool or None).
 
+    Parameters
+    ----------
+    name : str
+    choices : list or tuple
+        The categories, in an order that is kept (it fixes the unit-cube encoding and what a
+        journal records). Sets are refused: their order changes between processes, so a study
+        resumed elsewhere would not recognise its own space. numpy scalars are taken as the
+        Python values they hold (``np.int64(3)`` is ``3``).
+
     Examples
     --------
     >>> Categorical("kernel", ["linear", "rbf"]).from_unit(0.9)
@@ -219,7 +243,13 @@ class Categorical(Parameter):
         self.name = self._check_name(name)
         if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
             raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", choices)
-        values = list(choices)
+        if isinstance(choices, AbstractSet) and not isinstance(choices, KeysView):  # dict keys keep their order
+            # A set's order changes from one process to the next (string hashing is salted), and
+            # the order is what the unit-cube codec and the journal's space record.
+            raise fail("choices", self._owner, "an ordered collection (a list or tuple)", choices,
+                       hint="Sets have no fixed order; pass sorted(choices) or a list in the order you want.")
+        # numpy scalars become the Python values they stand for (np.int64(3) -> 3, np.str_ -> str).
+        values = [choice.item() if isinstance(choice, np.generic) else choice for choice in choices]
         if not values:
             raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", values)
         for choice in values:
@@ -241,6 +271,8 @@ class Categorical(Parameter):
 
     def index(self, value: Any) -> int:
         """Position of ``value`` in ``choices``; raises naming the parameter if absent."""
+        if isinstance(value, np.generic):
+            value = value.item()
         for i, choice in enumerate(self.choices):
             if self._same(choice, value):
                 return i

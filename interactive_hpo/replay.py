@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import fail
+from ._validation import fail, is_real
 from .exceptions import StorageError
 from .optimizers.base import Optimizer
-from .optimizers.registry import make_optimizer
+from .optimizers.registry import available_optimizers, make_optimizer
 from .pruning import make_pruner
 from .space import SearchSpace
-from .storage import Journal
+from .storage import Journal, check_path, owner_is_alive
 from .trial import Trial, TrialState
 
 if TYPE_CHECKING:
     from .study import Study
 
-__all__ = ["resume", "context_of", "spec_of", "past_surrogate", "past_population", "copy_journal", "read_header",
-           "INTERRUPTED"]
+__all__ = ["resume", "catch_up", "check_header", "context_of", "spec_of", "past_surrogate", "past_population",
+           "copy_journal", "read_header", "INTERRUPTED"]
 
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
@@ -37,43 +37,132 @@ def spec_of(optimizer: Optimizer) -> dict[str, Any]:
     return {"name": optimizer.name, "settings": optimizer.settings()}
 
 
-def resume(study: Study, journal: Journal, optimizer: str | Optimizer | None,
-           settings: Mapping[str, Any] | None, seed: Any) -> None:
-    """Rebuild the study from its journal, then fail the trials a crash left RUNNING."""
-    header, events = journal.read()
+def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[dict[str, Any]],
+           optimizer: str | Optimizer | None, settings: Mapping[str, Any] | None, seed: Any) -> None:
+    """Rebuild the study from its journal's records (read under its lock by the caller), then
+    fail the trials a dead process left RUNNING; those of live processes stay RUNNING."""
     path = journal.path
-    if header.get("space") != study.space.to_dict():
+    check_header(header, path)
+    if header["space"] != study.space.to_dict():
         raise StorageError(f"{path} holds a study over a different search space: journal "
                            f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
                            "open it as it is, or choose another storage path.")
-    if header.get("direction") != study.direction:
+    if header["direction"] != study.direction:
         raise StorageError(f"{path} holds a study to {header.get('direction')}, not to {study.direction}. "
                            "Use Study.load(path) to open it as it is, or choose another storage path.")
     study._header = header
-    study.seed = int(header["seed"])
+    study.seed = header["seed"]
     if study.pruner is None:
         study.pruner = make_pruner(header.get("pruner"))
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warnings.warn(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                       RuntimeWarning, stacklevel=4)
     specs = [header["optimizer"]]
-    try:
-        for event in events:
-            _apply(study, event, specs)
-    except (KeyError, TypeError, ValueError) as error:
-        raise StorageError(f"{path}: an event does not fit this study ({type(error).__name__}: {error}). "
-                           "The file is corrupted or was edited by hand.") from error
-    study._events = list(events)
+    for line, event in enumerate(events, start=2):
+        _guarded(path, line, _apply, study, event, specs)
+        study._events.append(event)
     study._n_optimizers = len(specs)
-    last = specs[-1]
-    study.optimizer = make_optimizer(last["name"], study.space, **last["settings"])
-    study._replay_into(study.optimizer)
+    study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
     for trial in [t for t in study._trials if t.state is TrialState.RUNNING]:
-        study._finish(trial, TrialState.FAILED, None, {"error": INTERRUPTED})
+        if owner_is_alive(study._owners.get(trial.number)):
+            study.optimizer.note_running(trial)
+        else:
+            study._finish(trial, TrialState.FAILED, None, {"error": INTERRUPTED})
     if optimizer is not None and not _is_current(study, optimizer, settings):
         warnings.warn(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
                       RuntimeWarning, stacklevel=4)
         study.switch_optimizer(optimizer, **dict(settings or {}))
+
+
+def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> None:
+    """Apply events another process appended to the journal (read under its lock), so that
+    this study numbers its next trial after theirs and its optimizer knows their trials:
+    finished ones are told, running ones are pending (neither their points nor their random
+    streams are repeated). A switch or an undo rebuilds the optimizer from the journal."""
+    path = study._journal.path  # type: ignore[union-attr]
+    for line, event in enumerate(events, start=first_line):
+        specs = [spec_of(study.optimizer)]
+        _guarded(path, line, _apply, study, event, specs)
+        study._events.append(event)
+        kind = event["event"]
+        trial: Trial | None = None
+        if kind in ("switched", "undone"):
+            study._n_optimizers += kind == "switched"
+            study.optimizer = _guarded(path, line, _rebuild, study, specs[-1])
+            for running in study._trials:
+                if running.state is TrialState.RUNNING:
+                    study.optimizer.note_running(running)
+        elif kind == "asked":
+            trial = study._trials[-1]
+            study.optimizer.note_running(trial)
+        elif kind in ("finished", "added"):
+            trial = study._trials[study._finish_order[-1]]
+            study.optimizer.tell(trial, study._loss(trial))
+        elif kind in ("reported", "override"):
+            trial = study._trials[event["number"]]
+            if kind == "override" and trial.state.is_finished:
+                study._replay_override(study.optimizer, trial.number, event["action"])
+        study._notify(_NOTICE.get(kind, kind), trial)
+
+
+#: The subscriber event kind of each journal event (a finish is "told").
+_NOTICE = {"finished": "told"}
+
+
+def check_header(header: Mapping[str, Any], path: Any) -> None:
+    """Refuse a header that could not start a study, naming the file and the field."""
+    problems = []
+    if not isinstance(header.get("space"), Mapping):
+        problems.append(f"space {header.get('space')!r} is not a search space")
+    if header.get("direction") not in ("minimize", "maximize"):
+        problems.append(f"direction {header.get('direction')!r} is not 'minimize' or 'maximize'")
+    seed = header.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        problems.append(f"seed {seed!r} is not a non-negative int")
+    spec = header.get("optimizer")
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str) or \
+            not isinstance(spec.get("settings"), Mapping):
+        problems.append(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
+    if problems:
+        raise StorageError(f"{path}, line 1: the journal's header is unusable: {'; '.join(problems)}. "
+                           "The file is corrupted or was edited by hand.")
+
+
+def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> Any:
+    """Run one replay step; a record that does not fit becomes a StorageError naming the line."""
+    try:
+        return action(*args)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
+        what = f"missing field {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
+        raise StorageError(f"{path}, line {line}: an event does not fit this study ({what}). "
+                           "The file is corrupted or was edited by hand.") from error
+
+
+def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
+    """The optimizer ``spec`` names, told every finished trial in finishing order."""
+    name = spec["name"]
+    if name not in available_optimizers():
+        raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
+                         f"{available_optimizers()}); import the module that registers it first")
+    optimizer = make_optimizer(name, study.space, **spec["settings"])
+    study._replay_into(optimizer)
+    return optimizer
+
+
+def _trial_at(study: Study, number: Any) -> Trial:
+    """The trial a journal event names, refusing numbers of trials that do not exist."""
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(study._trials):
+        raise ValueError(f"the event names trial {number!r}, but the study has trials 0 to {len(study._trials) - 1}")
+    return study._trials[number]
+
+
+def _value(value: Any) -> float | None:
+    if value is None:
+        return None
+    if not is_real(value) or not math.isfinite(float(value)):
+        raise ValueError(f"value {value!r} is not a finite number")
+    return float(value)
+
 
 def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
     """Replay one journal event into the study's trials, queue and optimizer specs."""
@@ -83,19 +172,24 @@ def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) 
         trial = Trial.from_json(data, study.space.to_unit(data["params"]))
         if trial.number != len(study._trials):
             raise ValueError(f"trial number {trial.number} where {len(study._trials)} was expected")
+        if trial.state is not (TrialState.RUNNING if kind == "asked" else TrialState.COMPLETE):
+            raise ValueError(f"an {kind!r} trial in state {trial.state.value}")
+        _value(trial.value)
         if trial.source == "enqueued":
             study._queue.popleft()
         study._trials.append(trial)
+        study._owners[trial.number] = event.get("owner")
         if kind == "added":
             study._finish_order.append(trial.number)
     elif kind == "finished":
-        current = study._trials[event["number"]]
+        current = _trial_at(study, event["number"])
         if current.state.is_finished:
             raise ValueError(f"trial {current.number} finished twice")
-        value = event["value"]
-        study._trials[current.number] = current.finished(
-            TrialState(event["state"]), None if value is None else float(value), event["user_attrs"],
-            event["datetime_complete"])
+        state = TrialState(event["state"])
+        if state is TrialState.RUNNING:
+            raise ValueError(f"trial {current.number} finished as RUNNING")
+        study._trials[current.number] = current.finished(state, _value(event["value"]), dict(event["user_attrs"]),
+                                                         event["datetime_complete"])
         study._finish_order.append(current.number)
     elif kind == "undone":
         if event["number"] != len(study._trials) - 1 or study._trials[-1].source != "manual":
@@ -104,14 +198,18 @@ def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) 
     elif kind == "enqueued":
         study._queue.append(study.space.validate(event["params"]))
     elif kind == "reported":
-        number, value = event["number"], event["value"]
-        study._trials[number] = study._trials[number].reported(event["step"], math.nan if value is None else value)
+        trial = _trial_at(study, event["number"])
+        value = event["value"]
+        study._trials[trial.number] = trial.reported(event["step"], math.nan if value is None else float(value))
     elif kind == "override":
         # Overrides of running trials died with the process; those of finished ones steer the optimizer.
-        if study._trials[event["number"]].state.is_finished:
+        if _trial_at(study, event["number"]).state.is_finished:
             study._overrides.append((len(study._finish_order), event["number"], event["action"]))
     elif kind == "switched":
-        specs.append(event["optimizer"])
+        spec = event["optimizer"]
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("settings"), Mapping):
+            raise ValueError(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
+        specs.append(dict(spec))
     else:
         raise ValueError(f"unknown event {kind!r}")
 
@@ -175,24 +273,28 @@ def past_population(study: Study, number: int) -> Any:
 
 def copy_journal(header: Mapping[str, Any], events: list[dict[str, Any]], path: Any) -> None:
     """Write a study's header and events to a new journal at ``path`` (never overwrites)."""
-    journal = Journal(path)
+    journal = Journal(check_path(path, "Study.save"))
     if not journal.is_empty():
         raise fail("path", "Study.save", "a path with no journal yet", str(path),
                    hint="Choose a new file name; an existing journal is never overwritten.")
-    journal.create(dict(header))
-    for event in events:
-        journal.append(event)
+    with journal.locked():
+        if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")}) is not None:
+            raise fail("path", "Study.save", "a path with no journal yet", str(path),
+                       hint="Another process wrote a journal there meanwhile; choose a new file name.")
+        for event in events:
+            journal.append(event)
 
 
 def read_header(path: Any) -> dict[str, Any]:
     """A journal's header with its search space rebuilt (``header["space"]`` is a SearchSpace)."""
-    journal = Journal(path)
+    journal = Journal(check_path(path, "Study.load"))
     if journal.is_empty():
         raise StorageError(f"{path} holds no journal (missing or empty file).")
     header, _ = journal.read()
+    check_header(header, path)
     try:
         space = SearchSpace.from_dict(header["space"])
-    except (KeyError, ValueError) as error:
-        raise StorageError(f"{path}: the header's search space is unreadable ({error}).") from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise StorageError(f"{path}, line 1: the header's search space is unreadable ({error}).") from error
     return {**header, "space": space}
 

@@ -7,6 +7,7 @@ searches (that is nested cross-validation with the scikit-learn API; see also
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +16,7 @@ import numpy as np
 
 from ._validation import check_bool, check_int, fail, import_optional, seed_to_int
 from .exceptions import TrialStateError
-from .objectives.sklearn_checks import check_space, make_scorer, seeded_clone
+from .objectives.sklearn_checks import Shown, check_space, make_scorer, seeded_clone
 from .optimizers.halving import HalvingScheduler
 from .optimizers.registry import available_optimizers, optimizer_class
 from .space import SearchSpace
@@ -27,8 +28,10 @@ import_optional("sklearn", "sklearn", "interactive_hpo.search_cv")  # an install
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier  # noqa: E402
 from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.model_selection import KFold, StratifiedKFold, cross_validate  # noqa: E402
+from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
-from sklearn.utils.validation import check_consistent_length, check_is_fitted  # noqa: E402
+from sklearn.utils.multiclass import check_classification_targets, type_of_target  # noqa: E402
+from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
 __all__ = ["HPOSearchCV"]
 
@@ -58,15 +61,29 @@ def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> None:
 
 def _splits(y: Any, n_splits: int, classifier: bool, seed: int, name: str, owner: str,
             where: str = "the data") -> list[tuple[np.ndarray, np.ndarray]]:
-    """Shuffled K-fold (stratified for classifiers) of ``len(y)`` samples, as (fit, test) index pairs."""
+    """Shuffled K-fold of ``len(y)`` samples, as (fit, test) index pairs.
+
+    As in scikit-learn's ``check_cv``, the folds of a classifier are stratified when ``y`` is
+    binary or multiclass (multilabel and multi-output ``y`` get plain K-fold). A classifier's
+    ``y`` must hold class labels (scikit-learn's "Unknown label type" error otherwise) of at
+    least two classes.
+    """
     labels = np.asarray(y)
-    limit = int(np.unique(labels, return_counts=True)[1].min()) if classifier else len(labels)
+    stratified = False
+    if classifier:
+        check_classification_targets(labels)
+        classes = np.unique(labels)
+        if len(classes) < 2:
+            raise fail("y", owner, "class labels of at least 2 classes", Shown(f"one class, {classes.tolist()[0]!r}"),
+                       hint="Every configuration would predict that class, so there is nothing to choose.")
+        stratified = type_of_target(labels) in ("binary", "multiclass")
+    limit = int(np.unique(labels, return_counts=True)[1].min()) if stratified else len(labels)
     if n_splits > limit:
-        what = f"the smallest class in {where} has {limit} samples" if classifier else f"{where} has {limit} samples"
+        what = f"the smallest class in {where} has {limit} samples" if stratified else f"{where} has {limit} samples"
         raise fail(name, owner, f"an int in [2, {limit}]", n_splits,
-                   hint=f"Each of the {n_splits} folds needs a sample{' of every class' if classifier else ''}; "
+                   hint=f"Each of the {n_splits} folds needs a sample{' of every class' if stratified else ''}; "
                         f"{what}.")
-    kind = StratifiedKFold if classifier else KFold
+    kind = StratifiedKFold if stratified else KFold
     return list(kind(n_splits=n_splits, shuffle=True, random_state=seed).split(np.zeros((len(labels), 1)), labels))
 
 
@@ -81,6 +98,23 @@ def _rank(scores: np.ndarray) -> np.ndarray:
     """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking."""
     filled = np.where(np.isnan(scores), -np.inf, scores)
     return 1 + np.sum(filled[None, :] > filled[:, None], axis=1).astype(np.int32)
+
+
+def _input_tags(estimator: Any) -> Any:
+    """The input tags of ``estimator``, widened by those of every estimator inside it.
+
+    ``fit`` checks X against these tags before the first trial. A Pipeline's or a
+    ColumnTransformer's own tags leave out what its steps take (scikit-learn tags
+    ``make_pipeline(SimpleImputer(), Ridge())`` as not taking NaN); widened, they never reject
+    data that some step takes. A step that skips validation (FunctionTransformer) may turn any
+    input into valid data, so it widens every flag.
+    """
+    inner = [get_tags(estimator)] + [get_tags(value) for value in estimator.get_params(deep=True).values()
+                                     if isinstance(value, BaseEstimator)]
+    anything = any(tags.no_validation for tags in inner)
+    return dataclasses.replace(inner[0].input_tags, **{
+        flag: anything or any(getattr(tags.input_tags, flag) for tags in inner)
+        for flag in ("sparse", "allow_nan", "string", "dict", "categorical", "one_d_array")})
 
 
 # -- the scikit-learn estimator ------------------------------------------------------------------
@@ -104,7 +138,9 @@ def _delegates(attr: str) -> Any:
 class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     """Tune ``estimator`` over ``space`` with a :class:`~interactive_hpo.study.Study`, as scikit-learn's searches do.
 
-    ``fit(X, y)`` cuts ``X`` into ``cv`` shuffled folds (stratified for classifiers), runs
+    ``fit(X, y)`` checks X and y with scikit-learn's validation (as strictly as the tags of
+    ``estimator`` and of the estimators inside it allow: NaN passes if an imputer or another
+    step takes it), cuts ``X`` into ``cv`` shuffled folds (stratified for class labels), runs
     ``n_trials`` trials scored by their mean cross-validation score (maximized) and refits the
     best configuration on all of ``X``. ``best_score_`` is optimistic (the maximum of many noisy
     scores); ``cross_val_score(HPOSearchCV(...), X, y)`` is nested cross-validation, the honest
@@ -156,6 +192,10 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         The scorer of the search and of :meth:`score`.
     n_splits_ : int
         The number of folds.
+    n_features_in_ : int
+        Number of features (columns) of X in ``fit``; not set if a step takes 1-D X (texts, dicts).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X in ``fit``, if X is a DataFrame whose column names are all strings.
 
     Examples
     --------
@@ -188,6 +228,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     def fit(self, X: Any, y: Any) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
 
+        y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y.
+
         With ``refit=True`` the best configuration is then fitted on all of (X, y).
         """
         owner = "HPOSearchCV"
@@ -196,7 +238,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         n_trials = check_int(self.n_trials, "n_trials", owner, 1)
         n_splits = check_int(self.cv, "cv", owner, 2)
         refit = check_bool(self.refit, "refit", owner)
-        check_consistent_length(X, y)
+        self._check_data(X, y)
         rng = np.random.default_rng(seed_to_int(self.seed, owner))
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
         folds = _splits(y, n_splits, is_classifier(self.estimator), cv_seed, "cv", owner)
@@ -232,6 +274,26 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             self.best_estimator_ = clone(base).set_params(**best.params).fit(X, y)
         return self
 
+    def _check_data(self, X: Any, y: Any) -> None:
+        """Check X and y with scikit-learn's validation, as strictly as the tags allow; set n_features_in_.
+
+        A bad X (NaN, strings, 1-D) then fails at once with scikit-learn's error instead of failing
+        every trial. The trials get X and y as given, not the checked copies: a DataFrame keeps
+        its column names for a ColumnTransformer and for ``feature_names_in_`` of the estimator.
+        As n_features_in_ is set before the trials run, the methods ask for ``best_estimator_``
+        to tell a fitted search.
+        """
+        tags = get_tags(self)
+        takes = tags.input_tags
+        one_d = takes.string or takes.dict or takes.one_d_array  # texts and dicts come as a 1-D list
+        # RidgeClassifier takes a 2-D multilabel y, though its multi_output tag is False.
+        multilabel = tags.classifier_tags is not None and tags.classifier_tags.multi_label
+        # allow_nd: scikit-learn's own estimators reject 3-D X themselves, and estimators for images
+        # rarely declare the three_d_array tag, so no dimension above 2 is refused here.
+        validate_data(self, X, y, accept_sparse=takes.sparse, dtype=None if one_d or takes.categorical else "numeric",
+                      ensure_all_finite=not takes.allow_nan, ensure_2d=not one_d, allow_nd=True,
+                      multi_output=tags.target_tags.multi_output or multilabel)
+
     @staticmethod
     def _results(study: Study, n_splits: int) -> dict[str, Any]:
         """scikit-learn's ``cv_results_`` built from the study's trials (one row per trial, in order)."""
@@ -253,25 +315,25 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     def score(self, X: Any, y: Any) -> float:
         """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
         _check_refit(self, "score")
-        check_is_fitted(self)
+        check_is_fitted(self, "best_estimator_")
         return float(self.scorer_(self.best_estimator_, X, y))
 
     @available_if(_delegates("predict"))
     def predict(self, X: Any) -> Any:
         """``best_estimator_.predict(X)``; X of shape (n_samples, n_features), returns shape (n_samples,)."""
-        check_is_fitted(self)
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict(X)
 
     @available_if(_delegates("predict_proba"))
     def predict_proba(self, X: Any) -> Any:
         """``best_estimator_.predict_proba(X)``; returns shape (n_samples, n_classes)."""
-        check_is_fitted(self)
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict_proba(X)
 
     @available_if(_delegates("decision_function"))
     def decision_function(self, X: Any) -> Any:
         """``best_estimator_.decision_function(X)``; shape (n_samples,) or (n_samples, n_classes)."""
-        check_is_fitted(self)
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.decision_function(X)
 
     @property
@@ -289,12 +351,13 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self) -> Any:
         # Tags say what the wrapped estimator is, so that is_classifier() and cross_val_score's
-        # stratified folds treat the search like the estimator it tunes (as BaseSearchCV does).
-        from sklearn.utils import get_tags
-
+        # stratified folds treat the search like the estimator it tunes (as BaseSearchCV does),
+        # and what data it takes, which fit checks (see _input_tags).
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
-        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags = _input_tags(self.estimator)
+        tags.target_tags.required = True  # the folds and the scores need y
+        tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see _splits)
         return tags

@@ -18,9 +18,10 @@ from __future__ import annotations
 import math
 import traceback
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from ._validation import accepts_keyword, fail, is_real
+from ._validation import accepts_keyword, as_finite, describe_error, fail, is_real
 from .exceptions import HPOError, TrialPruned, TrialStateError
 from .pruning import Pruner
 from .trial import Trial, TrialState, outcome_of_result
@@ -44,6 +45,7 @@ class Steering:
     pruner: Pruner | None
     direction: str
     _record: Callable[[dict[str, Any]], None]
+    _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
     _number: Callable[[Trial | int, str], int]
     _loss: Callable[[Trial], float | None]
@@ -78,18 +80,23 @@ class Steering:
             In an ask/tell loop, then ``tell(trial, state="PRUNED")``; objectives run by
             :meth:`Study.step` get a ``report`` callable that raises ``TrialPruned`` instead.
         """
+        with self._transaction():
+            return self._report(trial, value, step)
+
+    def _report(self, trial: Trial | int, value: float, step: float) -> bool:
         number = self._number(trial, "Study.report")
         current = self._trials[number]
         if current.state is not TrialState.RUNNING:
             raise TrialStateError(f"Trial {number} is {current.state.value}; only a RUNNING trial reports.")
-        if not is_real(step) or not math.isfinite(step) or step < 0:
+        if as_finite(step) is None or step < 0:
             raise fail("step", "Study.report", "a finite real number >= 0", step)
         if step in current.intermediate_values:
             raise fail("step", "Study.report", f"a step trial {number} has not reported yet", step,
                        hint=f"Reported steps: {sorted(current.intermediate_values)}.")
         if not is_real(value):
             raise fail("value", "Study.report", "a real number", value)
-        value = float(value) if math.isfinite(value) else math.nan
+        finite = as_finite(value)
+        value = math.nan if finite is None else finite  # a diverged run: kept, as the worst value
         current = current.reported(step, value)
         self._trials[number] = current
         decision = None if self.pruner is None else self.pruner.decide(
@@ -123,6 +130,10 @@ class Steering:
         self._override(trial, "promote")
 
     def _override(self, trial: Trial | int, action: str) -> None:
+        with self._transaction():
+            self._override_now(trial, action)
+
+    def _override_now(self, trial: Trial | int, action: str) -> None:
         owner = f"Study.{action}"
         number = self._number(trial, owner)
         current = self._trials[number]
@@ -156,9 +167,8 @@ class Steering:
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
             raise
-        except Exception as error:  # any failure of user code is data, not a crash of the study
-            return TrialState.FAILED, None, {"error": f"{type(error).__name__}: {error}",
-                                             "traceback": traceback.format_exc()}
+        except BaseException as error:  # noqa: BLE001 - any failure of user code, sys.exit() too, is data
+            return TrialState.FAILED, None, {"error": describe_error(error), "traceback": traceback.format_exc()}
         return outcome_of_result(result)
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:

@@ -6,29 +6,29 @@ maximizing); only the search space turns unit-cube points into params.
 
 from __future__ import annotations
 
-import math
+import contextlib
 import os
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
 
-from ._validation import check_int, check_one_of, fail, is_real, seed_to_int
+from ._validation import as_finite, check_int, check_one_of, fail, is_real, seed_to_int
 from .exceptions import TrialStateError
 from .introspection import Introspection
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
 from .parallel import in_parallel, run_parallel
 from .pruning import Pruner, make_pruner, pruner_spec
-from .replay import copy_journal, read_header, resume, spec_of
+from .replay import catch_up, copy_journal, read_header, resume, spec_of
 from .space import SearchSpace
 from .steering import Steering
-from .storage import Journal
-from .trial import Trial, TrialState, check_json, outcome_of_state, outcome_of_value, parse_state
+from .storage import Journal, check_path, new_owner
+from .trial import Trial, TrialState, check_attrs, outcome_of_state, outcome_of_value, parse_state
 
 __all__ = ["Study", "StudyEvent"]
 
@@ -71,8 +71,11 @@ class Study(Steering, Introspection):
     seed : int, numpy.random.Generator or None
         Seeds optimizers built from a name; the same seed gives the same trials.
     storage : str or path, optional
-        A journal file. New: created. Existing: the study resumes from it; RUNNING trials
-        left by a crash become FAILED. A journal of another space or direction is refused.
+        A journal file. New (or empty): created. Existing: the study resumes from it; RUNNING
+        trials left by a crashed process become FAILED. A journal of another space or direction,
+        or a file that is not a journal, is refused and left untouched. Several processes may
+        work on one journal at once (see :meth:`refresh`): each reads what the others wrote
+        before it numbers a trial, and its optimizer knows their trials.
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
     pruner : Pruner, "median" or None, optional
@@ -102,8 +105,7 @@ class Study(Steering, Introspection):
     ):
         if not isinstance(space, SearchSpace):
             raise fail("space", "Study", "a SearchSpace", space)
-        if storage is not None and not isinstance(storage, (str, os.PathLike)):
-            raise fail("storage", "Study", "a file path (str or os.PathLike) or None", storage)
+        path = None if storage is None else check_path(storage, "Study")
         if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
         self.space = space
@@ -113,20 +115,23 @@ class Study(Steering, Introspection):
         self._queue: deque[dict[str, Any]] = deque()
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
         self._events: list[dict[str, Any]] = []
+        self._owner = new_owner(self)
+        self._owners: dict[int, Any] = {}  # trial number -> the owner of the study that asked it
         self._n_optimizers = 0
         self._init_steering()
         self.pruner = make_pruner(pruner)
-        self._journal = None if storage is None else Journal(storage)
-        if self._journal is not None and not self._journal.is_empty():
-            resume(self, self._journal, optimizer, optimizer_settings, seed)
-            return
+        self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
         self.optimizer = self._build(optimizer or "random", optimizer_settings)
         self._header = {"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
                         "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
                         "created": time.time()}
         if self._journal is not None:
-            self._journal.create(self._header)
+            with self._journal.locked():
+                existing = self._journal.open_or_create(self._header)
+                if existing is not None:  # the optimizer built above was only the header's draft
+                    self._n_optimizers = 0
+                    resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -165,13 +170,14 @@ class Study(Steering, Introspection):
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
         """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
-        if self._queue:
-            params = self._queue[0]
-            trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
-            self._queue.popleft()
-        else:
-            trial = self._trial_from(self.optimizer.ask())
-        return self._record_asked(trial)
+        with self._transaction():
+            if self._queue:
+                params = self._queue[0]
+                trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
+                self._queue.popleft()
+            else:
+                trial = self._trial_from(self.optimizer.ask())
+            return self._record_asked(trial)
 
     def _trial_from(self, suggestion: Suggestion) -> Trial:
         return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
@@ -179,8 +185,9 @@ class Study(Steering, Introspection):
                                generation=suggestion.generation, user_attrs=suggestion.info)
 
     def _record_asked(self, trial: Trial) -> Trial:
-        self._record({"event": "asked", "trial": trial.to_json()})
+        self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
         self._trials.append(trial)
+        self._owners[trial.number] = self._owner
         self._notify("asked", trial)
         return trial
 
@@ -188,11 +195,12 @@ class Study(Steering, Introspection):
         """Create ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
         joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together)."""
         q = check_int(q, "q", "Study.ask_batch", 1)
-        trials = [self.ask() for _ in range(min(q, len(self._queue)))]
-        if len(trials) < q:
-            for suggestion in self.optimizer.ask_batch(q - len(trials)):
-                trials.append(self._record_asked(self._trial_from(suggestion)))
-        return trials
+        with self._transaction():
+            trials = [self.ask() for _ in range(min(q, len(self._queue)))]
+            if len(trials) < q:
+                for suggestion in self.optimizer.ask_batch(q - len(trials)):
+                    trials.append(self._record_asked(self._trial_from(suggestion)))
+            return trials
 
     def tell(self, trial: Trial | int, value: float | None = None, *, state: TrialState | str | None = None,
              user_attrs: Mapping[str, Any] | None = None) -> Trial:
@@ -210,21 +218,19 @@ class Study(Steering, Introspection):
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
         """
-        current = self._trials[self._number(trial, "Study.tell")]
-        if current.state.is_finished:
-            raise TrialStateError(f"Trial {current.number} is already {current.state.value}; "
-                                  "a trial can be told only once.")
-        attrs = check_json(dict(user_attrs or {}), "user_attrs", "Study.tell")
+        attrs = check_attrs(user_attrs, "Study.tell")
         state = TrialState.COMPLETE if state is None else parse_state(state)
-        if state is TrialState.COMPLETE:
-            if not is_real(value):
-                raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
-            outcome = outcome_of_value(value, attrs)
-        else:
-            if state is TrialState.PRUNED and value is None:
-                value = self._pruned_value(current.number)
-            outcome = outcome_of_state(state, value, attrs)
-        return self._finish(current, *outcome)
+        if state is TrialState.COMPLETE and not is_real(value):
+            raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
+        with self._transaction():
+            current = self._trials[self._number(trial, "Study.tell")]
+            if state is TrialState.COMPLETE:
+                outcome = outcome_of_value(value, attrs, "Study.tell")
+            else:
+                if state is TrialState.PRUNED and value is None:
+                    value = self._pruned_value(current.number)
+                outcome = outcome_of_state(state, value, attrs)
+            return self._finish(current, *outcome)
 
     def step(self, objective: Callable[..., Any]) -> Trial:
         """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
@@ -292,17 +298,18 @@ class Study(Steering, Introspection):
                        user_attrs: Mapping[str, Any] | None, owner: str) -> Trial:
         """Record a trial evaluated outside this study (by the user, or carried over from another)."""
         x = self.space.to_unit(params)
-        if not is_real(value) or not math.isfinite(value):
+        if as_finite(value) is None:
             raise fail("value", owner, "a finite real number", value)
-        attrs = check_json(dict(user_attrs or {}), "user_attrs", owner)
-        now = time.time()
-        trial = Trial(number=len(self._trials), params=self.space.validate(params), x=x,
-                      state=TrialState.COMPLETE, value=float(value), source=source, user_attrs=attrs,
-                      datetime_start=now, datetime_complete=now)
-        self._record({"event": "added", "trial": trial.to_json()})
-        self._trials.append(trial)
-        self._finish_order.append(trial.number)
-        self.optimizer.tell(trial, self._loss(trial))
+        attrs = check_attrs(user_attrs, owner)
+        with self._transaction():
+            now = time.time()
+            trial = Trial(number=len(self._trials), params=self.space.validate(params), x=x,
+                          state=TrialState.COMPLETE, value=float(value), source=source, user_attrs=attrs,
+                          datetime_start=now, datetime_complete=now)
+            self._record({"event": "added", "trial": trial.to_json()})
+            self._trials.append(trial)
+            self._finish_order.append(trial.number)
+            self.optimizer.tell(trial, self._loss(trial))
         self._notify("added", trial)
         return trial
 
@@ -313,6 +320,10 @@ class Study(Steering, Introspection):
         exactly the state it would be in had the trial never been added; the journal records
         the withdrawal (nothing is erased from disk).
         """
+        with self._transaction():
+            return self._undo_manual()
+
+    def _undo_manual(self) -> Trial:
         last = self._trials[-1] if self._trials else None
         if last is None or last.source != "manual":
             raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
@@ -333,20 +344,26 @@ class Study(Steering, Introspection):
     def _withdraw(self, number: int) -> None:
         self._trials.pop(number)
         self._finish_order.remove(number)
+        self._owners.pop(number, None)
 
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
         canonical = self.space.validate(params)
-        self._record({"event": "enqueued", "params": canonical})
-        self._queue.append(canonical)
+        with self._transaction():
+            self._record({"event": "enqueued", "params": canonical})
+            self._queue.append(canonical)
         self._notify("enqueued", None)
 
     def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
         """Continue with another optimizer; it is told every finished trial, in order, first."""
-        new = self._build(optimizer, settings)
-        self._replay_into(new)
-        self._record({"event": "switched", "optimizer": spec_of(new)})
-        self.optimizer = new
+        with self._transaction():
+            new = self._build(optimizer, settings)
+            self._replay_into(new)
+            for trial in self._trials:  # trials other processes are evaluating
+                if trial.state is TrialState.RUNNING and self._owners.get(trial.number) != self._owner:
+                    new.note_running(trial)
+            self._record({"event": "switched", "optimizer": spec_of(new)})
+            self.optimizer = new
         self._notify("switched", None)
         return new
 
@@ -374,7 +391,7 @@ class Study(Steering, Introspection):
     def load(cls, path: str | os.PathLike[str]) -> Study:
         """Resume the study journaled at ``path``; new trials are appended to it."""
         header = read_header(path)
-        return cls(header["space"], direction=header.get("direction", "minimize"), storage=path)
+        return cls(header["space"], direction=header["direction"], storage=path)
 
     # -- internals ------------------------------------------------------------------------------
     def _loss(self, trial: Trial) -> float | None:
@@ -386,21 +403,50 @@ class Study(Steering, Introspection):
         return Trial(number=len(self._trials), params=params, x=x, datetime_start=time.time(), **fields)
 
     def _finish(self, trial: Trial, state: TrialState, value: float | None, attrs: Mapping[str, Any]) -> Trial:
-        trial = self._trials[trial.number]  # with every report so far
-        attrs = {**self._steering_attrs(trial.number, state), **attrs}
-        done = trial.finished(state, value, attrs, time.time())
-        self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
-                      "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
-        self._trials[done.number] = done
-        self._finish_order.append(done.number)
-        self.optimizer.tell(done, self._loss(done))
+        with self._transaction():
+            trial = self._trials[trial.number]  # with every report so far, and as others left it
+            if trial.state.is_finished:
+                raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
+                                      "a trial can be told only once.")
+            attrs = {**self._steering_attrs(trial.number, state), **attrs}
+            done = trial.finished(state, value, attrs, time.time())
+            self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
+                          "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
+            self._trials[done.number] = done
+            self._finish_order.append(done.number)
+            self.optimizer.tell(done, self._loss(done))
         self._notify("told", done)
         return done
+
+    def refresh(self) -> None:
+        """Read what other processes appended to this study's journal since it last looked.
+
+        Every method that changes the study does this first; call it to see their latest
+        trials before reading :attr:`trials` or :attr:`best_trial`. In-memory studies have
+        nothing to read.
+        """
+        with self._transaction():
+            pass
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold the journal's lock and catch up with other writers before deciding anything
+        (a trial number, a proposal, a state); re-entrant. A no-op for in-memory studies."""
+        if self._journal is None:
+            yield
+            return
+        with self._journal.locked():
+            first_line = self._journal.lines_read + 1
+            events = self._journal.read_new()
+            if events:
+                catch_up(self, events, first_line)
+            yield
 
     def _record(self, event: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal.
         if self._journal is not None:
-            self._journal.append(event)
+            with self._journal.locked():
+                self._journal.append(event)
         self._events.append(event)
 
     def _notify(self, kind: str, trial: Trial | None) -> None:

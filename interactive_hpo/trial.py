@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_one_of, fail, is_real
+from ._validation import as_finite, check_one_of, fail, is_real, shown
 from .views import read_only
 
-__all__ = ["TrialState", "Trial", "Evaluation", "outcome_of_result", "outcome_of_value"]
+__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "outcome_of_result", "outcome_of_value"]
 
 
 class TrialState(enum.StrEnum):
@@ -36,13 +36,44 @@ class TrialState(enum.StrEnum):
 
 
 def check_json(value: Any, name: str, owner: str) -> Any:
-    """Return ``value`` if it survives ``json.dumps`` without NaN; the journal stores it."""
+    """Return ``value`` if the journal can store it and read back the same: it survives
+    ``json.dumps`` without NaN, and every dict key is a str (JSON would turn ``1`` into ``"1"``)."""
+    rule = "JSON-serializable (str, finite numbers, bool, None, lists, dicts with str keys)"
+    key = _non_str_key(value)
+    if key is not None:
+        raise fail(name, owner, rule, value, hint=f"The key {shown(key)} is not a str; a journal would "
+                                                  f"read it back as {json.dumps(str(key))}.")
     try:
         json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise fail(name, owner, "JSON-serializable (str, finite numbers, bool, None, lists, dicts)",
-                   value, hint=str(error)) from error
+    except (TypeError, ValueError, OverflowError) as error:
+        raise fail(name, owner, rule, value, hint=str(error)) from error
     return value
+
+
+def _non_str_key(value: Any) -> Any:
+    """The first dict key in ``value`` (searched recursively) that is not a str, or None."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return key
+            inner = _non_str_key(item)
+            if inner is not None:
+                return inner
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            inner = _non_str_key(item)
+            if inner is not None:
+                return inner
+    return None
+
+
+def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
+    """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully."""
+    if user_attrs is None:
+        return {}
+    if not isinstance(user_attrs, Mapping):
+        raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", user_attrs)
+    return check_json(dict(user_attrs), "user_attrs", owner)
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,24 +214,37 @@ class Trial:
         return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
 
 
-def outcome_of_value(value: Any, attrs: dict[str, Any]) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf."""
-    if not math.isfinite(value):
-        return TrialState.FAILED, None, {"error": f"the objective returned {float(value)!r}", **attrs}
-    return TrialState.COMPLETE, float(value), attrs
+def outcome_of_value(value: Any, attrs: dict[str, Any],
+                     owner: str | None = None) -> tuple[TrialState, float | None, dict[str, Any]]:
+    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf.
+
+    A real number too large for a float (an int such as ``10**400``) is refused, naming
+    ``owner``, when a person typed it; from an objective (``owner`` None) it is a FAILED trial.
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        if owner is not None:
+            raise fail("value", owner, "a real number that fits in a float (|value| < 1.8e308)", value) from None
+        return TrialState.FAILED, None, {"error": f"the objective returned {shown(value)}, too large for a float",
+                                         **attrs}
+    if not math.isfinite(number):
+        return TrialState.FAILED, None, {"error": f"the objective returned {number!r}", **attrs}
+    return TrialState.COMPLETE, number, attrs
 
 
 def outcome_of_result(result: Any) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """Interpret what an objective returned: a number or an :class:`Evaluation`."""
+    """Interpret what an objective returned: a number or an :class:`Evaluation`. Never raises:
+    whatever came back, the trial gets a state and, if FAILED, a readable reason."""
     attrs: dict[str, Any] = {}
     if isinstance(result, Evaluation):
         try:
-            attrs = check_json(dict(result.user_attrs), "user_attrs", "Evaluation")
+            attrs = check_attrs(result.user_attrs, "Evaluation")
         except ValueError as error:
             return TrialState.FAILED, None, {"error": str(error)}
         result = result.value
     if not is_real(result):
-        return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {result!r}; "
+        return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {shown(result)}; "
                                                   "expected a float or an Evaluation"}
     return outcome_of_value(result, attrs)
 
@@ -218,7 +262,7 @@ def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any],
     """The outcome of a trial told FAILED or PRUNED (a pruned trial may carry its last value)."""
     if state is TrialState.FAILED:
         return state, None, {"error": "failed (no reason given)", **attrs}
-    if value is not None and not (is_real(value) and math.isfinite(value)):
+    if value is not None and as_finite(value) is None:
         raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
     return state, None if value is None else float(value), attrs
 

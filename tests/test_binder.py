@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
@@ -33,7 +37,7 @@ def _binder_requirements() -> dict[str, str]:
     return dict(_requirement(line) for line in lines if line and not line.startswith(("#", "--")))
 
 
-def test_binder_lists_every_runtime_dependency_with_the_same_pin():
+def test_binder_pins_every_runtime_dependency_to_the_version_we_test():
     project = _pyproject()["project"]
     extras = project["optional-dependencies"]
     wanted = [*project["dependencies"], *(r for extra in _all_extras() for r in extras[extra])]
@@ -41,10 +45,25 @@ def test_binder_lists_every_runtime_dependency_with_the_same_pin():
     for requirement in wanted:
         name, spec = _requirement(requirement)
         assert name in binder, f"binder/requirements.txt lacks {name} ({requirement} in pyproject.toml)"
-        if name != "torch":
-            assert binder[name] == spec, f"{name}: binder pins {binder[name]!r}, pyproject {spec!r}"
+        if name == "torch":
+            continue
+        # An exact pin (a new release cannot change next month's Binder build) ...
+        assert re.fullmatch(r"(\[[a-z,]+\])?==[0-9][0-9A-Za-z.+]*", binder[name]), f"{name}: {binder[name]!r}"
+        pinned = binder[name].split("==")[1]
+        # ... that pyproject.toml allows ...
+        assert Version(pinned) in SpecifierSet(spec.split("]")[-1]), f"{name}=={pinned} breaks {requirement}"
+        # ... and that this suite runs on: `make install` takes binder's pins as constraints.
+        distribution = name.split("[")[0]
+        assert metadata.version(distribution) == pinned, (
+            f"{distribution} {metadata.version(distribution)} is installed but binder pins {pinned}: "
+            "re-run `make install` (or update the pin after testing the new version)")
     extra = set(binder) - {_requirement(r)[0] for r in wanted}
     assert not extra, f"binder installs what pyproject.toml does not declare: {sorted(extra)}"
+
+
+def test_make_install_uses_binders_pins_as_constraints():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "binder/requirements.txt" in makefile and "-c $(VENV)/constraints.txt" in makefile
 
 
 def test_binder_torch_is_the_cpu_wheel_of_the_version_we_test():

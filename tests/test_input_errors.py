@@ -92,7 +92,91 @@ def inconsistent_event(tmp_path):
     Study(SPACE, storage=path)
 
 
+def with_event(tmp_path, line):
+    path = journal(tmp_path)
+    with open(path, "a") as file:
+        file.write(line + "\n")
+    Study(SPACE, storage=path)
+
+
+def without_seed(tmp_path):
+    path = journal(tmp_path)
+    lines = path.read_text().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    del header["seed"]
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]))
+    Study.load(path)
+
+
+def with_finished_value(tmp_path, value):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.ask()
+    with open(path, "a") as file:
+        file.write('{"event":"finished","number":0,"state":"COMPLETE","value":' + value
+                   + ',"user_attrs":{},"datetime_complete":0}\n')
+    del study
+    Study(SPACE, storage=path)
+
+
+def told_a_huge_int(tmp_path):
+    study = Study(SPACE, seed=0)
+    study.tell(study.ask(), 10**400)
+
+
+def told_attrs(user_attrs):
+    study = Study(SPACE, seed=0)
+    study.tell(study.ask(), 1.0, user_attrs=user_attrs)
+
+
 CASES = [
+    # -- values too large for a float, ranges the codec cannot hold (issue 21) ---------------
+    ("tell a huge int", told_a_huge_int, InvalidParameterError,
+     "`value` of Study.tell must be a real number that fits in a float (|value| < 1.8e308); got an int of about "
+     "401 digits."),
+    ("manual huge int", lambda t: Study(SPACE).add_manual(GOOD, 10**400), InvalidParameterError,
+     "`value` of Study.add_manual must be a finite real number; got an int of about 401 digits."),
+    ("float bound too large", lambda t: Float("x", 0, 10**400), InvalidParameterError,
+     "`high` of Float('x') must be a finite real number in (-inf, inf); got an int of about 401 digits."),
+    ("int bound too large", lambda t: Int("n", 0, 10**400), InvalidParameterError,
+     "`high` of Int('n') must be an int in [-2**53, 2**53) (the unit-cube codec holds those exactly); got an int "
+     "of about 401 digits."),
+    ("float range too wide", lambda t: Float("x", -1e308, 1e308), InvalidParameterError,
+     "`high` of Float('x') must be within a float's range of low=-1e+308 (high - low must be finite); got 1e+308."),
+    ("categorical from a set", lambda t: Categorical("k", {"rbf", "linear"}), InvalidParameterError,
+     "`choices` of Categorical('k') must be an ordered collection (a list or tuple); got "),
+    ("user_attrs a string", lambda t: told_attrs("abc"), InvalidParameterError,
+     "`user_attrs` of Study.tell must be a dict of JSON values with str keys, or None; got 'abc'."),
+    ("user_attrs with an int key", lambda t: told_attrs({1: "a"}), InvalidParameterError,
+     "`user_attrs` of Study.tell must be JSON-serializable (str, finite numbers, bool, None, lists, dicts with str "
+     "keys); got {1: 'a'}. The key 1 is not a str; a journal would read it back as \"1\"."),
+    ("user_attrs with a nested int key", lambda t: told_attrs({"folds": {0: 0.9}}), InvalidParameterError,
+     "The key 0 is not a str"),
+    ("load None", lambda t: Study.load(None), InvalidParameterError,
+     "`path` of Study.load must be a file path (a non-empty str or os.PathLike); got None."),
+    ("load an empty path", lambda t: Study.load(""), InvalidParameterError,
+     "`path` of Study.load must be a file path (a non-empty str or os.PathLike); got ''."),
+    ("load a folder", lambda t: Study.load(t), InvalidParameterError,
+     "`path` of Study.load must be a file path, not a folder; got "),
+    ("storage a folder", lambda t: Study(SPACE, storage=t), InvalidParameterError,
+     "`storage` of Study must be a file path, not a folder; got "),
+    ("storage empty", lambda t: Study(SPACE, storage=""), InvalidParameterError,
+     "`storage` of Study must be a file path (a non-empty str or os.PathLike); got ''."),
+    ("journal event for a missing trial",
+     lambda t: with_event(t, '{"event":"reported","number":7,"step":1,"value":0.5,"pruner":null}'), StorageError,
+     "line 6: an event does not fit this study (ValueError: the event names trial 7, but the study has trials "
+     "0 to 1)."),
+    ("journal event without its number", lambda t: with_event(t, '{"event":"finished","state":"COMPLETE"}'),
+     StorageError, "line 6: an event does not fit this study (missing field 'number')."),
+    ("journal header without a seed", without_seed, StorageError,
+     "line 1: the journal's header is unusable: seed None is not a non-negative int."),
+    ("journal value NaN", lambda t: with_finished_value(t, "NaN"), StorageError,
+     "line 3: not valid JSON (NaN is not a value a journal holds"),
+    ("journal value 1e999", lambda t: with_finished_value(t, "1e999"), StorageError,
+     "line 3: not valid JSON (the number 1e999 does not fit in a float"),
+    ("journal with an unknown optimizer",
+     lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
+     "an event does not fit this study (ValueError: optimizer 'magic' is not registered in this process"),
     # -- parameters ------------------------------------------------------------------------
     ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
      "`high` of Float('lr') must be greater than low=1.0; got 0.1."),

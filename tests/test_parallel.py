@@ -287,6 +287,21 @@ def test_sys_exit_in_an_objective_is_a_failed_trial_not_a_dead_run():
     assert {t.user_attrs["error"] for t in study.trials} == {"SystemExit: 2"}
 
 
+def huge(params):
+    return 10**400
+
+
+@pytest.mark.parametrize(("timeout", "policy"), [(3.0, "fail"), (None, "requeue")])
+def test_a_value_that_cannot_be_read_is_a_failed_trial_not_a_timeout_or_a_lost_worker(timeout, policy):
+    # Issue 21: it was reported "timed out after 3 s" with a timeout, "worker lost" (and re-run) without.
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(huge, 2, executor=pool, trial_timeout=timeout, on_worker_loss=policy)
+    assert len(study.trials) == 2 and [t.state for t in study.trials] == [TrialState.FAILED] * 2
+    assert {t.error for t in study.trials} == {"the objective returned an int of about 401 digits, too large "
+                                               "for a float"}
+
+
 def test_an_objective_the_worker_cannot_load_fails_its_trial():
     study = Study(SPACE, "random", seed=0)
     with ThreadPoolExecutor(1) as pool:

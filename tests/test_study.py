@@ -79,6 +79,33 @@ def test_objective_returning_garbage_fails_the_trial():
     assert trial.state is TrialState.FAILED and "returned str" in trial.error
 
 
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no message")
+
+
+def exits(params):
+    raise SystemExit(3)
+
+
+def raises_unprintable(params):
+    raise Unprintable()
+
+
+@pytest.mark.parametrize(("objective", "reason"), [
+    (lambda p: 10**400, "the objective returned an int of about 401 digits, too large for a float"),
+    (lambda p: Evaluation(10**400), "too large for a float"),
+    (exits, "SystemExit: 3"),
+    (raises_unprintable, "Unprintable: <its message could not be shown: str() raised RuntimeError>"),
+], ids=["huge int", "huge int in an Evaluation", "sys.exit", "unprintable exception"])
+def test_no_objective_leaves_its_trial_running(objective, reason):
+    # Issue 21: each of these left the trial RUNNING for the rest of the session.
+    study = Study(SPACE, seed=0)
+    trial = study.step(objective)
+    assert trial.state is TrialState.FAILED and reason in trial.error
+    assert study.run(quadratic, 1)[0].state is TrialState.COMPLETE
+
+
 def test_evaluation_keeps_details():
     study = Study(SPACE, seed=0)
     trial = study.step(lambda p: Evaluation(0.25, {"fold_scores": [0.2, 0.3]}))

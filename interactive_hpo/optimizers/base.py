@@ -34,6 +34,9 @@ from ..trial import Trial, TrialState
 
 __all__ = ["Suggestion", "Optimizer"]
 
+#: The ``info`` key of a pending suggestion that stands for a trial evaluated elsewhere.
+_ELSEWHERE = "running_elsewhere"
+
 
 @dataclass(frozen=True, eq=False)
 class Suggestion:
@@ -112,6 +115,23 @@ class Optimizer(ABC):
         self._pending.append((self.space.snap(suggestion.x), suggestion))
         return suggestion
 
+    def note_running(self, trial: Trial) -> None:
+        """Count a RUNNING trial that someone else is evaluating (another process working on
+        the same journal) as pending, until it is told.
+
+        Its point then counts among the pending ones (Bayesian optimization proposes away
+        from it) and in :attr:`n_seen`, so this optimizer's next random stream is not the one
+        the other process used. When the trial is told, it is learnt as a trial this optimizer
+        did not propose.
+        """
+        if not isinstance(trial, Trial) or trial.state is not TrialState.RUNNING or \
+                trial.x.shape != (self.space.dim,):
+            raise fail("trial", f"{type(self).__name__}.note_running", "a RUNNING Trial of this search space", trial)
+        taken = self._taken(trial)
+        if taken is None:
+            taken = Suggestion(x=np.array(trial.x), info={_ELSEWHERE: trial.number})
+        self._pending.append((self.space.snap(trial.x), taken))
+
     def tell(self, trial: Trial, loss: float | None) -> None:
         """Report a finished trial; ``loss`` is a finite float if COMPLETE, else None."""
         if not isinstance(trial, Trial) or trial.x.shape != (self.space.dim,):
@@ -169,6 +189,15 @@ class Optimizer(ABC):
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         """Propose one point. ``rng`` is this ask's own random stream."""
 
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        """A running trial that another instance of this method asked (see :meth:`note_running`)
+        takes its place in this one's sequence now, as a replayed trial would when told.
+
+        Return the suggestion this optimizer would have made for it (it is then told as one of
+        its own), or None (the default) when nothing is to be taken: it is told as foreign.
+        """
+        return None
+
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:  # noqa: B027
         """Learn from a finished trial. ``suggestion`` is what this optimizer asked for it,
         or None when the trial came from elsewhere. The default learns nothing."""
@@ -178,11 +207,16 @@ class Optimizer(ABC):
         return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(key,))))
 
     def _claim(self, trial: Trial) -> Suggestion | None:
-        """Remove and return the pending suggestion this trial evaluated, if it was ours."""
+        """Remove and return the pending suggestion this trial evaluated, if it was ours
+        (a trial noted running elsewhere is removed from the pending ones, and is not ours)."""
+        for i, (_, suggestion) in enumerate(self._pending):
+            if suggestion.info.get(_ELSEWHERE) == trial.number:
+                del self._pending[i]
+                return None
         if trial.source != self.name:
             return None
         for i, (x, suggestion) in enumerate(self._pending):
-            if np.array_equal(x, trial.x):
+            if _ELSEWHERE not in suggestion.info and np.array_equal(x, trial.x):
                 del self._pending[i]
                 return suggestion
         return None

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._validation import check_int, check_real, fail, import_optional, is_real
 from ..space import SearchSpace
-from .population import Individual, PopulationOptimizer, reflect
+from .population import MAX_POPULATION, Individual, PopulationOptimizer, reflect
 
 __all__ = ["CMAES"]
 
@@ -128,13 +128,14 @@ class CMAES(PopulationOptimizer):
                  seed: int | np.random.Generator | None = None):
         owner = "CMAES"
         if population_size is not None:
-            check_int(population_size, "population_size", owner, 2)
+            check_int(population_size, "population_size", owner, 2, MAX_POPULATION)
         else:  # pycma's default for dimension d
             population_size = 4 + int(3 * math.log(space.dim if isinstance(space, SearchSpace) else 1))
         super().__init__(space, population_size=population_size, seed=seed)
         self.sigma0 = check_real(sigma0, "sigma0", owner, 0.0, 1.0, low_open=True)
-        self.restarts = check_int(restarts, "restarts", owner, 0)
-        self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0)
+        # IPOP doubles the population at each restart: 20 restarts are a million-fold already.
+        self.restarts = check_int(restarts, "restarts", owner, 0, 20)
+        self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0, 10.0)
         self._cma = import_optional("cma", "cmaes", "CMAES")
         self.options = self._check_options(options)
         self._normal = _Normal()

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._validation import check_int, check_real, fail
 from ..space import SearchSpace
-from .population import Individual, PopulationOptimizer, reflect
+from .population import MAX_POPULATION, Individual, PopulationOptimizer, reflect
 
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
@@ -68,7 +68,7 @@ class GeneticAlgorithm(PopulationOptimizer):
         self.elite = check_int(elite, "elite", owner, 0)
         if self.elite >= self.population_size:
             raise fail("elite", owner, f"an int in [0, population_size={self.population_size})", elite)
-        self.tournament_size = check_int(tournament_size, "tournament_size", owner, 1)
+        self.tournament_size = check_int(tournament_size, "tournament_size", owner, 1, MAX_POPULATION)
         self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
         self.mutation_rate = None if mutation_rate is None else check_real(mutation_rate, "mutation_rate", owner,
                                                                            0.0, 1.0)

@@ -71,7 +71,7 @@ class HalvingScheduler(Optimizer):
         self.max_budget = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
         self.min_budget = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
                                      high_open=True)
-        self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2)
+        self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2, 1000)
         self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
         self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
         self.budgets = rung_budgets(self.min_budget, self.max_budget, self.reduction_factor)
@@ -259,7 +259,8 @@ class SuccessiveHalving(HalvingScheduler):
                  random_fraction: float = 1 / 3, seed: int | np.random.Generator | None = None):
         super().__init__(space, min_budget=min_budget, max_budget=max_budget, reduction_factor=reduction_factor,
                          sampler=sampler, random_fraction=random_fraction, seed=seed)
-        self.n_configs = None if n_configs is None else check_int(n_configs, "n_configs", "SuccessiveHalving", 1)
+        self.n_configs = None if n_configs is None else check_int(n_configs, "n_configs", "SuccessiveHalving", 1,
+                                                                         10**6)
 
     def _new_bracket(self, index: int) -> Bracket:
         eta = self.reduction_factor

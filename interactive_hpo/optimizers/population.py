@@ -28,7 +28,10 @@ from ..trial import Trial
 from ..views import PopulationSnapshot, read_only
 from .base import Optimizer, Suggestion
 
-__all__ = ["Individual", "PopulationOptimizer", "reflect"]
+__all__ = ["Individual", "PopulationOptimizer", "reflect", "MAX_POPULATION"]
+
+#: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
+MAX_POPULATION = 10_000
 
 #: Spawn key offset of generation streams, apart from the per-ask streams (keyed by n_seen).
 GENERATION_STREAM = 1 << 40
@@ -83,7 +86,7 @@ class PopulationOptimizer(Optimizer):
     def __init__(self, space: SearchSpace, *, population_size: int = 16,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
-        self.population_size = check_int(population_size, "population_size", type(self).__name__, 2)
+        self.population_size = check_int(population_size, "population_size", type(self).__name__, 2, MAX_POPULATION)
         self.generation = -1
         self.members: list[Individual] = []
         self.previous: list[Individual] = []
@@ -141,11 +144,7 @@ class PopulationOptimizer(Optimizer):
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         info = suggestion.info if suggestion is not None else trial.user_attrs
-        ours = trial.source == self.name and info.get("run") == self.seed and "generation" in info
-        generation = int(info.get("generation", -1))
-        index = int(info.get("member", -1)) if ours else -1
-        while ours and index >= 0 and self.generation < generation:  # a replay: breed it again, exactly
-            self._advance(int(info["pool"]) if self.generation == generation - 1 else len(self.told))
+        generation, index = self._breed_up_to(trial, info)
         member = None
         if index >= 0 and generation == self.generation and index < len(self.members):
             member = self.members[index]
@@ -156,6 +155,27 @@ class PopulationOptimizer(Optimizer):
             self.told.append((trial.x.copy(), loss, member is not None))
             if loss < self.best_loss:
                 self.best_x, self.best_loss = trial.x.copy(), loss
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        # A member another process is evaluating: breed its generation as a replay would, and
+        # hand that member out no more.
+        generation, index = self._breed_up_to(trial, trial.user_attrs)
+        if generation < 0:
+            return None
+        if index >= 0 and generation == self.generation and index < len(self.members) and \
+                self.members[index].state == "unasked":
+            self.members[index].state = "pending"
+        return Suggestion(x=np.array(trial.x), generation=generation, info=dict(trial.user_attrs))
+
+    def _breed_up_to(self, trial: Trial, info: Any) -> tuple[int, int]:
+        """For a trial of this run (else ``(-1, -1)``): breed its generation if it is ahead,
+        exactly as when it was asked (a replay), and return ``(generation, member index)``."""
+        if not (trial.source == self.name and info.get("run") == self.seed and "generation" in info):
+            return -1, -1
+        generation, index = int(info["generation"]), int(info.get("member", -1))
+        while index >= 0 and self.generation < generation:
+            self._advance(int(info["pool"]) if self.generation == generation - 1 else len(self.told))
+        return generation, index
 
     def _advance(self, pool: int) -> None:
         """Breed the next generation from the members and the first ``pool`` told trials."""

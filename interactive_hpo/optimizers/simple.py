@@ -108,6 +108,12 @@ class SobolSearch(Optimizer):
         if suggestion is None and trial.source == self.name:
             self._sequence.advance()  # a replayed Sobol trial: it used up one point of the sequence
 
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        if trial.source != self.name:
+            return None
+        self._sequence.advance()  # running in another process: its point is used up already
+        return Suggestion(x=np.array(trial.x), info=dict(trial.user_attrs))
+
 
 class GridSearch(Optimizer):
     """Every combination of per-parameter levels (``SearchSpace.grid_levels``), each once.
@@ -165,9 +171,14 @@ class GridSearch(Optimizer):
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if suggestion is None:
-            flat = self._grid_index(trial.x)
-            if flat is not None:
-                self._visited.add(flat)
+            self._taken(trial)
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        # Evaluated, or being evaluated in another process: either way not to be proposed again.
+        flat = self._grid_index(trial.x)
+        if flat is not None:
+            self._visited.add(flat)
+        return None
 
     def _grid_index(self, x: np.ndarray) -> int | None:
         """Flat grid index of a point that sits on the grid, else None."""

@@ -90,7 +90,8 @@ def test_a_resumed_study_breeds_the_same_generations(tmp_path, with_manual, sett
         study.add_manual({"x": 0.5, "lr": 1e-2, "n": 4, "act": "tanh"}, 0.0)
         study.tell(study.ask(), state="FAILED")
     study.run(loss, n_trials=6)
-    resumed = Study.load(path)
+    study.save(tmp_path / "copy.jsonl")  # a copy: two studies open on one journal would share it
+    resumed = Study.load(tmp_path / "copy.jsonl")
     before, after = study.optimizer.population(), resumed.optimizer.population()
     assert after.generation == before.generation >= 3
     np.testing.assert_array_equal(after.X, before.X)
@@ -268,12 +269,12 @@ def test_ipop_restarts_with_a_larger_population():
 
 
 @pytest.mark.parametrize(("settings", "message"), [
-    ({"population_size": 1}, "`population_size` of CMAES must be an int in [2, inf); got 1."),
-    ({"population_size": 4.0}, "`population_size` of CMAES must be an int in [2, inf); got 4.0."),
+    ({"population_size": 1}, "`population_size` of CMAES must be an int in [2, 10000]; got 1."),
+    ({"population_size": 4.0}, "`population_size` of CMAES must be an int in [2, 10000]; got 4.0."),
     ({"sigma0": 0.0}, "`sigma0` of CMAES must be a finite real number in (0.0, 1.0]; got 0.0."),
     ({"sigma0": 2}, "`sigma0` of CMAES must be a finite real number in (0.0, 1.0]; got 2."),
-    ({"restarts": -1}, "`restarts` of CMAES must be an int in [0, inf); got -1."),
-    ({"popsize_factor": 0.5}, "`popsize_factor` of CMAES must be a finite real number in [1.0, inf); got 0.5."),
+    ({"restarts": -1}, "`restarts` of CMAES must be an int in [0, 20]; got -1."),
+    ({"popsize_factor": 0.5}, "`popsize_factor` of CMAES must be a finite real number in [1.0, 10.0]; got 0.5."),
     ({"options": [("tolx", 1)]}, "`options` of CMAES must be a dict of pycma options or None"),
     ({"options": {"tolfunn": 1}}, "`options` of CMAES must be a dict of pycma options; got 'tolfunn'. 'tolfunn' is"),
     ({"options": {"popsize": 9}}, "'popsize' is not a pycma option or is set by CMAES itself."),
@@ -285,3 +286,18 @@ def test_bad_settings_raise_the_uniform_message(settings, message):
     with pytest.raises(InvalidParameterError) as info:
         CMAES(SPACE, **settings)
     assert message in str(info.value)
+
+
+# Issue 21: the 4-d sphere on [-4, 4]^4, 300 trials, 8 per generation, from the centre with a
+# step of 0.3 of the box. Over seeds 0-499 (benchmarks/bench_cmaes_bounds.py) pycma with its
+# own bound handling ends above 4.5e-3 on 1% of seeds, and its median over 10 seeds exceeds
+# 2.6e-4 in 1% of draws; ours has the same spread (medians 6.0e-5 and 6.6e-5). Seeds 38 and 59
+# are two where, without the maxstd cap, the fold lets the step size drift (0.51 and 5.9e-2).
+def test_every_seed_on_a_sphere_in_a_box_is_within_pycmas_spread():
+    space = SearchSpace([Float(f"x{i}", -4.0, 4.0) for i in range(4)])
+    bests = []
+    for seed in [*range(8), 38, 59]:
+        study = Study(space, "cmaes", seed=seed, optimizer_settings={"population_size": 8})
+        study.run(lambda params: sum(v * v for v in params.values()), n_trials=300)
+        bests.append(study.best_value)
+    assert max(bests) < 5e-3 and np.median(bests) < 2.5e-4, bests

@@ -70,7 +70,8 @@ def test_a_resumed_study_breeds_the_same_generations(name, tmp_path):
     path = tmp_path / "study.jsonl"
     study = Study(SPACE, name, seed=5, storage=path, optimizer_settings={"population_size": 5})
     study.run(loss, n_trials=17)  # three generations and a bit
-    resumed = Study.load(path)
+    study.save(tmp_path / "copy.jsonl")  # a copy: two studies open on one journal would share it
+    resumed = Study.load(tmp_path / "copy.jsonl")
     assert resumed.optimizer.population().generation == study.optimizer.population().generation
     np.testing.assert_array_equal(resumed.optimizer.population().X, study.optimizer.population().X)
     for _ in range(8):
@@ -124,11 +125,11 @@ def test_switching_away_and_back_treats_the_old_runs_trials_as_foreign():
 
 
 @pytest.mark.parametrize(("cls", "settings", "message"), [
-    (GeneticAlgorithm, {"population_size": 1}, "`population_size` of GeneticAlgorithm must be an int in [2, inf)"),
+    (GeneticAlgorithm, {"population_size": 1}, "`population_size` of GeneticAlgorithm must be an int in [2, 10000]"),
     (GeneticAlgorithm, {"elite": 16}, "`elite` of GeneticAlgorithm must be an int in [0, population_size=16); got 16."),
     (GeneticAlgorithm, {"crossover_rate": 1.5}, "`crossover_rate` of GeneticAlgorithm must be"),
     (GeneticAlgorithm, {"mutation_scale": 0.0}, "`mutation_scale` of GeneticAlgorithm must be"),
-    (GeneticAlgorithm, {"tournament_size": 0}, "`tournament_size` of GeneticAlgorithm must be an int in [1, inf)"),
+    (GeneticAlgorithm, {"tournament_size": 0}, "`tournament_size` of GeneticAlgorithm must be an int in [1, 10000]"),
     (DifferentialEvolution, {"population_size": 3}, "`population_size` of DifferentialEvolution must be an int in [4"),
     (DifferentialEvolution, {"differential_weight": 0}, "`differential_weight` of DifferentialEvolution must be"),
 ])

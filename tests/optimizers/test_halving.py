@@ -185,9 +185,9 @@ def test_objective_without_a_budget_keyword_gets_a_clear_error():
     (SuccessiveHalving, {"min_budget": 0}, "`min_budget` of SuccessiveHalving must be a finite real number in (0, 1.0)"),  # noqa: E501
     (Hyperband, {"min_budget": 2.0}, "`min_budget` of Hyperband must be a finite real number in (0, 1.0); got 2.0"),
     (ASHA, {"max_budget": -1}, "`max_budget` of ASHA must be a finite real number in (0, inf); got -1"),
-    (ASHA, {"reduction_factor": 1}, "`reduction_factor` of ASHA must be an int in [2, inf); got 1"),
-    (Hyperband, {"reduction_factor": 2.5}, "`reduction_factor` of Hyperband must be an int in [2, inf); got 2.5"),
-    (SuccessiveHalving, {"n_configs": 0}, "`n_configs` of SuccessiveHalving must be an int in [1, inf); got 0"),
+    (ASHA, {"reduction_factor": 1}, "`reduction_factor` of ASHA must be an int in [2, 1000]; got 1"),
+    (Hyperband, {"reduction_factor": 2.5}, "`reduction_factor` of Hyperband must be an int in [2, 1000]; got 2.5"),
+    (SuccessiveHalving, {"n_configs": 0}, "`n_configs` of SuccessiveHalving must be an int in [1, 1000000]; got 0"),
     (ASHA, {"sampler": "tpe"}, "`sampler` of ASHA must be one of ['random', 'bo']; got 'tpe'"),
     (Hyperband, {"random_fraction": 1.5}, "`random_fraction` of Hyperband must be a finite real number in [0, 1]"),
 ])
