@@ -90,9 +90,14 @@ def test_categoricals_are_refused_clearly_or_survive_a_journal(choices):
         assert parameter.from_unit(parameter.to_unit(choice)) == choice
 
 
+#: BO and CMA-ES are left out: settings they accept at their limits (a million raw samples, say)
+#: make one proposal take minutes, too slow for this suite; their settings are in the tables.
+CHEAP = sorted(set(available_optimizers()) - {"bo", "cmaes"})
+
+
 @seed(21)
 @FUZZ
-@given(name=st.sampled_from(sorted(available_optimizers())), setting=st.text(max_size=12), value=values)
+@given(name=st.sampled_from(CHEAP), setting=st.text(max_size=12), value=values)
 def test_optimizer_settings_are_refused_clearly_or_work(name, setting, value):
     keys = [k for k in make_optimizer(name, SPACE, seed=0).settings() if k != "seed"]
     key = keys[len(setting) % len(keys)] if keys and setting[:1] != "?" else setting  # mostly real names

@@ -106,7 +106,7 @@ def test_a_running_trial_of_an_open_study_stays_its_own(tmp_path):
         first.tell(other, 3.0)
 
 
-@pytest.mark.parametrize("optimizer", ["sobol", "cmaes", "ga", "grid"])
+@pytest.mark.parametrize("optimizer", ["bo", "sobol", "cmaes", "ga", "grid"])
 def test_two_studies_on_one_journal_never_propose_the_same_point(tmp_path, optimizer):
     path = tmp_path / "study.jsonl"
     settings = {"n_initial": 3} if optimizer == "bo" else {}

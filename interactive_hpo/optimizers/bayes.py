@@ -16,6 +16,8 @@ What makes it inspectable and replayable:
   (``"gp_state"``). A study replayed from its journal warm-starts from them, so it proposes
   what the uninterrupted run would, and the belief at any past step can be rebuilt without
   refitting (``Study.surrogate(step=k)``).
+- The fit and the acquisition search run on one torch thread (``bayes_model.one_thread``), so
+  the proposals, and the journal that replays them, do not depend on the machine's thread count.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
-from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, restore_gp, scaled_lengthscales, torch
+from .bayes_model import DTYPE, FittedGP, Predictor, fit_gp, one_thread, restore_gp, scaled_lengthscales, torch
 from . import bayes_acquisition as acq
 
 # isort: on
@@ -167,8 +169,9 @@ class GaussianProcessBO(Optimizer):
         self.kernel = check_one_of(kernel, "kernel", owner, KERNELS)
         self.noise = check_one_of(noise, "noise", owner, NOISE)
         self.n_initial = None if n_initial is None else check_int(n_initial, "n_initial", owner, 1)
-        self.num_restarts = check_int(num_restarts, "num_restarts", owner, 1)
-        self.raw_samples = check_int(raw_samples, "raw_samples", owner, 1)
+        # Upper bounds: beyond them one proposal would take hours (a typo, not a plan).
+        self.num_restarts = check_int(num_restarts, "num_restarts", owner, 1, 1000)
+        self.raw_samples = check_int(raw_samples, "raw_samples", owner, 1, 10**6)
         self._initial = SobolSequence(space.dim, self.seed)
         self._data: list[tuple[np.ndarray, float]] = []
         self._warm: dict[str, list[float]] | None = None
@@ -207,6 +210,15 @@ class GaussianProcessBO(Optimizer):
                 self._warm_data = int(trial.user_attrs.get("gp_data", -1))
             elif state is None and trial.user_attrs.get("phase") == "initial":
                 self._initial.advance()
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        # Running in another process: a point of the initial design is used up (as when told on
+        # replay); a GP proposal needs nothing taken, its point is pending for the acquisition.
+        if trial.source != self.name:
+            return None
+        if "gp_state" not in trial.user_attrs and trial.user_attrs.get("phase") == "initial":
+            self._initial.advance()
+        return Suggestion(x=np.array(trial.x), info=dict(trial.user_attrs))
 
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""
@@ -315,7 +327,7 @@ class GaussianProcessBO(Optimizer):
                 model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
                 self._fit = FittedGP(model, self._warm, "reused")
             else:
-                with torch.random.fork_rng():
+                with torch.random.fork_rng(), one_thread():  # the same bits whatever the thread count
                     torch.manual_seed(seed)
                     self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
             self._fit_key = key
@@ -323,7 +335,7 @@ class GaussianProcessBO(Optimizer):
 
     def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
         pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
-        with torch.random.fork_rng():
+        with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
             X, y = self._arrays()
@@ -346,13 +358,14 @@ class GaussianProcessBO(Optimizer):
         """A snapshot; ``seed`` is the acquisition seed of the proposal this belief makes (or made)."""
         X, y = self._arrays()
         settings = self._acq_settings(y)
-        predictor = Predictor(model)
-        if self.acquisition in acq.CLOSED_FORM:
-            acquisition = acq.ClosedForm(model, self.acquisition, settings, predictor)
-        else:
-            with torch.random.fork_rng():
-                torch.manual_seed(seed)
-                acquisition = self._acquisition(model, seed)
+        with one_thread():  # built as the proposal built them: the same factor, Thompson path, MES sample
+            predictor = Predictor(model)
+            if self.acquisition in acq.CLOSED_FORM:
+                acquisition = acq.ClosedForm(model, self.acquisition, settings, predictor)
+            else:
+                with torch.random.fork_rng():
+                    torch.manual_seed(seed)
+                    acquisition = self._acquisition(model, seed)
         factor = self._factor()
         return SurrogateView(X=read_only(X), losses=read_only(-y * factor),
                              hyperparameters=self._summary(model, predictor, status, factor),

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ from gpytorch.kernels import MaternKernel, RBFKernel  # noqa: E402
 from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
 from gpytorch.priors import GammaPrior  # noqa: E402
 
-__all__ = ["FittedGP", "fit_gp", "build_gp"]
+__all__ = ["FittedGP", "fit_gp", "build_gp", "one_thread"]
 
 DTYPE = torch.float64
 #: Noise variance (standardized units) used when the objective is declared noiseless; GPyTorch
@@ -55,6 +56,28 @@ FIXED_NOISE = 1e-5
 LENGTHSCALE_PRIOR = (3.0, 6.0)
 #: Smallest lengthscale allowed (unit cube), for a well-conditioned kernel matrix.
 MIN_LENGTHSCALE = 0.025
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one intra-op thread inside the block; the caller's count is restored after.
+
+    Torch's parallel kernels split their work by the thread count, and the order in which the
+    pieces are added changes the last bits of the result: MKL's matrix products, triangular
+    solves and Cholesky factorizations, and ATen's sums over more than 32768 elements. A GP
+    fit and a multi-start acquisition search amplify such bits, so a seeded study proposed
+    other points with 1 and 2 threads (issue 21: 7 of 24 trials from trial 17 on). One thread
+    is a count every machine has, and it costs nothing at our sizes: on 2 cores a proposal at
+    n = 10-200 (6-D continuous, and mixed with a categorical) took 0.7-1.2 times as long as with
+    two threads on an otherwise idle machine, within timing noise, and 2-30x less time while
+    other processes were running (two threads then wait for each other; DESIGN.md section 9).
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 @dataclass

@@ -760,8 +760,8 @@ BAD_SETTINGS = [
     ({"noise": "none"}, "`noise` of GaussianProcessBO must be one of ['learned', 'fixed']; got 'none'."),
     ({"n_initial": 0}, "`n_initial` of GaussianProcessBO must be an int in [1, inf); got 0."),
     ({"n_initial": 2.5}, "`n_initial` of GaussianProcessBO must be an int in [1, inf); got 2.5."),
-    ({"num_restarts": 0}, "`num_restarts` of GaussianProcessBO must be an int in [1, inf); got 0."),
-    ({"raw_samples": 0}, "`raw_samples` of GaussianProcessBO must be an int in [1, inf); got 0."),
+    ({"num_restarts": 0}, "`num_restarts` of GaussianProcessBO must be an int in [1, 1000]; got 0."),
+    ({"raw_samples": 0}, "`raw_samples` of GaussianProcessBO must be an int in [1, 1000000]; got 0."),
     ({"seed": "a"},
      "`seed` of GaussianProcessBO must be a non-negative int, a numpy.random.Generator or None; got 'a'."),
 ]
