@@ -79,7 +79,7 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
             objective = _OBJECTIVES[key] = pickle.loads(blob)
     except Exception as error:  # a package the objective needs is missing here: not the worker's death
         return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
-                                                         f"{type(error).__name__}: {error}", **where})
+                                                         f"{describe_error(error)}", **where})
     outcome: list[tuple[str, Any, dict]] = []
 
     def call() -> None:

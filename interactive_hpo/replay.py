@@ -64,7 +64,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     study._n_optimizers = len(specs)
     study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
     for trial in [t for t in study._trials if t.state is TrialState.RUNNING]:
-        if owner_is_alive(study._owners.get(trial.number)):
+        if owner_is_alive(study._owners.get(trial.number), path):
             study.optimizer.note_running(trial)
         else:
             study._finish(trial, TrialState.FAILED, None, {"error": INTERRUPTED})
@@ -273,7 +273,7 @@ def past_population(study: Study, number: int) -> Any:
 
 def copy_journal(header: Mapping[str, Any], events: list[dict[str, Any]], path: Any) -> None:
     """Write a study's header and events to a new journal at ``path`` (never overwrites)."""
-    journal = Journal(check_path(path, "Study.save"))
+    journal = Journal(check_path(path, "path", "Study.save"))
     if not journal.is_empty():
         raise fail("path", "Study.save", "a path with no journal yet", str(path),
                    hint="Choose a new file name; an existing journal is never overwritten.")
@@ -287,7 +287,7 @@ def copy_journal(header: Mapping[str, Any], events: list[dict[str, Any]], path: 
 
 def read_header(path: Any) -> dict[str, Any]:
     """A journal's header with its search space rebuilt (``header["space"]`` is a SearchSpace)."""
-    journal = Journal(check_path(path, "Study.load"))
+    journal = Journal(check_path(path, "path", "Study.load"))
     if journal.is_empty():
         raise StorageError(f"{path} holds no journal (missing or empty file).")
     header, _ = journal.read()

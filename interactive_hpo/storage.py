@@ -60,20 +60,20 @@ EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "repor
 _SIGNATURE = b'{"format":"' + FORMAT.encode() + b'",'
 
 
-def check_path(path: Any, owner: str) -> Path:
-    """``path`` as a Path if it can name a journal file: a non-empty str or PathLike, not a folder."""
+def check_path(path: Any, name: str, owner: str) -> Path:
+    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a journal file: a
+    non-empty str or PathLike, not a folder."""
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
-        raise fail("storage" if owner == "Study" else "path", owner,
-                   "a file path (a non-empty str or os.PathLike)", path)
+        raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
     resolved = Path(path)
     if resolved.is_dir():
-        raise fail("storage" if owner == "Study" else "path", owner, "a file path, not a folder", str(path),
+        raise fail(name, owner, "a file path, not a folder", str(path),
                    hint=f"Name a file inside it, for example {str(resolved / 'study.jsonl')!r}.")
     return resolved
 
 
-#: Owners (see :func:`new_owner`) of the studies open in this process.
-_OPEN_OWNERS: set[str] = set()
+#: The studies open in this process (see :func:`new_owner`): their id -> the journal they write.
+_OPEN_OWNERS: dict[str, Path | None] = {}
 
 
 def _process_start(pid: int) -> str | None:
@@ -87,25 +87,27 @@ def _process_start(pid: int) -> str | None:
     return "ended" if fields[0] in ("Z", "X") else fields[19]
 
 
-def new_owner(study: object) -> dict[str, Any]:
-    """A fresh owner record for ``study``: which host, process and study object asks its trials.
+def new_owner(study: object, journal: Path | None) -> dict[str, Any]:
+    """A fresh owner record for ``study``, which writes to ``journal`` (None: in memory): which
+    host, process and study object asks its trials.
 
     Journaled with every trial a study asks, so another study opening the journal can tell a
     trial that a live process is still evaluating from one a dead process left RUNNING.
     """
     study_id = uuid.uuid4().hex
-    _OPEN_OWNERS.add(study_id)
-    weakref.finalize(study, _OPEN_OWNERS.discard, study_id)
+    _OPEN_OWNERS[study_id] = None if journal is None else journal.resolve()
+    weakref.finalize(study, _OPEN_OWNERS.pop, study_id, None)
     return {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid()),
             "study": study_id}
 
 
-def owner_is_alive(owner: Any) -> bool:
-    """Whether the study that asked a trial may still tell it.
+def owner_is_alive(owner: Any, journal: Path) -> bool:
+    """Whether the study that asked a trial may still tell it in ``journal``.
 
     False for journals written before owners were recorded (None), for a study of this process
-    that has been garbage-collected, and for a process of this host that has ended. A process
-    on another host cannot be checked from here: it counts as alive, so its trials stay RUNNING.
+    that has been garbage-collected or writes another file (``journal`` is a copy), and for a
+    process of this host that has ended. A process on another host cannot be checked from
+    here: it counts as alive, so its trials stay RUNNING.
     """
     if not isinstance(owner, Mapping):
         return False
@@ -113,7 +115,7 @@ def owner_is_alive(owner: Any) -> bool:
         return True
     pid = owner.get("pid")
     if pid == os.getpid() and owner.get("started") == _process_start(os.getpid()):
-        return owner.get("study") in _OPEN_OWNERS
+        return _OPEN_OWNERS.get(str(owner.get("study")), False) == journal.resolve()
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:
@@ -263,6 +265,9 @@ class Journal:
 
     def append(self, event: Mapping[str, Any]) -> None:
         """Under the lock, after :meth:`read_new`: append one event line, durable before returning."""
+        if self._size() != self._offset:  # appending now would step over lines this handle has not read
+            raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "
+                               "wrote first; this is a bug in interactive_hpo.")
         self._write(event)
         self._lines += 1
 

@@ -105,7 +105,7 @@ class Study(Steering, Introspection):
     ):
         if not isinstance(space, SearchSpace):
             raise fail("space", "Study", "a SearchSpace", space)
-        path = None if storage is None else check_path(storage, "Study")
+        path = None if storage is None else check_path(storage, "storage", "Study")
         if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
         self.space = space
@@ -115,7 +115,7 @@ class Study(Steering, Introspection):
         self._queue: deque[dict[str, Any]] = deque()
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
         self._events: list[dict[str, Any]] = []
-        self._owner = new_owner(self)
+        self._owner = new_owner(self, path)
         self._owners: dict[int, Any] = {}  # trial number -> the owner of the study that asked it
         self._n_optimizers = 0
         self._init_steering()
@@ -444,8 +444,8 @@ class Study(Steering, Introspection):
 
     def _record(self, event: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal.
-        if self._journal is not None:
-            with self._journal.locked():
+        with self._transaction():
+            if self._journal is not None:
                 self._journal.append(event)
         self._events.append(event)
 

@@ -16,6 +16,7 @@ import pytest
 
 from interactive_hpo import Float, Int, SearchSpace, Study, TrialState
 from interactive_hpo.exceptions import TrialStateError
+from interactive_hpo.storage import Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5)])
@@ -128,3 +129,24 @@ def test_a_trial_of_a_study_gone_from_this_process_is_failed_on_resume(tmp_path)
     del first
     gc.collect()
     assert Study.load(path).trials[0].state is TrialState.FAILED
+
+
+def test_a_copy_does_not_wait_for_the_study_it_was_copied_from(tmp_path):
+    original = Study(SPACE, "random", seed=0, storage=tmp_path / "study.jsonl")
+    original.ask()  # RUNNING, and its study is open: but it writes the original file, not the copy
+    original.save(tmp_path / "copy.jsonl")
+    assert Study.load(tmp_path / "copy.jsonl").trials[0].state is TrialState.FAILED
+    assert Study.load(tmp_path / "study.jsonl").trials[0].state is TrialState.RUNNING
+
+
+def test_a_journal_handle_never_appends_over_lines_it_has_not_read(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, "random", seed=0, storage=path)
+    first, second = Journal(path), Journal(path)
+    for handle in (first, second):
+        with handle.locked():
+            handle.read_all()
+    with second.locked():
+        second.append({"event": "enqueued", "params": {"x": 0.0, "n": 1}})
+    with first.locked(), pytest.raises(RuntimeError, match="without reading the lines"):
+        first.append({"event": "enqueued", "params": {"x": 1.0, "n": 1}})

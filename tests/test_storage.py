@@ -223,8 +223,8 @@ def test_sigkill_mid_run_loses_nothing_and_resumes_like_an_uninterrupted_run(tmp
         assert reference.ask().params == nxt.params
     else:  # ... and the journal alone decides what comes next
         resumed.save(tmp_path / "copy.jsonl")
-        twin = Study.load(tmp_path / "copy.jsonl")
-        twin.tell(twin.trials[-1], state="FAILED")
+        twin = Study.load(tmp_path / "copy.jsonl")  # `nxt` runs in `resumed`, not in the copy: failed there
+        assert twin.trials[-1].state is TrialState.FAILED
         resumed.tell(nxt, state="FAILED")
         assert twin.ask().params == resumed.ask().params
 

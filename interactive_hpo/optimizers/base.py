@@ -198,6 +198,12 @@ class Optimizer(ABC):
         """
         return None
 
+    @staticmethod
+    def _as_asked(trial: Trial) -> Suggestion:
+        """The suggestion that ``trial`` was asked with, rebuilt from the trial (for :meth:`_taken`)."""
+        return Suggestion(x=np.array(trial.x), budget=trial.budget, generation=trial.generation,
+                          info=dict(trial.user_attrs))
+
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:  # noqa: B027
         """Learn from a finished trial. ``suggestion`` is what this optimizer asked for it,
         or None when the trial came from elsewhere. The default learns nothing."""

@@ -218,7 +218,7 @@ class GaussianProcessBO(Optimizer):
             return None
         if "gp_state" not in trial.user_attrs and trial.user_attrs.get("phase") == "initial":
             self._initial.advance()
-        return Suggestion(x=np.array(trial.x), info=dict(trial.user_attrs))
+        return self._as_asked(trial)
 
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""

@@ -165,7 +165,7 @@ class PopulationOptimizer(Optimizer):
         if index >= 0 and generation == self.generation and index < len(self.members) and \
                 self.members[index].state == "unasked":
             self.members[index].state = "pending"
-        return Suggestion(x=np.array(trial.x), generation=generation, info=dict(trial.user_attrs))
+        return self._as_asked(trial)
 
     def _breed_up_to(self, trial: Trial, info: Any) -> tuple[int, int]:
         """For a trial of this run (else ``(-1, -1)``): breed its generation if it is ahead,

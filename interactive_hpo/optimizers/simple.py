@@ -112,7 +112,7 @@ class SobolSearch(Optimizer):
         if trial.source != self.name:
             return None
         self._sequence.advance()  # running in another process: its point is used up already
-        return Suggestion(x=np.array(trial.x), info=dict(trial.user_attrs))
+        return self._as_asked(trial)
 
 
 class GridSearch(Optimizer):
