@@ -83,7 +83,9 @@ _LISTEN_IOPUB_ERRORS_JS = """() => {
     window.ihpoKernelErrors = [];
     kernel.iopubMessage.connect((_, msg) => {
         if (msg.header.msg_type === 'error')
-            window.ihpoKernelErrors.push(msg.content.ename + ': ' + msg.content.evalue);
+            // The traceback says which callback failed (colour codes removed).
+            window.ihpoKernelErrors.push((msg.content.traceback || []).join('\\n').replace(/\\u001b\\[[0-9;]*m/g, '')
+                                         || msg.content.ename + ': ' + msg.content.evalue);
     });
 }"""
 
