@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .optimizers.capabilities import Scheduler
 from .trial import TrialState
 
 if TYPE_CHECKING:
@@ -116,22 +117,21 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
         else 1.0.
     """
     if full_budget is None:
-        full_budget = float(getattr(study.optimizer, "max_budget", 1.0))
+        full_budget = study.optimizer.max_budget if isinstance(study.optimizer, Scheduler) else 1.0
     finished = [study.trials[number] for number in study.finish_order]
-    sign = -1.0 if study.direction == "maximize" else 1.0
     spent, best_full, best_any = [], [], []
     total, full, any_ = 0.0, math.inf, math.inf
     for trial in finished:
         budget = full_budget if trial.budget is None else trial.budget
         total += budget
         if trial.state is TrialState.COMPLETE and trial.value is not None:
-            loss = sign * trial.value
+            loss = study.direction.to_loss(trial.value)
             any_ = min(any_, loss)
             if math.isclose(budget, full_budget):
                 full = min(full, loss)
         spent.append(total)
-        best_full.append(sign * full if math.isfinite(full) else math.nan)
-        best_any.append(sign * any_ if math.isfinite(any_) else math.nan)
+        best_full.append(study.direction.to_value(full) if math.isfinite(full) else math.nan)
+        best_any.append(study.direction.to_value(any_) if math.isfinite(any_) else math.nan)
     return BudgetTrace(np.array([t.number for t in finished], dtype=int), np.array(spent, dtype=float),
                        np.array(best_full, dtype=float), np.array(best_any, dtype=float), float(full_budget))
 
@@ -178,7 +178,7 @@ def lineage(study: Study) -> Lineage:
     finite = np.isfinite(values)
     best = None
     if finite.any():
-        pick = np.nanargmin(values) if study.direction == "minimize" else np.nanargmax(values)
+        pick = np.nanargmin(study.direction.to_loss(values))
         best = int(bred[int(pick)].user_attrs["id"])
     return Lineage(np.array([int(t.user_attrs["id"]) for t in bred], dtype=int),
                    np.array([-1 if t.generation is None else t.generation for t in bred], dtype=int), values,

@@ -54,7 +54,7 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
                           observed_y=values, proposal=float(axis_positions(grid.axis, trial.x[:1])[0]), ax=ax,
                           acquisition_ax=acquisition_ax)
     elif view is not None:
-        best = done[int(np.argmin(values if study.direction == "minimize" else -values))].params if done else None
+        best = done[int(np.argmin(study.direction.to_loss(values)))].params if done else None
         surface = space.slice2d(*names, at=best, resolution=50)
         ix, iy = (space.names.index(n) for n in names)
         observed = np.column_stack([axis_positions(surface.x_axis, X[:, ix]), axis_positions(surface.y_axis, X[:, iy])])

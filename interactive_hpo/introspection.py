@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from .direction import Direction
 from .replay import context_of, past_population, past_surrogate
 from .trial import Trial, TrialState
 from .views import History
@@ -33,7 +34,7 @@ class Introspection:
     _header: dict[str, Any]
     _events: list[dict[str, Any]]
     space: SearchSpace
-    direction: str
+    direction: Direction
     optimizer: Optimizer
     _number: Callable[[Trial | int, str], int]
 
@@ -49,14 +50,11 @@ class Introspection:
         for i, t in enumerate(self._trials):
             if t.state is TrialState.COMPLETE:
                 values[i] = t.value
-        losses = -values if self.direction == "maximize" else values.copy()
-        best_losses = np.fmin.accumulate(losses) if n else losses
-        best_values = -best_losses if self.direction == "maximize" else best_losses
         return History(
             numbers=np.arange(n),
             values=values,
-            losses=losses,
-            best_values=best_values,
+            losses=self.direction.to_loss(values),
+            best_values=self.direction.running_best(values),
             states=np.array([t.state.value for t in self._trials], dtype=object),
             sources=np.array([t.source for t in self._trials], dtype=object),
             X=np.array([t.x for t in self._trials]).reshape(n, self.space.dim),
@@ -81,7 +79,7 @@ class Introspection:
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
             view = past_surrogate(cast("Study", self), self._number(step, "Study.surrogate"))
-        return None if view is None else view.with_sign(-1.0 if self.direction == "maximize" else 1.0)
+        return None if view is None else view.with_sign(self.direction.sign)
 
     def population(self, step: int | None = None) -> Any:
         """The population of a population optimizer (a ``PopulationSnapshot``), or None.

@@ -43,19 +43,20 @@ import pickle
 import socket
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._validation import accepts_keyword, check_int, check_one_of, check_real, describe_error, fail
-from .trial import Trial, TrialState, outcome_of_result
+from ._compat import executor_workers
+from ._validation import check_int, check_one_of, check_real, describe_error, fail
+from .outcome import call_objective, check_budget_keyword
+from .trial import Trial, TrialState
 
 if TYPE_CHECKING:
     from .study import Study
 
-__all__ = ["ParallelRunner", "run_parallel", "evaluate_remote", "in_parallel"]
+__all__ = ["ParallelRunner", "RunSettings", "run_parallel", "evaluate_remote"]
 
 #: Objectives already unpickled in this worker process, by the hash of their bytes.
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
@@ -83,15 +84,12 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     outcome: list[tuple[str, Any, dict]] = []
 
     def call() -> None:
+        # The outcome is read here, on the worker (by the same call_objective as a serial run):
+        # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
         try:
-            result = objective(params) if budget is None else objective(params, budget=budget)
-        except BaseException as error:  # noqa: BLE001 - sys.exit() in user code is data too, not a dead worker
-            outcome.append((TrialState.FAILED.value, None, {"error": describe_error(error),
-                                                            "traceback": traceback.format_exc()}))
-            return
-        # Interpreted here, on the worker: what cannot be read as a value (an int too large for
-        # a float, say) is a FAILED trial with that reason, never a timeout or a lost worker.
-        state, value, attrs = outcome_of_result(result)
+            (state, value, attrs), _ = call_objective(objective, params, budget=budget)
+        except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
+            state, value, attrs = TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"}
         outcome.append((state.value, value, attrs))
 
     if timeout is None:
@@ -105,9 +103,45 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     return state, value, {**attrs, **where, "finished_at": time.time()}
 
 
-def in_parallel(n_workers: int | None, executor: Any) -> bool:
-    """Whether these settings ask for parallel trials: an executor, or more than one worker."""
-    return executor is not None or (n_workers or 1) > 1
+@dataclass(frozen=True)
+class RunSettings:
+    """How :meth:`Study.run <interactive_hpo.study.Study.run>` runs trials; :meth:`check` them once.
+
+    Attributes
+    ----------
+    n_workers : int or None
+        Trials running at once. Default: the executor's own size, or 4 local processes.
+    executor : executor or dask Client, optional
+        Default: a ``ProcessPoolExecutor(n_workers)`` the runner owns.
+    trial_timeout : float or None
+        Seconds a trial may run on its worker before it is FAILED ("timed out") and abandoned.
+    on_worker_loss : {"fail", "requeue"}
+    on_interrupt : {"wait", "cancel"}
+    """
+
+    n_workers: int | None = None
+    executor: Any = None
+    trial_timeout: float | None = None
+    on_worker_loss: str = "fail"
+    on_interrupt: str = "wait"
+
+    @classmethod
+    def check(cls, owner: str = "Study.run", *, n_workers: Any = None, executor: Any = None,
+              trial_timeout: Any = None, on_worker_loss: Any = "fail", on_interrupt: Any = "wait") -> RunSettings:
+        """The settings, each checked with an error naming it and ``owner``."""
+        return cls(
+            n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1),
+            executor=executor,
+            trial_timeout=None if trial_timeout is None else check_real(trial_timeout, "trial_timeout", owner, 0.0,
+                                                                        None, low_open=True),
+            on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
+            on_interrupt=check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel")),
+        )
+
+    @property
+    def parallel(self) -> bool:
+        """Whether these settings ask for parallel trials: an executor, or more than one worker."""
+        return self.executor is not None or (self.n_workers or 1) > 1
 
 
 def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
@@ -130,7 +164,7 @@ def _as_executor(executor: Any) -> tuple[Any, int | None]:
         # pure=False: the same configuration submitted twice (a re-queue) must run twice.
         return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
     if callable(getattr(executor, "submit", None)):
-        return executor, getattr(executor, "_max_workers", None)
+        return executor, executor_workers(executor)
     raise fail("executor", "Study.run", "a concurrent.futures-style executor (with submit) or a dask Client", executor)
 
 
@@ -166,30 +200,21 @@ class ParallelRunner:
     objective : callable
     n_trials : int
         Trials to start (a re-queued trial adds one).
-    n_workers : int, optional
-        Trials running at once. Default: the executor's own size, or 4 local processes.
-    executor : executor or dask Client, optional
-        Default: a ``ProcessPoolExecutor(n_workers)`` this runner owns.
-    trial_timeout : float, optional
-        Seconds a trial may run on its worker before it is FAILED ("timed out") and abandoned.
-    on_worker_loss : {"fail", "requeue"}
-    on_interrupt : {"wait", "cancel"}
+    settings : RunSettings, optional
+        Workers, executor, timeout and what to do on a lost worker or an interrupt, checked by
+        :meth:`RunSettings.check` (default: 4 local processes).
     """
 
-    def __init__(self, study: Study, objective: Callable[..., Any], n_trials: int, *, n_workers: int | None = None,
-                 executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
-                 on_interrupt: str = "wait"):
-        owner = "Study.run"
+    def __init__(self, study: Study, objective: Callable[..., Any], n_trials: int,
+                 settings: RunSettings | None = None):
+        settings = settings or RunSettings()
         self.study = study
-        self.n_trials = check_int(n_trials, "n_trials", owner, 0)
-        self.trial_timeout = None if trial_timeout is None else check_real(
-            trial_timeout, "trial_timeout", owner, 0.0, None, low_open=True)
-        self.on_worker_loss = check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue"))
-        self.on_interrupt = check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel"))
-        if n_workers is not None:
-            n_workers = check_int(n_workers, "n_workers", owner, 1)
+        self.n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        self.trial_timeout = settings.trial_timeout
+        self.on_worker_loss = settings.on_worker_loss
+        self.on_interrupt = settings.on_interrupt
+        n_workers, executor = settings.n_workers, settings.executor
         self.objective = objective
-        self._takes_budget = accepts_keyword(objective, "budget")
         self._key, self._blob = _serialize(objective)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
         if self._owns_pool:
@@ -220,10 +245,11 @@ class ParallelRunner:
         while self.can_ask:
             requeued = bool(self.study.queued) and self._params_key(self.study.queued[0]) in self._requeued
             trial = self.study.ask()
-            if trial.budget is not None and not self._takes_budget:
+            try:
+                check_budget_keyword(self.objective, trial.budget, "Study.run", self.study.optimizer.name)
+            except ValueError:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
-                raise fail("objective", "Study.run", "an objective with a `budget` keyword", self.objective,
-                           hint=f"{self.study.optimizer.name!r} evaluates configurations at budgets.")
+                raise
             try:
                 future = self._submit(trial)
             except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
@@ -324,13 +350,14 @@ class ParallelRunner:
 
 
 def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
-                 callbacks: Iterable[Callable[[Study, Trial], Any]] = (), **settings: Any) -> list[Trial]:
-    """Run ``n_trials`` trials of ``study`` in parallel (see :class:`ParallelRunner` for ``settings``).
+                 callbacks: Iterable[Callable[[Study, Trial], Any]] = (),
+                 settings: RunSettings | None = None) -> list[Trial]:
+    """Run ``n_trials`` trials of ``study`` in parallel, as ``settings`` say.
 
     Returns the finished trials in the order they were told; ``callbacks`` are called as
     ``callback(study, trial)`` for each.
     """
-    runner = ParallelRunner(study, objective, n_trials, **settings)
+    runner = ParallelRunner(study, objective, n_trials, settings)
     done: list[Trial] = []
 
     def record(trials: list[Trial]) -> None:

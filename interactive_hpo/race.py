@@ -130,10 +130,7 @@ class Race:
             raise fail("params", "Race.evaluate", "evaluated in a race started with you=True", dict(params))
         if len(study.trials) >= self.n_trials:
             raise fail("params", "Race.evaluate", f"within your budget of {self.n_trials} trials", dict(params))
-        params = study.space.validate(params)
-        result = self.objective(dict(params))
-        value = getattr(result, "value", result)
-        return study.add_manual(params, value, user_attrs=dict(getattr(result, "user_attrs", {}) or {}))
+        return study.add_evaluated(params, self.objective, owner="Race.evaluate")
 
     def curves(self) -> dict[str, np.ndarray]:
         """Best value so far after each trial, by lane: arrays of shape (n_trials_used,)."""
@@ -141,16 +138,16 @@ class Race:
 
     def ranking(self) -> list[Standing]:
         """Lanes from best to worst: by best value within the budget, then by who reached it first."""
-        sign = -1.0 if next(iter(self.studies.values())).direction == "maximize" else 1.0
+        goal = next(iter(self.studies.values())).direction
         rows = []
         for name, study in self.studies.items():
             best, reached = math.nan, 0
             for i, trial in enumerate(study.trials[:self.n_trials], start=1):
                 if trial.state is TrialState.COMPLETE and trial.value is not None and \
-                        (math.isnan(best) or sign * trial.value < sign * best):
+                        (math.isnan(best) or goal.better(trial.value, best)):
                     best, reached = trial.value, i
             rows.append((name, best, reached, min(len(study.trials), self.n_trials)))
-        rows.sort(key=lambda r: (math.isnan(r[1]), sign * r[1] if not math.isnan(r[1]) else 0.0, r[2]))
+        rows.sort(key=lambda r: (math.isnan(r[1]), goal.to_loss(r[1]) if not math.isnan(r[1]) else 0.0, r[2]))
         return [Standing(rank, name, best, reached, used) for rank, (name, best, reached, used) in
                 enumerate(rows, start=1)]
 

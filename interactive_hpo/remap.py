@@ -93,7 +93,7 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
         source = "manual" if trial.source == "manual" else "carried"
         attrs = {"carried_from": trial.number, "carried_source": trial.source,
                  "carried_attrs": trial.to_json()["user_attrs"]}
-        carried = new._add_completed(params, trial.value, source, attrs, "remap_study")
+        carried = new.add_completed(params, trial.value, source=source, user_attrs=attrs, owner="remap_study")
         kept[trial.number] = carried.number
     return Remapped(new, kept, dropped)
 

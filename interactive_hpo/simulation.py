@@ -217,7 +217,7 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
                 idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
             else:
                 del free_since[worker]
-            outcome = study._evaluate(trial, objective)  # now; its result is told when the clock gets there
+            outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
             heapq.heappush(running, (now + duration(trial), trial.number, worker, now, trial, outcome))
         if not running:
             break

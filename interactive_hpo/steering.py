@@ -9,22 +9,25 @@ a search wants to see both what the rule said and what they did:
 - the human's override of either (:meth:`Steering.stop`, :meth:`Steering.promote`).
 
 Everything is journaled ("reported" and "override" events), so a resumed study knows it.
-It also calls objectives (:meth:`Steering._evaluate`), since that is where ``budget`` and the
-``report`` callable are handed over and where a pruned trial stops.
+It also evaluates trials (:meth:`Steering.evaluate`, through
+:func:`~interactive_hpo.outcome.call_objective`), since that is where the ``report`` callable is
+handed over and where a pruned trial stops.
 """
 
 from __future__ import annotations
 
 import math
-import traceback
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from ._validation import accepts_keyword, as_finite, describe_error, fail, is_real
-from .exceptions import HPOError, TrialPruned, TrialStateError
+from ._validation import as_finite, fail, is_real
+from .direction import Direction
+from .exceptions import HPOError, InvalidParameterError, TrialPruned, TrialStateError
+from .optimizers.capabilities import Scheduler
+from .outcome import Outcome, call_objective, check_budget_keyword
 from .pruning import Pruner
-from .trial import Trial, TrialState, outcome_of_result
+from .trial import Trial, TrialState
 
 if TYPE_CHECKING:
     from .optimizers.base import Optimizer
@@ -43,7 +46,7 @@ class Steering:
     _finish_order: list[int]
     optimizer: Optimizer
     pruner: Pruner | None
-    direction: str
+    direction: Direction
     _record: Callable[[dict[str, Any]], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
@@ -100,7 +103,7 @@ class Steering:
         current = current.reported(step, value)
         self._trials[number] = current
         decision = None if self.pruner is None else self.pruner.decide(
-            current, step, self._trials, -1.0 if self.direction == "maximize" else 1.0)
+            current, step, self._trials, self.direction.sign)
         if decision is not None:
             self._verdicts[number] = {"decision": "prune" if decision.prune else "continue", "reason": decision.reason,
                                       "step": step}
@@ -140,36 +143,36 @@ class Steering:
         if current.state is TrialState.RUNNING:
             self._human[number] = action
         else:
-            override = getattr(self.optimizer, "override", None)
-            if override is None:
+            if not isinstance(self.optimizer, Scheduler):
                 raise fail("trial", owner, "a RUNNING trial, or a finished trial of a scheduler "
                            "(SuccessiveHalving, Hyperband, ASHA)", f"trial {number} ({current.state.value})",
                            hint=f"The optimizer {self.optimizer.name!r} does not promote or stop finished trials.")
-            override(current, action)  # validates first: a refused override is not journaled
+            self.optimizer.override(current, action)  # validates first: a refused override is not journaled
             self._overrides.append((len(self._finish_order), number, action))
         self._record({"event": "override", "number": number, "action": action})
         self._notify("override", current)
 
-    def _evaluate(self, trial: Trial, objective: Callable[..., Any]) -> tuple[TrialState, float | None, dict[str, Any]]:
-        """Call ``objective`` on a RUNNING trial as :meth:`step` does; return the outcome to finish it with."""
-        kwargs: dict[str, Any] = {} if trial.budget is None else {"budget": trial.budget}
-        if kwargs and not accepts_keyword(objective, "budget"):
-            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
-            raise fail("objective", "Study.step", "an objective with a `budget` keyword", objective,
-                       hint=f"{self.optimizer.name!r} evaluates configurations at budgets (budget={trial.budget:g} "
-                            "here); write objective(params, *, budget=None), or use a multi-fidelity objective.")
-        if accepts_keyword(objective, "report"):
-            kwargs["report"] = self._report_for(trial)
+    def evaluate(self, trial: Trial, objective: Callable[..., Any]) -> Outcome:
+        """Call ``objective`` on the RUNNING ``trial`` as :meth:`step` does and return the outcome
+        to finish it with (:meth:`tell` it, or let a simulated clock decide when).
+
+        The objective gets ``budget=`` when the trial has one and ``report=`` when it takes that
+        keyword. A missing ``budget`` keyword, or ``KeyboardInterrupt``, finishes the trial
+        FAILED and raises; any other failure is a FAILED outcome with the reason.
+        """
         try:
-            result = objective(dict(trial.params), **kwargs)
-        except TrialPruned:
-            return TrialState.PRUNED, self._pruned_value(trial.number), {}
+            check_budget_keyword(objective, trial.budget, "Study.step", self.optimizer.name)
+        except InvalidParameterError:
+            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
+            raise
+        try:
+            outcome, _ = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
             raise
-        except BaseException as error:  # noqa: BLE001 - any failure of user code, sys.exit() too, is data
-            return TrialState.FAILED, None, {"error": describe_error(error), "traceback": traceback.format_exc()}
-        return outcome_of_result(result)
+        if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported
+            return Outcome(TrialState.PRUNED, self._pruned_value(trial.number), {})
+        return outcome
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
         """The ``report(value, step)`` callable handed to an objective evaluating ``trial``."""
@@ -212,10 +215,9 @@ class Steering:
                 optimizer.tell(self._trials[number], self._loss(self._trials[number]))
 
     def _replay_override(self, optimizer: Optimizer, number: int, action: str) -> None:
-        override = getattr(optimizer, "override", None)
-        if override is None:
+        if not isinstance(optimizer, Scheduler):
             return  # this optimizer has no rungs: the override concerned another one
         try:
-            override(self._trials[number], action)
+            optimizer.override(self._trials[number], action)
         except HPOError:
             pass  # it concerned a config this optimizer does not know (it came after a switch)

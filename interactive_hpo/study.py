@@ -17,23 +17,22 @@ from typing import Any, cast
 
 import numpy as np
 
-from ._validation import as_finite, check_int, check_one_of, fail, is_real, seed_to_int
+from ._validation import as_finite, check_int, fail, is_real, seed_to_int
+from .direction import Direction
 from .exceptions import TrialStateError
 from .introspection import Introspection
 from .optimizers.base import Optimizer, Suggestion
 from .optimizers.registry import available_optimizers, make_optimizer
-from .parallel import in_parallel, run_parallel
+from .outcome import call_objective, outcome_of_state, outcome_of_value
+from .parallel import RunSettings, run_parallel
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import catch_up, copy_journal, read_header, resume, spec_of
 from .space import SearchSpace
 from .steering import Steering
 from .storage import Journal, check_path, new_owner
-from .trial import Trial, TrialState, check_attrs, outcome_of_state, outcome_of_value, parse_state
+from .trial import Trial, TrialState, check_attrs, parse_state
 
 __all__ = ["Study", "StudyEvent"]
-
-DIRECTIONS = ("minimize", "maximize")
-
 
 @dataclass(frozen=True, eq=False)
 class StudyEvent:
@@ -66,8 +65,9 @@ class Study(Steering, Introspection):
     optimizer : str or Optimizer, optional
         A registered name (see ``available_optimizers()``) or an instance over ``space``.
         Default "random"; when resuming a journal, the journal's current optimizer.
-    direction : {"minimize", "maximize"}
-        Whether lower or higher objective values are better.
+    direction : {"minimize", "maximize"} or Direction
+        Whether lower or higher objective values are better (kept as a
+        :class:`~interactive_hpo.direction.Direction`, which equals the string).
     seed : int, numpy.random.Generator or None
         Seeds optimizers built from a name; the same seed gives the same trials.
     storage : str or path, optional
@@ -109,7 +109,7 @@ class Study(Steering, Introspection):
         if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
         self.space = space
-        self.direction = check_one_of(direction, "direction", "Study", DIRECTIONS)
+        self.direction = Direction.parse(direction, "direction", "Study")
         self._trials: list[Trial] = []
         self._finish_order: list[int] = []
         self._queue: deque[dict[str, Any]] = deque()
@@ -145,7 +145,7 @@ class Study(Steering, Introspection):
         complete = [t for t in self._trials if t.state is TrialState.COMPLETE]
         if not complete:
             raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
-        return min(complete, key=lambda trial: cast(float, self._loss(trial)))
+        return complete[cast(int, self.direction.best_index([cast(float, t.value) for t in complete]))]
 
     @property
     def best_value(self) -> float:
@@ -246,7 +246,7 @@ class Study(Steering, Introspection):
         """
         self._check_objective(objective, "Study.step")
         trial = self.ask()
-        return self._finish(trial, *self._evaluate(trial, objective))
+        return self._finish(trial, *self.evaluate(trial, objective))
 
     def run(self, objective: Callable[..., Any], n_trials: int,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
@@ -268,13 +268,10 @@ class Study(Steering, Introspection):
             if not callable(callback):
                 raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
         self._check_objective(objective, "Study.run")
-        check_one_of(on_worker_loss, "on_worker_loss", "Study.run", ("fail", "requeue"))
-        check_one_of(on_interrupt, "on_interrupt", "Study.run", ("wait", "cancel"))
-        if n_workers is not None:
-            n_workers = check_int(n_workers, "n_workers", "Study.run", 1)
-        if in_parallel(n_workers, executor):
-            return run_parallel(self, objective, n_trials, callbacks, n_workers=n_workers, executor=executor,
-                                trial_timeout=trial_timeout, on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
+        settings = RunSettings.check("Study.run", n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
+                                     on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
+        if settings.parallel:
+            return run_parallel(self, objective, n_trials, callbacks, settings)
         if trial_timeout is not None:
             raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
                        trial_timeout, hint="A running objective cannot be stopped from outside; use n_workers=2 "
@@ -292,11 +289,41 @@ class Study(Steering, Introspection):
     def add_manual(self, params: Mapping[str, Any], value: float, *,
                    user_attrs: Mapping[str, Any] | None = None) -> Trial:
         """Record a configuration the user evaluated themselves; optimizers learn from it."""
-        return self._add_completed(params, value, "manual", user_attrs, "Study.add_manual")
+        return self.add_completed(params, value, source="manual", user_attrs=user_attrs, owner="Study.add_manual")
 
-    def _add_completed(self, params: Mapping[str, Any], value: float, source: str,
-                       user_attrs: Mapping[str, Any] | None, owner: str) -> Trial:
-        """Record a trial evaluated outside this study (by the user, or carried over from another)."""
+    def add_evaluated(self, params: Mapping[str, Any], objective: Callable[..., Any], *,
+                      user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_evaluated") -> Trial:
+        """Evaluate your configuration ``params`` with ``objective`` now and record it as a manual trial.
+
+        What the Lab's "evaluate" and a race's own lane do. If the objective raises or gives
+        no finite value, nothing is recorded and the error (naming ``owner``) says why.
+        """
+        params = self.space.validate(params)
+        outcome, _ = call_objective(objective, params)
+        if outcome.state is not TrialState.COMPLETE:
+            raise fail("params", owner, "a configuration the objective can evaluate", params,
+                       hint=f"The objective gave {outcome.user_attrs.get('error')}; no trial was recorded.")
+        return self.add_completed(params, cast(float, outcome.value), source="manual", owner=owner,
+                                  user_attrs={**outcome.user_attrs, **dict(user_attrs or {})})
+
+    def add_completed(self, params: Mapping[str, Any], value: float, *, source: str,
+                      user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_completed") -> Trial:
+        """Record a COMPLETE trial evaluated outside this study's ask/tell loop and return it.
+
+        Parameters
+        ----------
+        params : mapping
+            A configuration of the study's space.
+        value : float
+            Its objective value (finite).
+        source : str
+            Who evaluated it: "manual" for a person (:meth:`add_manual`; only those can be
+            undone), or where it was carried over from (``remap_study`` uses "remapped:...").
+        user_attrs : dict, optional
+            JSON details to keep.
+        owner : str
+            The name errors give as the method the user called.
+        """
         x = self.space.to_unit(params)
         if as_finite(value) is None:
             raise fail("value", owner, "a finite real number", value)
@@ -397,7 +424,7 @@ class Study(Steering, Introspection):
     def _loss(self, trial: Trial) -> float | None:
         if trial.state is not TrialState.COMPLETE or trial.value is None:
             return None
-        return -trial.value if self.direction == "maximize" else trial.value
+        return self.direction.to_loss(trial.value)
 
     def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, **fields: Any) -> Trial:
         return Trial(number=len(self._trials), params=params, x=x, datetime_start=time.time(), **fields)
@@ -498,6 +525,6 @@ class Study(Steering, Introspection):
         return built
 
     def __repr__(self) -> str:
-        return (f"Study(direction={self.direction!r}, optimizer={self.optimizer!r}, n_trials={len(self._trials)}, "
-                f"storage={self.storage!r})")
+        return (f"Study(direction={self.direction.value!r}, optimizer={self.optimizer!r}, "
+                f"n_trials={len(self._trials)}, storage={self.storage!r})")
 

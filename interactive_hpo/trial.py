@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_finite, check_one_of, fail, is_real, shown
+from ._validation import check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "outcome_of_result", "outcome_of_value"]
+__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "parse_state"]
 
 
 class TrialState(enum.StrEnum):
@@ -214,55 +214,9 @@ class Trial:
         return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
 
 
-def outcome_of_value(value: Any, attrs: dict[str, Any],
-                     owner: str | None = None) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf.
-
-    A real number too large for a float (an int such as ``10**400``) is refused, naming
-    ``owner``, when a person typed it; from an objective (``owner`` None) it is a FAILED trial.
-    """
-    try:
-        number = float(value)
-    except OverflowError:
-        if owner is not None:
-            raise fail("value", owner, "a real number that fits in a float (|value| < 1.8e308)", value) from None
-        return TrialState.FAILED, None, {"error": f"the objective returned {shown(value)}, too large for a float",
-                                         **attrs}
-    if not math.isfinite(number):
-        return TrialState.FAILED, None, {"error": f"the objective returned {number!r}", **attrs}
-    return TrialState.COMPLETE, number, attrs
-
-
-def outcome_of_result(result: Any) -> tuple[TrialState, float | None, dict[str, Any]]:
-    """Interpret what an objective returned: a number or an :class:`Evaluation`. Never raises:
-    whatever came back, the trial gets a state and, if FAILED, a readable reason."""
-    attrs: dict[str, Any] = {}
-    if isinstance(result, Evaluation):
-        try:
-            attrs = check_attrs(result.user_attrs, "Evaluation")
-        except ValueError as error:
-            return TrialState.FAILED, None, {"error": str(error)}
-        result = result.value
-    if not is_real(result):
-        return TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} {shown(result)}; "
-                                                  "expected a float or an Evaluation"}
-    return outcome_of_value(result, attrs)
-
-
 def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialState:
     """A finished state given by name or member (RUNNING is not a result)."""
     names = [s.value for s in TrialState if s is not TrialState.RUNNING]
     if isinstance(state, TrialState):
         state = state.value
     return TrialState(check_one_of(state, "state", owner, names))
-
-
-def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any],
-                     owner: str = "Study.tell") -> tuple[TrialState, float | None, dict[str, Any]]:
-    """The outcome of a trial told FAILED or PRUNED (a pruned trial may carry its last value)."""
-    if state is TrialState.FAILED:
-        return state, None, {"error": "failed (no reason given)", **attrs}
-    if value is not None and as_finite(value) is None:
-        raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
-    return state, None if value is None else float(value), attrs
-

@@ -305,10 +305,9 @@ def test_a_value_that_cannot_be_read_is_a_failed_trial_not_a_timeout_or_a_lost_w
 def test_an_objective_the_worker_cannot_load_fails_its_trial():
     study = Study(SPACE, "random", seed=0)
     with ThreadPoolExecutor(1) as pool:
-        runner_settings = {"executor": pool}
-        from interactive_hpo.parallel import ParallelRunner
+        from interactive_hpo.parallel import ParallelRunner, RunSettings
 
-        runner = ParallelRunner(study, bowl, 1, **runner_settings)
+        runner = ParallelRunner(study, bowl, 1, RunSettings(executor=pool))
         runner._blob = b"not a pickle"
         runner._key = "corrupt"
         runner.fill()

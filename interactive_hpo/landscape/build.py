@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, fail, import_optional
+from ..direction import Direction
+from ..outcome import call_objective
 from ..space import SearchSpace
 from .graph import Landscape
 
@@ -40,16 +42,16 @@ def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None
     with ``landscape_scores`` (``SklearnCV``), ``"train"`` and ``"test"``. Scores of objectives to
     maximize are negated; a configuration that fails, or scores NaN, gets inf for every kind."""
     detailed = callable(getattr(objective, "landscape_scores", None))
-    try:
-        if detailed:
+    if detailed:
+        try:
             raw = objective.landscape_scores(dict(params), budget=budget)
-        else:
-            result = objective(dict(params)) if budget is None else objective(dict(params), budget=budget)
-            raw = {"valid": float(getattr(result, "value", result))}
-    except Exception:  # a configuration that cannot be fitted is the worst there is, not a crash
-        return dict.fromkeys(("valid", "train", "test") if detailed else ("valid",), math.inf)
-    sign = -1.0 if getattr(objective, "direction", "minimize") == "maximize" else 1.0
-    return {kind: sign * float(value) if math.isfinite(value) else math.inf for kind, value in raw.items()}
+        except Exception:  # a configuration that cannot be fitted is the worst there is, not a crash
+            return dict.fromkeys(("valid", "train", "test"), math.inf)
+    else:
+        outcome, _ = call_objective(objective, params, budget=budget)
+        raw = {"valid": math.inf if outcome.value is None else outcome.value}  # FAILED: the worst there is
+    goal = Direction.parse(getattr(objective, "direction", "minimize"), "objective.direction", "build_landscape")
+    return {kind: goal.to_loss(float(value)) if math.isfinite(value) else math.inf for kind, value in raw.items()}
 
 
 def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None, n_jobs: int,

@@ -25,6 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from .._compat import mlp_solver
 from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int
 from ..space import Float, SearchSpace
 from .sealed import SealedTestLook, SealedTestSetWarning
@@ -284,7 +285,7 @@ def _sync_cached_optimizer(model: Any, params: Mapping[str, Any]) -> None:
     explore step relies on them changing; the solver's moment estimates are kept, as PBT copies
     optimizer state with the weights.
     """
-    solver = getattr(model, "_optimizer", None)
+    solver = mlp_solver(model)
     if solver is None:
         return
     if "learning_rate_init" in params and solver.learning_rate_init != params["learning_rate_init"]:

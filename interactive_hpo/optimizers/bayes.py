@@ -40,6 +40,7 @@ from ..space import SearchSpace
 from ..trial import Trial
 from ..views import KernelSummary, SurrogatePrediction, read_only
 from .base import Optimizer, Suggestion
+from .capabilities import ModelBased
 from .simple import SobolSequence
 
 __all__ = ["GaussianProcessBO", "SurrogateView"]
@@ -122,7 +123,7 @@ class SurrogateView:
         return self._predictor.shift, self._predictor.scale
 
 
-class GaussianProcessBO(Optimizer):
+class GaussianProcessBO(Optimizer, ModelBased):
     """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
 
     Parameters

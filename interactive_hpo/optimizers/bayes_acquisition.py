@@ -37,7 +37,7 @@ from botorch.acquisition import (  # noqa: E402
     qLogNoisyExpectedImprovement,
     qMaxValueEntropy,
 )
-from botorch.acquisition.analytic import Phi, _ei_helper, _log_ei_helper  # noqa: E402
+from botorch.acquisition.analytic import Phi  # noqa: E402
 from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
 from botorch.exceptions.warnings import BadInitialCandidatesWarning, OptimizationWarning  # noqa: E402
 from botorch.models import MixedSingleTaskGP  # noqa: E402
@@ -45,6 +45,8 @@ from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa
 from botorch.optim.initializers import gen_batch_initial_conditions  # noqa: E402
 
 # isort: on
+
+from .._compat import botorch_ei_helpers, redraw_thompson_path
 
 __all__ = ["ACQUISITIONS", "ClosedForm", "build_acquisition", "closed_form", "optimize"]
 
@@ -54,6 +56,9 @@ CLOSED_FORM = ("logei", "ei", "pi", "ucb")
 #: Smallest posterior variance (utility units) the closed forms use, as BoTorch's analytic
 #: acquisitions do: the standard deviation divides, and its gradient must stay finite.
 MIN_VARIANCE = 1e-12
+#: BoTorch's standard-normal EI, ``phi(z) + z Phi(z)``, and its log computed stably far into the
+#: lower tail: the closed forms are BoTorch's own, values and gradients (private: see _compat).
+_ei_helper, _log_ei_helper = botorch_ei_helpers()
 
 
 def threshold(best: float, xi: float, scale: float) -> float:
@@ -79,8 +84,7 @@ def build_acquisition(name: str, model: Any, settings: Mapping[str, float], *, X
         if not supports_paths(model):
             return DiscreteThompson(model, candidates(X_train.shape[-1], n_candidates, seed, snap))
         thompson = PathwiseThompsonSampling(model)
-        thompson.batch_size = 1  # BoTorch checks later forwards against the size drawn for
-        thompson.redraw(batch_size=1)  # now, under the caller's seeded RNG: plots show the path we optimize
+        redraw_thompson_path(thompson)  # drawn now, under the caller's seeded RNG: plots show the path we optimize
         return thompson
     return qMaxValueEntropy(model, candidate_set=candidates(X_train.shape[-1], n_candidates, seed, snap))
 

@@ -37,6 +37,7 @@ from ..exceptions import TrialStateError
 from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
+from .capabilities import Scheduler
 from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
@@ -44,7 +45,7 @@ __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 SAMPLERS = ("random", "bo")
 
 
-class HalvingScheduler(Optimizer):
+class HalvingScheduler(Optimizer, Scheduler):
     """What the three schedulers share: jobs, rungs, promotions, overrides, and the sampler.
 
     Parameters

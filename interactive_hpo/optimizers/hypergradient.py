@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
 from .._validation import check_one_of, check_real, fail
+from ..direction import Direction
 from ..parameters import Float
 from ..space import SearchSpace
 from ..trial import Trial
@@ -92,7 +93,7 @@ class HypergradientDescent(Optimizer):
         self._steps = 0
         self._without_gradient = 0
         self._warned = False
-        self._sign = 1.0
+        self._direction = Direction.MINIMIZE
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if self._from is None:
@@ -119,11 +120,10 @@ class HypergradientDescent(Optimizer):
             if suggestion is not None:
                 self._without_gradient += 1
             return
-        if trial.value not in (None, 0.0):
-            # The study's loss is the value, or minus the value when it maximizes; a value of 0
-            # cannot tell, so the sign seen last holds (minimize until a nonzero value is seen).
-            self._sign = 1.0 if loss == trial.value else -1.0
-        g = self._sign * self.unit_gradient(trial.params, gradient)
+        # Gradients are of the value; the loss is the value or minus it. A value of 0 cannot tell
+        # which, so the direction seen last holds (minimize until a nonzero value is seen).
+        self._direction = Direction.between(cast(float, trial.value), loss) or self._direction
+        g = self._direction.to_loss(self.unit_gradient(trial.params, gradient))
         if trial.source != self.name:
             # Someone moved the point (a manual trial): momentum gathered elsewhere does not apply.
             self._moments, self._steps = (np.zeros(self.space.dim), np.zeros(self.space.dim)), 0

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import fail
+from ..direction import Direction
 from ..exceptions import StorageError
 from ..space import SearchSpace
 from ..views import read_only
@@ -41,12 +42,7 @@ def best_per_round(scores: np.ndarray, direction: str) -> np.ndarray:
 
     NaN scores (diverged members) are skipped; a round where every score is NaN gives NaN.
     """
-    scores = np.asarray(scores, dtype=float)
-    signed = scores if direction == "maximize" else -scores
-    filled = np.where(np.isnan(signed), -np.inf, signed)
-    best = filled.max(axis=1) if scores.size else np.empty(len(scores))
-    best = np.where(np.isneginf(best), np.nan, best)
-    return best if direction == "maximize" else -best
+    return Direction(direction).best_per_row(scores)
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,6 +27,7 @@ from ..space import SearchSpace
 from ..trial import Trial
 from ..views import PopulationSnapshot, read_only
 from .base import Optimizer, Suggestion
+from .capabilities import PopulationMethod
 
 __all__ = ["Individual", "PopulationOptimizer", "reflect", "MAX_POPULATION"]
 
@@ -70,7 +71,7 @@ class Individual:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class PopulationOptimizer(Optimizer):
+class PopulationOptimizer(Optimizer, PopulationMethod):
     """Base of the population methods: subclasses say how to breed a generation.
 
     Parameters

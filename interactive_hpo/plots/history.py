@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..direction import Direction
 from ..views import AxisLevels, History
 
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot",
@@ -150,7 +151,7 @@ class BestSoFarPlot:
             layer.set_offsets(np.column_stack([numbers, np.full(len(numbers), NO_VALUE_Y)]))
         self.ax.set_xlim(*info.xlim)
         self.ax.set_ylim(*info.ylim)
-        self.ax.set_ylabel(f"objective ({'lower' if info.direction == 'minimize' else 'higher'} is better)")
+        self.ax.set_ylabel(f"objective ({Direction(info.direction).word} is better)")
         self.info = info
         return self
 
@@ -313,9 +314,9 @@ class ParallelCoordinatesPlot:
         low, high = (float(info.values.min()), float(info.values.max())) if info.values.size else (0.0, 1.0)
         self.lines.set_clim(low, high if high > low else low + 1.0)
         # For minimization the low values are the good ones: reverse the map so "best" is always bright.
-        self.lines.set_cmap("viridis_r" if info.direction == "minimize" else "viridis")
+        self.lines.set_cmap("viridis_r" if Direction(info.direction) is Direction.MINIMIZE else "viridis")
         self.manual.set_offsets(info.segments[info.manual].reshape(-1, 2))
-        self.colorbar.set_label(f"objective ({'lower' if info.direction == 'minimize' else 'higher'} is better)")
+        self.colorbar.set_label(f"objective ({Direction(info.direction).word} is better)")
         self.info = info
         return self
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..direction import Direction
 from ._axes import axes_or_new
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
@@ -238,23 +239,15 @@ class ScoreInfo:
     exploit_rounds: np.ndarray
 
 
-def _best(scores: np.ndarray, direction: str) -> np.ndarray:
-    signed = scores if direction == "maximize" else -scores
-    filled = np.where(np.isnan(signed), -np.inf, signed)
-    best = filled.max(axis=1) if filled.shape[1] else np.full(len(filled), -np.inf)
-    best = np.where(np.isneginf(best), np.nan, best)
-    return best if direction == "maximize" else -best
-
-
 def score_info(scores: Any, direction: str = "maximize", exploits: Sequence[Any] = (),
                baseline: Any = None) -> ScoreInfo:
     """Score curves from ``scores`` (and ``baseline``) of shape (n_rounds, n_members)."""
     members = np.asarray(scores, dtype=float)
     members = members.reshape(len(members), -1)
-    other = None if baseline is None else _best(np.asarray(baseline, dtype=float).reshape(len(members), -1),
-                                                direction)
+    goal = Direction.parse(direction, "direction", "score_info")
+    other = None if baseline is None else goal.best_per_row(np.asarray(baseline, dtype=float).reshape(len(members), -1))
     rounds = sorted({int(e[0]) for e in exploits})
-    return ScoreInfo(rounds=np.arange(len(members), dtype=float), members=members, best=_best(members, direction),
+    return ScoreInfo(rounds=np.arange(len(members), dtype=float), members=members, best=goal.best_per_row(members),
                      baseline_best=other, exploit_rounds=np.array(rounds, dtype=float))
 
 
@@ -288,7 +281,7 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
     for r in info.exploit_rounds:
         ax.axvline(r + 0.5, color="0.6", lw=0.6, ls=":", zorder=0)
     ax.set_xlabel("round")
-    ax.set_ylabel(f"validation score ({'higher' if direction == 'maximize' else 'lower'} is better)")
+    ax.set_ylabel(f"validation score ({Direction(direction).word} is better)")
     ax.legend(loc="best", fontsize="small", frameon=False)
     return ax
 

@@ -6,20 +6,20 @@ Every button of the app calls one method here, so the same actions work from cod
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
-from ..parallel import ParallelRunner, in_parallel
+from ..optimizers.capabilities import Scheduler
+from ..parallel import ParallelRunner, RunSettings
 from ..remap import fork_study, remap_study
 from ..simulation import Schedule, simulate_workers
 from ..space import SearchSpace
 from ..steering import HUMAN_ACTIONS
 from ..study import Study, StudyEvent
-from ..trial import Trial, TrialState, outcome_of_result
+from ..trial import Trial
 
 __all__ = ["LabController"]
 
@@ -63,8 +63,7 @@ class LabController:
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
-        self.executor = executor
-        self.n_workers = None if n_workers is None else check_int(n_workers, "n_workers", "Lab", 1)
+        self.run_settings = RunSettings.check("Lab", n_workers=n_workers, executor=executor)
         #: Trials a parallel :meth:`run` has started and not yet finished.
         self.running_trials: list[Trial] = []
         self.notes: list[str] = []
@@ -128,7 +127,7 @@ class LabController:
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self._stop_requested, self.running = False, True
         try:
-            if in_parallel(self.n_workers, self.executor):
+            if self.run_settings.parallel:
                 yield from self._parallel_steps(n_trials)
                 return
             for _ in range(n_trials):
@@ -140,8 +139,7 @@ class LabController:
 
     def _parallel_steps(self, n_trials: int) -> Iterator[Trial | None]:
         """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running ones finish."""
-        runner = ParallelRunner(self.study, self.objective, n_trials, n_workers=self.n_workers,
-                                executor=self.executor)
+        runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings)
         try:
             while not runner.finished:
                 if self._stop_requested:
@@ -196,7 +194,7 @@ class LabController:
         The jobs really are evaluated with the Lab's objective; the Lab's own study is untouched.
         """
         optimizer = self.study.optimizer
-        if not hasattr(optimizer, "rung_table"):
+        if not isinstance(optimizer, Scheduler):
             raise fail("optimizer", "Lab.simulate", "a multi-fidelity scheduler (halving, hyperband, asha)",
                        optimizer.name, hint="Switch optimizer in the Optimizer tab first.")
         settings = {k: v for k, v in optimizer.settings().items() if k in ("min_budget", "max_budget",
@@ -212,12 +210,8 @@ class LabController:
     # -- the user's own trials ----------------------------------------------------------------------
     def evaluate(self, params: Mapping[str, Any]) -> Trial:
         """Evaluate ``params`` with the objective and record them as a manual trial."""
-        params = self.study.space.validate(params)
-        state, value, attrs = outcome_of_result(self._call(dict(params)))
-        if state is not TrialState.COMPLETE or value is None or not math.isfinite(value):
-            raise fail("params", "Lab.evaluate", "a configuration the objective can evaluate", params,
-                       hint=f"The objective gave {attrs.get('error', value)}; no trial was recorded.")
-        return self.study.add_manual(params, value, user_attrs={**attrs, "evaluated_by": "lab"})
+        return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
+                                        owner="Lab.evaluate")
 
     def undo(self) -> Trial:
         """Withdraw the last trial if it is manual (see ``Study.undo_manual``)."""

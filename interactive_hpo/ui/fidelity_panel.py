@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..curves import config_curves, learning_curves
+from ..optimizers.capabilities import Scheduler
 from ..plots.fidelity import plot_learning_curves, plot_rungs
 from ..plots.workers import compare_gantt
 from ..simulation import Schedule
@@ -122,10 +123,10 @@ class FidelityPanel:
     # -- redrawing ----------------------------------------------------------------------------------
     def update(self, study: Study) -> None:
         """Redraw from ``study``; hidden when it has neither a scheduler nor learning curves."""
-        scheduler = study.optimizer if hasattr(study.optimizer, "rung_table") else None
+        scheduler = study.optimizer if isinstance(study.optimizer, Scheduler) else None
         self._rows = scheduler.rung_table() if scheduler is not None else []
         # Curves over budgets end early when the scheduler stopped them short of the full budget.
-        self._full_step = getattr(scheduler, "max_budget", None)
+        self._full_step = None if scheduler is None else scheduler.max_budget
         self._curves = config_curves(study) if scheduler is not None else learning_curves(study)
         if scheduler is None and not self._curves:
             self.widget.layout.display = "none"

@@ -12,6 +12,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .._compat import forget_figure
+
 __all__ = ["LiveFigure", "uses_widget_canvas"]
 
 
@@ -92,7 +94,6 @@ def _layout_key(fig: Any) -> tuple:
 def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
     if uses_widget_canvas():
         import matplotlib.pyplot as plt
-        from matplotlib._pylab_helpers import Gcf
 
         with plt.ioff():  # built now, shown by the layout: not displayed on creation
             fig = plt.figure(figsize=figsize, layout="constrained")
@@ -100,10 +101,7 @@ def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
             fig.canvas.header_visible = False
             # Let go of pyplot (as ipympl's own non-interactive show() does), or the user's next
             # plt.plot() would draw into this app's figure, which is pyplot's "current" one.
-            manager = fig.canvas.manager
-            if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
-                fig.canvas.mpl_disconnect(manager._cidgcf)
-            Gcf.figs.pop(manager.num, None)
+            forget_figure(fig)
             return fig, fig.canvas
         plt.close(fig)
     from matplotlib.figure import Figure

@@ -23,6 +23,7 @@ from ..curves import lineage
 from ..exceptions import InvalidParameterError
 from ..objectives.tasks import make_task
 from ..optimizers.base import Optimizer
+from ..optimizers.capabilities import ModelBased
 from ..space import SearchSpace
 from ..study import Study
 from ..trial import Trial, TrialState
@@ -368,7 +369,7 @@ class Lab:
         self._show_status()
         self.history_panel.update(history, study.trials)
         self.manual_panel.update(study.trials, study.direction)
-        can_propose = hasattr(optimizer, "propose")
+        can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
         if self._viewing is None:
             view, shown, proposal, snapshot, why = self._present(history)
@@ -387,7 +388,7 @@ class Lab:
         view), under the what-if's settings while it is ticked."""
         study, optimizer = self.study, self.study.optimizer
         view, proposal = study.surrogate(), None
-        if view is not None and hasattr(optimizer, "propose") and self.controller.can_step:
+        if view is not None and isinstance(optimizer, ModelBased) and self.controller.can_step:
             proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
         what_if = self.what_if.overrides()
         if what_if and view is not None:

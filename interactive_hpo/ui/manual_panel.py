@@ -7,6 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..direction import Direction
 from ..parameters import Categorical, Int, Parameter
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
@@ -27,14 +28,14 @@ def _field(param: Parameter) -> widgets.ValueWidget:
 
 def scoreboard(trials: Sequence[Trial], direction: str) -> dict[str, Trial | None]:
     """The best manual trial and the best trial of any optimizer ("manual" / "optimizer")."""
-    sign = -1.0 if direction == "maximize" else 1.0
+    goal = Direction(direction)
     best: dict[str, Trial | None] = {"manual": None, "optimizer": None}
     for trial in trials:
         if trial.state is not TrialState.COMPLETE or trial.value is None:
             continue
         side = "manual" if trial.source == "manual" else "optimizer"
         current = best[side]
-        if current is None or sign * trial.value < sign * float(current.value):  # type: ignore[arg-type]
+        if current is None or goal.better(trial.value, float(current.value)):  # type: ignore[arg-type]
             best[side] = trial
     return best
 
@@ -99,7 +100,6 @@ class ManualPanel:
                                             f"<b>{trial.value:.6g}</b> (trial {trial.number})"))
         leader = ""
         if best["manual"] is not None and best["optimizer"] is not None:
-            sign = -1.0 if direction == "maximize" else 1.0
-            ahead = sign * best["manual"].value <= sign * best["optimizer"].value  # type: ignore[operator]
+            ahead = not Direction(direction).better(best["optimizer"].value, best["manual"].value)  # type: ignore[arg-type]
             leader = " &mdash; <b>you are ahead</b>" if ahead else " &mdash; the optimizer is ahead"
         self.score.value = " &middot; ".join(cells) + leader

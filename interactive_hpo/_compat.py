@@ -1,0 +1,121 @@
+"""Every private third-party name this package relies on, in one place.
+
+Each function below reaches one name that its library does not promise to keep (a leading
+underscore, or an attribute its own code pokes), says why we need it, and gives the version it
+was checked against (:data:`CHECKED_AGAINST`). Each has a test in ``tests/test_compat.py`` that
+fails with the library's name, the private name and what to do when an upgrade removes or
+changes it, so an upgrade breaks one test here instead of a figure, a proposal or a PBT run.
+
+This module sits in the bottom layer: importing it imports no third-party package. Every
+function imports its library when it is called, and only callers that already use that library
+call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "executor_workers", "forget_figure", "mlp_solver",
+           "redraw_thompson_path"]
+
+#: The versions the private names below were last checked against (``tests/test_compat.py``).
+CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7"}
+
+
+def forget_figure(figure: Any) -> None:
+    """Take a pyplot figure out of pyplot's registry, so pyplot never makes it current again.
+
+    Reaches ``matplotlib._pylab_helpers.Gcf.figs`` (pyplot's figures by number) and the figure
+    manager's ``_cidgcf`` (the click handler that makes a figure current). Checked with
+    matplotlib 3.11.2. pyplot has no public way to let go of a figure without closing it, and
+    closing the ipympl canvas would take it off the page; ipympl's own non-interactive
+    ``show()`` does the same two steps.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A figure made by ``plt.figure()``, so with a manager; it stays drawable and on screen.
+    """
+    from matplotlib._pylab_helpers import Gcf
+
+    manager = figure.canvas.manager
+    if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
+        figure.canvas.mpl_disconnect(manager._cidgcf)
+    Gcf.figs.pop(manager.num, None)
+
+
+def botorch_ei_helpers() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """BoTorch's ``_ei_helper`` and ``_log_ei_helper``: EI and log-EI of a standard normal.
+
+    ``_ei_helper(z)`` is ``phi(z) + z Phi(z)`` and ``_log_ei_helper(z)`` its logarithm,
+    computed stably (with usable gradients) far into the lower tail (Ament et al., 2023); both
+    from ``botorch.acquisition.analytic``, checked with BoTorch 0.18.1. The closed-form
+    acquisitions use them so that what a plot draws is exactly what BoTorch's
+    ``ExpectedImprovement``/``LogExpectedImprovement`` compute, without those classes' posterior
+    call (see ``optimizers/bayes_acquisition.py``).
+
+    Returns
+    -------
+    ei_helper, log_ei_helper : callable
+        Functions of a float64 or float32 tensor ``z``, elementwise.
+    """
+    from botorch.acquisition.analytic import _ei_helper, _log_ei_helper
+
+    return _ei_helper, _log_ei_helper
+
+
+def redraw_thompson_path(thompson: Any) -> None:
+    """Draw the one posterior sample path a ``PathwiseThompsonSampling`` will evaluate, now.
+
+    Sets its ``batch_size`` attribute to 1 before calling ``redraw(batch_size=1)``: BoTorch
+    records the batch size only when its first forward pass draws the path, and checks every
+    later forward pass against it, so a path drawn by ``redraw`` alone is refused ("was None,
+    now 1"). Drawing here rather than at the first forward pass puts the draw under the caller's
+    seeded RNG, so a plot shows the very path the proposal optimized. Checked with BoTorch 0.18.1.
+
+    Parameters
+    ----------
+    thompson : botorch.acquisition.thompson_sampling.PathwiseThompsonSampling
+        Freshly built; its forward passes then take one point per batch (``q = 1``).
+    """
+    thompson.batch_size = 1
+    thompson.redraw(batch_size=1)
+
+
+def executor_workers(executor: Any) -> int | None:
+    """How many tasks a ``concurrent.futures``-style executor runs at once, or None if unknown.
+
+    Reads the executor's ``_max_workers``, which ``ThreadPoolExecutor`` and
+    ``ProcessPoolExecutor`` set from their ``max_workers`` (their default when it was None) and
+    do not expose otherwise (checked with Python 3.11.7). A parallel run uses it to keep that
+    many trials in flight; executors without it (None) are sized by the caller's ``n_workers``.
+
+    Parameters
+    ----------
+    executor : concurrent.futures.Executor or any object with ``submit``
+    """
+    return getattr(executor, "_max_workers", None)
+
+
+def mlp_solver(model: Any) -> Any:
+    """The solver a scikit-learn ``MLPClassifier``/``MLPRegressor`` keeps between ``partial_fit`` calls.
+
+    Reads the estimator's ``_optimizer``: an ``SGDOptimizer`` (with ``learning_rate_init``,
+    ``learning_rate`` and ``momentum``) or an ``AdamOptimizer`` (``learning_rate_init``,
+    ``learning_rate``) from ``sklearn.neural_network._stochastic_optimizers``, built at the first
+    ``partial_fit`` and reused by later ones, which never read ``set_params`` changes to those
+    settings (checked with scikit-learn 1.9.1). PBT writes a new learning rate or momentum into
+    it (``objectives/incremental.py``).
+
+    Parameters
+    ----------
+    model : estimator
+        Any estimator; only a fitted scikit-learn MLP has a solver.
+
+    Returns
+    -------
+    solver or None
+        None before the first fit, and for estimators that keep no solver.
+    """
+    return getattr(model, "_optimizer", None)

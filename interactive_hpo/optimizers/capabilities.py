@@ -1,0 +1,62 @@
+"""What an optimizer can do beyond ask and tell, declared by the classes that can.
+
+The Lab, steering and the curves ask ``isinstance(optimizer, Scheduler)``, never whether some
+method happens to exist: a capability is a promise with a documented meaning, and a plug-in
+optimizer makes it by inheriting the class (or with ``Scheduler.register(MyScheduler)``).
+
+- :class:`ModelBased`: a fitted surrogate (``surrogate()``) and a proposal from it on demand
+  (``propose()``, with the same settings overrides) that the next ``ask`` returns.
+- :class:`Scheduler`: multi-fidelity jobs at budgets up to ``max_budget``, a table of its rungs
+  and a person's ``override`` ("promote" / "stop") of a finished trial.
+- :class:`PopulationMethod`: a population and its search distribution (``population()``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..trial import Trial
+    from ..views import PopulationSnapshot
+    from .base import Suggestion
+
+__all__ = ["ModelBased", "PopulationMethod", "Scheduler"]
+
+
+class ModelBased(ABC):
+    """An optimizer whose proposals come from a surrogate model it can show."""
+
+    @abstractmethod
+    def surrogate(self, **overrides: Any) -> Any:
+        """A snapshot of the belief behind the next proposal (None before the model is fitted);
+        ``overrides`` are other settings for a what-if view, changing nothing."""
+
+    @abstractmethod
+    def propose(self, **overrides: Any) -> Suggestion:
+        """The next proposal without asking it; without ``overrides`` the next ``ask`` returns it."""
+
+
+class Scheduler(ABC):
+    """A multi-fidelity scheduler: jobs at budgets, rungs, and a person's overrides."""
+
+    #: The full budget (what counts as a complete evaluation).
+    max_budget: float
+
+    @abstractmethod
+    def rung_table(self) -> list[dict[str, Any]]:
+        """One row per rung: its budget, jobs, results and promotions, as plain data."""
+
+    @abstractmethod
+    def override(self, trial: Trial, action: str) -> None:
+        """A person's "promote" or "stop" of the finished ``trial``; raises HPOError when the
+        scheduler cannot apply it (the study then records nothing)."""
+
+
+class PopulationMethod(ABC):
+    """An optimizer that keeps a population and a search distribution."""
+
+    @abstractmethod
+    def population(self) -> PopulationSnapshot | None:
+        """The current population, for plots."""
+

@@ -1,0 +1,127 @@
+"""What became of one evaluation, and the one function that calls an objective.
+
+Every path that runs user code (``Study.step``, the parallel workers, the Lab's click-to-
+evaluate, a race's manual lane) calls the objective through :func:`call_objective`, so they
+agree on the keywords it gets (``budget=``, ``report=``), on how a return value is read (a
+number or an :class:`~interactive_hpo.trial.Evaluation`) and on what a failure records.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from ._validation import accepts_keyword, as_finite, describe_error, fail, is_real, shown
+from .exceptions import TrialPruned
+from .trial import Evaluation, TrialState, check_attrs
+
+__all__ = ["Outcome", "call_objective", "check_budget_keyword", "outcome_of_result", "outcome_of_state",
+           "outcome_of_value"]
+
+
+class Outcome(NamedTuple):
+    """How a trial ends: its state, its value (None unless COMPLETE or PRUNED) and its details.
+
+    A tuple, so ``state, value, attrs = outcome`` reads it.
+    """
+
+    state: TrialState
+    value: float | None
+    user_attrs: dict[str, Any]
+
+
+def outcome_of_value(value: Any, attrs: dict[str, Any], owner: str | None = None) -> Outcome:
+    """COMPLETE for a finite value, FAILED (with the reason) for NaN or inf.
+
+    A real number too large for a float (an int such as ``10**400``) is refused, naming
+    ``owner``, when a person typed it; from an objective (``owner`` None) it is a FAILED trial.
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        if owner is not None:
+            raise fail("value", owner, "a real number that fits in a float (|value| < 1.8e308)", value) from None
+        return Outcome(TrialState.FAILED, None, {"error": f"the objective returned {shown(value)}, too large for a "
+                                                          "float", **attrs})
+    if not math.isfinite(number):
+        return Outcome(TrialState.FAILED, None, {"error": f"the objective returned {number!r}", **attrs})
+    return Outcome(TrialState.COMPLETE, number, attrs)
+
+
+def outcome_of_result(result: Any) -> Outcome:
+    """Interpret what an objective returned: a number or an :class:`Evaluation`. Never raises:
+    whatever came back, the trial gets a state and, if FAILED, a readable reason."""
+    attrs: dict[str, Any] = {}
+    if isinstance(result, Evaluation):
+        try:
+            attrs = check_attrs(result.user_attrs, "Evaluation")
+        except ValueError as error:
+            return Outcome(TrialState.FAILED, None, {"error": str(error)})
+        result = result.value
+    if not is_real(result):
+        return Outcome(TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} "
+                                                          f"{shown(result)}; expected a float or an Evaluation"})
+    return outcome_of_value(result, attrs)
+
+
+def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell") -> Outcome:
+    """The outcome of a trial told FAILED or PRUNED (a pruned trial may carry its last value)."""
+    if state is TrialState.FAILED:
+        return Outcome(state, None, {"error": "failed (no reason given)", **attrs})
+    if value is not None and as_finite(value) is None:
+        raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
+    return Outcome(state, None if value is None else float(value), attrs)
+
+
+def check_budget_keyword(objective: Callable[..., Any], budget: float | None, owner: str,
+                         optimizer_name: str) -> None:
+    """Refuse an objective without a ``budget`` keyword for a trial that has a budget."""
+    if budget is not None and not accepts_keyword(objective, "budget"):
+        raise fail("objective", owner, "an objective with a `budget` keyword", objective,
+                   hint=f"{optimizer_name!r} evaluates configurations at budgets (budget={budget:g} here); write "
+                        "objective(params, *, budget=None), or use a multi-fidelity objective.")
+
+
+def call_objective(objective: Callable[..., Any], params: Mapping[str, Any], *, budget: float | None = None,
+                   report: Callable[[float, float], None] | None = None) -> tuple[Outcome, float]:
+    """Call ``objective(params)`` and read what it returned; return the outcome and the seconds it took.
+
+    Parameters
+    ----------
+    objective : callable
+        ``objective(params, *, budget=..., report=...)``: ``budget`` is passed when not None
+        (check it is accepted with :func:`check_budget_keyword` first), ``report`` when given
+        and the objective takes that keyword.
+    params : mapping
+        The configuration; the objective gets a fresh dict of it.
+    budget : float, optional
+    report : callable, optional
+        ``report(value, step)``; it may raise :class:`~interactive_hpo.exceptions.TrialPruned`.
+
+    Returns
+    -------
+    outcome : Outcome
+        COMPLETE with the value; PRUNED (value None: the caller knows what was reported) when
+        the objective raised TrialPruned; FAILED with ``error`` and ``traceback`` when it
+        raised anything else, ``sys.exit()`` included, or returned something that is not a
+        finite number. Only ``KeyboardInterrupt`` propagates: the person wants to stop.
+    seconds : float
+        Wall-clock time of the call.
+    """
+    kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
+    if report is not None and accepts_keyword(objective, "report"):
+        kwargs["report"] = report
+    started = time.perf_counter()
+    try:
+        result = objective(dict(params), **kwargs)
+    except TrialPruned:
+        return Outcome(TrialState.PRUNED, None, {}), time.perf_counter() - started
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # noqa: BLE001 - any failure of user code, sys.exit() too, is data
+        failed = Outcome(TrialState.FAILED, None, {"error": describe_error(error), "traceback": traceback.format_exc()})
+        return failed, time.perf_counter() - started
+    return outcome_of_result(result), time.perf_counter() - started
