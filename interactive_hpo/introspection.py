@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .optimizers.base import Optimizer
     from .space import SearchSpace
     from .study import Study
+    from .study_state import StudyState
 
 __all__ = ["Introspection"]
 
@@ -30,9 +31,7 @@ class Introspection:
     """Read-only views of a study; mixed into :class:`~interactive_hpo.study.Study`."""
 
     # Provided by Study.
-    _trials: list[Trial]
-    _header: dict[str, Any]
-    _events: list[dict[str, Any]]
+    _state: StudyState
     space: SearchSpace
     direction: Direction
     optimizer: Optimizer
@@ -41,13 +40,14 @@ class Introspection:
     def finished_before(self, step: int) -> list[int]:
         """Numbers of the trials that had finished when trial ``step`` was asked, in finishing
         order: the data the optimizer had for that proposal."""
-        return context_of(self._header, self._events, self._number(step, "Study.finished_before"))[1]
+        return context_of(self._state, self._number(step, "Study.finished_before"))[1]
 
     def history(self) -> History:
         """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`)."""
-        n = len(self._trials)
+        trials = self._state.trials
+        n = len(trials)
         values = np.full(n, np.nan)
-        for i, t in enumerate(self._trials):
+        for i, t in enumerate(trials):
             if t.state is TrialState.COMPLETE:
                 values[i] = t.value
         return History(
@@ -55,10 +55,10 @@ class Introspection:
             values=values,
             losses=self.direction.to_loss(values),
             best_values=self.direction.running_best(values),
-            states=np.array([t.state.value for t in self._trials], dtype=object),
-            sources=np.array([t.source for t in self._trials], dtype=object),
-            X=np.array([t.x for t in self._trials]).reshape(n, self.space.dim),
-            budgets=np.array([np.nan if t.budget is None else t.budget for t in self._trials], dtype=float),
+            states=np.array([t.state.value for t in trials], dtype=object),
+            sources=np.array([t.source for t in trials], dtype=object),
+            X=np.array([t.x for t in trials]).reshape(n, self.space.dim),
+            budgets=np.array([np.nan if t.budget is None else t.budget for t in trials], dtype=float),
             direction=self.direction,
         )
 

@@ -126,7 +126,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     if step == n:
         spec, finished = {"name": study.optimizer.name, "settings": study.optimizer.settings()}, study.finish_order
     else:
-        spec, finished = context_of(study._header, study._events, step)[0], study.finished_before(step)
+        spec, finished = context_of(study.state, step)[0], study.finished_before(step)
     if optimizer is None:  # the optimizer in charge at that step, as it was set then
         optimizer = spec["name"]
         optimizer_settings = {**{k: v for k, v in spec["settings"].items() if k != "seed"},

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._validation import fail, is_real
-from .exceptions import StorageError
+from .exceptions import HPOError, StorageError
 from .optimizers.base import Optimizer
+from .optimizers.capabilities import Scheduler
 from .optimizers.registry import available_optimizers, make_optimizer
 from .pruning import make_pruner
 from .space import SearchSpace
@@ -24,10 +25,12 @@ from .storage import Journal, check_path, owner_is_alive
 from .trial import Trial, TrialState
 
 if TYPE_CHECKING:
+    from .direction import Direction
     from .study import Study
+    from .study_state import StudyState
 
 __all__ = ["resume", "catch_up", "check_header", "context_of", "spec_of", "past_surrogate", "past_population",
-           "copy_journal", "read_header", "INTERRUPTED"]
+           "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
 
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
@@ -50,7 +53,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     if header["direction"] != study.direction:
         raise StorageError(f"{path} holds a study to {header.get('direction')}, not to {study.direction}. "
                            "Use Study.load(path) to open it as it is, or choose another storage path.")
-    study._header = header
+    study.state.header = header
     study.seed = header["seed"]
     if study.pruner is None:
         study.pruner = make_pruner(header.get("pruner"))
@@ -58,51 +61,82 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         warnings.warn(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                       RuntimeWarning, stacklevel=4)
     specs = [header["optimizer"]]
+    state = study.state
     for line, event in enumerate(events, start=2):
-        _guarded(path, line, _apply, study, event, specs)
-        study._events.append(event)
-    study._n_optimizers = len(specs)
+        _guarded(path, line, _apply, state, study.space, event, specs)
+        state.log(event)
     study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
-    for trial in [t for t in study._trials if t.state is TrialState.RUNNING]:
-        if owner_is_alive(study._owners.get(trial.number), path):
+    for trial in state.running():
+        if owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
         else:
-            study._finish(trial, TrialState.FAILED, None, {"error": INTERRUPTED})
+            study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
     if optimizer is not None and not _is_current(study, optimizer, settings):
         warnings.warn(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
                       RuntimeWarning, stacklevel=4)
         study.switch_optimizer(optimizer, **dict(settings or {}))
 
 
-def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> None:
+def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> list[tuple[str, Trial | None]]:
     """Apply events another process appended to the journal (read under its lock), so that
     this study numbers its next trial after theirs and its optimizer knows their trials:
     finished ones are told, running ones are pending (neither their points nor their random
-    streams are repeated). A switch or an undo rebuilds the optimizer from the journal."""
-    path = study._journal.path  # type: ignore[union-attr]
+    streams are repeated). A switch or an undo rebuilds the optimizer from the journal.
+
+    Returns what the study's subscribers are to be told: (event kind, trial) pairs.
+    """
+    path, state, notices = study.storage, study.state, []
     for line, event in enumerate(events, start=first_line):
         specs = [spec_of(study.optimizer)]
-        _guarded(path, line, _apply, study, event, specs)
-        study._events.append(event)
+        _guarded(path, line, _apply, state, study.space, event, specs)
+        state.log(event)
         kind = event["event"]
         trial: Trial | None = None
         if kind in ("switched", "undone"):
-            study._n_optimizers += kind == "switched"
             study.optimizer = _guarded(path, line, _rebuild, study, specs[-1])
-            for running in study._trials:
-                if running.state is TrialState.RUNNING:
-                    study.optimizer.note_running(running)
+            for running in state.running():
+                study.optimizer.note_running(running)
         elif kind == "asked":
-            trial = study._trials[-1]
+            trial = state.trials[-1]
             study.optimizer.note_running(trial)
         elif kind in ("finished", "added"):
-            trial = study._trials[study._finish_order[-1]]
-            study.optimizer.tell(trial, study._loss(trial))
+            trial = state.trials[state.finish_order[-1]]
+            study.optimizer.tell(trial, _loss(trial, study.direction))
         elif kind in ("reported", "override"):
-            trial = study._trials[event["number"]]
+            trial = state.trials[event["number"]]
             if kind == "override" and trial.state.is_finished:
-                study._replay_override(study.optimizer, trial.number, event["action"])
-        study._notify(_NOTICE.get(kind, kind), trial)
+                _tell_override(state, study.optimizer, trial.number, event["action"])
+        notices.append((_NOTICE.get(kind, kind), trial))
+    return notices
+
+
+def tell_history(state: StudyState, optimizer: Optimizer, direction: Direction) -> None:
+    """Tell ``optimizer`` every finished trial in finishing order, with the overrides of finished
+    trials at the points they were made: how a rebuilt optimizer reaches the study's state."""
+    overrides = iter(state.overrides)
+    upcoming = next(overrides, None)
+    for position, number in enumerate([*state.finish_order, None]):
+        while upcoming is not None and upcoming[0] <= position:
+            _tell_override(state, optimizer, *upcoming[1:])
+            upcoming = next(overrides, None)
+        if number is not None:
+            optimizer.tell(state.trials[number], _loss(state.trials[number], direction))
+
+
+def _tell_override(state: StudyState, optimizer: Optimizer, number: int, action: str) -> None:
+    if not isinstance(optimizer, Scheduler):
+        return  # this optimizer has no rungs: the override concerned another one
+    try:
+        optimizer.override(state.trials[number], action)
+    except HPOError:
+        pass  # it concerned a config this optimizer does not know (it came after a switch)
+
+
+def _loss(trial: Trial, direction: Direction) -> float | None:
+    """What an optimizer is told for ``trial``: its loss if COMPLETE, else None."""
+    if trial.state is not TrialState.COMPLETE or trial.value is None:
+        return None
+    return direction.to_loss(trial.value)
 
 
 #: The subscriber event kind of each journal event (a finish is "told").
@@ -145,15 +179,8 @@ def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
         raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
                          f"{available_optimizers()}); import the module that registers it first")
     optimizer = make_optimizer(name, study.space, **spec["settings"])
-    study._replay_into(optimizer)
+    tell_history(study.state, optimizer, study.direction)
     return optimizer
-
-
-def _trial_at(study: Study, number: Any) -> Trial:
-    """The trial a journal event names, refusing numbers of trials that do not exist."""
-    if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(study._trials):
-        raise ValueError(f"the event names trial {number!r}, but the study has trials 0 to {len(study._trials) - 1}")
-    return study._trials[number]
 
 
 def _value(value: Any) -> float | None:
@@ -164,47 +191,29 @@ def _value(value: Any) -> float | None:
     return float(value)
 
 
-def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
-    """Replay one journal event into the study's trials, queue and optimizer specs."""
+def _apply(state: StudyState, space: SearchSpace, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
+    """Apply one journal event to the study's state; optimizer specs of switches go to ``specs``."""
     kind = event["event"]
     if kind in ("asked", "added"):
         data = event["trial"]
-        trial = Trial.from_json(data, study.space.to_unit(data["params"]))
-        if trial.number != len(study._trials):
-            raise ValueError(f"trial number {trial.number} where {len(study._trials)} was expected")
+        trial = Trial.from_json(data, space.to_unit(data["params"]))
         if trial.state is not (TrialState.RUNNING if kind == "asked" else TrialState.COMPLETE):
             raise ValueError(f"an {kind!r} trial in state {trial.state.value}")
         _value(trial.value)
-        if trial.source == "enqueued":
-            study._queue.popleft()
-        study._trials.append(trial)
-        study._owners[trial.number] = event.get("owner")
-        if kind == "added":
-            study._finish_order.append(trial.number)
+        state.add(trial, event.get("owner"))
     elif kind == "finished":
-        current = _trial_at(study, event["number"])
-        if current.state.is_finished:
-            raise ValueError(f"trial {current.number} finished twice")
-        state = TrialState(event["state"])
-        if state is TrialState.RUNNING:
-            raise ValueError(f"trial {current.number} finished as RUNNING")
-        study._trials[current.number] = current.finished(state, _value(event["value"]), dict(event["user_attrs"]),
-                                                         event["datetime_complete"])
-        study._finish_order.append(current.number)
+        current = state.trial(event["number"])
+        state.finish(current.finished(TrialState(event["state"]), _value(event["value"]), dict(event["user_attrs"]),
+                                      event["datetime_complete"]))
     elif kind == "undone":
-        if event["number"] != len(study._trials) - 1 or study._trials[-1].source != "manual":
-            raise ValueError(f"trial {event['number']} withdrawn but it is not the last, manual trial")
-        study._withdraw(event["number"])
+        state.withdraw(event["number"])
     elif kind == "enqueued":
-        study._queue.append(study.space.validate(event["params"]))
+        state.enqueue(space.validate(event["params"]))
     elif kind == "reported":
-        trial = _trial_at(study, event["number"])
-        value = event["value"]
-        study._trials[trial.number] = trial.reported(event["step"], math.nan if value is None else float(value))
+        state.report(event["number"], event["step"], event["value"])
     elif kind == "override":
         # Overrides of running trials died with the process; those of finished ones steer the optimizer.
-        if _trial_at(study, event["number"]).state.is_finished:
-            study._overrides.append((len(study._finish_order), event["number"], event["action"]))
+        state.override(event["number"], event["action"])
     elif kind == "switched":
         spec = event["optimizer"]
         if not isinstance(spec, Mapping) or not isinstance(spec.get("settings"), Mapping):
@@ -212,6 +221,7 @@ def _apply(study: Study, event: Mapping[str, Any], specs: list[dict[str, Any]]) 
         specs.append(dict(spec))
     else:
         raise ValueError(f"unknown event {kind!r}")
+
 
 def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> bool:
     """Whether the optimizer a resuming user passed is the one the journal already uses."""
@@ -226,11 +236,10 @@ def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str,
         {k: v for k, v in current["settings"].items() if k != "seed"}
 
 
-def context_of(header: Mapping[str, Any], events: list[dict[str, Any]],
-               number: int) -> tuple[dict[str, Any], list[int]]:
+def context_of(state: StudyState, number: int) -> tuple[dict[str, Any], list[int]]:
     """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked."""
-    spec, finished = header["optimizer"], []
-    for event in events:
+    spec, finished = state.header["optimizer"], []
+    for event in state.events:
         kind = event["event"]
         if kind == "asked" and event["trial"]["number"] == number:
             break
@@ -245,33 +254,36 @@ def context_of(header: Mapping[str, Any], events: list[dict[str, Any]],
     return spec, finished
 
 
+def _optimizer_at(study: Study, number: int) -> Optimizer:
+    """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
+    spec, finished = context_of(study.state, number)
+    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+    for done in finished:
+        optimizer.tell(study.state.trials[done], _loss(study.state.trials[done], study.direction))
+    return optimizer
+
+
 def past_surrogate(study: Study, number: int) -> Any:
     """The belief that proposed trial ``number``: an optimizer rebuilt as it was then (its spec
     and the trials finished before the ask), restored from the hyperparameters recorded with
     the trial. No refit, so scrubbing through a long study is cheap."""
-    trial = study._trials[number]
+    trial = study.state.trials[number]
     if "gp_state" not in trial.user_attrs:
         raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
                    hint=f"Trial {number} came from {trial.source!r}"
                         f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
-    spec, finished = context_of(study._header, study._events, number)
-    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
-    for done in finished:
-        optimizer.tell(study._trials[done], study._loss(study._trials[done]))
+    optimizer = _optimizer_at(study, number)
     return optimizer.restored_view(trial.user_attrs, proposal=trial.x)  # type: ignore[attr-defined]
 
 
 def past_population(study: Study, number: int) -> Any:
     """The population when trial ``number`` was asked: an optimizer rebuilt from its spec then,
     told the trials finished before (population methods fit nothing, so this is cheap)."""
-    spec, finished = context_of(study._header, study._events, number)
-    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
-    for done in finished:
-        optimizer.tell(study._trials[done], study._loss(study._trials[done]))
+    optimizer = _optimizer_at(study, number)
     return optimizer.population()
 
 
-def copy_journal(header: Mapping[str, Any], events: list[dict[str, Any]], path: Any) -> None:
+def copy_journal(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], path: Any) -> None:
     """Write a study's header and events to a new journal at ``path`` (never overwrites)."""
     journal = Journal(check_path(path, "path", "Study.save"))
     if not journal.is_empty():

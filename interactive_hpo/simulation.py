@@ -222,7 +222,7 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
         if not running:
             break
         now, _, worker, start, trial, outcome = heapq.heappop(running)
-        done = study._finish(trial, *outcome)
+        done = study.tell(trial, outcome.value, state=outcome.state, user_attrs=outcome.user_attrs)
         runs.append(WorkerRun.of(done, worker, start, now))
         free_since[worker] = now
     idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]

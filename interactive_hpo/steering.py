@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._validation import as_finite, fail, is_real
 from .direction import Direction
-from .exceptions import HPOError, InvalidParameterError, TrialPruned, TrialStateError
+from .exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from .optimizers.capabilities import Scheduler
 from .outcome import Outcome, call_objective, check_budget_keyword
 from .pruning import Pruner
@@ -31,6 +31,7 @@ from .trial import Trial, TrialState
 
 if TYPE_CHECKING:
     from .optimizers.base import Optimizer
+    from .study_state import StudyState
 
 __all__ = ["Steering", "HUMAN_ACTIONS"]
 
@@ -42,8 +43,7 @@ class Steering:
     """Reports, pruning and overrides; mixed into :class:`~interactive_hpo.study.Study`."""
 
     # Provided by Study.
-    _trials: list[Trial]
-    _finish_order: list[int]
+    _state: StudyState
     optimizer: Optimizer
     pruner: Pruner | None
     direction: Direction
@@ -58,9 +58,6 @@ class Steering:
         # Human overrides of running trials (number -> action) and the pruner's last verdict on them.
         self._human: dict[int, str] = {}
         self._verdicts: dict[int, dict[str, Any]] = {}
-        # Overrides of finished trials, as (how many trials had finished, number, action): the
-        # optimizer is told them at that point of every replay.
-        self._overrides: list[tuple[int, int, str]] = []
 
     def report(self, trial: Trial | int, value: float, step: float) -> bool:
         """Record an intermediate value of a RUNNING trial; return True if it should stop now.
@@ -88,7 +85,7 @@ class Steering:
 
     def _report(self, trial: Trial | int, value: float, step: float) -> bool:
         number = self._number(trial, "Study.report")
-        current = self._trials[number]
+        current = self._state.trials[number]
         if current.state is not TrialState.RUNNING:
             raise TrialStateError(f"Trial {number} is {current.state.value}; only a RUNNING trial reports.")
         if as_finite(step) is None or step < 0:
@@ -100,10 +97,9 @@ class Steering:
             raise fail("value", "Study.report", "a real number", value)
         finite = as_finite(value)
         value = math.nan if finite is None else finite  # a diverged run: kept, as the worst value
-        current = current.reported(step, value)
-        self._trials[number] = current
+        current = self._state.report(number, step, value)
         decision = None if self.pruner is None else self.pruner.decide(
-            current, step, self._trials, self.direction.sign)
+            current, step, list(self._state.trials), self.direction.sign)
         if decision is not None:
             self._verdicts[number] = {"decision": "prune" if decision.prune else "continue", "reason": decision.reason,
                                       "step": step}
@@ -139,7 +135,7 @@ class Steering:
     def _override_now(self, trial: Trial | int, action: str) -> None:
         owner = f"Study.{action}"
         number = self._number(trial, owner)
-        current = self._trials[number]
+        current = self._state.trials[number]
         if current.state is TrialState.RUNNING:
             self._human[number] = action
         else:
@@ -148,7 +144,7 @@ class Steering:
                            "(SuccessiveHalving, Hyperband, ASHA)", f"trial {number} ({current.state.value})",
                            hint=f"The optimizer {self.optimizer.name!r} does not promote or stop finished trials.")
             self.optimizer.override(current, action)  # validates first: a refused override is not journaled
-            self._overrides.append((len(self._finish_order), number, action))
+            self._state.override(number, action)
         self._record({"event": "override", "number": number, "action": action})
         self._notify("override", current)
 
@@ -199,25 +195,6 @@ class Steering:
 
     def _pruned_value(self, number: int) -> float | None:
         """The last finite reported value of a trial: what a PRUNED trial keeps as its value."""
-        values = self._trials[number].intermediate_values
+        values = self._state.trials[number].intermediate_values
         finite = [values[step] for step in sorted(values) if math.isfinite(values[step])]
         return finite[-1] if finite else None
-
-    def _replay_into(self, optimizer: Optimizer) -> None:
-        """Tell ``optimizer`` every finished trial in finishing order, with the overrides between."""
-        overrides = iter(self._overrides)
-        upcoming = next(overrides, None)
-        for position, number in enumerate([*self._finish_order, None]):
-            while upcoming is not None and upcoming[0] <= position:
-                self._replay_override(optimizer, *upcoming[1:])
-                upcoming = next(overrides, None)
-            if number is not None:
-                optimizer.tell(self._trials[number], self._loss(self._trials[number]))
-
-    def _replay_override(self, optimizer: Optimizer, number: int, action: str) -> None:
-        if not isinstance(optimizer, Scheduler):
-            return  # this optimizer has no rungs: the override concerned another one
-        try:
-            optimizer.override(self._trials[number], action)
-        except HPOError:
-            pass  # it concerned a config this optimizer does not know (it came after a switch)

@@ -10,7 +10,6 @@ import contextlib
 import os
 import time
 import warnings
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -26,10 +25,11 @@ from .optimizers.registry import available_optimizers, make_optimizer
 from .outcome import call_objective, outcome_of_state, outcome_of_value
 from .parallel import RunSettings, run_parallel
 from .pruning import Pruner, make_pruner, pruner_spec
-from .replay import catch_up, copy_journal, read_header, resume, spec_of
+from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
 from .space import SearchSpace
 from .steering import Steering
 from .storage import Journal, check_path, new_owner
+from .study_state import StudyState
 from .trial import Trial, TrialState, check_attrs, parse_state
 
 __all__ = ["Study", "StudyEvent"]
@@ -110,39 +110,38 @@ class Study(Steering, Introspection):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
         self.space = space
         self.direction = Direction.parse(direction, "direction", "Study")
-        self._trials: list[Trial] = []
-        self._finish_order: list[int] = []
-        self._queue: deque[dict[str, Any]] = deque()
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
-        self._events: list[dict[str, Any]] = []
         self._owner = new_owner(self, path)
-        self._owners: dict[int, Any] = {}  # trial number -> the owner of the study that asked it
-        self._n_optimizers = 0
         self._init_steering()
         self.pruner = make_pruner(pruner)
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
-        self.optimizer = self._build(optimizer or "random", optimizer_settings)
-        self._header = {"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
-                        "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
-                        "created": time.time()}
+        self.optimizer = self._build(optimizer or "random", optimizer_settings, index=0)
+        self._state = StudyState({"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
+                                  "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
+                                  "created": time.time()})
         if self._journal is not None:
             with self._journal.locked():
-                existing = self._journal.open_or_create(self._header)
+                existing = self._journal.open_or_create(self._state.header)
                 if existing is not None:  # the optimizer built above was only the header's draft
-                    self._n_optimizers = 0
                     resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
 
     # -- reading ----------------------------------------------------------------------------
     @property
+    def state(self) -> StudyState:
+        """The study's record (trials, finish order, queue, overrides, journal events): read it;
+        it changes only through the study's methods."""
+        return self._state
+
+    @property
     def trials(self) -> list[Trial]:
         """Every trial, in number order (a copy: trials are frozen, the list is yours)."""
-        return list(self._trials)
+        return list(self._state.trials)
 
     @property
     def best_trial(self) -> Trial:
         """The COMPLETE trial with the best value (the first one on ties)."""
-        complete = [t for t in self._trials if t.state is TrialState.COMPLETE]
+        complete = [t for t in self._state.trials if t.state is TrialState.COMPLETE]
         if not complete:
             raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
         return complete[cast(int, self.direction.best_index([cast(float, t.value) for t in complete]))]
@@ -160,21 +159,20 @@ class Study(Steering, Introspection):
     @property
     def finish_order(self) -> list[int]:
         """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
-        return list(self._finish_order)
+        return list(self._state.finish_order)
 
     @property
     def queued(self) -> list[dict[str, Any]]:
         """Params enqueued and not yet asked, in the order they will be evaluated."""
-        return [dict(p) for p in self._queue]
+        return [dict(p) for p in self._state.queue]
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
         """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
         with self._transaction():
-            if self._queue:
-                params = self._queue[0]
+            if self._state.queue:  # the trial takes the head of the queue (StudyState.add)
+                params = self._state.queue[0]
                 trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
-                self._queue.popleft()
             else:
                 trial = self._trial_from(self.optimizer.ask())
             return self._record_asked(trial)
@@ -186,8 +184,7 @@ class Study(Steering, Introspection):
 
     def _record_asked(self, trial: Trial) -> Trial:
         self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
-        self._trials.append(trial)
-        self._owners[trial.number] = self._owner
+        self._state.add(trial, self._owner)
         self._notify("asked", trial)
         return trial
 
@@ -196,7 +193,7 @@ class Study(Steering, Introspection):
         joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together)."""
         q = check_int(q, "q", "Study.ask_batch", 1)
         with self._transaction():
-            trials = [self.ask() for _ in range(min(q, len(self._queue)))]
+            trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]
             if len(trials) < q:
                 for suggestion in self.optimizer.ask_batch(q - len(trials)):
                     trials.append(self._record_asked(self._trial_from(suggestion)))
@@ -223,7 +220,7 @@ class Study(Steering, Introspection):
         if state is TrialState.COMPLETE and not is_real(value):
             raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
         with self._transaction():
-            current = self._trials[self._number(trial, "Study.tell")]
+            current = self._state.trials[self._number(trial, "Study.tell")]
             if state is TrialState.COMPLETE:
                 outcome = outcome_of_value(value, attrs, "Study.tell")
             else:
@@ -278,7 +275,7 @@ class Study(Steering, Introspection):
                                            "or more, or an executor, for timeouts.")
         done = []
         for _ in range(n_trials):
-            if self.optimizer.exhausted and not self._queue:
+            if self.optimizer.exhausted and not self._state.queue:
                 break
             done.append(self.step(objective))
             for callback in callbacks:
@@ -330,12 +327,11 @@ class Study(Steering, Introspection):
         attrs = check_attrs(user_attrs, owner)
         with self._transaction():
             now = time.time()
-            trial = Trial(number=len(self._trials), params=self.space.validate(params), x=x,
+            trial = Trial(number=len(self._state.trials), params=self.space.validate(params), x=x,
                           state=TrialState.COMPLETE, value=float(value), source=source, user_attrs=attrs,
                           datetime_start=now, datetime_complete=now)
             self._record({"event": "added", "trial": trial.to_json()})
-            self._trials.append(trial)
-            self._finish_order.append(trial.number)
+            self._state.add(trial)
             self.optimizer.tell(trial, self._loss(trial))
         self._notify("added", trial)
         return trial
@@ -351,43 +347,38 @@ class Study(Steering, Introspection):
             return self._undo_manual()
 
     def _undo_manual(self) -> Trial:
-        last = self._trials[-1] if self._trials else None
+        last = self._state.trials[-1] if self._state.trials else None
         if last is None or last.source != "manual":
             raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
                        "no trials" if last is None else f"trial {last.number} from {last.source!r}",
                        hint="Undo withdraws only the manual trial just added, before any other trial.")
-        running = [t.number for t in self._trials if t.state is TrialState.RUNNING]
+        running = [t.number for t in self._state.running()]
         if running:
             # The optimizer is rebuilt from finished trials; it could not know these are taken.
             raise fail("trial", "Study.undo_manual", "withdrawn while no trial is running",
                        f"trial {last.number}", hint=f"Tell the results of trials {running} first.")
         self._record({"event": "undone", "number": last.number})
-        self._withdraw(last.number)
+        self._state.withdraw(last.number)
         self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
-        self._replay_into(self.optimizer)
+        tell_history(self._state, self.optimizer, self.direction)
         self._notify("undone", last)
         return last
-
-    def _withdraw(self, number: int) -> None:
-        self._trials.pop(number)
-        self._finish_order.remove(number)
-        self._owners.pop(number, None)
 
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
         canonical = self.space.validate(params)
         with self._transaction():
             self._record({"event": "enqueued", "params": canonical})
-            self._queue.append(canonical)
+            self._state.enqueue(canonical)
         self._notify("enqueued", None)
 
     def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
         """Continue with another optimizer; it is told every finished trial, in order, first."""
         with self._transaction():
-            new = self._build(optimizer, settings)
-            self._replay_into(new)
-            for trial in self._trials:  # trials other processes are evaluating
-                if trial.state is TrialState.RUNNING and self._owners.get(trial.number) != self._owner:
+            new = self._build(optimizer, settings, index=self._state.n_optimizers)
+            tell_history(self._state, new, self.direction)
+            for trial in self._state.running():  # trials other processes are evaluating
+                if self._state.owner_of(trial.number) != self._owner:
                     new.note_running(trial)
             self._record({"event": "switched", "optimizer": spec_of(new)})
             self.optimizer = new
@@ -412,7 +403,7 @@ class Study(Steering, Introspection):
     # -- persistence --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write this study's whole journal to a new file ``path`` (refuses to overwrite)."""
-        copy_journal(self._header, self._events, path)
+        copy_journal(self._state.header, self._state.events, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Study:
@@ -427,11 +418,11 @@ class Study(Steering, Introspection):
         return self.direction.to_loss(trial.value)
 
     def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, **fields: Any) -> Trial:
-        return Trial(number=len(self._trials), params=params, x=x, datetime_start=time.time(), **fields)
+        return Trial(number=len(self._state.trials), params=params, x=x, datetime_start=time.time(), **fields)
 
     def _finish(self, trial: Trial, state: TrialState, value: float | None, attrs: Mapping[str, Any]) -> Trial:
         with self._transaction():
-            trial = self._trials[trial.number]  # with every report so far, and as others left it
+            trial = self._state.trials[trial.number]  # with every report so far, and as others left it
             if trial.state.is_finished:
                 raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
                                       "a trial can be told only once.")
@@ -439,8 +430,7 @@ class Study(Steering, Introspection):
             done = trial.finished(state, value, attrs, time.time())
             self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
                           "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
-            self._trials[done.number] = done
-            self._finish_order.append(done.number)
+            self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
         self._notify("told", done)
         return done
@@ -466,7 +456,8 @@ class Study(Steering, Introspection):
             first_line = self._journal.lines_read + 1
             events = self._journal.read_new()
             if events:
-                catch_up(self, events, first_line)
+                for kind, trial in catch_up(self, events, first_line):
+                    self._notify(kind, trial)
             yield
 
     def _record(self, event: dict[str, Any]) -> None:
@@ -474,7 +465,7 @@ class Study(Steering, Introspection):
         with self._transaction():
             if self._journal is not None:
                 self._journal.append(event)
-        self._events.append(event)
+        self._state.log(event)
 
     def _notify(self, kind: str, trial: Trial | None) -> None:
         event = StudyEvent(kind, trial, self)
@@ -488,9 +479,10 @@ class Study(Steering, Introspection):
     def _number(self, trial: Trial | int, owner: str) -> int:
         number = trial.number if isinstance(trial, Trial) else trial
         is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
-        if not is_int or not 0 <= number < len(self._trials) or (
-                isinstance(trial, Trial) and trial.params != self._trials[number].params):
-            raise fail("trial", owner, f"a trial of this study (number in [0, {len(self._trials)}))", trial)
+        trials = self._state.trials
+        if not is_int or not 0 <= number < len(trials) or (
+                isinstance(trial, Trial) and trial.params != trials[number].params):
+            raise fail("trial", owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
         return int(number)
 
     def _check_objective(self, objective: Any, owner: str) -> None:
@@ -505,7 +497,9 @@ class Study(Steering, Introspection):
             raise fail("objective", owner, "an objective over the study's search space", objective,
                        hint=f"Objective space: {space}; study space: {self.space}.")
 
-    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> Optimizer:
+    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int) -> Optimizer:
+        """The optimizer named (seeded from the study's seed and ``index``, its place among the
+        study's optimizers) or given."""
         if isinstance(optimizer, Optimizer):
             if settings:
                 raise fail("optimizer_settings", "Study", "empty when the optimizer is an instance", dict(settings))
@@ -513,7 +507,7 @@ class Study(Steering, Introspection):
                 raise fail("optimizer", "Study", "an optimizer over the study's search space", optimizer)
             built = optimizer
         elif isinstance(optimizer, str):
-            seed = int(np.random.SeedSequence([self.seed, self._n_optimizers]).generate_state(1)[0])
+            seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
             built = make_optimizer(optimizer, self.space, **{"seed": seed, **(settings or {})})
         else:
             raise fail("optimizer", "Study", "a registered optimizer name or an Optimizer", optimizer)
@@ -521,10 +515,9 @@ class Study(Steering, Introspection):
             raise fail("optimizer", "Study", "a registered optimizer when the study has storage", optimizer,
                        hint="The journal rebuilds optimizers by name on resume; call "
                             f"register_optimizer({type(built).__name__}) first.")
-        self._n_optimizers += 1
         return built
 
     def __repr__(self) -> str:
         return (f"Study(direction={self.direction.value!r}, optimizer={self.optimizer!r}, "
-                f"n_trials={len(self._trials)}, storage={self.storage!r})")
+                f"n_trials={len(self._state.trials)}, storage={self.storage!r})")
 
