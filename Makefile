@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install clean
+.PHONY: lab test test-fast install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,20 @@ lab: $(STAMP)
 # The whole suite: unit tests, doctests, the README quickstart and the notebooks (nbval);
 # pyproject.toml's pytest options say where each lives. Notebooks read their budget from
 # IHPO_TRIALS: small here so the suite stays fast, teaching-sized when you open them.
+# Two steps: everything but the browser tests on every core (pytest-xdist; --dist loadfile keeps
+# a file's tests, and a notebook's cells, on one worker in order), then the browser tests on
+# their own, so a real Lab waiting for a click never competes with GP fits for the CPU.
+# --durations lists the slowest tests: the place to look when the suite grows.
 IHPO_TRIALS ?= 12
+JOBS ?= auto
 test: $(STAMP)
-	IHPO_TRIALS=$(IHPO_TRIALS) $(BIN)/python -m pytest
+	IHPO_TRIALS=$(IHPO_TRIALS) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --durations=15 --ignore=tests/browser
+	IHPO_TRIALS=$(IHPO_TRIALS) $(BIN)/python -m pytest tests/browser
+
+# The inner loop while coding (about a minute): unit tests and doctests, without the notebooks,
+# the browser tests and the sample-efficiency tests marked slow. `make test` before a commit.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not slow" tests interactive_hpo --ignore=tests/browser
 
 clean:
 	rm -rf $(VENV)

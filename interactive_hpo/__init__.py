@@ -1,9 +1,29 @@
 """interactive_hpo: see and steer hyperparameter optimization in Jupyter.
 
+The room map (each folder's ``__init__`` says what lives there; arrows point down only, and
+``tests/test_layers.py`` enforces the rules)::
+
+    presentation  ui/               the Lab and the race app (ipywidgets + ipympl)
+                  plots/            matplotlib: plain data in, an Axes out; export of a study
+    running       execution/        parallel workers (Dask too), simulated workers, races
+                  model_selection/  HPOSearchCV and nested cross-validation (scikit-learn)
+                  pbt/              population-based training
+                  gradient/         gradient-based HPO (hypergradients, torch)
+                  testing/          the optimizer contract, for your own optimizers
+    the study     study/            Study, its state, journal, replay, steering, pruning,
+                                    branching (fork and remap) and curves
+    engines       optimizers/       grid/random/Sobol, bayes/, population/, multifidelity/,
+                                    hypergradient; capabilities they declare
+                  objectives/       synthetic functions, scikit-learn CV, budgets, tasks
+                  landscape/        fitness-landscape analysis of HP loss landscapes
+    vocabulary    parameters, space, trial, direction, outcome, views, exceptions,
+                  _validation, _compat (private third-party names), _moved (old paths)
+
 The top-level import is light (numpy only): torch, scikit-learn, matplotlib and ipywidgets
 are imported by the modules that need them, when they are used.
 """
 
+from . import _moved
 from .exceptions import (
     HPOError,
     InvalidParameterError,
@@ -13,6 +33,7 @@ from .exceptions import (
     TrialPruned,
     TrialStateError,
 )
+from .execution import Race
 from .optimizers import (
     ASHA,
     DifferentialEvolution,
@@ -21,7 +42,6 @@ from .optimizers import (
     Hyperband,
     HypergradientDescent,
     Optimizer,
-    PopulationBasedTraining,
     RandomSearch,
     SobolSearch,
     SuccessiveHalving,
@@ -30,11 +50,13 @@ from .optimizers import (
     make_optimizer,
     register_optimizer,
 )
-from .pruning import MedianStoppingRule, PruneDecision, Pruner
-from .race import Race
+from .pbt import PopulationBasedTraining
 from .space import Categorical, Float, Int, SearchSpace
 from .study import Study, StudyEvent
+from .study.pruning import MedianStoppingRule, PruneDecision, Pruner
 from .trial import Evaluation, Trial, TrialState
+
+_moved.install()  # module paths of 0.1 (interactive_hpo.remap, ...) keep working, with a warning
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import check_int, check_real, fail
 from ..optimizers.hypergradient import HypergradientDescent
-from ..study import Study
+from ..study.core import Study
 from .hypergradients import exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import BilevelProblem, RidgeProblem, check_problem

@@ -1,7 +1,7 @@
 """Models trained a little at a time, for Population Based Training (PBT).
 
 An :class:`IncrementalTask` owns the data and knows how to build, train a few steps more, score
-and copy a model. PBT (:mod:`interactive_hpo.optimizers.pbt`) owns the models and the
+and copy a model. PBT (:mod:`interactive_hpo.pbt.training`) owns the models and the
 hyperparameters and only calls these four methods, so a task for another library (a torch
 network, say) is a class with the same attributes.
 

@@ -1,13 +1,24 @@
-"""Steppable optimizers over the unit cube, and the registry that names them."""
+"""Steppable optimizers over the unit cube, and the registry that names them.
 
+- ``base``: the :class:`Optimizer` interface (ask/tell over the unit cube, minimizing a loss)
+  and :class:`Suggestion`; ``capabilities``: what some optimizers declare beyond it
+  (``ModelBased``, ``Scheduler``, ``PopulationMethod``); ``registry``: optimizers by name.
+- ``simple``: grid, random and scrambled-Sobol search; ``hypergradient``: gradient steps on
+  hyperparameters from reported hypergradients.
+- ``bayes/``: Gaussian-process Bayesian optimization (BoTorch); imported when used.
+- ``population/``: genetic algorithm, differential evolution, CMA-ES.
+- ``multifidelity/``: successive halving, Hyperband, ASHA.
+
+Population-based training is not an ask/tell optimizer: it lives in :mod:`interactive_hpo.pbt`.
+"""
+
+from .._moved import moved_name
 from .base import Optimizer, Suggestion
-from .evolution import DifferentialEvolution, GeneticAlgorithm
-from .halving import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving
 from .hypergradient import HypergradientDescent
-from .pbt import PBTResult, PopulationBasedTraining, compare_with_fixed, train_fixed
+from .multifidelity import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving, hyperband_brackets, rung_budgets
 from .population import PopulationOptimizer
+from .population.evolution import DifferentialEvolution, GeneticAlgorithm
 from .registry import available_optimizers, make_optimizer, optimizer_class, register_optimizer
-from .rungs import hyperband_brackets, rung_budgets
 from .simple import GridSearch, RandomSearch, SobolSearch
 
 __all__ = [
@@ -26,12 +37,14 @@ __all__ = [
     "HypergradientDescent",
     "hyperband_brackets",
     "rung_budgets",
-    "PopulationBasedTraining",
-    "PBTResult",
-    "compare_with_fixed",
-    "train_fixed",
     "available_optimizers",
     "make_optimizer",
     "optimizer_class",
     "register_optimizer",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Names that moved to :mod:`interactive_hpo.pbt` in 0.2, with a warning."""
+    return moved_name(__name__, name, "interactive_hpo.pbt",
+                      ("PopulationBasedTraining", "PBTResult", "compare_with_fixed", "train_fixed"))

@@ -4,8 +4,9 @@ The Lab, steering and the curves ask ``isinstance(optimizer, Scheduler)``, never
 method happens to exist: a capability is a promise with a documented meaning, and a plug-in
 optimizer makes it by inheriting the class (or with ``Scheduler.register(MyScheduler)``).
 
-- :class:`ModelBased`: a fitted surrogate (``surrogate()``) and a proposal from it on demand
-  (``propose()``, with the same settings overrides) that the next ``ask`` returns.
+- :class:`ModelBased`: a fitted surrogate (``surrogate()``), a proposal from it on demand
+  (``propose()``, with the same settings overrides) that the next ``ask`` returns, and the
+  belief behind a past proposal (``restored_view``) for scrubbing through a study.
 - :class:`Scheduler`: multi-fidelity jobs at budgets up to ``max_budget``, a table of its rungs
   and a person's ``override`` ("promote" / "stop") of a finished trial.
 - :class:`PopulationMethod`: a population and its search distribution (``population()``).
@@ -14,9 +15,12 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..trial import Trial
     from ..views import PopulationSnapshot
     from .base import Suggestion
@@ -35,6 +39,11 @@ class ModelBased(ABC):
     @abstractmethod
     def propose(self, **overrides: Any) -> Suggestion:
         """The next proposal without asking it; without ``overrides`` the next ``ask`` returns it."""
+
+    @abstractmethod
+    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> Any:
+        """The belief behind a past proposal, rebuilt without a fit from the ``info`` recorded
+        with it (its trial's attributes) and the trials this optimizer was told since."""
 
 
 class Scheduler(ABC):

@@ -21,12 +21,12 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "random": "interactive_hpo.optimizers.simple:RandomSearch",
     "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
     "bo": "interactive_hpo.optimizers.bayes:GaussianProcessBO",
-    "ga": "interactive_hpo.optimizers.evolution:GeneticAlgorithm",
-    "de": "interactive_hpo.optimizers.evolution:DifferentialEvolution",
-    "cmaes": "interactive_hpo.optimizers.cmaes:CMAES",
-    "halving": "interactive_hpo.optimizers.halving:SuccessiveHalving",
-    "hyperband": "interactive_hpo.optimizers.halving:Hyperband",
-    "asha": "interactive_hpo.optimizers.halving:ASHA",
+    "ga": "interactive_hpo.optimizers.population.evolution:GeneticAlgorithm",
+    "de": "interactive_hpo.optimizers.population.evolution:DifferentialEvolution",
+    "cmaes": "interactive_hpo.optimizers.population.cmaes:CMAES",
+    "halving": "interactive_hpo.optimizers.multifidelity.halving:SuccessiveHalving",
+    "hyperband": "interactive_hpo.optimizers.multifidelity.halving:Hyperband",
+    "asha": "interactive_hpo.optimizers.multifidelity.halving:ASHA",
     "hypergradient": "interactive_hpo.optimizers.hypergradient:HypergradientDescent",
 }
 

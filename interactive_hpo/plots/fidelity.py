@@ -4,8 +4,8 @@ As in :mod:`.history`, each plot computes a plain "info" record first (:func:`ru
 :func:`curves_info`, :func:`budget_trace_info`, :func:`brackets_info`; tests target them) and
 draws it second (worker Gantt charts are in :mod:`.workers`). The inputs are plain records: the
 rows of a scheduler's ``rung_table()``,
-the ``Curve`` list and ``BudgetTrace`` of :mod:`interactive_hpo.curves`, and the bracket plan of
-:func:`interactive_hpo.optimizers.rungs.hyperband_brackets`; this module never imports a study
+the ``Curve`` list and ``BudgetTrace`` of :mod:`interactive_hpo.study.curves`, and the bracket plan of
+:func:`interactive_hpo.optimizers.multifidelity.rungs.hyperband_brackets`; this module never imports a study
 or an optimizer, it only reads those records' fields.
 """
 
@@ -230,7 +230,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> from interactive_hpo.curves import Curve
+    >>> from interactive_hpo.study.curves import Curve
     >>> curves = [Curve(0, np.arange(3.0), np.array([1.0, 0.5, 0.4]), "COMPLETE", np.zeros(3)),
     ...           Curve(1, np.arange(1.0), np.array([1.5]), "PRUNED", np.ones(1))]
     >>> ax = plot_learning_curves(curves, Figure().add_subplot())

@@ -184,7 +184,7 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     Parameters
     ----------
     lineage : Lineage
-        From :func:`interactive_hpo.curves.lineage` (plain arrays: ids, generations, values,
+        From :func:`interactive_hpo.study.curves.lineage` (plain arrays: ids, generations, values,
         parents, best).
     ax : matplotlib Axes, optional
 

@@ -1,6 +1,6 @@
 """Gantt charts of workers, simulated or real: who ran which trial at which budget, and who sat idle.
 
-:func:`gantt_info` turns a ``Schedule`` from :func:`interactive_hpo.simulation.simulate_workers`
+:func:`gantt_info` turns a ``Schedule`` from :func:`interactive_hpo.execution.simulation.simulate_workers`
 (or ``Schedule.observed`` of a real parallel run: seconds by the workers' clocks) into plain
 bars; :func:`plot_gantt` draws one schedule and :func:`compare_gantt` stacks several
 on one time axis (synchronous halving's idle gaps at rung ends against ASHA's packed rows).
@@ -99,7 +99,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     Parameters
     ----------
     schedule : Schedule
-        From :func:`~interactive_hpo.simulation.simulate_workers`, or a real parallel run's
+        From :func:`~interactive_hpo.execution.simulation.simulate_workers`, or a real parallel run's
         ``Schedule.observed(study.trials)``.
     ax : matplotlib Axes, optional
     color_by : {"rung", "budget"}
@@ -119,7 +119,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> from interactive_hpo.simulation import IdleSpell, Schedule, WorkerRun
+    >>> from interactive_hpo.execution.simulation import IdleSpell, Schedule, WorkerRun
     >>> runs = (WorkerRun(0, 0, 0.0, 1.0, 1.0, 0, 0, 0, "COMPLETE"),    # worker, trial, start, end, budget,
     ...         WorkerRun(1, 1, 0.0, 2.0, 1.0, 1, 0, 0, "COMPLETE"),    # config, rung, bracket, state
     ...         WorkerRun(0, 2, 2.0, 5.0, 3.0, 1, 1, 0, "COMPLETE"))

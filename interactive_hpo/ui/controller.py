@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
+from ..execution.parallel import ParallelRunner, RunSettings
+from ..execution.simulation import Schedule, simulate_workers
 from ..optimizers.capabilities import Scheduler
-from ..parallel import ParallelRunner, RunSettings
-from ..remap import fork_study, remap_study
-from ..simulation import Schedule, simulate_workers
 from ..space import SearchSpace
-from ..steering import HUMAN_ACTIONS
-from ..study import Study, StudyEvent
+from ..study.branching import fork_study, remap_study
+from ..study.core import Study, StudyEvent
+from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
 
 __all__ = ["LabController"]
@@ -34,7 +34,7 @@ class LabController:
     objective : callable
         ``objective(params) -> float`` (or anything ``Study.step`` accepts).
     executor : executor or dask Client, optional
-        Where :meth:`run` evaluates trials (see :mod:`interactive_hpo.parallel`); Step and
+        Where :meth:`run` evaluates trials (see :mod:`interactive_hpo.execution.parallel`); Step and
         manual trials always run here.
     n_workers : int, optional
         Trials :meth:`run` keeps running at once (local processes when there is no executor).

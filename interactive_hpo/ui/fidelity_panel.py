@@ -16,12 +16,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..curves import config_curves, learning_curves
+from ..execution.simulation import Schedule
 from ..optimizers.capabilities import Scheduler
 from ..plots.fidelity import plot_learning_curves, plot_rungs
 from ..plots.workers import compare_gantt
-from ..simulation import Schedule
-from ..study import Study
+from ..study.core import Study
+from ..study.curves import config_curves, learning_curves
 from .errors import ErrorLog
 from .figures import LiveFigure
 

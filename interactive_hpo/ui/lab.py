@@ -19,13 +19,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import fail
-from ..curves import lineage
 from ..exceptions import InvalidParameterError
 from ..objectives.tasks import make_task
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..space import SearchSpace
-from ..study import Study
+from ..study.core import Study
+from ..study.curves import lineage
 from ..trial import Trial, TrialState
 from .controller import LabController
 from .errors import ErrorLog
@@ -148,8 +148,8 @@ class Lab:
 
     def export(self, path: str, **options: Any) -> Any:
         """Write the current branch's steps for slides: ``.html`` (one self-contained page with a
-        step slider) or ``.gif`` / ``.mp4`` (an animation); options as in :mod:`interactive_hpo.export`."""
-        from ..export import export_animation, export_html
+        step slider) or ``.gif`` / ``.mp4`` (an animation); options as in :mod:`interactive_hpo.plots.export`."""
+        from ..plots.export import export_animation, export_html
 
         write = export_html if str(path).lower().endswith(".html") else export_animation
         return write(self.study, path, **options)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from ..curves import Lineage
 from ..plots.population import PopulationPlot, plot_lineage
 from ..space import SearchSpace
+from ..study.curves import Lineage
 from ..views import PopulationSnapshot
 from .figures import LiveFigure
 
@@ -64,7 +64,7 @@ class PopulationPanel:
         ``landscape(X)``, for unit-cube points of shape (m, d), returns the true objective at
         them, shape (m,): given (a cheap synthetic function), it is shaded behind the
         population on the slice through the best point so far. ``lineage`` (from
-        :func:`interactive_hpo.curves.lineage`) is drawn beside: who bred whom, generation by
+        :func:`interactive_hpo.study.curves.lineage`) is drawn beside: who bred whom, generation by
         generation, with the best individual's ancestry in red.
         """
         if snapshot is None:

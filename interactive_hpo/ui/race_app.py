@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from ..race import YOU, Race
+from ..execution.race import YOU, Race
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .manual_panel import ManualPanel
@@ -23,7 +23,7 @@ __all__ = ["RaceApp"]
 
 
 class RaceApp:
-    """The widgets of a :class:`~interactive_hpo.race.Race`.
+    """The widgets of a :class:`~interactive_hpo.execution.race.Race`.
 
     Parameters
     ----------

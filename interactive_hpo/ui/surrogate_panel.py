@@ -190,7 +190,7 @@ class SurrogatePanel:
 
     def _teach(self, view: Any, grid: Any) -> None:
         """The 1-D teaching overlays ticked in :attr:`teach`."""
-        from ..optimizers.bayes_teach import acquisition_terms, prior_paths  # a view exists: torch is loaded
+        from ..optimizers.bayes.teach import acquisition_terms, prior_paths  # a view exists: torch is loaded
 
         on = {name: box.value for name, box in self.teach.items()}
         self.curve.show_teaching(  # type: ignore[union-attr]  (called for the 1-D curve only)
@@ -200,7 +200,7 @@ class SurrogatePanel:
 
     def _explain(self, view: Any, proposal: np.ndarray | None) -> None:
         """Why the proposal, and the kernel in words, under the figure."""
-        from ..optimizers.bayes_teach import why_this_point
+        from ..optimizers.bayes.teach import why_this_point
 
         why = "" if proposal is None else \
             f"<b>Why this point?</b> {html.escape(why_this_point(view, proposal, self.space))}"

@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from ..study import Study
+from ..study.core import Study
 from .errors import ErrorLog
 from .figures import LiveFigure
 

@@ -40,7 +40,7 @@ from interactive_hpo.objectives.synthetic import Branin, Hartmann6  # noqa: E402
 from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
 from interactive_hpo.optimizers import bayes_model  # noqa: E402
 from interactive_hpo.optimizers.bayes import GaussianProcessBO, SurrogateView  # noqa: E402
-from interactive_hpo.optimizers.bayes_model import DTYPE, Predictor, fit_gp  # noqa: E402
+from interactive_hpo.optimizers.bayes.model import DTYPE, Predictor, fit_gp  # noqa: E402
 
 #: A cheap acquisition optimizer: where accuracy is not the point, speed is.
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}

@@ -11,7 +11,7 @@ from interactive_hpo import Float, SearchSpace, Study
 
 pytest.importorskip("botorch")
 
-from interactive_hpo.optimizers.bayes_teach import acquisition_terms, prior_paths, why_this_point  # noqa: E402
+from interactive_hpo.optimizers.bayes.teach import acquisition_terms, prior_paths, why_this_point  # noqa: E402
 
 LINE = SearchSpace([Float("x", -2.0, 2.0)])
 GRID = LINE.slice1d("x", resolution=101).points

@@ -20,7 +20,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("botorch")
 
-from interactive_hpo.optimizers.bayes_model import one_thread  # noqa: E402
+from interactive_hpo.optimizers.bayes.model import one_thread  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Trials per run: 7 Sobol points, then GP proposals; the two thread counts first disagreed at

@@ -17,8 +17,8 @@ from interactive_hpo import (  # noqa: E402
     TrialState,
 )
 from interactive_hpo.objectives.synthetic import Rosenbrock  # noqa: E402
-from interactive_hpo.optimizers.cmaes import CMAES, _preimage_near  # noqa: E402
 from interactive_hpo.optimizers.population import reflect  # noqa: E402
+from interactive_hpo.optimizers.population.cmaes import CMAES, _preimage_near  # noqa: E402
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("lr", 1e-4, 1.0, log=True), Int("n", 1, 9),
                      Categorical("act", ["relu", "tanh", "gelu"])])

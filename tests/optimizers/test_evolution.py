@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study, TrialState
-from interactive_hpo.optimizers.evolution import DifferentialEvolution, GeneticAlgorithm
+from interactive_hpo.optimizers.population.evolution import DifferentialEvolution, GeneticAlgorithm
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("lr", 1e-4, 1.0, log=True), Int("n", 1, 9),
                      Categorical("act", ["relu", "tanh", "gelu"])])

@@ -14,8 +14,8 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from interactive_hpo import InvalidParameterError, Study  # noqa: E402
-from interactive_hpo.curves import budget_trace, config_curves, learning_curves  # noqa: E402
-from interactive_hpo.optimizers.rungs import hyperband_brackets  # noqa: E402
+from interactive_hpo.execution.simulation import simulate_workers  # noqa: E402
+from interactive_hpo.optimizers.multifidelity.rungs import hyperband_brackets  # noqa: E402
 from interactive_hpo.plots import (  # noqa: E402
     brackets_info,
     budget_trace_info,
@@ -30,7 +30,7 @@ from interactive_hpo.plots import (  # noqa: E402
     rungs_info,
 )
 from interactive_hpo.plots.fidelity import RUNG_MARKERS  # noqa: E402
-from interactive_hpo.simulation import simulate_workers  # noqa: E402
+from interactive_hpo.study.curves import budget_trace, config_curves, learning_curves  # noqa: E402
 
 from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
 

@@ -100,7 +100,7 @@ def test_plot_pbt_summarizes_a_result_like_record_without_touching_global_style(
 
 def test_plot_pbt_on_a_real_run_hides_unused_panels():
     from interactive_hpo import Float, SearchSpace
-    from interactive_hpo.optimizers.pbt import PopulationBasedTraining
+    from interactive_hpo.pbt.training import PopulationBasedTraining
 
     class Walk:
         space = SearchSpace([Float("lr", 1e-3, 1.0, log=True)])

@@ -10,9 +10,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from interactive_hpo import Study  # noqa: E402
-from interactive_hpo.curves import lineage  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.plots import plot_lineage  # noqa: E402
+from interactive_hpo.study.curves import lineage  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 BRANIN = Branin()

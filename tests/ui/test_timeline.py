@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from interactive_hpo import InvalidParameterError, Study  # noqa: E402
-from interactive_hpo.remap import fork_study  # noqa: E402
+from interactive_hpo.study.branching import fork_study  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from .lab_helpers import FAST, LINE, quad  # noqa: E402

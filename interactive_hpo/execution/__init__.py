@@ -1,0 +1,11 @@
+"""Ways of running a study's trials.
+
+- ``parallel``: local processes or any executor (a Dask cluster), with timeouts, lost workers
+  and interrupts handled (``Study.run(..., n_workers=4)`` hands over to it).
+- ``simulation``: the same schedulers on simulated workers and a simulated clock.
+- ``race``: several optimizers (and you) on one objective with one budget, in lockstep.
+"""
+
+from .race import Race, Standing
+
+__all__ = ["Race", "Standing"]

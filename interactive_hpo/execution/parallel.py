@@ -1,0 +1,381 @@
+"""Evaluate a study's trials in parallel: local processes, or any ``concurrent.futures``-style executor.
+
+``Study.run(objective, n_trials, n_workers=4)`` runs trials on a pool of local processes;
+``Study.run(..., executor=client)`` on an executor you bring, a ``dask.distributed.Client`` in
+particular (it is used through ``client.get_executor()``; this module never imports dask). The
+study keeps asking while trials are running: optimizers see them as pending (BO chooses the
+next point jointly with them, populations hand out their next individuals, ASHA promotes as
+results arrive). Every result is told, and journaled, the moment it arrives.
+
+What can go wrong, and what happens (:class:`ParallelRunner`):
+
+- the objective raises or returns NaN: the trial is FAILED with the reason, as in a serial run;
+- a worker dies mid-trial: Dask first re-runs the task on another worker by itself (up to its
+  ``distributed.scheduler.allowed-failures``); when it gives up, or when a local process dies
+  (which breaks the whole process pool, so the trials running beside it are lost too; a fresh
+  pool takes over), the trial is FAILED with "worker lost", or re-queued
+  (``on_worker_loss="requeue"``: its configuration runs again as a new trial, once; a
+  scheduler's job at a budget is not re-queued). Finished trials are already in the journal
+  and are neither lost nor repeated;
+- a trial runs longer than ``trial_timeout`` seconds on its worker (queueing time does not
+  count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
+  running function from outside, so the objective is run in a watchdog thread that is left
+  behind: a hang that waits costs nothing, a runaway computation keeps a core busy until it ends;
+- ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
+  (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
+  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way.
+
+The objective travels to the workers by value (cloudpickle), so a function defined in a
+notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
+Each worker process unpickles it once and reuses it, so a stateful objective is shared by that
+process's threads. ``report=`` (pruning) is not available in parallel runs: the pruner lives in
+this process. "cancel" cannot stop a local process that is computing: it finishes its task
+after the run, and its result is dropped.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import multiprocessing
+import os
+import pickle
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .._compat import executor_workers
+from .._validation import check_int, check_one_of, check_real, describe_error, fail
+from ..outcome import call_objective, check_budget_keyword
+from ..trial import Trial, TrialState
+
+if TYPE_CHECKING:
+    from ..study.core import Study
+
+__all__ = ["ParallelRunner", "RunSettings", "run_parallel", "evaluate_remote"]
+
+#: Objectives already unpickled in this worker process, by the hash of their bytes.
+_OBJECTIVES: dict[str, Callable[..., Any]] = {}
+
+
+def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None,
+                    timeout: float | None = None) -> tuple[str, Any, dict]:
+    """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
+
+    Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
+    exception that reaches the caller's future means the worker itself failed. With ``timeout``
+    the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
+    """
+    thread = threading.current_thread()  # several threads of one process are several workers
+    where: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"
+                             + ("" if thread is threading.main_thread() else f"/{thread.name}")}
+    where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
+    try:
+        objective = _OBJECTIVES.get(key)
+        if objective is None:
+            objective = _OBJECTIVES[key] = pickle.loads(blob)
+    except Exception as error:  # a package the objective needs is missing here: not the worker's death
+        return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
+                                                         f"{describe_error(error)}", **where})
+    outcome: list[tuple[str, Any, dict]] = []
+
+    def call() -> None:
+        # The outcome is read here, on the worker (by the same call_objective as a serial run):
+        # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
+        try:
+            (state, value, attrs), _ = call_objective(objective, params, budget=budget)
+        except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
+            state, value, attrs = TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"}
+        outcome.append((state.value, value, attrs))
+
+    if timeout is None:
+        call()
+    else:
+        watchdog = threading.Thread(target=call, daemon=True, name="interactive_hpo-trial")
+        watchdog.start()
+        watchdog.join(timeout)
+    state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
+                                                      {"error": f"timed out after {timeout:g} s"})
+    return state, value, {**attrs, **where, "finished_at": time.time()}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How :meth:`Study.run <interactive_hpo.study.Study.run>` runs trials; :meth:`check` them once.
+
+    Attributes
+    ----------
+    n_workers : int or None
+        Trials running at once. Default: the executor's own size, or 4 local processes.
+    executor : executor or dask Client, optional
+        Default: a ``ProcessPoolExecutor(n_workers)`` the runner owns.
+    trial_timeout : float or None
+        Seconds a trial may run on its worker before it is FAILED ("timed out") and abandoned.
+    on_worker_loss : {"fail", "requeue"}
+    on_interrupt : {"wait", "cancel"}
+    """
+
+    n_workers: int | None = None
+    executor: Any = None
+    trial_timeout: float | None = None
+    on_worker_loss: str = "fail"
+    on_interrupt: str = "wait"
+
+    @classmethod
+    def check(cls, owner: str = "Study.run", *, n_workers: Any = None, executor: Any = None,
+              trial_timeout: Any = None, on_worker_loss: Any = "fail", on_interrupt: Any = "wait") -> RunSettings:
+        """The settings, each checked with an error naming it and ``owner``."""
+        return cls(
+            n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1),
+            executor=executor,
+            trial_timeout=None if trial_timeout is None else check_real(trial_timeout, "trial_timeout", owner, 0.0,
+                                                                        None, low_open=True),
+            on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
+            on_interrupt=check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel")),
+        )
+
+    @property
+    def parallel(self) -> bool:
+        """Whether these settings ask for parallel trials: an executor, or more than one worker."""
+        return self.executor is not None or (self.n_workers or 1) > 1
+
+
+def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
+    """The objective's bytes (by value where cloudpickle is installed) and their hash."""
+    try:
+        import cloudpickle
+
+        blob = cloudpickle.dumps(objective)
+    except ImportError:  # plain pickle works for module-level functions and objects
+        blob = pickle.dumps(objective)
+    except Exception as error:
+        raise fail("objective", "Study.run", "a picklable callable when trials run in parallel", objective,
+                   hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
+    return hashlib.sha1(blob).hexdigest(), blob
+
+
+def _as_executor(executor: Any) -> tuple[Any, int | None]:
+    """A ``concurrent.futures`` executor, and how many tasks it runs at once if it says."""
+    if hasattr(executor, "get_executor") and hasattr(executor, "nthreads"):  # a dask.distributed.Client
+        # pure=False: the same configuration submitted twice (a re-queue) must run twice.
+        return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
+    if callable(getattr(executor, "submit", None)):
+        return executor, executor_workers(executor)
+    raise fail("executor", "Study.run", "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+
+
+def _process_pool(n_workers: int) -> cf.ProcessPoolExecutor:
+    """Local worker processes started by a fork server (spawned where there is none): forking a
+    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return cf.ProcessPoolExecutor(n_workers, mp_context=context)
+
+
+@dataclass
+class _Running:
+    trial: Trial
+    future: Any
+    started: float
+    requeued: bool
+    executor: Any
+
+
+class ParallelRunner:
+    """Keeps up to ``n_workers`` trials of a study running on an executor; the Lab steps it.
+
+    :meth:`fill` asks and submits until the workers are busy (or the budget is spent);
+    :meth:`collect` tells the results that have arrived and returns those trials;
+    :meth:`stop` stops asking; :meth:`drain` waits for (or cancels) what is running;
+    :meth:`close` drains and shuts down a pool this runner created. :func:`run_parallel` (what
+    ``Study.run`` calls) drives it to the end.
+
+    Parameters
+    ----------
+    study : Study
+    objective : callable
+    n_trials : int
+        Trials to start (a re-queued trial adds one).
+    settings : RunSettings, optional
+        Workers, executor, timeout and what to do on a lost worker or an interrupt, checked by
+        :meth:`RunSettings.check` (default: 4 local processes).
+    """
+
+    def __init__(self, study: Study, objective: Callable[..., Any], n_trials: int,
+                 settings: RunSettings | None = None):
+        settings = settings or RunSettings()
+        self.study = study
+        self.n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        self.trial_timeout = settings.trial_timeout
+        self.on_worker_loss = settings.on_worker_loss
+        self.on_interrupt = settings.on_interrupt
+        n_workers, executor = settings.n_workers, settings.executor
+        self.objective = objective
+        self._key, self._blob = _serialize(objective)  # before any pool exists: a failure leaks nothing
+        self._owns_pool = executor is None
+        if self._owns_pool:
+            self.n_workers = n_workers or 4
+            self._executor: Any = _process_pool(self.n_workers)
+        else:
+            self._executor, size = _as_executor(executor)
+            self.n_workers = n_workers or size or 4
+        self.running: list[_Running] = []
+        self.started = 0
+        self.stopping = False
+        self._requeued: set[str] = set()
+
+    # -- asking --------------------------------------------------------------------------------------
+    @property
+    def can_ask(self) -> bool:
+        optimizer = self.study.optimizer
+        return (not self.stopping and self.started < self.n_trials and len(self.running) < self.n_workers
+                and (bool(self.study.queued) or not (optimizer.exhausted or optimizer.waiting)))
+
+    @property
+    def finished(self) -> bool:
+        """Nothing running and nothing more to start."""
+        return not self.running and not self.can_ask
+
+    def fill(self) -> None:
+        """Ask and submit trials until every worker is busy or there is nothing more to start."""
+        while self.can_ask:
+            requeued = bool(self.study.queued) and self._params_key(self.study.queued[0]) in self._requeued
+            trial = self.study.ask()
+            try:
+                check_budget_keyword(self.objective, trial.budget, "Study.run", self.study.optimizer.name)
+            except ValueError:
+                self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
+                raise
+            try:
+                future = self._submit(trial)
+            except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
+                self.study.tell(trial, state="FAILED", user_attrs={"error": f"not submitted: {type(error).__name__}"})
+                raise
+            self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
+            self.started += 1
+
+    def _submit(self, trial: Trial) -> Any:
+        args = (evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget, self.trial_timeout)
+        try:
+            return self._executor.submit(*args)
+        except BrokenProcessPool:
+            if not self._owns_pool:
+                raise
+            # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
+            self._replace_pool()
+            return self._executor.submit(*args)
+
+    def _replace_pool(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = _process_pool(self.n_workers)
+
+    def stop(self) -> None:
+        """Start no more trials; those running finish (or :meth:`drain` cancels them)."""
+        self.stopping = True
+
+    # -- collecting ----------------------------------------------------------------------------------
+    def collect(self, timeout: float | None = 0.0) -> list[Trial]:
+        """Tell every result that has arrived (waiting up to ``timeout`` s for the first); return those
+        trials, in the order they were submitted."""
+        if not self.running:
+            return []
+        cf.wait([r.future for r in self.running], timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return [self._tell(r) for r in list(self.running) if r.future.done()]
+
+    def _tell(self, running: _Running) -> Trial:
+        try:
+            state, value, attrs = running.future.result()
+        except cf.CancelledError:
+            return self._finish(running, TrialState.FAILED, None, {"error": "cancelled"})
+        except Exception as error:  # the worker, not the objective, failed (those are returned as data)
+            return self._worker_lost(running, error)
+        return self._finish(running, TrialState(state), value, attrs)
+
+    def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
+        reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
+            # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
+            self._replace_pool()
+        if self.on_worker_loss == "requeue" and not running.requeued:
+            if running.trial.budget is None:
+                self.study.enqueue(dict(running.trial.params))
+                self._requeued.add(self._params_key(running.trial.params))
+                self.n_trials += 1
+                reason += "; re-queued"
+            else:  # an enqueued configuration runs at full budget: the scheduler decides what comes next
+                reason += "; not re-queued (a scheduler's job at a budget)"
+        return self._finish(running, TrialState.FAILED, None, {"error": reason})
+
+    def _give_up(self, running: _Running, reason: str) -> Trial:
+        running.future.cancel()
+        return self._finish(running, TrialState.FAILED, None, {"error": reason})
+
+    def _finish(self, running: _Running, state: TrialState, value: Any, attrs: dict[str, Any]) -> Trial:
+        attrs = {**attrs, "wall_seconds": time.monotonic() - running.started}
+        if self.study.trials[running.trial.number].state.is_finished:  # told before an interrupt landed
+            self.running.remove(running)
+            return self.study.trials[running.trial.number]
+        if state is TrialState.COMPLETE:
+            told = self.study.tell(running.trial, value, user_attrs=attrs)
+        else:
+            told = self.study.tell(running.trial, value, state=state, user_attrs=attrs)
+        self.running.remove(running)  # only once told: an interrupt before this leaves it to drain()
+        return told
+
+    @staticmethod
+    def _params_key(params: Any) -> str:
+        return repr(sorted(dict(params).items()))
+
+    # -- ending --------------------------------------------------------------------------------------
+    def drain(self, cancel: bool = False, reason: str = "interrupted by the user (KeyboardInterrupt)") -> list[Trial]:
+        """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
+        self.stop()
+        if cancel:
+            told = self.collect(timeout=0)  # results already here are kept, not cancelled
+            return told + [self._give_up(r, reason) for r in list(self.running)]
+        told = []
+        while self.running:
+            told += self.collect(timeout=0.5)
+        return told
+
+    def close(self, reason: str = "cancelled: the run ended") -> None:
+        """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created."""
+        self.drain(cancel=True, reason=reason)
+        if self._owns_pool:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
+                 callbacks: Iterable[Callable[[Study, Trial], Any]] = (),
+                 settings: RunSettings | None = None) -> list[Trial]:
+    """Run ``n_trials`` trials of ``study`` in parallel, as ``settings`` say.
+
+    Returns the finished trials in the order they were told; ``callbacks`` are called as
+    ``callback(study, trial)`` for each.
+    """
+    runner = ParallelRunner(study, objective, n_trials, settings)
+    done: list[Trial] = []
+
+    def record(trials: list[Trial]) -> None:
+        for trial in trials:
+            done.append(trial)
+            for callback in callbacks:
+                callback(study, trial)
+
+    try:
+        while not runner.finished:
+            runner.fill()
+            record(runner.collect(timeout=None))
+    except KeyboardInterrupt:
+        try:
+            record(runner.drain(cancel=runner.on_interrupt == "cancel"))
+        except KeyboardInterrupt:  # a second Ctrl-C while waiting: cancel what still runs
+            record(runner.drain(cancel=True))
+        raise
+    finally:
+        runner.close("cancelled: the run stopped on an error")  # only ever cancels after an exception
+    return done

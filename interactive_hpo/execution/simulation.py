@@ -1,0 +1,231 @@
+"""Simulated parallel workers: see why asynchronous halving keeps a cluster busy.
+
+:func:`simulate_workers` runs a study with ``n_workers`` pretend workers on a simulated clock.
+Each job really is evaluated (so the study's results are real), but it *takes* the time a
+``cost`` function says, which is how synchronous successive halving, which waits at the end
+of every rung, and ASHA, which never waits, can be compared on one laptop in seconds. The
+result is plain data for a Gantt chart: which worker ran which trial at which budget, when,
+and when each worker sat idle and why.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._validation import check_int, check_real, fail
+from ..trial import Trial
+
+if TYPE_CHECKING:
+    from ..study.core import Study
+
+__all__ = ["WorkerRun", "IdleSpell", "Schedule", "simulate_workers"]
+
+
+@dataclass(frozen=True)
+class WorkerRun:
+    """One bar of the Gantt chart: a trial on a worker.
+
+    Attributes
+    ----------
+    worker : int
+    number : int
+        The trial.
+    start, end : float
+        Simulated times.
+    budget : float or None
+    config, rung, bracket : int or None
+        The scheduler's job (None for optimizers without rungs).
+    state : str
+        How the trial finished.
+    """
+
+    worker: int
+    number: int
+    start: float
+    end: float
+    budget: float | None
+    config: int | None
+    rung: int | None
+    bracket: int | None
+    state: str
+
+    @classmethod
+    def of(cls, trial: Trial, worker: int, start: float, end: float) -> WorkerRun:
+        """The bar of a finished ``trial`` (its scheduler job, if any, read from its attributes)."""
+        job = trial.user_attrs
+        return cls(worker, trial.number, start, end, trial.budget, job.get("config"), job.get("rung"),
+                   job.get("bracket"), trial.state.value)
+
+
+@dataclass(frozen=True)
+class IdleSpell:
+    """A worker with nothing to do from ``start`` to ``end``.
+
+    ``reason`` is "waiting" (the optimizer could not hand out a job before running ones
+    report: synchronous halving at the end of a rung) or "done" (no more jobs to run).
+    """
+
+    worker: int
+    start: float
+    end: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the simulated workers did.
+
+    Attributes
+    ----------
+    runs : tuple of WorkerRun
+        In the order the jobs started.
+    idle : tuple of IdleSpell
+    n_workers : int
+    makespan : float
+        Simulated time when the last job finished.
+    """
+
+    runs: tuple[WorkerRun, ...]
+    idle: tuple[IdleSpell, ...]
+    n_workers: int
+    makespan: float
+    #: True for :meth:`observed` (a real run, in seconds), False for a simulation.
+    measured: bool = False
+
+    @property
+    def utilization(self) -> float:
+        """Busy worker-time over ``n_workers * makespan``, in [0, 1]."""
+        busy = sum(run.end - run.start for run in self.runs)
+        return busy / (self.n_workers * self.makespan) if self.makespan > 0 else 0.0
+
+    def waiting_time(self) -> float:
+        """Worker-time spent idle while the optimizer waited for results."""
+        return sum(spell.end - spell.start for spell in self.idle if spell.reason == "waiting")
+
+    @classmethod
+    def observed(cls, trials: Iterable[Trial]) -> Schedule:
+        """What really ran: the trials that a parallel run evaluated (they carry ``worker``,
+        ``started_at`` and ``finished_at`` attributes, written by the worker).
+
+        Times are seconds since the first trial started, by the workers' clocks;
+        workers are numbered in the order they first appear; a gap on a worker's row is idle
+        ("waiting": no trial for it yet), and the time after its last trial is "done".
+        """
+        spans = sorted(((float(t.user_attrs["started_at"]), float(t.user_attrs["finished_at"]), t) for t in trials
+                        if {"worker", "started_at", "finished_at"} <= set(t.user_attrs)),
+                       key=lambda span: (span[0], span[2].number))
+        if not spans:
+            return cls((), (), 1, 0.0, measured=True)
+        origin = spans[0][0]
+        workers: dict[str, int] = {}
+        runs = [WorkerRun.of(t, workers.setdefault(t.user_attrs["worker"], len(workers)), start - origin, end - origin)
+                for start, end, t in spans]
+        makespan = max(run.end for run in runs)
+        idle, free_since = [], dict.fromkeys(range(len(workers)), 0.0)
+        for run in sorted(runs, key=lambda r: r.start):
+            if run.start > free_since[run.worker]:
+                idle.append(IdleSpell(run.worker, free_since[run.worker], run.start, "waiting"))
+            free_since[run.worker] = max(free_since[run.worker], run.end)
+        idle += [IdleSpell(w, since, makespan, "done") for w, since in free_since.items() if since < makespan]
+        return cls(tuple(runs), tuple(idle), len(workers), makespan, measured=True)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The runs as arrays of shape (n_runs,), for plots and ``pandas.DataFrame``.
+
+        Keys: worker, number, start, end, budget (NaN for None), config, rung, bracket
+        (-1 for None), state.
+        """
+        def ints(name: str) -> np.ndarray:
+            return np.array([-1 if getattr(r, name) is None else getattr(r, name) for r in self.runs], dtype=int)
+
+        return {
+            "worker": ints("worker"), "number": ints("number"), "config": ints("config"), "rung": ints("rung"),
+            "bracket": ints("bracket"),
+            "start": np.array([r.start for r in self.runs], dtype=float),
+            "end": np.array([r.end for r in self.runs], dtype=float),
+            "budget": np.array([math.nan if r.budget is None else r.budget for r in self.runs], dtype=float),
+            "state": np.array([r.state for r in self.runs], dtype=object),
+        }
+
+
+def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int | None = None,
+                     until: float | None = None, cost: Callable[[Mapping[str, Any], float | None], float] | None = None,
+                     seed: int | np.random.Generator | None = None) -> Schedule:
+    """Run trials of ``study`` on ``n_workers`` simulated workers, up to ``n_jobs`` or time ``until``.
+
+    Whenever a worker is free it asks the study for a trial, unless the optimizer is
+    ``waiting`` (then the worker idles until the next job finishes). The objective is
+    evaluated at once; its result is told when the simulated clock reaches the job's end.
+
+    Parameters
+    ----------
+    study : Study
+    objective : callable
+        Called as by :meth:`Study.step`: with ``budget=`` when the trial has one, and
+        ``report=`` if it takes it (a pruned job ends when it is pruned).
+    n_workers : int
+        Simulated workers, >= 1.
+    n_jobs : int, optional
+        Trials to start in total.
+    until : float, optional
+        No trial starts at or after this simulated time (running ones finish). Give ``n_jobs``,
+        ``until`` or both: the same ``until`` compares schedulers at equal wall-clock budgets.
+    cost : callable, optional
+        ``cost(params, budget) -> float``: how long a job takes on the simulated clock. Default:
+        the budget (1 for None) times a random factor, log-normal with sigma 0.5 and median 1,
+        drawn from ``seed``: jobs at one budget take different times, as real fits do.
+    seed : int, numpy.random.Generator or None
+        Seeds the default cost's random factors.
+
+    Returns
+    -------
+    Schedule
+    """
+    n_workers = check_int(n_workers, "n_workers", "simulate_workers", 1)
+    if n_jobs is None and until is None:
+        raise fail("n_jobs", "simulate_workers", "an int >= 0 when `until` is None", n_jobs,
+                   hint="Say when to stop: n_jobs=..., until=... (simulated time), or both.")
+    max_jobs = math.inf if n_jobs is None else check_int(n_jobs, "n_jobs", "simulate_workers", 0)
+    stop_at = math.inf if until is None else check_real(until, "until", "simulate_workers", 0, None)
+    if cost is not None and not callable(cost):
+        raise fail("cost", "simulate_workers", "a callable cost(params, budget) -> float, or None", cost)
+    rng = np.random.default_rng(seed)
+
+    def duration(trial: Trial) -> float:
+        if cost is None:
+            return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5))
+        return check_real(cost(dict(trial.params), trial.budget), "cost", "simulate_workers", 0, None)
+
+    now, started = 0.0, 0
+    free_since = dict.fromkeys(range(n_workers), 0.0)  # idle workers -> since when
+    running: list[tuple[float, int, int, float, Trial, Any]] = []  # heap: (end, number, worker, start, trial, outcome)
+    runs: list[WorkerRun] = []
+    idle: list[IdleSpell] = []
+    while True:
+        for worker in sorted(free_since):
+            if started >= max_jobs or now >= stop_at or study.optimizer.exhausted or study.optimizer.waiting:
+                break
+            trial = study.ask()
+            started += 1
+            if free_since[worker] < now:
+                idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
+            else:
+                del free_since[worker]
+            outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
+            heapq.heappush(running, (now + duration(trial), trial.number, worker, now, trial, outcome))
+        if not running:
+            break
+        now, _, worker, start, trial, outcome = heapq.heappop(running)
+        done = study.tell(trial, outcome.value, state=outcome.state, user_attrs=outcome.user_attrs)
+        runs.append(WorkerRun.of(done, worker, start, now))
+        free_since[worker] = now
+    idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]
+    runs.sort(key=lambda r: (r.start, r.worker))
+    return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)
+

@@ -1,0 +1,189 @@
+"""Honest estimates for tuned models: nested cross-validation.
+
+The best cross-validation score a search finds is biased upwards: the maximum of many noisy
+scores is partly luck (Cawley & Talbot, JMLR 2010; Varma & Simon, BMC Bioinformatics 2006).
+:func:`nested_cv` runs the outer loop around :class:`~interactive_hpo.model_selection.search_cv.HPOSearchCV`
+and reports the honest outer scores beside the optimistic inner ones (:class:`NestedCVResult`).
+Importing this module imports scikit-learn; ``import interactive_hpo`` does not import it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, fail, seed_to_int
+from ..exceptions import TrialStateError
+from ..objectives.sklearn_cv import SklearnCV
+from ..space import SearchSpace
+from ..study.core import Study
+from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen, _splits
+
+__all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
+
+
+# -- nested cross-validation ----------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class NestedCVResult:
+    """What nested cross-validation found: one entry per outer fold.
+
+    In each outer fold a search chose a configuration by its inner cross-validation score on
+    the outer-training part only; the outer-test part never influenced that choice, so the
+    chosen model's score on it (``outer_scores``) is an honest estimate of how the whole
+    procedure, tuning included, does on new data. The inner best score is optimistic: it is
+    the maximum over many configurations of noisy scores, and the search chose the
+    configuration *because* its score was high. The **optimism gap** ``inner_best_scores -
+    outer_scores`` measures that selection bias (plus fold-to-fold noise); a large positive gap
+    means the search overfitted its validation folds (many trials, small or noisy data).
+
+    Attributes
+    ----------
+    outer_scores : ndarray of shape (outer,)
+        Score of each fold's chosen configuration, refit on the outer-training part, on the
+        outer-test part (greater is better).
+    inner_best_scores : ndarray of shape (outer,)
+        The best mean inner-CV score each fold's search found.
+    chosen_params : tuple of dict
+        The configuration each fold's search chose.
+    optimism_gap : ndarray of shape (outer,)
+        ``inner_best_scores - outer_scores``.
+    outer_test_indices : tuple of ndarray of shape (n_test_k,)
+        Rows of ``X`` in each fold's outer-test part (the outer-training part is the rest).
+    studies : tuple of Study
+        Each fold's search, to inspect or plot.
+    """
+
+    outer_scores: np.ndarray
+    inner_best_scores: np.ndarray
+    chosen_params: tuple[dict[str, Any], ...]
+    optimism_gap: np.ndarray
+    outer_test_indices: tuple[np.ndarray, ...] = field(repr=False)
+    studies: tuple[Study, ...] = field(repr=False)
+
+    @property
+    def mean(self) -> float:
+        """Mean outer score: the estimate to report."""
+        return float(np.mean(self.outer_scores))
+
+    @property
+    def std(self) -> float:
+        """Standard deviation (ddof=0, as scikit-learn's ``std_test_score``) of the outer scores."""
+        return float(np.std(self.outer_scores))
+
+    @property
+    def mean_gap(self) -> float:
+        """Mean optimism gap over the folds (positive: the inner scores were optimistic)."""
+        return float(np.mean(self.optimism_gap))
+
+    def summary(self) -> str:
+        """A table of the folds and the estimate, for printing."""
+        lines = [f"Nested cross-validation: {len(self.outer_scores)} outer folds, "
+                 f"{len(self.studies[0].trials)} trials per search",
+                 f"{'fold':>4}  {'inner best':>10}  {'outer':>8}  {'gap':>8}  chosen params"]
+        for k, (inner, outer, gap, params) in enumerate(zip(self.inner_best_scores, self.outer_scores,
+                                                            self.optimism_gap, self.chosen_params, strict=True)):
+            shown = ", ".join(f"{n}={v:.4g}" if isinstance(v, float) else f"{n}={v!r}" for n, v in params.items())
+            lines.append(f"{k + 1:>4}  {inner:>10.4f}  {outer:>8.4f}  {gap:>+8.4f}  {shown}")
+        lines.append(f"Outer score (the honest estimate): {self.mean:.4f} ± {self.std:.4f}; "
+                     f"inner best (optimistic): {float(np.mean(self.inner_best_scores)):.4f}; "
+                     f"mean optimism gap: {self.mean_gap:+.4f}")
+        return "\n".join(lines)
+
+
+def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: Any = None, y: Any = None,
+              optimizer: str = "bo", optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30,
+              outer: int = 5, inner: int = 3, scoring: Any = None,
+              seed: int | np.random.Generator | None = None) -> NestedCVResult:
+    """Estimate how well tuning ``space`` with ``optimizer`` does on new data, by nested cross-validation.
+
+    ``X`` is split into ``outer`` shuffled folds (stratified for classifiers). For each, an
+    :class:`HPOSearchCV` with ``inner`` folds tunes on the outer-training part only; its choice
+    is refit there and scored on the outer-test part. See :class:`NestedCVResult` for why the
+    outer scores are honest and the inner best scores are not.
+
+    Parameters
+    ----------
+    task_or_estimator : SklearnCV or scikit-learn estimator
+        A task (``make_task("svm_digits")``): its estimator, space, scoring and silenced
+        warning categories are used (``space`` and ``scoring`` override them). Tasks do not
+        expose their data, so pass ``X`` and ``y`` either way. Nested CV uses all of ``X``:
+        the task's own sealed test split plays no part.
+    space : SearchSpace, optional
+        Required with an estimator; names are keys of ``estimator.get_params()``.
+    X, y : array-like of shape (n_samples, n_features) and (n_samples,)
+        All the data; every sample is in exactly one outer-test part.
+    optimizer, optimizer_settings, n_trials, scoring
+        As in :class:`HPOSearchCV`, for every search; ``scoring`` also scores the outer folds.
+    outer, inner : int, default=5 and 3
+        Numbers of outer and inner folds, >= 2.
+    seed : int, numpy.random.Generator or None, default=None
+        Seeds the outer folds and, through one int per fold, each search. Same int, same result.
+
+    Returns
+    -------
+    NestedCVResult
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> result = nested_cv(Ridge(), SearchSpace([Float("alpha", 1e-3, 1e3, log=True)]), X=X, y=y,
+    ...                    optimizer="sobol", n_trials=4, outer=3, inner=2, seed=0)
+    >>> result.outer_scores.shape, 0.3 < result.mean < 0.6
+    ((3,), True)
+    >>> print(result.summary().splitlines()[0])   # then a row per fold, and the estimate
+    Nested cross-validation: 3 outer folds, 4 trials per search
+    """
+    from sklearn.base import is_classifier  # importing .search_cv first gave the install hint if missing
+    from sklearn.utils import _safe_indexing
+    from sklearn.utils.validation import check_consistent_length
+
+    owner = "nested_cv"
+    estimator, quiet = task_or_estimator, ()
+    if isinstance(task_or_estimator, SklearnCV):
+        estimator, quiet = task_or_estimator.estimator, task_or_estimator.ignore_warnings
+        space = task_or_estimator.space if space is None else space
+        scoring = task_or_estimator.scoring if scoring is None else scoring
+    space, _ = _check_model(estimator, space, scoring, owner, "task_or_estimator")
+    for name, data in (("X", X), ("y", y)):
+        if data is None:
+            raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
+                       "X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes).")
+    check_consistent_length(X, y)
+    _check_optimizer(optimizer, optimizer_settings, owner)
+    n_trials = check_int(n_trials, "n_trials", owner, 1)
+    outer = check_int(outer, "outer", owner, 2)
+    inner = check_int(inner, "inner", owner, 2)
+
+    rng = np.random.default_rng(seed_to_int(seed, owner))
+    classifier = is_classifier(estimator)
+    folds = _splits(y, outer, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner)
+    labels = np.asarray(y)
+    for fit_rows, _ in folds:  # every inner split must be possible before any search starts
+        _splits(labels[fit_rows], inner, classifier, 0, "inner", owner, where="an outer-training part")
+    searches, outer_scores = [], []
+    with warnings.catch_warnings():
+        for category in quiet:
+            warnings.simplefilter("ignore", category)
+        for k, ((fit_rows, test_rows), fold_seed) in enumerate(zip(folds, rng.integers(0, _MAX_SEED, size=outer),
+                                                                      strict=True)):
+            search = HPOSearchCV(estimator, space, optimizer=optimizer, optimizer_settings=optimizer_settings,
+                                 n_trials=n_trials, cv=inner, scoring=scoring, seed=int(fold_seed))
+            try:
+                search.fit(_safe_indexing(X, fit_rows), _safe_indexing(y, fit_rows))
+            except TrialStateError as error:
+                raise TrialStateError(f"In outer fold {k + 1} of nested_cv: {error}") from error
+            outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))
+            searches.append(search)
+
+    scores, best = _frozen(outer_scores), _frozen([s.best_score_ for s in searches])
+    return NestedCVResult(outer_scores=scores, inner_best_scores=best, optimism_gap=_frozen(best - scores),
+                          chosen_params=tuple(s.best_params_ for s in searches),
+                          outer_test_indices=tuple(_frozen(test) for _, test in folds),
+                          studies=tuple(s.study_ for s in searches))

@@ -1,0 +1,364 @@
+"""Tuning as a scikit-learn estimator: :class:`HPOSearchCV` runs a study with inner
+cross-validation in ``fit``, so it nests inside ``cross_val_score`` like scikit-learn's own
+searches (that is nested cross-validation with the scikit-learn API; see also
+:func:`interactive_hpo.model_selection.nested.nested_cv`). Importing this module imports scikit-learn;
+``import interactive_hpo`` does not import this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_bool, check_int, fail, import_optional, seed_to_int
+from ..exceptions import TrialStateError
+from ..objectives.sklearn_checks import Shown, check_space, make_scorer, seeded_clone
+from ..optimizers.multifidelity.halving import HalvingScheduler
+from ..optimizers.registry import available_optimizers, optimizer_class
+from ..space import SearchSpace
+from ..study.core import Study
+from ..trial import Evaluation, TrialState
+
+# An install hint, not a bare ImportError:
+import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
+
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier  # noqa: E402
+from sklearn.exceptions import FitFailedWarning  # noqa: E402
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate  # noqa: E402
+from sklearn.utils import get_tags  # noqa: E402
+from sklearn.utils.metaestimators import available_if  # noqa: E402
+from sklearn.utils.multiclass import check_classification_targets, type_of_target  # noqa: E402
+from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
+
+__all__ = ["HPOSearchCV"]
+
+_MAX_SEED = 2**31 - 1  # scikit-learn's random_state must fit in 32 bits
+
+
+# -- checks shared by nested_cv and HPOSearchCV ----------------------------------------------------
+def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str = "estimator") -> tuple[Any, Any]:
+    """Check the estimator, that ``space`` names its parameters, and ``scoring``; return (space, scorer)."""
+    for method in ("fit", "get_params", "set_params"):
+        if not callable(getattr(estimator, method, None)):
+            raise fail(name, owner, "a scikit-learn estimator (with fit, get_params and set_params)", estimator)
+    return check_space(space, estimator, owner), make_scorer(estimator, scoring, owner)
+
+
+def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> None:
+    if not isinstance(optimizer, str):
+        raise fail("optimizer", owner, f"a registered optimizer name (one of {available_optimizers()})", optimizer,
+                   hint="Each search builds its own optimizer, so pass a name, not an instance.")
+    if issubclass(optimizer_class(optimizer), HalvingScheduler):  # unknown names get the registry's error
+        raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
+                   hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
+                        "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")
+    if settings is not None and not isinstance(settings, Mapping):  # its keys are checked by make_optimizer
+        raise fail("optimizer_settings", owner, "a dict or None", settings)
+
+
+def _splits(y: Any, n_splits: int, classifier: bool, seed: int, name: str, owner: str,
+            where: str = "the data") -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled K-fold of ``len(y)`` samples, as (fit, test) index pairs.
+
+    As in scikit-learn's ``check_cv``, the folds of a classifier are stratified when ``y`` is
+    binary or multiclass (multilabel and multi-output ``y`` get plain K-fold). A classifier's
+    ``y`` must hold class labels (scikit-learn's "Unknown label type" error otherwise) of at
+    least two classes.
+    """
+    labels = np.asarray(y)
+    stratified = False
+    if classifier:
+        check_classification_targets(labels)
+        classes = np.unique(labels)
+        if len(classes) < 2:
+            raise fail("y", owner, "class labels of at least 2 classes", Shown(f"one class, {classes.tolist()[0]!r}"),
+                       hint="Every configuration would predict that class, so there is nothing to choose.")
+        stratified = type_of_target(labels) in ("binary", "multiclass")
+    limit = int(np.unique(labels, return_counts=True)[1].min()) if stratified else len(labels)
+    if n_splits > limit:
+        what = f"the smallest class in {where} has {limit} samples" if stratified else f"{where} has {limit} samples"
+        raise fail(name, owner, f"an int in [2, {limit}]", n_splits,
+                   hint=f"Each of the {n_splits} folds needs a sample{' of every class' if stratified else ''}; "
+                        f"{what}.")
+    kind = StratifiedKFold if stratified else KFold
+    return list(kind(n_splits=n_splits, shuffle=True, random_state=seed).split(np.zeros((len(labels), 1)), labels))
+
+
+def _frozen(values: Any) -> np.ndarray:
+    """A read-only copy: a frozen result should not change under the user's feet."""
+    array = np.array(values)
+    array.flags.writeable = False
+    return array
+
+
+def _rank(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking."""
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    return 1 + np.sum(filled[None, :] > filled[:, None], axis=1).astype(np.int32)
+
+
+def _input_tags(estimator: Any) -> Any:
+    """The input tags of ``estimator``, widened by those of every estimator inside it.
+
+    ``fit`` checks X against these tags before the first trial. A Pipeline's or a
+    ColumnTransformer's own tags leave out what its steps take (scikit-learn tags
+    ``make_pipeline(SimpleImputer(), Ridge())`` as not taking NaN); widened, they never reject
+    data that some step takes. A step that skips validation (FunctionTransformer) may turn any
+    input into valid data, so it widens every flag.
+    """
+    inner = [get_tags(estimator)] + [get_tags(value) for value in estimator.get_params(deep=True).values()
+                                     if isinstance(value, BaseEstimator)]
+    anything = any(tags.no_validation for tags in inner)
+    return dataclasses.replace(inner[0].input_tags, **{
+        flag: anything or any(getattr(tags.input_tags, flag) for tags in inner)
+        for flag in ("sparse", "allow_nan", "string", "dict", "categorical", "one_d_array")})
+
+
+# -- the scikit-learn estimator ------------------------------------------------------------------
+def _check_refit(search: HPOSearchCV, attr: str) -> None:
+    if not search.refit:
+        raise AttributeError(f"{attr} of HPOSearchCV needs refit=True; with refit=False, fit a clone of the "
+                             "estimator with best_params_ yourself.")
+
+
+def _delegates(attr: str) -> Any:
+    """``available_if`` check: ``attr`` exists on the refit best estimator (before fit: on ``estimator``)."""
+
+    def check(search: HPOSearchCV) -> bool:
+        _check_refit(search, attr)
+        getattr(getattr(search, "best_estimator_", search.estimator), attr)  # AttributeError if missing
+        return True
+
+    return check
+
+
+class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
+    """Tune ``estimator`` over ``space`` with a :class:`~interactive_hpo.study.Study`, as scikit-learn's searches do.
+
+    ``fit(X, y)`` checks X and y with scikit-learn's validation (as strictly as the tags of
+    ``estimator`` and of the estimators inside it allow: NaN passes if an imputer or another
+    step takes it), cuts ``X`` into ``cv`` shuffled folds (stratified for class labels), runs
+    ``n_trials`` trials scored by their mean cross-validation score (maximized) and refits the
+    best configuration on all of ``X``. ``best_score_`` is optimistic (the maximum of many noisy
+    scores); ``cross_val_score(HPOSearchCV(...), X, y)`` is nested cross-validation, the honest
+    estimate. As in scikit-learn, ``__init__`` only stores its arguments (so ``clone`` and
+    ``set_params`` work) and :meth:`fit` checks them.
+
+    Parameters
+    ----------
+    estimator : scikit-learn estimator
+        Cloned for every fit, never modified.
+    space : SearchSpace
+        Names are keys of ``estimator.get_params()`` (``"svc__C"`` reaches into pipelines).
+    optimizer : str, default="bo"
+        A registered name (``available_optimizers()``) other than the multi-fidelity schedulers.
+    optimizer_settings : dict, optional
+        Settings of that optimizer (``{"n_initial": 5}`` for "bo").
+    n_trials : int, default=30
+        Trials of the search, >= 1 (fewer if the optimizer runs out, e.g. a small grid).
+    cv : int, default=5
+        Number of folds, >= 2; every trial is scored on the same folds.
+    scoring : str, callable or None, default=None
+        A scorer name, a scorer ``scoring(estimator, X, y)``, or None for ``estimator.score``;
+        greater is better, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.
+    refit : bool, default=True
+        Refit the best configuration on all of ``X``; ``predict`` and the like need it.
+    seed : int, numpy.random.Generator or None, default=None
+        Seeds the folds, the optimizer and every ``random_state`` of the estimator left at
+        None. The same int gives the same search; None (or a Generator) a new one each fit.
+
+    Attributes
+    ----------
+    best_params_ : dict
+        The chosen configuration.
+    best_score_ : float
+        Its mean cross-validation score (optimistic: see above).
+    best_index_ : int
+        Its row in ``cv_results_``, which is its trial number in ``study_``.
+    best_estimator_ : estimator
+        The chosen configuration fitted on all of ``X`` (``refit=True`` only).
+    cv_results_ : dict of ndarray of shape (n_trials_run,)
+        One row per trial, in trial order, with scikit-learn's keys: ``params`` (a list of
+        dicts), ``param_<name>``, ``split<k>_test_score``, ``mean_test_score``,
+        ``std_test_score`` (ddof=0), ``rank_test_score`` (1 is best, failed trials last); and
+        ``state`` ("COMPLETE" or "FAILED": failed trials have NaN scores).
+    study_ : Study
+        The search, to inspect or plot; each trial keeps ``fold_scores`` in ``user_attrs``. Not
+        pickled with the estimator: save it with ``study_.save(path)``.
+    scorer_ : callable
+        The scorer of the search and of :meth:`score`.
+    n_splits_ : int
+        The number of folds.
+    n_features_in_ : int
+        Number of features (columns) of X in ``fit``; not set if a step takes 1-D X (texts, dicts).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X in ``fit``, if X is a DataFrame whose column names are all strings.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from sklearn.svm import SVC
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = HPOSearchCV(SVC(), SearchSpace([Float("C", 1e-2, 1e2, log=True)]), optimizer="sobol",
+    ...                      n_trials=4, cv=3, seed=0).fit(X, y)
+    >>> sorted(search.best_params_), search.best_score_ > 0.9, search.predict(X[:2]).tolist()
+    (['C'], True, [0, 0])
+    >>> cross_val_score(search, X, y, cv=3).shape   # nested cross-validation
+    (3,)
+    """
+
+    def __init__(self, estimator: Any, space: SearchSpace, *, optimizer: str = "bo",
+                 optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: int = 5,
+                 scoring: Any = None, refit: bool = True, seed: int | np.random.Generator | None = None):
+        self.estimator = estimator
+        self.space = space
+        self.optimizer = optimizer
+        self.optimizer_settings = optimizer_settings
+        self.n_trials = n_trials
+        self.cv = cv
+        self.scoring = scoring
+        self.refit = refit
+        self.seed = seed
+
+    def fit(self, X: Any, y: Any) -> HPOSearchCV:
+        """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
+
+        y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y.
+
+        With ``refit=True`` the best configuration is then fitted on all of (X, y).
+        """
+        owner = "HPOSearchCV"
+        space, scorer = _check_model(self.estimator, self.space, self.scoring, owner)
+        _check_optimizer(self.optimizer, self.optimizer_settings, owner)
+        n_trials = check_int(self.n_trials, "n_trials", owner, 1)
+        n_splits = check_int(self.cv, "cv", owner, 2)
+        refit = check_bool(self.refit, "refit", owner)
+        self._check_data(X, y)
+        rng = np.random.default_rng(seed_to_int(self.seed, owner))
+        cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
+        folds = _splits(y, n_splits, is_classifier(self.estimator), cv_seed, "cv", owner)
+        base = seeded_clone(self.estimator, model_seed)
+
+        def objective(params: dict[str, Any]) -> Evaluation:
+            # error_score="raise": an estimator error fails this trial (the study records why), not the search.
+            result = cross_validate(clone(base).set_params(**params), X, y, cv=folds, scoring=scorer,
+                                    error_score="raise")
+            scores = np.asarray(result["test_score"], dtype=float)
+            # A NaN fold makes the value NaN, which the study records as FAILED; attrs stay JSON (None for NaN).
+            return Evaluation(float(np.mean(scores)), {
+                "fold_scores": [float(s) if np.isfinite(s) else None for s in scores],
+                "fit_time": float(np.sum(result["fit_time"])),
+            })
+
+        study = Study(space, self.optimizer, direction="maximize", seed=study_seed,
+                      optimizer_settings=self.optimizer_settings)
+        study.run(objective, n_trials)
+        failed = [t for t in study.trials if t.state is not TrialState.COMPLETE]
+        if len(failed) == len(study.trials):
+            raise TrialStateError(f"Every one of the {len(failed)} trials of HPOSearchCV failed, so there is no "
+                                  f"configuration to choose. First error: {failed[0].error}")
+        if failed:
+            warnings.warn(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
+                          f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
+                          FitFailedWarning, stacklevel=2)
+        best = study.best_trial
+        self.study_, self.scorer_, self.n_splits_ = study, scorer, n_splits
+        self.best_index_, self.best_params_, self.best_score_ = best.number, dict(best.params), float(best.value)
+        self.cv_results_ = self._results(study, n_splits)
+        if refit:
+            self.best_estimator_ = clone(base).set_params(**best.params).fit(X, y)
+        return self
+
+    def _check_data(self, X: Any, y: Any) -> None:
+        """Check X and y with scikit-learn's validation, as strictly as the tags allow; set n_features_in_.
+
+        A bad X (NaN, strings, 1-D) then fails at once with scikit-learn's error instead of failing
+        every trial. The trials get X and y as given, not the checked copies: a DataFrame keeps
+        its column names for a ColumnTransformer and for ``feature_names_in_`` of the estimator.
+        As n_features_in_ is set before the trials run, the methods ask for ``best_estimator_``
+        to tell a fitted search.
+        """
+        tags = get_tags(self)
+        takes = tags.input_tags
+        one_d = takes.string or takes.dict or takes.one_d_array  # texts and dicts come as a 1-D list
+        # RidgeClassifier takes a 2-D multilabel y, though its multi_output tag is False.
+        multilabel = tags.classifier_tags is not None and tags.classifier_tags.multi_label
+        # allow_nd: scikit-learn's own estimators reject 3-D X themselves, and estimators for images
+        # rarely declare the three_d_array tag, so no dimension above 2 is refused here.
+        validate_data(self, X, y, accept_sparse=takes.sparse, dtype=None if one_d or takes.categorical else "numeric",
+                      ensure_all_finite=not takes.allow_nan, ensure_2d=not one_d, allow_nd=True,
+                      multi_output=tags.target_tags.multi_output or multilabel)
+
+    @staticmethod
+    def _results(study: Study, n_splits: int) -> dict[str, Any]:
+        """scikit-learn's ``cv_results_`` built from the study's trials (one row per trial, in order)."""
+        trials = study.trials
+        splits = np.full((len(trials), n_splits), np.nan)
+        for row, trial in enumerate(trials):
+            if trial.state is TrialState.COMPLETE:
+                splits[row] = trial.user_attrs["fold_scores"]
+        mean = np.mean(splits, axis=1)
+        results: dict[str, Any] = {"params": [dict(t.params) for t in trials]}
+        for name in study.space.names:
+            results[f"param_{name}"] = np.array([t.params[name] for t in trials], dtype=object)
+        for k in range(n_splits):
+            results[f"split{k}_test_score"] = splits[:, k]
+        results.update(mean_test_score=mean, std_test_score=np.std(splits, axis=1), rank_test_score=_rank(mean),
+                       state=np.array([t.state.value for t in trials], dtype=object))
+        return results
+
+    def score(self, X: Any, y: Any) -> float:
+        """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
+        _check_refit(self, "score")
+        check_is_fitted(self, "best_estimator_")
+        return float(self.scorer_(self.best_estimator_, X, y))
+
+    @available_if(_delegates("predict"))
+    def predict(self, X: Any) -> Any:
+        """``best_estimator_.predict(X)``; X of shape (n_samples, n_features), returns shape (n_samples,)."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.predict(X)
+
+    @available_if(_delegates("predict_proba"))
+    def predict_proba(self, X: Any) -> Any:
+        """``best_estimator_.predict_proba(X)``; returns shape (n_samples, n_classes)."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.predict_proba(X)
+
+    @available_if(_delegates("decision_function"))
+    def decision_function(self, X: Any) -> Any:
+        """``best_estimator_.decision_function(X)``; shape (n_samples,) or (n_samples, n_classes)."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.decision_function(X)
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """Class labels of the refit best estimator, shape (n_classes,) (classifiers with refit=True)."""
+        _delegates("classes_")(self)
+        return self.best_estimator_.classes_
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickling (joblib.dump, parallel cross_validate) keeps the fitted model but not study_:
+        # studies are persisted as JSON journals (study_.save(path)), never pickled.
+        state = dict(super().__getstate__())
+        state.pop("study_", None)
+        return state
+
+    def __sklearn_tags__(self) -> Any:
+        # Tags say what the wrapped estimator is, so that is_classifier() and cross_val_score's
+        # stratified folds treat the search like the estimator it tunes (as BaseSearchCV does),
+        # and what data it takes, which fit checks (see _input_tags).
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
+        tags.input_tags = _input_tags(self.estimator)
+        tags.target_tags.required = True  # the folds and the scores need y
+        tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see _splits)
+        return tags

@@ -1,0 +1,325 @@
+"""The Gaussian-process surrogate: build, fit (warm, with fallbacks), and predict fast.
+
+Torch and BoTorch are imported here and in ``bayes_acquisition``/``bayes`` only, and only when
+a Bayesian optimizer is used. All tensors are float64 on the CPU.
+
+The GP models *utility* ``u = -loss`` (BoTorch maximizes), standardized by BoTorch's
+``Standardize`` outcome transform. Inputs are unit-cube points; categorical coordinates go to a
+categorical kernel (they only compare equal or not), the others to a Matern-5/2 or RBF kernel
+with one lengthscale per dimension and a Gamma(3, 6) prior on each lengthscale (see
+``LENGTHSCALE_PRIOR`` for why not BoTorch's dimension-scaled prior).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.linalg import blas
+
+from ..._validation import import_optional
+
+torch = import_optional("torch", "bo", "Bayesian optimization")
+import_optional("botorch", "bo", "Bayesian optimization")
+# torch's first broadcast_shapes() imports sympy (about 480 modules, 0.5 s). Every GP fit calls it,
+# so pay that here, when the optimizer is built, rather than inside the study's first GP ask.
+torch.broadcast_shapes((1,), (1,))
+
+from botorch.exceptions.warnings import OptimizationWarning  # noqa: E402
+from botorch.fit import fit_gpytorch_mll  # noqa: E402
+from botorch.models import MixedSingleTaskGP, SingleTaskGP  # noqa: E402
+from botorch.models.transforms import Standardize  # noqa: E402
+from gpytorch.constraints import GreaterThan  # noqa: E402
+from gpytorch.kernels import MaternKernel, RBFKernel  # noqa: E402
+from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
+from gpytorch.priors import GammaPrior  # noqa: E402
+
+__all__ = ["FittedGP", "fit_gp", "build_gp", "one_thread"]
+
+DTYPE = torch.float64
+#: Noise variance (standardized units) used when the objective is declared noiseless; GPyTorch
+#: rounds anything below 1e-6 up (with a warning), so stay just above its floor.
+FIXED_NOISE = 1e-5
+#: Gamma (concentration, rate) prior of every numeric lengthscale, in unit-cube units: mode 1/3,
+#: mean 1/2 (BoTorch's default before version 0.12). BoTorch's dimension-scaled prior (Hvarfner
+#: et al., 2024) is built for high dimensions; on our 2- to 6-D spaces its long lengthscales let
+#: the GP decide early that a dimension barely matters, then exploit along it for good: on Branin
+#: one seed held x0 at its bound for 40 trials (lengthscale 1.0, the optimum 0.04 away). With this
+#: prior the benchmark suite's normalized score after 50 trials (10 seeds; lower is better) fell on
+#: every synthetic task: Branin 0.004 -> 0.000, Hartmann6 0.032 -> 0.004, Ackley-5 0.29 -> 0.20,
+#: Levy-4 0.041 -> 0.014, mixed Branin 0.024 -> 0.010 (benchmarks/README.md).
+LENGTHSCALE_PRIOR = (3.0, 6.0)
+#: Smallest lengthscale allowed (unit cube), for a well-conditioned kernel matrix.
+MIN_LENGTHSCALE = 0.025
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one intra-op thread inside the block; the caller's count is restored after.
+
+    Torch's parallel kernels split their work by the thread count, and the order in which the
+    pieces are added changes the last bits of the result: MKL's matrix products, triangular
+    solves and Cholesky factorizations, and ATen's sums over more than 32768 elements. A GP
+    fit and a multi-start acquisition search amplify such bits, so a seeded study proposed
+    other points with 1 and 2 threads (issue 21: 7 of 24 trials from trial 17 on). One thread
+    is a count every machine has, and it costs nothing at our sizes: on 2 cores a proposal at
+    n = 10-200 (6-D continuous, and mixed with a categorical) took 0.7-1.2 times as long as with
+    two threads on an otherwise idle machine, within timing noise, and 2-30x less time while
+    other processes were running (two threads then wait for each other; DESIGN.md section 9).
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+@dataclass
+class FittedGP:
+    """A fitted GP, the raw hyperparameters that reproduce it, and how the fit went.
+
+    Attributes
+    ----------
+    model : botorch Model
+        In eval mode; never modified after fitting (views share it).
+    state : dict
+        Raw parameter values by name (JSON lists): warm start for the next fit, and what the
+        journal stores so a replay rebuilds this exact model without fitting.
+    status : str
+        "warm", "cold", "fallback: last good hyperparameters" or "fallback: prior".
+    error : str or None
+        Why the fit fell back, if it did.
+    """
+
+    model: Any
+    state: dict[str, list[float]]
+    status: str
+    error: str | None = None
+
+
+def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str) -> Any:
+    """An unfitted GP on ``X`` of shape (n, d) in the unit cube and utilities ``y`` of shape (n,)."""
+    train_X = torch.as_tensor(X, dtype=DTYPE)
+    train_Y = torch.as_tensor(y, dtype=DTYPE).reshape(-1, 1)
+    train_Yvar = None
+    if noise == "fixed":
+        scale = float(np.var(y)) if len(y) > 1 and np.var(y) > 0 else 1.0
+        train_Yvar = torch.full_like(train_Y, FIXED_NOISE * scale)
+    kernel_class = RBFKernel if kernel == "rbf" else MaternKernel  # Matern's default nu is 5/2
+
+    def numeric_kernel(batch_shape: Any, ard_num_dims: int, active_dims: list[int] | None = None) -> Any:
+        prior = GammaPrior(*LENGTHSCALE_PRIOR)
+        return kernel_class(ard_num_dims=ard_num_dims, batch_shape=batch_shape, active_dims=active_dims,
+                            lengthscale_prior=prior, lengthscale_constraint=GreaterThan(
+                                MIN_LENGTHSCALE, transform=None, initial_value=prior.mode))
+
+    if cat_dims:
+        return MixedSingleTaskGP(train_X, train_Y, cat_dims=cat_dims, train_Yvar=train_Yvar,
+                                 cont_kernel_factory=numeric_kernel, outcome_transform=_standardize())
+    return SingleTaskGP(train_X, train_Y, train_Yvar=train_Yvar, covar_module=numeric_kernel(None, X.shape[1]),
+                        outcome_transform=_standardize())
+
+
+def _standardize() -> Any:
+    # BoTorch treats a spread below 1e-8 as no spread at all, so an objective measured in tiny
+    # units (losses around 1e-9) would look constant; only a spread of exactly 0 is none.
+    return Standardize(m=1, min_stdv=1e-300)
+
+
+def model_state(model: Any) -> dict[str, list[float]]:
+    """Raw hyperparameters by parameter name, as JSON-ready flat lists."""
+    return {name: p.detach().reshape(-1).tolist() for name, p in model.named_parameters()}
+
+
+def load_state(model: Any, state: dict[str, list[float]]) -> bool:
+    """Copy ``state`` into ``model`` where names and sizes match; True if every parameter matched."""
+    matched = 0
+    params = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, values in state.items():
+            param = params.get(name)
+            if param is not None and param.numel() == len(values):
+                param.copy_(torch.as_tensor(values, dtype=DTYPE).reshape(param.shape))
+                matched += 1
+    return matched == len(params) and matched > 0
+
+
+#: L-BFGS options of a fit from scratch, and of a warm start from the previous optimum. A warm
+#: start is already close: stopping it at a relative change of 1e-6 (or 50 iterations) cut the
+#: median proposal time at n = 200 from 0.30 s to 0.13 s and at n = 500 from 0.93 s to 0.39 s,
+#: with sample efficiency unchanged within seed noise (benchmarks/README.md).
+COLD_OPTIONS = {"maxiter": 200}
+WARM_OPTIONS = {"maxiter": 50, "ftol": 1e-6}
+
+
+def warm_options(n: int) -> dict[str, float]:
+    """Warm-start options for n observations: fewer iterations above n = 200.
+
+    An iteration costs O(n^3); capping the count at 50 (200 / n)^2 keeps one fit near a fixed
+    time budget (a warm start after a jump from n = 205 to 499 took 1.2-1.4 s uncapped). The
+    next fit starts where this one stopped, so a capped fit is finished over the next asks.
+    The cap depends on n only, never on a clock, so replays stay exact.
+    """
+    if n <= 200:
+        return dict(WARM_OPTIONS)
+    return {**WARM_OPTIONS, "maxiter": max(8, int(WARM_OPTIONS["maxiter"] * (200 / n) ** 2))}
+
+
+def _fit(model: Any, options: Mapping[str, float]) -> None:
+    mll = ExactMarginalLogLikelihood(model.likelihood, model)
+    with warnings.catch_warnings():
+        # L-BFGS stopping early or a retry inside BoTorch is not a failure of ours to report.
+        warnings.simplefilter("ignore", OptimizationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit_gpytorch_mll(mll, optimizer_kwargs={"options": options})
+    for values in model_state(model).values():
+        if not all(math.isfinite(v) for v in values):
+            raise FloatingPointError("the fit produced non-finite hyperparameters")
+
+
+def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
+           warm: dict[str, list[float]] | None) -> FittedGP:
+    """Fit by marginal likelihood, starting from ``warm`` when given; never raises.
+
+    Order of attempts: warm start; fit from BoTorch's defaults; the ``warm`` hyperparameters
+    unfitted (the last good ones); the prior's defaults unfitted. The status says which won.
+    """
+    errors = []
+    if warm:
+        model = build_gp(X, y, cat_dims, kernel, noise)
+        if load_state(model, warm):
+            try:
+                _fit(model, warm_options(len(y)))
+                return FittedGP(model.eval(), model_state(model), "warm")
+            except Exception as error:  # noqa: BLE001 - any fit failure moves on to the next attempt
+                errors.append(f"warm start: {type(error).__name__}: {error}")
+    model = build_gp(X, y, cat_dims, kernel, noise)
+    try:
+        _fit(model, COLD_OPTIONS)
+        return FittedGP(model.eval(), model_state(model), "cold", "; ".join(errors) or None)
+    except Exception as error:  # noqa: BLE001
+        errors.append(f"default start: {type(error).__name__}: {error}")
+    model = build_gp(X, y, cat_dims, kernel, noise)
+    status = "fallback: last good hyperparameters" if warm and load_state(model, warm) else "fallback: prior"
+    return FittedGP(model.eval(), model_state(model), status, "; ".join(errors))
+
+
+def restore_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
+               state: dict[str, list[float]]) -> Any:
+    """The GP of a past step: the same data and recorded hyperparameters, no fitting."""
+    model = build_gp(X, y, cat_dims, kernel, noise)
+    load_state(model, state)
+    return model.eval()
+
+
+def scaled_lengthscales(fit: FittedGP, X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
+                        scale: float) -> FittedGP:
+    """``fit``'s GP with every lengthscale multiplied by ``scale``, no fitting: a what-if.
+
+    Larger lengthscales make the mean smoother and the uncertainty between trials smaller;
+    smaller ones make it wigglier. Values are kept inside the kernel's constraints.
+    """
+    model = restore_gp(X, y, cat_dims, kernel, noise, fit.state)
+    with torch.no_grad():
+        for module in model.covar_module.modules():
+            if hasattr(module, "raw_lengthscale"):
+                bounds = module.raw_lengthscale_constraint
+                low, high = float(bounds.lower_bound), float(bounds.upper_bound)
+                module.lengthscale = (module.lengthscale * scale).clamp(low * (1 + 1e-6), high * (1 - 1e-6))
+    return FittedGP(model.eval(), model_state(model), f"what-if: lengthscales x{scale:g}")
+
+
+class Predictor:
+    """Per-point posterior mean and variance from one cached Cholesky factor.
+
+    Asking a GPyTorch model for the posterior of m points builds their joint (m x m) covariance;
+    a plot needs only the diagonal. Here ``K(X, X) + noise = L L^T`` is factored once and
+    ``L^-1`` kept, so each batch of points costs one kernel block ``K(G, X)`` and one triangular
+    product ``L^-1 K(X, G)`` (DESIGN.md section 9; BLAS trmm took 14 ms for 10^4 points at
+    n = 205 where the triangular solve took 21-32 ms, one thread).
+    The same computation, differentiable in the points, is what the closed-form acquisitions
+    are optimized on (:meth:`latent`): it skips GPyTorch's posterior machinery, which cost
+    3-5 ms per call at n = 100 whatever the number of points.
+    Mean and variance are in *standardized utility* units; ``shift + scale * value`` converts
+    a mean to utilities (BoTorch's ``Standardize``), ``scale**2 * variance`` a variance.
+    """
+
+    def __init__(self, model: Any):
+        self.model = model
+        train_X = model.train_inputs[0]
+        with torch.no_grad():
+            K = model.covar_module(train_X).to_dense()
+            noise = model.likelihood.noise.detach().reshape(-1)  # one value, or one per point if fixed
+            self.noise = float(noise.mean())
+            K = K + torch.diag(noise.expand(K.shape[0]))
+            chol = _cholesky(K)
+            self.inverse_chol = torch.linalg.solve_triangular(chol, torch.eye(len(K), dtype=DTYPE), upper=False)
+            self.constant = model.mean_module(train_X[:1]).detach().reshape(-1)[0]
+            residual = (model.train_targets - self.constant).reshape(-1, 1)
+            self.alpha = torch.cholesky_solve(residual, chol)
+        transform = model.outcome_transform
+        self.shift = float(transform.means.reshape(-1)[0])
+        self.scale = float(transform.stdvs.reshape(-1)[0])
+
+    def __call__(self, G: np.ndarray, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and latent variance at points ``G`` of shape (m, d): two arrays of shape (m,).
+
+        Points go through in chunks of about 64k kernel entries (512 KB): the work is
+        elementwise and memory-bound, and blocks that stay in cache ran 2x faster here at
+        n = 200-500 than one big block (DESIGN.md section 9 has the budget: 50 ms per 10^4 points).
+        """
+        points = torch.tensor(np.asarray(G, dtype=float), dtype=DTYPE)
+        chunk = chunk or max(64, 65536 // len(self.alpha))
+        inverse = np.asfortranarray(self.inverse_chol.numpy())  # BLAS's layout, converted once
+        means, variances = [], []
+        with torch.no_grad():
+            for start in range(0, len(points), chunk):
+                cross, prior = self._kernel(points[start:start + chunk])
+                means.append((self.constant + cross @ self.alpha).numpy().reshape(-1))
+                # What latent() computes, through BLAS trmm: torch has no triangular product,
+                # and its general one costs twice as much. cross.T is Fortran-ordered: no copy.
+                v = blas.dtrmm(1.0, inverse, cross.numpy().T, lower=1, overwrite_b=1)
+                variances.append(np.maximum(prior.numpy() - np.einsum("ij,ij->j", v, v), 0.0))
+        return np.concatenate(means), np.concatenate(variances)
+
+    def latent(self, points: Any) -> tuple[Any, Any]:
+        """Mean and latent variance at a tensor of points of shape (m, d): two tensors of shape (m,),
+        differentiable with respect to ``points``."""
+        cross, prior = self._kernel(points)
+        v = cross @ self.inverse_chol.T  # row i: L^-1 k(x_i, X)
+        mean = self.constant + (cross @ self.alpha).reshape(-1)
+        return mean, (prior - (v * v).sum(-1)).clamp_min(0.0)
+
+    def _kernel(self, block: Any) -> tuple[Any, Any]:
+        """``K(block, X)`` of shape (b, n) and the prior variances ``k(g, g)`` of shape (b,)."""
+        kernel, train_X = self.model.covar_module, self.model.train_inputs[0]
+        if (type(kernel) is MaternKernel and kernel.nu == 2.5) or type(kernel) is RBFKernel:
+            # Plain ARD kernels computed directly: 20-25% faster than GPyTorch's lazy evaluation
+            # (139 vs 182 ms for 10^4 points at n = 500, one thread), and k(g, g) = 1.
+            lengthscale = kernel.lengthscale.detach().reshape(1, -1)
+            r = torch.cdist(block / lengthscale, train_X / lengthscale)
+            if type(kernel) is RBFKernel:
+                cross = torch.exp(-0.5 * r * r)
+            else:
+                s = math.sqrt(5.0) * r
+                # (1 + s + s^2 / 3) exp(-s) in fewer passes over the block (it is memory-bound)
+                cross = torch.addcmul(s + 1.0, s, s, value=1.0 / 3.0) * torch.exp(-s)
+            return cross, torch.ones(len(block), dtype=DTYPE)
+        return kernel(block, train_X).to_dense(), kernel(block, diag=True)
+
+
+def _cholesky(K: Any) -> Any:
+    """Cholesky with growing jitter, as GPyTorch does, so a near-singular K still factors."""
+    jitter = 0.0
+    for _ in range(6):
+        factor, info = torch.linalg.cholesky_ex(K + jitter * torch.eye(len(K), dtype=DTYPE))
+        if int(info) == 0:
+            return factor
+        jitter = 1e-8 if jitter == 0.0 else jitter * 10
+    raise FloatingPointError("the kernel matrix is not positive definite even with jitter 1e-3")

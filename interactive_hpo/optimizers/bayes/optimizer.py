@@ -1,0 +1,432 @@
+"""Bayesian optimization with a Gaussian process you can look inside.
+
+``GaussianProcessBO`` (registered as "bo") starts with ``n_initial`` scrambled Sobol points,
+then fits a GP (``bayes_model``) to every completed trial it was told, its own or not, and
+proposes the maximizer of an acquisition function (``bayes_acquisition``).
+
+What makes it inspectable and replayable:
+
+- ``surrogate()`` returns a :class:`SurrogateView`, an immutable snapshot of the fitted model
+  with ``predict(X)``: mean, epistemic std, aleatoric noise std and acquisition per point.
+  Taking one never changes the next proposal (the fit it triggers is the one the next ask
+  would make, and is reused by it).
+- ``propose(acquisition="ucb", beta=4)`` tells what the optimizer would ask under other
+  settings, changing nothing.
+- Each proposal stores the fitted raw hyperparameters in the trial's attributes
+  (``"gp_state"``). A study replayed from its journal warm-starts from them, so it proposes
+  what the uninterrupted run would, and the belief at any past step can be rebuilt without
+  refitting (``Study.surrogate(step=k)``).
+- The fit and the acquisition search run on one torch thread (``bayes_model.one_thread``), so
+  the proposals, and the journal that replays them, do not depend on the machine's thread count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+import numpy as np
+
+# isort: off
+# bayes_model first: it checks torch and botorch are installed, with an install hint.
+from .model import DTYPE, FittedGP, Predictor, fit_gp, one_thread, restore_gp, scaled_lengthscales, torch
+from . import acquisition as acq
+
+# isort: on
+from ..._validation import check_int, check_one_of, check_real, fail
+from ...space import SearchSpace
+from ...trial import Trial
+from ...views import KernelSummary, SurrogatePrediction, read_only
+from ..base import Optimizer, Suggestion
+from ..capabilities import ModelBased
+from ..simple import SobolSequence
+
+__all__ = ["GaussianProcessBO", "SurrogateView"]
+
+KERNELS = ("matern", "rbf")
+NOISE = ("learned", "fixed")
+
+
+@dataclass(frozen=True, eq=False)
+class SurrogateView:
+    """An immutable snapshot of a fitted GP and its acquisition, for plots and teaching.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n, d)
+        The training inputs (unit cube).
+    losses : ndarray of shape (n,)
+        The training losses (what the optimizer minimizes).
+    hyperparameters : KernelSummary
+        Fitted lengthscales, signal and noise, in readable units.
+    proposal : ndarray of shape (d,) or None
+        The point proposed from this belief, when known.
+    value_sign : float
+        +1 to report in loss units (minimizing studies), -1 to report objective values of a
+        maximizing study; :meth:`Study.surrogate` sets it.
+    """
+
+    X: np.ndarray
+    losses: np.ndarray
+    hyperparameters: KernelSummary
+    proposal: np.ndarray | None
+    acquisition_name: str
+    value_sign: float
+    _model: Any
+    _predictor: Any
+    _acquisition: Any
+    _settings: Mapping[str, float]
+    _factor: float
+
+    def predict(self, X: Any) -> SurrogatePrediction:
+        """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
+        points = np.atleast_2d(np.asarray(X, dtype=float))
+        mean_s, var_s = self._predictor(points)
+        y_mean, y_std = self._scale()
+        # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
+        utility_mean, std = mean_s * y_std + y_mean, np.sqrt(var_s) * y_std
+        if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
+            acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
+        else:
+            acquisition = acq.evaluate(self._acquisition, points)
+        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self._factor)
+        noise = np.full(len(points), self.hyperparameters.noise_std)  # homoscedastic: one value
+        return SurrogatePrediction(mean=-self.value_sign * utility_mean * self._factor, std=std * self._factor,
+                                   noise_std=noise, acquisition=acquisition, acquisition_name=self.acquisition_name)
+
+    def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
+        """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
+
+        Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
+        so their cost is linear in m and a whole 2-D slice is cheap. With a categorical kernel,
+        which has no random features, they are joint posterior samples (cost cubic in m).
+        """
+        from botorch.sampling.pathwise import draw_matheron_paths
+
+        points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
+        with torch.random.fork_rng(), torch.no_grad():
+            torch.manual_seed(seed)
+            if acq.supports_paths(self._model):
+                paths = draw_matheron_paths(self._model, sample_shape=torch.Size([n_samples]))
+                values = paths(points)  # BoTorch applies the outcome transform: utility units
+            else:  # no random features for the categorical kernel: a joint sample at these points
+                values = self._model.posterior(points).rsample(torch.Size([n_samples]))
+        return -self.value_sign * self._factor * values.reshape(n_samples, -1).numpy()
+
+    def with_sign(self, value_sign: float) -> SurrogateView:
+        """The same belief reported with another sign convention (see ``value_sign``)."""
+        return replace(self, value_sign=value_sign)
+
+    def _scale(self) -> tuple[float, float]:
+        return self._predictor.shift, self._predictor.scale
+
+
+class GaussianProcessBO(Optimizer, ModelBased):
+    """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    acquisition : {"logei", "ei", "pi", "ucb", "thompson", "mes"}
+        What decides the next point; see :mod:`interactive_hpo.optimizers.bayes.acquisition`.
+    beta : float
+        UCB's exploration weight: ``mean + beta * std`` (>= 0).
+    xi : float
+        EI/PI/log-EI improvement margin, in standard deviations of the observed values (>= 0).
+    kernel : {"matern", "rbf"}
+        Matern-5/2 (default) or RBF, one lengthscale per dimension; categoricals get a
+        categorical kernel either way.
+    noise : {"learned", "fixed"}
+        Learn the observation noise, or fix it tiny for noiseless objectives.
+    n_initial : int or None
+        Scrambled Sobol points before the GP takes over; default ``min(10, max(3, d + 1))``.
+        Completed trials from anyone count towards it.
+    num_restarts, raw_samples : int
+        Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
+    seed : int, numpy.random.Generator or None
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2)]), "bo", seed=0, optimizer_settings={"n_initial": 3})
+    >>> trials = study.run(lambda p: (p["x"] - 1) ** 2, n_trials=8)
+    >>> abs(study.best_trial.params["x"] - 1) < 0.1
+    True
+    """
+
+    name = "bo"
+    setting_choices = {"acquisition": acq.ACQUISITIONS, "kernel": KERNELS, "noise": NOISE}
+
+    def __init__(self, space: SearchSpace, *, acquisition: str = "logei", beta: float = 2.0, xi: float = 0.0,
+                 kernel: str = "matern", noise: str = "learned", n_initial: int | None = None,
+                 num_restarts: int = 8, raw_samples: int = 256, seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+        owner = "GaussianProcessBO"
+        self.acquisition = check_one_of(acquisition, "acquisition", owner, acq.ACQUISITIONS)
+        self.beta = check_real(beta, "beta", owner, 0.0)
+        self.xi = check_real(xi, "xi", owner, 0.0)
+        self.kernel = check_one_of(kernel, "kernel", owner, KERNELS)
+        self.noise = check_one_of(noise, "noise", owner, NOISE)
+        self.n_initial = None if n_initial is None else check_int(n_initial, "n_initial", owner, 1)
+        # Upper bounds: beyond them one proposal would take hours (a typo, not a plan).
+        self.num_restarts = check_int(num_restarts, "num_restarts", owner, 1, 1000)
+        self.raw_samples = check_int(raw_samples, "raw_samples", owner, 1, 10**6)
+        self._initial = SobolSequence(space.dim, self.seed)
+        self._data: list[tuple[np.ndarray, float]] = []
+        self._warm: dict[str, list[float]] | None = None
+        self._warm_from = -1.0  # trial number the warm state came from (inf: our own last ask)
+        self._warm_data = -1  # how many data points the fit behind the warm state saw
+        self._fit_key: tuple | None = None
+        self._fit: FittedGP | None = None
+        self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
+        self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
+        self._discrete = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
+        self._categorical = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "categorical"}
+
+    @property
+    def initial_size(self) -> int:
+        """How many completed trials the GP waits for (``n_initial`` or its default)."""
+        return self.n_initial if self.n_initial is not None else min(10, max(3, self.space.dim + 1))
+
+    # -- the optimizer hooks -------------------------------------------------------------------
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        # propose() draws from this same per-ask stream (keyed by n_seen), so a proposal an app
+        # already showed is the one asked, without optimizing the acquisition twice.
+        suggestion = self.propose()
+        if "gp_state" in suggestion.info:
+            self._adopt_fit(cast(FittedGP, self._fit))  # the fit _propose just used
+        else:
+            self._initial.advance()
+        return suggestion
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        if loss is not None:
+            self._data.append((trial.x.copy(), loss))
+        if suggestion is None and trial.source == self.name:  # replayed from a journal
+            state = trial.user_attrs.get("gp_state")
+            if state is not None and trial.number > self._warm_from:
+                self._warm, self._warm_from = dict(state), trial.number
+                self._warm_data = int(trial.user_attrs.get("gp_data", -1))
+            elif state is None and trial.user_attrs.get("phase") == "initial":
+                self._initial.advance()
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        # Running in another process: a point of the initial design is used up (as when told on
+        # replay); a GP proposal needs nothing taken, its point is pending for the acquisition.
+        if trial.source != self.name:
+            return None
+        if "gp_state" not in trial.user_attrs and trial.user_attrs.get("phase") == "initial":
+            self._initial.advance()
+        return self._as_asked(trial)
+
+    def ask_batch(self, q: int) -> list[Suggestion]:
+        """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""
+        q = check_int(q, "q", "GaussianProcessBO.ask_batch", 1)
+        if len(self._data) < self.initial_size or q == 1:
+            return [self.ask() for _ in range(q)]
+        rng = self._stream(self.n_seen)
+        fit = self._fitted(rng)
+        seed = int(rng.integers(2**31))
+        X, value = self._optimize(fit, seed, q=q, batch=True)
+        self._adopt_fit(fit)
+        info = self._info(fit, "qlognei (batch)", value, seed)
+        return [self._register(Suggestion(x=x, info=info)) for x in X]
+
+    # -- looking inside ----------------------------------------------------------------------------
+    def surrogate(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> SurrogateView | None:
+        """The current belief (None before two trials completed); what-ifs as in :meth:`propose`."""
+        if overrides or lengthscale_scale is not None:
+            return self._variant(overrides, "GaussianProcessBO.surrogate", lengthscale_scale).surrogate()
+        if len(self._data) < 2:
+            return None
+        rng = self._stream(self.n_seen)  # the next ask's stream: same fit, same acquisition seed
+        fit = self._fitted(rng)
+        return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
+
+    def propose(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> Suggestion:
+        """What :meth:`ask` would return next, or under other settings (``acquisition``, ``beta``,
+        ``xi``, ``kernel``, ...), without changing this optimizer or the study.
+
+        ``lengthscale_scale`` multiplies the fitted GP's lengthscales (no refit): what would be
+        proposed if the model believed the objective smoother (> 1) or wigglier (< 1)?
+        Without what-ifs the proposal is kept until the data change, and the next ask returns it.
+        """
+        if overrides or lengthscale_scale is not None:
+            variant = self._variant(overrides, "GaussianProcessBO.propose", lengthscale_scale)
+            return variant._propose(self._stream(self.n_seen))
+        key = (self.n_seen, len(self._data), self._warm_from)
+        if self._next is None or self._next[0] != key:
+            self._next = (key, self._propose(self._stream(self.n_seen)))
+        return self._next[1]
+
+    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> SurrogateView:
+        """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
+        acquisition seed) and this optimizer's data: no fit."""
+        X, y = self._arrays()
+        model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, dict(info["gp_state"]))
+        return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _propose(self, rng: np.random.Generator) -> Suggestion:
+        if len(self._data) < self.initial_size:
+            return Suggestion(x=self._initial.point(), info={"phase": "initial"})
+        fit = self._fitted(rng)
+        seed = int(rng.integers(2**31))
+        X, value = self._optimize(fit, seed, q=1, batch=False)
+        name = "qlognei (pending points)" if self.pending else self.acquisition
+        value = float(acq.in_objective_units(name, value, self._factor()))
+        return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
+
+    def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
+        # gp_state and gp_data let a replay reuse this exact fit; acquisition_seed redraws the
+        # same Thompson path or MES samples when this step's belief is rebuilt.
+        info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
+                                "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
+                                "gp_data": len(self._data)}
+        if fit.error:
+            info["gp_fit_error"] = fit.error
+        return info
+
+    def _adopt_fit(self, fit: FittedGP) -> None:
+        """After proposing: the fit just used becomes the warm start of the next one.
+
+        Until new data arrive that fit stays current (refitting it from its own optimum on the
+        same data would only cost time), so a view taken now shows the model that proposed.
+        """
+        self._warm, self._warm_from, self._warm_data = fit.state, math.inf, len(self._data)
+        self._fit_key = self._key()
+
+    def _key(self) -> tuple:
+        return (len(self._data), self._warm_from, self.kernel, self.noise)
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs of shape (n, d) and utilities ``-loss / factor`` of shape (n,): what BoTorch sees."""
+        X = np.array([x for x, _ in self._data]).reshape(-1, self.space.dim)
+        return X, -np.array([loss for _, loss in self._data]) / self._factor()
+
+    def _factor(self) -> float:
+        """The spread of the losses, by which they are divided before BoTorch sees them.
+
+        BoTorch's analytic acquisitions floor the posterior variance at 1e-12, which blinds them
+        to objectives measured in tiny units (losses around 1e-9); unit spread avoids that.
+        """
+        losses = np.array([loss for _, loss in self._data])
+        spread = float(np.std(losses)) if len(losses) > 1 else 0.0
+        return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
+
+    def _fitted(self, rng: np.random.Generator) -> FittedGP:
+        """The fit for the current data and warm start, computed once and reused."""
+        seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
+        key = self._key()
+        if self._fit is None or self._fit_key != key:
+            X, y = self._arrays()
+            if self._warm is not None and self._warm_data == len(self._data):
+                # No new data since the recorded fit (a replay, or only failed trials since): the
+                # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
+                model = restore_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
+                self._fit = FittedGP(model, self._warm, "reused")
+            else:
+                with torch.random.fork_rng(), one_thread():  # the same bits whatever the thread count
+                    torch.manual_seed(seed)
+                    self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
+            self._fit_key = key
+        return self._fit
+
+    def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
+        pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
+        with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
+            torch.manual_seed(seed)
+            acquisition = self._acquisition(fit.model, seed, pending, batch)
+            X, y = self._arrays()
+            return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
+                                self.raw_samples, self.num_restarts, start=X[int(np.argmax(y))])
+
+    def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
+        """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""
+        X, y = self._arrays()
+        return acq.build_acquisition(
+            self.acquisition, model, self._acq_settings(y), X_train=torch.as_tensor(X, dtype=DTYPE),
+            pending=None if pending is None else torch.as_tensor(pending, dtype=DTYPE), batch=batch, seed=seed,
+            snap=self.space.snap)
+
+    def _acq_settings(self, y: np.ndarray) -> dict[str, float]:
+        scale = float(np.std(y)) if len(y) > 1 and np.std(y) > 0 else 1.0
+        return {"best": float(np.max(y)), "scale": scale, "beta": self.beta, "xi": self.xi}
+
+    def _view(self, model: Any, status: str, proposal: np.ndarray | None, seed: int) -> SurrogateView:
+        """A snapshot; ``seed`` is the acquisition seed of the proposal this belief makes (or made)."""
+        X, y = self._arrays()
+        settings = self._acq_settings(y)
+        with one_thread():  # built as the proposal built them: the same factor, Thompson path, MES sample
+            predictor = Predictor(model)
+            if self.acquisition in acq.CLOSED_FORM:
+                acquisition = acq.ClosedForm(model, self.acquisition, settings, predictor)
+            else:
+                with torch.random.fork_rng():
+                    torch.manual_seed(seed)
+                    acquisition = self._acquisition(model, seed)
+        factor = self._factor()
+        return SurrogateView(X=read_only(X), losses=read_only(-y * factor),
+                             hyperparameters=self._summary(model, predictor, status, factor),
+                             proposal=None if proposal is None else read_only(proposal),
+                             acquisition_name=self.acquisition, value_sign=1.0, _model=model, _predictor=predictor,
+                             _acquisition=acquisition, _settings=settings, _factor=factor)
+
+    def _summary(self, model: Any, predictor: Predictor, status: str, factor: float) -> KernelSummary:
+        y_std = predictor.scale * factor
+        centre = np.full((1, self.space.dim), 0.5)
+        with torch.no_grad():
+            prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
+        kernel = self.kernel + (" + categorical" if self._cat_dims else "")
+        return KernelSummary(lengthscales=_lengthscales(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
+                             noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status)
+
+    def _variant(self, overrides: Mapping[str, Any], owner: str,
+                 lengthscale_scale: float | None = None) -> GaussianProcessBO:
+        """A copy with other settings and the same data; shares the fit when the model is unchanged,
+        and scales its lengthscales by ``lengthscale_scale`` if given."""
+        settings = {**self.settings(), **overrides}
+        unknown = sorted(set(overrides) - set(self.settings()))
+        if unknown:
+            raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
+        variant = GaussianProcessBO(self.space, **settings)
+        variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
+        variant._initial = self._initial.copy()
+        variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
+        if (variant.kernel, variant.noise) == (self.kernel, self.noise):
+            variant._fit, variant._fit_key = self._fit, self._fit_key
+        if lengthscale_scale is not None and len(self._data) >= 2:
+            scale = check_real(lengthscale_scale, "lengthscale_scale", owner, 0, None, low_open=True)
+            X, y = variant._arrays()
+            fit = variant._fitted(variant._stream(variant.n_seen))
+            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, variant.noise, scale)
+            if self._fit is None and (variant.kernel, variant.noise) == (self.kernel, self.noise):
+                # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
+                self._fit, self._fit_key = fit, variant._key()
+        return variant
+
+
+def _bin_centres(param: Any) -> list[float]:
+    return [param.to_unit(v) for v in param.levels(10**9)]
+
+
+def _lengthscales(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]]:
+    """Per-parameter lengthscales in the parameter's own units (first kernel that covers a dim)."""
+    found: dict[int, float] = {}
+    for module in model.covar_module.modules():
+        lengthscale = getattr(module, "lengthscale", None) if hasattr(module, "raw_lengthscale") else None
+        if lengthscale is None:
+            continue
+        values = lengthscale.detach().reshape(-1).tolist()
+        dims = module.active_dims.tolist() if module.active_dims is not None else list(range(space.dim))
+        if len(values) == 1 and len(dims) > 1:
+            values = values * len(dims)
+        for dim, value in zip(dims, values, strict=True):
+            found.setdefault(dim, value)
+    out = {}
+    for i, param in enumerate(space):
+        length, unit = param.unit_length()
+        out[param.name] = (found.get(i, float("nan")) * length, unit)
+    return out

@@ -1,0 +1,107 @@
+"""Teaching overlays for a GP belief: the acquisition split into its two terms, prior samples,
+and a one-line reason for each proposal.
+
+Everything here reads a :class:`~interactive_hpo.optimizers.bayes.SurrogateView` (a snapshot:
+nothing is refitted) and returns plain arrays or a sentence, for the Lab and the notebooks.
+
+- UCB is ``mean + beta * std`` (in the direction that is better): *exploitation* is the mean
+  term, *exploration* the ``beta * std`` term.
+- EI is ``(mu - f*) Phi(z) + sigma phi(z)`` with ``z = (mu - f*) / sigma`` (Jones et al., 1998):
+  the first term rewards a mean already better than the best ``f*`` (exploitation), the second
+  rewards uncertainty (exploration). log-EI is the log of their sum, so it splits the same way.
+- PI, Thompson sampling and MES have no additive split (``acquisition_terms`` returns None).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtr
+
+from ...space import SearchSpace
+from ...views import AcquisitionTerms
+from . import acquisition as acq
+from .model import DTYPE, torch
+from .optimizer import SurrogateView
+
+__all__ = ["acquisition_terms", "prior_paths", "why_this_point"]
+
+
+def acquisition_terms(view: SurrogateView, X: Any) -> AcquisitionTerms | None:
+    """The exploitation and exploration terms of the view's acquisition at ``X`` of shape (m, d).
+
+    Returns None for acquisitions without an additive split (PI, Thompson, MES). Terms are in
+    the acquisition's units (objective units for UCB and EI): for UCB they sum to the
+    acquisition, for EI and log-EI to EI.
+    """
+    name = view.acquisition_name
+    if name not in ("ucb", "ei", "logei"):
+        return None
+    points = np.atleast_2d(np.asarray(X, dtype=float))
+    mean_s, var_s = view._predictor(points)
+    y_mean, y_std = view._scale()
+    mu, sigma = mean_s * y_std + y_mean, np.maximum(np.sqrt(var_s) * y_std, 1e-12)
+    settings = view._settings
+    if name == "ucb":
+        exploit, explore = mu, settings["beta"] * sigma
+    else:
+        gap = mu - acq.threshold(settings["best"], settings["xi"], settings["scale"])
+        z = gap / sigma
+        exploit = gap * ndtr(z)
+        explore = sigma * np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
+    return AcquisitionTerms(exploitation=exploit * view._factor, exploration=explore * view._factor,
+                            of="ucb" if name == "ucb" else "ei")
+
+
+def prior_paths(view: SurrogateView, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
+    """Functions drawn from the GP *before* it saw data (fitted kernel, constant mean) at ``X``
+    of shape (m, d): an array of shape (n_samples, m), in the same units as ``predict().mean``.
+
+    Joint samples, cost cubic in m: meant for a 1-D curve of a few hundred points.
+    """
+    points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
+    model = view._model
+    with torch.no_grad():
+        K = model.covar_module(points).to_dense()
+        K = K + 1e-8 * torch.eye(len(points), dtype=DTYPE)
+        centre = model.mean_module(points[:1]).reshape(-1)[0]
+        generator = torch.Generator().manual_seed(seed)
+        draws = torch.randn(n_samples, len(points), dtype=DTYPE, generator=generator)
+        samples = centre + draws @ torch.linalg.cholesky(K).T  # standardized utility units
+    y_mean, y_std = view._scale()
+    utilities = samples.numpy() * y_std + y_mean
+    return -view.value_sign * view._factor * utilities
+
+
+def why_this_point(view: SurrogateView, x: Any, space: SearchSpace) -> str:
+    """One line saying why the acquisition chose ``x`` (shape (d,)): the mean and uncertainty
+    there, how much of the score each term gave, and how far the nearest trial is."""
+    x = np.asarray(x, dtype=float).reshape(1, -1)
+    belief = view.predict(x)
+    params = space.from_unit(x[0])
+    where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+    nearest = float(np.min(np.linalg.norm(view.X - x, axis=1))) if len(view.X) else math.inf
+    text = (f"Proposed {where}: predicted {belief.mean[0]:.4g} ± {belief.std[0]:.3g} (1 sd), "
+            f"nearest trial {nearest:.2f} away in the unit cube")
+    terms = acquisition_terms(view, x)
+    if terms is None:
+        return text + f"; it maximizes {view.acquisition_name}."
+    exploit, explore = float(terms.exploitation[0]), float(terms.exploration[0])
+    if terms.of == "ucb":
+        # The mean term has no zero (it moves with the objective's offset): compare it with the
+        # best mean the model predicts at a trial instead, which is what exploring gives up.
+        at_trials = acquisition_terms(view, view.X)
+        given_up = float(np.max(at_trials.exploitation)) - exploit if at_trials is not None else 0.0
+        if given_up <= 0:
+            return text + (f"; ucb chose it for its mean (exploitation), better than at any trial, plus a bonus of "
+                           f"{explore:.3g} (beta x sd).")
+        return text + (f"; ucb chose it for its uncertainty (exploration): it gives up {given_up:.3g} of mean "
+                       f"for a bonus of {explore:.3g} (beta x sd).")
+    # EI's terms: the exploration term is never negative; the exploitation term only counts when positive.
+    share = explore / (explore + max(exploit, 0.0)) if explore + max(exploit, 0.0) > 0 else 0.0
+    reason = "mostly for its uncertainty (exploration)" if share > 0.6 else \
+        "mostly for its good mean (exploitation)" if share < 0.4 else "for its mean and its uncertainty alike"
+    return text + f"; {view.acquisition_name} chose it {reason}: exploration is {share:.0%} of its expected gain."
+

@@ -1,0 +1,317 @@
+"""Multi-fidelity schedulers: successive halving, Hyperband and ASHA.
+
+Each ask is a *job*: a configuration at a budget (``Suggestion.budget``; the study passes it
+to the objective as ``budget=``). A configuration starts at the smallest budget; the best
+``1 / reduction_factor`` of each rung are promoted, that is, evaluated again at
+``reduction_factor`` times the budget, up to ``max_budget``. Every job is its own trial, and
+``trial.user_attrs`` names its configuration, bracket and rung, so a configuration's learning
+curve over budgets is the trials that share its ``config``.
+
+- :class:`SuccessiveHalving` (Jamieson & Talwalkar, 2016) runs one bracket after another,
+  synchronously: a rung's promotions are decided once all of its jobs are in, so parallel
+  workers wait at the end of each rung (``waiting`` is True then).
+- :class:`Hyperband` (Li et al., 2018) cycles through brackets that trade many cheap
+  configurations against few expensive ones (see :func:`hyperband_brackets`).
+- :class:`ASHA` (Li et al., 2020) promotes asynchronously: a job is always available, either
+  a promotion out of the top ``1 / eta`` of a rung's results so far, or a new configuration.
+
+New configurations are drawn at random, or with ``sampler="bo"`` (BOHB-style, Falkner et al.,
+2018) proposed by a Gaussian-process model of the largest budget that has enough results,
+except for a ``random_fraction`` of them, which stay random.
+
+A person can override a promotion (:meth:`Study.promote`, :meth:`Study.stop`); the scheduler
+keeps its own decision beside the person's in :meth:`HalvingScheduler.rung_table`.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from ..._validation import check_int, check_one_of, check_real, fail
+from ...exceptions import TrialStateError
+from ...space import SearchSpace
+from ...trial import Trial
+from ..base import Optimizer, Suggestion
+from ..capabilities import Scheduler
+from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
+
+__all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
+
+SAMPLERS = ("random", "bo")
+
+
+class HalvingScheduler(Optimizer, Scheduler):
+    """What the three schedulers share: jobs, rungs, promotions, overrides, and the sampler.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    min_budget, max_budget : float, default 1/27 and 1.0
+        The smallest and the full budget, ``0 < min_budget < max_budget``, in the objective's
+        units (a fraction of the data in (0, 1] for ``SklearnCV``; epochs for a training loop).
+        The rung budgets are ``max_budget * reduction_factor**-k`` down to ``min_budget``.
+    reduction_factor : int, default=3
+        Keep the best ``1 / reduction_factor`` of each rung; budgets grow by this factor.
+    sampler : {"random", "bo"}, default="random"
+        How new configurations are drawn; "bo" needs the ``bo`` extra (BoTorch).
+    random_fraction : float, default=1/3
+        With ``sampler="bo"``: the share of new configurations drawn at random anyway.
+    seed : int, numpy.random.Generator or None
+    """
+
+    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
+                 reduction_factor: int = 3, sampler: str = "random", random_fraction: float = 1 / 3,
+                 seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+        owner = type(self).__name__
+        self.max_budget = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
+        self.min_budget = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
+                                     high_open=True)
+        self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2, 1000)
+        self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
+        self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
+        self.budgets = rung_budgets(self.min_budget, self.max_budget, self.reduction_factor)
+        self._configs: dict[int, np.ndarray] = {}
+        self._brackets: list[Bracket] = []
+        self._ready: deque[Job] = deque()  # promotions decided and not yet asked
+        self._models: dict[float, Any] = {}  # sampler="bo": one GP per budget
+        if self.sampler == "bo":
+            from ..bayes.optimizer import GaussianProcessBO  # fails early, with the extra to install
+
+            self._model_class = GaussianProcessBO
+
+    # -- what subclasses decide ---------------------------------------------------------------
+    @abstractmethod
+    def _new_bracket(self, index: int) -> Bracket:
+        """Bracket number ``index`` of this scheduler's run."""
+
+    # -- the optimizer hooks -------------------------------------------------------------------
+    @property
+    def waiting(self) -> bool:
+        """True when no job can start before running jobs report (synchronous halving only)."""
+        return self._next_job() is None
+
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        job = self._next_job()
+        if job is None:
+            raise TrialStateError(f"{type(self).__name__} is waiting: promotions out of a rung are decided when "
+                                  f"all its jobs report, and {len(self.pending)} are still running. Tell their "
+                                  "results first (or use ASHA, which never waits).")
+        if job.config not in self._configs:  # a new configuration, kept as the trial will record it
+            self._configs[job.config] = self.space.snap(self._sample(rng))
+        elif self._ready and self._ready[0] == job:
+            self._ready.popleft()
+        bracket = self._brackets[job.bracket]
+        self._note_async_promotion(bracket, job)
+        bracket.enter(job.config, job.rung)
+        return Suggestion(x=self._configs[job.config], budget=bracket.budgets[job.rung], info=job.info())
+
+    def ask_batch(self, q: int) -> list[Suggestion]:
+        """Up to ``q`` jobs for parallel workers: a synchronous scheduler hands out what it has
+        before it must wait for results (at least one; none at all raises, as :meth:`ask`)."""
+        q = check_int(q, "q", f"{type(self).__name__}.ask_batch", 1)
+        jobs = [self.ask()]
+        while len(jobs) < q and not self.waiting:
+            jobs.append(self.ask())
+        return jobs
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        if self.sampler == "bo" and loss is not None:
+            budget = self.max_budget if trial.budget is None else trial.budget
+            self._model(budget).tell(trial, loss)
+        job = Job.of(suggestion.info if suggestion is not None else trial.user_attrs)
+        if job is None or trial.source != self.name:
+            return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
+        while len(self._brackets) <= job.bracket:  # a replay reaches brackets in order
+            self._brackets.append(self._new_bracket(len(self._brackets)))
+        self._configs.setdefault(job.config, trial.x.copy())
+        if job in self._ready:
+            self._ready.remove(job)
+        bracket = self._brackets[job.bracket]
+        self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
+        bracket.finish(job, math.inf if loss is None else loss, trial.number)
+        if bracket.sizes is not None:
+            self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+
+    @staticmethod
+    def _note_async_promotion(bracket: Bracket, job: Job) -> None:
+        """ASHA decides a promotion when it hands the job out: record it as the scheduler's."""
+        if bracket.sizes is None and job.rung > 0 and bracket.human(job.rung - 1, job.config) != "promote":
+            bracket.decision(job.rung - 1, job.config, "scheduler", "promote")
+
+    # -- human overrides ----------------------------------------------------------------------
+    def override(self, trial: Trial, action: str) -> None:
+        """A person promotes (``"promote"``) or stops (``"stop"``) the configuration of a
+        finished job, whatever the rule decides; called by :meth:`Study.promote` / ``stop``."""
+        owner = f"Study.{action}"
+        job = Job.of(trial.user_attrs)
+        if trial.source != self.name or job is None or job.bracket >= len(self._brackets):
+            raise fail("trial", owner, f"a finished job of this {type(self).__name__}",
+                       f"trial {trial.number} from {trial.source!r}")
+        bracket = self._brackets[job.bracket]
+        if job.rung == bracket.top:
+            raise fail("trial", owner, "a job below the maximum budget", f"trial {trial.number}",
+                       hint=f"It ran at budget {bracket.budgets[job.rung]:g}, the last rung of its bracket.")
+        upper = Job(job.config, job.bracket, job.rung + 1)
+        moved = job.config in bracket.entered[upper.rung]
+        if action == "promote":
+            if moved:
+                raise fail("trial", owner, "a configuration not promoted yet", f"trial {trial.number}",
+                           hint=f"Config {job.config} already entered rung {upper.rung}.")
+            bracket.enter(job.config, upper.rung)
+            self._ready.appendleft(upper)  # a person's choice runs next
+        elif moved:
+            if upper not in self._ready:
+                raise fail("trial", owner, "a configuration whose promotion has not started",
+                           f"trial {trial.number}", hint=f"Config {job.config} is already running or done at "
+                                                         f"budget {bracket.budgets[upper.rung]:g}.")
+            self._ready.remove(upper)
+            bracket.entered[upper.rung].remove(job.config)
+        bracket.decision(job.rung, job.config, "human", action)
+
+    # -- looking inside ---------------------------------------------------------------------------
+    def rung_table(self) -> list[dict[str, Any]]:
+        """Every (bracket, rung, configuration) so far, as rows (``pandas.DataFrame(rows)`` works).
+
+        Columns: ``bracket``, ``rung``, ``budget``, ``config``, ``number`` (the trial of the
+        finished job, or None while queued or running), ``loss`` (NaN until finished; inf for a
+        failed job), ``scheduler`` and ``human`` ("promote", "stop" or None: not decided;
+        ASHA records its promotions but never says "stop", since a later promotion is always
+        possible).
+        """
+        return [row for bracket in self._brackets for row in bracket.rows()]
+
+    def configurations(self) -> dict[int, np.ndarray]:
+        """Each configuration's unit-cube point, shape (d,), by config number."""
+        return {c: x.copy() for c, x in self._configs.items()}
+
+    # -- internals ------------------------------------------------------------------------------
+    def _current(self) -> Bracket:
+        if not self._brackets or self._brackets[-1].finished:
+            self._brackets.append(self._new_bracket(len(self._brackets)))
+        return self._brackets[-1]
+
+    def _next_job(self) -> Job | None:
+        """The job the next ask hands out, or None if it must wait.
+
+        Only bookkeeping changes: a finished bracket is followed by the next one.
+        """
+        if self._ready:
+            return self._ready[0]
+        bracket = self._current()
+        if bracket.sizes is None:
+            found = bracket.promotable()
+            if found is not None:
+                return Job(found[0], bracket.index, found[1] + 1)
+        elif len(bracket.entered[0]) >= bracket.sizes[0]:
+            return None
+        return Job(len(self._configs), bracket.index, 0)
+
+    def _sample(self, rng: np.random.Generator) -> np.ndarray:
+        """A new configuration: random, or the GP's proposal at the largest budget with enough data."""
+        explore = rng.random() < self.random_fraction
+        x = rng.random(self.space.dim)
+        if self.sampler == "random" or explore:
+            return x
+        for budget in sorted(self._models, reverse=True):
+            model = self._models[budget]
+            if model.n_seen >= model.initial_size:
+                return model.propose().x
+        return x
+
+    def _model(self, budget: float) -> Any:
+        if budget not in self._models:
+            self._models[budget] = self._model_class(self.space, n_initial=self.space.dim + 2,
+                                                     seed=self.seed + len(self._models))
+        return self._models[budget]
+
+
+class SuccessiveHalving(HalvingScheduler):
+    """Synchronous successive halving, one bracket after another.
+
+    Parameters
+    ----------
+    n_configs : int, optional
+        Configurations started per bracket; default ``reduction_factor ** (n_rungs - 1)``,
+        so exactly one reaches ``max_budget``. Rung ``i`` keeps ``max(1, n_configs //
+        reduction_factor**i)``.
+    min_budget, max_budget, reduction_factor, sampler, random_fraction, seed
+        As in :class:`HalvingScheduler`.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> sh = SuccessiveHalving(SearchSpace([Float("x", 0, 1)]), min_budget=1, max_budget=9, seed=0)
+    >>> [sh.ask().budget for _ in range(9)]    # 9 configurations at budget 1 ...
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    >>> sh.waiting                             # ... then the best 3 at budget 3, once all 9 report
+    True
+    """
+
+    name = "halving"
+
+    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
+                 reduction_factor: int = 3, n_configs: int | None = None, sampler: str = "random",
+                 random_fraction: float = 1 / 3, seed: int | np.random.Generator | None = None):
+        super().__init__(space, min_budget=min_budget, max_budget=max_budget, reduction_factor=reduction_factor,
+                         sampler=sampler, random_fraction=random_fraction, seed=seed)
+        self.n_configs = None if n_configs is None else check_int(n_configs, "n_configs", "SuccessiveHalving", 1,
+                                                                         10**6)
+
+    def _new_bracket(self, index: int) -> Bracket:
+        eta = self.reduction_factor
+        n = self.n_configs or eta ** (len(self.budgets) - 1)
+        return Bracket(index, list(self.budgets), [max(1, n // eta**i) for i in range(len(self.budgets))], eta)
+
+
+class Hyperband(HalvingScheduler):
+    """Hyperband: successive halving over brackets from many cheap to few full-budget configurations.
+
+    Brackets follow :func:`hyperband_brackets` (Li et al., 2018), cycling from the most
+    exploratory bracket to plain random search at ``max_budget``, then again.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> hb = Hyperband(SearchSpace([Float("x", 0, 1)]), min_budget=1, max_budget=81, seed=0)
+    >>> [(n, b) for n, b in hb.bracket_plan()[1]]      # bracket s = 3 of the paper
+    [(34, 3.0), (11, 9.0), (3, 27.0), (1, 81.0)]
+    """
+
+    name = "hyperband"
+
+    def bracket_plan(self) -> list[list[tuple[int, float]]]:
+        """Each bracket's (configurations, budget) per rung, in the order they run."""
+        return hyperband_brackets(self.min_budget, self.max_budget, self.reduction_factor)
+
+    def _new_bracket(self, index: int) -> Bracket:
+        plan = self.bracket_plan()
+        rungs = plan[index % len(plan)]
+        return Bracket(index, [budget for _, budget in rungs], [n for n, _ in rungs], self.reduction_factor)
+
+
+class ASHA(HalvingScheduler):
+    """Asynchronous successive halving (Li et al., 2020): never waits for a rung to fill.
+
+    Each ask promotes the best not-yet-promoted configuration in the top ``1 / eta`` of the
+    highest rung that has one, and otherwise starts a new configuration at ``min_budget``.
+    With many workers no one is ever idle; the price is that early promotions are made on few
+    results (some configurations get promoted that synchronous halving would have stopped).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> asha = ASHA(SearchSpace([Float("x", 0, 1)]), min_budget=1, max_budget=9, seed=0)
+    >>> asha.waiting
+    False
+    """
+
+    name = "asha"
+
+    def _new_bracket(self, index: int) -> Bracket:
+        return Bracket(index, list(self.budgets), None, self.reduction_factor)

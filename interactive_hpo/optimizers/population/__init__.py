@@ -1,0 +1,10 @@
+"""Population methods, steppable one individual or one generation at a time.
+
+- ``base``: :class:`PopulationOptimizer` (generations, individuals, reflection into the cube).
+- ``evolution``: a genetic algorithm and differential evolution.
+- ``cmaes``: CMA-ES through pycma, the reference implementation by its author.
+"""
+
+from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
+
+__all__ = ["Individual", "PopulationOptimizer", "reflect", "MAX_POPULATION"]

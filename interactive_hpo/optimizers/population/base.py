@@ -1,0 +1,204 @@
+"""What every population method shares: generations handed out one individual per ask.
+
+A generation is a list of individuals. ``ask`` hands out the next one not yet asked; when every
+individual of the generation is told, the next ``ask`` breeds the next generation from it (and
+from any trials the optimizer did not propose: manual trials, other optimizers', spares). When
+all are asked but some are still pending (parallel workers), ``ask`` hands out a *spare*, whose
+result joins the breeding pool like any other foreign trial.
+
+Replay (resume, switch, undo) rebuilds exactly the same generations from the journal alone:
+each generation is bred from a random stream keyed by (seed, generation number) and from the
+first ``pool`` trials told (in tell order), and every asked individual records ``generation``,
+``member`` and ``pool`` in its trial's attributes. A replayed trial of generation g therefore
+lets the optimizer breed generation g again, identically, before recording its loss.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..._validation import check_int
+from ...space import SearchSpace
+from ...trial import Trial
+from ...views import PopulationSnapshot, read_only
+from ..base import Optimizer, Suggestion
+from ..capabilities import PopulationMethod
+
+__all__ = ["Individual", "PopulationOptimizer", "reflect", "MAX_POPULATION"]
+
+#: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
+MAX_POPULATION = 10_000
+
+#: Spawn key offset of generation streams, apart from the per-ask streams (keyed by n_seen).
+GENERATION_STREAM = 1 << 40
+
+
+def reflect(x: np.ndarray) -> np.ndarray:
+    """Fold points back into the unit cube by reflection at its faces (keeps mutation unbiased
+    near a bound, where clipping would pile points onto the face)."""
+    x = np.mod(np.asarray(x, dtype=float), 2.0)
+    return np.where(x > 1.0, 2.0 - x, x)
+
+
+@dataclass
+class Individual:
+    """One member of a generation.
+
+    Attributes
+    ----------
+    id : int
+        Unique over the run.
+    x : ndarray of shape (d,)
+        Position in the unit cube.
+    parents : tuple of int
+        Ids of the individuals it was bred from.
+    loss : float
+        NaN until told; inf when its trial failed.
+    state : str
+        "unasked", "pending", "told" or "failed".
+    """
+
+    id: int
+    x: np.ndarray
+    parents: tuple[int, ...] = ()
+    loss: float = math.nan
+    state: str = "unasked"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class PopulationOptimizer(Optimizer, PopulationMethod):
+    """Base of the population methods: subclasses say how to breed a generation.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    population_size : int
+        Individuals per generation.
+    seed : int, numpy.random.Generator or None
+
+    Subclasses implement :meth:`_breed` (and may override :meth:`_spare`, :meth:`_distribution`).
+    """
+
+    def __init__(self, space: SearchSpace, *, population_size: int = 16,
+                 seed: int | np.random.Generator | None = None):
+        super().__init__(space, seed=seed)
+        self.population_size = check_int(population_size, "population_size", type(self).__name__, 2, MAX_POPULATION)
+        self.generation = -1
+        self.members: list[Individual] = []
+        self.previous: list[Individual] = []
+        # Every complete trial in tell order: (x, loss, whether it was a member of its generation).
+        self.told: list[tuple[np.ndarray, float, bool]] = []
+        self._pool_of_generation = 0  # len(told) when the current generation was bred
+        self._next_id = 0
+        self.best_x: np.ndarray | None = None
+        self.best_loss = math.inf
+
+    # -- for subclasses -----------------------------------------------------------------------
+    @abstractmethod
+    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+        """The next generation, from ``self.members`` (the generation just told, empty for the
+        first) and ``foreign``: complete trials told since the last breeding that were not
+        members (manual, other optimizers', spares), as (x of shape (d,), loss)."""
+
+    def _spare(self, rng: np.random.Generator) -> np.ndarray:
+        """A point to hand out while the generation is all asked but not all told."""
+        if self.best_x is None:
+            return rng.random(self.space.dim)
+        return reflect(self.best_x + 0.1 * rng.standard_normal(self.space.dim))
+
+    def _distribution(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(mean of shape (d,), covariance of shape (d, d)) of the search distribution, if any."""
+        return None, None
+
+    def _new(self, x: np.ndarray, parents: tuple[int, ...] = (), **extra: Any) -> Individual:
+        """A new individual at ``x`` (reflected into the unit cube), to be asked."""
+        return Individual(id=self._new_id(), x=reflect(x), parents=parents, extra=dict(extra))
+
+    def _new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id - 1
+
+    # -- the optimizer hooks --------------------------------------------------------------------
+    def _ask(self, rng: np.random.Generator) -> Suggestion:
+        if not self.members or all(m.state in ("told", "failed") for m in self.members):
+            self._advance(len(self.told))
+        for index, member in enumerate(self.members):
+            if member.state == "unasked":
+                member.state = "pending"
+                return Suggestion(x=member.x.copy(), generation=self.generation, info=self._info(index))
+        return Suggestion(x=self._spare(rng), generation=self.generation, info=self._info(-1))
+
+    def _info(self, index: int) -> dict[str, Any]:
+        # "run" tells this optimizer's trials from those of another instance of the same method
+        # (a study that switched away and back): only its own are replayed as generations.
+        info: dict[str, Any] = {"generation": self.generation, "member": index, "pool": self._pool_of_generation,
+                                "run": self.seed}
+        if index >= 0:
+            info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
+            info["parents"] = list(self.members[index].parents)
+        return info
+
+    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        info = suggestion.info if suggestion is not None else trial.user_attrs
+        generation, index = self._breed_up_to(trial, info)
+        member = None
+        if index >= 0 and generation == self.generation and index < len(self.members):
+            member = self.members[index]
+            member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
+            member.loss = math.inf if loss is None else loss
+            member.state = "failed" if loss is None else "told"
+        if loss is not None:
+            self.told.append((trial.x.copy(), loss, member is not None))
+            if loss < self.best_loss:
+                self.best_x, self.best_loss = trial.x.copy(), loss
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        # A member another process is evaluating: breed its generation as a replay would, and
+        # hand that member out no more.
+        generation, index = self._breed_up_to(trial, trial.user_attrs)
+        if generation < 0:
+            return None
+        if index >= 0 and generation == self.generation and index < len(self.members) and \
+                self.members[index].state == "unasked":
+            self.members[index].state = "pending"
+        return self._as_asked(trial)
+
+    def _breed_up_to(self, trial: Trial, info: Any) -> tuple[int, int]:
+        """For a trial of this run (else ``(-1, -1)``): breed its generation if it is ahead,
+        exactly as when it was asked (a replay), and return ``(generation, member index)``."""
+        if not (trial.source == self.name and info.get("run") == self.seed and "generation" in info):
+            return -1, -1
+        generation, index = int(info["generation"]), int(info.get("member", -1))
+        while index >= 0 and self.generation < generation:
+            self._advance(int(info["pool"]) if self.generation == generation - 1 else len(self.told))
+        return generation, index
+
+    def _advance(self, pool: int) -> None:
+        """Breed the next generation from the members and the first ``pool`` told trials."""
+        foreign = [(x, loss) for x, loss, is_member in self.told[self._pool_of_generation:pool] if not is_member]
+        self.generation += 1
+        rng = self._stream(GENERATION_STREAM + self.generation)
+        self.previous = self.members
+        self.members = self._breed(rng, foreign)
+        self._pool_of_generation = pool
+
+    # -- looking inside -------------------------------------------------------------------------
+    def population(self) -> PopulationSnapshot:
+        """The current generation, its states and losses, and the search distribution."""
+        members = self.members
+        d = self.space.dim
+        mean, cov = self._distribution()
+        return PopulationSnapshot(
+            generation=max(self.generation, 0),
+            X=read_only(np.array([m.x for m in members]).reshape(-1, d)),
+            losses=read_only([m.loss for m in members]),
+            states=read_only([m.state for m in members], dtype=object),
+            ids=read_only([m.id for m in members], dtype=int),
+            parents=tuple(tuple(m.parents) for m in members),
+            mean=None if mean is None else read_only(mean), cov=None if cov is None else read_only(cov),
+            best_x=None if self.best_x is None else read_only(self.best_x), best_loss=self.best_loss)

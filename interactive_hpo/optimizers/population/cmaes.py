@@ -1,0 +1,264 @@
+"""CMA-ES on the unit cube, on pycma, with optional IPOP restarts.
+
+Built on ``cma`` (pycma, the reference implementation by the method's author, N. Hansen)
+rather than the smaller ``cmaes`` package because pycma documents everything this class
+needs as public API: its sampling normals come from a ``randn`` option (so each generation
+draws from its own seeded stream, and replay is exact), known solutions go in through
+``inject(..., force=True)`` (Hansen 2011, "Injecting external solutions into CMA-ES": pycma
+clips their step and keeps them out of the active update), and mean, step size, covariance
+and termination tests are readable. ``cmaes`` keeps its mean, covariance and random state
+private and has no injection. The price: ``import cma`` takes ~1 s and loads matplotlib and
+scipy when installed, so it happens only when a CMAES is built.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..._validation import check_int, check_real, fail, import_optional, is_real
+from ...space import SearchSpace
+from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
+
+__all__ = ["CMAES"]
+
+#: Options that keep pycma silent, off the disk and away from the global RNG.
+_QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_time": False,
+                          "signals_filename": ""}  # "" reads no signals file (None warns)
+#: pycma options this class sets itself, or that would make runs irreproducible.
+_RESERVED = ("bounds", "popsize", "popsize_factor", "randn", "seed", "timeout", "termination_callback",
+             "transformation", "is_feasible", *_QUIET)
+
+
+class _Normal:
+    """pycma's ``randn(*shape)``: standard normals from the stream of the generation being bred."""
+
+    def __init__(self) -> None:
+        self.rng: np.random.Generator | None = None
+
+    def __call__(self, *shape: int) -> np.ndarray:
+        if self.rng is None:
+            raise RuntimeError("pycma drew random numbers outside CMAES._breed; this is a bug in CMAES.")
+        return self.rng.standard_normal(shape)
+
+
+def _preimage_near(y: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The point g with ``reflect(g) == y`` closest to ``m``, coordinate by coordinate (shape (d,)):
+    the preimages of y under the fold are ``y + 2k`` and ``-y + 2k``."""
+    shifted = y + 2.0 * np.round((m - y) / 2.0)
+    mirrored = -y + 2.0 * np.round((m + y) / 2.0)
+    return np.where(np.abs(shifted - m) <= np.abs(mirrored - m), shifted, mirrored)
+
+
+class CMAES(PopulationOptimizer):
+    """The covariance matrix adaptation evolution strategy (Hansen and Ostermeier, 2001), with
+    IPOP restarts (Auger and Hansen, 2005).
+
+    Each generation is pycma's sample of ``popsize`` points, handed out one per ask; when all are
+    told, pycma updates its mean, step size and covariance and samples the next. pycma searches
+    R^d and every sample is folded into the unit cube by reflection at its faces (as in GA and
+    DE), so pycma sees the objective's mirror extension and the box needs no penalty; its step
+    size is capped at a third of the box (``maxstd``, pycma's own cap for boxes it knows). Integers
+    and categoricals are plain continuous coordinates that the study snaps to their bins.
+
+    - Failed members rank last: their loss is replaced by one worse than the generation's worst.
+      A generation that failed entirely teaches nothing, so pycma is not told it and samples
+      again from the same distribution.
+    - Complete trials that were not members of the generation just told (manual, enqueued, other
+      optimizers', spares) are injected into the next generation: the best ``popsize // 2`` of them go into pycma with
+      ``inject(force=True)``, which makes them the first samples of its next ``ask`` (after its
+      own mirrored samples). They are not evaluated again: they enter the generation already
+      told, with their known loss, and pycma is told that loss with the rest. The others, and any
+      that arrive when a restart begins (a restart is meant to leave the old basin), only count
+      for ``best_x``.
+    - With ``restarts > 0``, when pycma's termination tests fire after a generation, a new
+      strategy starts from a uniformly random point with ``popsize_factor`` times the population
+      (IPOP-CMA-ES). Without restarts left, sampling goes on from the final distribution.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    population_size : int or None
+        Samples per generation of the first run; None means pycma's ``4 + floor(3 ln d)``.
+    sigma0 : float in (0, 1]
+        Initial step size in the unit cube (default 0.3: about a third of the box).
+    restarts : int >= 0
+        Maximum number of IPOP restarts (default 0).
+    popsize_factor : float >= 1
+        Population growth per restart (pycma's ``incpopsize``; default 2).
+    options : dict or None
+        Further pycma options with number, bool or None values (e.g. ``{"tolfun": 1e-6}``); see
+        ``cma.CMAOptions()``. Output, bounds, population and randomness are set by this class.
+    seed : int, numpy.random.Generator or None
+
+    Attributes
+    ----------
+    sigma : float
+        pycma's current step size (``sigma0`` before the first generation).
+    popsize : int
+        Samples in the current generation (grows with each restart).
+    restarts_done : int
+        Restarts so far (also recorded as ``restart`` in each trial's attributes).
+    stop_reasons : dict
+        pycma's termination tests that fired after the last generation (empty while it runs).
+    ignored : int
+        Foreign trials not injected (beyond the best ``popsize // 2``, or arriving at a restart).
+    strategy : cma.CMAEvolutionStrategy or None
+        The current pycma object, to read (``strategy.result``, ``strategy.stop()``), not to step.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> space = SearchSpace([Float("x", -2, 2), Float("y", -2, 2)])
+    >>> study = Study(space, CMAES(space, seed=0))
+    >>> _ = study.run(lambda p: (p["x"] - 1) ** 2 + p["y"] ** 2, n_trials=102)
+    >>> snapshot = study.optimizer.population()  # 17 generations of pycma's default 6
+    >>> snapshot.generation, snapshot.mean.shape, snapshot.cov.shape, study.best_value < 1e-2
+    (16, (2,), (2, 2), True)
+    """
+
+    name = "cmaes"
+
+    def __init__(self, space: SearchSpace, *, population_size: int | None = None, sigma0: float = 0.3,
+                 restarts: int = 0, popsize_factor: float = 2.0, options: Mapping[str, Any] | None = None,
+                 seed: int | np.random.Generator | None = None):
+        owner = "CMAES"
+        if population_size is not None:
+            check_int(population_size, "population_size", owner, 2, MAX_POPULATION)
+        else:  # pycma's default for dimension d
+            population_size = 4 + int(3 * math.log(space.dim if isinstance(space, SearchSpace) else 1))
+        super().__init__(space, population_size=population_size, seed=seed)
+        self.sigma0 = check_real(sigma0, "sigma0", owner, 0.0, 1.0, low_open=True)
+        # IPOP doubles the population at each restart: 20 restarts are a million-fold already.
+        self.restarts = check_int(restarts, "restarts", owner, 0, 20)
+        self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0, 10.0)
+        self._cma = import_optional("cma", "cmaes", "CMAES")
+        self.options = self._check_options(options)
+        self._normal = _Normal()
+        self._es: Any = None
+        self.restarts_done = 0
+        self.stop_reasons: dict[str, Any] = {}
+        self.ignored = 0
+
+    def _check_options(self, options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        if options is None:
+            return None
+        if not isinstance(options, Mapping):
+            raise fail("options", "CMAES", "a dict of pycma options or None", options)
+        known = set(self._cma.CMAOptions()) - set(_RESERVED)
+        for key, value in options.items():
+            if key not in known:
+                raise fail("options", "CMAES", "a dict of pycma options", key,
+                           hint=f"{key!r} is not a pycma option or is set by CMAES itself.")
+            values = value if isinstance(value, list) else [value]
+            if not all(v is None or isinstance(v, bool) or (is_real(v) and not math.isnan(v)) for v in values):
+                raise fail("options", "CMAES", "a dict with number, bool or None values", {key: value})
+        return dict(options)
+
+    # -- looking inside -------------------------------------------------------------------------
+    @property
+    def sigma(self) -> float:
+        """pycma's current step size, in the unit cube."""
+        return self.sigma0 if self._es is None else float(self._es.sigma)
+
+    @property
+    def popsize(self) -> int:
+        """Samples per generation of the current run."""
+        return self.population_size if self._es is None else int(self._es.popsize)
+
+    @property
+    def strategy(self) -> Any:
+        """The current ``cma.CMAEvolutionStrategy`` (None before the first ask): read it, never step it."""
+        return self._es
+
+    def _genotype_distribution(self) -> tuple[np.ndarray, np.ndarray]:
+        """pycma's mean (d,) and ``sigma^2 C`` (d, d) in R^d, before the fold (``sigma_vec``
+        is pycma's diagonal scaling, ones unless diagonal decoding is on)."""
+        es = self._es
+        scale = es.sigma_vec * np.ones(self.space.dim)
+        cov = es.sigma**2 * np.asarray(es.sm.covariance_matrix) * np.outer(scale, scale)
+        return np.array(es.mean, dtype=float), (cov + cov.T) / 2
+
+    def _distribution(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The mean folded into the cube, and ``sigma^2 C`` seen through the fold: each
+        coordinate where the fold runs backwards at the mean flips the sign of its covariances
+        (exact while the ellipse stays inside the cube)."""
+        if self._es is None:
+            return None, None
+        mean, cov = self._genotype_distribution()
+        slope = np.where(np.mod(mean, 2.0) > 1.0, -1.0, 1.0)
+        return reflect(mean), cov * np.outer(slope, slope)
+
+    # -- breeding -----------------------------------------------------------------------------------
+    def _info(self, index: int) -> dict[str, Any]:
+        return {**super()._info(index), "restart": self.restarts_done}
+
+    def _spare(self, rng: np.random.Generator) -> np.ndarray:
+        """A sample of the current distribution (its result is injected into the next generation)."""
+        if self._es is None:
+            return super()._spare(rng)
+        return reflect(rng.multivariate_normal(*self._genotype_distribution(), method="eigh"))
+
+    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+        self._normal.rng = rng
+        try:
+            with warnings.catch_warnings():  # pycma reports through warnings.warn (e.g. flat fitness)
+                warnings.filterwarnings("ignore", module=r"cma(\.|$)")
+                return self._next_generation(rng, foreign)
+        finally:
+            self._normal.rng = None
+
+    def _start(self, x0: np.ndarray, popsize: int) -> Any:
+        # maxstd: a third of the box, pycma's own cap for bounded boxes (maxstd_boundrange), which
+        # it cannot apply here since it never sees the box; without it sigma can drift up on the fold.
+        options = {"maxstd": 1.0 / 3.0, **(self.options or {}), **_QUIET, "popsize": popsize, "randn": self._normal}
+        return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), self.sigma0, options)
+
+    def _next_generation(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+        d = self.space.dim
+        if self._es is None:
+            x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else np.full(d, 0.5)
+            self._es = self._start(x0, self.population_size)
+        elif self._learn():
+            self.stop_reasons = dict(self._es.stop())
+            if self.stop_reasons and self.restarts_done < self.restarts:
+                self.restarts_done += 1
+                popsize = round(self.population_size * self.popsize_factor**self.restarts_done)
+                self._es = self._start(rng.random(d), popsize)
+                self.ignored += len(foreign)
+                foreign = []
+        return self._sample(foreign)
+
+    def _learn(self) -> bool:
+        """Tell pycma the finished generation; False (and pycma untold) when every member failed."""
+        losses = np.array([m.loss for m in self.members])
+        ok = np.isfinite(losses)
+        if not ok.any():
+            return False
+        worst, best = losses[ok].max(), losses[ok].min()
+        values = np.where(ok, losses, worst + max(1.0, worst - best))  # failed: worse than the worst
+        self._es.tell([m.extra["genotype"] for m in self.members], values.tolist())
+        return True
+
+    def _sample(self, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+        es = self._es
+        injected = sorted(foreign, key=lambda entry: entry[1])[:es.popsize // 2]
+        self.ignored += len(foreign) - len(injected)
+        # The preimage nearest the mean, so that pycma sees a step it could have sampled.
+        targets = [_preimage_near(x, es.mean) for x, _ in injected]
+        if targets:
+            es.inject(targets, force=True)
+        members = [self._new(g, genotype=np.array(g, dtype=float)) for g in es.ask()]
+        for (x, loss), target in zip(injected, targets, strict=True):
+            # pycma returns each forced injection unchanged among its samples (after its own mirrors)
+            match = [m for m in members if m.state == "unasked" and np.allclose(m.extra["genotype"], target,
+                                                                                 rtol=0.0, atol=1e-9)]
+            if not match:
+                raise RuntimeError("pycma did not return an injected solution; this is a bug in CMAES.")
+            match[0].x, match[0].loss, match[0].state = x.copy(), loss, "told"
+            match[0].extra["injected"] = True
+        return members

@@ -1,0 +1,184 @@
+"""Evolutionary optimizers on the unit cube: a genetic algorithm and differential evolution.
+
+Both work for every parameter type: numbers move continuously in the unit cube (the study snaps
+integers to their bins), and a categorical coordinate is recombined by taking one parent's
+value or resampled uniformly, never averaged (its bins are unordered).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..._validation import check_int, check_real, fail
+from ...space import SearchSpace
+from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
+
+__all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
+
+
+def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray, float, int]]:
+    """Best first; a failed member (inf) last. Ties keep their order, so breeding is reproducible."""
+    return sorted(pool, key=lambda entry: entry[1])
+
+
+class GeneticAlgorithm(PopulationOptimizer):
+    """The classic generational genetic algorithm with elitism and tournament selection.
+
+    Generation 0 is uniform random. Each later generation keeps the ``elite`` best individuals
+    seen so far (carried over, not evaluated again) and fills the rest with offspring: two
+    parents chosen by tournaments of ``tournament_size`` among the last generation and any
+    trials told since (manual ones included); uniform crossover with probability
+    ``crossover_rate``; then each coordinate mutates with probability ``mutation_rate``
+    (default 1/d): numbers by a Gaussian step of ``mutation_scale`` (in the unit cube,
+    reflected at the bounds), categoricals by a uniform new choice.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    population_size : int
+        Individuals per generation (default 16).
+    elite : int
+        Best individuals carried unchanged into the next generation (default 1; 0 disables).
+    tournament_size : int
+        Contestants per parent selection (default 3; larger = greedier).
+    crossover_rate : float in [0, 1]
+    mutation_rate : float in [0, 1] or None
+        Per-coordinate mutation probability; None means 1/d.
+    mutation_scale : float > 0
+        Standard deviation of a numeric mutation, in the unit cube.
+    seed : int, numpy.random.Generator or None
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2), Float("y", -2, 2)]), "ga", seed=0,
+    ...               optimizer_settings={"population_size": 8})
+    >>> _ = study.run(lambda p: p["x"] ** 2 + p["y"] ** 2, n_trials=40)
+    >>> study.optimizer.population().generation, study.best_value < 0.3
+    (5, True)
+    """
+
+    name = "ga"
+
+    def __init__(self, space: SearchSpace, *, population_size: int = 16, elite: int = 1, tournament_size: int = 3,
+                 crossover_rate: float = 0.9, mutation_rate: float | None = None, mutation_scale: float = 0.1,
+                 seed: int | np.random.Generator | None = None):
+        super().__init__(space, population_size=population_size, seed=seed)
+        owner = "GeneticAlgorithm"
+        self.elite = check_int(elite, "elite", owner, 0)
+        if self.elite >= self.population_size:
+            raise fail("elite", owner, f"an int in [0, population_size={self.population_size})", elite)
+        self.tournament_size = check_int(tournament_size, "tournament_size", owner, 1, MAX_POPULATION)
+        self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
+        self.mutation_rate = None if mutation_rate is None else check_real(mutation_rate, "mutation_rate", owner,
+                                                                           0.0, 1.0)
+        self.mutation_scale = check_real(mutation_scale, "mutation_scale", owner, 0.0, low_open=True)
+        self._categorical = np.array([kind == "categorical" for kind in space.kinds])
+        self._elites: list[Individual] = []
+
+    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+        d = self.space.dim
+        pool = [(m.x, m.loss, m.id) for m in self.members if m.state in ("told", "failed")]
+        pool += [(x, loss, -1) for x, loss in foreign]  # manual trials breed too (id -1: no individual)
+        if not pool:
+            return [self._new(rng.random(d)) for _ in range(self.population_size)]
+        # Elites: the best individuals ever seen, carried over with their loss (never re-evaluated).
+        # Carried elites are members too: count each individual once, or one could fill two slots.
+        seen = {ident for _, _, ident in pool if ident >= 0}
+        candidates = [(e.x, e.loss, e.id) for e in self._elites if e.id not in seen] + pool
+        elites = []
+        for x, loss, ident in _ranked(candidates)[:self.elite]:
+            if np.isfinite(loss):
+                elites.append(Individual(id=ident if ident >= 0 else self._new_id(), x=x.copy(),
+                                         parents=(ident,) if ident >= 0 else (), loss=loss, state="told"))
+        self._elites = elites
+        children = [self._offspring(rng, pool) for _ in range(self.population_size - len(elites))]
+        return elites + children
+
+    def _tournament(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]]) -> tuple:
+        picks = rng.integers(len(pool), size=min(self.tournament_size, len(pool)))
+        return min((pool[i] for i in picks), key=lambda entry: entry[1])
+
+    def _offspring(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]]) -> Individual:
+        (xa, _, a), (xb, _, b) = self._tournament(rng, pool), self._tournament(rng, pool)
+        if rng.random() < self.crossover_rate:
+            child = np.where(rng.random(self.space.dim) < 0.5, xa, xb)  # uniform crossover
+            parents = tuple(dict.fromkeys(p for p in (a, b) if p >= 0))
+        else:
+            child, parents = xa.copy(), tuple(p for p in (a,) if p >= 0)
+        rate = self.mutation_rate if self.mutation_rate is not None else 1.0 / self.space.dim
+        mutate = rng.random(self.space.dim) < rate
+        step = reflect(child + self.mutation_scale * rng.standard_normal(self.space.dim))
+        child = np.where(mutate & ~self._categorical, step, child)
+        child = np.where(mutate & self._categorical, rng.random(self.space.dim), child)
+        return self._new(child, parents)
+
+
+class DifferentialEvolution(PopulationOptimizer):
+    """Differential evolution, DE/rand/1/bin (Storn and Price, 1997).
+
+    Generation 0 is a uniform random population. Each later generation proposes one trial
+    vector per population member i: a mutant ``x_r1 + F (x_r2 - x_r3)`` from three other
+    members, crossed with x_i coordinate-wise with probability ``crossover_rate`` (at least one
+    coordinate from the mutant). When the generation is told, each trial vector replaces its
+    target if it is at least as good. A foreign trial (manual, another optimizer's) better than
+    the worst member replaces it.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    population_size : int
+        At least 4 (rand/1 needs three donors besides the target); default 16.
+    differential_weight : float in (0, 2]
+        F, the scale of the difference vector (default 0.8).
+    crossover_rate : float in [0, 1]
+        CR (default 0.9).
+    seed : int, numpy.random.Generator or None
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2), Float("y", -2, 2)]), "de", seed=0,
+    ...               optimizer_settings={"population_size": 8})
+    >>> _ = study.run(lambda p: p["x"] ** 2 + p["y"] ** 2, n_trials=48)
+    >>> study.best_value < 0.3
+    True
+    """
+
+    name = "de"
+
+    def __init__(self, space: SearchSpace, *, population_size: int = 16, differential_weight: float = 0.8,
+                 crossover_rate: float = 0.9, seed: int | np.random.Generator | None = None):
+        super().__init__(space, population_size=population_size, seed=seed)
+        owner = "DifferentialEvolution"
+        if self.population_size < 4:
+            raise fail("population_size", owner, "an int in [4, inf) (rand/1 needs three donors)", population_size)
+        self.differential_weight = check_real(differential_weight, "differential_weight", owner, 0.0, 2.0,
+                                              low_open=True)
+        self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
+        self.current: list[Individual] = []  # the population the trial vectors compete with
+
+    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+        d = self.space.dim
+        if not self.current and not self.members:
+            return [self._new(rng.random(d)) for _ in range(self.population_size)]
+        if not self.current:  # generation 0 was just told: it is the population
+            self.current = list(self.members)
+        else:  # selection: each trial vector against its target
+            for i, trial in enumerate(self.members):
+                if trial.loss <= self.current[i].loss:
+                    self.current[i] = trial
+        for x, loss in foreign:
+            worst = max(range(len(self.current)), key=lambda i: self.current[i].loss)
+            if loss < self.current[worst].loss:
+                self.current[worst] = Individual(id=self._new_id(), x=x.copy(), loss=loss, state="told")
+        children = []
+        for i, target in enumerate(self.current):
+            r1, r2, r3 = rng.choice([j for j in range(len(self.current)) if j != i], size=3, replace=False)
+            donors = self.current[r1], self.current[r2], self.current[r3]
+            mutant = donors[0].x + self.differential_weight * (donors[1].x - donors[2].x)
+            cross = rng.random(d) < self.crossover_rate
+            cross[rng.integers(d)] = True
+            children.append(self._new(np.where(cross, mutant, target.x),
+                                      (target.id, *(donor.id for donor in donors))))
+        return children

@@ -1,0 +1,15 @@
+"""Population-based training: a population of models trained together, the worst copying the
+best and perturbing their hyperparameters (Jaderberg et al., 2017).
+
+Not an optimizer of the ask/tell kind: PBT trains models round by round, so it drives an
+:class:`~interactive_hpo.objectives.incremental.IncrementalTask` itself.
+
+- ``training``: :class:`PopulationBasedTraining`, and fixed-hyperparameter baselines to compare.
+- ``explore``: the exploit and explore steps.
+- ``result``: :class:`PBTResult`, its rounds and its JSON-lines file.
+"""
+
+from .result import PBTComparison, PBTResult, PBTRound
+from .training import PopulationBasedTraining, compare_with_fixed, train_fixed
+
+__all__ = ["PBTComparison", "PBTResult", "PBTRound", "PopulationBasedTraining", "compare_with_fixed", "train_fixed"]

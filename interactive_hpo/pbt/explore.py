@@ -1,0 +1,102 @@
+"""PBT's two rules: who copies whom (:func:`quantile_split`) and how copied hyperparameters change (:func:`explore`).
+
+Both are plain functions of their arguments and a generator, so they are tested on their own;
+:class:`~interactive_hpo.pbt.training.PopulationBasedTraining` applies them at ready rounds.
+The rule follows Jaderberg et al. (2017, arXiv:1711.09846), section 3 ("truncation selection"
+for exploit, "perturb" and "resample" for explore), with Ray Tune's ceiling for the quantile size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..direction import Direction
+from ..space import SearchSpace
+
+__all__ = ["explore", "quantile_split"]
+
+
+def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Generator,
+            perturb: Sequence[float] = (0.8, 1.2), resample_probability: float = 0.25) -> dict[str, Any]:
+    """PBT's explore step: each hyperparameter is resampled, or else perturbed by a random factor.
+
+    Per hyperparameter, independently: with probability ``resample_probability`` draw a new value
+    from the space (log-uniform for log parameters). Otherwise a float or int is multiplied, in
+    user units, by a factor drawn uniformly from ``perturb`` (for a log parameter that is a fixed
+    step in log space) and clipped to its bounds; ints are rounded, and moved by one when rounding
+    undid the move (2 x 1.2 = 2.4 would stay 2 forever). Categoricals have no order to perturb
+    along, so they keep the donor's choice unless resampled: resampling them at every explore
+    would throw away the choice the exploit just copied from a top member.
+
+    Parameters
+    ----------
+    params : dict
+        One value per name of ``space`` (e.g. the donor's hyperparameters).
+    space : SearchSpace
+    rng : numpy.random.Generator
+    perturb : sequence of float, default=(0.8, 1.2)
+    resample_probability : float, default=0.25
+
+    Returns
+    -------
+    dict
+        New params, valid for ``space``.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> space = SearchSpace([Float("lr", 1e-4, 1.0, log=True)])
+    >>> new = explore({"lr": 0.1}, space, np.random.default_rng(0), resample_probability=0.0)
+    >>> round(new["lr"] / 0.1, 6) in (0.8, 1.2)
+    True
+    """
+    new = {}
+    for param in space:
+        value = params[param.name]
+        if rng.random() < resample_probability:
+            value = param.from_unit(rng.random())
+        elif param.kind in ("float", "int"):
+            factor = float(perturb[int(rng.integers(len(perturb)))])
+            low, high = param.low, param.high  # type: ignore[attr-defined]
+            moved = value * factor
+            if param.kind == "int":
+                moved = int(round(moved))
+                if moved == value and factor != 1.0:
+                    moved = value + (1 if factor > 1.0 else -1)
+            value = min(max(moved, low), high)
+        new[param.name] = value
+    return space.validate(new)
+
+
+def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.ndarray, np.ndarray]:
+    """Bottom and top members by score, each ``ceil(n x quantile)`` of them (at most n // 2, at least 1).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_members,)
+        Validation scores; NaN (a diverged member) ranks last.
+    direction : {"maximize", "minimize"}
+    quantile : float in (0, 0.5]
+
+    Returns
+    -------
+    bottom, top : ndarray of shape (k,)
+        Member indices, sorted. Ties rank the lower index higher.
+
+    Examples
+    --------
+    >>> bottom, top = quantile_split([0.5, 0.9, 0.1, 0.7, 0.3], "maximize", 0.2)
+    >>> bottom.tolist(), top.tolist()
+    ([2], [1])
+    """
+    scores = np.asarray(scores, dtype=float)
+    n = len(scores)
+    k = max(1, min(math.ceil(n * quantile - 1e-9), n // 2))  # 1e-9: 10 x 0.3 is 3.0000000000000004
+    losses = Direction(direction).to_loss(scores)  # a new array: NaNs are replaced below
+    losses[np.isnan(losses)] = np.inf
+    order = np.argsort(losses, kind="stable")
+    return np.sort(order[n - k:]), np.sort(order[:k])

@@ -1,0 +1,292 @@
+"""Records of a Population Based Training run: one per round, the whole run, and a comparison.
+
+A run is the list of its rounds (:class:`PBTRound`); :class:`PBTResult` adds the arrays plots
+want (scores and hyperparameter schedules of shape (n_rounds, n_members)). The same round records
+are the lines of the crash-safe journal, so :meth:`PBTResult.to_dict`, :meth:`PBTResult.from_dict`
+and :meth:`PBTResult.from_journal` share one reader. Models are never stored (no pickle): a
+journal keeps what happened, not the weights, so a run cannot resume from it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail
+from ..direction import Direction
+from ..exceptions import StorageError
+from ..space import SearchSpace
+from ..study.journal import Journal, JournalFormat
+from ..views import read_only
+
+__all__ = ["FORMAT", "VERSION", "PBT_JOURNAL", "PBTComparison", "PBTResult", "PBTRound", "best_per_round"]
+
+FORMAT = "interactive_hpo.pbt"
+VERSION = 1
+#: A PBT run's journal: a header, then one line per finished round (written like a study's journal).
+PBT_JOURNAL = JournalFormat(FORMAT, VERSION, None, "a PBT journal")
+
+
+def _json_float(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def best_per_round(scores: np.ndarray, direction: str) -> np.ndarray:
+    """Best score of the population at each round, shape (n_rounds,), from ``scores`` of shape (n_rounds, m).
+
+    NaN scores (diverged members) are skipped; a round where every score is NaN gives NaN.
+    """
+    return Direction(direction).best_per_row(scores)
+
+
+@dataclass(frozen=True, eq=False)
+class PBTRound:
+    """What happened in one round: every member trained, was scored, and (at ready rounds) exploited.
+
+    Attributes
+    ----------
+    round : int
+        0 for the first round.
+    scores : ndarray of shape (n_members,)
+        Validation score of each member after this round's training (NaN if it diverged).
+    params : tuple of dict
+        The hyperparameters each member trained with in this round.
+    exploits : tuple of (int, int)
+        ``(receiver, donor)`` pairs: after this round, ``receiver`` took a copy of ``donor``'s
+        model and an explored version of its hyperparameters.
+    next_params : tuple of dict
+        The hyperparameters each member trains with next round.
+    """
+
+    round: int
+    scores: np.ndarray
+    params: tuple
+    exploits: tuple
+    next_params: tuple
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (NaN scores become None): one line of the journal."""
+        return {"round": int(self.round), "scores": [_json_float(s) for s in self.scores],
+                "params": [dict(p) for p in self.params], "exploits": [list(e) for e in self.exploits],
+                "next_params": [dict(p) for p in self.next_params]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], space: SearchSpace) -> PBTRound:
+        """Read a :meth:`to_dict` record back, validating params against ``space``."""
+        scores = read_only([math.nan if s is None else s for s in data["scores"]])
+        return cls(round=int(data["round"]), scores=scores,
+                   params=tuple(space.validate(p) for p in data["params"]),
+                   exploits=tuple((int(r), int(d)) for r, d in data["exploits"]),
+                   next_params=tuple(space.validate(p) for p in data["next_params"]))
+
+
+@dataclass(frozen=True, eq=False)
+class PBTResult:
+    """A Population Based Training run as plain arrays (build it with :meth:`from_rounds`).
+
+    Attributes
+    ----------
+    space : SearchSpace
+        The hyperparameters explored.
+    direction : str
+        "maximize" or "minimize".
+    settings : mapping
+        ``n_members``, ``ready_every``, ``quantile``, ``perturb``, ``resample_probability``,
+        ``steps_per_round`` and ``seed`` of the run.
+    scores : ndarray of shape (n_rounds, n_members)
+        Validation score of each member after each round.
+    schedules : mapping of str to ndarray of shape (n_rounds, n_members)
+        Per hyperparameter, the value each member trained with in each round, in user units
+        (float, int, or object arrays for categoricals). Exploits show as jumps.
+    exploits : tuple of (int, int, int)
+        ``(round, receiver, donor)``: after ``round``, ``receiver`` copied ``donor``'s model.
+    final_params : tuple of dict
+        The hyperparameters each member would train with next.
+    best_member : int
+        The member with the best score in the last round (-1 before any round).
+    rounds : tuple of PBTRound
+        The round records the arrays were built from.
+
+    Examples
+    --------
+    >>> import json
+    >>> from interactive_hpo.objectives.incremental import sgd_digits
+    >>> from interactive_hpo.pbt.training import PopulationBasedTraining
+    >>> task = sgd_digits(seed=0)
+    >>> result = PopulationBasedTraining(task.space, task, n_members=2, ready_every=1, seed=0).run(2)
+    >>> result.schedules["eta0"].shape, result.exploits[0][0], result.parents[1].tolist().count(-1)
+    ((2, 2), 0, 0)
+    >>> PBTResult.from_dict(json.loads(json.dumps(result.to_dict()))).to_dict() == result.to_dict()
+    True
+    """
+
+    space: SearchSpace
+    direction: str
+    settings: Mapping[str, Any]
+    scores: np.ndarray
+    schedules: Mapping[str, np.ndarray]
+    exploits: tuple
+    final_params: tuple
+    best_member: int
+    rounds: tuple = field(repr=False)
+
+    @classmethod
+    def from_rounds(cls, space: SearchSpace, direction: str, settings: Mapping[str, Any],
+                    rounds: Sequence[PBTRound]) -> PBTResult:
+        """Assemble the arrays from round records (oldest first)."""
+        n = int(settings["n_members"])
+        scores = read_only(np.array([r.scores for r in rounds], dtype=float).reshape(len(rounds), n))
+        schedules = {}
+        for param in space:
+            dtype = {"float": float, "int": np.int64}.get(param.kind, object)
+            column = np.empty((len(rounds), n), dtype=dtype)
+            for i, record in enumerate(rounds):
+                column[i] = np.array([p[param.name] for p in record.params], dtype=dtype)
+            column.flags.writeable = False
+            schedules[param.name] = column
+        exploits = tuple((r.round, receiver, donor) for r in rounds for receiver, donor in r.exploits)
+        final = rounds[-1].next_params if rounds else ()
+        last = best_per_round(scores[-1:], direction) if len(rounds) else np.array([np.nan])
+        best = int(np.flatnonzero(scores[-1] == last[0])[0]) if np.isfinite(last[0]) else -1
+        return cls(space=space, direction=direction, settings=MappingProxyType(dict(settings)), scores=scores,
+                   schedules=MappingProxyType(schedules), exploits=exploits, final_params=tuple(final),
+                   best_member=best, rounds=tuple(rounds))
+
+    # -- derived views -----------------------------------------------------------------------------
+    @property
+    def n_rounds(self) -> int:
+        return int(self.scores.shape[0])
+
+    @property
+    def n_members(self) -> int:
+        return int(self.settings["n_members"])
+
+    @property
+    def compute(self) -> int:
+        """Training steps spent: n_rounds x n_members x steps_per_round."""
+        return self.n_rounds * self.n_members * int(self.settings["steps_per_round"])
+
+    @property
+    def best_score(self) -> float:
+        """Score of :attr:`best_member` in the last round (NaN before any round)."""
+        return float(self.scores[-1, self.best_member]) if self.best_member >= 0 else math.nan
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """What :attr:`best_member` trained with last (a top member: exploits never change it)."""
+        return dict(self.rounds[-1].params[self.best_member]) if self.best_member >= 0 else {}
+
+    @property
+    def best_curve(self) -> np.ndarray:
+        """Best score in the population at each round, shape (n_rounds,)."""
+        return best_per_round(self.scores, self.direction)
+
+    @property
+    def scales(self) -> dict[str, str]:
+        """Per hyperparameter: "linear", "log" or "categorical" (for plot axes)."""
+        return {p.name: p.scale for p in self.space}
+
+    @property
+    def parents(self) -> np.ndarray:
+        """Lineage, shape (n_rounds, n_members): whose model (at round r - 1) member i trained on in round r.
+
+        Row 0 is -1 (fresh models); otherwise ``i`` itself, or the donor of an exploit after r - 1.
+        """
+        parents = np.tile(np.arange(self.n_members), (self.n_rounds, 1))
+        if self.n_rounds:
+            parents[0] = -1
+        for round_, receiver, donor in self.exploits:
+            if round_ + 1 < self.n_rounds:
+                parents[round_ + 1, receiver] = donor
+        return parents
+
+    def ancestry(self, member: int) -> np.ndarray:
+        """Which member slot held the ancestors of ``member``'s last model, shape (n_rounds,)."""
+        path = np.empty(self.n_rounds, dtype=int)
+        parents, current = self.parents, int(member)
+        for r in range(self.n_rounds - 1, -1, -1):
+            path[r] = current
+            current = int(parents[r, current]) if r else current
+        return path
+
+    # -- JSON ----------------------------------------------------------------------------------------
+    def header(self) -> dict[str, Any]:
+        """The journal's first line: format, version, space, direction and settings."""
+        return {"format": FORMAT, "version": VERSION, "space": self.space.to_dict(), "direction": self.direction,
+                "settings": dict(self.settings)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the header plus one record per round."""
+        return {**self.header(), "rounds": [r.to_dict() for r in self.rounds]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PBTResult:
+        """Rebuild a result from :meth:`to_dict` output."""
+        if not isinstance(data, Mapping) or data.get("format") != FORMAT or not isinstance(data.get("rounds"), list):
+            raise fail("data", "PBTResult.from_dict", f"a dict from PBTResult.to_dict (format {FORMAT!r})",
+                       type(data).__name__ if not isinstance(data, Mapping) else data.get("format"))
+        return cls._from_records(data, data["rounds"])
+
+    @classmethod
+    def _from_records(cls, header: Mapping[str, Any], rounds: list[Any]) -> PBTResult:
+        if not isinstance(header.get("version"), int) or header["version"] > VERSION:
+            raise StorageError(f"PBT record version {header.get('version')!r}; this interactive_hpo reads up to "
+                               f"{VERSION}. Upgrade interactive_hpo.")
+        try:
+            space, direction, settings = SearchSpace.from_dict(header["space"]), header["direction"], header["settings"]
+            missing = {"n_members", "steps_per_round"} - set(settings)
+        except (KeyError, TypeError, ValueError) as error:
+            raise StorageError(f"A PBT header is malformed: {error!r}.") from error
+        if missing:
+            raise StorageError(f"A PBT header is malformed: its settings lack {sorted(missing)}.")
+        try:
+            records = [PBTRound.from_dict(r, space) for r in rounds]
+        except (KeyError, TypeError, ValueError) as error:
+            raise StorageError(f"A PBT round record is malformed: {error!r}.") from error
+        return cls.from_rounds(space, direction, settings, records)
+
+    @classmethod
+    def from_journal(cls, path: str | os.PathLike[str]) -> PBTResult:
+        """Read the journal a run wrote with ``storage=path``: every round that finished.
+
+        A last line cut off mid-write (a crash) is removed with a ``RuntimeWarning``, as in a
+        study's journal; any other unreadable line raises
+        :class:`~interactive_hpo.exceptions.StorageError`.
+        """
+        header, rounds = Journal(path, PBT_JOURNAL).read()
+        return cls._from_records(header, rounds)
+
+
+@dataclass(frozen=True, eq=False)
+class PBTComparison:
+    """PBT against fixed hyperparameters trained with the same compute (same members, rounds and steps).
+
+    Attributes
+    ----------
+    pbt, fixed : PBTResult
+        The two runs; ``fixed`` has no exploits.
+    """
+
+    pbt: PBTResult
+    fixed: PBTResult
+
+    def curves(self) -> dict[str, np.ndarray]:
+        """Label -> best score in the population at each round, shape (n_rounds,)."""
+        return {"PBT": self.pbt.best_curve, "fixed": self.fixed.best_curve}
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per method: best and mean final score, and training steps spent."""
+        return [{"method": label, "best final score": run.best_score,
+                 "mean final score": float(np.nanmean(run.scores[-1])) if run.n_rounds else math.nan,
+                 "training steps": run.compute}
+                for label, run in (("PBT", self.pbt), ("fixed", self.fixed))]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: both runs."""
+        return {"pbt": self.pbt.to_dict(), "fixed": self.fixed.to_dict()}

@@ -1,0 +1,309 @@
+"""Population Based Training (Jaderberg et al., 2017, arXiv:1711.09846), one round at a time.
+
+``n_members`` models train side by side in rounds. Every ``ready_every`` rounds the members are
+ranked by validation score; each member of the bottom ``quantile`` copies the model (weights and
+solver state) and the hyperparameters of a member drawn uniformly from the top ``quantile``
+(*exploit*), then changes those hyperparameters a little (*explore*, :func:`explore`). Training
+continues from the copied weights, so a member's hyperparameters become a *schedule* over rounds,
+and good models spread through the population (the *lineage*).
+
+Unlike the ask/tell optimizers, PBT owns the models: it drives an
+:class:`~interactive_hpo.objectives.incremental.IncrementalTask` directly and is not registered
+with :func:`~interactive_hpo.optimizers.make_optimizer`.
+
+Randomness: one generator seeded by ``seed`` is split into four streams (initial
+hyperparameters, initial weights, data orders, exploit/explore choices). With the same seed, a
+run with fixed hyperparameters (:func:`train_fixed`) therefore sees the same initial weights and
+data orders as PBT, so :func:`compare_with_fixed` compares like with like.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, check_one_of, check_real, fail, is_real, seed_to_int
+from ..objectives.incremental import IncrementalTask
+from ..space import SearchSpace
+from ..study.journal import Journal
+from ..views import read_only
+from .explore import explore, quantile_split
+from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
+
+__all__ = ["PBTComparison", "PBTResult", "PBTRound", "PopulationBasedTraining", "compare_with_fixed", "explore",
+           "quantile_split", "train_fixed"]
+
+_OWNER = "PopulationBasedTraining"
+
+
+@dataclass
+class Member:
+    """One member of the population: its current model, hyperparameters and last score."""
+
+    index: int
+    model: Any
+    params: dict[str, Any]
+    score: float = math.nan
+
+
+class PopulationBasedTraining:
+    """Population Based Training of an incremental model, steppable one round at a time.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        The hyperparameters to explore: the task's names, possibly with narrower bounds.
+    task : IncrementalTask
+        Builds, trains, scores and copies models (e.g. :func:`~interactive_hpo.objectives.incremental.sgd_digits`).
+        Its ``direction`` says whether higher scores are better.
+    n_members : int, default=8
+        Population size, >= 2.
+    ready_every : int or None, default=2
+        Exploit and explore after every ``ready_every`` rounds; None never does (fixed
+        hyperparameters: the baseline of :func:`train_fixed`).
+    quantile : float, default=0.2
+        Fraction of the population in the bottom (receivers) and the top (donors), in (0, 0.5].
+    perturb : sequence of float, default=(0.8, 1.2)
+        Factors an explored float or int is multiplied by.
+    resample_probability : float, default=0.25
+        Chance, per hyperparameter and explore, of drawing it afresh from the space.
+    steps_per_round : int, default=1
+        Training steps (epochs for ``partial_fit`` tasks) per member and round.
+    initial : dict, list of dict or None, default=None
+        Starting hyperparameters: one dict for every member, one per member, or None to sample
+        them from the space.
+    seed : int, numpy.random.Generator or None
+        The one source of randomness; the same seed gives the same run.
+    storage : str, os.PathLike or None
+        A new JSON-lines journal: a header, then one line per finished round, fsynced, read back
+        by :meth:`PBTResult.from_journal`. Models are not stored, so a run cannot resume.
+
+    Attributes
+    ----------
+    members : list of Member
+        Current model, hyperparameters and score of each member.
+    rounds_done : int
+
+    Examples
+    --------
+    >>> from interactive_hpo.objectives.incremental import sgd_digits
+    >>> task = sgd_digits(seed=0)
+    >>> pbt = PopulationBasedTraining(task.space, task, n_members=4, seed=0)
+    >>> record = pbt.step_round()          # round 0: train and score, not ready yet
+    >>> record.exploits
+    ()
+    >>> result = pbt.run(3)                # rounds 1-3; exploits after rounds 1 and 3
+    >>> result.scores.shape, [e[0] for e in result.exploits]
+    ((4, 4), [1, 3])
+    """
+
+    def __init__(self, space: SearchSpace, task: IncrementalTask, *, n_members: int = 8,
+                 ready_every: int | None = 2, quantile: float = 0.2, perturb: Sequence[float] = (0.8, 1.2),
+                 resample_probability: float = 0.25, steps_per_round: int = 1,
+                 initial: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+                 seed: int | np.random.Generator | None = None, storage: str | os.PathLike[str] | None = None):
+        if not isinstance(task, IncrementalTask):
+            raise fail("task", _OWNER, "an IncrementalTask (space, direction, new_model, train, score, copy)", task)
+        if not isinstance(space, SearchSpace):
+            raise fail("space", _OWNER, "a SearchSpace", space)
+        if space.names != task.space.names:
+            raise fail("space", _OWNER, f"a SearchSpace with the task's parameters {task.space.names}", space.names)
+        self.space, self.task = space, task
+        self.direction = check_one_of(task.direction, "task.direction", _OWNER, ("maximize", "minimize"))
+        self.n_members = check_int(n_members, "n_members", _OWNER, 2)
+        if ready_every is not None:
+            ready_every = check_int(ready_every, "ready_every", _OWNER, 1)
+        self.ready_every = ready_every
+        self.quantile = check_real(quantile, "quantile", _OWNER, 0, 0.5, low_open=True)
+        self.perturb = self._check_perturb(perturb)
+        self.resample_probability = check_real(resample_probability, "resample_probability", _OWNER, 0, 1)
+        self.steps_per_round = check_int(steps_per_round, "steps_per_round", _OWNER, 1)
+        self.seed = seed_to_int(seed, _OWNER)
+        # One generator, four independent streams: exploits never shift the data orders or the
+        # initial weights, so a fixed-hyperparameter run with this seed is a paired baseline.
+        params_rng, weights_rng, self._order_rng, self._explore_rng = np.random.default_rng(self.seed).spawn(4)
+        population = self._check_initial(initial, params_rng)
+        weight_seeds = weights_rng.integers(0, 2**31 - 1, size=self.n_members)
+        self.members = [Member(i, task.new_model(p, int(s)), p)
+                        for i, (p, s) in enumerate(zip(population, weight_seeds, strict=True))]
+        self._rounds: list[PBTRound] = []
+        self._journal = self._start_journal(storage)
+        self.storage = None if self._journal is None else self._journal.path
+
+    # -- validation --------------------------------------------------------------------------------
+    @staticmethod
+    def _check_perturb(perturb: Any) -> tuple[float, ...]:
+        rule = "a non-empty sequence of positive finite factors"
+        if isinstance(perturb, (str, bytes, Mapping)) or not isinstance(perturb, Sequence) or not perturb:
+            raise fail("perturb", _OWNER, rule, perturb)
+        if not all(is_real(f) and math.isfinite(f) and f > 0 for f in perturb):
+            raise fail("perturb", _OWNER, rule, perturb)
+        return tuple(float(f) for f in perturb)
+
+    def _check_initial(self, initial: Any, rng: np.random.Generator) -> list[dict[str, Any]]:
+        if initial is None:
+            return self.space.sample(self.n_members, rng)
+        if isinstance(initial, Mapping):
+            return [self.space.validate(initial) for _ in range(self.n_members)]
+        if not isinstance(initial, Sequence) or isinstance(initial, (str, bytes)) or len(initial) != self.n_members:
+            raise fail("initial", _OWNER, f"None, a params dict, or a list of {self.n_members} params dicts",
+                       initial)
+        return [self.space.validate(p) for p in initial]
+
+    def _settings(self) -> dict[str, Any]:
+        return {"n_members": self.n_members, "ready_every": self.ready_every, "quantile": self.quantile,
+                "perturb": list(self.perturb), "resample_probability": self.resample_probability,
+                "steps_per_round": self.steps_per_round, "seed": self.seed,
+                "task": getattr(self.task, "name", type(self.task).__name__)}
+
+    def _start_journal(self, storage: Any) -> Journal | None:
+        if storage is None:
+            return None
+        if not isinstance(storage, (str, os.PathLike)):
+            raise fail("storage", _OWNER, "a file path (str or os.PathLike) or None", storage)
+        path = Path(storage)
+        if path.exists() and path.stat().st_size > 0:
+            raise fail("storage", _OWNER, "a path to a new or empty file", str(path),
+                       hint="A PBT run cannot resume (models are not stored); read the old run with "
+                            "PBTResult.from_journal and choose another path.")
+        journal = Journal(path, PBT_JOURNAL)  # the writer studies use: locked, fsynced lines
+        with journal.locked():
+            if journal.open_or_create({"space": self.space.to_dict(), "direction": self.direction,
+                                       "settings": self._settings()}) is not None:
+                raise fail("storage", _OWNER, "a path to a new or empty file", str(path),
+                           hint="Another process wrote a journal there meanwhile; choose another path.")
+        return journal
+
+    # -- the algorithm -------------------------------------------------------------------------------
+    @property
+    def rounds_done(self) -> int:
+        return len(self._rounds)
+
+    def step_round(self) -> PBTRound:
+        """Train every member ``steps_per_round`` steps, score it, and exploit/explore if ready.
+
+        Returns
+        -------
+        PBTRound
+            What happened; right after it, every receiver's model equals its donor's.
+        """
+        seeds = self._order_rng.integers(0, 2**31 - 1, size=self.n_members)
+        trained_with = tuple(dict(m.params) for m in self.members)
+        for member, seed in zip(self.members, seeds, strict=True):
+            member.model = self.task.train(member.model, member.params, self.steps_per_round, seed=int(seed))
+            member.score = float(self.task.score(member.model))
+        scores = read_only([m.score for m in self.members])
+        ready = self.ready_every is not None and (self.rounds_done + 1) % self.ready_every == 0
+        exploits = self._exploit_and_explore(scores) if ready else ()
+        record = PBTRound(round=self.rounds_done, scores=scores, params=trained_with, exploits=exploits,
+                          next_params=tuple(dict(m.params) for m in self.members))
+        self._rounds.append(record)
+        if self._journal is not None:
+            with self._journal.locked():
+                self._journal.read_new()  # nothing new (a run has one writer), but append checks it was read
+                self._journal.append(record.to_dict())
+        return record
+
+    def _exploit_and_explore(self, scores: np.ndarray) -> tuple[tuple[int, int], ...]:
+        """Each bottom member copies a uniformly drawn top member, then explores its hyperparameters."""
+        bottom, top = quantile_split(scores, self.direction, self.quantile)
+        pairs = []
+        for receiver in bottom:
+            donor = self.members[int(top[self._explore_rng.integers(len(top))])]
+            member = self.members[int(receiver)]
+            member.model = self.task.copy(donor.model)  # weights and solver state, as in the paper
+            member.params = explore(donor.params, self.space, self._explore_rng, self.perturb,
+                                    self.resample_probability)
+            member.score = donor.score  # the score of the model it now holds
+            pairs.append((member.index, donor.index))
+        return tuple(pairs)
+
+    def run(self, n_rounds: int) -> PBTResult:
+        """Run ``n_rounds`` more rounds and return the whole run so far.
+
+        ``run(a)`` then ``run(b)`` is the same run as ``run(a + b)``.
+        """
+        n_rounds = check_int(n_rounds, "n_rounds", f"{_OWNER}.run", 0)
+        for _ in range(n_rounds):
+            self.step_round()
+        return self.result
+
+    @property
+    def result(self) -> PBTResult:
+        """The rounds so far as a :class:`PBTResult` (a snapshot)."""
+        return PBTResult.from_rounds(self.space, self.direction, self._settings(), self._rounds)
+
+    def __repr__(self) -> str:
+        return (f"PopulationBasedTraining(n_members={self.n_members}, ready_every={self.ready_every}, "
+                f"quantile={self.quantile}, rounds_done={self.rounds_done}, seed={self.seed})")
+
+
+def train_fixed(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_rounds: int, *,
+                n_members: int | None = None, steps_per_round: int = 1,
+                seed: int | np.random.Generator | None = None) -> PBTResult:
+    """Train members with fixed hyperparameters (no exploit, no explore) for ``n_rounds`` rounds.
+
+    Parameters
+    ----------
+    task : IncrementalTask
+    params : dict or list of dict
+        One configuration for every member, or one per member.
+    n_rounds : int
+    n_members : int, optional
+        Needed with a single dict (default 8); with a list, its length.
+    steps_per_round : int, default=1
+    seed : int, numpy.random.Generator or None
+        With the seed of a PBT run, the same initial weights and data orders.
+    """
+    if n_members is None:
+        n_members = 8 if isinstance(params, Mapping) else len(params)
+    runner = PopulationBasedTraining(task.space, task, n_members=n_members, ready_every=None, initial=params,
+                                     steps_per_round=steps_per_round, seed=seed)
+    return runner.run(n_rounds)
+
+
+def compare_with_fixed(result: PBTResult, task: IncrementalTask,
+                       fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None) -> PBTComparison:
+    """Spend the compute of a PBT run on fixed hyperparameters, and pair the two runs.
+
+    The fixed run has as many members, rounds and steps per round as ``result`` and its seed
+    (the same initial weights and data orders), so any difference comes from exploit and explore.
+
+    Parameters
+    ----------
+    result : PBTResult
+        A finished PBT run on ``task``.
+    task : IncrementalTask
+    fixed : dict, list of dict or None
+        None: PBT's own initial population, never exploited (the ablation of the paper). A dict:
+        that configuration for every member (e.g. a known bad learning rate). A list: one per member.
+
+    Returns
+    -------
+    PBTComparison
+        ``table()`` and ``curves()`` give plain data for a side-by-side table or plot.
+
+    Examples
+    --------
+    >>> from interactive_hpo.objectives.incremental import sgd_digits
+    >>> task = sgd_digits(seed=0)
+    >>> result = PopulationBasedTraining(task.space, task, n_members=4, seed=0).run(4)
+    >>> rows = compare_with_fixed(result, task, {"eta0": 1e-5, "alpha": 1e-4}).table()
+    >>> [(row["method"], row["training steps"]) for row in rows]
+    [('PBT', 16), ('fixed', 16)]
+    >>> rows[0]["best final score"] > rows[1]["best final score"]
+    True
+    """
+    if not isinstance(result, PBTResult) or not result.rounds:
+        raise fail("result", "compare_with_fixed", "a PBTResult with at least one round", result)
+    if fixed is None:
+        fixed = list(result.rounds[0].params)
+    baseline = train_fixed(task, fixed, result.n_rounds, n_members=result.n_members,
+                           steps_per_round=int(result.settings["steps_per_round"]), seed=int(result.settings["seed"]))
+    return PBTComparison(pbt=result, fixed=baseline)

@@ -1,0 +1,192 @@
+"""Export a study's steps for slides: an animation (GIF, or MP4 with ffmpeg) or one
+self-contained HTML page with a step slider.
+
+Each frame is one step: for a model-based optimizer, the belief that proposed that trial
+(rebuilt from the hyperparameters recorded with it, no refit) with the trials known then and
+its proposal; for the others, the trials known then over two parameters and the best so far.
+The HTML page embeds every frame as a PNG and a few lines of JavaScript: it needs no server,
+no Python and no internet to open.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail
+from ..exceptions import InvalidParameterError, MissingDependencyError
+from ..study.core import Study
+from ..trial import TrialState
+from .surrogate import axis_positions, plot_surrogate_1d, plot_surrogate_2d
+
+__all__ = ["export_html", "export_animation", "draw_step"]
+
+
+def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = None) -> str:
+    """Draw step ``step`` of ``study`` into the (cleared) figure ``fig``; return its caption.
+
+    ``pair`` names the two parameters of a 2-D view (default: the first two).
+    """
+    fig.clf()
+    space = study.space
+    trial = study.trials[step]
+    known = study.finished_before(step)
+    done = [study.trials[n] for n in known if study.trials[n].state is TrialState.COMPLETE]
+    X = np.array([t.x for t in done]).reshape(-1, space.dim)
+    values = np.array([t.value for t in done], dtype=float)
+    names = list(pair) if pair is not None else space.names[:2]
+    try:
+        view = study.surrogate(step=step)
+    except InvalidParameterError:
+        view = None  # a step no model proposed (initial design, model-free optimizers)
+    if view is not None and space.dim == 1:
+        grid = space.slice1d(names[0], resolution=200)
+        ax, acquisition_ax = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+        plot_surrogate_1d(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
+                          observed_y=values, proposal=float(axis_positions(grid.axis, trial.x[:1])[0]), ax=ax,
+                          acquisition_ax=acquisition_ax)
+    elif view is not None:
+        best = done[int(np.argmin(study.direction.to_loss(values)))].params if done else None
+        surface = space.slice2d(*names, at=best, resolution=50)
+        ix, iy = (space.names.index(n) for n in names)
+        observed = np.column_stack([axis_positions(surface.x_axis, X[:, ix]), axis_positions(surface.y_axis, X[:, iy])])
+        star = [float(axis_positions(surface.x_axis, trial.x[ix:ix + 1])[0]),
+                float(axis_positions(surface.y_axis, trial.x[iy:iy + 1])[0])]
+        plot_surrogate_2d(surface, view.predict(surface.points.reshape(-1, space.dim)), observed=observed,
+                          proposal=star, axes=fig.subplots(1, 3, sharey=True))
+    else:
+        _draw_trials(fig, study, step, done, names)
+    outcome = "running" if trial.value is None else f"value {trial.value:.6g}"
+    return f"Step {step}: {trial.source} proposed trial {step} from {len(known)} finished trials ({outcome})."
+
+
+def _draw_trials(fig: Any, study: Study, step: int, done: list[Any], names: list[str]) -> None:
+    """The model-free frame: the trials known at ``step`` and the one proposed, then the best so far."""
+    ax, best_ax = fig.subplots(1, 2)
+    space = study.space
+    for k, name in enumerate(names[:2]):
+        (ax.set_xlabel if k == 0 else ax.set_ylabel)(name)
+    columns = [space.names.index(n) for n in names[:2]]
+    X = np.array([t.x for t in done]).reshape(-1, space.dim)
+    ax.scatter(X[:, columns[0]], X[:, columns[-1]] if len(columns) > 1 else [t.value for t in done],
+               color="black", s=16, label="known")
+    new = study.trials[step].x
+    ax.scatter([new[columns[0]]], [new[columns[-1]]] if len(columns) > 1 else [np.nan], marker="*", s=160,
+               color="C3", label="proposed")
+    ax.legend(fontsize="small")
+    best = study.history().best_values[:step]
+    best_ax.plot(np.arange(len(best)), best, drawstyle="steps-post")
+    best_ax.set(xlabel="trial", ylabel="best so far", xlim=(0, max(len(study.trials) - 1, 1)))
+
+
+def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | None,
+            figsize: tuple[float, float]) -> Iterator[tuple[bytes, str]]:
+    """PNG bytes and caption of each step."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    try:
+        for step in _steps(study, steps):
+            caption = draw_step(study, step, fig, pair)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=80)
+            yield buffer.getvalue(), caption
+    finally:
+        plt.close(fig)
+
+
+def _steps(study: Study, steps: Sequence[int] | None) -> list[int]:
+    n = len(study.trials)
+    chosen = list(range(n)) if steps is None else [int(s) for s in steps]
+    if not chosen or any(not 0 <= s < n for s in chosen):
+        raise fail("steps", "export", f"trial numbers in [0, {n})", steps,
+                   hint="Run the study first." if n == 0 else None)
+    return chosen
+
+
+def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[int] | None = None,
+                pair: Sequence[str] | None = None, title: str = "interactive_hpo study",
+                figsize: tuple[float, float] = (9.0, 3.6)) -> Path:
+    """Write one self-contained HTML page with a slider over the study's steps; returns its path.
+
+    Parameters
+    ----------
+    study : Study
+    path : str or path
+        The ``.html`` file to write.
+    steps : sequence of int, optional
+        Trial numbers to show (default: every trial).
+    pair : two parameter names, optional
+        The parameters of the 2-D views (default: the first two).
+    title : str
+    figsize : (float, float)
+        Inches of each frame.
+    """
+    frames = list(_frames(study, steps, pair, figsize))
+    images = ",".join(f'"data:image/png;base64,{base64.b64encode(png).decode()}"' for png, _ in frames)
+    captions = ",".join(f'"{html.escape(caption)}"' for _, caption in frames)
+    page = _PAGE.format(title=html.escape(title), n=len(frames) - 1, images=images, captions=captions)
+    out = Path(path)
+    out.write_text(page, encoding="utf-8")
+    return out
+
+
+def export_animation(study: Study, path: str | os.PathLike[str], *, steps: Sequence[int] | None = None,
+                     pair: Sequence[str] | None = None, fps: float = 2.0,
+                     figsize: tuple[float, float] = (9.0, 3.6)) -> Path:
+    """Write the steps as an animation: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FFMpegWriter, PillowWriter
+
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise fail("path", "export_animation", "a .gif or .mp4 file name", str(path))
+    if suffix == ".mp4" and shutil.which("ffmpeg") is None:
+        raise MissingDependencyError("export_animation to .mp4 needs the ffmpeg program on the PATH "
+                                     "(apt install ffmpeg); or write a .gif, which needs nothing more.")
+    writer = PillowWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    try:
+        with writer.saving(fig, str(out), dpi=80):
+            for step in _steps(study, steps):
+                caption = draw_step(study, step, fig, pair)
+                fig.suptitle(caption, fontsize="small")
+                writer.grab_frame()
+    finally:
+        plt.close(fig)
+    return out
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;max-width:960px;margin:1em auto}} img{{width:100%}}
+input{{width:100%}}</style></head>
+<body><h2>{title}</h2>
+<input type="range" id="step" min="0" max="{n}" value="0">
+<p id="caption"></p><img id="frame" alt="step">
+<script>
+const images = [{images}];
+const captions = [{captions}];
+const slider = document.getElementById("step");
+function show(i) {{
+  document.getElementById("frame").src = images[i];
+  document.getElementById("caption").textContent = captions[i];
+}}
+slider.addEventListener("input", () => show(+slider.value));
+document.addEventListener("keydown", (e) => {{
+  if (e.key === "ArrowRight") slider.value = Math.min(+slider.value + 1, {n});
+  if (e.key === "ArrowLeft") slider.value = Math.max(+slider.value - 1, 0);
+  show(+slider.value);
+}});
+show(0);
+</script></body></html>
+"""

@@ -1,0 +1,137 @@
+"""Carry a study's trials over to a new study: an edited search space, or a fork in time.
+
+When the user narrows a bound, adds or removes a parameter, the trials that still fit the new
+space are still evidence: they start the new study, and the ones that do not fit are listed
+with the reason, so nothing is dropped silently. A *fork* (:func:`fork_study`) starts a branch
+from the trials a past step knew, to ask "what if I had switched to UCB at step 5?".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._validation import fail
+from ..exceptions import InvalidParameterError
+from ..space import SearchSpace
+from ..trial import Trial, TrialState
+from .core import Study
+from .replay import context_of
+
+__all__ = ["Remapped", "remap_study", "fork_study"]
+
+
+@dataclass(frozen=True)
+class Remapped:
+    """The outcome of :func:`remap_study`.
+
+    Attributes
+    ----------
+    study : Study
+        The new study, over the new space; carried trials come first, in their old order.
+    kept : dict
+        Old trial number -> new trial number.
+    dropped : dict
+        Old trial number -> why it does not fit the new space.
+    """
+
+    study: Study
+    kept: dict[int, int]
+    dropped: dict[int, str]
+
+
+def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = None,
+                optimizer_settings: Mapping[str, Any] | None = None,
+                storage: str | os.PathLike[str] | None = None, trials: Iterable[Trial] | None = None) -> Remapped:
+    """A new study over ``space`` holding the completed trials of ``study`` that fit it.
+
+    A trial fits when it has a value for every parameter of ``space`` and every value is valid
+    there (inside the new bounds, one of the new choices). Parameters the new space no longer
+    has are left out. Manual trials stay manual; the others get the source "carried". Their
+    ``user_attrs`` say where they came from (``carried_from``: the old number, ``carried_source``)
+    and nest the old attributes under ``carried_attrs``, where no optimizer mistakes another
+    space's recorded state (a GP's hyperparameters) for its own. The optimizer is rebuilt by
+    name (default: the study's current one, with its settings but a seed derived from the
+    study's seed) and learns from the carried trials. ``storage`` journals the new study (a
+    new file; the old study's journal is never touched). ``trials`` carries only those trials
+    (default: all of ``study``'s, in their order).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> old = Study(SearchSpace([Float("x", -2, 2)]), "random", seed=0)
+    >>> _ = old.run(lambda p: p["x"] ** 2, n_trials=10)
+    >>> moved = remap_study(old, SearchSpace([Float("x", 0, 2)]))
+    >>> len(moved.kept) + len(moved.dropped), all("outside" in why for why in moved.dropped.values())
+    (10, True)
+    """
+    if optimizer is None:
+        optimizer = study.optimizer.name
+        settings = {k: v for k, v in study.optimizer.settings().items() if k != "seed"}
+    else:
+        settings = {}
+    settings.update(optimizer_settings or {})
+    new = Study(space, optimizer, direction=study.direction, seed=study.seed, optimizer_settings=settings,
+                storage=storage)
+    kept, dropped = {}, {}
+    for trial in study.trials if trials is None else trials:
+        if trial.state is not TrialState.COMPLETE or trial.value is None:
+            dropped[trial.number] = f"not complete ({trial.state.value})"
+            continue
+        missing = [name for name in space.names if name not in trial.params]
+        if missing:
+            dropped[trial.number] = f"has no value for {', '.join(missing)}"
+            continue
+        params = {name: trial.params[name] for name in space.names}
+        try:
+            space.validate(params)
+        except InvalidParameterError as error:
+            dropped[trial.number] = f"outside the new space: {error}"
+            continue
+        source = "manual" if trial.source == "manual" else "carried"
+        attrs = {"carried_from": trial.number, "carried_source": trial.source,
+                 "carried_attrs": trial.to_json()["user_attrs"]}
+        carried = new.add_completed(params, trial.value, source=source, user_attrs=attrs, owner="remap_study")
+        kept[trial.number] = carried.number
+    return Remapped(new, kept, dropped)
+
+
+def fork_study(study: Study, step: int, *, optimizer: str | None = None,
+               optimizer_settings: Mapping[str, Any] | None = None,
+               storage: str | os.PathLike[str] | None = None) -> Remapped:
+    """A branch of ``study`` from the moment trial ``step`` was asked: a new study holding the
+    trials that had completed by then, in the order they finished, continued by ``optimizer``
+    (default: the one in charge at that step, with its settings then, updated by
+    ``optimizer_settings``).
+
+    ``study`` is untouched. The branch's first ask is its answer to "what would have been
+    proposed at step ``step`` with these settings?"; compare branches by their best-so-far
+    curves. Other arguments as in :func:`remap_study` (``kept`` maps old to new numbers;
+    ``dropped`` is empty: a fork keeps its space).
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> main = Study(SearchSpace([Float("x", -2, 2)]), "random", seed=0)
+    >>> _ = main.run(lambda p: p["x"] ** 2, n_trials=10)
+    >>> branch = fork_study(main, 5, optimizer="sobol").study
+    >>> len(branch.trials), branch.optimizer.name, len(main.trials)
+    (5, 'sobol', 10)
+    """
+    n = len(study.trials)
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= n:
+        raise fail("step", "fork_study", f"a trial number in [0, {n}] ({n}: now)", step)
+    spec: dict[str, Any]
+    if step == n:
+        spec, finished = {"name": study.optimizer.name, "settings": study.optimizer.settings()}, study.finish_order
+    else:
+        spec, finished = context_of(study.state, step)[0], study.finished_before(step)
+    if optimizer is None:  # the optimizer in charge at that step, as it was set then
+        optimizer = spec["name"]
+        optimizer_settings = {**{k: v for k, v in spec["settings"].items() if k != "seed"},
+                              **(optimizer_settings or {})}
+    complete = [study.trials[number] for number in finished]
+    return remap_study(study, study.space, optimizer=optimizer, optimizer_settings=optimizer_settings,
+                       storage=storage, trials=[t for t in complete if t.state is TrialState.COMPLETE])

@@ -1,0 +1,523 @@
+"""The study: trials, an optimizer that proposes them, and a journal that keeps them.
+
+Only the study turns an objective value into the loss optimizers minimize (``-value`` when
+maximizing); only the search space turns unit-cube points into params.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+
+from .._validation import as_finite, check_int, fail, is_real, seed_to_int
+from ..direction import Direction
+from ..exceptions import TrialStateError
+from ..execution.parallel import RunSettings, run_parallel
+from ..optimizers.base import Optimizer, Suggestion
+from ..optimizers.registry import available_optimizers, make_optimizer
+from ..outcome import call_objective, outcome_of_state, outcome_of_value
+from ..space import SearchSpace
+from ..trial import Trial, TrialState, check_attrs, parse_state
+from .introspection import Introspection
+from .journal import Journal, check_path, new_owner
+from .pruning import Pruner, make_pruner, pruner_spec
+from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
+from .state import StudyState
+from .steering import Steering
+
+__all__ = ["Study", "StudyEvent"]
+
+@dataclass(frozen=True, eq=False)
+class StudyEvent:
+    """What a subscriber receives.
+
+    Attributes
+    ----------
+    kind : str
+        "asked", "told", "added" (a manual trial), "undone" (a manual trial withdrawn),
+        "enqueued", "switched", "reported" (an intermediate value) or "override" (a human's
+        stop or promote).
+    trial : Trial or None
+        The trial concerned, or None for "enqueued" and "switched".
+    study : Study
+        The study that changed.
+    """
+
+    kind: str
+    trial: Trial | None
+    study: Study
+
+
+class Study(Steering, Introspection):
+    """An optimization run: ask for trials, tell their results, and keep every one.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        What is searched.
+    optimizer : str or Optimizer, optional
+        A registered name (see ``available_optimizers()``) or an instance over ``space``.
+        Default "random"; when resuming a journal, the journal's current optimizer.
+    direction : {"minimize", "maximize"} or Direction
+        Whether lower or higher objective values are better (kept as a
+        :class:`~interactive_hpo.direction.Direction`, which equals the string).
+    seed : int, numpy.random.Generator or None
+        Seeds optimizers built from a name; the same seed gives the same trials.
+    storage : str or path, optional
+        A journal file. New (or empty): created. Existing: the study resumes from it; RUNNING
+        trials left by a crashed process become FAILED. A journal of another space or direction,
+        or a file that is not a journal, is refused and left untouched. Several processes may
+        work on one journal at once (see :meth:`refresh`): each reads what the others wrote
+        before it numbers a trial, and its optimizer knows their trials.
+    optimizer_settings : dict, optional
+        Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
+    pruner : Pruner, "median" or None, optional
+        Stops running trials whose intermediate reports look hopeless (see
+        :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
+        keyword argument. When resuming, default: the journal's pruner.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", -2, 2)]), "sobol", seed=0)
+    >>> trials = study.run(lambda p: (p["x"] - 1) ** 2, n_trials=16)
+    >>> len(study.trials), abs(study.best_trial.params["x"] - 1) < 0.2
+    (16, True)
+    """
+
+    def __init__(
+        self,
+        space: SearchSpace,
+        optimizer: str | Optimizer | None = None,
+        *,
+        direction: str = "minimize",
+        seed: int | np.random.Generator | None = None,
+        storage: str | os.PathLike[str] | None = None,
+        optimizer_settings: Mapping[str, Any] | None = None,
+        pruner: Pruner | str | None = None,
+    ):
+        if not isinstance(space, SearchSpace):
+            raise fail("space", "Study", "a SearchSpace", space)
+        path = None if storage is None else check_path(storage, "storage", "Study")
+        if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
+            raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
+        self.space = space
+        self.direction = Direction.parse(direction, "direction", "Study")
+        self._subscribers: list[Callable[[StudyEvent], Any]] = []
+        self._owner = new_owner(self, path)
+        self._init_steering()
+        self.pruner = make_pruner(pruner)
+        self._journal = None if path is None else Journal(path)
+        self.seed = seed_to_int(seed, "Study")
+        self.optimizer = self._build(optimizer or "random", optimizer_settings, index=0)
+        self._state = StudyState({"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
+                                  "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
+                                  "created": time.time()})
+        if self._journal is not None:
+            with self._journal.locked():
+                existing = self._journal.open_or_create(self._state.header)
+                if existing is not None:  # the optimizer built above was only the header's draft
+                    resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
+
+    # -- reading ----------------------------------------------------------------------------
+    @property
+    def state(self) -> StudyState:
+        """The study's record (trials, finish order, queue, overrides, journal events): read it;
+        it changes only through the study's methods."""
+        return self._state
+
+    @property
+    def trials(self) -> list[Trial]:
+        """Every trial, in number order (a copy: trials are frozen, the list is yours)."""
+        return list(self._state.trials)
+
+    @property
+    def best_trial(self) -> Trial:
+        """The COMPLETE trial with the best value (the first one on ties)."""
+        complete = [t for t in self._state.trials if t.state is TrialState.COMPLETE]
+        if not complete:
+            raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
+        return complete[cast(int, self.direction.best_index([cast(float, t.value) for t in complete]))]
+
+    @property
+    def best_value(self) -> float:
+        """The value of :attr:`best_trial`."""
+        return float(self.best_trial.value)  # type: ignore[arg-type]
+
+    @property
+    def storage(self) -> str | None:
+        """The journal path, or None for an in-memory study."""
+        return None if self._journal is None else str(self._journal.path)
+
+    @property
+    def finish_order(self) -> list[int]:
+        """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
+        return list(self._state.finish_order)
+
+    @property
+    def queued(self) -> list[dict[str, Any]]:
+        """Params enqueued and not yet asked, in the order they will be evaluated."""
+        return [dict(p) for p in self._state.queue]
+
+    # -- the ask / tell loop ----------------------------------------------------------------------
+    def ask(self) -> Trial:
+        """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
+        with self._transaction():
+            if self._state.queue:  # the trial takes the head of the queue (StudyState.add)
+                params = self._state.queue[0]
+                trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
+            else:
+                trial = self._trial_from(self.optimizer.ask())
+            return self._record_asked(trial)
+
+    def _trial_from(self, suggestion: Suggestion) -> Trial:
+        return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
+                               source=self.optimizer.name, budget=suggestion.budget,
+                               generation=suggestion.generation, user_attrs=suggestion.info)
+
+    def _record_asked(self, trial: Trial) -> Trial:
+        self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
+        self._state.add(trial, self._owner)
+        self._notify("asked", trial)
+        return trial
+
+    def ask_batch(self, q: int) -> list[Trial]:
+        """Create ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
+        joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together)."""
+        q = check_int(q, "q", "Study.ask_batch", 1)
+        with self._transaction():
+            trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]
+            if len(trials) < q:
+                for suggestion in self.optimizer.ask_batch(q - len(trials)):
+                    trials.append(self._record_asked(self._trial_from(suggestion)))
+            return trials
+
+    def tell(self, trial: Trial | int, value: float | None = None, *, state: TrialState | str | None = None,
+             user_attrs: Mapping[str, Any] | None = None) -> Trial:
+        """Finish a RUNNING trial and return its finished copy.
+
+        Parameters
+        ----------
+        trial : Trial or int
+            The trial (or its number) from :meth:`ask`.
+        value : float or None
+            The objective value. NaN or inf marks the trial FAILED (the reason is recorded).
+        state : TrialState or str, optional
+            Default COMPLETE. FAILED ignores ``value``; PRUNED keeps it if given, else the
+            last value the trial reported.
+        user_attrs : dict, optional
+            JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
+        """
+        attrs = check_attrs(user_attrs, "Study.tell")
+        state = TrialState.COMPLETE if state is None else parse_state(state)
+        if state is TrialState.COMPLETE and not is_real(value):
+            raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
+        with self._transaction():
+            current = self._state.trials[self._number(trial, "Study.tell")]
+            if state is TrialState.COMPLETE:
+                outcome = outcome_of_value(value, attrs, "Study.tell")
+            else:
+                if state is TrialState.PRUNED and value is None:
+                    value = self._pruned_value(current.number)
+                outcome = outcome_of_state(state, value, attrs)
+            return self._finish(current, *outcome)
+
+    def step(self, objective: Callable[..., Any]) -> Trial:
+        """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
+
+        An exception in the objective, or a NaN/inf result, makes the trial FAILED with the
+        reason in ``trial.error``; the study goes on. ``KeyboardInterrupt`` marks the trial
+        FAILED and is re-raised, so every finished trial stays in the journal.
+
+        The objective gets ``budget=`` when the trial has one, and ``report=`` when it accepts
+        that keyword: ``report(value, step)`` records a learning-curve point and raises
+        :class:`~interactive_hpo.exceptions.TrialPruned` when the trial should stop, which
+        ends it PRUNED with what it reported.
+        """
+        self._check_objective(objective, "Study.step")
+        trial = self.ask()
+        return self._finish(trial, *self.evaluate(trial, objective))
+
+    def run(self, objective: Callable[..., Any], n_trials: int,
+            callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
+            executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
+            on_interrupt: str = "wait") -> list[Trial]:
+        """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
+
+        ``callbacks`` are called as ``callback(study, trial)`` after each trial.
+
+        With ``n_workers > 1`` or an ``executor`` the trials run in parallel, on that many local
+        processes or on the executor (a ``dask.distributed.Client`` works; ``n_workers`` then
+        defaults to its number of worker threads): see
+        :mod:`interactive_hpo.execution.parallel` for ``trial_timeout`` (seconds), ``on_worker_loss``
+        ("fail" or "requeue") and ``on_interrupt`` ("wait" or "cancel").
+        """
+        n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        callbacks = list(callbacks)
+        for callback in callbacks:
+            if not callable(callback):
+                raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
+        self._check_objective(objective, "Study.run")
+        settings = RunSettings.check("Study.run", n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
+                                     on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
+        if settings.parallel:
+            return run_parallel(self, objective, n_trials, callbacks, settings)
+        if trial_timeout is not None:
+            raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
+                       trial_timeout, hint="A running objective cannot be stopped from outside; use n_workers=2 "
+                                           "or more, or an executor, for timeouts.")
+        done = []
+        for _ in range(n_trials):
+            if self.optimizer.exhausted and not self._state.queue:
+                break
+            done.append(self.step(objective))
+            for callback in callbacks:
+                callback(self, done[-1])
+        return done
+
+    # -- the user's own trials and optimizer choices --------------------------------------------
+    def add_manual(self, params: Mapping[str, Any], value: float, *,
+                   user_attrs: Mapping[str, Any] | None = None) -> Trial:
+        """Record a configuration the user evaluated themselves; optimizers learn from it."""
+        return self.add_completed(params, value, source="manual", user_attrs=user_attrs, owner="Study.add_manual")
+
+    def add_evaluated(self, params: Mapping[str, Any], objective: Callable[..., Any], *,
+                      user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_evaluated") -> Trial:
+        """Evaluate your configuration ``params`` with ``objective`` now and record it as a manual trial.
+
+        What the Lab's "evaluate" and a race's own lane do. If the objective raises or gives
+        no finite value, nothing is recorded and the error (naming ``owner``) says why.
+        """
+        params = self.space.validate(params)
+        outcome, _ = call_objective(objective, params)
+        if outcome.state is not TrialState.COMPLETE:
+            raise fail("params", owner, "a configuration the objective can evaluate", params,
+                       hint=f"The objective gave {outcome.user_attrs.get('error')}; no trial was recorded.")
+        return self.add_completed(params, cast(float, outcome.value), source="manual", owner=owner,
+                                  user_attrs={**outcome.user_attrs, **dict(user_attrs or {})})
+
+    def add_completed(self, params: Mapping[str, Any], value: float, *, source: str,
+                      user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_completed") -> Trial:
+        """Record a COMPLETE trial evaluated outside this study's ask/tell loop and return it.
+
+        Parameters
+        ----------
+        params : mapping
+            A configuration of the study's space.
+        value : float
+            Its objective value (finite).
+        source : str
+            Who evaluated it: "manual" for a person (:meth:`add_manual`; only those can be
+            undone), or where it was carried over from (``remap_study`` uses "remapped:...").
+        user_attrs : dict, optional
+            JSON details to keep.
+        owner : str
+            The name errors give as the method the user called.
+        """
+        x = self.space.to_unit(params)
+        if as_finite(value) is None:
+            raise fail("value", owner, "a finite real number", value)
+        attrs = check_attrs(user_attrs, owner)
+        with self._transaction():
+            now = time.time()
+            trial = Trial(number=len(self._state.trials), params=self.space.validate(params), x=x,
+                          state=TrialState.COMPLETE, value=float(value), source=source, user_attrs=attrs,
+                          datetime_start=now, datetime_complete=now)
+            self._record({"event": "added", "trial": trial.to_json()})
+            self._state.add(trial)
+            self.optimizer.tell(trial, self._loss(trial))
+        self._notify("added", trial)
+        return trial
+
+    def undo_manual(self) -> Trial:
+        """Withdraw the study's last trial, which must be a manual one, and return it.
+
+        The optimizer is rebuilt from its settings and told the remaining trials, so it is in
+        exactly the state it would be in had the trial never been added; the journal records
+        the withdrawal (nothing is erased from disk).
+        """
+        with self._transaction():
+            return self._undo_manual()
+
+    def _undo_manual(self) -> Trial:
+        last = self._state.trials[-1] if self._state.trials else None
+        if last is None or last.source != "manual":
+            raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
+                       "no trials" if last is None else f"trial {last.number} from {last.source!r}",
+                       hint="Undo withdraws only the manual trial just added, before any other trial.")
+        running = [t.number for t in self._state.running()]
+        if running:
+            # The optimizer is rebuilt from finished trials; it could not know these are taken.
+            raise fail("trial", "Study.undo_manual", "withdrawn while no trial is running",
+                       f"trial {last.number}", hint=f"Tell the results of trials {running} first.")
+        self._record({"event": "undone", "number": last.number})
+        self._state.withdraw(last.number)
+        self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
+        tell_history(self._state, self.optimizer, self.direction)
+        self._notify("undone", last)
+        return last
+
+    def enqueue(self, params: Mapping[str, Any]) -> None:
+        """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
+        canonical = self.space.validate(params)
+        with self._transaction():
+            self._record({"event": "enqueued", "params": canonical})
+            self._state.enqueue(canonical)
+        self._notify("enqueued", None)
+
+    def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
+        """Continue with another optimizer; it is told every finished trial, in order, first."""
+        with self._transaction():
+            new = self._build(optimizer, settings, index=self._state.n_optimizers)
+            tell_history(self._state, new, self.direction)
+            for trial in self._state.running():  # trials other processes are evaluating
+                if self._state.owner_of(trial.number) != self._owner:
+                    new.note_running(trial)
+            self._record({"event": "switched", "optimizer": spec_of(new)})
+            self.optimizer = new
+        self._notify("switched", None)
+        return new
+
+    def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
+        """Call ``callback(event)`` on every change; returns a function that unsubscribes.
+
+        A subscriber that raises does not stop the study: its error becomes a warning.
+        """
+        if not callable(callback):
+            raise fail("callback", "Study.subscribe", "a callable callback(event)", callback)
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    # -- persistence --------------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write this study's whole journal to a new file ``path`` (refuses to overwrite)."""
+        copy_journal(self._state.header, self._state.events, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Study:
+        """Resume the study journaled at ``path``; new trials are appended to it."""
+        header = read_header(path)
+        return cls(header["space"], direction=header["direction"], storage=path)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _loss(self, trial: Trial) -> float | None:
+        if trial.state is not TrialState.COMPLETE or trial.value is None:
+            return None
+        return self.direction.to_loss(trial.value)
+
+    def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, **fields: Any) -> Trial:
+        return Trial(number=len(self._state.trials), params=params, x=x, datetime_start=time.time(), **fields)
+
+    def _finish(self, trial: Trial, state: TrialState, value: float | None, attrs: Mapping[str, Any]) -> Trial:
+        with self._transaction():
+            trial = self._state.trials[trial.number]  # with every report so far, and as others left it
+            if trial.state.is_finished:
+                raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
+                                      "a trial can be told only once.")
+            attrs = {**self._steering_attrs(trial.number, state), **attrs}
+            done = trial.finished(state, value, attrs, time.time())
+            self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
+                          "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
+            self._state.finish(done)
+            self.optimizer.tell(done, self._loss(done))
+        self._notify("told", done)
+        return done
+
+    def refresh(self) -> None:
+        """Read what other processes appended to this study's journal since it last looked.
+
+        Every method that changes the study does this first; call it to see their latest
+        trials before reading :attr:`trials` or :attr:`best_trial`. In-memory studies have
+        nothing to read.
+        """
+        with self._transaction():
+            pass
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold the journal's lock and catch up with other writers before deciding anything
+        (a trial number, a proposal, a state); re-entrant. A no-op for in-memory studies."""
+        if self._journal is None:
+            yield
+            return
+        with self._journal.locked():
+            first_line = self._journal.lines_read + 1
+            events = self._journal.read_new()
+            if events:
+                for kind, trial in catch_up(self, events, first_line):
+                    self._notify(kind, trial)
+            yield
+
+    def _record(self, event: dict[str, Any]) -> None:
+        # Disk first: if writing fails, memory does not move ahead of the journal.
+        with self._transaction():
+            if self._journal is not None:
+                self._journal.append(event)
+        self._state.log(event)
+
+    def _notify(self, kind: str, trial: Trial | None) -> None:
+        event = StudyEvent(kind, trial, self)
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception as error:
+                warnings.warn(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
+                              "The study goes on.", RuntimeWarning, stacklevel=3)
+
+    def _number(self, trial: Trial | int, owner: str) -> int:
+        number = trial.number if isinstance(trial, Trial) else trial
+        is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
+        trials = self._state.trials
+        if not is_int or not 0 <= number < len(trials) or (
+                isinstance(trial, Trial) and trial.params != trials[number].params):
+            raise fail("trial", owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
+        return int(number)
+
+    def _check_objective(self, objective: Any, owner: str) -> None:
+        if not callable(objective):
+            raise fail("objective", owner, "a callable objective(params) -> float", objective)
+        direction = getattr(objective, "direction", None)
+        if direction is not None and direction != self.direction:
+            raise fail("objective", owner, f"an objective to {self.direction} (the study's direction)",
+                       objective, hint=f"The objective's direction is {direction!r}.")
+        space = getattr(objective, "space", None)
+        if isinstance(space, SearchSpace) and space != self.space:
+            raise fail("objective", owner, "an objective over the study's search space", objective,
+                       hint=f"Objective space: {space}; study space: {self.space}.")
+
+    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int) -> Optimizer:
+        """The optimizer named (seeded from the study's seed and ``index``, its place among the
+        study's optimizers) or given."""
+        if isinstance(optimizer, Optimizer):
+            if settings:
+                raise fail("optimizer_settings", "Study", "empty when the optimizer is an instance", dict(settings))
+            if optimizer.space != self.space:
+                raise fail("optimizer", "Study", "an optimizer over the study's search space", optimizer)
+            built = optimizer
+        elif isinstance(optimizer, str):
+            seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
+            built = make_optimizer(optimizer, self.space, **{"seed": seed, **(settings or {})})
+        else:
+            raise fail("optimizer", "Study", "a registered optimizer name or an Optimizer", optimizer)
+        if self._journal is not None and built.name not in available_optimizers():
+            raise fail("optimizer", "Study", "a registered optimizer when the study has storage", optimizer,
+                       hint="The journal rebuilds optimizers by name on resume; call "
+                            f"register_optimizer({type(built).__name__}) first.")
+        return built
+
+    def __repr__(self) -> str:
+        return (f"Study(direction={self.direction.value!r}, optimizer={self.optimizer!r}, "
+                f"n_trials={len(self._state.trials)}, storage={self.storage!r})")
+

@@ -1,0 +1,185 @@
+"""Data for plots from a study's trials: learning curves, curves over budgets, budget spent,
+and the lineage of a population.
+
+Plain numpy arrays computed from a study's trials (the plots in
+:mod:`interactive_hpo.plots.fidelity` draw them; tests check them). Values are in the
+objective's own direction, as the user reads them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..optimizers.capabilities import Scheduler
+from ..trial import TrialState
+
+if TYPE_CHECKING:
+    from .core import Study
+
+__all__ = ["Curve", "learning_curves", "config_curves", "BudgetTrace", "budget_trace", "Lineage", "lineage"]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One curve: values at increasing steps.
+
+    Attributes
+    ----------
+    key : int
+        The trial number (learning curves) or the configuration number (curves over budgets).
+    steps : ndarray of shape (k,)
+        Increasing.
+    values : ndarray of shape (k,)
+        NaN where a run diverged or failed.
+    state : str
+        The state of the trial that ended the curve ("PRUNED" for a curve cut short).
+    numbers : ndarray of shape (k,)
+        The trial behind each point.
+    """
+
+    key: int
+    steps: np.ndarray
+    values: np.ndarray
+    state: str
+    numbers: np.ndarray
+
+
+def learning_curves(study: Study) -> list[Curve]:
+    """Each trial's reported intermediate values (trials that reported nothing are left out)."""
+    curves = []
+    for trial in study.trials:
+        if trial.intermediate_values:
+            steps = sorted(trial.intermediate_values)
+            curves.append(Curve(trial.number, np.array(steps, dtype=float),
+                                np.array([trial.intermediate_values[s] for s in steps], dtype=float),
+                                trial.state.value, np.full(len(steps), trial.number)))
+    return curves
+
+
+def config_curves(study: Study) -> list[Curve]:
+    """Each configuration's value at every budget a multi-fidelity scheduler ran it at.
+
+    A scheduler's trials name their configuration (``user_attrs["config"]``); the trials of
+    one configuration, ordered by budget, are its curve over budgets. Trials without a
+    configuration are left out.
+    """
+    by_config: dict[int, list] = {}
+    for trial in study.trials:
+        config = trial.user_attrs.get("config")
+        if config is not None and trial.state.is_finished and trial.budget is not None:
+            by_config.setdefault(int(config), []).append(trial)
+    curves = []
+    for config, trials in sorted(by_config.items()):
+        trials.sort(key=lambda t: (t.budget, t.number))
+        curves.append(Curve(config, np.array([t.budget for t in trials], dtype=float),
+                            np.array([math.nan if t.value is None else t.value for t in trials], dtype=float),
+                            trials[-1].state.value, np.array([t.number for t in trials])))
+    return curves
+
+
+@dataclass(frozen=True)
+class BudgetTrace:
+    """Budget spent against the best value found, trial by trial (in the order trials finished).
+
+    Attributes
+    ----------
+    numbers : ndarray of shape (n,)
+        Finished trials, in finishing order.
+    spent : ndarray of shape (n,)
+        Cumulative budget after each (a trial without a budget counts ``full_budget``).
+    best_full : ndarray of shape (n,)
+        Best value so far among trials at the full budget (NaN before the first): the only
+        values comparable with a full evaluation.
+    best_any : ndarray of shape (n,)
+        Best value so far at any budget (low budgets can look better or worse than they are).
+    full_budget : float
+    """
+
+    numbers: np.ndarray
+    spent: np.ndarray
+    best_full: np.ndarray
+    best_any: np.ndarray
+    full_budget: float
+
+
+def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
+    """How much budget the study spent to reach its best values.
+
+    Parameters
+    ----------
+    study : Study
+    full_budget : float, optional
+        What counts as a full evaluation; default the optimizer's ``max_budget`` if it has one,
+        else 1.0.
+    """
+    if full_budget is None:
+        full_budget = study.optimizer.max_budget if isinstance(study.optimizer, Scheduler) else 1.0
+    finished = [study.trials[number] for number in study.finish_order]
+    spent, best_full, best_any = [], [], []
+    total, full, any_ = 0.0, math.inf, math.inf
+    for trial in finished:
+        budget = full_budget if trial.budget is None else trial.budget
+        total += budget
+        if trial.state is TrialState.COMPLETE and trial.value is not None:
+            loss = study.direction.to_loss(trial.value)
+            any_ = min(any_, loss)
+            if math.isclose(budget, full_budget):
+                full = min(full, loss)
+        spent.append(total)
+        best_full.append(study.direction.to_value(full) if math.isfinite(full) else math.nan)
+        best_any.append(study.direction.to_value(any_) if math.isfinite(any_) else math.nan)
+    return BudgetTrace(np.array([t.number for t in finished], dtype=int), np.array(spent, dtype=float),
+                       np.array(best_full, dtype=float), np.array(best_any, dtype=float), float(full_budget))
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Who bred whom in a population optimizer (GA, DE, CMA-ES), from the trials it proposed.
+
+    Attributes
+    ----------
+    ids : ndarray of shape (n,)
+        Individual ids (an elite carried over keeps its id and is not evaluated again).
+    generations : ndarray of shape (n,)
+    values : ndarray of shape (n,)
+        Objective values, NaN for failed individuals.
+    parents : tuple of tuples
+        ``parents[i]``: ids of the individuals ``ids[i]`` was bred from.
+    best : int or None
+        Id of the best individual.
+    """
+
+    ids: np.ndarray
+    generations: np.ndarray
+    values: np.ndarray
+    parents: tuple[tuple[int, ...], ...]
+    best: int | None
+
+    def ancestry(self, individual: int) -> list[int]:
+        """``individual`` and all its ancestors' ids, nearest first."""
+        parents = dict(zip(self.ids.tolist(), self.parents, strict=True))
+        seen, queue = [], [individual]
+        while queue:
+            current = queue.pop(0)
+            if current not in seen:
+                seen.append(current)
+                queue += list(parents.get(current, ()))
+        return seen
+
+
+def lineage(study: Study) -> Lineage:
+    """The lineage of the population trials of ``study`` (those whose attributes name an ``id``)."""
+    bred = [t for t in study.trials if "id" in t.user_attrs and t.state.is_finished]
+    values = np.array([math.nan if t.value is None else t.value for t in bred], dtype=float)
+    finite = np.isfinite(values)
+    best = None
+    if finite.any():
+        pick = np.nanargmin(study.direction.to_loss(values))
+        best = int(bred[int(pick)].user_attrs["id"])
+    return Lineage(np.array([int(t.user_attrs["id"]) for t in bred], dtype=int),
+                   np.array([-1 if t.generation is None else t.generation for t in bred], dtype=int), values,
+                   tuple(tuple(int(p) for p in t.user_attrs.get("parents", ())) for t in bred), best)

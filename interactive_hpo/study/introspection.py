@@ -1,0 +1,92 @@
+"""Reading a study: its trials as arrays, and what its optimizer believed at any step.
+
+:class:`Introspection` is the part of :class:`~interactive_hpo.study.Study` that only reads:
+``history()`` for plots, ``surrogate()`` and ``population()`` for the model or the population
+now or at a past step (rebuilt from the journal's events, never refitted), and
+``finished_before()``, the data a past proposal was made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from ..direction import Direction
+from ..trial import Trial, TrialState
+from ..views import History
+from .replay import context_of, past_population, past_surrogate
+
+if TYPE_CHECKING:
+    from ..optimizers.base import Optimizer
+    from ..space import SearchSpace
+    from .core import Study
+    from .state import StudyState
+
+__all__ = ["Introspection"]
+
+
+class Introspection:
+    """Read-only views of a study; mixed into :class:`~interactive_hpo.study.Study`."""
+
+    # Provided by Study.
+    _state: StudyState
+    space: SearchSpace
+    direction: Direction
+    optimizer: Optimizer
+    _number: Callable[[Trial | int, str], int]
+
+    def finished_before(self, step: int) -> list[int]:
+        """Numbers of the trials that had finished when trial ``step`` was asked, in finishing
+        order: the data the optimizer had for that proposal."""
+        return context_of(self._state, self._number(step, "Study.finished_before"))[1]
+
+    def history(self) -> History:
+        """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`)."""
+        trials = self._state.trials
+        n = len(trials)
+        values = np.full(n, np.nan)
+        for i, t in enumerate(trials):
+            if t.state is TrialState.COMPLETE:
+                values[i] = t.value
+        return History(
+            numbers=np.arange(n),
+            values=values,
+            losses=self.direction.to_loss(values),
+            best_values=self.direction.running_best(values),
+            states=np.array([t.state.value for t in trials], dtype=object),
+            sources=np.array([t.source for t in trials], dtype=object),
+            X=np.array([t.x for t in trials]).reshape(n, self.space.dim),
+            budgets=np.array([np.nan if t.budget is None else t.budget for t in trials], dtype=float),
+            direction=self.direction,
+        )
+
+    def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
+        """What the model believes, in this study's objective units; None for model-free optimizers.
+
+        Parameters
+        ----------
+        step : int, optional
+            A trial number: the belief that proposed that trial, rebuilt from the trials finished
+            before it was asked and the hyperparameters recorded with it (no refit, so scrubbing
+            through a long study is cheap). Default: the current belief.
+        **overrides
+            Other optimizer settings for a what-if view (``acquisition="ucb", beta=4``); only
+            for the current belief. Nothing changes in the optimizer or the study.
+        """
+        if step is None:
+            view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
+        else:
+            view = past_surrogate(cast("Study", self), self._number(step, "Study.surrogate"))
+        return None if view is None else view.with_sign(self.direction.sign)
+
+    def population(self, step: int | None = None) -> Any:
+        """The population of a population optimizer (a ``PopulationSnapshot``), or None.
+
+        ``step``: the population when trial ``step`` was asked (rebuilt from the trials finished
+        before it; nothing is refitted). Default: the current one.
+        """
+        if step is None:
+            return self.optimizer.population()
+        return past_population(cast("Study", self), self._number(step, "Study.population"))

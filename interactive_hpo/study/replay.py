@@ -1,0 +1,314 @@
+"""Rebuilding a study from its journal: the replay that makes the journal *be* the study.
+
+The events are applied in order to an empty study; then the optimizer named by the last
+"switched" event (or the header) is rebuilt by name and told every finished trial in the order
+they finished, exactly as the live run told them; trials a crash left RUNNING become FAILED.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._validation import fail, is_real
+from ..exceptions import HPOError, StorageError
+from ..optimizers.base import Optimizer
+from ..optimizers.capabilities import ModelBased, Scheduler
+from ..optimizers.registry import available_optimizers, make_optimizer
+from ..space import SearchSpace
+from ..trial import Trial, TrialState
+from .journal import Journal, check_path, owner_is_alive
+from .pruning import make_pruner
+
+if TYPE_CHECKING:
+    from ..direction import Direction
+    from .core import Study
+    from .state import StudyState
+
+__all__ = ["resume", "catch_up", "check_header", "context_of", "spec_of", "past_surrogate", "past_population",
+           "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
+
+INTERRUPTED = "interrupted: the process stopped before this trial finished"
+
+
+def spec_of(optimizer: Optimizer) -> dict[str, Any]:
+    """What the journal records of an optimizer: its registry name and its settings."""
+    return {"name": optimizer.name, "settings": optimizer.settings()}
+
+
+def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[dict[str, Any]],
+           optimizer: str | Optimizer | None, settings: Mapping[str, Any] | None, seed: Any) -> None:
+    """Rebuild the study from its journal's records (read under its lock by the caller), then
+    fail the trials a dead process left RUNNING; those of live processes stay RUNNING."""
+    path = journal.path
+    check_header(header, path)
+    if header["space"] != study.space.to_dict():
+        raise StorageError(f"{path} holds a study over a different search space: journal "
+                           f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
+                           "open it as it is, or choose another storage path.")
+    if header["direction"] != study.direction:
+        raise StorageError(f"{path} holds a study to {header.get('direction')}, not to {study.direction}. "
+                           "Use Study.load(path) to open it as it is, or choose another storage path.")
+    study.state.header = header
+    study.seed = header["seed"]
+    if study.pruner is None:
+        study.pruner = make_pruner(header.get("pruner"))
+    if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
+        warnings.warn(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
+                      RuntimeWarning, stacklevel=4)
+    specs = [header["optimizer"]]
+    state = study.state
+    for line, event in enumerate(events, start=2):
+        _guarded(path, line, _apply, state, study.space, event, specs)
+        state.log(event)
+    study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
+    for trial in state.running():
+        if owner_is_alive(state.owner_of(trial.number), path):
+            study.optimizer.note_running(trial)
+        else:
+            study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
+    if optimizer is not None and not _is_current(study, optimizer, settings):
+        warnings.warn(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
+                      RuntimeWarning, stacklevel=4)
+        study.switch_optimizer(optimizer, **dict(settings or {}))
+
+
+def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> list[tuple[str, Trial | None]]:
+    """Apply events another process appended to the journal (read under its lock), so that
+    this study numbers its next trial after theirs and its optimizer knows their trials:
+    finished ones are told, running ones are pending (neither their points nor their random
+    streams are repeated). A switch or an undo rebuilds the optimizer from the journal.
+
+    Returns what the study's subscribers are to be told: (event kind, trial) pairs.
+    """
+    path, state, notices = study.storage, study.state, []
+    for line, event in enumerate(events, start=first_line):
+        specs = [spec_of(study.optimizer)]
+        _guarded(path, line, _apply, state, study.space, event, specs)
+        state.log(event)
+        kind = event["event"]
+        trial: Trial | None = None
+        if kind in ("switched", "undone"):
+            study.optimizer = _guarded(path, line, _rebuild, study, specs[-1])
+            for running in state.running():
+                study.optimizer.note_running(running)
+        elif kind == "asked":
+            trial = state.trials[-1]
+            study.optimizer.note_running(trial)
+        elif kind in ("finished", "added"):
+            trial = state.trials[state.finish_order[-1]]
+            study.optimizer.tell(trial, _loss(trial, study.direction))
+        elif kind in ("reported", "override"):
+            trial = state.trials[event["number"]]
+            if kind == "override" and trial.state.is_finished:
+                _tell_override(state, study.optimizer, trial.number, event["action"])
+        notices.append((_NOTICE.get(kind, kind), trial))
+    return notices
+
+
+def tell_history(state: StudyState, optimizer: Optimizer, direction: Direction) -> None:
+    """Tell ``optimizer`` every finished trial in finishing order, with the overrides of finished
+    trials at the points they were made: how a rebuilt optimizer reaches the study's state."""
+    overrides = iter(state.overrides)
+    upcoming = next(overrides, None)
+    for position, number in enumerate([*state.finish_order, None]):
+        while upcoming is not None and upcoming[0] <= position:
+            _tell_override(state, optimizer, *upcoming[1:])
+            upcoming = next(overrides, None)
+        if number is not None:
+            optimizer.tell(state.trials[number], _loss(state.trials[number], direction))
+
+
+def _tell_override(state: StudyState, optimizer: Optimizer, number: int, action: str) -> None:
+    if not isinstance(optimizer, Scheduler):
+        return  # this optimizer has no rungs: the override concerned another one
+    try:
+        optimizer.override(state.trials[number], action)
+    except HPOError:
+        pass  # it concerned a config this optimizer does not know (it came after a switch)
+
+
+def _loss(trial: Trial, direction: Direction) -> float | None:
+    """What an optimizer is told for ``trial``: its loss if COMPLETE, else None."""
+    if trial.state is not TrialState.COMPLETE or trial.value is None:
+        return None
+    return direction.to_loss(trial.value)
+
+
+#: The subscriber event kind of each journal event (a finish is "told").
+_NOTICE = {"finished": "told"}
+
+
+def check_header(header: Mapping[str, Any], path: Any) -> None:
+    """Refuse a header that could not start a study, naming the file and the field."""
+    problems = []
+    if not isinstance(header.get("space"), Mapping):
+        problems.append(f"space {header.get('space')!r} is not a search space")
+    if header.get("direction") not in ("minimize", "maximize"):
+        problems.append(f"direction {header.get('direction')!r} is not 'minimize' or 'maximize'")
+    seed = header.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        problems.append(f"seed {seed!r} is not a non-negative int")
+    spec = header.get("optimizer")
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str) or \
+            not isinstance(spec.get("settings"), Mapping):
+        problems.append(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
+    if problems:
+        raise StorageError(f"{path}, line 1: the journal's header is unusable: {'; '.join(problems)}. "
+                           "The file is corrupted or was edited by hand.")
+
+
+def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> Any:
+    """Run one replay step; a record that does not fit becomes a StorageError naming the line."""
+    try:
+        return action(*args)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
+        what = f"missing field {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
+        raise StorageError(f"{path}, line {line}: an event does not fit this study ({what}). "
+                           "The file is corrupted or was edited by hand.") from error
+
+
+def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
+    """The optimizer ``spec`` names, told every finished trial in finishing order."""
+    name = spec["name"]
+    if name not in available_optimizers():
+        raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
+                         f"{available_optimizers()}); import the module that registers it first")
+    optimizer = make_optimizer(name, study.space, **spec["settings"])
+    tell_history(study.state, optimizer, study.direction)
+    return optimizer
+
+
+def _value(value: Any) -> float | None:
+    if value is None:
+        return None
+    if not is_real(value) or not math.isfinite(float(value)):
+        raise ValueError(f"value {value!r} is not a finite number")
+    return float(value)
+
+
+def _apply(state: StudyState, space: SearchSpace, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
+    """Apply one journal event to the study's state; optimizer specs of switches go to ``specs``."""
+    kind = event["event"]
+    if kind in ("asked", "added"):
+        data = event["trial"]
+        trial = Trial.from_json(data, space.to_unit(data["params"]))
+        if trial.state is not (TrialState.RUNNING if kind == "asked" else TrialState.COMPLETE):
+            raise ValueError(f"an {kind!r} trial in state {trial.state.value}")
+        _value(trial.value)
+        state.add(trial, event.get("owner"))
+    elif kind == "finished":
+        current = state.trial(event["number"])
+        state.finish(current.finished(TrialState(event["state"]), _value(event["value"]), dict(event["user_attrs"]),
+                                      event["datetime_complete"]))
+    elif kind == "undone":
+        state.withdraw(event["number"])
+    elif kind == "enqueued":
+        state.enqueue(space.validate(event["params"]))
+    elif kind == "reported":
+        state.report(event["number"], event["step"], event["value"])
+    elif kind == "override":
+        # Overrides of running trials died with the process; those of finished ones steer the optimizer.
+        state.override(event["number"], event["action"])
+    elif kind == "switched":
+        spec = event["optimizer"]
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("settings"), Mapping):
+            raise ValueError(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
+        specs.append(dict(spec))
+    else:
+        raise ValueError(f"unknown event {kind!r}")
+
+
+def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str, Any] | None) -> bool:
+    """Whether the optimizer a resuming user passed is the one the journal already uses."""
+    current = spec_of(study.optimizer)
+    if isinstance(optimizer, Optimizer):
+        return spec_of(optimizer) == current
+    if optimizer != current["name"]:
+        return False
+    # Built from a name, the seed is the study's to derive: compare everything else.
+    candidate = make_optimizer(optimizer, study.space, **{"seed": 0, **(settings or {})}).settings()
+    return {k: v for k, v in candidate.items() if k != "seed"} == \
+        {k: v for k, v in current["settings"].items() if k != "seed"}
+
+
+def context_of(state: StudyState, number: int) -> tuple[dict[str, Any], list[int]]:
+    """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked."""
+    spec, finished = state.header["optimizer"], []
+    for event in state.events:
+        kind = event["event"]
+        if kind == "asked" and event["trial"]["number"] == number:
+            break
+        if kind == "switched":
+            spec = event["optimizer"]
+        elif kind == "finished":
+            finished.append(event["number"])
+        elif kind == "added":
+            finished.append(event["trial"]["number"])
+        elif kind == "undone":  # its number is reused by the next trial
+            finished.remove(event["number"])
+    return spec, finished
+
+
+def _optimizer_at(study: Study, number: int) -> Optimizer:
+    """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
+    spec, finished = context_of(study.state, number)
+    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+    for done in finished:
+        optimizer.tell(study.state.trials[done], _loss(study.state.trials[done], study.direction))
+    return optimizer
+
+
+def past_surrogate(study: Study, number: int) -> Any:
+    """The belief that proposed trial ``number``: an optimizer rebuilt as it was then (its spec
+    and the trials finished before the ask), restored from the hyperparameters recorded with
+    the trial. No refit, so scrubbing through a long study is cheap."""
+    trial = study.state.trials[number]
+    if "gp_state" not in trial.user_attrs:
+        raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
+                   hint=f"Trial {number} came from {trial.source!r}"
+                        f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
+    optimizer = _optimizer_at(study, number)
+    if not isinstance(optimizer, ModelBased):  # the journal says a model proposed it; this optimizer has none
+        raise StorageError(f"trial {number} records a fitted model, but {optimizer.name!r} keeps no model to restore")
+    return optimizer.restored_view(trial.user_attrs, proposal=trial.x)
+
+
+def past_population(study: Study, number: int) -> Any:
+    """The population when trial ``number`` was asked: an optimizer rebuilt from its spec then,
+    told the trials finished before (population methods fit nothing, so this is cheap)."""
+    optimizer = _optimizer_at(study, number)
+    return optimizer.population()
+
+
+def copy_journal(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], path: Any) -> None:
+    """Write a study's header and events to a new journal at ``path`` (never overwrites)."""
+    journal = Journal(check_path(path, "path", "Study.save"))
+    if not journal.is_empty():
+        raise fail("path", "Study.save", "a path with no journal yet", str(path),
+                   hint="Choose a new file name; an existing journal is never overwritten.")
+    with journal.locked():
+        if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")}) is not None:
+            raise fail("path", "Study.save", "a path with no journal yet", str(path),
+                       hint="Another process wrote a journal there meanwhile; choose a new file name.")
+        for event in events:
+            journal.append(event)
+
+
+def read_header(path: Any) -> dict[str, Any]:
+    """A journal's header with its search space rebuilt (``header["space"]`` is a SearchSpace)."""
+    journal = Journal(check_path(path, "path", "Study.load"))
+    if journal.is_empty():
+        raise StorageError(f"{path} holds no journal (missing or empty file).")
+    header, _ = journal.read()
+    check_header(header, path)
+    try:
+        space = SearchSpace.from_dict(header["space"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise StorageError(f"{path}, line 1: the header's search space is unreadable ({error}).") from error
+    return {**header, "space": space}
+

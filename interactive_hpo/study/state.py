@@ -1,0 +1,147 @@
+"""A study's record, and the only code that changes it.
+
+:class:`StudyState` holds what a study *is*: its trials, the order they finished, the queue of
+enqueued params, the overrides of finished trials, who asked each trial, and the journal's
+header and events. A live study and the replay of a journal (from disk or from another
+process) change it through the same methods, which check what a journal line could get wrong,
+so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..trial import Trial
+
+__all__ = ["StudyState"]
+
+
+class StudyState:
+    """Trials, finish order, queue, overrides and journal events of one study.
+
+    Read it freely; change it only through its methods (the study calls them, and so does the
+    replay of its journal). Methods raise ValueError for a change that cannot happen (a trial
+    finished twice, a number out of turn): the replay turns that into a StorageError naming
+    the journal line.
+
+    Parameters
+    ----------
+    header : dict
+        The journal header (space, direction, seed, first optimizer, pruner, creation time).
+    """
+
+    def __init__(self, header: dict[str, Any]):
+        self.header = header
+        self._trials: list[Trial] = []
+        self._finish_order: list[int] = []
+        self._queue: deque[dict[str, Any]] = deque()
+        self._owners: dict[int, Any] = {}
+        self._overrides: list[tuple[int, int, str]] = []
+        self._events: list[dict[str, Any]] = []
+        self._switches = 0
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def trials(self) -> Sequence[Trial]:
+        """Every trial, in number order (do not modify)."""
+        return self._trials
+
+    @property
+    def finish_order(self) -> Sequence[int]:
+        """Numbers of the finished trials in the order they finished (the order optimizers learnt them)."""
+        return self._finish_order
+
+    @property
+    def queue(self) -> Sequence[Mapping[str, Any]]:
+        """Enqueued params not yet asked, first first."""
+        return self._queue
+
+    @property
+    def events(self) -> Sequence[Mapping[str, Any]]:
+        """Every journal event after the header, in order."""
+        return self._events
+
+    @property
+    def overrides(self) -> Sequence[tuple[int, int, str]]:
+        """Overrides of finished trials as (trials finished by then, number, action): replays
+        tell them to a scheduler at that point."""
+        return self._overrides
+
+    @property
+    def n_optimizers(self) -> int:
+        """Optimizers the study has had: the header's and one per switch."""
+        return 1 + self._switches
+
+    def trial(self, number: Any) -> Trial:
+        """The trial numbered ``number``; ValueError if there is none (a journal event named it)."""
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(self._trials):
+            raise ValueError(f"the event names trial {number!r}, but the study has trials 0 to {len(self._trials) - 1}")
+        return self._trials[number]
+
+    def owner_of(self, number: int) -> Any:
+        """Who asked trial ``number`` (a process's owner record), None if unknown."""
+        return self._owners.get(number)
+
+    def running(self) -> list[Trial]:
+        """The trials still RUNNING, in number order."""
+        return [t for t in self._trials if not t.state.is_finished]
+
+    # -- changing -------------------------------------------------------------------------------
+    def log(self, event: Mapping[str, Any]) -> None:
+        """Keep a journal event (after it is on disk, or read from it)."""
+        self._events.append(dict(event))
+        self._switches += event.get("event") == "switched"
+
+    def add(self, trial: Trial, owner: Any = None) -> None:
+        """Append a new trial: RUNNING (asked, by ``owner``; an "enqueued" one takes the head of
+        the queue) or COMPLETE (added from outside)."""
+        if trial.number != len(self._trials):
+            raise ValueError(f"trial number {trial.number} where {len(self._trials)} was expected")
+        if trial.source == "enqueued":
+            self.dequeue()
+        self._trials.append(trial)
+        self._owners[trial.number] = owner
+        if trial.state.is_finished:
+            self._finish_order.append(trial.number)
+
+    def finish(self, done: Trial) -> None:
+        """Replace a RUNNING trial by its finished copy ``done``."""
+        if self.trial(done.number).state.is_finished:
+            raise ValueError(f"trial {done.number} finished twice")
+        if not done.state.is_finished:
+            raise ValueError(f"trial {done.number} finished as RUNNING")
+        self._trials[done.number] = done
+        self._finish_order.append(done.number)
+
+    def report(self, number: int, step: float, value: float) -> Trial:
+        """Record an intermediate ``value`` (NaN for a diverged run) at ``step``; return the trial."""
+        current = self.trial(number).reported(step, math.nan if value is None else float(value))
+        self._trials[number] = current
+        return current
+
+    def withdraw(self, number: int) -> Trial:
+        """Take back the last trial, which must be a manual one; return it."""
+        if number != len(self._trials) - 1 or self._trials[-1].source != "manual":
+            raise ValueError(f"trial {number} withdrawn but it is not the last, manual trial")
+        self._finish_order.remove(number)
+        self._owners.pop(number, None)
+        return self._trials.pop()
+
+    def enqueue(self, params: dict[str, Any]) -> None:
+        """Queue validated params for the next ask."""
+        self._queue.append(params)
+
+    def dequeue(self) -> dict[str, Any]:
+        """Take the first queued params (they are being asked); ValueError if none are queued."""
+        if not self._queue:
+            raise ValueError("an enqueued trial was asked, but nothing was queued")
+        return self._queue.popleft()
+
+    def override(self, number: int, action: str) -> None:
+        """Record a person's override of a finished trial (those of running trials are not kept:
+        they end with the trial's process)."""
+        if self.trial(number).state.is_finished:
+            self._overrides.append((len(self._finish_order), number, action))

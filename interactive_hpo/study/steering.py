@@ -1,0 +1,200 @@
+"""Steering running and finished trials: intermediate reports, pruning, and human overrides.
+
+:class:`Steering` is the part of :class:`~interactive_hpo.study.Study` that decides whether
+a trial goes on. It keeps three kinds of decision side by side, because a person steering
+a search wants to see both what the rule said and what they did:
+
+- the pruner's verdict after each report (``MedianStoppingRule``: prune or continue);
+- the scheduler's verdict on a finished trial (``SuccessiveHalving``: promote or stop);
+- the human's override of either (:meth:`Steering.stop`, :meth:`Steering.promote`).
+
+Everything is journaled ("reported" and "override" events), so a resumed study knows it.
+It also evaluates trials (:meth:`Steering.evaluate`, through
+:func:`~interactive_hpo.outcome.call_objective`), since that is where the ``report`` callable is
+handed over and where a pruned trial stops.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from .._validation import as_finite, fail, is_real
+from ..direction import Direction
+from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
+from ..optimizers.capabilities import Scheduler
+from ..outcome import Outcome, call_objective, check_budget_keyword
+from ..trial import Trial, TrialState
+from .pruning import Pruner
+
+if TYPE_CHECKING:
+    from ..optimizers.base import Optimizer
+    from .state import StudyState
+
+__all__ = ["Steering", "HUMAN_ACTIONS"]
+
+#: Overrides a person can give: on a RUNNING trial they beat the pruner, on a finished one the scheduler.
+HUMAN_ACTIONS = ("promote", "stop")
+
+
+class Steering:
+    """Reports, pruning and overrides; mixed into :class:`~interactive_hpo.study.Study`."""
+
+    # Provided by Study.
+    _state: StudyState
+    optimizer: Optimizer
+    pruner: Pruner | None
+    direction: Direction
+    _record: Callable[[dict[str, Any]], None]
+    _transaction: Callable[[], AbstractContextManager[None]]
+    _notify: Callable[[str, Trial | None], None]
+    _number: Callable[[Trial | int, str], int]
+    _loss: Callable[[Trial], float | None]
+    _finish: Callable[[Trial, TrialState, float | None, Mapping[str, Any]], Trial]
+
+    def _init_steering(self) -> None:
+        # Human overrides of running trials (number -> action) and the pruner's last verdict on them.
+        self._human: dict[int, str] = {}
+        self._verdicts: dict[int, dict[str, Any]] = {}
+
+    def report(self, trial: Trial | int, value: float, step: float) -> bool:
+        """Record an intermediate value of a RUNNING trial; return True if it should stop now.
+
+        Parameters
+        ----------
+        trial : Trial or int
+            A RUNNING trial (or its number).
+        value : float
+            The value so far, in the objective's direction. NaN or inf (a diverged run) is
+            kept as NaN and counts as the worst value.
+        step : int or float
+            Where on the learning curve: an epoch, a number of samples, a budget. Each step
+            once per trial.
+
+        Returns
+        -------
+        bool
+            True when the pruner says prune (and no human said promote), or a human said stop.
+            In an ask/tell loop, then ``tell(trial, state="PRUNED")``; objectives run by
+            :meth:`Study.step` get a ``report`` callable that raises ``TrialPruned`` instead.
+        """
+        with self._transaction():
+            return self._report(trial, value, step)
+
+    def _report(self, trial: Trial | int, value: float, step: float) -> bool:
+        number = self._number(trial, "Study.report")
+        current = self._state.trials[number]
+        if current.state is not TrialState.RUNNING:
+            raise TrialStateError(f"Trial {number} is {current.state.value}; only a RUNNING trial reports.")
+        if as_finite(step) is None or step < 0:
+            raise fail("step", "Study.report", "a finite real number >= 0", step)
+        if step in current.intermediate_values:
+            raise fail("step", "Study.report", f"a step trial {number} has not reported yet", step,
+                       hint=f"Reported steps: {sorted(current.intermediate_values)}.")
+        if not is_real(value):
+            raise fail("value", "Study.report", "a real number", value)
+        finite = as_finite(value)
+        value = math.nan if finite is None else finite  # a diverged run: kept, as the worst value
+        current = self._state.report(number, step, value)
+        decision = None if self.pruner is None else self.pruner.decide(
+            current, step, list(self._state.trials), self.direction.sign)
+        if decision is not None:
+            self._verdicts[number] = {"decision": "prune" if decision.prune else "continue", "reason": decision.reason,
+                                      "step": step}
+        self._record({"event": "reported", "number": number, "step": step,
+                      "value": value if math.isfinite(value) else None, "pruner": self._verdicts.get(number)})
+        self._notify("reported", current)
+        human = self._human.get(number)
+        return human == "stop" or (decision is not None and decision.prune and human != "promote")
+
+    def stop(self, trial: Trial | int) -> None:
+        """Stop a trial by hand.
+
+        A RUNNING trial stops at its next report (it ends PRUNED, whatever the pruner says).
+        A finished trial of a scheduler (``SuccessiveHalving``, ``Hyperband``, ``ASHA``) is
+        not promoted to a larger budget, whatever the scheduler decides; the scheduler's own
+        decision is kept beside yours in its rung table.
+        """
+        self._override(trial, "stop")
+
+    def promote(self, trial: Trial | int) -> None:
+        """Keep a trial going by hand.
+
+        A RUNNING trial is never pruned (the pruner's verdicts are still recorded). A finished
+        trial of a scheduler is promoted to the next budget at the next ask, even if the
+        scheduler would not have promoted it.
+        """
+        self._override(trial, "promote")
+
+    def _override(self, trial: Trial | int, action: str) -> None:
+        with self._transaction():
+            self._override_now(trial, action)
+
+    def _override_now(self, trial: Trial | int, action: str) -> None:
+        owner = f"Study.{action}"
+        number = self._number(trial, owner)
+        current = self._state.trials[number]
+        if current.state is TrialState.RUNNING:
+            self._human[number] = action
+        else:
+            if not isinstance(self.optimizer, Scheduler):
+                raise fail("trial", owner, "a RUNNING trial, or a finished trial of a scheduler "
+                           "(SuccessiveHalving, Hyperband, ASHA)", f"trial {number} ({current.state.value})",
+                           hint=f"The optimizer {self.optimizer.name!r} does not promote or stop finished trials.")
+            self.optimizer.override(current, action)  # validates first: a refused override is not journaled
+            self._state.override(number, action)
+        self._record({"event": "override", "number": number, "action": action})
+        self._notify("override", current)
+
+    def evaluate(self, trial: Trial, objective: Callable[..., Any]) -> Outcome:
+        """Call ``objective`` on the RUNNING ``trial`` as :meth:`step` does and return the outcome
+        to finish it with (:meth:`tell` it, or let a simulated clock decide when).
+
+        The objective gets ``budget=`` when the trial has one and ``report=`` when it takes that
+        keyword. A missing ``budget`` keyword, or ``KeyboardInterrupt``, finishes the trial
+        FAILED and raises; any other failure is a FAILED outcome with the reason.
+        """
+        try:
+            check_budget_keyword(objective, trial.budget, "Study.step", self.optimizer.name)
+        except InvalidParameterError:
+            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
+            raise
+        try:
+            outcome, _ = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))
+        except KeyboardInterrupt:
+            self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
+            raise
+        if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported
+            return Outcome(TrialState.PRUNED, self._pruned_value(trial.number), {})
+        return outcome
+
+    def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
+        """The ``report(value, step)`` callable handed to an objective evaluating ``trial``."""
+
+        def report(value: float, step: float) -> None:
+            if self.report(trial, value, step):
+                raise TrialPruned(f"trial {trial.number} pruned at step {step}")
+
+        return report
+
+    def _steering_attrs(self, number: int, state: TrialState) -> dict[str, Any]:
+        """What decided a finishing trial's fate, for its user_attrs (empty if nothing did)."""
+        attrs: dict[str, Any] = {}
+        verdict = self._verdicts.pop(number, None)
+        human = self._human.pop(number, None)
+        if verdict is not None:
+            attrs["pruner"] = verdict
+        if human is not None:
+            attrs["human"] = human
+        if state is TrialState.PRUNED:
+            attrs["pruned_by"] = "human" if human == "stop" else "pruner" if verdict and \
+                verdict["decision"] == "prune" else "objective"
+        return attrs
+
+    def _pruned_value(self, number: int) -> float | None:
+        """The last finite reported value of a trial: what a PRUNED trial keeps as its value."""
+        values = self._state.trials[number].intermediate_values
+        finite = [values[step] for step in sorted(values) if math.isfinite(values[step])]
+        return finite[-1] if finite else None

@@ -1,0 +1,331 @@
+"""Trials in parallel: local processes and a Dask LocalCluster on loopback; faults; determinism.
+
+Wall-time speed-ups are a benchmark (``benchmarks/bench_parallel.py``), not a timed test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
+
+SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
+
+
+def bowl(params):
+    time.sleep(0.02)
+    return params["x"] ** 2 + params["y"] ** 2
+
+
+def finished_events(path):
+    events = [json.loads(line) for line in path.read_text().splitlines()[1:]]
+    return Counter(e["number"] for e in events if e["event"] == "finished")
+
+
+def dies_once(marker):
+    """An objective whose first evaluation with x > 0 kills its worker process."""
+
+    def objective(params):
+        time.sleep(0.05)
+        if params["x"] > 0 and not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(3)
+        return params["x"]
+
+    return objective
+
+
+def test_every_trial_runs_exactly_once_and_is_journaled_once(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "bo", seed=0, storage=path)
+    done = study.run(bowl, 10, n_workers=3)
+    assert len(done) == 10 and sorted(t.number for t in done) == list(range(10))
+    assert all(t.state is TrialState.COMPLETE and "worker" in t.user_attrs for t in study.trials)
+    assert set(finished_events(path).values()) == {1} and len(finished_events(path)) == 10
+    # BO asked while trials were running: it chose points jointly with the pending ones.
+    assert any(t.user_attrs.get("acquisition") == "qlognei (pending points)" for t in study.trials)
+
+
+def test_one_worker_gives_the_serial_trials():
+    serial = Study(SPACE, "bo", seed=4)
+    serial.run(bowl, 6)
+    parallel = Study(SPACE, "bo", seed=4)
+    with ThreadPoolExecutor(1) as pool:
+        parallel.run(bowl, 6, executor=pool, n_workers=1)
+    assert [t.params for t in parallel.trials] == [t.params for t in serial.trials]
+
+
+@pytest.mark.parametrize("policy", ["fail", "requeue"])
+def test_a_killed_process_loses_no_finished_trial(tmp_path, policy):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(dies_once(str(tmp_path / "died")), 8, n_workers=2, on_worker_loss=policy)
+    lost = [t for t in study.trials if "worker lost" in t.user_attrs.get("error", "")]
+    assert lost and all(t.state is TrialState.FAILED for t in lost)
+    assert set(finished_events(path).values()) == {1}
+    if policy == "requeue":  # each lost configuration ran again, as a new trial, and now completed
+        for trial in lost:
+            again = [t for t in study.trials if t.number > trial.number and t.params == trial.params]
+            assert len(again) == 1 and again[0].state is TrialState.COMPLETE
+    else:
+        assert len(study.trials) == 8
+    summary = [(t.number, t.state, t.params, t.value) for t in study.trials]
+    assert [(t.number, t.state, t.params, t.value) for t in Study.load(path).trials] == summary
+
+
+def test_a_trial_over_its_timeout_is_failed_and_the_study_goes_on():
+    def stalls(params):
+        time.sleep(5.0 if params["x"] > 0 else 0.01)
+        return params["x"]
+
+    study = Study(SPACE, "random", seed=1)
+    clock = time.perf_counter()
+    study.run(stalls, 6, n_workers=6, trial_timeout=0.5)
+    assert time.perf_counter() - clock < 4.0
+    for trial in study.trials:
+        late = trial.params["x"] > 0
+        assert trial.state is (TrialState.FAILED if late else TrialState.COMPLETE)
+        assert trial.user_attrs.get("error") == ("timed out after 0.5 s" if late else None)
+
+
+@pytest.mark.parametrize("on_interrupt", ["wait", "cancel"])
+def test_ctrl_c_stops_asking_and_leaves_a_resumable_journal(tmp_path, on_interrupt):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=2, storage=path)
+
+    def slow(params):
+        time.sleep(0.3)
+        return params["x"]
+
+    def interrupt(study, trial):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        study.run(slow, 20, callbacks=[interrupt], n_workers=3, on_interrupt=on_interrupt)
+    assert len(study.trials) == 3  # nothing was asked after the interrupt
+    running = study.trials[1:]
+    if on_interrupt == "wait":
+        assert all(t.state is TrialState.COMPLETE for t in study.trials)
+    else:
+        assert {t.user_attrs.get("error") for t in running if t.state is TrialState.FAILED} <= {
+            "interrupted by the user (KeyboardInterrupt)"}
+    resumed = Study.load(path)
+    assert [t.state for t in resumed.trials] == [t.state for t in study.trials]
+    resumed.run(slow, 1)
+
+
+def test_objective_errors_are_data_in_parallel_too():
+    def broken(params):
+        if params["x"] > 0:
+            raise ValueError("diverged")
+        return float("nan") if params["y"] > 0 else params["x"]
+
+    study = Study(SPACE, "random", seed=3)
+    study.run(broken, 8, n_workers=2)
+    errors = {t.user_attrs.get("error") for t in study.trials if t.state is TrialState.FAILED}
+    assert "ValueError: diverged" in errors or "the objective returned nan" in errors
+    assert all("traceback" in t.user_attrs for t in study.trials if t.user_attrs.get("error", "").startswith("Val"))
+
+
+BAD_RUNS = [
+    ({"n_workers": 0}, "`n_workers` of Study.run must be an int in [1, inf); got 0."),
+    ({"n_workers": 2, "on_worker_loss": "retry"},
+     "`on_worker_loss` of Study.run must be one of ['fail', 'requeue']; got 'retry'."),
+    ({"n_workers": 2, "on_interrupt": "ignore"},
+     "`on_interrupt` of Study.run must be one of ['wait', 'cancel']; got 'ignore'."),
+    ({"trial_timeout": 5.0}, "`trial_timeout` of Study.run must be None when trials run in this process "
+                             "(n_workers=1); got 5.0."),
+    ({"n_workers": 2, "trial_timeout": 0}, "`trial_timeout` of Study.run must be a finite real number in "
+                                           "(0.0, inf); got 0."),
+    ({"executor": "dask"}, "`executor` of Study.run must be a concurrent.futures-style executor (with submit) "
+                           "or a dask Client; got 'dask'."),
+]
+
+
+@pytest.mark.parametrize("settings, message", BAD_RUNS)
+def test_input_errors(settings, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        Study(SPACE, seed=0).run(bowl, 2, **settings)
+
+
+def test_an_objective_that_cannot_travel_is_refused_before_any_trial():
+    lock = threading.Lock()
+    study = Study(SPACE, seed=0)
+    with pytest.raises(InvalidParameterError, match="could not be sent to the workers"):
+        study.run(lambda params: bool(lock) + params["x"], 2, n_workers=2)
+    assert study.trials == []
+
+
+# -- Dask ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_dask_runs_each_trial_exactly_once(client, tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "cmaes", seed=0, storage=path)
+    study.run(bowl, 12, executor=client)
+    assert len(study.trials) == 12 and all(t.state is TrialState.COMPLETE for t in study.trials)
+    assert set(finished_events(path).values()) == {1}
+    assert len({t.user_attrs["worker"] for t in study.trials}) >= 1
+
+
+def test_dask_with_one_worker_thread_gives_the_serial_trials(client):
+    serial = Study(SPACE, "bo", seed=7)
+    serial.run(bowl, 6)
+    parallel = Study(SPACE, "bo", seed=7)
+    parallel.run(bowl, 6, executor=client, n_workers=1)
+    assert [t.params for t in parallel.trials] == [t.params for t in serial.trials]
+
+
+def test_a_killed_dask_worker_loses_and_repeats_nothing(client, tmp_path):
+    """Dask re-runs the dead worker's task elsewhere; the study sees each trial finish once."""
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(dies_once(str(tmp_path / "died")), 8, executor=client)
+    assert (tmp_path / "died").exists()
+    assert len(study.trials) == 8 and all(t.state is TrialState.COMPLETE for t in study.trials)
+    assert set(finished_events(path).values()) == {1}
+
+
+def test_when_dask_gives_up_on_a_task_the_trial_is_requeued(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                     dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        study = Study(SPACE, "random", seed=0)
+        study.run(dies_once(str(tmp_path / "died")), 6, executor=client, on_worker_loss="requeue")
+    lost = [t for t in study.trials if t.user_attrs.get("error", "").startswith("worker lost (KilledWorker")]
+    assert len(lost) == 1 and lost[0].user_attrs["error"].endswith("; re-queued")
+    again = [t for t in study.trials if t.number > lost[0].number and t.params == lost[0].params]
+    assert [t.state for t in again] == [TrialState.COMPLETE] and again[0].source == "enqueued"
+
+
+def test_the_observed_schedule_puts_each_trial_on_its_worker():
+    from interactive_hpo.execution.simulation import Schedule
+
+    study = Study(SPACE, "random", seed=5)
+    study.run(bowl, 6, n_workers=2)
+    schedule = Schedule.observed(study.trials)
+    columns = schedule.columns()
+    assert sorted(columns["number"]) == list(range(6)) and schedule.n_workers == 2
+    assert columns["start"].min() == 0.0 and schedule.makespan == columns["end"].max()
+    for worker in range(2):  # a worker runs one trial at a time
+        mine = columns["worker"] == worker
+        rows = sorted(zip(columns["start"][mine], columns["end"][mine], strict=True))
+        assert all(end <= next_start + 1e-6 for (_, end), (next_start, _) in zip(rows, rows[1:], strict=False))
+    assert Schedule.observed(Study(SPACE, seed=0).trials).runs == ()
+
+
+def test_the_gantt_chart_of_a_real_run_is_labelled_in_seconds():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from interactive_hpo.execution.simulation import Schedule
+    from interactive_hpo.plots import plot_gantt
+
+    study = Study(SPACE, "random", seed=6)
+    study.run(bowl, 4, n_workers=2)
+    ax = plot_gantt(Schedule.observed(study.trials), Figure().add_subplot())
+    assert ax.get_xlabel() == "seconds" and "worker-seconds" in ax.get_title()
+
+
+class BrokenExecutor:
+    """A concurrent.futures-style executor whose every task fails in the worker itself."""
+
+    _max_workers = 2
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_exception(RuntimeError("worker vanished"))
+        return future
+
+
+def test_a_failing_custom_executor_fails_trials_without_touching_process_pools():
+    """Run in a fresh interpreter: concurrent.futures.process must not be needed for this path."""
+    import subprocess
+    import sys
+
+    code = ("import concurrent.futures, sys\n"
+            "from tests.execution.test_parallel import BrokenExecutor, SPACE, bowl\n"
+            "from interactive_hpo import Study\n"
+            "study = Study(SPACE, 'random', seed=0)\n"
+            "study.run(bowl, 3, executor=BrokenExecutor())\n"
+            "print([t.user_attrs['error'] for t in study.trials])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=os.getcwd())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(["worker lost (RuntimeError: worker vanished)"] * 3)
+
+
+def test_sys_exit_in_an_objective_is_a_failed_trial_not_a_dead_run():
+    def exits(params):
+        raise SystemExit(2)
+
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(exits, 3, executor=pool)
+    assert [t.state for t in study.trials] == [TrialState.FAILED] * 3
+    assert {t.user_attrs["error"] for t in study.trials} == {"SystemExit: 2"}
+
+
+def huge(params):
+    return 10**400
+
+
+@pytest.mark.parametrize(("timeout", "policy"), [(3.0, "fail"), (None, "requeue")])
+def test_a_value_that_cannot_be_read_is_a_failed_trial_not_a_timeout_or_a_lost_worker(timeout, policy):
+    # Issue 21: it was reported "timed out after 3 s" with a timeout, "worker lost" (and re-run) without.
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(huge, 2, executor=pool, trial_timeout=timeout, on_worker_loss=policy)
+    assert len(study.trials) == 2 and [t.state for t in study.trials] == [TrialState.FAILED] * 2
+    assert {t.error for t in study.trials} == {"the objective returned an int of about 401 digits, too large "
+                                               "for a float"}
+
+
+def test_an_objective_the_worker_cannot_load_fails_its_trial():
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(1) as pool:
+        from interactive_hpo.execution.parallel import ParallelRunner, RunSettings
+
+        runner = ParallelRunner(study, bowl, 1, RunSettings(executor=pool))
+        runner._blob = b"not a pickle"
+        runner._key = "corrupt"
+        runner.fill()
+        (trial,) = runner.drain()
+    assert trial.state is TrialState.FAILED
+    assert trial.user_attrs["error"].startswith("could not load the objective on this worker: UnpicklingError")
+
+
+def test_budgeted_trials_are_not_requeued_at_full_budget(tmp_path):
+    marker = str(tmp_path / "died")
+
+    def dies_at_budget(params, budget=None):
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(3)
+        return params["x"] * budget
+
+    study = Study(SPACE, "asha", seed=0)
+    study.run(dies_at_budget, 4, n_workers=2, on_worker_loss="requeue")
+    assert all(t.budget is not None for t in study.trials)  # nothing ran again at full budget
+    assert any("not re-queued" in t.user_attrs.get("error", "") for t in study.trials)

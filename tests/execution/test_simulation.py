@@ -1,0 +1,107 @@
+"""Simulated workers (the Gantt data) and the multi-fidelity curves computed from a study."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import InvalidParameterError, Study
+from interactive_hpo.execution.simulation import simulate_workers
+from interactive_hpo.study.curves import budget_trace, config_curves, learning_curves
+
+from ..fidelity_helpers import LINE, bowl, curve
+
+SETTINGS = {"min_budget": 1, "max_budget": 27}
+
+
+
+def simulate(name, seed=0, **kwargs):
+    study = Study(LINE, name, seed=seed, optimizer_settings=SETTINGS)
+    kwargs = {"n_workers": 4, "n_jobs": 60, "seed": seed, **kwargs}
+    return study, simulate_workers(study, bowl, **kwargs)
+
+
+def test_asha_never_leaves_a_worker_idle_while_a_job_exists():
+    study, schedule = simulate("asha")
+    assert len(schedule.runs) == 60 and schedule.waiting_time() == 0.0
+    last_start = max(run.start for run in schedule.runs)
+    # The only idle time is the tail, once all 60 jobs were handed out.
+    assert all(spell.reason == "done" and spell.start >= last_start for spell in schedule.idle)
+    # At every moment before the last start, all four workers are busy.
+    for t in np.linspace(0.0, last_start, 200, endpoint=False):
+        assert sum(run.start <= t < run.end for run in schedule.runs) == 4
+
+
+def test_synchronous_halving_waits_at_rung_ends_and_each_wait_ends_when_a_job_finishes():
+    study, schedule = simulate("halving")
+    waits = [spell for spell in schedule.idle if spell.reason == "waiting"]
+    assert waits and schedule.waiting_time() > 0
+    ends = {run.end for run in schedule.runs}
+    assert all(spell.end in ends for spell in waits)
+    assert schedule.utilization < simulate("asha")[1].utilization
+
+
+def test_runs_match_the_study_and_never_overlap_on_a_worker():
+    study, schedule = simulate("hyperband", n_workers=3)
+    assert sorted(run.number for run in schedule.runs) == [t.number for t in study.trials]
+    assert all(t.state.value == "COMPLETE" for t in study.trials)
+    for worker in range(3):
+        mine = sorted((run.start, run.end) for run in schedule.runs if run.worker == worker)
+        assert all(end <= start for (_, end), (start, _) in zip(mine, mine[1:], strict=False))
+    columns = schedule.columns()
+    assert columns["start"].shape == (60,) and set(columns["rung"]) <= {0, 1, 2, 3}
+
+
+def test_same_seed_same_schedule_and_custom_cost():
+    first, second = simulate("asha", seed=3)[1], simulate("asha", seed=3)[1]
+    assert first == second
+    _, fixed = simulate("asha", cost=lambda params, budget: 2.0 * budget)
+    assert all(run.end - run.start == pytest.approx(2.0 * run.budget) for run in fixed.runs)
+
+
+def test_until_stops_starting_jobs():
+    _, schedule = simulate("asha", n_jobs=None, until=20.0)
+    assert max(run.start for run in schedule.runs) < 20.0 <= schedule.makespan
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n_workers": 0}, "`n_workers` of simulate_workers must be an int in [1, inf); got 0"),
+    ({"n_jobs": None}, "`n_jobs` of simulate_workers must be an int >= 0 when `until` is None; got None"),
+    ({"cost": lambda p, b: -1.0}, "`cost` of simulate_workers must be a finite real number in [0, inf); got -1.0"),
+    ({"cost": 3}, "`cost` of simulate_workers must be a callable cost(params, budget) -> float, or None; got 3"),
+])
+def test_input_errors(kwargs, message):
+    study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        simulate_workers(study, bowl, **{"n_workers": 2, "n_jobs": 5, **kwargs})
+
+
+def test_config_curves_follow_each_configuration_over_budgets():
+    study = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
+    study.run(bowl, n_trials=27 + 9 + 3 + 1)
+    curves = config_curves(study)
+    assert len(curves) == 27
+    longest = max(curves, key=lambda c: len(c.steps))
+    np.testing.assert_array_equal(longest.steps, [1, 3, 9, 27])
+    np.testing.assert_allclose(longest.values, [study.trials[n].value for n in longest.numbers])
+
+
+def test_learning_curves_keep_what_pruned_trials_reported():
+    study = Study(LINE, seed=0, pruner="median")
+    study.run(curve, n_trials=12)
+    curves = learning_curves(study)
+    assert [c.key for c in curves] == list(range(12))
+    pruned = [c for c in curves if c.state == "PRUNED"]
+    assert pruned and all(len(c.steps) < 5 for c in pruned)
+
+
+def test_budget_trace_counts_every_budget_and_compares_only_full_evaluations():
+    study = Study(LINE, "halving", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 9})
+    study.run(bowl, n_trials=9 + 3 + 1)
+    trace = budget_trace(study)
+    assert trace.full_budget == 9
+    np.testing.assert_allclose(trace.spent[[8, 11, 12]], [9, 18, 27])
+    assert np.all(np.isnan(trace.best_full[:12])) and trace.best_full[12] == study.trials[12].value
+    assert trace.best_any[8] == min(t.value for t in study.trials[:9])

@@ -1,0 +1,151 @@
+"""Landscapes of scikit-learn tasks: training and test losses, seeds, parallel builds, the
+comparison of landscapes and the check of the paper's findings."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace
+from interactive_hpo.landscape import (
+    Claim,
+    Landscape,
+    build_landscape,
+    check_findings,
+    paper_landscapes,
+    paper_task,
+    similarity_matrix,
+    train_test_agreement,
+)
+from interactive_hpo.objectives import FunctionObjective
+
+pytest.importorskip("sklearn")
+
+
+@pytest.fixture(scope="module")
+def svm_iris():
+    return paper_task("svm", "iris", seed=0)
+
+
+def test_sklearn_tasks_give_training_validation_and_test_losses(svm_iris, tmp_path):
+    scores = svm_iris.landscape_scores({"svc__C": 10.0, "svc__gamma": 0.1}, budget=0.5)
+    assert set(scores) == {"valid", "train", "test"}
+    assert scores["valid"] == pytest.approx(svm_iris({"svc__C": 10.0, "svc__gamma": 0.1}, budget=0.5).value)
+    assert svm_iris.test_looks == ()   # landscape analysis is not a look that chooses a model
+    land = build_landscape(svm_iris, resolution=3, cache_dir=tmp_path)
+    assert set(land.others) == {"train", "test"} and land.info["budget"] is None
+    worst_fit = land.other("train").losses.max()
+    assert land.other("train").losses.min() < land.losses.min() <= worst_fit   # training accuracy is optimistic
+    assert land.other("test").n == land.n and np.all(land.losses <= 0)   # losses are minus accuracies
+
+
+def test_seeds_average_reseeded_tasks_and_cache_one_file_per_seed(svm_iris, tmp_path):
+    other = svm_iris.with_seed(1)
+    assert other.seed == 1 and other.fingerprint != svm_iris.fingerprint
+    assert svm_iris.with_seed(0).fingerprint == svm_iris.fingerprint   # same task, same key
+    one = build_landscape(svm_iris.with_seed(0), resolution=3, cache_dir=tmp_path)
+    two = build_landscape(other, resolution=3, cache_dir=tmp_path)
+    both = build_landscape(svm_iris, resolution=3, seeds=[0, 1], n_jobs=2, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("landscape-*.json"))) == 2
+    np.testing.assert_allclose(both.losses, (one.losses + two.losses) / 2)
+    np.testing.assert_allclose(both.others["valid_std"], np.abs(one.losses - two.losses) / 2)
+    np.testing.assert_allclose(both.other("test").losses, (one.other("test").losses + two.other("test").losses) / 2)
+    assert both.info["seeds"] == [0, 1]
+
+
+def test_parallel_build_equals_the_serial_one(svm_iris):
+    serial = build_landscape(svm_iris, resolution=3, budget=0.5)
+    parallel = build_landscape(svm_iris, resolution=3, budget=0.5, n_jobs=2)
+    np.testing.assert_array_equal(serial.losses, parallel.losses)
+
+
+def test_similarity_matrix_is_symmetric_with_ones_on_the_diagonal():
+    a = Landscape(("x",), (tuple(range(10)),), (True,), np.arange(10.0))
+    lands = {"a": a, "same": a.with_losses(np.arange(10.0) * 2), "reversed": a.with_losses(-np.arange(10.0))}
+    matrices = similarity_matrix(lands, top=0.2)
+    np.testing.assert_allclose(matrices["spearman"], [[1, 1, -1], [1, 1, -1], [-1, -1, 1]])
+    np.testing.assert_allclose(matrices["gamma_overlap"], [[1, 1, 0], [1, 1, 0], [0, 0, 1]])
+    assert set(matrices) == {"spearman", "spearman_top", "gamma_overlap"}
+
+
+def test_train_test_agreement_sees_overfitting_among_the_best_trained():
+    train = np.r_[np.zeros(10), np.linspace(0.1, 1.0, 90)]            # ten configurations fit perfectly...
+    test = np.r_[np.linspace(0.5, 0.05, 10), np.linspace(0.2, 1.0, 90)]   # ...but generalise differently
+    land = Landscape(("x",), (tuple(range(100)),), (True,), test, others={"train": train, "test": test})
+    agreement = train_test_agreement(land)
+    assert agreement["all"] > 0.5 and agreement["best_trained"] == 0.0   # ties cannot rank them
+    graded_train = np.r_[np.linspace(0, 0.01, 10), train[10:]]
+    graded = Landscape(land.names, land.levels, land.ordered, test, others={"train": graded_train, "test": test})
+    assert train_test_agreement(graded)["best_trained"] == pytest.approx(-1.0)   # best-trained, worst tested
+
+
+def test_check_findings_reports_every_claim_with_its_count():
+    lands = paper_landscapes(["svm"], ["iris", "wine"], [0.25, 0.5, 1.0], resolution=4)
+    assert set(lands) == {("svm", d, b) for d in ("iris", "wine") for b in (0.25, 0.5, 1.0)}
+    findings = check_findings(lands, n_shuffles=5)
+    names = [c.name for c in findings.claims]
+    assert names == ["smooth", "clustered", "easy", "few local optima", "flatter near the optimum",
+                     "low budgets rank like full", "top regions overlap less", "train-test agree less at the top"]
+    counts = {c.name: c.cases for c in findings.claims}
+    assert counts["smooth"] == 6 and counts["low budgets rank like full"] <= 2
+    assert counts["top regions overlap less"] <= 1
+    smooth = findings.claims[0]
+    assert smooth.holds == (smooth.held >= 0.75 * smooth.cases)
+    assert len(findings.rows) == 6 and {"fdc", "local_optima_z", "spearman_to_full"} <= set(findings.rows[0])
+    assert findings.to_markdown().count("\n") == len(findings.claims) + 1
+
+
+def test_claims_count_only_the_cases_where_the_measure_is_defined():
+    from interactive_hpo.landscape.findings import _claim
+
+    assert _claim("x", "y", [True, False, float("nan"), True], 0.6) == Claim("x", "y", 2, 3, True)
+    assert _claim("x", "y", [], 0.6).holds is False
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), seeds=[0]),
+     "`seeds` of build_landscape must be None for an objective without a `with_seed` method"),
+    (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), n_jobs=0),
+     "`n_jobs` of build_landscape must be"),
+    (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0]).other("test"),
+     "`kind` of Landscape.other must be one of the landscape's other losses []; got 'test'"),
+    (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0], others={"train": [1.0]}),
+     "`others` of Landscape must be finite losses of shape (2,) for every kind"),
+    (lambda: similarity_matrix({"a": Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0])}),
+     "`landscapes` of similarity_matrix must be a mapping of labels to at least two Landscapes"),
+    (lambda: train_test_agreement(Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0])),
+     "`land` of train_test_agreement must be a Landscape with 'train' and 'test' losses"),
+    (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of({"a": 1}),
+     "`params` of Landscape.index_of must be a mapping with a value for each of ['a', 'b']; got {'a': 1}"),
+    (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
+        {"a": 1, "b": "z"}), "`params['b']` of Landscape.index_of must be one of the choices ['x', 'y']; got 'z'"),
+    (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
+        {"a": "big", "b": "x"}), "`params['a']` of Landscape.index_of must be a number; got 'big'"),
+    (lambda: paper_task("knn", "iris"), "`model` of paper_task must be one of ['svm', 'random_forest',"),
+    (lambda: paper_task("svm", "mnist"), "`dataset` of paper_task must be one of ['iris', 'wine',"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
+
+
+def test_the_committed_landscapes_cover_what_the_notebook_reads():
+    """notebooks/09_landscapes reads the paper's 36 landscapes from notebooks/data/landscapes. If
+    this fails, a task's fingerprint changed (scikit-learn added an estimator parameter, say):
+    rebuild them with `python benchmarks/bench_landscapes.py` and commit the new files."""
+    from pathlib import Path
+
+    from interactive_hpo.landscape import DATASETS, MODELS, grid_of
+    from interactive_hpo.landscape.build import cache_path
+
+    cache = Path(__file__).resolve().parents[2] / "notebooks" / "data" / "landscapes"
+    missing = []
+    for model, (_, resolution) in MODELS.items():
+        for dataset in DATASETS:
+            task = paper_task(model, dataset, seed=0)
+            for budget in (0.1, 0.25, 0.5, 1.0):
+                if not cache_path(task, grid_of(task.space, resolution), budget, cache).exists():
+                    missing.append((model, dataset, budget))
+    assert missing == []

@@ -1,0 +1,333 @@
+"""Population Based Training: exploit copies exactly, explore follows its rule, runs replay, PBT pays off."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, StorageError
+from interactive_hpo.objectives.incremental import mlp_digits_incremental, sgd_digits
+from interactive_hpo.pbt.training import (
+    PBTResult,
+    PopulationBasedTraining,
+    compare_with_fixed,
+    explore,
+    quantile_split,
+    train_fixed,
+)
+
+BAD_LR = {"eta0": 1e-5, "alpha": 1e-4}
+
+
+@pytest.fixture(scope="module")
+def task():
+    return sgd_digits(seed=0)
+
+
+class ToyTask:
+    """A model that is a number walking towards 1 at speed lr (or 0 with the "stop" mode): milliseconds a run."""
+
+    space = SearchSpace([Float("lr", 1e-3, 1.0, log=True), Int("width", 1, 10), Categorical("mode", ["go", "stop"])])
+    direction = "maximize"
+    name = "toy"
+
+    def new_model(self, params, seed):
+        return {"w": np.array([np.random.default_rng(seed).normal()])}
+
+    def train(self, model, params, n_steps, *, seed=None):
+        speed = 0.0 if params["mode"] == "stop" else params["lr"]
+        for _ in range(n_steps):
+            model["w"] = model["w"] + speed * (1.0 - model["w"]) + 0.01 * np.random.default_rng(seed).normal()
+        return model
+
+    def score(self, model):
+        return float(-abs(1.0 - model["w"][0]))
+
+    def copy(self, model):
+        return {"w": model["w"].copy()}
+
+
+# -- explore -----------------------------------------------------------------------------------
+def test_explore_multiplies_numbers_by_one_of_the_factors():
+    space = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Float("m", 0.0, 1.0)])
+    rng = np.random.default_rng(0)
+    ratios = {(round(new["lr"] / 0.01, 9), round(new["m"] / 0.5, 9))
+              for new in (explore({"lr": 0.01, "m": 0.5}, space, rng, resample_probability=0.0) for _ in range(50))}
+    assert ratios == {(0.8, 0.8), (0.8, 1.2), (1.2, 0.8), (1.2, 1.2)}
+
+
+def test_explore_clips_at_the_bounds():
+    space = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("k", 1, 10)])
+    rng = np.random.default_rng(0)
+    assert explore({"lr": 0.9, "k": 10}, space, rng, perturb=(1.2,), resample_probability=0.0) == {"lr": 1.0, "k": 10}
+    assert explore({"lr": 1.1e-4, "k": 1}, space, rng, perturb=(0.8,), resample_probability=0.0) == \
+        {"lr": 1e-4, "k": 1}
+
+
+@pytest.mark.parametrize("value, factor, expected", [(10, 1.2, 12), (5, 0.8, 4), (2, 1.2, 3), (2, 0.8, 1), (3, 1.0, 3)])
+def test_explore_rounds_integers_and_never_gets_stuck(value, factor, expected):
+    space = SearchSpace([Int("k", 1, 20)])
+    assert explore({"k": value}, space, np.random.default_rng(0), perturb=(factor,), resample_probability=0.0) == \
+        {"k": expected}
+
+
+def test_explore_resamples_from_the_space_with_the_given_probability():
+    space = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Categorical("act", ["relu", "tanh", "gelu"])])
+    rng, replay = np.random.default_rng(3), np.random.default_rng(3)
+    new = explore({"lr": 0.01, "act": "relu"}, space, rng, resample_probability=1.0)
+    expected = {}
+    for param in space:  # per parameter: the coin, then the unit-cube draw
+        assert replay.random() < 1.0
+        expected[param.name] = param.from_unit(replay.random())
+    assert new == expected
+    draws = [explore({"lr": 0.01, "act": "relu"}, space, rng, resample_probability=1.0) for _ in range(200)]
+    assert {d["act"] for d in draws} == {"relu", "tanh", "gelu"}
+    decades = np.log10([d["lr"] for d in draws])
+    assert decades.min() < -3.5 and decades.max() > -0.5  # log-uniform over the whole range
+
+
+def test_explore_keeps_categoricals_unless_resampled_and_resamples_at_the_rate_asked():
+    space = SearchSpace([Categorical("act", ["relu", "tanh"]), Float("m", 0.0, 1.0)])
+    rng = np.random.default_rng(0)
+    assert all(explore({"act": "tanh", "m": 0.5}, space, rng, resample_probability=0.0)["act"] == "tanh"
+               for _ in range(50))
+    moved = [explore({"act": "tanh", "m": 0.5}, space, rng, resample_probability=0.25)["m"] for _ in range(2000)]
+    perturbed = np.isclose(moved, 0.4) | np.isclose(moved, 0.6)
+    assert 0.2 < 1 - perturbed.mean() < 0.3
+
+
+# -- quantiles ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("scores, direction, quantile, bottom, top", [
+    ([0.5, 0.9, 0.1, 0.7, 0.3], "maximize", 0.2, [2], [1]),
+    ([0.5, 0.9, 0.1, 0.7, 0.3], "minimize", 0.2, [1], [2]),
+    ([0.5, 0.9, 0.1, 0.7, 0.3, 0.2, 0.8, 0.6], "maximize", 0.2, [2, 5], [1, 6]),  # ceil(1.6) = 2
+    ([3, 1, 4, 1, 5, 9, 2, 6, 5, 3], "maximize", 0.3, [1, 3, 6], [4, 5, 7]),  # 10 x 0.3 is 3, not 4
+    ([0.5, np.nan, 0.1, 0.7], "maximize", 0.25, [1], [3]),  # a diverged member ranks last
+    ([0.2, 0.1], "maximize", 0.5, [1], [0]),
+    ([0.3, 0.3, 0.3, 0.3], "maximize", 0.5, [2, 3], [0, 1]),  # ties: the lower index ranks higher
+])
+def test_quantile_split(scores, direction, quantile, bottom, top):
+    got_bottom, got_top = quantile_split(scores, direction, quantile)
+    assert (got_bottom.tolist(), got_top.tolist()) == (bottom, top)
+
+
+# -- exploit -----------------------------------------------------------------------------------
+def test_exploit_copies_the_donors_weights_and_hyperparameters_exactly(task):
+    # perturb=(1.0,) with no resampling makes explore the identity, so the copied HPs are visible.
+    pbt = PopulationBasedTraining(task.space, task, n_members=5, ready_every=1, perturb=(1.0,),
+                                  resample_probability=0.0, seed=0)
+    record = pbt.step_round()
+    bottom, top = quantile_split(record.scores, "maximize", 0.2)
+    assert [r for r, _ in record.exploits] == bottom.tolist() and all(d in top for _, d in record.exploits)
+    for receiver, donor in record.exploits:
+        got, want = pbt.members[receiver], pbt.members[donor]
+        assert got.model is not want.model
+        np.testing.assert_array_equal(got.model.coef_, want.model.coef_)
+        np.testing.assert_array_equal(got.model.intercept_, want.model.intercept_)
+        assert got.params == want.params == record.params[donor] == record.next_params[receiver]
+        assert got.score == want.score == record.scores[donor]
+    untouched = [i for i in range(5) if i not in bottom]
+    assert all(record.next_params[i] == record.params[i] for i in untouched)
+
+
+def test_exploit_copies_mlp_weights_and_then_explores_by_the_factors():
+    task = mlp_digits_incremental(seed=0, hidden=8)
+    pbt = PopulationBasedTraining(task.space, task, n_members=4, ready_every=1, resample_probability=0.0, seed=1)
+    record = pbt.step_round()
+    assert len(record.exploits) == 1
+    (receiver, donor), = record.exploits
+    for got, want in zip(pbt.members[receiver].model.coefs_, pbt.members[donor].model.coefs_, strict=True):
+        np.testing.assert_array_equal(got, want)
+    for name, value in record.next_params[receiver].items():
+        ratio = value / record.params[donor][name]
+        assert np.isclose(ratio, 0.8) or np.isclose(ratio, 1.2) or value in (task.space[name].low,
+                                                                             task.space[name].high)
+
+
+def test_members_exploit_only_at_ready_rounds_and_lineage_follows():
+    pbt = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=6, ready_every=3, seed=0)
+    result = pbt.run(9)
+    assert sorted({r for r, _, _ in result.exploits}) == [2, 5, 8] and len(result.exploits) == 3 * 2
+    parents = result.parents
+    assert (parents[0] == -1).all()
+    for r, receiver, donor in result.exploits:
+        if r + 1 < result.n_rounds:
+            assert parents[r + 1, receiver] == donor
+    changed = {(r + 1, i) for r in range(8) for i in range(6) if parents[r + 1, i] != i}
+    assert changed == {(r + 1, i) for r, i, _ in result.exploits if r + 1 < 9}
+    path = result.ancestry(result.best_member)
+    assert path[-1] == result.best_member and len(path) == 9
+
+
+# -- runs --------------------------------------------------------------------------------------
+def test_the_same_seed_gives_the_same_run_and_runs_can_be_split(task):
+    one = PopulationBasedTraining(task.space, task, n_members=4, seed=7).run(4)
+    two = PopulationBasedTraining(task.space, task, n_members=4, seed=7)
+    two.run(1)
+    two.step_round()
+    assert two.run(2).to_dict() == one.to_dict()
+    assert PopulationBasedTraining(task.space, task, n_members=4, seed=8).run(4).to_dict() != one.to_dict()
+
+
+def test_schedules_keep_user_units_and_types():
+    result = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=4, ready_every=1, seed=0).run(5)
+    assert result.scores.shape == (5, 4)
+    assert result.schedules["lr"].dtype == float and result.schedules["width"].dtype == np.int64
+    assert result.schedules["mode"].dtype == object and set(result.schedules["mode"].ravel()) <= {"go", "stop"}
+    assert result.scales == {"lr": "log", "width": "linear", "mode": "categorical"}
+    for r, record in enumerate(result.rounds):
+        assert [p["width"] for p in record.params] == result.schedules["width"][r].tolist()
+    assert result.final_params == result.rounds[-1].next_params
+    assert result.best_score == np.nanmax(result.scores[-1]) == result.best_curve[-1]
+    assert result.compute == 5 * 4
+
+
+def test_pbt_beats_a_fixed_bad_learning_rate_with_the_same_compute(task):
+    pbt = PopulationBasedTraining(task.space, task, n_members=6, seed=0).run(10)
+    comparison = compare_with_fixed(pbt, task, BAD_LR)
+    assert comparison.fixed.compute == pbt.compute == 60 and comparison.fixed.exploits == ()
+    assert (comparison.fixed.schedules["eta0"] == 1e-5).all()
+    rows = {row["method"]: row for row in comparison.table()}
+    assert rows["PBT"]["best final score"] > rows["fixed"]["best final score"] + 0.05
+    assert rows["PBT"]["mean final score"] > rows["fixed"]["mean final score"] + 0.05
+
+
+def test_pbt_started_at_the_bad_learning_rate_escapes_it(task):
+    """The fair version: the same start, the same compute; only exploit and explore differ."""
+    pbt = PopulationBasedTraining(task.space, task, n_members=8, initial=BAD_LR, seed=0).run(20)
+    fixed = train_fixed(task, BAD_LR, 20, n_members=8, seed=0)
+    assert pbt.compute == fixed.compute == 160
+    assert pbt.best_score > fixed.best_score + 0.03
+    assert pbt.best_params["eta0"] > 1e-4
+
+
+def test_fixed_baseline_is_paired_with_the_pbt_run(task):
+    result = PopulationBasedTraining(task.space, task, n_members=4, ready_every=2, seed=3).run(4)
+    comparison = compare_with_fixed(result, task)
+    # Same initial population, weights and data orders: identical until the first exploit acts.
+    np.testing.assert_array_equal(comparison.fixed.scores[:2], result.scores[:2])
+    assert comparison.fixed.rounds[0].params == result.rounds[0].params
+    assert set(comparison.curves()) == {"PBT", "fixed"} and comparison.curves()["PBT"].shape == (4,)
+    json.dumps(comparison.to_dict())
+
+
+# -- persistence -------------------------------------------------------------------------------
+def test_json_round_trip():
+    result = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=4, ready_every=1, seed=0).run(4)
+    back = PBTResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert back.to_dict() == result.to_dict()
+    np.testing.assert_array_equal(back.scores, result.scores)
+    for name in result.schedules:
+        np.testing.assert_array_equal(back.schedules[name], result.schedules[name])
+    assert back.exploits == result.exploits and back.best_member == result.best_member
+
+
+def test_journal_keeps_every_finished_round_and_survives_a_cut_off_line(tmp_path):
+    path = tmp_path / "pbt.jsonl"
+    result = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=4, ready_every=1, seed=0,
+                                     storage=path).run(3)
+    assert PBTResult.from_journal(path).to_dict() == result.to_dict()
+    lines = path.read_text().splitlines(keepends=True)
+    assert len(lines) == 1 + 3
+    path.write_text("".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 2])  # killed while writing round 2
+    with pytest.warns(RuntimeWarning, match="cut off"):
+        partial = PBTResult.from_journal(path)
+    assert partial.n_rounds == 2 and partial.to_dict()["rounds"] == result.to_dict()["rounds"][:2]
+    path.write_text(lines[0] + "{not json\n" + "".join(lines[2:]))
+    with pytest.raises(StorageError, match="line 2: not valid JSON"):
+        PBTResult.from_journal(path)
+    with pytest.raises(InvalidParameterError, match="`storage` of PopulationBasedTraining must be a path to a new"):
+        PopulationBasedTraining(ToyTask.space, ToyTask(), storage=path)
+
+
+def test_a_nan_score_ranks_last_and_is_stored_as_null():
+    class Diverging(ToyTask):
+        def score(self, model):
+            return float("nan") if model["w"][0] < -0.5 else super().score(model)
+
+    result = PopulationBasedTraining(Diverging.space, Diverging(), n_members=4, ready_every=1, seed=0).run(2)
+    text = json.dumps(result.to_dict(), allow_nan=False)
+    assert PBTResult.from_dict(json.loads(text)).to_dict() == result.to_dict()
+
+
+# -- input errors -------------------------------------------------------------------------------
+OWNER = "PopulationBasedTraining"
+BAD = [
+    (dict(n_members=1), f"`n_members` of {OWNER} must be an int in [2, inf); got 1."),
+    (dict(n_members=2.5), f"`n_members` of {OWNER} must be an int in [2, inf); got 2.5."),
+    (dict(n_members=True), f"`n_members` of {OWNER} must be an int in [2, inf); got True."),
+    (dict(ready_every=0), f"`ready_every` of {OWNER} must be an int in [1, inf); got 0."),
+    (dict(quantile=0.0), f"`quantile` of {OWNER} must be a finite real number in (0, 0.5]; got 0.0."),
+    (dict(quantile=0.6), f"`quantile` of {OWNER} must be a finite real number in (0, 0.5]; got 0.6."),
+    (dict(perturb=()), f"`perturb` of {OWNER} must be a non-empty sequence of positive finite factors; got ()."),
+    (dict(perturb=(0.8, 0)), f"`perturb` of {OWNER} must be a non-empty sequence of positive finite factors; "
+                             "got (0.8, 0)."),
+    (dict(perturb="12"), f"`perturb` of {OWNER} must be a non-empty sequence of positive finite factors; got '12'."),
+    (dict(resample_probability=1.5), f"`resample_probability` of {OWNER} must be a finite real number in [0, 1]; "
+                                     "got 1.5."),
+    (dict(steps_per_round=0), f"`steps_per_round` of {OWNER} must be an int in [1, inf); got 0."),
+    (dict(initial=[{"lr": 0.1, "width": 2, "mode": "go"}]), f"`initial` of {OWNER} must be None, a params dict, "
+                                                            "or a list of 8 params dicts; got"),
+    (dict(initial={"lr": 5.0, "width": 2, "mode": "go"}), "`lr` of the search space must be a finite real number "
+                                                          "in [0.001, 1.0]; got 5.0."),
+    (dict(seed=-1), f"`seed` of {OWNER} must be a non-negative int, a numpy.random.Generator or None; got -1."),
+    (dict(storage=3), f"`storage` of {OWNER} must be a file path (str or os.PathLike) or None; got 3."),
+    (dict(space={"lr": 1}), f"`space` of {OWNER} must be a SearchSpace; got {{'lr': 1}}."),
+    (dict(space=SearchSpace([Float("lr", 0.1, 1)])), f"`space` of {OWNER} must be a SearchSpace with the task's "
+                                                     "parameters ['lr', 'width', 'mode']; got ['lr']."),
+    (dict(task=object()), f"`task` of {OWNER} must be an IncrementalTask (space, direction, new_model, train, "
+                          "score, copy); got <object object"),
+]
+
+
+@pytest.mark.parametrize("kwargs, message", BAD, ids=[m[:45] for _, m in BAD])
+def test_input_errors(kwargs, message):
+    args = dict(space=ToyTask.space, task=ToyTask())
+    args.update(kwargs)
+    with pytest.raises(InvalidParameterError, match="^" + re.escape(message)):
+        PopulationBasedTraining(args.pop("space"), args.pop("task"), **args)
+
+
+def test_run_and_compare_errors():
+    pbt = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=2, seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(f"`n_rounds` of {OWNER}.run must be an int in [0, inf)")):
+        pbt.run(-1)
+    with pytest.raises(InvalidParameterError, match="`result` of compare_with_fixed must be a PBTResult with at least"):
+        compare_with_fixed(pbt.result, ToyTask())
+    with pytest.raises(InvalidParameterError, match="`data` of PBTResult.from_dict must be a dict"):
+        PBTResult.from_dict({"format": "something else"})
+    data = pbt.result.to_dict()
+    del data["settings"]["n_members"]
+    with pytest.raises(StorageError, match=re.escape("settings lack ['n_members']")):
+        PBTResult.from_dict(data)
+
+
+def test_a_run_without_rounds_is_an_empty_result():
+    result = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=3, seed=0).result
+    assert result.scores.shape == (0, 3) and result.best_member == -1 and np.isnan(result.best_score)
+    assert result.best_params == {} and result.exploits == () and result.compute == 0
+    assert PBTResult.from_dict(json.loads(json.dumps(result.to_dict()))).n_rounds == 0
+
+
+def test_a_pbt_journal_is_written_and_read_like_a_study_journal(tmp_path):
+    """One writer for both kinds: a locked, fsynced header and lines; each refuses the other's file."""
+    from interactive_hpo import Study
+    from interactive_hpo.pbt.result import PBT_JOURNAL
+    from interactive_hpo.study.journal import Journal
+
+    path = tmp_path / "pbt.jsonl"
+    PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=4, seed=0, storage=path).run(2)
+    header, rounds = Journal(path, PBT_JOURNAL).read()
+    assert header["format"] == "interactive_hpo.pbt" and [r["round"] for r in rounds] == [0, 1]
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="is not an interactive_hpo journal: its first line has format "
+                                           "'interactive_hpo.pbt'"):
+        Study.load(path)
+    study_path = tmp_path / "study.jsonl"
+    Study(ToyTask.space, storage=study_path)
+    with pytest.raises(StorageError, match="is not a PBT journal: its first line has format 'interactive_hpo.journal'"):
+        PBTResult.from_journal(study_path)
+    assert path.read_bytes() == before

@@ -1,0 +1,82 @@
+"""Export for slides: a self-contained HTML page with a step slider, and GIF / MP4 animations."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from interactive_hpo import Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
+from interactive_hpo.plots.export import draw_step, export_animation, export_html  # noqa: E402
+
+PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", -1.0, 1.0)])
+FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+
+
+def bowl(params):
+    return params["a"] ** 2 + (params["b"] - 0.5) ** 2
+
+
+@pytest.fixture(scope="module")
+def study():
+    study = Study(PLANE, "bo", seed=0, optimizer_settings=FAST)
+    study.run(bowl, n_trials=6)
+    return study
+
+
+def test_html_page_is_self_contained_with_one_frame_per_step(study, tmp_path):
+    page = export_html(study, tmp_path / "steps.html", title="Bowl <2-D>").read_text()
+    assert page.count("data:image/png;base64,") == 6 and 'max="5"' in page
+    assert "Bowl &lt;2-D&gt;" in page and "Step 4: bo proposed trial 4 from 4 finished trials" in page
+    assert not re.search(r"(src|href)=\"https?:", page)   # no server, no internet needed
+
+
+def test_gif_has_a_frame_per_chosen_step(study, tmp_path):
+    from PIL import Image
+
+    path = export_animation(study, tmp_path / "steps.gif", steps=[3, 4, 5])
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+
+
+def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(MissingDependencyError, match="needs the ffmpeg program"):
+        export_animation(study, tmp_path / "steps.mp4")
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s, p: export_animation(s, p / "steps.avi"), "`path` of export_animation must be a .gif or .mp4 file"),
+    (lambda s, p: export_html(s, p / "x.html", steps=[9]), "`steps` of export must be trial numbers in [0, 6)"),
+    (lambda s, p: export_html(Study(PLANE), p / "x.html"), "`steps` of export must be trial numbers in [0, 0)"),
+])
+def test_input_errors(study, tmp_path, call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call(study, tmp_path)
+
+
+def test_frames_of_model_free_steps_and_the_initial_design(study):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    assert draw_step(study, 1, fig).startswith("Step 1: bo proposed trial 1 from 1 finished trials")
+    assert len(fig.axes) == 2          # no model yet: trials known and best so far
+    draw_step(study, 5, fig)
+    assert len(fig.axes) == 6          # mean, std, acquisition and their colour bars
+    random = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
+    random.run(lambda p: p["x"], n_trials=3)
+    draw_step(random, 2, fig)
+    assert len(fig.axes) == 2
+    plt.close(fig)
+
+
+def test_the_lab_exports_its_current_branch(tmp_path):
+    from interactive_hpo.ui import Lab
+
+    lab = Lab(bowl, space=PLANE, optimizer="sobol", seed=0)
+    lab.run(3)
+    assert lab.export(str(tmp_path / "lab.html")).read_text().count("data:image/png") == 3

@@ -1,0 +1,52 @@
+"""Carrying trials over to an edited search space."""
+
+from __future__ import annotations
+
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
+from interactive_hpo.study.branching import remap_study
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
+
+
+def loss(params):
+    return (params["x"] - 1) ** 2 + params.get("n", 0)
+
+
+def test_trials_that_fit_are_carried_and_the_others_are_explained():
+    study = Study(SPACE, "random", seed=1, direction="maximize")
+    study.run(loss, n_trials=12)
+    study.tell(study.ask(), state=TrialState.FAILED)
+    study.add_manual({"x": 0.5, "n": 2, "c": "a"}, 7.0)
+    narrower = SearchSpace([Float("x", 0.0, 2.0), Categorical("c", ["a", "b"])])  # n removed, x narrowed
+    moved = remap_study(study, narrower)
+    assert len(moved.kept) + len(moved.dropped) == len(study.trials)
+    assert moved.dropped[12] == "not complete (FAILED)"
+    for old, new in moved.kept.items():
+        before, after = study.trials[old], moved.study.trials[new]
+        assert after.params == {"x": before.params["x"], "c": before.params["c"]} and after.value == before.value
+        assert after.user_attrs["carried_from"] == old
+        assert after.source == ("manual" if before.source == "manual" else "carried")
+    assert all(study.trials[n].params["x"] < 0 for n, why in moved.dropped.items() if "outside" in why)
+    assert moved.study.direction == "maximize" and moved.study.optimizer.name == "random"
+    assert moved.study.best_value == max(study.trials[n].value for n in moved.kept)
+
+
+def test_a_new_parameter_leaves_every_trial_behind_with_the_reason():
+    study = Study(SPACE, "sobol", seed=0)
+    study.run(loss, n_trials=3)
+    wider = SearchSpace([*SPACE, Float("lr", 1e-4, 1.0, log=True)])
+    moved = remap_study(study, wider, optimizer="random")
+    assert moved.kept == {} and set(moved.dropped.values()) == {"has no value for lr"}
+    assert moved.study.optimizer.name == "random"
+
+
+def test_carried_bo_trials_do_not_leak_their_gp_state_into_the_new_optimizer():
+    pytest.importorskip("botorch")
+    study = Study(SPACE, "bo", seed=0, optimizer_settings={"n_initial": 3, "num_restarts": 2, "raw_samples": 32})
+    study.run(loss, n_trials=5)
+    narrower = SearchSpace([Float("x", -2.0, 2.0), Categorical("c", ["a", "b"])])
+    moved = remap_study(study, narrower)
+    assert "gp_state" in moved.study.trials[4].user_attrs["carried_attrs"]
+    assert moved.study.step(loss).state is TrialState.COMPLETE  # fits its own GP on 2-D data

@@ -1,0 +1,250 @@
+"""The journal: resume, crash safety (a real SIGKILL), repair of a cut-off line, refusals."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
+from interactive_hpo.study.journal import Journal
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def quadratic(params, budget=None):
+    return (params["x"] - 1) ** 2 + params["n"] + (params["c"] == "b")
+
+
+def events(path):
+    return [json.loads(line) for line in Path(path).read_text().splitlines()[1:]]
+
+
+def test_a_new_journal_starts_with_a_header(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, "sobol", seed=3, direction="maximize", storage=path)
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["format"] == "interactive_hpo.journal" and header["version"] == 1
+    assert SearchSpace.from_dict(header["space"]) == SPACE
+    assert header["direction"] == "maximize" and header["seed"] == 3
+    assert header["optimizer"]["name"] == "sobol" and "seed" in header["optimizer"]["settings"]
+
+
+def test_every_line_is_fsynced(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, n_trials=3)
+    assert len(synced) == len(path.read_text().splitlines()) == 1 + 2 * 3
+
+
+def test_resume_restores_everything_and_continues_numbering(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "sobol", seed=0, storage=path)
+    study.run(quadratic, n_trials=4)
+    study.add_manual({"x": 1.0, "n": 1, "c": "a"}, 1.0)
+    study.step(lambda p: 1 / 0)
+    study.enqueue({"x": 0.0, "n": 2, "c": "b"})
+    study.switch_optimizer("grid", resolution=3)
+    running = study.ask()  # enqueued params, left RUNNING as if the process died here
+    study.enqueue({"x": 0.5, "n": 2, "c": "b"})
+    before, history = study.trials, study.history()
+    del study  # the study that asked `running` is gone, as after a crash
+    gc.collect()
+
+    resumed = Study(SPACE, storage=path)
+    assert [t.params for t in resumed.trials] == [t.params for t in before]
+    assert [t.value for t in resumed.trials[:6]] == [t.value for t in before[:6]]
+    assert resumed.trials[5].error.startswith("ZeroDivisionError")
+    interrupted = resumed.trials[running.number]
+    assert interrupted.state is TrialState.FAILED and interrupted.error.startswith("interrupted")
+    assert resumed.optimizer.name == "grid" and resumed.optimizer.resolution == 3
+    assert resumed.queued == [{"x": 0.5, "n": 2, "c": "b"}]
+    assert resumed.ask().number == len(before)
+    np.testing.assert_array_equal(resumed.history().X[:6], history.X[:6])
+
+
+def test_load_needs_no_space(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, direction="maximize", storage=path).run(quadratic, 3)
+    loaded = Study.load(path)
+    assert loaded.space == SPACE and loaded.direction == "maximize" and len(loaded.trials) == 3
+    loaded.run(quadratic, 2)
+    assert len(Study.load(path).trials) == 5
+
+
+def test_resuming_with_the_same_code_keeps_the_optimizer(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, "grid", seed=0, storage=path, optimizer_settings={"resolution": 3}).run(quadratic, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = Study(SPACE, "grid", seed=0, storage=path, optimizer_settings={"resolution": 3})
+    assert not [e for e in events(path) if e["event"] == "switched"]
+    assert again.optimizer.resolution == 3
+
+
+def test_resuming_with_another_optimizer_records_a_switch(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, "random", seed=0, storage=path).run(quadratic, 3)
+    with pytest.warns(RuntimeWarning, match="switching"):
+        again = Study(SPACE, "sobol", seed=0, storage=path)
+    assert again.optimizer.name == "sobol"
+    assert [e["optimizer"]["name"] for e in events(path) if e["event"] == "switched"] == ["sobol"]
+
+
+def test_resume_warns_about_a_different_seed(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=1, storage=path)
+    with pytest.warns(RuntimeWarning, match="seed=1"):
+        assert Study(SPACE, seed=2, storage=path).seed == 1
+
+
+def test_a_cut_off_last_line_is_dropped_with_a_warning(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 3)
+    complete = path.read_text()
+    path.write_text(complete + '{"event":"asked","trial":{"num')
+    with pytest.warns(RuntimeWarning, match="cut off mid-write"):
+        resumed = Study(SPACE, storage=path)
+    assert len(resumed.trials) == 3 and path.read_text() == complete
+    resumed.run(quadratic, 1)
+    assert len(Study(SPACE, storage=path).trials) == 4
+
+
+def test_an_empty_file_is_a_new_study(tmp_path):
+    path = tmp_path / "study.jsonl"
+    path.touch()
+    Study(SPACE, seed=0, storage=path).run(quadratic, 1)
+    assert len(Study.load(path).trials) == 1
+
+
+def test_save_copies_the_journal_and_never_overwrites(tmp_path):
+    study = Study(SPACE, "sobol", seed=0)
+    study.run(quadratic, 4)
+    study.switch_optimizer("random")
+    study.step(quadratic)
+    study.save(tmp_path / "copy.jsonl")
+    copy = Study.load(tmp_path / "copy.jsonl")
+    assert [t.params for t in copy.trials] == [t.params for t in study.trials]
+    assert copy.optimizer.name == "random"
+    with pytest.raises(ValueError, match="never overwritten"):
+        study.save(tmp_path / "copy.jsonl")
+
+
+def test_journals_contain_only_json(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, 3)
+    for line in path.read_bytes().splitlines():
+        assert isinstance(json.loads(line), dict)
+    assert Journal(path).read()[0]["format"] == "interactive_hpo.journal"
+
+
+# -- a real crash: SIGKILL in the middle of run() ---------------------------------------------
+
+CRASHING_RUN = textwrap.dedent(
+    """
+    import sys, time
+    from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+
+    space = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
+
+    def slow_quadratic(params, budget=None):
+        time.sleep(0.02)
+        return (params["x"] - 1) ** 2 + params["n"] + (params["c"] == "b")
+
+    settings = {"bo": {"n_initial": 4}}.get(sys.argv[2], {})
+    study = Study(space, sys.argv[2], seed=7, storage=sys.argv[1], optimizer_settings=settings)
+    study.run(slow_quadratic, n_trials=100_000)
+    """
+)
+
+
+#: Proposals that do not depend on the losses: a resumed run asks what an uninterrupted one would.
+LOSS_BLIND = ("random", "sobol", "grid")
+
+
+@pytest.mark.parametrize("optimizer", [*LOSS_BLIND, "bo", "cmaes", "ga", "de", "asha", "halving", "hyperband"])
+def test_sigkill_mid_run_loses_nothing_and_resumes_like_an_uninterrupted_run(tmp_path, optimizer):
+    at_least = 8 if optimizer == "bo" else 15  # finished trials before the kill (BO's are the slow ones)
+    path = tmp_path / "study.jsonl"
+    script = tmp_path / "crashing_run.py"
+    script.write_text(CRASHING_RUN)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, str(script), str(path), optimizer], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if path.exists() and path.read_text().count('"event":"finished"') >= at_least:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail(f"the child never wrote {at_least} finished trials")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    on_disk = [e for e in events_tolerant(path) if e["event"] == "finished"]
+    settings = {"bo": {"n_initial": 4}}.get(optimizer, {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the kill may have cut the last line
+        resumed = Study(SPACE, optimizer, seed=7, storage=path, optimizer_settings=settings)
+    # Every trial finished on disk is back, with its value.
+    finished = {t.number: t.value for t in resumed.trials if t.state is TrialState.COMPLETE}
+    assert len(finished) >= at_least
+    assert finished == {e["number"]: e["value"] for e in on_disk if e["state"] == "COMPLETE"}
+    assert not [t for t in resumed.trials if t.state is TrialState.RUNNING]
+    # The resumed study continues the numbering ...
+    n = len(resumed.trials)
+    interrupted = [t.number for t in resumed.trials if t.error == "interrupted: the process stopped before this "
+                                                                    "trial finished"]
+    nxt = resumed.ask()
+    assert nxt.number == n
+    # ... its trials are those of an uninterrupted run with the same seed, up to the kill ...
+    reference = Study(SPACE, optimizer, seed=7, optimizer_settings=settings)
+    k = min([n, *interrupted])
+    reference.run(quadratic, n_trials=k)
+    assert [t.params for t in reference.trials] == [t.params for t in resumed.trials[:k]]
+    if optimizer in LOSS_BLIND:  # ... and it proposes what the uninterrupted run proposes next
+        reference.run(quadratic, n_trials=n - k)
+        assert reference.ask().params == nxt.params
+    else:  # ... and the journal alone decides what comes next
+        resumed.save(tmp_path / "copy.jsonl")
+        twin = Study.load(tmp_path / "copy.jsonl")  # `nxt` runs in `resumed`, not in the copy: failed there
+        assert twin.trials[-1].state is TrialState.FAILED
+        resumed.tell(nxt, state="FAILED")
+        assert twin.ask().params == resumed.ask().params
+
+
+def events_tolerant(path):
+    """Events of a journal that may end in a cut-off line (which is not an event yet)."""
+    lines = Path(path).read_bytes().split(b"\n")[1:-1]
+    return [json.loads(line) for line in lines]
+
+
+def test_an_undone_manual_trial_stays_undone_after_resume(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=2, storage=path)
+    study.run(quadratic, n_trials=2)
+    study.add_manual({"x": 1.0, "n": 1, "c": "a"}, -1.0)
+    study.undo_manual()
+    study.add_manual({"x": 0.5, "n": 2, "c": "b"}, 3.0)  # takes the withdrawn trial's number
+    study.step(quadratic)
+    study.save(tmp_path / "copy.jsonl")  # resumed from a copy, so that the two studies do not share a journal
+    resumed = Study.load(tmp_path / "copy.jsonl")
+    assert [t.params for t in resumed.trials] == [t.params for t in study.trials]
+    assert [e["event"] for e in events(path)].count("undone") == 1
+    assert resumed.ask().params == study.ask().params

@@ -1,0 +1,177 @@
+"""Intermediate reports, the median stopping rule, and human overrides of running trials."""
+
+import math
+import re
+
+import pytest
+
+from interactive_hpo import (
+    InvalidParameterError,
+    MedianStoppingRule,
+    Study,
+    TrialPruned,
+    TrialState,
+    TrialStateError,
+)
+from interactive_hpo.objectives import FunctionObjective
+
+from ..fidelity_helpers import LINE, curve
+
+
+def test_reports_are_stored_on_the_trial_and_survive_a_resume(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(LINE, seed=0, storage=path, pruner="median")
+    study.run(curve, n_trials=3)
+    trial = study.trials[0]
+    assert list(trial.intermediate_values) == list(range(8))
+    assert trial.intermediate_values[7] == pytest.approx(trial.params["x"] + 1 / 8)
+    resumed = Study.load(path)
+    assert dict(resumed.trials[0].intermediate_values) == dict(trial.intermediate_values)
+    assert isinstance(resumed.pruner, MedianStoppingRule)
+
+
+def test_median_rule_prunes_a_curve_worse_than_the_median_at_that_step():
+    study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=3))
+    for lr in (0.1, 0.2, 0.3):
+        study.enqueue({"x": lr})
+    study.enqueue({"x": 0.9})
+    study.enqueue({"x": 0.15})
+    study.run(curve, n_trials=5)
+    states = [t.state for t in study.trials]
+    assert states == [TrialState.COMPLETE] * 3 + [TrialState.PRUNED, TrialState.COMPLETE]
+    pruned = study.trials[3]
+    # Pruned at its first report (step 0: 1.9 > median 1.2), keeping what it reported as its value.
+    assert dict(pruned.intermediate_values) == {0: pytest.approx(1.9)}
+    assert pruned.value == pytest.approx(1.9)
+    assert pruned.user_attrs["pruned_by"] == "pruner"
+    assert pruned.user_attrs["pruner"]["reason"] == \
+        "value 1.9 at step 0 is worse than the median 1.2 of 3 completed trials"
+
+
+def test_no_pruning_during_startup_and_warmup():
+    rule = MedianStoppingRule(n_startup_trials=2, n_warmup_steps=5)
+    study = Study(LINE, seed=0, pruner=rule)
+    for lr in (0.1, 0.2, 0.9):
+        study.enqueue({"x": lr})
+    study.run(curve, n_trials=3)
+    last = study.trials[2]
+    assert last.state is TrialState.PRUNED
+    assert min(last.intermediate_values) == 0 and max(last.intermediate_values) == 5  # first checked at step 5
+
+
+def test_a_diverged_report_is_pruned_and_kept_as_nan(tmp_path):
+    def diverges(params, *, report):
+        report(0.5, 0)
+        report(math.inf, 1)
+        return 0.0
+
+    study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=0), storage=tmp_path / "s.jsonl")
+    trial = study.step(diverges)
+    assert trial.state is TrialState.PRUNED and trial.value == 0.5  # the last finite report
+    assert math.isnan(trial.intermediate_values[1])
+    assert math.isnan(Study.load(tmp_path / "s.jsonl").trials[0].intermediate_values[1])
+
+
+def test_maximizing_study_prunes_low_values():
+    def accuracy(params, *, report):
+        for epoch in range(3):
+            report(1.0 - params["x"], epoch)
+        return 1.0 - params["x"]
+
+    study = Study(LINE, direction="maximize", pruner=MedianStoppingRule(n_startup_trials=2))
+    for lr in (0.1, 0.2, 0.9, 0.05):
+        study.enqueue({"x": lr})
+    study.run(accuracy, n_trials=4)
+    assert [t.state.value for t in study.trials] == ["COMPLETE", "COMPLETE", "PRUNED", "COMPLETE"]
+    reason = study.trials[2].user_attrs["pruner"]["reason"]
+    assert reason.startswith("value 0.1 at step 0 is worse than the median 0.85")
+
+
+def test_ask_tell_loop_reports_and_is_told_to_stop():
+    study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=1))
+    first = study.ask()
+    study.report(first, 0.2, 0)
+    study.tell(first, 0.2)
+    second = study.ask()
+    assert study.report(second, 0.5, 0) is True
+    done = study.tell(second, state="PRUNED")
+    assert done.state is TrialState.PRUNED and done.value == 0.5
+
+
+def test_human_stop_prunes_a_running_trial_at_its_next_report_whatever_the_pruner_says():
+    study = Study(LINE, seed=0)
+    trial = study.ask()
+    assert study.report(trial, 0.3, 0) is False
+    study.stop(trial)
+    assert study.report(trial, 0.2, 1) is True
+    done = study.tell(trial, state="PRUNED")
+    assert done.user_attrs["pruned_by"] == "human" and done.user_attrs["human"] == "stop"
+    assert done.value == 0.2
+
+
+def test_human_promote_overrides_the_pruner_and_both_decisions_are_kept():
+    study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=1))
+    study.enqueue({"x": 0.1})
+    study.run(curve, n_trials=1)
+    trial = study.ask()
+    study.promote(trial)
+    for epoch in range(3):
+        assert study.report(trial, 5.0, epoch) is False  # the rule says prune; the human said go on
+    done = study.tell(trial, 5.0)
+    assert done.state is TrialState.COMPLETE
+    assert done.user_attrs["human"] == "promote"
+    assert done.user_attrs["pruner"]["decision"] == "prune"
+
+
+def test_an_objective_may_give_up_by_raising_trial_pruned():
+    def gives_up(params, *, report):
+        report(0.7, 0)
+        raise TrialPruned("not worth it")
+
+    trial = Study(LINE, seed=0).step(gives_up)
+    assert trial.state is TrialState.PRUNED and trial.value == 0.7
+    assert trial.user_attrs["pruned_by"] == "objective"
+
+
+def test_function_objective_passes_report_only_to_functions_that_take_it():
+    study = Study(LINE, seed=0, pruner="median")
+    assert study.step(FunctionObjective(curve, LINE)).intermediate_values
+    assert study.step(FunctionObjective(lambda p: p["x"], LINE)).state is TrialState.COMPLETE
+
+
+@pytest.mark.parametrize(("step", "value", "message"), [
+    (-1, 0.5, "`step` of Study.report must be a finite real number >= 0; got -1"),
+    (math.nan, 0.5, "`step` of Study.report must be a finite real number >= 0; got nan"),
+    (0, "a", "`value` of Study.report must be a real number; got 'a'"),
+    (1, 0.5, "`step` of Study.report must be a step trial 0 has not reported yet; got 1"),
+])
+def test_bad_reports_are_refused(step, value, message):
+    study = Study(LINE, seed=0)
+    trial = study.ask()
+    study.report(trial, 0.4, 1)
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        study.report(trial, value, step)
+
+
+def test_finished_trials_do_not_report_and_model_free_optimizers_refuse_overrides():
+    study = Study(LINE, seed=0)
+    trial = study.tell(study.ask(), 0.1)
+    with pytest.raises(TrialStateError, match="Trial 0 is COMPLETE; only a RUNNING trial reports"):
+        study.report(trial, 0.1, 0)
+    with pytest.raises(InvalidParameterError, match="does not promote or stop finished trials"):
+        study.promote(trial)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n_startup_trials": -1}, "`n_startup_trials` of MedianStoppingRule must be an int in [0, inf); got -1"),
+    ({"n_warmup_steps": 1.5}, "`n_warmup_steps` of MedianStoppingRule must be an int in [0, inf); got 1.5"),
+    ({"n_min_trials": 0}, "`n_min_trials` of MedianStoppingRule must be an int in [1, inf); got 0"),
+])
+def test_median_rule_input_errors(kwargs, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        MedianStoppingRule(**kwargs)
+
+
+def test_unknown_pruner_is_refused():
+    with pytest.raises(InvalidParameterError, match="`pruner` of Study must be a Pruner, one of"):
+        Study(LINE, pruner="hyperband-ish")

@@ -1,0 +1,152 @@
+"""Several processes on one journal: locked appends, no duplicate numbers or points, kill -9 safe."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from interactive_hpo import Float, Int, SearchSpace, Study, TrialState
+from interactive_hpo.exceptions import TrialStateError
+from interactive_hpo.study.journal import Journal
+
+ROOT = Path(__file__).resolve().parents[2]
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5)])
+
+WORKER = textwrap.dedent(
+    """
+    import sys, time
+    from interactive_hpo import Float, Int, SearchSpace, Study
+
+    space = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5)])
+
+    def objective(params):
+        time.sleep(float(sys.argv[4]))
+        return (params["x"] - 1) ** 2 + params["n"]
+
+    study = Study(space, sys.argv[2], seed=0, storage=sys.argv[1])
+    study.run(objective, n_trials=int(sys.argv[3]))
+    """
+)
+
+
+def start_workers(tmp_path, n, optimizer, trials, sleep):
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    path = tmp_path / "shared.jsonl"
+    return path, [subprocess.Popen([sys.executable, str(script), str(path), optimizer, str(trials), str(sleep)],
+                                   env=env) for _ in range(n)]
+
+
+def finished_on_disk(path):
+    lines = Path(path).read_bytes().split(b"\n")[1:-1]  # the last may be cut off by a kill
+    return {e["number"]: e for e in map(json.loads, lines) if e["event"] == "finished"}
+
+
+def test_three_processes_share_one_journal(tmp_path):
+    path, workers = start_workers(tmp_path, 3, "random", 20, 0.01)
+    assert [w.wait(timeout=120) for w in workers] == [0, 0, 0]
+    study = Study.load(path)
+    n = 60
+    assert [t.number for t in study.trials] == list(range(n))
+    assert all(t.state is TrialState.COMPLETE for t in study.trials)
+    # Each process saw the others' trials, so no point was proposed twice.
+    assert len({tuple(t.x) for t in study.trials}) == n
+    # Every process asked some trials (the lock interleaves them).
+    owners = {json.loads(line).get("owner", {}).get("pid") for line in path.read_text().splitlines()[1:]
+              if json.loads(line)["event"] == "asked"}
+    assert len(owners) == 3
+
+
+def test_a_killed_process_loses_nothing_the_others_wrote(tmp_path):
+    path, workers = start_workers(tmp_path, 3, "random", 20, 0.05)
+    victim, survivors = workers[0], workers[1:]
+    deadline = time.monotonic() + 60
+    while len(finished_on_disk(path) if path.exists() else {}) < 10 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    before = finished_on_disk(path)
+    assert [w.wait(timeout=120) for w in survivors] == [0, 0]
+    study = Study.load(path)
+    after = {t.number: t for t in study.trials}
+    # Every trial finished before the kill is there with its value, and the survivors ran all of theirs.
+    assert all(after[number].value == event["value"] for number, event in before.items())
+    complete = [t for t in study.trials if t.state is TrialState.COMPLETE]
+    assert len(complete) >= 40 + sum(1 for e in before.values() if e["state"] == "COMPLETE") // 3
+    assert [t.number for t in study.trials] == list(range(len(study.trials)))
+    # The victim's trial left RUNNING is failed on load, as after any crash.
+    assert all(t.state is not TrialState.RUNNING for t in study.trials)
+    assert len({tuple(t.x) for t in study.trials}) == len(study.trials)
+
+
+def test_a_running_trial_of_an_open_study_stays_its_own(tmp_path):
+    path = tmp_path / "study.jsonl"
+    first = Study(SPACE, "random", seed=0, storage=path)
+    running = first.ask()
+    second = Study.load(path)  # another notebook on the same study
+    assert second.trials[running.number].state is TrialState.RUNNING
+    other = second.ask()
+    assert other.number == running.number + 1 and not (other.x == running.x).all()
+    first.tell(running, 1.0)
+    second.tell(other, 2.0)
+    second.refresh()
+    first.refresh()
+    assert [t.value for t in first.trials] == [t.value for t in second.trials] == [1.0, 2.0]
+    # What another process finished cannot be told again.
+    with pytest.raises(TrialStateError, match="already COMPLETE"):
+        first.tell(other, 3.0)
+
+
+@pytest.mark.parametrize("optimizer", ["bo", "sobol", "cmaes", "ga", "grid"])
+def test_two_studies_on_one_journal_never_propose_the_same_point(tmp_path, optimizer):
+    path = tmp_path / "study.jsonl"
+    settings = {"n_initial": 3} if optimizer == "bo" else {}
+    first = Study(SPACE, optimizer, seed=0, storage=path, optimizer_settings=settings)
+    second = Study.load(path)
+    for _ in range(4):  # in lockstep, each asking while the other's trial runs
+        a, b = first.ask(), second.ask()
+        assert not (a.x == b.x).all()
+        first.tell(a, float(a.params["x"] ** 2))
+        second.tell(b, float(b.params["x"] ** 2))
+    second.refresh()
+    assert len({tuple(t.x) for t in second.trials}) == 8
+
+
+def test_a_trial_of_a_study_gone_from_this_process_is_failed_on_resume(tmp_path):
+    path = tmp_path / "study.jsonl"
+    first = Study(SPACE, "random", seed=0, storage=path)
+    first.ask()
+    del first
+    gc.collect()
+    assert Study.load(path).trials[0].state is TrialState.FAILED
+
+
+def test_a_copy_does_not_wait_for_the_study_it_was_copied_from(tmp_path):
+    original = Study(SPACE, "random", seed=0, storage=tmp_path / "study.jsonl")
+    original.ask()  # RUNNING, and its study is open: but it writes the original file, not the copy
+    original.save(tmp_path / "copy.jsonl")
+    assert Study.load(tmp_path / "copy.jsonl").trials[0].state is TrialState.FAILED
+    assert Study.load(tmp_path / "study.jsonl").trials[0].state is TrialState.RUNNING
+
+
+def test_a_journal_handle_never_appends_over_lines_it_has_not_read(tmp_path):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, "random", seed=0, storage=path)
+    first, second = Journal(path), Journal(path)
+    for handle in (first, second):
+        with handle.locked():
+            handle.read_all()
+    with second.locked():
+        second.append({"event": "enqueued", "params": {"x": 0.0, "n": 1}})
+    with first.locked(), pytest.raises(RuntimeError, match="without reading the lines"):
+        first.append({"event": "enqueued", "params": {"x": 1.0, "n": 1}})
