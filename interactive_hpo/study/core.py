@@ -295,6 +295,7 @@ class Study(Steering, Introspection):
         What the Lab's "evaluate" and a race's own lane do. If the objective raises or gives
         no finite value, nothing is recorded and the error (naming ``owner``) says why.
         """
+        self._check_objective(objective, owner)
         params = self.space.validate(params)
         outcome, _ = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
