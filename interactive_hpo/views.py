@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid", "SurrogatePrediction", "KernelSummary",
-           "PopulationSnapshot", "read_only"]
+if TYPE_CHECKING:
+    from .direction import Direction
+
+__all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid", "SurrogatePrediction", "SurrogateView",
+           "KernelSummary", "PopulationSnapshot", "read_only"]
 
 
 def read_only(array: Any, dtype: Any = float) -> np.ndarray:
@@ -149,6 +152,50 @@ class SurrogatePrediction:
     noise_std: np.ndarray
     acquisition: np.ndarray
     acquisition_name: str
+
+
+@runtime_checkable
+class SurrogateView(Protocol):
+    """What a model-based optimizer shows of its belief: a snapshot taken after a fit.
+
+    ``Study.surrogate()`` returns one in the study's objective units; inspecting it never
+    changes the optimizer (re-slicing a plot does not refit). Gaussian-process BO's
+    :class:`~interactive_hpo.optimizers.bayes.GPSurrogateView` is one; plots and the Lab rely
+    on nothing else.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n, d)
+        The training inputs, in the unit cube.
+    losses : ndarray of shape (n,)
+        The training losses (what the optimizer minimizes).
+    proposal : ndarray of shape (d,) or None
+        The point proposed from this belief, when known.
+    acquisition_name : str
+    hyperparameters : KernelSummary
+    direction : Direction
+        The units :meth:`predict` and :meth:`sample_paths` report in: losses for "minimize",
+        objective values of a maximizing study for "maximize".
+    """
+
+    X: np.ndarray
+    losses: np.ndarray
+    proposal: np.ndarray | None
+    acquisition_name: str
+    hyperparameters: KernelSummary
+    direction: Direction
+
+    def predict(self, X: Any) -> SurrogatePrediction:
+        """The belief at ``X`` of shape (m, d) in the unit cube."""
+        ...
+
+    def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
+        """Posterior function samples at ``X`` of shape (m, d): shape (n_samples, m)."""
+        ...
+
+    def in_direction(self, direction: Direction) -> SurrogateView:
+        """The same belief, reported in ``direction``'s units."""
+        ...
 
 
 @dataclass(frozen=True, eq=False)

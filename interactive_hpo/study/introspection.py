@@ -79,7 +79,7 @@ class Introspection:
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
             view = past_surrogate(cast("Study", self), self._number(step, "Study.surrogate"))
-        return None if view is None else view.with_sign(self.direction.sign)
+        return None if view is None else view.in_direction(self.direction)
 
     def population(self, step: int | None = None) -> Any:
         """The population of a population optimizer (a ``PopulationSnapshot``), or None.

@@ -36,6 +36,7 @@ from interactive_hpo import (  # noqa: E402
     Study,
     TrialState,
 )
+from interactive_hpo.direction import Direction  # noqa: E402
 from interactive_hpo.objectives.synthetic import Branin, Hartmann6  # noqa: E402
 from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
 from interactive_hpo.optimizers import bayes_model  # noqa: E402
@@ -180,11 +181,11 @@ def test_plotted_acquisition_equals_botorch(plane_study, name):
     view = plane_study.optimizer.surrogate(acquisition=name, beta=beta, xi=xi)
     assert view.acquisition_name == name
     utilities = -view.losses
-    scaled = utilities / view._factor  # BoTorch sees utilities divided by their spread
+    scaled = utilities / view.factor  # BoTorch sees utilities divided by their spread
     settings = {"best": scaled.max(), "scale": scaled.std(), "beta": beta, "xi": xi}
     points = np.random.default_rng(1).random((200, 2))
-    expected = acq.in_objective_units(name, acq.evaluate(botorch_analytic(name, view._model, settings), points),
-                                      view._factor)
+    expected = acq.in_objective_units(name, acq.evaluate(botorch_analytic(name, view.model, settings), points),
+                                      view.factor)
     prediction = view.predict(points)
     np.testing.assert_allclose(prediction.acquisition, expected, rtol=1e-6, atol=1e-6 * utilities.std())
     if name == "ucb":  # our beta multiplies the std (BoTorch was handed beta**2)
@@ -275,7 +276,7 @@ def test_noise_std_is_tiny_when_fixed_and_learned_otherwise():
 
 # -- 5. units -----------------------------------------------------------------------------------------
 def test_predictions_are_in_loss_and_objective_units():
-    """A maximizing study: the view reports losses, with_sign(-1) the user's objective values."""
+    """A maximizing study: the view reports losses, in_direction(MAXIMIZE) the user's objective values."""
     def score(params):  # large offset and scale: a standardized mean would be far off
         return 1000.0 - 50.0 * (params["x0"] - 0.2) ** 2 - 80.0 * params["x1"] ** 2
 
@@ -285,17 +286,17 @@ def test_predictions_are_in_loss_and_objective_units():
     np.testing.assert_allclose(view.X, [t.x for t in study.trials])
     np.testing.assert_allclose(view.losses, -values)
     as_losses = view.predict(view.X)
-    as_values = view.with_sign(-1).predict(view.X)
+    as_values = view.in_direction(Direction.MAXIMIZE).predict(view.X)
     np.testing.assert_allclose(as_losses.mean, -values, atol=1e-3 * np.ptp(values))
     np.testing.assert_allclose(as_values.mean, values, atol=1e-3 * np.ptp(values))
     np.testing.assert_array_equal(as_values.std, as_losses.std)
     np.testing.assert_array_equal(as_values.acquisition, as_losses.acquisition)
     grid = unit_grid(5, 2)
-    np.testing.assert_allclose(view.with_sign(-1).sample_paths(grid, n_samples=3, seed=4),
+    np.testing.assert_allclose(view.in_direction(Direction.MAXIMIZE).sample_paths(grid, n_samples=3, seed=4),
                                -view.sample_paths(grid, n_samples=3, seed=4))
-    assert view.value_sign == 1.0 and view.with_sign(-1).value_sign == -1.0
+    assert view.direction is Direction.MINIMIZE and view.in_direction(Direction.MAXIMIZE).direction == "maximize"
     from_study = study.surrogate()  # the study applies its direction itself
-    assert from_study.value_sign == -1.0
+    assert from_study.direction is Direction.MAXIMIZE
     np.testing.assert_array_equal(from_study.predict(view.X).mean, as_values.mean)
 
 
@@ -336,7 +337,7 @@ def test_lengthscales_are_reported_in_parameter_units(mixed_study):
         return (np.log10(params["lr"]) + 2.0) ** 2 + 0.1 * params["w"] + 0.05 * params["depth"]
 
     view = run_bo(space, loss, 6, seed=0).optimizer.surrogate()
-    unit = view._model.covar_module.lengthscale.detach().reshape(-1).numpy()  # unit-cube lengthscales
+    unit = view.model.covar_module.lengthscale.detach().reshape(-1).numpy()  # unit-cube lengthscales
     reported = view.hyperparameters.lengthscales
     assert reported["lr"] == (pytest.approx(unit[0] * 4.0), "decades")  # log10(1 / 1e-4) = 4 decades
     assert reported["w"] == (pytest.approx(unit[1] * 10.0), "units")  # 5 - (-5)
@@ -462,13 +463,13 @@ def test_switching_from_sobol_fits_on_the_sobol_trials():
 def test_categoricals_are_modelled_as_unordered_categories(mixed_study):
     study, _ = mixed_study
     view = study.optimizer.surrogate()
-    assert isinstance(view._model, MixedSingleTaskGP)
+    assert isinstance(view.model, MixedSingleTaskGP)
     assert "categorical" in view.hyperparameters.kernel
     # Under an ordered encoding (a, b, c at 1/6, 1/2, 5/6), a would be closer to b than to c.
     base = {"x": 0.5, "n": 3}
     points = torch.as_tensor(np.array([MIXED.to_unit({**base, "c": c}) for c in "abc"]), dtype=DTYPE)
     with torch.no_grad():
-        K = view._model.covar_module(points).to_dense().numpy()
+        K = view.model.covar_module(points).to_dense().numpy()
     assert K[0, 1] == pytest.approx(K[0, 2], rel=1e-9) == pytest.approx(K[1, 2], rel=1e-9)
     assert K[0, 1] < K[0, 0]
 
@@ -704,7 +705,7 @@ def test_a_view_is_read_only(plane_study):
     with pytest.raises(ValueError):
         view.losses[0] = 0.0
     with pytest.raises(AttributeError):
-        view.value_sign = -1.0
+        view.direction = Direction.MAXIMIZE
 
 
 # -- 13. sample efficiency -------------------------------------------------------------------------------------------

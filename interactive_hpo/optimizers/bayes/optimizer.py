@@ -6,7 +6,7 @@ proposes the maximizer of an acquisition function (``bayes_acquisition``).
 
 What makes it inspectable and replayable:
 
-- ``surrogate()`` returns a :class:`SurrogateView`, an immutable snapshot of the fitted model
+- ``surrogate()`` returns a :class:`GPSurrogateView`, an immutable snapshot of the fitted model
   with ``predict(X)``: mean, epistemic std, aleatoric noise std and acquisition per point.
   Taking one never changes the next proposal (the fit it triggers is the one the next ask
   would make, and is reused by it).
@@ -36,6 +36,7 @@ from . import acquisition as acq
 
 # isort: on
 from ..._validation import check_int, check_one_of, check_real, fail
+from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial
 from ...views import KernelSummary, SurrogatePrediction, read_only
@@ -43,15 +44,21 @@ from ..base import Optimizer, Suggestion
 from ..capabilities import ModelBased
 from ..simple import SobolSequence
 
-__all__ = ["GaussianProcessBO", "SurrogateView"]
+__all__ = ["GaussianProcessBO", "GPSurrogateView"]
 
 KERNELS = ("matern", "rbf")
 NOISE = ("learned", "fixed")
 
 
 @dataclass(frozen=True, eq=False)
-class SurrogateView:
-    """An immutable snapshot of a fitted GP and its acquisition, for plots and teaching.
+class GPSurrogateView:
+    """An immutable snapshot of a fitted GP and its acquisition, for plots and teaching (a
+    :class:`~interactive_hpo.views.SurrogateView`).
+
+    BoTorch maximizes a *utility*: minus the loss, divided by ``factor`` (the losses' spread,
+    so the GP sees numbers of order one). :meth:`predict` reports losses, or objective values
+    after :meth:`in_direction`; :meth:`utility`, :attr:`model`, :attr:`factor` and
+    :attr:`acquisition_settings` are what the teaching overlays (``bayes.teach``) read.
 
     Attributes
     ----------
@@ -63,9 +70,16 @@ class SurrogateView:
         Fitted lengthscales, signal and noise, in readable units.
     proposal : ndarray of shape (d,) or None
         The point proposed from this belief, when known.
-    value_sign : float
-        +1 to report in loss units (minimizing studies), -1 to report objective values of a
-        maximizing study; :meth:`Study.surrogate` sets it.
+    acquisition_name : str
+    direction : Direction
+        The units of :meth:`predict`: losses (MINIMIZE, as the optimizer gives it) or the
+        objective values of a maximizing study (:meth:`Study.surrogate` sets it).
+    model : botorch Model
+        The fitted GP (utility units); read it, never fit it.
+    factor : float
+        Loss units per utility unit.
+    acquisition_settings : mapping
+        What the acquisition was built with (``beta``, ``best``, ``xi``, ``scale``).
     """
 
     X: np.ndarray
@@ -73,27 +87,41 @@ class SurrogateView:
     hyperparameters: KernelSummary
     proposal: np.ndarray | None
     acquisition_name: str
-    value_sign: float
-    _model: Any
+    direction: Direction
+    model: Any
+    factor: float
+    acquisition_settings: Mapping[str, float]
     _predictor: Any
     _acquisition: Any
-    _settings: Mapping[str, float]
-    _factor: float
+
+    def utility(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and epistemic std of the utility at ``X`` of shape (m, d): two arrays
+        of shape (m,), in the units BoTorch's acquisition saw."""
+        mean_s, var_s = self._predictor(np.atleast_2d(np.asarray(X, dtype=float)))
+        return self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
+
+    def unstandardize(self, values: np.ndarray) -> np.ndarray:
+        """Values of :attr:`model`'s latent function (standardized, any shape) as utilities,
+        as the model's outcome transform does."""
+        return values * self._predictor.scale + self._predictor.shift
+
+    def to_objective(self, utilities: np.ndarray) -> np.ndarray:
+        """Utilities (any shape) in the units this view reports: ``direction``'s values of the loss."""
+        return self.direction.to_value(-self.factor * utilities)
 
     def predict(self, X: Any) -> SurrogatePrediction:
         """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
         points = np.atleast_2d(np.asarray(X, dtype=float))
-        mean_s, var_s = self._predictor(points)
-        y_mean, y_std = self._scale()
+        utility_mean, std = self.utility(points)
         # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
-        utility_mean, std = mean_s * y_std + y_mean, np.sqrt(var_s) * y_std
         if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
+            mean_s, var_s = self._predictor(points)
             acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
         else:
             acquisition = acq.evaluate(self._acquisition, points)
-        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self._factor)
+        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self.factor)
         noise = np.full(len(points), self.hyperparameters.noise_std)  # homoscedastic: one value
-        return SurrogatePrediction(mean=-self.value_sign * utility_mean * self._factor, std=std * self._factor,
+        return SurrogatePrediction(mean=self.to_objective(utility_mean), std=std * self.factor,
                                    noise_std=noise, acquisition=acquisition, acquisition_name=self.acquisition_name)
 
     def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
@@ -108,19 +136,16 @@ class SurrogateView:
         points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
         with torch.random.fork_rng(), torch.no_grad():
             torch.manual_seed(seed)
-            if acq.supports_paths(self._model):
-                paths = draw_matheron_paths(self._model, sample_shape=torch.Size([n_samples]))
+            if acq.supports_paths(self.model):
+                paths = draw_matheron_paths(self.model, sample_shape=torch.Size([n_samples]))
                 values = paths(points)  # BoTorch applies the outcome transform: utility units
             else:  # no random features for the categorical kernel: a joint sample at these points
-                values = self._model.posterior(points).rsample(torch.Size([n_samples]))
-        return -self.value_sign * self._factor * values.reshape(n_samples, -1).numpy()
+                values = self.model.posterior(points).rsample(torch.Size([n_samples]))
+        return self.to_objective(values.reshape(n_samples, -1).numpy())
 
-    def with_sign(self, value_sign: float) -> SurrogateView:
-        """The same belief reported with another sign convention (see ``value_sign``)."""
-        return replace(self, value_sign=value_sign)
-
-    def _scale(self) -> tuple[float, float]:
-        return self._predictor.shift, self._predictor.scale
+    def in_direction(self, direction: Direction) -> GPSurrogateView:
+        """The same belief, reported in ``direction``'s units (see ``direction``)."""
+        return replace(self, direction=direction)
 
 
 class GaussianProcessBO(Optimizer, ModelBased):
@@ -235,7 +260,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         return [self._register(Suggestion(x=x, info=info)) for x in X]
 
     # -- looking inside ----------------------------------------------------------------------------
-    def surrogate(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> SurrogateView | None:
+    def surrogate(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> GPSurrogateView | None:
         """The current belief (None before two trials completed); what-ifs as in :meth:`propose`."""
         if overrides or lengthscale_scale is not None:
             return self._variant(overrides, "GaussianProcessBO.surrogate", lengthscale_scale).surrogate()
@@ -261,7 +286,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
             self._next = (key, self._propose(self._stream(self.n_seen)))
         return self._next[1]
 
-    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> SurrogateView:
+    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
         """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
         acquisition seed) and this optimizer's data: no fit."""
         X, y = self._arrays()
@@ -355,7 +380,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         scale = float(np.std(y)) if len(y) > 1 and np.std(y) > 0 else 1.0
         return {"best": float(np.max(y)), "scale": scale, "beta": self.beta, "xi": self.xi}
 
-    def _view(self, model: Any, status: str, proposal: np.ndarray | None, seed: int) -> SurrogateView:
+    def _view(self, model: Any, status: str, proposal: np.ndarray | None, seed: int) -> GPSurrogateView:
         """A snapshot; ``seed`` is the acquisition seed of the proposal this belief makes (or made)."""
         X, y = self._arrays()
         settings = self._acq_settings(y)
@@ -368,11 +393,12 @@ class GaussianProcessBO(Optimizer, ModelBased):
                     torch.manual_seed(seed)
                     acquisition = self._acquisition(model, seed)
         factor = self._factor()
-        return SurrogateView(X=read_only(X), losses=read_only(-y * factor),
-                             hyperparameters=self._summary(model, predictor, status, factor),
-                             proposal=None if proposal is None else read_only(proposal),
-                             acquisition_name=self.acquisition, value_sign=1.0, _model=model, _predictor=predictor,
-                             _acquisition=acquisition, _settings=settings, _factor=factor)
+        return GPSurrogateView(X=read_only(X), losses=read_only(-y * factor),
+                               hyperparameters=self._summary(model, predictor, status, factor),
+                               proposal=None if proposal is None else read_only(proposal),
+                               acquisition_name=self.acquisition, direction=Direction.MINIMIZE, model=model,
+                               factor=factor, acquisition_settings=settings, _predictor=predictor,
+                               _acquisition=acquisition)
 
     def _summary(self, model: Any, predictor: Predictor, status: str, factor: float) -> KernelSummary:
         y_std = predictor.scale * factor

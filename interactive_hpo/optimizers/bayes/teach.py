@@ -1,7 +1,7 @@
 """Teaching overlays for a GP belief: the acquisition split into its two terms, prior samples,
 and a one-line reason for each proposal.
 
-Everything here reads a :class:`~interactive_hpo.optimizers.bayes.SurrogateView` (a snapshot:
+Everything here reads a :class:`~interactive_hpo.optimizers.bayes.GPSurrogateView` (a snapshot:
 nothing is refitted) and returns plain arrays or a sentence, for the Lab and the notebooks.
 
 - UCB is ``mean + beta * std`` (in the direction that is better): *exploitation* is the mean
@@ -24,12 +24,12 @@ from ...space import SearchSpace
 from ...views import AcquisitionTerms
 from . import acquisition as acq
 from .model import DTYPE, torch
-from .optimizer import SurrogateView
+from .optimizer import GPSurrogateView
 
 __all__ = ["acquisition_terms", "prior_paths", "why_this_point"]
 
 
-def acquisition_terms(view: SurrogateView, X: Any) -> AcquisitionTerms | None:
+def acquisition_terms(view: GPSurrogateView, X: Any) -> AcquisitionTerms | None:
     """The exploitation and exploration terms of the view's acquisition at ``X`` of shape (m, d).
 
     Returns None for acquisitions without an additive split (PI, Thompson, MES). Terms are in
@@ -39,11 +39,9 @@ def acquisition_terms(view: SurrogateView, X: Any) -> AcquisitionTerms | None:
     name = view.acquisition_name
     if name not in ("ucb", "ei", "logei"):
         return None
-    points = np.atleast_2d(np.asarray(X, dtype=float))
-    mean_s, var_s = view._predictor(points)
-    y_mean, y_std = view._scale()
-    mu, sigma = mean_s * y_std + y_mean, np.maximum(np.sqrt(var_s) * y_std, 1e-12)
-    settings = view._settings
+    mu, sigma = view.utility(X)
+    sigma = np.maximum(sigma, 1e-12)
+    settings = view.acquisition_settings
     if name == "ucb":
         exploit, explore = mu, settings["beta"] * sigma
     else:
@@ -51,18 +49,18 @@ def acquisition_terms(view: SurrogateView, X: Any) -> AcquisitionTerms | None:
         z = gap / sigma
         exploit = gap * ndtr(z)
         explore = sigma * np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
-    return AcquisitionTerms(exploitation=exploit * view._factor, exploration=explore * view._factor,
+    return AcquisitionTerms(exploitation=exploit * view.factor, exploration=explore * view.factor,
                             of="ucb" if name == "ucb" else "ei")
 
 
-def prior_paths(view: SurrogateView, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
+def prior_paths(view: GPSurrogateView, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
     """Functions drawn from the GP *before* it saw data (fitted kernel, constant mean) at ``X``
     of shape (m, d): an array of shape (n_samples, m), in the same units as ``predict().mean``.
 
     Joint samples, cost cubic in m: meant for a 1-D curve of a few hundred points.
     """
     points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
-    model = view._model
+    model = view.model
     with torch.no_grad():
         K = model.covar_module(points).to_dense()
         K = K + 1e-8 * torch.eye(len(points), dtype=DTYPE)
@@ -70,12 +68,10 @@ def prior_paths(view: SurrogateView, X: Any, n_samples: int = 5, seed: int = 0) 
         generator = torch.Generator().manual_seed(seed)
         draws = torch.randn(n_samples, len(points), dtype=DTYPE, generator=generator)
         samples = centre + draws @ torch.linalg.cholesky(K).T  # standardized utility units
-    y_mean, y_std = view._scale()
-    utilities = samples.numpy() * y_std + y_mean
-    return -view.value_sign * view._factor * utilities
+    return view.to_objective(view.unstandardize(samples.numpy()))
 
 
-def why_this_point(view: SurrogateView, x: Any, space: SearchSpace) -> str:
+def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     """One line saying why the acquisition chose ``x`` (shape (d,)): the mean and uncertainty
     there, how much of the score each term gave, and how far the nearest trial is."""
     x = np.asarray(x, dtype=float).reshape(1, -1)
