@@ -192,6 +192,9 @@ def test_capabilities_are_declared_and_the_sign_is_converted_in_one_place():
                     len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
                 assert node.args[1].value not in CAPABILITY_NAMES, \
                     f"{relative}:{node.lineno}: {ast.unparse(node)} probes for a capability; use isinstance"
+            if isinstance(node, ast.Attribute) and node.attr == "sign" and relative != "direction.py":
+                raise AssertionError(f"{relative}:{node.lineno}: multiplies by a direction's sign by hand; use "
+                                     "Direction.to_loss / to_value")
             if isinstance(node, ast.Compare) and relative != "direction.py":
                 texts = [c.value for c in [node.left, *node.comparators] if isinstance(c, ast.Constant)]
                 assert not {"maximize", "minimize"} & set(texts), \

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .._validation import check_int, fail
+from ..direction import Direction
 from ..trial import Trial, TrialState
 
 __all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "make_pruner", "pruner_spec"]
@@ -50,7 +51,7 @@ class Pruner(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def decide(self, trial: Trial, step: float, trials: Sequence[Trial], sign: float) -> PruneDecision:
+    def decide(self, trial: Trial, step: float, trials: Sequence[Trial], direction: Direction) -> PruneDecision:
         """Decide about ``trial`` right after it reported at ``step``.
 
         Parameters
@@ -61,8 +62,8 @@ class Pruner(ABC):
             The step just reported.
         trials : sequence of Trial
             Every trial of the study (finished and running), in number order.
-        sign : float
-            1.0 when the study minimizes, -1.0 when it maximizes: ``sign * value`` is a loss.
+        direction : Direction
+            The study's: ``direction.to_loss(value)`` is what to compare (lower is better).
         """
 
     def settings(self) -> dict[str, Any]:
@@ -113,30 +114,30 @@ class MedianStoppingRule(Pruner):
         self.n_warmup_steps = check_int(n_warmup_steps, "n_warmup_steps", "MedianStoppingRule", 0)
         self.n_min_trials = check_int(n_min_trials, "n_min_trials", "MedianStoppingRule", 1)
 
-    def decide(self, trial: Trial, step: float, trials: Sequence[Trial], sign: float) -> PruneDecision:
+    def decide(self, trial: Trial, step: float, trials: Sequence[Trial], direction: Direction) -> PruneDecision:
         complete = [t for t in trials if t.state is TrialState.COMPLETE]
         if len(complete) < self.n_startup_trials:
             return PruneDecision(False, f"only {len(complete)} of n_startup_trials={self.n_startup_trials} "
                                         "trials have completed")
         if step < self.n_warmup_steps:
             return PruneDecision(False, f"step {step} is in the warm-up (n_warmup_steps={self.n_warmup_steps})")
-        loss = _loss(trial.intermediate_values[step], sign)
+        loss = _loss(trial.intermediate_values[step], direction)
         if math.isinf(loss):
             return PruneDecision(True, f"the value reported at step {step} is not finite")
-        peers = [_loss(t.intermediate_values[step], sign) for t in complete if step in t.intermediate_values]
+        peers = [_loss(t.intermediate_values[step], direction) for t in complete if step in t.intermediate_values]
         if len(peers) < self.n_min_trials:
             return PruneDecision(False, f"{len(peers)} completed trials reported at step {step}; "
                                         f"n_min_trials={self.n_min_trials}")
         median = statistics.median(peers)
         verdict = "worse than" if loss > median else "no worse than"
-        # Said in the objective's own units (sign * loss is the value), as the user reads their curves.
-        return PruneDecision(loss > median, f"value {sign * loss:.4g} at step {step} is {verdict} the median "
-                                            f"{sign * median:.4g} of {len(peers)} completed trials")
+        # Said in the objective's own units, as the user reads their curves.
+        return PruneDecision(loss > median, f"value {direction.to_value(loss):.4g} at step {step} is {verdict} the "
+                                            f"median {direction.to_value(median):.4g} of {len(peers)} completed trials")
 
 
-def _loss(value: float, sign: float) -> float:
+def _loss(value: float, direction: Direction) -> float:
     """A reported value as a loss; NaN (a diverged run) is the worst loss there is."""
-    return math.inf if not math.isfinite(value) else sign * value
+    return math.inf if not math.isfinite(value) else direction.to_loss(value)
 
 
 _PRUNERS: dict[str, type[Pruner]] = {MedianStoppingRule.name: MedianStoppingRule}

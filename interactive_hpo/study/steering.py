@@ -99,7 +99,7 @@ class Steering:
         value = math.nan if finite is None else finite  # a diverged run: kept, as the worst value
         current = self._state.report(number, step, value)
         decision = None if self.pruner is None else self.pruner.decide(
-            current, step, list(self._state.trials), self.direction.sign)
+            current, step, list(self._state.trials), self.direction)
         if decision is not None:
             self._verdicts[number] = {"decision": "prune" if decision.prune else "continue", "reason": decision.reason,
                                       "step": step}
