@@ -46,10 +46,12 @@ test: $(STAMP)
 	IHPO_TRIALS=$(IHPO_TRIALS) $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --durations=15 --ignore=tests/browser
 	IHPO_TRIALS=$(IHPO_TRIALS) $(BIN)/python -m pytest tests/browser
 
-# The inner loop while coding (about a minute): unit tests and doctests, without the notebooks,
-# the browser tests and the sample-efficiency tests marked slow. `make test` before a commit.
+# The inner loop while coding: unit tests and doctests without the notebooks, the browser tests
+# and the sample-efficiency tests marked slow (under 3 minutes on 2 cores); TESTS narrows it to
+# the room you work in (make test-fast TESTS=tests/study). `make test` before a commit.
+TESTS ?= tests interactive_hpo
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not slow" tests interactive_hpo --ignore=tests/browser
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not slow" $(TESTS) --ignore=tests/browser
 
 clean:
 	rm -rf $(VENV)
