@@ -18,7 +18,7 @@ from interactive_hpo import (
 )
 from interactive_hpo.optimizers import hyperband_brackets, rung_budgets
 
-from ..fidelity_helpers import LINE, bowl
+from ...fidelity_helpers import LINE, bowl
 
 
 def job(trial):

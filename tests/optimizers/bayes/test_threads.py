@@ -22,7 +22,7 @@ pytest.importorskip("botorch")
 
 from interactive_hpo.optimizers.bayes.model import one_thread  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 #: Trials per run: 7 Sobol points, then GP proposals; the two thread counts first disagreed at
 #: trial 17 without the pin (and at 19 on Branin), so 20 trials catch it.
 N_TRIALS = 20
