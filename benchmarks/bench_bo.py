@@ -66,8 +66,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.suite.methods import Method, Ours, make_method  # noqa: E402 - the suite's adapters
 from interactive_hpo.objectives import Branin, Hartmann6, Levy  # noqa: E402
 from interactive_hpo.objectives.synthetic import SyntheticFunction  # noqa: E402
-from interactive_hpo.optimizers import bayes, bayes_model  # noqa: E402
-from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
+from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
+from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
+from interactive_hpo.optimizers.bayes import optimizer as bayes  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 logging.getLogger("optuna").setLevel(logging.WARNING)

@@ -32,7 +32,7 @@ import cma  # noqa: E402
 import numpy as np  # noqa: E402
 
 from interactive_hpo import Float, SearchSpace, Study  # noqa: E402
-from interactive_hpo.optimizers import cmaes  # noqa: E402
+from interactive_hpo.optimizers.population import cmaes  # noqa: E402
 
 DIM, LOW, HIGH, SIGMA0 = 4, -4.0, 4.0, 0.3
 

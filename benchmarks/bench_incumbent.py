@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_bo  # noqa: E402 - the shared harness (thread pinning, runners, normalizer)
 from bench_bo import torch  # noqa: E402
 
-from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
+from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
 
 MODES = ("none", "replace", "extra")
 PEERS = ("optuna-gp", "skopt-gp")

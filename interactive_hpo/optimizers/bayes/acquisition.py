@@ -189,8 +189,8 @@ def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndar
 
 
 def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]], categorical: dict[int, list[float]],
-             seed: int, raw_samples: int, num_restarts: int,
-             start: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+             seed: int, raw_samples: int, num_restarts: int, start: np.ndarray | None = None,
+             choices: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
 
     Integer and categorical coordinates may only take their bin centres, so the value that is
@@ -198,7 +198,15 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
     is where one extra local search begins (the incumbent, for q = 1): random restarts rarely
     land close enough to the best point to refine it. Optuna's GPSampler does the same; over 20
     seeds its effect on our scores is within seed noise (benchmarks/README.md).
+
+    ``choices``, shape (m, d) with m >= q, are the only points that may be proposed (a finite
+    space's configurations not yet taken): the acquisition is evaluated at every one and the
+    best ``q`` are returned, so no configuration is proposed twice.
     """
+    if choices is not None:
+        values = evaluate(acquisition, choices)
+        order = np.argsort(-values, kind="stable")[:q]
+        return np.asarray(choices)[order], float(values[order[0]])
     with warnings.catch_warnings():
         # BoTorch reports L-BFGS restarts ("trying again with new initial conditions") as warnings;
         # they are part of normal multi-start optimization, not something the user can act on.

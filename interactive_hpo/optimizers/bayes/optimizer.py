@@ -31,11 +31,12 @@ import numpy as np
 
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
+from .finite import FiniteSpace
 from .model import DTYPE, FittedGP, Predictor, fit_gp, one_thread, restore_gp, scaled_lengthscales, torch
 from . import acquisition as acq
 
 # isort: on
-from ..._validation import check_int, check_one_of, check_real, fail
+from ..._validation import check_bool, check_int, check_one_of, check_real, fail
 from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial
@@ -170,6 +171,12 @@ class GaussianProcessBO(Optimizer, ModelBased):
         Completed trials from anyone count towards it.
     num_restarts, raw_samples : int
         Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
+    allow_repeats : bool
+        On a space of integers and categoricals only (up to 20,000 configurations), False
+        (default) never proposes a configuration already evaluated, failed or pending: the
+        acquisition is evaluated at every other one, the initial design skips them, and the
+        optimizer is :attr:`exhausted` when none is left. True lets the acquisition choose a
+        configuration again (a noisy objective whose repeats are worth their cost).
     seed : int, numpy.random.Generator or None
 
     Examples
@@ -186,7 +193,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
 
     def __init__(self, space: SearchSpace, *, acquisition: str = "logei", beta: float = 2.0, xi: float = 0.0,
                  kernel: str = "matern", noise: str = "learned", n_initial: int | None = None,
-                 num_restarts: int = 8, raw_samples: int = 256, seed: int | np.random.Generator | None = None):
+                 num_restarts: int = 8, raw_samples: int = 256, allow_repeats: bool = False,
+                 seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = "GaussianProcessBO"
         self.acquisition = check_one_of(acquisition, "acquisition", owner, acq.ACQUISITIONS)
@@ -198,6 +206,10 @@ class GaussianProcessBO(Optimizer, ModelBased):
         # Upper bounds: beyond them one proposal would take hours (a typo, not a plan).
         self.num_restarts = check_int(num_restarts, "num_restarts", owner, 1, 1000)
         self.raw_samples = check_int(raw_samples, "raw_samples", owner, 1, 10**6)
+        self.allow_repeats = check_bool(allow_repeats, "allow_repeats", owner)
+        # The configurations of an all-discrete space, when each is to be evaluated once.
+        self._finite = None if self.allow_repeats else FiniteSpace.of(space)
+        self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
         self._initial = SobolSequence(space.dim, self.seed)
         self._data: list[tuple[np.ndarray, float]] = []
         self._warm: dict[str, list[float]] | None = None
@@ -215,6 +227,11 @@ class GaussianProcessBO(Optimizer, ModelBased):
         """How many completed trials the GP waits for (``n_initial`` or its default)."""
         return self.n_initial if self.n_initial is not None else min(10, max(3, self.space.dim + 1))
 
+    @property
+    def exhausted(self) -> bool:
+        """True on a finite space (see ``allow_repeats``) once every configuration is taken."""
+        return self._finite is not None and len(self._taken_keys()) >= self._finite.size
+
     # -- the optimizer hooks -------------------------------------------------------------------
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         # propose() draws from this same per-ask stream (keyed by n_seen), so a proposal an app
@@ -223,19 +240,21 @@ class GaussianProcessBO(Optimizer, ModelBased):
         if "gp_state" in suggestion.info:
             self._adopt_fit(cast(FittedGP, self._fit))  # the fit _propose just used
         else:
-            self._initial.advance()
+            self._used_initial(suggestion.info)
         return suggestion
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if loss is not None:
             self._data.append((trial.x.copy(), loss))
+        if self._finite is not None:
+            self._tried.add(self._finite.key(trial.x))
         if suggestion is None and trial.source == self.name:  # replayed from a journal
             state = trial.user_attrs.get("gp_state")
             if state is not None and trial.number > self._warm_from:
                 self._warm, self._warm_from = dict(state), trial.number
                 self._warm_data = int(trial.user_attrs.get("gp_data", -1))
             elif state is None and trial.user_attrs.get("phase") == "initial":
-                self._initial.advance()
+                self._used_initial(trial.user_attrs)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # Running in another process: a point of the initial design is used up (as when told on
@@ -243,8 +262,20 @@ class GaussianProcessBO(Optimizer, ModelBased):
         if trial.source != self.name:
             return None
         if "gp_state" not in trial.user_attrs and trial.user_attrs.get("phase") == "initial":
-            self._initial.advance()
+            self._used_initial(trial.user_attrs)
         return self._as_asked(trial)
+
+    def _used_initial(self, info: Mapping[str, Any]) -> None:
+        """An initial-design point was asked: continue the sequence after it (journals written
+        before 0.2 do not say which point it was: it was the next one)."""
+        used = info.get("sobol_position")
+        self._initial.position = self._initial.position + 1 if used is None else \
+            max(self._initial.position, int(used) + 1)
+
+    def _taken_keys(self) -> set[tuple[int, ...]]:
+        """The configurations told or pending (on a finite space)."""
+        assert self._finite is not None
+        return self._tried | {self._finite.key(s.x) for s in self.pending}
 
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""
@@ -296,13 +327,29 @@ class GaussianProcessBO(Optimizer, ModelBased):
     # -- internals -----------------------------------------------------------------------------------
     def _propose(self, rng: np.random.Generator) -> Suggestion:
         if len(self._data) < self.initial_size:
-            return Suggestion(x=self._initial.point(), info={"phase": "initial"})
+            return self._initial_point(rng)
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=1, batch=False)
         name = "qlognei (pending points)" if self.pending else self.acquisition
         value = float(acq.in_objective_units(name, value, self._factor()))
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
+
+    def _initial_point(self, rng: np.random.Generator) -> Suggestion:
+        """The next point of the initial design: the next Sobol point, skipping, on a finite
+        space, those whose configuration is taken (a random untaken one after 64 skips)."""
+        sequence = self._initial.copy()
+        if self._finite is not None:
+            taken = self._taken_keys()
+            for _ in range(64):
+                if self._finite.key(sequence.point()) not in taken:
+                    break
+                sequence.advance()
+            else:
+                choices = self._finite.untaken(taken)
+                return Suggestion(x=choices[int(rng.integers(len(choices)))],
+                                  info={"phase": "initial", "sobol_position": sequence.position})
+        return Suggestion(x=sequence.point(), info={"phase": "initial", "sobol_position": sequence.position})
 
     def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
         # gp_state and gp_data let a replay reuse this exact fit; acquisition_seed redraws the
@@ -365,8 +412,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
             X, y = self._arrays()
+            choices = None if self._finite is None else self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
-                                self.raw_samples, self.num_restarts, start=X[int(np.argmax(y))])
+                                self.raw_samples, self.num_restarts, start=X[int(np.argmax(y))], choices=choices)
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""

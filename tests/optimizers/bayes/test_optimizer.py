@@ -38,9 +38,9 @@ from interactive_hpo import (  # noqa: E402
 )
 from interactive_hpo.direction import Direction  # noqa: E402
 from interactive_hpo.objectives.synthetic import Branin, Hartmann6  # noqa: E402
-from interactive_hpo.optimizers import bayes_acquisition as acq  # noqa: E402
-from interactive_hpo.optimizers import bayes_model  # noqa: E402
 from interactive_hpo.optimizers.bayes import GaussianProcessBO, SurrogateView  # noqa: E402
+from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
+from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
 from interactive_hpo.optimizers.bayes.model import DTYPE, Predictor, fit_gp  # noqa: E402
 
 #: A cheap acquisition optimizer: where accuracy is not the point, speed is.
@@ -417,8 +417,8 @@ def test_what_if_with_pending_points_and_surrogate_overrides():
 
 def test_unknown_or_invalid_overrides_raise():
     study = run_bo(LINE, quad, 4, seed=0)
-    message = ("`overrides` of GaussianProcessBO.propose must be settings among ['acquisition', 'beta', "
-               "'kernel', 'n_initial', 'noise', 'num_restarts', 'raw_samples', 'seed', 'xi']; got 'betta'.")
+    message = ("`overrides` of GaussianProcessBO.propose must be settings among ['acquisition', 'allow_repeats', "
+               "'beta', 'kernel', 'n_initial', 'noise', 'num_restarts', 'raw_samples', 'seed', 'xi']; got 'betta'.")
     with pytest.raises(InvalidParameterError) as error:
         study.optimizer.propose(betta=4.0)
     assert str(error.value) == message

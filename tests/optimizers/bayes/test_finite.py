@@ -1,0 +1,72 @@
+"""A space of integers and categoricals: no configuration proposed twice, and used up says so."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchExhausted, SearchSpace, Study
+from interactive_hpo.optimizers.bayes.finite import MAX_CONFIGURATIONS, FiniteSpace
+
+pytest.importorskip("botorch")
+
+SPACE = SearchSpace([Int("a", 0, 4), Categorical("k", ["x", "y", "z"])])  # 15 configurations
+
+
+def bowl(params):
+    if params["a"] == 0:
+        raise ValueError("this configuration cannot be fitted")  # failed trials count as taken too
+    return (params["a"] - 3) ** 2 + {"x": 0.0, "y": 0.5, "z": 1.0}[params["k"]]
+
+
+def keys(study):
+    """The configuration of each trial, in order."""
+    return [tuple(t.params.values()) for t in study.trials]
+
+
+def test_every_configuration_once_then_the_study_stops_and_asking_says_why():
+    study = Study(SPACE, "bo", seed=0)
+    study.run(bowl, n_trials=25)
+    assert len(study.trials) == 15 and len(set(keys(study))) == 15
+    assert study.optimizer.exhausted and study.best_trial.params == {"a": 3, "k": "x"}
+    with pytest.raises(SearchExhausted, match="nothing left to propose"):
+        study.ask()
+
+
+def test_pending_and_joint_proposals_are_distinct_and_untaken():
+    study = Study(SPACE, "bo", seed=1, optimizer_settings={"n_initial": 3})
+    study.run(bowl, n_trials=4)
+    running = [study.ask() for _ in range(3)] + study.ask_batch(4)
+    proposed = [tuple(t.params.values()) for t in running]
+    assert len(set(proposed)) == 7 and not set(proposed) & set(keys(study)[:4])
+
+
+def test_allow_repeats_lets_the_acquisition_choose_a_configuration_again():
+    study = Study(SPACE, "bo", seed=0, optimizer_settings={"allow_repeats": True, "n_initial": 3})
+    study.run(lambda p: (p["a"] - 3) ** 2, n_trials=20)
+    assert len(study.trials) == 20 and not study.optimizer.exhausted
+    assert len(set(keys(study))) < 20  # 15 configurations: repeats were allowed and made
+
+
+def test_a_resumed_study_continues_the_initial_design_where_it_skipped(tmp_path):
+    """Skipped Sobol points are recorded with each trial, so a replay skips the same ones."""
+    path = tmp_path / "study.jsonl"
+    study = Study(SearchSpace([Int("a", 0, 1), Int("b", 0, 1)]), "bo", seed=4, storage=path,
+                  optimizer_settings={"n_initial": 4})
+    study.run(lambda p: p["a"] + p["b"], n_trials=3)
+    positions = [t.user_attrs["sobol_position"] for t in study.trials]
+    assert positions == sorted(positions) and len(set(keys(study))) == 3
+    study.save(tmp_path / "copy.jsonl")
+    np.testing.assert_array_equal(Study.load(tmp_path / "copy.jsonl").ask().x, study.ask().x)
+
+
+def test_which_spaces_are_listed():
+    assert FiniteSpace.of(SearchSpace([Int("a", 0, 9), Float("x", 0, 1)])) is None
+    assert FiniteSpace.of(SearchSpace([Int("a", 0, 2**40)])) is None  # counted, never listed
+    side = int(math.isqrt(MAX_CONFIGURATIONS))
+    assert FiniteSpace.of(SearchSpace([Int("a", 1, side), Int("b", 1, side)])).size == side * side
+    finite = FiniteSpace.of(SPACE)
+    assert finite.size == 15 and finite.untaken([(0, 0), (4, 2)]).shape == (13, 2)
+    assert finite.key(SPACE.to_unit({"a": 3, "k": "z"})) == (3, 2)
