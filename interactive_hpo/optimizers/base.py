@@ -92,8 +92,7 @@ class Optimizer(ABC):
     def ask(self) -> Suggestion:
         """Propose the next point; raises :class:`SearchExhausted` when nothing is left."""
         if self.exhausted:
-            raise SearchExhausted(f"{type(self).__name__} has nothing left to propose: every point of its "
-                                  "search was proposed. Switch optimizer or enlarge the search.")
+            raise SearchExhausted(f"{type(self).__name__} has nothing left to propose: {self._why_exhausted}")
         suggestion = self._ask(self._stream(self.n_seen))
         x = np.clip(np.asarray(suggestion.x, dtype=float), 0.0, 1.0)
         if x.shape != (self.space.dim,):
@@ -162,6 +161,9 @@ class Optimizer(ABC):
     def exhausted(self) -> bool:
         """True when :meth:`ask` has nothing left to propose. Most optimizers never are."""
         return False
+
+    #: What an exhausted optimizer's error says after "nothing left to propose: ".
+    _why_exhausted: ClassVar[str] = "every point of its search was proposed. Switch optimizer or enlarge the search."
 
     @property
     def waiting(self) -> bool:

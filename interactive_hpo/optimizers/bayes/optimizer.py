@@ -227,6 +227,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
         """How many completed trials the GP waits for (``n_initial`` or its default)."""
         return self.n_initial if self.n_initial is not None else min(10, max(3, self.space.dim + 1))
 
+    _why_exhausted = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer, "
+                      "enlarge the space, or pass allow_repeats=True to evaluate configurations again.")
+
     @property
     def exhausted(self) -> bool:
         """True on a finite space (see ``allow_repeats``) once every configuration is taken."""

@@ -31,7 +31,8 @@ def test_every_configuration_once_then_the_study_stops_and_asking_says_why():
     study.run(bowl, n_trials=25)
     assert len(study.trials) == 15 and len(set(keys(study))) == 15
     assert study.optimizer.exhausted and study.best_trial.params == {"a": 3, "k": "x"}
-    with pytest.raises(SearchExhausted, match="nothing left to propose"):
+    with pytest.raises(SearchExhausted, match="nothing left to propose: every configuration of this space was "
+                                              "evaluated, failed or is pending.*allow_repeats=True"):
         study.ask()
 
 
