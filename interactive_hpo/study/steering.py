@@ -51,7 +51,6 @@ class Steering:
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
     _number: Callable[[Trial | int, str], int]
-    _loss: Callable[[Trial], float | None]
     _finish: Callable[[Trial, TrialState, float | None, Mapping[str, Any]], Trial]
 
     def _init_steering(self) -> None:
