@@ -49,6 +49,7 @@ from .optimizers import (
     available_optimizers,
     make_optimizer,
     register_optimizer,
+    unregister_optimizer,
 )
 from .pbt import PopulationBasedTraining
 from .space import Categorical, Float, Int, SearchSpace
@@ -96,4 +97,5 @@ __all__ = [
     "available_optimizers",
     "make_optimizer",
     "register_optimizer",
+    "unregister_optimizer",
 ]

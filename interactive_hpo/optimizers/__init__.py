@@ -18,7 +18,7 @@ from .hypergradient import HypergradientDescent
 from .multifidelity import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving, hyperband_brackets, rung_budgets
 from .population import PopulationOptimizer
 from .population.evolution import DifferentialEvolution, GeneticAlgorithm
-from .registry import available_optimizers, make_optimizer, optimizer_class, register_optimizer
+from .registry import available_optimizers, make_optimizer, optimizer_class, register_optimizer, unregister_optimizer
 from .simple import GridSearch, RandomSearch, SobolSearch
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "make_optimizer",
     "optimizer_class",
     "register_optimizer",
+    "unregister_optimizer",
 ]
 
 

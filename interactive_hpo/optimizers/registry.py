@@ -14,7 +14,7 @@ from .._validation import fail
 from ..space import SearchSpace
 from .base import Optimizer
 
-__all__ = ["register_optimizer", "make_optimizer", "optimizer_class", "available_optimizers"]
+__all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers"]
 
 _REGISTRY: dict[str, str | type[Optimizer]] = {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
@@ -49,6 +49,15 @@ def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = No
     if not (inspect.isclass(cls_or_path) and issubclass(cls_or_path, Optimizer)):
         raise fail("cls_or_path", "register_optimizer", "an Optimizer subclass or an import path", cls_or_path)
     _REGISTRY[name or cls_or_path.name] = cls_or_path
+
+
+def unregister_optimizer(name: str) -> None:
+    """Take ``name`` out of the registry (a plug-in's test cleaning up; see
+    :mod:`interactive_hpo.testing`). Studies journaled with it cannot be resumed until it is
+    registered again."""
+    if name not in _REGISTRY:
+        raise fail("name", "unregister_optimizer", f"one of {available_optimizers()}", name)
+    del _REGISTRY[name]
 
 
 def available_optimizers() -> list[str]:

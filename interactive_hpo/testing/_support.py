@@ -30,7 +30,7 @@ from .. import (
 )
 from .._validation import fail, is_real, shown
 from ..optimizers import optimizer_class
-from ..optimizers.registry import _REGISTRY  # to take a plug-in out again after a check registered it
+from ..optimizers.registry import unregister_optimizer
 
 #: ``make(space, seed)`` builds the optimizer under test.
 Factory = Callable[[SearchSpace, int], Optimizer]
@@ -218,5 +218,5 @@ def registered(optimizer: Optimizer) -> Iterator[str]:
     try:
         yield name
     finally:
-        _REGISTRY.pop(name, None)
+        unregister_optimizer(name)
 
