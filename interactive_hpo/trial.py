@@ -220,3 +220,11 @@ def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialStat
     if isinstance(state, TrialState):
         state = state.value
     return TrialState(check_one_of(state, "state", owner, names))
+
+
+def __getattr__(name: str) -> object:
+    """``outcome_of_result`` and ``outcome_of_value`` moved to :mod:`interactive_hpo.outcome` in
+    0.2 (with the one function that calls objectives); the old names still work, with a warning."""
+    from ._moved import moved_name
+
+    return moved_name(__name__, name, "interactive_hpo.outcome", ("outcome_of_result", "outcome_of_value"))
