@@ -79,10 +79,14 @@ def test_a_killed_process_loses_nothing_the_others_wrote(tmp_path):
     assert [w.wait(timeout=120) for w in survivors] == [0, 0]
     study = Study.load(path)
     after = {t.number: t for t in study.trials}
-    # Every trial finished before the kill is there with its value, and the survivors ran all of theirs.
+    # Every trial finished before the kill is there with its value, and the survivors ran all of
+    # theirs (counted by the process that asked each trial: how the three shared the first ones
+    # depends on the scheduler).
     assert all(after[number].value == event["value"] for number, event in before.items())
-    complete = [t for t in study.trials if t.state is TrialState.COMPLETE]
-    assert len(complete) >= 40 + sum(1 for e in before.values() if e["state"] == "COMPLETE") // 3
+    pid_of = {t.number: (study.state.owner_of(t.number) or {}).get("pid") for t in study.trials}
+    complete = [t.number for t in study.trials if t.state is TrialState.COMPLETE]
+    assert sum(pid_of[number] != victim.pid for number in complete) == 40
+    assert {number for number, event in before.items() if event["state"] == "COMPLETE"} <= set(complete)
     assert [t.number for t in study.trials] == list(range(len(study.trials)))
     # The victim's trial left RUNNING is failed on load, as after any crash.
     assert all(t.state is not TrialState.RUNNING for t in study.trials)
