@@ -9,7 +9,6 @@ number or an :class:`~interactive_hpo.trial.Evaluation`) and on what a failure r
 from __future__ import annotations
 
 import math
-import time
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -86,8 +85,8 @@ def check_budget_keyword(objective: Callable[..., Any], budget: float | None, ow
 
 
 def call_objective(objective: Callable[..., Any], params: Mapping[str, Any], *, budget: float | None = None,
-                   report: Callable[[float, float], None] | None = None) -> tuple[Outcome, float]:
-    """Call ``objective(params)`` and read what it returned; return the outcome and the seconds it took.
+                   report: Callable[[float, float], None] | None = None) -> Outcome:
+    """Call ``objective(params)`` and read what it returned.
 
     Parameters
     ----------
@@ -103,25 +102,22 @@ def call_objective(objective: Callable[..., Any], params: Mapping[str, Any], *, 
 
     Returns
     -------
-    outcome : Outcome
+    Outcome
         COMPLETE with the value; PRUNED (value None: the caller knows what was reported) when
         the objective raised TrialPruned; FAILED with ``error`` and ``traceback`` when it
         raised anything else, ``sys.exit()`` included, or returned something that is not a
-        finite number. Only ``KeyboardInterrupt`` propagates: the person wants to stop.
-    seconds : float
-        Wall-clock time of the call.
+        finite number. Only ``KeyboardInterrupt`` propagates: the person wants to stop. When
+        it ran is the caller's record (the trial's timestamps, a worker's clock).
     """
     kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
     if report is not None and accepts_keyword(objective, "report"):
         kwargs["report"] = report
-    started = time.perf_counter()
     try:
         result = objective(dict(params), **kwargs)
     except TrialPruned:
-        return Outcome(TrialState.PRUNED, None, {}), time.perf_counter() - started
+        return Outcome(TrialState.PRUNED, None, {})
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001 - any failure of user code, sys.exit() too, is data
-        failed = Outcome(TrialState.FAILED, None, {"error": describe_error(error), "traceback": traceback.format_exc()})
-        return failed, time.perf_counter() - started
-    return outcome_of_result(result), time.perf_counter() - started
+        return Outcome(TrialState.FAILED, None, {"error": describe_error(error), "traceback": traceback.format_exc()})
+    return outcome_of_result(result)

@@ -87,7 +87,7 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
         # The outcome is read here, on the worker (by the same call_objective as a serial run):
         # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
         try:
-            (state, value, attrs), _ = call_objective(objective, params, budget=budget)
+            state, value, attrs = call_objective(objective, params, budget=budget)
         except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
             state, value, attrs = TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"}
         outcome.append((state.value, value, attrs))

@@ -48,7 +48,7 @@ def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None
         except Exception:  # a configuration that cannot be fitted is the worst there is, not a crash
             return dict.fromkeys(("valid", "train", "test"), math.inf)
     else:
-        outcome, _ = call_objective(objective, params, budget=budget)
+        outcome = call_objective(objective, params, budget=budget)
         raw = {"valid": math.inf if outcome.value is None else outcome.value}  # FAILED: the worst there is
     goal = Direction.parse(getattr(objective, "direction", "minimize"), "objective.direction", "build_landscape")
     return {kind: goal.to_loss(float(value)) if math.isfinite(value) else math.inf for kind, value in raw.items()}

@@ -96,7 +96,7 @@ def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.nda
     scores = np.asarray(scores, dtype=float)
     n = len(scores)
     k = max(1, min(math.ceil(n * quantile - 1e-9), n // 2))  # 1e-9: 10 x 0.3 is 3.0000000000000004
-    losses = Direction(direction).to_loss(scores)  # a new array: NaNs are replaced below
+    losses = Direction.parse(direction, "direction", "quantile_split").to_loss(scores)  # new array: NaNs replaced below
     losses[np.isnan(losses)] = np.inf
     order = np.argsort(losses, kind="stable")
     return np.sort(order[n - k:]), np.sort(order[:k])

@@ -42,7 +42,7 @@ def best_per_round(scores: np.ndarray, direction: str) -> np.ndarray:
 
     NaN scores (diverged members) are skipped; a round where every score is NaN gives NaN.
     """
-    return Direction(direction).best_per_row(scores)
+    return Direction.parse(direction, "direction", "best_per_round").best_per_row(scores)
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,6 @@ import numpy as np
 from .._validation import as_finite, check_int, fail, is_real, seed_to_int
 from ..direction import Direction
 from ..exceptions import TrialStateError
-from ..execution.parallel import RunSettings, run_parallel
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..outcome import call_objective, outcome_of_state, outcome_of_value
@@ -265,6 +264,10 @@ class Study(Steering, Introspection):
             if not callable(callback):
                 raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
         self._check_objective(objective, "Study.run")
+        # The one import of the room above (tests/test_layers.py EXCEPTIONS): the study hands a
+        # parallel run to the runner, which in turn drives the study.
+        from ..execution.parallel import RunSettings, run_parallel
+
         settings = RunSettings.check("Study.run", n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
                                      on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
         if settings.parallel:
@@ -297,7 +300,7 @@ class Study(Steering, Introspection):
         """
         self._check_objective(objective, owner)
         params = self.space.validate(params)
-        outcome, _ = call_objective(objective, params)
+        outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
             raise fail("params", owner, "a configuration the objective can evaluate", params,
                        hint=f"The objective gave {outcome.user_attrs.get('error')}; no trial was recorded.")

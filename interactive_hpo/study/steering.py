@@ -161,7 +161,7 @@ class Steering:
             self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
             raise
         try:
-            outcome, _ = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))
+            outcome = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
             raise

@@ -331,3 +331,14 @@ def test_a_pbt_journal_is_written_and_read_like_a_study_journal(tmp_path):
     with pytest.raises(StorageError, match="is not a PBT journal: its first line has format 'interactive_hpo.journal'"):
         PBTResult.from_journal(study_path)
     assert path.read_bytes() == before
+
+
+def test_a_direction_typed_by_hand_is_checked_where_it_is_typed():
+    from interactive_hpo.pbt.explore import quantile_split
+    from interactive_hpo.pbt.result import best_per_round
+
+    with pytest.raises(InvalidParameterError, match=r"`direction` of quantile_split must be one of \['minimize', "
+                                                    r"'maximize'\]; got 'up'\."):
+        quantile_split([1.0, 2.0], "up", 0.25)
+    with pytest.raises(InvalidParameterError, match=r"`direction` of best_per_round must be one of"):
+        best_per_round(np.ones((2, 2)), "best")

@@ -113,10 +113,10 @@ class GPSurrogateView:
     def predict(self, X: Any) -> SurrogatePrediction:
         """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
         points = np.atleast_2d(np.asarray(X, dtype=float))
-        utility_mean, std = self.utility(points)
+        mean_s, var_s = self._predictor(points)  # once: the mean, the std and the acquisition all use it
+        utility_mean, std = self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
         # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
         if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
-            mean_s, var_s = self._predictor(points)
             acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
         else:
             acquisition = acq.evaluate(self._acquisition, points)
