@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
-# Reinstall when the dependency list changes. The bench extra (Optuna, scikit-optimize) is in,
+# Reinstall when the dependency list changes. The bench extra (Optuna, scikit-optimize, SMAC3) is in,
 # so that the benchmark harness test exercises every peer's adapter. Binder's pins are the
 # constraints (without the torch line and extras' brackets, which constraints cannot hold), so the
 # suite runs on exactly the versions Binder builds.

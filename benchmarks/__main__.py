@@ -1,15 +1,16 @@
-"""``python -m benchmarks run --quick | --full``: the comparison with Optuna and scikit-optimize.
+"""``python -m benchmarks run --quick | --full``: the comparison with Optuna, scikit-optimize and SMAC3.
 
 Writes ``results.json`` (every run: each evaluation's loss, budget and optimizer time; the
-references; proposal times; peak memory), ``results.md`` (the tables the README shows) and
-``convergence.png`` into ``--out`` (default ``benchmarks/results``), and prints the tables.
+references; proposal times on each timing space; peak memory), ``results.md`` (the tables the
+README shows) and ``convergence.png`` into ``--out`` (default ``benchmarks/results``), and prints
+the tables.
 """
 
 from __future__ import annotations
 
 import os
 
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "LOKY_MAX_CPU_COUNT"):
     os.environ.setdefault(_variable, "1")  # before numpy is imported anywhere
 
 import argparse  # noqa: E402 - thread pinning must precede numpy's import
@@ -37,7 +38,8 @@ PRESETS = {
 
 def _versions() -> dict[str, str]:
     out = {}
-    for package in ("interactive_hpo", "numpy", "scikit-learn", "torch", "botorch", "optuna", "scikit-optimize"):
+    for package in ("interactive_hpo", "numpy", "scikit-learn", "torch", "botorch", "optuna", "scikit-optimize",
+                    "smac"):
         try:
             out[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                        "seconds": time.perf_counter() - started}
     (args.out / "results.json").write_text(json.dumps(results))
     header = (f"Command: `{results['meta']['command']}` ({results['meta']['date']}, "
-              f"{results['machine']['processor']}, {results['machine']['cpus']} cores, threads pinned to 1; "
+              f"{results['machine']['processor']}, {results['machine']['cpus']} cores, threads pinned to 1"
+              + (f", PYTHONHASHSEED={hash_seed}" if (hash_seed := results["machine"].get("hash_seed")) else "") + "; "
               + ", ".join(f"{k} {v}" for k, v in results["meta"]["versions"].items())
               + f"; {seeds} seeds; {results['meta']['seconds']:.0f} s in all, {args.jobs} method(s) at a time)")
     if missing:

@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/bench_discrete_repeats.py [--seeds FIRST LAST] [--trials N]``.
 
-The task of issue 23 (item 1): a scikit-learn ``DecisionTreeRegressor`` on the bundled diabetes
+The task of issue 23 (item 1), the benchmark suite's ``tree_diabetes``
+(``benchmarks/suite/tasks.py``): a scikit-learn ``DecisionTreeRegressor`` on the bundled diabetes
 data, tuned over ``max_depth`` in 1..20 and ``min_samples_leaf`` in 1..20 (400 configurations);
 the loss is the 5-fold CV mean squared error. Every configuration is computed once up front
 (a lookup table, so the run measures the optimizers, not the fits). Side by side in one run,
@@ -26,27 +27,27 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from sklearn.datasets import load_diabetes  # noqa: E402
-from sklearn.model_selection import KFold, cross_val_score  # noqa: E402
-from sklearn.tree import DecisionTreeRegressor  # noqa: E402
 
-from interactive_hpo import Int, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Study  # noqa: E402
 
-SPACE = SearchSpace([Int("max_depth", 1, 20), Int("min_samples_leaf", 1, 20)])
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.suite.tasks import tree_diabetes  # noqa: E402 - the suite's task, defined once
+
+TASK = tree_diabetes()
+SPACE = TASK.space
 METHODS = {"bo": ("bo", {}), "bo allow_repeats": ("bo", {"allow_repeats": True}), "random": ("random", {})}
 
 
 def loss_table() -> dict[tuple[int, int], float]:
-    """CV mean squared error of every configuration (400 fits, a few seconds)."""
-    X, y = load_diabetes(return_X_y=True)
-    folds = KFold(5, shuffle=True, random_state=0)
-    return {(depth, leaf): -float(np.mean(cross_val_score(
-        DecisionTreeRegressor(max_depth=depth, min_samples_leaf=leaf, random_state=0), X, y, cv=folds,
-        scoring="neg_mean_squared_error"))) for depth in range(1, 21) for leaf in range(1, 21)}
+    """CV mean squared error of every configuration (400 x 5 fits, a few seconds)."""
+    return {(depth, leaf): TASK.loss({"max_depth": depth, "min_samples_leaf": leaf})
+            for depth in range(1, 21) for leaf in range(1, 21)}
 
 
 def run(method: str, seed: int, n_trials: int, table: dict[tuple[int, int], float]) -> tuple[int, float, float]:

@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/bench_mixed_lockin.py [--seeds FIRST LAST] [--trials N]``.
 
-The shape of issue 23's mixed space (item 2): a log float ``lr`` in [1e-4, 1], a log int ``units``
+The shape of issue 23's mixed space (item 2), the benchmark suite's ``mixed_units``
+(``benchmarks/suite/tasks.py``): a log float ``lr`` in [1e-4, 1], a log int ``units``
 in 2..512, a 3-way categorical ``act`` and a float ``drop`` in [0, 0.9]. The loss is a sum of
 smooth terms with its minimum 0 at lr = 10**-2.5, units = 64, act = "tanh", drop = 0.3; "relu"
 adds 0.6 and "sigmoid" 0.9 everywhere, so a run that never leaves "relu" ends at 0.6 or more.
@@ -20,20 +21,19 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import math  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Study  # noqa: E402
 
-SPACE = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("units", 2, 512, log=True),
-                     Categorical("act", ["relu", "tanh", "sigmoid"]), Float("drop", 0.0, 0.9)])
-OFFSET = {"relu": 0.6, "tanh": 0.0, "sigmoid": 0.9}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.suite.tasks import MixedUnits  # noqa: E402 - the suite's mixed_units, defined once
 
-
-def loss(params: dict) -> float:
-    return ((math.log10(params["lr"]) + 2.5) ** 2 * 0.3 + (math.log2(params["units"]) - 6.0) ** 2 * 0.05
-            + OFFSET[params["act"]] + (params["drop"] - 0.3) ** 2)
+loss = MixedUnits()
+SPACE = loss.space
+OFFSET = MixedUnits.OFFSETS
 
 
 def main() -> None:

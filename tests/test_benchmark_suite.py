@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from benchmarks.__main__ import main
-from benchmarks.suite.methods import METHODS, available_methods, make_method
-from benchmarks.suite.report import best_seen, discrimination, normalized, score_table
-from benchmarks.suite.runner import run_one, run_suite
+from benchmarks.suite import runner
+from benchmarks.suite.methods import METHODS, Method, available_methods, make_method
+from benchmarks.suite.report import best_seen, discrimination, normalized, score_table, timings, to_markdown
+from benchmarks.suite.runner import TIMING_TASKS, run_one, run_suite, time_proposals
 from benchmarks.suite.tasks import TASKS, make_task
 
+#: SMAC fits its forest in about a second even on two points: the tiny run leaves it out, and the
+#: tests below run it on a new task for a few seconds in all.
+SLOW = {"smac"}
 
-def test_a_tiny_run_writes_json_markdown_and_plots_for_every_installed_method(tmp_path, capsys):
-    here, _ = available_methods()
-    assert main(["run", "--quick", "--tasks", "branin,mixed_branin,gb_diabetes", "--seeds", "2", "--trials", "2",
-                 "--sizes", "4", "--out", str(tmp_path), "--no-isolate"]) == 0
+
+def test_a_tiny_run_writes_json_markdown_and_plots_for_every_installed_method_but_the_slow(tmp_path, capsys):
+    here = [m for m in available_methods()[0] if m not in SLOW]
+    assert main(["run", "--quick", "--tasks", "branin,mixed_branin,gb_diabetes", "--methods", ",".join(here),
+                 "--seeds", "2", "--trials", "2", "--sizes", "4", "--out", str(tmp_path), "--no-isolate"]) == 0
     results = json.loads((tmp_path / "results.json").read_text())
     assert set(results["methods"]) == set(here)
     for method, outcome in results["methods"].items():
@@ -27,12 +33,26 @@ def test_a_tiny_run_writes_json_markdown_and_plots_for_every_installed_method(tm
         assert tasks == ({"gb_diabetes"} if method == "hyperband" else {"branin", "mixed_branin", "gb_diabetes"})
         assert all(len(run["losses"]) == len(run["budgets"]) == len(run["seconds"]) for run in outcome["runs"])
         assert all(sum(run["budgets"]) >= 2 - 1e-9 for run in outcome["runs"])
+        # Proposal times on a continuous and on a mixed space (none for a multi-fidelity scheduler).
+        assert set(outcome["speed"]) == (set() if method == "hyperband" else set(TIMING_TASKS))
     assert results["meta"]["checkpoints"] == [2] and results["meta"]["command"].startswith("python -m benchmarks run")
     table = (tmp_path / "results.md").read_text()
     assert all(f"| {method} |" in table for method in here) and "Does each task separate" in table
+    assert "Seconds per proposal on Hartmann6" in table and "Seconds per proposal on `mixed_units`" in table
     assert (tmp_path / "convergence.png").stat().st_size > 1000
     assert not (tmp_path / "results.partial.json").exists()   # kept only while a run is under way
     assert "aggregate" in capsys.readouterr().out
+
+
+def test_smac_runs_a_new_task_through_the_command_line(tmp_path):
+    pytest.importorskip("smac")
+    assert main(["run", "--tasks", "levy3_corner", "--methods", "random,smac", "--seeds", "1", "--trials", "3",
+                 "--sizes", "", "--out", str(tmp_path), "--no-isolate"]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    (run,) = results["methods"]["smac"]["runs"]
+    assert run["task"] == "levy3_corner" and len(run["losses"]) == 3 and min(run["losses"]) >= 0.0
+    assert "| smac |" in (tmp_path / "results.md").read_text()
+    assert not Path("smac3_output").exists()   # SMAC's default output directory: it writes to a temporary one
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -43,6 +63,9 @@ def test_each_method_runs_in_its_own_process_and_reports_its_peak_memory(jobs):
     assert list(results["methods"]) == ["sobol", "random"] and sorted(finished) == ["random", "sobol"]
     assert all(outcome["peak_mb"] > 10 for outcome in results["methods"].values())
     assert results["machine"]["threads"]["OMP_NUM_THREADS"] == "1"
+    # SMAC's runs depend on the hash seed: every method's process starts with the same one.
+    assert all(outcome["hash_seed"] == "0" for outcome in results["methods"].values())
+    assert results["machine"]["hash_seed"] == "0"
 
 
 @pytest.mark.parametrize("name", [name for name in METHODS if name in available_methods()[0]])
@@ -55,6 +78,70 @@ def test_every_method_learns_from_configurations_it_did_not_propose(name):
     params, budget = method.ask()
     assert set(params) == set(task.space.names)
     method.tell(task.loss(params) if budget in (None, 1.0) else task.loss(params))
+
+
+def test_smac_maps_its_space_and_counts_what_it_was_told_toward_its_initial_design():
+    pytest.importorskip("smac")
+    space = make_task("hgb_breast_cancer").space   # a categorical whose choices include None
+    method = make_method("smac", space, seed=0, n_trials=20)   # initial design: min(10 x 5, 20 / 4) = 5 points
+    told = [*space.sample(3, rng=0), {**space.sample(1, rng=1)[0], "interaction_cst": None}]
+    method.observe_many(told, [0.5, 0.4, 0.3, 0.2])
+    params, budget = method.ask()   # the one Sobol point left: no model fit, so this test stays fast
+    assert space.validate(params) == params and budget is None
+    assert method._pending.config.origin.startswith("Initial Design")
+    meta = method._facade.meta
+    assert meta["initial_design"]["n_configs"] == 5 - 4 and meta["model"]["name"] == "RandomForest"
+    assert meta["config_selector"]["retrain_after"] == method.proposals_per_fit == 8
+    method.tell(0.1)
+
+
+class _Cycling(Method):
+    """Fits once per 4 proposals, for 1 s of pretend time (the clock is patched)."""
+
+    proposals_per_fit = 4
+
+    def __init__(self, space, seed):
+        self.space, self.asks = space, 0
+
+    def ask(self):
+        self.asks += 1
+        return self.space.sample(1, rng=self.asks)[0], None
+
+    def tell(self, loss):
+        pass
+
+    def observe(self, params, loss):
+        pass
+
+
+def test_a_method_that_fits_once_per_cycle_is_timed_over_a_whole_cycle(monkeypatch):
+    clock = iter(float(t) for t in range(1000))
+    made = []
+
+    def factory(space, seed):
+        made.append(_Cycling(space, seed))
+        return made[-1]
+
+    monkeypatch.setitem(METHODS, "cycling", ("interactive_hpo", factory))
+    monkeypatch.setattr(runner.time, "perf_counter", lambda: next(clock))
+    assert time_proposals("cycling", [3, 5], "mixed_units") == {3: 1.0, 5: 1.0}
+    assert [m.asks for m in made] == [5, 5]   # one untimed, then the 4 of one cycle
+    assert [m.n_trials for m in made] == [3, 5]   # each made for a run of n trials
+
+
+def test_timing_tables_read_old_and_new_results():
+    runs = {"task": "t", "method": "m", "seed": 0, "losses": [1.0], "budgets": [1.0], "seconds": [0.0], "wall": 0.0}
+    new = {"methods": {"optuna-gp": {"runs": [runs], "speed": {"hartmann6": {"10": 0.2}, "mixed_units": {"10": 0.4}},
+                                     "peak_mb": None},
+                       "smac": {"runs": [runs], "speed": {"hartmann6": {"10": 0.1}, "mixed_units": {"10": 0.8}},
+                                "peak_mb": None}},
+           "references": {"t": {"optimum": 0.0, "random_median": 2.0}}}
+    assert timings(new) == {"hartmann6": {"optuna-gp": {10: 0.2}, "smac": {10: 0.1}},
+                            "mixed_units": {"optuna-gp": {10: 0.4}, "smac": {10: 0.8}}}
+    table = to_markdown(new, [1])
+    assert "| smac | 0.100 (1x, 0.5x) |" in table and "| optuna-gp | 0.400 (1x, 1x) |" in table
+    old = {**new, "methods": {m: {**o, "speed": {"10": 0.3}} for m, o in new["methods"].items()}}
+    assert timings(old) == {"hartmann6": {"optuna-gp": {10: 0.3}, "smac": {10: 0.3}}}   # Hartmann6 only, then
 
 
 def test_multi_fidelity_runs_count_budget_in_full_evaluations():
@@ -113,7 +200,7 @@ def test_scikit_optimize_is_told_a_batch_at_once():
 
 @pytest.mark.parametrize(("flag", "value", "message"), [
     ("--tasks", "branin,mnist", "unknown or unavailable task(s) ['mnist']; choose from ['branin',"),
-    ("--methods", "random,smac", "unknown or unavailable method(s) ['smac']; choose from ['random',"),
+    ("--methods", "random,hebo", "unknown or unavailable method(s) ['hebo']; choose from ['random',"),
 ])
 def test_a_typo_in_the_command_line_is_refused_before_any_work(flag, value, message, tmp_path, capsys):
     with pytest.raises(SystemExit):

@@ -1,6 +1,6 @@
 """From raw runs to what the README shows: Bayesmark's normalized scores, whether each task
-separates the methods, proposal times as ratios to the best peer, wall time and memory, and
-convergence plots.
+separates the methods, proposal times (on each timing space) as ratios to the fastest
+model-based peer and to Optuna's GPSampler, wall time and memory, and convergence plots.
 
 Normalized score of a run after n trials (Bayesmark): ``(best loss found - best loss ever seen
 on the task) / (median loss of one random configuration - best loss ever seen)``; 0 is the best
@@ -17,13 +17,21 @@ import numpy as np
 
 from .methods import METHODS
 
-__all__ = ["best_seen", "normalized", "score_table", "discrimination", "to_markdown", "plot_convergence"]
+__all__ = ["best_seen", "normalized", "score_table", "discrimination", "timings", "to_markdown",
+           "plot_convergence"]
 
 #: Methods that are not ours (dashed in the plots).
-PEERS = frozenset(name for name, (packages, _) in METHODS.items() if packages.split()[0] in ("optuna", "skopt"))
-#: The Gaussian-process peers: proposal times are ratios to the fastest of these at each n (a GP
-#: proposal against a CMA-ES step would compare a model fit with a sampling step).
-GP_PEERS = ("optuna-gp", "skopt-gp")
+PEERS = frozenset(name for name, (packages, _) in METHODS.items()
+                  if packages.split()[0] in ("optuna", "skopt", "smac"))
+#: The model-based peers: proposal times are ratios to the fastest of these at each n (a model
+#: fit against a CMA-ES or TPE step would compare a fit with a sampling step). SMAC's figure is
+#: its mean over one cycle of 8 proposals, one of which refits its random forest.
+MODEL_PEERS = ("optuna-gp", "skopt-gp", "smac")
+#: The project's target: no slower than Optuna's GPSampler. Its ratio is shown beside.
+TARGET = "optuna-gp"
+#: How each timing space is named in the tables.
+_SPACE_TITLES = {"hartmann6": "Hartmann6 (6 floats)",
+                 "mixed_units": "`mixed_units` (mixed: log float, log int 2..512, 3-way categorical, float)"}
 
 
 def _runs(results: dict[str, Any], task: str, method: str) -> list[dict[str, Any]]:
@@ -124,22 +132,8 @@ def to_markdown(results: dict[str, Any], checkpoints: list[int]) -> str:
     for task, row in discrimination(results, last).items():
         lines.append(f"| {task} | {row['best']} | {row['gap']:.3f} | {row['noise']:.3f} | "
                      f"{'yes' if row['separates'] else 'no'} |")
-    sizes = sorted({int(n) for m in methods for n in results["methods"][m]["speed"]})
-    if sizes:
-        lines += ["\n**Seconds per proposal on Hartmann6 with n observations** (median of 3; in brackets the "
-                  "ratio to the fastest Gaussian-process peer, Optuna's GPSampler or scikit-optimize, at that n)\n",
-                  "| method | " + " | ".join(f"n = {n}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
-        fastest = {n: min((results["methods"][m]["speed"][_key(results, m, n)] for m in methods if m in GP_PEERS
-                           and _key(results, m, n) in results["methods"][m]["speed"]), default=math.nan)
-                   for n in sizes}
-        for method in methods:
-            speed = results["methods"][method]["speed"]
-            cells = []
-            for n in sizes:
-                value = speed.get(_key(results, method, n))
-                cells.append("-" if value is None else f"{value:.3f} ({value / fastest[n]:.2g}x)"
-                             if not math.isnan(fastest[n]) else f"{value:.3f}")
-            lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    for space, seconds in timings(results).items():
+        lines += _timing_table(space, seconds, methods)
     lines += ["\n**Cost** (optimizer's own seconds per trial, mean; wall seconds of all runs; peak memory of "
               "the method's process)\n", "| method | optimizer s / trial | wall s | peak MB |", "|---|---|---|---|"]
     for method in methods:
@@ -151,10 +145,49 @@ def to_markdown(results: dict[str, Any], checkpoints: list[int]) -> str:
     return "\n".join(lines)
 
 
-def _key(results: dict[str, Any], method: str, n: int) -> Any:
-    """Speed keys are ints in memory and strings after a JSON round trip."""
-    speed = results["methods"][method]["speed"]
-    return n if n in speed else str(n)
+def timings(results: dict[str, Any]) -> dict[str, dict[str, dict[int, float]]]:
+    """Timing space -> method -> n -> seconds per proposal (methods not timed are missing).
+
+    Reads both layouts of ``results.json``: ``speed`` as {space: {n: s}} (since the mixed space
+    was timed), and as {n: s} alone (older files, which timed Hartmann6 only). Keys n are ints
+    here, whatever JSON made of them."""
+    out: dict[str, dict[str, dict[int, float]]] = {}
+    for method, outcome in results["methods"].items():
+        speed = outcome["speed"]
+        by_space = speed if all(isinstance(v, dict) for v in speed.values()) else {"hartmann6": speed}
+        for space, table in by_space.items():
+            if table:
+                out.setdefault(space, {})[method] = {int(n): float(s) for n, s in table.items()}
+    return out
+
+
+def _timing_table(space: str, table: dict[str, dict[int, float]], methods: list[str]) -> list[str]:
+    """One table of proposal times on ``space``: seconds, the ratio to the fastest model-based peer
+    at that n, and the ratio to GPSampler."""
+    sizes = sorted({n for row in table.values() for n in row})
+    peers = [m for m in MODEL_PEERS if m in table]
+    fastest = {n: min((table[m][n] for m in peers if n in table[m]), default=math.nan) for n in sizes}
+    target = table.get(TARGET, {})
+    how = "median of 3" + ("; SMAC's: the mean of one cycle of 8 proposals, one of which refits its forest"
+                           if "smac" in table else "")
+    brackets = (f"; in brackets the ratio to the fastest model-based peer at that n ({', '.join(peers)})"
+                + (", then to Optuna's GPSampler, the speed target" if target else "")) if peers else ""
+    lines = [f"\n**Seconds per proposal on {_SPACE_TITLES.get(space, space)} with n observations** "
+             f"({how}{brackets})\n",
+             "| method | " + " | ".join(f"n = {n}" for n in sizes) + " |", "|---|" + "---|" * len(sizes)]
+    for method in methods:
+        cells = []
+        for n in sizes:
+            value = table.get(method, {}).get(n)
+            if value is None:
+                cells.append("-")
+            elif math.isnan(fastest[n]):
+                cells.append(f"{value:.3f}")
+            else:
+                also = f", {value / target[n]:.2g}x" if n in target else ""
+                cells.append(f"{value:.3f} ({value / fastest[n]:.2g}x{also})")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def plot_convergence(results: dict[str, Any], path: Any, n_full: int) -> None:
