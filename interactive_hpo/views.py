@@ -208,11 +208,12 @@ class KernelSummary:
         Parameter name -> (value, unit). Numbers are in the parameter's own units ("decades"
         for log parameters); a categorical's value is its kernel lengthscale, unit "categorical".
     signal_std : float
-        Prior standard deviation of the objective function, in objective units.
+        Prior standard deviation of the objective function, in objective units (through the
+        output warp's average slope when the GP was fitted on warped values).
     noise_std : float
-        Observation-noise standard deviation, in objective units.
+        Observation-noise standard deviation, in objective units (likewise).
     kernel : str
-        "matern" (5/2) or "rbf", plus a categorical kernel when the space has categoricals.
+        "matern" (5/2) or "rbf", and whether categories enter its distance (Hamming).
     fit_status : str
         "warm", "cold", "restored" (a past step, not refitted) or a fallback.
     """

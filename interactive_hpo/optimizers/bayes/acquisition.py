@@ -32,6 +32,7 @@ import numpy as np
 # isort: off
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
 from .model import DTYPE, Predictor, torch
+from .kernel import HammingKernel
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
     qLogNoisyExpectedImprovement,
@@ -40,7 +41,6 @@ from botorch.acquisition import (  # noqa: E402
 from botorch.acquisition.analytic import Phi  # noqa: E402
 from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
 from botorch.exceptions.warnings import BadInitialCandidatesWarning, OptimizationWarning  # noqa: E402
-from botorch.models import MixedSingleTaskGP  # noqa: E402
 from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
 from botorch.optim.initializers import gen_batch_initial_conditions  # noqa: E402
 
@@ -100,9 +100,9 @@ def candidates(dim: int, n: int, seed: int, snap: Any = None) -> Any:
 def supports_paths(model: Any) -> bool:
     """Whether BoTorch can draw pathwise samples (random features) for this model's kernel.
 
-    It cannot for the mixed categorical kernel; callers then sample jointly on finite sets.
+    It cannot for our kernel with categorical coordinates; callers then sample jointly on finite sets.
     """
-    return not isinstance(model, MixedSingleTaskGP)
+    return not isinstance(model.covar_module, HammingKernel)
 
 
 class DiscreteThompson(AcquisitionFunction):

@@ -33,8 +33,8 @@ def acquisition_terms(view: GPSurrogateView, X: Any) -> AcquisitionTerms | None:
     """The exploitation and exploration terms of the view's acquisition at ``X`` of shape (m, d).
 
     Returns None for acquisitions without an additive split (PI, Thompson, MES). Terms are in
-    the acquisition's units (objective units for UCB and EI): for UCB they sum to the
-    acquisition, for EI and log-EI to EI.
+    the acquisition's units (objective units for UCB and EI without an output warp, the model's
+    units with one): for UCB they sum to the acquisition, for EI and log-EI to EI.
     """
     name = view.acquisition_name
     if name not in ("ucb", "ei", "logei"):
@@ -49,7 +49,7 @@ def acquisition_terms(view: GPSurrogateView, X: Any) -> AcquisitionTerms | None:
         z = gap / sigma
         exploit = gap * ndtr(z)
         explore = sigma * np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
-    return AcquisitionTerms(exploitation=exploit * view.factor, exploration=explore * view.factor,
+    return AcquisitionTerms(exploitation=exploit * view.acquisition_scale, exploration=explore * view.acquisition_scale,
                             of="ucb" if name == "ucb" else "ei")
 
 

@@ -25,7 +25,6 @@ from botorch.acquisition import (  # noqa: E402
     ProbabilityOfImprovement,
     UpperConfidenceBound,
 )
-from botorch.models import MixedSingleTaskGP  # noqa: E402
 
 from interactive_hpo import (  # noqa: E402
     Categorical,
@@ -41,6 +40,7 @@ from interactive_hpo.objectives.synthetic import Branin, Hartmann6  # noqa: E402
 from interactive_hpo.optimizers.bayes import GaussianProcessBO, SurrogateView  # noqa: E402
 from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
 from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
+from interactive_hpo.optimizers.bayes.kernel import HammingKernel  # noqa: E402
 from interactive_hpo.optimizers.bayes.model import DTYPE, Predictor, fit_gp  # noqa: E402
 
 #: A cheap acquisition optimizer: where accuracy is not the point, speed is.
@@ -100,8 +100,11 @@ def one_torch_thread():
 
 @pytest.fixture(scope="module")
 def plane_study():
-    """A 2-D study after 8 trials (5 of them proposed by the GP); read-only for the tests."""
-    return run_bo(PLANE, bowl, 8, seed=0)
+    """A 2-D study after 8 trials (5 of them proposed by the GP); read-only for the tests.
+
+    Without the output warp: these tests check the acquisition's and the predictor's algebra in
+    the objective's units, which the warp (tested in test_warping.py) maps monotonically."""
+    return run_bo(PLANE, bowl, 8, seed=0, output_warp="none")
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +221,7 @@ def test_predictor_agrees_with_the_gpytorch_posterior(space, kernel, noise):
     y = np.sin(6.0 * X[:, 0]) + X[:, 1] ** 2 + 0.01 * rng.standard_normal(len(X))
     cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
     model = fit_gp(X, y, cat_dims, kernel, noise, None).model
-    assert isinstance(model, MixedSingleTaskGP) == bool(cat_dims)
+    assert isinstance(model.covar_module, HammingKernel) == bool(cat_dims)
     G = np.array([space.snap(x) for x in rng.random((60, space.dim))])
 
     predictor = Predictor(model)
@@ -242,7 +245,8 @@ def test_predictor_agrees_with_the_gpytorch_posterior(space, kernel, noise):
 # -- 4. a noiseless GP interpolates; its uncertainty shrinks at data and returns to the prior --------
 def test_noiseless_gp_interpolates_and_its_std_returns_to_the_prior():
     space = SearchSpace([Float("x", 0.0, 1.0)])
-    study = Study(space, "bo", seed=0, optimizer_settings={**FAST, "noise": "fixed"})
+    # Unwarped: the prior std is a number in objective units only then (test_warping covers the warp).
+    study = Study(space, "bo", seed=0, optimizer_settings={**FAST, "noise": "fixed", "output_warp": "none"})
     for x in np.linspace(0.0, 0.15, 7):  # data clustered in one corner
         study.add_manual({"x": float(x)}, float(np.sin(40.0 * x)))
     view = study.optimizer.surrogate()
@@ -272,6 +276,19 @@ def test_noise_std_is_tiny_when_fixed_and_learned_otherwise():
         stds[noise] = view.hyperparameters.noise_std
     assert stds["fixed"] < 0.003
     assert 0.15 < stds["learned"] < 0.6
+
+
+def test_auto_noise_is_fixed_until_a_configuration_is_told_two_losses():
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    study = Study(space, "bo", seed=0, optimizer_settings={**FAST, "output_warp": "none"})
+    for x in np.linspace(0.0, 1.0, 8):
+        study.add_manual({"x": float(x)}, float(np.sin(3 * x)))
+    assert study.optimizer.surrogate().hyperparameters.noise_std < 1e-2
+    assert study.ask().user_attrs["gp_noise"] == "fixed"
+    again = float(np.linspace(0.0, 1.0, 8)[4])
+    study.add_manual({"x": again}, float(np.sin(3 * again)) + 0.3)  # the same configuration, another loss
+    assert study.optimizer.surrogate().hyperparameters.noise_std > 0.05
+    assert study.ask().user_attrs["gp_noise"] == "learned"
 
 
 # -- 5. units -----------------------------------------------------------------------------------------
@@ -418,7 +435,8 @@ def test_what_if_with_pending_points_and_surrogate_overrides():
 def test_unknown_or_invalid_overrides_raise():
     study = run_bo(LINE, quad, 4, seed=0)
     message = ("`overrides` of GaussianProcessBO.propose must be settings among ['acquisition', 'allow_repeats', "
-               "'beta', 'kernel', 'n_initial', 'noise', 'num_restarts', 'raw_samples', 'seed', 'xi']; got 'betta'.")
+               "'beta', 'kernel', 'n_initial', 'noise', 'num_restarts', 'output_warp', 'raw_samples', 'seed', "
+               "'xi']; got 'betta'.")
     with pytest.raises(InvalidParameterError) as error:
         study.optimizer.propose(betta=4.0)
     assert str(error.value) == message
@@ -463,7 +481,7 @@ def test_switching_from_sobol_fits_on_the_sobol_trials():
 def test_categoricals_are_modelled_as_unordered_categories(mixed_study):
     study, _ = mixed_study
     view = study.optimizer.surrogate()
-    assert isinstance(view.model, MixedSingleTaskGP)
+    assert isinstance(view.model.covar_module, HammingKernel)
     assert "categorical" in view.hyperparameters.kernel
     # Under an ordered encoding (a, b, c at 1/6, 1/2, 5/6), a would be closer to b than to c.
     base = {"x": 0.5, "n": 3}
@@ -738,15 +756,19 @@ def test_bo_does_not_exploit_along_a_dimension_it_wrongly_thinks_flat():
 
 
 @pytest.mark.parametrize("cat_dims", [[], [1]], ids=["numeric", "mixed"])
-def test_every_numeric_lengthscale_has_the_gamma_prior(cat_dims):
-    X = np.random.default_rng(0).random((6, 2))
+def test_every_lengthscale_has_its_gamma_prior(cat_dims):
+    """Numeric coordinates get LENGTHSCALE_PRIOR, categorical ones CATEGORICAL_PRIOR: without a
+    prior the categorical lengthscale collapsed and categories stopped sharing what was learnt."""
+    X = np.random.default_rng(0).random((6, 3))
     if cat_dims:
         X[:, 1] = np.where(X[:, 1] < 0.5, 0.25, 0.75)
     model = bayes_model.build_gp(X, np.arange(6.0), cat_dims, "matern", "learned")
-    kernels = [module for module in model.covar_module.modules() if isinstance(module, bayes_model.MaternKernel)]
-    assert kernels and all(type(k.lengthscale_prior).__name__ == "GammaPrior" for k in kernels)
-    assert all((float(k.lengthscale_prior.concentration), float(k.lengthscale_prior.rate))
-               == bayes_model.LENGTHSCALE_PRIOR for k in kernels)
+    prior = model.covar_module.lengthscale_prior
+    assert type(prior).__name__ == "GammaPrior"
+    expected = [bayes_model.CATEGORICAL_PRIOR if i in cat_dims else bayes_model.LENGTHSCALE_PRIOR for i in range(3)]
+    concentration = np.broadcast_to(prior.concentration.numpy(), (3,))
+    rate = np.broadcast_to(prior.rate.numpy(), (3,))
+    assert list(zip(concentration.tolist(), rate.tolist(), strict=True)) == expected
 
 
 # -- 14. validation ---------------------------------------------------------------------------------------------------
@@ -758,7 +780,9 @@ BAD_SETTINGS = [
     ({"beta": True}, "`beta` of GaussianProcessBO must be a finite real number in [0.0, inf); got True."),
     ({"xi": -0.1}, "`xi` of GaussianProcessBO must be a finite real number in [0.0, inf); got -0.1."),
     ({"kernel": "linear"}, "`kernel` of GaussianProcessBO must be one of ['matern', 'rbf']; got 'linear'."),
-    ({"noise": "none"}, "`noise` of GaussianProcessBO must be one of ['learned', 'fixed']; got 'none'."),
+    ({"noise": "none"}, "`noise` of GaussianProcessBO must be one of ['auto', 'learned', 'fixed']; got 'none'."),
+    ({"output_warp": "log"},
+     "`output_warp` of GaussianProcessBO must be one of ['rank-log', 'rank', 'none']; got 'log'."),
     ({"n_initial": 0}, "`n_initial` of GaussianProcessBO must be an int in [1, inf); got 0."),
     ({"n_initial": 2.5}, "`n_initial` of GaussianProcessBO must be an int in [1, inf); got 2.5."),
     ({"num_restarts": 0}, "`num_restarts` of GaussianProcessBO must be an int in [1, 1000]; got 0."),

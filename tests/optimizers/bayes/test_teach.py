@@ -33,7 +33,11 @@ def test_ucb_terms_sum_to_the_acquisition(direction):
     view = study_with(direction, acquisition="ucb", beta=3.0).surrogate()
     terms = acquisition_terms(view, GRID)
     np.testing.assert_allclose(terms.exploitation + terms.exploration, view.predict(GRID).acquisition, rtol=1e-6)
-    np.testing.assert_allclose(terms.exploration, 3.0 * view.predict(GRID).std, rtol=1e-6)
+    # With the output warp, terms are in the model's units: beta times the std the GP saw.
+    np.testing.assert_allclose(terms.exploration, 3.0 * view.model_units().predict(GRID).std, rtol=1e-6)
+    unwarped = study_with(direction, acquisition="ucb", beta=3.0, output_warp="none").surrogate()
+    np.testing.assert_allclose(acquisition_terms(unwarped, GRID).exploration, 3.0 * unwarped.predict(GRID).std,
+                               rtol=1e-6)
 
 
 def test_ei_terms_sum_to_ei_and_log_ei_is_their_log():
@@ -55,7 +59,7 @@ def test_acquisitions_without_a_split_give_none():
 
 
 def test_prior_samples_spread_like_the_fitted_signal():
-    view = study_with().surrogate()
+    view = study_with(output_warp="none").surrogate()  # in objective units the warp bends the spread
     samples = prior_paths(view, GRID[::50], n_samples=4000, seed=1)
     assert samples.shape == (4000, 3)
     np.testing.assert_allclose(samples.std(axis=0), view.hyperparameters.signal_std, rtol=0.1)
