@@ -23,6 +23,7 @@ Settings (DESIGN's teaching conventions):
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +34,7 @@ import numpy as np
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
 from .model import DTYPE, Predictor, torch
 from .kernel import HammingKernel
+from .search import ascend, mixed_search
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
     qLogNoisyExpectedImprovement,
@@ -41,7 +43,7 @@ from botorch.acquisition import (  # noqa: E402
 from botorch.acquisition.analytic import Phi  # noqa: E402
 from botorch.acquisition.thompson_sampling import PathwiseThompsonSampling  # noqa: E402
 from botorch.exceptions.warnings import BadInitialCandidatesWarning, OptimizationWarning  # noqa: E402
-from botorch.optim import optimize_acqf, optimize_acqf_mixed_alternating  # noqa: E402
+from botorch.optim import optimize_acqf_mixed_alternating  # noqa: E402
 from botorch.optim.initializers import gen_batch_initial_conditions  # noqa: E402
 
 # isort: on
@@ -139,6 +141,25 @@ class ClosedForm(AcquisitionFunction):
         mean, variance = self.predictor.latent(X.reshape(-1, X.shape[-1]))
         return self.from_latent(mean, variance).reshape(X.shape[:-2])
 
+    def value_and_gradient(self, X: Any) -> tuple[Any, Any] | None:
+        """Values at points of shape (..., d) (shape (...,)) and their gradient (shape of ``X``),
+        through the predictor's closed-form gradients: autograd only over the per-point formula.
+        None when the kernel has no closed-form gradient here."""
+        points = X.reshape(-1, X.shape[-1])
+        found = self.predictor.latent_with_gradient(points)
+        if found is None:
+            return None
+        mean, variance, dmean, dvariance = found
+        scale = self.predictor.scale
+        floored = variance * scale**2 <= MIN_VARIANCE
+        sigma = (variance * scale**2).clamp_min(MIN_VARIANCE).sqrt()
+        values, by_mu, by_sigma = closed_form_slopes(self.name, mean * scale + self.predictor.shift, sigma,
+                                                     **self.settings)
+        # Chain rule: mu = scale * mean + shift; sigma = scale * sqrt(variance) above the floor.
+        by_variance = torch.where(floored, 0.0, by_sigma * scale**2 / (2.0 * sigma))
+        gradient = (by_mu * scale).unsqueeze(-1) * dmean + by_variance.unsqueeze(-1) * dvariance
+        return values.reshape(X.shape[:-2]), gradient.reshape(X.shape)
+
     def from_latent(self, mean: Any, variance: Any) -> Any:
         """The acquisition from standardized latent means and variances (tensors of shape (m,))."""
         scale = self.predictor.scale
@@ -165,6 +186,27 @@ def closed_form(name: str, mean: Any, std: Any, *, best: float, scale: float, be
         return sigma * _ei_helper(z)
     if name == "logei":
         return _log_ei_helper(z) + sigma.log()
+    raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
+
+
+def closed_form_slopes(name: str, mu: Any, sigma: Any, *, best: float, scale: float, beta: float,
+                       xi: float) -> tuple[Any, Any, Any]:
+    """:func:`closed_form`'s values and their derivatives in ``mu`` and ``sigma`` (tensors of shape
+    (m,) each), by hand: ``dEI/dmu = Phi(z)``, ``dEI/dsigma = phi(z)``; for log-EI these divided by
+    EI, in logs for stability far in the tail (``Phi(z) / h(z)`` as ``exp(log Phi - log h)``)."""
+    if name == "ucb":
+        return mu + beta * sigma, torch.ones_like(mu), torch.full_like(sigma, beta)
+    z = (mu - threshold(best, xi, scale)) / sigma
+    if name == "pi":
+        density = torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+        return Phi(z), density / sigma, -density * z / sigma
+    if name == "ei":
+        density = torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+        return sigma * _ei_helper(z), Phi(z), density
+    if name == "logei":
+        log_h = _log_ei_helper(z)
+        ratio = torch.exp(torch.special.log_ndtr(z) - log_h)  # Phi(z) / h(z), h = phi + z Phi
+        return log_h + sigma.log(), ratio / sigma, (1.0 - z * ratio) / sigma
     raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
 
 
@@ -225,27 +267,18 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
     bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
     for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
         bounds[0, i], bounds[1, i] = min(values), max(values)
-    if discrete or categorical:
-        # Seeded through torch's RNG, which the caller forks and seeds.
+    if (discrete or categorical) and q == 1:
+        return mixed_search(acquisition, dim, {**discrete, **categorical}, seed, raw_samples, num_restarts, start)
+    if discrete or categorical:  # a joint batch: BoTorch's alternating search (seeded through torch's RNG)
         candidates, value = optimize_acqf_mixed_alternating(
             acquisition, bounds, discrete_dims=discrete or None, cat_dims=categorical or None, q=q,
             raw_samples=raw_samples, num_restarts=num_restarts,
             options={"batch_limit": 64, "maxiter_alternating": 16, "maxiter_continuous": 100})
-        if start is not None and q == 1 and len(discrete) + len(categorical) < dim:
-            # Refine the incumbent's continuous coordinates, its discrete ones held fixed.
-            fixed = {i: float(start[i]) for i in {**discrete, **categorical}}
-            local, local_value = optimize_acqf(
-                acquisition, bounds, q=1, num_restarts=1, raw_samples=None, fixed_features=fixed,
-                batch_initial_conditions=torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim),
-                options={"maxiter": 100})
-            if float(torch.as_tensor(local_value).reshape(-1)[0]) > float(torch.as_tensor(value).reshape(-1)[0]):
-                candidates, value = local, local_value
     else:
         options: dict[str, Any] = {"seed": seed, "batch_limit": 64, "maxiter": 100}
         starts = gen_batch_initial_conditions(acquisition, bounds, q=q, num_restarts=num_restarts,
                                               raw_samples=raw_samples, options=options)
         if start is not None and q == 1:  # one more restart, at the incumbent
             starts = torch.cat([starts, torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim)])
-        candidates, value = optimize_acqf(acquisition, bounds, q=q, num_restarts=len(starts),
-                                          batch_initial_conditions=starts, options=options)
+        candidates, value = ascend(acquisition, starts, bounds, maxiter=options["maxiter"])
     return candidates.detach().numpy().reshape(q, dim), float(torch.as_tensor(value).reshape(-1)[0])

@@ -12,7 +12,6 @@ with one lengthscale per dimension and a Gamma(3, 6) prior on each lengthscale (
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -30,16 +29,14 @@ import_optional("botorch", "bo", "Bayesian optimization")
 # so pay that here, when the optimizer is built, rather than inside the study's first GP ask.
 torch.broadcast_shapes((1,), (1,))
 
-from botorch.exceptions.warnings import OptimizationWarning  # noqa: E402
-from botorch.fit import fit_gpytorch_mll  # noqa: E402
 from botorch.models import SingleTaskGP  # noqa: E402
 from botorch.models.transforms import Standardize  # noqa: E402
 from gpytorch.constraints import GreaterThan  # noqa: E402
 from gpytorch.kernels import MaternKernel, RBFKernel  # noqa: E402
-from gpytorch.mlls import ExactMarginalLogLikelihood  # noqa: E402
 from gpytorch.priors import GammaPrior  # noqa: E402
 
-from .kernel import HammingKernel, kernel_block  # noqa: E402
+from .fit import fit_map  # noqa: E402
+from .kernel import HammingKernel, kernel_block, kernel_slope  # noqa: E402
 
 __all__ = ["FittedGP", "fit_gp", "build_gp", "one_thread"]
 
@@ -184,15 +181,9 @@ def warm_options(n: int) -> dict[str, float]:
 
 
 def _fit(model: Any, options: Mapping[str, float]) -> None:
-    mll = ExactMarginalLogLikelihood(model.likelihood, model)
     with warnings.catch_warnings():
-        # L-BFGS stopping early or a retry inside BoTorch is not a failure of ours to report.
-        warnings.simplefilter("ignore", OptimizationWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fit_gpytorch_mll(mll, optimizer_kwargs={"options": options})
-    for values in model_state(model).values():
-        if not all(math.isfinite(v) for v in values):
-            raise FloatingPointError("the fit produced non-finite hyperparameters")
+        warnings.simplefilter("ignore", RuntimeWarning)  # a jittered Cholesky is not the user's concern
+        fit_map(model, options)
 
 
 def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
@@ -307,6 +298,32 @@ class Predictor:
         v = cross @ self.inverse_chol.T  # row i: L^-1 k(x_i, X)
         mean = self.constant + (cross @ self.alpha).reshape(-1)
         return mean, (prior - (v * v).sum(-1)).clamp_min(0.0)
+
+    def latent_with_gradient(self, points: Any) -> tuple[Any, Any, Any, Any] | None:
+        """Mean and latent variance at points of shape (m, d), and their gradients with respect to
+        the points, shape (m, d) each, computed in closed form (no autograd graph: a backward pass
+        through :meth:`latent` cost twice its forward pass). None for kernels without a closed
+        form here.
+
+        With ``k = K(x, X)``, ``a = K^-1 (y - c)`` and ``w = K^-1 k``: ``dmean/dx = dk/dx . a`` and
+        ``dvar/dx = -2 dk/dx . w``, where ``dk_i/dx_j = slope_i * scale_j * (x_j - X_ij)``.
+        """
+        train_X = self.model.train_inputs[0]
+        found = kernel_slope(self.model.covar_module, points, train_X)
+        if found is None:
+            return None
+        cross, slope, scale = found
+        v = cross @ self.inverse_chol.T
+        w = v @ self.inverse_chol  # K^-1 k, row by row
+        mean = self.constant + (cross @ self.alpha).reshape(-1)
+        variance = 1.0 - (v * v).sum(-1)
+
+        def gradient(weights: Any) -> Any:  # sum_i slope_i * weights_i * scale * (x - X_i)
+            products = slope * weights
+            return scale * (points * products.sum(-1, keepdim=True) - products @ train_X)
+
+        return mean, variance.clamp_min(0.0), gradient(self.alpha.reshape(1, -1)), \
+            torch.where((variance > 0.0).unsqueeze(-1), -2.0 * gradient(w), 0.0)
 
     def _kernel(self, block: Any) -> tuple[Any, Any]:
         """``K(block, X)`` of shape (b, n) and the prior variances ``k(g, g)`` of shape (b,)."""
