@@ -36,7 +36,7 @@ def fit_map(model: Any, options: Mapping[str, float]) -> None:
     X, y = model.train_inputs[0].detach(), model.train_targets.detach()
     n, d = X.shape
     learned = hasattr(likelihood, "noise_covar") and hasattr(likelihood.noise_covar, "raw_noise")
-    fixed_noise = None if learned else likelihood.noise.detach().reshape(-1)
+    fixed_noise: Any = None if learned else likelihood.noise.detach().reshape(-1)
     low_lengthscale = float(kernel.raw_lengthscale_constraint.lower_bound)
     start = [np.log(kernel.lengthscale.detach().numpy().reshape(-1)), [float(model.mean_module.constant)]]
     bounds = [(math.log(low_lengthscale), None)] * d + [(None, None)]
@@ -48,7 +48,7 @@ def fit_map(model: Any, options: Mapping[str, float]) -> None:
     def negative_log_posterior(theta: np.ndarray) -> tuple[float, np.ndarray]:
         t = torch.tensor(theta, dtype=DTYPE, requires_grad=True)
         lengthscale = t[:d].exp()
-        noise = t[d + 1].exp() if learned else fixed_noise
+        noise: Any = t[d + 1].exp() if learned else fixed_noise
         K = covariance(kernel, lengthscale, X, X) + torch.diag(noise.expand(n))
         factor, info = torch.linalg.cholesky_ex(K)
         if int(info) != 0:
