@@ -107,7 +107,10 @@ class SurrogatePanel:
                                              layout=widgets.Layout(width="auto"))
                       for name, label in (("terms", "acquisition terms"), ("posterior", "posterior samples"),
                                           ("prior", "prior samples"))}
-        for box in self.teach.values():
+        # A GP fitted on warped values (bayes.warping): draw what it saw instead of the objective.
+        self.as_seen = widgets.Checkbox(value=False, description="as the GP sees it (after its output warp)",
+                                        indent=False, layout=widgets.Layout(width="auto", display="none"))
+        for box in (*self.teach.values(), self.as_seen):
             box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
         self.why = widgets.HTML()
         self.why.add_class("ihpo-why")
@@ -115,7 +118,7 @@ class SurrogatePanel:
             self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
             self.curve = SurrogateCurve(ax, acquisition_ax)
-            controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values()])]
+            controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
             self.figure = LiveFigure((8.0, 2.8))  # 800 px: fits JupyterLab's notebook column
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
@@ -123,7 +126,7 @@ class SurrogatePanel:
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")
             for choice in (self.x_choice, self.y_choice):
                 choice.observe(self.errors.guard(self._on_pair), names="value")
-            controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best]),
+            controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best, self.as_seen]),
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         for anchor in self.anchors.values():
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
@@ -167,6 +170,9 @@ class SurrogatePanel:
         self.message.value = ""
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
+        self.as_seen.layout.display = None if hasattr(view, "model_units") else "none"
+        if self.as_seen.value and hasattr(view, "model_units"):
+            view, values = view.model_units(), view.to_model_units(values)
         at = self.space.to_unit(self.anchor())
         fixed = [i for i, name in enumerate(self.space.names) if name not in self.pair]
         alpha = slice_alpha(X, at, fixed)

@@ -72,6 +72,23 @@ def test_step_redraws_status_history_and_the_model_heatmaps():
     assert study.trials[-1].params["a"] == pytest.approx(star[0], abs=1e-9)
 
 
+def test_the_model_can_be_shown_as_the_gp_sees_it_after_its_output_warp():
+    lab = plane_lab()
+    lab.run(5)
+    panel = lab.surrogate_panel
+    assert panel.as_seen.layout.display is None and not panel.as_seen.value  # offered for a GP
+    grid = lab.study.space.slice2d("a", "b", at=panel.anchor(), resolution=60)
+    view = lab.study.surrogate()
+    panel.as_seen.value = True
+    seen = view.model_units().predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
+    np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), seen)
+    values = np.array([t.value for t in lab.study.trials])
+    assert np.ptp(seen) < 2.0 < np.ptp(values) * 10  # warped units (about one), not the objective's
+    panel.as_seen.value = False
+    objective = view.predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
+    np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), objective)
+
+
 def test_trials_off_the_slice_are_faded():
     lab = plane_lab()
     lab.run(5)

@@ -1,9 +1,13 @@
 """Bayesian optimization with a BoTorch Gaussian process (imports torch and botorch).
 
-- ``optimizer``: :class:`GaussianProcessBO` and the :class:`GPSurrogateView` snapshot it shows
-  (a :class:`~interactive_hpo.views.SurrogateView`, the protocol plots and the Lab rely on).
-- ``model``: fitting the GP, and the cached-Cholesky predictor the views and plots use.
-- ``acquisition``: acquisition functions and their maximization.
+- ``optimizer``: :class:`GaussianProcessBO`, the steppable optimizer.
+- ``view``: the :class:`GPSurrogateView` snapshot it shows (a
+  :class:`~interactive_hpo.views.SurrogateView`, the protocol plots and the Lab rely on).
+- ``model``: building the GP, and the cached-Cholesky predictor the views and plots use;
+  ``kernel``: its kernel (numeric and categorical coordinates in one distance); ``fit``: its
+  hyperparameters by maximum a posteriori; ``warping``: the output warp it is fitted on.
+- ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
+- ``finite``: spaces small enough to list, where no configuration is proposed twice.
 - ``teach``: teaching overlays (exploitation and exploration terms, prior samples, why a point).
 """
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -32,6 +31,7 @@ import numpy as np
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
 from .finite import FiniteSpace
+from .view import GPSurrogateView
 from .model import DTYPE, FittedGP, Predictor, fit_gp, one_thread, restore_gp, scaled_lengthscales, torch
 from . import acquisition as acq
 from .warping import WARPS, OutputWarp
@@ -41,7 +41,7 @@ from ..._validation import check_bool, check_int, check_one_of, check_real, fail
 from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
-from ...views import KernelSummary, SurrogatePrediction, read_only
+from ...views import KernelSummary, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import ModelBased
 from ..simple import SobolSequence
@@ -50,136 +50,6 @@ __all__ = ["GaussianProcessBO", "GPSurrogateView"]
 
 KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
-
-
-@dataclass(frozen=True, eq=False)
-class GPSurrogateView:
-    """An immutable snapshot of a fitted GP and its acquisition, for plots and teaching (a
-    :class:`~interactive_hpo.views.SurrogateView`).
-
-    BoTorch maximizes a *utility*: minus the loss, divided by ``factor`` (the losses' spread,
-    so the GP sees numbers of order one). :meth:`predict` reports losses, or objective values
-    after :meth:`in_direction`; :meth:`utility`, :attr:`model`, :attr:`factor` and
-    :attr:`acquisition_settings` are what the teaching overlays (``bayes.teach``) read.
-
-    Attributes
-    ----------
-    X : ndarray of shape (n, d)
-        The training inputs (unit cube).
-    losses : ndarray of shape (n,)
-        The training losses (what the optimizer minimizes).
-    hyperparameters : KernelSummary
-        Fitted lengthscales, signal and noise, in readable units.
-    proposal : ndarray of shape (d,) or None
-        The point proposed from this belief, when known.
-    acquisition_name : str
-    direction : Direction
-        The units of :meth:`predict`: losses (MINIMIZE, as the optimizer gives it) or the
-        objective values of a maximizing study (:meth:`Study.surrogate` sets it).
-    model : botorch Model
-        The fitted GP (warped utility units); read it, never fit it.
-    factor : float
-        Loss units per utility unit.
-    warp : OutputWarp
-        What the GP was fitted on: ``warp(-loss / factor)`` (see ``bayes.warping``).
-    units : {"objective", "model"}
-        What :meth:`predict` reports: the objective's units (the warp undone), or the values the
-        GP saw (``model_units()``, the teaching view of the warp), oriented as the objective.
-    acquisition_settings : mapping
-        What the acquisition was built with (``beta``, ``best``, ``xi``, ``scale``).
-    """
-
-    X: np.ndarray
-    losses: np.ndarray
-    hyperparameters: KernelSummary
-    proposal: np.ndarray | None
-    acquisition_name: str
-    direction: Direction
-    model: Any
-    factor: float
-    warp: OutputWarp
-    acquisition_settings: Mapping[str, float]
-    units: str
-    _predictor: Any
-    _acquisition: Any
-
-    def utility(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior mean and epistemic std of the warped utility at ``X`` of shape (m, d): two
-        arrays of shape (m,), in the units BoTorch's acquisition saw."""
-        mean_s, var_s = self._predictor(np.atleast_2d(np.asarray(X, dtype=float)))
-        return self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
-
-    def unstandardize(self, values: np.ndarray) -> np.ndarray:
-        """Values of :attr:`model`'s latent function (standardized, any shape) as warped
-        utilities, as the model's outcome transform does."""
-        return values * self._predictor.scale + self._predictor.shift
-
-    def to_objective(self, utilities: np.ndarray) -> np.ndarray:
-        """Warped utilities (any shape) in the units this view reports: ``direction``'s values
-        of the loss, or of the warped utility's negative in model units."""
-        if self.units == "model":
-            return self.direction.to_value(-np.asarray(utilities))
-        return self.direction.to_value(-self.factor * self.warp.inverse(utilities))
-
-    @property
-    def acquisition_scale(self) -> float:
-        """Objective units per acquisition unit (EI, UCB); 1 when the warp is on, since a warped
-        improvement has no single size in the objective's units (acquisitions are then reported
-        in the model's units)."""
-        return self.factor if self.warp.kind == "none" else 1.0
-
-    @property
-    def seen(self) -> np.ndarray:
-        """The values the GP was fitted on for the completed trials, shape (n,): the warped
-        utilities, oriented as :meth:`predict`'s model units."""
-        return self.direction.to_value(-self.warp(-self.losses / self.factor))
-
-    def model_units(self) -> GPSurrogateView:
-        """The same belief, reporting what the GP sees (the warped values) instead of the
-        objective: the teaching view of the output warp."""
-        return replace(self, units="model")
-
-    def predict(self, X: Any) -> SurrogatePrediction:
-        """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
-        points = np.atleast_2d(np.asarray(X, dtype=float))
-        mean_s, var_s = self._predictor(points)  # once: the mean, the std and the acquisition all use it
-        utility_mean, std = self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
-        mean = self.to_objective(utility_mean)
-        # The std in objective units: half the width of the one-sd band mapped through the
-        # warp's inverse (the warp is monotone, so the band stays a band; exact when unwarped).
-        std = 0.5 * np.abs(self.to_objective(utility_mean + std) - self.to_objective(utility_mean - std))
-        # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
-        if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
-            acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
-        else:
-            acquisition = acq.evaluate(self._acquisition, points)
-        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self.acquisition_scale)
-        noise = np.full(len(points), self.hyperparameters.noise_std)  # homoscedastic: one value
-        return SurrogatePrediction(mean=mean, std=std,
-                                   noise_std=noise, acquisition=acquisition, acquisition_name=self.acquisition_name)
-
-    def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
-        """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
-
-        Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
-        so their cost is linear in m and a whole 2-D slice is cheap. With a categorical kernel,
-        which has no random features, they are joint posterior samples (cost cubic in m).
-        """
-        from botorch.sampling.pathwise import draw_matheron_paths
-
-        points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
-        with torch.random.fork_rng(), torch.no_grad():
-            torch.manual_seed(seed)
-            if acq.supports_paths(self.model):
-                paths = draw_matheron_paths(self.model, sample_shape=torch.Size([n_samples]))
-                values = paths(points)  # BoTorch applies the outcome transform: utility units
-            else:  # no random features for the categorical kernel: a joint sample at these points
-                values = self.model.posterior(points).rsample(torch.Size([n_samples]))
-        return self.to_objective(values.reshape(n_samples, -1).numpy())
-
-    def in_direction(self, direction: Direction) -> GPSurrogateView:
-        """The same belief, reported in ``direction``'s units (see ``direction``)."""
-        return replace(self, direction=direction)
 
 
 class GaussianProcessBO(Optimizer, ModelBased):

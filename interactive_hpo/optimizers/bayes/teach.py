@@ -24,7 +24,7 @@ from ...space import SearchSpace
 from ...views import AcquisitionTerms
 from . import acquisition as acq
 from .model import DTYPE, torch
-from .optimizer import GPSurrogateView
+from .view import GPSurrogateView
 
 __all__ = ["acquisition_terms", "prior_paths", "why_this_point"]
 
