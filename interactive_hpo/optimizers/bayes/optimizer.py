@@ -32,7 +32,8 @@ import numpy as np
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
 from .finite import FiniteSpace
 from .view import GPSurrogateView
-from .model import DTYPE, FittedGP, Predictor, fit_gp, one_thread, restore_gp, scaled_lengthscales, torch
+from .model import (DTYPE, FittedGP, Predictor, fit_gp, noise_of, one_thread, restore_gp, scaled_lengthscales,
+                    torch)
 from . import acquisition as acq
 from .warping import WARPS, OutputWarp
 
@@ -69,9 +70,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
         categorical kernel either way.
     noise : {"auto", "learned", "fixed"}
         Learn the observation noise, or fix it tiny for noiseless objectives. "auto" (default)
-        fixes it until the data show noise: a configuration evaluated twice with different
-        losses; then it is learned. Pass "learned" for an objective you know to be noisy (random
-        CV splits, say) whose configurations are never repeated.
+        fits both and keeps the learned noise only when the data support it (the Bayesian
+        information criterion; see ``bayes.model.fit_gp``). Pass "learned" for an objective you
+        know to be noisy.
     output_warp : {"rank-log", "none"}
         What the GP is fitted on: the losses after Vizier's monotone half-rank and log warp
         (default: outliers and heavy tails do not flatten the model; see ``bayes.warping``), or
@@ -126,8 +127,6 @@ class GaussianProcessBO(Optimizer, ModelBased):
         self._initial = SobolSequence(space.dim, self.seed)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
         self._failed: list[np.ndarray] = []  # failed trials' points: fitted below the worst loss
-        self._first_loss: dict[bytes, float] = {}  # the first loss told at each configuration
-        self._noisy = False  # a configuration was told two different losses (for noise="auto")
         self._warm: dict[str, list[float]] | None = None
         self._warm_from = -1.0  # trial number the warm state came from (inf: our own last ask)
         self._warm_data = -1  # how many data points the fit behind the warm state saw
@@ -165,8 +164,6 @@ class GaussianProcessBO(Optimizer, ModelBased):
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if loss is not None:
             self._data.append((trial.x.copy(), loss))
-            first = self._first_loss.setdefault(self.space.snap(trial.x).tobytes(), loss)
-            self._noisy = self._noisy or first != loss
         elif trial.state is TrialState.FAILED:
             self._failed.append(trial.x.copy())
         if self._finite is not None:
@@ -244,8 +241,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
         """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
         acquisition seed) and this optimizer's data: no fit."""
         X, y = self._arrays()
-        noise = str(info.get("gp_noise", "learned" if self.noise == "auto" else self.noise))
-        model = restore_gp(X, y, self._cat_dims, self.kernel, noise, dict(info["gp_state"]))
+        state = dict(info["gp_state"])
+        model = restore_gp(X, y, self._cat_dims, self.kernel, noise_of(state), state)
         return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
 
     # -- internals -----------------------------------------------------------------------------------
@@ -281,7 +278,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         # same Thompson path or MES samples when this step's belief is rebuilt.
         info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
                                 "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
-                                "gp_noise": self._noise_model(),
+                                "gp_noise": fit.noise,
                                 "gp_data": self._n_fitted()}
         if fit.error:
             info["gp_fit_error"] = fit.error
@@ -297,20 +294,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         self._fit_key = self._key()
 
     def _key(self) -> tuple:
-        return (self._n_fitted(), self._warm_from, self.kernel, self._noise_model(), self.output_warp)
-
-    def _noise_model(self) -> str:
-        """"fixed" or "learned": what ``noise`` means for the data told so far.
-
-        "auto" fixes the noise until a configuration has been told two different losses. Measured
-        (benchmarks/README.md, issue 23): on deterministic tasks, with the output warp, a learned
-        noise never fell below BoTorch's floor (a std of 1% of the signal), and the GP kept
-        proposing points a hair from the incumbent (Branin seed 3: regret 1.55 after 40 trials);
-        fixed, it did not (regret 0.000 on every seed).
-        """
-        if self.noise == "auto":
-            return "learned" if self._noisy else "fixed"
-        return self.noise
+        return (self._n_fitted(), self._warm_from, self.kernel, self.noise, self.output_warp)
 
     def _n_fitted(self) -> int:
         """How many points the GP is fitted on: completed and failed trials."""
@@ -352,12 +336,13 @@ class GaussianProcessBO(Optimizer, ModelBased):
             if self._warm is not None and self._warm_data == self._n_fitted():
                 # No new data since the recorded fit (a replay, or only failed trials since): the
                 # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
-                model = restore_gp(X, y, self._cat_dims, self.kernel, self._noise_model(), self._warm)
-                self._fit = FittedGP(model, self._warm, "reused")
+                noise = noise_of(self._warm)
+                model = restore_gp(X, y, self._cat_dims, self.kernel, noise, self._warm)
+                self._fit = FittedGP(model, self._warm, "reused", noise=noise)
             else:
                 with torch.random.fork_rng(), one_thread():  # the same bits whatever the thread count
                     torch.manual_seed(seed)
-                    self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self._noise_model(), self._warm)
+                    self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
             self._fit_key = key
         return self._fit
 
@@ -425,7 +410,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
             raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
         variant = GaussianProcessBO(self.space, **settings)
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
-        variant._failed, variant._first_loss, variant._noisy = list(self._failed), dict(self._first_loss), self._noisy
+        variant._failed = list(self._failed)
         variant._initial = self._initial.copy()
         variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
         if variant._key() == self._key():
@@ -434,8 +419,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
             scale = check_real(lengthscale_scale, "lengthscale_scale", owner, 0, None, low_open=True)
             X, y = variant._arrays()
             fit = variant._fitted(variant._stream(variant.n_seen))
-            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel,
-                                                variant._noise_model(), scale)
+            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, scale)
             if self._fit is None and variant._key() == self._key():
                 # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
                 self._fit, self._fit_key = fit, variant._key()
