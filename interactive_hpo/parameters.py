@@ -296,7 +296,8 @@ class Categorical(Parameter):
         return "categorical"
 
     def unit_length(self) -> tuple[float, str]:
-        """Categories have no distance: a categorical kernel's lengthscale is reported as is."""
+        """Categories have no distance: a categorical coordinate's kernel lengthscale is
+        reported as is (two categories are one unit apart)."""
         return 1.0, "categorical"
 
     def to_dict(self) -> dict[str, Any]:

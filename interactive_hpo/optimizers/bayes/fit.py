@@ -41,7 +41,7 @@ def fit_map(model: Any, options: Mapping[str, float]) -> float:
     learned = hasattr(likelihood, "noise_covar") and hasattr(likelihood.noise_covar, "raw_noise")
     fixed_noise: Any = None if learned else likelihood.noise.detach().reshape(-1)
     low_lengthscale = float(kernel.raw_lengthscale_constraint.lower_bound)
-    start = [np.log(kernel.lengthscale.detach().numpy().reshape(-1)), [float(model.mean_module.constant)]]
+    start = [np.log(kernel.lengthscale.detach().numpy().reshape(-1)), [float(model.mean_module.constant.detach())]]
     bounds = [(math.log(low_lengthscale), None)] * d + [(None, None)]
     if learned:
         start.append(np.log(likelihood.noise.detach().numpy().reshape(-1)[:1]))

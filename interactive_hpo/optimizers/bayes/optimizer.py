@@ -66,8 +66,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
     xi : float
         EI/PI/log-EI improvement margin, in standard deviations of the observed values (>= 0).
     kernel : {"matern", "rbf"}
-        Matern-5/2 (default) or RBF, one lengthscale per dimension; categoricals get a
-        categorical kernel either way.
+        Matern-5/2 (default) or RBF, one lengthscale per dimension; categoricals enter its
+        distance as one unit apart (``bayes.kernel``) either way.
     noise : {"auto", "learned", "fixed"}
         Learn the observation noise, or fix it tiny for noiseless objectives. "auto" (default)
         fits both and keeps the learned noise only when the data support it (the Bayesian

@@ -140,8 +140,8 @@ class GPSurrogateView:
         """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
 
         Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
-        so their cost is linear in m and a whole 2-D slice is cheap. With a categorical kernel,
-        which has no random features, they are joint posterior samples (cost cubic in m).
+        so their cost is linear in m and a whole 2-D slice is cheap. With categories in the kernel
+        (which then has no random features), they are joint posterior samples (cost cubic in m).
         """
         from botorch.sampling.pathwise import draw_matheron_paths
 
@@ -151,7 +151,7 @@ class GPSurrogateView:
             if acq.supports_paths(self.model):
                 paths = draw_matheron_paths(self.model, sample_shape=torch.Size([n_samples]))
                 values = paths(points)  # BoTorch applies the outcome transform: utility units
-            else:  # no random features for the categorical kernel: a joint sample at these points
+            else:  # no random features with categories in the kernel: a joint sample at these points
                 values = self.model.posterior(points).rsample(torch.Size([n_samples]))
         return self.to_objective(values.reshape(n_samples, -1).numpy())
 

@@ -811,3 +811,18 @@ def test_bad_batch_size_and_space_raise():
     with pytest.raises(InvalidParameterError) as error:
         GaussianProcessBO("x")
     assert str(error.value) == "`space` of GaussianProcessBO must be a SearchSpace; got 'x'."
+
+
+def test_auto_noise_compares_both_models_only_periodically_past_a_hundred_points(monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.random((101, 2))
+    y = np.sin(3 * X[:, 0]) + X[:, 1]
+    first = fit_gp(X[:100], y[:100], [], "matern", "auto", None)
+    calls = []
+    real = bayes_model._fit_one
+    monkeypatch.setattr(bayes_model, "_fit_one", lambda *args: calls.append(args[4]) or real(*args))
+    again = fit_gp(X, y, [], "matern", "auto", first.state)  # 101 points: the last choice only
+    assert calls == [first.noise] and again.noise == first.noise
+    calls.clear()
+    fit_gp(X[:100], y[:100], [], "matern", "auto", first.state)  # every tenth count: both again
+    assert calls == ["fixed", "learned"]
