@@ -1,0 +1,32 @@
+"""The mixed acquisition search: many-level integers move in large steps and every category is
+tried. (That each start keeps its own line search is checked where it once failed:
+``test_proposal_maximizes_the_plotted_acquisition[logei]`` in test_optimizer.py.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("botorch")
+
+from interactive_hpo.optimizers.bayes.search import RELAXED_LEVELS, mixed_search  # noqa: E402
+
+LEVELS = {0: list((np.arange(500) + 0.5) / 500), 1: [1 / 6, 1 / 2, 5 / 6]}  # a 500-level int, 3 categories
+
+
+def acquisition(X):
+    """Best at x0 = 0.37, x2 = 0.8, in the middle category; a smooth function of the others."""
+    category_bonus = torch.where((X[..., 1] - 0.5).abs() < 1e-9, 1.0, 0.0)
+    return (-(X[..., 0] - 0.37) ** 2 - (X[..., 2] - 0.8) ** 2 + category_bonus).sum(-1)
+
+
+def test_mixed_search_finds_a_many_level_integer_and_the_category_away_from_the_incumbent():
+    assert len(LEVELS[0]) > RELAXED_LEVELS
+    incumbent = np.array([LEVELS[0][10], 1 / 6, 0.1])  # far along the integer, in a wrong category
+    x, value = mixed_search(acquisition, 3, LEVELS, seed=0, raw_samples=16, num_restarts=2, start=incumbent)
+    assert x.shape == (1, 3)
+    assert x[0, 1] == pytest.approx(0.5) and x[0, 0] == pytest.approx(0.37, abs=1.5 / 500)
+    assert x[0, 0] in LEVELS[0] and x[0, 2] == pytest.approx(0.8, abs=1e-4)
+    assert value == pytest.approx(float(acquisition(torch.tensor(x).unsqueeze(0))), rel=1e-12)
+
