@@ -18,11 +18,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, like the others
 from benchmarks.suite import methods  # noqa: E402
 from benchmarks.suite.runner import run_one  # noqa: E402
 from benchmarks.suite.tasks import TASKS, make_task, random_median  # noqa: E402
