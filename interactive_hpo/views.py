@@ -197,6 +197,15 @@ class SurrogateView(Protocol):
         """The same belief, reported in ``direction``'s units."""
         ...
 
+    def model_units(self) -> SurrogateView:
+        """The same belief, reporting the values the model was fitted on (after any transform of
+        the objective, such as an output warp), oriented as the objective."""
+        ...
+
+    def to_model_units(self, values: np.ndarray) -> np.ndarray:
+        """Objective values (any shape) in the units of :meth:`model_units`."""
+        ...
+
 
 @dataclass(frozen=True, eq=False)
 class KernelSummary:

@@ -109,7 +109,7 @@ class SurrogatePanel:
                                           ("prior", "prior samples"))}
         # A GP fitted on warped values (bayes.warping): draw what it saw instead of the objective.
         self.as_seen = widgets.Checkbox(value=False, description="as the GP sees it (after its output warp)",
-                                        indent=False, layout=widgets.Layout(width="auto", display="none"))
+                                        indent=False, layout=widgets.Layout(width="auto"))
         for box in (*self.teach.values(), self.as_seen):
             box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
         self.why = widgets.HTML()
@@ -170,8 +170,7 @@ class SurrogatePanel:
         self.message.value = ""
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
-        self.as_seen.layout.display = None if hasattr(view, "model_units") else "none"
-        if self.as_seen.value and hasattr(view, "model_units"):
+        if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
         at = self.space.to_unit(self.anchor())
         fixed = [i for i, name in enumerate(self.space.names) if name not in self.pair]

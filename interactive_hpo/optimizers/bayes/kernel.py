@@ -72,13 +72,23 @@ class HammingKernel(Kernel):
         return kernel_values(scaled_squared_distance(x1, x2, lengthscale, self.categorical), self.kind)
 
 
+def _formula(kernel: Any, dim: int) -> tuple[Any, str] | None:
+    """The categorical mask of shape (d,) and the kind ("matern" or "rbf") of a kernel whose
+    formula this module knows (ours, GPyTorch's Matern-5/2 and RBF); None for any other."""
+    if type(kernel) is HammingKernel:
+        return kernel.categorical, kernel.kind
+    if (type(kernel) is MaternKernel and kernel.nu == 2.5) or type(kernel) is RBFKernel:
+        return torch.zeros(dim, dtype=torch.bool), "rbf" if type(kernel) is RBFKernel else "matern"
+    return None
+
+
 def covariance(kernel: Any, lengthscale: Any, a: Any, b: Any) -> Any:
     """``K(a, b)`` of shape (m, n) for ``kernel`` (ours, or GPyTorch's Matern-5/2 or RBF) with
     the given ``lengthscale`` of shape (d,), differentiable in it (the fit moves it)."""
-    categorical = kernel.categorical if type(kernel) is HammingKernel else torch.zeros(a.shape[-1], dtype=torch.bool)
-    kind = kernel.kind if type(kernel) is HammingKernel else "rbf" if type(kernel) is RBFKernel else "matern"
-    if kind == "matern" and type(kernel) is MaternKernel and kernel.nu != 2.5:
-        raise ValueError(f"Matern kernels other than nu = 5/2 are not supported here; got nu = {kernel.nu}")
+    formula = _formula(kernel, a.shape[-1])
+    if formula is None:
+        raise ValueError(f"no closed form here for {type(kernel).__name__} (Matern-5/2 or RBF only)")
+    categorical, kind = formula
     return kernel_values(scaled_squared_distance(a, b, lengthscale, categorical), kind)
 
 
@@ -89,7 +99,7 @@ def kernel_block(kernel: Any, block: Any, train_X: Any) -> tuple[Any, Any] | Non
         lengthscale = kernel.lengthscale.detach().reshape(-1)
         squared = scaled_squared_distance(block, train_X, lengthscale, kernel.categorical)
         return kernel_values(squared, kernel.kind), torch.ones(len(block), dtype=DTYPE)
-    if (type(kernel) is MaternKernel and kernel.nu == 2.5) or type(kernel) is RBFKernel:
+    if _formula(kernel, block.shape[-1]) is not None:  # GPyTorch's: plain ARD distances
         lengthscale = kernel.lengthscale.detach().reshape(1, -1)
         r = torch.cdist(block / lengthscale, train_X / lengthscale)
         if type(kernel) is RBFKernel:
@@ -104,13 +114,10 @@ def kernel_slope(kernel: Any, block: Any, train_X: Any) -> tuple[Any, Any, Any] 
     """``K(block, X)`` of shape (b, n), ``dk/d(r^2)`` of shape (b, n) and ``2 / l^2`` of shape
     (d,) (0 on categorical coordinates), without autograd: ``dk/dx_j = dk/d(r^2) * 2 / l_j^2 *
     (x_j - X_ij)``. None for kernels other than :func:`kernel_block`'s."""
-    if type(kernel) is HammingKernel:
-        categorical, kind = kernel.categorical, kernel.kind
-    elif (type(kernel) is MaternKernel and kernel.nu == 2.5) or type(kernel) is RBFKernel:
-        categorical = torch.zeros(block.shape[-1], dtype=torch.bool)
-        kind = "rbf" if type(kernel) is RBFKernel else "matern"
-    else:
+    formula = _formula(kernel, block.shape[-1])
+    if formula is None:
         return None
+    categorical, kind = formula
     lengthscale = kernel.lengthscale.detach().reshape(-1)
     squared = scaled_squared_distance(block, train_X, lengthscale, categorical)
     if kind == "rbf":

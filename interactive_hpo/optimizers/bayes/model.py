@@ -102,7 +102,8 @@ class FittedGP:
     noise : str
         "fixed" or "learned": the noise model fitted (``auto`` chooses one).
     score : float
-        Log posterior per observation at the fitted hyperparameters (nan if not fitted).
+        Log marginal likelihood plus the lengthscales' log prior, per observation, at the fitted
+        hyperparameters (nan if not fitted): what ``noise="auto"`` compares.
     """
 
     model: Any
@@ -122,10 +123,11 @@ def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noi
         scale = float(np.var(y)) if len(y) > 1 and np.var(y) > 0 else 1.0
         train_Yvar = torch.full_like(train_Y, FIXED_NOISE * scale)
     if cat_dims:
-        covar = HammingKernel(cat_dims, kernel, ard_num_dims=X.shape[1], lengthscale_prior=_lengthscale_prior(
-            X.shape[1], cat_dims), lengthscale_constraint=GreaterThan(MIN_LENGTHSCALE, transform=None))
+        priors = _lengthscale_prior(X.shape[1], cat_dims)
+        covar = HammingKernel(cat_dims, kernel, ard_num_dims=X.shape[1], lengthscale_prior=priors,
+                              lengthscale_constraint=GreaterThan(MIN_LENGTHSCALE, transform=None))
         with torch.no_grad():
-            covar.lengthscale = _lengthscale_prior(X.shape[1], cat_dims).mode
+            covar.lengthscale = priors.mode
     else:
         prior = GammaPrior(*LENGTHSCALE_PRIOR)
         kernel_class = RBFKernel if kernel == "rbf" else MaternKernel  # Matern's default nu is 5/2
@@ -216,8 +218,9 @@ def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise
     """Fit by marginal likelihood, starting from ``warm`` when given; never raises.
 
     ``noise="auto"`` fits a fixed tiny noise and a learned one, and keeps the learned noise only
-    when it raises the log posterior by more than ``log(n) / 2`` (the Bayesian information
-    criterion's price of one more parameter). Measured (issue 23, benchmarks/README.md): on
+    when it raises the log marginal likelihood (plus the lengthscales' log prior; the noise's own
+    prior is left out, since the fixed model has none) by more than ``log(n) / 2``: the Bayesian
+    information criterion's price of one more parameter. Measured (issue 23, benchmarks/README.md): on
     deterministic tasks a learned noise sat at BoTorch's floor (a std of 1% of the signal) and,
     with the output warp, made the GP re-propose points a hair from the incumbent (Branin seed 3,
     regret 1.55 after 40 trials); a noise fixed tiny instead collapsed every lengthscale to its
@@ -231,8 +234,7 @@ def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise
         # O(n^3): refit the noise model chosen last and compare both every AUTO_PERIOD points.
         # The choice depends on the data count and the warm state only, so replays stay exact.
         return _fit_one(X, y, cat_dims, kernel, noise_of(warm), warm)
-    fits = [_fit_one(X, y, cat_dims, kernel, mode, warm) for mode in ("fixed", "learned")]
-    fixed, learned = fits
+    fixed, learned = (_fit_one(X, y, cat_dims, kernel, mode, warm) for mode in ("fixed", "learned"))
     if math.isnan(learned.score) or (not math.isnan(fixed.score) and
                                      len(y) * (learned.score - fixed.score) <= 0.5 * math.log(len(y))):
         return fixed

@@ -31,7 +31,7 @@ import numpy as np
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
 from .finite import FiniteSpace
-from .view import GPSurrogateView
+from .view import GPSurrogateView, acquisition_scale
 from .model import (DTYPE, FittedGP, Predictor, fit_gp, noise_of, one_thread, restore_gp, scaled_lengthscales,
                     torch)
 from . import acquisition as acq
@@ -73,10 +73,10 @@ class GaussianProcessBO(Optimizer, ModelBased):
         fits both and keeps the learned noise only when the data support it (the Bayesian
         information criterion; see ``bayes.model.fit_gp``). Pass "learned" for an objective you
         know to be noisy.
-    output_warp : {"rank-log", "none"}
+    output_warp : {"rank-log", "rank", "none"}
         What the GP is fitted on: the losses after Vizier's monotone half-rank and log warp
-        (default: outliers and heavy tails do not flatten the model; see ``bayes.warping``), or
-        the losses as they are. Failed trials are fitted with a value below the worst either way,
+        (default: outliers and heavy tails do not flatten the model; see ``bayes.warping``),
+        after the half-rank step only, or as they are. Failed trials are fitted with a value below the worst either way,
         so the GP learns to avoid them.
     n_initial : int or None
         Scrambled Sobol points before the GP takes over; default ``min(10, max(3, d + 1))``.
@@ -253,8 +253,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=1, batch=False)
         name = "qlognei (pending points)" if self.pending else self.acquisition
-        scale = self._factor() if self.output_warp == "none" else 1.0  # as GPSurrogateView.acquisition_scale
-        value = float(acq.in_objective_units(name, value, scale))
+        value = float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
 
     def _initial_point(self, rng: np.random.Generator) -> Suggestion:
@@ -380,19 +379,20 @@ class GaussianProcessBO(Optimizer, ModelBased):
                 with torch.random.fork_rng():
                     torch.manual_seed(seed)
                     acquisition = self._acquisition(model, seed)
-        factor = self._factor()
+        factor, warp = self._factor(), self._warp()
         X, losses = self._observed()
         return GPSurrogateView(X=read_only(X), losses=read_only(losses),
-                               hyperparameters=self._summary(model, predictor, status, factor),
+                               hyperparameters=self._summary(model, predictor, status, factor * warp.mean_slope),
                                proposal=None if proposal is None else read_only(proposal),
                                acquisition_name=self.acquisition, direction=Direction.MINIMIZE, model=model,
-                               factor=factor, warp=self._warp(), acquisition_settings=settings, units="objective",
+                               factor=factor, warp=warp, acquisition_settings=settings, units="objective",
                                _predictor=predictor,
                                _acquisition=acquisition)
 
-    def _summary(self, model: Any, predictor: Predictor, status: str, factor: float) -> KernelSummary:
-        # In objective units; through the warp's average slope when the GP saw warped values.
-        y_std = predictor.scale * factor * self._warp().mean_slope
+    def _summary(self, model: Any, predictor: Predictor, status: str, units: float) -> KernelSummary:
+        """Hyperparameters read in objective units: ``units`` objective units per warped utility
+        (the losses' spread times the warp's average slope)."""
+        y_std = predictor.scale * units
         centre = np.full((1, self.space.dim), 0.5)
         with torch.no_grad():
             prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])

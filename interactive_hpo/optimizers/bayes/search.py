@@ -119,15 +119,14 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], see
     low, high = np.zeros(dim), np.ones(dim)
     for i in relaxed:
         low[i], high[i] = levels_np[i][0], levels_np[i][-1]
-    values = None
     for _ in range(MAX_ROUNDS):
-        # Ascent over the continuous and relaxed coordinates; the others held where they are.
-        fixed_low = np.broadcast_to(low, points.shape).copy()
-        fixed_high = np.broadcast_to(high, points.shape).copy()
-        for i in moved:
-            fixed_low[..., i] = fixed_high[..., i] = points[..., i].numpy()
-        points, _ = ascend_all(acquisition, points, fixed_low, fixed_high, maxiter)
-        points = _snap(points, {i: levels_np[i] for i in relaxed})
+        if len(moved) < dim:  # ascent over the continuous and relaxed coordinates, the others held
+            fixed_low = np.broadcast_to(low, points.shape).copy()
+            fixed_high = np.broadcast_to(high, points.shape).copy()
+            for i in moved:
+                fixed_low[..., i] = fixed_high[..., i] = points[..., i].numpy()
+            points, _ = ascend_all(acquisition, points, fixed_low, fixed_high, maxiter)
+            points = _snap(points, {i: levels_np[i] for i in relaxed})
         changed = False
         for i in moved:  # every level of one coordinate, for every start at once
             trials = points.repeat(len(levels_np[i]), 1, 1)  # level-major: (L * k, 1, d)
@@ -137,10 +136,9 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], see
             chosen = torch.as_tensor(levels_np[i], dtype=DTYPE)[best]
             changed = changed or bool((chosen != points[:, 0, i]).any())
             points[:, 0, i] = chosen
-        with torch.no_grad():
-            values = acquisition(points)
         if not changed:
             break
-    assert values is not None
+    with torch.no_grad():
+        values = acquisition(points)
     best_index = int(torch.argmax(values))
     return points[best_index].numpy().reshape(1, dim), float(values[best_index])

@@ -21,7 +21,14 @@ from . import acquisition as acq
 from .model import DTYPE, torch
 from .warping import OutputWarp
 
-__all__ = ["GPSurrogateView"]
+__all__ = ["GPSurrogateView", "acquisition_scale"]
+
+
+def acquisition_scale(warp: OutputWarp, factor: float) -> float:
+    """Objective units per acquisition unit (EI, UCB) for a GP fitted on ``warp`` of utilities
+    scaled by ``factor``: ``factor`` unwarped; 1 when warped, since a warped improvement has no
+    single size in the objective's units (acquisitions are then reported in the model's units)."""
+    return factor if warp.kind == "none" else 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,16 +102,14 @@ class GPSurrogateView:
 
     @property
     def acquisition_scale(self) -> float:
-        """Objective units per acquisition unit (EI, UCB); 1 when the warp is on, since a warped
-        improvement has no single size in the objective's units (acquisitions are then reported
-        in the model's units)."""
-        return self.factor if self.warp.kind == "none" else 1.0
+        """Objective units per acquisition unit (EI, UCB): see :func:`acquisition_scale`."""
+        return acquisition_scale(self.warp, self.factor)
 
     @property
     def seen(self) -> np.ndarray:
         """The values the GP was fitted on for the completed trials, shape (n,): the warped
         utilities, oriented as :meth:`predict`'s model units."""
-        return self.direction.to_value(-self.warp(-self.losses / self.factor))
+        return self.to_model_units(self.direction.to_value(self.losses))
 
     def to_model_units(self, values: np.ndarray) -> np.ndarray:
         """Objective values in this view's direction (any shape) as the GP sees them: warped,

@@ -45,8 +45,9 @@ class OutputWarp:
     ----------
     utilities : ndarray of shape (n,)
         Finite utilities of the completed trials (n >= 1).
-    kind : {"rank-log", "none"}
-        "none" is the identity (failed trials still get :attr:`failed_value`).
+    kind : {"rank-log", "rank", "none"}
+        Both steps, the half-rank step only, or the identity (failed trials still get
+        :attr:`failed_value`).
     """
 
     def __init__(self, utilities: np.ndarray, kind: str = "rank-log"):
@@ -54,8 +55,11 @@ class OutputWarp:
         self.kind = kind
         self.knots = np.unique(u)  # sorted, shape (k,)
         self.span = float(self.knots[-1] - self.knots[0])
-        if self.span == 0.0 or kind == "none":  # identity; one value seen: a shift, so it sits at 0
-            self.values = self.knots - (self.knots[0] if self.span == 0.0 else 0.0)
+        # The identity, or with one value seen a shift, so that it sits at 0.
+        self._identity = self.span == 0.0 or kind == "none"
+        self._shift = float(self.knots[0]) if self.span == 0.0 else 0.0
+        if self._identity:
+            self.values = self.knots - self._shift
             return
         ranked = _half_rank(self.knots)
         self.low, self.high = float(ranked.min()), float(ranked.max())
@@ -65,9 +69,7 @@ class OutputWarp:
         """Warped values of utilities (any shape, observed ones or between them)."""
         u = np.asarray(utilities, dtype=float)
         shape, u = u.shape, u.reshape(-1)
-        if self.span == 0.0 or self.kind == "none":
-            return (u - (self.knots[0] if self.span == 0.0 else 0.0)).reshape(shape)
-        return self._forward(u).reshape(shape)
+        return (u - self._shift if self._identity else self._forward(u)).reshape(shape)
 
     def _forward(self, u: np.ndarray) -> np.ndarray:
         out = np.interp(u, self.knots, self.values)
@@ -81,9 +83,7 @@ class OutputWarp:
         """Utilities of warped values (any shape): the GP's predictions in the objective's terms."""
         w = np.asarray(warped, dtype=float)
         shape, w = w.shape, w.reshape(-1)
-        if self.span == 0.0 or self.kind == "none":
-            return (w + (self.knots[0] if self.span == 0.0 else 0.0)).reshape(shape)
-        return self._inverse(w).reshape(shape)
+        return (w + self._shift if self._identity else self._inverse(w)).reshape(shape)
 
     def _inverse(self, w: np.ndarray) -> np.ndarray:
         out = np.interp(w, self.values, self.knots)
