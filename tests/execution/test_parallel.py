@@ -45,7 +45,7 @@ def dies_once(marker):
 
 def test_every_trial_runs_exactly_once_and_is_journaled_once(tmp_path):
     path = tmp_path / "study.jsonl"
-    study = Study(SPACE, "bo", seed=0, storage=path)
+    study = Study(SPACE, "bo", seed=0, storage=path, optimizer_settings={"n_initial": 3})
     done = study.run(bowl, 10, n_workers=3)
     assert len(done) == 10 and sorted(t.number for t in done) == list(range(10))
     assert all(t.state is TrialState.COMPLETE and "worker" in t.user_attrs for t in study.trials)

@@ -34,10 +34,11 @@ from interactive_hpo.testing import (
     optimizer_contract_tests,
 )
 
-# Trials per rule. BO fits a Gaussian process at every ask after its initial design (4 Sobol
-# points on the 3-d mixed space), so 6 trials reach a first fit and a warm-started one, and
+# Trials per rule. BO fits a Gaussian process at every ask after its initial design (set to 4
+# Sobol points here; its default is 8), so 6 trials reach a first fit and a warm-started one, and
 # the next ask comes from the model: the rules see the model at half the time 12 would take.
 N_TRIALS = {"bo": 6}
+SETTINGS = {"bo": {"n_initial": 4}}
 # ask_batch is joint (qLogNEI) only once the initial design is complete: 4 trials reach it.
 N_BEFORE_BATCH = {"bo": 4}
 
@@ -49,7 +50,7 @@ def name(request):
 
 def registered(name):
     """The factory the contract takes, for a registered optimizer."""
-    return lambda space, seed: make_optimizer(name, space, seed=seed)
+    return lambda space, seed: make_optimizer(name, space, seed=seed, **SETTINGS.get(name, {}))
 
 
 def n_trials(name):

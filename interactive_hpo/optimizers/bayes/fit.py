@@ -60,7 +60,7 @@ def fit_map(model: Any, options: Mapping[str, float]) -> float:
         residual = torch.linalg.solve_triangular(factor, (y - t[d]).reshape(-1, 1), upper=False).reshape(-1)
         log_likelihood = -0.5 * residual @ residual - factor.diagonal().log().sum() - 0.5 * n * math.log(2 * math.pi)
         log_prior = kernel.lengthscale_prior.log_prob(lengthscale).sum()
-        compared[0] = float(log_likelihood + log_prior) / n
+        compared[0] = float((log_likelihood + log_prior).detach()) / n
         if learned:
             log_prior = log_prior + likelihood.noise_covar.noise_prior.log_prob(noise.reshape(1)).sum()
         loss = -(log_likelihood + log_prior) / n

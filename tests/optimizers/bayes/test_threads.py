@@ -35,7 +35,7 @@ torch.set_num_threads(int(sys.argv[1]))
 from interactive_hpo import Study
 from interactive_hpo.objectives import Hartmann6
 f = Hartmann6()
-study = Study(f.space, "bo", seed=0)
+study = Study(f.space, "bo", seed=0, optimizer_settings={"n_initial": 7})
 study.run(f, n_trials=int(sys.argv[2]))
 print(json.dumps([[t.x.tolist(), t.user_attrs.get("gp_state")] for t in study.trials]))
 """
