@@ -7,6 +7,9 @@
   puts an integer at the centre of its bin.
 - ``Categorical``: ``k`` equal bins of ``[0, 1]``, one per choice, encoded at the bin centre.
   Choices are unordered; model-based optimizers read ``SearchSpace.kinds`` to treat them so.
+
+Each type takes ``condition=(parent, values)``: the parameter exists only while the categorical
+or integer ``parent`` takes one of ``values`` (:mod:`interactive_hpo.conditions`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._validation import check_bool, check_int, check_real, fail
+from .conditions import Condition, check_condition
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "PARAMETER_TYPES"]
 
@@ -36,6 +40,8 @@ class Parameter(ABC):
 
     kind: ClassVar[str]
     name: str
+    #: When the parameter is active (see :mod:`interactive_hpo.conditions`); None: always.
+    condition: Condition | None = None
 
     def _check_name(self, name: Any) -> str:
         if not isinstance(name, str) or not name:
@@ -62,9 +68,16 @@ class Parameter(ABC):
     def levels(self, resolution: int) -> tuple:
         """Ordered grid levels: ``resolution`` values for numbers, every choice for categoricals."""
 
-    @abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description that :meth:`SearchSpace.from_dict` reads back."""
+        fields = {"type": self.kind, "name": self.name, **self._fields()}
+        if self.condition is not None:  # written only when set: unconditional spaces read as before
+            fields["condition"] = [self.condition.parent, list(self.condition.values)]
+        return fields
+
+    @abstractmethod
+    def _fields(self) -> dict[str, Any]:
+        """The type's own fields for :meth:`to_dict`."""
 
     @property
     def scale(self) -> str:
@@ -151,8 +164,8 @@ class _Numeric(Parameter):
         lo, hi = self._edges
         return (math.log10(hi / lo), "decades") if self.log else (hi - lo, "units")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "name": self.name, "low": self.low, "high": self.high, "log": self.log}
+    def _fields(self) -> dict[str, Any]:
+        return {"low": self.low, "high": self.high, "log": self.log}
 
 
 class Float(_Numeric):
@@ -166,9 +179,10 @@ class Float(_Numeric):
 
     kind = "float"
 
-    def __init__(self, name: str, low: float, high: float, log: bool = False):
+    def __init__(self, name: str, low: float, high: float, log: bool = False, condition: Any = None):
         self.name = self._check_name(name)
         self._check_bounds(low, high, log, integer=False)
+        self.condition = check_condition(condition, self._owner)
 
     def validate(self, value: Any) -> float:
         return check_real(value, self.name, "the search space", self.low, self.high)
@@ -193,9 +207,10 @@ class Int(_Numeric):
 
     kind = "int"
 
-    def __init__(self, name: str, low: int, high: int, log: bool = False):
+    def __init__(self, name: str, low: int, high: int, log: bool = False, condition: Any = None):
         self.name = self._check_name(name)
         self._check_bounds(low, high, log, integer=True)
+        self.condition = check_condition(condition, self._owner)
 
     @property
     def _edges(self) -> tuple[float, float]:
@@ -239,7 +254,7 @@ class Categorical(Parameter):
 
     kind = "categorical"
 
-    def __init__(self, name: str, choices: Iterable[Any]):
+    def __init__(self, name: str, choices: Iterable[Any], condition: Any = None):
         self.name = self._check_name(name)
         if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
             raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", choices)
@@ -263,6 +278,7 @@ class Categorical(Parameter):
                     raise fail("choices", self._owner, "a list without duplicates", values,
                                hint=f"{a!r} appears twice.")
         self.choices = tuple(values)
+        self.condition = check_condition(condition, self._owner)
 
     @staticmethod
     def _same(a: Any, b: Any) -> bool:
@@ -300,8 +316,8 @@ class Categorical(Parameter):
         reported as is (two categories are one unit apart)."""
         return 1.0, "categorical"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "name": self.name, "choices": list(self.choices)}
+    def _fields(self) -> dict[str, Any]:
+        return {"choices": list(self.choices)}
 
 
 PARAMETER_TYPES: dict[str, type[Parameter]] = {"float": Float, "int": Int, "categorical": Categorical}

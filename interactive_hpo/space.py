@@ -4,6 +4,9 @@ Users see ``params``, a ``dict`` from parameter name to value. Optimizers see po
 the unit cube ``[0, 1]^d``, one coordinate per parameter. Only this module (with the parameter
 codecs of :mod:`interactive_hpo.parameters`) converts between the two, the idea of Optuna's
 ``optuna/_transform.py``. It also builds the grids and slices that searches and plots need.
+
+In a conditional space (:mod:`interactive_hpo.conditions`) ``params`` hold only the active
+parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every snapped point.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._validation import check_int, fail
+from .conditions import INACTIVE_UNIT, Conditions
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
 
@@ -28,6 +32,7 @@ class SearchSpace:
     ----------
     params : iterable of Parameter
         At least one parameter; names must be unique. Their order fixes the coordinate order.
+        A parameter's ``condition`` may name any other (categorical or integer) parameter.
 
     Examples
     --------
@@ -38,6 +43,15 @@ class SearchSpace:
     {'C': 1.0, 'kernel': 'rbf'}
     >>> space.to_unit({"C": 1.0, "kernel": "linear"}).tolist()
     [0.5, 0.75]
+
+    A conditional space: ``gamma`` exists only for the rbf kernel.
+
+    >>> svm = SearchSpace([Categorical("kernel", ["linear", "rbf"]),
+    ...                    Float("gamma", 0.0, 2.0, condition=("kernel", "rbf"))])
+    >>> svm.from_unit([0.2, 0.9]), svm.from_unit([0.7, 0.5])
+    ({'kernel': 'linear'}, {'kernel': 'rbf', 'gamma': 1.0})
+    >>> svm.snap([0.2, 0.9]).tolist()
+    [0.25, 0.5]
     """
 
     def __init__(self, params: Iterable[Parameter]):
@@ -56,6 +70,12 @@ class SearchSpace:
                        hint=f"Duplicated: {', '.join(duplicates)}.")
         self.params: tuple[Parameter, ...] = tuple(items)
         self._by_name = {p.name: p for p in items}
+        self.conditions = Conditions(items)  # checks every condition against the others
+
+    @property
+    def conditional(self) -> bool:
+        """True when some parameter exists only under a condition."""
+        return self.conditions.any
 
     # -- basic container behaviour -------------------------------------------------------
     @property
@@ -109,21 +129,52 @@ class SearchSpace:
         if unknown:
             raise fail("params", "SearchSpace", f"a dict with keys among {self.names}", dict(params),
                        hint=f"Unknown parameter(s): {', '.join(map(str, unknown))}.")
+        if self.conditional:
+            return self._validate_conditional(params)
         missing = [n for n in self.names if n not in params]
         if missing:
             raise fail("params", "SearchSpace", f"a dict with keys {self.names}", dict(params),
                        hint=f"Missing parameter(s): {', '.join(missing)}.")
         return {p.name: p.validate(params[p.name]) for p in self.params}
 
+    def _validate_conditional(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        canonical: dict[str, Any] = {}
+        for i in self.conditions.order:  # parents first: a child's activity needs their values
+            param = self.params[i]
+            condition = param.condition
+            if self.conditions.is_met(i, canonical, set(canonical)):
+                if param.name not in params:
+                    raise fail("params", "SearchSpace", "a dict with every active parameter", dict(params),
+                               hint=f"Missing: {param.name!r}" + (f" (active because {condition.describe()})."
+                                                                  if condition else "."))
+                canonical[param.name] = param.validate(params[param.name])
+            elif param.name in params:
+                assert condition is not None  # an unconditional parameter is always active
+                raise fail("params", "SearchSpace", "a dict without inactive parameters", dict(params),
+                           hint=f"{param.name!r} applies only when {condition.describe()}; leave it out.")
+        return {name: canonical[name] for name in self.names if name in canonical}
+
     def to_unit(self, params: Mapping[str, Any]) -> np.ndarray:
         """Encode params as a point of shape (d,) in the unit cube (validated first)."""
         canonical = self.validate(params)
-        return np.array([p.to_unit(canonical[p.name]) for p in self.params], dtype=float)
+        return np.array([p.to_unit(canonical[p.name]) if p.name in canonical else INACTIVE_UNIT
+                         for p in self.params], dtype=float)
 
     def from_unit(self, x: Any) -> dict[str, Any]:
-        """Decode a point of shape (d,) in the unit cube (clipped to it) into params."""
+        """Decode a point of shape (d,) in the unit cube (clipped to it) into params (the active
+        ones only, in a conditional space)."""
         point = self._check_point(x)
-        return {p.name: p.from_unit(u) for p, u in zip(self.params, point, strict=True)}
+        values = {p.name: p.from_unit(u) for p, u in zip(self.params, point, strict=True)}
+        if not self.conditional:
+            return values
+        active = self.conditions.active(values)
+        return {name: value for name, value in values.items() if name in active}
+
+    def canonical(self, X: Any) -> np.ndarray:
+        """Points ``X`` of shape (n, d) with every inactive coordinate at ``INACTIVE_UNIT``
+        (a copy; other coordinates unchanged): what tells two proposals of one configuration
+        apart from two configurations, without decoding each point."""
+        return self.conditions.canonical(np.asarray(X, dtype=float).reshape(-1, self.dim))
 
     def snap(self, x: Any) -> np.ndarray:
         """The canonical encoding of the params that ``x`` decodes to, shape (d,).
@@ -176,18 +227,49 @@ class SearchSpace:
         return {p.name: p.levels(counts[p.name]) for p in self.params}
 
     def grid(self, resolution: int | Mapping[str, int] = 5) -> list[dict[str, Any]]:
-        """Every combination of :meth:`grid_levels`, the first parameter varying slowest."""
-        levels = self.grid_levels(resolution)
-        return [dict(zip(self.names, combo, strict=True)) for combo in itertools.product(*levels.values())]
+        """Every combination of :meth:`grid_levels`, the first parameter varying slowest; in a
+        conditional space each configuration once, with its active parameters only."""
+        grid: list[dict[str, Any]] = []
+        for block in self.conditions.blocks(self.grid_levels(resolution)):
+            names = [name for name, held in block.items() if held]
+            grid.extend(dict(zip(names, combo, strict=True)) for combo in itertools.product(*(block[n] for n in names)))
+        return grid
 
-    def _anchor(self, at: Mapping[str, Any] | None) -> np.ndarray:
-        """Unit point for the fixed coordinates of a slice: ``at`` where given, else the centre."""
-        centre = self.from_unit(np.full(self.dim, 0.5))
-        if at is not None:
-            if not isinstance(at, Mapping):
-                raise fail("at", "SearchSpace slice", "a dict of parameter values or None", at)
-            centre.update(at)
-        return self.to_unit(centre)
+    def complete(self, at: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Valid params: ``at``'s values where given, the centre of the others' ranges, and in a
+        conditional space only what is active (values ``at`` gives for inactive parameters are
+        left out unread). Where a slice fixes the parameters it does not vary, and what a form
+        with a field per parameter submits."""
+        if at is not None and not isinstance(at, Mapping):
+            raise fail("at", "SearchSpace", "a dict of parameter values or None", at)
+        given = dict(at or {})
+        unknown = [k for k in given if k not in self._by_name]
+        if unknown:
+            raise fail("at", "SearchSpace", f"a dict with keys among {self.names}", given,
+                       hint=f"Unknown parameter(s): {', '.join(map(str, unknown))}.")
+        values: dict[str, Any] = {}
+        for i in self.conditions.order:  # parents first; an inactive parameter's value is not read
+            param = self.params[i]
+            if self.conditions.is_met(i, values, set(values)):
+                values[param.name] = param.validate(given[param.name]) if param.name in given else \
+                    param.from_unit(INACTIVE_UNIT)
+        return {name: values[name] for name in self.names if name in values}
+
+    def _anchor(self, at: Mapping[str, Any] | None, varied: tuple[str, ...], owner: str) -> np.ndarray:
+        """Unit point for the fixed coordinates of a slice (:meth:`complete` of ``at``); the
+        ``varied`` parameters must be active there."""
+        params = self.complete(at)
+        for name in varied:
+            condition = self._by_name[name].condition
+            if name not in params and condition is not None:
+                raise fail("name", owner, "a parameter active where the slice is taken", name,
+                           hint=f"It applies only when {condition.describe()}: pass `at` with such a value.")
+        return self.to_unit(params)
+
+    def axis(self, name: str, resolution: int = 200) -> AxisLevels:
+        """One parameter's levels as a plot axis: up to ``resolution`` values (every choice of
+        a categorical), their unit coordinates, and the scale (whether or not it is active)."""
+        return self._axis(name, resolution, "SearchSpace.axis")
 
     def _axis(self, name: str, resolution: int, owner: str) -> AxisLevels:
         if name not in self._by_name:
@@ -203,9 +285,9 @@ class SearchSpace:
         Returns a :class:`~interactive_hpo.views.CurveGrid` whose ``points`` has shape (m, d).
         """
         axis = self._axis(name, resolution, "SearchSpace.slice1d")
-        points = np.repeat(self._anchor(at)[None, :], len(axis.unit), axis=0)
+        points = np.repeat(self._anchor(at, (name,), "SearchSpace.slice1d")[None, :], len(axis.unit), axis=0)
         points[:, self.names.index(name)] = axis.unit
-        return CurveGrid(axis=axis, points=read_only(points))
+        return CurveGrid(axis=axis, points=read_only(self.canonical(points)))
 
     def slice2d(
         self, x_name: str, y_name: str, at: Mapping[str, Any] | None = None, resolution: int = 50
@@ -219,9 +301,11 @@ class SearchSpace:
             raise fail("y_name", "SearchSpace.slice2d", f"a parameter other than x_name={x_name!r}", y_name)
         x_axis = self._axis(x_name, resolution, "SearchSpace.slice2d")
         y_axis = self._axis(y_name, resolution, "SearchSpace.slice2d")
-        points = np.tile(self._anchor(at), (len(y_axis.unit), len(x_axis.unit), 1))
+        anchor = self._anchor(at, (x_name, y_name), "SearchSpace.slice2d")
+        points = np.tile(anchor, (len(y_axis.unit), len(x_axis.unit), 1))
         points[:, :, self.names.index(x_name)] = x_axis.unit[None, :]
         points[:, :, self.names.index(y_name)] = y_axis.unit[:, None]
+        points = self.canonical(points).reshape(points.shape)
         return SurfaceGrid(x_axis=x_axis, y_axis=y_axis, points=read_only(points))
 
     # -- JSON -------------------------------------------------------------------------------

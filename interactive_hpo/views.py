@@ -50,6 +50,9 @@ class History:
         Budget of each trial, NaN for full-budget trials.
     direction : str
         "minimize" or "maximize".
+    active : ndarray of shape (n, d), dtype bool, or None
+        In a conditional space, which parameters each trial has (an inactive one's column of
+        ``X`` holds ``INACTIVE_UNIT``, not a value); None when every parameter always is.
     """
 
     numbers: np.ndarray
@@ -61,6 +64,7 @@ class History:
     X: np.ndarray
     budgets: np.ndarray
     direction: str
+    active: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.numbers)

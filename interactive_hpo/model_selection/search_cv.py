@@ -305,8 +305,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                 splits[row] = trial.user_attrs["fold_scores"]
         mean = np.mean(splits, axis=1)
         results: dict[str, Any] = {"params": [dict(t.params) for t in trials]}
-        for name in study.space.names:
-            results[f"param_{name}"] = np.array([t.params[name] for t in trials], dtype=object)
+        for name in study.space.names:  # masked where a condition leaves a trial without it, as scikit-learn does
+            results[f"param_{name}"] = np.ma.MaskedArray([t.params.get(name) for t in trials], dtype=object,
+                                                         mask=[name not in t.params for t in trials])
         for k in range(n_splits):
             results[f"split{k}_test_score"] = splits[:, k]
         results.update(mean_test_score=mean, std_test_score=np.std(splits, axis=1), rank_test_score=_rank(mean),

@@ -64,15 +64,17 @@ def seeded_clone(estimator: Any, seed: int) -> Any:
     return clone(estimator).set_params(**unseeded)
 
 
-def check_space(space: Any, estimator: Any, owner: str) -> SearchSpace:
-    """``space``, if every name is a parameter of ``estimator`` (errors name ``owner``)."""
+def check_space(space: Any, estimator: Any, owner: str, estimator_params: Any = None) -> SearchSpace:
+    """``space``, if every name is a parameter of ``estimator`` (errors name ``owner``); with
+    ``estimator_params``, every name it makes of the space's centre configuration."""
     if not isinstance(space, SearchSpace):
         raise fail("space", owner, "a SearchSpace", space)
     valid = list(estimator.get_params(deep=True))
-    unknown = [n for n in space.names if n not in valid]
+    names = space.names if estimator_params is None else list(estimator_params(space.complete()))
+    unknown = [n for n in names if n not in valid]
     if unknown:
         raise fail("space", owner, f"a SearchSpace whose names are parameters of {type(estimator).__name__}",
-                   space.names, hint=describe_unknown(unknown, valid))
+                   names, hint=describe_unknown(unknown, valid))
     return space
 
 def make_scorer(estimator: Any, scoring: Any, owner: str) -> Callable[..., float]:

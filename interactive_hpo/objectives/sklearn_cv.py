@@ -79,6 +79,12 @@ class SklearnCV:
         None: each fold fits on ``ceil(b * n_fit)`` of its training samples, nested across
         budgets, every class present. The name of a positive int estimator parameter not in
         ``space`` (``"n_estimators"``, ``"mlp__max_iter"``): it is set to ``round(b * full)``.
+    estimator_params : callable or None, default=None
+        ``estimator_params(params) -> dict`` of ``set_params`` arguments, for a space whose
+        parameters are not the estimator's own: ``n_layers`` and a width per layer become
+        ``hidden_layer_sizes``, say (:func:`~interactive_hpo.objectives.tasks.mlp_layers_digits`).
+        None: ``params`` are passed as they are (a conditional space's inactive ones absent, so
+        the estimator keeps its default for them).
 
     Attributes
     ----------
@@ -111,7 +117,8 @@ class SklearnCV:
     def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, cv: int = 5,
                  scoring: str | Callable[..., float] | None = None, test_size: float = 0.25,
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
-                 ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None):
+                 ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None,
+                 estimator_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None):
         import_optional("sklearn", "sklearn", _OWNER)
         from sklearn.base import is_classifier
 
@@ -126,7 +133,10 @@ class SklearnCV:
                        Shown(f"an array-like with {n_y} samples"))
         self.cv = check_int(cv, "cv", _OWNER, 2)
         self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)
-        self.space = check_space(space, estimator, _OWNER)
+        if estimator_params is not None and not callable(estimator_params):
+            raise fail("estimator_params", _OWNER, "a callable params -> dict or None", estimator_params)
+        self.estimator_params = estimator_params
+        self.space = check_space(space, estimator, _OWNER, estimator_params)
         self.scoring = scoring
         self._scorer = make_scorer(estimator, scoring, _OWNER)
         if name is not None and (not isinstance(name, str) or not name):
@@ -227,7 +237,8 @@ class SklearnCV:
         """A fresh clone of the (seeded) estimator with ``params`` set, and a resource ``budget`` applied."""
         from sklearn.base import clone
 
-        model = clone(self._base).set_params(**params)
+        model = clone(self._base).set_params(**(params if self.estimator_params is None else
+                                                self.estimator_params(params)))
         if budget is not None and self.budget_resource is not None and self._resource_full is not None:
             model.set_params(**{self.budget_resource: resource_value(self._resource_full, budget)})
         return model

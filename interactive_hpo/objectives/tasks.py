@@ -28,7 +28,7 @@ samples of each fold (nested subsets) or an iteration count, scaled from its ful
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,7 @@ __all__ = [
     "gradient_boosting_wine",
     "make_task",
     "mlp_digits",
+    "mlp_layers_digits",
     "random_forest_breast_cancer",
     "ridge_diabetes",
     "svm_digits",
@@ -62,9 +63,10 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """Support vector classifier on the digits (1797 images of 8x8 pixels, 10 classes).
 
     Search space: ``C`` in [1e-3, 1e3] (log), ``gamma`` in [1e-4, 10] (log), ``degree`` in
-    [2, 5] (int), ``kernel`` in {"rbf", "poly", "linear"}. Conditional parameters on purpose:
-    ``gamma`` does nothing for the linear kernel and ``degree`` matters only for "poly", so
-    parts of the landscape are flat. Score: accuracy.
+    [2, 5] (int), ``kernel`` in {"rbf", "poly", "linear"}, with conditions as scikit-learn has
+    them: ``gamma`` exists for "rbf" and "poly" only, ``degree`` for "poly" only, so a
+    linear-kernel configuration is just ``{"C": ..., "kernel": "linear"}`` and no trial is spent
+    varying what it ignores. Score: accuracy.
 
     Budget: a fraction of the training samples; each fold fits on that share of its training
     part (nested subsets, every digit present). A kernel SVM's fit grows faster than linearly
@@ -83,8 +85,8 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     X, y = _digits()
     space = SearchSpace([
         Float("C", 1e-3, 1e3, log=True),
-        Float("gamma", 1e-4, 10.0, log=True),
-        Int("degree", 2, 5),
+        Float("gamma", 1e-4, 10.0, log=True, condition=("kernel", ["rbf", "poly"])),
+        Int("degree", 2, 5, condition=("kernel", "poly")),
         Categorical("kernel", ["rbf", "poly", "linear"]),
     ])
     return SklearnCV(SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed, name="svm_digits")
@@ -194,6 +196,59 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
                      name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
 
 
+def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
+    """A neural network of one to three hidden layers on the digits: a conditional space.
+
+    Search space: ``n_layers`` in [1, 3], ``width_1`` .. ``width_3`` in [8, 128] (log; the
+    width of layer k exists only with at least k layers), ``solver`` in {"adam", "sgd"},
+    ``momentum`` in [0, 0.99] (only for "sgd", as in scikit-learn), ``learning_rate_init`` in
+    [1e-4, 0.3] (log), ``alpha`` in [1e-6, 0.1] (log). The widths become
+    ``hidden_layer_sizes`` (``estimator_params``). Trained for 30 epochs, like
+    :func:`mlp_digits` (its ``ConvergenceWarning`` silenced the same way). Score: accuracy.
+
+    Budget: the number of epochs, ``max_iter = max(1, round(30 * budget))``.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        Seeds the split, the CV folds, the initial weights and the batch order.
+    cv : int, default=3
+        Number of cross-validation folds.
+
+    Examples
+    --------
+    >>> objective = mlp_layers_digits(seed=0)
+    >>> objective.estimator_params({"n_layers": 2, "width_1": 64, "width_2": 16, "solver": "adam",
+    ...                             "learning_rate_init": 0.01, "alpha": 1e-4})["hidden_layer_sizes"]
+    (64, 16)
+    """
+    import_optional("sklearn", "sklearn", "mlp_layers_digits")
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = _digits()
+    space = SearchSpace([
+        Int("n_layers", 1, 3),
+        Int("width_1", 8, 128, log=True),
+        Int("width_2", 8, 128, log=True, condition=("n_layers", [2, 3])),
+        Int("width_3", 8, 128, log=True, condition=("n_layers", 3)),
+        Categorical("solver", ["adam", "sgd"]),
+        Float("momentum", 0.0, 0.99, condition=("solver", "sgd")),
+        Float("learning_rate_init", 1e-4, 0.3, log=True),
+        Float("alpha", 1e-6, 0.1, log=True),
+    ])
+    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter",
+                     estimator_params=_layers_to_mlp)
+
+
+def _layers_to_mlp(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``mlp_layers_digits``' params as ``MLPClassifier.set_params`` arguments."""
+    widths = tuple(int(params[f"width_{k}"]) for k in range(1, int(params["n_layers"]) + 1))
+    fixed = {name: value for name, value in params.items() if name != "n_layers" and not name.startswith("width_")}
+    return {"hidden_layer_sizes": widths, **fixed}
+
+
 def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     """Polynomial ridge regression on the diabetes data (442 patients, 10 features).
 
@@ -253,6 +308,7 @@ TASKS: dict[str, Callable[..., SklearnCV]] = {
     "random_forest_breast_cancer": random_forest_breast_cancer,
     "gradient_boosting_wine": gradient_boosting_wine,
     "mlp_digits": mlp_digits,
+    "mlp_layers_digits": mlp_layers_digits,
     "ridge_diabetes": ridge_diabetes,
 }
 

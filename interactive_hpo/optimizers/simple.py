@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .._validation import check_bool, fail
+from ..conditions import INACTIVE_UNIT
 from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
@@ -140,9 +141,14 @@ class GridSearch(Optimizer):
         self.shuffle = check_bool(shuffle, "shuffle", "GridSearch")
         # Validated here so a bad resolution is reported as GridSearch's, where the user typed it.
         levels = space.grid_levels(space.level_counts(resolution, "GridSearch"))
-        self._unit_levels = [np.array([p.to_unit(v) for v in levels[p.name]]) for p in space]
-        self._shape = tuple(len(u) for u in self._unit_levels)
-        size = math.prod(self._shape)
+        # The grid as blocks of products (one without conditions; in a conditional space one per
+        # combination of parents' levels, an inactive coordinate held at INACTIVE_UNIT), so a
+        # configuration has one flat index and a million-point grid is never listed.
+        self._blocks = [[np.array([p.to_unit(v) for v in block[p.name]]) if block[p.name] else
+                         np.array([INACTIVE_UNIT]) for p in space] for block in space.conditions.blocks(levels)]
+        self._shapes = [tuple(len(u) for u in block) for block in self._blocks]
+        self._starts = np.cumsum([0] + [math.prod(shape) for shape in self._shapes])
+        size = int(self._starts[-1])
         if size > MAX_GRID_POINTS:
             raise fail("resolution", "GridSearch", f"small enough for at most {MAX_GRID_POINTS} points",
                        resolution, hint=f"This grid has {size} points; use fewer levels or RandomSearch.")
@@ -165,8 +171,9 @@ class GridSearch(Optimizer):
             self._cursor += 1
         flat = int(self._order[self._cursor])
         self._visited.add(flat)
-        index = np.unravel_index(flat, self._shape)
-        x = np.array([levels[i] for levels, i in zip(self._unit_levels, index, strict=True)])
+        block = int(np.searchsorted(self._starts, flat, side="right")) - 1
+        index = np.unravel_index(flat - int(self._starts[block]), self._shapes[block])
+        x = np.array([levels[i] for levels, i in zip(self._blocks[block], index, strict=True)])
         return Suggestion(x=x, info={"grid_index": flat})
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
@@ -182,10 +189,13 @@ class GridSearch(Optimizer):
 
     def _grid_index(self, x: np.ndarray) -> int | None:
         """Flat grid index of a point that sits on the grid, else None."""
-        index = []
-        for levels, u in zip(self._unit_levels, x, strict=True):
-            hits = np.flatnonzero(np.isclose(levels, u, rtol=0.0, atol=1e-9))
-            if hits.size == 0:
-                return None
-            index.append(int(hits[0]))
-        return int(np.ravel_multi_index(index, self._shape))
+        for block, (shape, start) in enumerate(zip(self._shapes, self._starts, strict=False)):
+            index = []
+            for levels, u in zip(self._blocks[block], x, strict=True):
+                hits = np.flatnonzero(np.isclose(levels, u, rtol=0.0, atol=1e-9))
+                if hits.size == 0:
+                    break
+                index.append(int(hits[0]))
+            else:
+                return int(start) + int(np.ravel_multi_index(index, shape))
+        return None

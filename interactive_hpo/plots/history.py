@@ -220,7 +220,8 @@ def parallel_coordinates_info(history: History, axes_levels: list[AxisLevels]) -
     """Polylines of the COMPLETE trials over the d parameter axes, sorted worst to best.
 
     ``axes_levels`` holds one :class:`~interactive_hpo.views.AxisLevels` per column of
-    ``history.X`` (shape (n, d)), in that order, e.g. ``space.slice1d(name).axis`` per name.
+    ``history.X`` (shape (n, d)), in that order, e.g. ``space.axis(name)`` per name.
+    Where ``history.active`` says a trial lacks a parameter, its polyline has a gap (NaN).
     """
     X = np.asarray(history.X, dtype=float)
     d = len(axes_levels)
@@ -231,7 +232,9 @@ def parallel_coordinates_info(history: History, axes_levels: list[AxisLevels]) -
     keep = (np.asarray(history.states, dtype=object) == "COMPLETE") & np.isfinite(values)
     # Worst first, so the best trials are drawn last: on top.
     order = np.flatnonzero(keep)[np.argsort(-losses[keep], kind="stable")]
-    segments = np.stack([np.broadcast_to(np.arange(d, dtype=float), (len(order), d)), X[order]], axis=-1)
+    heights = X[order] if history.active is None else np.where(history.active[order], X[order], np.nan)
+    # An inactive parameter (a conditional space) has no value: NaN breaks the polyline there.
+    segments = np.stack([np.broadcast_to(np.arange(d, dtype=float), (len(order), d)), heights], axis=-1)
     return ParallelCoordinatesInfo(
         segments=segments.reshape(len(order), d, 2), values=values[order],
         numbers=np.asarray(history.numbers)[order], manual=np.asarray(history.sources, dtype=object)[order] == "manual",
@@ -245,7 +248,7 @@ class ParallelCoordinatesPlot:
     Parameters
     ----------
     axes_levels : list of AxisLevels
-        One per parameter, in the order of ``History.X``'s columns (``space.slice1d(name).axis``).
+        One per parameter, in the order of ``History.X``'s columns (``space.axis(name)``).
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
 
@@ -268,7 +271,7 @@ class ParallelCoordinatesPlot:
     >>> space = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Float("m", 0, 1), Categorical("act", ["relu", "tanh"])])
     >>> study = Study(space, seed=0)
     >>> _ = study.run(lambda p: p["m"], n_trials=4)
-    >>> plot = ParallelCoordinatesPlot([space.slice1d(n).axis for n in space.names], Figure().add_subplot())
+    >>> plot = ParallelCoordinatesPlot([space.axis(n) for n in space.names], Figure().add_subplot())
     >>> plot.update(study.history()).lines.get_array().shape, [t.get_text() for t in plot.tick_labels[2]]
     ((4,), ['relu', 'tanh'])
     """

@@ -62,7 +62,7 @@ class PopulationPlot:
     >>> snap = PopulationSnapshot(0, np.array([[0.2, 0.4], [0.6, 0.8]]), np.array([1.0, np.nan]),
     ...                           np.array(["told", "pending"], dtype=object), np.array([0, 1]), ((), ()),
     ...                           mean=np.array([0.5, 0.5]), cov=np.eye(2) * 0.01)
-    >>> plot = PopulationPlot().update(snap, space.slice1d("a").axis, space.slice1d("b").axis, (0, 1))
+    >>> plot = PopulationPlot().update(snap, space.axis("a"), space.axis("b"), (0, 1))
     >>> plot.members.get_offsets().tolist(), len(plot.ellipse.get_xdata())
     ([[0.2, 0.4], [0.6, 0.8]], 101)
     """

@@ -51,7 +51,7 @@ def axis_to_unit(axis: AxisLevels, position: float) -> float:
 
     >>> from interactive_hpo import Categorical, Float, SearchSpace
     >>> space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("k", ["rbf", "poly"])])
-    >>> round(axis_to_unit(space.slice1d("C").axis, 1.0), 6), axis_to_unit(space.slice1d("k").axis, 0.8)
+    >>> round(axis_to_unit(space.axis("C"), 1.0), 6), axis_to_unit(space.axis("k"), 0.8)
     (0.5, 0.75)
     """
     if axis.scale == "categorical":
@@ -128,7 +128,7 @@ class SurrogateCurve:
     >>> import numpy as np
     >>> from interactive_hpo import Float, SearchSpace
     >>> from interactive_hpo.views import SurrogatePrediction
-    >>> axis = SearchSpace([Float("x", 0, 1)]).slice1d("x", resolution=3).axis
+    >>> axis = SearchSpace([Float("x", 0, 1)]).axis("x", resolution=3)
     >>> belief = SurrogatePrediction(np.zeros(3), np.ones(3), np.zeros(3), np.arange(3.0), "ucb")
     >>> curve = SurrogateCurve().update(axis, belief, observed_x=[0.5], observed_y=[0.1])
     >>> curve.mean_line.get_ydata().tolist(), curve.points.get_offsets().tolist()

@@ -80,11 +80,13 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
         if trial.state is not TrialState.COMPLETE or trial.value is None:
             dropped[trial.number] = f"not complete ({trial.state.value})"
             continue
-        missing = [name for name in space.names if name not in trial.params]
+        # In a conditional new space only the parameters active for this trial's values are asked for.
+        active = space.conditions.active(trial.params)
+        missing = [name for name in space.names if name in active and name not in trial.params]
         if missing:
             dropped[trial.number] = f"has no value for {', '.join(missing)}"
             continue
-        params = {name: trial.params[name] for name in space.names}
+        params = {name: trial.params[name] for name in space.names if name in active}
         try:
             space.validate(params)
         except InvalidParameterError as error:

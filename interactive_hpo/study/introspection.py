@@ -50,6 +50,7 @@ class Introspection:
         for i, t in enumerate(trials):
             if t.state is TrialState.COMPLETE:
                 values[i] = t.value
+        X = np.array([t.x for t in trials]).reshape(n, self.space.dim)
         return History(
             numbers=np.arange(n),
             values=values,
@@ -57,9 +58,10 @@ class Introspection:
             best_values=self.direction.running_best(values),
             states=np.array([t.state.value for t in trials], dtype=object),
             sources=np.array([t.source for t in trials], dtype=object),
-            X=np.array([t.x for t in trials]).reshape(n, self.space.dim),
+            X=X,
             budgets=np.array([np.nan if t.budget is None else t.budget for t in trials], dtype=float),
             direction=self.direction,
+            active=self.space.conditions.active_mask(X) if self.space.conditional else None,
         )
 
     def surrogate(self, step: int | None = None, **overrides: Any) -> Any:

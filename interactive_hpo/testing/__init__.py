@@ -26,7 +26,8 @@ Traceback (most recent call last):
 AssertionError: Unseeded (name 'unseeded') breaks the rule 'same_seed_same_trials': two runs with seed 3 part...
 
 Each ``check_<rule>(make, ...)`` takes a factory ``make(space, seed) -> Optimizer``, builds
-optimizers with it over the spaces in :data:`SPACES` (continuous, integer, categorical, mixed)
+optimizers with it over the spaces in :data:`SPACES` (continuous, integer, categorical, mixed,
+conditional)
 or :data:`FINITE`, drives them (mostly through a :class:`~interactive_hpo.Study`, with the
 proposals checked as the optimizer made them), and raises AssertionError naming the rule and
 the optimizer when the rule is broken; an exception the optimizer raises meanwhile (a crash on
@@ -35,7 +36,8 @@ a trial it did not ask, say) is reported the same way. Rules that run a study ta
 
 - asks are in the unit cube, on every space in :data:`SPACES`;
 - the same seed gives the same trials, and different seeds different ones;
-- an optimizer rebuilt from ``settings()`` and told the trials proposes the same next point;
+- an optimizer rebuilt from ``settings()`` and told the trials proposes the same next point
+  (on the mixed and the conditional space);
 - ``settings()`` rebuild an equal optimizer, and they are JSON that ``make_optimizer`` takes;
 - failed trials (an exception, NaN) and trials it did not ask (manual ones) are tolerated;
 - many asks may be pending and be told in any order;

@@ -41,8 +41,13 @@ SPACES: dict[str, SearchSpace] = {
     "integer": SearchSpace([Int("depth", 1, 8), Int("units", 8, 512, log=True)]),
     "categorical": SearchSpace([Categorical("act", ["relu", "tanh", "gelu"]), Categorical("opt", ["sgd", "adam"])]),
     "mixed": SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("depth", 1, 8), Categorical("act", ["relu", "tanh"])]),
+    # momentum exists for SGD only, the third layer's width only with three layers.
+    "conditional": SearchSpace([Categorical("opt", ["sgd", "adam"]), Float("lr", 1e-4, 1.0, log=True),
+                                Float("momentum", 0.0, 0.99, condition=("opt", "sgd")), Int("layers", 1, 3),
+                                Int("width3", 8, 512, log=True, condition=("layers", 3))]),
 }
 MIXED = SPACES["mixed"]
+CONDITIONAL = SPACES["conditional"]
 #: A space of four points, which an optimizer that can run out must run out on.
 FINITE = SearchSpace([Int("a", 0, 1), Categorical("b", ["x", "y"])])
 #: Trials per check unless told otherwise: enough for a model-based optimizer to leave its
@@ -149,10 +154,11 @@ def watched_study(make: Factory, space: SearchSpace, seed: int, **kwargs: Any) -
     return study, Watch(study)
 
 
-def run(make: Factory, seed: int, n_trials: int, objective: Callable[..., Any] | None = None) -> Study:
-    """A study on the mixed space that ran ``n_trials`` trials, every proposal checked."""
-    study, watch = watched_study(make, MIXED, seed)
-    study.run(objective or bowl(MIXED), n_trials=n_trials)
+def run(make: Factory, seed: int, n_trials: int, objective: Callable[..., Any] | None = None,
+        space: SearchSpace = MIXED) -> Study:
+    """A study on ``space`` (the mixed one) that ran ``n_trials`` trials, every proposal checked."""
+    study, watch = watched_study(make, space, seed)
+    study.run(objective or bowl(space), n_trials=n_trials)
     watch.verify()
     return study
 

@@ -16,6 +16,7 @@ from typing import Any
 from .. import SearchExhausted, Study, Trial, TrialState, make_optimizer
 from .._validation import shown
 from ._support import (
+    CONDITIONAL,
     FINITE,
     MIXED,
     N_TRIALS,
@@ -88,14 +89,17 @@ def check_different_seeds_differ(make: Factory, *, n_trials: int = N_TRIALS) -> 
 @rule
 def check_replay_gives_the_same_next_ask(make: Factory, *, n_trials: int = N_TRIALS) -> None:
     """An optimizer rebuilt from ``settings()`` and told a study's trials in the order they
-    finished proposes what the study's optimizer proposes next (how undo and switching work)."""
-    study = run(make, 5, n_trials)
-    original = study.optimizer
-    replayed = type(original)(MIXED, **original.settings())
-    for number in study.finish_order:
-        trial = study.trials[number]
-        replayed.tell(trial, loss_of(trial))
-    same_next_ask(replayed, original, f"an optimizer rebuilt from settings() and told the {n_trials} trials")
+    finished proposes what the study's optimizer proposes next (how undo and switching work),
+    on the mixed and on the conditional space (where trials hold only the active parameters)."""
+    for space in (MIXED, CONDITIONAL):
+        study = run(make, 5, n_trials, space=space)
+        original = study.optimizer
+        replayed = type(original)(space, **original.settings())
+        for number in study.finish_order:
+            trial = study.trials[number]
+            replayed.tell(trial, loss_of(trial))
+        where = "" if space is MIXED else " on the conditional space"
+        same_next_ask(replayed, original, f"an optimizer rebuilt from settings() and told the {n_trials} trials{where}")
 
 
 @rule

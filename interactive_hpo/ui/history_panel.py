@@ -112,7 +112,7 @@ class HistoryPanel:
         views: list[Any] = [self._best_figure.widget]
         if space.dim > 2:
             self._parallel_figure = LiveFigure((max(6.0, 1.5 * space.dim + 2), 3.6))
-            axes = [space.slice1d(name).axis for name in space.names]
+            axes = [space.axis(name) for name in space.names]
             self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
             views.append(self._parallel_figure.widget)
         self.sort_by = widgets.Dropdown(options=self.table_columns, value="number", description="sort by")

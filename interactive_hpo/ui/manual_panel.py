@@ -73,14 +73,24 @@ class ManualPanel:
         self.widget = widgets.VBox([widgets.HTML("<b>Your own trial</b> (or click a point of the surrogate plot)"),
                                     *self.fields.values(), self.evaluate, self.score])
         self.widget.add_class("ihpo-manual")
+        if space.conditional:  # a field shows only while its condition holds in the form
+            for field in self.fields.values():
+                field.observe(self.errors.guard(lambda _: self._show_active()), names="value")
+            self._show_active()
+
+    def _show_active(self) -> None:
+        active = self.space.conditions.active({name: field.value for name, field in self.fields.items()})
+        for name, field in self.fields.items():
+            field.layout.display = None if name in active else "none"
 
     def on_evaluate(self, callback: Callable[[dict[str, Any]], Any]) -> None:
         """Call ``callback(params)`` when "Evaluate" is clicked (after validating the params)."""
         self._callbacks.append(callback)
 
     def submit(self) -> dict[str, Any]:
-        """What the "Evaluate" button does; invalid values raise the search space's message."""
-        params = self.space.validate({name: field.value for name, field in self.fields.items()})
+        """What the "Evaluate" button does; invalid values raise the search space's message. In a
+        conditional space the fields hidden by a condition are left out."""
+        params = self.space.complete({name: field.value for name, field in self.fields.items()})
         for callback in self._callbacks:
             callback(params)
         return params

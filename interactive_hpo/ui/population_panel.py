@@ -72,7 +72,7 @@ class PopulationPanel:
             return
         self.widget.layout.display = None
         dims = tuple(self.space.names.index(name) for name in pair)
-        axes = [self.space.slice1d(name, resolution=2).axis for name in pair]
+        axes = [self.space.axis(name, resolution=2) for name in pair]
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions)
         self._shade(snapshot, pair, landscape)
         self.lineage_ax.clear()

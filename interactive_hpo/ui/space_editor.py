@@ -23,7 +23,7 @@ from ..parameters import PARAMETER_TYPES, Parameter
 from ..space import Float, SearchSpace
 from .errors import ErrorLog
 
-__all__ = ["SpaceEditor", "ParameterRow", "parse_choices", "format_choices"]
+__all__ = ["SpaceEditor", "ParameterRow", "parse_choices", "format_choices", "parse_condition", "format_condition"]
 
 # One token of a choices list: a JSON-quoted string (so "3", "True" or "a, b" can be string
 # choices) or anything up to the next comma. The quoted branch is tried first and is only taken
@@ -95,6 +95,28 @@ def format_choices(choices: Any) -> str:
     return ", ".join(_format_choice(c) for c in choices)
 
 
+def parse_condition(text: str, owner: str) -> tuple[str, list[Any]] | None:
+    """``"kernel = rbf, poly"`` -> ``("kernel", ["rbf", "poly"])`` (values as in
+    :func:`parse_choices`); blank text -> None (no condition).
+
+    Examples
+    --------
+    >>> parse_condition("kernel = rbf, poly", "Float('gamma')"), parse_condition(" ", "Float('gamma')")
+    (('kernel', ['rbf', 'poly']), None)
+    """
+    if not text.strip():
+        return None
+    parent, equals, values = text.partition("=")
+    if not equals or not parent.strip():
+        raise fail("condition", owner, "blank, or 'parent = value, value'", text)
+    return parent.strip(), parse_choices(values)
+
+
+def format_condition(condition: Any) -> str:
+    """The text :func:`parse_condition` reads back into ``condition`` (blank for None)."""
+    return "" if condition is None else f"{condition.parent} = {format_choices(condition.values)}"
+
+
 def _error_html(error: BaseException | None) -> str:
     # quote=False: the message's quotes stay readable in the HTML source tests and users see.
     return "" if error is None else f'<span style="color:#b00020">{html.escape(str(error), quote=False)}</span>'
@@ -115,6 +137,9 @@ class ParameterRow:
         :func:`parse_choices`) for categorical ones.
     kind, log, remove : ipywidgets.Dropdown, Checkbox, Button
         "float"/"int"/"categorical"; log scale (float/int only); removes the row from its editor.
+    condition : ipywidgets.Text
+        Empty, or ``parent = value, value`` (:func:`parse_condition`): the parameter exists only
+        while the categorical or integer ``parent`` takes one of the values.
     message : ipywidgets.HTML
         The API's message for this row's first problem; empty when the row is valid.
     widget : ipywidgets.VBox
@@ -134,9 +159,12 @@ class ParameterRow:
                                     layout=width("4em"))
         self.choices = widgets.Text(value="" if numeric else format_choices(getattr(parameter, "choices", ())),
                                     placeholder="a, b, 3, True", layout=width("20em"))
+        self.condition = widgets.Text(value=format_condition(parameter.condition), placeholder="only if: parent = a, b",
+                                      layout=width("14em"))
         self.remove = widgets.Button(icon="trash", tooltip="Remove this parameter", layout=width("3em"))
         self.message = widgets.HTML(value="")
-        inputs = widgets.HBox([self.name, self.kind, self.low, self.high, self.log, self.choices, self.remove])
+        inputs = widgets.HBox([self.name, self.kind, self.low, self.high, self.log, self.choices, self.condition,
+                               self.remove])
         self.widget = widgets.VBox([inputs, self.message])
         self.widget.add_class("ihpo-space-row")
         self.show_fields()
@@ -144,7 +172,7 @@ class ParameterRow:
     @property
     def inputs(self) -> list[widgets.ValueWidget]:
         """Every widget whose value describes the parameter."""
-        return [self.name, self.kind, self.low, self.high, self.log, self.choices]
+        return [self.name, self.kind, self.low, self.high, self.log, self.choices, self.condition]
 
     def show_fields(self) -> None:
         """Show bounds and log for numbers, the choices field for categoricals."""
@@ -156,16 +184,17 @@ class ParameterRow:
     def parameter(self) -> Parameter:
         """Build the parameter from the widgets' values; raises the API's InvalidParameterError."""
         kind = PARAMETER_TYPES[self.kind.value]
-        if self.kind.value == "categorical":
-            return kind(self.name.value, parse_choices(self.choices.value))  # type: ignore[call-arg]
         owner = f"{kind.__name__}({self.name.value!r})"  # the owner the constructor itself names
+        condition = parse_condition(self.condition.value, owner)
+        if self.kind.value == "categorical":
+            return kind(self.name.value, parse_choices(self.choices.value), condition=condition)  # type: ignore[call-arg]
         rule = "a real number" if kind is Float else "an int"
         bounds = []
         for field, text in (("low", self.low.value), ("high", self.high.value)):
             if (number := _number(text)) is None:
                 raise fail(field, owner, rule, text)  # the typed text itself, quoted as typed
             bounds.append(number)
-        return kind(self.name.value, *bounds, log=self.log.value)  # type: ignore[call-arg]
+        return kind(self.name.value, *bounds, log=self.log.value, condition=condition)  # type: ignore[call-arg]
 
     def close(self) -> None:
         """Close the row's widgets (frees their comms in a long notebook session)."""

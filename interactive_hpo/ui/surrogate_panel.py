@@ -4,7 +4,8 @@ One parameter: the mean, the epistemic and aleatoric bands and the acquisition b
 more: mean, std and acquisition heatmaps over a pair chosen from dropdowns, the other
 parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
-trial (through the callback the app registers).
+trial (through the callback the app registers). In a conditional space the dropdowns and the
+sliders offer only the parameters active where the slice is taken (the sliders' values).
 """
 
 from __future__ import annotations
@@ -131,9 +132,10 @@ class SurrogatePanel:
         for anchor in self.anchors.values():
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
         self.figure.fig.canvas.mpl_connect("button_press_event", self.errors.guard(self._on_press))
-        self._following = False
+        self._following = self._syncing = False
         self._placed: dict[Any, Any] = {}  # slider -> the value we last put there
         self._show_anchor_widgets()
+        self._offer_active()
         self.widget = widgets.VBox([self.message, *controls, self.figure.widget, self.why])
         self.widget.add_class("ihpo-surrogate")
 
@@ -150,8 +152,9 @@ class SurrogatePanel:
         return self.x_choice.value, self.y_choice.value
 
     def anchor(self) -> dict[str, Any]:
-        """The configuration the slice passes through (the sliders' values)."""
-        return {name: widget.value for name, widget in self.anchors.items()}
+        """The configuration the slice passes through (the sliders' values; in a conditional
+        space only the parameters active there)."""
+        return self.space.complete({name: widget.value for name, widget in self.anchors.items()})
 
     # -- drawing -----------------------------------------------------------------------------------
     def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
@@ -161,6 +164,8 @@ class SurrogatePanel:
         self._last = (view, history, proposal)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self._move_anchor_to(history)
+        if view is not None and not self._offer_active():
+            view, unavailable = None, "Only one parameter is active where the slice is taken: move a slider."
         self.figure.widget.layout.display = "none" if view is None else None
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
@@ -218,7 +223,32 @@ class SurrogatePanel:
             self.update(*self._last)
 
     # -- callbacks ---------------------------------------------------------------------------------
+    def _offer_active(self) -> bool:
+        """In a conditional space, let the dropdowns offer the parameters active at the anchor
+        (keeping the pair where it still is active) and hide the others' sliders. False when
+        fewer than two are active: no pair to draw."""
+        if not self.space.conditional or self.x_choice is None or self.y_choice is None:
+            return True
+        active = list(self.anchor())
+        if len(active) < 2:
+            return False
+        pair: list[str] = []
+        for wanted in (*self.pair, *active):  # the current pair first, then the first active ones
+            if wanted in active and wanted not in pair and len(pair) < 2:
+                pair.append(wanted)
+        self._syncing = True
+        try:
+            for choice, value in zip((self.x_choice, self.y_choice), pair, strict=True):
+                if list(choice.options) != active or choice.value != value:
+                    choice.options, choice.value = active, value
+        finally:
+            self._syncing = False
+        self._show_anchor_widgets()
+        return True
+
     def _on_pair(self, change: Any) -> None:
+        if self._syncing:  # _offer_active setting the options: not the user's choice
+            return
         if self.x_choice is not None and self.y_choice is not None and self.x_choice.value == self.y_choice.value:
             # Picking the other axis's parameter swaps the two instead of refusing.
             other = self.y_choice if change["owner"] is self.x_choice else self.x_choice
@@ -233,6 +263,7 @@ class SurrogatePanel:
             # sending it back: not the user's doing.
             return
         self.follow_best.value = False  # the user moved a slider: stop overriding it
+        self._placed.pop(change["owner"], None)  # and it is theirs: moving it back is their move too
         self.redraw()
 
     def _on_press(self, event: Any) -> None:
@@ -240,10 +271,10 @@ class SurrogatePanel:
             return
         point = self.space.to_unit(self.anchor())
         if self.curve is not None:
-            point[0] = axis_to_unit(self.space.slice1d(self.pair[0], resolution=2).axis, event.xdata)
+            point[0] = axis_to_unit(self.space.axis(self.pair[0], resolution=2), event.xdata)
         elif self.maps is not None and event.inaxes in self.maps.axes:
             for name, position in zip(self.pair, (event.xdata, event.ydata), strict=True):
-                axis = self.space.slice1d(name, resolution=MAP_RESOLUTION).axis
+                axis = self.space.axis(name, resolution=MAP_RESOLUTION)
                 point[self.space.names.index(name)] = axis_to_unit(axis, position)
         else:
             return  # a colorbar
@@ -252,8 +283,9 @@ class SurrogatePanel:
             callback(params)
 
     def _show_anchor_widgets(self) -> None:
+        active = self.anchor() if self.space.conditional else self.anchors
         for name, widget in self.anchors.items():
-            widget.layout.display = "none" if name in self.pair else None
+            widget.layout.display = "none" if name in self.pair or name not in active else None
 
     def _move_anchor_to(self, history: History) -> None:
         best = int(np.nanargmin(history.losses))
@@ -261,7 +293,8 @@ class SurrogatePanel:
         self._following = True
         try:
             for name, widget in self.anchors.items():
-                widget.value = params[name]
-                self._placed[widget] = widget.value
+                if name in params:  # an inactive parameter's slider keeps its place
+                    widget.value = params[name]
+                    self._placed[widget] = widget.value
         finally:
             self._following = False

@@ -290,3 +290,18 @@ CASES = [
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_a_conditional_space_searches_and_reports_inactive_parameters_masked(iris):
+    X, y = iris
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]), Float("C", 1e-2, 1e2, log=True),
+                         Float("gamma", 1e-3, 1.0, log=True, condition=("kernel", "rbf"))])
+    search = HPOSearchCV(SVC(), space, optimizer="random", n_trials=8, cv=2, seed=0).fit(X, y)
+    gamma = search.cv_results_["param_gamma"]
+    linear = np.array([p["kernel"] == "linear" for p in search.cv_results_["params"]])
+    assert linear.any() and (~linear).any()
+    assert np.array_equal(np.ma.getmaskarray(gamma), linear)
+    assert ("gamma" in search.best_params_) == (search.best_params_["kernel"] == "rbf")
+    assert search.best_estimator_.kernel == search.best_params_["kernel"]
+    result = nested_cv(SVC(), space, X=X, y=y, seed=0, **FAST)
+    assert all(space.validate(params) == params for params in result.chosen_params)

@@ -6,7 +6,9 @@ snapped, and the snapped point is often a configuration already evaluated: on a
 every parameter is discrete and the configurations are few enough to list
 (:data:`MAX_CONFIGURATIONS`), the Bayesian optimizer instead evaluates the acquisition at every
 configuration not yet taken (evaluated, failed, or pending) and proposes the best: exact, no
-repeats, and a finite space that is used up says so.
+repeats, and a finite space that is used up says so. In a conditional space the
+configurations are those of ``SearchSpace.grid`` at every level: each once, an inactive
+coordinate at ``INACTIVE_UNIT``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ...conditions import INACTIVE_UNIT
 from ...parameters import Int
 from ...space import SearchSpace
 
@@ -34,16 +37,21 @@ class FiniteSpace:
     ----------
     levels : list of ndarray
         Each parameter's bin centres in the unit cube, in the space's order.
+    blocks : list of list of ndarray, optional
+        The configurations as a union of products (``Conditions.blocks`` in unit-cube
+        coordinates; an inactive coordinate holds ``[INACTIVE_UNIT]``). Default: one block, the
+        product of ``levels``.
     """
 
-    def __init__(self, levels: list[np.ndarray]):
+    def __init__(self, levels: list[np.ndarray], blocks: list[list[np.ndarray]] | None = None):
         self.levels = levels
-        self.size = math.prod(len(values) for values in levels)
+        self.blocks = [levels] if blocks is None else blocks
+        self.size = sum(math.prod(len(values) for values in block) for block in self.blocks)
 
     @classmethod
     def of(cls, space: SearchSpace) -> FiniteSpace | None:
         """The finite space of ``space``, or None if a parameter is continuous or there are
-        more than :data:`MAX_CONFIGURATIONS` configurations."""
+        more than :data:`MAX_CONFIGURATIONS` configurations (counted without conditions)."""
         if any(param.kind == "float" for param in space):
             return None
         # Counted before they are listed: an int may have 2**53 levels.
@@ -51,11 +59,16 @@ class FiniteSpace:
                   for param in space]
         if math.prod(counts) > MAX_CONFIGURATIONS:
             return None
-        return cls([np.array([param.to_unit(level) for level in param.levels(count)], dtype=float)
-                    for param, count in zip(space, counts, strict=True)])
+        levels = {param.name: param.levels(count) for param, count in zip(space, counts, strict=True)}
+        blocks = [[np.array([param.to_unit(v) for v in block[param.name]] or [INACTIVE_UNIT], dtype=float)
+                   for param in space] for block in space.conditions.blocks(levels)]
+        return cls([np.array([param.to_unit(v) for v in levels[param.name]], dtype=float) for param in space],
+                   blocks)
 
     def key(self, x: np.ndarray) -> tuple[int, ...]:
-        """The configuration at unit-cube point ``x`` of shape (d,): its level index per parameter."""
+        """The configuration at a snapped unit-cube point ``x`` of shape (d,): the nearest level's
+        index per coordinate (an inactive coordinate's is always the same, so equal
+        configurations have equal keys)."""
         return tuple(int(np.argmin(np.abs(values - coordinate))) for values, coordinate in zip(self.levels, x,
                                                                                               strict=True))
 
@@ -63,7 +76,10 @@ class FiniteSpace:
         """Every configuration whose key is not in ``taken``, as points of shape (m, d), in a
         fixed order (so the same state gives the same proposal on any machine)."""
         exclude = set(taken)
-        keys = [key for key in itertools.product(*(range(len(values)) for values in self.levels))
-                if key not in exclude]
-        return np.array([[values[i] for values, i in zip(self.levels, key, strict=True)] for key in keys],
-                        dtype=float).reshape(len(keys), len(self.levels))
+        points: list[tuple[float, ...]] = []
+        for block in self.blocks:  # keys as products of level indices: 20,000 in about 10 ms
+            indices = [[int(np.argmin(np.abs(values - u))) for u in held]
+                       for values, held in zip(self.levels, block, strict=True)]
+            points.extend(point for key, point in zip(itertools.product(*indices), itertools.product(*block),
+                                                      strict=True) if key not in exclude)
+        return np.asarray(points, dtype=np.float64).reshape(len(points), len(self.levels))

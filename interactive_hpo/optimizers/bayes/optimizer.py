@@ -35,6 +35,7 @@ from .view import GPSurrogateView, acquisition_scale
 from .model import (DTYPE, FittedGP, Predictor, fit_gp, noise_of, one_thread, restore_gp, scaled_lengthscales,
                     torch)
 from . import acquisition as acq
+from .conditional import ActiveOnly
 from .warping import WARPS, OutputWarp
 
 # isort: on
@@ -351,6 +352,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
         with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
+            if self.space.conditional:  # searched where each point lands: inactive coordinates ignored
+                acquisition = ActiveOnly(acquisition, self.space)
             X, y = self._arrays()
             choices = None if self._finite is None else self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,

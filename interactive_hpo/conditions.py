@@ -1,0 +1,200 @@
+"""Conditional parameters: a parameter that exists only while a categorical or integer parent
+takes one of some values.
+
+``Float("gamma", 1e-4, 10, log=True, condition=("kernel", ["rbf", "poly"]))`` is *active* in a
+configuration whose ``kernel`` is "rbf" or "poly" and *inactive* (absent from ``params``)
+otherwise. Conditions chain: a child of an inactive parameter is inactive whatever its parent's
+coordinate holds. The rules, checked when a :class:`~interactive_hpo.space.SearchSpace` is
+built, each with an error naming the child: the parent exists, is a ``Categorical`` or an
+``Int``, every listed value is one it can take, and no chain of conditions leads back to where
+it started.
+
+The unit-cube encoding of an inactive parameter is :data:`INACTIVE_UNIT`, the cube's centre,
+in every snapped point (a trial's ``x``, ``SearchSpace.to_unit`` and ``snap``): two points that
+differ only in inactive coordinates are the same configuration, and a model sees them as one
+point. Optimizers may propose any value there; decoding ignores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from ._validation import fail
+
+if TYPE_CHECKING:
+    from .parameters import Parameter
+
+__all__ = ["INACTIVE_UNIT", "Condition", "Conditions", "check_condition"]
+
+#: The unit coordinate of an inactive parameter in a snapped point.
+INACTIVE_UNIT = 0.5
+
+
+class Condition(NamedTuple):
+    """A parameter is active when ``parent`` is active and takes one of ``values``."""
+
+    parent: str
+    values: tuple
+
+    def describe(self) -> str:
+        """``"kernel is 'rbf' or 'poly'"``, for messages."""
+        return f"{self.parent} is " + " or ".join(map(repr, self.values))
+
+
+def check_condition(condition: Any, owner: str) -> Condition | None:
+    """The shape of a ``condition=`` argument: None, or ``(parent, value)`` or
+    ``(parent, [values])`` with a parameter name and at least one value. Whether the parent
+    exists and can take the values is :class:`Conditions`' check, since it needs the space."""
+    rule = "None or (parent name, value or list of values)"
+    if condition is None:
+        return None
+    if isinstance(condition, (str, bytes, Mapping)) or not isinstance(condition, Sequence) or len(condition) != 2:
+        raise fail("condition", owner, rule, condition)
+    parent, values = condition
+    if not isinstance(parent, str) or not parent:
+        raise fail("condition", owner, rule, condition, hint="The parent must be a parameter's name.")
+    if isinstance(values, (list, tuple)):
+        values = tuple(v.item() if isinstance(v, np.generic) else v for v in values)
+    else:
+        values = (values.item() if isinstance(values, np.generic) else values,)
+    if not values:
+        raise fail("condition", owner, rule, condition, hint="List at least one value of the parent.")
+    return Condition(parent, values)
+
+
+class Conditions:
+    """The conditional structure of a list of parameters: validated, ordered parents first.
+
+    Parameters
+    ----------
+    params : sequence of Parameter
+        The space's parameters with unique names, in coordinate order.
+    """
+
+    def __init__(self, params: Sequence[Parameter]):
+        self._params = list(params)
+        index = {p.name: i for i, p in enumerate(self._params)}
+        #: child index -> (parent index, the parent's allowed values in canonical form)
+        self._parents: dict[int, tuple[int, tuple]] = {}
+        for i, param in enumerate(self._params):
+            condition = param.condition
+            if condition is None:
+                continue
+            owner = param._owner
+            if condition.parent == param.name:
+                raise fail("condition", owner, "a condition on another parameter", tuple(condition))
+            if condition.parent not in index:
+                raise fail("condition", owner, f"a condition on a parameter of the space, one of {list(index)}",
+                           tuple(condition), hint=f"There is no parameter {condition.parent!r}.")
+            parent = self._params[index[condition.parent]]
+            if parent.kind not in ("categorical", "int"):
+                raise fail("condition", owner, "a condition on a Categorical or Int parameter", tuple(condition),
+                           hint=f"{condition.parent!r} is a {type(parent).__name__}: a condition needs values "
+                                "it takes exactly.")
+            allowed = []
+            for value in condition.values:
+                try:
+                    allowed.append(parent.validate(value))
+                except ValueError as error:
+                    raise fail("condition", owner, f"values that {parent!r} can take", tuple(condition),
+                               hint=f"{value!r} is not one of them.") from error
+            self._parents[i] = (index[condition.parent], tuple(allowed))
+        #: Coordinate indices, every parent before its children (coordinate order where free).
+        self.order = self._parents_first()
+
+    def _parents_first(self) -> list[int]:
+        order: list[int] = []
+        placed: set[int] = set()
+        remaining = list(range(len(self._params)))
+        while remaining:
+            ready = [i for i in remaining if i not in self._parents or self._parents[i][0] in placed]
+            if not ready:
+                cycle = [self._params[i].name for i in remaining]
+                first = self._params[remaining[0]]
+                raise fail("condition", first._owner, "a condition whose chain of parents ends at an "
+                           "unconditional parameter", tuple(first.condition or ()),
+                           hint=f"These conditions form a cycle: {', '.join(cycle)}.")
+            order.append(ready[0])
+            placed.add(ready[0])
+            remaining.remove(ready[0])
+        return order
+
+    @property
+    def any(self) -> bool:
+        """True when at least one parameter has a condition."""
+        return bool(self._parents)
+
+    def is_met(self, i: int, values: Mapping[str, Any], active: set[str]) -> bool:
+        """Whether coordinate ``i`` is active given canonical ``values`` of the parameters in
+        ``active`` (which holds every active parent decided so far)."""
+        if i not in self._parents:
+            return True
+        parent_index, allowed = self._parents[i]
+        parent = self._params[parent_index]
+        if parent.name not in active:
+            return False
+        value = values[parent.name]
+        return any(value == a and isinstance(value, bool) == isinstance(a, bool) for a in allowed)
+
+    def active(self, values: Mapping[str, Any]) -> set[str]:
+        """Names active in a configuration whose parents' canonical values are in ``values``."""
+        names: set[str] = set()
+        for i in self.order:
+            if self.is_met(i, values, names):
+                names.add(self._params[i].name)
+        return names
+
+    def active_mask(self, X: np.ndarray) -> np.ndarray:
+        """Which coordinates of the points ``X`` (n, d) are active: a boolean array (n, d).
+
+        A parent's coordinate is decoded exactly as ``Parameter.from_unit`` does, so this
+        agrees with ``SearchSpace.from_unit`` point by point.
+        """
+        X = np.asarray(X, dtype=float)
+        mask = np.ones(X.shape, dtype=bool)
+        for i in self.order:
+            if i not in self._parents:
+                continue
+            parent_index, allowed = self._parents[i]
+            parent = self._params[parent_index]
+            column = X[:, parent_index]
+            if parent.kind == "categorical":
+                k = len(parent.choices)  # type: ignore[attr-defined]
+                codes = np.clip(np.floor(column * k), 0, k - 1).astype(int)
+                hit = np.isin(codes, [parent.index(a) for a in allowed])  # type: ignore[attr-defined]
+            else:
+                hit = np.isin(np.fromiter((parent.from_unit(u) for u in column), dtype=float, count=len(column)),
+                              np.asarray(allowed, dtype=float))
+            mask[:, i] = mask[:, parent_index] & hit
+        return mask
+
+    def canonical(self, X: np.ndarray) -> np.ndarray:
+        """``X`` (n, d) with every inactive coordinate at :data:`INACTIVE_UNIT` (a copy)."""
+        X = np.array(X, dtype=float)
+        if self.any:
+            X[~self.active_mask(X)] = INACTIVE_UNIT
+        return X
+
+    def blocks(self, levels: Mapping[str, tuple]) -> list[dict[str, tuple]]:
+        """The grid of per-parameter ``levels`` as a union of products, each configuration in
+        exactly one: in a block every parent of a condition holds one level, and every other
+        parameter all its levels where it is active, none (an empty tuple) where not. Without
+        conditions: one block, the whole product. Blocks map names in coordinate order to levels."""
+        parents = {parent for parent, _ in self._parents.values()}
+        partial: list[dict[str, tuple]] = [{}]
+        for i in self.order:
+            name = self._params[i].name
+            grown = []
+            for block in partial:
+                active = {n for n, held in block.items() if held}
+                if not self.is_met(i, {n: held[0] for n, held in block.items() if held}, active):
+                    grown.append({**block, name: ()})
+                elif i in parents:  # one block per level, so that its children know their state
+                    grown.extend({**block, name: (level,)} for level in levels[name])
+                else:
+                    grown.append({**block, name: tuple(levels[name])})
+            partial = grown
+        return [{p.name: block[p.name] for p in self._params} for block in partial]

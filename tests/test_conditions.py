@@ -1,0 +1,171 @@
+"""Conditional search spaces (issue 24, item 1): the rules of a condition, params holding only
+the active parameters, the encoding of inactive coordinates, grids without duplicates, slices,
+JSON, the journal, and the study's entry points refusing what a condition rules out."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+from interactive_hpo.conditions import INACTIVE_UNIT
+from interactive_hpo.exceptions import InvalidParameterError
+
+#: An SVM's space: gamma for rbf and poly, degree for poly only, coef0 only for degrees 3 and 4
+#: (a child of a child), and C always.
+SVM = SearchSpace([
+    Categorical("kernel", ["linear", "rbf", "poly"]),
+    Float("C", 1e-2, 1e2, log=True),
+    Float("gamma", 1e-4, 1.0, log=True, condition=("kernel", ["rbf", "poly"])),
+    Int("degree", 2, 5, condition=("kernel", "poly")),
+    Float("coef0", 0.0, 1.0, condition=("degree", [3, 4])),
+])
+
+
+def objective(params):
+    return float(np.log10(params["C"]) ** 2 + params.get("gamma", 0.5) + 0.1 * params.get("degree", 0))
+
+
+@pytest.mark.parametrize("params, message", [
+    ([Categorical("a", [1, 2]), Float("x", 0, 1, condition=("b", 1))],
+     "`condition` of Float('x') must be a condition on a parameter of the space, one of ['a', 'x']; "
+     "got ('b', (1,)). There is no parameter 'b'."),
+    ([Float("a", 0, 1), Float("x", 0, 1, condition=("a", 1))],
+     "`condition` of Float('x') must be a condition on a Categorical or Int parameter; got ('a', (1,)). "
+     "'a' is a Float: a condition needs values it takes exactly."),
+    ([Categorical("a", ["u", "v"]), Float("x", 0, 1, condition=("a", ["u", "w"]))],
+     "`condition` of Float('x') must be values that Categorical('a', choices=['u', 'v']) can take; "
+     "got ('a', ('u', 'w')). 'w' is not one of them."),
+    ([Int("n", 1, 3), Float("x", 0, 1, condition=("n", 4))],
+     "`condition` of Float('x') must be values that Int('n', low=1, high=3, log=False) can take; "
+     "got ('n', (4,)). 4 is not one of them."),
+    ([Categorical("a", [1, 2], condition=("b", 1)), Categorical("b", [1, 2], condition=("a", 1))],
+     "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
+     "parameter; got ('b', (1,)). These conditions form a cycle: a, b."),
+    ([Categorical("a", [1, 2], condition=("a", 1))],
+     "`condition` of Categorical('a') must be a condition on another parameter; got ('a', (1,))."),
+])
+def test_a_space_refuses_conditions_that_cannot_hold(params, message):
+    with pytest.raises(InvalidParameterError) as raised:
+        SearchSpace(params)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("condition", ["kernel", ("kernel",), ("kernel", []), (3, "rbf"), {"kernel": "rbf"}])
+def test_a_parameter_refuses_a_condition_of_the_wrong_shape(condition):
+    with pytest.raises(InvalidParameterError, match=r"^`condition` of Float\('x'\) must be None or \(parent name"):
+        Float("x", 0, 1, condition=condition)
+
+
+def test_params_hold_only_the_active_parameters_and_inactive_coordinates_sit_at_the_centre():
+    linear = SVM.from_unit([0.1, 0.5, 0.9, 0.9, 0.9])
+    assert linear == {"kernel": "linear", "C": pytest.approx(1.0)}
+    assert SVM.snap([0.1, 0.5, 0.9, 0.9, 0.9])[2:].tolist() == [INACTIVE_UNIT] * 3
+    poly_2 = SVM.from_unit([0.9, 0.5, 0.5, 0.1, 0.9])
+    assert set(poly_2) == {"kernel", "C", "gamma", "degree"}  # coef0 needs degree 3 or 4
+    poly_3 = SVM.from_unit([0.9, 0.5, 0.5, 0.3, 0.9])
+    assert poly_3["degree"] == 3 and poly_3["coef0"] == pytest.approx(0.9)
+    for params in (linear, poly_2, poly_3):
+        assert SVM.from_unit(SVM.to_unit(params)) == params
+
+
+def test_validate_names_what_a_condition_rules_out():
+    with pytest.raises(InvalidParameterError) as raised:
+        SVM.validate({"kernel": "linear", "C": 1.0, "gamma": 0.1})
+    assert str(raised.value) == ("`params` of SearchSpace must be a dict without inactive parameters; got "
+                                 "{'kernel': 'linear', 'C': 1.0, 'gamma': 0.1}. 'gamma' applies only when kernel is "
+                                 "'rbf' or 'poly'; leave it out.")
+    with pytest.raises(InvalidParameterError, match=r"Missing: 'coef0' \(active because degree is 3 or 4\)\.$"):
+        SVM.validate({"kernel": "poly", "C": 1.0, "gamma": 0.1, "degree": 3})
+    # The order of a dict does not matter, and the result is in coordinate order.
+    assert list(SVM.validate({"degree": 2, "gamma": 0.1, "C": 1, "kernel": "poly"})) == ["kernel", "C", "gamma",
+                                                                                          "degree"]
+
+
+def test_the_vectorized_activity_agrees_with_decoding_point_by_point():
+    X = np.random.default_rng(0).random((500, SVM.dim))
+    mask = SVM.conditions.active_mask(X)
+    for x, row in zip(X, mask, strict=True):
+        assert set(SVM.from_unit(x)) == {name for name, active in zip(SVM.names, row, strict=True) if active}
+    snapped = np.array([SVM.snap(x) for x in X])
+    assert np.array_equal(SVM.canonical(snapped), snapped)
+
+
+def test_grid_lists_each_configuration_once_with_its_active_parameters():
+    grid = SVM.grid(3)
+    keys = [json.dumps(params, sort_keys=True) for params in grid]
+    assert len(keys) == len(set(keys)) == 3 + 3 * 3 + 3 * 3 * (1 * 3 + 2)  # degree levels (2, 4, 5)
+    for params in grid:
+        assert SVM.validate(params) == params
+    # Without conditions the grid is the product, first parameter slowest, as before.
+    plain = SearchSpace([Int("a", 0, 1), Categorical("b", ["x", "y"])])
+    assert plain.grid(2) == [{"a": 0, "b": "x"}, {"a": 0, "b": "y"}, {"a": 1, "b": "x"}, {"a": 1, "b": "y"}]
+
+
+def test_a_child_may_come_before_its_parent():
+    space = SearchSpace([Float("gamma", 0, 1, condition=("kernel", "rbf")), Categorical("kernel", ["linear", "rbf"])])
+    assert space.from_unit([0.3, 0.2]) == {"kernel": "linear"}
+    assert space.from_unit([0.3, 0.7]) == {"gamma": pytest.approx(0.3), "kernel": "rbf"}
+    assert len(space.grid(2)) == 3
+
+
+def test_samples_are_valid_configurations_of_every_branch():
+    samples = SVM.sample(300, rng=0)
+    for params in samples:
+        assert SVM.validate(params) == params
+    assert {len(p) for p in samples} == {2, 3, 4, 5}
+
+
+def test_slices_fix_the_rest_at_active_values_and_refuse_an_inactive_parameter():
+    with pytest.raises(InvalidParameterError) as raised:
+        SVM.slice1d("degree", at={"kernel": "rbf"})
+    assert str(raised.value) == ("`name` of SearchSpace.slice1d must be a parameter active where the slice is "
+                                 "taken; got 'degree'. It applies only when kernel is 'poly': pass `at` with such "
+                                 "a value.")
+    curve = SVM.slice1d("degree", at={"kernel": "poly", "gamma": 0.01})
+    assert [set(SVM.from_unit(x)) >= {"degree"} for x in curve.points] == [True] * len(curve.points)
+    assert np.array_equal(SVM.canonical(curve.points), curve.points)
+    surface = SVM.slice2d("kernel", "C", resolution=4)  # the centre's kernel is rbf: gamma set, degree not
+    flat = surface.points.reshape(-1, SVM.dim)
+    assert np.array_equal(SVM.canonical(flat), flat)
+    linear = [x for x in flat if SVM.from_unit(x)["kernel"] == "linear"]
+    assert all(x[2] == INACTIVE_UNIT for x in linear)
+    assert SVM.complete({"kernel": "poly", "degree": 3})["coef0"] == pytest.approx(0.5)
+    assert SVM.complete({"kernel": "linear", "gamma": 0.1}) == {"kernel": "linear", "C": pytest.approx(1.0)}
+
+
+def test_json_round_trip_keeps_the_conditions_and_plain_spaces_read_as_before():
+    data = json.loads(json.dumps(SVM.to_dict()))
+    assert SearchSpace.from_dict(data) == SVM
+    assert data["params"][4]["condition"] == ["degree", [3, 4]]
+    assert "condition" not in Float("x", 0, 1).to_dict()
+    assert SVM != SearchSpace(list(SVM)[:4] + [Float("coef0", 0.0, 1.0)])  # a condition is part of the space
+
+
+@pytest.mark.parametrize("optimizer, settings", [("random", {}), ("sobol", {}), ("grid", {"resolution": 3})])
+def test_simple_optimizers_give_valid_configurations_and_the_journal_keeps_them(tmp_path, optimizer, settings):
+    path = tmp_path / "svm.jsonl"
+    study = Study(SVM, optimizer, seed=0, storage=path, optimizer_settings=settings)
+    study.run(objective, n_trials=20)
+    for trial in study.trials:
+        assert SVM.validate(trial.params) == trial.params
+        assert np.array_equal(trial.x, SVM.to_unit(trial.params))
+    resumed = Study(SVM, storage=path)
+    assert [t.params for t in resumed.trials] == [t.params for t in study.trials]
+    assert resumed.space == SVM
+    if optimizer == "grid":
+        keys = {json.dumps(dict(t.params), sort_keys=True) for t in study.trials}
+        assert len(keys) == 20
+
+
+def test_manual_trials_and_the_queue_refuse_an_inactive_or_missing_parameter():
+    study = Study(SVM, "random", seed=0)
+    with pytest.raises(InvalidParameterError, match="'gamma' applies only when kernel is 'rbf' or 'poly'"):
+        study.enqueue({"kernel": "linear", "C": 1.0, "gamma": 0.1})
+    with pytest.raises(InvalidParameterError, match=r"Missing: 'degree' \(active because kernel is 'poly'\)"):
+        study.add_manual({"kernel": "poly", "C": 1.0, "gamma": 0.1}, 1.0)
+    study.enqueue({"kernel": "linear", "C": 1.0})
+    trial = study.ask()
+    assert trial.params == {"kernel": "linear", "C": 1.0} and trial.x[2:].tolist() == [INACTIVE_UNIT] * 3
