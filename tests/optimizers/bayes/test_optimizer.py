@@ -36,7 +36,6 @@ from interactive_hpo import (  # noqa: E402
     TrialState,
 )
 from interactive_hpo.direction import Direction  # noqa: E402
-from interactive_hpo.objectives.synthetic import Branin, Hartmann6  # noqa: E402
 from interactive_hpo.optimizers.bayes import GaussianProcessBO, SurrogateView  # noqa: E402
 from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
 from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
@@ -731,35 +730,6 @@ def test_a_view_is_read_only(plane_study):
         view.losses[0] = 0.0
     with pytest.raises(AttributeError):
         view.direction = Direction.MAXIMIZE
-
-
-# -- 13. sample efficiency -------------------------------------------------------------------------------------------
-@pytest.mark.slow
-@pytest.mark.parametrize("function", [Branin, Hartmann6], ids=["Branin", "Hartmann6"])
-def test_bo_beats_random_search_clearly(function):
-    objective = function()
-    regrets = {}
-    for name in ("bo", "random"):
-        finals = []
-        for seed in range(5):
-            study = Study(objective.space, name, seed=seed)
-            study.run(objective, n_trials=40)
-            finals.append(objective.regret(study.best_value))
-        regrets[name] = float(np.mean(finals))
-    # Measured: Branin 0.002 vs 0.92, Hartmann6 0.10 vs 2.0 (mean regret of bo vs random).
-    assert regrets["bo"] < 0.2 * regrets["random"], regrets
-
-
-@pytest.mark.slow
-def test_bo_does_not_exploit_along_a_dimension_it_wrongly_thinks_flat():
-    """Branin, seed 6: with BoTorch's dimension-scaled lengthscale prior the GP fitted x0 a
-    lengthscale as long as its range and held it at its bound for 40 trials (regret 1.55 after
-    50); the Gamma(3, 6) prior keeps lengthscales short enough to look 0.04 inside it."""
-    objective = Branin()
-    study = Study(objective.space, "bo", seed=6)
-    study.run(objective, n_trials=40)
-    assert objective.regret(study.best_value) < 0.01
-    assert np.mean([trial.params["x0"] == 10.0 for trial in study.trials[-10:]]) < 0.5
 
 
 @pytest.mark.parametrize("cat_dims", [[], [1]], ids=["numeric", "mixed"])

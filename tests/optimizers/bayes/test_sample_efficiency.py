@@ -1,0 +1,43 @@
+"""Sample efficiency at the optimizer's defaults: clearly ahead of random search, and no
+dimension wrongly taken for flat. In a file of their own so the suite's two workers share the
+slowest BO tests (``--dist loadfile`` keeps a file on one worker); the benchmark suite
+(benchmarks/) is where efficiency is measured against peers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("botorch")
+
+from interactive_hpo import Study  # noqa: E402
+from interactive_hpo.objectives.synthetic import Branin, Hartmann6  # noqa: E402
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("function", [Branin, Hartmann6], ids=["Branin", "Hartmann6"])
+def test_bo_beats_random_search_clearly(function):
+    objective = function()
+    regrets = {}
+    for name in ("bo", "random"):
+        finals = []
+        for seed in range(3):
+            study = Study(objective.space, name, seed=seed)
+            study.run(objective, n_trials=40)
+            finals.append(objective.regret(study.best_value))
+        regrets[name] = float(np.mean(finals))
+    # Measured over 5 seeds: Branin 0.002 vs 0.92, Hartmann6 0.10 vs 2.0 (mean regret of bo vs random);
+    # three seeds keep that margin in three fifths of the time.
+    assert regrets["bo"] < 0.2 * regrets["random"], regrets
+
+
+@pytest.mark.slow
+def test_bo_does_not_exploit_along_a_dimension_it_wrongly_thinks_flat():
+    """Branin, seed 6: with BoTorch's dimension-scaled lengthscale prior the GP fitted x0 a
+    lengthscale as long as its range and held it at its bound for 40 trials (regret 1.55 after
+    50); the Gamma(3, 6) prior keeps lengthscales short enough to look 0.04 inside it."""
+    objective = Branin()
+    study = Study(objective.space, "bo", seed=6)
+    study.run(objective, n_trials=40)
+    assert objective.regret(study.best_value) < 0.01
+    assert np.mean([trial.params["x0"] == 10.0 for trial in study.trials[-10:]]) < 0.5
