@@ -7,6 +7,13 @@ parallel if asked; for scikit-learn tasks it keeps the training and test losses 
 are cached on disk as JSON, one file per (objective, grid, budget, seed), so a notebook builds
 each landscape once. :class:`LandscapeObjective` turns a built landscape back into an objective (a
 lookup table), so any optimizer can be stepped on it in microseconds.
+
+On a conditional space the grid is still the product of every parameter's levels, so the
+landscape's neighbourhood (one parameter, one step) is defined as on any grid; a grid point is
+evaluated as the configuration it stands for (``SearchSpace.complete``: its inactive values
+dropped), each configuration once, and every grid point that differs from another only in
+inactive parameters shares its loss. An inactive parameter is a plateau of the landscape: moves
+along it are neutral, which the neutrality and plateau metrics count as such.
 """
 
 from __future__ import annotations
@@ -57,17 +64,23 @@ def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None
 def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None, n_jobs: int,
                    path: Path | None) -> dict[str, np.ndarray]:
     """Losses of every configuration by kind, shape (n,) each (inf for failures); read from
-    ``path`` when it exists, else evaluated (``n_jobs`` processes) and written there."""
+    ``path`` when it exists, else evaluated (``n_jobs`` processes, each distinct configuration
+    once) and written there."""
     if path is not None and path.exists():
         stored = json.loads(path.read_text())["losses"]
         return {kind: np.array([math.inf if v is None else v for v in values]) for kind, values in stored.items()}
+    keys = [json.dumps(params, sort_keys=True, default=repr) for params in configs]
+    distinct: dict[str, dict[str, Any]] = {}  # a conditional space's grid repeats configurations
+    for key, params in zip(keys, configs, strict=True):
+        distinct.setdefault(key, params)
     if n_jobs == 1:
-        rows = [_grid_losses(objective, params, budget) for params in configs]
+        rows = [_grid_losses(objective, params, budget) for params in distinct.values()]
     else:
         joblib = import_optional("joblib", "sklearn", "build_landscape(n_jobs=...)")
         rows = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_grid_losses)(objective, params, budget)
-                                              for params in configs)
-    losses = {kind: np.array([row[kind] for row in rows]) for kind in rows[0]}
+                                              for params in distinct.values())
+    row_of = dict(zip(distinct, rows, strict=True))
+    losses = {kind: np.array([row_of[key][kind] for key in keys]) for kind in rows[0]}
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"objective": repr(objective), "budget": budget, "losses": {
@@ -139,7 +152,8 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     levels = grid_of(space, resolution)
     shape = tuple(len(v) for v in levels)
     codes = np.stack(np.unravel_index(np.arange(int(np.prod(shape))), shape), axis=1)
-    configs = [{p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))} for row in codes]
+    configs = [space.complete({p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))})
+               for row in codes]  # in a conditional space, what each grid point stands for
     runs = []
     for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
         path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace
 from interactive_hpo.landscape import (
     Claim,
     Landscape,
@@ -149,3 +149,19 @@ def test_the_committed_landscapes_cover_what_the_notebook_reads():
                 if not cache_path(task, grid_of(task.space, resolution), budget, cache).exists():
                     missing.append((model, dataset, budget))
     assert missing == []
+
+
+def test_a_conditional_space_is_built_on_its_flattened_grid_each_configuration_once():
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]), Float("C", 0.0, 1.0),
+                         Float("gamma", 0.0, 1.0, condition=("kernel", "rbf"))])
+    seen = []
+
+    def loss(params):
+        seen.append(dict(params))
+        return params["C"] + (params["gamma"] if "gamma" in params else 0.5)
+
+    land = build_landscape(FunctionObjective(loss, space), resolution=3)
+    assert land.n == 2 * 3 * 3 and len(seen) == 3 + 3 * 3  # linear: C only; rbf: C x gamma
+    linear = [i for i in range(land.n) if land.params(i)["kernel"] == "linear"]
+    for i in linear:  # neighbours along gamma at the linear kernel: a plateau
+        assert land.losses[i] == pytest.approx(land.params(i)["C"] + 0.5)
