@@ -169,3 +169,12 @@ def test_manual_trials_and_the_queue_refuse_an_inactive_or_missing_parameter():
     study.enqueue({"kernel": "linear", "C": 1.0})
     trial = study.ask()
     assert trial.params == {"kernel": "linear", "C": 1.0} and trial.x[2:].tolist() == [INACTIVE_UNIT] * 3
+
+
+@pytest.mark.parametrize("optimizer", ["ga", "de", "cmaes", "halving", "hyperband", "asha"])
+def test_population_and_multi_fidelity_optimizers_give_valid_configurations(optimizer):
+    study = Study(SVM, optimizer, seed=0)
+    study.run(lambda params, budget=None: objective(params), n_trials=16)
+    assert len(study.trials) == 16
+    for trial in study.trials:
+        assert SVM.validate(trial.params) == trial.params and np.array_equal(trial.x, SVM.to_unit(trial.params))
