@@ -53,9 +53,8 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
         plot_surrogate_1d(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
                           observed_y=values, proposal=float(axis_positions(grid.axis, trial.x[:1])[0]), ax=ax,
                           acquisition_ax=acquisition_ax)
-    elif view is not None:
-        best = done[int(np.argmin(study.direction.to_loss(values)))].params if done else None
-        surface = space.slice2d(*names, at=best, resolution=50)
+    elif view is not None and (anchor := _slice_anchor(study, done, values, trial.params, names)) is not False:
+        surface = space.slice2d(*names, at=anchor, resolution=50)
         ix, iy = (space.names.index(n) for n in names)
         observed = np.column_stack([axis_positions(surface.x_axis, X[:, ix]), axis_positions(surface.y_axis, X[:, iy])])
         star = [float(axis_positions(surface.x_axis, trial.x[ix:ix + 1])[0]),
@@ -66,6 +65,17 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
         _draw_trials(fig, study, step, done, names)
     outcome = "running" if trial.value is None else f"value {trial.value:.6g}"
     return f"Step {step}: {trial.source} proposed trial {step} from {len(known)} finished trials ({outcome})."
+
+
+def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:
+    """Where the frame's heatmaps cut the space: through the best trial known, else (in a
+    conditional space, where the pair may not exist there) through the proposal, else the
+    centre; False when the pair is active at none of them (the frame then shows the trials)."""
+    best = done[int(np.argmin(study.direction.to_loss(values)))].params if done else None
+    for anchor in (best, proposed, None):
+        if set(names) <= set(study.space.complete(anchor)):
+            return anchor
+    return False
 
 
 def _draw_trials(fig: Any, study: Study, step: int, done: list[Any], names: list[str]) -> None:

@@ -80,3 +80,18 @@ def test_the_lab_exports_its_current_branch(tmp_path):
     lab = Lab(bowl, space=PLANE, optimizer="sobol", seed=0)
     lab.run(3)
     assert lab.export(str(tmp_path / "lab.html")).read_text().count("data:image/png") == 3
+
+
+def test_frames_of_a_conditional_study_cut_where_the_pair_exists():
+    from matplotlib.figure import Figure
+
+    from interactive_hpo import Categorical
+
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]), Float("C", 0.0, 1.0),
+                         Float("gamma", 0.0, 1.0, condition=("kernel", "rbf"))])
+    study = Study(space, "bo", seed=0, optimizer_settings=FAST)
+    study.run(lambda p: p["C"] if p["kernel"] == "linear" else 1 + p["gamma"], n_trials=6)  # linear is best
+    for step in range(3, 6):
+        fig = Figure()
+        draw_step(study, step, fig, pair=("C", "gamma"))
+        assert len(fig.axes) == 6  # the three heatmaps and their colour bars, cut where gamma exists
