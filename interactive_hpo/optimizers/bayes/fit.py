@@ -65,7 +65,7 @@ def fit_map(model: Any, options: Mapping[str, float]) -> float:
             log_prior = log_prior + likelihood.noise_covar.noise_prior.log_prob(noise.reshape(1)).sum()
         loss = -(log_likelihood + log_prior) / n
         loss.backward()
-        return float(loss), t.grad.numpy()  # type: ignore[union-attr]
+        return float(loss.detach()), t.grad.numpy()  # type: ignore[union-attr]
 
     result = minimize(negative_log_posterior, x0, jac=True, method="L-BFGS-B", bounds=bounds, options=dict(options))
     if not np.all(np.isfinite(result.x)):
