@@ -44,6 +44,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, like the others
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study  # noqa: E402
+from interactive_hpo.objectives.tasks import mlp_layers_params, mlp_layers_space  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "conditional"
 METHODS = ("bo", "bo-flattened", "optuna-tpe", "optuna-gp", "random")
@@ -57,25 +58,6 @@ def svm_space() -> SearchSpace:
         Int("degree", 2, 5, condition=("kernel", "poly")),
         Float("coef0", 0.0, 1.0, condition=("kernel", ["poly", "sigmoid"])),
     ])
-
-
-def mlp_space() -> SearchSpace:
-    return SearchSpace([
-        Int("n_layers", 1, 3),
-        Int("width_1", 4, 64, log=True),
-        Int("width_2", 4, 64, log=True, condition=("n_layers", [2, 3])),
-        Int("width_3", 4, 64, log=True, condition=("n_layers", 3)),
-        Categorical("solver", ["adam", "sgd"]),
-        Float("momentum", 0.0, 0.99, condition=("solver", "sgd")),
-        Float("learning_rate_init", 1e-4, 0.3, log=True),
-        Float("alpha", 1e-6, 0.1, log=True),
-    ])
-
-
-def _mlp_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    widths = tuple(int(params[f"width_{k}"]) for k in range(1, int(params["n_layers"]) + 1))
-    rest = {f"mlpclassifier__{k}": v for k, v in params.items() if k != "n_layers" and not k.startswith("width_")}
-    return {"mlpclassifier__hidden_layer_sizes": widths, **rest}
 
 
 def make_task(name: str) -> tuple[SearchSpace, Callable[[Mapping[str, Any]], float]]:
@@ -99,9 +81,10 @@ def make_task(name: str) -> tuple[SearchSpace, Callable[[Mapping[str, Any]], flo
                               estimator_params=lambda p: {f"svc__{k}": v for k, v in p.items()})
     else:
         X, y = sklearn.datasets.load_wine(return_X_y=True)
-        space = mlp_space()
+        space = mlp_layers_space(4, 64)
         objective = SklearnCV(make_pipeline(StandardScaler(), MLPClassifier(max_iter=100)), X, y, space, cv=3,
-                              scoring="neg_log_loss", seed=0, name=name, estimator_params=_mlp_params,
+                              scoring="neg_log_loss", seed=0, name=name,
+                              estimator_params=lambda p: mlp_layers_params(p, "mlpclassifier__"),
                               ignore_warnings=(ConvergenceWarning,))
 
     def loss(params: Mapping[str, Any]) -> float:
@@ -192,7 +175,7 @@ def random_median(task: str, draws: int) -> float:
 
 
 def table(result: dict[str, Any], n_trials: int) -> str:
-    spaces = {"svm_cancer": svm_space(), "mlp_wine": mlp_space()}
+    spaces = {"svm_cancer": svm_space(), "mlp_wine": mlp_layers_space(4, 64)}
     lines = ["| method | " + " | ".join(f"{t} score | {t} repeats / same loss per run" for t in result["tasks"])
              + " |", "|---|" + "---|---|" * len(result["tasks"])]
     for method in METHODS:

@@ -43,6 +43,8 @@ __all__ = [
     "make_task",
     "mlp_digits",
     "mlp_layers_digits",
+    "mlp_layers_params",
+    "mlp_layers_space",
     "random_forest_breast_cancer",
     "ridge_diabetes",
     "svm_digits",
@@ -227,26 +229,33 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
     from sklearn.neural_network import MLPClassifier
 
     X, y = _digits()
-    space = SearchSpace([
+    return SklearnCV(MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128), cv=cv, scoring="accuracy",
+                     seed=seed, name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,),
+                     budget_resource="max_iter", estimator_params=mlp_layers_params)
+
+
+def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
+    """An MLP's conditional space: ``n_layers`` in 1..3, ``width_k`` (log) for each layer there is,
+    ``solver`` adam or sgd, ``momentum`` for sgd only, ``learning_rate_init`` and ``alpha`` (log)."""
+    return SearchSpace([
         Int("n_layers", 1, 3),
-        Int("width_1", 8, 128, log=True),
-        Int("width_2", 8, 128, log=True, condition=("n_layers", [2, 3])),
-        Int("width_3", 8, 128, log=True, condition=("n_layers", 3)),
+        Int("width_1", min_width, max_width, log=True),
+        Int("width_2", min_width, max_width, log=True, condition=("n_layers", [2, 3])),
+        Int("width_3", min_width, max_width, log=True, condition=("n_layers", 3)),
         Categorical("solver", ["adam", "sgd"]),
         Float("momentum", 0.0, 0.99, condition=("solver", "sgd")),
         Float("learning_rate_init", 1e-4, 0.3, log=True),
         Float("alpha", 1e-6, 0.1, log=True),
     ])
-    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter",
-                     estimator_params=_layers_to_mlp)
 
 
-def _layers_to_mlp(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``mlp_layers_digits``' params as ``MLPClassifier.set_params`` arguments."""
+def mlp_layers_params(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Params of :func:`mlp_layers_space` as ``MLPClassifier.set_params`` arguments: the widths
+    become ``hidden_layer_sizes``; ``prefix`` names the step in a pipeline (``"mlpclassifier__"``)."""
     widths = tuple(int(params[f"width_{k}"]) for k in range(1, int(params["n_layers"]) + 1))
-    fixed = {name: value for name, value in params.items() if name != "n_layers" and not name.startswith("width_")}
-    return {"hidden_layer_sizes": widths, **fixed}
+    rest = {f"{prefix}{name}": value for name, value in params.items()
+            if name != "n_layers" and not name.startswith("width_")}
+    return {f"{prefix}hidden_layer_sizes": widths, **rest}
 
 
 def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
