@@ -25,7 +25,7 @@ from ..views import History
 from .errors import ErrorLog
 from .figures import LiveFigure
 
-__all__ = ["SurrogatePanel", "slice_alpha"]
+__all__ = ["SurrogatePanel", "slice_alpha", "within_a_step"]
 
 #: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
@@ -61,7 +61,7 @@ def _anchor_widget(param: Parameter) -> widgets.ValueWidget:
                                layout=layout, readout_format=".3g")
 
 
-def _within_a_step(widget: Any, value: Any, placed: Any) -> bool:
+def within_a_step(widget: Any, value: Any, placed: Any) -> bool:
     """Whether ``value`` is ``placed`` up to the rounding of a slider's step."""
     if placed is None:
         return False
@@ -258,7 +258,7 @@ class SurrogatePanel:
         self.redraw()
 
     def _on_anchor(self, change: Any) -> None:
-        if self._following or _within_a_step(change["owner"], change["new"], self._placed.get(change["owner"])):
+        if self._following or within_a_step(change["owner"], change["new"], self._placed.get(change["owner"])):
             # Our own move to the incumbent, or the browser snapping it to the slider's step and
             # sending it back: not the user's doing.
             return

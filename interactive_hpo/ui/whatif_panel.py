@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .errors import ErrorLog
+from .surrogate_panel import within_a_step
 
 __all__ = ["WhatIfPanel", "WHAT_IF_SETTINGS"]
 
@@ -68,6 +69,7 @@ class WhatIfPanel:
         self.widget.add_class("ihpo-whatif")
         self.widget.layout.display = "none"
         self._current: dict[str, Any] = {}
+        self._placed: dict[str, Any] = {}
         self._showing = False  # controls being set from the optimizer: not a what-if
         self._callback: Callable[[], Any] | None = None
         for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
@@ -104,7 +106,11 @@ class WhatIfPanel:
     def _set(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
             control = getattr(self, name)
-            control.value = max(min(value, control.max), control.min) if name in ("beta", "xi") else value
+            control.value = _within_range(control, value) if name in ("beta", "xi") else value
+        # What was put there: a control still within a step of it was not moved by the user, even
+        # when the slider could not show the value exactly (a beta beyond its range, a browser
+        # snapping it to its step), so a Step does not commit the difference.
+        self._placed = {name: getattr(self, name).value for name in values}
         self.lengthscale.value = 1.0
 
     def overrides(self) -> dict[str, Any]:
@@ -121,7 +127,8 @@ class WhatIfPanel:
         if not self.active.value:
             return {}
         return {name: getattr(self, name).value for name in WHAT_IF_SETTINGS
-                if name in self._current and getattr(self, name).value != self._current[name]}
+                if name in self._current and not within_a_step(getattr(self, name), getattr(self, name).value,
+                                                               self._placed.get(name))}
 
     def describe(self, before: Any, after: Any) -> None:
         """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,))."""
@@ -138,3 +145,12 @@ class WhatIfPanel:
     def _changed(self, _: Any) -> None:
         if not self._showing and self._callback is not None:
             self._callback()
+
+
+def _within_range(slider: Any, value: float) -> float:
+    """``value`` clamped to what ``slider`` can show: a FloatLogSlider's ``min`` and ``max`` are
+    exponents of its ``base`` (clamping a beta of 9 to its ``max`` of 2 was a bug)."""
+    low, high = slider.min, slider.max
+    if isinstance(slider, widgets.FloatLogSlider):
+        low, high = slider.base**low, slider.base**high
+    return max(min(value, high), low)

@@ -77,3 +77,21 @@ def test_the_panel_hides_for_optimizers_without_a_model():
     lab = Lab(quad, space=LINE, optimizer="random", seed=0)
     lab.run(2)
     assert lab.what_if.widget.layout.display == "none"
+
+
+def test_a_beta_above_two_is_shown_as_it_is_and_not_committed_by_a_step():
+    """The beta slider is a FloatLogSlider, whose min and max are exponents: the panel clamped a
+    beta of 9 to 2, and ticking "what if" then Step set beta = 2 without the user touching it."""
+    lab = Lab(quad, space=LINE, seed=1, optimizer_settings={**FAST, "acquisition": "ucb", "beta": 9.0})
+    lab.run(4)
+    panel = lab.what_if
+    assert panel.beta.value == pytest.approx(9.0)
+    panel.active.value = True
+    assert panel.settings_changed() == {}
+    panel.beta.value = 10 ** 0.95  # the browser's echo of 9 snapped to the slider's step
+    assert panel.settings_changed() == {}
+    lab.step()
+    assert lab.study.optimizer.beta == 9.0
+    panel.active.value = True
+    panel.beta.value = 20.0  # the user's move
+    assert panel.settings_changed() == {"beta": 20.0}
