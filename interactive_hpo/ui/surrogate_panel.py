@@ -29,6 +29,8 @@ __all__ = ["SurrogatePanel", "slice_alpha", "within_a_step"]
 
 #: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
+#: Values a slider remembers having been set to by the panel (the echoes a browser may send late).
+PLACED_KEPT = 32
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
@@ -133,7 +135,9 @@ class SurrogatePanel:
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
         self.figure.fig.canvas.mpl_connect("button_press_event", self.errors.guard(self._on_press))
         self._following = self._syncing = False
-        self._placed: dict[Any, Any] = {}  # slider -> the value we last put there
+        # slider -> the values we put there since the user last moved it (the newest last): after a
+        # run the browser echoes earlier positions late, and each is our doing, not the user's.
+        self._placed: dict[Any, list[Any]] = {}
         self._show_anchor_widgets()
         self._offer_active()
         self.widget = widgets.VBox([self.message, *controls, self.figure.widget, self.why])
@@ -258,9 +262,10 @@ class SurrogatePanel:
         self.redraw()
 
     def _on_anchor(self, change: Any) -> None:
-        if self._following or within_a_step(change["owner"], change["new"], self._placed.get(change["owner"])):
-            # Our own move to the incumbent, or the browser snapping it to the slider's step and
-            # sending it back: not the user's doing.
+        placed = self._placed.get(change["owner"], ())
+        if self._following or any(within_a_step(change["owner"], change["new"], value) for value in placed):
+            # Our own move to the incumbent, or the browser snapping one of our moves to the
+            # slider's step and sending it back, perhaps late: not the user's doing.
             return
         self.follow_best.value = False  # the user moved a slider: stop overriding it
         self._placed.pop(change["owner"], None)  # and it is theirs: moving it back is their move too
@@ -295,6 +300,6 @@ class SurrogatePanel:
             for name, widget in self.anchors.items():
                 if name in params:  # an inactive parameter's slider keeps its place
                     widget.value = params[name]
-                    self._placed[widget] = widget.value
+                    self._placed[widget] = [*self._placed.get(widget, [])[-(PLACED_KEPT - 1):], widget.value]
         finally:
             self._following = False

@@ -267,6 +267,24 @@ def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
     assert not panel.follow_best.value
 
 
+def test_late_echoes_of_earlier_slider_positions_keep_following_the_best_trial():
+    """After ``lab.run(n)`` the browser sends back earlier positions of a slider the panel moved
+    to each new incumbent; compared with the latest position only, they unticked "slice through
+    the best trial" without the user touching anything (issue 25, the second bug)."""
+    lab = plane_lab()
+    panel = lab.surrogate_panel
+    slider = panel.anchors["b"]
+    placed = []
+    slider.observe(lambda change: placed.append(change["new"]), names="value")
+    lab.run(8)
+    assert len(set(placed)) >= 2, "the test needs the incumbent to move"
+    for stale in placed[:-1]:  # the echoes, oldest first, after the run
+        slider.value = stale
+    assert panel.follow_best.value
+    slider.value = slider.value * 10 ** (3 * slider.step)  # a real move still counts
+    assert not panel.follow_best.value
+
+
 def test_population_optimizers_get_a_live_population_panel():
     lab = Lab(FunctionObjective(bowl, PLANE), optimizer="ga", seed=0, optimizer_settings={"population_size": 4})
     lab.run(6)
