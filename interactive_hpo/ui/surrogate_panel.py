@@ -63,6 +63,10 @@ def _anchor_widget(param: Parameter) -> widgets.ValueWidget:
                                layout=layout, readout_format=".3g")
 
 
+def _is_slider(widget: Any) -> bool:
+    return isinstance(widget, (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider))
+
+
 def within_a_step(widget: Any, value: Any, placed: Any) -> bool:
     """Whether ``value`` is ``placed`` up to the rounding of a slider's step."""
     if placed is None:
@@ -300,6 +304,9 @@ class SurrogatePanel:
             for name, widget in self.anchors.items():
                 if name in params:  # an inactive parameter's slider keeps its place
                     widget.value = params[name]
-                    self._placed[widget] = [*self._placed.get(widget, [])[-(PLACED_KEPT - 1):], widget.value]
+                    # A selector keeps only the latest: its few choices recur, and choosing an
+                    # earlier one is the user's move, not an echo.
+                    kept = self._placed.get(widget, [])[-(PLACED_KEPT - 1):] if _is_slider(widget) else []
+                    self._placed[widget] = [*kept, widget.value]
         finally:
             self._following = False
