@@ -258,7 +258,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
         study = Study(space, self.optimizer, direction="maximize", seed=study_seed,
                       optimizer_settings=self.optimizer_settings)
-        study.run(objective, n_trials)
+        study.run(objective, n_trials, progress=False)  # quiet, as scikit-learn estimators are by default
         failed = [t for t in study.trials if t.state is not TrialState.COMPLETE]
         if len(failed) == len(study.trials):
             raise TrialStateError(f"Every one of the {len(failed)} trials of HPOSearchCV failed, so there is no "

@@ -26,6 +26,7 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
 from .journal import Journal, check_path, new_owner
+from .progress import RunProgress, wants_progress
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
 from .state import StudyState
@@ -247,10 +248,12 @@ class Study(Steering, Introspection):
     def run(self, objective: Callable[..., Any], n_trials: int,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
             executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
-            on_interrupt: str = "wait") -> list[Trial]:
+            on_interrupt: str = "wait", progress: bool | None = None) -> list[Trial]:
         """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
 
-        ``callbacks`` are called as ``callback(study, trial)`` after each trial.
+        ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
+        trials done, the best value and the time left on one line (``study.progress``); None (the
+        default) shows it in a notebook only.
 
         With ``n_workers > 1`` or an ``executor`` the trials run in parallel, on that many local
         processes or on the executor (a ``dask.distributed.Client`` works; ``n_workers`` then
@@ -264,18 +267,28 @@ class Study(Steering, Introspection):
             if not callable(callback):
                 raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
         self._check_objective(objective, "Study.run")
+        line = RunProgress(self, n_trials) if wants_progress(progress, "Study.run") else None
+        try:
+            return self._run(objective, n_trials, callbacks + ([line] if line else []), n_workers=n_workers,
+                             executor=executor, trial_timeout=trial_timeout, on_worker_loss=on_worker_loss,
+                             on_interrupt=on_interrupt)
+        finally:
+            if line is not None:
+                line.close()
+
+    def _run(self, objective: Callable[..., Any], n_trials: int, callbacks: list[Callable[[Study, Trial], Any]],
+             **settings: Any) -> list[Trial]:
         # The one import of the room above (tests/test_layers.py EXCEPTIONS): the study hands a
         # parallel run to the runner, which in turn drives the study.
         from ..execution.parallel import RunSettings, run_parallel
 
-        settings = RunSettings.check("Study.run", n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
-                                     on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
-        if settings.parallel:
-            return run_parallel(self, objective, n_trials, callbacks, settings)
-        if trial_timeout is not None:
+        checked = RunSettings.check("Study.run", **settings)
+        if checked.parallel:
+            return run_parallel(self, objective, n_trials, callbacks, checked)
+        if settings["trial_timeout"] is not None:
             raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
-                       trial_timeout, hint="A running objective cannot be stopped from outside; use n_workers=2 "
-                                           "or more, or an executor, for timeouts.")
+                       settings["trial_timeout"], hint="A running objective cannot be stopped from outside; use "
+                                                       "n_workers=2 or more, or an executor, for timeouts.")
         done = []
         for _ in range(n_trials):
             if self.optimizer.exhausted and not self._state.queue:

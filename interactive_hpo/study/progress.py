@@ -1,0 +1,99 @@
+"""How far ``Study.run`` has got, on one line rewritten in place.
+
+``12/50 trials · best 0.3979 (trial 9) · 0.41 s a trial · about 16 s left`` goes to standard
+error, rewritten after a carriage return (JupyterLab and terminals both redraw the line in
+place), at most every :data:`REFRESH` seconds and once more when the run ends, followed by a
+newline. ``Study.run(progress=None)`` shows it in a notebook (a Jupyter kernel runs it) and
+not in scripts, whose output often ends up in a log; ``True`` or ``False`` decide for yourself.
+The same line serves serial and parallel runs: it is a ``callback(study, trial)`` of the run.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from typing import IO, Any
+
+from .._validation import fail
+from ..exceptions import TrialStateError
+
+__all__ = ["REFRESH", "RunProgress", "in_notebook", "wants_progress"]
+
+#: Seconds between two redraws of the line (the last trial is always shown).
+REFRESH = 0.2
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel: IPython's shell there is a ``ZMQInteractiveShell``.
+    IPython is only looked up among the loaded modules, never imported (a script does not load
+    it, and the study room does not depend on it)."""
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if callable(get_ipython) else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def wants_progress(progress: Any, owner: str) -> bool:
+    """``progress`` checked: True/False as given; None: whether a notebook kernel runs this."""
+    if progress is None:
+        return in_notebook()
+    if not isinstance(progress, bool):
+        raise fail("progress", owner, "True, False or None (shown in a notebook only)", progress)
+    return progress
+
+
+class RunProgress:
+    """The progress line of one run of ``n_trials`` trials of ``study``.
+
+    Parameters
+    ----------
+    study : Study
+        Where the best value so far is read (in the study's own direction).
+    n_trials : int
+        Trials the run asks for (it may stop earlier, when the optimizer runs out).
+    stream : file-like, optional
+        Where the line goes; standard error by default.
+    """
+
+    def __init__(self, study: Any, n_trials: int, stream: IO[str] | None = None):
+        self.study, self.n_trials = study, n_trials
+        self.stream = stream if stream is not None else sys.stderr
+        self.done = 0
+        self._started = time.perf_counter()
+        self._shown = -math.inf
+        self._width = 0
+
+    def __call__(self, study: Any, trial: Any) -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if now - self._shown >= REFRESH or self.done >= self.n_trials:
+            self._write(self.line(now - self._started))
+            self._shown = now
+
+    def line(self, elapsed: float) -> str:
+        """The text after ``elapsed`` seconds of the run."""
+        parts = [f"{self.done}/{self.n_trials} trials"]
+        try:
+            best = self.study.best_trial
+            parts.append(f"best {best.value:.6g} (trial {best.number})")
+        except TrialStateError:  # no trial has completed yet
+            parts.append("no trial completed yet")
+        if self.done:
+            per_trial = elapsed / self.done
+            parts.append(f"{per_trial:.2g} s a trial")
+            left = per_trial * max(self.n_trials - self.done, 0)
+            parts.append(f"about {left:.0f} s left" if self.done < self.n_trials else f"{elapsed:.1f} s in all")
+        return " · ".join(parts)
+
+    def close(self) -> None:
+        """End the line (when the run stops, however it stops)."""
+        if self.done:
+            self._write(self.line(time.perf_counter() - self._started))
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _write(self, text: str) -> None:
+        # Pad over a longer previous line: a carriage return does not erase what it goes back over.
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+        self._width = len(text)

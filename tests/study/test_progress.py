@@ -1,0 +1,54 @@
+"""Study.run's progress line (issue 25, item 5): trials done, the best value and the time left,
+rewritten in place, in serial and parallel runs; on by default in a notebook only."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo.study import progress
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0)])
+
+
+def square(params):
+    return params["x"] ** 2
+
+
+@pytest.mark.parametrize("n_workers", [None, 2])
+def test_the_line_counts_trials_and_names_the_best(capsys, n_workers):
+    study = Study(SPACE, "random", seed=0)
+    study.run(square, 4, progress=True, n_workers=n_workers)
+    err = capsys.readouterr().err
+    last = err.rstrip("\n").split("\r")[-1]
+    best = study.best_trial
+    assert last.startswith("4/4 trials · ") and f"best {best.value:.6g} (trial {best.number})" in last
+    assert "s a trial" in last and "s in all" in last and err.endswith("\n")
+
+
+def test_the_line_says_when_nothing_completed_and_how_long_is_left(capsys):
+    study = Study(SPACE, "random", seed=0)
+    line = progress.RunProgress(study, 10)
+    line(study, None)
+    assert line.line(2.0) == "1/10 trials · no trial completed yet · 2 s a trial · about 18 s left"
+
+
+def test_on_in_a_notebook_by_default_and_off_in_a_script(capsys, monkeypatch):
+    Study(SPACE, "random", seed=0).run(square, 2)
+    assert capsys.readouterr().err == ""
+    class ZMQInteractiveShell:  # what IPython.get_ipython() returns in a Jupyter kernel
+        pass
+
+    monkeypatch.setitem(sys.modules, "IPython", type(sys)("IPython"))
+    sys.modules["IPython"].get_ipython = ZMQInteractiveShell
+    Study(SPACE, "random", seed=0).run(square, 2)
+    assert "2/2 trials" in capsys.readouterr().err
+    Study(SPACE, "random", seed=0).run(square, 2, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_bad_progress_is_refused_where_it_was_typed():
+    with pytest.raises(InvalidParameterError, match=r"^`progress` of Study.run must be True, False or None"):
+        Study(SPACE, "random", seed=0).run(square, 2, progress="yes")
