@@ -10,6 +10,7 @@
 - ``introspection``: history, past surrogates and populations, for plots and the Lab.
 - ``branching``: forking a study, or carrying its trials to another search space.
 - ``curves``: learning curves, budget traces and population lineage, as plain data.
+- ``progress``: the one-line progress of ``Study.run`` (trials done, best value, time left).
 """
 
 from .core import Study, StudyEvent

@@ -8,6 +8,7 @@
   hyperparameters by maximum a posteriori; ``warping``: the output warp it is fitted on.
 - ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
 - ``finite``: spaces small enough to list, where no configuration is proposed twice.
+- ``conditional``: conditional spaces: the acquisition searched where each point lands.
 - ``teach``: teaching overlays (exploitation and exploration terms, prior samples, why a point).
 """
 
