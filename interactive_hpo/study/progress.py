@@ -70,8 +70,9 @@ class RunProgress:
             self._write(self.line(now - self._started))
             self._shown = now
 
-    def line(self, elapsed: float) -> str:
-        """The text after ``elapsed`` seconds of the run."""
+    def line(self, elapsed: float, final: bool = False) -> str:
+        """The text after ``elapsed`` seconds of the run (``final``: it has ended, perhaps early,
+        when the optimizer ran out)."""
         parts = [f"{self.done}/{self.n_trials} trials"]
         try:
             best = self.study.best_trial
@@ -82,13 +83,14 @@ class RunProgress:
             per_trial = elapsed / self.done
             parts.append(f"{per_trial:.2g} s a trial")
             left = per_trial * max(self.n_trials - self.done, 0)
-            parts.append(f"about {left:.0f} s left" if self.done < self.n_trials else f"{elapsed:.1f} s in all")
+            ended = final or self.done >= self.n_trials
+            parts.append(f"{elapsed:.1f} s in all" if ended else f"about {left:.0f} s left")
         return " · ".join(parts)
 
     def close(self) -> None:
         """End the line (when the run stops, however it stops)."""
         if self.done:
-            self._write(self.line(time.perf_counter() - self._started))
+            self._write(self.line(time.perf_counter() - self._started, final=True))
             self.stream.write("\n")
             self.stream.flush()
 

@@ -52,3 +52,10 @@ def test_on_in_a_notebook_by_default_and_off_in_a_script(capsys, monkeypatch):
 def test_a_bad_progress_is_refused_where_it_was_typed():
     with pytest.raises(InvalidParameterError, match=r"^`progress` of Study.run must be True, False or None"):
         Study(SPACE, "random", seed=0).run(square, 2, progress="yes")
+
+
+def test_a_run_that_ends_early_says_so_in_its_last_line(capsys):
+    study = Study(SPACE, "grid", seed=0, optimizer_settings={"resolution": 3})
+    study.run(square, 10, progress=True)  # the grid has 3 points
+    last = capsys.readouterr().err.rstrip("\n").split("\r")[-1]
+    assert last.startswith("3/10 trials") and "s in all" in last and "left" not in last
