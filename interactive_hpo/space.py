@@ -138,21 +138,20 @@ class SearchSpace:
         return {p.name: p.validate(params[p.name]) for p in self.params}
 
     def _validate_conditional(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        canonical: dict[str, Any] = {}
-        for i in self.conditions.order:  # parents first: a child's activity needs their values
-            param = self.params[i]
-            condition = param.condition
-            if self.conditions.is_met(i, canonical, set(canonical)):
-                if param.name not in params:
-                    raise fail("params", "SearchSpace", "a dict with every active parameter", dict(params),
-                               hint=f"Missing: {param.name!r}" + (f" (active because {condition.describe()})."
-                                                                  if condition else "."))
-                canonical[param.name] = param.validate(params[param.name])
-            elif param.name in params:
-                assert condition is not None  # an unconditional parameter is always active
-                raise fail("params", "SearchSpace", "a dict without inactive parameters", dict(params),
-                           hint=f"{param.name!r} applies only when {condition.describe()}; leave it out.")
-        return {name: canonical[name] for name in self.names if name in canonical}
+        canonical = self.complete(params)  # validates every active value given
+        missing = [name for name in canonical if name not in params]  # filled from the centre
+        if missing:
+            condition = self._by_name[missing[0]].condition
+            raise fail("params", "SearchSpace", "a dict with every active parameter", dict(params),
+                       hint=f"Missing: {missing[0]!r}" + (f" (active because {condition.describe()})."
+                                                          if condition else "."))
+        inactive = [name for name in self.names if name in params and name not in canonical]
+        if inactive:
+            condition = self._by_name[inactive[0]].condition
+            assert condition is not None  # an unconditional parameter is always active
+            raise fail("params", "SearchSpace", "a dict without inactive parameters", dict(params),
+                       hint=f"{inactive[0]!r} applies only when {condition.describe()}; leave it out.")
+        return canonical
 
     def to_unit(self, params: Mapping[str, Any]) -> np.ndarray:
         """Encode params as a point of shape (d,) in the unit cube (validated first)."""

@@ -352,7 +352,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
         with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
-            if self.space.conditional:  # searched where each point lands: inactive coordinates ignored
+            if self.space.conditional and not isinstance(acquisition, acq.DiscreteThompson):
+                # Searched where each point lands: inactive coordinates ignored. Discrete Thompson
+                # sampling is already a table over snapped (canonical) candidates, ranked as is.
                 acquisition = ActiveOnly(acquisition, self.space)
             X, y = self._arrays()
             choices = None if self._finite is None else self._finite.untaken(self._taken_keys())

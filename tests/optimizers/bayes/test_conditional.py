@@ -86,3 +86,13 @@ def test_a_batch_on_a_conditional_space_gives_valid_distinct_configurations(svm_
     assert len({json.dumps(dict(t.params), sort_keys=True) for t in batch}) == 3
     for trial in batch:
         assert SVM.validate(trial.params) == trial.params
+
+
+@pytest.mark.parametrize("acquisition", ["thompson", "mes", "ucb"])
+def test_every_kind_of_acquisition_proposes_on_a_conditional_space(acquisition):
+    """Discrete Thompson sampling ranks a table of snapped candidates: wrapped for the search like
+    the others, it was asked for a gradient it does not have."""
+    study = Study(SVM, "bo", seed=0, optimizer_settings={**FAST, "acquisition": acquisition})
+    study.run(svm_loss, n_trials=6, progress=False)
+    assert [t.user_attrs.get("acquisition") for t in study.trials[4:]] == [acquisition] * 2
+    assert all(SVM.validate(t.params) == t.params for t in study.trials)
