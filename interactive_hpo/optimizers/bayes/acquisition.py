@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from scipy import special
 
 # isort: off
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
@@ -141,24 +142,22 @@ class ClosedForm(AcquisitionFunction):
         mean, variance = self.predictor.latent(X.reshape(-1, X.shape[-1]))
         return self.from_latent(mean, variance).reshape(X.shape[:-2])
 
-    def value_and_gradient(self, X: Any) -> tuple[Any, Any] | None:
-        """Values at points of shape (..., d) (shape (...,)) and their gradient (shape of ``X``),
-        through the predictor's closed-form gradients: autograd only over the per-point formula.
-        None when the kernel has no closed-form gradient here."""
-        points = X.reshape(-1, X.shape[-1])
+    def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Values at points of shape (m, d), shape (m,), and their gradient, shape (m, d), in
+        closed form and in NumPy (what the acquisition search follows). None when the kernel has
+        no closed-form gradient here."""
         found = self.predictor.latent_with_gradient(points)
         if found is None:
             return None
         mean, variance, dmean, dvariance = found
         scale = self.predictor.scale
         floored = variance * scale**2 <= MIN_VARIANCE
-        sigma = (variance * scale**2).clamp_min(MIN_VARIANCE).sqrt()
+        sigma = np.sqrt(np.maximum(variance * scale**2, MIN_VARIANCE))
         values, by_mu, by_sigma = closed_form_slopes(self.name, mean * scale + self.predictor.shift, sigma,
                                                      **self.settings)
         # Chain rule: mu = scale * mean + shift; sigma = scale * sqrt(variance) above the floor.
-        by_variance = torch.where(floored, 0.0, by_sigma * scale**2 / (2.0 * sigma))
-        gradient = (by_mu * scale).unsqueeze(-1) * dmean + by_variance.unsqueeze(-1) * dvariance
-        return values.reshape(X.shape[:-2]), gradient.reshape(X.shape)
+        by_variance = np.where(floored, 0.0, by_sigma * scale**2 / (2.0 * sigma))
+        return values, (by_mu * scale)[:, None] * dmean + by_variance[:, None] * dvariance
 
     def from_latent(self, mean: Any, variance: Any) -> Any:
         """The acquisition from standardized latent means and variances (tensors of shape (m,))."""
@@ -189,25 +188,46 @@ def closed_form(name: str, mean: Any, std: Any, *, best: float, scale: float, be
     raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
 
 
-def closed_form_slopes(name: str, mu: Any, sigma: Any, *, best: float, scale: float, beta: float,
-                       xi: float) -> tuple[Any, Any, Any]:
-    """:func:`closed_form`'s values and their derivatives in ``mu`` and ``sigma`` (tensors of shape
-    (m,) each), by hand: ``dEI/dmu = Phi(z)``, ``dEI/dsigma = phi(z)``; for log-EI these divided by
-    EI, in logs for stability far in the tail (``Phi(z) / h(z)`` as ``exp(log Phi - log h)``)."""
+def closed_form_slopes(name: str, mu: np.ndarray, sigma: np.ndarray, *, best: float, scale: float, beta: float,
+                       xi: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`closed_form`'s values and their derivatives in ``mu`` and ``sigma`` (arrays of shape
+    (m,) each), by hand and in NumPy: ``dEI/dmu = Phi(z)``, ``dEI/dsigma = phi(z)``; for log-EI
+    these divided by EI, in logs for stability far in the tail (``Phi(z) / h(z)`` as
+    ``exp(log Phi - log h)``)."""
     if name == "ucb":
-        return mu + beta * sigma, torch.ones_like(mu), torch.full_like(sigma, beta)
+        return mu + beta * sigma, np.ones_like(mu), np.full_like(sigma, beta)
     z = (mu - threshold(best, xi, scale)) / sigma
+    density = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
     if name == "pi":
-        density = torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-        return Phi(z), density / sigma, -density * z / sigma
+        return special.ndtr(z), density / sigma, -density * z / sigma
     if name == "ei":
-        density = torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-        return sigma * _ei_helper(z), Phi(z), density
+        return sigma * (density + z * special.ndtr(z)), special.ndtr(z), density
     if name == "logei":
-        log_h = _log_ei_helper(z)
-        ratio = torch.exp(torch.special.log_ndtr(z) - log_h)  # Phi(z) / h(z), h = phi + z Phi
-        return log_h + sigma.log(), ratio / sigma, (1.0 - z * ratio) / sigma
+        log_h = log_ei_helper(z)
+        ratio = np.exp(special.log_ndtr(z) - log_h)  # Phi(z) / h(z), h = phi + z Phi
+        return log_h + np.log(sigma), ratio / sigma, (1.0 - z * ratio) / sigma
     raise ValueError(f"{name!r} has no closed form; evaluate the acquisition object instead")
+
+
+def log_ei_helper(z: np.ndarray) -> np.ndarray:
+    """``log h(z)``, ``h(z) = phi(z) + z Phi(z)`` (EI of a standard normal), of shape of ``z``,
+    accurate far into the lower tail: BoTorch's ``_log_ei_helper`` (Ament et al., 2023) in NumPy.
+
+    Below ``z = -1``, ``h = phi(z) (1 - |z| Phi(z) / phi(z))`` and ``Phi / phi`` is
+    ``erfcx(-z / sqrt 2) sqrt(pi / 2)``, which neither underflows nor cancels; below
+    ``-1 / sqrt(eps)`` the bracket is ``1 / z^2`` to machine precision.
+    """
+    z = np.asarray(z, dtype=float)
+    upper = np.maximum(z, -1.0)
+    log_upper = np.log(np.exp(-0.5 * upper * upper) / math.sqrt(2 * math.pi) + upper * special.ndtr(upper))
+    lower = np.minimum(z, -1.0)
+    limit = -1.0 / math.sqrt(np.finfo(float).eps)
+    w = np.log(special.erfcx(-np.maximum(lower, limit) / math.sqrt(2)) * np.abs(np.maximum(lower, limit))) \
+        + 0.5 * math.log(math.pi / 2)  # log(|z| Phi / phi), below 0
+    log1mexp = np.where(w > -math.log(2), np.log(-np.expm1(w)), np.log1p(-np.exp(w)))
+    log_lower = -0.5 * lower * lower - 0.5 * math.log(2 * math.pi) + np.where(
+        lower > limit, log1mexp, -2.0 * np.log(np.abs(lower)))
+    return np.where(z > -1.0, log_upper, log_lower)
 
 
 def in_objective_units(name: str, values: Any, factor: float) -> Any:

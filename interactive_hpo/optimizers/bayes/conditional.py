@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 # isort: off
 from .kernel import torch  # first: it checks that torch and BoTorch are installed, with a hint
 from botorch.acquisition import AcquisitionFunction
@@ -58,12 +60,13 @@ class ActiveOnly(AcquisitionFunction):
     def forward(self, X: Any) -> Any:
         return self.inner(self._canonical(X)[0])
 
-    def value_and_gradient(self, X: Any) -> tuple[Any, Any] | None:
-        """The inner acquisition's closed-form value and gradient at the canonical points, the
-        gradient zero along inactive coordinates; None when the inner one has none."""
+    def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The inner acquisition's closed-form value (shape (m,)) and gradient (shape (m, d)) at
+        the canonical points of ``points`` (m, d), the gradient zero along inactive coordinates;
+        None when the inner one has none."""
         closed = getattr(self.inner, "value_and_gradient", None)
-        canonical, active = self._canonical(X)
-        found = None if closed is None else closed(canonical)
+        active = self.space.conditions.active_mask(points)
+        found = None if closed is None else closed(np.where(active, points, INACTIVE_UNIT))
         if found is None:
             return None
         values, gradient = found

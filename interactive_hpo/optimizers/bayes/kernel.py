@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..._validation import import_optional
 
 torch = import_optional("torch", "bo", "Bayesian optimization")
@@ -29,7 +31,7 @@ from gpytorch.kernels import Kernel, MaternKernel, RBFKernel  # noqa: E402
 
 DTYPE = torch.float64
 
-__all__ = ["HammingKernel", "covariance", "kernel_block", "kernel_slope"]
+__all__ = ["HammingKernel", "formula", "kernel_block", "squared_differences", "values_and_slope"]
 
 
 def scaled_squared_distance(a: Any, b: Any, lengthscale: Any, categorical: Any) -> Any:
@@ -72,7 +74,7 @@ class HammingKernel(Kernel):
         return kernel_values(scaled_squared_distance(x1, x2, lengthscale, self.categorical), self.kind)
 
 
-def _formula(kernel: Any, dim: int) -> tuple[Any, str] | None:
+def formula(kernel: Any, dim: int) -> tuple[Any, str] | None:
     """The categorical mask of shape (d,) and the kind ("matern" or "rbf") of a kernel whose
     formula this module knows (ours, GPyTorch's Matern-5/2 and RBF); None for any other."""
     if type(kernel) is HammingKernel:
@@ -82,16 +84,6 @@ def _formula(kernel: Any, dim: int) -> tuple[Any, str] | None:
     return None
 
 
-def covariance(kernel: Any, lengthscale: Any, a: Any, b: Any) -> Any:
-    """``K(a, b)`` of shape (m, n) for ``kernel`` (ours, or GPyTorch's Matern-5/2 or RBF) with
-    the given ``lengthscale`` of shape (d,), differentiable in it (the fit moves it)."""
-    formula = _formula(kernel, a.shape[-1])
-    if formula is None:
-        raise ValueError(f"no closed form here for {type(kernel).__name__} (Matern-5/2 or RBF only)")
-    categorical, kind = formula
-    return kernel_values(scaled_squared_distance(a, b, lengthscale, categorical), kind)
-
-
 def kernel_block(kernel: Any, block: Any, train_X: Any) -> tuple[Any, Any] | None:
     """``K(block, X)`` of shape (b, n) and ``k(g, g)`` of shape (b,) computed directly, for the
     kernels whose formula we know (20-25% faster than GPyTorch's lazy evaluation); None for others."""
@@ -99,7 +91,7 @@ def kernel_block(kernel: Any, block: Any, train_X: Any) -> tuple[Any, Any] | Non
         lengthscale = kernel.lengthscale.detach().reshape(-1)
         squared = scaled_squared_distance(block, train_X, lengthscale, kernel.categorical)
         return kernel_values(squared, kernel.kind), torch.ones(len(block), dtype=DTYPE)
-    if _formula(kernel, block.shape[-1]) is not None:  # GPyTorch's: plain ARD distances
+    if formula(kernel, block.shape[-1]) is not None:  # GPyTorch's: plain ARD distances
         lengthscale = kernel.lengthscale.detach().reshape(1, -1)
         r = torch.cdist(block / lengthscale, train_X / lengthscale)
         if type(kernel) is RBFKernel:
@@ -110,23 +102,20 @@ def kernel_block(kernel: Any, block: Any, train_X: Any) -> tuple[Any, Any] | Non
     return None
 
 
-def kernel_slope(kernel: Any, block: Any, train_X: Any) -> tuple[Any, Any, Any] | None:
-    """``K(block, X)`` of shape (b, n), ``dk/d(r^2)`` of shape (b, n) and ``2 / l^2`` of shape
-    (d,) (0 on categorical coordinates), without autograd: ``dk/dx_j = dk/d(r^2) * 2 / l_j^2 *
-    (x_j - X_ij)``. None for kernels other than :func:`kernel_block`'s."""
-    formula = _formula(kernel, block.shape[-1])
-    if formula is None:
-        return None
-    categorical, kind = formula
-    lengthscale = kernel.lengthscale.detach().reshape(-1)
-    squared = scaled_squared_distance(block, train_X, lengthscale, categorical)
+def squared_differences(a: np.ndarray, b: np.ndarray, categorical: np.ndarray) -> np.ndarray:
+    """Per-coordinate squared differences between the rows of ``a`` (m, d) and ``b`` (n, d):
+    shape (m, n, d); 0 or 1 on the ``categorical`` coordinates (a boolean mask of shape (d,)).
+    ``r^2`` is their sum weighted by ``1 / l^2`` (what :func:`scaled_squared_distance` computes)."""
+    difference = a[:, None, :] - b[None, :, :]
+    return np.where(categorical, (np.abs(difference) > 1e-9).astype(float), difference * difference)
+
+
+def values_and_slope(squared: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Matern-5/2 (``kind="matern"``) or RBF of scaled squared distances ``r^2`` (any shape), and
+    its derivative in ``r^2`` (same shape), smooth at ``r = 0`` unlike autograd through a root."""
     if kind == "rbf":
-        values = torch.exp(-0.5 * squared)
-        slope = -0.5 * values
-    else:
-        s = torch.sqrt(5.0 * squared)
-        decay = torch.exp(-s)
-        values = (1.0 + s + s * s / 3.0) * decay
-        slope = (-5.0 / 6.0) * (1.0 + s) * decay  # smooth at r = 0, unlike autograd through sqrt
-    scale = torch.where(categorical, 0.0, 2.0 / lengthscale**2)
-    return values, slope, scale
+        values = np.exp(-0.5 * squared)
+        return values, -0.5 * values
+    s = np.sqrt(5.0 * squared)
+    decay = np.exp(-s)
+    return (1.0 + s + s * s / 3.0) * decay, (-5.0 / 6.0) * (1.0 + s) * decay

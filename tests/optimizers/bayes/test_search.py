@@ -30,3 +30,14 @@ def test_mixed_search_finds_a_many_level_integer_and_the_category_away_from_the_
     assert x[0, 0] in LEVELS[0] and x[0, 2] == pytest.approx(0.8, abs=1e-4)
     assert value == pytest.approx(float(acquisition(torch.tensor(x).unsqueeze(0))), rel=1e-12)
 
+
+
+def test_numpy_log_ei_is_botorchs_far_into_both_tails():
+    """The search's log-EI (NumPy) is BoTorch's ``_log_ei_helper``, which the plots use."""
+    from interactive_hpo._compat import botorch_ei_helpers
+    from interactive_hpo.optimizers.bayes.acquisition import log_ei_helper
+
+    z = np.concatenate([-np.logspace(10, 0, 60), np.linspace(-1.5, 30, 80)])
+    expected = botorch_ei_helpers()[1](torch.as_tensor(z, dtype=torch.float64)).numpy()
+    assert np.all(np.isfinite(log_ei_helper(z)))
+    np.testing.assert_allclose(log_ei_helper(z), expected, rtol=1e-12, atol=1e-300)
