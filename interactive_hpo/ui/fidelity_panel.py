@@ -121,6 +121,11 @@ class FidelityPanel:
         return schedules
 
     # -- redrawing ----------------------------------------------------------------------------------
+    @property
+    def figures(self) -> list[LiveFigure]:
+        """The panel's live figures (the Lab hides them with their tab)."""
+        return [self.figure, self.gantt]
+
     def update(self, study: Study) -> None:
         """Redraw from ``study``; hidden when it has neither a scheduler nor learning curves."""
         scheduler = study.optimizer if isinstance(study.optimizer, Scheduler) else None

@@ -40,6 +40,11 @@ class LiveFigure:
         The ipympl canvas (live) or an ``Output`` holding the last drawn image.
     live : bool
         True when ``widget`` is the canvas: clicks on the figure reach ``mpl_connect`` handlers.
+    shown : bool
+        Whether the figure is on screen (its app tab selected). A hidden figure is not rendered:
+        :meth:`redraw` only notes that it is out of date, and showing it draws it once. In the
+        browser each render of a Lab figure costs the kernel about 0.1 s, and the History tab's
+        two figures, hidden, were rendered on every Step ahead of the model (issue 25).
 
     Examples
     --------
@@ -49,6 +54,13 @@ class LiveFigure:
     >>> figure.live, type(figure.widget).__name__
     (False, 'Output')
     >>> figure.redraw()  # no front end here: nothing to show, nothing raised
+    >>> figure.shown = False
+    >>> figure.redraw()  # hidden: not drawn, only marked out of date
+    >>> figure.stale
+    True
+    >>> figure.shown = True  # drawn now, once
+    >>> figure.stale
+    False
     """
 
     def __init__(self, figsize: tuple[float, float]):
@@ -59,9 +71,25 @@ class LiveFigure:
         self._layout = self.fig.get_layout_engine()
         self.fig.set_layout_engine("none")
         self._laid_out_for: tuple | None = None
+        self._shown = True
+        self.stale = False  # True: the artists changed while the figure was hidden
+
+    @property
+    def shown(self) -> bool:
+        return self._shown
+
+    @shown.setter
+    def shown(self, shown: bool) -> None:
+        self._shown = bool(shown)
+        if self._shown and self.stale:
+            self.redraw()
 
     def redraw(self) -> None:
-        """Show the artists' current data."""
+        """Show the artists' current data (when hidden: once it is shown again)."""
+        if not self._shown:
+            self.stale = True
+            return
+        self.stale = False
         key = _layout_key(self.fig)
         if key != self._laid_out_for and self.fig.axes:
             self._layout.execute(self.fig)

@@ -130,6 +130,11 @@ class HistoryPanel:
         self.widget.add_class("ihpo-history")
         self.update(self.history, [])
 
+    @property
+    def figures(self) -> list[LiveFigure]:
+        """The panel's live figures (the Lab hides them with their tab)."""
+        return [self._best_figure] + ([self._parallel_figure] if self.parallel_plot is not None else [])
+
     # -- redraw -----------------------------------------------------------------------------------
     def update(self, history: History, trials: Sequence[Trial]) -> HistoryPanel:
         """Redraw figures (in place) and the table from ``history`` and the matching ``trials``."""

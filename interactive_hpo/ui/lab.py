@@ -112,6 +112,7 @@ class Lab:
         self.what_if = WhatIfPanel(self.errors)
         self.what_if.on_change(self.refresh)
         self.tabs = widgets.Tab()
+        self.tabs.observe(self.errors.guard(lambda _: self._show_selected_tab()), names="selected_index")
         self._build_space_panels()
         self.controller.on_change(self.errors.guard(self._changed))
         self.widget = widgets.VBox([self.status, self.controls, self.errors.widget, self.notes, self.tabs])
@@ -271,11 +272,23 @@ class Lab:
         self.history_panel = HistoryPanel(space, self.errors)
         self.manual_panel = ManualPanel(space, self.errors)
         self.manual_panel.on_evaluate(self.controller.evaluate)
-        model_tab = widgets.VBox([self.timeline.widget, self.what_if.widget, self.surrogate_panel.widget,
+        # The model first, where a projector's first screen shows it (issue 25); then the controls
+        # that change what it shows, then the branches' progress.
+        model_tab = widgets.VBox([self.surrogate_panel.widget, self.what_if.widget, self.timeline.widget,
                                   self.population_panel.widget, self.fidelity_panel.widget])
         self.tabs.children = [model_tab, self.history_panel.widget, self.manual_panel.widget,
                               self.optimizer_panel.widget, self.space_editor.widget]
         self.tabs.titles = TABS
+        self._show_selected_tab()
+
+    def _show_selected_tab(self) -> None:
+        """Render the selected tab's figures only; the others wait until their tab is chosen."""
+        by_tab = [[*self.surrogate_panel.figures, self.timeline.figure, *self.population_panel.figures,
+                   *self.fidelity_panel.figures], self.history_panel.figures]
+        selected = self.tabs.selected_index or 0
+        for index, figures in sorted(enumerate(by_tab), key=lambda item: item[0] == selected):  # hide, then show
+            for figure in figures:
+                figure.shown = index == selected
 
     # -- running in the background ------------------------------------------------------------------
     def _start_run(self) -> None:
@@ -361,14 +374,16 @@ class Lab:
         self.status.value = f"Trials: {len(study.trials)}{best}{busy} &middot; optimizer: {study.optimizer.name}"
 
     def refresh(self) -> None:
-        """Redraw every panel from the study (the buttons and the study's events call this)."""
+        """Redraw every panel from the study (the buttons and the study's events call this).
+
+        The status line first, then the model: the browser renders figures in the order they
+        are redrawn here, and the model is what a Step is for (issue 25). Figures on a tab not
+        shown are only marked out of date (:meth:`_show_selected_tab`).
+        """
         study = self.study
         history = study.history()
         optimizer = study.optimizer
-        self.optimizer_panel.show(optimizer.name, optimizer.settings())
         self._show_status()
-        self.history_panel.update(history, study.trials)
-        self.manual_panel.update(study.trials, study.direction)
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
         if self._viewing is None:
@@ -376,10 +391,13 @@ class Lab:
             caption = ""
         else:
             view, shown, proposal, snapshot, why, caption = self._past(self._viewing, history)
-        self.timeline.update(self.branches, self.branch_name, caption)
         self.surrogate_panel.update(view, shown, proposal, unavailable=why)
+        self.timeline.update(self.branches, self.branch_name, caption)
         self._draw_population(snapshot)
         self.fidelity_panel.update(study)
+        self.history_panel.update(history, study.trials)
+        self.manual_panel.update(study.trials, study.direction)
+        self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:
             self._set_running(False)
 

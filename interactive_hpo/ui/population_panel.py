@@ -57,6 +57,11 @@ class PopulationPanel:
         self.widget.add_class("ihpo-population")
         self.widget.layout.display = "none"
 
+    @property
+    def figures(self) -> list[LiveFigure]:
+        """The panel's live figures (the Lab hides them with their tab)."""
+        return [self.figure]
+
     def update(self, snapshot: PopulationSnapshot | None, pair: tuple[str, ...],
                landscape: Callable[[np.ndarray], np.ndarray] | None = None, lineage: Lineage | None = None) -> None:
         """Redraw ``snapshot`` over the parameters ``pair`` (one or two names); hide if None.

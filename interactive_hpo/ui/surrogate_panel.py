@@ -49,18 +49,22 @@ def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarr
 
 
 def _anchor_widget(param: Parameter) -> widgets.ValueWidget:
+    # Sliders report once, on release: each report redraws the model (a render of about 0.1 s in
+    # the browser), and a drag reported continuously queued 2-3 of them (issue 25).
     style, layout = {"description_width": "8em"}, widgets.Layout(width="24em")
     if isinstance(param, Categorical):
         return widgets.Dropdown(options=[(str(c), c) for c in param.choices], description=param.name, style=style,
                                 layout=layout)
     if isinstance(param, Int):
-        return widgets.IntSlider(min=param.low, max=param.high, description=param.name, style=style, layout=layout)
+        return widgets.IntSlider(min=param.low, max=param.high, description=param.name, style=style, layout=layout,
+                                 continuous_update=False)
     low, high = float(param.low), float(param.high)  # type: ignore[attr-defined]
     if param.scale == "log":
         return widgets.FloatLogSlider(min=math.log10(low), max=math.log10(high), value=math.sqrt(low * high),
-                                      description=param.name, style=style, layout=layout, readout_format=".3g")
+                                      description=param.name, style=style, layout=layout, readout_format=".3g",
+                                      continuous_update=False)
     return widgets.FloatSlider(min=low, max=high, step=(high - low) / 200, description=param.name, style=style,
-                               layout=layout, readout_format=".3g")
+                               layout=layout, readout_format=".3g", continuous_update=False)
 
 
 def _is_slider(widget: Any) -> bool:
@@ -151,6 +155,11 @@ class SurrogatePanel:
     def on_click(self, callback: Callable[[dict[str, Any]], Any]) -> None:
         """Call ``callback(params)`` with the configuration under a click on any figure."""
         self._callbacks.append(callback)
+
+    @property
+    def figures(self) -> list[LiveFigure]:
+        """The panel's live figures (the Lab hides them with their tab)."""
+        return [self.figure]
 
     @property
     def pair(self) -> tuple[str, ...]:

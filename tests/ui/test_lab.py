@@ -309,3 +309,39 @@ def test_population_optimizers_get_a_live_population_panel():
     lab.optimizer_panel.apply.click()
     assert lab.study.optimizer.name == "bo" and not lab.errors.errors
     assert panel.widget.layout.display == "none" and lab.generation_button.layout.display == "none"
+
+
+def test_a_step_renders_the_model_first_and_nothing_on_a_hidden_tab(monkeypatch):
+    from interactive_hpo.ui.figures import LiveFigure
+
+    lab = plane_lab()
+    for _ in range(3):
+        lab.step()
+    drawn: list[LiveFigure] = []
+    original = LiveFigure.redraw
+
+    def recording(figure):
+        if figure.shown:
+            drawn.append(figure)
+        original(figure)
+
+    monkeypatch.setattr(LiveFigure, "redraw", recording)
+    lab.step_button.click()
+    assert drawn and drawn[0] is lab.surrogate_panel.figure  # the model before anything else
+    history_figures = lab.history_panel.figures
+    assert len(history_figures) == 2 and not any(f in drawn for f in history_figures)
+    assert all(f.stale for f in history_figures)  # out of date, drawn when their tab is chosen
+    drawn.clear()
+    lab.tabs.selected_index = 1
+    assert drawn == history_figures and not any(f.stale for f in history_figures)
+    drawn.clear()
+    lab.step_button.click()
+    assert drawn == history_figures and lab.surrogate_panel.figure.stale
+    lab.tabs.selected_index = 0
+    assert not lab.surrogate_panel.figure.stale
+
+
+def test_model_sliders_report_once_on_release():
+    lab = plane_lab()
+    sliders = [w for w in lab.surrogate_panel.anchors.values() if hasattr(w, "continuous_update")]
+    assert sliders and not any(w.continuous_update for w in sliders)
