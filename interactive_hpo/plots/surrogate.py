@@ -6,6 +6,7 @@ never call ``plt.show()`` or change global style (DESIGN.md section 3).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,49 @@ def _auto_formatter(scale: str) -> Any:
     from matplotlib import ticker
 
     return ticker.LogFormatterSciNotation() if scale == "log" else ticker.ScalarFormatter()
+
+
+def compact_labels(values: Any) -> list[str]:
+    """Tick labels for ``values`` of shape (k,) with just the decimals that tell neighbours
+    apart, and no offset text (matplotlib's default prints ``1e-5+1.05e-1`` above a colorbar,
+    where it collides with the title beside it; issue 25). Very large or small values go to
+    scientific notation with as many significant digits as that takes.
+
+    >>> compact_labels([0.105, 0.10501, 0.10502])
+    ['0.10500', '0.10501', '0.10502']
+    >>> compact_labels([40.0, 80.0, 120.0]), compact_labels([0.0, 0.25, 0.5])
+    (['40', '80', '120'], ['0.00', '0.25', '0.50'])
+    >>> compact_labels([2e-5, 4e-5])
+    ['2e-05', '4e-05']
+    """
+    values = np.asarray(values, dtype=float)
+    gaps = np.abs(np.diff(values))
+    step = float(gaps[gaps > 0].min()) if np.any(gaps > 0) else 0.0
+    scale = float(np.abs(values).max()) if values.size else 0.0
+    if step == 0.0 or scale == 0.0:
+        return [f"{v:.3g}" for v in values]
+    if not 1e-3 <= scale < 1e6:
+        digits = int(np.clip(np.ceil(np.log10(scale / step)) + 1, 1, 15))
+        return [f"{v:.{digits}g}" for v in values]
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))  # 1e-5 computed as 9.99999e-06
+    while decimals < 15 and not math.isclose(round(step, decimals), step, rel_tol=1e-6):
+        decimals += 1  # a step of 0.25 needs two decimals, not one
+    return [f"{v:.{decimals}f}" for v in values]
+
+
+def _compact_colorbar(colorbar: Any) -> None:
+    """Few ticks, labelled by :func:`compact_labels`."""
+    from matplotlib import ticker
+
+    class Compact(ticker.Formatter):
+        def format_ticks(self, values: Any) -> list[str]:
+            return compact_labels(values)
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return compact_labels([x])[0]
+
+    colorbar.locator = ticker.MaxNLocator(4)
+    colorbar.formatter = Compact()
 
 
 def _point_colors(rgb: str, alpha: Any, n: int) -> np.ndarray:
@@ -276,7 +320,9 @@ class SurrogateMaps:
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None
         self.points = [ax.scatter([], [], c="white", edgecolor="black", s=18, zorder=3) for ax in self.axes]
-        self.proposals = [ax.scatter([], [], marker="*", c="red", s=150, zorder=4) for ax in self.axes]
+        # Unclipped: a proposal on a bound is drawn whole, not as half a star (issue 25).
+        self.proposals = [ax.scatter([], [], marker="*", c="red", s=150, zorder=4, clip_on=False)
+                          for ax in self.axes]
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None) -> SurrogateMaps:
@@ -326,9 +372,11 @@ class SurrogateMaps:
             image.remove()
         self.images = [ax.pcolormesh(x, y, blank, cmap=cmap, shading="nearest", zorder=1)
                        for ax, cmap in zip(self.axes, ("viridis", "magma", "cividis"), strict=True)]
-        if not self.colorbars:
-            self.colorbars = [ax.figure.colorbar(image, ax=ax) for ax, image in zip(self.axes, self.images,
-                                                                                     strict=True)]
+        if not self.colorbars:  # below each map: three side by side leave each map more width
+            self.colorbars = [ax.figure.colorbar(image, ax=ax, location="bottom", aspect=30, shrink=0.9)
+                              for ax, image in zip(self.axes, self.images, strict=True)]
+            for colorbar in self.colorbars:
+                _compact_colorbar(colorbar)
         for ax in self.axes:
             style_axis(ax, grid.x_axis, "x")
             ax.set_xlim(x[0] - _half_step(x, grid.x_axis), x[-1] + _half_step(x, grid.x_axis, last=True))

@@ -131,7 +131,7 @@ class SurrogatePanel:
             self.curve = SurrogateCurve(ax, acquisition_ax)
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
-            self.figure = LiveFigure((8.0, 2.8))  # 800 px: fits JupyterLab's notebook column
+            self.figure = LiveFigure((8.8, 3.3))
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
             self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")
