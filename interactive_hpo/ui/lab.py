@@ -392,7 +392,7 @@ class Lab:
         else:
             view, shown, proposal, snapshot, why, caption = self._past(self._viewing, history)
         self.surrogate_panel.update(view, shown, proposal, unavailable=why)
-        self.timeline.update(self.branches, self.branch_name, caption)
+        self.timeline.update(self.branches, self.branch_name, caption, self._viewing)
         self._draw_population(snapshot)
         self.fidelity_panel.update(study)
         self.history_panel.update(history, study.trials)

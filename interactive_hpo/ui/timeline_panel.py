@@ -107,8 +107,10 @@ class TimelinePanel:
             self._on_branch(change["new"])
 
     # -- redrawing ----------------------------------------------------------------------------------
-    def update(self, branches: Mapping[str, Study], current: str, caption: str = "") -> None:
-        """Show the branches (name -> study), the current one's length, and their best-so-far curves."""
+    def update(self, branches: Mapping[str, Study], current: str, caption: str = "", step: int | None = None) -> None:
+        """Show the branches (name -> study), the current one's length, and their best-so-far
+        curves; when viewing a past ``step``, the current branch's curve after it is faded and
+        the step is marked."""
         study = branches[current]
         self._updating = True
         try:
@@ -124,11 +126,23 @@ class TimelinePanel:
         self.ax.clear()
         for name, branch in branches.items():
             best = branch.history().best_values
-            if len(best):
-                self.ax.plot(np.arange(len(best)), best, drawstyle="steps-post", lw=2.2 if name == current else 1.2,
-                             label=name)
+            if not len(best):
+                continue
+            trials = np.arange(len(best))
+            if name != current or step is None:
+                self.ax.plot(trials, best, drawstyle="steps-post", lw=2.2 if name == current else 1.2, label=name)
+                continue
+            known = trials <= step
+            line, = self.ax.plot(trials[known], best[known], drawstyle="steps-post", lw=2.2, label=name)
+            self.ax.plot(trials[step:], best[step:], drawstyle="steps-post", lw=2.2, alpha=0.25,
+                         color=line.get_color())
+        if step is not None:
+            self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
         if branches and any(len(b.trials) for b in branches.values()):
             self.ax.legend(fontsize="x-small", loc="best")
+        from matplotlib.ticker import MaxNLocator
+
+        self.ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         self.ax.set_xlabel("trial")
         self.ax.set_ylabel("best so far")
         self.figure.redraw()

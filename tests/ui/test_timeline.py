@@ -31,8 +31,13 @@ def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
     grid = LINE.slice1d("x", resolution=200)
     np.testing.assert_allclose(curve.mean_line.get_ydata(), lab.study.surrogate(step=4).predict(grid.points).mean)
     assert len(curve.points.get_offsets()) == len(lab.study.finished_before(4)) == 4
+    # The branches' best-so-far marks the step viewed: solid up to it, faded after it.
+    solid, faded = lab.timeline.ax.lines[:2]
+    assert solid.get_xdata().max() == 4 and faded.get_alpha() < 1 and faded.get_xdata().min() == 4
+    assert any(line.get_label() == "step 4" for line in lab.timeline.ax.lines)
     lab.timeline.live.value = True   # back to the present
     assert lab._viewing is None and len(curve.points.get_offsets()) == 6
+    assert len(lab.timeline.ax.lines) == 1 and all(float(t).is_integer() for t in lab.timeline.ax.get_xticks())
 
 
 def test_a_step_of_the_initial_design_says_why_there_is_no_belief(lab):
