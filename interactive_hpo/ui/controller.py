@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
+from enum import StrEnum
 from typing import Any
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
@@ -21,7 +22,25 @@ from ..study.core import Study, StudyEvent
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
 
-__all__ = ["LabController"]
+__all__ = ["LabController", "LabEvent"]
+
+
+class LabEvent(StrEnum):
+    """What changed, as :meth:`LabController.on_change` reports it (a ``str``, so it compares
+    equal to its value). The study's own events come through under their names."""
+
+    TOLD = "told"  # a trial finished (or failed)
+    ADDED = "added"  # a manual trial
+    UNDONE = "undone"  # a manual trial withdrawn
+    ENQUEUED = "enqueued"
+    SWITCHED = "switched"  # another optimizer, or other settings
+    REPORTED = "reported"  # an intermediate value
+    OVERRIDE = "override"  # a human's stop or promote
+    RESET = "reset"  # a new, empty study
+    SPACE = "space"  # a new study over an edited space
+    BRANCH = "branch"  # another branch is steered
+    TRAVEL = "travel"  # another step is viewed (or the present again)
+    RUNNING = "running"  # trials started or finished on the workers
 
 
 class LabController:
@@ -43,6 +62,12 @@ class LabController:
     ----------
     notes : list of str
         What the last action wants the user to know (trials a space edit could not carry over).
+    branches : dict of str to Study
+        Every branch, by name ("main", then "fork@4 bo", ...); :attr:`study` is
+        ``branches[branch_name]``.
+    branch_name : str
+    viewing : int or None
+        The past step shown (:meth:`travel`), or None for the present.
 
     Examples
     --------
@@ -72,10 +97,13 @@ class LabController:
         self.running = False
         self._unsubscribe: Callable[[], None] | None = None
         self._attach(study)
+        self.branches: dict[str, Study] = {"main": study}
+        self.branch_name = "main"
+        self.viewing: int | None = None
 
     # -- observing -------------------------------------------------------------------------------
-    def on_change(self, callback: Callable[[str], Any]) -> None:
-        """Call ``callback(kind)`` after every change: a study event kind, "reset" or "space"."""
+    def on_change(self, callback: Callable[[LabEvent], Any]) -> None:
+        """Call ``callback(event)`` after every change (a :class:`LabEvent`)."""
         self._listeners.append(callback)
 
     def _attach(self, study: Study) -> None:
@@ -86,11 +114,11 @@ class LabController:
 
     def _relay(self, event: StudyEvent) -> None:
         if event.kind != "asked":  # an asked trial is not news until it is told
-            self._emit(event.kind)
+            self._emit(LabEvent(event.kind))
 
-    def _emit(self, kind: str) -> None:
+    def _emit(self, event: LabEvent) -> None:
         for callback in list(self._listeners):
-            callback(kind)
+            callback(event)
 
     # -- stepping ----------------------------------------------------------------------------------
     def step(self) -> Trial:
@@ -155,7 +183,7 @@ class LabController:
     def _show_running(self, trials: list[Trial]) -> None:
         if [t.number for t in trials] != [t.number for t in self.running_trials]:
             self.running_trials = trials
-            self._emit("running")
+            self._emit(LabEvent.RUNNING)
 
     def stop(self) -> None:
         """Ask a running :meth:`run` to stop after the trial in progress."""
@@ -166,20 +194,48 @@ class LabController:
         """False once the optimizer has nothing left to propose (a finished grid)."""
         return not self.study.optimizer.exhausted or bool(self.study.queued)
 
-    # -- branches -------------------------------------------------------------------------------------
-    def fork(self, step: int, optimizer: str | None = None, settings: Mapping[str, Any] | None = None) -> Study:
-        """Continue from a branch started at trial ``step`` (``fork_study``); the old study is kept
-        unchanged (the app lists it). A journaled study's branch gets its own journal."""
-        branch = fork_study(self.study, step, optimizer=optimizer, optimizer_settings=settings,
+    # -- time travel and branches -----------------------------------------------------------------------
+    def travel(self, step: int | None) -> None:
+        """View the belief that proposed trial ``step`` (None, or a step past the last trial: the present)."""
+        self.viewing = None if step is None or step >= len(self.study.trials) else int(step)
+        self._emit(LabEvent.TRAVEL)
+
+    def fork(self, step: int | None = None, optimizer: str | None = None,
+             settings: Mapping[str, Any] | None = None) -> Study:
+        """Continue on a new branch started at trial ``step`` (default: the step viewed, else the
+        present) with ``optimizer`` and ``settings`` (default: as they were then; ``fork_study``).
+        The branch left behind is kept unchanged in :attr:`branches`; the new one is named
+        ``fork@<step>``, plus the optimizer when another was chosen, plus `` (2)``... when taken.
+        A journaled study's branch gets its own journal."""
+        step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
+        # In the present, choosing the optimizer already running is no switch (in the past it is:
+        # the branch would otherwise continue with the optimizer of then).
+        was = self.study.optimizer.name if self.viewing is None else None
+        chosen = optimizer if optimizer != was else None
+        branch = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
                             storage=_next_free(self.study.storage)).study
-        self.attach(branch)
+        label = f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")
+        name, k = label, 2
+        while name in self.branches:
+            name, k = f"{label} ({k})", k + 1
+        self.branches[name] = branch
+        self.switch_branch(name)
         return branch
 
-    def attach(self, study: Study) -> None:
-        """Steer ``study`` from now on (another branch)."""
-        self._attach(study)
+    def switch_branch(self, name: str) -> None:
+        """Steer the branch ``name`` (one of :attr:`branches`), in its present."""
+        if name not in self.branches:
+            raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
+        self.branch_name, self.viewing = name, None
+        self._attach(self.branches[name])
         self.notes = []
-        self._emit("branch")
+        self._emit(LabEvent.BRANCH)
+
+    def _start_over(self, study: Study, event: LabEvent) -> None:
+        """Steer ``study``, a new one: the branches start again from it."""
+        self._attach(study)
+        self.branches, self.branch_name, self.viewing = {"main": study}, "main", None
+        self._emit(event)
 
     # -- multi-fidelity ---------------------------------------------------------------------------------
     def override(self, number: int, action: str) -> None:
@@ -232,16 +288,23 @@ class LabController:
         old = self.study
         settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
         storage = _next_free(old.storage)
-        self._attach(Study(old.space, old.optimizer.name, direction=old.direction, seed=old.seed,
-                           optimizer_settings=settings, storage=storage))
         self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
             if old.storage else []
-        self._emit("reset")
+        self._start_over(Study(old.space, old.optimizer.name, direction=old.direction, seed=old.seed,
+                               optimizer_settings=settings, storage=storage), LabEvent.RESET)
         return self.study
 
     def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:
         """Continue with another optimizer; it learns from every finished trial first."""
         self.study.switch_optimizer(name, **dict(settings or {}))
+
+    def change_settings(self, changed: Mapping[str, Any]) -> None:
+        """Continue with the same optimizer, ``changed`` settings replacing its own (a what-if
+        committed by a Step); nothing happens when ``changed`` is empty."""
+        if changed:
+            optimizer = self.study.optimizer
+            settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}
+            self.switch_optimizer(optimizer.name, {**settings, **changed})
 
     def set_space(self, space: SearchSpace) -> Study:
         """Continue over an edited space: a new study holding the trials that still fit."""
@@ -249,11 +312,10 @@ class LabController:
             return self.study
         storage = _next_free(self.study.storage)
         remapped = remap_study(self.study, space, storage=storage)
-        self._attach(remapped.study)
         self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"
                       + (f" (journaled in {storage})." if storage else ".")]
         self.notes += [f"Trial {number} left behind: {why}" for number, why in remapped.dropped.items()]
-        self._emit("space")
+        self._start_over(remapped.study, LabEvent.SPACE)
         return self.study
 
     def _call(self, params: dict[str, Any], *, budget: float | None = None, report: Any = None) -> Any:

@@ -2,9 +2,10 @@
 watch the model and the history redraw live.
 
 ``Lab(objective)`` as the last line of a cell shows it; ``lab.study`` is the study underneath,
-and ``lab.step()`` / ``lab.run(n)`` do what the buttons do. The logic lives in
-:class:`~interactive_hpo.ui.controller.LabController`; this module only lays out widgets and
-redraws them from the study (DESIGN.md section 4).
+and ``lab.step()`` / ``lab.run(n)`` do what the buttons do. The logic and the Lab's own state
+(branches, the step viewed) live in :class:`~interactive_hpo.ui.controller.LabController`;
+this module lays out widgets, wires them to it, and redraws them when it reports a change
+(DESIGN.md section 4).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..study.curves import lineage
 from ..trial import Trial, TrialState
-from .controller import LabController
+from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel
 from .history_panel import HistoryPanel
@@ -102,9 +103,6 @@ class Lab:
         self.space_editor = SpaceEditor(study.space, errors=self.errors)
         self.space_editor.on_apply(self.controller.set_space)
         self.notes = widgets.HTML()
-        self.branches: dict[str, Study] = {"main": study}
-        self.branch_name = "main"
-        self._viewing: int | None = None
         self.timeline = TimelinePanel(self.errors)
         self.timeline.on_travel(self.travel)
         self.timeline.on_fork(lambda step: self.fork(step, *self.optimizer_panel.chosen()))
@@ -124,6 +122,16 @@ class Lab:
     def study(self) -> Study:
         """The study the Lab steers (a new one after Reset or a search-space edit)."""
         return self.controller.study
+
+    @property
+    def branches(self) -> dict[str, Study]:
+        """Every branch by name ("main", "fork@4 bo", ...), as the branch list shows them."""
+        return self.controller.branches
+
+    @property
+    def branch_name(self) -> str:
+        """The branch steered."""
+        return self.controller.branch_name
 
     def step(self) -> Trial:
         """One trial, as the Step button (a what-if in progress is committed first)."""
@@ -157,11 +165,7 @@ class Lab:
 
     def _commit_what_if(self) -> None:
         """Switch to the what-if's settings, if it changed any: what Step commits."""
-        changed = self.what_if.settings_changed()
-        if changed:
-            optimizer = self.study.optimizer
-            settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}
-            self.controller.switch_optimizer(optimizer.name, {**settings, **changed})
+        self.controller.change_settings(self.what_if.settings_changed())
         self.what_if.active.value = False
 
     def travel(self, step: int | None) -> None:
@@ -170,8 +174,7 @@ class Lab:
         The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the
         trial: no refit), only the trials finished before it, and its proposal as the star.
         """
-        self._viewing = None if step is None or step >= len(self.study.trials) else int(step)
-        self.refresh()
+        self.controller.travel(step)
 
     def fork(self, step: int | None = None, optimizer: str | None = None,
              settings: dict[str, Any] | None = None) -> Study:
@@ -180,28 +183,11 @@ class Lab:
 
         The branch it leaves stays listed; :meth:`switch_branch` goes back.
         """
-        step = (self._viewing if self._viewing is not None else len(self.study.trials)) if step is None else step
-        was = self.study.optimizer.name if self._viewing is None else None
-        branch = self.controller.fork(step, optimizer if optimizer != was else None, settings)
-        label = f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")
-        name, k = label, 2
-        while name in self.branches:
-            name, k = f"{label} ({k})", k + 1
-        self.branches[name] = branch
-        self.switch_branch(name)
-        return branch
+        return self.controller.fork(step, optimizer, settings)
 
     def switch_branch(self, name: str) -> None:
         """Steer the branch ``name`` (one of :attr:`branches`), as the branch list does."""
-        if name not in self.branches:
-            raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
-        self.branch_name = name
-        self._viewing = None
-        self.timeline.live.value = True
-        if self.study is not self.branches[name]:
-            self.controller.attach(self.branches[name])
-        else:
-            self.refresh()
+        self.controller.switch_branch(name)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -350,16 +336,15 @@ class Lab:
 
         return values
 
-    def _changed(self, kind: str) -> None:
-        if kind == "running":  # trials started or finished on the workers: only the status line changes
+    def _changed(self, event: LabEvent) -> None:
+        if event is LabEvent.RUNNING:  # trials started or finished on the workers: only the status line changes
             self._show_status()
             return
-        if kind in ("switched", "reset", "space", "branch"):
+        if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.population_panel.reset()  # individual ids restart with a new optimizer
-        if kind in ("reset", "space", "branch"):
-            self._viewing = None  # another study: its own present
-        if kind in ("reset", "space"):
-            self.branches, self.branch_name = {"main": self.study}, "main"
+        if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
+            self.timeline.show_present()  # another study, in its present
+        if event in (LabEvent.RESET, LabEvent.SPACE):
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
             self.space_editor.load(self.study.space)
@@ -386,13 +371,14 @@ class Lab:
         self._show_status()
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
-        if self._viewing is None:
+        viewing = self.controller.viewing
+        if viewing is None:
             view, shown, proposal, snapshot, why = self._present(history)
             caption = ""
         else:
-            view, shown, proposal, snapshot, why, caption = self._past(self._viewing, history)
+            view, shown, proposal, snapshot, why, caption = self._past(viewing, history)
         self.surrogate_panel.update(view, shown, proposal, unavailable=why)
-        self.timeline.update(self.branches, self.branch_name, caption, self._viewing)
+        self.timeline.update(self.branches, self.branch_name, caption, viewing)
         self._draw_population(snapshot)
         self.fidelity_panel.update(study)
         self.history_panel.update(history, study.trials)

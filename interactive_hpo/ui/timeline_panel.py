@@ -93,6 +93,14 @@ class TimelinePanel:
         if self._on_fork is not None:
             self._on_fork(self.step.max if self.viewing is None else self.viewing)
 
+    def show_present(self) -> None:
+        """Tick *live* without reporting it: the app already shows the present."""
+        self._updating = True
+        try:
+            self.live.value = True
+        finally:
+            self._updating = False
+
     def _scrubbed(self, change: Any) -> None:
         if self._updating:
             return

@@ -26,7 +26,7 @@ def lab():
 def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
     lab.timeline.live.value = False
     lab.timeline.step.value = 4
-    assert lab._viewing == 4 and "Step 4" in lab.timeline.caption.value
+    assert lab.controller.viewing == 4 and "Step 4" in lab.timeline.caption.value
     curve = lab.surrogate_panel.curve
     grid = LINE.slice1d("x", resolution=200)
     np.testing.assert_allclose(curve.mean_line.get_ydata(), lab.study.surrogate(step=4).predict(grid.points).mean)
@@ -36,7 +36,7 @@ def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
     assert solid.get_xdata().max() == 4 and faded.get_alpha() < 1 and faded.get_xdata().min() == 4
     assert any(line.get_label() == "step 4" for line in lab.timeline.ax.lines)
     lab.timeline.live.value = True   # back to the present
-    assert lab._viewing is None and len(curve.points.get_offsets()) == 6
+    assert lab.controller.viewing is None and len(curve.points.get_offsets()) == 6
     assert len(lab.timeline.ax.lines) == 1 and all(float(t).is_integer() for t in lab.timeline.ax.get_xticks())
 
 
@@ -80,3 +80,14 @@ def test_fork_study_takes_what_was_known_and_the_optimizer_then():
     assert list(fork_study(study, 5).kept) == [0, 1, 2, 4, 3]   # now: every finished trial, in finishing order
     with pytest.raises(InvalidParameterError, match=r"`step` of fork_study must be a trial number in \[0, 5\]"):
         fork_study(study, 6)
+
+
+def test_each_time_travel_action_redraws_the_lab_once(lab):
+    calls = []
+    original = lab.refresh
+    lab.refresh = lambda: (calls.append(1), original())[1]
+    lab.timeline.live.value = False  # the slider is at the present: leaving live views the last step
+    lab.timeline.step.value = 3
+    lab.fork()
+    lab.switch_branch("main")
+    assert len(calls) == 4 and lab.timeline.live.value and lab.controller.viewing is None
