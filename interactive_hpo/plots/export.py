@@ -25,6 +25,7 @@ from .._validation import fail
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..study.core import Study
 from ..trial import TrialState
+from ._axes import integer_ticks
 from .surrogate import axis_positions, plot_surrogate_1d, plot_surrogate_2d
 
 __all__ = ["export_html", "export_animation", "draw_step"]
@@ -95,6 +96,7 @@ def _draw_trials(fig: Any, study: Study, step: int, done: list[Any], names: list
     best = study.history().best_values[:step]
     best_ax.plot(np.arange(len(best)), best, drawstyle="steps-post")
     best_ax.set(xlabel="trial", ylabel="best so far", xlim=(0, max(len(study.trials) - 1, 1)))
+    integer_ticks(best_ax.xaxis)
 
 
 def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | None,

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..direction import Direction
 from ..views import AxisLevels, History
+from ._axes import integer_ticks
 
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
@@ -134,9 +135,7 @@ class BestSoFarPlot:
                                  zorder=4, label="failed")
         self.pruned = ax.scatter(*empty.T, marker="x", color="gray", s=30, transform=bottom, clip_on=False,
                                  zorder=4, label="pruned")
-        from matplotlib.ticker import MaxNLocator
-
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax.xaxis)
         ax.set_xlabel("trial")
         ax.set_ylabel("objective")
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=5, fontsize="small", frameon=False)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..direction import Direction
-from ._axes import axes_or_new
+from ._axes import axes_or_new, integer_ticks
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
            "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
@@ -316,8 +316,6 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None) -> Any:
 
 def _axes(ax: Any) -> Any:
     """``ax``, or new Axes; rounds are integers, so the x ticks are too."""
-    from matplotlib.ticker import MaxNLocator
-
     ax = axes_or_new(ax)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax.xaxis)
     return ax

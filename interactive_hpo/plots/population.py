@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
+from ._axes import integer_ticks
 from .surrogate import _levels, axis_positions, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population"]
@@ -210,6 +211,7 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     ax.add_collection(LineCollection(line, colors="C3", linewidths=1.8, zorder=2, label="ancestry of the best"))
     ax.scatter(lineage.generations, lineage.values, s=18, color="C0", zorder=3, label="individual")
     ax.set(xlabel="generation", ylabel="value", title="lineage")
+    integer_ticks(ax.xaxis)
     ax.autoscale_view()
     ax.legend(fontsize="x-small", loc="best")
     return ax

@@ -24,6 +24,7 @@ from ..study.core import Study
 from ..study.curves import config_curves, learning_curves
 from .errors import ErrorLog
 from .figures import LiveFigure
+from .tables import body_cell, head_cell
 
 __all__ = ["FidelityPanel"]
 
@@ -174,10 +175,11 @@ def _table(rows: list[dict[str, Any]]) -> str:
     """The rung table of one bracket as HTML: who decided what, side by side."""
     if not rows:
         return ""
-    head = "".join(f"<th>{name}</th>" for name in ("rung", "budget", "config", "trial", "loss", "scheduler", "you"))
+    names, numeric = ("rung", "budget", "config", "trial", "loss", "scheduler", "you"), (True,) * 5 + (False,) * 2
+    head = "".join(map(head_cell, names, numeric))
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in (
+        "<tr>" + "".join(map(body_cell, (html.escape(str(cell)) for cell in (
             row["rung"], f"{row['budget']:.3g}", row["config"], "pending" if row["number"] is None else row["number"],
             "" if math.isnan(row["loss"]) else f"{row['loss']:.4g}", row["scheduler"] or "", row["human"] or "",
-        )) + "</tr>" for row in rows)
-    return f"<table class='ihpo-rung-table'><tr>{head}</tr>{body}</table>"
+        )), numeric)) + "</tr>" for row in rows)
+    return f"<table class='ihpo-rung-table' style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,8 @@ from ..trial import Trial
 from ..views import History
 from .errors import ErrorLog
 from .figures import LiveFigure
+from .labels import button_width
+from .tables import body_cell, head_cell, is_number
 
 __all__ = ["HistoryPanel", "sort_trial_rows", "trial_rows"]
 
@@ -57,9 +60,25 @@ def sort_trial_rows(rows: Sequence[tuple], column: int, descending: bool = False
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, float):
+    """A table cell's text (HTML-escaped): reals to 6 significant digits (NumPy's too), None empty."""
+    if is_number(value) and not isinstance(value, numbers.Integral):
         return "" if math.isnan(value) else f"{value:.6g}"
     return "" if value is None else html.escape(str(value))
+
+
+def _numeric_columns(rows: Sequence[tuple], width: int) -> list[bool]:
+    """Per column, whether every value shown in it is a number (the column is then right-aligned)."""
+    return [all(is_number(row[j]) for row in rows if row[j] is not None) for j in range(width)]
+
+
+def _row_html(row: tuple, numeric: Sequence[bool], best: bool, error: str | None) -> str:
+    """One trial's ``<tr>``: the best trial in bold, a FAILED state in red with its error as a tooltip."""
+    state = _cell(row[1])
+    if row[1] == "FAILED":
+        state = f'<span style="color:#b00020" title="{html.escape(error or "", quote=True)}">{state}</span>'
+    cells = [_cell(row[0]), state, *map(_cell, row[2:])]
+    style = ' style="font-weight:bold"' if best else ""
+    return f"<tr{style}>" + "".join(map(body_cell, cells, numeric)) + "</tr>"
 
 
 class HistoryPanel:
@@ -118,7 +137,7 @@ class HistoryPanel:
         self.sort_by = widgets.Dropdown(options=self.table_columns, value="number", description="sort by")
         self.order = widgets.ToggleButtons(options=ORDERS, value="ascending",
                                            tooltips=["smallest first", "largest first"])
-        self.order.style.button_width = "90px"
+        self.order.style.button_width = button_width(ORDERS)  # 90 px cut "descending" to "descend…" (issue 25)
         for control in (self.sort_by, self.order):
             control.observe(self.errors.guard(self._on_sort), names="value")
         self.table = widgets.HTML()
@@ -171,23 +190,18 @@ class HistoryPanel:
         rows = trial_rows(self.trials, self.space.names)
         self.table_rows = sort_trial_rows(rows, self.table_columns.index(column), self.order.value == "descending",
                                           self._sort_key(column))
+        numeric = _numeric_columns(self.table_rows, len(self.table_columns))
+        arrow = " ▲" if self.order.value == "ascending" else " ▼"
+        head = "".join(head_cell(html.escape(name) + (arrow if name == column else ""), is_numeric)
+                       for name, is_numeric in zip(self.table_columns, numeric, strict=True))
         errors = {t.number: t.error for t in self.trials if t.error}
         best = self.best_number
-        arrow = " ▲" if self.order.value == "ascending" else " ▼"
-        head = "".join(f"<th>{html.escape(name)}{arrow if name == column else ''}</th>" for name in self.table_columns)
-        body = []
-        for row in self.table_rows:
-            style = ' style="font-weight:bold"' if row[0] == best else ""
-            state = _cell(row[1])
-            if row[1] == "FAILED":
-                tip = html.escape(errors.get(row[0]) or "", quote=True)
-                state = f'<span style="color:#b00020" title="{tip}">{state}</span>'
-            cells = [_cell(row[0]), state, *map(_cell, row[2:])]
-            body.append(f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        empty = f'<tr><td colspan="{len(self.table_columns)}"><i>no trials yet</i></td></tr>'
+        body = "".join(_row_html(row, numeric, row[0] == best, errors.get(row[0])) for row in self.table_rows)
+        span = f'colspan="{len(self.table_columns)}"'
+        empty = f"<tr>{body_cell('<i>no trials yet</i>', attributes=span)}</tr>"
         self.table.value = (
             '<div style="max-height:320px;overflow-y:auto"><table style="border-collapse:collapse">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body) or empty}</tbody></table></div>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body or empty}</tbody></table></div>"
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -12,18 +12,21 @@ from ..parameters import Categorical, Int, Parameter
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .errors import ErrorLog
+from .labels import fit_descriptions
 
 __all__ = ["ManualPanel", "scoreboard"]
 
+#: The narrowest label column of the form (em): short names keep one look.
+FORM_LABEL_EM = 8.0
+
 
 def _field(param: Parameter) -> widgets.ValueWidget:
-    style = {"description_width": "8em"}
     if isinstance(param, Categorical):
-        return widgets.Dropdown(options=[(str(c), c) for c in param.choices], description=param.name, style=style)
+        return widgets.Dropdown(options=[(str(c), c) for c in param.choices], description=param.name)
     centre = param.from_unit(0.5)
     if isinstance(param, Int):
-        return widgets.IntText(value=centre, description=param.name, style=style)
-    return widgets.FloatText(value=centre, description=param.name, style=style)
+        return widgets.IntText(value=centre, description=param.name)
+    return widgets.FloatText(value=centre, description=param.name)
 
 
 def scoreboard(trials: Sequence[Trial], direction: str) -> dict[str, Trial | None]:
@@ -63,6 +66,7 @@ class ManualPanel:
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
         self.space, self.errors = space, errors or ErrorLog()
         self.fields = {p.name: _field(p) for p in space}
+        fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)  # a long parameter name is not cut
         self.evaluate = widgets.Button(description="Evaluate", icon="flask",
                                        tooltip="run the objective on these values and record a manual trial")
         self.evaluate.add_class("ihpo-evaluate")

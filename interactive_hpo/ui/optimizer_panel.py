@@ -15,10 +15,13 @@ import ipywidgets as widgets
 from .._validation import fail
 from ..optimizers.registry import available_optimizers, optimizer_class
 from .errors import ErrorLog
+from .labels import fit_descriptions
 
 __all__ = ["OptimizerPanel", "setting_defaults"]
 
 HIDDEN = ("self", "space", "seed")  # the study derives the seed; the space is the study's
+#: The narrowest label column of a settings form (em): short forms keep one look.
+FORM_LABEL_EM = 9.0
 
 
 def setting_defaults(name: str) -> dict[str, Any]:
@@ -29,18 +32,16 @@ def setting_defaults(name: str) -> dict[str, Any]:
 
 
 def _setting_widget(setting: str, value: Any, choices: tuple[str, ...] | None) -> widgets.ValueWidget:
-    style = {"description_width": "9em"}
     if choices:
-        return widgets.Dropdown(options=list(choices), value=value, description=setting, style=style)
+        return widgets.Dropdown(options=list(choices), value=value, description=setting)
     if isinstance(value, bool):
-        return widgets.Checkbox(value=value, description=setting, style=style)
+        return widgets.Checkbox(value=value, description=setting)
     if isinstance(value, int):
-        return widgets.IntText(value=value, description=setting, style=style)
+        return widgets.IntText(value=value, description=setting)
     if isinstance(value, float):
-        return widgets.FloatText(value=value, description=setting, style=style)
+        return widgets.FloatText(value=value, description=setting)
     # None ("automatic") or free text: typed as text, read back as a number when it is one.
-    return widgets.Text(value="" if value is None else str(value), placeholder="auto", description=setting,
-                        style=style)
+    return widgets.Text(value="" if value is None else str(value), placeholder="auto", description=setting)
 
 
 def _read(widget: widgets.ValueWidget) -> Any:
@@ -140,4 +141,6 @@ class OptimizerPanel:
         values = {**setting_defaults(name), **{k: v for k, v in settings.items() if k not in HIDDEN}}
         self.fields = {setting: _setting_widget(setting, value, choices.get(setting))
                        for setting, value in values.items()}
+        # Wide enough for the longest name ("differential_weight" was cut at 9 em; issue 25).
+        fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)
         self._form.children = list(self.fields.values())

@@ -15,9 +15,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..execution.race import YOU, Race
+from ..plots._axes import integer_ticks
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .manual_panel import ManualPanel
+from .tables import body_cell, head_cell
 
 __all__ = ["RaceApp"]
 
@@ -57,12 +59,14 @@ class RaceApp:
         self.run_button.on_click(self.errors.guard(lambda _: self.run()))
         self.figure = LiveFigure((7.0, 3.4))
         self.ax = self.figure.fig.add_subplot()
+        # Markers: a lane with one trial is a single point, which a line alone does not draw.
         self.lines = {name: self.ax.plot([], [], drawstyle="steps-post", lw=2.2 if name == YOU else 1.6,
-                                         ls="--" if name == YOU else "-", label=name)[0]
+                                         ls="--" if name == YOU else "-", marker="o", ms=5 if name == YOU else 3,
+                                         label=name)[0]
                       for name in race.studies}
+        integer_ticks(self.ax.xaxis)  # trials are counted: no tick at 2.5 trials
         self.ax.set_xlabel("trials used")
         self.ax.set_ylabel("best so far")
-        self.ax.legend(fontsize="small")
         self.ranking = widgets.HTML()
         self.ranking.add_class("ihpo-race-ranking")
         parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.widget,
@@ -97,16 +101,27 @@ class RaceApp:
         self.ax.relim()
         self.ax.autoscale_view()
         self.ax.set_xlim(0.5, self.race.n_trials + 0.5)
+        self._legend()
         self.figure.redraw()
+        numeric = (True, False, True, True, True)
         rows = "".join(
-            f"<tr><td>{s.rank}</td><td>{html.escape(s.lane)}</td>"
-            f"<td>{'' if math.isnan(s.best_value) else f'{s.best_value:.6g}'}</td>"
-            f"<td>{s.reached_at or ''}</td><td>{s.n_trials}/{self.race.n_trials}</td></tr>"
+            "<tr>" + "".join(map(body_cell, (
+                str(s.rank), html.escape(s.lane), "" if math.isnan(s.best_value) else f"{s.best_value:.6g}",
+                str(s.reached_at or ""), f"{s.n_trials}/{self.race.n_trials}"), numeric)) + "</tr>"
             for s in self.race.ranking())
+        head = "".join(map(head_cell, ("rank", "lane", "best", "reached at trial", "trials used"), numeric))
         verdict = "<b>Final ranking</b>" if self.race.finished else "Ranking so far"
-        self.ranking.value = (f"{verdict}<table><tr><th>rank</th><th>lane</th><th>best</th>"
-                              f"<th>reached at trial</th><th>trials used</th></tr>{rows}</table>")
+        self.ranking.value = f"{verdict}<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
         self.run_button.disabled = self.round_button.disabled = self.race.finished
+
+    def _legend(self) -> None:
+        """List the lanes that have a curve: your lane is in the race from the start but drawn only
+        once you enter a trial, and a legend entry for a line that is not there misleads (issue 25)."""
+        drawn = [line for line in self.lines.values() if len(line.get_xdata())]
+        if drawn:
+            self.ax.legend(handles=drawn, fontsize="small")
+        elif self.ax.get_legend() is not None:
+            self.ax.get_legend().remove()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

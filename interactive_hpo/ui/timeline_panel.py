@@ -15,6 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from ..plots._axes import integer_ticks
 from ..study.core import Study
 from .errors import ErrorLog
 from .figures import LiveFigure
@@ -148,9 +149,7 @@ class TimelinePanel:
             self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
         if branches and any(len(b.trials) for b in branches.values()):
             self.ax.legend(fontsize="x-small", loc="best")
-        from matplotlib.ticker import MaxNLocator
-
-        self.ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(self.ax.xaxis)
         self.ax.set_xlabel("trial")
         self.ax.set_ylabel("best so far")
         self.figure.redraw()

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .errors import ErrorLog
+from .labels import fit_descriptions
 from .surrogate_panel import within_a_step
 
 __all__ = ["WhatIfPanel", "WHAT_IF_SETTINGS"]
@@ -46,18 +47,20 @@ class WhatIfPanel:
 
     def __init__(self, errors: ErrorLog):
         self.errors = errors
-        style, layout = {"description_width": "7em"}, widgets.Layout(width="22em")
+        layout = widgets.Layout(width="22em")
         self.active = widgets.Checkbox(value=False, description="what if", indent=False,
                                        layout=widgets.Layout(width="7em"))
-        self.acquisition = widgets.Dropdown(description="acquisition", style=style, layout=layout)
-        self.kernel = widgets.Dropdown(description="kernel", style=style, layout=layout)
-        self.beta = widgets.FloatLogSlider(value=2.0, min=-2, max=2, description="beta (UCB)", style=style,
+        self.acquisition = widgets.Dropdown(description="acquisition", layout=layout)
+        self.kernel = widgets.Dropdown(description="kernel", layout=layout)
+        self.beta = widgets.FloatLogSlider(value=2.0, min=-2, max=2, description="beta (UCB)",
                                            layout=layout, readout_format=".3g", continuous_update=False)
         self.xi = widgets.FloatSlider(value=0.0, min=0.0, max=2.0, step=0.01, description="xi (EI/PI)",
-                                      style=style, layout=layout, continuous_update=False)
+                                      layout=layout, continuous_update=False)
         self.lengthscale = widgets.FloatLogSlider(value=1.0, min=-1, max=1, description="lengthscales x",
-                                                  style=style, layout=layout, readout_format=".3g",
+                                                  layout=layout, readout_format=".3g",
                                                   continuous_update=False)
+        # One width for both columns, fitting the longest label ("lengthscales x" was cut; issue 25).
+        fit_descriptions([self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale])
         self.reset_button = widgets.Button(description="Back to current", icon="undo",
                                            tooltip="set every control to the optimizer's current settings")
         self.caption = widgets.HTML()

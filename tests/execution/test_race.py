@@ -92,3 +92,35 @@ def test_the_race_app_draws_every_lane_and_the_final_ranking():
     assert [len(line.get_xdata()) for line in app.lines.values()] == [4, 4, 1]
     assert app.round_button.disabled
     assert not math.isnan(app.race.ranking()[0].best_value)
+
+
+def _legend_names(ax):
+    legend = ax.get_legend()
+    return [] if legend is None else [text.get_text() for text in legend.get_texts()]
+
+
+def _drawn(line):
+    """Whether a Line2D shows anything: a line needs two points, a single point needs a marker."""
+    return len(line.get_xdata()) >= 2 or (len(line.get_xdata()) == 1 and line.get_marker() not in ("None", "", " "))
+
+
+def test_the_race_legend_lists_only_the_lanes_drawn():
+    # Issue 25: the legend listed a "you" line that was never drawn.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from interactive_hpo.execution.race import YOU
+    from interactive_hpo.ui import RaceApp
+
+    from ..figure_layout import assert_clean_layout, assert_integer_ticks
+
+    app = RaceApp(Race(bowl, ["random", "sobol"], n_trials=4, space=SPACE, seed=0, you=True))
+    assert _legend_names(app.ax) == []
+    app.round_button.click()
+    assert _legend_names(app.ax) == ["random", "sobol"]          # you have entered nothing yet
+    assert all(_drawn(app.lines[name]) for name in ("random", "sobol"))  # one trial each: a marker
+    app.manual.fields["x"].value = 0.31
+    app.manual.evaluate.click()
+    assert _legend_names(app.ax) == ["random", "sobol", YOU] and _drawn(app.lines[YOU])
+    assert_integer_ticks(app.ax.xaxis)
+    assert_clean_layout(app.figure.fig, "the race's figure")

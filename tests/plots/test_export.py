@@ -13,6 +13,8 @@ import pytest  # noqa: E402
 from interactive_hpo import Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.plots.export import draw_step, export_animation, export_html  # noqa: E402
 
+from ..figure_layout import assert_integer_ticks  # noqa: E402
+
 PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", -1.0, 1.0)])
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
 
@@ -71,6 +73,7 @@ def test_frames_of_model_free_steps_and_the_initial_design(study):
     random.run(lambda p: p["x"], n_trials=3)
     draw_step(random, 2, fig)
     assert len(fig.axes) == 2
+    assert_integer_ticks(fig.axes[1].xaxis)  # best so far against the trial number
     plt.close(fig)
 
 

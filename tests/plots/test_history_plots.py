@@ -21,6 +21,8 @@ from interactive_hpo.plots.history import (  # noqa: E402
     plot_parallel_coordinates,
 )
 
+from ..figure_layout import assert_clean_layout, assert_integer_ticks  # noqa: E402
+
 SPACE = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("layers", 1, 8), Float("momentum", 0, 1),
                      Categorical("act", ["relu", "tanh", "gelu"])])
 MANUAL = {"lr": 1e-2, "layers": 3, "momentum": 0.25, "act": "gelu"}
@@ -114,6 +116,17 @@ def test_best_so_far_updates_in_place():
     assert len(plot.best.get_xdata()) > len(before)
     assert plot.ax.get_ylim()[1] > 100.0 and plot.ax.get_xlim()[1] == 8.5
     np.testing.assert_allclose(plot.manual.get_offsets(), [[8, 100.0]])
+
+
+@pytest.mark.parametrize("n_trials", [3, 8, 40])
+def test_best_so_far_ticks_whole_trials_and_its_texts_do_not_collide(n_trials):
+    # Issue 25: at a few trials the trial axis showed 2.5 and 7.5.
+    study = Study(SPACE, "random", seed=1)
+    study.run(objective, n_trials=n_trials)
+    plot = BestSoFarPlot(plt.figure(figsize=(7.0, 3.2), layout="constrained").add_subplot())
+    plot.update(study.history())
+    assert_integer_ticks(plot.ax.xaxis)
+    assert_clean_layout(plot.ax.figure)
 
 
 def test_empty_history_draws_nothing_and_keeps_working():

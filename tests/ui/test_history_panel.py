@@ -12,6 +12,7 @@ import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import textwrap  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import ipywidgets as widgets  # noqa: E402
@@ -21,6 +22,8 @@ import pytest  # noqa: E402
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study  # noqa: E402
 from interactive_hpo.ui import ErrorLog  # noqa: E402
 from interactive_hpo.ui.history_panel import HistoryPanel, sort_trial_rows, trial_rows  # noqa: E402
+
+from ..figure_layout import assert_clean_layout, assert_integer_ticks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SPACE = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("layers", 1, 8),
@@ -44,7 +47,34 @@ def make_study(direction="minimize"):
 
 def html_rows(panel):
     """The trial numbers in the order the HTML table shows them."""
-    return [int(match) for match in re.findall(r"<tr[^>]*><td>(\d+)</td>", panel.table.value)]
+    return [int(match) for match in re.findall(r"<tr[^>]*><td[^>]*>(\d+)</td>", panel.table.value)]
+
+
+class _Cells(HTMLParser):
+    """The cells of an HTML table: (tag, inline style, text) each."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self._open = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("th", "td"):
+            self._open = [tag, dict(attrs).get("style") or "", ""]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[2] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._open is not None:
+            self.cells.append(tuple(self._open))
+            self._open = None
+
+
+def table_cells(markup):
+    parser = _Cells()
+    parser.feed(markup)
+    return parser.cells
 
 
 def test_panel_layout_and_figures():
@@ -89,8 +119,35 @@ def test_table_rows_hold_every_trial_and_column():
     manual = next(row for row in panel.table_rows if row[2] == "manual")
     assert manual == (15, "COMPLETE", "manual", -1.0, 1e-2, 3, "gelu")
     assert html_rows(panel) == [row[0] for row in panel.table_rows]
-    assert '<tr style="font-weight:bold"><td>15</td>' in panel.table.value  # the best trial stands out
+    assert re.search(r'<tr style="font-weight:bold"><td[^>]*>15</td>', panel.table.value)  # the best stands out
     assert "out of memory" in panel.table.value  # a failed trial's reason, as a tooltip
+
+
+@pytest.mark.parametrize("n_trials", [3, 15])
+def test_figures_tick_whole_trials_and_no_text_collides(n_trials):
+    study = Study(SPACE, "random", seed=3)
+    study.run(objective, n_trials=n_trials)
+    panel = HistoryPanel(SPACE).update(study.history(), study.trials)
+    assert_integer_ticks(panel.best_plot.ax.xaxis)
+    for figure in panel.figures:  # laid out as the app shows them: by the panel's own redraw
+        assert_clean_layout(figure.fig)
+
+
+def test_table_columns_are_kept_apart_and_numbers_are_short():
+    # Issue 25: the columns ran together in the browser ("0.005594680.00140765", a header "degreekernel").
+    space = SearchSpace([Int("degree", 2, 5), Categorical("kernel", ["rbf", "poly"]), Float("C", 1e-3, 1e3, log=True)])
+    study = Study(space, "random", seed=0)
+    study.add_manual({"degree": 3, "kernel": "poly", "C": 0.0055946812345678}, 0.0014076543210987)
+    panel = HistoryPanel(space).update(study.history(), study.trials)
+    cells = table_cells(panel.table.value)
+    head, body = [c for c in cells if c[0] == "th"], [c for c in cells if c[0] == "td"]
+    assert [text for _, _, text in head] == ["number ▲", "state", "source", "value", "degree", "kernel", "C"]
+    assert [text for _, _, text in body] == ["0", "COMPLETE", "manual", "0.00140765", "3", "poly", "0.00559468"]
+    assert all("padding:2px 10px" in style for _, style, _ in cells)
+    assert all("border-bottom" in style for _, style, _ in head)
+    aligned = {text: "text-align:right" in style for _, style, text in body}
+    assert aligned == {"0": True, "COMPLETE": False, "manual": False, "0.00140765": True, "3": True, "poly": False,
+                       "0.00559468": True}
 
 
 @pytest.mark.parametrize("order", ["ascending", "descending"])

@@ -15,6 +15,8 @@ from interactive_hpo.plots import plot_lineage  # noqa: E402
 from interactive_hpo.study.curves import lineage  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
+from ..figure_layout import assert_integer_ticks  # noqa: E402
+
 BRANIN = Branin()
 
 
@@ -42,6 +44,7 @@ def test_lineage_links_every_child_to_its_parents_and_traces_the_best(ga):
     assert ancestry[0] == tree.best and set(best_trial.user_attrs["parents"]) <= set(ancestry)
     ax = plot_lineage(tree)
     assert len(ax.collections[1].get_segments()) >= 1                # the best's ancestry, in red
+    assert_integer_ticks(ax.xaxis)                                   # generations are counted
     matplotlib.pyplot.close(ax.figure)
 
 

@@ -1,0 +1,52 @@
+"""Widths that fit the widgets' labels, so that none is cut short with an ellipsis.
+
+ipywidgets gives a description 80 px, about 6 em of JupyterLab's 13 px widget font, and a
+ToggleButtons button whatever ``button_width`` says; longer text is cut ("descend…",
+"lengthscale…" in the browser; issue 25, item 2). Text widths are estimated from the number of
+characters at :data:`CHAR_EM` each, a little more than the font's average, so that the estimate
+errs on the wide side.
+
+>>> import ipywidgets as widgets
+>>> column = [widgets.FloatText(description="lengthscales x"), widgets.Dropdown(description="kernel")]
+>>> fit_descriptions(column)
+>>> [control.style.description_width for control in column]
+['8.4em', '8.4em']
+>>> button_width(["ascending", "descending"])
+'7.6em'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["CHAR_EM", "button_width", "description_width", "fit_descriptions", "text_em"]
+
+#: Estimated width of one character of the widget font, in em (lower-case names average ~0.55).
+CHAR_EM = 0.6
+#: A button's padding (10 px each side in JupyterLab's widget CSS), in em of the 13 px font.
+BUTTON_PADDING_EM = 1.6
+
+
+def text_em(text: str) -> float:
+    """Estimated width of ``text`` in the widget font, in em."""
+    return CHAR_EM * len(text)
+
+
+def description_width(labels: Iterable[str], minimum_em: float = 0.0) -> str:
+    """A ``description_width`` (CSS) fitting the longest of ``labels``, at least ``minimum_em``."""
+    return f"{max([minimum_em, *map(text_em, labels)]):.3g}em"
+
+
+def fit_descriptions(controls: Iterable[Any], minimum_em: float = 0.0) -> None:
+    """Give ``controls`` (widgets with a ``description``) one description width fitting the
+    longest of their descriptions: a column of them shows every label and lines up."""
+    controls = list(controls)
+    width = description_width([control.description for control in controls], minimum_em)
+    for control in controls:
+        control.style.description_width = width
+
+
+def button_width(labels: Iterable[str]) -> str:
+    """A ToggleButtons ``style.button_width`` (CSS) fitting the longest of ``labels`` and the padding."""
+    return f"{max(map(text_em, labels), default=0.0) + BUTTON_PADDING_EM:.3g}em"
