@@ -125,7 +125,7 @@ def compact_labels(values: Any) -> list[str]:
 
 
 def _compact_colorbar(colorbar: Any) -> None:
-    """Few ticks, labelled by :func:`compact_labels`."""
+    """Three ticks at most, labelled by :func:`compact_labels`."""
     from matplotlib import ticker
 
     class Compact(ticker.Formatter):
@@ -135,8 +135,11 @@ def _compact_colorbar(colorbar: Any) -> None:
         def __call__(self, x: float, pos: int | None = None) -> str:
             return compact_labels([x])[0]
 
-    colorbar.locator = ticker.MaxNLocator(4)
+    # At most three ticks: a map's colorbar is about 230 px long, and 1e-5 apart the labels are
+    # six digits long (about 60 px each).
+    colorbar.locator = ticker.MaxNLocator(2)
     colorbar.formatter = Compact()
+    colorbar.ax.tick_params(labelsize="small")
 
 
 def _point_colors(rgb: str, alpha: Any, n: int) -> np.ndarray:
@@ -373,7 +376,7 @@ class SurrogateMaps:
         self.images = [ax.pcolormesh(x, y, blank, cmap=cmap, shading="nearest", zorder=1)
                        for ax, cmap in zip(self.axes, ("viridis", "magma", "cividis"), strict=True)]
         if not self.colorbars:  # below each map: three side by side leave each map more width
-            self.colorbars = [ax.figure.colorbar(image, ax=ax, location="bottom", aspect=30, shrink=0.9)
+            self.colorbars = [ax.figure.colorbar(image, ax=ax, location="bottom", aspect=30, shrink=0.9, pad=0.1)
                               for ax, image in zip(self.axes, self.images, strict=True)]
             for colorbar in self.colorbars:
                 _compact_colorbar(colorbar)

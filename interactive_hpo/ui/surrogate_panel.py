@@ -131,7 +131,7 @@ class SurrogatePanel:
             self.curve = SurrogateCurve(ax, acquisition_ax)
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
-            self.figure = LiveFigure((8.8, 3.3))
+            self.figure = LiveFigure((9.0, 3.3))  # each map about 255 px wide at 100 dpi
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
             self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")

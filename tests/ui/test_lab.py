@@ -345,3 +345,21 @@ def test_model_sliders_report_once_on_release():
     lab = plane_lab()
     sliders = [w for w in lab.surrogate_panel.anchors.values() if hasattr(w, "continuous_update")]
     assert sliders and not any(w.continuous_update for w in sliders)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-5])
+def test_model_heatmaps_read_on_a_projector(scale):
+    """Each map at least 250 px wide, no text on another or cut off, even when the values span
+    only 1e-5 (matplotlib's offset text once collided with the titles), and the proposal star
+    whole on a bound."""
+    from ..figure_layout import assert_clean_layout
+
+    lab = Lab(lambda p: 0.105 + scale * ((p["a"] - 0.3) ** 2 + p["b"]), seed=0, optimizer_settings=FAST,
+              space=SearchSpace([Float("a", -1.0, 1.0), Float("b", 0.0, 1.0)]))
+    lab.run(6)
+    figure = lab.surrogate_panel.figure
+    figure._layout.execute(figure.fig)
+    assert_clean_layout(figure.fig, "the model heatmaps")
+    maps = lab.surrogate_panel.maps
+    assert all(ax.get_window_extent().width >= 250 for ax in maps.axes)
+    assert not any(star.get_clip_on() for star in maps.proposals)
