@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "executor_workers", "forget_figure", "mlp_solver",
+__all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_workers", "forget_figure", "mlp_solver",
            "redraw_thompson_path"]
 
 #: The versions the private names below were last checked against (``tests/test_compat.py``).
-CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7"}
+CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7",
+                   "ipympl": "0.10.0"}
 
 
 def forget_figure(figure: Any) -> None:
@@ -81,6 +82,22 @@ def redraw_thompson_path(thompson: Any) -> None:
     """
     thompson.batch_size = 1
     thompson.redraw(batch_size=1)
+
+
+def canvas_ready(canvas: Any) -> bool:
+    """Whether an ipympl canvas's view in the browser has started (sized itself), so that an
+    image the kernel sends now is painted.
+
+    Reads ipympl's ``Canvas.syncing_data_url``: True from creation until the browser's view
+    sends its ``initialized`` message, then False (checked with ipympl 0.10.0). An image sent
+    before then reaches the browser's model but not the view, which never sizes itself and stays
+    blank; so until then a figure is redrawn on the browser's own request (``draw_idle``).
+
+    Parameters
+    ----------
+    canvas : ipympl.backend_nbagg.Canvas
+    """
+    return getattr(canvas, "syncing_data_url", True) is False
 
 
 def executor_workers(executor: Any) -> int | None:

@@ -24,6 +24,7 @@ import pytest
 from interactive_hpo._compat import (
     CHECKED_AGAINST,
     botorch_ei_helpers,
+    canvas_ready,
     executor_workers,
     forget_figure,
     mlp_solver,
@@ -84,6 +85,21 @@ def test_forget_figure_takes_a_figure_out_of_pyplot_for_good():
         fig.canvas.draw()  # forgotten by pyplot, still drawable
     finally:
         plt.close(fig)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # ipympl's own Toolbar, built by its manager
+def test_canvas_ready_follows_the_browser_views_initialized_message():
+    pytest.importorskip("ipympl")
+    from ipympl.backend_nbagg import Canvas, FigureManager
+    from matplotlib.figure import Figure
+
+    canvas = Canvas(Figure(figsize=(2, 2)))
+    FigureManager(canvas, 1)  # the view's messages go through the manager
+    assert getattr(canvas, "syncing_data_url", None) is True and not canvas_ready(canvas), changed(
+        "ipympl", "Canvas.syncing_data_url", "a new canvas no longer says it is waiting for its browser view")
+    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    assert canvas_ready(canvas), changed(
+        "ipympl", "Canvas.syncing_data_url", "the view's 'initialized' message no longer clears it")
 
 
 # -- BoTorch: analytic._ei_helper / _log_ei_helper and PathwiseThompsonSampling.batch_size ---------------------

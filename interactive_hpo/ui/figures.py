@@ -1,8 +1,9 @@
 """A figure built once and redrawn in place: the ipympl canvas when it is there, else an image.
 
 DESIGN.md section 4: with the ipympl backend (``%matplotlib widget``) the live canvas sits in the
-app's layout and redraws with ``draw_idle``; without it (plain nbconvert, the inline backend)
-the figure is shown as a static image in an ``Output`` that each redraw replaces.
+app's layout, and :meth:`LiveFigure.redraw` renders it and sends the image to the browser at
+once; without it (plain nbconvert, the inline backend) the figure is shown as a static image in
+an ``Output`` that each redraw replaces.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._compat import forget_figure
+from .._compat import canvas_ready, forget_figure
 
 __all__ = ["LiveFigure", "uses_widget_canvas"]
 
@@ -73,6 +74,10 @@ class LiveFigure:
         self._laid_out_for: tuple | None = None
         self._shown = True
         self.stale = False  # True: the artists changed while the figure was hidden
+        if self.live:
+            # pyplot's callback would ask the browser for a redraw each time an artist changes
+            # (in interactive mode): the app draws when it has changed everything, in redraw().
+            self.fig.stale_callback = None
 
     @property
     def shown(self) -> bool:
@@ -95,7 +100,15 @@ class LiveFigure:
             self._layout.execute(self.fig)
             self._laid_out_for = key
         if self.live:
-            self.fig.canvas.draw_idle()
+            # Rendered and sent now, not on the browser's request (draw_idle): the image leaves
+            # while the app goes on updating its other panels, so the figure drawn first is
+            # painted first. With draw_idle every figure waited for the app's whole update and a
+            # round trip to the browser (issue 25: the model was painted last).
+            canvas = self.fig.canvas
+            if canvas_ready(canvas):
+                canvas.draw()
+            else:  # an image sent before the browser's view has started would never show
+                canvas.draw_idle()
             return
         from IPython import get_ipython
         from IPython.display import display

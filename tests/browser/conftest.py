@@ -18,17 +18,7 @@ from typing import Any
 import pytest
 
 from ._jupyter import JupyterLabServer, chromium_path
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .page_scripts import CHROMIUM_ARGS
 
 _SKIPPED_KEY = pytest.StashKey[int]()
 _SKIP_REASON_KEY = pytest.StashKey[str]()

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from ._jupyter import write_notebook
+from .page_scripts import FIND_PANEL_JS, KERNEL_IDLE_JS, MODEL_ERRORS_JS, RUN_ALL_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -58,23 +59,7 @@ FIGURE_CANVAS = f"{LAB} .jupyter-matplotlib-canvas-div"  # wraps the ipympl canv
 STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 TRIALS = re.compile(r"Trials:\s*(\d+)")
 
-# Find the notebook's panel by its path (not shell.currentWidget, which another tab can take)
-# and keep it in window.ihpoPanel for the snippets below.
-_FIND_PANEL_JS = """(path) => {
-    const panel = Array.from(window.jupyterapp.shell.widgets('main'))
-        .find(w => w.context && w.context.path === path && w.sessionContext);
-    if (!panel) return false;
-    window.ihpoPanel = panel;
-    return true;
-}"""
 
-# Galata-style readiness: the notebook's kernel is connected and idle.
-_KERNEL_IDLE_JS = """() => {
-    const panel = window.ihpoPanel;
-    const kernel = panel && panel.sessionContext && panel.sessionContext.session
-        && panel.sessionContext.session.kernel;
-    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 
 # Every error the kernel publishes, including exceptions in widget callbacks that ipywidgets
 # reports with showtraceback(): JupyterLab sends those to a log console nobody opens.
@@ -96,20 +81,6 @@ _KERNEL_ROUND_TRIP_JS = """async () => {
     await kernel.requestExecute({code: '', silent: true, store_history: false}).done;
 }"""
 
-# Error outputs from the notebook model: complete even for cells scrolled out of the DOM.
-_MODEL_ERRORS_JS = """() => {
-    const panel = window.ihpoPanel;
-    const found = [];
-    for (const cell of panel.content.model.cells) {
-        if (cell.type !== 'code') continue;
-        for (const out of cell.outputs.toJSON()) {
-            if (out.output_type === 'error') found.push(out.ename + ': ' + out.evalue);
-            if (out.output_type === 'stream' && out.name === 'stderr' && /Traceback/.test(out.text))
-                found.push(String(out.text));
-        }
-    }
-    return found;
-}"""
 
 _MODEL_STDOUT_JS = """() => {
     const panel = window.ihpoPanel;
@@ -142,19 +113,14 @@ def _open_and_run(page: Any, server: Any, notebook: str) -> None:
     page.goto(server.url(f"lab/workspaces/{workspace}/tree/{notebook}?reset"))
     page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
     page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
-    page.wait_for_function(_FIND_PANEL_JS, arg=notebook, timeout=60_000)
-    page.wait_for_function(_KERNEL_IDLE_JS, timeout=60_000)
+    page.wait_for_function(FIND_PANEL_JS, arg=notebook, timeout=60_000)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=60_000)
     page.evaluate(_LISTEN_IOPUB_ERRORS_JS)
     # Running through the command registry (not the menu) avoids losing the click in a race with
     # the kernel connection; the promise settles once every cell has executed. The command acts
     # on the current notebook, so make ours current first.
-    ok = page.evaluate(
-        """async () => {
-            window.jupyterapp.shell.activateById(window.ihpoPanel.id);
-            return await window.jupyterapp.commands.execute('notebook:run-all-cells');
-        }"""
-    )
-    errors = page.evaluate(_MODEL_ERRORS_JS)
+    ok = page.evaluate(RUN_ALL_JS)
+    errors = page.evaluate(MODEL_ERRORS_JS)
     assert ok and not errors, f"running the notebook failed (run-all returned {ok}): {errors}"
 
 
@@ -221,7 +187,7 @@ def _assert_no_error_shown(page: Any) -> None:
     page.evaluate(_KERNEL_ROUND_TRIP_JS)
     tracebacks = [t for t in page.locator(STDERR_OUTPUT).all_inner_texts() if "Traceback" in t]
     assert not tracebacks, f"a traceback is shown in the notebook:\n{tracebacks[0]}"
-    assert not page.evaluate(_MODEL_ERRORS_JS), page.evaluate(_MODEL_ERRORS_JS)
+    assert not page.evaluate(MODEL_ERRORS_JS), page.evaluate(MODEL_ERRORS_JS)
     kernel_errors = page.evaluate("() => window.ihpoKernelErrors")
     assert not kernel_errors, f"the kernel reported errors (e.g. in a widget callback): {kernel_errors}"
     shown = [t.strip() for t in page.locator(ERROR).all_inner_texts() if t.strip()]
