@@ -131,7 +131,9 @@ class SurrogatePanel:
             self.curve = SurrogateCurve(ax, acquisition_ax)
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
-            self.figure = LiveFigure((9.0, 3.3))  # each map about 255 px wide at 100 dpi
+            # 810 px: JupyterLab's notebook output is 812 px wide at 1280 px with the file browser
+            # open (measured in Chromium); each map is then about 226 px wide and 190 px tall.
+            self.figure = LiveFigure((8.1, 3.3))
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharey=True))
             self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")

@@ -292,3 +292,25 @@ def test_promote_button_of_the_multi_fidelity_panel_overrides_the_scheduler(requ
         arg=[f"{panel} .ihpo-job select", f"{panel} table.ihpo-rung-table"], timeout=30_000)
     assert _click_step(page) == 10
     _assert_no_error_shown(page)
+
+
+def test_the_model_is_on_a_projectors_first_screen(request: pytest.FixtureRequest):
+    """At 1280 x 800 in JupyterLab's default layout (the file browser open), with the Lab
+    scrolled to its top, the model's heatmaps are wholly in view, three maps of about 225 px
+    (issue 25, item 2)."""
+    _skip_unless_real_lab_exists()
+    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
+    cells = ["%matplotlib widget", "from interactive_hpo.objectives import Levy", REAL_LAB_IMPORT,
+             'lab = Lab(Levy(dim=4), seed=0, optimizer_settings={"n_initial": 3})\nlab.run(4)', "lab"]
+    write_notebook(lab_root / "projector.ipynb", cells)
+    _open_and_run(page, jupyter_server, "projector.ipynb")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    model = page.locator(f"{LAB} .ihpo-surrogate {FIGURE_CANVAS.split()[-1]}").first
+    model.wait_for(state="visible")
+    _wait_for_stable_canvases(page)
+    page.locator(LAB).first.evaluate("(lab) => lab.scrollIntoView({block: 'start'})")
+    box = model.bounding_box()
+    assert box is not None and box["width"] >= 800, f"the model is {box} px: its maps are under 225 px wide"
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 800, (
+        f"the model canvas {box} is not wholly within the first 1280 x 800 screen")
+    _assert_no_error_shown(page)
