@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
@@ -21,12 +22,43 @@ from ..optimizers.capabilities import Scheduler
 from ..plots.fidelity import plot_learning_curves, plot_rungs
 from ..plots.workers import compare_gantt
 from ..study.core import Study
-from ..study.curves import config_curves, learning_curves
+from ..study.curves import Curve, config_curves, learning_curves
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .tables import body_cell, head_cell
 
-__all__ = ["FidelityPanel"]
+__all__ = ["FidelityPanel", "FidelityRecords", "fidelity_records"]
+
+
+@dataclass(frozen=True)
+class FidelityRecords:
+    """What the panel draws, as plain records (the panel never sees the study).
+
+    Attributes
+    ----------
+    scheduled : bool
+        Whether a scheduler (halving, Hyperband, ASHA) chose the budgets.
+    rows : list of dict
+        The scheduler's rung table (``Scheduler.rung_table()``), one row per job; empty without one.
+    curves : list of Curve
+        Curves over budgets by configuration for a scheduler (``config_curves``), each trial's
+        reported values otherwise (``learning_curves``).
+    full_step : float or None
+        The scheduler's full budget (curves that stop short of it were stopped); None without one.
+    """
+
+    scheduled: bool = False
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    curves: list[Curve] = field(default_factory=list)
+    full_step: float | None = None
+
+
+def fidelity_records(study: Study) -> FidelityRecords:
+    """:class:`FidelityRecords` of ``study`` now."""
+    scheduler = study.optimizer if isinstance(study.optimizer, Scheduler) else None
+    if scheduler is None:
+        return FidelityRecords(curves=learning_curves(study))
+    return FidelityRecords(True, scheduler.rung_table(), config_curves(study), scheduler.max_budget)
 
 
 class FidelityPanel:
@@ -46,7 +78,7 @@ class FidelityPanel:
     ...               optimizer_settings={"min_budget": 1, "max_budget": 9})
     >>> _ = study.run(lambda p, budget: p["x"] / budget, n_trials=9)
     >>> panel = FidelityPanel(ErrorLog())
-    >>> panel.update(study)
+    >>> panel.update(fidelity_records(study))
     >>> len(panel.job.options), panel.widget.layout.display
     (9, None)
     """
@@ -127,19 +159,18 @@ class FidelityPanel:
         """The panel's live figures (the Lab hides them with their tab)."""
         return [self.figure, self.gantt]
 
-    def update(self, study: Study) -> None:
-        """Redraw from ``study``; hidden when it has neither a scheduler nor learning curves."""
-        scheduler = study.optimizer if isinstance(study.optimizer, Scheduler) else None
-        self._rows = scheduler.rung_table() if scheduler is not None else []
+    def update(self, records: FidelityRecords) -> None:
+        """Redraw from ``records``; hidden when there is neither a scheduler nor a learning curve."""
+        self._rows = records.rows
         # Curves over budgets end early when the scheduler stopped them short of the full budget.
-        self._full_step = None if scheduler is None else scheduler.max_budget
-        self._curves = config_curves(study) if scheduler is not None else learning_curves(study)
-        if scheduler is None and not self._curves:
+        self._full_step = records.full_step
+        self._curves = records.curves
+        if not records.scheduled and not self._curves:
             self.widget.layout.display = "none"
             return
         self.widget.layout.display = None
         for part in (self.bracket, self.overrides, self.table, self.workers):
-            part.layout.display = None if scheduler is not None else "none"
+            part.layout.display = None if records.scheduled else "none"
         brackets = sorted({row["bracket"] for row in self._rows})
         keep = self.bracket.value if self.bracket.value in brackets else (brackets[-1] if brackets else None)
         self._updating = True

@@ -30,7 +30,7 @@ from ..study.curves import lineage
 from ..trial import Trial, TrialState
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
-from .fidelity_panel import FidelityPanel
+from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
@@ -378,9 +378,10 @@ class Lab:
         else:
             view, shown, proposal, snapshot, why, caption = self._past(viewing, history)
         self.surrogate_panel.update(view, shown, proposal, unavailable=why)
-        self.timeline.update(self.branches, self.branch_name, caption, viewing)
+        self.timeline.update({name: branch.history().best_values for name, branch in self.branches.items()},
+                             self.branch_name, len(study.trials), caption, viewing)
         self._draw_population(snapshot)
-        self.fidelity_panel.update(study)
+        self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials)
         self.manual_panel.update(study.trials, study.direction)
         self.optimizer_panel.show(optimizer.name, optimizer.settings())

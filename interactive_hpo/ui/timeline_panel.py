@@ -16,7 +16,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..plots._axes import integer_ticks
-from ..study.core import Study
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -38,7 +37,7 @@ class TimelinePanel:
     >>> study = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
     >>> _ = study.run(lambda p: p["x"], n_trials=4)
     >>> panel = TimelinePanel(ErrorLog())
-    >>> panel.update({"main": study}, "main")
+    >>> panel.update({"main": study.history().best_values}, "main", len(study.trials))
     >>> panel.step.max, panel.live.value, len(panel.ax.lines)
     (4, True, 1)
     """
@@ -116,25 +115,24 @@ class TimelinePanel:
             self._on_branch(change["new"])
 
     # -- redrawing ----------------------------------------------------------------------------------
-    def update(self, branches: Mapping[str, Study], current: str, caption: str = "", step: int | None = None) -> None:
-        """Show the branches (name -> study), the current one's length, and their best-so-far
-        curves; when viewing a past ``step``, the current branch's curve after it is faded and
-        the step is marked."""
-        study = branches[current]
+    def update(self, best_so_far: Mapping[str, np.ndarray], current: str, n_trials: int, caption: str = "",
+               step: int | None = None) -> None:
+        """Show the branches' best-so-far curves (name -> values of shape (trials,)), the current
+        branch's ``n_trials`` on the step slider, and the ``caption``; when viewing a past
+        ``step``, the current branch's curve after it is faded and the step is marked."""
         self._updating = True
         try:
-            if list(self.branch.options) != list(branches):
-                self.branch.options = list(branches)
+            if list(self.branch.options) != list(best_so_far):
+                self.branch.options = list(best_so_far)
             self.branch.value = current
-            self.step.max = len(study.trials)
+            self.step.max = n_trials
             if self.live.value:
                 self.step.value = self.step.max
         finally:
             self._updating = False
         self.caption.value = caption
         self.ax.clear()
-        for name, branch in branches.items():
-            best = branch.history().best_values
+        for name, best in best_so_far.items():
             if not len(best):
                 continue
             trials = np.arange(len(best))
@@ -147,7 +145,7 @@ class TimelinePanel:
                          color=line.get_color())
         if step is not None:
             self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
-        if branches and any(len(b.trials) for b in branches.values()):
+        if any(len(best) for best in best_so_far.values()):
             self.ax.legend(fontsize="x-small", loc="best")
         integer_ticks(self.ax.xaxis)
         self.ax.set_xlabel("trial")

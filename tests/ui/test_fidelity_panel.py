@@ -86,3 +86,18 @@ def test_the_panel_is_hidden_for_optimizers_without_budgets_and_appears_after_a_
     lab.controller.switch_optimizer("asha", {"min_budget": 1 / 9})
     lab.run(3)
     assert lab.fidelity_panel.widget.layout.display is None and not lab.errors.errors
+
+
+def test_the_panel_draws_plain_records_without_a_study():
+    import numpy as np
+
+    from interactive_hpo.study.curves import Curve
+    from interactive_hpo.ui.errors import ErrorLog
+    from interactive_hpo.ui.fidelity_panel import FidelityPanel, FidelityRecords
+
+    panel = FidelityPanel(ErrorLog())
+    panel.update(FidelityRecords())  # no scheduler, no curves: nothing to show
+    assert panel.widget.layout.display == "none"
+    steps = np.array([1.0, 2.0, 3.0])
+    panel.update(FidelityRecords(curves=[Curve(0, steps, np.array([0.5, 0.4, 0.35]), "COMPLETE", np.zeros(3))]))
+    assert panel.widget.layout.display is None and panel.bracket.layout.display == "none"

@@ -91,3 +91,12 @@ def test_each_time_travel_action_redraws_the_lab_once(lab):
     lab.fork()
     lab.switch_branch("main")
     assert len(calls) == 4 and lab.timeline.live.value and lab.controller.viewing is None
+
+
+def test_the_timeline_draws_plain_best_so_far_curves():
+    from interactive_hpo.ui.errors import ErrorLog
+    from interactive_hpo.ui.timeline_panel import TimelinePanel
+
+    panel = TimelinePanel(ErrorLog())
+    panel.update({"main": np.array([3.0, 2.0, 2.0, 1.0]), "fork@2": np.array([3.0, 2.0, 0.5])}, "main", 4)
+    assert list(panel.branch.options) == ["main", "fork@2"] and panel.step.max == 4 and len(panel.ax.lines) == 2
