@@ -11,7 +11,6 @@ this module lays out widgets, wires them to it, and redraws them when it reports
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import html
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +19,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import fail
-from ..exceptions import InvalidParameterError
 from ..objectives.tasks import make_task
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
@@ -319,22 +317,8 @@ class Lab:
         """Draw the population (``snapshot``, or the optimizer's current one when None)."""
         snapshot = snapshot if snapshot is not None else self.study.optimizer.population()
         self.generation_button.layout.display = None if snapshot is not None else "none"
-        self.population_panel.update(snapshot, self.surrogate_panel.pair, self._landscape(),
+        self.population_panel.update(snapshot, self.surrogate_panel.pair, self.controller.landscape(),
                                      lineage(self.study) if snapshot is not None else None)
-
-    def _landscape(self) -> Callable[[np.ndarray], np.ndarray] | None:
-        """The true objective at unit-cube points, when it is cheap to compute (a synthetic
-        function's vectorized ``evaluate``) over the study's own space; else None."""
-        evaluate = getattr(self._objective, "evaluate", None)
-        space = self.study.space
-        if not callable(evaluate) or getattr(self._objective, "space", None) != space:
-            return None
-
-        def values(points: np.ndarray) -> np.ndarray:
-            raw = np.array([[params[name] for name in space.names] for params in map(space.from_unit, points)])
-            return np.asarray(evaluate(raw), dtype=float)
-
-        return values
 
     def _changed(self, event: LabEvent) -> None:
         if event is LabEvent.RUNNING:  # trials started or finished on the workers: only the status line changes
@@ -376,7 +360,10 @@ class Lab:
             view, shown, proposal, snapshot, why = self._present(history)
             caption = ""
         else:
-            view, shown, proposal, snapshot, why, caption = self._past(viewing, history)
+            past = self.controller.past(viewing, history)
+            view, shown, proposal, snapshot, why = past.view, past.history, past.proposal, past.population, past.why
+            self.what_if.describe(None, None)  # what-ifs are about the present
+            caption = past.caption
         self.surrogate_panel.update(view, shown, proposal, unavailable=why)
         self.timeline.update({name: branch.history().best_values for name, branch in self.branches.items()},
                              self.branch_name, len(study.trials), caption, viewing)
@@ -409,30 +396,6 @@ class Lab:
             why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
             why += "; its population is drawn below." if snapshot is not None else "."
         return view, history, proposal, snapshot, why
-
-    def _past(self, step: int, history: Any) -> tuple[Any, Any, np.ndarray, Any, str, str]:
-        """What the Model tab shows at a past ``step``: (view, history of what was known, proposal,
-        population, why there is no view, caption)."""
-        study, trial = self.study, self.study.trials[step]
-        known = study.finished_before(step)
-        unknown = np.ones(len(history), dtype=bool)
-        unknown[known] = False
-        values, losses = history.values.copy(), history.losses.copy()
-        values[unknown] = losses[unknown] = np.nan
-        then = dataclasses.replace(history, values=values, losses=losses)
-        snapshot = study.population(step=step)
-        try:
-            view, why = study.surrogate(step=step), ""
-        except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
-            view, why = None, str(error)
-            if snapshot is not None:
-                why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
-        self.what_if.describe(None, None)  # what-ifs are about the present
-        outcome = "not finished" if trial.value is None else f"{trial.value:.6g}"
-        caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
-                   f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
-                   "Tick <i>live</i> to return to the present.")
-        return view, then, trial.x, snapshot, why, caption
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:

@@ -100,3 +100,10 @@ def test_the_timeline_draws_plain_best_so_far_curves():
     panel = TimelinePanel(ErrorLog())
     panel.update({"main": np.array([3.0, 2.0, 2.0, 1.0]), "fork@2": np.array([3.0, 2.0, 0.5])}, "main", 4)
     assert list(panel.branch.options) == ["main", "fork@2"] and panel.step.max == 4 and len(panel.ax.lines) == 2
+
+
+def test_the_controller_says_what_was_known_at_a_past_step(lab):
+    past = lab.controller.past(4, lab.study.history())
+    assert np.isnan(past.history.values).sum() == len(lab.study.trials) - 4  # later trials blanked
+    assert past.view is not None and past.why == "" and "Step 4" in past.caption
+    np.testing.assert_array_equal(past.proposal, lab.study.trials[4].x)
