@@ -3,7 +3,8 @@
 - :func:`mode_costs`: time and memory of reverse against forward mode as the horizon grows.
 - :func:`implicit_errors`: how the implicit hypergradient's error shrinks with its iterations.
 - :func:`compare_with_black_box`: hypergradient descent against a black-box optimizer given the
-  same wall time, on the same problem (many hyperparameters is where they part).
+  same wall time or the same number of evaluations, on the same problem (many hyperparameters
+  is where they part).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail
+from .._validation import check_int, check_one_of, check_real, fail
 from ..optimizers.hypergradient import HypergradientDescent
 from ..study.core import Study
 from .hypergradients import exact_ridge, forward_mode, implicit, reverse_mode
@@ -93,19 +94,22 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
 
 @dataclass(frozen=True, eq=False)
 class BlackBoxComparison:
-    """Hypergradient descent and a black-box optimizer after the same wall time.
+    """Hypergradient descent and a black-box optimizer after the same wall time or evaluations.
 
     Attributes
     ----------
     gradient, black_box : Study
         The two studies (each trial's ``user_attrs["test_loss"]`` is its held-out loss).
     seconds : float
-        The wall time both had: what the descent's steps took.
+        What the descent's steps took (the black box's budget when matched by time).
+    black_box_seconds : float
+        What the black box's trials took, its proposals included.
     """
 
     gradient: Study = field(repr=False)
     black_box: Study = field(repr=False)
     seconds: float
+    black_box_seconds: float
 
     def summary(self) -> dict[str, dict[str, float]]:
         """Per study: trials run, best validation loss, and the test loss of that best trial."""
@@ -120,15 +124,19 @@ class BlackBoxComparison:
 
 def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimizer: str = "bo",
                            start: Mapping[str, Any] | None = None, step_size: float = 0.1, method: str | None = None,
-                           seed: int = 0) -> BlackBoxComparison:
-    """Run ``steps`` of hypergradient descent, then ``optimizer`` for as long as they took.
+                           seed: int = 0, match: str = "time") -> BlackBoxComparison:
+    """Run ``steps`` of hypergradient descent, then ``optimizer`` on the same budget.
 
     Both studies evaluate the same :class:`BilevelObjective` (the black box ignores the
     hypergradient it reports). ``start`` defaults to every hyperparameter at the geometric
     middle of its range, for the descent; the black box starts where it always does.
+    ``match="time"`` runs the black box for as long as the descent took, so its trial count
+    depends on the machine and its load; ``match="evaluations"`` gives it ``steps`` trials, the
+    same number of solves (the same result on every machine).
     """
     check_problem(problem, "compare_with_black_box")
     steps = check_int(steps, "steps", "compare_with_black_box", 1)
+    match = check_one_of(match, "match", "compare_with_black_box", ("time", "evaluations"))
     step_size = check_real(step_size, "step_size", "compare_with_black_box", 0.0, None, low_open=True)
     space = problem.space
     descent = HypergradientDescent(space, step_size=step_size, start=start or problem.middle(), seed=seed)
@@ -139,6 +147,9 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
     black_box = Study(space, optimizer, seed=seed)
     objective = BilevelObjective(problem, method)
     clock = time.perf_counter()
-    while time.perf_counter() - clock < seconds:
-        black_box.step(objective)
-    return BlackBoxComparison(gradient, black_box, seconds)
+    if match == "evaluations":
+        black_box.run(objective, steps)
+    else:
+        while time.perf_counter() - clock < seconds:
+            black_box.step(objective)
+    return BlackBoxComparison(gradient, black_box, seconds, time.perf_counter() - clock)

@@ -78,6 +78,8 @@ CASES = [
                                                        "positive ints; got []."),
     (lambda: compare_with_black_box(RIDGE, steps=0), "`steps` of compare_with_black_box must be an int in "
                                                      "[1, inf); got 0."),
+    (lambda: compare_with_black_box(RIDGE, match="trials"), "`match` of compare_with_black_box must be one of "
+                                                            "['time', 'evaluations']; got 'trials'."),
 ]
 
 

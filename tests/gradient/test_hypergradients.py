@@ -88,6 +88,39 @@ def test_reverse_mode_memory_grows_with_the_horizon_and_forward_mode_does_not(ml
     assert forward[0] == forward[1] == forward[2] == (mlp.n_weights * (mlp.n_hyper + 1)) * 8
 
 
+@pytest.mark.parametrize("dataset, per_feature", [("breast_cancer", False), ("digits", True)])
+def test_logistic_hessian_in_closed_form_is_autograd_s(dataset, per_feature):
+    import torch
+
+    problem = LogisticProblem(dataset, per_feature=per_feature)
+    theta = torch.as_tensor(np.linspace(-9, 1, problem.n_hyper))
+    w = 0.1 * torch.randn(problem.n_weights, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    by_autograd = torch.func.hessian(lambda u: problem.inner_loss(u, theta))(w)
+    np.testing.assert_allclose(problem.hessian(w, theta).numpy(), by_autograd.numpy(), rtol=0, atol=1e-12)
+
+
+def test_logistic_newton_solve_converges_where_lbfgs_stalls():
+    import torch
+
+    from interactive_hpo.gradient import BilevelProblem
+
+    problem = LogisticProblem("digits", per_feature=True)
+    # Penalties spread over the whole range (1e-5 to 10): an ill-conditioned Hessian.
+    theta = np.random.default_rng(0).uniform(np.log(1e-5), np.log(10), problem.n_hyper)
+    gradient = torch.func.grad(problem.inner_loss)
+    newton = problem.solve(theta)
+    assert float(gradient(newton, torch.as_tensor(theta)).abs().max()) < 1e-10
+    lbfgs = BilevelProblem.solve(problem, theta)
+    assert float(gradient(lbfgs, torch.as_tensor(theta)).abs().max()) > 1e-6  # its 1000 iterations were not enough
+    # Where L-BFGS does converge (one moderate penalty, to a gradient of 1e-8), both find the same
+    # minimizer to L-BFGS's accuracy; a warm start finds Newton's to rounding.
+    easy = theta_of(problem, 1e-2)
+    np.testing.assert_allclose(problem.solve(easy).numpy(), BilevelProblem.solve(problem, easy).numpy(), atol=1e-4)
+    assert float(problem.outer_loss(problem.solve(easy))) == pytest.approx(
+        float(problem.outer_loss(BilevelProblem.solve(problem, easy))), abs=1e-8)
+    np.testing.assert_allclose(problem.solve(easy, w0=newton).numpy(), problem.solve(easy).numpy(), atol=1e-9)
+
+
 def test_implicit_error_shrinks_as_its_iterations_grow(logistic):
     theta = theta_of(logistic, 1e-3)
     w = logistic.solve(theta)

@@ -85,3 +85,16 @@ def test_compare_with_black_box_gives_both_the_same_time():
     assert summary["hypergradient descent"]["trials"] == 4 and summary["black box"]["trials"] >= 1
     assert comparison.black_box.trials[0].source == "random"
     assert set(summary["black box"]) == {"trials", "validation", "test"}
+
+
+def test_compare_with_black_box_can_match_by_evaluations():
+    from interactive_hpo.gradient.experiments import compare_with_black_box
+
+    comparison = compare_with_black_box(RidgeProblem(per_feature=True), steps=5, optimizer="random", method="exact",
+                                        match="evaluations")
+    summary = comparison.summary()
+    assert summary["hypergradient descent"]["trials"] == summary["black box"]["trials"] == 5
+    assert comparison.seconds > 0 and comparison.black_box_seconds > 0
+    again = compare_with_black_box(RidgeProblem(per_feature=True), steps=5, optimizer="random", method="exact",
+                                   match="evaluations")
+    assert again.summary() == summary  # the same trials on any machine, whatever its load
