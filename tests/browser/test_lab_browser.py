@@ -124,6 +124,15 @@ def _open_and_run(page: Any, server: Any, notebook: str) -> None:
     assert ok and not errors, f"running the notebook failed (run-all returned {ok}): {errors}"
 
 
+def _open_real_lab(request: pytest.FixtureRequest, name: str, cells: list[str]) -> Any:
+    """Skip without the real Lab; else write ``cells`` as ``name.ipynb``, open and run it: the page."""
+    _skip_unless_real_lab_exists()
+    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
+    write_notebook(lab_root / f"{name}.ipynb", cells)
+    _open_and_run(page, jupyter_server, f"{name}.ipynb")
+    return page
+
+
 def _trials(page: Any) -> int:
     text = page.locator(STATUS).first.inner_text()
     match = TRIALS.search(text)
@@ -241,12 +250,9 @@ def test_step_updates_count_and_repaints_figure(request: pytest.FixtureRequest, 
 
 def test_run_is_stopped_between_trials_by_a_click(request: pytest.FixtureRequest):
     """Run N yields to the kernel between trials, so a Stop click is handled mid-run."""
-    _skip_unless_real_lab_exists()
-    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
     cells = ["%matplotlib widget", "from interactive_hpo.objectives import Branin", REAL_LAB_IMPORT,
              'lab = Lab(Branin(), optimizer="random", seed=0)', "lab"]
-    write_notebook(lab_root / "run_stop.ipynb", cells)
-    _open_and_run(page, jupyter_server, "run_stop.ipynb")
+    page = _open_real_lab(request, "run_stop", cells)
     page.locator(f"{LAB} .ihpo-n-trials input").fill("5000")
     page.locator(f"{LAB} .ihpo-n-trials input").press("Tab")  # commits the value to the kernel
     page.locator(f"{LAB} button.ihpo-run").first.click()
@@ -265,8 +271,6 @@ def test_run_is_stopped_between_trials_by_a_click(request: pytest.FixtureRequest
 def test_promote_button_of_the_multi_fidelity_panel_overrides_the_scheduler(request: pytest.FixtureRequest):
     """One of the Lab's part-two panels in a real browser: pick a job the scheduler stopped,
     click Promote, see your decision beside the scheduler's, and Step runs it next."""
-    _skip_unless_real_lab_exists()
-    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
     cells = ["%matplotlib widget",
              "from interactive_hpo.objectives import Branin, MultiFidelity",
              REAL_LAB_IMPORT,
@@ -276,8 +280,7 @@ def test_promote_button_of_the_multi_fidelity_panel_overrides_the_scheduler(requ
              "worst = max(lab.study.trials, key=lambda t: t.value)\n"
              "lab.fidelity_panel.job.value = worst.number",
              "lab"]
-    write_notebook(lab_root / "fidelity.ipynb", cells)
-    _open_and_run(page, jupyter_server, "fidelity.ipynb")
+    page = _open_real_lab(request, "fidelity", cells)
     panel = f"{LAB} .ihpo-fidelity"
     page.locator(f"{panel} button.ihpo-promote").first.click()
     # The job list and the rung table are separate widgets, updated by separate messages: wait
@@ -298,12 +301,9 @@ def test_the_model_is_on_a_projectors_first_screen(request: pytest.FixtureReques
     """At 1280 x 800 in JupyterLab's default layout (the file browser open), with the Lab
     scrolled to its top, the model's heatmaps are wholly in view, three maps of about 225 px
     (issue 25, item 2)."""
-    _skip_unless_real_lab_exists()
-    page, jupyter_server, lab_root = (request.getfixturevalue(f) for f in ("page", "jupyter_server", "lab_root"))
     cells = ["%matplotlib widget", "from interactive_hpo.objectives import Levy", REAL_LAB_IMPORT,
              'lab = Lab(Levy(dim=4), seed=0, optimizer_settings={"n_initial": 3})\nlab.run(4)', "lab"]
-    write_notebook(lab_root / "projector.ipynb", cells)
-    _open_and_run(page, jupyter_server, "projector.ipynb")
+    page = _open_real_lab(request, "projector", cells)
     page.set_viewport_size({"width": 1280, "height": 800})
     model = page.locator(f"{LAB} .ihpo-surrogate {FIGURE_CANVAS.split()[-1]}").first
     model.wait_for(state="visible")
