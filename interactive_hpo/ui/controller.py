@@ -6,19 +6,15 @@ Every button of the app calls one method here, so the same actions work from cod
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
-from ..exceptions import InvalidParameterError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_workers
 from ..optimizers.capabilities import Scheduler
@@ -27,36 +23,9 @@ from ..study.branching import fork_study, remap_study
 from ..study.core import Study, StudyEvent
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
+from .beliefs import ShownBelief, past_belief, present_belief
 
-__all__ = ["LabController", "LabEvent", "PastStep"]
-
-
-@dataclass(frozen=True)
-class PastStep:
-    """What the Model tab shows at a past step (:meth:`LabController.past`).
-
-    Attributes
-    ----------
-    view : GPSurrogateView or None
-        The belief that proposed the step (rebuilt from its recorded hyperparameters), or None.
-    history : History
-        The study's history with the values not yet known then blanked (NaN).
-    proposal : ndarray of shape (d,)
-        The step's point, in the unit cube.
-    population : PopulationSnapshot or None
-        A population optimizer's population then.
-    why : str
-        Why there is no view ("" when there is one).
-    caption : str
-        HTML: what is shown, for the timeline.
-    """
-
-    view: Any
-    history: Any
-    proposal: np.ndarray
-    population: Any
-    why: str
-    caption: str
+__all__ = ["LabController", "LabEvent"]
 
 
 class LabEvent(StrEnum):
@@ -228,28 +197,14 @@ class LabController:
         """False once the optimizer has nothing left to propose (a finished grid)."""
         return not self.study.optimizer.exhausted or bool(self.study.queued)
 
-    def past(self, step: int, history: Any) -> PastStep:
+    def present(self, history: Any, what_if: Mapping[str, Any] | None = None) -> ShownBelief:
+        """The belief now and the next proposal, under the settings ``what_if`` overrides."""
+        return present_belief(self.study, history, can_step=self.can_step, what_if=what_if)
+
+    def past(self, step: int, history: Any) -> ShownBelief:
         """What was known and believed when trial ``step`` was proposed; ``history`` is the
         study's present ``History``."""
-        study, trial = self.study, self.study.trials[step]
-        known = study.finished_before(step)
-        unknown = np.ones(len(history), dtype=bool)
-        unknown[known] = False
-        values, losses = history.values.copy(), history.losses.copy()
-        values[unknown] = losses[unknown] = np.nan
-        snapshot = study.population(step=step)
-        try:
-            view, why = study.surrogate(step=step), ""
-        except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
-            view, why = None, str(error)
-            if snapshot is not None:
-                why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
-        outcome = "not finished" if trial.value is None else f"{trial.value:.6g}"
-        caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
-                   f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
-                   "Tick <i>live</i> to return to the present.")
-        return PastStep(view, dataclasses.replace(history, values=values, losses=losses), trial.x, snapshot, why,
-                        caption)
+        return past_belief(self.study, step, history)
 
     def landscape(self) -> Callable[[np.ndarray], np.ndarray] | None:
         """The true objective at unit-cube points of shape (m, d), shape (m,), when it is cheap to

@@ -33,6 +33,9 @@ class LiveFigure:
     ----------
     figsize : (float, float)
         Inches, as for ``plt.figure``.
+    **pads : float
+        Constrained-layout settings (``w_pad``, ``h_pad``, ``wspace``, ``hspace``) other than
+        matplotlib's defaults.
 
     Attributes
     ----------
@@ -64,12 +67,13 @@ class LiveFigure:
     False
     """
 
-    def __init__(self, figsize: tuple[float, float]):
+    def __init__(self, figsize: tuple[float, float], **pads: float):
         self.fig, self.widget = _new_figure(figsize)
         self.live = self.widget is self.fig.canvas
         # Constrained layout took two thirds of a heatmap figure's draw (0.25 of 0.38 s): it runs
         # only when something that sizes the margins changed (see _layout_key), not every redraw.
         self._layout = self.fig.get_layout_engine()
+        self._layout.set(**pads)
         self.fig.set_layout_engine("none")
         self._laid_out_for: tuple | None = None
         self._shown = True

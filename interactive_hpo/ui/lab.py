@@ -16,11 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 
 from .._validation import fail
 from ..objectives.tasks import make_task
-from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..space import SearchSpace
 from ..study.core import Study
@@ -357,45 +355,21 @@ class Lab:
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
         viewing = self.controller.viewing
         if viewing is None:
-            view, shown, proposal, snapshot, why = self._present(history)
-            caption = ""
+            shown = self.controller.present(history, self.what_if.overrides())
+            self.what_if.describe(shown.usual_proposal, shown.proposal)  # nothing without a what-if
         else:
-            past = self.controller.past(viewing, history)
-            view, shown, proposal, snapshot, why = past.view, past.history, past.proposal, past.population, past.why
+            shown = self.controller.past(viewing, history)
             self.what_if.describe(None, None)  # what-ifs are about the present
-            caption = past.caption
-        self.surrogate_panel.update(view, shown, proposal, unavailable=why)
+        self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why)
         self.timeline.update({name: branch.history().best_values for name, branch in self.branches.items()},
-                             self.branch_name, len(study.trials), caption, viewing)
-        self._draw_population(snapshot)
+                             self.branch_name, len(study.trials), shown.caption, viewing)
+        self._draw_population(shown.population)
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials)
         self.manual_panel.update(study.trials, study.direction)
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:
             self._set_running(False)
-
-    def _present(self, history: Any) -> tuple[Any, Any, np.ndarray | None, Any, str]:
-        """What the Model tab shows now: (view, history, proposal, population, why there is no
-        view), under the what-if's settings while it is ticked."""
-        study, optimizer = self.study, self.study.optimizer
-        view, proposal = study.surrogate(), None
-        if view is not None and isinstance(optimizer, ModelBased) and self.controller.can_step:
-            proposal = optimizer.propose().x  # kept by the optimizer: the next Step asks this point
-        what_if = self.what_if.overrides()
-        if what_if and view is not None:
-            current = proposal
-            view, proposal = study.surrogate(**what_if), optimizer.propose(**what_if).x
-            self.what_if.describe(current, proposal)
-        else:
-            self.what_if.describe(None, None)
-        snapshot = optimizer.population()
-        if type(optimizer).surrogate is not Optimizer.surrogate:
-            why = "The model appears after two completed trials."
-        else:
-            why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
-            why += "; its population is drawn below." if snapshot is not None else "."
-        return view, history, proposal, snapshot, why
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:

@@ -349,9 +349,10 @@ def test_model_sliders_report_once_on_release():
 
 @pytest.mark.parametrize("scale", [1.0, 1e-5])
 def test_model_heatmaps_read_on_a_projector(scale):
-    """The figure fits JupyterLab's notebook column at 1280 px (812 px), each map at least 225 px
-    wide, no text on another or cut off, even when the values span only 1e-5 (matplotlib's offset
-    text once collided with the titles), and the proposal star whole on a bound."""
+    """The figure fits JupyterLab's notebook column at 1280 px (812 px), each map at least 240 px
+    wide (axes labelled once, on the first map), no text on another or cut off, even when the
+    values span only 1e-5 (matplotlib's offset text once collided with the titles), and the
+    proposal star whole on a bound."""
     from ..figure_layout import assert_clean_layout
 
     lab = Lab(lambda p: 0.105 + scale * ((p["a"] - 0.3) ** 2 + p["b"]), seed=0, optimizer_settings=FAST,
@@ -362,5 +363,6 @@ def test_model_heatmaps_read_on_a_projector(scale):
     assert_clean_layout(figure.fig, "the model heatmaps")
     maps = lab.surrogate_panel.maps
     assert figure.fig.get_size_inches()[0] * figure.fig.dpi <= 812
-    assert all(ax.get_window_extent().width >= 225 for ax in maps.axes)
+    assert all(ax.get_window_extent().width >= 240 for ax in maps.axes)
+    assert maps.axes[0].get_xlabel() == "a" and not any(ax.get_xlabel() for ax in maps.axes[1:])
     assert not any(star.get_clip_on() for star in maps.proposals)

@@ -95,3 +95,14 @@ def test_a_beta_above_two_is_shown_as_it_is_and_not_committed_by_a_step():
     panel.active.value = True
     panel.beta.value = 20.0  # the user's move
     assert panel.settings_changed() == {"beta": 20.0}
+
+
+def test_the_controller_states_the_present_belief_under_a_what_if(lab):
+    """The Lab reads what the Model tab shows from the controller, in plain records."""
+    history = lab.study.history()
+    usual = lab.controller.present(history)
+    assert usual.view is not None and usual.usual_proposal is None and usual.caption == ""
+    what_if = lab.controller.present(history, {"acquisition": "ucb", "beta": 9.0})
+    np.testing.assert_array_equal(what_if.usual_proposal, usual.proposal)
+    np.testing.assert_array_equal(what_if.proposal, lab.study.optimizer.propose(acquisition="ucb", beta=9.0).x)
+    assert len(lab.study.trials) == 5  # nothing evaluated

@@ -73,14 +73,23 @@ def prior_paths(view: GPSurrogateView, X: Any, n_samples: int = 5, seed: int = 0
 
 def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     """One line saying why the acquisition chose ``x`` (shape (d,)): the mean and uncertainty
-    there, how much of the score each term gave, and how far the nearest trial is."""
+    there against the best trial, how much of the score each term gave, and how far the
+    nearest trial is. Each statement can be checked against the others on the same line."""
     x = np.asarray(x, dtype=float).reshape(1, -1)
     belief = view.predict(x)
     params = space.from_unit(x[0])
     where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
-    nearest = float(np.min(np.linalg.norm(view.X - x, axis=1))) if len(view.X) else math.inf
-    text = (f"Proposed {where}: predicted {belief.mean[0]:.4g} ± {belief.std[0]:.3g} (1 sd), "
-            f"nearest trial {nearest:.2f} away in the unit cube")
+    text = f"Proposed {where}: predicted {belief.mean[0]:.4g} ± {belief.std[0]:.3g} (1 sd)"
+    if len(view.X):
+        # The warp is monotone: the lowest loss is the best trial in model units too.
+        shown = view.seen if view.units == "model" else view.direction.to_value(view.losses)
+        best = float(shown[int(np.argmin(view.losses))])
+        better = view.direction.to_loss(belief.mean[0]) < view.direction.to_loss(best)
+        nearest = float(np.min(np.linalg.norm(view.X - x, axis=1)))
+        # Two decimals once printed a near neighbour as "0.00 away", which read as a repeat.
+        distance = "it repeats an evaluated configuration" if nearest < 1e-9 else \
+            f"nearest trial {nearest:.2g} away in the unit cube"
+        text += f", {'better' if better else 'no better'} than the best trial's {best:.4g}; {distance}"
     terms = acquisition_terms(view, x)
     if terms is None:
         return text + f"; it maximizes {view.acquisition_name}."
@@ -96,7 +105,11 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
         return text + (f"; ucb chose it for its uncertainty (exploration): it gives up {given_up:.3g} of mean "
                        f"for a bonus of {explore:.3g} (beta x sd).")
     # EI's terms: the exploration term is never negative; the exploitation term only counts when positive.
-    share = explore / (explore + max(exploit, 0.0)) if explore + max(exploit, 0.0) > 0 else 0.0
+    gain = explore + max(exploit, 0.0)
+    if gain <= 0.0:  # log-EI ranks points whose expected gain underflows to zero in float64
+        return text + (f"; its expected gain is below floating point everywhere: {view.acquisition_name} "
+                       "chose the point where it is least small.")
+    share = explore / gain
     reason = "mostly for its uncertainty (exploration)" if share > 0.6 else \
         "mostly for its good mean (exploitation)" if share < 0.4 else "for its mean and its uncertainty alike"
     return text + f"; {view.acquisition_name} chose it {reason}: exploration is {share:.0%} of its expected gain."

@@ -92,3 +92,21 @@ def test_the_lab_draws_the_overlays_and_explains_its_proposal():
     assert len(panel.curve._teaching) == 5 + 5 + 2 and not lab.errors.errors
     panel.teach["prior"].value = False
     assert len(panel.curve._teaching) == 5 + 2
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_why_this_point_never_contradicts_itself(direction):
+    """Issue 25: the line once read "nearest trial 0.00 away ... exploration is 100%". Each
+    claim now comes with what it is checked against: the mean against the best trial (EI's
+    exploitation term counts only when the mean is better), a small distance in two figures."""
+    view = study_with(direction).surrogate()
+    terms = acquisition_terms(view, GRID)
+    assert (terms.exploitation > 0).any() and (terms.exploitation <= 0).any()  # both cases are read
+    for x, exploit in zip(GRID, terms.exploitation, strict=True):
+        text = why_this_point(view, x, LINE)
+        assert ("better than the best trial's" in text and "no better" not in text) == (exploit > 0), text
+        if "mostly for its good mean" in text:
+            assert "no better" not in text, text
+    nearest = view.X[0] + 0.004
+    assert "nearest trial 0.004 away" in why_this_point(view, nearest, LINE)
+    assert "it repeats an evaluated configuration" in why_this_point(view, view.X[0], LINE)

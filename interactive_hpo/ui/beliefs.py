@@ -1,0 +1,95 @@
+"""What the Model tab shows: the belief now (under the what-if's settings) or when a past step
+was proposed, as plain records for the panels, with no widget in sight."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import InvalidParameterError
+from ..optimizers.base import Optimizer
+from ..optimizers.capabilities import ModelBased
+from ..study.core import Study
+
+__all__ = ["ShownBelief", "past_belief", "present_belief"]
+
+
+@dataclass(frozen=True)
+class ShownBelief:
+    """What the Model tab shows (:meth:`LabController.present`, :meth:`LabController.past`).
+
+    Attributes
+    ----------
+    view : GPSurrogateView or None
+        The belief (now, or rebuilt from the hyperparameters recorded at a past step).
+    history : History
+        The study's history; at a past step the values not yet known then are blanked (NaN).
+    proposal : ndarray of shape (d,) or None
+        The point proposed from ``view``, in the unit cube.
+    population : PopulationSnapshot or None
+        A population optimizer's population then.
+    why : str
+        Why there is no view ("" when there is one).
+    caption : str
+        HTML: what is shown, for the timeline ("" for the present).
+    usual_proposal : ndarray of shape (d,) or None
+        Under a what-if, the proposal without it (what the what-if changes); None otherwise.
+    """
+
+    view: Any
+    history: Any
+    proposal: np.ndarray | None
+    population: Any
+    why: str
+    caption: str = ""
+    usual_proposal: np.ndarray | None = None
+
+
+def present_belief(study: Study, history: Any, *, can_step: bool,
+                   what_if: Mapping[str, Any] | None = None) -> ShownBelief:
+    """The belief now and its next proposal (asked only when the study ``can_step``: the
+    optimizer keeps it, so the next Step evaluates this very point), under the settings
+    ``what_if`` overrides when given."""
+    optimizer = study.optimizer
+    view, proposal, usual = study.surrogate(), None, None
+    if view is not None and isinstance(optimizer, ModelBased) and can_step:
+        proposal = optimizer.propose().x
+    if what_if and view is not None:
+        usual = proposal
+        view, proposal = study.surrogate(**what_if), optimizer.propose(**what_if).x
+    population = optimizer.population()
+    if type(optimizer).surrogate is not Optimizer.surrogate:
+        why = "The model appears after two completed trials."
+    else:
+        why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
+        why += "; its population is drawn below." if population is not None else "."
+    return ShownBelief(view, history, proposal, population, why, usual_proposal=usual)
+
+
+def past_belief(study: Study, step: int, history: Any) -> ShownBelief:
+    """What was known and believed when trial ``step`` was proposed; ``history`` is the
+    study's present ``History``."""
+    trial = study.trials[step]
+    known = study.finished_before(step)
+    unknown = np.ones(len(history), dtype=bool)
+    unknown[known] = False
+    values, losses = history.values.copy(), history.losses.copy()
+    values[unknown] = losses[unknown] = np.nan
+    population = study.population(step=step)
+    try:
+        view, why = study.surrogate(step=step), ""
+    except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
+        view, why = None, str(error)
+        if population is not None:
+            why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
+    outcome = "not finished" if trial.value is None else f"{trial.value:.6g}"
+    caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
+               f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
+               "Tick <i>live</i> to return to the present.")
+    return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
+                       caption)
