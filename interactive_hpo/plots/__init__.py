@@ -47,10 +47,12 @@ from .landscape import (
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
 from .population import PopulationPlot, plot_lineage, plot_population
+from .style import PROJECTOR, projector_style, use_projector_style
 from .surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit, plot_surrogate_1d, plot_surrogate_2d
 from .workers import GanttInfo, compare_gantt, gantt_info, plot_gantt
 
 __all__ = [
+    "PROJECTOR",
     "BestSoFarPlot",
     "BracketsInfo",
     "BudgetTraceInfo",
@@ -99,8 +101,10 @@ __all__ = [
     "plot_surrogate_2d",
     "plot_train_test",
     "plot_trajectory",
+    "projector_style",
     "rungs_info",
     "tangents_info",
     "train_test_info",
     "trajectory_info",
+    "use_projector_style",
 ]

@@ -297,7 +297,7 @@ class ParallelCoordinatesPlot:
             ax.axvline(j, color="black", lw=0.8, zorder=1)
             positions, labels = axis_ticks(axis)
             ax.plot(np.full(len(positions), j), positions, ls="none", marker="_", color="black", ms=6)
-            self.tick_labels.append([ax.text(j + 0.04, y, label, fontsize="x-small", va="center", zorder=5)
+            self.tick_labels.append([ax.text(j + 0.04, y, label, fontsize="small", va="center", zorder=5)
                                      for y, label in zip(positions, labels, strict=True)])
         ax.set_xticks(np.arange(d), [axis.name for axis in self.axes_levels])
         ax.set_yticks([])

@@ -266,7 +266,7 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     handles = ax.plot(positions[:, 0], positions[:, 1], color="white", lw=1.0, alpha=0.8, marker="o", ms=4,
                       mfc="C1", mec="white", zorder=5, label="trajectory")
     for number, (px, py) in enumerate(positions):
-        ax.text(px, py, f" {number}", color="white", fontsize="x-small", va="bottom", zorder=6)
+        ax.text(px, py, f" {number}", color="white", fontsize="small", va="bottom", zorder=6)
     if len(positions):
         best = int(np.argmin(losses))
         handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2, zorder=6,
@@ -274,7 +274,7 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
         handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2, zorder=6,
                            label=f"best found (#{best})")
     # Only the path in the legend: the heat map's markers explain themselves, and a long legend hides cells.
-    ax.legend(handles=handles, loc="best", fontsize="x-small", framealpha=0.7)
+    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.7)
     return ax
 
 

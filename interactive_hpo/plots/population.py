@@ -144,7 +144,7 @@ class PopulationPlot:
             self.ax.relim()
             self.ax.autoscale_view()
         self.ax.set_title(f"generation {snapshot.generation}")
-        self.ax.legend(loc="upper right", fontsize="x-small")
+        self.ax.legend(loc="upper right", fontsize="small")
         return self
 
     def set_landscape(self, grid: SurfaceGrid | None, values: Any = None) -> None:
@@ -213,5 +213,5 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     ax.set(xlabel="generation", ylabel="value", title="lineage")
     integer_ticks(ax.xaxis)
     ax.autoscale_view()
-    ax.legend(fontsize="x-small", loc="best")
+    ax.legend(fontsize="small", loc="best")
     return ax

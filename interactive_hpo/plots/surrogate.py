@@ -281,7 +281,7 @@ class SurrogateCurve:
             self._terms_ax.set_ylabel(f"{terms.of.upper()} terms", fontsize="small")
             self._terms_ax.relim()
             self._terms_ax.autoscale_view()
-            self._terms_ax.legend(loc="upper right", fontsize="x-small")
+            self._terms_ax.legend(loc="upper right", fontsize="small")
         elif self._terms_ax is not None:
             self._terms_ax.set_visible(False)
         self.ax.relim()
