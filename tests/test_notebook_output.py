@@ -60,7 +60,9 @@ def run_notebook(name: str) -> NotebookRun:
 
     namespace: dict = {"__name__": "__main__"}
     printed = io.StringIO()
-    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
+    # rc_context: a notebook's use_projector_style() must not restyle the figures of the tests
+    # that run after it in this process.
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed), matplotlib.rc_context():
         patch.setenv("IHPO_TRIALS", "12")
         patch.chdir(NOTEBOOKS)  # where nbval runs them: data paths are relative to it
         patch.setattr(plt, "show", check_and_close)
