@@ -13,22 +13,43 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from ._validation import accepts_keyword, as_finite, describe_error, fail, is_real, shown
 from .exceptions import TrialPruned
+from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
-__all__ = ["Outcome", "call_objective", "check_budget_keyword", "outcome_of_result", "outcome_of_state",
+__all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "outcome_of_result", "outcome_of_state",
            "outcome_of_value"]
+
+
+class Measured(NamedTuple):
+    """What an objective returned beyond one number: several values, constraints, or both, as
+    read (the study checks them against its goals: how many objectives, which names, finite).
+
+    Attributes
+    ----------
+    values : float, tuple of float or dict of str to float
+        One objective's value, or several (in order, or by name).
+    constraints : tuple of float or None
+        At most 0 is met.
+    """
+
+    values: float | tuple[float, ...] | dict[str, float]
+    constraints: tuple[float, ...] | None
 
 
 class Outcome(NamedTuple):
     """How a trial ends: its state, its value (None unless COMPLETE or PRUNED) and its details.
 
-    A tuple, so ``state, value, attrs = outcome`` reads it.
+    A tuple, so ``state, value, attrs = outcome`` reads it. ``value`` is a :class:`Measured`
+    when the objective returned several values or constraints (a plain float otherwise, as it
+    always was: what a worker sends back and a landscape reads is unchanged for them).
     """
 
     state: TrialState
-    value: float | None
+    value: float | Measured | None
     user_attrs: dict[str, Any]
 
 
@@ -51,19 +72,48 @@ def outcome_of_value(value: Any, attrs: dict[str, Any], owner: str | None = None
 
 
 def outcome_of_result(result: Any) -> Outcome:
-    """Interpret what an objective returned: a number or an :class:`Evaluation`. Never raises:
-    whatever came back, the trial gets a state and, if FAILED, a readable reason."""
+    """Interpret what an objective returned: a number, several (a tuple, list or array, or a
+    dict by objective name: a study of several objectives) or an :class:`Evaluation` of either
+    with details and constraints. Never raises: whatever came back, the trial gets a state and,
+    if FAILED, a readable reason."""
     attrs: dict[str, Any] = {}
+    constraints = None
     if isinstance(result, Evaluation):
         try:
             attrs = check_attrs(result.user_attrs, "Evaluation")
+            constraints = read_constraints(result.constraints, "Evaluation")
         except ValueError as error:
             return Outcome(TrialState.FAILED, None, {"error": str(error)})
         result = result.value
-    if not is_real(result):
+    if is_real(result) and constraints is None:
+        return outcome_of_value(result, attrs)
+    values = _several(result)
+    if values is None:
         return Outcome(TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} "
-                                                          f"{shown(result)}; expected a float or an Evaluation"})
-    return outcome_of_value(result, attrs)
+                                                          f"{shown(result)}; expected a float, several floats (a "
+                                                          "tuple, or a dict by objective name) or an Evaluation"})
+    return Outcome(TrialState.COMPLETE, Measured(values, constraints), attrs)
+
+
+def _several(result: Any) -> float | tuple[float, ...] | dict[str, float] | None:
+    """``result`` as a float, a tuple of floats or a dict of floats by str name; None if it is
+    none of those (non-finite numbers are kept: the study says which objective failed)."""
+    if is_real(result):
+        return _as_float(result)
+    if isinstance(result, np.ndarray) and result.ndim == 1:
+        result = result.tolist()
+    if isinstance(result, Mapping) and result and all(isinstance(k, str) and is_real(v) for k, v in result.items()):
+        return {k: _as_float(v) for k, v in result.items()}
+    if isinstance(result, (tuple, list)) and result and all(is_real(v) for v in result):
+        return tuple(_as_float(v) for v in result)
+    return None
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond a float's range: as non-finite as inf
+        return math.inf if value > 0 else -math.inf
 
 
 def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell") -> Outcome:

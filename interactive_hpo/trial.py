@@ -19,7 +19,7 @@ import numpy as np
 from ._validation import check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "parse_state"]
+__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "parse_state", "read_floats"]
 
 
 class TrialState(enum.StrEnum):
@@ -82,14 +82,19 @@ class Evaluation:
 
     Parameters
     ----------
-    value : float
-        The objective value (in the objective's own direction).
+    value : float, or several
+        The objective value (in the objective's own direction); in a study of several
+        objectives a tuple of values in the study's order, or a dict by objective name.
     user_attrs : dict
         JSON-serializable details the study stores on the trial (fold scores, fit time, ...).
+    constraints : sequence of float, optional
+        Constraint values: the trial is feasible when each is at most 0 (``fit_seconds - 2.0``
+        for "fits within 2 s").
     """
 
-    value: float
+    value: Any
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
+    constraints: Any = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +112,13 @@ class Trial:
     state : TrialState
         RUNNING, COMPLETE, PRUNED or FAILED.
     value : float or None
-        The objective value (user's direction); None unless COMPLETE or PRUNED with a value.
+        The objective value (user's direction); None unless COMPLETE or PRUNED with a value,
+        and None in a study of several objectives (see ``values``).
+    values : tuple of float or None
+        In a study of several objectives, each objective's value (their directions), in the
+        study's order; None unless COMPLETE.
+    constraints : tuple of float or None
+        The constraint values the objective returned (at most 0 is met), or None.
     source : str
         "manual", "enqueued", or the name of the optimizer that proposed it.
     budget : float or None
@@ -128,6 +139,8 @@ class Trial:
     x: np.ndarray
     state: TrialState = TrialState.RUNNING
     value: float | None = None
+    values: tuple[float, ...] | None = None
+    constraints: tuple[float, ...] | None = None
     source: str = "manual"
     budget: float | None = None
     generation: int | None = None
@@ -143,6 +156,14 @@ class Trial:
         object.__setattr__(self, "user_attrs", MappingProxyType(dict(self.user_attrs)))
         object.__setattr__(self, "intermediate_values", MappingProxyType(dict(self.intermediate_values)))
         object.__setattr__(self, "state", TrialState(self.state))
+        for name in ("values", "constraints"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, tuple(float(v) for v in getattr(self, name)))
+
+    @property
+    def feasible(self) -> bool:
+        """Whether every constraint is met (at most 0); True for a trial without constraints."""
+        return self.constraints is None or all(c <= 0.0 for c in self.constraints)
 
     @property
     def error(self) -> str | None:
@@ -157,10 +178,11 @@ class Trial:
         return self.datetime_complete - self.datetime_start
 
     def finished(self, state: TrialState, value: float | None, user_attrs: Mapping[str, Any],
-                 when: float) -> Trial:
+                 when: float, values: tuple[float, ...] | None = None,
+                 constraints: tuple[float, ...] | None = None) -> Trial:
         """A copy of this trial in a finished ``state`` (attributes merged)."""
-        return replace(self, state=state, value=value, user_attrs={**self.user_attrs, **user_attrs},
-                       datetime_complete=when)
+        return replace(self, state=state, value=value, values=values, constraints=constraints,
+                       user_attrs={**self.user_attrs, **user_attrs}, datetime_complete=when)
 
     def reported(self, step: float, value: float) -> Trial:
         """A copy of this trial with ``value`` reported at ``step``."""
@@ -172,12 +194,16 @@ class Trial:
         return max(self.intermediate_values) if self.intermediate_values else None
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (``x`` is left out: the space re-derives it from ``params``)."""
+        """A JSON-ready dict (``x`` is left out: the space re-derives it from ``params``;
+        ``values`` and ``constraints`` only when there are some, as journals before them read)."""
+        extra = {name: list(items) for name, items in (("values", self.values), ("constraints", self.constraints))
+                 if items is not None}
         return {
             "number": self.number,
             "params": dict(self.params),
             "state": self.state.value,
             "value": self.value,
+            **extra,
             "source": self.source,
             "budget": self.budget,
             "generation": self.generation,
@@ -199,6 +225,8 @@ class Trial:
             x=x,
             state=TrialState(data["state"]),
             value=None if value is None else float(value),
+            values=read_floats(data.get("values")),
+            constraints=read_floats(data.get("constraints")),
             source=str(data["source"]),
             budget=data.get("budget"),
             generation=data.get("generation"),
@@ -211,7 +239,21 @@ class Trial:
 
     def __repr__(self) -> str:
         value = "" if self.value is None else f", value={self.value:.6g}"
+        if self.values is not None:
+            value = ", values=(" + ", ".join(f"{v:.6g}" for v in self.values) + ")"
+        if self.constraints is not None:
+            value += ", feasible" if self.feasible else ", infeasible"
         return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
+
+
+def read_floats(items: Any) -> tuple[float, ...] | None:
+    """A journal's list of finite numbers as a tuple (ValueError otherwise: the replay names the line)."""
+    if items is None:
+        return None
+    numbers = tuple(float(v) for v in items)
+    if not numbers or not all(math.isfinite(v) for v in numbers):
+        raise ValueError(f"{items!r} is not a list of finite numbers")
+    return numbers
 
 
 def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialState:

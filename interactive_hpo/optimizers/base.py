@@ -131,21 +131,37 @@ class Optimizer(ABC):
             taken = Suggestion(x=np.array(trial.x), info={_ELSEWHERE: trial.number})
         self._pending.append((self.space.snap(trial.x), taken))
 
-    def tell(self, trial: Trial, loss: float | None) -> None:
-        """Report a finished trial; ``loss`` is a finite float if COMPLETE, else None."""
+    def tell(self, trial: Trial, loss: float | np.ndarray | None) -> None:
+        """Report a finished trial; ``loss`` is a finite float if COMPLETE, else None (for a
+        :class:`~.capabilities.MultiObjective` optimizer also finite losses of shape (m,))."""
+        owner = f"{type(self).__name__}.tell"
         if not isinstance(trial, Trial) or trial.x.shape != (self.space.dim,):
-            raise fail("trial", f"{type(self).__name__}.tell", f"a Trial of this search space (dim {self.space.dim})",
-                       trial)
+            raise fail("trial", owner, f"a Trial of this search space (dim {self.space.dim})", trial)
         if not trial.state.is_finished:
-            raise fail("trial", f"{type(self).__name__}.tell", "a finished trial (not RUNNING)", trial)
+            raise fail("trial", owner, "a finished trial (not RUNNING)", trial)
         complete = trial.state is TrialState.COMPLETE
-        if complete and not (is_real(loss) and math.isfinite(cast(float, loss))):
-            raise fail("loss", f"{type(self).__name__}.tell", "a finite float for a COMPLETE trial", loss)
         if not complete and loss is not None:
-            raise fail("loss", f"{type(self).__name__}.tell", f"None for a {trial.state.value} trial", loss)
+            raise fail("loss", owner, f"None for a {trial.state.value} trial", loss)
+        if complete:
+            loss = self._checked_loss(loss, owner)
         suggestion = self._claim(trial)
         self._n_told += 1
-        self._tell(trial, None if loss is None else float(loss), suggestion)
+        # Typed as one loss for the single-objective optimizers that override _tell; a
+        # MultiObjective one reads the (m,) array it declared it takes.
+        self._tell(trial, cast(Any, loss), suggestion)
+
+    def _checked_loss(self, loss: Any, owner: str) -> float | np.ndarray:
+        from .capabilities import MultiObjective
+
+        if isinstance(self, MultiObjective) and isinstance(loss, (np.ndarray, list, tuple)):
+            losses = np.asarray(loss, dtype=float)
+            if losses.ndim != 1 or not losses.size or not np.isfinite(losses).all():
+                raise fail("loss", owner, "finite losses of shape (m,), one per objective", loss)
+            return losses
+        if not (is_real(loss) and math.isfinite(cast(float, loss))):
+            several = " (or finite losses of shape (m,))" if isinstance(self, MultiObjective) else ""
+            raise fail("loss", owner, f"a finite float for a COMPLETE trial{several}", loss)
+        return float(loss)
 
     @property
     def n_seen(self) -> int:

@@ -10,6 +10,8 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
 - :class:`Scheduler`: multi-fidelity jobs at budgets up to ``max_budget``, a table of its rungs
   and a person's ``override`` ("promote" / "stop") of a finished trial.
 - :class:`PopulationMethod`: a population and its search distribution (``population()``).
+- :class:`MultiObjective`: serves a study of several objectives: it is told a loss per
+  objective (an array of shape (m,)) instead of one float.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from ..views import PopulationSnapshot
     from .base import Suggestion
 
-__all__ = ["ModelBased", "PopulationMethod", "Scheduler"]
+__all__ = ["ModelBased", "MultiObjective", "PopulationMethod", "Scheduler"]
 
 
 class ModelBased(ABC):
@@ -69,3 +71,9 @@ class PopulationMethod(ABC):
     def population(self) -> PopulationSnapshot | None:
         """The current population, for plots."""
 
+
+
+class MultiObjective(ABC):  # noqa: B024 - a promise with no method of its own: how tell reads its loss
+    """An optimizer for studies of several objectives: ``tell(trial, losses)`` gets one loss per
+    objective, an array of shape (m,), for a COMPLETE trial (None otherwise). Those that do not
+    read losses at all (random, Sobol and grid search) serve any number of objectives as they are."""

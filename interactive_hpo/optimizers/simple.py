@@ -13,6 +13,7 @@ from ..conditions import INACTIVE_UNIT
 from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
+from .capabilities import MultiObjective
 
 __all__ = ["GridSearch", "RandomSearch", "SobolSearch", "SobolSequence"]
 
@@ -20,7 +21,7 @@ __all__ = ["GridSearch", "RandomSearch", "SobolSearch", "SobolSequence"]
 MAX_GRID_POINTS = 1_000_000
 
 
-class RandomSearch(Optimizer):
+class RandomSearch(Optimizer, MultiObjective):
     """Uniform random points in the unit cube (log-uniform for log parameters).
 
     Examples
@@ -77,7 +78,7 @@ class SobolSequence:
         return twin
 
 
-class SobolSearch(Optimizer):
+class SobolSearch(Optimizer, MultiObjective):
     """Scrambled Sobol' points: quasi-random, filling the cube more evenly than random points.
 
     Points are handed out in sequence order. Trials proposed by another instance of this
@@ -116,7 +117,7 @@ class SobolSearch(Optimizer):
         return self._as_asked(trial)
 
 
-class GridSearch(Optimizer):
+class GridSearch(Optimizer, MultiObjective):
     """Every combination of per-parameter levels (``SearchSpace.grid_levels``), each once.
 
     Points already evaluated (by anyone) are skipped. With ``shuffle=True`` the grid is visited

@@ -73,11 +73,12 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     else:
         settings = {}
     settings.update(optimizer_settings or {})
-    new = Study(space, optimizer, direction=study.direction, seed=study.seed, optimizer_settings=settings,
+    new = Study(space, optimizer, **study.goals.study_arguments(), seed=study.seed, optimizer_settings=settings,
                 storage=storage)
     kept, dropped = {}, {}
     for trial in study.trials if trials is None else trials:
-        if trial.state is not TrialState.COMPLETE or trial.value is None:
+        value = study.goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
+        if value is None:
             dropped[trial.number] = f"not complete ({trial.state.value})"
             continue
         # In a conditional new space only the parameters active for this trial's values are asked for.
@@ -95,7 +96,8 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
         source = "manual" if trial.source == "manual" else "carried"
         attrs = {"carried_from": trial.number, "carried_source": trial.source,
                  "carried_attrs": trial.to_json()["user_attrs"]}
-        carried = new.add_completed(params, trial.value, source=source, user_attrs=attrs, owner="remap_study")
+        carried = new.add_completed(params, value if study.goals.multi else value[0], source=source,
+                                    user_attrs=attrs, owner="remap_study", constraints=trial.constraints)
         kept[trial.number] = carried.number
     return Remapped(new, kept, dropped)
 

@@ -10,25 +10,29 @@ import contextlib
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_int, fail, is_real, seed_to_int
+from .._validation import check_int, fail, is_real, seed_to_int
 from ..direction import Direction
 from ..exceptions import TrialStateError
+from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
+from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import available_optimizers, make_optimizer
-from ..outcome import call_objective, outcome_of_state, outcome_of_value
+from ..outcome import Measured, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
 from .journal import Journal, check_path, new_owner
+from .own_trials import OwnTrials
 from .progress import RunProgress, wants_progress
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
+from .results import best_trial, best_trials, finished_fields, loss_of
 from .state import StudyState
 from .steering import Steering
 
@@ -55,7 +59,7 @@ class StudyEvent:
     study: Study
 
 
-class Study(Steering, Introspection):
+class Study(OwnTrials, Steering, Introspection):
     """An optimization run: ask for trials, tell their results, and keep every one.
 
     Parameters
@@ -65,9 +69,14 @@ class Study(Steering, Introspection):
     optimizer : str or Optimizer, optional
         A registered name (see ``available_optimizers()``) or an instance over ``space``.
         Default "random"; when resuming a journal, the journal's current optimizer.
-    direction : {"minimize", "maximize"} or Direction
+    direction : {"minimize", "maximize"}, Direction or None
         Whether lower or higher objective values are better (kept as a
-        :class:`~interactive_hpo.direction.Direction`, which equals the string).
+        :class:`~interactive_hpo.direction.Direction`, which equals the string); None: minimize.
+    directions : list of directions, or dict from objective name to direction, optional
+        Several objectives (instead of ``direction``): the objective returns a value for each,
+        as a tuple in this order or a dict by name; trials keep them as ``trial.values`` and
+        :attr:`best_trials` is the Pareto set. The optimizer must serve several objectives
+        (random, Sobol and grid search do).
     seed : int, numpy.random.Generator or None
         Seeds optimizers built from a name; the same seed gives the same trials.
     storage : str or path, optional
@@ -97,7 +106,8 @@ class Study(Steering, Introspection):
         space: SearchSpace,
         optimizer: str | Optimizer | None = None,
         *,
-        direction: str = "minimize",
+        direction: str | None = None,
+        directions: Sequence[str] | Mapping[str, str] | None = None,
         seed: int | np.random.Generator | None = None,
         storage: str | os.PathLike[str] | None = None,
         optimizer_settings: Mapping[str, Any] | None = None,
@@ -109,7 +119,7 @@ class Study(Steering, Introspection):
         if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
         self.space = space
-        self.direction = Direction.parse(direction, "direction", "Study")
+        self.goals = Goals.parse(direction, directions, "Study")
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
         self._owner = new_owner(self, path)
         self._init_steering()
@@ -117,7 +127,7 @@ class Study(Steering, Introspection):
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
         self.optimizer = self._build(optimizer or "random", optimizer_settings, index=0)
-        self._state = StudyState({"space": space.to_dict(), "direction": self.direction, "seed": self.seed,
+        self._state = StudyState({"space": space.to_dict(), **self.goals.to_header(), "seed": self.seed,
                                   "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
                                   "created": time.time()})
         if self._journal is not None:
@@ -139,12 +149,31 @@ class Study(Steering, Introspection):
         return list(self._state.trials)
 
     @property
+    def direction(self) -> Direction:
+        """Whether lower or higher values are better, for a study of one objective (see
+        :attr:`goals` for several)."""
+        if self.goals.multi:
+            raise fail("study", "Study.direction", "a study of one objective",
+                       f"{self.goals.n} objectives ({self.goals.describe()})",
+                       hint="Read study.directions, one per objective.")
+        return self.goals.directions[0]
+
+    @property
+    def directions(self) -> tuple[Direction, ...]:
+        """One :class:`~interactive_hpo.direction.Direction` per objective."""
+        return self.goals.directions
+
+    @property
     def best_trial(self) -> Trial:
-        """The COMPLETE trial with the best value (the first one on ties)."""
-        complete = [t for t in self._state.trials if t.state is TrialState.COMPLETE]
-        if not complete:
-            raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
-        return complete[cast(int, self.direction.best_index([cast(float, t.value) for t in complete]))]
+        """The feasible COMPLETE trial with the best value (the first one on ties); one
+        objective only (several: :attr:`best_trials`)."""
+        return best_trial(self.goals, self._state.trials)
+
+    @property
+    def best_trials(self) -> list[Trial]:
+        """The Pareto set: feasible COMPLETE trials that no other feasible trial beats in every
+        objective, in number order (one objective: ``[best_trial]``, or [] before one)."""
+        return best_trials(self.goals, self._state.trials)
 
     @property
     def best_value(self) -> float:
@@ -199,35 +228,48 @@ class Study(Steering, Introspection):
                     trials.append(self._record_asked(self._trial_from(suggestion)))
             return trials
 
-    def tell(self, trial: Trial | int, value: float | None = None, *, state: TrialState | str | None = None,
-             user_attrs: Mapping[str, Any] | None = None) -> Trial:
+    def tell(self, trial: Trial | int, value: Any = None, *, state: TrialState | str | None = None,
+             user_attrs: Mapping[str, Any] | None = None, constraints: Sequence[float] | None = None) -> Trial:
         """Finish a RUNNING trial and return its finished copy.
 
         Parameters
         ----------
         trial : Trial or int
             The trial (or its number) from :meth:`ask`.
-        value : float or None
-            The objective value. NaN or inf marks the trial FAILED (the reason is recorded).
+        value : float, several, or None
+            The objective value (several objectives: a tuple in the study's order, or a dict
+            by name). NaN or inf marks the trial FAILED (the reason is recorded). An
+            :class:`~interactive_hpo.outcome.Measured` (what ``call_objective`` read, as a
+            parallel worker sends it) is judged as the objective's: one that does not fit the
+            study's goals fails the trial instead of raising.
         state : TrialState or str, optional
             Default COMPLETE. FAILED ignores ``value``; PRUNED keeps it if given, else the
             last value the trial reported.
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
+        constraints : sequence of float, optional
+            Constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
         """
         attrs = check_attrs(user_attrs, "Study.tell")
         state = TrialState.COMPLETE if state is None else parse_state(state)
-        if state is TrialState.COMPLETE and not is_real(value):
-            raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
         with self._transaction():
             current = self._state.trials[self._number(trial, "Study.tell")]
+            if state is TrialState.COMPLETE and isinstance(value, Measured):
+                # What call_objective read from an objective (a parallel worker's result): a
+                # value that does not fit the goals fails the trial, as in a serial run.
+                return self._finish(current, state, value, attrs)
             if state is TrialState.COMPLETE:
-                outcome = outcome_of_value(value, attrs, "Study.tell")
-            else:
-                if state is TrialState.PRUNED and value is None:
-                    value = self._pruned_value(current.number)
-                outcome = outcome_of_state(state, value, attrs)
-            return self._finish(current, *outcome)
+                if not self.goals.multi:
+                    if not is_real(value):
+                        raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
+                    outcome_of_value(value, attrs, "Study.tell")  # refuses a number too large for a float
+                measured = Measured(value, read_constraints(constraints, "Study.tell"))
+                return self._finish(current, state, measured, attrs, owner="Study.tell")
+            if state is TrialState.PRUNED and value is None and not self.goals.multi:
+                value = self._pruned_value(current.number)
+            if self.goals.multi and value is not None:
+                raise fail("value", "Study.tell", f"None for a {state.value} trial of several objectives", value)
+            return self._finish(current, *outcome_of_state(state, value, attrs))
 
     def step(self, objective: Callable[..., Any]) -> Trial:
         """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
@@ -298,89 +340,7 @@ class Study(Steering, Introspection):
                 callback(self, done[-1])
         return done
 
-    # -- the user's own trials and optimizer choices --------------------------------------------
-    def add_manual(self, params: Mapping[str, Any], value: float, *,
-                   user_attrs: Mapping[str, Any] | None = None) -> Trial:
-        """Record a configuration the user evaluated themselves; optimizers learn from it."""
-        return self.add_completed(params, value, source="manual", user_attrs=user_attrs, owner="Study.add_manual")
-
-    def add_evaluated(self, params: Mapping[str, Any], objective: Callable[..., Any], *,
-                      user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_evaluated") -> Trial:
-        """Evaluate your configuration ``params`` with ``objective`` now and record it as a manual trial.
-
-        What the Lab's "evaluate" and a race's own lane do. If the objective raises or gives
-        no finite value, nothing is recorded and the error (naming ``owner``) says why.
-        """
-        self._check_objective(objective, owner)
-        params = self.space.validate(params)
-        outcome = call_objective(objective, params)
-        if outcome.state is not TrialState.COMPLETE:
-            raise fail("params", owner, "a configuration the objective can evaluate", params,
-                       hint=f"The objective gave {outcome.user_attrs.get('error')}; no trial was recorded.")
-        return self.add_completed(params, cast(float, outcome.value), source="manual", owner=owner,
-                                  user_attrs={**outcome.user_attrs, **dict(user_attrs or {})})
-
-    def add_completed(self, params: Mapping[str, Any], value: float, *, source: str,
-                      user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_completed") -> Trial:
-        """Record a COMPLETE trial evaluated outside this study's ask/tell loop and return it.
-
-        Parameters
-        ----------
-        params : mapping
-            A configuration of the study's space.
-        value : float
-            Its objective value (finite).
-        source : str
-            Who evaluated it: "manual" for a person (:meth:`add_manual`; only those can be
-            undone), or where it was carried over from (``remap_study`` uses "remapped:...").
-        user_attrs : dict, optional
-            JSON details to keep.
-        owner : str
-            The name errors give as the method the user called.
-        """
-        x = self.space.to_unit(params)
-        if as_finite(value) is None:
-            raise fail("value", owner, "a finite real number", value)
-        attrs = check_attrs(user_attrs, owner)
-        with self._transaction():
-            now = time.time()
-            trial = Trial(number=len(self._state.trials), params=self.space.validate(params), x=x,
-                          state=TrialState.COMPLETE, value=float(value), source=source, user_attrs=attrs,
-                          datetime_start=now, datetime_complete=now)
-            self._record({"event": "added", "trial": trial.to_json()})
-            self._state.add(trial)
-            self.optimizer.tell(trial, self._loss(trial))
-        self._notify("added", trial)
-        return trial
-
-    def undo_manual(self) -> Trial:
-        """Withdraw the study's last trial, which must be a manual one, and return it.
-
-        The optimizer is rebuilt from its settings and told the remaining trials, so it is in
-        exactly the state it would be in had the trial never been added; the journal records
-        the withdrawal (nothing is erased from disk).
-        """
-        with self._transaction():
-            return self._undo_manual()
-
-    def _undo_manual(self) -> Trial:
-        last = self._state.trials[-1] if self._state.trials else None
-        if last is None or last.source != "manual":
-            raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
-                       "no trials" if last is None else f"trial {last.number} from {last.source!r}",
-                       hint="Undo withdraws only the manual trial just added, before any other trial.")
-        running = [t.number for t in self._state.running()]
-        if running:
-            # The optimizer is rebuilt from finished trials; it could not know these are taken.
-            raise fail("trial", "Study.undo_manual", "withdrawn while no trial is running",
-                       f"trial {last.number}", hint=f"Tell the results of trials {running} first.")
-        self._record({"event": "undone", "number": last.number})
-        self._state.withdraw(last.number)
-        self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
-        tell_history(self._state, self.optimizer, self.direction)
-        self._notify("undone", last)
-        return last
-
+    # -- optimizer choices and subscribers ----------------------------------------------------------
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
         canonical = self.space.validate(params)
@@ -393,7 +353,7 @@ class Study(Steering, Introspection):
         """Continue with another optimizer; it is told every finished trial, in order, first."""
         with self._transaction():
             new = self._build(optimizer, settings, index=self._state.n_optimizers)
-            tell_history(self._state, new, self.direction)
+            tell_history(self._state, new, self.goals)
             for trial in self._state.running():  # trials other processes are evaluating
                 if self._state.owner_of(trial.number) != self._owner:
                     new.note_running(trial)
@@ -426,27 +386,30 @@ class Study(Steering, Introspection):
     def load(cls, path: str | os.PathLike[str]) -> Study:
         """Resume the study journaled at ``path``; new trials are appended to it."""
         header = read_header(path)
-        return cls(header["space"], direction=header["direction"], storage=path)
+        return cls(header["space"], **Goals.from_header(header).study_arguments(), storage=path)
 
     # -- internals ------------------------------------------------------------------------------
-    def _loss(self, trial: Trial) -> float | None:
-        if trial.state is not TrialState.COMPLETE or trial.value is None:
-            return None
-        return self.direction.to_loss(trial.value)
+    def _loss(self, trial: Trial) -> float | np.ndarray | None:
+        return loss_of(self.goals, trial)
 
     def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, **fields: Any) -> Trial:
         return Trial(number=len(self._state.trials), params=params, x=x, datetime_start=time.time(), **fields)
 
-    def _finish(self, trial: Trial, state: TrialState, value: float | None, attrs: Mapping[str, Any]) -> Trial:
+    def _finish(self, trial: Trial, state: TrialState, value: Any, attrs: Mapping[str, Any],
+                owner: str | None = None) -> Trial:
+        """Finish ``trial`` with what its objective (or ``owner``, the method a person called)
+        gave: a value, a :class:`Measured` or None (see ``results.finished_fields``)."""
         with self._transaction():
             trial = self._state.trials[trial.number]  # with every report so far, and as others left it
             if trial.state.is_finished:
                 raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
                                       "a trial can be told only once.")
-            attrs = {**self._steering_attrs(trial.number, state), **attrs}
-            done = trial.finished(state, value, attrs, time.time())
+            fields = finished_fields(self.goals, state, value, attrs, owner)
+            attrs = {**self._steering_attrs(trial.number, fields.state), **fields.user_attrs}
+            done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
+            extra = {k: v for k, v in done.to_json().items() if k in ("values", "constraints")}
             self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
-                          "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
+                          **extra, "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
         self._notify("told", done)
@@ -505,10 +468,13 @@ class Study(Steering, Introspection):
     def _check_objective(self, objective: Any, owner: str) -> None:
         if not callable(objective):
             raise fail("objective", owner, "a callable objective(params) -> float", objective)
-        direction = getattr(objective, "direction", None)
-        if direction is not None and direction != self.direction:
-            raise fail("objective", owner, f"an objective to {self.direction} (the study's direction)",
-                       objective, hint=f"The objective's direction is {direction!r}.")
+        declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
+        if declared is not None:
+            given = [declared] if isinstance(declared, str) else list(declared)
+            if tuple(given) != tuple(self.goals.directions):
+                goal = "direction" if not self.goals.multi else "directions"
+                raise fail("objective", owner, f"an objective to {self.goals.describe()} (the study's {goal})",
+                           objective, hint=f"The objective's direction is {declared!r}.")
         space = getattr(objective, "space", None)
         if isinstance(space, SearchSpace) and space != self.space:
             raise fail("objective", owner, "an objective over the study's search space", objective,
@@ -528,6 +494,10 @@ class Study(Steering, Introspection):
             built = make_optimizer(optimizer, self.space, **{"seed": seed, **(settings or {})})
         else:
             raise fail("optimizer", "Study", "a registered optimizer name or an Optimizer", optimizer)
+        if self.goals.multi and not isinstance(built, MultiObjective):
+            raise fail("optimizer", "Study", f"an optimizer that serves several objectives for {self.goals.describe()}",
+                       optimizer, hint="Random, Sobol and grid search do (they need no loss); see "
+                                       "optimizers.capabilities.MultiObjective.")
         if self._journal is not None and built.name not in available_optimizers():
             raise fail("optimizer", "Study", "a registered optimizer when the study has storage", optimizer,
                        hint="The journal rebuilds optimizers by name on resume; call "
@@ -535,6 +505,8 @@ class Study(Steering, Introspection):
         return built
 
     def __repr__(self) -> str:
-        return (f"Study(direction={self.direction.value!r}, optimizer={self.optimizer!r}, "
+        goals = f"direction={self.direction.value!r}" if not self.goals.multi else \
+            f"directions={[d.value for d in self.goals.directions]!r}"
+        return (f"Study({goals}, optimizer={self.optimizer!r}, "
                 f"n_trials={len(self._state.trials)}, storage={self.storage!r})")
 

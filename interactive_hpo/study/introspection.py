@@ -33,7 +33,10 @@ class Introspection:
     # Provided by Study.
     _state: StudyState
     space: SearchSpace
-    direction: Direction
+
+    @property
+    def direction(self) -> Direction:  # provided by Study (one objective's)
+        raise NotImplementedError
     optimizer: Optimizer
     _number: Callable[[Trial | int, str], int]
 

@@ -15,17 +15,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import fail, is_real
-from ..exceptions import HPOError, StorageError
+from ..exceptions import HPOError, InvalidParameterError, StorageError
+from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased, Scheduler
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
-from ..trial import Trial, TrialState
+from ..trial import Trial, TrialState, read_floats
 from .journal import Journal, check_path, owner_is_alive
 from .pruning import make_pruner
+from .results import loss_of
 
 if TYPE_CHECKING:
-    from ..direction import Direction
     from .core import Study
     from .state import StudyState
 
@@ -50,8 +51,9 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         raise StorageError(f"{path} holds a study over a different search space: journal "
                            f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
                            "open it as it is, or choose another storage path.")
-    if header["direction"] != study.direction:
-        raise StorageError(f"{path} holds a study to {header.get('direction')}, not to {study.direction}. "
+    if Goals.from_header(header).directions != study.goals.directions:
+        raise StorageError(f"{path} holds a study to {Goals.from_header(header).describe()}, not to "
+                           f"{study.goals.describe()}. "
                            "Use Study.load(path) to open it as it is, or choose another storage path.")
     study.state.header = header
     study.seed = header["seed"]
@@ -101,7 +103,7 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
             study.optimizer.note_running(trial)
         elif kind in ("finished", "added"):
             trial = state.trials[state.finish_order[-1]]
-            study.optimizer.tell(trial, _loss(trial, study.direction))
+            study.optimizer.tell(trial, loss_of(study.goals, trial))
         elif kind in ("reported", "override"):
             trial = state.trials[event["number"]]
             if kind == "override" and trial.state.is_finished:
@@ -110,7 +112,7 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
     return notices
 
 
-def tell_history(state: StudyState, optimizer: Optimizer, direction: Direction) -> None:
+def tell_history(state: StudyState, optimizer: Optimizer, goals: Goals) -> None:
     """Tell ``optimizer`` every finished trial in finishing order, with the overrides of finished
     trials at the points they were made: how a rebuilt optimizer reaches the study's state."""
     overrides = iter(state.overrides)
@@ -120,7 +122,7 @@ def tell_history(state: StudyState, optimizer: Optimizer, direction: Direction) 
             _tell_override(state, optimizer, *upcoming[1:])
             upcoming = next(overrides, None)
         if number is not None:
-            optimizer.tell(state.trials[number], _loss(state.trials[number], direction))
+            optimizer.tell(state.trials[number], loss_of(goals, state.trials[number]))
 
 
 def _tell_override(state: StudyState, optimizer: Optimizer, number: int, action: str) -> None:
@@ -132,13 +134,6 @@ def _tell_override(state: StudyState, optimizer: Optimizer, number: int, action:
         pass  # it concerned a config this optimizer does not know (it came after a switch)
 
 
-def _loss(trial: Trial, direction: Direction) -> float | None:
-    """What an optimizer is told for ``trial``: its loss if COMPLETE, else None."""
-    if trial.state is not TrialState.COMPLETE or trial.value is None:
-        return None
-    return direction.to_loss(trial.value)
-
-
 #: The subscriber event kind of each journal event (a finish is "told").
 _NOTICE = {"finished": "told"}
 
@@ -148,8 +143,10 @@ def check_header(header: Mapping[str, Any], path: Any) -> None:
     problems = []
     if not isinstance(header.get("space"), Mapping):
         problems.append(f"space {header.get('space')!r} is not a search space")
-    if header.get("direction") not in ("minimize", "maximize"):
-        problems.append(f"direction {header.get('direction')!r} is not 'minimize' or 'maximize'")
+    try:
+        Goals.from_header(header)
+    except (InvalidParameterError, TypeError, ValueError) as error:
+        problems.append(f"its direction(s): {error}")
     seed = header.get("seed")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         problems.append(f"seed {seed!r} is not a non-negative int")
@@ -179,7 +176,7 @@ def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
         raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
                          f"{available_optimizers()}); import the module that registers it first")
     optimizer = make_optimizer(name, study.space, **spec["settings"])
-    tell_history(study.state, optimizer, study.direction)
+    tell_history(study.state, optimizer, study.goals)
     return optimizer
 
 
@@ -204,7 +201,8 @@ def _apply(state: StudyState, space: SearchSpace, event: Mapping[str, Any], spec
     elif kind == "finished":
         current = state.trial(event["number"])
         state.finish(current.finished(TrialState(event["state"]), _value(event["value"]), dict(event["user_attrs"]),
-                                      event["datetime_complete"]))
+                                      event["datetime_complete"], read_floats(event.get("values")),
+                                      read_floats(event.get("constraints"))))
     elif kind == "undone":
         state.withdraw(event["number"])
     elif kind == "enqueued":
@@ -259,7 +257,7 @@ def _optimizer_at(study: Study, number: int) -> Optimizer:
     spec, finished = context_of(study.state, number)
     optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
     for done in finished:
-        optimizer.tell(study.state.trials[done], _loss(study.state.trials[done], study.direction))
+        optimizer.tell(study.state.trials[done], loss_of(study.goals, study.state.trials[done]))
     return optimizer
 
 

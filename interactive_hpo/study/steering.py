@@ -17,7 +17,7 @@ handed over and where a pruned trial stops.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -46,12 +46,15 @@ class Steering:
     _state: StudyState
     optimizer: Optimizer
     pruner: Pruner | None
-    direction: Direction
+
+    @property
+    def direction(self) -> Direction:  # provided by Study (one objective's)
+        raise NotImplementedError
     _record: Callable[[dict[str, Any]], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
     _number: Callable[[Trial | int, str], int]
-    _finish: Callable[[Trial, TrialState, float | None, Mapping[str, Any]], Trial]
+    _finish: Callable[..., Trial]
 
     def _init_steering(self) -> None:
         # Human overrides of running trials (number -> action) and the pruner's last verdict on them.

@@ -1,0 +1,185 @@
+"""What a study optimizes: one objective or several, each with its :class:`Direction`.
+
+A study of one objective reads a number from the objective and keeps it as ``trial.value``; a
+study of several (``Study(..., directions=["maximize", "minimize"])``) reads a tuple, a list or
+a mapping by name and keeps ``trial.values``. :class:`Goals` is the one place that reads those
+results and turns them into the losses optimizers minimize, so a study, its journal, its replay
+and its Pareto set cannot disagree about which number is which.
+
+Constraints (values at most 0 are feasible) ride on :class:`~interactive_hpo.trial.Trial` as
+``trial.constraints``; they are the same for one objective or several.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._validation import fail, is_real, shown
+from .direction import Direction
+
+if TYPE_CHECKING:
+    from .trial import Trial
+
+__all__ = ["Goals", "read_constraints"]
+
+
+@dataclass(frozen=True)
+class Goals:
+    """The objectives of a study: their directions and names.
+
+    Attributes
+    ----------
+    directions : tuple of Direction
+        One per objective, in the order an objective returns its values.
+    names : tuple of str
+        One per objective: the keys of a mapping an objective may return, and the labels of
+        plots ("objective 0", "objective 1", ... unless named).
+
+    Examples
+    --------
+    >>> from interactive_hpo.goals import Goals
+    >>> goals = Goals.parse(directions={"accuracy": "maximize", "seconds": "minimize"})
+    >>> goals.multi, goals.read({"seconds": 2.0, "accuracy": 0.9}, "objective")
+    (True, (0.9, 2.0))
+    >>> goals.losses((0.9, 2.0)).tolist()
+    [-0.9, 2.0]
+    """
+
+    directions: tuple[Direction, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, direction: Any = None, directions: Any = None, owner: str = "Study") -> Goals:
+        """The goals a user asked for: one ``direction`` (None: minimize), or ``directions`` (a
+        list of directions, or a mapping from objective name to direction) for several."""
+        if directions is None:
+            one = Direction.MINIMIZE if direction is None else Direction.parse(direction, "direction", owner)
+            return cls((one,), ("objective",))
+        if direction is not None:
+            raise fail("direction", owner, "None when `directions` is given", direction,
+                       hint="Give every objective's direction in `directions`.")
+        if isinstance(directions, Mapping):
+            names = tuple(directions)
+            for name in names:
+                if not isinstance(name, str) or not name:
+                    raise fail("directions", owner, "a mapping whose keys are non-empty str names", directions)
+            given = list(directions.values())
+        elif isinstance(directions, Sequence) and not isinstance(directions, str):
+            given = list(directions)
+            names = ("objective",) if len(given) == 1 else tuple(f"objective {i}" for i in range(len(given)))
+        else:
+            raise fail("directions", owner, 'a list such as ["maximize", "minimize"], or a dict from objective '
+                                            "name to direction", directions)
+        if not given:
+            raise fail("directions", owner, "one direction or more", directions)
+        parsed = tuple(Direction.parse(d, f"directions[{i}]", owner) for i, d in enumerate(given))
+        return cls(parsed, names)
+
+    @property
+    def multi(self) -> bool:
+        """Whether there are several objectives (even one given as a list of one is not)."""
+        return len(self.directions) > 1
+
+    @property
+    def n(self) -> int:
+        """How many objectives."""
+        return len(self.directions)
+
+    def read(self, result: Any, owner: str) -> tuple[float, ...]:
+        """The objective values in ``result``, in the goals' order, as floats (NaN and inf
+        kept: a failed component is the caller's to judge).
+
+        One objective: a real number. Several: a sequence of ``n`` reals, or a mapping with
+        exactly the goals' names. Anything else raises an error naming ``owner``.
+        """
+        if not self.multi:
+            if not is_real(result):
+                raise fail("value", owner, "a finite real number", result)
+            return (_float(result),)
+        if isinstance(result, Mapping):
+            if set(result) != set(self.names):
+                raise fail("value", owner, f"a value for each objective, by name: {list(self.names)}", result,
+                           hint=_names_hint(result, self.names))
+            result = [result[name] for name in self.names]
+        elif isinstance(result, np.ndarray):
+            result = result.tolist() if result.ndim == 1 else result
+        if not isinstance(result, Sequence) or isinstance(result, str) or len(result) != self.n:
+            raise fail("value", owner, f"{self.n} values, one per objective {list(self.names)} (a tuple, a list "
+                                       "or a dict by name)", result)
+        for name, item in zip(self.names, result, strict=True):
+            if not is_real(item):
+                raise fail("value", owner, f"real numbers (objective {name!r} got {shown(item)})", result)
+        return tuple(_float(item) for item in result)
+
+    def losses(self, values: Sequence[float]) -> np.ndarray:
+        """The losses optimizers minimize for ``values`` of shape (n,) (user's directions): shape (n,)."""
+        return np.array([d.to_loss(float(v)) for d, v in zip(self.directions, values, strict=True)])
+
+    def values_of(self, trial: Trial) -> tuple[float, ...] | None:
+        """A trial's objective values as a tuple (one objective: ``(trial.value,)``), or None."""
+        if self.multi:
+            return None if trial.values is None else tuple(trial.values)
+        return None if trial.value is None else (float(trial.value),)
+
+    def to_header(self) -> dict[str, Any]:
+        """What a journal's header records: ``direction`` for one objective (as journals always
+        have), ``directions`` for several, and ``objective_names`` unless left at the defaults."""
+        header: dict[str, Any] = {"direction": self.directions[0].value} if not self.multi else \
+            {"directions": [d.value for d in self.directions]}
+        if self.names != Goals.parse(directions=[d.value for d in self.directions]).names:
+            header["objective_names"] = list(self.names)
+        return header
+
+    @classmethod
+    def from_header(cls, header: Mapping[str, Any]) -> Goals:
+        """The goals a journal's header records (see :meth:`to_header`)."""
+        given = header["directions"] if "directions" in header else [header["direction"]]
+        names = header.get("objective_names")
+        return cls.parse(directions=dict(zip(names, given, strict=True)) if names else given,
+                         owner="the journal header")
+
+    def study_arguments(self) -> dict[str, Any]:
+        """The keyword arguments that give a new ``Study`` these goals (a fork, a reload)."""
+        if not self.multi and self.names == ("objective",):
+            return {"direction": self.directions[0]}
+        return {"directions": dict(zip(self.names, self.directions, strict=True))}
+
+    def describe(self) -> str:
+        """For messages: "minimize" or "maximize accuracy, minimize seconds"."""
+        if not self.multi:
+            return self.directions[0].value
+        return ", ".join(f"{d.value} {name}" for d, name in zip(self.directions, self.names, strict=True))
+
+
+def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
+    """``constraints`` (None, or a sequence of reals: at most 0 is feasible) as a tuple of
+    floats. NaN is refused: a constraint that was not measured cannot say the trial is feasible."""
+    if constraints is None:
+        return None
+    if isinstance(constraints, np.ndarray):
+        constraints = constraints.tolist()
+    rule = "None or a list of real numbers, each at most 0 when the constraint is met"
+    if not isinstance(constraints, Sequence) or isinstance(constraints, str) or not constraints:
+        raise fail("constraints", owner, rule, constraints)
+    if not all(is_real(c) and not math.isnan(float(c)) for c in constraints):
+        raise fail("constraints", owner, rule + " (no NaN)", constraints)
+    return tuple(float(c) for c in constraints)
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond a float's range
+        return math.inf if value > 0 else -math.inf
+
+
+def _names_hint(result: Mapping[Any, Any], names: tuple[str, ...]) -> str:
+    missing = [n for n in names if n not in result]
+    extra = [k for k in result if k not in names]
+    parts = ([f"missing {missing}"] if missing else []) + ([f"unknown {extra}"] if extra else [])
+    return "; ".join(parts).capitalize() + "."

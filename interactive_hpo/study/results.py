@@ -1,0 +1,104 @@
+"""What a finished trial holds, read against the study's goals, and which trials are best.
+
+A result reaches the study from an objective (through :func:`~interactive_hpo.outcome.call_objective`,
+in this process or on a worker) or from a person (``Study.tell``, ``add_manual``). Either way
+:func:`finished_fields` reads it the same way; they differ only in what a bad result does: an
+objective's becomes a FAILED trial with the reason, a person's raises an error where it was typed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._validation import fail
+from ..exceptions import InvalidParameterError, TrialStateError
+from ..goals import Goals, read_constraints
+from ..outcome import Measured
+from ..pareto import pareto_mask
+from ..trial import Trial, TrialState
+
+__all__ = ["FinishedFields", "best_trial", "best_trials", "finished_fields", "loss_of"]
+
+
+class FinishedFields(NamedTuple):
+    """A finished trial's fields: ``value`` for one objective, ``values`` for several."""
+
+    state: TrialState
+    value: float | None
+    values: tuple[float, ...] | None
+    constraints: tuple[float, ...] | None
+    user_attrs: dict[str, Any]
+
+
+def finished_fields(goals: Goals, state: TrialState, value: Any, attrs: Mapping[str, Any],
+                    owner: str | None = None) -> FinishedFields:
+    """Read ``value`` (a float, a :class:`Measured`, several values or None) for ``goals``.
+
+    ``owner`` names the method a person called: a value that does not fit the goals raises an
+    error naming it. Without ``owner`` (an objective's result) such a value, or a non-finite
+    one, makes the trial FAILED with the reason.
+    """
+    attrs = dict(attrs)
+    if state is not TrialState.COMPLETE:  # FAILED, or PRUNED with the single objective's last report
+        return FinishedFields(state, value if not goals.multi and not isinstance(value, Measured) else None,
+                              None, None, attrs)
+    measured = value if isinstance(value, Measured) else Measured(value, None)
+    try:
+        numbers = goals.read(measured.values, owner or "the objective")
+        constraints = read_constraints(measured.constraints, owner or "the objective")
+    except InvalidParameterError as error:
+        if owner is not None:
+            raise
+        return FinishedFields(TrialState.FAILED, None, None, None, {**attrs, "error": str(error)})
+    broken = [name for name, v in zip(goals.names, numbers, strict=True) if not math.isfinite(v)]
+    if broken:
+        what = "the objective returned " + (f"{numbers[0]!r}" if not goals.multi else
+                                             ", ".join(f"{name}={numbers[goals.names.index(name)]!r}"
+                                                       for name in broken))
+        return FinishedFields(TrialState.FAILED, None, None, None, {**attrs, "error": what})
+    if goals.multi:
+        return FinishedFields(state, None, numbers, constraints, attrs)
+    return FinishedFields(state, numbers[0], None, constraints, attrs)
+
+
+def loss_of(goals: Goals, trial: Trial) -> float | np.ndarray | None:
+    """What an optimizer is told for ``trial``: its loss (one objective) or losses of shape
+    (m,) (several) if COMPLETE, else None."""
+    values = goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
+    if values is None:
+        return None
+    losses = goals.losses(values)
+    return losses if goals.multi else float(losses[0])
+
+
+def best_trials(goals: Goals, trials: Sequence[Trial]) -> list[Trial]:
+    """The feasible COMPLETE trials no other feasible one beats in every objective (the Pareto
+    set, in number order); for one objective, ``[best_trial]`` (or none)."""
+    if not goals.multi:
+        with_value = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible]
+        return [best_trial(goals, with_value)] if with_value else []
+    candidates = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible and t.values is not None]
+    if not candidates:
+        return []
+    losses = np.array([goals.losses(goals.values_of(t)) for t in candidates])  # type: ignore[arg-type]
+    return [t for t, front in zip(candidates, pareto_mask(losses), strict=True) if front]
+
+
+def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_trial") -> Trial:
+    """The feasible COMPLETE trial with the best value (the first on ties); one objective only."""
+    if goals.multi:
+        raise fail("study", owner, "a study of one objective", f"{goals.n} objectives ({goals.describe()})",
+                   hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
+    complete = [t for t in trials if t.state is TrialState.COMPLETE]
+    if not complete:
+        raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
+    feasible = [t for t in complete if t.feasible]
+    if not feasible:
+        raise TrialStateError(f"None of the {len(complete)} completed trials meets its constraints (each at most "
+                              "0): there is no feasible best trial yet.")
+    index = goals.directions[0].best_index([float(t.value) for t in feasible])  # type: ignore[arg-type]
+    return feasible[int(index)]  # type: ignore[arg-type]

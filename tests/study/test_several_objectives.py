@@ -1,0 +1,140 @@
+"""Studies of several objectives and constraints (issue 27, item 1): values in, the Pareto set
+out, the journal and every path that rebuilds a study keeping them."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Evaluation, Float, SearchSpace, Study
+from interactive_hpo.exceptions import InvalidParameterError, StorageError, TrialStateError
+from interactive_hpo.goals import Goals
+from interactive_hpo.study.branching import fork_study, remap_study
+from interactive_hpo.trial import TrialState
+
+SPACE = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
+TWO = {"accuracy": "maximize", "seconds": "minimize"}
+
+
+def trade_off(p):
+    """Accuracy rises with x, seconds too: a front along x (y only hurts)."""
+    return {"accuracy": p["x"] - 0.3 * p["y"], "seconds": 1.0 + 2.0 * p["x"] + p["y"]}
+
+
+def dominated_by_another(trial, others):
+    a = np.array([-trial.values[0], trial.values[1]])
+    return any(np.all(b <= a) and np.any(b < a) for b in (np.array([-o.values[0], o.values[1]]) for o in others))
+
+
+def test_goals_read_tuples_and_dicts_by_name_and_refuse_the_rest():
+    goals = Goals.parse(directions=TWO)
+    assert goals.read((0.9, 2.0), "f") == goals.read({"seconds": 2.0, "accuracy": 0.9}, "f") == (0.9, 2.0)
+    assert goals.read(np.array([0.9, 2.0]), "f") == (0.9, 2.0)
+    with pytest.raises(InvalidParameterError, match=r"2 values, one per objective \['accuracy', 'seconds'\]"):
+        goals.read((0.9,), "f")
+    with pytest.raises(InvalidParameterError, match=r"Missing \['seconds'\]; unknown \['secs'\]"):
+        goals.read({"accuracy": 0.9, "secs": 2.0}, "f")
+    with pytest.raises(InvalidParameterError, match="`direction` of Study must be None when `directions` is given"):
+        Goals.parse("maximize", ["maximize", "minimize"])
+    with pytest.raises(InvalidParameterError, match=r"`directions\[1\]` of Study must be one of"):
+        Goals.parse(directions=["maximize", "up"])
+    assert Goals.parse(directions=["maximize"]) == Goals.parse("maximize")  # a list of one is one objective
+
+
+def test_a_study_of_two_objectives_keeps_values_and_returns_the_pareto_set():
+    study = Study(SPACE, "sobol", directions=TWO, seed=0)
+    study.run(trade_off, n_trials=24, progress=False)
+    trials = study.trials
+    assert all(t.value is None and len(t.values) == 2 for t in trials)
+    front = study.best_trials
+    assert front and all(not dominated_by_another(t, trials) for t in front)
+    assert all(dominated_by_another(t, trials) for t in trials if t not in front)
+    assert study.directions == ("maximize", "minimize")
+    with pytest.raises(InvalidParameterError, match="Several objectives have no single best trial: read best_trials"):
+        _ = study.best_trial
+    with pytest.raises(InvalidParameterError, match="Read study.directions"):
+        _ = study.direction
+
+
+def test_a_result_that_does_not_fit_the_goals_fails_the_trial_and_says_why():
+    study = Study(SPACE, "random", directions=["maximize", "minimize"], seed=0)
+    results = iter([(0.5,), (0.5, float("nan")), "text", {"objective 0": 1.0, "objective 1": 2.0}])
+    for _ in range(4):
+        study.step(lambda p: next(results))
+    short, nan, text, by_name = study.trials
+    assert short.state is TrialState.FAILED and "2 values, one per objective" in short.error
+    assert nan.state is TrialState.FAILED and "objective 1=nan" in nan.error
+    assert text.state is TrialState.FAILED and "expected a float, several floats" in text.error
+    assert by_name.state is TrialState.COMPLETE and by_name.values == (1.0, 2.0)
+
+
+def test_telling_and_adding_by_hand_check_the_values_where_they_are_typed():
+    study = Study(SPACE, "random", directions=TWO, seed=0)
+    trial = study.ask()
+    with pytest.raises(InvalidParameterError, match="`value` of Study.tell must be 2 values"):
+        study.tell(trial, 0.5)
+    assert study.tell(trial, {"accuracy": 0.8, "seconds": 3.0}).values == (0.8, 3.0)
+    with pytest.raises(InvalidParameterError, match="`value` of Study.add_manual must be finite real numbers"):
+        study.add_manual({"x": 0.5, "y": 0.5}, (0.8, float("inf")))
+    manual = study.add_manual({"x": 0.5, "y": 0.5}, (0.9, 1.0))
+    assert study.best_trials == [manual]  # better in both: it alone is on the front
+    failed = study.tell(study.ask(), state="FAILED")
+    assert failed.values is None and failed.state is TrialState.FAILED
+
+
+def test_constraints_decide_feasibility_and_only_feasible_trials_can_be_best():
+    study = Study(SPACE, "random", direction="maximize", seed=0)
+    study.add_manual({"x": 0.9, "y": 0.1}, 0.99, constraints=[0.5])      # best value, but too slow
+    good = study.add_manual({"x": 0.5, "y": 0.1}, 0.90, constraints=[-0.1, 0.0])
+    assert [t.feasible for t in study.trials] == [False, True]
+    assert study.best_trial is good and study.best_trials == [good]
+    trial = study.step(lambda p: Evaluation(0.95, constraints=(p["x"] - 2.0,)))   # always met
+    assert trial.constraints == (trial.params["x"] - 2.0,) and study.best_trial is trial
+    with pytest.raises(InvalidParameterError, match="`constraints` of Study.add_manual must be None or a list"):
+        study.add_manual({"x": 0.5, "y": 0.1}, 0.9, constraints=[float("nan")])
+    bad = study.step(lambda p: Evaluation(0.5, constraints="fast"))
+    assert bad.state is TrialState.FAILED and "`constraints` of Evaluation" in bad.error
+    none_feasible = Study(SPACE, "random", seed=0)
+    none_feasible.add_manual({"x": 0.5, "y": 0.5}, 1.0, constraints=[1.0])
+    with pytest.raises(TrialStateError, match="None of the 1 completed trials meets its constraints"):
+        _ = none_feasible.best_trial
+    assert none_feasible.best_trials == []
+
+
+def test_the_journal_keeps_values_and_constraints_and_resumes_the_same_study(tmp_path):
+    path = tmp_path / "two.jsonl"
+    study = Study(SPACE, "sobol", directions=TWO, seed=1, storage=path)
+    study.run(lambda p: Evaluation(trade_off(p), constraints=[p["y"] - 0.5]), n_trials=6, progress=False)
+    study.add_manual({"x": 0.2, "y": 0.2}, (0.1, 1.5), constraints=[-1.0])
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["directions"] == ["maximize", "minimize"] and header["objective_names"] == list(TWO)
+    loaded = Study.load(path)
+    assert [(t.values, t.constraints) for t in loaded.trials] == [(t.values, t.constraints) for t in study.trials]
+    assert loaded.best_trials == study.best_trials or \
+        [t.number for t in loaded.best_trials] == [t.number for t in study.best_trials]
+    assert loaded.optimizer.ask().x.tolist() == study.optimizer.ask().x.tolist()  # the same next proposal
+    with pytest.raises(StorageError, match="holds a study to maximize accuracy, minimize seconds, not to minimize"):
+        Study(SPACE, storage=path)
+
+
+def test_parallel_runs_forks_and_remaps_carry_every_objective():
+    study = Study(SPACE, "random", directions=TWO, seed=2)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(lambda p: Evaluation(trade_off(p), constraints=[0.0]), n_trials=6, executor=pool, progress=False)
+    assert all(t.state is TrialState.COMPLETE and len(t.values) == 2 and t.feasible for t in study.trials)
+    branch = fork_study(study, 4).study
+    assert [t.values for t in branch.trials] == [study.trials[n].values for n in study.finished_before(4)]
+    moved = remap_study(study, SPACE, optimizer="grid")
+    assert [t.constraints for t in moved.study.trials] == [(0.0,)] * 6
+
+
+def test_only_optimizers_that_serve_several_objectives_are_accepted():
+    with pytest.raises(InvalidParameterError, match="an optimizer that serves several objectives"):
+        Study(SPACE, "bo", directions=TWO)
+    study = Study(SPACE, "grid", directions=TWO)
+    with pytest.raises(InvalidParameterError, match="an optimizer that serves several objectives"):
+        study.switch_optimizer("cmaes")
+    assert study.optimizer.name == "grid"
