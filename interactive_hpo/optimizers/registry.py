@@ -21,6 +21,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "random": "interactive_hpo.optimizers.simple:RandomSearch",
     "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
     "bo": "interactive_hpo.optimizers.bayes:GaussianProcessBO",
+    "parego": "interactive_hpo.optimizers.bayes.parego:ParEGO",
     "ga": "interactive_hpo.optimizers.population.evolution:GeneticAlgorithm",
     "de": "interactive_hpo.optimizers.population.evolution:DifferentialEvolution",
     "cmaes": "interactive_hpo.optimizers.population.cmaes:CMAES",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ..direction import Direction
+from ..goals import Goals
 from ..trial import Trial, TrialState
 from ..views import History
 from .replay import context_of, past_population, past_surrogate
@@ -33,6 +34,7 @@ class Introspection:
     # Provided by Study.
     _state: StudyState
     space: SearchSpace
+    goals: Goals
 
     @property
     def direction(self) -> Direction:  # provided by Study (one objective's)
@@ -69,6 +71,8 @@ class Introspection:
 
     def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
         """What the model believes, in this study's objective units; None for model-free optimizers.
+        For several objectives, the loss the model is fitted on (ParEGO: the scalarization of
+        the proposal at hand).
 
         Parameters
         ----------
@@ -84,7 +88,9 @@ class Introspection:
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
             view = past_surrogate(cast("Study", self), self._number(step, "Study.surrogate"))
-        return None if view is None else view.in_direction(self.direction)
+        if view is None or self.goals.multi:  # several objectives: the model's own scalarized loss
+            return view
+        return view.in_direction(self.direction)
 
     def population(self, step: int | None = None) -> Any:
         """The population of a population optimizer (a ``PopulationSnapshot``), or None.

@@ -37,10 +37,11 @@ from interactive_hpo.testing import (
 # Trials per rule. BO fits a Gaussian process at every ask after its initial design (set to 4
 # Sobol points here; its default is 8), so 6 trials reach a first fit and a warm-started one, and
 # the next ask comes from the model: the rules see the model at half the time 12 would take.
-N_TRIALS = {"bo": 6}
-SETTINGS = {"bo": {"n_initial": 4}}
+# ParEGO is BO on a scalarization: the same budget.
+N_TRIALS = {"bo": 6, "parego": 6}
+SETTINGS = {"bo": {"n_initial": 4}, "parego": {"n_initial": 4}}
 # ask_batch is joint (qLogNEI) only once the initial design is complete: 4 trials reach it.
-N_BEFORE_BATCH = {"bo": 4}
+N_BEFORE_BATCH = {"bo": 4, "parego": 4}
 
 
 @pytest.fixture(params=available_optimizers())

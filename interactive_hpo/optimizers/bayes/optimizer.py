@@ -414,7 +414,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         unknown = sorted(set(overrides) - set(self.settings()))
         if unknown:
             raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
-        variant = GaussianProcessBO(self.space, **settings)
+        variant = type(self)(self.space, **settings)
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
         variant._failed = list(self._failed)
         variant._initial = self._initial.copy()
