@@ -88,6 +88,11 @@ class LabController:
                  n_workers: int | None = None):
         if not isinstance(study, Study):
             raise fail("study", "Lab", "a Study", study)
+        if study.goals.multi:  # its panels read one value per trial
+            raise fail("study", "Lab", "a study of one objective",
+                       f"{study.goals.n} objectives ({study.goals.describe()})",
+                       hint="The Lab's Pareto view is not built yet (issue 27); read study.best_trials and "
+                            "interactive_hpo.pareto meanwhile.")
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
