@@ -14,14 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_int, fail, import_optional, seed_to_int
+from .._validation import check_int, fail, import_optional, seed_to_int
 from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import Shown, check_space, make_scorer, seeded_clone
+from ..optimizers.capabilities import MultiObjective
 from ..optimizers.multifidelity.halving import HalvingScheduler
 from ..optimizers.registry import available_optimizers, optimizer_class
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
+from .scoring import check_refit, cv_results, cv_scores, several_scorers
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
@@ -95,12 +97,6 @@ def _frozen(values: Any) -> np.ndarray:
     return array
 
 
-def _rank(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking."""
-    filled = np.where(np.isnan(scores), -np.inf, scores)
-    return 1 + np.sum(filled[None, :] > filled[:, None], axis=1).astype(np.int32)
-
-
 def _input_tags(estimator: Any) -> Any:
     """The input tags of ``estimator``, widened by those of every estimator inside it.
 
@@ -162,11 +158,16 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         Trials of the search, >= 1 (fewer if the optimizer runs out, e.g. a small grid).
     cv : int, default=5
         Number of folds, >= 2; every trial is scored on the same folds.
-    scoring : str, callable or None, default=None
+    scoring : str, callable, None, list of str or dict, default=None
         A scorer name, a scorer ``scoring(estimator, X, y)``, or None for ``estimator.score``;
         greater is better, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.
-    refit : bool, default=True
-        Refit the best configuration on all of ``X``; ``predict`` and the like need it.
+        Several (a list of scorer names, or a dict from name to a scorer name or callable): the
+        search trades them off, each an objective to maximize (the optimizer must serve several
+        objectives: "parego", "random", "sobol" or "grid"); ``study_.best_trials`` is the
+        Pareto set and ``refit`` names the score that picks the configuration refit.
+    refit : bool or str, default=True
+        Refit the best configuration on all of ``X``; ``predict`` and the like need it. With
+        several scores: the name of the one whose best configuration is refit, or False.
     seed : int, numpy.random.Generator or None, default=None
         Seeds the folds, the optimizer and every ``random_state`` of the estimator left at
         None. The same int gives the same search; None (or a Generator) a new one each fit.
@@ -176,7 +177,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     best_params_ : dict
         The chosen configuration.
     best_score_ : float
-        Its mean cross-validation score (optimistic: see above).
+        Its mean cross-validation score (optimistic: see above); with several scores, that of
+        the score named by ``refit`` (these three are set only when ``refit`` names one).
     best_index_ : int
         Its row in ``cv_results_``, which is its trial number in ``study_``.
     best_estimator_ : estimator
@@ -185,12 +187,14 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         One row per trial, in trial order, with scikit-learn's keys: ``params`` (a list of
         dicts), ``param_<name>``, ``split<k>_test_score``, ``mean_test_score``,
         ``std_test_score`` (ddof=0), ``rank_test_score`` (1 is best, failed trials last); and
-        ``state`` ("COMPLETE" or "FAILED": failed trials have NaN scores).
+        ``state`` ("COMPLETE" or "FAILED": failed trials have NaN scores). With several
+        scores, each of the ``*_test_score`` keys once per score: ``mean_test_<name>`` ...
     study_ : Study
         The search, to inspect or plot; each trial keeps ``fold_scores`` in ``user_attrs``. Not
         pickled with the estimator: save it with ``study_.save(path)``.
-    scorer_ : callable
-        The scorer of the search and of :meth:`score`.
+    scorer_ : callable or dict of callables
+        The scorer of the search and of :meth:`score` (several: by name; :meth:`score` uses
+        the one ``refit`` names).
     n_splits_ : int
         The number of folds.
     n_features_in_ : int
@@ -234,11 +238,18 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         With ``refit=True`` the best configuration is then fitted on all of (X, y).
         """
         owner = "HPOSearchCV"
-        space, scorer = _check_model(self.estimator, self.space, self.scoring, owner)
+        scorers = several_scorers(self.estimator, self.scoring, owner)
+        names = None if scorers is None else list(scorers)
+        space, scorer = _check_model(self.estimator, self.space, self.scoring if scorers is None else
+                                     next(iter(scorers.values())), owner)
         _check_optimizer(self.optimizer, self.optimizer_settings, owner)
+        if scorers is not None and not issubclass(optimizer_class(self.optimizer), MultiObjective):
+            raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
+                       self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "
+                                            "'grid', or pass one scorer.")
         n_trials = check_int(self.n_trials, "n_trials", owner, 1)
         n_splits = check_int(self.cv, "cv", owner, 2)
-        refit = check_bool(self.refit, "refit", owner)
+        refit = check_refit(self.refit, scorers, owner)
         self._check_data(X, y)
         rng = np.random.default_rng(seed_to_int(self.seed, owner))
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
@@ -247,17 +258,13 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
         def objective(params: dict[str, Any]) -> Evaluation:
             # error_score="raise": an estimator error fails this trial (the study records why), not the search.
-            result = cross_validate(clone(base).set_params(**params), X, y, cv=folds, scoring=scorer,
+            result = cross_validate(clone(base).set_params(**params), X, y, cv=folds, scoring=scorers or scorer,
                                     error_score="raise")
-            scores = np.asarray(result["test_score"], dtype=float)
-            # A NaN fold makes the value NaN, which the study records as FAILED; attrs stay JSON (None for NaN).
-            return Evaluation(float(np.mean(scores)), {
-                "fold_scores": [float(s) if np.isfinite(s) else None for s in scores],
-                "fit_time": float(np.sum(result["fit_time"])),
-            })
+            return cv_scores(result, names)
 
-        study = Study(space, self.optimizer, direction="maximize", seed=study_seed,
-                      optimizer_settings=self.optimizer_settings)
+        goals: dict[str, Any] = {"direction": "maximize"} if names is None else \
+            {"directions": dict.fromkeys(names, "maximize")}
+        study = Study(space, self.optimizer, **goals, seed=study_seed, optimizer_settings=self.optimizer_settings)
         study.run(objective, n_trials, progress=False)  # quiet, as scikit-learn estimators are by default
         failed = [t for t in study.trials if t.state is not TrialState.COMPLETE]
         if len(failed) == len(study.trials):
@@ -267,13 +274,25 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             warnings.warn(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
                           f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
                           FitFailedWarning, stacklevel=2)
-        best = study.best_trial
-        self.study_, self.scorer_, self.n_splits_ = study, scorer, n_splits
-        self.best_index_, self.best_params_, self.best_score_ = best.number, dict(best.params), float(best.value)
-        self.cv_results_ = self._results(study, n_splits)
+        self.study_, self.scorer_, self.n_splits_ = study, scorers or scorer, n_splits
+        self.cv_results_ = cv_results(study, n_splits, names)
+        if names is not None and not refit:
+            return self  # several scores and none named: no single best (study_.best_trials)
+        best, score = self._best(study, names, refit)
+        self.best_index_, self.best_params_, self.best_score_ = best.number, dict(best.params), score
         if refit:
             self.best_estimator_ = clone(base).set_params(**best.params).fit(X, y)
         return self
+
+    @staticmethod
+    def _best(study: Study, names: list[str] | None, refit: bool | str) -> tuple[Any, float]:
+        """The chosen trial and its score: the best one, or the best by the score ``refit`` names."""
+        if names is None:
+            return study.best_trial, float(study.best_value)
+        index = names.index(str(refit))
+        complete = [t for t in study.trials if t.state is TrialState.COMPLETE]
+        best = max(complete, key=lambda t: t.values[index])  # the first of ties, as best_trial
+        return best, float(best.values[index])
 
     def _check_data(self, X: Any, y: Any) -> None:
         """Check X and y with scikit-learn's validation, as strictly as the tags allow; set n_features_in_.
@@ -295,30 +314,12 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                       ensure_all_finite=not takes.allow_nan, ensure_2d=not one_d, allow_nd=True,
                       multi_output=tags.target_tags.multi_output or multilabel)
 
-    @staticmethod
-    def _results(study: Study, n_splits: int) -> dict[str, Any]:
-        """scikit-learn's ``cv_results_`` built from the study's trials (one row per trial, in order)."""
-        trials = study.trials
-        splits = np.full((len(trials), n_splits), np.nan)
-        for row, trial in enumerate(trials):
-            if trial.state is TrialState.COMPLETE:
-                splits[row] = trial.user_attrs["fold_scores"]
-        mean = np.mean(splits, axis=1)
-        results: dict[str, Any] = {"params": [dict(t.params) for t in trials]}
-        for name in study.space.names:  # masked where a condition leaves a trial without it, as scikit-learn does
-            results[f"param_{name}"] = np.ma.MaskedArray([t.params.get(name) for t in trials], dtype=object,
-                                                         mask=[name not in t.params for t in trials])
-        for k in range(n_splits):
-            results[f"split{k}_test_score"] = splits[:, k]
-        results.update(mean_test_score=mean, std_test_score=np.std(splits, axis=1), rank_test_score=_rank(mean),
-                       state=np.array([t.state.value for t in trials], dtype=object))
-        return results
-
     def score(self, X: Any, y: Any) -> float:
         """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
         _check_refit(self, "score")
         check_is_fitted(self, "best_estimator_")
-        return float(self.scorer_(self.best_estimator_, X, y))
+        scorer = self.scorer_[self.refit] if isinstance(self.scorer_, dict) else self.scorer_
+        return float(scorer(self.best_estimator_, X, y))
 
     @available_if(_delegates("predict"))
     def predict(self, X: Any) -> Any:

@@ -1,0 +1,94 @@
+"""What HPOSearchCV scores: one scorer, or several traded off as a study of several objectives,
+and scikit-learn's ``cv_results_`` for either (issue 27: ``HPOSearchCV`` with several scores).
+
+scikit-learn's searches take several scorers (a list of names or a dict) and refit the best by
+the one named in ``refit``; here the search itself trades the scores off (each one an objective
+to maximize, the study's ``best_trials`` their Pareto set) and ``refit`` names the score whose
+best configuration is refit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_bool, fail
+from ..objectives.sklearn_checks import make_scorer
+from ..study.core import Study
+from ..trial import Evaluation, TrialState
+
+__all__ = ["check_refit", "cv_results", "cv_scores", "rank", "several_scorers"]
+
+
+def several_scorers(estimator: Any, scoring: Any, owner: str) -> dict[str, Callable[..., float]] | None:
+    """The scorers by name when ``scoring`` names several (a list or tuple of scorer names, or a
+    dict from name to a scorer name or callable); None when it is one scorer (or None)."""
+    if isinstance(scoring, (list, tuple)):
+        if not all(isinstance(name, str) for name in scoring):
+            raise fail("scoring", owner, "a list of scorer names (or a dict from name to scorer)", scoring)
+        scoring = {name: name for name in scoring}
+    if not isinstance(scoring, Mapping):
+        return None
+    if len(scoring) < 2 or len(set(scoring)) < len(scoring) or not all(isinstance(k, str) for k in scoring):
+        raise fail("scoring", owner, "two or more scorers with distinct str names (one scorer: pass it alone)",
+                   scoring)
+    return {name: make_scorer(estimator, scorer, owner) for name, scorer in scoring.items()}
+
+
+def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bool | str:
+    """``refit``: a bool for one scorer; False or the name of one of several scorers."""
+    if scorers is None or isinstance(refit, bool) and not refit:
+        return check_bool(refit, "refit", owner)
+    if refit not in scorers:
+        raise fail("refit", owner, f"False or the name of the score to refit the best by, one of {list(scorers)}",
+                   refit, hint="With several scores there is no single best configuration: name the one that "
+                               "decides (the study keeps the trade-off: study_.best_trials).")
+    return str(refit)
+
+
+def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:
+    """What a trial returns from ``cross_validate``'s ``result``: the mean test score (one
+    scorer) or the mean of each score by name, with the fold scores and the fit time."""
+    def folds(key: str) -> list[float | None]:
+        # A NaN fold makes the mean NaN, which fails the trial; attrs stay JSON (None for NaN).
+        return [float(s) if np.isfinite(s) else None for s in np.asarray(result[key], dtype=float)]
+
+    def mean(key: str) -> float:
+        return float(np.mean(np.asarray(result[key], dtype=float)))
+
+    fit_time = float(np.sum(result["fit_time"]))
+    if names is None:
+        return Evaluation(mean("test_score"), {"fold_scores": folds("test_score"), "fit_time": fit_time})
+    return Evaluation({name: mean(f"test_{name}") for name in names},
+                      {"fold_scores": {name: folds(f"test_{name}") for name in names}, "fit_time": fit_time})
+
+
+def rank(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking."""
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    return 1 + np.sum(filled[None, :] > filled[:, None], axis=1).astype(np.int32)
+
+
+def cv_results(study: Study, n_splits: int, names: list[str] | None) -> dict[str, Any]:
+    """scikit-learn's ``cv_results_`` from the study's trials (one row per trial, in order):
+    ``*_test_score`` for one scorer, ``*_test_<name>`` for each of several."""
+    trials = study.trials
+    results: dict[str, Any] = {"params": [dict(t.params) for t in trials]}
+    for name in study.space.names:  # masked where a condition leaves a trial without it, as scikit-learn does
+        results[f"param_{name}"] = np.ma.MaskedArray([t.params.get(name) for t in trials], dtype=object,
+                                                     mask=[name not in t.params for t in trials])
+    for suffix in ["score"] if names is None else names:
+        splits = np.full((len(trials), n_splits), np.nan)
+        for row, trial in enumerate(trials):
+            if trial.state is TrialState.COMPLETE:
+                folds = trial.user_attrs["fold_scores"]
+                splits[row] = [np.nan if s is None else s for s in (folds if names is None else folds[suffix])]
+        for k in range(n_splits):
+            results[f"split{k}_test_{suffix}"] = splits[:, k]
+        mean = np.mean(splits, axis=1)
+        results[f"mean_test_{suffix}"], results[f"std_test_{suffix}"] = mean, np.std(splits, axis=1)
+        results[f"rank_test_{suffix}"] = rank(mean)
+    results["state"] = np.array([t.state.value for t in trials], dtype=object)
+    return results
