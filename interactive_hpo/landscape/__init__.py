@@ -1,5 +1,5 @@
 """Hyperparameter loss landscapes: a grid of configurations, its neighbour graph, and the
-topography metrics of the landscape paper (DESIGN.md section 7).
+topography metrics of the landscape paper (Huang and Li, KDD 2023, arXiv:2311.14014).
 
 - :func:`build_landscape` evaluates an objective on every configuration of its space's grid
   (averaged over seeds, in parallel, cached on disk; scikit-learn tasks also give training and

@@ -175,6 +175,15 @@ class LandscapeObjective:
     microseconds: a landscape of SVM cross-validation scores becomes a free benchmark. A
     landscape has one fidelity, so a ``budget`` is accepted and ignored.
 
+    Parameters
+    ----------
+    landscape : Landscape
+        Built with a search space (:func:`build_landscape`).
+    direction : {"minimize", "maximize"}, default="minimize"
+        The direction of the objective the landscape was built from. With "maximize" the replay
+        answers with that objective's values (an accuracy, ``-loss``) for a study that maximizes
+        them, so its trials, best value and progress read in natural units, not as minus accuracies.
+
     Examples
     --------
     >>> from interactive_hpo import Float, SearchSpace, Study
@@ -184,18 +193,20 @@ class LandscapeObjective:
     >>> replay = LandscapeObjective(land)
     >>> replay({"x": 0.9}), replay({"x": 0.1})   # nearest levels: 1.0 and 0.0
     (1.0, 0.0)
+    >>> LandscapeObjective(land, direction="maximize")({"x": 0.9})   # the value whose loss is 1.0
+    -1.0
     >>> Study(space, "sobol", seed=0).run(replay, n_trials=8)[-1].state.value
     'COMPLETE'
     """
 
-    direction = "minimize"
-
-    def __init__(self, landscape: Landscape):
+    def __init__(self, landscape: Landscape, *, direction: str = "minimize"):
         if not isinstance(landscape, Landscape) or landscape.space is None:
             raise fail("landscape", "LandscapeObjective", "a Landscape built with a search space (build_landscape)",
                        landscape)
         self.landscape = landscape
         self.space = landscape.space
+        self._goal = Direction.parse(direction, "direction", "LandscapeObjective")
+        self.direction = self._goal.value
         self.name = f"landscape({', '.join(landscape.names)})"
 
     def index_of(self, params: Mapping[str, Any]) -> int:
@@ -203,7 +214,7 @@ class LandscapeObjective:
         return self.landscape.index_of(self.space.validate(params))
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
-        return float(self.landscape.losses[self.index_of(params)])
+        return float(self._goal.to_value(self.landscape.losses[self.index_of(params)]))
 
     def __repr__(self) -> str:
         return f"LandscapeObjective({self.landscape.n} configurations of {self.landscape.names})"

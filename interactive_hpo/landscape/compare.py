@@ -8,7 +8,6 @@ best-trained ones (where overfitting shows).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -69,10 +68,18 @@ def check_train_test(land: Any, top: Any, owner: str) -> tuple[Landscape, float]
 
 
 def best_trained(land: Landscape, *, top: float = 0.1) -> np.ndarray:
-    """Indices of the ``top`` share of configurations with the lowest training loss (at least 3,
-    lowest first, ties in grid order), shape (k,)."""
+    """Indices of the configurations with the lowest training loss, lowest first, shape (k,).
+
+    The ``top`` share of the grid (at least 3), widened to every configuration that ties with
+    the last one: which of several equal training losses makes the cut is not something the
+    training loss can say, so grid order must not decide it (issue 26). On accuracy-based
+    losses many configurations fit the training data perfectly, and then all of them are in.
+    """
     land, top = check_train_test(land, top, "best_trained")
-    return np.argsort(land.others["train"], kind="stable")[:max(3, int(round(top * land.n)))]
+    train = land.others["train"]
+    order = np.argsort(train, kind="stable")
+    cut = train[order[min(land.n, max(3, int(round(top * land.n)))) - 1]]
+    return order[train[order] <= cut]
 
 
 def train_test_agreement(land: Landscape, *, top: float = 0.1) -> dict[str, float]:
@@ -84,22 +91,27 @@ def train_test_agreement(land: Landscape, *, top: float = 0.1) -> dict[str, floa
         With ``others["train"]`` and ``others["test"]`` (``build_landscape`` on a ``SklearnCV``
         task stores both).
     top : float, default=0.1
-        The share of configurations with the lowest training loss that ``"best_trained"`` looks at.
+        The share of configurations with the lowest training loss that ``"best_trained"`` looks at
+        (ties at the cut included, see :func:`best_trained`).
 
     Returns
     -------
     dict
         ``"all"``: Spearman of training with test loss over every configuration;
-        ``"best_trained"``: the same over the ``top`` share with the lowest training loss. When
-        the training loss ties over that whole set (every one fits the training data perfectly,
-        say) while the test loss differs, the training loss cannot rank them at all: 0.0.
-        NaN when the test loss is constant too.
+        ``"best_trained"``: the same over the :func:`best_trained` configurations. NaN where it
+        is undefined: when the training loss ties over that whole set (every one fits the
+        training data perfectly, say), it cannot rank them at all, and calling that "no
+        agreement" (0) would make "they agree less at the top" true by construction.
+
+    Examples
+    --------
+    >>> train, test = [0.0, 0.0, 0.0, 0.1, 0.2, 0.3], [0.3, 0.1, 0.2, 0.15, 0.25, 0.35]
+    >>> land = Landscape(("x",), (tuple(range(6)),), (True,), test, others={"train": train, "test": test})
+    >>> agreement = train_test_agreement(land, top=0.5)   # the three perfect fits tie
+    >>> round(agreement["all"], 2), agreement["best_trained"]
+    (0.52, nan)
     """
     land, top = check_train_test(land, top, "train_test_agreement")
     train, test = land.others["train"], land.others["test"]
     best = best_trained(land, top=top)
-
-    def agreement(a: np.ndarray, b: np.ndarray) -> float:
-        return math.nan if np.ptp(b) == 0 else 0.0 if np.ptp(a) == 0 else spearman(a, b)
-
-    return {"all": agreement(train, test), "best_trained": agreement(train[best], test[best])}
+    return {"all": spearman(train, test), "best_trained": spearman(train[best], test[best])}

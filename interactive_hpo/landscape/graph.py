@@ -1,10 +1,10 @@
 """A hyperparameter loss landscape: losses on every configuration of a grid, and its neighbour graph.
 
-The grid has ordered levels for numeric parameters and unordered choices for categoricals
-(DESIGN.md section 7). Two configurations are *neighbours* when they differ in exactly one
-parameter: by one level for an ordered parameter (the top level included: it links to the one
-below), or by any other choice for a categorical one. *Distance* is the Manhattan distance on
-level indices plus the Hamming distance on categoricals.
+The grid has ordered levels for numeric parameters and unordered choices for categoricals, as
+in the landscape paper (Huang and Li, arXiv:2311.14014). Two configurations are *neighbours* when
+they differ in exactly one parameter: by one level for an ordered parameter (the top level
+included: it links to the one below), or by any other choice for a categorical one. *Distance*
+is the Manhattan distance on level indices plus the Hamming distance on categoricals.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Topography of a loss landscape: the metrics of the landscape paper (DESIGN.md section 7).
+"""Topography of a loss landscape: the metrics of the landscape paper
+(Huang and Li, KDD 2023, arXiv:2311.14014).
 
 Every metric takes a :class:`~interactive_hpo.landscape.graph.Landscape` and, optionally,
 other ``losses`` on the same grid (shape (n,)), so that a null model can reuse the graph.
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.stats import pearsonr, spearmanr
+from scipy.stats import rankdata
 
 from .._validation import check_int, check_real, fail
 from .graph import Landscape
@@ -30,18 +31,28 @@ def _losses(land: Landscape, losses: Any) -> np.ndarray:
     return values
 
 
-def _correlation(method: Callable[..., Any], a: np.ndarray, b: np.ndarray) -> float:
-    """A correlation, NaN when either side is constant (it is undefined there)."""
+def _correlation(a: np.ndarray, b: np.ndarray, *, rank: bool = False) -> float:
+    """Pearson's correlation of two arrays of shape (k,) (Spearman's with ``rank``: Pearson's of
+    the average ranks), NaN when either side is constant (it is undefined there).
+
+    Computed with NumPy sums, not ``scipy.stats.pearsonr`` (~15 ms on a pooled random walk of
+    19,000 pairs, which made the shuffled null model of the autocorrelation the slowest part of
+    :func:`~interactive_hpo.landscape.check_findings`) nor BLAS dot products (a multithreaded
+    ``a @ b`` took 6 ms on a busy 2-core machine); the same value in ~0.1 ms.
+    """
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         return math.nan
-    return float(method(a, b)[0])
+    if rank:
+        a, b = rankdata(a), rankdata(b)
+    a, b = a - a.mean(), b - b.mean()
+    return float(np.clip((a * b).sum() / math.sqrt((a * a).sum() * (b * b).sum()), -1.0, 1.0))
 
 
 def spearman(a: Any, b: Any) -> float:
     """Spearman's rank correlation of two arrays of shape (k,); NaN where it is undefined (either
     side constant, or fewer than two values)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return math.nan if len(a) < 2 else _correlation(spearmanr, a, b)
+    return math.nan if len(a) < 2 else _correlation(a, b, rank=True)
 
 
 def fdc(land: Landscape, losses: Any = None) -> float:
@@ -50,7 +61,7 @@ def fdc(land: Landscape, losses: Any = None) -> float:
     Positive (losses grow away from the optimum) means a funnel that guides a search: easy.
     """
     values = _losses(land, losses)
-    return _correlation(spearmanr, values, land.distances(int(np.argmin(values))).astype(float))
+    return _correlation(values, land.distances(int(np.argmin(values))).astype(float), rank=True)
 
 
 def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000, length: int = 20,
@@ -70,7 +81,7 @@ def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000,
         node = target[pick]
         walk.append(node)
     path = values[np.stack(walk, axis=1)]  # (n_walks, length)
-    return _correlation(pearsonr, path[:, :-1].ravel(), path[:, 1:].ravel())
+    return _correlation(path[:, :-1].ravel(), path[:, 1:].ravel())
 
 
 def correlation_length(rho: float) -> float:
@@ -86,7 +97,7 @@ def assortativity(land: Landscape, losses: Any = None) -> float:
     positive means good configurations sit next to good ones (clustered)."""
     values = _losses(land, losses)
     source, target = land._adjacency
-    return _correlation(pearsonr, values[source], values[target])
+    return _correlation(values[source], values[target])
 
 
 def _best_neighbour(land: Landscape, values: np.ndarray) -> np.ndarray:
@@ -179,8 +190,8 @@ def neutrality_distance_correlation(land: Landscape, losses: Any = None, *, epsi
     """Spearman of per-configuration neutrality with distance to the optimum (negative: flatter
     near the optimum)."""
     values = _losses(land, losses)
-    return _correlation(spearmanr, neutrality(land, values, epsilon=epsilon),
-                        land.distances(int(np.argmin(values))).astype(float))
+    return _correlation(neutrality(land, values, epsilon=epsilon),
+                        land.distances(int(np.argmin(values))).astype(float), rank=True)
 
 
 def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, float]:
@@ -195,8 +206,8 @@ def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, flo
     k = max(1, int(round(top * a.n)))
     best_a, best_b = set(np.argsort(a.losses, kind="stable")[:k]), set(np.argsort(b.losses, kind="stable")[:k])
     union = np.array(sorted(best_a | best_b))
-    return {"spearman": _correlation(spearmanr, a.losses, b.losses),
-            "spearman_top": _correlation(spearmanr, a.losses[union], b.losses[union]),
+    return {"spearman": _correlation(a.losses, b.losses, rank=True),
+            "spearman_top": _correlation(a.losses[union], b.losses[union], rank=True),
             "gamma_overlap": len(best_a & best_b) / len(best_a | best_b)}
 
 

@@ -1,5 +1,6 @@
 """Loss-landscape plots: 2-D heat maps with optima and basins, trajectories over them, and the
-neighbour graph itself (DESIGN.md section 7); comparisons of landscapes are in :mod:`.landscape_compare`.
+neighbour graph itself (the landscape paper: Huang and Li, arXiv:2311.14014); comparisons of
+landscapes are in :mod:`.landscape_compare`.
 
 As in :mod:`.fidelity`, plain "info" records are computed first (:func:`heatmap_info`,
 :func:`trajectory_info`; tests target them) and drawn second. The input is a
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_one_of, fail, is_real
+from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
@@ -23,10 +25,6 @@ from ._axes import axes_or_new
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
-
-#: Colour-bar labels of :func:`plot_landscape`, by ``reduce``.
-REDUCE_LABELS = {"best": "loss (best over others)", "mean": "loss (mean over others)"}
-
 
 def _landscape(land: Any, owner: str) -> Landscape:
     if not isinstance(land, Landscape):
@@ -58,7 +56,8 @@ class HeatmapInfo:
     Attributes
     ----------
     values : ndarray of shape (n_y, n_x)
-        The best (min) or mean loss over all other parameters in each cell (row: y level).
+        The best or the mean over all other parameters in each cell (row: y level), in the
+        objective's units (``direction``: an accuracy for a landscape of minus accuracies).
     representative : ndarray of shape (n_y, n_x), dtype int
         Grid index of each cell's best configuration (first on ties), for either ``reduce``.
     local_optimum : ndarray of shape (n_y, n_x), dtype bool
@@ -72,6 +71,9 @@ class HeatmapInfo:
         (x index, y index) of the global optimum's cell.
     x, y, x_labels, y_labels, reduce
         The parameters, their levels as tick labels (tuples of str), and "best" or "mean".
+    label : str
+        What ``values`` are, for the colour bar: "accuracy", or "accuracy (best over
+        min_samples_leaf)" when other parameters were reduced.
     """
 
     values: np.ndarray
@@ -85,6 +87,7 @@ class HeatmapInfo:
     x_labels: tuple[str, ...]
     y_labels: tuple[str, ...]
     reduce: str
+    label: str
 
 
 def _boundaries(basin: np.ndarray) -> np.ndarray:
@@ -96,17 +99,32 @@ def _boundaries(basin: np.ndarray) -> np.ndarray:
     return np.array(segments, dtype=float).reshape(-1, 2, 2)
 
 
-def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plateaus: bool = True) -> HeatmapInfo:
-    """Project ``land`` on parameters ``x`` and ``y``: per cell, the best or mean loss over the others.
+def value_label(direction: Any, label: Any, owner: str) -> tuple[Direction, str]:
+    """The objective's direction and the name of its values ("loss" or "objective" by default),
+    checked; errors name ``owner``. Shared with :mod:`.landscape_compare`."""
+    goal = Direction.parse(direction, "direction", owner)
+    if label is None:
+        return goal, "loss" if goal is Direction.MINIMIZE else "objective"
+    if not isinstance(label, str) or not label:
+        raise fail("label", owner, "a non-empty str (what the values are, e.g. 'accuracy') or None", label)
+    return goal, label
+
+
+def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plateaus: bool = True,
+                 direction: str = "minimize", label: str | None = None) -> HeatmapInfo:
+    """Project ``land`` on parameters ``x`` and ``y``: per cell, the best or mean over the others.
 
     With ``plateaus`` (the default) optima and basins merge equal-loss plateaus
     (:func:`~interactive_hpo.landscape.local_optima`): on accuracy-based losses, flat regions
-    would otherwise make a mesh of one-cell "optima".
+    would otherwise make a mesh of one-cell "optima". ``direction`` is the objective's: with
+    "maximize" the values are shown as the objective's (``-loss``: accuracies, not minus
+    accuracies), so that a figure reads in its natural units; ``label`` names them.
     """
     owner = "heatmap_info"
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
     reduce = check_one_of(reduce, "reduce", owner, ("best", "mean"))
+    goal, label = value_label(direction, label, owner)
     rest = [k for k in range(len(land.names)) if k not in (kx, ky)]
     shape = (land.shape[ky], land.shape[kx], -1)
     # Rows y, columns x, then every other configuration of the cell in C order, so argmin's
@@ -118,11 +136,15 @@ def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plate
     attractor = basins(land, plateaus=plateaus)["attractor"]
     basin = attractor[representative]
     best = land.codes[land.optimum]
+    others = [land.names[k] for k in rest]
+    if others:   # name what was reduced: "best over others" left the reader guessing
+        label += f" ({reduce} over {' and '.join(others) if len(others) <= 2 else f'the other {len(others)}'})"
     return HeatmapInfo(
-        values=losses.min(axis=2) if reduce == "best" else losses.mean(axis=2), representative=representative,
+        values=goal.to_value(losses.min(axis=2) if reduce == "best" else losses.mean(axis=2)),
+        representative=representative,
         local_optimum=land.losses[representative] == land.losses[basin], basin=basin, boundaries=_boundaries(basin),
         optimum=(int(best[kx]), int(best[ky])), x=x, y=y, x_labels=tuple(map(_label, land.levels[kx])),
-        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce)
+        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label)
 
 
 def _ticks(ax: Any, info: HeatmapInfo) -> None:
@@ -138,8 +160,9 @@ def _ticks(ax: Any, info: HeatmapInfo) -> None:
 
 
 def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", show_optima: bool = True,
-                   show_basins: bool = True, plateaus: bool = True, ax: Any = None, cmap: str = "viridis") -> Any:
-    """Heat map of the loss over two parameters, with local optima, the global optimum and basins.
+                   show_basins: bool = True, plateaus: bool = True, direction: str = "minimize",
+                   label: str | None = None, ax: Any = None, cmap: str = "viridis") -> Any:
+    """Heat map of the objective over two parameters, with local optima, the global optimum and basins.
 
     Parameters
     ----------
@@ -154,8 +177,22 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
         Draw lines between cells whose best configurations climb to different local optima.
     plateaus : bool, default=True
         Merge equal-loss plateaus into one optimum (see :func:`heatmap_info`).
+    direction : {"minimize", "maximize"}, default="minimize"
+        The objective's direction: "maximize" shows its values (an accuracy), not the losses
+        the landscape stores (minus the accuracy).
+    label : str, optional
+        What the values are ("accuracy"); "loss" or "objective" by default. The colour bar adds
+        what ``reduce`` did over which parameters.
     ax : matplotlib Axes, optional
     cmap : str, default="viridis"
+
+    Examples
+    --------
+    >>> from interactive_hpo.landscape import Landscape
+    >>> land = Landscape(("a", "b"), ((1, 2, 3), (0.1, 1.0)), (True, True), [-0.7, -0.8, -0.9, -0.85, -0.6, -0.5])
+    >>> ax = plot_landscape(land, "a", "b", direction="maximize", label="accuracy")
+    >>> ax.images[0].get_array().max(), ax.figure.axes[-1].get_ylabel()
+    (np.float64(0.9), 'accuracy')
 
     Returns
     -------
@@ -164,7 +201,7 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
         basin boundaries (a LineCollection, if ``show_basins``), then the local optima and the
         global optimum (if ``show_optima``).
     """
-    info = heatmap_info(land, x, y, reduce=reduce, plateaus=plateaus)
+    info = heatmap_info(land, x, y, reduce=reduce, plateaus=plateaus, direction=direction, label=label)
     ax = axes_or_new(ax, (6, 4.5))
     image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
     if show_basins:
@@ -174,12 +211,14 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
                                          label="basin boundary"))
     if show_optima:
         rows, cols = np.nonzero(info.local_optimum)
-        ax.scatter(cols, rows, s=22, c="white", edgecolors="black", linewidths=0.6, zorder=3,
+        ax.scatter(cols, rows, s=40, c="white", edgecolors="black", linewidths=1.0, zorder=3,
                    label="local optimum")
-        ax.scatter([info.optimum[0]], [info.optimum[1]], marker="*", s=260, c="gold", edgecolors="black",
-                   linewidths=0.8, zorder=4, label="global optimum")
+        # Red, not gold: a gold star vanished on viridis' yellow, where the best values of a maximized
+        # objective are drawn.
+        ax.scatter([info.optimum[0]], [info.optimum[1]], marker="*", s=320, c="red", edgecolors="white",
+                   linewidths=1.0, zorder=4, label="global optimum")
     _ticks(ax, info)
-    ax.figure.colorbar(image, ax=ax, label=REDUCE_LABELS[info.reduce])
+    ax.figure.colorbar(image, ax=ax, label=info.label)
     return ax
 
 
@@ -252,21 +291,35 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
         The configurations in the order tried, e.g. ``[t.params for t in study.trials]``, with
         every parameter of the landscape (the best is the one whose nearest grid configuration is).
     **kwargs
-        Passed to :func:`plot_landscape` (``show_optima``, ``show_basins``, ``cmap``).
+        Passed to :func:`plot_landscape` (``direction`` and ``label``, ``show_optima``,
+        ``show_basins``, ``cmap``).
 
     Returns
     -------
     Axes
         Those of :func:`plot_landscape`, plus ``ax.lines``: the path (numbered markers; the
-        numbers, from 0, are ``ax.texts``), then the first point and the best one (if any).
+        numbers, from 0, are ``ax.texts``; a number that would overlap one drawn before it is
+        left out), then the first point and the best one (if any).
     """
+    from matplotlib import patheffects
+
     positions = trajectory_info(land, x, y, params)
     losses = _nearest_losses(land, params, "plot_trajectory")
     ax = plot_landscape(land, x, y, reduce=reduce, ax=ax, **kwargs)
-    handles = ax.plot(positions[:, 0], positions[:, 1], color="white", lw=1.0, alpha=0.8, marker="o", ms=4,
-                      mfc="C1", mec="white", zorder=5, label="trajectory")
+    # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.
+    outline = [patheffects.withStroke(linewidth=2.5, foreground="black")]
+    handles = ax.plot(positions[:, 0], positions[:, 1], color="white", lw=1.2, marker="o", ms=5, mfc="C1",
+                      mec="black", zorder=5, label="trajectory", path_effects=outline)
+    drawn: list[Any] = []
     for number, (px, py) in enumerate(positions):
-        ax.text(px, py, f" {number}", color="white", fontsize="small", va="bottom", zorder=6)
+        text = ax.text(px, py, f" {number}", color="white", fontsize="medium", fontweight="bold", va="bottom",
+                       zorder=6, path_effects=outline)
+        # An optimizer that homes in piles its numbers up ("1112131416"): keep the first of a pile.
+        box = text.get_window_extent().expanded(1.1, 1.2)
+        if any(box.overlaps(other) for other in drawn):
+            text.remove()
+        else:
+            drawn.append(box)
     if len(positions):
         best = int(np.argmin(losses))
         handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2, zorder=6,
@@ -280,8 +333,8 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
 
 # -- the neighbour graph ---------------------------------------------------------------------------
 
-def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", ax: Any = None, seed: Any = 0,
-                         edges: bool = True) -> Any:
+def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direction: str = "minimize",
+                         ax: Any = None, seed: Any = 0, edges: bool = True) -> Any:
     """Every configuration placed by :func:`~interactive_hpo.landscape.embedding.graph_layout`,
     coloured by loss rank: basins show as clusters, loss cliffs as gaps.
 
@@ -290,6 +343,9 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", ax: An
     land : Landscape
     weight, seed
         Passed to ``graph_layout``: ``"loss"`` (default) or None, and the solver's seed.
+    direction : {"minimize", "maximize"}, default="minimize"
+        As for :func:`plot_landscape`, so that both colour the best configurations alike: dark
+        for losses, bright for a maximized objective's values.
     ax : matplotlib Axes, optional
     edges : bool, default=True
         Draw the neighbour edges (light lines).
@@ -305,6 +361,7 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", ax: An
 
     land = _landscape(land, "plot_landscape_graph")
     weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
+    goal = Direction.parse(direction, "direction", "plot_landscape_graph")
     xy = graph_layout(land, weight=weight, seed=seed)
     rank = rankdata(land.losses, method="min") - 1
     ax = axes_or_new(ax, (6, 5))
@@ -313,14 +370,15 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", ax: An
 
         ax.add_collection(LineCollection(list(xy[land.edges]), colors="0.8", linewidths=0.5, zorder=1))
     size = float(np.clip(3000 / land.n, 4, 40))  # dense grids get small points
-    points = ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap="viridis", s=size, zorder=2)
+    points = ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap="viridis" if goal is Direction.MINIMIZE else "viridis_r",
+                        s=size, zorder=2)
     # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
     optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
     ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
                zorder=3, label=f"local optima ({len(optima)})")
-    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=260, c="gold", edgecolors="black",
-               linewidths=0.8, zorder=4, label="global optimum")
-    ax.figure.colorbar(points, ax=ax, label="loss rank")
+    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=320, c="red", edgecolors="black",
+               linewidths=0.8, zorder=4, label="global optimum")   # as in plot_landscape
+    ax.figure.colorbar(points, ax=ax, label="rank (0 = best)")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title("neighbour graph, " + ("loss-weighted" if weight == "loss" else "unweighted") + " spectral layout",

@@ -17,6 +17,7 @@ from .._validation import check_real, fail
 from ..landscape.compare import best_trained, check_train_test, train_test_agreement
 from ..landscape.graph import Landscape
 from ._axes import axes_or_new
+from .landscape import value_label
 
 __all__ = ["TrainTestInfo", "train_test_info", "plot_train_test", "plot_similarity"]
 
@@ -30,14 +31,25 @@ class TrainTestInfo:
     Attributes
     ----------
     train, test : ndarray of shape (n,)
-        Training and test loss of every configuration.
+        Training and test value of every configuration, in the objective's units (``direction``).
     top : ndarray of shape (n,), dtype bool
-        The ``fraction`` of configurations with the lowest training loss (at least three).
+        The configurations with the lowest training loss: the ``fraction`` of the grid (at least
+        three) and every tie at the cut (:func:`~interactive_hpo.landscape.best_trained`).
     spearman, spearman_top : float
         Spearman correlation of training and test loss over all configurations and over the top
-        ones, as :func:`~interactive_hpo.landscape.train_test_agreement` gives them (0 when the
-        training loss ties over the top ones, NaN when the test loss is constant).
+        ones, as :func:`~interactive_hpo.landscape.train_test_agreement` gives them (NaN where
+        undefined: the training loss ties over all the top ones, or the test loss is constant).
     fraction : float
+    label : str
+        What the values are ("accuracy", "loss", ...).
+    xlim, ylim : (float, float)
+        The axes' ranges: every value, unless a few of the worst sit far from the rest (see
+        ``off_scale``); the top ones are always inside.
+    off_scale : ndarray of shape (n,), dtype bool
+        Configurations outside ``xlim`` or ``ylim`` (drawn on the edge): the worst values on an
+        axis, when the gap that separates them from the rest is wider than the rest's whole
+        range and they are at most a quarter of the grid (a majority-class plateau of a few
+        configurations would otherwise squash every other point into a corner).
     """
 
     train: np.ndarray
@@ -46,46 +58,102 @@ class TrainTestInfo:
     spearman: float
     spearman_top: float
     fraction: float
+    label: str
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    off_scale: np.ndarray
 
 
-def train_test_info(land: Landscape, *, top: float = 0.1) -> TrainTestInfo:
-    """Training and test losses of every configuration, and how well one ranks like the other."""
+def _kept(losses: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Which of ``losses`` (shape (n,)) an axis shows: all but the fewest worst ones (at most a
+    quarter) whose gap to the rest exceeds the rest's range; ``keep`` (shape (n,), bool) stays in."""
+    ordered = np.sort(losses)
+    n = len(ordered)
+    for cut in range(1, n // 4 + 1):
+        rest = ordered[:n - cut]
+        if ordered[n - cut] - rest[-1] > rest[-1] - rest[0] and rest[-1] >= losses[keep].max(initial=-np.inf):
+            return losses <= rest[-1]
+    return np.ones(n, dtype=bool)
+
+
+def _limits(values: np.ndarray) -> tuple[float, float]:
+    """The range of ``values`` with a 5% margin (a little room around a single value)."""
+    low, high = float(values.min()), float(values.max())
+    pad = 0.05 * (high - low) or 0.01 * max(1.0, abs(high))
+    return low - pad, high + pad
+
+
+def train_test_info(land: Landscape, *, top: float = 0.1, direction: str = "minimize",
+                    label: str | None = None) -> TrainTestInfo:
+    """Training and test values of every configuration, and how well one ranks like the other.
+
+    ``direction`` is the objective's ("maximize" shows accuracies, not the stored minus
+    accuracies); ``label`` names its values ("loss" or "objective" by default).
+    """
     land, top = check_train_test(land, top, "train_test_info")
+    goal, label = value_label(direction, label, "train_test_info")
     agreement = train_test_agreement(land, top=top)
     mask = np.zeros(land.n, dtype=bool)
     mask[best_trained(land, top=top)] = True
-    return TrainTestInfo(train=land.others["train"], test=land.others["test"], top=mask,
-                         spearman=agreement["all"], spearman_top=agreement["best_trained"], fraction=top)
+    train, test = land.others["train"], land.others["test"]
+    shown_x, shown_y = _kept(train, mask), _kept(test, mask)
+    return TrainTestInfo(train=goal.to_value(train), test=goal.to_value(test), top=mask, spearman=agreement["all"],
+                         spearman_top=agreement["best_trained"], fraction=top,
+                         label=label,
+                         xlim=_limits(goal.to_value(train[shown_x])), ylim=_limits(goal.to_value(test[shown_y])),
+                         off_scale=~(shown_x & shown_y))
 
 
 def _rho(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.2f}"
 
 
-def plot_train_test(land: Landscape, *, top: float = 0.1, ax: Any = None) -> Any:
-    """Test loss against training loss, one point per configuration; the best by training loss highlighted.
+def plot_train_test(land: Landscape, *, top: float = 0.1, direction: str = "minimize", label: str | None = None,
+                    ax: Any = None) -> Any:
+    """Test value against training value, one point per configuration; the best-trained highlighted.
 
-    Where the two agree the points hug y = x; overfitting shows as the lowest training losses
-    spreading upwards in test loss (and a lower Spearman correlation over them).
+    Where the two agree the points hug y = x; overfitting shows as the best training values
+    spreading in test value (and a lower Spearman correlation over them, or none at all when
+    they tie: every one fits the training data perfectly).
+
+    Parameters
+    ----------
+    land : Landscape
+        With ``others["train"]`` and ``others["test"]``.
+    top : float, default=0.1
+        The share with the lowest training loss to highlight (every tie at the cut included).
+    direction : {"minimize", "maximize"}, default="minimize"
+        The objective's direction: "maximize" plots its values (accuracies), not the losses.
+    label : str, optional
+        What the values are ("accuracy"): the axes read "training accuracy" and "test accuracy".
+    ax : matplotlib Axes, optional
 
     Returns
     -------
     Axes
-        ``ax.collections``: all configurations, then the top ones; ``ax.lines[0]`` is y = x. The
-        legend gives both Spearman correlations ("n/a" when undefined).
+        ``ax.collections``: all configurations, then the top ones, then (if any) those off the
+        scale, drawn on the edge (:attr:`TrainTestInfo.off_scale`); ``ax.lines[0]`` is y = x.
+        The legend gives both Spearman correlations ("n/a" when undefined).
     """
-    info = train_test_info(land, top=top)
+    info = train_test_info(land, top=top, direction=direction, label=label)
     ax = axes_or_new(ax, (5, 4.5))
-    share = f"{100 * info.fraction:.3g}%"
-    ax.scatter(info.train[~info.top], info.test[~info.top], s=10, c="0.6", alpha=0.6,
+    rest = ~info.top & ~info.off_scale
+    ax.scatter(info.train[rest], info.test[rest], s=14, c="0.55", alpha=0.6,
                label=f"the rest (Spearman over all: {_rho(info.spearman)})")
-    ax.scatter(info.train[info.top], info.test[info.top], s=18, c="C3",
-               label=f"top {share} by training loss (Spearman: {_rho(info.spearman_top)})")
-    both = np.concatenate([info.train, info.test])
-    ax.plot([both.min(), both.max()], [both.min(), both.max()], ls="--", color="0.3", lw=1, label="y = x")
-    ax.set_xlabel("training loss")
-    ax.set_ylabel("test loss")
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    ax.scatter(info.train[info.top], info.test[info.top], s=24, c="C3",
+               label=f"{int(info.top.sum())} best-trained (Spearman: {_rho(info.spearman_top)})")
+    if info.off_scale.any():
+        edge = np.column_stack([np.clip(info.train, *info.xlim), np.clip(info.test, *info.ylim)])[info.off_scale]
+        ax.scatter(edge[:, 0], edge[:, 1], s=50, marker="D", facecolors="none", edgecolors="0.2", linewidths=1.5,
+                   clip_on=False, zorder=3, label=f"{int(info.off_scale.sum())} off the scale, on the edge")
+    low, high = min(info.xlim[0], info.ylim[0]), max(info.xlim[1], info.ylim[1])
+    ax.plot([low, high], [low, high], ls="--", color="0.3", lw=1, label="y = x")
+    ax.set_xlim(info.xlim)
+    ax.set_ylim(info.ylim)
+    ax.set_xlabel(f"training {info.label}")
+    ax.set_ylabel(f"test {info.label}")
+    # Below the axes: inside, four entries covered points wherever "best" put them.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize="small")
     return ax
 
 

@@ -3,6 +3,7 @@ comparison of landscapes and the check of the paper's findings."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -12,6 +13,8 @@ from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpa
 from interactive_hpo.landscape import (
     Claim,
     Landscape,
+    LandscapeObjective,
+    best_trained,
     build_landscape,
     check_findings,
     paper_landscapes,
@@ -75,10 +78,49 @@ def test_train_test_agreement_sees_overfitting_among_the_best_trained():
     test = np.r_[np.linspace(0.5, 0.05, 10), np.linspace(0.2, 1.0, 90)]   # ...but generalise differently
     land = Landscape(("x",), (tuple(range(100)),), (True,), test, others={"train": train, "test": test})
     agreement = train_test_agreement(land)
-    assert agreement["all"] > 0.5 and agreement["best_trained"] == 0.0   # ties cannot rank them
+    assert agreement["all"] > 0.5
     graded_train = np.r_[np.linspace(0, 0.01, 10), train[10:]]
     graded = Landscape(land.names, land.levels, land.ordered, test, others={"train": graded_train, "test": test})
     assert train_test_agreement(graded)["best_trained"] == pytest.approx(-1.0)   # best-trained, worst tested
+
+
+def test_ties_in_the_training_loss_do_not_decide_the_agreement_at_the_top():
+    """Issue 26: ties were coded as agreement 0, so "train and test agree less at the top" held by
+    construction whenever the best-trained configurations all fit perfectly; and which of the tied
+    ones made the top 10% was decided by grid order."""
+    train = np.r_[np.zeros(10), np.linspace(0.1, 1.0, 90)]            # ten perfect fits, tied
+    test = np.r_[np.linspace(0.5, 0.05, 10), np.linspace(0.2, 1.0, 90)]
+    land = Landscape(("x",), (tuple(range(100)),), (True,), test, others={"train": train, "test": test})
+    assert best_trained(land).tolist() == list(range(10))
+    assert math.isnan(train_test_agreement(land)["best_trained"])   # undefined, not "no agreement"
+    # Ties at the cut are all in, wherever they sit on the grid: 3 below the cut, then 4 tied at it.
+    spread = np.array([0.5, 0.1, 0.9, 0.1, 0.0, 0.7, 0.1, 0.05, 0.8, 0.1, 0.6, 0.02])
+    tied = Landscape(("x",), (tuple(range(12)),), (True,), spread, others={"train": spread, "test": spread})
+    assert sorted(best_trained(tied, top=0.3).tolist()) == [1, 3, 4, 6, 7, 9, 11]
+    assert train_test_agreement(tied, top=0.3)["best_trained"] == pytest.approx(1.0)
+    # A claim is left out where the measure is undefined, so ties cannot make it hold.
+    from interactive_hpo.landscape.findings import _claim, _outcome
+
+    outcome = _outcome(lambda best, every: best < every, train_test_agreement(land)["best_trained"], 0.9)
+    assert _claim("top", "", [outcome, True], 0.75) == Claim("top", "", 1, 1, True, undefined=1)
+
+
+def test_a_replayed_accuracy_landscape_answers_in_accuracy_and_is_maximized():
+    """Issue 26, item 9: a replay that answered minus accuracies printed "best -0.98" in every run."""
+    from interactive_hpo import Study
+
+    space = SearchSpace([Float("x", 0, 1)])
+    land = build_landscape(FunctionObjective(lambda p: 1 - (p["x"] - 0.5) ** 2, space, direction="maximize"),
+                           resolution=5)
+    assert land.losses.min() == pytest.approx(-1.0)   # losses are minus the values
+    replay = LandscapeObjective(land, direction="maximize")
+    assert replay.direction == "maximize" and replay({"x": 0.5}) == pytest.approx(1.0)
+    study = Study(space, "grid", seed=0, direction="maximize")
+    study.run(replay, n_trials=5)
+    assert study.best_value == pytest.approx(1.0) and study.best_trial.params["x"] == pytest.approx(0.5)
+    assert LandscapeObjective(land)({"x": 0.5}) == pytest.approx(-1.0)   # the losses, by default
+    with pytest.raises(InvalidParameterError, match="`direction` of LandscapeObjective must be one of"):
+        LandscapeObjective(land, direction="up")
 
 
 def test_check_findings_reports_every_claim_with_its_count():
@@ -100,7 +142,7 @@ def test_check_findings_reports_every_claim_with_its_count():
 def test_claims_count_only_the_cases_where_the_measure_is_defined():
     from interactive_hpo.landscape.findings import _claim
 
-    assert _claim("x", "y", [True, False, float("nan"), True], 0.6) == Claim("x", "y", 2, 3, True)
+    assert _claim("x", "y", [True, False, float("nan"), True], 0.6) == Claim("x", "y", 2, 3, True, undefined=1)
     assert _claim("x", "y", [], 0.6).holds is False
 
 

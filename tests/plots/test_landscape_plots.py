@@ -106,11 +106,25 @@ def test_plot_landscape_draws_the_map_optima_basins_and_a_labelled_colourbar():
     assert isinstance(boundary, LineCollection) and len(boundary.get_segments()) == 3
     assert optima.get_offsets().tolist() == [[1, 0], [5, 0]] and star.get_offsets().tolist() == [[1, 0]]
     assert [t.get_text() for t in ax.get_xticklabels()] == [str(v) for v in range(7)]
-    assert colourbar_label(ax) == "loss (best over others)"
+    assert colourbar_label(ax) == "loss (best over c)"   # names what was reduced over (issue 26)
     bare = plot_landscape(TWO_BASINS, "a", "b", reduce="mean", show_optima=False, show_basins=False, ax=axes())
-    assert len(bare.collections) == 0 and colourbar_label(bare) == "loss (mean over others)"
+    assert len(bare.collections) == 0 and colourbar_label(bare) == "loss (mean over c)"
     unimodal = plot_landscape(THREE, "a", "b", ax=axes())
     assert len(unimodal.collections[0].get_segments()) == 0 and len(unimodal.collections[1].get_offsets()) == 1
+
+
+def test_maximized_objectives_are_shown_in_their_own_units_and_named():
+    """Issue 26, item 9: a landscape of minus accuracies read as "-0.95" on every axis."""
+    info = heatmap_info(THREE, "a", "b", direction="maximize", label="accuracy")
+    np.testing.assert_allclose(info.values, -heatmap_info(THREE, "a", "b").values)   # the best is the largest
+    assert info.label == "accuracy (best over c)"
+    assert heatmap_info(THREE, "a", "b", reduce="mean", direction="maximize").label == "objective (mean over c)"
+    flat = Landscape(("a", "b"), ((0, 1), (0, 1)), (True, True), [-0.9, -0.8, -0.7, -0.6])
+    ax = plot_landscape(flat, "a", "b", direction="maximize", label="accuracy", ax=axes())
+    assert colourbar_label(ax) == "accuracy"   # nothing was reduced over
+    np.testing.assert_allclose(ax.images[0].get_array(), [[0.9, 0.7], [0.8, 0.6]])
+    five = Landscape(tuple("abcde"), ((0, 1),) * 5, (True,) * 5, np.arange(32.0))
+    assert heatmap_info(five, "a", "b").label == "loss (best over the other 3)"
 
 
 # -- trajectories ---------------------------------------------------------------------------------
@@ -146,6 +160,13 @@ def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(bui
     assert best.get_label() == "best found (#1)"
     assert [t.get_text().strip() for t in ax.texts] == ["0", "1", "2"]
     assert len(ax.images) == 1 and len(ax.collections) == 2  # the map, local optima and the star
+    # Numbers at full size with a dark outline (they were 6 pt white on a yellow map, issue 26).
+    assert ax.texts[0].get_fontsize() == matplotlib.rcParams["font.size"] and ax.texts[0].get_path_effects()
+    # Numbers never print over each other: of points on one spot, the first keeps its number.
+    piled = plot_trajectory(built, "C", "x", params + params[1:2] * 3, ax=axes(), show_basins=False)
+    assert [t.get_text().strip() for t in piled.texts] == ["0", "1", "2"] and len(piled.lines[0].get_xdata()) == 6
+    up = plot_trajectory(built, "C", "x", params, ax=axes(), direction="maximize", label="score")
+    assert colourbar_label(up) == "score (best over k)" and up.images[0].get_array().max() <= 0
 
 
 # -- training against test loss -------------------------------------------------------------------
@@ -170,11 +191,38 @@ def test_plot_train_test_shows_both_correlations_and_na_when_undefined():
     rest, top = ax.collections
     assert len(rest.get_offsets()) == 7 and len(top.get_offsets()) == 3
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[1] == "top 30% by training loss (Spearman: -1.00)" and labels[2] == "y = x"
+    assert labels[1] == "3 best-trained (Spearman: -1.00)" and labels[2] == "y = x"
     flat = Landscape(TRAIN_TEST.names, TRAIN_TEST.levels, TRAIN_TEST.ordered, TEST,
                      others={"train": TRAIN, "test": np.where(TRAIN < 0.3, 0.5, TEST)})
     labels = [t.get_text() for t in plot_train_test(flat, top=0.3, ax=axes()).get_legend().get_texts()]
     assert labels[1].endswith("(Spearman: n/a)") and "n/a" not in labels[0]
+
+
+def test_train_test_in_accuracy_with_a_far_cluster_off_the_scale():
+    """Issue 26, item 9: 25 majority-class configurations at accuracy 0.4 squashed every other
+    point of the random forest on wine into a corner. Ties at the cut are highlighted too."""
+    rng = np.random.default_rng(0)
+    train = np.r_[-np.ones(12), -rng.uniform(0.9, 0.99, 76), np.full(12, -0.4)]   # 12 of 100 far away
+    test = np.r_[-rng.uniform(0.85, 0.97, 88), np.full(12, -0.38)]
+    land = Landscape(("x",), (tuple(range(100)),), (True,), test, others={"train": train, "test": test})
+    info = train_test_info(land, direction="maximize", label="accuracy")
+    np.testing.assert_allclose(info.train, -train)
+    assert np.flatnonzero(info.top).tolist() == list(range(12))   # all twelve perfect fits, not the first ten
+    assert np.flatnonzero(info.off_scale).tolist() == list(range(88, 100))
+    assert 0.85 < info.xlim[0] < 0.9 and 0.8 < info.ylim[0] < 0.85 and info.xlim[1] > 1.0
+    ax = plot_train_test(land, direction="maximize", label="accuracy", ax=axes())
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("training accuracy", "test accuracy")
+    rest, top, edge = ax.collections
+    np.testing.assert_allclose(edge.get_offsets(), np.tile([info.xlim[0], info.ylim[0]], (12, 1)))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[1] == "12 best-trained (Spearman: n/a)" and labels[2] == "12 off the scale, on the edge"
+    assert ax.get_xlim() == info.xlim
+    # A far point among the best-trained stays on the scale: it is what the figure is about.
+    test[0] = -0.1
+    kept = train_test_info(Landscape(land.names, land.levels, land.ordered, test, others={"train": train,
+                                                                                      "test": test}),
+                           direction="maximize")
+    assert kept.ylim[0] < 0.1 and not kept.off_scale[0]
 
 
 # -- similarity -----------------------------------------------------------------------------------
@@ -236,8 +284,11 @@ def test_plot_landscape_graph_draws_edges_ranked_points_local_optima_and_the_opt
     assert points.get_array().min() == 0 and len(points.get_offsets()) == TWO_BASINS.n
     np.testing.assert_allclose(optima.get_offsets(), graph_layout(TWO_BASINS)[[6, 30]])
     np.testing.assert_allclose(star.get_offsets(), graph_layout(TWO_BASINS)[[6]])
-    assert colourbar_label(ax) == "loss rank"
+    assert colourbar_label(ax) == "rank (0 = best)" and points.get_cmap().name == "viridis"
     assert len(plot_landscape_graph(TWO_BASINS, ax=axes(), edges=False, weight=None).collections) == 3
+    # A maximized objective's best is bright on the heat map: the graph follows it.
+    assert plot_landscape_graph(TWO_BASINS, ax=axes(), direction="maximize").collections[1].get_cmap().name == \
+        "viridis_r"
 
 
 # -- input errors ---------------------------------------------------------------------------------
@@ -265,6 +316,10 @@ BAD_INPUTS = [
                                      "[]'."),
     (lambda: train_test_info(TRAIN_TEST, top=0), "`top` of train_test_info must be a finite real number in (0, 1]; "
                                                  "got 0."),
+    (lambda: heatmap_info(THREE, "a", "b", direction="up"),
+     "`direction` of heatmap_info must be one of ['minimize', 'maximize']; got 'up'."),
+    (lambda: plot_train_test(TRAIN_TEST, label=""), "`label` of train_test_info must be a non-empty str (what the "
+                                                    "values are, e.g. 'accuracy') or None; got ''."),
     (lambda: graph_layout(STEP, weight="distance"), "`weight` of graph_layout must be one of ['loss', None]; "
                                                     "got 'distance'."),
     (lambda: plot_landscape_graph(STEP, weight="abs"), "`weight` of plot_landscape_graph must be one of ['loss', "

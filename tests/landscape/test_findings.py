@@ -1,0 +1,77 @@
+"""The paper's claims as ``check_findings`` tests them: against the shuffled null model and, for
+FDC, Jones and Forrest's classes (issue 26: raw "> 0" tests called chance structure smooth and a
+difficult FDC easy)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from scipy.stats import pearsonr, spearmanr
+
+from interactive_hpo import InvalidParameterError
+from interactive_hpo.landscape import Landscape, check_findings, fdc
+from interactive_hpo.landscape.findings import EASY_FDC
+from interactive_hpo.landscape.metrics import _correlation
+
+
+def _grid(losses, n):
+    losses = np.asarray(losses, dtype=float)
+    return Landscape(("a", "b"), (tuple(range(n)),) * 2, (True, True), losses, others={"train": losses,
+                                                                                    "test": losses})
+
+
+A, B = (code.ravel() for code in np.meshgrid(np.arange(30), np.arange(30), indexing="ij"))
+FUNNEL = _grid(A + B, 30)                                    # FDC 1: easy
+# The same funnel under heavy noise, its optimum kept at the corner: FDC about 0.1, which 900
+# configurations put well beyond chance (z about 3), yet Jones and Forrest call it "difficult".
+_noisy = (A + B) + np.random.default_rng(0).normal(0, 100, A.size)
+_noisy[0] = _noisy.min() - 1
+WEAK = _grid(_noisy, 30)
+NOISE = _grid(np.random.default_rng(8).normal(size=100), 10)   # no structure; autocorrelation > 0 by chance
+
+
+@pytest.fixture(scope="module")
+def findings():
+    return check_findings({("funnel", "d", 1.0): FUNNEL, ("weak", "d", 1.0): WEAK, ("noise", "d", 1.0): NOISE},
+                          n_shuffles=20)
+
+
+def test_easy_needs_an_fdc_of_at_least_0_15_not_only_one_beyond_chance(findings):
+    rows = {row["model"]: row for row in findings.rows}
+    assert 0.05 < rows["weak"]["fdc"] < EASY_FDC and rows["weak"]["fdc_z"] > 2
+    assert rows["funnel"]["fdc"] == pytest.approx(1.0) and fdc(FUNNEL) == rows["funnel"]["fdc"]
+    easy = next(claim for claim in findings.claims if claim.name == "easy")
+    assert (easy.held, easy.cases) == (1, 3)   # the funnel; not the weak one, not the noise
+
+
+def test_smooth_and_clustered_need_a_z_score_above_2_not_a_positive_value(findings):
+    rows = {row["model"]: row for row in findings.rows}
+    assert rows["noise"]["autocorrelation"] > 0 and rows["noise"]["assortativity"] > 0   # by chance...
+    assert rows["noise"]["autocorrelation_z"] < 2 and rows["noise"]["assortativity_z"] < 2   # ...as chance does
+    claims = {claim.name: claim for claim in findings.claims}
+    assert (claims["smooth"].held, claims["clustered"].held) == (1, 1)   # the funnel (noise swamps the weak one)
+    stricter = check_findings({("noise", "d", 1.0): NOISE, ("funnel", "d", 1.0): FUNNEL}, n_shuffles=20, z=1e6)
+    assert [claim.held for claim in stricter.claims[:4]] == [0, 0, 0, 0]
+
+
+def test_the_markdown_says_how_many_cases_were_undefined(findings):
+    # Every training loss differs, so none is undefined here; ties are tested in test_build.py.
+    assert findings.to_markdown().endswith("| 0/3 | does not hold |")
+    # 10% of 900 and of 100; the funnel's 90th configuration ties with the rest of its diagonal.
+    assert {row["model"]: row["n_best_trained"] for row in findings.rows} == {"funnel": 91, "weak": 90, "noise": 10}
+
+
+def test_correlations_equal_scipys_with_ties():
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 5, 300).astype(float)
+    b = a + rng.integers(0, 3, 300)
+    assert _correlation(a, b) == pytest.approx(pearsonr(a, b)[0], abs=1e-12)
+    assert _correlation(a, b, rank=True) == pytest.approx(spearmanr(a, b)[0], abs=1e-12)
+    assert np.isnan(_correlation(a, np.ones(300)))
+
+
+def test_input_errors():
+    with pytest.raises(InvalidParameterError, match=re.escape("`z` of check_findings must be a finite real number")):
+        check_findings({("funnel", "d", 1.0): FUNNEL}, z=-1)
