@@ -1,12 +1,13 @@
 """Our BO with other settings on the suite's tasks: the screen behind a default (issue 23).
 
 Run: ``.venv/bin/python benchmarks/bench_bo_variants.py LABEL '{"setting": value}' --tasks a,b
-[--seeds 10] [--trials 50] [--out FILE]``, one process per variant (two variants side by side on
-two cores). It steps ``Study(space, "bo", optimizer_settings=...)`` on each task and seed in this
-process (threads pinned to one) and writes the suite's JSON layout (``methods`` -> runs with every
-evaluation's loss; ``references``), so ``benchmarks.suite.report`` tables and the scores of the
-full run compare with it. References: the committed full run's for its tasks, else the median
-of 20,000 random configurations.
+[--seeds 10] [--trials 50] [--out FILE] [--lengthscale-prior a,b]``, one process per variant
+(two variants side by side on two cores). It steps ``Study(space, "bo",
+optimizer_settings=...)`` on each task and seed in this process (threads pinned to one) and
+writes the suite's JSON layout (``methods`` -> runs with every evaluation's loss;
+``references``), so ``benchmarks.suite.report`` tables and the scores of the full run compare
+with it. References: the committed full run's for its tasks, else the median of 20,000 random
+configurations.
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--lengthscale-prior", help="'concentration,rate' of the numeric lengthscales' Gamma "
+                                                   "prior instead of bayes.model.LENGTHSCALE_PRIOR (a screen)")
     args = parser.parse_args()
+    if args.lengthscale_prior:
+        from interactive_hpo.optimizers.bayes import model
+
+        model.LENGTHSCALE_PRIOR = tuple(float(v) for v in args.lengthscale_prior.split(","))
     warnings.filterwarnings("ignore")
     settings = json.loads(args.settings)
     methods.METHODS[args.label] = ("botorch", lambda space, seed: methods.Ours(space, seed, "bo", settings))
