@@ -55,6 +55,8 @@ def main() -> None:
     out = args.out or Path(f"bo_variant_{args.label}.json")
     result: dict = {"methods": {args.label: {"runs": []}}, "references": {},
                     "meta": {"settings": settings, "seeds": args.seeds, "trials": args.trials}}
+    if args.lengthscale_prior:
+        result["meta"]["lengthscale_prior"] = list(model.LENGTHSCALE_PRIOR)
     for name in args.tasks.split(","):
         task = make_task(name)
         result["references"][name] = known.get(name) or {
