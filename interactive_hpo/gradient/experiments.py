@@ -2,6 +2,7 @@
 
 - :func:`mode_costs`: time and memory of reverse against forward mode as the horizon grows.
 - :func:`implicit_errors`: how the implicit hypergradient's error shrinks with its iterations.
+- :func:`neumann_rate`: the rate its Neumann series converges at (or whether it does at all).
 - :func:`compare_with_black_box`: hypergradient descent against a black-box optimizer given the
   same wall time or the same number of evaluations, on the same problem (many hyperparameters
   is where they part).
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import torch
 
 from .._validation import check_int, check_one_of, check_real, fail
 from ..optimizers.hypergradient import HypergradientDescent
@@ -23,7 +25,8 @@ from .hypergradients import exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import BilevelProblem, RidgeProblem, check_problem
 
-__all__ = ["ModeCosts", "mode_costs", "implicit_errors", "BlackBoxComparison", "compare_with_black_box"]
+__all__ = ["ModeCosts", "mode_costs", "implicit_errors", "NeumannRate", "neumann_rate", "BlackBoxComparison",
+           "compare_with_black_box"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +93,56 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     scale = np.linalg.norm(reference) or 1.0
     return {solver: np.array([np.linalg.norm(implicit(problem, theta, solver=solver, iterations=k, w=w).gradient
                                              - reference) / scale for k in counts]) for solver in solvers}
+
+
+@dataclass(frozen=True, eq=False)
+class NeumannRate:
+    """How fast the Neumann series ``alpha * sum_i (I - alpha H)^i g`` approaches ``H^{-1} g``.
+
+    After ``k`` terms the error is ``(I - alpha H)^(k+1) H^{-1} g``: its component along an
+    eigenvector of ``H`` with curvature ``c`` shrinks by ``|1 - alpha c|`` per term. The series
+    converges if and only if every such factor is below 1 (``0 < alpha c < 2`` for all ``c``),
+    and then at the pace of the slowest, ``1 - alpha c_min`` when ``alpha <= 1 / c_max``, which
+    approaches 1 as the Hessian's condition number grows (Lorraine et al., AISTATS 2020).
+
+    Attributes
+    ----------
+    alpha : float
+        The series' step, the problem's inner step size.
+    curvatures : ndarray of shape (p,)
+        Eigenvalues of the training loss's Hessian at the minimizer, ascending.
+    radius : float
+        Spectral radius of ``I - alpha H``, ``max |1 - alpha c|``.
+    """
+
+    alpha: float
+    curvatures: np.ndarray
+    radius: float
+
+    @property
+    def converges(self) -> bool:
+        """Whether the series converges: ``radius < 1``."""
+        return self.radius < 1
+
+    def terms(self, reduction: float = 10.0) -> float:
+        """Terms for the slowest error component to shrink ``reduction``-fold (inf if it never does)."""
+        reduction = check_real(reduction, "reduction", "NeumannRate.terms", 1.0, None, low_open=True)
+        return float(np.log(reduction) / -np.log(self.radius)) if self.converges else float("inf")
+
+
+def neumann_rate(problem: BilevelProblem, theta: Any) -> NeumannRate:
+    """The convergence rate of :func:`implicit`'s Neumann series at the minimizer for ``theta``.
+
+    Forms the whole Hessian (p x p, by autograd), so it is for small problems: the tutorial's
+    logistic regression has 31 weights.
+    """
+    check_problem(problem, "neumann_rate")
+    theta_t = torch.as_tensor(problem.check_theta(theta, "neumann_rate"))
+    w = problem.solve(theta_t)
+    hessian = torch.func.hessian(problem.inner_loss)(w, theta_t)
+    curvatures = torch.linalg.eigvalsh(hessian).numpy()
+    alpha = float(problem.learning_rate(theta_t))
+    return NeumannRate(alpha, curvatures, float(np.abs(1 - alpha * curvatures).max()))
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,8 +1,16 @@
-"""The helpers every ``plot_*`` function shares: new Axes, and whole-number ticks."""
+"""The helpers ``plot_*`` functions share: new Axes, whole-number ticks, log axes labelled
+plainly, and a band of the y range kept free for a legend."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
+from matplotlib.ticker import LogFormatterSciNotation
+
+#: A log axis spanning fewer decades than this is labelled with plain numbers ("30", "0.5").
+PLAIN_DECADES = 2.0
 
 
 def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5)) -> Any:
@@ -25,3 +33,45 @@ def integer_ticks(axis: Any) -> Any:
 
     axis.set_major_locator(MaxNLocator(integer=True))
     return axis
+
+
+def legend_in_band(legend: Any, axes: Sequence[Any], side: str) -> None:
+    """Widen the y range of every Axes in ``axes`` by ``legend``'s height on ``side`` ("top" or
+    "bottom"), so that the legend, placed on that side, sits in a band no line can reach."""
+    # 1.3x and a margin: constrained layout still shrinks the Axes to fit its labels.
+    band = min(0.5, 1.3 * legend.get_window_extent().height / axes[0].get_window_extent().height + 0.02)
+    for each in axes:
+        low, high = each.get_ylim()
+        if each.get_yscale() == "log":  # the same share of the height, in decades
+            low, high = np.log10(low), np.log10(high)
+        span = (high - low) * band / (1 - band)
+        low, high = (low, high + span) if side == "top" else (low - span, high)
+        each.set_ylim(*((10 ** low, 10 ** high) if each.get_yscale() == "log" else (low, high)))
+
+
+class PlainLogFormatter(LogFormatterSciNotation):
+    """Plain numbers ("30", "0.5") on a log axis spanning under :data:`PLAIN_DECADES` decades.
+
+    On so short an axis matplotlib labels the minor ticks, as "3x10^1" (issue 26, item 9). The
+    ticks that get a label are still chosen by the parent class; only the text changes, and only
+    for numbers that read plainly (1e-3 to 1e5). Wider axes keep powers of ten.
+    """
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        label = super().__call__(x, pos)
+        low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (0.0, 0.0)
+        if label and low > 0 and np.log10(high / low) < PLAIN_DECADES and 1e-3 <= abs(x) < 1e5:
+            return f"{x:g}"
+        return label
+
+
+def log_scale(ax: Any, which: str) -> None:
+    """Put ``ax``'s x or y axis (``which``) on a log scale labelled by :class:`PlainLogFormatter`."""
+    if which == "x":
+        ax.set_xscale("log")
+    else:
+        ax.set_yscale("log")
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    # After set_*scale, which installs the scale's default formatters.
+    axis.set_major_formatter(PlainLogFormatter(base=10))
+    axis.set_minor_formatter(PlainLogFormatter(base=10, labelOnlyBase=False))

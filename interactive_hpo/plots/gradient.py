@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib import colormaps
 
 from .._validation import check_int, check_one_of, check_real, fail
-from ._axes import axes_or_new
+from ._axes import axes_or_new, legend_in_band, log_scale
 
 __all__ = ["TangentsInfo", "tangents_info", "plot_hypergradient_tangents", "plot_hyperparameter_path",
            "plot_mode_costs", "plot_approximation_error", "plot_online_learning_rate"]
@@ -77,12 +77,17 @@ def _legend(ax: Any, twin: Any, handles: list, labels: list[str]) -> None:
 
     The twin is drawn after ``ax``, so its lines would cross the legend: raise ``ax`` above the
     twin and make its background transparent (the twin's already is) so both stay visible.
+    ``loc="best"`` weighs only the lines of the Axes that owns the legend, and with two y axes
+    every place can hold a line of one or the other (issue 26, item 9: the legend sat on the
+    learning-rate curve), so the legend goes in a band of its own at the top.
     """
-    if twin is not None:
-        handles, labels = handles + twin.lines, labels + [line.get_label() for line in twin.lines]
-        ax.set_zorder(twin.get_zorder() + 1)
-        ax.patch.set_visible(False)
-    ax.legend(handles, labels, loc="best", fontsize="small", frameon=False)
+    if twin is None:
+        ax.legend(handles, labels, loc="best", fontsize="small")
+        return
+    handles, labels = handles + twin.lines, labels + [line.get_label() for line in twin.lines]
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    legend_in_band(ax.legend(handles, labels, loc="upper right", fontsize="small"), [ax, twin], "top")
 
 
 # -- tangents of the validation loss ---------------------------------------------------------------
@@ -185,8 +190,9 @@ def plot_hypergradient_tangents(lams: Any, losses: Any, at: Any, values: Any, gr
     for i, (x, y) in enumerate(zip(info.x, info.y, strict=True)):
         ax.plot(x, y, color="C3", lw=2, alpha=0.8,
                 label=f"tangent (slope d loss / d ln {name})" if i == 0 else "_tangent")
-    ax.set(ylim=ylim, xscale="log", xlabel=name, ylabel="validation loss")
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    ax.set(ylim=ylim, xlabel=name, ylabel="validation loss")
+    log_scale(ax, "x")
+    ax.legend(loc="best", fontsize="small")
     return ax
 
 
@@ -216,7 +222,8 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
         ``ax.lines``: one line per hyperparameter drawn, x = 0 ... n_steps - 1, labelled with its
         name. More than 10 are thin, their labels hidden ("_" + name), with one legend entry
         "h hyperparameters" ("d of h hyperparameters" when ``max_lines`` leaves d). The losses,
-        if any, are on a twin Axes added to ``ax.figure`` after ``ax``.
+        if any, are on a twin Axes added to ``ax.figure`` after ``ax``; then both y ranges leave a
+        band at the top for the legend.
     """
     owner = "plot_hyperparameter_path"
     try:
@@ -246,7 +253,9 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
                     label=f"_{names[j]}")
         else:
             ax.plot(steps, array[:, j], lw=1.5, label=str(names[j]))
-    ax.set(yscale="log" if log else "linear", xlabel="step", ylabel=str(names[0]) if h == 1 else "hyperparameter value")
+    ax.set(xlabel="step", ylabel=str(names[0]) if h == 1 else "hyperparameter value")
+    if log:
+        log_scale(ax, "y")
     handles, labels = list(ax.lines), [line.get_label() for line in ax.lines]
     if many:
         count = f"{h}" if len(shown) == h else f"{len(shown)} of {h}"
@@ -288,8 +297,10 @@ def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "
     ax = axes_or_new(ax, (6, 4))
     for label, cost in curves.items():
         ax.plot(horizons, cost / 1e6 if measure == "bytes" else cost, marker="o", ms=5, label=label)
-    ax.set(xscale="log", yscale="log", xlabel="unrolled training steps T", ylabel=MEASURE_LABELS[measure])
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    ax.set(xlabel="unrolled training steps T", ylabel=MEASURE_LABELS[measure])
+    log_scale(ax, "x")
+    log_scale(ax, "y")
+    ax.legend(loc="best", fontsize="small")
     return ax
 
 
@@ -310,6 +321,7 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
     -------
     Axes
         ``ax.lines``: one line with markers per method; log y axis. Errors below 1e-16 are drawn at 1e-16.
+        The legend sits in a band below the lowest point, which the y range leaves free.
     """
     owner = "plot_approximation_error"
     iterations = _counts(_vector(iterations, "iterations", owner), "iterations", owner, 0)
@@ -321,8 +333,10 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
         # An exact solve gives 0, which a log axis cannot place: draw it at the floor (about double
         # precision's relative resolution, so no real error is hidden) instead of dropping the point.
         ax.plot(iterations, np.maximum(error, ERROR_FLOOR), marker="o", ms=5, label=label)
-    ax.set(yscale="log", xlabel="iterations", ylabel="relative error of the hypergradient")
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    ax.set(xlabel="iterations", ylabel="relative error of the hypergradient")
+    log_scale(ax, "y")
+    # Below the floor: every corner above it can hold a converging line (issue 26, item 9).
+    legend_in_band(ax.legend(loc="lower right", fontsize="small"), [ax], "bottom")
     return ax
 
 
@@ -347,7 +361,8 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
     -------
     Axes
         The left axis (log y): ``ax.lines`` are the adapted run's losses, then each baseline's
-        (dashed). The learning rate is on a twin Axes added to ``ax.figure`` after ``ax``.
+        (dashed). The learning rate is on a twin Axes added to ``ax.figure`` after ``ax``; both y
+        ranges leave a band at the top for the legend.
     """
     owner = "plot_online_learning_rate"
     steps = _vector(steps, "steps", owner)
@@ -358,7 +373,8 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
     ax.plot(steps, losses, color="C0", lw=1.5, label="loss (hypergradient descent)")
     for i, (label, loss) in enumerate(others.items()):
         ax.plot(steps, loss, color=f"C{i + 1}", ls="--", lw=1.2, label=label)
-    ax.set(yscale="log", xlabel="step", ylabel="loss")
+    ax.set(xlabel="step", ylabel="loss")
+    log_scale(ax, "y")
     # Linear, not log: hypergradient descent may drive the rate through zero, which a log axis would hide.
     twin = ax.twinx()
     twin.plot(steps, learning_rates, color="0.3", ls=":", lw=1.5, label="learning rate (right)")

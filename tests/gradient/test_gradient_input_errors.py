@@ -22,7 +22,7 @@ from interactive_hpo.gradient import (  # noqa: E402
     online_learning_rate,
     reverse_mode,
 )
-from interactive_hpo.gradient.experiments import compare_with_black_box, mode_costs  # noqa: E402
+from interactive_hpo.gradient.experiments import NeumannRate, compare_with_black_box, mode_costs, neumann_rate  # noqa: E402
 
 RIDGE = RidgeProblem()
 MLP = MLPProblem(hidden=4, steps=3)
@@ -76,6 +76,12 @@ CASES = [
                                                            "[1, 898]; got 10000."),
     (lambda: mode_costs(MLP, [0.0, 0.0], horizons=[]), "`horizons` of mode_costs must be a non-empty list of "
                                                        "positive ints; got []."),
+    (lambda: neumann_rate("ridge", [0.0]), "`problem` of neumann_rate must be a BilevelProblem (RidgeProblem, "
+                                           "LogisticProblem, MLPProblem, ...); got 'ridge'."),
+    (lambda: neumann_rate(RIDGE, [0.0, 0.0]), "`theta` of neumann_rate must be finite log-hyperparameters of "
+                                              "shape (1,) for ('alpha',); got [0.0, 0.0]."),
+    (lambda: NeumannRate(0.1, np.ones(2), 0.9).terms(1.0), "`reduction` of NeumannRate.terms must be a finite real "
+                                                          "number in (1.0, inf); got 1.0."),
     (lambda: compare_with_black_box(RIDGE, steps=0), "`steps` of compare_with_black_box must be an int in "
                                                      "[1, inf); got 0."),
     (lambda: compare_with_black_box(RIDGE, match="trials"), "`match` of compare_with_black_box must be one of "

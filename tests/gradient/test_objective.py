@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("torch")
+torch = pytest.importorskip("torch")
 
 from interactive_hpo import HypergradientDescent, Study  # noqa: E402
 from interactive_hpo.gradient import (  # noqa: E402
@@ -75,6 +75,24 @@ def test_implicit_errors_start_at_one_and_reach_the_exact_answer():
     # Neumann converges at the rate 1 - alpha * (smallest curvature): slowly, and not always
     # monotonically in one hypergradient (eigen-components of the error decay at different rates).
     assert errors["neumann"][-1] < 1e-3 * errors["neumann"][0]
+
+
+def test_neumann_rate_is_the_pace_of_the_series_and_says_when_it_diverges():
+    from interactive_hpo.gradient.experiments import NeumannRate, implicit_errors, neumann_rate
+
+    ridge = RidgeProblem()
+    theta = [np.log(1e-3)]
+    rate = neumann_rate(ridge, theta)
+    A, _ = ridge.normal_equations(torch.as_tensor(theta, dtype=torch.float64))
+    np.testing.assert_allclose(rate.curvatures, torch.linalg.eigvalsh(A).numpy(), rtol=1e-10)
+    assert rate.alpha * rate.curvatures[-1] < 1 and rate.radius == pytest.approx(1 - rate.alpha * rate.curvatures[0])
+    assert rate.converges and rate.terms(10.0) == pytest.approx(np.log(10) / -np.log(rate.radius))
+    # Late in the series the slowest component is all that is left: 400 more terms shrink the
+    # error by radius ** 400 (slightly more while faster components are still fading).
+    errors = implicit_errors(ridge, theta, iterations=(400, 800), solvers=("neumann",))["neumann"]
+    assert 0.95 * rate.radius ** 400 < errors[1] / errors[0] <= rate.radius ** 400
+    too_long = NeumannRate(alpha=1.0, curvatures=np.array([0.5, 2.5]), radius=1.5)  # alpha c = 2.5 > 2
+    assert not too_long.converges and too_long.terms() == np.inf
 
 
 def test_compare_with_black_box_gives_both_the_same_time():

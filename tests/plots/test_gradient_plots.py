@@ -150,6 +150,56 @@ def test_online_plot_has_losses_on_the_left_and_the_learning_rate_on_a_twin():
     assert len(plot_online_learning_rate(steps, rates, np.ones(50), ax=axes()).lines) == 1
 
 
+# -- read from the back of the room (issue 26, item 9) --------------------------------------------
+
+def tick_texts(axis):
+    """The non-empty tick labels of ``axis`` (major and minor) as drawn."""
+    axis.figure.canvas.draw()
+    return [t.get_text() for t in axis.get_ticklabels(which="both") if t.get_text()]
+
+
+def test_log_axes_under_two_decades_are_labelled_with_plain_numbers():
+    ax = plot_mode_costs([10, 20, 40, 80], {"reverse": [0.5, 1.0, 2.0, 4.0], "forward": [1e-3, 1e-2, 1e-1, 1.0]},
+                         ax=axes())
+    x_labels, y_labels = tick_texts(ax.xaxis), tick_texts(ax.yaxis)
+    assert "10" in x_labels and "20" in x_labels  # not "2x10^1": the axis spans under one decade
+    assert all(re.fullmatch(r"[0-9.]+", label) for label in x_labels)
+    assert "$\\mathdefault{10^{-3}}$" in y_labels  # three decades keep their powers of ten
+    path = plot_hyperparameter_path(np.geomspace(0.05, 0.5, 6), ax=axes())
+    assert {"0.1", "0.2"} <= set(tick_texts(path.yaxis))
+
+
+def lines_under_legend(ax):
+    """How many vertices of the lines of ``ax`` and of every other Axes of its figure fall inside
+    ``ax``'s legend, in display coordinates."""
+    ax.figure.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    return sum(int(box.count_contains(line.get_transform().transform(line.get_xydata())))
+               for other in ax.figure.axes for line in other.lines)
+
+
+def test_a_legend_with_a_twin_axis_covers_the_lines_of_neither():
+    # The learning rate climbs at once to a plateau at the top of its axis while the losses fill
+    # the rest: every corner held a line, and "best" (which sees only one axis) chose the plateau.
+    steps = np.arange(300)
+    rates = 0.5 - 0.48 * np.exp(-steps / 10)
+    ax = plot_online_learning_rate(steps, rates, 0.1 + 2.5 * np.exp(-steps / 20),
+                                   baselines={"fixed": 0.5 + 2.1 * np.exp(-steps / 150)}, ax=axes())
+    assert lines_under_legend(ax) == 0
+    path = plot_hyperparameter_path(np.exp(np.random.default_rng(0).normal(size=(12, 40))),
+                                    losses=np.linspace(1.0, 0.2, 12), ax=axes())
+    assert lines_under_legend(path) == 0
+    assert path.get_legend().get_frame_on()  # a half-opaque box, as the projector style asks
+
+
+def test_the_error_legend_sits_below_lines_that_reach_the_floor():
+    iterations = [0, 1, 2, 5, 10, 20, 50, 100, 200]
+    errors = {"fast": [1, 0.2, 0.05, 1e-3, 1e-6, 0, 0, 0, 0], "slow": np.geomspace(1, 1e-2, 9),
+              "stalls": [1, 0.9, 0.8, 0.2, 1e-2, 1e-6, 1e-10, 1e-10, 1e-10], "crawls": np.geomspace(1, 0.98, 9)}
+    ax = plot_approximation_error(iterations, errors, ax=axes())
+    assert lines_under_legend(ax) == 0 and ax.get_ylim()[0] < 1e-16
+
+
 # -- input errors ---------------------------------------------------------------------------------
 
 BAD_INPUTS = [
