@@ -14,7 +14,7 @@ from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
 from ._axes import integer_ticks
 from .surrogate import _levels, axis_positions, style_axis
 
-__all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population"]
+__all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
 
 #: Colour of each individual's state.
 STATE_COLORS = {"told": "C0", "pending": "C1", "unasked": "0.6", "failed": "C3"}
@@ -33,6 +33,22 @@ def ellipse_points(mean: np.ndarray, cov: np.ndarray, n: int = 100, sigmas: floa
     angles = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
     circle = np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return mean + sigmas * (circle * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+
+
+def rank_shades(values: Any) -> np.ndarray:
+    """Each value's rank among the finite ``values`` (array-like of any shape), scaled to [0, 1];
+    ties share the lowest rank and NaN stays NaN (drawn blank). Same shape as ``values``.
+
+    >>> rank_shades([1.0, 2.0, 2.0, 300.0, 7.0]).tolist()
+    [0.0, 0.25, 0.25, 1.0, 0.75]
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    shades = np.full(values.shape, np.nan)
+    if finite.any():
+        ordered = np.sort(values[finite])
+        shades[finite] = np.searchsorted(ordered, values[finite], side="left") / max(len(ordered) - 1, 1)
+    return shades
 
 
 class PopulationPlot:
@@ -76,18 +92,23 @@ class PopulationPlot:
         from matplotlib.collections import LineCollection
 
         self.ax = ax
-        self.links = LineCollection([], colors="0.55", linewidths=0.8, zorder=1)
+        # Dark enough to read over the shaded landscape and on a projector (issue 26: 0.55 grey
+        # at 0.8 pt was barely visible).
+        self.links = LineCollection([], colors="0.2", linewidths=1.3, alpha=0.8, zorder=2,
+                                    label="parent → offspring")
         ax.add_collection(self.links)
-        (self.ellipse,) = ax.plot([], [], color="C2", lw=1.5, label=f"search distribution ({ELLIPSE_SIGMAS:g} sd)")
-        (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=9, zorder=4)
-        self.members = ax.scatter([], [], s=36, zorder=3, edgecolors="black", linewidths=0.5)
-        self.best = ax.scatter([], [], marker="*", s=160, c="red", zorder=5, label="best so far")
+        (self.ellipse,) = ax.plot([], [], color="C2", lw=2.0, zorder=4,
+                                  label=f"search distribution ({ELLIPSE_SIGMAS:g} sd)")
+        (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=10, mec="black", mew=0.5, zorder=4, label="its mean")
+        self.members = ax.scatter([], [], s=40, zorder=3, edgecolors="black", linewidths=0.6)
+        self.best = ax.scatter([], [], marker="*", s=180, c="red", edgecolors="black", linewidths=0.5, zorder=5,
+                               label="best so far")
         self.landscape: Any = None  # the true objective shaded behind, when it is cheap (set_landscape)
-        for state, color in STATE_COLORS.items():  # legend proxies: one entry per state
-            ax.scatter([], [], s=36, c=color, edgecolors="black", linewidths=0.5, label=state)
+        self._states: list[str] = []
 
     def update(self, snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,
-               dims: tuple[int, ...], previous: dict[int, np.ndarray] | None = None) -> PopulationPlot:
+               dims: tuple[int, ...], previous: dict[int, np.ndarray] | None = None,
+               legend: bool = True) -> PopulationPlot:
         """Show ``snapshot`` on the parameters ``dims`` (indices into d; one or two).
 
         Parameters
@@ -99,6 +120,9 @@ class PopulationPlot:
             Their coordinates in the unit cube.
         previous : dict of int to ndarray of shape (d,), optional
             Unit-cube positions of earlier individuals by id, for the parent links.
+        legend : bool
+            Draw the Axes' legend (:meth:`legend_entries`); False leaves it to the caller, e.g.
+            one legend for a row of panels.
         """
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
 
@@ -112,6 +136,7 @@ class PopulationPlot:
         offsets = place(X, losses) if len(X) else np.empty((0, 2))
         self.members.set_offsets(offsets)
         self.members.set_facecolors([STATE_COLORS.get(str(s), "0.6") for s in snapshot.states])
+        self._states = [state for state in STATE_COLORS if state in {str(s) for s in snapshot.states}]
         known = dict(previous or {})
         known.update({int(i): x for i, x in zip(snapshot.ids, X, strict=True)})
         segments = []
@@ -144,8 +169,25 @@ class PopulationPlot:
             self.ax.relim()
             self.ax.autoscale_view()
         self.ax.set_title(f"generation {snapshot.generation}")
-        self.ax.legend(loc="upper right", fontsize="small")
+        if legend:
+            self.ax.legend(*self.legend_entries(), loc="best", fontsize="small")
+        elif self.ax.get_legend() is not None:
+            self.ax.get_legend().remove()
         return self
+
+    def legend_entries(self) -> tuple[list[Any], list[str]]:
+        """Handles and labels of what is drawn now: the states present, the parent links, the
+        ellipse and the best point (a legend listing absent states only covers data)."""
+        from matplotlib.lines import Line2D
+
+        handles: list[Any] = [Line2D([], [], ls="", marker="o", ms=7, mfc=STATE_COLORS[state], mec="black",
+                                    mew=0.6, label=state) for state in self._states]
+        drawn = [self.links if len(self.links.get_segments()) else None,
+                 self.ellipse if len(self.ellipse.get_xdata()) else None,
+                 self.mean_marker if len(self.mean_marker.get_xdata()) else None,
+                 self.best if len(self.best.get_offsets()) else None]
+        handles += [artist for artist in drawn if artist is not None]
+        return handles, [str(h.get_label()) for h in handles]
 
     def set_landscape(self, grid: SurfaceGrid | None, values: Any = None) -> None:
         """Shade the true objective behind the population (None: remove it).
@@ -155,14 +197,17 @@ class PopulationPlot:
         grid : SurfaceGrid
             The 2-D slice the values were computed on (``SearchSpace.slice2d``).
         values : array-like of shape (ny, nx)
-            The objective on the slice, in its own units (darker is lower).
+            The objective on the slice, in its own units. Shaded by rank (darker is lower): on
+            Branin, values from 0.4 to 300 shaded linearly leave its valleys one flat dark band
+            (issue 26); by rank, the lowest tenth of the slice is the darkest tenth of the grey scale.
         """
         if self.landscape is not None:
             self.landscape.remove()
             self.landscape = None
         if grid is not None and values is not None:
-            self.landscape = self.ax.pcolormesh(_levels(grid.x_axis), _levels(grid.y_axis), np.asarray(values),
-                                                cmap="Greys_r", shading="nearest", alpha=0.55, zorder=0)
+            self.landscape = self.ax.pcolormesh(_levels(grid.x_axis), _levels(grid.y_axis), rank_shades(values),
+                                                cmap="Greys_r", vmin=0.0, vmax=1.0, shading="nearest", alpha=0.6,
+                                                zorder=0)
 
     def _limits(self, axis: AxisLevels, which: str) -> None:
         ends = axis_positions(axis, np.array([0.0, 1.0]))
@@ -207,9 +252,11 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
         for parent in parents:
             if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):
                 (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
-    ax.add_collection(LineCollection(plain, colors="0.7", linewidths=0.7, zorder=1))
-    ax.add_collection(LineCollection(line, colors="C3", linewidths=1.8, zorder=2, label="ancestry of the best"))
-    ax.scatter(lineage.generations, lineage.values, s=18, color="C0", zorder=3, label="individual")
+    # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
+    ax.add_collection(LineCollection(plain, colors="0.55", linewidths=1.0, zorder=1, label="parent → child"))
+    ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
+    ax.scatter(lineage.generations, lineage.values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
+               label="individual")
     ax.set(xlabel="generation", ylabel="value", title="lineage")
     integer_ticks(ax.xaxis)
     ax.autoscale_view()

@@ -131,13 +131,14 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     info = gantt_info(schedule, color_by, levels)
     ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers))
     colours = _level_colours(len(info.levels))
-    name = "rung {:.0f}" if info.color_by == "rung" else "budget {:g}"
+    name = "rung {:.0f}" if info.color_by == "rung" else "budget {:.3g}"  # 1/9 as 0.111, not 0.111111
+    unlevelled = "trial" if info.measured else f"no {info.color_by}"  # a real run's plain trials have no rung
     for k in [*range(len(info.levels)), -1]:
         mask = info.level_index == k
         if mask.any():
             ax.barh(info.workers[mask], info.durations[mask], left=info.starts[mask], height=0.8,
                     color=colours[k] if k >= 0 else "0.6", edgecolor="white", linewidth=0.6,
-                    label=name.format(info.levels[k]) if k >= 0 else f"no {info.color_by}")
+                    label=name.format(info.levels[k]) if k >= 0 else unlevelled)
     if len(info.waiting):
         ax.barh(info.waiting[:, 0], info.waiting[:, 2], left=info.waiting[:, 1], height=0.8, facecolor="0.93",
                 edgecolor="0.45", linewidth=0.0, hatch="////",

@@ -23,6 +23,9 @@ from .tables import body_cell, head_cell
 
 __all__ = ["RaceApp"]
 
+#: (line style, marker) of the optimizer lanes, in order; hollow markers let coinciding ones show through.
+LANE_STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"), ((0, (1, 3)), "P"))
+
 
 class RaceApp:
     """The widgets of a :class:`~interactive_hpo.execution.race.Race`.
@@ -59,11 +62,17 @@ class RaceApp:
         self.run_button.on_click(self.errors.guard(lambda _: self.run()))
         self.figure = LiveFigure((7.0, 3.4))
         self.ax = self.figure.fig.add_subplot()
-        # Markers: a lane with one trial is a single point, which a line alone does not draw.
-        self.lines = {name: self.ax.plot([], [], drawstyle="steps-post", lw=2.2 if name == YOU else 1.6,
-                                         ls="--" if name == YOU else "-", marker="o", ms=5 if name == YOU else 3,
+        # Markers: a lane with one trial is a single point, which a line alone does not draw. Each
+        # optimizer lane has its own dashes and marker: curves coincide (GA and DE with one seed and
+        # population size share their random generation 0) and colour alone hid one (issue 26).
+        lanes = [name for name in race.studies if name != YOU]
+        styles = [LANE_STYLES[i % len(LANE_STYLES)] for i in range(len(lanes))]
+        self.lines = {name: self.ax.plot([], [], drawstyle="steps-post", lw=1.6, ls=ls, marker=marker, ms=4, mfc="none",
                                          label=name)[0]
-                      for name in race.studies}
+                      for name, (ls, marker) in zip(lanes, styles, strict=True)}
+        if YOU in race.studies:
+            self.lines[YOU] = self.ax.plot([], [], drawstyle="steps-post", lw=2.4, ls="-", color="black", marker="*",
+                                           ms=8, label=YOU, zorder=3)[0]
         integer_ticks(self.ax.xaxis)  # trials are counted: no tick at 2.5 trials
         self.ax.set_xlabel("trials used")
         self.ax.set_ylabel("best so far")

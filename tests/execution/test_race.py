@@ -124,3 +124,17 @@ def test_the_race_legend_lists_only_the_lanes_drawn():
     assert _legend_names(app.ax) == ["random", "sobol", YOU] and _drawn(app.lines[YOU])
     assert_integer_ticks(app.ax.xaxis)
     assert_clean_layout(app.figure.fig, "the race's figure")
+
+
+def test_every_lane_of_the_race_app_has_its_own_dashes_and_marker():
+    # Issue 26: GA and DE with one seed share their generation 0, and colour alone hid one curve.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from interactive_hpo.execution.race import YOU
+    from interactive_hpo.ui import RaceApp
+
+    app = RaceApp(Race(bowl, ["random", "sobol", "ga", "de"], n_trials=2, space=SPACE, seed=0, you=True))
+    styles = [(str(line.get_linestyle()), line.get_marker()) for line in app.lines.values()]
+    assert len(set(styles)) == len(styles) == 5
+    assert app.lines[YOU].get_linewidth() > app.lines["ga"].get_linewidth()  # yours stands out

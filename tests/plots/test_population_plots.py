@@ -11,7 +11,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
-from interactive_hpo.plots.population import PopulationPlot, ellipse_points, plot_population  # noqa: E402
+from interactive_hpo.plots.population import (  # noqa: E402
+    PopulationPlot,
+    ellipse_points,
+    plot_population,
+    rank_shades,
+)
 from interactive_hpo.views import PopulationSnapshot  # noqa: E402
 
 SPACE = SearchSpace([Float("a", 0.0, 10.0), Float("lr", 1e-4, 1.0, log=True), Categorical("k", ["u", "v"])])
@@ -71,4 +76,50 @@ def test_categorical_axis_and_in_place_updates():
 def test_one_parameter_plots_losses():
     ax = plot_population(snapshot(), axes("a")[0], None, (0,))
     assert ax.get_ylabel() == "loss"
+    plt.close("all")
+
+
+# -- issue 26: what a lecture room needs to read ------------------------------------------------------
+def test_the_legend_lists_only_what_is_drawn():
+    # told and pending members and the best point; no ellipse (a GA), no parents known: no links
+    plot = PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1))
+    assert [t.get_text() for t in plot.ax.get_legend().get_texts()] == ["told", "pending", "best so far"]
+    previous = {4: np.array([0.5, 0.5, 0.2])}
+    snap = snapshot(mean=np.array([0.5, 0.5, 0.5]), cov=np.eye(3) * 0.01)
+    _, labels = plot.update(snap, *axes("a", "lr"), (0, 1), previous=previous, legend=False).legend_entries()
+    assert labels == ["told", "pending", "parent → offspring", "search distribution (2 sd)", "its mean", "best so far"]
+    assert plot.ax.get_legend() is None  # legend=False: the caller draws one for a row of panels
+    plt.close("all")
+
+
+def test_rank_shades_ignore_the_scale_of_the_values():
+    np.testing.assert_allclose(rank_shades([[3.0, 1e6], [np.nan, 1.0]]), [[0.5, 1.0], [np.nan, 0.0]])
+    np.testing.assert_allclose(rank_shades([2.0, 2.0, 5.0]), [0.0, 0.0, 1.0])  # ties share the lowest rank
+    assert np.isnan(rank_shades([np.nan, np.nan])).all()
+
+
+def test_the_landscape_is_shaded_by_rank():
+    # Branin spans 0.4 to 300: shaded linearly, its valley would be one flat band
+    grid = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)]).slice2d("a", "b", resolution=2)
+    plot = PopulationPlot()
+    plot.set_landscape(grid, np.array([[0.4, 0.5], [1.0, 300.0]]))
+    np.testing.assert_allclose(np.asarray(plot.landscape.get_array()).ravel(), [0.0, 1 / 3, 2 / 3, 1.0])
+    assert plot.landscape.get_clim() == (0.0, 1.0)
+    plot.set_landscape(None)
+    assert plot.landscape is None
+    plt.close("all")
+
+
+def test_lineage_links_are_drawn_to_be_seen_and_named():
+    from interactive_hpo.plots import plot_lineage
+    from interactive_hpo.study.curves import Lineage
+
+    tree = Lineage(ids=np.array([0, 1, 2, 3]), generations=np.array([0, 0, 1, 1]),
+                   values=np.array([5.0, 3.0, 2.0, 4.0]), parents=((), (), (0, 1), (0,)), best=2)
+    ax = plot_lineage(tree)
+    plain, ancestry = ax.collections[:2]
+    assert len(plain.get_segments()) == 1 and len(ancestry.get_segments()) == 2  # 0 -> 3; 0 -> 2 and 1 -> 2
+    assert plain.get_linewidth()[0] >= 1.0 and plain.get_color()[0][0] <= 0.6  # 1 pt, no lighter than 60% grey
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["parent → child", "ancestry of the best",
+                                                                    "individual"]
     plt.close("all")

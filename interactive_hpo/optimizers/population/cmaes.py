@@ -65,6 +65,8 @@ class CMAES(PopulationOptimizer):
     size is capped at a third of the box (``maxstd``, pycma's own cap for boxes it knows). Integers
     and categoricals are plain continuous coordinates that the study snaps to their bins.
 
+    - The first generation is centred on the best complete trial told before it (so one manual
+      trial chooses where CMA-ES starts), else on the centre of the cube.
     - Failed members rank last: their loss is replaced by one worse than the generation's worst.
       A generation that failed entirely teaches nothing, so pycma is not told it and samples
       again from the same distribution.
