@@ -21,7 +21,7 @@ a markdown table. Ratios are per-seed error ratios ``(1 - accuracy) / (1 - accur
 random search)``, averaged: below 1 is better than random search.
 
 ``--part sampler`` measures what BOHB-style sampling buys instead: Hyperband with random and
-with GP-proposed new configurations, two cycles (66 jobs, ``min_budget = 1/9``), on the
+with GP-proposed new configurations, three cycles of 22 jobs (66, ``min_budget = 1/9``), on the
 multi-fidelity Branin and Hartmann6 functions (``MultiFidelity``), best full-budget value.
 """
 
@@ -112,7 +112,7 @@ def run_skopt(objective: SklearnCV, seed: int) -> tuple[float, dict[str, Any], i
 
 def sampler_part(seeds: int) -> None:
     """Hyperband's new configurations drawn at random or proposed by a GP (BOHB-style)."""
-    print(f"# Hyperband, 66 jobs (two cycles, min_budget 1/9), {seeds} seeds: best full-budget value (mean ± se)")
+    print(f"# Hyperband, 66 jobs (3 cycles of 22, min_budget 1/9), {seeds} seeds: best full-budget value (mean ± se)")
     print("\n| function (optimum) | random sampler | sampler='bo' | seconds per run (random / bo) |")
     print("|---|---|---|---|")
     for function in (MultiFidelity(Branin()), MultiFidelity(Hartmann6())):

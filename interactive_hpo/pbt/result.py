@@ -271,22 +271,30 @@ class PBTComparison:
     ----------
     pbt, fixed : PBTResult
         The two runs; ``fixed`` has no exploits.
+    label : str
+        What the fixed run was, for tables and legends: two comparisons printed together (the
+        ablation and a bad learning rate, say) must not both read "fixed".
+    fixed_model : object or None
+        The model of ``fixed.best_member`` after the last round, to score on a sealed test split
+        like PBT's winner; None if no model was kept. Models are not part of :meth:`to_dict`.
     """
 
     pbt: PBTResult
     fixed: PBTResult
+    label: str = "fixed"
+    fixed_model: Any = field(default=None, repr=False)
 
     def curves(self) -> dict[str, np.ndarray]:
         """Label -> best score in the population at each round, shape (n_rounds,)."""
-        return {"PBT": self.pbt.best_curve, "fixed": self.fixed.best_curve}
+        return {"PBT": self.pbt.best_curve, self.label: self.fixed.best_curve}
 
     def table(self) -> list[dict[str, Any]]:
         """One row per method: best and mean final score, and training steps spent."""
         return [{"method": label, "best final score": run.best_score,
                  "mean final score": float(np.nanmean(run.scores[-1])) if run.n_rounds else math.nan,
                  "training steps": run.compute}
-                for label, run in (("PBT", self.pbt), ("fixed", self.fixed))]
+                for label, run in (("PBT", self.pbt), (self.label, self.fixed))]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: both runs."""
-        return {"pbt": self.pbt.to_dict(), "fixed": self.fixed.to_dict()}
+        """JSON-ready: both runs and the label."""
+        return {"pbt": self.pbt.to_dict(), "fixed": self.fixed.to_dict(), "label": self.label}

@@ -239,9 +239,32 @@ class PopulationBasedTraining:
         """The rounds so far as a :class:`PBTResult` (a snapshot)."""
         return PBTResult.from_rounds(self.space, self.direction, self._settings(), self._rounds)
 
+    def best_model(self) -> Any:
+        """A copy of the model of :attr:`PBTResult.best_member`: the best validation score in the last round.
+
+        The model to score once on the task's sealed test split (its ``test_score``). Exploits
+        never replace it (a top member is never a receiver), so it is the model that scored.
+        """
+        best = self.result.best_member
+        if best < 0:
+            raise fail("rounds_done", f"{_OWNER}.best_model", "at least 1 (no model has been scored yet)", 0)
+        return self.task.copy(self.members[best].model)
+
     def __repr__(self) -> str:
         return (f"PopulationBasedTraining(n_members={self.n_members}, ready_every={self.ready_every}, "
                 f"quantile={self.quantile}, rounds_done={self.rounds_done}, seed={self.seed})")
+
+
+def _fixed_runner(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_rounds: int,
+                  n_members: int | None, steps_per_round: int,
+                  seed: int | np.random.Generator | None) -> PopulationBasedTraining:
+    """A population that never exploits, after ``n_rounds`` rounds (its models kept)."""
+    if n_members is None:
+        n_members = 8 if isinstance(params, Mapping) else len(params)
+    runner = PopulationBasedTraining(task.space, task, n_members=n_members, ready_every=None, initial=params,
+                                     steps_per_round=steps_per_round, seed=seed)
+    runner.run(n_rounds)
+    return runner
 
 
 def train_fixed(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_rounds: int, *,
@@ -261,15 +284,22 @@ def train_fixed(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapp
     seed : int, numpy.random.Generator or None
         With the seed of a PBT run, the same initial weights and data orders.
     """
-    if n_members is None:
-        n_members = 8 if isinstance(params, Mapping) else len(params)
-    runner = PopulationBasedTraining(task.space, task, n_members=n_members, ready_every=None, initial=params,
-                                     steps_per_round=steps_per_round, seed=seed)
-    return runner.run(n_rounds)
+    return _fixed_runner(task, params, n_rounds, n_members, steps_per_round, seed).result
+
+
+def _fixed_label(fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None) -> str:
+    """What a fixed run was, in a few words: PBT's own start, one configuration, or one per member."""
+    if fixed is None:
+        return "same start, never exploited"
+    if isinstance(fixed, Mapping):
+        return "fixed " + ", ".join(f"{name}={value:g}" if is_real(value) else f"{name}={value}"
+                                    for name, value in fixed.items())
+    return "fixed, one configuration per member"
 
 
 def compare_with_fixed(result: PBTResult, task: IncrementalTask,
-                       fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None) -> PBTComparison:
+                       fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None, *,
+                       label: str | None = None) -> PBTComparison:
     """Spend the compute of a PBT run on fixed hyperparameters, and pair the two runs.
 
     The fixed run has as many members, rounds and steps per round as ``result`` and its seed
@@ -283,11 +313,16 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
     fixed : dict, list of dict or None
         None: PBT's own initial population, never exploited (the ablation of the paper). A dict:
         that configuration for every member (e.g. a known bad learning rate). A list: one per member.
+    label : str, optional
+        The fixed run's name in ``table()`` and ``curves()``. By default it says what ``fixed``
+        was: "same start, never exploited", "fixed eta0=1e-05, alpha=0.0001", or "fixed, one
+        configuration per member".
 
     Returns
     -------
     PBTComparison
-        ``table()`` and ``curves()`` give plain data for a side-by-side table or plot.
+        ``table()`` and ``curves()`` give plain data for a side-by-side table or plot;
+        ``fixed_model`` is the fixed run's best model, for its sealed test score.
 
     Examples
     --------
@@ -296,14 +331,15 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
     >>> result = PopulationBasedTraining(task.space, task, n_members=4, seed=0).run(4)
     >>> rows = compare_with_fixed(result, task, {"eta0": 1e-5, "alpha": 1e-4}).table()
     >>> [(row["method"], row["training steps"]) for row in rows]
-    [('PBT', 16), ('fixed', 16)]
+    [('PBT', 16), ('fixed eta0=1e-05, alpha=0.0001', 16)]
     >>> rows[0]["best final score"] > rows[1]["best final score"]
     True
     """
     if not isinstance(result, PBTResult) or not result.rounds:
         raise fail("result", "compare_with_fixed", "a PBTResult with at least one round", result)
-    if fixed is None:
-        fixed = list(result.rounds[0].params)
-    baseline = train_fixed(task, fixed, result.n_rounds, n_members=result.n_members,
-                           steps_per_round=int(result.settings["steps_per_round"]), seed=int(result.settings["seed"]))
-    return PBTComparison(pbt=result, fixed=baseline)
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise fail("label", "compare_with_fixed", "a non-empty str or None", label)
+    runner = _fixed_runner(task, list(result.rounds[0].params) if fixed is None else fixed, result.n_rounds,
+                           result.n_members, int(result.settings["steps_per_round"]), int(result.settings["seed"]))
+    return PBTComparison(pbt=result, fixed=runner.result, label=label or _fixed_label(fixed),
+                         fixed_model=runner.best_model())

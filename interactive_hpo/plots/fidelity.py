@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..direction import Direction
 from ._axes import axes_or_new
 
 __all__ = ["BracketsInfo", "BudgetTraceInfo", "CurvesInfo", "RungsInfo", "brackets_info", "budget_trace_info",
@@ -44,7 +45,8 @@ class RungsInfo:
     Attributes
     ----------
     points : ndarray of shape (n, 2)
-        (budget, loss) of each finished job with a finite loss.
+        (budget, value) of each finished job with a finite loss: the loss itself when
+        minimizing, the objective's value (``-loss``) when maximizing.
     configs, rungs, numbers : ndarray of shape (n,)
         Its configuration, rung and trial.
     scheduler : ndarray of shape (n,), dtype object
@@ -54,7 +56,7 @@ class RungsInfo:
     human : ndarray of shape (n,), dtype object
         A person's override: "promote", "stop" or None.
     lines : tuple of ndarray of shape (k_i, 2)
-        One polyline (budget, loss) per configuration across the rungs it finished.
+        One polyline (budget, value) per configuration across the rungs it finished.
     line_configs : ndarray of shape (n_lines,)
         The configuration of each line.
     budgets : ndarray of shape (n_budgets,)
@@ -63,6 +65,8 @@ class RungsInfo:
         Rows still queued or running, or with an infinite loss (failed): not drawn.
     bracket : int or None
         The bracket drawn; None for all of them.
+    direction : str
+        "minimize" or "maximize": how the y values were read from the losses.
     """
 
     points: np.ndarray
@@ -76,6 +80,7 @@ class RungsInfo:
     budgets: np.ndarray
     n_unfinished: int
     bracket: int | None
+    direction: str = "minimize"
 
 
 def _records(rows: Any) -> list[dict[str, Any]]:
@@ -85,8 +90,14 @@ def _records(rows: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0) -> RungsInfo:
-    """Split ``rung_table()`` rows of ``bracket`` (None: every bracket) into points, decisions and lines."""
+def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0,
+               direction: str = "minimize") -> RungsInfo:
+    """Split ``rung_table()`` rows of ``bracket`` (None: every bracket) into points, decisions and lines.
+
+    A scheduler records losses; with ``direction="maximize"`` (the study's direction) the y values
+    are the objective's own (accuracy, not -accuracy).
+    """
+    goal = Direction.parse(direction, "direction", "rungs_info")
     rows = [r for r in _records(rows) if bracket is None or r["bracket"] == bracket]
     entered = {(r["bracket"], r["rung"], r["config"]) for r in rows}
     done = [r for r in rows if r["loss"] is not None and math.isfinite(r["loss"])]
@@ -99,9 +110,9 @@ def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0) -> Ru
 
     lines: dict[tuple[int, int], list[tuple[float, float]]] = {}
     for r in done:
-        lines.setdefault((r["bracket"], r["config"]), []).append((r["budget"], r["loss"]))
+        lines.setdefault((r["bracket"], r["config"]), []).append((r["budget"], goal.to_value(r["loss"])))
     return RungsInfo(
-        points=np.array([(r["budget"], r["loss"]) for r in done], dtype=float).reshape(-1, 2),
+        points=np.array([(r["budget"], goal.to_value(r["loss"])) for r in done], dtype=float).reshape(-1, 2),
         configs=np.array([r["config"] for r in done], dtype=int), rungs=np.array([r["rung"] for r in done], dtype=int),
         numbers=np.array([r["number"] for r in done], dtype=int),
         scheduler=np.array([scheduler(r) for r in done], dtype=object),
@@ -109,7 +120,7 @@ def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0) -> Ru
         lines=tuple(np.array(line, dtype=float) for line in lines.values()),
         line_configs=np.array([config for _, config in lines], dtype=int),
         budgets=np.unique(np.array([r["budget"] for r in rows], dtype=float)), n_unfinished=len(rows) - len(done),
-        bracket=bracket)
+        bracket=bracket, direction=goal.value)
 
 
 #: Marker layers of :func:`plot_rungs`: (who, decision) -> style. A human override is a large ring or
@@ -123,8 +134,9 @@ RUNG_MARKERS = {
 }
 
 
-def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int | None = 0) -> Any:
-    """Loss against budget in one bracket: a line per configuration, each job marked by who decided what.
+def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int | None = 0, *,
+               direction: str = "minimize", ylabel: str | None = None) -> Any:
+    """Value against budget in one bracket: a line per configuration, each job marked by who decided what.
 
     Parameters
     ----------
@@ -133,6 +145,11 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
     ax : matplotlib Axes, optional
     bracket : int or None, default=0
         The bracket to draw; None draws every bracket.
+    direction : {"minimize", "maximize"}, default="minimize"
+        The study's direction: when maximizing, y is the objective's value (``-loss``), so an
+        accuracy reads as an accuracy.
+    ylabel : str, optional
+        Default: "loss" when minimizing, "value (higher is better)" when maximizing.
 
     Returns
     -------
@@ -140,7 +157,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         ``ax.lines``: one per configuration (``info.line_configs`` order), then one marker layer
         per entry of :data:`RUNG_MARKERS` that has points, labelled as there.
     """
-    info = rungs_info(rows, bracket)
+    info = rungs_info(rows, bracket, direction)
     ax = axes_or_new(ax)
     for line in info.lines:
         ax.plot(line[:, 0], line[:, 1], color="0.75", lw=0.9, zorder=1)
@@ -154,11 +171,12 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         ax.set_xticks(info.budgets, [f"{b:.3g}" for b in info.budgets])
         ax.minorticks_off()
     ax.set_xlabel("budget")
-    ax.set_ylabel("loss")
+    minimize = Direction(info.direction) is Direction.MINIMIZE
+    ax.set_ylabel(ylabel if ylabel is not None else "loss" if minimize else "value (higher is better)")
     if bracket is not None:
         ax.set_title(f"bracket {bracket}", fontsize="medium")
     if len(info.points):
-        ax.legend(loc="best", fontsize="small", frameon=False)
+        ax.legend(loc="best", fontsize="small")
     return ax
 
 
@@ -257,7 +275,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if info.lines:
-        ax.legend(loc="best", fontsize="small", frameon=False)
+        ax.legend(loc="best", fontsize="small")
     return ax
 
 
@@ -335,7 +353,7 @@ def plot_budget_trace(trace: Any, ax: Any = None, baseline: Any = None, *,
                 label=f"{labels[1]}: best at full budget")
     ax.set_xlabel("budget spent (full evaluations)" if normalize else "budget spent")
     ax.set_ylabel("best value so far")
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    ax.legend(loc="best", fontsize="small")
     return ax
 
 

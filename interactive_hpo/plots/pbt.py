@@ -74,7 +74,7 @@ def schedule_info(schedule: Any, exploits: Sequence[Sequence[int]] = (), scale: 
 
 
 def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", exploits: Sequence[Any] = (),
-                      choices: Sequence[Any] | None = None, ax: Any = None) -> Any:
+                      choices: Sequence[Any] | None = None, legend: bool = True, ax: Any = None) -> Any:
     """One step line per member: the value of one hyperparameter over rounds, exploits marked.
 
     Parameters
@@ -88,26 +88,35 @@ def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", e
     exploits : sequence of (round, receiver, donor)
     choices : sequence, optional
         Category order for a categorical axis.
+    legend : bool, default=True
+        A key of the member colours and the exploit marker, right of the Axes (outside, since
+        the lines fill the panel). :func:`plot_pbt` draws one key for all its panels instead.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     Axes
-        Lines ``ax.lines[:n_members]`` (member order), then the exploit markers.
+        Lines ``ax.lines[:n_members]`` (member order, labelled "member i"), then the exploit markers.
     """
     info = schedule_info(schedule, exploits, scale, choices)
     ax = _axes(ax)
     for i in range(info.values.shape[1]):
         ax.plot(info.rounds, info.values[:, i], drawstyle="steps-post", color=f"C{i % 10}", lw=1.2, alpha=0.85,
                 label=f"member {i}")
-    ax.plot(info.jumps[:, 0], info.jumps[:, 1], ls="none", marker="v", color="black", ms=5, label="exploit")
+    ax.plot(info.jumps[:, 0], info.jumps[:, 1], ls="none", marker="v", color="black", ms=5, label=EXPLOIT_LABEL)
     if scale == "log":
         ax.set_yscale("log")
     if info.ticks is not None:
         ax.set_yticks(*info.ticks)
     ax.set_xlabel("round")
     ax.set_ylabel(name)
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax
+
+
+#: The exploit marker's legend entry: a receiver's schedule jumps where it starts from a copy.
+EXPLOIT_LABEL = "exploit: starts from a copy"
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,6 +194,8 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     -------
     Axes
         ``ax.collections[0]`` holds the kept segments, ``[1]`` the inherited ones, ``[2]`` the nodes.
+        The legend (above the Axes: nodes fill the panel) names the edges and the highlighted
+        ancestry; the colour bar names the node colours.
 
     Examples
     --------
@@ -197,21 +208,24 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
 
     info = lineage_info(exploits, n_rounds, n_members, highlight)
     ax = _axes(ax)
-    ax.add_collection(LineCollection(list(info.kept), colors="0.75", linewidths=1.0, zorder=1))
+    ax.add_collection(LineCollection(list(info.kept), colors="0.75", linewidths=1.0, zorder=1,
+                                     label="kept own model"))
     ax.add_collection(LineCollection(list(info.inherited), colors="C3", linewidths=1.4, zorder=2,
-                                     label="copied from donor"))
+                                     label="copied (exploit)"))
     colours = None if scores is None else np.asarray(scores, dtype=float).reshape(-1)
     paint = {"color": "C0"} if colours is None else {"c": colours, "cmap": "viridis"}
     nodes = ax.scatter(info.nodes[:, 0], info.nodes[:, 1], s=22, zorder=3, **paint)
     if colours is not None and colours.size:
-        ax.figure.colorbar(nodes, ax=ax, pad=0.02, label="score")
+        ax.figure.colorbar(nodes, ax=ax, pad=0.02, label="validation score")
     if len(info.path):
-        ax.plot(info.path[:, 0], info.path[:, 1], color="black", lw=2.5, zorder=2.5, label=f"member {highlight}")
+        ax.plot(info.path[:, 0], info.path[:, 1], color="black", lw=2.5, zorder=2.5,
+                label=f"member {highlight}'s ancestry")
     ax.set_xlim(-0.5, max(n_rounds - 0.5, 0.5))
     ax.set_ylim(-0.5, n_members - 0.5)
     ax.set_yticks(np.arange(n_members))
     ax.set_xlabel("round")
     ax.set_ylabel("member")
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, borderaxespad=0.2, frameon=False)
     return ax
 
 
@@ -269,7 +283,8 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
     Returns
     -------
     Axes
-        ``ax.lines``: one per member, then the best curve, then the baseline's (if given).
+        ``ax.lines``: one per member, then the best curve, then the baseline's (if given), then
+        one dotted line per exploit round. The legend sits above the Axes.
     """
     info = score_info(scores, direction, exploits, baseline)
     ax = _axes(ax)
@@ -277,40 +292,52 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
         ax.plot(info.rounds, info.members[:, i], color=f"C{i % 10}", lw=0.8, alpha=0.5)
     ax.plot(info.rounds, info.best, color="black", lw=2.2, label=f"{labels[0]}: best member")
     if info.baseline_best is not None:
-        ax.plot(info.rounds, info.baseline_best, color="C3", lw=2.0, ls="--", label=f"{labels[1]}: best member")
-    for r in info.exploit_rounds:
-        ax.axvline(r + 0.5, color="0.6", lw=0.6, ls=":", zorder=0)
+        # Grey, not a C-colour: those name the members (the same colours as their schedules).
+        ax.plot(info.rounds, info.baseline_best, color="0.5", lw=2.2, ls="--", label=f"{labels[1]}: best member")
+    for k, r in enumerate(info.exploit_rounds):
+        ax.axvline(r + 0.5, color="0.6", lw=0.8, ls=":", zorder=0, label=None if k else "exploit and explore")
     ax.set_xlabel("round")
     ax.set_ylabel(f"validation score ({Direction(direction).word} is better)")
-    ax.legend(loc="best", fontsize="small", frameon=False)
+    # Above the Axes: the members' lines fill the panel, and "best" would still cover some.
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2, frameon=False)
     return ax
 
 
-def plot_pbt(result: Any, baseline: Any = None, fig: Any = None) -> Any:
+def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
+             baseline_label: str = "fixed hyperparameters") -> Any:
     """A summary of a run: scores, lineage, and one schedule per hyperparameter.
 
     ``result`` is anything with ``scores``, ``schedules``, ``scales``, ``exploits``, ``direction``
-    and ``best_member`` (a ``PBTResult``); ``baseline`` optionally another (its ``scores`` are used).
+    and ``best_member`` (a ``PBTResult``); ``baseline`` optionally another (its ``scores`` are used),
+    named ``baseline_label`` in the legend. One key below the panels names the member colours
+    (the same member has the same colour in the score and schedule panels) and the exploit marker.
     Returns the array of Axes.
     """
     if fig is None:
         import matplotlib.pyplot as plt
 
-        fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2)))
+        fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2) + 0.6), layout="constrained")
     n_rounds, n_members = np.shape(result.scores)
     rows = 1 + (len(result.schedules) + 1) // 2
     axes = fig.subplots(rows, 2, squeeze=False)
     plot_pbt_scores(result.scores, direction=result.direction, exploits=result.exploits,
-                    baseline=None if baseline is None else baseline.scores, ax=axes[0, 0])
+                    baseline=None if baseline is None else baseline.scores, labels=("PBT", baseline_label),
+                    ax=axes[0, 0])
     plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=result.scores,
                      highlight=result.best_member if result.best_member >= 0 else None, ax=axes[0, 1])
     flat, space = axes[1:].ravel(), getattr(result, "space", None)
     for ax, (name, schedule) in zip(flat, result.schedules.items(), strict=False):
         choices = getattr(space[name], "choices", None) if space is not None else None
         plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits, choices=choices,
-                          ax=ax)
+                          legend=False, ax=ax)
     for ax in flat[len(result.schedules):]:
         ax.set_visible(False)
+    if len(flat) and result.schedules:
+        handles, labels = flat[0].get_legend_handles_labels()
+        # "member 0", "1", "2", ...: one row even for 8 members and a wide figure's worth of entries.
+        labels = [label.removeprefix("member ") if k else label for k, label in enumerate(labels)]
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), columnspacing=1.2,
+                   handlelength=1.5)
     return axes
 
 

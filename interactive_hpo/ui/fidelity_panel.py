@@ -45,12 +45,15 @@ class FidelityRecords:
         reported values otherwise (``learning_curves``).
     full_step : float or None
         The scheduler's full budget (curves that stop short of it were stopped); None without one.
+    direction : str
+        The study's direction, "minimize" or "maximize": the rung plot shows values, not losses.
     """
 
     scheduled: bool = False
     rows: list[dict[str, Any]] = field(default_factory=list)
     curves: list[Curve] = field(default_factory=list)
     full_step: float | None = None
+    direction: str = "minimize"
 
 
 def fidelity_records(study: Study) -> FidelityRecords:
@@ -58,7 +61,8 @@ def fidelity_records(study: Study) -> FidelityRecords:
     scheduler = study.optimizer if isinstance(study.optimizer, Scheduler) else None
     if scheduler is None:
         return FidelityRecords(curves=learning_curves(study))
-    return FidelityRecords(True, scheduler.rung_table(), config_curves(study), scheduler.max_budget)
+    return FidelityRecords(True, scheduler.rung_table(), config_curves(study), scheduler.max_budget,
+                           study.direction.value)
 
 
 class FidelityPanel:
@@ -111,7 +115,7 @@ class FidelityPanel:
         self.workers = widgets.VBox([widgets.HBox([self.n_workers, self.n_jobs, self.simulate_button]),
                                      self.gantt.widget])
         self.widget = widgets.VBox([
-            widgets.HTML("<b>Multi-fidelity</b>: loss against budget per configuration "
+            widgets.HTML("<b>Multi-fidelity</b>: value against budget per configuration "
                          "(&#9650; promoted, &#9660; stopped by the scheduler; rings and crosses: yours)"),
             self.bracket, self.figure.widget, self.overrides, self.table, self.workers])
         self.widget.add_class("ihpo-fidelity")
@@ -121,6 +125,7 @@ class FidelityPanel:
         self._rows: list[dict[str, Any]] = []
         self._curves: list[Any] = []
         self._full_step: float | None = None
+        self._direction = "minimize"
 
     def _button(self, label: str, icon: str, tooltip: str, action: str) -> widgets.Button:
         button = widgets.Button(description=label, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
@@ -164,6 +169,7 @@ class FidelityPanel:
         self._rows = records.rows
         # Curves over budgets end early when the scheduler stopped them short of the full budget.
         self._full_step = records.full_step
+        self._direction = records.direction
         self._curves = records.curves
         if not records.scheduled and not self._curves:
             self.widget.layout.display = "none"
@@ -188,7 +194,7 @@ class FidelityPanel:
         self.rung_ax.clear()
         self.curve_ax.clear()
         if self._rows and self.bracket.value is not None:
-            plot_rungs(self._rows, ax=self.rung_ax, bracket=self.bracket.value)
+            plot_rungs(self._rows, ax=self.rung_ax, bracket=self.bracket.value, direction=self._direction)
         if self._curves:
             labels = {"xlabel": "budget", "ylabel": "value", "xscale": "log"} if self._full_step is not None else \
                 {"xlabel": "step", "ylabel": "reported value"}

@@ -191,8 +191,9 @@ def test_pbt_beats_a_fixed_bad_learning_rate_with_the_same_compute(task):
     assert comparison.fixed.compute == pbt.compute == 60 and comparison.fixed.exploits == ()
     assert (comparison.fixed.schedules["eta0"] == 1e-5).all()
     rows = {row["method"]: row for row in comparison.table()}
-    assert rows["PBT"]["best final score"] > rows["fixed"]["best final score"] + 0.05
-    assert rows["PBT"]["mean final score"] > rows["fixed"]["mean final score"] + 0.05
+    fixed = rows["fixed eta0=1e-05, alpha=0.0001"]
+    assert rows["PBT"]["best final score"] > fixed["best final score"] + 0.05
+    assert rows["PBT"]["mean final score"] > fixed["mean final score"] + 0.05
 
 
 def test_pbt_started_at_the_bad_learning_rate_escapes_it(task):
@@ -210,8 +211,43 @@ def test_fixed_baseline_is_paired_with_the_pbt_run(task):
     # Same initial population, weights and data orders: identical until the first exploit acts.
     np.testing.assert_array_equal(comparison.fixed.scores[:2], result.scores[:2])
     assert comparison.fixed.rounds[0].params == result.rounds[0].params
-    assert set(comparison.curves()) == {"PBT", "fixed"} and comparison.curves()["PBT"].shape == (4,)
-    json.dumps(comparison.to_dict())
+    assert set(comparison.curves()) == {"PBT", "same start, never exploited"}
+    assert comparison.curves()["PBT"].shape == (4,)
+    assert json.loads(json.dumps(comparison.to_dict()))["label"] == "same start, never exploited"
+
+
+def test_comparisons_are_labelled_by_what_the_fixed_run_was(task):
+    """Two comparisons printed together (the ablation and a bad rate) must not both read "fixed"."""
+    result = PopulationBasedTraining(task.space, task, n_members=3, seed=0).run(2)
+    per_member = [{"eta0": 0.01, "alpha": 1e-4}] * 3
+    labels = [compare_with_fixed(result, task).label, compare_with_fixed(result, task, BAD_LR).label,
+              compare_with_fixed(result, task, per_member).label,
+              compare_with_fixed(result, task, BAD_LR, label="tiny steps").label]
+    assert labels == ["same start, never exploited", "fixed eta0=1e-05, alpha=0.0001",
+                      "fixed, one configuration per member", "tiny steps"]
+    assert [row["method"] for row in compare_with_fixed(result, task, BAD_LR, label="tiny steps").table()] == [
+        "PBT", "tiny steps"]
+
+
+def test_winners_models_score_on_the_sealed_test_split_like_their_validation_records(task):
+    """best_model and fixed_model are the models that scored best on validation, and copies."""
+    pbt = PopulationBasedTraining(task.space, task, n_members=4, seed=0)
+    result = pbt.run(4)
+    comparison = compare_with_fixed(result, task)
+    winner, fixed_winner = pbt.best_model(), comparison.fixed_model
+    assert task.score(winner) == result.best_score
+    assert task.score(fixed_winner) == comparison.fixed.best_score
+    task.train(winner, result.best_params, 3, seed=1)  # a copy: training it leaves the member alone
+    assert task.score(pbt.members[result.best_member].model) == result.best_score
+    looks = len(task.test_looks)
+    assert 0.5 < task.test_score(pbt.best_model()) <= 1.0 and len(task.test_looks) == looks + 1
+
+
+def test_best_model_before_any_round_is_a_clear_error():
+    pbt = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=2, seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(f"`rounds_done` of {OWNER}.best_model must be at "
+                                                              "least 1 (no model has been scored yet); got 0.")):
+        pbt.best_model()
 
 
 # -- persistence -------------------------------------------------------------------------------
@@ -297,6 +333,10 @@ def test_run_and_compare_errors():
         pbt.run(-1)
     with pytest.raises(InvalidParameterError, match="`result` of compare_with_fixed must be a PBTResult with at least"):
         compare_with_fixed(pbt.result, ToyTask())
+    pbt.run(1)
+    with pytest.raises(InvalidParameterError, match="`label` of compare_with_fixed must be a non-empty str or None; "
+                                                    "got ' '."):
+        compare_with_fixed(pbt.result, ToyTask(), label=" ")
     with pytest.raises(InvalidParameterError, match="`data` of PBTResult.from_dict must be a dict"):
         PBTResult.from_dict({"format": "something else"})
     data = pbt.result.to_dict()

@@ -167,6 +167,27 @@ def test_plot_rungs_marks_each_decision_in_its_own_layer(overridden):
     plot_rungs(rows, bracket=None)  # smoke: every bracket, a new figure
 
 
+def test_a_maximized_studys_rungs_read_in_the_objectives_units():
+    """Issue 26, item 9: notebook 05 drew "-accuracy"; with the study's direction the axis is accuracy."""
+    study = Study(LINE, "halving", direction="maximize", seed=0, optimizer_settings=SETTINGS)
+    study.run(lambda params, *, budget=None: 0.5 + 0.1 * params["x"] * budget, n_trials=9 + 3)
+    rows = study.optimizer.rung_table()
+    losses = rungs_info(rows)
+    values = rungs_info(rows, direction="maximize")
+    np.testing.assert_allclose(values.points[:, 1], -losses.points[:, 1])
+    assert (values.points[:, 1] > 0.5).all() and values.direction == "maximize"
+    by_number = {t.number: t.value for t in study.trials}
+    np.testing.assert_allclose(values.points[:, 1], [by_number[n] for n in values.numbers])
+    for line, negated in zip(values.lines, losses.lines, strict=True):
+        np.testing.assert_allclose(line[:, 1], -negated[:, 1])
+    ax = plot_rungs(rows, Figure().add_subplot(), direction="maximize")
+    assert ax.get_ylabel() == "value (higher is better)" and ax.get_ylim()[0] > 0
+    assert plot_rungs(rows, Figure().add_subplot(), direction="maximize", ylabel="CV accuracy").get_ylabel() == \
+        "CV accuracy"
+    with pytest.raises(InvalidParameterError, match="`direction` of rungs_info must be one of"):
+        rungs_info(rows, direction="up")
+
+
 # -- learning curves -------------------------------------------------------------------------------
 
 def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():

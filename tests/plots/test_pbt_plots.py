@@ -11,7 +11,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from interactive_hpo.plots import projector_style  # noqa: E402
 from interactive_hpo.plots.pbt import (  # noqa: E402
+    EXPLOIT_LABEL,
     lineage_info,
     plot_pbt,
     plot_pbt_lineage,
@@ -20,6 +22,8 @@ from interactive_hpo.plots.pbt import (  # noqa: E402
     schedule_info,
     score_info,
 )
+
+from ..figure_layout import assert_clean_layout  # noqa: E402
 
 # 3 rounds, 3 members; after round 0 member 2 copied member 0; after round 1 member 1 copied member 2;
 # after round 2 (the last) member 0 copied member 1: nothing trained on that copy yet.
@@ -54,6 +58,20 @@ def test_plot_schedule_draws_one_step_line_per_member_on_a_log_axis():
     assert [t.get_text() for t in labels] == ["relu", "tanh", "gelu"]
 
 
+def _legend(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+def test_schedule_and_lineage_panels_say_what_their_lines_and_marks_are():
+    """Issue 26, item 8: neither panel had a legend."""
+    schedule = plot_pbt_schedule(LR, name="lr", scale="log", exploits=EXPLOITS, ax=Figure().add_subplot())
+    assert _legend(schedule) == ["member 0", "member 1", "member 2", EXPLOIT_LABEL]
+    assert plot_pbt_schedule(LR, legend=False, ax=Figure().add_subplot()).get_legend() is None
+    lineage = plot_pbt_lineage(EXPLOITS, 3, 3, scores=SCORES, highlight=1, ax=Figure().add_subplot())
+    assert _legend(lineage) == ["kept own model", "copied (exploit)", "member 1's ancestry"]
+    assert lineage.figure.axes[-1].get_ylabel() == "validation score"  # the colour bar names the node colours
+
+
 def test_lineage_info_has_one_edge_per_member_and_round_and_traces_ancestry():
     info = lineage_info(EXPLOITS, n_rounds=3, n_members=3, highlight=1)
     np.testing.assert_array_equal(info.parents, [[-1, -1, -1], [0, 1, 0], [0, 2, 2]])
@@ -84,6 +102,7 @@ def test_score_info_and_plot_show_the_population_best_against_the_baseline():
     assert len(ax.lines) == 3 + 2 + 3  # members, best and baseline, one dotted line per exploit round
     np.testing.assert_allclose(ax.lines[3].get_ydata(), [0.5, 0.7, 0.8])
     np.testing.assert_allclose(ax.lines[4].get_ydata(), [0.4, 0.45, 0.5])
+    assert _legend(ax) == ["PBT: best member", "fixed hyperparameters: best member", "exploit and explore"]
 
 
 def test_plot_pbt_summarizes_a_result_like_record_without_touching_global_style():
@@ -96,6 +115,23 @@ def test_plot_pbt_summarizes_a_result_like_record_without_touching_global_style(
     assert axes[1, 0].get_yscale() == "log" and axes[1, 1].get_ylabel() == "act"
     np.testing.assert_allclose(axes[0, 0].lines[4].get_ydata(), [0.25, 0.35, 0.4])
     assert dict(matplotlib.rcParams) == before
+
+
+def test_plot_pbt_names_the_baseline_and_keys_the_member_colours_once():
+    """One key below the panels: "member 0", "1", ... in the colours of the score and schedule lines."""
+    result = SimpleNamespace(scores=SCORES, schedules=MappingProxyType({"lr": LR, "act": ACT}),
+                             scales={"lr": "log", "act": "categorical"}, exploits=EXPLOITS, direction="maximize",
+                             best_member=0)
+    with projector_style():
+        axes = plot_pbt(result, baseline=SimpleNamespace(scores=SCORES * 0.5), baseline_label="same start")
+        fig = axes[0, 0].figure
+        assert "same start: best member" in _legend(axes[0, 0])
+        assert all(ax.get_legend() is None for ax in axes[1])
+        (key,) = fig.legends
+        assert [t.get_text() for t in key.get_texts()] == ["member 0", "1", "2", EXPLOIT_LABEL]
+        colours = [matplotlib.colors.to_hex(h.get_color()) for h in key.legend_handles[:3]]
+        assert colours == [matplotlib.colors.to_hex(line.get_color()) for line in axes[0, 0].lines[:3]]
+        assert_clean_layout(fig, "plot_pbt")
 
 
 def test_plot_pbt_on_a_real_run_hides_unused_panels():

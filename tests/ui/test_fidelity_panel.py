@@ -101,3 +101,12 @@ def test_the_panel_draws_plain_records_without_a_study():
     steps = np.array([1.0, 2.0, 3.0])
     panel.update(FidelityRecords(curves=[Curve(0, steps, np.array([0.5, 0.4, 0.35]), "COMPLETE", np.zeros(3))]))
     assert panel.widget.layout.display is None and panel.bracket.layout.display == "none"
+
+
+def test_a_maximized_study_shows_its_values_not_their_negated_losses():
+    lab = Lab(lambda params, budget=None: 1.0 - bowl(params, budget), space=LINE, direction="maximize",
+              optimizer="halving", seed=0, optimizer_settings=SETTINGS)
+    lab.run(9)
+    axes = lab.fidelity_panel.rung_ax
+    heights = [y for line in axes.lines for y in line.get_ydata()]
+    assert heights and min(heights) > 0.5 and axes.get_ylabel() == "value (higher is better)"
