@@ -60,6 +60,7 @@ def run_notebook(name: str) -> NotebookRun:
 
     namespace: dict = {"__name__": "__main__"}
     printed = io.StringIO()
+    plt.close("all")  # figures an earlier test in this process left open are not the notebook's
     # rc_context: a notebook's use_projector_style() must not restyle the figures of the tests
     # that run after it in this process.
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed), matplotlib.rc_context():

@@ -1,4 +1,5 @@
-"""Objectives: the protocol, plain-function wrappers, synthetic test functions, scikit-learn tasks.
+"""Objectives: the protocol, plain-function wrappers, synthetic test functions, scikit-learn tasks,
+and problems with several objectives (ZDT, DTLZ, a score against a model size).
 
 Nothing here imports scikit-learn until an ``SklearnCV`` objective or a task is built.
 """
@@ -7,10 +8,12 @@ from . import tasks
 from .base import FunctionObjective, Objective
 from .fidelity import MultiFidelity
 from .incremental import IncrementalTask, SklearnIncremental, mlp_digits_incremental, sgd_digits
+from .multi_objective import DTLZ2, ZDT1, ZDT2, ZDT3, MultiObjectiveProblem
 from .sealed import SealedTestLook, SealedTestSetWarning
 from .sklearn_cv import SklearnCV
 from .synthetic import Ackley, Branin, Forrester, Hartmann6, Levy, Rosenbrock, SyntheticFunction, synthetic_functions
 from .tasks import TASKS, make_task
+from .tradeoff import SklearnTradeoff, sparse_logistic_breast_cancer
 
 __all__ = [
     "Objective",
@@ -31,6 +34,13 @@ __all__ = [
     "Levy",
     "Rosenbrock",
     "synthetic_functions",
+    "MultiObjectiveProblem",
+    "ZDT1",
+    "ZDT2",
+    "ZDT3",
+    "DTLZ2",
+    "SklearnTradeoff",
+    "sparse_logistic_breast_cancer",
     "tasks",
     "TASKS",
     "make_task",

@@ -337,7 +337,7 @@ class SklearnCV:
         train/test split, other folds and other model seeds. Landscapes average over these."""
         return SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
                          test_size=self.test_size, seed=seed, name=self.name, ignore_warnings=self.ignore_warnings,
-                         budget_resource=self.budget_resource)
+                         budget_resource=self.budget_resource, estimator_params=self.estimator_params)
 
     @property
     def fingerprint(self) -> str:

@@ -45,6 +45,7 @@ from .landscape import (
     trajectory_info,
 )
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
+from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
 from .population import PopulationPlot, plot_lineage, plot_population
 from .style import PROJECTOR, projector_style, use_projector_style
@@ -60,6 +61,7 @@ __all__ = [
     "GanttInfo",
     "HeatmapInfo",
     "ParallelCoordinatesPlot",
+    "ParetoInfo",
     "PopulationPlot",
     "RungsInfo",
     "SurrogateCurve",
@@ -76,6 +78,7 @@ __all__ = [
     "gantt_info",
     "heatmap_info",
     "parallel_coordinates_info",
+    "pareto_info",
     "plot_approximation_error",
     "plot_best_so_far",
     "plot_brackets",
@@ -83,6 +86,7 @@ __all__ = [
     "plot_gantt",
     "plot_hypergradient_tangents",
     "plot_hyperparameter_path",
+    "plot_hypervolume",
     "plot_landscape",
     "plot_landscape_graph",
     "plot_learning_curves",
@@ -90,6 +94,7 @@ __all__ = [
     "plot_mode_costs",
     "plot_online_learning_rate",
     "plot_parallel_coordinates",
+    "plot_pareto_front",
     "plot_pbt",
     "plot_pbt_lineage",
     "plot_pbt_schedule",

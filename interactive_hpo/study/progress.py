@@ -48,7 +48,8 @@ class RunProgress:
     Parameters
     ----------
     study : Study
-        Where the best value so far is read (in the study's own direction).
+        Where the best value so far is read (in the study's own direction); with several
+        objectives, how many trials are on the Pareto front.
     n_trials : int
         Trials the run asks for (it may stop earlier, when the optimizer runs out).
     stream : file-like, optional
@@ -74,11 +75,15 @@ class RunProgress:
         """The text after ``elapsed`` seconds of the run (``final``: it has ended, perhaps early,
         when the optimizer ran out)."""
         parts = [f"{self.done}/{self.n_trials} trials"]
-        try:
-            best = self.study.best_trial
-            parts.append(f"best {best.value:.6g} (trial {best.number})")
-        except TrialStateError:  # no trial has completed yet
-            parts.append("no trial completed yet")
+        if self.study.goals.multi:  # no single best: the size of the front is the news
+            front = len(self.study.best_trials)
+            parts.append(f"{front} on the Pareto front" if front else "no trial completed yet")
+        else:
+            try:
+                best = self.study.best_trial
+                parts.append(f"best {best.value:.6g} (trial {best.number})")
+            except TrialStateError:  # no trial has completed yet
+                parts.append("no trial completed yet")
         if self.done:
             per_trial = elapsed / self.done
             parts.append(f"{per_trial:.2g} s a trial")

@@ -314,3 +314,11 @@ def test_importing_does_not_import_sklearn():
     code = ("import sys, interactive_hpo, interactive_hpo.objectives.sklearn_cv, interactive_hpo.objectives.tasks; "
             "assert 'sklearn' not in sys.modules, sorted(m for m in sys.modules if m.startswith('sklearn'))[:5]")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_with_seed_keeps_the_translation_of_params_to_estimator_settings(iris):
+    space = SearchSpace([Int("depth", 1, 6)])
+    task = SklearnCV(DecisionTreeClassifier(), *iris, space, cv=3, seed=0,
+                     estimator_params=lambda params: {"max_depth": params["depth"]})
+    assert task.with_seed(1).estimator_params is task.estimator_params
+    assert 0 < task.with_seed(1)({"depth": 2}).value <= 1

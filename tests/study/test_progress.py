@@ -59,3 +59,10 @@ def test_a_run_that_ends_early_says_so_in_its_last_line(capsys):
     study.run(square, 10, progress=True)  # the grid has 3 points
     last = capsys.readouterr().err.rstrip("\n").split("\r")[-1]
     assert last.startswith("3/10 trials") and "s in all" in last and "left" not in last
+
+
+def test_a_study_of_several_objectives_counts_its_pareto_front(capsys):
+    study = Study(SPACE, "random", seed=0, directions=["minimize", "minimize"])
+    study.run(lambda params: (params["x"] ** 2, (params["x"] - 1) ** 2), 6, progress=True)
+    last = capsys.readouterr().err.rstrip("\n").split("\r")[-1]
+    assert last.startswith(f"6/6 trials · {len(study.best_trials)} on the Pareto front · ")

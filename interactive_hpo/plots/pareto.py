@@ -1,0 +1,330 @@
+"""Several objectives: the Pareto front with the region it dominates, and hypervolume over trials.
+
+As in :mod:`.history`, a plain record comes first (:func:`pareto_info`, which tests target) and
+the drawing second. The record takes arrays, not a study: each trial's objective values in the
+user's directions (a row of NaN for a trial without values) and whether it met its constraints.
+Everything is computed by :mod:`interactive_hpo.pareto` on losses and shown in objective units,
+so an accuracy axis reads as accuracy, higher is better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail
+from ..direction import Direction
+from ..pareto import hypervolume_history, pareto_mask, reference_point
+from ..views import read_only
+from ._axes import axes_or_new, integer_ticks
+
+__all__ = ["ParetoInfo", "pareto_info", "plot_hypervolume", "plot_pareto_front"]
+
+
+@dataclass(frozen=True, eq=False)
+class ParetoInfo:
+    """What the Pareto plots draw, as arrays (read-only), for n trials and m objectives.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n, m)
+        Objective values in the user's directions; rows of NaN for trials without values.
+    directions : tuple of str
+        "minimize" or "maximize", one per objective.
+    names : tuple of str
+        Objective names, for axis labels.
+    complete : ndarray of bool, shape (n,)
+        Trials with values.
+    feasible : ndarray of bool, shape (n,)
+        Complete trials that met their constraints: only these can be on the front.
+    front : ndarray of bool, shape (n,)
+        Feasible trials no other feasible trial dominates (the Pareto set).
+    reference : ndarray of shape (m,)
+        The worst corner of the measured region, in objective units (NaN while no trial is
+        feasible and none was given).
+    staircase : ndarray of shape (2k + 1, 2)
+        Two objectives: the boundary of the dominated region through the k distinct front
+        points strictly inside the reference box (from the reference's level in the second
+        objective to its level in the first); shape (0, 2) with more objectives or no such point.
+    dominated : ndarray of shape (2k + 2, 2)
+        The staircase closed at the reference point: the polygon whose area is the hypervolume.
+    hypervolume : ndarray of shape (n,)
+        The hypervolume of the feasible trials among the first 1, 2, ..., n.
+    """
+
+    values: np.ndarray
+    directions: tuple[str, ...]
+    names: tuple[str, ...]
+    complete: np.ndarray
+    feasible: np.ndarray
+    front: np.ndarray
+    reference: np.ndarray
+    staircase: np.ndarray
+    dominated: np.ndarray
+    hypervolume: np.ndarray
+
+    @property
+    def final_hypervolume(self) -> float:
+        """The hypervolume after the last trial (0.0 without trials)."""
+        return float(self.hypervolume[-1]) if len(self.hypervolume) else 0.0
+
+
+def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, reference: Any = None,
+                names: Sequence[str] | None = None) -> ParetoInfo:
+    """The layers of the Pareto plots, computed from objective values.
+
+    Parameters
+    ----------
+    values : array-like of shape (n, m)
+        Each trial's objective values in the user's directions (m >= 2), in trial order; a row
+        of NaN for a trial without values (failed, running).
+    directions : sequence of str
+        m entries, "minimize" or "maximize".
+    feasible : array-like of bool, shape (n,), optional
+        Whether each trial met its constraints; default all. Infeasible trials are drawn, but
+        neither join the front nor add hypervolume.
+    reference : array-like of shape (m,), optional
+        The reference point in objective units (for an accuracy to maximize, the lowest
+        accuracy that still counts). NaN entries, or None, are inferred from the feasible
+        trials by :func:`interactive_hpo.pareto.reference_point` (the front's nadir plus 10 %
+        of its range). An inferred reference moves with the front: give the same one to every
+        run you compare.
+    names : sequence of str, optional
+        m objective names; default "objective 0", "objective 1", ...
+
+    Returns
+    -------
+    ParetoInfo
+
+    Examples
+    --------
+    >>> info = pareto_info([[0.9, 50], [0.95, 80], [0.85, 90], [float("nan")] * 2],
+    ...                    ["maximize", "minimize"], reference=[0.8, 100])
+    >>> info.front.tolist(), round(info.final_hypervolume, 6)   # 0.1 x 50 + 0.05 x 20
+    ([True, True, False, False], 6.0)
+    >>> info.staircase.tolist()   # down the reference's edge, along the front, to the reference
+    [[0.95, 100.0], [0.95, 80.0], [0.9, 80.0], [0.9, 50.0], [0.8, 50.0]]
+    """
+    owner = "pareto_info"
+    array = _values(values, owner)
+    n, m = array.shape
+    if isinstance(directions, str) or len(directions) != m:
+        raise fail("directions", owner, f"{m} directions, one per column of values", directions)
+    parsed = tuple(Direction.parse(d, f"directions[{i}]", owner) for i, d in enumerate(directions))
+    labels = tuple(f"objective {i}" for i in range(m)) if names is None else tuple(names)
+    if len(labels) != m or not all(isinstance(label, str) for label in labels):
+        raise fail("names", owner, f"{m} str names, one per objective", names)
+    complete = np.isfinite(array).all(axis=1)
+    met = np.ones(n, dtype=bool) if feasible is None else _mask(feasible, n, owner)
+    usable = complete & met
+    losses = _convert(parsed, array, Direction.to_loss)  # NaN rows kept
+    front = np.zeros(n, dtype=bool)
+    front[usable] = pareto_mask(losses[usable])
+    given = np.full(m, np.nan) if reference is None else _reference(reference, m, owner)
+    given_loss = _convert(parsed, given, Direction.to_loss)[0]
+    if usable.any() or not np.isnan(given).any():
+        ref_loss = reference_point(losses[usable], bounds=given_loss)
+        history = hypervolume_history(np.where(usable[:, None], losses, np.nan), ref_loss)
+    else:  # nothing to measure yet
+        ref_loss, history = given_loss, np.zeros(n)
+    staircase = _convert(parsed, _staircase(losses[front], ref_loss), Direction.to_value) if m == 2 \
+        else np.empty((0, 2))
+    corner = _convert(parsed, ref_loss, Direction.to_value)
+    closed = np.vstack([staircase, corner]) if len(staircase) else np.empty((0, 2))
+    return ParetoInfo(values=read_only(array), directions=tuple(d.value for d in parsed), names=labels,
+                      complete=read_only(complete, bool), feasible=read_only(usable, bool),
+                      front=read_only(front, bool), reference=read_only(corner[0]),
+                      staircase=read_only(staircase), dominated=read_only(closed), hypervolume=read_only(history))
+
+
+def _convert(directions: tuple[Direction, ...], points: Any, method: Any) -> np.ndarray:
+    """``method`` (``Direction.to_loss`` or ``to_value``) applied to each column of ``points``
+    of shape (k, m) or (m,): shape (k, m)."""
+    array = np.asarray(points, dtype=float).reshape(-1, len(directions))
+    return np.column_stack([method(d, array[:, j]) for j, d in enumerate(directions)])
+
+
+def _values(values: Any, owner: str) -> np.ndarray:
+    rule = "a 2-D array of shape (n, m), m >= 2 objectives, each row finite or all NaN"
+    try:
+        array = np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        raise fail("values", owner, rule, values) from None
+    if array.ndim == 1 and array.size == 0:
+        array = array.reshape(0, 2)
+    if array.ndim != 2 or array.shape[1] < 2:
+        raise fail("values", owner, rule, values, hint=f"Its shape is {array.shape}.")
+    allowed = np.isfinite(array).all(axis=1) | np.isnan(array).all(axis=1)
+    if not allowed.all():
+        row = int(np.argmin(allowed))
+        raise fail("values", owner, rule, values, hint=f"Row {row} is {array[row].tolist()}.")
+    return array
+
+
+def _mask(feasible: Any, n: int, owner: str) -> np.ndarray:
+    array = np.asarray(feasible)
+    if array.shape != (n,) or array.dtype != bool:
+        raise fail("feasible", owner, f"None or {n} booleans, one per row of values", feasible)
+    return array
+
+
+def _reference(reference: Any, m: int, owner: str) -> np.ndarray:
+    rule = f"None or {m} numbers in objective units (NaN: inferred)"
+    try:
+        array = np.array(reference, dtype=float)
+    except (TypeError, ValueError):
+        raise fail("reference", owner, rule, reference) from None
+    if array.shape != (m,) or np.isinf(array).any():
+        raise fail("reference", owner, rule, reference)
+    return array
+
+
+def _staircase(front: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """The dominated region's boundary in losses (both minimized): shape (2k + 1, 2) for the k
+    distinct front points strictly inside the reference box, (0, 2) when there are none.
+
+    From (first point's loss 0, reference's loss 1) to each front point in turn (sorted by loss
+    0, so loss 1 falls) and across to the next one's loss 0, ending at (reference's loss 0, last
+    point's loss 1).
+    """
+    inside = front[(front < reference).all(axis=1)]
+    if not len(inside):
+        return np.empty((0, 2))
+    inside = np.unique(inside, axis=0)  # sorted by loss 0; copies of a point drawn once
+    corners = np.column_stack([np.append(inside[1:, 0], reference[0]), inside[:, 1]])
+    steps = np.empty((2 * len(inside), 2))
+    steps[0::2], steps[1::2] = inside, corners
+    return np.vstack([[inside[0, 0], reference[1]], steps])
+
+
+def _label(name: str, direction: str) -> str:
+    return f"{name} ({Direction(direction).word} is better)"
+
+
+def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = None) -> Any:
+    """Every trial of two objectives, the front as a staircase and the region it dominates.
+
+    Feasible trials are dots, the front's trials larger red dots joined by the staircase,
+    infeasible trials grey crosses; the shaded region (up to the reference point, the black
+    square) has the hypervolume as its area.
+
+    Parameters
+    ----------
+    info : ParetoInfo
+        From :func:`pareto_info`, with two objectives.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    true_front : array-like of shape (k, 2), optional
+        A known Pareto front in objective units (a synthetic problem's ``true_front(k)``),
+        drawn as small grey dots.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> info = pareto_info([[1, 3], [2, 2], [3, 3]], ["minimize", "minimize"], reference=[4, 4])
+    >>> ax = plot_pareto_front(info, Figure().add_subplot())
+    >>> ax.get_xlabel()
+    'objective 0 (lower is better)'
+    """
+    if not isinstance(info, ParetoInfo) or info.values.shape[1] != 2:
+        raise fail("info", "plot_pareto_front", "a ParetoInfo of two objectives (from pareto_info)", info,
+                   hint="With more objectives, plot the hypervolume, or pairs of objectives by hand.")
+    ax = axes_or_new(ax, figsize=(8.5, 4.5))
+    if true_front is not None:
+        known = np.asarray(true_front, dtype=float).reshape(-1, 2)
+        ax.plot(*known.T, ls="none", marker=".", ms=3, color="0.55", zorder=1, label="true front")
+    if len(info.dominated):
+        ax.fill(*info.dominated.T, color="C3", alpha=0.12, lw=0, zorder=0,
+                label=f"dominated: hypervolume {info.final_hypervolume:.3g}")
+        ax.plot(*info.staircase.T, color="C3", lw=1.5, zorder=2)
+    # A layer with no points is left out, so the legend lists only what is there.
+    layers = [(info.feasible & ~info.front, {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),
+              (info.complete & ~info.feasible, {"s": 36, "marker": "x", "color": "0.45", "label": "infeasible"}),
+              (info.front, {"s": 60, "color": "C3", "edgecolor": "black", "linewidth": 0.7, "zorder": 4,
+                            "label": f"Pareto front ({int(info.front.sum())})"})]
+    for mask, style in layers:
+        if mask.any():
+            ax.scatter(*info.values[mask].T, **{"zorder": 3, **style})
+    if np.isfinite(info.reference).all():
+        ax.scatter(*info.reference, s=60, marker="s", color="black", zorder=4, label="reference point")
+    ax.set_xlabel(_label(info.names[0], info.directions[0]))
+    ax.set_ylabel(_label(info.names[1], info.directions[1]))
+    _legend_beside(ax)
+    return ax
+
+
+def plot_hypervolume(runs: ParetoInfo | Mapping[str, ParetoInfo | Sequence[ParetoInfo]], ax: Any = None, *,
+                     best: float | None = None) -> Any:
+    """Hypervolume over trials, of one run or of several to compare.
+
+    Parameters
+    ----------
+    runs : ParetoInfo, or mapping from a label to a ParetoInfo or a list of them
+        One run; or runs to compare by label (a method, a setting). A list (say, one per seed)
+        is drawn as thin lines with their mean as a thick one, over the trials all have. Every
+        run must have the same reference point: hypervolumes of different boxes do not compare.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    best : float, optional
+        The largest hypervolume possible (a known front's), drawn as a dashed line.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> a = pareto_info([[2, 2], [1, 3]], ["minimize"] * 2, reference=[4, 4])
+    >>> b = pareto_info([[3, 3], [1, 1]], ["minimize"] * 2, reference=[4, 4])
+    >>> ax = plot_hypervolume({"a": a, "b": [a, b]}, Figure().add_subplot(), best=16.0)
+    >>> [line.get_label() for line in ax.get_lines()][-2:]
+    ['b (mean of 2)', 'best possible']
+    """
+    groups = {"hypervolume": [runs]} if isinstance(runs, ParetoInfo) else _groups(runs)
+    references = [info.reference for infos in groups.values() for info in infos]
+    if any(not np.array_equal(r, references[0], equal_nan=True) for r in references):
+        raise fail("runs", "plot_hypervolume", "runs measured from one reference point",
+                   [np.round(r, 4).tolist() for r in references],
+                   hint="Pass the same reference= to pareto_info for every run.")
+    ax = axes_or_new(ax, figsize=(9, 3.8))
+    for colour, (label, infos) in enumerate(groups.items()):
+        if len(infos) == 1:
+            ax.plot(np.arange(1, len(infos[0].hypervolume) + 1), infos[0].hypervolume, color=f"C{colour}",
+                    label=label)
+            continue
+        n = min(len(info.hypervolume) for info in infos)
+        for info in infos:
+            ax.plot(np.arange(1, n + 1), info.hypervolume[:n], color=f"C{colour}", lw=0.8, alpha=0.4)
+        mean = np.mean([info.hypervolume[:n] for info in infos], axis=0)
+        ax.plot(np.arange(1, n + 1), mean, color=f"C{colour}", lw=2.5, label=f"{label} (mean of {len(infos)})")
+    if best is not None:
+        ax.axhline(best, color="0.3", ls="--", lw=1.2, label="best possible")
+    integer_ticks(ax.xaxis)
+    ax.set_xlabel("trials")
+    ax.set_ylabel("hypervolume (higher is better)")
+    _legend_beside(ax)
+    return ax
+
+
+def _legend_beside(ax: Any) -> None:
+    # Right of the Axes: inside, it would hide trials or lines wherever it went; above, the title.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+
+
+def _groups(runs: Any) -> dict[str, list[ParetoInfo]]:
+    rule = "a ParetoInfo, or a dict from a label to a ParetoInfo or a non-empty list of them"
+    if not isinstance(runs, Mapping) or not runs:
+        raise fail("runs", "plot_hypervolume", rule, runs)
+    groups = {str(label): [infos] if isinstance(infos, ParetoInfo) else infos for label, infos in runs.items()}
+    if not all(isinstance(infos, Sequence) and infos and all(isinstance(info, ParetoInfo) for info in infos)
+               for infos in groups.values()):
+        raise fail("runs", "plot_hypervolume", rule, runs)
+    return {label: list(infos) for label, infos in groups.items()}
