@@ -6,7 +6,7 @@
 - ``simple``: grid, random and scrambled-Sobol search; ``hypergradient``: gradient steps on
   hyperparameters from reported hypergradients.
 - ``bayes/``: Gaussian-process Bayesian optimization (BoTorch); imported when used.
-- ``population/``: genetic algorithm, differential evolution, CMA-ES.
+- ``population/``: genetic algorithm, differential evolution, CMA-ES, NSGA-II.
 - ``multifidelity/``: successive halving, Hyperband, ASHA.
 
 Population-based training is not an ask/tell optimizer: it lives in :mod:`interactive_hpo.pbt`.

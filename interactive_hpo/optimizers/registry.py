@@ -25,6 +25,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "ga": "interactive_hpo.optimizers.population.evolution:GeneticAlgorithm",
     "de": "interactive_hpo.optimizers.population.evolution:DifferentialEvolution",
     "cmaes": "interactive_hpo.optimizers.population.cmaes:CMAES",
+    "nsga2": "interactive_hpo.optimizers.population.nsga2:NSGA2",
     "halving": "interactive_hpo.optimizers.multifidelity.halving:SuccessiveHalving",
     "hyperband": "interactive_hpo.optimizers.multifidelity.halving:Hyperband",
     "asha": "interactive_hpo.optimizers.multifidelity.halving:ASHA",

@@ -44,7 +44,9 @@ a trial it did not ask, say) is reported the same way. Rules that run a study ta
 - an optimizer that runs out does so exactly when its finite space is used up, and then
   raises :class:`~interactive_hpo.SearchExhausted`;
 - a study with a journal, loaded back, has the same trials and proposes the same next point;
-- ``ask_batch(q)`` gives proposals in the unit cube that can be told in any order.
+- ``ask_batch(q)`` gives proposals in the unit cube that can be told in any order;
+- an optimizer that serves several objectives does so with a constraint, a manual and a failed
+  trial: the same seed gives the same trials and its journal the same next point.
 
 The journal and JSON rules need the optimizer in the registry (a journal rebuilds it by name).
 A class not registered yet is registered while those checks run and removed after, so the
@@ -73,6 +75,7 @@ from .rules import (  # defining the checks fills CONTRACT, in this order
     check_same_seed_same_trials,
     check_settings_are_json,
     check_settings_rebuild_an_equal_optimizer,
+    check_several_objectives_with_constraints,
     check_trials_it_did_not_ask_are_tolerated,
 )
 
@@ -82,7 +85,7 @@ __all__ = ["CONTRACT", "SPACES", "FINITE", "N_TRIALS", "Factory", "check_optimiz
            "check_settings_are_json", "check_failed_trials_are_tolerated",
            "check_trials_it_did_not_ask_are_tolerated", "check_many_pending_asks_and_out_of_order_tells",
            "check_exhaustion_raises_a_clear_error", "check_journal_round_trip_gives_the_same_next_ask",
-           "check_ask_batch_is_in_bounds_and_tellable"]
+           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints"]
 
 
 def _selected(rules: Iterable[str] | None, owner: str) -> list[str]:

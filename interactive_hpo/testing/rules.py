@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import SearchExhausted, Study, Trial, TrialState, make_optimizer
+import numpy as np
+
+from .. import Evaluation, SearchExhausted, Study, Trial, TrialState, make_optimizer
 from .._validation import shown
+from ..optimizers.capabilities import MultiObjective
 from ._support import (
     CONDITIONAL,
     FINITE,
@@ -42,7 +45,7 @@ __all__ = ["check_asks_are_in_the_unit_cube", "check_same_seed_same_trials", "ch
            "check_settings_are_json", "check_failed_trials_are_tolerated",
            "check_trials_it_did_not_ask_are_tolerated", "check_many_pending_asks_and_out_of_order_tells",
            "check_exhaustion_raises_a_clear_error", "check_journal_round_trip_gives_the_same_next_ask",
-           "check_ask_batch_is_in_bounds_and_tellable"]
+           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints"]
 
 
 @rule
@@ -299,3 +302,51 @@ def check_ask_batch_is_in_bounds_and_tellable(make: Factory, *, n_trials: int = 
     if study.optimizer.pending:
         raise Broken(f"the batch was told and {len(study.optimizer.pending)} proposals are still pending")
 
+
+@rule
+def check_several_objectives_with_constraints(make: Factory, *, n_trials: int = N_TRIALS) -> None:
+    """An optimizer that declares :class:`~interactive_hpo.optimizers.capabilities.MultiObjective`
+    serves a study of two objectives with a constraint: the same seed gives the same trials (a
+    manual trial with its two values and its constraint, and a failed one, among them), and the
+    study loaded back from its journal proposes what the original proposes next. An optimizer
+    for one objective passes without a run."""
+    if not isinstance(build(make, MIXED, 7), MultiObjective):
+        return
+
+    def two_bowls() -> Any:
+        calls = [0]
+
+        def objective(params: dict[str, Any], budget: float | None = None) -> Evaluation:
+            calls[0] += 1
+            if calls[0] == 2:
+                raise RuntimeError("diverged")
+            x = MIXED.to_unit(params)
+            # Two bowls apart (a front between them); the constraint cuts off one end of it.
+            return Evaluation((float(np.sum((x - 0.3) ** 2)), float(np.sum((x - 0.7) ** 2))),
+                              constraints=[float(x[0] - 0.6)])
+
+        return objective
+
+    def drive(study: Study) -> list[tuple[Any, ...]]:
+        objective = two_bowls()
+        study.run(objective, n_trials=n_trials // 2)
+        study.add_manual(MIXED.sample(1, rng=1)[0], (0.5, 0.5), constraints=[-0.1])
+        study.run(objective, n_trials=n_trials - n_trials // 2 - 1)
+        return [(t.params, t.state, t.values, t.constraints, t.source) for t in study.trials]
+
+    directions = ["minimize", "minimize"]
+    optimizer = build(make, MIXED, 7)
+    with registered(optimizer), tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "study.jsonl"
+        study = Study(MIXED, optimizer, directions=directions, seed=0, storage=path)
+        watch = Watch(study)
+        rows = drive(study)
+        watch.verify()
+        if drive(Study(MIXED, build(make, MIXED, 7), directions=directions, seed=0)) != rows:
+            raise Broken("two studies of two objectives with optimizers of the same seed ran different trials")
+        loaded = Study.load(path)
+        if [(t.params, t.state, t.values, t.constraints, t.source) for t in loaded.trials] != rows:
+            raise Broken("the study of two objectives loaded from its journal has other trials than the one that "
+                         "wrote it")
+        same_next_ask(loaded.optimizer, study.optimizer,
+                      "the optimizer of the study of two objectives loaded from its journal")

@@ -237,8 +237,8 @@ def fitted(**kwargs):
     HPOSearchCV(arguments.pop("estimator", SVC()), arguments.pop("space", SVC_SPACE), **arguments).fit(X, y)
 
 
-OPTIMIZERS = ("['asha', 'bo', 'cmaes', 'de', 'ga', 'grid', 'halving', 'hyperband', 'hypergradient', 'parego', "
-              "'random', 'sobol']")
+OPTIMIZERS = ("['asha', 'bo', 'cmaes', 'de', 'ga', 'grid', 'halving', 'hyperband', 'hypergradient', 'nsga2', "
+              "'parego', 'random', 'sobol']")
 
 CASES = [
     ("no trials", lambda: nested(n_trials=0), "`n_trials` of nested_cv must be an int in [1, inf); got 0."),

@@ -12,7 +12,8 @@ from interactive_hpo.optimizers.simple import RandomSearch
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 DECLARED = {"bo": {ModelBased}, "parego": {ModelBased},
             "halving": {Scheduler}, "hyperband": {Scheduler}, "asha": {Scheduler},
-            "ga": {PopulationMethod}, "de": {PopulationMethod}, "cmaes": {PopulationMethod}}
+            "ga": {PopulationMethod}, "de": {PopulationMethod}, "cmaes": {PopulationMethod},
+            "nsga2": {PopulationMethod}}
 
 
 @pytest.mark.parametrize("name", available_optimizers())

@@ -30,6 +30,7 @@ from interactive_hpo.testing import (
     check_same_seed_same_trials,
     check_settings_are_json,
     check_settings_rebuild_an_equal_optimizer,
+    check_several_objectives_with_constraints,
     check_trials_it_did_not_ask_are_tolerated,
     optimizer_contract_tests,
 )
@@ -107,6 +108,10 @@ def test_journal_round_trip_gives_the_same_next_ask(name):
 
 def test_ask_batch_is_in_bounds_and_tellable(name):
     check_ask_batch_is_in_bounds_and_tellable(registered(name), n_trials=N_BEFORE_BATCH.get(name, n_trials(name)))
+
+
+def test_several_objectives_with_constraints(name):
+    check_several_objectives_with_constraints(registered(name), n_trials=n_trials(name))
 
 
 def test_every_rule_runs_over_the_registry():

@@ -3,6 +3,7 @@
 - ``base``: :class:`PopulationOptimizer` (generations, individuals, reflection into the cube).
 - ``evolution``: a genetic algorithm and differential evolution.
 - ``cmaes``: CMA-ES through pycma, the reference implementation by its author.
+- ``nsga2``: NSGA-II for several objectives (and one), with Deb's constrained domination.
 """
 
 from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
