@@ -9,6 +9,8 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
                   model_selection/  HPOSearchCV and nested cross-validation (scikit-learn)
                   pbt/              population-based training
                   gradient/         gradient-based HPO (hypergradients, torch)
+                  analysis/         which hyperparameters mattered: Sobol importance,
+                                    partial dependence, ablation, with intervals
                   testing/          the optimizer contract, for your own optimizers
     the study     study/            Study, its state, journal, replay, steering, pruning,
                                     branching (fork and remap) and curves

@@ -38,9 +38,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "model_selection": {"optimizers", "study", "objectives"},
     "pbt": {"objectives", "study"},
     "gradient": {"optimizers", "study"},
+    "analysis": {"study"},
     "plots": {"landscape"},
     "testing": {"optimizers", "study", "package"},  # checks written with the public names
-    "ui": {"objectives", "optimizers", "landscape", "study", "execution", "plots", "pbt", "gradient"},
+    "ui": {"objectives", "optimizers", "landscape", "study", "execution", "plots", "pbt", "gradient", "analysis"},
     "package": {"optimizers", "study", "execution", "pbt"},  # interactive_hpo/__init__.py: the public names
 }
 
@@ -61,7 +62,7 @@ THIRD_PARTY = {
     "torch": {"optimizers/bayes", "gradient", "_compat"},
     "botorch": {"optimizers/bayes", "_compat"},
     "gpytorch": {"optimizers/bayes", "_compat"},
-    "sklearn": {"objectives", "landscape", "model_selection", "gradient", "_compat"},
+    "sklearn": {"objectives", "landscape", "model_selection", "gradient", "analysis", "_compat"},
     "cma": {"optimizers/population/cmaes"},
     "dask": set(),  # a dask Client is used through its executor interface, never imported
     "distributed": set(),

@@ -1,0 +1,41 @@
+"""Why did it work: which hyperparameters mattered, read from a surrogate, with how sure it is.
+
+- :mod:`.sobol`: first-order and total Sobol indices (functional ANOVA) over the space's uniform
+  distribution, for each of several plausible functions: the spread is the interval.
+- :mod:`.surrogates`: those functions: a Gaussian process's posterior sample paths
+  (:class:`GPSamples`) or a random forest's trees fitted to any trials (:class:`ForestSurrogate`).
+- :mod:`.local`: importance among the best trials (:func:`quantile_importance`, PED-ANOVA-like)
+  and the ablation path from a default to the incumbent (:func:`ablation_path`).
+- :mod:`.dependence`: partial dependence in 1-D and 2-D with a band, and ICE curves.
+- :mod:`.importance`: all of it read from a :class:`~interactive_hpo.Study` (its own GP, or a
+  forest on its trials), at any past step.
+
+Nothing here imports scikit-learn, SciPy or torch until an analysis runs.
+"""
+
+from .dependence import PartialDependence, ice_curves, partial_dependence
+from .importance import importance, study_partial_dependence, study_quantile_importance, surrogate_of, trial_data
+from .local import AblationPath, QuantileImportance, ablation_path, quantile_importance
+from .sobol import SobolIndices, saltelli_design, sobol_indices, uniform_points
+from .surrogates import ForestSurrogate, GPSamples
+
+__all__ = [
+    "AblationPath",
+    "ForestSurrogate",
+    "GPSamples",
+    "PartialDependence",
+    "QuantileImportance",
+    "SobolIndices",
+    "ablation_path",
+    "ice_curves",
+    "importance",
+    "partial_dependence",
+    "quantile_importance",
+    "saltelli_design",
+    "sobol_indices",
+    "study_partial_dependence",
+    "study_quantile_importance",
+    "surrogate_of",
+    "trial_data",
+    "uniform_points",
+]

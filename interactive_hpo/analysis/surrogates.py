@@ -1,0 +1,101 @@
+"""The plausible functions the analyses average over: a Gaussian process's posterior sample
+paths, or the trees of a random forest fitted to any study's trials.
+
+Both are callables ``functions(X) -> (S, m)`` for points ``X`` of shape (m, d) in the unit cube,
+the form :func:`~interactive_hpo.analysis.sobol.sobol_indices` and
+:func:`~interactive_hpo.analysis.dependence.partial_dependence` take. A GP's samples carry its
+uncertainty about the objective; a forest's trees (each fitted on a bootstrap sample of the
+trials) carry how much the answer depends on which trials happened to be run, as functional
+ANOVA's forests do (Hutter et al., 2014).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, fail, import_optional
+from ..views import SurrogateView
+
+__all__ = ["ForestSurrogate", "GPSamples"]
+
+
+class GPSamples:
+    """A Gaussian process's posterior sample paths as functions: ``samples(X)`` has shape (S, m).
+
+    Parameters
+    ----------
+    view : SurrogateView
+        A fitted belief (``study.surrogate()``), in the study's objective units.
+    n_samples : int, default=64
+        S, the number of sample paths.
+    seed : int, default=0
+        The same seed gives the same paths at every call, so points evaluated in several calls
+        belong to the same S functions (as long as the view draws pathwise; with categories in
+        the kernel each call draws joint samples at its own points).
+    """
+
+    source = "gp"
+
+    def __init__(self, view: SurrogateView, n_samples: int = 64, seed: int = 0):
+        if not isinstance(view, SurrogateView):
+            raise fail("view", "GPSamples", "a SurrogateView (study.surrogate()) that draws sample paths", view)
+        self.view = view
+        self.n_samples = check_int(n_samples, "n_samples", "GPSamples", 2)
+        self.seed = check_int(seed, "seed", "GPSamples", 0)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.view.sample_paths(X, n_samples=self.n_samples, seed=self.seed), dtype=float)
+
+    def mean(self, X: np.ndarray) -> np.ndarray:
+        """The posterior mean at ``X`` of shape (m, d): shape (m,)."""
+        return np.asarray(self.view.predict(X).mean, dtype=float)
+
+
+class ForestSurrogate:
+    """A random forest fitted to trials, its trees as functions: ``forest(X)`` has shape (S, m).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+        The trials' points in the unit cube (as the space encodes them).
+    y : array-like of shape (n,)
+        Their losses (or values: the analyses do not depend on the sign).
+    n_trees : int, default=64
+        S, as Optuna's fANOVA evaluator uses.
+    seed : int, default=0
+
+    Notes
+    -----
+    ``RandomForestRegressor(n_estimators=n_trees, max_depth=64, min_samples_leaf=1)`` with
+    bootstrap samples, the settings of Optuna's fANOVA evaluator; a categorical is its unit
+    coordinate, so a tree splits its choices in their listed order.
+    """
+
+    source = "forest"
+
+    def __init__(self, X: Any, y: Any, n_trees: int = 64, seed: int = 0):
+        owner = "ForestSurrogate"
+        import_optional("sklearn", "sklearn", owner)
+        from sklearn.ensemble import RandomForestRegressor
+
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float).ravel()
+        if X.ndim != 2 or len(X) != len(y):
+            raise fail("X", owner, f"an array of shape (n, d) with one row per value of y (n={len(y)})",
+                       f"an array of shape {X.shape}")
+        if len(y) < 4 or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
+            raise fail("y", owner, "at least 4 finite values (with finite points)",
+                       f"{len(y)} values, {int(np.sum(~np.isfinite(y)))} not finite")
+        self.n_trees = check_int(n_trees, "n_trees", owner, 2)
+        self.forest = RandomForestRegressor(n_estimators=self.n_trees, max_depth=64, min_samples_leaf=1,
+                                            random_state=check_int(seed, "seed", owner, 0)).fit(X, y)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        points = np.asarray(X, dtype=float)
+        return np.stack([tree.predict(points) for tree in self.forest.estimators_])
+
+    def mean(self, X: np.ndarray) -> np.ndarray:
+        """The forest's prediction (the mean of its trees) at ``X`` of shape (m, d): shape (m,)."""
+        return np.asarray(self.forest.predict(np.asarray(X, dtype=float)), dtype=float)

@@ -1,0 +1,123 @@
+"""Sobol importance (issue 28, item 1): the analytic indices of Ishigami and Sobol-G, a GP's
+and a forest's estimates from trials, and agreement with Optuna's fANOVA on the same trials."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo.analysis import ForestSurrogate, importance, sobol_indices, surrogate_of, uniform_points
+
+PI = np.pi
+ISHIGAMI_SPACE = SearchSpace([Float(f"x{i}", -PI, PI) for i in (1, 2, 3)])
+#: Ishigami and Homma (1990), a = 7, b = 0.1: the indices in closed form.
+ISHIGAMI_FIRST = [0.3139, 0.4424, 0.0]
+ISHIGAMI_TOTAL = [0.5576, 0.4424, 0.2437]
+
+
+def ishigami(X):
+    """Ishigami's function of unit-cube points X (m, 3)."""
+    Z = -PI + 2 * PI * np.asarray(X)
+    return np.sin(Z[:, 0]) + 7 * np.sin(Z[:, 1]) ** 2 + 0.1 * Z[:, 2] ** 4 * np.sin(Z[:, 0])
+
+
+def ishigami_params(params):
+    return float(ishigami(ISHIGAMI_SPACE.to_unit(params)[None])[0])
+
+
+@pytest.fixture(scope="module")
+def ishigami_trials():
+    """128 scrambled-Sobol trials of Ishigami, the GP fitted once (its initial design is all of them)."""
+    study = Study(ISHIGAMI_SPACE, "bo", seed=0, optimizer_settings={"n_initial": 128})
+    study.run(ishigami_params, n_trials=128)
+    return study
+
+
+def test_the_estimators_recover_ishigamis_analytic_indices():
+    result = sobol_indices(ishigami, ISHIGAMI_SPACE, n=8192)
+    assert np.allclose(result.first, ISHIGAMI_FIRST, atol=0.015)
+    assert np.allclose(result.total, ISHIGAMI_TOTAL, atol=0.015)
+    assert result.ranking() == ["x1", "x2", "x3"] and result.interaction[2] > 0.2   # x3 acts only with x1
+
+
+def test_the_estimators_recover_sobol_gs_analytic_indices():
+    a = np.array([0.0, 1.0, 4.5, 9.0, 99.0])
+    space = SearchSpace([Float(f"x{i}", 0, 1) for i in range(len(a))])
+    partial = 1 / (3 * (1 + a) ** 2)
+    variance = np.prod(1 + partial) - 1
+    first = partial / variance
+    total = partial * np.prod(1 + partial) / (1 + partial) / variance
+    result = sobol_indices(lambda X: np.prod((np.abs(4 * X - 2) + a) / (1 + a), axis=1), space, n=8192)
+    assert np.allclose(result.first, first, atol=0.02) and np.allclose(result.total, total, atol=0.02)
+
+
+def test_a_gp_from_128_trials_finds_the_first_order_indices_and_says_how_sure_it_is(ishigami_trials):
+    result = importance(ishigami_trials, "gp", n=512, n_samples=32)
+    assert result.source == "gp" and result.first_samples.shape == (32, 3)
+    assert np.allclose(result.first, ISHIGAMI_FIRST, atol=0.06)
+    low, high = result.first_interval.T
+    assert np.all(low <= result.first) and np.all(result.first <= high) and np.all(high[:2] - low[:2] > 0.02)
+    assert result.ranking()[-1] == "x3"
+
+
+def test_a_forest_agrees_with_optunas_fanova_on_the_same_trials(ishigami_trials):
+    optuna = pytest.importorskip("optuna")
+    from optuna.importance import FanovaImportanceEvaluator
+
+    theirs = optuna.create_study()
+    distributions = {name: optuna.distributions.FloatDistribution(-PI, PI) for name in ISHIGAMI_SPACE.names}
+    theirs.add_trials([optuna.trial.create_trial(params=dict(t.params), distributions=distributions, value=t.value)
+                       for t in ishigami_trials.trials])
+    fanova = FanovaImportanceEvaluator(seed=0).evaluate(theirs)
+    ours = importance(ishigami_trials, "forest", n=1024)
+    assert ours.source == "forest"
+    assert np.allclose(ours.first, [fanova[name] for name in ISHIGAMI_SPACE.names], atol=0.03)
+
+
+def test_time_travel_reads_the_study_as_it_was(ishigami_trials):
+    early = surrogate_of(ishigami_trials, "forest", step=20, n_samples=8)
+    assert isinstance(early, ForestSurrogate) and early.forest.n_features_in_ == 3
+    assert len(early.forest.estimators_[0].tree_.value) < len(surrogate_of(ishigami_trials, "forest", n_samples=8)
+                                                             .forest.estimators_[0].tree_.value)
+
+
+def test_any_optimizers_trials_and_manual_ones_are_analysed_by_a_forest():
+    space = SearchSpace([Float("lr", 1e-4, 1, log=True), Categorical("kind", ["a", "b", "c"]), Float("noise", 0, 1)])
+    study = Study(space, "random", seed=1, direction="maximize")
+    study.add_manual({"lr": 1e-2, "kind": "b", "noise": 0.5}, 1.0)
+    study.run(lambda p: -abs(np.log10(p["lr"]) + 2) + (p["kind"] == "b"), n_trials=60)
+    result = importance(study, n=256)
+    assert result.source == "forest" and result.ranking()[-1] == "noise"
+
+
+def test_a_study_of_several_objectives_is_analysed_one_objective_at_a_time():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
+    study = Study(space, "sobol", seed=0, directions=["minimize", "maximize"])
+    study.run(lambda p: (p["a"], p["b"]), n_trials=32)
+    assert importance(study, objective=0, n=256).ranking()[0] == "a"
+    assert importance(study, objective=1, n=256).ranking()[0] == "b"
+    with pytest.raises(InvalidParameterError, match="`surrogate` of surrogate_of must be 'forest' or 'auto'"):
+        importance(study, "gp")
+
+
+def test_uniform_points_move_discrete_coordinates_to_their_bins():
+    space = SearchSpace([Categorical("kind", ["a", "b"]), Float("x", 0, 1)])
+    snapped = uniform_points(space, np.array([[0.1, 0.3], [0.9, 0.7]]))
+    assert snapped[:, 1].tolist() == [0.3, 0.7] and snapped[0, 0] != snapped[1, 0]
+    assert {space.from_unit(row)["kind"] for row in snapped} == {"a", "b"}
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: sobol_indices(ishigami, ISHIGAMI_SPACE, n=4), r"`n` of sobol_indices must be .*8"),
+    (lambda: sobol_indices(lambda X: np.ones((2, 3)), ISHIGAMI_SPACE, n=8),
+     r"`functions` of sobol_indices must be values of shape \(S, 40\)"),
+    (lambda: sobol_indices(lambda X: np.full(len(X), np.nan), ISHIGAMI_SPACE, n=8),
+     r"`functions` of sobol_indices must be finite values at every point"),
+    (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0), "gp"),
+     r"`surrogate` of surrogate_of must be 'gp' only for a study whose optimizer has a fitted Gaussian process"),
+    (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0)), r"`y` of ForestSurrogate must be at least 4"),
+])
+def test_bad_input_is_refused_clearly(call, message):
+    with pytest.raises(InvalidParameterError, match=message):
+        call()

@@ -1,0 +1,100 @@
+"""Importance among the best trials, the ablation path and partial dependence (issue 28, items 2-3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo.analysis import (
+    ablation_path,
+    ice_curves,
+    partial_dependence,
+    quantile_importance,
+    study_partial_dependence,
+    study_quantile_importance,
+)
+
+SPACE = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Categorical("kind", ["x", "y", "z"])])
+
+
+def loss(X):
+    """Only near a = 0.2 is the loss low, and there kind "y" helps; b barely matters."""
+    kind = np.rint(X[:, 2] * 3 - 0.5)
+    return (X[:, 0] - 0.2) ** 2 + 0.01 * X[:, 1] + 0.05 * (kind != 1)
+
+
+@pytest.fixture(scope="module")
+def trials():
+    X = np.array([SPACE.to_unit(p) for p in SPACE.sample(300, rng=0)])
+    return X, loss(X)
+
+
+def test_the_best_trials_agree_on_what_matters_near_the_optimum(trials):
+    result = quantile_importance(SPACE, *trials, quantile=0.1)
+    # The best 30 all have kind "y" and a near 0.2; their b is spread like everyone's.
+    assert result.n_top == 30 and result.ranking() == ["kind", "a", "b"]
+    assert np.isclose(result.share.sum(), 1.0)
+    low, high = result.interval.T
+    assert np.all(low <= high) and low[0] > high[1]   # a's share is surely above b's
+
+
+def test_a_study_reads_its_finished_trials():
+    study = Study(SPACE, "random", seed=0)
+    study.run(lambda p: float(loss(SPACE.to_unit(p)[None])[0]), n_trials=80)
+    assert study_quantile_importance(study, quantile=0.2).ranking()[-1] == "b"
+    pd = study_partial_dependence(study, "a", surrogate="forest", resolution=10, n_background=64, n_samples=16)
+    assert pd.samples.shape == (16, 10) and np.argmin(pd.mean) <= 3   # low near a = 0.2
+
+
+def test_the_ablation_path_gives_each_parameter_its_share_of_the_gain():
+    start, end = {"a": 0.9, "b": 1.0, "kind": "x"}, {"a": 0.2, "b": 0.0, "kind": "y"}
+    path = ablation_path(loss, SPACE, start, end)
+    assert path.steps == ("a", "kind", "b") and len(path.losses) == 4
+    assert np.isclose(path.shares.sum(), 1.0) and path.shares[0] > 0.8
+    assert np.allclose(path.points[-1], SPACE.to_unit(end))
+
+
+def test_partial_dependence_in_two_dimensions_and_its_band():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Float("c", 0, 1)])
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0, 0.05, size=(20, 1))
+
+    def plausible(X):   # 20 functions: a * b plus a constant offset each
+        return X[:, 0] * X[:, 1] + noise
+
+    pd = partial_dependence(plausible, space, ["a", "b"], resolution=5, n_background=32)
+    assert pd.mean.shape == (5, 5) and pd.samples.shape == (20, 5, 5)
+    a, b = np.meshgrid(np.linspace(0, 1, 5), np.linspace(0, 1, 5), indexing="ij")
+    assert np.allclose(pd.mean, a * b + noise.mean(), atol=1e-9)
+    assert np.all(pd.low < pd.mean) and np.all(pd.mean < pd.high)
+
+
+def test_in_a_conditional_space_the_average_runs_where_the_parameter_is_active():
+    from interactive_hpo import Int
+
+    space = SearchSpace([Categorical("kernel", ["linear", "poly"]),
+                         Int("degree", 2, 5, condition=("kernel", "poly"))])
+
+    def f(X):
+        active = space.conditions.active_mask(X)[:, 1]
+        return np.where(active, X[:, 1], 10.0)   # inactive rows would drag the average to 10
+
+    pd = partial_dependence(f, space, "degree", n_background=64)
+    assert np.all(pd.mean < 1.5)
+    axis, curves = ice_curves(f, space, "degree", [space.to_unit({"kernel": "linear"}),
+                                                   space.to_unit({"kernel": "poly", "degree": 3})])
+    assert np.isnan(curves[0]).all() and np.isfinite(curves[1]).all() and len(axis.levels) == 4
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: partial_dependence(loss, SPACE, ["a", "a"]), r"`names` of partial_dependence must be one or two distinct"),
+    (lambda: partial_dependence(loss, SPACE, ["a", "b", "kind"]), r"must be one or two distinct names"),
+    (lambda: quantile_importance(SPACE, np.zeros((3, 3)), np.zeros(3)), r"`losses` of quantile_importance must be"),
+    (lambda: quantile_importance(SPACE, np.zeros((3, 2)), np.zeros(3)), r"`X` of quantile_importance must be"),
+    (lambda: ablation_path("loss", SPACE, {}, {}), r"`loss` of ablation_path must be a callable"),
+    (lambda: ice_curves(loss, SPACE, "c", np.zeros((1, 3))), r"`name` of ice_curves must be one of"),
+])
+def test_bad_input_is_refused_clearly(call, message):
+    with pytest.raises(InvalidParameterError, match=message):
+        call()
