@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_workers", "forget_figure", "mlp_solver",
-           "redraw_thompson_path"]
+           "redraw_thompson_path", "without_fused_ehvi_kernel"]
 
 #: The versions the private names below were last checked against (``tests/test_compat.py``).
 CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7",
@@ -82,6 +82,24 @@ def redraw_thompson_path(thompson: Any) -> None:
     """
     thompson.batch_size = 1
     thompson.redraw(batch_size=1)
+
+
+def without_fused_ehvi_kernel() -> None:
+    """Keep BoTorch's log-EHVI acquisitions on their pure-torch path: never compile the fused kernel.
+
+    BoTorch 0.18 compiles a C++ extension (``csrc/logei_fused.cpp``, with ``-march=native``) the
+    first time a ``qLogExpectedHypervolumeImprovement`` or ``qLogNoisyExpectedHypervolumeImprovement``
+    is built (``botorch.acquisition.multi_objective.logei._try_load_fused_kernel``): the first
+    proposal of "ehvi" took 58 s here, it needs a C++ compiler, and a kernel built for one CPU may
+    round differently from another's, so a journal replayed on another machine could propose
+    other points. Marking the load as attempted (the module's ``_load_attempted``) while no
+    kernel is loaded (``_C`` is None) leaves BoTorch on the torch code that computes the same
+    quantity. Checked with BoTorch 0.18.1; a kernel the user loaded before is left in use.
+    """
+    from botorch.acquisition.multi_objective import logei
+
+    if logei._C is None:
+        logei._load_attempted = True
 
 
 def canvas_ready(canvas: Any) -> bool:

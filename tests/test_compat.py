@@ -213,3 +213,17 @@ def test_mlp_solver_is_the_cached_solver_whose_learning_rate_partial_fit_reads(s
     model.partial_fit(X, y)
     assert all(np.array_equal(w, v) for w, v in zip(weights, model.coefs_, strict=True)), changed(
         "scikit-learn", name, f"partial_fit no longer reads {settings} from it")
+
+
+def test_the_fused_ehvi_kernel_is_not_compiled():
+    """BoTorch's ``multi_objective.logei`` keeps ``_C`` and ``_load_attempted`` (checked with 0.18.1):
+    if this fails, find how BoTorch now loads its fused log-EHVI kernel and keep "ehvi" off the
+    compile (a minute at the first proposal, and machine-specific bits)."""
+    pytest.importorskip("botorch")
+    from botorch.acquisition.multi_objective import logei
+
+    from interactive_hpo._compat import without_fused_ehvi_kernel
+
+    assert hasattr(logei, "_C") and hasattr(logei, "_load_attempted"), "botorch.acquisition.multi_objective.logei"
+    without_fused_ehvi_kernel()
+    assert logei._load_attempted or logei._C is not None

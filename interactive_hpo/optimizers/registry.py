@@ -22,6 +22,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
     "bo": "interactive_hpo.optimizers.bayes:GaussianProcessBO",
     "parego": "interactive_hpo.optimizers.bayes.parego:ParEGO",
+    "ehvi": "interactive_hpo.optimizers.bayes.ehvi:EHVIBO",
     "ga": "interactive_hpo.optimizers.population.evolution:GeneticAlgorithm",
     "de": "interactive_hpo.optimizers.population.evolution:DifferentialEvolution",
     "cmaes": "interactive_hpo.optimizers.population.cmaes:CMAES",

@@ -237,7 +237,7 @@ def fitted(**kwargs):
     HPOSearchCV(arguments.pop("estimator", SVC()), arguments.pop("space", SVC_SPACE), **arguments).fit(X, y)
 
 
-OPTIMIZERS = ("['asha', 'bo', 'cmaes', 'de', 'ga', 'grid', 'halving', 'hyperband', 'hypergradient', 'nsga2', "
+OPTIMIZERS = ("['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', 'hyperband', 'hypergradient', 'nsga2', "
               "'parego', 'random', 'sobol']")
 
 CASES = [

@@ -10,7 +10,7 @@ from interactive_hpo.optimizers.registry import optimizer_class
 from interactive_hpo.optimizers.simple import RandomSearch
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
-DECLARED = {"bo": {ModelBased}, "parego": {ModelBased},
+DECLARED = {"bo": {ModelBased}, "parego": {ModelBased}, "ehvi": {ModelBased},
             "halving": {Scheduler}, "hyperband": {Scheduler}, "asha": {Scheduler},
             "ga": {PopulationMethod}, "de": {PopulationMethod}, "cmaes": {PopulationMethod},
             "nsga2": {PopulationMethod}}

@@ -39,10 +39,12 @@ from interactive_hpo.testing import (
 # Sobol points here; its default is 8), so 6 trials reach a first fit and a warm-started one, and
 # the next ask comes from the model: the rules see the model at half the time 12 would take.
 # ParEGO is BO on a scalarization: the same budget.
-N_TRIALS = {"bo": 6, "parego": 6}
-SETTINGS = {"bo": {"n_initial": 4}, "parego": {"n_initial": 4}}
+# EHVI (one GP per objective, qLogNEHVI) likewise, with a small Monte Carlo sample.
+N_TRIALS = {"bo": 6, "parego": 6, "ehvi": 6}
+SETTINGS = {"bo": {"n_initial": 4}, "parego": {"n_initial": 4},
+            "ehvi": {"n_initial": 4, "mc_samples": 16, "raw_samples": 64, "num_restarts": 2}}
 # ask_batch is joint (qLogNEI) only once the initial design is complete: 4 trials reach it.
-N_BEFORE_BATCH = {"bo": 4, "parego": 4}
+N_BEFORE_BATCH = {"bo": 4, "parego": 4, "ehvi": 4}
 
 
 @pytest.fixture(params=available_optimizers())

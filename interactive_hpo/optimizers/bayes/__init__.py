@@ -7,6 +7,9 @@
   ``kernel``: its kernel (numeric and categorical coordinates in one distance); ``fit``: its
   hyperparameters by maximum a posteriori; ``warping``: the output warp it is fitted on.
 - ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
+- ``outcomes``: one GP per outcome (objectives, constraints) as a BoTorch ``ModelListGP``.
+- ``constrained``: constraint values the trials carry, their GPs, constrained log-EI.
+- ``parego``, ``ehvi``: several objectives (random Chebyshev scalarizations; qLogNEHVI).
 - ``finite``: spaces small enough to list, where no configuration is proposed twice.
 - ``conditional``: conditional spaces: the acquisition searched where each point lands.
 - ``teach``: teaching overlays (exploitation and exploration terms, prior samples, why a point).

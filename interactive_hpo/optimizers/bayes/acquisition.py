@@ -238,7 +238,7 @@ def in_objective_units(name: str, values: Any, factor: float) -> Any:
     """
     if name in ("ei", "ucb", "thompson"):
         return values * factor
-    if name == "logei":
+    if name in ("logei", "logcei"):  # constrained log-EI: log EI plus a log probability (no units)
         return values + np.log(factor)
     return values
 

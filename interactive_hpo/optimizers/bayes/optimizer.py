@@ -31,11 +31,13 @@ import numpy as np
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
 from .finite import FiniteSpace
-from .view import GPSurrogateView, acquisition_scale
-from .model import (DTYPE, FittedGP, Predictor, fit_gp, noise_of, one_thread, restore_gp, scaled_lengthscales,
-                    torch)
+from .view import GPSurrogateView, acquisition_scale, lengthscales_of
+from .model import DTYPE, FittedGP, Predictor, one_thread, scaled_lengthscales, torch
 from . import acquisition as acq
 from .conditional import ActiveOnly
+from .constrained import ConstraintModels
+from .outcomes import fit_models, restore_models
+from .search import bin_centres
 from .warping import WARPS, OutputWarp
 
 # isort: on
@@ -111,7 +113,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
                  num_restarts: int = 8, raw_samples: int = 256, allow_repeats: bool = False,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
-        owner = "GaussianProcessBO"
+        owner = type(self).__name__
         self.acquisition = check_one_of(acquisition, "acquisition", owner, acq.ACQUISITIONS)
         self.beta = check_real(beta, "beta", owner, 0.0)
         self.xi = check_real(xi, "xi", owner, 0.0)
@@ -136,8 +138,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
         self._fit: FittedGP | None = None
         self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
         self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
-        self._discrete = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
-        self._categorical = {i: _bin_centres(p) for i, p in enumerate(space) if p.kind == "categorical"}
+        self._discrete = {i: bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
+        self._categorical = {i: bin_centres(p) for i, p in enumerate(space) if p.kind == "categorical"}
+        self._constraints = ConstraintModels()  # trials' constraint values, and their GPs (bayes.constrained)
 
     @property
     def initial_size(self) -> int:
@@ -170,6 +173,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
             self._failed.append(trial.x.copy())
         if self._finite is not None:
             self._tried.add(self._finite.key(trial.x))
+        self._constraints.tell(trial, loss is not None, replayed=suggestion is None and trial.source == self.name)
         if suggestion is None and trial.source == self.name:  # replayed from a journal
             state = trial.user_attrs.get("gp_state")
             if state is not None and trial.number > self._warm_from:
@@ -216,7 +220,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
     def surrogate(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> GPSurrogateView | None:
         """The current belief (None before two trials completed); what-ifs as in :meth:`propose`."""
         if overrides or lengthscale_scale is not None:
-            return self._variant(overrides, "GaussianProcessBO.surrogate", lengthscale_scale).surrogate()
+            return self._variant(overrides, f"{type(self).__name__}.surrogate", lengthscale_scale).surrogate()
         if len(self._data) < 2:
             return None
         rng = self._stream(self.n_seen)  # the next ask's stream: same fit, same acquisition seed
@@ -232,7 +236,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         Without what-ifs the proposal is kept until the data change, and the next ask returns it.
         """
         if overrides or lengthscale_scale is not None:
-            variant = self._variant(overrides, "GaussianProcessBO.propose", lengthscale_scale)
+            variant = self._variant(overrides, f"{type(self).__name__}.propose", lengthscale_scale)
             return variant._propose(self._stream(self.n_seen))
         key = (self.n_seen, self._n_fitted(), self._warm_from)
         if self._next is None or self._next[0] != key:
@@ -242,10 +246,12 @@ class GaussianProcessBO(Optimizer, ModelBased):
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
         """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
         acquisition seed) and this optimizer's data: no fit."""
-        X, y = self._arrays()
-        state = dict(info["gp_state"])
-        model = restore_gp(X, y, self._cat_dims, self.kernel, noise_of(state), state)
-        return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
+        model = restore_models(*self._arrays(), self._cat_dims, self.kernel, dict(info["gp_state"]))
+        self._constraints.pinned = info if "constraint_gp_state" in info else None  # that step's constraint GPs
+        try:
+            return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
+        finally:
+            self._constraints.pinned = None
 
     # -- internals -----------------------------------------------------------------------------------
     def _propose(self, rng: np.random.Generator) -> Suggestion:
@@ -254,7 +260,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=1, batch=False)
-        name = "qlognei (pending points)" if self.pending else self.acquisition
+        name = self._constraints.name(self.acquisition, bool(self.pending))
         value = float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
 
@@ -279,8 +285,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         # same Thompson path or MES samples when this step's belief is rebuilt.
         info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
                                 "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
-                                "gp_noise": fit.noise,
-                                "gp_data": self._n_fitted()}
+                                "gp_noise": fit.noise, "gp_data": self._n_fitted(), **self._constraints.info()}
         if fit.error:
             info["gp_fit_error"] = fit.error
         return info
@@ -293,6 +298,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         """
         self._warm, self._warm_from, self._warm_data = fit.state, math.inf, self._n_fitted()
         self._fit_key = self._key()
+        self._constraints.adopt()
 
     def _key(self) -> tuple:
         return (self._n_fitted(), self._warm_from, self.kernel, self.noise, self.output_warp)
@@ -333,17 +339,10 @@ class GaussianProcessBO(Optimizer, ModelBased):
         seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
         key = self._key()
         if self._fit is None or self._fit_key != key:
-            X, y = self._arrays()
-            if self._warm is not None and self._warm_data == self._n_fitted():
-                # No new data since the recorded fit (a replay, or only failed trials since): the
-                # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
-                noise = noise_of(self._warm)
-                model = restore_gp(X, y, self._cat_dims, self.kernel, noise, self._warm)
-                self._fit = FittedGP(model, self._warm, "reused", noise=noise)
-            else:
-                with torch.random.fork_rng(), one_thread():  # the same bits whatever the thread count
-                    torch.manual_seed(seed)
-                    self._fit = fit_gp(X, y, self._cat_dims, self.kernel, self.noise, self._warm)
+            # No new data since the recorded fit (a replay, or only failed trials since): the
+            # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
+            reuse = self._warm is not None and self._warm_data == self._n_fitted()
+            self._fit = fit_models(*self._arrays(), self._cat_dims, self.kernel, self.noise, self._warm, seed, reuse)
             self._fit_key = key
         return self._fit
 
@@ -356,13 +355,19 @@ class GaussianProcessBO(Optimizer, ModelBased):
                 # Searched where each point lands: inactive coordinates ignored. Discrete Thompson
                 # sampling is already a table over snapped (canonical) candidates, ranked as is.
                 acquisition = ActiveOnly(acquisition, self.space)
-            X, y = self._arrays()
             choices = None if self._finite is None else self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
-                                self.raw_samples, self.num_restarts, start=X[int(np.argmax(y))], choices=choices)
+                                self.raw_samples, self.num_restarts, start=self._start(), choices=choices)
+
+    def _start(self) -> np.ndarray:
+        """Where one extra local search of the acquisition starts, shape (d,): the incumbent."""
+        X, y = self._arrays()
+        return X[int(np.argmax(y))]
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""
+        if self._constraints.active:  # the trials carry constraints: feasibility-weighted (bayes.constrained)
+            return self._constraints.single_objective(self, model, seed, _tensor(pending), batch)
         X, y = self._arrays()
         return acq.build_acquisition(
             self.acquisition, model, self._acq_settings(y), X_train=torch.as_tensor(X, dtype=DTYPE),
@@ -379,7 +384,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         settings = self._acq_settings(y)
         with one_thread():  # built as the proposal built them: the same factor, Thompson path, MES sample
             predictor = Predictor(model)
-            if self.acquisition in acq.CLOSED_FORM:
+            if self.acquisition in acq.CLOSED_FORM and not self._constraints.active:
                 acquisition = acq.ClosedForm(model, self.acquisition, settings, predictor)
             else:
                 with torch.random.fork_rng():
@@ -390,7 +395,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
         return GPSurrogateView(X=read_only(X), losses=read_only(losses),
                                hyperparameters=self._summary(model, predictor, status, factor * warp.mean_slope),
                                proposal=None if proposal is None else read_only(proposal),
-                               acquisition_name=self.acquisition, direction=Direction.MINIMIZE, model=model,
+                               acquisition_name=self._constraints.name(self.acquisition, False),
+                               direction=Direction.MINIMIZE, model=model,
                                factor=factor, warp=warp, acquisition_settings=settings, units="objective",
                                _predictor=predictor,
                                _acquisition=acquisition)
@@ -403,7 +409,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
         with torch.no_grad():
             prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
         kernel = self.kernel + (" with a categorical (Hamming) distance" if self._cat_dims else "")
-        return KernelSummary(lengthscales=_lengthscales(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
+        return KernelSummary(lengthscales=lengthscales_of(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
                              noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status)
 
     def _variant(self, overrides: Mapping[str, Any], owner: str,
@@ -416,7 +422,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
             raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
         variant = type(self)(self.space, **settings)
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
-        variant._failed = list(self._failed)
+        variant._failed, variant._constraints = list(self._failed), self._constraints.copy()
         variant._initial = self._initial.copy()
         variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
         if variant._key() == self._key():
@@ -445,25 +451,5 @@ def initial_design_size(dim: int) -> int:
     return min(10, max(8, dim + 1))
 
 
-def _bin_centres(param: Any) -> list[float]:
-    return [param.to_unit(v) for v in param.levels(10**9)]
-
-
-def _lengthscales(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]]:
-    """Per-parameter lengthscales in the parameter's own units (first kernel that covers a dim)."""
-    found: dict[int, float] = {}
-    for module in model.covar_module.modules():
-        lengthscale = getattr(module, "lengthscale", None) if hasattr(module, "raw_lengthscale") else None
-        if lengthscale is None:
-            continue
-        values = lengthscale.detach().reshape(-1).tolist()
-        dims = module.active_dims.tolist() if module.active_dims is not None else list(range(space.dim))
-        if len(values) == 1 and len(dims) > 1:
-            values = values * len(dims)
-        for dim, value in zip(dims, values, strict=True):
-            found.setdefault(dim, value)
-    out = {}
-    for i, param in enumerate(space):
-        length, unit = param.unit_length()
-        out[param.name] = (found.get(i, float("nan")) * length, unit)
-    return out
+def _tensor(points: np.ndarray | None) -> Any:
+    return None if points is None else torch.as_tensor(points, dtype=DTYPE)

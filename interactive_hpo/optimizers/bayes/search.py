@@ -28,12 +28,17 @@ from .kernel import DTYPE, torch
 
 greenlet = import_optional("greenlet", "bo", "Bayesian optimization").greenlet
 
-__all__ = ["RELAXED_LEVELS", "ascend", "mixed_search"]
+__all__ = ["RELAXED_LEVELS", "ascend", "bin_centres", "mixed_search"]
 
 #: Integers with more levels than this are searched as continuous coordinates, then rounded.
 RELAXED_LEVELS = 20
 #: Rounds of (ascent, then discrete moves) before the mixed search stops regardless.
 MAX_ROUNDS = 8
+
+
+def bin_centres(param: Any) -> list[float]:
+    """The unit-cube positions of a discrete parameter's levels (each level's bin centre)."""
+    return [param.to_unit(v) for v in param.levels(10**9)]
 
 
 def _value_and_gradient(acquisition: Any, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,7 +21,10 @@ from . import acquisition as acq
 from .model import DTYPE, torch
 from .warping import OutputWarp
 
-__all__ = ["GPSurrogateView", "acquisition_scale"]
+if TYPE_CHECKING:
+    from ...space import SearchSpace
+
+__all__ = ["GPSurrogateView", "acquisition_scale", "lengthscales_of"]
 
 
 def acquisition_scale(warp: OutputWarp, factor: float) -> float:
@@ -29,6 +32,27 @@ def acquisition_scale(warp: OutputWarp, factor: float) -> float:
     scaled by ``factor``: ``factor`` unwarped; 1 when warped, since a warped improvement has no
     single size in the objective's units (acquisitions are then reported in the model's units)."""
     return factor if warp.kind == "none" else 1.0
+
+
+def lengthscales_of(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]]:
+    """Per-parameter lengthscales of a GP in the parameter's own units, with the unit's name
+    (the first kernel that covers a coordinate wins)."""
+    found: dict[int, float] = {}
+    for module in model.covar_module.modules():
+        lengthscale = getattr(module, "lengthscale", None) if hasattr(module, "raw_lengthscale") else None
+        if lengthscale is None:
+            continue
+        values = lengthscale.detach().reshape(-1).tolist()
+        dims = module.active_dims.tolist() if module.active_dims is not None else list(range(space.dim))
+        if len(values) == 1 and len(dims) > 1:
+            values = values * len(dims)
+        for dim, value in zip(dims, values, strict=True):
+            found.setdefault(dim, value)
+    out = {}
+    for i, param in enumerate(space):
+        length, unit = param.unit_length()
+        out[param.name] = (found.get(i, float("nan")) * length, unit)
+    return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,115 @@
+"""Multi-objective BO by qLogNEHVI (issue 27, item 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, register_optimizer
+from interactive_hpo.objectives import ZDT2
+from interactive_hpo.optimizers.bayes.ehvi import EHVIBO
+from interactive_hpo.optimizers.registry import unregister_optimizer
+from interactive_hpo.pareto import hypervolume, reference_point
+from interactive_hpo.testing import check_journal_round_trip_gives_the_same_next_ask
+from interactive_hpo.trial import Evaluation
+
+FAST = {"n_initial": 6, "mc_samples": 16, "num_restarts": 1, "raw_samples": 32}
+N_TRIALS = 16
+PROBLEM = ZDT2(dim=2)
+
+
+def front_volume(study):
+    return hypervolume(np.array([t.values for t in study.trials]), reference=[1.1, 1.1])
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """ "ehvi" and random search on ZDT2, seeds 0 and 1: {seed: (ehvi study, random study)}."""
+    out = {}
+    for seed in (0, 1):
+        ehvi = Study(PROBLEM.space, EHVIBO(PROBLEM.space, seed=seed, **FAST), directions=["minimize", "minimize"])
+        ehvi.run(PROBLEM, n_trials=N_TRIALS, progress=False)
+        random = Study(PROBLEM.space, "random", directions=["minimize", "minimize"], seed=seed)
+        random.run(PROBLEM, n_trials=N_TRIALS, progress=False)
+        out[seed] = ehvi, random
+    return out
+
+
+@pytest.fixture(scope="module")
+def studies(runs):
+    return runs[0]
+
+
+def test_it_finds_a_larger_front_than_random_search_with_the_same_trials(runs):
+    for ehvi, random in runs.values():
+        assert front_volume(ehvi) > front_volume(random) + 0.1
+        assert {t.user_attrs.get("acquisition") for t in ehvi.trials[FAST["n_initial"]:]} == {"qlognehvi"}
+
+
+def test_the_reference_point_is_the_rule_widened_to_the_worst_loss(studies):
+    ehvi, _ = studies
+    losses = np.array([t.values for t in ehvi.trials])
+    expected = np.maximum(reference_point(losses), losses.max(axis=0))
+    np.testing.assert_allclose(ehvi.optimizer.reference(), expected)
+    assert ehvi.trials[-1].user_attrs["hv_reference"] == pytest.approx(
+        np.maximum(reference_point(losses[:-1]), losses[:-1].max(axis=0)).tolist())
+
+
+def test_a_replayed_optimizer_proposes_the_same_next_point(studies):
+    ehvi, _ = studies
+    replayed = EHVIBO(PROBLEM.space, **ehvi.optimizer.settings())
+    for trial in ehvi.trials:
+        replayed.tell(trial, np.array(trial.values))
+    np.testing.assert_array_equal(replayed.ask().x, ehvi.optimizer.propose().x)
+
+
+def test_the_view_is_one_objective_in_its_losses(studies):
+    ehvi, _ = studies
+    losses = np.array([t.values for t in ehvi.trials])
+    for objective in (0, 1):
+        view = ehvi.optimizer.surrogate(objective=objective)
+        np.testing.assert_allclose(view.losses, losses[:, objective])
+        prediction = view.predict(ehvi.trials[-1].x[None])
+        assert abs(prediction.mean[0] - losses[-1, objective]) < 0.1 * np.ptp(losses[:, objective])
+        assert prediction.acquisition_name == "qlognehvi"
+    register_optimizer(EHVIBO)  # a past step's optimizer is rebuilt by name
+    try:
+        past = ehvi.surrogate(step=ehvi.trials[-1].number)  # rebuilt from the record, no fit
+    finally:
+        unregister_optimizer("ehvi")
+    np.testing.assert_allclose(past.losses, losses[:-1, 0])
+
+
+def test_journal_resume_and_one_objective():
+    """Told one loss (the contract suite's studies), it is BO by qLogNEI; a journal resumes it exactly."""
+    check_journal_round_trip_gives_the_same_next_ask(
+        lambda space, seed: EHVIBO(space, seed=seed, n_initial=3, mc_samples=8, num_restarts=1, raw_samples=16),
+        n_trials=5)
+
+
+def test_constraints_join_the_model_as_outputs():
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    optimizer = EHVIBO(space, seed=0, n_initial=4, mc_samples=8, num_restarts=1, raw_samples=16)
+    study = Study(space, optimizer, directions=["minimize", "minimize"])
+    study.run(lambda p: Evaluation((p["x"], 1 - p["x"]), constraints=[p["x"] - 0.5]), n_trials=6, progress=False)
+    last = study.trials[-1].user_attrs
+    assert last["acquisition"] == "qlognehvi" and "constraint_gp_state" in last
+    acquisition = optimizer._acquisition(optimizer._fitted(optimizer._stream(0)).model, seed=0)
+    assert acquisition.model.num_outputs == 3 and len(acquisition.constraints) == 1
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"mc_samples": 0}, "`mc_samples` of EHVIBO must be an int in [1, 4096]"),
+    ({"kernel": "linear"}, "`kernel` of EHVIBO must be one of"),
+])
+def test_bad_settings_are_refused_with_the_rule(settings, message):
+    with pytest.raises(InvalidParameterError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        EHVIBO(PROBLEM.space, **settings)
+
+
+def test_bad_view_requests_are_refused():
+    optimizer = EHVIBO(PROBLEM.space, seed=0)
+    with pytest.raises(InvalidParameterError, match="`objective` of EHVIBO.surrogate"):
+        optimizer.surrogate(objective=2)
+    with pytest.raises(InvalidParameterError, match="`lengthscale_scale` of EHVIBO.propose"):
+        optimizer.propose(lengthscale_scale=2.0)
