@@ -14,6 +14,7 @@ from .history_panel import HistoryPanel
 from .lab import Lab
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
+from .pareto_panel import ParetoPanel
 from .population_panel import PopulationPanel
 from .race_app import RaceApp
 from .space_editor import SpaceEditor
@@ -22,4 +23,4 @@ from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
 
 __all__ = ["ErrorLog", "FidelityPanel", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel",
-           "PopulationPanel", "RaceApp", "SpaceEditor", "SurrogatePanel", "TimelinePanel", "WhatIfPanel"]
+           "ParetoPanel", "PopulationPanel", "RaceApp", "SpaceEditor", "SurrogatePanel", "TimelinePanel", "WhatIfPanel"]

@@ -87,7 +87,8 @@ def past_belief(study: Study, step: int, history: Any) -> ShownBelief:
         view, why = None, str(error)
         if population is not None:
             why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
-    outcome = "not finished" if trial.value is None else f"{trial.value:.6g}"
+    measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
+    outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
     caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
                f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
                "Tick <i>live</i> to return to the present.")

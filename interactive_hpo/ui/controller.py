@@ -88,11 +88,6 @@ class LabController:
                  n_workers: int | None = None):
         if not isinstance(study, Study):
             raise fail("study", "Lab", "a Study", study)
-        if study.goals.multi:  # its panels read one value per trial
-            raise fail("study", "Lab", "a study of one objective",
-                       f"{study.goals.n} objectives ({study.goals.describe()})",
-                       hint="The Lab's Pareto view is not built yet (issue 27); read study.best_trials and "
-                            "interactive_hpo.pareto meanwhile.")
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
@@ -289,7 +284,7 @@ class LabController:
         names = [optimizer.name, "halving" if optimizer.name == "asha" else "asha"]
         schedules = {}
         for name in names:
-            scratch = Study(self.study.space, name, direction=self.study.direction, seed=seed,
+            scratch = Study(self.study.space, name, **self.study.goals.study_arguments(), seed=seed,
                             optimizer_settings=settings)
             schedules[name] = simulate_workers(scratch, self._call, n_workers=n_workers, n_jobs=n_jobs, seed=seed)
         return schedules
@@ -299,6 +294,11 @@ class LabController:
         """Evaluate ``params`` with the objective and record them as a manual trial."""
         return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
                                         owner="Lab.evaluate")
+
+    def add_manual(self, params: Mapping[str, Any], values: Any, constraints: Any = None) -> Trial:
+        """Record ``params`` with ``values`` measured elsewhere (several objectives: one each) as a
+        manual trial, without calling the objective (``Study.add_manual``)."""
+        return self.study.add_manual(params, values, constraints=constraints, user_attrs={"entered_by": "lab"})
 
     def undo(self) -> Trial:
         """Withdraw the last trial if it is manual (see ``Study.undo_manual``)."""
@@ -321,7 +321,7 @@ class LabController:
         storage = _next_free(old.storage)
         self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
             if old.storage else []
-        self._start_over(Study(old.space, old.optimizer.name, direction=old.direction, seed=old.seed,
+        self._start_over(Study(old.space, old.optimizer.name, **old.goals.study_arguments(), seed=old.seed,
                                optimizer_settings=settings, storage=storage), LabEvent.RESET)
         return self.study
 

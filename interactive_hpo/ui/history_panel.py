@@ -1,5 +1,8 @@
 """The history panel: best value so far, parallel coordinates, and a sortable table of trials.
 
+A study of several objectives has no single value to plot: the table then has a column per
+objective and a feasibility column, its Pareto set in bold, and the Pareto tab draws the rest.
+
 Figures are built once and updated in place (DESIGN.md section 4): with the ipympl backend the
 live canvas sits in the layout; otherwise (plain nbconvert, Agg) each figure is shown as a static
 image in an ``Output`` that is refreshed on update.
@@ -16,10 +19,12 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from ..goals import Goals
 from ..parameters import Categorical
 from ..plots.history import BestSoFarPlot, ParallelCoordinatesPlot
 from ..space import SearchSpace
-from ..trial import Trial
+from ..study.results import best_trials
+from ..trial import Trial, TrialState
 from ..views import History
 from .errors import ErrorLog
 from .figures import LiveFigure
@@ -39,9 +44,27 @@ def _empty_history(dim: int) -> History:
                    X=np.empty((0, dim)), budgets=empty, direction="minimize")
 
 
-def trial_rows(trials: Sequence[Trial], names: Sequence[str]) -> list[tuple]:
-    """One row per trial: (number, state, source, value or None, *params in ``names`` order)."""
-    return [(t.number, t.state.value, t.source, t.value, *(t.params.get(n) for n in names)) for t in trials]
+def trial_rows(trials: Sequence[Trial], names: Sequence[str], goals: Goals | None = None) -> list[tuple]:
+    """One row per trial: (number, state, source, value or None, *params in ``names`` order).
+
+    Several objectives (``goals``): (number, state, source, *values, feasible, *params), the
+    values and feasibility None unless the trial is COMPLETE.
+    """
+    if goals is None or not goals.multi:
+        return [(t.number, t.state.value, t.source, t.value, *(t.params.get(n) for n in names)) for t in trials]
+    rows = []
+    for t in trials:
+        values = goals.values_of(t) if t.state is TrialState.COMPLETE else None
+        rows.append((t.number, t.state.value, t.source, *(values or (None,) * goals.n),
+                     None if values is None else t.feasible, *(t.params.get(n) for n in names)))
+    return rows
+
+
+def objective_columns(goals: Goals, space: SearchSpace) -> list[str]:
+    """The table's columns for several objectives: one per objective (named "... (objective)"
+    when a parameter or another column has the name) and "feasible"."""
+    taken = {*FIXED_COLUMNS, "feasible", *space.names}
+    return [name if name not in taken else f"{name} (objective)" for name in goals.names] + ["feasible"]
 
 
 def sort_trial_rows(rows: Sequence[tuple], column: int, descending: bool = False,
@@ -63,6 +86,8 @@ def _cell(value: Any) -> str:
     """A table cell's text (HTML-escaped): reals to 6 significant digits (NumPy's too), None empty."""
     if is_number(value) and not isinstance(value, numbers.Integral):
         return "" if math.isnan(value) else f"{value:.6g}"
+    if isinstance(value, bool):  # feasibility
+        return "yes" if value else "no"
     return "" if value is None else html.escape(str(value))
 
 
@@ -90,14 +115,18 @@ class HistoryPanel:
         The study's space: it names the table's parameter columns and the parallel axes.
     errors : ErrorLog, optional
         Where callback errors are shown; a new one (placed in this panel) when None.
+    goals : Goals, optional
+        The study's objectives: with several, no figures (the Pareto tab draws them) and a
+        column per objective.
 
     Attributes
     ----------
     widget : ipywidgets.VBox
         The panel (CSS class ``ihpo-history``).
-    best_plot : BestSoFarPlot
+    best_plot : BestSoFarPlot or None
+        None for several objectives.
     parallel_plot : ParallelCoordinatesPlot or None
-        Only when the space has more than two parameters.
+        Only when the space has more than two parameters (and one objective).
     sort_by : ipywidgets.Dropdown
         The column the table is sorted on.
     order : ipywidgets.ToggleButtons
@@ -118,18 +147,25 @@ class HistoryPanel:
     True
     """
 
-    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
+    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None, goals: Goals | None = None):
         self.space = space
         self.errors = ErrorLog() if errors is None else errors
-        self.table_columns = [*FIXED_COLUMNS, *space.names]
+        self.goals = goals if goals is not None and goals.multi else None
+        self.table_columns = [*FIXED_COLUMNS, *space.names] if self.goals is None else \
+            [*FIXED_COLUMNS[:3], *objective_columns(self.goals, space), *space.names]
         self.table_rows: list[tuple] = []
         self.history: History = _empty_history(space.dim)
         self.trials: list[Trial] = []
-        self._best_figure = LiveFigure((7.0, 3.2))
-        self.best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
+        self.best_plot: BestSoFarPlot | None = None
         self.parallel_plot: ParallelCoordinatesPlot | None = None
-        views: list[Any] = [self._best_figure.widget]
-        if space.dim > 2:
+        if self.goals is not None:
+            views: list[Any] = [widgets.HTML(f"<i>{self.goals.n} objectives: the Pareto front tab draws the front "
+                                             "and the hypervolume; the Pareto set is in bold below.</i>")]
+        else:
+            self._best_figure = LiveFigure((7.0, 3.2))
+            self.best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
+            views = [self._best_figure.widget]
+        if space.dim > 2 and self.goals is None:
             self._parallel_figure = LiveFigure((max(6.0, 1.5 * space.dim + 2), 3.6))
             axes = [space.axis(name) for name in space.names]
             self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
@@ -152,14 +188,17 @@ class HistoryPanel:
     @property
     def figures(self) -> list[LiveFigure]:
         """The panel's live figures (the Lab hides them with their tab)."""
+        if self.best_plot is None:
+            return []
         return [self._best_figure] + ([self._parallel_figure] if self.parallel_plot is not None else [])
 
     # -- redraw -----------------------------------------------------------------------------------
     def update(self, history: History, trials: Sequence[Trial]) -> HistoryPanel:
         """Redraw figures (in place) and the table from ``history`` and the matching ``trials``."""
         self.history, self.trials = history, list(trials)
-        self.best_plot.update(history)
-        self._best_figure.redraw()
+        if self.best_plot is not None:
+            self.best_plot.update(history)
+            self._best_figure.redraw()
         if self.parallel_plot is not None:
             self.parallel_plot.update(history)
             self._parallel_figure.redraw()
@@ -179,15 +218,25 @@ class HistoryPanel:
 
     @property
     def best_number(self) -> int | None:
-        """Number of the best COMPLETE trial shown, or None."""
+        """Number of the best COMPLETE trial shown, or None (several objectives: None, see :attr:`bold`)."""
+        if self.goals is not None:
+            return None
         losses = np.asarray(self.history.losses, dtype=float)
         if not np.isfinite(losses).any():
             return None
         return int(self.history.numbers[int(np.nanargmin(losses))])
 
+    @property
+    def bold(self) -> set[int]:
+        """Numbers of the rows in bold: the best trial, or the Pareto set (several objectives)."""
+        if self.goals is not None:
+            return {t.number for t in best_trials(self.goals, self.trials)}
+        best = self.best_number
+        return set() if best is None else {best}
+
     def _render_table(self) -> None:
         column = self.sort_by.value
-        rows = trial_rows(self.trials, self.space.names)
+        rows = trial_rows(self.trials, self.space.names, self.goals)
         self.table_rows = sort_trial_rows(rows, self.table_columns.index(column), self.order.value == "descending",
                                           self._sort_key(column))
         numeric = _numeric_columns(self.table_rows, len(self.table_columns))
@@ -195,8 +244,8 @@ class HistoryPanel:
         head = "".join(head_cell(html.escape(name) + (arrow if name == column else ""), is_numeric)
                        for name, is_numeric in zip(self.table_columns, numeric, strict=True))
         errors = {t.number: t.error for t in self.trials if t.error}
-        best = self.best_number
-        body = "".join(_row_html(row, numeric, row[0] == best, errors.get(row[0])) for row in self.table_rows)
+        bold = self.bold
+        body = "".join(_row_html(row, numeric, row[0] in bold, errors.get(row[0])) for row in self.table_rows)
         span = f'colspan="{len(self.table_columns)}"'
         empty = f"<tr>{body_cell('<i>no trials yet</i>', attributes=span)}</tr>"
         self.table.value = (

@@ -17,13 +17,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._validation import fail
-from ..objectives.tasks import make_task
 from ..optimizers.capabilities import ModelBased
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.curves import lineage
-from ..trial import Trial, TrialState
+from ..trial import Trial
+from . import lab_goals
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel, fidelity_records
@@ -43,19 +42,20 @@ TABS = ("Model", "History", "Your trials", "Optimizer", "Search space")
 
 class Lab:
     """A live app over a study: Step, Run N, Stop, Undo, Reset; model, history, manual trials,
-    optimizer and search-space tabs.
+    optimizer and search-space tabs; for several objectives, a Pareto tab first.
 
     Parameters
     ----------
     study_or_objective : Study or objective, optional
-        ``Lab(objective)``: a new study over ``objective.space`` in ``objective.direction``.
+        ``Lab(objective)``: a new study over ``objective.space`` in ``objective.direction`` (or
+        ``objective.directions``: several objectives, as the ZDT and DTLZ problems declare).
         ``Lab(study, objective)``: steer an existing study (resumed from a journal, say).
     objective : callable, optional
         The objective when the first argument is a study.
     task : str, optional
         A bundled scikit-learn task instead of an objective (``Lab(task="svm_digits")``).
-    optimizer : str
-        Registered optimizer for a new study (default "bo").
+    optimizer : str, optional
+        Registered optimizer for a new study (default "bo"; "parego" for several objectives).
     seed : int, optional
         Seeds the new study (and the task's cross-validation).
     optimizer_settings : dict, optional
@@ -66,6 +66,10 @@ class Lab:
         The space, for a plain function with no ``space`` attribute.
     direction : {"minimize", "maximize"}, optional
         Overrides the objective's direction (default: its own, else "minimize").
+    directions : list or dict of directions, optional
+        Several objectives (as for ``Study``); the Lab then shows the Pareto tab (see
+        :mod:`interactive_hpo.ui.pareto_panel`), a history table with a column per objective,
+        and ParEGO's model of its scalarized loss in the Model tab.
     executor, n_workers : optional
         Run N evaluates trials in parallel there (a ``dask.distributed.Client``, any
         ``concurrent.futures`` executor, or ``n_workers`` local processes); the status line
@@ -84,17 +88,17 @@ class Lab:
     """
 
     def __init__(self, study_or_objective: Any = None, objective: Callable[..., Any] | None = None, *,
-                 task: str | None = None, optimizer: str = "bo", seed: int | None = None,
+                 task: str | None = None, optimizer: str | None = None, seed: int | None = None,
                  optimizer_settings: dict[str, Any] | None = None, storage: Any = None,
                  space: SearchSpace | None = None, direction: str | None = None, executor: Any = None,
-                 n_workers: int | None = None):
-        study = self._study_from(study_or_objective, objective, task, optimizer, seed, optimizer_settings,
-                                 storage, space, direction)
+                 n_workers: int | None = None, directions: Any = None):
+        study, self._objective = lab_goals.study_from(study_or_objective, objective, task, optimizer, seed,
+                                                      optimizer_settings, storage, space, direction, directions)
         self.errors = ErrorLog()
         self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers)
         self._task: asyncio.Task | None = None
         self._build_controls()
-        self.optimizer_panel = OptimizerPanel(self.errors)
+        self.optimizer_panel = OptimizerPanel(self.errors, offered=lambda: lab_goals.optimizer_names(self.study.goals))
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
         self.space_editor = SpaceEditor(study.space, errors=self.errors)
         self.space_editor.on_apply(self.controller.set_space)
@@ -105,6 +109,9 @@ class Lab:
         self.timeline.on_branch(self.switch_branch)
         self.what_if = WhatIfPanel(self.errors)
         self.what_if.on_change(self.refresh)
+        self.pareto_panel = lab_goals.pareto_panel_for(study, self._objective, self.errors)  # several objectives
+        if self.pareto_panel is not None:
+            self.pareto_panel.on_travel(self._show_step)
         self.tabs = widgets.Tab()
         self.tabs.observe(self.errors.guard(lambda _: self._show_selected_tab()), names="selected_index")
         self._build_space_panels()
@@ -189,30 +196,6 @@ class Lab:
         return self.widget._repr_mimebundle_(**kwargs)
 
     # -- building -----------------------------------------------------------------------------------
-    def _study_from(self, first: Any, objective: Any, task: str | None, optimizer: str, seed: int | None,
-                    settings: dict[str, Any] | None, storage: Any, space: SearchSpace | None,
-                    direction: str | None) -> Study:
-        if task is not None:
-            if first is not None or objective is not None:
-                raise fail("task", "Lab", "given alone (not with an objective or a study)", task)
-            first = make_task(task, **({} if seed is None else {"seed": seed}))
-        if isinstance(first, Study):
-            if not callable(objective):
-                raise fail("objective", "Lab", "a callable objective(params) -> float for Lab(study, objective)",
-                           objective)
-            self._objective = objective
-            return first
-        if objective is not None:
-            raise fail("objective", "Lab", "None unless the first argument is a Study", objective)
-        if not callable(first):
-            raise fail("study_or_objective", "Lab", "a Study, or an objective callable objective(params)", first)
-        self._objective = first
-        space = space if space is not None else getattr(first, "space", None)
-        if not isinstance(space, SearchSpace):
-            raise fail("space", "Lab", "a SearchSpace (the objective has no .space)", space)
-        return Study(space, optimizer, direction=direction or getattr(first, "direction", "minimize"), seed=seed,
-                     optimizer_settings=settings, storage=storage)
-
     def _build_controls(self) -> None:
         def button(label: str, css: str, icon: str, tooltip: str, action: Callable[[], Any]) -> widgets.Button:
             made = widgets.Button(description=label, icon=icon, tooltip=tooltip,
@@ -251,22 +234,26 @@ class Lab:
         if self.surrogate_panel.x_choice is not None and self.surrogate_panel.y_choice is not None:
             for choice in (self.surrogate_panel.x_choice, self.surrogate_panel.y_choice):
                 choice.observe(self.errors.guard(lambda _: self._draw_population()), names="value")
-        self.history_panel = HistoryPanel(space, self.errors)
-        self.manual_panel = ManualPanel(space, self.errors)
+        self.history_panel = HistoryPanel(space, self.errors, goals=self.study.goals)
+        self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel.on_evaluate(self.controller.evaluate)
+        self.manual_panel.on_record(self.controller.add_manual)
         # The model first, where a projector's first screen shows it (issue 25); then the controls
         # that change what it shows, then the branches' progress.
         model_tab = widgets.VBox([self.surrogate_panel.widget, self.what_if.widget, self.timeline.widget,
                                   self.population_panel.widget, self.fidelity_panel.widget])
-        self.tabs.children = [model_tab, self.history_panel.widget, self.manual_panel.widget,
+        pareto = [] if self.pareto_panel is None else [self.pareto_panel.widget]  # several objectives: first
+        self.tabs.children = [*pareto, model_tab, self.history_panel.widget, self.manual_panel.widget,
                               self.optimizer_panel.widget, self.space_editor.widget]
-        self.tabs.titles = TABS
+        self.tabs.titles = ("Pareto front",) * len(pareto) + TABS
         self._show_selected_tab()
 
     def _show_selected_tab(self) -> None:
         """Render the selected tab's figures only; the others wait until their tab is chosen."""
         by_tab = [[*self.surrogate_panel.figures, self.timeline.figure, *self.population_panel.figures,
                    *self.fidelity_panel.figures], self.history_panel.figures]
+        if self.pareto_panel is not None:
+            by_tab.insert(0, self.pareto_panel.figures)
         selected = self.tabs.selected_index or 0
         for index, figures in sorted(enumerate(by_tab), key=lambda item: item[0] == selected):  # hide, then show
             for figure in figures:
@@ -333,10 +320,14 @@ class Lab:
         self.notes.value = "<br>".join(html.escape(note) for note in self.controller.notes)
         self.refresh()
 
+    def _show_step(self, step: int) -> None:
+        """The Model tab at the step that proposed trial ``step`` (the Pareto panel's "Show this step")."""
+        self.timeline.step.value = step  # leaves live and travels, as moving the slider does
+        self.tabs.selected_index = 1  # the Model tab, after the Pareto tab
+
     def _show_status(self) -> None:
         study, running = self.study, self.controller.running_trials
-        best = "" if not any(t.state is TrialState.COMPLETE for t in study.trials) else \
-            f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
+        best = lab_goals.status_text(study)
         busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
         self.status.value = f"Trials: {len(study.trials)}{best}{busy} &middot; optimizer: {study.optimizer.name}"
 
@@ -347,26 +338,29 @@ class Lab:
         are redrawn here, and the model is what a Step is for (issue 25). Figures on a tab not
         shown are only marked out of date (:meth:`_show_selected_tab`).
         """
-        study = self.study
-        history = study.history()
+        study, viewing = self.study, self.controller.viewing
+        history = lab_goals.lab_history(study, viewing)  # several objectives: the values ParEGO's model is fitted on
         optimizer = study.optimizer
         self._show_status()
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
-        viewing = self.controller.viewing
         if viewing is None:
             shown = self.controller.present(history, self.what_if.overrides())
             self.what_if.describe(shown.usual_proposal, shown.proposal)  # nothing without a what-if
         else:
             shown = self.controller.past(viewing, history)
             self.what_if.describe(None, None)  # what-ifs are about the present
-        self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why)
-        self.timeline.update({name: branch.history().best_values for name, branch in self.branches.items()},
-                             self.branch_name, len(study.trials), shown.caption, viewing)
+        if self.pareto_panel is not None:
+            self.pareto_panel.update(study.trials)
+        self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
+                                    note=lab_goals.model_note(study, viewing))
+        curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else
+                                                  self.pareto_panel.reference)
+        self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)
         self._draw_population(shown.population)
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials)
-        self.manual_panel.update(study.trials, study.direction)
+        self.manual_panel.update(study.trials, study.goals.directions[0])
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:
             self._set_running(False)

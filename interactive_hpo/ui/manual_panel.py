@@ -1,4 +1,8 @@
-"""Your own trials: a form with one widget per parameter, and a scoreboard against the optimizer."""
+"""Your own trials: a form with one widget per parameter, and a scoreboard against the optimizer.
+
+For a study of several objectives the form also takes the values of a configuration measured
+elsewhere ("Record with these values"), and the scoreboard counts whose trials are on the front.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..direction import Direction
+from ..goals import Goals
 from ..parameters import Categorical, Int, Parameter
 from ..space import SearchSpace
+from ..study.results import best_trials
 from ..trial import Trial, TrialState
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
-__all__ = ["ManualPanel", "scoreboard"]
+__all__ = ["ManualPanel", "front_scoreboard", "scoreboard"]
 
 #: The narrowest label column of the form (em): short names keep one look.
 FORM_LABEL_EM = 8.0
@@ -43,6 +49,13 @@ def scoreboard(trials: Sequence[Trial], direction: str) -> dict[str, Trial | Non
     return best
 
 
+def front_scoreboard(trials: Sequence[Trial], goals: Goals) -> dict[str, list[int]]:
+    """Numbers of the Pareto set's trials by whose they are ("manual" / "optimizer")."""
+    front = best_trials(goals, trials)
+    return {"manual": [t.number for t in front if t.source == "manual"],
+            "optimizer": [t.number for t in front if t.source != "manual"]}
+
+
 class ManualPanel:
     """Type a configuration, evaluate it as a manual trial, see who is ahead.
 
@@ -50,6 +63,8 @@ class ManualPanel:
     ----------
     space : SearchSpace
     errors : ErrorLog, optional
+    goals : Goals, optional
+        The study's objectives; with several, fields for a value each and a "Record" button.
 
     Examples
     --------
@@ -63,8 +78,9 @@ class ManualPanel:
     [{'x': 3.0}]
     """
 
-    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
+    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None, goals: Goals | None = None):
         self.space, self.errors = space, errors or ErrorLog()
+        self.goals = goals if goals is not None and goals.multi else None
         self.fields = {p.name: _field(p) for p in space}
         fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)  # a long parameter name is not cut
         self.evaluate = widgets.Button(description="Evaluate", icon="flask",
@@ -74,8 +90,20 @@ class ManualPanel:
         self.score.add_class("ihpo-scoreboard")
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
         self.evaluate.on_click(self.errors.guard(lambda _: self.submit()))
+        #: Several objectives: one field per objective, for values measured elsewhere.
+        self.value_fields = {} if self.goals is None else \
+            {name: widgets.FloatText(value=0.0, description=name) for name in self.goals.names}
+        fit_descriptions(self.value_fields.values(), minimum_em=FORM_LABEL_EM)
+        self.record = widgets.Button(description="Record with these values", icon="pencil",
+                                     tooltip="add these params with the values typed as a manual trial, without "
+                                             "running the objective")
+        self.record.add_class("ihpo-record")
+        self._record_callbacks: list[Callable[[dict[str, Any], list[float]], Any]] = []
+        self.record.on_click(self.errors.guard(lambda _: self.submit_values()))
+        known = [] if self.goals is None else [widgets.HTML("or, measured elsewhere:"), *self.value_fields.values(),
+                                               self.record]
         self.widget = widgets.VBox([widgets.HTML("<b>Your own trial</b> (or click a point of the surrogate plot)"),
-                                    *self.fields.values(), self.evaluate, self.score])
+                                    *self.fields.values(), self.evaluate, *known, self.score])
         self.widget.add_class("ihpo-manual")
         if space.conditional:  # a field shows only while its condition holds in the form
             for field in self.fields.values():
@@ -99,13 +127,31 @@ class ManualPanel:
             callback(params)
         return params
 
+    def on_record(self, callback: Callable[[dict[str, Any], list[float]], Any]) -> None:
+        """Call ``callback(params, values)`` when "Record with these values" is clicked (several objectives)."""
+        self._record_callbacks.append(callback)
+
+    def submit_values(self) -> tuple[dict[str, Any], list[float]]:
+        """What "Record with these values" does: the form's params and the values typed."""
+        params = self.space.complete({name: field.value for name, field in self.fields.items()})
+        values = [float(field.value) for field in self.value_fields.values()]
+        for callback in self._record_callbacks:
+            callback(params, values)
+        return params, values
+
     def fill(self, params: dict[str, Any]) -> None:
         """Put ``params`` in the form (a clicked point, to adjust and evaluate again)."""
         for name, value in params.items():
             self.fields[name].value = value
 
     def update(self, trials: Sequence[Trial], direction: str) -> None:
-        """Redraw the scoreboard."""
+        """Redraw the scoreboard (``direction``: the study's, for one objective)."""
+        if self.goals is not None:
+            front = front_scoreboard(trials, self.goals)
+            listed = {side: ", ".join(f"#{k}" for k in numbers) or "none yet" for side, numbers in front.items()}
+            self.score.value = f"on the Pareto front: yours {listed['manual']} &middot; the optimizer's " \
+                               f"{listed['optimizer']}"
+            return
         best = scoreboard(trials, direction)
         cells = []
         for side in ("manual", "optimizer"):

@@ -65,6 +65,9 @@ class OptimizerPanel:
     ----------
     errors : ErrorLog, optional
         Where callback errors go (an invalid setting: the optimizer's own message).
+    offered : callable, optional
+        ``offered()`` lists the optimizers the dropdown offers (default: every registered one;
+        the Lab offers a study of several objectives only those that serve it).
 
     Examples
     --------
@@ -79,9 +82,10 @@ class OptimizerPanel:
     [('grid', {'resolution': 4})]
     """
 
-    def __init__(self, errors: ErrorLog | None = None):
+    def __init__(self, errors: ErrorLog | None = None, offered: Callable[[], list[str]] = available_optimizers):
         self.errors = errors or ErrorLog()
-        self.choice = widgets.Dropdown(options=available_optimizers(), description="optimizer")
+        self._offered = offered
+        self.choice = widgets.Dropdown(options=offered(), description="optimizer")
         self.fields: dict[str, widgets.ValueWidget] = {}
         self._form = widgets.VBox()
         self.apply = widgets.Button(description="Switch", tooltip="continue the study with this optimizer; it "
@@ -103,8 +107,8 @@ class OptimizerPanel:
         self._shown = (name, dict(settings))
         self._showing = True  # the dropdown's own observer would rebuild the form with defaults
         try:
-            if list(self.choice.options) != available_optimizers():  # one registered meanwhile
-                self.choice.options = available_optimizers()
+            if list(self.choice.options) != self._offered():  # one registered meanwhile
+                self.choice.options = self._offered()
             self.choice.value = name
         finally:
             self._showing = False

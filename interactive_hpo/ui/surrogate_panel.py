@@ -109,7 +109,7 @@ class SurrogatePanel:
         self.space, self.errors = space, errors or ErrorLog()
         self.message = widgets.HTML()
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
-        self._last: tuple[Any, History, np.ndarray | None] | None = None
+        self._last: tuple[Any, History, np.ndarray | None, str, str] | None = None
         self.anchors = {p.name: _anchor_widget(p) for p in space}
         self.follow_best = widgets.Checkbox(value=True, description="slice through the best trial", indent=False)
         self.curve = self.maps = None
@@ -178,10 +178,11 @@ class SurrogatePanel:
 
     # -- drawing -----------------------------------------------------------------------------------
     def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
-               unavailable: str = "") -> None:
+               unavailable: str = "", note: str = "") -> None:
         """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
-        ``history`` and the next ``proposal``, a unit-cube point of shape (d,)."""
-        self._last = (view, history, proposal)
+        ``history`` and the next ``proposal``, a unit-cube point of shape (d,); ``note`` (HTML)
+        is shown above the figure (what the model is a model of, when that is not obvious)."""
+        self._last = (view, history, proposal, unavailable, note)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self._move_anchor_to(history)
         if view is not None and not self._offer_active():
@@ -192,7 +193,7 @@ class SurrogatePanel:
             self.why.value = ""
             return
         self._explain(view, proposal)
-        self.message.value = ""
+        self.message.value = note
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
         if self.as_seen.value:

@@ -116,10 +116,11 @@ class TimelinePanel:
 
     # -- redrawing ----------------------------------------------------------------------------------
     def update(self, best_so_far: Mapping[str, np.ndarray], current: str, n_trials: int, caption: str = "",
-               step: int | None = None) -> None:
+               step: int | None = None, ylabel: str = "best so far") -> None:
         """Show the branches' best-so-far curves (name -> values of shape (trials,)), the current
         branch's ``n_trials`` on the step slider, and the ``caption``; when viewing a past
-        ``step``, the current branch's curve after it is faded and the step is marked."""
+        ``step``, the current branch's curve after it is faded and the step is marked. ``ylabel``
+        names what the curves are (a study of several objectives plots its hypervolume)."""
         self._updating = True
         try:
             if list(self.branch.options) != list(best_so_far):
@@ -149,5 +150,5 @@ class TimelinePanel:
             self.ax.legend(fontsize="x-small", loc="best")
         integer_ticks(self.ax.xaxis)
         self.ax.set_xlabel("trial")
-        self.ax.set_ylabel("best so far")
+        self.ax.set_ylabel(ylabel)
         self.figure.redraw()

@@ -84,8 +84,8 @@ class WhatIfPanel:
         self._callback = callback
 
     def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]]) -> None:
-        """The optimizer's current ``settings`` (None: no model to ask, the panel hides)."""
-        if settings is None:
+        """The optimizer's current ``settings`` (None, or no acquisition and kernel to vary: the panel hides)."""
+        if settings is None or not {"acquisition", "kernel"} <= set(settings):
             self.widget.layout.display = "none"
             self.active.value = False
             return

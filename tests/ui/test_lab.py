@@ -366,9 +366,3 @@ def test_model_heatmaps_read_on_a_projector(scale):
     assert all(ax.get_window_extent().width >= 240 for ax in maps.axes)
     assert maps.axes[0].get_xlabel() == "a" and not any(ax.get_xlabel() for ax in maps.axes[1:])
     assert not any(star.get_clip_on() for star in maps.proposals)
-
-
-def test_a_study_of_several_objectives_is_refused_clearly():
-    study = Study(SearchSpace([Float("a", 0.0, 1.0)]), "random", directions=["maximize", "minimize"])
-    with pytest.raises(InvalidParameterError, match="`study` of Lab must be a study of one objective"):
-        Lab(study, lambda p: (p["a"], p["a"]))

@@ -1,0 +1,182 @@
+"""What the Lab reads from a study depends on its goals: one objective, or several (issue 27).
+
+With one objective each trial has a value, and the Model, History and timeline panels draw it.
+With several, a trial has a value per objective; the Pareto panel draws them, and these
+functions give the other panels what stands in for "the value":
+
+- the Model tab draws ParEGO's model, which is a model of **one number**: the augmented
+  Chebyshev scalarization of the losses with the weights of the proposal at hand. The trials
+  are drawn as that number (:func:`lab_history`), and :func:`model_note` says so;
+- the timeline plots each branch's hypervolume over trials, from the Pareto panel's fixed
+  reference point, instead of the best value so far (:func:`progress_curves`);
+- the optimizer dropdown offers only optimizers that serve several objectives.
+
+The Lab builds its study here too (:func:`study_from`), from a study, an objective or a task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail
+from ..direction import Direction
+from ..goals import Goals
+from ..objectives.tasks import make_task
+from ..optimizers.capabilities import ModelBased, MultiObjective
+from ..optimizers.registry import available_optimizers, optimizer_class
+from ..plots.pareto import pareto_info
+from ..space import SearchSpace
+from ..study.core import Study
+from ..trial import TrialState
+from ..views import History
+from .errors import ErrorLog
+from .pareto_panel import ParetoPanel, objective_values
+
+__all__ = ["lab_history", "model_note", "optimizer_names", "pareto_panel_for", "progress_curves", "status_text",
+           "study_from"]
+
+
+def study_from(first: Any, objective: Any, task: str | None, optimizer: str | None, seed: int | None,
+               settings: Mapping[str, Any] | None, storage: Any, space: SearchSpace | None, direction: str | None,
+               directions: Any = None) -> tuple[Study, Callable[..., Any]]:
+    """The Lab's study and objective from its arguments (see :class:`~interactive_hpo.ui.Lab`).
+
+    A new study has the objective's ``directions`` (several objectives) or ``direction`` unless
+    given; its default optimizer is "bo" for one objective and "parego" for several.
+    """
+    if task is not None:
+        if first is not None or objective is not None:
+            raise fail("task", "Lab", "given alone (not with an objective or a study)", task)
+        first = make_task(task, **({} if seed is None else {"seed": seed}))
+    if isinstance(first, Study):
+        if not callable(objective):
+            raise fail("objective", "Lab", "a callable objective(params) -> float for Lab(study, objective)",
+                       objective)
+        return first, objective
+    if objective is not None:
+        raise fail("objective", "Lab", "None unless the first argument is a Study", objective)
+    if not callable(first):
+        raise fail("study_or_objective", "Lab", "a Study, or an objective callable objective(params)", first)
+    space = space if space is not None else getattr(first, "space", None)
+    if not isinstance(space, SearchSpace):
+        raise fail("space", "Lab", "a SearchSpace (the objective has no .space)", space)
+    if directions is None and direction is None:
+        directions = getattr(first, "directions", None)
+    names = getattr(first, "names", None)  # a problem's objective names ("f0", "accuracy"): the plots' labels
+    if isinstance(directions, (list, tuple)) and isinstance(names, (list, tuple)) and len(names) == len(directions) \
+            and all(isinstance(name, str) for name in names):
+        directions = dict(zip(names, directions, strict=True))
+    goals: dict[str, Any] = {"directions": directions} if directions is not None else \
+        {"direction": direction or getattr(first, "direction", "minimize")}
+    several = directions is not None and Goals.parse(directions=directions, owner="Lab").multi
+    return Study(space, optimizer or ("parego" if several else "bo"), **goals, seed=seed,
+                 optimizer_settings=settings, storage=storage), first
+
+
+def pareto_panel_for(study: Study, objective: Any, errors: ErrorLog) -> ParetoPanel | None:
+    """The Pareto panel of a study of several objectives (None for one). Its reference point is
+    the one the objective declares (``ZDT2(...).reference``, BoTorch's), if any: fixed from the
+    first trial; otherwise the panel's rule fixes one from the first feasible trials."""
+    if not study.goals.multi:
+        return None
+    panel = ParetoPanel(study.goals, errors)
+    declared = getattr(objective, "reference", None)
+    if declared is not None and np.shape(declared) == (study.goals.n,):
+        panel.set_reference(declared, origin=f"declared by the objective ({type(objective).__name__}.reference)")
+    return panel
+
+
+def optimizer_names(goals: Goals) -> list[str]:
+    """The registered optimizers a study with ``goals`` can switch to: all for one objective;
+    for several, those that serve several (``MultiObjective``: random, Sobol, grid, ParEGO...)."""
+    names = available_optimizers()
+    return names if not goals.multi else [n for n in names if issubclass(optimizer_class(n), MultiObjective)]
+
+
+def status_text(study: Study) -> str:
+    """The status line's word on the best: the best value (one objective), the front's size (several)."""
+    if not any(t.state is TrialState.COMPLETE for t in study.trials):
+        return ""
+    if study.goals.multi:
+        return f" &middot; Pareto front: {len(study.best_trials)} trial(s)"
+    return f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
+
+
+def _weights(study: Study, step: int | None) -> tuple[np.ndarray | None, float]:
+    """The ParEGO weights of the proposal shown (the next one, or trial ``step``'s) and rho;
+    (None, rho) when the proposal had none (a model-free optimizer, its initial design)."""
+    optimizer = study.optimizer
+    if step is not None:
+        recorded = study.trials[step].user_attrs.get("parego_weights")
+        weights = None if recorded is None else np.asarray(recorded, dtype=float)
+    elif isinstance(optimizer, ModelBased):
+        from ..optimizers.bayes.parego import ParEGO  # a model-based optimizer: torch is loaded already
+
+        weights = optimizer.weights() if isinstance(optimizer, ParEGO) else None
+    else:
+        weights = None
+    if weights is not None and len(weights) != study.goals.n:  # ParEGO before its first trial has no trade-off
+        weights = None
+    return weights, float(getattr(optimizer, "rho", 0.05))
+
+
+def lab_history(study: Study, step: int | None = None) -> History:
+    """The study's ``history()``; with several objectives, a History whose values are the
+    scalarized losses ParEGO's model was fitted on (for the proposal of trial ``step``, or the
+    next one), NaN where there is none; its direction is "minimize"."""
+    if not study.goals.multi:
+        return study.history()
+    trials, goals, space = study.trials, study.goals, study.space
+    n = len(trials)
+    values = np.full(n, np.nan)
+    weights, rho = _weights(study, step)
+    if weights is not None:
+        from ..optimizers.bayes.parego import chebyshev
+
+        known = [t.number for t in trials if t.state is TrialState.COMPLETE and t.values is not None]
+        if step is not None:
+            before = set(study.finished_before(step))
+            known = [k for k in known if k in before]
+        if known:
+            losses = np.array([goals.losses(trials[k].values) for k in known])  # type: ignore[arg-type]
+            values[known] = chebyshev(losses, weights, rho)
+    X = np.array([t.x for t in trials]).reshape(n, space.dim)
+    loss = Direction.MINIMIZE
+    return History(numbers=np.arange(n), values=values, losses=values.copy(), best_values=loss.running_best(values),
+                   states=np.array([t.state.value for t in trials], dtype=object),
+                   sources=np.array([t.source for t in trials], dtype=object), X=X,
+                   budgets=np.array([np.nan if t.budget is None else t.budget for t in trials], dtype=float),
+                   direction=loss, active=space.conditions.active_mask(X) if space.conditional else None)
+
+
+def model_note(study: Study, step: int | None = None) -> str:
+    """HTML over the Model tab: what its model is a model of ("" for one objective)."""
+    if not study.goals.multi:
+        return ""
+    weights, _ = _weights(study, step)
+    if weights is None:
+        return ""
+    which = "the next proposal" if step is None else f"trial {step}"
+    shown = ", ".join(f"{name} {w:.2f}" for name, w in zip(study.goals.names, weights, strict=True))
+    return ("<b>A model of one number, not of the objectives.</b> ParEGO fits its Gaussian process to the "
+            "augmented Chebyshev scalarization of the losses (each scaled to its observed range), with the "
+            f"weights drawn for {which} ({shown}); lower is better, and the dots are the trials' scalarized "
+            "losses with these weights. The Pareto tab shows the objectives themselves.")
+
+
+def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None) -> tuple[dict[str, np.ndarray], str]:
+    """The timeline's curves, one per branch, and their label: the best value so far (one
+    objective) or the hypervolume over trials from ``reference`` (several; NaN until it is fixed)."""
+    first = next(iter(branches.values()))
+    if not first.goals.multi:
+        return {name: branch.history().best_values for name, branch in branches.items()}, "best so far"
+    directions = [d.value for d in first.goals.directions]
+    curves = {}
+    for name, branch in branches.items():
+        values, feasible = objective_values(branch.goals, branch.trials)
+        curves[name] = np.full(len(values), np.nan) if reference is None else \
+            pareto_info(values, directions, feasible, reference=reference).hypervolume
+    return curves, "hypervolume"

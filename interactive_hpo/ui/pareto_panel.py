@@ -1,0 +1,395 @@
+"""The Pareto panel: every trial in objective units, the front and the region it dominates,
+and the hypervolume over trials, measured from a reference point that stays put (issue 27).
+
+Two objectives are drawn as they are; with more, two dropdowns pick the pair on the axes (the
+shaded region is then that pair's, and the trials of the Pareto set over all objectives are
+ringed). The hypervolume is always over all objectives.
+
+**The reference point is fixed once**, so the hypervolume curve means something: a moving
+reference (the rule :func:`interactive_hpo.pareto.reference_point` applies to a front at one
+moment) would re-measure every earlier trial each time the front moved. The rule here
+(:func:`fixed_reference`): when ``reference_after`` (default 5) feasible trials are complete,
+take the worst value of each objective among those first trials, worsened by 10 % of their
+range. Early trials are usually spread out (an initial design), so the box is generous and
+every later improvement counts. It then stays, through later trials, Reset and branches (their
+curves compare); "Infer again" applies the rule to all feasible trials now, and the fields
+under the figure set it by hand (:meth:`ParetoPanel.set_reference`).
+
+Clicking a point selects its trial: its values, constraints, parameters and which trials
+dominate it are listed, and "Show this step" takes the Model tab back to the step that proposed
+it. The figure is drawn only while its tab is shown (:class:`~.figures.LiveFigure`); trials
+arriving meanwhile are drawn once the tab is chosen.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from .._validation import fail
+from ..direction import Direction
+from ..goals import Goals
+from ..pareto import MIN_SPAN
+from ..plots._axes import integer_ticks
+from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from ..trial import Trial, TrialState
+from .errors import ErrorLog
+from .figures import LiveFigure
+
+__all__ = ["ParetoPanel", "fixed_reference", "objective_values"]
+
+#: Feasible trials the reference point is inferred from (the first ones, in trial order).
+REFERENCE_AFTER = 5
+#: How far (in pixels) from a point a click still selects it.
+PICK_PIXELS = 12.0
+
+
+def objective_values(goals: Goals, trials: Sequence[Trial]) -> tuple[np.ndarray, np.ndarray]:
+    """Each trial's objective values in the user's directions, shape (n, m) (rows of NaN for a
+    trial without values), and whether it is a feasible COMPLETE trial, shape (n,)."""
+    values = np.full((len(trials), goals.n), np.nan)
+    feasible = np.zeros(len(trials), dtype=bool)
+    for i, trial in enumerate(trials):
+        found = goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
+        if found is not None:
+            values[i] = found
+            feasible[i] = trial.feasible
+    return values, feasible
+
+
+def fixed_reference(values: Any, directions: Sequence[str], feasible: Any, first: int | None = REFERENCE_AFTER,
+                    margin: float = 0.1) -> np.ndarray | None:
+    """The panel's reference point in objective units, shape (m,), or None while fewer than
+    ``first`` trials are feasible.
+
+    The worst value of each objective over the first ``first`` feasible rows of ``values``
+    (shape (n, m), trial order; None: all feasible rows), worsened by ``margin`` times their
+    range in that objective (``|worst|`` when the range is 0, at least ``MIN_SPAN``). Unlike
+    the nadir of the front (BoTorch's rule), the worst of all early trials gives a generous box.
+
+    Examples
+    --------
+    >>> fixed_reference([[1.0, 4.0], [3.0, 2.0], [2.0, 9.0]], ["minimize", "maximize"], [True] * 3, first=3)
+    array([3.2, 1.3])
+    """
+    parsed = [Direction(d) for d in directions]
+    rows = np.asarray(values, dtype=float)[np.asarray(feasible, dtype=bool)]
+    if first is not None:
+        rows = rows[:first]
+    if not len(rows) or (first is not None and len(rows) < first):
+        return None
+    losses = np.column_stack([d.to_loss(rows[:, j]) for j, d in enumerate(parsed)])
+    worst = losses.max(axis=0)
+    span = worst - losses.min(axis=0)
+    span = np.maximum(np.where(span > 0, span, np.abs(worst)), MIN_SPAN)
+    return np.array([d.to_value(loss) for d, loss in zip(parsed, worst + margin * span, strict=True)])
+
+
+class _DrawnWhenShown(LiveFigure):
+    """A LiveFigure whose artists are rebuilt (by ``panel._draw``) only when it is rendered."""
+
+    def __init__(self, figsize: tuple[float, float], panel: ParetoPanel):
+        super().__init__(figsize)
+        self._panel = panel
+
+    def redraw(self) -> None:
+        if self.shown:
+            self._panel._draw()
+        super().redraw()
+
+
+class ParetoPanel:
+    """The front, every trial, the dominated region and the hypervolume of a study of several
+    objectives, redrawn in place; a click selects a trial.
+
+    Parameters
+    ----------
+    goals : Goals
+        The study's objectives (``study.goals``), two or more.
+    errors : ErrorLog, optional
+        Where callback errors are shown.
+    reference_after : int
+        Feasible trials the reference point is inferred from (see :func:`fixed_reference`).
+
+    Attributes
+    ----------
+    reference : ndarray of shape (m,) or None
+        The fixed reference point in objective units (None until it is inferred).
+    info : ParetoInfo or None
+        The pair of objectives on the axes, as last drawn (its ``front``: that pair's front).
+    volume_info : ParetoInfo or None
+        All objectives, as last drawn: ``front`` is the Pareto set, ``hypervolume`` the curve.
+    selected : int or None
+        The number of the selected trial.
+    x_choice, y_choice : ipywidgets.Dropdown
+        The objectives on the axes (hidden with two objectives).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("x", 0, 1)]), "sobol", directions=["minimize", "minimize"], seed=0)
+    >>> _ = study.run(lambda p: (p["x"], (1 - p["x"]) ** 2), n_trials=6, progress=False)
+    >>> panel = ParetoPanel(study.goals).update(study.trials)
+    >>> panel.volume_info.front.tolist() == [t in study.best_trials for t in study.trials]
+    True
+    >>> panel.select(2)
+    >>> "Trial 2" in panel.details.value
+    True
+    """
+
+    def __init__(self, goals: Goals, errors: ErrorLog | None = None, reference_after: int = REFERENCE_AFTER):
+        if not isinstance(goals, Goals) or not goals.multi:
+            raise fail("goals", "ParetoPanel", "the Goals of a study of several objectives (study.goals)", goals)
+        self.goals, self.errors = goals, errors or ErrorLog()
+        self.directions = tuple(d.value for d in goals.directions)
+        self.reference_after = reference_after
+        self.reference: np.ndarray | None = None
+        self.reference_origin = ""
+        self.trials: list[Trial] = []
+        self.values, self.feasible = objective_values(goals, [])
+        self.info: ParetoInfo | None = None
+        self.volume_info: ParetoInfo | None = None
+        self.selected: int | None = None
+        self._travel: list[Callable[[int], Any]] = []
+        guard = self.errors.guard
+        names = list(goals.names)
+        self.x_choice = widgets.Dropdown(options=names, value=names[0], description="x")
+        self.y_choice = widgets.Dropdown(options=names, value=names[1], description="y")
+        for choice in (self.x_choice, self.y_choice):
+            choice.observe(guard(self._on_pair), names="value")
+        pair_box = widgets.HBox([self.x_choice, self.y_choice])
+        pair_box.layout.display = "none" if goals.n == 2 else None
+        self.caption = widgets.HTML()
+        self.figure = _DrawnWhenShown((8.1, 6.0), self)
+        self.front_ax, self.volume_ax = self.figure.fig.subplots(2, 1, height_ratios=(3, 2))
+        self.figure.fig.canvas.mpl_connect("button_press_event", guard(self._on_press))
+        self.details = widgets.HTML("<i>Click a point to see its trial.</i>")
+        self.details.add_class("ihpo-pareto-details")
+        self.travel_button = widgets.Button(description="Show this step", icon="history", disabled=True,
+                                            tooltip="show in the Model tab what the optimizer believed when it "
+                                                    "proposed the selected trial")
+        self.travel_button.on_click(guard(lambda _: self.travel()))
+        self.reference_fields = [widgets.FloatText(description=name, layout=widgets.Layout(width="14em"))
+                                 for name in names]
+        self.set_button = widgets.Button(description="Use this reference", icon="check",
+                                         tooltip="measure the hypervolume from the point typed here")
+        self.set_button.on_click(guard(lambda _: self.set_reference([f.value for f in self.reference_fields])))
+        self.infer_button = widgets.Button(description="Infer again", icon="refresh",
+                                           tooltip="the worst feasible value of each objective so far, plus 10 % "
+                                                   "of its range")
+        self.infer_button.on_click(guard(lambda _: self.infer_reference()))
+        self.widget = widgets.VBox([
+            self.caption, pair_box, self.figure.widget, widgets.HBox([self.travel_button, self.details]),
+            widgets.HBox([widgets.HTML("reference:"), *self.reference_fields, self.set_button, self.infer_button],
+                         layout=widgets.Layout(flex_flow="row wrap"))])
+        self.widget.add_class("ihpo-pareto")
+        self.update([])
+
+    @property
+    def figures(self) -> list[LiveFigure]:
+        """The panel's live figures (the Lab hides them with their tab)."""
+        return [self.figure]
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        """Indices of the objectives on the x and y axes."""
+        names = list(self.goals.names)
+        return names.index(self.x_choice.value), names.index(self.y_choice.value)
+
+    def on_travel(self, callback: Callable[[int], Any]) -> None:
+        """Call ``callback(number)`` when "Show this step" is clicked for the selected trial."""
+        self._travel.append(callback)
+
+    # -- the reference point ------------------------------------------------------------------------
+    def set_reference(self, reference: Sequence[float], origin: str = "set by hand") -> None:
+        """Measure from ``reference`` (objective units, one per objective) from now on; ``origin``
+        says where it came from, in the caption."""
+        point = np.asarray(reference, dtype=float)
+        if point.shape != (self.goals.n,) or not np.isfinite(point).all():
+            raise fail("reference", "ParetoPanel.set_reference", f"{self.goals.n} finite numbers, one per "
+                       f"objective {list(self.goals.names)}", reference)
+        self._fix(point, origin)
+
+    def infer_reference(self) -> None:
+        """Apply the rule of :func:`fixed_reference` to every feasible trial now (what "Infer again" does)."""
+        point = fixed_reference(self.values, self.directions, self.feasible, first=None)
+        if point is None:
+            raise fail("trials", "ParetoPanel.infer_reference", "at least one feasible COMPLETE trial",
+                       "none yet", hint="Step the study first, or type a reference and click 'Use this reference'.")
+        self._fix(point, f"inferred from the {int(self.feasible.sum())} feasible trials")
+
+    def _fix(self, point: np.ndarray, origin: str) -> None:
+        self.reference, self.reference_origin = point, origin
+        for field, value in zip(self.reference_fields, point, strict=True):
+            field.value = float(value)
+        self._refresh()
+
+    # -- redrawing ------------------------------------------------------------------------------------
+    def update(self, trials: Sequence[Trial]) -> ParetoPanel:
+        """Show ``trials`` (the study's, in number order); the figure is redrawn when it is shown."""
+        self.trials = list(trials)
+        self.values, self.feasible = objective_values(self.goals, self.trials)
+        if self.selected is not None and self.selected >= len(self.trials):  # withdrawn, or another study
+            self.selected = None
+        if self.reference is None:
+            point = fixed_reference(self.values, self.directions, self.feasible, first=self.reference_after)
+            if point is not None:
+                numbers = np.flatnonzero(self.feasible)[:self.reference_after].tolist()
+                self._fix(point, f"inferred from the first {self.reference_after} feasible trials {numbers}")
+                return self
+        self._refresh()
+        return self
+
+    def _refresh(self) -> None:
+        self._describe()
+        self.figure.redraw()  # hidden: only marked out of date; _draw runs when it is shown
+
+    def _describe(self) -> None:
+        n_front = len(self._front_numbers())
+        if self.reference is None:
+            rule = (f"The reference point (the worst corner of the measured box) is fixed once {self.reference_after} "
+                    f"trials are feasible ({int(self.feasible.sum())} so far); meanwhile the shading uses the "
+                    "front's own, moving one.")
+        else:
+            shown = ", ".join(f"{name} {value:.4g}" for name, value in zip(self.goals.names, self.reference,
+                                                                           strict=True))
+            rule = f"Reference point ({shown}) {html.escape(self.reference_origin)}; it stays put, so the " \
+                   "hypervolume curve compares across trials and branches."
+        self.caption.value = f"<b>Pareto front: {n_front} trial(s)</b> of {len(self.trials)}. {rule}"
+        self._show_selected()
+
+    def _front_numbers(self) -> list[int]:
+        """The Pareto set over all objectives (feasible trials only), computed from the values."""
+        usable = np.flatnonzero(self.feasible)
+        if not len(usable):
+            return []
+        from ..pareto import pareto_mask
+
+        losses = np.array([self.goals.losses(self.values[i]) for i in usable])
+        return usable[pareto_mask(losses)].tolist()
+
+    def _draw(self) -> None:
+        """Rebuild both axes from the trials (called only when the figure is rendered)."""
+        i, j = self.pair
+        pair_reference = None if self.reference is None else self.reference[[i, j]]
+        self.info = pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
+                                reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]])
+        self.volume_info = self.info if self.goals.n == 2 and (i, j) == (0, 1) else \
+            pareto_info(self.values, self.directions, self.feasible, reference=self.reference, names=self.goals.names)
+        ax = self.front_ax
+        _wipe(ax)
+        if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)
+            ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=ax.transAxes,
+                    color="0.4")
+        else:
+            plot_pareto_front(self.info, ax)
+        if self.goals.n > 2 and self.volume_info.front.any():
+            ax.scatter(*self.values[self.volume_info.front][:, [i, j]].T, s=140, facecolor="none", edgecolor="black",
+                       linewidth=1.2, zorder=5, label=f"Pareto set, all {self.goals.n} objectives")
+        if self.selected is not None and self.info.complete[self.selected]:
+            ax.scatter(*self.values[self.selected, [i, j]], s=260, facecolor="none", edgecolor="C2", linewidth=2.4,
+                       zorder=6, label=f"trial {self.selected}")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize="small")
+        ax = self.volume_ax
+        _wipe(ax)
+        if self.reference is not None and len(self.trials):
+            plot_hypervolume(self.volume_info, ax)
+            if self.selected is not None:
+                ax.axvline(self.selected + 1, color="C2", lw=1.2, ls="--")
+        else:
+            ax.text(0.5, 0.5, "hypervolume: waiting for the reference point", ha="center", va="center",
+                    transform=ax.transAxes, color="0.4")
+            ax.set_xlabel("trials")
+            integer_ticks(ax.xaxis)
+
+    # -- selecting a trial ------------------------------------------------------------------------------
+    def select(self, number: int | None) -> None:
+        """Select trial ``number`` (None: none), as a click on its point does."""
+        if number is not None and not 0 <= number < len(self.trials):
+            raise fail("number", "ParetoPanel.select", f"a trial number in [0, {len(self.trials)})", number)
+        self.selected = number
+        self._refresh()
+
+    def travel(self) -> None:
+        """What "Show this step" does: report the selected trial's number to the Lab."""
+        if self.selected is not None:
+            for callback in self._travel:
+                callback(self.selected)
+
+    def _on_press(self, event: Any) -> None:
+        if event.inaxes is self.volume_ax and event.xdata is not None and len(self.trials):
+            self.select(int(np.clip(round(event.xdata) - 1, 0, len(self.trials) - 1)))  # the trial at x = k is k - 1
+            return
+        if event.inaxes is not self.front_ax or event.x is None:
+            return
+        complete = np.flatnonzero(np.isfinite(self.values).all(axis=1))
+        if not len(complete):
+            return
+        pixels = self.front_ax.transData.transform(self.values[complete][:, list(self.pair)])
+        distance = np.hypot(pixels[:, 0] - event.x, pixels[:, 1] - event.y)
+        if distance.min() <= PICK_PIXELS:
+            self.select(int(complete[int(np.argmin(distance))]))
+
+    def _show_selected(self) -> None:
+        self.travel_button.disabled = self.selected is None
+        if self.selected is None:
+            self.details.value = "<i>Click a point (or the hypervolume curve) to see its trial.</i>"
+            return
+        trial = self.trials[self.selected]
+        lines = [f"<b>Trial {trial.number}</b> &middot; {html.escape(trial.source)} &middot; {trial.state.value}"]
+        values = self.goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
+        if values is not None:
+            lines.append(", ".join(f"{html.escape(name)} = {value:.6g} ({d.word} is better)" for name, value, d in
+                                   zip(self.goals.names, values, self.goals.directions, strict=True)))
+            lines.append(self._standing(trial.number))
+        if trial.constraints is not None:
+            broken = [f"constraint {k} = {c:.4g} &gt; 0" for k, c in enumerate(trial.constraints) if c > 0]
+            lines.append("feasible (every constraint &le; 0)" if not broken else "<b>infeasible</b>: " +
+                         ", ".join(broken))
+        lines.append("params: " + ", ".join(f"{html.escape(name)} = {html.escape(_short(value))}"
+                                            for name, value in trial.params.items()))
+        self.details.value = "<br>".join(lines)
+
+    def _standing(self, number: int) -> str:
+        """On the front, dominated by which trials, or not counted (infeasible)."""
+        if not self.feasible[number]:
+            return "not on the front: it breaks a constraint"
+        mine = self.goals.losses(self.values[number])
+        others = [k for k in np.flatnonzero(self.feasible) if k != number]
+        beaten_by = [int(k) for k in others if np.all((losses := self.goals.losses(self.values[k])) <= mine)
+                     and np.any(losses < mine)]
+        if not beaten_by:
+            return "<b>on the Pareto front</b>"
+        listed = ", ".join(map(str, beaten_by[:8])) + (", ..." if len(beaten_by) > 8 else "")
+        return f"dominated by trial(s) {listed}"
+
+    def _on_pair(self, change: Any) -> None:
+        if self.x_choice.value == self.y_choice.value:  # picking the other axis's objective swaps the two
+            other = self.y_choice if change["owner"] is self.x_choice else self.x_choice
+            other.value = change["old"]
+            return
+        self._refresh()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _wipe(ax: Any) -> None:
+    """Remove what was plotted, keeping the axes' setup: four times faster than ``ax.clear()``,
+    which rebuilds the ticks (a third of a step's time in the Pareto tab)."""
+    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
+        artist.remove()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+    ax.relim()  # the data limits of what is left (nothing): the next plot sets them
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,243 @@
+"""The Lab for studies of several objectives (issue 27, item 4): the Pareto panel, driven
+headlessly (Agg; clicks as matplotlib events), and the other panels standing in for one value."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.backend_bases import MouseEvent  # noqa: E402
+
+from interactive_hpo import Evaluation, Float, SearchSpace, Study  # noqa: E402
+from interactive_hpo.optimizers.capabilities import MultiObjective  # noqa: E402
+from interactive_hpo.optimizers.registry import optimizer_class  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui.pareto_panel import ParetoPanel, fixed_reference  # noqa: E402
+
+from .lab_helpers import FAST  # noqa: E402
+
+SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
+TWO = ["minimize", "maximize"]
+
+
+def tradeoff(params):
+    """A cost to minimize and a score to maximize that pull against each other."""
+    return params["a"] + 0.5 * params["b"], np.sqrt(params["a"]) - 0.3 * params["b"]
+
+
+def capped(params):
+    """``tradeoff`` with a constraint: a cost above 0.8 breaks it."""
+    cost, score = tradeoff(params)
+    return Evaluation((cost, score), constraints=[cost - 0.8])
+
+
+def sobol_lab(objective=tradeoff, n_trials=0, **kwargs):
+    lab = Lab(objective, space=SQUARE, directions=TWO, optimizer="sobol", seed=0, **kwargs)
+    if n_trials:
+        lab.run(n_trials)
+    return lab
+
+
+def click(figure, ax, x, y):
+    figure.canvas.draw()
+    px, py = ax.transData.transform((x, y))
+    figure.canvas.callbacks.process("button_press_event", MouseEvent("button_press_event", figure.canvas, px, py,
+                                                                     button=1))
+
+
+def test_the_panel_draws_every_trial_the_front_and_the_hypervolume():
+    lab = sobol_lab(n_trials=8)
+    panel, study = lab.pareto_panel, lab.study
+    assert lab.tabs.titles[0] == "Pareto front" and lab.tabs.selected_index == 0 and not lab.errors.errors
+    assert panel.volume_info.front.tolist() == [t in study.best_trials for t in study.trials]
+    assert np.array_equal(panel.info.values, [t.values for t in study.trials])
+    points = np.concatenate([c.get_offsets() for c in panel.front_ax.collections if c.get_label() != "reference point"])
+    assert len(points) == 8  # every trial, once
+    assert panel.front_ax.patches  # the dominated region, shaded
+    curve = panel.volume_ax.get_lines()[0]
+    assert len(curve.get_ydata()) == 8 and np.all(np.diff(curve.get_ydata()) >= 0) and curve.get_ydata()[-1] > 0
+    assert f"Pareto front: {len(study.best_trials)} trial(s)" in lab.status.value
+    assert panel.front_ax.get_xlabel() == "objective 0 (lower is better)"
+
+
+def test_the_reference_point_is_fixed_once_and_stays_through_steps_and_reset():
+    lab = sobol_lab(n_trials=4)
+    panel = lab.pareto_panel
+    assert panel.reference is None and "fixed once 5 trials are feasible" in panel.caption.value
+    lab.step()
+    fixed = panel.reference.copy()
+    values = np.array([t.values for t in lab.study.trials])
+    assert np.allclose(fixed, fixed_reference(values, TWO, [True] * 5))
+    assert "first 5 feasible trials [0, 1, 2, 3, 4]" in panel.caption.value
+    early = panel.volume_info.hypervolume.copy()
+    lab.run(6)
+    assert np.array_equal(panel.reference, fixed)
+    assert np.array_equal(panel.volume_info.hypervolume[:5], early)  # earlier trials are not re-measured
+    assert [field.value for field in panel.reference_fields] == pytest.approx(fixed.tolist())
+    lab.reset_button.click()
+    assert len(lab.study.trials) == 0 and np.array_equal(panel.reference, fixed)
+    assert lab.study.directions == ("minimize", "maximize")
+    lab.run(2)
+    panel.infer_button.click()  # from the trials now
+    assert not np.array_equal(panel.reference, fixed) and "inferred from the 2 feasible" in panel.caption.value
+    for field, value in zip(panel.reference_fields, [2.0, -1.0], strict=True):
+        field.value = value
+    panel.set_button.click()
+    assert panel.reference.tolist() == [2.0, -1.0] and not lab.errors.errors
+
+
+def test_fixed_reference_is_the_worst_of_the_first_feasible_trials_plus_a_margin():
+    values = [[1.0, 4.0], [9.0, 0.0], [3.0, 2.0], [2.0, 9.0]]
+    assert fixed_reference(values, TWO, [True, False, True, True], first=3).tolist() == pytest.approx([3.2, 1.3])
+    assert fixed_reference(values, TWO, [True, False, True, False], first=3) is None
+    # A declared reference (a problem's, as BoTorch's for ZDT) is used from the first trial on.
+    from interactive_hpo.objectives import ZDT2
+
+    lab = Lab(ZDT2(dim=2), optimizer="random", seed=0)
+    assert lab.pareto_panel.reference.tolist() == [11.0, 11.0] and "ZDT2.reference" in lab.pareto_panel.caption.value
+    assert lab.study.goals.names == ("f0", "f1")
+
+
+def test_clicking_a_point_selects_its_trial_and_shows_the_step_that_proposed_it():
+    lab = sobol_lab(n_trials=6)
+    panel = lab.pareto_panel
+    target = lab.study.trials[3]
+    click(panel.figure.fig, panel.front_ax, *target.values)
+    assert panel.selected == 3 and not lab.errors.errors
+    assert "Trial 3" in panel.details.value and "a = " in panel.details.value
+    assert f"{target.values[0]:.6g}" in panel.details.value
+    standing = "on the Pareto front" if target in lab.study.best_trials else "dominated by trial(s)"
+    assert standing in panel.details.value
+    assert any(c.get_label() == "trial 3" for c in panel.front_ax.collections)  # ringed
+    middle = np.mean(panel.volume_ax.get_ylim())
+    click(panel.figure.fig, panel.volume_ax, 2.0, middle)  # the hypervolume curve at x = 2: trial 1
+    assert panel.selected == 1
+    click(panel.figure.fig, panel.volume_ax, 4.0, middle)
+    panel.travel_button.click()
+    assert lab.controller.viewing == 3 and lab.tabs.selected_index == 1 and not lab.timeline.live.value
+    assert "Step 3" in lab.timeline.caption.value and not lab.errors.errors
+
+
+def test_a_manual_trial_with_its_values_joins_the_front_and_can_be_undone():
+    lab = sobol_lab(n_trials=5)
+    form = lab.manual_panel
+    form.fields["a"].value, form.fields["b"].value = 0.5, 0.5
+    form.value_fields["objective 0"].value, form.value_fields["objective 1"].value = -1.0, 5.0  # beats every trial
+    form.record.click()
+    trial = lab.study.trials[-1]
+    assert not lab.errors.errors and trial.source == "manual" and trial.values == (-1.0, 5.0)
+    assert lab.study.best_trials == [trial] and lab.pareto_panel.volume_info.front[-1]
+    assert "yours #5" in form.score.value
+    assert lab.history_panel.table_rows[-1][:6] == (5, "COMPLETE", "manual", -1.0, 5.0, True)
+    lab.undo_button.click()
+    assert len(lab.study.trials) == 5 and len(lab.pareto_panel.trials) == 5
+    form.evaluate.click()  # evaluated by the objective: both values
+    assert lab.study.trials[-1].values == pytest.approx(tradeoff({"a": 0.5, "b": 0.5}))
+
+
+def test_infeasible_trials_are_marked_and_kept_off_the_front():
+    lab = sobol_lab(capped, n_trials=8)
+    study, panel = lab.study, lab.pareto_panel
+    broken = [t.number for t in study.trials if not t.feasible]
+    assert broken and not lab.errors.errors
+    crosses = [c for c in panel.front_ax.collections if c.get_label() == "infeasible"]
+    assert len(crosses) == 1 and len(crosses[0].get_offsets()) == len(broken)
+    assert not panel.volume_info.front[broken].any()
+    panel.select(broken[0])
+    assert "infeasible" in panel.details.value and "breaks a constraint" in panel.details.value
+    feasible_column = lab.history_panel.table_columns.index("feasible")
+    assert {row[0] for row in lab.history_panel.table_rows if row[feasible_column] is False} == set(broken)
+    assert "<td" in lab.history_panel.table.value and ">no<" in lab.history_panel.table.value
+
+
+def test_a_hidden_pareto_tab_draws_nothing_until_it_is_shown():
+    lab = sobol_lab(n_trials=5)
+    panel = lab.pareto_panel
+    drawn = len(panel.volume_ax.get_lines()[0].get_ydata())
+    lab.tabs.selected_index = 2  # History
+    lab.run(3)
+    assert panel.figure.stale and len(panel.volume_ax.get_lines()[0].get_ydata()) == drawn == 5
+    assert "of 8" in panel.caption.value  # the words are up to date; the figure waits
+    lab.tabs.selected_index = 0
+    assert not panel.figure.stale and len(panel.volume_ax.get_lines()[0].get_ydata()) == 8
+
+
+def test_branches_compare_by_hypervolume_from_the_same_reference():
+    lab = sobol_lab(n_trials=6)
+    lab.fork(3, "random")
+    lab.run(2)
+    timeline = lab.timeline
+    assert timeline.ax.get_ylabel() == "hypervolume" and not lab.errors.errors
+    curves = {line.get_label(): line.get_ydata() for line in timeline.ax.get_lines()}
+    assert set(curves) == {"main", "fork@3 random"} and len(curves["fork@3 random"]) == 5
+    assert np.array_equal(curves["main"][:3], curves["fork@3 random"][:3])  # one box: the shared trials agree
+
+
+def test_three_objectives_pick_the_pair_on_the_axes():
+    def three(params):
+        return params["a"], 1 - params["a"] + params["b"], params["b"] ** 2
+
+    lab = Lab(three, space=SQUARE, directions={"x": "minimize", "y": "minimize", "z": "minimize"},
+              optimizer="random", seed=0)
+    lab.run(6)
+    panel = lab.pareto_panel
+    assert panel.x_choice.value == "x" and panel.y_choice.value == "y"
+    panel.y_choice.value = "z"
+    assert panel.pair == (0, 2) and panel.front_ax.get_ylabel().startswith("z")
+    assert np.array_equal(panel.info.values, np.array([t.values for t in lab.study.trials])[:, [0, 2]])
+    assert panel.volume_info.values.shape == (6, 3)  # the hypervolume is over all three
+    panel.x_choice.value = "z"  # the other axis's objective: the two swap
+    assert (panel.x_choice.value, panel.y_choice.value) == ("z", "x") and not lab.errors.errors
+
+
+def test_the_lab_serves_a_parego_study_with_its_scalarized_model():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    study = Study(SQUARE, "parego", directions=TWO, seed=0, optimizer_settings=FAST)
+    lab = Lab(study, tradeoff)
+    for _ in range(4):
+        lab.step_button.click()
+    assert not lab.errors.errors and len(study.trials) == 4
+    assert "A model of one number" in lab.surrogate_panel.message.value
+    weights = study.optimizer.weights()
+    assert f"{weights[0]:.2f}" in lab.surrogate_panel.message.value
+    maps = lab.surrogate_panel.maps
+    assert maps.images[0].get_array().size == 60 * 60
+    from interactive_hpo.optimizers.bayes.parego import chebyshev
+
+    losses = np.array([study.goals.losses(t.values) for t in study.trials])
+    view = study.surrogate()
+    X = np.array([t.x for t in study.trials])
+    assert np.allclose(view.predict(X).mean, chebyshev(losses, weights), atol=1e-3)  # the dots are what it fits
+    assert lab.timeline.ax.get_ylabel() == "hypervolume"
+    offered = list(lab.optimizer_panel.choice.options)  # those that serve several objectives, and only those
+    assert {"grid", "parego", "random", "sobol"} <= set(offered) and "bo" not in offered and "cmaes" not in offered
+    assert all(issubclass(optimizer_class(name), MultiObjective) for name in offered)
+    lab.what_if.active.value = True  # a what-if over ParEGO's model does not crash either
+    lab.what_if.acquisition.value = "ucb"
+    lab.step_button.click()
+    assert not lab.errors.errors and study.optimizer.settings()["acquisition"] == "ucb"
+    lab.optimizer_panel.choice.value = "random"
+    lab.optimizer_panel.apply.click()
+    lab.step_button.click()
+    assert lab.study.optimizer.name == "random" and len(lab.study.trials) == 6 and not lab.errors.errors
+
+
+def test_a_lab_over_an_objective_with_directions_defaults_to_parego():
+    lab = Lab(tradeoff, space=SQUARE, directions=TWO, seed=0, optimizer_settings=FAST)
+    assert lab.study.optimizer.name == "parego" and lab.study.directions == ("minimize", "maximize")
+    assert lab.history_panel.figures == [] and lab.history_panel.table_columns[3:6] == ["objective 0",
+                                                                                        "objective 1", "feasible"]
+
+
+def test_the_panel_refuses_one_objective_and_a_bad_reference():
+    with pytest.raises(ValueError, match="`goals` of ParetoPanel must be the Goals of a study of several"):
+        ParetoPanel(Study(SQUARE).goals)
+    panel = ParetoPanel(Study(SQUARE, directions=TWO).goals)
+    with pytest.raises(ValueError, match="2 finite numbers, one per objective"):
+        panel.set_reference([1.0])
+    panel.infer_button.click()  # no trials yet: the error is shown, not raised
+    assert "at least one feasible COMPLETE trial" in panel.errors.widget.value
