@@ -38,7 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "model_selection": {"optimizers", "study", "objectives"},
     "pbt": {"objectives", "study"},
     "gradient": {"optimizers", "study"},
-    "analysis": {"study"},
+    "analysis": {"study", "optimizers"},
     "plots": {"landscape"},
     "testing": {"optimizers", "study", "package"},  # checks written with the public names
     "ui": {"objectives", "optimizers", "landscape", "study", "execution", "plots", "pbt", "gradient", "analysis"},

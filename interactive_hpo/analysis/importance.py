@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_one_of, fail
+from ..exceptions import InvalidParameterError
+from ..optimizers.capabilities import ModelBased
 from ..study import Study
 from .dependence import PartialDependence, partial_dependence
 from .local import QuantileImportance, quantile_importance
@@ -64,7 +66,7 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
     surrogate = check_one_of(surrogate, "surrogate", owner, SURROGATES)
     view = None
     if surrogate != "forest" and not study.goals.multi:
-        view = study.surrogate() if step is None else study.surrogate(step=step)
+        view = study.surrogate() if step is None else _past_view(study, step)
         if view is None and surrogate == "gp":
             raise fail("surrogate", owner, "'gp' only for a study whose optimizer has a fitted Gaussian process",
                        surrogate, hint=f"Its optimizer is {study.optimizer.name!r}; use surrogate='forest'.")
@@ -76,6 +78,23 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
     # In objective units, as the GP's view reports: partial dependence reads the same either way.
     values = study.goals.directions[objective].to_value(losses)
     return ForestSurrogate(X, values, n_trees=n_samples, seed=seed)
+
+
+def _past_view(study: Study, step: int) -> Any:
+    """The belief behind trial ``step`` when a fitted model proposed it; for a trial of the
+    initial design (or a manual one), a GP of the same settings fitted now on the trials before
+    it: what the optimizer would have believed, had it fitted then. None without a GP."""
+    try:
+        return study.surrogate(step=step)
+    except InvalidParameterError:  # no belief was recorded for that trial
+        if not isinstance(study.optimizer, ModelBased):
+            return None
+    fresh = type(study.optimizer)(study.space, **study.optimizer.settings())
+    for trial in study.trials[:check_int(step, "step", "surrogate_of", 0, len(study.trials))]:
+        values = study.goals.values_of(trial)
+        fresh.tell(trial, None if values is None else float(study.goals.losses(values)[0]))
+    view = fresh.surrogate()
+    return None if view is None else view.in_direction(study.direction)
 
 
 def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, step: int | None = None,

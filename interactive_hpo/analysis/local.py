@@ -170,7 +170,8 @@ class AblationPath:
     def shares(self) -> np.ndarray:
         """Shape (k,): each step's share of the whole gain (they sum to 1; NaN without a gain)."""
         total = self.losses[0] - self.losses[-1]
-        return self.gains / total if total != 0 else np.full(len(self.steps), np.nan)
+        # + 0.0: a step that changed nothing has a share of 0, not -0.
+        return self.gains / total + 0.0 if total != 0 else np.full(len(self.steps), np.nan)
 
 
 def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, start: Mapping[str, Any],

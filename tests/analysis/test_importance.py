@@ -121,3 +121,12 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):
         call()
+
+
+def test_time_travel_into_the_initial_design_fits_the_gp_the_optimizer_would_have_had(ishigami_trials):
+    # No model proposed trial 40 (all 128 are the initial design): a GP of the same settings on
+    # the 40 trials before it stands in, and it knows less than the GP on all 128.
+    early = importance(ishigami_trials, "gp", step=40, n=256, n_samples=16)
+    late = importance(ishigami_trials, "gp", n=256, n_samples=16)
+    assert early.source == "gp"
+    assert np.mean(np.diff(early.total_interval)) > np.mean(np.diff(late.total_interval))

@@ -1,0 +1,220 @@
+"""Importance plots (issue 28, item 4): the artists carry the data given, sorted and scaled as
+promised, one-liners from the analysis results work, and bad input is refused clearly."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo.analysis import ablation_path, partial_dependence, quantile_importance, sobol_indices  # noqa: E402
+from interactive_hpo.plots import (  # noqa: E402
+    plot_ablation,
+    plot_importance,
+    plot_partial_dependence,
+    plot_partial_dependence_2d,
+    plot_quantile_importance,
+    projector_style,
+)
+
+from ..figure_layout import assert_clean_layout  # noqa: E402
+
+NAMES = ["lr", "depth", "width"]
+FIRST = np.array([0.1, 0.5, 0.0])
+TOTAL = np.array([0.3, 0.6, 0.05])
+FIRST_INTERVAL = np.array([[0.05, 0.2], [0.4, 0.55], [0.0, 0.01]])
+TOTAL_INTERVAL = np.array([[0.2, 0.4], [0.5, 0.7], [0.0, 0.1]])
+
+
+def ax_():
+    return Figure().add_subplot()
+
+
+def widths(ax) -> list[float]:
+    return [float(patch.get_width()) for patch in ax.patches]
+
+
+def tick_texts(labels) -> list[str]:
+    return [label.get_text() for label in labels]
+
+
+# -- global importance --------------------------------------------------------------------------------
+def test_importance_bars_are_sorted_by_total_with_first_order_inside():
+    with projector_style():
+        fig = plt.figure(figsize=(7, 3))
+        ax = plot_importance(NAMES, FIRST, TOTAL, FIRST_INTERVAL, TOTAL_INTERVAL, fig.add_subplot())
+        assert_clean_layout(fig, "plot_importance")
+    assert tick_texts(ax.get_yticklabels()) == ["depth", "lr", "width"]
+    totals, firsts = ax.containers[0], ax.containers[1]
+    assert [float(p.get_width()) for p in totals] == [0.6, 0.3, 0.05]
+    assert [float(p.get_width()) for p in firsts] == [0.5, 0.1, 0.0]
+    # The first-order bar sits inside the total one: thinner, darker, at the same row.
+    assert firsts[0].get_height() < totals[0].get_height()
+    assert [p.get_y() + p.get_height() / 2 for p in firsts] == pytest.approx([0, 1, 2])
+    assert sum(firsts[0].get_facecolor()[:3]) < sum(totals[0].get_facecolor()[:3])
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]   # the first row (most important) on top
+    assert tick_texts(ax.get_legend().get_texts()) == ["total (with interactions)", "first order (alone)"]
+    assert ax.get_xlabel() == "share of the variance" and ax.get_xlim() == pytest.approx((0, 1.02))
+
+
+def test_importance_whiskers_span_the_intervals_in_the_sorted_order():
+    ax = plot_importance(NAMES, FIRST, TOTAL, FIRST_INTERVAL, TOTAL_INTERVAL, ax_())
+    total_bars, first_bars = (c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer")
+    ends = np.array([segment[:, 0] for segment in total_bars.lines[2][0].get_segments()])
+    assert np.allclose(ends, TOTAL_INTERVAL[[1, 0, 2]])
+    ends = np.array([segment[:, 0] for segment in first_bars.lines[2][0].get_segments()])
+    assert np.allclose(ends, FIRST_INTERVAL[[1, 0, 2]])
+
+
+def test_a_mean_outside_its_interval_gets_a_zero_whisker_not_a_negative_one():
+    ax = plot_importance(["a"], [0.3], [0.5], total_interval=[[0.1, 0.4]], ax=ax_())
+    segment = ax.containers[-1].lines[2][0].get_segments()[0]
+    assert segment[:, 0].tolist() == pytest.approx([0.1, 0.5])
+
+
+def test_importance_from_a_sobol_result_is_a_one_liner():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
+    r = sobol_indices(lambda X: np.stack([4 * X[:, 0] + X[:, 1], 3 * X[:, 0] + X[:, 1]]), space, n=256)
+    ax = plot_importance(r.names, r.first, r.total, r.first_interval, r.total_interval, ax_())
+    assert tick_texts(ax.get_yticklabels()) == r.ranking()
+    assert widths(ax)[:2] == pytest.approx(sorted(r.total, reverse=True))
+
+
+def test_importance_without_intervals_draws_no_whiskers_and_makes_its_own_figure():
+    ax = plot_importance(NAMES, FIRST, TOTAL)
+    assert not [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert ax.figure.get_size_inches()[1] == pytest.approx(1.2 + 0.55 * 3)
+    plt.close(ax.figure)
+
+
+# -- importance among the best trials -----------------------------------------------------------------
+def test_quantile_importance_bars_sorted_with_whiskers_and_the_quantile_named():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
+    X = np.random.default_rng(0).random((60, 2))
+    q = quantile_importance(space, X, (X[:, 0] - 0.3) ** 2, quantile=0.2, n_boot=20)
+    ax = plot_quantile_importance(q.names, q.share, q.interval, ax_(), quantile=q.quantile)
+    assert tick_texts(ax.get_yticklabels()) == q.ranking() == ["a", "b"]
+    assert widths(ax) == pytest.approx(sorted(q.share, reverse=True))
+    ends = np.array([s[:, 0] for s in ax.containers[-1].lines[2][0].get_segments()])
+    assert ends[0].tolist() == pytest.approx(q.interval[0].tolist())
+    assert ax.get_xlabel() == "share of importance among the best 20% of trials"
+
+
+# -- partial dependence -------------------------------------------------------------------------------
+def test_a_log_parameters_partial_dependence_is_a_line_and_band_on_a_log_axis_with_ice_behind():
+    space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Float("b", 0, 1)])
+    pd = partial_dependence(lambda X: np.stack([X[:, 0] * X[:, 1], X[:, 0] * X[:, 1] + 0.1]), space, "C",
+                            resolution=5)
+    ice = np.array([[0, 1, 2, 3, 4], [4, 3, 2, 1, 0]], dtype=float)
+    with projector_style():
+        fig = plt.figure(figsize=(7, 4))
+        ax = plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ice=ice, ax=fig.add_subplot())
+        assert_clean_layout(fig, "plot_partial_dependence")
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "C"
+    lines = ax.get_lines()
+    assert np.array_equal([line.get_ydata() for line in lines[:2]], ice)   # ICE first, behind
+    assert lines[-1].get_xdata().tolist() == pytest.approx(list(pd.axes[0].levels))
+    assert lines[-1].get_ydata().tolist() == pytest.approx(pd.mean.tolist())
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(pd.low.min()) and band[:, 1].max() == pytest.approx(pd.high.max())
+    assert tick_texts(ax.get_legend().get_texts()) == ["ICE (2 configurations)", "band", "partial dependence"]
+
+
+def test_a_categorical_is_a_point_per_choice_with_error_bars_and_its_choices_as_ticks():
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly", "linear"]), Float("b", 0, 1)])
+    pd = partial_dependence(lambda X: np.stack([X[:, 0], X[:, 0] + 0.2]), space, "kernel")
+    ax = plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ax=ax_(), ylabel="loss")
+    assert tick_texts(ax.get_xticklabels()) == ["rbf", "poly", "linear"] and ax.get_xscale() == "linear"
+    points = ax.containers[0].lines[0]
+    assert points.get_xdata().tolist() == [0, 1, 2] and points.get_ydata().tolist() == pytest.approx(pd.mean.tolist())
+    assert points.get_linestyle() == "None"   # no line joins unordered choices
+    spans = np.array([s[:, 1] for s in ax.containers[0].lines[2][0].get_segments()])
+    assert np.allclose(spans, np.column_stack([pd.low, pd.high]))
+    assert ax.get_ylabel() == "loss"
+
+
+def test_plain_levels_need_a_name_and_take_a_scale():
+    ax = plot_partial_dependence([1, 2, 4], [0.0, 1.0, np.nan], name="depth", ax=ax_())
+    assert ax.get_xlabel() == "depth" and ax.get_xscale() == "linear"
+    assert np.isnan(ax.get_lines()[-1].get_ydata()[2])   # inactive there: a gap, not a value
+
+
+def test_the_2d_heatmap_is_transposed_so_x_runs_across_and_has_a_colourbar():
+    space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("kernel", ["rbf", "poly"])])
+    pd = partial_dependence(lambda X: X[:, 0] + X[:, 1], space, ["C", "kernel"], resolution=4)
+    with projector_style():
+        fig = plt.figure(figsize=(7, 5))
+        ax = plot_partial_dependence_2d(pd.axes[0], pd.axes[1], pd.mean, ax=fig.add_subplot(), best="min",
+                                        label="loss")
+        assert_clean_layout(fig, "plot_partial_dependence_2d")
+    mesh = ax.collections[0]
+    assert np.allclose(np.asarray(mesh.get_array()).reshape(2, 4), pd.mean.T)
+    assert ax.get_xscale() == "log" and tick_texts(ax.get_yticklabels()) == ["rbf", "poly"]
+    edges = mesh.get_coordinates()[0, :, 0]
+    assert edges[1] == pytest.approx(np.sqrt(pd.axes[0].levels[0] * pd.axes[0].levels[1]))   # log midpoints
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "loss"
+    star = ax.get_lines()[-1]
+    assert star.get_xdata()[0] == pytest.approx(1e-2) and star.get_ydata()[0] == 0
+
+
+# -- ablation -----------------------------------------------------------------------------------------
+def test_the_ablation_path_is_a_line_from_the_default_with_each_steps_share():
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Float("c", 0, 1)])
+    path = ablation_path(lambda X: 3 * X[:, 0] + X[:, 1], space, {"a": 1, "b": 1, "c": 1}, {"a": 0, "b": 0, "c": 0})
+    with projector_style():
+        fig = plt.figure(figsize=(7, 4))
+        ax = plot_ablation(path.steps, path.losses, fig.add_subplot())
+        assert_clean_layout(fig, "plot_ablation")
+    line = ax.get_lines()[0]
+    assert line.get_ydata().tolist() == pytest.approx(path.losses.tolist())
+    assert tick_texts(ax.get_xticklabels()) == ["default", "+ a", "+ b", "+ c"]
+    assert [t.get_text() for t in ax.texts] == ["75%", "25%", "0%"]
+
+
+def test_an_ablation_without_gain_says_so_and_values_in_objective_units_keep_their_shares():
+    assert [t.get_text() for t in plot_ablation(["a"], [1.0, 1.0], ax_()).texts] == ["n/a"]
+    ax = plot_ablation(["a", "b"], [0.8, 0.9, 0.95], ax_(), ylabel="accuracy (higher is better)")
+    assert [t.get_text() for t in ax.texts] == ["67%", "33%"] and ax.get_ylabel() == "accuracy (higher is better)"
+
+
+# -- errors -------------------------------------------------------------------------------------------
+BAD_INPUTS = [
+    (lambda: plot_importance("ab", [1], [1]), "`names` of plot_importance must be a non-empty sequence of str"),
+    (lambda: plot_importance([], [], []), "`names` of plot_importance must be"),
+    (lambda: plot_importance(["a", "b"], [.1], [.1, .2]), "`first` of plot_importance must be an array of shape (2,"),
+    (lambda: plot_importance(["a"], [0.1], [np.nan]), "`total` of plot_importance must be an array of shape (1,)"),
+    (lambda: plot_importance(["a"], [0.1], [0.2], [0.1, 0.2]), "`first_interval` of plot_importance must be None or"),
+    (lambda: plot_importance(["a"], [0.1], [0.2], None, [[0.3, 0.1]]), "Every low must be finite and at most its high"),
+    (lambda: plot_quantile_importance(["a"], ["x"]), "`share` of plot_quantile_importance must be"),
+    (lambda: plot_quantile_importance(["a"], [1.0], quantile=1.5), "`quantile` of plot_quantile_importance"),
+    (lambda: plot_partial_dependence([1, 2], [0, 1]), "`name` of plot_partial_dependence must be a str"),
+    (lambda: plot_partial_dependence([1], [0], name="a"), "`levels` of plot_partial_dependence must be an AxisLevels"),
+    (lambda: plot_partial_dependence([1, 2], [0, 1, 2], name="a"), "`mean` of plot_partial_dependence must be"),
+    (lambda: plot_partial_dependence([1, 2], [0, 1], [0, 1], name="a"), "`high` of plot_partial_dependence must be "
+                                                                        "given together with the other end"),
+    (lambda: plot_partial_dependence([0, 2], [0, 1], name="a", scale="log"), "finite numbers > 0 for a log axis"),
+    (lambda: plot_partial_dependence(["x", "y"], [0, 1], name="a"), "Pass scale='categorical' for choices."),
+    (lambda: plot_partial_dependence([1, 2], [0, 1], name="a", scale="ln"), "`scale` of plot_partial_dependence"),
+    (lambda: plot_partial_dependence([1, 2], [0, 1], name="a", ice=[0, 1]), "`ice` of plot_partial_dependence"),
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], [[0, 1]], x_name="a", y_name="b"),
+     "`mean` of plot_partial_dependence_2d must be an array of shape (2, 2)"),
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], [[0, 1]], x_name="a"), "`name` of plot_partial_dependence_2d"),
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], np.eye(2), x_name="a", y_name="b", best="low"),
+     "`best` of plot_partial_dependence_2d must be one of ['min', 'max']"),
+    (lambda: plot_ablation("ab", [0, 1, 2]), "`steps` of plot_ablation must be a sequence of str"),
+    (lambda: plot_ablation(["a"], [0, 1, 2]), "`losses` of plot_ablation must be an array of shape (2,)"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), BAD_INPUTS, ids=[m[:40] for _, m in BAD_INPUTS])
+def test_bad_inputs_raise_a_clear_error(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
