@@ -259,7 +259,8 @@ CASES = [
     ("wrong direction", lambda t: Study(SPACE, direction="max"), InvalidParameterError,
      "`direction` of Study must be one of ['minimize', 'maximize']; got 'max'."),
     ("unknown optimizer", lambda t: Study(SPACE, "annealing"), InvalidParameterError,
-     "`name` of make_optimizer must be one of ['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', 'hyperband', "),
+     "`name` of make_optimizer must be one of ['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', "
+     "'hyperband', "),
     ("unknown optimizer setting", lambda t: make_optimizer("sobol", SPACE, resolution=3), InvalidParameterError,
      "`settings` of make_optimizer('sobol') must be keywords among ['scramble', 'seed']; got 'resolution'. "
      "'resolution' is not a setting of SobolSearch."),
