@@ -37,7 +37,7 @@ from ...exceptions import TrialStateError
 from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Optimizer, Suggestion
-from ..capabilities import Scheduler
+from ..capabilities import MultiObjective, Scheduler
 from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
@@ -45,8 +45,12 @@ __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 SAMPLERS = ("random", "bo")
 
 
-class HalvingScheduler(Optimizer, Scheduler):
+class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     """What the three schedulers share: jobs, rungs, promotions, overrides, and the sampler.
+
+    In a study of several objectives a rung's best are those first in NSGA-II's order (Pareto
+    front, then crowding distance: :meth:`Bracket.ranked`), and ``sampler="bo"`` models each
+    budget with ParEGO instead of one GP.
 
     Parameters
     ----------
@@ -83,7 +87,7 @@ class HalvingScheduler(Optimizer, Scheduler):
         if self.sampler == "bo":
             from ..bayes.optimizer import GaussianProcessBO  # fails early, with the extra to install
 
-            self._model_class = GaussianProcessBO
+            self._model_class: type[GaussianProcessBO] = GaussianProcessBO
 
     # -- what subclasses decide ---------------------------------------------------------------
     @abstractmethod
@@ -120,8 +124,12 @@ class HalvingScheduler(Optimizer, Scheduler):
             jobs.append(self.ask())
         return jobs
 
-    def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+    def _tell(self, trial: Trial, loss: float | np.ndarray | None, suggestion: Suggestion | None) -> None:
         if self.sampler == "bo" and loss is not None:
+            if np.ndim(loss) and not self._models:  # the first result says how many objectives there are
+                from ..bayes.parego import ParEGO
+
+                self._model_class = ParEGO
             budget = self.max_budget if trial.budget is None else trial.budget
             self._model(budget).tell(trial, loss)
         job = Job.of(suggestion.info if suggestion is not None else trial.user_attrs)
@@ -134,7 +142,8 @@ class HalvingScheduler(Optimizer, Scheduler):
             self._ready.remove(job)
         bracket = self._brackets[job.bracket]
         self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
-        bracket.finish(job, math.inf if loss is None else loss, trial.number)
+        bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
+                       tuple(float(v) for v in np.ravel(loss)), trial.number)
         if bracket.sizes is not None:
             self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
 
@@ -180,9 +189,9 @@ class HalvingScheduler(Optimizer, Scheduler):
 
         Columns: ``bracket``, ``rung``, ``budget``, ``config``, ``number`` (the trial of the
         finished job, or None while queued or running), ``loss`` (NaN until finished; inf for a
-        failed job), ``scheduler`` and ``human`` ("promote", "stop" or None: not decided;
-        ASHA records its promotions but never says "stop", since a later promotion is always
-        possible).
+        failed job; the first objective's with several), ``scheduler`` and ``human`` ("promote",
+        "stop" or None: not decided; ASHA records its promotions but never says "stop", since a
+        later promotion is always possible).
         """
         return [row for bracket in self._brackets for row in bracket.rows()]
 

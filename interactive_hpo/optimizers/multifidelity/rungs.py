@@ -13,6 +13,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from ...pareto import crowding_distance, nondominated_sort
+
 __all__ = ["rung_budgets", "hyperband_brackets", "Bracket", "Job"]
 
 
@@ -104,8 +108,9 @@ class Bracket:
     eta: int
     #: Per rung: the configurations that entered it, in order.
     entered: list[list[int]] = field(init=False)
-    #: Per rung: config -> loss, for finished jobs (inf for failed or pruned ones).
-    losses: list[dict[int, float]] = field(init=False)
+    #: Per rung: config -> loss, for finished jobs (inf for failed or pruned ones); a tuple of
+    #: losses, one per objective, in a study of several.
+    losses: list[dict[int, float | tuple[float, ...]]] = field(init=False)
     #: Per rung: config -> trial number of its finished job.
     numbers: list[dict[int, int]] = field(init=False)
     #: Per rung: config -> {"scheduler": ..., "human": ...} decisions about promoting it.
@@ -130,7 +135,7 @@ class Bracket:
         if config not in self.entered[rung]:
             self.entered[rung].append(config)
 
-    def finish(self, job: Job, loss: float, number: int) -> None:
+    def finish(self, job: Job, loss: float | tuple[float, ...], number: int) -> None:
         self.enter(job.config, job.rung)
         self.losses[job.rung][job.config] = loss
         self.numbers[job.rung][job.config] = number
@@ -146,9 +151,24 @@ class Bracket:
         return self.decisions[rung].get(config, {}).get("human")
 
     def ranked(self, rung: int) -> list[int]:
-        """Finished configurations of ``rung`` with a finite loss, best first (ties: older first)."""
-        done = self.losses[rung]
-        return sorted((c for c in done if math.isfinite(done[c])), key=lambda c: (done[c], c))
+        """Finished configurations of ``rung`` with a finite loss, best first (ties: older first).
+
+        With several objectives "best" is NSGA-II's order (the scalarization every promotion
+        uses, as MO-ASHA does; Schmucker et al., 2021): by Pareto front, then by crowding
+        distance within a front (a configuration in a sparse part of the front first).
+        """
+        done = {c: loss for c, loss in self.losses[rung].items() if np.all(np.isfinite(loss))}
+        configs = sorted(done)
+        if not configs or np.ndim(done[configs[0]]) == 0:
+            return sorted(configs, key=lambda c: (done[c], c))
+        losses = np.array([done[c] for c in configs], dtype=float)
+        fronts = nondominated_sort(losses)
+        crowding = np.zeros(len(configs))
+        for front in np.unique(fronts):
+            members = fronts == front
+            crowding[members] = crowding_distance(losses[members])
+        order = sorted(range(len(configs)), key=lambda i: (fronts[i], -crowding[i], configs[i]))
+        return [configs[i] for i in order]
 
     # -- synchronous halving -------------------------------------------------------------------
     def rung_complete(self, rung: int) -> bool:
@@ -204,7 +224,12 @@ class Bracket:
                 decided = self.decisions[rung].get(config, {})
                 rows.append({
                     "bracket": self.index, "rung": rung, "budget": self.budgets[rung], "config": config,
-                    "number": self.numbers[rung].get(config), "loss": self.losses[rung].get(config, math.nan),
+                    "number": self.numbers[rung].get(config), "loss": _first(self.losses[rung].get(config, math.nan)),
                     "scheduler": decided.get("scheduler"), "human": decided.get("human"),
                 })
         return rows
+
+
+def _first(loss: float | tuple[float, ...]) -> float:
+    """The rung table's ``loss``: the loss, or the first objective's with several (plots show one)."""
+    return float(loss[0]) if isinstance(loss, tuple) else float(loss)
