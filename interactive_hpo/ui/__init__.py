@@ -11,6 +11,7 @@ from .controller import LabController
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel
 from .history_panel import HistoryPanel
+from .importance_panel import ImportancePanel
 from .lab import Lab
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
@@ -22,5 +23,6 @@ from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
 
-__all__ = ["ErrorLog", "FidelityPanel", "HistoryPanel", "Lab", "LabController", "ManualPanel", "OptimizerPanel",
-           "ParetoPanel", "PopulationPanel", "RaceApp", "SpaceEditor", "SurrogatePanel", "TimelinePanel", "WhatIfPanel"]
+__all__ = ["ErrorLog", "FidelityPanel", "HistoryPanel", "ImportancePanel", "Lab", "LabController", "ManualPanel",
+           "OptimizerPanel", "ParetoPanel", "PopulationPanel", "RaceApp", "SpaceEditor", "SurrogatePanel",
+           "TimelinePanel", "WhatIfPanel"]

@@ -27,6 +27,7 @@ from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
+from .importance_panel import ImportancePanel
 from .manual_panel import ManualPanel
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel
@@ -37,12 +38,13 @@ from .whatif_panel import WhatIfPanel
 
 __all__ = ["Lab"]
 
-TABS = ("Model", "History", "Your trials", "Optimizer", "Search space")
+TABS = ("Model", "History", "Importance", "Your trials", "Optimizer", "Search space")
 
 
 class Lab:
-    """A live app over a study: Step, Run N, Stop, Undo, Reset; model, history, manual trials,
-    optimizer and search-space tabs; for several objectives, a Pareto tab first.
+    """A live app over a study: Step, Run N, Stop, Undo, Reset; model, history, importance (see
+    :mod:`interactive_hpo.ui.importance_panel`), manual trials, optimizer and search-space tabs;
+    for several objectives, a Pareto tab first.
 
     Parameters
     ----------
@@ -112,6 +114,7 @@ class Lab:
         self.pareto_panel = lab_goals.pareto_panel_for(study, self._objective, self.errors)  # several objectives
         if self.pareto_panel is not None:
             self.pareto_panel.on_travel(self._show_step)
+        self.importance_panel = ImportancePanel(study.goals, self.errors)  # computed only while its tab is shown
         self.tabs = widgets.Tab()
         self.tabs.observe(self.errors.guard(lambda _: self._show_selected_tab()), names="selected_index")
         self._build_space_panels()
@@ -243,15 +246,15 @@ class Lab:
         model_tab = widgets.VBox([self.surrogate_panel.widget, self.what_if.widget, self.timeline.widget,
                                   self.population_panel.widget, self.fidelity_panel.widget])
         pareto = [] if self.pareto_panel is None else [self.pareto_panel.widget]  # several objectives: first
-        self.tabs.children = [*pareto, model_tab, self.history_panel.widget, self.manual_panel.widget,
-                              self.optimizer_panel.widget, self.space_editor.widget]
+        self.tabs.children = [*pareto, model_tab, self.history_panel.widget, self.importance_panel.widget,
+                              self.manual_panel.widget, self.optimizer_panel.widget, self.space_editor.widget]
         self.tabs.titles = ("Pareto front",) * len(pareto) + TABS
         self._show_selected_tab()
 
     def _show_selected_tab(self) -> None:
         """Render the selected tab's figures only; the others wait until their tab is chosen."""
         by_tab = [[*self.surrogate_panel.figures, self.timeline.figure, *self.population_panel.figures,
-                   *self.fidelity_panel.figures], self.history_panel.figures]
+                   *self.fidelity_panel.figures], self.history_panel.figures, self.importance_panel.figures]
         if self.pareto_panel is not None:
             by_tab.insert(0, self.pareto_panel.figures)
         selected = self.tabs.selected_index or 0
@@ -360,6 +363,7 @@ class Lab:
         self._draw_population(shown.population)
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials)
+        self.importance_panel.update(study, viewing)  # hidden: only marked out of date
         self.manual_panel.update(study.trials, study.goals.directions[0])
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:

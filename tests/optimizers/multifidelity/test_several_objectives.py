@@ -45,7 +45,7 @@ def test_each_scheduler_promotes_from_the_front_of_its_rung(name):
     assert promoted
     losses = {c: study.trials[r["number"]].values for c, r in rung0.items()}
     configs = sorted(losses)
-    fronts = dict(zip(configs, nondominated_sort(np.array([losses[c] for c in configs]))))
+    fronts = dict(zip(configs, nondominated_sort(np.array([losses[c] for c in configs])), strict=True))
     # The front of the rung is promoted first; synchronous halving never promotes a configuration
     # from a worse front than one it leaves behind (ASHA decides on the results in so far).
     assert min(fronts[c] for c in promoted) == 0
