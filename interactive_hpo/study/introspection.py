@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
 from ..trial import Trial, TrialState
@@ -82,12 +83,19 @@ class Introspection:
             through a long study is cheap). Default: the current belief.
         **overrides
             Other optimizer settings for a what-if view (``acquisition="ucb", beta=4``); only
-            for the current belief. Nothing changes in the optimizer or the study.
+            for the current belief. Nothing changes in the optimizer or the study. Several
+            objectives by "ehvi" (one GP each): ``objective=i`` picks the belief about objective
+            ``i`` (in its losses), now or at a ``step`` (the only option a past step takes).
         """
         if step is None:
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
-            view = past_surrogate(cast("Study", self), self._number(step, "Study.surrogate"))
+            number = self._number(step, "Study.surrogate")
+            what_if = sorted(set(overrides) - {"objective"})
+            if what_if:
+                raise fail(what_if[0], "Study.surrogate", "given without `step` (what-ifs are about the present)",
+                           overrides[what_if[0]])
+            view = past_surrogate(cast("Study", self), number, **overrides)
         if view is None or self.goals.multi:  # several objectives: the model's own scalarized loss
             return view
         return view.in_direction(self.direction)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import fail, is_real
+from .._validation import accepts_keyword, fail, is_real
 from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
@@ -261,10 +261,11 @@ def _optimizer_at(study: Study, number: int) -> Optimizer:
     return optimizer
 
 
-def past_surrogate(study: Study, number: int) -> Any:
+def past_surrogate(study: Study, number: int, **options: Any) -> Any:
     """The belief that proposed trial ``number``: an optimizer rebuilt as it was then (its spec
     and the trials finished before the ask), restored from the hyperparameters recorded with
-    the trial. No refit, so scrubbing through a long study is cheap."""
+    the trial. No refit, so scrubbing through a long study is cheap. ``options`` go to its
+    ``restored_view`` (``objective=i``: "ehvi"'s belief about objective ``i``)."""
     trial = study.state.trials[number]
     if "gp_state" not in trial.user_attrs:
         raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
@@ -273,7 +274,11 @@ def past_surrogate(study: Study, number: int) -> Any:
     optimizer = _optimizer_at(study, number)
     if not isinstance(optimizer, ModelBased):  # the journal says a model proposed it; this optimizer has none
         raise StorageError(f"trial {number} records a fitted model, but {optimizer.name!r} keeps no model to restore")
-    return optimizer.restored_view(trial.user_attrs, proposal=trial.x)
+    for name, value in options.items():
+        if not accepts_keyword(optimizer.restored_view, name):
+            raise fail(name, "Study.surrogate", f"given only for a step whose model takes it ({optimizer.name!r}, "
+                       f"which proposed trial {number}, does not)", value)
+    return optimizer.restored_view(trial.user_attrs, proposal=trial.x, **options)
 
 
 def past_population(study: Study, number: int) -> Any:

@@ -15,6 +15,7 @@ from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
+from .lab_goals import objective_history
 
 __all__ = ["ShownBelief", "past_belief", "present_belief"]
 
@@ -50,18 +51,23 @@ class ShownBelief:
     usual_proposal: np.ndarray | None = None
 
 
-def present_belief(study: Study, history: Any, *, can_step: bool,
-                   what_if: Mapping[str, Any] | None = None) -> ShownBelief:
+def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mapping[str, Any] | None = None,
+                   objective: int | None = None) -> ShownBelief:
     """The belief now and its next proposal (asked only when the study ``can_step``: the
     optimizer keeps it, so the next Step evaluates this very point), under the settings
-    ``what_if`` overrides when given."""
+    ``what_if`` overrides when given. ``objective``: of several, the one whose GP is shown
+    ("ehvi", :func:`~interactive_hpo.ui.lab_goals.shows_objectives`), in its own units, with the
+    trials at its values instead of ``history``'s."""
     optimizer = study.optimizer
-    view, proposal, usual = study.surrogate(), None, None
+    which = {} if objective is None else {"objective": objective}
+    view, proposal, usual = study.surrogate(**which), None, None
     if view is not None and isinstance(optimizer, ModelBased) and can_step:
         proposal = optimizer.propose().x
     if what_if and view is not None:
         usual = proposal
-        view, proposal = study.surrogate(**what_if), optimizer.propose(**what_if).x
+        view, proposal = study.surrogate(**which, **what_if), optimizer.propose(**what_if).x
+    view = _in_units(study, view, objective)
+    history = history if objective is None else objective_history(study, objective)
     population = optimizer.population()
     if type(optimizer).surrogate is not Optimizer.surrogate:
         why = "The model appears after two completed trials."
@@ -71,10 +77,12 @@ def present_belief(study: Study, history: Any, *, can_step: bool,
     return ShownBelief(view, history, proposal, population, why, usual_proposal=usual)
 
 
-def past_belief(study: Study, step: int, history: Any) -> ShownBelief:
+def past_belief(study: Study, step: int, history: Any, objective: int | None = None) -> ShownBelief:
     """What was known and believed when trial ``step`` was proposed; ``history`` is the
-    study's present ``History``."""
+    study's present ``History``; ``objective`` as for :func:`present_belief` (the step's
+    log-EHVI proposal's GP of that objective)."""
     trial = study.trials[step]
+    history = history if objective is None else objective_history(study, objective)
     known = study.finished_before(step)
     unknown = np.ones(len(history), dtype=bool)
     unknown[known] = False
@@ -82,7 +90,8 @@ def past_belief(study: Study, step: int, history: Any) -> ShownBelief:
     values[unknown] = losses[unknown] = np.nan
     population = study.population(step=step)
     try:
-        view, why = study.surrogate(step=step), ""
+        which = {} if objective is None else {"objective": objective}
+        view, why = _in_units(study, study.surrogate(step=step, **which), objective), ""
     except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
         view, why = None, str(error)
         if population is not None:
@@ -94,3 +103,10 @@ def past_belief(study: Study, step: int, history: Any) -> ShownBelief:
                "Tick <i>live</i> to return to the present.")
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
                        caption)
+
+
+
+def _in_units(study: Study, view: Any, objective: int | None) -> Any:
+    """``view``, in losses as "ehvi" gives each objective's, in objective ``objective``'s own
+    units (an accuracy as an accuracy); unchanged when ``objective`` is None."""
+    return view if view is None or objective is None else view.in_direction(study.goals.directions[objective])

@@ -197,14 +197,16 @@ class LabController:
         """False once the optimizer has nothing left to propose (a finished grid)."""
         return not self.study.optimizer.exhausted or bool(self.study.queued)
 
-    def present(self, history: Any, what_if: Mapping[str, Any] | None = None) -> ShownBelief:
-        """The belief now and the next proposal, under the settings ``what_if`` overrides."""
-        return present_belief(self.study, history, can_step=self.can_step, what_if=what_if)
+    def present(self, history: Any, what_if: Mapping[str, Any] | None = None,
+                objective: int | None = None) -> ShownBelief:
+        """The belief now and the next proposal, under the settings ``what_if`` overrides;
+        ``objective``: which of several an "ehvi" study's Model tab shows (see ``present_belief``)."""
+        return present_belief(self.study, history, can_step=self.can_step, what_if=what_if, objective=objective)
 
-    def past(self, step: int, history: Any) -> ShownBelief:
+    def past(self, step: int, history: Any, objective: int | None = None) -> ShownBelief:
         """What was known and believed when trial ``step`` was proposed; ``history`` is the
-        study's present ``History``."""
-        return past_belief(self.study, step, history)
+        study's present ``History``; ``objective`` as for :meth:`present`."""
+        return past_belief(self.study, step, history, objective)
 
     def landscape(self) -> Callable[[np.ndarray], np.ndarray] | None:
         """The true objective at unit-cube points of shape (m, d), shape (m,), when it is cheap to

@@ -29,6 +29,7 @@ from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .manual_panel import ManualPanel
+from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
@@ -71,7 +72,8 @@ class Lab:
     directions : list or dict of directions, optional
         Several objectives (as for ``Study``); the Lab then shows the Pareto tab (see
         :mod:`interactive_hpo.ui.pareto_panel`), a history table with a column per objective,
-        and ParEGO's model of its scalarized loss in the Model tab.
+        and ParEGO's model of its scalarized loss in the Model tab ("ehvi": each objective's GP,
+        chosen by :attr:`objective_choice`).
     executor, n_workers : optional
         Run N evaluates trials in parallel there (a ``dask.distributed.Client``, any
         ``concurrent.futures`` executor, or ``n_workers`` local processes); the status line
@@ -111,6 +113,8 @@ class Lab:
         self.timeline.on_branch(self.switch_branch)
         self.what_if = WhatIfPanel(self.errors)
         self.what_if.on_change(self.refresh)
+        self.objective_choice = ObjectiveChoice(study.goals, self.errors)  # "ehvi": a GP per objective
+        self.objective_choice.on_change(self.refresh)
         self.pareto_panel = lab_goals.pareto_panel_for(study, self._objective, self.errors)  # several objectives
         if self.pareto_panel is not None:
             self.pareto_panel.on_travel(self._show_step)
@@ -243,8 +247,8 @@ class Lab:
         self.manual_panel.on_record(self.controller.add_manual)
         # The model first, where a projector's first screen shows it (issue 25); then the controls
         # that change what it shows, then the branches' progress.
-        model_tab = widgets.VBox([self.surrogate_panel.widget, self.what_if.widget, self.timeline.widget,
-                                  self.population_panel.widget, self.fidelity_panel.widget])
+        model_tab = widgets.VBox([self.objective_choice.widget, self.surrogate_panel.widget, self.what_if.widget,
+                                  self.timeline.widget, self.population_panel.widget, self.fidelity_panel.widget])
         pareto = [] if self.pareto_panel is None else [self.pareto_panel.widget]  # several objectives: first
         self.tabs.children = [*pareto, model_tab, self.history_panel.widget, self.importance_panel.widget,
                               self.manual_panel.widget, self.optimizer_panel.widget, self.space_editor.widget]
@@ -346,17 +350,19 @@ class Lab:
         optimizer = study.optimizer
         self._show_status()
         can_propose = isinstance(optimizer, ModelBased)
-        self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices)
+        self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices,
+                          lengthscales=not lab_goals.models_each_objective(optimizer))
+        objective = self.objective_choice.show(study, viewing)  # "ehvi": the objective whose GP is drawn
         if viewing is None:
-            shown = self.controller.present(history, self.what_if.overrides())
+            shown = self.controller.present(history, self.what_if.overrides(), objective)
             self.what_if.describe(shown.usual_proposal, shown.proposal)  # nothing without a what-if
         else:
-            shown = self.controller.past(viewing, history)
+            shown = self.controller.past(viewing, history, objective)
             self.what_if.describe(None, None)  # what-ifs are about the present
         if self.pareto_panel is not None:
             self.pareto_panel.update(study.trials)
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
-                                    note=lab_goals.model_note(study, viewing))
+                                    note=lab_goals.model_note(study, viewing, objective))
         curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else
                                                   self.pareto_panel.reference)
         self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)

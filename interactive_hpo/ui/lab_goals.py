@@ -7,6 +7,9 @@ functions give the other panels what stands in for "the value":
 - the Model tab draws ParEGO's model, which is a model of **one number**: the augmented
   Chebyshev scalarization of the losses with the weights of the proposal at hand. The trials
   are drawn as that number (:func:`lab_history`), and :func:`model_note` says so;
+- or EHVI's ("ehvi"), one GP per objective: one objective at a time, chosen in the tab
+  (:func:`shows_objectives`), in its own units, the trials at its values (:func:`objective_history`),
+  under the log-EHVI every objective shares;
 - the timeline plots each branch's hypervolume over trials, from the Pareto panel's fixed
   reference point, instead of the best value so far (:func:`progress_curves`);
 - the optimizer dropdown offers only optimizers that serve several objectives.
@@ -16,6 +19,8 @@ The Lab builds its study here too (:func:`study_from`), from a study, an objecti
 
 from __future__ import annotations
 
+import dataclasses
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,8 +40,8 @@ from ..views import History
 from .errors import ErrorLog
 from .pareto_panel import ParetoPanel, objective_values
 
-__all__ = ["lab_history", "model_note", "optimizer_names", "pareto_panel_for", "progress_curves", "status_text",
-           "study_from"]
+__all__ = ["lab_history", "model_note", "models_each_objective", "objective_history", "optimizer_names",
+           "pareto_panel_for", "progress_curves", "shows_objectives", "status_text", "study_from"]
 
 
 def study_from(first: Any, objective: Any, task: str | None, optimizer: str | None, seed: int | None,
@@ -152,10 +157,49 @@ def lab_history(study: Study, step: int | None = None) -> History:
                    direction=loss, active=space.conditions.active_mask(X) if space.conditional else None)
 
 
-def model_note(study: Study, step: int | None = None) -> str:
-    """HTML over the Model tab: what its model is a model of ("" for one objective)."""
+def models_each_objective(optimizer: Any) -> bool:
+    """Whether ``optimizer`` keeps a GP per objective ("ehvi": its views take ``objective=``)."""
+    if not isinstance(optimizer, ModelBased):
+        return False
+    from ..optimizers.bayes.ehvi import EHVIBO  # a model-based optimizer: torch is loaded already
+
+    return isinstance(optimizer, EHVIBO)
+
+
+def shows_objectives(study: Study, step: int | None = None) -> bool:
+    """Whether the Model tab draws one objective at a time: a study of several objectives whose
+    belief shown is EHVI's, one GP per objective (the next proposal's: the optimizer is "ehvi";
+    trial ``step``'s: it records a log-EHVI proposal, ``"acquisition": "qlognehvi"``)."""
+    if not study.goals.multi:
+        return False
+    if step is not None:
+        return str(study.trials[step].user_attrs.get("acquisition", "")).startswith("qlognehvi")
+    return models_each_objective(study.optimizer)
+
+
+def objective_history(study: Study, objective: int) -> History:
+    """The trials as a History of objective ``objective`` of several: its values (NaN for a trial
+    without: running or failed), losses and best so far in that objective's direction."""
+    values = np.array([np.nan if t.state is not TrialState.COMPLETE or t.values is None else t.values[objective]
+                       for t in study.trials], dtype=float)
+    direction = study.goals.directions[objective]
+    return dataclasses.replace(lab_history(study, None), values=values, losses=direction.to_loss(values),
+                               best_values=direction.running_best(values), direction=direction)
+
+
+def model_note(study: Study, step: int | None = None, objective: int | None = None) -> str:
+    """HTML over the Model tab: what its model is a model of ("" for one objective); with
+    ``objective``, EHVI's GP of that objective (see :func:`shows_objectives`)."""
     if not study.goals.multi:
         return ""
+    if objective is not None:
+        name, direction = html.escape(study.goals.names[objective]), study.goals.directions[objective]
+        better = "higher" if direction is Direction.MAXIMIZE else "lower"
+        which = "the next proposal" if step is None else f"trial {step}"
+        return (f"<b>Objective: {name} ({direction.value}).</b> EHVI's Gaussian process of {name}, in its own "
+                f"units ({better} is better); the dots are the trials' {name}. The acquisition shown is the "
+                f"hypervolume improvement (log-EHVI) behind {which}: one for all objectives, the same whichever "
+                "is selected. The Pareto tab shows the objectives together.")
     weights, _ = _weights(study, step)
     if weights is None:
         return ""

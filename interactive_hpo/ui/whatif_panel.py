@@ -47,25 +47,28 @@ class WhatIfPanel:
 
     def __init__(self, errors: ErrorLog):
         self.errors = errors
-        layout = widgets.Layout(width="22em")
+        def layout() -> widgets.Layout:  # one each: an optimizer without an acquisition setting hides some
+            return widgets.Layout(width="22em")
+
         self.active = widgets.Checkbox(value=False, description="what if", indent=False,
                                        layout=widgets.Layout(width="7em"))
-        self.acquisition = widgets.Dropdown(description="acquisition", layout=layout)
-        self.kernel = widgets.Dropdown(description="kernel", layout=layout)
+        self.acquisition = widgets.Dropdown(description="acquisition", layout=layout())
+        self.kernel = widgets.Dropdown(description="kernel", layout=layout())
         self.beta = widgets.FloatLogSlider(value=2.0, min=-2, max=2, description="beta (UCB)",
-                                           layout=layout, readout_format=".3g", continuous_update=False)
+                                           layout=layout(), readout_format=".3g", continuous_update=False)
         self.xi = widgets.FloatSlider(value=0.0, min=0.0, max=2.0, step=0.01, description="xi (EI/PI)",
-                                      layout=layout, continuous_update=False)
+                                      layout=layout(), continuous_update=False)
         self.lengthscale = widgets.FloatLogSlider(value=1.0, min=-1, max=1, description="lengthscales x",
-                                                  layout=layout, readout_format=".3g",
+                                                  layout=layout(), readout_format=".3g",
                                                   continuous_update=False)
         # One width for both columns, fitting the longest label ("lengthscales x" was cut; issue 25).
         fit_descriptions([self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale])
         self.reset_button = widgets.Button(description="Back to current", icon="undo",
                                            tooltip="set every control to the optimizer's current settings")
         self.caption = widgets.HTML()
+        self.note = widgets.HTML()  # what the panel leaves out for this optimizer
         self.widget = widgets.VBox([
-            widgets.HBox([self.active, self.reset_button]),
+            widgets.HBox([self.active, self.reset_button, self.note]),
             widgets.HBox([widgets.VBox([self.acquisition, self.beta, self.xi]),
                           widgets.VBox([self.kernel, self.lengthscale])]),
             self.caption])
@@ -83,20 +86,33 @@ class WhatIfPanel:
         """``callback()`` whenever the what-if changes (the Lab redraws the model)."""
         self._callback = callback
 
-    def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]]) -> None:
-        """The optimizer's current ``settings`` (None, or no acquisition and kernel to vary: the panel hides)."""
-        if settings is None or not {"acquisition", "kernel"} <= set(settings):
+    def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]],
+             lengthscales: bool = True) -> None:
+        """The optimizer's current ``settings`` (None, or no kernel to vary: the panel hides).
+
+        Without an ``acquisition`` setting ("ehvi": its log-EHVI is the method itself) only the
+        kernel is offered; ``lengthscales=False`` hides the lengthscale factor (an optimizer that
+        refuses ``lengthscale_scale``, as "ehvi" with its GP per objective does).
+        """
+        if settings is None or "kernel" not in settings:
             self.widget.layout.display = "none"
             self.active.value = False
             return
         self.widget.layout.display = None
         current = {name: settings[name] for name in WHAT_IF_SETTINGS if name in settings}
+        acquisition = "acquisition" in current
+        for control in (self.acquisition, self.beta, self.xi):
+            control.layout.display = None if acquisition else "none"
+        self.lengthscale.layout.display = None if lengthscales else "none"
+        self.note.value = "" if acquisition else \
+            "<i>The acquisition is not a setting of this optimizer: what if its GPs had another kernel?</i>"
         if current == self._current:
             return
         self._current = current
         self._showing = True
         try:
-            self.acquisition.options = list(choices.get("acquisition", (current["acquisition"],)))
+            if acquisition:
+                self.acquisition.options = list(choices.get("acquisition", (current["acquisition"],)))
             self.kernel.options = list(choices.get("kernel", (current["kernel"],)))
             self._set(current)
         finally:
@@ -121,7 +137,7 @@ class WhatIfPanel:
         if not self.active.value:
             return {}
         out = self.settings_changed()
-        if not math.isclose(self.lengthscale.value, 1.0):
+        if not math.isclose(self.lengthscale.value, 1.0) and self.lengthscale.layout.display != "none":
             out["lengthscale_scale"] = float(self.lengthscale.value)
         return out
 

@@ -31,12 +31,14 @@ a plain GP optimizer without an output warp.
 What it shows (``ModelBased``): :meth:`EHVIBO.surrogate` is the belief about one objective
 (``objective=``, default 0), a :class:`GPSurrogateView` in that objective's losses, whose
 acquisition is the log-EHVI the proposal maximized (in the model's units: each objective
-divided by its spread). A past step's view (``restored_view``) shows objective 0.
+divided by its spread). A past step's view (``restored_view``) is rebuilt for any objective
+(``objective=``, default 0) from that step's recorded GPs, with the log-EHVI that step maximized.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any, cast
 
 import numpy as np
@@ -149,6 +151,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         super().__init__(space, kernel=kernel, noise=noise, output_warp="none", n_initial=n_initial,
                          num_restarts=num_restarts, raw_samples=raw_samples, allow_repeats=allow_repeats, seed=seed)
         self.mc_samples = check_int(mc_samples, "mc_samples", "EHVIBO", 1, 4096)
+        self._restoring = 0  # the objective a past step's view is rebuilt for (restored_view)
 
     # -- what the GPs see ------------------------------------------------------------------------------
     def _tell(self, trial: Trial, loss: Any, suggestion: Suggestion | None) -> None:
@@ -234,9 +237,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         """The belief about one objective (index ``objective``) behind the next proposal, in that
         objective's losses, with the log-EHVI as its acquisition; None before two trials completed.
         ``overrides``: other settings for a what-if view, as for :meth:`propose`."""
-        m = self._observed()[1].shape[1]
-        if not (isinstance(objective, (int, np.integer)) and 0 <= objective < max(m, 1)):
-            raise fail("objective", "EHVIBO.surrogate", f"an objective's index in [0, {max(m, 1) - 1}]", objective)
+        self._check_objective(objective, "EHVIBO.surrogate")
         if overrides:
             return cast(EHVIBO, self._variant(overrides, "EHVIBO.surrogate")).surrogate(objective=objective)
         if len(self._data) < 2:
@@ -245,8 +246,26 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         fit = self._fitted(rng)
         return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)), objective=objective)
 
+    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None, *,
+                      objective: int = 0) -> GPSurrogateView:
+        """The belief about objective ``objective`` behind a past proposal, rebuilt without a fit
+        from the GP states recorded with it (``info``, its trial's attributes) and the trials this
+        optimizer was told; its acquisition is the log-EHVI that proposal maximized."""
+        self._check_objective(objective, "EHVIBO.restored_view")
+        self._restoring = int(objective)  # read by _view, which the base's restored_view calls
+        try:
+            return super().restored_view(info, proposal)
+        finally:
+            self._restoring = 0
+
+    def _check_objective(self, objective: Any, owner: str) -> None:
+        m = max(self._observed()[1].shape[1], 1)
+        if not (isinstance(objective, (int, np.integer)) and not isinstance(objective, bool) and 0 <= objective < m):
+            raise fail("objective", owner, f"an objective's index in [0, {m - 1}]", objective)
+
     def _view(self, model: Any, status: str, proposal: np.ndarray | None, seed: int,
-              objective: int = 0) -> GPSurrogateView:
+              objective: int | None = None) -> GPSurrogateView:
+        objective = self._restoring if objective is None else objective
         gp = members(model)[objective]
         with one_thread():  # built as the proposal built it: same seed, same samples
             predictor = Predictor(gp)
@@ -261,7 +280,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
                                proposal=None if proposal is None else read_only(proposal),
                                acquisition_name=self._info_name(), direction=Direction.MINIMIZE, model=gp,
                                factor=factor, warp=warp, acquisition_settings={"objective": float(objective)},
-                               units="objective", _predictor=predictor, _acquisition=acquisition)
+                               units="objective", _predictor=predictor, _acquisition=_Quiet(acquisition))
 
     def _info_name(self) -> str:
         """The acquisition's name: log-EHVI, or log-NEI for one objective."""
@@ -273,3 +292,16 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
                        hint="EHVIBO has one GP per objective; the lengthscale what-if is for 'bo'.")
         return super()._variant(overrides, owner)
 
+
+class _Quiet:
+    """An acquisition evaluated without linear_operator's jitter warnings: a plotting grid drawn
+    with the view (3600 points of the Lab's maps) evaluates the baseline's joint covariance again
+    and warned at every redraw; as at the acquisition's construction, that is not the user's concern."""
+
+    def __init__(self, acquisition: Any):
+        self.acquisition = acquisition
+
+    def __call__(self, X: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumericalWarning)
+            return self.acquisition(X)

@@ -1,0 +1,170 @@
+"""The Lab's Model tab for several objectives by "ehvi" (issue 27, item 4): an objective selector,
+each objective's GP in its own units, time travel to a past step's belief of the objective chosen,
+a what-if of the kernel; ParEGO and one objective as before. Headless (Agg); asserts on data."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from interactive_hpo import Float, SearchSpace, Study  # noqa: E402
+from interactive_hpo.direction import Direction  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui.surrogate_panel import MAP_RESOLUTION  # noqa: E402
+
+torch = pytest.importorskip("torch")
+
+TINY = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64, "mc_samples": 16}
+SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
+GOALS = {"cost": "minimize", "score": "maximize"}
+
+
+def tradeoff(params):
+    """A cost to minimize and a score to maximize (positive, about 0.1 to 1) that pull against each other."""
+    return params["a"] + 0.5 * params["b"], 0.2 + np.sqrt(params["a"]) - 0.3 * params["b"]
+
+
+@pytest.fixture(scope="module")
+def study():
+    """7 trials of "ehvi": 4 initial (Sobol), then 3 by log-EHVI (steps 4, 5, 6)."""
+    torch.set_num_threads(1)
+    made = Study(SQUARE, "ehvi", directions=GOALS, seed=0, optimizer_settings=TINY)
+    made.run(tradeoff, n_trials=7, progress=False)
+    return made
+
+
+def mean_map(lab):
+    """The mean heatmap as drawn, shape (60, 60), and the unit-cube points it was predicted at."""
+    surface = SQUARE.slice2d("a", "b", at=lab.surrogate_panel.anchor(), resolution=MAP_RESOLUTION)
+    image = lab.surrogate_panel.maps.images[0].get_array()
+    return np.asarray(image, dtype=float).reshape(surface.shape), surface.points.reshape(-1, SQUARE.dim)
+
+
+def test_the_selector_names_the_objectives_and_switches_the_model(study):
+    lab = Lab(study, tradeoff)
+    choice = lab.objective_choice
+    assert choice.shown and not lab.errors.errors
+    assert choice.dropdown.options == (("cost (minimize)", 0), ("score (maximize)", 1))
+    message = lab.surrogate_panel.message.value
+    assert "Objective: cost (minimize)" in message and "log-EHVI" in message and "next proposal" in message
+    drawn, points = mean_map(lab)
+    cost = study.optimizer.surrogate(objective=0).predict(points).mean  # a loss is the cost itself
+    np.testing.assert_allclose(drawn.ravel(), cost, rtol=1e-6, atol=1e-9)
+
+    choice.dropdown.value = 1
+    assert not lab.errors.errors and "Objective: score (maximize)" in lab.surrogate_panel.message.value
+    assert "higher is better" in lab.surrogate_panel.message.value
+    drawn, points = mean_map(lab)
+    loss = study.optimizer.surrogate(objective=1).predict(points).mean  # EHVIBO's views are in losses
+    np.testing.assert_allclose(drawn.ravel(), -loss, rtol=1e-6, atol=1e-9)  # drawn as the score: -loss
+    assert not np.allclose(drawn.ravel(), cost)
+    # The same log-EHVI under either objective: one acquisition for all.
+    acquisition = lab.surrogate_panel.maps.images[2].get_array()
+    choice.dropdown.value = 0
+    np.testing.assert_allclose(lab.surrogate_panel.maps.images[2].get_array(), acquisition)
+    lab.surrogate_panel.as_seen.value = True  # the values EHVI's GP saw (each divided by its spread)
+    assert not lab.errors.errors
+
+
+def test_a_maximized_objective_is_drawn_as_values_not_losses(study):
+    lab = Lab(study, tradeoff)
+    lab.objective_choice.dropdown.value = 1
+    scores = np.array([t.values[1] for t in study.trials])
+    shown = lab.controller.present(lab.history_panel.history, None, 1)
+    np.testing.assert_allclose(shown.history.values, scores)  # the trials at their scores
+    assert shown.history.direction is Direction.MAXIMIZE and np.all(shown.history.losses == -scores)
+    X = np.array([t.x for t in study.trials])
+    fitted = shown.view.predict(X).mean
+    assert np.all(scores > 0) and np.abs(fitted - scores).max() < 0.1 * np.ptp(scores)  # scores, not -scores
+    # The slice passes through the best trial of the objective shown: the highest score.
+    best = study.trials[int(np.argmax(scores))].params
+    assert lab.surrogate_panel.anchor() == pytest.approx(best, abs=0.01)
+
+
+def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
+    lab = Lab(study, tradeoff)
+    lab.objective_choice.dropdown.value = 1
+    lab.travel(5)  # proposed by log-EHVI from the 5 trials before it
+    assert not lab.errors.errors and lab.objective_choice.shown
+    assert "Objective: score (maximize)" in lab.surrogate_panel.message.value
+    assert "behind trial 5" in lab.surrogate_panel.message.value and "Step 5" in lab.timeline.caption.value
+    drawn, points = mean_map(lab)
+    past = study.surrogate(step=5, objective=1)  # rebuilt from the record: no refit
+    assert len(past.losses) == 5
+    np.testing.assert_allclose(drawn.ravel(), -past.predict(points).mean, rtol=1e-6, atol=1e-9)
+    now = -study.optimizer.surrogate(objective=1).predict(points).mean
+    assert not np.allclose(drawn.ravel(), now)  # that step's belief, not today's
+    lab.objective_choice.dropdown.value = 0
+    drawn, points = mean_map(lab)
+    np.testing.assert_allclose(drawn.ravel(), study.surrogate(step=5, objective=0).predict(points).mean,
+                               rtol=1e-6, atol=1e-9)
+    lab.travel(2)  # the initial design: no model, so nothing to choose
+    assert not lab.objective_choice.shown and "initial design" in lab.surrogate_panel.message.value
+    lab.travel(None)
+    assert lab.objective_choice.shown and "next proposal" in lab.surrogate_panel.message.value
+    assert not lab.errors.errors
+
+
+def test_a_one_parameter_curve_draws_the_trials_at_the_objectives_values():
+    torch.set_num_threads(1)
+    line = SearchSpace([Float("a", 0.0, 1.0)])
+    lab = Lab(lambda p: tradeoff({"a": p["a"], "b": 0.5}), space=line, directions=GOALS, optimizer="ehvi", seed=0,
+              optimizer_settings=TINY)
+    lab.run(6)
+    curve = lab.surrogate_panel.curve
+    for objective in (0, 1):
+        lab.objective_choice.dropdown.value = objective
+        values = [t.values[objective] for t in lab.study.trials]
+        assert sorted(curve.points.get_offsets()[:, 1]) == pytest.approx(sorted(values))
+        assert curve.acquisition_ax.get_ylabel() == "qlognehvi"
+    assert not lab.errors.errors
+
+
+def test_a_what_if_changes_the_kernel_only_and_a_step_commits_it():
+    torch.set_num_threads(1)
+    lab = Lab(tradeoff, space=SQUARE, directions=GOALS, optimizer="ehvi", seed=0, optimizer_settings=TINY)
+    lab.run(5)
+    what_if = lab.what_if
+    assert what_if.widget.layout.display is None and "kernel" in what_if.note.value
+    hidden = [c for c in (what_if.acquisition, what_if.beta, what_if.xi, what_if.lengthscale)
+              if c.layout.display == "none"]
+    assert len(hidden) == 4  # log-EHVI is the method; EHVIBO refuses a lengthscale factor
+    assert what_if.kernel.layout.display is None and what_if.kernel.options == ("matern", "rbf")
+    lab.objective_choice.dropdown.value = 1
+    what_if.active.value = True
+    what_if.kernel.value = "rbf"
+    assert not lab.errors.errors and "What if kernel=rbf" in what_if.caption.value
+    drawn, points = mean_map(lab)
+    rbf = lab.study.surrogate(objective=1, kernel="rbf").predict(points).mean
+    np.testing.assert_allclose(drawn.ravel(), -rbf, rtol=1e-5, atol=1e-8)
+    lab.step()
+    assert lab.study.optimizer.settings()["kernel"] == "rbf" and not what_if.active.value
+    assert len(lab.study.trials) == 6 and not lab.errors.errors
+
+
+def test_parego_keeps_its_scalarized_model_without_a_selector():
+    torch.set_num_threads(1)
+    lab = Lab(tradeoff, space=SQUARE, directions=GOALS, optimizer="parego", seed=0,
+              optimizer_settings={k: v for k, v in TINY.items() if k != "mc_samples"})
+    lab.run(5)
+    assert not lab.objective_choice.shown and not lab.errors.errors
+    assert "A model of one number" in lab.surrogate_panel.message.value
+    what_if = lab.what_if  # ParEGO's what-if as before: every control
+    assert all(c.layout.display is None for c in (what_if.acquisition, what_if.beta, what_if.xi, what_if.kernel,
+                                                  what_if.lengthscale)) and what_if.note.value == ""
+    lab.travel(4)
+    assert not lab.objective_choice.shown and "Step 4" in lab.timeline.caption.value and not lab.errors.errors
+
+
+def test_no_selector_for_one_objective_or_a_model_free_optimizer():
+    quad = Lab(lambda p: (p["a"] - 0.3) ** 2 + p["b"], space=SQUARE, optimizer="sobol", seed=0)
+    quad.run(3)
+    assert not quad.objective_choice.shown
+    several = Lab(tradeoff, space=SQUARE, directions=GOALS, optimizer="random", seed=0)
+    several.run(3)
+    assert not several.objective_choice.shown
+    assert "random has no model" in several.surrogate_panel.message.value and not several.errors.errors
