@@ -206,13 +206,9 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         return X[front[int(np.argmin(scaled[front].max(axis=1)))]]
 
     # -- proposing -------------------------------------------------------------------------------------
-    def _propose(self, rng: np.random.Generator) -> Suggestion:
-        if len(self._data) < self.initial_size:
-            return self._initial_point(rng)
-        fit = self._fitted(rng)
-        seed = int(rng.integers(2**31))
-        X, value = self._optimize(fit, seed, q=1, batch=False)
-        return Suggestion(x=X[0], info=self._info(fit, "", value, seed))
+    def _recorded_acquisition(self, value: float) -> tuple[str, float]:
+        # Log-EHVI in model units: no single objective's units to convert it to; _info names it.
+        return "", float(value)
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """qLogNEHVI on the objectives' GPs (``model``) and the constraints' GPs, if any."""

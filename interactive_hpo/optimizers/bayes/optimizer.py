@@ -260,9 +260,13 @@ class GaussianProcessBO(Optimizer, ModelBased):
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=1, batch=False)
-        name = self._constraints.name(self.acquisition, bool(self.pending))
-        value = float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
+        name, value = self._recorded_acquisition(value)
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
+
+    def _recorded_acquisition(self, value: float) -> tuple[str, float]:
+        """The acquisition's name and value (in objective units) a proposal records."""
+        name = self._constraints.name(self.acquisition, bool(self.pending))
+        return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
 
     def _initial_point(self, rng: np.random.Generator) -> Suggestion:
         """The next point of the initial design: the next Sobol point, skipping, on a finite
