@@ -7,7 +7,7 @@ records. Each is a snapshot; changing the study afterwards does not change a vie
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -229,6 +229,9 @@ class KernelSummary:
         "matern" (5/2) or "rbf", and whether categories enter its distance (Hamming).
     fit_status : str
         "warm", "cold", "restored" (a past step, not refitted) or a fallback.
+    source_weights : dict
+        Warm-start source name -> its fitted weight in the GP's mean (1 / s a priori for s
+        sources; near 0: the model no longer follows that source). Empty without sources.
     """
 
     lengthscales: dict
@@ -236,6 +239,7 @@ class KernelSummary:
     noise_std: float
     kernel: str
     fit_status: str
+    source_weights: dict = field(default_factory=dict)
 
     def in_words(self) -> str:
         """The fitted kernel as sentences a student can read.
@@ -260,6 +264,10 @@ class KernelSummary:
                      f"scatter by {self.noise_std:.3g} (noise sd): "
                      + ("mostly signal." if ratio < 0.1 else "noticeable noise." if ratio < 0.5 else
                         "noise as large as the signal: the model trusts no single trial."))
+        for name, weight in self.source_weights.items():
+            lines.append(f"Warm start: its mean follows {name!r} with weight {weight:.2f} "
+                         + ("(the model trusts it)." if weight > 0.5 else "(it mirrors it: lower there, higher here)."
+                            if weight < -0.1 else "(little trust left)." if weight < 0.2 else "(some trust)."))
         lines.append(f"Kernel: {self.kernel}; fit: {self.fit_status}.")
         return "\n".join(lines)
 

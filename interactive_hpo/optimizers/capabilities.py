@@ -12,12 +12,14 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
 - :class:`PopulationMethod`: a population and its search distribution (``population()``).
 - :class:`MultiObjective`: serves a study of several objectives: it is told a loss per
   objective (an array of shape (m,)) instead of one float.
+- :class:`WarmStartable`: learns from related studies' trials (``warm_start(sources)``, before
+  its first ask), as :class:`~interactive_hpo.optimizers.warm_start.Source` data.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,8 +28,9 @@ if TYPE_CHECKING:
     from ..trial import Trial
     from ..views import PopulationSnapshot
     from .base import Suggestion
+    from .warm_start import Source
 
-__all__ = ["ModelBased", "MultiObjective", "PopulationMethod", "Scheduler"]
+__all__ = ["ModelBased", "MultiObjective", "PopulationMethod", "Scheduler", "WarmStartable"]
 
 
 class ModelBased(ABC):
@@ -72,8 +75,18 @@ class PopulationMethod(ABC):
         """The current population, for plots."""
 
 
-
 class MultiObjective(ABC):  # noqa: B024 - a promise with no method of its own: how tell reads its loss
     """An optimizer for studies of several objectives: ``tell(trial, losses)`` gets one loss per
     objective, an array of shape (m,), for a COMPLETE trial (None otherwise). Those that do not
     read losses at all (random, Sobol and grid search) serve any number of objectives as they are."""
+
+
+class WarmStartable(ABC):
+    """An optimizer that uses related studies' trials (its warm-start sources) as prior knowledge."""
+
+    @abstractmethod
+    def warm_start(self, sources: Sequence[Source]) -> None:
+        """Take ``sources`` (related studies' completed trials, in this space's unit cube, as
+        losses) before the first ask; their trials are not this study's and are never told.
+        The optimizer's proposals stay a function of its settings, seed, sources and the trials
+        it is told, so replays from a journal are exact."""

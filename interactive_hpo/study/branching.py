@@ -19,6 +19,7 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .core import Study
 from .replay import context_of
+from .warm_start import params_for
 
 __all__ = ["Remapped", "remap_study", "fork_study"]
 
@@ -74,24 +75,17 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
         settings = {}
     settings.update(optimizer_settings or {})
     new = Study(space, optimizer, **study.goals.study_arguments(), seed=study.seed, optimizer_settings=settings,
-                storage=storage)
+                storage=storage, warm_start=study.warm_start or None)
     kept, dropped = {}, {}
     for trial in study.trials if trials is None else trials:
         value = study.goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
         if value is None:
             dropped[trial.number] = f"not complete ({trial.state.value})"
             continue
-        # In a conditional new space only the parameters active for this trial's values are asked for.
-        active = space.conditions.active(trial.params)
-        missing = [name for name in space.names if name in active and name not in trial.params]
-        if missing:
-            dropped[trial.number] = f"has no value for {', '.join(missing)}"
-            continue
-        params = {name: trial.params[name] for name in space.names if name in active}
         try:
-            space.validate(params)
+            params = params_for(space, trial.params)
         except InvalidParameterError as error:
-            dropped[trial.number] = f"outside the new space: {error}"
+            dropped[trial.number] = str(error)
             continue
         source = "manual" if trial.source == "manual" else "carried"
         attrs = {"carried_from": trial.number, "carried_source": trial.source,

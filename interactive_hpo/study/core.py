@@ -35,6 +35,7 @@ from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_h
 from .results import best_trial, best_trials, finished_fields, loss_of
 from .state import StudyState
 from .steering import Steering
+from .warm_start import SourceRecord, WarmStart
 
 __all__ = ["Study", "StudyEvent"]
 
@@ -91,6 +92,12 @@ class Study(OwnTrials, Steering, Introspection):
         Stops running trials whose intermediate reports look hopeless (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
         keyword argument. When resuming, default: the journal's pruner.
+    warm_start : Study, list of Study or dict from name to Study, optional
+        Related studies (one objective each) whose completed trials the optimizer learns from
+        before its first trial: Bayesian optimization evaluates their best configurations first
+        and follows their GPs' means with learned weights; population methods start from their
+        best. Their trials that fit ``space`` are kept in the journal (see
+        :mod:`interactive_hpo.study.warm_start`); they never become this study's trials.
 
     Examples
     --------
@@ -112,6 +119,7 @@ class Study(OwnTrials, Steering, Introspection):
         storage: str | os.PathLike[str] | None = None,
         optimizer_settings: Mapping[str, Any] | None = None,
         pruner: Pruner | str | None = None,
+        warm_start: Any = None,
     ):
         if not isinstance(space, SearchSpace):
             raise fail("space", "Study", "a SearchSpace", space)
@@ -126,10 +134,12 @@ class Study(OwnTrials, Steering, Introspection):
         self.pruner = make_pruner(pruner)
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
+        self._warm_start = WarmStart.read(warm_start, space, self.goals)
         self.optimizer = self._build(optimizer or "random", optimizer_settings, index=0)
+        self._warm_start.check(self.optimizer)
         self._state = StudyState({"space": space.to_dict(), **self.goals.to_header(), "seed": self.seed,
                                   "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
-                                  "created": time.time()})
+                                  "created": time.time(), **self._warm_start.header()})
         if self._journal is not None:
             with self._journal.locked():
                 existing = self._journal.open_or_create(self._state.header)
@@ -189,6 +199,11 @@ class Study(OwnTrials, Steering, Introspection):
     def finish_order(self) -> list[int]:
         """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
         return list(self._state.finish_order)
+
+    @property
+    def warm_start(self) -> tuple[SourceRecord, ...]:
+        """The related studies this study's optimizers learn from (see :mod:`.warm_start`)."""
+        return self._warm_start.records
 
     @property
     def queued(self) -> list[dict[str, Any]]:
@@ -502,6 +517,7 @@ class Study(OwnTrials, Steering, Introspection):
             raise fail("optimizer", "Study", "a registered optimizer when the study has storage", optimizer,
                        hint="The journal rebuilds optimizers by name on resume; call "
                             f"register_optimizer({type(built).__name__}) first.")
+        self._warm_start.give(built)
         return built
 
     def __repr__(self) -> str:

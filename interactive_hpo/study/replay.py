@@ -25,6 +25,7 @@ from ..trial import Trial, TrialState, read_floats
 from .journal import Journal, check_path, owner_is_alive
 from .pruning import make_pruner
 from .results import loss_of
+from .warm_start import WarmStart
 
 if TYPE_CHECKING:
     from .core import Study
@@ -57,6 +58,11 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
                            "Use Study.load(path) to open it as it is, or choose another storage path.")
     study.state.header = header
     study.seed = header["seed"]
+    given = study.warm_start
+    study._warm_start = _guarded(path, 1, WarmStart.from_header, header, study.space)
+    if given and given != study.warm_start:
+        warnings.warn(f"{path} was started with other warm-start sources ({[r.name for r in study.warm_start]}); "
+                      "it resumes with those, not the ones given.", RuntimeWarning, stacklevel=4)
     if study.pruner is None:
         study.pruner = make_pruner(header.get("pruner"))
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
@@ -176,6 +182,7 @@ def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
         raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
                          f"{available_optimizers()}); import the module that registers it first")
     optimizer = make_optimizer(name, study.space, **spec["settings"])
+    study._warm_start.give(optimizer)
     tell_history(study.state, optimizer, study.goals)
     return optimizer
 
@@ -256,6 +263,7 @@ def _optimizer_at(study: Study, number: int) -> Optimizer:
     """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
     spec, finished = context_of(study.state, number)
     optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+    study._warm_start.give(optimizer)
     for done in finished:
         optimizer.tell(study.state.trials[done], loss_of(study.goals, study.state.trials[done]))
     return optimizer

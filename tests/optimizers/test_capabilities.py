@@ -5,21 +5,22 @@ from __future__ import annotations
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, available_optimizers
-from interactive_hpo.optimizers.capabilities import ModelBased, PopulationMethod, Scheduler
+from interactive_hpo.optimizers.capabilities import ModelBased, PopulationMethod, Scheduler, WarmStartable
 from interactive_hpo.optimizers.registry import optimizer_class
 from interactive_hpo.optimizers.simple import RandomSearch
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
-DECLARED = {"bo": {ModelBased}, "parego": {ModelBased}, "ehvi": {ModelBased},
-            "halving": {Scheduler}, "hyperband": {Scheduler}, "asha": {Scheduler},
-            "ga": {PopulationMethod}, "de": {PopulationMethod}, "cmaes": {PopulationMethod},
-            "nsga2": {PopulationMethod}}
+# ParEGO and EHVI inherit BO's warm starts: a study gives sources only when it has one objective.
+DECLARED = {"bo": {ModelBased, WarmStartable}, "parego": {ModelBased, WarmStartable},
+            "ehvi": {ModelBased, WarmStartable}, "halving": {Scheduler}, "hyperband": {Scheduler},
+            "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable}, "de": {PopulationMethod, WarmStartable},
+            "cmaes": {PopulationMethod, WarmStartable}, "nsga2": {PopulationMethod}}
 
 
 @pytest.mark.parametrize("name", available_optimizers())
 def test_each_registered_optimizer_declares_what_it_can_do(name):
     cls = optimizer_class(name)
-    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod) if issubclass(cls, kind)}
+    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod, WarmStartable) if issubclass(cls, kind)}
     assert declared == DECLARED.get(name, set())
 
 

@@ -29,6 +29,7 @@ from scipy.optimize import minimize
 from scipy.special import gammaln
 
 from .kernel import DTYPE, formula, squared_differences, torch, values_and_slope
+from .prior_mean import WEIGHT_PRIOR_SD, TransferMean
 
 __all__ = ["fit_map", "map_objective"]
 
@@ -43,14 +44,16 @@ def map_objective(model: Any) -> tuple[Objective, np.ndarray, list[tuple[float |
 
     ``model`` is a BoTorch ``SingleTaskGP`` built by ``bayes.model.build_gp``: a constant mean,
     one lengthscale per coordinate (a lower bound and a Gamma prior), and either a learned
-    homoscedastic noise (a lower bound and a log-normal prior) or a fixed one.
+    homoscedastic noise (a lower bound and a log-normal prior) or a fixed one; a warm-started
+    GP's mean also has one weight per source (``bayes.prior_mean``, a normal prior on each).
 
     Returns ``objective(theta) -> (loss, gradient, score)`` over ``theta`` of shape (d + 1,)
-    (log lengthscales, the constant mean) or (d + 2,) (and the log noise); the model's current
-    ``theta``; and L-BFGS-B's bounds. ``loss`` is minus the log posterior per observation;
-    ``score`` the log marginal likelihood plus the lengthscales' log prior, per observation:
-    what ``auto`` noise compares between a fixed and a learned noise (the noise's own prior
-    left out, since the fixed model has none).
+    (log lengthscales, the constant mean) or (d + 2,) (and the log noise), followed by the s
+    source weights if any; the model's current ``theta``; and L-BFGS-B's bounds. ``loss`` is
+    minus the log posterior per observation; ``score`` the log marginal likelihood plus the
+    lengthscales' log prior, per observation: what ``auto`` noise compares between a fixed and
+    a learned noise (the noise's own and the weights' priors left out, since the fixed model
+    has no noise prior and both have the same weights prior).
     """
     kernel, likelihood = model.covar_module, model.likelihood
     X = model.train_inputs[0].detach().numpy()
@@ -75,6 +78,14 @@ def map_objective(model: Any) -> tuple[Objective, np.ndarray, list[tuple[float |
         noise_loc, noise_sd = float(noise_prior.loc), float(noise_prior.scale)
         start.append(np.log(noise_vector[:1]))
         bounds.append((math.log(float(likelihood.noise_covar.raw_noise_constraint.lower_bound)), None))
+    # The prior mean c + design @ w: a constant, or warm-start sources' means with weights w.
+    transfer = model.mean_module if isinstance(model.mean_module, TransferMean) else None
+    design = np.zeros((n, 0)) if transfer is None else transfer.sources.values(X)  # (n, s)
+    first_weight = len(bounds)
+    if transfer is not None:
+        prior_weights = transfer.sources.prior_weights
+        start.append(transfer.weights)
+        bounds += [(None, None)] * len(prior_weights)
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray, float]:
         log_lengthscale, constant = theta[:d], theta[d]
@@ -86,7 +97,8 @@ def map_objective(model: Any) -> tuple[Objective, np.ndarray, list[tuple[float |
             factor = cho_factor(K, lower=True, check_finite=False)
         except LinAlgError:
             factor = cho_factor(K + JITTER * np.eye(n), lower=True, check_finite=False)
-        residual = y - constant
+        source_weights = theta[first_weight:]
+        residual = y - constant - design @ source_weights
         alpha = cho_solve(factor, residual, check_finite=False)
         log_likelihood = (-0.5 * residual @ alpha - np.log(np.diagonal(factor[0])).sum()
                           - 0.5 * n * math.log(2 * math.pi))
@@ -98,6 +110,11 @@ def map_objective(model: Any) -> tuple[Objective, np.ndarray, list[tuple[float |
             + (shape - 1.0) - rate * lengthscale
         gradient[d] = alpha.sum()
         score = (log_likelihood + log_prior) / n
+        if len(source_weights):
+            standard_weights = (source_weights - prior_weights) / WEIGHT_PRIOR_SD
+            log_prior -= 0.5 * float(standard_weights @ standard_weights) + \
+                len(source_weights) * (math.log(WEIGHT_PRIOR_SD) + 0.5 * math.log(2 * math.pi))
+            gradient[first_weight:] = design.T @ alpha - standard_weights / WEIGHT_PRIOR_SD
         if learned:
             standard = (theta[d + 1] - noise_loc) / noise_sd
             log_prior += (-theta[d + 1] - math.log(noise_sd) - 0.5 * math.log(2 * math.pi) - 0.5 * standard**2)
@@ -124,6 +141,8 @@ def fit_map(model: Any, options: Mapping[str, float]) -> float:
         lengthscale = torch.tensor(np.exp(result.x[:d]), dtype=DTYPE)
         kernel.raw_lengthscale.copy_(lengthscale.reshape(kernel.raw_lengthscale.shape))
         model.mean_module.raw_constant.fill_(float(result.x[d]))
-        if len(result.x) > d + 1:
+        if hasattr(likelihood.noise_covar, "raw_noise"):
             likelihood.noise_covar.raw_noise.fill_(float(np.exp(result.x[d + 1])))
+        if isinstance(model.mean_module, TransferMean):
+            model.mean_module.raw_weights.copy_(torch.as_tensor(result.x[-len(model.mean_module.weights):]))
     return objective(result.x)[2]

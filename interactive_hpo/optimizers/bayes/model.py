@@ -39,6 +39,7 @@ from gpytorch.priors import GammaPrior  # noqa: E402
 
 from .fit import fit_map  # noqa: E402
 from .kernel import HammingKernel, formula, kernel_block, squared_differences, values_and_slope  # noqa: E402
+from .prior_mean import TransferMean  # noqa: E402
 
 __all__ = ["FittedGP", "fit_gp", "build_gp", "one_thread"]
 
@@ -114,8 +115,9 @@ class FittedGP:
     score: float = math.nan
 
 
-def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str) -> Any:
-    """An unfitted GP on ``X`` of shape (n, d) in the unit cube and utilities ``y`` of shape (n,)."""
+def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str, sources: Any = None) -> Any:
+    """An unfitted GP on ``X`` of shape (n, d) in the unit cube and utilities ``y`` of shape (n,);
+    ``sources``, warm-start sources (``bayes.transfer.SourceMeans``), makes its mean follow theirs."""
     train_X = torch.as_tensor(X, dtype=DTYPE)
     train_Y = torch.as_tensor(y, dtype=DTYPE).reshape(-1, 1)
     train_Yvar = None
@@ -133,7 +135,9 @@ def build_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noi
         kernel_class = RBFKernel if kernel == "rbf" else MaternKernel  # Matern's default nu is 5/2
         covar = kernel_class(ard_num_dims=X.shape[1], lengthscale_prior=prior, lengthscale_constraint=GreaterThan(
             MIN_LENGTHSCALE, transform=None, initial_value=prior.mode))
-    return SingleTaskGP(train_X, train_Y, train_Yvar=train_Yvar, covar_module=covar, outcome_transform=_standardize())
+    mean = None if sources is None else sources.mean_module()
+    return SingleTaskGP(train_X, train_Y, train_Yvar=train_Yvar, covar_module=covar, mean_module=mean,
+                        outcome_transform=_standardize())
 
 
 def _lengthscale_prior(dim: int, cat_dims: list[int]) -> Any:
@@ -214,8 +218,9 @@ AUTO_PERIOD = 10
 
 
 def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
-           warm: dict[str, list[float]] | None) -> FittedGP:
-    """Fit by marginal likelihood, starting from ``warm`` when given; never raises.
+           warm: dict[str, list[float]] | None, sources: Any = None) -> FittedGP:
+    """Fit by marginal likelihood, starting from ``warm`` when given; never raises. ``sources``:
+    warm-start sources whose means the GP's mean follows (see :func:`build_gp`).
 
     ``noise="auto"`` fits a fixed tiny noise and a learned one, and keeps the learned noise only
     when it raises the log marginal likelihood (plus the lengthscales' log prior; the noise's own
@@ -228,13 +233,13 @@ def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise
     fixed noise on the first and the learned one on the second.
     """
     if noise != "auto":
-        return _fit_one(X, y, cat_dims, kernel, noise, warm)
+        return _fit_one(X, y, cat_dims, kernel, noise, warm, sources)
     if warm and len(y) > AUTO_EVERY_FIT and len(y) % AUTO_PERIOD:
         # Past AUTO_EVERY_FIT points one more point rarely changes the choice, and each fit costs
         # O(n^3): refit the noise model chosen last and compare both every AUTO_PERIOD points.
         # The choice depends on the data count and the warm state only, so replays stay exact.
-        return _fit_one(X, y, cat_dims, kernel, noise_of(warm), warm)
-    fixed, learned = (_fit_one(X, y, cat_dims, kernel, mode, warm) for mode in ("fixed", "learned"))
+        return _fit_one(X, y, cat_dims, kernel, noise_of(warm), warm, sources)
+    fixed, learned = (_fit_one(X, y, cat_dims, kernel, mode, warm, sources) for mode in ("fixed", "learned"))
     if math.isnan(learned.score) or (not math.isnan(fixed.score) and
                                      len(y) * (learned.score - fixed.score) <= 0.5 * math.log(len(y))):
         return fixed
@@ -242,46 +247,46 @@ def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise
 
 
 def _fit_one(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
-             warm: dict[str, list[float]] | None) -> FittedGP:
+             warm: dict[str, list[float]] | None, sources: Any) -> FittedGP:
     """:func:`fit_gp` for one noise model. Order of attempts: warm start; fit from the prior's
     defaults; the ``warm`` hyperparameters unfitted (the last good ones); the prior's defaults
     unfitted. The status says which won."""
     errors = []
     if warm:
-        model = build_gp(X, y, cat_dims, kernel, noise)
+        model = build_gp(X, y, cat_dims, kernel, noise, sources)
         if load_state(model, warm):
             try:
                 score = _fit(model, warm_options(len(y)))
                 return FittedGP(model.eval(), model_state(model), "warm", noise=noise, score=score)
             except Exception as error:  # noqa: BLE001 - any fit failure moves on to the next attempt
                 errors.append(f"warm start: {type(error).__name__}: {error}")
-    model = build_gp(X, y, cat_dims, kernel, noise)
+    model = build_gp(X, y, cat_dims, kernel, noise, sources)
     try:
         score = _fit(model, COLD_OPTIONS)
         return FittedGP(model.eval(), model_state(model), "cold", "; ".join(errors) or None, noise, score)
     except Exception as error:  # noqa: BLE001
         errors.append(f"default start: {type(error).__name__}: {error}")
-    model = build_gp(X, y, cat_dims, kernel, noise)
+    model = build_gp(X, y, cat_dims, kernel, noise, sources)
     status = "fallback: last good hyperparameters" if warm and load_state(model, warm) else "fallback: prior"
     return FittedGP(model.eval(), model_state(model), status, "; ".join(errors), noise)
 
 
 def restore_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
-               state: dict[str, list[float]]) -> Any:
+               state: dict[str, list[float]], sources: Any = None) -> Any:
     """The GP of a past step: the same data and recorded hyperparameters, no fitting."""
-    model = build_gp(X, y, cat_dims, kernel, noise)
+    model = build_gp(X, y, cat_dims, kernel, noise, sources)
     load_state(model, state)
     return model.eval()
 
 
 def scaled_lengthscales(fit: FittedGP, X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str,
-                        scale: float) -> FittedGP:
+                        scale: float, sources: Any = None) -> FittedGP:
     """``fit``'s GP with every lengthscale multiplied by ``scale``, no fitting: a what-if.
 
     Larger lengthscales make the mean smoother and the uncertainty between trials smaller;
     smaller ones make it wigglier. Values are kept inside the kernel's constraints.
     """
-    model = restore_gp(X, y, cat_dims, kernel, fit.noise, fit.state)
+    model = restore_gp(X, y, cat_dims, kernel, fit.noise, fit.state, sources)
     with torch.no_grad():
         for module in model.covar_module.modules():
             if hasattr(module, "raw_lengthscale"):
@@ -316,9 +321,11 @@ class Predictor:
             K = K + torch.diag(noise.expand(K.shape[0]))
             chol = _cholesky(K)
             self.inverse_chol = torch.linalg.solve_triangular(chol, torch.eye(len(K), dtype=DTYPE), upper=False)
-            self.constant = model.mean_module(train_X[:1]).detach().reshape(-1)[0]
-            residual = (model.train_targets - self.constant).reshape(-1, 1)
+            self.constant = model.mean_module.constant.detach().reshape(-1)[0]
+            residual = (model.train_targets - model.mean_module(train_X)).reshape(-1, 1)
             self.alpha = torch.cholesky_solve(residual, chol)
+        # A warm-started GP's mean follows its sources': c + sum_j w_j mu_j(x) (bayes.prior_mean).
+        self._transfer = model.mean_module if isinstance(model.mean_module, TransferMean) else None
         transform = model.outcome_transform
         # The same factor in NumPy, for latent_with_gradient.
         found = formula(model.covar_module, train_X.shape[-1])
@@ -345,7 +352,7 @@ class Predictor:
         with torch.no_grad():
             for start in range(0, len(points), chunk):
                 cross, prior = self._kernel(points[start:start + chunk])
-                means.append((self.constant + cross @ self.alpha).numpy().reshape(-1))
+                means.append((self._prior_mean(points[start:start + chunk]) + (cross @ self.alpha).reshape(-1)).numpy())
                 # What latent() computes, through BLAS trmm: torch has no triangular product,
                 # and its general one costs twice as much. cross.T is Fortran-ordered: no copy.
                 v = blas.dtrmm(1.0, inverse, cross.numpy().T, lower=1, overwrite_b=1)
@@ -357,8 +364,13 @@ class Predictor:
         differentiable with respect to ``points``."""
         cross, prior = self._kernel(points)
         v = cross @ self.inverse_chol.T  # row i: L^-1 k(x_i, X)
-        mean = self.constant + (cross @ self.alpha).reshape(-1)
+        mean = self._prior_mean(points) + (cross @ self.alpha).reshape(-1)
         return mean, (prior - (v * v).sum(-1)).clamp_min(0.0)
+
+    def _prior_mean(self, points: Any) -> Any:
+        """The GP's mean before data at a tensor of points of shape (m, d): shape (m,) (or the
+        constant, which broadcasts)."""
+        return self.constant if self._transfer is None else self._transfer(points).reshape(-1)
 
     def latent_with_gradient(self, points: np.ndarray) -> tuple[np.ndarray, ...] | None:
         """Mean and latent variance at points of shape (m, d), two arrays of shape (m,), and
@@ -385,7 +397,15 @@ class Predictor:
             products = slope * weights
             return scale * (points * products.sum(-1, keepdims=True) - products @ self._train_X)
 
-        return mean, np.maximum(variance, 0.0), gradient(self._alpha.reshape(1, -1)), \
+        mean_gradient = gradient(self._alpha.reshape(1, -1))
+        if self._transfer is not None:  # plus sum_j w_j mu_j(x) and its gradient
+            found = self._transfer.sources.with_gradient(points)
+            if found is None:
+                return None
+            weights = self._transfer.weights
+            mean = mean + found[0] @ weights
+            mean_gradient = mean_gradient + np.einsum("msd,s->md", found[1], weights)
+        return mean, np.maximum(variance, 0.0), mean_gradient, \
             np.where((variance > 0.0)[:, None], -2.0 * gradient(w), 0.0)
 
     def _kernel(self, block: Any) -> tuple[Any, Any]:

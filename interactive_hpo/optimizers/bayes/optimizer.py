@@ -18,6 +18,10 @@ What makes it inspectable and replayable:
   refitting (``Study.surrogate(step=k)``).
 - The fit and the acquisition search run on one torch thread (``bayes_model.one_thread``), so
   the proposals, and the journal that replays them, do not depend on the machine's thread count.
+
+Warm starts (``warm_start(sources)``, what ``Study(..., warm_start=[...])`` calls): the initial
+design evaluates each source's best point first, and the GP's mean follows the sources' GPs with
+learned weights (``bayes.transfer``), which the view reports.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from .conditional import ActiveOnly
 from .constrained import ConstraintModels
 from .outcomes import fit_models, restore_models
 from .search import bin_centres
+from .transfer import WarmSources, source_weights
 from .warping import WARPS, OutputWarp
 
 # isort: on
@@ -47,7 +52,7 @@ from ...space import SearchSpace
 from ...trial import Trial, TrialState
 from ...views import KernelSummary, read_only
 from ..base import Optimizer, Suggestion
-from ..capabilities import ModelBased
+from ..capabilities import ModelBased, WarmStartable
 from ..simple import SobolSequence
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
@@ -56,7 +61,7 @@ KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
 
 
-class GaussianProcessBO(Optimizer, ModelBased):
+class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
     """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
 
     Parameters
@@ -83,7 +88,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
         so the GP learns to avoid them.
     n_initial : int or None
         Scrambled Sobol points before the GP takes over; default ``min(10, max(8, d + 1))``
-        (:func:`initial_design_size`; 3 makes a teaching demo's GP appear sooner).
+        (:func:`initial_design_size`; 3 makes a teaching demo's GP appear sooner); when
+        warm-started, the sources' best points and one Sobol point.
         Completed trials from anyone count towards it.
     num_restarts, raw_samples : int
         Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
@@ -141,11 +147,24 @@ class GaussianProcessBO(Optimizer, ModelBased):
         self._discrete = {i: bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
         self._categorical = {i: bin_centres(p) for i, p in enumerate(space) if p.kind == "categorical"}
         self._constraints = ConstraintModels()  # trials' constraint values, and their GPs (bayes.constrained)
+        self._sources = WarmSources()  # related studies' trials: a prior mean (bayes.transfer)
 
     @property
     def initial_size(self) -> int:
         """How many completed trials the GP waits for (``n_initial`` or its default)."""
-        return self.n_initial if self.n_initial is not None else initial_design_size(self.space.dim)
+        if self.n_initial is not None:
+            return self.n_initial
+        return self._sources.initial_size if self._sources else initial_design_size(self.space.dim)
+
+    def warm_start(self, sources: Any) -> None:
+        """Learn from related studies' trials (see ``bayes.transfer``); before the first ask."""
+        for source in sources:
+            if source.dim != self.space.dim:
+                raise fail("sources", f"{type(self).__name__}.warm_start",
+                           f"sources over this space's {self.space.dim} coordinates",
+                           f"{source.dim} in {source.name!r}")
+        self._sources = WarmSources(sources)
+        self._fit = self._next = None
 
     _why_exhausted = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer, "
                       "enlarge the space, or pass allow_repeats=True to evaluate configurations again.")
@@ -194,6 +213,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
     def _used_initial(self, info: Mapping[str, Any]) -> None:
         """An initial-design point was asked: continue the sequence after it (journals written
         before 0.2 do not say which point it was: it was the next one)."""
+        if "source_start" in info:  # a source's best point: the Sobol sequence has not moved
+            self._sources.mark_used(int(info["source_start"]))
+            return
         used = info.get("sobol_position")
         self._initial.position = self._initial.position + 1 if used is None else \
             max(self._initial.position, int(used) + 1)
@@ -246,7 +268,7 @@ class GaussianProcessBO(Optimizer, ModelBased):
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
         """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
         acquisition seed) and this optimizer's data: no fit."""
-        model = restore_models(*self._arrays(), self._cat_dims, self.kernel, dict(info["gp_state"]))
+        model = restore_models(*self._arrays(), self._cat_dims, self.kernel, dict(info["gp_state"]), self._prior())
         self._constraints.pinned = info if "constraint_gp_state" in info else None  # that step's constraint GPs
         try:
             return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
@@ -271,6 +293,9 @@ class GaussianProcessBO(Optimizer, ModelBased):
     def _initial_point(self, rng: np.random.Generator) -> Suggestion:
         """The next point of the initial design: the next Sobol point, skipping, on a finite
         space, those whose configuration is taken (a random untaken one after 64 skips)."""
+        start = self._sources.next_start()
+        if start is not None and (self._finite is None or self._finite.key(start[1]) not in self._taken_keys()):
+            return Suggestion(x=start[1], info={"phase": "initial", "source_start": start[0]})
         sequence = self._initial.copy()
         if self._finite is not None:
             taken = self._taken_keys()
@@ -346,9 +371,14 @@ class GaussianProcessBO(Optimizer, ModelBased):
             # No new data since the recorded fit (a replay, or only failed trials since): the
             # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
             reuse = self._warm is not None and self._warm_data == self._n_fitted()
-            self._fit = fit_models(*self._arrays(), self._cat_dims, self.kernel, self.noise, self._warm, seed, reuse)
+            self._fit = fit_models(*self._arrays(), self._cat_dims, self.kernel, self.noise, self._warm, seed, reuse,
+                                   self._prior())
             self._fit_key = key
         return self._fit
+
+    def _prior(self) -> Any:
+        """The warm-start sources' means, the GP's prior mean (None without sources)."""
+        return self._sources.prior(self._cat_dims, self.kernel)
 
     def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
         pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
@@ -414,7 +444,8 @@ class GaussianProcessBO(Optimizer, ModelBased):
             prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
         kernel = self.kernel + (" with a categorical (Hamming) distance" if self._cat_dims else "")
         return KernelSummary(lengthscales=lengthscales_of(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
-                             noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status)
+                             noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status,
+                             source_weights=source_weights(model))
 
     def _variant(self, overrides: Mapping[str, Any], owner: str,
                  lengthscale_scale: float | None = None) -> GaussianProcessBO:
@@ -429,13 +460,14 @@ class GaussianProcessBO(Optimizer, ModelBased):
         variant._failed, variant._constraints = list(self._failed), self._constraints.copy()
         variant._initial = self._initial.copy()
         variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
+        variant._sources = self._sources.copy()
         if variant._key() == self._key():
             variant._fit, variant._fit_key = self._fit, self._fit_key
         if lengthscale_scale is not None and len(self._data) >= 2:
             scale = check_real(lengthscale_scale, "lengthscale_scale", owner, 0, None, low_open=True)
             X, y = variant._arrays()
             fit = variant._fitted(variant._stream(variant.n_seen))
-            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, scale)
+            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, scale, variant._prior())
             if self._fit is None and variant._key() == self._key():
                 # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
                 self._fit, self._fit_key = fit, variant._key()

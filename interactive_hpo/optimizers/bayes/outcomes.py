@@ -39,7 +39,7 @@ def members(model: Any) -> list[Any]:
 
 
 def fit_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
-               warm: dict[str, list[float]] | None, seed: int, reuse: bool) -> FittedGP:
+               warm: dict[str, list[float]] | None, seed: int, reuse: bool, sources: Any = None) -> FittedGP:
     """Fit GPs to ``Y`` at ``X``, or rebuild them from ``warm`` when ``reuse``; never raises.
 
     Parameters
@@ -57,6 +57,8 @@ def fit_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str, n
     reuse : bool
         ``warm`` is the optimum of a fit on these very data (a replay, or only failed trials
         since): rebuild it, no fit. The status then says "reused".
+    sources : bayes.prior_mean.SourceMeans or None
+        Warm-start sources whose means the GP's mean follows; one outcome only.
 
     Returns
     -------
@@ -67,11 +69,13 @@ def fit_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str, n
     if Y.ndim == 1:
         if reuse and warm:
             mode = noise_of(warm)
-            return FittedGP(restore_gp(X, Y, cat_dims, kernel, mode, warm), warm, "reused", noise=mode)
+            return FittedGP(restore_gp(X, Y, cat_dims, kernel, mode, warm, sources), warm, "reused", noise=mode)
         with torch.random.fork_rng(), one_thread():  # the same bits whatever the thread count
             torch.manual_seed(seed)
-            return fit_gp(X, Y, cat_dims, kernel, noise, warm)
-    fits = [fit_models(X, Y[:, i], cat_dims, kernel, noise, split_state(warm, i), seed, reuse)
+            return fit_gp(X, Y, cat_dims, kernel, noise, warm, sources)
+    if sources is not None and Y.shape[1] != 1:
+        raise ValueError(f"warm-start sources describe one outcome, not {Y.shape[1]}")
+    fits = [fit_models(X, Y[:, i], cat_dims, kernel, noise, split_state(warm, i), seed, reuse, sources)
             for i in range(Y.shape[1])]
     errors = [f"outcome {i}: {fit.error}" for i, fit in enumerate(fits) if fit.error]
     state = {f"models.{i}.{name}": values for i, fit in enumerate(fits) for name, values in fit.state.items()}
@@ -80,7 +84,7 @@ def fit_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str, n
 
 
 def restore_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str,
-                   state: dict[str, list[float]]) -> Any:
+                   state: dict[str, list[float]], sources: Any = None) -> Any:
     """The GP (``Y`` of shape (n,)) or ``ModelListGP`` (``Y`` of shape (n, k)) that ``state``
     describes, on these data, without fitting: a past step's belief."""
-    return fit_models(X, Y, cat_dims, kernel, "auto", state, 0, reuse=True).model
+    return fit_models(X, Y, cat_dims, kernel, "auto", state, 0, reuse=True, sources=sources).model

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..._validation import check_int, check_real, fail, import_optional, is_real
 from ...space import SearchSpace
-from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
+from ..warm_start import Source
+from .base import MAX_POPULATION, Individual, WarmStartablePopulation, reflect
 
-__all__ = ["CMAES"]
+__all__ = ["CMAES", "warm_distribution"]
 
 #: Options that keep pycma silent, off the disk and away from the global RNG.
 _QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_time": False,
@@ -32,6 +33,13 @@ _QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_ti
 #: pycma options this class sets itself, or that would make runs irreproducible.
 _RESERVED = ("bounds", "popsize", "popsize_factor", "randn", "seed", "timeout", "termination_callback",
              "transformation", "is_feasible", *_QUIET)
+
+#: The share of each source's points (its best) whose spread sets a warm start's step size.
+TOP_SHARE = 0.25
+#: WS-CMA-ES's alpha (Nomura et al. 2021): every top point stands for N(x_i, alpha^2 I), so a
+#: warm step size is never below 0.1 of the box even when a source converged onto one point
+#: (this study's optimum need not be exactly the source's).
+WARM_ALPHA = 0.1
 
 
 class _Normal:
@@ -46,6 +54,41 @@ class _Normal:
         return self.rng.standard_normal(shape)
 
 
+def warm_distribution(sources: Sequence[Source], sigma_max: float) -> tuple[np.ndarray, float]:
+    """The first search distribution of a warm-started CMA-ES: its centre and step size.
+
+    Each source contributes its top quarter (its best ``ceil(n / 4)`` distinct points, at least
+    one), each source with the same total weight. WS-CMA-ES (Nomura, Watanabe, Akimoto, Ozaki
+    and Onishi, AAAI 2021) starts from the Gaussian closest in KL divergence to the mixture of
+    ``N(x_i, alpha^2 I)`` over such points: their mean, and their covariance plus
+    ``alpha^2 I``. pycma starts from ``sigma0^2 I``, so the covariance is reduced to its
+    mean variance per coordinate: ``sigma = sqrt(alpha^2 + mean_j var_j)``, and capped at
+    ``sigma_max`` (the cold ``sigma0``: a warm start never searches wider than a cold one).
+    Sources that disagree widen the step size to cover their optima, rather than trusting
+    the midpoint between them.
+
+    Parameters
+    ----------
+    sources : sequence of Source
+        At least one; their points ``X`` of shape (n_j, d) in the unit cube, losses of shape (n_j,).
+    sigma_max : float
+        The largest step size allowed.
+
+    Returns
+    -------
+    mean : ndarray of shape (d,)
+        The centre, in the unit cube.
+    sigma : float
+        The step size, in ``[min(alpha, sigma_max), sigma_max]``.
+    """
+    tops = [source.best(max(1, math.ceil(TOP_SHARE * len(source.losses)))) for source in sources]
+    points = np.vstack(tops)
+    weights = np.concatenate([np.full(len(top), 1.0 / (len(top) * len(tops))) for top in tops])
+    mean = weights @ points
+    variance = weights @ (points - mean) ** 2  # per coordinate, shape (d,)
+    return mean, min(math.sqrt(WARM_ALPHA**2 + float(variance.mean())), sigma_max)
+
+
 def _preimage_near(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     """The point g with ``reflect(g) == y`` closest to ``m``, coordinate by coordinate (shape (d,)):
     the preimages of y under the fold are ``y + 2k`` and ``-y + 2k``."""
@@ -54,7 +97,7 @@ def _preimage_near(y: np.ndarray, m: np.ndarray) -> np.ndarray:
     return np.where(np.abs(shifted - m) <= np.abs(mirrored - m), shifted, mirrored)
 
 
-class CMAES(PopulationOptimizer):
+class CMAES(WarmStartablePopulation):
     """The covariance matrix adaptation evolution strategy (Hansen and Ostermeier, 2001), with
     IPOP restarts (Auger and Hansen, 2005).
 
@@ -67,6 +110,11 @@ class CMAES(PopulationOptimizer):
 
     - The first generation is centred on the best complete trial told before it (so one manual
       trial chooses where CMA-ES starts), else on the centre of the cube.
+    - Warm-started (``Study(space, "cmaes", warm_start=[old_study])``), the first distribution
+      comes from the sources' best points (:func:`warm_distribution`, after WS-CMA-ES): its
+      step size always, its centre unless a trial told before it chooses the centre as above.
+      So the first generation samples around the sources' optimum, about as widely as their
+      good points spread. A restart starts cold (a uniformly random centre and ``sigma0``).
     - Failed members rank last: their loss is replaced by one worse than the generation's worst.
       A generation that failed entirely teaches nothing, so pycma is not told it and samples
       again from the same distribution.
@@ -87,7 +135,8 @@ class CMAES(PopulationOptimizer):
     population_size : int or None
         Samples per generation of the first run; None means pycma's ``4 + floor(3 ln d)``.
     sigma0 : float in (0, 1]
-        Initial step size in the unit cube (default 0.3: about a third of the box).
+        Initial step size in the unit cube (default 0.3: about a third of the box); also the
+        largest a warm start chooses.
     restarts : int >= 0
         Maximum number of IPOP restarts (default 0).
     popsize_factor : float >= 1
@@ -100,7 +149,7 @@ class CMAES(PopulationOptimizer):
     Attributes
     ----------
     sigma : float
-        pycma's current step size (``sigma0`` before the first generation).
+        pycma's current step size (before the first generation: ``sigma0``, or the warm start's).
     popsize : int
         Samples in the current generation (grows with each restart).
     restarts_done : int
@@ -142,6 +191,7 @@ class CMAES(PopulationOptimizer):
         self.options = self._check_options(options)
         self._normal = _Normal()
         self._es: Any = None
+        self._warm: tuple[np.ndarray, float] | None = None  # the sources' (centre, step size)
         self.restarts_done = 0
         self.stop_reasons: dict[str, Any] = {}
         self.ignored = 0
@@ -161,11 +211,18 @@ class CMAES(PopulationOptimizer):
                 raise fail("options", "CMAES", "a dict with number, bool or None values", {key: value})
         return dict(options)
 
+    def warm_start(self, sources: Sequence[Source]) -> None:
+        """Take related studies' trials: they set the first distribution (see :func:`warm_distribution`)."""
+        super().warm_start(sources)
+        self._warm = warm_distribution(self.sources, self.sigma0) if self.sources else None
+
     # -- looking inside -------------------------------------------------------------------------
     @property
     def sigma(self) -> float:
         """pycma's current step size, in the unit cube."""
-        return self.sigma0 if self._es is None else float(self._es.sigma)
+        if self._es is None:
+            return self.sigma0 if self._warm is None else self._warm[1]
+        return float(self._es.sigma)
 
     @property
     def popsize(self) -> int:
@@ -214,23 +271,24 @@ class CMAES(PopulationOptimizer):
         finally:
             self._normal.rng = None
 
-    def _start(self, x0: np.ndarray, popsize: int) -> Any:
+    def _start(self, x0: np.ndarray, sigma0: float, popsize: int) -> Any:
         # maxstd: a third of the box, pycma's own cap for bounded boxes (maxstd_boundrange), which
         # it cannot apply here since it never sees the box; without it sigma can drift up on the fold.
         options = {"maxstd": 1.0 / 3.0, **(self.options or {}), **_QUIET, "popsize": popsize, "randn": self._normal}
-        return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), self.sigma0, options)
+        return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), sigma0, options)
 
     def _next_generation(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
         d = self.space.dim
         if self._es is None:
-            x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else np.full(d, 0.5)
-            self._es = self._start(x0, self.population_size)
+            centre, sigma0 = self._warm if self._warm is not None else (np.full(d, 0.5), self.sigma0)
+            x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else centre
+            self._es = self._start(x0, sigma0, self.population_size)
         elif self._learn():
             self.stop_reasons = dict(self._es.stop())
             if self.stop_reasons and self.restarts_done < self.restarts:
                 self.restarts_done += 1
                 popsize = round(self.population_size * self.popsize_factor**self.restarts_done)
-                self._es = self._start(rng.random(d), popsize)
+                self._es = self._start(rng.random(d), self.sigma0, popsize)
                 self.ignored += len(foreign)
                 foreign = []
         return self._sample(foreign)

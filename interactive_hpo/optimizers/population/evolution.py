@@ -3,6 +3,9 @@
 Both work for every parameter type: numbers move continuously in the unit cube (the study snaps
 integers to their bins), and a categorical coordinate is recombined by taking one parent's
 value or resampled uniformly, never averaged (its bins are unordered).
+
+Both can be warm-started (``Study(space, "ga", warm_start=[old_study])``): their first generation
+begins with the related studies' best configurations (``base.WarmStartablePopulation``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import numpy as np
 
 from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
-from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
+from .base import MAX_POPULATION, Individual, WarmStartablePopulation, reflect
 
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
@@ -21,16 +24,18 @@ def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray,
     return sorted(pool, key=lambda entry: entry[1])
 
 
-class GeneticAlgorithm(PopulationOptimizer):
+class GeneticAlgorithm(WarmStartablePopulation):
     """The classic generational genetic algorithm with elitism and tournament selection.
 
-    Generation 0 is uniform random. Each later generation keeps the ``elite`` best individuals
-    seen so far (carried over, not evaluated again) and fills the rest with offspring: two
-    parents chosen by tournaments of ``tournament_size`` among the last generation and any
-    trials told since (manual ones included); uniform crossover with probability
-    ``crossover_rate``; then each coordinate mutates with probability ``mutation_rate``
-    (default 1/d): numbers by a Gaussian step of ``mutation_scale`` (in the unit cube,
-    reflected at the bounds), categoricals by a uniform new choice.
+    Generation 0 is uniform random; warm-started, it begins with the sources' best
+    configurations (up to half of it, asked first, after the elites of any trials told before
+    it). Each later generation keeps the ``elite`` best individuals seen so far (carried over,
+    not evaluated again) and fills the rest with offspring: two parents chosen by tournaments
+    of ``tournament_size`` among the last generation and any trials told since (manual ones
+    included); uniform crossover with probability ``crossover_rate``; then each coordinate
+    mutates with probability ``mutation_rate`` (default 1/d): numbers by a Gaussian step of
+    ``mutation_scale`` (in the unit cube, reflected at the bounds), categoricals by a uniform
+    new choice.
 
     Parameters
     ----------
@@ -77,11 +82,10 @@ class GeneticAlgorithm(PopulationOptimizer):
         self._elites: list[Individual] = []
 
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
-        d = self.space.dim
         pool = [(m.x, m.loss, m.id) for m in self.members if m.state in ("told", "failed")]
         pool += [(x, loss, -1) for x, loss in foreign]  # manual trials breed too (id -1: no individual)
         if not pool:
-            return [self._new(rng.random(d)) for _ in range(self.population_size)]
+            return self._initial_design(rng, foreign)
         # Elites: the best individuals ever seen, carried over with their loss (never re-evaluated).
         # Carried elites are members too: count each individual once, or one could fill two slots.
         seen = {ident for _, _, ident in pool if ident >= 0}
@@ -92,8 +96,11 @@ class GeneticAlgorithm(PopulationOptimizer):
                 elites.append(Individual(id=ident if ident >= 0 else self._new_id(), x=x.copy(),
                                          parents=(ident,) if ident >= 0 else (), loss=loss, state="told"))
         self._elites = elites
-        children = [self._offspring(rng, pool) for _ in range(self.population_size - len(elites))]
-        return elites + children
+        # A first generation bred from trials told before it (manual ones, or the study's before a
+        # switch) still evaluates the sources' best configurations, after the elites.
+        starts = self._starts(foreign, self.population_size - len(elites)) if self.generation == 0 else []
+        children = [self._offspring(rng, pool) for _ in range(self.population_size - len(elites) - len(starts))]
+        return elites + starts + children
 
     def _tournament(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]]) -> tuple:
         picks = rng.integers(len(pool), size=min(self.tournament_size, len(pool)))
@@ -114,10 +121,11 @@ class GeneticAlgorithm(PopulationOptimizer):
         return self._new(child, parents)
 
 
-class DifferentialEvolution(PopulationOptimizer):
+class DifferentialEvolution(WarmStartablePopulation):
     """Differential evolution, DE/rand/1/bin (Storn and Price, 1997).
 
-    Generation 0 is a uniform random population. Each later generation proposes one trial
+    Generation 0 is a uniform random population; warm-started, it begins with the sources' best
+    configurations (up to half of it, asked first). Each later generation proposes one trial
     vector per population member i: a mutant ``x_r1 + F (x_r2 - x_r3)`` from three other
     members, crossed with x_i coordinate-wise with probability ``crossover_rate`` (at least one
     coordinate from the mutant). When the generation is told, each trial vector replaces its
@@ -161,7 +169,7 @@ class DifferentialEvolution(PopulationOptimizer):
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
         d = self.space.dim
         if not self.current and not self.members:
-            return [self._new(rng.random(d)) for _ in range(self.population_size)]
+            return self._initial_design(rng, foreign)
         if not self.current:  # generation 0 was just told: it is the population
             self.current = list(self.members)
         else:  # selection: each trial vector against its target

@@ -1,0 +1,186 @@
+"""Warm starts: related studies' trials as prior knowledge for a new study's optimizer.
+
+``Study(space, "bo", warm_start=[old_study])`` keeps each related study as a
+:class:`SourceRecord`: its name and the params and losses of its completed, feasible trials
+that fit the new space (a trial fits as it does for ``remap_study``: a valid value for every
+parameter the new space asks of it). The journal's header stores the records, so a resumed,
+loaded or forked study has the same sources and proposes the same trials. Optimizers that
+declare :class:`~interactive_hpo.optimizers.capabilities.WarmStartable` get them as
+:class:`~interactive_hpo.optimizers.warm_start.Source` data (unit-cube points and losses); the
+source studies' trials never become this study's trials.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._validation import fail, is_real
+from ..exceptions import InvalidParameterError
+from ..goals import Goals
+from ..optimizers.base import Optimizer
+from ..optimizers.capabilities import WarmStartable
+from ..optimizers.warm_start import Source
+from ..space import SearchSpace
+from ..trial import TrialState
+
+if TYPE_CHECKING:
+    from .core import Study
+
+__all__ = ["SourceRecord", "WarmStart", "params_for"]
+
+
+def params_for(space: SearchSpace, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``params`` that ``space`` asks for, validated there.
+
+    In a conditional space only the parameters active for these values are asked for; names
+    ``space`` does not have are left out. Raises :class:`InvalidParameterError` saying why the
+    params do not fit: "has no value for ..." or "outside the new space: ..." (a value outside
+    the bounds or the choices).
+    """
+    active = space.conditions.active(params)
+    missing = [name for name in space.names if name in active and name not in params]
+    if missing:
+        raise InvalidParameterError(f"has no value for {', '.join(missing)}")
+    try:
+        return space.validate({name: params[name] for name in space.names if name in active})
+    except InvalidParameterError as error:
+        raise InvalidParameterError(f"outside the new space: {error}") from error
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One related study, as a warm-started study keeps it (and its journal stores it).
+
+    Attributes
+    ----------
+    name : str
+        What the Lab and the model's summary call the source.
+    params : tuple of dict
+        The source's completed, feasible trials that fit this study's space, in its order.
+    losses : tuple of float
+        Their losses (the source's values turned into losses by its own direction).
+    """
+
+    name: str
+    params: tuple[dict[str, Any], ...]
+    losses: tuple[float, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "params": [dict(p) for p in self.params], "losses": list(self.losses)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], space: SearchSpace, owner: str) -> SourceRecord:
+        """A record as :meth:`to_json` wrote it (perhaps for another space), keeping the trials
+        that fit ``space``."""
+        params, losses = data.get("params"), data.get("losses")
+        if not isinstance(data.get("name"), str) or not isinstance(params, list) or not isinstance(losses, list) \
+                or len(params) != len(losses) or not all(isinstance(p, Mapping) for p in params):
+            raise fail("warm_start", owner, "a source {'name': str, 'params': [dict, ...], 'losses': [float, ...]} "
+                                            "with as many losses as params", dict(data))
+        bad = [v for v in losses if not is_real(v) or not math.isfinite(v)]
+        if bad:
+            raise fail("warm_start", owner, "finite losses in every source", bad[0])
+        return cls.fitting(data["name"], zip(params, map(float, losses), strict=True), space, owner)
+
+    @classmethod
+    def of_study(cls, study: Study, name: str, space: SearchSpace, owner: str) -> SourceRecord:
+        """The completed, feasible trials of ``study`` (one objective) that fit ``space``."""
+        goals = study.goals
+        if goals.multi:
+            raise fail("warm_start", owner, "studies of one objective", f"{name!r} ({goals.describe()})")
+        done = [t for t in study.trials if t.state is TrialState.COMPLETE and t.feasible]
+        return cls.fitting(name, [(t.params, float(goals.directions[0].to_loss(float(t.value))))  # type: ignore[arg-type]
+                                  for t in done], space, owner)
+
+    @classmethod
+    def fitting(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace,
+                owner: str) -> SourceRecord:
+        """A record of the ``(params, loss)`` pairs that fit ``space`` (at least one must)."""
+        params, losses, reasons = [], [], []
+        for i, (trial_params, loss) in enumerate(trials):
+            try:
+                params.append(params_for(space, trial_params))
+            except InvalidParameterError as error:
+                reasons.append(f"trial {i} {error}")
+                continue
+            losses.append(loss)
+        if not params:
+            why = f" ({reasons[0]})" if reasons else " (none completed)"
+            raise fail("warm_start", owner, "sources with completed trials that fit this study's space",
+                       f"{name!r}{why}")
+        return cls(name, tuple(params), tuple(losses))
+
+
+class WarmStart:
+    """A study's warm-start sources: the records (what the journal keeps) and, built once, their
+    :class:`Source` data in the study's unit cube (one object per source, so an optimizer's cache
+    of a source's model lasts as long as the study)."""
+
+    def __init__(self, records: Sequence[SourceRecord], space: SearchSpace):
+        self.records = tuple(records)
+        self.sources = [Source(r.name, np.array([space.to_unit(p) for p in r.params]), np.array(r.losses))
+                        for r in self.records]
+
+    @classmethod
+    def read(cls, warm_start: Any, space: SearchSpace, goals: Goals, owner: str = "Study") -> WarmStart:
+        """What a user passed as ``warm_start``: None, a study, a list of them, a dict from
+        name to study, or :class:`SourceRecord` items (``study.warm_start`` of another study)."""
+        from .core import Study  # core imports this module: a study is known by its class only here
+
+        if warm_start is None:
+            return cls((), space)
+        if goals.multi:
+            raise fail("warm_start", owner, f"None for a study to {goals.describe()} (warm starts serve one "
+                                            "objective)", warm_start)
+        if isinstance(warm_start, Mapping) and "params" not in warm_start:
+            items = list(warm_start.items())
+        else:
+            single = isinstance(warm_start, (Study, SourceRecord, Mapping))
+            listed = [warm_start] if single else list(warm_start) if isinstance(warm_start, Sequence) else None
+            if listed is None:
+                raise fail("warm_start", owner, "a study, a list of studies or a dict from name to study", warm_start)
+            items = [(None, item) for item in listed]
+        records = []
+        for i, (name, item) in enumerate(items):
+            if isinstance(item, SourceRecord):
+                records.append(SourceRecord.from_json(item.to_json(), space, owner))
+            elif isinstance(item, Mapping):
+                records.append(SourceRecord.from_json(item, space, owner))
+            elif isinstance(item, Study):
+                records.append(SourceRecord.of_study(item, str(name or _default_name(item, i)), space, owner))
+            else:
+                raise fail("warm_start", owner, "studies (or sources as study.warm_start lists them)", item)
+        return cls(records, space)
+
+    @classmethod
+    def from_header(cls, header: Mapping[str, Any], space: SearchSpace) -> WarmStart:
+        """The sources a journal's header recorded (none if it has no ``warm_start``)."""
+        return cls([SourceRecord.from_json(r, space, "the journal's header") for r in header.get("warm_start", [])],
+                   space)
+
+    def header(self) -> dict[str, Any]:
+        """The header's entry for these sources (nothing without sources)."""
+        return {"warm_start": [r.to_json() for r in self.records]} if self.records else {}
+
+    def give(self, optimizer: Optimizer) -> None:
+        """Hand the sources to ``optimizer`` if it uses them (it declares WarmStartable)."""
+        if self.sources and isinstance(optimizer, WarmStartable):
+            optimizer.warm_start(self.sources)
+
+    def check(self, optimizer: Optimizer, owner: str = "Study") -> None:
+        """Refuse sources for an optimizer that would ignore them (when a person starts a study)."""
+        if self.sources and not isinstance(optimizer, WarmStartable):
+            raise fail("warm_start", owner, f"None for {optimizer.name!r}, which does not use related studies",
+                       [r.name for r in self.records],
+                       hint="Bayesian optimization (\"bo\") and the population methods (\"ga\", \"de\", \"cmaes\") do.")
+
+
+def _default_name(study: Study, index: int) -> str:
+    storage = study.storage  # a Study's journal path, or None in memory
+    return Path(storage).stem if storage else f"source {index + 1}"

@@ -1,0 +1,94 @@
+"""Study(..., warm_start=...): related studies' trials reach the optimizer, survive the journal,
+forks and remaps, and bad sources get clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo.study.branching import fork_study, remap_study
+from interactive_hpo.study.warm_start import SourceRecord
+
+pytest.importorskip("botorch")
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
+
+
+def objective(params):
+    return (params["x"] - 1) ** 2 + (params["y"] + 0.5) ** 2
+
+
+@pytest.fixture(scope="module")
+def source():
+    """A related study that maximized the negated objective, plus one failed trial."""
+    study = Study(SPACE, "random", seed=1, direction="maximize")
+    study.run(lambda p: -objective(p), 12)
+    study.tell(study.ask(), state="FAILED")
+    return study
+
+
+def test_the_optimizer_learns_from_the_source_in_its_own_direction(source):
+    study = Study(SPACE, "bo", seed=0, warm_start={"old": source})
+    (record,) = study.warm_start
+    assert record.name == "old" and len(record.params) == 12  # the failed trial is left out
+    best = source.best_trial
+    assert min(record.losses) == pytest.approx(-best.value)  # maximized: the loss is minus the value
+    first = study.step(objective)
+    assert first.params == pytest.approx(best.params) and first.user_attrs["source_start"] == 0
+    assert [t.number for t in study.trials] == [0]  # the source's trials are not this study's
+
+
+def test_a_journal_keeps_the_sources_and_replays_the_same_next_ask(source, tmp_path):
+    path = tmp_path / "warm.jsonl"
+    study = Study(SPACE, "bo", seed=0, warm_start=[source], storage=path)
+    study.run(objective, 5)
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["warm_start"][0]["name"] == "source 1" and len(header["warm_start"][0]["losses"]) == 12
+    expected = study.optimizer.propose().x
+    resumed = Study.load(path)
+    assert resumed.warm_start == study.warm_start
+    np.testing.assert_array_equal(resumed.optimizer.propose().x, expected)
+    assert resumed.surrogate(step=4).hyperparameters.source_weights.keys() == {"source 1"}
+    with pytest.warns(RuntimeWarning, match="other warm-start sources"):
+        Study(SPACE, "bo", storage=path, warm_start={"another": source})
+
+
+def test_remap_and_fork_keep_the_sources_that_fit(source):
+    study = Study(SPACE, "bo", seed=0, warm_start=source)
+    study.run(objective, 3)
+    narrow = SearchSpace([Float("x", 0.0, 2.0), Float("y", -2.0, 2.0)])
+    moved = remap_study(study, narrow).study
+    inside = [p for p in source.trials if p.state.value == "COMPLETE" and p.params["x"] >= 0]
+    assert len(moved.warm_start[0].params) == len(inside) > 0
+    assert fork_study(study, 2).study.warm_start == study.warm_start
+
+
+def test_sources_are_given_to_every_optimizer_that_uses_them_and_refused_for_others(source):
+    study = Study(SPACE, "bo", seed=0, warm_start=source)
+    study.switch_optimizer("random")  # switching keeps the sources for later optimizers
+    assert study.warm_start and study.switch_optimizer("bo").initial_size == 2
+    with pytest.raises(InvalidParameterError, match="`warm_start` of Study must be None for 'random', which does "
+                                                    "not use related studies"):
+        Study(SPACE, "random", warm_start=source)
+
+
+def test_bad_sources_get_errors_that_name_the_rule_and_the_value(source):
+    with pytest.raises(InvalidParameterError, match=r"must be None for a study to minimize objective 0, minimize "
+                                                    r"objective 1 \(warm starts serve one"):
+        Study(SPACE, "random", directions=["minimize", "minimize"], warm_start=source)
+    several = Study(SPACE, "random", directions=["minimize", "maximize"])
+    with pytest.raises(InvalidParameterError, match="must be studies of one objective"):
+        Study(SPACE, "bo", warm_start=several)
+    other = SearchSpace([Categorical("kernel", ["rbf", "poly"])])
+    with pytest.raises(InvalidParameterError, match=r"with completed trials that fit this study's space; got "
+                                                    r"\"'source 1' \(trial 0 has no value for kernel\)"):
+        Study(other, "bo", warm_start=[source])
+    with pytest.raises(InvalidParameterError, match="must be a study, a list of studies or a dict"):
+        Study(SPACE, "bo", warm_start=3)
+    with pytest.raises(InvalidParameterError, match="finite losses in every source"):
+        Study(SPACE, "bo", warm_start=[{"name": "a", "params": [{"x": 0, "y": 0}], "losses": [float("nan")]}])
+    record = SourceRecord("kept", ({"x": 0.5, "y": 0.5},), (1.0,))
+    assert Study(SPACE, "bo", warm_start=[record]).warm_start == (record,)
