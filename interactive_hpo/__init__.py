@@ -12,6 +12,8 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
                   analysis/         which hyperparameters mattered: Sobol importance,
                                     partial dependence, ablation, with intervals
                   testing/          the optimizer contract, for your own optimizers
+                  interop/          other libraries' studies in and out: Optuna's (from_optuna,
+                                    to_optuna) and our optimizers as an Optuna sampler
     the study     study/            Study, its state, journal, replay, steering, pruning,
                                     branching (fork and remap) and curves
     engines       optimizers/       grid/random/Sobol, bayes/, population/, multifidelity/,

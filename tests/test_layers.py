@@ -39,9 +39,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "pbt": {"objectives", "study"},
     "gradient": {"optimizers", "study"},
     "analysis": {"study", "optimizers"},
+    "interop": {"optimizers", "study"},  # other libraries' studies in and out (Optuna)
     "plots": {"landscape"},
     "testing": {"optimizers", "study", "package"},  # checks written with the public names
-    "ui": {"objectives", "optimizers", "landscape", "study", "execution", "plots", "pbt", "gradient", "analysis"},
+    "ui": {"objectives", "optimizers", "landscape", "study", "execution", "plots", "pbt", "gradient", "analysis",
+           "interop"},
     "package": {"optimizers", "study", "execution", "pbt"},  # interactive_hpo/__init__.py: the public names
 }
 
@@ -64,12 +66,14 @@ THIRD_PARTY = {
     "gpytorch": {"optimizers/bayes", "_compat"},
     "sklearn": {"objectives", "landscape", "model_selection", "gradient", "analysis", "_compat"},
     "cma": {"optimizers/population/cmaes"},
+    "optuna": {"interop"},
+    "pandas": {"study/dataframe"},  # Study.trials_dataframe, with Optuna's columns
     "dask": set(),  # a dask Client is used through its executor interface, never imported
     "distributed": set(),
 }
 
 HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats", "dask",
-         "distributed"]
+         "distributed", "optuna", "pandas"]
 
 
 def room_of(relative: str) -> str:
@@ -174,7 +178,7 @@ def test_every_room_in_the_rules_exists_and_every_room_has_rules():
 
 def test_import_loads_no_heavy_dependency():
     probe = (f"import json, sys, interactive_hpo, interactive_hpo.study, interactive_hpo.execution, "
-             f"interactive_hpo.objectives\n"
+             f"interactive_hpo.objectives, interactive_hpo.interop\n"
              f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert json.loads(out.stdout) == []

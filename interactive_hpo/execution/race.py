@@ -1,9 +1,15 @@
 """A race: several optimizers (and you) on one objective, the same budget, stepped in lockstep.
 
-Each lane is its own :class:`~interactive_hpo.study.Study` over the same space and direction;
+Each lane is its own :class:`~interactive_hpo.study.Study` over the same space and goals;
 a round gives every optimizer lane one trial. The lane "you" (optional) takes only the
 configurations you evaluate (:meth:`Race.evaluate`), up to the same budget. Lanes are ranked
 by the best value each reached within the budget, ties broken by who got there first.
+
+An objective of several objectives (ZDT1, a scikit-learn trade-off: anything declaring
+``directions``) makes a race of fronts: every lane's progress is the hypervolume of its feasible
+trials over trials, measured from **one reference point fixed before the race** (given, or the
+one the objective declares), so that no lane's trials move the finish line; the ranking is by
+that hypervolume. Only optimizers that serve several objectives may run in such a race.
 """
 
 from __future__ import annotations
@@ -16,9 +22,14 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, fail
+from ..direction import Direction
+from ..goals import Goals
+from ..optimizers.capabilities import MultiObjective
+from ..optimizers.registry import available_optimizers, optimizer_class
+from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
-from ..trial import Trial, TrialState
+from ..trial import Trial
 
 __all__ = ["Race", "Standing", "YOU"]
 
@@ -36,11 +47,16 @@ class Standing:
         1 for the winner.
     lane : str
     best_value : float
-        Best value within the budget (NaN if nothing completed).
+        One objective: the best feasible value within the budget (NaN if nothing completed);
+        NaN for several.
     reached_at : int
-        How many trials the lane had used when it first reached ``best_value`` (0 if never).
+        How many trials the lane had used when it first reached its :attr:`score` (0 if never;
+        several objectives: 0 while no trial added hypervolume).
     n_trials : int
         Trials used so far.
+    hypervolume : float
+        Several objectives: the hypervolume of the lane's feasible trials within the budget,
+        from the race's reference point (NaN before any trial); NaN for one objective.
     """
 
     rank: int
@@ -48,6 +64,12 @@ class Standing:
     best_value: float
     reached_at: int
     n_trials: int
+    hypervolume: float = math.nan
+
+    @property
+    def score(self) -> float:
+        """What the lane is ranked by: :attr:`best_value`, or :attr:`hypervolume` for several objectives."""
+        return self.best_value if math.isnan(self.hypervolume) else self.hypervolume
 
 
 class Race:
@@ -66,6 +88,13 @@ class Race:
         Default: ``objective.space``.
     direction : {"minimize", "maximize"}, optional
         Default: ``objective.direction``, else "minimize".
+    directions : list of directions, or dict from objective name to direction, optional
+        Several objectives (as for ``Study``). Default: ``objective.directions`` when the
+        objective declares it (named by ``objective.names``), which comes before its ``direction``.
+    reference : array-like of shape (m,), optional
+        Several objectives: the reference point of every lane's hypervolume, in objective units
+        (the worst value of each objective that still counts). Default: ``objective.reference``
+        (the ZDT and DTLZ problems declare BoTorch's); required when the objective declares none.
     seed : int, optional
         Every lane's study gets this seed (same seed, same race).
     you : bool, default=False
@@ -79,10 +108,22 @@ class Race:
     >>> race.run()
     >>> [(s.rank, s.lane, s.n_trials) for s in race.ranking()], race.finished
     ([(1, 'random', 8), (2, 'sobol', 8)], True)
+
+    Several objectives: ZDT1 declares its directions and reference point (11, 11).
+
+    >>> from interactive_hpo.objectives import ZDT1
+    >>> race = Race(ZDT1(dim=2), ["random", "sobol"], n_trials=4, seed=0)
+    >>> race.run()
+    >>> race.reference.tolist(), {lane: len(c) for lane, c in race.curves().items()}
+    ([11.0, 11.0], {'random': 4, 'sobol': 4})
+    >>> best = race.ranking()[0]
+    >>> bool(best.hypervolume == max(c[-1] for c in race.curves().values()))
+    True
     """
 
     def __init__(self, objective: Callable[..., Any], lanes: Sequence[str] | Mapping[str, tuple[str, dict[str, Any]]],
                  n_trials: int, *, space: SearchSpace | None = None, direction: str | None = None,
+                 directions: Sequence[str] | Mapping[str, str] | None = None, reference: Any = None,
                  seed: int | None = 0, you: bool = False):
         if not callable(objective):
             raise fail("objective", "Race", "a callable objective(params) -> float", objective)
@@ -94,12 +135,20 @@ class Race:
             raise fail("lanes", "Race", f"one or more optimizer lanes, none named {YOU!r}", lanes)
         self.objective = objective
         self.n_trials = check_int(n_trials, "n_trials", "Race", 1)
-        direction = str(direction or getattr(objective, "direction", "minimize"))
+        #: What every lane optimizes: one objective or several (``goals.multi``).
+        self.goals = _goals_of(objective, direction, directions)
+        if self.goals.multi:
+            _check_lanes_serve_several(specs, self.goals, lanes)
+        #: Several objectives: the reference point of every lane's hypervolume, shape (m,), in
+        #: objective units; None for one objective.
+        self.reference = _reference_of(objective, reference, self.goals)
+        self._reference_loss = None if self.reference is None else self.goals.losses(self.reference.tolist())
+        goals = self.goals.study_arguments()
         self.studies: dict[str, Study] = {
-            name: Study(space, optimizer, direction=direction, seed=seed, optimizer_settings=settings)
+            name: Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings)
             for name, (optimizer, settings) in specs.items()}
         if you:
-            self.studies[YOU] = Study(space, "random", direction=direction, seed=seed)
+            self.studies[YOU] = Study(space, "random", **goals, seed=seed)
 
     @property
     def space(self) -> SearchSpace:
@@ -133,23 +182,85 @@ class Race:
         return study.add_evaluated(params, self.objective, owner="Race.evaluate")
 
     def curves(self) -> dict[str, np.ndarray]:
-        """Best value so far after each trial, by lane: arrays of shape (n_trials_used,)."""
-        return {name: study.history().best_values[:self.n_trials] for name, study in self.studies.items()}
+        """Each lane's progress after each of its trials within the budget, by lane: arrays of shape
+        (n_trials_used,). One objective: the best feasible value so far; several: the hypervolume
+        of the feasible trials so far, from :attr:`reference` (non-decreasing)."""
+        if not self.goals.multi:
+            return {name: study.history().best_values[:self.n_trials] for name, study in self.studies.items()}
+        return {name: self._hypervolume(study) for name, study in self.studies.items()}
+
+    def _hypervolume(self, study: Study) -> np.ndarray:
+        """The hypervolume over ``study``'s first ``n_trials`` trials, shape (k,)."""
+        m = self.goals.n
+        losses = np.column_stack([study.history(objective=j).losses[:self.n_trials] for j in range(m)])
+        feasible = np.array([t.feasible for t in study.trials[:self.n_trials]], dtype=bool)
+        losses[~feasible] = np.nan  # a trial that breaks a constraint adds no volume (as in best_trials)
+        return hypervolume_history(losses, self._reference_loss)
 
     def ranking(self) -> list[Standing]:
-        """Lanes from best to worst: by best value within the budget, then by who reached it first."""
-        goal = next(iter(self.studies.values())).direction
+        """Lanes from best to worst: by the best value (one objective) or the hypervolume (several)
+        within the budget, then by who reached it first."""
+        # Both read off the curves, so the ranking and the plot cannot disagree. Hypervolume is
+        # better when larger; a best value goes the study's direction.
+        order = Direction.MAXIMIZE if self.goals.multi else self.goals.directions[0]
         rows = []
-        for name, study in self.studies.items():
-            best, reached = math.nan, 0
-            for i, trial in enumerate(study.trials[:self.n_trials], start=1):
-                if trial.state is TrialState.COMPLETE and trial.value is not None and \
-                        (math.isnan(best) or goal.better(trial.value, best)):
-                    best, reached = trial.value, i
-            rows.append((name, best, reached, min(len(study.trials), self.n_trials)))
-        rows.sort(key=lambda r: (math.isnan(r[1]), goal.to_loss(r[1]) if not math.isnan(r[1]) else 0.0, r[2]))
-        return [Standing(rank, name, best, reached, used) for rank, (name, best, reached, used) in
+        for name, curve in self.curves().items():
+            score = float(curve[-1]) if len(curve) else math.nan
+            scored = not math.isnan(score) and (score > 0 or not self.goals.multi)
+            reached = int(np.argmax(curve == score)) + 1 if scored else 0
+            rows.append((name, score, reached, min(len(self.studies[name].trials), self.n_trials)))
+        rows.sort(key=lambda r: (math.isnan(r[1]), order.to_loss(r[1]) if not math.isnan(r[1]) else 0.0, r[2]))
+        if self.goals.multi:
+            return [Standing(rank, name, math.nan, reached, used, hypervolume=score)
+                    for rank, (name, score, reached, used) in enumerate(rows, start=1)]
+        return [Standing(rank, name, score, reached, used) for rank, (name, score, reached, used) in
                 enumerate(rows, start=1)]
 
     def _can_step(self, study: Study) -> bool:
         return len(study.trials) < self.n_trials and (not study.optimizer.exhausted or bool(study.queued))
+
+
+def _goals_of(objective: Any, direction: Any, directions: Any) -> Goals:
+    """The race's goals: as given, else the objective's ``directions`` (named by its ``names``:
+    a result returned as a dict by name must find them), else its ``direction``, else minimize."""
+    if direction is None and directions is None:
+        directions = getattr(objective, "directions", None)
+        if directions is None:
+            direction = getattr(objective, "direction", None)
+    names = getattr(objective, "names", None)
+    if isinstance(directions, (list, tuple)) and isinstance(names, (list, tuple)) and len(names) == len(directions) \
+            and all(isinstance(name, str) for name in names):
+        directions = dict(zip(names, directions, strict=True))
+    return Goals.parse(direction, directions, "Race")
+
+
+def _check_lanes_serve_several(specs: Mapping[str, tuple[str, dict[str, Any]]], goals: Goals, lanes: Any) -> None:
+    """Refuse, before any study is built, lanes whose optimizer minimizes one loss only."""
+    single = {lane: optimizer for lane, (optimizer, _) in specs.items()
+              if not issubclass(optimizer_class(optimizer), MultiObjective)}
+    if single:
+        serving = [n for n in available_optimizers() if issubclass(optimizer_class(n), MultiObjective)]
+        raise fail("lanes", "Race", f"optimizers that serve several objectives, for {goals.describe()}", lanes,
+                   hint=f"Lane(s) {single} optimize one objective only; these serve several: {serving}.")
+
+
+def _reference_of(objective: Any, reference: Any, goals: Goals) -> np.ndarray | None:
+    """The race's reference point in objective units, shape (m,), or None for one objective."""
+    if not goals.multi:
+        if reference is not None:
+            raise fail("reference", "Race", "None for a race on one objective (it measures no hypervolume)", reference)
+        return None
+    given = reference if reference is not None else getattr(objective, "reference", None)
+    rule = f"{goals.n} finite numbers in objective units, one per objective {list(goals.names)}"
+    if given is None:
+        raise fail("reference", "Race", rule + " (the worst value of each that still counts) for an objective that "
+                   "declares none", reference, hint="Every lane's hypervolume is measured from it, fixed before the "
+                                                    "race so that no lane's trials move the finish line.")
+    try:
+        point = np.array(given, dtype=float)
+    except (TypeError, ValueError):
+        point = np.empty(0)
+    if point.shape != (goals.n,) or not np.isfinite(point).all():
+        raise fail("reference", "Race", rule, given)
+    point.flags.writeable = False
+    return point

@@ -4,6 +4,9 @@ self-contained HTML page with a step slider.
 Each frame is one step: for a model-based optimizer, the belief that proposed that trial
 (rebuilt from the hyperparameters recorded with it, no refit) with the trials known then and
 its proposal; for the others, the trials known then over two parameters and the best so far.
+A study of several objectives shows, at each step, the Pareto front of the trials so far and
+their hypervolume over trials, the newest trial ringed, every frame measured from one reference
+point (:mod:`.export_pareto`).
 The HTML page embeds every frame as a PNG and a few lines of JavaScript: it needs no server,
 no Python and no internet to open.
 """
@@ -26,16 +29,24 @@ from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..study.core import Study
 from ..trial import TrialState
 from ._axes import integer_ticks
+from .export_pareto import draw_front_step
+from .pareto import pareto_info
 from .surrogate import axis_positions, plot_surrogate_1d, plot_surrogate_2d
 
 __all__ = ["export_html", "export_animation", "draw_step"]
 
 
-def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = None) -> str:
+def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = None, reference: Any = None) -> str:
     """Draw step ``step`` of ``study`` into the (cleared) figure ``fig``; return its caption.
 
-    ``pair`` names the two parameters of a 2-D view (default: the first two).
+    ``pair`` names the two parameters of a 2-D view (default: the first two); for a study of
+    several objectives, the two objectives on the front's axes (default: the first two), and
+    ``reference`` is the reference point of the hypervolume (see :func:`export_html`).
     """
+    if study.goals.multi:
+        return _draw_front(study, step, fig, pair, reference)
+    if reference is not None:
+        raise fail("reference", "export", "None for a study of one objective (it measures no hypervolume)", reference)
     fig.clf()
     space = study.space
     trial = study.trials[step]
@@ -66,6 +77,43 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
         _draw_trials(fig, study, step, done, names)
     outcome = "running" if trial.value is None else f"value {trial.value:.6g}"
     return f"Step {step}: {trial.source} proposed trial {step} from {len(known)} finished trials ({outcome})."
+
+
+def _draw_front(study: Study, step: int, fig: Any, pair: Sequence[str] | None, reference: Any) -> str:
+    """The frame of a study of several objectives (:func:`.export_pareto.draw_front_step`)."""
+    goals = study.goals
+    names, directions = list(goals.names), [d.value for d in goals.directions]
+    chosen = names[:2] if pair is None else list(pair)
+    if len(chosen) != 2 or len(set(chosen)) != 2 or not set(chosen) <= set(names):
+        raise fail("pair", "export", f"two objective names from {names} for a study of several objectives", pair)
+    values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
+    feasible = np.array([t.feasible for t in study.trials], dtype=bool)
+    point = _reference(reference, values, feasible, directions, names)
+    info = draw_front_step(fig, values, feasible, directions, names, point, step,
+                           pair=(names.index(chosen[0]), names.index(chosen[1])))
+    trial = study.trials[step]
+    outcome = trial.state.value.lower() if trial.values is None else \
+        ", ".join(f"{name} {v:.4g}" for name, v in zip(names, trial.values, strict=True))
+    return (f"Step {step}: {trial.source} proposed trial {step} ({outcome}); Pareto front of {int(info.front.sum())} "
+            f"of {step + 1} trials, hypervolume {info.hypervolume[-1]:.4g}.")
+
+
+def _reference(reference: Any, values: np.ndarray, feasible: np.ndarray, directions: list[str],
+               names: list[str]) -> np.ndarray:
+    """The one reference point of every frame, shape (m,): ``reference`` as given, else inferred
+    once from all the study's feasible trials (``pareto_info``'s rule: the final front's worst
+    value in each objective plus 10 % of its range), so no frame moves it."""
+    m = len(directions)
+    if reference is None:
+        return pareto_info(values, directions, feasible).reference
+    try:
+        point = np.array(reference, dtype=float)
+    except (TypeError, ValueError):
+        point = np.empty(0)
+    if point.shape != (m,) or not np.isfinite(point).all():
+        raise fail("reference", "export", f"None or {m} finite numbers in objective units, one per objective "
+                                          f"{names}", reference)
+    return point
 
 
 def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:
@@ -99,7 +147,7 @@ def _draw_trials(fig: Any, study: Study, step: int, done: list[Any], names: list
     integer_ticks(best_ax.xaxis)
 
 
-def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | None,
+def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | None, reference: Any,
             figsize: tuple[float, float]) -> Iterator[tuple[bytes, str]]:
     """PNG bytes and caption of each step."""
     import matplotlib.pyplot as plt
@@ -107,7 +155,7 @@ def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | Non
     fig = plt.figure(figsize=figsize, layout="constrained")
     try:
         for step in _steps(study, steps):
-            caption = draw_step(study, step, fig, pair)
+            caption = draw_step(study, step, fig, pair, reference)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=80)
             yield buffer.getvalue(), caption
@@ -125,7 +173,7 @@ def _steps(study: Study, steps: Sequence[int] | None) -> list[int]:
 
 
 def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[int] | None = None,
-                pair: Sequence[str] | None = None, title: str = "interactive_hpo study",
+                pair: Sequence[str] | None = None, reference: Any = None, title: str = "interactive_hpo study",
                 figsize: tuple[float, float] = (9.0, 3.6)) -> Path:
     """Write one self-contained HTML page with a slider over the study's steps; returns its path.
 
@@ -137,12 +185,18 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
     steps : sequence of int, optional
         Trial numbers to show (default: every trial).
     pair : two parameter names, optional
-        The parameters of the 2-D views (default: the first two).
+        The parameters of the 2-D views (default: the first two). Several objectives: two
+        objective names, those on the front's axes (default: the first two).
+    reference : array-like of shape (m,), optional
+        Several objectives only: the reference point of the hypervolume, in objective units,
+        the same for every step. Default: inferred once from all the study's feasible trials
+        (the final front's worst value in each objective plus 10 % of its range).
+        ``Lab.export`` passes the one its Pareto tab shows.
     title : str
     figsize : (float, float)
         Inches of each frame.
     """
-    frames = list(_frames(study, steps, pair, figsize))
+    frames = list(_frames(study, steps, pair, reference, figsize))
     images = ",".join(f'"data:image/png;base64,{base64.b64encode(png).decode()}"' for png, _ in frames)
     captions = ",".join(f'"{html.escape(caption)}"' for _, caption in frames)
     page = _PAGE.format(title=html.escape(title), n=len(frames) - 1, images=images, captions=captions)
@@ -152,9 +206,10 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
 
 
 def export_animation(study: Study, path: str | os.PathLike[str], *, steps: Sequence[int] | None = None,
-                     pair: Sequence[str] | None = None, fps: float = 2.0,
+                     pair: Sequence[str] | None = None, reference: Any = None, fps: float = 2.0,
                      figsize: tuple[float, float] = (9.0, 3.6)) -> Path:
-    """Write the steps as an animation: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH)."""
+    """Write the steps as an animation: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH);
+    ``steps``, ``pair`` and ``reference`` as in :func:`export_html`."""
     import matplotlib.pyplot as plt
     from matplotlib.animation import FFMpegWriter, PillowWriter
 
@@ -170,7 +225,7 @@ def export_animation(study: Study, path: str | os.PathLike[str], *, steps: Seque
     try:
         with writer.saving(fig, str(out), dpi=80):
             for step in _steps(study, steps):
-                caption = draw_step(study, step, fig, pair)
+                caption = draw_step(study, step, fig, pair, reference)
                 fig.suptitle(caption, fontsize="small")
                 writer.grab_frame()
     finally:

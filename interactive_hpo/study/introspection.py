@@ -1,14 +1,15 @@
 """Reading a study: its trials as arrays, and what its optimizer believed at any step.
 
 :class:`Introspection` is the part of :class:`~interactive_hpo.study.Study` that only reads:
-``history()`` for plots, ``surrogate()`` and ``population()`` for the model or the population
-now or at a past step (rebuilt from the journal's events, never refitted), and
-``finished_before()``, the data a past proposal was made from.
+``history()`` for plots (one objective's, ``objective=``, when there are several),
+``surrogate()`` and ``population()`` for the model or the population now or at a past step
+(rebuilt from the journal's events, never refitted), and ``finished_before()``, the data a past
+proposal was made from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..direction import Direction
 from ..goals import Goals
 from ..trial import Trial, TrialState
 from ..views import History
+from .dataframe import ATTRS, trials_dataframe
 from .replay import context_of, past_population, past_surrogate
 
 if TYPE_CHECKING:
@@ -48,27 +50,70 @@ class Introspection:
         order: the data the optimizer had for that proposal."""
         return context_of(self._state, self._number(step, "Study.finished_before"))[1]
 
-    def history(self) -> History:
-        """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`)."""
+    def history(self, objective: int | str | None = None) -> History:
+        """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`).
+
+        Parameters
+        ----------
+        objective : int or str, optional
+            Which objective: its index or its name in :attr:`goals` (``study.goals.names``).
+            Required for a study of several objectives, where each has its own values and
+            direction; for one objective, None, 0 and its name are the same.
+
+        Returns
+        -------
+        History
+            n = the number of trials. ``values``, shape (n,), are the objective's values (NaN
+            where the trial is not COMPLETE), ``losses`` the same in its direction's losses;
+            ``best_values``, shape (n,), the running best among **feasible** COMPLETE trials
+            (NaN before the first), so it agrees with ``best_trial``: an infeasible trial keeps
+            its value but is never the best. ``direction`` is that objective's.
+        """
+        index = self._objective_index(objective, "Study.history")
         trials = self._state.trials
         n = len(trials)
         values = np.full(n, np.nan)
+        feasible = np.zeros(n, dtype=bool)
         for i, t in enumerate(trials):
-            if t.state is TrialState.COMPLETE:
-                values[i] = t.value
+            found = self.goals.values_of(t) if t.state is TrialState.COMPLETE else None
+            if found is not None:
+                values[i], feasible[i] = found[index], t.feasible
+        direction = self.goals.directions[index]
         X = np.array([t.x for t in trials]).reshape(n, self.space.dim)
         return History(
             numbers=np.arange(n),
             values=values,
-            losses=self.direction.to_loss(values),
-            best_values=self.direction.running_best(values),
+            losses=direction.to_loss(values),
+            best_values=direction.running_best(np.where(feasible, values, np.nan)),
             states=np.array([t.state.value for t in trials], dtype=object),
             sources=np.array([t.source for t in trials], dtype=object),
             X=X,
             budgets=np.array([np.nan if t.budget is None else t.budget for t in trials], dtype=float),
-            direction=self.direction,
+            direction=direction,
             active=self.space.conditions.active_mask(X) if self.space.conditional else None,
         )
+
+    def trials_dataframe(self, attrs: Sequence[str] = ATTRS, multi_index: bool = False) -> Any:
+        """The trials as a pandas DataFrame with Optuna's column names (``number``, ``value``,
+        ``params_<name>``, ``user_attrs_<name>``, ``state``, ...), so analysis code written for
+        Optuna runs on our studies (see :mod:`~interactive_hpo.study.dataframe`)."""
+        return trials_dataframe(cast("Study", self), attrs, multi_index)
+
+    def _objective_index(self, objective: int | str | None, owner: str) -> int:
+        """The position in :attr:`goals` of ``objective`` (an index or a name; None only with one)."""
+        names = list(self.goals.names)
+        rule = f"an objective's name in {names} or its index in [0, {len(names)})"
+        if objective is None:
+            if self.goals.multi:  # no single value per trial: which one is the caller's choice
+                raise fail("objective", owner, rule + f" for a study of {len(names)} objectives", objective,
+                           hint=f"Say which objective's history, e.g. history(objective={names[0]!r}).")
+            return 0
+        if isinstance(objective, str) and objective in names:
+            return names.index(objective)
+        if isinstance(objective, (int, np.integer)) and not isinstance(objective, bool) \
+                and 0 <= objective < len(names):
+            return int(objective)
+        raise fail("objective", owner, rule, objective)
 
     def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
         """What the model believes, in this study's objective units; None for model-free optimizers.

@@ -3,6 +3,7 @@ mixed into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -22,7 +23,7 @@ __all__ = ["OwnTrials"]
 
 
 class OwnTrials:
-    """``add_manual``, ``add_evaluated``, ``add_completed`` and ``undo_manual``."""
+    """``add_manual``, ``add_evaluated``, ``add_completed``, ``add_finished`` and ``undo_manual``."""
 
     # Provided by Study.
     _state: StudyState
@@ -34,6 +35,7 @@ class OwnTrials:
     _notify: Callable[[str, Trial | None], None]
     _check_objective: Callable[[Any, str], None]
     _loss: Callable[[Trial], Any]
+    _owner: dict[str, Any]
 
     def add_manual(self, params: Mapping[str, Any], value: Any, *, user_attrs: Mapping[str, Any] | None = None,
                    constraints: Sequence[float] | None = None) -> Trial:
@@ -99,6 +101,77 @@ class OwnTrials:
             self.optimizer.tell(trial, self._loss(trial))
         self._notify("added", trial)
         return trial
+
+    def add_finished(self, params: Mapping[str, Any], *, state: TrialState, value: Any = None,
+                     source: str, user_attrs: Mapping[str, Any] | None = None,
+                     intermediate_values: Mapping[float, float] | None = None, budget: float | None = None,
+                     generation: int | None = None, constraints: Sequence[float] | None = None,
+                     datetime_start: float | None = None, datetime_complete: float | None = None,
+                     owner: str = "Study.add_finished") -> Trial:
+        """Record a trial evaluated outside this study in any finished state (another library's
+        trial: ``interop.from_optuna``), and return it.
+
+        Unlike :meth:`add_completed` it keeps a PRUNED or FAILED state, the curve the trial
+        reported, its budget and its times; the journal records it with the two events a trial
+        run here leaves ("asked", then "finished"), so a replay rebuilds it like any other, and the
+        optimizer is told it at once.
+
+        Parameters
+        ----------
+        params : mapping
+            A configuration of the study's space (its active parameters).
+        state : TrialState
+            COMPLETE, PRUNED or FAILED.
+        value : float, several, or None
+            COMPLETE: the value (several objectives: a tuple in the study's order); a non-finite
+            one makes the trial FAILED with the reason, as an objective's would. PRUNED: the last
+            value it reported (one objective), or None. FAILED: None.
+        source : str
+            Where it comes from ("optuna").
+        user_attrs : mapping, optional
+            JSON details (``"error"``: why it failed).
+        intermediate_values : mapping, optional
+            Its learning curve, step -> value; non-finite values are kept as NaN.
+        budget : float, optional
+            The fidelity it ran at (None: the full budget).
+        generation : int, optional
+            Its generation, for a population method's trials.
+        constraints : sequence of float, optional
+            Constraint values of a COMPLETE trial (at most 0 is met).
+        datetime_start, datetime_complete : float, optional
+            Unix timestamps; default now.
+        owner : str
+            The function the user called, for error messages.
+        """
+        if not isinstance(state, TrialState) or not state.is_finished:
+            raise ValueError(f"{owner}: a trial is added finished, not {state!r}")
+        canonical = self.space.validate(params)
+        x = self.space.to_unit(canonical)
+        attrs = check_attrs(user_attrs, owner)
+        if state is TrialState.COMPLETE:
+            fields = finished_fields(self.goals, state, Measured(value, read_constraints(constraints, owner)), attrs)
+        else:
+            finite = value is not None and not self.goals.multi and math.isfinite(float(value))
+            fields = finished_fields(self.goals, state, float(value) if finite else None, attrs)
+        curve = {step: float(v) if math.isfinite(float(v)) else math.nan
+                 for step, v in (intermediate_values or {}).items()}
+        with self._transaction():
+            now = time.time()
+            running = Trial(number=len(self._state.trials), params=canonical, x=x, source=source, budget=budget,
+                            generation=generation, datetime_start=now if datetime_start is None else datetime_start,
+                            intermediate_values=curve)
+            self._record({"event": "asked", "trial": running.to_json(), "owner": self._owner})
+            self._state.add(running, self._owner)
+            done = running.finished(fields.state, fields.value, fields.user_attrs,
+                                    now if datetime_complete is None else datetime_complete, fields.values,
+                                    fields.constraints)
+            extra = {k: v for k, v in done.to_json().items() if k in ("values", "constraints")}
+            self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
+                           **extra, "user_attrs": dict(fields.user_attrs), "datetime_complete": done.datetime_complete})
+            self._state.finish(done)
+            self.optimizer.tell(done, self._loss(done))
+        self._notify("added", done)
+        return done
 
     def undo_manual(self) -> Trial:
         """Withdraw the study's last trial, which must be a manual one, and return it.

@@ -53,6 +53,9 @@ class Lab:
         ``Lab(objective)``: a new study over ``objective.space`` in ``objective.direction`` (or
         ``objective.directions``: several objectives, as the ZDT and DTLZ problems declare).
         ``Lab(study, objective)``: steer an existing study (resumed from a journal, say).
+        ``Lab(optuna_study, objective)``: look inside an Optuna study with our GP and go on
+        stepping it (``objective(trial)`` is the Optuna objective; see
+        :func:`~interactive_hpo.interop.from_optuna`).
     objective : callable, optional
         The objective when the first argument is a study.
     task : str, optional
@@ -167,9 +170,15 @@ class Lab:
 
     def export(self, path: str, **options: Any) -> Any:
         """Write the current branch's steps for slides: ``.html`` (one self-contained page with a
-        step slider) or ``.gif`` / ``.mp4`` (an animation); options as in :mod:`interactive_hpo.plots.export`."""
+        step slider) or ``.gif`` / ``.mp4`` (an animation); options as in :mod:`interactive_hpo.plots.export`.
+
+        Several objectives: each step shows the Pareto front of the trials so far and the
+        hypervolume over trials, measured from the reference point the Pareto tab shows (unless
+        ``reference=`` is given; before the tab has fixed one, the export infers one from all trials)."""
         from ..plots.export import export_animation, export_html
 
+        if self.pareto_panel is not None and "reference" not in options:
+            options["reference"] = self.pareto_panel.reference  # the frames measure what the tab measures
         write = export_html if str(path).lower().endswith(".html") else export_animation
         return write(self.study, path, **options)
 

@@ -29,6 +29,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
+from ..interop import from_optuna, is_optuna_study, optuna_objective
 from ..objectives.tasks import make_task
 from ..optimizers.capabilities import ModelBased, MultiObjective
 from ..optimizers.registry import available_optimizers, optimizer_class
@@ -56,6 +57,9 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
         if first is not None or objective is not None:
             raise fail("task", "Lab", "given alone (not with an objective or a study)", task)
         first = make_task(task, **({} if seed is None else {"seed": seed}))
+    if is_optuna_study(first):  # Lab(optuna_study, objective): Optuna's trials, our GP; objective(trial) is Optuna's
+        first = from_optuna(first, optimizer, seed=seed, optimizer_settings=settings, storage=storage)
+        objective = None if objective is None else optuna_objective(objective)
     if isinstance(first, Study):
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float for Lab(study, objective)",

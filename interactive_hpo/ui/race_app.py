@@ -3,6 +3,11 @@
 ``RaceApp(Race(objective, ["random", "sobol", "bo"], n_trials=30, you=True))`` as the last line
 of a cell shows Round and Run-to-the-end buttons, every lane's best-so-far curve, the ranking,
 and, with ``you=True``, a form to enter your own configurations in the race.
+
+A race on several objectives draws each lane's hypervolume over trials instead, from the race's
+one reference point (named in the plot's title), and ranks by it. Your configurations are
+evaluated by the objective like everyone else's: the form has no "Record with these values"
+here, as typed values would not be a fair entry.
 """
 
 from __future__ import annotations
@@ -75,7 +80,13 @@ class RaceApp:
                                            ms=8, label=YOU, zorder=3)[0]
         integer_ticks(self.ax.xaxis)  # trials are counted: no tick at 2.5 trials
         self.ax.set_xlabel("trials used")
-        self.ax.set_ylabel("best so far")
+        if race.reference is None:
+            self.ax.set_ylabel("best so far")
+        else:  # several objectives: the box every lane is measured in, stated where the curves are
+            shown = ", ".join(f"{name} {value:.4g}" for name, value in zip(race.goals.names, race.reference,
+                                                                           strict=True))
+            self.ax.set_ylabel("hypervolume (higher is better)")
+            self.ax.set_title(f"every lane measured from one reference point ({shown})", fontsize="small")
         self.ranking = widgets.HTML()
         self.ranking.add_class("ihpo-race-ranking")
         parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.widget,
@@ -115,10 +126,11 @@ class RaceApp:
         numeric = (True, False, True, True, True)
         rows = "".join(
             "<tr>" + "".join(map(body_cell, (
-                str(s.rank), html.escape(s.lane), "" if math.isnan(s.best_value) else f"{s.best_value:.6g}",
+                str(s.rank), html.escape(s.lane), "" if math.isnan(s.score) else f"{s.score:.6g}",
                 str(s.reached_at or ""), f"{s.n_trials}/{self.race.n_trials}"), numeric)) + "</tr>"
             for s in self.race.ranking())
-        head = "".join(map(head_cell, ("rank", "lane", "best", "reached at trial", "trials used"), numeric))
+        measure = "best" if self.race.reference is None else "hypervolume"
+        head = "".join(map(head_cell, ("rank", "lane", measure, "reached at trial", "trials used"), numeric))
         verdict = "<b>Final ranking</b>" if self.race.finished else "Ranking so far"
         self.ranking.value = f"{verdict}<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
         self.run_button.disabled = self.round_button.disabled = self.race.finished

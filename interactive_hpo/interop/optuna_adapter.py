@@ -1,0 +1,65 @@
+"""An Optuna objective ``f(trial)`` as one of ours, ``f(params)``: so a Lab or a Study can
+evaluate the objective an imported Optuna study was run with.
+
+Each call hands the objective an Optuna ``FixedTrial`` holding the params: its ``suggest_*``
+calls return them (and check them against the ranges it asks for), ``trial.report(value,
+step)`` reaches our study's ``report`` (so our pruner sees the learning curve, and a prune
+ends the trial PRUNED), ``raise optuna.TrialPruned()`` prunes it too, and what the objective
+stores with ``trial.set_user_attr`` lands in the trial's ``user_attrs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import optuna
+
+from .._validation import fail
+from ..exceptions import TrialPruned
+from ..trial import Evaluation
+
+__all__ = ["optuna_objective"]
+
+
+class _ReportingTrial(optuna.trial.FixedTrial):
+    """A FixedTrial whose reports go to our study's ``report`` (which raises TrialPruned to stop)."""
+
+    def __init__(self, params: dict[str, Any], report: Callable[[float, float], None] | None):
+        super().__init__(params)
+        self._forward = report
+
+    def report(self, value: float, step: int) -> None:
+        super().report(value, step)
+        if self._forward is not None:
+            self._forward(value, step)
+
+
+def optuna_objective(function: Callable[[Any], Any]) -> Callable[..., Evaluation]:
+    """Our objective (``objective(params, *, report=None)``) calling the Optuna objective ``function(trial)``.
+
+    Examples
+    --------
+    >>> def objective(trial):
+    ...     x = trial.suggest_float("x", -2, 2)
+    ...     trial.set_user_attr("half", x / 2)
+    ...     return (x - 1) ** 2
+    >>> result = optuna_objective(objective)({"x": 0.0})
+    >>> result.value, dict(result.user_attrs)
+    (1.0, {'half': 0.0})
+    """
+    if not callable(function):
+        raise fail("function", "optuna_objective", "an Optuna objective function(trial)", function)
+
+    def objective(params: Mapping[str, Any], *, report: Callable[[float, float], None] | None = None) -> Evaluation:
+        trial = _ReportingTrial(dict(params), report)
+        try:
+            result = function(trial)
+        except optuna.TrialPruned as error:  # the objective gave up on the trial itself
+            raise TrialPruned(str(error) or "the objective raised optuna.TrialPruned") from error
+        value = tuple(result) if isinstance(result, Sequence) and not isinstance(result, str) else result
+        return Evaluation(value=value, user_attrs=dict(trial.user_attrs))
+
+    objective.__name__ = getattr(function, "__name__", "optuna_objective")
+    objective.__doc__ = getattr(function, "__doc__", None)
+    return objective

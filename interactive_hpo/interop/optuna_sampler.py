@@ -1,0 +1,179 @@
+"""Our optimizers as an Optuna sampler: ``optuna.create_study(sampler=IHPOSampler("bo"))``.
+
+Modelled on Optuna's ``GPSampler`` (``optuna/samplers/_gp/sampler.py``): the parameters every
+finished trial shares with the same distribution (Optuna's ``IntersectionSearchSpace``) are
+proposed together by our optimizer (*relative* sampling); the others (conditional parameters,
+stepped ranges, ranges of one value, and every parameter of the first trial) are drawn at random
+by Optuna's ``RandomSampler`` with the same seed (*independent* sampling).
+
+Each proposal rebuilds the optimizer from its settings and seed and tells it the study's trials
+in number order: COMPLETE ones with their loss (``-value`` when maximizing; a non-finite value
+counts as FAILED), PRUNED and FAIL ones as such, RUNNING ones (other workers') as pending. An
+optimizer's state being a function of what it was told (DESIGN.md section 2), this is what an
+optimizer kept alive would know, and it holds for trials added or changed behind its back. The
+proposals this sampler made (:attr:`IHPOSampler.proposals`: their params and what the optimizer
+recorded with them, such as the GP's fitted hyperparameters and the position in the initial
+design) are told as the optimizer's own, as a journal replay tells them, so the initial design
+goes on where it stopped and the GP fit starts from the last one. They live in this sampler
+object: a new sampler on a resumed study sees the earlier trials as data from elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from optuna.distributions import BaseDistribution
+from optuna.samplers import BaseSampler, RandomSampler
+from optuna.search_space import IntersectionSearchSpace
+from optuna.study import Study as OptunaStudy
+from optuna.trial import FrozenTrial
+from optuna.trial import TrialState as OptunaState
+
+from .._validation import fail, seed_to_int
+from ..direction import Direction
+from ..exceptions import SearchExhausted
+from ..goals import Goals
+from ..optimizers.base import Optimizer
+from ..optimizers.capabilities import MultiObjective
+from ..optimizers.registry import available_optimizers, make_optimizer
+from ..parameters import Float
+from ..space import SearchSpace
+from ..study.results import loss_of
+from ..trial import Trial, TrialState
+from .optuna_space import maps_exactly, parameter_of
+from .optuna_study import SOURCE, _constraints
+
+__all__ = ["IHPOSampler"]
+
+_STATES = {OptunaState.COMPLETE: TrialState.COMPLETE, OptunaState.PRUNED: TrialState.PRUNED,
+           OptunaState.FAIL: TrialState.FAILED, OptunaState.RUNNING: TrialState.RUNNING}
+
+
+class IHPOSampler(BaseSampler):
+    """One of our optimizers (the Gaussian-process BO by default) proposing an Optuna study's trials.
+
+    Parameters
+    ----------
+    optimizer : str
+        A registered optimizer (``available_optimizers()``): "bo", "sobol", "cmaes", ...; for a
+        study of several objectives one that serves them ("parego", "ehvi", "nsga2", "random").
+    seed : int, optional
+        Seeds the optimizer and the random sampler of the other parameters: the same seed gives
+        the same trials.
+    **settings
+        The optimizer's settings (``n_initial=5`` for "bo"), checked here.
+
+    Examples
+    --------
+    >>> import optuna
+    >>> optuna.logging.set_verbosity(optuna.logging.WARNING)
+    >>> study = optuna.create_study(sampler=IHPOSampler("sobol", seed=0))
+    >>> study.optimize(lambda t: (t.suggest_float("x", -2, 2) - 1) ** 2, n_trials=6)
+    >>> sorted(study.sampler.proposals)   # the first trial is drawn at random: nothing is known yet
+    [1, 2, 3, 4, 5]
+    """
+
+    def __init__(self, optimizer: str = "bo", *, seed: int | None = None, **settings: Any):
+        owner = "IHPOSampler"
+        if not isinstance(optimizer, str) or optimizer not in available_optimizers():
+            raise fail("optimizer", owner, f"one of {available_optimizers()}", optimizer)
+        self.optimizer = optimizer
+        self.seed = seed_to_int(seed, owner)
+        self.settings = dict(settings)
+        make_optimizer(optimizer, SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
+        self._independent = RandomSampler(seed=self.seed % 2**32)
+        self._intersection = IntersectionSearchSpace()
+        self._proposals: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    @property
+    def proposals(self) -> dict[int, dict[str, Any]]:
+        """What the optimizer recorded with each proposal it made, by Optuna trial number
+        (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
+        return {number: dict(info) for number, (_, info) in self._proposals.items()}
+
+    def infer_relative_search_space(self, study: OptunaStudy, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        """The parameters every finished trial has with one distribution that our spaces hold
+        exactly (no step, more than one value), as Optuna's GPSampler takes them."""
+        return {name: d for name, d in self._intersection.calculate(study).items() if maps_exactly(d)}
+
+    def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
+                        search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
+        """The optimizer's proposal for the parameters of ``search_space`` (empty before the first finished trial)."""
+        if not search_space:
+            return {}
+        space = SearchSpace([parameter_of(name, d, owner="IHPOSampler") for name, d in search_space.items()])
+        goals = Goals.parse(directions=[Direction.parse(d.name.lower(), "directions", "IHPOSampler")
+                                        for d in study.directions])
+        optimizer = self._rebuilt(space, search_space, goals, study, trial.number)
+        try:
+            suggestion = optimizer.ask()
+        except SearchExhausted:  # every configuration of a finite space taken: Optuna's random sampling goes on
+            return {}
+        params = space.from_unit(suggestion.x)
+        self._proposals[trial.number] = (params, dict(suggestion.info))
+        return params
+
+    def _rebuilt(self, space: SearchSpace, search_space: dict[str, BaseDistribution], goals: Goals,
+                 study: OptunaStudy, number: int) -> Optimizer:
+        """A fresh optimizer told every trial of ``study`` over ``space`` (Optuna's ``search_space``)
+        but trial ``number``."""
+        optimizer = make_optimizer(self.optimizer, space, seed=self.seed, **self.settings)
+        if goals.multi and not isinstance(optimizer, MultiObjective):
+            raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
+                       f"{goals.describe()}", self.optimizer, hint="See optimizers.capabilities.MultiObjective: "
+                                                                    "\"parego\", \"ehvi\", \"nsga2\", \"random\".")
+        running = []
+        for other in study.get_trials(deepcopy=False):
+            ours = None if other.number == number else self._trial(other, space, search_space, goals)
+            if ours is None:
+                continue
+            if ours.state is TrialState.RUNNING:
+                running.append(ours)
+            else:
+                optimizer.tell(ours, loss_of(goals, ours))
+        for ours in running:  # pending, after every finished one: the order does not depend on timing
+            optimizer.note_running(ours)
+        return optimizer
+
+    def _trial(self, other: FrozenTrial, space: SearchSpace, search_space: dict[str, BaseDistribution],
+               goals: Goals) -> Trial | None:
+        """An Optuna trial as ours over ``space``, or None if it has no values there (WAITING, or
+        other distributions). A RUNNING trial this sampler proposed has its proposal's params."""
+        state = _STATES.get(other.state)
+        params, info = self._proposals.get(other.number, (None, {}))
+        if state is not TrialState.RUNNING or params is None:
+            if state is None or any(other.distributions.get(name) != d for name, d in search_space.items()):
+                return None
+            params = {name: other.params[name] for name in search_space}
+        values = None
+        if state is TrialState.COMPLETE:
+            values = tuple(float(v) for v in other.values)
+            if not all(math.isfinite(v) for v in values):  # an infinite value: no loss to learn from
+                state, values = TrialState.FAILED, None
+        return Trial(number=other.number, params=params, x=space.to_unit(params), state=state,
+                     value=None if values is None or goals.multi else values[0],
+                     values=values if goals.multi else None,
+                     constraints=_constraints(other.constraints) if state is TrialState.COMPLETE else None,
+                     source=self.optimizer if other.number in self._proposals else SOURCE, user_attrs=info)
+
+    def sample_independent(self, study: OptunaStudy, trial: FrozenTrial, param_name: str,
+                           param_distribution: BaseDistribution) -> Any:
+        """A parameter outside the relative search space: drawn by Optuna's RandomSampler (seeded)."""
+        return self._independent.sample_independent(study, trial, param_name, param_distribution)
+
+    def before_trial(self, study: OptunaStudy, trial: FrozenTrial) -> None:
+        self._independent.before_trial(study, trial)
+
+    def after_trial(self, study: OptunaStudy, trial: FrozenTrial, state: OptunaState, values: Any) -> None:
+        self._independent.after_trial(study, trial, state, values)
+
+    def reseed_rng(self) -> None:
+        """Optuna reseeds samplers shared by threads (``n_jobs > 1``); our optimizer's streams are
+        keyed by what it was told, so only the random sampler is reseeded."""
+        self._independent.reseed_rng()
+
+    def __repr__(self) -> str:
+        settings = "".join(f", {k}={v!r}" for k, v in self.settings.items())
+        return f"IHPOSampler({self.optimizer!r}, seed={self.seed}{settings})"
+

@@ -1,0 +1,215 @@
+"""Optuna's distributions and our parameters, both ways, and a search space read off a study's trials.
+
+The mapping:
+
+=======================================  =====================================================
+Optuna                                   ours
+=======================================  =====================================================
+``FloatDistribution(low, high, log)``    ``Float(name, low, high, log)``
+``IntDistribution(low, high, log)``      ``Int(name, low, high, log)``
+``CategoricalDistribution(choices)``     ``Categorical(name, choices)`` (str, int, float, bool,
+                                         None; finite, without duplicates such as 1 and 1.0)
+a range of one value (``low == high``)   ``Categorical(name, [low])``: our numeric ranges need
+                                         ``high > low``
+``step`` (Float or Int)                  refused (our ranges have no step), unless
+                                         ``drop_steps=True``: the range without its step
+=======================================  =====================================================
+
+Optuna builds its search space while the objective runs ("define by run"), so a parameter may
+be absent from some trials. Our spaces say when a parameter exists with a condition on a
+categorical or integer parent (:mod:`interactive_hpo.conditions`), and :func:`infer_space`
+looks for one: a parent present wherever the parameter is, whose values in the trials with the
+parameter never occur in the trials without it ("gamma" appears exactly when "kernel" is "rbf"
+or "poly"). Choices of a categorical parent that no trial shows count as not activating it; for
+an integer parent, values beyond the observed ones follow the side they are on (``n_layers >=
+2``). A parameter absent without such a parent, or whose range changes between trials, is
+refused with an error naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._validation import fail, import_optional
+from ..exceptions import InvalidParameterError
+from ..parameters import Categorical, Float, Int, Parameter
+from ..space import SearchSpace
+
+__all__ = ["distribution_of", "infer_space", "maps_exactly", "parameter_of"]
+
+#: An integer parent's condition lists its values; beyond this many, only the observed ones.
+_MAX_LISTED = 1000
+
+#: What our spaces hold, for error messages.
+_HELD = ("a distribution our search spaces hold (FloatDistribution or IntDistribution without step, "
+         "CategoricalDistribution of str, int, float, bool or None)")
+
+
+def _optuna_distributions() -> Any:
+    return import_optional("optuna", "optuna", "Reading Optuna distributions").distributions
+
+
+def parameter_of(name: str, distribution: Any, *, drop_steps: bool = False, condition: Any = None,
+                 owner: str = "from_optuna") -> Parameter:
+    """Our parameter for an Optuna distribution (see the module's table), or an error naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name.
+    distribution : optuna.distributions.BaseDistribution
+    drop_steps : bool
+        Import a stepped range as the range without its step instead of refusing it.
+    condition : tuple or None
+        The ``condition=`` of the parameter (see :mod:`interactive_hpo.conditions`).
+    owner : str
+        The function the user called, for error messages.
+    """
+    dists = _optuna_distributions()
+    if isinstance(distribution, dists.CategoricalDistribution):
+        try:
+            return Categorical(name, list(distribution.choices), condition=condition)
+        except InvalidParameterError as error:
+            raise fail(name, owner, _HELD, distribution, hint=f"Our Categorical refuses these choices: {error}") \
+                from error
+    numeric = isinstance(distribution, (dists.FloatDistribution, dists.IntDistribution))
+    if not numeric:
+        raise fail(name, owner, _HELD, distribution, hint=f"{type(distribution).__name__} has no counterpart here.")
+    if distribution.low == distribution.high:  # Optuna allows a range of one value; ours need high > low
+        return Categorical(name, [distribution.low], condition=condition)
+    integer = isinstance(distribution, dists.IntDistribution)
+    step = distribution.step
+    if step is not None and not (integer and step == 1) and not drop_steps:
+        raise fail(name, owner, _HELD, distribution,
+                   hint=f"Our {'Int' if integer else 'Float'} has no step: pass drop_steps=True to import it as "
+                        "the range without its step (the trials' values stay as they are; new proposals may fall "
+                        "between steps).")
+    kind = Int if integer else Float
+    return kind(name, distribution.low, distribution.high, log=distribution.log, condition=condition)
+
+
+def maps_exactly(distribution: Any) -> bool:
+    """Whether :func:`parameter_of` maps ``distribution`` onto a range of ours with the same values
+    (no step dropped, a range of more than one value, choices our Categorical holds)."""
+    dists = _optuna_distributions()
+    if isinstance(distribution, dists.CategoricalDistribution):
+        try:
+            Categorical("probe", list(distribution.choices))
+        except InvalidParameterError:
+            return False
+        return len(distribution.choices) > 1
+    if isinstance(distribution, (dists.FloatDistribution, dists.IntDistribution)):
+        integer = isinstance(distribution, dists.IntDistribution)
+        stepless = distribution.step is None or (integer and distribution.step == 1)
+        return stepless and distribution.low < distribution.high
+    return False
+
+
+def distribution_of(parameter: Parameter) -> Any:
+    """The Optuna distribution of one of our parameters (its condition is not part of it: in
+    Optuna an inactive parameter is simply not suggested)."""
+    dists = _optuna_distributions()
+    if isinstance(parameter, Categorical):
+        return dists.CategoricalDistribution(list(parameter.choices))
+    if isinstance(parameter, Int):
+        return dists.IntDistribution(int(parameter.low), int(parameter.high), log=parameter.log)
+    if isinstance(parameter, Float):
+        return dists.FloatDistribution(float(parameter.low), float(parameter.high), log=parameter.log)
+    raise fail("parameter", "to_optuna", "a Float, Int or Categorical", parameter)
+
+
+def _key(value: Any) -> tuple[bool, Any]:
+    """A value as a set member that keeps True and 1 apart (as our Categorical does)."""
+    return isinstance(value, bool), value
+
+
+def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str = "from_optuna") -> SearchSpace:
+    """The search space of Optuna trials: one parameter per name, with conditions where names
+    are absent from some trials.
+
+    Parameters
+    ----------
+    trials : sequence of optuna.trial.FrozenTrial
+        The trials whose parameters define the space (finished ones; every one of them must fit it).
+    drop_steps : bool
+        See :func:`parameter_of`.
+    owner : str
+        The function the user called, for error messages.
+    """
+    distributions: dict[str, Any] = {}
+    seen_in: dict[str, int] = {}
+    for trial in trials:
+        for name, distribution in trial.distributions.items():
+            if name not in distributions:
+                distributions[name], seen_in[name] = distribution, trial.number
+            elif distributions[name] != distribution:
+                raise fail(name, owner, "one distribution in every trial", distribution,
+                           hint=f"Trial {seen_in[name]} has {distributions[name]}, trial {trial.number} "
+                                f"{distribution}. Optuna lets a range change between trials; our search spaces hold "
+                                "one range per parameter.")
+    if not distributions:
+        raise fail("optuna_study", owner, "a study whose finished trials have parameters", "none",
+                   hint="Nothing tells its search space.")
+    plain = {name: parameter_of(name, d, drop_steps=drop_steps, owner=owner) for name, d in distributions.items()}
+    present = {name: frozenset(i for i, t in enumerate(trials) if name in t.params) for name in plain}
+    order = list(plain)
+    conditions: dict[str, tuple[str, list[Any]]] = {}
+    for name in order:
+        if len(present[name]) < len(trials):
+            conditions[name] = _parent(name, plain, present, order, trials, owner)
+    params = [parameter_of(name, distributions[name], drop_steps=drop_steps, condition=conditions.get(name),
+                           owner=owner) if name in conditions else plain[name] for name in order]
+    return SearchSpace(params)
+
+
+def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, frozenset[int]], order: list[str],
+            trials: Sequence[Any], owner: str) -> tuple[str, list[Any]]:
+    """The condition under which ``name`` is present: on the most specific parent that explains it.
+
+    A candidate is categorical or integer, present wherever ``name`` is, and present in more
+    trials (or in as many, and earlier in the order: so conditions never form a cycle); its
+    values in the trials with ``name`` and in those without must not overlap. A candidate whose
+    values decide is preferred ("coef0" with "degree" under ``kernel == "poly"``: on ``kernel``).
+    """
+    mine = present[name]
+    candidates = []
+    for parent in order:
+        others = present[parent]
+        if parent == name or plain[parent].kind not in ("categorical", "int") or not mine <= others:
+            continue
+        if others == mine and order.index(parent) > order.index(name):
+            continue
+        with_it = {_key(trials[i].params[parent]): trials[i].params[parent] for i in mine}
+        without = {_key(trials[i].params[parent]) for i in others - mine}
+        if not with_it.keys() & without:
+            candidates.append((len(others), order.index(parent), parent, list(with_it.values()), without))
+    if not candidates:
+        absent = [trials[i].number for i in range(len(trials)) if i not in mine]
+        raise fail(name, owner, "a parameter of every trial, or one whose presence a categorical or integer "
+                   "parameter decides", f"absent from trials {absent[:10]}{' ...' if len(absent) > 10 else ''}",
+                   hint="No other parameter's values tell when it is suggested, so our conditional spaces "
+                        "(interactive_hpo.conditions) cannot express it.")
+    # A parent whose values decide (some trials have it without the child) before one that is only
+    # present with the child; then the one present in the fewest trials, then the earliest.
+    _, _, parent, values, without = min(candidates, key=lambda c: (not c[4], c[0], c[1]))
+    return parent, _widened(plain[parent], values, [value for _, value in without])
+
+
+def _widened(parent: Parameter, values: list[Any], without: list[Any]) -> list[Any]:
+    """The parent values that activate the child: those observed with it, plus, for an integer
+    parent, the unobserved ones on the same side of the values observed without it; every choice
+    of a categorical parent when no trial had the parent without the child."""
+    if isinstance(parent, Categorical):
+        return list(parent.choices) if not without else [c for c in parent.choices if _key(c) in
+                                                          {_key(v) for v in values}]
+    low, high = int(parent.low), int(parent.high)  # type: ignore[attr-defined]
+    if high - low >= _MAX_LISTED:  # a condition lists its values: keep the observed ones
+        return sorted(values)
+    if not without:
+        return list(range(low, high + 1))
+    if min(values) > max(without):
+        return list(range(max(without) + 1, high + 1))
+    if max(values) < min(without):
+        return list(range(low, min(without)))
+    return sorted(values)

@@ -1,0 +1,296 @@
+"""Optuna studies in and out: :func:`from_optuna` and :func:`to_optuna`.
+
+What becomes of each part of a trial (the search space: :mod:`.optuna_space`):
+
+===================  ===========================================  ============================================
+                     Optuna -> ours (``from_optuna``)             ours -> Optuna (``to_optuna``)
+===================  ===========================================  ============================================
+states               COMPLETE, PRUNED, FAIL -> COMPLETE, PRUNED,   COMPLETE, PRUNED, FAILED -> COMPLETE, PRUNED,
+                     FAILED; WAITING (enqueued) -> our queue if    FAIL; our queue -> WAITING trials
+                     its params fit; RUNNING -> left out, with a   (``enqueue_trial``); RUNNING -> left out,
+                     warning (no result yet)                       with a warning
+values               ``value`` / ``values``; a non-finite value    ``value`` / ``values``; a PRUNED trial's
+                     of a COMPLETE trial makes it FAILED with the  value (the last it reported) as Optuna keeps
+                     reason, as an objective's would               it
+objectives           ``directions`` and ``metric_names`` ->        ``directions``; our objective names (when
+                     ``Study(directions=...)``                     not the defaults) -> ``set_metric_names``
+intermediate values  step -> value, NaN kept                       the same; a step must be a whole number
+                                                                   (Optuna's steps are ints)
+user attrs           kept (values a JSON journal cannot hold,      kept; plus ``ihpo_source``, ``ihpo_budget``,
+                     such as NaN, are left out with a warning)     ``ihpo_generation`` when set
+source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs (above); ``ihpo_source`` is not
+                     ``ihpo_generation`` become the fields again   written for a trial whose source is "optuna"
+                     (``ihpo_source`` stays a user attr: where
+                     the trial came from before Optuna)
+constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1", ...
+                     then alphabetical order) -> a tuple
+system attrs         ignored: they are the samplers' own state     none written
+datetimes            naive local datetimes <-> Unix timestamps     the same
+===================  ===========================================  ============================================
+
+So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
+``ihpo_source``), budgets and times; Optuna -> ours -> Optuna the same on Optuna's side.
+A FAILED trial whose params do not fit the space of the COMPLETE and PRUNED trials (Optuna
+records what was suggested before the objective raised) is left out, with a warning.
+
+Optuna is imported when these functions are called, never when this module is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+import sys
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .._validation import check_bool, fail, import_optional, is_real
+from ..direction import Direction
+from ..exceptions import InvalidParameterError
+from ..goals import Goals
+from ..space import SearchSpace
+from ..study.core import Study
+from ..trial import Trial, TrialState, check_json
+from .optuna_space import distribution_of, infer_space
+
+__all__ = ["from_optuna", "to_optuna", "is_optuna_study", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY"]
+
+#: The source of the trials :func:`from_optuna` adds.
+SOURCE = "optuna"
+#: User attributes :func:`to_optuna` writes for what Optuna's trials have no field for.
+SOURCE_KEY, BUDGET_KEY, GENERATION_KEY = "ihpo_source", "ihpo_budget", "ihpo_generation"
+
+
+def _optuna(purpose: str) -> Any:
+    return import_optional("optuna", "optuna", purpose)
+
+
+def is_optuna_study(obj: Any) -> bool:
+    """Whether ``obj`` is an ``optuna.Study``, without importing Optuna (none exists before it is)."""
+    optuna = sys.modules.get("optuna")
+    return optuna is not None and isinstance(obj, optuna.study.Study)
+
+
+def _states(optuna: Any) -> dict[Any, TrialState]:
+    finished = optuna.trial.TrialState
+    return {finished.COMPLETE: TrialState.COMPLETE, finished.PRUNED: TrialState.PRUNED,
+            finished.FAIL: TrialState.FAILED}
+
+
+def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | None = None,
+                optimizer_settings: Mapping[str, Any] | None = None, storage: str | os.PathLike[str] | None = None,
+                drop_steps: bool = False) -> Study:
+    """Our :class:`~interactive_hpo.study.Study` holding an Optuna study's trials.
+
+    The search space is read off the trials' distributions, conditions included where some
+    trials lack a parameter (:mod:`interactive_hpo.interop.optuna_space`); what becomes of each
+    state and attribute is in this module's table. The trials are told to the optimizer, so
+    ``study.surrogate()`` is the GP's belief about the Optuna study, ``study.ask()`` its next
+    proposal, and ``Lab(study, objective)`` steers it on.
+
+    Parameters
+    ----------
+    optuna_study : optuna.Study
+        With at least one finished trial (they define the search space).
+    optimizer : str, optional
+        Our optimizer that continues it: default "bo" (one objective) or "parego" (several).
+    seed : int, optional
+        Seeds the optimizer.
+    optimizer_settings : dict, optional
+        Its settings (``{"n_initial": 5}``).
+    storage : str or path, optional
+        A new journal file for our study (an existing journal is refused: the trials would be
+        added twice).
+    drop_steps : bool
+        Import a stepped range (``suggest_float(..., step=0.1)``) as the range without its step
+        instead of refusing it.
+
+    Examples
+    --------
+    >>> import optuna
+    >>> optuna.logging.set_verbosity(optuna.logging.WARNING)
+    >>> theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    >>> theirs.optimize(lambda t: (t.suggest_float("x", -2, 2) - 1) ** 2, n_trials=5)
+    >>> ours = from_optuna(theirs, "random", seed=0)
+    >>> len(ours.trials), ours.trials[0].source, ours.best_value == theirs.best_value
+    (5, 'optuna', True)
+    """
+    optuna = _optuna("from_optuna")
+    owner = "from_optuna"
+    if not isinstance(optuna_study, optuna.study.Study):
+        raise fail("optuna_study", owner, "an optuna.Study", optuna_study)
+    drop_steps = check_bool(drop_steps, "drop_steps", owner)
+    if storage is not None and Path(storage).exists() and Path(storage).stat().st_size > 0:
+        raise fail("storage", owner, "a new journal file (or None)", str(storage),
+                   hint="It exists: importing into it would add the trials to the study it holds.")
+    states = _states(optuna)
+    trials = sorted(optuna_study.get_trials(deepcopy=False), key=lambda t: t.number)
+    finished = [t for t in trials if t.state in states]
+    evidence = [t for t in finished if t.state is not optuna.trial.TrialState.FAIL] or finished
+    space = infer_space(evidence, drop_steps=drop_steps, owner=owner)
+    left_out: dict[str, list[int]] = {}
+    kept = []
+    for trial in finished:  # all checked before the study (and its journal) exists
+        problem = _misfit(space, trial.params)
+        if problem is None:
+            kept.append(trial)
+        elif trial.state is optuna.trial.TrialState.FAIL:
+            left_out.setdefault("FAIL trials whose params do not fit the space of the others", []).append(trial.number)
+        else:
+            raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
+                       hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
+    directions = [Direction.parse(d.name.lower(), "directions", owner) for d in optuna_study.directions]
+    names = optuna_study.metric_names
+    goals: dict[str, Any] = {"directions": dict(zip(names, directions, strict=True)) if names else directions}
+    study = Study(space, optimizer or ("parego" if len(directions) > 1 else "bo"), **goals, seed=seed,
+                  optimizer_settings=optimizer_settings, storage=storage)
+    for trial in kept:
+        _add(study, trial, states[trial.state], owner, left_out)
+    for trial in trials:
+        if trial.state is optuna.trial.TrialState.WAITING and _misfit(space, _enqueued(trial)) is None:
+            study.enqueue(_enqueued(trial))
+        elif trial.state not in states:
+            left_out.setdefault(f"{trial.state.name} trials (no result yet, or params that do not fit)", []).append(
+                trial.number)
+    for what, numbers in left_out.items():
+        warnings.warn(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning, stacklevel=2)
+    return study
+
+
+def _misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
+    """Why ``params`` do not fit ``space``, or None when they do."""
+    try:
+        space.validate(params)
+    except InvalidParameterError as error:
+        return str(error)
+    return None
+
+
+def _enqueued(trial: Any) -> dict[str, Any]:
+    """The params of a WAITING trial: ``enqueue_trial`` keeps them in the system attribute
+    "fixed_params" until the trial runs (checked with Optuna 5.1.0; Optuna has no public name
+    for them), together with any already suggested."""
+    return {**dict(trial.system_attrs.get("fixed_params") or {}), **trial.params}
+
+
+def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict[str, list[int]]) -> Trial:
+    """Add one finished Optuna trial to ``study``."""
+    attrs = dict(trial.user_attrs)
+    budget = attrs.pop(BUDGET_KEY) if is_real(attrs.get(BUDGET_KEY)) else None
+    generation = attrs.pop(GENERATION_KEY) if type(attrs.get(GENERATION_KEY)) is int else None
+    for key in list(attrs):
+        try:
+            check_json({key: attrs[key]}, "user_attrs", owner)
+        except InvalidParameterError:
+            left_out.setdefault(f"user attribute {key!r}, which a JSON journal cannot hold,", []).append(trial.number)
+            del attrs[key]
+    if state is TrialState.COMPLETE:
+        value: Any = tuple(trial.values) if study.goals.multi else trial.value
+    else:
+        value = trial.value if state is TrialState.PRUNED and not study.goals.multi else None
+    return study.add_finished(trial.params, state=state, value=value, source=SOURCE, user_attrs=attrs,
+                              intermediate_values=dict(trial.intermediate_values), budget=budget,
+                              generation=generation,
+                              constraints=_constraints(trial.constraints) if state is TrialState.COMPLETE else None,
+                              datetime_start=_timestamp(trial.datetime_start),
+                              datetime_complete=_timestamp(trial.datetime_complete), owner=owner)
+
+
+def _constraints(named: Mapping[str, float]) -> tuple[float, ...] | None:
+    """Optuna's constraints by name as a tuple: numeric names in numeric order ("2" before "10"), then the others."""
+    if not named:
+        return None
+    order = sorted(named, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+    return tuple(float(named[k]) for k in order)
+
+
+def _timestamp(moment: datetime.datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def _moment(timestamp: float | None) -> datetime.datetime | None:
+    return None if timestamp is None else datetime.datetime.fromtimestamp(timestamp)
+
+
+def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, *, sampler: Any = None) -> Any:
+    """A new Optuna study holding ``study``'s finished trials (and its queue, as WAITING trials).
+
+    Parameters
+    ----------
+    study : Study
+    storage : str or optuna.storages.BaseStorage, optional
+        Where Optuna keeps it: None in memory, ``"sqlite:///path.db"`` a file, or any storage
+        Optuna accepts (``optuna.create_study``'s ``storage``).
+    study_name : str, optional
+        Its name in the storage (default: one Optuna makes up); an existing name is refused by Optuna.
+    sampler : optuna.samplers.BaseSampler, optional
+        The sampler that continues it in Optuna (default Optuna's, TPE).
+
+    Returns
+    -------
+    optuna.Study
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> ours = Study(SearchSpace([Float("x", -2, 2)]), "random", seed=0)
+    >>> _ = ours.run(lambda p: (p["x"] - 1) ** 2, n_trials=4)
+    >>> theirs = to_optuna(ours)
+    >>> len(theirs.trials), theirs.best_value == ours.best_value, theirs.trials[0].user_attrs["ihpo_source"]
+    (4, True, 'random')
+    """
+    optuna = _optuna("to_optuna")
+    if not isinstance(study, Study):
+        raise fail("study", "to_optuna", "an interactive_hpo Study", study)
+    theirs = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
+                                 directions=[d.value for d in study.directions])
+    if study.goals.names != Goals.parse(directions=list(study.directions)).names:
+        with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
+    running = [t.number for t in study.trials if not t.state.is_finished]
+    theirs.add_trials([_frozen(study, t, optuna) for t in study.trials if t.state.is_finished])
+    for params in study.queued:
+        theirs.enqueue_trial(params)
+    if running:
+        warnings.warn(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning,
+                      stacklevel=2)
+    return theirs
+
+
+def _frozen(study: Study, trial: Trial, optuna: Any) -> Any:
+    """One finished trial of ours as an Optuna ``FrozenTrial`` (see the module's table)."""
+    state = {TrialState.COMPLETE: optuna.trial.TrialState.COMPLETE, TrialState.PRUNED: optuna.trial.TrialState.PRUNED,
+             TrialState.FAILED: optuna.trial.TrialState.FAIL}[trial.state]
+    attrs = dict(trial.user_attrs)
+    extra = {SOURCE_KEY: trial.source if trial.source != SOURCE else None, BUDGET_KEY: trial.budget,
+             GENERATION_KEY: trial.generation}
+    attrs.update({key: value for key, value in extra.items() if value is not None})
+    values: dict[str, Any] = {}
+    if trial.state is TrialState.COMPLETE:
+        values = {"values": list(trial.values)} if trial.values is not None else {"value": trial.value}
+    elif trial.state is TrialState.PRUNED and trial.value is not None:
+        values = {"value": trial.value}
+    frozen = optuna.trial.create_trial(
+        state=state, params=dict(trial.params), user_attrs=attrs,
+        distributions={name: distribution_of(study.space[name]) for name in trial.params},
+        intermediate_values={_step(step, trial.number): value for step, value in trial.intermediate_values.items()},
+        constraints=None if trial.constraints is None or trial.state is not TrialState.COMPLETE else
+        {str(i): c for i, c in enumerate(trial.constraints)}, **values)
+    if trial.datetime_start is not None:
+        frozen.datetime_start = _moment(trial.datetime_start)
+    if trial.datetime_complete is not None:
+        frozen.datetime_complete = _moment(trial.datetime_complete)
+    return frozen
+
+
+def _step(step: float, number: int) -> int:
+    """A reported step as Optuna's int step; a fractional step is refused, naming the trial."""
+    if not (math.isfinite(step) and float(step).is_integer()):
+        raise fail("study", "to_optuna", "a study whose intermediate values are at whole-number steps", step,
+                   hint=f"Trial {number} reported at step {step!r}; Optuna's steps are ints. Report at integer "
+                        "steps (an epoch, a sample count) to export the curves.")
+    return int(step)

@@ -1,0 +1,296 @@
+"""Optuna studies in and out (issue 29, item 3): round trips against real Optuna, in memory and
+in SQLite, and a clear error for each thing our spaces cannot hold."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+
+optuna = pytest.importorskip("optuna")
+
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution  # noqa: E402
+
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
+from interactive_hpo.interop import from_optuna, is_optuna_study, to_optuna  # noqa: E402
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+MIXED = SearchSpace([
+    Float("lr", 1e-4, 1.0, log=True),
+    Int("layers", 1, 4),
+    Categorical("opt", ["sgd", "adam"]),
+    Float("momentum", 0.0, 0.99, condition=("opt", "sgd")),
+])
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def storage(request, tmp_path):
+    """None (Optuna's in-memory storage) or an SQLite URL in a temporary folder."""
+    return None if request.param == "memory" else f"sqlite:///{tmp_path / 'optuna.db'}"
+
+
+def loss(params):
+    return params["lr"] * params["layers"] + (0.1 if params["opt"] == "adam" else params["momentum"])
+
+
+def our_study() -> Study:
+    """A study with every kind of trial: proposed, enqueued, manual, reported curves (one with a
+    NaN), pruned, failed, with a budget and a generation, and one more enqueued for later."""
+    study = Study(MIXED, "random", seed=0)
+    study.enqueue({"lr": 0.01, "layers": 2, "opt": "sgd", "momentum": 0.9})
+    study.enqueue({"lr": 0.1, "layers": 1, "opt": "adam"})
+    for i in range(6):
+        trial = study.ask()
+        for step in range(3):
+            study.report(trial, loss(trial.params) + 1.0 / (step + 1), step)
+        if i == 3:
+            study.report(trial, math.nan, 3)
+            study.tell(trial, state="PRUNED")
+        elif i == 4:
+            study.tell(trial, state="FAILED", user_attrs={"error": "ValueError: diverged"})
+        else:
+            study.tell(trial, loss(trial.params), user_attrs={"fold_scores": [0.1, 0.2], "note": f"trial {i}"})
+    study.add_manual({"lr": 0.5, "layers": 3, "opt": "adam"}, 0.7, user_attrs={"who": "me"})
+    study.add_finished({"lr": 0.2, "layers": 4, "opt": "sgd", "momentum": 0.5}, state=TrialState.COMPLETE,
+                 value=0.9, source="halving", budget=0.25, generation=2, intermediate_values={1: 0.95})
+    study.enqueue({"lr": 0.3, "layers": 2, "opt": "adam"})
+    return study
+
+
+def test_ours_to_optuna_and_back_keeps_params_values_states_curves_and_attributes(storage):
+    ours = our_study()
+    theirs = to_optuna(ours, storage, study_name="roundtrip")
+    assert is_optuna_study(theirs) and not is_optuna_study(ours)
+    optuna_states = [t.state.name for t in theirs.trials]
+    assert optuna_states == ["COMPLETE", "COMPLETE", "COMPLETE", "PRUNED", "FAIL", "COMPLETE", "COMPLETE", "COMPLETE",
+                             "WAITING"]
+    # Inactive parameters are simply absent in Optuna, and each has our range as its distribution.
+    for mine, frozen in zip(ours.trials, theirs.trials, strict=False):
+        assert frozen.params == dict(mine.params)
+        assert ("momentum" in frozen.distributions) == (mine.params["opt"] == "sgd")
+    assert theirs.trials[0].distributions == {"lr": FloatDistribution(1e-4, 1.0, log=True),
+                                              "layers": IntDistribution(1, 4),
+                                              "opt": CategoricalDistribution(["sgd", "adam"]),
+                                              "momentum": FloatDistribution(0.0, 0.99)}
+    assert theirs.trials[3].value == ours.trials[3].value  # a pruned trial keeps its last finite report
+    assert theirs.trials[7].user_attrs["ihpo_budget"] == 0.25
+    assert theirs.trials[0].user_attrs["ihpo_source"] == "enqueued"
+
+    back = from_optuna(optuna.load_study(study_name="roundtrip", storage=storage) if storage else theirs,
+                       "random", seed=0)
+    assert back.space == ours.space  # the condition on "opt" is read off the trials
+    assert back.queued == ours.queued  # the WAITING trial is enqueued again
+    assert len(back.trials) == len(ours.trials)
+    for mine, again in zip(ours.trials, back.trials, strict=True):
+        assert dict(again.params) == dict(mine.params)
+        assert again.state is mine.state
+        assert again.value == mine.value
+        assert again.intermediate_values.keys() == mine.intermediate_values.keys()
+        assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in
+                   zip(again.intermediate_values.values(), mine.intermediate_values.values(), strict=True))
+        assert again.source == "optuna"
+        assert again.user_attrs["ihpo_source"] == mine.source  # where it came from before Optuna
+        assert {k: v for k, v in again.user_attrs.items() if k != "ihpo_source"} == dict(mine.user_attrs)
+        assert (again.budget, again.generation) == (mine.budget, mine.generation)
+        assert again.datetime_start == pytest.approx(mine.datetime_start, abs=1e-5)
+        assert again.datetime_complete == pytest.approx(mine.datetime_complete, abs=1e-5)
+    assert back.trials[4].error == "ValueError: diverged"
+    assert back.best_trial.number == ours.best_trial.number
+
+
+def test_several_named_objectives_and_constraints_go_out_and_back(storage):
+    space = SearchSpace([Float("x", 0.0, 1.0), Categorical("k", [True, False, None])])
+    ours = Study(space, "random", directions={"accuracy": "maximize", "seconds": "minimize"}, seed=1)
+    for _ in range(4):
+        trial = ours.ask()
+        ours.tell(trial, (trial.params["x"], 1 - trial.params["x"]), constraints=[trial.params["x"] - 0.5, -1.0])
+    ours.tell(ours.ask(), state="FAILED")
+    theirs = to_optuna(ours, storage)
+    assert theirs.metric_names == ["accuracy", "seconds"]
+    assert [d.name for d in theirs.directions] == ["MAXIMIZE", "MINIMIZE"]
+    assert theirs.trials[0].constraints == {"0": ours.trials[0].constraints[0], "1": -1.0}
+    back = from_optuna(theirs, seed=0, optimizer="random")
+    assert back.goals == ours.goals
+    for mine, again in zip(ours.trials, back.trials, strict=True):
+        assert (again.values, again.constraints, again.state) == (mine.values, mine.constraints, mine.state)
+    assert [t.number for t in back.best_trials] == [t.number for t in ours.best_trials]
+
+
+def tpe_study(storage) -> optuna.Study:
+    """A TPE study on a mixed space (log float, int, categorical) with a pruned and a failed trial."""
+
+    def objective(trial):
+        lr = trial.suggest_float("lr", 1e-4, 1.0, log=True)
+        depth = trial.suggest_int("depth", 1, 8)
+        kind = trial.suggest_categorical("kind", ["tree", "linear", None])
+        trial.set_user_attr("kind_seen", str(kind))
+        for step in range(3):
+            trial.report(lr * depth / (step + 1), step)
+        if trial.number == 3:
+            raise optuna.TrialPruned()
+        if trial.number == 5:
+            raise RuntimeError("out of memory")
+        return lr * depth + (kind == "tree")
+
+    study = optuna.create_study(storage=storage, sampler=optuna.samplers.TPESampler(seed=0, n_startup_trials=4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Optuna logs the failed trial
+        study.optimize(objective, n_trials=8, catch=(RuntimeError,))
+    return study
+
+
+def test_optuna_to_ours_and_back_keeps_what_optuna_recorded(storage, tmp_path):
+    theirs = tpe_study(storage)
+    ours = from_optuna(theirs, "random", seed=0)
+    assert ours.space == SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("depth", 1, 8),
+                                      Categorical("kind", ["tree", "linear", None])])
+    assert [t.state.value for t in ours.trials] == ["COMPLETE"] * 3 + ["PRUNED", "COMPLETE", "FAILED", "COMPLETE",
+                                                                        "COMPLETE"]
+    assert {t.source for t in ours.trials} == {"optuna"}
+    assert ours.best_value == theirs.best_value and ours.best_trial.number == theirs.best_trial.number
+    again = to_optuna(ours, None if storage is None else f"sqlite:///{tmp_path / 'again.db'}")
+    assert len(again.trials) == len(theirs.trials)
+    for original, copy in zip(theirs.trials, again.trials, strict=True):
+        assert copy.state == original.state
+        assert copy.params == original.params and copy.distributions == original.distributions
+        assert copy.values == original.values
+        assert copy.intermediate_values == original.intermediate_values
+        assert copy.user_attrs == original.user_attrs  # no ihpo_source: these came from Optuna
+        assert copy.datetime_start == original.datetime_start
+        assert copy.datetime_complete == original.datetime_complete
+
+
+def test_a_define_by_run_space_becomes_a_conditional_space():
+    def objective(trial):
+        kernel = trial.suggest_categorical("kernel", ["rbf", "poly", "linear"])
+        c = trial.suggest_float("C", 1e-3, 1e3, log=True)
+        if kernel in ("rbf", "poly"):
+            c *= trial.suggest_float("gamma", 1e-4, 10.0, log=True)
+        if kernel == "poly":
+            c += trial.suggest_int("degree", 2, 5) + trial.suggest_float("coef0", 0.0, 1.0)
+        n_layers = trial.suggest_int("n_layers", 1, 3)
+        if n_layers >= 2:
+            c += trial.suggest_int("width_2", 4, 64, log=True)
+        return c
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
+    for kernel, n_layers in [("rbf", 1), ("poly", 2), ("linear", 3), ("linear", 1)]:
+        theirs.enqueue_trial({"kernel": kernel, "n_layers": n_layers})
+    theirs.optimize(objective, n_trials=10)
+    ours = from_optuna(theirs, "random", seed=0)
+    conditions = {p.name: p.condition for p in ours.space}
+    assert conditions["gamma"] == ("kernel", ("rbf", "poly"))
+    assert conditions["degree"] == ("kernel", ("poly",))
+    assert conditions["coef0"] == ("kernel", ("poly",))  # the parameter that decides, not "degree" beside it
+    assert conditions["width_2"] == ("n_layers", (2, 3))  # 3 counts too: it is on the side of 2
+    assert conditions["kernel"] is None and conditions["C"] is None
+    assert [dict(t.params) for t in ours.trials] == [t.params for t in theirs.trials]
+
+
+def test_states_without_a_result_and_values_our_studies_cannot_hold():
+    theirs = optuna.create_study()
+    distributions = {"x": FloatDistribution(0.0, 1.0)}
+    theirs.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions=distributions, value=1.0,
+                                               user_attrs={"ok": 1, "bad": math.nan}))
+    theirs.add_trial(optuna.trial.create_trial(params={"x": 0.2}, distributions=distributions, value=math.inf))
+    theirs.add_trial(optuna.trial.create_trial(params={"x": 0.3}, distributions=distributions,
+                                               state=optuna.trial.TrialState.RUNNING))
+    theirs.enqueue_trial({"x": 0.25})
+    theirs.enqueue_trial({"x": 7.0})  # outside the range: not queued
+    with pytest.warns(UserWarning) as caught:
+        ours = from_optuna(theirs, "random", seed=0)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "RUNNING trials" in messages and "[2]" in messages and "WAITING" in messages and "[4]" in messages
+    assert "'bad'" in messages
+    assert dict(ours.trials[0].user_attrs) == {"ok": 1}
+    assert ours.trials[1].state is TrialState.FAILED and "inf" in ours.trials[1].error  # as an objective's inf
+    assert len(ours.trials) == 2 and ours.queued == [{"x": 0.25}]
+    with pytest.warns(UserWarning, match=r"RUNNING trials \(no result yet\): trials \[2\]"):
+        ours.ask()
+        to_optuna(ours)
+
+
+def test_the_journal_replays_imported_trials(tmp_path):
+    path = tmp_path / "imported.jsonl"
+    theirs = tpe_study(None)
+    ours = from_optuna(theirs, "random", seed=0, storage=path)
+    loaded = Study.load(path)
+    assert [t.to_json() for t in loaded.trials] == [t.to_json() for t in ours.trials]
+    with pytest.raises(InvalidParameterError, match="a new journal file"):
+        from_optuna(theirs, "random", storage=path)
+    refused = study_with(({"lr": 0.2}, {"lr": FloatDistribution(0.0, 1.0, step=0.1)}))
+    with pytest.raises(InvalidParameterError, match="drop_steps"):
+        from_optuna(refused, "random", storage=tmp_path / "refused.jsonl")
+    assert not (tmp_path / "refused.jsonl").exists()  # checked before anything is written
+
+
+def test_the_optimizer_learns_from_imported_trials():
+    pytest.importorskip("botorch")
+    ours = from_optuna(tpe_study(None), seed=0, optimizer_settings={"n_initial": 3, "num_restarts": 2,
+                                                                      "raw_samples": 64})
+    assert ours.optimizer.name == "bo"
+    view = ours.surrogate()
+    assert view is not None  # the GP is fitted on the Optuna trials
+    proposal = ours.ask()
+    assert proposal.source == "bo" and proposal.user_attrs["phase"] == "bo" and proposal.number == 8
+
+
+def study_with(*trials) -> optuna.Study:
+    study = optuna.create_study()
+    for params, distributions in trials:
+        study.add_trial(optuna.trial.create_trial(params=params, distributions=distributions, value=1.0))
+    return study
+
+
+CANNOT = [
+    ("a float with a step", study_with(({"lr": 0.2}, {"lr": FloatDistribution(0.0, 1.0, step=0.1)})),
+     r"`lr` of from_optuna must be a distribution our search spaces hold .*drop_steps=True"),
+    ("an int with a step", study_with(({"n": 4}, {"n": IntDistribution(0, 10, step=2)})),
+     r"`n` of from_optuna .* Our Int has no step"),
+    ("a categorical with a non-finite choice",
+     study_with(({"c": 1.0}, {"c": CategoricalDistribution([1.0, math.inf])})),
+     r"`c` of from_optuna .* Our Categorical refuses these choices"),
+    ("a categorical whose choices are one to us", study_with(({"c": 1}, {"c": CategoricalDistribution([1, 1.0])})),
+     r"`c` of from_optuna .*without duplicates"),
+    ("a range that changes between trials", study_with(({"x": 0.5}, {"x": FloatDistribution(0.0, 1.0)}),
+                                                       ({"x": 1.5}, {"x": FloatDistribution(0.0, 2.0)})),
+     r"`x` of from_optuna must be one distribution in every trial; .* Trial 0 has FloatDistribution"),
+    ("a parameter absent without a reason", study_with(
+        ({"x": 0.5, "y": 0.1}, {"x": FloatDistribution(0.0, 1.0), "y": FloatDistribution(0.0, 1.0)}),
+        ({"x": 0.7}, {"x": FloatDistribution(0.0, 1.0)})),
+     r"`y` of from_optuna must be a parameter of every trial, or one whose presence a categorical or integer "
+     r"parameter decides; got 'absent from trials \[1\]'"),
+]
+
+
+@pytest.mark.parametrize("study, message", [case[1:] for case in CANNOT], ids=[case[0] for case in CANNOT])
+def test_what_our_spaces_cannot_hold_is_refused_naming_the_parameter(study, message):
+    with pytest.raises(InvalidParameterError, match=message):
+        from_optuna(study, "random")
+
+
+def test_steps_can_be_dropped_on_request():
+    theirs = study_with(({"lr": 0.2, "n": 4}, {"lr": FloatDistribution(0.0, 1.0, step=0.1),
+                                               "n": IntDistribution(0, 10, step=2)}))
+    ours = from_optuna(theirs, "random", drop_steps=True)
+    assert ours.space == SearchSpace([Float("lr", 0.0, 1.0), Int("n", 0, 10)])
+    assert dict(ours.trials[0].params) == {"lr": 0.2, "n": 4}
+
+
+def test_other_refusals():
+    with pytest.raises(InvalidParameterError, match="`optuna_study` of from_optuna must be an optuna.Study"):
+        from_optuna(Study(MIXED))
+    with pytest.raises(InvalidParameterError, match="`study` of to_optuna must be an interactive_hpo Study"):
+        to_optuna(optuna.create_study())
+    with pytest.raises(InvalidParameterError, match="Nothing tells its search space"):
+        from_optuna(optuna.create_study())
+    with pytest.raises(InvalidParameterError, match="`drop_steps` of from_optuna must be a bool"):
+        from_optuna(study_with(({"x": 0.5}, {"x": FloatDistribution(0.0, 1.0)})), drop_steps="yes")
+    fractional = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    trial = fractional.ask()
+    fractional.report(trial, 0.5, 0.25)
+    fractional.tell(trial, 0.5)
+    with pytest.raises(InvalidParameterError, match=r"Trial 0 reported at step 0.25; Optuna's steps are ints"):
+        to_optuna(fractional)

@@ -1,0 +1,122 @@
+"""Our optimizers as an Optuna sampler: it runs, stays in bounds, is seeded and uses the data.
+
+Whether it beats random search is a benchmark's question, not a test's."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+optuna = pytest.importorskip("optuna")
+
+from interactive_hpo import InvalidParameterError  # noqa: E402
+from interactive_hpo.interop import IHPOSampler  # noqa: E402
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+#: A GP that proposes quickly.
+FAST = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64}
+
+
+def branin(trial):
+    x = trial.suggest_float("x", -5.0, 10.0)
+    y = trial.suggest_float("y", 0.0, 15.0)
+    return (y - 5.1 / (4 * math.pi**2) * x**2 + 5 / math.pi * x - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x) \
+        + 10
+
+
+def run(sampler, objective=branin, n_trials=10, **study):
+    created = optuna.create_study(sampler=sampler, **study)
+    created.optimize(objective, n_trials=n_trials)
+    return created
+
+
+@pytest.fixture(scope="module")
+def bo_runs():
+    pytest.importorskip("botorch")
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [run(IHPOSampler("bo", seed=0, **FAST)) for _ in range(2)]
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_the_gp_proposes_in_bounds_and_the_same_trials_for_a_seed(bo_runs):
+    first, second = bo_runs
+    params = [t.params for t in first.trials]
+    assert params == [t.params for t in second.trials]
+    assert all(-5 <= p["x"] <= 10 and 0 <= p["y"] <= 15 for p in params)
+    assert all(t.state.name == "COMPLETE" for t in first.trials)
+
+
+def test_the_gp_uses_the_data(bo_runs):
+    study = bo_runs[0]
+    phases = {number: info["phase"] for number, info in study.sampler.proposals.items()}
+    # Trial 0 is drawn at random (nothing finished yet); it counts towards the 4 initial points.
+    assert phases == {1: "initial", 2: "initial", 3: "initial", **{n: "bo" for n in range(4, 10)}}
+    assert all(study.sampler.proposals[n]["gp_data"] == n for n in range(4, 10))  # fitted on every trial before
+    randomly = run(optuna.samplers.RandomSampler(seed=0))
+    assert [t.params for t in study.trials[4:]] != [t.params for t in randomly.trials[4:]]
+    assert [t.params for t in study.trials[:1]] == [t.params for t in randomly.trials[:1]]  # the same random start
+
+
+def test_maximizing_is_minimizing_the_negated_value():
+    pytest.importorskip("botorch")
+    study = run(IHPOSampler("bo", seed=1, **FAST), lambda t: -((t.suggest_float("x", -2.0, 2.0) - 1.0) ** 2),
+                n_trials=9, direction="maximize")
+    assert abs(study.best_params["x"] - 1.0) < 0.2  # a GP that read the sign backwards would run away from 1
+
+
+def test_a_mixed_space_with_conditional_parameters_and_pending_trials():
+    def objective(trial):
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        n = trial.suggest_int("n", 1, 64, log=True)
+        lr = trial.suggest_float("lr", 1e-4, 1.0, log=True)
+        if kind == "b":  # a conditional parameter: outside the intersection, drawn at random
+            lr *= trial.suggest_float("scale", 0.5, 2.0)
+        trial.suggest_float("fixed", 3.0, 3.0)  # one value: nothing to propose
+        return n * lr
+
+    sampler = IHPOSampler("sobol", seed=0)
+    study = run(sampler, objective, n_trials=8)
+    for trial in study.trials:
+        assert isinstance(trial.params["n"], int) and 1 <= trial.params["n"] <= 64
+        assert 1e-4 <= trial.params["lr"] <= 1.0 and trial.params["kind"] in ("a", "b")
+    assert set(sampler.proposals) == set(range(1, 8))
+    # Two trials asked before either is told: the second is the next point, not the first again.
+    pending = [study.ask() for _ in range(2)]
+    for trial in pending:
+        objective(trial)
+    assert pending[0].params["lr"] != pending[1].params["lr"]
+
+
+def test_several_objectives_need_an_optimizer_that_serves_them():
+    def two(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        return x, 1 - x
+
+    study = run(IHPOSampler("random", seed=0), two, n_trials=4, directions=["minimize", "maximize"])
+    assert len(study.trials) == 4
+    with pytest.raises(InvalidParameterError, match="an optimizer that serves several objectives"):
+        run(IHPOSampler("de", seed=0), two, n_trials=3, directions=["minimize", "maximize"])
+
+
+def test_settings_are_checked_where_they_are_typed():
+    with pytest.raises(InvalidParameterError, match="`optimizer` of IHPOSampler must be one of"):
+        IHPOSampler("gp")
+    with pytest.raises(InvalidParameterError, match="not a setting of RandomSearch"):
+        IHPOSampler("random", n_initial=3)
+    assert repr(IHPOSampler("sobol", seed=3)) == "IHPOSampler('sobol', seed=3)"
+
+
+def test_a_finite_space_used_up_falls_back_to_random_sampling():
+    pytest.importorskip("botorch")
+    study = run(IHPOSampler("bo", seed=0, **FAST), lambda t: float(t.suggest_int("k", 0, 2)), n_trials=5)
+    values = [t.params["k"] for t in study.trials]
+    assert sorted(set(values)) == [0, 1, 2] and len(values) == 5
+    assert np.isfinite([t.value for t in study.trials]).all()
