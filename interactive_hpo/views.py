@@ -7,6 +7,7 @@ records. Each is a snapshot; changing the study afterwards does not change a vie
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from .direction import Direction
 
 __all__ = ["History", "AxisLevels", "CurveGrid", "SurfaceGrid", "SurrogatePrediction", "SurrogateView",
-           "KernelSummary", "PopulationSnapshot", "read_only"]
+           "KernelSummary", "PopulationSnapshot", "read_only", "trust_words"]
 
 
 def read_only(array: Any, dtype: Any = float) -> np.ndarray:
@@ -264,12 +265,26 @@ class KernelSummary:
                      f"scatter by {self.noise_std:.3g} (noise sd): "
                      + ("mostly signal." if ratio < 0.1 else "noticeable noise." if ratio < 0.5 else
                         "noise as large as the signal: the model trusts no single trial."))
-        for name, weight in self.source_weights.items():
-            lines.append(f"Warm start: its mean follows {name!r} with weight {weight:.2f} "
-                         + ("(the model trusts it)." if weight > 0.5 else "(it mirrors it: lower there, higher here)."
-                            if weight < -0.1 else "(little trust left)." if weight < 0.2 else "(some trust)."))
+        if self.source_weights:
+            lines.append(trust_words(self.source_weights))
         lines.append(f"Kernel: {self.kernel}; fit: {self.fit_status}.")
         return "\n".join(lines)
+
+
+def trust_words(weights: Mapping[str, float]) -> str:
+    """One line per warm-start source: the weight with which the model's mean follows it, and
+    the weight it started from (``1 / s`` for s sources, ``bayes.transfer``); "" without sources.
+
+    >>> print(trust_words({"svm_on_iris": 0.83}))
+    Warm start: follows 'svm_on_iris' with weight 0.83 (prior 1.00): trusted.
+    """
+    if not weights:
+        return ""
+    prior = 1.0 / len(weights)
+    return "\n".join(f"Warm start: follows {name!r} with weight {weight:.2f} (prior {prior:.2f}): "
+                      + ("mirrored (lower there, higher here)." if weight < -0.1 else "hardly trusted any more."
+                         if weight < 0.25 * prior else "trusted less than at first." if weight < 0.75 * prior
+                         else "trusted.") for name, weight in weights.items())
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,7 +17,7 @@ import numpy as np
 from .._validation import accepts_keyword, check_int, check_one_of, fail
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_workers
-from ..optimizers.capabilities import Scheduler
+from ..optimizers.capabilities import Scheduler, WarmStartable
 from ..space import SearchSpace
 from ..study.branching import fork_study, remap_study
 from ..study.core import Study, StudyEvent
@@ -323,8 +323,11 @@ class LabController:
         storage = _next_free(old.storage)
         self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
             if old.storage else []
+        # The warm-start sources stay, unless the optimizer now in charge cannot use them.
+        sources = old.warm_start if isinstance(old.optimizer, WarmStartable) else None
         self._start_over(Study(old.space, old.optimizer.name, **old.goals.study_arguments(), seed=old.seed,
-                               optimizer_settings=settings, storage=storage), LabEvent.RESET)
+                               optimizer_settings=settings, storage=storage, warm_start=sources or None),
+                         LabEvent.RESET)
         return self.study
 
     def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:

@@ -81,6 +81,9 @@ class Lab:
         Run N evaluates trials in parallel there (a ``dask.distributed.Client``, any
         ``concurrent.futures`` executor, or ``n_workers`` local processes); the status line
         lists the running trials.
+    warm_start : Study, list of Study or dict from name to Study, optional
+        Related studies the new study's optimizer learns from (as for ``Study``); the Model tab
+        draws their trials faded and says how much the model trusts each. Not with a study.
 
     Examples
     --------
@@ -98,9 +101,10 @@ class Lab:
                  task: str | None = None, optimizer: str | None = None, seed: int | None = None,
                  optimizer_settings: dict[str, Any] | None = None, storage: Any = None,
                  space: SearchSpace | None = None, direction: str | None = None, executor: Any = None,
-                 n_workers: int | None = None, directions: Any = None):
+                 n_workers: int | None = None, directions: Any = None, warm_start: Any = None):
         study, self._objective = lab_goals.study_from(study_or_objective, objective, task, optimizer, seed,
-                                                      optimizer_settings, storage, space, direction, directions)
+                                                      optimizer_settings, storage, space, direction, directions,
+                                                      warm_start)
         self.errors = ErrorLog()
         self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers)
         self._task: asyncio.Task | None = None
@@ -370,6 +374,7 @@ class Lab:
             self.what_if.describe(None, None)  # what-ifs are about the present
         if self.pareto_panel is not None:
             self.pareto_panel.update(study.trials)
+        self.surrogate_panel.show_sources(study.warm_start)  # drawn faded; encoded once per study
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
                                     note=lab_goals.model_note(study, viewing, objective))
         curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else

@@ -47,11 +47,12 @@ __all__ = ["lab_history", "model_note", "models_each_objective", "objective_hist
 
 def study_from(first: Any, objective: Any, task: str | None, optimizer: str | None, seed: int | None,
                settings: Mapping[str, Any] | None, storage: Any, space: SearchSpace | None, direction: str | None,
-               directions: Any = None) -> tuple[Study, Callable[..., Any]]:
+               directions: Any = None, warm_start: Any = None) -> tuple[Study, Callable[..., Any]]:
     """The Lab's study and objective from its arguments (see :class:`~interactive_hpo.ui.Lab`).
 
     A new study has the objective's ``directions`` (several objectives) or ``direction`` unless
-    given; its default optimizer is "bo" for one objective and "parego" for several.
+    given; its default optimizer is "bo" for one objective and "parego" for several; it learns
+    from the ``warm_start`` studies, if any (a given study keeps the sources it was made with).
     """
     if task is not None:
         if first is not None or objective is not None:
@@ -61,6 +62,9 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
         first = from_optuna(first, optimizer, seed=seed, optimizer_settings=settings, storage=storage)
         objective = None if objective is None else optuna_objective(objective)
     if isinstance(first, Study):
+        if warm_start is not None:
+            raise fail("warm_start", "Lab", "None with an existing study, which keeps its own sources",
+                       warm_start, hint="Give them to the study instead: Study(space, 'bo', warm_start=[...]).")
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float for Lab(study, objective)",
                        objective)
@@ -82,7 +86,7 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
         {"direction": direction or getattr(first, "direction", "minimize")}
     several = directions is not None and Goals.parse(directions=directions, owner="Lab").multi
     return Study(space, optimizer or ("parego" if several else "bo"), **goals, seed=seed,
-                 optimizer_settings=settings, storage=storage), first
+                 optimizer_settings=settings, storage=storage, warm_start=warm_start), first
 
 
 def pareto_panel_for(study: Study, objective: Any, errors: ErrorLog) -> ParetoPanel | None:

@@ -6,22 +6,28 @@ parameters fixed by a slider each (by default at the incumbent). Trials are draw
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
 trial (through the callback the app registers). In a conditional space the dropdowns and the
 sliders offer only the parameters active where the slice is taken (the sliders' values).
+
+A warm-started study's sources (``Study(..., warm_start=...)``) are drawn too, as faded diamonds
+behind the study's own trials, and a line per source says how much the model's mean follows it
+(its fitted weight and the weight it started from; issue 29).
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
+from ..direction import Direction
 from ..parameters import Categorical, Int, Parameter
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit
+from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
-from ..views import History
+from ..views import History, trust_words
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -108,6 +114,13 @@ class SurrogatePanel:
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
         self.space, self.errors = space, errors or ErrorLog()
         self.message = widgets.HTML()
+        # How much the model follows each warm-start source; hidden (no line's height) without.
+        self.trust = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.trust.add_class("ihpo-trust")
+        #: The sources' trials drawn faded (None without sources); see :meth:`show_sources`.
+        self.sources: SourcePoints | None = None
+        self._source_records: Any = None
+        self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
         self._last: tuple[Any, History, np.ndarray | None, str, str] | None = None
         self.anchors = {p.name: _anchor_widget(p) for p in space}
@@ -151,7 +164,7 @@ class SurrogatePanel:
         self._placed: dict[Any, list[Any]] = {}
         self._show_anchor_widgets()
         self._offer_active()
-        self.widget = widgets.VBox([self.message, *controls, self.figure.widget, self.why])
+        self.widget = widgets.VBox([self.message, self.trust, *controls, self.figure.widget, self.why])
         self.widget.add_class("ihpo-surrogate")
 
     # -- input -------------------------------------------------------------------------------------
@@ -177,6 +190,40 @@ class SurrogatePanel:
         return self.space.complete({name: widget.value for name, widget in self.anchors.items()})
 
     # -- drawing -----------------------------------------------------------------------------------
+    def show_sources(self, records: Sequence[Any]) -> None:
+        """Draw these warm-start sources' trials from the next :meth:`update` on (``study.warm_start``:
+        items with ``name``, ``params`` and ``losses``; empty: none). Encoded once per set of
+        records (the same tuple again costs nothing): a study's sources never change."""
+        if records is self._source_records:
+            return
+        self._source_records = records
+        if self.sources is not None:
+            self.sources.remove()
+            self.sources = None
+        names = self.space.names
+        # A source's params hold its active parameters only: a missing name is inactive there.
+        self._source_data = [(np.array([self.space.to_unit(p) for p in r.params]).reshape(-1, self.space.dim),
+                              np.array([[name in p for name in names] for p in r.params]).reshape(-1, len(names)),
+                              np.asarray(r.losses, dtype=float)) for r in records]
+        if records:
+            axes = [self.curve.ax] if self.curve is not None else self.maps.axes if self.maps is not None else []
+            self.sources = SourcePoints(axes, [r.name for r in records], legend=self.maps is not None)
+
+    def _draw_sources(self, axes: Sequence[Any], at: np.ndarray, fixed: list[int],
+                      values: Callable[[np.ndarray], Any] | None) -> None:
+        """Place the sources' points on the plot ``axes`` (AxisLevels, one or two), faded like the
+        study's own by their distance from the slice; ``values`` (1-D) turns losses into the curve's units."""
+        if self.sources is None:
+            return
+        shown = [self.space.names.index(name) for name in self.pair]
+        offsets, alpha = [], []
+        for X, active, losses in self._source_data:
+            keep = active[:, shown].all(axis=1)  # a shown parameter inactive there: no place on these axes
+            ys = values(losses[keep]) if values is not None else axis_positions(axes[1], X[keep, shown[1]])
+            offsets.append(np.column_stack([axis_positions(axes[0], X[keep, shown[0]]), ys]))
+            alpha.append(SOURCE_ALPHA * slice_alpha(X[keep], at, fixed))
+        self.sources.update(offsets, alpha)
+
     def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
                unavailable: str = "", note: str = "") -> None:
         """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
@@ -191,13 +238,17 @@ class SurrogatePanel:
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
             self.why.value = ""
+            self._show_trust({})
             return
         self._explain(view, proposal)
         self.message.value = note
+        self._show_trust(view.hyperparameters.source_weights)
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
+        # The sources' losses in the curve's units (as the study's values; seen by the GP if asked).
+        as_values, seen = Direction(history.direction).to_value, view.to_model_units if self.as_seen.value else None
         at = self.space.to_unit(self.anchor())
         fixed = [i for i, name in enumerate(self.space.names) if name not in self.pair]
         alpha = slice_alpha(X, at, fixed)
@@ -206,6 +257,8 @@ class SurrogatePanel:
             marker = None if proposal is None else float(axis_positions(grid.axis, proposal[:1])[0])
             self.curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
                               observed_y=values, observed_alpha=alpha, proposal=marker)
+            self._draw_sources([grid.axis], at, fixed,
+                               as_values if seen is None else lambda losses: seen(as_values(losses)))
             self._teach(view, grid)
         elif self.maps is not None:
             surface = self.space.slice2d(*self.pair, at=self.anchor(), resolution=MAP_RESOLUTION)
@@ -217,7 +270,13 @@ class SurrogatePanel:
                                                   float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
             self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
                              observed_alpha=alpha, proposal=star)
+            self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
         self.figure.redraw()
+
+    def _show_trust(self, weights: Mapping[str, float]) -> None:
+        words = trust_words(weights)
+        self.trust.value = html.escape(words).replace("\n", "<br>")
+        self.trust.layout.display = None if words else "none"
 
     def _teach(self, view: Any, grid: Any) -> None:
         """The 1-D teaching overlays ticked in :attr:`teach`."""
