@@ -43,7 +43,7 @@ def test_the_optimizer_learns_from_the_source_in_its_own_direction(source):
 
 def test_a_journal_keeps_the_sources_and_replays_the_same_next_ask(source, tmp_path):
     path = tmp_path / "warm.jsonl"
-    study = Study(SPACE, "bo", seed=0, warm_start=[source], storage=path)
+    study = Study(SPACE, "bo", seed=0, warm_start=[source], storage=path, optimizer_settings={"n_initial": 3})
     study.run(objective, 5)
     header = json.loads(path.read_text().splitlines()[0])
     assert header["warm_start"][0]["name"] == "source 1" and len(header["warm_start"][0]["losses"]) == 12
@@ -69,7 +69,7 @@ def test_remap_and_fork_keep_the_sources_that_fit(source):
 def test_sources_are_given_to_every_optimizer_that_uses_them_and_refused_for_others(source):
     study = Study(SPACE, "bo", seed=0, warm_start=source)
     study.switch_optimizer("random")  # switching keeps the sources for later optimizers
-    assert study.warm_start and study.switch_optimizer("bo").initial_size == 2
+    assert study.warm_start and study.switch_optimizer("bo").initial_size == 1 + 8  # its best, then Sobol
     with pytest.raises(InvalidParameterError, match="`warm_start` of Study must be None for 'random', which does "
                                                     "not use related studies"):
         Study(SPACE, "random", warm_start=source)

@@ -89,7 +89,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
     n_initial : int or None
         Scrambled Sobol points before the GP takes over; default ``min(10, max(8, d + 1))``
         (:func:`initial_design_size`; 3 makes a teaching demo's GP appear sooner); when
-        warm-started, the sources' best points and one Sobol point.
+        warm-started, the sources' best points come first (``bayes.transfer``).
         Completed trials from anyone count towards it.
     num_restarts, raw_samples : int
         Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
@@ -154,7 +154,8 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         """How many completed trials the GP waits for (``n_initial`` or its default)."""
         if self.n_initial is not None:
             return self.n_initial
-        return self._sources.initial_size if self._sources else initial_design_size(self.space.dim)
+        cold = initial_design_size(self.space.dim)
+        return self._sources.initial_size(cold) if self._sources else cold
 
     def warm_start(self, sources: Any) -> None:
         """Learn from related studies' trials (see ``bayes.transfer``); before the first ask."""

