@@ -13,7 +13,6 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 pytest.importorskip("botorch")
-import torch  # noqa: E402
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
@@ -30,12 +29,7 @@ def bowl(params):
 
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def plane_lab(**kwargs):

@@ -28,14 +28,7 @@ def bowl(trial):
     return (a - 0.3) ** 2 + (b - 0.1) ** 2 + (k == "v")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_the_lab_shows_the_gp_of_an_optuna_study_and_steps_it_on():

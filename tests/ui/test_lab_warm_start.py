@@ -15,7 +15,6 @@ import pytest  # noqa: E402
 
 pytest.importorskip("ipywidgets")
 pytest.importorskip("botorch")
-import torch  # noqa: E402
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.objectives import FunctionObjective  # noqa: E402
@@ -31,12 +30,7 @@ def bowl(params):
     return (params["a"] - 0.3) ** 2 + (np.log10(params["b"]) + 1.5) ** 2
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def source_study(space, objective, n=10, seed=1):
