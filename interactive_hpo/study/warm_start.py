@@ -103,11 +103,11 @@ class SourceRecord:
                 owner: str) -> SourceRecord:
         """A record of the ``(params, loss)`` pairs that fit ``space`` (at least one must)."""
         params, losses, reasons = [], [], []
-        for i, (trial_params, loss) in enumerate(trials):
+        for trial_params, loss in trials:
             try:
                 params.append(params_for(space, trial_params))
             except InvalidParameterError as error:
-                reasons.append(f"trial {i} {error}")
+                reasons.append(f"{dict(trial_params)} {error}")
                 continue
             losses.append(loss)
         if not params:

@@ -84,7 +84,7 @@ def test_bad_sources_get_errors_that_name_the_rule_and_the_value(source):
         Study(SPACE, "bo", warm_start=several)
     other = SearchSpace([Categorical("kernel", ["rbf", "poly"])])
     with pytest.raises(InvalidParameterError, match=r"with completed trials that fit this study's space; got "
-                                                    r"\"'source 1' \(trial 0 has no value for kernel\)"):
+                                                    r"\"'source 1' \(\{'x': .*\} has no value for kernel\)"):
         Study(other, "bo", warm_start=[source])
     with pytest.raises(InvalidParameterError, match="must be a study, a list of studies or a dict"):
         Study(SPACE, "bo", warm_start=3)

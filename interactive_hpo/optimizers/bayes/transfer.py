@@ -88,7 +88,7 @@ class WarmSources:
         after the sources' best, the GP followed the source's good region from trial 3 on. On
         an RBF SVM warm-started from a quarter of the data that paid at 10 trials (CV accuracy
         0.9843 against 0.9815 cold), but on the landscape paper's 36 landscapes, whose top-10%
-        sets overlap little across budgets and datasets (0-0.2), it left the optimum unfound for
+        sets overlap little across budgets and datasets (0-0.5, mostly 0-0.2), it left the optimum unfound for
         longer (share of the grid better than the best found after 10 trials 0.033-0.072 against
         0.032 cold; 0.133 from a source ranking everything upside down). With the full cold
         design after the starts no source cost more than seed noise, a misleading one included.
