@@ -18,6 +18,7 @@ from ..trial import Trial, TrialState, check_attrs
 from .replay import tell_history
 from .results import finished_fields
 from .state import StudyState
+from .warm_start import WarmStart
 
 __all__ = ["OwnTrials"]
 
@@ -36,6 +37,7 @@ class OwnTrials:
     _check_objective: Callable[[Any, str], None]
     _loss: Callable[[Trial], Any]
     _owner: dict[str, Any]
+    _warm_start: WarmStart
 
     def add_manual(self, params: Mapping[str, Any], value: Any, *, user_attrs: Mapping[str, Any] | None = None,
                    constraints: Sequence[float] | None = None) -> Trial:
@@ -197,6 +199,7 @@ class OwnTrials:
         self._record({"event": "undone", "number": last.number})
         self._state.withdraw(last.number)
         self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
+        self._warm_start.give(self.optimizer)  # before any trial, as when it was built
         tell_history(self._state, self.optimizer, self.goals)
         self._notify("undone", last)
         return last

@@ -92,3 +92,12 @@ def test_bad_sources_get_errors_that_name_the_rule_and_the_value(source):
         Study(SPACE, "bo", warm_start=[{"name": "a", "params": [{"x": 0, "y": 0}], "losses": [float("nan")]}])
     record = SourceRecord("kept", ({"x": 0.5, "y": 0.5},), (1.0,))
     assert Study(SPACE, "bo", warm_start=[record]).warm_start == (record,)
+
+
+def test_undoing_a_manual_trial_keeps_the_sources(source):
+    study = Study(SPACE, "bo", seed=0, warm_start=source, optimizer_settings={"n_initial": 3})
+    study.run(objective, 4)  # the GP, its mean following the source, proposes the next one
+    expected = study.optimizer.propose().x
+    study.add_manual({"x": 0.0, "y": 0.0}, 1.25)
+    study.undo_manual()
+    np.testing.assert_array_equal(study.optimizer.propose().x, expected)
