@@ -47,6 +47,9 @@ a trial it did not ask, say) is reported the same way. Rules that run a study ta
 - ``ask_batch(q)`` gives proposals in the unit cube that can be told in any order;
 - an optimizer that serves several objectives does so with a constraint, a manual and a failed
   trial: the same seed gives the same trials and its journal the same next point.
+- an optimizer that uses warm-start sources (``WarmStartable``) uses them (its trials differ
+  from a cold study's), the same seed and sources give the same trials, and its journal the same
+  next point.
 
 The journal and JSON rules need the optimizer in the registry (a journal rebuilds it by name).
 A class not registered yet is registered while those checks run and removed after, so the
@@ -77,6 +80,7 @@ from .rules import (  # defining the checks fills CONTRACT, in this order
     check_settings_rebuild_an_equal_optimizer,
     check_several_objectives_with_constraints,
     check_trials_it_did_not_ask_are_tolerated,
+    check_warm_starts_are_used_and_replayed,
 )
 
 __all__ = ["CONTRACT", "SPACES", "FINITE", "N_TRIALS", "Factory", "check_optimizer", "optimizer_contract_tests",
@@ -85,7 +89,8 @@ __all__ = ["CONTRACT", "SPACES", "FINITE", "N_TRIALS", "Factory", "check_optimiz
            "check_settings_are_json", "check_failed_trials_are_tolerated",
            "check_trials_it_did_not_ask_are_tolerated", "check_many_pending_asks_and_out_of_order_tells",
            "check_exhaustion_raises_a_clear_error", "check_journal_round_trip_gives_the_same_next_ask",
-           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints"]
+           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints",
+           "check_warm_starts_are_used_and_replayed"]
 
 
 def _selected(rules: Iterable[str] | None, owner: str) -> list[str]:

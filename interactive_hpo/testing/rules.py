@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import Evaluation, SearchExhausted, Study, Trial, TrialState, make_optimizer
 from .._validation import shown
-from ..optimizers.capabilities import MultiObjective
+from ..optimizers.capabilities import MultiObjective, WarmStartable
 from ._support import (
     CONDITIONAL,
     FINITE,
@@ -45,7 +45,8 @@ __all__ = ["check_asks_are_in_the_unit_cube", "check_same_seed_same_trials", "ch
            "check_settings_are_json", "check_failed_trials_are_tolerated",
            "check_trials_it_did_not_ask_are_tolerated", "check_many_pending_asks_and_out_of_order_tells",
            "check_exhaustion_raises_a_clear_error", "check_journal_round_trip_gives_the_same_next_ask",
-           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints"]
+           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints",
+           "check_warm_starts_are_used_and_replayed"]
 
 
 @rule
@@ -350,3 +351,45 @@ def check_several_objectives_with_constraints(make: Factory, *, n_trials: int = 
                          "wrote it")
         same_next_ask(loaded.optimizer, study.optimizer,
                       "the optimizer of the study of two objectives loaded from its journal")
+
+
+@rule
+def check_warm_starts_are_used_and_replayed(make: Factory, *, n_trials: int = N_TRIALS) -> None:
+    """An optimizer that declares :class:`~interactive_hpo.optimizers.capabilities.WarmStartable`
+    serves a study warm-started from a related one: the same seed and sources give the same
+    trials (a failed one among them), other trials than a cold study's (the sources are used),
+    and the study loaded back from its journal proposes what the original proposes next. An
+    optimizer that does not use sources passes without a run."""
+    if not isinstance(build(make, MIXED, 7), WarmStartable):
+        return
+    loss = bowl(MIXED)
+    related = Study(MIXED, "random", seed=5)
+    related.run(lambda params: 2.0 * loss(params) + 1.0, n_trials=12)  # the same landscape, other units
+
+    def drive(study: Study) -> list[tuple[Any, ...]]:
+        calls = [0]
+
+        def fails_once(params: dict[str, Any], budget: float | None = None) -> float:
+            calls[0] += 1
+            if calls[0] == 3:
+                raise RuntimeError("diverged")
+            return loss(params)
+
+        study.run(fails_once, n_trials=n_trials)
+        return [(t.params, t.state, t.value, t.source) for t in study.trials]
+
+    optimizer = build(make, MIXED, 7)
+    with registered(optimizer), tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "study.jsonl"
+        study = Study(MIXED, optimizer, seed=0, storage=path, warm_start={"related": related})
+        rows = drive(study)
+        if drive(Study(MIXED, build(make, MIXED, 7), seed=0, warm_start={"related": related})) != rows:
+            raise Broken("two warm-started studies with optimizers of the same seed ran different trials")
+        if drive(Study(MIXED, build(make, MIXED, 7), seed=0)) == rows:
+            raise Broken("a warm-started study ran the trials of a cold one: the sources given to warm_start() "
+                         "were not used")
+        loaded = Study.load(path)
+        if [(t.params, t.state, t.value, t.source) for t in loaded.trials] != rows:
+            raise Broken("the warm-started study loaded from its journal has other trials than the one that wrote it")
+        same_next_ask(loaded.optimizer, study.optimizer, "the optimizer of the warm-started study loaded from its "
+                                                         "journal")

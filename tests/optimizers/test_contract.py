@@ -32,6 +32,7 @@ from interactive_hpo.testing import (
     check_settings_rebuild_an_equal_optimizer,
     check_several_objectives_with_constraints,
     check_trials_it_did_not_ask_are_tolerated,
+    check_warm_starts_are_used_and_replayed,
     optimizer_contract_tests,
 )
 
@@ -114,6 +115,10 @@ def test_ask_batch_is_in_bounds_and_tellable(name):
 
 def test_several_objectives_with_constraints(name):
     check_several_objectives_with_constraints(registered(name), n_trials=n_trials(name))
+
+
+def test_warm_starts_are_used_and_replayed(name):
+    check_warm_starts_are_used_and_replayed(registered(name), n_trials=n_trials(name))
 
 
 def test_every_rule_runs_over_the_registry():
