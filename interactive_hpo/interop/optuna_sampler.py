@@ -42,7 +42,7 @@ from ..space import SearchSpace
 from ..study.results import loss_of
 from ..trial import Trial, TrialState
 from .optuna_space import maps_exactly, parameter_of
-from .optuna_study import SOURCE, _constraints
+from .optuna_study import SOURCE, constraint_values
 
 __all__ = ["IHPOSampler"]
 
@@ -154,7 +154,7 @@ class IHPOSampler(BaseSampler):
         return Trial(number=other.number, params=params, x=space.to_unit(params), state=state,
                      value=None if values is None or goals.multi else values[0],
                      values=values if goals.multi else None,
-                     constraints=_constraints(other.constraints) if state is TrialState.COMPLETE else None,
+                     constraints=constraint_values(other.constraints) if state is TrialState.COMPLETE else None,
                      source=self.optimizer if other.number in self._proposals else SOURCE, user_attrs=info)
 
     def sample_independent(self, study: OptunaStudy, trial: FrozenTrial, param_name: str,

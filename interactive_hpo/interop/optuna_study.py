@@ -56,7 +56,8 @@ from ..study.core import Study
 from ..trial import Trial, TrialState, check_json
 from .optuna_space import distribution_of, infer_space
 
-__all__ = ["from_optuna", "to_optuna", "is_optuna_study", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY"]
+__all__ = ["from_optuna", "to_optuna", "is_optuna_study", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
+           "constraint_values"]
 
 #: The source of the trials :func:`from_optuna` adds.
 SOURCE = "optuna"
@@ -194,12 +195,13 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
     return study.add_finished(trial.params, state=state, value=value, source=SOURCE, user_attrs=attrs,
                               intermediate_values=dict(trial.intermediate_values), budget=budget,
                               generation=generation,
-                              constraints=_constraints(trial.constraints) if state is TrialState.COMPLETE else None,
+                              constraints=(constraint_values(trial.constraints)
+                                           if state is TrialState.COMPLETE else None),
                               datetime_start=_timestamp(trial.datetime_start),
                               datetime_complete=_timestamp(trial.datetime_complete), owner=owner)
 
 
-def _constraints(named: Mapping[str, float]) -> tuple[float, ...] | None:
+def constraint_values(named: Mapping[str, float]) -> tuple[float, ...] | None:
     """Optuna's constraints by name as a tuple: numeric names in numeric order ("2" before "10"), then the others."""
     if not named:
         return None
