@@ -292,8 +292,10 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
 
     def _initial_point(self, rng: np.random.Generator) -> Suggestion:
-        """The next point of the initial design: the next Sobol point, skipping, on a finite
-        space, those whose configuration is taken (a random untaken one after 64 skips)."""
+        """The next point of the initial design: a warm-start source's best point not asked yet
+        (unless its configuration is taken, on a finite space), else the next Sobol point,
+        skipping, on a finite space, those whose configuration is taken (a random untaken one
+        after 64 skips)."""
         start = self._sources.next_start()
         if start is not None and (self._finite is None or self._finite.key(start[1]) not in self._taken_keys()):
             return Suggestion(x=start[1], info={"phase": "initial", "source_start": start[0]})
