@@ -32,7 +32,7 @@ from .own_trials import OwnTrials
 from .progress import RunProgress, wants_progress
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
-from .results import best_trial, best_trials, finished_fields, loss_of
+from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
 from .state import StudyState
 from .steering import Steering
 from .warm_start import SourceRecord, WarmStart
@@ -422,9 +422,7 @@ class Study(OwnTrials, Steering, Introspection):
             fields = finished_fields(self.goals, state, value, attrs, owner)
             attrs = {**self._steering_attrs(trial.number, fields.state), **fields.user_attrs}
             done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
-            extra = {k: v for k, v in done.to_json().items() if k in ("values", "constraints")}
-            self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
-                          **extra, "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete})
+            self._record(finished_event(done, attrs))
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
         self._notify("told", done)

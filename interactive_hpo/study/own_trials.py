@@ -16,7 +16,7 @@ from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs
 from .replay import tell_history
-from .results import finished_fields
+from .results import finished_event, finished_fields
 from .state import StudyState
 from .warm_start import WarmStart
 
@@ -167,9 +167,7 @@ class OwnTrials:
             done = running.finished(fields.state, fields.value, fields.user_attrs,
                                     now if datetime_complete is None else datetime_complete, fields.values,
                                     fields.constraints)
-            extra = {k: v for k, v in done.to_json().items() if k in ("values", "constraints")}
-            self._record({"event": "finished", "number": done.number, "state": done.state.value, "value": done.value,
-                           **extra, "user_attrs": dict(fields.user_attrs), "datetime_complete": done.datetime_complete})
+            self._record(finished_event(done, fields.user_attrs))
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
         self._notify("added", done)

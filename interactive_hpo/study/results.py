@@ -21,7 +21,7 @@ from ..outcome import Measured
 from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
-__all__ = ["FinishedFields", "best_trial", "best_trials", "finished_fields", "loss_of"]
+__all__ = ["FinishedFields", "best_trial", "best_trials", "finished_event", "finished_fields", "loss_of"]
 
 
 class FinishedFields(NamedTuple):
@@ -63,6 +63,14 @@ def finished_fields(goals: Goals, state: TrialState, value: Any, attrs: Mapping[
     if goals.multi:
         return FinishedFields(state, None, numbers, constraints, attrs)
     return FinishedFields(state, numbers[0], None, constraints, attrs)
+
+
+def finished_event(done: Trial, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """The journal's "finished" event of ``done``, a trial just finished with the new attributes
+    ``attrs`` (a replay merges them into the running trial's, as ``Trial.finished`` did)."""
+    extra = {k: v for k, v in done.to_json().items() if k in ("values", "constraints")}
+    return {"event": "finished", "number": done.number, "state": done.state.value, "value": done.value, **extra,
+            "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete}
 
 
 def loss_of(goals: Goals, trial: Trial) -> float | np.ndarray | None:
