@@ -256,8 +256,8 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
     """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
 
     Integer and categorical coordinates may only take their bin centres, so the value that is
-    maximized is the value of the point that will really be evaluated. ``start``, shape (d,),
-    is where one extra local search begins (the incumbent, for q = 1): random restarts rarely
+    maximized is the value of the point that will really be evaluated. ``start``, shape (d,) or
+    (k, d), is where extra local searches begin (the incumbent, for q = 1): random restarts rarely
     land close enough to the best point to refine it. Optuna's GPSampler does the same; over 20
     seeds its effect on our scores is within seed noise (benchmarks/README.md).
 
@@ -298,7 +298,7 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
         options: dict[str, Any] = {"seed": seed, "batch_limit": 64, "maxiter": 100}
         starts = gen_batch_initial_conditions(acquisition, bounds, q=q, num_restarts=num_restarts,
                                               raw_samples=raw_samples, options=options)
-        if start is not None and q == 1:  # one more restart, at the incumbent
-            starts = torch.cat([starts, torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim)])
+        if start is not None and q == 1:  # more restarts, at the incumbent (or the front's points)
+            starts = torch.cat([starts, torch.as_tensor(start, dtype=DTYPE).reshape(-1, 1, dim)])
         candidates, value = ascend(acquisition, starts, bounds, maxiter=options["maxiter"])
     return candidates.detach().numpy().reshape(q, dim), float(torch.as_tensor(value).reshape(-1)[0])

@@ -122,7 +122,7 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], see
     order = torch.argsort(raw_values, descending=True)[:num_restarts]
     points = raw[order]
     if start is not None:
-        points = torch.cat([points, _snap(torch.as_tensor(start, dtype=DTYPE).reshape(1, 1, dim), levels_np)])
+        points = torch.cat([points, _snap(torch.as_tensor(start, dtype=DTYPE).reshape(-1, 1, dim), levels_np)])
     low, high = np.zeros(dim), np.ones(dim)
     for i in relaxed:
         low[i], high[i] = levels_np[i][0], levels_np[i][-1]

@@ -10,7 +10,7 @@ import pytest
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study
 from interactive_hpo.objectives import ZDT2
 from interactive_hpo.optimizers.bayes.ehvi import EHVIBO
-from interactive_hpo.pareto import hypervolume, reference_point
+from interactive_hpo.pareto import hypervolume, pareto_mask, reference_point
 from interactive_hpo.testing import check_journal_round_trip_gives_the_same_next_ask
 from interactive_hpo.trial import Evaluation
 
@@ -47,13 +47,30 @@ def test_it_finds_a_larger_front_than_random_search_with_the_same_trials(runs):
         assert {t.user_attrs.get("acquisition") for t in ehvi.trials[FAST["n_initial"]:]} == {"qlognehvi"}
 
 
-def test_the_reference_point_is_the_rule_widened_to_the_worst_loss(studies):
+def test_the_reference_point_lies_a_tenth_of_the_range_beyond_the_worst_loss(studies):
     ehvi, _ = studies
+
+    def expected(losses):
+        worst = losses.max(axis=0) + 0.1 * (losses.max(axis=0) - losses.min(axis=0))
+        return np.maximum(reference_point(losses), worst)
+
     losses = np.array([t.values for t in ehvi.trials])
-    expected = np.maximum(reference_point(losses), losses.max(axis=0))
-    np.testing.assert_allclose(ehvi.optimizer.reference(), expected)
-    assert ehvi.trials[-1].user_attrs["hv_reference"] == pytest.approx(
-        np.maximum(reference_point(losses[:-1]), losses[:-1].max(axis=0)).tolist())
+    np.testing.assert_allclose(ehvi.optimizer.reference(), expected(losses))
+    assert ehvi.trials[-1].user_attrs["hv_reference"] == pytest.approx(expected(losses[:-1]).tolist())
+    assert np.all(ehvi.optimizer.reference() > losses.max(axis=0))  # the front's ends add volume
+
+
+def test_the_local_searches_start_from_front_points_spread_along_it(studies):
+    ehvi, _ = studies
+    starts = ehvi.optimizer._start()
+    losses = np.array([t.values for t in ehvi.trials])
+    X = np.array([ehvi.space.to_unit(t.params) for t in ehvi.trials])
+    front = X[pareto_mask(losses)]
+    assert starts.shape == (min(5, len(front)), X.shape[1])
+    assert all(np.any(np.all(np.isclose(front, start), axis=1)) for start in starts)
+    order = np.argsort(losses[pareto_mask(losses), 0])  # both ends of a 2-objective front are among them
+    for end in (front[order[0]], front[order[-1]]):
+        assert np.any(np.all(np.isclose(starts, end), axis=1))
 
 
 def test_a_replayed_optimizer_proposes_the_same_next_point(studies):
