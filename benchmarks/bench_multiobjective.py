@@ -43,7 +43,9 @@ random,parego,optuna-gp] [--trials 50] [--seeds 10] [--jobs 1] [--out DIR]``. Wr
 hypervolume after each trial, the optimizer's and the objective's seconds) and ``DIR/results.md``
 (the tables), and prints the tables. ``--jobs N`` runs N (task, method, seed) runs at once, each
 worker a fresh process with threads pinned to one. While a run is under way ``DIR/results.partial.json``
-holds what has finished; ``--report FILE`` writes the tables of such a file (or a finished one).
+holds what has finished; ``--report FILE [FILE ...]`` writes the tables of such a file (or a
+finished one), or of several side by side (:func:`merge`: each file's runs of its methods, the
+first file's header, every file's command in a note).
 The tables' "within 1 se" compares two means by the standard error of their difference; a
 further column pairs the runs by seed (every method met the same objective and seed), which
 removes the spread between seeds' splits on the scikit-learn tasks.
@@ -306,6 +308,24 @@ def summarize(results: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
+def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several results side by side: the first's header, every file's tasks and methods, and each
+    later file's runs of a (task, method) not yet present (an earlier file's runs win), with a
+    note naming every file's command and commit."""
+    merged = {"meta": {**results[0]["meta"], "methods": list(results[0]["meta"]["methods"])},
+              "tasks": dict(results[0]["tasks"]), "runs": list(results[0]["runs"])}
+    for later in results[1:]:
+        present = {(r["task"], r["method"]) for r in merged["runs"]}
+        merged["meta"]["methods"] += [m for m in later["meta"]["methods"] if m not in merged["meta"]["methods"]]
+        merged["tasks"].update({k: v for k, v in later["tasks"].items() if k not in merged["tasks"]})
+        merged["runs"] += [r for r in later["runs"] if (r["task"], r["method"]) not in present]
+    if len(results) > 1:
+        merged["meta"]["note"] = "Side by side: " + "; ".join(
+            f"{', '.join(r['meta']['methods'])} from `{r['meta']['command']}` (commit {r['meta']['commit']})"
+            for r in results) + "."
+    return merged
+
+
 def to_markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     lines = [f"Command: `{meta['command']}` (commit {meta['commit']}"
@@ -419,10 +439,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="runs at once, each worker its own process")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--commit", help="the commit an exported package comes from (default: the work tree's HEAD)")
-    parser.add_argument("--report", type=Path, help="only write the tables of this results JSON (partial or not)")
+    parser.add_argument("--report", type=Path, nargs="+",
+                        help="only write the tables of these results JSONs (partial or not), side by side")
     args = parser.parse_args(argv)
     if args.report is not None:
-        table = to_markdown(json.loads(args.report.read_text()))
+        table = to_markdown(merge([json.loads(path.read_text()) for path in args.report]))
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "results.md").write_text(table + "\n")
         print(table)

@@ -57,3 +57,17 @@ def test_a_tiny_run_scores_ours_and_optunas_on_the_same_objectives_and_writes_th
     (tmp_path / "results.md").unlink()
     assert bench.main(["--report", str(tmp_path / "results.json"), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "results.md").read_text() == table
+    # Several files side by side: another file's method joins, a (task, method) already shown keeps its runs.
+    other = json.loads((tmp_path / "results.json").read_text())
+    other["meta"]["methods"], other["meta"]["command"] = ["sobol", "renamed"], "python benchmarks/other"
+    other["runs"] = [{**r, "method": "renamed"} if r["method"] == "random" else {**r, "hypervolume": [0.0] * 6}
+                     for r in other["runs"] if r["method"] in ("random", "sobol")]
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    assert bench.main(["--report", str(tmp_path / "results.json"), str(tmp_path / "other.json"),
+                       "--out", str(tmp_path / "merged")]) == 0
+    merged = bench.merge([results, other])
+    assert merged["meta"]["methods"] == ["random", "sobol", "optuna-nsga2", "renamed"]
+    sobol = [[r for r in runs if r["method"] == "sobol"] for runs in (merged["runs"], results["runs"])]
+    assert sobol[0] == sobol[1]
+    assert "python benchmarks/other" in merged["meta"]["note"]
+    assert "| renamed |" in (tmp_path / "merged" / "results.md").read_text()
