@@ -1,7 +1,13 @@
 """The study room: a :class:`Study`, its record and everything that keeps or reads it.
 
-- ``core``: :class:`Study` (ask, tell, step, run, manual trials, switching optimizer) and
-  :class:`StudyEvent`, what subscribers receive.
+- ``core``: :class:`Study` (ask, tell, switching optimizer, subscribers, save and load) and
+  :class:`StudyEvent`, what subscribers receive; the parts below mixed into it:
+- ``running``: ``Study.step`` and ``Study.run`` (here, or handed to the parallel runner).
+- ``own_trials``: the user's own trials (manual, evaluated, added from elsewhere) and their undo.
+- ``state``: a study's record (trials, finish order, queue), and the only code that changes it.
+- ``results``: what a finished trial holds, read against the study's goals; the best trials.
+- ``warm_start``: related studies' trials kept as prior knowledge for the optimizers.
+- ``dataframe``: ``Study.trials_dataframe()`` with Optuna's columns.
 - ``journal``: the append-only JSON-lines file several processes share under a lock.
 - ``replay``: rebuilding a study (and any past belief) from its journal.
 - ``steering``: intermediate reports, the pruner, a person's stop and promote; and evaluating

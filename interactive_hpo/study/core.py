@@ -10,7 +10,7 @@ import contextlib
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,10 +29,10 @@ from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
 from .journal import Journal, check_path, new_owner
 from .own_trials import OwnTrials
-from .progress import RunProgress, wants_progress
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
 from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
+from .running import Running
 from .state import StudyState
 from .steering import Steering
 from .warm_start import SourceRecord, WarmStart
@@ -60,7 +60,7 @@ class StudyEvent:
     study: Study
 
 
-class Study(OwnTrials, Steering, Introspection):
+class Study(OwnTrials, Steering, Introspection, Running):
     """An optimization run: ask for trials, tell their results, and keep every one.
 
     Parameters
@@ -286,75 +286,6 @@ class Study(OwnTrials, Steering, Introspection):
                 raise fail("value", "Study.tell", f"None for a {state.value} trial of several objectives", value)
             return self._finish(current, *outcome_of_state(state, value, attrs))
 
-    def step(self, objective: Callable[..., Any]) -> Trial:
-        """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
-
-        An exception in the objective, or a NaN/inf result, makes the trial FAILED with the
-        reason in ``trial.error``; the study goes on. ``KeyboardInterrupt`` marks the trial
-        FAILED and is re-raised, so every finished trial stays in the journal.
-
-        The objective gets ``budget=`` when the trial has one, and ``report=`` when it accepts
-        that keyword: ``report(value, step)`` records a learning-curve point and raises
-        :class:`~interactive_hpo.exceptions.TrialPruned` when the trial should stop, which
-        ends it PRUNED with what it reported.
-        """
-        self._check_objective(objective, "Study.step")
-        trial = self.ask()
-        return self._finish(trial, *self.evaluate(trial, objective))
-
-    def run(self, objective: Callable[..., Any], n_trials: int,
-            callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
-            executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
-            on_interrupt: str = "wait", progress: bool | None = None) -> list[Trial]:
-        """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
-
-        ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
-        trials done, the best value and the time left on one line (``study.progress``); None (the
-        default) shows it in a notebook only.
-
-        With ``n_workers > 1`` or an ``executor`` the trials run in parallel, on that many local
-        processes or on the executor (a ``dask.distributed.Client`` works; ``n_workers`` then
-        defaults to its number of worker threads): see
-        :mod:`interactive_hpo.execution.parallel` for ``trial_timeout`` (seconds), ``on_worker_loss``
-        ("fail" or "requeue") and ``on_interrupt`` ("wait" or "cancel").
-        """
-        n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
-        callbacks = list(callbacks)
-        for callback in callbacks:
-            if not callable(callback):
-                raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
-        self._check_objective(objective, "Study.run")
-        line = RunProgress(self, n_trials) if wants_progress(progress, "Study.run") else None
-        try:
-            return self._run(objective, n_trials, callbacks + ([line] if line else []), n_workers=n_workers,
-                             executor=executor, trial_timeout=trial_timeout, on_worker_loss=on_worker_loss,
-                             on_interrupt=on_interrupt)
-        finally:
-            if line is not None:
-                line.close()
-
-    def _run(self, objective: Callable[..., Any], n_trials: int, callbacks: list[Callable[[Study, Trial], Any]],
-             **settings: Any) -> list[Trial]:
-        # The one import of the room above (tests/test_layers.py EXCEPTIONS): the study hands a
-        # parallel run to the runner, which in turn drives the study.
-        from ..execution.parallel import RunSettings, run_parallel
-
-        checked = RunSettings.check("Study.run", **settings)
-        if checked.parallel:
-            return run_parallel(self, objective, n_trials, callbacks, checked)
-        if settings["trial_timeout"] is not None:
-            raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
-                       settings["trial_timeout"], hint="A running objective cannot be stopped from outside; use "
-                                                       "n_workers=2 or more, or an executor, for timeouts.")
-        done = []
-        for _ in range(n_trials):
-            if self.optimizer.exhausted and not self._state.queue:
-                break
-            done.append(self.step(objective))
-            for callback in callbacks:
-                callback(self, done[-1])
-        return done
-
     # -- optimizer choices and subscribers ----------------------------------------------------------
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
@@ -477,21 +408,6 @@ class Study(OwnTrials, Steering, Introspection):
                 isinstance(trial, Trial) and trial.params != trials[number].params):
             raise fail("trial", owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
         return int(number)
-
-    def _check_objective(self, objective: Any, owner: str) -> None:
-        if not callable(objective):
-            raise fail("objective", owner, "a callable objective(params) -> float", objective)
-        declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
-        if declared is not None:
-            given = [declared] if isinstance(declared, str) else list(declared)
-            if tuple(given) != tuple(self.goals.directions):
-                goal = "direction" if not self.goals.multi else "directions"
-                raise fail("objective", owner, f"an objective to {self.goals.describe()} (the study's {goal})",
-                           objective, hint=f"The objective's direction is {declared!r}.")
-        space = getattr(objective, "space", None)
-        if isinstance(space, SearchSpace) and space != self.space:
-            raise fail("objective", owner, "an objective over the study's search space", objective,
-                       hint=f"Objective space: {space}; study space: {self.space}.")
 
     def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int) -> Optimizer:
         """The optimizer named (seeded from the study's seed and ``index``, its place among the

@@ -1,0 +1,119 @@
+"""Running an objective: one trial (``step``) or many (``run``, here or in parallel); mixed
+into :class:`~interactive_hpo.study.Study`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from .._validation import check_int, fail
+from ..goals import Goals
+from ..outcome import Outcome
+from ..space import SearchSpace
+from ..trial import Trial
+from .progress import RunProgress, wants_progress
+
+if TYPE_CHECKING:
+    from ..optimizers.base import Optimizer
+    from .core import Study
+    from .state import StudyState
+
+__all__ = ["Running"]
+
+
+class Running:
+    """``step`` and ``run``, and the check of an objective before it runs."""
+
+    # Provided by Study.
+    _state: StudyState
+    space: SearchSpace
+    goals: Goals
+    optimizer: Optimizer
+    ask: Callable[[], Trial]
+    evaluate: Callable[[Trial, Callable[..., Any]], Outcome]
+    _finish: Callable[..., Trial]
+
+    def step(self, objective: Callable[..., Any]) -> Trial:
+        """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
+
+        An exception in the objective, or a NaN/inf result, makes the trial FAILED with the
+        reason in ``trial.error``; the study goes on. ``KeyboardInterrupt`` marks the trial
+        FAILED and is re-raised, so every finished trial stays in the journal.
+
+        The objective gets ``budget=`` when the trial has one, and ``report=`` when it accepts
+        that keyword: ``report(value, step)`` records a learning-curve point and raises
+        :class:`~interactive_hpo.exceptions.TrialPruned` when the trial should stop, which
+        ends it PRUNED with what it reported.
+        """
+        self._check_objective(objective, "Study.step")
+        trial = self.ask()
+        return self._finish(trial, *self.evaluate(trial, objective))
+
+    def run(self, objective: Callable[..., Any], n_trials: int,
+            callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
+            executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
+            on_interrupt: str = "wait", progress: bool | None = None) -> list[Trial]:
+        """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
+
+        ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
+        trials done, the best value and the time left on one line (``study.progress``); None (the
+        default) shows it in a notebook only.
+
+        With ``n_workers > 1`` or an ``executor`` the trials run in parallel, on that many local
+        processes or on the executor (a ``dask.distributed.Client`` works; ``n_workers`` then
+        defaults to its number of worker threads): see
+        :mod:`interactive_hpo.execution.parallel` for ``trial_timeout`` (seconds), ``on_worker_loss``
+        ("fail" or "requeue") and ``on_interrupt`` ("wait" or "cancel").
+        """
+        n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        callbacks = list(callbacks)
+        for callback in callbacks:
+            if not callable(callback):
+                raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
+        self._check_objective(objective, "Study.run")
+        line = RunProgress(self, n_trials) if wants_progress(progress, "Study.run") else None
+        try:
+            return self._run(objective, n_trials, callbacks + ([line] if line else []), n_workers=n_workers,
+                             executor=executor, trial_timeout=trial_timeout, on_worker_loss=on_worker_loss,
+                             on_interrupt=on_interrupt)
+        finally:
+            if line is not None:
+                line.close()
+
+    def _run(self, objective: Callable[..., Any], n_trials: int, callbacks: list[Callable[[Study, Trial], Any]],
+             **settings: Any) -> list[Trial]:
+        # The one import of the room above (tests/test_layers.py EXCEPTIONS): the study hands a
+        # parallel run to the runner, which in turn drives the study.
+        from ..execution.parallel import RunSettings, run_parallel
+
+        study = cast("Study", self)
+        checked = RunSettings.check("Study.run", **settings)
+        if checked.parallel:
+            return run_parallel(study, objective, n_trials, callbacks, checked)
+        if settings["trial_timeout"] is not None:
+            raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
+                       settings["trial_timeout"], hint="A running objective cannot be stopped from outside; use "
+                                                       "n_workers=2 or more, or an executor, for timeouts.")
+        done = []
+        for _ in range(n_trials):
+            if self.optimizer.exhausted and not self._state.queue:
+                break
+            done.append(self.step(objective))
+            for callback in callbacks:
+                callback(study, done[-1])
+        return done
+
+    def _check_objective(self, objective: Any, owner: str) -> None:
+        if not callable(objective):
+            raise fail("objective", owner, "a callable objective(params) -> float", objective)
+        declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
+        if declared is not None:
+            given = [declared] if isinstance(declared, str) else list(declared)
+            if tuple(given) != tuple(self.goals.directions):
+                goal = "direction" if not self.goals.multi else "directions"
+                raise fail("objective", owner, f"an objective to {self.goals.describe()} (the study's {goal})",
+                           objective, hint=f"The objective's direction is {declared!r}.")
+        space = getattr(objective, "space", None)
+        if isinstance(space, SearchSpace) and space != self.space:
+            raise fail("objective", owner, "an objective over the study's search space", objective,
+                       hint=f"Objective space: {space}; study space: {self.space}.")
