@@ -49,7 +49,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 
 #: Imports that cross a rule on purpose, each with its reason: (importing module, imported room).
 EXCEPTIONS = {
-    ("study/running.py", "execution"): "Study.run(n_workers=...) hands the run to the parallel runner (imported lazily)",
+    ("study/running.py", "execution"): "Study.run(n_workers=...) hands the run to the parallel runner (lazily)",
     ("plots/export.py", "study"): "export renders a whole Study: it reads the study's history and past beliefs",
 }
 

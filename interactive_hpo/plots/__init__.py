@@ -36,13 +36,7 @@ from .history import (
     plot_best_so_far,
     plot_parallel_coordinates,
 )
-from .importance import (
-    plot_ablation,
-    plot_importance,
-    plot_partial_dependence,
-    plot_partial_dependence_2d,
-    plot_quantile_importance,
-)
+from .importance import plot_ablation, plot_importance, plot_quantile_importance
 from .landscape import (
     HeatmapInfo,
     heatmap_info,
@@ -53,6 +47,7 @@ from .landscape import (
 )
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
 from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from .partial_dependence import plot_partial_dependence, plot_partial_dependence_2d
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
 from .population import PopulationPlot, plot_lineage, plot_population
 from .style import PROJECTOR, projector_style, use_projector_style

@@ -1,5 +1,5 @@
-"""The helpers ``plot_*`` functions share: new Axes, whole-number ticks, log axes labelled
-plainly, and a band of the y range kept free for a legend."""
+"""The helpers ``plot_*`` functions share: new Axes, error bar lengths, whole-number ticks, log
+axes labelled plainly, and a band of the y range kept free for a legend."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5)) -> Any:
 
         _, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+def error_lengths(centre: np.ndarray, interval: np.ndarray) -> np.ndarray:
+    """Matplotlib's asymmetric error lengths, shape (2, d), of ``centre`` (d,) within ``interval``
+    (d, 2); a centre outside its interval (a mean beyond a percentile) gets a zero-length side,
+    not a negative one."""
+    return np.maximum(np.vstack([centre - interval[:, 0], interval[:, 1] - centre]), 0.0)
 
 
 def integer_ticks(axis: Any) -> Any:

@@ -35,7 +35,8 @@ from .._validation import fail
 from ..analysis import PartialDependence, SobolIndices, partial_dependence, sobol_indices, surrogate_of, trial_data
 from ..goals import Goals
 from ..optimizers.capabilities import ModelBased
-from ..plots.importance import plot_importance, plot_partial_dependence
+from ..plots.importance import plot_importance
+from ..plots.partial_dependence import plot_partial_dependence
 from ..study.core import Study
 from ..trial import TrialState
 from .errors import ErrorLog

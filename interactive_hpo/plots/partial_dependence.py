@@ -1,0 +1,228 @@
+"""How the objective moves with one or two parameters, the others averaged out: partial dependence.
+
+The functions take plain arrays (the analyses live in :mod:`interactive_hpo.analysis`, a room
+plots may not import), chosen so that a result's fields go straight in:
+
+- :func:`plot_partial_dependence`: a 1-D ``PartialDependence``'s ``axes[0], mean, low, high``
+  (and ``ice_curves``' curves);
+- :func:`plot_partial_dependence_2d`: a 2-D one's ``axes, mean``.
+
+Levels of a parameter may be given as an :class:`~interactive_hpo.views.AxisLevels` (its name
+and scale come with it: log axes for log parameters, a categorical's choices as tick labels) or
+as plain values with ``name=`` and ``scale=``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_one_of, fail
+from ..views import AxisLevels
+from ._axes import axes_or_new, error_lengths, log_scale
+
+__all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
+
+SCALES = ("linear", "log", "categorical")
+
+
+def _levels(levels: Any, name: str | None, scale: str | None, owner: str,
+            which: str = "levels") -> tuple[list[Any], str, str]:
+    """(values, name, scale) from an AxisLevels or from plain values with ``name`` and ``scale``."""
+    if isinstance(levels, AxisLevels):
+        values, name, scale = list(levels.levels), name or levels.name, scale or levels.scale
+    else:
+        if isinstance(levels, str) or not isinstance(levels, (Sequence, np.ndarray)) or len(levels) < 2:
+            raise fail(which, owner, "an AxisLevels or a sequence of at least 2 values", levels)
+        if name is None:
+            raise fail("name", owner, f"a str naming the parameter when {which} are plain values", name)
+        values, scale = list(levels), scale or "linear"
+    scale = check_one_of(scale, "scale", owner, SCALES)
+    if scale != "categorical":
+        numbers = np.asarray(values, dtype=float) if all(isinstance(v, (int, float, np.number)) and
+                                                         not isinstance(v, bool) for v in values) else None
+        if numbers is None or not np.isfinite(numbers).all() or (scale == "log" and (numbers <= 0).any()):
+            raise fail(which, owner, f"finite numbers{' > 0' if scale == 'log' else ''} for a {scale} axis",
+                       values, hint="Pass scale='categorical' for choices.")
+    return values, str(name), scale
+
+
+def _positions(values: list[Any], scale: str) -> np.ndarray:
+    return np.arange(len(values), dtype=float) if scale == "categorical" else np.asarray(values, dtype=float)
+
+
+def _style_axis(ax: Any, values: list[Any], name: str, scale: str, which: str) -> None:
+    (ax.set_xlabel if which == "x" else ax.set_ylabel)(name)
+    if scale == "log":
+        log_scale(ax, which)
+    elif scale == "categorical":
+        (ax.set_xticks if which == "x" else ax.set_yticks)(np.arange(len(values)), [str(v) for v in values])
+
+
+def _curve(values: Any, name: str, owner: str, length: int, allow_none: bool = False) -> np.ndarray | None:
+    if values is None and allow_none:
+        return None
+    rule = f"an array of shape ({length},), one number (or NaN where inactive) per level"
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise fail(name, owner, rule, values) from None
+    if array.shape != (length,) or np.isinf(array).any():
+        raise fail(name, owner, rule, values, hint=f"Its shape is {array.shape}.")
+    return array
+
+
+def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any = None, *, name: str | None = None,
+                            scale: str | None = None, ice: Any = None, ax: Any = None,
+                            ylabel: str = "objective (partial dependence)") -> Any:
+    """How the objective moves with one parameter, the others averaged out.
+
+    A numeric parameter is a line (on a log axis for a log parameter) with its band shaded; a
+    categorical one a point per choice with the band as error bars. Individual conditional
+    expectation (ICE) curves, one per configuration, are thin grey lines behind: parallel
+    curves mean the parameter acts alone, crossing ones that its effect depends on the others.
+
+    Parameters
+    ----------
+    levels : AxisLevels or sequence of length l
+        The parameter's levels. An ``AxisLevels`` brings its name and scale.
+    mean : array-like of shape (l,)
+        The partial dependence at each level (NaN where the parameter is never active).
+    low, high : array-like of shape (l,), optional
+        The band (both or neither).
+    name : str, optional
+        The parameter's name (required for plain levels).
+    scale : {"linear", "log", "categorical"}, optional
+        How to draw the axis (default: the ``AxisLevels``' scale, or "linear").
+    ice : array-like of shape (n, l), optional
+        ICE curves on the same levels.
+    ax : matplotlib Axes, optional
+    ylabel : str, default="objective (partial dependence)"
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    From ``pd = interactive_hpo.analysis.study_partial_dependence(study, "C")`` and
+    ``_, curves = ice_curves(functions.mean, study.space, "C", X)``:
+    ``plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ice=curves)``.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_partial_dependence([0.01, 0.1, 1.0], [3.0, 1.0, 2.0], name="C", scale="log",
+    ...                              ax=Figure().add_subplot())
+    >>> ax.get_xscale(), ax.get_lines()[0].get_ydata().tolist()
+    ('log', [3.0, 1.0, 2.0])
+    """
+    owner = "plot_partial_dependence"
+    values, name, scale = _levels(levels, name, scale, owner)
+    length = len(values)
+    mean = _curve(mean, "mean", owner, length)
+    if (low is None) != (high is None):
+        raise fail("high" if high is None else "low", owner, "given together with the other end of the band", None)
+    low, high = _curve(low, "low", owner, length, True), _curve(high, "high", owner, length, True)
+    curves = None
+    if ice is not None:
+        try:
+            curves = np.asarray(ice, dtype=float)
+        except (TypeError, ValueError):
+            raise fail("ice", owner, f"an array of shape (n, {length}): one curve per configuration", ice) from None
+        if curves.ndim != 2 or curves.shape[1] != length:
+            raise fail("ice", owner, f"an array of shape (n, {length}): one curve per configuration", ice,
+                       hint=f"Its shape is {curves.shape}.")
+    ax = axes_or_new(ax, figsize=(7, 4))
+    x = _positions(values, scale)
+    categorical = scale == "categorical"
+    if curves is not None and len(curves):
+        ax.plot(x, curves.T, color="0.5", lw=0.8, alpha=0.45, marker="." if categorical else None, zorder=1)
+        ax.plot([], [], color="0.5", lw=0.8, label=f"ICE ({len(curves)} configurations)")
+    if categorical:
+        yerr = None if low is None else error_lengths(mean, np.column_stack([low, high]))
+        ax.errorbar(x, mean, yerr=yerr, fmt="o", color="C0", ms=9, capsize=6, elinewidth=2, zorder=3,
+                    label="partial dependence" if low is None else "partial dependence and band")
+        ax.set_xlim(-0.5, length - 0.5)
+    else:
+        if low is not None:
+            ax.fill_between(x, low, high, color="C0", alpha=0.25, lw=0, zorder=2, label="band")
+        ax.plot(x, mean, color="C0", lw=2.5, zorder=3, label="partial dependence")
+    _style_axis(ax, values, name, scale, "x")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best")
+    return ax
+
+
+def _edges(values: list[Any], scale: str) -> np.ndarray:
+    """Cell edges around each level: halfway between neighbours (in log space on a log axis)."""
+    if scale == "categorical":
+        return np.arange(len(values) + 1) - 0.5
+    x = np.asarray(values, dtype=float)
+    x = np.log(x) if scale == "log" else x
+    middle = (x[1:] + x[:-1]) / 2
+    edges = np.concatenate([[x[0] - (middle[0] - x[0])], middle, [x[-1] + (x[-1] - middle[-1])]])
+    return np.exp(edges) if scale == "log" else edges
+
+
+def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_name: str | None = None,
+                               y_name: str | None = None, x_scale: str | None = None, y_scale: str | None = None,
+                               ax: Any = None, label: str = "objective (partial dependence)",
+                               cmap: str = "viridis", best: str | None = None) -> Any:
+    """The joint partial dependence of two parameters as a heatmap with a colourbar.
+
+    Parameters
+    ----------
+    x_levels, y_levels : AxisLevels or sequences of lengths l1 and l2
+        The two parameters' levels (an ``AxisLevels`` brings its name and scale).
+    mean : array-like of shape (l1, l2)
+        The partial dependence at each pair of levels; rows follow ``x_levels``, as in
+        ``PartialDependence.mean``. NaN cells (never active) are left blank.
+    x_name, y_name : str, optional
+        Names, required for plain levels.
+    x_scale, y_scale : {"linear", "log", "categorical"}, optional
+    ax : matplotlib Axes, optional
+    label : str
+        The colourbar's label.
+    cmap : str, default="viridis"
+    best : {"min", "max"}, optional
+        Mark the best cell (lowest or highest mean) with a red star.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    From ``pd = study_partial_dependence(study, ["C", "gamma"])``:
+    ``plot_partial_dependence_2d(pd.axes[0], pd.axes[1], pd.mean)``.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_partial_dependence_2d([1, 2, 3], ["a", "b"], [[0, 1], [2, 3], [4, 5]], x_name="n",
+    ...                                 y_name="kind", y_scale="categorical", ax=Figure().add_subplot())
+    >>> ax.collections[0].get_array().reshape(2, 3).tolist()   # drawn transposed: x across, y up
+    [[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]
+    """
+    owner = "plot_partial_dependence_2d"
+    xs, x_name, x_scale = _levels(x_levels, x_name, x_scale, owner, "x_levels")
+    ys, y_name, y_scale = _levels(y_levels, y_name, y_scale, owner, "y_levels")
+    rule = f"an array of shape ({len(xs)}, {len(ys)}): rows follow x_levels"
+    try:
+        grid = np.asarray(mean, dtype=float)
+    except (TypeError, ValueError):
+        raise fail("mean", owner, rule, mean) from None
+    if grid.shape != (len(xs), len(ys)) or np.isinf(grid).any():
+        raise fail("mean", owner, rule, mean, hint=f"Its shape is {grid.shape}.")
+    if best is not None:
+        check_one_of(best, "best", owner, ("min", "max"))
+    ax = axes_or_new(ax, figsize=(7, 5))
+    mesh = ax.pcolormesh(_edges(xs, x_scale), _edges(ys, y_scale), np.ma.masked_invalid(grid.T), cmap=cmap,
+                         shading="flat")
+    ax.figure.colorbar(mesh, ax=ax, label=label)
+    if best is not None and np.isfinite(grid).any():
+        i, j = np.unravel_index(np.nanargmin(grid) if best == "min" else np.nanargmax(grid), grid.shape)
+        ax.plot(_positions(xs, x_scale)[i], _positions(ys, y_scale)[j], marker="*", ms=18, color="red",
+                markeredgecolor="white", ls="none", label="best")
+    _style_axis(ax, xs, x_name, x_scale, "x")
+    _style_axis(ax, ys, y_name, y_scale, "y")
+    return ax
