@@ -1,13 +1,15 @@
 """Our BO with other settings on the suite's tasks: the screen behind a default (issue 23).
 
 Run: ``.venv/bin/python benchmarks/bench_bo_variants.py LABEL '{"setting": value}' --tasks a,b
-[--seeds 10] [--trials 50] [--out FILE] [--lengthscale-prior a,b]``, one process per variant
+[--seeds 10] [--trials 50] [--out FILE] [--lengthscale-prior a,b] [--heldout]``, one process per variant
 (two variants side by side on two cores). It steps ``Study(space, "bo",
 optimizer_settings=...)`` on each task and seed in this process (threads pinned to one) and
 writes the suite's JSON layout (``methods`` -> runs with every evaluation's loss;
 ``references``), so ``benchmarks.suite.report`` tables and the scores of the full run compare
 with it. References: the committed full run's for its tasks, else the median of 20,000 random
-configurations.
+configurations (500 for a held-out scikit-learn task). ``--heldout`` runs ``suite/heldout.py``'s
+tasks instead of the suite's (``--tasks`` then names held-out ones); ``--peer`` runs a peer of the
+suite (LABEL ``optuna-gp``, ``skopt-gp``, ...) on them instead.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, like the others
 from benchmarks.suite import methods  # noqa: E402
+from benchmarks.suite.heldout import HELDOUT  # noqa: E402
 from benchmarks.suite.runner import run_one  # noqa: E402
 from benchmarks.suite.tasks import TASKS, make_task, random_median  # noqa: E402
 
@@ -37,7 +40,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("label")
     parser.add_argument("settings", help="JSON: optimizer_settings of the variant")
-    parser.add_argument("--tasks", default=",".join(TASKS))
+    parser.add_argument("--tasks", help="comma-separated (default: every task of the suite, or held out)")
+    parser.add_argument("--heldout", action="store_true", help="the held-out tasks, not the suite's")
+    parser.add_argument("--peer", action="store_true", help="LABEL is one of the suite's methods (a peer, "
+                                                           "settings '{}'), run as the suite runs it")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--out", type=Path)
@@ -50,18 +56,20 @@ def main() -> None:
         model.LENGTHSCALE_PRIOR = tuple(float(v) for v in args.lengthscale_prior.split(","))
     warnings.filterwarnings("ignore")
     settings = json.loads(args.settings)
-    methods.METHODS[args.label] = ("botorch", lambda space, seed: methods.Ours(space, seed, "bo", settings))
+    if not args.peer:
+        methods.METHODS[args.label] = ("botorch", lambda space, seed: methods.Ours(space, seed, "bo", settings))
     known = json.loads(RESULTS.read_text())["references"] if RESULTS.exists() else {}
     out = args.out or Path(f"bo_variant_{args.label}.json")
     result: dict = {"methods": {args.label: {"runs": []}}, "references": {},
                     "meta": {"settings": settings, "seeds": args.seeds, "trials": args.trials}}
     if args.lengthscale_prior:
         result["meta"]["lengthscale_prior"] = list(model.LENGTHSCALE_PRIOR)
-    for name in args.tasks.split(","):
-        task = make_task(name)
+    factories = HELDOUT if args.heldout else TASKS
+    for name in (args.tasks or ",".join(factories)).split(","):
+        task = factories[name]() if args.heldout else make_task(name)
         result["references"][name] = known.get(name) or {
             "optimum": task.optimum, "budgeted": task.budgeted,
-            "random_median": random_median(task, 20_000)}
+            "random_median": random_median(task, 20_000 if task.optimum is not None else 500)}
         started = time.perf_counter()
         for seed in range(args.seeds):
             result["methods"][args.label]["runs"].append(asdict(run_one(task, args.label, seed, args.trials)))

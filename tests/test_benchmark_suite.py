@@ -188,6 +188,19 @@ def test_every_task_evaluates_a_random_configuration():
             assert task.loss(params) >= task.optimum
 
 
+def test_the_held_out_tasks_evaluate_and_their_functions_reach_their_optima():
+    from benchmarks.suite.heldout import HELDOUT
+
+    for name, factory in HELDOUT.items():
+        task = factory()
+        params = task.space.sample(1, rng=0)[0]
+        assert math.isfinite(task.loss(params)) and name not in TASKS
+        if task.optimum is not None:
+            function = task.loss
+            assert task.loss(params) >= task.optimum
+            assert function.evaluate(function.optimizers).max() == pytest.approx(task.optimum, abs=1e-5), name
+
+
 def test_scikit_optimize_is_told_a_batch_at_once():
     """Its tell refits the GP: growing the data to 500 one point at a time would cost 500 fits."""
     pytest.importorskip("skopt")
