@@ -10,7 +10,7 @@ BO can be compared seed by seed on them. The classes of space they cover:
 - continuous, smooth: Hartmann-3; Styblinski-Tang-5 (optimum inside, near the lower bound);
 - narrow wells: Shekel-5 (4-D, optimum -10.15 in a well of width about 1 on [0, 10]^4);
 - real scikit-learn losses: elastic net on diabetes (1 - R^2: flat at alpha's upper end) and
-  an RBF SVC on breast_cancer (1 - ROC AUC: a diagonal ridge in C and gamma).
+  an RBF SVC on breast_cancer (1 - ROC AUC; C and gamma on log scales).
 
 k nearest neighbours on wine (1 - ROC AUC; an int and two categoricals) was tried and dropped:
 every run of our BO reached the same best loss within 25 trials, so it separates nothing.
