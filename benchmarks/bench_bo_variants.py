@@ -1,8 +1,8 @@
 """Our BO with other settings on the suite's tasks: the screen behind a default (issue 23).
 
 Run: ``.venv/bin/python benchmarks/bench_bo_variants.py LABEL '{"setting": value}' --tasks a,b
-[--seeds 10] [--trials 50] [--out FILE] [--lengthscale-prior a,b] [--heldout]``, one process per variant
-(two variants side by side on two cores). It steps ``Study(space, "bo",
+[--seeds 10] [--trials 50] [--out FILE] [--lengthscale-prior a,b] [--heldout] [--peer]``, one
+process per variant (two variants side by side on two cores). It steps ``Study(space, "bo",
 optimizer_settings=...)`` on each task and seed in this process (threads pinned to one) and
 writes the suite's JSON layout (``methods`` -> runs with every evaluation's loss;
 ``references``), so ``benchmarks.suite.report`` tables and the scores of the full run compare
