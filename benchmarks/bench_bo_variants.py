@@ -1,9 +1,10 @@
 """Our BO with other settings on the suite's tasks: the screen behind a default (issue 23).
 
 Run: ``.venv/bin/python benchmarks/bench_bo_variants.py LABEL '{"setting": value}' --tasks a,b
-[--seeds 10] [--trials 50] [--out FILE] [--lengthscale-prior a,b] [--heldout] [--peer]``, one
-process per variant (two variants side by side on two cores). It steps ``Study(space, "bo",
-optimizer_settings=...)`` on each task and seed in this process (threads pinned to one) and
+[--seeds 10] [--first-seed 0] [--trials 50] [--out FILE] [--lengthscale-prior a,b] [--heldout]
+[--peer]``, one process per variant (two variants side by side on two cores). It steps
+``Study(space, "bo", optimizer_settings=...)`` on each task and seed in this process (threads
+pinned to one) and
 writes the suite's JSON layout (``methods`` -> runs with every evaluation's loss;
 ``references``), so ``benchmarks.suite.report`` tables and the scores of the full run compare
 with it. References: the committed full run's for its tasks, else the median of 20,000 random
@@ -45,6 +46,8 @@ def main() -> None:
     parser.add_argument("--peer", action="store_true", help="LABEL is one of the suite's methods (a peer, "
                                                            "settings '{}'), run as the suite runs it")
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first .. first + seeds - 1 (fresh "
+                                                                  "seeds to confirm a screen)")
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--lengthscale-prior", help="'concentration,rate' of the numeric lengthscales' Gamma "
@@ -61,7 +64,8 @@ def main() -> None:
     known = json.loads(RESULTS.read_text())["references"] if RESULTS.exists() else {}
     out = args.out or Path(f"bo_variant_{args.label}.json")
     result: dict = {"methods": {args.label: {"runs": []}}, "references": {},
-                    "meta": {"settings": settings, "seeds": args.seeds, "trials": args.trials}}
+                    "meta": {"settings": settings, "seeds": args.seeds, "first_seed": args.first_seed,
+                             "trials": args.trials}}
     if args.lengthscale_prior:
         result["meta"]["lengthscale_prior"] = list(model.LENGTHSCALE_PRIOR)
     factories = HELDOUT if args.heldout else TASKS
@@ -71,7 +75,7 @@ def main() -> None:
             "optimum": task.optimum, "budgeted": task.budgeted,
             "random_median": random_median(task, 20_000 if task.optimum is not None else 500)}
         started = time.perf_counter()
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             result["methods"][args.label]["runs"].append(asdict(run_one(task, args.label, seed, args.trials)))
         print(f"{args.label} {name} {time.perf_counter() - started:.0f} s", flush=True)
         out.write_text(json.dumps(result))
