@@ -4,10 +4,9 @@ Run: ``.venv/bin/python benchmarks/bench_bo_variants.py LABEL '{"setting": value
 [--seeds 10] [--first-seed 0] [--trials 50] [--out FILE] [--lengthscale-prior a,b] [--heldout]
 [--peer]``, one process per variant (two variants side by side on two cores). It steps
 ``Study(space, "bo", optimizer_settings=...)`` on each task and seed in this process (threads
-pinned to one) and
-writes the suite's JSON layout (``methods`` -> runs with every evaluation's loss;
-``references``), so ``benchmarks.suite.report`` tables and the scores of the full run compare
-with it. References: the committed full run's for its tasks, else the median of 20,000 random
+pinned to one) and writes the suite's JSON layout (``methods`` -> runs with every evaluation's
+loss; ``references``), so ``benchmarks.suite.report`` tables and the scores of the full run
+compare with it. References: the committed full run's for its tasks, else the median of 20,000 random
 configurations (500 for a held-out scikit-learn task). ``--heldout`` runs ``suite/heldout.py``'s
 tasks instead of the suite's (``--tasks`` then names held-out ones); ``--peer`` runs a peer of the
 suite (LABEL ``optuna-gp``, ``skopt-gp``, ...) on them instead.
