@@ -54,6 +54,15 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+def float_array(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
+    """``value`` as a float array of any shape; a clear error stating ``rule`` if it is not
+    numeric (shape and finiteness are the caller's to check, with the same rule)."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise fail(name, owner, rule, value) from None
+
+
 def as_finite(value: Any) -> float | None:
     """``value`` as a finite float; None for non-numbers, NaN, inf and ints too large for a float."""
     if not is_real(value):

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, float_array
 from ._axes import axes_or_new, error_lengths
 
 __all__ = ["plot_ablation", "plot_importance", "plot_quantile_importance"]
@@ -37,10 +37,7 @@ def _names(names: Any, owner: str) -> tuple[str, ...]:
 
 def _vector(values: Any, name: str, owner: str, d: int, *, allow_nan: bool = False) -> np.ndarray:
     rule = f"an array of shape ({d},), one finite number per name"
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise fail(name, owner, rule, values) from None
+    array = float_array(values, name, owner, rule)
     bad = ~np.isfinite(array) & ~(allow_nan & np.isnan(array))
     if array.shape != (d,) or bad.any():
         raise fail(name, owner, rule, values, hint=f"Its shape is {array.shape}." if array.shape != (d,) else None)
@@ -51,10 +48,7 @@ def _interval(values: Any, name: str, owner: str, d: int) -> np.ndarray | None:
     if values is None:
         return None
     rule = f"None or an array of shape ({d}, 2): (low, high) per name"
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise fail(name, owner, rule, values) from None
+    array = float_array(values, name, owner, rule)
     if array.shape != (d, 2) or not np.isfinite(array).all() or (array[:, 0] > array[:, 1]).any():
         raise fail(name, owner, rule, values, hint=f"Its shape is {array.shape}." if array.shape != (d, 2) else
                    "Every low must be finite and at most its high.")

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_one_of, fail
+from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
 from ._axes import axes_or_new, error_lengths, log_scale
 
@@ -65,10 +65,7 @@ def _curve(values: Any, name: str, owner: str, length: int, allow_none: bool = F
     if values is None and allow_none:
         return None
     rule = f"an array of shape ({length},), one number (or NaN where inactive) per level"
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise fail(name, owner, rule, values) from None
+    array = float_array(values, name, owner, rule)
     if array.shape != (length,) or np.isinf(array).any():
         raise fail(name, owner, rule, values, hint=f"Its shape is {array.shape}.")
     return array
