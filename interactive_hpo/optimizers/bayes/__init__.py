@@ -1,6 +1,7 @@
 """Bayesian optimization with a BoTorch Gaussian process (imports torch and botorch).
 
-- ``optimizer``: :class:`GaussianProcessBO`, the steppable optimizer.
+- ``optimizer``: :class:`GaussianProcessBO`, the steppable optimizer; ``initial``: what it
+  evaluates before its GP (warm-start sources' best points, then Sobol points).
 - ``view``: the :class:`GPSurrogateView` snapshot it shows (a
   :class:`~interactive_hpo.views.SurrogateView`, the protocol plots and the Lab rely on).
 - ``model``: building the GP, and the cached-Cholesky predictor the views and plots use;
@@ -12,6 +13,7 @@
 - ``parego``, ``ehvi``: several objectives (random Chebyshev scalarizations; qLogNEHVI).
 - ``finite``: spaces small enough to list, where no configuration is proposed twice.
 - ``conditional``: conditional spaces: the acquisition searched where each point lands.
+- ``transfer``, ``prior_mean``: warm starts: related studies' GPs as the prior mean.
 - ``teach``: teaching overlays (exploitation and exploration terms, prior samples, why a point).
 """
 

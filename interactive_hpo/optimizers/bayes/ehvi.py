@@ -66,6 +66,7 @@ from .constrained import column, first_output
 from .model import DTYPE, Predictor, one_thread, torch
 from .optimizer import KERNELS, NOISE, GaussianProcessBO, GPSurrogateView
 from .outcomes import members
+from .view import kernel_summary
 from .warping import OutputWarp
 
 __all__ = ["EHVIBO", "hypervolume_acquisition", "FRONT_STARTS", "REFERENCE_MARGIN"]
@@ -300,7 +301,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         factor = float(self._factors()[objective])
         warp = OutputWarp(-losses[:, objective] / factor, "none")
         return GPSurrogateView(X=read_only(X), losses=read_only(losses[:, objective]),
-                               hyperparameters=self._summary(gp, predictor, status, factor),
+                               hyperparameters=kernel_summary(gp, predictor, self.space, self.kernel, status, factor),
                                proposal=None if proposal is None else read_only(proposal),
                                acquisition_name=self._info_name(), direction=Direction.MINIMIZE, model=gp,
                                factor=factor, warp=warp, acquisition_settings={"objective": float(objective)},

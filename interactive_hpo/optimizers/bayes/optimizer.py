@@ -35,14 +35,15 @@ import numpy as np
 # isort: off
 # bayes_model first: it checks torch and botorch are installed, with an install hint.
 from .finite import FiniteSpace
-from .view import GPSurrogateView, acquisition_scale, lengthscales_of
+from .initial import InitialDesign
+from .view import GPSurrogateView, acquisition_scale, kernel_summary
 from .model import DTYPE, FittedGP, Predictor, one_thread, scaled_lengthscales, torch
 from . import acquisition as acq
 from .conditional import ActiveOnly
 from .constrained import ConstraintModels
 from .outcomes import fit_models, restore_models
 from .search import bin_centres
-from .transfer import WarmSources, source_weights
+from .transfer import WarmSources
 from .warping import WARPS, OutputWarp
 
 # isort: on
@@ -50,10 +51,9 @@ from ..._validation import check_bool, check_int, check_one_of, check_real, fail
 from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
-from ...views import KernelSummary, read_only
+from ...views import read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import ModelBased, WarmStartable
-from ..simple import SobolSequence
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
 
@@ -88,7 +88,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         so the GP learns to avoid them.
     n_initial : int or None
         Scrambled Sobol points before the GP takes over; default ``min(10, max(8, d + 1))``
-        (:func:`initial_design_size`; 3 makes a teaching demo's GP appear sooner); when
+        (``bayes.initial.initial_design_size``; 3 makes a teaching demo's GP appear sooner); when
         warm-started, the sources' best points come first (``bayes.transfer``).
         Completed trials from anyone count towards it.
     num_restarts, raw_samples : int
@@ -134,7 +134,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         # The configurations of an all-discrete space, when each is to be evaluated once.
         self._finite = None if self.allow_repeats else FiniteSpace.of(space)
         self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
-        self._initial = SobolSequence(space.dim, self.seed)
+        self._initial = InitialDesign(space.dim, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
         self._failed: list[np.ndarray] = []  # failed trials' points: fitted below the worst loss
         self._warm: dict[str, list[float]] | None = None
@@ -152,10 +152,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
     @property
     def initial_size(self) -> int:
         """How many completed trials the GP waits for (``n_initial`` or its default)."""
-        if self.n_initial is not None:
-            return self.n_initial
-        cold = initial_design_size(self.space.dim)
-        return self._sources.initial_size(cold) if self._sources else cold
+        return self._initial.size(self.n_initial, self._sources)
 
     def warm_start(self, sources: Any) -> None:
         """Learn from related studies' trials (see ``bayes.transfer``); before the first ask."""
@@ -183,7 +180,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         if "gp_state" in suggestion.info:
             self._adopt_fit(cast(FittedGP, self._fit))  # the fit _propose just used
         else:
-            self._used_initial(suggestion.info)
+            self._initial.mark_used(suggestion.info, self._sources)
         return suggestion
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
@@ -200,7 +197,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
                 self._warm, self._warm_from = dict(state), trial.number
                 self._warm_data = int(trial.user_attrs.get("gp_data", -1))
             elif state is None and trial.user_attrs.get("phase") == "initial":
-                self._used_initial(trial.user_attrs)
+                self._initial.mark_used(trial.user_attrs, self._sources)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # Running in another process: a point of the initial design is used up (as when told on
@@ -208,18 +205,8 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         if trial.source != self.name:
             return None
         if "gp_state" not in trial.user_attrs and trial.user_attrs.get("phase") == "initial":
-            self._used_initial(trial.user_attrs)
+            self._initial.mark_used(trial.user_attrs, self._sources)
         return self._as_asked(trial)
-
-    def _used_initial(self, info: Mapping[str, Any]) -> None:
-        """An initial-design point was asked: continue the sequence after it (journals written
-        before 0.2 do not say which point it was: it was the next one)."""
-        if "source_start" in info:  # a source's best point: the Sobol sequence has not moved
-            self._sources.mark_used(int(info["source_start"]))
-            return
-        used = info.get("sobol_position")
-        self._initial.position = self._initial.position + 1 if used is None else \
-            max(self._initial.position, int(used) + 1)
 
     def _taken_keys(self) -> set[tuple[int, ...]]:
         """The configurations told or pending (on a finite space)."""
@@ -279,7 +266,7 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
     # -- internals -----------------------------------------------------------------------------------
     def _propose(self, rng: np.random.Generator) -> Suggestion:
         if len(self._data) < self.initial_size:
-            return self._initial_point(rng)
+            return self._initial.point(rng, self._sources, self._taken_keys() if self._finite is not None else set())
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=1, batch=False)
@@ -290,27 +277,6 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         """The acquisition's name and value (in objective units) a proposal records."""
         name = self._constraints.name(self.acquisition, bool(self.pending))
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
-
-    def _initial_point(self, rng: np.random.Generator) -> Suggestion:
-        """The next point of the initial design: a warm-start source's best point not asked yet
-        (unless its configuration is taken, on a finite space), else the next Sobol point,
-        skipping, on a finite space, those whose configuration is taken (a random untaken one
-        after 64 skips)."""
-        start = self._sources.next_start()
-        if start is not None and (self._finite is None or self._finite.key(start[1]) not in self._taken_keys()):
-            return Suggestion(x=start[1], info={"phase": "initial", "source_start": start[0]})
-        sequence = self._initial.copy()
-        if self._finite is not None:
-            taken = self._taken_keys()
-            for _ in range(64):
-                if self._finite.key(sequence.point()) not in taken:
-                    break
-                sequence.advance()
-            else:
-                choices = self._finite.untaken(taken)
-                return Suggestion(x=choices[int(rng.integers(len(choices)))],
-                                  info={"phase": "initial", "sobol_position": sequence.position})
-        return Suggestion(x=sequence.point(), info={"phase": "initial", "sobol_position": sequence.position})
 
     def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
         # gp_state and gp_data let a replay reuse this exact fit; acquisition_seed redraws the
@@ -430,25 +396,14 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         factor, warp = self._factor(), self._warp()
         X, losses = self._observed()
         return GPSurrogateView(X=read_only(X), losses=read_only(losses),
-                               hyperparameters=self._summary(model, predictor, status, factor * warp.mean_slope),
+                               hyperparameters=kernel_summary(model, predictor, self.space, self.kernel, status,
+                                                              factor * warp.mean_slope),
                                proposal=None if proposal is None else read_only(proposal),
                                acquisition_name=self._constraints.name(self.acquisition, False),
                                direction=Direction.MINIMIZE, model=model,
                                factor=factor, warp=warp, acquisition_settings=settings, units="objective",
                                _predictor=predictor,
                                _acquisition=acquisition)
-
-    def _summary(self, model: Any, predictor: Predictor, status: str, units: float) -> KernelSummary:
-        """Hyperparameters read in objective units: ``units`` objective units per warped utility
-        (the losses' spread times the warp's average slope)."""
-        y_std = predictor.scale * units
-        centre = np.full((1, self.space.dim), 0.5)
-        with torch.no_grad():
-            prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
-        kernel = self.kernel + (" with a categorical (Hamming) distance" if self._cat_dims else "")
-        return KernelSummary(lengthscales=lengthscales_of(model, self.space), signal_std=math.sqrt(prior_var) * y_std,
-                             noise_std=math.sqrt(predictor.noise) * y_std, kernel=kernel, fit_status=status,
-                             source_weights=source_weights(model))
 
     def _variant(self, overrides: Mapping[str, Any], owner: str,
                  lengthscale_scale: float | None = None) -> GaussianProcessBO:
@@ -475,19 +430,6 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
                 # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
                 self._fit, self._fit_key = fit, variant._key()
         return variant
-
-
-def initial_design_size(dim: int) -> int:
-    """Sobol points before the GP, by default, on a space of ``dim`` coordinates: 8 up to 7-D,
-    then ``d + 1``, at most 10.
-
-    Measured (issue 23, ``benchmarks/bench_bo_variants.py``, 13 tasks, 10 seeds, 50 trials): with
-    ``d + 1`` (4 on 3-D) the first GP saw too little of the space and settled in the first basin
-    it found: the SVR stayed on the ridge at C's upper bound, Levy-4 in local minima, one Levy-3
-    run in a corner 4 from the optimum. Eight points found the right basin on these without
-    costing elsewhere; ten (Optuna's and scikit-optimize's count) cost Ackley-5 its lead.
-    """
-    return min(10, max(8, dim + 1))
 
 
 def _tensor(points: np.ndarray | None) -> Any:

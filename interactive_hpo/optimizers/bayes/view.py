@@ -9,6 +9,7 @@ values (its outcome transform). :meth:`GPSurrogateView.predict` undoes all of th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -18,13 +19,14 @@ import numpy as np
 from ...direction import Direction
 from ...views import KernelSummary, SurrogatePrediction
 from . import acquisition as acq
-from .model import DTYPE, torch
+from .model import DTYPE, Predictor, torch
+from .transfer import source_weights
 from .warping import OutputWarp
 
 if TYPE_CHECKING:
     from ...space import SearchSpace
 
-__all__ = ["GPSurrogateView", "acquisition_scale", "lengthscales_of"]
+__all__ = ["GPSurrogateView", "acquisition_scale", "kernel_summary", "lengthscales_of"]
 
 
 def acquisition_scale(warp: OutputWarp, factor: float) -> float:
@@ -53,6 +55,22 @@ def lengthscales_of(model: Any, space: SearchSpace) -> dict[str, tuple[float, st
         length, unit = param.unit_length()
         out[param.name] = (found.get(i, float("nan")) * length, unit)
     return out
+
+
+def kernel_summary(model: Any, predictor: Predictor, space: SearchSpace, kernel: str, status: str,
+                   units: float) -> KernelSummary:
+    """The hyperparameters of ``model`` (whose ``predictor`` is given) read in objective units:
+    ``units`` objective units per fitted utility (the losses' spread times the warp's average
+    slope). ``kernel`` names the kernel ("matern" or "rbf") and ``status`` the fit's outcome."""
+    y_std = predictor.scale * units
+    centre = np.full((1, space.dim), 0.5)
+    with torch.no_grad():
+        prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
+    categorical = any(kind == "categorical" for kind in space.kinds)
+    return KernelSummary(lengthscales=lengthscales_of(model, space), signal_std=math.sqrt(prior_var) * y_std,
+                         noise_std=math.sqrt(predictor.noise) * y_std,
+                         kernel=kernel + (" with a categorical (Hamming) distance" if categorical else ""),
+                         fit_status=status, source_weights=source_weights(model))
 
 
 @dataclass(frozen=True, eq=False)

@@ -717,7 +717,7 @@ def test_no_surrogate_before_two_complete_trials():
     assert study.optimizer.surrogate() is None
     study.step(quad)
     assert isinstance(study.optimizer.surrogate(), SurrogateView)
-    # By default 8 Sobol points up to 7-D, then d + 1 up to 10 (initial_design_size, measured).
+    # By default 8 Sobol points up to 7-D, then d + 1 up to 10 (bayes.initial.initial_design_size, measured).
     assert [GaussianProcessBO(SearchSpace([Float(f"x{i}", 0, 1) for i in range(d)]), seed=0).initial_size
             for d in (1, 5, 8, 12)] == [8, 8, 9, 10]
 
