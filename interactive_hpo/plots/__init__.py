@@ -5,20 +5,8 @@ The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
 how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.
 """
 
-from .fidelity import (
-    BracketsInfo,
-    BudgetTraceInfo,
-    CurvesInfo,
-    RungsInfo,
-    brackets_info,
-    budget_trace_info,
-    curves_info,
-    plot_brackets,
-    plot_budget_trace,
-    plot_learning_curves,
-    plot_rungs,
-    rungs_info,
-)
+from .curves import BudgetTraceInfo, CurvesInfo, budget_trace_info, curves_info, plot_budget_trace, plot_learning_curves
+from .fidelity import BracketsInfo, RungsInfo, brackets_info, plot_brackets, plot_rungs, rungs_info
 from .gradient import (
     TangentsInfo,
     plot_approximation_error,

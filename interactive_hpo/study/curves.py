@@ -2,7 +2,7 @@
 and the lineage of a population.
 
 Plain numpy arrays computed from a study's trials (the plots in
-:mod:`interactive_hpo.plots.fidelity` draw them; tests check them). Values are in the
+:mod:`interactive_hpo.plots.curves` draw them; tests check them). Values are in the
 objective's own direction, as the user reads them.
 """
 

@@ -19,7 +19,8 @@ import ipywidgets as widgets
 
 from ..execution.simulation import Schedule
 from ..optimizers.capabilities import Scheduler
-from ..plots.fidelity import plot_learning_curves, plot_rungs
+from ..plots.curves import plot_learning_curves
+from ..plots.fidelity import plot_rungs
 from ..plots.workers import compare_gantt
 from ..study.core import Study
 from ..study.curves import Curve, config_curves, learning_curves

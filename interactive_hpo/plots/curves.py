@@ -1,0 +1,198 @@
+"""What trials did along the budget: learning curves, and the best value against the budget spent.
+
+As in :mod:`.history`, each plot computes a plain "info" record first (:func:`curves_info`,
+:func:`budget_trace_info`; tests target them) and draws it second. The inputs are the ``Curve``
+list and ``BudgetTrace`` of :mod:`interactive_hpo.study.curves`; this module never imports a
+study, it only reads those records' fields. The schedules that decide the budgets (rungs,
+Hyperband's brackets) are drawn by :mod:`.fidelity`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._axes import axes_or_new
+
+__all__ = ["BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
+           "plot_learning_curves"]
+
+
+# -- learning curves -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class CurvesInfo:
+    """What :func:`plot_learning_curves` draws.
+
+    Attributes
+    ----------
+    lines : tuple of ndarray of shape (k_i, 2)
+        (step, value) of each curve, in the order given.
+    keys : ndarray of shape (n,)
+        Each curve's trial (or configuration) number.
+    stopped : ndarray of shape (n,), dtype bool
+        Cut short: PRUNED, or (with ``full_step``) ending before it.
+    ends : ndarray of shape (n_s, 2)
+        The last finite point of each stopped curve.
+    """
+
+    lines: tuple[np.ndarray, ...]
+    keys: np.ndarray
+    stopped: np.ndarray
+    ends: np.ndarray
+
+
+def curves_info(curves: Sequence[Any], full_step: float | None = None) -> CurvesInfo:
+    """Lines and "stopped early" flags from ``learning_curves(study)`` or ``config_curves(study)``.
+
+    A curve is stopped if its state is "PRUNED" or, when ``full_step`` is given, if its last
+    step is below it: pass the scheduler's ``max_budget`` for ``config_curves``, whose curves
+    stopped by a rung end in a COMPLETE trial.
+    """
+    lines, stopped, ends = [], [], []
+    for curve in curves:
+        line = np.column_stack([np.asarray(curve.steps, dtype=float), np.asarray(curve.values, dtype=float)])
+        cut = curve.state == "PRUNED" or (full_step is not None and len(line) > 0 and
+                                          line[-1, 0] < full_step * (1 - 1e-9))
+        finite = line[np.isfinite(line[:, 1])]
+        if cut and len(finite):
+            ends.append(finite[-1])
+        lines.append(line.reshape(-1, 2))
+        stopped.append(cut)
+    return CurvesInfo(lines=tuple(lines), keys=np.array([c.key for c in curves], dtype=int),
+                      stopped=np.array(stopped, dtype=bool), ends=np.array(ends, dtype=float).reshape(-1, 2))
+
+
+def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: float | None = None,
+                         xlabel: str = "step", ylabel: str = "value", xscale: str = "linear") -> Any:
+    """Value against step per curve: finished curves solid, stopped ones dashed and faded, ending in a cross.
+
+    Parameters
+    ----------
+    curves : list of Curve
+        ``learning_curves(study)`` (steps are the reported steps) or ``config_curves(study)``
+        (steps are budgets: use ``xlabel="budget"``, ``xscale="log"`` and ``full_step=max_budget``).
+    ax : matplotlib Axes, optional
+    full_step : float, optional
+        Curves ending before it count as stopped (see :func:`curves_info`).
+    xlabel, ylabel : str
+    xscale : {"linear", "log"}
+
+    Returns
+    -------
+    Axes
+        ``ax.lines``: one per curve (given order), then the crosses at the ends of stopped curves.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from interactive_hpo.study.curves import Curve
+    >>> curves = [Curve(0, np.arange(3.0), np.array([1.0, 0.5, 0.4]), "COMPLETE", np.zeros(3)),
+    ...           Curve(1, np.arange(1.0), np.array([1.5]), "PRUNED", np.ones(1))]
+    >>> ax = plot_learning_curves(curves, Figure().add_subplot())
+    >>> [line.get_linestyle() for line in ax.lines[:2]], ax.lines[2].get_xydata().tolist()
+    (['-', '--'], [[0.0, 1.5]])
+    """
+    info = curves_info(curves, full_step)
+    ax = axes_or_new(ax)
+    labelled: set[bool] = set()
+    for line, cut in zip(info.lines, info.stopped, strict=True):
+        style = dict(color="0.5", lw=1.0, ls="--", alpha=0.55) if cut else dict(color="C0", lw=1.3, ls="-", alpha=0.85)
+        label = None if cut in labelled else ("stopped early" if cut else "ran to the end")
+        labelled.add(bool(cut))
+        ax.plot(line[:, 0], line[:, 1], label=label, **style)
+    ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3)
+    ax.set_xscale(xscale)
+    if xscale == "log":
+        from matplotlib.ticker import FuncFormatter, NullFormatter
+
+        # Plain labels ("0.1", "1"), not the default mathtext ("$10^{-1}$", "$2\times10^{-1}$"): in
+        # the Lab's live panel a redraw once failed inside matplotlib's mathtext parser.
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if info.lines:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+# -- budget spent against the best value -------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class BudgetTraceInfo:
+    """What :func:`plot_budget_trace` draws (x in units of ``unit``).
+
+    Attributes
+    ----------
+    spent, best_full, best_any : ndarray of shape (n,)
+        The trace's cumulative budget (divided by ``unit``) and best values so far.
+    baseline_spent, baseline_best : ndarray of shape (m,) or None
+        The baseline's, at full budget only (the comparable number).
+    unit : float
+        The budget of one x unit: the trace's ``full_budget`` when normalized, else 1.
+    baseline_unit : float
+    """
+
+    spent: np.ndarray
+    best_full: np.ndarray
+    best_any: np.ndarray
+    baseline_spent: np.ndarray | None
+    baseline_best: np.ndarray | None
+    unit: float
+    baseline_unit: float
+
+
+def budget_trace_info(trace: Any, baseline: Any = None, normalize: bool = True) -> BudgetTraceInfo:
+    """Arrays of a ``BudgetTrace`` (and a baseline's), with budget counted in full evaluations if ``normalize``.
+
+    Normalizing makes traces with different budget units comparable: a random search without
+    budgets counts 1 per trial, a scheduler with ``max_budget=27`` counts 27 per full job.
+    """
+    unit = float(trace.full_budget) if normalize else 1.0
+    base_unit = float(baseline.full_budget) if normalize and baseline is not None else 1.0
+    return BudgetTraceInfo(
+        spent=np.asarray(trace.spent, dtype=float) / unit, best_full=np.asarray(trace.best_full, dtype=float),
+        best_any=np.asarray(trace.best_any, dtype=float),
+        baseline_spent=None if baseline is None else np.asarray(baseline.spent, dtype=float) / base_unit,
+        baseline_best=None if baseline is None else np.asarray(baseline.best_full, dtype=float),
+        unit=unit, baseline_unit=base_unit)
+
+
+def plot_budget_trace(trace: Any, ax: Any = None, baseline: Any = None, *,
+                      labels: tuple[str, str] = ("ours", "baseline"), normalize: bool = True) -> Any:
+    """The best value so far against the budget spent: at full budget (thick) and at any budget (light).
+
+    Parameters
+    ----------
+    trace : BudgetTrace
+        ``budget_trace(study)``.
+    ax : matplotlib Axes, optional
+    baseline : BudgetTrace, optional
+        E.g. ``budget_trace(random_search_study)``; its best at full budget is drawn dashed.
+    labels : (str, str)
+        Names of ``trace`` and ``baseline`` in the legend.
+    normalize : bool, default=True
+        Count budget in full evaluations (see :func:`budget_trace_info`).
+
+    Returns
+    -------
+    Axes
+        ``ax.lines``: best at full budget, best at any budget, then the baseline's (if given); step lines.
+    """
+    info = budget_trace_info(trace, baseline, normalize)
+    ax = axes_or_new(ax)
+    ax.plot(info.spent, info.best_full, drawstyle="steps-post", color="C0", lw=2.2,
+            label=f"{labels[0]}: best at full budget")
+    ax.plot(info.spent, info.best_any, drawstyle="steps-post", color="C0", lw=1.2, alpha=0.4,
+            label=f"{labels[0]}: best at any budget")
+    if info.baseline_spent is not None:
+        ax.plot(info.baseline_spent, info.baseline_best, drawstyle="steps-post", color="C3", lw=2.0, ls="--",
+                label=f"{labels[1]}: best at full budget")
+    ax.set_xlabel("budget spent (full evaluations)" if normalize else "budget spent")
+    ax.set_ylabel("best value so far")
+    ax.legend(loc="best", fontsize="small")
+    return ax
