@@ -35,7 +35,7 @@ from scipy import special
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
 from .model import DTYPE, Predictor, torch
 from .kernel import HammingKernel
-from .search import ascend, mixed_search
+from .search import ascend, best_new, mixed_search
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
     qLogNoisyExpectedImprovement,
@@ -252,7 +252,7 @@ def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndar
 
 def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]], categorical: dict[int, list[float]],
              seed: int, raw_samples: int, num_restarts: int, start: np.ndarray | None = None,
-             choices: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+             choices: np.ndarray | None = None, exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
 
     Integer and categorical coordinates may only take their bin centres, so the value that is
@@ -264,6 +264,10 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
     ``choices``, shape (m, d) with m >= q, are the only points that may be proposed (a finite
     space's configurations not yet taken): the acquisition is evaluated at every one and the
     best ``q`` are returned, so no configuration is proposed twice.
+
+    ``exclude``, shape (m, d): points a single proposal (q = 1) must not repeat (those evaluated,
+    failed or pending); the best point of the search that is none of them is returned
+    (``search.best_new``). A joint batch (q > 1) is optimized with its pending points instead.
     """
     if choices is not None:
         values = evaluate(acquisition, choices)
@@ -275,20 +279,25 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
         warnings.simplefilter("ignore", OptimizationWarning)
         warnings.simplefilter("ignore", BadInitialCandidatesWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts, start)
+        return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts, start,
+                         exclude if q == 1 else None)
 
 
 def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]],
               categorical: dict[int, list[float]], seed: int, raw_samples: int,
-              num_restarts: int, start: np.ndarray | None) -> tuple[np.ndarray, float]:
+              num_restarts: int, start: np.ndarray | None, exclude: np.ndarray | None) -> tuple[np.ndarray, float]:
     if isinstance(acquisition, DiscreteThompson):  # piecewise constant: no gradient to follow
+        if q == 1:
+            best = best_new(acquisition.candidate_set.unsqueeze(-2), acquisition.values, exclude)
+            return acquisition.candidate_set[best:best + 1].numpy(), float(acquisition.values[best])
         order = torch.argsort(acquisition.values, descending=True)[:q]
         return acquisition.candidate_set[order].numpy(), float(acquisition.values[order[0]])
     bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
     for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
         bounds[0, i], bounds[1, i] = min(values), max(values)
     if (discrete or categorical) and q == 1:
-        return mixed_search(acquisition, dim, {**discrete, **categorical}, seed, raw_samples, num_restarts, start)
+        return mixed_search(acquisition, dim, {**discrete, **categorical}, seed, raw_samples, num_restarts, start,
+                            exclude=exclude)
     if discrete or categorical:  # a joint batch: BoTorch's alternating search (seeded through torch's RNG)
         candidates, value = optimize_acqf_mixed_alternating(
             acquisition, bounds, discrete_dims=discrete or None, cat_dims=categorical or None, q=q,
@@ -300,5 +309,5 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
                                               raw_samples=raw_samples, options=options)
         if start is not None and q == 1:  # more restarts, at the incumbent (or the front's points)
             starts = torch.cat([starts, torch.as_tensor(start, dtype=DTYPE).reshape(-1, 1, dim)])
-        candidates, value = ascend(acquisition, starts, bounds, maxiter=options["maxiter"])
+        candidates, value = ascend(acquisition, starts, bounds, maxiter=options["maxiter"], exclude=exclude)
     return candidates.detach().numpy().reshape(q, dim), float(torch.as_tensor(value).reshape(-1)[0])

@@ -139,7 +139,8 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
     num_restarts, raw_samples : int
         Acquisition optimization effort, as for "bo".
     allow_repeats : bool
-        As for "bo": on a small all-discrete space, False never proposes a configuration twice.
+        As for "bo": False never proposes a configuration twice (a joint batch is optimized
+        with its pending points instead).
     seed : int, numpy.random.Generator or None
 
     Examples

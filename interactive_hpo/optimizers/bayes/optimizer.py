@@ -94,11 +94,14 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
     num_restarts, raw_samples : int
         Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
     allow_repeats : bool
-        On a space of integers and categoricals only (up to 20,000 configurations), False
-        (default) never proposes a configuration already evaluated, failed or pending: the
-        acquisition is evaluated at every other one, the initial design skips them, and the
-        optimizer is :attr:`exhausted` when none is left. True lets the acquisition choose a
-        configuration again (a noisy objective whose repeats are worth their cost).
+        False (default) never proposes a configuration already evaluated, failed or pending. On
+        a space of integers and categoricals only (up to 20,000 configurations) the acquisition
+        is evaluated at every other one, the initial design skips them, and the optimizer is
+        :attr:`exhausted` when none is left. On other spaces a single proposal is the best point
+        of the acquisition search that is none of them (every coordinate within 1e-6 of the
+        unit cube counts as the same point): on an optimum on a bound, log-EI's best point is
+        otherwise the incumbent again. True lets the acquisition choose a configuration again (a
+        noisy objective whose repeats are worth their cost).
     seed : int, numpy.random.Generator or None
 
     Examples
@@ -360,7 +363,12 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
                 acquisition = ActiveOnly(acquisition, self.space)
             choices = None if self._finite is None else self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
-                                self.raw_samples, self.num_restarts, start=self._start(), choices=choices)
+                                self.raw_samples, self.num_restarts, start=self._start(), choices=choices,
+                                exclude=None if self.allow_repeats else self._taken_points(pending))
+
+    def _taken_points(self, pending: np.ndarray) -> np.ndarray:
+        """The points a proposal must not repeat, shape (m, d): completed, failed and pending."""
+        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x in self._failed], pending])
 
     def _start(self) -> np.ndarray:
         """Where one extra local search of the acquisition starts, shape (d,): the incumbent."""

@@ -28,10 +28,12 @@ from .kernel import DTYPE, torch
 
 greenlet = import_optional("greenlet", "bo", "Bayesian optimization").greenlet
 
-__all__ = ["RELAXED_LEVELS", "ascend", "bin_centres", "mixed_search"]
+__all__ = ["RELAXED_LEVELS", "SAME_POINT", "ascend", "best_new", "bin_centres", "mixed_search"]
 
 #: Integers with more levels than this are searched as continuous coordinates, then rounded.
 RELAXED_LEVELS = 20
+#: Two points whose coordinates all differ by at most this (unit cube) are the same configuration.
+SAME_POINT = 1e-6
 #: Rounds of (ascent, then discrete moves) before the mixed search stops regardless.
 MAX_ROUNDS = 8
 
@@ -91,11 +93,34 @@ def ascend_all(acquisition: Any, starts: Any, low: Any, high: Any, maxiter: int)
         return points, acquisition(points)
 
 
-def ascend(acquisition: Any, starts: Any, bounds: Any, maxiter: int) -> tuple[Any, Any]:
+def best_new(points: Any, values: Any, exclude: np.ndarray | None) -> int:
+    """The index of the best of ``points`` (k, q, d) by ``values`` (k,) that is not the same
+    configuration (:data:`SAME_POINT`) as a row of ``exclude`` (m, d), for q = 1; the best
+    overall if ``exclude`` is None or every point is one of them.
+
+    Why: once the GP believes the incumbent cannot be beaten, log-EI's largest value is often
+    at the incumbent itself, where the fixed noise leaves a sliver of uncertainty; a
+    deterministic objective evaluated there again teaches nothing (on a corner optimum, up to 27
+    of 50 trials were such repeats). The best other end point of the search is a new place.
+    """
+    order = np.argsort(-torch.as_tensor(values).reshape(-1).numpy(), kind="stable").tolist()  # ties: first
+    if exclude is None or not len(exclude):
+        return order[0]
+    flat = points.detach().numpy().reshape(len(points), -1)
+    gaps = np.abs(flat[:, None, :] - np.asarray(exclude)[None, :, :]).max(axis=2).min(axis=1)
+    return next((i for i in order if gaps[i] > SAME_POINT), order[0])
+
+
+def ascend(acquisition: Any, starts: Any, bounds: Any, maxiter: int,
+           exclude: np.ndarray | None = None) -> tuple[Any, Any]:
     """The best end point of :func:`ascend_all` from ``starts`` (k, q, d) within ``bounds``
-    (2, d): points of shape (q, d) and the value."""
+    (2, d), or the best start, that repeats no row of ``exclude`` (:func:`best_new`): points
+    of shape (q, d) and the value."""
     ends, values = ascend_all(acquisition, starts, bounds[0].numpy(), bounds[1].numpy(), maxiter)
-    best = int(torch.argmax(values))
+    if exclude is not None:  # should every end be a repeat, a start is the next best new point
+        with torch.no_grad():
+            ends, values = torch.cat([ends, starts]), torch.cat([values, acquisition(starts)])
+    best = best_new(ends, values, exclude)
     return ends[best], values[best]
 
 
@@ -109,9 +134,12 @@ def _snap(X: Any, levels: dict[int, np.ndarray]) -> Any:
 
 
 def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], seed: int, raw_samples: int,
-                 num_restarts: int, start: np.ndarray | None, maxiter: int = 100) -> tuple[np.ndarray, float]:
+                 num_restarts: int, start: np.ndarray | None, maxiter: int = 100,
+                 exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Maximize over a space with discrete coordinates (``levels``: coordinate -> its bin
-    centres, for integers and categoricals): the best point, shape (1, d), and its value."""
+    centres, for integers and categoricals): the best point, shape (1, d), and its value; the
+    best that repeats no row of ``exclude`` (m, d), among the searches' end points and the raw
+    samples (:func:`best_new`)."""
     levels_np = {i: np.sort(np.asarray(v, dtype=float)) for i, v in levels.items()}
     relaxed = {i for i, v in levels_np.items() if len(v) > RELAXED_LEVELS}
     moved = [i for i in levels_np if i not in relaxed]  # tried level by level
@@ -147,5 +175,7 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], see
             break
     with torch.no_grad():
         values = acquisition(points)
-    best_index = int(torch.argmax(values))
+    if exclude is not None:  # should every end be a repeat, a raw sample is the next best new point
+        points, values = torch.cat([points, raw]), torch.cat([values, raw_values])
+    best_index = best_new(points, values, exclude)
     return points[best_index].numpy().reshape(1, dim), float(values[best_index])

@@ -1,4 +1,5 @@
-"""A space of integers and categoricals: no configuration proposed twice, and used up says so."""
+"""No configuration proposed twice: a space of integers and categoricals (used up, it says so), and
+a continuous or mixed space's optimum on a bound."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchExhausted, SearchSpace, Study
-from interactive_hpo.optimizers.bayes.finite import MAX_CONFIGURATIONS, FiniteSpace
 
 pytest.importorskip("botorch")
+
+import torch  # noqa: E402
+
+from interactive_hpo.optimizers.bayes.finite import MAX_CONFIGURATIONS, FiniteSpace  # noqa: E402
+from interactive_hpo.optimizers.bayes.search import best_new  # noqa: E402
 
 SPACE = SearchSpace([Int("a", 0, 4), Categorical("k", ["x", "y", "z"])])  # 15 configurations
 
@@ -49,6 +54,30 @@ def test_allow_repeats_lets_the_acquisition_choose_a_configuration_again():
     study.run(lambda p: (p["a"] - 3) ** 2, n_trials=20)
     assert len(study.trials) == 20 and not study.optimizer.exhausted
     assert len(set(keys(study))) < 20  # 15 configurations: repeats were allowed and made
+
+
+@pytest.mark.parametrize("space, loss", [
+    (SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]), lambda p: p["x"] + p["y"]),
+    (SearchSpace([Float("x", 0, 1), Categorical("k", ["a", "b", "c"])]), lambda p: p["x"] + "abc".index(p["k"])),
+], ids=["continuous", "mixed"])
+def test_an_optimum_on_a_bound_is_evaluated_once_unless_repeats_are_allowed(space, loss):
+    """Once the GP trusts the corner, log-EI is largest at the corner itself (the fixed noise's
+    sliver of uncertainty); the best new point of the search is proposed instead."""
+    distinct = {}
+    for allow_repeats in (False, True):
+        study = Study(space, "bo", seed=0, optimizer_settings={"n_initial": 4, "allow_repeats": allow_repeats})
+        study.run(loss, n_trials=14)
+        distinct[allow_repeats] = len({tuple(t.params.values()) for t in study.trials})
+        assert study.best_value == 0.0
+    assert distinct[False] == 14 and distinct[True] < 14
+
+
+def test_the_search_skips_points_to_exclude_and_falls_back_to_the_best():
+    points = torch.tensor([[[0.0, 0.0]], [[0.5, 0.5]], [[0.0, 5e-7]]], dtype=torch.float64)
+    values = torch.tensor([3.0, 1.0, 2.0], dtype=torch.float64)
+    assert best_new(points, values, None) == 0
+    assert best_new(points, values, np.array([[0.0, 0.0]])) == 1  # the third is the same point within 1e-6
+    assert best_new(points, values, np.array([[0.0, 0.0], [0.5, 0.5]])) == 0  # all taken: the best anyway
 
 
 def test_a_resumed_study_continues_the_initial_design_where_it_skipped(tmp_path):
