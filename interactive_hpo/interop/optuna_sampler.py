@@ -8,14 +8,14 @@ by Optuna's ``RandomSampler`` with the same seed (*independent* sampling).
 
 Each proposal rebuilds the optimizer from its settings and seed and tells it the study's trials
 in number order: COMPLETE ones with their loss (``-value`` when maximizing; a non-finite value
-counts as FAILED), PRUNED and FAIL ones as such, RUNNING ones (other workers') as pending. An
-optimizer's state being a function of what it was told (DESIGN.md section 2), this is what an
-optimizer kept alive would know, and it holds for trials added or changed behind its back. The
-proposals this sampler made (:attr:`IHPOSampler.proposals`: their params and what the optimizer
-recorded with them, such as the GP's fitted hyperparameters and the position in the initial
-design) are told as the optimizer's own, as a journal replay tells them, so the initial design
-goes on where it stopped and the GP fit starts from the last one. They live in this sampler
-object: a new sampler on a resumed study sees the earlier trials as data from elsewhere.
+or constraint counts as FAILED), PRUNED and FAIL ones as such, RUNNING ones (other workers') as
+pending. An optimizer's state being a function of what it was told (DESIGN.md section 2), this
+is what an optimizer kept alive would know, and it holds for trials added or changed behind its
+back. The proposals this sampler made (:attr:`IHPOSampler.proposals`: their params and what the
+optimizer recorded with them, such as the GP's fitted hyperparameters and the position in the
+initial design) are told as the optimizer's own, as a journal replay tells them, so the initial
+design goes on where it stopped and the GP fit starts from the last one. They live in this
+sampler object: a new sampler on a resumed study sees the earlier trials as data from elsewhere.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from ..space import SearchSpace
 from ..study.results import loss_of
 from ..trial import Trial, TrialState
 from .optuna_space import maps_exactly, parameter_of
-from .optuna_study import SOURCE, constraint_values
+from .optuna_study import SOURCE, constraint_values, unmeasured_constraint
 
 __all__ = ["IHPOSampler"]
 
@@ -149,7 +149,8 @@ class IHPOSampler(BaseSampler):
         values = None
         if state is TrialState.COMPLETE:
             values = tuple(float(v) for v in other.values)
-            if not all(math.isfinite(v) for v in values):  # an infinite value: no loss to learn from
+            # An infinite value: no loss to learn from; an infinite constraint: none to model.
+            if not all(math.isfinite(v) for v in values) or unmeasured_constraint(other.constraints) is not None:
                 state, values = TrialState.FAILED, None
         return Trial(number=other.number, params=params, x=space.to_unit(params), state=state,
                      value=None if values is None or goals.multi else values[0],

@@ -13,7 +13,8 @@ values               ``value`` / ``values``; a non-finite value    ``value`` / `
                      of a COMPLETE trial makes it FAILED with the  value (the last it reported) as Optuna keeps
                      reason, as an objective's would               it
 objectives           ``directions`` and ``metric_names`` ->        ``directions``; our objective names (when
-                     ``Study(directions=...)``                     not the defaults) -> ``set_metric_names``
+                     ``Study(directions=...)`` (names must be      not the defaults) -> ``set_metric_names``
+                     distinct: ours are keys)
 intermediate values  step -> value, NaN kept                       the same; a step must be a whole number
                                                                    (Optuna's steps are ints)
 user attrs           kept (values a JSON journal cannot hold,      kept; plus ``ihpo_source``, ``ihpo_budget``,
@@ -23,7 +24,10 @@ source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs
                      (``ihpo_source`` stays a user attr: where
                      the trial came from before Optuna)
 constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1", ...
-                     then alphabetical order) -> a tuple
+                     then alphabetical order) -> a tuple; a
+                     non-finite one (Optuna accepts inf) makes
+                     a COMPLETE trial FAILED with the reason
+                     (our constraints are finite, for the GP)
 system attrs         ignored: they are the samplers' own state     none written
 datetimes            naive local datetimes <-> Unix timestamps     the same
 ===================  ===========================================  ============================================
@@ -38,6 +42,7 @@ Optuna is imported when these functions are called, never when this module is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import os
@@ -47,17 +52,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._validation import check_bool, fail, import_optional, is_real
+from .._validation import check_bool, fail, import_optional, is_real, shown
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..space import SearchSpace
 from ..study.core import Study
+from ..study.journal import check_path
 from ..trial import Trial, TrialState, check_json
 from .optuna_space import distribution_of, infer_space
 
 __all__ = ["from_optuna", "to_optuna", "is_optuna_study", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
-           "constraint_values"]
+           "constraint_values", "unmeasured_constraint"]
 
 #: The source of the trials :func:`from_optuna` adds.
 SOURCE = "optuna"
@@ -104,7 +110,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         Its settings (``{"n_initial": 5}``).
     storage : str or path, optional
         A new journal file for our study (an existing journal is refused: the trials would be
-        added twice).
+        added twice). The study is built in memory first and then written whole: when the
+        import fails, no journal is left behind (a file created for it is removed; an empty
+        file given is left empty).
     drop_steps : bool
         Import a stepped range (``suggest_float(..., step=0.1)``) as the range without its step
         instead of refusing it.
@@ -124,7 +132,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     if not isinstance(optuna_study, optuna.study.Study):
         raise fail("optuna_study", owner, "an optuna.Study", optuna_study)
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
-    if storage is not None and Path(storage).exists() and Path(storage).stat().st_size > 0:
+    path = None if storage is None else check_path(storage, "storage", owner)
+    existed = path is not None and path.exists()
+    if path is not None and existed and path.stat().st_size > 0:
         raise fail("storage", owner, "a new journal file (or None)", str(storage),
                    hint="It exists: importing into it would add the trials to the study it holds.")
     states = _states(optuna)
@@ -134,7 +144,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     space = infer_space(evidence, drop_steps=drop_steps, owner=owner)
     left_out: dict[str, list[int]] = {}
     kept = []
-    for trial in finished:  # all checked before the study (and its journal) exists
+    for trial in finished:
         problem = _misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
@@ -143,11 +153,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
-    directions = [Direction.parse(d.name.lower(), "directions", owner) for d in optuna_study.directions]
-    names = optuna_study.metric_names
-    goals: dict[str, Any] = {"directions": dict(zip(names, directions, strict=True)) if names else directions}
-    study = Study(space, optimizer or ("parego" if len(directions) > 1 else "bo"), **goals, seed=seed,
-                  optimizer_settings=optimizer_settings, storage=storage)
+    goals = _goals(optuna_study, owner)
+    # Built in memory, then written whole: a trial refused midway leaves no journal behind.
+    study = Study(space, optimizer or ("parego" if len(goals) > 1 else "bo"), directions=goals, seed=seed,
+                  optimizer_settings=optimizer_settings)
     for trial in kept:
         _add(study, trial, states[trial.state], owner, left_out)
     for trial in trials:
@@ -156,9 +165,59 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         elif trial.state not in states:
             left_out.setdefault(f"{trial.state.name} trials (no result yet, or params that do not fit)", []).append(
                 trial.number)
+    if path is not None:
+        study = _journaled(study, path, existed)
     for what, numbers in left_out.items():
         warnings.warn(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning, stacklevel=2)
     return study
+
+
+def _goals(optuna_study: Any, owner: str) -> list[Direction] | dict[str, Direction]:
+    """The ``directions`` of our study: by name when the Optuna study names its objectives."""
+    directions = [Direction.parse(d.name.lower(), "directions", owner) for d in optuna_study.directions]
+    names = optuna_study.metric_names
+    if names is None:
+        return directions
+    if not all(isinstance(name, str) and name for name in names) or len(set(names)) < len(names):
+        raise fail("optuna_study.metric_names", owner, "distinct non-empty str names, one per objective", names,
+                   hint="Our objectives are told apart by name (a dict from name to value); give each its own "
+                        "with optuna_study.set_metric_names([...]) before importing.")
+    return dict(zip(names, directions, strict=True))
+
+
+def _journaled(study: Study, path: Path, existed: bool) -> Study:
+    """``study``, built in memory, written to a new journal at ``path`` and resumed from it.
+
+    If writing or resuming fails, what this call wrote goes: a file it created is removed (and
+    the folders it created for it), an empty file that was there is emptied again.
+    """
+    created_folders = [folder for folder in path.parents if not folder.exists()]  # the deepest first
+    try:
+        study.save(path)
+    except InvalidParameterError:  # refused before writing: another process started a journal there meanwhile
+        raise
+    except BaseException:
+        _discard(path, existed, created_folders)
+        raise
+    try:
+        return Study.load(path)
+    except BaseException:
+        _discard(path, existed, created_folders)
+        raise
+
+
+def _discard(path: Path, existed: bool, created_folders: list[Path]) -> None:
+    """Undo a journal written at ``path`` by :func:`_journaled` (see there)."""
+    if existed:
+        with contextlib.suppress(FileNotFoundError):  # removed meanwhile: nothing to restore
+            os.truncate(path, 0)
+        return
+    path.unlink(missing_ok=True)
+    for folder in created_folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: something else is in it now
+            break
 
 
 def _misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
@@ -188,25 +247,44 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
         except InvalidParameterError:
             left_out.setdefault(f"user attribute {key!r}, which a JSON journal cannot hold,", []).append(trial.number)
             del attrs[key]
+    constraints: tuple[float, ...] | None = None
+    if state is TrialState.COMPLETE:
+        broken = unmeasured_constraint(trial.constraints)
+        if broken is None:
+            constraints = constraint_values(trial.constraints)
+        else:  # as an objective's non-finite value does: FAILED, with the reason
+            state, attrs["error"] = TrialState.FAILED, (f"Optuna trial {trial.number} was COMPLETE with values "
+                                                        f"{trial.values}, but {broken}")
     if state is TrialState.COMPLETE:
         value: Any = tuple(trial.values) if study.goals.multi else trial.value
     else:
         value = trial.value if state is TrialState.PRUNED and not study.goals.multi else None
     return study.add_finished(trial.params, state=state, value=value, source=SOURCE, user_attrs=attrs,
                               intermediate_values=dict(trial.intermediate_values), budget=budget,
-                              generation=generation,
-                              constraints=(constraint_values(trial.constraints)
-                                           if state is TrialState.COMPLETE else None),
+                              generation=generation, constraints=constraints,
                               datetime_start=_timestamp(trial.datetime_start),
                               datetime_complete=_timestamp(trial.datetime_complete), owner=owner)
 
 
 def constraint_values(named: Mapping[str, float]) -> tuple[float, ...] | None:
-    """Optuna's constraints by name as a tuple: numeric names in numeric order ("2" before "10"), then the others."""
+    """Optuna's constraints by name (real numbers: see :func:`unmeasured_constraint`) as a tuple:
+    numeric names in numeric order ("2" before "10"), then the others."""
     if not named:
         return None
     order = sorted(named, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
     return tuple(float(named[k]) for k in order)
+
+
+def unmeasured_constraint(named: Mapping[str, Any]) -> str | None:
+    """Why Optuna's constraints ``named`` do not fit ours (finite real numbers), or None when they do.
+
+    Optuna accepts an infinite constraint, and its older trials keep whatever the system
+    attribute "constraints" holds; a constraint of ours is a finite number that a GP can model.
+    """
+    for key, value in named.items():
+        if not (is_real(value) and math.isfinite(float(value))):
+            return f"its constraint {key!r} is {shown(value)}: constraints here are finite real numbers."
+    return None
 
 
 def _timestamp(moment: datetime.datetime | None) -> float | None:
@@ -219,6 +297,10 @@ def _moment(timestamp: float | None) -> datetime.datetime | None:
 
 def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, *, sampler: Any = None) -> Any:
     """A new Optuna study holding ``study``'s finished trials (and its queue, as WAITING trials).
+
+    Every trial is converted before the storage is touched, so a study Optuna cannot hold (a
+    curve reported at a fractional step) is refused without writing; if writing fails midway,
+    the Optuna study created is deleted again (``optuna.delete_study``).
 
     Parameters
     ----------
@@ -247,16 +329,27 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     optuna = _optuna("to_optuna")
     if not isinstance(study, Study):
         raise fail("study", "to_optuna", "an interactive_hpo Study", study)
+    # Every trial converted (and so checked) before the storage is touched.
+    frozen = [_frozen(study, t, optuna) for t in study.trials if t.state.is_finished]
+    running = [t.number for t in study.trials if not t.state.is_finished]
     theirs = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
                                  directions=[d.value for d in study.directions])
-    if study.goals.names != Goals.parse(directions=list(study.directions)).names:
-        with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
-    running = [t.number for t in study.trials if not t.state.is_finished]
-    theirs.add_trials([_frozen(study, t, optuna) for t in study.trials if t.state.is_finished])
-    for params in study.queued:
-        theirs.enqueue_trial(params)
+    try:
+        if study.goals.names != Goals.parse(directions=list(study.directions)).names:
+            with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
+        theirs.add_trials(frozen)
+        for params in study.queued:
+            theirs.enqueue_trial(params)
+    except BaseException as error:  # the storage as it was: without the study created above
+        if storage is not None:  # None: Optuna's in-memory storage of this study alone, gone with it
+            try:
+                optuna.delete_study(study_name=theirs.study_name, storage=storage)
+            except Exception as cleanup:  # noqa: BLE001 - the first error is the one to see
+                error.add_note(f"to_optuna could not delete the half-written Optuna study {theirs.study_name!r} "
+                               f"({type(cleanup).__name__}: {cleanup}); delete it with optuna.delete_study.")
+        raise
     if running:
         warnings.warn(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning,
                       stacklevel=2)

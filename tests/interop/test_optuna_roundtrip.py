@@ -294,3 +294,110 @@ def test_other_refusals():
     fractional.tell(trial, 0.5)
     with pytest.raises(InvalidParameterError, match=r"Trial 0 reported at step 0.25; Optuna's steps are ints"):
         to_optuna(fractional)
+
+
+def stepped_at_a_half() -> Study:
+    """A study Optuna cannot hold: a curve reported at step 0.5."""
+    ours = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    ours.run(lambda p, report: (report(p["x"], 0.5), p["x"])[1], n_trials=2)
+    return ours
+
+
+def test_to_optuna_refuses_before_touching_the_storage(tmp_path):
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    with pytest.raises(InvalidParameterError, match="Optuna's steps are ints"):
+        to_optuna(stepped_at_a_half(), url, "mine")
+    assert not (tmp_path / "o.db").exists()  # no empty study left: the name is free for a retry
+    assert len(to_optuna(our_study(), url, "mine").trials) == 9
+
+
+def test_to_optuna_deletes_the_study_it_created_when_writing_fails(monkeypatch):
+    url = optuna.storages.InMemoryStorage()  # any storage: the user's database
+    theirs = to_optuna(our_study(), url, "theirs")
+
+    def broken(self, params, *args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(optuna.study.Study, "enqueue_trial", broken)
+    with pytest.raises(RuntimeError, match="database is locked"):
+        to_optuna(our_study(), url, "mine")  # the trials were added, the queue was not
+    assert optuna.get_all_study_names(url) == ["theirs"]
+    # A name already taken is refused by Optuna before anything is created: the study holding it stays.
+    with pytest.raises(optuna.exceptions.DuplicatedStudyError):
+        to_optuna(our_study(), url, "theirs")
+    assert len(optuna.load_study(study_name="theirs", storage=url).trials) == len(theirs.trials)
+
+
+def named_twice() -> optuna.Study:
+    theirs = optuna.create_study(directions=["minimize", "maximize"], sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        theirs.set_metric_names(["loss", "loss"])
+    return theirs
+
+
+def test_objective_names_must_be_distinct_and_nothing_is_written_before(tmp_path):
+    path = tmp_path / "m.jsonl"
+    theirs = named_twice()
+    with pytest.raises(InvalidParameterError, match=r"`optuna_study.metric_names` of from_optuna must be distinct "
+                                                    r"non-empty str names, one per objective; got \['loss', 'loss'\]"):
+        from_optuna(theirs, "random", storage=path)
+    assert not path.exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        theirs.set_metric_names(["loss", "gain"])
+    ours = from_optuna(theirs, "random", storage=path)  # the retry works
+    assert ours.goals.names == ("loss", "gain") and len(Study.load(path).trials) == 3
+
+
+@pytest.mark.parametrize("before", ["absent", "empty"])
+def test_a_journal_that_fails_midway_is_removed(tmp_path, monkeypatch, before):
+    from interactive_hpo.study.journal import Journal
+
+    path = tmp_path / "new" / "imported.jsonl" if before == "absent" else tmp_path / "imported.jsonl"
+    if before == "empty":
+        path.touch()
+    append, calls = Journal.append, []
+
+    def full_disk(self, event):
+        calls.append(event)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device")
+        append(self, event)
+
+    monkeypatch.setattr(Journal, "append", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        from_optuna(tpe_study(None), "random", storage=path)
+    if before == "absent":
+        assert not path.exists() and not path.parent.exists()  # nor the folder made for it
+    else:
+        assert path.read_bytes() == b""  # as it was
+    monkeypatch.setattr(Journal, "append", append)
+    assert len(from_optuna(tpe_study(None), "random", storage=path).trials) == 8  # the retry is not blocked
+
+
+def test_a_journal_import_continues_as_the_in_memory_one(tmp_path):
+    theirs = tpe_study(None)
+    in_memory = from_optuna(theirs, "sobol", seed=3)
+    journaled = from_optuna(theirs, "sobol", seed=3, storage=tmp_path / "imported.jsonl")
+    assert [t.to_json() for t in journaled.trials] == [t.to_json() for t in in_memory.trials]
+    assert journaled.storage is not None and journaled.ask().params == in_memory.ask().params
+
+
+def test_a_non_finite_constraint_makes_the_trial_failed_with_the_reason(tmp_path):
+    theirs = optuna.create_study()
+    distributions = {"x": FloatDistribution(0.0, 1.0)}
+    for x, constraints, system_attrs in [(0.1, {"0": -1.0}, None), (0.2, {"0": math.inf}, None),
+                                         (0.3, {"0": -1.0, "1": -math.inf}, None),
+                                         (0.4, None, {"constraints": [math.nan]})]:  # Optuna's older form
+        theirs.add_trial(optuna.trial.create_trial(params={"x": x}, distributions=distributions, value=x,
+                                                   constraints=constraints, system_attrs=system_attrs))
+    path = tmp_path / "constrained.jsonl"
+    ours = from_optuna(theirs, "random", storage=path)
+    for study in (ours, Study.load(path)):  # the journal holds what the study does
+        assert [t.state for t in study.trials] == [TrialState.COMPLETE] + [TrialState.FAILED] * 3
+        assert study.trials[0].constraints == (-1.0,)
+        assert study.trials[1].error == ("Optuna trial 1 was COMPLETE with values [0.2], but its constraint '0' is "
+                                         "inf: constraints here are finite real numbers.")
+        assert "constraint '1' is -inf" in study.trials[2].error and "constraint '0' is nan" in study.trials[3].error

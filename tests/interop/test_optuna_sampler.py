@@ -120,3 +120,16 @@ def test_a_finite_space_used_up_falls_back_to_random_sampling():
     values = [t.params["k"] for t in study.trials]
     assert sorted(set(values)) == [0, 1, 2] and len(values) == 5
     assert np.isfinite([t.value for t in study.trials]).all()
+
+
+def test_a_trial_with_an_infinite_constraint_counts_as_failed():
+    pytest.importorskip("botorch")
+    from optuna.distributions import FloatDistribution
+
+    study = optuna.create_study(sampler=IHPOSampler("bo", seed=0, **{**FAST, "n_initial": 2}))
+    for x, constraint in [(0.1, -0.4), (0.4, math.inf), (0.6, 0.1), (0.9, 0.4)]:  # Optuna accepts inf
+        study.add_trial(optuna.trial.create_trial(params={"x": x}, distributions={"x": FloatDistribution(0, 1)},
+                                                  value=x, constraints={"0": constraint}))
+    trial = study.ask({"x": FloatDistribution(0, 1)})  # the constraint's GP would see NaN after standardizing
+    info = study.sampler.proposals[trial.number]
+    assert info["phase"] == "bo" and info["constraint_gp_data"] == 3 and 0 <= trial.params["x"] <= 1
