@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
 from .._validation import fail
 from ..space import SearchSpace
 from .base import Optimizer
 
-__all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers"]
+__all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
+           "check_settings"]
 
 _REGISTRY: dict[str, str | type[Optimizer]] = {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
@@ -68,10 +70,11 @@ def available_optimizers() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def optimizer_class(name: str) -> type[Optimizer]:
-    """The class registered under ``name`` (importing its module if needed)."""
-    if name not in _REGISTRY:
-        raise fail("name", "make_optimizer", f"one of {available_optimizers()}", name)
+def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_optimizer") -> type[Optimizer]:
+    """The class registered under ``name`` (importing its module if needed); ``argument`` and
+    ``owner`` say where an unknown name was typed (``optimizer`` of Study)."""
+    if not isinstance(name, str) or name not in _REGISTRY:
+        raise fail(argument, owner, f"one of {available_optimizers()}", name)
     entry = _REGISTRY[name]
     if isinstance(entry, str):
         module, _, attr = entry.partition(":")
@@ -79,8 +82,27 @@ def optimizer_class(name: str) -> type[Optimizer]:
     return entry
 
 
-def make_optimizer(name: str, space: SearchSpace, **settings: Any) -> Optimizer:
+def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "name",
+                   settings_argument: str = "settings", owner: str | None = None) -> type[Optimizer]:
+    """The class registered under ``name``, once every key of ``settings`` is one of its keywords
+    (arguments as for :func:`make_optimizer`)."""
+    cls = optimizer_class(name, argument=argument, owner=owner or "make_optimizer")
+    accepted = [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "space")]
+    for key in settings:
+        if key not in accepted:
+            raise fail(settings_argument, owner or f"make_optimizer({name!r})", f"keywords among {accepted}", key,
+                       hint=f"{key!r} is not a setting of {cls.__name__}.")
+    return cls
+
+
+def make_optimizer(name: str, space: SearchSpace, *, argument: str = "name", settings_argument: str = "settings",
+                   owner: str | None = None, **settings: Any) -> Optimizer:
     """Build the optimizer registered under ``name`` with ``settings`` (``seed`` among them).
+
+    ``argument``, ``settings_argument`` and ``owner`` name where the caller's user typed the
+    name and the settings (for Study: "optimizer", "optimizer_settings" and "Study"), so an
+    unknown one is refused in the user's words; default: ``name`` and ``settings`` of
+    ``make_optimizer(name)``.
 
     Examples
     --------
@@ -88,10 +110,5 @@ def make_optimizer(name: str, space: SearchSpace, **settings: Any) -> Optimizer:
     >>> make_optimizer("random", SearchSpace([Float("x", 0, 1)]), seed=0)
     RandomSearch(seed=0)
     """
-    cls = optimizer_class(name)
-    accepted = [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "space")]
-    for key in settings:
-        if key not in accepted:
-            raise fail("settings", f"make_optimizer({name!r})", f"keywords among {accepted}", key,
-                       hint=f"{key!r} is not a setting of {cls.__name__}.")
-    return cls(space, **settings)
+    return check_settings(name, settings, argument=argument, settings_argument=settings_argument,
+                          owner=owner)(space, **settings)

@@ -10,13 +10,28 @@ the best source configurations in the first generation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..views import read_only
 
-__all__ = ["Source"]
+__all__ = ["Source", "distinct_names"]
+
+
+def distinct_names(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """``names`` in order, each that repeats an earlier one (or one of ``taken``) with a number
+    added: ``["old", "old"]`` -> ``["old", "old (2)"]``, as the Lab names its branches. Sources'
+    weights are shown by name, so two sources must never share one."""
+    seen, distinct = set(taken), []
+    for name in names:
+        unique, k = name, 2
+        while unique in seen:
+            unique, k = f"{name} ({k})", k + 1
+        seen.add(unique)
+        distinct.append(unique)
+    return distinct
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .._validation import fail
+from .._validation import check_int
 from ..exceptions import InvalidParameterError
+from ..optimizers.base import Optimizer
+from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .core import Study
 from .replay import context_of
-from .warm_start import params_for
+from .warm_start import carried_sources, params_for
 
 __all__ = ["Remapped", "remap_study", "fork_study"]
 
@@ -36,11 +38,14 @@ class Remapped:
         Old trial number -> new trial number.
     dropped : dict
         Old trial number -> why it does not fit the new space.
+    dropped_sources : dict
+        Warm-start source name -> why the new study does not keep it (see :func:`remap_study`).
     """
 
     study: Study
     kept: dict[int, int]
     dropped: dict[int, str]
+    dropped_sources: dict[str, str] = field(default_factory=dict)
 
 
 def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = None,
@@ -59,6 +64,12 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     new file; the old study's journal is never touched). ``trials`` carries only those trials
     (default: all of ``study``'s, in their order).
 
+    The study's warm-start sources are carried as its trials are: each keeps its trials that
+    fit the new space, and one with none that fits is left behind, its reason in
+    ``dropped_sources``. All of them are left behind (and listed there) when the new optimizer
+    does not use related studies ("random", "sobol", ...): a study never starts with sources
+    its optimizer would ignore. ``study.switch_optimizer`` keeps them instead: the study goes on.
+
     Examples
     --------
     >>> from interactive_hpo import Float, SearchSpace, Study
@@ -68,14 +79,24 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     >>> len(moved.kept) + len(moved.dropped), all("outside" in why for why in moved.dropped.values())
     (10, True)
     """
+    return _carry(study, space, optimizer, optimizer_settings, storage, trials, "remap_study")
+
+
+def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
+           optimizer_settings: Mapping[str, Any] | None, storage: str | os.PathLike[str] | None,
+           trials: Iterable[Trial] | None, owner: str) -> Remapped:
+    """:func:`remap_study`, its errors naming ``owner`` (the function the user called)."""
     if optimizer is None:
         optimizer = study.optimizer.name
         settings = {k: v for k, v in study.optimizer.settings().items() if k != "seed"}
     else:
         settings = {}
     settings.update(optimizer_settings or {})
+    kind = type(optimizer) if isinstance(optimizer, Optimizer) else \
+        check_settings(optimizer, settings, argument="optimizer", settings_argument="optimizer_settings", owner=owner)
+    sources, dropped_sources = carried_sources(study.warm_start, space, kind)
     new = Study(space, optimizer, **study.goals.study_arguments(), seed=study.seed, optimizer_settings=settings,
-                storage=storage, warm_start=study.warm_start or None)
+                storage=storage, warm_start=sources or None)
     kept, dropped = {}, {}
     for trial in study.trials if trials is None else trials:
         value = study.goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
@@ -91,9 +112,9 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
         attrs = {"carried_from": trial.number, "carried_source": trial.source,
                  "carried_attrs": trial.to_json()["user_attrs"]}
         carried = new.add_completed(params, value if study.goals.multi else value[0], source=source,
-                                    user_attrs=attrs, owner="remap_study", constraints=trial.constraints)
+                                    user_attrs=attrs, owner=owner, constraints=trial.constraints)
         kept[trial.number] = carried.number
-    return Remapped(new, kept, dropped)
+    return Remapped(new, kept, dropped, dropped_sources)
 
 
 def fork_study(study: Study, step: int, *, optimizer: str | None = None,
@@ -107,7 +128,8 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     ``study`` is untouched. The branch's first ask is its answer to "what would have been
     proposed at step ``step`` with these settings?"; compare branches by their best-so-far
     curves. Other arguments as in :func:`remap_study` (``kept`` maps old to new numbers;
-    ``dropped`` is empty: a fork keeps its space).
+    ``dropped`` is empty: a fork keeps its space). The branch keeps the study's warm-start
+    sources unless its optimizer does not use them (then ``dropped_sources`` lists them).
 
     Examples
     --------
@@ -119,8 +141,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     (5, 'sobol', 10)
     """
     n = len(study.trials)
-    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= n:
-        raise fail("step", "fork_study", f"a trial number in [0, {n}] ({n}: now)", step)
+    step = check_int(step, "step", "fork_study", 0, n)  # n: now
     spec: dict[str, Any]
     if step == n:
         spec, finished = {"name": study.optimizer.name, "settings": study.optimizer.settings()}, study.finish_order
@@ -131,5 +152,5 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
         optimizer_settings = {**{k: v for k, v in spec["settings"].items() if k != "seed"},
                               **(optimizer_settings or {})}
     complete = [study.trials[number] for number in finished]
-    return remap_study(study, study.space, optimizer=optimizer, optimizer_settings=optimizer_settings,
-                       storage=storage, trials=[t for t in complete if t.state is TrialState.COMPLETE])
+    return _carry(study, study.space, optimizer, optimizer_settings, storage,
+                  [t for t in complete if t.state is TrialState.COMPLETE], "fork_study")

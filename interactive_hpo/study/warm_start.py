@@ -7,14 +7,17 @@ parameter the new space asks of it). The journal's header stores the records, so
 loaded or forked study has the same sources and proposes the same trials. Optimizers that
 declare :class:`~interactive_hpo.optimizers.capabilities.WarmStartable` get them as
 :class:`~interactive_hpo.optimizers.warm_start.Source` data (unit-cube points and losses); the
-source studies' trials never become this study's trials.
+source studies' trials never become this study's trials. Every source has its own name (the
+model's weights are shown by name; see :meth:`WarmStart.read`), and a study carried to another
+space or optimizer keeps the sources that still fit and serve it (:func:`carried_sources`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,14 +28,14 @@ from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import WarmStartable
-from ..optimizers.warm_start import Source
+from ..optimizers.warm_start import Source, distinct_names
 from ..space import SearchSpace
 from ..trial import TrialState
 
 if TYPE_CHECKING:
     from .core import Study
 
-__all__ = ["SourceRecord", "WarmStart", "params_for"]
+__all__ = ["SourceRecord", "WarmStart", "carried_sources", "params_for"]
 
 
 def params_for(space: SearchSpace, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -102,6 +105,16 @@ class SourceRecord:
     def fitting(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace,
                 owner: str) -> SourceRecord:
         """A record of the ``(params, loss)`` pairs that fit ``space`` (at least one must)."""
+        try:
+            return cls.fit(name, trials, space)
+        except InvalidParameterError as error:
+            raise fail("warm_start", owner, "sources with completed trials that fit this study's space",
+                       f"{name!r} ({error})") from None
+
+    @classmethod
+    def fit(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace) -> SourceRecord:
+        """As :meth:`fitting`; when no pair fits, raises :class:`InvalidParameterError` saying why
+        (the first pair's reason, as :func:`params_for` gives it, or "none completed")."""
         params, losses, reasons = [], [], []
         for trial_params, loss in trials:
             try:
@@ -111,9 +124,7 @@ class SourceRecord:
                 continue
             losses.append(loss)
         if not params:
-            why = f" ({reasons[0]})" if reasons else " (none completed)"
-            raise fail("warm_start", owner, "sources with completed trials that fit this study's space",
-                       f"{name!r}{why}")
+            raise InvalidParameterError(reasons[0] if reasons else "none completed")
         return cls(name, tuple(params), tuple(losses))
 
 
@@ -130,7 +141,13 @@ class WarmStart:
     @classmethod
     def read(cls, warm_start: Any, space: SearchSpace, goals: Goals, owner: str = "Study") -> WarmStart:
         """What a user passed as ``warm_start``: None, a study, a list of them, a dict from
-        name to study, or :class:`SourceRecord` items (``study.warm_start`` of another study)."""
+        name to study, or :class:`SourceRecord` items (``study.warm_start`` of another study).
+
+        Each source gets a distinct name. Names the user gave (the dict's keys, the records'
+        names) must differ: a repeated one is refused. A name the study derives (its journal's
+        file name, else "source 2" for the second) that repeats another gets the journal's
+        folder ("d1/old" and "d2/old"), then a number ("old (2)").
+        """
         from .core import Study  # core imports this module: a study is known by its class only here
 
         if warm_start is None:
@@ -142,27 +159,35 @@ class WarmStart:
             items = list(warm_start.items())
         else:
             single = isinstance(warm_start, (Study, SourceRecord, Mapping))
-            listed = [warm_start] if single else list(warm_start) if isinstance(warm_start, Sequence) else None
+            listed = [warm_start] if single else list(warm_start) if _is_list(warm_start) else None
             if listed is None:
-                raise fail("warm_start", owner, "a study, a list of studies or a dict from name to study", warm_start)
+                raise fail("warm_start", owner, "a study, a list of studies or a dict from name to study", warm_start,
+                           hint=_path_hint(warm_start))
             items = [(None, item) for item in listed]
-        records = []
+        records: list[SourceRecord] = []
+        named_by: list[Study | None] = []  # the study whose journal or place named each record; None: the user
         for i, (name, item) in enumerate(items):
-            if isinstance(item, SourceRecord):
-                records.append(SourceRecord.from_json(item.to_json(), space, owner))
-            elif isinstance(item, Mapping):
-                records.append(SourceRecord.from_json(item, space, owner))
+            if isinstance(item, (SourceRecord, Mapping)):
+                data = item.to_json() if isinstance(item, SourceRecord) else item
+                records.append(SourceRecord.from_json(data if name is None else {**data, "name": str(name)}, space,
+                                                      owner))
+                named_by.append(None)
             elif isinstance(item, Study):
-                records.append(SourceRecord.of_study(item, str(name or _default_name(item, i)), space, owner))
+                records.append(SourceRecord.of_study(item, str(_default_name(item, i) if name is None else name),
+                                                     space, owner))
+                named_by.append(item if name is None else None)
             else:
-                raise fail("warm_start", owner, "studies (or sources as study.warm_start lists them)", item)
-        return cls(records, space)
+                raise fail("warm_start", owner, "studies (or sources as study.warm_start lists them)", item,
+                           hint=_path_hint(item))
+        return cls(_distinct(records, named_by, owner), space)
 
     @classmethod
     def from_header(cls, header: Mapping[str, Any], space: SearchSpace) -> WarmStart:
-        """The sources a journal's header recorded (none if it has no ``warm_start``)."""
-        return cls([SourceRecord.from_json(r, space, "the journal's header") for r in header.get("warm_start", [])],
-                   space)
+        """The sources a journal's header recorded (none if it has no ``warm_start``); a name that
+        repeats another (journals written before names were made distinct may) gets a number."""
+        records = [SourceRecord.from_json(r, space, "the journal's header") for r in header.get("warm_start", [])]
+        names = distinct_names(r.name for r in records)
+        return cls([replace(r, name=name) for r, name in zip(records, names, strict=True)], space)
 
     def header(self) -> dict[str, Any]:
         """The header's entry for these sources (nothing without sources)."""
@@ -181,6 +206,52 @@ class WarmStart:
                        hint="Bayesian optimization (\"bo\") and the population methods (\"ga\", \"de\", \"cmaes\") do.")
 
 
+def carried_sources(records: Sequence[SourceRecord], space: SearchSpace,
+                    optimizer: type[Optimizer]) -> tuple[list[SourceRecord], dict[str, str]]:
+    """The sources a study carried over to ``space`` (``remap_study``, ``fork_study``) keeps, each
+    with its trials that fit there, and why it leaves the others behind (name -> reason): none
+    of their trials fit, or the new study's ``optimizer`` does not use related studies (a
+    study is never started with sources its optimizer ignores)."""
+    if not issubclass(optimizer, WarmStartable):
+        return [], {r.name: f"{optimizer.name!r} does not use related studies" for r in records}
+    kept, dropped = [], {}
+    for record in records:
+        try:
+            kept.append(SourceRecord.fit(record.name, zip(record.params, record.losses, strict=True), space))
+        except InvalidParameterError as error:
+            dropped[record.name] = f"none of its trials fits the new space ({error})"
+    return kept, dropped
+
+
 def _default_name(study: Study, index: int) -> str:
     storage = study.storage  # a Study's journal path, or None in memory
     return Path(storage).stem if storage else f"source {index + 1}"
+
+
+def _distinct(records: list[SourceRecord], named_by: list[Study | None], owner: str) -> list[SourceRecord]:
+    """``records`` with distinct names (see :meth:`WarmStart.read`): ``named_by[i]`` is the study
+    whose journal (or place in the list) named record i, None when the user named it."""
+    given = [r.name for r, study in zip(records, named_by, strict=True) if study is None]
+    repeated = [name for i, name in enumerate(given) if name in given[:i]]
+    if repeated:
+        raise fail("warm_start", owner, "sources with distinct names", repeated[0],
+                   hint="Name each source with a dict: warm_start={'first': study, 'second': other}.")
+    names = [r.name for r in records]
+    derived = []
+    for record, study in zip(records, named_by, strict=True):
+        if study is not None:
+            folder = Path(study.storage).absolute().parent.name if study.storage else ""
+            derived.append(f"{folder}/{record.name}" if folder and names.count(record.name) > 1 else record.name)
+    unique = iter(distinct_names(derived, taken=given))
+    return [r if study is None else replace(r, name=next(unique)) for r, study in zip(records, named_by, strict=True)]
+
+
+def _path_hint(value: Any) -> str | None:
+    """What to do with a journal's path given as a source (None for other values)."""
+    return "A journal's path is not a study: open it first, warm_start=Study.load(path)." \
+        if isinstance(value, (str, os.PathLike)) else None
+
+
+def _is_list(value: Any) -> bool:
+    """A sequence of sources (a str is a sequence of characters, not of sources)."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))

@@ -101,3 +101,67 @@ def test_undoing_a_manual_trial_keeps_the_sources(source):
     study.add_manual({"x": 0.0, "y": 0.0}, 1.25)
     study.undo_manual()
     np.testing.assert_array_equal(study.optimizer.propose().x, expected)
+
+
+def test_sources_named_by_their_journals_get_distinct_names(tmp_path):
+    first = Study(SPACE, "sobol", seed=1, storage=tmp_path / "d1" / "old.jsonl")
+    second = Study(SPACE, "sobol", seed=2, storage=tmp_path / "d2" / "old.jsonl")
+    for related in (first, second):
+        related.run(objective, 3)
+    study = Study(SPACE, "bo", seed=0, warm_start=[first, second, first])
+    assert [r.name for r in study.warm_start] == ["d1/old", "d2/old", "d1/old (2)"]  # folder, then a number
+    in_memory = Study(SPACE, "sobol", seed=3)
+    in_memory.run(objective, 3)
+    named = Study(SPACE, "bo", warm_start=[SourceRecord("source 2", ({"x": 0, "y": 0},), (1.0,)), in_memory])
+    assert [r.name for r in named.warm_start] == ["source 2", "source 2 (2)"]  # the name the user gave stays
+
+
+def test_names_given_twice_are_refused_and_a_dict_names_records():
+    record = SourceRecord("old", ({"x": 0.5, "y": 0.5},), (1.0,))
+    with pytest.raises(InvalidParameterError, match=r"`warm_start` of Study must be sources with distinct names; "
+                                                    r"got 'old'. Name each source with a dict"):
+        Study(SPACE, "bo", warm_start=[record, record])
+    assert [r.name for r in Study(SPACE, "bo", warm_start={"a": record, "b": record}).warm_start] == ["a", "b"]
+
+
+@pytest.mark.parametrize("value", ["old", ["old"]])
+def test_a_path_is_refused_whole_with_a_hint(value):
+    with pytest.raises(InvalidParameterError, match=r"; got 'old'. A journal's path is not a study: open it first"):
+        Study(SPACE, "bo", warm_start=value)
+
+
+def test_a_fork_or_remap_to_an_optimizer_without_warm_starts_leaves_the_sources_behind(source):
+    study = Study(SPACE, "bo", seed=0, warm_start={"old": source}, optimizer_settings={"n_initial": 3})
+    study.run(objective, 2)
+    for branch in (fork_study(study, np.int64(1), optimizer="random"), remap_study(study, SPACE, optimizer="sobol")):
+        assert branch.study.warm_start == () and list(branch.dropped_sources) == ["old"]
+        assert "does not use related studies" in branch.dropped_sources["old"]
+    study.switch_optimizer("random")  # the optimizer in charge now is the default
+    assert remap_study(study, SPACE).dropped_sources.keys() == {"old"}
+
+
+def test_a_remap_where_no_source_trial_fits_leaves_that_source_behind(source):
+    study = Study(SPACE, "bo", seed=0, warm_start={"old": source, "kept": {"name": "kept", "params": [
+        {"x": 1.5, "y": 0.0}], "losses": [0.5]}})
+    moved = remap_study(study, SearchSpace([Float("x", 1.0, 2.0), Float("y", -2.0, 2.0)]))
+    inside = [t for t in source.trials if t.state.value == "COMPLETE" and t.params["x"] >= 1]
+    assert [r.name for r in moved.study.warm_start] == (["old", "kept"] if inside else ["kept"])
+    other = SearchSpace([Float("lr", 0.1, 1.0)])
+    gone = remap_study(study, other)
+    assert gone.study.warm_start == () and gone.dropped_sources == {
+        "old": f"none of its trials fits the new space ({source.trials[0].params} has no value for lr)",
+        "kept": "none of its trials fits the new space ({'x': 1.5, 'y': 0.0} has no value for lr)"}
+
+
+def test_a_journal_whose_sources_share_a_name_resumes_and_forks_with_distinct_names(tmp_path):
+    path = tmp_path / "older.jsonl"
+    records = [SourceRecord(name, ({"x": x, "y": 0.0},), (1.0,)) for name, x in (("a", 0.5), ("b", -0.5))]
+    Study(SPACE, "bo", seed=0, warm_start=records, storage=path)
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    for record in header["warm_start"]:
+        record["name"] = "old"  # as a journal written before names were made distinct could hold them
+    path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
+    resumed = Study.load(path)
+    assert [r.name for r in resumed.warm_start] == ["old", "old (2)"]
+    assert [r.name for r in fork_study(resumed, 0).study.warm_start] == ["old", "old (2)"]

@@ -78,7 +78,7 @@ def test_fork_study_takes_what_was_known_and_the_optimizer_then():
     assert fork.study.optimizer.name == "sobol" and list(fork.kept) == [0, 1, 2]
     assert fork_study(study, 1).study.optimizer.name == "random"
     assert list(fork_study(study, 5).kept) == [0, 1, 2, 4, 3]   # now: every finished trial, in finishing order
-    with pytest.raises(InvalidParameterError, match=r"`step` of fork_study must be a trial number in \[0, 5\]"):
+    with pytest.raises(InvalidParameterError, match=r"`step` of fork_study must be an int in \[0, 5\]; got 6"):
         fork_study(study, 6)
 
 

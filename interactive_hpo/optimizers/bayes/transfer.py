@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..warm_start import Source
+from ..warm_start import Source, distinct_names
 from .model import Predictor, fit_gp, torch
 from .prior_mean import SourceMeans, TransferMean
 from .warping import OutputWarp
@@ -38,8 +38,11 @@ _FITS: weakref.WeakKeyDictionary[Source, dict[tuple, Predictor]] = weakref.WeakK
 
 
 def source_means(sources: Sequence[Source], cat_dims: list[int], kernel: str) -> SourceMeans:
-    """The sources' GPs (with the target's categorical coordinates and kernel), as a prior mean."""
-    return SourceMeans([s.name for s in sources], [_source_predictor(s, cat_dims, kernel) for s in sources])
+    """The sources' GPs (with the target's categorical coordinates and kernel), as a prior mean;
+    names made distinct (sources given to an optimizer directly may repeat one), so that
+    :func:`source_weights` shows every weight."""
+    names = distinct_names(s.name for s in sources)
+    return SourceMeans(names, [_source_predictor(s, cat_dims, kernel) for s in sources])
 
 
 def source_weights(model: Any) -> dict[str, float]:

@@ -11,6 +11,7 @@ pytest.importorskip("botorch")
 from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.optimizers.bayes import GaussianProcessBO  # noqa: E402
 from interactive_hpo.optimizers.bayes.model import Predictor  # noqa: E402
+from interactive_hpo.optimizers.bayes.transfer import source_means  # noqa: E402
 from interactive_hpo.optimizers.warm_start import Source  # noqa: E402
 from interactive_hpo.trial import Trial, TrialState  # noqa: E402
 
@@ -93,3 +94,8 @@ def test_the_mean_and_its_closed_form_gradient_include_the_sources():
 def test_sources_over_another_number_of_coordinates_are_refused():
     with pytest.raises(ValueError, match="`sources` of GaussianProcessBO.warm_start must be sources over this"):
         GaussianProcessBO(SPACE, seed=0).warm_start([Source("three", np.zeros((2, 3)), np.zeros(2))])
+
+
+def test_sources_sharing_a_name_keep_a_weight_each():
+    means = source_means([_source(bowl, n=5, name="old"), _source(bowl, n=5, seed=1, name="old")], [], "matern")
+    assert means.names == ["old", "old (2)"]
