@@ -86,9 +86,9 @@ def grid_settings(space: SearchSpace, names: Any, owner: str, *, resolution: int
         raise fail("names", owner, f"one or two distinct names among {space.names}", names)
     default = 40 if len(chosen) == 1 else 15
     return GridSettings(tuple(chosen), check_int(default if resolution is None else resolution, "resolution", owner, 2),
-                check_int(n_background, "n_background", owner, 2),
-                check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
-                check_int(seed, "seed", owner, 0))
+                        check_int(n_background, "n_background", owner, 2),
+                        check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
+                        check_int(seed, "seed", owner, 0))
 
 
 def partial_dependence(functions: Functions, space: SearchSpace, names: str | Sequence[str], *,
