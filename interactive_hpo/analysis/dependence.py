@@ -20,7 +20,8 @@ import numpy as np
 from .._validation import check_int, check_real, fail
 from ..space import SearchSpace
 from ..views import AxisLevels
-from .sobol import Functions, uniform_points
+from ._checks import check_callable, check_space, evaluate, unit_points
+from .sobol import FUNCTIONS_RULE, Functions, uniform_points
 
 __all__ = ["PartialDependence", "ice_curves", "partial_dependence"]
 
@@ -63,6 +64,33 @@ def _grid(space: SearchSpace, names: Sequence[str], resolution: int) -> tuple[tu
     return axes, codes
 
 
+@dataclass(frozen=True)
+class GridSettings:
+    """What :func:`partial_dependence` averages over, checked: the names, levels per name, the
+    background's size, the band's level and the design's seed."""
+
+    names: tuple[str, ...]
+    resolution: int
+    n_background: int
+    level: float
+    seed: int
+
+
+def grid_settings(space: SearchSpace, names: Any, owner: str, *, resolution: int | None = None,
+                  n_background: int = 256, level: float = 0.9, seed: int = 0) -> GridSettings:
+    """The settings of :func:`partial_dependence`, checked with errors naming ``owner`` (the
+    function the person called), before any surrogate is fitted."""
+    chosen = [names] if isinstance(names, str) else list(names) if isinstance(names, (Sequence, np.ndarray)) else None
+    if chosen is None or not 1 <= len(chosen) <= 2 or not all(isinstance(n, str) and n in space.names for n in chosen) \
+            or len(set(chosen)) != len(chosen):
+        raise fail("names", owner, f"one or two distinct names among {space.names}", names)
+    default = 40 if len(chosen) == 1 else 15
+    return GridSettings(tuple(chosen), check_int(default if resolution is None else resolution, "resolution", owner, 2),
+                        check_int(n_background, "n_background", owner, 2),
+                        check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
+                        check_int(seed, "seed", owner, 0))
+
+
 def partial_dependence(functions: Functions, space: SearchSpace, names: str | Sequence[str], *,
                        resolution: int | None = None, n_background: int = 256, level: float = 0.9,
                        seed: int = 0) -> PartialDependence:
@@ -71,7 +99,8 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
     Parameters
     ----------
     functions : callable
-        ``functions(X)`` for points of shape (m, d) returns shape (S, m) or (m,).
+        ``functions(X)`` for points of shape (m, d) in the unit cube returns shape (S, m) or
+        (m,), finite.
     space : SearchSpace
     names : str or sequence of one or two str
     resolution : int, optional
@@ -94,18 +123,22 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
     [0.0, 0.25, 0.5]
     """
     owner = "partial_dependence"
-    names = [names] if isinstance(names, str) else list(names)
-    if not 1 <= len(names) <= 2 or len(set(names)) != len(names) or any(n not in space.names for n in names):
-        raise fail("names", owner, f"one or two distinct names among {space.names}", names)
-    resolution = check_int(resolution if resolution is not None else (40 if len(names) == 1 else 15),
-                           "resolution", owner, 2)
-    level = check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True)
+    space = check_space(space, owner)
+    check_callable(functions, "functions", owner, FUNCTIONS_RULE)
+    grid = grid_settings(space, names, owner, resolution=resolution, n_background=n_background, level=level,
+                         seed=seed)
+    return averaged(functions, space, grid, owner)
+
+
+def averaged(functions: Functions, space: SearchSpace, grid: GridSettings, owner: str) -> PartialDependence:
+    """:func:`partial_dependence` on checked settings; ``owner`` is named if ``functions``
+    returns values of the wrong shape or not finite."""
     from scipy.stats import qmc
 
-    background = uniform_points(space, qmc.Sobol(space.dim, scramble=True, seed=np.random.default_rng(seed)).random(
-        check_int(n_background, "n_background", owner, 2)))
-    axes, codes = _grid(space, names, resolution)
-    columns = [space.names.index(name) for name in names]
+    background = uniform_points(space, qmc.Sobol(space.dim, scramble=True, seed=np.random.default_rng(grid.seed))
+                                .random(grid.n_background))
+    axes, codes = _grid(space, grid.names, grid.resolution)
+    columns = [space.names.index(name) for name in grid.names]
     averages: list[np.ndarray] = []
     per_call = max(1, CHUNK // len(background))
     for start in range(0, len(codes), per_call):
@@ -115,8 +148,8 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
         points = points.reshape(-1, space.dim)
         if space.conditional:
             points = space.canonical(points)
-        values = np.asarray(functions(points), dtype=float)
-        values = (values.reshape(1, -1) if values.ndim == 1 else values).reshape(-1, len(block), len(background))
+        values = evaluate(functions, points, "functions", owner, several=True)
+        values = values.reshape(-1, len(block), len(background))
         # Only where every named parameter is active: elsewhere it does not act on the loss.
         active = np.ones(points.shape[0], dtype=bool) if not space.conditional else \
             space.conditions.active_mask(points)[:, columns].all(axis=1)
@@ -126,10 +159,10 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
             averages.append(np.where(counts > 0, (values * active).sum(axis=2) / counts, np.nan))
     shape = tuple(len(axis.levels) for axis in axes)
     samples = np.concatenate(averages, axis=1).reshape(-1, *shape)
-    tail = 50.0 * (1.0 - level)
+    tail = 50.0 * (1.0 - grid.level)
     with np.errstate(invalid="ignore"):
         low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
-    return PartialDependence(tuple(names), axes, samples.mean(axis=0), low, high, samples, level)
+    return PartialDependence(grid.names, axes, samples.mean(axis=0), low, high, samples, grid.level)
 
 
 def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, name: str, X: Any, *,
@@ -139,11 +172,11 @@ def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, nam
     Parameters
     ----------
     mean : callable
-        ``mean(X)`` for points of shape (m, d) returns shape (m,) (a surrogate's mean).
+        ``mean(X)`` for points of shape (m, d) returns shape (m,), finite (a surrogate's mean).
     space : SearchSpace
     name : str
     X : array-like of shape (n, d)
-        The configurations (say, the trials) in the unit cube.
+        The configurations (say, the trials) in the unit cube (every entry in [0, 1]).
     resolution : int, default=40
 
     Returns
@@ -153,9 +186,11 @@ def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, nam
         NaN where ``name`` is inactive for that configuration.
     """
     owner = "ice_curves"
-    if name not in space.names:
+    space = check_space(space, owner)
+    check_callable(mean, "mean", owner, "a callable X (m, d) -> values (m,) (a surrogate's mean)")
+    if not isinstance(name, str) or name not in space.names:
         raise fail("name", owner, f"one of {space.names}", name)
-    X = np.asarray(X, dtype=float).reshape(-1, space.dim)
+    X = unit_points(X, space, owner)
     axis = space.axis(name, check_int(resolution, "resolution", owner, 2))
     j = space.names.index(name)
     points = np.repeat(X[:, None, :], len(axis.unit), axis=1)
@@ -163,7 +198,7 @@ def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, nam
     points = points.reshape(-1, space.dim)
     if space.conditional:
         points = space.canonical(points)
-    curves = np.asarray(mean(points), dtype=float).reshape(len(X), len(axis.unit))
+    curves = evaluate(mean, points, "mean", owner, several=False).reshape(len(X), len(axis.unit))
     if space.conditional:
         curves = np.where(space.conditions.active_mask(points)[:, j].reshape(curves.shape), curves, np.nan)
     return axis, curves

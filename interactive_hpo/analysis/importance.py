@@ -1,10 +1,11 @@
 """Which hyperparameters mattered in a study: the analyses of this room, read from a study.
 
 :func:`surrogate_of` picks the plausible functions a study's trials support (its own Gaussian
-process when the optimizer has one, else a random forest fitted to its finished trials, manual
-ones included), and :func:`importance`, :func:`study_partial_dependence` and
-:func:`study_quantile_importance` run the analyses on them. ``step=k`` reads the study as it was
-when trial ``k`` was asked (time travel: how the estimates settle as trials arrive).
+process when the optimizer has one, else a random forest fitted to its completed trials, manual
+ones included, PRUNED ones left out: see :func:`trial_data`), and :func:`importance`,
+:func:`study_partial_dependence` and :func:`study_quantile_importance` run the analyses on them.
+``step=k`` reads the study as it was when trial ``k`` was asked (time travel: how the estimates
+settle as trials arrive).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from .._validation import check_int, check_one_of, fail
 from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..study import Study
-from .dependence import PartialDependence, partial_dependence
-from .local import QuantileImportance, quantile_importance
-from .sobol import SobolIndices, sobol_indices
-from .surrogates import ForestSurrogate, GPSamples
+from ..study.results import loss_of
+from ..trial import TrialState
+from .dependence import PartialDependence, averaged, grid_settings
+from .local import QuantileImportance, quantile_importance, quantile_settings, top_count
+from .sobol import SobolIndices, design_settings, sobol_indices
+from .surrogates import FOREST_MIN, ForestSurrogate, GPSamples
 
 __all__ = ["importance", "study_partial_dependence", "study_quantile_importance", "surrogate_of", "trial_data"]
 
@@ -28,19 +31,51 @@ SURROGATES = ("auto", "gp", "forest")
 
 
 def trial_data(study: Study, objective: int = 0, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The finished trials' points ``X`` (n, d) in the unit cube and their losses (n,), for
-    objective number ``objective`` (0 for a study of one), of trials before ``step`` if given."""
-    owner = "trial_data"
+    """The completed trials' points and losses, for objective number ``objective`` (0 for a
+    study of one), of the trials before ``step`` if given.
+
+    Only COMPLETE trials with finite values count, as the optimizers learn only from them: a
+    PRUNED trial's last value was measured at a smaller budget (an early epoch, a subset of the
+    data), not the loss the others report; a FAILED one has none.
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+        Their points in the unit cube.
+    losses : ndarray of shape (n,)
+    """
+    objective, step = _checked(study, objective, step, "trial_data")
+    return _completed(study, objective, step)
+
+
+def _checked(study: Any, objective: Any, step: Any, owner: str) -> tuple[int, int | None]:
+    """``objective`` and ``step`` of ``study`` checked, errors naming ``owner`` (the function
+    the person called)."""
     if not isinstance(study, Study):
         raise fail("study", owner, "a Study", study)
     objective = check_int(objective, "objective", owner, 0, study.goals.n - 1)
-    trials = study.trials if step is None else study.trials[:check_int(step, "step", owner, 0, len(study.trials))]
+    return objective, None if step is None else check_int(step, "step", owner, 0, len(study.trials))
+
+
+def _completed(study: Study, objective: int, step: int | None) -> tuple[np.ndarray, np.ndarray]:
+    trials = study.trials if step is None else study.trials[:step]
     rows = [(t.x, study.goals.losses(values)[objective]) for t in trials
-            if (values := study.goals.values_of(t)) is not None]
+            if t.state is TrialState.COMPLETE and (values := study.goals.values_of(t)) is not None]
     X = np.array([x for x, _ in rows], dtype=float).reshape(-1, study.space.dim)
     losses = np.array([loss for _, loss in rows], dtype=float)
     finite = np.isfinite(losses)
     return X[finite], losses[finite]
+
+
+def _too_few(study: Study, step: int | None, n: int, needed: str, purpose: str, owner: str,
+             hint: str = "") -> InvalidParameterError:
+    """The error for a study with ``n`` completed trials (before ``step``, which is then the
+    argument named) where ``purpose`` needs ``needed`` ("at least 4 completed trials")."""
+    told = f"{n} (PRUNED and FAILED trials do not count).{hint}"
+    if step is None:
+        return fail("study", owner, f"a study with {needed} {purpose}", study, hint=f"Trials completed: {told}")
+    return fail("step", owner, f"a step with {needed} before it {purpose}", step,
+                hint=f"Trials completed before it: {told}")
 
 
 def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, step: int | None = None,
@@ -52,29 +87,45 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
     study : Study
     surrogate : {"auto", "gp", "forest"}, default="auto"
         "gp": the study's Gaussian process (``study.surrogate(step)``; its optimizer must have
-        one); "forest": a random forest on the finished trials; "auto": the GP when there is
-        one and the study has one objective, else the forest.
+        one, fitted); "forest": a random forest on the completed trials (at least 4; see
+        :func:`trial_data`); "auto": the GP when there is one and the study has one objective,
+        else the forest.
     objective : int, default=0
-        Which objective, in a study of several (forest only).
+        Which objective, in a study of several (forest only; 0 in a study of one).
     step : int, optional
         The study as it was when trial ``step`` was asked.
     n_samples : int, default=64
-        GP sample paths, or trees.
+        GP sample paths, or trees (at least 2).
     seed : int, default=0
     """
-    owner = "surrogate_of"
+    return _functions(study, surrogate, objective, step, n_samples, seed, "surrogate_of")
+
+
+def _functions(study: Study, surrogate: str, objective: int, step: int | None, n_samples: int, seed: int,
+               owner: str) -> GPSamples | ForestSurrogate:
+    """:func:`surrogate_of`, every error naming ``owner``, the function the person called."""
+    objective, step = _checked(study, objective, step, owner)
     surrogate = check_one_of(surrogate, "surrogate", owner, SURROGATES)
-    view = None
-    if surrogate != "forest" and not study.goals.multi:
-        view = study.surrogate() if step is None else _past_view(study, step)
-        if view is None and surrogate == "gp":
-            raise fail("surrogate", owner, "'gp' only for a study whose optimizer has a fitted Gaussian process",
-                       surrogate, hint=f"Its optimizer is {study.optimizer.name!r}; use surrogate='forest'.")
-    elif surrogate == "gp":
+    n_samples, seed = check_int(n_samples, "n_samples", owner, 2), check_int(seed, "seed", owner, 0)
+    if study.goals.multi and surrogate == "gp":
         raise fail("surrogate", owner, "'forest' or 'auto' for a study of several objectives", surrogate)
+    view = None if surrogate == "forest" or study.goals.multi else \
+        study.surrogate() if step is None else _past_view(study, step)
     if view is not None:
         return GPSamples(view, n_samples=n_samples, seed=seed)
-    X, losses = trial_data(study, objective, step)
+    X, losses = _completed(study, objective, step)
+    if surrogate == "gp":
+        if not isinstance(study.optimizer, ModelBased):
+            raise fail("surrogate", owner, "'gp' only for a study whose optimizer has a Gaussian process", surrogate,
+                       hint=f"Its optimizer is {study.optimizer.name!r}; use surrogate='forest'.")
+        forest = "surrogate='forest' would read them" if len(losses) >= FOREST_MIN else \
+            f"a random forest (surrogate='forest') needs at least {FOREST_MIN}"
+        raise _too_few(study, step, len(losses), "enough completed trials", "to fit the study's Gaussian process",
+                       owner,
+                       hint=f" Too few for the GP; {forest}.")
+    if len(losses) < FOREST_MIN:
+        raise _too_few(study, step, len(losses), f"at least {FOREST_MIN} completed trials", "for a random forest",
+                       owner)
     # In objective units, as the GP's view reports: partial dependence reads the same either way.
     values = study.goals.directions[objective].to_value(losses)
     return ForestSurrogate(X, values, n_trees=n_samples, seed=seed)
@@ -90,9 +141,9 @@ def _past_view(study: Study, step: int) -> Any:
         if not isinstance(study.optimizer, ModelBased):
             return None
     fresh = type(study.optimizer)(study.space, **study.optimizer.settings())
-    for trial in study.trials[:check_int(step, "step", "surrogate_of", 0, len(study.trials))]:
-        values = study.goals.values_of(trial)
-        fresh.tell(trial, None if values is None else float(study.goals.losses(values)[0]))
+    for trial in study.trials[:step]:
+        if trial.state.is_finished:  # a trial still running then is not told, as in the study
+            fresh.tell(trial, loss_of(study.goals, trial))
     view = fresh.surrogate()
     return None if view is None else view.in_direction(study.direction)
 
@@ -102,7 +153,8 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, ste
     """First-order and total Sobol indices of each hyperparameter of ``study``, with intervals.
 
     Computed on :func:`surrogate_of`'s functions (see
-    :func:`~interactive_hpo.analysis.sobol.sobol_indices` for ``n`` and ``level``).
+    :func:`~interactive_hpo.analysis.sobol.sobol_indices` for ``n`` and ``level``): the GP, or
+    a forest on the completed trials (PRUNED ones left out, see :func:`trial_data`).
 
     Examples
     --------
@@ -113,22 +165,39 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, ste
     >>> importance(study, "forest").ranking()
     ['a', 'b', 'c']
     """
-    functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=n_samples, seed=seed)
+    owner = "importance"
+    n, level, seed = design_settings(n, level, seed, owner)
+    functions = _functions(study, surrogate, objective, step, n_samples, seed, owner)
     return sobol_indices(functions, study.space, n=n, level=level, seed=seed, source=functions.source)
 
 
 def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", *, objective: int = 0,
                              step: int | None = None, n_samples: int = 64, seed: int = 0,
-                             **settings: Any) -> PartialDependence:
+                             resolution: int | None = None, n_background: int = 256,
+                             level: float = 0.9) -> PartialDependence:
     """Partial dependence of ``study``'s objective on one or two parameters, in its own units
-    (an accuracy as an accuracy), with a band over the functions.
-    ``settings`` go to :func:`~interactive_hpo.analysis.dependence.partial_dependence`."""
-    functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=n_samples, seed=seed)
-    return partial_dependence(functions, study.space, names, seed=seed, **settings)
+    (an accuracy as an accuracy), with a band over :func:`surrogate_of`'s functions (a forest's
+    on the completed trials only). ``resolution``, ``n_background`` and ``level`` are those of
+    :func:`~interactive_hpo.analysis.dependence.partial_dependence`."""
+    owner = "study_partial_dependence"
+    if not isinstance(study, Study):
+        raise fail("study", owner, "a Study", study)
+    grid = grid_settings(study.space, names, owner, resolution=resolution, n_background=n_background, level=level,
+                         seed=seed)
+    functions = _functions(study, surrogate, objective, step, n_samples, seed, owner)
+    return averaged(functions, study.space, grid, owner)
 
 
-def study_quantile_importance(study: Study, *, objective: int = 0, step: int | None = None,
-                              **settings: Any) -> QuantileImportance:
-    """:func:`~interactive_hpo.analysis.local.quantile_importance` on ``study``'s finished trials."""
-    X, losses = trial_data(study, objective, step)
-    return quantile_importance(study.space, X, losses, **settings)
+def study_quantile_importance(study: Study, *, objective: int = 0, step: int | None = None, quantile: float = 0.1,
+                              level: float = 0.9, n_boot: int = 200, seed: int = 0) -> QuantileImportance:
+    """:func:`~interactive_hpo.analysis.local.quantile_importance` (see it for ``quantile``,
+    ``level``, ``n_boot`` and ``seed``) on ``study``'s completed trials (PRUNED ones left
+    out, see :func:`trial_data`)."""
+    owner = "study_quantile_importance"
+    objective, step = _checked(study, objective, step, owner)
+    quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner)
+    X, losses = _completed(study, objective, step)
+    if len(losses) < (needed := top_count(len(losses), quantile) + 2):
+        raise _too_few(study, step, len(losses), f"at least {needed} completed trials",
+                       f"for a top quantile of {quantile:g}", owner)
+    return quantile_importance(study.space, X, losses, quantile=quantile, level=level, n_boot=n_boot, seed=seed)

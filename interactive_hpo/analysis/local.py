@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail
+from .._validation import check_int, check_real, fail, float_array
+from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
+from ._checks import check_callable, check_space, evaluate, unit_points
 
 __all__ = ["AblationPath", "QuantileImportance", "ablation_path", "quantile_importance"]
 
@@ -91,6 +93,20 @@ def _shares(divergence: np.ndarray) -> np.ndarray:
     return divergence / total if total > 0 else np.zeros_like(divergence)
 
 
+def quantile_settings(quantile: Any, level: Any, n_boot: Any, seed: Any, owner: str) -> tuple[float, float, int, int]:
+    """The settings of :func:`quantile_importance` checked, errors naming ``owner`` (the
+    function the person called)."""
+    return (check_real(quantile, "quantile", owner, 0.0, 1.0, low_open=True, high_open=True),
+            check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
+            check_int(n_boot, "n_boot", owner, 10), check_int(seed, "seed", owner, 0))
+
+
+def top_count(n: int, quantile: float) -> int:
+    """How many of ``n`` trials count as the best ``quantile`` of them (at least 2); the
+    analysis needs ``top_count + 2`` trials, so that some are not among the best."""
+    return max(2, int(np.ceil(quantile * n)))
+
+
 def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: float = 0.1, level: float = 0.9,
                         n_boot: int = 200, seed: int = 0) -> QuantileImportance:
     """Which parameters the best ``quantile`` of the trials agree on (see the module docstring).
@@ -99,7 +115,7 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
     ----------
     space : SearchSpace
     X : array-like of shape (n, d)
-        The trials' points in the unit cube.
+        The trials' points in the unit cube (every entry in [0, 1]).
     losses : array-like of shape (n,)
         Their losses (lower is better); trials with a non-finite loss are left out.
     quantile : float, default=0.1
@@ -114,15 +130,16 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
     QuantileImportance
     """
     owner = "quantile_importance"
-    X, losses = np.asarray(X, dtype=float), np.asarray(losses, dtype=float).ravel()
-    if X.ndim != 2 or X.shape != (len(losses), space.dim):
-        raise fail("X", owner, f"an array of shape (n, {space.dim}) with one row per loss (n={len(losses)})",
-                   f"an array of shape {X.shape}")
-    quantile = check_real(quantile, "quantile", owner, 0.0, 1.0, low_open=True, high_open=True)
-    level = check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True)
+    space = check_space(space, owner)
+    rule = "an array of shape (n,): one loss per row of X"
+    losses = float_array(losses, "losses", owner, rule)
+    if losses.ndim != 1:
+        raise fail("losses", owner, rule, f"an array of shape {losses.shape}")
+    X = unit_points(X, space, owner, len(losses))
+    quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner)
     finite = np.isfinite(losses)
     X, losses = X[finite], losses[finite]
-    n_top = max(2, int(np.ceil(quantile * len(losses))))
+    n_top = top_count(len(losses), quantile)
     if len(losses) < n_top + 2:
         raise fail("losses", owner, f"at least {n_top + 2} finite losses for a top quantile of {quantile:g}",
                    f"{len(losses)} finite")
@@ -133,8 +150,8 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
         return mask
 
     divergence = _divergences(space, X, top_of(losses))
-    rng = np.random.default_rng(check_int(seed, "seed", owner, 0))
-    boot = np.empty((check_int(n_boot, "n_boot", owner, 10), space.dim))
+    rng = np.random.default_rng(seed)
+    boot = np.empty((n_boot, space.dim))
     for b in range(len(boot)):
         pick = rng.integers(0, len(losses), len(losses))
         boot[b] = _shares(_divergences(space, X[pick], top_of(losses[pick])))
@@ -181,8 +198,8 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     Parameters
     ----------
     loss : callable
-        ``loss(X)`` for points ``X`` of shape (m, d) in the unit cube returns shape (m,): a
-        surrogate's mean (``GPSamples.mean``, ``ForestSurrogate.mean``) or real evaluations.
+        ``loss(X)`` for points ``X`` of shape (m, d) in the unit cube returns shape (m,), finite:
+        a surrogate's mean (``GPSamples.mean``, ``ForestSurrogate.mean``) or real evaluations.
     space : SearchSpace
     start, end : dict
         Configurations (params); inactive parameters of a conditional space may be left out.
@@ -200,18 +217,18 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     (('a', 'b'), [0.75, 0.25])
     """
     owner = "ablation_path"
-    if not callable(loss):
-        raise fail("loss", owner, "a callable X (m, d) -> losses (m,)", loss)
-    current, target = space.to_unit(start), space.to_unit(end)
+    check_callable(loss, "loss", owner, "a callable X (m, d) -> losses (m,)")
+    space = check_space(space, owner)
+    current, target = _configuration(space, start, "start", owner), _configuration(space, end, "end", owner)
     remaining = [j for j in range(space.dim) if current[j] != target[j]]
     points, steps = [current], []
-    losses = [float(np.asarray(loss(current[None]), dtype=float).ravel()[0])]
+    losses = [float(evaluate(loss, current[None], "loss", owner, several=False)[0])]
     while remaining:
         candidates = np.repeat(current[None], len(remaining), axis=0)
         candidates[np.arange(len(remaining)), remaining] = target[remaining]
         if space.conditional:
             candidates = space.canonical(candidates)
-        predicted = np.asarray(loss(candidates), dtype=float).ravel()
+        predicted = evaluate(loss, candidates, "loss", owner, several=False)
         best = int(np.argmin(predicted))
         current = candidates[best]
         steps.append(space.names[remaining[best]])
@@ -220,3 +237,13 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
         # A step may switch a child parameter off (or on): only what still differs is left.
         remaining = [j for j in remaining if j != remaining[best] and current[j] != target[j]]
     return AblationPath(tuple(steps), np.array(losses), np.array(points))
+
+
+def _configuration(space: SearchSpace, params: Any, name: str, owner: str) -> np.ndarray:
+    """``params`` encoded in the unit cube, shape (d,); the space's reason if it refuses them,
+    under the name the person gave them."""
+    try:
+        return space.to_unit(params)
+    except InvalidParameterError as error:
+        raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)", params,
+                   hint=f"The space refuses it: {error}") from None

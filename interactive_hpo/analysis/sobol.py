@@ -24,14 +24,18 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail
+from .._validation import check_int, check_real
 from ..space import SearchSpace
+from ._checks import check_callable, check_space, evaluate
 
 __all__ = ["SobolIndices", "sobol_indices", "saltelli_design", "uniform_points"]
 
 #: ``function(X)`` for points ``X`` of shape (m, d) in the unit cube: shape (S, m) for S functions
 #: at once (posterior samples, trees), or (m,) for one.
 Functions = Callable[[np.ndarray], np.ndarray]
+
+#: What ``functions`` must be, in the errors of every analysis that takes them.
+FUNCTIONS_RULE = "a callable X (m, d) -> values (S, m) or (m,)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,24 +165,22 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
     ([0.94, 0.06, 0.0], [0.94, 0.06, 0.0])
     """
     owner = "sobol_indices"
-    if not isinstance(space, SearchSpace):
-        raise fail("space", owner, "a SearchSpace", space)
-    if not callable(functions):
-        raise fail("functions", owner, "a callable X (m, d) -> values (S, m) or (m,)", functions)
-    n = check_int(n, "n", owner, 8)
-    level = check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True)
+    space = check_space(space, owner)
+    check_callable(functions, "functions", owner, FUNCTIONS_RULE)
+    n, level, seed = design_settings(n, level, seed, owner)
     d = space.dim
-    points = uniform_points(space, saltelli_design(d, n, check_int(seed, "seed", owner, 0)))
-    values = np.asarray(functions(points), dtype=float)
-    values = values.reshape(1, -1) if values.ndim == 1 else values
-    if values.shape[-1] != len(points) or values.ndim != 2:
-        raise fail("functions", owner, f"values of shape (S, {len(points)}) or ({len(points)},) for "
-                                       f"{len(points)} points", f"an array of shape {values.shape}")
-    if not np.all(np.isfinite(values)):
-        raise fail("functions", owner, "finite values at every point", "NaN or inf among them")
+    points = uniform_points(space, saltelli_design(d, n, seed))
+    values = evaluate(functions, points, "functions", owner, several=True)
     first, total = _estimate(values, n, d)
     return SobolIndices(tuple(space.names), first.mean(axis=0), total.mean(axis=0), first, total, level,
                         str(source), n)
+
+
+def design_settings(n: Any, level: Any, seed: Any, owner: str) -> tuple[int, float, int]:
+    """``n``, ``level`` and ``seed`` of :func:`sobol_indices` checked, errors naming ``owner``
+    (the function the person called)."""
+    return (check_int(n, "n", owner, 8), check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
+            check_int(seed, "seed", owner, 0))
 
 
 def _estimate(values: np.ndarray, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,10 @@ import numpy as np
 from .._validation import check_int, fail, import_optional
 from ..views import SurrogateView
 
-__all__ = ["ForestSurrogate", "GPSamples"]
+__all__ = ["FOREST_MIN", "ForestSurrogate", "GPSamples"]
+
+#: The fewest trials :class:`ForestSurrogate` is fitted to.
+FOREST_MIN = 4
 
 
 class GPSamples:
@@ -61,7 +64,8 @@ class ForestSurrogate:
     X : array-like of shape (n, d)
         The trials' points in the unit cube (as the space encodes them).
     y : array-like of shape (n,)
-        Their losses (or values: the analyses do not depend on the sign).
+        At least :data:`FOREST_MIN` (4) finite losses (or values: the analyses do not depend on
+        the sign).
     n_trees : int, default=64
         S, as Optuna's fANOVA evaluator uses.
     seed : int, default=0
@@ -85,8 +89,8 @@ class ForestSurrogate:
         if X.ndim != 2 or len(X) != len(y):
             raise fail("X", owner, f"an array of shape (n, d) with one row per value of y (n={len(y)})",
                        f"an array of shape {X.shape}")
-        if len(y) < 4 or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
-            raise fail("y", owner, "at least 4 finite values (with finite points)",
+        if len(y) < FOREST_MIN or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
+            raise fail("y", owner, f"at least {FOREST_MIN} finite values (with finite points)",
                        f"{len(y)} values, {int(np.sum(~np.isfinite(y)))} not finite")
         self.n_trees = check_int(n_trees, "n_trees", owner, 2)
         self.forest = RandomForestRegressor(n_estimators=self.n_trees, max_depth=64, min_samples_leaf=1,

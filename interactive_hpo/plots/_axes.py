@@ -9,16 +9,27 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import LogFormatterSciNotation
 
+from .._validation import fail
+
 #: A log axis spanning fewer decades than this is labelled with plain numbers ("30", "0.5").
 PLAIN_DECADES = 2.0
 
 
-def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5)) -> Any:
-    """``ax``, or new Axes in a new figure of ``figsize`` inches."""
+def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5), *, owner: str = "the plot") -> Any:
+    """``ax`` if it is a matplotlib Axes, or new Axes in a new figure of ``figsize`` inches if
+    it is None; anything else is refused naming ``owner``, the plot function called (before
+    drawing, a str or a Figure would fail deep inside with an AttributeError)."""
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=figsize)
+        return ax
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise fail("ax", owner, "None or a matplotlib Axes (where to draw)", ax,
+                   hint="A Figure holds Axes: pass fig.add_subplot() or one of plt.subplots()'s." if
+                   hasattr(ax, "add_subplot") else None)
     return ax
 
 

@@ -105,7 +105,7 @@ def plot_importance(names: Sequence[str], first: Any, total: Any, first_interval
     first, total = _vector(first, "first", owner, d), _vector(total, "total", owner, d)
     first_interval = _interval(first_interval, "first_interval", owner, d)
     total_interval = _interval(total_interval, "total_interval", owner, d)
-    ax = axes_or_new(ax, figsize=(7, 1.2 + 0.55 * d))
+    ax = axes_or_new(ax, figsize=(7, 1.2 + 0.55 * d), owner=owner)
     order = np.argsort(-total, kind="stable")
     y = _sorted_bars(ax, names, order)
     ax.barh(y, total[order], height=0.7, color=LIGHT, edgecolor="#3182bd", linewidth=0.8,
@@ -162,7 +162,7 @@ def plot_quantile_importance(names: Sequence[str], share: Any, interval: Any = N
     interval = _interval(interval, "interval", owner, d)
     if quantile is not None and not (isinstance(quantile, (int, float)) and 0 < quantile < 1):
         raise fail("quantile", owner, "None or a number in (0, 1)", quantile)
-    ax = axes_or_new(ax, figsize=(7, 1.2 + 0.55 * d))
+    ax = axes_or_new(ax, figsize=(7, 1.2 + 0.55 * d), owner=owner)
     order = np.argsort(-share, kind="stable")
     y = _sorted_bars(ax, names, order)
     ax.barh(y, share[order], height=0.6, color="#fdae6b", edgecolor="#e6550d", linewidth=0.8)
@@ -214,7 +214,7 @@ def plot_ablation(steps: Sequence[str], losses: Any, ax: Any = None, *, ylabel: 
         raise fail("steps", owner, "a sequence of str (the parameters changed, in order)", steps)
     k = len(steps)
     values = _vector(losses, "losses", owner, k + 1)
-    ax = axes_or_new(ax, figsize=(max(6.0, 1.3 * (k + 1)), 4))
+    ax = axes_or_new(ax, figsize=(max(6.0, 1.3 * (k + 1)), 4), owner=owner)
     x = np.arange(k + 1)
     ax.plot(x, values, marker="o", color="C0", ms=9, zorder=3)
     whole = values[-1] - values[0]

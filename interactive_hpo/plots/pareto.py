@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, float_array
 from ..direction import Direction
 from ..pareto import hypervolume_history, pareto_mask, reference_point
 from ..views import read_only
@@ -111,12 +111,12 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     owner = "pareto_info"
     array = _values(values, owner)
     n, m = array.shape
-    if isinstance(directions, str) or len(directions) != m:
+    if not _sequence_of(directions, m):
         raise fail("directions", owner, f"{m} directions, one per column of values", directions)
     parsed = tuple(Direction.parse(d, f"directions[{i}]", owner) for i, d in enumerate(directions))
-    labels = tuple(f"objective {i}" for i in range(m)) if names is None else tuple(names)
-    if len(labels) != m or not all(isinstance(label, str) for label in labels):
+    if names is not None and not (_sequence_of(names, m) and all(isinstance(label, str) for label in names)):
         raise fail("names", owner, f"{m} str names, one per objective", names)
+    labels = tuple(f"objective {i}" for i in range(m)) if names is None else tuple(names)
     complete = np.isfinite(array).all(axis=1)
     met = np.ones(n, dtype=bool) if feasible is None else _mask(feasible, n, owner)
     usable = complete & met
@@ -145,6 +145,11 @@ def _convert(directions: tuple[Direction, ...], points: Any, method: Any) -> np.
     of shape (k, m) or (m,): shape (k, m)."""
     array = np.asarray(points, dtype=float).reshape(-1, len(directions))
     return np.column_stack([method(d, array[:, j]) for j, d in enumerate(directions)])
+
+
+def _sequence_of(value: Any, m: int) -> bool:
+    """Whether ``value`` is a sequence (not a str, which would be read letter by letter) of ``m`` entries."""
+    return isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str) and len(value) == m
 
 
 def _values(values: Any, owner: str) -> np.ndarray:
@@ -233,12 +238,17 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
     >>> ax.get_xlabel()
     'objective 0 (lower is better)'
     """
+    owner = "plot_pareto_front"
     if not isinstance(info, ParetoInfo) or info.values.shape[1] != 2:
-        raise fail("info", "plot_pareto_front", "a ParetoInfo of two objectives (from pareto_info)", info,
+        raise fail("info", owner, "a ParetoInfo of two objectives (from pareto_info)", info,
                    hint="With more objectives, plot the hypervolume, or pairs of objectives by hand.")
-    ax = axes_or_new(ax, figsize=(8.5, 4.5))
     if true_front is not None:
-        known = np.asarray(true_front, dtype=float).reshape(-1, 2)
+        rule = "None or an array of shape (k, 2) of finite objective values"
+        known = float_array(true_front, "true_front", owner, rule)
+        if known.ndim != 2 or known.shape[1] != 2 or not np.isfinite(known).all():
+            raise fail("true_front", owner, rule, true_front, hint=f"Its shape is {known.shape}.")
+    ax = axes_or_new(ax, figsize=(8.5, 4.5), owner=owner)
+    if true_front is not None:
         ax.plot(*known.T, ls="none", marker=".", ms=3, color="0.55", zorder=1, label="true front")
     if len(info.dominated):
         ax.fill(*info.dominated.T, color="C3", alpha=0.12, lw=0, zorder=0,
@@ -294,7 +304,7 @@ def plot_hypervolume(runs: ParetoInfo | Mapping[str, ParetoInfo | Sequence[Paret
         raise fail("runs", "plot_hypervolume", "runs measured from one reference point",
                    [np.round(r, 4).tolist() for r in references],
                    hint="Pass the same reference= to pareto_info for every run.")
-    ax = axes_or_new(ax, figsize=(9, 3.8))
+    ax = axes_or_new(ax, figsize=(9, 3.8), owner="plot_hypervolume")
     for colour, (label, infos) in enumerate(groups.items()):
         if len(infos) == 1:
             ax.plot(np.arange(1, len(infos[0].hypervolume) + 1), infos[0].hypervolume, color=f"C{colour}",

@@ -130,7 +130,7 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
         if curves.ndim != 2 or curves.shape[1] != length:
             raise fail("ice", owner, f"an array of shape (n, {length}): one curve per configuration", ice,
                        hint=f"Its shape is {curves.shape}.")
-    ax = axes_or_new(ax, figsize=(7, 4))
+    ax = axes_or_new(ax, figsize=(7, 4), owner=owner)
     x = _positions(values, scale)
     categorical = scale == "categorical"
     if curves is not None and len(curves):
@@ -212,7 +212,7 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
         raise fail("mean", owner, rule, mean, hint=f"Its shape is {grid.shape}.")
     if best is not None:
         check_one_of(best, "best", owner, ("min", "max"))
-    ax = axes_or_new(ax, figsize=(7, 5))
+    ax = axes_or_new(ax, figsize=(7, 5), owner=owner)
     mesh = ax.pcolormesh(_edges(xs, x_scale), _edges(ys, y_scale), np.ma.masked_invalid(grid.T), cmap=cmap,
                          shading="flat")
     ax.figure.colorbar(mesh, ax=ax, label=label)

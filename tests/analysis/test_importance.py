@@ -3,11 +3,22 @@ and a forest's estimates from trials, and agreement with Optuna's fANOVA on the 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study
-from interactive_hpo.analysis import ForestSurrogate, importance, sobol_indices, surrogate_of, uniform_points
+from interactive_hpo.analysis import (
+    ForestSurrogate,
+    importance,
+    sobol_indices,
+    study_partial_dependence,
+    study_quantile_importance,
+    surrogate_of,
+    trial_data,
+    uniform_points,
+)
 
 PI = np.pi
 ISHIGAMI_SPACE = SearchSpace([Float(f"x{i}", -PI, PI) for i in (1, 2, 3)])
@@ -97,7 +108,7 @@ def test_a_study_of_several_objectives_is_analysed_one_objective_at_a_time():
     study.run(lambda p: (p["a"], p["b"]), n_trials=32)
     assert importance(study, objective=0, n=256).ranking()[0] == "a"
     assert importance(study, objective=1, n=256).ranking()[0] == "b"
-    with pytest.raises(InvalidParameterError, match="`surrogate` of surrogate_of must be 'forest' or 'auto'"):
+    with pytest.raises(InvalidParameterError, match="`surrogate` of importance must be 'forest' or 'auto'"):
         importance(study, "gp")
 
 
@@ -115,12 +126,74 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
     (lambda: sobol_indices(lambda X: np.full(len(X), np.nan), ISHIGAMI_SPACE, n=8),
      r"`functions` of sobol_indices must be finite values at every point"),
     (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0), "gp"),
-     r"`surrogate` of surrogate_of must be 'gp' only for a study whose optimizer has a fitted Gaussian process"),
-    (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0)), r"`y` of ForestSurrogate must be at least 4"),
+     r"`surrogate` of importance must be 'gp' only for a study whose optimizer has a Gaussian process"),
+    (lambda: importance("s"), r"`study` of importance must be a Study; got 's'\."),
+    (lambda: surrogate_of(None), r"`study` of surrogate_of must be a Study; got None\."),
+    (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0)),
+     r"`study` of importance must be a study with at least 4 completed trials for a random forest; got Study\(.*\)\. "
+     r"Trials completed: 0 \(PRUNED and FAILED trials do not count\)\."),
+    (lambda: importance(three_of_four_pruned(), "forest"), r"at least 4 completed trials .* Trials completed: 1 "),
+    (lambda: importance(three_of_four_pruned(), step=1),
+     r"`step` of importance must be a step with at least 4 completed trials before it for a random forest; got 1\."),
+    (lambda: study_quantile_importance(three_of_four_pruned()),
+     r"`study` of study_quantile_importance must be a study with at least 4 completed trials for a top quantile"),
+    (lambda: importance(three_of_four_pruned(), n_samples=1),
+     r"`n_samples` of importance must be an int in \[2, inf\)"),
+    (lambda: importance(three_of_four_pruned(), seed=-1), r"`seed` of importance must be an int in \[0, inf\)"),
+    (lambda: importance(three_of_four_pruned(), n=4), r"`n` of importance must be an int in \[8, inf\)"),
+    (lambda: study_partial_dependence(three_of_four_pruned(), "x1", n_samples=1),
+     r"`n_samples` of study_partial_dependence must be"),
+    (lambda: study_partial_dependence(three_of_four_pruned(), None), r"`names` of study_partial_dependence must be"),
+    (lambda: study_quantile_importance(three_of_four_pruned(), quantile=1.0),
+     r"`quantile` of study_quantile_importance must be"),
 ])
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):
         call()
+
+
+def three_of_four_pruned():
+    """A study of 4 trials, 3 of them PRUNED with losses told at a smaller budget."""
+    study = Study(ISHIGAMI_SPACE, "random", seed=0)
+    for k in range(4):
+        study.tell(study.ask(), 1000.0 + k, state="PRUNED" if k else "COMPLETE")
+    return study
+
+
+def test_pruned_trials_are_left_out_as_the_optimizers_leave_them_out():
+    study = three_of_four_pruned()
+    study.run(ishigami_params, n_trials=4)
+    X, losses = trial_data(study)
+    assert len(losses) == 5 and losses.max() == 1000.0   # the one COMPLETE trial at 1000, none of 1001-1003
+    assert np.array_equal(X, np.array([t.x for t in study.trials if t.state.value == "COMPLETE"]))
+
+
+def test_time_travel_over_a_pruned_trial_refits_the_gp_as_the_optimizer_was_told():
+    # The GP fitted for an initial-design step was told the pruned trial's value, which an
+    # optimizer refuses (a PRUNED trial is told None).
+    study = Study(ISHIGAMI_SPACE, "bo", seed=0, optimizer_settings={"n_initial": 8})
+    study.run(ishigami_params, n_trials=3)
+    study.tell(study.ask(), 1000.0, state="PRUNED")
+    study.run(ishigami_params, n_trials=1)
+    study.ask()   # still running at the step read: not told either
+    result = importance(study, "gp", step=6, n=16, n_samples=4)
+    assert result.source == "gp"
+
+
+def test_the_objective_is_checked_on_the_gp_path_too(ishigami_trials):
+    for call in (importance, study_partial_dependence):
+        args = (ishigami_trials,) if call is importance else (ishigami_trials, "x1")
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                f"`objective` of {call.__name__} must be an int in [0, 0]; got 7.")):
+            call(*args, "gp", objective=7)
+
+
+def test_a_gp_asked_for_at_a_step_with_too_few_trials_says_so(ishigami_trials):
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`step` of importance must be a step with enough completed trials before it to fit the study's Gaussian "
+            "process; got 1. Trials completed before it: 1 (PRUNED and FAILED trials do not count). Too few for the "
+            "GP; a random forest (surrogate='forest') needs at least 4.")):
+        importance(ishigami_trials, "gp", step=1)
 
 
 def test_time_travel_into_the_initial_design_fits_the_gp_the_optimizer_would_have_had(ishigami_trials):

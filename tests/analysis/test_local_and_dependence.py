@@ -16,6 +16,7 @@ from interactive_hpo.analysis import (
 )
 
 SPACE = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Categorical("kind", ["x", "y", "z"])])
+START, END = {"a": 0.9, "b": 1.0, "kind": "x"}, {"a": 0.2, "b": 0.0, "kind": "y"}
 
 
 def loss(X):
@@ -94,6 +95,37 @@ def test_in_a_conditional_space_the_average_runs_where_the_parameter_is_active()
     (lambda: quantile_importance(SPACE, np.zeros((3, 2)), np.zeros(3)), r"`X` of quantile_importance must be"),
     (lambda: ablation_path("loss", SPACE, {}, {}), r"`loss` of ablation_path must be a callable"),
     (lambda: ice_curves(loss, SPACE, "c", np.zeros((1, 3))), r"`name` of ice_curves must be one of"),
+    # A loss of the wrong shape was read as its first entry for every candidate; a NaN taken by argmin.
+    (lambda: ablation_path(lambda X: np.zeros(1), SPACE, START, END),
+     r"`loss` of ablation_path must be values of shape \(3,\) for 3 points; got 'an array of shape \(1,\)'\."),
+    (lambda: ablation_path(lambda X: np.where(X[:, 0] < 0.5, np.nan, 1.0), SPACE, START, END),
+     r"`loss` of ablation_path must be finite values at every point; got 'NaN or inf among them'\."),
+    (lambda: ablation_path(loss, SPACE, {"a": 0.9}, END),
+     r"`start` of ablation_path must be a configuration of the search space .*Missing parameter\(s\): b, kind\."),
+    (lambda: ablation_path(loss, SPACE, START, {**END, "a": 2.0}),
+     r"`end` of ablation_path must be a configuration of the search space .*`a` of the search space must be"),
+    (lambda: ablation_path(loss, "space", START, END), r"`space` of ablation_path must be a SearchSpace"),
+    # X outside the unit cube was binned at an edge, or crashed in bincount; one of another
+    # width was reshaped into other configurations.
+    (lambda: quantile_importance(SPACE, -np.ones((10, 3)), np.arange(10.0)),
+     r"`X` of quantile_importance must be an array of shape \(10, 3\) in the unit cube \(finite, in \[0, 1\]\); got "
+     r"-1\.0\. At row 0, parameter 'a'\."),
+    (lambda: quantile_importance(SPACE, np.full((10, 3), np.nan), np.arange(10.0)), r"got nan\. At row 0"),
+    (lambda: quantile_importance(SPACE, np.full((10, 3), 1.5), np.arange(10.0)), r"got 1\.5\. At row 0"),
+    (lambda: quantile_importance(SPACE, np.zeros((10, 3)), "losses"), r"`losses` of quantile_importance must be"),
+    (lambda: ice_curves(loss, SPACE, "a", np.zeros((6, 1))),
+     r"`X` of ice_curves must be an array of shape \(n, 3\) in the unit cube .*; got 'an array of shape \(6, 1\)'\."),
+    (lambda: ice_curves(loss, SPACE, "a", [[0.5, 2.0, 0.5]]),
+     r"`X` of ice_curves .*got 2\.0\. At row 0, parameter 'b'"),
+    (lambda: ice_curves(lambda X: X[:1, 0], SPACE, "a", np.zeros((2, 3))), r"`mean` of ice_curves must be values of"),
+    (lambda: partial_dependence(loss, SPACE, None), r"`names` of partial_dependence must be one or two distinct"),
+    (lambda: partial_dependence(loss, SPACE, [["a"]]), r"`names` of partial_dependence must be one or two distinct"),
+    (lambda: partial_dependence(lambda X: X[:3, 0], SPACE, "a", n_background=8),
+     r"`functions` of partial_dependence must be values of shape \(S, 320\) or \(320,\) for 320 points"),
+    (lambda: partial_dependence(lambda X: np.full(len(X), np.inf), SPACE, "a"),
+     r"`functions` of partial_dependence must be finite values at every point"),
+    (lambda: partial_dependence(loss, SPACE, "a", seed=-1), r"`seed` of partial_dependence must be an int"),
+    (lambda: partial_dependence("loss", SPACE, "a"), r"`functions` of partial_dependence must be a callable"),
 ])
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):

@@ -211,6 +211,15 @@ BAD_INPUTS = [
      "`best` of plot_partial_dependence_2d must be one of ['min', 'max']"),
     (lambda: plot_ablation("ab", [0, 1, 2]), "`steps` of plot_ablation must be a sequence of str"),
     (lambda: plot_ablation(["a"], [0, 1, 2]), "`losses` of plot_ablation must be an array of shape (2,)"),
+    # Anything but Axes or None failed with an AttributeError at the first drawing call.
+    (lambda: plot_importance(["a"], [0.1], [0.2], ax="x"),
+     "`ax` of plot_importance must be None or a matplotlib Axes (where to draw); got 'x'."),
+    (lambda: plot_quantile_importance(["a"], [1.0], ax=3), "`ax` of plot_quantile_importance must be None or"),
+    (lambda: plot_partial_dependence([1, 2], [0, 1], name="a", ax=Figure()),
+     "A Figure holds Axes: pass fig.add_subplot() or one of plt.subplots()'s."),
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], np.eye(2), x_name="a", y_name="b", ax=[ax_()]),
+     "`ax` of plot_partial_dependence_2d must be None or a matplotlib Axes"),
+    (lambda: plot_ablation(["a"], [1, 0], "ax"), "`ax` of plot_ablation must be None or a matplotlib Axes"),
 ]
 
 

@@ -203,6 +203,15 @@ BAD_INPUTS = [
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, reference=[1.0, float("inf")]), "`reference` of pareto_info"),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, reference=["a", 1]), "`reference` of pareto_info"),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, names=["a"]), "`names` of pareto_info must be 2 str names"),
+    # None raised a TypeError from len(); a str of m letters was read as m names.
+    (lambda: pareto_info([[1.0, 2.0]], None), "`directions` of pareto_info must be 2 directions, one per column of "
+                                              "values; got None."),
+    (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, names="ab"), "`names` of pareto_info must be 2 str names"),
+    (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, names=3), "`names` of pareto_info must be 2 str names"),
+    (lambda: plot_pareto_front(INFO, true_front=[1.0, 2.0, 3.0, 4.0]),
+     "`true_front` of plot_pareto_front must be None or an array of shape (k, 2)"),
+    (lambda: plot_pareto_front(INFO, "ax"), "`ax` of plot_pareto_front must be None or a matplotlib Axes"),
+    (lambda: plot_hypervolume(INFO, Figure()), "`ax` of plot_hypervolume must be None or a matplotlib Axes"),
     (lambda: plot_pareto_front([[1.0, 2.0]]), "`info` of plot_pareto_front must be a ParetoInfo of two objectives"),
     (lambda: plot_hypervolume([INFO]), "`runs` of plot_hypervolume must be a ParetoInfo, or a dict"),
     (lambda: plot_hypervolume({}), "`runs` of plot_hypervolume must be"),

@@ -1,0 +1,68 @@
+"""What the analyses check where a person hands them something: a search space, points in the
+unit cube, a callable, and what that callable returns. Each error names the function the person
+called and the argument (DESIGN.md section 3), not a helper deep inside."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._validation import fail, float_array
+from ..space import SearchSpace
+
+__all__ = ["check_callable", "check_space", "evaluate", "unit_points"]
+
+
+def check_space(space: Any, owner: str) -> SearchSpace:
+    """``space`` if it is a :class:`~interactive_hpo.SearchSpace`."""
+    if not isinstance(space, SearchSpace):
+        raise fail("space", owner, "a SearchSpace", space)
+    return space
+
+
+def check_callable(function: Any, name: str, owner: str, rule: str) -> Callable[[np.ndarray], Any]:
+    """``function`` if it is callable; ``rule`` says what it should compute."""
+    if not callable(function):
+        raise fail(name, owner, rule, function)
+    return function
+
+
+def unit_points(X: Any, space: SearchSpace, owner: str, n: int | None = None) -> np.ndarray:
+    """``X`` as points of shape (n, d) in the unit cube (``n`` rows when given): finite, in [0, 1].
+
+    A point outside the cube is no configuration of the space: reshaping or binning it would
+    read it as some other configuration without saying so.
+    """
+    rule = f"an array of shape ({'n' if n is None else n}, {space.dim}) in the unit cube (finite, in [0, 1])"
+    array = float_array(X, "X", owner, rule)
+    if array.ndim != 2 or array.shape[1] != space.dim or (n is not None and len(array) != n):
+        raise fail("X", owner, rule, f"an array of shape {array.shape}")
+    outside = ~(np.isfinite(array) & (array >= 0.0) & (array <= 1.0))
+    if outside.any():
+        row, column = np.argwhere(outside)[0]
+        raise fail("X", owner, rule, float(array[row, column]),
+                   hint=f"At row {row}, parameter {space.names[column]!r}.")
+    return array
+
+
+def evaluate(function: Callable[[np.ndarray], Any], points: np.ndarray, name: str, owner: str, *,
+             several: bool) -> np.ndarray:
+    """``function(points)`` for points of shape (m, d), checked: shape (S, m) when ``several``
+    (one row per plausible function; (m,) is read as S = 1), else (m,); finite everywhere.
+
+    A value of another shape would be read as the wrong points (reshaped, or its first entry
+    taken for every candidate), and a NaN would be picked by argmin or spread by averages.
+    """
+    m = len(points)
+    rule = f"values of shape {f'(S, {m}) or ({m},)' if several else f'({m},)'} for {m} points"
+    values = float_array(function(points), name, owner, rule)
+    shape = values.shape
+    if several and values.ndim == 1:
+        values = values[None]
+    if values.ndim != (2 if several else 1) or values.shape[-1] != m:
+        raise fail(name, owner, rule, f"an array of shape {shape}")
+    if not np.all(np.isfinite(values)):
+        raise fail(name, owner, "finite values at every point", "NaN or inf among them")
+    return values
