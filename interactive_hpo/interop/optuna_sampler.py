@@ -81,7 +81,8 @@ class IHPOSampler(BaseSampler):
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)
-        make_optimizer(optimizer, SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
+        make_optimizer(optimizer, SearchSpace([Float("probe", 0.0, 1.0)]), argument="optimizer", owner=owner,
+                       seed=self.seed, **self.settings)
         self._independent = RandomSampler(seed=self.seed % 2**32)
         self._intersection = IntersectionSearchSpace()
         self._proposals: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}

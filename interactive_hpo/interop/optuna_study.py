@@ -56,6 +56,7 @@ from .._validation import check_bool, fail, import_optional, is_real, shown
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
+from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import check_path
@@ -132,6 +133,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     if not isinstance(optuna_study, optuna.study.Study):
         raise fail("optuna_study", owner, "an optuna.Study", optuna_study)
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
+    if optimizer is not None:
+        check_settings(optimizer, optimizer_settings or {}, argument="optimizer",
+                       settings_argument="optimizer_settings", owner=owner)
     path = None if storage is None else check_path(storage, "storage", owner)
     existed = path is not None and path.exists()
     if path is not None and existed and path.stat().st_size > 0:

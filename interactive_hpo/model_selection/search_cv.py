@@ -54,7 +54,8 @@ def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> None:
     if not isinstance(optimizer, str):
         raise fail("optimizer", owner, f"a registered optimizer name (one of {available_optimizers()})", optimizer,
                    hint="Each search builds its own optimizer, so pass a name, not an instance.")
-    if issubclass(optimizer_class(optimizer), HalvingScheduler):  # unknown names get the registry's error
+    # An unknown name gets the registry's error, in the caller's words.
+    if issubclass(optimizer_class(optimizer, argument="optimizer", owner=owner), HalvingScheduler):
         raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
                    hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
                         "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")

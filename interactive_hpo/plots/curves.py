@@ -97,7 +97,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     (['-', '--'], [[0.0, 1.5]])
     """
     info = curves_info(curves, full_step)
-    ax = axes_or_new(ax)
+    ax = axes_or_new(ax, owner="plot_learning_curves")
     labelled: set[bool] = set()
     for line, cut in zip(info.lines, info.stopped, strict=True):
         style = dict(color="0.5", lw=1.0, ls="--", alpha=0.55) if cut else dict(color="C0", lw=1.3, ls="-", alpha=0.85)
@@ -184,7 +184,7 @@ def plot_budget_trace(trace: Any, ax: Any = None, baseline: Any = None, *,
         ``ax.lines``: best at full budget, best at any budget, then the baseline's (if given); step lines.
     """
     info = budget_trace_info(trace, baseline, normalize)
-    ax = axes_or_new(ax)
+    ax = axes_or_new(ax, owner="plot_budget_trace")
     ax.plot(info.spent, info.best_full, drawstyle="steps-post", color="C0", lw=2.2,
             label=f"{labels[0]}: best at full budget")
     ax.plot(info.spent, info.best_any, drawstyle="steps-post", color="C0", lw=1.2, alpha=0.4,

@@ -160,7 +160,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         per entry of :data:`RUNG_MARKERS` that has points, labelled as there.
     """
     info = rungs_info(rows, bracket, direction)
-    ax = axes_or_new(ax)
+    ax = axes_or_new(ax, owner="plot_rungs")
     for line in info.lines:
         ax.plot(line[:, 0], line[:, 1], color="0.75", lw=0.9, zorder=1)
     for (who, decision), style in RUNG_MARKERS.items():
@@ -246,7 +246,7 @@ def plot_brackets(brackets: Sequence[Sequence[tuple[int, float]]], ax: Any = Non
     """
     info = brackets_info(brackets)
     n_rows, n_cols = info.budgets.shape
-    ax = axes_or_new(ax, (1.6 + 1.3 * max(n_cols, 1), 0.9 + 0.5 * max(n_rows, 1)))
+    ax = axes_or_new(ax, (1.6 + 1.3 * max(n_cols, 1), 0.9 + 0.5 * max(n_rows, 1)), owner="plot_brackets")
     shade = np.ma.masked_invalid(np.log(info.budgets))
     low, high = (float(shade.min()), float(shade.max())) if shade.count() else (0.0, 1.0)
     image = ax.imshow(shade, cmap="Blues", vmin=low - 0.35 * (high - low + 1e-9), vmax=high, aspect="auto")

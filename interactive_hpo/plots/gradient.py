@@ -182,7 +182,7 @@ def plot_hypergradient_tangents(lams: Any, losses: Any, at: Any, values: Any, gr
         points, so steep tangents are cut rather than flattening the curve.
     """
     info = _tangents_info(lams, losses, at, values, gradients, width, "plot_hypergradient_tangents")
-    ax = axes_or_new(ax, (6, 4))
+    ax = axes_or_new(ax, (6, 4), owner="plot_hypergradient_tangents")
     ax.plot(info.lams, info.losses, color="C0", lw=1.5, label="validation loss")
     ax.plot(info.at, info.values, ls="none", marker="o", ms=6, color="C3", label="hypergradient computed")
     # Keep the y range of the curve and the points: a steep tangent would stretch it and flatten the curve.
@@ -244,7 +244,7 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
     shown = np.arange(h)
     if max_lines is not None and check_int(max_lines, "max_lines", owner, 1) < h:
         shown = np.unique(np.floor(np.linspace(0, h - 1, max_lines) + 0.5).astype(int))
-    ax = axes_or_new(ax, (7, 4))
+    ax = axes_or_new(ax, (7, 4), owner="plot_hyperparameter_path")
     steps = np.arange(n_steps)
     many = len(shown) > LEGEND_MAX
     for rank, j in enumerate(shown.tolist()):
@@ -294,7 +294,7 @@ def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "
     horizons = _counts(_vector(horizons, "horizons", owner), "horizons", owner, 1)
     curves = _curves(costs, "costs", owner, len(horizons), "horizons")
     measure = check_one_of(measure, "measure", owner, tuple(MEASURE_LABELS))
-    ax = axes_or_new(ax, (6, 4))
+    ax = axes_or_new(ax, (6, 4), owner="plot_mode_costs")
     for label, cost in curves.items():
         ax.plot(horizons, cost / 1e6 if measure == "bytes" else cost, marker="o", ms=5, label=label)
     ax.set(xlabel="unrolled training steps T", ylabel=MEASURE_LABELS[measure])
@@ -328,7 +328,7 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
     curves = _curves(errors, "errors", owner, len(iterations), "iterations")
     for label, error in curves.items():
         _first_bad(error, ~(error < 0), f"errors[{label!r}]", owner, "a non-negative number")
-    ax = axes_or_new(ax, (6, 4))
+    ax = axes_or_new(ax, (6, 4), owner="plot_approximation_error")
     for label, error in curves.items():
         # An exact solve gives 0, which a log axis cannot place: draw it at the floor (about double
         # precision's relative resolution, so no real error is hidden) instead of dropping the point.
@@ -369,7 +369,7 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
     learning_rates = _vector(learning_rates, "learning_rates", owner, len(steps), "steps")
     losses = _vector(losses, "losses", owner, len(steps), "steps")
     others = {} if baselines is None else _curves(baselines, "baselines", owner, len(steps), "steps", empty=True)
-    ax = axes_or_new(ax, (7, 4))
+    ax = axes_or_new(ax, (7, 4), owner="plot_online_learning_rate")
     ax.plot(steps, losses, color="C0", lw=1.5, label="loss (hypergradient descent)")
     for i, (label, loss) in enumerate(others.items()):
         ax.plot(steps, loss, color=f"C{i + 1}", ls="--", lw=1.2, label=label)

@@ -202,7 +202,7 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
         global optimum (if ``show_optima``).
     """
     info = heatmap_info(land, x, y, reduce=reduce, plateaus=plateaus, direction=direction, label=label)
-    ax = axes_or_new(ax, (6, 4.5))
+    ax = axes_or_new(ax, (6, 4.5), owner="plot_landscape")
     image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
     if show_basins:
         from matplotlib.collections import LineCollection
@@ -364,7 +364,7 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
     goal = Direction.parse(direction, "direction", "plot_landscape_graph")
     xy = graph_layout(land, weight=weight, seed=seed)
     rank = rankdata(land.losses, method="min") - 1
-    ax = axes_or_new(ax, (6, 5))
+    ax = axes_or_new(ax, (6, 5), owner="plot_landscape_graph")
     if edges:
         from matplotlib.collections import LineCollection
 

@@ -136,7 +136,7 @@ def plot_train_test(land: Landscape, *, top: float = 0.1, direction: str = "mini
         The legend gives both Spearman correlations ("n/a" when undefined).
     """
     info = train_test_info(land, top=top, direction=direction, label=label)
-    ax = axes_or_new(ax, (5, 4.5))
+    ax = axes_or_new(ax, (5, 4.5), owner="plot_train_test")
     rest = ~info.top & ~info.off_scale
     ax.scatter(info.train[rest], info.test[rest], s=14, c="0.55", alpha=0.6,
                label=f"the rest (Spearman over all: {_rho(info.spearman)})")
@@ -190,7 +190,7 @@ def plot_similarity(matrix: Any, labels: Sequence[str], *, ax: Any = None, title
         raise fail("vmax", owner, f"greater than vmin={vmin!r}", vmax)
     from matplotlib import colormaps
 
-    ax = axes_or_new(ax, (1.5 + 0.8 * k, 1.0 + 0.7 * k))
+    ax = axes_or_new(ax, (1.5 + 0.8 * k, 1.0 + 0.7 * k), owner="plot_similarity")
     cmap = colormaps["RdBu_r"].with_extremes(bad="0.85")  # a copy: the registered map is untouched
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax)
     for i in range(k):

@@ -99,7 +99,7 @@ def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", e
         Lines ``ax.lines[:n_members]`` (member order, labelled "member i"), then the exploit markers.
     """
     info = schedule_info(schedule, exploits, scale, choices)
-    ax = _axes(ax)
+    ax = _axes(ax, "plot_pbt_schedule")
     for i in range(info.values.shape[1]):
         ax.plot(info.rounds, info.values[:, i], drawstyle="steps-post", color=f"C{i % 10}", lw=1.2, alpha=0.85,
                 label=f"member {i}")
@@ -207,7 +207,7 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     from matplotlib.collections import LineCollection
 
     info = lineage_info(exploits, n_rounds, n_members, highlight)
-    ax = _axes(ax)
+    ax = _axes(ax, "plot_pbt_lineage")
     ax.add_collection(LineCollection(list(info.kept), colors="0.75", linewidths=1.0, zorder=1,
                                      label="kept own model"))
     ax.add_collection(LineCollection(list(info.inherited), colors="C3", linewidths=1.4, zorder=2,
@@ -287,7 +287,7 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
         one dotted line per exploit round. The legend sits above the Axes.
     """
     info = score_info(scores, direction, exploits, baseline)
-    ax = _axes(ax)
+    ax = _axes(ax, "plot_pbt_scores")
     for i in range(info.members.shape[1]):
         ax.plot(info.rounds, info.members[:, i], color=f"C{i % 10}", lw=0.8, alpha=0.5)
     ax.plot(info.rounds, info.best, color="black", lw=2.2, label=f"{labels[0]}: best member")
@@ -341,8 +341,8 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
     return axes
 
 
-def _axes(ax: Any) -> Any:
-    """``ax``, or new Axes; rounds are integers, so the x ticks are too."""
-    ax = axes_or_new(ax)
+def _axes(ax: Any, owner: str) -> Any:
+    """``ax``, or new Axes (``owner``: the plot called); rounds are integers, so the x ticks are too."""
+    ax = axes_or_new(ax, owner=owner)
     integer_ticks(ax.xaxis)
     return ax

@@ -129,7 +129,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     ([2, 1, 1], 'utilization 60%, waiting 1 worker-time')
     """
     info = gantt_info(schedule, color_by, levels)
-    ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers))
+    ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers), owner="plot_gantt")
     colours = _level_colours(len(info.levels))
     name = "rung {:.0f}" if info.color_by == "rung" else "budget {:.3g}"  # 1/9 as 0.111, not 0.111111
     unlevelled = "trial" if info.measured else f"no {info.color_by}"  # a real run's plain trials have no rung

@@ -351,6 +351,8 @@ class LabController:
         self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"
                       + (f" (journaled in {storage})." if storage else ".")]
         self.notes += [f"Trial {number} left behind: {why}" for number, why in remapped.dropped.items()]
+        self.notes += [f"Warm-start source {name!r} left behind: {why}"
+                       for name, why in remapped.dropped_sources.items()]
         self._start_over(remapped.study, LabEvent.SPACE)
         return self.study
 

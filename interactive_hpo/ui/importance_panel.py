@@ -7,7 +7,7 @@ important parameters with its band (:func:`~interactive_hpo.plots.plot_partial_d
 clicking a bar shows that parameter's instead.
 
 The functions are the study's Gaussian process (posterior sample paths) when its optimizer has
-one, else a random forest on the finished trials (its trees); "GP / forest" switches between
+one, else a random forest on the completed trials (its trees); "GP / forest" switches between
 them when both are possible. A study of several objectives is read one objective at a time, by
 a forest (the dropdown picks the objective; ParEGO's GP models a scalarization, not an objective).
 
@@ -90,7 +90,7 @@ def _functions(study: Study, surrogate: str, objective: int, step: int | None, m
     """The surrogate's functions and their Sobol indices, the trials read, and a message."""
     _, losses = trial_data(study, objective, step)
     if len(losses) < min_trials:
-        return None, None, len(losses), (f"{len(losses)} finished trial(s){_at(step)}: importance is estimated from "
+        return None, None, len(losses), (f"{len(losses)} completed trial(s){_at(step)}: importance is estimated from "
                                          f"{min_trials} on (fewer would mostly show the surrogate's guesswork).")
     functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=settings["n_samples"])
     indices = sobol_indices(functions, study.space, n=settings["n"], source=functions.source)
@@ -126,7 +126,7 @@ def importance_info(study: Study, surrogate: str = "auto", *, objective: int = 0
     >>> info = importance_info(study)
     >>> info.source, info.indices.ranking()[0], [pd.names for pd in info.dependence]
     ('forest', 'a', [('a',), ('b',)])
-    >>> importance_info(study, step=4).message.startswith("4 finished trial(s) at step 4")
+    >>> importance_info(study, step=4).message.startswith("4 completed trial(s) at step 4")
     True
     """
     functions, indices, n_trials, message = _functions(study, surrogate, objective, step, min_trials, settings)
@@ -189,7 +189,7 @@ class ImportancePanel:
     >>> study = Study(space, "random", seed=0)
     >>> _ = study.run(lambda p: (p["a"] - 0.3) ** 2, n_trials=16)
     >>> panel = ImportancePanel(study.goals).update(study)
-    >>> panel.info.indices.ranking()[0], panel.computations, "16 finished trials" in panel.caption.value
+    >>> panel.info.indices.ranking()[0], panel.computations, "16 completed trials" in panel.caption.value
     ('a', 1, True)
     >>> panel.select("b")   # what a click on b's bar does: its partial dependence first
     >>> panel.info.dependence[0].names, panel.computations
@@ -211,7 +211,7 @@ class ImportancePanel:
         self._cache: tuple[tuple, Any, SobolIndices | None, int, str] | None = None
         guard = self.errors.guard
         self.surrogate_choice = widgets.ToggleButtons(options=CHOICES, value="GP", tooltips=[
-            "the study's Gaussian process: its posterior sample paths", "a random forest on the finished trials"])
+            "the study's Gaussian process: its posterior sample paths", "a random forest on the completed trials"])
         self.surrogate_choice.layout.display = "none"
         self.objective_choice = widgets.Dropdown(options=list(goals.names), value=goals.names[0],
                                                  description="objective")
@@ -341,7 +341,7 @@ class ImportancePanel:
         several = f" of <b>{html.escape(info.objective)}</b>" if study.goals.multi else ""
         names = " and ".join(html.escape(pd.names[0]) for pd in info.dependence)
         level = round(100 * info.indices.level)
-        return (f"<b>Importance{several} from {what}</b>{fallback}, on <b>{info.n_trials} finished trials"
+        return (f"<b>Importance{several} from {what}</b>{fallback}, on <b>{info.n_trials} completed trials"
                 f"{_at(info.step)}</b>. Bars: each parameter's total Sobol index (light, interactions included) and "
                 f"first-order index (dark, alone), with {level} % intervals over those functions; below, the partial "
                 f"dependence of {names} with its {level} % band. Click a bar to show that parameter's. Settings for "

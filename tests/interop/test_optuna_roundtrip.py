@@ -401,3 +401,15 @@ def test_a_non_finite_constraint_makes_the_trial_failed_with_the_reason(tmp_path
         assert study.trials[1].error == ("Optuna trial 1 was COMPLETE with values [0.2], but its constraint '0' is "
                                          "inf: constraints here are finite real numbers.")
         assert "constraint '1' is -inf" in study.trials[2].error and "constraint '0' is nan" in study.trials[3].error
+
+
+@pytest.mark.parametrize("optimizer, settings, message", [
+    ("bx", None, r"`optimizer` of from_optuna must be one of \[.*\]; got 'bx'\."),
+    ("bo", {"n_init": 3}, r"`optimizer_settings` of from_optuna must be keywords among \[.*\]; got 'n_init'\."),
+])
+def test_a_typo_in_the_optimizer_is_named_as_typed_and_nothing_is_written(tmp_path, optimizer, settings, message):
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    with pytest.raises(InvalidParameterError, match=message):
+        from_optuna(theirs, optimizer, optimizer_settings=settings, storage=tmp_path / "s.jsonl")
+    assert not (tmp_path / "s.jsonl").exists()

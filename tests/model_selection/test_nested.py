@@ -258,7 +258,7 @@ CASES = [
      "`cv` of HPOSearchCV must be an int in [2, 20]; got 25. Each of the 25 folds needs a sample; the data has 20 "
      "samples."),
     ("unknown optimizer", lambda: nested(optimizer="annealing"),
-     f"`name` of make_optimizer must be one of {OPTIMIZERS}; got 'annealing'."),
+     f"`optimizer` of nested_cv must be one of {OPTIMIZERS}; got 'annealing'."),
     ("optimizer instance", lambda: fitted(optimizer=RandomSearch(SVC_SPACE, seed=0)),
      f"`optimizer` of HPOSearchCV must be a registered optimizer name (one of {OPTIMIZERS}); got RandomSearch(seed=0). "
      "Each search builds its own optimizer, so pass a name, not an instance."),

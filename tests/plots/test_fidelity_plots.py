@@ -260,3 +260,8 @@ def test_brackets_grid_is_li_et_als_table():
     assert [t.get_text() for t in ax.get_yticklabels()] == [f"s = {s}" for s in range(4, -1, -1)]
     assert np.ma.getmaskarray(ax.images[0].get_array()).sum() == 10  # the empty corner of the table
     plot_brackets(hyperband_brackets(1 / 27, 1.0, 3))  # smoke: fractional budgets, a new figure
+
+
+def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
+    with pytest.raises(InvalidParameterError, match=r"`ax` of plot_brackets must be None or a matplotlib Axes"):
+        plot_brackets(hyperband_brackets(1 / 9, 1.0, 3), ax=Figure())

@@ -9,8 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from interactive_hpo import InvalidParameterError  # noqa: E402
 from interactive_hpo.plots import projector_style  # noqa: E402
 from interactive_hpo.plots.pbt import (  # noqa: E402
     EXPLOIT_LABEL,
@@ -159,3 +161,8 @@ def test_plot_pbt_on_a_real_run_hides_unused_panels():
     axes = plot_pbt(result)
     assert axes.shape == (2, 2) and not axes[1, 1].get_visible()
     np.testing.assert_array_equal(axes[1, 0].lines[0].get_ydata(), result.schedules["lr"][:, 0])
+
+
+def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
+    with pytest.raises(InvalidParameterError, match=r"`ax` of plot_pbt_lineage must be None or a matplotlib Axes"):
+        plot_pbt_lineage(EXPLOITS, 3, 3, ax="x")

@@ -66,7 +66,7 @@ def test_the_tab_draws_bars_with_intervals_and_the_top_partial_dependence():
     assert len(panel.dependence_axes) == 2
     for ax, pd in zip(panel.dependence_axes, info.dependence, strict=True):
         assert np.allclose(ax.get_lines()[0].get_ydata(), pd.mean) and ax.collections  # the curve and its band
-    assert "random forest" in panel.caption.value and "12 finished trials" in panel.caption.value
+    assert "random forest" in panel.caption.value and "12 completed trials" in panel.caption.value
     assert "256 points" in panel.caption.value
     assert panel.surrogate_choice.layout.display == "none"  # no GP to choose
 
@@ -95,7 +95,7 @@ def test_time_travel_shows_the_estimates_at_that_step():
     present = panel.info.indices
     lab.travel(10)
     info = panel.info
-    assert info.step == 10 and info.n_trials == 10 and "10 finished trials at step 10" in panel.caption.value
+    assert info.step == 10 and info.n_trials == 10 and "10 completed trials at step 10" in panel.caption.value
     expected = importance_info(lab.study, step=10).indices
     assert np.array_equal(info.indices.total, expected.total)
     assert np.array_equal(info.indices.total_interval, expected.total_interval)
@@ -118,7 +118,7 @@ def test_the_gp_forest_toggle():
     lab.travel(8)  # the GP that proposed trial 8
     assert panel.info.source == "forest" and panel.info.n_trials == 8
     panel.surrogate_choice.value = "GP"
-    assert panel.info.source == "gp" and "8 finished trials at step 8" in panel.caption.value
+    assert panel.info.source == "gp" and "8 completed trials at step 8" in panel.caption.value
     lab.travel(None)
     lab.optimizer_panel.choice.value = "random"  # no GP any more: no choice
     lab.optimizer_panel.apply.click()
@@ -131,7 +131,7 @@ def test_the_gp_forest_toggle():
 def test_too_few_trials_show_a_message(calls):
     lab = lab_of(n_trials=5)
     panel = show(lab)
-    assert "5 finished trial(s)" in panel.caption.value and "from 8 on" in panel.caption.value
+    assert "5 completed trial(s)" in panel.caption.value and "from 8 on" in panel.caption.value
     assert panel.figure.widget.layout.display == "none" and panel.info.indices is None and calls == []
     lab.run(3)
     assert panel.figure.widget.layout.display is None and panel.info.n_trials == 8 and len(calls) == 1

@@ -211,6 +211,17 @@ def test_editing_the_space_carries_the_trials_that_fit():
     assert len(lab.study.trials) == len(study.trials)
 
 
+def test_editing_the_space_says_which_warm_start_sources_are_left_behind():
+    source = Study(LINE, "random", seed=0)
+    source.run(quad, n_trials=4)
+    lab = Lab(quad, space=LINE, optimizer="bo", seed=3, warm_start={"old": source},
+              optimizer_settings={"n_initial": 2})
+    row = lab.space_editor.rows[0]
+    row.low.value, row.high.value = "5", "6"  # no trial of the source fits
+    lab.space_editor.apply.click()
+    assert lab.study.warm_start == () and "Warm-start source &#x27;old&#x27; left behind" in lab.notes.value
+
+
 def test_reset_starts_an_empty_study_and_keeps_the_journal(tmp_path):
     path = tmp_path / "lab.jsonl"
     lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=path)
