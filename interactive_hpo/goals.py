@@ -143,6 +143,13 @@ class Goals:
         return cls.parse(directions=dict(zip(names, given, strict=True)) if names else given,
                          owner="the journal header")
 
+    def continues(self, journal: Goals) -> bool:
+        """Whether a study of these goals may continue a journal of ``journal``'s: the same
+        directions and, for several objectives, the same names, in the same order. A tuple an
+        objective returns is read in that order, so two orders of the same names would store
+        every new trial's values under each other's names; one objective's name is only a label."""
+        return self.directions == journal.directions and (not self.multi or self.names == journal.names)
+
     def study_arguments(self) -> dict[str, Any]:
         """The keyword arguments that give a new ``Study`` these goals (a fork, a reload)."""
         if not self.multi and self.names == ("objective",):

@@ -52,10 +52,13 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         raise StorageError(f"{path} holds a study over a different search space: journal "
                            f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
                            "open it as it is, or choose another storage path.")
-    if Goals.from_header(header).directions != study.goals.directions:
-        raise StorageError(f"{path} holds a study to {Goals.from_header(header).describe()}, not to "
-                           f"{study.goals.describe()}. "
-                           "Use Study.load(path) to open it as it is, or choose another storage path.")
+    journal_goals = Goals.from_header(header)
+    if not study.goals.continues(journal_goals):
+        # The same objectives in another order: dicts of name -> direction compare without order.
+        reordered = journal_goals.multi and journal_goals.study_arguments() == study.goals.study_arguments()
+        order = " (the same objectives in another order: give them in the journal's order)" if reordered else ""
+        raise StorageError(f"{path} holds a study to {journal_goals.describe()}, not to {study.goals.describe()}"
+                           f"{order}. Use Study.load(path) to open it as it is, or choose another storage path.")
     study.state.header = header
     study.seed = header["seed"]
     given = study.warm_start

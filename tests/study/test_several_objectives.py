@@ -120,6 +120,24 @@ def test_the_journal_keeps_values_and_constraints_and_resumes_the_same_study(tmp
         Study(SPACE, storage=path)
 
 
+def test_a_journal_reopened_with_its_objectives_in_another_order_is_refused_and_left_as_it_was(tmp_path):
+    # Fuzz A1: the resume compared directions only, so each new trial's values were stored swapped.
+    path = tmp_path / "two.jsonl"
+    both = lambda p: {"acc": 0.0, "time": 100.0}  # noqa: E731
+    Study(SPACE, "random", directions={"acc": "minimize", "time": "minimize"}, storage=path).run(both, 1)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=r"holds a study to minimize acc, minimize time, not to minimize time, "
+                                           r"minimize acc \(the same objectives in another order"):
+        Study(SPACE, "random", directions={"time": "minimize", "acc": "minimize"}, storage=path)
+    with pytest.raises(StorageError, match="not to minimize objective 0, minimize objective 1. Use"):
+        Study(SPACE, "random", directions=["minimize", "minimize"], storage=path)
+    assert path.read_bytes() == before
+    Study(SPACE, "random", directions={"acc": "minimize", "time": "minimize"}, storage=path).run(both, 1)
+    assert [t.values for t in Study.load(path).trials] == [(0.0, 100.0)] * 2
+    one = Goals.parse("minimize")  # one objective's name is a label: it may change
+    assert Goals.parse(directions={"loss": "minimize"}).continues(one)
+
+
 def test_parallel_runs_forks_and_remaps_carry_every_objective():
     study = Study(SPACE, "random", directions=TWO, seed=2)
     with ThreadPoolExecutor(2) as pool:
