@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import fail, is_real, shown
+from ._validation import as_finite, fail, is_real, shown
 from .direction import Direction
 
 if TYPE_CHECKING:
@@ -165,17 +165,20 @@ class Goals:
 
 def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
     """``constraints`` (None, or a sequence of reals: at most 0 is feasible) as a tuple of
-    floats. NaN is refused: a constraint that was not measured cannot say the trial is feasible."""
+    floats. NaN is refused (a constraint that was not measured cannot say the trial is
+    feasible), and so are infinities and ints beyond a float: a journal holds finite numbers only."""
     if constraints is None:
         return None
     if isinstance(constraints, np.ndarray):
         constraints = constraints.tolist()
-    rule = "None or a list of real numbers, each at most 0 when the constraint is met"
+    rule = "None or a list of finite real numbers, each at most 0 when the constraint is met"
     if not isinstance(constraints, Sequence) or isinstance(constraints, str) or not constraints:
         raise fail("constraints", owner, rule, constraints)
-    if not all(is_real(c) and not math.isnan(float(c)) for c in constraints):
-        raise fail("constraints", owner, rule + " (no NaN)", constraints)
-    return tuple(float(c) for c in constraints)
+    finite = tuple(number for number in map(as_finite, constraints) if number is not None)
+    if len(finite) != len(constraints):
+        raise fail("constraints", owner, rule, constraints,
+                   hint="A journal keeps finite numbers only: a constraint far from met can be a large one (1e300).")
+    return finite
 
 
 def _float(value: Any) -> float:

@@ -263,7 +263,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
         constraints : sequence of float, optional
-            Constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
+            Finite constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
         """
         attrs = check_attrs(user_attrs, "Study.tell")
         state = TrialState.COMPLETE if state is None else parse_state(state)

@@ -4,6 +4,7 @@ out, the journal and every path that rebuilds a study keeping them."""
 from __future__ import annotations
 
 import json
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -136,6 +137,29 @@ def test_a_journal_reopened_with_its_objectives_in_another_order_is_refused_and_
     assert [t.values for t in Study.load(path).trials] == [(0.0, 100.0)] * 2
     one = Goals.parse("minimize")  # one objective's name is a label: it may change
     assert Goals.parse(directions={"loss": "minimize"}).continues(one)
+
+
+def test_non_finite_constraints_are_refused_where_typed_and_fail_an_objectives_trial(tmp_path):
+    # Fuzz A2: a journal cannot hold them; the write raised a bare ValueError out of run, tell
+    # and add_manual, and left the trial RUNNING (then FAILED "interrupted" on resume).
+    path = tmp_path / "constrained.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    for bad in (math.inf, -math.inf, 10**400, math.nan):
+        done = study.step(lambda p, bad=bad: Evaluation(p["x"], constraints=[0.0, bad]))
+        assert done.state is TrialState.FAILED and "`constraints` of Evaluation" in done.error
+    running = study.ask()
+    for owner, call in (("Study.tell", lambda bad: study.tell(running, 0.5, constraints=[bad])),
+                        ("Study.add_manual", lambda bad: study.add_manual({"x": 0.5, "y": 0.5}, 0.5,
+                                                                          constraints=[bad]))):
+        for bad in (math.inf, -math.inf, 10**400):
+            with pytest.raises(InvalidParameterError, match=f"`constraints` of {owner} must be None or a list of "
+                                                            "finite real numbers"):
+                call(bad)
+    study.tell(running, 0.5, constraints=[1e300])
+    study.save(tmp_path / "copy.jsonl")
+    assert [(t.state, t.constraints) for t in Study.load(path).trials] == \
+        [(t.state, t.constraints) for t in Study.load(tmp_path / "copy.jsonl").trials] == \
+        [(TrialState.FAILED, None)] * 4 + [(TrialState.COMPLETE, (1e300,))]
 
 
 def test_parallel_runs_forks_and_remaps_carry_every_objective():
