@@ -22,7 +22,8 @@ from ..optimizers.capabilities import ModelBased, Scheduler
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
-from .journal import Journal, check_path, owner_is_alive
+from .journal import Journal, check_path
+from .owners import owner_is_alive
 from .pruning import make_pruner
 from .results import loss_of
 from .warm_start import WarmStart
@@ -305,12 +306,11 @@ def copy_journal(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
     if not journal.is_empty():
         raise fail("path", "Study.save", "a path with no journal yet", str(path),
                    hint="Choose a new file name; an existing journal is never overwritten.")
-    with journal.locked():
-        if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")}) is not None:
+    with journal.locked():  # written whole, or not at all (Journal.open_or_create)
+        if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")},
+                                  events) is not None:
             raise fail("path", "Study.save", "a path with no journal yet", str(path),
                        hint="Another process wrote a journal there meanwhile; choose a new file name.")
-        for event in events:
-            journal.append(event)
 
 
 def read_header(path: Any) -> dict[str, Any]:
@@ -318,7 +318,9 @@ def read_header(path: Any) -> dict[str, Any]:
     journal = Journal(check_path(path, "path", "Study.load"))
     if journal.is_empty():
         raise StorageError(f"{path} holds no journal (missing or empty file).")
-    header, _ = journal.read()
+    with warnings.catch_warnings():  # of a cut-off last line: the study opening it next reads it again, and warns
+        warnings.simplefilter("ignore", RuntimeWarning)
+        header, _ = journal.read()
     check_header(header, path)
     try:
         space = SearchSpace.from_dict(header["space"])
