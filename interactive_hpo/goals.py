@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import fail, is_real, shown
+from ._validation import as_finite, fail, is_real, shown
 from .direction import Direction
 
 if TYPE_CHECKING:
@@ -143,6 +143,13 @@ class Goals:
         return cls.parse(directions=dict(zip(names, given, strict=True)) if names else given,
                          owner="the journal header")
 
+    def continues(self, journal: Goals) -> bool:
+        """Whether a study of these goals may continue a journal of ``journal``'s: the same
+        directions and, for several objectives, the same names, in the same order. A tuple an
+        objective returns is read in that order, so two orders of the same names would store
+        every new trial's values under each other's names; one objective's name is only a label."""
+        return self.directions == journal.directions and (not self.multi or self.names == journal.names)
+
     def study_arguments(self) -> dict[str, Any]:
         """The keyword arguments that give a new ``Study`` these goals (a fork, a reload)."""
         if not self.multi and self.names == ("objective",):
@@ -158,17 +165,20 @@ class Goals:
 
 def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
     """``constraints`` (None, or a sequence of reals: at most 0 is feasible) as a tuple of
-    floats. NaN is refused: a constraint that was not measured cannot say the trial is feasible."""
+    floats. NaN is refused (a constraint that was not measured cannot say the trial is
+    feasible), and so are infinities and ints beyond a float: a journal holds finite numbers only."""
     if constraints is None:
         return None
     if isinstance(constraints, np.ndarray):
         constraints = constraints.tolist()
-    rule = "None or a list of real numbers, each at most 0 when the constraint is met"
+    rule = "None or a list of finite real numbers, each at most 0 when the constraint is met"
     if not isinstance(constraints, Sequence) or isinstance(constraints, str) or not constraints:
         raise fail("constraints", owner, rule, constraints)
-    if not all(is_real(c) and not math.isnan(float(c)) for c in constraints):
-        raise fail("constraints", owner, rule + " (no NaN)", constraints)
-    return tuple(float(c) for c in constraints)
+    finite = tuple(number for number in map(as_finite, constraints) if number is not None)
+    if len(finite) != len(constraints):
+        raise fail("constraints", owner, rule, constraints,
+                   hint="A journal keeps finite numbers only: a constraint far from met can be a large one (1e300).")
+    return finite
 
 
 def _float(value: Any) -> float:

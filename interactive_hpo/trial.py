@@ -89,7 +89,8 @@ class Evaluation:
         JSON-serializable details the study stores on the trial (fold scores, fit time, ...).
     constraints : sequence of float, optional
         Constraint values: the trial is feasible when each is at most 0 (``fit_seconds - 2.0``
-        for "fits within 2 s").
+        for "fits within 2 s"). A NaN or infinite one fails the trial (a journal keeps finite
+        numbers only).
     """
 
     value: Any

@@ -193,15 +193,19 @@ def test_a_file_that_is_not_a_journal_is_never_modified(tmp_path, content):
         assert path.read_bytes() == content
 
 
-def test_a_kill_while_the_header_was_written_does_not_block_the_next_study(tmp_path):
+def test_a_file_holding_part_of_a_header_is_refused_and_left_as_it_was(tmp_path):
+    # A journal is created whole (written aside, renamed into place), so a file holding part of
+    # a header is not one of ours: "{" alone was replaced by a new journal.
     path = tmp_path / "study.jsonl"
     Study(SPACE, seed=0, storage=path)
     header = path.read_bytes()
-    for cut in (1, 20, len(header) - 1):  # the header line, cut off at three places
+    for cut in (1, 20, len(header) - 2):  # the header line, cut off at three places
         path.write_bytes(header[:cut])
-        with pytest.warns(RuntimeWarning, match="cut off"):
-            study = Study(SPACE, seed=0, storage=path)
-        study.run(lambda p: p["x"] ** 2, 2)
-        assert len(Study.load(path).trials) == 2
-        path.unlink()
-        Study(SPACE, seed=0, storage=path)
+        for opening in (lambda: Study(SPACE, seed=0, storage=path), lambda: Study.load(path)):
+            with pytest.raises(StorageError, match=r"is not an interactive_hpo journal: it holds \d+ byte\(s\) "
+                                                   "but no complete first line"):
+                opening()
+            assert path.read_bytes() == header[:cut]
+    path.write_bytes(header[:-1])  # the whole header, but for its newline: a journal
+    Study(SPACE, seed=0, storage=path).run(lambda p: p["x"] ** 2, 2)
+    assert len(Study.load(path).trials) == 2

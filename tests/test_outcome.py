@@ -37,6 +37,11 @@ CASES = {
     "an int too large": (returns(10**400), TrialState.FAILED, "too large for a float"),
     "a string": (returns("0.3"), TrialState.FAILED, "the objective returned str '0.3'"),
     "bad attrs": (returns(Evaluation(0.5, {1: 2})), TrialState.FAILED, "`user_attrs` of Evaluation"),
+    # Fuzz A2: an infinite constraint broke the journal's write and left the trial RUNNING.
+    "an infinite constraint": (returns(Evaluation(0.5, constraints=[math.inf])), TrialState.FAILED,
+                               "`constraints` of Evaluation must be None or a list of finite real numbers"),
+    "a constraint too large": (returns(Evaluation(0.5, constraints=[10**400])), TrialState.FAILED,
+                               "`constraints` of Evaluation must be None or a list of finite real numbers"),
     "ValueError": (raises(ValueError("bad fold")), TrialState.FAILED, "ValueError: bad fold"),
     "SystemExit": (raises(SystemExit(3)), TrialState.FAILED, "SystemExit: 3"),
     "an unprintable error": (raises(Unprintable()), TrialState.FAILED, "Unprintable: <its message could not be"),

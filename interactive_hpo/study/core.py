@@ -27,8 +27,9 @@ from ..outcome import Measured, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
-from .journal import Journal, check_path, new_owner
+from .journal import Journal, check_path
 from .own_trials import OwnTrials
+from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
 from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
@@ -82,8 +83,8 @@ class Study(OwnTrials, Steering, Introspection, Running):
         Seeds optimizers built from a name; the same seed gives the same trials.
     storage : str or path, optional
         A journal file. New (or empty): created. Existing: the study resumes from it; RUNNING
-        trials left by a crashed process become FAILED. A journal of another space or direction,
-        or a file that is not a journal, is refused and left untouched. Several processes may
+        trials left by a crashed process become FAILED. A journal of another space, direction or
+        objectives (names, order), or a file that is not a journal, is refused and left untouched. Several processes may
         work on one journal at once (see :meth:`refresh`): each reads what the others wrote
         before it numbers a trial, and its optimizer knows their trials.
     optimizer_settings : dict, optional
@@ -145,6 +146,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
                 existing = self._journal.open_or_create(self._state.header)
                 if existing is not None:  # the optimizer built above was only the header's draft
                     resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
+                    self._journal.mend()  # only now: a journal that is refused is left as it was
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -263,7 +265,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
         constraints : sequence of float, optional
-            Constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
+            Finite constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
         """
         attrs = check_attrs(user_attrs, "Study.tell")
         state = TrialState.COMPLETE if state is None else parse_state(state)
@@ -382,6 +384,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
             if events:
                 for kind, trial in catch_up(self, events, first_line):
                     self._notify(kind, trial)
+            self._journal.mend()
             yield
 
     def _record(self, event: dict[str, Any]) -> None:

@@ -21,12 +21,14 @@ remembers how far it has read, so a study picks up what the others wrote before 
 trial. Locks work on local disks and on shared filesystems whose locks work (NFS v4, Lustre
 with ``flock`` enabled); on Windows, which has no ``fcntl``, one process per journal.
 
-Reading never executes code (no pickle), tolerates a truncated last line (the crash case:
-it is cut off the file with a warning, under the lock, so never another writer's line) and
-refuses anything else that does not parse. A file whose first bytes are not this package's
-header is refused and left byte for byte as it was: the journal never writes to a file it
-did not create. The design follows Optuna's ``storages/journal/_storage.py``: state is the
-replay of a log.
+Reading never executes code (no pickle) and writes nothing. A last line without its newline
+is an event if it parses whole (only the newline was lost); else it is a write a crash cut
+off: skipped with a warning, and cut off the file (under the lock, so never another writer's
+line) once the study has accepted the journal. Anything else that does not parse is refused.
+A new journal, or a copy (``Study.save``), is written whole to a temporary file and renamed
+into place, so a file that is not a whole header line and more is not one of ours: it is
+refused and left byte for byte as it was. The design follows Optuna's
+``storages/journal/_storage.py``: state is the replay of a log.
 """
 
 from __future__ import annotations
@@ -35,11 +37,10 @@ import contextlib
 import json
 import math
 import os
-import socket
+import stat
 import uuid
 import warnings
-import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -52,8 +53,7 @@ try:  # POSIX; Windows has no flock, and a journal there has one writer
 except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat", "check_path", "new_owner",
-           "owner_is_alive"]
+__all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat", "check_path"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
@@ -71,11 +71,6 @@ class JournalFormat:
     #: How the kind is named in messages, with its article ("an interactive_hpo journal").
     label: str
 
-    @property
-    def signature(self) -> bytes:
-        """How every journal of this kind begins ("format" is the header's first key)."""
-        return b'{"format":"' + self.name.encode() + b'",'
-
 
 #: A study's journal.
 STUDY_JOURNAL = JournalFormat(FORMAT, VERSION, EVENTS, "an interactive_hpo journal")
@@ -83,70 +78,18 @@ STUDY_JOURNAL = JournalFormat(FORMAT, VERSION, EVENTS, "an interactive_hpo journ
 
 def check_path(path: Any, name: str, owner: str) -> Path:
     """``path`` (argument ``name`` of ``owner``) as a Path if it can name a journal file: a
-    non-empty str or PathLike, not a folder."""
+    non-empty str or PathLike, not a folder, in a folder that exists or can be made."""
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
         raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
     resolved = Path(path)
     if resolved.is_dir():
         raise fail(name, owner, "a file path, not a folder", str(path),
                    hint=f"Name a file inside it, for example {str(resolved / 'study.jsonl')!r}.")
+    folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
+    if not folder.is_dir():
+        raise fail(name, owner, "a file path inside a folder", str(path),
+                   hint=f"{str(folder)!r} is a file, not a folder.")
     return resolved
-
-
-#: The studies open in this process (see :func:`new_owner`): their id -> the journal they write.
-_OPEN_OWNERS: dict[str, Path | None] = {}
-
-
-def _process_start(pid: int) -> str | None:
-    """When process ``pid`` started (Linux clock ticks since boot), or None where unknown:
-    with the pid it names a process even after the pid is reused. "ended" for a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()  # fields 3 onwards, after the command name
-    return "ended" if fields[0] in ("Z", "X") else fields[19]
-
-
-def new_owner(study: object, journal: Path | None) -> dict[str, Any]:
-    """A fresh owner record for ``study``, which writes to ``journal`` (None: in memory): which
-    host, process and study object asks its trials.
-
-    Journaled with every trial a study asks, so another study opening the journal can tell a
-    trial that a live process is still evaluating from one a dead process left RUNNING.
-    """
-    study_id = uuid.uuid4().hex
-    _OPEN_OWNERS[study_id] = None if journal is None else journal.resolve()
-    weakref.finalize(study, _OPEN_OWNERS.pop, study_id, None)
-    return {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid()),
-            "study": study_id}
-
-
-def owner_is_alive(owner: Any, journal: Path) -> bool:
-    """Whether the study that asked a trial may still tell it in ``journal``.
-
-    False for journals written before owners were recorded (None), for a study of this process
-    that has been garbage-collected or writes another file (``journal`` is a copy), and for a
-    process of this host that has ended. A process on another host cannot be checked from
-    here: it counts as alive, so its trials stay RUNNING.
-    """
-    if not isinstance(owner, Mapping):
-        return False
-    if owner.get("host") != socket.gethostname():
-        return True
-    pid = owner.get("pid")
-    if pid == os.getpid() and owner.get("started") == _process_start(os.getpid()):
-        return _OPEN_OWNERS.get(str(owner.get("study")), False) == journal.resolve()
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, but another user's
-        pass
-    started = _process_start(pid)
-    return started != "ended" and (started is None or owner.get("started") in (None, started))
 
 
 def _finite(text: str) -> float:
@@ -158,6 +101,38 @@ def _finite(text: str) -> float:
 
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a value a journal holds")
+
+
+def _decode(line: bytes) -> Any:
+    return json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+
+
+def _cut_off(line: bytes) -> bool:
+    """Whether a last line without its newline is a write cut off mid-way (no part of a JSON
+    object short of all of it parses), not a whole event that lost only its newline."""
+    try:
+        _decode(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return True
+    except ValueError:  # whole, but with a number no journal holds: the caller refuses the line
+        return False
+    return False
+
+
+def _line(record: Mapping[str, Any]) -> bytes:
+    """A record as one journal line (no NaN or inf: they are not JSON)."""
+    return (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; elsewhere folders cannot be opened)."""
+    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - not on the machines we test on
+        return
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 class Journal:
@@ -178,19 +153,19 @@ class Journal:
         self.kind = kind
         self._file: IO[bytes] | None = None
         self._depth = 0
-        self._offset = 0  # bytes of the file this handle has read (a whole number of lines)
+        self._offset = 0  # bytes of the file this handle has read or written (whole events)
         self._lines = 0  # lines read, for error messages
+        self._torn = 0  # bytes of a cut-off last line found by this lock's reads, cut by mend()
+        self._warned_at = -1  # where that line starts, once warned about
+        self._unterminated = False  # the last event read has no newline yet (mend() writes it)
+        self._created = False  # this lock created the (empty) file
 
     # -- the lock -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def locked(self) -> Iterator[Journal]:
         """Hold the file's exclusive lock (re-entrant within this handle) for a read-modify-write."""
         if self._depth == 0:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # "a+b": created if missing (an empty file is a journal nobody started), never truncated.
-            self._file = open(self.path, "a+b")  # noqa: SIM115 - closed in the finally below
-            if fcntl is not None:
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+            self._file = self._open_locked()
         self._depth += 1
         try:
             yield self
@@ -200,6 +175,25 @@ class Journal:
                 assert self._file is not None
                 self._file.close()  # closing releases the flock
                 self._file = None
+                self._torn = 0  # another process may cut it before our next read
+
+    def _open_locked(self) -> IO[bytes]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            # Created if missing (an empty file is a journal nobody started), never truncated.
+            try:
+                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
+            except FileExistsError:
+                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+            if fcntl is None:
+                return handle
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            # A new journal replaces the empty file by a complete one (_start): a handle opened
+            # before that holds the old file's lock, which guards nothing any more.
+            with contextlib.suppress(FileNotFoundError):
+                if os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
+                    return handle
+            handle.close()
 
     @property
     def _handle(self) -> IO[bytes]:
@@ -212,23 +206,54 @@ class Journal:
         """True when there is no journal yet (no file, or a file of zero bytes)."""
         return not self.path.exists() or self.path.stat().st_size == 0
 
-    def open_or_create(self, header: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-        """Under the lock: write ``header`` if the file holds no journal yet and return None;
-        else return the existing ``(header, events)``. A file that is not a journal is refused.
+    def open_or_create(self, header: Mapping[str, Any], events: Sequence[Mapping[str, Any]] = ()
+                       ) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """Under the lock: if the file holds no journal yet (none, or zero bytes), make it hold
+        ``header`` and ``events`` and return None; else return the existing ``(header, events)``.
+        A file that is not a journal, even a partial header, is refused and left as it is.
 
-        A header cut off by a kill while it was written (the file's only line) counts as no
-        journal yet: it is removed and written again.
+        The new journal is written whole to a temporary file beside it and renamed into place,
+        so no reader, crash or full disk ever leaves part of it.
         """
-        self._offset = self._lines = 0
-        records = self.read_new(header_may_be_cut=True)
+        self._rewind()
+        records = self.read_new()
         if not records:
-            self._write({"format": self.kind.name, "version": self.kind.version, **header})
-            self._lines = 1
+            self._start([{"format": self.kind.name, "version": self.kind.version, **header}, *events])
             return None
         return self._checked(records)
 
+    def _start(self, records: list[Mapping[str, Any]]) -> None:
+        target = Path(os.path.realpath(self.path))  # a symlink keeps pointing at the journal
+        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        old, fresh = self._handle, None
+        try:
+            content = b"".join(map(_line, records))  # JSON may refuse a record: before anything is written
+            fresh = open(temporary, "x+b")  # noqa: SIM115 - becomes this handle's file, closed by locked()
+            if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
+                fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
+            os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
+            fresh.write(content)
+            fresh.flush()
+            os.fsync(fresh.fileno())
+            if fcntl is None:
+                old.close()  # Windows cannot replace an open file (and has one writer per journal)
+            os.replace(temporary, target)
+        except BaseException:
+            if fresh is not None:
+                fresh.close()
+            # Nothing is left behind: neither the temporary nor the empty file this lock made
+            # (whoever waits for its lock finds it gone, and opens the path again).
+            for made in [temporary] + ([self.path] if self._created else []):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(made)
+            raise
+        old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
+        self._file = fresh
+        self._offset, self._lines = len(content), len(records)
+        _sync_folder(target.parent)
+
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """``(header, events)`` of the whole journal, read under its lock."""
+        """``(header, events)`` of the whole journal, read under its lock (nothing is written)."""
         if not self.path.is_file():
             raise StorageError(f"{self.path} holds no journal: there is no such file.")
         with self.locked():
@@ -236,13 +261,16 @@ class Journal:
 
     def read_all(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Under the lock: ``(header, events)`` of the whole file, checked (see :meth:`read_new`)."""
-        self._offset = self._lines = 0
+        self._rewind()
         records = self.read_new()
         if not records:
-            raise StorageError(f"{self.path} holds no journal: the file is empty, or its only line was cut "
-                               "off while the header was written (opening it with Study(space, storage=...) "
-                               "starts a new study there).")
+            raise StorageError(f"{self.path} holds no journal: the file is empty (opening it with "
+                               "Study(space, storage=...) starts a new study there).")
         return self._checked(records)
+
+    def _rewind(self) -> None:
+        self._offset = self._lines = self._torn = 0
+        self._unterminated = False
 
     def _checked(self, records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         header = records[0]
@@ -253,53 +281,68 @@ class Journal:
         return header, records[1:]
 
     # -- reading and writing --------------------------------------------------------------------
-    def read_new(self, *, header_may_be_cut: bool = False) -> list[dict[str, Any]]:
+    def read_new(self) -> list[dict[str, Any]]:
         """Under the lock: the records written since the last read, each a checked JSON object.
 
-        A last line without its newline is a write whose process died (writers hold the lock,
-        so it is nobody's write in progress): it is cut off the file with a warning, so the next
-        append starts on a clean line. Before anything is cut, the file must begin like a journal;
-        a cut-off header (no complete line at all) is cut only if ``header_may_be_cut``.
+        Reading writes nothing. A last line without its newline that is a complete event (the
+        newline alone was lost) is an event. One that does not parse is a write whose process
+        died (writers hold the lock, so it is nobody's write in progress): it is skipped with a
+        warning, and :meth:`mend` cuts it once the caller has accepted the journal, so a file
+        that is refused is left byte for byte. A file with no complete first line is refused.
         """
         handle = self._handle
         handle.seek(self._offset)
         raw = handle.read()
+        if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line
+            raw, self._offset, self._unterminated = raw[1:], self._offset + 1, False
         *lines, tail = raw.split(b"\n")
-        # Every complete line is checked before anything is cut: the header proves the file ours.
+        # Every complete line is checked before the tail: the header proves the file ours.
         records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
-        if tail and self._offset == 0 and not lines:
-            # A header cut off by a kill begins as we write headers; anything else is not ours.
-            signature = self.kind.signature
-            if not signature.startswith(tail[: len(signature)]) and not tail.startswith(signature):
-                raise StorageError(f"{self.path} is not {self.kind.label} (it does not begin with "
-                                   f"{signature.decode()!r}); it was left as it is.")
-            if not header_may_be_cut:
-                return []
-        if tail:
+        last = self._parse(tail, self._lines + len(lines) + 1) if tail and not _cut_off(tail) else None
+        if tail and last is None and self._offset == 0 and not lines:
+            raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
+                               "first line (journals are created whole). It was left as it is.")
+        if last is not None:
+            records.append(last)
+        elif tail and self._warned_at != self._offset + len(raw) - len(tail):
+            self._warned_at = self._offset + len(raw) - len(tail)
             warnings.warn(
                 f"{self.path}: the last line was cut off mid-write (the process was probably killed); "
-                "it is dropped and the study resumes from the last complete event.",
-                RuntimeWarning, stacklevel=4)
-            handle.truncate(len(raw) - len(tail) + self._offset)
-            os.fsync(handle.fileno())
-        self._offset += len(raw) - len(tail)
-        self._lines += len(lines)
+                "it is ignored, and cut off the file once a study accepts the journal.", RuntimeWarning, stacklevel=4)
+        self._torn = len(tail) if last is None else 0
+        self._unterminated = last is not None or (self._unterminated and not lines)
+        self._offset += len(raw) - self._torn
+        self._lines += len(records)
         return records
+
+    def mend(self) -> None:
+        """Under the lock, once the caller has accepted the journal: cut the cut-off last line
+        :meth:`read_new` skipped, and end with a newline a last event that had none, so the next
+        event starts a line of its own. Each is one small change (a truncation, one byte)."""
+        handle = self._handle
+        if self._torn:
+            handle.truncate(self._offset)
+            os.fsync(handle.fileno())
+            self._torn = 0
+        if self._unterminated:
+            self._append_bytes(b"\n")
+            self._unterminated = False
 
     def append(self, event: Mapping[str, Any]) -> None:
         """Under the lock, after :meth:`read_new`: append one event line, durable before returning."""
-        if self._size() != self._offset:  # appending now would step over lines this handle has not read
+        if self._size() != self._offset + self._torn:  # appending now would step over lines not read
             raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "
                                "wrote first; this is a bug in interactive_hpo.")
-        self._write(event)
+        line = _line(event)  # before mending: an event JSON refuses changes nothing
+        self.mend()
+        self._append_bytes(line)
         self._lines += 1
 
-    def _write(self, record: Mapping[str, Any]) -> None:
+    def _append_bytes(self, data: bytes) -> None:
         # One write call per line, then flush + fsync: a crash leaves at most a partial last line.
         handle = self._handle
-        line = (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
         handle.seek(0, os.SEEK_END)
-        handle.write(line)
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
         self._offset = handle.tell()
@@ -309,7 +352,7 @@ class Journal:
 
     def _parse(self, line: bytes, number: int) -> dict[str, Any]:
         try:
-            record = json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+            record = _decode(line)
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
             if number == 1:
                 raise StorageError(f"{self.path} is not {self.kind.label}: its first line is not JSON "

@@ -22,7 +22,8 @@ from ..optimizers.capabilities import ModelBased, Scheduler
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
-from .journal import Journal, check_path, owner_is_alive
+from .journal import Journal, check_path
+from .owners import owner_is_alive
 from .pruning import make_pruner
 from .results import loss_of
 from .warm_start import WarmStart
@@ -52,10 +53,13 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         raise StorageError(f"{path} holds a study over a different search space: journal "
                            f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
                            "open it as it is, or choose another storage path.")
-    if Goals.from_header(header).directions != study.goals.directions:
-        raise StorageError(f"{path} holds a study to {Goals.from_header(header).describe()}, not to "
-                           f"{study.goals.describe()}. "
-                           "Use Study.load(path) to open it as it is, or choose another storage path.")
+    journal_goals = Goals.from_header(header)
+    if not study.goals.continues(journal_goals):
+        # The same objectives in another order: dicts of name -> direction compare without order.
+        reordered = journal_goals.multi and journal_goals.study_arguments() == study.goals.study_arguments()
+        order = " (the same objectives in another order: give them in the journal's order)" if reordered else ""
+        raise StorageError(f"{path} holds a study to {journal_goals.describe()}, not to {study.goals.describe()}"
+                           f"{order}. Use Study.load(path) to open it as it is, or choose another storage path.")
     study.state.header = header
     study.seed = header["seed"]
     given = study.warm_start
@@ -302,12 +306,11 @@ def copy_journal(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
     if not journal.is_empty():
         raise fail("path", "Study.save", "a path with no journal yet", str(path),
                    hint="Choose a new file name; an existing journal is never overwritten.")
-    with journal.locked():
-        if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")}) is not None:
+    with journal.locked():  # written whole, or not at all (Journal.open_or_create)
+        if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")},
+                                  events) is not None:
             raise fail("path", "Study.save", "a path with no journal yet", str(path),
                        hint="Another process wrote a journal there meanwhile; choose a new file name.")
-        for event in events:
-            journal.append(event)
 
 
 def read_header(path: Any) -> dict[str, Any]:
@@ -315,7 +318,9 @@ def read_header(path: Any) -> dict[str, Any]:
     journal = Journal(check_path(path, "path", "Study.load"))
     if journal.is_empty():
         raise StorageError(f"{path} holds no journal (missing or empty file).")
-    header, _ = journal.read()
+    with warnings.catch_warnings():  # of a cut-off last line: the study opening it next reads it again, and warns
+        warnings.simplefilter("ignore", RuntimeWarning)
+        header, _ = journal.read()
     check_header(header, path)
     try:
         space = SearchSpace.from_dict(header["space"])

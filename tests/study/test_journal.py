@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
+from interactive_hpo.exceptions import InvalidParameterError, StorageError
 from interactive_hpo.study.journal import Journal
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
@@ -48,7 +49,8 @@ def test_every_line_is_fsynced(tmp_path, monkeypatch):
     path = tmp_path / "study.jsonl"
     study = Study(SPACE, seed=0, storage=path)
     study.run(quadratic, n_trials=3)
-    assert len(synced) == len(path.read_text().splitlines()) == 1 + 2 * 3
+    # Each line, and the folder once: the new journal's name (it is renamed into place whole).
+    assert len(synced) - 1 == len(path.read_text().splitlines()) == 1 + 2 * 3
 
 
 def test_resume_restores_everything_and_continues_numbering(tmp_path):
@@ -122,6 +124,77 @@ def test_a_cut_off_last_line_is_dropped_with_a_warning(tmp_path):
     assert len(resumed.trials) == 3 and path.read_text() == complete
     resumed.run(quadratic, 1)
     assert len(Study(SPACE, storage=path).trials) == 4
+
+
+def test_a_last_event_that_lost_only_its_newline_is_kept(tmp_path):
+    # Fuzz A3: it was cut off as a torn write, and its trial came back FAILED "interrupted".
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 3)
+    complete = path.read_bytes()
+    path.write_bytes(complete[:-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [t.state for t in Study.load(path).trials] == [TrialState.COMPLETE] * 3
+    assert path.read_bytes() == complete  # the newline is back: the next event starts its own line
+    path.write_bytes(complete[:-1])
+    first, second = Study(SPACE, storage=path), Study(SPACE, storage=path)  # the second ends the line
+    first.step(quadratic)
+    assert [t.state for t in Study.load(path).trials] == [TrialState.COMPLETE] * 4
+    assert all(isinstance(json.loads(line), dict) for line in path.read_bytes().splitlines())
+    assert len(second.trials) == 3 and second.step(quadratic).number == 4
+
+
+def test_a_refused_journal_keeps_its_cut_off_line(tmp_path):
+    # It is cut only once the journal is accepted: a refused file is left byte for byte.
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 2)
+    path.write_bytes(path.read_bytes() + b'{"event":"asked","trial":{"num')
+    damaged = path.read_bytes()
+    with pytest.warns(RuntimeWarning, match="cut off mid-write"), pytest.raises(StorageError, match="different"):
+        Study(SearchSpace([Float("lr", 1e-4, 1.0)]), storage=path)
+    with pytest.warns(RuntimeWarning, match="cut off mid-write"), pytest.raises(StorageError, match="maximize"):
+        Study(SPACE, direction="maximize", storage=path)
+    assert path.read_bytes() == damaged
+
+
+def test_save_writes_the_whole_copy_or_nothing(tmp_path, monkeypatch):
+    # Fuzz A2: a record the journal could not write left a partial copy that loaded as a valid
+    # study (and blocked saving there again).
+    study = Study(SPACE, seed=0)
+    study.run(quadratic, 3)
+    copy = tmp_path / "copy.jsonl"
+    study.state.log({"event": "enqueued", "params": {"x": float("nan")}})  # what JSON cannot hold
+    with pytest.raises(ValueError, match="JSON"):
+        study.save(copy)
+    assert os.listdir(tmp_path) == []
+    study.state._events.pop()
+    real_fsync = os.fsync
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    for write in (lambda: study.save(copy), lambda: Study(SPACE, storage=tmp_path / "new.jsonl")):
+        with pytest.raises(OSError, match="No space left"):
+            write()
+        assert os.listdir(tmp_path) == []
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    study.save(copy)
+    assert len(Study.load(copy).trials) == 3 and sorted(os.listdir(tmp_path)) == ["copy.jsonl"]
+
+
+@pytest.mark.parametrize("owner", ["Study", "Study.save", "Study.load"])
+def test_a_path_inside_a_file_is_refused_clearly(tmp_path, owner):
+    # Fuzz C3: a bare FileExistsError / NotADirectoryError.
+    (tmp_path / "file").write_text("mine")
+    path = tmp_path / "file" / "sub" / "study.jsonl"
+    call = {"Study": lambda: Study(SPACE, storage=path), "Study.save": lambda: Study(SPACE).save(path),
+            "Study.load": lambda: Study.load(path)}[owner]
+    name = "storage" if owner == "Study" else "path"
+    with pytest.raises(InvalidParameterError, match=f"`{name}` of {owner} must be a file path inside a folder; got "
+                                                    f".*is a file, not a folder"):
+        call()
+    assert (tmp_path / "file").read_text() == "mine"
 
 
 def test_an_empty_file_is_a_new_study(tmp_path):

@@ -4,6 +4,7 @@ out, the journal and every path that rebuilds a study keeping them."""
 from __future__ import annotations
 
 import json
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -118,6 +119,47 @@ def test_the_journal_keeps_values_and_constraints_and_resumes_the_same_study(tmp
     assert loaded.optimizer.ask().x.tolist() == study.optimizer.ask().x.tolist()  # the same next proposal
     with pytest.raises(StorageError, match="holds a study to maximize accuracy, minimize seconds, not to minimize"):
         Study(SPACE, storage=path)
+
+
+def test_a_journal_reopened_with_its_objectives_in_another_order_is_refused_and_left_as_it_was(tmp_path):
+    # Fuzz A1: the resume compared directions only, so each new trial's values were stored swapped.
+    path = tmp_path / "two.jsonl"
+    both = lambda p: {"acc": 0.0, "time": 100.0}  # noqa: E731
+    Study(SPACE, "random", directions={"acc": "minimize", "time": "minimize"}, storage=path).run(both, 1)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=r"holds a study to minimize acc, minimize time, not to minimize time, "
+                                           r"minimize acc \(the same objectives in another order"):
+        Study(SPACE, "random", directions={"time": "minimize", "acc": "minimize"}, storage=path)
+    with pytest.raises(StorageError, match="not to minimize objective 0, minimize objective 1. Use"):
+        Study(SPACE, "random", directions=["minimize", "minimize"], storage=path)
+    assert path.read_bytes() == before
+    Study(SPACE, "random", directions={"acc": "minimize", "time": "minimize"}, storage=path).run(both, 1)
+    assert [t.values for t in Study.load(path).trials] == [(0.0, 100.0)] * 2
+    one = Goals.parse("minimize")  # one objective's name is a label: it may change
+    assert Goals.parse(directions={"loss": "minimize"}).continues(one)
+
+
+def test_non_finite_constraints_are_refused_where_typed_and_fail_an_objectives_trial(tmp_path):
+    # Fuzz A2: a journal cannot hold them; the write raised a bare ValueError out of run, tell
+    # and add_manual, and left the trial RUNNING (then FAILED "interrupted" on resume).
+    path = tmp_path / "constrained.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    for bad in (math.inf, -math.inf, 10**400, math.nan):
+        done = study.step(lambda p, bad=bad: Evaluation(p["x"], constraints=[0.0, bad]))
+        assert done.state is TrialState.FAILED and "`constraints` of Evaluation" in done.error
+    running = study.ask()
+    for owner, call in (("Study.tell", lambda bad: study.tell(running, 0.5, constraints=[bad])),
+                        ("Study.add_manual", lambda bad: study.add_manual({"x": 0.5, "y": 0.5}, 0.5,
+                                                                          constraints=[bad]))):
+        for bad in (math.inf, -math.inf, 10**400):
+            with pytest.raises(InvalidParameterError, match=f"`constraints` of {owner} must be None or a list of "
+                                                            "finite real numbers"):
+                call(bad)
+    study.tell(running, 0.5, constraints=[1e300])
+    study.save(tmp_path / "copy.jsonl")
+    assert [(t.state, t.constraints) for t in Study.load(path).trials] == \
+        [(t.state, t.constraints) for t in Study.load(tmp_path / "copy.jsonl").trials] == \
+        [(TrialState.FAILED, None)] * 4 + [(TrialState.COMPLETE, (1e300,))]
 
 
 def test_parallel_runs_forks_and_remaps_carry_every_objective():

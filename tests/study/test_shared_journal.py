@@ -9,7 +9,9 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,23 @@ def test_three_processes_share_one_journal(tmp_path):
     owners = {json.loads(line).get("owner", {}).get("pid") for line in path.read_text().splitlines()[1:]
               if json.loads(line)["event"] == "asked"}
     assert len(owners) == 3
+
+
+def test_studies_starting_one_new_journal_at_once_share_it(tmp_path):
+    # A new journal replaces the empty file by a whole one: whoever waited for the empty file's
+    # lock must open the new file, not write a second header over the first's trials.
+    path, start = tmp_path / "new.jsonl", threading.Barrier(4)
+
+    def one_study(seed):
+        start.wait()
+        Study(SPACE, "random", seed=seed, storage=path).run(lambda p: p["x"] ** 2, 3)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(one_study, range(4)))
+    lines = path.read_text().splitlines()
+    assert sum('"format"' in line for line in lines) == 1
+    assert [t.state for t in Study.load(path).trials] == [TrialState.COMPLETE] * 12
+    assert os.listdir(tmp_path) == ["new.jsonl"]
 
 
 def test_a_killed_process_loses_nothing_the_others_wrote(tmp_path):
