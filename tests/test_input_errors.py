@@ -259,11 +259,16 @@ CASES = [
     ("wrong direction", lambda t: Study(SPACE, direction="max"), InvalidParameterError,
      "`direction` of Study must be one of ['minimize', 'maximize']; got 'max'."),
     ("unknown optimizer", lambda t: Study(SPACE, "annealing"), InvalidParameterError,
-     "`name` of make_optimizer must be one of ['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', "
+     "`optimizer` of Study must be one of ['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', "
      "'hyperband', "),
     ("unknown optimizer setting", lambda t: make_optimizer("sobol", SPACE, resolution=3), InvalidParameterError,
      "`settings` of make_optimizer('sobol') must be keywords among ['scramble', 'seed']; got 'resolution'. "
      "'resolution' is not a setting of SobolSearch."),
+    ("unknown setting typed into Study", lambda t: Study(SPACE, "sobol", optimizer_settings={"resolution": 3}),
+     InvalidParameterError, "`optimizer_settings` of Study must be keywords among ['scramble', 'seed']; got "
+     "'resolution'."),
+    ("unknown setting of a switch", lambda t: Study(SPACE).switch_optimizer("sobol", resolution=3),
+     InvalidParameterError, "`settings` of Study.switch_optimizer must be keywords among ['scramble', 'seed']"),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
      InvalidParameterError, "`optimizer` of Study must be an optimizer over the study's search space"),
     ("unregistered optimizer with storage",

@@ -19,7 +19,7 @@ from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import Shown, check_space, make_scorer, seeded_clone
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.multifidelity.halving import HalvingScheduler
-from ..optimizers.registry import available_optimizers, optimizer_class
+from ..optimizers.registry import available_optimizers, check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
@@ -50,17 +50,21 @@ def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str
     return check_space(space, estimator, owner), make_scorer(estimator, scoring, owner)
 
 
-def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> None:
+def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> type[Any]:
+    """The class of the optimizer named, once the name and its settings are valid for a search."""
     if not isinstance(optimizer, str):
         raise fail("optimizer", owner, f"a registered optimizer name (one of {available_optimizers()})", optimizer,
                    hint="Each search builds its own optimizer, so pass a name, not an instance.")
-    # An unknown name gets the registry's error, in the caller's words.
-    if issubclass(optimizer_class(optimizer, argument="optimizer", owner=owner), HalvingScheduler):
+    if settings is not None and not isinstance(settings, Mapping):
+        raise fail("optimizer_settings", owner, "a dict or None", settings)
+    # An unknown name or setting gets the registry's error, in the caller's words.
+    cls = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
+                         owner=owner)
+    if issubclass(cls, HalvingScheduler):
         raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
                    hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
                         "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")
-    if settings is not None and not isinstance(settings, Mapping):  # its keys are checked by make_optimizer
-        raise fail("optimizer_settings", owner, "a dict or None", settings)
+    return cls
 
 
 def _splits(y: Any, n_splits: int, classifier: bool, seed: int, name: str, owner: str,
@@ -243,8 +247,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         names = None if scorers is None else list(scorers)
         space, scorer = _check_model(self.estimator, self.space, self.scoring if scorers is None else
                                      next(iter(scorers.values())), owner)
-        _check_optimizer(self.optimizer, self.optimizer_settings, owner)
-        if scorers is not None and not issubclass(optimizer_class(self.optimizer), MultiObjective):
+        optimizer = _check_optimizer(self.optimizer, self.optimizer_settings, owner)
+        if scorers is not None and not issubclass(optimizer, MultiObjective):
             raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
                        self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "
                                             "'grid', or pass one scorer.")

@@ -23,7 +23,6 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ import numpy as np
 from .._validation import check_int, check_one_of, check_real, fail, is_real, seed_to_int
 from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
-from ..study.journal import Journal
+from ..study.journal import Journal, check_path
 from ..views import read_only
 from .explore import explore, quantile_split
 from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
@@ -165,9 +164,7 @@ class PopulationBasedTraining:
     def _start_journal(self, storage: Any) -> Journal | None:
         if storage is None:
             return None
-        if not isinstance(storage, (str, os.PathLike)):
-            raise fail("storage", _OWNER, "a file path (str or os.PathLike) or None", storage)
-        path = Path(storage)
+        path = check_path(storage, "storage", _OWNER)
         if path.exists() and path.stat().st_size > 0:
             raise fail("storage", _OWNER, "a path to a new or empty file", str(path),
                        hint="A PBT run cannot resume (models are not stored); read the old run with "

@@ -8,7 +8,8 @@
 - ``results``: what a finished trial holds, read against the study's goals; the best trials.
 - ``warm_start``: related studies' trials kept as prior knowledge for the optimizers.
 - ``dataframe``: ``Study.trials_dataframe()`` with Optuna's columns.
-- ``journal``: the append-only JSON-lines file several processes share under a lock.
+- ``journal``: the append-only JSON-lines file several processes share under a lock;
+  ``owners``: who asked each trial and whether it can still tell it.
 - ``replay``: rebuilding a study (and any past belief) from its journal.
 - ``steering``: intermediate reports, the pruner, a person's stop and promote; and evaluating
   a trial (``Study.evaluate``).

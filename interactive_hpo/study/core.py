@@ -98,7 +98,10 @@ class Study(OwnTrials, Steering, Introspection, Running):
         before its first trial: Bayesian optimization evaluates their best configurations first
         and follows their GPs' means with learned weights; population methods start from their
         best. Their trials that fit ``space`` are kept in the journal (see
-        :mod:`interactive_hpo.study.warm_start`); they never become this study's trials.
+        :mod:`interactive_hpo.study.warm_start`); they never become this study's trials. Each
+        source has a name of its own (the dict's key, else its journal's file name, made
+        distinct); a name given twice is refused. A journal's path is not a source: pass
+        ``Study.load(path)``.
 
     Examples
     --------
@@ -300,7 +303,8 @@ class Study(OwnTrials, Steering, Introspection, Running):
     def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
         """Continue with another optimizer; it is told every finished trial, in order, first."""
         with self._transaction():
-            new = self._build(optimizer, settings, index=self._state.n_optimizers)
+            new = self._build(optimizer, settings, index=self._state.n_optimizers, owner="Study.switch_optimizer",
+                              settings_argument="settings")
             tell_history(self._state, new, self.goals)
             for trial in self._state.running():  # trials other processes are evaluating
                 if self._state.owner_of(trial.number) != self._owner:
@@ -412,26 +416,29 @@ class Study(OwnTrials, Steering, Introspection, Running):
             raise fail("trial", owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
         return int(number)
 
-    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int) -> Optimizer:
+    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int,
+               owner: str = "Study", settings_argument: str = "optimizer_settings") -> Optimizer:
         """The optimizer named (seeded from the study's seed and ``index``, its place among the
-        study's optimizers) or given."""
+        study's optimizers) or given; errors name ``optimizer`` and ``settings_argument`` of
+        ``owner``, as the user typed them."""
         if isinstance(optimizer, Optimizer):
             if settings:
-                raise fail("optimizer_settings", "Study", "empty when the optimizer is an instance", dict(settings))
+                raise fail(settings_argument, owner, "empty when the optimizer is an instance", dict(settings))
             if optimizer.space != self.space:
-                raise fail("optimizer", "Study", "an optimizer over the study's search space", optimizer)
+                raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
             built = optimizer
         elif isinstance(optimizer, str):
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
-            built = make_optimizer(optimizer, self.space, **{"seed": seed, **(settings or {})})
+            built = make_optimizer(optimizer, self.space, argument="optimizer", settings_argument=settings_argument,
+                                   owner=owner, **{"seed": seed, **(settings or {})})
         else:
-            raise fail("optimizer", "Study", "a registered optimizer name or an Optimizer", optimizer)
+            raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
         if self.goals.multi and not isinstance(built, MultiObjective):
-            raise fail("optimizer", "Study", f"an optimizer that serves several objectives for {self.goals.describe()}",
+            raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
                        optimizer, hint="Random, Sobol and grid search do (they need no loss); see "
                                        "optimizers.capabilities.MultiObjective.")
         if self._journal is not None and built.name not in available_optimizers():
-            raise fail("optimizer", "Study", "a registered optimizer when the study has storage", optimizer,
+            raise fail("optimizer", owner, "a registered optimizer when the study has storage", optimizer,
                        hint="The journal rebuilds optimizers by name on resume; call "
                             f"register_optimizer({type(built).__name__}) first.")
         self._warm_start.give(built)

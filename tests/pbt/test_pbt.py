@@ -277,6 +277,9 @@ def test_journal_keeps_every_finished_round_and_survives_a_cut_off_line(tmp_path
         PBTResult.from_journal(path)
     with pytest.raises(InvalidParameterError, match="`storage` of PopulationBasedTraining must be a path to a new"):
         PopulationBasedTraining(ToyTask.space, ToyTask(), storage=path)
+    with pytest.raises(InvalidParameterError, match="`storage` of PopulationBasedTraining must be a file path inside "
+                                                    "a folder.*is a file, not a folder"):
+        PopulationBasedTraining(ToyTask.space, ToyTask(), storage=path / "run.jsonl")
 
 
 def test_a_nan_score_ranks_last_and_is_stored_as_null():
@@ -310,7 +313,7 @@ BAD = [
     (dict(initial={"lr": 5.0, "width": 2, "mode": "go"}), "`lr` of the search space must be a finite real number "
                                                           "in [0.001, 1.0]; got 5.0."),
     (dict(seed=-1), f"`seed` of {OWNER} must be a non-negative int, a numpy.random.Generator or None; got -1."),
-    (dict(storage=3), f"`storage` of {OWNER} must be a file path (str or os.PathLike) or None; got 3."),
+    (dict(storage=3), f"`storage` of {OWNER} must be a file path (a non-empty str or os.PathLike); got 3."),
     (dict(space={"lr": 1}), f"`space` of {OWNER} must be a SearchSpace; got {{'lr': 1}}."),
     (dict(space=SearchSpace([Float("lr", 0.1, 1)])), f"`space` of {OWNER} must be a SearchSpace with the task's "
                                                      "parameters ['lr', 'width', 'mode']; got ['lr']."),
