@@ -374,3 +374,9 @@ class Journal:
     def lines_read(self) -> int:
         """How many lines this handle has read or written (the next event's line is one more)."""
         return self._lines
+
+
+def __getattr__(name: str) -> Any:
+    from .._moved import moved_name
+
+    return moved_name(__name__, name, "interactive_hpo.study.owners", ("new_owner", "owner_is_alive"))
