@@ -353,27 +353,27 @@ def test_objective_names_must_be_distinct_and_nothing_is_written_before(tmp_path
 
 @pytest.mark.parametrize("before", ["absent", "empty"])
 def test_a_journal_that_fails_midway_is_removed(tmp_path, monkeypatch, before):
-    from interactive_hpo.study.journal import Journal
+    from interactive_hpo.study import journal
 
     path = tmp_path / "new" / "imported.jsonl" if before == "absent" else tmp_path / "imported.jsonl"
     if before == "empty":
         path.touch()
-    append, calls = Journal.append, []
+    line, calls = journal._line, []
 
-    def full_disk(self, event):
-        calls.append(event)
+    def full_disk(record):
+        calls.append(record)
         if len(calls) == 5:
             raise OSError(28, "No space left on device")
-        append(self, event)
+        return line(record)
 
-    monkeypatch.setattr(Journal, "append", full_disk)
+    monkeypatch.setattr(journal, "_line", full_disk)
     with pytest.raises(OSError, match="No space left"):
         from_optuna(tpe_study(None), "random", storage=path)
     if before == "absent":
         assert not path.exists() and not path.parent.exists()  # nor the folder made for it
     else:
         assert path.read_bytes() == b""  # as it was
-    monkeypatch.setattr(Journal, "append", append)
+    monkeypatch.setattr(journal, "_line", line)
     assert len(from_optuna(tpe_study(None), "random", storage=path).trials) == 8  # the retry is not blocked
 
 
