@@ -10,11 +10,13 @@ values (its outcome transform). :meth:`GPSurrogateView.predict` undoes all of th
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from linear_operator.utils.warnings import NumericalWarning
 
 from ...direction import Direction
 from ...views import KernelSummary, SurrogatePrediction
@@ -199,7 +201,11 @@ class GPSurrogateView:
                 paths = draw_matheron_paths(self.model, sample_shape=torch.Size([n_samples]))
                 values = paths(points)  # BoTorch applies the outcome transform: utility units
             else:  # no random features with categories in the kernel: a joint sample at these points
-                values = self.model.posterior(points).rsample(torch.Size([n_samples]))
+                with warnings.catch_warnings():
+                    # Near-duplicate points make the joint covariance singular to rounding;
+                    # linear_operator adds jitter and warns, which no reader can act on.
+                    warnings.simplefilter("ignore", NumericalWarning)
+                    values = self.model.posterior(points).rsample(torch.Size([n_samples]))
         return self.to_objective(values.reshape(n_samples, -1).numpy())
 
     def in_direction(self, direction: Direction) -> GPSurrogateView:

@@ -12,6 +12,7 @@ of the optimizer is only asked of the sample-efficiency test (marked slow).
 from __future__ import annotations
 
 import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -528,6 +529,10 @@ def test_sample_paths_work_with_categoricals(mixed_study):
     view = mixed_study[0].optimizer.surrogate()
     grid = np.array([MIXED.to_unit(p) for p in MIXED.sample(10, rng=0)])
     assert view.sample_paths(grid, n_samples=3).shape == (3, 10)
+    # A joint sample at repeated points needs jitter; linear_operator's warning reached notebooks.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert view.sample_paths(np.repeat(grid[:1], 50, axis=0), n_samples=3).shape == (3, 50)
 
 
 # -- 9. a failing fit falls back, never crashes ---------------------------------------------------------------
