@@ -15,6 +15,7 @@ from .._validation import import_optional
 import_optional("torch", "gradient", "interactive_hpo.gradient")
 
 from ..optimizers.hypergradient import HypergradientDescent  # noqa: E402 - after the install hint
+from .bilevel import BilevelProblem, Split  # noqa: E402
 from .hypergradients import (  # noqa: E402
     METHODS,
     Hypergradient,
@@ -27,7 +28,7 @@ from .hypergradients import (  # noqa: E402
 )
 from .objective import BilevelObjective  # noqa: E402
 from .online import OnlineRun, online_learning_rate  # noqa: E402
-from .problems import BilevelProblem, LogisticProblem, MLPProblem, RidgeProblem, Split  # noqa: E402
+from .problems import LogisticProblem, MLPProblem, RidgeProblem  # noqa: E402
 
 __all__ = [
     "METHODS",

@@ -21,9 +21,10 @@ import torch
 from .._validation import check_int, check_one_of, check_real, fail
 from ..optimizers.hypergradient import HypergradientDescent
 from ..study.core import Study
+from .bilevel import BilevelProblem, check_problem
 from .hypergradients import exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
-from .problems import BilevelProblem, RidgeProblem, check_problem
+from .problems import RidgeProblem
 
 __all__ = ["ModeCosts", "mode_costs", "implicit_errors", "NeumannRate", "neumann_rate", "BlackBoxComparison",
            "compare_with_black_box"]

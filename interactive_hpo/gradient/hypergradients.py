@@ -12,7 +12,7 @@
   2016) or a Neumann series (Lorraine et al., AISTATS 2020), from Hessian-vector products only.
 - :func:`finite_differences`: central differences, the reference the others are checked against.
 
-Every function takes a :class:`~interactive_hpo.gradient.problems.BilevelProblem` and
+Every function takes a :class:`~interactive_hpo.gradient.bilevel.BilevelProblem` and
 ``theta`` of shape (h,) (log hyperparameters) and returns a :class:`Hypergradient`.
 """
 
@@ -28,7 +28,8 @@ import numpy as np
 import torch
 
 from .._validation import check_int, check_one_of, check_real, fail
-from .problems import BilevelProblem, RidgeProblem, check_problem
+from .bilevel import BilevelProblem, check_problem
+from .problems import RidgeProblem
 
 __all__ = ["Hypergradient", "METHODS", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
            "finite_differences", "hypergradient"]

@@ -11,8 +11,9 @@ import torch
 from .._validation import check_bool, check_one_of, fail
 from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..trial import Evaluation
+from .bilevel import BilevelProblem, check_problem
 from .hypergradients import METHODS, hypergradient
-from .problems import BilevelProblem, RidgeProblem, check_problem
+from .problems import RidgeProblem
 
 __all__ = ["BilevelObjective"]
 

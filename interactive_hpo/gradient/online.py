@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .._validation import check_int, check_real, seed_to_int
-from .problems import BilevelProblem, check_problem
+from .bilevel import BilevelProblem, check_problem
 
 __all__ = ["OnlineRun", "online_learning_rate"]
 

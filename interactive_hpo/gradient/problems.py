@@ -1,188 +1,23 @@
-"""Bilevel problems: a training loss inside, a validation loss outside.
+"""Bilevel problems to learn hypergradients on: ridge and logistic regression with one penalty
+per feature (or one for all), and a small MLP whose learning rate is a hyperparameter too.
 
-Hyperparameter optimization is the bilevel problem
-
-    min over lambda of  E(w*(lambda))   where   w*(lambda) = argmin over w of  L(w, lambda),
-
-with ``L`` the training loss (regularized by ``lambda``) and ``E`` the validation loss. Each
-problem here is a small torch model on a scikit-learn bundled dataset, split once (seeded) into
-training, validation and a held-out test part that no hypergradient ever sees.
-
-Coordinates: every hyperparameter is positive and handled in log coordinates,
-``theta = ln(lambda)``, shape (h,). Weights are one flat float64 vector ``w`` of shape (p,).
-Hyperparameters that shape the training *objective* (penalties) have a hypergradient through
-the minimizer ``w*``; those that shape the training *dynamics* (a learning rate) only through
-a finite training run, so :meth:`BilevelProblem.solve` refuses problems that have them.
+Each is a small torch model on a scikit-learn bundled dataset, split once (seeded) into
+training, validation and a held-out test part that no hypergradient ever sees; the base class
+and its coordinates (``theta = ln(lambda)``) are in :mod:`.bilevel`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from .._validation import check_bool, check_int, check_one_of, fail, seed_to_int
-from ..parameters import Float
-from ..space import SearchSpace
+from .._validation import check_bool, check_int, check_one_of, seed_to_int
+from .bilevel import BilevelProblem, Split
 
 __all__ = ["Split", "BilevelProblem", "RidgeProblem", "LogisticProblem", "MLPProblem"]
-
-
-@dataclass(frozen=True, eq=False)
-class Split:
-    """A dataset split into training, validation and test parts (float64 tensors).
-
-    ``X_*`` have shape (n_part, d), standardized with the training part's mean and scale;
-    ``y_*`` have shape (n_part,): standardized targets for regression, class indices (int64)
-    for classification.
-    """
-
-    X_train: torch.Tensor
-    y_train: torch.Tensor
-    X_val: torch.Tensor
-    y_val: torch.Tensor
-    X_test: torch.Tensor
-    y_test: torch.Tensor
-
-    @classmethod
-    def of(cls, X: np.ndarray, y: np.ndarray, seed: int, regression: bool) -> Split:
-        """Shuffle with ``seed`` and split 50 / 25 / 25 %."""
-        order = np.random.default_rng(seed).permutation(len(X))
-        n_train, n_val = len(X) // 2, len(X) // 4
-        parts = np.split(order, [n_train, n_train + n_val])
-        mean, scale = X[parts[0]].mean(0), X[parts[0]].std(0)
-        X = (X - mean) / np.where(scale > 0, scale, 1.0)
-        if regression:
-            y = (y - y[parts[0]].mean()) / y[parts[0]].std()
-        as_y = (lambda a: torch.tensor(a, dtype=torch.float64)) if regression else (
-            lambda a: torch.tensor(a, dtype=torch.int64))
-        tensors = [t for part in parts for t in (torch.tensor(X[part], dtype=torch.float64), as_y(y[part]))]
-        return cls(*tensors)
-
-    def part(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
-        """``(X, y)`` of the part "train", "val" or "test"."""
-        return getattr(self, f"X_{name}"), getattr(self, f"y_{name}")
-
-
-class BilevelProblem:
-    """Base class: a training loss ``L(w, theta)`` and a validation loss ``E(w)``.
-
-    Subclasses set ``names``, ``low``, ``high`` (the hyperparameters' bounds in their own
-    units), ``split`` and ``n_weights``, and implement :meth:`inner_loss`, :meth:`outer_loss`
-    and :meth:`init_weights`. ``dynamics`` names the hyperparameters that act through training
-    dynamics (no implicit hypergradient).
-    """
-
-    names: tuple[str, ...]
-    low: np.ndarray
-    high: np.ndarray
-    split: Split
-    n_weights: int
-    dynamics: tuple[str, ...] = ()
-    #: Full-batch gradient steps that :meth:`train` takes by default.
-    default_steps: int = 100
-    #: The inner step size of penalty-only problems (set from the data by each subclass).
-    _step_size: float = 0.1
-
-    # -- hyperparameter coordinates -----------------------------------------------------------
-    @property
-    def n_hyper(self) -> int:
-        """The number of hyperparameters ``h``."""
-        return len(self.names)
-
-    @property
-    def space(self) -> SearchSpace:
-        """The hyperparameters as a search space (every one a log-scale ``Float``)."""
-        return SearchSpace([Float(n, float(lo), float(hi), log=True) for n, lo, hi in zip(self.names, self.low,
-                                                                                         self.high, strict=True)])
-
-    def middle(self) -> dict[str, float]:
-        """Every hyperparameter at the geometric middle of its range (the centre of the log box)."""
-        return {n: float(np.sqrt(lo * hi)) for n, lo, hi in zip(self.names, self.low, self.high, strict=True)}
-
-    def theta(self, params: Mapping[str, Any]) -> np.ndarray:
-        """Log coordinates, shape (h,), of ``params`` (validated against :attr:`space`)."""
-        values = self.space.validate(params)
-        return np.log([values[name] for name in self.names])
-
-    def params(self, theta: Sequence[float] | np.ndarray) -> dict[str, float]:
-        """The hyperparameters ``exp(theta)`` by name; ``theta`` has shape (h,)."""
-        return {name: float(np.exp(t)) for name, t in zip(self.names, self.check_theta(theta), strict=True)}
-
-    def check_theta(self, theta: Any, owner: str = "BilevelProblem") -> np.ndarray:
-        """``theta`` as a finite float array of shape (h,), or a clear error."""
-        array = np.asarray(theta, dtype=float) if not isinstance(theta, torch.Tensor) else theta.detach().numpy()
-        if array.shape != (self.n_hyper,) or not np.all(np.isfinite(array)):
-            raise fail("theta", owner, f"finite log-hyperparameters of shape ({self.n_hyper},) for {self.names}",
-                       theta)
-        return array.astype(float)
-
-    # -- the two losses ------------------------------------------------------------------------
-    def inner_loss(self, w: torch.Tensor, theta: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
-        """Training loss ``L(w, theta)`` (a 0-d tensor); ``rows`` restricts it to a minibatch."""
-        raise NotImplementedError
-
-    def outer_loss(self, w: torch.Tensor, part: str = "val") -> torch.Tensor:
-        """Loss of the weights ``w`` on the validation (or "test", or "train") part, unregularized."""
-        raise NotImplementedError
-
-    def init_weights(self) -> torch.Tensor:
-        """The starting weights of every training run, shape (p,); fixed by the problem's seed."""
-        return torch.zeros(self.n_weights, dtype=torch.float64)
-
-    def learning_rate(self, theta: torch.Tensor) -> torch.Tensor:
-        """Step size of the inner gradient descent (a 0-d tensor, differentiable in ``theta``).
-
-        Penalty-only problems use ``1 / L``, with ``L`` a bound on the training loss's
-        curvature over the whole search space, so training is stable for every ``lambda``.
-        """
-        return torch.as_tensor(self._step_size, dtype=torch.float64)
-
-    # -- training ------------------------------------------------------------------------------
-    def step(self, w: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
-        """One full-batch gradient step ``w - eta(theta) * grad_w L(w, theta)``, differentiable."""
-        return w - self.learning_rate(theta) * torch.func.grad(self.inner_loss)(w, theta)
-
-    def train(self, theta: Any, steps: int | None = None, w0: torch.Tensor | None = None) -> torch.Tensor:
-        """``steps`` gradient steps from ``w0`` (default :meth:`init_weights`); no graph kept."""
-        theta_t = torch.as_tensor(self.check_theta(theta, "train"))
-        steps = self.default_steps if steps is None else check_int(steps, "steps", "train", 0)
-        w = self.init_weights() if w0 is None else w0.detach().clone()
-        with torch.no_grad():
-            for _ in range(steps):
-                w = self.step(w, theta_t)
-        return w
-
-    def solve(self, theta: Any, w0: torch.Tensor | None = None) -> torch.Tensor:
-        """The minimizer ``w*(lambda)`` of the training loss, shape (p,), to high accuracy.
-
-        L-BFGS with a strong-Wolfe line search from ``w0`` (a warm start) or zeros; ridge
-        overrides it with its closed form, logistic regression with Newton's method.
-        """
-        if self.dynamics:
-            raise fail("problem", "solve", "a problem whose hyperparameters all shape the training loss", self,
-                       hint=f"{list(self.dynamics)} act through the training dynamics, so the result of "
-                            "training is not a minimizer: use method='reverse' or 'forward'.")
-        theta_t = torch.as_tensor(self.check_theta(theta, "solve"))
-        w = (torch.zeros(self.n_weights, dtype=torch.float64) if w0 is None else w0.detach().clone()).requires_grad_()
-        solver = torch.optim.LBFGS([w], lr=1, max_iter=1000, tolerance_grad=1e-11, tolerance_change=1e-14,
-                                   history_size=20, line_search_fn="strong_wolfe")
-
-        def closure() -> torch.Tensor:
-            solver.zero_grad()
-            loss = self.inner_loss(w, theta_t)
-            loss.backward()
-            return loss
-
-        solver.step(closure)
-        return w.detach()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.n_hyper} hyperparameters, {self.n_weights} weights)"
 
 
 def _penalty(w: torch.Tensor, theta: torch.Tensor, groups: torch.Tensor) -> torch.Tensor:
@@ -436,11 +271,3 @@ class MLPProblem(BilevelProblem):
 
     def learning_rate(self, theta: torch.Tensor) -> torch.Tensor:
         return torch.exp(theta[1])
-
-
-def check_problem(problem: Any, owner: str) -> BilevelProblem:
-    """``problem`` if it is a :class:`BilevelProblem`, else the uniform error."""
-    if not isinstance(problem, BilevelProblem):
-        raise fail("problem", owner, "a BilevelProblem (RidgeProblem, LogisticProblem, MLPProblem, ...)", problem)
-    return problem
-
