@@ -94,6 +94,8 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     if terms is None:
         return text + f"; it maximizes {view.acquisition_name}."
     exploit, explore = float(terms.exploitation[0]), float(terms.exploration[0])
+    # With an output warp the terms are in the model's units, unlike the prediction above.
+    units = "beta x sd" if view.warp.kind == "none" else "beta x sd, in the warped units the model is fitted in"
     if terms.of == "ucb":
         # The mean term has no zero (it moves with the objective's offset): compare it with the
         # best mean the model predicts at a trial instead, which is what exploring gives up.
@@ -101,9 +103,9 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
         given_up = float(np.max(at_trials.exploitation)) - exploit if at_trials is not None else 0.0
         if given_up <= 0:
             return text + (f"; ucb chose it for its mean (exploitation), better than at any trial, plus a bonus of "
-                           f"{explore:.3g} (beta x sd).")
+                           f"{explore:.3g} ({units}).")
         return text + (f"; ucb chose it for its uncertainty (exploration): it gives up {given_up:.3g} of mean "
-                       f"for a bonus of {explore:.3g} (beta x sd).")
+                       f"for a bonus of {explore:.3g} ({units}).")
     # EI's terms: the exploration term is never negative; the exploitation term only counts when positive.
     gain = explore + max(exploit, 0.0)
     if gain <= 0.0:  # log-EI ranks points whose expected gain underflows to zero in float64

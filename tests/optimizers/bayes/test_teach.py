@@ -75,6 +75,10 @@ def test_why_this_point_names_exploration_or_exploitation():
     greedy = study_with(acquisition="ucb", beta=0.0)
     text = why_this_point(greedy.surrogate(), greedy.optimizer.propose().x, LINE)
     assert "for its mean (exploitation)" in text
+    # The prediction is in the objective's units, the terms in the model's when it is warped: say so.
+    assert "in the warped units the model is fitted in" in why_this_point(view, far, LINE)
+    unwarped = study_with(acquisition="ucb", beta=50.0, output_warp="none").surrogate()
+    assert "(beta x sd)." in why_this_point(unwarped, far, LINE)
 
 
 def test_the_lab_draws_the_overlays_and_explains_its_proposal():
