@@ -20,8 +20,8 @@ from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
-__all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "outcome_of_result", "outcome_of_state",
-           "outcome_of_value"]
+__all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "check_no_value", "outcome_of_result",
+           "outcome_of_state", "outcome_of_value"]
 
 
 class Measured(NamedTuple):
@@ -116,13 +116,28 @@ def _as_float(value: Any) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell") -> Outcome:
-    """The outcome of a trial told FAILED or PRUNED (a pruned trial may carry its last value)."""
+def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell",
+                     several: bool = False) -> Outcome:
+    """The outcome of a trial told FAILED or PRUNED: a pruned trial of one objective may carry
+    its last value; a value the trial cannot keep (see :func:`check_no_value`) is refused."""
+    check_no_value(state, value, owner, several)
     if state is TrialState.FAILED:
         return Outcome(state, None, {"error": "failed (no reason given)", **attrs})
     if value is not None and as_finite(value) is None:
         raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
     return Outcome(state, None if value is None else float(value), attrs)
+
+
+def check_no_value(state: TrialState, value: Any, owner: str, several: bool) -> None:
+    """Refuse a ``value`` given with a FAILED trial (it has none), or with a PRUNED trial of a
+    study of ``several`` objectives (it keeps no values), rather than drop it unseen."""
+    if value is None or (state is TrialState.PRUNED and not several):
+        return
+    if state is TrialState.FAILED:
+        raise fail("value", owner, "None for a FAILED trial (a failed trial has no value)", value,
+                   hint="Keep what it measured in user_attrs" + ("." if several else
+                                                                 ", or finish it PRUNED to keep its last value."))
+    raise fail("value", owner, "None for a PRUNED trial of several objectives", value)
 
 
 def check_budget_keyword(objective: Callable[..., Any], budget: float | None, owner: str,

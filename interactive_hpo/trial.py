@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -16,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_one_of, fail, shown
+from ._validation import as_finite, check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "parse_state", "read_floats"]
+__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "check_step", "parse_state", "read_floats"]
 
 
 class TrialState(enum.StrEnum):
@@ -255,6 +256,15 @@ def read_floats(items: Any) -> tuple[float, ...] | None:
     if not numbers or not all(math.isfinite(v) for v in numbers):
         raise ValueError(f"{items!r} is not a list of finite numbers")
     return numbers
+
+
+def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite real number >= 0") -> int | float:
+    """A learning-curve step as the Python number it holds (an int stays an int, numpy's too),
+    so the journal stores it and a resumed study finds the same key; refuses anything but a
+    finite real number >= 0, naming argument ``name`` and stating ``rule``."""
+    if as_finite(step) is None or step < 0:
+        raise fail(name, owner, rule, step)
+    return int(step) if isinstance(step, numbers.Integral) else float(step)
 
 
 def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialState:

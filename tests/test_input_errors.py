@@ -254,6 +254,17 @@ CASES = [
      "`value` of Study.tell must be a real number (or pass state='FAILED'); got None."),
     ("telling an unknown state", lambda t: running_study().tell(0, 1.0, state="DONE"), InvalidParameterError,
      "`state` of Study.tell must be one of ['COMPLETE', 'PRUNED', 'FAILED']; got 'DONE'."),
+    ("telling a failed trial a value", lambda t: running_study().tell(0, 1.0, state="FAILED"),
+     InvalidParameterError, "`value` of Study.tell must be None for a FAILED trial (a failed trial has no value); "
+     "got 1.0."),
+    ("adding a trial with a budget as text",
+     lambda t: Study(SPACE).add_finished(GOOD, state="COMPLETE", value=1.0, source="x", budget="big"),
+     InvalidParameterError, "`budget` of Study.add_finished must be a finite real number > 0, or None (the full "
+     "budget); got 'big'."),
+    ("a past population at a negative step", lambda t: running_study().population(step=-1), InvalidParameterError,
+     "`step` of Study.population must be a trial of this study (number in [0, 1)); got -1."),
+    ("a pruner for several objectives", lambda t: Study(SPACE, directions=["minimize", "maximize"], pruner="median"),
+     InvalidParameterError, "`pruner` of Study must be None for a study of several objectives"),
     ("attributes JSON cannot store", lambda t: running_study().tell(0, 1.0, user_attrs={"model": object}),
      InvalidParameterError, "`user_attrs` of Study.tell must be JSON-serializable"),
     ("wrong direction", lambda t: Study(SPACE, direction="max"), InvalidParameterError,

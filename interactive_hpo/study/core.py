@@ -90,7 +90,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
     pruner : Pruner, "median" or None, optional
-        Stops running trials whose intermediate reports look hopeless (see
+        Stops running trials whose reports look hopeless; one objective only (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
         keyword argument. When resuming, default: the journal's pruner.
     warm_start : Study, list of Study or dict from name to Study, optional
@@ -135,7 +135,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
         self._owner = new_owner(self, path)
         self._init_steering()
-        self.pruner = make_pruner(pruner)
+        self.pruner = make_pruner(pruner, self.goals)
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
         self._warm_start = WarmStart.read(warm_start, space, self.goals)
@@ -263,8 +263,9 @@ class Study(OwnTrials, Steering, Introspection, Running):
             parallel worker sends it) is judged as the objective's: one that does not fit the
             study's goals fails the trial instead of raising.
         state : TrialState or str, optional
-            Default COMPLETE. FAILED ignores ``value``; PRUNED keeps it if given, else the
-            last value the trial reported.
+            Default COMPLETE. FAILED takes no ``value`` (one given is refused: keep what the
+            trial measured in ``user_attrs``); PRUNED keeps it if given, else the last value
+            the trial reported (several objectives: none).
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
         constraints : sequence of float, optional
@@ -287,9 +288,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
                 return self._finish(current, state, measured, attrs, owner="Study.tell")
             if state is TrialState.PRUNED and value is None and not self.goals.multi:
                 value = self._pruned_value(current.number)
-            if self.goals.multi and value is not None:
-                raise fail("value", "Study.tell", f"None for a {state.value} trial of several objectives", value)
-            return self._finish(current, *outcome_of_state(state, value, attrs))
+            return self._finish(current, *outcome_of_state(state, value, attrs, several=self.goals.multi))
 
     # -- optimizer choices and subscribers ----------------------------------------------------------
     def enqueue(self, params: Mapping[str, Any]) -> None:
@@ -361,6 +360,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
             done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
             self._record(finished_event(done, attrs))
             self._state.finish(done)
+            self._forget_steering(done.number)
             self.optimizer.tell(done, self._loss(done))
         self._notify("told", done)
         return done
@@ -407,13 +407,13 @@ class Study(OwnTrials, Steering, Introspection, Running):
                 warnings.warn(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
                               "The study goes on.", RuntimeWarning, stacklevel=3)
 
-    def _number(self, trial: Trial | int, owner: str) -> int:
+    def _number(self, trial: Trial | int, owner: str, name: str = "trial") -> int:
         number = trial.number if isinstance(trial, Trial) else trial
         is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
         trials = self._state.trials
         if not is_int or not 0 <= number < len(trials) or (
                 isinstance(trial, Trial) and trial.params != trials[number].params):
-            raise fail("trial", owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
+            raise fail(name, owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
         return int(number)
 
     def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int,

@@ -17,7 +17,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
-from ..trial import Trial, TrialState
+from ..trial import TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
 from .replay import context_of, past_population, past_surrogate
@@ -43,12 +43,12 @@ class Introspection:
     def direction(self) -> Direction:  # provided by Study (one objective's)
         raise NotImplementedError
     optimizer: Optimizer
-    _number: Callable[[Trial | int, str], int]
+    _number: Callable[..., int]
 
     def finished_before(self, step: int) -> list[int]:
         """Numbers of the trials that had finished when trial ``step`` was asked, in finishing
         order: the data the optimizer had for that proposal."""
-        return context_of(self._state, self._number(step, "Study.finished_before"))[1]
+        return context_of(self._state, self._number(step, "Study.finished_before", "step"))[1]
 
     def history(self, objective: int | str | None = None) -> History:
         """The trials as plain arrays for plots (see :class:`~interactive_hpo.views.History`).
@@ -135,7 +135,7 @@ class Introspection:
         if step is None:
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
-            number = self._number(step, "Study.surrogate")
+            number = self._number(step, "Study.surrogate", "step")
             what_if = sorted(set(overrides) - {"objective"})
             if what_if:
                 raise fail(what_if[0], "Study.surrogate", "given without `step` (what-ifs are about the present)",
@@ -153,4 +153,4 @@ class Introspection:
         """
         if step is None:
             return self.optimizer.population()
-        return past_population(cast("Study", self), self._number(step, "Study.population"))
+        return past_population(cast("Study", self), self._number(step, "Study.population", "step"))

@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, cast
 
-from .._validation import fail
+from .._validation import as_finite, check_int, fail, is_real, shown
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
-from ..outcome import Measured, call_objective
+from ..outcome import Measured, call_objective, check_no_value
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, check_attrs
+from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
 from .replay import tell_history
 from .results import finished_event, finished_fields
 from .state import StudyState
@@ -78,7 +78,8 @@ class OwnTrials:
             a dict by name).
         source : str
             Who evaluated it: "manual" for a person (:meth:`add_manual`; only those can be
-            undone), or where it was carried over from (``remap_study`` uses "remapped:...").
+            undone), or where it was carried over from (``remap_study`` uses "remapped:..."); not
+            "enqueued", which only an ask gives.
         user_attrs : dict, optional
             JSON details to keep.
         owner : str
@@ -88,6 +89,7 @@ class OwnTrials:
         """
         x = self.space.to_unit(params)
         attrs = check_attrs(user_attrs, owner)
+        source = _check_source(source, owner)
         measured = Measured(value, read_constraints(constraints, owner))
         fields = finished_fields(self.goals, TrialState.COMPLETE, measured, attrs, owner)
         if fields.state is not TrialState.COMPLETE:
@@ -104,7 +106,7 @@ class OwnTrials:
         self._notify("added", trial)
         return trial
 
-    def add_finished(self, params: Mapping[str, Any], *, state: TrialState, value: Any = None,
+    def add_finished(self, params: Mapping[str, Any], *, state: TrialState | str, value: Any = None,
                      source: str, user_attrs: Mapping[str, Any] | None = None,
                      intermediate_values: Mapping[float, float] | None = None, budget: float | None = None,
                      generation: int | None = None, constraints: Sequence[float] | None = None,
@@ -116,28 +118,30 @@ class OwnTrials:
         Unlike :meth:`add_completed` it keeps a PRUNED or FAILED state, the curve the trial
         reported, its budget and its times; the journal records it with the two events a trial
         run here leaves ("asked", then "finished"), so a replay rebuilds it like any other, and the
-        optimizer is told it at once.
+        optimizer is told it at once. Every argument is checked before anything is recorded
+        (numpy numbers count as the Python numbers they hold).
 
         Parameters
         ----------
         params : mapping
             A configuration of the study's space (its active parameters).
-        state : TrialState
+        state : TrialState or str
             COMPLETE, PRUNED or FAILED.
         value : float, several, or None
             COMPLETE: the value (several objectives: a tuple in the study's order); a non-finite
             one makes the trial FAILED with the reason, as an objective's would. PRUNED: the last
-            value it reported (one objective), or None. FAILED: None.
+            value it reported (one objective; a non-finite one is dropped), or None. FAILED: None.
         source : str
-            Where it comes from ("optuna").
+            Where it comes from ("optuna"); not "enqueued", which only an ask gives.
         user_attrs : mapping, optional
             JSON details (``"error"``: why it failed).
         intermediate_values : mapping, optional
-            Its learning curve, step -> value; non-finite values are kept as NaN.
+            Its learning curve, step (a finite real number >= 0) -> value (a real number;
+            non-finite ones are kept as NaN).
         budget : float, optional
-            The fidelity it ran at (None: the full budget).
+            The fidelity it ran at, > 0 (None: the full budget).
         generation : int, optional
-            Its generation, for a population method's trials.
+            Its generation (>= 0), for a population method's trials.
         constraints : sequence of float, optional
             Constraint values of a COMPLETE trial (at most 0 is met).
         datetime_start, datetime_complete : float, optional
@@ -145,28 +149,27 @@ class OwnTrials:
         owner : str
             The function the user called, for error messages.
         """
-        if not isinstance(state, TrialState) or not state.is_finished:
-            raise ValueError(f"{owner}: a trial is added finished, not {state!r}")
+        state = parse_state(state, owner)
         canonical = self.space.validate(params)
-        x = self.space.to_unit(canonical)
         attrs = check_attrs(user_attrs, owner)
         if state is TrialState.COMPLETE:
+            self.goals.read(value, owner)  # numbers where they belong; a non-finite one fails the trial below
             fields = finished_fields(self.goals, state, Measured(value, read_constraints(constraints, owner)), attrs)
         else:
-            finite = value is not None and not self.goals.multi and math.isfinite(float(value))
-            fields = finished_fields(self.goals, state, float(value) if finite else None, attrs)
-        curve = {step: float(v) if math.isfinite(float(v)) else math.nan
-                 for step, v in (intermediate_values or {}).items()}
+            fields = finished_fields(self.goals, state, _last_value(state, value, self.goals.multi, owner), attrs)
+        now = time.time()
+        known: dict[str, Any] = {
+            "source": _check_source(source, owner), "budget": _budget(budget, owner),
+            "generation": None if generation is None else check_int(generation, "generation", owner, 0),
+            "datetime_start": _timestamp(datetime_start, "datetime_start", owner, now),
+            "intermediate_values": _curve(intermediate_values, owner)}
+        complete = _timestamp(datetime_complete, "datetime_complete", owner, now)
         with self._transaction():
-            now = time.time()
-            running = Trial(number=len(self._state.trials), params=canonical, x=x, source=source, budget=budget,
-                            generation=generation, datetime_start=now if datetime_start is None else datetime_start,
-                            intermediate_values=curve)
+            running = Trial(number=len(self._state.trials), params=canonical, x=self.space.to_unit(canonical), **known)
+            done = running.finished(fields.state, fields.value, fields.user_attrs, complete, fields.values,
+                                    fields.constraints)
             self._record({"event": "asked", "trial": running.to_json(), "owner": self._owner})
             self._state.add(running, self._owner)
-            done = running.finished(fields.state, fields.value, fields.user_attrs,
-                                    now if datetime_complete is None else datetime_complete, fields.values,
-                                    fields.constraints)
             self._record(finished_event(done, fields.user_attrs))
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
@@ -202,3 +205,51 @@ class OwnTrials:
         self._notify("undone", last)
         return last
 
+
+
+def _check_source(source: Any, owner: str) -> str:
+    """A trial's ``source`` as typed: "enqueued" would take the head of the study's queue."""
+    if not isinstance(source, str) or not source or source == "enqueued":
+        raise fail("source", owner, 'a non-empty str other than "enqueued" (where the trial comes from)', source)
+    return source
+
+
+def _last_value(state: TrialState, value: Any, several: bool, owner: str) -> float | None:
+    """The value a PRUNED trial of one objective keeps (its last report; a non-finite one is
+    dropped, as a journal holds finite numbers only); any value elsewhere is refused."""
+    check_no_value(state, value, owner, several)
+    if value is not None and not is_real(value):
+        raise fail("value", owner, "a real number or None for a PRUNED trial", value)
+    return as_finite(value)
+
+
+def _budget(budget: Any, owner: str) -> float | None:
+    if budget is not None and (as_finite(budget) is None or budget <= 0):
+        raise fail("budget", owner, "a finite real number > 0, or None (the full budget)", budget)
+    return None if budget is None else float(budget)
+
+
+def _timestamp(when: Any, name: str, owner: str, default: float) -> float:
+    if when is None:
+        return default
+    if as_finite(when) is None:
+        raise fail(name, owner, "a Unix timestamp (a finite real number), or None (now)", when)
+    return float(when)
+
+
+def _curve(curve: Any, owner: str) -> dict[int | float, float]:
+    """A learning curve as typed (step -> value), with steps and values as Python numbers;
+    a non-finite value (a diverged run) is kept as NaN, as :meth:`Study.report` keeps it."""
+    if curve is None:
+        return {}
+    if not isinstance(curve, Mapping):
+        raise fail("intermediate_values", owner, "a dict from step to value, or None", curve)
+    read: dict[int | float, float] = {}
+    for step, value in curve.items():
+        if not is_real(value):
+            raise fail("intermediate_values", owner, "a dict whose values are real numbers", dict(curve),
+                       hint=f"Step {shown(step)} has {shown(value)}.")
+        finite = as_finite(value)
+        read[check_step(step, owner, "intermediate_values", "a dict whose steps are finite real numbers >= 0")] = \
+            math.nan if finite is None else finite
+    return read

@@ -14,11 +14,14 @@ import statistics
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._validation import check_int, fail
 from ..direction import Direction
 from ..trial import Trial, TrialState
+
+if TYPE_CHECKING:
+    from ..goals import Goals
 
 __all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "make_pruner", "pruner_spec"]
 
@@ -148,12 +151,21 @@ def pruner_spec(pruner: Pruner | None) -> dict[str, Any] | None:
     return None if pruner is None else {"name": pruner.name, "settings": pruner.settings()}
 
 
-def make_pruner(spec: Any, owner: str = "Study") -> Pruner | None:
-    """A pruner from an instance, a registered name, a :func:`pruner_spec` dict, or None."""
-    if spec is None or isinstance(spec, Pruner):
-        return spec
-    if isinstance(spec, str) and spec in _PRUNERS:
-        return _PRUNERS[spec]()
-    if isinstance(spec, dict) and spec.get("name") in _PRUNERS:
-        return _PRUNERS[spec["name"]](**spec.get("settings", {}))
-    raise fail("pruner", owner, f"a Pruner, one of {sorted(_PRUNERS)}, or None", spec)
+def make_pruner(spec: Any, goals: Goals, owner: str = "Study") -> Pruner | None:
+    """A pruner from an instance, a registered name, a :func:`pruner_spec` dict, or None, for a
+    study of ``goals``: one objective only, since a pruner compares reports in one direction."""
+    if spec is None:
+        return None
+    if isinstance(spec, Pruner):
+        pruner = spec
+    elif isinstance(spec, str) and spec in _PRUNERS:
+        pruner = _PRUNERS[spec]()
+    elif isinstance(spec, dict) and spec.get("name") in _PRUNERS:
+        pruner = _PRUNERS[spec["name"]](**spec.get("settings", {}))
+    else:
+        raise fail("pruner", owner, f"a Pruner, one of {sorted(_PRUNERS)}, or None", spec)
+    if goals.multi:
+        raise fail("pruner", owner, f"None for a study of several objectives ({goals.describe()})", spec,
+                   hint="A pruner compares one objective's reports along its direction. Reports are still "
+                        "recorded, and study.stop(trial) stops a running trial by hand.")
+    return pruner

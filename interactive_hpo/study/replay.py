@@ -67,8 +67,9 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     if given and given != study.warm_start:
         warnings.warn(f"{path} was started with other warm-start sources ({[r.name for r in study.warm_start]}); "
                       "it resumes with those, not the ones given.", RuntimeWarning, stacklevel=4)
-    if study.pruner is None:
-        study.pruner = make_pruner(header.get("pruner"))
+    # Several objectives: an older journal may name a pruner, which could never decide anything.
+    if study.pruner is None and not study.goals.multi:
+        study.pruner = make_pruner(header.get("pruner"), study.goals)
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warnings.warn(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                       RuntimeWarning, stacklevel=4)

@@ -26,7 +26,7 @@ from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, check_budget_keyword
-from ..trial import Trial, TrialState
+from ..trial import Trial, TrialState, check_step
 from .pruning import Pruner
 
 if TYPE_CHECKING:
@@ -72,8 +72,8 @@ class Steering:
             The value so far, in the objective's direction. NaN or inf (a diverged run) is
             kept as NaN and counts as the worst value.
         step : int or float
-            Where on the learning curve: an epoch, a number of samples, a budget. Each step
-            once per trial.
+            Where on the learning curve: an epoch, a number of samples, a budget (>= 0; a
+            numpy number counts as the Python number it holds). Each step once per trial.
 
         Returns
         -------
@@ -90,8 +90,7 @@ class Steering:
         current = self._state.trials[number]
         if current.state is not TrialState.RUNNING:
             raise TrialStateError(f"Trial {number} is {current.state.value}; only a RUNNING trial reports.")
-        if as_finite(step) is None or step < 0:
-            raise fail("step", "Study.report", "a finite real number >= 0", step)
+        step = check_step(step, "Study.report")
         if step in current.intermediate_values:
             raise fail("step", "Study.report", f"a step trial {number} has not reported yet", step,
                        hint=f"Reported steps: {sorted(current.intermediate_values)}.")
@@ -99,14 +98,19 @@ class Steering:
             raise fail("value", "Study.report", "a real number", value)
         finite = as_finite(value)
         value = math.nan if finite is None else finite  # a diverged run: kept, as the worst value
-        current = self._state.report(number, step, value)
+        # The pruner judges the trial as it will be, but nothing changes before the journal holds
+        # the report: a pruner that raises, or a write that fails, leaves the study as it was.
+        reported = current.reported(step, value)
         decision = None if self.pruner is None else self.pruner.decide(
-            current, step, list(self._state.trials), self.direction)
-        if decision is not None:
-            self._verdicts[number] = {"decision": "prune" if decision.prune else "continue", "reason": decision.reason,
-                                      "step": step}
+            reported, step, [reported if t.number == number else t for t in self._state.trials], self.direction)
+        verdict = None if decision is None else {"decision": "prune" if decision.prune else "continue",
+                                                 "reason": decision.reason, "step": step}
         self._record({"event": "reported", "number": number, "step": step,
-                      "value": value if math.isfinite(value) else None, "pruner": self._verdicts.get(number)})
+                      "value": value if math.isfinite(value) else None,
+                      "pruner": self._verdicts.get(number) if verdict is None else verdict})
+        current = self._state.report(number, step, value)
+        if verdict is not None:
+            self._verdicts[number] = verdict
         self._notify("reported", current)
         human = self._human.get(number)
         return human == "stop" or (decision is not None and decision.prune and human != "promote")
@@ -138,16 +142,20 @@ class Steering:
         owner = f"Study.{action}"
         number = self._number(trial, owner)
         current = self._state.trials[number]
-        if current.state is TrialState.RUNNING:
-            self._human[number] = action
-        else:
+        running = current.state is TrialState.RUNNING
+        if not running:
             if not isinstance(self.optimizer, Scheduler):
                 raise fail("trial", owner, "a RUNNING trial, or a finished trial of a scheduler "
                            "(SuccessiveHalving, Hyperband, ASHA)", f"trial {number} ({current.state.value})",
                            hint=f"The optimizer {self.optimizer.name!r} does not promote or stop finished trials.")
-            self.optimizer.override(current, action)  # validates first: a refused override is not journaled
-            self._state.override(number, action)
+            # The scheduler alone can tell whether it applies (and applies it as it checks): a
+            # refused override is not journaled.
+            self.optimizer.override(current, action)
         self._record({"event": "override", "number": number, "action": action})
+        if running:
+            self._human[number] = action
+        else:
+            self._state.override(number, action)
         self._notify("override", current)
 
     def evaluate(self, trial: Trial, objective: Callable[..., Any]) -> Outcome:
@@ -182,10 +190,11 @@ class Steering:
         return report
 
     def _steering_attrs(self, number: int, state: TrialState) -> dict[str, Any]:
-        """What decided a finishing trial's fate, for its user_attrs (empty if nothing did)."""
+        """What decided a finishing trial's fate, for its user_attrs (empty if nothing did); read
+        only: :meth:`_forget_steering` drops it once the finish is journaled."""
         attrs: dict[str, Any] = {}
-        verdict = self._verdicts.pop(number, None)
-        human = self._human.pop(number, None)
+        verdict = self._verdicts.get(number)
+        human = self._human.get(number)
         if verdict is not None:
             attrs["pruner"] = verdict
         if human is not None:
@@ -194,6 +203,11 @@ class Steering:
             attrs["pruned_by"] = "human" if human == "stop" else "pruner" if verdict and \
                 verdict["decision"] == "prune" else "objective"
         return attrs
+
+    def _forget_steering(self, number: int) -> None:
+        """Drop the verdict and the override of a trial that has finished."""
+        self._verdicts.pop(number, None)
+        self._human.pop(number, None)
 
     def _pruned_value(self, number: int) -> float | None:
         """The last finite reported value of a trial: what a PRUNED trial keeps as its value."""

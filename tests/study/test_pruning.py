@@ -1,8 +1,10 @@
 """Intermediate reports, the median stopping rule, and human overrides of running trials."""
 
+import json
 import math
 import re
 
+import numpy as np
 import pytest
 
 from interactive_hpo import (
@@ -175,3 +177,78 @@ def test_median_rule_input_errors(kwargs, message):
 def test_unknown_pruner_is_refused():
     with pytest.raises(InvalidParameterError, match="`pruner` of Study must be a Pruner, one of"):
         Study(LINE, pruner="hyperband-ish")
+
+
+def test_numpy_steps_count_as_the_numbers_they_hold_and_the_journal_keeps_them(tmp_path):
+    def train(params, *, report):
+        for epoch in np.arange(2):
+            report(params["x"] / (epoch + 1), epoch)
+        report(0.1, np.float32(2.5))
+        return params["x"]
+
+    path = tmp_path / "s.jsonl"
+    study = Study(LINE, seed=0, storage=path)
+    study.run(train, 2)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
+    steps = list(study.trials[0].intermediate_values)
+    assert steps == [0, 1, 2.5] and [type(s) for s in steps] == [int, int, float]
+    assert dict(Study.load(path).trials[0].intermediate_values) == dict(study.trials[0].intermediate_values)
+    trial = study.ask()
+    study.report(trial, 0.5, np.int64(0))
+    with pytest.raises(InvalidParameterError, match="a step trial 2 has not reported yet; got 0"):
+        study.report(trial, 0.5, 0)
+
+
+def failing_writes(study, monkeypatch):
+    """Make the study's next journal writes fail, as a full disk would."""
+    def append(event):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(study._journal, "append", append)
+
+
+def test_a_report_override_or_finish_the_journal_did_not_take_changes_nothing(tmp_path, monkeypatch):
+    study = Study(LINE, seed=0, storage=tmp_path / "s.jsonl", pruner=MedianStoppingRule(n_startup_trials=0))
+    trial = study.ask()
+    study.report(trial, 0.4, 0)
+    with monkeypatch.context() as patch:
+        failing_writes(study, patch)
+        with pytest.raises(OSError):
+            study.report(trial, 0.3, 1)
+        with pytest.raises(OSError):
+            study.stop(trial)
+        with pytest.raises(OSError):
+            study.tell(trial, state="PRUNED")
+    assert dict(study.trials[0].intermediate_values) == {0: 0.4} and study.trials[0].state is TrialState.RUNNING
+    assert study.report(trial, 0.3, 1) is False  # the step is free, and the stop never happened
+    study.stop(trial)
+    with monkeypatch.context() as patch:
+        failing_writes(study, patch)
+        with pytest.raises(OSError):
+            study.tell(trial, state="PRUNED")
+    done = study.tell(trial, state="PRUNED")  # what steered the trial survived the failed finish
+    assert done.user_attrs["human"] == "stop" and done.user_attrs["pruner"]["step"] == 1
+    assert dict(Study.load(tmp_path / "s.jsonl").trials[0].intermediate_values) == {0: 0.4, 1: 0.3}
+
+
+def test_a_study_of_several_objectives_refuses_a_pruner_and_still_records_reports(tmp_path):
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`pruner` of Study must be None for a study of several objectives (minimize objective 0, minimize "
+            "objective 1); got 'median'.")):
+        Study(LINE, directions=["minimize", "minimize"], pruner="median")
+    study = Study(LINE, directions=["minimize", "minimize"], seed=0, storage=tmp_path / "s.jsonl")
+    trial = study.ask()
+    assert study.report(trial, 0.5, 0) is False
+    study.stop(trial)
+    assert study.report(trial, 0.4, 1) is True
+    assert study.tell(trial, state="PRUNED").state is TrialState.PRUNED
+
+
+def test_a_journal_of_several_objectives_that_names_a_pruner_still_opens(tmp_path):
+    path = tmp_path / "s.jsonl"
+    Study(LINE, directions=["minimize", "minimize"], seed=0, storage=path).run(lambda p: (p["x"], 1 - p["x"]), 2)
+    lines = path.read_text().splitlines(keepends=True)  # as a version that accepted the pruner wrote it
+    path.write_text(json.dumps({**json.loads(lines[0]), "pruner": {"name": "median", "settings": {}}}) + "\n"
+                    + "".join(lines[1:]))
+    study = Study.load(path)
+    assert study.pruner is None and len(study.trials) == 2

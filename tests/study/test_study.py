@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -298,3 +299,80 @@ def test_undo_manual_refuses_when_the_last_trial_is_not_manual():
     study.step(quadratic)
     with pytest.raises(InvalidParameterError, match="got \"trial 1 from 'random'\". Undo withdraws only"):
         study.undo_manual()
+
+
+GOOD = {"x": 0.5, "n": 2, "c": "a"}
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"budget": "big"}, "`budget` of Study.add_finished must be a finite real number > 0, or None (the full budget); "
+                        "got 'big'."),
+    ({"budget": -1}, "`budget` of Study.add_finished must be a finite real number > 0"),
+    ({"intermediate_values": {"a": 2.0}}, "`intermediate_values` of Study.add_finished must be a dict whose steps "
+                                          "are finite real numbers >= 0; got 'a'."),
+    ({"intermediate_values": {0: "low"}}, "`intermediate_values` of Study.add_finished must be a dict whose values "
+                                          "are real numbers; got {0: 'low'}. Step 0 has 'low'."),
+    ({"intermediate_values": [0.5]}, "`intermediate_values` of Study.add_finished must be a dict from step to value"),
+    ({"generation": "g"}, "`generation` of Study.add_finished must be an int in [0, inf); got 'g'."),
+    ({"source": 3}, "`source` of Study.add_finished must be a non-empty str other than \"enqueued\""),
+    ({"source": "enqueued"}, "`source` of Study.add_finished must be a non-empty str other than \"enqueued\""),
+    ({"datetime_start": "yesterday"}, "`datetime_start` of Study.add_finished must be a Unix timestamp (a finite "
+                                      "real number), or None (now); got 'yesterday'."),
+    ({"datetime_complete": float("nan")}, "`datetime_complete` of Study.add_finished must be a Unix timestamp"),
+    ({"state": "RUNNING"}, "`state` of Study.add_finished must be one of ['COMPLETE', 'PRUNED', 'FAILED']; got "
+                           "'RUNNING'."),
+    ({"value": "high"}, "`value` of Study.add_finished must be a finite real number; got 'high'."),
+    ({"state": "PRUNED", "value": "high"}, "`value` of Study.add_finished must be a real number or None for a PRUNED "
+                                           "trial; got 'high'."),
+    ({"state": "FAILED", "value": 1.0}, "`value` of Study.add_finished must be None for a FAILED trial"),
+])
+def test_add_finished_checks_every_field_before_it_records_anything(tmp_path, fields, message):
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    kwargs = {"state": TrialState.COMPLETE, "value": 1.0, "source": "elsewhere", **fields}
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        study.add_finished(GOOD, **kwargs)
+    assert study.trials == [] and len(path.read_text().splitlines()) == 1
+    assert Study.load(path).history().budgets.shape == (0,)
+
+
+def test_add_finished_takes_a_state_by_name_and_numpy_numbers_as_the_numbers_they_hold(tmp_path):
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    trial = study.add_finished(GOOD, state="PRUNED", value=np.float32(0.5), source="elsewhere",
+                               intermediate_values={np.int64(0): np.float32(0.75), np.float64(1.5): np.inf},
+                               budget=np.float32(0.25), generation=np.int64(2), datetime_start=np.float64(10.0),
+                               datetime_complete=np.int64(12))
+    assert trial.state is TrialState.PRUNED and trial.value == 0.5 and trial.budget == 0.25
+    assert trial.generation == 2 and type(trial.generation) is int and trial.duration == 2.0
+    loaded = Study.load(path).trials[0]
+    assert loaded.budget == 0.25 and loaded.generation == 2 and loaded.value == 0.5
+    assert list(loaded.intermediate_values) == [0, 1.5] and np.isnan(loaded.intermediate_values[1.5])
+    np.testing.assert_array_equal(Study.load(path).history().budgets, [0.25])
+
+
+def test_a_failed_trial_takes_no_value():
+    study = Study(SPACE, seed=0)
+    trial = study.ask()
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`value` of Study.tell must be None for a FAILED trial (a failed trial has no value); got 1.0. Keep "
+            "what it measured in user_attrs, or finish it PRUNED to keep its last value.")):
+        study.tell(trial, 1.0, state="FAILED")
+    assert study.tell(trial, state="FAILED", user_attrs={"loss": 1.0}).user_attrs["loss"] == 1.0
+
+
+@pytest.mark.parametrize("method", ["population", "surrogate", "finished_before"])
+def test_a_past_step_that_is_no_trial_is_named_step(method):
+    study = Study(SPACE, seed=0)
+    study.run(quadratic, 2)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`step` of Study.{method} must be a trial of this study (number in [0, 2)); got -1.")):
+        getattr(study, method)(step=-1)
+
+
+def test_a_trial_added_from_elsewhere_cannot_claim_the_queue():
+    study = Study(SPACE, seed=0)
+    study.enqueue(GOOD)
+    with pytest.raises(InvalidParameterError, match="`source` of Study.add_completed must be a non-empty str"):
+        study.add_completed(GOOD, 1.0, source="enqueued")
+    assert study.queued == [GOOD] and study.ask().source == "enqueued"
