@@ -29,7 +29,8 @@ The objective travels to the workers by value (cloudpickle), so a function defin
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
 Each worker process unpickles it once and reuses it, so a stateful objective is shared by that
 process's threads. ``report=`` (pruning) is not available in parallel runs: the pruner lives in
-this process. "cancel" cannot stop a local process that is computing: it finishes its task
+this process, so an objective that needs a ``report`` (one without a default) is refused before
+the first trial. "cancel" cannot stop a local process that is computing: it finishes its task
 after the run, and its result is dropped.
 """
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import inspect
 import multiprocessing
 import os
 import pickle
@@ -144,6 +146,22 @@ class RunSettings:
         return self.executor is not None or (self.n_workers or 1) > 1
 
 
+def _check_no_report(objective: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse, before any trial, an objective that cannot run without a ``report`` callable: the
+    pruner lives in this process, so workers call the objective without one (every trial would
+    fail with a TypeError). An objective whose ``report`` has a default runs, without reporting."""
+    try:
+        report = inspect.signature(objective).parameters.get("report")
+    except (TypeError, ValueError):  # builtins without a signature take no report
+        return objective
+    if report is not None and report.kind is not report.VAR_KEYWORD and report.default is report.empty:
+        raise fail("objective", "Study.run", "an objective that runs without `report` when trials run in parallel",
+                   objective, hint="Pruning (report=) is not available in parallel runs: the pruner lives in this "
+                                   "process. Give it a default (report=None) and skip reporting when it is None, "
+                                   "or run the trials here (n_workers=1).")
+    return objective
+
+
 def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
     """The objective's bytes (by value where cloudpickle is installed) and their hash."""
     try:
@@ -214,7 +232,7 @@ class ParallelRunner:
         self.on_worker_loss = settings.on_worker_loss
         self.on_interrupt = settings.on_interrupt
         n_workers, executor = settings.n_workers, settings.executor
-        self.objective = objective
+        self.objective = _check_no_report(objective)
         self._key, self._blob = _serialize(objective)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
         if self._owns_pool:

@@ -79,15 +79,17 @@ class Race:
     ----------
     objective : callable
         ``objective(params) -> float`` (anything ``Study.step`` accepts).
-    lanes : sequence of str, or mapping of lane name -> (optimizer name, settings dict)
-        ``["random", "sobol", "bo"]`` races those optimizers with their default settings;
-        ``{"UCB": ("bo", {"acquisition": "ucb"}), ...}`` names lanes and sets settings.
+    lanes : str, sequence of str, or mapping of lane name -> (optimizer name, settings dict)
+        ``["random", "sobol", "bo"]`` races those optimizers with their default settings (each
+        once: the same optimizer twice would run the same trials); ``{"UCB": ("bo",
+        {"acquisition": "ucb"}), ...}`` names lanes and sets settings; ``"bo"`` is one lane.
     n_trials : int
         The budget of every lane.
     space : SearchSpace, optional
         Default: ``objective.space``.
     direction : {"minimize", "maximize"}, optional
-        Default: ``objective.direction``, else "minimize".
+        Default: ``objective.direction``, else "minimize". An objective that declares another
+        direction (or another space) is refused here.
     directions : list of directions, or dict from objective name to direction, optional
         Several objectives (as for ``Study``). Default: ``objective.directions`` when the
         objective declares it (named by ``objective.names``), which comes before its ``direction``.
@@ -130,9 +132,7 @@ class Race:
         space = space if space is not None else getattr(objective, "space", None)
         if not isinstance(space, SearchSpace):
             raise fail("space", "Race", "a SearchSpace (the objective has no .space)", space)
-        specs = {name: (name, {}) for name in lanes} if not isinstance(lanes, Mapping) else dict(lanes)
-        if not specs or YOU in specs:
-            raise fail("lanes", "Race", f"one or more optimizer lanes, none named {YOU!r}", lanes)
+        specs = _lanes_of(lanes)
         self.objective = objective
         self.n_trials = check_int(n_trials, "n_trials", "Race", 1)
         #: What every lane optimizes: one objective or several (``goals.multi``).
@@ -149,6 +149,9 @@ class Race:
             for name, (optimizer, settings) in specs.items()}
         if you:
             self.studies[YOU] = Study(space, "random", **goals, seed=seed)
+        # As every step will: an objective to minimize in a race to maximize, or over another
+        # space, is refused here, where it was typed, not at the first round.
+        self.studies[next(iter(specs))]._check_objective(objective, "Race")
 
     @property
     def space(self) -> SearchSpace:
@@ -218,6 +221,34 @@ class Race:
 
     def _can_step(self, study: Study) -> bool:
         return len(study.trials) < self.n_trials and (not study.optimizer.exhausted or bool(study.queued))
+
+
+def _lanes_of(lanes: Any) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Lane name -> (optimizer name, settings), from a name, a sequence of distinct names or a mapping."""
+    rule = (f"one or more optimizer names (distinct), or a mapping of lane names to (optimizer name, settings "
+            f"dict); none named {YOU!r}")
+    names = [lanes] if isinstance(lanes, str) else lanes  # one optimizer, not its letters
+    if isinstance(names, Mapping):
+        if not all(isinstance(name, str) and _is_spec(spec) for name, spec in names.items()):
+            raise fail("lanes", "Race", rule, lanes)
+        specs = {name: (optimizer, dict(settings)) for name, (optimizer, settings) in names.items()}
+    elif isinstance(names, Sequence) and all(isinstance(name, str) for name in names):
+        specs = {name: (name, {}) for name in names}
+        if len(specs) < len(names):
+            # Same optimizer, same settings, same seed: the same trials; a mapping can set them apart.
+            raise fail("lanes", "Race", rule, lanes, hint="To race one optimizer against itself, name the lanes and "
+                       "give each its settings: {'random A': ('random', {}), 'random B': ('random', {...})}.")
+    else:
+        raise fail("lanes", "Race", rule, lanes)
+    if not specs or YOU in specs:
+        raise fail("lanes", "Race", rule, lanes)
+    return specs
+
+
+def _is_spec(spec: Any) -> bool:
+    """Whether ``spec`` reads as (optimizer name, settings mapping)."""
+    return isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[0], str) \
+        and isinstance(spec[1], Mapping)
 
 
 def _goals_of(objective: Any, direction: Any, directions: Any) -> Goals:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail
+from .._validation import as_finite, check_int, check_real, fail, seed_to_int, shown
+from ..outcome import Outcome
 from ..trial import Trial
 
 if TYPE_CHECKING:
@@ -154,6 +155,10 @@ class Schedule:
         }
 
 
+def _tell(study: Study, trial: Trial, outcome: Outcome) -> Trial:
+    return study.tell(trial, outcome.value, state=outcome.state, user_attrs=outcome.user_attrs)
+
+
 def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int | None = None,
                      until: float | None = None, cost: Callable[[Mapping[str, Any], float | None], float] | None = None,
                      seed: int | np.random.Generator | None = None) -> Schedule:
@@ -179,7 +184,9 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     cost : callable, optional
         ``cost(params, budget) -> float``: how long a job takes on the simulated clock. Default:
         the budget (1 for None) times a random factor, log-normal with sigma 0.5 and median 1,
-        drawn from ``seed``: jobs at one budget take different times, as real fits do.
+        drawn from ``seed``: jobs at one budget take different times, as real fits do. A cost
+        that raises or returns anything but a finite number >= 0 stops the run with that error,
+        after every job whose objective already ran is told its result (none is left RUNNING).
     seed : int, numpy.random.Generator or None
         Seeds the default cost's random factors.
 
@@ -187,44 +194,61 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     -------
     Schedule
     """
-    n_workers = check_int(n_workers, "n_workers", "simulate_workers", 1)
+    owner = "simulate_workers"
+    n_workers = check_int(n_workers, "n_workers", owner, 1)
     if n_jobs is None and until is None:
-        raise fail("n_jobs", "simulate_workers", "an int >= 0 when `until` is None", n_jobs,
+        raise fail("n_jobs", owner, "an int >= 0 when `until` is None", n_jobs,
                    hint="Say when to stop: n_jobs=..., until=... (simulated time), or both.")
-    max_jobs = math.inf if n_jobs is None else check_int(n_jobs, "n_jobs", "simulate_workers", 0)
-    stop_at = math.inf if until is None else check_real(until, "until", "simulate_workers", 0, None)
+    max_jobs = math.inf if n_jobs is None else check_int(n_jobs, "n_jobs", owner, 0)
+    stop_at = math.inf if until is None else check_real(until, "until", owner, 0, None)
     if cost is not None and not callable(cost):
-        raise fail("cost", "simulate_workers", "a callable cost(params, budget) -> float, or None", cost)
-    rng = np.random.default_rng(seed)
+        raise fail("cost", owner, "a callable cost(params, budget) -> float, or None", cost)
+    rng = np.random.default_rng(seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, owner))
 
     def duration(trial: Trial) -> float:
         if cost is None:
             return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5))
-        return check_real(cost(dict(trial.params), trial.budget), "cost", "simulate_workers", 0, None)
+        took = cost(dict(trial.params), trial.budget)
+        if as_finite(took) is None or took < 0:
+            raise fail("cost", owner, "a callable returning a duration, a finite real number in [0, inf)", took,
+                       hint=f"cost({shown(dict(trial.params))}, {trial.budget!r}) returned it for trial "
+                            f"{trial.number}; every result already computed was told before stopping.")
+        return float(took)
 
     now, started = 0.0, 0
     free_since = dict.fromkeys(range(n_workers), 0.0)  # idle workers -> since when
     running: list[tuple[float, int, int, float, Trial, Any]] = []  # heap: (end, number, worker, start, trial, outcome)
     runs: list[WorkerRun] = []
     idle: list[IdleSpell] = []
-    while True:
-        for worker in sorted(free_since):
-            if started >= max_jobs or now >= stop_at or study.optimizer.exhausted or study.optimizer.waiting:
+    try:
+        while True:
+            for worker in sorted(free_since):
+                if started >= max_jobs or now >= stop_at or study.optimizer.exhausted or study.optimizer.waiting:
+                    break
+                trial = study.ask()
+                started += 1
+                if free_since[worker] < now:
+                    idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
+                else:
+                    del free_since[worker]
+                outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
+                try:
+                    end = now + duration(trial)
+                except BaseException:
+                    _tell(study, trial, outcome)
+                    raise
+                heapq.heappush(running, (end, trial.number, worker, now, trial, outcome))
+            if not running:
                 break
-            trial = study.ask()
-            started += 1
-            if free_since[worker] < now:
-                idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
-            else:
-                del free_since[worker]
-            outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
-            heapq.heappush(running, (now + duration(trial), trial.number, worker, now, trial, outcome))
-        if not running:
-            break
-        now, _, worker, start, trial, outcome = heapq.heappop(running)
-        done = study.tell(trial, outcome.value, state=outcome.state, user_attrs=outcome.user_attrs)
-        runs.append(WorkerRun.of(done, worker, start, now))
-        free_since[worker] = now
+            now, _, worker, start, trial, outcome = heapq.heappop(running)
+            runs.append(WorkerRun.of(_tell(study, trial, outcome), worker, start, now))
+            free_since[worker] = now
+    except BaseException:
+        # The objective already ran for every job still on the clock: keep those results and leave
+        # no trial RUNNING (a scheduler would wait for them forever), then let the error through.
+        for _, _, _, _, trial, outcome in sorted(running):
+            _tell(study, trial, outcome)
+        raise
     idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]
     runs.sort(key=lambda r: (r.start, r.worker))
     return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)

@@ -28,10 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, import_optional
+from .._validation import accepts_keyword, check_int, check_real, describe_error, fail, import_optional, shown
 from ..direction import Direction
-from ..outcome import call_objective
+from ..objectives.base import FunctionObjective
+from ..outcome import Measured, call_objective
 from ..space import SearchSpace
+from ..trial import TrialState
 from .graph import Landscape
 
 __all__ = ["build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
@@ -44,31 +46,38 @@ def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
     return tuple(param.levels(resolution) for param in space)
 
 
-def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None) -> dict[str, float]:
-    """One configuration's losses by kind: ``"valid"`` (the objective's value) and, for objectives
-    with ``landscape_scores`` (``SklearnCV``), ``"train"`` and ``"test"``. Scores of objectives to
-    maximize are negated; a configuration that fails, or scores NaN, gets inf for every kind."""
+def _grid_losses(objective: Any, params: Mapping[str, Any],
+                 budget: float | None) -> tuple[dict[str, float], str | None]:
+    """One configuration's losses by kind, and why it failed (None if it did not).
+
+    Kinds: ``"valid"`` (the objective's value) and, for objectives with ``landscape_scores``
+    (``SklearnCV``), ``"train"`` and ``"test"``. Scores of objectives to maximize are negated;
+    a configuration that fails, or scores NaN, gets inf for every kind that it could not score.
+    """
     detailed = callable(getattr(objective, "landscape_scores", None))
     if detailed:
         try:
             raw = objective.landscape_scores(dict(params), budget=budget)
-        except Exception:  # a configuration that cannot be fitted is the worst there is, not a crash
-            return dict.fromkeys(("valid", "train", "test"), math.inf)
+        except Exception as error:  # a configuration that cannot be fitted is data, not a crash
+            return dict.fromkeys(("valid", "train", "test"), math.inf), describe_error(error)
     else:
         outcome = call_objective(objective, params, budget=budget)
-        raw = {"valid": math.inf if outcome.value is None else outcome.value}  # FAILED: the worst there is
+        if isinstance(outcome.value, Measured):
+            return {"valid": math.inf}, (f"the objective returned several values {shown(outcome.value.values)}; a "
+                                         "landscape has one loss per configuration")
+        if outcome.state is not TrialState.COMPLETE:  # FAILED with its reason, or PRUNED: it raised TrialPruned
+            return {"valid": math.inf}, outcome.user_attrs.get("error", f"the objective ended {outcome.state.value}")
+        raw = {"valid": outcome.value}
     goal = Direction.parse(getattr(objective, "direction", "minimize"), "objective.direction", "build_landscape")
-    return {kind: goal.to_loss(float(value)) if math.isfinite(value) else math.inf for kind, value in raw.items()}
+    losses = {kind: goal.to_loss(float(value)) if math.isfinite(value) else math.inf for kind, value in raw.items()}
+    return losses, None if math.isfinite(losses["valid"]) else f"the objective scored {raw['valid']!r}"
 
 
-def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None, n_jobs: int,
-                   path: Path | None) -> dict[str, np.ndarray]:
-    """Losses of every configuration by kind, shape (n,) each (inf for failures); read from
-    ``path`` when it exists, else evaluated (``n_jobs`` processes, each distinct configuration
-    once) and written there."""
-    if path is not None and path.exists():
-        stored = json.loads(path.read_text())["losses"]
-        return {kind: np.array([math.inf if v is None else v for v in values]) for kind, values in stored.items()}
+def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None,
+                   n_jobs: int) -> tuple[dict[str, np.ndarray], list[str | None]]:
+    """Losses of every configuration by kind, shape (n,) each (inf for failures), and each one's
+    reason for failing (None where it did not), evaluated by ``n_jobs`` processes, each distinct
+    configuration once."""
     keys = [json.dumps(params, sort_keys=True, default=repr) for params in configs]
     distinct: dict[str, dict[str, Any]] = {}  # a conditional space's grid repeats configurations
     for key, params in zip(keys, configs, strict=True):
@@ -80,12 +89,41 @@ def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float 
         rows = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_grid_losses)(objective, params, budget)
                                               for params in distinct.values())
     row_of = dict(zip(distinct, rows, strict=True))
-    losses = {kind: np.array([row_of[key][kind] for key in keys]) for kind in rows[0]}
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"objective": repr(objective), "budget": budget, "losses": {
-            kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()}}))
-    return losses
+    losses = {kind: np.array([row_of[key][0][kind] for key in keys]) for kind in rows[0][0]}
+    return losses, [row_of[key][1] for key in keys]
+
+
+def _read_cache(path: Path) -> tuple[dict[str, np.ndarray], list[str | None]]:
+    """What :func:`_write_cache` kept: the losses by kind (inf for failures) and the failures' reasons."""
+    stored = json.loads(path.read_text())
+    losses = {kind: np.array([math.inf if v is None else v for v in values])
+              for kind, values in stored["losses"].items()}
+    reasons = stored.get("errors") or [None] * len(losses["valid"])
+    return losses, [reason or (None if math.isfinite(loss) else "failed (the cache kept no reason)")
+                    for reason, loss in zip(reasons, losses["valid"], strict=True)]
+
+
+def _write_cache(path: Path, objective: Any, budget: float | None, losses: Mapping[str, np.ndarray],
+                 errors: Sequence[str | None]) -> None:
+    """Keep a build's losses as JSON: failures as null, each with its reason under ``"errors"``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"objective": repr(objective), "budget": budget, "losses": {
+        kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()},
+        "errors": list(errors)}))
+
+
+def _check_failures(objective: Any, failed: np.ndarray, reasons: list[str | None], configs: list[dict[str, Any]],
+                    budget: float | None, max_failed: float) -> None:
+    """Refuse a grid on which more than ``max_failed`` of the configurations failed (every one,
+    always): the worst loss they are given would be most of the landscape, and its metrics
+    would describe the failures. ``failed`` has shape (n,); ``reasons`` one entry per configuration."""
+    count = int(failed.sum())
+    if count == len(failed) or count > max_failed * len(failed):
+        first = int(np.argmax(failed))
+        raise fail("objective", "build_landscape", f"an objective that fails on at most {max_failed:.0%} of the "
+                   "grid's configurations (`max_failed`)", objective,
+                   hint=f"{count} of {len(failed)} configurations failed at budget={budget!r}; the first, "
+                        f"{shown(configs[first])}: {reasons[first]}")
 
 
 def _worst_for_failures(values: np.ndarray) -> np.ndarray:
@@ -106,20 +144,23 @@ def cache_path(objective: Any, levels: Sequence[Sequence[Any]], budget: float | 
 
 def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None = None,
                     seeds: Sequence[int] | None = None, n_jobs: int = 1,
-                    cache_dir: str | os.PathLike[str] | None = None) -> Landscape:
+                    cache_dir: str | os.PathLike[str] | None = None, max_failed: float = 0.5) -> Landscape:
     """Evaluate ``objective`` on every configuration of its space's grid; return the landscape.
 
     Parameters
     ----------
     objective : objective with a ``space``
         Its value becomes the loss (negated when ``objective.direction == "maximize"``, so an
-        accuracy becomes minus the accuracy; configurations that fail get the worst loss seen).
+        accuracy becomes minus the accuracy). A configuration that fails (raises, or scores NaN
+        or inf) gets the worst loss seen; ``info["failed"]`` counts them and
+        ``info["first_failure"]`` says why the first one failed.
         For a :class:`~interactive_hpo.objectives.SklearnCV` task, the training and sealed-test
         losses are stored too (``landscape.other("train")``, ``landscape.other("test")``).
     resolution : int, default=5
         Levels per numeric parameter.
     budget : float, optional
-        Passed to the objective (a fraction of the training data for ``SklearnCV``).
+        Passed to the objective (a fraction of the training data in (0, 1] for ``SklearnCV``); a
+        positive number, for an objective that takes a ``budget`` keyword.
     seeds : sequence of int, optional
         Average the losses over these seeds (``objective.with_seed(seed)`` for each: another
         split, other folds, other model seeds); ``others["valid_std"]`` keeps the spread of the
@@ -129,7 +170,11 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     cache_dir : path, optional
         Where the losses are kept as JSON, one file per (objective, grid, budget, seed), keyed by
         the objective's ``fingerprint`` (else its ``repr``); a build with the same key reads the
-        file instead of evaluating again.
+        file instead of evaluating again. A refused build writes nothing.
+    max_failed : float in [0, 1), default=0.5
+        The largest share of the grid's configurations that may fail. A landscape where more
+        fail (or every one: a budget the objective refuses, say) is refused with how many failed
+        and why the first did: it would be mostly a plateau of stand-in losses.
 
     Returns
     -------
@@ -142,6 +187,13 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
         raise fail("objective", owner, "a callable objective with a SearchSpace `space`", objective)
     if n_jobs != -1:
         n_jobs = check_int(n_jobs, "n_jobs", owner, 1)
+    max_failed = check_real(max_failed, "max_failed", owner, 0, 1, high_open=True)
+    if budget is not None:
+        budget = check_real(budget, "budget", owner, 0, None, low_open=True)
+        called = objective.fn if isinstance(objective, FunctionObjective) else objective  # what receives it
+        if not accepts_keyword(called, "budget"):
+            raise fail("budget", owner, "None for an objective without a `budget` keyword", budget,
+                       hint=f"{shown(called)} has a single fidelity: write it as fn(params, *, budget=None).")
     if seeds is not None:
         if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
             raise fail("seeds", owner, "a non-empty sequence of ints, or None", seeds)
@@ -154,15 +206,30 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     codes = np.stack(np.unravel_index(np.arange(int(np.prod(shape))), shape), axis=1)
     configs = [space.complete({p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))})
                for row in codes]  # in a conditional space, what each grid point stands for
-    runs = []
+    runs: list[dict[str, np.ndarray]] = []
+    reasons: list[str | None] = [None] * len(configs)
+    pending: list[tuple[Path, Any, dict[str, np.ndarray], list[str | None]]] = []
+    failed = np.zeros(len(configs), dtype=bool)
     for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
         path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)
-        runs.append(_evaluate_grid(seeded, configs, budget, n_jobs, path))
+        if path is not None and path.exists():
+            run, errors = _read_cache(path)
+        else:
+            run, errors = _evaluate_grid(seeded, configs, budget, n_jobs)
+            if path is not None:
+                pending.append((path, seeded, run, errors))
+        runs.append(run)
+        reasons = [mine or error for mine, error in zip(reasons, errors, strict=True)]
+        failed |= ~np.isfinite(run["valid"])
+    _check_failures(objective, failed, reasons, configs, budget, max_failed)
+    for path, seeded, run, errors in pending:  # only a build that stands is kept: a refused one is not cached
+        _write_cache(path, seeded, budget, run, errors)
     losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
     if len(runs) > 1:
         valid = np.array([_worst_for_failures(run["valid"]) for run in runs])
         losses["valid_std"] = valid.std(axis=0)
-    info = {"objective": repr(objective), "budget": budget, "seeds": seeds, "resolution": resolution}
+    info = {"objective": repr(objective), "budget": budget, "seeds": seeds, "resolution": resolution,
+            "failed": int(failed.sum()), "first_failure": reasons[int(np.argmax(failed))] if failed.any() else None}
     return Landscape(tuple(space.names), levels, tuple(p.kind != "categorical" for p in space), losses.pop("valid"),
                      space=space, others=losses, info=info)
 

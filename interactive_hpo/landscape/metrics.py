@@ -9,7 +9,7 @@ Losses: lower is better.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import rankdata
 
-from .._validation import check_int, check_real, fail
+from .._validation import check_int, check_real, fail, float_array, seed_to_int
 from .graph import Landscape
 
 __all__ = ["spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima", "basins",
@@ -25,10 +25,22 @@ __all__ = ["spearman", "fdc", "autocorrelation", "correlation_length", "assortat
 
 
 def _losses(land: Landscape, losses: Any) -> np.ndarray:
-    values = land.losses if losses is None else np.asarray(losses, dtype=float).reshape(-1)
+    """The landscape's own losses, or ``losses`` checked against its grid: shape (n,), finite."""
+    if not isinstance(land, Landscape):
+        raise fail("land", "landscape metrics", "a Landscape", land)
+    if losses is None:
+        return land.losses
+    rule = f"an array of shape ({land.n},) of finite numbers"
+    values = float_array(losses, "losses", "landscape metrics", rule).reshape(-1)
     if values.shape != land.losses.shape:
-        raise fail("losses", "landscape metrics", f"an array of shape ({land.n},)", f"shape {values.shape}")
+        raise fail("losses", "landscape metrics", rule, f"shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise fail("losses", "landscape metrics", rule, f"{int(np.sum(~np.isfinite(values)))} non-finite values")
     return values
+
+
+def _rng(seed: Any, owner: str) -> np.random.Generator:
+    return np.random.default_rng(seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, owner))
 
 
 def _correlation(a: np.ndarray, b: np.ndarray, *, rank: bool = False) -> float:
@@ -65,13 +77,13 @@ def fdc(land: Landscape, losses: Any = None) -> float:
 
 
 def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000, length: int = 20,
-                    seed: int = 0) -> float:
+                    seed: int | np.random.Generator = 0) -> float:
     """Lag-1 autocorrelation of losses along random walks on the neighbour graph (pooled over
     ``n_walks`` seeded walks of ``length`` steps). Near 1: smooth; near 0: rugged."""
     n_walks = check_int(n_walks, "n_walks", "autocorrelation", 1)
     length = check_int(length, "length", "autocorrelation", 2)
     values = _losses(land, losses)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed, "autocorrelation")
     degree, offsets = land.degree(), land._offsets
     _, target = land._adjacency
     node = rng.integers(0, land.n, size=n_walks)
@@ -235,20 +247,26 @@ def profile(land: Landscape) -> dict[str, float]:
     return out
 
 
-def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int = 0,
-                 metrics: Sequence[str] | None = None) -> dict[str, float]:
+def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.random.Generator = 0,
+                 metrics: str | Sequence[str] | None = None) -> dict[str, float]:
     """Each scalar metric's z-score against the same losses shuffled over the same graph.
 
     A landscape "smoother than chance" has an autocorrelation z-score well above 0; "fewer local
-    optima than chance", a local-optima z-score well below 0. ``metrics`` picks some of
-    :data:`SCALARS` (all by default: each costs ``n_shuffles`` evaluations).
+    optima than chance", a local-optima z-score well below 0. ``metrics`` picks one name or
+    several of :data:`SCALARS` (all by default: each costs ``n_shuffles`` evaluations).
     """
     n_shuffles = check_int(n_shuffles, "n_shuffles", "null_zscores", 2)
-    names = list(SCALARS) if metrics is None else list(metrics)
+    rule = f"a name or a list of names from {list(SCALARS)}, or None"
+    if metrics is None or isinstance(metrics, str):
+        names = list(SCALARS) if metrics is None else [metrics]
+    elif isinstance(metrics, Iterable):
+        names = list(metrics)
+    else:
+        raise fail("metrics", "null_zscores", rule, metrics)
     for name in names:
         if name not in SCALARS:
-            raise fail("metrics", "null_zscores", f"names from {list(SCALARS)}", name)
-    rng = np.random.default_rng(seed)
+            raise fail("metrics", "null_zscores", rule, metrics, hint=f"{name!r} is not one of them.")
+    rng = _rng(seed, "null_zscores")
     shuffles = [rng.permutation(land.losses) for _ in range(n_shuffles)]
     out = {}
     for name in names:

@@ -60,6 +60,10 @@ def test_your_lane_takes_your_configurations_within_the_budget():
     assert race.finished   # your lane does not hold the race up
 
 
+def test_one_optimizer_name_is_one_lane():
+    assert list(Race(bowl, "random", n_trials=2, space=SPACE).studies) == ["random"]
+
+
 def test_a_lane_that_runs_out_stops_and_the_race_finishes():
     race = Race(lambda p: p["k"], ["grid", "random"], n_trials=5, space=SearchSpace([Int("k", 0, 2)]), seed=0)
     race.run()
@@ -67,13 +71,24 @@ def test_a_lane_that_runs_out_stops_and_the_race_finishes():
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"lanes": []}, "`lanes` of Race must be one or more optimizer lanes, none named 'you'"),
-    ({"lanes": ["you"]}, "`lanes` of Race must be one or more optimizer lanes, none named 'you'"),
+    ({"lanes": []}, "`lanes` of Race must be one or more optimizer names (distinct), or a mapping of lane names to "
+                    "(optimizer name, settings dict); none named 'you'; got []."),
+    ({"lanes": ["you"]}, "none named 'you'; got ['you']."),
+    ({"lanes": ["random", "random"]}, "got ['random', 'random']. To race one optimizer against itself, name the lanes"),
+    ({"lanes": [1]}, "`lanes` of Race must be one or more optimizer names (distinct)"),
+    ({"lanes": {"bo": "bo"}}, "`lanes` of Race must be one or more optimizer names (distinct), or a mapping"),
+    ({"direction": "maximize"}, "`objective` of Race must be an objective to maximize (the study's direction); got "
+                                "Branin(dim=2, noise_std=0.0). The objective's direction is 'minimize'."),
+    ({"space": SPACE}, "`objective` of Race must be an objective over the study's search space"),
     ({"n_trials": 0}, "`n_trials` of Race must be an int in [1, inf); got 0"),
     ({"space": None, "objective": bowl}, "`space` of Race must be a SearchSpace (the objective has no .space)"),
 ])
 def test_input_errors(kwargs, message):
-    arguments = {"objective": bowl, "lanes": ["random"], "n_trials": 3, "space": SPACE, **kwargs}
+    """Fuzz round 2: a race to maximize Branin was accepted and failed at its first round; a
+    duplicate lane silently became one; lanes="random" was read letter by letter."""
+    from interactive_hpo.objectives import Branin
+
+    arguments = {"objective": Branin(), "lanes": ["random"], "n_trials": 3, **kwargs}
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         Race(**arguments)
 

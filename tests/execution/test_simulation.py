@@ -69,13 +69,34 @@ def test_until_stops_starting_jobs():
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"n_workers": 0}, "`n_workers` of simulate_workers must be an int in [1, inf); got 0"),
     ({"n_jobs": None}, "`n_jobs` of simulate_workers must be an int >= 0 when `until` is None; got None"),
-    ({"cost": lambda p, b: -1.0}, "`cost` of simulate_workers must be a finite real number in [0, inf); got -1.0"),
+    ({"cost": lambda p, b: -1.0}, "`cost` of simulate_workers must be a callable returning a duration, a finite real "
+                                  "number in [0, inf); got -1.0. cost({'x': "),
+    ({"seed": -1}, "`seed` of simulate_workers must be a non-negative int, a numpy.random.Generator or None; got -1."),
     ({"cost": 3}, "`cost` of simulate_workers must be a callable cost(params, budget) -> float, or None; got 3"),
 ])
 def test_input_errors(kwargs, message):
     study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         simulate_workers(study, bowl, **{"n_workers": 2, "n_jobs": 5, **kwargs})
+
+
+@pytest.mark.parametrize(("returns", "error", "message"), [
+    (lambda: float("nan"), InvalidParameterError, "`cost` of simulate_workers must be a callable returning a "
+                                                  "duration, a finite real number in [0, inf); got nan."),
+    (lambda: "slow", InvalidParameterError, "got 'slow'."),
+    (lambda: 1 / 0, ZeroDivisionError, "division by zero"),
+])
+def test_a_failing_cost_stops_the_run_but_tells_every_result_already_computed(returns, error, message):
+    """Fuzz round 2: a cost returning NaN on the 4th job left two trials RUNNING forever (their
+    objectives had run, their results were lost) and a halving study then refused every ask()."""
+    study = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
+    calls = iter(range(100))
+    with pytest.raises(error, match=re.escape(message)):
+        simulate_workers(study, bowl, n_workers=2, n_jobs=8,
+                         cost=lambda params, budget: returns() if next(calls) == 3 else 1.0)
+    assert [t.state.value for t in study.trials] == ["COMPLETE"] * 4   # the 4th job's objective had run too
+    assert [t.value for t in study.trials] == [bowl(t.params, budget=t.budget) for t in study.trials]
+    study.ask()   # the scheduler is not left waiting for trials that never finish
 
 
 def test_config_curves_follow_each_configuration_over_budgets():

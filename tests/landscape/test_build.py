@@ -166,6 +166,14 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
     (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
         {"a": "big", "b": "x"}), "`params['a']` of Landscape.index_of must be a number; got 'big'"),
     (lambda: paper_task("knn", "iris"), "`model` of paper_task must be one of ['svm', 'random_forest',"),
+    (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), budget=0.5),
+     "`budget` of build_landscape must be None for an objective without a `budget` keyword; got 0.5."),
+    (lambda: build_landscape(FunctionObjective(lambda p, *, budget=None: p["x"], SearchSpace([Float("x", 0, 1)])),
+                             budget="half"), "`budget` of build_landscape must be a finite real number in (0, inf)"),
+    (lambda: build_landscape(FunctionObjective(lambda p, *, budget=None: p["x"], SearchSpace([Float("x", 0, 1)])),
+                             budget=0), "`budget` of build_landscape must be a finite real number in (0, inf); got 0."),
+    (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), max_failed=1),
+     "`max_failed` of build_landscape must be a finite real number in [0, 1); got 1."),
     (lambda: paper_task("svm", "mnist"), "`dataset` of paper_task must be one of ['iris', 'wine',"),
 ])
 def test_input_errors(call, message):
@@ -207,3 +215,49 @@ def test_a_conditional_space_is_built_on_its_flattened_grid_each_configuration_o
     linear = [i for i in range(land.n) if land.params(i)["kernel"] == "linear"]
     for i in linear:  # neighbours along gamma at the linear kernel: a plateau
         assert land.losses[i] == pytest.approx(land.params(i)["C"] + 0.5)
+
+
+@pytest.mark.parametrize(("make", "budget", "reason"), [
+    (lambda space: FunctionObjective(lambda p: 1 / 0, space), None, "ZeroDivisionError: division by zero"),
+    (lambda space: FunctionObjective(lambda p: math.nan, space), None, "the objective returned nan"),
+    (lambda space: FunctionObjective(lambda p, *, budget=None: p["x"] if budget is None else math.inf, space), 0.5,
+     "the objective returned inf"),
+])
+def test_a_grid_on_which_every_configuration_fails_is_refused_and_not_cached(make, budget, reason, tmp_path):
+    """Fuzz round 2: every configuration failing became a flat landscape of zeros ("best loss 0"),
+    written to the cache, and its metrics ran on the zeros."""
+    space = SearchSpace([Float("x", -2, 2), Categorical("c", ["a", "b"])])
+    with pytest.raises(InvalidParameterError, match=re.escape(f"6 of 6 configurations failed at budget={budget!r}; "
+                                                              f"the first, {{'x': -2.0, 'c': 'a'}}: {reason}")):
+        build_landscape(make(space), resolution=3, budget=budget, cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_budget_the_objective_refuses_is_refused_with_its_reason(svm_iris, tmp_path):
+    from interactive_hpo.objectives import Branin
+
+    with pytest.raises(InvalidParameterError, match=re.escape("9 of 9 configurations failed at budget=2.0; the first, "
+                                                              "{'svc__C': 0.01, 'svc__gamma': 0.0001}: "
+                                                              "InvalidParameterError: `budget` of SklearnCV")):
+        build_landscape(svm_iris, resolution=3, budget=2.0, cache_dir=tmp_path)
+    with pytest.raises(InvalidParameterError, match=re.escape("`budget` of Branin must be None; got 0.5.")):
+        build_landscape(Branin(), resolution=3, budget=0.5, cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_few_failures_take_the_worst_loss_and_are_counted_and_cached_with_their_reason(tmp_path):
+    space = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
+
+    def loss(params):
+        if params["x"] == 1.0 and params["y"] > 0:
+            raise RuntimeError("diverged")
+        return params["x"] + params["y"]
+
+    land = build_landscape(FunctionObjective(loss, space), resolution=3, cache_dir=tmp_path)
+    assert land.info["failed"] == 2 and land.info["first_failure"] == "RuntimeError: diverged"
+    assert land.losses.tolist() == [0.0, 0.5, 1.0, 0.5, 1.0, 1.5, 1.0, 1.5, 1.5]   # failures: the worst seen
+    again = build_landscape(FunctionObjective(loss, space), resolution=3, cache_dir=tmp_path)   # from the cache
+    assert again.info["failed"] == 2 and again.info["first_failure"] == "RuntimeError: diverged"
+    with pytest.raises(InvalidParameterError, match=re.escape("2 of 9 configurations failed at budget=None; the "
+                                                              "first, {'x': 1.0, 'y': 0.5}: RuntimeError: diverged")):
+        build_landscape(FunctionObjective(loss, space), resolution=3, max_failed=0.2)

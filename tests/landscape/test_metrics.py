@@ -107,11 +107,24 @@ def test_null_model_says_the_sphere_is_smoother_and_less_multimodal_than_chance(
                                     "mean_basin_size", "neutrality", "neutrality_distance", "global_basin_share"}
 
 
+def test_null_zscores_takes_one_metric_by_its_name():
+    """Fuzz round 2: metrics="fdc" was read letter by letter ("got 'f'")."""
+    assert list(null_zscores(SPHERE, n_shuffles=3, metrics="fdc")) == ["fdc"]
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: Landscape(("a",), ((1,),), (True,), [0.0]), "`levels` of Landscape must be at least two levels"),
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0]), "`losses` of Landscape must be one loss per configuration"),
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, math.nan]), "`losses` of Landscape must be finite numbers"),
     (lambda: fdc(SPHERE, np.zeros(5)), "`losses` of landscape metrics must be an array of shape (81,)"),
+    (lambda: fdc(SPHERE, "abc"), "`losses` of landscape metrics must be an array of shape (81,) of finite numbers; "
+                                 "got 'abc'."),
+    (lambda: fdc(SPHERE, np.full(81, math.nan)), "`losses` of landscape metrics must be an array of shape (81,) of "
+                                                 "finite numbers; got '81 non-finite values'."),
+    (lambda: autocorrelation(SPHERE, seed=-1), "`seed` of autocorrelation must be a non-negative int"),
+    (lambda: null_zscores(SPHERE, seed=-1), "`seed` of null_zscores must be a non-negative int"),
+    (lambda: null_zscores(SPHERE, metrics=3), "`metrics` of null_zscores must be a name or a list of names from"),
+    (lambda: null_zscores(SPHERE, metrics=["fdc", "smooth"]), "got ['fdc', 'smooth']. 'smooth' is not one of them."),
     (lambda: similarity(SPHERE, grid(lambda a, b: a + b, n=4)), "`b` of similarity must be a landscape on the same"),
 ])
 def test_input_errors(call, message):
