@@ -108,10 +108,10 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     Parameters
     ----------
     task_or_estimator : SklearnCV or scikit-learn estimator
-        A task (``make_task("svm_digits")``): its estimator, space, scoring and silenced
-        warning categories are used (``space`` and ``scoring`` override them). Tasks do not
-        expose their data, so pass ``X`` and ``y`` either way. Nested CV uses all of ``X``:
-        the task's own sealed test split plays no part.
+        A task (``make_task("svm_digits")``): its estimator, space, scoring, silenced warning
+        categories and ``estimator_params`` are used (``space`` and ``scoring`` override them).
+        Tasks do not expose their data, so pass ``X`` and ``y`` either way. Nested CV uses all
+        of ``X``: the task's own sealed test split plays no part.
     space : SearchSpace, optional
         Required with an estimator; names are keys of ``estimator.get_params()``.
     X, y : array-like of shape (n_samples, n_features) and (n_samples,)
@@ -145,12 +145,13 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     from sklearn.utils.validation import check_consistent_length
 
     owner = "nested_cv"
-    estimator, quiet = task_or_estimator, ()
+    estimator, quiet, estimator_params = task_or_estimator, (), None
     if isinstance(task_or_estimator, SklearnCV):
         estimator, quiet = task_or_estimator.estimator, task_or_estimator.ignore_warnings
+        estimator_params = task_or_estimator.estimator_params
         space = task_or_estimator.space if space is None else space
         scoring = task_or_estimator.scoring if scoring is None else scoring
-    space, _ = _check_model(estimator, space, scoring, owner, "task_or_estimator")
+    space, _ = _check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
     for name, data in (("X", X), ("y", y)):
         if data is None:
             raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
@@ -174,7 +175,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         for k, ((fit_rows, test_rows), fold_seed) in enumerate(zip(folds, rng.integers(0, _MAX_SEED, size=outer),
                                                                       strict=True)):
             search = HPOSearchCV(estimator, space, optimizer=optimizer, optimizer_settings=optimizer_settings,
-                                 n_trials=n_trials, cv=inner, scoring=scoring, seed=int(fold_seed))
+                                 n_trials=n_trials, cv=inner, scoring=scoring, seed=int(fold_seed),
+                                 estimator_params=estimator_params)
             try:
                 search.fit(_safe_indexing(X, fit_rows), _safe_indexing(y, fit_rows))
             except TrialStateError as error:

@@ -25,15 +25,19 @@ __all__ = ["check_refit", "cv_results", "cv_scores", "rank", "several_scorers"]
 def several_scorers(estimator: Any, scoring: Any, owner: str) -> dict[str, Callable[..., float]] | None:
     """The scorers by name when ``scoring`` names several (a list or tuple of scorer names, or a
     dict from name to a scorer name or callable); None when it is one scorer (or None)."""
+    rule = "two or more scorers with distinct str names (one scorer: pass it alone)"
+    typed = scoring  # errors show what the user typed, not the dict a list becomes
     if isinstance(scoring, (list, tuple)):
         if not all(isinstance(name, str) for name in scoring):
             raise fail("scoring", owner, "a list of scorer names (or a dict from name to scorer)", scoring)
+        repeated = [name for i, name in enumerate(scoring) if name in scoring[:i]]
+        if repeated:
+            raise fail("scoring", owner, rule, typed, hint=f"{repeated[0]!r} appears twice.")
         scoring = {name: name for name in scoring}
     if not isinstance(scoring, Mapping):
         return None
-    if len(scoring) < 2 or len(set(scoring)) < len(scoring) or not all(isinstance(k, str) for k in scoring):
-        raise fail("scoring", owner, "two or more scorers with distinct str names (one scorer: pass it alone)",
-                   scoring)
+    if len(scoring) < 2 or not all(isinstance(k, str) for k in scoring):
+        raise fail("scoring", owner, rule, typed)
     return {name: make_scorer(estimator, scorer, owner) for name, scorer in scoring.items()}
 
 

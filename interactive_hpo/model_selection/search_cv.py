@@ -7,7 +7,6 @@ searches (that is nested cross-validation with the scikit-learn API; see also
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +15,16 @@ import numpy as np
 
 from .._validation import check_int, fail, import_optional, seed_to_int
 from ..exceptions import TrialStateError
-from ..objectives.sklearn_checks import Shown, check_space, make_scorer, seeded_clone
+from ..objectives.sklearn_checks import (
+    check_estimator,
+    check_labels,
+    check_space,
+    data_rules,
+    estimator_settings,
+    input_tags,
+    make_scorer,
+    seeded_clone,
+)
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.multifidelity.halving import HalvingScheduler
 from ..optimizers.registry import available_optimizers, check_settings
@@ -33,7 +41,7 @@ from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.model_selection import KFold, StratifiedKFold, cross_validate  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
-from sklearn.utils.multiclass import check_classification_targets, type_of_target  # noqa: E402
+from sklearn.utils.multiclass import type_of_target  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
 __all__ = ["HPOSearchCV"]
@@ -42,12 +50,12 @@ _MAX_SEED = 2**31 - 1  # scikit-learn's random_state must fit in 32 bits
 
 
 # -- checks shared by nested_cv and HPOSearchCV ----------------------------------------------------
-def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str = "estimator") -> tuple[Any, Any]:
-    """Check the estimator, that ``space`` names its parameters, and ``scoring``; return (space, scorer)."""
-    for method in ("fit", "get_params", "set_params"):
-        if not callable(getattr(estimator, method, None)):
-            raise fail(name, owner, "a scikit-learn estimator (with fit, get_params and set_params)", estimator)
-    return check_space(space, estimator, owner), make_scorer(estimator, scoring, owner)
+def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str = "estimator",
+                 estimator_params: Any = None) -> tuple[Any, Any]:
+    """Check the estimator, that ``space`` names its parameters (or those ``estimator_params``
+    makes) with values they take, and ``scoring``; return (space, scorer)."""
+    check_estimator(estimator, owner, name)
+    return check_space(space, estimator, owner, estimator_params), make_scorer(estimator, scoring, owner)
 
 
 def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> type[Any]:
@@ -79,11 +87,7 @@ def _splits(y: Any, n_splits: int, classifier: bool, seed: int, name: str, owner
     labels = np.asarray(y)
     stratified = False
     if classifier:
-        check_classification_targets(labels)
-        classes = np.unique(labels)
-        if len(classes) < 2:
-            raise fail("y", owner, "class labels of at least 2 classes", Shown(f"one class, {classes.tolist()[0]!r}"),
-                       hint="Every configuration would predict that class, so there is nothing to choose.")
+        check_labels(labels, owner)
         stratified = type_of_target(labels) in ("binary", "multiclass")
     limit = int(np.unique(labels, return_counts=True)[1].min()) if stratified else len(labels)
     if n_splits > limit:
@@ -100,23 +104,6 @@ def _frozen(values: Any) -> np.ndarray:
     array = np.array(values)
     array.flags.writeable = False
     return array
-
-
-def _input_tags(estimator: Any) -> Any:
-    """The input tags of ``estimator``, widened by those of every estimator inside it.
-
-    ``fit`` checks X against these tags before the first trial. A Pipeline's or a
-    ColumnTransformer's own tags leave out what its steps take (scikit-learn tags
-    ``make_pipeline(SimpleImputer(), Ridge())`` as not taking NaN); widened, they never reject
-    data that some step takes. A step that skips validation (FunctionTransformer) may turn any
-    input into valid data, so it widens every flag.
-    """
-    inner = [get_tags(estimator)] + [get_tags(value) for value in estimator.get_params(deep=True).values()
-                                     if isinstance(value, BaseEstimator)]
-    anything = any(tags.no_validation for tags in inner)
-    return dataclasses.replace(inner[0].input_tags, **{
-        flag: anything or any(getattr(tags.input_tags, flag) for tags in inner)
-        for flag in ("sparse", "allow_nan", "string", "dict", "categorical", "one_d_array")})
 
 
 # -- the scikit-learn estimator ------------------------------------------------------------------
@@ -176,6 +163,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     seed : int, numpy.random.Generator or None, default=None
         Seeds the folds, the optimizer and every ``random_state`` of the estimator left at
         None. The same int gives the same search; None (or a Generator) a new one each fit.
+    estimator_params : callable or None, default=None
+        ``estimator_params(params) -> dict`` of ``set_params`` arguments, for a space whose
+        parameters are not the estimator's own, as in
+        :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` (``best_params_`` stays in
+        the space's terms). None: ``params`` are set as they are.
 
     Attributes
     ----------
@@ -224,7 +216,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def __init__(self, estimator: Any, space: SearchSpace, *, optimizer: str = "bo",
                  optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: int = 5,
-                 scoring: Any = None, refit: bool = True, seed: int | np.random.Generator | None = None):
+                 scoring: Any = None, refit: bool = True, seed: int | np.random.Generator | None = None,
+                 estimator_params: Any = None):
         self.estimator = estimator
         self.space = space
         self.optimizer = optimizer
@@ -234,6 +227,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.scoring = scoring
         self.refit = refit
         self.seed = seed
+        self.estimator_params = estimator_params
 
     def fit(self, X: Any, y: Any) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
@@ -246,7 +240,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         scorers = several_scorers(self.estimator, self.scoring, owner)
         names = None if scorers is None else list(scorers)
         space, scorer = _check_model(self.estimator, self.space, self.scoring if scorers is None else
-                                     next(iter(scorers.values())), owner)
+                                     next(iter(scorers.values())), owner, estimator_params=self.estimator_params)
         optimizer = _check_optimizer(self.optimizer, self.optimizer_settings, owner)
         if scorers is not None and not issubclass(optimizer, MultiObjective):
             raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
@@ -261,10 +255,12 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         folds = _splits(y, n_splits, is_classifier(self.estimator), cv_seed, "cv", owner)
         base = seeded_clone(self.estimator, model_seed)
 
+        def configured(params: dict[str, Any]) -> Any:
+            return clone(base).set_params(**estimator_settings(self.estimator_params, params, owner))
+
         def objective(params: dict[str, Any]) -> Evaluation:
             # error_score="raise": an estimator error fails this trial (the study records why), not the search.
-            result = cross_validate(clone(base).set_params(**params), X, y, cv=folds, scoring=scorers or scorer,
-                                    error_score="raise")
+            result = cross_validate(configured(params), X, y, cv=folds, scoring=scorers or scorer, error_score="raise")
             return cv_scores(result, names)
 
         goals: dict[str, Any] = {"direction": "maximize"} if names is None else \
@@ -286,7 +282,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         best, score = self._best(study, names, refit)
         self.best_index_, self.best_params_, self.best_score_ = best.number, dict(best.params), score
         if refit:
-            self.best_estimator_ = clone(base).set_params(**best.params).fit(X, y)
+            self.best_estimator_ = configured(dict(best.params)).fit(X, y)
         return self
 
     @staticmethod
@@ -308,16 +304,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         As n_features_in_ is set before the trials run, the methods ask for ``best_estimator_``
         to tell a fitted search.
         """
-        tags = get_tags(self)
-        takes = tags.input_tags
-        one_d = takes.string or takes.dict or takes.one_d_array  # texts and dicts come as a 1-D list
-        # RidgeClassifier takes a 2-D multilabel y, though its multi_output tag is False.
-        multilabel = tags.classifier_tags is not None and tags.classifier_tags.multi_label
-        # allow_nd: scikit-learn's own estimators reject 3-D X themselves, and estimators for images
-        # rarely declare the three_d_array tag, so no dimension above 2 is refused here.
-        validate_data(self, X, y, accept_sparse=takes.sparse, dtype=None if one_d or takes.categorical else "numeric",
-                      ensure_all_finite=not takes.allow_nan, ensure_2d=not one_d, allow_nd=True,
-                      multi_output=tags.target_tags.multi_output or multilabel)
+        validate_data(self, X, y, **data_rules(self.estimator))  # y is required by this search's own tags
 
     def score(self, X: Any, y: Any) -> float:
         """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
@@ -360,12 +347,12 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     def __sklearn_tags__(self) -> Any:
         # Tags say what the wrapped estimator is, so that is_classifier() and cross_val_score's
         # stratified folds treat the search like the estimator it tunes (as BaseSearchCV does),
-        # and what data it takes, which fit checks (see _input_tags).
+        # and what data it takes, which fit checks (see sklearn_checks.input_tags).
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
-        tags.input_tags = _input_tags(self.estimator)
+        tags.input_tags = input_tags(self.estimator)
         tags.target_tags.required = True  # the folds and the scores need y
         tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see _splits)
         return tags

@@ -81,7 +81,7 @@ class SklearnIncremental:
     Parameters
     ----------
     estimator_factory : scikit-learn estimator or callable
-        An estimator (cloned for every new model) or a function returning a new one.
+        An estimator (cloned for every new model), or a function or class returning a new one.
     X : array-like of shape (n_samples, n_features)
         Features.
     y : array-like of shape (n_samples,)
@@ -127,7 +127,7 @@ class SklearnIncremental:
         from sklearn.metrics import check_scoring
         from sklearn.model_selection import train_test_split
 
-        if hasattr(estimator_factory, "get_params"):
+        if hasattr(estimator_factory, "get_params") and not isinstance(estimator_factory, type):
             prototype = estimator_factory
             self._factory: Callable[[], Any] = lambda: clone(prototype)
         elif callable(estimator_factory):
@@ -198,8 +198,9 @@ class SklearnIncremental:
     # -- the IncrementalTask protocol ----------------------------------------------------------
     def new_model(self, params: Mapping[str, Any], seed: int) -> Any:
         """A new, untrained estimator with ``params`` and every ``random_state`` set to ``seed``."""
+        seed = seed_to_int(seed, f"{_OWNER}.new_model")
         model = self._factory()
-        seeds = {key: int(seed) for key in model.get_params(deep=True)
+        seeds = {key: seed for key in model.get_params(deep=True)
                  if key == "random_state" or key.endswith("__random_state")}
         return model.set_params(**seeds, **self.space.validate(params))
 
@@ -220,7 +221,7 @@ class SklearnIncremental:
         params = self.space.validate(params)
         model.set_params(**params)
         _sync_cached_optimizer(model, params)
-        rng = np.random.default_rng(seed) if seed is not None else self._order_rng
+        rng = np.random.default_rng(seed_to_int(seed, f"{_OWNER}.train")) if seed is not None else self._order_rng
         with self._quiet():
             if self.mode == "warm_start" and n_steps > 0:
                 order = rng.permutation(self.n_train)

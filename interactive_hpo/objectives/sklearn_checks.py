@@ -6,15 +6,20 @@ user called. scikit-learn is imported inside the functions: importing this modul
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .._validation import fail
-from ..space import SearchSpace
+import numpy as np
 
-__all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_space", "make_scorer",
-           "check_warnings"]
+from .._validation import describe_error, fail
+from ..exceptions import InvalidParameterError
+from ..space import Categorical, SearchSpace
+
+__all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
+           "estimator_settings", "make_scorer", "check_warnings", "input_tags", "data_rules", "check_data",
+           "check_labels"]
 
 
 class Shown:
@@ -64,18 +69,95 @@ def seeded_clone(estimator: Any, seed: int) -> Any:
     return clone(estimator).set_params(**unseeded)
 
 
+def check_estimator(estimator: Any, owner: str, name: str = "estimator") -> Any:
+    """``estimator`` if it is an estimator instance with fit, get_params and set_params."""
+    rule = "a scikit-learn estimator (with fit, get_params and set_params)"
+    if isinstance(estimator, type):  # its methods exist but need `self`
+        raise fail(name, owner, rule, estimator, hint=f"Pass an instance, {estimator.__name__}(), not the class.")
+    for method in ("fit", "get_params", "set_params"):
+        if not callable(getattr(estimator, method, None)):
+            raise fail(name, owner, rule, estimator)
+    return estimator
+
+
+def estimator_settings(estimator_params: Callable[..., Any] | None, params: Mapping[str, Any],
+                       owner: str) -> dict[str, Any]:
+    """The ``set_params`` arguments for ``params``: ``estimator_params(params)``, checked to be a
+    dict from parameter names (errors name ``owner``), or ``params`` themselves if it is None."""
+    if estimator_params is None:
+        return dict(params)
+    settings = estimator_params(params)
+    if not isinstance(settings, Mapping) or not all(isinstance(key, str) for key in settings):
+        raise fail("estimator_params", owner, "a callable params -> dict of set_params arguments", estimator_params,
+                   hint=f"For {dict(params)!r} it returned {settings!r}.")
+    return dict(settings)
+
+
 def check_space(space: Any, estimator: Any, owner: str, estimator_params: Any = None) -> SearchSpace:
-    """``space``, if every name is a parameter of ``estimator`` (errors name ``owner``); with
-    ``estimator_params``, every name it makes of the space's centre configuration."""
+    """``space``, if every name is a parameter of ``estimator`` and the space's bounds and choices
+    are values the parameter takes (errors name ``owner``); with ``estimator_params``, every
+    setting it makes of the space's centre configuration.
+
+    The values are checked against scikit-learn's ``_parameter_constraints`` where the estimator
+    (or the pipeline step a name reaches into) declares them: a space of floats for an int
+    parameter, or a choice it does not know, would fail every trial.
+    """
     if not isinstance(space, SearchSpace):
         raise fail("space", owner, "a SearchSpace", space)
+    if estimator_params is not None and not callable(estimator_params):
+        raise fail("estimator_params", owner, "a callable params -> dict or None", estimator_params)
+    if estimator_params is None:
+        # Both bounds (scikit-learn's intervals are convex), or every choice.
+        tried = {p.name: p.choices if isinstance(p, Categorical) else (p.low, p.high) for p in space}  # type: ignore[attr-defined]
+    else:
+        tried = {name: (value,) for name, value in _centre_settings(space, estimator_params, owner).items()}
     valid = list(estimator.get_params(deep=True))
-    names = space.names if estimator_params is None else list(estimator_params(space.complete()))
-    unknown = [n for n in names if n not in valid]
+    unknown = [n for n in tried if n not in valid]
     if unknown:
         raise fail("space", owner, f"a SearchSpace whose names are parameters of {type(estimator).__name__}",
-                   names, hint=describe_unknown(unknown, valid))
+                   list(tried), hint=describe_unknown(unknown, valid))
+    for name, values in tried.items():
+        problem = _breaks_constraints(estimator, name, values)
+        if problem is not None and estimator_params is None:
+            raise fail(f"space[{name!r}]", owner, f"a parameter whose values {type(estimator).__name__} takes",
+                       space[name], hint=problem)
+        if problem is not None:
+            raise fail("estimator_params", owner, "a callable making settings the estimator takes", estimator_params,
+                       hint=f"For the space's centre configuration it set {name}={values[0]!r}. {problem}")
     return space
+
+
+def _centre_settings(space: SearchSpace, estimator_params: Callable[..., Any], owner: str) -> dict[str, Any]:
+    """What ``estimator_params`` makes of the space's centre configuration: names and values to check."""
+    centre = space.complete()
+    try:
+        return estimator_settings(estimator_params, centre, owner)
+    except InvalidParameterError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the user's function: say where it failed
+        raise fail("estimator_params", owner, "a callable params -> dict of set_params arguments", estimator_params,
+                   hint=f"For the space's centre configuration {centre!r} it raised {describe_error(error)}.") \
+            from error
+
+
+def _breaks_constraints(estimator: Any, name: str, values: Iterable[Any]) -> str | None:
+    """scikit-learn's message for the first of ``values`` that parameter ``name`` of ``estimator``
+    refuses; None if it takes them all or declares no constraints."""
+    try:
+        from sklearn.utils._param_validation import validate_parameter_constraints
+    except ImportError:  # a private module: without it, a bad value fails its trials as before
+        return None
+    prefix, _, own = name.rpartition("__")
+    holder = estimator.get_params(deep=True)[prefix] if prefix else estimator
+    constraints = getattr(holder, "_parameter_constraints", None)
+    if not isinstance(constraints, dict):
+        return None
+    for value in values:
+        try:
+            validate_parameter_constraints(constraints, {own: value}, type(holder).__name__)
+        except (ValueError, TypeError) as error:
+            return str(error)
+    return None
 
 def make_scorer(estimator: Any, scoring: Any, owner: str) -> Callable[..., float]:
     """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``)."""
@@ -104,3 +186,80 @@ def check_warnings(categories: Any, owner: str) -> tuple[type[Warning], ...]:
         if not (isinstance(category, type) and issubclass(category, Warning)):
             raise fail("ignore_warnings", owner, rule, categories, hint=f"{category!r} is not one.")
     return tuple(categories)
+
+
+def input_tags(estimator: Any) -> Any:
+    """The input tags of ``estimator``, widened by those of every estimator inside it.
+
+    A Pipeline's or a ColumnTransformer's own tags leave out what its steps take (scikit-learn
+    tags ``make_pipeline(SimpleImputer(), Ridge())`` as not taking NaN); widened, they never
+    reject data that some step takes. A step that skips validation (FunctionTransformer) may turn
+    any input into valid data, so it widens every flag.
+    """
+    from sklearn.base import BaseEstimator
+    from sklearn.utils import get_tags
+
+    inner = [get_tags(estimator)] + [get_tags(value) for value in estimator.get_params(deep=True).values()
+                                     if isinstance(value, BaseEstimator)]
+    anything = any(tags.no_validation for tags in inner)
+    return dataclasses.replace(inner[0].input_tags, **{
+        flag: anything or any(getattr(tags.input_tags, flag) for tags in inner)
+        for flag in ("sparse", "allow_nan", "string", "dict", "categorical", "one_d_array")})
+
+
+def data_rules(estimator: Any) -> dict[str, Any]:
+    """Keywords of scikit-learn's ``check_array``/``validate_data`` for the data ``estimator``
+    takes, as strictly as its widened tags (:func:`input_tags`) allow: NaN only if some step takes
+    it, 1-D X for texts and dicts, no dimension above 2 refused (estimators for images rarely
+    declare the three_d_array tag, and scikit-learn's own reject 3-D X themselves)."""
+    from sklearn.utils import get_tags
+
+    tags, takes = get_tags(estimator), input_tags(estimator)
+    one_d = takes.string or takes.dict or takes.one_d_array  # texts and dicts come as a 1-D list
+    # RidgeClassifier takes a 2-D multilabel y, though its multi_output tag is False.
+    multilabel = tags.classifier_tags is not None and tags.classifier_tags.multi_label
+    return {"accept_sparse": takes.sparse, "dtype": None if one_d or takes.categorical else "numeric",
+            "ensure_all_finite": not takes.allow_nan, "ensure_2d": not one_d, "allow_nd": True,
+            "multi_output": tags.target_tags.multi_output or multilabel}
+
+
+def check_data(X: Any, y: Any, estimator: Any, owner: str) -> int:
+    """The number of samples, once ``X`` is data ``estimator`` takes (:func:`data_rules`: 2-D
+    unless a step takes texts, not empty, NaN only where a step takes it, numbers for a numeric
+    model), ``y`` has as many samples, and a classifier's ``y`` holds two classes or more."""
+    from sklearn.base import is_classifier
+    from sklearn.utils import check_array
+
+    n = n_samples(X, "X", owner)
+    rules = data_rules(estimator)
+    rules.pop("multi_output")
+    try:
+        check_array(X, **rules, estimator=estimator, input_name="X")
+    except ValueError as error:
+        shape, text = getattr(X, "shape", None), str(error).strip()
+        if "\narray=" in text:  # scikit-learn prints all of X there: keep its first and last sentences
+            text = text.split("\narray=")[0].rstrip(":") + ". " + text.splitlines()[-1]
+        raise fail("X", owner, f"an array-like of shape (n_samples, n_features) that {type(estimator).__name__} "
+                   "takes", Shown(f"{type(X).__name__}" + (f" of shape {shape}" if shape is not None else "")),
+                   hint=text.replace("\n", " ")) from error
+    n_y = n_samples(y, "y", owner)
+    if n_y != n:
+        raise fail("y", owner, f"an array-like with as many samples as X ({n})",
+                   Shown(f"an array-like with {n_y} samples"))
+    if is_classifier(estimator):
+        check_labels(y, owner)
+    return n
+
+
+def check_labels(y: Any, owner: str) -> np.ndarray:
+    """The classes of a classifier's ``y`` (shape (n_samples,) or (n_samples, n_outputs)), once it
+    holds class labels (scikit-learn's "Unknown label type" error otherwise) of at least two classes."""
+    from sklearn.utils.multiclass import check_classification_targets
+
+    labels = np.asarray(y)
+    check_classification_targets(labels)
+    classes = np.unique(labels)
+    if len(classes) < 2:
+        raise fail("y", owner, "class labels of at least 2 classes", Shown(f"one class, {classes.tolist()[0]!r}"),
+                   hint="Every configuration would predict that class, so there is nothing to choose.")
+    return classes

@@ -26,7 +26,16 @@ from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
 from .sealed import SealedTestLook, SealedTestSetWarning
-from .sklearn_checks import Shown, check_space, check_warnings, make_scorer, n_samples, seeded_clone
+from .sklearn_checks import (
+    Shown,
+    check_data,
+    check_estimator,
+    check_space,
+    check_warnings,
+    estimator_settings,
+    make_scorer,
+    seeded_clone,
+)
 
 __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"]
 
@@ -45,12 +54,16 @@ class SklearnCV:
     estimator : scikit-learn estimator
         Any estimator or pipeline (never modified: each evaluation fits a clone).
     X : array-like of shape (n_samples, n_features)
-        Features (numpy array, pandas DataFrame or sparse matrix).
+        Features (numpy array, pandas DataFrame or sparse matrix; a list of texts if a step
+        takes them), checked as strictly as the tags of the estimator and its steps allow: NaN
+        passes only if some step takes it.
     y : array-like of shape (n_samples,)
-        Targets: class labels for classifiers, numbers for regressors.
+        Targets: class labels (at least two classes) for classifiers, numbers for regressors.
     space : SearchSpace
         Every name must be a key of ``estimator.get_params()``; pipeline-style names such as
-        ``"svc__C"`` reach inside pipelines.
+        ``"svc__C"`` reach inside pipelines. Where the estimator declares scikit-learn's
+        parameter constraints, the bounds and choices must be values it takes (a ``Float`` for
+        an int parameter is refused); a value that fails only at fit time fails its trial.
     cv : int, default=5
         Number of folds, >= 2. Folds are shuffled and seeded; stratified for classifiers.
         Every configuration sees the *same* folds, so differences between configurations are
@@ -122,19 +135,9 @@ class SklearnCV:
         import_optional("sklearn", "sklearn", _OWNER)
         from sklearn.base import is_classifier
 
-        for method in ("fit", "get_params", "set_params"):
-            if not callable(getattr(estimator, method, None)):
-                raise fail("estimator", _OWNER, "a scikit-learn estimator (with fit, get_params and set_params)",
-                           estimator)
-        n = n_samples(X, "X", _OWNER)
-        n_y = n_samples(y, "y", _OWNER)
-        if n_y != n:
-            raise fail("y", _OWNER, f"an array-like with as many samples as X ({n})",
-                       Shown(f"an array-like with {n_y} samples"))
+        n = check_data(X, y, check_estimator(estimator, _OWNER), _OWNER)  # bad data would fail every trial
         self.cv = check_int(cv, "cv", _OWNER, 2)
         self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)
-        if estimator_params is not None and not callable(estimator_params):
-            raise fail("estimator_params", _OWNER, "a callable params -> dict or None", estimator_params)
         self.estimator_params = estimator_params
         self.space = check_space(space, estimator, _OWNER, estimator_params)
         self.scoring = scoring
@@ -237,8 +240,7 @@ class SklearnCV:
         """A fresh clone of the (seeded) estimator with ``params`` set, and a resource ``budget`` applied."""
         from sklearn.base import clone
 
-        model = clone(self._base).set_params(**(params if self.estimator_params is None else
-                                                self.estimator_params(params)))
+        model = clone(self._base).set_params(**estimator_settings(self.estimator_params, params, _OWNER))
         if budget is not None and self.budget_resource is not None and self._resource_full is not None:
             model.set_params(**{self.budget_resource: resource_value(self._resource_full, budget)})
         return model

@@ -32,10 +32,14 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
     along, so they keep the donor's choice unless resampled: resampling them at every explore
     would throw away the choice the exploit just copied from a top member.
 
+    In a conditional space only the active parameters are explored; a parent that changed may
+    switch children off (they are dropped) or on (they start at the centre of their range, as
+    :meth:`~interactive_hpo.space.SearchSpace.complete` fills them).
+
     Parameters
     ----------
     params : dict
-        One value per name of ``space`` (e.g. the donor's hyperparameters).
+        A configuration of ``space`` (e.g. the donor's hyperparameters): its active parameters.
     space : SearchSpace
     rng : numpy.random.Generator
     perturb : sequence of float, default=(0.8, 1.2)
@@ -54,8 +58,11 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
     >>> round(new["lr"] / 0.1, 6) in (0.8, 1.2)
     True
     """
+    params = space.validate(params)
     new = {}
     for param in space:
+        if param.name not in params:  # inactive in the donor's configuration
+            continue
         value = params[param.name]
         if rng.random() < resample_probability:
             value = param.from_unit(rng.random())
@@ -69,7 +76,7 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
                     moved = value + (1 if factor > 1.0 else -1)
             value = min(max(moved, low), high)
         new[param.name] = value
-    return space.validate(new)
+    return space.complete(new)  # parents first: drops children switched off, starts those switched on
 
 
 def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.ndarray, np.ndarray]:

@@ -103,7 +103,9 @@ class PBTResult:
         Validation score of each member after each round.
     schedules : mapping of str to ndarray of shape (n_rounds, n_members)
         Per hyperparameter, the value each member trained with in each round, in user units
-        (float, int, or object arrays for categoricals). Exploits show as jumps.
+        (float, int, or object arrays for categoricals). Exploits show as jumps. A conditional
+        parameter reads NaN (None for a categorical) where it was inactive; its column is float
+        even for an int.
     exploits : tuple of (int, int, int)
         ``(round, receiver, donor)``: after ``round``, ``receiver`` copied ``donor``'s model.
     final_params : tuple of dict
@@ -144,10 +146,14 @@ class PBTResult:
         scores = read_only(np.array([r.scores for r in rounds], dtype=float).reshape(len(rounds), n))
         schedules = {}
         for param in space:
-            dtype = {"float": float, "int": np.int64}.get(param.kind, object)
+            # A conditional parameter is absent while inactive: NaN there (so an int column is
+            # float), None in a categorical one.
+            conditional = param.condition is not None
+            dtype = {"float": float, "int": float if conditional else np.int64}.get(param.kind, object)
+            absent = None if param.kind == "categorical" else math.nan
             column = np.empty((len(rounds), n), dtype=dtype)
             for i, record in enumerate(rounds):
-                column[i] = np.array([p[param.name] for p in record.params], dtype=dtype)
+                column[i] = np.array([p.get(param.name, absent) for p in record.params], dtype=dtype)
             column.flags.writeable = False
             schedules[param.name] = column
         exploits = tuple((r.round, receiver, donor) for r in rounds for receiver, donor in r.exploits)

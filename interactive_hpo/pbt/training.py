@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_one_of, check_real, fail, is_real, seed_to_int
+from ..conditions import Condition
+from ..exceptions import InvalidParameterError
 from ..objectives.incremental import IncrementalTask
-from ..space import SearchSpace
+from ..space import Categorical, Parameter, SearchSpace
 from ..study.journal import Journal, check_path
 from ..views import read_only
 from .explore import explore, quantile_split
@@ -57,7 +59,9 @@ class PopulationBasedTraining:
     Parameters
     ----------
     space : SearchSpace
-        The hyperparameters to explore: the task's names, possibly with narrower bounds.
+        The hyperparameters to explore: the task's names, each with values the task accepts
+        (narrower bounds or fewer choices than ``task.space``, never wider) and the same
+        conditions. In a conditional space members train with their active parameters only.
     task : IncrementalTask
         Builds, trains, scores and copies models (e.g. :func:`~interactive_hpo.objectives.incremental.sgd_digits`).
         Its ``direction`` says whether higher scores are better.
@@ -109,11 +113,7 @@ class PopulationBasedTraining:
                  seed: int | np.random.Generator | None = None, storage: str | os.PathLike[str] | None = None):
         if not isinstance(task, IncrementalTask):
             raise fail("task", _OWNER, "an IncrementalTask (space, direction, new_model, train, score, copy)", task)
-        if not isinstance(space, SearchSpace):
-            raise fail("space", _OWNER, "a SearchSpace", space)
-        if space.names != task.space.names:
-            raise fail("space", _OWNER, f"a SearchSpace with the task's parameters {task.space.names}", space.names)
-        self.space, self.task = space, task
+        self.space, self.task = _check_space(space, task.space), task
         self.direction = check_one_of(task.direction, "task.direction", _OWNER, ("maximize", "minimize"))
         self.n_members = check_int(n_members, "n_members", _OWNER, 2)
         if ready_every is not None:
@@ -194,7 +194,7 @@ class PopulationBasedTraining:
         trained_with = tuple(dict(m.params) for m in self.members)
         for member, seed in zip(self.members, seeds, strict=True):
             member.model = self.task.train(member.model, member.params, self.steps_per_round, seed=int(seed))
-            member.score = float(self.task.score(member.model))
+            member.score = self._score(member)
         scores = read_only([m.score for m in self.members])
         ready = self.ready_every is not None and (self.rounds_done + 1) % self.ready_every == 0
         exploits = self._exploit_and_explore(scores) if ready else ()
@@ -206,6 +206,17 @@ class PopulationBasedTraining:
                 self._journal.read_new()  # nothing new (a run has one writer), but append checks it was read
                 self._journal.append(record.to_dict())
         return record
+
+    def _score(self, member: Member) -> float:
+        """The task's score of ``member``'s model; a clear error, before this round is recorded, if
+        it is not a number (the finished rounds stay in :attr:`result` and the journal)."""
+        score = self.task.score(member.model)
+        if not is_real(score):
+            raise fail(f"{type(self.task).__name__}.score(model)", _OWNER, "a real number (NaN for a diverged model)",
+                       score, hint=f"It was member {member.index}'s score in round {self.rounds_done}, which is not "
+                                   f"recorded; the {self.rounds_done} finished round(s) are kept in `result`"
+                                   + (" and the journal." if self._journal is not None else "."))
+        return float(score)
 
     def _exploit_and_explore(self, scores: np.ndarray) -> tuple[tuple[int, int], ...]:
         """Each bottom member copies a uniformly drawn top member, then explores its hyperparameters."""
@@ -250,6 +261,44 @@ class PopulationBasedTraining:
     def __repr__(self) -> str:
         return (f"PopulationBasedTraining(n_members={self.n_members}, ready_every={self.ready_every}, "
                 f"quantile={self.quantile}, rounds_done={self.rounds_done}, seed={self.seed})")
+
+
+def _check_space(space: Any, task_space: SearchSpace) -> SearchSpace:
+    """``space`` if it searches only values ``task_space`` accepts: the same names, each parameter's
+    bounds or choices valid for the task's, and the same conditions (so the same parameters active)."""
+    if not isinstance(space, SearchSpace):
+        raise fail("space", _OWNER, "a SearchSpace", space)
+    if space.names != task_space.names:
+        raise fail("space", _OWNER, f"a SearchSpace with the task's parameters {task_space.names}", space.names)
+    for param in space:
+        own = task_space[param.name]
+        extremes = param.choices if isinstance(param, Categorical) else (param.low, param.high)  # type: ignore[attr-defined]
+        outside = [value for value in extremes if not _accepts(own, value)]
+        if outside:
+            raise fail(f"space[{param.name!r}]", _OWNER, f"within the task's {own!r}", param,
+                       hint=f"The task's `train` does not take {outside[0]!r}.")
+        if not _same_activity(param.condition, own.condition, space):
+            raise fail(f"space[{param.name!r}]", _OWNER, f"active where the task's {own!r} is", param,
+                       hint="Give it the task's condition.")
+    return space
+
+
+def _accepts(param: Parameter, value: Any) -> bool:
+    try:
+        param.validate(value)
+    except InvalidParameterError:
+        return False
+    return True
+
+
+def _same_activity(mine: Condition | None, theirs: Condition | None, space: SearchSpace) -> bool:
+    """Whether a parameter under ``mine`` in ``space`` is active exactly where the task's, under
+    ``theirs``, is: the same parent, and the task's values that ``space``'s parent can take
+    (a narrowed parent cannot list the others)."""
+    if mine is None or theirs is None:
+        return mine is None and theirs is None
+    reachable = {value for value in theirs.values if _accepts(space[mine.parent], value)}
+    return mine.parent == theirs.parent and set(mine.values) == reachable
 
 
 def _fixed_runner(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_rounds: int,

@@ -126,7 +126,7 @@ def test_optimism_gap_is_positive_when_the_search_can_overfit_its_folds():
 
 def test_failed_trials_are_left_out(iris):
     X, y = iris
-    space = SearchSpace([Float("C", 0.1, 10.0, log=True), Categorical("kernel", ["rbf", "no-such-kernel"])])
+    space = SearchSpace([Float("C", 0.1, 10.0, log=True), Categorical("kernel", ["rbf", "precomputed"])])
     with pytest.warns(FitFailedWarning, match="trials of HPOSearchCV failed and were left out"):
         result = nested_cv(SVC(), space, X=X, y=y, seed=0, **FAST)
     assert all(p["kernel"] == "rbf" for p in result.chosen_params)
@@ -135,10 +135,11 @@ def test_failed_trials_are_left_out(iris):
 
 def test_a_fold_where_every_trial_failed_is_a_clear_error(iris):
     X, y = iris
-    space = SearchSpace([Float("C", 0.1, 10.0, log=True), Categorical("kernel", ["no-such-kernel"])])
+    # A kernel SVC knows, which fails at fit time: X is not a square kernel matrix.
+    space = SearchSpace([Float("C", 0.1, 10.0, log=True), Categorical("kernel", ["precomputed"])])
     with pytest.raises(TrialStateError, match=re.escape("In outer fold 1 of nested_cv: Every one of the 6 trials of "
                                                         "HPOSearchCV failed, so there is no configuration to choose. "
-                                                        "First error: InvalidParameterError: The 'kernel' parameter")):
+                                                        "First error: ValueError: X should be a square kernel matrix")):
         nested_cv(SVC(), space, X=X, y=y, seed=0, **FAST)
 
 
@@ -179,7 +180,7 @@ def test_cv_results_look_like_scikit_learns(search):
 
 def test_failed_trials_have_nan_scores_and_rank_last(iris):
     X, y = iris
-    space = SearchSpace([Float("C", 0.1, 10.0, log=True), Categorical("kernel", ["rbf", "no-such-kernel"])])
+    space = SearchSpace([Float("C", 0.1, 10.0, log=True), Categorical("kernel", ["rbf", "precomputed"])])
     with pytest.warns(FitFailedWarning):
         search = HPOSearchCV(SVC(), space, optimizer="random", n_trials=8, cv=2, seed=1).fit(X, y)
     results = search.cv_results_
@@ -282,6 +283,30 @@ CASES = [
     ("a task without data", lambda: nested_cv(make_task("ridge_diabetes", seed=0), n_trials=2),
      "`X` of nested_cv must be an array-like of samples; got None. Tasks do not expose their data: pass X and y"),
     ("refit not a bool", lambda: fitted(refit="yes"), "`refit` of HPOSearchCV must be a bool; got 'yes'."),
+    ("estimator class", lambda: fitted(estimator=SVC), "`estimator` of HPOSearchCV must be a scikit-learn estimator "
+     "(with fit, get_params and set_params); got <class 'sklearn.svm._classes.SVC'>. Pass an instance, SVC(), not "
+     "the class."),
+    ("floats for an int parameter", lambda: fitted(estimator=DecisionTreeClassifier(),
+                                                    space=SearchSpace([Float("max_depth", 1, 4)])),
+     "`space['max_depth']` of HPOSearchCV must be a parameter whose values DecisionTreeClassifier takes; got "
+     "Float('max_depth', low=1.0, high=4.0, log=False). The 'max_depth' parameter of DecisionTreeClassifier must be "
+     "an int in the range [1, inf) or None. Got 1.0 instead."),
+    ("a choice the estimator does not know", lambda: nested(space=SearchSpace([Categorical("kernel", ["rbf", "rbg"])])),
+     "`space['kernel']` of nested_cv must be a parameter whose values SVC takes; got Categorical('kernel', "
+     "choices=['rbf', 'rbg']). The 'kernel' parameter of SVC must be a str among"),
+    ("estimator_params not callable", lambda: fitted(estimator_params={"C": 1.0}),
+     "`estimator_params` of HPOSearchCV must be a callable params -> dict or None; got {'C': 1.0}."),
+    ("estimator_params making an unknown name", lambda: fitted(
+        space=SearchSpace([Int("depth", 1, 4)]), estimator=DecisionTreeClassifier(),
+        estimator_params=lambda params: {"max_dept": params["depth"]}),
+     "`space` of HPOSearchCV must be a SearchSpace whose names are parameters of DecisionTreeClassifier; got "
+     "['max_dept']. Unknown: 'max_dept' (did you mean 'max_depth'?)"),
+    ("several scores repeated", lambda: fitted(scoring=["accuracy", "accuracy"], refit="accuracy"),
+     "`scoring` of HPOSearchCV must be two or more scorers with distinct str names (one scorer: pass it alone); got "
+     "['accuracy', 'accuracy']. 'accuracy' appears twice."),
+    ("several scores, one given", lambda: fitted(scoring=["accuracy"]),
+     "`scoring` of HPOSearchCV must be two or more scorers with distinct str names (one scorer: pass it alone); got "
+     "['accuracy']."),
     ("negative seed", lambda: nested(seed=-1),
      "`seed` of nested_cv must be a non-negative int, a numpy.random.Generator or None; got -1."),
 ]
@@ -291,6 +316,36 @@ CASES = [
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+DEPTH = SearchSpace([Int("depth", 1, 4)])
+
+
+def depth_to_tree(params):
+    return {"max_depth": params["depth"]}
+
+
+def test_a_search_translates_params_with_estimator_params(iris):
+    search = HPOSearchCV(DecisionTreeClassifier(), DEPTH, optimizer="random", n_trials=3, cv=2, seed=0,
+                         estimator_params=depth_to_tree).fit(*iris)
+    assert set(search.best_params_) == {"depth"} and search.best_estimator_.max_depth == search.best_params_["depth"]
+    assert clone(search).get_params()["estimator_params"] is depth_to_tree
+
+
+def test_nested_cv_honours_a_tasks_estimator_params(iris, monkeypatch):
+    from interactive_hpo.objectives.sklearn_cv import SklearnCV
+
+    task = SklearnCV(DecisionTreeClassifier(), *iris, DEPTH, cv=2, seed=0, estimator_params=depth_to_tree)
+    result = nested_cv(task, X=iris[0], y=iris[1], seed=0, **FAST)
+    assert all(set(params) == {"depth"} for params in result.chosen_params) and 0.8 < result.mean <= 1
+    # The package's own task with a conditional space turned into hidden_layer_sizes is accepted (its
+    # searches are not run here: a network on the digits takes seconds).
+    def first_search(self, X, y):
+        raise RuntimeError("every check passed")
+
+    monkeypatch.setattr(HPOSearchCV, "fit", first_search)
+    with pytest.raises(RuntimeError, match="every check passed"):
+        nested_cv(make_task("mlp_layers_digits", seed=0), X=iris[0], y=iris[1], **FAST)
 
 
 def test_a_conditional_space_searches_and_reports_inactive_parameters_masked(iris):

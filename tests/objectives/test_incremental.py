@@ -99,6 +99,23 @@ def test_estimator_factory_may_be_a_function():
     assert task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=2, seed=0).coef_.shape == (10, 64)
 
 
+def test_estimator_factory_may_be_a_class():
+    task = SklearnIncremental(SGDClassifier, X, Y, SGD_SPACE, seed=0)
+    assert task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=1, seed=0).coef_.shape == (10, 64)
+
+
+def test_seeds_of_new_model_and_train_are_checked():
+    task = sgd_digits(seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`seed` of SklearnIncremental.new_model must be a non-negative int, a numpy.random.Generator or None; "
+            "got -1.")):
+        task.new_model(GOOD, seed=-1)
+    with pytest.raises(InvalidParameterError, match=re.escape("`seed` of SklearnIncremental.train must be a "
+                                                              "non-negative int, a numpy.random.Generator or None; "
+                                                              "got -1.")):
+        task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=1, seed=-1)
+
+
 def test_sealed_test_split_counts_looks():
     task = sgd_digits(seed=0)
     model = task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=2, seed=0)

@@ -20,8 +20,9 @@ pytest.importorskip("sklearn")
 from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.linear_model import Ridge  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
+from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
@@ -238,6 +239,9 @@ def test_ignore_warnings_silences_only_what_is_asked(iris):
 
 
 # -- bad inputs ----------------------------------------------------------------------------------------
+IRIS_WITH_NAN = np.where(np.arange(600).reshape(150, 4) % 37 == 0, np.nan, load_iris(return_X_y=True)[0])
+
+
 def _iris_args():
     X, y = load_iris(return_X_y=True)
     return {"estimator": DecisionTreeClassifier(), "X": X, "y": y, "space": TREE_SPACE}
@@ -267,6 +271,38 @@ BAD_INPUTS = [
     ({"y": np.zeros(149)}, "`y` of SklearnCV must be an array-like with as many samples as X (150); "
                            "got an array-like with 149 samples."),
     ({"y": np.r_[np.zeros(149), 1]}, "`y` of SklearnCV must be class labels with at least 2 samples per class"),
+    ({"estimator": DecisionTreeClassifier}, "`estimator` of SklearnCV must be a scikit-learn estimator (with fit, "
+                                            "get_params and set_params); got <class 'sklearn.tree."),
+    ({"estimator": DecisionTreeClassifier}, "Pass an instance, DecisionTreeClassifier(), not the class."),
+    ({"estimator": LogisticRegression(), "X": IRIS_WITH_NAN, "space": SearchSpace([Float("C", 0.1, 1.0)])},
+     "`X` of SklearnCV must be an array-like of shape (n_samples, n_features) that LogisticRegression takes; got "
+     "ndarray of shape (150, 4). Input X contains NaN. LogisticRegression does not accept missing values"),
+    ({"X": load_iris(return_X_y=True)[0][:, 0]}, "`X` of SklearnCV must be an array-like of shape (n_samples, "
+     "n_features) that DecisionTreeClassifier takes; got ndarray of shape (150,). Expected 2D array, got 1D array "
+     "instead. Reshape your data either using array.reshape(-1, 1)"),
+    ({"X": np.zeros((0, 4)), "y": np.zeros(0)}, "got ndarray of shape (0, 4). Found array with 0 sample(s) (shape=(0, "
+                                                "4)) while a minimum of 1 is required by DecisionTreeClassifier."),
+    ({"y": np.zeros(150)}, "`y` of SklearnCV must be class labels of at least 2 classes; got one class, 0.0. Every "
+                           "configuration would predict that class, so there is nothing to choose."),
+    ({"space": SearchSpace([Float("max_depth", 1, 6)])},
+     "`space['max_depth']` of SklearnCV must be a parameter whose values DecisionTreeClassifier takes; got "
+     "Float('max_depth', low=1.0, high=6.0, log=False). The 'max_depth' parameter of DecisionTreeClassifier must be "
+     "an int in the range [1, inf) or None. Got 1.0 instead."),
+    ({"space": SearchSpace([Categorical("criterion", ["gini", "entropi"])])},
+     "`space['criterion']` of SklearnCV must be a parameter whose values DecisionTreeClassifier takes; got "
+     "Categorical('criterion', choices=['gini', 'entropi']). The 'criterion' parameter of DecisionTreeClassifier must "
+     "be a str among"),
+    ({"estimator": Pipeline([("scale", StandardScaler()), ("tree", DecisionTreeClassifier())]),
+      "space": SearchSpace([Int("tree__min_samples_split", 0, 5)])},  # a pipeline step's own constraints
+     "`space['tree__min_samples_split']` of SklearnCV must be a parameter whose values Pipeline takes; got "
+     "Int('tree__min_samples_split', low=0, high=5, log=False). The 'min_samples_split' parameter of "
+     "DecisionTreeClassifier must be"),
+    ({"space": SearchSpace([Int("depth", 1, 6)]), "estimator_params": lambda params: [("max_depth", params["depth"])]},
+     "`estimator_params` of SklearnCV must be a callable params -> dict of set_params arguments; got <function "),
+    ({"space": SearchSpace([Int("depth", 1, 6)]), "estimator_params": lambda params: {"max_depth": params["dept"]}},
+     "For the space's centre configuration {'depth': 4} it raised KeyError: 'dept'."),
+    ({"space": SearchSpace([Int("depth", 1, 6)]), "estimator_params": lambda params: {"max_depth": -params["depth"]}},
+     "`estimator_params` of SklearnCV must be a callable making settings the estimator takes; got <function"),
     ({"seed": -1}, "`seed` of SklearnCV must be a non-negative int, a numpy.random.Generator or None; got -1."),
     ({"name": ""}, "`name` of SklearnCV must be a non-empty str or None; got ''."),
     ({"ignore_warnings": UserWarning}, "`ignore_warnings` of SklearnCV must be a tuple of Warning subclasses"),
@@ -280,6 +316,29 @@ def test_input_errors(override, message):
     kwargs = {**_iris_args(), **override}
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         SklearnCV(**kwargs)
+
+
+def test_data_a_step_takes_passes_the_checks():
+    X, y = load_iris(return_X_y=True)
+    tree = SklearnCV(DecisionTreeClassifier(), IRIS_WITH_NAN, y, TREE_SPACE, cv=3, seed=0)  # trees take NaN
+    assert 0.5 < tree(TREE_PARAMS).value <= 1
+    texts = ["good fine nice", "bad awful poor"] * 15
+    words = SklearnCV(make_pipeline(TfidfVectorizer(), LogisticRegression()), texts, np.arange(30) % 2,
+                      SearchSpace([Float("logisticregression__C", 0.1, 1.0, log=True)]), cv=3, seed=0)
+    assert words({"logisticregression__C": 0.5}).value == 1.0
+
+
+def test_estimator_params_that_fail_on_one_configuration_fail_its_trial():
+    X, y = load_iris(return_X_y=True)
+    task = SklearnCV(DecisionTreeClassifier(), X, y, SearchSpace([Int("depth", 1, 6)]), cv=3, seed=0,
+                     estimator_params=lambda params: {"max_depth": params["depth"]} if params["depth"] < 5 else None)
+    study = Study(task.space, "random", direction="maximize", seed=0)
+    for depth in (2, 6):
+        study.enqueue({"depth": depth})
+    study.run(task, 2)
+    assert [t.state.value for t in study.trials] == ["COMPLETE", "FAILED"]
+    assert "`estimator_params` of SklearnCV must be a callable params -> dict of set_params arguments" in \
+        study.trials[1].error and "For {'depth': 6} it returned None." in study.trials[1].error
 
 
 def test_scoring_none_needs_a_score_method():

@@ -99,6 +99,68 @@ def test_explore_keeps_categoricals_unless_resampled_and_resamples_at_the_rate_a
     assert 0.2 < 1 - perturbed.mean() < 0.3
 
 
+CONDITIONAL = SearchSpace([Categorical("opt", ["sgd", "adam"]), Float("lr", 0.01, 1.0, log=True),
+                           Float("mom", 0.0, 0.8, condition=("opt", "sgd"))])
+
+
+def test_explore_in_a_conditional_space_moves_active_parameters_and_completes_a_changed_parent():
+    rng = np.random.default_rng(0)
+    kept = [explore({"opt": "sgd", "lr": 0.1, "mom": 0.5}, CONDITIONAL, rng, resample_probability=0.0)
+            for _ in range(20)]
+    assert all(new["opt"] == "sgd" and round(new["mom"] / 0.5, 9) in (0.8, 1.2) for new in kept)
+    assert all(explore({"opt": "adam", "lr": 0.1}, CONDITIONAL, rng, resample_probability=0.0).keys() == {"opt", "lr"}
+               for _ in range(20))
+    switched = [explore({"opt": "sgd", "lr": 0.1, "mom": 0.5}, CONDITIONAL, rng, resample_probability=1.0)
+                for _ in range(100)]
+    assert {n["opt"] for n in switched} == {"sgd", "adam"}
+    assert all(("mom" in n) == (n["opt"] == "sgd") for n in switched)  # switched off: dropped
+    started = [explore({"opt": "adam", "lr": 0.1}, CONDITIONAL, np.random.default_rng(i), perturb=(1.0,),
+                       resample_probability=0.5) for i in range(40)]
+    assert {n["mom"] for n in started if n["opt"] == "sgd"} == {0.4}  # switched on: the range's centre
+
+
+class ConditionalToy(ToyTask):
+    space = CONDITIONAL
+
+    def train(self, model, params, n_steps, *, seed=None):
+        assert ("mom" in params) == (params["opt"] == "sgd"), params  # what the task's own space requires
+        return super().train(model, {**params, "mode": "go"}, n_steps, seed=seed)
+
+
+def test_a_conditional_space_runs_and_its_schedules_hold_nan_where_inactive(tmp_path):
+    result = PopulationBasedTraining(CONDITIONAL, ConditionalToy(), n_members=6, ready_every=1,
+                                     resample_probability=0.5, seed=1, storage=tmp_path / "pbt.jsonl").run(6)
+    mom, opt = result.schedules["mom"], result.schedules["opt"]
+    assert np.array_equal(np.isnan(mom), opt == "adam") and np.isnan(mom).any() and not np.isnan(mom).all()
+    assert len({tuple(row) for row in opt}) > 1  # some member changed optimizer along the way
+    assert PBTResult.from_journal(tmp_path / "pbt.jsonl").to_dict() == result.to_dict()
+
+
+def test_a_space_narrower_than_the_tasks_is_accepted():
+    narrow = SearchSpace([Categorical("opt", ["sgd"]), Float("lr", 0.1, 0.5),  # no longer log: the search's choice
+                          Float("mom", 0.1, 0.2, condition=("opt", "sgd"))])
+    pbt = PopulationBasedTraining(narrow, ConditionalToy(), n_members=2, ready_every=1, seed=0)
+    assert all(0.1 <= p["lr"] <= 0.5 for p in pbt.run(3).final_params)
+
+
+def test_a_score_that_is_not_a_number_is_a_clear_error_and_the_finished_rounds_stay(tmp_path):
+    class BadScore(ToyTask):
+        calls = 0
+
+        def score(self, model):
+            self.calls += 1
+            return np.array([0.1, 0.2]) if self.calls == 7 else super().score(model)  # round 1, member 2
+
+    path = tmp_path / "pbt.jsonl"
+    pbt = PopulationBasedTraining(ToyTask.space, BadScore(), n_members=4, seed=0, storage=path)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`BadScore.score(model)` of PopulationBasedTraining must be a real number (NaN for a diverged model); "
+            "got array([0.1, 0.2]). It was member 2's score in round 1, which is not recorded; the 1 finished "
+            "round(s) are kept in `result` and the journal.")):
+        pbt.run(3)
+    assert pbt.rounds_done == 1 and PBTResult.from_journal(path).to_dict() == pbt.result.to_dict()
+
+
 # -- quantiles ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("scores, direction, quantile, bottom, top", [
     ([0.5, 0.9, 0.1, 0.7, 0.3], "maximize", 0.2, [2], [1]),
@@ -317,6 +379,19 @@ BAD = [
     (dict(space={"lr": 1}), f"`space` of {OWNER} must be a SearchSpace; got {{'lr': 1}}."),
     (dict(space=SearchSpace([Float("lr", 0.1, 1)])), f"`space` of {OWNER} must be a SearchSpace with the task's "
                                                      "parameters ['lr', 'width', 'mode']; got ['lr']."),
+    (dict(space=SearchSpace([Float("lr", 10, 1000), Int("width", 1, 10), Categorical("mode", ["go", "stop"])])),
+     f"`space['lr']` of {OWNER} must be within the task's Float('lr', low=0.001, high=1.0, log=True); got "
+     "Float('lr', low=10.0, high=1000.0, log=False). The task's `train` does not take 10.0."),
+    (dict(space=SearchSpace([Float("lr", 0.01, 1), Int("width", 1, 10), Categorical("mode", ["go", "run"])])),
+     f"`space['mode']` of {OWNER} must be within the task's Categorical('mode', choices=['go', 'stop']); got "
+     "Categorical('mode', choices=['go', 'run']). The task's `train` does not take 'run'."),
+    (dict(space=SearchSpace([Float("lr", 0.01, 1), Float("width", 1, 10), Categorical("mode", ["go", "stop"])])),
+     f"`space['width']` of {OWNER} must be within the task's Int('width', low=1, high=10, log=False); got "
+     "Float('width', low=1.0, high=10.0, log=False). The task's `train` does not take 1.0."),
+    (dict(space=SearchSpace([Float("lr", 0.01, 1), Int("width", 1, 10, condition=("mode", "go")),
+                             Categorical("mode", ["go", "stop"])])),
+     f"`space['width']` of {OWNER} must be active where the task's Int('width', low=1, high=10, log=False) is; "
+     "got Int('width', low=1, high=10, log=False, condition=['mode', ['go']]). Give it the task's condition."),
     (dict(task=object()), f"`task` of {OWNER} must be an IncrementalTask (space, direction, new_model, train, "
                           "score, copy); got <object object"),
 ]
