@@ -57,14 +57,18 @@ def schedule_info(schedule: Any, exploits: Sequence[Sequence[int]] = (), scale: 
     """Lines of one hyperparameter's schedule, shape (n_rounds, n_members) in user units.
 
     For a categorical (``scale="categorical"``) values become indices into ``choices``
-    (default: the distinct values in order of appearance).
+    (default: the distinct values in order of appearance). A round where the parameter was
+    inactive (a conditional space: NaN, or None for a categorical unless None is one of
+    ``choices``) is a gap in its member's line.
     """
     raw = np.asarray(schedule, dtype=object if scale == "categorical" else float)
     n_rounds = raw.shape[0]
     ticks = None
     if scale == "categorical":
-        levels = list(choices) if choices is not None else list(dict.fromkeys(raw.ravel().tolist()))
-        values = np.array([[levels.index(v) for v in row] for row in raw.tolist()], dtype=float).reshape(raw.shape)
+        levels = list(choices) if choices is not None else [v for v in dict.fromkeys(raw.ravel().tolist())
+                                                              if v is not None]
+        values = np.array([[np.nan if v is None and None not in levels else levels.index(v) for v in row]
+                           for row in raw.tolist()], dtype=float).reshape(raw.shape)
         ticks = (np.arange(len(levels), dtype=float), [str(c) for c in levels])
     else:
         values = raw

@@ -49,6 +49,14 @@ def test_categorical_schedules_become_choice_indices_with_labels():
     assert schedule_info(ACT, scale="categorical").ticks[1] == ["relu", "tanh", "gelu"]  # order of appearance
 
 
+def test_a_categorical_inactive_in_some_rounds_leaves_gaps():
+    """A conditional space's schedules hold None where the categorical was inactive."""
+    info = schedule_info([["a", None], [None, "b"]], scale="categorical", choices=["a", "b"])
+    np.testing.assert_array_equal(info.values, [[0, np.nan], [np.nan, 1]])
+    assert schedule_info([["a", None]], scale="categorical").ticks[1] == ["a"]
+    assert schedule_info([["a", None]], scale="categorical", choices=["a", None]).values.tolist() == [[0, 1]]
+
+
 def test_plot_schedule_draws_one_step_line_per_member_on_a_log_axis():
     ax = plot_pbt_schedule(LR, name="lr", scale="log", exploits=EXPLOITS, ax=Figure().add_subplot())
     for i in range(3):
