@@ -225,3 +225,42 @@ def test_random_integers_of_wide_ranges_decode_to_themselves(param, data):
 def test_ranges_whose_neighbours_share_a_coordinate_are_refused(low, high, log, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         Int("n", low, high, log=log)
+
+
+# -- arguments: refused with the parameter's name, the rule and the value ----------------------
+
+MIXED = SearchSpace([Float("lr", 1e-3, 1.0, log=True), Int("n", 1, 4), Categorical("k", ["a", "b", "c"])])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: MIXED.sample(2, rng="abc"), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                         "numpy.random.Generator or None; got 'abc'."),
+    (lambda: MIXED.sample(2, rng=-1), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                      "numpy.random.Generator or None; got -1."),
+    (lambda: MIXED.sample(2, rng=1.5), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                       "numpy.random.Generator or None; got 1.5."),
+    (lambda: MIXED.sample(2, rng=True), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                        "numpy.random.Generator or None; got True."),
+    (lambda: MIXED.from_unit(["a", 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) in the "
+                                               "unit cube; got ['a', 0.5, 0.5]."),
+    (lambda: MIXED.from_unit([[0.5], 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) in the "
+                                                 "unit cube; got [[0.5], 0.5, 0.5]."),
+    (lambda: MIXED.grid({"lr": 3, "n": 2, "k": 0}), "`resolution['k']` of SearchSpace.grid must be an int in "
+                                                    "[1, inf); got 0."),
+], ids=["rng-str", "rng-negative", "rng-float", "rng-bool", "x-str", "x-ragged", "categorical-count-0"])
+def test_bad_arguments_are_refused_naming_them(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+
+
+def test_sample_takes_a_seed_a_generator_or_none():
+    assert MIXED.sample(3, rng=np.int64(5)) == MIXED.sample(3, rng=5)
+    assert MIXED.sample(3, rng=np.random.default_rng(5)) == MIXED.sample(3, rng=5)
+    assert len(MIXED.sample(3, rng=None)) == 3
+
+
+def test_a_categoricals_levels_are_its_choices_whatever_count_a_dict_gives_it():
+    # The count applies to numeric ranges; a categorical lists every choice, given a count or not.
+    expected = MIXED.grid({"lr": 3, "n": 2})
+    assert len(expected) == 3 * 2 * 3
+    assert MIXED.grid({"lr": 3, "n": 2, "k": 1}) == expected == MIXED.grid({"lr": 3, "n": 2, "k": 7})
