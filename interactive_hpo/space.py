@@ -12,12 +12,13 @@ parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every
 from __future__ import annotations
 
 import itertools
+import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, fail
+from ._validation import check_int, fail, float_array, is_real
 from .conditions import INACTIVE_UNIT, Conditions
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
@@ -184,9 +185,10 @@ class SearchSpace:
         return self.to_unit(self.from_unit(x))
 
     def _check_point(self, x: Any) -> np.ndarray:
-        point = np.asarray(x, dtype=float)
+        rule = f"a finite array of shape ({self.dim},) in the unit cube"
+        point = float_array(x, "x", "SearchSpace", rule)
         if point.shape != (self.dim,) or not np.all(np.isfinite(point)):
-            raise fail("x", "SearchSpace", f"a finite array of shape ({self.dim},) in the unit cube", x)
+            raise fail("x", "SearchSpace", rule, x)
         return point
 
     def sample(self, n: int, rng: Any = None) -> list[dict[str, Any]]:
@@ -196,16 +198,21 @@ class SearchSpace:
         ----------
         n : int
             Number of samples, >= 0.
-        rng : int, numpy.random.Generator or None
-            Source of randomness.
+        rng : int >= 0, numpy.random.Generator or None
+            Source of randomness: a seed, a generator (drawn from), or None for a fresh one.
         """
         n = check_int(n, "n", "SearchSpace.sample", 0)
+        seed = isinstance(rng, numbers.Integral) and is_real(rng) and int(rng) >= 0  # is_real: not a bool
+        if not (seed or rng is None or isinstance(rng, np.random.Generator)):
+            raise fail("rng", "SearchSpace.sample", "a non-negative int, a numpy.random.Generator or None", rng)
         generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         return [self.from_unit(x) for x in generator.random((n, self.dim))]
 
     # -- grids and slices for search and plots ---------------------------------------------
     def level_counts(self, resolution: int | Mapping[str, int], owner: str = "SearchSpace.grid") -> dict[str, int]:
-        """Validate ``resolution`` (an int >= 2, or one per numeric parameter) into a count per name."""
+        """Validate ``resolution`` (an int >= 2, or a dict with one per numeric parameter) into a
+        count per name. A categorical's levels are its choices, whatever its count: a dict may
+        leave it out or give it any int >= 1."""
         if isinstance(resolution, Mapping):
             unknown = [k for k in resolution if k not in self._by_name]
             if unknown:
@@ -216,12 +223,15 @@ class SearchSpace:
             if missing:
                 raise fail("resolution", owner, "a dict with a level count for every numeric parameter",
                            dict(resolution), hint=f"Missing: {', '.join(missing)}.")
-            return {n: check_int(resolution.get(n, 2), f"resolution[{n!r}]", owner, 2) for n in self.names}
+            return {p.name: check_int(resolution.get(p.name, 2), f"resolution[{p.name!r}]", owner,
+                                      1 if p.kind == "categorical" else 2) for p in self.params}
         count = check_int(resolution, "resolution", owner, 2)
         return {n: count for n in self.names}
 
     def grid_levels(self, resolution: int | Mapping[str, int] = 5) -> dict[str, tuple]:
-        """Ordered levels per parameter: log-spaced for log parameters, every choice for categoricals."""
+        """Ordered levels per parameter: ``resolution`` of them (an int >= 2, or a dict with one
+        per numeric parameter; see :meth:`level_counts`), log-spaced for log parameters, and every
+        choice of a categorical."""
         counts = self.level_counts(resolution)
         return {p.name: p.levels(counts[p.name]) for p in self.params}
 

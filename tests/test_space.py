@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -178,3 +179,88 @@ def test_space_container_behaviour():
     assert space.kinds == ["float", "categorical"]
     assert "a" in space and space["c"].choices == ("x",)
     assert eval(repr(space)) == space  # noqa: S307 - repr is meant to be valid Python here
+
+
+# -- wide integer ranges: every integer an Int accepts decodes back to itself ------------------
+
+
+@st.composite
+def widest_ints(draw):
+    """Ints up to the limits Int accepts: linear ranges up to 2**50 integers anywhere in
+    [-2**53, 2**53), log ranges up to 10**13."""
+    if draw(st.booleans()):
+        high = draw(st.integers(2, 10**13))
+        return Int("n", draw(st.integers(1, high - 1)), high, log=True)
+    low = draw(st.integers(-(2**53), 2**53 - 2))
+    return Int("n", low, draw(st.integers(low + 1, min(low + 2**50 - 1, 2**53 - 1))), log=False)
+
+
+@pytest.mark.parametrize("low, high, log", [
+    (2**53 - 2**50, 2**53 - 1, False), (-(2**53), -(2**53) + 2**50 - 1, False), (-(2**49), 2**49 - 1, False),
+    (1, 10**13, True), (10**13 - 10**6, 10**13, True), (10**12 + 7, 10**13, True),
+])
+def test_every_integer_of_the_widest_ranges_decodes_to_itself(low, high, log):
+    param = Int("n", low, high, log=log)
+    rng = np.random.default_rng(0)
+    near = [int(k) for k in rng.integers(0, 10**6, 300)]
+    values = [low, low + 1, (low + high) // 2, high - 1, high, *(int(v) for v in rng.integers(low, high, 300)),
+              *(high - k for k in near), *(low + k for k in near)]
+    assert [param.from_unit(param.to_unit(v)) for v in values] == values
+    space = SearchSpace([param])
+    assert space.from_unit(space.to_unit({"n": high})) == {"n": high}
+
+
+@given(widest_ints(), st.data())
+@settings(max_examples=200, deadline=None)
+def test_random_integers_of_wide_ranges_decode_to_themselves(param, data):
+    for v in (param.low, param.high, *data.draw(st.lists(st.integers(param.low, param.high), min_size=5, max_size=5))):
+        assert param.from_unit(param.to_unit(v)) == v
+
+
+@pytest.mark.parametrize("low, high, log, message", [
+    (-(2**53) + 1, 2**53 - 1, False, "`high` of Int('n') must be below low + 2**50 = -7881299347898367"),
+    (0, 2**50, False, "`high` of Int('n') must be below low + 2**50 = 1125899906842624 (in a wider range"),
+    (1, 10**15, True, "`high` of Int('n') must be at most 10**13 when log=True (beyond it float64 unit coordinates"),
+])
+def test_ranges_whose_neighbours_share_a_coordinate_are_refused(low, high, log, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Int("n", low, high, log=log)
+
+
+# -- arguments: refused with the parameter's name, the rule and the value ----------------------
+
+MIXED = SearchSpace([Float("lr", 1e-3, 1.0, log=True), Int("n", 1, 4), Categorical("k", ["a", "b", "c"])])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: MIXED.sample(2, rng="abc"), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                         "numpy.random.Generator or None; got 'abc'."),
+    (lambda: MIXED.sample(2, rng=-1), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                      "numpy.random.Generator or None; got -1."),
+    (lambda: MIXED.sample(2, rng=1.5), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                       "numpy.random.Generator or None; got 1.5."),
+    (lambda: MIXED.sample(2, rng=True), "`rng` of SearchSpace.sample must be a non-negative int, a "
+                                        "numpy.random.Generator or None; got True."),
+    (lambda: MIXED.from_unit(["a", 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) in the "
+                                               "unit cube; got ['a', 0.5, 0.5]."),
+    (lambda: MIXED.from_unit([[0.5], 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) in the "
+                                                 "unit cube; got [[0.5], 0.5, 0.5]."),
+    (lambda: MIXED.grid({"lr": 3, "n": 2, "k": 0}), "`resolution['k']` of SearchSpace.grid must be an int in "
+                                                    "[1, inf); got 0."),
+], ids=["rng-str", "rng-negative", "rng-float", "rng-bool", "x-str", "x-ragged", "categorical-count-0"])
+def test_bad_arguments_are_refused_naming_them(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+
+
+def test_sample_takes_a_seed_a_generator_or_none():
+    assert MIXED.sample(3, rng=np.int64(5)) == MIXED.sample(3, rng=5)
+    assert MIXED.sample(3, rng=np.random.default_rng(5)) == MIXED.sample(3, rng=5)
+    assert len(MIXED.sample(3, rng=None)) == 3
+
+
+def test_a_categoricals_levels_are_its_choices_whatever_count_a_dict_gives_it():
+    # The count applies to numeric ranges; a categorical lists every choice, given a count or not.
+    expected = MIXED.grid({"lr": 3, "n": 2})
+    assert len(expected) == 3 * 2 * 3
+    assert MIXED.grid({"lr": 3, "n": 2, "k": 1}) == expected == MIXED.grid({"lr": 3, "n": 2, "k": 7})

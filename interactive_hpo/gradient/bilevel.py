@@ -24,11 +24,18 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, fail
+from .._validation import check_int, fail, float_array
 from ..parameters import Float
 from ..space import SearchSpace
 
-__all__ = ["Split", "BilevelProblem", "check_problem"]
+__all__ = ["Split", "BilevelProblem", "check_problem", "THETA_SLACK"]
+
+#: How far outside its bounds, in log units (1 %), a problem trains or solves at ``theta``: room
+#: for finite differences at a bound, too little to destabilize training, whose step size is set
+#: for the largest penalty of the range. Everything else takes ``theta`` inside the bounds.
+THETA_SLACK = 0.01
+#: Slack for ``theta`` elsewhere: rounding only (``np.log`` of a bound is the bound).
+_ROUNDING = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,13 +119,37 @@ class BilevelProblem:
         """The hyperparameters ``exp(theta)`` by name; ``theta`` has shape (h,)."""
         return {name: float(np.exp(t)) for name, t in zip(self.names, self.check_theta(theta), strict=True)}
 
-    def check_theta(self, theta: Any, owner: str = "BilevelProblem") -> np.ndarray:
-        """``theta`` as a finite float array of shape (h,), or a clear error."""
-        array = np.asarray(theta, dtype=float) if not isinstance(theta, torch.Tensor) else theta.detach().numpy()
+    def check_theta(self, theta: Any, owner: str = "BilevelProblem", slack: float = _ROUNDING) -> np.ndarray:
+        """``theta`` as a float array of shape (h,) inside the log bounds ``[ln low, ln high]``
+        (widened by ``slack``), or a clear error. Outside them ``exp(theta)`` may overflow, and
+        training, whose step size is set for the range, diverges: the result would be NaN."""
+        rule = f"finite log-hyperparameters of shape ({self.n_hyper},) for {self.names}"
+        array = theta.detach().numpy() if isinstance(theta, torch.Tensor) else float_array(theta, "theta", owner, rule)
         if array.shape != (self.n_hyper,) or not np.all(np.isfinite(array)):
-            raise fail("theta", owner, f"finite log-hyperparameters of shape ({self.n_hyper},) for {self.names}",
-                       theta)
+            raise fail("theta", owner, rule, theta)
+        low, high = np.log(self.low), np.log(self.high)
+        outside = np.flatnonzero((array < low - slack) | (array > high + slack))
+        if outside.size:
+            i = int(outside[0])
+            raise fail("theta", owner, f"inside the problem's log bounds, [{low[i]:.4g}, {high[i]:.4g}] for "
+                       f"{self.names[i]!r} (ln {self.low[i]:g} to ln {self.high[i]:g})", theta)
         return array.astype(float)
+
+    def check_weights(self, w: Any, name: str, owner: str) -> torch.Tensor | None:
+        """``w``, None or weights of shape (p,) (a tensor, or anything numpy reads as numbers),
+        as a new float64 tensor outside any graph, or a clear error."""
+        if w is None:
+            return None
+        rule = f"None or finite weights of shape ({self.n_weights},) (a tensor or an array)"
+        array = w.detach().numpy() if isinstance(w, torch.Tensor) else float_array(w, name, owner, rule)
+        if array.shape != (self.n_weights,) or not np.all(np.isfinite(array)):
+            raise fail(name, owner, rule, w)
+        return torch.tensor(array, dtype=torch.float64)
+
+    def start(self, w0: Any, owner: str) -> torch.Tensor:
+        """Where a training run or a solver starts: a copy of ``w0`` (checked), or :meth:`init_weights`."""
+        w = self.check_weights(w0, "w0", owner)
+        return self.init_weights() if w is None else w
 
     # -- the two losses ------------------------------------------------------------------------
     def inner_loss(self, w: torch.Tensor, theta: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
@@ -146,28 +177,29 @@ class BilevelProblem:
         """One full-batch gradient step ``w - eta(theta) * grad_w L(w, theta)``, differentiable."""
         return w - self.learning_rate(theta) * torch.func.grad(self.inner_loss)(w, theta)
 
-    def train(self, theta: Any, steps: int | None = None, w0: torch.Tensor | None = None) -> torch.Tensor:
-        """``steps`` gradient steps from ``w0`` (default :meth:`init_weights`); no graph kept."""
-        theta_t = torch.as_tensor(self.check_theta(theta, "train"))
+    def train(self, theta: Any, steps: int | None = None, w0: Any = None) -> torch.Tensor:
+        """``steps`` gradient steps from ``w0`` (shape (p,); default :meth:`init_weights`); no graph kept."""
+        theta_t = torch.as_tensor(self.check_theta(theta, "train", THETA_SLACK))
         steps = self.default_steps if steps is None else check_int(steps, "steps", "train", 0)
-        w = self.init_weights() if w0 is None else w0.detach().clone()
+        w = self.start(w0, "train")
         with torch.no_grad():
             for _ in range(steps):
                 w = self.step(w, theta_t)
         return w
 
-    def solve(self, theta: Any, w0: torch.Tensor | None = None) -> torch.Tensor:
+    def solve(self, theta: Any, w0: Any = None) -> torch.Tensor:
         """The minimizer ``w*(lambda)`` of the training loss, shape (p,), to high accuracy.
 
-        L-BFGS with a strong-Wolfe line search from ``w0`` (a warm start) or zeros; ridge
+        L-BFGS with a strong-Wolfe line search from ``w0`` (a warm start of shape (p,)) or
+        :meth:`init_weights` (zeros, for the penalty-only problems this solves); ridge
         overrides it with its closed form, logistic regression with Newton's method.
         """
         if self.dynamics:
             raise fail("problem", "solve", "a problem whose hyperparameters all shape the training loss", self,
                        hint=f"{list(self.dynamics)} act through the training dynamics, so the result of "
                             "training is not a minimizer: use method='reverse' or 'forward'.")
-        theta_t = torch.as_tensor(self.check_theta(theta, "solve"))
-        w = (torch.zeros(self.n_weights, dtype=torch.float64) if w0 is None else w0.detach().clone()).requires_grad_()
+        theta_t = torch.as_tensor(self.check_theta(theta, "solve", THETA_SLACK))
+        w = self.start(w0, "solve").requires_grad_()
         solver = torch.optim.LBFGS([w], lr=1, max_iter=1000, tolerance_grad=1e-11, tolerance_change=1e-14,
                                    history_size=20, line_search_fn="strong_wolfe")
 

@@ -18,8 +18,9 @@ Every function takes a :class:`~interactive_hpo.gradient.bilevel.BilevelProblem`
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,11 +29,11 @@ import numpy as np
 import torch
 
 from .._validation import check_int, check_one_of, check_real, fail
-from .bilevel import BilevelProblem, check_problem
+from .bilevel import THETA_SLACK, BilevelProblem, check_problem
 from .problems import RidgeProblem
 
 __all__ = ["Hypergradient", "METHODS", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
-           "finite_differences", "hypergradient"]
+           "finite_differences", "hypergradient", "check_options"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,8 +118,9 @@ def exact_ridge(problem: RidgeProblem, theta: Any) -> Hypergradient:
 
 
 def reverse_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, *, truncate: int | None = None,
-                 w0: torch.Tensor | None = None) -> Hypergradient:
-    """Backpropagate through ``steps`` gradient steps (only the last ``truncate`` of them).
+                 w0: Any = None) -> Hypergradient:
+    """Backpropagate through ``steps`` gradient steps (only the last ``truncate`` of them) from
+    ``w0`` (weights of shape (p,); default ``problem.init_weights()``).
 
     The first ``steps - truncate`` steps run without a graph; their result is treated as a
     constant, which biases the hypergradient but bounds memory (truncated backpropagation).
@@ -126,7 +128,7 @@ def reverse_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, 
     theta_t, started = _start(problem, theta, "reverse_mode")
     steps = _steps(problem, steps, "reverse_mode")
     kept = steps if truncate is None else check_int(truncate, "truncate", "reverse_mode", 1, steps)
-    w = problem.train(theta_t, steps - kept, w0)
+    w = problem.train(theta_t, steps - kept, problem.start(w0, "reverse_mode"))
     theta_t.requires_grad_(True)
     w.requires_grad_(True)
     with _saved_bytes() as stored:
@@ -138,15 +140,16 @@ def reverse_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, 
 
 
 def forward_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, *,
-                 w0: torch.Tensor | None = None) -> Hypergradient:
-    """Carry the tangents ``Z = dw/dtheta`` (shape (p, h)) along ``steps`` gradient steps.
+                 w0: Any = None) -> Hypergradient:
+    """Carry the tangents ``Z = dw/dtheta`` (shape (p, h)) along ``steps`` gradient steps from
+    ``w0`` (weights of shape (p,); default ``problem.init_weights()``).
 
     Each step is ``Z <- dstep/dw Z + dstep/dtheta``, one Jacobian-vector product per
     hyperparameter (batched with ``vmap``); ``dE/dtheta = dE/dw(w_T) Z_T`` at the end.
     """
     theta_t, started = _start(problem, theta, "forward_mode")
     steps = _steps(problem, steps, "forward_mode")
-    w = problem.init_weights() if w0 is None else w0.detach().clone()
+    w = problem.start(w0, "forward_mode")
     Z = torch.zeros(problem.n_weights, problem.n_hyper, dtype=torch.float64)
     directions = torch.eye(problem.n_hyper, dtype=torch.float64)
 
@@ -190,7 +193,7 @@ SOLVERS = ("cg", "neumann")
 
 
 def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterations: int = 20,
-             w: torch.Tensor | None = None, w0: torch.Tensor | None = None) -> Hypergradient:
+             w: Any = None, w0: Any = None) -> Hypergradient:
     """The implicit-function hypergradient at the minimizer ``w*`` (solved here unless given as ``w``).
 
     Parameters
@@ -199,15 +202,16 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
         How ``H^{-1} dE/dw`` is approximated from Hessian-vector products.
     iterations : int
         Conjugate-gradient steps, or Neumann terms after the first; more is more accurate.
-    w : torch.Tensor of shape (p,), optional
+    w : torch.Tensor or array of shape (p,), optional
         An already computed minimizer (the approximation-error study reuses one).
-    w0 : torch.Tensor of shape (p,), optional
+    w0 : torch.Tensor or array of shape (p,), optional
         A warm start for the solver.
     """
     theta_t, started = _start(problem, theta, "implicit")
     solver = check_one_of(solver, "solver", "implicit", SOLVERS)
     iterations = check_int(iterations, "iterations", "implicit", 0)
-    w = problem.solve(theta_t, w0) if w is None else w.detach()
+    given = problem.check_weights(w, "w", "implicit")
+    w = problem.solve(theta_t, problem.start(w0, "implicit")) if given is None else given
     grad_w = torch.func.grad(problem.inner_loss)
 
     def hvp(v: torch.Tensor) -> torch.Tensor:
@@ -224,15 +228,18 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
 
 
 def finite_differences(problem: BilevelProblem, theta: Any, *, steps: int | None = None, eps: float = 1e-4,
-                       w0: torch.Tensor | None = None) -> Hypergradient:
+                       w0: Any = None) -> Hypergradient:
     """Central differences ``(E(theta + eps e_i) - E(theta - eps e_i)) / (2 eps)``, 2h trainings.
 
     ``steps=None`` differentiates the minimizer (:meth:`solve`), as :func:`exact_ridge` and
     :func:`implicit` do; an int differentiates that many unrolled steps, as :func:`reverse_mode`
-    and :func:`forward_mode` do.
+    and :func:`forward_mode` do, from ``w0`` (shape (p,); default ``problem.init_weights()``).
+    ``eps`` is at most half of :data:`~interactive_hpo.gradient.bilevel.THETA_SLACK`, the room a
+    problem has outside its bounds, so that the differences are defined at a bound too.
     """
     theta_t, started = _start(problem, theta, "finite_differences")
-    eps = check_real(eps, "eps", "finite_differences", 0.0, None, low_open=True)
+    eps = check_real(eps, "eps", "finite_differences", 0.0, THETA_SLACK / 2, low_open=True)
+    w0 = problem.start(w0, "finite_differences")
     if steps is not None:
         steps = check_int(steps, "steps", "finite_differences", 1)
 
@@ -267,4 +274,17 @@ def hypergradient(problem: BilevelProblem, theta: Any, method: str = "implicit",
     >>> bool(np.allclose(exact.gradient, hypergradient(problem, [0.0], "implicit").gradient))
     True
     """
-    return METHODS[check_one_of(method, "method", "hypergradient", tuple(METHODS))](problem, theta, **options)
+    method = check_one_of(method, "method", "hypergradient", tuple(METHODS))
+    return METHODS[method](problem, theta, **check_options(method, options, "hypergradient"))
+
+
+def check_options(method: str, options: Mapping[str, Any], owner: str, reserved: tuple[str, ...] = ()) -> dict:
+    """``options`` as a dict if each is a keyword of the function ``METHODS[method]`` (besides
+    ``problem``, ``theta`` and the ``reserved`` ones the caller sets), else the uniform error
+    naming the first other one and listing those accepted."""
+    accepted = [name for name in inspect.signature(METHODS[method]).parameters
+                if name not in ("problem", "theta", *reserved)]
+    for key in options:
+        if key not in accepted:
+            raise fail("options", owner, f"keywords of method {method!r} among {accepted}", key)
+    return dict(options)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +11,7 @@ from .._validation import check_bool, check_one_of, fail
 from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..trial import Evaluation
 from .bilevel import BilevelProblem, check_problem
-from .hypergradients import METHODS, hypergradient
+from .hypergradients import METHODS, check_options, hypergradient
 from .problems import RidgeProblem
 
 __all__ = ["BilevelObjective"]
@@ -68,12 +67,7 @@ class BilevelObjective:
                        hint=f"{list(problem.dynamics)} act through training, which implicit differentiation "
                             "does not see.")
         # w0 (the warm start) is the objective's to set; w (a fixed minimizer) would freeze every trial.
-        accepted = [n for n in inspect.signature(METHODS[self.method]).parameters
-                    if n not in ("problem", "theta", "w0", "w")]
-        for key in options:
-            if key not in accepted:
-                raise fail("options", "BilevelObjective", f"keywords of method {self.method!r} among {accepted}", key)
-        self.options = options
+        self.options = check_options(self.method, options, "BilevelObjective", reserved=("w0", "w"))
         self.space = problem.space
         self._weights: torch.Tensor | None = None
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, check_real, seed_to_int
+from .._validation import check_int, check_real, fail, seed_to_int
 from .bilevel import BilevelProblem, check_problem
 
 __all__ = ["OnlineRun", "online_learning_rate"]
@@ -73,6 +73,9 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
     n_train = len(problem.split.X_train)
     batch_size = check_int(batch_size, "batch_size", owner, 1, n_train)
     rng = np.random.default_rng(seed_to_int(seed, owner))
+    if params is not None and not isinstance(params, Mapping):
+        raise fail("params", owner, f"a dict of hyperparameter values (keys among {list(problem.names)}) or None",
+                   params)
     given = {k: v for k, v in (params or {}).items() if k != "learning_rate"}
     theta = torch.as_tensor(problem.theta({**problem.middle(), **given}))
     grad_w = torch.func.grad(problem.inner_loss)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .._validation import check_bool, check_int, check_one_of, seed_to_int
-from .bilevel import BilevelProblem, Split
+from .bilevel import THETA_SLACK, BilevelProblem, Split
 
 __all__ = ["Split", "BilevelProblem", "RidgeProblem", "LogisticProblem", "MLPProblem"]
 
@@ -91,9 +91,9 @@ class RidgeProblem(_LinearModel):
         X, y = self.split.part(part)
         return ((X @ w - y) ** 2).mean()
 
-    def solve(self, theta: Any, w0: torch.Tensor | None = None) -> torch.Tensor:
+    def solve(self, theta: Any, w0: Any = None) -> torch.Tensor:
         """The closed form ``(X^T X / n + diag(lambda)) w = X^T y / n`` (``w0`` is not needed)."""
-        A, b = self.normal_equations(torch.as_tensor(self.check_theta(theta, "solve")))
+        A, b = self.normal_equations(torch.as_tensor(self.check_theta(theta, "solve", THETA_SLACK)))
         return torch.linalg.solve(A, b)
 
     def normal_equations(self, theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -183,7 +183,7 @@ class LogisticProblem(_LinearModel):
                                                                           dtype=torch.float64)])
         return H + torch.diag(penalties.repeat_interleave(k))
 
-    def solve(self, theta: Any, w0: torch.Tensor | None = None) -> torch.Tensor:
+    def solve(self, theta: Any, w0: Any = None) -> torch.Tensor:
         """The minimizer ``w*(lambda)``, shape (p,), by Newton's method with the exact Hessian.
 
         The training loss is strictly convex, so Newton steps (a Cholesky solve with
@@ -193,8 +193,8 @@ class LogisticProblem(_LinearModel):
         stopped after its 1000 iterations at a gradient of 1e-4 to 1e-5, in 1.2 s, where Newton
         takes 0.3-0.4 s (issue 25, item 6: notebook 10 spent most of its time in these solves).
         """
-        theta_t = torch.as_tensor(self.check_theta(theta, "solve"))
-        w = torch.zeros(self.n_weights, dtype=torch.float64) if w0 is None else w0.detach().clone()
+        theta_t = torch.as_tensor(self.check_theta(theta, "solve", THETA_SLACK))
+        w = self.start(w0, "solve")
         loss = functools.partial(self.inner_loss, theta=theta_t)
         for _ in range(self._NEWTON_STEPS):
             gradient = torch.func.grad(loss)(w)

@@ -17,6 +17,7 @@ from interactive_hpo.gradient import (  # noqa: E402
     RidgeProblem,
     exact_ridge,
     finite_differences,
+    forward_mode,
     hypergradient,
     implicit,
     online_learning_rate,
@@ -40,13 +41,37 @@ CASES = [
                                         "for ('alpha',); got [nan]."),
     (lambda: implicit(RIDGE, [0.0], solver="lu"), "`solver` of implicit must be one of ['cg', 'neumann']; got 'lu'."),
     (lambda: implicit(RIDGE, [0.0], iterations=-1), "`iterations` of implicit must be an int in [0, inf); got -1."),
-    (lambda: reverse_mode(MLP, [0.0, 0.0], steps=0), "`steps` of reverse_mode must be an int in [1, inf); got 0."),
-    (lambda: reverse_mode(MLP, [0.0, 0.0], steps=3, truncate=4),
+    (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=0), "`steps` of reverse_mode must be an int in [1, inf); got 0."),
+    (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=3, truncate=4),
      "`truncate` of reverse_mode must be an int in [1, 3]; got 4."),
     (lambda: exact_ridge(MLP, [0.0, 0.0]), "`problem` of exact_ridge must be a RidgeProblem (the closed form exists "
                                            "for ridge only); got MLPProblem(2 hyperparameters, 310 weights)."),
     (lambda: finite_differences(RIDGE, [0.0], eps=0.0),
-     "`eps` of finite_differences must be a finite real number in (0.0, inf); got 0.0."),
+     "`eps` of finite_differences must be a finite real number in (0.0, 0.005]; got 0.0."),
+    (lambda: finite_differences(RIDGE, [0.0], eps=0.1),
+     "`eps` of finite_differences must be a finite real number in (0.0, 0.005]; got 0.1."),
+    (lambda: hypergradient(RIDGE, [0.0], "exact", steps=3), "`options` of hypergradient must be keywords of method "
+                                                            "'exact' among []; got 'steps'."),
+    (lambda: hypergradient(RIDGE, [0.0], "reverse", step=3),
+     "`options` of hypergradient must be keywords of method 'reverse' among ['steps', 'truncate', 'w0']; got 'step'."),
+    (lambda: hypergradient(RIDGE, [800.0], "exact"), "`theta` of exact_ridge must be inside the problem's log bounds, "
+                                                     "[-9.21, 2.303] for 'alpha' (ln 0.0001 to ln 10); got [800.0]."),
+    (lambda: reverse_mode(MLP, [0.0, 0.0], steps=3),
+     "`theta` of reverse_mode must be inside the problem's log bounds, [-13.82, -2.303] for 'weight_decay' (ln 1e-06 "
+     "to ln 0.1)"),
+    (lambda: RIDGE.train([3.0]), "`theta` of train must be inside the problem's log bounds, [-9.21, 2.303] for "
+                                 "'alpha'"),
+    (lambda: RIDGE.params(["a"]), "`theta` of BilevelProblem must be finite log-hyperparameters of shape (1,) for "
+                                  "('alpha',); got ['a']."),
+    (lambda: hypergradient(RIDGE, [0.0], "reverse", steps=3, w0=np.zeros(3)),
+     "`w0` of reverse_mode must be None or finite weights of shape (10,) (a tensor or an array); got array([0., 0., "),
+    (lambda: forward_mode(RIDGE, [0.0], steps=3, w0=["a"] * 10),
+     "`w0` of forward_mode must be None or finite weights of shape (10,) (a tensor or an array); got ['a', "),
+    (lambda: implicit(RIDGE, [0.0], w=np.full(10, np.nan)),
+     "`w` of implicit must be None or finite weights of shape (10,) (a tensor or an array); got array([nan, "),
+    (lambda: online_learning_rate(MLP, [1.0]), "`params` of online_learning_rate must be a dict of hyperparameter "
+                                               "values (keys among ['weight_decay', 'learning_rate']) or None; got "
+                                               "[1.0]."),
     (lambda: hypergradient(RIDGE, [0.0], "adjoint"), "`method` of hypergradient must be one of ['exact', 'reverse', "
                                                      "'forward', 'implicit', 'finite-differences']; got 'adjoint'."),
     (lambda: hypergradient("ridge", [0.0]), "`problem` of implicit must be a BilevelProblem (RidgeProblem, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("torch")
+torch = pytest.importorskip("torch")
 
 from interactive_hpo.gradient import (  # noqa: E402
     LogisticProblem,
@@ -152,3 +152,26 @@ def test_splits_are_disjoint_standardized_and_seeded():
     np.testing.assert_allclose(split.X_train.mean(0).numpy(), 0, atol=1e-12)
     assert not np.allclose(RidgeProblem(seed=4).split.y_val.numpy()[:5], split.y_val.numpy()[:5])
     assert LogisticProblem("digits").n_weights == 65 * 10 and LogisticProblem().n_weights == 31
+
+
+def test_weights_may_be_given_as_arrays_as_well_as_tensors(mlp, logistic):
+    theta = np.log([1e-3, 0.5])
+    start = mlp.train(theta, 7)
+    kept = start.clone()
+    for method in (reverse_mode, forward_mode):
+        by_tensor = method(mlp, theta, steps=3, w0=start)
+        for given in (start.numpy(), start.tolist()):
+            np.testing.assert_array_equal(method(mlp, theta, steps=3, w0=given).gradient, by_tensor.gradient)
+    assert torch.equal(start, kept)  # a warm start is copied, never trained in place
+    minimizer = logistic.solve(theta_of(logistic, 1e-2))
+    np.testing.assert_array_equal(implicit(logistic, theta_of(logistic, 1e-2), w=minimizer.numpy()).gradient,
+                                  implicit(logistic, theta_of(logistic, 1e-2), w=minimizer).gradient)
+
+
+@pytest.mark.parametrize("at", ["low", "high"])
+def test_hypergradients_are_defined_at_the_bounds(at):
+    problem = RidgeProblem()
+    theta = np.log(getattr(problem, at))  # finite differences step just outside: still allowed
+    reference = finite_differences(problem, theta, eps=1e-5).gradient
+    np.testing.assert_allclose(exact_ridge(problem, theta).gradient, reference, rtol=1e-5, atol=1e-12)
+    assert np.all(np.isfinite(reverse_mode(problem, theta, steps=20).gradient))
