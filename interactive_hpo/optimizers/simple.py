@@ -127,7 +127,8 @@ class GridSearch(Optimizer, MultiObjective):
     ----------
     space : SearchSpace
     resolution : int or dict
-        Levels per numeric parameter (>= 2), or a dict giving each numeric parameter its own.
+        Levels per numeric parameter (>= 2), or a dict giving each numeric parameter its own
+        (a categorical's levels are always its choices: a count given for it is not used).
     shuffle : bool
         Visit in random order (True) or in ``SearchSpace.grid`` order (False).
     seed : int, numpy.random.Generator or None
