@@ -278,6 +278,8 @@ CASES = [
     ("unknown setting typed into Study", lambda t: Study(SPACE, "sobol", optimizer_settings={"resolution": 3}),
      InvalidParameterError, "`optimizer_settings` of Study must be keywords among ['scramble', 'seed']; got "
      "'resolution'."),
+    ("a setting named like a keyword of the registry", lambda t: Study(SPACE, "sobol", optimizer_settings={"owner": 1}),
+     InvalidParameterError, "`optimizer_settings` of Study must be keywords among ['scramble', 'seed']; got 'owner'."),
     ("unknown setting of a switch", lambda t: Study(SPACE).switch_optimizer("sobol", resolution=3),
      InvalidParameterError, "`settings` of Study.switch_optimizer must be keywords among ['scramble', 'seed']"),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),

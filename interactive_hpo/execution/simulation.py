@@ -243,11 +243,14 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
             now, _, worker, start, trial, outcome = heapq.heappop(running)
             runs.append(WorkerRun.of(_tell(study, trial, outcome), worker, start, now))
             free_since[worker] = now
-    except BaseException:
+    except BaseException as error:
         # The objective already ran for every job still on the clock: keep those results and leave
         # no trial RUNNING (a scheduler would wait for them forever), then let the error through.
         for _, _, _, _, trial, outcome in sorted(running):
-            _tell(study, trial, outcome)
+            try:
+                _tell(study, trial, outcome)
+            except Exception as lost:  # noqa: BLE001 - the first error is the one to see; say what else failed
+                error.add_note(f"Trial {trial.number} could not be told its result either: {lost}")
         raise
     idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]
     runs.sort(key=lambda r: (r.start, r.worker))

@@ -36,7 +36,7 @@ from ..exceptions import SearchExhausted
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, make_optimizer
+from ..optimizers.registry import available_optimizers, check_settings, make_optimizer
 from ..parameters import Float
 from ..space import SearchSpace
 from ..study.results import loss_of
@@ -81,8 +81,8 @@ class IHPOSampler(BaseSampler):
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)
-        make_optimizer(optimizer, SearchSpace([Float("probe", 0.0, 1.0)]), argument="optimizer", owner=owner,
-                       seed=self.seed, **self.settings)
+        check_settings(optimizer, self.settings, argument="optimizer", owner=owner)(
+            SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
         self._independent = RandomSampler(seed=self.seed % 2**32)
         self._intersection = IntersectionSearchSpace()
         self._proposals: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}

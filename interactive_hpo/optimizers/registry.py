@@ -95,14 +95,12 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
     return cls
 
 
-def make_optimizer(name: str, space: SearchSpace, *, argument: str = "name", settings_argument: str = "settings",
-                   owner: str | None = None, **settings: Any) -> Optimizer:
+def make_optimizer(name: str, space: SearchSpace, **settings: Any) -> Optimizer:
     """Build the optimizer registered under ``name`` with ``settings`` (``seed`` among them).
 
-    ``argument``, ``settings_argument`` and ``owner`` name where the caller's user typed the
-    name and the settings (for Study: "optimizer", "optimizer_settings" and "Study"), so an
-    unknown one is refused in the user's words; default: ``name`` and ``settings`` of
-    ``make_optimizer(name)``.
+    A caller whose user typed the name and the settings elsewhere (``optimizer`` and
+    ``optimizer_settings`` of Study) checks them with :func:`check_settings`, which names those
+    arguments, and builds the class it returns; its keywords never mix with the settings.
 
     Examples
     --------
@@ -110,5 +108,4 @@ def make_optimizer(name: str, space: SearchSpace, *, argument: str = "name", set
     >>> make_optimizer("random", SearchSpace([Float("x", 0, 1)]), seed=0)
     RandomSearch(seed=0)
     """
-    return check_settings(name, settings, argument=argument, settings_argument=settings_argument,
-                          owner=owner)(space, **settings)
+    return check_settings(name, settings)(space, **settings)

@@ -22,7 +22,7 @@ from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, make_optimizer
+from ..optimizers.registry import available_optimizers, check_settings
 from ..outcome import Measured, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -429,8 +429,9 @@ class Study(OwnTrials, Steering, Introspection, Running):
             built = optimizer
         elif isinstance(optimizer, str):
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
-            built = make_optimizer(optimizer, self.space, argument="optimizer", settings_argument=settings_argument,
-                                   owner=owner, **{"seed": seed, **(settings or {})})
+            settings = {"seed": seed, **(settings or {})}
+            built = check_settings(optimizer, settings, argument="optimizer", settings_argument=settings_argument,
+                                   owner=owner)(self.space, **settings)
         else:
             raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
         if self.goals.multi and not isinstance(built, MultiObjective):

@@ -176,8 +176,8 @@ class Steering:
         except KeyboardInterrupt:
             self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
             raise
-        if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported
-            return Outcome(TrialState.PRUNED, self._pruned_value(trial.number), {})
+        if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported (of one objective)
+            return Outcome(TrialState.PRUNED, None if self.goals.multi else self._pruned_value(trial.number), {})
         return outcome
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from interactive_hpo import InvalidParameterError, Study
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
 from interactive_hpo.execution.simulation import simulate_workers
 from interactive_hpo.study.curves import budget_trace, config_curves, learning_curves
 
@@ -126,3 +126,16 @@ def test_budget_trace_counts_every_budget_and_compares_only_full_evaluations():
     np.testing.assert_allclose(trace.spent[[8, 11, 12]], [9, 18, 27])
     assert np.all(np.isnan(trace.best_full[:12])) and trace.best_full[12] == study.trials[12].value
     assert trace.best_any[8] == min(t.value for t in study.trials[:9])
+
+
+def test_a_trial_pruned_in_a_study_of_several_objectives_is_pruned_without_a_value():
+    """It reported a value of one objective: no value of the study's several (it once failed the
+    run, leaving trials RUNNING)."""
+    def pruned(params, *, report):
+        report(0.5, 1)
+        raise TrialPruned("stop")
+
+    for run in (lambda s: s.run(pruned, n_trials=2), lambda s: simulate_workers(s, pruned, n_workers=2, n_jobs=3)):
+        study = Study(SearchSpace([Float("x", 0, 1)]), "random", directions=["minimize", "minimize"], seed=0)
+        run(study)
+        assert {t.state for t in study.trials} == {TrialState.PRUNED} and all(t.values is None for t in study.trials)

@@ -45,7 +45,8 @@ class GeneticAlgorithm(WarmStartablePopulation):
     elite : int
         Best individuals carried unchanged into the next generation (default 1; 0 disables).
     tournament_size : int
-        Contestants per parent selection (default 3; larger = greedier), at most ``population_size``.
+        Contestants per parent selection (default 3; larger = greedier), drawn with replacement;
+        from a smaller pool, as many draws as it holds.
     crossover_rate : float in [0, 1]
     mutation_rate : float in [0, 1] or None
         Per-coordinate mutation probability; None means 1/d.
@@ -74,9 +75,6 @@ class GeneticAlgorithm(WarmStartablePopulation):
         if self.elite >= self.population_size:
             raise fail("elite", owner, f"an int in [0, population_size={self.population_size})", elite)
         self.tournament_size = check_int(tournament_size, "tournament_size", owner, 1, MAX_POPULATION)
-        if self.tournament_size > self.population_size:  # more contestants than a generation holds
-            raise fail("tournament_size", owner, f"an int in [1, population_size={self.population_size}]",
-                       tournament_size, hint="Lower tournament_size or raise population_size.")
         self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
         self.mutation_rate = None if mutation_rate is None else check_real(mutation_rate, "mutation_rate", owner,
                                                                            0.0, 1.0)

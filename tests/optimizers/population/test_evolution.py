@@ -130,10 +130,6 @@ def test_switching_away_and_back_treats_the_old_runs_trials_as_foreign():
     (GeneticAlgorithm, {"crossover_rate": 1.5}, "`crossover_rate` of GeneticAlgorithm must be"),
     (GeneticAlgorithm, {"mutation_scale": 0.0}, "`mutation_scale` of GeneticAlgorithm must be"),
     (GeneticAlgorithm, {"tournament_size": 0}, "`tournament_size` of GeneticAlgorithm must be an int in [1, 10000]"),
-    (GeneticAlgorithm, {"population_size": 4, "tournament_size": 50}, "`tournament_size` of GeneticAlgorithm must "
-     "be an int in [1, population_size=4]; got 50. Lower tournament_size or raise population_size."),
-    (GeneticAlgorithm, {"population_size": 2}, "`tournament_size` of GeneticAlgorithm must be an int in [1, "
-     "population_size=2]; got 3."),
     (DifferentialEvolution, {"population_size": 3}, "`population_size` of DifferentialEvolution must be an int in [4"),
     (DifferentialEvolution, {"differential_weight": 0}, "`differential_weight` of DifferentialEvolution must be"),
 ])
