@@ -15,19 +15,25 @@ from .._validation import fail
 PLAIN_DECADES = 2.0
 
 
-def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5), *, owner: str = "the plot") -> Any:
+def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5), *, owner: str) -> Any:
     """``ax`` if it is a matplotlib Axes, or new Axes in a new figure of ``figsize`` inches if
-    it is None; anything else is refused naming ``owner``, the plot function called (before
-    drawing, a str or a Figure would fail deep inside with an AttributeError)."""
+    it is None (see :func:`check_axes`; ``owner`` is the plot the user called)."""
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=figsize)
         return ax
+    return check_axes(ax, owner)
+
+
+def check_axes(ax: Any, owner: str, name: str = "ax") -> Any:
+    """``ax`` (argument ``name`` of ``owner``) if it is None or a matplotlib Axes; anything else
+    is refused here, before drawing, where a str or a Figure would fail deep inside with an
+    AttributeError."""
     from matplotlib.axes import Axes
 
-    if not isinstance(ax, Axes):
-        raise fail("ax", owner, "None or a matplotlib Axes (where to draw)", ax,
+    if ax is not None and not isinstance(ax, Axes):
+        raise fail(name, owner, "None or a matplotlib Axes (where to draw)", ax,
                    hint="A Figure holds Axes: pass fig.add_subplot() or one of plt.subplots()'s." if
                    hasattr(ax, "add_subplot") else None)
     return ax

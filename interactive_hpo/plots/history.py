@@ -15,7 +15,7 @@ import numpy as np
 
 from ..direction import Direction
 from ..views import AxisLevels, History
-from ._axes import integer_ticks
+from ._axes import axes_or_new, integer_ticks
 
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
@@ -118,11 +118,7 @@ class BestSoFarPlot:
     """
 
     def __init__(self, ax: Any = None):
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(7, 3.5))
-        self.ax = ax
+        ax = self.ax = axes_or_new(ax, (7, 3.5), owner="BestSoFarPlot")
         self.info: BestSoFarInfo | None = None
         empty = np.empty((0, 2))
         self.points = ax.scatter(*empty.T, s=18, color="C0", alpha=0.7, zorder=2, label="trial")
@@ -278,10 +274,7 @@ class ParallelCoordinatesPlot:
     def __init__(self, axes_levels: list[AxisLevels], ax: Any = None):
         from matplotlib.collections import LineCollection
 
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(max(5.0, 1.6 * len(axes_levels) + 1.5), 3.8))
+        ax = axes_or_new(ax, (max(5.0, 1.6 * len(axes_levels) + 1.5), 3.8), owner="ParallelCoordinatesPlot")
         self.ax, self.axes_levels = ax, list(axes_levels)
         self.info: ParallelCoordinatesInfo | None = None
         d = len(self.axes_levels)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
-from ._axes import integer_ticks
+from ._axes import axes_or_new, integer_ticks
 from .surrogate import _levels, axis_positions, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
@@ -85,13 +85,9 @@ class PopulationPlot:
     """
 
     def __init__(self, ax: Any = None):
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(5, 4))
         from matplotlib.collections import LineCollection
 
-        self.ax = ax
+        ax = self.ax = axes_or_new(ax, (5, 4), owner="PopulationPlot")
         # Dark enough to read over the shaded landscape and on a projector (issue 26: 0.55 grey
         # at 0.8 pt was barely visible).
         self.links = LineCollection([], colors="0.2", linewidths=1.3, alpha=0.8, zorder=2,
@@ -240,10 +236,7 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     """
     from matplotlib.collections import LineCollection
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 4))
+    ax = axes_or_new(ax, (6, 4), owner="plot_lineage")
     where = {int(i): (float(g), float(v)) for i, g, v in zip(lineage.ids, lineage.generations, lineage.values,
                                                               strict=True)}
     ancestry = set(lineage.ancestry(lineage.best)) if lineage.best is not None else set()

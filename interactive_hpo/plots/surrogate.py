@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._axes import check_axes
 
 __all__ = ["SurrogateCurve", "SurrogateMaps", "axis_positions", "axis_to_unit", "displayed_acquisition",
            "plot_surrogate_1d", "plot_surrogate_2d", "style_axis"]
@@ -183,6 +184,8 @@ class SurrogateCurve:
     """
 
     def __init__(self, ax: Any = None, acquisition_ax: Any = None):
+        check_axes(ax, "SurrogateCurve")
+        check_axes(acquisition_ax, "SurrogateCurve", "acquisition_ax")
         if ax is None and acquisition_ax is None:
             import matplotlib.pyplot as plt
 
@@ -318,7 +321,7 @@ class SurrogateMaps:
             import matplotlib.pyplot as plt
 
             _, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True)
-        self.axes = list(axes)
+        self.axes = [check_axes(ax, "SurrogateMaps", "axes") for ax in axes]
         self.images: list[Any] = []
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None

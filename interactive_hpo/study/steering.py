@@ -30,6 +30,7 @@ from ..trial import Trial, TrialState, check_step
 from .pruning import Pruner
 
 if TYPE_CHECKING:
+    from ..goals import Goals
     from ..optimizers.base import Optimizer
     from .state import StudyState
 
@@ -44,6 +45,7 @@ class Steering:
 
     # Provided by Study.
     _state: StudyState
+    goals: Goals
     optimizer: Optimizer
     pruner: Pruner | None
 

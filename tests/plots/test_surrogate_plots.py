@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,7 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo.plots.history import BestSoFarPlot  # noqa: E402
+from interactive_hpo.plots.population import PopulationPlot  # noqa: E402
 from interactive_hpo.plots.surrogate import (  # noqa: E402
     SurrogateCurve,
     SurrogateMaps,
@@ -124,3 +128,15 @@ def test_plots_never_change_global_style():
     plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5))
     assert dict(matplotlib.rcParams) == before
     plt.close("all")
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: SurrogateCurve(ax="x"), "`ax` of SurrogateCurve must be None or a matplotlib Axes"),
+    (lambda: SurrogateCurve(acquisition_ax=plt.figure()), "`acquisition_ax` of SurrogateCurve must be None or"),
+    (lambda: SurrogateMaps(axes=["a", "b", "c"]), "`axes` of SurrogateMaps must be None or a matplotlib Axes"),
+    (lambda: BestSoFarPlot(ax="x"), "`ax` of BestSoFarPlot must be None or a matplotlib Axes"),
+    (lambda: PopulationPlot(ax=3), "`ax` of PopulationPlot must be None or a matplotlib Axes"),
+])
+def test_the_live_plots_refuse_what_is_not_axes_before_drawing(build, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        build()
