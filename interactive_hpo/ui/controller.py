@@ -18,6 +18,7 @@ from .._validation import accepts_keyword, check_int, check_one_of, fail
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_workers
 from ..optimizers.capabilities import Scheduler, WarmStartable
+from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
 from ..study.branching import fork_study, remap_study
 from ..study.core import Study, StudyEvent
@@ -240,23 +241,24 @@ class LabController:
         # the branch would otherwise continue with the optimizer of then).
         was = self.study.optimizer.name if self.viewing is None else None
         chosen = optimizer if optimizer != was else None
-        branch = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
-                            storage=_next_free(self.study.storage)).study
-        label = f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")
-        name, k = label, 2
-        while name in self.branches:
-            name, k = f"{label} ({k})", k + 1
+        forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
+                            storage=_next_free(self.study.storage))
+        branch = forked.study
+        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")],
+                              taken=self.branches)[0]
         self.branches[name] = branch
-        self.switch_branch(name)
+        self.switch_branch(name, notes=[f"Warm-start source {source!r} left behind: {why}"
+                                        for source, why in forked.dropped_sources.items()])
         return branch
 
-    def switch_branch(self, name: str) -> None:
-        """Steer the branch ``name`` (one of :attr:`branches`), in its present."""
+    def switch_branch(self, name: str, notes: list[str] | None = None) -> None:
+        """Steer the branch ``name`` (one of :attr:`branches`), in its present; ``notes`` are what
+        the Lab says about it (a new branch's sources left behind)."""
         if name not in self.branches:
             raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
         self.branch_name, self.viewing = name, None
         self._attach(self.branches[name])
-        self.notes = []
+        self.notes = list(notes or [])
         self._emit(LabEvent.BRANCH)
 
     def _start_over(self, study: Study, event: LabEvent) -> None:

@@ -222,6 +222,16 @@ def test_editing_the_space_says_which_warm_start_sources_are_left_behind():
     assert lab.study.warm_start == () and "Warm-start source &#x27;old&#x27; left behind" in lab.notes.value
 
 
+def test_a_fork_to_an_optimizer_without_warm_starts_says_it_leaves_the_sources_behind():
+    source = Study(LINE, "random", seed=0)
+    source.run(quad, n_trials=4)
+    lab = Lab(quad, space=LINE, optimizer="bo", seed=3, warm_start={"old": source},
+              optimizer_settings={"n_initial": 2})
+    lab.run(2)
+    lab.fork(2, "random", {})
+    assert lab.study.warm_start == () and "Warm-start source &#x27;old&#x27; left behind" in lab.notes.value
+
+
 def test_reset_starts_an_empty_study_and_keeps_the_journal(tmp_path):
     path = tmp_path / "lab.jsonl"
     lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=path)
