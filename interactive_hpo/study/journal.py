@@ -301,7 +301,8 @@ class Journal:
         last = self._parse(tail, self._lines + len(lines) + 1) if tail and not _cut_off(tail) else None
         if tail and last is None and self._offset == 0 and not lines:
             raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
-                               "first line (journals are created whole). It was left as it is.")
+                               "first line (journals are created whole; one an older interactive_hpo began, whose "
+                               "header a crash cut off, never held a trial and can be deleted). It was left as it is.")
         if last is not None:
             records.append(last)
         elif tail and self._warned_at != self._offset + len(raw) - len(tail):

@@ -99,9 +99,11 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
         is evaluated at every other one, the initial design skips them, and the optimizer is
         :attr:`exhausted` when none is left. On other spaces a single proposal is the best point
         of the acquisition search that is none of them (every coordinate within 1e-6 of the
-        unit cube counts as the same point): on an optimum on a bound, log-EI's best point is
-        otherwise the incumbent again. True lets the acquisition choose a configuration again (a
-        noisy objective whose repeats are worth their cost).
+        unit cube counts as the same point; should every candidate be one, the best anyway):
+        on an optimum on a bound, log-EI's best point is otherwise the incumbent again. A joint
+        batch (``ask_batch``) is optimized with its pending points instead. True lets the
+        acquisition choose a configuration again (a noisy objective whose repeats are worth
+        their cost).
     seed : int, numpy.random.Generator or None
 
     Examples
