@@ -29,7 +29,7 @@ import numpy as np
 
 from .._validation import check_int, check_one_of, check_real, fail, is_real, seed_to_int
 from ..conditions import Condition
-from ..exceptions import InvalidParameterError
+from ..exceptions import HPOError, InvalidParameterError
 from ..objectives.incremental import IncrementalTask
 from ..space import Categorical, Parameter, SearchSpace
 from ..study.journal import Journal, check_path
@@ -133,6 +133,7 @@ class PopulationBasedTraining:
                         for i, (p, s) in enumerate(zip(population, weight_seeds, strict=True))]
         self._rounds: list[PBTRound] = []
         self._journal = self._start_journal(storage)
+        self._broken: str | None = None  # why the run cannot step again
         self.storage = None if self._journal is None else self._journal.path
 
     # -- validation --------------------------------------------------------------------------------
@@ -190,6 +191,9 @@ class PopulationBasedTraining:
         PBTRound
             What happened; right after it, every receiver's model equals its donor's.
         """
+        if self._broken is not None:  # the members' models went on without a recorded round
+            raise HPOError(f"{_OWNER} cannot step again: {self._broken} Start a new run (the finished rounds "
+                           "are in `result`).")
         seeds = self._order_rng.integers(0, 2**31 - 1, size=self.n_members)
         trained_with = tuple(dict(m.params) for m in self.members)
         for member, seed in zip(self.members, seeds, strict=True):
@@ -212,6 +216,8 @@ class PopulationBasedTraining:
         it is not a number (the finished rounds stay in :attr:`result` and the journal)."""
         score = self.task.score(member.model)
         if not is_real(score):
+            # Models train in place: the members trained this round cannot go back, so the run ends.
+            self._broken = f"round {self.rounds_done} failed (a score that is not a number), after some models trained."
             raise fail(f"{type(self.task).__name__}.score(model)", _OWNER, "a real number (NaN for a diverged model)",
                        score, hint=f"It was member {member.index}'s score in round {self.rounds_done}, which is not "
                                    f"recorded; the {self.rounds_done} finished round(s) are kept in `result`"

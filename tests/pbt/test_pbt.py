@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, StorageError
+from interactive_hpo import Categorical, Float, HPOError, Int, InvalidParameterError, SearchSpace, StorageError
 from interactive_hpo.objectives.incremental import mlp_digits_incremental, sgd_digits
 from interactive_hpo.pbt.training import (
     PBTResult,
@@ -159,6 +159,9 @@ def test_a_score_that_is_not_a_number_is_a_clear_error_and_the_finished_rounds_s
             "round(s) are kept in `result` and the journal.")):
         pbt.run(3)
     assert pbt.rounds_done == 1 and PBTResult.from_journal(path).to_dict() == pbt.result.to_dict()
+    # Models train in place: some trained in the failed round, so the run cannot step on as if not.
+    with pytest.raises(HPOError, match="cannot step again: round 1 failed"):
+        pbt.step_round()
 
 
 # -- quantiles ---------------------------------------------------------------------------------
