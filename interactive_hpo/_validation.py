@@ -130,8 +130,9 @@ def check_bool(value: Any, name: str, owner: str) -> bool:
     return bool(value)
 
 
-def seed_to_int(seed: Any, owner: str) -> int:
-    """Turn ``seed`` (int, ``numpy.random.Generator`` or None) into a non-negative int.
+def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:
+    """Turn ``seed`` (int, ``numpy.random.Generator`` or None; argument ``name`` of ``owner``)
+    into a non-negative int.
 
     Optimizers record this int in the journal, so a study resumed from disk rebuilds the
     same random streams even when the user passed a Generator or no seed at all.
@@ -142,7 +143,16 @@ def seed_to_int(seed: Any, owner: str) -> int:
         return int(seed.integers(0, 2**62))
     if isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)) and int(seed) >= 0:
         return int(seed)
-    raise fail("seed", owner, "a non-negative int, a numpy.random.Generator or None", seed)
+    raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", seed)
+
+
+def generator_of(seed: Any, owner: str, name: str = "seed") -> np.random.Generator:
+    """``seed`` as a numpy Generator: a Generator is used as it is (its stream goes on), an int
+    seeds a new one, None seeds one from fresh entropy; anything else is refused naming ``name``
+    of ``owner``."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed_to_int(seed, owner, name))
 
 
 def import_optional(module: str, extra: str, purpose: str) -> Any:

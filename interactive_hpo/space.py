@@ -12,13 +12,12 @@ parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every
 from __future__ import annotations
 
 import itertools
-import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, fail, float_array, is_real
+from ._validation import check_int, fail, float_array, generator_of
 from .conditions import INACTIVE_UNIT, Conditions
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
@@ -202,10 +201,7 @@ class SearchSpace:
             Source of randomness: a seed, a generator (drawn from), or None for a fresh one.
         """
         n = check_int(n, "n", "SearchSpace.sample", 0)
-        seed = isinstance(rng, numbers.Integral) and is_real(rng) and int(rng) >= 0  # is_real: not a bool
-        if not (seed or rng is None or isinstance(rng, np.random.Generator)):
-            raise fail("rng", "SearchSpace.sample", "a non-negative int, a numpy.random.Generator or None", rng)
-        generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        generator = generator_of(rng, "SearchSpace.sample", "rng")
         return [self.from_unit(x) for x in generator.random((n, self.dim))]
 
     # -- grids and slices for search and plots ---------------------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import as_finite, check_int, check_real, fail, seed_to_int, shown
+from .._validation import as_finite, check_int, check_real, fail, generator_of, shown
 from ..outcome import Outcome
 from ..trial import Trial
 
@@ -203,7 +203,7 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     stop_at = math.inf if until is None else check_real(until, "until", owner, 0, None)
     if cost is not None and not callable(cost):
         raise fail("cost", owner, "a callable cost(params, budget) -> float, or None", cost)
-    rng = np.random.default_rng(seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, owner))
+    rng = generator_of(seed, owner)
 
     def duration(trial: Trial) -> float:
         if cost is None:

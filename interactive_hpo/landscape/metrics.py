@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import rankdata
 
-from .._validation import check_int, check_real, fail, float_array, seed_to_int
+from .._validation import check_int, check_real, fail, float_array, generator_of
 from .graph import Landscape
 
 __all__ = ["spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima", "basins",
@@ -37,10 +37,6 @@ def _losses(land: Landscape, losses: Any) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise fail("losses", "landscape metrics", rule, f"{int(np.sum(~np.isfinite(values)))} non-finite values")
     return values
-
-
-def _rng(seed: Any, owner: str) -> np.random.Generator:
-    return np.random.default_rng(seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, owner))
 
 
 def _correlation(a: np.ndarray, b: np.ndarray, *, rank: bool = False) -> float:
@@ -83,7 +79,7 @@ def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000,
     n_walks = check_int(n_walks, "n_walks", "autocorrelation", 1)
     length = check_int(length, "length", "autocorrelation", 2)
     values = _losses(land, losses)
-    rng = _rng(seed, "autocorrelation")
+    rng = generator_of(seed, "autocorrelation")
     degree, offsets = land.degree(), land._offsets
     _, target = land._adjacency
     node = rng.integers(0, land.n, size=n_walks)
@@ -266,7 +262,7 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
     for name in names:
         if name not in SCALARS:
             raise fail("metrics", "null_zscores", rule, metrics, hint=f"{name!r} is not one of them.")
-    rng = _rng(seed, "null_zscores")
+    rng = generator_of(seed, "null_zscores")
     shuffles = [rng.permutation(land.losses) for _ in range(n_shuffles)]
     out = {}
     for name in names:

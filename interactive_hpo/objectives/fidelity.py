@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_real, fail, seed_to_int
+from .._validation import check_real, fail, generator_of
 from .budgets import check_budget
 from .synthetic import Branin, Forrester, Hartmann6, Rosenbrock, SyntheticFunction
 
@@ -129,7 +129,7 @@ class MultiFidelity:
         self.function = function
         self.bias = check_real(bias, "bias", _OWNER, 0.0)
         self.noise_std = check_real(noise_std, "noise_std", _OWNER, 0.0)
-        self._rng = np.random.default_rng(seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, _OWNER))
+        self._rng = generator_of(seed, _OWNER)
         self.space, self.direction, self.name = function.space, function.direction, function.name
         self._published = _PUBLISHED.get(type(function))
         self._sigma = 0.0  # the tilted copy's height, from fixed points (not the user's seed)
