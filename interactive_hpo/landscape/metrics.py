@@ -24,18 +24,19 @@ __all__ = ["spearman", "fdc", "autocorrelation", "correlation_length", "assortat
            "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
 
 
-def _losses(land: Landscape, losses: Any) -> np.ndarray:
-    """The landscape's own losses, or ``losses`` checked against its grid: shape (n,), finite."""
+def _losses(land: Landscape, losses: Any, owner: str) -> np.ndarray:
+    """The landscape's own losses, or ``losses`` checked against its grid: shape (n,), finite
+    (``owner``: the metric the user called)."""
     if not isinstance(land, Landscape):
-        raise fail("land", "landscape metrics", "a Landscape", land)
+        raise fail("land", owner, "a Landscape", land)
     if losses is None:
         return land.losses
     rule = f"an array of shape ({land.n},) of finite numbers"
-    values = float_array(losses, "losses", "landscape metrics", rule).reshape(-1)
+    values = float_array(losses, "losses", owner, rule).reshape(-1)
     if values.shape != land.losses.shape:
-        raise fail("losses", "landscape metrics", rule, f"shape {values.shape}")
+        raise fail("losses", owner, rule, f"shape {values.shape}")
     if not np.all(np.isfinite(values)):
-        raise fail("losses", "landscape metrics", rule, f"{int(np.sum(~np.isfinite(values)))} non-finite values")
+        raise fail("losses", owner, rule, f"{int(np.sum(~np.isfinite(values)))} non-finite values")
     return values
 
 
@@ -68,7 +69,7 @@ def fdc(land: Landscape, losses: Any = None) -> float:
 
     Positive (losses grow away from the optimum) means a funnel that guides a search: easy.
     """
-    values = _losses(land, losses)
+    values = _losses(land, losses, "fdc")
     return _correlation(values, land.distances(int(np.argmin(values))).astype(float), rank=True)
 
 
@@ -78,7 +79,7 @@ def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000,
     ``n_walks`` seeded walks of ``length`` steps). Near 1: smooth; near 0: rugged."""
     n_walks = check_int(n_walks, "n_walks", "autocorrelation", 1)
     length = check_int(length, "length", "autocorrelation", 2)
-    values = _losses(land, losses)
+    values = _losses(land, losses, "autocorrelation")
     rng = generator_of(seed, "autocorrelation")
     degree, offsets = land.degree(), land._offsets
     _, target = land._adjacency
@@ -103,7 +104,7 @@ def correlation_length(rho: float) -> float:
 def assortativity(land: Landscape, losses: Any = None) -> float:
     """Pearson correlation of the losses at the two ends of every edge, both orientations:
     positive means good configurations sit next to good ones (clustered)."""
-    values = _losses(land, losses)
+    values = _losses(land, losses, "assortativity")
     source, target = land._adjacency
     return _correlation(values[source], values[target])
 
@@ -134,7 +135,7 @@ def local_optima(land: Landscape, losses: Any = None, *, plateaus: bool = False)
     authors) counts them, and it matters on accuracy-based losses, where ties are common: a
     flat bad region is one plateau, not many optima.
     """
-    values = _losses(land, losses)
+    values = _losses(land, losses, "local_optima")
     stuck = values[_best_neighbour(land, values)] >= values
     if not plateaus:
         return np.flatnonzero(stuck)
@@ -159,7 +160,7 @@ def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> di
         ``"sizes"`` (local optimum -> basin size), ``"mean_size"``, and ``"global_share"`` (the
         share of all configurations in the global optimum's basin).
     """
-    values = _losses(land, losses)
+    values = _losses(land, losses, "basins")
     best = _best_neighbour(land, values)
     better = values[best] < values
     step = np.where(better, best, np.arange(land.n))
@@ -188,7 +189,7 @@ def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> di
 def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> np.ndarray:
     """Per configuration, the share of its neighbours whose loss is within ``epsilon``, shape (n,)."""
     epsilon = check_real(epsilon, "epsilon", "neutrality", 0, None)
-    values = _losses(land, losses)
+    values = _losses(land, losses, "neutrality")
     source, target = land._adjacency
     close = np.abs(values[source] - values[target]) <= epsilon
     return np.bincount(source, weights=close, minlength=land.n) / land.degree()
@@ -197,7 +198,7 @@ def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) ->
 def neutrality_distance_correlation(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> float:
     """Spearman of per-configuration neutrality with distance to the optimum (negative: flatter
     near the optimum)."""
-    values = _losses(land, losses)
+    values = _losses(land, losses, "neutrality_distance_correlation")
     return _correlation(neutrality(land, values, epsilon=epsilon),
                         land.distances(int(np.argmin(values))).astype(float), rank=True)
 

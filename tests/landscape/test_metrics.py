@@ -116,10 +116,10 @@ def test_null_zscores_takes_one_metric_by_its_name():
     (lambda: Landscape(("a",), ((1,),), (True,), [0.0]), "`levels` of Landscape must be at least two levels"),
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0]), "`losses` of Landscape must be one loss per configuration"),
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, math.nan]), "`losses` of Landscape must be finite numbers"),
-    (lambda: fdc(SPHERE, np.zeros(5)), "`losses` of landscape metrics must be an array of shape (81,)"),
-    (lambda: fdc(SPHERE, "abc"), "`losses` of landscape metrics must be an array of shape (81,) of finite numbers; "
+    (lambda: fdc(SPHERE, np.zeros(5)), "`losses` of fdc must be an array of shape (81,)"),
+    (lambda: fdc(SPHERE, "abc"), "`losses` of fdc must be an array of shape (81,) of finite numbers; "
                                  "got 'abc'."),
-    (lambda: fdc(SPHERE, np.full(81, math.nan)), "`losses` of landscape metrics must be an array of shape (81,) of "
+    (lambda: fdc(SPHERE, np.full(81, math.nan)), "`losses` of fdc must be an array of shape (81,) of "
                                                  "finite numbers; got '81 non-finite values'."),
     (lambda: autocorrelation(SPHERE, seed=-1), "`seed` of autocorrelation must be a non-negative int"),
     (lambda: null_zscores(SPHERE, seed=-1), "`seed` of null_zscores must be a non-negative int"),
