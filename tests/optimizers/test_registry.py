@@ -13,6 +13,7 @@ from interactive_hpo import (
     register_optimizer,
     unregister_optimizer,
 )
+from interactive_hpo.optimizers.registry import check_settings
 from interactive_hpo.optimizers.simple import RandomSearch
 
 
@@ -35,9 +36,9 @@ def test_a_plug_in_is_registered_and_taken_out_again():
 def test_callers_name_the_arguments_their_users_typed():
     space = SearchSpace([Float("x", 0, 1)])
     with pytest.raises(InvalidParameterError, match=r"^`optimizer` of Study must be one of \[.*\]; got 'rando'\.$"):
-        make_optimizer("rando", space, argument="optimizer", owner="Study")
+        check_settings("rando", {}, argument="optimizer", owner="Study")
     with pytest.raises(InvalidParameterError, match=r"^`optimizer_settings` of Study must be keywords among "
                                                     r"\['scramble', 'seed'\]; got 'resolution'\. 'resolution' is not"):
-        make_optimizer("sobol", space, resolution=3, settings_argument="optimizer_settings", owner="Study")
+        check_settings("sobol", {"resolution": 3}, settings_argument="optimizer_settings", owner="Study")
     with pytest.raises(InvalidParameterError, match=r"^`name` of make_optimizer must be one of .*; got \['sobol'\]"):
         make_optimizer(["sobol"], space)  # an unhashable name is refused too, not a TypeError
