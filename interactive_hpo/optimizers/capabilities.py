@@ -61,6 +61,10 @@ class Scheduler(ABC):
     def rung_table(self) -> list[dict[str, Any]]:
         """One row per rung: its budget, jobs, results and promotions, as plain data."""
 
+    def check_override(self, trial: Trial, action: str) -> None:  # noqa: B027 - optional, by design
+        """Raise HPOError if :meth:`override` cannot apply ``action`` to ``trial``, changing
+        nothing: the study journals the override after this check and before the change."""
+
     @abstractmethod
     def override(self, trial: Trial, action: str) -> None:
         """A person's "promote" or "stop" of the finished ``trial``; raises HPOError when the

@@ -144,19 +144,19 @@ class Steering:
         owner = f"Study.{action}"
         number = self._number(trial, owner)
         current = self._state.trials[number]
-        running = current.state is TrialState.RUNNING
-        if not running:
+        scheduler = None
+        if current.state is not TrialState.RUNNING:
             if not isinstance(self.optimizer, Scheduler):
                 raise fail("trial", owner, "a RUNNING trial, or a finished trial of a scheduler "
                            "(SuccessiveHalving, Hyperband, ASHA)", f"trial {number} ({current.state.value})",
                            hint=f"The optimizer {self.optimizer.name!r} does not promote or stop finished trials.")
-            # The scheduler alone can tell whether it applies (and applies it as it checks): a
-            # refused override is not journaled.
-            self.optimizer.override(current, action)
+            scheduler = self.optimizer
+            scheduler.check_override(current, action)  # a refused override is not journaled
         self._record({"event": "override", "number": number, "action": action})
-        if running:
+        if scheduler is None:
             self._human[number] = action
-        else:
+        else:  # journaled first: a write that fails leaves the scheduler as it was
+            scheduler.override(current, action)
             self._state.override(number, action)
         self._notify("override", current)
 

@@ -154,9 +154,27 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
             bracket.decision(job.rung - 1, job.config, "scheduler", "promote")
 
     # -- human overrides ----------------------------------------------------------------------
+    def check_override(self, trial: Trial, action: str) -> None:
+        """Raise the uniform error if :meth:`override` cannot apply ``action`` to ``trial``;
+        change nothing (the study journals the override between the check and the change)."""
+        self._override_plan(trial, action)
+
     def override(self, trial: Trial, action: str) -> None:
         """A person promotes (``"promote"``) or stops (``"stop"``) the configuration of a
         finished job, whatever the rule decides; called by :meth:`Study.promote` / ``stop``."""
+        job, upper, moved = self._override_plan(trial, action)
+        bracket = self._brackets[job.bracket]
+        if action == "promote":
+            bracket.enter(job.config, upper.rung)
+            self._ready.appendleft(upper)  # a person's choice runs next
+        elif moved:
+            self._ready.remove(upper)
+            bracket.entered[upper.rung].remove(job.config)
+        bracket.decision(job.rung, job.config, "human", action)
+
+    def _override_plan(self, trial: Trial, action: str) -> tuple[Job, Job, bool]:
+        """The finished job, the job above it, and whether its configuration entered that rung;
+        the uniform error when ``action`` cannot apply."""
         owner = f"Study.{action}"
         job = Job.of(trial.user_attrs)
         if trial.source != self.name or job is None or job.bracket >= len(self._brackets):
@@ -168,20 +186,14 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                        hint=f"It ran at budget {bracket.budgets[job.rung]:g}, the last rung of its bracket.")
         upper = Job(job.config, job.bracket, job.rung + 1)
         moved = job.config in bracket.entered[upper.rung]
-        if action == "promote":
-            if moved:
-                raise fail("trial", owner, "a configuration not promoted yet", f"trial {trial.number}",
-                           hint=f"Config {job.config} already entered rung {upper.rung}.")
-            bracket.enter(job.config, upper.rung)
-            self._ready.appendleft(upper)  # a person's choice runs next
-        elif moved:
-            if upper not in self._ready:
-                raise fail("trial", owner, "a configuration whose promotion has not started",
-                           f"trial {trial.number}", hint=f"Config {job.config} is already running or done at "
-                                                         f"budget {bracket.budgets[upper.rung]:g}.")
-            self._ready.remove(upper)
-            bracket.entered[upper.rung].remove(job.config)
-        bracket.decision(job.rung, job.config, "human", action)
+        if action == "promote" and moved:
+            raise fail("trial", owner, "a configuration not promoted yet", f"trial {trial.number}",
+                       hint=f"Config {job.config} already entered rung {upper.rung}.")
+        if action != "promote" and moved and upper not in self._ready:
+            raise fail("trial", owner, "a configuration whose promotion has not started",
+                       f"trial {trial.number}", hint=f"Config {job.config} is already running or done at "
+                                                     f"budget {bracket.budgets[upper.rung]:g}.")
+        return job, upper, moved
 
     # -- looking inside ---------------------------------------------------------------------------
     def rung_table(self) -> list[dict[str, Any]]:

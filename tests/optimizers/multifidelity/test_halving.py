@@ -220,3 +220,20 @@ def test_hyperband_beats_random_search_at_equal_total_budget_on_a_sklearn_task()
         baseline.run(objective, n_trials=int(total))
         random.append(baseline.best_value)
     assert np.mean(hyperband) > np.mean(random)
+
+
+def test_an_override_the_journal_did_not_take_leaves_the_scheduler_as_it_was(tmp_path, monkeypatch):
+    """Checked, journaled, then applied: a full disk between leaves no promotion behind."""
+    study = Study(LINE, SuccessiveHalving(LINE, min_budget=1, max_budget=9, seed=0), storage=tmp_path / "s.jsonl")
+    worst = max(study.run(bowl, n_trials=9), key=lambda t: t.value)
+
+    def full_disk(event):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(study._journal, "append", full_disk)
+        with pytest.raises(OSError):
+            study.promote(worst)
+    study.promote(worst)  # the first one never happened: no "already entered rung 1"
+    assert study.run(bowl, n_trials=1)[0].params == worst.params
+    assert Study.load(tmp_path / "s.jsonl").trials[-1].params == worst.params
