@@ -30,6 +30,7 @@ import numpy as np
 
 from .._validation import accepts_keyword, check_int, check_real, describe_error, fail, import_optional, shown
 from ..direction import Direction
+from ..exceptions import StorageError
 from ..objectives.base import FunctionObjective
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
@@ -93,12 +94,20 @@ def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float 
     return losses, [row_of[key][1] for key in keys]
 
 
-def _read_cache(path: Path) -> tuple[dict[str, np.ndarray], list[str | None]]:
-    """What :func:`_write_cache` kept: the losses by kind (inf for failures) and the failures' reasons."""
-    stored = json.loads(path.read_text())
-    losses = {kind: np.array([math.inf if v is None else v for v in values])
-              for kind, values in stored["losses"].items()}
-    reasons = stored.get("errors") or [None] * len(losses["valid"])
+def _read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], list[str | None]]:
+    """What :func:`_write_cache` kept for a grid of ``n`` configurations: the losses by kind,
+    shape (n,) each (inf for failures), and the failures' reasons. A file that is not such a
+    cache is refused and left as it is."""
+    try:
+        stored = json.loads(path.read_text())
+        losses = {kind: np.array([math.inf if v is None else v for v in values], dtype=float)
+                  for kind, values in stored["losses"].items()}
+        reasons = stored.get("errors") or [None] * len(losses["valid"])
+        if any(values.shape != (n,) for values in losses.values()) or len(reasons) != n:
+            raise ValueError(f"it holds {len(losses['valid'])} losses for a grid of {n} configurations")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:  # JSONDecodeError is a ValueError
+        raise StorageError(f"{path} is not a landscape cache of this grid ({type(error).__name__}: {error}); it "
+                           "was left as it is. Delete it to build the landscape again.") from error
     return losses, [reason or (None if math.isfinite(loss) else "failed (the cache kept no reason)")
                     for reason, loss in zip(reasons, losses["valid"], strict=True)]
 
@@ -213,7 +222,7 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
         path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)
         if path is not None and path.exists():
-            run, errors = _read_cache(path)
+            run, errors = _read_cache(path, len(configs))
         else:
             run, errors = _evaluate_grid(seeded, configs, budget, n_jobs)
             if path is not None:

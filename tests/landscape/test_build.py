@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, StorageError
 from interactive_hpo.landscape import (
     Claim,
     Landscape,
@@ -261,3 +261,15 @@ def test_a_few_failures_take_the_worst_loss_and_are_counted_and_cached_with_thei
     with pytest.raises(InvalidParameterError, match=re.escape("2 of 9 configurations failed at budget=None; the "
                                                               "first, {'x': 1.0, 'y': 0.5}: RuntimeError: diverged")):
         build_landscape(FunctionObjective(loss, space), resolution=3, max_failed=0.2)
+
+
+@pytest.mark.parametrize("text", ["{", '{"losses": {"valid": [1.0]}}', "[]"])
+def test_a_cache_file_that_is_not_this_grids_is_refused_clearly_and_left_as_it_is(tmp_path, text):
+    space = SearchSpace([Float("x", 0, 1)])
+    objective = FunctionObjective(lambda p: p["x"], space)
+    build_landscape(objective, resolution=3, cache_dir=tmp_path)
+    (path,) = tmp_path.glob("landscape-*.json")
+    path.write_text(text)
+    with pytest.raises(StorageError, match="is not a landscape cache of this grid .* left as it is. Delete it"):
+        build_landscape(objective, resolution=3, cache_dir=tmp_path)
+    assert path.read_text() == text
