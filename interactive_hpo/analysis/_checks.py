@@ -12,10 +12,10 @@ import numpy as np
 from .._validation import fail, float_array
 from ..space import SearchSpace
 
-__all__ = ["check_callable", "check_space", "evaluate", "unit_points"]
+__all__ = ["check_callable", "check_search_space", "evaluate", "unit_points"]
 
 
-def check_space(space: Any, owner: str) -> SearchSpace:
+def check_search_space(space: Any, owner: str) -> SearchSpace:
     """``space`` if it is a :class:`~interactive_hpo.SearchSpace`."""
     if not isinstance(space, SearchSpace):
         raise fail("space", owner, "a SearchSpace", space)

@@ -20,7 +20,7 @@ import numpy as np
 from .._validation import check_int, check_real, fail
 from ..space import SearchSpace
 from ..views import AxisLevels
-from ._checks import check_callable, check_space, evaluate, unit_points
+from ._checks import check_callable, check_search_space, evaluate, unit_points
 from .sobol import FUNCTIONS_RULE, Functions, uniform_points
 
 __all__ = ["PartialDependence", "ice_curves", "partial_dependence"]
@@ -123,7 +123,7 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
     [0.0, 0.25, 0.5]
     """
     owner = "partial_dependence"
-    space = check_space(space, owner)
+    space = check_search_space(space, owner)
     check_callable(functions, "functions", owner, FUNCTIONS_RULE)
     grid = grid_settings(space, names, owner, resolution=resolution, n_background=n_background, level=level,
                          seed=seed)
@@ -186,7 +186,7 @@ def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, nam
         NaN where ``name`` is inactive for that configuration.
     """
     owner = "ice_curves"
-    space = check_space(space, owner)
+    space = check_search_space(space, owner)
     check_callable(mean, "mean", owner, "a callable X (m, d) -> values (m,) (a surrogate's mean)")
     if not isinstance(name, str) or name not in space.names:
         raise fail("name", owner, f"one of {space.names}", name)

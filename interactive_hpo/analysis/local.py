@@ -24,7 +24,7 @@ import numpy as np
 from .._validation import check_int, check_real, fail, float_array
 from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
-from ._checks import check_callable, check_space, evaluate, unit_points
+from ._checks import check_callable, check_search_space, evaluate, unit_points
 
 __all__ = ["AblationPath", "QuantileImportance", "ablation_path", "quantile_importance"]
 
@@ -130,7 +130,7 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
     QuantileImportance
     """
     owner = "quantile_importance"
-    space = check_space(space, owner)
+    space = check_search_space(space, owner)
     rule = "an array of shape (n,): one loss per row of X"
     losses = float_array(losses, "losses", owner, rule)
     if losses.ndim != 1:
@@ -218,7 +218,7 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     """
     owner = "ablation_path"
     check_callable(loss, "loss", owner, "a callable X (m, d) -> losses (m,)")
-    space = check_space(space, owner)
+    space = check_search_space(space, owner)
     current, target = _configuration(space, start, "start", owner), _configuration(space, end, "end", owner)
     remaining = [j for j in range(space.dim) if current[j] != target[j]]
     points, steps = [current], []

@@ -26,7 +26,7 @@ import numpy as np
 
 from .._validation import check_int, check_real
 from ..space import SearchSpace
-from ._checks import check_callable, check_space, evaluate
+from ._checks import check_callable, check_search_space, evaluate
 
 __all__ = ["SobolIndices", "sobol_indices", "saltelli_design", "uniform_points"]
 
@@ -165,7 +165,7 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
     ([0.94, 0.06, 0.0], [0.94, 0.06, 0.0])
     """
     owner = "sobol_indices"
-    space = check_space(space, owner)
+    space = check_search_space(space, owner)
     check_callable(functions, "functions", owner, FUNCTIONS_RULE)
     n, level, seed = design_settings(n, level, seed, owner)
     d = space.dim
