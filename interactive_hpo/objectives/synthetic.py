@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, seed_to_int
+from .._validation import check_int, check_real, fail, generator_of
 from ..space import Float, SearchSpace
 from ..views import read_only
 
@@ -91,8 +91,7 @@ class SyntheticFunction:
                             f"these functions take any `dim`: {scalable}.")
         self.dim = int(dim)
         self.noise_std = check_real(noise_std, "noise_std", self.name, 0.0)
-        self._rng = np.random.default_rng(
-            seed if isinstance(seed, np.random.Generator) else seed_to_int(seed, self.name))
+        self._rng = generator_of(seed, self.name)
         self.bounds = read_only(np.broadcast_to(self._bounds, (self.dim, 2)))
         self.optimizers = read_only(np.broadcast_to(self._optimizers, (len(self._optimizers), self.dim)))
         self.space = SearchSpace([Float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(self.bounds.tolist())])

@@ -206,7 +206,6 @@ class OwnTrials:
         return last
 
 
-
 def _check_source(source: Any, owner: str) -> str:
     """A trial's ``source`` as typed: "enqueued" would take the head of the study's queue."""
     if not isinstance(source, str) or not source or source == "enqueued":
