@@ -1,7 +1,9 @@
 """The study room: a :class:`Study`, its record and everything that keeps or reads it.
 
-- ``core``: :class:`Study` (ask, tell, switching optimizer, subscribers, save and load) and
-  :class:`StudyEvent`, what subscribers receive; the parts below mixed into it:
+- ``core``: :class:`Study` (ask, tell, the queue, switching optimizer, save and load); the
+  parts below mixed into it:
+- ``recording``: transactions that catch up with other writers, events journaled before memory
+  moves, and subscribers, who receive a :class:`StudyEvent`.
 - ``running``: ``Study.step`` and ``Study.run`` (here, or handed to the parallel runner).
 - ``own_trials``: the user's own trials (manual, evaluated, added from elsewhere) and their undo.
 - ``state``: a study's record (trials, finish order, queue), and the only code that changes it.

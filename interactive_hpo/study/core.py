@@ -6,12 +6,9 @@ maximizing); only the search space turns unit-cube points into params.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,7 +28,8 @@ from .journal import Journal, check_path
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
-from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
+from .recording import Recording, StudyEvent
+from .replay import copy_journal, read_header, resume, spec_of, tell_history
 from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
 from .running import Running
 from .state import StudyState
@@ -40,28 +38,7 @@ from .warm_start import SourceRecord, WarmStart
 
 __all__ = ["Study", "StudyEvent"]
 
-@dataclass(frozen=True, eq=False)
-class StudyEvent:
-    """What a subscriber receives.
-
-    Attributes
-    ----------
-    kind : str
-        "asked", "told", "added" (a manual trial), "undone" (a manual trial withdrawn),
-        "enqueued", "switched", "reported" (an intermediate value) or "override" (a human's
-        stop or promote).
-    trial : Trial or None
-        The trial concerned, or None for "enqueued" and "switched".
-    study : Study
-        The study that changed.
-    """
-
-    kind: str
-    trial: Trial | None
-    study: Study
-
-
-class Study(OwnTrials, Steering, Introspection, Running):
+class Study(Recording, OwnTrials, Steering, Introspection, Running):
     """An optimization run: ask for trials, tell their results, and keep every one.
 
     Parameters
@@ -290,7 +267,7 @@ class Study(OwnTrials, Steering, Introspection, Running):
                 value = self._pruned_value(current.number)
             return self._finish(current, *outcome_of_state(state, value, attrs, several=self.goals.multi))
 
-    # -- optimizer choices and subscribers ----------------------------------------------------------
+    # -- the queue and the optimizer -----------------------------------------------------------------
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
         canonical = self.space.validate(params)
@@ -312,21 +289,6 @@ class Study(OwnTrials, Steering, Introspection, Running):
             self.optimizer = new
         self._notify("switched", None)
         return new
-
-    def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
-        """Call ``callback(event)`` on every change; returns a function that unsubscribes.
-
-        A subscriber that raises does not stop the study: its error becomes a warning.
-        """
-        if not callable(callback):
-            raise fail("callback", "Study.subscribe", "a callable callback(event)", callback)
-        self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._subscribers:
-                self._subscribers.remove(callback)
-
-        return unsubscribe
 
     # -- persistence --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -364,48 +326,6 @@ class Study(OwnTrials, Steering, Introspection, Running):
             self.optimizer.tell(done, self._loss(done))
         self._notify("told", done)
         return done
-
-    def refresh(self) -> None:
-        """Read what other processes appended to this study's journal since it last looked.
-
-        Every method that changes the study does this first; call it to see their latest
-        trials before reading :attr:`trials` or :attr:`best_trial`. In-memory studies have
-        nothing to read.
-        """
-        with self._transaction():
-            pass
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """Hold the journal's lock and catch up with other writers before deciding anything
-        (a trial number, a proposal, a state); re-entrant. A no-op for in-memory studies."""
-        if self._journal is None:
-            yield
-            return
-        with self._journal.locked():
-            first_line = self._journal.lines_read + 1
-            events = self._journal.read_new()
-            if events:
-                for kind, trial in catch_up(self, events, first_line):
-                    self._notify(kind, trial)
-            self._journal.mend()
-            yield
-
-    def _record(self, event: dict[str, Any]) -> None:
-        # Disk first: if writing fails, memory does not move ahead of the journal.
-        with self._transaction():
-            if self._journal is not None:
-                self._journal.append(event)
-        self._state.log(event)
-
-    def _notify(self, kind: str, trial: Trial | None) -> None:
-        event = StudyEvent(kind, trial, self)
-        for callback in list(self._subscribers):
-            try:
-                callback(event)
-            except Exception as error:
-                warnings.warn(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
-                              "The study goes on.", RuntimeWarning, stacklevel=3)
 
     def _number(self, trial: Trial | int, owner: str, name: str = "trial") -> int:
         number = trial.number if isinstance(trial, Trial) else trial
