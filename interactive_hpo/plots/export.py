@@ -31,7 +31,8 @@ from ..trial import TrialState
 from ._axes import integer_ticks
 from .export_pareto import draw_front_step
 from .pareto import pareto_info
-from .surrogate import axis_positions, plot_surrogate_1d, plot_surrogate_2d
+from .search_axes import axis_positions
+from .surrogate import plot_surrogate_1d, plot_surrogate_2d
 
 __all__ = ["export_html", "export_animation", "draw_step"]
 

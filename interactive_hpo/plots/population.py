@@ -12,7 +12,7 @@ import numpy as np
 
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, integer_ticks
-from .surrogate import _levels, axis_positions, style_axis
+from .search_axes import axis_positions, drawn_levels, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
 
@@ -201,9 +201,9 @@ class PopulationPlot:
             self.landscape.remove()
             self.landscape = None
         if grid is not None and values is not None:
-            self.landscape = self.ax.pcolormesh(_levels(grid.x_axis), _levels(grid.y_axis), rank_shades(values),
-                                                cmap="Greys_r", vmin=0.0, vmax=1.0, shading="nearest", alpha=0.6,
-                                                zorder=0)
+            x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
+            self.landscape = self.ax.pcolormesh(x, y, rank_shades(values), cmap="Greys_r", vmin=0.0, vmax=1.0,
+                                                shading="nearest", alpha=0.6, zorder=0)
 
     def _limits(self, axis: AxisLevels, which: str) -> None:
         ends = axis_positions(axis, np.array([0.0, 1.0]))

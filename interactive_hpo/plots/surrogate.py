@@ -13,9 +13,9 @@ import numpy as np
 
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._axes import check_axes
+from .search_axes import drawn_levels, style_axis
 
-__all__ = ["SurrogateCurve", "SurrogateMaps", "axis_positions", "axis_to_unit", "displayed_acquisition",
-           "plot_surrogate_1d", "plot_surrogate_2d", "style_axis"]
+__all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
 
 #: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
 BAND = 2.0
@@ -30,71 +30,6 @@ def displayed_acquisition(name: str, values: Any) -> np.ndarray:
     if name == "logei" and values.size:
         return np.maximum(values, values.max() - LOG_FLOOR)
     return values
-
-
-def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
-    """Where unit-cube coordinates of shape (n,) fall on a plot axis of ``axis``.
-
-    Numbers map to their value (interpolated between levels, in log space for log axes);
-    categoricals map to the index of their choice, which is how the axis is drawn.
-    """
-    unit = np.asarray(unit, dtype=float)
-    if axis.scale == "categorical":
-        return np.floor(unit * len(axis.levels)).clip(0, len(axis.levels) - 1)
-    levels = np.asarray(axis.levels, dtype=float)
-    if axis.scale == "log":
-        return np.exp(np.interp(unit, axis.unit, np.log(levels)))
-    return np.interp(unit, axis.unit, levels)
-
-
-def axis_to_unit(axis: AxisLevels, position: float) -> float:
-    """The unit-cube coordinate of a position on a plot axis of ``axis`` (inverse of
-    :func:`axis_positions`): where a click on a plot lands in the search space.
-
-    >>> from interactive_hpo import Categorical, Float, SearchSpace
-    >>> space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("k", ["rbf", "poly"])])
-    >>> round(axis_to_unit(space.axis("C"), 1.0), 6), axis_to_unit(space.axis("k"), 0.8)
-    (0.5, 0.75)
-    """
-    if axis.scale == "categorical":
-        k = len(axis.levels)
-        return (min(max(round(position), 0), k - 1) + 0.5) / k
-    levels = np.asarray(axis.levels, dtype=float)
-    if axis.scale == "log":
-        return float(np.interp(np.log(max(position, levels[0])), np.log(levels), axis.unit))
-    return float(np.interp(position, levels, axis.unit))
-
-
-def _levels(axis: AxisLevels) -> np.ndarray:
-    if axis.scale == "categorical":
-        return np.arange(len(axis.levels), dtype=float)
-    return np.asarray(axis.levels, dtype=float)
-
-
-def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
-    """Label, scale and (for categoricals) tick one axis of ``ax`` ("x" or "y") for ``axis``."""
-    set_label, set_scale = (ax.set_xlabel, ax.set_xscale) if which == "x" else (ax.set_ylabel, ax.set_yscale)
-    set_label(axis.name)
-    set_scale("log" if axis.scale == "log" else "linear")
-    if axis.scale == "categorical":
-        ticks = ax.set_xticks if which == "x" else ax.set_yticks
-        ticks(np.arange(len(axis.levels)), [str(v) for v in axis.levels])
-    else:  # a previous categorical axis left fixed ticks behind
-        locator = ax.xaxis if which == "x" else ax.yaxis
-        locator.set_major_locator(_auto_locator(axis.scale))
-        locator.set_major_formatter(_auto_formatter(axis.scale))
-
-
-def _auto_locator(scale: str) -> Any:
-    from matplotlib import ticker
-
-    return ticker.LogLocator() if scale == "log" else ticker.AutoLocator()
-
-
-def _auto_formatter(scale: str) -> Any:
-    from matplotlib import ticker
-
-    return ticker.LogFormatterSciNotation() if scale == "log" else ticker.ScalarFormatter()
 
 
 def compact_labels(values: Any) -> list[str]:
@@ -222,7 +157,7 @@ class SurrogateCurve:
         truth : array-like of shape (m,), optional
             The true objective at the levels, when it is known (a synthetic function).
         """
-        x = _levels(axis)
+        x = drawn_levels(axis)
         mean, std = prediction.mean, prediction.std
         total = np.sqrt(std**2 + prediction.noise_std**2)
         for band in self.bands:  # a band's outline changes shape: replace it
@@ -266,7 +201,7 @@ class SurrogateCurve:
         posterior, prior : ndarray of shape (k, m), optional
             Sample functions from the posterior (thin blue) and from the prior (thin grey).
         """
-        x = _levels(axis)
+        x = drawn_levels(axis)
         for line in self._teaching:
             line.remove()
         self._teaching = []
@@ -372,7 +307,7 @@ class SurrogateMaps:
         key = (grid.x_axis.name, grid.y_axis.name, grid.x_axis.levels, grid.y_axis.levels)
         if key == self._mesh_key:
             return
-        x, y = _levels(grid.x_axis), _levels(grid.y_axis)
+        x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
         blank = np.zeros(grid.shape)
         for image in self.images:
             image.remove()
@@ -417,3 +352,12 @@ def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, obs
                       proposal: Any = None, axes: Any = None) -> list[Any]:
     """Draw :class:`SurrogateMaps` once; returns its three Axes."""
     return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal).axes
+
+
+_MOVED_TO_SEARCH_AXES = ("axis_positions", "axis_to_unit", "style_axis")
+
+
+def __getattr__(name: str) -> Any:
+    from .._moved import moved_name
+
+    return moved_name(__name__, name, "interactive_hpo.plots.search_axes", _MOVED_TO_SEARCH_AXES)

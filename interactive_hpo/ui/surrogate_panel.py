@@ -24,7 +24,8 @@ import numpy as np
 
 from ..direction import Direction
 from ..parameters import Categorical, Int, Parameter
-from ..plots.surrogate import SurrogateCurve, SurrogateMaps, axis_positions, axis_to_unit
+from ..plots.search_axes import axis_positions, axis_to_unit
+from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, trust_words

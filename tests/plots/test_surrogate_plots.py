@@ -15,11 +15,10 @@ import pytest  # noqa: E402
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.plots.history import BestSoFarPlot  # noqa: E402
 from interactive_hpo.plots.population import PopulationPlot  # noqa: E402
+from interactive_hpo.plots.search_axes import axis_positions, axis_to_unit  # noqa: E402
 from interactive_hpo.plots.surrogate import (  # noqa: E402
     SurrogateCurve,
     SurrogateMaps,
-    axis_positions,
-    axis_to_unit,
     plot_surrogate_1d,
     plot_surrogate_2d,
 )

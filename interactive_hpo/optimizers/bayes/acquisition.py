@@ -2,7 +2,7 @@
 
 Everything here is in *utility* units (``u = -loss``, larger is better), as BoTorch expects.
 Log-EI, EI, PI and UCB are computed in closed form from the per-point mean and standard
-deviation of the cached-Cholesky predictor (``bayes_model.Predictor``): the proposal maximizes
+deviation of the cached-Cholesky predictor (``bayes.predictor.Predictor``): the proposal maximizes
 the very function a plot draws, and a test checks both values and gradients against BoTorch's
 own classes. It is also faster: a forward pass took 0.6 ms against 3.7 ms through GPyTorch's
 posterior (n = 100, a batch of 9 points), and the acquisition's optimization, which had become
@@ -33,7 +33,8 @@ from scipy import special
 
 # isort: off
 # bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
-from .model import DTYPE, Predictor, torch
+from .model import DTYPE, torch
+from .predictor import Predictor
 from .kernel import HammingKernel
 from .search import ascend, best_new, mixed_search
 from botorch.acquisition import (  # noqa: E402

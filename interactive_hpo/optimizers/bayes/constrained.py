@@ -45,8 +45,9 @@ from scipy import special
 
 from ...trial import Trial
 from . import acquisition as acq
-from .model import DTYPE, FittedGP, Predictor, torch
+from .model import DTYPE, FittedGP, torch
 from .outcomes import fit_models, members, restore_models
+from .predictor import Predictor
 
 __all__ = ["ConstrainedLogEI", "ConstraintModels", "column", "constrained_log_ei", "first_output"]
 
@@ -109,7 +110,7 @@ class ConstrainedLogEI(AcquisitionFunction):
     ``ModelListGP``) is the objective's utility, improving on ``best`` (EI's term left out
     when ``best`` is ``-inf``); outputs 1..k are constraints, met at most 0. The same quantity
     as BoTorch's ``LogConstrainedExpectedImprovement`` (and ``LogProbabilityOfFeasibility``
-    without a best), computed from the cached-Cholesky predictors (``bayes.model.Predictor``),
+    without a best), computed from the cached-Cholesky predictors (``bayes.predictor.Predictor``),
     with a gradient in NumPy for the search: about ten times faster than through GPyTorch's
     posterior, which made a proposal take 1.5-3.5 s at n = 10-15 (a loaded 2-core machine).
     """

@@ -63,9 +63,10 @@ from ...views import read_only
 from ..base import Suggestion
 from ..capabilities import MultiObjective
 from .constrained import column, first_output
-from .model import DTYPE, Predictor, one_thread, torch
+from .model import DTYPE, one_thread, torch
 from .optimizer import KERNELS, NOISE, GaussianProcessBO, GPSurrogateView
 from .outcomes import members
+from .predictor import Predictor
 from .view import kernel_summary
 from .warping import OutputWarp
 

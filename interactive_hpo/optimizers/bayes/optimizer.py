@@ -37,7 +37,8 @@ import numpy as np
 from .finite import FiniteSpace
 from .initial import InitialDesign
 from .view import GPSurrogateView, acquisition_scale, kernel_summary
-from .model import DTYPE, FittedGP, Predictor, one_thread, scaled_lengthscales, torch
+from .model import DTYPE, FittedGP, one_thread, scaled_lengthscales, torch
+from .predictor import Predictor
 from . import acquisition as acq
 from .conditional import ActiveOnly
 from .constrained import ConstraintModels

@@ -33,7 +33,7 @@ class SourceMeans:
     ----------
     names : sequence of str
         The sources' names, in order.
-    predictors : sequence of bayes.model.Predictor
+    predictors : sequence of bayes.predictor.Predictor
         Each source's fitted GP, predicting standardized means (about unit spread over its trials).
     """
 

@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from ..warm_start import Source, distinct_names
-from .model import Predictor, fit_gp, torch
+from .model import fit_gp, torch
+from .predictor import Predictor
 from .prior_mean import SourceMeans, TransferMean
 from .warping import OutputWarp
 

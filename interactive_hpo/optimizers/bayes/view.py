@@ -21,7 +21,8 @@ from linear_operator.utils.warnings import NumericalWarning
 from ...direction import Direction
 from ...views import KernelSummary, SurrogatePrediction
 from . import acquisition as acq
-from .model import DTYPE, Predictor, torch
+from .model import DTYPE, torch
+from .predictor import Predictor
 from .transfer import source_weights
 from .warping import OutputWarp
 

@@ -41,7 +41,8 @@ from interactive_hpo.optimizers.bayes import GaussianProcessBO, SurrogateView  #
 from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
 from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
 from interactive_hpo.optimizers.bayes.kernel import HammingKernel  # noqa: E402
-from interactive_hpo.optimizers.bayes.model import DTYPE, Predictor, fit_gp  # noqa: E402
+from interactive_hpo.optimizers.bayes.model import DTYPE, fit_gp  # noqa: E402
+from interactive_hpo.optimizers.bayes.predictor import Predictor  # noqa: E402
 
 #: A cheap acquisition optimizer: where accuracy is not the point, speed is.
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}

@@ -10,7 +10,7 @@ pytest.importorskip("botorch")
 
 from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.optimizers.bayes import GaussianProcessBO  # noqa: E402
-from interactive_hpo.optimizers.bayes.model import Predictor  # noqa: E402
+from interactive_hpo.optimizers.bayes.predictor import Predictor  # noqa: E402
 from interactive_hpo.optimizers.bayes.transfer import source_means  # noqa: E402
 from interactive_hpo.optimizers.warm_start import Source  # noqa: E402
 from interactive_hpo.trial import Trial, TrialState  # noqa: E402
