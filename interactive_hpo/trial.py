@@ -69,12 +69,27 @@ def _non_str_key(value: Any) -> Any:
 
 
 def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
-    """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully."""
+    """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully.
+
+    NumPy scalars and arrays (what ``cross_val_score`` or a metric returns) become the Python
+    numbers and nested lists JSON holds, as the journal would read them back.
+    """
     if user_attrs is None:
         return {}
     if not isinstance(user_attrs, Mapping):
         raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", user_attrs)
-    return check_json(dict(user_attrs), "user_attrs", owner)
+    return check_json(_plain(dict(user_attrs)), "user_attrs", owner)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with NumPy scalars and arrays, at any depth, as Python numbers and lists."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True, eq=False)

@@ -115,6 +115,23 @@ def test_evaluation_keeps_details():
     assert bad.state is TrialState.FAILED and "JSON" in bad.error
 
 
+def test_numpy_details_are_kept_as_json_reads_them_back(tmp_path):
+    # cross_val_score returns an array and metrics return NumPy scalars: both are kept, as the
+    # plain numbers and lists a resumed journal reads back, not refused.
+    study = Study(SPACE, seed=0, storage=tmp_path / "s.jsonl")
+    details = {"fold_scores": np.array([0.25, 0.5]), "n_iter": np.int64(7), "fit": {"s": np.float32(1.5)},
+               "ok": np.bool_(True), "pair": (1, 2)}
+    trial = study.step(lambda p: Evaluation(0.25, details))
+    told = study.tell(study.ask(), 1.0, user_attrs={"epochs": np.int32(3)})
+    expected = {"fold_scores": [0.25, 0.5], "n_iter": 7, "fit": {"s": 1.5}, "ok": True, "pair": [1, 2]}
+    assert trial.state is TrialState.COMPLETE and dict(trial.user_attrs) == expected
+    assert type(trial.user_attrs["n_iter"]) is int and told.user_attrs["epochs"] == 3
+    resumed = Study.load(tmp_path / "s.jsonl").trials
+    assert dict(resumed[0].user_attrs) == expected and resumed[1].user_attrs["epochs"] == 3
+    bad = study.step(lambda p: Evaluation(0.25, {"scores": np.array([0.1, np.nan])}))
+    assert bad.state is TrialState.FAILED and "finite numbers" in bad.error
+
+
 def test_keyboard_interrupt_fails_the_trial_and_propagates():
     study = Study(SPACE, seed=0)
     study.run(quadratic, n_trials=2)
