@@ -20,8 +20,8 @@ from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
-__all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "check_no_value", "outcome_of_result",
-           "outcome_of_state", "outcome_of_value"]
+__all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "check_no_constraints", "check_no_value",
+           "outcome_of_result", "outcome_of_state", "outcome_of_value"]
 
 
 class Measured(NamedTuple):
@@ -138,6 +138,15 @@ def check_no_value(state: TrialState, value: Any, owner: str, several: bool) -> 
                    hint="Keep what it measured in user_attrs" + ("." if several else
                                                                  ", or finish it PRUNED to keep its last value."))
     raise fail("value", owner, "None for a PRUNED trial of several objectives", value)
+
+
+def check_no_constraints(state: TrialState, constraints: Any, owner: str) -> None:
+    """Refuse ``constraints`` given with a PRUNED or FAILED trial rather than drop them unseen:
+    only a COMPLETE trial's constraint values are kept and modelled."""
+    if constraints is not None and state is not TrialState.COMPLETE:
+        raise fail("constraints", owner, f"None for a {state.value} trial (only a COMPLETE trial's constraint "
+                                         "values are kept)", constraints,
+                   hint="Keep what it measured in user_attrs.")
 
 
 def check_budget_keyword(objective: Callable[..., Any], budget: float | None, owner: str,

@@ -20,7 +20,7 @@ from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import available_optimizers, check_settings
-from ..outcome import Measured, outcome_of_state, outcome_of_value
+from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
@@ -247,6 +247,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
         constraints : sequence of float, optional
             Finite constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
+            Refused with another state (only a COMPLETE trial's are kept).
         """
         attrs = check_attrs(user_attrs, "Study.tell")
         state = TrialState.COMPLETE if state is None else parse_state(state)
@@ -263,6 +264,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                     outcome_of_value(value, attrs, "Study.tell")  # refuses a number too large for a float
                 measured = Measured(value, read_constraints(constraints, "Study.tell"))
                 return self._finish(current, state, measured, attrs, owner="Study.tell")
+            check_no_constraints(state, constraints, "Study.tell")
             if state is TrialState.PRUNED and value is None and not self.goals.multi:
                 value = self._pruned_value(current.number)
             return self._finish(current, *outcome_of_state(state, value, attrs, several=self.goals.multi))

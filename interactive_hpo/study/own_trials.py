@@ -12,7 +12,7 @@ from typing import Any, cast
 from .._validation import as_finite, check_int, fail, is_real, shown
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
-from ..outcome import Measured, call_objective, check_no_value
+from ..outcome import Measured, call_objective, check_no_constraints, check_no_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
 from .replay import tell_history
@@ -143,7 +143,7 @@ class OwnTrials:
         generation : int, optional
             Its generation (>= 0), for a population method's trials.
         constraints : sequence of float, optional
-            Constraint values of a COMPLETE trial (at most 0 is met).
+            Constraint values of a COMPLETE trial (at most 0 is met); refused with another state.
         datetime_start, datetime_complete : float, optional
             Unix timestamps; default now.
         owner : str
@@ -156,6 +156,7 @@ class OwnTrials:
             self.goals.read(value, owner)  # numbers where they belong; a non-finite one fails the trial below
             fields = finished_fields(self.goals, state, Measured(value, read_constraints(constraints, owner)), attrs)
         else:
+            check_no_constraints(state, constraints, owner)
             fields = finished_fields(self.goals, state, _last_value(state, value, self.goals.multi, owner), attrs)
         now = time.time()
         known: dict[str, Any] = {

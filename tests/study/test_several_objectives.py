@@ -105,6 +105,18 @@ def test_constraints_decide_feasibility_and_only_feasible_trials_can_be_best():
     assert none_feasible.best_trials == []
 
 
+@pytest.mark.parametrize("state", ["PRUNED", "FAILED"])
+def test_constraints_of_a_trial_that_did_not_complete_are_refused_not_dropped(state, tmp_path):
+    study = Study(SPACE, "random", seed=0, storage=tmp_path / "c.jsonl")
+    trial = study.ask()
+    with pytest.raises(InvalidParameterError, match=f"`constraints` of Study.tell must be None for a {state} trial"):
+        study.tell(trial, state=state, constraints=[0.5])
+    with pytest.raises(InvalidParameterError, match=f"`constraints` of Study.add_finished must be None for a {state}"):
+        study.add_finished({"x": 0.5, "y": 0.1}, state=state, source="elsewhere", constraints=[0.5])
+    assert study.trials == [trial] and study.tell(trial, state=state).constraints is None
+    assert len(Study.load(tmp_path / "c.jsonl").trials) == 1
+
+
 def test_the_journal_keeps_values_and_constraints_and_resumes_the_same_study(tmp_path):
     path = tmp_path / "two.jsonl"
     study = Study(SPACE, "sobol", directions=TWO, seed=1, storage=path)

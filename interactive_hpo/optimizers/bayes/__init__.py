@@ -5,8 +5,9 @@
 - ``view``: the :class:`GPSurrogateView` snapshot it shows (a
   :class:`~interactive_hpo.views.SurrogateView`, the protocol plots and the Lab rely on).
 - ``model``: building the GP; ``predictor``: the cached-Cholesky predictions (and gradients)
-  the views, plots and closed-form acquisitions use; ``kernel``: its kernel (numeric and categorical coordinates in one distance); ``fit``: its
-  hyperparameters by maximum a posteriori; ``warping``: the output warp it is fitted on.
+  the views, plots and closed-form acquisitions use; ``kernel``: its kernel (numeric and
+  categorical coordinates in one distance); ``fit``: its hyperparameters by maximum a
+  posteriori; ``warping``: the output warp it is fitted on.
 - ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
 - ``outcomes``: one GP per outcome (objectives, constraints) as a BoTorch ``ModelListGP``.
 - ``constrained``: constraint values the trials carry, their GPs, constrained log-EI.
