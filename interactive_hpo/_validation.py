@@ -166,6 +166,16 @@ def import_optional(module: str, extra: str, purpose: str) -> Any:
         ) from error
 
 
+def requires_keyword(fn: Any, name: str) -> bool:
+    """Whether ``fn`` cannot be called without the keyword argument ``name`` (declared, no default)."""
+    try:
+        parameter = inspect.signature(fn).parameters.get(name)
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+    return parameter is not None and parameter.kind is not parameter.VAR_KEYWORD \
+        and parameter.default is parameter.empty
+
+
 def accepts_keyword(fn: Any, name: str) -> bool:
     """Whether ``fn`` declares the keyword argument ``name``.
 

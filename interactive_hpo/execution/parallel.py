@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import inspect
 import multiprocessing
 import os
 import pickle
@@ -51,7 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._compat import executor_workers
-from .._validation import check_int, check_one_of, check_real, describe_error, fail
+from .._validation import check_int, check_one_of, check_real, describe_error, fail, requires_keyword
 from ..outcome import call_objective, check_budget_keyword
 from ..trial import Trial, TrialState
 
@@ -149,12 +148,12 @@ class RunSettings:
 def _check_no_report(objective: Callable[..., Any]) -> Callable[..., Any]:
     """Refuse, before any trial, an objective that cannot run without a ``report`` callable: the
     pruner lives in this process, so workers call the objective without one (every trial would
-    fail with a TypeError). An objective whose ``report`` has a default runs, without reporting."""
-    try:
-        report = inspect.signature(objective).parameters.get("report")
-    except (TypeError, ValueError):  # builtins without a signature take no report
-        return objective
-    if report is not None and report.kind is not report.VAR_KEYWORD and report.default is report.empty:
+    fail with a TypeError). An objective whose ``report`` has a default runs, without reporting.
+    A wrapper whose own signature hides what it wraps says so with a bool ``requires_report``
+    (``FunctionObjective`` does)."""
+    declared = getattr(objective, "requires_report", None)
+    needs = declared if isinstance(declared, bool) else requires_keyword(objective, "report")
+    if needs:
         raise fail("objective", "Study.run", "an objective that runs without `report` when trials run in parallel",
                    objective, hint="Pruning (report=) is not available in parallel runs: the pruner lives in this "
                                    "process. Give it a default (report=None) and skip reporting when it is None, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from .._validation import accepts_keyword, check_one_of, fail
+from .._validation import accepts_keyword, check_one_of, fail, requires_keyword
 from ..space import SearchSpace
 from ..trial import Evaluation
 
@@ -60,6 +60,12 @@ class FunctionObjective:
         self.space = space
         self.direction = check_one_of(direction, "direction", "FunctionObjective", ("minimize", "maximize"))
         self.name = name or getattr(fn, "__name__", "objective")
+
+    @property
+    def requires_report(self) -> bool:
+        """Whether ``fn`` cannot run without a ``report`` callable (a parallel run, which has
+        none to give, refuses such an objective before any trial)."""
+        return requires_keyword(self.fn, "report")
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None,
                  report: Callable[[float, float], None] | None = None) -> float | Evaluation:

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
+from interactive_hpo.objectives import FunctionObjective
 
 SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
 
@@ -163,9 +164,13 @@ def test_an_objective_that_needs_report_is_refused_before_any_trial():
         return params["x"]
 
     study = Study(SPACE, seed=0)
-    with pytest.raises(InvalidParameterError, match=re.escape("`objective` of Study.run must be an objective that "
-                                                              "runs without `report` when trials run in parallel")):
+    refused = re.escape("`objective` of Study.run must be an objective that runs without `report` when trials "
+                        "run in parallel")
+    with pytest.raises(InvalidParameterError, match=refused):
         study.run(train, 2, n_workers=2)
+    # Wrapped, its own signature (report=None) hid the need: every trial failed instead.
+    with pytest.raises(InvalidParameterError, match=refused):
+        study.run(FunctionObjective(train, SPACE), 2, n_workers=2)
     assert study.trials == []
 
     def optional(params, *, report=None):   # runs, without reporting
