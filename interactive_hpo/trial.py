@@ -245,11 +245,11 @@ class Trial:
             values=read_floats(data.get("values")),
             constraints=read_floats(data.get("constraints")),
             source=str(data["source"]),
-            budget=data.get("budget"),
-            generation=data.get("generation"),
+            budget=_read_number(data, "budget", positive=True),
+            generation=_read_number(data, "generation", integer=True),
             user_attrs=data.get("user_attrs") or {},
-            datetime_start=data.get("datetime_start"),
-            datetime_complete=data.get("datetime_complete"),
+            datetime_start=_read_number(data, "datetime_start"),
+            datetime_complete=_read_number(data, "datetime_complete"),
             intermediate_values={step: math.nan if value is None else float(value)
                                  for step, value in data.get("intermediate_values") or []},
         )
@@ -261,6 +261,23 @@ class Trial:
         if self.constraints is not None:
             value += ", feasible" if self.feasible else ", infeasible"
         return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
+
+
+def _read_number(data: Mapping[str, Any], key: str, positive: bool = False, integer: bool = False) -> Any:
+    """``data[key]`` as a journal holds it: None, or a finite number (> 0 if ``positive``; an int
+    >= 0 if ``integer``). ValueError otherwise, so that a damaged line is refused on load (the
+    replay names it) rather than failing later, in a plot."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if integer:
+        if type(value) is not int or value < 0:
+            raise ValueError(f"{key} {value!r} is not an int >= 0")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or (positive and value <= 0):
+        raise ValueError(f"{key} {value!r} is not a finite number{' > 0' if positive else ''}")
+    return float(value)
 
 
 def read_floats(items: Any) -> tuple[float, ...] | None:

@@ -119,6 +119,17 @@ def with_finished_value(tmp_path, value):
     Study(SPACE, storage=path)
 
 
+def with_trial_field(tmp_path, key, value):
+    """A journal whose last trial (added by hand) says ``key: value``, as a damaged file might."""
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, storage=path).add_manual({"lr": 0.01, "depth": 2, "act": "relu"}, 1.0)
+    lines = path.read_text().splitlines()
+    event = json.loads(lines[-1])
+    event["trial"][key] = value
+    path.write_text("\n".join([*lines[:-1], json.dumps(event)]) + "\n")
+    Study.load(path)
+
+
 def told_a_huge_int(tmp_path):
     study = Study(SPACE, seed=0)
     study.tell(study.ask(), 10**400)
@@ -174,6 +185,13 @@ CASES = [
      "line 3: not valid JSON (NaN is not a value a journal holds"),
     ("journal value 1e999", lambda t: with_finished_value(t, "1e999"), StorageError,
      "line 3: not valid JSON (the number 1e999 does not fit in a float"),
+    ("journal trial with a budget of text", lambda t: with_trial_field(t, "budget", "big"), StorageError,
+     "line 2: an event does not fit this study (ValueError: budget 'big' is not a finite number > 0)."),
+    ("journal trial with a generation of 1.5", lambda t: with_trial_field(t, "generation", 1.5), StorageError,
+     "line 2: an event does not fit this study (ValueError: generation 1.5 is not an int >= 0)."),
+    ("journal trial with a start time of text", lambda t: with_trial_field(t, "datetime_start", "noon"),
+     StorageError, "line 2: an event does not fit this study (ValueError: datetime_start 'noon' is not a finite "
+                   "number)."),
     ("journal with an unknown optimizer",
      lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
      "an event does not fit this study (ValueError: optimizer 'magic' is not registered in this process"),
