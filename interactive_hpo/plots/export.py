@@ -16,17 +16,20 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import as_finite, check_real, fail
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..study.core import Study
+from ..study.journal import check_path
 from ..trial import TrialState
 from ._axes import integer_ticks
 from .export_pareto import draw_front_step
@@ -44,8 +47,9 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
     several objectives, the two objectives on the front's axes (default: the first two), and
     ``reference`` is the reference point of the hypervolume (see :func:`export_html`).
     """
+    names = _pair(study, pair, "draw_step")
     if study.goals.multi:
-        return _draw_front(study, step, fig, pair, reference)
+        return _draw_front(study, step, fig, names, reference)
     if reference is not None:
         raise fail("reference", "export", "None for a study of one objective (it measures no hypervolume)", reference)
     fig.clf()
@@ -55,7 +59,6 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
     done = [study.trials[n] for n in known if study.trials[n].state is TrialState.COMPLETE]
     X = np.array([t.x for t in done]).reshape(-1, space.dim)
     values = np.array([t.value for t in done], dtype=float)
-    names = list(pair) if pair is not None else space.names[:2]
     try:
         view = study.surrogate(step=step)
     except InvalidParameterError:
@@ -80,13 +83,27 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
     return f"Step {step}: {trial.source} proposed trial {step} from {len(known)} finished trials ({outcome})."
 
 
-def _draw_front(study: Study, step: int, fig: Any, pair: Sequence[str] | None, reference: Any) -> str:
-    """The frame of a study of several objectives (:func:`.export_pareto.draw_front_step`)."""
+def _pair(study: Study, pair: Any, owner: str) -> list[str]:
+    """The two names a frame is drawn over, checked: two distinct parameters of the space (a 1-D
+    space: its one parameter, and no ``pair``), or for several objectives two objective names."""
+    multi = study.goals.multi
+    names = list(study.goals.names) if multi else list(study.space.names)
+    if pair is None:
+        return names[:2]
+    what = "objective" if multi else "parameter"
+    if len(names) < 2:
+        raise fail("pair", owner, f"None for a search space of one parameter ({names[0]!r})", pair)
+    chosen = list(pair) if isinstance(pair, (list, tuple)) else []
+    if len(chosen) != 2 or not all(isinstance(n, str) and n in names for n in chosen) or chosen[0] == chosen[1]:
+        raise fail("pair", owner, f"two different {what} names from {names}", pair)
+    return chosen
+
+
+def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference: Any) -> str:
+    """The frame of a study of several objectives (:func:`.export_pareto.draw_front_step`) over
+    the objectives ``chosen``."""
     goals = study.goals
     names, directions = list(goals.names), [d.value for d in goals.directions]
-    chosen = names[:2] if pair is None else list(pair)
-    if len(chosen) != 2 or len(set(chosen)) != 2 or not set(chosen) <= set(names):
-        raise fail("pair", "export", f"two objective names from {names} for a study of several objectives", pair)
     values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
     feasible = np.array([t.feasible for t in study.trials], dtype=bool)
     point = _reference(reference, values, feasible, directions, names)
@@ -148,14 +165,14 @@ def _draw_trials(fig: Any, study: Study, step: int, done: list[Any], names: list
     integer_ticks(best_ax.xaxis)
 
 
-def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | None, reference: Any,
+def _frames(study: Study, steps: list[int], pair: list[str] | None, reference: Any,
             figsize: tuple[float, float]) -> Iterator[tuple[bytes, str]]:
     """PNG bytes and caption of each step."""
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=figsize, layout="constrained")
     try:
-        for step in _steps(study, steps):
+        for step in steps:
             caption = draw_step(study, step, fig, pair, reference)
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=80)
@@ -164,13 +181,41 @@ def _frames(study: Study, steps: Sequence[int] | None, pair: Sequence[str] | Non
         plt.close(fig)
 
 
-def _steps(study: Study, steps: Sequence[int] | None) -> list[int]:
+def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pair: Any, figsize: Any,
+             owner: str) -> tuple[Path, list[int], list[str] | None, tuple[float, float]]:
+    """The arguments every export shares, checked before any frame is drawn: the file to write
+    (a path ending in one of ``suffixes``), the steps, the pair (None: the default) and the
+    frames' size in inches."""
+    if not isinstance(study, Study):
+        raise fail("study", owner, "a Study", study)
+    out = check_path(path, "path", owner, example="steps" + suffixes[0])
+    if out.suffix.lower() not in suffixes:
+        raise fail("path", owner, f"a {' or '.join(suffixes)} file name", str(path))
     n = len(study.trials)
-    chosen = list(range(n)) if steps is None else [int(s) for s in steps]
-    if not chosen or any(not 0 <= s < n for s in chosen):
-        raise fail("steps", "export", f"trial numbers in [0, {n})", steps,
-                   hint="Run the study first." if n == 0 else None)
-    return chosen
+    chosen = list(range(n)) if steps is None else steps
+    rule = f"a non-empty list of trial numbers (ints) in [0, {n})"
+    if not isinstance(chosen, (list, tuple, range)) or not chosen or not all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < n for s in chosen):
+        raise fail("steps", owner, rule, steps, hint="Run the study first." if n == 0 else None)
+    size = tuple(figsize) if isinstance(figsize, (list, tuple)) else ()
+    if len(size) != 2 or not all(as_finite(v) is not None and v > 0 for v in size):
+        raise fail("figsize", owner, "(width, height) in inches, two positive numbers", figsize)
+    names = _pair(study, pair, owner)
+    return out, [int(s) for s in chosen], None if pair is None else names, (float(size[0]), float(size[1]))
+
+
+def _written_whole(out: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temporary)`` on a file beside ``out`` with its suffix, then rename it to
+    ``out``: an export that fails midway leaves no part of a file, and whatever was at ``out``
+    stays as it was."""
+    temporary = out.with_name(f".{out.stem}.{uuid.uuid4().hex}{out.suffix}")
+    try:
+        write(temporary)
+        os.replace(temporary, out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return out
 
 
 def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[int] | None = None,
@@ -196,42 +241,50 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
     title : str
     figsize : (float, float)
         Inches of each frame.
+
+    An existing file at ``path`` is replaced only once the whole page is written: an export that
+    fails leaves it as it was.
     """
-    frames = list(_frames(study, steps, pair, reference, figsize))
+    out, steps, pair, size = _checked(study, path, (".html", ".htm"), steps, pair, figsize, "export_html")
+    if not isinstance(title, str):
+        raise fail("title", "export_html", "a str", title)
+    frames = list(_frames(study, steps, pair, reference, size))
     images = ",".join(f'"data:image/png;base64,{base64.b64encode(png).decode()}"' for png, _ in frames)
-    captions = ",".join(f'"{html.escape(caption)}"' for _, caption in frames)
+    # JSON is a JavaScript literal; "<" escaped so that no caption can close the <script>.
+    captions = ",".join(json.dumps(caption).replace("<", "\\u003c") for _, caption in frames)
     page = _PAGE.format(title=html.escape(title), n=len(frames) - 1, images=images, captions=captions)
-    out = Path(path)
-    out.write_text(page, encoding="utf-8")
-    return out
+    return _written_whole(out, lambda file: file.write_text(page, encoding="utf-8"))
 
 
 def export_animation(study: Study, path: str | os.PathLike[str], *, steps: Sequence[int] | None = None,
                      pair: Sequence[str] | None = None, reference: Any = None, fps: float = 2.0,
                      figsize: tuple[float, float] = (9.0, 3.6)) -> Path:
-    """Write the steps as an animation: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH);
-    ``steps``, ``pair`` and ``reference`` as in :func:`export_html`."""
+    """Write the steps as an animation: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH)
+    at ``fps`` frames a second; ``steps``, ``pair``, ``reference`` and ``figsize`` as in
+    :func:`export_html`, and like it, an existing file is replaced only by a whole animation."""
     import matplotlib.pyplot as plt
     from matplotlib.animation import FFMpegWriter, PillowWriter
 
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix not in (".gif", ".mp4"):
-        raise fail("path", "export_animation", "a .gif or .mp4 file name", str(path))
-    if suffix == ".mp4" and shutil.which("ffmpeg") is None:
+    owner = "export_animation"
+    out, steps, pair, size = _checked(study, path, (".gif", ".mp4"), steps, pair, figsize, owner)
+    fps = check_real(fps, "fps", owner, 0.0, 100.0, low_open=True)
+    if out.suffix.lower() == ".mp4" and shutil.which("ffmpeg") is None:
         raise MissingDependencyError("export_animation to .mp4 needs the ffmpeg program on the PATH "
                                      "(apt install ffmpeg); or write a .gif, which needs nothing more.")
-    writer = PillowWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)
-    fig = plt.figure(figsize=figsize, layout="constrained")
-    try:
-        with writer.saving(fig, str(out), dpi=80):
-            for step in _steps(study, steps):
-                caption = draw_step(study, step, fig, pair, reference)
-                fig.suptitle(caption, fontsize="small")
-                writer.grab_frame()
-    finally:
-        plt.close(fig)
-    return out
+    writer = PillowWriter(fps=fps) if out.suffix.lower() == ".gif" else FFMpegWriter(fps=fps)
+
+    def write(file: Path) -> None:
+        fig = plt.figure(figsize=size, layout="constrained")
+        try:
+            with writer.saving(fig, str(file), dpi=80):
+                for step in steps:
+                    caption = draw_step(study, step, fig, pair, reference)
+                    fig.suptitle(caption, fontsize="small")
+                    writer.grab_frame()
+        finally:
+            plt.close(fig)
+
+    return _written_whole(out, write)
 
 
 _PAGE = """<!DOCTYPE html>

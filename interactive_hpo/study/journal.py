@@ -76,15 +76,16 @@ class JournalFormat:
 STUDY_JOURNAL = JournalFormat(FORMAT, VERSION, EVENTS, "an interactive_hpo journal")
 
 
-def check_path(path: Any, name: str, owner: str) -> Path:
-    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a journal file: a
-    non-empty str or PathLike, not a folder, in a folder that exists or can be made."""
+def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -> Path:
+    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a file (a journal, or
+    ``example`` for others): a non-empty str or PathLike, not a folder, in a folder that exists
+    or can be made."""
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
         raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
     resolved = Path(path)
     if resolved.is_dir():
         raise fail(name, owner, "a file path, not a folder", str(path),
-                   hint=f"Name a file inside it, for example {str(resolved / 'study.jsonl')!r}.")
+                   hint=f"Name a file inside it, for example {str(resolved / example)!r}.")
     folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
     if not folder.is_dir():
         raise fail(name, owner, "a file path inside a folder", str(path),

@@ -53,12 +53,54 @@ def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("call", "message"), [
     (lambda s, p: export_animation(s, p / "steps.avi"), "`path` of export_animation must be a .gif or .mp4 file"),
-    (lambda s, p: export_html(s, p / "x.html", steps=[9]), "`steps` of export must be trial numbers in [0, 6)"),
-    (lambda s, p: export_html(Study(PLANE), p / "x.html"), "`steps` of export must be trial numbers in [0, 0)"),
+    (lambda s, p: export_html(s, p / "x.html", steps=[9]),
+     "`steps` of export_html must be a non-empty list of trial numbers (ints) in [0, 6); got [9]."),
+    (lambda s, p: export_html(Study(PLANE), p / "x.html"), "trial numbers (ints) in [0, 0); got None. Run the study"),
+    # Fuzz round 3: each of these was read some other way or failed deep inside (a str pair as
+    # its letters, 2.7 as step 2, an int as a TypeError, fps=0 as a ZeroDivisionError, ...).
+    (lambda s, p: export_html(s, p / "x.html", steps=[2.7]), "got [2.7]."),
+    (lambda s, p: export_html(s, p / "x.html", steps=[True]), "got [True]."),
+    (lambda s, p: export_html(s, p / "x.html", steps=3), "got 3."),
+    (lambda s, p: export_html(s, p / "x.html", pair="ab"),
+     "`pair` of export_html must be two different parameter names from ['a', 'b']; got 'ab'."),
+    (lambda s, p: export_html(s, p / "x.html", pair=("a", "a")), "got ('a', 'a')."),
+    (lambda s, p: export_animation(s, p / "x.gif", pair=("a", "z")), "`pair` of export_animation must be two"),
+    (lambda s, p: export_html(s, p / "x.html", figsize=(0, 3)),
+     "`figsize` of export_html must be (width, height) in inches, two positive numbers; got (0, 3)."),
+    (lambda s, p: export_html(s, p / "x.html", title=None), "`title` of export_html must be a str; got None."),
+    (lambda s, p: export_animation(s, p / "x.gif", fps=0), "`fps` of export_animation must be a finite real number "
+                                                           "in (0.0, 100.0]; got 0."),
+    (lambda s, p: export_html(s, p), "`path` of export_html must be a file path, not a folder; got"),
+    (lambda s, p: export_html(s, p / "study.jsonl"), "`path` of export_html must be a .html or .htm file name"),
 ])
 def test_input_errors(study, tmp_path, call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call(study, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["steps.html", "steps.gif"])
+def test_an_export_that_fails_midway_leaves_the_file_there_as_it_was(study, tmp_path, monkeypatch, name):
+    path = tmp_path / name
+    path.write_bytes(b"last week's export")
+    drawn = []
+
+    def fails_at_the_third_step(*args, **kwargs):
+        drawn.append(args[1])
+        if len(drawn) == 3:
+            raise RuntimeError("out of memory")
+        return "a frame"
+
+    monkeypatch.setattr("interactive_hpo.plots.export.draw_step", fails_at_the_third_step)
+    write = export_html if name.endswith(".html") else export_animation
+    with pytest.raises(RuntimeError, match="out of memory"):
+        write(study, path)
+    assert path.read_bytes() == b"last week's export" and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_captions_are_javascript_strings_whatever_they_hold(study, tmp_path, monkeypatch):
+    monkeypatch.setattr("interactive_hpo.plots.export.draw_step", lambda *args: 'a "quote", a \\ and </script>')
+    page = export_html(study, tmp_path / "steps.html", steps=[0]).read_text()
+    assert 'const captions = ["a \\"quote\\", a \\\\ and \\u003c/script>"];' in page
 
 
 def test_frames_of_model_free_steps_and_the_initial_design(study):
