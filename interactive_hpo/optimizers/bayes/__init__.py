@@ -1,7 +1,8 @@
 """Bayesian optimization with a BoTorch Gaussian process (imports torch and botorch).
 
 - ``optimizer``: :class:`GaussianProcessBO`, the steppable optimizer; ``initial``: what it
-  evaluates before its GP (warm-start sources' best points, then Sobol points).
+  evaluates before its GP (warm-start sources' best points, then Sobol points); ``training``:
+  what its GP is fitted on (points, and losses turned into scaled, warped utilities).
 - ``view``: the :class:`GPSurrogateView` snapshot it shows (a
   :class:`~interactive_hpo.views.SurrogateView`, the protocol plots and the Lab rely on).
 - ``model``: building the GP; ``predictor``: the cached-Cholesky predictions (and gradients)

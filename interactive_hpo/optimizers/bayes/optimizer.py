@@ -44,8 +44,9 @@ from .conditional import ActiveOnly
 from .constrained import ConstraintModels
 from .outcomes import fit_models, restore_models
 from .search import bin_centres
+from .training import TrainingData
 from .transfer import WarmSources
-from .warping import WARPS, OutputWarp
+from .warping import WARPS
 
 # isort: on
 from ..._validation import check_bool, check_int, check_one_of, check_real, fail
@@ -62,7 +63,7 @@ KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
 
 
-class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
+class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
     """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
 
     Parameters
@@ -307,37 +308,6 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
     def _key(self) -> tuple:
         return (self._n_fitted(), self._warm_from, self.kernel, self.noise, self.output_warp)
 
-    def _n_fitted(self) -> int:
-        """How many points the GP is fitted on: completed and failed trials."""
-        return len(self._data) + len(self._failed)
-
-    def _observed(self) -> tuple[np.ndarray, np.ndarray]:
-        """The completed trials: inputs of shape (n, d) and losses of shape (n,)."""
-        X = np.array([x for x, _ in self._data]).reshape(-1, self.space.dim)
-        return X, np.array([loss for _, loss in self._data])
-
-    def _warp(self) -> OutputWarp:
-        """The output warp fitted to the utilities ``-loss / factor`` of the completed trials."""
-        return OutputWarp(-self._observed()[1] / self._factor(), self.output_warp)
-
-    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """What BoTorch sees: inputs of shape (n + f, d), completed trials then failed ones, and
-        their warped utilities of shape (n + f,) (failed trials at the warp's failed value)."""
-        X, losses = self._observed()
-        warp = self._warp()
-        y = np.concatenate([warp(-losses / self._factor()), np.full(len(self._failed), warp.failed_value)])
-        return np.vstack([X, *[x.reshape(1, -1) for x in self._failed]]), y
-
-    def _factor(self) -> float:
-        """The spread of the losses, by which they are divided before BoTorch sees them.
-
-        BoTorch's analytic acquisitions floor the posterior variance at 1e-12, which blinds them
-        to objectives measured in tiny units (losses around 1e-9); unit spread avoids that.
-        """
-        losses = np.array([loss for _, loss in self._data])
-        spread = float(np.std(losses)) if len(losses) > 1 else 0.0
-        return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
-
     def _fitted(self, rng: np.random.Generator) -> FittedGP:
         """The fit for the current data and warm start, computed once and reused."""
         seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
@@ -368,15 +338,6 @@ class GaussianProcessBO(Optimizer, ModelBased, WarmStartable):
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
                                 self.raw_samples, self.num_restarts, start=self._start(), choices=choices,
                                 exclude=None if self.allow_repeats else self._taken_points(pending))
-
-    def _taken_points(self, pending: np.ndarray) -> np.ndarray:
-        """The points a proposal must not repeat, shape (m, d): completed, failed and pending."""
-        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x in self._failed], pending])
-
-    def _start(self) -> np.ndarray:
-        """Where one extra local search of the acquisition starts, shape (d,): the incumbent."""
-        X, y = self._arrays()
-        return X[int(np.argmax(y))]
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""

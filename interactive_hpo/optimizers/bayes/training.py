@@ -1,0 +1,66 @@
+"""What the GP of :class:`~.optimizer.GaussianProcessBO` is fitted on.
+
+:class:`TrainingData` holds the completed trials' points and losses and the failed trials'
+points, and turns them into what BoTorch sees: inputs, and utilities (``-loss``) divided by the
+losses' spread and warped (``bayes.warping``), failed points at the warp's failed value. The
+optimizers of several objectives (``parego``, ``ehvi``) override how losses become utilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...space import SearchSpace
+from .warping import OutputWarp
+
+__all__ = ["TrainingData"]
+
+
+class TrainingData:
+    """The data a Bayesian optimizer's GP is fitted on; mixed into :class:`~.optimizer.GaussianProcessBO`."""
+
+    # Provided by the optimizer.
+    space: SearchSpace
+    output_warp: str
+    _data: list[tuple[np.ndarray, float]]  # completed trials: (x, loss)
+    _failed: list[np.ndarray]  # failed trials' points: fitted below the worst loss
+
+    def _n_fitted(self) -> int:
+        """How many points the GP is fitted on: completed and failed trials."""
+        return len(self._data) + len(self._failed)
+
+    def _observed(self) -> tuple[np.ndarray, np.ndarray]:
+        """The completed trials: inputs of shape (n, d) and losses of shape (n,)."""
+        X = np.array([x for x, _ in self._data]).reshape(-1, self.space.dim)
+        return X, np.array([loss for _, loss in self._data])
+
+    def _warp(self) -> OutputWarp:
+        """The output warp fitted to the utilities ``-loss / factor`` of the completed trials."""
+        return OutputWarp(-self._observed()[1] / self._factor(), self.output_warp)
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """What BoTorch sees: inputs of shape (n + f, d), completed trials then failed ones, and
+        their warped utilities of shape (n + f,) (failed trials at the warp's failed value)."""
+        X, losses = self._observed()
+        warp = self._warp()
+        y = np.concatenate([warp(-losses / self._factor()), np.full(len(self._failed), warp.failed_value)])
+        return np.vstack([X, *[x.reshape(1, -1) for x in self._failed]]), y
+
+    def _factor(self) -> float:
+        """The spread of the losses, by which they are divided before BoTorch sees them.
+
+        BoTorch's analytic acquisitions floor the posterior variance at 1e-12, which blinds them
+        to objectives measured in tiny units (losses around 1e-9); unit spread avoids that.
+        """
+        losses = np.array([loss for _, loss in self._data])
+        spread = float(np.std(losses)) if len(losses) > 1 else 0.0
+        return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
+
+    def _taken_points(self, pending: np.ndarray) -> np.ndarray:
+        """The points a proposal must not repeat, shape (m, d): completed, failed and pending."""
+        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x in self._failed], pending])
+
+    def _start(self) -> np.ndarray:
+        """Where one extra local search of the acquisition starts, shape (d,): the incumbent."""
+        X, y = self._arrays()
+        return X[int(np.argmax(y))]
