@@ -36,7 +36,7 @@ from ..exceptions import SearchExhausted
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_settings, make_optimizer
+from ..optimizers.registry import available_optimizers, check_settings, make_optimizer, optimizer_class
 from ..parameters import Float
 from ..space import SearchSpace
 from ..study.results import loss_of
@@ -104,8 +104,7 @@ class IHPOSampler(BaseSampler):
         if not search_space:
             return {}
         space = SearchSpace([parameter_of(name, d, owner="IHPOSampler") for name, d in search_space.items()])
-        goals = Goals.parse(directions=[Direction.parse(d.name.lower(), "directions", "IHPOSampler")
-                                        for d in study.directions])
+        goals = self._goals(study)
         optimizer = self._rebuilt(space, search_space, goals, study, trial.number)
         try:
             suggestion = optimizer.ask()
@@ -120,10 +119,7 @@ class IHPOSampler(BaseSampler):
         """A fresh optimizer told every trial of ``study`` over ``space`` (Optuna's ``search_space``)
         but trial ``number``."""
         optimizer = make_optimizer(self.optimizer, space, seed=self.seed, **self.settings)
-        if goals.multi and not isinstance(optimizer, MultiObjective):
-            raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
-                       f"{goals.describe()}", self.optimizer, hint="See optimizers.capabilities.MultiObjective: "
-                                                                    "\"parego\", \"ehvi\", \"nsga2\", \"random\".")
+        self._check_serves(goals, type(optimizer))
         running = []
         for other in study.get_trials(deepcopy=False):
             ours = None if other.number == number else self._trial(other, space, search_space, goals)
@@ -164,7 +160,20 @@ class IHPOSampler(BaseSampler):
         """A parameter outside the relative search space: drawn by Optuna's RandomSampler (seeded)."""
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
+    def _goals(self, study: OptunaStudy) -> Goals:
+        return Goals.parse(directions=[Direction.parse(d.name.lower(), "directions", "IHPOSampler")
+                                       for d in study.directions])
+
+    def _check_serves(self, goals: Goals, kind: type[Optimizer]) -> None:
+        if goals.multi and not issubclass(kind, MultiObjective):
+            raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
+                       f"{goals.describe()}", self.optimizer, hint="See optimizers.capabilities.MultiObjective: "
+                                                                    "\"parego\", \"ehvi\", \"nsga2\", \"random\".")
+
     def before_trial(self, study: OptunaStudy, trial: FrozenTrial) -> None:
+        """Refuses a study of several objectives with an optimizer of one before its first trial
+        runs (its proposals start only at the second: the objective would run once for nothing)."""
+        self._check_serves(self._goals(study), optimizer_class(self.optimizer))
         self._independent.before_trial(study, trial)
 
     def after_trial(self, study: OptunaStudy, trial: FrozenTrial, state: OptunaState, values: Any) -> None:

@@ -102,8 +102,15 @@ def test_several_objectives_need_an_optimizer_that_serves_them():
 
     study = run(IHPOSampler("random", seed=0), two, n_trials=4, directions=["minimize", "maximize"])
     assert len(study.trials) == 4
+    calls = []
+
+    def counted(trial):
+        calls.append(trial.number)
+        return two(trial)
+
     with pytest.raises(InvalidParameterError, match="an optimizer that serves several objectives"):
-        run(IHPOSampler("de", seed=0), two, n_trials=3, directions=["minimize", "maximize"])
+        run(IHPOSampler("de", seed=0), counted, n_trials=3, directions=["minimize", "maximize"])
+    assert calls == []  # refused before the first trial, not after it ran for nothing
 
 
 def test_settings_are_checked_where_they_are_typed():
