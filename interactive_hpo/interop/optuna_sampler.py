@@ -35,7 +35,8 @@ from ..direction import Direction
 from ..exceptions import SearchExhausted
 from ..goals import Goals
 from ..optimizers.base import Optimizer
-from ..optimizers.capabilities import MultiObjective
+from ..optimizers.capabilities import MultiObjective, Scheduler
+from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..optimizers.registry import available_optimizers, check_settings, make_optimizer, optimizer_class
 from ..parameters import Float
 from ..space import SearchSpace
@@ -58,6 +59,9 @@ class IHPOSampler(BaseSampler):
     optimizer : str
         A registered optimizer (``available_optimizers()``): "bo", "sobol", "cmaes", ...; for a
         study of several objectives one that serves them ("parego", "ehvi", "nsga2", "random").
+        Not a multi-fidelity scheduler ("asha", "halving", "hyperband"): Optuna's trials have
+        no budget (its pruners play that part). "hypergradient" reads the gradient an
+        objective stores with ``trial.set_user_attr("hypergradient", {name: gradient})``.
     seed : int, optional
         Seeds the optimizer and the random sampler of the other parameters: the same seed gives
         the same trials.
@@ -78,6 +82,14 @@ class IHPOSampler(BaseSampler):
         owner = "IHPOSampler"
         if not isinstance(optimizer, str) or optimizer not in available_optimizers():
             raise fail("optimizer", owner, f"one of {available_optimizers()}", optimizer)
+        if issubclass(optimizer_class(optimizer), Scheduler):
+            # Its jobs are (configuration, budget) and a promotion is the same configuration at a
+            # larger budget: with the budget dropped, Optuna would evaluate it again for nothing.
+            raise fail("optimizer", owner, "an optimizer whose proposals are configurations only (not a "
+                       "multi-fidelity scheduler)", optimizer,
+                       hint="Optuna's trials have no budget to run a job at. Use an Optuna pruner "
+                            "(optuna.pruners.SuccessiveHalvingPruner, HyperbandPruner) with trial.report, or "
+                            "run the scheduler in our Study with interop.optuna_objective(objective).")
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)
@@ -153,7 +165,8 @@ class IHPOSampler(BaseSampler):
                      value=None if values is None or goals.multi else values[0],
                      values=values if goals.multi else None,
                      constraints=constraint_values(other.constraints) if state is TrialState.COMPLETE else None,
-                     source=self.optimizer if other.number in self._proposals else SOURCE, user_attrs=info)
+                     source=self.optimizer if other.number in self._proposals else SOURCE,
+                     user_attrs=_with_gradient(info, other.user_attrs))
 
     def sample_independent(self, study: OptunaStudy, trial: FrozenTrial, param_name: str,
                            param_distribution: BaseDistribution) -> Any:
@@ -188,3 +201,9 @@ class IHPOSampler(BaseSampler):
         settings = "".join(f", {k}={v!r}" for k, v in self.settings.items())
         return f"IHPOSampler({self.optimizer!r}, seed={self.seed}{settings})"
 
+
+def _with_gradient(info: dict[str, Any], attrs: dict[str, Any]) -> dict[str, Any]:
+    """What the optimizer recorded with its proposal, plus the hypergradient the objective stored
+    in the Optuna trial's user attributes (what "hypergradient" descends along); no other user
+    attribute, so none is mistaken for an optimizer's own record."""
+    return {**info, GRADIENT_ATTR: attrs[GRADIENT_ATTR]} if GRADIENT_ATTR in attrs else info

@@ -140,3 +140,23 @@ def test_a_trial_with_an_infinite_constraint_counts_as_failed():
     trial = study.ask({"x": FloatDistribution(0, 1)})  # the constraint's GP would see NaN after standardizing
     info = study.sampler.proposals[trial.number]
     assert info["phase"] == "bo" and info["constraint_gp_data"] == 3 and 0 <= trial.params["x"] <= 1
+
+
+@pytest.mark.parametrize("scheduler", ["asha", "halving", "hyperband"])
+def test_a_multi_fidelity_scheduler_is_refused_where_it_is_typed(scheduler):
+    # Its promotions are the same configuration at a larger budget; Optuna's trials have no budget,
+    # so they were evaluated again as duplicates (8 of 30 ASHA trials on one parameter).
+    with pytest.raises(InvalidParameterError, match=f"not a multi-fidelity scheduler\\); got '{scheduler}'.*pruner"):
+        IHPOSampler(scheduler)
+
+
+def test_hypergradient_descends_along_the_gradient_the_objective_stores():
+    def objective(trial):
+        u = math.log(trial.suggest_float("alpha", 1e-3, 1e3, log=True)) - 1
+        trial.set_user_attr("hypergradient", {"alpha": 2 * u})
+        return u * u
+
+    study = run(IHPOSampler("hypergradient", seed=0, step_size=0.02), objective, n_trials=12)
+    steps = [study.sampler.proposals[n]["descent_step"] for n in range(1, 12)]
+    assert steps == list(range(1, 12))  # it stood at its start (descent_step 0) for want of a gradient
+    assert study.best_value < 0.01 * study.trials[0].value  # trial 0 is random; the descent goes on from it
