@@ -160,3 +160,16 @@ def test_hypergradient_descends_along_the_gradient_the_objective_stores():
     steps = [study.sampler.proposals[n]["descent_step"] for n in range(1, 12)]
     assert steps == list(range(1, 12))  # it stood at its start (descent_step 0) for want of a gradient
     assert study.best_value < 0.01 * study.trials[0].value  # trial 0 is random; the descent goes on from it
+
+
+@pytest.mark.parametrize("suggest", [lambda t: t.suggest_int("n", 0, 2**60),
+                                     lambda t: t.suggest_int("n", 1, 10**15, log=True)])
+def test_a_range_our_parameters_cannot_hold_is_sampled_by_optuna(suggest):
+    # An Int beyond 2**53 (or a log Int beyond 10**13) counted as one we hold exactly: the second
+    # trial raised our Int's refusal from inside Optuna's ask, ending the user's optimize.
+    def objective(trial):
+        return float(suggest(trial) % 7) + trial.suggest_float("x", 0.0, 1.0)
+
+    study = run(IHPOSampler("sobol", seed=0), objective, n_trials=4)
+    assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4
+    assert sorted(study.sampler.proposals) == [1, 2, 3]  # "x" is still ours
