@@ -15,7 +15,9 @@ back. The proposals this sampler made (:attr:`IHPOSampler.proposals`: their para
 optimizer recorded with them, such as the GP's fitted hyperparameters and the position in the
 initial design) are told as the optimizer's own, as a journal replay tells them, so the initial
 design goes on where it stopped and the GP fit starts from the last one. They live in this
-sampler object: a new sampler on a resumed study sees the earlier trials as data from elsewhere.
+sampler object, by study name (one sampler can serve several studies): a new sampler on a
+resumed study sees the earlier trials as data from elsewhere. A trial that ran elsewhere than
+its proposal (``enqueue_trial`` fixed some of its params) is data from elsewhere too.
 """
 
 from __future__ import annotations
@@ -96,19 +98,32 @@ class IHPOSampler(BaseSampler):
         check_settings(optimizer, self.settings, argument="optimizer", owner=owner)(
             SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
         self._independent = RandomSampler(seed=self.seed % 2**32)
-        self._intersection = IntersectionSearchSpace()
-        self._proposals: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        # One per study: Optuna's caches the trials it has read and refuses (or, in memory,
+        # silently mixes up) a second study.
+        self._intersections: dict[str, IntersectionSearchSpace] = {}
+        # By study name, then Optuna trial number: (params proposed, what the optimizer recorded).
+        # One sampler may serve several studies; each study's trial numbers start at 0.
+        self._by_study: dict[str, dict[int, tuple[dict[str, Any], dict[str, Any]]]] = {}
+        self._last_study: str | None = None
 
     @property
     def proposals(self) -> dict[int, dict[str, Any]]:
-        """What the optimizer recorded with each proposal it made, by Optuna trial number
-        (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
-        return {number: dict(info) for number, (_, info) in self._proposals.items()}
+        """What the optimizer recorded with each proposal it made in the study it last sampled
+        for, by Optuna trial number (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
+        made = self._by_study.get(self._last_study, {}) if self._last_study is not None else {}
+        return {number: dict(info) for number, (_, info) in made.items()}
+
+    def _proposals(self, study: OptunaStudy) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+        """The proposals made for ``study`` (a sampler shared by two studies must not take one's
+        trial 3 for the other's)."""
+        self._last_study = study.study_name
+        return self._by_study.setdefault(study.study_name, {})
 
     def infer_relative_search_space(self, study: OptunaStudy, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         """The parameters every finished trial has with one distribution that our spaces hold
         exactly (no step, more than one value), as Optuna's GPSampler takes them."""
-        return {name: d for name, d in self._intersection.calculate(study).items() if maps_exactly(d)}
+        intersection = self._intersections.setdefault(study.study_name, IntersectionSearchSpace())
+        return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(d)}
 
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
@@ -123,7 +138,7 @@ class IHPOSampler(BaseSampler):
         except SearchExhausted:  # every configuration of a finite space taken: Optuna's random sampling goes on
             return {}
         params = space.from_unit(suggestion.x)
-        self._proposals[trial.number] = (params, dict(suggestion.info))
+        self._proposals(study)[trial.number] = (params, dict(suggestion.info))
         return params
 
     def _rebuilt(self, space: SearchSpace, search_space: dict[str, BaseDistribution], goals: Goals,
@@ -133,8 +148,10 @@ class IHPOSampler(BaseSampler):
         optimizer = make_optimizer(self.optimizer, space, seed=self.seed, **self.settings)
         self._check_serves(goals, type(optimizer))
         running = []
+        proposals = self._proposals(study)
         for other in study.get_trials(deepcopy=False):
-            ours = None if other.number == number else self._trial(other, space, search_space, goals)
+            ours = None if other.number == number else self._trial(other, space, search_space, goals,
+                                                                   proposals.get(other.number))
             if ours is None:
                 continue
             if ours.state is TrialState.RUNNING:
@@ -146,15 +163,24 @@ class IHPOSampler(BaseSampler):
         return optimizer
 
     def _trial(self, other: FrozenTrial, space: SearchSpace, search_space: dict[str, BaseDistribution],
-               goals: Goals) -> Trial | None:
+               goals: Goals, proposal: tuple[dict[str, Any], dict[str, Any]] | None) -> Trial | None:
         """An Optuna trial as ours over ``space``, or None if it has no values there (WAITING, or
-        other distributions). A RUNNING trial this sampler proposed has its proposal's params."""
+        other distributions). A RUNNING trial this sampler proposed has its proposal's params
+        (those of ``space``: the relative space shrinks when a parameter turns out conditional).
+        A finished one counts as proposed only if it ran at the proposal (not at enqueued params)."""
         state = _STATES.get(other.state)
-        params, info = self._proposals.get(other.number, (None, {}))
-        if state is not TrialState.RUNNING or params is None:
-            if state is None or any(other.distributions.get(name) != d for name, d in search_space.items()):
-                return None
+        if state is None:  # WAITING: not run yet
+            return None
+        proposed, info = proposal if proposal is not None else (None, {})
+        fits = all(other.distributions.get(name) == d for name, d in search_space.items())
+        if state is TrialState.RUNNING and proposed is not None and all(name in proposed for name in search_space):
+            params = {name: proposed[name] for name in search_space}
+        elif fits:
             params = {name: other.params[name] for name in search_space}
+            if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
+                proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
+        else:
+            return None
         values = None
         if state is TrialState.COMPLETE:
             values = tuple(float(v) for v in other.values)
@@ -165,7 +191,7 @@ class IHPOSampler(BaseSampler):
                      value=None if values is None or goals.multi else values[0],
                      values=values if goals.multi else None,
                      constraints=constraint_values(other.constraints) if state is TrialState.COMPLETE else None,
-                     source=self.optimizer if other.number in self._proposals else SOURCE,
+                     source=self.optimizer if proposed is not None else SOURCE,
                      user_attrs=_with_gradient(info, other.user_attrs))
 
     def sample_independent(self, study: OptunaStudy, trial: FrozenTrial, param_name: str,

@@ -173,3 +173,53 @@ def test_a_range_our_parameters_cannot_hold_is_sampled_by_optuna(suggest):
     study = run(IHPOSampler("sobol", seed=0), objective, n_trials=4)
     assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4
     assert sorted(study.sampler.proposals) == [1, 2, 3]  # "x" is still ours
+
+
+def test_a_running_proposal_outlives_a_parameter_that_turns_out_conditional():
+    # Trial 1 was proposed (x, y) and still runs when trial 2 finishes without y: the relative space
+    # shrinks to (x), and rebuilding the optimizer read trial 1 as params {x, y} over a space of x
+    # alone (InvalidParameterError "Unknown parameter(s): y" from inside Optuna's ask).
+    study = optuna.create_study(sampler=IHPOSampler("sobol", seed=0))
+    first = study.ask()
+    first.suggest_float("x", 0.0, 1.0), first.suggest_float("y", 0.0, 1.0)
+    study.tell(first, 1.0)
+    running = study.ask()
+    running.suggest_float("x", 0.0, 1.0), running.suggest_float("y", 0.0, 1.0)
+    without_y = study.ask()
+    without_y.suggest_float("x", 0.0, 1.0)
+    study.tell(without_y, 0.5)
+    after = study.ask()
+    x = after.suggest_float("x", 0.0, 1.0)
+    assert after.number in study.sampler.proposals and x not in (running.params["x"], without_y.params["x"])
+
+
+def test_one_sampler_serves_two_studies_as_two_samplers_would():
+    # Its record of proposals and Optuna's IntersectionSearchSpace were kept per sampler, not per
+    # study: the second study's trials were read as the first's proposals (Sobol skipped points) and
+    # its relative space was the first study's, cached.
+    def objective(trial):
+        return trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("y", 0.0, 1.0)
+
+    def other(trial):
+        return trial.suggest_float("z", 0.0, 1.0)
+
+    shared = IHPOSampler("sobol", seed=0)
+    run(shared, objective, n_trials=6)
+    second = run(shared, objective, n_trials=6)
+    fresh = run(IHPOSampler("sobol", seed=0), objective, n_trials=6)
+    assert [t.params for t in second.trials[1:]] == [t.params for t in fresh.trials[1:]]
+    third = run(shared, other, n_trials=4)
+    assert sorted(third.sampler.proposals) == [1, 2, 3]  # "z" is proposed, not left to random sampling
+
+
+def test_a_trial_enqueued_with_some_params_is_not_the_optimizers_point():
+    def objective(trial):
+        return trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("y", 0.0, 1.0)
+
+    study = run(IHPOSampler("sobol", seed=0), objective, n_trials=3)
+    study.enqueue_trial({"x": 0.123})  # y comes from the proposal, x does not
+    study.optimize(objective, n_trials=2)
+    proposed = study.sampler.proposals
+    assert study.trials[3].params["x"] == 0.123
+    # Sobol point 2 was not evaluated (x was fixed): it is proposed again, not counted as done.
+    assert proposed[3]["sobol_index"] == proposed[4]["sobol_index"] == 2
