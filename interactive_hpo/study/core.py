@@ -238,8 +238,9 @@ class Study(OwnTrials, Steering, Introspection, Running):
         return trial
 
     def ask_batch(self, q: int) -> list[Trial]:
-        """Create ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
-        joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together)."""
+        """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
+        joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together; fewer
+        when a finite search runs out)."""
         q = check_int(q, "q", "Study.ask_batch", 1)
         with self._transaction():
             trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]
