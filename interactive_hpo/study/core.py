@@ -31,7 +31,7 @@ from .journal import Journal, check_path
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
-from .replay import catch_up, copy_journal, read_header, resume, spec_of, tell_history
+from .replay import catch_up, copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
 from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
 from .running import Running
 from .state import StudyState
@@ -232,7 +232,11 @@ class Study(OwnTrials, Steering, Introspection, Running):
                                generation=suggestion.generation, user_attrs=suggestion.info)
 
     def _record_asked(self, trial: Trial) -> Trial:
-        self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
+        try:
+            self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
+        except BaseException as error:
+            rebuild_after_lost_ask(self, error)  # its proposal holds no trial
+            raise
         self._state.add(trial, self._owner)
         self._notify("asked", trial)
         return trial
