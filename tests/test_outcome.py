@@ -90,3 +90,14 @@ def test_add_evaluated_records_your_configuration_or_nothing():
                                                     r"objective can evaluate.*ZeroDivisionError"):
         study.add_evaluated({"x": 0.0}, lambda p: 1 / p["x"])
     assert len(study.trials) == 1
+
+
+@pytest.mark.parametrize("value", [[0.3], (0.3,), {"loss": 0.3}])
+def test_several_values_for_one_objective_say_why(value):
+    import numpy as np
+
+    for returned in (value, np.array(value) if isinstance(value, list) else value):
+        trial = Study(SPACE, seed=0).step(returns(returned))
+        assert trial.state is TrialState.FAILED
+        assert "must be a finite real number" in trial.user_attrs["error"]
+        assert "The study has one objective: return one number" in trial.user_attrs["error"]
