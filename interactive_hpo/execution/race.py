@@ -24,8 +24,9 @@ import numpy as np
 from .._validation import check_int, fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
-from ..optimizers.capabilities import MultiObjective
+from ..optimizers.capabilities import MultiObjective, Scheduler
 from ..optimizers.registry import available_optimizers, optimizer_class
+from ..outcome import check_budget_keyword
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
@@ -155,6 +156,10 @@ class Race:
         # As every step will: an objective to minimize in a race to maximize, or over another
         # space, is refused here, where it was typed, not at the first round.
         self.studies[next(iter(specs))]._check_objective(objective, "Race")
+        for name, study in self.studies.items():  # a scheduler's lane runs every trial at a budget
+            if isinstance(study.optimizer, Scheduler):
+                check_budget_keyword(objective, study.optimizer.max_budget, f"Race (lane {name!r})",
+                                     study.optimizer.name)
 
     @property
     def space(self) -> SearchSpace:

@@ -87,6 +87,9 @@ def test_a_lane_that_runs_out_stops_and_the_race_finishes():
     ({"space": SPACE}, "`objective` of Race must be an objective over the study's search space"),
     ({"n_trials": 0}, "`n_trials` of Race must be an int in [1, inf); got 0"),
     ({"space": None, "objective": bowl}, "`space` of Race must be a SearchSpace (the objective has no .space)"),
+    # Fuzz round 3: refused at the first round, after the other lanes had run a trial.
+    ({"objective": bowl, "space": SPACE, "lanes": ["random", "asha"]},
+     "`objective` of Race (lane 'asha') must be an objective with a `budget` keyword"),
     ({"seed": -1}, "`seed` of Race must be a non-negative int"),  # fuzz round 3: it said "of Study"
     ({"seed": 1.5}, "`seed` of Race must be a non-negative int"),
 ])
