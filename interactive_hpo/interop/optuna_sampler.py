@@ -174,13 +174,14 @@ class IHPOSampler(BaseSampler):
         proposed, info = proposal if proposal is not None else (None, {})
         fits = all(other.distributions.get(name) == d for name, d in search_space.items())
         if state is TrialState.RUNNING and proposed is not None and all(name in proposed for name in search_space):
-            params = {name: proposed[name] for name in search_space}
+            # What it suggested so far, the proposal for the rest (what it will suggest unless fixed).
+            params = {name: other.params.get(name, proposed[name]) for name in search_space}
         elif fits:
             params = {name: other.params[name] for name in search_space}
-            if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
-                proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
         else:
             return None
+        if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
+            proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
         values = None
         if state is TrialState.COMPLETE:
             values = tuple(float(v) for v in other.values)
