@@ -69,12 +69,28 @@ def _non_str_key(value: Any) -> Any:
 
 
 def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
-    """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully."""
+    """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully.
+
+    numpy values become the Python values they hold (``np.int64(3)`` is ``3``, an array its
+    ``tolist()``): fold scores from scikit-learn are arrays, and refusing them failed a trial
+    whose value was fine.
+    """
     if user_attrs is None:
         return {}
     if not isinstance(user_attrs, Mapping):
         raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", user_attrs)
-    return check_json(dict(user_attrs), "user_attrs", owner)
+    return check_json(_plain(dict(user_attrs)), "user_attrs", owner)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numpy scalars and arrays (at any depth of dicts, lists and tuples) as Python values."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()  # a scalar's tolist() is its item()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value) if type(value) in (list, tuple) else value
+    return value
 
 
 @dataclass(frozen=True, eq=False)
