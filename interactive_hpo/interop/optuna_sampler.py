@@ -111,7 +111,8 @@ class IHPOSampler(BaseSampler):
         """What the optimizer recorded with each proposal it made in the study it last sampled
         for, by Optuna trial number (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
         made = self._by_study.get(self._last_study, {}) if self._last_study is not None else {}
-        return {number: dict(info) for number, (_, info) in made.items()}
+        # list() copies in one step: with n_jobs > 1 another thread may add a proposal meanwhile.
+        return {number: dict(info) for number, (_, info) in list(made.items())}
 
     def _proposals(self, study: OptunaStudy) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
         """The proposals made for ``study`` (a sampler shared by two studies must not take one's
