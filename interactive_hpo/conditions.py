@@ -17,7 +17,8 @@ point. Optimizers may propose any value there; decoding ignores it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -46,7 +47,8 @@ class Condition(NamedTuple):
 
 def check_condition(condition: Any, owner: str) -> Condition | None:
     """The shape of a ``condition=`` argument: None, or ``(parent, value)`` or
-    ``(parent, [values])`` with a parameter name and at least one value. Whether the parent
+    ``(parent, [values])`` with a parameter name and at least one value (any ordered collection:
+    a list, tuple, ``range`` or numpy array; not a set). Whether the parent
     exists and can take the values is :class:`Conditions`' check, since it needs the space."""
     rule = "None or (parent name, value or list of values)"
     if condition is None:
@@ -56,7 +58,11 @@ def check_condition(condition: Any, owner: str) -> Condition | None:
     parent, values = condition
     if not isinstance(parent, str) or not parent:
         raise fail("condition", owner, rule, condition, hint="The parent must be a parameter's name.")
-    if isinstance(values, (list, tuple)):
+    if isinstance(values, (AbstractSet, Mapping)):
+        # A set's order changes between processes, and the order is part of the space a journal records.
+        raise fail("condition", owner, rule, condition, hint="The values must be in a fixed order: a list "
+                   "(sorted(values), say), not a set or a dict.")
+    if isinstance(values, Iterable) and not isinstance(values, (str, bytes)):  # a list, tuple, range, array ...
         values = tuple(v.item() if isinstance(v, np.generic) else v for v in values)
     else:
         values = (values.item() if isinstance(values, np.generic) else values,)

@@ -99,7 +99,11 @@ class Goals:
         """
         if not self.multi:
             if not is_real(result):
-                raise fail("value", owner, "a finite real number", result)
+                several = isinstance(result, (Mapping, tuple, list))  # what an array or list was read as
+                raise fail("value", owner, "a finite real number", result,
+                           hint="The study has one objective: return one number (a one-element array or list is "
+                                "several values; several objectives need Study(directions=[...]))." if several
+                           else None)
             return (_float(result),)
         if isinstance(result, Mapping):
             if set(result) != set(self.names):

@@ -55,8 +55,10 @@ class SearchSpace:
     """
 
     def __init__(self, params: Iterable[Parameter]):
-        if isinstance(params, Parameter) or not isinstance(params, Iterable):
-            raise fail("params", "SearchSpace", "a non-empty list of Float, Int or Categorical", params)
+        if isinstance(params, (Parameter, Mapping)) or not isinstance(params, Iterable):
+            raise fail("params", "SearchSpace", "a non-empty list of Float, Int or Categorical", params,
+                       hint="A dict would give its keys: pass list(params.values())." if isinstance(params, Mapping)
+                       else None)
         items = list(params)
         if not items:
             raise fail("params", "SearchSpace", "a non-empty list of Float, Int or Categorical", items)

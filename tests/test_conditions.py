@@ -53,10 +53,19 @@ def test_a_space_refuses_conditions_that_cannot_hold(params, message):
     assert str(raised.value) == message
 
 
-@pytest.mark.parametrize("condition", ["kernel", ("kernel",), ("kernel", []), (3, "rbf"), {"kernel": "rbf"}])
+@pytest.mark.parametrize("condition", ["kernel", ("kernel",), ("kernel", []), (3, "rbf"), {"kernel": "rbf"},
+                                       ("kernel", {"rbf", "poly"}), ("kernel", {"rbf": 1})])
 def test_a_parameter_refuses_a_condition_of_the_wrong_shape(condition):
     with pytest.raises(InvalidParameterError, match=r"^`condition` of Float\('x'\) must be None or \(parent name"):
         Float("x", 0, 1, condition=condition)
+
+
+@pytest.mark.parametrize("values", [np.array([2, 3]), range(2, 4), (v for v in (2, 3))])
+def test_a_condition_takes_its_values_from_any_ordered_collection(values):
+    # Fuzz round 3: an array or a range was read as one value, refused as "array([2, 3]) is not one of them".
+    space = SearchSpace([Int("layers", 1, 4), Float("width2", 0, 1, condition=("layers", values))])
+    assert space["width2"].condition.values == (2, 3)
+    assert space == SearchSpace.from_dict(json.loads(json.dumps(space.to_dict())))
 
 
 def test_params_hold_only_the_active_parameters_and_inactive_coordinates_sit_at_the_centre():

@@ -238,6 +238,10 @@ CASES = [
      "`params` of SearchSpace must be a non-empty list of Float, Int or Categorical; got []."),
     ("duplicate names", lambda t: SearchSpace([Float("lr", 0, 1), Int("lr", 0, 3)]), InvalidParameterError,
      "`params` of SearchSpace must be a list with unique names; got ['lr', 'lr']. Duplicated: lr."),
+    # Fuzz round 3: a dict of parameters was read as its keys ("got 'lr'").
+    ("a dict of parameters", lambda t: SearchSpace({"lr": Float("lr", 0, 1)}), InvalidParameterError,
+     "`params` of SearchSpace must be a non-empty list of Float, Int or Categorical; got {'lr': Float('lr', low=0.0, "
+     "high=1.0, log=False)}. A dict would give its keys: pass list(params.values())."),
     ("not a parameter", lambda t: SearchSpace([Float("lr", 0, 1), "depth"]), InvalidParameterError,
      "`params` of SearchSpace must be a list of Float, Int or Categorical; got 'depth'."),
     ("unknown parameter", lambda t: SPACE.to_unit({**GOOD, "momentum": 0.9}), InvalidParameterError,

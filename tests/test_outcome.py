@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import cloudpickle
+import numpy as np
 import pytest
 
 from interactive_hpo import Evaluation, Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
@@ -37,6 +38,9 @@ CASES = {
     "an int too large": (returns(10**400), TrialState.FAILED, "too large for a float"),
     "a string": (returns("0.3"), TrialState.FAILED, "the objective returned str '0.3'"),
     "bad attrs": (returns(Evaluation(0.5, {1: 2})), TrialState.FAILED, "`user_attrs` of Evaluation"),
+    # Fuzz round 3: numpy values (scikit-learn's fold scores) failed a trial whose value was fine.
+    "numpy attrs": (returns(Evaluation(0.5, {"folds": np.array([0.8, 0.9]), "best": [np.int64(3)]})),
+                    TrialState.COMPLETE, None),
     # Fuzz A2: an infinite constraint broke the journal's write and left the trial RUNNING.
     "an infinite constraint": (returns(Evaluation(0.5, constraints=[math.inf])), TrialState.FAILED,
                                "`constraints` of Evaluation must be None or a list of finite real numbers"),
@@ -90,3 +94,12 @@ def test_add_evaluated_records_your_configuration_or_nothing():
                                                     r"objective can evaluate.*ZeroDivisionError"):
         study.add_evaluated({"x": 0.0}, lambda p: 1 / p["x"])
     assert len(study.trials) == 1
+
+
+@pytest.mark.parametrize("value", [[0.3], (0.3,), {"loss": 0.3}])
+def test_several_values_for_one_objective_say_why(value):
+    for returned in (value, np.array(value) if isinstance(value, list) else value):
+        trial = Study(SPACE, seed=0).step(returns(returned))
+        assert trial.state is TrialState.FAILED
+        assert "must be a finite real number" in trial.user_attrs["error"]
+        assert "The study has one objective: return one number" in trial.user_attrs["error"]

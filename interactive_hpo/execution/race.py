@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail
+from .._validation import check_int, fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
-from ..optimizers.capabilities import MultiObjective
+from ..optimizers.capabilities import MultiObjective, Scheduler
 from ..optimizers.registry import available_optimizers, optimizer_class
+from ..outcome import check_budget_keyword
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
@@ -97,8 +98,9 @@ class Race:
         Several objectives: the reference point of every lane's hypervolume, in objective units
         (the worst value of each objective that still counts). Default: ``objective.reference``
         (the ZDT and DTLZ problems declare BoTorch's); required when the objective declares none.
-    seed : int, optional
-        Every lane's study gets this seed (same seed, same race).
+    seed : int, numpy.random.Generator or None, default=0
+        Every lane's study gets this seed (same seed, same race); a Generator gives one int
+        drawn from it to every lane; None a fresh seed to each lane.
     you : bool, default=False
         Add the lane "you" for configurations you evaluate with :meth:`evaluate`.
 
@@ -126,7 +128,7 @@ class Race:
     def __init__(self, objective: Callable[..., Any], lanes: Sequence[str] | Mapping[str, tuple[str, dict[str, Any]]],
                  n_trials: int, *, space: SearchSpace | None = None, direction: str | None = None,
                  directions: Sequence[str] | Mapping[str, str] | None = None, reference: Any = None,
-                 seed: int | None = 0, you: bool = False):
+                 seed: int | np.random.Generator | None = 0, you: bool = False):
         if not callable(objective):
             raise fail("objective", "Race", "a callable objective(params) -> float", objective)
         space = space if space is not None else getattr(objective, "space", None)
@@ -144,6 +146,8 @@ class Race:
         self.reference = _reference_of(objective, reference, self.goals)
         self._reference_loss = None if self.reference is None else self.goals.losses(self.reference.tolist())
         goals = self.goals.study_arguments()
+        # Checked here, where it was typed; a Generator becomes one int, so that every lane gets it.
+        seed = None if seed is None else seed_to_int(seed, "Race")
         self.studies: dict[str, Study] = {
             name: Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings)
             for name, (optimizer, settings) in specs.items()}
@@ -152,6 +156,10 @@ class Race:
         # As every step will: an objective to minimize in a race to maximize, or over another
         # space, is refused here, where it was typed, not at the first round.
         self.studies[next(iter(specs))]._check_objective(objective, "Race")
+        for name, study in self.studies.items():  # a scheduler's lane runs every trial at a budget
+            if isinstance(study.optimizer, Scheduler):
+                check_budget_keyword(objective, study.optimizer.max_budget, f"Race (lane {name!r})",
+                                     study.optimizer.name)
 
     @property
     def space(self) -> SearchSpace:

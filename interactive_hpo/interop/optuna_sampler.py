@@ -15,7 +15,9 @@ back. The proposals this sampler made (:attr:`IHPOSampler.proposals`: their para
 optimizer recorded with them, such as the GP's fitted hyperparameters and the position in the
 initial design) are told as the optimizer's own, as a journal replay tells them, so the initial
 design goes on where it stopped and the GP fit starts from the last one. They live in this
-sampler object: a new sampler on a resumed study sees the earlier trials as data from elsewhere.
+sampler object, by study name (one sampler can serve several studies): a new sampler on a
+resumed study sees the earlier trials as data from elsewhere. A trial that ran elsewhere than
+its proposal (``enqueue_trial`` fixed some of its params) is data from elsewhere too.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ from ..direction import Direction
 from ..exceptions import SearchExhausted
 from ..goals import Goals
 from ..optimizers.base import Optimizer
-from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_settings, make_optimizer
+from ..optimizers.capabilities import MultiObjective, Scheduler
+from ..optimizers.hypergradient import GRADIENT_ATTR
+from ..optimizers.registry import available_optimizers, check_settings, make_optimizer, optimizer_class
 from ..parameters import Float
 from ..space import SearchSpace
 from ..study.results import loss_of
@@ -58,6 +61,9 @@ class IHPOSampler(BaseSampler):
     optimizer : str
         A registered optimizer (``available_optimizers()``): "bo", "sobol", "cmaes", ...; for a
         study of several objectives one that serves them ("parego", "ehvi", "nsga2", "random").
+        Not a multi-fidelity scheduler ("asha", "halving", "hyperband"): Optuna's trials have
+        no budget (its pruners play that part). "hypergradient" reads the gradient an
+        objective stores with ``trial.set_user_attr("hypergradient", {name: gradient})``.
     seed : int, optional
         Seeds the optimizer and the random sampler of the other parameters: the same seed gives
         the same trials.
@@ -78,25 +84,47 @@ class IHPOSampler(BaseSampler):
         owner = "IHPOSampler"
         if not isinstance(optimizer, str) or optimizer not in available_optimizers():
             raise fail("optimizer", owner, f"one of {available_optimizers()}", optimizer)
+        if issubclass(optimizer_class(optimizer), Scheduler):
+            # Its jobs are (configuration, budget) and a promotion is the same configuration at a
+            # larger budget: with the budget dropped, Optuna would evaluate it again for nothing.
+            raise fail("optimizer", owner, "an optimizer whose proposals are configurations only (not a "
+                       "multi-fidelity scheduler)", optimizer,
+                       hint="Optuna's trials have no budget to run a job at. Use an Optuna pruner "
+                            "(optuna.pruners.SuccessiveHalvingPruner, HyperbandPruner) with trial.report, or "
+                            "run the scheduler in our Study with interop.optuna_objective(objective).")
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)
         check_settings(optimizer, self.settings, argument="optimizer", owner=owner)(
             SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
         self._independent = RandomSampler(seed=self.seed % 2**32)
-        self._intersection = IntersectionSearchSpace()
-        self._proposals: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        # One per study: Optuna's caches the trials it has read and refuses (or, in memory,
+        # silently mixes up) a second study.
+        self._intersections: dict[str, IntersectionSearchSpace] = {}
+        # By study name, then Optuna trial number: (params proposed, what the optimizer recorded).
+        # One sampler may serve several studies; each study's trial numbers start at 0.
+        self._by_study: dict[str, dict[int, tuple[dict[str, Any], dict[str, Any]]]] = {}
+        self._last_study: str | None = None
 
     @property
     def proposals(self) -> dict[int, dict[str, Any]]:
-        """What the optimizer recorded with each proposal it made, by Optuna trial number
-        (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
-        return {number: dict(info) for number, (_, info) in self._proposals.items()}
+        """What the optimizer recorded with each proposal it made in the study it last sampled
+        for, by Optuna trial number (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
+        made = self._by_study.get(self._last_study, {}) if self._last_study is not None else {}
+        # list() copies in one step: with n_jobs > 1 another thread may add a proposal meanwhile.
+        return {number: dict(info) for number, (_, info) in list(made.items())}
+
+    def _proposals(self, study: OptunaStudy) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+        """The proposals made for ``study`` (a sampler shared by two studies must not take one's
+        trial 3 for the other's)."""
+        self._last_study = study.study_name
+        return self._by_study.setdefault(study.study_name, {})
 
     def infer_relative_search_space(self, study: OptunaStudy, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         """The parameters every finished trial has with one distribution that our spaces hold
         exactly (no step, more than one value), as Optuna's GPSampler takes them."""
-        return {name: d for name, d in self._intersection.calculate(study).items() if maps_exactly(d)}
+        intersection = self._intersections.setdefault(study.study_name, IntersectionSearchSpace())
+        return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(d)}
 
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
@@ -104,15 +132,14 @@ class IHPOSampler(BaseSampler):
         if not search_space:
             return {}
         space = SearchSpace([parameter_of(name, d, owner="IHPOSampler") for name, d in search_space.items()])
-        goals = Goals.parse(directions=[Direction.parse(d.name.lower(), "directions", "IHPOSampler")
-                                        for d in study.directions])
+        goals = self._goals(study)
         optimizer = self._rebuilt(space, search_space, goals, study, trial.number)
         try:
             suggestion = optimizer.ask()
         except SearchExhausted:  # every configuration of a finite space taken: Optuna's random sampling goes on
             return {}
         params = space.from_unit(suggestion.x)
-        self._proposals[trial.number] = (params, dict(suggestion.info))
+        self._proposals(study)[trial.number] = (params, dict(suggestion.info))
         return params
 
     def _rebuilt(self, space: SearchSpace, search_space: dict[str, BaseDistribution], goals: Goals,
@@ -120,13 +147,12 @@ class IHPOSampler(BaseSampler):
         """A fresh optimizer told every trial of ``study`` over ``space`` (Optuna's ``search_space``)
         but trial ``number``."""
         optimizer = make_optimizer(self.optimizer, space, seed=self.seed, **self.settings)
-        if goals.multi and not isinstance(optimizer, MultiObjective):
-            raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
-                       f"{goals.describe()}", self.optimizer, hint="See optimizers.capabilities.MultiObjective: "
-                                                                    "\"parego\", \"ehvi\", \"nsga2\", \"random\".")
+        self._check_serves(goals, type(optimizer))
         running = []
+        proposals = self._proposals(study)
         for other in study.get_trials(deepcopy=False):
-            ours = None if other.number == number else self._trial(other, space, search_space, goals)
+            ours = None if other.number == number else self._trial(other, space, search_space, goals,
+                                                                   proposals.get(other.number))
             if ours is None:
                 continue
             if ours.state is TrialState.RUNNING:
@@ -138,15 +164,25 @@ class IHPOSampler(BaseSampler):
         return optimizer
 
     def _trial(self, other: FrozenTrial, space: SearchSpace, search_space: dict[str, BaseDistribution],
-               goals: Goals) -> Trial | None:
+               goals: Goals, proposal: tuple[dict[str, Any], dict[str, Any]] | None) -> Trial | None:
         """An Optuna trial as ours over ``space``, or None if it has no values there (WAITING, or
-        other distributions). A RUNNING trial this sampler proposed has its proposal's params."""
+        other distributions). A RUNNING trial this sampler proposed has its proposal's params
+        (those of ``space``: the relative space shrinks when a parameter turns out conditional).
+        A finished one counts as proposed only if it ran at the proposal (not at enqueued params)."""
         state = _STATES.get(other.state)
-        params, info = self._proposals.get(other.number, (None, {}))
-        if state is not TrialState.RUNNING or params is None:
-            if state is None or any(other.distributions.get(name) != d for name, d in search_space.items()):
-                return None
+        if state is None:  # WAITING: not run yet
+            return None
+        proposed, info = proposal if proposal is not None else (None, {})
+        fits = all(other.distributions.get(name) == d for name, d in search_space.items())
+        if state is TrialState.RUNNING and proposed is not None and all(name in proposed for name in search_space):
+            # What it suggested so far, the proposal for the rest (what it will suggest unless fixed).
+            params = {name: other.params.get(name, proposed[name]) for name in search_space}
+        elif fits:
             params = {name: other.params[name] for name in search_space}
+        else:
+            return None
+        if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
+            proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
         values = None
         if state is TrialState.COMPLETE:
             values = tuple(float(v) for v in other.values)
@@ -157,14 +193,28 @@ class IHPOSampler(BaseSampler):
                      value=None if values is None or goals.multi else values[0],
                      values=values if goals.multi else None,
                      constraints=constraint_values(other.constraints) if state is TrialState.COMPLETE else None,
-                     source=self.optimizer if other.number in self._proposals else SOURCE, user_attrs=info)
+                     source=self.optimizer if proposed is not None else SOURCE,
+                     user_attrs=_with_gradient(info, other.user_attrs))
 
     def sample_independent(self, study: OptunaStudy, trial: FrozenTrial, param_name: str,
                            param_distribution: BaseDistribution) -> Any:
         """A parameter outside the relative search space: drawn by Optuna's RandomSampler (seeded)."""
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
+    def _goals(self, study: OptunaStudy) -> Goals:
+        return Goals.parse(directions=[Direction.parse(d.name.lower(), "directions", "IHPOSampler")
+                                       for d in study.directions])
+
+    def _check_serves(self, goals: Goals, kind: type[Optimizer]) -> None:
+        if goals.multi and not issubclass(kind, MultiObjective):
+            raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
+                       f"{goals.describe()}", self.optimizer, hint="See optimizers.capabilities.MultiObjective: "
+                                                                    "\"parego\", \"ehvi\", \"nsga2\", \"random\".")
+
     def before_trial(self, study: OptunaStudy, trial: FrozenTrial) -> None:
+        """Refuses a study of several objectives with an optimizer of one before its first trial
+        runs (its proposals start only at the second: the objective would run once for nothing)."""
+        self._check_serves(self._goals(study), optimizer_class(self.optimizer))
         self._independent.before_trial(study, trial)
 
     def after_trial(self, study: OptunaStudy, trial: FrozenTrial, state: OptunaState, values: Any) -> None:
@@ -179,3 +229,9 @@ class IHPOSampler(BaseSampler):
         settings = "".join(f", {k}={v!r}" for k, v in self.settings.items())
         return f"IHPOSampler({self.optimizer!r}, seed={self.seed}{settings})"
 
+
+def _with_gradient(info: dict[str, Any], attrs: dict[str, Any]) -> dict[str, Any]:
+    """What the optimizer recorded with its proposal, plus the hypergradient the objective stored
+    in the Optuna trial's user attributes (what "hypergradient" descends along); no other user
+    attribute, so none is mistaken for an optimizer's own record."""
+    return {**info, GRADIENT_ATTR: attrs[GRADIENT_ATTR]} if GRADIENT_ATTR in attrs else info

@@ -91,19 +91,22 @@ def parameter_of(name: str, distribution: Any, *, drop_steps: bool = False, cond
 
 def maps_exactly(distribution: Any) -> bool:
     """Whether :func:`parameter_of` maps ``distribution`` onto a range of ours with the same values
-    (no step dropped, a range of more than one value, choices our Categorical holds)."""
+    (no step dropped, a range of more than one value, choices our Categorical holds, bounds our
+    Float and Int hold: an Int beyond 2**53, say, is Optuna's only)."""
     dists = _optuna_distributions()
     if isinstance(distribution, dists.CategoricalDistribution):
-        try:
-            Categorical("probe", list(distribution.choices))
-        except InvalidParameterError:
-            return False
-        return len(distribution.choices) > 1
-    if isinstance(distribution, (dists.FloatDistribution, dists.IntDistribution)):
+        exact = len(distribution.choices) > 1
+    elif isinstance(distribution, (dists.FloatDistribution, dists.IntDistribution)):
         integer = isinstance(distribution, dists.IntDistribution)
         stepless = distribution.step is None or (integer and distribution.step == 1)
-        return stepless and distribution.low < distribution.high
-    return False
+        exact = stepless and distribution.low < distribution.high
+    else:
+        return False
+    try:
+        parameter_of("probe", distribution)
+    except InvalidParameterError:
+        return False
+    return exact
 
 
 def distribution_of(parameter: Parameter) -> Any:

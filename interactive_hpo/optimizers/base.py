@@ -102,12 +102,18 @@ class Optimizer(ABC):
                                          info=dict(suggestion.info)))
 
     def ask_batch(self, q: int) -> list[Suggestion]:
-        """Propose ``q`` points to evaluate in parallel (all pending until told).
+        """Propose up to ``q`` points to evaluate in parallel (all pending until told): fewer when
+        the search runs out first (at least one; none at all raises :class:`SearchExhausted`, as
+        :meth:`ask`). Stopping there, rather than raising with some points asked, leaves no
+        pending point that no trial evaluates (a grid would count it as proposed).
 
-        The default asks ``q`` times; optimizers that can choose points jointly override it.
+        The default asks until it has ``q``; optimizers that can choose points jointly override it.
         """
         q = check_int(q, "q", f"{type(self).__name__}.ask_batch", 1)
-        return [self.ask() for _ in range(q)]
+        suggestions = [self.ask()]
+        while len(suggestions) < q and not self.exhausted:
+            suggestions.append(self.ask())
+        return suggestions
 
     def _register(self, suggestion: Suggestion) -> Suggestion:
         """Record a suggestion as pending, so tell() recognises the trial that evaluates it."""

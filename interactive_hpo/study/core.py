@@ -29,7 +29,7 @@ from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .recording import Recording, StudyEvent
-from .replay import copy_journal, read_header, resume, spec_of, tell_history
+from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
 from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
 from .running import Running
 from .state import StudyState
@@ -209,14 +209,19 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                                generation=suggestion.generation, user_attrs=suggestion.info)
 
     def _record_asked(self, trial: Trial) -> Trial:
-        self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
+        try:
+            self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
+        except BaseException as error:
+            rebuild_after_lost_ask(self, error)  # its proposal holds no trial
+            raise
         self._state.add(trial, self._owner)
         self._notify("asked", trial)
         return trial
 
     def ask_batch(self, q: int) -> list[Trial]:
-        """Create ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
-        joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together)."""
+        """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
+        joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together; fewer
+        when a finite search runs out)."""
         q = check_int(q, "q", "Study.ask_batch", 1)
         with self._transaction():
             trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]

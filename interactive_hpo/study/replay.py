@@ -192,6 +192,23 @@ def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
     return optimizer
 
 
+def rebuild_after_lost_ask(study: Study, error: BaseException) -> None:
+    """After an ask whose trial could not be recorded (the journal write failed): the optimizer
+    counted its proposal as pending, yet no trial holds it (a grid would never propose that point
+    again; every later random stream would be shifted). Rebuild it as a reload of the journal
+    would (the finished trials told, the running ones noted); if that fails too, the optimizer
+    stays as it is and ``error`` says so."""
+    try:
+        optimizer = _rebuild(study, spec_of(study.optimizer))
+        for trial in study.state.running():
+            optimizer.note_running(trial)
+    except Exception as lost:  # noqa: BLE001 - the first error is the one to see
+        error.add_note(f"The optimizer could not be rebuilt after it ({type(lost).__name__}: {lost}); it counts a "
+                       "proposal no trial holds. Study.load(path) rebuilds it from the journal.")
+        return
+    study.optimizer = optimizer
+
+
 def _value(value: Any) -> float | None:
     if value is None:
         return None

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._validation import check_int, fail
 from ..goals import Goals
-from ..outcome import Outcome
+from ..optimizers.capabilities import Scheduler
+from ..outcome import Outcome, check_budget_keyword
 from ..space import SearchSpace
 from ..trial import Trial
 from .progress import RunProgress, wants_progress
@@ -117,3 +118,5 @@ class Running:
         if isinstance(space, SearchSpace) and space != self.space:
             raise fail("objective", owner, "an objective over the study's search space", objective,
                        hint=f"Objective space: {space}; study space: {self.space}.")
+        if isinstance(self.optimizer, Scheduler):  # every trial it asks has a budget: refuse before asking one
+            check_budget_keyword(objective, self.optimizer.max_budget, owner, self.optimizer.name)

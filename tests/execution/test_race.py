@@ -60,6 +60,11 @@ def test_your_lane_takes_your_configurations_within_the_budget():
     assert race.finished   # your lane does not hold the race up
 
 
+def test_a_generator_seed_gives_every_lane_the_same_seed():
+    race = Race(bowl, ["random", "sobol"], n_trials=2, space=SPACE, seed=np.random.default_rng(0))
+    assert len({study.seed for study in race.studies.values()}) == 1  # as an int seed does
+
+
 def test_one_optimizer_name_is_one_lane():
     assert list(Race(bowl, "random", n_trials=2, space=SPACE).studies) == ["random"]
 
@@ -82,6 +87,11 @@ def test_a_lane_that_runs_out_stops_and_the_race_finishes():
     ({"space": SPACE}, "`objective` of Race must be an objective over the study's search space"),
     ({"n_trials": 0}, "`n_trials` of Race must be an int in [1, inf); got 0"),
     ({"space": None, "objective": bowl}, "`space` of Race must be a SearchSpace (the objective has no .space)"),
+    # Fuzz round 3: refused at the first round, after the other lanes had run a trial.
+    ({"objective": bowl, "space": SPACE, "lanes": ["random", "asha"]},
+     "`objective` of Race (lane 'asha') must be an objective with a `budget` keyword"),
+    ({"seed": -1}, "`seed` of Race must be a non-negative int"),  # fuzz round 3: it said "of Study"
+    ({"seed": 1.5}, "`seed` of Race must be a non-negative int"),
 ])
 def test_input_errors(kwargs, message):
     """Fuzz round 2: a race to maximize Branin was accepted and failed at its first round; a

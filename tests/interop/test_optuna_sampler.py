@@ -102,8 +102,15 @@ def test_several_objectives_need_an_optimizer_that_serves_them():
 
     study = run(IHPOSampler("random", seed=0), two, n_trials=4, directions=["minimize", "maximize"])
     assert len(study.trials) == 4
+    calls = []
+
+    def counted(trial):
+        calls.append(trial.number)
+        return two(trial)
+
     with pytest.raises(InvalidParameterError, match="an optimizer that serves several objectives"):
-        run(IHPOSampler("de", seed=0), two, n_trials=3, directions=["minimize", "maximize"])
+        run(IHPOSampler("de", seed=0), counted, n_trials=3, directions=["minimize", "maximize"])
+    assert calls == []  # refused before the first trial, not after it ran for nothing
 
 
 def test_settings_are_checked_where_they_are_typed():
@@ -133,3 +140,86 @@ def test_a_trial_with_an_infinite_constraint_counts_as_failed():
     trial = study.ask({"x": FloatDistribution(0, 1)})  # the constraint's GP would see NaN after standardizing
     info = study.sampler.proposals[trial.number]
     assert info["phase"] == "bo" and info["constraint_gp_data"] == 3 and 0 <= trial.params["x"] <= 1
+
+
+@pytest.mark.parametrize("scheduler", ["asha", "halving", "hyperband"])
+def test_a_multi_fidelity_scheduler_is_refused_where_it_is_typed(scheduler):
+    # Its promotions are the same configuration at a larger budget; Optuna's trials have no budget,
+    # so they were evaluated again as duplicates (8 of 30 ASHA trials on one parameter).
+    with pytest.raises(InvalidParameterError, match=f"not a multi-fidelity scheduler\\); got '{scheduler}'.*pruner"):
+        IHPOSampler(scheduler)
+
+
+def test_hypergradient_descends_along_the_gradient_the_objective_stores():
+    def objective(trial):
+        u = math.log(trial.suggest_float("alpha", 1e-3, 1e3, log=True)) - 1
+        trial.set_user_attr("hypergradient", {"alpha": 2 * u})
+        return u * u
+
+    study = run(IHPOSampler("hypergradient", seed=0, step_size=0.02), objective, n_trials=12)
+    steps = [study.sampler.proposals[n]["descent_step"] for n in range(1, 12)]
+    assert steps == list(range(1, 12))  # it stood at its start (descent_step 0) for want of a gradient
+    assert study.best_value < 0.01 * study.trials[0].value  # trial 0 is random; the descent goes on from it
+
+
+@pytest.mark.parametrize("suggest", [lambda t: t.suggest_int("n", 0, 2**60),
+                                     lambda t: t.suggest_int("n", 1, 10**15, log=True)])
+def test_a_range_our_parameters_cannot_hold_is_sampled_by_optuna(suggest):
+    # An Int beyond 2**53 (or a log Int beyond 10**13) counted as one we hold exactly: the second
+    # trial raised our Int's refusal from inside Optuna's ask, ending the user's optimize.
+    def objective(trial):
+        return float(suggest(trial) % 7) + trial.suggest_float("x", 0.0, 1.0)
+
+    study = run(IHPOSampler("sobol", seed=0), objective, n_trials=4)
+    assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4
+    assert sorted(study.sampler.proposals) == [1, 2, 3]  # "x" is still ours
+
+
+def test_a_running_proposal_outlives_a_parameter_that_turns_out_conditional():
+    # Trial 1 was proposed (x, y) and still runs when trial 2 finishes without y: the relative space
+    # shrinks to (x), and rebuilding the optimizer read trial 1 as params {x, y} over a space of x
+    # alone (InvalidParameterError "Unknown parameter(s): y" from inside Optuna's ask).
+    study = optuna.create_study(sampler=IHPOSampler("sobol", seed=0))
+    first = study.ask()
+    first.suggest_float("x", 0.0, 1.0), first.suggest_float("y", 0.0, 1.0)
+    study.tell(first, 1.0)
+    running = study.ask()
+    running.suggest_float("x", 0.0, 1.0), running.suggest_float("y", 0.0, 1.0)
+    without_y = study.ask()
+    without_y.suggest_float("x", 0.0, 1.0)
+    study.tell(without_y, 0.5)
+    after = study.ask()
+    x = after.suggest_float("x", 0.0, 1.0)
+    assert after.number in study.sampler.proposals and x not in (running.params["x"], without_y.params["x"])
+
+
+def test_one_sampler_serves_two_studies_as_two_samplers_would():
+    # Its record of proposals and Optuna's IntersectionSearchSpace were kept per sampler, not per
+    # study: the second study's trials were read as the first's proposals (Sobol skipped points) and
+    # its relative space was the first study's, cached.
+    def objective(trial):
+        return trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("y", 0.0, 1.0)
+
+    def other(trial):
+        return trial.suggest_float("z", 0.0, 1.0)
+
+    shared = IHPOSampler("sobol", seed=0)
+    run(shared, objective, n_trials=6)
+    second = run(shared, objective, n_trials=6)
+    fresh = run(IHPOSampler("sobol", seed=0), objective, n_trials=6)
+    assert [t.params for t in second.trials[1:]] == [t.params for t in fresh.trials[1:]]
+    third = run(shared, other, n_trials=4)
+    assert sorted(third.sampler.proposals) == [1, 2, 3]  # "z" is proposed, not left to random sampling
+
+
+def test_a_trial_enqueued_with_some_params_is_not_the_optimizers_point():
+    def objective(trial):
+        return trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("y", 0.0, 1.0)
+
+    study = run(IHPOSampler("sobol", seed=0), objective, n_trials=3)
+    study.enqueue_trial({"x": 0.123})  # y comes from the proposal, x does not
+    study.optimize(objective, n_trials=2)
+    proposed = study.sampler.proposals
+    assert study.trials[3].params["x"] == 0.123
+    # Sobol point 2 was not evaluated (x was fixed): it is proposed again, not counted as done.
+    assert proposed[3]["sobol_index"] == proposed[4]["sobol_index"] == 2

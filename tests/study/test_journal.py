@@ -321,3 +321,30 @@ def test_an_undone_manual_trial_stays_undone_after_resume(tmp_path):
     assert [t.params for t in resumed.trials] == [t.params for t in study.trials]
     assert [e["event"] for e in events(path)].count("undone") == 1
     assert resumed.ask().params == study.ask().params
+
+
+@pytest.mark.parametrize("optimizer", ["grid", "random", "ga"])
+def test_an_ask_whose_journal_write_fails_leaves_the_optimizer_as_if_never_asked(tmp_path, monkeypatch, optimizer):
+    # The optimizer counted the proposal while no trial held it: a grid never proposed that point
+    # again, and every later proposal differed from what the journal's replay gives.
+    space = SearchSpace([Int("n", 0, 4), Categorical("c", ["a", "b"])])
+    study = Study(space, optimizer, seed=0, storage=tmp_path / "study.jsonl")
+    twin = Study(space, optimizer, seed=0)
+    for each in (study, twin):
+        each.run(lambda p: p["n"], n_trials=2)
+    append = Journal.append
+
+    def disk_full_once(self, event):
+        if event.get("event") == "asked":
+            monkeypatch.setattr(Journal, "append", append)
+            raise OSError("No space left on device")
+        return append(self, event)
+
+    monkeypatch.setattr(Journal, "append", disk_full_once)
+    with pytest.raises(OSError, match="No space left"):
+        study.ask()
+    assert len(study.trials) == 2 and study.optimizer.pending == []
+    for each in (study, twin):
+        each.run(lambda p: p["n"], n_trials=6)
+    assert [t.params for t in study.trials] == [t.params for t in twin.trials]
+    assert [t.params for t in Study.load(tmp_path / "study.jsonl").trials] == [t.params for t in twin.trials]

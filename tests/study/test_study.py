@@ -295,6 +295,21 @@ def test_ask_batch_for_optimizers_without_a_joint_proposal():
     assert all(t.state is TrialState.RUNNING for t in trials) and len(study.optimizer.pending) == 4
 
 
+@pytest.mark.parametrize(("optimizer", "settings"), [("grid", {}), ("bo", {"n_initial": 9}),
+                                                     ("bo", {"n_initial": 2, "raw_samples": 16})])
+def test_ask_batch_larger_than_what_is_left_asks_what_is_left(optimizer, settings):
+    # It raised SearchExhausted after asking the rest: the optimizer kept them as proposed while the
+    # study recorded no trial, so the points left were lost (the next ask_batch(2) raised too).
+    if optimizer == "bo":
+        pytest.importorskip("botorch")
+    space = SearchSpace([Int("n", 0, 4), Categorical("c", ["a", "b"])])
+    study = Study(space, optimizer, seed=0, optimizer_settings=settings)
+    study.run(lambda p: p["n"], n_trials=3)
+    trials = study.ask_batch(10_000)
+    assert len(study.optimizer.pending) == len(trials) and [t.number for t in trials] == list(range(3, 10))
+    assert len({tuple(t.params.values()) for t in study.trials}) == 10  # every configuration once
+
+
 def test_undo_manual_withdraws_the_trial_and_rebuilds_the_optimizer():
     study = Study(SPACE, "random", seed=4)
     study.run(quadratic, n_trials=3)

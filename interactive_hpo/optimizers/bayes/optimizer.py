@@ -224,7 +224,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""
         q = check_int(q, "q", "GaussianProcessBO.ask_batch", 1)
         if len(self._data) < self.initial_size or q == 1:
-            return [self.ask() for _ in range(q)]
+            return super().ask_batch(q)
         rng = self._stream(self.n_seen)
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))

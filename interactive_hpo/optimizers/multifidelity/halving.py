@@ -120,7 +120,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         before it must wait for results (at least one; none at all raises, as :meth:`ask`)."""
         q = check_int(q, "q", f"{type(self).__name__}.ask_batch", 1)
         jobs = [self.ask()]
-        while len(jobs) < q and not self.waiting:
+        while len(jobs) < q and not (self.waiting or self.exhausted):
             jobs.append(self.ask())
         return jobs
 

@@ -191,6 +191,7 @@ class CMAES(WarmStartablePopulation):
         self.options = self._check_options(options)
         self._normal = _Normal()
         self._es: Any = None
+        self._limits: tuple[float | None, ...] = (None, None)  # (minstd, maxstd) applied by _std_limits in 1-D
         self._warm: tuple[np.ndarray, float] | None = None  # the sources' (centre, step size)
         self.restarts_done = 0
         self.stop_reasons: dict[str, Any] = {}
@@ -275,7 +276,23 @@ class CMAES(WarmStartablePopulation):
         # maxstd: a third of the box, pycma's own cap for bounded boxes (maxstd_boundrange), which
         # it cannot apply here since it never sees the box; without it sigma can drift up on the fold.
         options = {"maxstd": 1.0 / 3.0, **(self.options or {}), **_QUIET, "popsize": popsize, "randn": self._normal}
+        if self.space.dim == 1:
+            # pycma 4.x enforces maxstd/minstd through its per-coordinate scaling (sigma_vec), which
+            # in one dimension is a scalar it refuses to set ("not yet initialized (dimension
+            # needed)" from tell): here they cap the step size itself instead (_std_limits).
+            low, high = (options.pop(key, None) for key in ("minstd", "maxstd"))
+            self._limits = tuple(None if v is None else float(np.ravel(v)[0]) for v in (low, high))
         return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), sigma0, options)
+
+    def _std_limits(self) -> None:
+        """In one dimension, keep pycma's standard deviation within ``minstd`` and ``maxstd`` by
+        scaling its step size (what pycma's own limits do in more dimensions)."""
+        low, high = self._limits
+        std = float(self._es.stds[0])
+        if high is not None and std > high > 0:
+            self._es.sigma *= high / std
+        elif low is not None and 0 < std < low:
+            self._es.sigma *= low / std
 
     def _next_generation(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
         d = self.space.dim
@@ -302,6 +319,8 @@ class CMAES(WarmStartablePopulation):
         worst, best = losses[ok].max(), losses[ok].min()
         values = np.where(ok, losses, worst + max(1.0, worst - best))  # failed: worse than the worst
         self._es.tell([m.extra["genotype"] for m in self.members], values.tolist())
+        if self.space.dim == 1:
+            self._std_limits()
         return True
 
     def _sample(self, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:

@@ -178,7 +178,11 @@ def test_objective_without_a_budget_keyword_gets_a_clear_error():
     study = Study(LINE, "asha", seed=0)
     with pytest.raises(InvalidParameterError, match=re.escape("an objective with a `budget` keyword")):
         study.step(lambda params: params["x"])
-    assert study.trials[0].state.value == "FAILED"
+    # Refused before a trial is asked (fuzz round 3: a FAILED trial was left in the study and its journal).
+    assert study.trials == []
+    with pytest.raises(InvalidParameterError, match=re.escape("`objective` of Study.run must be an objective with")):
+        study.run(lambda params: params["x"], n_trials=3, n_workers=2)
+    assert study.trials == []
 
 
 @pytest.mark.parametrize(("cls", "kwargs", "message"), [

@@ -301,3 +301,17 @@ def test_every_seed_on_a_sphere_in_a_box_is_within_pycmas_spread():
         study.run(lambda params: sum(v * v for v in params.values()), n_trials=300)
         bests.append(study.best_value)
     assert max(bests) < 5e-3 and np.median(bests) < 2.5e-4, bests
+
+
+@pytest.mark.parametrize("options", [None, {"maxstd": 0.2}, {"minstd": 0.05}])
+def test_one_parameter_runs_with_its_step_size_capped(options):
+    # pycma caps a coordinate's spread through a per-coordinate scaling that in one dimension is
+    # a scalar it refuses to set: a sloped objective raised "not yet initialized (dimension needed)".
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    for seed in range(4):
+        study = Study(space, CMAES(space, seed=seed, options=options))
+        study.run(lambda p: p["x"], n_trials=24)
+        assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 24
+        std = float(study.optimizer.strategy.stds[0])
+        assert std <= (options or {}).get("maxstd", 1 / 3) + 1e-12
+        assert std >= (options or {}).get("minstd", 0.0) - 1e-12
