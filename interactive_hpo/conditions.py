@@ -184,6 +184,17 @@ class Conditions:
             X[~self.active_mask(X)] = INACTIVE_UNIT
         return X
 
+    def with_branch_levels(self, levels: Mapping[str, tuple]) -> dict[str, tuple]:
+        """Grid ``levels`` in which every Int parent also holds each value its children's
+        conditions name (in order, once): else a grid can miss a branch whole (levels 1, 6, 10 of
+        ``Int("layers", 1, 10)`` never reach a child active at 2 or 3)."""
+        merged = dict(levels)
+        for parent, allowed in self._parents.values():
+            param = self._params[parent]
+            if param.kind == "int":
+                merged[param.name] = tuple(sorted(set(merged[param.name]) | set(allowed)))
+        return merged
+
     def blocks(self, levels: Mapping[str, tuple]) -> list[dict[str, tuple]]:
         """The grid of per-parameter ``levels`` as a union of products, each configuration in
         exactly one: in a block every parent of a condition holds one level, and every other

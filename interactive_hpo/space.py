@@ -229,9 +229,10 @@ class SearchSpace:
     def grid_levels(self, resolution: int | Mapping[str, int] = 5) -> dict[str, tuple]:
         """Ordered levels per parameter: ``resolution`` of them (an int >= 2, or a dict with one
         per numeric parameter; see :meth:`level_counts`), log-spaced for log parameters, and every
-        choice of a categorical."""
+        choice of a categorical. In a conditional space an Int parent's levels also hold every
+        value its children's conditions name, so that the grid searches each branch."""
         counts = self.level_counts(resolution)
-        return {p.name: p.levels(counts[p.name]) for p in self.params}
+        return self.conditions.with_branch_levels({p.name: p.levels(counts[p.name]) for p in self.params})
 
     def grid(self, resolution: int | Mapping[str, int] = 5) -> list[dict[str, Any]]:
         """Every combination of :meth:`grid_levels`, the first parameter varying slowest; in a

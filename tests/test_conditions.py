@@ -105,12 +105,24 @@ def test_the_vectorized_activity_agrees_with_decoding_point_by_point():
 def test_grid_lists_each_configuration_once_with_its_active_parameters():
     grid = SVM.grid(3)
     keys = [json.dumps(params, sort_keys=True) for params in grid]
-    assert len(keys) == len(set(keys)) == 3 + 3 * 3 + 3 * 3 * (1 * 3 + 2)  # degree levels (2, 4, 5)
+    # degree levels (2, 4, 5) and 3, which coef0's condition names: coef0 at 3 of them for 3 and 4
+    assert len(keys) == len(set(keys)) == 3 + 3 * 3 + 3 * 3 * (2 * 3 + 2)
     for params in grid:
         assert SVM.validate(params) == params
     # Without conditions the grid is the product, first parameter slowest, as before.
     plain = SearchSpace([Int("a", 0, 1), Categorical("b", ["x", "y"])])
     assert plain.grid(2) == [{"a": 0, "b": "x"}, {"a": 0, "b": "y"}, {"a": 1, "b": "x"}, {"a": 1, "b": "y"}]
+
+
+def test_the_grid_searches_every_branch_of_an_int_parent():
+    # Fuzz round 3: levels 1, 6, 10 of layers never reached the branch where dropout exists.
+    space = SearchSpace([Int("layers", 1, 10), Float("dropout", 0.0, 0.5, condition=("layers", [2, 3]))])
+    assert space.grid_levels(3) == {"layers": (1, 2, 3, 6, 10), "dropout": (0.0, 0.25, 0.5)}
+    study = Study(space, "grid", seed=0, optimizer_settings={"resolution": 3})
+    study.run(lambda p: p["layers"] + p.get("dropout", 0.0), 9)
+    assert sorted((t.params["layers"], t.params.get("dropout")) for t in study.trials if "dropout" in t.params) == [
+        (2, 0.0), (2, 0.25), (2, 0.5), (3, 0.0), (3, 0.25), (3, 0.5)]
+    assert study.optimizer.exhausted
 
 
 def test_a_child_may_come_before_its_parent():
