@@ -1,0 +1,86 @@
+"""Repeated configurations in the genetic algorithm: children that repeat an evaluated one, bred again or not.
+
+Run: ``.venv/bin/python benchmarks/bench_ga_repeats.py [--seeds N] [--trials N] [--tasks a,b]``.
+
+A child of two tournament winners is often a copy of one: both tournaments pick the same
+parent, and with a mutation rate of 1/d no coordinate mutates (a quarter of the time in 2-D); on
+a discrete space a mutation also lands on a configuration seen before. A deterministic objective
+then only says again what it said. Side by side in one run, over the same seeds:
+
+- ``ga``: ``GeneticAlgorithm`` at its defaults (a child repeating a configuration evaluated or
+  bred so far is bred again, up to ``evolution.REBREEDS`` = 20 times);
+- ``ga repeats``: the same with ``REBREEDS = 1``, one try, exactly the behaviour before.
+
+Tasks: the benchmark suite's (``benchmarks/suite/tasks.py``; ``--tasks``, default the synthetic
+ones and the all-discrete tree, which run in seconds). Prints, per task, the mean number of
+repeated trials per run (params equal to an earlier trial's in that run), the mean normalized
+score after ``--trials`` (``benchmarks.suite.report``: 0 is the optimum, 1 the median random
+configuration) and the paired difference of the scores, repeats minus default, with its
+standard error (positive: re-breeding is ahead).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from interactive_hpo import Study  # noqa: E402
+from interactive_hpo.optimizers.population import evolution  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bench_repeats import repeats  # noqa: E402
+from benchmarks.suite.report import normalized  # noqa: E402
+from benchmarks.suite.tasks import make_task  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "results.json"
+FAST_TASKS = ("branin,hartmann6,ackley5,levy4,mixed_branin,mixed_units,camel6,rosenbrock4,levy3_corner,"
+              "tree_diabetes")
+
+
+def ga_run(name: str, seed: int, trials: int, rebreeds: int) -> dict:
+    """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats."""
+    task = make_task(name)
+    evolution.REBREEDS = rebreeds
+    study = Study(task.space, "ga", seed=seed)
+    study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
+    losses = [float(t.value) for t in study.trials]
+    return {"task": name, "seed": seed, "losses": losses, "budgets": [1.0] * len(losses), "repeats": repeats(study)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--trials", type=int, default=64)
+    parser.add_argument("--tasks", default=FAST_TASKS)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    references = json.loads(RESULTS.read_text())["references"]
+    methods = {"ga": evolution.REBREEDS, "ga repeats": 1}
+    print(f"{args.seeds} seeds, {args.trials} trials; repeats per run and mean score: ga | ga repeats; "
+          "paired difference (repeats - ga)")
+    for name in args.tasks.split(","):
+        runs = {method: [ga_run(name, seed, args.trials, rebreeds) for seed in range(args.seeds)]
+                for method, rebreeds in methods.items()}
+        results = {"methods": {method: {"runs": method_runs} for method, method_runs in runs.items()},
+                   "references": {name: references[name]}}
+        scores = {m: np.asarray(normalized(results, name, m, args.trials)) for m in methods}
+        difference = scores["ga repeats"] - scores["ga"]
+        row = [f"{np.mean([r['repeats'] for r in results['methods'][m]['runs']]):5.1f} repeats, score "
+               f"{np.mean(scores[m]):.4f}" for m in methods]
+        print(f"{name:>14}: " + " | ".join(row) + f"; difference {difference.mean():+.4f} ± "
+              f"{difference.std(ddof=1) / np.sqrt(len(difference)):.4f}", flush=True)
+    evolution.REBREEDS = methods["ga"]
+
+
+if __name__ == "__main__":
+    main()
