@@ -50,9 +50,12 @@ FAST_TASKS = ("branin,hartmann6,ackley5,levy4,mixed_branin,mixed_units,camel6,ro
 def ga_run(name: str, seed: int, trials: int, rebreeds: int) -> dict:
     """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats."""
     task = make_task(name)
-    evolution.REBREEDS = rebreeds
-    study = Study(task.space, "ga", seed=seed)
-    study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
+    default, evolution.REBREEDS = evolution.REBREEDS, rebreeds
+    try:
+        study = Study(task.space, "ga", seed=seed)
+        study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
+    finally:
+        evolution.REBREEDS = default
     losses = [float(t.value) for t in study.trials]
     return {"task": name, "seed": seed, "losses": losses, "budgets": [1.0] * len(losses), "repeats": repeats(study)}
 
@@ -79,7 +82,6 @@ def main() -> None:
                f"{np.mean(scores[m]):.4f}" for m in methods]
         print(f"{name:>14}: " + " | ".join(row) + f"; difference {difference.mean():+.4f} ± "
               f"{difference.std(ddof=1) / np.sqrt(len(difference)):.4f}", flush=True)
-    evolution.REBREEDS = methods["ga"]
 
 
 if __name__ == "__main__":
