@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import check_int
 from ..direction import Direction
-from ._axes import axes_or_new, integer_ticks
+from ._axes import axes_or_new, check_figure, integer_ticks
 from ._pbt_checks import check_exploits, check_labels, check_member, check_schedule, check_scores
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
@@ -335,7 +335,7 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
     (the same member has the same colour in the score and schedule panels) and the exploit marker.
     Returns the array of Axes.
     """
-    if fig is None:
+    if check_figure(fig, "plot_pbt") is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2) + 0.6), layout="constrained")
