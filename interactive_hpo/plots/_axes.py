@@ -49,6 +49,17 @@ def check_figure(fig: Any, owner: str, name: str = "fig") -> Any:
     return fig
 
 
+def check_cmap(cmap: Any, owner: str, name: str = "cmap") -> Any:
+    """``cmap`` (argument ``name`` of ``owner``) if it is a Colormap or the name of a registered one
+    ("viridis"); an unknown name would fail inside matplotlib, naming neither."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Colormap
+
+    if not isinstance(cmap, Colormap) and not (isinstance(cmap, str) and cmap in colormaps):
+        raise fail(name, owner, "a matplotlib Colormap or the name of one (see matplotlib.colormaps)", cmap)
+    return cmap
+
+
 def error_lengths(centre: np.ndarray, interval: np.ndarray) -> np.ndarray:
     """Matplotlib's asymmetric error lengths, shape (2, d), of ``centre`` (d,) within ``interval``
     (d, 2); a centre outside its interval (a mean beyond a percentile) gets a zero-length side,
