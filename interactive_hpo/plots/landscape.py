@@ -21,7 +21,7 @@ from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
-from ._axes import axes_or_new
+from ._axes import axes_or_new, check_cmap
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -202,6 +202,7 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
         global optimum (if ``show_optima``).
     """
     info = heatmap_info(land, x, y, reduce=reduce, plateaus=plateaus, direction=direction, label=label)
+    check_cmap(cmap, "plot_landscape")
     ax = axes_or_new(ax, (6, 4.5), owner="plot_landscape")
     image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
     if show_basins:

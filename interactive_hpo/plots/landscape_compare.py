@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_real, fail
+from .._validation import check_real, fail, float_array
 from ..landscape.compare import best_trained, check_train_test, train_test_agreement
 from ..landscape.graph import Landscape
 from ._axes import axes_or_new
@@ -179,9 +179,10 @@ def plot_similarity(matrix: Any, labels: Sequence[str], *, ax: Any = None, title
         ``ax.images[0]`` is the matrix; ``ax.texts`` the k * k values, row by row.
     """
     owner = "plot_similarity"
-    values = np.asarray(matrix, dtype=float)
+    rule = "a non-empty square array of shape (k, k) of numbers (NaN: n/a)"
+    values = float_array(matrix, "matrix", owner, rule)
     if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] == 0:
-        raise fail("matrix", owner, "a non-empty square array of shape (k, k)", f"shape {values.shape}")
+        raise fail("matrix", owner, rule, f"an array of shape {values.shape}")
     k = values.shape[0]
     if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != k:
         raise fail("labels", owner, f"a sequence of {k} labels (one per row of matrix)", labels)

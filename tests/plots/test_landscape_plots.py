@@ -325,7 +325,13 @@ BAD_INPUTS = [
     (lambda: plot_landscape_graph(STEP, weight="abs"), "`weight` of plot_landscape_graph must be one of ['loss', "
                                                        "None]; got 'abs'."),
     (lambda: plot_similarity(np.zeros((2, 3)), ["a", "b"]),
-     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k); got 'shape (2, 3)'."),
+     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k) of numbers (NaN: n/a); got 'an "
+     "array of shape (2, 3)'."),
+    # Fuzz round 4: numpy's "could not convert string to float", naming neither plot nor argument.
+    (lambda: plot_similarity([["a", "b"], ["c", "d"]], ["a", "b"]),
+     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k) of numbers (NaN: n/a); got "
+     "[['a', 'b'], ['c', 'd']]."),
+    (lambda: plot_landscape(THREE, "a", "b", cmap="nope"), "`cmap` of plot_landscape must be a matplotlib Colormap"),
     (lambda: plot_similarity(np.eye(2), ["a", "b", "c"]),
      "`labels` of plot_similarity must be a sequence of 2 labels (one per row of matrix); got ['a', 'b', 'c']."),
     (lambda: plot_similarity(np.eye(2), ["a", "b"], vmin=1, vmax=0),
