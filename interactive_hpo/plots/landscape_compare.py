@@ -90,8 +90,12 @@ def train_test_info(land: Landscape, *, top: float = 0.1, direction: str = "mini
     ``direction`` is the objective's ("maximize" shows accuracies, not the stored minus
     accuracies); ``label`` names its values ("loss" or "objective" by default).
     """
-    land, top = check_train_test(land, top, "train_test_info")
-    goal, label = value_label(direction, label, "train_test_info")
+    return _train_test_info(land, top, direction, label, "train_test_info")
+
+
+def _train_test_info(land: Landscape, top: float, direction: str, label: str | None, owner: str) -> TrainTestInfo:
+    land, top = check_train_test(land, top, owner)
+    goal, label = value_label(direction, label, owner)
     agreement = train_test_agreement(land, top=top)
     mask = np.zeros(land.n, dtype=bool)
     mask[best_trained(land, top=top)] = True
@@ -135,7 +139,7 @@ def plot_train_test(land: Landscape, *, top: float = 0.1, direction: str = "mini
         scale, drawn on the edge (:attr:`TrainTestInfo.off_scale`); ``ax.lines[0]`` is y = x.
         The legend gives both Spearman correlations ("n/a" when undefined).
     """
-    info = train_test_info(land, top=top, direction=direction, label=label)
+    info = _train_test_info(land, top, direction, label, "plot_train_test")
     ax = axes_or_new(ax, (5, 4.5), owner="plot_train_test")
     rest = ~info.top & ~info.off_scale
     ax.scatter(info.train[rest], info.test[rest], s=14, c="0.55", alpha=0.6,
