@@ -293,8 +293,10 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
     Parameters
     ----------
     scores : array-like of shape (n_rounds, n_members)
+        Finite, or NaN where a member has no score; shape (n_rounds,) is one member.
     direction : {"maximize", "minimize"}
     exploits : sequence of (round, receiver, donor)
+        Ints: round in [0, n_rounds), members in [0, n_members).
         Marked by dotted vertical lines between rounds.
     baseline : array-like of shape (n_rounds, m), optional
         Scores of a run with fixed hyperparameters and the same compute.
