@@ -39,6 +39,27 @@ def check_axes(ax: Any, owner: str, name: str = "ax") -> Any:
     return ax
 
 
+def check_figure(fig: Any, owner: str, name: str = "fig") -> Any:
+    """``fig`` (argument ``name`` of ``owner``) if it is None or a matplotlib Figure (or SubFigure)
+    to draw several panels in; an Axes or a str would fail inside with an AttributeError."""
+    from matplotlib.figure import FigureBase
+
+    if fig is not None and not isinstance(fig, FigureBase):
+        raise fail(name, owner, "None or a matplotlib Figure (where to put the panels)", fig)
+    return fig
+
+
+def check_cmap(cmap: Any, owner: str, name: str = "cmap") -> Any:
+    """``cmap`` (argument ``name`` of ``owner``) if it is a Colormap or the name of a registered one
+    ("viridis"); an unknown name would fail inside matplotlib, naming neither."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Colormap
+
+    if not isinstance(cmap, Colormap) and not (isinstance(cmap, str) and cmap in colormaps):
+        raise fail(name, owner, "a matplotlib Colormap or the name of one (see matplotlib.colormaps)", cmap)
+    return cmap
+
+
 def error_lengths(centre: np.ndarray, interval: np.ndarray) -> np.ndarray:
     """Matplotlib's asymmetric error lengths, shape (2, d), of ``centre`` (d,) within ``interval``
     (d, 2); a centre outside its interval (a mean beyond a percentile) gets a zero-length side,

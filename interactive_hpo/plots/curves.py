@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array
 from ._axes import axes_or_new
 
 __all__ = ["BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
@@ -52,9 +53,24 @@ def curves_info(curves: Sequence[Any], full_step: float | None = None) -> Curves
     step is below it: pass the scheduler's ``max_budget`` for ``config_curves``, whose curves
     stopped by a rung end in a COMPLETE trial.
     """
+    return _curves_info(curves, full_step, "curves_info")
+
+
+def _curves_info(curves: Sequence[Any], full_step: float | None, owner: str) -> CurvesInfo:
+    if isinstance(curves, str) or not isinstance(curves, Sequence):
+        raise fail("curves", owner, "a list of Curve records (learning_curves(study) or config_curves(study))",
+                   curves)
+    if full_step is not None:
+        check_real(full_step, "full_step", owner, 0.0, low_open=True)
     lines, stopped, ends = [], [], []
-    for curve in curves:
-        line = np.column_stack([np.asarray(curve.steps, dtype=float), np.asarray(curve.values, dtype=float)])
+    for k, curve in enumerate(curves):
+        _, steps, values, _ = _fields(curve, ("key", "steps", "values", "state"), f"curves[{k}]", owner, "a Curve")
+        steps, values = (float_array(v, f"curves[{k}].{field}", owner, "a 1-D array of numbers")
+                         for v, field in ((steps, "steps"), (values, "values")))
+        if steps.ndim != 1 or steps.shape != values.shape:
+            raise fail(f"curves[{k}]", owner, "a Curve whose steps and values are 1-D arrays of one length",
+                       f"steps of shape {steps.shape} and values of shape {values.shape}")
+        line = np.column_stack([steps, values])
         cut = curve.state == "PRUNED" or (full_step is not None and len(line) > 0 and
                                           line[-1, 0] < full_step * (1 - 1e-9))
         finite = line[np.isfinite(line[:, 1])]
@@ -96,8 +112,12 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     >>> [line.get_linestyle() for line in ax.lines[:2]], ax.lines[2].get_xydata().tolist()
     (['-', '--'], [[0.0, 1.5]])
     """
-    info = curves_info(curves, full_step)
-    ax = axes_or_new(ax, owner="plot_learning_curves")
+    owner = "plot_learning_curves"
+    info = _curves_info(curves, full_step, owner)
+    check_one_of(xscale, "xscale", owner, ("linear", "log"))
+    if xscale == "log":
+        _positive_steps(info.lines, owner)
+    ax = axes_or_new(ax, owner=owner)
     labelled: set[bool] = set()
     for line, cut in zip(info.lines, info.stopped, strict=True):
         style = dict(color="0.5", lw=1.0, ls="--", alpha=0.55) if cut else dict(color="C0", lw=1.3, ls="-", alpha=0.85)
@@ -118,6 +138,24 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     if info.lines:
         ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def _fields(record: Any, fields: tuple[str, ...], name: str, owner: str, rule: str) -> tuple[Any, ...]:
+    """The ``fields`` of ``record`` (argument ``name`` of ``owner``): a record of another kind
+    is refused here, not by an AttributeError while drawing."""
+    try:
+        return tuple(getattr(record, field) for field in fields)
+    except AttributeError:
+        raise fail(name, owner, f"{rule} (with {', '.join(fields)})", record) from None
+
+
+def _positive_steps(lines: tuple[np.ndarray, ...], owner: str) -> None:
+    """A log x axis cannot place a step <= 0: it would drop the point (and cut the line) unseen."""
+    for k, line in enumerate(lines):
+        bad = ~(line[:, 0] > 0)
+        if bad.any():
+            raise fail(f"curves[{k}].steps", owner, "numbers > 0 with xscale='log'", float(line[bad, 0][0]),
+                       hint="Pass xscale='linear' for steps counted from 0.")
 
 
 # -- budget spent against the best value -------------------------------------------------------------
@@ -152,6 +190,22 @@ def budget_trace_info(trace: Any, baseline: Any = None, normalize: bool = True) 
     Normalizing makes traces with different budget units comparable: a random search without
     budgets counts 1 per trial, a scheduler with ``max_budget=27`` counts 27 per full job.
     """
+    return _budget_trace_info(trace, baseline, normalize, "budget_trace_info")
+
+
+def _budget_trace_info(trace: Any, baseline: Any, normalize: bool, owner: str) -> BudgetTraceInfo:
+    for name, value in (("trace", trace), ("baseline", baseline)):
+        if name == "baseline" and value is None:
+            continue
+        rule = "a BudgetTrace (budget_trace(study))" + (" or None" if name == "baseline" else "")
+        spent, best_full, best_any, full = _fields(value, ("spent", "best_full", "best_any", "full_budget"), name,
+                                                   owner, rule)
+        arrays = [float_array(a, name, owner, rule) for a in (spent, best_full, best_any)]
+        if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays) or as_finite(full) is None \
+                or not full > 0:
+            raise fail(name, owner, rule + ": spent, best_full and best_any of one length, full_budget > 0",
+                       value)
+    check_bool(normalize, "normalize", owner)
     unit = float(trace.full_budget) if normalize else 1.0
     base_unit = float(baseline.full_budget) if normalize and baseline is not None else 1.0
     return BudgetTraceInfo(
@@ -183,7 +237,10 @@ def plot_budget_trace(trace: Any, ax: Any = None, baseline: Any = None, *,
     Axes
         ``ax.lines``: best at full budget, best at any budget, then the baseline's (if given); step lines.
     """
-    info = budget_trace_info(trace, baseline, normalize)
+    info = _budget_trace_info(trace, baseline, normalize, "plot_budget_trace")
+    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != 2 \
+            or not all(isinstance(label, str) for label in labels):
+        raise fail("labels", "plot_budget_trace", "two str: the trace's name and the baseline's", labels)
     ax = axes_or_new(ax, owner="plot_budget_trace")
     ax.plot(info.spent, info.best_full, drawstyle="steps-post", color="C0", lw=2.2,
             label=f"{labels[0]}: best at full budget")

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
 from ._axes import axes_or_new
 
@@ -85,11 +86,30 @@ class RungsInfo:
     direction: str = "minimize"
 
 
-def _records(rows: Any) -> list[dict[str, Any]]:
-    """Rows as a list of dicts (also from a ``pandas.DataFrame``)."""
+#: The columns of ``rung_table()`` the rung plot reads.
+RUNG_COLUMNS = ("bracket", "rung", "config", "number", "budget", "loss", "scheduler", "human")
+
+
+def _records(rows: Any, owner: str) -> list[dict[str, Any]]:
+    """Rows as a list of dicts (also from a ``pandas.DataFrame``), each with :data:`RUNG_COLUMNS`:
+    a budget > 0 (the x axis is logarithmic) and a loss that is a number (NaN, inf) or None."""
     if hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
-    return [dict(row) for row in rows]
+    rule = f"rows of a scheduler's rung_table(): mappings with the keys {list(RUNG_COLUMNS)}"
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise fail("rows", owner, rule, rows)
+    records = []
+    for k, row in enumerate(rows):
+        if not isinstance(row, Mapping) or not set(RUNG_COLUMNS) <= set(row):
+            raise fail(f"rows[{k}]", owner, rule, row)
+        if as_finite(row["budget"]) is None or not row["budget"] > 0:
+            raise fail(f"rows[{k}]['budget']", owner, "a finite number > 0 (the x axis is logarithmic)",
+                       row["budget"])
+        if row["loss"] is not None and not is_real(row["loss"]):
+            raise fail(f"rows[{k}]['loss']", owner, "a number (NaN until finished, inf if failed) or None",
+                       row["loss"])
+        records.append(dict(row))
+    return records
 
 
 def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0,
@@ -99,8 +119,14 @@ def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0,
     A scheduler records losses; with ``direction="maximize"`` (the study's direction) the y values
     are the objective's own (accuracy, not -accuracy).
     """
-    goal = Direction.parse(direction, "direction", "rungs_info")
-    rows = [r for r in _records(rows) if bracket is None or r["bracket"] == bracket]
+    return _rungs_info(rows, bracket, direction, "rungs_info")
+
+
+def _rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None, direction: str, owner: str) -> RungsInfo:
+    goal = Direction.parse(direction, "direction", owner)
+    if bracket is not None:
+        check_int(bracket, "bracket", owner, 0)
+    rows = [r for r in _records(rows, owner) if bracket is None or r["bracket"] == bracket]
     entered = {(r["bracket"], r["rung"], r["config"]) for r in rows}
     done = [r for r in rows if r["loss"] is not None and math.isfinite(r["loss"])]
     done.sort(key=lambda r: (r["bracket"], r["config"], r["rung"]))
@@ -159,7 +185,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         ``ax.lines``: one per configuration (``info.line_configs`` order), then one marker layer
         per entry of :data:`RUNG_MARKERS` that has points, labelled as there.
     """
-    info = rungs_info(rows, bracket, direction)
+    info = _rungs_info(rows, bracket, direction, "plot_rungs")
     ax = axes_or_new(ax, owner="plot_rungs")
     for line in info.lines:
         ax.plot(line[:, 0], line[:, 1], color="0.75", lw=0.9, zorder=1)
@@ -183,6 +209,30 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
 
 
 # -- Hyperband's plan --------------------------------------------------------------------------------
+
+def _plan(brackets: Any, owner: str) -> list[list[tuple[float, float]]]:
+    """``brackets`` as lists of (n_configs, budget): a whole number >= 0 and a finite budget > 0
+    (cells are shaded on a log scale); a flat list of pairs or a str would be unpacked wrongly."""
+    rule = "a sequence of brackets, each a non-empty sequence of (n_configs, budget) pairs"
+
+    def sequence(value: Any) -> bool:
+        return isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str)
+
+    if not sequence(brackets) or not all(sequence(b) and len(b) for b in brackets):
+        raise fail("brackets", owner, rule, brackets)
+    plan = []
+    for row, bracket in enumerate(brackets):
+        cells = []
+        for rung, pair in enumerate(bracket):
+            n, budget = pair if sequence(pair) and len(pair) == 2 else (None, None)
+            if as_finite(n) is None or n < 0 or not float(n).is_integer() or as_finite(budget) is None \
+                    or not budget > 0:
+                raise fail(f"brackets[{row}][{rung}]", owner,
+                           "an (n_configs, budget) pair: a whole number >= 0 and a finite budget > 0", pair)
+            cells.append((float(n), float(budget)))
+        plan.append(cells)
+    return plan
+
 
 @dataclass(frozen=True, eq=False)
 class BracketsInfo:
@@ -209,6 +259,11 @@ class BracketsInfo:
 
 def brackets_info(brackets: Sequence[Sequence[tuple[int, float]]]) -> BracketsInfo:
     """Grid of a bracket plan: ``hyperband_brackets(min_budget, max_budget, eta)`` or ``Hyperband.bracket_plan()``."""
+    return _brackets_info(brackets, "brackets_info")
+
+
+def _brackets_info(brackets: Sequence[Sequence[tuple[int, float]]], owner: str) -> BracketsInfo:
+    brackets = _plan(brackets, owner)
     width = max((len(b) for b in brackets), default=0)
     n_configs = np.full((len(brackets), width), np.nan)
     budgets = np.full((len(brackets), width), np.nan)
@@ -244,7 +299,7 @@ def plot_brackets(brackets: Sequence[Sequence[tuple[int, float]]], ax: Any = Non
     >>> [t.get_text() for t in ax.texts[:3]], ax.get_yticklabels()[0].get_text()
     (['9 × 1', '3 × 3', '1 × 9'], 's = 2')
     """
-    info = brackets_info(brackets)
+    info = _brackets_info(brackets, "plot_brackets")
     n_rows, n_cols = info.budgets.shape
     ax = axes_or_new(ax, (1.6 + 1.3 * max(n_cols, 1), 0.9 + 0.5 * max(n_rows, 1)), owner="plot_brackets")
     shade = np.ma.masked_invalid(np.log(info.budgets))

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib import colormaps
 
-from .._validation import check_int, check_one_of, check_real, fail
+from .._validation import check_bool, check_int, check_one_of, check_real, fail
 from ._axes import axes_or_new, legend_in_band, log_scale
 
 __all__ = ["TangentsInfo", "tangents_info", "plot_hypergradient_tangents", "plot_hyperparameter_path",
@@ -56,6 +56,12 @@ def _first_bad(array: np.ndarray, ok: np.ndarray, name: str, owner: str, rule: s
     if len(bad):
         index = ", ".join(str(int(i)) for i in bad[0])
         raise fail(f"{name}[{index}]", owner, rule, float(array[tuple(bad[0])]))
+
+
+def _log_values(array: np.ndarray, name: str, owner: str) -> None:
+    """Values for a log y axis (which drops those <= 0 or infinite unseen): > 0 and finite, or NaN."""
+    _first_bad(array, np.isnan(array) | (np.isfinite(array) & (array > 0)), name, owner,
+               "a finite number > 0 (the y axis is logarithmic), or NaN where not measured")
 
 
 def _counts(array: np.ndarray, name: str, owner: str, low: int) -> np.ndarray:
@@ -127,9 +133,12 @@ def _tangents_info(lams: Any, losses: Any, at: Any, values: Any, gradients: Any,
         i = int(steps[0])
         raise fail(f"lams[{i + 1}]", owner, f"greater than lams[{i}]={float(lams[i])!r}", float(lams[i + 1]))
     losses = _vector(losses, "losses", owner, len(lams), "lams")
+    _first_bad(losses, ~np.isinf(losses), "losses", owner, "a number (NaN: a gap in the curve)")
     at = _vector(at, "at", owner, positive=True)
     values = _vector(values, "values", owner, len(at), "at")
     gradients = _vector(gradients, "gradients", owner, len(at), "at")
+    for name, array in (("values", values), ("gradients", gradients)):  # else the tangent vanishes unseen
+        _first_bad(array, np.isfinite(array), name, owner, "a finite number")
     width = check_real(width, "width", owner, 0, low_open=True)
     offsets = np.array([-width, 0.0, width])
     # Straight in theta = ln(lambda), where the hypergradient is the slope, so straight on a log x axis.
@@ -236,8 +245,10 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
     n_steps, h = array.shape
     if names is None:
         names = [f"lambda_{j}" for j in range(h)]
-    elif isinstance(names, str) or not isinstance(names, Sequence) or len(names) != h:
-        raise fail("names", owner, f"a sequence of {h} names (one per column of values)", names)
+    elif isinstance(names, str) or not isinstance(names, Sequence) or len(names) != h \
+            or len({str(n) for n in names}) < h:
+        raise fail("names", owner, f"a sequence of {h} distinct names (one per column of values)", names)
+    log = check_bool(log, "log", owner)
     losses = None if losses is None else _vector(losses, "losses", owner, n_steps, "values")
     if log:
         _first_bad(array, np.isfinite(array) & (array > 0), "values", owner, "a finite positive number with log=True")
@@ -293,6 +304,8 @@ def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "
     owner = "plot_mode_costs"
     horizons = _counts(_vector(horizons, "horizons", owner), "horizons", owner, 1)
     curves = _curves(costs, "costs", owner, len(horizons), "horizons")
+    for label, cost in curves.items():
+        _log_values(cost, f"costs[{label!r}]", owner)
     measure = check_one_of(measure, "measure", owner, tuple(MEASURE_LABELS))
     ax = axes_or_new(ax, (6, 4), owner="plot_mode_costs")
     for label, cost in curves.items():
@@ -327,7 +340,8 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
     iterations = _counts(_vector(iterations, "iterations", owner), "iterations", owner, 0)
     curves = _curves(errors, "errors", owner, len(iterations), "iterations")
     for label, error in curves.items():
-        _first_bad(error, ~(error < 0), f"errors[{label!r}]", owner, "a non-negative number")
+        _first_bad(error, ~(error < 0) & ~np.isinf(error), f"errors[{label!r}]", owner,
+                   "a finite non-negative number, or NaN where not measured")
     ax = axes_or_new(ax, (6, 4), owner="plot_approximation_error")
     for label, error in curves.items():
         # An exact solve gives 0, which a log axis cannot place: draw it at the floor (about double
@@ -369,6 +383,9 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
     learning_rates = _vector(learning_rates, "learning_rates", owner, len(steps), "steps")
     losses = _vector(losses, "losses", owner, len(steps), "steps")
     others = {} if baselines is None else _curves(baselines, "baselines", owner, len(steps), "steps", empty=True)
+    _log_values(losses, "losses", owner)
+    for label, loss in others.items():
+        _log_values(loss, f"baselines[{label!r}]", owner)
     ax = axes_or_new(ax, (7, 4), owner="plot_online_learning_rate")
     ax.plot(steps, losses, color="C0", lw=1.5, label="loss (hypergradient descent)")
     for i, (label, loss) in enumerate(others.items()):

@@ -8,11 +8,13 @@ can redraw on every trial (DESIGN.md section 4); the caller then calls ``fig.can
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._validation import fail
 from ..direction import Direction
 from ..views import AxisLevels, History
 from ._axes import axes_or_new, integer_ticks
@@ -66,8 +68,27 @@ class BestSoFarInfo:
     direction: str
 
 
+def _check_history(history: Any, owner: str) -> History:
+    if not isinstance(history, History):
+        raise fail("history", owner, "a History (study.history())", history)
+    return history
+
+
+def _check_axes_levels(axes_levels: Any, owner: str, history: History | None = None) -> list[AxisLevels]:
+    """One AxisLevels per parameter (per column of ``history.X``, when given)."""
+    d = None if history is None else np.shape(history.X)[1] if np.ndim(history.X) == 2 else 0
+    rule = f"a list of {'d' if d is None else d} AxisLevels, one per column of history.X (space.axis(name))"
+    if isinstance(axes_levels, str) or not isinstance(axes_levels, Sequence) \
+            or not all(isinstance(axis, AxisLevels) for axis in axes_levels):
+        raise fail("axes_levels", owner, rule, axes_levels)
+    if d is not None and len(axes_levels) != d:
+        raise fail("axes_levels", owner, rule, f"{len(axes_levels)} of them")
+    return list(axes_levels)
+
+
 def best_so_far_info(history: History) -> BestSoFarInfo:
     """Split a :class:`~interactive_hpo.views.History` into the layers of the best-so-far plot."""
+    _check_history(history, "best_so_far_info")
     numbers = np.asarray(history.numbers, dtype=float)
     values = np.asarray(history.values, dtype=float)
     states, sources = np.asarray(history.states, dtype=object), np.asarray(history.sources, dtype=object)
@@ -153,6 +174,7 @@ class BestSoFarPlot:
 
 def plot_best_so_far(history: History, ax: Any = None) -> Any:
     """Draw a :class:`BestSoFarPlot` of ``history`` once and return its Axes."""
+    _check_history(history, "plot_best_so_far")
     return BestSoFarPlot(ax).update(history).ax
 
 
@@ -218,11 +240,9 @@ def parallel_coordinates_info(history: History, axes_levels: list[AxisLevels]) -
     ``history.X`` (shape (n, d)), in that order, e.g. ``space.axis(name)`` per name.
     Where ``history.active`` says a trial lacks a parameter, its polyline has a gap (NaN).
     """
+    _check_axes_levels(axes_levels, "parallel_coordinates_info", _check_history(history, "parallel_coordinates_info"))
     X = np.asarray(history.X, dtype=float)
     d = len(axes_levels)
-    if X.ndim != 2 or X.shape[1] != d:
-        raise ValueError(f"`axes_levels` of parallel_coordinates_info must hold one AxisLevels per column of "
-                         f"history.X; got {d} for X of shape {X.shape}.")
     values, losses = np.asarray(history.values, dtype=float), np.asarray(history.losses, dtype=float)
     keep = (np.asarray(history.states, dtype=object) == "COMPLETE") & np.isfinite(values)
     # Worst first, so the best trials are drawn last: on top.
@@ -274,6 +294,8 @@ class ParallelCoordinatesPlot:
     def __init__(self, axes_levels: list[AxisLevels], ax: Any = None):
         from matplotlib.collections import LineCollection
 
+        _check_axes_levels(axes_levels, "ParallelCoordinatesPlot")
+
         ax = axes_or_new(ax, (max(5.0, 1.6 * len(axes_levels) + 1.5), 3.8), owner="ParallelCoordinatesPlot")
         self.ax, self.axes_levels = ax, list(axes_levels)
         self.info: ParallelCoordinatesInfo | None = None
@@ -318,4 +340,5 @@ class ParallelCoordinatesPlot:
 
 def plot_parallel_coordinates(history: History, axes_levels: list[AxisLevels], ax: Any = None) -> Any:
     """Draw a :class:`ParallelCoordinatesPlot` of ``history`` once and return its Axes."""
+    _check_axes_levels(axes_levels, "plot_parallel_coordinates", _check_history(history, "plot_parallel_coordinates"))
     return ParallelCoordinatesPlot(axes_levels, ax).update(history).ax

@@ -29,9 +29,10 @@ LIGHT, DARK = "#9ecae1", "#08519c"
 
 # -- validation ---------------------------------------------------------------------------------------
 def _names(names: Any, owner: str) -> tuple[str, ...]:
+    # Distinct: two bars named alike would leave the reader to guess which parameter is which.
     if isinstance(names, str) or not isinstance(names, Sequence) or not names \
-            or not all(isinstance(n, str) for n in names):
-        raise fail("names", owner, "a non-empty sequence of str (one per parameter)", names)
+            or not all(isinstance(n, str) for n in names) or len(set(names)) < len(names):
+        raise fail("names", owner, "a non-empty sequence of distinct str (one per parameter)", names)
     return tuple(names)
 
 

@@ -21,7 +21,7 @@ from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
-from ._axes import axes_or_new
+from ._axes import axes_or_new, check_cmap
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -120,7 +120,11 @@ def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plate
     "maximize" the values are shown as the objective's (``-loss``: accuracies, not minus
     accuracies), so that a figure reads in its natural units; ``label`` names them.
     """
-    owner = "heatmap_info"
+    return _heatmap_info(land, x, y, reduce, plateaus, direction, label, "heatmap_info")
+
+
+def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, direction: str,
+                  label: str | None, owner: str) -> HeatmapInfo:
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
     reduce = check_one_of(reduce, "reduce", owner, ("best", "mean"))
@@ -201,7 +205,8 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
         basin boundaries (a LineCollection, if ``show_basins``), then the local optima and the
         global optimum (if ``show_optima``).
     """
-    info = heatmap_info(land, x, y, reduce=reduce, plateaus=plateaus, direction=direction, label=label)
+    info = _heatmap_info(land, x, y, reduce, plateaus, direction, label, "plot_landscape")
+    check_cmap(cmap, "plot_landscape")
     ax = axes_or_new(ax, (6, 4.5), owner="plot_landscape")
     image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
     if show_basins:
@@ -266,7 +271,10 @@ def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     ndarray of shape (k, 2)
         (x, y) in fractional level-index coordinates (cell (i, j) is centred on (i, j)).
     """
-    owner = "trajectory_info"
+    return _trajectory_info(land, x, y, params, "trajectory_info")
+
+
+def _trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
     xs, ys = _columns(land, params, (x, y), owner)
@@ -303,7 +311,7 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     """
     from matplotlib import patheffects
 
-    positions = trajectory_info(land, x, y, params)
+    positions = _trajectory_info(land, x, y, params, "plot_trajectory")
     losses = _nearest_losses(land, params, "plot_trajectory")
     ax = plot_landscape(land, x, y, reduce=reduce, ax=ax, **kwargs)
     # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.

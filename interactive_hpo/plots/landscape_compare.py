@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_real, fail
+from .._validation import check_real, fail, float_array
 from ..landscape.compare import best_trained, check_train_test, train_test_agreement
 from ..landscape.graph import Landscape
 from ._axes import axes_or_new
@@ -90,8 +90,12 @@ def train_test_info(land: Landscape, *, top: float = 0.1, direction: str = "mini
     ``direction`` is the objective's ("maximize" shows accuracies, not the stored minus
     accuracies); ``label`` names its values ("loss" or "objective" by default).
     """
-    land, top = check_train_test(land, top, "train_test_info")
-    goal, label = value_label(direction, label, "train_test_info")
+    return _train_test_info(land, top, direction, label, "train_test_info")
+
+
+def _train_test_info(land: Landscape, top: float, direction: str, label: str | None, owner: str) -> TrainTestInfo:
+    land, top = check_train_test(land, top, owner)
+    goal, label = value_label(direction, label, owner)
     agreement = train_test_agreement(land, top=top)
     mask = np.zeros(land.n, dtype=bool)
     mask[best_trained(land, top=top)] = True
@@ -135,7 +139,7 @@ def plot_train_test(land: Landscape, *, top: float = 0.1, direction: str = "mini
         scale, drawn on the edge (:attr:`TrainTestInfo.off_scale`); ``ax.lines[0]`` is y = x.
         The legend gives both Spearman correlations ("n/a" when undefined).
     """
-    info = train_test_info(land, top=top, direction=direction, label=label)
+    info = _train_test_info(land, top, direction, label, "plot_train_test")
     ax = axes_or_new(ax, (5, 4.5), owner="plot_train_test")
     rest = ~info.top & ~info.off_scale
     ax.scatter(info.train[rest], info.test[rest], s=14, c="0.55", alpha=0.6,
@@ -179,9 +183,10 @@ def plot_similarity(matrix: Any, labels: Sequence[str], *, ax: Any = None, title
         ``ax.images[0]`` is the matrix; ``ax.texts`` the k * k values, row by row.
     """
     owner = "plot_similarity"
-    values = np.asarray(matrix, dtype=float)
+    rule = "a non-empty square array of shape (k, k) of numbers (NaN: n/a)"
+    values = float_array(matrix, "matrix", owner, rule)
     if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] == 0:
-        raise fail("matrix", owner, "a non-empty square array of shape (k, k)", f"shape {values.shape}")
+        raise fail("matrix", owner, rule, f"an array of shape {values.shape}")
     k = values.shape[0]
     if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != k:
         raise fail("labels", owner, f"a sequence of {k} labels (one per row of matrix)", labels)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail, float_array
+from .._validation import check_real, fail, float_array
 from ..direction import Direction
 from ..pareto import hypervolume_history, pareto_mask, reference_point
 from ..views import read_only
@@ -299,6 +299,8 @@ def plot_hypervolume(runs: ParetoInfo | Mapping[str, ParetoInfo | Sequence[Paret
     ['b (mean of 2)', 'best possible']
     """
     groups = {"hypervolume": [runs]} if isinstance(runs, ParetoInfo) else _groups(runs)
+    if best is not None:
+        best = check_real(best, "best", "plot_hypervolume", 0.0)
     references = [info.reference for infos in groups.values() for info in infos]
     if any(not np.array_equal(r, references[0], equal_nan=True) for r in references):
         raise fail("runs", "plot_hypervolume", "runs measured from one reference point",
@@ -334,6 +336,8 @@ def _groups(runs: Any) -> dict[str, list[ParetoInfo]]:
     if not isinstance(runs, Mapping) or not runs:
         raise fail("runs", "plot_hypervolume", rule, runs)
     groups = {str(label): [infos] if isinstance(infos, ParetoInfo) else infos for label, infos in runs.items()}
+    if len(groups) < len(runs):  # 1 and "1" would share a legend entry, one run drawn over the other
+        raise fail("runs", "plot_hypervolume", "a dict whose labels read differently as text", list(runs))
     if not all(isinstance(infos, Sequence) and infos and all(isinstance(info, ParetoInfo) for info in infos)
                for infos in groups.values()):
         raise fail("runs", "plot_hypervolume", rule, runs)

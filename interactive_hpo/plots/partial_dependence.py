@@ -21,7 +21,7 @@ import numpy as np
 
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
-from ._axes import axes_or_new, error_lengths, log_scale
+from ._axes import axes_or_new, check_cmap, error_lengths, log_scale
 
 __all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
 
@@ -37,7 +37,8 @@ def _levels(levels: Any, name: str | None, scale: str | None, owner: str,
         if isinstance(levels, str) or not isinstance(levels, (Sequence, np.ndarray)) or len(levels) < 2:
             raise fail(which, owner, "an AxisLevels or a sequence of at least 2 values", levels)
         if name is None:
-            raise fail("name", owner, f"a str naming the parameter when {which} are plain values", name)
+            raise fail(which.replace("levels", "name"), owner, f"a str naming the parameter when {which} are "
+                       "plain values", name)
         values, scale = list(levels), scale or "linear"
     scale = check_one_of(scale, "scale", owner, SCALES)
     if scale != "categorical":
@@ -46,6 +47,9 @@ def _levels(levels: Any, name: str | None, scale: str | None, owner: str,
         if numbers is None or not np.isfinite(numbers).all() or (scale == "log" and (numbers <= 0).any()):
             raise fail(which, owner, f"finite numbers{' > 0' if scale == 'log' else ''} for a {scale} axis",
                        values, hint="Pass scale='categorical' for choices.")
+        if (np.diff(numbers) <= 0).any():  # a line would double back, a heat map's cells overlap
+            raise fail(which, owner, f"strictly increasing numbers for a {scale} axis", values,
+                       hint="Sort the levels, and the values given for them in the same order.")
     return values, str(name), scale
 
 
@@ -123,13 +127,10 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     low, high = _curve(low, "low", owner, length, True), _curve(high, "high", owner, length, True)
     curves = None
     if ice is not None:
-        try:
-            curves = np.asarray(ice, dtype=float)
-        except (TypeError, ValueError):
-            raise fail("ice", owner, f"an array of shape (n, {length}): one curve per configuration", ice) from None
-        if curves.ndim != 2 or curves.shape[1] != length:
-            raise fail("ice", owner, f"an array of shape (n, {length}): one curve per configuration", ice,
-                       hint=f"Its shape is {curves.shape}.")
+        rule = f"an array of shape (n, {length}): one curve per configuration, numbers or NaN where inactive"
+        curves = float_array(ice, "ice", owner, rule)
+        if curves.ndim != 2 or curves.shape[1] != length or np.isinf(curves).any():
+            raise fail("ice", owner, rule, ice, hint=f"Its shape is {curves.shape}.")
     ax = axes_or_new(ax, figsize=(7, 4), owner=owner)
     x = _positions(values, scale)
     categorical = scale == "categorical"
@@ -212,6 +213,7 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
         raise fail("mean", owner, rule, mean, hint=f"Its shape is {grid.shape}.")
     if best is not None:
         check_one_of(best, "best", owner, ("min", "max"))
+    check_cmap(cmap, owner)
     ax = axes_or_new(ax, figsize=(7, 5), owner=owner)
     mesh = ax.pcolormesh(_edges(xs, x_scale), _edges(ys, y_scale), np.ma.masked_invalid(grid.T), cmap=cmap,
                          shading="flat")

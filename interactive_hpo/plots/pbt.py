@@ -15,16 +15,18 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_int
 from ..direction import Direction
-from ._axes import axes_or_new, integer_ticks
+from ._axes import axes_or_new, check_figure, integer_ticks
+from ._pbt_checks import check_exploits, check_labels, check_member, check_schedule, check_scores
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
            "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
 
 
-def _exploits(exploits: Any, n_rounds: int) -> list[tuple[int, int, int]]:
+def _exploits(exploits: Any, n_rounds: int, n_members: int, owner: str) -> list[tuple[int, int, int]]:
     """Exploits whose receiver trained afterwards (those after the last round have nothing to show yet)."""
-    return [(int(r), int(i), int(d)) for r, i, d in exploits if int(r) + 1 < n_rounds]
+    return [(r, i, d) for r, i, d in check_exploits(exploits, n_rounds, n_members, owner) if r + 1 < n_rounds]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,18 +63,21 @@ def schedule_info(schedule: Any, exploits: Sequence[Sequence[int]] = (), scale: 
     inactive (a conditional space: NaN, or None for a categorical unless None is one of
     ``choices``) is a gap in its member's line.
     """
-    raw = np.asarray(schedule, dtype=object if scale == "categorical" else float)
-    n_rounds = raw.shape[0]
+    return _schedule_info(schedule, exploits, scale, choices, "schedule_info")
+
+
+def _schedule_info(schedule: Any, exploits: Sequence[Sequence[int]], scale: str, choices: Sequence[Any] | None,
+                   owner: str) -> ScheduleInfo:
+    raw, scale, levels = check_schedule(schedule, scale, choices, owner)
+    n_rounds, n_members = raw.shape
     ticks = None
-    if scale == "categorical":
-        levels = list(choices) if choices is not None else [v for v in dict.fromkeys(raw.ravel().tolist())
-                                                              if v is not None]
+    if levels is not None:
         values = np.array([[np.nan if v is None and None not in levels else levels.index(v) for v in row]
                            for row in raw.tolist()], dtype=float).reshape(raw.shape)
         ticks = (np.arange(len(levels), dtype=float), [str(c) for c in levels])
     else:
         values = raw
-    jumps = [(r + 1, values[r + 1, i]) for r, i, _ in _exploits(exploits, n_rounds)]
+    jumps = [(r + 1, values[r + 1, i]) for r, i, _ in _exploits(exploits, n_rounds, n_members, owner)]
     return ScheduleInfo(rounds=np.arange(n_rounds, dtype=float), values=values,
                         jumps=np.array(jumps, dtype=float).reshape(-1, 2), scale=scale, ticks=ticks)
 
@@ -102,7 +107,7 @@ def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", e
     Axes
         Lines ``ax.lines[:n_members]`` (member order, labelled "member i"), then the exploit markers.
     """
-    info = schedule_info(schedule, exploits, scale, choices)
+    info = _schedule_info(schedule, exploits, scale, choices, "plot_pbt_schedule")
     ax = _axes(ax, "plot_pbt_schedule")
     for i in range(info.values.shape[1]):
         ax.plot(info.rounds, info.values[:, i], drawstyle="steps-post", color=f"C{i % 10}", lw=1.2, alpha=0.85,
@@ -158,10 +163,17 @@ def lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: in
     >>> info.parents.tolist(), info.inherited.tolist(), info.path.tolist()
     ([[-1, -1], [0, 0]], [[[0.0, 0.0], [1.0, 1.0]]], [[0.0, 0.0], [1.0, 1.0]])
     """
+    return _lineage_info(exploits, n_rounds, n_members, highlight, "lineage_info")
+
+
+def _lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: int, highlight: int | None,
+                  owner: str) -> LineageInfo:
+    n_rounds, n_members = check_int(n_rounds, "n_rounds", owner, 0), check_int(n_members, "n_members", owner, 0)
+    highlight = check_member(highlight, "highlight", owner, n_members)
     parents = np.tile(np.arange(n_members), (n_rounds, 1))
     if n_rounds:
         parents[0] = -1
-    for r, receiver, donor in _exploits(exploits, n_rounds):
+    for r, receiver, donor in _exploits(exploits, n_rounds, n_members, owner):
         parents[r + 1, receiver] = donor
     kept: list[list[list[int]]] = []
     inherited: list[list[list[int]]] = []
@@ -210,13 +222,14 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     """
     from matplotlib.collections import LineCollection
 
-    info = lineage_info(exploits, n_rounds, n_members, highlight)
-    ax = _axes(ax, "plot_pbt_lineage")
+    owner = "plot_pbt_lineage"
+    info = _lineage_info(exploits, n_rounds, n_members, highlight, owner)
+    colours = None if scores is None else check_scores(scores, "scores", owner, n_rounds, n_members).reshape(-1)
+    ax = _axes(ax, owner)
     ax.add_collection(LineCollection(list(info.kept), colors="0.75", linewidths=1.0, zorder=1,
                                      label="kept own model"))
     ax.add_collection(LineCollection(list(info.inherited), colors="C3", linewidths=1.4, zorder=2,
                                      label="copied (exploit)"))
-    colours = None if scores is None else np.asarray(scores, dtype=float).reshape(-1)
     paint = {"color": "C0"} if colours is None else {"c": colours, "cmap": "viridis"}
     nodes = ax.scatter(info.nodes[:, 0], info.nodes[:, 1], s=22, zorder=3, **paint)
     if colours is not None and colours.size:
@@ -259,12 +272,16 @@ class ScoreInfo:
 
 def score_info(scores: Any, direction: str = "maximize", exploits: Sequence[Any] = (),
                baseline: Any = None) -> ScoreInfo:
-    """Score curves from ``scores`` (and ``baseline``) of shape (n_rounds, n_members)."""
-    members = np.asarray(scores, dtype=float)
-    members = members.reshape(len(members), -1)
-    goal = Direction.parse(direction, "direction", "score_info")
-    other = None if baseline is None else goal.best_per_row(np.asarray(baseline, dtype=float).reshape(len(members), -1))
-    rounds = sorted({int(e[0]) for e in exploits})
+    """Score curves from ``scores`` (and ``baseline``) of shape (n_rounds, n_members) (a 1-D
+    array is one member); the baseline has the same rounds, any number of members."""
+    return _score_info(scores, direction, exploits, baseline, "score_info")
+
+
+def _score_info(scores: Any, direction: str, exploits: Sequence[Any], baseline: Any, owner: str) -> ScoreInfo:
+    members = check_scores(scores, "scores", owner)
+    goal = Direction.parse(direction, "direction", owner)
+    other = None if baseline is None else goal.best_per_row(check_scores(baseline, "baseline", owner, len(members)))
+    rounds = sorted({r for r, _, _ in check_exploits(exploits, *members.shape, owner)})
     return ScoreInfo(rounds=np.arange(len(members), dtype=float), members=members, best=goal.best_per_row(members),
                      baseline_best=other, exploit_rounds=np.array(rounds, dtype=float))
 
@@ -276,8 +293,10 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
     Parameters
     ----------
     scores : array-like of shape (n_rounds, n_members)
+        Finite, or NaN where a member has no score; shape (n_rounds,) is one member.
     direction : {"maximize", "minimize"}
     exploits : sequence of (round, receiver, donor)
+        Ints: round in [0, n_rounds), members in [0, n_members).
         Marked by dotted vertical lines between rounds.
     baseline : array-like of shape (n_rounds, m), optional
         Scores of a run with fixed hyperparameters and the same compute.
@@ -290,7 +309,8 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
         ``ax.lines``: one per member, then the best curve, then the baseline's (if given), then
         one dotted line per exploit round. The legend sits above the Axes.
     """
-    info = score_info(scores, direction, exploits, baseline)
+    info = _score_info(scores, direction, exploits, baseline, "plot_pbt_scores")
+    labels = check_labels(labels, "plot_pbt_scores")
     ax = _axes(ax, "plot_pbt_scores")
     for i in range(info.members.shape[1]):
         ax.plot(info.rounds, info.members[:, i], color=f"C{i % 10}", lw=0.8, alpha=0.5)
@@ -317,7 +337,7 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
     (the same member has the same colour in the score and schedule panels) and the exploit marker.
     Returns the array of Axes.
     """
-    if fig is None:
+    if check_figure(fig, "plot_pbt") is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2) + 0.6), layout="constrained")

@@ -6,10 +6,12 @@ Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and update
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 
+from .._validation import fail
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, integer_ticks
 from .search_axes import axis_positions, drawn_levels, style_axis
@@ -120,6 +122,7 @@ class PopulationPlot:
             Draw the Axes' legend (:meth:`legend_entries`); False leaves it to the caller, e.g.
             one legend for a row of panels.
         """
+        _check_view(snapshot, x_axis, y_axis, dims, "PopulationPlot.update")
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
 
         def place(points: np.ndarray, losses: np.ndarray | None = None) -> np.ndarray:
@@ -216,7 +219,38 @@ class PopulationPlot:
 def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,
                     dims: tuple[int, ...], ax: Any = None) -> Any:
     """Draw :class:`PopulationPlot` once; returns the Axes."""
+    _check_view(snapshot, x_axis, y_axis, dims, "plot_population")
     return PopulationPlot(ax).update(snapshot, x_axis, y_axis, dims).ax
+
+
+def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) -> None:
+    """The records and ``dims`` (one index into d per plotted parameter, two with a ``y_axis``):
+    a negative index would plot another parameter silently, one out of range fail inside numpy."""
+    if not isinstance(snapshot, PopulationSnapshot):
+        raise fail("snapshot", owner, "a PopulationSnapshot (optimizer.population())", snapshot)
+    for name, axis in (("x_axis", x_axis), ("y_axis", y_axis)):
+        if not isinstance(axis, AxisLevels) and (name == "x_axis" or axis is not None):
+            raise fail(name, owner, "an AxisLevels (space.axis(name))" + (" or None" if name == "y_axis" else ""),
+                       axis)
+    d = np.shape(snapshot.X)[1] if np.ndim(snapshot.X) == 2 else None  # None: no individual yet
+    k = 1 if y_axis is None else 2
+    ok = isinstance(dims, (tuple, list)) and len(dims) == k and len(set(dims)) == k and all(
+        isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) and 0 <= i < (d or np.inf)
+        for i in dims)
+    if not ok:
+        which = "two distinct parameter indices (x, y)" if k == 2 else "one parameter index (x; y is the loss)"
+        raise fail("dims", owner, f"a tuple of {which} in [0, {d if d is not None else 'd'})", dims)
+
+
+def _lineage_arrays(lineage: Any, owner: str) -> None:
+    """``lineage``'s ids, generations, values and parents: one entry each per individual."""
+    rule = "a Lineage (study.curves.lineage(study)): ids, generations, values and parents of one length"
+    try:
+        fields = [lineage.ids, lineage.generations, lineage.values, lineage.parents]
+    except AttributeError:
+        raise fail("lineage", owner, rule, lineage) from None
+    if len({len(field) for field in fields}) > 1:
+        raise fail("lineage", owner, rule, f"lengths {[len(field) for field in fields]}")
 
 
 def plot_lineage(lineage: Any, ax: Any = None) -> Any:
@@ -236,6 +270,7 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     """
     from matplotlib.collections import LineCollection
 
+    _lineage_arrays(lineage, "plot_lineage")
     ax = axes_or_new(ax, (6, 4), owner="plot_lineage")
     where = {int(i): (float(g), float(v)) for i, g, v in zip(lineage.ids, lineage.generations, lineage.values,
                                                               strict=True)}

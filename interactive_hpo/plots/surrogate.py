@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import fail
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._axes import check_axes
+from ._surrogate_checks import check_curve_inputs, check_map_inputs
 from .search_axes import drawn_levels, style_axis
 
 __all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
@@ -157,6 +159,8 @@ class SurrogateCurve:
         truth : array-like of shape (m,), optional
             The true objective at the levels, when it is known (a synthetic function).
         """
+        check_curve_inputs(axis, prediction, observed_x, observed_y, observed_alpha, proposal, truth,
+                           "SurrogateCurve.update")
         x = drawn_levels(axis)
         mean, std = prediction.mean, prediction.std
         total = np.sqrt(std**2 + prediction.noise_std**2)
@@ -256,7 +260,9 @@ class SurrogateMaps:
             import matplotlib.pyplot as plt
 
             _, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True)
-        self.axes = [check_axes(ax, "SurrogateMaps", "axes") for ax in axes]
+        self.axes = [check_axes(ax, "SurrogateMaps", "axes") for ax in np.ravel(axes)]
+        if len(self.axes) != 3 or any(ax is None for ax in self.axes):
+            raise fail("axes", "SurrogateMaps", "None or three matplotlib Axes (mean, std, acquisition)", axes)
         self.images: list[Any] = []
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None
@@ -282,6 +288,7 @@ class SurrogateMaps:
         proposal : array-like of shape (2,), optional
             The next point on the plot axes.
         """
+        check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
         layers = [prediction.mean, prediction.std,
                   displayed_acquisition(prediction.acquisition_name, prediction.acquisition)]
         self._meshes(grid)
@@ -343,6 +350,7 @@ def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, obse
                       observed_y: Any = None, proposal: float | None = None, ax: Any = None,
                       acquisition_ax: Any = None, truth: Any = None) -> tuple[Any, Any]:
     """Draw :class:`SurrogateCurve` once; returns ``(ax, acquisition_ax)``."""
+    check_curve_inputs(axis, prediction, observed_x, observed_y, None, proposal, truth, "plot_surrogate_1d")
     curve = SurrogateCurve(ax, acquisition_ax).update(axis, prediction, observed_x=observed_x, observed_y=observed_y,
                                                       proposal=proposal, truth=truth)
     return curve.ax, curve.acquisition_ax
@@ -351,6 +359,7 @@ def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, obse
 def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                       proposal: Any = None, axes: Any = None) -> list[Any]:
     """Draw :class:`SurrogateMaps` once; returns its three Axes."""
+    check_map_inputs(grid, prediction, observed, None, proposal, "plot_surrogate_2d")
     return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal).axes
 
 

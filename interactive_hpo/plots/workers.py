@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_one_of, fail
-from ._axes import axes_or_new
+from .._validation import check_one_of, fail, float_array
+from ._axes import axes_or_new, check_figure
 from .fidelity import _level_colours
 
 __all__ = ["GanttInfo", "gantt_info", "plot_gantt", "compare_gantt"]
@@ -70,12 +70,31 @@ def gantt_info(schedule: Any, color_by: str = "rung", levels: Any = None) -> Gan
     ``levels`` fixes the colour levels (rungs or budgets), so several charts can share colours
     (:func:`compare_gantt`); default: the levels found in ``schedule``.
     """
-    color_by = check_one_of(color_by, "color_by", "gantt_info", ("rung", "budget"))
-    columns = schedule.columns()
+    return _gantt_info(schedule, color_by, levels, "gantt_info")
+
+
+def _schedule(schedule: Any, name: str, owner: str) -> dict[str, np.ndarray]:
+    """The columns of ``schedule``; a record of another kind is refused naming ``name`` of ``owner``."""
+    try:
+        return schedule.columns()
+    except AttributeError:
+        raise fail(name, owner, "a Schedule (simulate_workers(...) or Schedule.observed(trials))",
+                   schedule) from None
+
+
+def _gantt_info(schedule: Any, color_by: str, levels: Any, owner: str, name: str = "schedule") -> GanttInfo:
+    color_by = check_one_of(color_by, "color_by", owner, ("rung", "budget"))
+    columns = _schedule(schedule, name, owner)
     by = columns[color_by].astype(float)
     by[by < 0] = math.nan  # rung -1 means "no rung"; budgets are NaN already
     found = np.unique(by[np.isfinite(by)])
-    levels_ = found if levels is None else np.unique(np.concatenate([np.asarray(levels, dtype=float), found]))
+    if levels is not None:
+        rule = "None or a 1-D array of finite numbers (the rungs or budgets that share colours)"
+        given = float_array(levels, "levels", owner, rule)
+        if given.ndim != 1 or not np.isfinite(given).all():
+            raise fail("levels", owner, rule, levels)
+        found = np.unique(np.concatenate([given, found]))
+    levels_ = found
     index = np.full(len(by), -1, dtype=int)
     known = np.isfinite(by)
     index[known] = np.searchsorted(levels_, by[known])
@@ -128,7 +147,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     >>> [len(c) for c in ax.containers], ax.get_title()
     ([2, 1, 1], 'utilization 60%, waiting 1 worker-time')
     """
-    info = gantt_info(schedule, color_by, levels)
+    info = _gantt_info(schedule, color_by, levels, "plot_gantt")
     ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers), owner="plot_gantt")
     colours = _level_colours(len(info.levels))
     name = "rung {:.0f}" if info.color_by == "rung" else "budget {:.3g}"  # 1/9 as 0.111, not 0.111111
@@ -161,9 +180,12 @@ def compare_gantt(schedules: Mapping[str, Any], color_by: str = "rung", fig: Any
     Colours are shared: the same rung (or budget) has the same colour in every chart.
     Returns the array of Axes, shape (len(schedules),).
     """
-    if not schedules:
-        raise fail("schedules", "compare_gantt", "a non-empty mapping of name -> Schedule", schedules)
-    levels = np.unique(np.concatenate([gantt_info(s, color_by).levels for s in schedules.values()]))
+    owner = "compare_gantt"
+    if not isinstance(schedules, Mapping) or not schedules:
+        raise fail("schedules", owner, "a non-empty mapping of name -> Schedule", schedules)
+    check_figure(fig, owner)
+    levels = np.unique(np.concatenate([_gantt_info(s, color_by, None, owner, f"schedules[{name!r}]").levels
+                                       for name, s in schedules.items()]))
     if fig is None:
         import matplotlib.pyplot as plt
 

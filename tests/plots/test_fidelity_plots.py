@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from types import SimpleNamespace
 
 import matplotlib
@@ -30,7 +31,7 @@ from interactive_hpo.plots import (  # noqa: E402
     rungs_info,
 )
 from interactive_hpo.plots.fidelity import RUNG_MARKERS  # noqa: E402
-from interactive_hpo.study.curves import budget_trace, config_curves, learning_curves  # noqa: E402
+from interactive_hpo.study.curves import Curve, budget_trace, config_curves, learning_curves  # noqa: E402
 
 from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
 
@@ -265,3 +266,66 @@ def test_brackets_grid_is_li_et_als_table():
 def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     with pytest.raises(InvalidParameterError, match=r"`ax` of plot_brackets must be None or a matplotlib Axes"):
         plot_brackets(hyperband_brackets(1 / 9, 1.0, 3), ax=Figure())
+
+
+# Fuzz round 4: each of these failed deep inside (KeyError, "too many values to unpack", numpy's
+# "all the input array dimensions ... must match", matplotlib's "not a valid value for scale") or
+# was drawn wrong (a budget <= 0 vanished from the log axis; a step 0 cut a curve on a log axis).
+ROW = {"bracket": 0, "rung": 0, "config": 0, "number": 0, "budget": 1.0, "loss": 0.5, "scheduler": None,
+       "human": None}
+
+
+def _curve(steps, values):
+    return Curve(0, np.asarray(steps, float), np.asarray(values, float), "COMPLETE", np.zeros(len(steps)))
+
+
+def _trace(spent, full_budget=1.0):
+    return SimpleNamespace(spent=np.asarray(spent, float), best_full=np.ones(len(spent)),
+                           best_any=np.ones(len(spent)), full_budget=full_budget)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: plot_brackets([[("a", 1.0)]]), "`brackets[0][0]` of plot_brackets must be an (n_configs, budget) "
+                                            "pair: a whole number >= 0 and a finite budget > 0; got ('a', 1.0)."),
+    (lambda: plot_brackets([[(9, 1.0, 2)]]), "got (9, 1.0, 2)."),
+    (lambda: plot_brackets([[(9, 0.0), (3, 3.0)]]), "got (9, 0.0)."),
+    (lambda: plot_brackets([[(2.5, 1.0)]]), "got (2.5, 1.0)."),
+    (lambda: plot_brackets([(9, 1.0), (3, 3.0)]), "`brackets[0][0]` of plot_brackets"),
+    (lambda: plot_brackets("abc"), "`brackets` of plot_brackets must be a sequence of brackets, each a non-empty "
+                                   "sequence of (n_configs, budget) pairs; got 'abc'."),
+    (lambda: brackets_info([[]]), "`brackets` of brackets_info must be"),
+    (lambda: plot_rungs([{"bracket": 0, "loss": 1.0}]), "`rows[0]` of plot_rungs must be rows of a scheduler's "
+                                                        "rung_table(): mappings with the keys"),
+    (lambda: plot_rungs([1, 2]), "`rows[0]` of plot_rungs"),
+    (lambda: plot_rungs(3), "`rows` of plot_rungs"),
+    (lambda: plot_rungs([{**ROW, "budget": 0.0}]), "`rows[0]['budget']` of plot_rungs must be a finite number > 0 "
+                                                   "(the x axis is logarithmic); got 0.0."),
+    (lambda: plot_rungs([{**ROW, "loss": "0.5"}]), "`rows[0]['loss']` of plot_rungs must be a number"),
+    (lambda: plot_rungs([ROW], direction="max"), "`direction` of plot_rungs must be one of"),
+    (lambda: plot_rungs([ROW], bracket="0"), "`bracket` of plot_rungs must be an int in [0, inf); got '0'."),
+    (lambda: rungs_info([ROW], bracket=-1), "`bracket` of rungs_info"),
+    (lambda: plot_learning_curves([_curve([1, 2, 3], [0.5, 0.4])]),
+     "`curves[0]` of plot_learning_curves must be a Curve whose steps and values are 1-D arrays of one length; "
+     "got 'steps of shape (3,) and values of shape (2,)'."),
+    (lambda: plot_learning_curves([_curve([1, 2], [0.5, 0.4])], xscale="logarithmic"),
+     "`xscale` of plot_learning_curves must be one of ['linear', 'log']; got 'logarithmic'."),
+    (lambda: plot_learning_curves([_curve([0, 1], [0.5, 0.4])], xscale="log"),
+     "`curves[0].steps` of plot_learning_curves must be numbers > 0 with xscale='log'; got 0.0."),
+    (lambda: plot_learning_curves([_curve([1, 2], [0.5, 0.4])], full_step="9"), "`full_step` of "
+                                                                                   "plot_learning_curves"),
+    (lambda: plot_learning_curves([[1, 2]]), "`curves[0]` of plot_learning_curves must be a Curve (with key, "
+                                             "steps, values, state); got [1, 2]."),
+    (lambda: plot_learning_curves(_curve([1, 2], [0.5, 0.4])), "`curves` of plot_learning_curves must be a "
+                                                                 "list of Curve records"),
+    (lambda: curves_info([_curve([1], [[0.5]])]), "`curves[0]` of curves_info"),
+    (lambda: plot_budget_trace([1, 2, 3]), "`trace` of plot_budget_trace must be a BudgetTrace (budget_trace("
+                                           "study)) (with spent, best_full, best_any, full_budget); got [1, 2, 3]."),
+    (lambda: plot_budget_trace(_trace([1, 2], full_budget=0.0)), "full_budget > 0"),
+    (lambda: plot_budget_trace(_trace([1, 2]), baseline=_trace([1]), labels=("ours",)),
+     "`labels` of plot_budget_trace must be two str: the trace's name and the baseline's; got ('ours',)."),
+    (lambda: budget_trace_info(_trace([1, 2]), baseline=[1]), "`baseline` of budget_trace_info must be a "
+                                                              "BudgetTrace (budget_trace(study)) or None"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()

@@ -222,7 +222,8 @@ BAD_INPUTS = [
     (lambda: plot_hyperparameter_path(np.ones((2, 2, 2))),
      "`values` of plot_hyperparameter_path must be an array of shape (n_steps, h); got 'shape (2, 2, 2)'."),
     (lambda: plot_hyperparameter_path(np.ones((4, 2)), names=["a"]),
-     "`names` of plot_hyperparameter_path must be a sequence of 2 names (one per column of values); got ['a']."),
+     "`names` of plot_hyperparameter_path must be a sequence of 2 distinct names (one per column of values); got "
+     "['a']."),
     (lambda: plot_hyperparameter_path(np.ones((4, 2)), losses=[1.0]),
      "`losses` of plot_hyperparameter_path must be a 1-D array of length 4 (as values); got 'length 1'."),
     (lambda: plot_hyperparameter_path([[1.0, 2.0], [3.0, 0.0]]),
@@ -238,7 +239,8 @@ BAD_INPUTS = [
     (lambda: plot_mode_costs([10, 100], {"forward": [1, 2, 3]}),
      "`costs['forward']` of plot_mode_costs must be a 1-D array of length 2 (as horizons); got 'length 3'."),
     (lambda: plot_approximation_error([0, 1], {"CG": [1.0, -1e-3]}),
-     "`errors['CG'][1]` of plot_approximation_error must be a non-negative number; got -0.001."),
+     "`errors['CG'][1]` of plot_approximation_error must be a finite non-negative number, or NaN where not "
+     "measured; got -0.001."),
     (lambda: plot_approximation_error([-1, 1], {"CG": [1.0, 0.5]}),
      "`iterations[0]` of plot_approximation_error must be an int in [0, inf); got -1.0."),
     (lambda: plot_online_learning_rate([0, 1, 2], [0.1, 0.1], [1, 1, 1]),
@@ -247,6 +249,30 @@ BAD_INPUTS = [
      "`baselines['fixed']` of plot_online_learning_rate must be a 1-D array of length 2 (as steps); got 'length 1'."),
     (lambda: plot_online_learning_rate([0, 1], [0.1, 0.1], [1, 1], baselines=[1, 1]),
      "`baselines` of plot_online_learning_rate must be a mapping of label -> array; got [1, 1]."),
+    # Fuzz round 4: a log axis dropped values <= 0 or infinite without a word, an infinite gradient
+    # drew no tangent, two columns named alike shared a legend entry, log="no" was read as True.
+    (lambda: plot_mode_costs([10, 100], {"reverse": [0.0, 2.0]}),
+     "`costs['reverse'][0]` of plot_mode_costs must be a finite number > 0 (the y axis is logarithmic), or NaN "
+     "where not measured; got 0.0."),
+    (lambda: plot_mode_costs([10, 100], {"reverse": [1.0, np.inf]}), "got inf."),
+    (lambda: plot_approximation_error([0, 1], {"CG": [1.0, np.inf]}), "`errors['CG'][1]` of "
+                                                                      "plot_approximation_error"),
+    (lambda: plot_online_learning_rate([0, 1], [0.1, 0.1], [1.0, -0.5]),
+     "`losses[1]` of plot_online_learning_rate must be a finite number > 0 (the y axis is logarithmic), or NaN "
+     "where not measured; got -0.5."),
+    (lambda: plot_online_learning_rate([0, 1], [0.1, 0.1], [1, 1], baselines={"fixed": [1.0, 0.0]}),
+     "`baselines['fixed'][1]` of plot_online_learning_rate must be a finite number > 0"),
+    (lambda: tangents_info(LAMS, loss(LAMS), AT, loss(AT), np.where([False, True, False], np.inf, slope(AT))),
+     "`gradients[1]` of tangents_info must be a finite number; got inf."),
+    (lambda: plot_hypergradient_tangents(LAMS, loss(LAMS), AT, [1.0, np.nan, 1.0], slope(AT)),
+     "`values[1]` of plot_hypergradient_tangents must be a finite number; got nan."),
+    (lambda: tangents_info(LAMS, loss(LAMS) + np.r_[np.inf, np.zeros(40)], AT, loss(AT), slope(AT)),
+     "`losses[0]` of tangents_info must be a number (NaN: a gap in the curve); got inf."),
+    (lambda: plot_hyperparameter_path(np.ones((4, 2)), names=["a", "a"]),
+     "`names` of plot_hyperparameter_path must be a sequence of 2 distinct names (one per column of values); got "
+     "['a', 'a']."),
+    (lambda: plot_hyperparameter_path(np.ones((4, 2)), log="no"), "`log` of plot_hyperparameter_path must be a "
+                                                                  "bool; got 'no'."),
 ]
 
 

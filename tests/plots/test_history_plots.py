@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.plots.history import (  # noqa: E402
     BestSoFarPlot,
     ParallelCoordinatesPlot,
@@ -213,8 +215,29 @@ def test_categorical_trials_sit_on_their_choice():
 
 
 def test_parallel_refuses_axes_that_do_not_match_the_history():
-    with pytest.raises(ValueError, match="one AxisLevels per column"):
+    with pytest.raises(InvalidParameterError, match="one per column of history.X"):
         parallel_coordinates_info(make_study().history(), axes_levels()[:2])
+
+
+# Fuzz round 4: the mismatch above named parallel_coordinates_info when the user had called
+# plot_parallel_coordinates, names instead of AxisLevels failed with an AttributeError, and a
+# History of another kind with AttributeError: 'list' object has no attribute 'numbers'.
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda h: plot_parallel_coordinates(h, axes_levels()[:2]),
+     "`axes_levels` of plot_parallel_coordinates must be a list of 4 AxisLevels, one per column of history.X "
+     "(space.axis(name)); got '2 of them'."),
+    (lambda h: plot_parallel_coordinates(h, SPACE.names), "got ['lr', 'layers', 'momentum', 'act']."),
+    (lambda h: ParallelCoordinatesPlot("lr"), "`axes_levels` of ParallelCoordinatesPlot must be a list of d "
+                                              "AxisLevels"),
+    (lambda h: plot_parallel_coordinates([1, 2], axes_levels()), "`history` of plot_parallel_coordinates must be a "
+                                                                 "History (study.history()); got [1, 2]."),
+    (lambda h: plot_best_so_far({"values": [1, 2]}), "`history` of plot_best_so_far must be a History"),
+    (lambda h: best_so_far_info(None), "`history` of best_so_far_info must be a History"),
+])
+def test_input_errors(call, message):
+    history = make_study(n_trials=3).history()
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call(history)
 
 
 def test_one_off_functions_return_their_axes():

@@ -187,7 +187,8 @@ def test_an_ablation_without_gain_says_so_and_values_in_objective_units_keep_the
 
 # -- errors -------------------------------------------------------------------------------------------
 BAD_INPUTS = [
-    (lambda: plot_importance("ab", [1], [1]), "`names` of plot_importance must be a non-empty sequence of str"),
+    (lambda: plot_importance("ab", [1], [1]), "`names` of plot_importance must be a non-empty sequence of distinct "
+                                              "str"),
     (lambda: plot_importance([], [], []), "`names` of plot_importance must be"),
     (lambda: plot_importance(["a", "b"], [.1], [.1, .2]), "`first` of plot_importance must be an array of shape (2,"),
     (lambda: plot_importance(["a"], [0.1], [np.nan]), "`total` of plot_importance must be an array of shape (1,)"),
@@ -206,9 +207,28 @@ BAD_INPUTS = [
     (lambda: plot_partial_dependence([1, 2], [0, 1], name="a", ice=[0, 1]), "`ice` of plot_partial_dependence"),
     (lambda: plot_partial_dependence_2d([1, 2], [1, 2], [[0, 1]], x_name="a", y_name="b"),
      "`mean` of plot_partial_dependence_2d must be an array of shape (2, 2)"),
-    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], [[0, 1]], x_name="a"), "`name` of plot_partial_dependence_2d"),
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], [[0, 1]], x_name="a"),
+     "`y_name` of plot_partial_dependence_2d must be a str naming the parameter when y_levels are plain values"),
     (lambda: plot_partial_dependence_2d([1, 2], [1, 2], np.eye(2), x_name="a", y_name="b", best="low"),
      "`best` of plot_partial_dependence_2d must be one of ['min', 'max']"),
+    # Fuzz round 4: two bars named alike; levels out of order (a line doubling back, heat-map cells
+    # overlapping); an ICE curve at inf; an unknown cmap (matplotlib's ValueError, naming neither the
+    # plot nor the argument); a missing y_name reported as `name`.
+    (lambda: plot_importance(["a", "a"], [0.1, 0.2], [0.3, 0.4]),
+     "`names` of plot_importance must be a non-empty sequence of distinct str (one per parameter); got ['a', 'a']."),
+    (lambda: plot_quantile_importance(["a", "a"], [0.1, 0.2]), "`names` of plot_quantile_importance"),
+    (lambda: plot_partial_dependence([2, 1, 3], [0, 1, 2], name="a"),
+     "`levels` of plot_partial_dependence must be strictly increasing numbers for a linear axis; got [2, 1, 3]. "
+     "Sort the levels, and the values given for them in the same order."),
+    (lambda: plot_partial_dependence([1, 1], [0, 1], name="a"), "got [1, 1]."),
+    (lambda: plot_partial_dependence([1, 2], [0, 1], name="a", ice=[[np.inf, 1]]),
+     "`ice` of plot_partial_dependence must be an array of shape (n, 2): one curve per configuration, numbers or "
+     "NaN where inactive; got [[inf, 1]]."),
+    (lambda: plot_partial_dependence_2d([1, 3, 2], [1, 2], np.ones((3, 2)), x_name="a", y_name="b"),
+     "`x_levels` of plot_partial_dependence_2d must be strictly increasing numbers"),
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], np.eye(2), x_name="a", y_name="b", cmap="nope"),
+     "`cmap` of plot_partial_dependence_2d must be a matplotlib Colormap or the name of one (see "
+     "matplotlib.colormaps); got 'nope'."),
     (lambda: plot_ablation("ab", [0, 1, 2]), "`steps` of plot_ablation must be a sequence of str"),
     (lambda: plot_ablation(["a"], [0, 1, 2]), "`losses` of plot_ablation must be an array of shape (2,)"),
     # Anything but Axes or None failed with an AttributeError at the first drawing call.

@@ -318,14 +318,25 @@ BAD_INPUTS = [
                                                  "got 0."),
     (lambda: heatmap_info(THREE, "a", "b", direction="up"),
      "`direction` of heatmap_info must be one of ['minimize', 'maximize']; got 'up'."),
-    (lambda: plot_train_test(TRAIN_TEST, label=""), "`label` of train_test_info must be a non-empty str (what the "
+    (lambda: plot_train_test(TRAIN_TEST, label=""), "`label` of plot_train_test must be a non-empty str (what the "
                                                     "values are, e.g. 'accuracy') or None; got ''."),
     (lambda: graph_layout(STEP, weight="distance"), "`weight` of graph_layout must be one of ['loss', None]; "
                                                     "got 'distance'."),
     (lambda: plot_landscape_graph(STEP, weight="abs"), "`weight` of plot_landscape_graph must be one of ['loss', "
                                                        "None]; got 'abs'."),
     (lambda: plot_similarity(np.zeros((2, 3)), ["a", "b"]),
-     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k); got 'shape (2, 3)'."),
+     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k) of numbers (NaN: n/a); got 'an "
+     "array of shape (2, 3)'."),
+    # Fuzz round 4: numpy's "could not convert string to float", naming neither plot nor argument.
+    (lambda: plot_similarity([["a", "b"], ["c", "d"]], ["a", "b"]),
+     "`matrix` of plot_similarity must be a non-empty square array of shape (k, k) of numbers (NaN: n/a); got "
+     "[['a', 'b'], ['c', 'd']]."),
+    (lambda: plot_landscape(THREE, "a", "b", cmap="nope"), "`cmap` of plot_landscape must be a matplotlib Colormap"),
+    # Fuzz round 4: the plots named the info function they call, not themselves.
+    (lambda: plot_landscape(THREE, "a", "z"), "`y` of plot_landscape must be one of the landscape's parameters"),
+    (lambda: plot_landscape(THREE, "a", "b", reduce="max"), "`reduce` of plot_landscape must be one of"),
+    (lambda: plot_trajectory(THREE, "a", "a", []), "`y` of plot_trajectory must be a parameter other than x='a'"),
+    (lambda: plot_train_test(TRAIN_TEST, top=0), "`top` of plot_train_test must be a finite real number in (0, 1]"),
     (lambda: plot_similarity(np.eye(2), ["a", "b", "c"]),
      "`labels` of plot_similarity must be a sequence of 2 labels (one per row of matrix); got ['a', 'b', 'c']."),
     (lambda: plot_similarity(np.eye(2), ["a", "b"], vmin=1, vmax=0),

@@ -217,6 +217,13 @@ BAD_INPUTS = [
     (lambda: plot_hypervolume({}), "`runs` of plot_hypervolume must be"),
     (lambda: plot_hypervolume({"a": []}), "`runs` of plot_hypervolume must be"),
     (lambda: plot_hypervolume({"a": [INFO, "b"]}), "`runs` of plot_hypervolume must be"),
+    # Fuzz round 4: a str best became a category on the y axis, a NaN best a legend entry with no
+    # line, and labels 1 and "1" kept one run of the two (a dict of str labels drops the first).
+    (lambda: plot_hypervolume(INFO, best="16"), "`best` of plot_hypervolume must be a finite real number in "
+                                                "[0.0, inf); got '16'."),
+    (lambda: plot_hypervolume(INFO, best=float("nan")), "got nan."),
+    (lambda: plot_hypervolume({1: INFO, "1": INFO}), "`runs` of plot_hypervolume must be a dict whose labels read "
+                                                     "differently as text; got [1, '1']."),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType, SimpleNamespace
 
 import matplotlib
@@ -174,3 +175,57 @@ def test_plot_pbt_on_a_real_run_hides_unused_panels():
 def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     with pytest.raises(InvalidParameterError, match=r"`ax` of plot_pbt_lineage must be None or a matplotlib Axes"):
         plot_pbt_lineage(EXPLOITS, 3, 3, ax="x")
+
+
+# Fuzz round 4: each of these failed deep inside numpy (an IndexError for a member or an exploit
+# out of range, a reshape error for a baseline of other rounds, "'c' is not in list") or drew a
+# wrong figure (a 3-D schedule as extra lines, a negative learning rate dropped from its log axis).
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: plot_pbt_schedule([0.1, 0.2]), "`schedule` of plot_pbt_schedule must be an array of shape "
+                                            "(n_rounds, n_members): numbers, NaN where inactive; got 'an array "
+                                            "of shape (2,)'."),
+    (lambda: plot_pbt_schedule(np.ones((2, 2, 2))), "got 'an array of shape (2, 2, 2)'."),
+    (lambda: plot_pbt_schedule([["a", "b"]]), "got [['a', 'b']]."),
+    (lambda: plot_pbt_schedule([[0.1, 0.2], [0.1]]), "got [[0.1, 0.2], [0.1]]."),
+    (lambda: plot_pbt_schedule(LR - 0.002, scale="log"),
+     "`schedule` of plot_pbt_schedule must be finite numbers > 0 (NaN where inactive) on a log axis; got "
+     "-0.001. At round 0, member 0."),
+    (lambda: plot_pbt_schedule(LR, scale="logit"), "`scale` of plot_pbt_schedule must be one of"),
+    (lambda: plot_pbt_schedule(ACT, scale="categorical", choices=["relu", "tanh"]),
+     "`schedule` of plot_pbt_schedule must be values among choices=['relu', 'tanh']; got 'gelu'. At round 1, "
+     "member 2."),
+    (lambda: plot_pbt_schedule(ACT, scale="categorical", choices="relu"), "`choices` of plot_pbt_schedule"),
+    (lambda: plot_pbt_schedule(LR, exploits=[(0, 5, 0)]),
+     "`exploits[0]` of plot_pbt_schedule must be a sequence of (round, receiver, donor): ints, round in [0, 3), "
+     "members in [0, 3); got (0, 5, 0)."),
+    (lambda: plot_pbt_schedule(LR, exploits=[(0, 1)]), "got (0, 1)."),
+    (lambda: schedule_info(LR, [(0.5, 1, 0)]), "`exploits[0]` of schedule_info must be"),
+    (lambda: plot_pbt_lineage(EXPLOITS, -1, 3), "`n_rounds` of plot_pbt_lineage must be an int in [0, inf); got -1."),
+    (lambda: plot_pbt_lineage(EXPLOITS, 3, 2.0), "`n_members` of plot_pbt_lineage must be an int"),
+    (lambda: plot_pbt_lineage([(0, 1, 7)], 3, 3), "`exploits[0]` of plot_pbt_lineage must be"),
+    (lambda: plot_pbt_lineage([(3, 1, 0)], 3, 3), "round in [0, 3)"),
+    (lambda: plot_pbt_lineage(EXPLOITS, 3, 3, highlight=3), "`highlight` of plot_pbt_lineage must be an int in "
+                                                            "[0, 2]; got 3."),
+    (lambda: plot_pbt_lineage(EXPLOITS, 3, 3, scores=SCORES[:2]),
+     "`scores` of plot_pbt_lineage must be an array of shape (3, 3) of scores (finite, or NaN where a member "
+     "has none); got 'an array of shape (2, 3)'."),
+    (lambda: lineage_info(EXPLOITS, "3", 3), "`n_rounds` of lineage_info"),
+    (lambda: plot_pbt_scores(0.5), "`scores` of plot_pbt_scores must be an array of shape (n_rounds, n_members)"),
+    (lambda: plot_pbt_scores([["a", "b"]]), "got [['a', 'b']]."),
+    (lambda: plot_pbt_scores(SCORES + np.array([np.inf, 0, 0])), "got inf. At round 0, member 0."),
+    (lambda: plot_pbt_scores(SCORES, baseline=np.ones((2, 3))),
+     "`baseline` of plot_pbt_scores must be an array of shape (3, n_members)"),
+    (lambda: plot_pbt_scores(SCORES, direction="max"), "`direction` of plot_pbt_scores must be one of"),
+    (lambda: plot_pbt_scores(SCORES, exploits=[(9, 0, 1)]), "`exploits[0]` of plot_pbt_scores"),
+    (lambda: plot_pbt_scores(SCORES, exploits=[5]), "got 5."),
+    (lambda: plot_pbt_scores(SCORES, labels=("PBT",)), "`labels` of plot_pbt_scores must be two str"),
+    (lambda: score_info(SCORES, exploits=[(0, 0)]), "`exploits[0]` of score_info"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
+
+
+def test_no_rounds_yet_is_an_empty_score_plot():
+    ax = plot_pbt_scores(np.empty((0, 3)), ax=Figure().add_subplot())
+    assert [len(line.get_xdata()) for line in ax.lines] == [0, 0, 0, 0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,13 +12,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.plots.population import (  # noqa: E402
     PopulationPlot,
     ellipse_points,
+    plot_lineage,
     plot_population,
     rank_shades,
 )
+from interactive_hpo.study.curves import Lineage  # noqa: E402
 from interactive_hpo.views import PopulationSnapshot  # noqa: E402
 
 SPACE = SearchSpace([Float("a", 0.0, 10.0), Float("lr", 1e-4, 1.0, log=True), Categorical("k", ["u", "v"])])
@@ -123,3 +127,29 @@ def test_lineage_links_are_drawn_to_be_seen_and_named():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["parent → child", "ancestry of the best",
                                                                     "individual"]
     plt.close("all")
+
+
+# Fuzz round 4: a negative index plotted another parameter without a word, one out of range or a
+# float failed inside numpy (IndexError), and a lineage of unequal arrays with "zip() argument 2 is
+# shorter" or an AttributeError.
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, -1)),
+     "`dims` of plot_population must be a tuple of two distinct parameter indices (x, y) in [0, 3); got (0, -1)."),
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 5)), "got (0, 5)."),
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 1.0)), "got (0, 1.0)."),
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 0)), "got (0, 0)."),
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0,)), "got (0,)."),
+    (lambda: plot_population(snapshot(), axes("a")[0], None, (0, 1)),
+     "`dims` of plot_population must be a tuple of one parameter index (x; y is the loss) in [0, 3); got (0, 1)."),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 3)), "`dims` of PopulationPlot.update"),
+    (lambda: plot_population([[0.1, 0.2]], *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot (optimizer.population()); got [[0.1, 0.2]]."),
+    (lambda: plot_population(snapshot(), "a", None, (0,)), "`x_axis` of plot_population must be an AxisLevels"),
+    (lambda: plot_lineage(Lineage(np.array([0, 1]), np.array([0]), np.array([1.0, 2.0]), ((), (0,)), 1)),
+     "`lineage` of plot_lineage must be a Lineage (study.curves.lineage(study)): ids, generations, values and "
+     "parents of one length; got 'lengths [2, 1, 2, 2]'."),
+    (lambda: plot_lineage([1, 2]), "`lineage` of plot_lineage must be a Lineage"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()

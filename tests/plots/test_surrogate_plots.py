@@ -139,3 +139,46 @@ def test_plots_never_change_global_style():
 def test_the_live_plots_refuse_what_is_not_axes_before_drawing(build, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         build()
+
+
+# Fuzz round 4: each of these failed inside numpy or matplotlib ("'x' has size 5, but 'y1' has an
+# unequal size of 3", "cannot reshape array of size 10 into shape (4,4)", "zip() argument 2 is
+# longer", a ConversionError for a str proposal) or drew a flat pair as one point.
+AXIS = SPACE.axis("C", resolution=5)
+GRID = SPACE.slice2d("C", "kernel", resolution=4)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(3)),
+     "`prediction.mean` of plot_surrogate_1d must be an array of shape (5,), one value per point of the axis "
+     "(5 levels); got 'an array of shape (3,)'. Predict at the slice's own points."),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=[0.1, 0.2, 0.3], observed_y=[1, 2]),
+     "`observed_y` of plot_surrogate_1d must be an array of shape (3,) of numbers; got 'an array of shape (2,)'."),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=[0.1]),
+     "`observed_y` of plot_surrogate_1d must be given together with the other coordinate of the evaluated "
+     "points; got None."),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=["a"], observed_y=[1]), "got ['a']."),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), truth=[1, 2]), "`truth` of plot_surrogate_1d must be an "
+                                                                        "array of shape (5,)"),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), proposal="x"), "`proposal` of plot_surrogate_1d must be "
+                                                                        "a finite real number"),
+    (lambda: plot_surrogate_1d([0, 1], fake_prediction(5)), "`axis` of plot_surrogate_1d must be an AxisLevels"),
+    (lambda: plot_surrogate_1d(AXIS, [1, 2]), "`prediction` of plot_surrogate_1d must be a SurrogatePrediction"),
+    (lambda: SurrogateCurve().update(AXIS, fake_prediction(5), observed_x=[0.1], observed_y=[1],
+                                     observed_alpha=[0.5, 0.5]), "`observed_alpha` of SurrogateCurve.update"),
+    (lambda: plot_surrogate_2d(GRID, fake_prediction(10)),
+     "`prediction.mean` of plot_surrogate_2d must be an array of shape (8,), one value per point of the grid "
+     "(2 x 4 = 8, row-major); got 'an array of shape (10,)'."),
+    (lambda: plot_surrogate_2d(GRID, fake_prediction(8), observed=[1.0, 0.0]),
+     "`observed` of plot_surrogate_2d must be an array of shape (n, 2): (x, y) per point; got 'an array of "
+     "shape (2,)'."),
+    (lambda: plot_surrogate_2d(GRID, fake_prediction(8), proposal=[1.0, 0.0, 2.0]),
+     "`proposal` of plot_surrogate_2d must be None or (x, y) on the plot axes; got [1.0, 0.0, 2.0]."),
+    (lambda: plot_surrogate_2d(GRID, fake_prediction(8), axes=[plt.figure().add_subplot()]),
+     "`axes` of SurrogateMaps must be None or three matplotlib Axes (mean, std, acquisition)"),
+    (lambda: SurrogateMaps().update(AXIS, fake_prediction(8)), "`grid` of SurrogateMaps.update must be a "
+                                                               "SurfaceGrid"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()

@@ -1,0 +1,82 @@
+"""What the surrogate plots check where a person hands them data: a prediction of one value per
+level of the slice, evaluated points of matching lengths, a proposal on the plot axes. Each error
+names the function the person called (DESIGN.md section 3), not numpy or matplotlib deep inside
+("'x' has size 5, but 'y1' has an unequal size of 3", "cannot reshape array of size 10")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_real, fail, float_array
+from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+
+__all__ = ["check_curve_inputs", "check_map_inputs"]
+
+FIELDS = ("mean", "std", "noise_std", "acquisition")
+
+
+def _prediction(prediction: Any, m: int, owner: str, where: str) -> None:
+    """A SurrogatePrediction whose arrays hold one number per point of the slice."""
+    if not isinstance(prediction, SurrogatePrediction):
+        raise fail("prediction", owner, "a SurrogatePrediction (view.predict(points))", prediction)
+    for field in FIELDS:
+        values = float_array(getattr(prediction, field), f"prediction.{field}", owner, f"{m} numbers")
+        if values.shape != (m,):
+            raise fail(f"prediction.{field}", owner, f"an array of shape ({m},), one value per point of {where}",
+                       f"an array of shape {values.shape}", hint="Predict at the slice's own points.")
+
+
+def _column(values: Any, name: str, owner: str, n: int | None = None) -> np.ndarray:
+    rule = f"an array of shape ({'n' if n is None else n},) of numbers"
+    array = float_array(values, name, owner, rule)
+    if array.ndim != 1 or (n is not None and len(array) != n):
+        raise fail(name, owner, rule, f"an array of shape {array.shape}")
+    return array
+
+
+def _alpha(alpha: Any, n: int, owner: str) -> None:
+    if alpha is not None:
+        array = _column(alpha, "observed_alpha", owner, n)
+        if not ((array >= 0) & (array <= 1)).all():
+            raise fail("observed_alpha", owner, f"an array of shape ({n},) of opacities in [0, 1]", alpha)
+
+
+def check_curve_inputs(axis: Any, prediction: Any, observed_x: Any, observed_y: Any, observed_alpha: Any,
+                       proposal: Any, truth: Any, owner: str) -> None:
+    """The inputs of a 1-D surrogate plot (see :meth:`SurrogateCurve.update`)."""
+    if not isinstance(axis, AxisLevels):
+        raise fail("axis", owner, "an AxisLevels (CurveGrid.axis, space.axis(name))", axis)
+    m = len(axis.levels)
+    _prediction(prediction, m, owner, f"the axis ({m} levels)")
+    if (observed_x is None) != (observed_y is None):
+        raise fail("observed_y" if observed_y is None else "observed_x", owner,
+                   "given together with the other coordinate of the evaluated points", None)
+    if observed_x is not None:
+        n = len(_column(observed_x, "observed_x", owner))
+        _column(observed_y, "observed_y", owner, n)
+        _alpha(observed_alpha, n, owner)
+    if proposal is not None:
+        check_real(proposal, "proposal", owner)
+    if truth is not None:
+        _column(truth, "truth", owner, m)
+
+
+def check_map_inputs(grid: Any, prediction: Any, observed: Any, observed_alpha: Any, proposal: Any,
+                     owner: str) -> None:
+    """The inputs of the 2-D surrogate maps (see :meth:`SurrogateMaps.update`)."""
+    if not isinstance(grid, SurfaceGrid):
+        raise fail("grid", owner, "a SurfaceGrid (space.slice2d(x, y))", grid)
+    ny, nx = grid.shape
+    _prediction(prediction, ny * nx, owner, f"the grid ({ny} x {nx} = {ny * nx}, row-major)")
+    if observed is not None:
+        points = float_array(observed, "observed", owner, "an array of shape (n, 2): (x, y) per point")
+        if points.size and (points.ndim != 2 or points.shape[1] != 2):
+            raise fail("observed", owner, "an array of shape (n, 2): (x, y) per point",
+                       f"an array of shape {points.shape}")
+        _alpha(observed_alpha, len(points.reshape(-1, 2)), owner)
+    if proposal is not None:
+        star = float_array(proposal, "proposal", owner, "None or (x, y) on the plot axes")
+        if star.shape != (2,):
+            raise fail("proposal", owner, "None or (x, y) on the plot axes", proposal)
