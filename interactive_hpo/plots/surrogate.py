@@ -123,6 +123,8 @@ class SurrogateCurve:
     def __init__(self, ax: Any = None, acquisition_ax: Any = None):
         check_axes(ax, "SurrogateCurve")
         check_axes(acquisition_ax, "SurrogateCurve", "acquisition_ax")
+        if ax is None and acquisition_ax is not None:
+            raise fail("ax", "SurrogateCurve", "an Axes when acquisition_ax is given (the curve goes above it)", ax)
         if ax is None and acquisition_ax is None:
             import matplotlib.pyplot as plt
 

@@ -132,6 +132,8 @@ def test_plots_never_change_global_style():
 @pytest.mark.parametrize("build, message", [
     (lambda: SurrogateCurve(ax="x"), "`ax` of SurrogateCurve must be None or a matplotlib Axes"),
     (lambda: SurrogateCurve(acquisition_ax=plt.figure()), "`acquisition_ax` of SurrogateCurve must be None or"),
+    (lambda: SurrogateCurve(acquisition_ax=plt.figure().add_subplot()),
+     "`ax` of SurrogateCurve must be an Axes when acquisition_ax is given (the curve goes above it); got None."),
     (lambda: SurrogateMaps(axes=["a", "b", "c"]), "`axes` of SurrogateMaps must be None or a matplotlib Axes"),
     (lambda: BestSoFarPlot(ax="x"), "`ax` of BestSoFarPlot must be None or a matplotlib Axes"),
     (lambda: PopulationPlot(ax=3), "`ax` of PopulationPlot must be None or a matplotlib Axes"),
