@@ -71,6 +71,13 @@ def _counts(array: np.ndarray, name: str, owner: str, low: int) -> np.ndarray:
     return array.astype(int)
 
 
+def _increasing(array: np.ndarray, name: str, owner: str) -> np.ndarray:
+    """``array`` if each entry is greater than the one before (else a line would double back)."""
+    for i in np.flatnonzero(np.diff(array) <= 0)[:1]:
+        raise fail(f"{name}[{i + 1}]", owner, f"greater than {name}[{i}]={array[i].item()!r}", array[i + 1].item())
+    return array
+
+
 def _curves(value: Any, name: str, owner: str, length: int, like: str, empty: bool = False) -> dict[str, np.ndarray]:
     """A mapping label -> array of ``length``, with its labels as str."""
     if not isinstance(value, Mapping) or not (value or empty):
@@ -127,11 +134,7 @@ class TangentsInfo:
 
 def _tangents_info(lams: Any, losses: Any, at: Any, values: Any, gradients: Any, width: Any,
                    owner: str) -> TangentsInfo:
-    lams = _vector(lams, "lams", owner, positive=True)
-    steps = np.flatnonzero(np.diff(lams) <= 0)
-    if len(steps):
-        i = int(steps[0])
-        raise fail(f"lams[{i + 1}]", owner, f"greater than lams[{i}]={float(lams[i])!r}", float(lams[i + 1]))
+    lams = _increasing(_vector(lams, "lams", owner, positive=True), "lams", owner)
     losses = _vector(losses, "losses", owner, len(lams), "lams")
     _first_bad(losses, ~np.isinf(losses), "losses", owner, "a number (NaN: a gap in the curve)")
     at = _vector(at, "at", owner, positive=True)
@@ -302,7 +305,7 @@ def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "
         ``ax.lines``: one line with markers per method, labelled with its name; log-log axes.
     """
     owner = "plot_mode_costs"
-    horizons = _counts(_vector(horizons, "horizons", owner), "horizons", owner, 1)
+    horizons = _increasing(_counts(_vector(horizons, "horizons", owner), "horizons", owner, 1), "horizons", owner)
     curves = _curves(costs, "costs", owner, len(horizons), "horizons")
     for label, cost in curves.items():
         _log_values(cost, f"costs[{label!r}]", owner)
@@ -379,7 +382,7 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
         ranges leave a band at the top for the legend.
     """
     owner = "plot_online_learning_rate"
-    steps = _vector(steps, "steps", owner)
+    steps = _increasing(_vector(steps, "steps", owner), "steps", owner)
     learning_rates = _vector(learning_rates, "learning_rates", owner, len(steps), "steps")
     losses = _vector(losses, "losses", owner, len(steps), "steps")
     others = {} if baselines is None else _curves(baselines, "baselines", owner, len(steps), "steps", empty=True)

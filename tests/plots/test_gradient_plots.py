@@ -234,6 +234,10 @@ BAD_INPUTS = [
      "`measure` of plot_mode_costs must be one of ['seconds', 'bytes']; got 'flops'."),
     (lambda: plot_mode_costs([10, 100.5], {"reverse": [1, 2]}),
      "`horizons[1]` of plot_mode_costs must be an int in [1, inf); got 100.5."),
+    (lambda: plot_mode_costs([40, 10], {"reverse": [1, 2]}),   # drawn as a line doubling back before
+     "`horizons[1]` of plot_mode_costs must be greater than horizons[0]=40; got 10."),
+    (lambda: plot_online_learning_rate([0, 2, 1], [0.1] * 3, [1.0] * 3),
+     "`steps[2]` of plot_online_learning_rate must be greater than steps[1]=2.0; got 1.0."),
     (lambda: plot_mode_costs([10, 100], {}), "`costs` of plot_mode_costs must be a non-empty mapping of label -> "
                                              "array; got {}."),
     (lambda: plot_mode_costs([10, 100], {"forward": [1, 2, 3]}),
