@@ -225,8 +225,13 @@ class LabController:
 
     # -- time travel and branches -----------------------------------------------------------------------
     def travel(self, step: int | None) -> None:
-        """View the belief that proposed trial ``step`` (None, or a step past the last trial: the present)."""
-        self.viewing = None if step is None or step >= len(self.study.trials) else int(step)
+        """View the belief that proposed trial ``step`` (None, or a step past the last trial: the present).
+
+        Checked before anything changes: a bad step is refused with its own message and the step
+        viewed stays as it was (a step of -1, once stored, failed every redraw that followed)."""
+        if step is not None:
+            step = check_int(step, "step", "Lab.travel", 0)  # None is the present
+        self.viewing = None if step is None or step >= len(self.study.trials) else step
         self._emit(LabEvent.TRAVEL)
 
     def fork(self, step: int | None = None, optimizer: str | None = None,

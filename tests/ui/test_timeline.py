@@ -107,3 +107,15 @@ def test_the_controller_says_what_was_known_at_a_past_step(lab):
     assert np.isnan(past.history.values).sum() == len(lab.study.trials) - 4  # later trials blanked
     assert past.view is not None and past.why == "" and "Step 4" in past.caption
     np.testing.assert_array_equal(past.proposal, lab.study.trials[4].x)
+
+
+@pytest.mark.parametrize("step", [-1, 2.5, "3", True])
+def test_a_bad_step_is_refused_and_the_step_viewed_stays(lab, step):
+    # A step of -1 used to be stored: the error showed, and every later redraw (each Step) failed again.
+    lab.travel(3)
+    with pytest.raises(InvalidParameterError, match=r"`step` of Lab.travel must be an int in \[0, inf\)"):
+        lab.travel(step)
+    assert lab.controller.viewing == 3
+    lab.travel(None)
+    lab.step_button.click()
+    assert not lab.errors.errors and len(lab.study.trials) == 7 and lab.controller.viewing is None
