@@ -39,19 +39,33 @@ class ErrorLog:
 
     def __init__(self) -> None:
         self.errors: list[BaseException] = []
+        self._depth = 0  # guarded callbacks running (one inside another: a redraw inside an action)
         self.widget = widgets.HTML(value="")
         self.widget.add_class("ihpo-error")
 
     def guard(self, callback: Callable[..., Any]) -> Callable[..., Any]:
-        """Wrap ``callback`` so an exception is shown here instead of lost; returns None then."""
+        """Wrap ``callback`` so an exception is shown here instead of lost; returns None then.
+
+        A click (a button's callback, or a mouse press on a figure) is a new action: the error
+        shown is cleared as it starts, so a message never outlives the action it was about (an
+        error stayed on screen after the corrected input had succeeded, reading as its failure).
+        Only the outermost callback clears: one that runs inside another (a redraw after a Step)
+        never hides what the action itself showed. Value changes do not clear: a browser echoes
+        slider positions late, and that must not hide an error nobody has read yet.
+        """
 
         @functools.wraps(callback)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            if self._depth == 0 and args and _is_click(args[0]):
+                self.clear()
+            self._depth += 1
             try:
                 return callback(*args, **kwargs)
             except Exception as error:  # noqa: BLE001 - shown to the user, kept in self.errors
                 self.show(error)
                 return None
+            finally:
+                self._depth -= 1
 
         return guarded
 
@@ -68,3 +82,12 @@ class ErrorLog:
     def clear(self) -> None:
         """Hide the last error (the record in ``errors`` stays)."""
         self.widget.value = ""
+
+
+def _is_click(argument: Any) -> bool:
+    """Whether a callback's first argument says a person clicked: the button of ``on_click``, or
+    a matplotlib mouse press (``mpl_connect("button_press_event", ...)``)."""
+    from matplotlib.backend_bases import MouseEvent  # ui/ may import matplotlib; loaded by any figure already
+
+    return isinstance(argument, widgets.Button) or (isinstance(argument, MouseEvent)
+                                                     and argument.name == "button_press_event")
