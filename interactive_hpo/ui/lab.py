@@ -33,6 +33,7 @@ from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
+from .status import status_line
 from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
@@ -346,10 +347,7 @@ class Lab:
         self.tabs.selected_index = 1  # the Model tab, after the Pareto tab
 
     def _show_status(self) -> None:
-        study, running = self.study, self.controller.running_trials
-        best = lab_goals.status_text(study)
-        busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
-        self.status.value = f"Trials: {len(study.trials)}{best}{busy} &middot; optimizer: {study.optimizer.name}"
+        self.status.value = status_line(self.study, self.controller.running_trials)
 
     def refresh(self) -> None:
         """Redraw every panel from the study (the buttons and the study's events call this).
