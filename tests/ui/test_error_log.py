@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import ipywidgets as widgets
 import matplotlib
 
@@ -70,3 +72,39 @@ def test_an_error_of_the_space_editor_goes_when_apply_succeeds():
     assert "ZeroDivisionError" in lab.errors.widget.value
     lab.space_editor.rows[-1].remove.click()  # a click too
     assert lab.errors.widget.value == "" and lab.space_editor.space == SearchSpace([Float("x", -2.0, 2.0)])
+
+
+def test_a_warning_raised_in_a_callback_is_shown_in_the_app():
+    # HypergradientDescent on an objective without hypergradients stays at its start, and says so
+    # with a warning: in a callback that warning went to the kernel's log only.
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    lab.run(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # a notebook's filters (pytest may run with -W ignore)
+        lab.optimizer_panel.choice.value = "hypergradient"
+        lab.optimizer_panel.apply.click()
+        lab.step_button.click()  # its first trial carries no hypergradient: the next ask warns
+        lab.step_button.click()
+    assert "stays at its start" in lab.errors.widget.value and not lab.errors.errors
+    assert lab.errors.widget.value.count("stays at its start") == 1 and lab.errors.warnings
+    lab.optimizer_panel.choice.value = "random"
+    lab.optimizer_panel.apply.click()  # the next action, without warnings: the old one goes
+    assert lab.errors.widget.value == "" and len(lab.study.trials) == 4
+
+
+def test_warnings_follow_the_filters_and_repeats_are_shown_once():
+    log, button = ErrorLog(), widgets.Button()
+
+    def noisy(_):
+        for _ in range(3):
+            warnings.warn("the fit did not converge", RuntimeWarning, stacklevel=1)
+
+    button.on_click(log.guard(noisy))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the user silenced them: the app does too
+        button.click()
+    assert log.widget.value == "" and not log.warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        button.click()
+    assert log.widget.value.count("RuntimeWarning: the fit did not converge") == 1
