@@ -241,7 +241,6 @@ class Lab:
         self.status.add_class("ihpo-status")
         self.controls = widgets.HBox([self.step_button, self.generation_button, self.n_trials, self.run_button,
                                       self.stop_button, self.progress, self.undo_button, self.reset_button])
-        self._set_running(False)
 
     def _build_space_panels(self) -> None:
         """The panels drawn for one search space (rebuilt when the space is edited)."""
@@ -311,7 +310,7 @@ class Lab:
 
     def _set_running(self, running: bool) -> None:
         for control in (self.step_button, self.generation_button, self.run_button, self.reset_button,
-                        self.undo_button):
+                        self.undo_button, self.timeline.fork_button, self.timeline.branch):  # the run's study stays
             control.disabled = running
         self.stop_button.disabled = not running
         if not running:
