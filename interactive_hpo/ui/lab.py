@@ -62,7 +62,7 @@ class Lab:
     task : str, optional
         A bundled scikit-learn task instead of an objective (``Lab(task="svm_digits")``).
     optimizer : str, optional
-        Registered optimizer for a new study (default "bo"; "parego" for several objectives).
+        For a new study (default "bo"; "parego" for several); a resumed ``storage`` keeps its own.
     seed : int, optional
         Seeds the new study (and the task's cross-validation).
     optimizer_settings : dict, optional
