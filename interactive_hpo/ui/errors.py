@@ -29,8 +29,12 @@ class ErrorLog:
     Attributes
     ----------
     widget : ipywidgets.HTML
-        Shows the last error (message and a collapsible traceback) and the warnings of the last
-        action; empty when there is none.
+        Shows the last error (message and a collapsible traceback); empty when there is none.
+    warning_widget : ipywidgets.HTML
+        The warnings of the last action that raised any (CSS class ``ihpo-warning``): apart
+        from the errors, so that a warning never reads as a failure.
+    view : ipywidgets.VBox
+        Both, for an app's layout.
     errors : list of BaseException
         Every exception caught, oldest first, so tests and users can inspect them.
     warnings : list of str
@@ -50,9 +54,11 @@ class ErrorLog:
         self.errors: list[BaseException] = []
         self.warnings: list[str] = []
         self._depth = 0  # guarded callbacks running (one inside another: a redraw inside an action)
-        self._error_html = self._warning_html = ""
         self.widget = widgets.HTML(value="")
         self.widget.add_class("ihpo-error")
+        self.warning_widget = widgets.HTML(value="")
+        self.warning_widget.add_class("ihpo-warning")
+        self.view = widgets.VBox([self.widget, self.warning_widget])
 
     def guard(self, callback: Callable[..., Any]) -> Callable[..., Any]:
         """Wrap ``callback`` so an exception is shown here instead of lost; returns None then.
@@ -65,7 +71,7 @@ class ErrorLog:
         slider positions late, and that must not hide an error nobody has read yet.
 
         The outermost callback also records the warnings raised while it runs (as the filters in
-        force let them through: what a cell would have printed) and shows them under the error.
+        force let them through: what a cell would have printed) and shows them in :attr:`warning_widget`.
         """
 
         @functools.wraps(callback)
@@ -97,31 +103,25 @@ class ErrorLog:
         self.errors.append(error)
         message = html.escape(f"{type(error).__name__}: {error}")
         trace = html.escape("".join(traceback.format_exception(error)))
-        self._error_html = (
+        self.widget.value = (
             f'<div style="color:#b00020"><b>{message}</b>'
             f"<details><summary>traceback</summary><pre>{trace}</pre></details></div>"
         )
-        self._render()
 
     def warn(self, messages: list[str]) -> None:
-        """Display these warnings (each distinct one once) under the error, if any; none: no change."""
+        """Display these warnings (each distinct one once) in :attr:`warning_widget`; none: no change."""
         distinct = list(dict.fromkeys(messages))
         if not distinct:
             return
         self.warnings.extend(distinct)
         more = len(distinct) - WARNINGS_SHOWN
         lines = "".join(f"<div>&#9888; {html.escape(m)}</div>" for m in distinct[:WARNINGS_SHOWN])
-        self._warning_html = f'<div style="color:#8a5300">{lines}' + \
+        self.warning_widget.value = f'<div style="color:#8a5300">{lines}' + \
             (f"<div>... and {more} more warning(s)</div>" if more > 0 else "") + "</div>"
-        self._render()
 
     def clear(self) -> None:
         """Hide the last error and warnings (the records in ``errors`` and ``warnings`` stay)."""
-        self._error_html = self._warning_html = ""
-        self._render()
-
-    def _render(self) -> None:
-        self.widget.value = self._error_html + self._warning_html
+        self.widget.value = self.warning_widget.value = ""
 
 
 def _is_click(argument: Any) -> bool:

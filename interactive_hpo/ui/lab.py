@@ -131,7 +131,7 @@ class Lab:
         self.tabs.observe(self.errors.guard(lambda _: self._show_selected_tab()), names="selected_index")
         self._build_space_panels()
         self.controller.on_change(self.errors.guard(self._changed))
-        self.widget = widgets.VBox([self.status, self.controls, self.errors.widget, self.notes, self.tabs])
+        self.widget = widgets.VBox([self.status, self.controls, self.errors.view, self.notes, self.tabs])
         self.widget.add_class("ihpo-lab")
         self.refresh()
 

@@ -91,7 +91,7 @@ class RaceApp:
             self.ax.set_title(f"every lane measured from one reference point ({shown})", fontsize="small")
         self.ranking = widgets.HTML()
         self.ranking.add_class("ihpo-race-ranking")
-        parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.widget,
+        parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.view,
                             self.figure.widget, self.ranking]
         self.manual: ManualPanel | None = None
         if YOU in race.studies:

@@ -85,11 +85,13 @@ def test_a_warning_raised_in_a_callback_is_shown_in_the_app():
         lab.optimizer_panel.apply.click()
         lab.step_button.click()  # its first trial carries no hypergradient: the next ask warns
         lab.step_button.click()
-    assert "stays at its start" in lab.errors.widget.value and not lab.errors.errors
-    assert lab.errors.widget.value.count("stays at its start") == 1 and lab.errors.warnings
+    shown = lab.errors.warning_widget.value
+    assert "stays at its start" in shown and shown.count("stays at its start") == 1 and lab.errors.warnings
+    assert lab.errors.widget.value == "" and not lab.errors.errors  # a warning is not shown as an error
+    assert lab.errors.warning_widget in lab.widget.children[2].children  # on screen, under the errors
     lab.optimizer_panel.choice.value = "random"
     lab.optimizer_panel.apply.click()  # the next action, without warnings: the old one goes
-    assert lab.errors.widget.value == "" and len(lab.study.trials) == 4
+    assert lab.errors.warning_widget.value == "" and len(lab.study.trials) == 4
 
 
 def test_warnings_follow_the_filters_and_repeats_are_shown_once():
@@ -103,8 +105,9 @@ def test_warnings_follow_the_filters_and_repeats_are_shown_once():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the user silenced them: the app does too
         button.click()
-    assert log.widget.value == "" and not log.warnings
+    assert log.warning_widget.value == "" and not log.warnings
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         button.click()
-    assert log.widget.value.count("RuntimeWarning: the fit did not converge") == 1
+    assert log.warning_widget.value.count("RuntimeWarning: the fit did not converge") == 1
+    assert log.widget.value == ""

@@ -274,7 +274,7 @@ def test_error_in_apply_callback_lands_in_the_error_log():
 
 def test_own_error_log_is_part_of_the_editor():
     editor = SpaceEditor(SPACE)
-    assert editor.error_log.widget in editor.widget.children
+    assert editor.error_log.view in editor.widget.children
 
 
 @pytest.mark.parametrize(
