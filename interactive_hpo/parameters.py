@@ -55,8 +55,13 @@ class Parameter(ABC):
     condition: Condition | None = None
 
     def _check_name(self, name: Any) -> str:
-        if not isinstance(name, str) or not name:
+        # Blank or padded names are refused: "lr " typed in the space editor reached the
+        # objective as params["lr "], and every trial failed with KeyError: 'lr'.
+        if not isinstance(name, str) or not name.strip():
             raise fail("name", type(self).__name__, "a non-empty str", name)
+        if name != name.strip():
+            raise fail("name", type(self).__name__, "a name without leading or trailing spaces", name,
+                       hint=f"Did you mean {name.strip()!r}?")
         return name
 
     @property

@@ -264,12 +264,17 @@ def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str,
 
 
 def context_of(state: StudyState, number: int) -> tuple[dict[str, Any], list[int]]:
-    """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked."""
+    """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked
+    (a manual trial: when it was added)."""
+    events = state.events
+    # The event that made trial ``number``: its ask, or a manual trial's "added" (which has no
+    # ask: its context ran to the end, so a fork at it took the trials that came after). The
+    # last one: an undone manual trial's number is reused by the next trial.
+    made = next((i for i in range(len(events) - 1, -1, -1) if events[i]["event"] in ("asked", "added")
+                 and events[i]["trial"]["number"] == number), len(events))
     spec, finished = state.header["optimizer"], []
-    for event in state.events:
+    for event in events[:made]:
         kind = event["event"]
-        if kind == "asked" and event["trial"]["number"] == number:
-            break
         if kind == "switched":
             spec = event["optimizer"]
         elif kind == "finished":

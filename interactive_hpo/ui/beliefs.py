@@ -98,9 +98,14 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
             why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
     measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
     outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
-    caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
-               f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
-               "Tick <i>live</i> to return to the present.")
+    if trial.source in ("manual", "enqueued"):  # nobody's proposal: "what manual believed" was nonsense
+        caption = (f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} "
+                   f"trials had finished then; &#9733; is it (its value: {outcome}). Tick <i>live</i> to return "
+                   "to the present.")
+    else:
+        caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
+                   f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
+                   "Tick <i>live</i> to return to the present.")
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
                        caption)
 

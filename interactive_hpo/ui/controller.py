@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import accepts_keyword, check_int, check_one_of, fail
+from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_workers
 from ..optimizers.capabilities import Scheduler, WarmStartable
@@ -225,8 +226,13 @@ class LabController:
 
     # -- time travel and branches -----------------------------------------------------------------------
     def travel(self, step: int | None) -> None:
-        """View the belief that proposed trial ``step`` (None, or a step past the last trial: the present)."""
-        self.viewing = None if step is None or step >= len(self.study.trials) else int(step)
+        """View the belief that proposed trial ``step`` (None, or a step past the last trial: the present).
+
+        Checked before anything changes: a bad step is refused with its own message and the step
+        viewed stays as it was (a step of -1, once stored, failed every redraw that followed)."""
+        if step is not None:
+            step = check_int(step, "step", "Lab.travel", 0)  # None is the present
+        self.viewing = None if step is None or step >= len(self.study.trials) else step
         self._emit(LabEvent.TRAVEL)
 
     def fork(self, step: int | None = None, optimizer: str | None = None,
@@ -236,6 +242,7 @@ class LabController:
         The branch left behind is kept unchanged in :attr:`branches`; the new one is named
         ``fork@<step>``, plus the optimizer when another was chosen, plus `` (2)``... when taken.
         A journaled study's branch gets its own journal."""
+        self._check_idle("Fork")
         step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
         # In the present, choosing the optimizer already running is no switch (in the past it is:
         # the branch would otherwise continue with the optimizer of then).
@@ -256,10 +263,18 @@ class LabController:
         the Lab says about it (a new branch's sources left behind)."""
         if name not in self.branches:
             raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
+        self._check_idle("Switching branch")
         self.branch_name, self.viewing = name, None
         self._attach(self.branches[name])
         self.notes = list(notes or [])
         self._emit(LabEvent.BRANCH)
+
+    def _check_idle(self, action: str) -> None:
+        """Refuse an action that puts another study in charge while a run steps this one: the
+        run would go on in the other study (a look at another branch moved the rest of the run there)."""
+        if self.running:
+            raise TrialStateError(f"{action} is not possible while a run is in progress: the run would go on in "
+                                  "the other study. Click Stop (it stops after the trial in progress), then try again.")
 
     def _start_over(self, study: Study, event: LabEvent) -> None:
         """Steer ``study``, a new one: the branches start again from it."""
@@ -320,6 +335,7 @@ class LabController:
         A journaled study keeps its journal; the new one gets a journal of its own beside it
         (``name-2.jsonl``, ...), so nothing done after the reset lives in memory only.
         """
+        self._check_idle("Reset")
         old = self.study
         settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
         storage = _next_free(old.storage)
@@ -348,6 +364,7 @@ class LabController:
         """Continue over an edited space: a new study holding the trials that still fit."""
         if space == self.study.space:
             return self.study
+        self._check_idle("Applying a new search space")
         storage = _next_free(self.study.storage)
         remapped = remap_study(self.study, space, storage=storage)
         self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from .._compat import canvas_ready, forget_figure
 
-__all__ = ["LiveFigure", "uses_widget_canvas"]
+__all__ = ["LiveFigure", "is_plain_click", "uses_widget_canvas"]
 
 
 def uses_widget_canvas() -> bool:
@@ -24,6 +24,17 @@ def uses_widget_canvas() -> bool:
 
     backend = matplotlib.get_backend().lower()
     return "ipympl" in backend or "widget" in backend
+
+
+def is_plain_click(event: Any) -> bool:
+    """Whether a matplotlib ``button_press_event`` is a click meant for the app: the left button,
+    not the second press of a double click, and no toolbar tool (pan, zoom) active. A drag to
+    zoom into a heatmap, or a right click, starts with a press too; where a click evaluates the
+    objective, those evaluated (and recorded) a trial nobody asked for."""
+    from matplotlib.backend_bases import MouseButton
+
+    toolbar = event.canvas.toolbar
+    return event.button is MouseButton.LEFT and not event.dblclick and not (toolbar is not None and toolbar.mode)
 
 
 class LiveFigure:

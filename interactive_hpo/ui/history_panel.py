@@ -180,7 +180,7 @@ class HistoryPanel:
         self.table.add_class("ihpo-trials")
         children = [*views, widgets.HBox([self.sort_by, self.order]), self.table]
         if errors is None:
-            children.append(self.errors.widget)
+            children.append(self.errors.view)
         self.widget = widgets.VBox(children)
         self.widget.add_class("ihpo-history")
         self.update(self.history, [])

@@ -33,6 +33,7 @@ from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
+from .status import status_line
 from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
@@ -61,7 +62,7 @@ class Lab:
     task : str, optional
         A bundled scikit-learn task instead of an objective (``Lab(task="svm_digits")``).
     optimizer : str, optional
-        Registered optimizer for a new study (default "bo"; "parego" for several objectives).
+        For a new study (default "bo"; "parego" for several); a resumed ``storage`` keeps its own.
     seed : int, optional
         Seeds the new study (and the task's cross-validation).
     optimizer_settings : dict, optional
@@ -130,7 +131,7 @@ class Lab:
         self.tabs.observe(self.errors.guard(lambda _: self._show_selected_tab()), names="selected_index")
         self._build_space_panels()
         self.controller.on_change(self.errors.guard(self._changed))
-        self.widget = widgets.VBox([self.status, self.controls, self.errors.widget, self.notes, self.tabs])
+        self.widget = widgets.VBox([self.status, self.controls, self.errors.view, self.notes, self.tabs])
         self.widget.add_class("ihpo-lab")
         self.refresh()
 
@@ -240,7 +241,6 @@ class Lab:
         self.status.add_class("ihpo-status")
         self.controls = widgets.HBox([self.step_button, self.generation_button, self.n_trials, self.run_button,
                                       self.stop_button, self.progress, self.undo_button, self.reset_button])
-        self._set_running(False)
 
     def _build_space_panels(self) -> None:
         """The panels drawn for one search space (rebuilt when the space is edited)."""
@@ -310,7 +310,7 @@ class Lab:
 
     def _set_running(self, running: bool) -> None:
         for control in (self.step_button, self.generation_button, self.run_button, self.reset_button,
-                        self.undo_button):
+                        self.undo_button, self.timeline.fork_button, self.timeline.branch):  # the run's study stays
             control.disabled = running
         self.stop_button.disabled = not running
         if not running:
@@ -346,10 +346,7 @@ class Lab:
         self.tabs.selected_index = 1  # the Model tab, after the Pareto tab
 
     def _show_status(self) -> None:
-        study, running = self.study, self.controller.running_trials
-        best = lab_goals.status_text(study)
-        busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
-        self.status.value = f"Trials: {len(study.trials)}{best}{busy} &middot; optimizer: {study.optimizer.name}"
+        self.status.value = status_line(self.study, self.controller.running_trials)
 
     def refresh(self) -> None:
         """Redraw every panel from the study (the buttons and the study's events call this).

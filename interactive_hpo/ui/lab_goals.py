@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -85,8 +86,20 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
     goals: dict[str, Any] = {"directions": directions} if directions is not None else \
         {"direction": direction or getattr(first, "direction", "minimize")}
     several = directions is not None and Goals.parse(directions=directions, owner="Lab").multi
-    return Study(space, optimizer or ("parego" if several else "bo"), **goals, seed=seed,
-                 optimizer_settings=settings, storage=storage, warm_start=warm_start), first
+    if optimizer is None and (settings is not None or not _holds_journal(storage)):
+        optimizer = "parego" if several else "bo"  # resuming with neither: the journal's optimizer goes on
+    return Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings, storage=storage,
+                 warm_start=warm_start), first
+
+
+def _holds_journal(storage: Any) -> bool:
+    """Whether ``storage`` is a file with something in it (a journal to resume; an empty file
+    starts a new study). The Lab's default optimizer is for a new study only: given to a resumed
+    one, it switched the journal's optimizer ("random", say) to "bo" when no optimizer was asked for."""
+    try:
+        return storage is not None and os.path.getsize(storage) > 0
+    except (OSError, TypeError, ValueError):  # no such file, or not a path (Study explains which)
+        return False
 
 
 def pareto_panel_for(study: Study, objective: Any, errors: ErrorLog) -> ParetoPanel | None:

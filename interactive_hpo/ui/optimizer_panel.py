@@ -6,6 +6,7 @@ type) and its ``setting_choices``, so optimizers registered later get a form for
 
 from __future__ import annotations
 
+import html
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -107,8 +108,12 @@ class OptimizerPanel:
         self._shown = (name, dict(settings))
         self._showing = True  # the dropdown's own observer would rebuild the form with defaults
         try:
-            if list(self.choice.options) != self._offered():  # one registered meanwhile
-                self.choice.options = self._offered()
+            # The study's optimizer is listed even when it is not offered: a user's own Optimizer
+            # subclass, not registered, made the dropdown refuse it and the Lab fail to open.
+            offered = self._offered()
+            options = offered if name in offered else [*offered, name]
+            if list(self.choice.options) != options:  # one registered meanwhile
+                self.choice.options = options
             self.choice.value = name
         finally:
             self._showing = False
@@ -127,7 +132,7 @@ class OptimizerPanel:
     def chosen(self) -> tuple[str, dict[str, Any]]:
         """The optimizer chosen and the settings typed that differ from its defaults."""
         name, settings = self.choice.value, self.settings()
-        defaults = setting_defaults(name)
+        defaults = setting_defaults(name) if name in available_optimizers() else {}
         return name, {k: v for k, v in settings.items() if v != defaults.get(k)}
 
     def apply_choice(self) -> None:
@@ -141,6 +146,11 @@ class OptimizerPanel:
             self._build_form(change["new"], {})
 
     def _build_form(self, name: str, settings: Mapping[str, Any]) -> None:
+        if name not in available_optimizers():  # not registered: no constructor to build a form from
+            self.fields = {}
+            self._form.children = [widgets.HTML(f"<i>{html.escape(name)} is not a registered optimizer: its "
+                                                "settings cannot be changed here.</i>")]
+            return
         choices = optimizer_class(name).setting_choices
         values = {**setting_defaults(name), **{k: v for k, v in settings.items() if k not in HIDDEN}}
         self.fields = {setting: _setting_widget(setting, value, choices.get(setting))

@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import fail
 from ..execution.race import YOU, Race
 from ..plots._axes import integer_ticks
 from .errors import ErrorLog
@@ -55,7 +56,8 @@ class RaceApp:
 
     def __init__(self, race: Race):
         if not isinstance(race, Race):
-            raise TypeError(f"RaceApp needs a Race; got {type(race).__name__}")
+            raise fail("race", "RaceApp", "a Race", race,
+                       hint="RaceApp(Race(objective, ['random', 'bo'], n_trials=20)).")
         self.race = race
         self.errors = ErrorLog()
         self.round_button = widgets.Button(description="Round", icon="step-forward",
@@ -89,7 +91,7 @@ class RaceApp:
             self.ax.set_title(f"every lane measured from one reference point ({shown})", fontsize="small")
         self.ranking = widgets.HTML()
         self.ranking.add_class("ihpo-race-ranking")
-        parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.widget,
+        parts: list[Any] = [widgets.HBox([self.round_button, self.run_button]), self.errors.view,
                             self.figure.widget, self.ranking]
         self.manual: ManualPanel | None = None
         if YOU in race.studies:

@@ -259,7 +259,7 @@ class SpaceEditor:
         self.apply.on_click(self.error_log.guard(lambda _: self.apply_space()))
         children = [self._rows_box, self.add, self.message, self.apply]
         if errors is None:
-            children.append(self.error_log.widget)
+            children.append(self.error_log.view)
         self.widget = widgets.VBox(children)
         self.widget.add_class("ihpo-space-editor")
         self.load(space if space is not None else SearchSpace([Float("x1", 0.0, 1.0)]))

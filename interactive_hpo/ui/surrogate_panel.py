@@ -30,7 +30,7 @@ from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, trust_words
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import LiveFigure, is_plain_click
 
 __all__ = ["SurrogatePanel", "slice_alpha", "within_a_step"]
 
@@ -349,8 +349,8 @@ class SurrogatePanel:
         self.redraw()
 
     def _on_press(self, event: Any) -> None:
-        if event.inaxes is None or event.xdata is None:
-            return
+        if event.inaxes is None or event.xdata is None or not is_plain_click(event):
+            return  # a click evaluates the objective: a zoom, a pan or a right click must not
         point = self.space.to_unit(self.anchor())
         if self.curve is not None:
             point[0] = axis_to_unit(self.space.axis(self.pair[0], resolution=2), event.xdata)

@@ -49,6 +49,11 @@ BAD_INPUTS = [
      lambda: Float("lr", 1e-4, float("inf"))),
     ("empty name", [(LR, "name", "")], LR,
      "`name` of Float must be a non-empty str; got ''.", lambda: Float("", 0.0, 1.0)),
+    ("blank name", [(LR, "name", "   ")], LR,
+     "`name` of Float must be a non-empty str; got '   '.", lambda: Float("   ", 0.0, 1.0)),
+    ("name with a trailing space", [(LR, "name", "lr ")], LR,
+     "`name` of Float must be a name without leading or trailing spaces; got 'lr '. Did you mean 'lr'?",
+     lambda: Float("lr ", 1e-4, 1.0)),
     ("int with a fractional bound", [(DEPTH, "low", "1.5")], DEPTH,
      "`low` of Int('depth') must be an int in (-inf, inf); got 1.5.", lambda: Int("depth", 1.5, 8)),
     ("int bound not a number", [(DEPTH, "high", "eight")], DEPTH,
@@ -269,7 +274,7 @@ def test_error_in_apply_callback_lands_in_the_error_log():
 
 def test_own_error_log_is_part_of_the_editor():
     editor = SpaceEditor(SPACE)
-    assert editor.error_log.widget in editor.widget.children
+    assert editor.error_log.view in editor.widget.children
 
 
 @pytest.mark.parametrize(

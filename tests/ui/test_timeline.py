@@ -107,3 +107,38 @@ def test_the_controller_says_what_was_known_at_a_past_step(lab):
     assert np.isnan(past.history.values).sum() == len(lab.study.trials) - 4  # later trials blanked
     assert past.view is not None and past.why == "" and "Step 4" in past.caption
     np.testing.assert_array_equal(past.proposal, lab.study.trials[4].x)
+
+
+@pytest.mark.parametrize("step", [-1, 2.5, "3", True])
+def test_a_bad_step_is_refused_and_the_step_viewed_stays(lab, step):
+    # A step of -1 used to be stored: the error showed, and every later redraw (each Step) failed again.
+    lab.travel(3)
+    with pytest.raises(InvalidParameterError, match=r"`step` of Lab.travel must be an int in \[0, inf\)"):
+        lab.travel(step)
+    assert lab.controller.viewing == 3
+    lab.travel(None)
+    lab.step_button.click()
+    assert not lab.errors.errors and len(lab.study.trials) == 7 and lab.controller.viewing is None
+
+
+def test_a_manual_trials_step_shows_and_forks_what_was_known_when_it_was_added(lab):
+    # A manual trial has no ask in the journal: its step's context ran to the end, so scrubbing
+    # to it said "what manual believed ... from 9 finished trials" and "Fork here" at it copied
+    # the trials that came after it into the branch.
+    lab.manual_panel.fields["x"].value = 0.3
+    lab.manual_panel.evaluate.click()  # trial 6
+    lab.run(2)
+    assert lab.study.finished_before(6) == list(range(6)) and lab.study.finished_before(7) == list(range(7))
+    lab.travel(6)
+    caption = lab.timeline.caption.value
+    assert "trial 6 was yours (manual), not a proposal; 6 trials had finished then" in caption
+    assert "believed" not in caption and not lab.errors.errors
+    branch = lab.fork(6)
+    assert [t.params for t in branch.trials] == [t.params for t in lab.branches["main"].trials[:6]]
+
+
+def test_an_undone_manual_trials_number_is_the_next_trials_context(lab):
+    lab.manual_panel.evaluate.click()  # trial 6, withdrawn: its number is reused
+    lab.undo_button.click()
+    lab.step()
+    assert lab.study.trials[6].source == "bo" and lab.study.finished_before(6) == list(range(6))

@@ -1,0 +1,40 @@
+"""The Lab's status line: trials, the best so far, the trials running, the failures, the optimizer.
+
+A trial whose objective raised (or returned NaN, or no number) is recorded as FAILED, not
+raised as an app error: a Run goes on. Its reason used to show only as a tooltip in the History
+tab, so a Step that failed looked like one that worked; the status line, always on screen, now
+counts the failures and gives the last one's reason.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from ..study.core import Study
+from ..trial import Trial, TrialState
+from .lab_goals import status_text
+
+__all__ = ["failure_text", "status_line"]
+
+#: Characters of the last failure's reason the line shows (the whole reason is its tooltip).
+REASON_CHARS = 160
+
+
+def failure_text(trials: Sequence[Trial]) -> str:
+    """HTML: " · N failed (last: trial k, reason)" in red, or "" when no trial failed."""
+    failed = [t for t in trials if t.state is TrialState.FAILED]
+    if not failed:
+        return ""
+    last = failed[-1]
+    reason = last.error or "no reason recorded"
+    short = reason if len(reason) <= REASON_CHARS else reason[:REASON_CHARS - 1] + "…"
+    return (f' &middot; <span class="ihpo-failed" style="color:#b00020" title="{html.escape(reason, quote=True)}">'
+            f"{len(failed)} failed (last: trial {last.number}, {html.escape(short)})</span>")
+
+
+def status_line(study: Study, running: Sequence[Trial]) -> str:
+    """The whole line (HTML) for ``study`` with the trials ``running`` on workers."""
+    busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
+    return (f"Trials: {len(study.trials)}{status_text(study)}{busy}{failure_text(study.trials)}"
+            f" &middot; optimizer: {study.optimizer.name}")

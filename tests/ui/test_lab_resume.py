@@ -1,0 +1,37 @@
+"""A Lab over a journal already on disk goes on with it as it was."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from interactive_hpo import Study  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+from .lab_helpers import LINE, quad  # noqa: E402
+
+
+def test_resuming_a_journal_keeps_its_optimizer_unless_another_is_asked_for(tmp_path):
+    # Lab(objective, storage=...) switched a resumed "sobol" journal to the Lab's default "bo"
+    # (appending the switch to the user's journal) though no optimizer was asked for.
+    path = tmp_path / "run.jsonl"
+    Study(LINE, "sobol", seed=0, storage=path).run(quad, n_trials=3)
+    before = path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "switching to the optimizer given"
+        lab = Lab(quad, space=LINE, storage=path)
+    assert lab.study.optimizer.name == "sobol" and len(lab.study.trials) == 3
+    assert path.read_bytes() == before  # opening it wrote nothing
+    lab.step_button.click()
+    assert lab.study.trials[-1].source == "sobol" and not lab.errors.errors
+    lab = Lab(quad, space=LINE, storage=path, optimizer="random")  # asked for: switched, as before
+    assert lab.study.optimizer.name == "random" and len(lab.study.trials) == 4
+
+
+def test_a_new_or_empty_journal_gets_the_labs_default_optimizer(tmp_path):
+    assert Lab(quad, space=LINE, storage=tmp_path / "new.jsonl").study.optimizer.name == "bo"
+    (tmp_path / "empty.jsonl").touch()
+    assert Lab(quad, space=LINE, storage=tmp_path / "empty.jsonl").study.optimizer.name == "bo"

@@ -1,0 +1,63 @@
+"""While a run steps the study in the background, nothing may put another study in its place."""
+
+from __future__ import annotations
+
+import asyncio
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from interactive_hpo import TrialStateError  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+from .lab_helpers import LINE, quad  # noqa: E402
+
+
+def fork_button(lab):
+    lab.timeline.fork_button.click()
+
+
+def other_branch(lab):
+    lab.timeline.branch.value = "fork@2"
+
+
+def edited_space(lab):
+    lab.space_editor.rows[0].high.value = "3"
+    lab.space_editor.apply.click()
+
+
+def reset(lab):
+    lab.controller.reset()  # the button is disabled during a run; from code, the controller refuses
+
+
+@pytest.mark.parametrize("action", [fork_button, other_branch, edited_space, reset])
+def test_a_run_in_progress_stays_on_its_study(action):
+    # Looking at another branch in the middle of a run moved the rest of the run to that branch
+    # (and a fork or a space edit to the new study), silently: the main line stopped short.
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    lab.run(2)
+    lab.fork()
+    lab.switch_branch("main")
+    main = lab.study
+
+    async def act_during_the_run():
+        task = asyncio.ensure_future(lab._run_in_background(10))
+        while len(main.trials) < 5:
+            await asyncio.sleep(0)
+        assert lab.timeline.fork_button.disabled and lab.timeline.branch.disabled
+        try:
+            action(lab)
+        except TrialStateError as error:
+            lab.errors.show(error)  # from code it raises; here it stands for what a button shows
+        await task
+
+    asyncio.run(act_during_the_run())
+    assert lab.study is main and lab.branch_name == "main" and len(main.trials) == 12
+    assert list(lab.branches) == ["main", "fork@2"] and len(lab.branches["fork@2"].trials) == 2
+    assert "while a run is in progress" in lab.errors.widget.value and "Click Stop" in lab.errors.widget.value
+    assert not lab.timeline.fork_button.disabled and not lab.timeline.branch.disabled
+    lab.timeline.branch.value = "fork@2"  # after the run: as before
+    assert lab.study is lab.branches["fork@2"]

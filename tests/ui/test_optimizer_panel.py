@@ -1,0 +1,39 @@
+"""The Optimizer tab over a study whose optimizer is not a registered one."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from interactive_hpo import Study  # noqa: E402
+from interactive_hpo.optimizers.base import Optimizer, Suggestion  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+from .lab_helpers import LINE, quad  # noqa: E402
+
+
+class Mine(Optimizer):
+    """A user's own optimizer, as the extension interface allows, never registered."""
+
+    name = "mine"
+
+    def __init__(self, space, *, seed=None):
+        super().__init__(space, seed=seed)
+
+    def _ask(self, rng):
+        return Suggestion(x=rng.random(self.space.dim))
+
+
+def test_a_lab_opens_over_an_unregistered_optimizer_and_can_switch_away():
+    # The dropdown refused the study's optimizer: Lab(study, objective) failed with a TraitError.
+    lab = Lab(Study(LINE, Mine(LINE, seed=0), seed=0), quad)
+    panel = lab.optimizer_panel
+    assert panel.choice.value == "mine" and "mine" in panel.choice.options and not panel.fields
+    assert "not a registered optimizer" in panel.widget.children[1].children[0].value
+    lab.step_button.click()
+    assert lab.study.trials[-1].source == "mine" and lab.status.value.endswith("optimizer: mine")
+    assert panel.chosen() == ("mine", {})
+    panel.choice.value = "random"
+    panel.apply.click()
+    assert lab.study.optimizer.name == "random" and "mine" not in panel.choice.options and not lab.errors.errors
