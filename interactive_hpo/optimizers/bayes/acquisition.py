@@ -36,7 +36,7 @@ from scipy import special
 from .model import DTYPE, torch
 from .predictor import Predictor
 from .kernel import HammingKernel
-from .search import ascend, best_new, mixed_search
+from .search import IntBins, ascend, best_new, bin_ends, mixed_search
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
     qLogNoisyExpectedImprovement,
@@ -251,7 +251,7 @@ def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndar
         return torch.cat([acquisition(X[i:i + chunk]) for i in range(0, len(X), chunk)]).numpy()
 
 
-def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]], categorical: dict[int, list[float]],
+def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any], categorical: dict[int, Any],
              seed: int, raw_samples: int, num_restarts: int, start: np.ndarray | None = None,
              choices: np.ndarray | None = None, exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
@@ -284,8 +284,8 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]
                          exclude if q == 1 else None)
 
 
-def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float]],
-              categorical: dict[int, list[float]], seed: int, raw_samples: int,
+def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any],
+              categorical: dict[int, Any], seed: int, raw_samples: int,
               num_restarts: int, start: np.ndarray | None, exclude: np.ndarray | None) -> tuple[np.ndarray, float]:
     if isinstance(acquisition, DiscreteThompson):  # piecewise constant: no gradient to follow
         if q == 1:
@@ -295,13 +295,15 @@ def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, list[float
         return acquisition.candidate_set[order].numpy(), float(acquisition.values[order[0]])
     bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
     for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
-        bounds[0, i], bounds[1, i] = min(values), max(values)
+        bounds[0, i], bounds[1, i] = bin_ends(values)
     if (discrete or categorical) and q == 1:
         return mixed_search(acquisition, dim, {**discrete, **categorical}, seed, raw_samples, num_restarts, start,
                             exclude=exclude)
-    if discrete or categorical:  # a joint batch: BoTorch's alternating search (seeded through torch's RNG)
+    listed = {i: values for i, values in discrete.items() if not isinstance(values, IntBins)}
+    if listed or categorical:  # a joint batch: BoTorch's alternating search (seeded through torch's RNG)
+        # An integer too wide to list moves as a continuous coordinate; the study snaps it to its bin.
         candidates, value = optimize_acqf_mixed_alternating(
-            acquisition, bounds, discrete_dims=discrete or None, cat_dims=categorical or None, q=q,
+            acquisition, bounds, discrete_dims=listed or None, cat_dims=categorical or None, q=q,
             raw_samples=raw_samples, num_restarts=num_restarts,
             options={"batch_limit": 64, "maxiter_alternating": 16, "maxiter_continuous": 100})
     else:

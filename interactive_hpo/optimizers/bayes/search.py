@@ -10,7 +10,8 @@ evaluated in one batch, and closed-form acquisitions supply their value and grad
 
 How the mixed search explores (issue 23, item 2): integers with more than
 :data:`RELAXED_LEVELS` levels move as continuous coordinates and are rounded to the nearest
-level after each ascent (large steps, as Optuna's GPSampler and BoTorch do); categoricals and
+level after each ascent (large steps, as Optuna's GPSampler and BoTorch do; beyond
+:data:`LISTED_LEVELS` levels the bin is computed, never listed); categoricals and
 small integers are tried at every level, one coordinate at a time, from each of the starts. The
 starts are the best of ``raw_samples`` scrambled Sobol points snapped to valid values, so they
 cover every category, plus the incumbent.
@@ -28,19 +29,44 @@ from .kernel import DTYPE, torch
 
 greenlet = import_optional("greenlet", "bo", "Bayesian optimization").greenlet
 
-__all__ = ["RELAXED_LEVELS", "SAME_POINT", "ascend", "best_new", "bin_centres", "mixed_search"]
+__all__ = ["LISTED_LEVELS", "RELAXED_LEVELS", "SAME_POINT", "IntBins", "ascend", "best_new", "bin_centres",
+           "bin_ends", "mixed_search"]
 
 #: Integers with more levels than this are searched as continuous coordinates, then rounded.
 RELAXED_LEVELS = 20
+#: Integers with more levels than this are not listed: the bin a coordinate falls in is computed
+#: (``Int("seed", 0, 10**9)`` listed would take 8 GB).
+LISTED_LEVELS = 10_000
 #: Two points whose coordinates all differ by at most this (unit cube) are the same configuration.
 SAME_POINT = 1e-6
 #: Rounds of (ascent, then discrete moves) before the mixed search stops regardless.
 MAX_ROUNDS = 8
 
 
-def bin_centres(param: Any) -> list[float]:
-    """The unit-cube positions of a discrete parameter's levels (each level's bin centre)."""
-    return [param.to_unit(v) for v in param.levels(10**9)]
+class IntBins:
+    """The bins of an integer with more than :data:`LISTED_LEVELS` levels, never listed: the
+    first and last bin centres (unit cube) and, for any coordinates, their bins' centres."""
+
+    def __init__(self, param: Any):
+        self._param = param
+        self.first, self.last = param.to_unit(param.low), param.to_unit(param.high)
+
+    def nearest(self, u: np.ndarray) -> np.ndarray:
+        """The centre of the bin each coordinate of ``u`` (shape (k,)) falls in, shape (k,)."""
+        return np.array([self._param.to_unit(self._param.from_unit(float(v))) for v in u])
+
+
+def bin_centres(param: Any) -> list[float] | IntBins:
+    """The unit-cube positions of a discrete parameter's levels (each level's bin centre), or
+    :class:`IntBins` for an integer with too many to list."""
+    if param.kind == "int" and param.high - param.low + 1 > LISTED_LEVELS:
+        return IntBins(param)
+    return [param.to_unit(v) for v in param.levels(LISTED_LEVELS)]
+
+
+def bin_ends(levels: Any) -> tuple[float, float]:
+    """The first and last bin centres of ``levels`` (sorted centres, or :class:`IntBins`)."""
+    return (levels.first, levels.last) if isinstance(levels, IntBins) else (float(levels[0]), float(levels[-1]))
 
 
 def _value_and_gradient(acquisition: Any, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -124,25 +150,32 @@ def ascend(acquisition: Any, starts: Any, bounds: Any, maxiter: int,
     return ends[best], values[best]
 
 
-def _snap(X: Any, levels: dict[int, np.ndarray]) -> Any:
-    """``X`` (..., d) with each listed coordinate moved to its nearest level."""
+def _snap(X: Any, levels: dict[int, Any]) -> Any:
+    """``X`` (..., d) with each coordinate of ``levels`` (sorted centres, or :class:`IntBins`)
+    moved to its nearest level."""
     X = X.clone()
     for i, values in levels.items():
-        nearest = values[np.abs(X[..., i].reshape(-1, 1).numpy() - values).argmin(axis=1)]
+        u = X[..., i].reshape(-1).numpy()
+        if isinstance(values, IntBins):
+            nearest = values.nearest(u)
+        else:  # the nearer of the two sorted neighbours
+            right = np.clip(np.searchsorted(values, u), 1, max(len(values) - 1, 1))
+            left = right - 1
+            nearest = np.where(np.abs(u - values[left]) <= np.abs(values[right] - u), values[left], values[right])
         X[..., i] = torch.as_tensor(nearest, dtype=DTYPE).reshape(X[..., i].shape)
     return X
 
 
-def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], seed: int, raw_samples: int,
+def mixed_search(acquisition: Any, dim: int, levels: dict[int, Any], seed: int, raw_samples: int,
                  num_restarts: int, start: np.ndarray | None, maxiter: int = 100,
                  exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Maximize over a space with discrete coordinates (``levels``: coordinate -> its bin
-    centres, for integers and categoricals): the best point, shape (1, d), and its value; the
-    best that repeats no row of ``exclude`` (m, d), among the searches' end points and the raw
-    samples (:func:`best_new`)."""
-    levels_np = {i: np.sort(np.asarray(v, dtype=float)) for i, v in levels.items()}
-    relaxed = {i for i, v in levels_np.items() if len(v) > RELAXED_LEVELS}
-    moved = [i for i in levels_np if i not in relaxed]  # tried level by level
+    centres, for integers and categoricals, or :class:`IntBins`): the best point, shape (1, d),
+    and its value; the best that repeats no row of ``exclude`` (m, d), among the searches' end
+    points and the raw samples (:func:`best_new`)."""
+    levels_np = {i: v if isinstance(v, IntBins) else np.sort(np.asarray(v, dtype=float)) for i, v in levels.items()}
+    relaxed = {i for i, v in levels_np.items() if isinstance(v, IntBins) or len(v) > RELAXED_LEVELS}
+    moved = {i: v for i, v in levels_np.items() if isinstance(v, np.ndarray) and i not in relaxed}  # level by level
     raw = torch.quasirandom.SobolEngine(dim, scramble=True, seed=seed).draw(raw_samples).to(DTYPE)
     raw = _snap(raw, levels_np).unsqueeze(-2)
     with torch.no_grad():
@@ -153,7 +186,7 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], see
         points = torch.cat([points, _snap(torch.as_tensor(start, dtype=DTYPE).reshape(-1, 1, dim), levels_np)])
     low, high = np.zeros(dim), np.ones(dim)
     for i in relaxed:
-        low[i], high[i] = levels_np[i][0], levels_np[i][-1]
+        low[i], high[i] = bin_ends(levels_np[i])
     for _ in range(MAX_ROUNDS):
         if len(moved) < dim:  # ascent over the continuous and relaxed coordinates, the others held
             fixed_low = np.broadcast_to(low, points.shape).copy()
@@ -163,12 +196,12 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, list[float]], see
             points, _ = ascend_all(acquisition, points, fixed_low, fixed_high, maxiter)
             points = _snap(points, {i: levels_np[i] for i in relaxed})
         changed = False
-        for i in moved:  # every level of one coordinate, for every start at once
-            trials = points.repeat(len(levels_np[i]), 1, 1)  # level-major: (L * k, 1, d)
-            trials[..., i] = torch.as_tensor(levels_np[i], dtype=DTYPE).repeat_interleave(len(points)).reshape(-1, 1)
+        for i, level in moved.items():  # every level of one coordinate, for every start at once
+            trials = points.repeat(len(level), 1, 1)  # level-major: (L * k, 1, d)
+            trials[..., i] = torch.as_tensor(level, dtype=DTYPE).repeat_interleave(len(points)).reshape(-1, 1)
             with torch.no_grad():
-                best = acquisition(trials).reshape(len(levels_np[i]), len(points)).argmax(dim=0)
-            chosen = torch.as_tensor(levels_np[i], dtype=DTYPE)[best]
+                best = acquisition(trials).reshape(len(level), len(points)).argmax(dim=0)
+            chosen = torch.as_tensor(level, dtype=DTYPE)[best]
             changed = changed or bool((chosen != points[:, 0, i]).any())
             points[:, 0, i] = chosen
         if not changed:

@@ -10,7 +10,13 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("botorch")
 
-from interactive_hpo.optimizers.bayes.search import RELAXED_LEVELS, mixed_search  # noqa: E402
+from interactive_hpo.optimizers.bayes.search import (  # noqa: E402
+    LISTED_LEVELS,
+    RELAXED_LEVELS,
+    IntBins,
+    bin_centres,
+    mixed_search,
+)
 
 LEVELS = {0: list((np.arange(500) + 0.5) / 500), 1: [1 / 6, 1 / 2, 5 / 6]}  # a 500-level int, 3 categories
 
@@ -30,6 +36,23 @@ def test_mixed_search_finds_a_many_level_integer_and_the_category_away_from_the_
     assert x[0, 0] in LEVELS[0] and x[0, 2] == pytest.approx(0.8, abs=1e-4)
     assert value == pytest.approx(float(acquisition(torch.tensor(x).unsqueeze(0))), rel=1e-12)
 
+
+def test_an_integer_too_wide_to_list_is_searched_without_listing_it():
+    # The UI fuzz: Int("n", 0, 10**15) under "bo" listed every level (7.45 GB) and the kernel died.
+    from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+
+    wide = Int("n", 0, 10**15)
+    assert isinstance(bin_centres(wide), IntBins) and len(bin_centres(Int("m", 0, LISTED_LEVELS - 1))) == LISTED_LEVELS
+    space = SearchSpace([wide, Int("seed", 1, 10**9, log=True), Categorical("c", ["a", "b"]), Float("x", 0, 1)])
+    study = Study(space, "bo", seed=0, optimizer_settings={"n_initial": 3, "num_restarts": 2, "raw_samples": 32})
+    study.run(lambda p: abs(p["n"] / 1e15 - 0.3) + abs(p["x"] - 0.6) + (p["c"] == "a"), n_trials=6)
+    assert all(t.state.value == "COMPLETE" for t in study.trials) and study.trials[-1].user_attrs["phase"] == "bo"
+    batch = study.ask_batch(2)  # the joint search, where BoTorch takes the listed levels only
+    assert all(space.validate(t.params) == t.params for t in batch)
+    bins = IntBins(wide)
+    assert (bins.first, bins.last) == (wide.to_unit(0), wide.to_unit(10**15))
+    np.testing.assert_array_equal(bins.nearest(np.array([0.0, 0.5, 1.0])),
+                                  [wide.to_unit(0), wide.to_unit(5 * 10**14), wide.to_unit(10**15)])
 
 
 def test_numpy_log_ei_is_botorchs_far_into_both_tails():
