@@ -67,6 +67,7 @@ from .model import DTYPE, one_thread, torch
 from .optimizer import KERNELS, NOISE, GaussianProcessBO, GPSurrogateView
 from .outcomes import members
 from .predictor import Predictor
+from .training import loss_spread
 from .view import kernel_summary
 from .warping import OutputWarp
 
@@ -181,7 +182,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
     def _factors(self) -> np.ndarray:
         """Each objective's loss spread, shape (m,), by which its losses are divided (1 if none)."""
         losses = self._observed()[1]
-        spread = losses.std(axis=0) if len(losses) > 1 else np.zeros(losses.shape[1])
+        spread = loss_spread(losses)
         return np.where(spread > 0, spread, np.maximum(np.abs(losses).max(axis=0, initial=0.0), 1.0))
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ from ...trial import Trial
 from ..base import Suggestion
 from ..capabilities import MultiObjective
 from .optimizer import GaussianProcessBO, GPSurrogateView
+from .training import loss_spread
 
 __all__ = ["ParEGO", "chebyshev"]
 
@@ -96,7 +97,7 @@ class ParEGO(GaussianProcessBO, MultiObjective):
 
     def _factor(self) -> float:
         scalarized = self._observed()[1]
-        spread = float(np.std(scalarized)) if len(scalarized) > 1 else 0.0
+        spread = float(loss_spread(scalarized))
         return spread if spread > 0 else 1.0
 
     def _key(self) -> tuple:

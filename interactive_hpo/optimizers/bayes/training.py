@@ -13,7 +13,21 @@ import numpy as np
 from ...space import SearchSpace
 from .warping import OutputWarp
 
-__all__ = ["TrainingData"]
+__all__ = ["TrainingData", "loss_spread"]
+
+
+def loss_spread(losses: np.ndarray) -> np.ndarray:
+    """The standard deviation of ``losses`` (shape (n,) or (n, m)) along the first axis: shape ()
+    or (m,), 0 for fewer than two. Losses so large that their squares overflow (1e300) are divided
+    by their largest magnitude first, or the spread would be inf and every utility 0."""
+    if len(losses) < 2:
+        return np.zeros(np.shape(losses)[1:])
+    with np.errstate(over="ignore"):
+        spread = np.std(losses, axis=0)
+    if np.all(np.isfinite(spread)):
+        return spread
+    peak = np.abs(losses).max(axis=0)
+    return peak * np.std(losses / np.where(peak > 0, peak, 1.0), axis=0)
 
 
 class TrainingData:
@@ -53,7 +67,7 @@ class TrainingData:
         to objectives measured in tiny units (losses around 1e-9); unit spread avoids that.
         """
         losses = np.array([loss for _, loss in self._data])
-        spread = float(np.std(losses)) if len(losses) > 1 else 0.0
+        spread = float(loss_spread(losses))
         return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
 
     def _taken_points(self, pending: np.ndarray) -> np.ndarray:

@@ -3,6 +3,8 @@ the surrogate view keeps answering in the objective's units (or the model's, to 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -62,6 +64,25 @@ def test_outliers_do_not_flatten_the_warped_model():
         correlations[warp] = np.corrcoef(mean, score(good[:, 0], good[:, 1]))[0, 1]
     # Measured: 0.86 warped, 0.11 unwarped (its noise std 0.20 against a signal of 0.28).
     assert correlations["rank-log"] > 0.7 and correlations["none"] < 0.5, correlations
+
+
+@pytest.mark.parametrize("optimizer, directions", [("bo", None), ("parego", ["minimize", "minimize"]),
+                                                   ("ehvi", ["minimize", "minimize"])])
+def test_losses_near_the_float_limit_still_teach_the_model(optimizer, directions):
+    # The UI fuzz: values about 1e300 overflowed the losses' spread (inf), every utility became 0
+    # and the GP learnt nothing; now the spread is computed on the losses scaled down first.
+    def huge(p):
+        value = 1e300 * (1 + (p["x"] - 0.7) ** 2 + p["y"])
+        return value if directions is None else (value, 1e300 * (2 - p["x"]))
+
+    settings = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64}
+    study = Study(PLANE, optimizer, seed=0, directions=directions, optimizer_settings=settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # "overflow encountered in square" before
+        study.run(huge, n_trials=6)
+    factor = np.asarray(study.optimizer._factors() if optimizer == "ehvi" else study.optimizer._factor())
+    assert np.all(np.isfinite(factor)) and np.all(factor > (0 if optimizer == "parego" else 1e297))  # ParEGO's
+    # scalarization normalizes the losses first
 
 
 def test_the_view_answers_in_objective_units_and_in_the_models():
