@@ -292,6 +292,13 @@ class Journal:
         that is refused is left byte for byte. A file with no complete first line is refused.
         """
         handle = self._handle
+        size = self._size()
+        if size < self._offset:  # deleted (this lock made an empty file), cut or replaced since we read it
+            if self._created:
+                os.unlink(self.path)
+            raise StorageError(f"{self.path} holds {size} bytes, fewer than the {self._offset} this study has read: "
+                               "the journal was deleted, cut or replaced since. Nothing was written to it; the "
+                               "study's trials are still in memory, and study.save(another_path) keeps them.")
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line

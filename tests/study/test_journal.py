@@ -197,6 +197,24 @@ def test_a_path_inside_a_file_is_refused_clearly(tmp_path, owner):
     assert (tmp_path / "file").read_text() == "mine"
 
 
+@pytest.mark.parametrize("how", ["deleted", "cut"])
+def test_a_journal_deleted_or_cut_under_an_open_study_is_said_so(tmp_path, how):
+    # The UI fuzz: "an event was appended without reading ...; this is a bug in interactive_hpo".
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(lambda p: p["x"], n_trials=3)
+    if how == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(StorageError, match="fewer than the .* this study has read: the journal was deleted, cut or "
+                                           "replaced since. Nothing was written"):
+        study.run(lambda p: p["x"], n_trials=1)
+    assert path.exists() == (how == "cut") and len(study.trials) == 3  # no empty file made in its place
+    study.save(tmp_path / "kept.jsonl")
+    assert len(Study.load(tmp_path / "kept.jsonl").trials) == 3
+
+
 def test_an_empty_file_is_a_new_study(tmp_path):
     path = tmp_path / "study.jsonl"
     path.touch()
