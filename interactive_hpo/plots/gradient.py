@@ -18,6 +18,7 @@ from matplotlib import colormaps
 
 from .._validation import check_bool, check_int, check_one_of, check_real, fail
 from ._axes import axes_or_new, legend_in_band, log_scale
+from ._gradient_checks import counts, first_bad, increasing, labelled_curves, log_values, vector
 
 __all__ = ["TangentsInfo", "tangents_info", "plot_hypergradient_tangents", "plot_hyperparameter_path",
            "plot_mode_costs", "plot_approximation_error", "plot_online_learning_rate"]
@@ -30,59 +31,6 @@ MEASURE_LABELS = {"seconds": "seconds per hypergradient", "bytes": "memory held 
 
 #: Display floor of :func:`plot_approximation_error`.
 ERROR_FLOOR = 1e-16
-
-
-# -- checks ----------------------------------------------------------------------------------------
-
-def _vector(value: Any, name: str, owner: str, length: int | None = None, like: str = "",
-            positive: bool = False) -> np.ndarray:
-    """``value`` as a 1-D float array, of ``length`` (the length of argument ``like``) if given."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise fail(name, owner, "an array of numbers", value) from None
-    if array.ndim != 1:
-        raise fail(name, owner, "a 1-D array", f"shape {array.shape}")
-    if length is not None and len(array) != length:
-        raise fail(name, owner, f"a 1-D array of length {length} (as {like})", f"length {len(array)}")
-    if positive:
-        _first_bad(array, np.isfinite(array) & (array > 0), name, owner, "a finite positive number")
-    return array
-
-
-def _first_bad(array: np.ndarray, ok: np.ndarray, name: str, owner: str, rule: str) -> None:
-    """Raise naming the first entry of ``array`` where ``ok`` is False."""
-    bad = np.argwhere(~ok)
-    if len(bad):
-        index = ", ".join(str(int(i)) for i in bad[0])
-        raise fail(f"{name}[{index}]", owner, rule, float(array[tuple(bad[0])]))
-
-
-def _log_values(array: np.ndarray, name: str, owner: str) -> None:
-    """Values for a log y axis (which drops those <= 0 or infinite unseen): > 0 and finite, or NaN."""
-    _first_bad(array, np.isnan(array) | (np.isfinite(array) & (array > 0)), name, owner,
-               "a finite number > 0 (the y axis is logarithmic), or NaN where not measured")
-
-
-def _counts(array: np.ndarray, name: str, owner: str, low: int) -> np.ndarray:
-    """``array`` as ints, checking every entry is a whole number >= ``low``."""
-    _first_bad(array, np.isfinite(array) & (array >= low) & (array == np.round(array)), name, owner,
-               f"an int in [{low}, inf)")
-    return array.astype(int)
-
-
-def _increasing(array: np.ndarray, name: str, owner: str) -> np.ndarray:
-    """``array`` if each entry is greater than the one before (else a line would double back)."""
-    for i in np.flatnonzero(np.diff(array) <= 0)[:1]:
-        raise fail(f"{name}[{i + 1}]", owner, f"greater than {name}[{i}]={array[i].item()!r}", array[i + 1].item())
-    return array
-
-
-def _curves(value: Any, name: str, owner: str, length: int, like: str, empty: bool = False) -> dict[str, np.ndarray]:
-    """A mapping label -> array of ``length``, with its labels as str."""
-    if not isinstance(value, Mapping) or not (value or empty):
-        raise fail(name, owner, f"a {'' if empty else 'non-empty '}mapping of label -> array", value)
-    return {str(k): _vector(v, f"{name}[{k!r}]", owner, length, like) for k, v in value.items()}
 
 
 def _legend(ax: Any, twin: Any, handles: list, labels: list[str]) -> None:
@@ -134,14 +82,14 @@ class TangentsInfo:
 
 def _tangents_info(lams: Any, losses: Any, at: Any, values: Any, gradients: Any, width: Any,
                    owner: str) -> TangentsInfo:
-    lams = _increasing(_vector(lams, "lams", owner, positive=True), "lams", owner)
-    losses = _vector(losses, "losses", owner, len(lams), "lams")
-    _first_bad(losses, ~np.isinf(losses), "losses", owner, "a number (NaN: a gap in the curve)")
-    at = _vector(at, "at", owner, positive=True)
-    values = _vector(values, "values", owner, len(at), "at")
-    gradients = _vector(gradients, "gradients", owner, len(at), "at")
+    lams = increasing(vector(lams, "lams", owner, positive=True), "lams", owner)
+    losses = vector(losses, "losses", owner, len(lams), "lams")
+    first_bad(losses, ~np.isinf(losses), "losses", owner, "a number (NaN: a gap in the curve)")
+    at = vector(at, "at", owner, positive=True)
+    values = vector(values, "values", owner, len(at), "at")
+    gradients = vector(gradients, "gradients", owner, len(at), "at")
     for name, array in (("values", values), ("gradients", gradients)):  # else the tangent vanishes unseen
-        _first_bad(array, np.isfinite(array), name, owner, "a finite number")
+        first_bad(array, np.isfinite(array), name, owner, "a finite number")
     width = check_real(width, "width", owner, 0, low_open=True)
     offsets = np.array([-width, 0.0, width])
     # Straight in theta = ln(lambda), where the hypergradient is the slope, so straight on a log x axis.
@@ -252,9 +200,9 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
             or len({str(n) for n in names}) < h:
         raise fail("names", owner, f"a sequence of {h} distinct names (one per column of values)", names)
     log = check_bool(log, "log", owner)
-    losses = None if losses is None else _vector(losses, "losses", owner, n_steps, "values")
+    losses = None if losses is None else vector(losses, "losses", owner, n_steps, "values")
     if log:
-        _first_bad(array, np.isfinite(array) & (array > 0), "values", owner, "a finite positive number with log=True")
+        first_bad(array, np.isfinite(array) & (array > 0), "values", owner, "a finite positive number with log=True")
     shown = np.arange(h)
     if max_lines is not None and check_int(max_lines, "max_lines", owner, 1) < h:
         shown = np.unique(np.floor(np.linspace(0, h - 1, max_lines) + 0.5).astype(int))
@@ -305,10 +253,10 @@ def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "
         ``ax.lines``: one line with markers per method, labelled with its name; log-log axes.
     """
     owner = "plot_mode_costs"
-    horizons = _increasing(_counts(_vector(horizons, "horizons", owner), "horizons", owner, 1), "horizons", owner)
-    curves = _curves(costs, "costs", owner, len(horizons), "horizons")
+    horizons = increasing(counts(vector(horizons, "horizons", owner), "horizons", owner, 1), "horizons", owner)
+    curves = labelled_curves(costs, "costs", owner, len(horizons), "horizons")
     for label, cost in curves.items():
-        _log_values(cost, f"costs[{label!r}]", owner)
+        log_values(cost, f"costs[{label!r}]", owner)
     measure = check_one_of(measure, "measure", owner, tuple(MEASURE_LABELS))
     ax = axes_or_new(ax, (6, 4), owner="plot_mode_costs")
     for label, cost in curves.items():
@@ -340,10 +288,10 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
         The legend sits in a band below the lowest point, which the y range leaves free.
     """
     owner = "plot_approximation_error"
-    iterations = _counts(_vector(iterations, "iterations", owner), "iterations", owner, 0)
-    curves = _curves(errors, "errors", owner, len(iterations), "iterations")
+    iterations = counts(vector(iterations, "iterations", owner), "iterations", owner, 0)
+    curves = labelled_curves(errors, "errors", owner, len(iterations), "iterations")
     for label, error in curves.items():
-        _first_bad(error, ~(error < 0) & ~np.isinf(error), f"errors[{label!r}]", owner,
+        first_bad(error, ~(error < 0) & ~np.isinf(error), f"errors[{label!r}]", owner,
                    "a finite non-negative number, or NaN where not measured")
     ax = axes_or_new(ax, (6, 4), owner="plot_approximation_error")
     for label, error in curves.items():
@@ -382,13 +330,15 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
         ranges leave a band at the top for the legend.
     """
     owner = "plot_online_learning_rate"
-    steps = _increasing(_vector(steps, "steps", owner), "steps", owner)
-    learning_rates = _vector(learning_rates, "learning_rates", owner, len(steps), "steps")
-    losses = _vector(losses, "losses", owner, len(steps), "steps")
-    others = {} if baselines is None else _curves(baselines, "baselines", owner, len(steps), "steps", empty=True)
-    _log_values(losses, "losses", owner)
+    steps = increasing(vector(steps, "steps", owner), "steps", owner)
+    learning_rates = vector(learning_rates, "learning_rates", owner, len(steps), "steps")
+    losses = vector(losses, "losses", owner, len(steps), "steps")
+    first_bad(learning_rates, ~np.isinf(learning_rates), "learning_rates", owner, "a number (NaN: a gap)")
+    others = {} if baselines is None else labelled_curves(baselines, "baselines", owner, len(steps), "steps",
+                                                           empty=True)
+    log_values(losses, "losses", owner)
     for label, loss in others.items():
-        _log_values(loss, f"baselines[{label!r}]", owner)
+        log_values(loss, f"baselines[{label!r}]", owner)
     ax = axes_or_new(ax, (7, 4), owner="plot_online_learning_rate")
     ax.plot(steps, losses, color="C0", lw=1.5, label="loss (hypergradient descent)")
     for i, (label, loss) in enumerate(others.items()):

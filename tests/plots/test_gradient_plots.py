@@ -238,6 +238,10 @@ BAD_INPUTS = [
      "`horizons[1]` of plot_mode_costs must be greater than horizons[0]=40; got 10."),
     (lambda: plot_online_learning_rate([0, 2, 1], [0.1] * 3, [1.0] * 3),
      "`steps[2]` of plot_online_learning_rate must be greater than steps[1]=2.0; got 1.0."),
+    (lambda: plot_mode_costs([10, 100], {1: [1, 2], "1": [2, 3]}),
+     "`costs` of plot_mode_costs must be a mapping whose labels read differently as text; got [1, '1']."),
+    (lambda: plot_online_learning_rate([0, 1, 2], [0.1, np.inf, 0.1], [1.0] * 3),
+     "`learning_rates[1]` of plot_online_learning_rate must be a number (NaN: a gap); got inf."),
     (lambda: plot_mode_costs([10, 100], {}), "`costs` of plot_mode_costs must be a non-empty mapping of label -> "
                                              "array; got {}."),
     (lambda: plot_mode_costs([10, 100], {"forward": [1, 2, 3]}),
