@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import check_int, fail, float_array
 
-__all__ = ["check_exploits", "check_labels", "check_member", "check_schedule", "check_scores"]
+__all__ = ["check_exploits", "check_labels", "check_member", "check_result", "check_schedule", "check_scores"]
 
 SCALES = ("linear", "log", "categorical")
 
@@ -103,3 +103,16 @@ def check_labels(labels: Any, owner: str) -> tuple[str, str]:
             or not all(isinstance(label, str) for label in labels):
         raise fail("labels", owner, "two str: the run's name and the baseline's", labels)
     return labels[0], labels[1]
+
+
+RESULT_FIELDS = ("scores", "schedules", "scales", "exploits", "direction", "best_member")
+
+
+def check_result(result: Any, owner: str, name: str = "result") -> np.ndarray:
+    """The scores, shape (n_rounds, n_members), of ``result``: a run's record with every field
+    of :data:`RESULT_FIELDS` (a ``PBTResult``), its schedules a mapping."""
+    missing = [field for field in RESULT_FIELDS if not hasattr(result, field)]
+    if missing or not hasattr(result.schedules, "items"):
+        raise fail(name, owner, f"a run's record with {', '.join(RESULT_FIELDS)} (a PBTResult)", result,
+                   hint=f"It has no {', '.join(missing)}." if missing else "Its schedules are not a mapping.")
+    return check_scores(result.scores, f"{name}.scores", owner)

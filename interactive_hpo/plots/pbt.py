@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_int, fail
 from ..direction import Direction
 from ._axes import axes_or_new, check_figure, integer_ticks
-from ._pbt_checks import check_exploits, check_labels, check_member, check_schedule, check_scores
+from ._pbt_checks import check_exploits, check_labels, check_member, check_result, check_schedule, check_scores
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
            "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
@@ -337,11 +337,14 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
     (the same member has the same colour in the score and schedule panels) and the exploit marker.
     Returns the array of Axes.
     """
-    if check_figure(fig, "plot_pbt") is None:
+    check_figure(fig, "plot_pbt")
+    n_rounds, n_members = check_result(result, "plot_pbt").shape
+    if baseline is not None and not hasattr(baseline, "scores"):
+        raise fail("baseline", "plot_pbt", "None or a run's record with scores (a PBTResult)", baseline)
+    if fig is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2) + 0.6), layout="constrained")
-    n_rounds, n_members = np.shape(result.scores)
     rows = 1 + (len(result.schedules) + 1) // 2
     axes = fig.subplots(rows, 2, squeeze=False)
     plot_pbt_scores(result.scores, direction=result.direction, exploits=result.exploits,

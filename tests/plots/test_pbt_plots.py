@@ -220,6 +220,14 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     (lambda: plot_pbt_scores(SCORES, exploits=[5]), "got 5."),
     (lambda: plot_pbt_scores(SCORES, labels=("PBT",)), "`labels` of plot_pbt_scores must be two str"),
     (lambda: score_info(SCORES, exploits=[(0, 0)]), "`exploits[0]` of score_info"),
+    (lambda: plot_pbt(SimpleNamespace(scores=SCORES)), "`result` of plot_pbt must be a run's record with scores, "
+                                                       "schedules, scales, exploits, direction, best_member (a "
+                                                       "PBTResult); got namespace(scores="),
+    (lambda: plot_pbt(SimpleNamespace(scores=np.ones((2, 2, 2)), schedules={}, scales={}, exploits=[], direction="max",
+                                      best_member=0)), "`result.scores` of plot_pbt must be an array of shape"),
+    (lambda: plot_pbt(SimpleNamespace(scores=SCORES, schedules={}, scales={}, exploits=[], direction="maximize",
+                                      best_member=0), baseline=[1.0]),
+     "`baseline` of plot_pbt must be None or a run's record with scores (a PBTResult); got [1.0]."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
