@@ -158,9 +158,9 @@ def _snap(X: Any, levels: dict[int, Any]) -> Any:
         u = X[..., i].reshape(-1).numpy()
         if isinstance(values, IntBins):
             nearest = values.nearest(u)
-        else:  # the nearer of the two sorted neighbours
-            right = np.clip(np.searchsorted(values, u), 1, max(len(values) - 1, 1))
-            left = right - 1
+        else:  # the nearer of the two sorted neighbours (one level: that level)
+            right = np.minimum(np.searchsorted(values, u), len(values) - 1)
+            left = np.maximum(right - 1, 0)
             nearest = np.where(np.abs(u - values[left]) <= np.abs(values[right] - u), values[left], values[right])
         X[..., i] = torch.as_tensor(nearest, dtype=DTYPE).reshape(X[..., i].shape)
     return X

@@ -37,6 +37,17 @@ def test_mixed_search_finds_a_many_level_integer_and_the_category_away_from_the_
     assert value == pytest.approx(float(acquisition(torch.tensor(x).unsqueeze(0))), rel=1e-12)
 
 
+@pytest.mark.parametrize("n_levels", [1, 2, 3, 50])
+def test_snapping_to_listed_levels_is_to_the_nearest_one(n_levels):
+    from interactive_hpo.optimizers.bayes.search import _snap
+
+    rng = np.random.default_rng(n_levels)
+    levels = np.sort(rng.random(n_levels))  # one level: a one-choice categorical, which broke the binary search
+    X = torch.tensor(rng.random((200, 1, 2)) * 1.4 - 0.2)  # beyond both ends too
+    nearest = levels[np.abs(X[..., 0].numpy().reshape(-1, 1) - levels).argmin(axis=1)]
+    np.testing.assert_array_equal(_snap(X, {0: levels})[..., 0].numpy().reshape(-1), nearest)
+
+
 def test_an_integer_too_wide_to_list_is_searched_without_listing_it():
     # The UI fuzz: Int("n", 0, 10**15) under "bo" listed every level (7.45 GB) and the kernel died.
     from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
