@@ -55,13 +55,10 @@ class Parameter(ABC):
     condition: Condition | None = None
 
     def _check_name(self, name: Any) -> str:
-        # Blank or padded names are refused: "lr " typed in the space editor reached the
-        # objective as params["lr "], and every trial failed with KeyError: 'lr'.
+        # A blank name is never meant. A padded one may be (Optuna takes any str, and journals
+        # hold what they were given); the space editor trims what a person types.
         if not isinstance(name, str) or not name.strip():
             raise fail("name", type(self).__name__, "a non-empty str", name)
-        if name != name.strip():
-            raise fail("name", type(self).__name__, "a name without leading or trailing spaces", name,
-                       hint=f"Did you mean {name.strip()!r}?")
         return name
 
     @property

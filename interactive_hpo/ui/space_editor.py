@@ -184,17 +184,18 @@ class ParameterRow:
     def parameter(self) -> Parameter:
         """Build the parameter from the widgets' values; raises the API's InvalidParameterError."""
         kind = PARAMETER_TYPES[self.kind.value]
-        owner = f"{kind.__name__}({self.name.value!r})"  # the owner the constructor itself names
+        name = self.name.value.strip()  # "lr " typed would reach the objective as params["lr "]
+        owner = f"{kind.__name__}({name!r})"  # the owner the constructor itself names
         condition = parse_condition(self.condition.value, owner)
         if self.kind.value == "categorical":
-            return kind(self.name.value, parse_choices(self.choices.value), condition=condition)  # type: ignore[call-arg]
+            return kind(name, parse_choices(self.choices.value), condition=condition)  # type: ignore[call-arg]
         rule = "a real number" if kind is Float else "an int"
         bounds = []
         for field, text in (("low", self.low.value), ("high", self.high.value)):
             if (number := _number(text)) is None:
                 raise fail(field, owner, rule, text)  # the typed text itself, quoted as typed
             bounds.append(number)
-        return kind(self.name.value, *bounds, log=self.log.value, condition=condition)  # type: ignore[call-arg]
+        return kind(name, *bounds, log=self.log.value, condition=condition)  # type: ignore[call-arg]
 
     def close(self) -> None:
         """Close the row's widgets (frees their comms in a long notebook session)."""
