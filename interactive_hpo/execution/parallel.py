@@ -149,11 +149,8 @@ def _check_no_report(objective: Callable[..., Any]) -> Callable[..., Any]:
     """Refuse, before any trial, an objective that cannot run without a ``report`` callable: the
     pruner lives in this process, so workers call the objective without one (every trial would
     fail with a TypeError). An objective whose ``report`` has a default runs, without reporting.
-    A wrapper whose own signature hides what it wraps says so with a bool ``requires_report``
-    (``FunctionObjective`` does)."""
-    declared = getattr(objective, "requires_report", None)
-    needs = declared if isinstance(declared, bool) else requires_keyword(objective, "report")
-    if needs:
+    A wrapper tells what it wraps through its ``__signature__`` (``FunctionObjective`` does)."""
+    if requires_keyword(objective, "report"):
         raise fail("objective", "Study.run", "an objective that runs without `report` when trials run in parallel",
                    objective, hint="Pruning (report=) is not available in parallel runs: the pruner lives in this "
                                    "process. Give it a default (report=None) and skip reporting when it is None, "

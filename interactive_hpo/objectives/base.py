@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from .._validation import accepts_keyword, check_one_of, fail, requires_keyword
+from .._validation import accepts_keyword, check_one_of, fail
 from ..space import SearchSpace
 from ..trial import Evaluation
 
@@ -36,7 +37,9 @@ class FunctionObjective:
     fn : callable
         Called with a params dict; returns a float (or an ``Evaluation``). If it accepts a
         ``budget`` keyword, budgets are passed on; otherwise asking for a budget is an error.
-        If it accepts a ``report`` keyword, it gets the study's ``report(value, step)``.
+        If it accepts a ``report`` keyword, it gets the study's ``report(value, step)``. The
+        wrapper's signature (``inspect.signature``) is ``fn``'s in these keywords, so a budget or
+        a report ``fn`` cannot take or cannot do without is refused before any trial.
     space : SearchSpace
     direction : {"minimize", "maximize"}
     name : str, optional
@@ -60,12 +63,9 @@ class FunctionObjective:
         self.space = space
         self.direction = check_one_of(direction, "direction", "FunctionObjective", ("minimize", "maximize"))
         self.name = name or getattr(fn, "__name__", "objective")
-
-    @property
-    def requires_report(self) -> bool:
-        """Whether ``fn`` cannot run without a ``report`` callable (a parallel run, which has
-        none to give, refuses such an objective before any trial)."""
-        return requires_keyword(self.fn, "report")
+        # What inspects an objective's signature (a scheduler's check for `budget`, a parallel
+        # run's for a required `report`) reads fn's keywords, not this wrapper's.
+        self.__signature__ = _signature_of(fn)
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None,
                  report: Callable[[float, float], None] | None = None) -> float | Evaluation:
@@ -76,3 +76,14 @@ class FunctionObjective:
 
     def __repr__(self) -> str:
         return f"FunctionObjective({self.name!r}, direction={self.direction!r})"
+
+
+def _signature_of(fn: Callable[..., Any]) -> inspect.Signature:
+    """A :class:`FunctionObjective`'s call as ``fn`` takes it: ``params``, then ``budget`` and
+    ``report`` only where ``fn`` declares them, with ``fn``'s defaults."""
+    parameters = [inspect.Parameter("params", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for name in ("budget", "report"):
+        if accepts_keyword(fn, name):
+            default = inspect.signature(fn).parameters[name].default
+            parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default))
+    return inspect.Signature(parameters)

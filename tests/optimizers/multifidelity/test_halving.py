@@ -12,10 +12,12 @@ from interactive_hpo import (
     ASHA,
     Hyperband,
     InvalidParameterError,
+    Race,
     Study,
     SuccessiveHalving,
     TrialStateError,
 )
+from interactive_hpo.objectives import FunctionObjective
 from interactive_hpo.optimizers import hyperband_brackets, rung_budgets
 
 from ...fidelity_helpers import LINE, bowl
@@ -182,7 +184,15 @@ def test_objective_without_a_budget_keyword_gets_a_clear_error():
     assert study.trials == []
     with pytest.raises(InvalidParameterError, match=re.escape("`objective` of Study.run must be an objective with")):
         study.run(lambda params: params["x"], n_trials=3, n_workers=2)
+    # Wrapped, its signature is the function's (the wrapper's own took a budget, and trials FAILED).
+    wrapped = FunctionObjective(lambda params: params["x"], LINE)
+    with pytest.raises(InvalidParameterError, match=re.escape("an objective with a `budget` keyword")):
+        study.run(wrapped, n_trials=2)
+    with pytest.raises(InvalidParameterError, match="budget"):
+        Race(wrapped, ["random", "asha"], n_trials=4)
     assert study.trials == []
+    takes = FunctionObjective(lambda params, budget: params["x"] * budget, LINE)
+    assert [t.state.value for t in Study(LINE, "asha", seed=0).run(takes, n_trials=2)] == ["COMPLETE"] * 2
 
 
 @pytest.mark.parametrize(("cls", "kwargs", "message"), [
