@@ -225,7 +225,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         q = check_int(q, "q", "Study.ask_batch", 1)
         with self._transaction():
             trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]
-            if len(trials) < q:
+            if len(trials) < q and not (trials and self.optimizer.exhausted):  # the queue's trials are the batch
                 for suggestion in self.optimizer.ask_batch(q - len(trials)):
                     trials.append(self._record_asked(self._trial_from(suggestion)))
             return trials

@@ -308,6 +308,11 @@ def test_ask_batch_larger_than_what_is_left_asks_what_is_left(optimizer, setting
     trials = study.ask_batch(10_000)
     assert len(study.optimizer.pending) == len(trials) and [t.number for t in trials] == list(range(3, 10))
     assert len({tuple(t.params.values()) for t in study.trials}) == 10  # every configuration once
+    for trial in trials:
+        study.tell(trial, 1.0)
+    study.enqueue({"n": 1, "c": "a"})  # a repeat by choice: the queue's trial is the whole batch
+    assert [t.params for t in study.ask_batch(3)] == [{"n": 1, "c": "a"}]
+    assert study.trials[-1].state is TrialState.RUNNING and len(study.trials) == 11
 
 
 def test_undo_manual_withdraws_the_trial_and_rebuilds_the_optimizer():
