@@ -366,3 +366,34 @@ def test_an_ask_whose_journal_write_fails_leaves_the_optimizer_as_if_never_asked
         each.run(lambda p: p["n"], n_trials=6)
     assert [t.params for t in study.trials] == [t.params for t in twin.trials]
     assert [t.params for t in Study.load(tmp_path / "study.jsonl").trials] == [t.params for t in twin.trials]
+
+
+def test_a_lost_ask_with_bo_proposals_running_rebuilds_the_fit_they_recorded(tmp_path, monkeypatch):
+    # The review: the rebuilt BO noted its running proposals but not the fit they recorded, so its
+    # next fits started from older hyperparameters and later proposals differed from the twin's.
+    pytest.importorskip("botorch")
+    space = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
+    settings = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64}
+    study = Study(space, "bo", seed=0, storage=tmp_path / "study.jsonl", optimizer_settings=settings)
+    twin = Study(space, "bo", seed=0, optimizer_settings=settings)
+    bowl = lambda p: (p["x"] - 0.3) ** 2 + (p["y"] + 0.5) ** 2  # noqa: E731
+    running = []
+    for each in (study, twin):
+        each.run(bowl, n_trials=6)
+        running.append([each.ask(), each.ask()])  # two GP proposals left running
+    append = Journal.append
+
+    def disk_full_once(self, event):
+        if event.get("event") == "asked":
+            monkeypatch.setattr(Journal, "append", append)
+            raise OSError("No space left on device")
+        return append(self, event)
+
+    monkeypatch.setattr(Journal, "append", disk_full_once)
+    with pytest.raises(OSError, match="No space left"):
+        study.ask()
+    for each, pending in zip((study, twin), running, strict=True):
+        for trial in pending:
+            each.tell(trial, bowl(trial.params))
+        each.run(bowl, n_trials=4)
+    assert [t.params for t in study.trials] == [t.params for t in twin.trials]

@@ -199,21 +199,24 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
             self._tried.add(self._finite.key(trial.x))
         self._constraints.tell(trial, loss is not None, replayed=suggestion is None and trial.source == self.name)
         if suggestion is None and trial.source == self.name:  # replayed from a journal
-            state = trial.user_attrs.get("gp_state")
-            if state is not None and trial.number > self._warm_from:
-                self._warm, self._warm_from = dict(state), trial.number
-                self._warm_data = int(trial.user_attrs.get("gp_data", -1))
-            elif state is None and trial.user_attrs.get("phase") == "initial":
-                self._initial.mark_used(trial.user_attrs, self._sources)
+            self._take_recorded(trial)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
-        # Running in another process: a point of the initial design is used up (as when told on
-        # replay); a GP proposal needs nothing taken, its point is pending for the acquisition.
+        # Running in another process (or asked before a rebuild): as when told on replay.
         if trial.source != self.name:
             return None
-        if "gp_state" not in trial.user_attrs and trial.user_attrs.get("phase") == "initial":
-            self._initial.mark_used(trial.user_attrs, self._sources)
+        self._take_recorded(trial)
         return self._as_asked(trial)
+
+    def _take_recorded(self, trial: Trial) -> None:
+        """What a trial this method asked recorded: a GP proposal's fit becomes the warm start
+        (its point is pending for the acquisition, or told), an initial point is used up."""
+        state = trial.user_attrs.get("gp_state")
+        if state is not None and trial.number > self._warm_from:
+            self._warm, self._warm_from = dict(state), trial.number
+            self._warm_data = int(trial.user_attrs.get("gp_data", -1))
+        elif state is None and trial.user_attrs.get("phase") == "initial":
+            self._initial.mark_used(trial.user_attrs, self._sources)
 
     def _taken_keys(self) -> set[tuple[int, ...]]:
         """The configurations told or pending (on a finite space)."""
