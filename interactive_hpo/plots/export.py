@@ -48,10 +48,9 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
     ``reference`` is the reference point of the hypervolume (see :func:`export_html`).
     """
     names = _pair(study, pair, "draw_step")
+    reference = _checked_reference(study, reference, "draw_step")
     if study.goals.multi:
         return _draw_front(study, step, fig, names, reference)
-    if reference is not None:
-        raise fail("reference", "export", "None for a study of one objective (it measures no hypervolume)", reference)
     fig.clf()
     space = study.space
     trial = study.trials[step]
@@ -106,7 +105,7 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
     names, directions = list(goals.names), [d.value for d in goals.directions]
     values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
     feasible = np.array([t.feasible for t in study.trials], dtype=bool)
-    point = _reference(reference, values, feasible, directions, names)
+    point = _reference(reference, values, feasible, directions)
     info = draw_front_step(fig, values, feasible, directions, names, point, step,
                            pair=(names.index(chosen[0]), names.index(chosen[1])))
     trial = study.trials[step]
@@ -116,21 +115,28 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
             f"of {step + 1} trials, hypervolume {info.hypervolume[-1]:.4g}.")
 
 
-def _reference(reference: Any, values: np.ndarray, feasible: np.ndarray, directions: list[str],
-               names: list[str]) -> np.ndarray:
+def _reference(reference: np.ndarray | None, values: np.ndarray, feasible: np.ndarray,
+               directions: list[str]) -> np.ndarray:
     """The one reference point of every frame, shape (m,): ``reference`` as given, else inferred
     once from all the study's feasible trials (``pareto_info``'s rule: the final front's worst
     value in each objective plus 10 % of its range), so no frame moves it."""
-    m = len(directions)
+    return pareto_info(values, directions, feasible).reference if reference is None else reference
+
+
+def _checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray | None:
+    """``reference`` as shape (m,): None, or for several objectives m finite numbers."""
     if reference is None:
-        return pareto_info(values, directions, feasible).reference
+        return None
+    if not study.goals.multi:
+        raise fail("reference", owner, "None for a study of one objective (it measures no hypervolume)", reference)
+    names = list(study.goals.names)
     try:
         point = np.array(reference, dtype=float)
     except (TypeError, ValueError):
         point = np.empty(0)
-    if point.shape != (m,) or not np.isfinite(point).all():
-        raise fail("reference", "export", f"None or {m} finite numbers in objective units, one per objective "
-                                          f"{names}", reference)
+    if point.shape != (len(names),) or not np.isfinite(point).all():
+        raise fail("reference", owner, f"None or {len(names)} finite numbers in objective units, one per objective "
+                                       f"{names}", reference)
     return point
 
 
@@ -192,7 +198,7 @@ def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pai
     if out.suffix.lower() not in suffixes:
         raise fail("path", owner, f"a {' or '.join(suffixes)} file name", str(path))
     n = len(study.trials)
-    chosen = list(range(n)) if steps is None else steps
+    chosen = list(range(n)) if steps is None else steps.tolist() if isinstance(steps, np.ndarray) else steps
     rule = f"a non-empty list of trial numbers (ints) in [0, {n})"
     if not isinstance(chosen, (list, tuple, range)) or not chosen or not all(
             isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < n for s in chosen):
@@ -246,6 +252,7 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
     fails leaves it as it was.
     """
     out, steps, pair, size = _checked(study, path, (".html", ".htm"), steps, pair, figsize, "export_html")
+    reference = _checked_reference(study, reference, "export_html")
     if not isinstance(title, str):
         raise fail("title", "export_html", "a str", title)
     frames = list(_frames(study, steps, pair, reference, size))
@@ -267,6 +274,7 @@ def export_animation(study: Study, path: str | os.PathLike[str], *, steps: Seque
 
     owner = "export_animation"
     out, steps, pair, size = _checked(study, path, (".gif", ".mp4"), steps, pair, figsize, owner)
+    reference = _checked_reference(study, reference, owner)
     fps = check_real(fps, "fps", owner, 0.0, 100.0, low_open=True)
     if out.suffix.lower() == ".mp4" and shutil.which("ffmpeg") is None:
         raise MissingDependencyError("export_animation to .mp4 needs the ffmpeg program on the PATH "

@@ -184,7 +184,7 @@ class Lab:
 
         if self.pareto_panel is not None and "reference" not in options:
             options["reference"] = self.pareto_panel.reference  # the frames measure what the tab measures
-        write = export_html if str(path).lower().endswith(".html") else export_animation
+        write = export_html if str(path).lower().endswith((".html", ".htm")) else export_animation
         return write(self.study, path, **options)
 
     def _commit_what_if(self) -> None:

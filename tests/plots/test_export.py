@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from interactive_hpo import Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
@@ -37,6 +38,11 @@ def test_html_page_is_self_contained_with_one_frame_per_step(study, tmp_path):
     assert not re.search(r"(src|href)=\"https?:", page)   # no server, no internet needed
 
 
+def test_steps_may_be_a_numpy_array(study, tmp_path):
+    page = export_html(study, tmp_path / "steps.htm", steps=np.arange(0, 4, 2)).read_text()
+    assert page.count("data:image/png;base64,") == 2
+
+
 def test_gif_has_a_frame_per_chosen_step(study, tmp_path):
     from PIL import Image
 
@@ -59,6 +65,9 @@ def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
     # Fuzz round 3: each of these was read some other way or failed deep inside (a str pair as
     # its letters, 2.7 as step 2, an int as a TypeError, fps=0 as a ZeroDivisionError, ...).
     (lambda s, p: export_html(s, p / "x.html", steps=[2.7]), "got [2.7]."),
+    (lambda s, p: export_html(s, p / "x.html", steps=np.array([[1, 2]])), "got array([[1, 2]])."),
+    (lambda s, p: draw_step(s, 0, None, reference=[1.0]), "`reference` of draw_step must be None for a study of "
+                                                          "one objective"),
     (lambda s, p: export_html(s, p / "x.html", steps=[True]), "got [True]."),
     (lambda s, p: export_html(s, p / "x.html", steps=3), "got 3."),
     (lambda s, p: export_html(s, p / "x.html", pair="ab"),

@@ -126,14 +126,15 @@ def test_the_lab_exports_from_the_reference_its_pareto_tab_shows(tmp_path):
 
 @pytest.mark.parametrize(("call", "message"), [
     (lambda s, p: export_html(s, p / "x.html", reference=[1.0]),
-     "`reference` of export must be None or 2 finite numbers in objective units, one per objective ['f0', 'f1']; "
+     "`reference` of export_html must be None or 2 finite numbers in objective units, one per objective ['f0', 'f1']; "
      "got [1.0]."),
     (lambda s, p: export_html(s, p / "x.html", reference=[1.0, float("inf")]), "got [1.0, inf]."),
     (lambda s, p: export_html(s, p / "x.html", reference="far"), "got 'far'."),
     (lambda s, p: export_html(s, p / "x.html", pair=("f0", "x1")),
      "`pair` of export_html must be two different objective names from ['f0', 'f1']; got ('f0', 'x1')."),
     (lambda s, p: export_html(one_objective(), p / "x.html", reference=[1.0, 1.0]),
-     "`reference` of export must be None for a study of one objective (it measures no hypervolume); got [1.0, 1.0]."),
+     "`reference` of export_html must be None for a study of one objective (it measures no hypervolume); got "
+     "[1.0, 1.0]."),
 ])
 def test_input_errors(study, tmp_path, call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
