@@ -160,6 +160,7 @@ class Journal:
         self._warned_at = -1  # where that line starts, once warned about
         self._unterminated = False  # the last event read has no newline yet (mend() writes it)
         self._created = False  # this lock created the (empty) file
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file read
 
     # -- the lock -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -251,6 +252,8 @@ class Journal:
         old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
         self._file = fresh
         self._offset, self._lines = len(content), len(records)
+        found = os.fstat(fresh.fileno())
+        self._identity = (found.st_dev, found.st_ino)
         _sync_folder(target.parent)
 
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -292,13 +295,16 @@ class Journal:
         that is refused is left byte for byte. A file with no complete first line is refused.
         """
         handle = self._handle
-        size = self._size()
-        if size < self._offset:  # deleted (this lock made an empty file), cut or replaced since we read it
+        found = os.fstat(handle.fileno())
+        if self._offset and (found.st_size < self._offset or (found.st_dev, found.st_ino) != self._identity):
+            # Deleted (this lock made an empty file), cut, or replaced by another file since we read it.
             if self._created:
                 os.unlink(self.path)
-            raise StorageError(f"{self.path} holds {size} bytes, fewer than the {self._offset} this study has read: "
-                               "the journal was deleted, cut or replaced since. Nothing was written to it; the "
-                               "study's trials are still in memory, and study.save(another_path) keeps them.")
+            raise StorageError(f"{self.path} is no longer the journal this study read ({self._offset} bytes; it "
+                               f"holds {found.st_size}): it was deleted, cut or replaced since. Nothing was written "
+                               "to it; the study's trials are still in memory, and study.save(another_path) keeps "
+                               "them.")
+        self._identity = (found.st_dev, found.st_ino)
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line

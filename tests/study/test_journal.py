@@ -197,20 +197,24 @@ def test_a_path_inside_a_file_is_refused_clearly(tmp_path, owner):
     assert (tmp_path / "file").read_text() == "mine"
 
 
-@pytest.mark.parametrize("how", ["deleted", "cut"])
-def test_a_journal_deleted_or_cut_under_an_open_study_is_said_so(tmp_path, how):
+@pytest.mark.parametrize("how", ["deleted", "cut", "replaced"])
+def test_a_journal_deleted_cut_or_replaced_under_an_open_study_is_said_so(tmp_path, how):
     # The UI fuzz: "an event was appended without reading ...; this is a bug in interactive_hpo".
     path = tmp_path / "study.jsonl"
     study = Study(SPACE, "random", seed=0, storage=path)
     study.run(lambda p: p["x"], n_trials=3)
     if how == "deleted":
         path.unlink()
-    else:
+    elif how == "cut":
         path.write_bytes(path.read_bytes()[:100])
-    with pytest.raises(StorageError, match="fewer than the .* this study has read: the journal was deleted, cut or "
+    else:  # by a longer journal of another study (its lines would be read from the middle)
+        other = Study(SPACE, "random", seed=1, storage=tmp_path / "other.jsonl")
+        other.run(lambda p: p["x"], n_trials=6)
+        os.replace(tmp_path / "other.jsonl", path)
+    with pytest.raises(StorageError, match="is no longer the journal this study read .*: it was deleted, cut or "
                                            "replaced since. Nothing was written"):
         study.run(lambda p: p["x"], n_trials=1)
-    assert path.exists() == (how == "cut") and len(study.trials) == 3  # no empty file made in its place
+    assert path.exists() == (how != "deleted") and len(study.trials) == 3  # no empty file made in its place
     study.save(tmp_path / "kept.jsonl")
     assert len(Study.load(tmp_path / "kept.jsonl").trials) == 3
 
