@@ -345,15 +345,8 @@ def test_an_undone_manual_trial_stays_undone_after_resume(tmp_path):
     assert resumed.ask().params == study.ask().params
 
 
-@pytest.mark.parametrize("optimizer", ["grid", "random", "ga"])
-def test_an_ask_whose_journal_write_fails_leaves_the_optimizer_as_if_never_asked(tmp_path, monkeypatch, optimizer):
-    # The optimizer counted the proposal while no trial held it: a grid never proposed that point
-    # again, and every later proposal differed from what the journal's replay gives.
-    space = SearchSpace([Int("n", 0, 4), Categorical("c", ["a", "b"])])
-    study = Study(space, optimizer, seed=0, storage=tmp_path / "study.jsonl")
-    twin = Study(space, optimizer, seed=0)
-    for each in (study, twin):
-        each.run(lambda p: p["n"], n_trials=2)
+def lose_the_next_ask(study, monkeypatch):
+    """Ask once with the disk full for the "asked" event: the ask fails, nothing is recorded."""
     append = Journal.append
 
     def disk_full_once(self, event):
@@ -365,6 +358,18 @@ def test_an_ask_whose_journal_write_fails_leaves_the_optimizer_as_if_never_asked
     monkeypatch.setattr(Journal, "append", disk_full_once)
     with pytest.raises(OSError, match="No space left"):
         study.ask()
+
+
+@pytest.mark.parametrize("optimizer", ["grid", "random", "ga"])
+def test_an_ask_whose_journal_write_fails_leaves_the_optimizer_as_if_never_asked(tmp_path, monkeypatch, optimizer):
+    # The optimizer counted the proposal while no trial held it: a grid never proposed that point
+    # again, and every later proposal differed from what the journal's replay gives.
+    space = SearchSpace([Int("n", 0, 4), Categorical("c", ["a", "b"])])
+    study = Study(space, optimizer, seed=0, storage=tmp_path / "study.jsonl")
+    twin = Study(space, optimizer, seed=0)
+    for each in (study, twin):
+        each.run(lambda p: p["n"], n_trials=2)
+    lose_the_next_ask(study, monkeypatch)
     assert len(study.trials) == 2 and study.optimizer.pending == []
     for each in (study, twin):
         each.run(lambda p: p["n"], n_trials=6)
@@ -385,17 +390,7 @@ def test_a_lost_ask_with_bo_proposals_running_rebuilds_the_fit_they_recorded(tmp
     for each in (study, twin):
         each.run(bowl, n_trials=6)
         running.append([each.ask(), each.ask()])  # two GP proposals left running
-    append = Journal.append
-
-    def disk_full_once(self, event):
-        if event.get("event") == "asked":
-            monkeypatch.setattr(Journal, "append", append)
-            raise OSError("No space left on device")
-        return append(self, event)
-
-    monkeypatch.setattr(Journal, "append", disk_full_once)
-    with pytest.raises(OSError, match="No space left"):
-        study.ask()
+    lose_the_next_ask(study, monkeypatch)
     for each, pending in zip((study, twin), running, strict=True):
         for trial in pending:
             each.tell(trial, bowl(trial.params))
