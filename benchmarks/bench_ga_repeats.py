@@ -1,6 +1,6 @@
-"""Repeated configurations in the genetic algorithm: children that repeat an evaluated one, bred again or not.
+"""Repeated configurations in the genetic algorithm and DE: children that repeat an evaluated one, bred again or not.
 
-Run: ``.venv/bin/python benchmarks/bench_ga_repeats.py [--seeds N] [--trials N] [--tasks a,b]``.
+Run: ``.venv/bin/python benchmarks/bench_ga_repeats.py [--method ga|de] [--seeds N] [--trials N] [--tasks a,b]``.
 
 A child of two tournament winners is often a copy of one: both tournaments pick the same
 parent, and with a mutation rate of 1/d no coordinate mutates (a quarter of the time in 2-D); on
@@ -10,6 +10,9 @@ then only says again what it said. Side by side in one run, over the same seeds:
 - ``ga``: ``GeneticAlgorithm`` at its defaults (a child repeating a configuration evaluated or
   bred so far is bred again, up to ``evolution.REBREEDS`` = 20 times);
 - ``ga repeats``: the same with ``REBREEDS = 1``, one try, exactly the behaviour before.
+
+``--method de`` compares ``DifferentialEvolution`` the same way (a trial vector that repeats a
+configuration is drawn again with other donors).
 
 Tasks: the benchmark suite's (``benchmarks/suite/tasks.py``; ``--tasks``, default the synthetic
 ones and the all-discrete tree, which run in seconds). Prints, per task, the mean number of
@@ -47,12 +50,12 @@ FAST_TASKS = ("branin,hartmann6,ackley5,levy4,mixed_branin,mixed_units,camel6,ro
               "tree_diabetes")
 
 
-def ga_run(name: str, seed: int, trials: int, rebreeds: int) -> dict:
+def ga_run(name: str, seed: int, trials: int, rebreeds: int, method: str = "ga") -> dict:
     """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats."""
     task = make_task(name)
     default, evolution.REBREEDS = evolution.REBREEDS, rebreeds
     try:
-        study = Study(task.space, "ga", seed=seed)
+        study = Study(task.space, method, seed=seed)
         study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
     finally:
         evolution.REBREEDS = default
@@ -65,19 +68,20 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--trials", type=int, default=64)
     parser.add_argument("--tasks", default=FAST_TASKS)
+    parser.add_argument("--method", choices=("ga", "de"), default="ga")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     references = json.loads(RESULTS.read_text())["references"]
-    methods = {"ga": evolution.REBREEDS, "ga repeats": 1}
-    print(f"{args.seeds} seeds, {args.trials} trials; repeats per run and mean score: ga | ga repeats; "
-          "paired difference (repeats - ga)")
+    methods = {args.method: evolution.REBREEDS, f"{args.method} repeats": 1}
+    print(f"{args.seeds} seeds, {args.trials} trials; repeats per run and mean score: {' | '.join(methods)}; "
+          f"paired difference (repeats - {args.method})")
     for name in args.tasks.split(","):
-        runs = {method: [ga_run(name, seed, args.trials, rebreeds) for seed in range(args.seeds)]
+        runs = {method: [ga_run(name, seed, args.trials, rebreeds, args.method) for seed in range(args.seeds)]
                 for method, rebreeds in methods.items()}
         results = {"methods": {method: {"runs": method_runs} for method, method_runs in runs.items()},
                    "references": {name: references[name]}}
         scores = {m: np.asarray(normalized(results, name, m, args.trials)) for m in methods}
-        difference = scores["ga repeats"] - scores["ga"]
+        difference = scores[f"{args.method} repeats"] - scores[args.method]
         row = [f"{np.mean([r['repeats'] for r in results['methods'][m]['runs']]):5.1f} repeats, score "
                f"{np.mean(scores[m]):.4f}" for m in methods]
         print(f"{name:>14}: " + " | ".join(row) + f"; difference {difference.mean():+.4f} ± "

@@ -55,10 +55,12 @@ def test_ga_offspring_link_to_parents_of_the_previous_generation():
     SearchSpace([Int("a", 0, 9), Int("b", 0, 9), Categorical("c", ["x", "y", "z"])]),  # 300 configurations
     SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)]),
 ], ids=["discrete", "continuous"])
-def test_ga_does_not_breed_a_configuration_it_has_evaluated(space):
-    # Before, 20-45 % of 64 trials on the discrete space repeated an earlier one, 8-20 % on the
-    # continuous one (a child copying a parent when no coordinate mutated).
-    study = Study(space, "ga", seed=3)
+@pytest.mark.parametrize("name", ["ga", "de"])
+def test_evolution_does_not_breed_a_configuration_it_has_evaluated(space, name):
+    # Before, 20-45 % of the GA's 64 trials on the discrete space repeated an earlier one, 8-20 %
+    # on the continuous one (a child copying a parent when no coordinate mutated); DE's trial
+    # vectors repeated 6-10 of 64 on an all-discrete space.
+    study = Study(space, name, seed=3)
     study.run(lambda p: sum(float(v) for v in p.values() if not isinstance(v, str)), n_trials=64)
     bred = [tuple(sorted(t.params.items())) for t in study.trials if t.user_attrs["generation"] > 0]
     earlier = {tuple(sorted(t.params.items())) for t in study.trials if t.user_attrs["generation"] == 0}
