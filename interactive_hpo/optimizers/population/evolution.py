@@ -22,12 +22,29 @@ REBREEDS = 20
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
 
+class _Breeding(WarmStartablePopulation):
+    """What the GA and DE share: the configurations known when a generation is bred, so that
+    neither proposes one again."""
+
+    def __init__(self, space: SearchSpace, *, population_size: int, seed: int | np.random.Generator | None):
+        super().__init__(space, population_size=population_size, seed=seed)
+        self._told_keys: list[bytes] = []  # the keys of self.told, computed once each
+
+    def _known(self, points: list[np.ndarray]) -> set[bytes]:
+        """The configurations of the trials told before this generation's pool (what a replay has
+        at the same point, so the journal breeds the same children) and of ``points`` (each of
+        shape (d,)), as :func:`_key` values."""
+        pool = self._pool_of_generation
+        self._told_keys.extend(_key(self.space, x) for x, _, _ in self.told[len(self._told_keys):pool])
+        return set(self._told_keys[:pool]) | {_key(self.space, x) for x in points}
+
+
 def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray, float, int]]:
     """Best first; a failed member (inf) last. Ties keep their order, so breeding is reproducible."""
     return sorted(pool, key=lambda entry: entry[1])
 
 
-class GeneticAlgorithm(WarmStartablePopulation):
+class GeneticAlgorithm(_Breeding):
     """The classic generational genetic algorithm with elitism and tournament selection.
 
     Generation 0 is uniform random; warm-started, it begins with the sources' best
@@ -107,10 +124,7 @@ class GeneticAlgorithm(WarmStartablePopulation):
         # A first generation bred from trials told before it (manual ones, or the study's before a
         # switch) still evaluates the sources' best configurations, after the elites.
         starts = self._starts(foreign, self.population_size - len(elites)) if self.generation == 0 else []
-        # Every configuration evaluated (told, failed or carried) when this generation is bred: from
-        # what a replay has at the same point, so the journal breeds the same children.
-        known = _keys(self.space, [x for x, _, _ in self.told[:self._pool_of_generation] + candidates]
-                      + [m.x for m in self.members + starts])
+        known = self._known([x for x, _, _ in candidates] + [m.x for m in self.members + starts])
         children = [self._offspring(rng, pool, known) for _ in range(self.population_size - len(elites) - len(starts))]
         return elites + starts + children
 
@@ -151,7 +165,7 @@ class GeneticAlgorithm(WarmStartablePopulation):
         return np.where(mutate & self._categorical, rng.random(self.space.dim), child), parents
 
 
-class DifferentialEvolution(WarmStartablePopulation):
+class DifferentialEvolution(_Breeding):
     """Differential evolution, DE/rand/1/bin (Storn and Price, 1997).
 
     Generation 0 is a uniform random population; warm-started, it begins with the sources' best
@@ -212,9 +226,7 @@ class DifferentialEvolution(WarmStartablePopulation):
             worst = max(range(len(self.current)), key=lambda i: self.current[i].loss)
             if loss < self.current[worst].loss:
                 self.current[worst] = Individual(id=self._new_id(), x=x.copy(), loss=loss, state="told")
-        # As in the GA: from what a replay has at the same point, so the journal breeds the same.
-        known = _keys(self.space, [x for x, _, _ in self.told[:self._pool_of_generation]] + [x for x, _ in foreign]
-                      + [m.x for m in self.members + self.current])
+        known = self._known([x for x, _ in foreign] + [m.x for m in self.members + self.current])
         children = []
         for i, target in enumerate(self.current):
             for _ in range(REBREEDS):  # a trial vector that repeats a known configuration is drawn again
@@ -234,8 +246,3 @@ class DifferentialEvolution(WarmStartablePopulation):
 def _key(space: SearchSpace, x: np.ndarray) -> bytes:
     """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
     return space.snap(x).tobytes()
-
-
-def _keys(space: SearchSpace, points: list[np.ndarray]) -> set[bytes]:
-    """The configurations at ``points`` (each of shape (d,)), as a set of :func:`_key`."""
-    return {_key(space, x) for x in points}
