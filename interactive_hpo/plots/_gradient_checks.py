@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, float_array
 
 __all__ = ["counts", "first_bad", "increasing", "labelled_curves", "log_values", "vector"]
 
@@ -17,10 +17,7 @@ __all__ = ["counts", "first_bad", "increasing", "labelled_curves", "log_values",
 def vector(value: Any, name: str, owner: str, length: int | None = None, like: str = "",
             positive: bool = False) -> np.ndarray:
     """``value`` as a 1-D float array, of ``length`` (the length of argument ``like``) if given."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise fail(name, owner, "an array of numbers", value) from None
+    array = float_array(value, name, owner, "an array of numbers")
     if array.ndim != 1:
         raise fail(name, owner, "a 1-D array", f"shape {array.shape}")
     if length is not None and len(array) != length:
