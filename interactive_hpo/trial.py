@@ -39,7 +39,7 @@ class TrialState(enum.StrEnum):
 def check_json(value: Any, name: str, owner: str) -> Any:
     """Return ``value`` if the journal can store it and read back the same: it survives
     ``json.dumps`` without NaN, and every dict key is a str (JSON would turn ``1`` into ``"1"``)."""
-    rule = "JSON-serializable (str, finite numbers, bool, None, lists, dicts with str keys)"
+    rule = "JSON-serializable (str, numbers, bool, None, lists, dicts with str keys)"
     key = _non_str_key(value)
     if key is not None:
         raise fail(name, owner, rule, value, hint=f"The key {shown(key)} is not a str; a journal would "
@@ -72,7 +72,10 @@ def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
     """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully.
 
     NumPy scalars and arrays (what ``cross_val_score`` or a metric returns) become the Python
-    numbers and nested lists JSON holds, as the journal would read them back.
+    numbers and nested lists JSON holds, as the journal would read them back. JSON has no NaN
+    or infinity: a non-finite float (a diverged fold's score) is kept as None, as
+    ``JSON.stringify`` and ``pandas.DataFrame.to_json`` write it, so that the trial and its
+    other details are kept rather than refused for one diagnostic.
     """
     if user_attrs is None:
         return {}
@@ -82,9 +85,14 @@ def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with NumPy scalars and arrays, at any depth, as Python numbers and lists."""
+    """``value`` with NumPy scalars and arrays, at any depth, as Python numbers and lists, and
+    non-finite floats as None."""
     if isinstance(value, (np.generic, np.ndarray)):
-        return value.tolist()
+        value = value.tolist()
+        if not isinstance(value, list):  # a NumPy scalar: now a Python one, maybe non-finite
+            return _plain(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, Mapping):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -103,6 +111,8 @@ class Evaluation:
         objectives a tuple of values in the study's order, or a dict by objective name.
     user_attrs : dict
         JSON-serializable details the study stores on the trial (fold scores, fit time, ...).
+        NumPy numbers and arrays are kept as Python numbers and lists, NaN and infinities as
+        None (JSON has neither).
     constraints : sequence of float, optional
         Constraint values: the trial is feasible when each is at most 0 (``fit_seconds - 2.0``
         for "fits within 2 s"). A NaN or infinite one fails the trial (a journal keeps finite

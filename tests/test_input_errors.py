@@ -159,7 +159,7 @@ CASES = [
     ("user_attrs a string", lambda t: told_attrs("abc"), InvalidParameterError,
      "`user_attrs` of Study.tell must be a dict of JSON values with str keys, or None; got 'abc'."),
     ("user_attrs with an int key", lambda t: told_attrs({1: "a"}), InvalidParameterError,
-     "`user_attrs` of Study.tell must be JSON-serializable (str, finite numbers, bool, None, lists, dicts with str "
+     "`user_attrs` of Study.tell must be JSON-serializable (str, numbers, bool, None, lists, dicts with str "
      "keys); got {1: 'a'}. The key 1 is not a str; a journal would read it back as \"1\"."),
     ("user_attrs with a nested int key", lambda t: told_attrs({"folds": {0: 0.9}}), InvalidParameterError,
      "The key 0 is not a str"),

@@ -17,8 +17,9 @@ objectives           ``directions`` and ``metric_names`` ->        ``directions`
                      distinct: ours are keys)
 intermediate values  step -> value, NaN kept                       the same; a step must be a whole number
                                                                    (Optuna's steps are ints)
-user attrs           kept (values a JSON journal cannot hold,      kept; plus ``ihpo_source``, ``ihpo_budget``,
-                     such as NaN, are left out with a warning)     ``ihpo_generation`` when set
+user attrs           kept (NaN and infinities as None; values a    kept; plus ``ihpo_source``, ``ihpo_budget``,
+                     JSON journal cannot hold, such as objects,    ``ihpo_generation`` when set
+                     are left out with a warning)
 source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs (above); ``ihpo_source`` is not
                      ``ihpo_generation`` become the fields again   written for a trial whose source is "optuna"
                      (``ihpo_source`` stays a user attr: where
@@ -60,7 +61,7 @@ from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import check_path
-from ..trial import Trial, TrialState, check_json
+from ..trial import Trial, TrialState, check_attrs
 from .optuna_space import distribution_of, infer_space
 
 __all__ = ["from_optuna", "to_optuna", "is_optuna_study", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
@@ -247,7 +248,7 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
     generation = attrs.pop(GENERATION_KEY) if type(attrs.get(GENERATION_KEY)) is int else None
     for key in list(attrs):
         try:
-            check_json({key: attrs[key]}, "user_attrs", owner)
+            attrs[key] = check_attrs({key: attrs[key]}, owner)[key]
         except InvalidParameterError:
             left_out.setdefault(f"user attribute {key!r}, which a JSON journal cannot hold,", []).append(trial.number)
             del attrs[key]

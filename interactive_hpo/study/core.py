@@ -249,7 +249,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             trial measured in ``user_attrs``); PRUNED keeps it if given, else the last value
             the trial reported (several objectives: none).
         user_attrs : dict, optional
-            JSON details to keep; ``{"error": "..."}`` explains a FAILED trial.
+            JSON details to keep; ``{"error": "..."}`` explains a FAILED trial. NaN and
+            infinities are kept as None (JSON has neither).
         constraints : sequence of float, optional
             Finite constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
             Refused with another state (only a COMPLETE trial's are kept).

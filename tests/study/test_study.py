@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import numpy as np
@@ -128,8 +129,15 @@ def test_numpy_details_are_kept_as_json_reads_them_back(tmp_path):
     assert type(trial.user_attrs["n_iter"]) is int and told.user_attrs["epochs"] == 3
     resumed = Study.load(tmp_path / "s.jsonl").trials
     assert dict(resumed[0].user_attrs) == expected and resumed[1].user_attrs["epochs"] == 3
-    bad = study.step(lambda p: Evaluation(0.25, {"scores": np.array([0.1, np.nan])}))
-    assert bad.state is TrialState.FAILED and "finite numbers" in bad.error
+    # JSON has no NaN: a diverged fold is kept as None (as JSON.stringify writes it), the trial kept.
+    diverged = study.step(lambda p: Evaluation(0.25, {"scores": np.array([0.1, np.nan]), "loss": np.float64(np.inf),
+                                                      "fit": {"last": -math.inf}}))
+    told = study.tell(study.ask(), 0.5, user_attrs={"folds": [math.nan, 0.5]})
+    assert diverged.state is TrialState.COMPLETE and diverged.value == 0.25
+    nones = {"scores": [0.1, None], "loss": None, "fit": {"last": None}}
+    assert dict(diverged.user_attrs) == nones and told.user_attrs["folds"] == [None, 0.5]
+    resumed = Study.load(tmp_path / "s.jsonl").trials
+    assert dict(resumed[2].user_attrs) == nones and resumed[3].user_attrs["folds"] == [None, 0.5]
 
 
 def test_keyboard_interrupt_fails_the_trial_and_propagates():
