@@ -36,18 +36,20 @@ class TrialState(enum.StrEnum):
         return self is not TrialState.RUNNING
 
 
-def check_json(value: Any, name: str, owner: str) -> Any:
+def check_json(value: Any, name: str, owner: str, given: Any = None) -> Any:
     """Return ``value`` if the journal can store it and read back the same: it survives
-    ``json.dumps`` without NaN, and every dict key is a str (JSON would turn ``1`` into ``"1"``)."""
+    ``json.dumps`` without NaN, and every dict key is a str (JSON would turn ``1`` into ``"1"``).
+    An error shows ``given`` (what the person typed, before conversion) if not None."""
+    given = value if given is None else given
     rule = "JSON-serializable (str, numbers, bool, None, lists, dicts with str keys)"
     key = _non_str_key(value)
     if key is not None:
-        raise fail(name, owner, rule, value, hint=f"The key {shown(key)} is not a str; a journal would "
+        raise fail(name, owner, rule, given, hint=f"The key {shown(key)} is not a str; a journal would "
                                                   f"read it back as {json.dumps(str(key))}.")
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, OverflowError) as error:
-        raise fail(name, owner, rule, value, hint=str(error)) from error
+        raise fail(name, owner, rule, given, hint=str(error)) from error
     return value
 
 
@@ -81,7 +83,7 @@ def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
         return {}
     if not isinstance(user_attrs, Mapping):
         raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", user_attrs)
-    return check_json(_plain(dict(user_attrs)), "user_attrs", owner)
+    return check_json(_plain(dict(user_attrs)), "user_attrs", owner, given=user_attrs)
 
 
 def _plain(value: Any) -> Any:

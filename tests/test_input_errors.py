@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from interactive_hpo import (
@@ -163,6 +164,8 @@ CASES = [
      "keys); got {1: 'a'}. The key 1 is not a str; a journal would read it back as \"1\"."),
     ("user_attrs with a nested int key", lambda t: told_attrs({"folds": {0: 0.9}}), InvalidParameterError,
      "The key 0 is not a str"),
+    ("user_attrs with an object", lambda t: told_attrs({"folds": np.array([0.5]), "model": object}),
+     InvalidParameterError, "got {'folds': array([0.5]), 'model': <class 'object'>}. Object of type type is not"),
     ("load None", lambda t: Study.load(None), InvalidParameterError,
      "`path` of Study.load must be a file path (a non-empty str or os.PathLike); got None."),
     ("load an empty path", lambda t: Study.load(""), InvalidParameterError,
