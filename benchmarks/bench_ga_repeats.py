@@ -1,6 +1,6 @@
 """Repeated configurations in the genetic algorithm and DE: children that repeat an evaluated one, bred again or not.
 
-Run: ``.venv/bin/python benchmarks/bench_ga_repeats.py [--method ga|de] [--seeds N] [--trials N] [--tasks a,b]``.
+Run: ``.venv/bin/python benchmarks/bench_ga_repeats.py [--method ga|de|cmaes] [--seeds N] [--trials N] [--tasks a,b]``.
 
 A child of two tournament winners is often a copy of one: both tournaments pick the same
 parent, and with a mutation rate of 1/d no coordinate mutates (a quarter of the time in 2-D); on
@@ -12,7 +12,9 @@ then only says again what it said. Side by side in one run, over the same seeds:
 - ``ga repeats``: the same with ``REBREEDS = 1``, one try, exactly the behaviour before.
 
 ``--method de`` compares ``DifferentialEvolution`` the same way (a trial vector that repeats a
-configuration is drawn again with other donors).
+configuration is drawn again with other donors). ``--method cmaes`` compares ``CMAES`` at its
+defaults (a sample on an evaluated configuration takes its loss unasked) with
+``allow_repeats=True`` (every sample asked, the behaviour before).
 
 Tasks: the benchmark suite's (``benchmarks/suite/tasks.py``; ``--tasks``, default the synthetic
 ones and the all-discrete tree, which run in seconds). Prints, per task, the mean number of
@@ -50,12 +52,12 @@ FAST_TASKS = ("branin,hartmann6,ackley5,levy4,mixed_branin,mixed_units,camel6,ro
               "tree_diabetes")
 
 
-def ga_run(name: str, seed: int, trials: int, rebreeds: int, method: str = "ga") -> dict:
+def ga_run(name: str, seed: int, trials: int, rebreeds: int, method: str = "ga", settings: dict | None = None) -> dict:
     """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats."""
     task = make_task(name)
     default, evolution.REBREEDS = evolution.REBREEDS, rebreeds
     try:
-        study = Study(task.space, method, seed=seed)
+        study = Study(task.space, method, seed=seed, optimizer_settings=settings)
         study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
     finally:
         evolution.REBREEDS = default
@@ -68,16 +70,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--trials", type=int, default=64)
     parser.add_argument("--tasks", default=FAST_TASKS)
-    parser.add_argument("--method", choices=("ga", "de"), default="ga")
+    parser.add_argument("--method", choices=("ga", "de", "cmaes"), default="ga")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     references = json.loads(RESULTS.read_text())["references"]
-    methods = {args.method: evolution.REBREEDS, f"{args.method} repeats": 1}
+    before = (evolution.REBREEDS, {"allow_repeats": True}) if args.method == "cmaes" else (1, None)
+    methods = {args.method: (evolution.REBREEDS, None), f"{args.method} repeats": before}
     print(f"{args.seeds} seeds, {args.trials} trials; repeats per run and mean score: {' | '.join(methods)}; "
           f"paired difference (repeats - {args.method})")
     for name in args.tasks.split(","):
-        runs = {method: [ga_run(name, seed, args.trials, rebreeds, args.method) for seed in range(args.seeds)]
-                for method, rebreeds in methods.items()}
+        runs = {method: [ga_run(name, seed, args.trials, rebreeds, args.method, settings) for seed in range(args.seeds)]
+                for method, (rebreeds, settings) in methods.items()}
         results = {"methods": {method: {"runs": method_runs} for method, method_runs in runs.items()},
                    "references": {name: references[name]}}
         scores = {m: np.asarray(normalized(results, name, m, args.trials)) for m in methods}

@@ -38,8 +38,8 @@ from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod, WarmStartable
 from ..warm_start import Source
 
-__all__ = ["Individual", "PopulationOptimizer", "WarmStartablePopulation", "best_of_sources", "reflect",
-           "MAX_POPULATION"]
+__all__ = ["Individual", "PopulationOptimizer", "WarmStartablePopulation", "best_of_sources", "configuration_key",
+           "reflect", "MAX_POPULATION"]
 
 #: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
 MAX_POPULATION = 10_000
@@ -50,6 +50,14 @@ GENERATION_STREAM = 1 << 40
 #: Unit-cube points this close in every coordinate are one configuration (float round trips
 #: through a log scale move a point by ~1e-16, never by this much).
 _SAME = 1e-9
+
+#: Generations bred in one ask whose every member is known already (``Individual.extra``
+#: "known" or "copy_of": nothing to evaluate) before a new configuration is asked as a spare
+#: (``_new_spare``): the search is converging onto configurations it has evaluated. (Fewer if
+#: the method says it has stopped: ``_stopped``.)
+MAX_KNOWN_GENERATIONS = 20
+#: Spares drawn, then uniform random points, for one whose configuration is new (``_new_spare``).
+NEW_SPARE_DRAWS = 20
 
 
 def reflect(x: np.ndarray) -> np.ndarray:
@@ -62,6 +70,11 @@ def reflect(x: np.ndarray) -> np.ndarray:
 def _among(x: np.ndarray, points: Sequence[np.ndarray] | np.ndarray) -> bool:
     """Whether ``x`` (shape (d,)) is one of ``points`` (shape (n, d)), up to :data:`_SAME`."""
     return len(points) > 0 and bool(np.any(np.all(np.abs(np.asarray(points) - x) <= _SAME, axis=1)))
+
+
+def configuration_key(space: SearchSpace, x: np.ndarray) -> bytes:
+    """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
+    return space.snap(x).tobytes()
 
 
 def best_of_sources(sources: Sequence[Source], k: int) -> np.ndarray:
@@ -96,6 +109,12 @@ class Individual:
         NaN until told; inf when its trial failed.
     state : str
         "unasked", "pending", "told" or "failed".
+    extra : dict
+        What the method records about it. Two keys the base class reads: "known" (True: its
+        configuration was evaluated before the generation was bred, and its state is "told"
+        with that loss, not asked) and "copy_of" (the index of an earlier member of its
+        generation with the same configuration: it stays "pending" and takes that member's
+        loss, or failure, when it is told).
     """
 
     id: int
@@ -129,6 +148,9 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         # Every complete trial in tell order: (x, loss, whether it was a member of its generation).
         self.told: list[tuple[np.ndarray, float, bool]] = []
         self._pool_of_generation = 0  # len(told) when the current generation was bred
+        self._known_before = 0  # generations bred, all known, in the ask that bred the current one
+        self._breeding_pool = 0  # len(told) the generation being bred sees (what a replay sees)
+        self._told_keys: list[bytes] = []  # configuration_key of each entry of self.told, computed once
         self._next_id = 0
         self.best_x: np.ndarray | None = None
         self.best_loss = math.inf
@@ -150,6 +172,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         """(mean of shape (d,), covariance of shape (d, d)) of the search distribution, if any."""
         return None, None
 
+    def _told_configurations(self, pool: int) -> list[bytes]:
+        """The configuration keys (:func:`configuration_key`) of the first ``pool`` told trials."""
+        self._told_keys.extend(configuration_key(self.space, x) for x, _, _ in self.told[len(self._told_keys):pool])
+        return self._told_keys[:pool]
+
     def _new(self, x: np.ndarray, parents: tuple[int, ...] = (), **extra: Any) -> Individual:
         """A new individual at ``x`` (reflected into the unit cube), to be asked."""
         return Individual(id=self._new_id(), x=reflect(x), parents=parents, extra=dict(extra))
@@ -160,19 +187,47 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
 
     # -- the optimizer hooks --------------------------------------------------------------------
     def _ask(self, rng: np.random.Generator) -> Suggestion:
-        if not self.members or all(m.state in ("told", "failed") for m in self.members):
+        if not self.members or self._all_told():
             self._advance(len(self.told))
+            self._known_before = 0
+            while self._all_told() and self._known_before < MAX_KNOWN_GENERATIONS and not self._stopped():
+                self._advance(len(self.told))  # nothing to evaluate: learn from the known losses, breed on
+                self._known_before += 1
         for index, member in enumerate(self.members):
             if member.state == "unasked":
                 member.state = "pending"
                 return Suggestion(x=member.x.copy(), generation=self.generation, info=self._info(index))
-        return Suggestion(x=self._spare(rng), generation=self.generation, info=self._info(-1))
+        # All asked but not all told (parallel workers), or MAX_KNOWN_GENERATIONS all known.
+        x = self._new_spare(rng) if self._all_told() else self._spare(rng)
+        return Suggestion(x=x, generation=self.generation, info=self._info(-1))
+
+    def _stopped(self) -> bool:
+        """Whether the search has converged and breeds no differently from now on (then a
+        generation with nothing to evaluate is followed by a new spare, not by more of them)."""
+        return False
+
+    def _all_told(self) -> bool:
+        return all(m.state in ("told", "failed") for m in self.members)
+
+    def _new_spare(self, rng: np.random.Generator) -> np.ndarray:
+        """A spare (shape (d,)) whose configuration is neither told nor pending, for a search
+        converged onto known ones: up to :data:`NEW_SPARE_DRAWS` spares, then as many uniform
+        random points; the last drawn if all of them are known."""
+        known = set(self._told_configurations(len(self.told)))
+        known |= {configuration_key(self.space, suggestion.x) for suggestion in self.pending}
+        for draw in range(2 * NEW_SPARE_DRAWS):
+            x = self._spare(rng) if draw < NEW_SPARE_DRAWS else rng.random(self.space.dim)
+            if configuration_key(self.space, x) not in known:
+                break
+        return x
 
     def _info(self, index: int) -> dict[str, Any]:
         # "run" tells this optimizer's trials from those of another instance of the same method
         # (a study that switched away and back): only its own are replayed as generations.
         info: dict[str, Any] = {"generation": self.generation, "member": index, "pool": self._pool_of_generation,
                                 "run": self.seed}
+        if self._known_before:  # a replay breeds them from the same pool
+            info["known_before"] = self._known_before
         if index >= 0:
             info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
             info["parents"] = list(self.members[index].parents)
@@ -187,6 +242,9 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
             member.loss = math.inf if loss is None else loss
             member.state = "failed" if loss is None else "told"
+            for copy in self.members:
+                if copy.extra.get("copy_of") == index:
+                    copy.loss, copy.state = member.loss, member.state
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None))
             if loss < self.best_loss:
@@ -209,13 +267,21 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         if not (trial.source == self.name and info.get("run") == self.seed and "generation" in info):
             return -1, -1
         generation, index = int(info["generation"]), int(info.get("member", -1))
-        while index >= 0 and self.generation < generation:
-            self._advance(int(info["pool"]) if self.generation == generation - 1 else len(self.told))
+        # The generation, and those all known before it, were bred in one ask, from one pool.
+        known_before = int(info.get("known_before", 0))
+        # A spare is bred for only when asked after all-known generations (a member of one
+        # would breed them too late, from a pool that holds the spare).
+        if (index >= 0 or known_before) and self.generation < generation:
+            while self.generation < generation:
+                pool = int(info["pool"]) if self.generation >= generation - known_before - 1 else len(self.told)
+                self._advance(pool)
+            self._known_before = known_before
         return generation, index
 
     def _advance(self, pool: int) -> None:
         """Breed the next generation from the members and the first ``pool`` told trials."""
         foreign = [(x, loss) for x, loss, is_member in self.told[self._pool_of_generation:pool] if not is_member]
+        self._breeding_pool = pool
         self.generation += 1
         rng = self._stream(GENERATION_STREAM + self.generation)
         self.previous = self.members

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
-from .base import MAX_POPULATION, Individual, WarmStartablePopulation, reflect
+from .base import MAX_POPULATION, Individual, WarmStartablePopulation, configuration_key, reflect
 
 #: Tries to breed a child that repeats no configuration evaluated so far (GeneticAlgorithm).
 REBREEDS = 20
@@ -26,17 +26,12 @@ class _Breeding(WarmStartablePopulation):
     """What the GA and DE share: the configurations known when a generation is bred, so that
     neither proposes one again."""
 
-    def __init__(self, space: SearchSpace, *, population_size: int, seed: int | np.random.Generator | None):
-        super().__init__(space, population_size=population_size, seed=seed)
-        self._told_keys: list[bytes] = []  # the keys of self.told, computed once each
-
     def _known(self, points: list[np.ndarray]) -> set[bytes]:
         """The configurations of the trials told before this generation's pool (what a replay has
         at the same point, so the journal breeds the same children) and of ``points`` (each of
-        shape (d,)), as :func:`_key` values."""
-        pool = self._pool_of_generation
-        self._told_keys.extend(_key(self.space, x) for x, _, _ in self.told[len(self._told_keys):pool])
-        return set(self._told_keys[:pool]) | {_key(self.space, x) for x in points}
+        shape (d,)), as :func:`~.base.configuration_key` values."""
+        told = self._told_configurations(self._pool_of_generation)
+        return set(told) | {configuration_key(self.space, x) for x in points}
 
 
 def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray, float, int]]:
@@ -141,7 +136,7 @@ class GeneticAlgorithm(_Breeding):
         for attempt in range(REBREEDS):
             widen = attempt - max(1, REBREEDS // 2)  # >= 0 in the later half
             child, parents = self._child(rng, pool, widen)
-            key = _key(self.space, child)
+            key = configuration_key(self.space, child)
             if key not in known:
                 break
         known.add(key)  # after REBREEDS repeats (a nearly exhausted small space), the last one
@@ -236,13 +231,9 @@ class DifferentialEvolution(_Breeding):
                 cross = rng.random(d) < self.crossover_rate
                 cross[rng.integers(d)] = True
                 child = reflect(np.where(cross, mutant, target.x))
-                if _key(self.space, child) not in known:
+                if configuration_key(self.space, child) not in known:
                     break
-            known.add(_key(self.space, child))
+            known.add(configuration_key(self.space, child))
             children.append(self._new(child, (target.id, *(donor.id for donor in donors))))
         return children
 
-
-def _key(space: SearchSpace, x: np.ndarray) -> bytes:
-    """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
-    return space.snap(x).tobytes()

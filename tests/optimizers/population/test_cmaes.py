@@ -102,6 +102,54 @@ def test_a_resumed_study_breeds_the_same_generations(tmp_path, with_manual, sett
         assert resumed.ask().params == study.ask().params
 
 
+GRID = SearchSpace([Int("a", 0, 5), Int("b", 0, 5), Categorical("c", ["u", "v", "w"])])  # 108 configurations
+
+
+def grid_loss(params):
+    return (params["a"] - 2) ** 2 + (params["b"] - 4) ** 2 + (params["c"] != "v")
+
+
+def keys(study):
+    return [tuple(sorted(t.params.items())) for t in study.trials]
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_sample_repeating_a_configuration_takes_its_loss_unasked(seed):
+    """On a discrete space pycma's samples land on evaluated configurations more and more: each
+    takes the loss it had (pycma's search unchanged), and once pycma has nothing new a new spare
+    is asked; allowed to repeat, 16-18 of 40 trials were repeats (seed 3: 6)."""
+    study = study_of(GRID, seed=seed, population_size=6)
+    study.run(grid_loss, n_trials=40)
+    repeating = study_of(GRID, seed=seed, population_size=6, allow_repeats=True)
+    repeating.run(grid_loss, n_trials=40)
+    assert len(set(keys(study))) == 40 and len(set(keys(repeating))) < 40 - 5
+    # The same search: until the first new spare, the trials are the repeating run's, repeats left out.
+    first_spare = next(t.number for t in study.trials if t.user_attrs["member"] == -1)
+    repeating.run(grid_loss, n_trials=200)
+    assert keys(study)[:first_spare] == list(dict.fromkeys(keys(repeating)))[:first_spare]
+    assert any(t.user_attrs.get("known_before") for t in study.trials)
+    known = [m for m in study.optimizer.members if m.extra.get("known")]
+    assert all(m.state == "told" and np.isfinite(m.loss) for m in known)
+
+
+def test_a_resumed_study_marks_the_same_known_samples(tmp_path):
+    """Generations bred with nothing to ask, samples waiting on a twin, new spares: a journal
+    replays them all, from any point, and proposes what the live study did."""
+    study = Study(GRID, "cmaes", seed=0, storage=tmp_path / "live.jsonl", optimizer_settings={"population_size": 6})
+    for cut in (7, 19, 31):
+        study.run(grid_loss, n_trials=cut - len(study.trials))
+        study.save(tmp_path / f"at_{cut}.jsonl")
+    study.run(grid_loss, n_trials=45 - len(study.trials))
+    attrs = [t.user_attrs for t in study.trials]
+    assert any(a.get("known_before") for a in attrs) and any(a["member"] == -1 for a in attrs)
+    for cut in (7, 19, 31):
+        resumed = Study.load(tmp_path / f"at_{cut}.jsonl")
+        for trial in study.trials[cut:]:
+            asked = resumed.ask()
+            assert asked.params == trial.params and asked.user_attrs == trial.user_attrs
+            resumed.tell(asked, trial.value)
+
+
 def test_a_known_point_is_injected_not_evaluated_again():
     study = study_of(population_size=6)
     study.run(bowl, n_trials=6)
