@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, is_real, seed_to_int
+from .._validation import as_scalar, check_int, fail, is_real, seed_to_int
 from ..direction import Direction
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
@@ -240,7 +240,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             The trial (or its number) from :meth:`ask`.
         value : float, several, or None
             The objective value (several objectives: a tuple in the study's order, or a dict
-            by name). NaN or inf marks the trial FAILED (the reason is recorded). An
+            by name; a 0-d array or tensor counts as the number it holds). NaN or inf marks the
+            trial FAILED (the reason is recorded). An
             :class:`~interactive_hpo.outcome.Measured` (what ``call_objective`` read, as a
             parallel worker sends it) is judged as the objective's: one that does not fit the
             study's goals fails the trial instead of raising.
@@ -256,6 +257,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             Refused with another state (only a COMPLETE trial's are kept).
         """
         attrs = check_attrs(user_attrs, "Study.tell")
+        value = as_scalar(value)
         state = TrialState.COMPLETE if state is None else parse_state(state)
         with self._transaction():
             current = self._state.trials[self._number(trial, "Study.tell")]
