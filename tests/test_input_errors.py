@@ -275,6 +275,9 @@ CASES = [
      "Trial 0 is already COMPLETE; a trial can be told only once."),
     ("telling an unknown trial", lambda t: running_study().tell(5, 1.0), InvalidParameterError,
      "`trial` of Study.tell must be a trial of this study (number in [0, 1)); got 5."),
+    # A walk through the README: the rule said "number in [0, 1)" of a trial numbered 0.
+    ("telling another study's trial", lambda t: running_study().tell(Study(SPACE, seed=1).ask(), 1.0),
+     InvalidParameterError, "`trial` of Study.tell must be a trial of this study; got Trial(number=0, "),
     ("telling no value", lambda t: running_study().tell(0), InvalidParameterError,
      "`value` of Study.tell must be a real number (or pass state='FAILED'); got None."),
     ("telling an unknown state", lambda t: running_study().tell(0, 1.0, state="DONE"), InvalidParameterError,

@@ -341,9 +341,12 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         number = trial.number if isinstance(trial, Trial) else trial
         is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
         trials = self._state.trials
-        if not is_int or not 0 <= number < len(trials) or (
-                isinstance(trial, Trial) and trial.params != trials[number].params):
+        if not is_int or not 0 <= number < len(trials):
             raise fail(name, owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
+        if isinstance(trial, Trial) and trial.params != trials[number].params:
+            raise fail(name, owner, "a trial of this study", trial,
+                       hint=f"This study's trial {number} has params {dict(trials[number].params)}: the trial given "
+                            "comes from another study (or was changed).")
         return int(number)
 
     def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int,
