@@ -19,7 +19,7 @@ from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_settings
+from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
 from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -369,8 +369,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
         if self.goals.multi and not isinstance(built, MultiObjective):
             raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
-                       optimizer, hint="Random, Sobol and grid search do (they need no loss); see "
-                                       "optimizers.capabilities.MultiObjective.")
+                       optimizer, hint=f"These do: {optimizers_serving_several()}.")
         if self._journal is not None and built.name not in available_optimizers():
             raise fail("optimizer", owner, "a registered optimizer when the study has storage", optimizer,
                        hint="The journal rebuilds optimizers by name on resume; call "
