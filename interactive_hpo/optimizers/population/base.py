@@ -38,8 +38,8 @@ from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod, WarmStartable
 from ..warm_start import Source
 
-__all__ = ["Individual", "PopulationOptimizer", "WarmStartablePopulation", "best_of_sources", "reflect",
-           "MAX_POPULATION"]
+__all__ = ["Individual", "PopulationOptimizer", "WarmStartablePopulation", "best_of_sources", "config_key", "reflect",
+           "MAX_POPULATION", "REDRAWS"]
 
 #: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
 MAX_POPULATION = 10_000
@@ -50,6 +50,16 @@ GENERATION_STREAM = 1 << 40
 #: Unit-cube points this close in every coordinate are one configuration (float round trips
 #: through a log scale move a point by ~1e-16, never by this much).
 _SAME = 1e-9
+
+#: Draws of a random first-generation point whose configuration is already known: on a small
+#: discrete space uniform points repeat (2 of 16 on a 20 x 20 grid, 7 of 16 on 4 x 4); after
+#: these the repeat is kept (the space may hold no other).
+REDRAWS = 20
+
+
+def config_key(space: SearchSpace, x: np.ndarray) -> bytes:
+    """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
+    return space.snap(x).tobytes()
 
 
 def reflect(x: np.ndarray) -> np.ndarray:
@@ -134,6 +144,22 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self.best_loss = math.inf
 
     # -- for subclasses -----------------------------------------------------------------------
+    def _uniform(self, rng: np.random.Generator, n: int, known: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """``n`` uniform random points of shape (d,) whose configurations repeat neither one of
+        ``known`` (points of shape (d,)) nor each other: a repeat is drawn again, up to
+        :data:`REDRAWS` times. On a continuous space nothing repeats, so these are the plain
+        uniform draws (and a journal of one replays as it did)."""
+        keys = {config_key(self.space, x) for x in known}
+        points = []
+        for _ in range(n):
+            for _ in range(REDRAWS):
+                x = rng.random(self.space.dim)
+                if config_key(self.space, x) not in keys:
+                    break
+            keys.add(config_key(self.space, x))
+            points.append(x)
+        return points
+
     @abstractmethod
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
         """The next generation, from ``self.members`` (the generation just told, empty for the
@@ -282,9 +308,10 @@ class WarmStartablePopulation(PopulationOptimizer, WarmStartable):
 
     def _initial_design(self, rng: np.random.Generator, told: list[tuple[np.ndarray, float]]) -> list[Individual]:
         """A first generation bred from no population: the warm starts, then uniform random
-        points (exactly the cold design when there are no sources)."""
+        points that repeat no configuration told or started (:meth:`_uniform`)."""
         starts = self._starts(told, self.population_size)
-        return starts + [self._new(rng.random(self.space.dim)) for _ in range(self.population_size - len(starts))]
+        points = self._uniform(rng, self.population_size - len(starts), [x for x, _ in told] + [m.x for m in starts])
+        return starts + [self._new(x) for x in points]
 
     def _info(self, index: int) -> dict[str, Any]:
         info = super()._info(index)

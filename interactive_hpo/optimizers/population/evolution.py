@@ -14,7 +14,7 @@ import numpy as np
 
 from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
-from .base import MAX_POPULATION, Individual, WarmStartablePopulation, reflect
+from .base import MAX_POPULATION, Individual, WarmStartablePopulation, config_key, reflect
 
 #: Tries to breed a child that repeats no configuration evaluated so far (GeneticAlgorithm).
 REBREEDS = 20
@@ -33,10 +33,10 @@ class _Breeding(WarmStartablePopulation):
     def _known(self, points: list[np.ndarray]) -> set[bytes]:
         """The configurations of the trials told before this generation's pool (what a replay has
         at the same point, so the journal breeds the same children) and of ``points`` (each of
-        shape (d,)), as :func:`_key` values."""
+        shape (d,)), as :func:`~.base.config_key` values."""
         pool = self._pool_of_generation
-        self._told_keys.extend(_key(self.space, x) for x, _, _ in self.told[len(self._told_keys):pool])
-        return set(self._told_keys[:pool]) | {_key(self.space, x) for x in points}
+        self._told_keys.extend(config_key(self.space, x) for x, _, _ in self.told[len(self._told_keys):pool])
+        return set(self._told_keys[:pool]) | {config_key(self.space, x) for x in points}
 
 
 def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray, float, int]]:
@@ -47,7 +47,8 @@ def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray,
 class GeneticAlgorithm(_Breeding):
     """The classic generational genetic algorithm with elitism and tournament selection.
 
-    Generation 0 is uniform random; warm-started, it begins with the sources' best
+    Generation 0 is uniform random (a point that would repeat a configuration is drawn again, as
+    on a small discrete space they do); warm-started, it begins with the sources' best
     configurations (up to half of it, asked first, after the elites of any trials told before
     it). Each later generation keeps the ``elite`` best individuals seen so far (carried over,
     not evaluated again) and fills the rest with offspring: two parents chosen by tournaments
@@ -141,7 +142,7 @@ class GeneticAlgorithm(_Breeding):
         for attempt in range(REBREEDS):
             widen = attempt - max(1, REBREEDS // 2)  # >= 0 in the later half
             child, parents = self._child(rng, pool, widen)
-            key = _key(self.space, child)
+            key = config_key(self.space, child)
             if key not in known:
                 break
         known.add(key)  # after REBREEDS repeats (a nearly exhausted small space), the last one
@@ -236,13 +237,8 @@ class DifferentialEvolution(_Breeding):
                 cross = rng.random(d) < self.crossover_rate
                 cross[rng.integers(d)] = True
                 child = reflect(np.where(cross, mutant, target.x))
-                if _key(self.space, child) not in known:
+                if config_key(self.space, child) not in known:
                     break
-            known.add(_key(self.space, child))
+            known.add(config_key(self.space, child))
             children.append(self._new(child, (target.id, *(donor.id for donor in donors))))
         return children
-
-
-def _key(space: SearchSpace, x: np.ndarray) -> bytes:
-    """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
-    return space.snap(x).tobytes()
