@@ -74,6 +74,19 @@ def as_finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def as_scalar(value: Any) -> Any:
+    """``value`` as the Python number it holds when it is a 0-d array or tensor (NumPy's,
+    torch's, JAX's: shape ``()``), as a result or a loss often is (``np.array(0.5)``, a
+    ``torch`` loss); anything else unchanged, so the caller's check judges it (a one-element
+    array is still several values, a 0-d bool still a bool)."""
+    if isinstance(value, (numbers.Number, str, bytes)) or getattr(value, "shape", None) != ():
+        return value
+    try:
+        return value.item()
+    except Exception:  # noqa: BLE001 - not a number container after all: the caller's check says so
+        return value
+
+
 def _interval(low: float | None, high: float | None, low_open: bool = False, high_open: bool = False) -> str:
     left = "(-inf" if low is None else ("(" if low_open else "[") + f"{low}"
     right = "inf)" if high is None else f"{high}" + (")" if high_open else "]")

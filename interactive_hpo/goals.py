@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import as_finite, fail, is_real, shown
+from ._validation import as_finite, as_scalar, fail, is_real, shown
 from .direction import Direction
 
 if TYPE_CHECKING:
@@ -95,9 +95,11 @@ class Goals:
         kept: a failed component is the caller's to judge).
 
         One objective: a real number. Several: a sequence of ``n`` reals, or a mapping with
-        exactly the goals' names. Anything else raises an error naming ``owner``.
+        exactly the goals' names (0-d arrays and tensors count as their numbers). Anything else
+        raises an error naming ``owner``.
         """
         if not self.multi:
+            result = as_scalar(result)
             if not is_real(result):
                 several = isinstance(result, (Mapping, tuple, list))  # what an array or list was read as
                 raise fail("value", owner, "a finite real number", result,
@@ -115,10 +117,11 @@ class Goals:
         if not isinstance(result, Sequence) or isinstance(result, str) or len(result) != self.n:
             raise fail("value", owner, f"{self.n} values, one per objective {list(self.names)} (a tuple, a list "
                                        "or a dict by name)", result)
-        for name, item in zip(self.names, result, strict=True):
+        items = [as_scalar(item) for item in result]
+        for name, item in zip(self.names, items, strict=True):
             if not is_real(item):
                 raise fail("value", owner, f"real numbers (objective {name!r} got {shown(item)})", result)
-        return tuple(_float(item) for item in result)
+        return tuple(_float(item) for item in items)
 
     def losses(self, values: Sequence[float]) -> np.ndarray:
         """The losses optimizers minimize for ``values`` of shape (n,) (user's directions): shape (n,)."""
@@ -178,7 +181,7 @@ def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
     rule = "None or a list of finite real numbers, each at most 0 when the constraint is met"
     if not isinstance(constraints, Sequence) or isinstance(constraints, str) or not constraints:
         raise fail("constraints", owner, rule, constraints)
-    finite = tuple(number for number in map(as_finite, constraints) if number is not None)
+    finite = tuple(number for number in (as_finite(as_scalar(c)) for c in constraints) if number is not None)
     if len(finite) != len(constraints):
         raise fail("constraints", owner, rule, constraints,
                    hint="A journal keeps finite numbers only: a constraint far from met can be a large one (1e300).")

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import accepts_keyword, as_finite, describe_error, fail, is_real, shown
+from ._validation import accepts_keyword, as_finite, as_scalar, describe_error, fail, is_real, shown
 from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
@@ -85,6 +85,7 @@ def outcome_of_result(result: Any) -> Outcome:
         except ValueError as error:
             return Outcome(TrialState.FAILED, None, {"error": str(error)})
         result = result.value
+    result = as_scalar(result)
     if is_real(result) and constraints is None:
         return outcome_of_value(result, attrs)
     values = _several(result)
@@ -96,16 +97,21 @@ def outcome_of_result(result: Any) -> Outcome:
 
 
 def _several(result: Any) -> float | tuple[float, ...] | dict[str, float] | None:
-    """``result`` as a float, a tuple of floats or a dict of floats by str name; None if it is
-    none of those (non-finite numbers are kept: the study says which objective failed)."""
+    """``result`` as a float, a tuple of floats or a dict of floats by str name (0-d arrays and
+    tensors read as their numbers); None if it is none of those (non-finite numbers are kept:
+    the study says which objective failed)."""
     if is_real(result):
         return _as_float(result)
     if isinstance(result, np.ndarray) and result.ndim == 1:
         result = result.tolist()
-    if isinstance(result, Mapping) and result and all(isinstance(k, str) and is_real(v) for k, v in result.items()):
-        return {k: _as_float(v) for k, v in result.items()}
-    if isinstance(result, (tuple, list)) and result and all(is_real(v) for v in result):
-        return tuple(_as_float(v) for v in result)
+    if isinstance(result, Mapping):
+        result = {k: as_scalar(v) for k, v in result.items()}
+        if result and all(isinstance(k, str) and is_real(v) for k, v in result.items()):
+            return {k: _as_float(v) for k, v in result.items()}
+    if isinstance(result, (tuple, list)):
+        result = [as_scalar(v) for v in result]
+        if result and all(is_real(v) for v in result):
+            return tuple(_as_float(v) for v in result)
     return None
 
 

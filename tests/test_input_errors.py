@@ -275,6 +275,9 @@ CASES = [
      "Trial 0 is already COMPLETE; a trial can be told only once."),
     ("telling an unknown trial", lambda t: running_study().tell(5, 1.0), InvalidParameterError,
      "`trial` of Study.tell must be a trial of this study (number in [0, 1)); got 5."),
+    # A walk through the README: the rule said "number in [0, 1)" of a trial numbered 0.
+    ("telling another study's trial", lambda t: running_study().tell(Study(SPACE, seed=1).ask(), 1.0),
+     InvalidParameterError, "`trial` of Study.tell must be a trial of this study; got Trial(number=0, "),
     ("telling no value", lambda t: running_study().tell(0), InvalidParameterError,
      "`value` of Study.tell must be a real number (or pass state='FAILED'); got None."),
     ("telling an unknown state", lambda t: running_study().tell(0, 1.0, state="DONE"), InvalidParameterError,
@@ -288,6 +291,12 @@ CASES = [
      "budget); got 'big'."),
     ("a past population at a negative step", lambda t: running_study().population(step=-1), InvalidParameterError,
      "`step` of Study.population must be a trial of this study (number in [0, 1)); got -1."),
+    # A walk through the README: the hint named random, Sobol and grid search only.
+    ("an optimizer of one loss for several objectives",
+     lambda t: Study(SPACE, "cmaes", directions=["minimize", "maximize"]), InvalidParameterError,
+     "`optimizer` of Study must be an optimizer that serves several objectives for minimize objective 0, maximize "
+     "objective 1; got 'cmaes'. These do: ['asha', 'ehvi', 'grid', 'halving', 'hyperband', 'nsga2', 'parego', "
+     "'random', 'sobol']."),
     ("a pruner for several objectives", lambda t: Study(SPACE, directions=["minimize", "maximize"], pruner="median"),
      InvalidParameterError, "`pruner` of Study must be None for a study of several objectives"),
     ("attributes JSON cannot store", lambda t: running_study().tell(0, 1.0, user_attrs={"model": object}),

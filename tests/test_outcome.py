@@ -46,6 +46,10 @@ CASES = {
                                "`constraints` of Evaluation must be None or a list of finite real numbers"),
     "a constraint too large": (returns(Evaluation(0.5, constraints=[10**400])), TrialState.FAILED,
                                "`constraints` of Evaluation must be None or a list of finite real numbers"),
+    # A walk through the README: a 0-d array (or a torch loss) failed every trial.
+    "a 0-d array": (returns(np.array(0.25)), TrialState.COMPLETE, None),
+    "an Evaluation of a 0-d array": (returns(Evaluation(np.array(0.25), {"fold": 1})), TrialState.COMPLETE, None),
+    "a 0-d bool array": (returns(np.array(True)), TrialState.FAILED, "the objective returned bool True"),
     "ValueError": (raises(ValueError("bad fold")), TrialState.FAILED, "ValueError: bad fold"),
     "SystemExit": (raises(SystemExit(3)), TrialState.FAILED, "SystemExit: 3"),
     "an unprintable error": (raises(Unprintable()), TrialState.FAILED, "Unprintable: <its message could not be"),
@@ -62,6 +66,27 @@ def test_the_serial_path_and_a_worker_read_an_objective_the_same_way(case):
     assert (serial.state, serial.value, serial.user_attrs.get("error")) == (got_state, value, attrs.get("error"))
     remote_state, remote_value, remote_attrs = evaluate_remote(case, cloudpickle.dumps(objective), {"x": 0.5}, None)
     assert (remote_state, remote_value, remote_attrs.get("error")) == (state.value, value, attrs.get("error"))
+
+
+def test_0d_tensors_count_as_the_numbers_they_hold_wherever_a_value_is_given():
+    torch = pytest.importorskip("torch")
+    loss = torch.tensor(0.25, requires_grad=True) * 2  # a training loop's loss, not detached
+
+    def train(params, *, report):
+        for epoch in np.arange(2):
+            report(loss, epoch)
+        return loss
+
+    study = Study(SPACE, seed=0)
+    assert study.step(train).intermediate_values == {0: 0.5, 1: 0.5}
+    assert study.tell(study.ask(), np.array(0.5)).value == study.add_manual({"x": 0.5}, loss).value == 0.5
+    assert study.tell(study.ask(), torch.tensor(0.5), state="PRUNED").value == 0.5
+    several = Study(SPACE, directions=["minimize", "maximize"], seed=0)
+    measured = several.step(lambda p: Evaluation((loss, np.array(0.75)), constraints=[torch.tensor(-1.0)]))
+    assert (measured.state, measured.values, measured.constraints) == (TrialState.COMPLETE, (0.5, 0.75), (-1.0,))
+    assert several.step(lambda p: {"objective 0": loss, "objective 1": loss}).values == (0.5, 0.5)
+    with pytest.raises(InvalidParameterError, match="`value` of Study.tell must be a real number"):
+        study.tell(study.ask(), torch.tensor([0.5]))  # one element, but an array of them: several values
 
 
 def test_keywords_are_given_only_to_objectives_that_take_them():

@@ -25,7 +25,7 @@ from .._validation import check_int, fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
 from ..optimizers.capabilities import MultiObjective, Scheduler
-from ..optimizers.registry import available_optimizers, optimizer_class
+from ..optimizers.registry import optimizer_class, optimizers_serving_several
 from ..outcome import check_budget_keyword
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
@@ -278,9 +278,9 @@ def _check_lanes_serve_several(specs: Mapping[str, tuple[str, dict[str, Any]]], 
     single = {lane: optimizer for lane, (optimizer, _) in specs.items()
               if not issubclass(optimizer_class(optimizer), MultiObjective)}
     if single:
-        serving = [n for n in available_optimizers() if issubclass(optimizer_class(n), MultiObjective)]
         raise fail("lanes", "Race", f"optimizers that serve several objectives, for {goals.describe()}", lanes,
-                   hint=f"Lane(s) {single} optimize one objective only; these serve several: {serving}.")
+                   hint=f"Lane(s) {single} optimize one objective only; these serve several: "
+                        f"{optimizers_serving_several()}.")
 
 
 def _reference_of(objective: Any, reference: Any, goals: Goals) -> np.ndarray | None:

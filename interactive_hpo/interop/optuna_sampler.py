@@ -39,7 +39,13 @@ from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import MultiObjective, Scheduler
 from ..optimizers.hypergradient import GRADIENT_ATTR
-from ..optimizers.registry import available_optimizers, check_settings, make_optimizer, optimizer_class
+from ..optimizers.registry import (
+    available_optimizers,
+    check_settings,
+    make_optimizer,
+    optimizer_class,
+    optimizers_serving_several,
+)
 from ..parameters import Float
 from ..space import SearchSpace
 from ..study.results import loss_of
@@ -208,8 +214,7 @@ class IHPOSampler(BaseSampler):
     def _check_serves(self, goals: Goals, kind: type[Optimizer]) -> None:
         if goals.multi and not issubclass(kind, MultiObjective):
             raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
-                       f"{goals.describe()}", self.optimizer, hint="See optimizers.capabilities.MultiObjective: "
-                                                                    "\"parego\", \"ehvi\", \"nsga2\", \"random\".")
+                       f"{goals.describe()}", self.optimizer, hint=f"These do: {optimizers_serving_several()}.")
 
     def before_trial(self, study: OptunaStudy, trial: FrozenTrial) -> None:
         """Refuses a study of several objectives with an optimizer of one before its first trial

@@ -14,9 +14,10 @@ from typing import Any
 from .._validation import fail
 from ..space import SearchSpace
 from .base import Optimizer
+from .capabilities import MultiObjective
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
-           "check_settings"]
+           "optimizers_serving_several", "check_settings"]
 
 _REGISTRY: dict[str, str | type[Optimizer]] = {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
@@ -68,6 +69,13 @@ def unregister_optimizer(name: str) -> None:
 def available_optimizers() -> list[str]:
     """Registered optimizer names, sorted."""
     return sorted(_REGISTRY)
+
+
+def optimizers_serving_several() -> list[str]:
+    """Registered optimizer names that serve a study of several objectives (their classes are
+    :class:`~.capabilities.MultiObjective`), sorted; for error messages, as it imports every
+    optimizer (torch for the Bayesian ones)."""
+    return [name for name in available_optimizers() if issubclass(optimizer_class(name), MultiObjective)]
 
 
 def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_optimizer") -> type[Optimizer]:

@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, is_real, seed_to_int
+from .._validation import as_scalar, check_int, fail, is_real, seed_to_int
 from ..direction import Direction
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_settings
+from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
 from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -240,7 +240,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             The trial (or its number) from :meth:`ask`.
         value : float, several, or None
             The objective value (several objectives: a tuple in the study's order, or a dict
-            by name). NaN or inf marks the trial FAILED (the reason is recorded). An
+            by name; a 0-d array or tensor counts as the number it holds). NaN or inf marks the
+            trial FAILED (the reason is recorded). An
             :class:`~interactive_hpo.outcome.Measured` (what ``call_objective`` read, as a
             parallel worker sends it) is judged as the objective's: one that does not fit the
             study's goals fails the trial instead of raising.
@@ -256,6 +257,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             Refused with another state (only a COMPLETE trial's are kept).
         """
         attrs = check_attrs(user_attrs, "Study.tell")
+        value = as_scalar(value)
         state = TrialState.COMPLETE if state is None else parse_state(state)
         with self._transaction():
             current = self._state.trials[self._number(trial, "Study.tell")]
@@ -339,9 +341,12 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         number = trial.number if isinstance(trial, Trial) else trial
         is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
         trials = self._state.trials
-        if not is_int or not 0 <= number < len(trials) or (
-                isinstance(trial, Trial) and trial.params != trials[number].params):
+        if not is_int or not 0 <= number < len(trials):
             raise fail(name, owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
+        if isinstance(trial, Trial) and trial.params != trials[number].params:
+            raise fail(name, owner, "a trial of this study", trial,
+                       hint=f"This study's trial {number} has params {dict(trials[number].params)}: the trial given "
+                            "comes from another study (or was changed).")
         return int(number)
 
     def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int,
@@ -364,8 +369,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
         if self.goals.multi and not isinstance(built, MultiObjective):
             raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
-                       optimizer, hint="Random, Sobol and grid search do (they need no loss); see "
-                                       "optimizers.capabilities.MultiObjective.")
+                       optimizer, hint=f"These do: {optimizers_serving_several()}.")
         if self._journal is not None and built.name not in available_optimizers():
             raise fail("optimizer", owner, "a registered optimizer when the study has storage", optimizer,
                        hint="The journal rebuilds optimizers by name on resume; call "

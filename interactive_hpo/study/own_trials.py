@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, cast
 
-from .._validation import as_finite, check_int, fail, is_real, shown
+from .._validation import as_finite, as_scalar, check_int, fail, is_real, shown
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
 from ..outcome import Measured, call_objective, check_no_constraints, check_no_value
@@ -218,6 +218,7 @@ def _last_value(state: TrialState, value: Any, several: bool, owner: str) -> flo
     """The value a PRUNED trial of one objective keeps (its last report; a non-finite one is
     dropped, as a journal holds finite numbers only); any value elsewhere is refused."""
     check_no_value(state, value, owner, several)
+    value = as_scalar(value)
     if value is not None and not is_real(value):
         raise fail("value", owner, "a real number or None for a PRUNED trial", value)
     return as_finite(value)
@@ -246,6 +247,7 @@ def _curve(curve: Any, owner: str) -> dict[int | float, float]:
         raise fail("intermediate_values", owner, "a dict from step to value, or None", curve)
     read: dict[int | float, float] = {}
     for step, value in curve.items():
+        value = as_scalar(value)
         if not is_real(value):
             raise fail("intermediate_values", owner, "a dict whose values are real numbers", dict(curve),
                        hint=f"Step {shown(step)} has {shown(value)}.")

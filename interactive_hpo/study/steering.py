@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from .._validation import as_finite, fail, is_real
+from .._validation import as_finite, as_scalar, fail, is_real
 from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
@@ -71,8 +71,9 @@ class Steering:
         trial : Trial or int
             A RUNNING trial (or its number).
         value : float
-            The value so far, in the objective's direction. NaN or inf (a diverged run) is
-            kept as NaN and counts as the worst value.
+            The value so far, in the objective's direction (a 0-d array or tensor, such as a
+            torch loss, counts as the number it holds). NaN or inf (a diverged run) is kept as
+            NaN and counts as the worst value.
         step : int or float
             Where on the learning curve: an epoch, a number of samples, a budget (>= 0; a
             numpy number counts as the Python number it holds). Each step once per trial.
@@ -96,6 +97,7 @@ class Steering:
         if step in current.intermediate_values:
             raise fail("step", "Study.report", f"a step trial {number} has not reported yet", step,
                        hint=f"Reported steps: {sorted(current.intermediate_values)}.")
+        value = as_scalar(value)  # a torch loss, say
         if not is_real(value):
             raise fail("value", "Study.report", "a real number", value)
         finite = as_finite(value)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ from ..capabilities import PopulationMethod, WarmStartable
 from ..warm_start import Source
 
 __all__ = ["Individual", "PopulationOptimizer", "WarmStartablePopulation", "best_of_sources", "configuration_key",
-           "reflect", "MAX_POPULATION"]
+           "reflect", "MAX_POPULATION", "REDRAWS"]
 
 #: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
 MAX_POPULATION = 10_000
@@ -51,13 +51,16 @@ GENERATION_STREAM = 1 << 40
 #: through a log scale move a point by ~1e-16, never by this much).
 _SAME = 1e-9
 
+#: Draws of a random point whose configuration is already known, before the last is kept (the
+#: space may hold no other): a random first-generation point (on a small discrete space uniform
+#: points repeat: 2 of 16 on a 20 x 20 grid, 7 of 16 on 4 x 4), or a new spare (``_new_spare``).
+REDRAWS = 20
+
 #: Generations bred in one ask whose every member is known already (``Individual.extra``
 #: "known" or "copy_of": nothing to evaluate) before a new configuration is asked as a spare
 #: (``_new_spare``): the search is converging onto configurations it has evaluated. (Fewer if
 #: the method says it has stopped: ``_stopped``.)
 MAX_KNOWN_GENERATIONS = 20
-#: Spares drawn, then uniform random points, for one whose configuration is new (``_new_spare``).
-NEW_SPARE_DRAWS = 20
 
 
 def reflect(x: np.ndarray) -> np.ndarray:
@@ -156,6 +159,28 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self.best_loss = math.inf
 
     # -- for subclasses -----------------------------------------------------------------------
+    def _uniform(self, rng: np.random.Generator, n: int, known: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """``n`` uniform random points of shape (d,) whose configurations repeat neither one of
+        ``known`` (points of shape (d,)) nor each other: a repeat is drawn again, up to
+        :data:`REDRAWS` times. On a continuous space nothing repeats, so these are the plain
+        uniform draws (and a journal of one replays as it did)."""
+        keys = {configuration_key(self.space, x) for x in known}
+        points = []
+        for _ in range(n):
+            x = self._new_point(lambda: rng.random(self.space.dim), keys)
+            keys.add(configuration_key(self.space, x))
+            points.append(x)
+        return points
+
+    def _new_point(self, draw: Callable[[], np.ndarray], keys: set[bytes]) -> np.ndarray:
+        """The first of up to :data:`REDRAWS` points ``draw()`` returns (shape (d,)) whose
+        configuration key is not among ``keys``; the last drawn if every one is."""
+        for _ in range(REDRAWS):
+            x = draw()
+            if configuration_key(self.space, x) not in keys:
+                break
+        return x
+
     @abstractmethod
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
         """The next generation, from ``self.members`` (the generation just told, empty for the
@@ -211,14 +236,13 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
 
     def _new_spare(self, rng: np.random.Generator) -> np.ndarray:
         """A spare (shape (d,)) whose configuration is neither told nor pending, for a search
-        converged onto known ones: up to :data:`NEW_SPARE_DRAWS` spares, then as many uniform
+        converged onto known ones: up to :data:`REDRAWS` spares, then as many uniform
         random points; the last drawn if all of them are known."""
         known = set(self._told_configurations(len(self.told)))
         known |= {configuration_key(self.space, suggestion.x) for suggestion in self.pending}
-        for draw in range(2 * NEW_SPARE_DRAWS):
-            x = self._spare(rng) if draw < NEW_SPARE_DRAWS else rng.random(self.space.dim)
-            if configuration_key(self.space, x) not in known:
-                break
+        x = self._new_point(lambda: self._spare(rng), known)
+        if configuration_key(self.space, x) in known:
+            x = self._new_point(lambda: rng.random(self.space.dim), known)
         return x
 
     def _info(self, index: int) -> dict[str, Any]:
@@ -348,9 +372,10 @@ class WarmStartablePopulation(PopulationOptimizer, WarmStartable):
 
     def _initial_design(self, rng: np.random.Generator, told: list[tuple[np.ndarray, float]]) -> list[Individual]:
         """A first generation bred from no population: the warm starts, then uniform random
-        points (exactly the cold design when there are no sources)."""
+        points that repeat no configuration told or started (:meth:`_uniform`)."""
         starts = self._starts(told, self.population_size)
-        return starts + [self._new(rng.random(self.space.dim)) for _ in range(self.population_size - len(starts))]
+        points = self._uniform(rng, self.population_size - len(starts), [x for x, _ in told] + [m.x for m in starts])
+        return starts + [self._new(x) for x in points]
 
     def _info(self, index: int) -> dict[str, Any]:
         info = super()._info(index)

@@ -42,7 +42,8 @@ def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray,
 class GeneticAlgorithm(_Breeding):
     """The classic generational genetic algorithm with elitism and tournament selection.
 
-    Generation 0 is uniform random; warm-started, it begins with the sources' best
+    Generation 0 is uniform random (a point that would repeat a configuration is drawn again, as
+    on a small discrete space they do); warm-started, it begins with the sources' best
     configurations (up to half of it, asked first, after the elites of any trials told before
     it). Each later generation keeps the ``elite`` best individuals seen so far (carried over,
     not evaluated again) and fills the rest with offspring: two parents chosen by tournaments

@@ -282,7 +282,6 @@ class NSGA2(PopulationOptimizer, MultiObjective):
 
     # -- breeding -------------------------------------------------------------------------------
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
-        d = self.space.dim
         # The records of the foreign trials: the base hands out the very arrays it keeps in
         # self.told, so identity finds each one's entry (and its losses and violation).
         start = self._pool_of_generation
@@ -294,9 +293,9 @@ class NSGA2(PopulationOptimizer, MultiObjective):
         pool = self.survivors + told + outsiders
         self.survivors = self._select(pool)
         if (first and len(pool) < self.population_size) or all(s.extra["failed"] for s in self.survivors):
-            # Nothing to breed from yet, or only failures: (start again from) random points;
-            # the survivors wait for the next survival.
-            return [self._new(rng.random(d)) for _ in range(self.population_size)]
+            # Nothing to breed from yet, or only failures: (start again from) random points, none
+            # a configuration already tried; the survivors wait for the next survival.
+            return [self._new(x) for x in self._uniform(rng, self.population_size, [m.x for m in pool])]
         children: list[Individual] = []
         while len(children) < self.population_size:
             children.extend(self._new(x, parents) for x, parents in self._mate(rng))
