@@ -14,12 +14,28 @@ import importlib
 import inspect
 import math
 import numbers
+import os
+import sys
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from .exceptions import InvalidParameterError, MissingDependencyError
+
+#: The package's folder: a warning points at the first frame outside it (:func:`warn_user`).
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn_user(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` attributed to the first caller outside interactive_hpo: the user's line
+    (a script's, a notebook cell's), however deep in the package the warning arose and by
+    whichever path (``study.run`` or ``study.ask``). Python 3.12's ``skip_file_prefixes``."""
+    frame, level = sys._getframe(1), 2  # stacklevel 2: warn_user's caller
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def fail(name: str, owner: str, rule: str, value: Any, hint: str | None = None) -> InvalidParameterError:

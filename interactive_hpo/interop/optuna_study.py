@@ -53,7 +53,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._validation import check_bool, fail, import_optional, is_real, shown
+from .._validation import check_bool, fail, import_optional, is_real, shown, warn_user
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
@@ -173,7 +173,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     if path is not None:
         study = _journaled(study, path, existed)
     for what, numbers in left_out.items():
-        warnings.warn(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning, stacklevel=2)
+        warn_user(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning)
     return study
 
 
@@ -356,8 +356,7 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
                                f"({type(cleanup).__name__}: {cleanup}); delete it with optuna.delete_study.")
         raise
     if running:
-        warnings.warn(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning,
-                      stacklevel=2)
+        warn_user(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning)
     return theirs
 
 

@@ -7,13 +7,12 @@ searches (that is nested cross-validation with the scikit-learn API; see also
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, import_optional, seed_to_int
+from .._validation import check_int, fail, import_optional, seed_to_int, warn_user
 from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import (
     check_estimator,
@@ -272,9 +271,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             raise TrialStateError(f"Every one of the {len(failed)} trials of HPOSearchCV failed, so there is no "
                                   f"configuration to choose. First error: {failed[0].error}")
         if failed:
-            warnings.warn(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
-                          f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
-                          FitFailedWarning, stacklevel=2)
+            warn_user(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
+                      f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
+                      FitFailedWarning)
         self.study_, self.scorer_, self.n_splits_ = study, scorers or scorer, n_splits
         self.cv_results_ = cv_results(study, n_splits, names)
         if names is not None and not refit:

@@ -26,7 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from .._compat import mlp_solver
-from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int
+from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int, warn_user
 from ..space import Float, SearchSpace
 from .sealed import SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import check_space
@@ -262,9 +262,9 @@ class SklearnIncremental:
         params = {name: model.get_params()[name] for name in self.space.names}
         self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
         if len(self._looks) >= 2:
-            warnings.warn(f"This is look number {len(self._looks)} at the sealed test split of {self.name}; "
-                          "choose models by their validation score and open the test split once.",
-                          SealedTestSetWarning, stacklevel=2)
+            warn_user(f"This is look number {len(self._looks)} at the sealed test split of {self.name}; "
+                      "choose models by their validation score and open the test split once.",
+                      SealedTestSetWarning)
         return score
 
     @property

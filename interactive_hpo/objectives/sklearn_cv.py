@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, import_optional, seed_to_int
+from .._validation import check_int, check_real, fail, import_optional, seed_to_int, warn_user
 from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
@@ -378,12 +378,12 @@ class SklearnCV:
             score = float(self._scorer(model, self._X_test, self._y_test))
         self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
         if len(self._looks) >= 2:
-            warnings.warn(
+            warn_user(
                 f"This is look number {len(self._looks)} at the sealed test split of {self.name}. Every look "
                 "you act on turns the test split into a validation split, so its score becomes an optimistic "
                 "estimate of performance on new data. Choose configurations by their CV score and open the "
                 "test split once, at the end (all looks are listed in `test_looks`).",
-                SealedTestSetWarning, stacklevel=2)
+                SealedTestSetWarning)
         return score
 
     def __repr__(self) -> str:

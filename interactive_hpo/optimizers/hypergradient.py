@@ -12,13 +12,12 @@ in fractions of each range is something a person can choose.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from .._validation import check_one_of, check_real, fail
+from .._validation import check_one_of, check_real, fail, warn_user
 from ..direction import Direction
 from ..parameters import Float
 from ..space import SearchSpace
@@ -99,10 +98,10 @@ class HypergradientDescent(Optimizer):
         if self._from is None:
             if self._without_gradient and not self._warned:
                 self._warned = True
-                warnings.warn(f"HypergradientDescent was told {self._without_gradient} trial(s) without a "
-                              f"'{GRADIENT_ATTR}' attribute and stays at its start. Use an objective that "
-                              "reports hypergradients, e.g. interactive_hpo.gradient.BilevelObjective.",
-                              RuntimeWarning, stacklevel=3)
+                warn_user(f"HypergradientDescent was told {self._without_gradient} trial(s) without a "
+                          f"'{GRADIENT_ATTR}' attribute and stays at its start. Use an objective that "
+                          "reports hypergradients, e.g. interactive_hpo.gradient.BilevelObjective.",
+                          RuntimeWarning)
             return Suggestion(x=self._start_x.copy(), info={"descent_step": 0})
         first, second = self._moments
         if self.update == "adam":

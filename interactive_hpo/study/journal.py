@@ -39,13 +39,12 @@ import math
 import os
 import stat
 import uuid
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .._validation import fail
+from .._validation import fail, warn_user
 from ..exceptions import StorageError
 
 try:  # POSIX; Windows has no flock, and a journal there has one writer
@@ -321,9 +320,9 @@ class Journal:
             records.append(last)
         elif tail and self._warned_at != self._offset + len(raw) - len(tail):
             self._warned_at = self._offset + len(raw) - len(tail)
-            warnings.warn(
+            warn_user(
                 f"{self.path}: the last line was cut off mid-write (the process was probably killed); "
-                "it is ignored, and cut off the file once a study accepts the journal.", RuntimeWarning, stacklevel=4)
+                "it is ignored, and cut off the file once a study accepts the journal.", RuntimeWarning)
         self._torn = len(tail) if last is None else 0
         self._unterminated = last is not None or (self._unterminated and not lines)
         self._offset += len(raw) - self._torn

@@ -9,12 +9,11 @@ as a :class:`StudyEvent`.
 from __future__ import annotations
 
 import contextlib
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from .._validation import fail
+from .._validation import fail, warn_user
 from ..trial import Trial
 from .replay import catch_up
 
@@ -109,5 +108,5 @@ class Recording:
             try:
                 callback(event)
             except Exception as error:
-                warnings.warn(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
-                              "The study goes on.", RuntimeWarning, stacklevel=3)
+                warn_user(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
+                          "The study goes on.", RuntimeWarning)

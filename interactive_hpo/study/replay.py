@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import accepts_keyword, fail, is_real
+from .._validation import accepts_keyword, fail, is_real, warn_user
 from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
@@ -65,14 +65,14 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     given = study.warm_start
     study._warm_start = _guarded(path, 1, WarmStart.from_header, header, study.space)
     if given and given != study.warm_start:
-        warnings.warn(f"{path} was started with other warm-start sources ({[r.name for r in study.warm_start]}); "
-                      "it resumes with those, not the ones given.", RuntimeWarning, stacklevel=3)
+        warn_user(f"{path} was started with other warm-start sources ({[r.name for r in study.warm_start]}); "
+                  "it resumes with those, not the ones given.", RuntimeWarning)
     # Several objectives: an older journal may name a pruner, which could never decide anything.
     if study.pruner is None and not study.goals.multi:
         study.pruner = make_pruner(header.get("pruner"), study.goals)
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
-        warnings.warn(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
-                      RuntimeWarning, stacklevel=3)
+        warn_user(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
+                  RuntimeWarning)
     specs = [header["optimizer"]]
     state = study.state
     for line, event in enumerate(events, start=2):
@@ -85,8 +85,8 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         else:
             study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
     if optimizer is not None and not _is_current(study, optimizer, settings):
-        warnings.warn(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
-                      RuntimeWarning, stacklevel=3)
+        warn_user(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
+                  RuntimeWarning)
         study.switch_optimizer(optimizer, **dict(settings or {}))
 
 

@@ -410,3 +410,38 @@ def test_a_lost_ask_with_bo_proposals_running_rebuilds_the_fit_they_recorded(tmp
             each.tell(trial, bowl(trial.params))
         each.run(bowl, n_trials=4)
     assert [t.params for t in study.trials] == [t.params for t in twin.trials]
+
+
+def test_warnings_name_the_users_line_by_whichever_path_they_arise(tmp_path):
+    """A warning deep in the package (an optimizer told by run or by tell, a subscriber, a cut-off
+    journal read on load) names the line the user wrote, not one inside interactive_hpo."""
+    here = Path(__file__).name
+
+    def lines(caught):
+        return {(Path(w.filename).name, w.lineno) for w in caught}
+
+    line = sys._getframe().f_lineno
+    space = SearchSpace([Float("lr", 1e-4, 1.0, log=True)])
+    with pytest.warns(RuntimeWarning, match="stays at its start") as caught:
+        Study(space, "hypergradient", seed=0).run(lambda p: p["lr"], 3)  # line + 3
+    assert lines(caught) == {(here, line + 3)}
+    study = Study(space, "hypergradient", seed=0)
+    study.tell(study.ask(), 0.5)
+    with pytest.warns(RuntimeWarning, match="stays at its start") as caught:
+        study.ask()  # line + 8
+    assert lines(caught) == {(here, line + 8)}
+
+    def broken(event):
+        raise ValueError("boom")
+
+    study.subscribe(broken)
+    with pytest.warns(RuntimeWarning, match="boom") as caught:
+        study.add_manual({"lr": 0.1}, 0.2)  # line + 16
+    assert lines(caught) == {(here, line + 16)}
+    path = tmp_path / "cut.jsonl"
+    Study(SPACE, "random", seed=0, storage=path).run(quadratic, 2)
+    with open(path, "ab") as handle:
+        handle.write(b'{"event": "fin')
+    with pytest.warns(RuntimeWarning, match="cut off mid-write") as caught:
+        Study.load(path)  # line + 23
+    assert lines(caught) == {(here, line + 23)}
