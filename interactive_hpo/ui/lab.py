@@ -196,7 +196,8 @@ class Lab:
         """Show the belief that proposed trial ``step`` (None: the present), as the step slider does.
 
         The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the
-        trial: no refit), only the trials finished before it, and its proposal as the star.
+        trial: no refit), only the trials finished before it, and its proposal as the star; the
+        status line says so. A Step, a Run or a trial of yours returns to the present.
         """
         self.controller.travel(step)
 
@@ -331,8 +332,6 @@ class Lab:
             return
         if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.population_panel.reset()  # individual ids restart with a new optimizer
-        if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
-            self.timeline.show_present()  # another study, in its present
         if event in (LabEvent.RESET, LabEvent.SPACE):
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
@@ -346,7 +345,7 @@ class Lab:
         self.tabs.selected_index = 1  # the Model tab, after the Pareto tab
 
     def _show_status(self) -> None:
-        self.status.value = status_line(self.study, self.controller.running_trials)
+        self.status.value = status_line(self.study, self.controller.running_trials, self.controller.viewing)
 
     def refresh(self) -> None:
         """Redraw every panel from the study (the buttons and the study's events call this).

@@ -142,3 +142,39 @@ def test_an_undone_manual_trials_number_is_the_next_trials_context(lab):
     lab.undo_button.click()
     lab.step()
     assert lab.study.trials[6].source == "bo" and lab.study.finished_before(6) == list(range(6))
+
+
+def test_step_and_run_bring_the_model_back_to_the_present(lab):
+    # Viewing step 3, a Step left the Model tab on step 3 (live unticked, the new trial not drawn).
+    lab.timeline.live.value = False
+    lab.timeline.step.value = 3
+    assert "showing step 3" in lab.status.value
+    lab.step_button.click()
+    assert lab.controller.viewing is None and lab.timeline.live.value and lab.timeline.step.value == 7
+    assert "showing step" not in lab.status.value and "Step 3" not in lab.timeline.caption.value
+    assert len(lab.surrogate_panel.curve.points.get_offsets()) == 7
+    lab.travel(2)  # from code too: the timeline shows the step, so Fork here forks there
+    assert not lab.timeline.live.value and lab.timeline.step.value == 2 and "showing step 2" in lab.status.value
+    lab.run(2)
+    assert lab.controller.viewing is None and lab.timeline.live.value and not lab.errors.errors
+
+
+def test_a_step_viewed_during_a_run_stays_for_the_rest_of_the_run(lab):
+    # Moving the slider while a run is going is deliberate: the later trials do not pull it back.
+    seen = []
+    for trial in lab.controller.steps(3):
+        if trial.number == 6:
+            lab.timeline.step.value = 4
+        seen.append(lab.controller.viewing)
+    assert seen == [4, 4, 4] and lab.timeline.step.value == 4 and not lab.timeline.live.value
+
+
+def test_your_own_trials_and_undo_bring_the_model_back_to_the_present(lab):
+    # Undo while viewing the withdrawn manual trial's step raised IndexError in the redraw.
+    lab.manual_panel.evaluate.click()  # trial 6
+    lab.travel(6)
+    lab.undo_button.click()
+    assert not lab.errors.errors and lab.controller.viewing is None and lab.timeline.step.max == 6
+    lab.travel(3)
+    lab.controller.evaluate({"x": 0.5})  # what a click on the model does
+    assert lab.controller.viewing is None and lab.timeline.live.value
