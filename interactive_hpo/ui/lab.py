@@ -195,9 +195,8 @@ class Lab:
     def travel(self, step: int | None) -> None:
         """Show the belief that proposed trial ``step`` (None: the present), as the step slider does.
 
-        The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the
-        trial: no refit), only the trials finished before it, and its proposal as the star; the
-        status line says so. A Step, a Run or a trial of yours returns to the present.
+        The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the trial:
+        no refit), the trials finished before it and its proposal; Step, Run or a trial of yours returns.
         """
         self.controller.travel(step)
 
@@ -332,6 +331,8 @@ class Lab:
             return
         if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.population_panel.reset()  # individual ids restart with a new optimizer
+        if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
+            self.what_if.clear()  # another study: its present, without a what-if
         if event in (LabEvent.RESET, LabEvent.SPACE):
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
