@@ -22,6 +22,7 @@ from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
 from ..study.branching import fork_study, next_journal, remap_study
 from ..study.core import Study, StudyEvent
+from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
 from .beliefs import ShownBelief, past_belief, present_belief
@@ -67,7 +68,7 @@ class LabController:
     notes : list of str
         What the last action wants the user to know (trials a space edit could not carry over).
     branches : dict of str to Study
-        Every branch, by name ("main", then "fork@4 bo", ...); :attr:`study` is
+        Every branch, by name ("main", then "fork@4", "fork@6 sobol", ...); :attr:`study` is
         ``branches[branch_name]``.
     branch_name : str
     viewing : int or None
@@ -256,18 +257,20 @@ class LabController:
         """Continue on a new branch started at trial ``step`` (default: the step viewed, else the
         present) with ``optimizer`` and ``settings`` (default: as they were then; ``fork_study``).
         The branch left behind is kept unchanged in :attr:`branches`; the new one is named
-        ``fork@<step>``, plus the optimizer when another was chosen, plus `` (2)``... when taken.
-        A journaled study's branch gets its own journal."""
+        ``fork@<step>``, plus its optimizer when that is not the one in charge at ``step`` (the
+        Fork button always names one: "fork@6 bo" beside a main line of "bo" read as a switch),
+        plus `` (2)``... when taken. A journaled study's branch gets its own journal."""
         self._check_idle("Fork")
         step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
-        # In the present, choosing the optimizer already running is no switch (in the past it is:
-        # the branch would otherwise continue with the optimizer of then).
-        was = self.study.optimizer.name if self.viewing is None else None
-        chosen = optimizer if optimizer != was else None
+        then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
+        # In the present, choosing the optimizer running is no switch; in the past it is (with the
+        # settings given, not those of then). Whether it is the present is the step's to say, not
+        # the slider's: fork(4, "sobol") with the slider live continued with the optimizer of then.
+        chosen = None if optimizer == then and step == len(self.study.trials) else optimizer
         forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
                             storage=next_journal(self.study.storage))
         branch = forked.study
-        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")],
+        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
                               taken=self.branches)[0]
         self.branches[name] = branch
         self.switch_branch(name, notes=[f"Warm-start source {source!r} left behind: {why}"

@@ -143,7 +143,7 @@ class Lab:
 
     @property
     def branches(self) -> dict[str, Study]:
-        """Every branch by name ("main", "fork@4 bo", ...), as the branch list shows them."""
+        """Every branch by name ("main", "fork@4", "fork@6 sobol", ...), as the branch list shows them."""
         return self.controller.branches
 
     @property

@@ -49,7 +49,7 @@ def test_fork_continues_on_a_branch_and_keeps_the_main_line(lab):
     main = lab.study
     lab.travel(4)
     branch = lab.fork(optimizer="bo", settings={**FAST, "acquisition": "ucb", "beta": 4.0})
-    assert lab.study is branch and list(lab.branches) == ["main", "fork@4 bo"]
+    assert lab.study is branch and list(lab.branches) == ["main", "fork@4"]  # bo then and now: not in the name
     assert [t.params for t in branch.trials] == [t.params for t in main.trials[:4]]
     assert branch.optimizer.acquisition == "ucb" and len(main.trials) == 6
     lab.step()
@@ -65,6 +65,23 @@ def test_fork_button_uses_the_optimizer_tab_choice(lab):
     lab.timeline.fork_button.click()
     assert not lab.errors.errors and lab.study.optimizer.name == "sobol" and len(lab.study.trials) == 3
     assert lab.branch_name == "fork@3 sobol"
+
+
+def test_a_forks_name_shows_the_optimizer_only_when_it_is_another(lab):
+    # "Fork here" with the Optimizer tab on the optimizer running (its default) was named "fork@6 bo",
+    # as if the branch ran another optimizer than main's.
+    lab.timeline.fork_button.click()
+    lab.switch_branch("main")
+    lab.travel(4)
+    lab.timeline.fork_button.click()
+    lab.switch_branch("main")
+    lab.study.switch_optimizer("sobol")  # main: bo up to trial 5, sobol from here
+    lab.run(2)
+    lab.fork(7, "bo")
+    lab.switch_branch("main")
+    lab.fork(4, "sobol")
+    assert list(lab.branches) == ["main", "fork@6", "fork@4", "fork@7 bo", "fork@4 sobol"] and not lab.errors.errors
+    assert [b.optimizer.name for b in lab.branches.values()] == ["sobol", "bo", "bo", "bo", "sobol"]
 
 
 def test_fork_study_takes_what_was_known_and_the_optimizer_then():
