@@ -1,6 +1,7 @@
 """Simulated parallel workers: see why asynchronous halving keeps a cluster busy.
 
-:func:`simulate_workers` runs a study with ``n_workers`` pretend workers on a simulated clock.
+:func:`simulate_workers` runs a study with ``n_workers`` pretend workers on a simulated clock
+(:func:`simulate_counterpart`: a scheduler beside its counterpart, as the Lab's button does).
 Each job really is evaluated (so the study's results are real), but it *takes* the time a
 ``cost`` function says, which is how synchronous successive halving, which waits at the end
 of every rung, and ASHA, which never waits, can be compared on one laptop in seconds. The
@@ -14,18 +15,17 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .._validation import as_finite, check_int, check_real, fail, generator_of, shown
+from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome
+from ..study.core import Study
 from ..trial import Trial
 
-if TYPE_CHECKING:
-    from ..study.core import Study
-
-__all__ = ["WorkerRun", "IdleSpell", "Schedule", "simulate_workers"]
+__all__ = ["WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
 
 
 @dataclass(frozen=True)
@@ -256,3 +256,25 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     runs.sort(key=lambda r: (r.start, r.worker))
     return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)
 
+
+
+def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int, seed: int = 0,
+                         owner: str = "simulate_counterpart") -> dict[str, Schedule]:
+    """The scheduler of ``study`` and its counterpart (ASHA for a synchronous one, synchronous
+    halving for ASHA), each on ``n_workers`` simulated workers for ``n_jobs`` jobs, by name.
+
+    Each runs on a scratch study with the same space, goals and budgets, seeded with ``seed``;
+    the jobs really are evaluated with ``objective``; ``study`` is untouched. ``owner`` names
+    the caller in the error raised when the study's optimizer is no scheduler.
+    """
+    optimizer = study.optimizer
+    if not isinstance(optimizer, Scheduler):
+        raise fail("optimizer", owner, "a multi-fidelity scheduler (halving, hyperband, asha)", optimizer.name,
+                   hint="Switch optimizer first (the Lab's Optimizer tab, or study.switch_optimizer).")
+    settings = {k: v for k, v in optimizer.settings().items() if k in ("min_budget", "max_budget",
+                                                                        "reduction_factor")}
+    schedules = {}
+    for name in (optimizer.name, "halving" if optimizer.name == "asha" else "asha"):
+        scratch = Study(study.space, name, **study.goals.study_arguments(), seed=seed, optimizer_settings=settings)
+        schedules[name] = simulate_workers(scratch, objective, n_workers=n_workers, n_jobs=n_jobs, seed=seed)
+    return schedules

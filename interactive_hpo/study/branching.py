@@ -9,6 +9,7 @@ from the trials a past step knew, to ask "what if I had switched to UCB at step 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from .core import Study
 from .replay import context_of
 from .warm_start import carried_sources, params_for
 
-__all__ = ["Remapped", "remap_study", "fork_study"]
+__all__ = ["Remapped", "remap_study", "fork_study", "next_journal"]
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,17 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     complete = [study.trials[number] for number in finished]
     return _carry(study, study.space, optimizer, optimizer_settings, storage,
                   [t for t in complete if t.state is TrialState.COMPLETE], "fork_study")
+
+
+def next_journal(path: str | None) -> str | None:
+    """Where a study continued from the one journaled at ``path`` (a fork, a remap, a reset) keeps
+    its own journal: ``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not
+    yet on disk (None without a journal)."""
+    if path is None:
+        return None
+    stem, suffix = os.path.splitext(path)
+    stem = re.sub(r"-\d+$", "", stem)
+    number = 2
+    while os.path.exists(f"{stem}-{number}{suffix}"):
+        number += 1
+    return f"{stem}-{number}{suffix}"

@@ -6,9 +6,8 @@ Every button of the app calls one method here, so the same actions work from cod
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -17,12 +16,13 @@ import numpy as np
 from .._validation import accepts_keyword, check_int, check_one_of, fail
 from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
-from ..execution.simulation import Schedule, simulate_workers
-from ..optimizers.capabilities import Scheduler, WarmStartable
+from ..execution.simulation import Schedule, simulate_counterpart
+from ..optimizers.capabilities import WarmStartable
 from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
-from ..study.branching import fork_study, remap_study
+from ..study.branching import fork_study, next_journal, remap_study
 from ..study.core import Study, StudyEvent
+from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
 from .beliefs import ShownBelief, past_belief, present_belief
@@ -68,11 +68,12 @@ class LabController:
     notes : list of str
         What the last action wants the user to know (trials a space edit could not carry over).
     branches : dict of str to Study
-        Every branch, by name ("main", then "fork@4 bo", ...); :attr:`study` is
+        Every branch, by name ("main", then "fork@4", "fork@6 sobol", ...); :attr:`study` is
         ``branches[branch_name]``.
     branch_name : str
     viewing : int or None
-        The past step shown (:meth:`travel`), or None for the present.
+        The past step shown (:meth:`travel`), or None for the present, where every action that
+        adds or withdraws a trial returns (a run only when it starts: see :meth:`steps`).
 
     Examples
     --------
@@ -125,10 +126,24 @@ class LabController:
         for callback in list(self._listeners):
             callback(event)
 
+    @contextmanager
+    def _in_present(self) -> Iterator[None]:
+        """The present during an action that adds or withdraws trials (a Step stayed on the past
+        step viewed; Undo of the trial viewed failed each redraw). The study's events redraw; a
+        failed action redraws here, as it may have failed before any event."""
+        was, self.viewing = self.viewing, None
+        try:
+            yield
+        except Exception:
+            if was is not None:
+                self._emit(LabEvent.TRAVEL)
+            raise
+
     # -- stepping ----------------------------------------------------------------------------------
     def step(self) -> Trial:
-        """Ask, evaluate and tell one trial (as the Step button does)."""
-        return self.study.step(self._call)
+        """Ask, evaluate and tell one trial (as the Step button does), in the present."""
+        with self._in_present():
+            return self.study.step(self._call)
 
     def step_generation(self) -> list[Trial]:
         """Step until the current generation of a population optimizer is all evaluated (one
@@ -156,17 +171,19 @@ class LabController:
     def steps(self, n_trials: int) -> Iterator[Trial | None]:
         """Step up to ``n_trials`` times, yielding each trial; the caller may pause in between
         (the app's background run lets the kernel handle a Stop click there). A parallel run
-        also yields None every half second while no trial finishes, for the same reason."""
+        also yields None every half second while no trial finishes, for the same reason. The run
+        starts in the present; a step viewed during the run (the slider moved) stays."""
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self._stop_requested, self.running = False, True
         try:
-            if self.run_settings.parallel:
-                yield from self._parallel_steps(n_trials)
-                return
-            for _ in range(n_trials):
-                if self._stop_requested or not self.can_step:
+            with self._in_present():
+                if self.run_settings.parallel:
+                    yield from self._parallel_steps(n_trials)
                     return
-                yield self.step()
+                for _ in range(n_trials):
+                    if self._stop_requested or not self.can_step:
+                        return
+                    yield self.study.step(self._call)
         finally:
             self.running = False
 
@@ -240,18 +257,20 @@ class LabController:
         """Continue on a new branch started at trial ``step`` (default: the step viewed, else the
         present) with ``optimizer`` and ``settings`` (default: as they were then; ``fork_study``).
         The branch left behind is kept unchanged in :attr:`branches`; the new one is named
-        ``fork@<step>``, plus the optimizer when another was chosen, plus `` (2)``... when taken.
-        A journaled study's branch gets its own journal."""
+        ``fork@<step>``, plus its optimizer when that is not the one in charge at ``step`` (the
+        Fork button always names one: "fork@6 bo" beside a main line of "bo" read as a switch),
+        plus `` (2)``... when taken. A journaled study's branch gets its own journal."""
         self._check_idle("Fork")
         step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
-        # In the present, choosing the optimizer already running is no switch (in the past it is:
-        # the branch would otherwise continue with the optimizer of then).
-        was = self.study.optimizer.name if self.viewing is None else None
-        chosen = optimizer if optimizer != was else None
+        then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
+        # In the present, choosing the optimizer running is no switch; in the past it is (with the
+        # settings given, not those of then). Whether it is the present is the step's to say, not
+        # the slider's: fork(4, "sobol") with the slider live continued with the optimizer of then.
+        chosen = None if optimizer == then and step == len(self.study.trials) else optimizer
         forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
-                            storage=_next_free(self.study.storage))
+                            storage=next_journal(self.study.storage))
         branch = forked.study
-        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if optimizer else "")],
+        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
                               taken=self.branches)[0]
         self.branches[name] = branch
         self.switch_branch(name, notes=[f"Warm-start source {source!r} left behind: {why}"
@@ -289,39 +308,28 @@ class LabController:
         getattr(self.study, action)(number)
 
     def simulate(self, n_workers: int, n_jobs: int, seed: int = 0) -> dict[str, Schedule]:
-        """The current scheduler and its counterpart (ASHA for a synchronous one, synchronous
-        halving for ASHA) run on ``n_workers`` simulated workers, on scratch studies.
-
-        The jobs really are evaluated with the Lab's objective; the Lab's own study is untouched.
-        """
-        optimizer = self.study.optimizer
-        if not isinstance(optimizer, Scheduler):
-            raise fail("optimizer", "Lab.simulate", "a multi-fidelity scheduler (halving, hyperband, asha)",
-                       optimizer.name, hint="Switch optimizer in the Optimizer tab first.")
-        settings = {k: v for k, v in optimizer.settings().items() if k in ("min_budget", "max_budget",
-                                                                            "reduction_factor")}
-        names = [optimizer.name, "halving" if optimizer.name == "asha" else "asha"]
-        schedules = {}
-        for name in names:
-            scratch = Study(self.study.space, name, **self.study.goals.study_arguments(), seed=seed,
-                            optimizer_settings=settings)
-            schedules[name] = simulate_workers(scratch, self._call, n_workers=n_workers, n_jobs=n_jobs, seed=seed)
-        return schedules
+        """The current scheduler and its counterpart on ``n_workers`` simulated workers, with the
+        Lab's objective (``simulate_counterpart``); the Lab's own study is untouched."""
+        return simulate_counterpart(self.study, self._call, n_workers=n_workers, n_jobs=n_jobs, seed=seed,
+                                    owner="Lab.simulate")
 
     # -- the user's own trials ----------------------------------------------------------------------
     def evaluate(self, params: Mapping[str, Any]) -> Trial:
         """Evaluate ``params`` with the objective and record them as a manual trial."""
-        return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
-                                        owner="Lab.evaluate")
+        with self._in_present():
+            return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
+                                            owner="Lab.evaluate")
 
     def add_manual(self, params: Mapping[str, Any], values: Any, constraints: Any = None) -> Trial:
         """Record ``params`` with ``values`` measured elsewhere (several objectives: one each) as a
         manual trial, without calling the objective (``Study.add_manual``)."""
-        return self.study.add_manual(params, values, constraints=constraints, user_attrs={"entered_by": "lab"})
+        with self._in_present():
+            return self.study.add_manual(params, values, constraints=constraints, user_attrs={"entered_by": "lab"})
 
     def undo(self) -> Trial:
         """Withdraw the last trial if it is manual (see ``Study.undo_manual``)."""
-        return self.study.undo_manual()
+        with self._in_present():
+            return self.study.undo_manual()
 
     @property
     def can_undo(self) -> bool:
@@ -338,7 +346,7 @@ class LabController:
         self._check_idle("Reset")
         old = self.study
         settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
-        storage = _next_free(old.storage)
+        storage = next_journal(old.storage)
         self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
             if old.storage else []
         # The warm-start sources stay, unless the optimizer now in charge cannot use them.
@@ -365,7 +373,7 @@ class LabController:
         if space == self.study.space:
             return self.study
         self._check_idle("Applying a new search space")
-        storage = _next_free(self.study.storage)
+        storage = next_journal(self.study.storage)
         remapped = remap_study(self.study, space, storage=storage)
         self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"
                       + (f" (journaled in {storage})." if storage else ".")]
@@ -382,15 +390,3 @@ class LabController:
         if report is not None and accepts_keyword(self.objective, "report"):
             kwargs["report"] = report
         return self.objective(params, **kwargs)
-
-
-def _next_free(path: str | None) -> str | None:
-    """``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not yet on disk."""
-    if path is None:
-        return None
-    stem, suffix = os.path.splitext(path)
-    stem = re.sub(r"-\d+$", "", stem)
-    number = 2
-    while os.path.exists(f"{stem}-{number}{suffix}"):
-        number += 1
-    return f"{stem}-{number}{suffix}"

@@ -143,7 +143,7 @@ class Lab:
 
     @property
     def branches(self) -> dict[str, Study]:
-        """Every branch by name ("main", "fork@4 bo", ...), as the branch list shows them."""
+        """Every branch by name ("main", "fork@4", "fork@6 sobol", ...), as the branch list shows them."""
         return self.controller.branches
 
     @property
@@ -195,8 +195,8 @@ class Lab:
     def travel(self, step: int | None) -> None:
         """Show the belief that proposed trial ``step`` (None: the present), as the step slider does.
 
-        The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the
-        trial: no refit), only the trials finished before it, and its proposal as the star.
+        The Model tab then draws that belief (rebuilt from the hyperparameters recorded with the trial:
+        no refit), the trials finished before it and its proposal; Step, Run or a trial of yours returns.
         """
         self.controller.travel(step)
 
@@ -332,7 +332,7 @@ class Lab:
         if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.population_panel.reset()  # individual ids restart with a new optimizer
         if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
-            self.timeline.show_present()  # another study, in its present
+            self.what_if.clear()  # another study: its present, without a what-if
         if event in (LabEvent.RESET, LabEvent.SPACE):
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
@@ -346,7 +346,7 @@ class Lab:
         self.tabs.selected_index = 1  # the Model tab, after the Pareto tab
 
     def _show_status(self) -> None:
-        self.status.value = status_line(self.study, self.controller.running_trials)
+        self.status.value = status_line(self.study, self.controller.running_trials, self.controller.viewing)
 
     def refresh(self) -> None:
         """Redraw every panel from the study (the buttons and the study's events call this).

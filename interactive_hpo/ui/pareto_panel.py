@@ -13,7 +13,8 @@ take the worst value of each objective among those first trials, worsened by 10 
 range. Early trials are usually spread out (an initial design), so the box is generous and
 every later improvement counts. It then stays, through later trials, Reset and branches (their
 curves compare); "Infer again" applies the rule to all feasible trials now, and the fields
-under the figure set it by hand (:meth:`ParetoPanel.set_reference`).
+under the figure set it by hand (:meth:`ParetoPanel.set_reference`). Inferred from trials no
+longer plotted (after Reset, a space edit, a fork), the caption says: "of another study".
 
 Clicking a point selects its trial: its values, constraints, parameters and which trials
 dominate it are listed, and "Show this step" takes the Model tab back to the step that proposed
@@ -34,7 +35,7 @@ from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
 from ..pareto import MIN_SPAN
-from ..plots._axes import integer_ticks
+from ..plots._axes import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..trial import Trial, TrialState
 from .errors import ErrorLog
@@ -151,6 +152,7 @@ class ParetoPanel:
         self.reference_after = reference_after
         self.reference: np.ndarray | None = None
         self.reference_origin = ""
+        self._reference_from: list[tuple[Any, ...]] = []  # the trials an inferred reference came from
         self.trials: list[Trial] = []
         self.values, self.feasible = objective_values(goals, [])
         self.info: ParetoInfo | None = None
@@ -222,10 +224,12 @@ class ParetoPanel:
         if point is None:
             raise fail("trials", "ParetoPanel.infer_reference", "at least one feasible COMPLETE trial",
                        "none yet", hint="Step the study first, or type a reference and click 'Use this reference'.")
-        self._fix(point, f"inferred from the {int(self.feasible.sum())} feasible trials")
+        self._fix(point, f"inferred from the {int(self.feasible.sum())} feasible trials", np.flatnonzero(self.feasible))
 
-    def _fix(self, point: np.ndarray, origin: str) -> None:
+    def _fix(self, point: np.ndarray, origin: str, numbers: Sequence[int] = ()) -> None:
+        """Measure from ``point`` (inferred from trials ``numbers``, if any) from now on."""
         self.reference, self.reference_origin = point, origin
+        self._reference_from = [_key(self.trials[number]) for number in numbers]
         for field, value in zip(self.reference_fields, point, strict=True):
             field.value = float(value)
         self._refresh()
@@ -233,15 +237,15 @@ class ParetoPanel:
     # -- redrawing ------------------------------------------------------------------------------------
     def update(self, trials: Sequence[Trial]) -> ParetoPanel:
         """Show ``trials`` (the study's, in number order); the figure is redrawn when it is shown."""
+        if self.selected is not None and not _holds(trials, _key(self.trials[self.selected])):
+            self.selected = None  # withdrawn, or another study's (3 after a space edit is another trial)
         self.trials = list(trials)
         self.values, self.feasible = objective_values(self.goals, self.trials)
-        if self.selected is not None and self.selected >= len(self.trials):  # withdrawn, or another study
-            self.selected = None
         if self.reference is None:
             point = fixed_reference(self.values, self.directions, self.feasible, first=self.reference_after)
             if point is not None:
                 numbers = np.flatnonzero(self.feasible)[:self.reference_after].tolist()
-                self._fix(point, f"inferred from the first {self.reference_after} feasible trials {numbers}")
+                self._fix(point, f"inferred from the first {self.reference_after} feasible trials {numbers}", numbers)
                 return self
         self._refresh()
         return self
@@ -259,8 +263,10 @@ class ParetoPanel:
         else:
             shown = ", ".join(f"{name} {value:.4g}" for name, value in zip(self.goals.names, self.reference,
                                                                            strict=True))
-            rule = f"Reference point ({shown}) {html.escape(self.reference_origin)}; it stays put, so the " \
-                   "hypervolume curve compares across trials and branches."
+            here = all(_holds(self.trials, key) for key in self._reference_from)
+            rule = f"Reference point ({shown}) {html.escape(self.reference_origin)}" \
+                   f"{'' if here else ' of another study (before a Reset, a search-space edit or a fork)'}; it " \
+                   "stays put, so the hypervolume curve compares across trials and branches."
         self.caption.value = f"<b>Pareto front: {n_front} trial(s)</b> of {len(self.trials)}. {rule}"
         self._show_selected()
 
@@ -283,7 +289,7 @@ class ParetoPanel:
         self.volume_info = self.info if self.goals.n == 2 and (i, j) == (0, 1) else \
             pareto_info(self.values, self.directions, self.feasible, reference=self.reference, names=self.goals.names)
         ax = self.front_ax
-        _wipe(ax)
+        wipe(ax)
         if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)
             ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=ax.transAxes,
                     color="0.4")
@@ -298,7 +304,7 @@ class ParetoPanel:
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize="small")
         ax = self.volume_ax
-        _wipe(ax)
+        wipe(ax)
         if self.reference is not None and len(self.trials):
             plot_hypervolume(self.volume_info, ax)
             if self.selected is not None:
@@ -381,14 +387,14 @@ class ParetoPanel:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _wipe(ax: Any) -> None:
-    """Remove what was plotted, keeping the axes' setup: four times faster than ``ax.clear()``,
-    which rebuilds the ticks (a third of a step's time in the Pareto tab)."""
-    for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
-        artist.remove()
-    if ax.legend_ is not None:
-        ax.legend_.remove()
-    ax.relim()  # the data limits of what is left (nothing): the next plot sets them
+def _key(trial: Trial) -> tuple[Any, ...]:
+    """A trial as the panel names it: a fork's copy is the same, a space edit's renumbered trial is not."""
+    return trial.number, dict(trial.params), trial.values
+
+
+def _holds(trials: Sequence[Trial], key: tuple[Any, ...]) -> bool:
+    """Whether ``trials`` (in number order) hold the trial ``key`` names, at its number."""
+    return key[0] < len(trials) and _key(trials[key[0]]) == key
 
 
 def _short(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""The Lab's status line: trials, the best so far, the trials running, the failures, the optimizer.
+"""The Lab's status line: trials, the best so far, the trials running, the failures, the step
+viewed when it is not the present, the optimizer.
 
 A trial whose objective raised (or returned NaN, or no number) is recorded as FAILED, not
 raised as an app error: a Run goes on. Its reason used to show only as a tooltip in the History
@@ -33,8 +34,11 @@ def failure_text(trials: Sequence[Trial]) -> str:
             f"{len(failed)} failed (last: trial {last.number}, {html.escape(short)})</span>")
 
 
-def status_line(study: Study, running: Sequence[Trial]) -> str:
-    """The whole line (HTML) for ``study`` with the trials ``running`` on workers."""
+def status_line(study: Study, running: Sequence[Trial], viewing: int | None = None) -> str:
+    """The whole line (HTML) for ``study`` with the trials ``running`` on workers and the past
+    step ``viewing`` (None: the present), which every panel following the step slider shows."""
     busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
-    return (f"Trials: {len(study.trials)}{status_text(study)}{busy}{failure_text(study.trials)}"
+    past = "" if viewing is None else (f' &middot; <span class="ihpo-viewing">showing step {viewing}, not the '
+                                       "present (tick <i>live</i>, or Step)</span>")
+    return (f"Trials: {len(study.trials)}{status_text(study)}{busy}{failure_text(study.trials)}{past}"
             f" &middot; optimizer: {study.optimizer.name}")

@@ -93,14 +93,6 @@ class TimelinePanel:
         if self._on_fork is not None:
             self._on_fork(self.step.max if self.viewing is None else self.viewing)
 
-    def show_present(self) -> None:
-        """Tick *live* without reporting it: the app already shows the present."""
-        self._updating = True
-        try:
-            self.live.value = True
-        finally:
-            self._updating = False
-
     def _scrubbed(self, change: Any) -> None:
         if self._updating:
             return
@@ -119,16 +111,18 @@ class TimelinePanel:
                step: int | None = None, ylabel: str = "best so far") -> None:
         """Show the branches' best-so-far curves (name -> values of shape (trials,)), the current
         branch's ``n_trials`` on the step slider, and the ``caption``; when viewing a past
-        ``step``, the current branch's curve after it is faded and the step is marked. ``ylabel``
-        names what the curves are (a study of several objectives plots its hypervolume)."""
+        ``step``, the current branch's curve after it is faded and the step is marked. The slider
+        and *live* follow ``step`` (None: the present), whoever chose it: ``lab.travel``, or a Step
+        that returns to the present. ``ylabel`` names what the curves are (a study of several
+        objectives plots its hypervolume)."""
         self._updating = True
         try:
             if list(self.branch.options) != list(best_so_far):
                 self.branch.options = list(best_so_far)
             self.branch.value = current
             self.step.max = n_trials
-            if self.live.value:
-                self.step.value = self.step.max
+            self.live.value = step is None
+            self.step.value = self.step.max if step is None else step
         finally:
             self._updating = False
         self.caption.value = caption

@@ -5,6 +5,7 @@ While "what if" is ticked, the Model tab draws the belief and the proposal under
 here (``study.surrogate(**what_if)``, ``optimizer.propose(**what_if)``): the same data, the
 same fit where the kernel is unchanged, so the picture moves at once. Nothing changes in the
 study until Step (or Run): then the Lab switches the optimizer to these settings and steps.
+Reset, a search-space edit and another branch start without a what-if.
 The lengthscale factor is a thought experiment on the fitted model (no refit) and is never
 committed: the next fit estimates lengthscales from the data again.
 """
@@ -121,6 +122,17 @@ class WhatIfPanel:
     def reset(self) -> None:
         """Every control back to the optimizer's current settings (as the button does)."""
         self._set(self._current)
+
+    def clear(self) -> None:
+        """Off, every control back to the current settings, quietly (the caller redraws): another
+        study has no what-if (one left ticked after Reset was drawn there and committed by its
+        next Step)."""
+        self._showing = True
+        try:
+            self.active.value = False
+            self.reset()
+        finally:
+            self._showing = False
 
     def _set(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():

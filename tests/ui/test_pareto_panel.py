@@ -138,6 +138,36 @@ def test_a_manual_trial_with_its_values_joins_the_front_and_can_be_undone():
     assert lab.study.trials[-1].values == pytest.approx(tradeoff({"a": 0.5, "b": 0.5}))
 
 
+def test_after_a_space_edit_the_caption_and_the_selection_describe_the_trials_plotted():
+    # After a space edit the caption still said the reference came from "trials [0, 1, 2, 3, 4]",
+    # which now named other trials (old 0, 3 and 4 were left behind), and trial 3 stayed selected
+    # though number 3 was now another trial (old 6).
+    lab = sobol_lab(n_trials=10)
+    panel = lab.pareto_panel
+    panel.select(3)
+    lab.controller.set_space(SearchSpace([Float("a", 0.0, 0.5), Float("b", 0.0, 1.0)]))  # the tab's Apply
+    n, front = len(lab.study.trials), len(lab.study.best_trials)
+    assert n == 5 and panel.caption.value.startswith(f"<b>Pareto front: {front} trial(s)</b> of {n}.")
+    assert "feasible trials [0, 1, 2, 3, 4] of another study" in panel.caption.value
+    assert panel.selected is None and "Click a point" in panel.details.value and not lab.errors.errors
+    lab.reset_button.click()
+    assert "of another study" in panel.caption.value and "of 0." in panel.caption.value
+    lab.run(2)
+    panel.infer_button.click()  # inferred from the trials plotted: nothing to qualify
+    assert "from the 2 feasible trials; it stays put" in panel.caption.value and not lab.errors.errors
+
+
+def test_a_fork_that_keeps_the_reference_trials_says_nothing_of_another_study():
+    lab = sobol_lab(n_trials=7)
+    panel = lab.pareto_panel
+    panel.select(2)
+    lab.fork(6, "random")
+    assert "[0, 1, 2, 3, 4];" in panel.caption.value and panel.selected == 2  # the same trials
+    lab.switch_branch("main")
+    lab.fork(3, "random")
+    assert "[0, 1, 2, 3, 4] of another study" in panel.caption.value
+
+
 def test_infeasible_trials_are_marked_and_kept_off_the_front():
     lab = sobol_lab(capped, n_trials=8)
     study, panel = lab.study, lab.pareto_panel

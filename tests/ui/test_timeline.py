@@ -49,7 +49,7 @@ def test_fork_continues_on_a_branch_and_keeps_the_main_line(lab):
     main = lab.study
     lab.travel(4)
     branch = lab.fork(optimizer="bo", settings={**FAST, "acquisition": "ucb", "beta": 4.0})
-    assert lab.study is branch and list(lab.branches) == ["main", "fork@4 bo"]
+    assert lab.study is branch and list(lab.branches) == ["main", "fork@4"]  # bo then and now: not in the name
     assert [t.params for t in branch.trials] == [t.params for t in main.trials[:4]]
     assert branch.optimizer.acquisition == "ucb" and len(main.trials) == 6
     lab.step()
@@ -65,6 +65,23 @@ def test_fork_button_uses_the_optimizer_tab_choice(lab):
     lab.timeline.fork_button.click()
     assert not lab.errors.errors and lab.study.optimizer.name == "sobol" and len(lab.study.trials) == 3
     assert lab.branch_name == "fork@3 sobol"
+
+
+def test_a_forks_name_shows_the_optimizer_only_when_it_is_another(lab):
+    # "Fork here" with the Optimizer tab on the optimizer running (its default) was named "fork@6 bo",
+    # as if the branch ran another optimizer than main's.
+    lab.timeline.fork_button.click()
+    lab.switch_branch("main")
+    lab.travel(4)
+    lab.timeline.fork_button.click()
+    lab.switch_branch("main")
+    lab.study.switch_optimizer("sobol")  # main: bo up to trial 5, sobol from here
+    lab.run(2)
+    lab.fork(7, "bo")
+    lab.switch_branch("main")
+    lab.fork(4, "sobol")
+    assert list(lab.branches) == ["main", "fork@6", "fork@4", "fork@7 bo", "fork@4 sobol"] and not lab.errors.errors
+    assert [b.optimizer.name for b in lab.branches.values()] == ["sobol", "bo", "bo", "bo", "sobol"]
 
 
 def test_fork_study_takes_what_was_known_and_the_optimizer_then():
@@ -142,3 +159,39 @@ def test_an_undone_manual_trials_number_is_the_next_trials_context(lab):
     lab.undo_button.click()
     lab.step()
     assert lab.study.trials[6].source == "bo" and lab.study.finished_before(6) == list(range(6))
+
+
+def test_step_and_run_bring_the_model_back_to_the_present(lab):
+    # Viewing step 3, a Step left the Model tab on step 3 (live unticked, the new trial not drawn).
+    lab.timeline.live.value = False
+    lab.timeline.step.value = 3
+    assert "showing step 3" in lab.status.value
+    lab.step_button.click()
+    assert lab.controller.viewing is None and lab.timeline.live.value and lab.timeline.step.value == 7
+    assert "showing step" not in lab.status.value and "Step 3" not in lab.timeline.caption.value
+    assert len(lab.surrogate_panel.curve.points.get_offsets()) == 7
+    lab.travel(2)  # from code too: the timeline shows the step, so Fork here forks there
+    assert not lab.timeline.live.value and lab.timeline.step.value == 2 and "showing step 2" in lab.status.value
+    lab.run(2)
+    assert lab.controller.viewing is None and lab.timeline.live.value and not lab.errors.errors
+
+
+def test_a_step_viewed_during_a_run_stays_for_the_rest_of_the_run(lab):
+    # Moving the slider while a run is going is deliberate: the later trials do not pull it back.
+    seen = []
+    for trial in lab.controller.steps(3):
+        if trial.number == 6:
+            lab.timeline.step.value = 4
+        seen.append(lab.controller.viewing)
+    assert seen == [4, 4, 4] and lab.timeline.step.value == 4 and not lab.timeline.live.value
+
+
+def test_your_own_trials_and_undo_bring_the_model_back_to_the_present(lab):
+    # Undo while viewing the withdrawn manual trial's step raised IndexError in the redraw.
+    lab.manual_panel.evaluate.click()  # trial 6
+    lab.travel(6)
+    lab.undo_button.click()
+    assert not lab.errors.errors and lab.controller.viewing is None and lab.timeline.step.max == 6
+    lab.travel(3)
+    lab.controller.evaluate({"x": 0.5})  # what a click on the model does
+    assert lab.controller.viewing is None and lab.timeline.live.value

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.plots import axis_positions  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
@@ -106,3 +107,21 @@ def test_the_controller_states_the_present_belief_under_a_what_if(lab):
     np.testing.assert_array_equal(what_if.usual_proposal, usual.proposal)
     np.testing.assert_array_equal(what_if.proposal, lab.study.optimizer.propose(acquisition="ucb", beta=9.0).x)
     assert len(lab.study.trials) == 5  # nothing evaluated
+
+
+@pytest.mark.parametrize("start_over", [
+    lambda lab: lab.reset_button.click(),
+    lambda lab: lab.controller.set_space(SearchSpace([Float("x", -1.5, 2.0)])),  # the Search space tab's Apply
+    lambda lab: lab.fork(),
+], ids=["reset", "space edit", "fork"])
+def test_another_study_starts_without_the_what_if(lab, start_over):
+    # After Reset the what-if stayed ticked (UCB, beta 9) and the next Run committed it to the new study.
+    panel = lab.what_if
+    panel.active.value = True
+    panel.acquisition.value = "ucb"
+    panel.beta.value = 9.0
+    start_over(lab)
+    assert not panel.active.value and panel.overrides() == {} and panel.acquisition.value == "logei"
+    assert panel.caption.value == "" and not lab.errors.errors
+    lab.run(4)
+    assert lab.study.optimizer.acquisition == "logei"
