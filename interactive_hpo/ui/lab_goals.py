@@ -32,8 +32,8 @@ from ..direction import Direction
 from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective
 from ..objectives.tasks import make_task
-from ..optimizers.capabilities import ModelBased, MultiObjective
-from ..optimizers.registry import available_optimizers, optimizer_class
+from ..optimizers.capabilities import ModelBased
+from ..optimizers.registry import available_optimizers, optimizers_serving_several
 from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
@@ -118,8 +118,7 @@ def pareto_panel_for(study: Study, objective: Any, errors: ErrorLog) -> ParetoPa
 def optimizer_names(goals: Goals) -> list[str]:
     """The registered optimizers a study with ``goals`` can switch to: all for one objective;
     for several, those that serve several (``MultiObjective``: random, Sobol, grid, ParEGO...)."""
-    names = available_optimizers()
-    return names if not goals.multi else [n for n in names if issubclass(optimizer_class(n), MultiObjective)]
+    return optimizers_serving_several() if goals.multi else available_optimizers()
 
 
 def status_text(study: Study) -> str:
