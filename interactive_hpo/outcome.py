@@ -98,11 +98,11 @@ def outcome_of_result(result: Any) -> Outcome:
 
 def _several(result: Any) -> float | tuple[float, ...] | dict[str, float] | None:
     """``result`` as a float, a tuple of floats or a dict of floats by str name (0-d arrays and
-    tensors read as their numbers); None if it is none of those (non-finite numbers are kept:
+    tensors read as their numbers, 1-D ones as several); None if it is none of those (non-finite numbers are kept:
     the study says which objective failed)."""
     if is_real(result):
         return _as_float(result)
-    if isinstance(result, np.ndarray) and result.ndim == 1:
+    if getattr(result, "ndim", None) == 1 and hasattr(result, "tolist"):  # NumPy's, torch's, JAX's
         result = result.tolist()
     if isinstance(result, Mapping):
         result = {k: as_scalar(v) for k, v in result.items()}
