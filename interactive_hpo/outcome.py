@@ -13,8 +13,6 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from ._validation import accepts_keyword, as_finite, as_scalar, describe_error, fail, is_real, shown
 from .exceptions import TrialPruned
 from .goals import read_constraints

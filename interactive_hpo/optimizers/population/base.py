@@ -172,6 +172,13 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             points.append(x)
         return points
 
+    def _known(self, points: list[np.ndarray]) -> set[bytes]:
+        """The configurations of the trials told before this generation's pool (what a replay has
+        at the same point, so the journal breeds the same children) and of ``points`` (each of
+        shape (d,)), as :func:`configuration_key` values: what a child should not repeat."""
+        told = self._told_configurations(self._pool_of_generation)
+        return set(told) | {configuration_key(self.space, x) for x in points}
+
     def _new_point(self, draw: Callable[[], np.ndarray], keys: set[bytes]) -> np.ndarray:
         """The first of up to :data:`REDRAWS` points ``draw()`` returns (shape (d,)) whose
         configuration key is not among ``keys``; the last drawn if every one is."""

@@ -22,24 +22,12 @@ REBREEDS = 20
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
 
-class _Breeding(WarmStartablePopulation):
-    """What the GA and DE share: the configurations known when a generation is bred, so that
-    neither proposes one again."""
-
-    def _known(self, points: list[np.ndarray]) -> set[bytes]:
-        """The configurations of the trials told before this generation's pool (what a replay has
-        at the same point, so the journal breeds the same children) and of ``points`` (each of
-        shape (d,)), as :func:`~.base.configuration_key` values."""
-        told = self._told_configurations(self._pool_of_generation)
-        return set(told) | {configuration_key(self.space, x) for x in points}
-
-
 def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray, float, int]]:
     """Best first; a failed member (inf) last. Ties keep their order, so breeding is reproducible."""
     return sorted(pool, key=lambda entry: entry[1])
 
 
-class GeneticAlgorithm(_Breeding):
+class GeneticAlgorithm(WarmStartablePopulation):
     """The classic generational genetic algorithm with elitism and tournament selection.
 
     Generation 0 is uniform random (a point that would repeat a configuration is drawn again, as
@@ -161,7 +149,7 @@ class GeneticAlgorithm(_Breeding):
         return np.where(mutate & self._categorical, rng.random(self.space.dim), child), parents
 
 
-class DifferentialEvolution(_Breeding):
+class DifferentialEvolution(WarmStartablePopulation):
     """Differential evolution, DE/rand/1/bin (Storn and Price, 1997).
 
     Generation 0 is a uniform random population; warm-started, it begins with the sources' best
