@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import rankdata
 
-from .._validation import check_int, check_real, fail, float_array, generator_of
+from .._validation import check_real, check_size, fail, float_array, generator_of
 from .graph import Landscape
 
 __all__ = ["MAX_VALUES", "spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima",
@@ -27,16 +27,6 @@ __all__ = ["MAX_VALUES", "spearman", "fdc", "autocorrelation", "correlation_leng
 #: The most losses a metric draws at once (random walks' steps, shuffled copies): 80 MB of
 #: floats. More is refused up front: ``n_walks=10**9`` asked numpy for 7.5 GB.
 MAX_VALUES = 10_000_000
-
-
-def _count(value: Any, name: str, owner: str, low: int, per: int, what: str) -> int:
-    """``value`` as an int of at least ``low`` such that ``value`` times ``per`` losses (drawn by
-    each ``what``) stay within :data:`MAX_VALUES`."""
-    count = check_int(value, name, owner, low)
-    if count * per > MAX_VALUES:
-        raise fail(name, owner, f"an int in [{low}, {MAX_VALUES // per}]", value,
-                   hint=f"Each {what} draws {per} losses; at most {MAX_VALUES:,} are drawn at once.")
-    return count
 
 
 def _losses(land: Landscape, losses: Any, owner: str) -> np.ndarray:
@@ -98,8 +88,8 @@ def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000,
                     seed: int | np.random.Generator = 0) -> float:
     """Lag-1 autocorrelation of losses along random walks on the neighbour graph (pooled over
     ``n_walks`` seeded walks of ``length`` steps). Near 1: smooth; near 0: rugged."""
-    length = _count(length, "length", "autocorrelation", 2, 1, "step")
-    n_walks = _count(n_walks, "n_walks", "autocorrelation", 1, length, "walk")
+    length = check_size(length, "length", "autocorrelation", 2, 1, MAX_VALUES, "losses")
+    n_walks = check_size(n_walks, "n_walks", "autocorrelation", 1, length, MAX_VALUES, "losses")
     values = _losses(land, losses, "autocorrelation")
     rng = generator_of(seed, "autocorrelation")
     degree, offsets = land.degree(), land._offsets
@@ -278,7 +268,7 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
     """
     if not isinstance(land, Landscape):
         raise fail("land", "null_zscores", "a Landscape", land)
-    n_shuffles = _count(n_shuffles, "n_shuffles", "null_zscores", 2, land.n, "shuffle")
+    n_shuffles = check_size(n_shuffles, "n_shuffles", "null_zscores", 2, land.n, MAX_VALUES, "losses")
     rule = f"a name or a list of names from {list(SCALARS)}, or None"
     if metrics is None or isinstance(metrics, str):
         names = list(SCALARS) if metrics is None else [metrics]

@@ -133,9 +133,9 @@ def test_null_zscores_takes_one_metric_by_its_name():
                                           "got 'an array of shape (2,)'."),
     (lambda: spearman("abc", "abd"), "`a` of spearman must be an array of shape (k,) of numbers; got 'abc'."),
     (lambda: autocorrelation(SPHERE, n_walks=10**9), "`n_walks` of autocorrelation must be an int in [1, 500000]; "
-                                                     "got 1000000000. Each walk draws 20 losses; at most 10,000,000"),
+                                                     "got 1000000000. That is 20 losses each, and at most 10,000,000"),
     (lambda: null_zscores(SPHERE, n_shuffles=10**9), "`n_shuffles` of null_zscores must be an int in [2, 123456]; "
-                                                     "got 1000000000. Each shuffle draws 81 losses"),
+                                                     "got 1000000000. That is 81 losses each"),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
