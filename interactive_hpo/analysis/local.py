@@ -24,7 +24,7 @@ import numpy as np
 from .._validation import check_int, check_real, fail, float_array
 from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
-from ._checks import check_callable, check_search_space, evaluate, unit_points
+from ._checks import MAX_POINTS, check_callable, check_search_space, evaluate, unit_points
 
 __all__ = ["AblationPath", "QuantileImportance", "ablation_path", "quantile_importance"]
 
@@ -99,7 +99,7 @@ def quantile_settings(quantile: Any, level: Any, n_boot: Any, seed: Any, owner: 
     function the person called)."""
     return (check_real(quantile, "quantile", owner, 0.0, 1.0, low_open=True, high_open=True),
             check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
-            check_int(n_boot, "n_boot", owner, 10), check_int(seed, "seed", owner, 0))
+            check_int(n_boot, "n_boot", owner, 10, MAX_POINTS), check_int(seed, "seed", owner, 0))
 
 
 def top_count(n: int, quantile: float) -> int:
@@ -124,7 +124,7 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
         with the last of them, so constant losses make every share 0).
     level : float, default=0.9
     n_boot : int, default=200
-        Bootstrap resamples for the interval.
+        Bootstrap resamples for the interval (10 to 2**20).
     seed : int, default=0
 
     Returns

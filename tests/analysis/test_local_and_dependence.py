@@ -137,6 +137,12 @@ def test_in_a_conditional_space_the_average_runs_where_the_parameter_is_active()
      r"`functions` of partial_dependence must be finite values at every point"),
     (lambda: partial_dependence(loss, SPACE, "a", seed=-1), r"`seed` of partial_dependence must be an int"),
     (lambda: partial_dependence("loss", SPACE, "a"), r"`functions` of partial_dependence must be a callable"),
+    # Fuzz round 4: a MemoryError (7.5 GB of levels) instead of an error naming the argument.
+    (lambda: partial_dependence(loss, SPACE, "a", resolution=10**9),
+     r"`resolution` of partial_dependence must be an int in \[2, 1048576\]; got 1000000000\."),
+    (lambda: ice_curves(loss, SPACE, "a", np.zeros((4, 3)), resolution=10**9),
+     r"`resolution` of ice_curves must be an int in \[2, 262144\]; got 1000000000\. That is 4 points \(one per row "
+     r"of X\) each"),
 ])
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):
