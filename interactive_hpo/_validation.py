@@ -122,6 +122,17 @@ def check_int(value: Any, name: str, owner: str, low: int | None = None, high: i
     return int(value)
 
 
+def check_size(value: Any, name: str, owner: str, low: int, per: int, limit: int, unit: str) -> int:
+    """``value`` as an int of at least ``low`` such that ``value * per`` ``unit`` (``per`` for
+    each one) stay within ``limit``: a size that would exhaust memory is refused before anything
+    is allocated, not by a MemoryError (or the machine's swap) after."""
+    count = check_int(value, name, owner, low)
+    if count * per > limit:
+        raise fail(name, owner, f"an int in [{low}, {limit // per}]", value,
+                   hint=f"That is {per:,} {unit} each, and at most {limit:,} are held at once.")
+    return count
+
+
 def check_real(
     value: Any,
     name: str,

@@ -12,7 +12,17 @@ import numpy as np
 from .._validation import fail, float_array
 from ..space import SearchSpace
 
-__all__ = ["check_callable", "check_search_space", "evaluate", "unit_points"]
+__all__ = ["MAX_POINTS", "MAX_SAMPLES", "MAX_VALUES", "check_callable", "check_search_space", "evaluate",
+           "unit_points"]
+
+#: The most points an analysis builds and evaluates its functions at (a Sobol design's
+#: ``n (d + 2)``, a background, a grid of levels, ICE curves, bootstrap resamples): 8 MB per
+#: dimension. More is refused before anything is allocated (``n=10**9`` asked numpy for 45 GB).
+MAX_POINTS = 2**20
+#: The most plausible functions (GP sample paths, a forest's trees).
+MAX_SAMPLES = 1024
+#: The most values (points times functions) an analysis holds at once: 512 MB of floats.
+MAX_VALUES = 2**26
 
 
 def check_search_space(space: Any, owner: str) -> SearchSpace:

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail
+from .._validation import check_int, check_real, check_size, fail
 from ..space import SearchSpace
 from ..views import AxisLevels
-from ._checks import check_callable, check_search_space, evaluate, unit_points
+from ._checks import MAX_POINTS, check_callable, check_search_space, evaluate, unit_points
 from .sobol import FUNCTIONS_RULE, Functions, uniform_points
 
 __all__ = ["PartialDependence", "ice_curves", "partial_dependence"]
@@ -85,8 +85,11 @@ def grid_settings(space: SearchSpace, names: Any, owner: str, *, resolution: int
             or len(set(chosen)) != len(chosen):
         raise fail("names", owner, f"one or two distinct names among {space.names}", names)
     default = 40 if len(chosen) == 1 else 15
-    return GridSettings(tuple(chosen), check_int(default if resolution is None else resolution, "resolution", owner, 2),
-                        check_int(n_background, "n_background", owner, 2),
+    # At most MAX_POINTS levels (or pairs of levels): a plot's grid, never its machine's memory.
+    most = int(round(MAX_POINTS ** (1 / len(chosen))))
+    return GridSettings(tuple(chosen), check_int(default if resolution is None else resolution, "resolution", owner, 2,
+                                                 most),
+                        check_int(n_background, "n_background", owner, 2, MAX_POINTS),
                         check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
                         check_int(seed, "seed", owner, 0))
 
@@ -104,9 +107,10 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
     space : SearchSpace
     names : str or sequence of one or two str
     resolution : int, optional
-        Levels per parameter (default 40 for one, 15 for two; a categorical has its choices).
+        Levels per parameter (default 40 for one, 15 for two; a categorical has its choices);
+        at most 2**20 for one parameter, 1024 for two.
     n_background : int, default=256
-        Uniform configurations the other parameters are averaged over.
+        Uniform configurations the other parameters are averaged over (at most 2**20).
     level : float, default=0.9
     seed : int, default=0
 
@@ -178,6 +182,7 @@ def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, nam
     X : array-like of shape (n, d)
         The configurations (say, the trials) in the unit cube (every entry in [0, 1]).
     resolution : int, default=40
+        Levels along ``name``; ``resolution`` times ``n`` at most 2**20.
 
     Returns
     -------
@@ -191,7 +196,8 @@ def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, nam
     if not isinstance(name, str) or name not in space.names:
         raise fail("name", owner, f"one of {space.names}", name)
     X = unit_points(X, space, owner)
-    axis = space.axis(name, check_int(resolution, "resolution", owner, 2))
+    axis = space.axis(name, check_size(resolution, "resolution", owner, 2, max(1, len(X)), MAX_POINTS,
+                                       "points (one per row of X)"))
     j = space.names.index(name)
     points = np.repeat(X[:, None, :], len(axis.unit), axis=1)
     points[:, :, j] = axis.unit[None, :]

@@ -20,6 +20,7 @@ from ..optimizers.capabilities import ModelBased
 from ..study import Study
 from ..study.results import loss_of
 from ..trial import TrialState
+from ._checks import MAX_SAMPLES
 from .dependence import PartialDependence, averaged, grid_settings
 from .local import QuantileImportance, quantile_importance, quantile_settings, top_count
 from .sobol import SobolIndices, design_settings, sobol_indices
@@ -95,7 +96,7 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
     step : int, optional
         The study as it was when trial ``step`` was asked.
     n_samples : int, default=64
-        GP sample paths, or trees (at least 2).
+        GP sample paths, or trees (2 to :data:`~interactive_hpo.analysis._checks.MAX_SAMPLES`, 1024).
     seed : int, default=0
     """
     return _functions(study, surrogate, objective, step, n_samples, seed, "surrogate_of")
@@ -106,7 +107,7 @@ def _functions(study: Study, surrogate: str, objective: int, step: int | None, n
     """:func:`surrogate_of`, every error naming ``owner``, the function the person called."""
     objective, step = _checked(study, objective, step, owner)
     surrogate = check_one_of(surrogate, "surrogate", owner, SURROGATES)
-    n_samples, seed = check_int(n_samples, "n_samples", owner, 2), check_int(seed, "seed", owner, 0)
+    n_samples, seed = check_int(n_samples, "n_samples", owner, 2, MAX_SAMPLES), check_int(seed, "seed", owner, 0)
     if study.goals.multi and surrogate == "gp":
         raise fail("surrogate", owner, "'forest' or 'auto' for a study of several objectives", surrogate)
     view = None if surrogate == "forest" or study.goals.multi else \
@@ -166,7 +167,10 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, ste
     ['a', 'b', 'c']
     """
     owner = "importance"
-    n, level, seed = design_settings(n, level, seed, owner)
+    if not isinstance(study, Study):
+        raise fail("study", owner, "a Study", study)
+    n_samples = check_int(n_samples, "n_samples", owner, 2, MAX_SAMPLES)
+    n, level, seed = design_settings(n, level, seed, owner, study.space.dim, n_samples)
     functions = _functions(study, surrogate, objective, step, n_samples, seed, owner)
     return sobol_indices(functions, study.space, n=n, level=level, seed=seed, source=functions.source)
 

@@ -24,7 +24,7 @@ import numpy as np
 from .._validation import check_int, check_real, fail, float_array
 from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
-from ._checks import check_callable, check_search_space, evaluate, unit_points
+from ._checks import MAX_POINTS, check_callable, check_search_space, evaluate, unit_points
 
 __all__ = ["AblationPath", "QuantileImportance", "ablation_path", "quantile_importance"]
 
@@ -48,7 +48,8 @@ class QuantileImportance:
         The central ``level`` interval of ``share`` over bootstrap resamples of the trials.
     quantile : float
     n_top : int
-        Trials in the top quantile.
+        Trials in the top quantile: the best ``quantile`` of them (at least 2), and every trial
+        whose loss ties with the last of those.
     level : float
     """
 
@@ -98,7 +99,7 @@ def quantile_settings(quantile: Any, level: Any, n_boot: Any, seed: Any, owner: 
     function the person called)."""
     return (check_real(quantile, "quantile", owner, 0.0, 1.0, low_open=True, high_open=True),
             check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
-            check_int(n_boot, "n_boot", owner, 10), check_int(seed, "seed", owner, 0))
+            check_int(n_boot, "n_boot", owner, 10, MAX_POINTS), check_int(seed, "seed", owner, 0))
 
 
 def top_count(n: int, quantile: float) -> int:
@@ -119,10 +120,11 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
     losses : array-like of shape (n,)
         Their losses (lower is better); trials with a non-finite loss are left out.
     quantile : float, default=0.1
-        The share of trials counted as the best (at least 2 of them).
+        The share of trials counted as the best (at least 2 of them; with every trial that ties
+        with the last of them, so constant losses make every share 0).
     level : float, default=0.9
     n_boot : int, default=200
-        Bootstrap resamples for the interval.
+        Bootstrap resamples for the interval (10 to 2**20).
     seed : int, default=0
 
     Returns
@@ -145,11 +147,13 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
                    f"{len(losses)} finite")
 
     def top_of(values: np.ndarray) -> np.ndarray:
-        mask = np.zeros(len(values), dtype=bool)
-        mask[np.argsort(values, kind="stable")[:n_top]] = True
-        return mask
+        # Every trial that ties with the last of the best n_top is in: which of equal losses make
+        # the cut is not the losses' to say, and trial order deciding it made constant losses
+        # "important" for whatever the first trials happened to share (as best_trained, issue 26).
+        return values <= np.partition(values, n_top - 1)[n_top - 1]
 
-    divergence = _divergences(space, X, top_of(losses))
+    top = top_of(losses)
+    divergence = _divergences(space, X, top)
     rng = np.random.default_rng(seed)
     boot = np.empty((n_boot, space.dim))
     for b in range(len(boot)):
@@ -157,7 +161,7 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
         boot[b] = _shares(_divergences(space, X[pick], top_of(losses[pick])))
     tail = 50.0 * (1.0 - level)
     return QuantileImportance(tuple(space.names), divergence, _shares(divergence),
-                              np.percentile(boot, [tail, 100 - tail], axis=0).T, quantile, n_top, level)
+                              np.percentile(boot, [tail, 100 - tail], axis=0).T, quantile, int(top.sum()), level)
 
 
 @dataclass(frozen=True, eq=False)

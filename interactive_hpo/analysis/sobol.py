@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_size
 from ..space import SearchSpace
-from ._checks import check_callable, check_search_space, evaluate
+from ._checks import MAX_POINTS, MAX_VALUES, check_callable, check_search_space, evaluate
 
 __all__ = ["SobolIndices", "sobol_indices", "saltelli_design", "uniform_points"]
 
@@ -144,7 +144,8 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
         space's configurations) returns shape (S, m), one row per plausible function, or (m,).
     space : SearchSpace
     n : int, default=512
-        Size of the Sobol design (a power of 2 keeps it balanced); cost ``n (d + 2)`` points.
+        Size of the Sobol design (a power of 2 keeps it balanced); cost ``n (d + 2)`` points,
+        at most :data:`~interactive_hpo.analysis._checks.MAX_POINTS` (2**20).
     level : float, default=0.9
         Coverage of the intervals over the functions.
     seed : int, default=0
@@ -167,7 +168,7 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
     owner = "sobol_indices"
     space = check_search_space(space, owner)
     check_callable(functions, "functions", owner, FUNCTIONS_RULE)
-    n, level, seed = design_settings(n, level, seed, owner)
+    n, level, seed = design_settings(n, level, seed, owner, space.dim)
     d = space.dim
     points = uniform_points(space, saltelli_design(d, n, seed))
     values = evaluate(functions, points, "functions", owner, several=True)
@@ -176,11 +177,17 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
                         str(source), n)
 
 
-def design_settings(n: Any, level: Any, seed: Any, owner: str) -> tuple[int, float, int]:
+def design_settings(n: Any, level: Any, seed: Any, owner: str, dim: int,
+                    n_samples: int | None = None) -> tuple[int, float, int]:
     """``n``, ``level`` and ``seed`` of :func:`sobol_indices` checked, errors naming ``owner``
-    (the function the person called)."""
-    return (check_int(n, "n", owner, 8), check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
-            check_int(seed, "seed", owner, 0))
+    (the function the person called): ``n (dim + 2)`` points at most :data:`MAX_POINTS`, and
+    with ``n_samples`` functions known, their values at most :data:`MAX_VALUES`."""
+    n = check_size(n, "n", owner, 8, dim + 2, MAX_POINTS, "points")
+    if n_samples is not None:
+        check_size(n, "n", owner, 8, (dim + 2) * n_samples, MAX_VALUES, f"values ({dim + 2} points x {n_samples} "
+                   "functions)")
+    return n, check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True), check_int(seed, "seed",
+                                                                                                    owner, 0)
 
 
 def _estimate(values: np.ndarray, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._validation import check_int, fail, import_optional
 from ..views import SurrogateView
+from ._checks import MAX_SAMPLES
 
 __all__ = ["FOREST_MIN", "ForestSurrogate", "GPSamples"]
 
@@ -32,7 +33,7 @@ class GPSamples:
     view : SurrogateView
         A fitted belief (``study.surrogate()``), in the study's objective units.
     n_samples : int, default=64
-        S, the number of sample paths.
+        S, the number of sample paths (2 to 1024).
     seed : int, default=0
         The same seed gives the same paths at every call, so points evaluated in several calls
         belong to the same S functions (as long as the view draws pathwise; with categories in
@@ -45,7 +46,7 @@ class GPSamples:
         if not isinstance(view, SurrogateView):
             raise fail("view", "GPSamples", "a SurrogateView (study.surrogate()) that draws sample paths", view)
         self.view = view
-        self.n_samples = check_int(n_samples, "n_samples", "GPSamples", 2)
+        self.n_samples = check_int(n_samples, "n_samples", "GPSamples", 2, MAX_SAMPLES)
         self.seed = check_int(seed, "seed", "GPSamples", 0)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
@@ -67,7 +68,7 @@ class ForestSurrogate:
         At least :data:`FOREST_MIN` (4) finite losses (or values: the analyses do not depend on
         the sign).
     n_trees : int, default=64
-        S, as Optuna's fANOVA evaluator uses.
+        S, as Optuna's fANOVA evaluator uses (2 to 1024).
     seed : int, default=0
 
     Notes
@@ -92,7 +93,7 @@ class ForestSurrogate:
         if len(y) < FOREST_MIN or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
             raise fail("y", owner, f"at least {FOREST_MIN} finite values (with finite points)",
                        f"{len(y)} values, {int(np.sum(~np.isfinite(y)))} not finite")
-        self.n_trees = check_int(n_trees, "n_trees", owner, 2)
+        self.n_trees = check_int(n_trees, "n_trees", owner, 2, MAX_SAMPLES)
         self.forest = RandomForestRegressor(n_estimators=self.n_trees, max_depth=64, min_samples_leaf=1,
                                             random_state=check_int(seed, "seed", owner, 0)).fit(X, y)
 

@@ -22,7 +22,7 @@ from .._validation import check_int, check_one_of, check_real, fail
 from ..optimizers.hypergradient import HypergradientDescent
 from ..study.core import Study
 from .bilevel import BilevelProblem, check_problem
-from .hypergradients import exact_ridge, forward_mode, implicit, reverse_mode
+from .hypergradients import SOLVERS, exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
 
@@ -78,7 +78,7 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
 
 
 def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[int] = (0, 1, 2, 5, 10, 20, 50, 100),
-                    solvers: Sequence[str] = ("cg", "neumann")) -> dict[str, np.ndarray]:
+                    solvers: str | Sequence[str] = ("cg", "neumann")) -> dict[str, np.ndarray]:
     """Relative error ``||g_k - g|| / ||g||`` of :func:`implicit` after ``k`` iterations, per solver.
 
     The reference ``g`` is :func:`exact_ridge` for ridge, and conjugate gradient run to
@@ -88,6 +88,9 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     """
     check_problem(problem, "implicit_errors")
     counts = [check_int(k, "iterations", "implicit_errors", 0) for k in iterations]
+    # Checked before the solves, under this function's name: "cg" is one solver, not "c" and "g".
+    solvers = [check_one_of(s, "solvers", "implicit_errors", SOLVERS) for s in
+               ([solvers] if isinstance(solvers, str) else solvers)]
     w = problem.solve(theta)
     reference = (exact_ridge(problem, theta) if isinstance(problem, RidgeProblem)
                  else implicit(problem, theta, iterations=problem.n_weights, w=w)).gradient
@@ -193,13 +196,14 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
     match = check_one_of(match, "match", "compare_with_black_box", ("time", "evaluations"))
     step_size = check_real(step_size, "step_size", "compare_with_black_box", 0.0, None, low_open=True)
     space = problem.space
+    # Both studies and objectives are built first: a misspelled optimizer is refused before the descent runs.
+    black_box = Study(space, optimizer, seed=seed)
     descent = HypergradientDescent(space, step_size=step_size, start=start or problem.middle(), seed=seed)
     gradient = Study(space, descent)
+    descent_objective, objective = BilevelObjective(problem, method), BilevelObjective(problem, method)
     clock = time.perf_counter()
-    gradient.run(BilevelObjective(problem, method), steps)
+    gradient.run(descent_objective, steps)
     seconds = time.perf_counter() - clock
-    black_box = Study(space, optimizer, seed=seed)
-    objective = BilevelObjective(problem, method)
     clock = time.perf_counter()
     if match == "evaluations":
         black_box.run(objective, steps)

@@ -9,14 +9,15 @@ is the Manhattan distance on level indices plus the Hamming distance on categori
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import as_finite, fail, float_array
 
 __all__ = ["Landscape"]
 
@@ -64,17 +65,19 @@ class Landscape:
     info: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        if not all(isinstance(v, Iterable) and not isinstance(v, (str, bytes)) for v in self.levels):
+            raise fail("levels", "Landscape", "one sequence of levels per name", self.levels)
         names, levels, ordered = tuple(self.names), tuple(tuple(v) for v in self.levels), tuple(self.ordered)
         if not names or len(levels) != len(names) or len(ordered) != len(names):
             raise fail("levels", "Landscape", "one sequence of levels and one ordered flag per name",
                        f"{len(names)} names, {len(levels)} level sequences, {len(ordered)} flags")
         if any(len(v) < 2 for v in levels):
             raise fail("levels", "Landscape", "at least two levels per parameter", [len(v) for v in levels])
-        losses = np.asarray(self.losses, dtype=float).reshape(-1)
         shape = tuple(len(v) for v in levels)
-        if losses.size != int(np.prod(shape)):
-            raise fail("losses", "Landscape", f"one loss per configuration of the grid {shape} "
-                       f"({int(np.prod(shape))} in all)", f"an array of {losses.size}")
+        rule = f"one loss per configuration of the grid {shape} ({math.prod(shape)} in all)"
+        losses = float_array(self.losses, "losses", "Landscape", rule).reshape(-1)
+        if losses.size != math.prod(shape):
+            raise fail("losses", "Landscape", rule, f"an array of {losses.size}")
         if not np.all(np.isfinite(losses)):
             raise fail("losses", "Landscape", "finite numbers (give failed configurations a bad, finite loss)",
                        f"{int(np.sum(~np.isfinite(losses)))} non-finite values")
@@ -137,18 +140,19 @@ class Landscape:
         codes = []
         for name, levels, ordered in zip(self.names, self.levels, self.ordered, strict=True):
             value = params[name]
+            if isinstance(value, np.generic):  # np.str_("rbf") is "rbf", as the search space reads it
+                value = value.item()
             exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
             if exact or not ordered:
                 if not exact:
                     raise fail(f"params[{name!r}]", owner, f"one of the choices {list(levels)}", value)
                 codes.append(exact[0])
                 continue
+            if as_finite(value) is None:  # NaN is as near to every level as to none: argmin would take the first
+                raise fail(f"params[{name!r}]", owner, "a finite number", value)
             param = self.space[name] if self.space is not None and name in self.space else None
             position = float if param is None else param.to_unit
-            try:
-                distance = np.abs(np.array([position(level) for level in levels]) - position(value))
-            except (TypeError, ValueError) as error:
-                raise fail(f"params[{name!r}]", owner, "a number", value) from error
+            distance = np.abs(np.array([position(level) for level in levels]) - position(value))
             codes.append(int(np.argmin(distance)))
         return int(np.ravel_multi_index(tuple(codes), self.shape))
 

@@ -17,11 +17,16 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import rankdata
 
-from .._validation import check_int, check_real, fail, float_array, generator_of
+from .._validation import check_real, check_size, fail, float_array, generator_of
 from .graph import Landscape
 
-__all__ = ["spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima", "basins",
-           "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
+__all__ = ["MAX_VALUES", "spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima",
+           "basins", "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
+
+
+#: The most losses a metric draws at once (random walks' steps, shuffled copies): 80 MB of
+#: floats. More is refused up front: ``n_walks=10**9`` asked numpy for 7.5 GB.
+MAX_VALUES = 10_000_000
 
 
 def _losses(land: Landscape, losses: Any, owner: str) -> np.ndarray:
@@ -60,7 +65,13 @@ def _correlation(a: np.ndarray, b: np.ndarray, *, rank: bool = False) -> float:
 def spearman(a: Any, b: Any) -> float:
     """Spearman's rank correlation of two arrays of shape (k,); NaN where it is undefined (either
     side constant, or fewer than two values)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a = float_array(a, "a", "spearman", "an array of shape (k,) of numbers")
+    rule = f"an array of numbers of the shape of `a`, {a.shape}"
+    b = float_array(b, "b", "spearman", rule)
+    if a.ndim != 1:
+        raise fail("a", "spearman", "an array of shape (k,) of numbers", f"an array of shape {a.shape}")
+    if b.shape != a.shape:
+        raise fail("b", "spearman", rule, f"an array of shape {b.shape}")
     return math.nan if len(a) < 2 else _correlation(a, b, rank=True)
 
 
@@ -77,8 +88,8 @@ def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000,
                     seed: int | np.random.Generator = 0) -> float:
     """Lag-1 autocorrelation of losses along random walks on the neighbour graph (pooled over
     ``n_walks`` seeded walks of ``length`` steps). Near 1: smooth; near 0: rugged."""
-    n_walks = check_int(n_walks, "n_walks", "autocorrelation", 1)
-    length = check_int(length, "length", "autocorrelation", 2)
+    length = check_size(length, "length", "autocorrelation", 2, 1, MAX_VALUES, "losses")
+    n_walks = check_size(n_walks, "n_walks", "autocorrelation", 1, length, MAX_VALUES, "losses")
     values = _losses(land, losses, "autocorrelation")
     rng = generator_of(seed, "autocorrelation")
     degree, offsets = land.degree(), land._offsets
@@ -209,6 +220,9 @@ def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, flo
     Returns ``"spearman"`` (over all configurations), ``"spearman_top"`` (over the union of both
     top-``top`` sets) and ``"gamma_overlap"`` (intersection over union of the top sets).
     """
+    for name, land in (("a", a), ("b", b)):
+        if not isinstance(land, Landscape):
+            raise fail(name, "similarity", "a Landscape", land)
     if a.shape != b.shape or a.names != b.names:
         raise fail("b", "similarity", "a landscape on the same grid as a", f"grid {b.shape} of {b.names}")
     top = check_real(top, "top", "similarity", 0, 1, low_open=True)
@@ -252,7 +266,9 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
     optima than chance", a local-optima z-score well below 0. ``metrics`` picks one name or
     several of :data:`SCALARS` (all by default: each costs ``n_shuffles`` evaluations).
     """
-    n_shuffles = check_int(n_shuffles, "n_shuffles", "null_zscores", 2)
+    if not isinstance(land, Landscape):
+        raise fail("land", "null_zscores", "a Landscape", land)
+    n_shuffles = check_size(n_shuffles, "n_shuffles", "null_zscores", 2, land.n, MAX_VALUES, "losses")
     rule = f"a name or a list of names from {list(SCALARS)}, or None"
     if metrics is None or isinstance(metrics, str):
         names = list(SCALARS) if metrics is None else [metrics]

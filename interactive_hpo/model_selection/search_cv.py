@@ -15,6 +15,7 @@ import numpy as np
 from .._validation import check_int, fail, import_optional, seed_to_int, warn_user
 from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import (
+    Shown,
     check_estimator,
     check_labels,
     check_space,
@@ -88,7 +89,13 @@ def _splits(y: Any, n_splits: int, classifier: bool, seed: int, name: str, owner
     if classifier:
         check_labels(labels, owner)
         stratified = type_of_target(labels) in ("binary", "multiclass")
-    limit = int(np.unique(labels, return_counts=True)[1].min()) if stratified else len(labels)
+    classes, counts = np.unique(labels, return_counts=True) if stratified else (None, np.array([len(labels)]))
+    limit = int(counts.min())
+    if limit < 2:  # no number of folds would do: the data is what to change, not `name` ("an int in [2, 1]")
+        smallest = f"class {classes[int(np.argmin(counts))].item()!r} has {limit} sample" if stratified else \
+            f"{limit} sample"
+        raise fail("y", owner, f"labels with at least 2 samples{' of every class' if stratified else ''} in {where}, "
+                   "so that it can be cut into folds", Shown(f"{smallest} in {where}"))
     if n_splits > limit:
         what = f"the smallest class in {where} has {limit} samples" if stratified else f"{where} has {limit} samples"
         raise fail(name, owner, f"an int in [2, {limit}]", n_splits,

@@ -138,9 +138,26 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
     (lambda: study_quantile_importance(three_of_four_pruned()),
      r"`study` of study_quantile_importance must be a study with at least 4 completed trials for a top quantile"),
     (lambda: importance(three_of_four_pruned(), n_samples=1),
-     r"`n_samples` of importance must be an int in \[2, inf\)"),
+     r"`n_samples` of importance must be an int in \[2, 1024\]"),
     (lambda: importance(three_of_four_pruned(), seed=-1), r"`seed` of importance must be an int in \[0, inf\)"),
     (lambda: importance(three_of_four_pruned(), n=4), r"`n` of importance must be an int in \[8, inf\)"),
+    # Fuzz round 4: each of these raised MemoryError (45 GB for n=10**9), or built 10**7 trees.
+    (lambda: sobol_indices(ishigami, ISHIGAMI_SPACE, n=10**9),
+     r"`n` of sobol_indices must be an int in \[8, 209715\]; got 1000000000\. That is 5 points each, and at most "
+     r"1,048,576 are held at once\."),
+    (lambda: importance(three_of_four_pruned(), n=2**17, n_samples=128),
+     r"`n` of importance must be an int in \[8, 104857\]; got 131072\. That is 640 values \(5 points x 128 "
+     r"functions\) each, and at most 67,108,864"),
+    (lambda: importance(three_of_four_pruned(), n_samples=10**7), r"`n_samples` of importance must be an int in "
+                                                                  r"\[2, 1024\]; got 10000000\."),
+    (lambda: ForestSurrogate(np.zeros((4, 1)), np.arange(4.0), n_trees=10**7),
+     r"`n_trees` of ForestSurrogate must be an int in \[2, 1024\]"),
+    (lambda: study_partial_dependence(three_of_four_pruned(), "x1", n_background=10**9),
+     r"`n_background` of study_partial_dependence must be an int in \[2, 1048576\]"),
+    (lambda: study_partial_dependence(three_of_four_pruned(), ["x1", "x2"], resolution=10**5),
+     r"`resolution` of study_partial_dependence must be an int in \[2, 1024\]"),
+    (lambda: study_quantile_importance(three_of_four_pruned(), n_boot=10**9),
+     r"`n_boot` of study_quantile_importance must be an int in \[10, 1048576\]"),
     (lambda: study_partial_dependence(three_of_four_pruned(), "x1", n_samples=1),
      r"`n_samples` of study_partial_dependence must be"),
     (lambda: study_partial_dependence(three_of_four_pruned(), None), r"`names` of study_partial_dependence must be"),

@@ -40,6 +40,17 @@ def test_the_best_trials_agree_on_what_matters_near_the_optimum(trials):
     assert np.all(low <= high) and low[0] > high[1]   # a's share is surely above b's
 
 
+def test_trials_that_tie_at_the_cut_are_all_among_the_best(trials):
+    """Fuzz round 4: with constant losses the first trials in order made the cut, and whatever
+    they happened to share scored as important (kind got a share of 0.6 of nothing)."""
+    X, _ = trials
+    flat = quantile_importance(SPACE, X, np.ones(len(X)), quantile=0.1, n_boot=10)
+    assert flat.n_top == len(X) and np.all(flat.share == 0) and np.all(flat.interval == 0)
+    # Two levels of accuracy: the 100 tied best trials (a < 1/3) are all in, a alone matters.
+    coarse = quantile_importance(SPACE, X, (X[:, 0] > 1 / 3).astype(float), quantile=0.1, n_boot=10)
+    assert coarse.n_top == int(np.sum(X[:, 0] <= 1 / 3)) and coarse.ranking()[0] == "a"
+
+
 def test_a_study_reads_its_finished_trials():
     study = Study(SPACE, "random", seed=0)
     study.run(lambda p: float(loss(SPACE.to_unit(p)[None])[0]), n_trials=80)
@@ -126,6 +137,12 @@ def test_in_a_conditional_space_the_average_runs_where_the_parameter_is_active()
      r"`functions` of partial_dependence must be finite values at every point"),
     (lambda: partial_dependence(loss, SPACE, "a", seed=-1), r"`seed` of partial_dependence must be an int"),
     (lambda: partial_dependence("loss", SPACE, "a"), r"`functions` of partial_dependence must be a callable"),
+    # Fuzz round 4: a MemoryError (7.5 GB of levels) instead of an error naming the argument.
+    (lambda: partial_dependence(loss, SPACE, "a", resolution=10**9),
+     r"`resolution` of partial_dependence must be an int in \[2, 1048576\]; got 1000000000\."),
+    (lambda: ice_curves(loss, SPACE, "a", np.zeros((4, 3)), resolution=10**9),
+     r"`resolution` of ice_curves must be an int in \[2, 262144\]; got 1000000000\. That is 4 points \(one per row "
+     r"of X\) each"),
 ])
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):

@@ -16,6 +16,7 @@ from interactive_hpo.gradient import (  # noqa: E402
     MLPProblem,
     RidgeProblem,
     exact_ridge,
+    experiments,  # noqa: E402
     finite_differences,
     forward_mode,
     hypergradient,
@@ -23,7 +24,13 @@ from interactive_hpo.gradient import (  # noqa: E402
     online_learning_rate,
     reverse_mode,
 )
-from interactive_hpo.gradient.experiments import NeumannRate, compare_with_black_box, mode_costs, neumann_rate  # noqa: E402
+from interactive_hpo.gradient.experiments import (  # noqa: E402
+    NeumannRate,
+    compare_with_black_box,
+    implicit_errors,
+    mode_costs,
+    neumann_rate,
+)
 
 RIDGE = RidgeProblem()
 MLP = MLPProblem(hidden=4, steps=3)
@@ -111,7 +118,23 @@ CASES = [
                                                      "[1, inf); got 0."),
     (lambda: compare_with_black_box(RIDGE, match="trials"), "`match` of compare_with_black_box must be one of "
                                                             "['time', 'evaluations']; got 'trials'."),
+    # Fuzz round 4: "cg" was read letter by letter, and a bad solver was named implicit's after the solve.
+    (lambda: implicit_errors(RIDGE, [0.0], solvers=["cg", "newton"]), "`solvers` of implicit_errors must be one of "
+                                                                      "['cg', 'neumann']; got 'newton'."),
 ]
+
+
+def test_implicit_errors_takes_one_solver_by_its_name():
+    assert list(implicit_errors(RIDGE, [0.0], iterations=[1], solvers="cg")) == ["cg"]
+
+
+def test_a_misspelled_black_box_is_refused_before_the_descent_runs(monkeypatch):
+    """Fuzz round 4: the whole descent ran first, then the optimizer's name was refused."""
+    objectives = []
+    monkeypatch.setattr(experiments, "BilevelObjective", lambda *args: objectives.append(args))
+    with pytest.raises(InvalidParameterError, match=re.escape("`optimizer` of Study must be one of")):
+        compare_with_black_box(RIDGE, steps=40, optimizer="bayes")
+    assert objectives == []
 
 
 @pytest.mark.parametrize("call, message", CASES, ids=[m.split(" of ")[0] + str(i) for i, (_, m) in enumerate(CASES)])

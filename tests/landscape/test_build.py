@@ -164,7 +164,7 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
     (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
         {"a": 1, "b": "z"}), "`params['b']` of Landscape.index_of must be one of the choices ['x', 'y']; got 'z'"),
     (lambda: Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0]).index_of(
-        {"a": "big", "b": "x"}), "`params['a']` of Landscape.index_of must be a number; got 'big'"),
+        {"a": "big", "b": "x"}), "`params['a']` of Landscape.index_of must be a finite number; got 'big'"),
     (lambda: paper_task("knn", "iris"), "`model` of paper_task must be one of ['svm', 'random_forest',"),
     (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), budget=0.5),
      "`budget` of build_landscape must be None for an objective without a `budget` keyword; got 0.5."),
@@ -175,10 +175,32 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
     (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), max_failed=1),
      "`max_failed` of build_landscape must be a finite real number in [0, 1); got 1."),
     (lambda: paper_task("svm", "mnist"), "`dataset` of paper_task must be one of ['iris', 'wine',"),
+    # Fuzz round 4: a resolution of 1000 over four floats went on to list 10^12 grid points (a
+    # MemoryError asking for 7 TiB); a huge one for a single float listed its levels first.
+    (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float(n, 0, 1) for n in "xyzw"])),
+                             resolution=1000),
+     "`resolution` of build_landscape must be an int in [2, inf) that makes at most 1,000,000 configurations; "
+     "got 1000. The grid 1000 x 1000 x 1000 x 1000 has 1,000,000,000,000; use a smaller resolution."),
+    (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), resolution=10**9),
+     "`resolution` of build_landscape must be an int in [2, inf) that makes at most 1,000,000 configurations; "
+     "got 1000000000."),
+    # Fuzz round 4: NaN was as near to every level as to none, and index_of answered the first one.
+    (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0]).index_of({"a": math.nan}),
+     "`params['a']` of Landscape.index_of must be a finite number; got nan."),
+    (lambda: Landscape(("a",), (3,), (True,), [0.0, 1.0]),
+     "`levels` of Landscape must be one sequence of levels per name; got (3,)."),
+    (lambda: Landscape(("a",), ((1, 2),), (True,), ["low", "high"]),
+     "`losses` of Landscape must be one loss per configuration of the grid (2,) (2 in all); got ['low', 'high']."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_index_of_reads_numpy_scalars_as_the_values_they_hold():
+    """Fuzz round 4: a choice read from a numpy array (np.str_) was refused as none of the choices."""
+    land = Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0])
+    assert land.index_of({"a": np.int64(2), "b": np.array(["x", "y"])[1]}) == 3
 
 
 def test_the_committed_landscapes_cover_what_the_notebook_reads():

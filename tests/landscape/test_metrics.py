@@ -22,6 +22,7 @@ from interactive_hpo.landscape import (  # the public names
     null_zscores,
     profile,
     similarity,
+    spearman,
 )
 
 
@@ -126,6 +127,15 @@ def test_null_zscores_takes_one_metric_by_its_name():
     (lambda: null_zscores(SPHERE, metrics=3), "`metrics` of null_zscores must be a name or a list of names from"),
     (lambda: null_zscores(SPHERE, metrics=["fdc", "smooth"]), "got ['fdc', 'smooth']. 'smooth' is not one of them."),
     (lambda: similarity(SPHERE, grid(lambda a, b: a + b, n=4)), "`b` of similarity must be a landscape on the same"),
+    # Fuzz round 4: each of these was an AttributeError, a numpy broadcasting error or a MemoryError.
+    (lambda: similarity(SPHERE, "flat"), "`b` of similarity must be a Landscape; got 'flat'."),
+    (lambda: spearman([1, 2, 3], [1, 2]), "`b` of spearman must be an array of numbers of the shape of `a`, (3,); "
+                                          "got 'an array of shape (2,)'."),
+    (lambda: spearman("abc", "abd"), "`a` of spearman must be an array of shape (k,) of numbers; got 'abc'."),
+    (lambda: autocorrelation(SPHERE, n_walks=10**9), "`n_walks` of autocorrelation must be an int in [1, 500000]; "
+                                                     "got 1000000000. That is 20 losses each, and at most 10,000,000"),
+    (lambda: null_zscores(SPHERE, n_shuffles=10**9), "`n_shuffles` of null_zscores must be an int in [2, 123456]; "
+                                                     "got 1000000000. That is 81 losses each"),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):

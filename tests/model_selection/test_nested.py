@@ -27,6 +27,7 @@ from interactive_hpo.objectives import make_task  # noqa: E402
 
 SVC_SPACE = SearchSpace([Float("C", 1e-2, 1e2, log=True), Float("gamma", 1e-3, 1.0, log=True)])
 RIDGE_SPACE = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
+LOGISTIC_SPACE = SearchSpace([Float("C", 1e-2, 1e2, log=True)])
 FAST = {"optimizer": "random", "n_trials": 6, "outer": 3, "inner": 2}
 
 
@@ -258,6 +259,16 @@ CASES = [
         np.zeros((20, 2)), np.arange(20.0)),
      "`cv` of HPOSearchCV must be an int in [2, 20]; got 25. Each of the 25 folds needs a sample; the data has 20 "
      "samples."),
+    # Fuzz round 4: these asked for "an int in [2, 1]", a number of folds that cannot exist.
+    ("a class of one sample", lambda: HPOSearchCV(LogisticRegression(), LOGISTIC_SPACE, optimizer="random").fit(
+        np.arange(10.0)[:, None], [0] * 9 + [1]),
+     "`y` of HPOSearchCV must be labels with at least 2 samples of every class in the data, so that it can be cut "
+     "into folds; got class 1 has 1 sample in the data."),
+    ("a class of two samples split by the outer folds", lambda: nested_cv(
+        LogisticRegression(), LOGISTIC_SPACE, X=np.arange(20.0)[:, None], y=[0] * 18 + [1] * 2, outer=2, inner=2,
+        optimizer="random", n_trials=1),
+     "`y` of nested_cv must be labels with at least 2 samples of every class in an outer-training part, so that it "
+     "can be cut into folds; got class 1 has 1 sample in an outer-training part."),
     ("unknown optimizer", lambda: nested(optimizer="annealing"),
      f"`optimizer` of nested_cv must be one of {OPTIMIZERS}; got 'annealing'."),
     ("optimizer instance", lambda: fitted(optimizer=RandomSearch(SVC_SPACE, seed=0)),
