@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,3 +89,16 @@ def test_figures_have_no_overlapping_or_clipped_text(name):
 def test_nothing_printed_is_raw_html(name):
     printed = run_notebook(name).printed
     assert printed and [line for line in printed.splitlines() if MARKUP.search(line)] == []
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_are_stored_valid_and_without_outputs(path):
+    """nbformat 4.5 wants a unique id on every cell (nbval warned of three missing in notebook
+    04: nbformat.read adds them, so the file is read as JSON), and outputs are made by running a
+    notebook, never stored with it."""
+    cells = json.loads(path.read_text())["cells"]
+    ids = [cell.get("id") for cell in cells]
+    assert None not in ids and len(set(ids)) == len(ids)
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code)
+    nbformat.validate(nbformat.read(path, as_version=4))

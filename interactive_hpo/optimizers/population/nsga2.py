@@ -234,7 +234,7 @@ class NSGA2(PopulationOptimizer, MultiObjective):
     >>> study.optimizer.population().generation, len(study.optimizer.survivors)
     (5, 10)
     >>> round(hypervolume([t.values for t in study.best_trials], [1.1, 1.1]), 2)  # at most 0.88 on ZDT1
-    0.32
+    0.38
     """
 
     name = "nsga2"
