@@ -117,7 +117,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     X, y : array-like of shape (n_samples, n_features) and (n_samples,)
         All the data; every sample is in exactly one outer-test part.
     optimizer, optimizer_settings, n_trials, scoring
-        As in :class:`HPOSearchCV`, for every search; ``scoring`` also scores the outer folds.
+        As in :class:`HPOSearchCV`, for every search; ``scoring`` (one scorer, not several)
+        also scores the outer folds.
     outer, inner : int, default=5 and 3
         Numbers of outer and inner folds, >= 2.
     seed : int, numpy.random.Generator or None, default=None
@@ -151,6 +152,10 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         estimator_params = task_or_estimator.estimator_params
         space = task_or_estimator.space if space is None else space
         scoring = task_or_estimator.scoring if scoring is None else scoring
+    if isinstance(scoring, (list, tuple, set, Mapping)):
+        raise fail("scoring", owner, "one scorer (a name, a callable scorer(estimator, X, y) or None)", scoring,
+                   hint="Nested CV estimates one score per outer fold; to trade several off, tune with "
+                        "HPOSearchCV(scoring=[...], refit=name) and nest that by hand.")
     space, _ = _check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
     for name, data in (("X", X), ("y", y)):
         if data is None:

@@ -318,6 +318,10 @@ CASES = [
     ("several scores, one given", lambda: fitted(scoring=["accuracy"]),
      "`scoring` of HPOSearchCV must be two or more scorers with distinct str names (one scorer: pass it alone); got "
      "['accuracy']."),
+    ("several scores in nested CV", lambda: nested(scoring=["accuracy", "f1_macro"]),
+     "`scoring` of nested_cv must be one scorer (a name, a callable scorer(estimator, X, y) or None); got "
+     "['accuracy', 'f1_macro']. Nested CV estimates one score per outer fold; to trade several off, tune with "
+     "HPOSearchCV(scoring=[...], refit=name)"),
     ("negative seed", lambda: nested(seed=-1),
      "`seed` of nested_cv must be a non-negative int, a numpy.random.Generator or None; got -1."),
 ]
