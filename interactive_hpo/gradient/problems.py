@@ -224,7 +224,7 @@ class MLPProblem(BilevelProblem):
     Parameters
     ----------
     hidden : int
-        Hidden units.
+        Hidden units, 1 to 4096.
     steps : int
         Training steps of one run (:attr:`default_steps`).
     seed : int
@@ -234,7 +234,9 @@ class MLPProblem(BilevelProblem):
     dynamics = ("learning_rate",)
 
     def __init__(self, *, hidden: int = 32, steps: int = 100, seed: int = 0):
-        self.hidden = check_int(hidden, "hidden", "MLPProblem", 1)
+        # At most 4096 units (300,000 weights): reverse mode keeps every step's weights, and a
+        # typo such as 10**9 would otherwise be accepted here and exhaust memory at the first solve.
+        self.hidden = check_int(hidden, "hidden", "MLPProblem", 1, 4096)
         self.default_steps = check_int(steps, "steps", "MLPProblem", 1)
         self.seed = seed_to_int(seed, "MLPProblem")
         X, y = _load("digits")

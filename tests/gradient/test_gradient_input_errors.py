@@ -41,7 +41,8 @@ CASES = [
                                              "got 'cubic'."),
     (lambda: LogisticProblem("iris"), "`dataset` of LogisticProblem must be one of ['breast_cancer', 'digits']; "
                                       "got 'iris'."),
-    (lambda: MLPProblem(hidden=0), "`hidden` of MLPProblem must be an int in [1, inf); got 0."),
+    (lambda: MLPProblem(hidden=0), "`hidden` of MLPProblem must be an int in [1, 4096]; got 0."),
+    (lambda: MLPProblem(hidden=10**9), "`hidden` of MLPProblem must be an int in [1, 4096]; got 1000000000."),
     (lambda: implicit(RIDGE, [0.0, 1.0]), "`theta` of implicit must be finite log-hyperparameters of shape (1,) "
                                           "for ('alpha',); got [0.0, 1.0]."),
     (lambda: implicit(RIDGE, [np.nan]), "`theta` of implicit must be finite log-hyperparameters of shape (1,) "
