@@ -3,7 +3,8 @@ incumbent.
 
 - :func:`quantile_importance` asks which parameters the best trials agree on. For each
   parameter it measures how far the distribution of its values among the best ``quantile`` of
-  trials is from their distribution among all of them (the Pearson divergence of PED-ANOVA,
+  trials is from their distribution among all of them (in a conditional space, among those where
+  it is active) (the Pearson divergence of PED-ANOVA,
   Watanabe, Bansal and Hutter, IJCAI 2023, with histograms in place of Parzen estimators). A
   parameter the best trials share a narrow range of scores high; one they spread over like all
   the others scores 0. Resampling the trials gives the interval.
@@ -79,12 +80,19 @@ def _bins(space: SearchSpace, j: int, column: np.ndarray) -> np.ndarray:
 
 def _divergences(space: SearchSpace, X: np.ndarray, top: np.ndarray) -> np.ndarray:
     out = np.zeros(space.dim)
+    # A conditional parameter counts the trials where it is active only: an inactive one sits at
+    # its canonical value, and half the trials piled on one bin made "degree" look important
+    # where only "kernel" mattered.
+    active = space.conditions.active_mask(X) if space.conditional else np.ones(X.shape, dtype=bool)
     for j in range(space.dim):
-        bins = _bins(space, j, X[:, j])
+        rows = active[:, j]
+        if not (rows & top).any():
+            continue  # no best trial has it: nothing they agree on
+        bins = _bins(space, j, X[rows, j])
         size = int(bins.max()) + 1
         # Add-one smoothing: a bin no trial visited is unlikely, not impossible.
         p_all = (np.bincount(bins, minlength=size) + 1.0) / (len(bins) + size)
-        p_top = (np.bincount(bins[top], minlength=size) + 1.0) / (int(top.sum()) + size)
+        p_top = (np.bincount(bins[top[rows]], minlength=size) + 1.0) / (int(top[rows].sum()) + size)
         out[j] = float(np.sum((p_top / p_all - 1.0) ** 2 * p_all))
     return out
 

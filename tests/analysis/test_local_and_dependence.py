@@ -99,6 +99,19 @@ def test_in_a_conditional_space_the_average_runs_where_the_parameter_is_active()
     assert np.isnan(curves[0]).all() and np.isfinite(curves[1]).all() and len(axis.levels) == 4
 
 
+def test_quantile_importance_counts_a_conditional_parameter_where_it_is_active():
+    from interactive_hpo import Int
+
+    space = SearchSpace([Categorical("kernel", ["linear", "poly"]),
+                         Int("degree", 2, 5, condition=("kernel", "poly")), Float("C", 0, 1)])
+    X = space.canonical(np.random.default_rng(0).random((200, 3)))
+    losses = np.where(X[:, 0] >= 0.5, 0.0, 1.0) + 0.3 * X[:, 2]  # the kernel and C; never the degree
+    q = quantile_importance(space, X, losses, quantile=0.2, n_boot=20)
+    # The linear half sat at degree's canonical value: its bin held half the trials and none of
+    # the best, and degree took a fifth of the importance.
+    assert q.share[1] < 0.03 and q.share[0] > 0.3 and q.share[2] > 0.3
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: partial_dependence(loss, SPACE, ["a", "a"]), r"`names` of partial_dependence must be one or two distinct"),
     (lambda: partial_dependence(loss, SPACE, ["a", "b", "kind"]), r"must be one or two distinct names"),
