@@ -18,6 +18,7 @@ evaluations of every function).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,13 +27,17 @@ import numpy as np
 
 from .._validation import check_int, check_real, check_size
 from ..space import SearchSpace
-from ._checks import MAX_POINTS, MAX_VALUES, check_callable, check_search_space, evaluate
+from ._checks import MAX_POINTS, MAX_VALUES, check_callable, check_search_space, evaluate, unit_points
 
 __all__ = ["SobolIndices", "sobol_indices", "saltelli_design", "uniform_points"]
 
 #: ``function(X)`` for points ``X`` of shape (m, d) in the unit cube: shape (S, m) for S functions
 #: at once (posterior samples, trees), or (m,) for one.
 Functions = Callable[[np.ndarray], np.ndarray]
+
+#: The most dimensions of a Saltelli design: one row of each of its d + 2 matrices, (d + 2) d
+#: coordinates, stays within MAX_VALUES (scipy's Sobol sequence, in 2d dimensions, allows 10600).
+MAX_DIM = math.isqrt(MAX_VALUES) - 2
 
 #: What ``functions`` must be, in the errors of every analysis that takes them.
 FUNCTIONS_RULE = "a callable X (m, d) -> values (S, m) or (m,)"
@@ -109,8 +114,20 @@ def _interval(samples: np.ndarray, level: float) -> np.ndarray:
 def uniform_points(space: SearchSpace, X: np.ndarray) -> np.ndarray:
     """Unit-cube points ``X`` of shape (m, d) as the space encodes configurations: integers and
     categoricals moved to their bin, inactive parameters of a conditional space at their fixed
-    code. Uniform points in, points of the uniform distribution over configurations out."""
-    snapped = np.array(X, dtype=float)
+    code. Uniform points in, points of the uniform distribution over configurations out.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    X : array of shape (m, d) in the unit cube
+        Finite coordinates in [0, 1], ``d = space.dim``.
+
+    Returns
+    -------
+    ndarray of shape (m, d) in the unit cube
+    """
+    space = check_search_space(space, "uniform_points")
+    snapped = unit_points(X, space, "uniform_points").copy()
     for j, param in enumerate(space.params):
         if param.kind != "float":
             column = snapped[:, j]
@@ -123,7 +140,30 @@ def uniform_points(space: SearchSpace, X: np.ndarray) -> np.ndarray:
 def saltelli_design(d: int, n: int, seed: int) -> np.ndarray:
     """The points ``[A; B; AB_1; ...; AB_d]`` of shape (n (d + 2), d): ``A`` and ``B`` are the two
     halves of a scrambled Sobol sequence in 2d dimensions, ``AB_i`` is ``A`` with column ``i``
-    taken from ``B``."""
+    taken from ``B``.
+
+    Parameters
+    ----------
+    d : int
+        Dimensions, at most :data:`MAX_DIM`.
+    n : int
+        Rows of ``A`` (a power of 2 keeps the design balanced): ``n (d + 2)`` points, at most
+        :data:`~interactive_hpo.analysis._checks.MAX_POINTS`, and ``n (d + 2) d`` coordinates, at
+        most :data:`~interactive_hpo.analysis._checks.MAX_VALUES`.
+    seed : int
+        Scrambles the sequence.
+
+    Returns
+    -------
+    ndarray of shape (n (d + 2), d) in the unit cube
+    """
+    d = check_int(d, "d", "saltelli_design", 1, MAX_DIM)
+    n = design_size(n, d, "saltelli_design", low=1)
+    return _design(d, n, check_int(seed, "seed", "saltelli_design", 0))
+
+
+def _design(d: int, n: int, seed: int) -> np.ndarray:
+    """:func:`saltelli_design` on checked arguments."""
     from scipy.stats import qmc
 
     both = qmc.Sobol(2 * d, scramble=True, seed=np.random.default_rng(seed)).random(n)
@@ -170,7 +210,7 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
     check_callable(functions, "functions", owner, FUNCTIONS_RULE)
     n, level, seed = design_settings(n, level, seed, owner, space.dim)
     d = space.dim
-    points = uniform_points(space, saltelli_design(d, n, seed))
+    points = uniform_points(space, _design(d, n, seed))
     values = evaluate(functions, points, "functions", owner, several=True)
     first, total = _estimate(values, n, d)
     return SobolIndices(tuple(space.names), first.mean(axis=0), total.mean(axis=0), first, total, level,
@@ -182,12 +222,20 @@ def design_settings(n: Any, level: Any, seed: Any, owner: str, dim: int,
     """``n``, ``level`` and ``seed`` of :func:`sobol_indices` checked, errors naming ``owner``
     (the function the person called): ``n (dim + 2)`` points at most :data:`MAX_POINTS`, and
     with ``n_samples`` functions known, their values at most :data:`MAX_VALUES`."""
-    n = check_size(n, "n", owner, 8, dim + 2, MAX_POINTS, "points")
+    n = design_size(n, dim, owner, low=8)
     if n_samples is not None:
         check_size(n, "n", owner, 8, (dim + 2) * n_samples, MAX_VALUES, f"values ({dim + 2} points x {n_samples} "
                    "functions)")
     return n, check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True), check_int(seed, "seed",
                                                                                                     owner, 0)
+
+
+def design_size(n: Any, d: int, owner: str, low: int) -> int:
+    """``n`` of a Saltelli design in ``d`` dimensions, an int of at least ``low`` whose ``n (d + 2)``
+    points stay within :data:`MAX_POINTS` and their ``n (d + 2) d`` coordinates within
+    :data:`MAX_VALUES`, or the uniform error naming ``owner``."""
+    n = check_size(n, "n", owner, low, d + 2, MAX_POINTS, "points")
+    return check_size(n, "n", owner, low, (d + 2) * d, MAX_VALUES, "coordinates")
 
 
 def _estimate(values: np.ndarray, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:

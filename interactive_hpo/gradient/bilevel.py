@@ -28,7 +28,7 @@ from .._validation import check_int, fail, float_array
 from ..parameters import Float
 from ..space import SearchSpace
 
-__all__ = ["Split", "BilevelProblem", "check_problem", "THETA_SLACK"]
+__all__ = ["Split", "BilevelProblem", "check_problem", "check_solvable", "THETA_SLACK"]
 
 #: How far outside its bounds, in log units (1 %), a problem trains or solves at ``theta``: room
 #: for finite differences at a bound, too little to destabilize training, whose step size is set
@@ -194,10 +194,7 @@ class BilevelProblem:
         :meth:`init_weights` (zeros, for the penalty-only problems this solves); ridge
         overrides it with its closed form, logistic regression with Newton's method.
         """
-        if self.dynamics:
-            raise fail("problem", "solve", "a problem whose hyperparameters all shape the training loss", self,
-                       hint=f"{list(self.dynamics)} act through the training dynamics, so the result of "
-                            "training is not a minimizer: use method='reverse' or 'forward'.")
+        check_solvable(self, "solve")
         theta_t = torch.as_tensor(self.check_theta(theta, "solve", THETA_SLACK))
         w = self.start(w0, "solve").requires_grad_()
         solver = torch.optim.LBFGS([w], lr=1, max_iter=1000, tolerance_grad=1e-11, tolerance_change=1e-14,
@@ -220,4 +217,15 @@ def check_problem(problem: Any, owner: str) -> BilevelProblem:
     """``problem`` if it is a :class:`BilevelProblem`, else the uniform error."""
     if not isinstance(problem, BilevelProblem):
         raise fail("problem", owner, "a BilevelProblem (RidgeProblem, LogisticProblem, MLPProblem, ...)", problem)
+    return problem
+
+
+def check_solvable(problem: BilevelProblem, owner: str) -> BilevelProblem:
+    """``problem`` if :meth:`BilevelProblem.solve` can find its minimizer (no hyperparameter acts
+    through the training dynamics), else the uniform error naming ``owner``, the function called."""
+    if problem.dynamics:
+        raise fail("problem", owner, "a problem whose hyperparameters all shape the training loss", problem,
+                   hint=f"{list(problem.dynamics)} act through the training dynamics, so the result of "
+                        "training is not a minimizer: differentiate through training, by reverse_mode or forward_mode "
+                        "(method='reverse' or 'forward').")
     return problem

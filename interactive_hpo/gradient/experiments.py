@@ -21,7 +21,7 @@ import torch
 from .._validation import check_int, check_one_of, check_real, fail
 from ..optimizers.hypergradient import HypergradientDescent
 from ..study.core import Study
-from .bilevel import BilevelProblem, check_problem
+from .bilevel import BilevelProblem, check_problem, check_solvable
 from .hypergradients import SOLVERS, exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
@@ -63,6 +63,7 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
     benchmarks.
     """
     check_problem(problem, "mode_costs")
+    theta = problem.check_theta(theta, "mode_costs")
     steps = _horizons(horizons, "mode_costs")
     seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
     stored: dict[str, list[int]] = {"reverse": [], "forward": []}
@@ -86,7 +87,8 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     ndarray of shape (len(iterations),). The error goes to zero but not always monotonically:
     the error's eigen-components decay at different rates and their sum can pass through zero.
     """
-    check_problem(problem, "implicit_errors")
+    check_solvable(check_problem(problem, "implicit_errors"), "implicit_errors")
+    theta = problem.check_theta(theta, "implicit_errors")
     counts = [check_int(k, "iterations", "implicit_errors", 0) for k in iterations]
     # Checked before the solves, under this function's name: "cg" is one solver, not "c" and "g".
     solvers = [check_one_of(s, "solvers", "implicit_errors", SOLVERS) for s in
@@ -140,7 +142,7 @@ def neumann_rate(problem: BilevelProblem, theta: Any) -> NeumannRate:
     Forms the whole Hessian (p x p, by autograd), so it is for small problems: the tutorial's
     logistic regression has 31 weights.
     """
-    check_problem(problem, "neumann_rate")
+    check_solvable(check_problem(problem, "neumann_rate"), "neumann_rate")
     theta_t = torch.as_tensor(problem.check_theta(theta, "neumann_rate"))
     w = problem.solve(theta_t)
     hessian = torch.func.hessian(problem.inner_loss)(w, theta_t)

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from .._validation import check_int, check_one_of, check_real, fail
-from .bilevel import THETA_SLACK, BilevelProblem, check_problem
+from .bilevel import THETA_SLACK, BilevelProblem, check_problem, check_solvable
 from .problems import RidgeProblem
 
 __all__ = ["Hypergradient", "METHODS", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
@@ -211,6 +211,8 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
     solver = check_one_of(solver, "solver", "implicit", SOLVERS)
     iterations = check_int(iterations, "iterations", "implicit", 0)
     given = problem.check_weights(w, "w", "implicit")
+    if given is None:
+        check_solvable(problem, "implicit")
     w = problem.solve(theta_t, problem.start(w0, "implicit")) if given is None else given
     grad_w = torch.func.grad(problem.inner_loss)
 
@@ -240,7 +242,9 @@ def finite_differences(problem: BilevelProblem, theta: Any, *, steps: int | None
     theta_t, started = _start(problem, theta, "finite_differences")
     eps = check_real(eps, "eps", "finite_differences", 0.0, THETA_SLACK / 2, low_open=True)
     w0 = problem.start(w0, "finite_differences")
-    if steps is not None:
+    if steps is None:
+        check_solvable(problem, "finite_differences")
+    else:
         steps = check_int(steps, "steps", "finite_differences", 1)
 
     def fit(t: torch.Tensor) -> torch.Tensor:

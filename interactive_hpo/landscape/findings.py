@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail
+from .._validation import check_real, check_size, fail, is_real, shown
 from ..space import Float, Int, SearchSpace
 from .build import build_landscape
 from .compare import best_trained, train_test_agreement
 from .graph import Landscape
-from .metrics import null_zscores, profile, similarity
+from .metrics import MAX_VALUES, null_zscores, profile, similarity
 
 __all__ = ["MODELS", "DATASETS", "EASY_FDC", "NULL_METRICS", "Claim", "Findings", "paper_task", "paper_landscapes",
            "check_findings"]
@@ -215,10 +215,18 @@ def check_findings(landscapes: Mapping[tuple[str, str, float], Landscape], *, n_
         and ``"n_best_trained"`` (how many configurations the latter compares: the best 10% by
         training loss and every tie at the cut).
     """
+    rule = "a non-empty mapping (model, dataset, budget) -> Landscape with 'train' and 'test' losses in `others`"
     if not isinstance(landscapes, Mapping) or not landscapes:
-        raise fail("landscapes", "check_findings", "a non-empty mapping (model, dataset, budget) -> Landscape",
-                   landscapes)
-    n_shuffles = check_int(n_shuffles, "n_shuffles", "check_findings", 2)
+        raise fail("landscapes", "check_findings", rule, landscapes)
+    for key, land in landscapes.items():
+        if not (isinstance(key, tuple) and len(key) == 3 and is_real(key[2]) and isinstance(land, Landscape)
+                and {"train", "test"} <= set(land.others)):
+            raise fail("landscapes", "check_findings", rule, landscapes,
+                       hint=f"The entry {shown(key, 60)}: {shown(land, 60)} is not one (paper_landscapes "
+                            "builds them).")
+    # null_zscores's memory limit, checked here: the user typed n_shuffles in this call.
+    largest = max(land.n for land in landscapes.values())
+    n_shuffles = check_size(n_shuffles, "n_shuffles", "check_findings", 2, largest, MAX_VALUES, "losses")
     majority = check_real(majority, "majority", "check_findings", 0, 1, low_open=True)
     z = check_real(z, "z", "check_findings", 0, None)
     full: dict[tuple[str, str], float] = {}

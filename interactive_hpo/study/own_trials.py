@@ -16,7 +16,7 @@ from ..outcome import Measured, call_objective, check_no_constraints, check_no_v
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
 from .replay import tell_history
-from .results import finished_event, finished_fields
+from .results import check_constraint_count, finished_event, finished_fields
 from .state import StudyState
 from .warm_start import WarmStart
 
@@ -91,10 +91,11 @@ class OwnTrials:
         attrs = check_attrs(user_attrs, owner)
         source = _check_source(source, owner)
         measured = Measured(value, read_constraints(constraints, owner))
-        fields = finished_fields(self.goals, TrialState.COMPLETE, measured, attrs, owner)
-        if fields.state is not TrialState.COMPLETE:
-            raise fail("value", owner, "finite real numbers" if self.goals.multi else "a finite real number", value)
-        with self._transaction():
+        with self._transaction():  # the earlier trials' constraints as every writer left them
+            fields = finished_fields(self.goals, TrialState.COMPLETE, measured, attrs, owner, self._state.trials)
+            if fields.state is not TrialState.COMPLETE:
+                raise fail("value", owner, "finite real numbers" if self.goals.multi else "a finite real number",
+                           value)
             now = time.time()
             trial = Trial(number=len(self._state.trials), params=self.space.validate(params), x=x,
                           state=TrialState.COMPLETE, value=fields.value, values=fields.values,
@@ -166,6 +167,8 @@ class OwnTrials:
             "intermediate_values": _curve(intermediate_values, owner)}
         complete = _timestamp(datetime_complete, "datetime_complete", owner, now)
         with self._transaction():
+            # By hand, so refused rather than FAILED as an objective's would be (finished_fields).
+            check_constraint_count(fields.constraints, self._state.trials, owner)
             running = Trial(number=len(self._state.trials), params=canonical, x=self.space.to_unit(canonical), **known)
             done = running.finished(fields.state, fields.value, fields.user_attrs, complete, fields.values,
                                     fields.constraints)

@@ -21,7 +21,8 @@ from ..outcome import Measured
 from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
-__all__ = ["FinishedFields", "best_trial", "best_trials", "finished_event", "finished_fields", "loss_of"]
+__all__ = ["FinishedFields", "best_trial", "best_trials", "check_constraint_count", "finished_event",
+           "finished_fields", "loss_of"]
 
 
 class FinishedFields(NamedTuple):
@@ -35,12 +36,13 @@ class FinishedFields(NamedTuple):
 
 
 def finished_fields(goals: Goals, state: TrialState, value: Any, attrs: Mapping[str, Any],
-                    owner: str | None = None) -> FinishedFields:
+                    owner: str | None = None, earlier: Sequence[Trial] = ()) -> FinishedFields:
     """Read ``value`` (a float, a :class:`Measured`, several values or None) for ``goals``.
 
-    ``owner`` names the method a person called: a value that does not fit the goals raises an
-    error naming it. Without ``owner`` (an objective's result) such a value, or a non-finite
-    one, makes the trial FAILED with the reason.
+    ``owner`` names the method a person called: a value that does not fit the goals (or
+    constraints that are not as many as those of the ``earlier`` trials, see
+    :func:`check_constraint_count`) raises an error naming it. Without ``owner`` (an objective's
+    result) such a value, or a non-finite one, makes the trial FAILED with the reason.
     """
     attrs = dict(attrs)
     if state is not TrialState.COMPLETE:  # FAILED, or PRUNED with the single objective's last report
@@ -50,6 +52,7 @@ def finished_fields(goals: Goals, state: TrialState, value: Any, attrs: Mapping[
     try:
         numbers = goals.read(measured.values, owner or "the objective")
         constraints = read_constraints(measured.constraints, owner or "the objective")
+        check_constraint_count(constraints, earlier, owner or "the objective")
     except InvalidParameterError as error:
         if owner is not None:
             raise
@@ -63,6 +66,20 @@ def finished_fields(goals: Goals, state: TrialState, value: Any, attrs: Mapping[
     if goals.multi:
         return FinishedFields(state, None, numbers, constraints, attrs)
     return FinishedFields(state, numbers[0], None, constraints, attrs)
+
+
+def check_constraint_count(constraints: tuple[float, ...] | None, earlier: Sequence[Trial], owner: str) -> None:
+    """Refuse ``constraints`` that are not as many as those of the first of the ``earlier``
+    trials that has any: a study cannot change its constraints midway, and the optimizer models
+    each one by its position (``bayes.constrained`` would take such a trial for one of unknown
+    feasibility, while ``best_trial`` counted it as feasible)."""
+    first = next((t for t in earlier if t.constraints is not None), None) if constraints is not None else None
+    if first is None or first.constraints is None or len(first.constraints) == len(constraints or ()):
+        return
+    count = len(first.constraints)
+    raise fail("constraints", owner, f"None or {count} value{'s' if count > 1 else ''}, as many as the study's "
+               "earlier trials have", list(constraints or ()),
+               hint=f"Trial {first.number} set them; a study cannot change its constraints midway.")
 
 
 def finished_event(done: Trial, attrs: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ space or optimizer keeps the sources that still fit and serve it (:func:`carried
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -144,7 +145,8 @@ class WarmStart:
         name to study, or :class:`SourceRecord` items (``study.warm_start`` of another study).
 
         Each source gets a distinct name. Names the user gave (the dict's keys, the records'
-        names) must differ: a repeated one is refused. A name the study derives (its journal's
+        names) must differ: a repeated one is refused, and so is a source given twice (two sources
+        with the same trials: the same study, or two opened from one journal). A name the study derives (its journal's
         file name, else "source 2" for the second) that repeats another gets the journal's
         folder ("d1/old" and "d2/old"), then a number ("old (2)").
         """
@@ -179,7 +181,9 @@ class WarmStart:
             else:
                 raise fail("warm_start", owner, "studies (or sources as study.warm_start lists them)", item,
                            hint=_path_hint(item))
-        return cls(_distinct(records, named_by, owner), space)
+        distinct = _distinct(records, named_by, owner)  # a name given twice: its own error, first
+        _check_each_once(records, [name for name, _ in items], warm_start, owner)
+        return cls(distinct, space)
 
     @classmethod
     def from_header(cls, header: Mapping[str, Any], space: SearchSpace) -> WarmStart:
@@ -221,6 +225,21 @@ def carried_sources(records: Sequence[SourceRecord], space: SearchSpace,
         except InvalidParameterError as error:
             dropped[record.name] = f"none of its trials fits the new space ({error})"
     return kept, dropped
+
+
+def _check_each_once(records: Sequence[SourceRecord], keys: Sequence[Any], warm_start: Any, owner: str) -> None:
+    """Refuse a source given twice: two ``records`` with the same trials (the same study, two
+    opened from one journal, one record under two names). Under two names its trials would
+    count twice, as two sources that always agree. ``keys`` are the dict's keys, or None."""
+    seen: dict[str, str] = {}
+    for i, (record, key) in enumerate(zip(records, keys, strict=True)):
+        trials = json.dumps([record.params, record.losses], sort_keys=True, default=repr)
+        given = str(i) if key is None else repr(key)  # a list's items, or a dict's keys
+        if trials in seen:
+            raise fail("warm_start", owner, "distinct sources", warm_start,
+                       hint=f"{'Items ' if key is None else ''}{seen[trials]} and {given} hold the same trials "
+                            "(the same study, given twice?): give each source once.")
+        seen[trials] = given
 
 
 def _default_name(study: Study, index: int) -> str:

@@ -12,6 +12,7 @@ from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpa
 from interactive_hpo.analysis import (
     ForestSurrogate,
     importance,
+    saltelli_design,
     sobol_indices,
     study_partial_dependence,
     study_quantile_importance,
@@ -112,6 +113,14 @@ def test_a_study_of_several_objectives_is_analysed_one_objective_at_a_time():
         importance(study, "gp")
 
 
+def test_the_saltelli_design_is_its_matrices_stacked():
+    design = saltelli_design(3, 8, 0)
+    A, B, AB = design[:8], design[8:16], design[16:].reshape(3, 8, 3)
+    assert design.shape == (40, 3) and np.all((design >= 0) & (design <= 1))
+    assert all(np.array_equal(AB[i][:, i], B[:, i]) and np.array_equal(np.delete(AB[i], i, 1), np.delete(A, i, 1))
+               for i in range(3))
+
+
 def test_uniform_points_move_discrete_coordinates_to_their_bins():
     space = SearchSpace([Categorical("kind", ["a", "b"]), Float("x", 0, 1)])
     snapped = uniform_points(space, np.array([[0.1, 0.3], [0.9, 0.7]]))
@@ -163,6 +172,20 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
     (lambda: study_partial_dependence(three_of_four_pruned(), None), r"`names` of study_partial_dependence must be"),
     (lambda: study_quantile_importance(three_of_four_pruned(), quantile=1.0),
      r"`quantile` of study_quantile_importance must be"),
+    # Review: these public helpers checked nothing (an IndexError, an AttributeError, scipy's words).
+    (lambda: uniform_points(ISHIGAMI_SPACE, np.zeros(3)),
+     r"`X` of uniform_points must be an array of shape \(n, 3\) in the unit cube \(finite, in \[0, 1\]\); "
+     r"got 'an array of shape \(3,\)'\."),
+    (lambda: uniform_points(ISHIGAMI_SPACE, [[0.5, 0.5, 2.0]]), r"`X` of uniform_points must be .*; got 2\.0\. "
+                                                                r"At row 0, parameter 'x3'\."),
+    (lambda: uniform_points("space", np.zeros((1, 3))), r"`space` of uniform_points must be a SearchSpace"),
+    (lambda: saltelli_design("3", 8, 0), r"`d` of saltelli_design must be an int in \[1, 8190\]; got '3'\."),
+    (lambda: saltelli_design(3, 0, 0), r"`n` of saltelli_design must be an int in \[1, inf\); got 0\."),
+    (lambda: saltelli_design(3, 8, -1), r"`seed` of saltelli_design must be an int in \[0, inf\); got -1\."),
+    (lambda: saltelli_design(3, 10**9, 0), r"`n` of saltelli_design must be an int in \[1, 209715\]; got "
+                                           r"1000000000\. That is 5 points each"),
+    (lambda: saltelli_design(100, 2**13, 0), r"`n` of saltelli_design must be an int in \[1, 6579\]; got 8192\. "
+                                             r"That is 10,200 coordinates each, and at most 67,108,864"),
 ])
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):

@@ -107,7 +107,7 @@ CASES = [
                                                           "real number in (0.0, inf); got 0.0."),
     (lambda: online_learning_rate(MLP, batch_size=10_000), "`batch_size` of online_learning_rate must be an int in "
                                                            "[1, 898]; got 10000."),
-    (lambda: mode_costs(MLP, [0.0, 0.0], horizons=[]), "`horizons` of mode_costs must be a non-empty list of "
+    (lambda: mode_costs(MLP, [-7.0, 0.0], horizons=[]), "`horizons` of mode_costs must be a non-empty list of "
                                                        "positive ints; got []."),
     (lambda: neumann_rate("ridge", [0.0]), "`problem` of neumann_rate must be a BilevelProblem (RidgeProblem, "
                                            "LogisticProblem, MLPProblem, ...); got 'ridge'."),
@@ -122,6 +122,20 @@ CASES = [
     # Fuzz round 4: "cg" was read letter by letter, and a bad solver was named implicit's after the solve.
     (lambda: implicit_errors(RIDGE, [0.0], solvers=["cg", "newton"]), "`solvers` of implicit_errors must be one of "
                                                                       "['cg', 'neumann']; got 'newton'."),
+    # Review: a bad theta was named after reverse_mode or solve, which the user never called.
+    (lambda: mode_costs(RIDGE, [0.0, 1.0], horizons=[1]), "`theta` of mode_costs must be finite "
+                                                          "log-hyperparameters of shape (1,) for ('alpha',); got "
+                                                          "[0.0, 1.0]."),
+    (lambda: implicit_errors(RIDGE, [99.0]), "`theta` of implicit_errors must be inside the problem's log bounds, "
+                                             "[-9.21, 2.303] for 'alpha' (ln 0.0001 to ln 10); got [99.0]."),
+    (lambda: implicit_errors(MLP, [-7.0, 0.0]), "`problem` of implicit_errors must be a problem whose "
+                                                "hyperparameters all shape the training loss; got MLPProblem("),
+    (lambda: neumann_rate(MLP, [-7.0, 0.0]), "`problem` of neumann_rate must be a problem whose hyperparameters "
+                                             "all shape the training loss; got MLPProblem("),
+    (lambda: implicit(MLP, [-7.0, 0.0]), "`problem` of implicit must be a problem whose hyperparameters all shape "
+                                         "the training loss; got MLPProblem("),
+    (lambda: finite_differences(MLP, [-7.0, 0.0]), "`problem` of finite_differences must be a problem whose "
+                                                   "hyperparameters all shape the training loss; got MLPProblem("),
 ]
 
 

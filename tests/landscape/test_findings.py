@@ -72,6 +72,19 @@ def test_correlations_equal_scipys_with_ties():
     assert np.isnan(_correlation(a, np.ones(300)))
 
 
-def test_input_errors():
-    with pytest.raises(InvalidParameterError, match=re.escape("`z` of check_findings must be a finite real number")):
-        check_findings({("funnel", "d", 1.0): FUNNEL}, z=-1)
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: check_findings({("funnel", "d", 1.0): FUNNEL}, z=-1), "`z` of check_findings must be a finite real "
+                                                                  "number"),
+    # Review: the size limit was null_zscores's, a wrong entry fdc's, train_test_agreement's or an unpacking error.
+    (lambda: check_findings({("funnel", "d", 1.0): FUNNEL}, n_shuffles=10**9), "`n_shuffles` of check_findings "
+                                                                              "must be an int in [2, 11111]; got "
+                                                                              "1000000000. That is 900 losses each"),
+    (lambda: check_findings({("funnel", "d", 1.0): "flat"}), "`landscapes` of check_findings must be a non-empty "
+                                                             "mapping (model, dataset, budget) -> Landscape"),
+    (lambda: check_findings({"funnel": FUNNEL}), "The entry 'funnel': Landscape(a, b: 30 x 30"),
+    (lambda: check_findings({("noise", "d", 1.0): Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0])}),
+     "with 'train' and 'test' losses in `others`; got {('noise', 'd', 1.0): Landscape(a: 2 = 2 configurations"),
+])
+def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -88,12 +89,12 @@ def test_telling_and_adding_by_hand_check_the_values_where_they_are_typed():
 
 def test_constraints_decide_feasibility_and_only_feasible_trials_can_be_best():
     study = Study(SPACE, "random", direction="maximize", seed=0)
-    study.add_manual({"x": 0.9, "y": 0.1}, 0.99, constraints=[0.5])      # best value, but too slow
+    study.add_manual({"x": 0.9, "y": 0.1}, 0.99, constraints=[0.5, -1.0])      # best value, but too slow
     good = study.add_manual({"x": 0.5, "y": 0.1}, 0.90, constraints=[-0.1, 0.0])
     assert [t.feasible for t in study.trials] == [False, True]
     assert study.best_trial is good and study.best_trials == [good]
-    trial = study.step(lambda p: Evaluation(0.95, constraints=(p["x"] - 2.0,)))   # always met
-    assert trial.constraints == (trial.params["x"] - 2.0,) and study.best_trial is trial
+    trial = study.step(lambda p: Evaluation(0.95, constraints=(p["x"] - 2.0, 0.0)))   # always met
+    assert trial.constraints == (trial.params["x"] - 2.0, 0.0) and study.best_trial is trial
     with pytest.raises(InvalidParameterError, match="`constraints` of Study.add_manual must be None or a list"):
         study.add_manual({"x": 0.5, "y": 0.1}, 0.9, constraints=[float("nan")])
     bad = study.step(lambda p: Evaluation(0.5, constraints="fast"))
@@ -103,6 +104,28 @@ def test_constraints_decide_feasibility_and_only_feasible_trials_can_be_best():
     with pytest.raises(TrialStateError, match="None of the 1 completed trials meets its constraints"):
         _ = none_feasible.best_trial
     assert none_feasible.best_trials == []
+
+
+def test_a_study_keeps_the_number_of_constraints_its_first_constrained_trial_had(tmp_path):
+    # Review: add_manual, tell and add_finished took 2 constraints after 1 (and an objective's
+    # result too), which the optimizer then took for a trial of unknown feasibility.
+    study = Study(SPACE, "random", seed=0, storage=tmp_path / "c.jsonl")
+    study.add_manual({"x": 0.1, "y": 0.1}, 0.5)                       # none: still allowed
+    study.add_manual({"x": 0.2, "y": 0.1}, 0.5, constraints=[0.5])    # sets the count
+    message = ("`constraints` of {} must be None or 1 value, as many as the study's earlier trials have; got [0.5, "
+               "-1.0]. Trial 1 set them; a study cannot change its constraints midway.")
+    running = study.ask()
+    for owner, call in (("Study.add_manual", lambda: study.add_manual({"x": 0.3, "y": 0.1}, 0.5, constraints=[.5, -1])),
+                        ("Study.tell", lambda: study.tell(running, 0.5, constraints=np.array([0.5, -1.0]))),
+                        ("Study.add_finished", lambda: study.add_finished({"x": 0.3, "y": 0.1}, state="COMPLETE",
+                                                                          value=0.5, source="elsewhere",
+                                                                          constraints=[0.5, -1.0]))):
+        with pytest.raises(InvalidParameterError, match=re.escape(message.format(owner))):
+            call()
+    assert len(study.trials) == 3 and study.tell(running, 0.5, constraints=[-1.0]).constraints == (-1.0,)
+    failed = study.step(lambda p: Evaluation(0.5, constraints=[0.5, -1.0]))
+    assert failed.state is TrialState.FAILED and failed.error == message.format("the objective")
+    assert [len(t.constraints or ()) for t in Study.load(tmp_path / "c.jsonl").trials] == [0, 1, 1, 0]
 
 
 @pytest.mark.parametrize("state", ["PRUNED", "FAILED"])

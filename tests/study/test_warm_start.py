@@ -106,9 +106,10 @@ def test_undoing_a_manual_trial_keeps_the_sources(source):
 def test_sources_named_by_their_journals_get_distinct_names(tmp_path):
     first = Study(SPACE, "sobol", seed=1, storage=tmp_path / "d1" / "old.jsonl")
     second = Study(SPACE, "sobol", seed=2, storage=tmp_path / "d2" / "old.jsonl")
-    for related in (first, second):
+    third = Study(SPACE, "sobol", seed=3, storage=tmp_path / "e" / "d1" / "old.jsonl")
+    for related in (first, second, third):
         related.run(objective, 3)
-    study = Study(SPACE, "bo", seed=0, warm_start=[first, second, first])
+    study = Study(SPACE, "bo", seed=0, warm_start=[first, second, third])
     assert [r.name for r in study.warm_start] == ["d1/old", "d2/old", "d1/old (2)"]  # folder, then a number
     in_memory = Study(SPACE, "sobol", seed=3)
     in_memory.run(objective, 3)
@@ -121,7 +122,22 @@ def test_names_given_twice_are_refused_and_a_dict_names_records():
     with pytest.raises(InvalidParameterError, match=r"`warm_start` of Study must be sources with distinct names; "
                                                     r"got 'old'. Name each source with a dict"):
         Study(SPACE, "bo", warm_start=[record, record])
-    assert [r.name for r in Study(SPACE, "bo", warm_start={"a": record, "b": record}).warm_start] == ["a", "b"]
+    other = SourceRecord("old", ({"x": 0.5, "y": 0.5},), (2.0,))
+    assert [r.name for r in Study(SPACE, "bo", warm_start={"a": record, "b": other}).warm_start] == ["a", "b"]
+
+
+def test_a_source_given_twice_is_refused(source, tmp_path):
+    # Review: [old, old] was taken as "source 1" and "source 2", the same trials counted twice.
+    journal = Study(SPACE, "sobol", seed=1, storage=tmp_path / "old.jsonl")
+    journal.run(objective, 3)
+    record = SourceRecord("old", ({"x": 0.5, "y": 0.5},), (1.0,))
+    for given, where in (([source, source], "Items 0 and 1"), ({"a": source, "b": source}, "'a' and 'b'"),
+                         ([journal, Study.load(tmp_path / "old.jsonl")], "Items 0 and 1"),
+                         ({"a": record, "b": record}, "'a' and 'b'")):
+        with pytest.raises(InvalidParameterError, match=rf"`warm_start` of Study must be distinct sources; got .*\. "
+                                                        rf"{where} hold the same trials \(the same study, given "
+                                                        r"twice\?\): give each source once\."):
+            Study(SPACE, "bo", warm_start=given)
 
 
 @pytest.mark.parametrize("value", ["old", ["old"]])

@@ -29,7 +29,8 @@ with a loss no feasible point reaches made every feasible improvement look worth
 a manual trial at (0.9, 0.9) without constraints left the best feasible loss at 0.24 after 14
 trials where the optimum is 0.18, reached without it). The number of constraints is set by the
 first trial that reports any; a trial reporting another number is treated as one without
-constraints (a study cannot change its constraints midway). Trials that are not COMPLETE carry
+constraints (a study cannot change its constraints midway: ``Study`` refuses such a trial, so
+only a journal written before it did holds one). Trials that are not COMPLETE carry
 no constraint values the model could use.
 """
 
