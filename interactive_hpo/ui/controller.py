@@ -188,7 +188,9 @@ class LabController:
             self.running = False
 
     def _parallel_steps(self, n_trials: int) -> Iterator[Trial | None]:
-        """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running ones finish."""
+        """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running
+        ones finish. Ctrl-C: as in ``Study.run``, the running ones are waited for (a second Ctrl-C
+        cancels them), then the interrupt goes on (they were cancelled as if the run had failed)."""
         runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings)
         try:
             while not runner.finished:
@@ -198,6 +200,9 @@ class LabController:
                 self._show_running([r.trial for r in runner.running])
                 told = runner.collect(timeout=0.5)
                 yield from told if told else [None]
+        except KeyboardInterrupt:
+            yield from runner.interrupted()
+            raise
         finally:
             runner.close("cancelled: the Lab's run ended on an error")
             self._show_running([])
