@@ -295,10 +295,13 @@ class LabController:
 
     def _check_idle(self, action: str) -> None:
         """Refuse an action that puts another study in charge while a run steps this one: the
-        run would go on in the other study (a look at another branch moved the rest of the run there)."""
+        run would go on in the other study (a look at another branch moved the rest of the run there).
+        After Stop, the message says to wait (it said "Click Stop" to someone who just had)."""
         if self.running:
+            then = "The run is stopping: try again once the trials in progress have finished." \
+                if self._stop_requested else "Click Stop (it stops after the trial in progress), then try again."
             raise TrialStateError(f"{action} is not possible while a run is in progress: the run would go on in "
-                                  "the other study. Click Stop (it stops after the trial in progress), then try again.")
+                                  f"the other study. {then}")
 
     def _start_over(self, study: Study, event: LabEvent) -> None:
         """Steer ``study``, a new one: the branches start again from it."""
