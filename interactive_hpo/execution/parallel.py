@@ -204,9 +204,9 @@ class ParallelRunner:
 
     :meth:`fill` asks and submits until the workers are busy (or the budget is spent);
     :meth:`collect` tells the results that have arrived and returns those trials;
-    :meth:`stop` stops asking; :meth:`drain` waits for (or cancels) what is running;
-    :meth:`close` drains and shuts down a pool this runner created. :func:`run_parallel` (what
-    ``Study.run`` calls) drives it to the end.
+    :meth:`stop` stops asking; :meth:`drain` waits for (or cancels) what is running,
+    :meth:`interrupted` as ``on_interrupt`` says after a Ctrl-C; :meth:`close` drains and shuts
+    down a pool this runner created. :func:`run_parallel` (what ``Study.run`` calls) drives it to the end.
 
     Parameters
     ----------
@@ -356,6 +356,14 @@ class ParallelRunner:
             told += self.collect(timeout=0.5)
         return told
 
+    def interrupted(self) -> list[Trial]:
+        """After a Ctrl-C: stop asking, then wait for the running trials or cancel them (``on_interrupt``);
+        a second Ctrl-C while waiting cancels what still runs. The caller re-raises the interrupt."""
+        try:
+            return self.drain(cancel=self.on_interrupt == "cancel")
+        except KeyboardInterrupt:
+            return self.drain(cancel=True)
+
     def close(self, reason: str = "cancelled: the run ended") -> None:
         """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created."""
         self.drain(cancel=True, reason=reason)
@@ -385,10 +393,7 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
             runner.fill()
             record(runner.collect(timeout=None))
     except KeyboardInterrupt:
-        try:
-            record(runner.drain(cancel=runner.on_interrupt == "cancel"))
-        except KeyboardInterrupt:  # a second Ctrl-C while waiting: cancel what still runs
-            record(runner.drain(cancel=True))
+        record(runner.interrupted())
         raise
     finally:
         runner.close("cancelled: the run stopped on an error")  # only ever cancels after an exception

@@ -188,7 +188,9 @@ class LabController:
             self.running = False
 
     def _parallel_steps(self, n_trials: int) -> Iterator[Trial | None]:
-        """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running ones finish."""
+        """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running
+        ones finish. Ctrl-C: as in ``Study.run``, the running ones are waited for (a second Ctrl-C
+        cancels them), then the interrupt goes on (they were cancelled as if the run had failed)."""
         runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings)
         try:
             while not runner.finished:
@@ -198,6 +200,9 @@ class LabController:
                 self._show_running([r.trial for r in runner.running])
                 told = runner.collect(timeout=0.5)
                 yield from told if told else [None]
+        except KeyboardInterrupt:
+            yield from runner.interrupted()
+            raise
         finally:
             runner.close("cancelled: the Lab's run ended on an error")
             self._show_running([])
@@ -290,10 +295,13 @@ class LabController:
 
     def _check_idle(self, action: str) -> None:
         """Refuse an action that puts another study in charge while a run steps this one: the
-        run would go on in the other study (a look at another branch moved the rest of the run there)."""
+        run would go on in the other study (a look at another branch moved the rest of the run there).
+        After Stop, the message says to wait (it said "Click Stop" to someone who just had)."""
         if self.running:
+            then = "The run is stopping: try again once the trials in progress have finished." \
+                if self._stop_requested else "Click Stop (it stops after the trial in progress), then try again."
             raise TrialStateError(f"{action} is not possible while a run is in progress: the run would go on in "
-                                  "the other study. Click Stop (it stops after the trial in progress), then try again.")
+                                  f"the other study. {then}")
 
     def _start_over(self, study: Study, event: LabEvent) -> None:
         """Steer ``study``, a new one: the branches start again from it."""

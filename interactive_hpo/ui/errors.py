@@ -12,8 +12,9 @@ import functools
 import html
 import traceback
 import warnings
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
@@ -21,6 +22,9 @@ __all__ = ["ErrorLog"]
 
 #: Distinct warnings shown after one action (the rest are counted).
 WARNINGS_SHOWN = 5
+
+T = TypeVar("T")
+_END = object()
 
 
 class ErrorLog:
@@ -31,7 +35,7 @@ class ErrorLog:
     widget : ipywidgets.HTML
         Shows the last error (message and a collapsible traceback); empty when there is none.
     warning_widget : ipywidgets.HTML
-        The warnings of the last action that raised any (CSS class ``ihpo-warning``): apart
+        The distinct warnings raised since the last click (CSS class ``ihpo-warning``): apart
         from the errors, so that a warning never reads as a failure.
     view : ipywidgets.VBox
         Both, for an app's layout.
@@ -53,7 +57,8 @@ class ErrorLog:
     def __init__(self) -> None:
         self.errors: list[BaseException] = []
         self.warnings: list[str] = []
-        self._depth = 0  # guarded callbacks running (one inside another: a redraw inside an action)
+        self._depth = 0  # watched blocks running (one inside another: a redraw inside an action)
+        self._shown: list[str] = []  # the distinct warnings shown since the last clear
         self.widget = widgets.HTML(value="")
         self.widget.add_class("ihpo-error")
         self.warning_widget = widgets.HTML(value="")
@@ -70,33 +75,49 @@ class ErrorLog:
         never hides what the action itself showed. Value changes do not clear: a browser echoes
         slider positions late, and that must not hide an error nobody has read yet.
 
-        The outermost callback also records the warnings raised while it runs (as the filters in
-        force let them through: what a cell would have printed) and shows them in :attr:`warning_widget`.
+        The outermost callback also shows the warnings raised while it runs (:meth:`watching`).
         """
 
         @functools.wraps(callback)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            if self._depth:  # inside another guarded callback, which shows the warnings
-                return self._run(callback, args, kwargs)
-            if args and _is_click(args[0]):
+            if not self._depth and args and _is_click(args[0]):
                 self.clear()
-            # Entered and left within this synchronous call, so nested uses restore in order.
-            with warnings.catch_warnings(record=True) as caught:
-                result = self._run(callback, args, kwargs)
-            self.warn([f"{w.category.__name__}: {w.message}" for w in caught])
-            return result
+            with self.watching():
+                try:
+                    return callback(*args, **kwargs)
+                except Exception as error:  # noqa: BLE001 - shown to the user, kept in self.errors
+                    self.show(error)
+                    return None
 
         return guarded
 
-    def _run(self, callback: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """Show the warnings raised in the block (as the filters in force let them through: what a
+        cell would have printed). For work that runs outside any callback: a background run's
+        steps, each watched in turn. Inside another watched block, that one shows them."""
         self._depth += 1
+        caught: list[warnings.WarningMessage] = []
         try:
-            return callback(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - shown to the user, kept in self.errors
-            self.show(error)
-            return None
-        finally:
+            if self._depth > 1:
+                yield
+            else:  # entered and left within one synchronous stretch, so nested uses restore in order
+                with warnings.catch_warnings(record=True) as caught:
+                    yield
+        finally:  # also when the block raised: the warnings before the error are news too
             self._depth -= 1
+            self.warn([f"{w.category.__name__}: {w.message}" for w in caught])
+
+    def watched(self, items: Iterable[T]) -> Iterator[T]:
+        """``items``, each produced under :meth:`watching` (a background run's steps: a Run in a
+        kernel steps the study outside the button's callback, and its warnings reached the kernel's log only)."""
+        iterator = iter(items)
+        while True:
+            with self.watching():
+                item = next(iterator, _END)
+            if item is _END:
+                return
+            yield item
 
     def show(self, error: BaseException) -> None:
         """Display ``error`` (its message, with the traceback folded underneath)."""
@@ -109,19 +130,22 @@ class ErrorLog:
         )
 
     def warn(self, messages: list[str]) -> None:
-        """Display these warnings (each distinct one once) in :attr:`warning_widget`; none: no change."""
-        distinct = list(dict.fromkeys(messages))
-        if not distinct:
+        """Display these warnings in :attr:`warning_widget` beside those shown since the last
+        :meth:`clear` (each distinct one once, also in :attr:`warnings`); none new: no change."""
+        new = [m for m in dict.fromkeys(messages) if m not in self._shown]
+        if not new:
             return
-        self.warnings.extend(distinct)
-        more = len(distinct) - WARNINGS_SHOWN
-        lines = "".join(f"<div>&#9888; {html.escape(m)}</div>" for m in distinct[:WARNINGS_SHOWN])
+        self.warnings.extend(new)
+        self._shown.extend(new)
+        more = len(self._shown) - WARNINGS_SHOWN
+        lines = "".join(f"<div>&#9888; {html.escape(m)}</div>" for m in self._shown[:WARNINGS_SHOWN])
         self.warning_widget.value = f'<div style="color:#8a5300">{lines}' + \
             (f"<div>... and {more} more warning(s)</div>" if more > 0 else "") + "</div>"
 
     def clear(self) -> None:
         """Hide the last error and warnings (the records in ``errors`` and ``warnings`` stay)."""
         self.widget.value = self.warning_widget.value = ""
+        self._shown = []
 
 
 def _is_click(argument: Any) -> bool:

@@ -295,7 +295,7 @@ class Lab:
         self._set_running(True)
         try:
             done = 0
-            for trial in self.controller.steps(n_trials):
+            for trial in self.errors.watched(self.controller.steps(n_trials)):  # warnings shown, as a Step's
                 if trial is not None:  # None: workers still computing; let the kernel breathe
                     done += 1
                     self._progress(done, n_trials)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 
 import ipywidgets as widgets
@@ -92,6 +93,22 @@ def test_a_warning_raised_in_a_callback_is_shown_in_the_app():
     lab.optimizer_panel.choice.value = "random"
     lab.optimizer_panel.apply.click()  # the next action, without warnings: the old one goes
     assert lab.errors.warning_widget.value == "" and len(lab.study.trials) == 4
+
+
+def test_a_warning_raised_during_a_background_run_is_shown_in_the_app():
+    # In a kernel, Run steps the study in a background task, outside the button's callback: the
+    # objective's warning went to the kernel's log, while a Step showed the same warning in the app.
+    def noisy(params):
+        warnings.warn("the fit did not converge", RuntimeWarning, stacklevel=1)
+        return quad(params)
+
+    lab = Lab(noisy, space=LINE, optimizer="random", seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # a notebook's filters (pytest may run with -W ignore)
+        asyncio.run(lab._run_in_background(3))  # what the Run button starts in a kernel
+    assert len(lab.study.trials) == 3
+    assert lab.errors.warnings == ["RuntimeWarning: the fit did not converge"]  # each trial warned: shown once
+    assert lab.errors.warning_widget.value.count("the fit did not converge") == 1 and lab.errors.widget.value == ""
 
 
 def test_warnings_follow_the_filters_and_repeats_are_shown_once():

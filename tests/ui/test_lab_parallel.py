@@ -46,6 +46,26 @@ def test_stop_lets_the_running_trials_finish_and_starts_no_more():
     assert all(t.state is TrialState.COMPLETE for t in lab.study.trials)
 
 
+def test_ctrl_c_waits_for_the_running_trials_as_study_run_does():
+    # Ctrl-C in a cell running lab.run(...) on workers recorded the trial still running FAILED,
+    # "cancelled: the Lab's run ended on an error", its result dropped, and the status line said so.
+    with ThreadPoolExecutor(2) as pool:
+        lab = Lab(slow_bowl, space=SPACE, optimizer="random", seed=0, executor=pool)
+        pressed = []
+
+        def ctrl_c(event):  # the interrupt lands while the status line shows the trials started
+            if event == "running" and not pressed:
+                pressed.append(event)
+                raise KeyboardInterrupt
+
+        lab.controller.on_change(ctrl_c)
+        with pytest.raises(KeyboardInterrupt):
+            lab.run(10)
+    assert len(lab.study.trials) == 2  # nothing asked after the interrupt
+    assert all(t.state is TrialState.COMPLETE for t in lab.study.trials)  # the running ones were waited for
+    assert "failed" not in lab.status.value and "running" not in lab.status.value
+
+
 def test_a_step_still_runs_here():
     lab = Lab(slow_bowl, space=SPACE, optimizer="random", seed=0, n_workers=2)
     trial = lab.step()

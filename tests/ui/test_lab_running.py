@@ -61,3 +61,23 @@ def test_a_run_in_progress_stays_on_its_study(action):
     assert not lab.timeline.fork_button.disabled and not lab.timeline.branch.disabled
     lab.timeline.branch.value = "fork@2"  # after the run: as before
     assert lab.study is lab.branches["fork@2"]
+
+
+def test_an_action_refused_after_stop_says_the_run_is_stopping():
+    # Stop lets the trial in progress finish; an Apply clicked meanwhile was refused with "Click
+    # Stop (...), then try again", to someone who had just clicked Stop.
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+
+    async def stop_then_apply():
+        task = asyncio.ensure_future(lab._run_in_background(10))
+        while len(lab.study.trials) < 2:
+            await asyncio.sleep(0)
+        lab.stop_button.click()
+        edited_space(lab)  # before the run has had its turn to stop
+        await task
+
+    asyncio.run(stop_then_apply())
+    shown = lab.errors.widget.value
+    assert "The run is stopping" in shown and "Click Stop" not in shown
+    edited_space(lab)  # once it has stopped, as asked
+    assert lab.study.space["x"].high == 3.0 and len(lab.study.trials) == 2
