@@ -99,7 +99,7 @@ class LabController:
         self.running_trials: list[Trial] = []
         self.notes: list[str] = []
         self._listeners: list[Callable[[str], Any]] = []
-        self._stop_requested = False
+        self._stop_requested = self._cancel_requested = False
         self.running = False
         self._unsubscribe: Callable[[], None] | None = None
         self._attach(study)
@@ -174,7 +174,8 @@ class LabController:
         also yields None every half second while no trial finishes, for the same reason. The run
         starts in the present; a step viewed during the run (the slider moved) stays."""
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
-        self._stop_requested, self.running = False, True
+        self._stop_requested = self._cancel_requested = False
+        self.running = True
         try:
             with self._in_present():
                 if self.run_settings.parallel:
@@ -194,6 +195,9 @@ class LabController:
         runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings)
         try:
             while not runner.finished:
+                if self._cancel_requested:  # Stop again: a hung objective must not hold the run
+                    yield from runner.drain(cancel=True, reason="cancelled: Stop clicked again")
+                    return
                 if self._stop_requested:
                     runner.stop()
                 runner.fill()
@@ -213,7 +217,9 @@ class LabController:
             self._emit(LabEvent.RUNNING)
 
     def stop(self) -> None:
-        """Ask a running :meth:`run` to stop after the trial in progress."""
+        """Ask a running :meth:`run` to stop after the trials in progress; asked again during a
+        parallel run, cancel those still running (FAILED, "cancelled: Stop clicked again")."""
+        self._cancel_requested = self._stop_requested and self.running
         self._stop_requested = True
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,6 +21,14 @@ SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
 def slow_bowl(params):
     time.sleep(0.05)
     return params["x"] ** 2 + params["y"] ** 2
+
+
+RELEASE = threading.Event()  # what a hung objective waits for (module level: it must pickle)
+
+
+def hangs(params):
+    RELEASE.wait(30)
+    return 0.0
 
 
 def test_run_n_uses_the_executor_and_shows_the_running_trials():
@@ -44,6 +53,23 @@ def test_stop_lets_the_running_trials_finish_and_starts_no_more():
             lab.controller.stop()  # what the Stop button calls, at the first chance the kernel gets
     assert len(lab.study.trials) == 2 and len(finished) == 2  # the two running ones finish, no more start
     assert all(t.state is TrialState.COMPLETE for t in lab.study.trials)
+
+
+def test_stop_again_cancels_the_running_trials():
+    # A hung objective held a parallel run after Stop: the Lab waited for it, with no way out
+    # but interrupting the kernel twice. Stop again cancels what still runs.
+    with ThreadPoolExecutor(2) as pool:
+        lab = Lab(hangs, space=SPACE, optimizer="random", seed=0, executor=pool, n_workers=2)
+        yielded = []
+        for trial in lab.controller.steps(20):
+            yielded.append(trial)
+            lab.controller.stop()  # the first chance the kernel gets, then once more
+            if len(yielded) == 2:
+                lab.controller.stop()
+        RELEASE.set()
+    assert len(lab.study.trials) == 2 and not lab.controller.running
+    assert [t.state for t in lab.study.trials] == [TrialState.FAILED] * 2
+    assert all(t.error == "cancelled: Stop clicked again" for t in lab.study.trials)
 
 
 def test_ctrl_c_waits_for_the_running_trials_as_study_run_does():
