@@ -145,20 +145,20 @@ class RunSettings:
         return self.executor is not None or (self.n_workers or 1) > 1
 
 
-def _check_no_report(objective: Callable[..., Any]) -> Callable[..., Any]:
+def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[..., Any]:
     """Refuse, before any trial, an objective that cannot run without a ``report`` callable: the
     pruner lives in this process, so workers call the objective without one (every trial would
     fail with a TypeError). An objective whose ``report`` has a default runs, without reporting.
     A wrapper tells what it wraps through its ``__signature__`` (``FunctionObjective`` does)."""
     if requires_keyword(objective, "report"):
-        raise fail("objective", "Study.run", "an objective that runs without `report` when trials run in parallel",
+        raise fail("objective", owner, "an objective that runs without `report` when trials run in parallel",
                    objective, hint="Pruning (report=) is not available in parallel runs: the pruner lives in this "
                                    "process. Give it a default (report=None) and skip reporting when it is None, "
                                    "or run the trials here (n_workers=1).")
     return objective
 
 
-def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
+def _serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
     """The objective's bytes (by value where cloudpickle is installed) and their hash."""
     try:
         import cloudpickle
@@ -167,19 +167,19 @@ def _serialize(objective: Callable[..., Any]) -> tuple[str, bytes]:
     except ImportError:  # plain pickle works for module-level functions and objects
         blob = pickle.dumps(objective)
     except Exception as error:
-        raise fail("objective", "Study.run", "a picklable callable when trials run in parallel", objective,
+        raise fail("objective", owner, "a picklable callable when trials run in parallel", objective,
                    hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
     return hashlib.sha1(blob).hexdigest(), blob
 
 
-def _as_executor(executor: Any) -> tuple[Any, int | None]:
+def _as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
     """A ``concurrent.futures`` executor, and how many tasks it runs at once if it says."""
     if hasattr(executor, "get_executor") and hasattr(executor, "nthreads"):  # a dask.distributed.Client
         # pure=False: the same configuration submitted twice (a re-queue) must run twice.
         return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
     if callable(getattr(executor, "submit", None)):
         return executor, executor_workers(executor)
-    raise fail("executor", "Study.run", "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+    raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
 
 
 def _process_pool(n_workers: int) -> cf.ProcessPoolExecutor:
@@ -217,25 +217,27 @@ class ParallelRunner:
     settings : RunSettings, optional
         Workers, executor, timeout and what to do on a lost worker or an interrupt, checked by
         :meth:`RunSettings.check` (default: 4 local processes).
+    owner : str
+        What the person called to start the run ("Study.run", "Lab.run"): errors name it.
     """
 
     def __init__(self, study: Study, objective: Callable[..., Any], n_trials: int,
-                 settings: RunSettings | None = None):
+                 settings: RunSettings | None = None, owner: str = "Study.run"):
         settings = settings or RunSettings()
-        self.study = study
-        self.n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        self.study, self.owner = study, owner  # owner: where a person started the run, for errors
+        self.n_trials = check_int(n_trials, "n_trials", owner, 0)
         self.trial_timeout = settings.trial_timeout
         self.on_worker_loss = settings.on_worker_loss
         self.on_interrupt = settings.on_interrupt
         n_workers, executor = settings.n_workers, settings.executor
-        self.objective = _check_no_report(objective)
-        self._key, self._blob = _serialize(objective)  # before any pool exists: a failure leaks nothing
+        self.objective = _check_no_report(objective, owner)
+        self._key, self._blob = _serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
         if self._owns_pool:
             self.n_workers = n_workers or 4
             self._executor: Any = _process_pool(self.n_workers)
         else:
-            self._executor, size = _as_executor(executor)
+            self._executor, size = _as_executor(executor, owner)
             self.n_workers = n_workers or size or 4
         self.running: list[_Running] = []
         self.started = 0
@@ -260,7 +262,7 @@ class ParallelRunner:
             requeued = bool(self.study.queued) and self._params_key(self.study.queued[0]) in self._requeued
             trial = self.study.ask()
             try:
-                check_budget_keyword(self.objective, trial.budget, "Study.run", self.study.optimizer.name)
+                check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)
             except ValueError:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
                 raise

@@ -192,7 +192,7 @@ class LabController:
         """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running
         ones finish. Ctrl-C: as in ``Study.run``, the running ones are waited for (a second Ctrl-C
         cancels them), then the interrupt goes on (they were cancelled as if the run had failed)."""
-        runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings)
+        runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings, owner="Lab.run")
         try:
             while not runner.finished:
                 if self._cancel_requested:  # Stop again: a hung objective must not hold the run

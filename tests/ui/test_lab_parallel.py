@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, SearchSpace, TrialState  # noqa: E402
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, TrialState  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
@@ -70,6 +70,15 @@ def test_stop_again_cancels_the_running_trials():
     assert len(lab.study.trials) == 2 and not lab.controller.running
     assert [t.state for t in lab.study.trials] == [TrialState.FAILED] * 2
     assert all(t.error == "cancelled: Stop clicked again" for t in lab.study.trials)
+
+
+def test_an_objective_the_workers_cannot_take_is_refused_naming_lab_run():
+    lock = threading.Lock()  # cannot be pickled: the objective cannot reach the workers
+    with ThreadPoolExecutor(2) as pool:
+        lab = Lab(lambda p: p["x"] if lock else 0.0, space=SPACE, optimizer="random", seed=0, executor=pool)
+        with pytest.raises(InvalidParameterError, match="`objective` of Lab.run must be a picklable callable"):
+            list(lab.controller.steps(2))  # it said "of Study.run", a method the person never called
+    assert lab.study.trials == [] and not lab.controller.running
 
 
 def test_ctrl_c_waits_for_the_running_trials_as_study_run_does():
