@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
-
 from .._validation import accepts_keyword, check_int, check_one_of, fail
 from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
@@ -237,20 +235,6 @@ class LabController:
         """What was known and believed when trial ``step`` was proposed; ``history`` is the
         study's present ``History``; ``objective`` as for :meth:`present`."""
         return past_belief(self.study, step, history, objective)
-
-    def landscape(self) -> Callable[[np.ndarray], np.ndarray] | None:
-        """The true objective at unit-cube points of shape (m, d), shape (m,), when it is cheap to
-        compute (a synthetic function's vectorized ``evaluate``) over the study's own space; else None."""
-        evaluate = getattr(self.objective, "evaluate", None)
-        space = self.study.space
-        if not callable(evaluate) or getattr(self.objective, "space", None) != space:
-            return None
-
-        def values(points: np.ndarray) -> np.ndarray:
-            raw = np.array([[params[name] for name in space.names] for params in map(space.from_unit, points)])
-            return np.asarray(evaluate(raw), dtype=float)
-
-        return values
 
     # -- time travel and branches -----------------------------------------------------------------------
     def travel(self, step: int | None) -> None:

@@ -31,7 +31,7 @@ from .importance_panel import ImportancePanel
 from .manual_panel import ManualPanel
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
-from .population_panel import PopulationPanel
+from .population_panel import PopulationPanel, true_landscape
 from .space_editor import SpaceEditor
 from .status import status_line
 from .surrogate_panel import SurrogatePanel
@@ -323,7 +323,8 @@ class Lab:
         """Draw the population (``snapshot``, or the optimizer's current one when None)."""
         snapshot = snapshot if snapshot is not None else self.study.optimizer.population()
         self.generation_button.layout.display = None if snapshot is not None else "none"
-        self.population_panel.update(snapshot, self.surrogate_panel.pair, self.controller.landscape(),
+        self.population_panel.update(snapshot, self.surrogate_panel.pair,
+                                     true_landscape(self.controller.objective, self.study.space),
                                      lineage(self.study) if snapshot is not None else None)
 
     def _changed(self, event: LabEvent) -> None:

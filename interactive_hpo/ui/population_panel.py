@@ -7,6 +7,7 @@ coloured by state, with parent-offspring links and the CMA-ES search ellipse.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -103,3 +104,17 @@ class PopulationPanel:
         """Forget the individuals of an earlier run (after an optimizer switch or a reset)."""
         self._positions.clear()
         self._shaded = None
+
+
+def true_landscape(objective: Any, space: SearchSpace) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The true ``objective`` at unit-cube points of shape (m, d), shape (m,), when it is cheap to
+    compute (a synthetic function's vectorized ``evaluate``) over ``space``, its own; else None."""
+    evaluate = getattr(objective, "evaluate", None)
+    if not callable(evaluate) or getattr(objective, "space", None) != space:
+        return None
+
+    def values(points: np.ndarray) -> np.ndarray:
+        raw = np.array([[params[name] for name in space.names] for params in map(space.from_unit, points)])
+        return np.asarray(evaluate(raw), dtype=float)
+
+    return values
