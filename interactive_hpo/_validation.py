@@ -103,6 +103,12 @@ def as_scalar(value: Any) -> Any:
         return value
 
 
+def as_list(value: Any) -> Any:
+    """``value`` as a list when it is a 1-D array or tensor (NumPy's, torch's, JAX's: ``ndim`` 1
+    and ``tolist``), as several values or constraints often are; anything else unchanged."""
+    return value.tolist() if getattr(value, "ndim", None) == 1 and callable(getattr(value, "tolist", None)) else value
+
+
 def _interval(low: float | None, high: float | None, low_open: bool = False, high_open: bool = False) -> str:
     left = "(-inf" if low is None else ("(" if low_open else "[") + f"{low}"
     right = "inf)" if high is None else f"{high}" + (")" if high_open else "]")

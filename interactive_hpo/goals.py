@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import as_finite, as_scalar, fail, is_real, shown
+from ._validation import as_finite, as_list, as_scalar, fail, is_real, shown
 from .direction import Direction
 
 if TYPE_CHECKING:
@@ -112,8 +112,7 @@ class Goals:
                 raise fail("value", owner, f"a value for each objective, by name: {list(self.names)}", result,
                            hint=_names_hint(result, self.names))
             result = [result[name] for name in self.names]
-        elif isinstance(result, np.ndarray):
-            result = result.tolist() if result.ndim == 1 else result
+        result = as_list(result)
         if not isinstance(result, Sequence) or isinstance(result, str) or len(result) != self.n:
             raise fail("value", owner, f"{self.n} values, one per objective {list(self.names)} (a tuple, a list "
                                        "or a dict by name)", result)
@@ -176,8 +175,7 @@ def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
     feasible), and so are infinities and ints beyond a float: a journal holds finite numbers only."""
     if constraints is None:
         return None
-    if isinstance(constraints, np.ndarray):
-        constraints = constraints.tolist()
+    constraints = as_list(constraints)
     rule = "None or a list of finite real numbers, each at most 0 when the constraint is met"
     if not isinstance(constraints, Sequence) or isinstance(constraints, str) or not constraints:
         raise fail("constraints", owner, rule, constraints)

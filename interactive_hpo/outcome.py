@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from ._validation import accepts_keyword, as_finite, as_scalar, describe_error, fail, is_real, shown
+from ._validation import accepts_keyword, as_finite, as_list, as_scalar, describe_error, fail, is_real, shown
 from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
@@ -100,8 +100,7 @@ def _several(result: Any) -> float | tuple[float, ...] | dict[str, float] | None
     the study says which objective failed)."""
     if is_real(result):
         return _as_float(result)
-    if getattr(result, "ndim", None) == 1 and hasattr(result, "tolist"):  # NumPy's, torch's, JAX's
-        result = result.tolist()
+    result = as_list(result)
     if isinstance(result, Mapping):
         result = {k: as_scalar(v) for k, v in result.items()}
         if result and all(isinstance(k, str) and is_real(v) for k, v in result.items()):

@@ -86,6 +86,8 @@ def test_0d_tensors_count_as_the_numbers_they_hold_wherever_a_value_is_given():
     assert (measured.state, measured.values, measured.constraints) == (TrialState.COMPLETE, (0.5, 0.75), (-1.0,))
     assert several.step(lambda p: {"objective 0": loss, "objective 1": loss}).values == (0.5, 0.5)
     assert several.step(lambda p: torch.stack([loss, loss * 3])).values == (0.5, 1.5)  # a 1-D tensor, as an array
+    told = several.tell(several.ask(), torch.tensor([0.25, 0.75]), constraints=torch.tensor([-1.0]))
+    assert (told.values, told.constraints) == ((0.25, 0.75), (-1.0,))  # by hand too: they were refused
     with pytest.raises(InvalidParameterError, match="`value` of Study.tell must be a real number"):
         study.tell(study.ask(), torch.tensor([0.5]))  # one element, but an array of them: several values
 
