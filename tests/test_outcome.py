@@ -122,6 +122,10 @@ def test_add_evaluated_records_your_configuration_or_nothing():
                                                     r"objective can evaluate.*ZeroDivisionError"):
         study.add_evaluated({"x": 0.0}, lambda p: 1 / p["x"])
     assert len(study.trials) == 1
+    # A scheduler's study: your trial is evaluated without a budget, so no budget keyword is needed
+    # (a check meant for the scheduler's own trials had refused it).
+    halving = Study(SPACE, "halving", seed=0)
+    assert halving.add_evaluated({"x": 0.3}, lambda p: p["x"] ** 2).value == pytest.approx(0.09)
 
 
 @pytest.mark.parametrize("value", [[0.3], (0.3,), {"loss": 0.3}])

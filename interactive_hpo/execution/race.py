@@ -26,7 +26,6 @@ from ..direction import Direction
 from ..goals import Goals
 from ..optimizers.capabilities import MultiObjective, Scheduler
 from ..optimizers.registry import optimizer_class, optimizers_serving_several
-from ..outcome import check_budget_keyword
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
@@ -155,11 +154,9 @@ class Race:
             self.studies[YOU] = Study(space, "random", **goals, seed=seed)
         # As every step will: an objective to minimize in a race to maximize, or over another
         # space, is refused here, where it was typed, not at the first round.
-        self.studies[next(iter(specs))]._check_objective(objective, "Race")
         for name, study in self.studies.items():  # a scheduler's lane runs every trial at a budget
-            if isinstance(study.optimizer, Scheduler):
-                check_budget_keyword(objective, study.optimizer.max_budget, f"Race (lane {name!r})",
-                                     study.optimizer.name)
+            study._check_objective(objective, f"Race (lane {name!r})" if isinstance(study.optimizer, Scheduler)
+                                   else "Race")
 
     @property
     def space(self) -> SearchSpace:

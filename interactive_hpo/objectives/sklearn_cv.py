@@ -284,8 +284,8 @@ class SklearnCV:
                 budget_attrs[self.budget_resource] = model.get_params()[self.budget_resource]
         scores = np.asarray(result["test_score"], dtype=float)
         finite = bool(np.all(np.isfinite(scores)))
-        # A NaN fold makes the value NaN, which the study records as a FAILED trial; the attrs
-        # stay JSON (None instead of NaN) so that the reason shown is the NaN, not the attrs.
+        # A NaN fold makes the value NaN, which the study records as a FAILED trial. The attrs are
+        # JSON as returned (None for NaN, as a study would keep them), for a caller without a study.
         return Evaluation(value=float(np.mean(scores)), user_attrs={
             "fold_scores": [float(s) if np.isfinite(s) else None for s in scores],
             "score_std": float(np.std(scores)) if finite else None,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._validation import fail
+from ..exceptions import MissingDependencyError
 from ..space import SearchSpace
 from .base import Optimizer
 from .capabilities import MultiObjective
@@ -73,9 +74,18 @@ def available_optimizers() -> list[str]:
 
 def optimizers_serving_several() -> list[str]:
     """Registered optimizer names that serve a study of several objectives (their classes are
-    :class:`~.capabilities.MultiObjective`), sorted; for error messages, as it imports every
-    optimizer (torch for the Bayesian ones)."""
-    return [name for name in available_optimizers() if issubclass(optimizer_class(name), MultiObjective)]
+    :class:`~.capabilities.MultiObjective`), sorted. It imports every optimizer (torch for the
+    Bayesian ones): one whose extra is not installed is left out, so that the error this lists
+    alternatives for stays that error, not an install hint."""
+    serving = []
+    for name in available_optimizers():
+        try:
+            cls = optimizer_class(name)
+        except MissingDependencyError:
+            continue
+        if issubclass(cls, MultiObjective):
+            serving.append(name)
+    return serving
 
 
 def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_optimizer") -> type[Optimizer]:

@@ -34,7 +34,7 @@ class OwnTrials:
     _record: Callable[[dict[str, Any]], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
-    _check_objective: Callable[[Any, str], None]
+    _check_objective: Callable[..., None]
     _loss: Callable[[Trial], Any]
     _owner: dict[str, Any]
     _warm_start: WarmStart
@@ -53,7 +53,7 @@ class OwnTrials:
         What the Lab's "evaluate" and a race's own lane do. If the objective raises or gives
         no finite value, nothing is recorded and the error (naming ``owner``) says why.
         """
-        self._check_objective(objective, owner)
+        self._check_objective(objective, owner, budgeted=False)  # called here without a budget
         params = self.space.validate(params)
         outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:

@@ -73,12 +73,14 @@ def check_constraint_count(constraints: tuple[float, ...] | None, earlier: Seque
     trials that has any: a study cannot change its constraints midway, and the optimizer models
     each one by its position (``bayes.constrained`` would take such a trial for one of unknown
     feasibility, while ``best_trial`` counted it as feasible)."""
-    first = next((t for t in earlier if t.constraints is not None), None) if constraints is not None else None
-    if first is None or first.constraints is None or len(first.constraints) == len(constraints or ()):
+    if constraints is None:
         return
-    count = len(first.constraints)
+    count = next((len(t.constraints) for t in earlier if t.constraints is not None), len(constraints))
+    if count == len(constraints):
+        return
+    first = next(t for t in earlier if t.constraints is not None)
     raise fail("constraints", owner, f"None or {count} value{'s' if count > 1 else ''}, as many as the study's "
-               "earlier trials have", list(constraints or ()),
+               "earlier trials have", list(constraints),
                hint=f"Trial {first.number} set them; a study cannot change its constraints midway.")
 
 

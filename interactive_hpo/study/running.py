@@ -104,7 +104,9 @@ class Running:
                 callback(study, done[-1])
         return done
 
-    def _check_objective(self, objective: Any, owner: str) -> None:
+    def _check_objective(self, objective: Any, owner: str, budgeted: bool = True) -> None:
+        """Refuse an objective the study cannot use, naming ``owner``; ``budgeted``: the trials it
+        will evaluate are the optimizer's, at a scheduler's budgets (not a person's, without one)."""
         if not callable(objective):
             raise fail("objective", owner, "a callable objective(params) -> float", objective)
         declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
@@ -118,5 +120,5 @@ class Running:
         if isinstance(space, SearchSpace) and space != self.space:
             raise fail("objective", owner, "an objective over the study's search space", objective,
                        hint=f"Objective space: {space}; study space: {self.space}.")
-        if isinstance(self.optimizer, Scheduler):  # every trial it asks has a budget: refuse before asking one
+        if budgeted and isinstance(self.optimizer, Scheduler):  # every trial it asks has a budget: refuse first
             check_budget_keyword(objective, self.optimizer.max_budget, owner, self.optimizer.name)

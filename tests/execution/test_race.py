@@ -90,6 +90,8 @@ def test_a_lane_that_runs_out_stops_and_the_race_finishes():
     # Fuzz round 3: refused at the first round, after the other lanes had run a trial.
     ({"objective": bowl, "space": SPACE, "lanes": ["random", "asha"]},
      "`objective` of Race (lane 'asha') must be an objective with a `budget` keyword"),
+    ({"objective": bowl, "space": SPACE, "lanes": ["asha", "random"]},  # it said "of Race" with asha first
+     "`objective` of Race (lane 'asha') must be an objective with a `budget` keyword"),
     ({"seed": -1}, "`seed` of Race must be a non-negative int"),  # fuzz round 3: it said "of Study"
     ({"seed": 1.5}, "`seed` of Race must be a non-negative int"),
 ])
