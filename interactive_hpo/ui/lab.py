@@ -170,7 +170,7 @@ class Lab:
             self._set_running(False)
 
     def stop(self) -> None:
-        """Stop a run after the trials in progress, as the Stop button; again: cancel them."""
+        """Stop a run after the trials in progress, as the Stop button; again, with workers: cancel them."""
         self.controller.stop()
 
     def export(self, path: str, **options: Any) -> Any:
@@ -231,8 +231,8 @@ class Lab:
         self.n_trials = widgets.BoundedIntText(value=10, min=1, max=100_000, layout=widgets.Layout(width="6em"))
         self.n_trials.add_class("ihpo-n-trials")
         self.run_button = button("Run", "ihpo-run", "play", "run this many trials", self._start_run)
-        self.stop_button = button("Stop", "ihpo-stop", "stop", "stop after the trials in progress; again: cancel them",
-                                  self.stop)
+        self.stop_button = button("Stop", "ihpo-stop", "stop",
+                                  "stop after the trials in progress (again, with workers: cancel them)", self.stop)
         self.undo_button = button("Undo", "ihpo-undo", "undo", "withdraw the manual trial just added",
                                   self.controller.undo)
         self.reset_button = button("Reset", "ihpo-reset", "refresh", "start a new, empty study",

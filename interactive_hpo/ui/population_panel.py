@@ -12,6 +12,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from ..objectives.fidelity import MultiFidelity
+from ..objectives.synthetic import SyntheticFunction
 from ..plots.population import PopulationPlot, plot_lineage
 from ..space import SearchSpace
 from ..study.curves import Lineage
@@ -108,13 +110,14 @@ class PopulationPanel:
 
 def true_landscape(objective: Any, space: SearchSpace) -> Callable[[np.ndarray], np.ndarray] | None:
     """The true ``objective`` at unit-cube points of shape (m, d), shape (m,), when it is cheap to
-    compute (a synthetic function's vectorized ``evaluate``) over ``space``, its own; else None."""
-    evaluate = getattr(objective, "evaluate", None)
-    if not callable(evaluate) or getattr(objective, "space", None) != space:
+    compute (a synthetic function's vectorized ``evaluate``, or the full fidelity of one with
+    budgets) over ``space``, its own; else None (several objectives have no one landscape)."""
+    function = objective.function if isinstance(objective, MultiFidelity) else objective
+    if not isinstance(function, SyntheticFunction) or function.space != space:
         return None
 
     def values(points: np.ndarray) -> np.ndarray:
         raw = np.array([[params[name] for name in space.names] for params in map(space.from_unit, points)])
-        return np.asarray(evaluate(raw), dtype=float)
+        return np.asarray(function.evaluate(raw), dtype=float)
 
     return values

@@ -61,6 +61,17 @@ def test_the_lab_travels_through_generations_with_the_landscape_behind():
     assert not lab.errors.errors
 
 
+def test_several_objectives_have_no_landscape_and_the_lab_opens():
+    # The panel shaded ZDT1's (m, 2) values as a landscape: the Lab raised "cannot reshape" on opening.
+    from interactive_hpo.objectives import ZDT1
+
+    problem = ZDT1(dim=2)
+    lab = Lab(problem, directions=["minimize", "minimize"], optimizer="nsga2", seed=0,
+              optimizer_settings={"population_size": 4})
+    lab.run(5)
+    assert lab.population_panel.plot.landscape is None and not lab.errors.errors
+
+
 def test_no_landscape_for_an_objective_that_is_not_cheap():
     lab = Lab(lambda p: p["x0"] + p["x1"], space=BRANIN.space, optimizer="ga", seed=0,
               optimizer_settings={"population_size": 4})
