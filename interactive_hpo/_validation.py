@@ -212,12 +212,17 @@ def import_optional(module: str, extra: str, purpose: str) -> Any:
         ) from error
 
 
+def _declared(fn: Any, name: str) -> inspect.Parameter | None:
+    """``fn``'s parameter ``name``, or None (not declared, or a builtin without a signature)."""
+    try:
+        return inspect.signature(fn).parameters.get(name)
+    except (TypeError, ValueError):
+        return None
+
+
 def requires_keyword(fn: Any, name: str) -> bool:
     """Whether ``fn`` cannot be called without the keyword argument ``name`` (declared, no default)."""
-    try:
-        parameter = inspect.signature(fn).parameters.get(name)
-    except (TypeError, ValueError):  # builtins without a signature
-        return False
+    parameter = _declared(fn, name)
     return parameter is not None and parameter.kind is not parameter.VAR_KEYWORD \
         and parameter.default is parameter.empty
 
@@ -228,8 +233,5 @@ def accepts_keyword(fn: Any, name: str) -> bool:
     A bare ``**kwargs`` does not count: wrappers that pass everything on would hand the
     keyword to a function that does not expect it.
     """
-    try:
-        parameter = inspect.signature(fn).parameters.get(name)
-    except (TypeError, ValueError):  # builtins without a signature
-        return False
+    parameter = _declared(fn, name)
     return parameter is not None and parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Evaluation, Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
-from interactive_hpo.execution.parallel import evaluate_remote
+from interactive_hpo.execution.worker import evaluate_remote
 from interactive_hpo.outcome import Outcome, call_objective
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])

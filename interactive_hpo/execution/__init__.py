@@ -1,7 +1,8 @@
 """Ways of running a study's trials.
 
 - ``parallel``: local processes or any executor (a Dask cluster), with timeouts, lost workers
-  and interrupts handled (``Study.run(..., n_workers=4)`` hands over to it).
+  and interrupts handled (``Study.run(..., n_workers=4)`` hands over to it); ``worker``: what
+  runs in each worker process.
 - ``simulation``: the same schedulers on simulated workers and a simulated clock.
 - ``race``: several optimizers (and you) on one objective with one budget, in lockstep.
 """

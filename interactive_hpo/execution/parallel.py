@@ -37,12 +37,7 @@ after the run, and its result is dropped.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import hashlib
 import multiprocessing
-import os
-import pickle
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
@@ -50,58 +45,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._compat import executor_workers
-from .._validation import check_int, check_one_of, check_real, describe_error, fail, requires_keyword
-from ..outcome import call_objective, check_budget_keyword
+from .._validation import check_int, check_one_of, check_real, fail, requires_keyword
+from ..outcome import check_budget_keyword
 from ..trial import Trial, TrialState
+from .worker import evaluate_remote, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["ParallelRunner", "RunSettings", "run_parallel", "evaluate_remote"]
-
-#: Objectives already unpickled in this worker process, by the hash of their bytes.
-_OBJECTIVES: dict[str, Callable[..., Any]] = {}
-
-
-def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None,
-                    timeout: float | None = None) -> tuple[str, Any, dict]:
-    """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
-
-    Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
-    exception that reaches the caller's future means the worker itself failed. With ``timeout``
-    the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
-    """
-    thread = threading.current_thread()  # several threads of one process are several workers
-    where: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"
-                             + ("" if thread is threading.main_thread() else f"/{thread.name}")}
-    where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
-    try:
-        objective = _OBJECTIVES.get(key)
-        if objective is None:
-            objective = _OBJECTIVES[key] = pickle.loads(blob)
-    except Exception as error:  # a package the objective needs is missing here: not the worker's death
-        return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
-                                                         f"{describe_error(error)}", **where})
-    outcome: list[tuple[str, Any, dict]] = []
-
-    def call() -> None:
-        # The outcome is read here, on the worker (by the same call_objective as a serial run):
-        # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
-        try:
-            state, value, attrs = call_objective(objective, params, budget=budget)
-        except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
-            state, value, attrs = TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"}
-        outcome.append((state.value, value, attrs))
-
-    if timeout is None:
-        call()
-    else:
-        watchdog = threading.Thread(target=call, daemon=True, name="interactive_hpo-trial")
-        watchdog.start()
-        watchdog.join(timeout)
-    state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
-                                                      {"error": f"timed out after {timeout:g} s"})
-    return state, value, {**attrs, **where, "finished_at": time.time()}
+__all__ = ["ParallelRunner", "RunSettings", "run_parallel"]
 
 
 @dataclass(frozen=True)
@@ -156,20 +108,6 @@ def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[...,
                                    "process. Give it a default (report=None) and skip reporting when it is None, "
                                    "or run the trials here (n_workers=1).")
     return objective
-
-
-def _serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
-    """The objective's bytes (by value where cloudpickle is installed) and their hash."""
-    try:
-        import cloudpickle
-
-        blob = cloudpickle.dumps(objective)
-    except ImportError:  # plain pickle works for module-level functions and objects
-        blob = pickle.dumps(objective)
-    except Exception as error:
-        raise fail("objective", owner, "a picklable callable when trials run in parallel", objective,
-                   hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
-    return hashlib.sha1(blob).hexdigest(), blob
 
 
 def _as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
@@ -231,7 +169,7 @@ class ParallelRunner:
         self.on_interrupt = settings.on_interrupt
         n_workers, executor = settings.n_workers, settings.executor
         self.objective = _check_no_report(objective, owner)
-        self._key, self._blob = _serialize(objective, owner)  # before any pool exists: a failure leaks nothing
+        self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
         if self._owns_pool:
             self.n_workers = n_workers or 4

@@ -160,11 +160,15 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
 def next_journal(path: str | None) -> str | None:
     """Where a study continued from the one journaled at ``path`` (a fork, a remap, a reset) keeps
     its own journal: ``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not
-    yet on disk (None without a journal)."""
+    yet on disk (None without a journal). A continuation of ``study-2.jsonl`` is numbered on from
+    ``study.jsonl`` while that file exists; otherwise the number is the person's own (a year, a run
+    number: ``tuning-2024.jsonl`` -> ``tuning-2024-2.jsonl``)."""
     if path is None:
         return None
     stem, suffix = os.path.splitext(path)
-    stem = re.sub(r"-\d+$", "", stem)
+    base = re.sub(r"-\d+$", "", stem)
+    if base != stem and os.path.exists(base + suffix):
+        stem = base
     number = 2
     while os.path.exists(f"{stem}-{number}{suffix}"):
         number += 1

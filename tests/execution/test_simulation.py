@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
-from interactive_hpo.execution.simulation import simulate_workers
+from interactive_hpo.execution.simulation import simulate_counterpart, simulate_workers
 from interactive_hpo.study.curves import budget_trace, config_curves, learning_curves
 
 from ..fidelity_helpers import LINE, bowl, curve
@@ -139,3 +139,23 @@ def test_a_trial_pruned_in_a_study_of_several_objectives_is_pruned_without_a_val
         study = Study(SearchSpace([Float("x", 0, 1)]), "random", directions=["minimize", "minimize"], seed=0)
         run(study)
         assert {t.state for t in study.trials} == {TrialState.PRUNED} and all(t.values is None for t in study.trials)
+
+
+def test_a_scheduler_and_its_counterpart_run_on_scratch_studies():
+    study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
+    study.run(bowl, n_trials=3)
+    before = [(t.params, t.budget, t.value) for t in study.trials]
+    schedules = simulate_counterpart(study, bowl, n_workers=3, n_jobs=60, seed=1)
+    assert list(schedules) == ["asha", "halving"]
+    assert all(len(s.runs) == 60 and s.n_workers == 3 for s in schedules.values())
+    assert schedules["asha"].waiting_time() == 0.0 < schedules["halving"].waiting_time()
+    assert [(t.params, t.budget, t.value) for t in study.trials] == before  # the study is untouched
+    assert simulate_counterpart(study, bowl, n_workers=3, n_jobs=60, seed=1) == schedules
+    # The counterpart of synchronous halving is ASHA.
+    halving = Study(LINE, "halving", seed=0, optimizer_settings=SETTINGS)
+    assert list(simulate_counterpart(halving, bowl, n_workers=2, n_jobs=10)) == ["halving", "asha"]
+
+
+def test_only_a_scheduler_has_a_counterpart_and_the_error_names_the_caller():
+    with pytest.raises(InvalidParameterError, match=r"Lab\.simulate.*multi-fidelity scheduler.*'random'"):
+        simulate_counterpart(Study(LINE, "random", seed=0), bowl, n_workers=2, n_jobs=4, owner="Lab.simulate")

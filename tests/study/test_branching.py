@@ -50,3 +50,18 @@ def test_carried_bo_trials_do_not_leak_their_gp_state_into_the_new_optimizer():
     moved = remap_study(study, narrower)
     assert "gp_state" in moved.study.trials[4].user_attrs["carried_attrs"]
     assert moved.study.step(loss).state is TrialState.COMPLETE  # fits its own GP on 2-D data
+
+
+def test_a_continued_journal_is_numbered_on_and_never_overwrites_a_file(tmp_path):
+    from interactive_hpo.study.branching import next_journal
+
+    first = tmp_path / "study.jsonl"
+    assert next_journal(None) is None
+    assert next_journal(str(first)) == str(tmp_path / "study-2.jsonl")
+    first.write_text("")
+    (tmp_path / "study-2.jsonl").write_text("")
+    # A fork of the fork is the next number of the same family, not study-2-2.
+    assert next_journal(str(tmp_path / "study-2.jsonl")) == str(tmp_path / "study-3.jsonl")
+    # A number that is part of the person's own name stays: there is no tuning.jsonl.
+    assert next_journal(str(tmp_path / "tuning-2024.jsonl")) == str(tmp_path / "tuning-2024-2.jsonl")
+    assert next_journal(str(tmp_path / "notes")) == str(tmp_path / "notes-2")

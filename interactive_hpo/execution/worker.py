@@ -1,0 +1,83 @@
+"""What runs in a worker process, and how the objective gets there.
+
+The objective travels by value (cloudpickle where installed, so a function defined in a
+notebook works) as bytes and their hash; :func:`evaluate_remote` runs in the worker, unpickles
+those bytes once per process, calls the objective and returns plain data. The study's side of a
+parallel run (asking, telling, lost workers) is :mod:`.parallel`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .._validation import describe_error, fail
+from ..outcome import call_objective
+from ..trial import TrialState
+
+__all__ = ["evaluate_remote", "serialize"]
+
+#: Objectives already unpickled in this worker process, by the hash of their bytes.
+_OBJECTIVES: dict[str, Callable[..., Any]] = {}
+
+
+def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None,
+                    timeout: float | None = None) -> tuple[str, Any, dict]:
+    """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
+
+    Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
+    exception that reaches the caller's future means the worker itself failed. With ``timeout``
+    the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
+    """
+    thread = threading.current_thread()  # several threads of one process are several workers
+    where: dict[str, Any] = {"worker": f"{socket.gethostname()}:{os.getpid()}"
+                             + ("" if thread is threading.main_thread() else f"/{thread.name}")}
+    where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
+    try:
+        objective = _OBJECTIVES.get(key)
+        if objective is None:
+            objective = _OBJECTIVES[key] = pickle.loads(blob)
+    except Exception as error:  # a package the objective needs is missing here: not the worker's death
+        return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
+                                                         f"{describe_error(error)}", **where})
+    outcome: list[tuple[str, Any, dict]] = []
+
+    def call() -> None:
+        # The outcome is read here, on the worker (by the same call_objective as a serial run):
+        # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
+        try:
+            state, value, attrs = call_objective(objective, params, budget=budget)
+        except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
+            state, value, attrs = TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"}
+        outcome.append((state.value, value, attrs))
+
+    if timeout is None:
+        call()
+    else:
+        watchdog = threading.Thread(target=call, daemon=True, name="interactive_hpo-trial")
+        watchdog.start()
+        watchdog.join(timeout)
+    state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
+                                                      {"error": f"timed out after {timeout:g} s"})
+    return state, value, {**attrs, **where, "finished_at": time.time()}
+
+
+
+def serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
+    """The objective's bytes (by value where cloudpickle is installed) and their hash."""
+    try:
+        import cloudpickle
+
+        blob = cloudpickle.dumps(objective)
+    except ImportError:  # plain pickle works for module-level functions and objects
+        blob = pickle.dumps(objective)
+    except Exception as error:
+        raise fail("objective", owner, "a picklable callable when trials run in parallel", objective,
+                   hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
+    return hashlib.sha1(blob).hexdigest(), blob
