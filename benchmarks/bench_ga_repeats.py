@@ -8,8 +8,10 @@ a discrete space a mutation also lands on a configuration seen before. A determi
 then only says again what it said. Side by side in one run, over the same seeds:
 
 - ``ga``: ``GeneticAlgorithm`` at its defaults (a child repeating a configuration evaluated or
-  bred so far is bred again, up to ``evolution.REBREEDS`` = 20 times);
-- ``ga repeats``: the same with ``REBREEDS = 1``, one try, exactly the behaviour before.
+  bred so far is bred again, up to ``base.REDRAWS`` = 20 tries in all; a random point of the
+  first generation is drawn again as well);
+- ``ga repeats``: the same with ``REDRAWS = 1``, one try for every draw (the first generation's
+  too), exactly the behaviour before.
 
 ``--method de`` compares ``DifferentialEvolution`` the same way (a trial vector that repeats a
 configuration is drawn again with other donors). ``--method cmaes`` compares ``CMAES`` at its
@@ -40,7 +42,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from interactive_hpo import Study  # noqa: E402
-from interactive_hpo.optimizers.population import evolution  # noqa: E402
+from interactive_hpo.optimizers.population import base  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_repeats import repeats  # noqa: E402
@@ -52,15 +54,16 @@ FAST_TASKS = ("branin,hartmann6,ackley5,levy4,mixed_branin,mixed_units,camel6,ro
               "tree_diabetes")
 
 
-def ga_run(name: str, seed: int, trials: int, rebreeds: int, method: str = "ga", settings: dict | None = None) -> dict:
-    """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats."""
+def ga_run(name: str, seed: int, trials: int, redraws: int, method: str = "ga", settings: dict | None = None) -> dict:
+    """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats, at
+    ``base.REDRAWS = redraws`` (put back after the run)."""
     task = make_task(name)
-    default, evolution.REBREEDS = evolution.REBREEDS, rebreeds
+    default, base.REDRAWS = base.REDRAWS, redraws
     try:
         study = Study(task.space, method, seed=seed, optimizer_settings=settings)
         study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
     finally:
-        evolution.REBREEDS = default
+        base.REDRAWS = default
     losses = [float(t.value) for t in study.trials]
     return {"task": name, "seed": seed, "losses": losses, "budgets": [1.0] * len(losses), "repeats": repeats(study)}
 
@@ -74,13 +77,13 @@ def main() -> None:
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     references = json.loads(RESULTS.read_text())["references"]
-    before = (evolution.REBREEDS, {"allow_repeats": True}) if args.method == "cmaes" else (1, None)
-    methods = {args.method: (evolution.REBREEDS, None), f"{args.method} repeats": before}
+    before = (base.REDRAWS, {"allow_repeats": True}) if args.method == "cmaes" else (1, None)
+    methods = {args.method: (base.REDRAWS, None), f"{args.method} repeats": before}
     print(f"{args.seeds} seeds, {args.trials} trials; repeats per run and mean score: {' | '.join(methods)}; "
           f"paired difference (repeats - {args.method})")
     for name in args.tasks.split(","):
-        runs = {method: [ga_run(name, seed, args.trials, rebreeds, args.method, settings) for seed in range(args.seeds)]
-                for method, (rebreeds, settings) in methods.items()}
+        runs = {method: [ga_run(name, seed, args.trials, redraws, args.method, settings) for seed in range(args.seeds)]
+                for method, (redraws, settings) in methods.items()}
         results = {"methods": {method: {"runs": method_runs} for method, method_runs in runs.items()},
                    "references": {name: references[name]}}
         scores = {m: np.asarray(normalized(results, name, m, args.trials)) for m in methods}

@@ -25,7 +25,7 @@ import math
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -51,10 +51,17 @@ GENERATION_STREAM = 1 << 40
 #: through a log scale move a point by ~1e-16, never by this much).
 _SAME = 1e-9
 
-#: Draws of a random point whose configuration is already known, before the last is kept (the
-#: space may hold no other): a random first-generation point (on a small discrete space uniform
-#: points repeat: 2 of 16 on a 20 x 20 grid, 7 of 16 on 4 x 4), or a new spare (``_new_spare``).
+#: Draws of a point whose configuration is known, before the last is kept (the space may hold no
+#: other; ``PopulationOptimizer._new_point``): a random first-generation point (on a small discrete
+#: space uniform points repeat: 2 of 16 on a 20 x 20 grid, 7 of 16 on 4 x 4), a new spare, a GA
+#: child, a DE trial vector; an NSGA-II child is mated again this many times after the first.
 REDRAWS = 20
+
+#: What a draw of ``_new_point`` returns alongside its point (e.g. the parents' ids).
+Payload = TypeVar("Payload")
+
+#: A draw of a child for ``_new_child``: ``draw(attempt)`` is (x of shape (d,), the parents' ids).
+ChildDraw = Callable[[int], tuple[np.ndarray, tuple[int, ...]]]
 
 #: Generations bred in one ask whose every member is known already (``Individual.extra``
 #: "known" or "copy_of": nothing to evaluate) before a new configuration is asked as a spare
@@ -167,7 +174,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         keys = {configuration_key(self.space, x) for x in known}
         points = []
         for _ in range(n):
-            x = self._new_point(lambda: rng.random(self.space.dim), keys)
+            x = self._new_point(lambda _: (rng.random(self.space.dim), None), keys)[0]
             keys.add(configuration_key(self.space, x))
             points.append(x)
         return points
@@ -179,14 +186,23 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         told = self._told_configurations(self._pool_of_generation)
         return set(told) | {configuration_key(self.space, x) for x in points}
 
-    def _new_point(self, draw: Callable[[], np.ndarray], keys: set[bytes]) -> np.ndarray:
-        """The first of up to :data:`REDRAWS` points ``draw()`` returns (shape (d,)) whose
-        configuration key is not among ``keys``; the last drawn if every one is."""
-        for _ in range(REDRAWS):
-            x = draw()
+    def _new_point(self, draw: Callable[[int], tuple[np.ndarray, Payload]], keys: set[bytes],
+                   extra: int = 0) -> tuple[np.ndarray, Payload]:
+        """The first ``(x, payload)`` of up to :data:`REDRAWS` + ``extra`` that ``draw(attempt)``
+        returns (attempt 0, 1, ...; x of shape (d,)) whose configuration key is not among
+        ``keys``; the last drawn if every one is. ``keys`` is left as it was."""
+        for attempt in range(REDRAWS + extra):
+            x, payload = draw(attempt)
             if configuration_key(self.space, x) not in keys:
                 break
-        return x
+        return x, payload
+
+    def _new_child(self, draw: ChildDraw, keys: set[bytes], extra: int = 0) -> Individual:
+        """A new individual at the point :meth:`_new_point` keeps, bred from the parents (ids)
+        its draw returned with it; its configuration joins ``keys`` (the next child avoids it)."""
+        x, parents = self._new_point(draw, keys, extra)
+        keys.add(configuration_key(self.space, x))
+        return self._new(x, parents)
 
     @abstractmethod
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
@@ -247,9 +263,9 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         random points; the last drawn if all of them are known."""
         known = set(self._told_configurations(len(self.told)))
         known |= {configuration_key(self.space, suggestion.x) for suggestion in self.pending}
-        x = self._new_point(lambda: self._spare(rng), known)
+        x = self._new_point(lambda _: (self._spare(rng), None), known)[0]
         if configuration_key(self.space, x) in known:
-            x = self._new_point(lambda: rng.random(self.space.dim), known)
+            x = self._new_point(lambda _: (rng.random(self.space.dim), None), known)[0]
         return x
 
     def _info(self, index: int) -> dict[str, Any]:

@@ -14,10 +14,8 @@ import numpy as np
 
 from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
-from .base import MAX_POPULATION, Individual, WarmStartablePopulation, configuration_key, reflect
-
-#: Tries to breed a child that repeats no configuration evaluated so far (GeneticAlgorithm).
-REBREEDS = 20
+from . import base
+from .base import MAX_POPULATION, ChildDraw, Individual, WarmStartablePopulation, reflect
 
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
@@ -40,9 +38,9 @@ class GeneticAlgorithm(WarmStartablePopulation):
     mutates with probability ``mutation_rate`` (default 1/d): numbers by a Gaussian step of
     ``mutation_scale`` (in the unit cube, reflected at the bounds), categoricals by a uniform
     new choice. A child that would repeat a configuration already evaluated (or bred for this
-    generation) is bred again, up to :data:`REBREEDS` times, the later half with every
-    coordinate mutated by ever wider steps: a deterministic objective would only say again what
-    it said. Before, 5-23 of 64 trials repeated an earlier one on the benchmark suite's tasks
+    generation) is bred again, up to :data:`~.base.REDRAWS` tries in all, the later half with
+    every coordinate mutated by ever wider steps: a deterministic objective would only say again
+    what it said. Before, 5-23 of 64 trials repeated an earlier one on the benchmark suite's tasks
     (``benchmarks/bench_ga_repeats.py``).
 
     Parameters
@@ -119,17 +117,12 @@ class GeneticAlgorithm(WarmStartablePopulation):
     def _offspring(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]],
                    known: set[bytes]) -> Individual:
         """A child of two tournament winners, not one of the ``known`` configurations if
-        :data:`REBREEDS` tries find one; it joins them. The later half of the tries mutates every
-        coordinate, by steps that double from try to try: when the near neighbours are all
-        known, the child is looked for farther away."""
-        for attempt in range(REBREEDS):
-            widen = attempt - max(1, REBREEDS // 2)  # >= 0 in the later half
-            child, parents = self._child(rng, pool, widen)
-            key = configuration_key(self.space, child)
-            if key not in known:
-                break
-        known.add(key)  # after REBREEDS repeats (a nearly exhausted small space), the last one
-        return self._new(child, parents)
+        :data:`~.base.REDRAWS` tries find one (else the last, on a nearly exhausted small
+        space); it joins them. The later half of the tries mutates every coordinate, by steps
+        that double from try to try: when the near neighbours are all known, the child is
+        looked for farther away."""
+        half = max(1, base.REDRAWS // 2)  # read at each call: the benchmark sets REDRAWS to 1
+        return self._new_child(lambda attempt: self._child(rng, pool, attempt - half), known)
 
     def _child(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]],
                widen: int) -> tuple[np.ndarray, tuple[int, ...]]:
@@ -160,7 +153,7 @@ class DifferentialEvolution(WarmStartablePopulation):
     target if it is at least as good. A foreign trial (manual, another optimizer's) better than
     the worst member replaces it. A trial vector that repeats a configuration already evaluated
     (or proposed for this generation) is drawn again, with other donors, up to
-    :data:`REBREEDS` times: on an all-discrete space 6-10 of 64 trials were repeats.
+    :data:`~.base.REDRAWS` tries in all: on an all-discrete space 6-10 of 64 trials were repeats.
 
     Parameters
     ----------
@@ -197,7 +190,6 @@ class DifferentialEvolution(WarmStartablePopulation):
         self.current: list[Individual] = []  # the population the trial vectors compete with
 
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
-        d = self.space.dim
         if not self.current and not self.members:
             return self._initial_design(rng, foreign)
         if not self.current:  # generation 0 was just told: it is the population
@@ -211,18 +203,22 @@ class DifferentialEvolution(WarmStartablePopulation):
             if loss < self.current[worst].loss:
                 self.current[worst] = Individual(id=self._new_id(), x=x.copy(), loss=loss, state="told")
         known = self._known([x for x, _ in foreign] + [m.x for m in self.members + self.current])
-        children = []
-        for i, target in enumerate(self.current):
-            for _ in range(REBREEDS):  # a trial vector that repeats a known configuration is drawn again
-                r1, r2, r3 = rng.choice([j for j in range(len(self.current)) if j != i], size=3, replace=False)
-                donors = self.current[r1], self.current[r2], self.current[r3]
-                mutant = donors[0].x + self.differential_weight * (donors[1].x - donors[2].x)
-                cross = rng.random(d) < self.crossover_rate
-                cross[rng.integers(d)] = True
-                child = reflect(np.where(cross, mutant, target.x))
-                if configuration_key(self.space, child) not in known:
-                    break
-            known.add(configuration_key(self.space, child))
-            children.append(self._new(child, (target.id, *(donor.id for donor in donors))))
-        return children
+        # A trial vector that repeats a known configuration is drawn again, with other donors.
+        return [self._new_child(self._draw_trial_vector(rng, i), known) for i in range(len(self.current))]
+
+    def _draw_trial_vector(self, rng: np.random.Generator, i: int) -> ChildDraw:
+        """A draw of target i's trial vector (``draw(attempt)``, for ``_new_child``): its point
+        of shape (d,) in the unit cube, and the ids of the target and its three donors."""
+        d = self.space.dim
+        target = self.current[i]
+
+        def draw(_: int) -> tuple[np.ndarray, tuple[int, ...]]:
+            r1, r2, r3 = rng.choice([j for j in range(len(self.current)) if j != i], size=3, replace=False)
+            donors = self.current[r1], self.current[r2], self.current[r3]
+            mutant = donors[0].x + self.differential_weight * (donors[1].x - donors[2].x)
+            cross = rng.random(d) < self.crossover_rate
+            cross[rng.integers(d)] = True
+            return reflect(np.where(cross, mutant, target.x)), (target.id, *(donor.id for donor in donors))
+
+        return draw
 

@@ -39,7 +39,7 @@ from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Suggestion
 from ..capabilities import MultiObjective
-from .base import REDRAWS, Individual, PopulationOptimizer, configuration_key
+from .base import Individual, PopulationOptimizer, configuration_key
 
 __all__ = ["NSGA2", "constrained_order", "polynomial_mutation", "sbx_crossover"]
 
@@ -299,20 +299,29 @@ class NSGA2(PopulationOptimizer, MultiObjective):
             # Nothing to breed from yet, or only failures: (start again from) random points, none
             # a configuration already tried; the survivors wait for the next survival.
             return [self._new(x) for x in self._uniform(rng, self.population_size, [m.x for m in pool])]
-        # A child repeating a configuration evaluated or bred is mated again, up to REDRAWS times
-        # (a deterministic objective would say again what it said; then the repeat is kept).
-        known, tries = self._known([m.x for m in pool]), 0
-        children: list[Individual] = []
-        while len(children) < self.population_size:
-            for x, parents in self._mate(rng):
-                key = configuration_key(self.space, x)
-                if key in known and tries < REDRAWS:
-                    tries += 1
-                    continue
-                known.add(key)
-                tries = 0
-                children.append(self._new(x, parents))
-        return children[:self.population_size]
+        return self._offspring(rng, self._known([m.x for m in pool]))
+
+    def _offspring(self, rng: np.random.Generator, known: set[bytes]) -> list[Individual]:
+        """``population_size`` children of the survivors, in the order :meth:`_mate` breeds them
+        (two at a time). A child repeating one of the ``known`` configurations (evaluated or
+        bred) is mated again, up to REDRAWS times after the first (a deterministic objective
+        would say again what it said; then the repeat is kept)."""
+        mated: list[tuple[np.ndarray, tuple[int, ...]]] = []  # the last pair's children not drawn yet
+
+        def draw(_: int) -> tuple[np.ndarray, tuple[int, ...]]:
+            if not mated:
+                mated.extend(self._mate(rng))
+            return mated.pop(0)
+
+        # extra=1: the first mating and REDRAWS more, one draw more than GA and DE take (the
+        # trials of journals written so far depend on it).
+        children = [self._new_child(draw, known, extra=1) for _ in range(self.population_size)]
+        if mated and configuration_key(self.space, mated[0][0]) not in known:
+            # The last pair's second child, left over: not asked, but given an id when new, as
+            # NSGA-II always did, so that the ids trials record (their lineage) stay those of
+            # the journals written so far, and a resume of one breeds the ids it holds.
+            self._new_id()
+        return children
 
     def _outsider(self, x: np.ndarray, losses: np.ndarray, violation: float) -> Individual:
         return Individual(id=self._new_id(), x=x.copy(), loss=float(losses[0]), state="told",
