@@ -170,7 +170,7 @@ class ParetoPanel:
         self.caption = widgets.HTML()
         self.figure = _DrawnWhenShown((8.1, 6.0), self)
         self.front_ax, self.volume_ax = self.figure.fig.subplots(2, 1, height_ratios=(3, 2))
-        self.figure.fig.canvas.mpl_connect("button_press_event", guard(self._on_press))
+        self.figure.on_click(guard(self._on_press))
         self.details = widgets.HTML("<i>Click a point to see its trial.</i>")
         self.details.add_class("ihpo-pareto-details")
         self.travel_button = widgets.Button(description="Show this step", icon="history", disabled=True,
