@@ -180,11 +180,11 @@ class Lab:
         Several objectives: each step shows the Pareto front of the trials so far and the
         hypervolume over trials, measured from the reference point the Pareto tab shows (unless
         ``reference=`` is given; before the tab has fixed one, the export infers one from all trials)."""
-        from ..plots.export import export_animation, export_html
+        from ..plots.export import HTML_SUFFIXES, export_animation, export_html
 
         if self.pareto_panel is not None and "reference" not in options:
             options["reference"] = self.pareto_panel.reference  # the frames measure what the tab measures
-        write = export_html if str(path).lower().endswith((".html", ".htm")) else export_animation
+        write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
         return write(self.study, path, **options)
 
     def _commit_what_if(self) -> None:
