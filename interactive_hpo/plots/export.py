@@ -37,7 +37,10 @@ from .pareto import pareto_info
 from .search_axes import axis_positions
 from .surrogate import plot_surrogate_1d, plot_surrogate_2d
 
-__all__ = ["export_html", "export_animation", "draw_step"]
+__all__ = ["HTML_SUFFIXES", "export_html", "export_animation", "draw_step"]
+
+#: The suffixes of the files :func:`export_html` writes (``Lab.export`` sends others to :func:`export_animation`).
+HTML_SUFFIXES = (".html", ".htm")
 
 
 def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = None, reference: Any = None) -> str:
@@ -251,7 +254,7 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
     An existing file at ``path`` is replaced only once the whole page is written: an export that
     fails leaves it as it was.
     """
-    out, steps, pair, size = _checked(study, path, (".html", ".htm"), steps, pair, figsize, "export_html")
+    out, steps, pair, size = _checked(study, path, HTML_SUFFIXES, steps, pair, figsize, "export_html")
     reference = _checked_reference(study, reference, "export_html")
     if not isinstance(title, str):
         raise fail("title", "export_html", "a str", title)

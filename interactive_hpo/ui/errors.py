@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
+from .figures import is_plain_click
+
 __all__ = ["ErrorLog"]
 
 #: Distinct warnings shown after one action (the rest are counted).
@@ -68,7 +70,7 @@ class ErrorLog:
     def guard(self, callback: Callable[..., Any]) -> Callable[..., Any]:
         """Wrap ``callback`` so an exception is shown here instead of lost; returns None then.
 
-        A click (a button's callback, or a mouse press on a figure) is a new action: the error
+        A click (a button's callback, or a plain click on a figure) is a new action: the error
         shown is cleared as it starts, so a message never outlives the action it was about (an
         error stayed on screen after the corrected input had succeeded, reading as its failure).
         Only the outermost callback clears: one that runs inside another (a redraw after a Step)
@@ -150,8 +152,6 @@ class ErrorLog:
 
 def _is_click(argument: Any) -> bool:
     """Whether a callback's first argument says a person clicked: the button of ``on_click``, or
-    a matplotlib mouse press (``mpl_connect("button_press_event", ...)``)."""
-    from matplotlib.backend_bases import MouseEvent  # ui/ may import matplotlib; loaded by any figure already
-
-    return isinstance(argument, widgets.Button) or (isinstance(argument, MouseEvent)
-                                                     and argument.name == "button_press_event")
+    a plain click on a figure (:func:`~.figures.is_plain_click`; a press that starts a zoom or a
+    pan, or a right click, is the toolbar's: it chooses nothing, so it hides no error)."""
+    return isinstance(argument, widgets.Button) or is_plain_click(argument)

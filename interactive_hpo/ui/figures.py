@@ -9,6 +9,7 @@ an ``Output`` that each redraw replaces.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,12 +28,17 @@ def uses_widget_canvas() -> bool:
 
 
 def is_plain_click(event: Any) -> bool:
-    """Whether a matplotlib ``button_press_event`` is a click meant for the app: the left button,
-    not the second press of a double click, and no toolbar tool (pan, zoom) active. A drag to
-    zoom into a heatmap, or a right click, starts with a press too; where a click evaluates the
-    objective, those evaluated (and recorded) a trial nobody asked for."""
-    from matplotlib.backend_bases import MouseButton
+    """Whether ``event`` is a person choosing something on a figure: a matplotlib
+    ``button_press_event`` of the left button, not the second press of a double click, with no
+    toolbar tool (pan, zoom) active. A drag to zoom into a heatmap, or a right click, starts with
+    a press too: where a click evaluates the objective, those evaluated (and recorded) a trial
+    nobody asked for; on the Pareto and Importance panels they selected a point or a bar; and
+    they cleared the error shown (:class:`~.errors.ErrorLog` calls a plain click a new action).
+    Anything else (a widget, a value change) is not a plain click."""
+    from matplotlib.backend_bases import MouseButton, MouseEvent  # ui/ may import matplotlib
 
+    if not isinstance(event, MouseEvent) or event.name != "button_press_event":
+        return False
     toolbar = event.canvas.toolbar
     return event.button is MouseButton.LEFT and not event.dblclick and not (toolbar is not None and toolbar.mode)
 
@@ -54,7 +60,7 @@ class LiveFigure:
     widget : ipywidgets.DOMWidget
         The ipympl canvas (live) or an ``Output`` holding the last drawn image.
     live : bool
-        True when ``widget`` is the canvas: clicks on the figure reach ``mpl_connect`` handlers.
+        True when ``widget`` is the canvas: clicks on the figure reach :meth:`on_click` callbacks.
     shown : bool
         Whether the figure is on screen (its app tab selected). A hidden figure is not rendered:
         :meth:`redraw` only notes that it is out of date, and showing it draws it once. In the
@@ -103,6 +109,13 @@ class LiveFigure:
         self._shown = bool(shown)
         if self._shown and self.stale:
             self.redraw()
+
+    def on_click(self, callback: Callable[[Any], Any]) -> None:
+        """Call ``callback(event)`` with each plain click on the figure (:func:`is_plain_click`):
+        every press that means "I choose this point" comes here, and no other (a right click, a
+        zoom or a pan is the toolbar's, not the app's)."""
+        self.fig.canvas.mpl_connect("button_press_event",
+                                    lambda event: callback(event) if is_plain_click(event) else None)
 
     def redraw(self) -> None:
         """Show the artists' current data (when hidden: once it is shown again)."""

@@ -221,7 +221,7 @@ class ImportancePanel:
         self.caption = widgets.HTML()
         self.caption.add_class("ihpo-importance-caption")
         self.figure = _ComputedWhenShown((9.0, 6.6), self)
-        self.figure.fig.canvas.mpl_connect("button_press_event", guard(self._on_press))
+        self.figure.on_click(guard(self._on_press))
         self.bars_ax: Any = None
         self.dependence_axes: list[Any] = []
         self.widget = widgets.VBox([widgets.HBox([self.surrogate_choice, self.objective_choice]), self.caption,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import ipywidgets as widgets
@@ -23,6 +23,7 @@ from ..study.core import Study
 from ..study.curves import lineage
 from ..trial import Trial
 from . import lab_goals
+from .background import kernel_loop, run_steps
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel, fidelity_records
@@ -180,11 +181,11 @@ class Lab:
         Several objectives: each step shows the Pareto front of the trials so far and the
         hypervolume over trials, measured from the reference point the Pareto tab shows (unless
         ``reference=`` is given; before the tab has fixed one, the export infers one from all trials)."""
-        from ..plots.export import export_animation, export_html
+        from ..plots.export import HTML_SUFFIXES, export_animation, export_html
 
         if self.pareto_panel is not None and "reference" not in options:
             options["reference"] = self.pareto_panel.reference  # the frames measure what the tab measures
-        write = export_html if str(path).lower().endswith((".html", ".htm")) else export_animation
+        write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
         return write(self.study, path, **options)
 
     def _commit_what_if(self) -> None:
@@ -282,29 +283,18 @@ class Lab:
 
     # -- running in the background ------------------------------------------------------------------
     def _start_run(self) -> None:
-        loop = _kernel_loop()
+        loop = kernel_loop()
         if loop is None:  # not in a Jupyter kernel (a script, a test): run to the end here
             self.run(self.n_trials.value)
             return
-        # In a kernel: run as a task that yields between trials, so the kernel can handle a
-        # Stop click (a blocking loop would queue the click until the run is over).
+        # In a kernel: a task that yields between trials, so a Stop click is handled (ui/background.py).
         self._commit_what_if()
         self._set_running(True)
         self._task = loop.create_task(self._run_in_background(self.n_trials.value))
 
-    async def _run_in_background(self, n_trials: int) -> None:
-        self._set_running(True)
-        try:
-            done = 0
-            for trial in self.errors.watched(self.controller.steps(n_trials)):  # warnings shown, as a Step's
-                if trial is not None:  # None: workers still computing; let the kernel breathe
-                    done += 1
-                    self._progress(done, n_trials)
-                await asyncio.sleep(0.01)
-        except Exception as error:  # noqa: BLE001 - shown in the app; the task has no other reader
-            self.errors.show(error)
-        finally:
-            self._set_running(False)
+    def _run_in_background(self, n_trials: int) -> Coroutine[Any, Any, None]:
+        """What a Run in a kernel awaits: up to ``n_trials`` steps, the kernel's turn after each."""
+        return run_steps(self.controller.steps(n_trials), n_trials, self.errors, self._progress, self._set_running)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.max, self.progress.value = max(total, 1), done
@@ -387,18 +377,4 @@ class Lab:
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:
             self._set_running(False)
-
-
-def _kernel_loop() -> asyncio.AbstractEventLoop | None:
-    """The running event loop of the Jupyter kernel this code runs in, or None elsewhere (another
-    library's loop on the same thread, such as playwright's, is not one to schedule runs on)."""
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None or getattr(shell, "kernel", None) is None:
-            return None
-        return asyncio.get_running_loop()
-    except (ImportError, RuntimeError):
-        return None
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,13 +36,14 @@ from ..optimizers.registry import available_optimizers, optimizers_serving_sever
 from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
+from ..study.journal import Journal, check_path
 from ..trial import TrialState
 from ..views import History
 from .errors import ErrorLog
 from .pareto_panel import ParetoPanel, objective_values
 
 __all__ = ["lab_history", "model_note", "models_each_objective", "objective_history", "optimizer_names",
-           "pareto_panel_for", "progress_curves", "shows_objectives", "status_text", "study_from"]
+           "pareto_panel_for", "progress_curves", "shows_objectives", "study_from"]
 
 
 def study_from(first: Any, objective: Any, task: str | None, optimizer: str | None, seed: int | None,
@@ -86,20 +86,13 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
     goals: dict[str, Any] = {"directions": directions} if directions is not None else \
         {"direction": direction or getattr(first, "direction", "minimize")}
     several = directions is not None and Goals.parse(directions=directions, owner="Lab").multi
-    if optimizer is None and (settings is not None or not _holds_journal(storage)):
+    path = None if storage is None else check_path(storage, "storage", "Lab")
+    # The Lab's default optimizer is for a new study only (no journal, or an empty file): given to a
+    # resumed one, it switched the journal's optimizer ("random", say) to "bo" though none was asked for.
+    if optimizer is None and (settings is not None or path is None or Journal(path).is_empty()):
         optimizer = "parego" if several else "bo"  # resuming with neither: the journal's optimizer goes on
-    return Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings, storage=storage,
+    return Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings, storage=path,
                  warm_start=warm_start), first
-
-
-def _holds_journal(storage: Any) -> bool:
-    """Whether ``storage`` is a file with something in it (a journal to resume; an empty file
-    starts a new study). The Lab's default optimizer is for a new study only: given to a resumed
-    one, it switched the journal's optimizer ("random", say) to "bo" when no optimizer was asked for."""
-    try:
-        return storage is not None and os.path.getsize(storage) > 0
-    except (OSError, TypeError, ValueError):  # no such file, or not a path (Study explains which)
-        return False
 
 
 def pareto_panel_for(study: Study, objective: Any, errors: ErrorLog) -> ParetoPanel | None:
@@ -119,15 +112,6 @@ def optimizer_names(goals: Goals) -> list[str]:
     """The registered optimizers a study with ``goals`` can switch to: all for one objective;
     for several, those that serve several (``MultiObjective``: random, Sobol, grid, ParEGO...)."""
     return optimizers_serving_several() if goals.multi else available_optimizers()
-
-
-def status_text(study: Study) -> str:
-    """The status line's word on the best: the best value (one objective), the front's size (several)."""
-    if not any(t.state is TrialState.COMPLETE for t in study.trials):
-        return ""
-    if study.goals.multi:
-        return f" &middot; Pareto front: {len(study.best_trials)} trial(s)"
-    return f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
 
 
 def _weights(study: Study, step: int | None) -> tuple[np.ndarray | None, float]:

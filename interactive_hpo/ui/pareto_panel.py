@@ -17,9 +17,9 @@ under the figure set it by hand (:meth:`ParetoPanel.set_reference`). Inferred fr
 longer plotted (after Reset, a space edit, a fork), the caption says: "of another study".
 
 Clicking a point selects its trial: its values, constraints, parameters and which trials
-dominate it are listed, and "Show this step" takes the Model tab back to the step that proposed
-it. The figure is drawn only while its tab is shown (:class:`~.figures.LiveFigure`); trials
-arriving meanwhile are drawn once the tab is chosen.
+dominate it are listed (:mod:`.pareto_details`), and "Show this step" takes the Model tab back
+to the step that proposed it. The figure is drawn only while its tab is shown
+(:class:`~.figures.LiveFigure`); trials arriving meanwhile are drawn once the tab is chosen.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_paret
 from ..trial import Trial, TrialState
 from .errors import ErrorLog
 from .figures import LiveFigure
+from .pareto_details import trial_details
 
 __all__ = ["ParetoPanel", "fixed_reference", "objective_values"]
 
@@ -170,7 +171,7 @@ class ParetoPanel:
         self.caption = widgets.HTML()
         self.figure = _DrawnWhenShown((8.1, 6.0), self)
         self.front_ax, self.volume_ax = self.figure.fig.subplots(2, 1, height_ratios=(3, 2))
-        self.figure.fig.canvas.mpl_connect("button_press_event", guard(self._on_press))
+        self.figure.on_click(guard(self._on_press))
         self.details = widgets.HTML("<i>Click a point to see its trial.</i>")
         self.details.add_class("ihpo-pareto-details")
         self.travel_button = widgets.Button(description="Show this step", icon="history", disabled=True,
@@ -345,36 +346,9 @@ class ParetoPanel:
 
     def _show_selected(self) -> None:
         self.travel_button.disabled = self.selected is None
-        if self.selected is None:
-            self.details.value = "<i>Click a point (or the hypervolume curve) to see its trial.</i>"
-            return
-        trial = self.trials[self.selected]
-        lines = [f"<b>Trial {trial.number}</b> &middot; {html.escape(trial.source)} &middot; {trial.state.value}"]
-        values = self.goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
-        if values is not None:
-            lines.append(", ".join(f"{html.escape(name)} = {value:.6g} ({d.word} is better)" for name, value, d in
-                                   zip(self.goals.names, values, self.goals.directions, strict=True)))
-            lines.append(self._standing(trial.number))
-        if trial.constraints is not None:
-            broken = [f"constraint {k} = {c:.4g} &gt; 0" for k, c in enumerate(trial.constraints) if c > 0]
-            lines.append("feasible (every constraint &le; 0)" if not broken else "<b>infeasible</b>: " +
-                         ", ".join(broken))
-        lines.append("params: " + ", ".join(f"{html.escape(name)} = {html.escape(_short(value))}"
-                                            for name, value in trial.params.items()))
-        self.details.value = "<br>".join(lines)
-
-    def _standing(self, number: int) -> str:
-        """On the front, dominated by which trials, or not counted (infeasible)."""
-        if not self.feasible[number]:
-            return "not on the front: it breaks a constraint"
-        mine = self.goals.losses(self.values[number])
-        others = [k for k in np.flatnonzero(self.feasible) if k != number]
-        beaten_by = [int(k) for k in others if np.all((losses := self.goals.losses(self.values[k])) <= mine)
-                     and np.any(losses < mine)]
-        if not beaten_by:
-            return "<b>on the Pareto front</b>"
-        listed = ", ".join(map(str, beaten_by[:8])) + (", ..." if len(beaten_by) > 8 else "")
-        return f"dominated by trial(s) {listed}"
+        self.details.value = "<i>Click a point (or the hypervolume curve) to see its trial.</i>" \
+            if self.selected is None else trial_details(self.goals, self.trials, self.values, self.feasible,
+                                                        self.selected)
 
     def _on_pair(self, change: Any) -> None:
         if self.x_choice.value == self.y_choice.value:  # picking the other axis's objective swaps the two
@@ -396,6 +370,3 @@ def _holds(trials: Sequence[Trial], key: tuple[Any, ...]) -> bool:
     """Whether ``trials`` (in number order) hold the trial ``key`` names, at its number."""
     return key[0] < len(trials) and _key(trials[key[0]]) == key
 
-
-def _short(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)

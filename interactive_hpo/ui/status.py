@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from ..study.core import Study
 from ..trial import Trial, TrialState
-from .lab_goals import status_text
 
 __all__ = ["failure_text", "status_line"]
 
@@ -37,8 +36,12 @@ def failure_text(trials: Sequence[Trial]) -> str:
 def status_line(study: Study, running: Sequence[Trial], viewing: int | None = None) -> str:
     """The whole line (HTML) for ``study`` with the trials ``running`` on workers and the past
     step ``viewing`` (None: the present), which every panel following the step slider shows."""
+    best = ""
+    if any(t.state is TrialState.COMPLETE for t in study.trials):  # several objectives: the front's size
+        best = f" &middot; Pareto front: {len(study.best_trials)} trial(s)" if study.goals.multi else \
+            f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
     busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
     past = "" if viewing is None else (f' &middot; <span class="ihpo-viewing">showing step {viewing}, not the '
                                        "present (tick <i>live</i>, or Step)</span>")
-    return (f"Trials: {len(study.trials)}{status_text(study)}{busy}{failure_text(study.trials)}{past}"
+    return (f"Trials: {len(study.trials)}{best}{busy}{failure_text(study.trials)}{past}"
             f" &middot; optimizer: {study.optimizer.name}")

@@ -30,7 +30,7 @@ from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, trust_words
 from .errors import ErrorLog
-from .figures import LiveFigure, is_plain_click
+from .figures import LiveFigure
 
 __all__ = ["SurrogatePanel", "slice_alpha", "within_a_step"]
 
@@ -158,7 +158,7 @@ class SurrogatePanel:
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         for anchor in self.anchors.values():
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
-        self.figure.fig.canvas.mpl_connect("button_press_event", self.errors.guard(self._on_press))
+        self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
         self._following = self._syncing = False
         # slider -> the values we put there since the user last moved it (the newest last): after a
         # run the browser echoes earlier positions late, and each is our doing, not the user's.
@@ -349,8 +349,8 @@ class SurrogatePanel:
         self.redraw()
 
     def _on_press(self, event: Any) -> None:
-        if event.inaxes is None or event.xdata is None or not is_plain_click(event):
-            return  # a click evaluates the objective: a zoom, a pan or a right click must not
+        if event.inaxes is None or event.xdata is None:
+            return
         point = self.space.to_unit(self.anchor())
         if self.curve is not None:
             point[0] = axis_to_unit(self.space.axis(self.pair[0], resolution=2), event.xdata)

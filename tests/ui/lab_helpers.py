@@ -1,13 +1,36 @@
-"""The small objective and fast settings the Lab tests share."""
+"""The small objective, fast settings and mouse presses the Lab tests share."""
 
 from __future__ import annotations
+
+from matplotlib.backend_bases import MouseButton, MouseEvent, NavigationToolbar2
 
 from interactive_hpo import Float, SearchSpace
 
 LINE = SearchSpace([Float("x", -2.0, 2.0)])
 #: A GP that proposes quickly: a short initial design, few restarts and raw samples.
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
+#: Presses on a figure that choose nothing: the right button, the second press of a double
+#: click (the first was a click), and a left press with the toolbar's zoom or pan tool on (the
+#: start of a drag).
+NOT_CLICKS = ("right button", "double click", "zoom tool", "pan tool")
 
 
 def quad(params):
     return (params["x"] - 1.0) ** 2
+
+
+def press(figure, ax, x, y, how="click"):
+    """Press the mouse on ``ax`` of ``figure`` at (x, y) in data units, as matplotlib reports it
+    from the browser: a plain left ``"click"``, or one of :data:`NOT_CLICKS`."""
+    figure.canvas.draw()
+    px, py = ax.transData.transform((x, y))
+    tool = {"zoom tool": "zoom", "pan tool": "pan"}.get(how)
+    toolbar = NavigationToolbar2(figure.canvas) if tool else None  # ipympl's toolbar is one of these
+    if toolbar is not None:
+        getattr(toolbar, tool)()  # the tool on: its mode is "zoom rect" or "pan/zoom"
+    event = MouseEvent("button_press_event", figure.canvas, px, py, dblclick=how == "double click",
+                       button=MouseButton.RIGHT if how == "right button" else MouseButton.LEFT)
+    figure.canvas.callbacks.process("button_press_event", event)
+    if toolbar is not None:
+        getattr(toolbar, tool)()  # off again
+        figure.canvas.toolbar = None

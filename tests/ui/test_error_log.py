@@ -10,13 +10,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.backend_bases import MouseEvent  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.ui import ErrorLog, Lab  # noqa: E402
 
-from .lab_helpers import LINE, quad  # noqa: E402
+from .lab_helpers import LINE, NOT_CLICKS, press, quad  # noqa: E402
 
 
 def test_a_click_clears_the_error_of_the_action_before():
@@ -35,10 +34,16 @@ def test_a_click_clears_the_error_of_the_action_before():
     assert log.widget.value == "" and len(log.errors) == 1
 
 
-def test_a_press_on_a_figure_is_a_click_too():
+def test_a_plain_click_on_a_figure_is_a_click_too_a_zoom_or_a_right_click_is_not():
+    # A zoom drag or a right click on a figure hid the error shown, as a new action would.
     log, figure = ErrorLog(), Figure()
+    ax = figure.add_subplot()
+    figure.canvas.mpl_connect("button_press_event", log.guard(lambda event: None))
     log.show(ValueError("before"))
-    log.guard(lambda event: None)(MouseEvent("button_press_event", figure.canvas, 1, 1, button=1))
+    for how in NOT_CLICKS:
+        press(figure, ax, 0.5, 0.5, how=how)
+        assert "before" in log.widget.value, how
+    press(figure, ax, 0.5, 0.5)
     assert log.widget.value == ""
 
 

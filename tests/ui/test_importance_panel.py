@@ -9,11 +9,12 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from interactive_hpo import Float, SearchSpace, Study  # noqa: E402
 from interactive_hpo.ui import Lab, importance_panel  # noqa: E402
 from interactive_hpo.ui.importance_panel import ImportancePanel, importance_info  # noqa: E402
+
+from .lab_helpers import NOT_CLICKS, press  # noqa: E402
 
 CUBE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0), Float("c", 0.0, 1.0)])
 #: A GP that proposes quickly.
@@ -158,16 +159,26 @@ def test_clicking_a_bar_shows_that_parameters_partial_dependence():
     panel = show(lab)
     ranking = panel.info.indices.ranking()
     computed = panel.computations
-    fig, ax = panel.figure.fig, panel.bars_ax
-    fig.canvas.draw()
-    px, py = ax.transData.transform((0.05, 2.0))  # the third bar from the top
-    fig.canvas.callbacks.process("button_press_event", MouseEvent("button_press_event", fig.canvas, px, py, button=1))
+    press(panel.figure.fig, panel.bars_ax, 0.05, 2.0)  # the third bar from the top
     assert panel.chosen == ranking[2] and [pd.names[0] for pd in panel.info.dependence] == [ranking[2], ranking[0]]
     assert panel.computations == computed  # the importance is not recomputed
     panel.select(None)
     assert [pd.names[0] for pd in panel.info.dependence] == ranking[:2]
     with pytest.raises(ValueError, match="one of the parameters"):
         panel.select("nope")
+
+
+def test_a_right_click_a_double_click_a_zoom_or_a_pan_chooses_no_bar_and_hides_no_error():
+    # A press that is not a plain click chose the bar under it, and cleared the error shown.
+    study = Study(CUBE, "sobol", seed=0)
+    study.run(bowl, n_trials=12, progress=False)
+    panel = ImportancePanel(study.goals, settings={"n": 64, "n_samples": 8}).update(study)
+    panel.errors.show(ValueError("an error nobody has read yet"))
+    for how in NOT_CLICKS:
+        press(panel.figure.fig, panel.bars_ax, 0.05, 2.0, how=how)
+        assert panel.chosen is None and "nobody has read" in panel.errors.widget.value, how
+    press(panel.figure.fig, panel.bars_ax, 0.05, 2.0)
+    assert panel.chosen == panel.info.indices.ranking()[2] and panel.errors.widget.value == ""
 
 
 def test_several_objectives_are_read_one_at_a_time_by_a_forest():

@@ -13,13 +13,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 pytest.importorskip("botorch")
-from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
 from interactive_hpo.objectives import FunctionObjective  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-from .lab_helpers import FAST, LINE, quad  # noqa: E402
+from .lab_helpers import FAST, LINE, press, quad  # noqa: E402
 
 PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", 1e-3, 1.0, log=True), Categorical("k", ["u", "v"])])
 
@@ -34,13 +33,6 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 def plane_lab(**kwargs):
     return Lab(FunctionObjective(bowl, PLANE), seed=0, optimizer_settings=FAST, **kwargs)
-
-
-def click(figure, ax, x, y):
-    figure.canvas.draw()
-    px, py = ax.transData.transform((x, y))
-    figure.canvas.callbacks.process("button_press_event", MouseEvent("button_press_event", figure.canvas, px, py,
-                                                                     button=1))
 
 
 def test_step_redraws_status_history_and_the_model_heatmaps():
@@ -111,7 +103,7 @@ def test_clicking_a_heatmap_evaluates_that_point_as_a_manual_trial():
     lab = plane_lab()
     lab.run(4)
     panel = lab.surrogate_panel
-    click(panel.figure.fig, panel.maps.axes[1], 0.25, 0.01)
+    press(panel.figure.fig, panel.maps.axes[1], 0.25, 0.01)
     trial = lab.study.trials[-1]
     assert trial.source == "manual" and trial.value == pytest.approx(bowl(trial.params))
     assert trial.params["a"] == pytest.approx(0.25, abs=0.02) and trial.params["b"] == pytest.approx(0.01, rel=0.1)
@@ -127,7 +119,7 @@ def test_one_parameter_shows_the_curve_and_a_click_on_it_adds_a_trial():
     grid = LINE.slice1d("x", resolution=200)
     np.testing.assert_allclose(curve.mean_line.get_ydata(), lab.study.surrogate().predict(grid.points).mean)
     assert len(curve.bands) == 2 and np.isfinite(curve.markers[0].get_xdata()[0])
-    click(lab.surrogate_panel.figure.fig, curve.acquisition_ax, -1.5, np.mean(curve.acquisition_ax.get_ylim()))
+    press(lab.surrogate_panel.figure.fig, curve.acquisition_ax, -1.5, np.mean(curve.acquisition_ax.get_ylim()))
     assert lab.study.trials[-1].source == "manual" and lab.study.trials[-1].params["x"] == pytest.approx(-1.5, abs=0.01)
 
 

@@ -8,7 +8,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from interactive_hpo import Study  # noqa: E402
+import pytest  # noqa: E402
+
+from interactive_hpo import InvalidParameterError, Study  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from .lab_helpers import LINE, quad  # noqa: E402
@@ -36,3 +38,12 @@ def test_a_new_or_empty_journal_gets_the_labs_default_optimizer(tmp_path):
     assert Lab(quad, space=LINE, storage=tmp_path / "new.jsonl").study.optimizer.name == "bo"
     (tmp_path / "empty.jsonl").touch()
     assert Lab(quad, space=LINE, storage=tmp_path / "empty.jsonl").study.optimizer.name == "bo"
+
+
+def test_a_storage_that_cannot_be_a_journal_is_refused_by_the_lab(tmp_path):
+    # A folder counted as a journal to resume (it has a size), so no optimizer was chosen, and the
+    # refusal named Study, which the person never called.
+    with pytest.raises(InvalidParameterError, match="`storage` of Lab must be a file path, not a folder; got "):
+        Lab(quad, space=LINE, storage=tmp_path)
+    with pytest.raises(InvalidParameterError, match=r"`storage` of Lab must be a file path \(a non-empty str"):
+        Lab(quad, space=LINE, storage="")

@@ -9,7 +9,6 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from interactive_hpo import Evaluation, Float, SearchSpace, Study  # noqa: E402
 from interactive_hpo.optimizers.capabilities import MultiObjective  # noqa: E402
@@ -17,7 +16,7 @@ from interactive_hpo.optimizers.registry import optimizer_class  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 from interactive_hpo.ui.pareto_panel import ParetoPanel, fixed_reference  # noqa: E402
 
-from .lab_helpers import FAST  # noqa: E402
+from .lab_helpers import FAST, NOT_CLICKS, press  # noqa: E402
 
 SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
 TWO = ["minimize", "maximize"]
@@ -39,13 +38,6 @@ def sobol_lab(objective=tradeoff, n_trials=0, **kwargs):
     if n_trials:
         lab.run(n_trials)
     return lab
-
-
-def click(figure, ax, x, y):
-    figure.canvas.draw()
-    px, py = ax.transData.transform((x, y))
-    figure.canvas.callbacks.process("button_press_event", MouseEvent("button_press_event", figure.canvas, px, py,
-                                                                     button=1))
 
 
 def test_the_panel_draws_every_trial_the_front_and_the_hypervolume():
@@ -105,7 +97,7 @@ def test_clicking_a_point_selects_its_trial_and_shows_the_step_that_proposed_it(
     lab = sobol_lab(n_trials=6)
     panel = lab.pareto_panel
     target = lab.study.trials[3]
-    click(panel.figure.fig, panel.front_ax, *target.values)
+    press(panel.figure.fig, panel.front_ax, *target.values)
     assert panel.selected == 3 and not lab.errors.errors
     assert "Trial 3" in panel.details.value and "a = " in panel.details.value
     assert f"{target.values[0]:.6g}" in panel.details.value
@@ -113,12 +105,28 @@ def test_clicking_a_point_selects_its_trial_and_shows_the_step_that_proposed_it(
     assert standing in panel.details.value
     assert any(c.get_label() == "trial 3" for c in panel.front_ax.collections)  # ringed
     middle = np.mean(panel.volume_ax.get_ylim())
-    click(panel.figure.fig, panel.volume_ax, 2.0, middle)  # the hypervolume curve at x = 2: trial 1
+    press(panel.figure.fig, panel.volume_ax, 2.0, middle)  # the hypervolume curve at x = 2: trial 1
     assert panel.selected == 1
-    click(panel.figure.fig, panel.volume_ax, 4.0, middle)
+    press(panel.figure.fig, panel.volume_ax, 4.0, middle)
     panel.travel_button.click()
     assert lab.controller.viewing == 3 and lab.tabs.selected_index == 1 and not lab.timeline.live.value
     assert "Step 3" in lab.timeline.caption.value and not lab.errors.errors
+
+
+def test_a_right_click_a_double_click_a_zoom_or_a_pan_selects_nothing_and_hides_no_error():
+    # A press that is not a plain click selected the trial under it (or the curve's), and
+    # cleared the error shown as if a new action had started.
+    study = Study(SQUARE, "sobol", directions=TWO, seed=0)
+    study.run(tradeoff, n_trials=6, progress=False)
+    panel = ParetoPanel(study.goals).update(study.trials)
+    panel.errors.show(ValueError("an error nobody has read yet"))
+    target, middle = study.trials[3], np.mean(panel.volume_ax.get_ylim())
+    for how in NOT_CLICKS:
+        press(panel.figure.fig, panel.front_ax, *target.values, how=how)
+        press(panel.figure.fig, panel.volume_ax, 2.0, middle, how=how)
+        assert panel.selected is None and "nobody has read" in panel.errors.widget.value, how
+    press(panel.figure.fig, panel.front_ax, *target.values)
+    assert panel.selected == 3 and panel.errors.widget.value == ""
 
 
 def test_a_manual_trial_with_its_values_joins_the_front_and_can_be_undone():
