@@ -81,8 +81,10 @@ class RunSettings:
     @classmethod
     def check(cls, owner: str = "Study.run", *, n_workers: Any = None, executor: Any = None,
               trial_timeout: Any = None, on_worker_loss: Any = "fail", on_interrupt: Any = "wait") -> RunSettings:
-        """The settings, each checked with an error naming it and ``owner``."""
-        return cls(
+        """The settings, each checked with an error naming it and ``owner``. A ``trial_timeout``
+        needs workers: a running objective cannot be stopped from outside, so a trial that runs
+        in this process could only be abandoned in a thread that keeps changing what it shares."""
+        settings = cls(
             n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1),
             executor=executor,
             trial_timeout=None if trial_timeout is None else check_real(trial_timeout, "trial_timeout", owner, 0.0,
@@ -90,6 +92,11 @@ class RunSettings:
             on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
             on_interrupt=check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel")),
         )
+        if settings.trial_timeout is not None and not settings.parallel:
+            raise fail("trial_timeout", owner, "None when trials run in this process (n_workers=1)", trial_timeout,
+                       hint="A running objective cannot be stopped from outside; use n_workers=2 or more, or an "
+                            "executor, for timeouts.")
+        return settings
 
     @property
     def parallel(self) -> bool:

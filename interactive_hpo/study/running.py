@@ -91,10 +91,6 @@ class Running:
         checked = RunSettings.check("Study.run", **settings)
         if checked.parallel:
             return run_parallel(study, objective, n_trials, callbacks, checked)
-        if settings["trial_timeout"] is not None:
-            raise fail("trial_timeout", "Study.run", "None when trials run in this process (n_workers=1)",
-                       settings["trial_timeout"], hint="A running objective cannot be stopped from outside; use "
-                                                       "n_workers=2 or more, or an executor, for timeouts.")
         done = []
         for _ in range(n_trials):
             if self.optimizer.exhausted and not self._state.queue:

@@ -60,6 +60,11 @@ class LabController:
         manual trials always run here.
     n_workers : int, optional
         Trials :meth:`run` keeps running at once (local processes when there is no executor).
+    trial_timeout : float, optional
+        Seconds a trial of :meth:`run` may run on its worker before it is FAILED ("timed out");
+        needs an executor or ``n_workers`` >= 2 (see :mod:`interactive_hpo.execution.parallel`).
+    on_worker_loss : {"fail", "requeue"}
+        What :meth:`run` does with a trial whose worker died.
 
     Attributes
     ----------
@@ -86,13 +91,14 @@ class LabController:
     """
 
     def __init__(self, study: Study, objective: Callable[..., Any], *, executor: Any = None,
-                 n_workers: int | None = None):
+                 n_workers: int | None = None, trial_timeout: float | None = None, on_worker_loss: str = "fail"):
         if not isinstance(study, Study):
             raise fail("study", "Lab", "a Study", study)
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
-        self.run_settings = RunSettings.check("Lab", n_workers=n_workers, executor=executor)
+        self.run_settings = RunSettings.check("Lab", n_workers=n_workers, executor=executor,
+                                              trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         #: Trials a parallel :meth:`run` has started and not yet finished.
         self.running_trials: list[Trial] = []
         self.notes: list[str] = []

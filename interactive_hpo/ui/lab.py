@@ -83,6 +83,9 @@ class Lab:
         Run N evaluates trials in parallel there (a ``dask.distributed.Client``, any
         ``concurrent.futures`` executor, or ``n_workers`` local processes); the status line
         lists the running trials.
+    trial_timeout, on_worker_loss : optional
+        For those parallel runs, as for ``Study.run``: seconds a trial may run on its worker
+        before it is FAILED ("timed out"), and "fail" or "requeue" a trial whose worker died.
     warm_start : Study, list of Study or dict from name to Study, optional
         Related studies the new study's optimizer learns from (as for ``Study``); the Model tab
         draws their trials faded and says how much the model trusts each. Not with a study.
@@ -103,12 +106,14 @@ class Lab:
                  task: str | None = None, optimizer: str | None = None, seed: int | None = None,
                  optimizer_settings: dict[str, Any] | None = None, storage: Any = None,
                  space: SearchSpace | None = None, direction: str | None = None, executor: Any = None,
-                 n_workers: int | None = None, directions: Any = None, warm_start: Any = None):
+                 n_workers: int | None = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
+                 directions: Any = None, warm_start: Any = None):
         study, self._objective = lab_goals.study_from(study_or_objective, objective, task, optimizer, seed,
                                                       optimizer_settings, storage, space, direction, directions,
                                                       warm_start)
         self.errors = ErrorLog()
-        self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers)
+        self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers,
+                                        trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         self._task: asyncio.Task | None = None
         self._build_controls()
         self.optimizer_panel = OptimizerPanel(self.errors, offered=lambda: lab_goals.optimizer_names(self.study.goals))

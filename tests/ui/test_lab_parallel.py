@@ -72,6 +72,29 @@ def test_stop_again_cancels_the_running_trials():
     assert all(t.error == "cancelled: Stop clicked again" for t in lab.study.trials)
 
 
+STUCK = threading.Event()
+
+
+def stuck(params):
+    STUCK.wait(30)
+    return 0.0
+
+
+def test_a_trial_past_the_timeout_fails_and_the_run_goes_on():
+    # A hung objective held a Lab's Run with no way to bound it: Lab took no trial_timeout.
+    with ThreadPoolExecutor(2) as pool:
+        lab = Lab(stuck, space=SPACE, optimizer="random", seed=0, executor=pool, trial_timeout=0.2)
+        done = lab.run(2)
+        STUCK.set()
+    assert [t.state for t in done] == [TrialState.FAILED] * 2
+    assert all(t.error == "timed out after 0.2 s" for t in done) and not lab.controller.running
+
+
+def test_a_timeout_without_workers_is_refused_where_typed():
+    with pytest.raises(ValueError, match=r"`trial_timeout` of Lab must be None when trials run in this process"):
+        Lab(slow_bowl, space=SPACE, trial_timeout=5)
+
+
 def test_an_objective_the_workers_cannot_take_is_refused_naming_lab_run():
     lock = threading.Lock()  # cannot be pickled: the objective cannot reach the workers
     with ThreadPoolExecutor(2) as pool:
