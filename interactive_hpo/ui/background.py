@@ -6,19 +6,27 @@ loop queued the click until the run was over). Outside a kernel (a script, a tes
 loop to give turns to, and the Lab runs to the end where it is.
 
 The turn comes between trials only: an objective runs in the kernel's thread, so while one
-evaluates (in a run without workers), nothing else does, a Stop click included.
+evaluates (in a run without workers), nothing else does, a Stop click included. Kernel ->
+Interrupt does reach it: ipykernel ignores SIGINT outside the handling of a message, and a
+background run's trials run outside any, so a hung objective could only be ended by restarting
+the kernel. While the run computes, Python's own handler is in place instead (as ipykernel puts
+it in place while a cell runs): the trial in progress is FAILED ("interrupted by the user") and
+the run ends.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..trial import Trial
 from .errors import ErrorLog
 
-__all__ = ["kernel_loop", "run_steps"]
+__all__ = ["interruptible", "kernel_loop", "run_steps"]
 
 #: Seconds the run hands the kernel after each trial (enough for a click's message to arrive).
 TURN = 0.01
@@ -48,13 +56,38 @@ async def run_steps(steps: Iterable[Trial | None], n_trials: int, errors: ErrorL
     """
     running(True)
     try:
-        done = 0
-        for trial in errors.watched(steps):
+        done, trials = 0, iter(errors.watched(steps))
+        while True:
+            with interruptible():
+                trial = next(trials, _END)
+            if trial is _END:
+                return
             if trial is not None:  # None: workers still computing; let the kernel breathe
                 done += 1
                 progress(done, n_trials)
             await asyncio.sleep(TURN)
+    except KeyboardInterrupt:
+        errors.show(KeyboardInterrupt("Kernel -> Interrupt ended the run; the trial in progress is FAILED, "
+                                      "every finished trial is kept."))
     except Exception as error:  # noqa: BLE001 - shown in the app; the task has no other reader
         errors.show(error)
     finally:
         running(False)
+
+
+_END = object()  # what next() gives when the steps are over (a step may yield None)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt inside (Python's default handler), whatever handler was in
+    place (ipykernel's SIG_IGN between messages), which is put back after. Only the main thread
+    can set a handler; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

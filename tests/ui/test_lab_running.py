@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import time
 
 import matplotlib
 
@@ -81,3 +84,27 @@ def test_an_action_refused_after_stop_says_the_run_is_stopping():
     assert "The run is stopping" in shown and "Click Stop" not in shown
     edited_space(lab)  # once it has stopped, as asked
     assert lab.study.space["x"].high == 3.0 and len(lab.study.trials) == 2
+
+
+def test_kernel_interrupt_reaches_a_trial_of_a_background_run():
+    # ipykernel ignores SIGINT between messages, and a background Run's trials run between
+    # messages: Kernel -> Interrupt did nothing, and a hung objective held the kernel for good.
+    def interrupted_at_the_third(params):
+        calls.append(params)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGINT)  # what Kernel -> Interrupt sends
+            time.sleep(5)  # a long trial: the interrupt ends it at once
+        return quad(params)
+
+    calls: list = []
+    lab = Lab(interrupted_at_the_third, space=LINE, optimizer="random", seed=0)
+    ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as ipykernel has it between messages
+    try:
+        asyncio.run(lab._run_in_background(10))
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # put back after the run
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    assert [t.state.value for t in lab.study.trials] == ["COMPLETE", "COMPLETE", "FAILED"]
+    assert lab.study.trials[2].error == "interrupted by the user (KeyboardInterrupt)"
+    assert "Interrupt ended the run" in lab.errors.widget.value and not lab.controller.running
+    assert lab.stop_button.disabled and not lab.run_button.disabled  # the buttons are back
