@@ -59,13 +59,20 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
         if first is not None or objective is not None:
             raise fail("task", "Lab", "given alone (not with an objective or a study)", task)
         first = make_task(task, **({} if seed is None else {"seed": seed}))
+    # What makes a new study; a study given keeps its own, so each of them given too is refused
+    # (Lab(study, f, seed=1) or storage="run.jsonl" was ignored without a word).
+    unused = {"space": space, "direction": direction, "directions": directions, "warm_start": warm_start}
     if is_optuna_study(first):  # Lab(optuna_study, objective): Optuna's trials, our GP; objective(trial) is Optuna's
         first = from_optuna(first, optimizer, seed=seed, optimizer_settings=settings, storage=storage)
         objective = None if objective is None else optuna_objective(objective)
+    elif isinstance(first, Study):
+        unused |= {"optimizer": optimizer, "seed": seed, "optimizer_settings": settings, "storage": storage}
     if isinstance(first, Study):
-        if warm_start is not None:
-            raise fail("warm_start", "Lab", "None with an existing study, which keeps its own sources",
-                       warm_start, hint="Give them to the study instead: Study(space, 'bo', warm_start=[...]).")
+        for name, value in unused.items():
+            if value is not None:
+                raise fail(name, "Lab", "None with an existing study, which keeps its own", value,
+                           hint=f"Give it to the study when you make it (Study(..., {name}=...)); switch optimizer "
+                                "or edit the space in the Lab's tabs.")
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float for Lab(study, objective)",
                        objective)

@@ -256,6 +256,11 @@ def test_lab_over_an_existing_study_and_a_bundled_task():
     ((3,), {}, "`study_or_objective` of Lab must be a Study, or an objective callable objective(params); got 3."),
     ((quad,), {"task": "svm_digits"}, "`task` of Lab must be given alone (not with an objective or a study)"),
     ((), {"task": "svm_digit"}, "Did you mean 'svm_digits'?"),
+    # A study keeps its own: these were ignored without a word.
+    ((Study(LINE), quad), {"seed": 1}, "`seed` of Lab must be None with an existing study, which keeps its own; got 1"),
+    ((Study(LINE), quad), {"storage": "run.jsonl"}, "`storage` of Lab must be None with an existing study"),
+    ((Study(LINE), quad), {"optimizer": "random"}, "Give it to the study when you make it (Study(..., optimizer=...))"),
+    ((Study(LINE), quad), {"direction": "maximize"}, "`direction` of Lab must be None with an existing study"),
 ])
 def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
     with pytest.raises(InvalidParameterError) as info:
