@@ -139,6 +139,19 @@ def check_size(value: Any, name: str, owner: str, low: int, per: int, limit: int
     return count
 
 
+def check_product(given: dict[str, int], owner: str, total: int, limit: int, unit: str) -> None:
+    """Refuse settings of ``owner`` that each pass their own cap but whose product, ``total``
+    ``unit`` (which says what is multiplied: "points to evaluate (levels x n_background)"), is
+    more than ``limit``: before anything of that size is built. ``given`` maps each setting's
+    name to its checked value; the message names them all, since lowering any one helps (where
+    one setting meets sizes the data fixes, :func:`check_size` gives its range instead)."""
+    if total > limit:
+        names = " and ".join(f"`{name}`" for name in given)
+        values = " and ".join(f"{name}={value}" for name, value in given.items())
+        raise InvalidParameterError(f"{names} of {owner} must be small enough together for at most {limit:,} {unit}; "
+                                    f"got {values}, which make {total:,}. Lower one of them.")
+
+
 def check_real(
     value: Any,
     name: str,
@@ -159,6 +172,12 @@ def check_real(
         interval = _interval(low, high, low_open, high_open)
         raise fail(name, owner, f"a finite real number in {interval}", value)
     return float(value)
+
+
+def check_level(level: Any, owner: str) -> float:
+    """``level``, the probability a central interval or a band covers, in (0, 1) (0.9: from the
+    5th to the 95th percentile)."""
+    return check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True)
 
 
 def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any]) -> Any:

@@ -29,6 +29,8 @@ from interactive_hpo import (
     TrialState,
     make_optimizer,
 )
+from interactive_hpo.analysis import partial_dependence
+from interactive_hpo.analysis._checks import MAX_POINTS
 from interactive_hpo.optimizers.registry import available_optimizers
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
@@ -145,6 +147,33 @@ def test_manual_and_enqueued_params_are_refused_clearly_or_work(params, value, h
         study.tell(study.ask(), 0.0)
     assert study.trials[-1].state is TrialState.COMPLETE
     assert SPACE.validate(dict(study.trials[-1].params)) == dict(study.trials[-1].params)
+
+
+class Evaluated(Exception):
+    """Raised by the functions on their first call: the settings were accepted."""
+
+
+def first_call(X):
+    raise Evaluated
+
+
+#: Floats only: the background's discrete coordinates are decoded one by one, too slow to fuzz.
+PLANE = SearchSpace([Float("x", 0.0, 1.0), Float("y", -1.0, 1.0)])
+
+
+@seed(21)
+@FUZZ
+@given(names=st.sampled_from([("x",), ("x", "y")]),
+       resolution=st.one_of(st.integers(2, 10**7), scalars), n_background=st.one_of(st.integers(2, 10**7), scalars))
+def test_partial_dependence_settings_are_refused_clearly_or_evaluate_at_most_the_cap(names, resolution, n_background):
+    # Each of resolution and n_background had its own cap, and every level was evaluated at every
+    # background point: 10**5 x 10**5 passed both.
+    _, error = try_call(lambda: partial_dependence(first_call, PLANE, list(names), resolution=resolution,
+                                                   n_background=n_background))
+    if not isinstance(error, Evaluated):
+        return refused_clearly(error)
+    levels = {1: 40, 2: 15}[len(names)] if resolution is None else int(resolution)  # the defaults
+    assert levels ** len(names) * int(n_background) <= MAX_POINTS
 
 
 def journal_bytes() -> bytes:

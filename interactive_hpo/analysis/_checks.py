@@ -1,6 +1,7 @@
 """What the analyses check where a person hands them something: a search space, points in the
-unit cube, a callable, and what that callable returns. Each error names the function the person
-called and the argument (DESIGN.md section 3), not a helper deep inside."""
+unit cube, a callable, and what that callable returns; and the one way they read a band's
+``level`` (:func:`central`). Each error names the function the person called and the argument
+(DESIGN.md section 3), not a helper deep inside."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import numpy as np
 from .._validation import fail, float_array
 from ..space import SearchSpace
 
-__all__ = ["MAX_POINTS", "MAX_SAMPLES", "MAX_VALUES", "check_callable", "check_search_space", "evaluate",
+__all__ = ["MAX_POINTS", "MAX_SAMPLES", "MAX_VALUES", "central", "check_callable", "check_search_space", "evaluate",
            "unit_points"]
 
 #: The most points an analysis builds and evaluates its functions at (a Sobol design's
-#: ``n (d + 2)``, a background, a grid of levels, ICE curves, bootstrap resamples): 8 MB per
-#: dimension. More is refused before anything is allocated (``n=10**9`` asked numpy for 45 GB).
+#: ``n (d + 2)``, a background, a grid of levels and the two multiplied, ICE curves, bootstrap
+#: resamples): 8 MB per dimension. More is refused before anything is allocated (``n=10**9``
+#: asked numpy for 45 GB).
 MAX_POINTS = 2**20
 #: The most plausible functions (GP sample paths, a forest's trees).
 MAX_SAMPLES = 1024
@@ -76,3 +78,13 @@ def evaluate(function: Callable[[np.ndarray], Any], points: np.ndarray, name: st
     if not np.all(np.isfinite(values)):
         raise fail(name, owner, "finite values at every point", "NaN or inf among them")
     return values
+
+
+def central(samples: np.ndarray, level: float) -> np.ndarray:
+    """The central ``level`` interval of ``samples`` (shape (S, ...)) over its first axis: shape
+    (2, ...), its low ends then its high ends (0.9: the 5th and the 95th percentiles); NaN
+    where a sample is NaN (a parameter never active). ``level`` is checked where the person
+    gave it (:func:`~interactive_hpo._validation.check_level`)."""
+    tail = 50.0 * (1.0 - level)
+    with np.errstate(invalid="ignore"):
+        return np.percentile(samples, [tail, 100.0 - tail], axis=0)

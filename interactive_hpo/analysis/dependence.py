@@ -11,16 +11,17 @@ space the average runs only over configurations where the parameter is active.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, check_size, fail
+from .._validation import check_int, check_level, check_product, check_size, fail
 from ..space import SearchSpace
 from ..views import AxisLevels
-from ._checks import MAX_POINTS, check_callable, check_search_space, evaluate, unit_points
+from ._checks import MAX_POINTS, MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 from .sobol import FUNCTIONS_RULE, Functions, uniform_points
 
 __all__ = ["PartialDependence", "ice_curves", "partial_dependence"]
@@ -58,40 +59,46 @@ class PartialDependence:
     level: float
 
 
-def _grid(space: SearchSpace, names: Sequence[str], resolution: int) -> tuple[tuple[AxisLevels, ...], np.ndarray]:
-    axes = tuple(space.axis(name, resolution) for name in names)
-    codes = np.stack(np.meshgrid(*[axis.unit for axis in axes], indexing="ij"), axis=-1).reshape(-1, len(axes))
-    return axes, codes
-
-
 @dataclass(frozen=True)
 class GridSettings:
-    """What :func:`partial_dependence` averages over, checked: the names, levels per name, the
-    background's size, the band's level and the design's seed."""
+    """What :func:`partial_dependence` averages over, checked: the names, their levels, the
+    background's size and the band's level."""
 
     names: tuple[str, ...]
-    resolution: int
+    axes: tuple[AxisLevels, ...]
     n_background: int
     level: float
-    seed: int
 
 
 def grid_settings(space: SearchSpace, names: Any, owner: str, *, resolution: int | None = None,
-                  n_background: int = 256, level: float = 0.9, seed: int = 0) -> GridSettings:
+                  n_background: int = 256, level: float = 0.9, n_samples: int | None = None) -> GridSettings:
     """The settings of :func:`partial_dependence`, checked with errors naming ``owner`` (the
-    function the person called), before any surrogate is fitted."""
+    function the person called), before any surrogate is fitted; with ``n_samples`` functions
+    known (a study's surrogate), what they return is held within :data:`MAX_VALUES` too."""
     chosen = [names] if isinstance(names, str) else list(names) if isinstance(names, (Sequence, np.ndarray)) else None
     if chosen is None or not 1 <= len(chosen) <= 2 or not all(isinstance(n, str) and n in space.names for n in chosen) \
             or len(set(chosen)) != len(chosen):
         raise fail("names", owner, f"one or two distinct names among {space.names}", names)
     default = 40 if len(chosen) == 1 else 15
-    # At most MAX_POINTS levels (or pairs of levels): a plot's grid, never its machine's memory.
-    most = int(round(MAX_POINTS ** (1 / len(chosen))))
-    return GridSettings(tuple(chosen), check_int(default if resolution is None else resolution, "resolution", owner, 2,
-                                                 most),
-                        check_int(n_background, "n_background", owner, 2, MAX_POINTS),
-                        check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
-                        check_int(seed, "seed", owner, 0))
+    # At most MAX_POINTS levels (or pairs of levels) before any is listed: a plot's grid, never
+    # its machine's memory.
+    resolution = check_int(default if resolution is None else resolution, "resolution", owner, 2,
+                           int(round(MAX_POINTS ** (1 / len(chosen)))))
+    n_background = check_int(n_background, "n_background", owner, 2, MAX_POINTS)
+    # A call's points repeat the background with d coordinates each.
+    check_size(n_background, "n_background", owner, 2, space.dim, MAX_VALUES, "coordinates (one per parameter)")
+    axes = tuple(space.axis(name, resolution) for name in chosen)
+    levels = math.prod(len(axis.levels) for axis in axes)  # a categorical has its choices, whatever the resolution
+    # Each alone passed its cap; the functions are evaluated at every level times every
+    # background point, which 2000 levels and 100,000 points would make 2e8.
+    check_product({"resolution": resolution, "n_background": n_background}, owner, levels * n_background, MAX_POINTS,
+                  "points to evaluate (levels x n_background)")
+    if n_samples is not None:
+        check_product({"n_samples": n_samples, "n_background": n_background}, owner, n_samples * n_background,
+                      MAX_VALUES, "values held at once (n_samples x n_background)")
+        check_product({"n_samples": n_samples, "resolution": resolution}, owner, n_samples * levels, MAX_VALUES,
+                      "values kept (n_samples x levels)")
+    return GridSettings(tuple(chosen), axes, n_background, check_level(level, owner))
 
 
 def partial_dependence(functions: Functions, space: SearchSpace, names: str | Sequence[str], *,
@@ -110,7 +117,9 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
         Levels per parameter (default 40 for one, 15 for two; a categorical has its choices);
         at most 2**20 for one parameter, 1024 for two.
     n_background : int, default=256
-        Uniform configurations the other parameters are averaged over (at most 2**20).
+        Uniform configurations the other parameters are averaged over (at most 2**20, and
+        ``n_background d`` coordinates at most 2**26). The functions are evaluated at every
+        level (pair of levels) with every one of them: at most 2**20 points in all.
     level : float, default=0.9
     seed : int, default=0
 
@@ -129,19 +138,20 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
     owner = "partial_dependence"
     space = check_search_space(space, owner)
     check_callable(functions, "functions", owner, FUNCTIONS_RULE)
-    grid = grid_settings(space, names, owner, resolution=resolution, n_background=n_background, level=level,
-                         seed=seed)
-    return averaged(functions, space, grid, owner)
+    grid = grid_settings(space, names, owner, resolution=resolution, n_background=n_background, level=level)
+    return averaged(functions, space, grid, check_int(seed, "seed", owner, 0), owner)
 
 
-def averaged(functions: Functions, space: SearchSpace, grid: GridSettings, owner: str) -> PartialDependence:
-    """:func:`partial_dependence` on checked settings; ``owner`` is named if ``functions``
-    returns values of the wrong shape or not finite."""
+def averaged(functions: Functions, space: SearchSpace, grid: GridSettings, seed: int,
+             owner: str) -> PartialDependence:
+    """:func:`partial_dependence` on checked settings (``seed`` draws the background); ``owner``
+    is named if ``functions`` returns values of the wrong shape or not finite."""
     from scipy.stats import qmc
 
-    background = uniform_points(space, qmc.Sobol(space.dim, scramble=True, seed=np.random.default_rng(grid.seed))
+    background = uniform_points(space, qmc.Sobol(space.dim, scramble=True, seed=np.random.default_rng(seed))
                                 .random(grid.n_background))
-    axes, codes = _grid(space, grid.names, grid.resolution)
+    units = np.meshgrid(*[axis.unit for axis in grid.axes], indexing="ij")
+    codes = np.stack(units, axis=-1).reshape(-1, len(grid.names))  # every level (pair of levels), shape (l, 1 or 2)
     columns = [space.names.index(name) for name in grid.names]
     averages: list[np.ndarray] = []
     per_call = max(1, CHUNK // len(background))
@@ -161,12 +171,10 @@ def averaged(functions: Functions, space: SearchSpace, grid: GridSettings, owner
         counts = active.sum(axis=1)
         with np.errstate(invalid="ignore"):
             averages.append(np.where(counts > 0, (values * active).sum(axis=2) / counts, np.nan))
-    shape = tuple(len(axis.levels) for axis in axes)
+    shape = tuple(len(axis.levels) for axis in grid.axes)
     samples = np.concatenate(averages, axis=1).reshape(-1, *shape)
-    tail = 50.0 * (1.0 - grid.level)
-    with np.errstate(invalid="ignore"):
-        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
-    return PartialDependence(grid.names, axes, samples.mean(axis=0), low, high, samples, grid.level)
+    low, high = central(samples, grid.level)
+    return PartialDependence(grid.names, grid.axes, samples.mean(axis=0), low, high, samples, grid.level)
 
 
 def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, name: str, X: Any, *,

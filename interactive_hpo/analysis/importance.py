@@ -10,6 +10,7 @@ settle as trials arrive).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -99,21 +100,42 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
         GP sample paths, or trees (2 to :data:`~interactive_hpo.analysis._checks.MAX_SAMPLES`, 1024).
     seed : int, default=0
     """
-    return _functions(study, surrogate, objective, step, n_samples, seed, "surrogate_of")
+    owner = "surrogate_of"
+    return _functions(study, _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner), owner)
 
 
-def _functions(study: Study, surrogate: str, objective: int, step: int | None, n_samples: int, seed: int,
-               owner: str) -> GPSamples | ForestSurrogate:
-    """:func:`surrogate_of`, every error naming ``owner``, the function the person called."""
+@dataclass(frozen=True)
+class SurrogateSettings:
+    """The arguments of :func:`surrogate_of`, checked: which functions, of which objective, at
+    which step, how many, from which seed."""
+
+    surrogate: str
+    objective: int
+    step: int | None
+    n_samples: int
+    seed: int
+
+
+def _surrogate_settings(study: Any, surrogate: Any, objective: Any, step: Any, n_samples: Any, seed: Any,
+                        owner: str) -> SurrogateSettings:
+    """The arguments of :func:`surrogate_of` checked once, every error naming ``owner`` (the
+    function the person called), before anything is fitted: an analysis that multiplies
+    ``n_samples`` by its own sizes reads it from here."""
     objective, step = _checked(study, objective, step, owner)
     surrogate = check_one_of(surrogate, "surrogate", owner, SURROGATES)
-    n_samples, seed = check_int(n_samples, "n_samples", owner, 2, MAX_SAMPLES), check_int(seed, "seed", owner, 0)
     if study.goals.multi and surrogate == "gp":
         raise fail("surrogate", owner, "'forest' or 'auto' for a study of several objectives", surrogate)
+    return SurrogateSettings(surrogate, objective, step, check_int(n_samples, "n_samples", owner, 2, MAX_SAMPLES),
+                             check_int(seed, "seed", owner, 0))
+
+
+def _functions(study: Study, chosen: SurrogateSettings, owner: str) -> GPSamples | ForestSurrogate:
+    """:func:`surrogate_of` on checked settings; an error for too few trials names ``owner``."""
+    surrogate, objective, step = chosen.surrogate, chosen.objective, chosen.step
     view = None if surrogate == "forest" or study.goals.multi else \
         study.surrogate() if step is None else _past_view(study, step)
     if view is not None:
-        return GPSamples(view, n_samples=n_samples, seed=seed)
+        return GPSamples(view, n_samples=chosen.n_samples, seed=chosen.seed)
     X, losses = _completed(study, objective, step)
     if surrogate == "gp":
         if not isinstance(study.optimizer, ModelBased):
@@ -129,7 +151,7 @@ def _functions(study: Study, surrogate: str, objective: int, step: int | None, n
                        owner)
     # In objective units, as the GP's view reports: partial dependence reads the same either way.
     values = study.goals.directions[objective].to_value(losses)
-    return ForestSurrogate(X, values, n_trees=n_samples, seed=seed)
+    return ForestSurrogate(X, values, n_trees=chosen.n_samples, seed=chosen.seed)
 
 
 def _past_view(study: Study, step: int) -> Any:
@@ -155,7 +177,9 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, ste
 
     Computed on :func:`surrogate_of`'s functions (see
     :func:`~interactive_hpo.analysis.sobol.sobol_indices` for ``n`` and ``level``): the GP, or
-    a forest on the completed trials (PRUNED ones left out, see :func:`trial_data`).
+    a forest on the completed trials (PRUNED ones left out, see :func:`trial_data`). Each of
+    the ``n_samples`` functions is evaluated at the ``n (d + 2)`` points at once: at most 2**26
+    values in all.
 
     Examples
     --------
@@ -167,12 +191,10 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, ste
     ['a', 'b', 'c']
     """
     owner = "importance"
-    if not isinstance(study, Study):
-        raise fail("study", owner, "a Study", study)
-    n_samples = check_int(n_samples, "n_samples", owner, 2, MAX_SAMPLES)
-    n, level, seed = design_settings(n, level, seed, owner, study.space.dim, n_samples)
-    functions = _functions(study, surrogate, objective, step, n_samples, seed, owner)
-    return sobol_indices(functions, study.space, n=n, level=level, seed=seed, source=functions.source)
+    chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner)
+    n, level = design_settings(n, level, owner, study.space.dim, chosen.n_samples)
+    functions = _functions(study, chosen, owner)
+    return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
 
 
 def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", *, objective: int = 0,
@@ -182,14 +204,14 @@ def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", 
     """Partial dependence of ``study``'s objective on one or two parameters, in its own units
     (an accuracy as an accuracy), with a band over :func:`surrogate_of`'s functions (a forest's
     on the completed trials only). ``resolution``, ``n_background`` and ``level`` are those of
-    :func:`~interactive_hpo.analysis.dependence.partial_dependence`."""
+    :func:`~interactive_hpo.analysis.dependence.partial_dependence`; ``n_samples`` times
+    ``n_background`` (the values of one call) and ``n_samples`` times the levels (the values
+    kept) are at most 2**26 each."""
     owner = "study_partial_dependence"
-    if not isinstance(study, Study):
-        raise fail("study", owner, "a Study", study)
+    chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner)
     grid = grid_settings(study.space, names, owner, resolution=resolution, n_background=n_background, level=level,
-                         seed=seed)
-    functions = _functions(study, surrogate, objective, step, n_samples, seed, owner)
-    return averaged(functions, study.space, grid, owner)
+                         n_samples=chosen.n_samples)
+    return averaged(_functions(study, chosen, owner), study.space, grid, chosen.seed, owner)
 
 
 def study_quantile_importance(study: Study, *, objective: int = 0, step: int | None = None, quantile: float = 0.1,
@@ -199,7 +221,7 @@ def study_quantile_importance(study: Study, *, objective: int = 0, step: int | N
     out, see :func:`trial_data`)."""
     owner = "study_quantile_importance"
     objective, step = _checked(study, objective, step, owner)
-    quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner)
+    quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner, study.space.dim)
     X, losses = _completed(study, objective, step)
     if len(losses) < (needed := top_count(len(losses), quantile) + 2):
         raise _too_few(study, step, len(losses), f"at least {needed} completed trials",

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, float_array
+from .._validation import check_int, check_level, check_real, check_size, fail, float_array
 from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
-from ._checks import MAX_POINTS, check_callable, check_search_space, evaluate, unit_points
+from ._checks import MAX_POINTS, MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 
 __all__ = ["AblationPath", "QuantileImportance", "ablation_path", "quantile_importance"]
 
@@ -102,12 +102,15 @@ def _shares(divergence: np.ndarray) -> np.ndarray:
     return divergence / total if total > 0 else np.zeros_like(divergence)
 
 
-def quantile_settings(quantile: Any, level: Any, n_boot: Any, seed: Any, owner: str) -> tuple[float, float, int, int]:
-    """The settings of :func:`quantile_importance` checked, errors naming ``owner`` (the
-    function the person called)."""
+def quantile_settings(quantile: Any, level: Any, n_boot: Any, seed: Any, owner: str,
+                      dim: int) -> tuple[float, float, int, int]:
+    """The settings of :func:`quantile_importance` for a space of ``dim`` parameters checked,
+    errors naming ``owner`` (the function the person called): ``n_boot`` resamples, each
+    giving ``dim`` shares kept for the interval, at most :data:`MAX_VALUES` shares."""
+    n_boot = check_int(n_boot, "n_boot", owner, 10, MAX_POINTS)
+    check_size(n_boot, "n_boot", owner, 10, dim, MAX_VALUES, "shares (one per parameter)")
     return (check_real(quantile, "quantile", owner, 0.0, 1.0, low_open=True, high_open=True),
-            check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True),
-            check_int(n_boot, "n_boot", owner, 10, MAX_POINTS), check_int(seed, "seed", owner, 0))
+            check_level(level, owner), n_boot, check_int(seed, "seed", owner, 0))
 
 
 def top_count(n: int, quantile: float) -> int:
@@ -132,7 +135,8 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
         with the last of them, so constant losses make every share 0).
     level : float, default=0.9
     n_boot : int, default=200
-        Bootstrap resamples for the interval (10 to 2**20).
+        Bootstrap resamples for the interval (10 to 2**20; their ``n_boot d`` shares at most
+        2**26).
     seed : int, default=0
 
     Returns
@@ -146,7 +150,7 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
     if losses.ndim != 1:
         raise fail("losses", owner, rule, f"an array of shape {losses.shape}")
     X = unit_points(X, space, owner, len(losses))
-    quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner)
+    quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner, space.dim)
     finite = np.isfinite(losses)
     X, losses = X[finite], losses[finite]
     n_top = top_count(len(losses), quantile)
@@ -167,9 +171,8 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
     for b in range(len(boot)):
         pick = rng.integers(0, len(losses), len(losses))
         boot[b] = _shares(_divergences(space, X[pick], top_of(losses[pick])))
-    tail = 50.0 * (1.0 - level)
-    return QuantileImportance(tuple(space.names), divergence, _shares(divergence),
-                              np.percentile(boot, [tail, 100 - tail], axis=0).T, quantile, int(top.sum()), level)
+    return QuantileImportance(tuple(space.names), divergence, _shares(divergence), central(boot, level).T, quantile,
+                              int(top.sum()), level)
 
 
 @dataclass(frozen=True, eq=False)

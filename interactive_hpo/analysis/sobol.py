@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, check_size
+from .._validation import check_int, check_level, check_product, check_size
 from ..space import SearchSpace
-from ._checks import MAX_POINTS, MAX_VALUES, check_callable, check_search_space, evaluate, unit_points
+from ._checks import MAX_POINTS, MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 
 __all__ = ["SobolIndices", "sobol_indices", "saltelli_design", "uniform_points"]
 
@@ -75,12 +75,12 @@ class SobolIndices:
     @property
     def first_interval(self) -> np.ndarray:
         """Shape (d, 2): the central ``level`` interval of the first-order index over the functions."""
-        return _interval(self.first_samples, self.level)
+        return central(self.first_samples, self.level).T
 
     @property
     def total_interval(self) -> np.ndarray:
         """Shape (d, 2): the central ``level`` interval of the total index over the functions."""
-        return _interval(self.total_samples, self.level)
+        return central(self.total_samples, self.level).T
 
     @property
     def interaction(self) -> np.ndarray:
@@ -104,11 +104,6 @@ class SobolIndices:
     def __repr__(self) -> str:
         shown = ", ".join(f"{row['parameter']}={row['total']:.2f}" for row in self.table()[:5])
         return f"SobolIndices(total: {shown}; source={self.source!r}, S={len(self.total_samples)})"
-
-
-def _interval(samples: np.ndarray, level: float) -> np.ndarray:
-    tail = 50.0 * (1.0 - level)
-    return np.percentile(samples, [tail, 100.0 - tail], axis=0).T
 
 
 def uniform_points(space: SearchSpace, X: np.ndarray) -> np.ndarray:
@@ -208,26 +203,25 @@ def sobol_indices(functions: Functions, space: SearchSpace, *, n: int = 512, lev
     owner = "sobol_indices"
     space = check_search_space(space, owner)
     check_callable(functions, "functions", owner, FUNCTIONS_RULE)
-    n, level, seed = design_settings(n, level, seed, owner, space.dim)
+    n, level = design_settings(n, level, owner, space.dim)
     d = space.dim
-    points = uniform_points(space, _design(d, n, seed))
+    points = uniform_points(space, _design(d, n, check_int(seed, "seed", owner, 0)))
     values = evaluate(functions, points, "functions", owner, several=True)
     first, total = _estimate(values, n, d)
     return SobolIndices(tuple(space.names), first.mean(axis=0), total.mean(axis=0), first, total, level,
                         str(source), n)
 
 
-def design_settings(n: Any, level: Any, seed: Any, owner: str, dim: int,
-                    n_samples: int | None = None) -> tuple[int, float, int]:
-    """``n``, ``level`` and ``seed`` of :func:`sobol_indices` checked, errors naming ``owner``
-    (the function the person called): ``n (dim + 2)`` points at most :data:`MAX_POINTS`, and
-    with ``n_samples`` functions known, their values at most :data:`MAX_VALUES`."""
+def design_settings(n: Any, level: Any, owner: str, dim: int, n_samples: int | None = None) -> tuple[int, float]:
+    """``n`` and ``level`` of :func:`sobol_indices` checked, errors naming ``owner`` (the
+    function the person called): ``n (dim + 2)`` points at most :data:`MAX_POINTS`, and with
+    ``n_samples`` functions known (a study's surrogate), their ``n (dim + 2) n_samples`` values,
+    all held at once, at most :data:`MAX_VALUES`."""
     n = design_size(n, dim, owner, low=8)
     if n_samples is not None:
-        check_size(n, "n", owner, 8, (dim + 2) * n_samples, MAX_VALUES, f"values ({dim + 2} points x {n_samples} "
-                   "functions)")
-    return n, check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True), check_int(seed, "seed",
-                                                                                                    owner, 0)
+        check_product({"n": n, "n_samples": n_samples}, owner, n * (dim + 2) * n_samples, MAX_VALUES,
+                      f"values (n x {dim + 2} points x n_samples)")
+    return n, check_level(level, owner)
 
 
 def design_size(n: Any, d: int, owner: str, low: int) -> int:

@@ -35,7 +35,7 @@ from ..objectives.base import FunctionObjective
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState
-from .graph import Landscape
+from .graph import Landscape, check_edges
 
 __all__ = ["MAX_CONFIGURATIONS", "build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
 
@@ -48,16 +48,19 @@ MAX_CONFIGURATIONS = 1_000_000
 def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
     """Each parameter's grid levels: ``resolution`` values for numbers (log-spaced for log
     parameters; integers may give fewer), every choice for categoricals; at most
-    :data:`MAX_CONFIGURATIONS` configurations in all."""
+    :data:`MAX_CONFIGURATIONS` configurations in all, and :data:`~.graph.MAX_EDGES` neighbour
+    pairs between them."""
     rule = f"an int in [2, inf) that makes at most {MAX_CONFIGURATIONS:,} configurations"
     resolution = check_int(resolution, "resolution", "build_landscape", 2)
     if resolution > MAX_CONFIGURATIONS:  # before listing the levels: a float would get them all
         raise fail("resolution", "build_landscape", rule, resolution)
     levels = tuple(param.levels(resolution) for param in space)
-    size = math.prod(len(v) for v in levels)
-    if size > MAX_CONFIGURATIONS:
+    shape = tuple(len(v) for v in levels)
+    if (size := math.prod(shape)) > MAX_CONFIGURATIONS:
         raise fail("resolution", "build_landscape", rule, resolution,
-                   hint=f"The grid {' x '.join(str(len(v)) for v in levels)} has {size:,}; use a smaller resolution.")
+                   hint=f"The grid {' x '.join(map(str, shape))} has {size:,}; use a smaller resolution.")
+    # The Landscape would refuse its graph after every configuration was evaluated: refuse it first.
+    check_edges(shape, [param.kind != "categorical" for param in space], "resolution", "build_landscape", resolution)
     return levels
 
 

@@ -19,7 +19,28 @@ import numpy as np
 
 from .._validation import as_finite, fail, float_array
 
-__all__ = ["Landscape"]
+__all__ = ["MAX_EDGES", "Landscape", "check_edges"]
+
+#: The most neighbour pairs a landscape's graph may have. The metrics hold about 130 bytes a pair
+#: (both orientations, sorted, and the losses at their ends; measured: the 5.4 million pairs of a
+#: grid of 10**6 configurations over six parameters took 640 MB), so this is about 1.3 GB. A
+#: categorical of c choices links each configuration to c - 1 others: its pairs grow as c times
+#: the grid, and one of 5,000 choices alone has 12.5 million.
+MAX_EDGES = 10_000_000
+
+
+def check_edges(shape: Sequence[int], ordered: Sequence[bool], name: str, owner: str, value: Any) -> None:
+    """Refuse a grid of ``shape`` (levels per parameter) with more than :data:`MAX_EDGES` neighbour
+    pairs, naming argument ``name`` of ``owner`` and the ``value`` that made it. The pairs are
+    counted without listing them: along an ordered parameter of s levels, n (s - 1) / s (each
+    level but the top links to the next); along a categorical of s choices, n (s - 1) / 2."""
+    n = math.prod(shape)
+    pairs = sum(n // s * (s - 1) if is_ordered else n * (s - 1) // 2 for s, is_ordered in zip(shape, ordered,
+                                                                                                strict=True))
+    if pairs > MAX_EDGES:
+        raise fail(name, owner, f"small enough for a grid of at most {MAX_EDGES:,} neighbour pairs", value,
+                   hint=f"The grid {' x '.join(map(str, shape))} has {pairs:,}: a categorical of c choices links each "
+                        "configuration to c - 1 others.")
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,7 +52,8 @@ class Landscape:
     names : sequence of str
         One per parameter.
     levels : sequence of sequences
-        The values of each parameter, in order for ordered parameters.
+        The values of each parameter, in order for ordered parameters; the grid they make has
+        at most :data:`MAX_EDGES` neighbour pairs (see :func:`check_edges`).
     ordered : sequence of bool
         False for categorical parameters.
     losses : array-like of shape (n,) or the grid's shape
@@ -74,6 +96,7 @@ class Landscape:
         if any(len(v) < 2 for v in levels):
             raise fail("levels", "Landscape", "at least two levels per parameter", [len(v) for v in levels])
         shape = tuple(len(v) for v in levels)
+        check_edges(shape, ordered, "levels", "Landscape", shape)  # before a metric lists them
         rule = f"one loss per configuration of the grid {shape} ({math.prod(shape)} in all)"
         losses = float_array(self.losses, "losses", "Landscape", rule).reshape(-1)
         if losses.size != math.prod(shape):

@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import rankdata
 
-from .._validation import check_real, check_size, fail, float_array, generator_of
+from .._validation import check_int, check_product, check_real, check_size, fail, float_array, generator_of
 from .graph import Landscape
 
 __all__ = ["MAX_VALUES", "spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima",
@@ -87,9 +87,12 @@ def fdc(land: Landscape, losses: Any = None) -> float:
 def autocorrelation(land: Landscape, losses: Any = None, *, n_walks: int = 1000, length: int = 20,
                     seed: int | np.random.Generator = 0) -> float:
     """Lag-1 autocorrelation of losses along random walks on the neighbour graph (pooled over
-    ``n_walks`` seeded walks of ``length`` steps). Near 1: smooth; near 0: rugged."""
-    length = check_size(length, "length", "autocorrelation", 2, 1, MAX_VALUES, "losses")
-    n_walks = check_size(n_walks, "n_walks", "autocorrelation", 1, length, MAX_VALUES, "losses")
+    ``n_walks`` seeded walks of ``length`` steps; their ``n_walks length`` losses at most
+    :data:`MAX_VALUES`). Near 1: smooth; near 0: rugged."""
+    length = check_int(length, "length", "autocorrelation", 2, MAX_VALUES)
+    n_walks = check_int(n_walks, "n_walks", "autocorrelation", 1, MAX_VALUES)
+    check_product({"n_walks": n_walks, "length": length}, "autocorrelation", n_walks * length, MAX_VALUES,
+                  "losses drawn at once (n_walks x length)")
     values = _losses(land, losses, "autocorrelation")
     rng = generator_of(seed, "autocorrelation")
     degree, offsets = land.degree(), land._offsets

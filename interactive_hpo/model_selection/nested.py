@@ -21,6 +21,7 @@ from ..exceptions import TrialStateError
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
+from .scoring import names_several
 from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen, _splits
 
 __all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
@@ -152,7 +153,7 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         estimator_params = task_or_estimator.estimator_params
         space = task_or_estimator.space if space is None else space
         scoring = task_or_estimator.scoring if scoring is None else scoring
-    if isinstance(scoring, (list, tuple, set, Mapping)):
+    if names_several(scoring):
         raise fail("scoring", owner, "one scorer (a name, a callable scorer(estimator, X, y) or None)", scoring,
                    hint="Nested CV estimates one score per outer fold; to trade several off, tune with "
                         "HPOSearchCV(scoring=[...], refit=name) and nest that by hand.")

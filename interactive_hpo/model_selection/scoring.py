@@ -19,14 +19,26 @@ from ..objectives.sklearn_checks import make_scorer
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 
-__all__ = ["check_refit", "cv_results", "cv_scores", "rank", "several_scorers"]
+__all__ = ["check_refit", "cv_results", "cv_scores", "names_several", "rank", "several_scorers"]
+
+
+def names_several(scoring: Any) -> bool:
+    """Whether ``scoring`` names several scorers, as scikit-learn's searches take them: a list,
+    tuple or set of names, or a dict (one scorer is a name, a callable or None)."""
+    return isinstance(scoring, (list, tuple, set, frozenset, Mapping))
 
 
 def several_scorers(estimator: Any, scoring: Any, owner: str) -> dict[str, Callable[..., float]] | None:
     """The scorers by name when ``scoring`` names several (a list or tuple of scorer names, or a
     dict from name to a scorer name or callable); None when it is one scorer (or None)."""
+    if not names_several(scoring):
+        return None
     rule = "two or more scorers with distinct str names (one scorer: pass it alone)"
     typed = scoring  # errors show what the user typed, not the dict a list becomes
+    if isinstance(scoring, (set, frozenset)):  # scikit-learn takes one; its order is not the user's to fix
+        raise fail("scoring", owner, "a list of scorer names (or a dict from name to scorer)", scoring,
+                   hint="A set's order changes between processes, and the scores' order is the study's objectives': "
+                        "pass a list.")
     if isinstance(scoring, (list, tuple)):
         if not all(isinstance(name, str) for name in scoring):
             raise fail("scoring", owner, "a list of scorer names (or a dict from name to scorer)", scoring)
@@ -34,8 +46,6 @@ def several_scorers(estimator: Any, scoring: Any, owner: str) -> dict[str, Calla
         if repeated:
             raise fail("scoring", owner, rule, typed, hint=f"{repeated[0]!r} appears twice.")
         scoring = {name: name for name in scoring}
-    if not isinstance(scoring, Mapping):
-        return None
     if len(scoring) < 2 or not all(isinstance(k, str) for k in scoring):
         raise fail("scoring", owner, rule, typed)
     return {name: make_scorer(estimator, scorer, owner) for name, scorer in scoring.items()}

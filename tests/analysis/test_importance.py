@@ -155,8 +155,8 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
      r"`n` of sobol_indices must be an int in \[8, 209715\]; got 1000000000\. That is 5 points each, and at most "
      r"1,048,576 are held at once\."),
     (lambda: importance(three_of_four_pruned(), n=2**17, n_samples=128),
-     r"`n` of importance must be an int in \[8, 104857\]; got 131072\. That is 640 values \(5 points x 128 "
-     r"functions\) each, and at most 67,108,864"),
+     r"`n` and `n_samples` of importance must be small enough together for at most 67,108,864 values \(n x 5 points "
+     r"x n_samples\); got n=131072 and n_samples=128, which make 83,886,080\. Lower one of them\."),
     (lambda: importance(three_of_four_pruned(), n_samples=10**7), r"`n_samples` of importance must be an int in "
                                                                   r"\[2, 1024\]; got 10000000\."),
     (lambda: ForestSurrogate(np.zeros((4, 1)), np.arange(4.0), n_trees=10**7),
@@ -167,6 +167,24 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
      r"`resolution` of study_partial_dependence must be an int in \[2, 1024\]"),
     (lambda: study_quantile_importance(three_of_four_pruned(), n_boot=10**9),
      r"`n_boot` of study_quantile_importance must be an int in \[10, 1048576\]"),
+    # Each of these passed its own cap, and the product was held at once: 1 GB of tree
+    # predictions, 2**27 averages kept, 800 MB of background coordinates, 800 MB of shares.
+    # The study has too few trials for a surrogate: a setting is refused before one is fitted.
+    (lambda: study_partial_dependence(three_of_four_pruned(), "x1", n_samples=1024, resolution=2,
+                                      n_background=2**17),
+     r"`n_samples` and `n_background` of study_partial_dependence must be small enough together for at most "
+     r"67,108,864 values held at once \(n_samples x n_background\); got n_samples=1024 and n_background=131072, "
+     r"which make 134,217,728\. Lower one of them\."),
+    (lambda: study_partial_dependence(three_of_four_pruned(), "x1", n_samples=1024, resolution=2**17, n_background=2),
+     r"`n_samples` and `resolution` of study_partial_dependence must be small enough together for at most "
+     r"67,108,864 values kept \(n_samples x levels\); got n_samples=1024 and resolution=131072, which make "
+     r"134,217,728\."),
+    (lambda: study_partial_dependence(one_completed(WIDE), "p0", resolution=2, n_background=10**6),
+     r"`n_background` of study_partial_dependence must be an int in \[2, 671088\]; got 1000000\. That is 100 "
+     r"coordinates \(one per parameter\) each, and at most 67,108,864 are held at once\."),
+    (lambda: study_quantile_importance(one_completed(WIDE), n_boot=10**6),
+     r"`n_boot` of study_quantile_importance must be an int in \[10, 671088\]; got 1000000\. That is 100 shares "
+     r"\(one per parameter\) each"),
     (lambda: study_partial_dependence(three_of_four_pruned(), "x1", n_samples=1),
      r"`n_samples` of study_partial_dependence must be"),
     (lambda: study_partial_dependence(three_of_four_pruned(), None), r"`names` of study_partial_dependence must be"),
@@ -190,6 +208,17 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):
         call()
+
+
+#: A space of 100 parameters: what a setting multiplies by the dimension is large in it.
+WIDE = SearchSpace([Float(f"p{i}", 0, 1) for i in range(100)])
+
+
+def one_completed(space):
+    """A study of one completed trial: too few for a surrogate."""
+    study = Study(space, "random", seed=0)
+    study.tell(study.ask(), 1.0)
+    return study
 
 
 def three_of_four_pruned():

@@ -112,6 +112,17 @@ def test_quantile_importance_counts_a_conditional_parameter_where_it_is_active()
     assert q.share[1] < 0.03 and q.share[0] > 0.3 and q.share[2] > 0.3
 
 
+def unevaluated(X):
+    raise AssertionError(f"{len(X)} points were built and evaluated before their number was checked")
+
+
+def test_a_categorical_counts_its_choices_in_the_grid_not_the_resolution():
+    asked = []
+    pd = partial_dependence(lambda X: asked.append(len(X)) or np.zeros(len(X)), SPACE, ["a", "kind"],
+                            resolution=1000, n_background=300)
+    assert pd.mean.shape == (1000, 3) and sum(asked) == 1000 * 3 * 300   # not 1000 x 1000 x 300, refused
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: partial_dependence(loss, SPACE, ["a", "a"]), r"`names` of partial_dependence must be one or two distinct"),
     (lambda: partial_dependence(loss, SPACE, ["a", "b", "kind"]), r"must be one or two distinct names"),
@@ -156,6 +167,14 @@ def test_quantile_importance_counts_a_conditional_parameter_where_it_is_active()
     (lambda: ice_curves(loss, SPACE, "a", np.zeros((4, 3)), resolution=10**9),
      r"`resolution` of ice_curves must be an int in \[2, 262144\]; got 1000000000\. That is 4 points \(one per row "
      r"of X\) each"),
+    # Each passed its own cap, and every level was evaluated at every background point: 2e6
+    # points here, 1e10 at resolution=10**5 and n_background=10**5. Refused before any is built.
+    (lambda: partial_dependence(unevaluated, SPACE, "a", resolution=2000, n_background=1000),
+     r"`resolution` and `n_background` of partial_dependence must be small enough together for at most 1,048,576 "
+     r"points to evaluate \(levels x n_background\); got resolution=2000 and n_background=1000, which make "
+     r"2,000,000\. Lower one of them\."),
+    (lambda: partial_dependence(unevaluated, SPACE, ["a", "kind"], resolution=1000, n_background=400),
+     r"got resolution=1000 and n_background=400, which make 1,200,000\."),   # 1000 levels x 3 choices x 400
 ])
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(InvalidParameterError, match=message):

@@ -184,6 +184,11 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
     (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), resolution=10**9),
      "`resolution` of build_landscape must be an int in [2, inf) that makes at most 1,000,000 configurations; "
      "got 1000000000."),
+    # A categorical of c choices links each configuration to c - 1 others: 5,000 choices made
+    # 12.5 million pairs, 1.6 GB once a metric listed them (8 GB for 1,000 choices x 1,000 levels).
+    (lambda: Landscape(("c",), (tuple(range(5000)),), (False,), np.zeros(5000)),
+     "`levels` of Landscape must be small enough for a grid of at most 10,000,000 neighbour pairs; got (5000,). "
+     "The grid 5000 has 12,497,500: a categorical of c choices links each configuration to c - 1 others."),
     # Fuzz round 4: NaN was as near to every level as to none, and index_of answered the first one.
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0]).index_of({"a": math.nan}),
      "`params['a']` of Landscape.index_of must be a finite number; got nan."),
@@ -195,6 +200,18 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_a_grid_whose_graph_is_too_large_is_refused_before_any_configuration_is_evaluated():
+    calls = []
+    objective = FunctionObjective(lambda p: calls.append(p) or 0.0, SearchSpace([Categorical("c", list(range(5000)))]))
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`resolution` of build_landscape must be small enough for a grid of at most 10,000,000 neighbour pairs; "
+            "got 5. The grid 5000 has 12,497,500")):
+        build_landscape(objective)
+    assert calls == []
+    # As many ordered levels link only to their next: 5,000 x 5 configurations, 44,995 pairs.
+    assert Landscape(("x", "y"), (tuple(range(5000)), tuple(range(5))), (True, True), np.zeros(25000)).n == 25000
 
 
 def test_index_of_reads_numpy_scalars_as_the_values_they_hold():

@@ -132,8 +132,13 @@ def test_null_zscores_takes_one_metric_by_its_name():
     (lambda: spearman([1, 2, 3], [1, 2]), "`b` of spearman must be an array of numbers of the shape of `a`, (3,); "
                                           "got 'an array of shape (2,)'."),
     (lambda: spearman("abc", "abd"), "`a` of spearman must be an array of shape (k,) of numbers; got 'abc'."),
-    (lambda: autocorrelation(SPHERE, n_walks=10**9), "`n_walks` of autocorrelation must be an int in [1, 500000]; "
-                                                     "got 1000000000. That is 20 losses each, and at most 10,000,000"),
+    (lambda: autocorrelation(SPHERE, n_walks=10**9), "`n_walks` of autocorrelation must be an int in [1, 10000000]; "
+                                                     "got 1000000000."),
+    # Each passed its own cap, and their product named only n_walks: the walks are as long as wide.
+    (lambda: autocorrelation(SPHERE, n_walks=10**6, length=20),
+     "`n_walks` and `length` of autocorrelation must be small enough together for at most 10,000,000 losses drawn at "
+     "once (n_walks x length); got n_walks=1000000 and length=20, which make 20,000,000. Lower one of them."),
+    (lambda: autocorrelation(SPHERE, n_walks=2, length=10**7), "got n_walks=2 and length=10000000, which make"),
     (lambda: null_zscores(SPHERE, n_shuffles=10**9), "`n_shuffles` of null_zscores must be an int in [2, 123456]; "
                                                      "got 1000000000. That is 81 losses each"),
 ])

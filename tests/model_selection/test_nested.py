@@ -318,6 +318,14 @@ CASES = [
     ("several scores, one given", lambda: fitted(scoring=["accuracy"]),
      "`scoring` of HPOSearchCV must be two or more scorers with distinct str names (one scorer: pass it alone); got "
      "['accuracy']."),
+    # A set is several scores to scikit-learn and to nested_cv, and was one bad scorer to HPOSearchCV
+    # ("must be a scorer name ..."): both now ask scoring.names_several.
+    ("several scores as a set", lambda: fitted(scoring={"accuracy"}),
+     "`scoring` of HPOSearchCV must be a list of scorer names (or a dict from name to scorer); got {'accuracy'}. A "
+     "set's order changes between processes, and the scores' order is the study's objectives': pass a list."),
+    ("several scores as a set in nested CV", lambda: nested(scoring=frozenset({"accuracy"})),
+     "`scoring` of nested_cv must be one scorer (a name, a callable scorer(estimator, X, y) or None); got "
+     "frozenset({'accuracy'})."),
     ("several scores in nested CV", lambda: nested(scoring=["accuracy", "f1_macro"]),
      "`scoring` of nested_cv must be one scorer (a name, a callable scorer(estimator, X, y) or None); got "
      "['accuracy', 'f1_macro']. Nested CV estimates one score per outer fold; to trade several off, tune with "
