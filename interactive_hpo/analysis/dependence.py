@@ -26,7 +26,7 @@ from .sobol import FUNCTIONS_RULE, Functions, uniform_points
 
 __all__ = ["PartialDependence", "ice_curves", "partial_dependence"]
 
-#: Points per call of the functions: a GP without random features samples jointly (cubic cost).
+#: Points per call of the functions: one call's values (S per point) stay small whatever the grid.
 CHUNK = 2048
 
 

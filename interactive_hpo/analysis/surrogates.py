@@ -36,8 +36,7 @@ class GPSamples:
         S, the number of sample paths (2 to 1024).
     seed : int, default=0
         The same seed gives the same paths at every call, so points evaluated in several calls
-        belong to the same S functions (as long as the view draws pathwise; with categories in
-        the kernel each call draws joint samples at its own points).
+        belong to the same S functions (the view draws them pathwise, categories included).
     """
 
     source = "gp"

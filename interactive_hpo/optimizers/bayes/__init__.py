@@ -7,8 +7,9 @@
   :class:`~interactive_hpo.views.SurrogateView`, the protocol plots and the Lab rely on).
 - ``model``: building the GP; ``predictor``: the cached-Cholesky predictions (and gradients)
   the views, plots and closed-form acquisitions use; ``kernel``: its kernel (numeric and
-  categorical coordinates in one distance); ``fit``: its hyperparameters by maximum a
-  posteriori; ``warping``: the output warp it is fitted on.
+  categorical coordinates in one distance); ``paths``: that kernel's sample paths, drawn
+  pathwise; ``fit``: its hyperparameters by maximum a posteriori; ``warping``: the output warp
+  it is fitted on.
 - ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
 - ``outcomes``: one GP per outcome (objectives, constraints) as a BoTorch ``ModelListGP``.
 - ``constrained``: constraint values the trials carry, their GPs, constrained log-EI.

@@ -10,18 +10,17 @@ values (its outcome transform). :meth:`GPSurrogateView.predict` undoes all of th
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from linear_operator.utils.warnings import NumericalWarning
 
 from ...direction import Direction
 from ...views import KernelSummary, SurrogatePrediction
 from . import acquisition as acq
 from .model import DTYPE, torch
+from .paths import hamming_paths
 from .predictor import Predictor
 from .transfer import source_weights
 from .warping import OutputWarp
@@ -190,8 +189,9 @@ class GPSurrogateView:
         """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
 
         Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
-        so their cost is linear in m and a whole 2-D slice is cheap. With categories in the kernel
-        (which then has no random features), they are joint posterior samples (cost cubic in m).
+        so their cost is linear in m and a whole 2-D slice is cheap; with categories in the
+        kernel, from the features of ``bayes.paths``. The same seed draws the same functions, so
+        points evaluated in several calls belong to the same ``n_samples`` functions.
         """
         from botorch.sampling.pathwise import draw_matheron_paths
 
@@ -200,13 +200,9 @@ class GPSurrogateView:
             torch.manual_seed(seed)
             if acq.supports_paths(self.model):
                 paths = draw_matheron_paths(self.model, sample_shape=torch.Size([n_samples]))
-                values = paths(points)  # BoTorch applies the outcome transform: utility units
-            else:  # no random features with categories in the kernel: a joint sample at these points
-                with warnings.catch_warnings():
-                    # Near-duplicate points make the joint covariance singular to rounding;
-                    # linear_operator adds jitter and warns, which no reader can act on.
-                    warnings.simplefilter("ignore", NumericalWarning)
-                    values = self.model.posterior(points).rsample(torch.Size([n_samples]))
+            else:
+                paths = hamming_paths(self.model, n_samples)
+            values = paths(points)  # BoTorch applies the outcome transform: utility units
         return self.to_objective(values.reshape(n_samples, -1).numpy())
 
     def in_direction(self, direction: Direction) -> GPSurrogateView:
