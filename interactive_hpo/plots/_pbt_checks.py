@@ -6,16 +6,15 @@ reshape error for a baseline of other rounds)."""
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .._validation import check_int, fail, float_array
+from ._checks import SCALES, record_fields
 
-__all__ = ["check_exploits", "check_labels", "check_member", "check_result", "check_schedule", "check_scores"]
-
-SCALES = ("linear", "log", "categorical")
+__all__ = ["check_exploits", "check_member", "check_result", "check_schedule", "check_scores"]
 
 
 def _shape(array: np.ndarray, name: str, owner: str, rule: str, rounds: int | None) -> None:
@@ -97,22 +96,13 @@ def check_member(member: Any, name: str, owner: str, n_members: int) -> int | No
     return None if member is None else check_int(member, name, owner, 0, n_members - 1)
 
 
-def check_labels(labels: Any, owner: str) -> tuple[str, str]:
-    """Two str: the run's name and the baseline's, for the legend."""
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != 2 \
-            or not all(isinstance(label, str) for label in labels):
-        raise fail("labels", owner, "two str: the run's name and the baseline's", labels)
-    return labels[0], labels[1]
-
-
 RESULT_FIELDS = ("scores", "schedules", "scales", "exploits", "direction", "best_member")
 
 
 def check_result(result: Any, owner: str, name: str = "result") -> np.ndarray:
     """The scores, shape (n_rounds, n_members), of ``result``: a run's record with every field
     of :data:`RESULT_FIELDS` (a ``PBTResult``), its schedules a mapping."""
-    missing = [field for field in RESULT_FIELDS if not hasattr(result, field)]
-    if missing or not hasattr(result.schedules, "items"):
-        raise fail(name, owner, f"a run's record with {', '.join(RESULT_FIELDS)} (a PBTResult)", result,
-                   hint=f"It has no {', '.join(missing)}." if missing else "Its schedules are not a mapping.")
-    return check_scores(result.scores, f"{name}.scores", owner)
+    scores, schedules = record_fields(result, RESULT_FIELDS, name, owner, "a run's record (a PBTResult)")[:2]
+    if not isinstance(schedules, Mapping):
+        raise fail(f"{name}.schedules", owner, "a mapping from a parameter's name to its schedule", schedules)
+    return check_scores(scores, f"{name}.scores", owner)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from .._validation import check_real, fail, float_array
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._checks import vector
 
 __all__ = ["check_curve_inputs", "check_map_inputs"]
 
@@ -28,17 +27,9 @@ def _prediction(prediction: Any, m: int, owner: str, where: str) -> None:
                        f"an array of shape {values.shape}", hint="Predict at the slice's own points.")
 
 
-def _column(values: Any, name: str, owner: str, n: int | None = None) -> np.ndarray:
-    rule = f"an array of shape ({'n' if n is None else n},) of numbers"
-    array = float_array(values, name, owner, rule)
-    if array.ndim != 1 or (n is not None and len(array) != n):
-        raise fail(name, owner, rule, f"an array of shape {array.shape}")
-    return array
-
-
 def _alpha(alpha: Any, n: int, owner: str) -> None:
     if alpha is not None:
-        array = _column(alpha, "observed_alpha", owner, n)
+        array = vector(alpha, "observed_alpha", owner, n, "the evaluated points")
         if not ((array >= 0) & (array <= 1)).all():
             raise fail("observed_alpha", owner, f"an array of shape ({n},) of opacities in [0, 1]", alpha)
 
@@ -54,13 +45,13 @@ def check_curve_inputs(axis: Any, prediction: Any, observed_x: Any, observed_y: 
         raise fail("observed_y" if observed_y is None else "observed_x", owner,
                    "given together with the other coordinate of the evaluated points", None)
     if observed_x is not None:
-        n = len(_column(observed_x, "observed_x", owner))
-        _column(observed_y, "observed_y", owner, n)
+        n = len(vector(observed_x, "observed_x", owner))
+        vector(observed_y, "observed_y", owner, n, "observed_x")
         _alpha(observed_alpha, n, owner)
     if proposal is not None:
         check_real(proposal, "proposal", owner)
     if truth is not None:
-        _column(truth, "truth", owner, m)
+        vector(truth, "truth", owner, m, "the axis' levels")
 
 
 def check_map_inputs(grid: Any, prediction: Any, observed: Any, observed_alpha: Any, proposal: Any,

@@ -22,6 +22,7 @@ from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
 from ._axes import axes_or_new, check_cmap
+from ._checks import keys, records
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -251,16 +252,10 @@ def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np
     return out
 
 
-def _columns(land: Landscape, params: Sequence[Mapping[str, Any]], names: Sequence[str], owner: str) -> list:
-    """The values of each of ``names`` over ``params``, checking every dict has them."""
-    if isinstance(params, Mapping) or not isinstance(params, Sequence):
-        raise fail("params", owner, "a sequence of params dicts", params)
-    for i, p in enumerate(params):
-        missing = [name for name in names if not isinstance(p, Mapping) or name not in p]
-        if missing:
-            raise fail(f"params[{i}]", owner, f"a params dict with the parameters {list(names)}", p,
-                       hint=f"Missing: {missing}.")
-    return [[p[name] for p in params] for name in names]
+def _params(params: Any, names: Sequence[str], owner: str) -> list[Mapping[str, Any]]:
+    """``params`` as a list of dicts, checking every dict has each of ``names``."""
+    return [keys(p, names, f"params[{i}]", owner, "a params dict")
+            for i, p in enumerate(records(params, "params", owner, "a sequence of params dicts"))]
 
 
 def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
@@ -277,13 +272,14 @@ def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
 def _trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
-    xs, ys = _columns(land, params, (x, y), owner)
+    checked = _params(params, (x, y), owner)
+    xs, ys = ([p[name] for p in checked] for name in (x, y))
     return np.column_stack([_positions(land, kx, xs, owner), _positions(land, ky, ys, owner)]).reshape(-1, 2)
 
 
-def _nearest_losses(land: Landscape, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
-    """The landscape's loss at the grid configuration nearest to each params dict, shape (k,)."""
-    _columns(land, params, land.names, owner)   # every dict names every parameter
+def _nearest_losses(land: Landscape, params: list[Mapping[str, Any]]) -> np.ndarray:
+    """The landscape's loss at the grid configuration nearest to each params dict (of
+    :func:`_params`, with every parameter), shape (k,)."""
     return np.array([land.losses[land.index_of(p)] for p in params])
 
 
@@ -311,8 +307,10 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     """
     from matplotlib import patheffects
 
-    positions = _trajectory_info(land, x, y, params, "plot_trajectory")
-    losses = _nearest_losses(land, params, "plot_trajectory")
+    owner = "plot_trajectory"
+    params = _params(params, _landscape(land, owner).names, owner)   # read once: it may be an iterator
+    positions = _trajectory_info(land, x, y, params, owner)
+    losses = _nearest_losses(land, params)
     ax = plot_landscape(land, x, y, reduce=reduce, ax=ax, **kwargs)
     # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.
     outline = [patheffects.withStroke(linewidth=2.5, foreground="black")]

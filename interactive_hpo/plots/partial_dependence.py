@@ -22,10 +22,9 @@ import numpy as np
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
 from ._axes import axes_or_new, check_cmap, error_lengths, log_scale
+from ._checks import SCALES
 
 __all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
-
-SCALES = ("linear", "log", "categorical")
 
 
 def _levels(levels: Any, name: str | None, scale: str | None, owner: str,

@@ -18,7 +18,8 @@ import numpy as np
 from .._validation import check_int, fail
 from ..direction import Direction
 from ._axes import axes_or_new, check_figure, integer_ticks
-from ._pbt_checks import check_exploits, check_labels, check_member, check_result, check_schedule, check_scores
+from ._checks import two_labels
+from ._pbt_checks import check_exploits, check_member, check_result, check_schedule, check_scores
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
            "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
@@ -310,7 +311,7 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
         one dotted line per exploit round. The legend sits above the Axes.
     """
     info = _score_info(scores, direction, exploits, baseline, "plot_pbt_scores")
-    labels = check_labels(labels, "plot_pbt_scores")
+    labels = two_labels(labels, "plot_pbt_scores", "the run")
     ax = _axes(ax, "plot_pbt_scores")
     for i in range(info.members.shape[1]):
         ax.plot(info.rounds, info.members[:, i], color=f"C{i % 10}", lw=0.8, alpha=0.5)

@@ -199,6 +199,7 @@ def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
     pruned = np.array([c.state == "PRUNED" for c in curves])
     assert pruned.any() and not pruned.all()
     np.testing.assert_array_equal(info.stopped, pruned)
+    np.testing.assert_array_equal(curves_info(iter(curves)).keys, info.keys)  # any iterable, read once
     np.testing.assert_array_equal(info.ends, [[c.steps[-1], c.values[-1]] for c in curves if c.state == "PRUNED"])
     ax = Figure().add_subplot()
     assert plot_learning_curves(curves, ax) is ax
@@ -294,8 +295,8 @@ def _trace(spent, full_budget=1.0):
     (lambda: plot_brackets("abc"), "`brackets` of plot_brackets must be a sequence of brackets, each a non-empty "
                                    "sequence of (n_configs, budget) pairs; got 'abc'."),
     (lambda: brackets_info([[]]), "`brackets` of brackets_info must be"),
-    (lambda: plot_rungs([{"bracket": 0, "loss": 1.0}]), "`rows[0]` of plot_rungs must be rows of a scheduler's "
-                                                        "rung_table(): mappings with the keys"),
+    (lambda: plot_rungs([{"bracket": 0, "loss": 1.0}]), "`rows[0]` of plot_rungs must be a row of a scheduler's "
+                                                        "rung_table(): a mapping with the keys"),
     (lambda: plot_rungs([1, 2]), "`rows[0]` of plot_rungs"),
     (lambda: plot_rungs(3), "`rows` of plot_rungs"),
     (lambda: plot_rungs([{**ROW, "budget": 0.0}]), "`rows[0]['budget']` of plot_rungs must be a finite number > 0 "

@@ -167,6 +167,9 @@ def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(bui
     assert [t.get_text().strip() for t in piled.texts] == ["0", "1", "2"] and len(piled.lines[0].get_xdata()) == 6
     up = plot_trajectory(built, "C", "x", params, ax=axes(), direction="maximize", label="score")
     assert colourbar_label(up) == "score (best over k)" and up.images[0].get_array().max() <= 0
+    # Any iterable of dicts (a generator of t.params), read once.
+    once = plot_trajectory(built, "C", "x", (p for p in params), ax=axes(), show_basins=False)
+    assert once.lines[2].get_label() == "best found (#1)"
 
 
 # -- training against test loss -------------------------------------------------------------------
@@ -303,14 +306,14 @@ BAD_INPUTS = [
     (lambda: trajectory_info(THREE, "a", "q", []),
      "`y` of trajectory_info must be one of the landscape's parameters ['a', 'b', 'c']; got 'q'."),
     (lambda: trajectory_info(THREE, "a", "b", [{"a": 1}]),
-     "`params[0]` of trajectory_info must be a params dict with the parameters ['a', 'b']; got {'a': 1}. "
+     "`params[0]` of trajectory_info must be a params dict with the keys ['a', 'b']; got {'a': 1}. "
      "Missing: ['b']."),
     (lambda: trajectory_info(THREE, "a", "b", [{"a": 1, "b": "x"}, {"a": 1, "b": "w"}]),
      "`params[1]['b']` of trajectory_info must be one of the landscape's levels ['x', 'y']; got 'w'."),
     (lambda: trajectory_info(THREE, "a", "b", {"a": 1, "b": "x"}),
      "`params` of trajectory_info must be a sequence of params dicts; got {'a': 1, 'b': 'x'}."),
     (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x"}]),
-     "`params[0]` of plot_trajectory must be a params dict with the parameters ['a', 'b', 'c']"),
+     "`params[0]` of plot_trajectory must be a params dict with the keys ['a', 'b', 'c']"),
     (lambda: train_test_info(THREE), "`land` of train_test_info must be a Landscape with 'train' and 'test' losses "
                                      "in `others` (build_landscape on a SklearnCV task); got 'a landscape with others "
                                      "[]'."),

@@ -220,9 +220,9 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     (lambda: plot_pbt_scores(SCORES, exploits=[5]), "got 5."),
     (lambda: plot_pbt_scores(SCORES, labels=("PBT",)), "`labels` of plot_pbt_scores must be two str"),
     (lambda: score_info(SCORES, exploits=[(0, 0)]), "`exploits[0]` of score_info"),
-    (lambda: plot_pbt(SimpleNamespace(scores=SCORES)), "`result` of plot_pbt must be a run's record with scores, "
-                                                       "schedules, scales, exploits, direction, best_member (a "
-                                                       "PBTResult); got namespace(scores="),
+    (lambda: plot_pbt(SimpleNamespace(scores=SCORES)), "`result` of plot_pbt must be a run's record (a PBTResult) "
+                                                       "(with scores, schedules, scales, exploits, direction, "
+                                                       "best_member); got namespace(scores="),
     (lambda: plot_pbt(SimpleNamespace(scores=np.ones((2, 2, 2)), schedules={}, scales={}, exploits=[], direction="max",
                                       best_member=0)), "`result.scores` of plot_pbt must be an array of shape"),
     (lambda: plot_pbt(SimpleNamespace(scores=SCORES, schedules={}, scales={}, exploits=[], direction="maximize",

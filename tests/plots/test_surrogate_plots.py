@@ -155,13 +155,13 @@ GRID = SPACE.slice2d("C", "kernel", resolution=4)
      "`prediction.mean` of plot_surrogate_1d must be an array of shape (5,), one value per point of the axis "
      "(5 levels); got 'an array of shape (3,)'. Predict at the slice's own points."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=[0.1, 0.2, 0.3], observed_y=[1, 2]),
-     "`observed_y` of plot_surrogate_1d must be an array of shape (3,) of numbers; got 'an array of shape (2,)'."),
+     "`observed_y` of plot_surrogate_1d must be a 1-D array of length 3 (as observed_x); got 'length 2'."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=[0.1]),
      "`observed_y` of plot_surrogate_1d must be given together with the other coordinate of the evaluated "
      "points; got None."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=["a"], observed_y=[1]), "got ['a']."),
-    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), truth=[1, 2]), "`truth` of plot_surrogate_1d must be an "
-                                                                        "array of shape (5,)"),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), truth=[1, 2]),
+     "`truth` of plot_surrogate_1d must be a 1-D array of length 5 (as the axis' levels); got 'length 2'."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), proposal="x"), "`proposal` of plot_surrogate_1d must be "
                                                                         "a finite real number"),
     (lambda: plot_surrogate_1d([0, 1], fake_prediction(5)), "`axis` of plot_surrogate_1d must be an AxisLevels"),
