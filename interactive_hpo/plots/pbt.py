@@ -18,7 +18,7 @@ import numpy as np
 from .._validation import check_int, fail
 from ..direction import Direction
 from ._axes import axes_or_new, check_figure, integer_ticks
-from ._checks import two_labels
+from ._checks import record_fields, two_labels
 from ._pbt_checks import check_exploits, check_member, check_result, check_schedule, check_scores
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
@@ -337,27 +337,34 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
     named ``baseline_label`` in the legend. One key below the panels names the member colours
     (the same member has the same colour in the score and schedule panels) and the exploit marker.
     Returns the array of Axes.
+
+    Everything is checked before the first panel is drawn, so an error names ``plot_pbt`` and
+    the field (``result.scales['lr']``), not the panel's plot it would reach.
     """
-    check_figure(fig, "plot_pbt")
-    n_rounds, n_members = check_result(result, "plot_pbt").shape
-    if baseline is not None and not hasattr(baseline, "scores"):
-        raise fail("baseline", "plot_pbt", "None or a run's record with scores (a PBTResult)", baseline)
+    owner = "plot_pbt"
+    check_figure(fig, owner)
+    scores, choices = check_result(result, owner)
+    n_rounds, n_members = scores.shape
+    other = None
+    if baseline is not None:
+        (other,) = record_fields(baseline, ("scores",), "baseline", owner, "None or a run's record (a PBTResult)")
+        other = check_scores(other, "baseline.scores", owner, n_rounds)
+    if not isinstance(baseline_label, str):
+        raise fail("baseline_label", owner, "a str (the baseline's name in the legend)", baseline_label)
     if fig is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2) + 0.6), layout="constrained")
     rows = 1 + (len(result.schedules) + 1) // 2
     axes = fig.subplots(rows, 2, squeeze=False)
-    plot_pbt_scores(result.scores, direction=result.direction, exploits=result.exploits,
-                    baseline=None if baseline is None else baseline.scores, labels=("PBT", baseline_label),
-                    ax=axes[0, 0])
-    plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=result.scores,
+    plot_pbt_scores(scores, direction=result.direction, exploits=result.exploits, baseline=other,
+                    labels=("PBT", baseline_label), ax=axes[0, 0])
+    plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=scores,
                      highlight=result.best_member if result.best_member >= 0 else None, ax=axes[0, 1])
-    flat, space = axes[1:].ravel(), getattr(result, "space", None)
+    flat = axes[1:].ravel()
     for ax, (name, schedule) in zip(flat, result.schedules.items(), strict=False):
-        choices = getattr(space[name], "choices", None) if space is not None else None
-        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits, choices=choices,
-                          legend=False, ax=ax)
+        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits,
+                          choices=choices[name], legend=False, ax=ax)
     for ax in flat[len(result.schedules):]:
         ax.set_visible(False)
     if len(flat) and result.schedules:
