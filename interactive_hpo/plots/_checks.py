@@ -7,6 +7,7 @@ column of another length). The checks only one module needs stay in its own ``_*
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from .._validation import fail, float_array
 
-__all__ = ["SCALES", "first_bad", "keys", "record_fields", "records", "two_labels", "vector"]
+__all__ = ["SCALES", "first_bad", "is_int", "keys", "record_fields", "records", "two_labels", "vector"]
 
 #: How a parameter's axis is drawn (``AxisLevels.scale``, ``PBTResult.scales``).
 SCALES = ("linear", "log", "categorical")
@@ -40,6 +41,11 @@ def first_bad(array: np.ndarray, ok: np.ndarray, name: str, owner: str, rule: st
     if len(bad):
         index = ", ".join(str(int(i)) for i in bad[0])
         raise fail(f"{name}[{index}]", owner, rule, float(array[tuple(bad[0])]))
+
+
+def is_int(value: Any) -> bool:
+    """Whether ``value`` is an int (NumPy's too), and not a bool, which Python counts as one."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def two_labels(labels: Any, owner: str, first: str) -> tuple[str, str]:

@@ -5,7 +5,6 @@ range, a reshape error for a baseline of other rounds), nor the panel :func:`plo
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +13,7 @@ import numpy as np
 from .._validation import check_int, fail, float_array
 from ..direction import Direction
 from ..space import SearchSpace
-from ._checks import SCALES, record_fields
+from ._checks import SCALES, is_int, record_fields
 
 __all__ = ["check_exploits", "check_member", "check_result", "check_schedule", "check_scores"]
 
@@ -95,7 +94,7 @@ def check_exploits(exploits: Any, n_rounds: int, n_members: int, owner: str,
     parsed = []
     for k, exploit in enumerate(exploits):
         ok = isinstance(exploit, (Sequence, np.ndarray)) and not isinstance(exploit, str) and len(exploit) == 3 \
-            and all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in exploit)
+            and all(map(is_int, exploit))
         ok = ok and 0 <= exploit[0] < n_rounds and all(0 <= v < n_members for v in exploit[1:])
         if not ok:
             raise fail(f"{name}[{k}]", owner, rule, exploit)

@@ -6,7 +6,7 @@ Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and update
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,7 @@ import numpy as np
 from .._validation import fail
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, integer_ticks
+from ._checks import first_bad, is_int, record_fields, records, vector
 from .search_axes import axis_positions, drawn_levels, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
@@ -235,22 +236,46 @@ def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) 
     d = np.shape(snapshot.X)[1] if np.ndim(snapshot.X) == 2 else None  # None: no individual yet
     k = 1 if y_axis is None else 2
     ok = isinstance(dims, (tuple, list)) and len(dims) == k and len(set(dims)) == k and all(
-        isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) and 0 <= i < (d or np.inf)
-        for i in dims)
+        is_int(i) and 0 <= i < (d or np.inf) for i in dims)
     if not ok:
         which = "two distinct parameter indices (x, y)" if k == 2 else "one parameter index (x; y is the loss)"
         raise fail("dims", owner, f"a tuple of {which} in [0, {d if d is not None else 'd'})", dims)
 
 
-def _lineage_arrays(lineage: Any, owner: str) -> None:
-    """``lineage``'s ids, generations, values and parents: one entry each per individual."""
-    rule = "a Lineage (study.curves.lineage(study)): ids, generations, values and parents of one length"
-    try:
-        fields = [lineage.ids, lineage.generations, lineage.values, lineage.parents]
-    except AttributeError:
-        raise fail("lineage", owner, rule, lineage) from None
-    if len({len(field) for field in fields}) > 1:
-        raise fail("lineage", owner, rule, f"lengths {[len(field) for field in fields]}")
+#: What :func:`plot_lineage` reads of a ``Lineage``.
+LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
+
+
+def _whole(array: np.ndarray, name: str, owner: str, rule: str) -> np.ndarray:
+    """``array`` as ints if every entry is a whole number (an id 1.5 would be read as 1)."""
+    first_bad(array, np.isfinite(array) & (array == np.round(array)), name, owner, rule)
+    return array.astype(int)
+
+
+def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, generations, values) of ``lineage``, each of shape (n,), checking its fields: one
+    entry each per individual, parents a tuple of ids per individual, best None or one of the ids.
+    A malformed one failed inside (int() of a str, float() of None, 'int' object is not iterable)."""
+    ids, generations, values, parents, best, _ = record_fields(lineage, LINEAGE_FIELDS, "lineage", owner,
+                                                               "a Lineage (study.curves.lineage(study))")
+    if not isinstance(ids, np.ndarray):  # Lineage.ancestry reads ids.tolist()
+        raise fail("lineage.ids", owner, "an ndarray of shape (n,) of ints (one id per individual)", ids)
+    ids = _whole(vector(ids, "lineage.ids", owner), "lineage.ids", owner, "an int (an individual's id)")
+    n = len(ids)
+    generations = _whole(vector(generations, "lineage.generations", owner, n, "lineage.ids"),
+                         "lineage.generations", owner, "an int (a generation; -1 where unknown)")
+    values = vector(values, "lineage.values", owner, n, "lineage.ids")
+    first_bad(values, ~np.isinf(values), "lineage.values", owner, "a finite number, or NaN for a failed individual")
+    rule = f"{n} tuples of parent ids, one per individual"
+    parents = records(parents, "lineage.parents", owner, rule)
+    if len(parents) != n:
+        raise fail("lineage.parents", owner, rule, f"{len(parents)} tuples")
+    for k, each in enumerate(parents):
+        if isinstance(each, str) or not isinstance(each, (Sequence, np.ndarray)) or not all(map(is_int, each)):
+            raise fail(f"lineage.parents[{k}]", owner, "a tuple of ints (the ids of the parents)", each)
+    if best is not None and not (is_int(best) and best in set(ids.tolist())):
+        raise fail("lineage.best", owner, "None or one of lineage.ids (the best individual)", best)
+    return ids, generations, values
 
 
 def plot_lineage(lineage: Any, ax: Any = None) -> Any:
@@ -270,20 +295,19 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     """
     from matplotlib.collections import LineCollection
 
-    _lineage_arrays(lineage, "plot_lineage")
+    ids, generations, values = _lineage_arrays(lineage, "plot_lineage")
     ax = axes_or_new(ax, (6, 4), owner="plot_lineage")
-    where = {int(i): (float(g), float(v)) for i, g, v in zip(lineage.ids, lineage.generations, lineage.values,
-                                                              strict=True)}
+    where = {int(i): (float(g), float(v)) for i, g, v in zip(ids, generations, values, strict=True)}
     ancestry = set(lineage.ancestry(lineage.best)) if lineage.best is not None else set()
     plain, line = [], []
-    for child, parents in zip(lineage.ids.tolist(), lineage.parents, strict=True):
+    for child, parents in zip(ids.tolist(), lineage.parents, strict=True):
         for parent in parents:
             if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):
                 (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
     # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
     ax.add_collection(LineCollection(plain, colors="0.55", linewidths=1.0, zorder=1, label="parent → child"))
     ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
-    ax.scatter(lineage.generations, lineage.values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
+    ax.scatter(generations, values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
                label="individual")
     ax.set(xlabel="generation", ylabel="value", title="lineage")
     integer_ticks(ax.xaxis)
