@@ -326,6 +326,10 @@ def _trace(spent, full_budget=1.0):
      "`labels` of plot_budget_trace must be two str: the trace's name and the baseline's; got ('ours',)."),
     (lambda: budget_trace_info(_trace([1, 2]), baseline=[1]), "`baseline` of budget_trace_info must be a "
                                                               "BudgetTrace (budget_trace(study)) or None"),
+    # "no" would count budget in full evaluations, as True does.
+    (lambda: budget_trace_info(_trace([1, 2]), normalize="no"), "`normalize` of budget_trace_info must be a bool; "
+                                                                "got 'no'."),
+    (lambda: plot_budget_trace(_trace([1, 2]), normalize=1), "`normalize` of plot_budget_trace must be a bool; got 1."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
