@@ -1,8 +1,9 @@
 """The input checks several plot modules share: 1-D arrays of numbers, records and their fields,
-a pair of legend labels, axis scales. Each error names the argument, the plot the person called
-(its ``owner``) and the rule (DESIGN.md section 3), where the plot would otherwise fail deep inside
-(an AttributeError on a record of another kind, a KeyError on a row without a column, numpy on a
-column of another length). The checks only one module needs stay in its own ``_*_checks`` module.
+a pair of legend labels, axis scales, a direction with the name of its values. Each error names
+the argument, the plot the person called (its ``owner``) and the rule (DESIGN.md section 3), where
+the plot would otherwise fail deep inside (an AttributeError on a record of another kind, a
+KeyError on a row without a column, numpy on a column of another length). The checks only one
+module needs stay in its own ``_*_checks`` module.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from .._validation import fail, float_array
+from ..direction import Direction
 
-__all__ = ["SCALES", "first_bad", "is_int", "keys", "record_fields", "records", "two_labels", "vector"]
+__all__ = ["SCALES", "first_bad", "is_int", "keys", "record_fields", "records", "two_labels", "value_label", "vector"]
 
 #: How a parameter's axis is drawn (``AxisLevels.scale``, ``PBTResult.scales``).
 SCALES = ("linear", "log", "categorical")
@@ -54,6 +56,18 @@ def two_labels(labels: Any, owner: str, first: str) -> tuple[str, str]:
             or not all(isinstance(label, str) for label in labels):
         raise fail("labels", owner, f"two str: {first}'s name and the baseline's", labels)
     return labels[0], labels[1]
+
+
+def value_label(direction: Any, label: Any, owner: str) -> tuple[Direction, str]:
+    """The objective's direction and the name of its values ("loss" or "objective" by default),
+    checked; errors name ``owner``. For the landscape plots: a landscape stores losses, shown as
+    the objective's values (``-loss``) when maximizing."""
+    goal = Direction.parse(direction, "direction", owner)
+    if label is None:
+        return goal, "loss" if goal is Direction.MINIMIZE else "objective"
+    if not isinstance(label, str) or not label:
+        raise fail("label", owner, "a non-empty str (what the values are, e.g. 'accuracy') or None", label)
+    return goal, label
 
 
 def records(value: Any, name: str, owner: str, rule: str) -> list[Any]:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .._validation import check_real, fail, float_array
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._axes import check_axes
 from ._checks import vector
 
-__all__ = ["check_curve_inputs", "check_map_inputs"]
+__all__ = ["check_curve_axes", "check_curve_inputs", "check_map_axes", "check_map_inputs"]
 
 FIELDS = ("mean", "std", "noise_std", "acquisition")
 
@@ -71,3 +74,24 @@ def check_map_inputs(grid: Any, prediction: Any, observed: Any, observed_alpha: 
         star = float_array(proposal, "proposal", owner, "None or (x, y) on the plot axes")
         if star.shape != (2,):
             raise fail("proposal", owner, "None or (x, y) on the plot axes", proposal)
+
+
+def check_curve_axes(ax: Any, acquisition_ax: Any, owner: str) -> None:
+    """Where a 1-D surrogate plot draws: None or Axes each, and no acquisition Axes without the curve's."""
+    check_axes(ax, owner)
+    check_axes(acquisition_ax, owner, "acquisition_ax")
+    if ax is None and acquisition_ax is not None:
+        raise fail("ax", owner, "an Axes when acquisition_ax is given (the curve goes above it)", ax)
+
+
+def check_map_axes(axes: Any, owner: str) -> list[Any] | None:
+    """Where the 2-D surrogate maps draw: None, or three Axes (mean, std, acquisition) as a list."""
+    from matplotlib.axes import Axes
+
+    if axes is None:
+        return None
+    flat = list(np.ravel(axes)) if isinstance(axes, (list, tuple, np.ndarray)) else [axes]
+    if len(flat) != 3 or not all(isinstance(ax, Axes) for ax in flat):
+        raise fail("axes", owner, "None or three matplotlib Axes (mean, std, acquisition)", axes,
+                   hint="A Figure holds Axes: pass fig.subplots(1, 3)." if hasattr(axes, "add_subplot") else None)
+    return flat

@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_bool, check_one_of, fail
+from .._validation import as_finite, check_bool, check_one_of, fail, seed_to_int
 from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
 from ._axes import axes_or_new, check_cmap
-from ._checks import keys, records
+from ._checks import keys, records, value_label
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -98,17 +98,6 @@ def _boundaries(basin: np.ndarray) -> np.ndarray:
     segments += [((i - 0.5, j + 0.5), (i + 0.5, j + 0.5)) for j, i in zip(*np.nonzero(basin[1:, :] != basin[:-1, :]),
                                                                            strict=True)]
     return np.array(segments, dtype=float).reshape(-1, 2, 2)
-
-
-def value_label(direction: Any, label: Any, owner: str) -> tuple[Direction, str]:
-    """The objective's direction and the name of its values ("loss" or "objective" by default),
-    checked; errors name ``owner``. Shared with :mod:`.landscape_compare`."""
-    goal = Direction.parse(direction, "direction", owner)
-    if label is None:
-        return goal, "loss" if goal is Direction.MINIMIZE else "objective"
-    if not isinstance(label, str) or not label:
-        raise fail("label", owner, "a non-empty str (what the values are, e.g. 'accuracy') or None", label)
-    return goal, label
 
 
 def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plateaus: bool = True,
@@ -376,6 +365,8 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
     land = _landscape(land, "plot_landscape_graph")
     weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
     goal = Direction.parse(direction, "direction", "plot_landscape_graph")
+    seed = seed_to_int(seed, "plot_landscape_graph")   # else graph_layout would name itself
+    edges = check_bool(edges, "edges", "plot_landscape_graph")
     xy = graph_layout(land, weight=weight, seed=seed)
     rank = rankdata(land.losses, method="min") - 1
     ax = axes_or_new(ax, (6, 5), owner="plot_landscape_graph")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail
+from .._validation import check_bool, check_int, fail
 from ..direction import Direction
 from ._axes import axes_or_new, check_figure, integer_ticks
 from ._checks import record_fields, two_labels
@@ -109,6 +109,7 @@ def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", e
         Lines ``ax.lines[:n_members]`` (member order, labelled "member i"), then the exploit markers.
     """
     info = _schedule_info(schedule, exploits, scale, choices, "plot_pbt_schedule")
+    legend = check_bool(legend, "legend", "plot_pbt_schedule")
     ax = _axes(ax, "plot_pbt_schedule")
     for i in range(info.values.shape[1]):
         ax.plot(info.rounds, info.values[:, i], drawstyle="steps-post", color=f"C{i % 10}", lw=1.2, alpha=0.85,

@@ -6,14 +6,14 @@ Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and update
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, integer_ticks
+from ._axes import axes_or_new, check_axes, integer_ticks
 from ._checks import first_bad, is_int, record_fields, records, vector
 from .search_axes import axis_positions, drawn_levels, style_axis
 
@@ -123,8 +123,11 @@ class PopulationPlot:
             Draw the Axes' legend (:meth:`legend_entries`); False leaves it to the caller, e.g.
             one legend for a row of panels.
         """
-        _check_view(snapshot, x_axis, y_axis, dims, "PopulationPlot.update")
+        owner = "PopulationPlot.update"
+        _check_view(snapshot, x_axis, y_axis, dims, owner)
+        legend = check_bool(legend, "legend", owner)
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
+        known = _known_positions(previous, snapshot, X.shape[1], owner)
 
         def place(points: np.ndarray, losses: np.ndarray | None = None) -> np.ndarray:
             points = np.atleast_2d(points)
@@ -137,7 +140,6 @@ class PopulationPlot:
         self.members.set_offsets(offsets)
         self.members.set_facecolors([STATE_COLORS.get(str(s), "0.6") for s in snapshot.states])
         self._states = [state for state in STATE_COLORS if state in {str(s) for s in snapshot.states}]
-        known = dict(previous or {})
         known.update({int(i): x for i, x in zip(snapshot.ids, X, strict=True)})
         segments = []
         if y_axis is not None:
@@ -221,6 +223,7 @@ def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: Ax
                     dims: tuple[int, ...], ax: Any = None) -> Any:
     """Draw :class:`PopulationPlot` once; returns the Axes."""
     _check_view(snapshot, x_axis, y_axis, dims, "plot_population")
+    check_axes(ax, "plot_population")
     return PopulationPlot(ax).update(snapshot, x_axis, y_axis, dims).ax
 
 
@@ -244,6 +247,23 @@ def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) 
 
 #: What :func:`plot_lineage` reads of a ``Lineage``.
 LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
+
+
+def _known_positions(previous: Any, snapshot: PopulationSnapshot, d: int, owner: str) -> dict[Any, np.ndarray]:
+    """``previous`` (argument of ``owner``) as a new dict, checking the positions of the parents
+    ``snapshot`` links to: each of shape (d,) (np.stack failed inside on any other)."""
+    if previous is None:
+        return {}
+    rule = f"None or a dict from an individual's id to its unit-cube position of shape ({d},)"
+    if not isinstance(previous, Mapping):
+        raise fail("previous", owner, rule, previous)
+    known = dict(previous)
+    for parent in {p for parents in snapshot.parents for p in parents if p in known}:
+        position = float_array(known[parent], f"previous[{parent!r}]", owner, rule)
+        if position.shape != (d,):
+            raise fail(f"previous[{parent!r}]", owner, rule, f"an array of shape {position.shape}")
+        known[parent] = position
+    return known
 
 
 def _whole(array: np.ndarray, name: str, owner: str, rule: str) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_one_of, fail, float_array
+from .._validation import check_bool, check_one_of, fail, float_array
 from ._axes import axes_or_new, check_figure
 from ._checks import record_fields
 from .fidelity import _level_colours
@@ -145,6 +145,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     ([2, 1, 1], 'utilization 60%, waiting 1 worker-time')
     """
     info = _gantt_info(schedule, color_by, levels, "plot_gantt")
+    legend = check_bool(legend, "legend", "plot_gantt")
     ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers), owner="plot_gantt")
     colours = _level_colours(len(info.levels))
     name = "rung {:.0f}" if info.color_by == "rung" else "budget {:.3g}"  # 1/9 as 0.111, not 0.111111

@@ -360,6 +360,8 @@ BAD_INPUTS = [
                                                                      "bool; got 'no'."),
     (lambda: plot_trajectory(THREE, "a", "b", [], plateaus=None), "`plateaus` of plot_trajectory must be a bool"),
     (lambda: plot_landscape(THREE, "a", "b", show_basins="no"), "`show_basins` of plot_landscape must be a bool"),
+    (lambda: plot_landscape_graph(STEP, seed=-1), "`seed` of plot_landscape_graph must be a non-negative int"),
+    (lambda: plot_landscape_graph(STEP, edges="no"), "`edges` of plot_landscape_graph must be a bool; got 'no'."),
     (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x", "c": "zz"}]),
      "`params[0]['c']` of plot_trajectory must be one of the landscape's levels [0, 1, 2, 3] or a finite number; "
      "got 'zz'."),

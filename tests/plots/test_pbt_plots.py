@@ -191,6 +191,7 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
      "`schedule` of plot_pbt_schedule must be finite numbers > 0 (NaN where inactive) on a log axis; got "
      "-0.001. At round 0, member 0."),
     (lambda: plot_pbt_schedule(LR, scale="logit"), "`scale` of plot_pbt_schedule must be one of"),
+    (lambda: plot_pbt_schedule(LR, legend="no"), "`legend` of plot_pbt_schedule must be a bool; got 'no'."),
     (lambda: plot_pbt_schedule(ACT, scale="categorical", choices=["relu", "tanh"]),
      "`schedule` of plot_pbt_schedule must be values among choices=['relu', 'tanh']; got 'gelu'. At round 1, "
      "member 2."),

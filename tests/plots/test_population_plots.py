@@ -150,6 +150,18 @@ def tree(**changes):
     (lambda: plot_population(snapshot(), axes("a")[0], None, (0, 1)),
      "`dims` of plot_population must be a tuple of one parameter index (x; y is the loss) in [0, 3); got (0, 1)."),
     (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 3)), "`dims` of PopulationPlot.update"),
+    # Fuzz round 5: plot_population named PopulationPlot for its ax; previous failed inside
+    # ("dictionary update sequence", np.stack of unequal shapes) and legend="no" read as True.
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 1), ax="x"), "`ax` of plot_population must be None "
+                                                                            "or a matplotlib Axes"),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), previous=[4]),
+     "`previous` of PopulationPlot.update must be None or a dict from an individual's id to its unit-cube position "
+     "of shape (3,); got [4]."),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), previous={4: [0.5]}),
+     "`previous[4]` of PopulationPlot.update must be None or a dict from an individual's id to its unit-cube "
+     "position of shape (3,); got 'an array of shape (1,)'."),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), legend="no"),
+     "`legend` of PopulationPlot.update must be a bool; got 'no'."),
     (lambda: plot_population([[0.1, 0.2]], *axes("a", "lr"), (0, 1)),
      "`snapshot` of plot_population must be a PopulationSnapshot (optimizer.population()); got [[0.1, 0.2]]."),
     (lambda: plot_population(snapshot(), "a", None, (0,)), "`x_axis` of plot_population must be an AxisLevels"),

@@ -58,6 +58,7 @@ def test_budgets_are_labelled_with_three_significant_digits():
                                                       "of name -> Schedule"),
     (lambda: compare_gantt({"a": 1}), "`schedules['a']` of compare_gantt must be a Schedule"),
     (lambda: compare_gantt({"a": schedule([1.0], False)}, color_by="x"), "`color_by` of compare_gantt must be"),
+    (lambda: plot_gantt(schedule([1.0], False), legend="no"), "`legend` of plot_gantt must be a bool; got 'no'."),
     (lambda: compare_gantt({"a": schedule([1.0], False)}, fig=Figure().add_subplot()),
      "`fig` of compare_gantt must be None or a matplotlib Figure (where to put the panels); got <Axes: >."),
     (lambda: plot_pbt(SimpleNamespace(scores=[[1.0]], schedules={}), fig="x"),
