@@ -68,9 +68,27 @@ class BestSoFarInfo:
     direction: str
 
 
+#: The arrays of a History with one entry per trial (X and active have a row per trial).
+HISTORY_COLUMNS = ("numbers", "values", "losses", "best_values", "states", "sources", "budgets")
+
+
 def _check_history(history: Any, owner: str) -> History:
+    """``history`` if it is a History whose arrays agree in length (else numpy failed inside, "operands
+    could not be broadcast together") and whose direction is one."""
     if not isinstance(history, History):
         raise fail("history", owner, "a History (study.history())", history)
+    shapes = {name: np.shape(getattr(history, name)) for name in (*HISTORY_COLUMNS, "X", "active")}
+    rows, x = shapes["numbers"][:1], shapes["X"]   # rows: (n,)
+    wrong = [name for name in HISTORY_COLUMNS if shapes[name] != rows or len(rows) != 1]
+    if len(x) != 2 or x[:1] != rows:
+        wrong.append("X")
+    if shapes["active"] not in ((), x):
+        wrong.append("active")
+    if wrong:
+        raise fail("history", owner, "a History (study.history()) with one entry per trial in each array, X and "
+                   "active of shape (n, d)", ", ".join(f"{name} of shape {shapes[name]}" for name in wrong),
+                   hint=f"Its numbers have shape {shapes['numbers']}.")
+    Direction.parse(history.direction, "history.direction", owner)
     return history
 
 

@@ -236,13 +236,38 @@ def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) 
         if not isinstance(axis, AxisLevels) and (name == "x_axis" or axis is not None):
             raise fail(name, owner, "an AxisLevels (space.axis(name))" + (" or None" if name == "y_axis" else ""),
                        axis)
-    d = np.shape(snapshot.X)[1] if np.ndim(snapshot.X) == 2 else None  # None: no individual yet
+    d = _snapshot_width(snapshot, owner)
     k = 1 if y_axis is None else 2
     ok = isinstance(dims, (tuple, list)) and len(dims) == k and len(set(dims)) == k and all(
         is_int(i) and 0 <= i < (d or np.inf) for i in dims)
     if not ok:
         which = "two distinct parameter indices (x, y)" if k == 2 else "one parameter index (x; y is the loss)"
         raise fail("dims", owner, f"a tuple of {which} in [0, {d if d is not None else 'd'})", dims)
+
+
+def _snapshot_width(snapshot: PopulationSnapshot, owner: str) -> int | None:
+    """d, the number of parameters of ``snapshot`` (None: no individual and no distribution yet),
+    checking that its arrays agree: m rows of X, losses, states, ids and parents; best_x and mean of
+    length d, cov (d, d). Numpy failed inside on a mismatch (zip(), an index out of bounds)."""
+    shapes = {name: np.shape(float_array(getattr(snapshot, name), f"snapshot.{name}", owner, "numbers"))
+              for name in ("X", "losses", "mean", "cov", "best_x")}   # None is shape ()
+    shapes.update(states=np.shape(snapshot.states), ids=np.shape(snapshot.ids))
+    parents, X = snapshot.parents, shapes["X"]
+    m = X[0] if X else 0
+    # d as each array states it: X's columns, the length of best_x and of mean
+    widths = ({X[1]} if len(X) == 2 else set()) | {shapes[name][0] for name in ("mean", "best_x")
+                                                   if len(shapes[name]) == 1}
+    d = next(iter(widths)) if len(widths) == 1 else None
+    ok = len(widths) <= 1 and (len(X) == 2 or X == (0,)) \
+        and all(shapes[name] == (m,) for name in ("losses", "states", "ids")) \
+        and all(len(shapes[name]) in (0, 1) for name in ("mean", "best_x")) and shapes["cov"] in ((), (d, d)) \
+        and isinstance(parents, Sequence) and len(parents) == m \
+        and all(isinstance(p, Sequence) and not isinstance(p, str) for p in parents)
+    if not ok:
+        raise fail("snapshot", owner, "a PopulationSnapshot (optimizer.population()) whose arrays agree: X of shape "
+                   "(m, d); losses, states, ids and parents of m entries; best_x and mean of d, cov (d, d)",
+                   f"shapes {shapes} and {len(parents) if isinstance(parents, Sequence) else 'no'} parents")
+    return d
 
 
 #: What :func:`plot_lineage` reads of a ``Lineage``.

@@ -162,6 +162,17 @@ def tree(**changes):
      "position of shape (3,); got 'an array of shape (1,)'."),
     (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), legend="no"),
      "`legend` of PopulationPlot.update must be a bool; got 'no'."),
+    # ... and a snapshot whose arrays disagree with "zip() argument 2 is longer" or an IndexError.
+    (lambda: plot_population(snapshot(ids=np.array([10])), *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot (optimizer.population()) whose arrays agree: X of "
+     "shape (m, d); losses, states, ids and parents of m entries; best_x and mean of d, cov (d, d); got \"shapes "),
+    (lambda: plot_population(snapshot(parents=((4,),)), *axes("a", "lr"), (0, 1)), "and 1 parents"),
+    (lambda: plot_population(snapshot(best_x=np.array([0.1])), *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot"),
+    (lambda: plot_population(snapshot(mean=np.full(3, 0.5), cov=np.eye(2)), *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot"),
+    (lambda: plot_population(snapshot(X=np.array([["a", "b", "c"]])), *axes("a", "lr"), (0, 1)),
+     "`snapshot.X` of plot_population must be numbers"),
     (lambda: plot_population([[0.1, 0.2]], *axes("a", "lr"), (0, 1)),
      "`snapshot` of plot_population must be a PopulationSnapshot (optimizer.population()); got [[0.1, 0.2]]."),
     (lambda: plot_population(snapshot(), "a", None, (0,)), "`x_axis` of plot_population must be an AxisLevels"),
