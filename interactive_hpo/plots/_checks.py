@@ -17,7 +17,8 @@ import numpy as np
 from .._validation import fail, float_array
 from ..direction import Direction
 
-__all__ = ["SCALES", "first_bad", "is_int", "keys", "record_fields", "records", "two_labels", "value_label", "vector"]
+__all__ = ["SCALES", "first_bad", "is_int", "is_sequence", "keys", "record_fields", "records", "two_labels",
+           "value_label", "vector"]
 
 #: How a parameter's axis is drawn (``AxisLevels.scale``, ``PBTResult.scales``).
 SCALES = ("linear", "log", "categorical")
@@ -43,6 +44,14 @@ def first_bad(array: np.ndarray, ok: np.ndarray, name: str, owner: str, rule: st
     if len(bad):
         index = ", ".join(str(int(i)) for i in bad[0])
         raise fail(f"{name}[{index}]", owner, rule, float(array[tuple(bad[0])]))
+
+
+def is_sequence(value: Any) -> bool:
+    """Whether ``value`` holds entries to read one by one: a sequence or an array of one dimension
+    or more, not a str or bytes (read letter by letter) nor a 0-d array (which has no len())."""
+    if isinstance(value, np.ndarray):
+        return value.ndim > 0
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
 
 
 def is_int(value: Any) -> bool:
@@ -73,7 +82,8 @@ def value_label(direction: Any, label: Any, owner: str) -> tuple[Direction, str]
 def records(value: Any, name: str, owner: str, rule: str) -> list[Any]:
     """``value`` as a list of records: a sequence (or another iterable, read once), not a str or
     a mapping, which would be read as its letters or its keys. ``rule`` says what it holds."""
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable) \
+            or isinstance(value, np.ndarray) and value.ndim == 0:   # iterable by type, not in fact
         raise fail(name, owner, rule, value)
     return list(value)
 

@@ -5,7 +5,7 @@ range, a reshape error for a baseline of other rounds), nor the panel :func:`plo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,7 @@ import numpy as np
 from .._validation import check_int, fail, float_array
 from ..direction import Direction
 from ..space import SearchSpace
-from ._checks import SCALES, is_int, record_fields
+from ._checks import SCALES, is_int, is_sequence, record_fields
 
 __all__ = ["check_exploits", "check_member", "check_result", "check_schedule", "check_scores"]
 
@@ -73,7 +73,7 @@ def check_schedule(schedule: Any, scale: Any, choices: Any, owner: str, *, name:
         return array, scale, None
     if choices is None:
         return array, scale, [v for v in dict.fromkeys(array.ravel().tolist()) if v is not None]
-    if isinstance(choices, str) or not isinstance(choices, (Sequence, np.ndarray)):
+    if not is_sequence(choices):
         raise fail("choices", owner, "None or a sequence of the categories, in axis order", choices)
     levels = list(choices)
     for (row, column), value in np.ndenumerate(array):
@@ -89,11 +89,11 @@ def check_exploits(exploits: Any, n_rounds: int, n_members: int, owner: str,
     [0, n_rounds), members in [0, n_members)."""
     rule = (f"a sequence of (round, receiver, donor): ints, round in [0, {n_rounds}), "
             f"members in [0, {n_members})")
-    if isinstance(exploits, (str, bytes)) or not isinstance(exploits, (Sequence, np.ndarray)):
+    if not is_sequence(exploits):
         raise fail(name, owner, rule, exploits)
     parsed = []
     for k, exploit in enumerate(exploits):
-        ok = isinstance(exploit, (Sequence, np.ndarray)) and not isinstance(exploit, str) and len(exploit) == 3 \
+        ok = is_sequence(exploit) and len(exploit) == 3 \
             and all(map(is_int, exploit))
         ok = ok and 0 <= exploit[0] < n_rounds and all(0 <= v < n_members for v in exploit[1:])
         if not ok:

@@ -90,7 +90,7 @@ def check_map_axes(axes: Any, owner: str) -> list[Any] | None:
 
     if axes is None:
         return None
-    flat = list(np.ravel(axes)) if isinstance(axes, (list, tuple, np.ndarray)) else [axes]
+    flat = list(np.ravel(np.asarray(axes, dtype=object)))   # objects: a ragged list is no array of floats
     if len(flat) != 3 or not all(isinstance(ax, Axes) for ax in flat):
         raise fail("axes", owner, "None or three matplotlib Axes (mean, std, acquisition)", axes,
                    hint="A Figure holds Axes: pass fig.subplots(1, 3)." if hasattr(axes, "add_subplot") else None)

@@ -20,7 +20,7 @@ import numpy as np
 from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
 from ._axes import axes_or_new
-from ._checks import keys, records
+from ._checks import is_sequence, keys, records
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info"]
 
@@ -212,16 +212,13 @@ def _plan(brackets: Any, owner: str) -> list[list[tuple[float, float]]]:
     (cells are shaded on a log scale); a flat list of pairs or a str would be unpacked wrongly."""
     rule = "a sequence of brackets, each a non-empty sequence of (n_configs, budget) pairs"
 
-    def sequence(value: Any) -> bool:
-        return isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str)
-
-    if not sequence(brackets) or not all(sequence(b) and len(b) for b in brackets):
+    if not is_sequence(brackets) or not all(is_sequence(b) and len(b) for b in brackets):
         raise fail("brackets", owner, rule, brackets)
     plan = []
     for row, bracket in enumerate(brackets):
         cells = []
         for rung, pair in enumerate(bracket):
-            n, budget = pair if sequence(pair) and len(pair) == 2 else (None, None)
+            n, budget = pair if is_sequence(pair) and len(pair) == 2 else (None, None)
             if as_finite(n) is None or n < 0 or not float(n).is_integer() or as_finite(budget) is None \
                     or not budget > 0:
                 raise fail(f"brackets[{row}][{rung}]", owner,

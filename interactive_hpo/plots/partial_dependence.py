@@ -14,7 +14,6 @@ as plain values with ``name=`` and ``scale=``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ import numpy as np
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
 from ._axes import axes_or_new, check_cmap, error_lengths, log_scale
-from ._checks import SCALES
+from ._checks import SCALES, is_sequence
 
 __all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
 
@@ -36,7 +35,7 @@ def _levels(levels: Any, name: str | None, scale: str | None, owner: str,
         values = list(levels.levels)
         name, scale = levels.name if name is None else name, levels.scale if scale is None else scale
     else:
-        if isinstance(levels, str) or not isinstance(levels, (Sequence, np.ndarray)) or len(levels) < 2:
+        if not is_sequence(levels) or len(levels) < 2:
             raise fail(which, owner, "an AxisLevels or a sequence of at least 2 values", levels)
         if name is None:
             raise fail(name_arg, owner, f"a str naming the parameter when {which} are plain values", name)

@@ -6,7 +6,7 @@ Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and update
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -14,7 +14,7 @@ import numpy as np
 from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, check_axes, integer_ticks
-from ._checks import first_bad, is_int, record_fields, records, vector
+from ._checks import first_bad, is_int, is_sequence, record_fields, records, vector
 from .search_axes import axis_positions, drawn_levels, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
@@ -238,8 +238,8 @@ def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) 
                        axis)
     d = _snapshot_width(snapshot, owner)
     k = 1 if y_axis is None else 2
-    ok = isinstance(dims, (tuple, list)) and len(dims) == k and len(set(dims)) == k and all(
-        is_int(i) and 0 <= i < (d or np.inf) for i in dims)
+    ok = isinstance(dims, (tuple, list)) and len(dims) == k and all(
+        is_int(i) and 0 <= i < (d or np.inf) for i in dims) and len(set(dims)) == k   # ints first: set() hashes
     if not ok:
         which = "two distinct parameter indices (x, y)" if k == 2 else "one parameter index (x; y is the loss)"
         raise fail("dims", owner, f"a tuple of {which} in [0, {d if d is not None else 'd'})", dims)
@@ -261,12 +261,11 @@ def _snapshot_width(snapshot: PopulationSnapshot, owner: str) -> int | None:
     ok = len(widths) <= 1 and (len(X) == 2 or X == (0,)) \
         and all(shapes[name] == (m,) for name in ("losses", "states", "ids")) \
         and all(len(shapes[name]) in (0, 1) for name in ("mean", "best_x")) and shapes["cov"] in ((), (d, d)) \
-        and isinstance(parents, Sequence) and len(parents) == m \
-        and all(isinstance(p, Sequence) and not isinstance(p, str) for p in parents)
+        and is_sequence(parents) and len(parents) == m and all(map(is_sequence, parents))
     if not ok:
         raise fail("snapshot", owner, "a PopulationSnapshot (optimizer.population()) whose arrays agree: X of shape "
                    "(m, d); losses, states, ids and parents of m entries; best_x and mean of d, cov (d, d)",
-                   f"shapes {shapes} and {len(parents) if isinstance(parents, Sequence) else 'no'} parents")
+                   f"shapes {shapes} and {len(parents) if is_sequence(parents) else 'no'} parents")
     return d
 
 
@@ -316,7 +315,7 @@ def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, n
     if len(parents) != n:
         raise fail("lineage.parents", owner, rule, f"{len(parents)} tuples")
     for k, each in enumerate(parents):
-        if isinstance(each, str) or not isinstance(each, (Sequence, np.ndarray)) or not all(map(is_int, each)):
+        if not is_sequence(each) or not all(map(is_int, each)):
             raise fail(f"lineage.parents[{k}]", owner, "a tuple of ints (the ids of the parents)", each)
     if best is not None and not (is_int(best) and best in set(ids.tolist())):
         raise fail("lineage.best", owner, "None or one of lineage.ids (the best individual)", best)

@@ -295,6 +295,8 @@ def _trace(spent, full_budget=1.0):
     (lambda: plot_brackets("abc"), "`brackets` of plot_brackets must be a sequence of brackets, each a non-empty "
                                    "sequence of (n_configs, budget) pairs; got 'abc'."),
     (lambda: brackets_info([[]]), "`brackets` of brackets_info must be"),
+    (lambda: brackets_info(np.array(0.0)), "`brackets` of brackets_info must be"),  # "len() of unsized object"
+    (lambda: plot_learning_curves(np.array(0.0)), "`curves` of plot_learning_curves must be a list of Curve"),
     (lambda: plot_rungs([{"bracket": 0, "loss": 1.0}]), "`rows[0]` of plot_rungs must be a row of a scheduler's "
                                                         "rung_table(): a mapping with the keys"),
     (lambda: plot_rungs([1, 2]), "`rows[0]` of plot_rungs"),

@@ -365,6 +365,8 @@ BAD_INPUTS = [
     (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x", "c": "zz"}]),
      "`params[0]['c']` of plot_trajectory must be one of the landscape's levels [0, 1, 2, 3] or a finite number; "
      "got 'zz'."),
+    (lambda: trajectory_info(THREE, "a", "b", np.array(0.0)),  # iterable by type: "iteration over a 0-d array"
+     "`params` of trajectory_info must be a sequence of params dicts; got array(0.)."),
     (lambda: trajectory_info(THREE, "a", "b", [{"a": math.nan, "b": "x"}]),
      "`params[0]['a']` of trajectory_info must be one of the landscape's levels [0, 1, 2] or a finite number; got "
      "nan."),

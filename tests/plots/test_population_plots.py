@@ -147,6 +147,7 @@ def tree(**changes):
     (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 1.0)), "got (0, 1.0)."),
     (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 0)), "got (0, 0)."),
     (lambda: plot_population(snapshot(), *axes("a", "lr"), (0,)), "got (0,)."),
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), [[], []]), "got [[], []]."),  # TypeError: unhashable
     (lambda: plot_population(snapshot(), axes("a")[0], None, (0, 1)),
      "`dims` of plot_population must be a tuple of one parameter index (x; y is the loss) in [0, 3); got (0, 1)."),
     (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 3)), "`dims` of PopulationPlot.update"),

@@ -182,6 +182,8 @@ GRID = SPACE.slice2d("C", "kernel", resolution=4)
     # failed inside (AttributeError: 'str' object has no attribute 'scale', float() of a str).
     (lambda: plot_surrogate_2d(GRID, fake_prediction(8), axes=[plt.figure().add_subplot()]),
      "`axes` of plot_surrogate_2d must be None or three matplotlib Axes (mean, std, acquisition)"),
+    (lambda: plot_surrogate_2d(GRID, fake_prediction(8), axes=[[], [0.0]]),  # numpy: "inhomogeneous shape"
+     "`axes` of plot_surrogate_2d must be None or three matplotlib Axes (mean, std, acquisition); got [[], [0.0]]."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), ax="x"), "`ax` of plot_surrogate_1d must be None or a "
                                                                   "matplotlib Axes"),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), acquisition_ax=plt.figure().add_subplot()),
