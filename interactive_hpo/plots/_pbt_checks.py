@@ -93,8 +93,7 @@ def check_exploits(exploits: Any, n_rounds: int, n_members: int, owner: str,
         raise fail(name, owner, rule, exploits)
     parsed = []
     for k, exploit in enumerate(exploits):
-        ok = is_sequence(exploit) and len(exploit) == 3 \
-            and all(map(is_int, exploit))
+        ok = is_sequence(exploit) and len(exploit) == 3 and all(map(is_int, exploit))
         ok = ok and 0 <= exploit[0] < n_rounds and all(0 <= v < n_members for v in exploit[1:])
         if not ok:
             raise fail(f"{name}[{k}]", owner, rule, exploit)
