@@ -1,6 +1,6 @@
-"""What the hypergradient plots check where a person hands them data: 1-D arrays of matching
-lengths, positive values where an axis is logarithmic, whole counts, increasing steps, labelled
-curves. Each error names the entry, the plot called and the rule (DESIGN.md section 3)."""
+"""What the hypergradient plots check where a person hands them data (beyond the 1-D arrays of
+:mod:`._checks`): positive values where an axis is logarithmic, whole counts, increasing steps,
+labelled curves. Each error names the entry, the plot called and the rule (DESIGN.md section 3)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail, float_array
+from .._validation import fail
+from ._checks import first_bad, vector
 
-__all__ = ["counts", "first_bad", "increasing", "labelled_curves", "log_values", "vector"]
-
-
-def vector(value: Any, name: str, owner: str, length: int | None = None, like: str = "",
-            positive: bool = False) -> np.ndarray:
-    """``value`` as a 1-D float array, of ``length`` (the length of argument ``like``) if given."""
-    array = float_array(value, name, owner, "an array of numbers")
-    if array.ndim != 1:
-        raise fail(name, owner, "a 1-D array", f"shape {array.shape}")
-    if length is not None and len(array) != length:
-        raise fail(name, owner, f"a 1-D array of length {length} (as {like})", f"length {len(array)}")
-    if positive:
-        first_bad(array, np.isfinite(array) & (array > 0), name, owner, "a finite positive number")
-    return array
-
-
-def first_bad(array: np.ndarray, ok: np.ndarray, name: str, owner: str, rule: str) -> None:
-    """Raise naming the first entry of ``array`` where ``ok`` is False."""
-    bad = np.argwhere(~ok)
-    if len(bad):
-        index = ", ".join(str(int(i)) for i in bad[0])
-        raise fail(f"{name}[{index}]", owner, rule, float(array[tuple(bad[0])]))
+__all__ = ["counts", "increasing", "labelled_curves", "log_values"]
 
 
 def log_values(array: np.ndarray, name: str, owner: str) -> None:

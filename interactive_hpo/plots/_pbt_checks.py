@@ -1,25 +1,32 @@
 """What the PBT plots check where a person hands them arrays: score and schedule tables, exploits,
-sizes, a member to highlight. Each error names the plot the person called and the argument
-(DESIGN.md section 3), not numpy deep inside (an IndexError for a member out of range, a
-reshape error for a baseline of other rounds)."""
+sizes, a member to highlight, a whole run's record. Each error names the plot the person called
+and the argument (DESIGN.md section 3), not numpy deep inside (an IndexError for a member out of
+range, a reshape error for a baseline of other rounds), nor the panel :func:`plot_pbt` draws with."""
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from .._validation import check_int, fail, float_array
+from ..direction import Direction
+from ..space import SearchSpace
+from ._checks import SCALES, is_int, is_sequence, record_fields
 
-__all__ = ["check_exploits", "check_labels", "check_member", "check_result", "check_schedule", "check_scores"]
-
-SCALES = ("linear", "log", "categorical")
+__all__ = ["check_exploits", "check_member", "check_result", "check_schedule", "check_scores"]
 
 
-def _shape(array: np.ndarray, name: str, owner: str, rule: str, rounds: int | None) -> None:
-    if array.ndim != 2 or (rounds is not None and array.shape[0] != rounds):
+def _size(rounds: int | None, members: int | None) -> str:
+    """A table's shape as a rule states it: "(3, n_members)" where only the rounds are known."""
+    return f"({'n_rounds' if rounds is None else rounds}, {'n_members' if members is None else members})"
+
+
+def _shape(array: np.ndarray, name: str, owner: str, rule: str, rounds: int | None,
+           members: int | None = None) -> None:
+    """``array`` is 2-D, of ``rounds`` rows and ``members`` columns where these are given."""
+    if array.ndim != 2 or rounds not in (None, array.shape[0]) or members not in (None, array.shape[1]):
         raise fail(name, owner, rule, f"an array of shape {array.shape}")
 
 
@@ -27,67 +34,69 @@ def check_scores(scores: Any, name: str, owner: str, rounds: int | None = None,
                  members: int | None = None) -> np.ndarray:
     """``scores`` as shape (n_rounds, n_members) (``rounds`` and ``members`` when given); a 1-D
     array is one member's scores. Finite, or NaN for a member without a score."""
-    shape = f"({'n_rounds' if rounds is None else rounds}, {'n_members' if members is None else members})"
-    rule = f"an array of shape {shape} of scores (finite, or NaN where a member has none)"
+    rule = f"an array of shape {_size(rounds, members)} of scores (finite, or NaN where a member has none)"
     array = float_array(scores, name, owner, rule)
     array = array.reshape(-1, 1) if array.ndim == 1 else array
-    _shape(array, name, owner, rule, rounds)
-    if members is not None and array.shape[1] != members:
-        raise fail(name, owner, rule, f"an array of shape {array.shape}")
+    _shape(array, name, owner, rule, rounds, members)
     if np.isinf(array).any():
         row, column = np.argwhere(np.isinf(array))[0]
         raise fail(name, owner, rule, float(array[row, column]), hint=f"At round {row}, member {column}.")
     return array
 
 
-def check_schedule(schedule: Any, scale: Any, choices: Any, owner: str) -> tuple[np.ndarray, str, list | None]:
-    """(values of shape (n_rounds, n_members), scale, the categories or None) of one schedule.
+def check_schedule(schedule: Any, scale: Any, choices: Any, owner: str, *, name: str = "schedule",
+                   scale_name: str = "scale",
+                   shape: tuple[int, int] | None = None) -> tuple[np.ndarray, str, list | None]:
+    """(values of shape (n_rounds, n_members), scale, the categories or None) of one schedule
+    (argument ``name`` of ``owner``, its scale ``scale_name``; of ``shape`` if given).
 
     Numbers may be NaN where the parameter was inactive; on a log axis the others must be > 0,
     which a log axis could not place (it would drop them unseen). A categorical's values must be
     among ``choices`` (None, where inactive, may be left out of them).
     """
     if scale not in SCALES:
-        raise fail("scale", owner, f"one of {list(SCALES)}", scale)
+        raise fail(scale_name, owner, f"one of {list(SCALES)}", scale)
     categorical = scale == "categorical"
-    rule = "an array of shape (n_rounds, n_members)" + ("" if categorical else ": numbers, NaN where inactive")
+    rounds, members = shape or (None, None)
+    rule = f"an array of shape {_size(rounds, members)}" + ("" if categorical else ": numbers, NaN where inactive")
     try:
         array = np.asarray(schedule, dtype=object if categorical else float)
     except (TypeError, ValueError):
-        raise fail("schedule", owner, rule, schedule) from None
-    _shape(array, "schedule", owner, rule, None)
+        raise fail(name, owner, rule, schedule) from None
+    _shape(array, name, owner, rule, rounds, members)
     if not categorical:
         bad = np.isinf(array) | (array <= 0 if scale == "log" else False)
         if bad.any():
             row, column = np.argwhere(bad)[0]
             rule = "finite numbers > 0 (NaN where inactive) on a log axis" if scale == "log" else rule
-            raise fail("schedule", owner, rule, float(array[row, column]), hint=f"At round {row}, member {column}.")
+            raise fail(name, owner, rule, float(array[row, column]), hint=f"At round {row}, member {column}.")
         return array, scale, None
     if choices is None:
         return array, scale, [v for v in dict.fromkeys(array.ravel().tolist()) if v is not None]
-    if isinstance(choices, str) or not isinstance(choices, (Sequence, np.ndarray)):
+    if not is_sequence(choices):
         raise fail("choices", owner, "None or a sequence of the categories, in axis order", choices)
     levels = list(choices)
     for (row, column), value in np.ndenumerate(array):
         if value not in levels and value is not None:
-            raise fail("schedule", owner, f"values among choices={levels!r}", value,
+            raise fail(name, owner, f"values among choices={levels!r}", value,
                        hint=f"At round {row}, member {column}.")
     return array, scale, levels
 
 
-def check_exploits(exploits: Any, n_rounds: int, n_members: int, owner: str) -> list[tuple[int, int, int]]:
-    """``exploits`` as (round, receiver, donor) int triples: round in [0, n_rounds), members in [0, n_members)."""
+def check_exploits(exploits: Any, n_rounds: int, n_members: int, owner: str,
+                   name: str = "exploits") -> list[tuple[int, int, int]]:
+    """``exploits`` (argument ``name``) as (round, receiver, donor) int triples: round in
+    [0, n_rounds), members in [0, n_members)."""
     rule = (f"a sequence of (round, receiver, donor): ints, round in [0, {n_rounds}), "
             f"members in [0, {n_members})")
-    if isinstance(exploits, (str, bytes)) or not isinstance(exploits, (Sequence, np.ndarray)):
-        raise fail("exploits", owner, rule, exploits)
+    if not is_sequence(exploits):
+        raise fail(name, owner, rule, exploits)
     parsed = []
     for k, exploit in enumerate(exploits):
-        ok = isinstance(exploit, (Sequence, np.ndarray)) and not isinstance(exploit, str) and len(exploit) == 3 \
-            and all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in exploit)
+        ok = is_sequence(exploit) and len(exploit) == 3 and all(map(is_int, exploit))
         ok = ok and 0 <= exploit[0] < n_rounds and all(0 <= v < n_members for v in exploit[1:])
         if not ok:
-            raise fail(f"exploits[{k}]", owner, rule, exploit)
+            raise fail(f"{name}[{k}]", owner, rule, exploit)
         parsed.append((int(exploit[0]), int(exploit[1]), int(exploit[2])))
     return parsed
 
@@ -97,22 +106,34 @@ def check_member(member: Any, name: str, owner: str, n_members: int) -> int | No
     return None if member is None else check_int(member, name, owner, 0, n_members - 1)
 
 
-def check_labels(labels: Any, owner: str) -> tuple[str, str]:
-    """Two str: the run's name and the baseline's, for the legend."""
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != 2 \
-            or not all(isinstance(label, str) for label in labels):
-        raise fail("labels", owner, "two str: the run's name and the baseline's", labels)
-    return labels[0], labels[1]
-
-
 RESULT_FIELDS = ("scores", "schedules", "scales", "exploits", "direction", "best_member")
 
 
-def check_result(result: Any, owner: str, name: str = "result") -> np.ndarray:
-    """The scores, shape (n_rounds, n_members), of ``result``: a run's record with every field
-    of :data:`RESULT_FIELDS` (a ``PBTResult``), its schedules a mapping."""
-    missing = [field for field in RESULT_FIELDS if not hasattr(result, field)]
-    if missing or not hasattr(result.schedules, "items"):
-        raise fail(name, owner, f"a run's record with {', '.join(RESULT_FIELDS)} (a PBTResult)", result,
-                   hint=f"It has no {', '.join(missing)}." if missing else "Its schedules are not a mapping.")
-    return check_scores(result.scores, f"{name}.scores", owner)
+def check_result(result: Any, owner: str, name: str = "result") -> tuple[np.ndarray, dict[Any, list | None]]:
+    """The scores, shape (n_rounds, n_members), of ``result`` and the categories of each of its
+    schedules (None for a number), checking every field of :data:`RESULT_FIELDS` (a
+    ``PBTResult``): schedules a mapping of tables of that shape, a scale for each, exploits
+    within it, a direction, ``best_member`` in [-1, n_members) (-1: no round yet); and its
+    optional ``space`` (a categorical's choices, in axis order), None or holding each schedule."""
+    fields = record_fields(result, RESULT_FIELDS, name, owner, "a run's record (a PBTResult)")
+    _, schedules, scales, exploits, direction, best_member = fields
+    scores = check_scores(fields[0], f"{name}.scores", owner)
+    for field, value in (("schedules", schedules), ("scales", scales)):
+        if not isinstance(value, Mapping):
+            raise fail(f"{name}.{field}", owner, "a mapping from each parameter's name to its " + field[:-1], value)
+    space = getattr(result, "space", None)
+    if space is not None and not (isinstance(space, SearchSpace) and all(key in space for key in schedules)):
+        raise fail(f"{name}.space", owner, "None or the SearchSpace of the run, with every parameter of its "
+                   "schedules", space)
+    choices = {}
+    for key, schedule in schedules.items():
+        if key not in scales:
+            raise fail(f"{name}.scales", owner, "a mapping with a scale for each schedule", scales,
+                       hint=f"Missing: {key!r}.")
+        choices[key] = None if space is None else getattr(space[key], "choices", None)
+        check_schedule(schedule, scales[key], choices[key], owner, name=f"{name}.schedules[{key!r}]",
+                       scale_name=f"{name}.scales[{key!r}]", shape=scores.shape)
+    check_exploits(exploits, *scores.shape, owner, f"{name}.exploits")
+    Direction.parse(direction, f"{name}.direction", owner)
+    check_int(best_member, f"{name}.best_member", owner, -1, scores.shape[1] - 1)
+    return scores, choices

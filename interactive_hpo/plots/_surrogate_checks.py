@@ -11,8 +11,10 @@ import numpy as np
 
 from .._validation import check_real, fail, float_array
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._axes import check_axes
+from ._checks import vector
 
-__all__ = ["check_curve_inputs", "check_map_inputs"]
+__all__ = ["check_curve_axes", "check_curve_inputs", "check_map_axes", "check_map_inputs"]
 
 FIELDS = ("mean", "std", "noise_std", "acquisition")
 
@@ -28,17 +30,9 @@ def _prediction(prediction: Any, m: int, owner: str, where: str) -> None:
                        f"an array of shape {values.shape}", hint="Predict at the slice's own points.")
 
 
-def _column(values: Any, name: str, owner: str, n: int | None = None) -> np.ndarray:
-    rule = f"an array of shape ({'n' if n is None else n},) of numbers"
-    array = float_array(values, name, owner, rule)
-    if array.ndim != 1 or (n is not None and len(array) != n):
-        raise fail(name, owner, rule, f"an array of shape {array.shape}")
-    return array
-
-
 def _alpha(alpha: Any, n: int, owner: str) -> None:
     if alpha is not None:
-        array = _column(alpha, "observed_alpha", owner, n)
+        array = vector(alpha, "observed_alpha", owner, n, "the evaluated points")
         if not ((array >= 0) & (array <= 1)).all():
             raise fail("observed_alpha", owner, f"an array of shape ({n},) of opacities in [0, 1]", alpha)
 
@@ -54,13 +48,13 @@ def check_curve_inputs(axis: Any, prediction: Any, observed_x: Any, observed_y: 
         raise fail("observed_y" if observed_y is None else "observed_x", owner,
                    "given together with the other coordinate of the evaluated points", None)
     if observed_x is not None:
-        n = len(_column(observed_x, "observed_x", owner))
-        _column(observed_y, "observed_y", owner, n)
+        n = len(vector(observed_x, "observed_x", owner))
+        vector(observed_y, "observed_y", owner, n, "observed_x")
         _alpha(observed_alpha, n, owner)
     if proposal is not None:
         check_real(proposal, "proposal", owner)
     if truth is not None:
-        _column(truth, "truth", owner, m)
+        vector(truth, "truth", owner, m, "the axis' levels")
 
 
 def check_map_inputs(grid: Any, prediction: Any, observed: Any, observed_alpha: Any, proposal: Any,
@@ -80,3 +74,24 @@ def check_map_inputs(grid: Any, prediction: Any, observed: Any, observed_alpha: 
         star = float_array(proposal, "proposal", owner, "None or (x, y) on the plot axes")
         if star.shape != (2,):
             raise fail("proposal", owner, "None or (x, y) on the plot axes", proposal)
+
+
+def check_curve_axes(ax: Any, acquisition_ax: Any, owner: str) -> None:
+    """Where a 1-D surrogate plot draws: None or Axes each, and no acquisition Axes without the curve's."""
+    check_axes(ax, owner)
+    check_axes(acquisition_ax, owner, "acquisition_ax")
+    if ax is None and acquisition_ax is not None:
+        raise fail("ax", owner, "an Axes when acquisition_ax is given (the curve goes above it)", ax)
+
+
+def check_map_axes(axes: Any, owner: str) -> list[Any] | None:
+    """Where the 2-D surrogate maps draw: None, or three Axes (mean, std, acquisition) as a list."""
+    from matplotlib.axes import Axes
+
+    if axes is None:
+        return None
+    flat = list(np.ravel(np.asarray(axes, dtype=object)))   # objects: a ragged list is no array of floats
+    if len(flat) != 3 or not all(isinstance(ax, Axes) for ax in flat):
+        raise fail("axes", owner, "None or three matplotlib Axes (mean, std, acquisition)", axes,
+                   hint="A Figure holds Axes: pass fig.subplots(1, 3)." if hasattr(axes, "add_subplot") else None)
+    return flat

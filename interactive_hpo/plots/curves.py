@@ -17,6 +17,7 @@ import numpy as np
 
 from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array
 from ._axes import axes_or_new
+from ._checks import record_fields, records, two_labels
 
 __all__ = ["BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
            "plot_learning_curves"]
@@ -57,14 +58,14 @@ def curves_info(curves: Sequence[Any], full_step: float | None = None) -> Curves
 
 
 def _curves_info(curves: Sequence[Any], full_step: float | None, owner: str) -> CurvesInfo:
-    if isinstance(curves, str) or not isinstance(curves, Sequence):
-        raise fail("curves", owner, "a list of Curve records (learning_curves(study) or config_curves(study))",
-                   curves)
+    curves = records(curves, "curves", owner, "a list of Curve records (learning_curves(study) or "
+                     "config_curves(study))")
     if full_step is not None:
         check_real(full_step, "full_step", owner, 0.0, low_open=True)
     lines, stopped, ends = [], [], []
     for k, curve in enumerate(curves):
-        _, steps, values, _ = _fields(curve, ("key", "steps", "values", "state"), f"curves[{k}]", owner, "a Curve")
+        _, steps, values, _ = record_fields(curve, ("key", "steps", "values", "state"), f"curves[{k}]", owner,
+                                            "a Curve")
         steps, values = (float_array(v, f"curves[{k}].{field}", owner, "a 1-D array of numbers")
                          for v, field in ((steps, "steps"), (values, "values")))
         if steps.ndim != 1 or steps.shape != values.shape:
@@ -140,15 +141,6 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     return ax
 
 
-def _fields(record: Any, fields: tuple[str, ...], name: str, owner: str, rule: str) -> tuple[Any, ...]:
-    """The ``fields`` of ``record`` (argument ``name`` of ``owner``): a record of another kind
-    is refused here, not by an AttributeError while drawing."""
-    try:
-        return tuple(getattr(record, field) for field in fields)
-    except AttributeError:
-        raise fail(name, owner, f"{rule} (with {', '.join(fields)})", record) from None
-
-
 def _positive_steps(lines: tuple[np.ndarray, ...], owner: str) -> None:
     """A log x axis cannot place a step <= 0: it would drop the point (and cut the line) unseen."""
     for k, line in enumerate(lines):
@@ -198,8 +190,8 @@ def _budget_trace_info(trace: Any, baseline: Any, normalize: bool, owner: str) -
         if name == "baseline" and value is None:
             continue
         rule = "a BudgetTrace (budget_trace(study))" + (" or None" if name == "baseline" else "")
-        spent, best_full, best_any, full = _fields(value, ("spent", "best_full", "best_any", "full_budget"), name,
-                                                   owner, rule)
+        spent, best_full, best_any, full = record_fields(value, ("spent", "best_full", "best_any", "full_budget"),
+                                                         name, owner, rule)
         arrays = [float_array(a, name, owner, rule) for a in (spent, best_full, best_any)]
         if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays) or as_finite(full) is None \
                 or not full > 0:
@@ -238,9 +230,7 @@ def plot_budget_trace(trace: Any, ax: Any = None, baseline: Any = None, *,
         ``ax.lines``: best at full budget, best at any budget, then the baseline's (if given); step lines.
     """
     info = _budget_trace_info(trace, baseline, normalize, "plot_budget_trace")
-    if isinstance(labels, str) or not isinstance(labels, Sequence) or len(labels) != 2 \
-            or not all(isinstance(label, str) for label in labels):
-        raise fail("labels", "plot_budget_trace", "two str: the trace's name and the baseline's", labels)
+    labels = two_labels(labels, "plot_budget_trace", "the trace")
     ax = axes_or_new(ax, owner="plot_budget_trace")
     ax.plot(info.spent, info.best_full, drawstyle="steps-post", color="C0", lw=2.2,
             label=f"{labels[0]}: best at full budget")

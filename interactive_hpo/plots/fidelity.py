@@ -20,6 +20,7 @@ import numpy as np
 from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
 from ._axes import axes_or_new
+from ._checks import is_sequence, keys, records
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info"]
 
@@ -95,21 +96,17 @@ def _records(rows: Any, owner: str) -> list[dict[str, Any]]:
     a budget > 0 (the x axis is logarithmic) and a loss that is a number (NaN, inf) or None."""
     if hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
-    rule = f"rows of a scheduler's rung_table(): mappings with the keys {list(RUNG_COLUMNS)}"
-    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
-        raise fail("rows", owner, rule, rows)
-    records = []
-    for k, row in enumerate(rows):
-        if not isinstance(row, Mapping) or not set(RUNG_COLUMNS) <= set(row):
-            raise fail(f"rows[{k}]", owner, rule, row)
+    checked = []
+    for k, row in enumerate(records(rows, "rows", owner, "the rows of a scheduler's rung_table()")):
+        row = keys(row, RUNG_COLUMNS, f"rows[{k}]", owner, "a row of a scheduler's rung_table(): a mapping")
         if as_finite(row["budget"]) is None or not row["budget"] > 0:
             raise fail(f"rows[{k}]['budget']", owner, "a finite number > 0 (the x axis is logarithmic)",
                        row["budget"])
         if row["loss"] is not None and not is_real(row["loss"]):
             raise fail(f"rows[{k}]['loss']", owner, "a number (NaN until finished, inf if failed) or None",
                        row["loss"])
-        records.append(dict(row))
-    return records
+        checked.append(dict(row))
+    return checked
 
 
 def rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None = 0,
@@ -215,16 +212,13 @@ def _plan(brackets: Any, owner: str) -> list[list[tuple[float, float]]]:
     (cells are shaded on a log scale); a flat list of pairs or a str would be unpacked wrongly."""
     rule = "a sequence of brackets, each a non-empty sequence of (n_configs, budget) pairs"
 
-    def sequence(value: Any) -> bool:
-        return isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str)
-
-    if not sequence(brackets) or not all(sequence(b) and len(b) for b in brackets):
+    if not is_sequence(brackets) or not all(is_sequence(b) and len(b) for b in brackets):
         raise fail("brackets", owner, rule, brackets)
     plan = []
     for row, bracket in enumerate(brackets):
         cells = []
         for rung, pair in enumerate(bracket):
-            n, budget = pair if sequence(pair) and len(pair) == 2 else (None, None)
+            n, budget = pair if is_sequence(pair) and len(pair) == 2 else (None, None)
             if as_finite(n) is None or n < 0 or not float(n).is_integer() or as_finite(budget) is None \
                     or not budget > 0:
                 raise fail(f"brackets[{row}][{rung}]", owner,

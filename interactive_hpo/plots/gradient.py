@@ -18,7 +18,8 @@ from matplotlib import colormaps
 
 from .._validation import check_bool, check_int, check_one_of, check_real, fail
 from ._axes import axes_or_new, legend_in_band, log_scale
-from ._gradient_checks import counts, first_bad, increasing, labelled_curves, log_values, vector
+from ._checks import first_bad, vector
+from ._gradient_checks import counts, increasing, labelled_curves, log_values
 
 __all__ = ["TangentsInfo", "tangents_info", "plot_hypergradient_tangents", "plot_hyperparameter_path",
            "plot_mode_costs", "plot_approximation_error", "plot_online_learning_rate"]

@@ -17,7 +17,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..views import AxisLevels, History
-from ._axes import axes_or_new, integer_ticks
+from ._axes import axes_or_new, check_axes, integer_ticks
 
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
@@ -68,9 +68,27 @@ class BestSoFarInfo:
     direction: str
 
 
+#: The arrays of a History with one entry per trial (X and active have a row per trial).
+HISTORY_COLUMNS = ("numbers", "values", "losses", "best_values", "states", "sources", "budgets")
+
+
 def _check_history(history: Any, owner: str) -> History:
+    """``history`` if it is a History whose arrays agree in length (else numpy failed inside, "operands
+    could not be broadcast together") and whose direction is one."""
     if not isinstance(history, History):
         raise fail("history", owner, "a History (study.history())", history)
+    shapes = {name: np.shape(getattr(history, name)) for name in (*HISTORY_COLUMNS, "X", "active")}
+    rows, x = shapes["numbers"][:1], shapes["X"]   # rows: (n,)
+    wrong = [name for name in HISTORY_COLUMNS if shapes[name] != rows or len(rows) != 1]
+    if len(x) != 2 or x[:1] != rows:
+        wrong.append("X")
+    if shapes["active"] not in ((), x):
+        wrong.append("active")
+    if wrong:
+        raise fail("history", owner, "a History (study.history()) with one entry per trial in each array, X and "
+                   "active of shape (n, d)", ", ".join(f"{name} of shape {shapes[name]}" for name in wrong),
+                   hint=f"Its numbers have shape {shapes['numbers']}.")
+    Direction.parse(history.direction, "history.direction", owner)
     return history
 
 
@@ -88,7 +106,11 @@ def _check_axes_levels(axes_levels: Any, owner: str, history: History | None = N
 
 def best_so_far_info(history: History) -> BestSoFarInfo:
     """Split a :class:`~interactive_hpo.views.History` into the layers of the best-so-far plot."""
-    _check_history(history, "best_so_far_info")
+    return _best_so_far_info(history, "best_so_far_info")
+
+
+def _best_so_far_info(history: History, owner: str) -> BestSoFarInfo:
+    _check_history(history, owner)
     numbers = np.asarray(history.numbers, dtype=float)
     values = np.asarray(history.values, dtype=float)
     states, sources = np.asarray(history.states, dtype=object), np.asarray(history.sources, dtype=object)
@@ -159,7 +181,7 @@ class BestSoFarPlot:
 
     def update(self, history: History) -> BestSoFarPlot:
         """Redraw from ``history`` (artists keep their identity); returns ``self``."""
-        info = best_so_far_info(history)
+        info = _best_so_far_info(history, "BestSoFarPlot.update")
         self.points.set_offsets(info.points)
         self.manual.set_offsets(info.manual)
         self.best.set_data(info.best[:, 0], info.best[:, 1])
@@ -175,6 +197,7 @@ class BestSoFarPlot:
 def plot_best_so_far(history: History, ax: Any = None) -> Any:
     """Draw a :class:`BestSoFarPlot` of ``history`` once and return its Axes."""
     _check_history(history, "plot_best_so_far")
+    check_axes(ax, "plot_best_so_far")
     return BestSoFarPlot(ax).update(history).ax
 
 
@@ -240,7 +263,11 @@ def parallel_coordinates_info(history: History, axes_levels: list[AxisLevels]) -
     ``history.X`` (shape (n, d)), in that order, e.g. ``space.axis(name)`` per name.
     Where ``history.active`` says a trial lacks a parameter, its polyline has a gap (NaN).
     """
-    _check_axes_levels(axes_levels, "parallel_coordinates_info", _check_history(history, "parallel_coordinates_info"))
+    return _parallel_coordinates_info(history, axes_levels, "parallel_coordinates_info")
+
+
+def _parallel_coordinates_info(history: History, axes_levels: list[AxisLevels], owner: str) -> ParallelCoordinatesInfo:
+    _check_axes_levels(axes_levels, owner, _check_history(history, owner))
     X = np.asarray(history.X, dtype=float)
     d = len(axes_levels)
     values, losses = np.asarray(history.values, dtype=float), np.asarray(history.losses, dtype=float)
@@ -324,7 +351,7 @@ class ParallelCoordinatesPlot:
 
     def update(self, history: History) -> ParallelCoordinatesPlot:
         """Redraw from ``history`` (artists keep their identity); returns ``self``."""
-        info = parallel_coordinates_info(history, self.axes_levels)
+        info = _parallel_coordinates_info(history, self.axes_levels, "ParallelCoordinatesPlot.update")
         self.lines.set_segments(list(info.segments))
         self.lines.set_array(info.values)
         self.lines.set_linewidth(np.where(info.manual, MANUAL_WIDTH, WIDTH).tolist())
@@ -341,4 +368,5 @@ class ParallelCoordinatesPlot:
 def plot_parallel_coordinates(history: History, axes_levels: list[AxisLevels], ax: Any = None) -> Any:
     """Draw a :class:`ParallelCoordinatesPlot` of ``history`` once and return its Axes."""
     _check_axes_levels(axes_levels, "plot_parallel_coordinates", _check_history(history, "plot_parallel_coordinates"))
+    check_axes(ax, "plot_parallel_coordinates")
     return ParallelCoordinatesPlot(axes_levels, ax).update(history).ax

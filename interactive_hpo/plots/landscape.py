@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_one_of, fail, is_real
+from .._validation import as_finite, check_bool, check_one_of, fail, seed_to_int
 from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
 from ._axes import axes_or_new, check_cmap
+from ._checks import keys, records, value_label
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -99,17 +100,6 @@ def _boundaries(basin: np.ndarray) -> np.ndarray:
     return np.array(segments, dtype=float).reshape(-1, 2, 2)
 
 
-def value_label(direction: Any, label: Any, owner: str) -> tuple[Direction, str]:
-    """The objective's direction and the name of its values ("loss" or "objective" by default),
-    checked; errors name ``owner``. Shared with :mod:`.landscape_compare`."""
-    goal = Direction.parse(direction, "direction", owner)
-    if label is None:
-        return goal, "loss" if goal is Direction.MINIMIZE else "objective"
-    if not isinstance(label, str) or not label:
-        raise fail("label", owner, "a non-empty str (what the values are, e.g. 'accuracy') or None", label)
-    return goal, label
-
-
 def heatmap_info(land: Landscape, x: str, y: str, *, reduce: str = "best", plateaus: bool = True,
                  direction: str = "minimize", label: str | None = None) -> HeatmapInfo:
     """Project ``land`` on parameters ``x`` and ``y``: per cell, the best or mean over the others.
@@ -128,6 +118,7 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
     reduce = check_one_of(reduce, "reduce", owner, ("best", "mean"))
+    check_bool(plateaus, "plateaus", owner)
     goal, label = value_label(direction, label, owner)
     rest = [k for k in range(len(land.names)) if k not in (kx, ky)]
     shape = (land.shape[ky], land.shape[kx], -1)
@@ -205,9 +196,19 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
         basin boundaries (a LineCollection, if ``show_basins``), then the local optima and the
         global optimum (if ``show_optima``).
     """
-    info = _heatmap_info(land, x, y, reduce, plateaus, direction, label, "plot_landscape")
-    check_cmap(cmap, "plot_landscape")
-    ax = axes_or_new(ax, (6, 4.5), owner="plot_landscape")
+    return _plot_landscape(land, x, y, "plot_landscape", reduce=reduce, show_optima=show_optima,
+                           show_basins=show_basins, plateaus=plateaus, direction=direction, label=label, ax=ax,
+                           cmap=cmap)
+
+
+def _plot_landscape(land: Landscape, x: str, y: str, owner: str, *, reduce: str, show_optima: bool,
+                    show_basins: bool, plateaus: bool, direction: str, label: str | None, ax: Any, cmap: str) -> Any:
+    """:func:`plot_landscape` for ``owner``, the plot called (:func:`plot_trajectory` draws its map so)."""
+    info = _heatmap_info(land, x, y, reduce, plateaus, direction, label, owner)
+    check_cmap(cmap, owner)
+    for flag, name in ((show_optima, "show_optima"), (show_basins, "show_basins")):
+        check_bool(flag, name, owner)   # "no" would read as True
+    ax = axes_or_new(ax, (6, 4.5), owner=owner)
     image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
     if show_basins:
         from matplotlib.collections import LineCollection
@@ -240,27 +241,23 @@ def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np
     param = land.space[name] if land.ordered[k] and land.space is not None and name in land.space else None
     units = None if param is None else np.array([param.to_unit(v) for v in levels])
     for i, value in enumerate(values):
+        value = value.item() if isinstance(value, np.generic) else value   # np.str_("x") is "x", as for index_of
         # The type check keeps a bool choice apart from an int one (True == 1 in Python).
         exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
+        if not exact and not (land.ordered[k] and as_finite(value) is not None):   # NaN is near no level
+            raise fail(f"params[{i}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}"
+                       + (" or a finite number" if land.ordered[k] else ""), value)
         if units is not None:
-            out[i] = np.interp(land.space[name].to_unit(value), units, np.arange(len(levels)))
-        elif exact or (land.ordered[k] and is_real(value)):
-            out[i] = exact[0] if exact else np.argmin(np.abs(np.asarray(levels, dtype=float) - value))
+            out[i] = np.interp(param.to_unit(value), units, np.arange(len(levels)))
         else:
-            raise fail(f"params[{i}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}", value)
+            out[i] = exact[0] if exact else np.argmin(np.abs(np.asarray(levels, dtype=float) - value))
     return out
 
 
-def _columns(land: Landscape, params: Sequence[Mapping[str, Any]], names: Sequence[str], owner: str) -> list:
-    """The values of each of ``names`` over ``params``, checking every dict has them."""
-    if isinstance(params, Mapping) or not isinstance(params, Sequence):
-        raise fail("params", owner, "a sequence of params dicts", params)
-    for i, p in enumerate(params):
-        missing = [name for name in names if not isinstance(p, Mapping) or name not in p]
-        if missing:
-            raise fail(f"params[{i}]", owner, f"a params dict with the parameters {list(names)}", p,
-                       hint=f"Missing: {missing}.")
-    return [[p[name] for p in params] for name in names]
+def _params(params: Any, names: Sequence[str], owner: str) -> list[Mapping[str, Any]]:
+    """``params`` as a list of dicts, checking every dict has each of ``names``."""
+    return [keys(p, names, f"params[{i}]", owner, "a params dict")
+            for i, p in enumerate(records(params, "params", owner, "a sequence of params dicts"))]
 
 
 def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
@@ -277,30 +274,23 @@ def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
 def _trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
-    xs, ys = _columns(land, params, (x, y), owner)
+    checked = _params(params, (x, y), owner)
+    xs, ys = ([p[name] for p in checked] for name in (x, y))
     return np.column_stack([_positions(land, kx, xs, owner), _positions(land, ky, ys, owner)]).reshape(-1, 2)
 
 
-def _nearest_losses(land: Landscape, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
-    """The landscape's loss at the grid configuration nearest to each params dict, shape (k,)."""
-    _columns(land, params, land.names, owner)   # every dict names every parameter
-    return np.array([land.losses[land.index_of(p)] for p in params])
-
-
 def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], *, ax: Any = None,
-                    reduce: str = "best", **kwargs: Any) -> Any:
+                    reduce: str = "best", show_optima: bool = True, show_basins: bool = True, plateaus: bool = True,
+                    direction: str = "minimize", label: str | None = None, cmap: str = "viridis") -> Any:
     """An optimizer's path over the heat map of :func:`plot_landscape`.
 
     Parameters
     ----------
-    land, x, y, ax, reduce
+    land, x, y, ax, reduce, show_optima, show_basins, plateaus, direction, label, cmap
         As for :func:`plot_landscape`.
     params : sequence of dict
         The configurations in the order tried, e.g. ``[t.params for t in study.trials]``, with
         every parameter of the landscape (the best is the one whose nearest grid configuration is).
-    **kwargs
-        Passed to :func:`plot_landscape` (``direction`` and ``label``, ``show_optima``,
-        ``show_basins``, ``cmap``).
 
     Returns
     -------
@@ -311,9 +301,14 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     """
     from matplotlib import patheffects
 
-    positions = _trajectory_info(land, x, y, params, "plot_trajectory")
-    losses = _nearest_losses(land, params, "plot_trajectory")
-    ax = plot_landscape(land, x, y, reduce=reduce, ax=ax, **kwargs)
+    owner = "plot_trajectory"
+    params = _params(params, _landscape(land, owner).names, owner)   # read once: it may be an iterator
+    for k, name in enumerate(land.names):   # each value, or Landscape.index_of would refuse it in its own name
+        _positions(land, k, [p[name] for p in params], owner)
+    positions = _trajectory_info(land, x, y, params, owner)
+    losses = np.array([land.losses[land.index_of(p)] for p in params])   # at the nearest grid configurations
+    ax = _plot_landscape(land, x, y, owner, reduce=reduce, show_optima=show_optima, show_basins=show_basins,
+                         plateaus=plateaus, direction=direction, label=label, ax=ax, cmap=cmap)
     # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.
     outline = [patheffects.withStroke(linewidth=2.5, foreground="black")]
     handles = ax.plot(positions[:, 0], positions[:, 1], color="white", lw=1.2, marker="o", ms=5, mfc="C1",
@@ -370,6 +365,8 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
     land = _landscape(land, "plot_landscape_graph")
     weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
     goal = Direction.parse(direction, "direction", "plot_landscape_graph")
+    seed = seed_to_int(seed, "plot_landscape_graph")   # else graph_layout would name itself
+    edges = check_bool(edges, "edges", "plot_landscape_graph")
     xy = graph_layout(land, weight=weight, seed=seed)
     rank = rankdata(land.losses, method="min") - 1
     ax = axes_or_new(ax, (6, 5), owner="plot_landscape_graph")

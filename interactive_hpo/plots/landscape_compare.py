@@ -17,7 +17,7 @@ from .._validation import check_real, fail, float_array
 from ..landscape.compare import best_trained, check_train_test, train_test_agreement
 from ..landscape.graph import Landscape
 from ._axes import axes_or_new
-from .landscape import value_label
+from ._checks import value_label
 
 __all__ = ["TrainTestInfo", "train_test_info", "plot_train_test", "plot_similarity"]
 

@@ -20,6 +20,7 @@ from ..direction import Direction
 from ..pareto import hypervolume_history, pareto_mask, reference_point
 from ..views import read_only
 from ._axes import axes_or_new, integer_ticks
+from ._checks import is_sequence
 
 __all__ = ["ParetoInfo", "pareto_info", "plot_hypervolume", "plot_pareto_front"]
 
@@ -149,7 +150,7 @@ def _convert(directions: tuple[Direction, ...], points: Any, method: Any) -> np.
 
 def _sequence_of(value: Any, m: int) -> bool:
     """Whether ``value`` is a sequence (not a str, which would be read letter by letter) of ``m`` entries."""
-    return isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str) and len(value) == m
+    return is_sequence(value) and len(value) == m
 
 
 def _values(values: Any, owner: str) -> np.ndarray:

@@ -14,7 +14,6 @@ as plain values with ``name=`` and ``scale=``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,31 +21,32 @@ import numpy as np
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
 from ._axes import axes_or_new, check_cmap, error_lengths, log_scale
+from ._checks import SCALES, is_sequence
 
 __all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
-
-SCALES = ("linear", "log", "categorical")
 
 
 def _levels(levels: Any, name: str | None, scale: str | None, owner: str,
             which: str = "levels") -> tuple[list[Any], str, str]:
-    """(values, name, scale) from an AxisLevels or from plain values with ``name`` and ``scale``."""
+    """(values, name, scale) from an AxisLevels or from plain values with ``name`` and ``scale``
+    (argument ``which`` of ``owner``; "x_levels" goes with "x_name" and "x_scale")."""
+    name_arg, scale_arg = which.replace("levels", "name"), which.replace("levels", "scale")
     if isinstance(levels, AxisLevels):
-        values, name, scale = list(levels.levels), name or levels.name, scale or levels.scale
+        values = list(levels.levels)
+        name, scale = levels.name if name is None else name, levels.scale if scale is None else scale
     else:
-        if isinstance(levels, str) or not isinstance(levels, (Sequence, np.ndarray)) or len(levels) < 2:
+        if not is_sequence(levels) or len(levels) < 2:
             raise fail(which, owner, "an AxisLevels or a sequence of at least 2 values", levels)
         if name is None:
-            raise fail(which.replace("levels", "name"), owner, f"a str naming the parameter when {which} are "
-                       "plain values", name)
-        values, scale = list(levels), scale or "linear"
-    scale = check_one_of(scale, "scale", owner, SCALES)
+            raise fail(name_arg, owner, f"a str naming the parameter when {which} are plain values", name)
+        values, scale = list(levels), "linear" if scale is None else scale
+    scale = check_one_of(scale, scale_arg, owner, SCALES)
     if scale != "categorical":
         numbers = np.asarray(values, dtype=float) if all(isinstance(v, (int, float, np.number)) and
                                                          not isinstance(v, bool) for v in values) else None
         if numbers is None or not np.isfinite(numbers).all() or (scale == "log" and (numbers <= 0).any()):
             raise fail(which, owner, f"finite numbers{' > 0' if scale == 'log' else ''} for a {scale} axis",
-                       values, hint="Pass scale='categorical' for choices.")
+                       values, hint=f"Pass {scale_arg}='categorical' for choices.")
         if (np.diff(numbers) <= 0).any():  # a line would double back, a heat map's cells overlap
             raise fail(which, owner, f"strictly increasing numbers for a {scale} axis", values,
                        hint="Sort the levels, and the values given for them in the same order.")

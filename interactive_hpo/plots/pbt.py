@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail
+from .._validation import check_bool, check_int, fail
 from ..direction import Direction
 from ._axes import axes_or_new, check_figure, integer_ticks
-from ._pbt_checks import check_exploits, check_labels, check_member, check_result, check_schedule, check_scores
+from ._checks import record_fields, two_labels
+from ._pbt_checks import check_exploits, check_member, check_result, check_schedule, check_scores
 
 __all__ = ["LineageInfo", "ScheduleInfo", "ScoreInfo", "lineage_info", "plot_pbt", "plot_pbt_lineage",
            "plot_pbt_schedule", "plot_pbt_scores", "schedule_info", "score_info"]
@@ -108,6 +109,7 @@ def plot_pbt_schedule(schedule: Any, *, name: str = "", scale: str = "linear", e
         Lines ``ax.lines[:n_members]`` (member order, labelled "member i"), then the exploit markers.
     """
     info = _schedule_info(schedule, exploits, scale, choices, "plot_pbt_schedule")
+    legend = check_bool(legend, "legend", "plot_pbt_schedule")
     ax = _axes(ax, "plot_pbt_schedule")
     for i in range(info.values.shape[1]):
         ax.plot(info.rounds, info.values[:, i], drawstyle="steps-post", color=f"C{i % 10}", lw=1.2, alpha=0.85,
@@ -310,7 +312,7 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
         one dotted line per exploit round. The legend sits above the Axes.
     """
     info = _score_info(scores, direction, exploits, baseline, "plot_pbt_scores")
-    labels = check_labels(labels, "plot_pbt_scores")
+    labels = two_labels(labels, "plot_pbt_scores", "the run")
     ax = _axes(ax, "plot_pbt_scores")
     for i in range(info.members.shape[1]):
         ax.plot(info.rounds, info.members[:, i], color=f"C{i % 10}", lw=0.8, alpha=0.5)
@@ -336,27 +338,34 @@ def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,
     named ``baseline_label`` in the legend. One key below the panels names the member colours
     (the same member has the same colour in the score and schedule panels) and the exploit marker.
     Returns the array of Axes.
+
+    Everything is checked before the first panel is drawn, so an error names ``plot_pbt`` and
+    the field (``result.scales['lr']``), not the panel's plot it would reach.
     """
-    check_figure(fig, "plot_pbt")
-    n_rounds, n_members = check_result(result, "plot_pbt").shape
-    if baseline is not None and not hasattr(baseline, "scores"):
-        raise fail("baseline", "plot_pbt", "None or a run's record with scores (a PBTResult)", baseline)
+    owner = "plot_pbt"
+    check_figure(fig, owner)
+    scores, choices = check_result(result, owner)
+    n_rounds, n_members = scores.shape
+    other = None
+    if baseline is not None:
+        (other,) = record_fields(baseline, ("scores",), "baseline", owner, "None or a run's record (a PBTResult)")
+        other = check_scores(other, "baseline.scores", owner, n_rounds)
+    if not isinstance(baseline_label, str):
+        raise fail("baseline_label", owner, "a str (the baseline's name in the legend)", baseline_label)
     if fig is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(11, 3.2 * (1 + (len(result.schedules) + 1) // 2) + 0.6), layout="constrained")
     rows = 1 + (len(result.schedules) + 1) // 2
     axes = fig.subplots(rows, 2, squeeze=False)
-    plot_pbt_scores(result.scores, direction=result.direction, exploits=result.exploits,
-                    baseline=None if baseline is None else baseline.scores, labels=("PBT", baseline_label),
-                    ax=axes[0, 0])
-    plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=result.scores,
+    plot_pbt_scores(scores, direction=result.direction, exploits=result.exploits, baseline=other,
+                    labels=("PBT", baseline_label), ax=axes[0, 0])
+    plot_pbt_lineage(result.exploits, n_rounds, n_members, scores=scores,
                      highlight=result.best_member if result.best_member >= 0 else None, ax=axes[0, 1])
-    flat, space = axes[1:].ravel(), getattr(result, "space", None)
+    flat = axes[1:].ravel()
     for ax, (name, schedule) in zip(flat, result.schedules.items(), strict=False):
-        choices = getattr(space[name], "choices", None) if space is not None else None
-        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits, choices=choices,
-                          legend=False, ax=ax)
+        plot_pbt_schedule(schedule, name=name, scale=result.scales[name], exploits=result.exploits,
+                          choices=choices[name], legend=False, ax=ax)
     for ax in flat[len(result.schedules):]:
         ax.set_visible(False)
     if len(flat) and result.schedules:

@@ -6,14 +6,15 @@ Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and update
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, integer_ticks
+from ._axes import axes_or_new, check_axes, integer_ticks
+from ._checks import first_bad, is_int, is_sequence, record_fields, records, vector
 from .search_axes import axis_positions, drawn_levels, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
@@ -122,8 +123,11 @@ class PopulationPlot:
             Draw the Axes' legend (:meth:`legend_entries`); False leaves it to the caller, e.g.
             one legend for a row of panels.
         """
-        _check_view(snapshot, x_axis, y_axis, dims, "PopulationPlot.update")
+        owner = "PopulationPlot.update"
+        _check_view(snapshot, x_axis, y_axis, dims, owner)
+        legend = check_bool(legend, "legend", owner)
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
+        known = _known_positions(previous, snapshot, X.shape[1], owner)
 
         def place(points: np.ndarray, losses: np.ndarray | None = None) -> np.ndarray:
             points = np.atleast_2d(points)
@@ -136,7 +140,6 @@ class PopulationPlot:
         self.members.set_offsets(offsets)
         self.members.set_facecolors([STATE_COLORS.get(str(s), "0.6") for s in snapshot.states])
         self._states = [state for state in STATE_COLORS if state in {str(s) for s in snapshot.states}]
-        known = dict(previous or {})
         known.update({int(i): x for i, x in zip(snapshot.ids, X, strict=True)})
         segments = []
         if y_axis is not None:
@@ -220,6 +223,7 @@ def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: Ax
                     dims: tuple[int, ...], ax: Any = None) -> Any:
     """Draw :class:`PopulationPlot` once; returns the Axes."""
     _check_view(snapshot, x_axis, y_axis, dims, "plot_population")
+    check_axes(ax, "plot_population")
     return PopulationPlot(ax).update(snapshot, x_axis, y_axis, dims).ax
 
 
@@ -232,25 +236,90 @@ def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) 
         if not isinstance(axis, AxisLevels) and (name == "x_axis" or axis is not None):
             raise fail(name, owner, "an AxisLevels (space.axis(name))" + (" or None" if name == "y_axis" else ""),
                        axis)
-    d = np.shape(snapshot.X)[1] if np.ndim(snapshot.X) == 2 else None  # None: no individual yet
+    d = _snapshot_width(snapshot, owner)
     k = 1 if y_axis is None else 2
-    ok = isinstance(dims, (tuple, list)) and len(dims) == k and len(set(dims)) == k and all(
-        isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) and 0 <= i < (d or np.inf)
-        for i in dims)
+    ok = isinstance(dims, (tuple, list)) and len(dims) == k and all(
+        is_int(i) and 0 <= i < (d or np.inf) for i in dims) and len(set(dims)) == k   # ints first: set() hashes
     if not ok:
         which = "two distinct parameter indices (x, y)" if k == 2 else "one parameter index (x; y is the loss)"
         raise fail("dims", owner, f"a tuple of {which} in [0, {d if d is not None else 'd'})", dims)
 
 
-def _lineage_arrays(lineage: Any, owner: str) -> None:
-    """``lineage``'s ids, generations, values and parents: one entry each per individual."""
-    rule = "a Lineage (study.curves.lineage(study)): ids, generations, values and parents of one length"
-    try:
-        fields = [lineage.ids, lineage.generations, lineage.values, lineage.parents]
-    except AttributeError:
-        raise fail("lineage", owner, rule, lineage) from None
-    if len({len(field) for field in fields}) > 1:
-        raise fail("lineage", owner, rule, f"lengths {[len(field) for field in fields]}")
+def _snapshot_width(snapshot: PopulationSnapshot, owner: str) -> int | None:
+    """d, the number of parameters of ``snapshot`` (None: no individual and no distribution yet),
+    checking that its arrays agree: m rows of X, losses, states, ids and parents; best_x and mean of
+    length d, cov (d, d). Numpy failed inside on a mismatch (zip(), an index out of bounds)."""
+    shapes = {name: np.shape(float_array(getattr(snapshot, name), f"snapshot.{name}", owner, "numbers"))
+              for name in ("X", "losses", "mean", "cov", "best_x")}   # None is shape ()
+    shapes.update(states=np.shape(snapshot.states), ids=np.shape(snapshot.ids))
+    parents, X = snapshot.parents, shapes["X"]
+    m = X[0] if X else 0
+    # d as each array states it: X's columns, the length of best_x and of mean
+    widths = ({X[1]} if len(X) == 2 else set()) | {shapes[name][0] for name in ("mean", "best_x")
+                                                   if len(shapes[name]) == 1}
+    d = next(iter(widths)) if len(widths) == 1 else None
+    ok = len(widths) <= 1 and (len(X) == 2 or X == (0,)) \
+        and all(shapes[name] == (m,) for name in ("losses", "states", "ids")) \
+        and all(len(shapes[name]) in (0, 1) for name in ("mean", "best_x")) and shapes["cov"] in ((), (d, d)) \
+        and is_sequence(parents) and len(parents) == m and all(map(is_sequence, parents))
+    if not ok:
+        raise fail("snapshot", owner, "a PopulationSnapshot (optimizer.population()) whose arrays agree: X of shape "
+                   "(m, d); losses, states, ids and parents of m entries; best_x and mean of d, cov (d, d)",
+                   f"shapes {shapes} and {len(parents) if is_sequence(parents) else 'no'} parents")
+    return d
+
+
+#: What :func:`plot_lineage` reads of a ``Lineage``.
+LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
+
+
+def _known_positions(previous: Any, snapshot: PopulationSnapshot, d: int, owner: str) -> dict[Any, np.ndarray]:
+    """``previous`` (argument of ``owner``) as a new dict, checking the positions of the parents
+    ``snapshot`` links to: each of shape (d,) (np.stack failed inside on any other)."""
+    if previous is None:
+        return {}
+    rule = f"None or a dict from an individual's id to its unit-cube position of shape ({d},)"
+    if not isinstance(previous, Mapping):
+        raise fail("previous", owner, rule, previous)
+    known = dict(previous)
+    for parent in {p for parents in snapshot.parents for p in parents if p in known}:
+        position = float_array(known[parent], f"previous[{parent!r}]", owner, rule)
+        if position.shape != (d,):
+            raise fail(f"previous[{parent!r}]", owner, rule, f"an array of shape {position.shape}")
+        known[parent] = position
+    return known
+
+
+def _whole(array: np.ndarray, name: str, owner: str, rule: str) -> np.ndarray:
+    """``array`` as ints if every entry is a whole number (an id 1.5 would be read as 1)."""
+    first_bad(array, np.isfinite(array) & (array == np.round(array)), name, owner, rule)
+    return array.astype(int)
+
+
+def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, generations, values) of ``lineage``, each of shape (n,), checking its fields: one
+    entry each per individual, parents a tuple of ids per individual, best None or one of the ids.
+    A malformed one failed inside (int() of a str, float() of None, 'int' object is not iterable)."""
+    ids, generations, values, parents, best, _ = record_fields(lineage, LINEAGE_FIELDS, "lineage", owner,
+                                                               "a Lineage (study.curves.lineage(study))")
+    if not isinstance(ids, np.ndarray):  # Lineage.ancestry reads ids.tolist()
+        raise fail("lineage.ids", owner, "an ndarray of shape (n,) of ints (one id per individual)", ids)
+    ids = _whole(vector(ids, "lineage.ids", owner), "lineage.ids", owner, "an int (an individual's id)")
+    n = len(ids)
+    generations = _whole(vector(generations, "lineage.generations", owner, n, "lineage.ids"),
+                         "lineage.generations", owner, "an int (a generation; -1 where unknown)")
+    values = vector(values, "lineage.values", owner, n, "lineage.ids")
+    first_bad(values, ~np.isinf(values), "lineage.values", owner, "a finite number, or NaN for a failed individual")
+    rule = f"{n} tuples of parent ids, one per individual"
+    parents = records(parents, "lineage.parents", owner, rule)
+    if len(parents) != n:
+        raise fail("lineage.parents", owner, rule, f"{len(parents)} tuples")
+    for k, each in enumerate(parents):
+        if not is_sequence(each) or not all(map(is_int, each)):
+            raise fail(f"lineage.parents[{k}]", owner, "a tuple of ints (the ids of the parents)", each)
+    if best is not None and not (is_int(best) and best in set(ids.tolist())):
+        raise fail("lineage.best", owner, "None or one of lineage.ids (the best individual)", best)
+    return ids, generations, values
 
 
 def plot_lineage(lineage: Any, ax: Any = None) -> Any:
@@ -270,20 +339,19 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     """
     from matplotlib.collections import LineCollection
 
-    _lineage_arrays(lineage, "plot_lineage")
+    ids, generations, values = _lineage_arrays(lineage, "plot_lineage")
     ax = axes_or_new(ax, (6, 4), owner="plot_lineage")
-    where = {int(i): (float(g), float(v)) for i, g, v in zip(lineage.ids, lineage.generations, lineage.values,
-                                                              strict=True)}
+    where = {int(i): (float(g), float(v)) for i, g, v in zip(ids, generations, values, strict=True)}
     ancestry = set(lineage.ancestry(lineage.best)) if lineage.best is not None else set()
     plain, line = [], []
-    for child, parents in zip(lineage.ids.tolist(), lineage.parents, strict=True):
+    for child, parents in zip(ids.tolist(), lineage.parents, strict=True):
         for parent in parents:
             if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):
                 (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
     # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
     ax.add_collection(LineCollection(plain, colors="0.55", linewidths=1.0, zorder=1, label="parent → child"))
     ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
-    ax.scatter(lineage.generations, lineage.values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
+    ax.scatter(generations, values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
                label="individual")
     ax.set(xlabel="generation", ylabel="value", title="lineage")
     integer_ticks(ax.xaxis)

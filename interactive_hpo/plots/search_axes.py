@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_real, fail, float_array
 from ..views import AxisLevels
 
 __all__ = ["axis_positions", "axis_to_unit", "drawn_levels", "style_axis"]
@@ -22,7 +23,8 @@ def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
     Numbers map to their value (interpolated between levels, in log space for log axes);
     categoricals map to the index of their choice, which is how the axis is drawn.
     """
-    unit = np.asarray(unit, dtype=float)
+    _check_axis(axis, "axis_positions")
+    unit = float_array(unit, "unit", "axis_positions", "unit-cube coordinates: an array of numbers")
     if axis.scale == "categorical":
         return np.floor(unit * len(axis.levels)).clip(0, len(axis.levels) - 1)
     levels = np.asarray(axis.levels, dtype=float)
@@ -40,6 +42,8 @@ def axis_to_unit(axis: AxisLevels, position: float) -> float:
     >>> round(axis_to_unit(space.axis("C"), 1.0), 6), axis_to_unit(space.axis("k"), 0.8)
     (0.5, 0.75)
     """
+    _check_axis(axis, "axis_to_unit")
+    position = check_real(position, "position", "axis_to_unit")
     if axis.scale == "categorical":
         k = len(axis.levels)
         return (min(max(round(position), 0), k - 1) + 0.5) / k
@@ -47,6 +51,11 @@ def axis_to_unit(axis: AxisLevels, position: float) -> float:
     if axis.scale == "log":
         return float(np.interp(np.log(max(position, levels[0])), np.log(levels), axis.unit))
     return float(np.interp(position, levels, axis.unit))
+
+
+def _check_axis(axis: Any, owner: str) -> None:
+    if not isinstance(axis, AxisLevels):
+        raise fail("axis", owner, "an AxisLevels (space.axis(name))", axis)
 
 
 def drawn_levels(axis: AxisLevels) -> np.ndarray:

@@ -11,10 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
-from ._axes import check_axes
-from ._surrogate_checks import check_curve_inputs, check_map_inputs
+from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
 from .search_axes import drawn_levels, style_axis
 
 __all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
@@ -121,10 +119,7 @@ class SurrogateCurve:
     """
 
     def __init__(self, ax: Any = None, acquisition_ax: Any = None):
-        check_axes(ax, "SurrogateCurve")
-        check_axes(acquisition_ax, "SurrogateCurve", "acquisition_ax")
-        if ax is None and acquisition_ax is not None:
-            raise fail("ax", "SurrogateCurve", "an Axes when acquisition_ax is given (the curve goes above it)", ax)
+        check_curve_axes(ax, acquisition_ax, "SurrogateCurve")
         if ax is None and acquisition_ax is None:
             import matplotlib.pyplot as plt
 
@@ -258,13 +253,11 @@ class SurrogateMaps:
     TITLES = ("mean", "std (epistemic)")
 
     def __init__(self, axes: Any = None):
-        if axes is None:
+        self.axes = check_map_axes(axes, "SurrogateMaps")
+        if self.axes is None:
             import matplotlib.pyplot as plt
 
-            _, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True)
-        self.axes = [check_axes(ax, "SurrogateMaps", "axes") for ax in np.ravel(axes)]
-        if len(self.axes) != 3 or any(ax is None for ax in self.axes):
-            raise fail("axes", "SurrogateMaps", "None or three matplotlib Axes (mean, std, acquisition)", axes)
+            self.axes = list(plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True)[1])
         self.images: list[Any] = []
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None
@@ -353,6 +346,7 @@ def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, obse
                       acquisition_ax: Any = None, truth: Any = None) -> tuple[Any, Any]:
     """Draw :class:`SurrogateCurve` once; returns ``(ax, acquisition_ax)``."""
     check_curve_inputs(axis, prediction, observed_x, observed_y, None, proposal, truth, "plot_surrogate_1d")
+    check_curve_axes(ax, acquisition_ax, "plot_surrogate_1d")
     curve = SurrogateCurve(ax, acquisition_ax).update(axis, prediction, observed_x=observed_x, observed_y=observed_y,
                                                       proposal=proposal, truth=truth)
     return curve.ax, curve.acquisition_ax
@@ -362,6 +356,7 @@ def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, obs
                       proposal: Any = None, axes: Any = None) -> list[Any]:
     """Draw :class:`SurrogateMaps` once; returns its three Axes."""
     check_map_inputs(grid, prediction, observed, None, proposal, "plot_surrogate_2d")
+    check_map_axes(axes, "plot_surrogate_2d")
     return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal).axes
 
 

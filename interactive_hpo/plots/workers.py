@@ -15,11 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_one_of, fail, float_array
+from .._validation import check_bool, check_one_of, fail, float_array
 from ._axes import axes_or_new, check_figure
+from ._checks import record_fields
 from .fidelity import _level_colours
 
 __all__ = ["GanttInfo", "gantt_info", "plot_gantt", "compare_gantt"]
+
+#: What a Gantt chart reads of a ``Schedule``.
+SCHEDULE_FIELDS = ("columns", "idle", "n_workers", "makespan", "utilization", "waiting_time")
 
 @dataclass(frozen=True, eq=False)
 class GanttInfo:
@@ -73,18 +77,11 @@ def gantt_info(schedule: Any, color_by: str = "rung", levels: Any = None) -> Gan
     return _gantt_info(schedule, color_by, levels, "gantt_info")
 
 
-def _schedule(schedule: Any, name: str, owner: str) -> dict[str, np.ndarray]:
-    """The columns of ``schedule``; a record of another kind is refused naming ``name`` of ``owner``."""
-    try:
-        return schedule.columns()
-    except AttributeError:
-        raise fail(name, owner, "a Schedule (simulate_workers(...) or Schedule.observed(trials))",
-                   schedule) from None
-
-
 def _gantt_info(schedule: Any, color_by: str, levels: Any, owner: str, name: str = "schedule") -> GanttInfo:
     color_by = check_one_of(color_by, "color_by", owner, ("rung", "budget"))
-    columns = _schedule(schedule, name, owner)
+    record_fields(schedule, SCHEDULE_FIELDS, name, owner,
+                  "a Schedule (simulate_workers(...) or Schedule.observed(trials))")
+    columns = schedule.columns()
     by = columns[color_by].astype(float)
     by[by < 0] = math.nan  # rung -1 means "no rung"; budgets are NaN already
     found = np.unique(by[np.isfinite(by)])
@@ -148,6 +145,7 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     ([2, 1, 1], 'utilization 60%, waiting 1 worker-time')
     """
     info = _gantt_info(schedule, color_by, levels, "plot_gantt")
+    legend = check_bool(legend, "legend", "plot_gantt")
     ax = axes_or_new(ax, (9, 1.2 + 0.4 * info.n_workers), owner="plot_gantt")
     colours = _level_colours(len(info.levels))
     name = "rung {:.0f}" if info.color_by == "rung" else "budget {:.3g}"  # 1/9 as 0.111, not 0.111111

@@ -199,6 +199,7 @@ def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
     pruned = np.array([c.state == "PRUNED" for c in curves])
     assert pruned.any() and not pruned.all()
     np.testing.assert_array_equal(info.stopped, pruned)
+    np.testing.assert_array_equal(curves_info(iter(curves)).keys, info.keys)  # any iterable, read once
     np.testing.assert_array_equal(info.ends, [[c.steps[-1], c.values[-1]] for c in curves if c.state == "PRUNED"])
     ax = Figure().add_subplot()
     assert plot_learning_curves(curves, ax) is ax
@@ -294,8 +295,10 @@ def _trace(spent, full_budget=1.0):
     (lambda: plot_brackets("abc"), "`brackets` of plot_brackets must be a sequence of brackets, each a non-empty "
                                    "sequence of (n_configs, budget) pairs; got 'abc'."),
     (lambda: brackets_info([[]]), "`brackets` of brackets_info must be"),
-    (lambda: plot_rungs([{"bracket": 0, "loss": 1.0}]), "`rows[0]` of plot_rungs must be rows of a scheduler's "
-                                                        "rung_table(): mappings with the keys"),
+    (lambda: brackets_info(np.array(0.0)), "`brackets` of brackets_info must be"),  # "len() of unsized object"
+    (lambda: plot_learning_curves(np.array(0.0)), "`curves` of plot_learning_curves must be a list of Curve"),
+    (lambda: plot_rungs([{"bracket": 0, "loss": 1.0}]), "`rows[0]` of plot_rungs must be a row of a scheduler's "
+                                                        "rung_table(): a mapping with the keys"),
     (lambda: plot_rungs([1, 2]), "`rows[0]` of plot_rungs"),
     (lambda: plot_rungs(3), "`rows` of plot_rungs"),
     (lambda: plot_rungs([{**ROW, "budget": 0.0}]), "`rows[0]['budget']` of plot_rungs must be a finite number > 0 "
@@ -325,6 +328,10 @@ def _trace(spent, full_budget=1.0):
      "`labels` of plot_budget_trace must be two str: the trace's name and the baseline's; got ('ours',)."),
     (lambda: budget_trace_info(_trace([1, 2]), baseline=[1]), "`baseline` of budget_trace_info must be a "
                                                               "BudgetTrace (budget_trace(study)) or None"),
+    # "no" would count budget in full evaluations, as True does.
+    (lambda: budget_trace_info(_trace([1, 2]), normalize="no"), "`normalize` of budget_trace_info must be a bool; "
+                                                                "got 'no'."),
+    (lambda: plot_budget_trace(_trace([1, 2]), normalize=1), "`normalize` of plot_budget_trace must be a bool; got 1."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):

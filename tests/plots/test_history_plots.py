@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import matplotlib
@@ -233,6 +234,25 @@ def test_parallel_refuses_axes_that_do_not_match_the_history():
                                                                  "History (study.history()); got [1, 2]."),
     (lambda h: plot_best_so_far({"values": [1, 2]}), "`history` of plot_best_so_far must be a History"),
     (lambda h: best_so_far_info(None), "`history` of best_so_far_info must be a History"),
+    # The live plots' update named the info function it calls, which the user had not called.
+    (lambda h: BestSoFarPlot().update(None), "`history` of BestSoFarPlot.update must be a History"),
+    (lambda h: ParallelCoordinatesPlot(axes_levels()).update([1, 2]),
+     "`history` of ParallelCoordinatesPlot.update must be a History"),
+    (lambda h: ParallelCoordinatesPlot(axes_levels()[:2]).update(h),
+     "`axes_levels` of ParallelCoordinatesPlot.update must be a list of 4 AxisLevels"),
+    # Fuzz round 5: a History whose arrays disagree failed inside numpy ("operands could not be
+    # broadcast together", "boolean index did not match"), a bad direction with a plain ValueError.
+    (lambda h: plot_best_so_far(dataclasses.replace(h, values=h.values[:2])),
+     "`history` of plot_best_so_far must be a History (study.history()) with one entry per trial in each array, X "
+     "and active of shape (n, d); got 'values of shape (2,)'. Its numbers have shape (6,)."),
+    (lambda h: plot_parallel_coordinates(dataclasses.replace(h, X=h.X[:2]), axes_levels()),
+     "`history` of plot_parallel_coordinates must be a History (study.history()) with one entry per trial"),
+    (lambda h: BestSoFarPlot().update(dataclasses.replace(h, direction="max")),
+     "`history.direction` of BestSoFarPlot.update must be one of ['minimize', 'maximize']; got 'max'."),
+    # The one-off plots named the class they draw with.
+    (lambda h: plot_best_so_far(h, ax="x"), "`ax` of plot_best_so_far must be None or a matplotlib Axes"),
+    (lambda h: plot_parallel_coordinates(h, axes_levels(), ax="x"),
+     "`ax` of plot_parallel_coordinates must be None or a matplotlib Axes"),
 ])
 def test_input_errors(call, message):
     history = make_study(n_trials=3).history()

@@ -240,6 +240,15 @@ BAD_INPUTS = [
     (lambda: plot_partial_dependence_2d([1, 2], [1, 2], np.eye(2), x_name="a", y_name="b", ax=[ax_()]),
      "`ax` of plot_partial_dependence_2d must be None or a matplotlib Axes"),
     (lambda: plot_ablation(["a"], [1, 0], "ax"), "`ax` of plot_ablation must be None or a matplotlib Axes"),
+    # Fuzz round 5: x_scale and y_scale were reported as `scale`, which plot_partial_dependence_2d
+    # has not; an empty scale ({} or "") was read as the default.
+    (lambda: plot_partial_dependence_2d([1, 2], [1, 2], np.eye(2), x_name="a", y_name="b", x_scale="ln"),
+     "`x_scale` of plot_partial_dependence_2d must be one of ['linear', 'log', 'categorical']; got 'ln'."),
+    (lambda: plot_partial_dependence_2d([1, 2], ["u", "v"], np.eye(2), x_name="a", y_name="b"),
+     "`y_levels` of plot_partial_dependence_2d must be finite numbers for a linear axis; got ['u', 'v']. Pass "
+     "y_scale='categorical' for choices."),
+    (lambda: plot_partial_dependence([1, 2], [0, 1], name="a", scale=""), "`scale` of plot_partial_dependence must "
+                                                                          "be one of"),
 ]
 
 

@@ -167,6 +167,11 @@ def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(bui
     assert [t.get_text().strip() for t in piled.texts] == ["0", "1", "2"] and len(piled.lines[0].get_xdata()) == 6
     up = plot_trajectory(built, "C", "x", params, ax=axes(), direction="maximize", label="score")
     assert colourbar_label(up) == "score (best over k)" and up.images[0].get_array().max() <= 0
+    # Any iterable of dicts (a generator of t.params), read once.
+    once = plot_trajectory(built, "C", "x", (p for p in params), ax=axes(), show_basins=False)
+    assert once.lines[2].get_label() == "best found (#1)"
+    with pytest.raises(TypeError, match=r"plot_trajectory\(\) got an unexpected keyword argument 'colour'"):
+        plot_trajectory(built, "C", "x", params, colour="red")
 
 
 # -- training against test loss -------------------------------------------------------------------
@@ -303,14 +308,14 @@ BAD_INPUTS = [
     (lambda: trajectory_info(THREE, "a", "q", []),
      "`y` of trajectory_info must be one of the landscape's parameters ['a', 'b', 'c']; got 'q'."),
     (lambda: trajectory_info(THREE, "a", "b", [{"a": 1}]),
-     "`params[0]` of trajectory_info must be a params dict with the parameters ['a', 'b']; got {'a': 1}. "
+     "`params[0]` of trajectory_info must be a params dict with the keys ['a', 'b']; got {'a': 1}. "
      "Missing: ['b']."),
     (lambda: trajectory_info(THREE, "a", "b", [{"a": 1, "b": "x"}, {"a": 1, "b": "w"}]),
      "`params[1]['b']` of trajectory_info must be one of the landscape's levels ['x', 'y']; got 'w'."),
     (lambda: trajectory_info(THREE, "a", "b", {"a": 1, "b": "x"}),
      "`params` of trajectory_info must be a sequence of params dicts; got {'a': 1, 'b': 'x'}."),
     (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x"}]),
-     "`params[0]` of plot_trajectory must be a params dict with the parameters ['a', 'b', 'c']"),
+     "`params[0]` of plot_trajectory must be a params dict with the keys ['a', 'b', 'c']"),
     (lambda: train_test_info(THREE), "`land` of train_test_info must be a Landscape with 'train' and 'test' losses "
                                      "in `others` (build_landscape on a SklearnCV task); got 'a landscape with others "
                                      "[]'."),
@@ -341,6 +346,30 @@ BAD_INPUTS = [
      "`labels` of plot_similarity must be a sequence of 2 labels (one per row of matrix); got ['a', 'b', 'c']."),
     (lambda: plot_similarity(np.eye(2), ["a", "b"], vmin=1, vmax=0),
      "`vmax` of plot_similarity must be greater than vmin=1.0; got 0.0."),
+    # Fuzz round 5: plot_trajectory passed its keywords on to plot_landscape, which named itself
+    # (an unknown keyword too); a value of a parameter off the plot was refused by
+    # Landscape.index_of, a NaN one on it placed at the first level; "no" read as True.
+    (lambda: plot_trajectory(THREE, "a", "b", [], direction="max"),
+     "`direction` of plot_trajectory must be one of ['minimize', 'maximize']; got 'max'."),
+    (lambda: plot_trajectory(THREE, "a", "b", [], label=3), "`label` of plot_trajectory must be a non-empty str"),
+    (lambda: plot_trajectory(THREE, "a", "b", [], cmap="nope"), "`cmap` of plot_trajectory must be a matplotlib "
+                                                                 "Colormap"),
+    (lambda: plot_trajectory(THREE, "a", "b", [], ax="x"), "`ax` of plot_trajectory must be None or a matplotlib "
+                                                           "Axes"),
+    (lambda: plot_trajectory(THREE, "a", "b", [], show_optima="no"), "`show_optima` of plot_trajectory must be a "
+                                                                     "bool; got 'no'."),
+    (lambda: plot_trajectory(THREE, "a", "b", [], plateaus=None), "`plateaus` of plot_trajectory must be a bool"),
+    (lambda: plot_landscape(THREE, "a", "b", show_basins="no"), "`show_basins` of plot_landscape must be a bool"),
+    (lambda: plot_landscape_graph(STEP, seed=-1), "`seed` of plot_landscape_graph must be a non-negative int"),
+    (lambda: plot_landscape_graph(STEP, edges="no"), "`edges` of plot_landscape_graph must be a bool; got 'no'."),
+    (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x", "c": "zz"}]),
+     "`params[0]['c']` of plot_trajectory must be one of the landscape's levels [0, 1, 2, 3] or a finite number; "
+     "got 'zz'."),
+    (lambda: trajectory_info(THREE, "a", "b", np.array(0.0)),  # iterable by type: "iteration over a 0-d array"
+     "`params` of trajectory_info must be a sequence of params dicts; got array(0.)."),
+    (lambda: trajectory_info(THREE, "a", "b", [{"a": math.nan, "b": "x"}]),
+     "`params[0]['a']` of trajectory_info must be one of the landscape's levels [0, 1, 2] or a finite number; got "
+     "nan."),
 ]
 
 

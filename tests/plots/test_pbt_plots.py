@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from interactive_hpo import InvalidParameterError  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.plots import projector_style  # noqa: E402
 from interactive_hpo.plots.pbt import (  # noqa: E402
     EXPLOIT_LABEL,
@@ -191,6 +191,7 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
      "`schedule` of plot_pbt_schedule must be finite numbers > 0 (NaN where inactive) on a log axis; got "
      "-0.001. At round 0, member 0."),
     (lambda: plot_pbt_schedule(LR, scale="logit"), "`scale` of plot_pbt_schedule must be one of"),
+    (lambda: plot_pbt_schedule(LR, legend="no"), "`legend` of plot_pbt_schedule must be a bool; got 'no'."),
     (lambda: plot_pbt_schedule(ACT, scale="categorical", choices=["relu", "tanh"]),
      "`schedule` of plot_pbt_schedule must be values among choices=['relu', 'tanh']; got 'gelu'. At round 1, "
      "member 2."),
@@ -220,16 +221,63 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     (lambda: plot_pbt_scores(SCORES, exploits=[5]), "got 5."),
     (lambda: plot_pbt_scores(SCORES, labels=("PBT",)), "`labels` of plot_pbt_scores must be two str"),
     (lambda: score_info(SCORES, exploits=[(0, 0)]), "`exploits[0]` of score_info"),
-    (lambda: plot_pbt(SimpleNamespace(scores=SCORES)), "`result` of plot_pbt must be a run's record with scores, "
-                                                       "schedules, scales, exploits, direction, best_member (a "
-                                                       "PBTResult); got namespace(scores="),
+    (lambda: plot_pbt(SimpleNamespace(scores=SCORES)), "`result` of plot_pbt must be a run's record (a PBTResult) "
+                                                       "(with scores, schedules, scales, exploits, direction, "
+                                                       "best_member); got namespace(scores="),
     (lambda: plot_pbt(SimpleNamespace(scores=np.ones((2, 2, 2)), schedules={}, scales={}, exploits=[], direction="max",
                                       best_member=0)), "`result.scores` of plot_pbt must be an array of shape"),
     (lambda: plot_pbt(SimpleNamespace(scores=SCORES, schedules={}, scales={}, exploits=[], direction="maximize",
                                       best_member=0), baseline=[1.0]),
-     "`baseline` of plot_pbt must be None or a run's record with scores (a PBTResult); got [1.0]."),
+     "`baseline` of plot_pbt must be None or a run's record (a PBTResult) (with scores); got [1.0]."),
 ])
 def test_input_errors(call, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
+
+
+def run(**changes):
+    """A record like a PBTResult (3 rounds, 3 members), with ``changes``."""
+    fields = dict(scores=SCORES, schedules={"lr": LR, "act": ACT}, scales={"lr": "log", "act": "categorical"},
+                  exploits=EXPLOITS, direction="maximize", best_member=0)
+    return SimpleNamespace(**{**fields, **changes})
+
+
+# plot_pbt checked only that its result had the fields: the rest failed in the panel it reached,
+# naming plot_pbt_scores, plot_pbt_lineage or plot_pbt_schedule (not what the person called) or
+# deep inside (KeyError for a schedule without a scale, TypeError for a best_member of None), or
+# drew a schedule of other rounds than the scores.
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: plot_pbt(run(direction="max")),
+     "`result.direction` of plot_pbt must be one of ['minimize', 'maximize']; got 'max'."),
+    (lambda: plot_pbt(run(exploits=[(0, 9, 0)])),
+     "`result.exploits[0]` of plot_pbt must be a sequence of (round, receiver, donor): ints, round in [0, 3), "
+     "members in [0, 3); got (0, 9, 0)."),
+    (lambda: plot_pbt(run(best_member=None)), "`result.best_member` of plot_pbt must be an int in [-1, 2]; got None."),
+    (lambda: plot_pbt(run(best_member=3)), "`result.best_member` of plot_pbt must be an int in [-1, 2]; got 3."),
+    (lambda: plot_pbt(run(scales={"lr": "log"})),
+     "`result.scales` of plot_pbt must be a mapping with a scale for each schedule; got {'lr': 'log'}. "
+     "Missing: 'act'."),
+    (lambda: plot_pbt(run(scales=["log", "categorical"])),
+     "`result.scales` of plot_pbt must be a mapping from each parameter's name to its scale"),
+    (lambda: plot_pbt(run(scales={"lr": "logit", "act": "categorical"})),
+     "`result.scales['lr']` of plot_pbt must be one of ['linear', 'log', 'categorical']; got 'logit'."),
+    (lambda: plot_pbt(run(schedules={"lr": LR[:2]}, scales={"lr": "log"})),
+     "`result.schedules['lr']` of plot_pbt must be an array of shape (3, 3): numbers, NaN where inactive; got 'an "
+     "array of shape (2, 3)'."),
+    (lambda: plot_pbt(run(schedules={"lr": -LR}, scales={"lr": "log"})),
+     "`result.schedules['lr']` of plot_pbt must be finite numbers > 0 (NaN where inactive) on a log axis; got "
+     "-0.001. At round 0, member 0."),
+    (lambda: plot_pbt(run(space=SearchSpace([Float("lr", 1e-4, 1.0)]))),
+     "`result.space` of plot_pbt must be None or the SearchSpace of the run, with every parameter of its schedules"),
+    (lambda: plot_pbt(run(space=SearchSpace([Float("lr", 1e-4, 1.0), Categorical("act", ["relu", "tanh"])]))),
+     "`result.schedules['act']` of plot_pbt must be values among choices=['relu', 'tanh']; got 'gelu'. At round 1, "
+     "member 2."),
+    (lambda: plot_pbt(run(), baseline=SimpleNamespace(scores=np.ones((2, 3)))),
+     "`baseline.scores` of plot_pbt must be an array of shape (3, n_members) of scores"),
+    (lambda: plot_pbt(run(), baseline_label=None),
+     "`baseline_label` of plot_pbt must be a str (the baseline's name in the legend); got None."),
+])
+def test_plot_pbt_checks_its_whole_result_naming_itself(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
 

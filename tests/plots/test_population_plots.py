@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -129,6 +130,13 @@ def test_lineage_links_are_drawn_to_be_seen_and_named():
     plt.close("all")
 
 
+def tree(**changes):
+    """A Lineage of two individuals (1 bred from 0), with ``changes``."""
+    fields = dict(ids=np.array([0, 1]), generations=np.array([0, 1]), values=np.array([2.0, 1.0]),
+                  parents=((), (0,)), best=1)
+    return Lineage(**{**fields, **changes})
+
+
 # Fuzz round 4: a negative index plotted another parameter without a word, one out of range or a
 # float failed inside numpy (IndexError), and a lineage of unequal arrays with "zip() argument 2 is
 # shorter" or an AttributeError.
@@ -139,16 +147,66 @@ def test_lineage_links_are_drawn_to_be_seen_and_named():
     (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 1.0)), "got (0, 1.0)."),
     (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 0)), "got (0, 0)."),
     (lambda: plot_population(snapshot(), *axes("a", "lr"), (0,)), "got (0,)."),
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), [[], []]), "got [[], []]."),  # TypeError: unhashable
     (lambda: plot_population(snapshot(), axes("a")[0], None, (0, 1)),
      "`dims` of plot_population must be a tuple of one parameter index (x; y is the loss) in [0, 3); got (0, 1)."),
     (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 3)), "`dims` of PopulationPlot.update"),
+    # Fuzz round 5: plot_population named PopulationPlot for its ax; previous failed inside
+    # ("dictionary update sequence", np.stack of unequal shapes) and legend="no" read as True.
+    (lambda: plot_population(snapshot(), *axes("a", "lr"), (0, 1), ax="x"), "`ax` of plot_population must be None "
+                                                                            "or a matplotlib Axes"),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), previous=[4]),
+     "`previous` of PopulationPlot.update must be None or a dict from an individual's id to its unit-cube position "
+     "of shape (3,); got [4]."),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), previous={4: [0.5]}),
+     "`previous[4]` of PopulationPlot.update must be None or a dict from an individual's id to its unit-cube "
+     "position of shape (3,); got 'an array of shape (1,)'."),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), legend="no"),
+     "`legend` of PopulationPlot.update must be a bool; got 'no'."),
+    # ... and a snapshot whose arrays disagree with "zip() argument 2 is longer" or an IndexError.
+    (lambda: plot_population(snapshot(ids=np.array([10])), *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot (optimizer.population()) whose arrays agree: X of "
+     "shape (m, d); losses, states, ids and parents of m entries; best_x and mean of d, cov (d, d); got \"shapes "),
+    (lambda: plot_population(snapshot(parents=((4,),)), *axes("a", "lr"), (0, 1)), "and 1 parents"),
+    (lambda: plot_population(snapshot(best_x=np.array([0.1])), *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot"),
+    (lambda: plot_population(snapshot(mean=np.full(3, 0.5), cov=np.eye(2)), *axes("a", "lr"), (0, 1)),
+     "`snapshot` of plot_population must be a PopulationSnapshot"),
+    (lambda: plot_population(snapshot(X=np.array([["a", "b", "c"]])), *axes("a", "lr"), (0, 1)),
+     "`snapshot.X` of plot_population must be numbers"),
     (lambda: plot_population([[0.1, 0.2]], *axes("a", "lr"), (0, 1)),
      "`snapshot` of plot_population must be a PopulationSnapshot (optimizer.population()); got [[0.1, 0.2]]."),
     (lambda: plot_population(snapshot(), "a", None, (0,)), "`x_axis` of plot_population must be an AxisLevels"),
-    (lambda: plot_lineage(Lineage(np.array([0, 1]), np.array([0]), np.array([1.0, 2.0]), ((), (0,)), 1)),
-     "`lineage` of plot_lineage must be a Lineage (study.curves.lineage(study)): ids, generations, values and "
-     "parents of one length; got 'lengths [2, 1, 2, 2]'."),
-    (lambda: plot_lineage([1, 2]), "`lineage` of plot_lineage must be a Lineage"),
+    (lambda: plot_lineage(tree(generations=np.array([0]))),
+     "`lineage.generations` of plot_lineage must be a 1-D array of length 2 (as lineage.ids); got 'length 1'."),
+    (lambda: plot_lineage([1, 2]), "`lineage` of plot_lineage must be a Lineage (study.curves.lineage(study)) "
+                                   "(with ids, generations, values, parents, best, ancestry); got [1, 2]."),
+    # Fuzz round 5: each of these failed inside plot_lineage (AttributeError, int() or float() of a
+    # str, "'int' object is not iterable", "unhashable type") or drew something else silently (an
+    # id 0.5 as 0, a NaN generation or an infinite value not at all, a best individual not in ids).
+    (lambda: plot_lineage(SimpleNamespace(ids=np.array([0]), generations=[0], values=[1.0], parents=((),), best=0)),
+     "got namespace(ids=array([0]), generations=[0], values=[1.0], parents=((),), best=0). It has no ancestry."),
+    (lambda: plot_lineage(tree(ids=[0, 1])),
+     "`lineage.ids` of plot_lineage must be an ndarray of shape (n,) of ints (one id per individual); got [0, 1]."),
+    (lambda: plot_lineage(tree(ids=np.array(["a", "b"]))), "`lineage.ids` of plot_lineage must be an array of "
+                                                           "numbers"),
+    (lambda: plot_lineage(tree(ids=np.array([0.5, 1.0]))),
+     "`lineage.ids[0]` of plot_lineage must be an int (an individual's id); got 0.5."),
+    (lambda: plot_lineage(tree(generations=np.array([0.0, np.nan]))),
+     "`lineage.generations[1]` of plot_lineage must be an int (a generation; -1 where unknown); got nan."),
+    (lambda: plot_lineage(tree(values=np.array(["a", "b"]))), "`lineage.values` of plot_lineage must be an array "
+                                                              "of numbers"),
+    (lambda: plot_lineage(tree(values=np.array([1.0, np.inf]))),
+     "`lineage.values[1]` of plot_lineage must be a finite number, or NaN for a failed individual; got inf."),
+    (lambda: plot_lineage(tree(parents=(0, 1))),
+     "`lineage.parents[0]` of plot_lineage must be a tuple of ints (the ids of the parents); got 0."),
+    (lambda: plot_lineage(tree(parents=((), (0.0,)))), "`lineage.parents[1]` of plot_lineage must be a tuple of ints"),
+    (lambda: plot_lineage(tree(parents=((),))),
+     "`lineage.parents` of plot_lineage must be 2 tuples of parent ids, one per individual; got '1 tuples'."),
+    (lambda: plot_lineage(tree(parents=5)), "`lineage.parents` of plot_lineage must be 2 tuples of parent ids"),
+    (lambda: plot_lineage(tree(best=7)),
+     "`lineage.best` of plot_lineage must be None or one of lineage.ids (the best individual); got 7."),
+    (lambda: plot_lineage(tree(best=[1])), "`lineage.best` of plot_lineage must be None or one of lineage.ids"),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):

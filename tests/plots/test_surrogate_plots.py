@@ -134,7 +134,9 @@ def test_plots_never_change_global_style():
     (lambda: SurrogateCurve(acquisition_ax=plt.figure()), "`acquisition_ax` of SurrogateCurve must be None or"),
     (lambda: SurrogateCurve(acquisition_ax=plt.figure().add_subplot()),
      "`ax` of SurrogateCurve must be an Axes when acquisition_ax is given (the curve goes above it); got None."),
-    (lambda: SurrogateMaps(axes=["a", "b", "c"]), "`axes` of SurrogateMaps must be None or a matplotlib Axes"),
+    (lambda: SurrogateMaps(axes=["a", "b", "c"]), "`axes` of SurrogateMaps must be None or three matplotlib Axes "
+                                                  "(mean, std, acquisition); got ['a', 'b', 'c']."),
+    (lambda: SurrogateMaps(axes=plt.figure()), "A Figure holds Axes: pass fig.subplots(1, 3)."),
     (lambda: BestSoFarPlot(ax="x"), "`ax` of BestSoFarPlot must be None or a matplotlib Axes"),
     (lambda: PopulationPlot(ax=3), "`ax` of PopulationPlot must be None or a matplotlib Axes"),
 ])
@@ -155,13 +157,13 @@ GRID = SPACE.slice2d("C", "kernel", resolution=4)
      "`prediction.mean` of plot_surrogate_1d must be an array of shape (5,), one value per point of the axis "
      "(5 levels); got 'an array of shape (3,)'. Predict at the slice's own points."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=[0.1, 0.2, 0.3], observed_y=[1, 2]),
-     "`observed_y` of plot_surrogate_1d must be an array of shape (3,) of numbers; got 'an array of shape (2,)'."),
+     "`observed_y` of plot_surrogate_1d must be a 1-D array of length 3 (as observed_x); got 'length 2'."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=[0.1]),
      "`observed_y` of plot_surrogate_1d must be given together with the other coordinate of the evaluated "
      "points; got None."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), observed_x=["a"], observed_y=[1]), "got ['a']."),
-    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), truth=[1, 2]), "`truth` of plot_surrogate_1d must be an "
-                                                                        "array of shape (5,)"),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), truth=[1, 2]),
+     "`truth` of plot_surrogate_1d must be a 1-D array of length 5 (as the axis' levels); got 'length 2'."),
     (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), proposal="x"), "`proposal` of plot_surrogate_1d must be "
                                                                         "a finite real number"),
     (lambda: plot_surrogate_1d([0, 1], fake_prediction(5)), "`axis` of plot_surrogate_1d must be an AxisLevels"),
@@ -176,8 +178,22 @@ GRID = SPACE.slice2d("C", "kernel", resolution=4)
      "shape (2,)'."),
     (lambda: plot_surrogate_2d(GRID, fake_prediction(8), proposal=[1.0, 0.0, 2.0]),
      "`proposal` of plot_surrogate_2d must be None or (x, y) on the plot axes; got [1.0, 0.0, 2.0]."),
+    # Fuzz round 5: the one-off plots named the class they draw with, and the search-axis helpers
+    # failed inside (AttributeError: 'str' object has no attribute 'scale', float() of a str).
     (lambda: plot_surrogate_2d(GRID, fake_prediction(8), axes=[plt.figure().add_subplot()]),
-     "`axes` of SurrogateMaps must be None or three matplotlib Axes (mean, std, acquisition)"),
+     "`axes` of plot_surrogate_2d must be None or three matplotlib Axes (mean, std, acquisition)"),
+    (lambda: plot_surrogate_2d(GRID, fake_prediction(8), axes=[[], [0.0]]),  # numpy: "inhomogeneous shape"
+     "`axes` of plot_surrogate_2d must be None or three matplotlib Axes (mean, std, acquisition); got [[], [0.0]]."),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), ax="x"), "`ax` of plot_surrogate_1d must be None or a "
+                                                                  "matplotlib Axes"),
+    (lambda: plot_surrogate_1d(AXIS, fake_prediction(5), acquisition_ax=plt.figure().add_subplot()),
+     "`ax` of plot_surrogate_1d must be an Axes when acquisition_ax is given"),
+    (lambda: axis_positions("C", [0.5]), "`axis` of axis_positions must be an AxisLevels (space.axis(name)); got 'C'."),
+    (lambda: axis_positions(AXIS, ["a"]), "`unit` of axis_positions must be unit-cube coordinates: an array of "
+                                          "numbers; got ['a']."),
+    (lambda: axis_to_unit(None, 1.0), "`axis` of axis_to_unit must be an AxisLevels"),
+    (lambda: axis_to_unit(AXIS, "1"), "`position` of axis_to_unit must be a finite real number"),
+    (lambda: axis_to_unit(AXIS, float("nan")), "`position` of axis_to_unit must be a finite real number"),
     (lambda: SurrogateMaps().update(AXIS, fake_prediction(8)), "`grid` of SurrogateMaps.update must be a "
                                                                "SurfaceGrid"),
 ])

@@ -51,12 +51,14 @@ def test_budgets_are_labelled_with_three_significant_digits():
      "colours); got ['a']."),
     (lambda: plot_gantt(schedule([1.0], False), levels=[np.nan, 1.0]), "got [nan, 1.0]."),
     (lambda: plot_gantt([1, 2]), "`schedule` of plot_gantt must be a Schedule (simulate_workers(...) or "
-                                 "Schedule.observed(trials)); got [1, 2]."),
+                                 "Schedule.observed(trials)) (with columns, idle, n_workers, makespan, "
+                                 "utilization, waiting_time); got [1, 2]."),
     (lambda: gantt_info("x"), "`schedule` of gantt_info must be a Schedule"),
     (lambda: compare_gantt([schedule([1.0], False)]), "`schedules` of compare_gantt must be a non-empty mapping "
                                                       "of name -> Schedule"),
     (lambda: compare_gantt({"a": 1}), "`schedules['a']` of compare_gantt must be a Schedule"),
     (lambda: compare_gantt({"a": schedule([1.0], False)}, color_by="x"), "`color_by` of compare_gantt must be"),
+    (lambda: plot_gantt(schedule([1.0], False), legend="no"), "`legend` of plot_gantt must be a bool; got 'no'."),
     (lambda: compare_gantt({"a": schedule([1.0], False)}, fig=Figure().add_subplot()),
      "`fig` of compare_gantt must be None or a matplotlib Figure (where to put the panels); got <Axes: >."),
     (lambda: plot_pbt(SimpleNamespace(scores=[[1.0]], schedules={}), fig="x"),
