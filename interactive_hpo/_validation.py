@@ -120,10 +120,14 @@ def is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def is_int(value: Any) -> bool:
+    """True for ints (Python or numpy), False for bools (which Python counts as ints) and the rest."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
 def check_int(value: Any, name: str, owner: str, low: int | None = None, high: int | None = None) -> int:
     """Return ``value`` as an ``int`` if it is an integer (not a bool) in ``[low, high]``."""
-    is_int = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-    if not is_int or (low is not None and int(value) < low) or (high is not None and int(value) > high):
+    if not is_int(value) or (low is not None and int(value) < low) or (high is not None and int(value) > high):
         raise fail(name, owner, f"an int in {_interval(low, high)}", value)
     return int(value)
 
@@ -183,7 +187,9 @@ def check_level(level: Any, owner: str) -> float:
 def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``options``."""
     options = list(options)
-    if value not in options:
+    # An array is never one of them: `array in options` compares elementwise and raised "The
+    # truth value of an array ... is ambiguous" instead of saying what was wrong.
+    if isinstance(value, np.ndarray) or value not in options:
         raise fail(name, owner, f"one of {options}", value)
     return value
 

@@ -303,6 +303,8 @@ CASES = [
      InvalidParameterError, "`user_attrs` of Study.tell must be JSON-serializable"),
     ("wrong direction", lambda t: Study(SPACE, direction="max"), InvalidParameterError,
      "`direction` of Study must be one of ['minimize', 'maximize']; got 'max'."),
+    ("an array for an option", lambda t: Study(SPACE, direction=np.array(["minimize"])), InvalidParameterError,
+     "`direction` of Study must be one of ['minimize', 'maximize']; got array(['minimize']"),
     ("unknown optimizer", lambda t: Study(SPACE, "annealing"), InvalidParameterError,
      "`optimizer` of Study must be one of ['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', "
      "'hyperband', "),

@@ -8,7 +8,6 @@ module needs stay in its own ``_*_checks`` module.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,7 +16,7 @@ import numpy as np
 from .._validation import fail, float_array
 from ..direction import Direction
 
-__all__ = ["SCALES", "first_bad", "is_int", "is_sequence", "keys", "record_fields", "records", "two_labels",
+__all__ = ["SCALES", "first_bad", "is_sequence", "keys", "record_fields", "records", "two_labels",
            "value_label", "vector"]
 
 #: How a parameter's axis is drawn (``AxisLevels.scale``, ``PBTResult.scales``).
@@ -52,11 +51,6 @@ def is_sequence(value: Any) -> bool:
     if isinstance(value, np.ndarray):
         return value.ndim > 0
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
-
-
-def is_int(value: Any) -> bool:
-    """Whether ``value`` is an int (NumPy's too), and not a bool, which Python counts as one."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def two_labels(labels: Any, owner: str, first: str) -> tuple[str, str]:

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, float_array
+from .._validation import check_int, fail, float_array, is_int
 from ..direction import Direction
 from ..space import SearchSpace
-from ._checks import SCALES, is_int, is_sequence, record_fields
+from ._checks import SCALES, is_sequence, record_fields
 
 __all__ = ["check_exploits", "check_member", "check_result", "check_schedule", "check_scores"]
 

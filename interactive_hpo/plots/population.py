@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, fail, float_array
+from .._validation import check_bool, fail, float_array, is_int
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, check_axes, integer_ticks
-from ._checks import first_bad, is_int, is_sequence, record_fields, records, vector
+from ._checks import first_bad, is_sequence, record_fields, records, vector
 from .search_axes import axis_positions, drawn_levels, style_axis
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]

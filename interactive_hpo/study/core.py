@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_scalar, check_int, fail, is_real, seed_to_int
+from .._validation import as_scalar, check_int, fail, is_int, is_real, seed_to_int
 from ..direction import Direction
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
@@ -339,9 +339,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     def _number(self, trial: Trial | int, owner: str, name: str = "trial") -> int:
         number = trial.number if isinstance(trial, Trial) else trial
-        is_int = isinstance(number, (int, np.integer)) and not isinstance(number, bool)
         trials = self._state.trials
-        if not is_int or not 0 <= number < len(trials):
+        if not is_int(number) or not 0 <= number < len(trials):
             raise fail(name, owner, f"a trial of this study (number in [0, {len(trials)}))", trial)
         if isinstance(trial, Trial) and trial.params != trials[number].params:
             raise fail(name, owner, "a trial of this study", trial,
