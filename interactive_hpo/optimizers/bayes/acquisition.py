@@ -104,7 +104,8 @@ def candidates(dim: int, n: int, seed: int, snap: Any = None) -> Any:
 def supports_paths(model: Any) -> bool:
     """Whether BoTorch can draw pathwise samples (random features) for this model's kernel.
 
-    It cannot for our kernel with categorical coordinates; callers then sample jointly on finite sets.
+    It cannot for our kernel with categorical coordinates: Thompson sampling and MES then sample
+    jointly on finite candidate sets (the views' sample paths use ``bayes.paths`` instead).
     """
     return not isinstance(model.covar_module, HammingKernel)
 
