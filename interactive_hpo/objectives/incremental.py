@@ -65,7 +65,7 @@ class IncrementalTask(Protocol):
         """
 
     def score(self, model: Any) -> float:
-        """The model's score on the validation split."""
+        """The model's score on the validation split (NaN, or an infinite score, for a diverged model)."""
 
     def copy(self, model: Any) -> Any:
         """An independent copy: training one never changes the other."""
