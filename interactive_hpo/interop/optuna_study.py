@@ -36,7 +36,8 @@ datetimes            naive local datetimes <-> Unix timestamps     the same
 So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
 ``ihpo_source``), budgets and times; Optuna -> ours -> Optuna the same on Optuna's side.
 A FAILED trial whose params do not fit the space of the COMPLETE and PRUNED trials (Optuna
-records what was suggested before the objective raised) is left out, with a warning.
+records what was suggested before the objective raised) is left out, with a warning; so is a
+trial run at a value outside its own range (``enqueue_trial`` runs any value, with a warning).
 
 :func:`to_optuna` lives in :mod:`.optuna_export`. Optuna is imported when these functions are
 called, never when this module is.
@@ -63,7 +64,7 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import check_path
 from ..trial import Trial, TrialState, check_attrs
-from .optuna_space import infer_space
+from .optuna_space import infer_space, parameter_of
 
 __all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
            "constraint_values", "unmeasured_constraint"]
@@ -158,6 +159,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
             kept.append(trial)
         elif trial.state is optuna.trial.TrialState.FAIL:
             left_out.setdefault("FAIL trials whose params do not fit the space of the others", []).append(trial.number)
+        elif _outside_own_range(trial):  # Optuna cannot delete it: refusing it would refuse the study for good
+            left_out.setdefault("trials run at a value outside their own range (as enqueue_trial allows)",
+                                []).append(trial.number)
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
@@ -245,6 +249,17 @@ def _misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
     except InvalidParameterError as error:
         return str(error)
     return None
+
+
+def _outside_own_range(trial: Any) -> bool:
+    """Whether a value of ``trial`` lies outside the distribution it was suggested with: Optuna runs
+    an enqueued value anywhere, with a warning."""
+    for name, distribution in trial.distributions.items():
+        try:
+            parameter_of(name, distribution, drop_steps=True).validate(trial.params[name])
+        except InvalidParameterError:
+            return True
+    return False
 
 
 def _enqueued(trial: Any) -> dict[str, Any]:

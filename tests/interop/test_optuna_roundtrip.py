@@ -341,6 +341,18 @@ def test_a_budget_or_generation_to_optuna_never_writes_stays_a_user_attribute(at
     assert trial.budget is None and trial.generation is None and set(trial.user_attrs) == set(attrs)
 
 
+def test_a_trial_enqueued_outside_its_range_is_left_out_with_a_warning():
+    """Optuna runs it (with a warning) and cannot delete it: refusing it refused the whole study, for good."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.enqueue_trial({"x": 5.0})
+    with pytest.warns(UserWarning, match="out of range"):
+        theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=3)
+    with pytest.warns(UserWarning, match=re.escape("from_optuna left out trials run at a value outside their own "
+                                                   "range (as enqueue_trial allows): Optuna trials [0].")):
+        ours = from_optuna(theirs, "random")
+    assert [t.number for t in ours.trials] == [0, 1] and ours.space == SearchSpace([Float("x", 0.0, 1.0)])
+
+
 def stepped_at_a_half() -> Study:
     """A study Optuna cannot hold: a curve reported at step 0.5."""
     ours = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
