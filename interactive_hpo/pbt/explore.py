@@ -77,7 +77,7 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
         elif param.kind in ("float", "int"):
             factor = float(perturb[int(rng.integers(len(perturb)))])
             low, high = param.low, param.high  # type: ignore[attr-defined]
-            moved = value * factor
+            moved = min(max(value * factor, low), high)  # clipped first: a product past 1e308 is inf, no int
             if param.kind == "int":
                 moved = int(round(moved))
                 if moved == value and factor != 1.0:

@@ -74,6 +74,13 @@ def test_explore_rounds_integers_and_never_gets_stuck(value, factor, expected):
         {"k": expected}
 
 
+def test_explore_with_a_factor_that_overflows_clips_to_the_bound():
+    """Before: 5 x 1e308 is inf, and rounding it for an int raised OverflowError inside the exploit."""
+    new = explore({"lr": 0.1, "width": 5, "mode": "go"}, ToyTask.space, np.random.default_rng(0), perturb=(1e308,),
+                  resample_probability=0.0)
+    assert new == {"lr": 1.0, "width": 10, "mode": "go"}
+
+
 def test_explore_resamples_from_the_space_with_the_given_probability():
     space = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Categorical("act", ["relu", "tanh", "gelu"])])
     rng, replay = np.random.default_rng(3), np.random.default_rng(3)
