@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, seed_to_int
+from .._validation import check_bool, check_int, fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
 from ..optimizers.capabilities import MultiObjective, Scheduler
-from ..optimizers.registry import optimizer_class, optimizers_serving_several
+from ..optimizers.registry import check_settings, optimizer_class, optimizers_serving_several
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
@@ -150,7 +150,7 @@ class Race:
         self.studies: dict[str, Study] = {
             name: Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings)
             for name, (optimizer, settings) in specs.items()}
-        if you:
+        if check_bool(you, "you", "Race"):
             self.studies[YOU] = Study(space, "random", **goals, seed=seed)
         # As every step will: an objective to minimize in a race to maximize, or over another
         # space, is refused here, where it was typed, not at the first round.
@@ -184,9 +184,9 @@ class Race:
         """Evaluate your configuration ``params`` in the lane "you" (within the same budget)."""
         study = self.studies.get(YOU)
         if study is None:
-            raise fail("params", "Race.evaluate", "evaluated in a race started with you=True", dict(params))
+            raise fail("params", "Race.evaluate", "evaluated in a race started with you=True", params)
         if len(study.trials) >= self.n_trials:
-            raise fail("params", "Race.evaluate", f"within your budget of {self.n_trials} trials", dict(params))
+            raise fail("params", "Race.evaluate", f"within your budget of {self.n_trials} trials", params)
         return study.add_evaluated(params, self.objective, owner="Race.evaluate")
 
     def curves(self) -> dict[str, np.ndarray]:
@@ -247,6 +247,8 @@ def _lanes_of(lanes: Any) -> dict[str, tuple[str, dict[str, Any]]]:
         raise fail("lanes", "Race", rule, lanes)
     if not specs or YOU in specs:
         raise fail("lanes", "Race", rule, lanes)
+    for lane, (optimizer, settings) in specs.items():  # named as typed, not as the Study built from them
+        check_settings(optimizer, settings, argument="lanes", settings_argument=f"lanes[{lane!r}]", owner="Race")
     return specs
 
 

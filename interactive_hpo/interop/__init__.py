@@ -4,8 +4,8 @@
   its conditions) inferred from the trials of an Optuna study, whose space may change from one
   trial to the next.
 - ``optuna_study``: :func:`from_optuna` (an Optuna study becomes our :class:`~interactive_hpo.study.Study`,
-  so the GP, the plots and the Lab can look inside it) and :func:`to_optuna` (ours written to
-  any Optuna storage: in memory, SQLite, ...).
+  so the GP, the plots and the Lab can look inside it); ``optuna_export``: :func:`to_optuna` (ours
+  written to any Optuna storage: in memory, SQLite, ...).
   Imported trials enter through ``Study.add_finished`` (states, curves and times kept).
 - ``optuna_sampler``: :class:`IHPOSampler`, any of our optimizers (the GP first) as an Optuna
   sampler.
@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .optuna_study import from_optuna, is_optuna_study, to_optuna
+from .optuna_export import to_optuna
+from .optuna_study import from_optuna, is_optuna_study
 
 __all__ = ["IHPOSampler", "from_optuna", "is_optuna_study", "optuna_objective", "to_optuna"]
 

@@ -34,7 +34,7 @@ from optuna.trial import TrialState as OptunaState
 
 from .._validation import fail, seed_to_int
 from ..direction import Direction
-from ..exceptions import SearchExhausted
+from ..exceptions import InvalidParameterError, SearchExhausted
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import MultiObjective, Scheduler
@@ -171,9 +171,10 @@ class IHPOSampler(BaseSampler):
 
     def _trial(self, other: FrozenTrial, space: SearchSpace, search_space: dict[str, BaseDistribution],
                goals: Goals, proposal: tuple[dict[str, Any], dict[str, Any]] | None) -> Trial | None:
-        """An Optuna trial as ours over ``space``, or None if it has no values there (WAITING, or
-        other distributions). A RUNNING trial this sampler proposed has its proposal's params
-        (those of ``space``: the relative space shrinks when a parameter turns out conditional).
+        """An Optuna trial as ours over ``space``, or None if it has no values there (WAITING, other
+        distributions, or a value outside its range). A RUNNING trial this sampler proposed has its
+        proposal's params (those of ``space``: the relative space shrinks when a parameter turns out
+        conditional).
         A finished one counts as proposed only if it ran at the proposal (not at enqueued params)."""
         state = _STATES.get(other.state)
         if state is None:  # WAITING: not run yet
@@ -187,6 +188,10 @@ class IHPOSampler(BaseSampler):
             params = {name: other.params[name] for name in search_space}
         else:
             return None
+        try:
+            x = space.to_unit(params)
+        except InvalidParameterError:  # Optuna runs an enqueued value outside the range (with a warning)
+            return None
         if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
             proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
         values = None
@@ -195,7 +200,7 @@ class IHPOSampler(BaseSampler):
             # An infinite value: no loss to learn from; an infinite constraint: none to model.
             if not all(math.isfinite(v) for v in values) or unmeasured_constraint(other.constraints) is not None:
                 state, values = TrialState.FAILED, None
-        return Trial(number=other.number, params=params, x=space.to_unit(params), state=state,
+        return Trial(number=other.number, params=params, x=x, state=state,
                      value=None if values is None or goals.multi else values[0],
                      values=values if goals.multi else None,
                      constraints=constraint_values(other.constraints) if state is TrialState.COMPLETE else None,

@@ -36,9 +36,11 @@ datetimes            naive local datetimes <-> Unix timestamps     the same
 So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
 ``ihpo_source``), budgets and times; Optuna -> ours -> Optuna the same on Optuna's side.
 A FAILED trial whose params do not fit the space of the COMPLETE and PRUNED trials (Optuna
-records what was suggested before the objective raised) is left out, with a warning.
+records what was suggested before the objective raised) is left out, with a warning; so is a
+trial run at a value outside its own range (``enqueue_trial`` runs any value, with a warning).
 
-Optuna is imported when these functions are called, never when this module is.
+:func:`to_optuna` lives in :mod:`.optuna_export`. Optuna is imported when these functions are
+called, never when this module is.
 """
 
 from __future__ import annotations
@@ -48,23 +50,23 @@ import datetime
 import math
 import os
 import sys
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._validation import check_bool, fail, import_optional, is_real, shown, warn_user
+from .._validation import as_finite, check_bool, fail, import_optional, is_real, seed_to_int, shown, warn_user
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
-from ..optimizers.registry import check_settings
+from ..optimizers.capabilities import MultiObjective
+from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import check_path
 from ..trial import Trial, TrialState, check_attrs
-from .optuna_space import distribution_of, infer_space
+from .optuna_space import infer_space, parameter_of
 
-__all__ = ["from_optuna", "to_optuna", "is_optuna_study", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
+__all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
            "constraint_values", "unmeasured_constraint"]
 
 #: The source of the trials :func:`from_optuna` adds.
@@ -73,7 +75,8 @@ SOURCE = "optuna"
 SOURCE_KEY, BUDGET_KEY, GENERATION_KEY = "ihpo_source", "ihpo_budget", "ihpo_generation"
 
 
-def _optuna(purpose: str) -> Any:
+def optuna_module(purpose: str) -> Any:
+    """Optuna, imported now, or an install hint naming ``purpose``."""
     return import_optional("optuna", "optuna", purpose)
 
 
@@ -109,7 +112,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     seed : int, optional
         Seeds the optimizer.
     optimizer_settings : dict, optional
-        Its settings (``{"n_initial": 5}``).
+        Its settings (``{"n_initial": 5}``), for ``optimizer`` or the default one.
     storage : str or path, optional
         A new journal file for our study (an existing journal is refused: the trials would be
         added twice). The study is built in memory first and then written whole: when the
@@ -129,14 +132,15 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     >>> len(ours.trials), ours.trials[0].source, ours.best_value == theirs.best_value
     (5, 'optuna', True)
     """
-    optuna = _optuna("from_optuna")
+    optuna = optuna_module("from_optuna")
     owner = "from_optuna"
     if not isinstance(optuna_study, optuna.study.Study):
         raise fail("optuna_study", owner, "an optuna.Study", optuna_study)
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
-    if optimizer is not None:
-        check_settings(optimizer, optimizer_settings or {}, argument="optimizer",
-                       settings_argument="optimizer_settings", owner=owner)
+    seed = None if seed is None else seed_to_int(seed, owner)
+    goals = _goals(optuna_study, owner)
+    optimizer = optimizer or ("parego" if len(goals) > 1 else "bo")
+    _check_optimizer(optimizer, optimizer_settings, Goals.parse(directions=goals, owner=owner), owner)
     path = None if storage is None else check_path(storage, "storage", owner)
     existed = path is not None and path.exists()
     if path is not None and existed and path.stat().st_size > 0:
@@ -155,13 +159,14 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
             kept.append(trial)
         elif trial.state is optuna.trial.TrialState.FAIL:
             left_out.setdefault("FAIL trials whose params do not fit the space of the others", []).append(trial.number)
+        elif _outside_own_range(trial):  # Optuna cannot delete it: refusing it would refuse the study for good
+            left_out.setdefault("trials run at a value outside their own range (as enqueue_trial allows)",
+                                []).append(trial.number)
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
-    goals = _goals(optuna_study, owner)
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
-    study = Study(space, optimizer or ("parego" if len(goals) > 1 else "bo"), directions=goals, seed=seed,
-                  optimizer_settings=optimizer_settings)
+    study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
     for trial in kept:
         _add(study, trial, states[trial.state], owner, left_out)
     for trial in trials:
@@ -175,6 +180,18 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     for what, numbers in left_out.items():
         warn_user(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning)
     return study
+
+
+def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) -> None:
+    """The optimizer named and its settings, checked before the trials are read (errors name
+    ``owner``, not the Study it builds): registered, settings it takes, several objectives served."""
+    if settings is not None and not isinstance(settings, Mapping):
+        raise fail("optimizer_settings", owner, "a dict or None", settings)
+    kind = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
+                          owner=owner)
+    if goals.multi and not issubclass(kind, MultiObjective):
+        raise fail("optimizer", owner, f"an optimizer that serves several objectives for {goals.describe()}",
+                   optimizer, hint=f"These do: {optimizers_serving_several()}.")
 
 
 def _goals(optuna_study: Any, owner: str) -> list[Direction] | dict[str, Direction]:
@@ -234,6 +251,17 @@ def _misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _outside_own_range(trial: Any) -> bool:
+    """Whether a value of ``trial`` lies outside the distribution it was suggested with: Optuna runs
+    an enqueued value anywhere, with a warning."""
+    for name, distribution in trial.distributions.items():
+        try:
+            parameter_of(name, distribution, drop_steps=True).validate(trial.params[name])
+        except InvalidParameterError:
+            return True
+    return False
+
+
 def _enqueued(trial: Any) -> dict[str, Any]:
     """The params of a WAITING trial: ``enqueue_trial`` keeps them in the system attribute
     "fixed_params" until the trial runs (checked with Optuna 5.1.0; Optuna has no public name
@@ -244,8 +272,11 @@ def _enqueued(trial: Any) -> dict[str, Any]:
 def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict[str, list[int]]) -> Trial:
     """Add one finished Optuna trial to ``study``."""
     attrs = dict(trial.user_attrs)
-    budget = attrs.pop(BUDGET_KEY) if is_real(attrs.get(BUDGET_KEY)) else None
-    generation = attrs.pop(GENERATION_KEY) if type(attrs.get(GENERATION_KEY)) is int else None
+    # Only what to_optuna writes there becomes the fields again; anything else (a budget of 0 or
+    # NaN, a generation of -1, typed by hand) stays a user attribute, as text there does.
+    budget = attrs.pop(BUDGET_KEY) if (as_finite(attrs.get(BUDGET_KEY)) or 0.0) > 0.0 else None
+    generation = attrs.pop(GENERATION_KEY) if type(attrs.get(GENERATION_KEY)) is int and attrs[GENERATION_KEY] >= 0 \
+        else None
     for key in list(attrs):
         try:
             attrs[key] = check_attrs({key: attrs[key]}, owner)[key]
@@ -294,102 +325,3 @@ def unmeasured_constraint(named: Mapping[str, Any]) -> str | None:
 
 def _timestamp(moment: datetime.datetime | None) -> float | None:
     return None if moment is None else moment.timestamp()
-
-
-def _moment(timestamp: float | None) -> datetime.datetime | None:
-    return None if timestamp is None else datetime.datetime.fromtimestamp(timestamp)
-
-
-def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, *, sampler: Any = None) -> Any:
-    """A new Optuna study holding ``study``'s finished trials (and its queue, as WAITING trials).
-
-    Every trial is converted before the storage is touched, so a study Optuna cannot hold (a
-    curve reported at a fractional step) is refused without writing; if writing fails midway,
-    the Optuna study created is deleted again (``optuna.delete_study``).
-
-    Parameters
-    ----------
-    study : Study
-    storage : str or optuna.storages.BaseStorage, optional
-        Where Optuna keeps it: None in memory, ``"sqlite:///path.db"`` a file, or any storage
-        Optuna accepts (``optuna.create_study``'s ``storage``).
-    study_name : str, optional
-        Its name in the storage (default: one Optuna makes up); an existing name is refused by Optuna.
-    sampler : optuna.samplers.BaseSampler, optional
-        The sampler that continues it in Optuna (default Optuna's, TPE).
-
-    Returns
-    -------
-    optuna.Study
-
-    Examples
-    --------
-    >>> from interactive_hpo import Float, SearchSpace, Study
-    >>> ours = Study(SearchSpace([Float("x", -2, 2)]), "random", seed=0)
-    >>> _ = ours.run(lambda p: (p["x"] - 1) ** 2, n_trials=4)
-    >>> theirs = to_optuna(ours)
-    >>> len(theirs.trials), theirs.best_value == ours.best_value, theirs.trials[0].user_attrs["ihpo_source"]
-    (4, True, 'random')
-    """
-    optuna = _optuna("to_optuna")
-    if not isinstance(study, Study):
-        raise fail("study", "to_optuna", "an interactive_hpo Study", study)
-    # Every trial converted (and so checked) before the storage is touched.
-    frozen = [_frozen(study, t, optuna) for t in study.trials if t.state.is_finished]
-    running = [t.number for t in study.trials if not t.state.is_finished]
-    theirs = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
-                                 directions=[d.value for d in study.directions])
-    try:
-        if study.goals.names != Goals.parse(directions=list(study.directions)).names:
-            with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
-                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
-        theirs.add_trials(frozen)
-        for params in study.queued:
-            theirs.enqueue_trial(params)
-    except BaseException as error:  # the storage as it was: without the study created above
-        if storage is not None:  # None: Optuna's in-memory storage of this study alone, gone with it
-            try:
-                optuna.delete_study(study_name=theirs.study_name, storage=storage)
-            except Exception as cleanup:  # noqa: BLE001 - the first error is the one to see
-                error.add_note(f"to_optuna could not delete the half-written Optuna study {theirs.study_name!r} "
-                               f"({type(cleanup).__name__}: {cleanup}); delete it with optuna.delete_study.")
-        raise
-    if running:
-        warn_user(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning)
-    return theirs
-
-
-def _frozen(study: Study, trial: Trial, optuna: Any) -> Any:
-    """One finished trial of ours as an Optuna ``FrozenTrial`` (see the module's table)."""
-    state = {TrialState.COMPLETE: optuna.trial.TrialState.COMPLETE, TrialState.PRUNED: optuna.trial.TrialState.PRUNED,
-             TrialState.FAILED: optuna.trial.TrialState.FAIL}[trial.state]
-    attrs = dict(trial.user_attrs)
-    extra = {SOURCE_KEY: trial.source if trial.source != SOURCE else None, BUDGET_KEY: trial.budget,
-             GENERATION_KEY: trial.generation}
-    attrs.update({key: value for key, value in extra.items() if value is not None})
-    values: dict[str, Any] = {}
-    if trial.state is TrialState.COMPLETE:
-        values = {"values": list(trial.values)} if trial.values is not None else {"value": trial.value}
-    elif trial.state is TrialState.PRUNED and trial.value is not None:
-        values = {"value": trial.value}
-    frozen = optuna.trial.create_trial(
-        state=state, params=dict(trial.params), user_attrs=attrs,
-        distributions={name: distribution_of(study.space[name]) for name in trial.params},
-        intermediate_values={_step(step, trial.number): value for step, value in trial.intermediate_values.items()},
-        constraints=None if trial.constraints is None or trial.state is not TrialState.COMPLETE else
-        {str(i): c for i, c in enumerate(trial.constraints)}, **values)
-    if trial.datetime_start is not None:
-        frozen.datetime_start = _moment(trial.datetime_start)
-    if trial.datetime_complete is not None:
-        frozen.datetime_complete = _moment(trial.datetime_complete)
-    return frozen
-
-
-def _step(step: float, number: int) -> int:
-    """A reported step as Optuna's int step; a fractional step is refused, naming the trial."""
-    if not (math.isfinite(step) and float(step).is_integer()):
-        raise fail("study", "to_optuna", "a study whose intermediate values are at whole-number steps", step,
-                   hint=f"Trial {number} reported at step {step!r}; Optuna's steps are ints. Report at integer "
-                        "steps (an epoch, a sample count) to export the curves.")
-    return int(step)

@@ -38,7 +38,7 @@ import numpy as np
 
 from .._validation import check_real, fail, generator_of
 from .budgets import check_budget
-from .synthetic import Branin, Forrester, Hartmann6, Rosenbrock, SyntheticFunction
+from .synthetic import Branin, Forrester, Hartmann6, Rosenbrock, SyntheticFunction, points
 
 __all__ = ["MultiFidelity"]
 
@@ -154,17 +154,13 @@ class MultiFidelity:
         """
         budget = check_budget(budget, f"{_OWNER}.evaluate")
         gap = 0.0 if budget is None else self.bias * (1.0 - budget)  # 1 - s
+        X = points(X, self.function.dim, f"{_OWNER}.evaluate")
         if gap == 0.0:
             return self.function.evaluate(X)
         if self._published is None:
-            values = self.function.evaluate(X)  # which checks the shape of X
-            unit = (np.asarray(X, dtype=float) - self.function.bounds[:, 0]) / np.ptp(self.function.bounds, axis=1)
-            return values + gap * self._sigma * (2.0 * np.mean(unit, axis=1) - 1.0)
-        points = np.asarray(X, dtype=float)
-        if points.ndim != 2 or points.shape[1] != self.function.dim:
-            raise fail("X", f"{_OWNER}.evaluate", f"an array of shape (n, {self.function.dim})",
-                       points.shape, hint="That is the shape of the array passed.")
-        return self._published(points, gap)
+            unit = (X - self.function.bounds[:, 0]) / np.ptp(self.function.bounds, axis=1)
+            return self.function.evaluate(X) + gap * self._sigma * (2.0 * np.mean(unit, axis=1) - 1.0)
+        return self._published(X, gap)
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
         """One observation at ``params`` = ``{"x0": ..., ...}`` and ``budget`` in (0, 1] or None."""

@@ -29,7 +29,7 @@ from .._compat import mlp_solver
 from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int, warn_user
 from ..space import Float, SearchSpace
 from .sealed import SealedTestLook, SealedTestSetWarning
-from .sklearn_checks import check_space
+from .sklearn_checks import check_data, check_space, check_warnings
 
 __all__ = ["IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
 
@@ -65,7 +65,7 @@ class IncrementalTask(Protocol):
         """
 
     def score(self, model: Any) -> float:
-        """The model's score on the validation split."""
+        """The model's score on the validation split (NaN, or an infinite score, for a diverged model)."""
 
     def copy(self, model: Any) -> Any:
         """An independent copy: training one never changes the other."""
@@ -83,9 +83,10 @@ class SklearnIncremental:
     estimator_factory : scikit-learn estimator or callable
         An estimator (cloned for every new model), or a function or class returning a new one.
     X : array-like of shape (n_samples, n_features)
-        Features.
+        Features (numpy array, DataFrame or sparse matrix), checked as the estimator's tags
+        allow (NaN only if it takes NaN).
     y : array-like of shape (n_samples,)
-        Targets.
+        Targets: class labels (two classes or more) for a classifier, finite numbers for a regressor.
     space : SearchSpace
         Every name must be a parameter of the estimator (``estimator.get_params()``).
     mode : {"auto", "partial_fit", "warm_start"}, default="auto"
@@ -163,23 +164,30 @@ class SklearnIncremental:
         if name is not None and (not isinstance(name, str) or not name):
             raise fail("name", _OWNER, "a non-empty str or None", name)
         self.name = name or type(probe).__name__
-        self.ignore_warnings = tuple(ignore_warnings) + ((ConvergenceWarning,) if self.mode == "warm_start" else ())
+        self.ignore_warnings = check_warnings(ignore_warnings, _OWNER) + (
+            (ConvergenceWarning,) if self.mode == "warm_start" else ())
         self.seed = seed_to_int(seed, _OWNER)
         self.is_classifier = bool(is_classifier(probe))
 
         rng = np.random.default_rng(self.seed)
         test_seed, val_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
         self._order_rng = rng  # data orders when train() gets no seed
-        X, y = np.asarray(X), np.asarray(y)
-        if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+        check_data(X, y, probe, _OWNER)  # NaN, texts or one class would fail every training step
+        X, y = (X if hasattr(X, "tocsr") else np.asarray(X)), np.asarray(y)  # a sparse X stays sparse
+        if X.ndim != 2 or y.ndim != 1:
             raise fail("y", _OWNER, "an array of shape (n_samples,) matching X of shape (n_samples, n_features)",
                        f"y of shape {y.shape} with X of shape {X.shape}")
-        X_fit, self._X_test, y_fit, self._y_test = train_test_split(
-            X, y, test_size=self.test_size, random_state=test_seed, stratify=_stratify(y, self.is_classifier))
-        val_fraction = self.validation_size / (1 - self.test_size)
-        self._X_train, self._X_val, self._y_train, self._y_val = train_test_split(
-            X_fit, y_fit, test_size=val_fraction, random_state=val_seed,
-            stratify=_stratify(y_fit, self.is_classifier))
+        try:
+            X_fit, self._X_test, y_fit, self._y_test = train_test_split(
+                X, y, test_size=self.test_size, random_state=test_seed, stratify=_stratify(y, self.is_classifier))
+            val_fraction = self.validation_size / (1 - self.test_size)
+            self._X_train, self._X_val, self._y_train, self._y_val = train_test_split(
+                X_fit, y_fit, test_size=val_fraction, random_state=val_seed,
+                stratify=_stratify(y_fit, self.is_classifier))
+        except ValueError as error:  # too few samples for the fractions (or the classes) asked
+            raise fail("validation_size", _OWNER, "a fraction leaving samples (of every class) in the training, "
+                       "validation and test splits", self.validation_size,
+                       hint=f"With test_size={self.test_size}: {str(error).rstrip('.')}.") from error
         self._classes = np.unique(y) if self.is_classifier else None
         self._looks: list[SealedTestLook] = []
 
@@ -218,6 +226,7 @@ class SklearnIncremental:
         seed : int or None
             Fixes the order of the training samples in these steps.
         """
+        n_steps = check_int(n_steps, "n_steps", f"{_OWNER}.train", 0)
         params = self.space.validate(params)
         model.set_params(**params)
         _sync_cached_optimizer(model, params)
@@ -225,10 +234,10 @@ class SklearnIncremental:
         with self._quiet():
             if self.mode == "warm_start" and n_steps > 0:
                 order = rng.permutation(self.n_train)
-                model.set_params(warm_start=True, max_iter=int(n_steps))
+                model.set_params(warm_start=True, max_iter=n_steps)
                 model.fit(self._X_train[order], self._y_train[order])
                 return model
-            for _ in range(int(n_steps)):
+            for _ in range(n_steps):
                 order = rng.permutation(self.n_train)
                 extra = {"classes": self._classes} if self.is_classifier else {}
                 model.partial_fit(self._X_train[order], self._y_train[order], **extra)
@@ -257,6 +266,15 @@ class SklearnIncremental:
         From the second look on a :class:`~interactive_hpo.objectives.sklearn_cv.SealedTestSetWarning`
         is issued: choosing between models by their test scores makes the test score optimistic.
         """
+        from sklearn.exceptions import NotFittedError
+        from sklearn.utils.validation import check_is_fitted
+
+        try:
+            check_is_fitted(model)
+        except (NotFittedError, TypeError) as error:  # TypeError: not an estimator at all
+            raise fail("model", f"{_OWNER}.test_score", "a model this task trained", model,
+                       hint="Score the model you chose, after training it (train or a PBT run's best_model()).") \
+                from error
         with self._quiet():
             score = float(self._scorer(model, self._X_test, self._y_test))
         params = {name: model.get_params()[name] for name in self.space.names}

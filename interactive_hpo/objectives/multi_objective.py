@@ -23,15 +23,18 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import check_int, fail
+from .._validation import check_int, check_size, fail, float_array
 from ..pareto import hypervolume
 from ..space import Float, SearchSpace
+from .synthetic import MAX_DIM, points
 
 __all__ = ["DTLZ2", "MultiObjectiveProblem", "ZDT1", "ZDT2", "ZDT3"]
 
 #: Points of the front used to measure the best possible hypervolume of a 2-D front numerically:
 #: the staircase under-counts by about (front length) / (2 n), under 1e-5 here.
 _DENSE = 100_000
+#: The most values (points x objectives) ``true_front`` returns: 80 MB of floats.
+_MAX_FRONT_VALUES = 10_000_000
 
 
 class MultiObjectiveProblem:
@@ -43,7 +46,8 @@ class MultiObjectiveProblem:
     Parameters
     ----------
     dim : int, optional
-        Number of inputs, at least 2 (default ``default_dim``).
+        Number of inputs, from 2 to :data:`~interactive_hpo.objectives.synthetic.MAX_DIM`
+        (default ``default_dim``).
 
     Attributes
     ----------
@@ -65,7 +69,7 @@ class MultiObjectiveProblem:
 
     def __init__(self, dim: int | None = None, *, n_objectives: int = 2):
         self.n_objectives = n_objectives
-        self.dim = self.default_dim if dim is None else check_int(dim, "dim", self.name, 2)
+        self.dim = self.default_dim if dim is None else check_int(dim, "dim", self.name, 2, MAX_DIM)
         self.space = SearchSpace([Float(f"x{i}", 0.0, 1.0) for i in range(self.dim)])
         self.directions: tuple[str, ...] = ("minimize",) * n_objectives
         self.names = tuple(f"f{j}" for j in range(n_objectives))
@@ -84,11 +88,7 @@ class MultiObjectiveProblem:
         -------
         ndarray of shape (n, n_objectives)
         """
-        points = np.asarray(X, dtype=float)
-        if points.ndim != 2 or points.shape[1] != self.dim:
-            raise fail("X", f"{self.name}.evaluate", f"an array of shape (n, {self.dim})", points.shape,
-                       hint="That is the shape of the array passed.")
-        return self._evaluate(points)
+        return self._evaluate(points(X, self.dim, f"{self.name}.evaluate"))
 
     def _evaluate(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -103,6 +103,10 @@ class MultiObjectiveProblem:
     def true_front(self, n: int) -> np.ndarray:
         """``n`` points of the Pareto front, in objective values: ndarray of shape (n, n_objectives)."""
         raise NotImplementedError
+
+    def _front_size(self, n: Any, low: int) -> int:
+        """``n`` checked for :meth:`true_front`: at least ``low``, and few enough to hold."""
+        return check_size(n, "n", f"{self.name}.true_front", low, self.n_objectives, _MAX_FRONT_VALUES, "values")
 
     def max_hypervolume(self, reference: Any = None) -> float:
         """The hypervolume of the whole Pareto front up to ``reference`` (default :attr:`reference`):
@@ -122,6 +126,13 @@ class _ZDT(MultiObjectiveProblem):
     default_dim = 30  # Zitzler, Deb and Thiele's setting
     _reference_value = 11.0  # BoTorch's, from Yang et al. (2019)
 
+    def __init__(self, dim: int | None = None, *, n_objectives: int = 2):
+        # The base takes n_objectives for DTLZ2; a ZDT problem computes two values whatever it says.
+        if n_objectives != 2:
+            raise fail("n_objectives", self.name, "2 (a ZDT problem has two objectives)", n_objectives,
+                       hint="DTLZ2 takes any number of objectives.")
+        super().__init__(dim)
+
     def _evaluate(self, X: np.ndarray) -> np.ndarray:
         f0 = X[:, 0]
         g = 1.0 + 9.0 * X[:, 1:].mean(axis=1)
@@ -133,7 +144,7 @@ class _ZDT(MultiObjectiveProblem):
         raise NotImplementedError
 
     def true_front(self, n: int) -> np.ndarray:
-        f0 = np.linspace(0.0, 1.0, check_int(n, "n", f"{self.name}.true_front", 2))
+        f0 = np.linspace(0.0, 1.0, self._front_size(n, 2))
         return np.column_stack([f0, self._h(f0, 1.0)])
 
 
@@ -202,7 +213,7 @@ class ZDT3(_ZDT):
         return 1.0 - np.sqrt(f0 / g) - f0 / g * np.sin(10.0 * math.pi * f0)
 
     def true_front(self, n: int) -> np.ndarray:
-        n = check_int(n, "n", "ZDT3.true_front", len(self.PIECES))
+        n = self._front_size(n, len(self.PIECES))
         counts = np.full(len(self.PIECES), n // len(self.PIECES))
         counts[: n % len(self.PIECES)] += 1
         # A piece's left end ties the previous piece's right end in f1 and is dominated by it: step inside.
@@ -220,9 +231,10 @@ class DTLZ2(MultiObjectiveProblem):
     Parameters
     ----------
     dim : int, optional
-        Number of inputs, > ``n_objectives``; default ``n_objectives + 9`` (Deb et al.'s k = 10).
+        Number of inputs, > ``n_objectives`` and at most ``MAX_DIM``; default ``n_objectives + 9``
+        (Deb et al.'s k = 10; at most ``MAX_DIM``).
     n_objectives : int, default 2
-        At least 2.
+        From 2 to ``MAX_DIM - 1``.
 
     Examples
     --------
@@ -237,10 +249,10 @@ class DTLZ2(MultiObjectiveProblem):
     _reference_value = 1.1  # BoTorch's
 
     def __init__(self, dim: int | None = None, *, n_objectives: int = 2):
-        m = check_int(n_objectives, "n_objectives", "DTLZ2", 2)
+        m = check_int(n_objectives, "n_objectives", "DTLZ2", 2, MAX_DIM - 1)
         if dim is None:
-            dim = m + 9
-        elif check_int(dim, "dim", "DTLZ2", 1) <= m:
+            dim = min(m + 9, MAX_DIM)
+        elif check_int(dim, "dim", "DTLZ2", 1, MAX_DIM) <= m:
             raise fail("dim", "DTLZ2", f"an int > n_objectives ({m})", dim,
                        hint="The first n_objectives - 1 inputs place a point on the front, the rest set g.")
         super().__init__(dim, n_objectives=m)
@@ -253,7 +265,7 @@ class DTLZ2(MultiObjectiveProblem):
     def true_front(self, n: int) -> np.ndarray:
         """``n`` points of the front: evenly spaced angles for 2 objectives, the low-discrepancy
         R-sequence of angles (Roberts 2018) for more; ndarray of shape (n, n_objectives)."""
-        n = check_int(n, "n", "DTLZ2.true_front", 2)
+        n = self._front_size(n, 2)
         k = self.n_objectives - 1
         if k == 1:
             unit = np.linspace(0.0, 1.0, n)[:, None]
@@ -267,7 +279,8 @@ class DTLZ2(MultiObjectiveProblem):
         of the unit ball, as BoTorch's ``max_hv``); with 2 objectives, measured on a dense front
         for any other reference."""
         m = self.n_objectives
-        box = np.asarray(self.reference if reference is None else reference, dtype=float)
+        box = float_array(self.reference if reference is None else reference, "reference",
+                          "DTLZ2.max_hypervolume", f"{m} finite numbers")
         if box.shape == (m,) and (box >= 1.0).all():
             return float(np.prod(box) - math.pi ** (m / 2) / math.gamma(m / 2 + 1) / 2**m)
         if m > 2:

@@ -19,7 +19,7 @@ from ..space import Categorical, SearchSpace
 
 __all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
            "estimator_settings", "make_scorer", "check_warnings", "input_tags", "data_rules", "check_data",
-           "check_labels"]
+           "check_labels", "check_targets"]
 
 
 class Shown:
@@ -226,13 +226,14 @@ def data_rules(estimator: Any) -> dict[str, Any]:
 def check_data(X: Any, y: Any, estimator: Any, owner: str) -> int:
     """The number of samples, once ``X`` is data ``estimator`` takes (:func:`data_rules`: 2-D
     unless a step takes texts, not empty, NaN only where a step takes it, numbers for a numeric
-    model), ``y`` has as many samples, and a classifier's ``y`` holds two classes or more."""
-    from sklearn.base import is_classifier
+    model), ``y`` has as many samples, a classifier's ``y`` holds two classes or more, and a
+    regressor's ``y`` finite numbers (:func:`check_targets`)."""
+    from sklearn.base import is_classifier, is_regressor
     from sklearn.utils import check_array
 
     n = n_samples(X, "X", owner)
     rules = data_rules(estimator)
-    rules.pop("multi_output")
+    multi_output = rules.pop("multi_output")
     try:
         check_array(X, **rules, estimator=estimator, input_name="X")
     except ValueError as error:
@@ -248,7 +249,29 @@ def check_data(X: Any, y: Any, estimator: Any, owner: str) -> int:
                    Shown(f"an array-like with {n_y} samples"))
     if is_classifier(estimator):
         check_labels(y, owner)
+    elif is_regressor(estimator):
+        check_targets(y, multi_output, owner)
     return n
+
+
+def check_targets(y: Any, multi_output: bool, owner: str) -> None:
+    """A regressor's ``y``: finite real numbers, of shape (n_samples,) or (n_samples, 1), or
+    (n_samples, n_outputs) for a model that predicts several (``multi_output``). Otherwise every
+    fit would fail ("Input y contains NaN"), as every trial of a study would."""
+    rule = "finite real numbers of shape (n_samples,)" + (" or (n_samples, n_outputs)" if multi_output else "")
+    try:
+        targets = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise fail("y", owner, rule, Shown(f"{type(y).__name__} holding values that are not numbers")) from None
+    shape = targets.shape
+    if len(shape) == 2 and (shape[1] == 1 or multi_output):
+        shape = shape[:1]  # one target per row, as the checks below read it
+    if len(shape) != 1:
+        raise fail("y", owner, rule, Shown(f"{type(y).__name__} of shape {targets.shape}"),
+                   hint=None if multi_output else "The estimator predicts one output.")
+    bad = int(np.count_nonzero(~np.isfinite(targets)))
+    if bad:
+        raise fail("y", owner, rule, Shown(f"{type(y).__name__} with {bad} NaN or infinite value(s)"))
 
 
 def check_labels(y: Any, owner: str) -> np.ndarray:

@@ -350,7 +350,7 @@ class SklearnCV:
                     self.budget_resource)
         digest = hashlib.sha256(repr(settings).encode())
         for data in (self._X_train, self._y_train, self._X_test, self._y_test):
-            digest.update(np.ascontiguousarray(np.asarray(data)).tobytes())
+            digest.update(_data_bytes(data))
         return digest.hexdigest()[:16]
 
     def test_score(self, params: Mapping[str, Any]) -> float:
@@ -391,3 +391,16 @@ class SklearnCV:
             getattr(self.scoring, "__name__", type(self.scoring).__name__)
         return (f"SklearnCV({self.name!r}, cv={self.cv}, scoring={scoring!r}, n_train={len(self._train_indices)}, "
                 f"n_test={len(self._test_indices)}, seed={self.seed})")
+
+
+def _data_bytes(data: Any) -> bytes:
+    """The values of ``data`` as bytes for :attr:`SklearnCV.fingerprint`, never its addresses: a
+    sparse matrix or an object array (texts, a DataFrame with a text column) made into a numpy
+    array holds pointers, new at every run (the landscape cache never hit), maybe equal for other
+    data. Numeric arrays give their raw bytes as before, so existing cache names stay valid."""
+    if hasattr(data, "tocsr"):  # scipy.sparse
+        matrix = data.tocsr()
+        parts = (matrix.data, matrix.indices, matrix.indptr)
+        return repr(matrix.shape).encode() + b"".join(np.ascontiguousarray(part).tobytes() for part in parts)
+    array = np.asarray(data)
+    return repr(array.tolist()).encode() if array.dtype.hasobject else np.ascontiguousarray(array).tobytes()

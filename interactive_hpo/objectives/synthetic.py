@@ -23,12 +23,25 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, generator_of
+from .._validation import check_int, check_real, fail, float_array, generator_of
 from ..space import Float, SearchSpace
 from ..views import read_only
 
-__all__ = ["SyntheticFunction", "Branin", "Hartmann6", "Ackley", "Rosenbrock", "Levy", "Forrester",
-           "synthetic_functions"]
+__all__ = ["MAX_DIM", "SyntheticFunction", "Branin", "Hartmann6", "Ackley", "Rosenbrock", "Levy", "Forrester",
+           "points", "synthetic_functions"]
+
+#: The most inputs a scalable test function (or a multi-objective problem) takes: a space of
+#: 10 000 parameters takes seconds to build, a billion would exhaust memory first.
+MAX_DIM = 10_000
+
+
+def points(X: Any, dim: int, owner: str) -> np.ndarray:
+    """``X`` as a float array of shape (n, dim), or the error of ``owner``'s ``evaluate``."""
+    rule = f"an array of shape (n, {dim})"
+    array = float_array(X, "X", owner, rule + " of real numbers")
+    if array.ndim != 2 or array.shape[1] != dim:
+        raise fail("X", owner, rule, array.shape, hint="That is the shape of the array passed.")
+    return array
 
 
 class SyntheticFunction:
@@ -42,8 +55,8 @@ class SyntheticFunction:
     Parameters
     ----------
     dim : int, optional
-        Number of inputs: any int >= ``min_dim`` if ``scalable`` (default ``default_dim``),
-        otherwise ``default_dim`` only.
+        Number of inputs: any int from ``min_dim`` to :data:`MAX_DIM` if ``scalable`` (default
+        ``default_dim``), otherwise ``default_dim`` only.
     noise_std : float, default 0.0
         Standard deviation of the Gaussian noise added by ``__call__`` (never by ``evaluate``).
     seed : int, numpy.random.Generator or None
@@ -83,7 +96,7 @@ class SyntheticFunction:
         if dim is None:
             dim = self.default_dim
         elif self.scalable:
-            dim = check_int(dim, "dim", self.name, self.min_dim)
+            dim = check_int(dim, "dim", self.name, self.min_dim, MAX_DIM)
         elif isinstance(dim, bool) or not isinstance(dim, numbers.Integral) or dim != self.default_dim:
             scalable = ", ".join(n for n, cls in synthetic_functions().items() if cls.scalable)
             raise fail("dim", self.name, f"{self.default_dim} or None", dim,
@@ -108,11 +121,7 @@ class SyntheticFunction:
         -------
         ndarray of shape (n,)
         """
-        points = np.asarray(X, dtype=float)
-        if points.ndim != 2 or points.shape[1] != self.dim:
-            raise fail("X", f"{self.name}.evaluate", f"an array of shape (n, {self.dim})",
-                       points.shape, hint="That is the shape of the array passed.")
-        return self._evaluate(points)
+        return self._evaluate(points(X, self.dim, f"{self.name}.evaluate"))
 
     def _evaluate(self, X: np.ndarray) -> np.ndarray:
         """The formula: validated X of shape (n, dim) to values of shape (n,)."""
@@ -137,7 +146,8 @@ class SyntheticFunction:
 
     def regret(self, value: float | np.ndarray) -> float | np.ndarray:
         """``value - optimal_value`` (a float, or an array of value's shape); >= 0 without noise."""
-        out = np.asarray(value, dtype=float) - self.optimal_value
+        out = float_array(value, "value", f"{self.name}.regret", "a real number or an array of them")
+        out = out - self.optimal_value
         return float(out) if out.ndim == 0 else out
 
     def __repr__(self) -> str:

@@ -7,6 +7,8 @@ Not an optimizer of the ask/tell kind: PBT trains models round by round, so it d
 - ``training``: :class:`PopulationBasedTraining`, and fixed-hyperparameter baselines to compare.
 - ``explore``: the exploit and explore steps.
 - ``result``: :class:`PBTResult`, its rounds and its JSON-lines file.
+- ``checks``: what PBT accepts (a task, a space the task takes, a population size), shared by
+  the run and the baselines.
 """
 
 from .result import PBTComparison, PBTResult, PBTRound

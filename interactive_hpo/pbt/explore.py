@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_real, fail, float_array
 from ..direction import Direction
 from ..space import SearchSpace
+from .checks import check_perturb
 
 __all__ = ["explore", "quantile_split"]
 
@@ -58,6 +60,12 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
     >>> round(new["lr"] / 0.1, 6) in (0.8, 1.2)
     True
     """
+    if not isinstance(space, SearchSpace):
+        raise fail("space", "explore", "a SearchSpace", space)
+    if not isinstance(rng, np.random.Generator):
+        raise fail("rng", "explore", "a numpy.random.Generator", rng, hint="np.random.default_rng(seed) makes one.")
+    perturb = check_perturb(perturb, "explore")
+    resample_probability = check_real(resample_probability, "resample_probability", "explore", 0, 1)
     params = space.validate(params)
     new = {}
     for param in space:
@@ -69,7 +77,7 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
         elif param.kind in ("float", "int"):
             factor = float(perturb[int(rng.integers(len(perturb)))])
             low, high = param.low, param.high  # type: ignore[attr-defined]
-            moved = value * factor
+            moved = min(max(value * factor, low), high)  # clipped first: a product past 1e308 is inf, no int
             if param.kind == "int":
                 moved = int(round(moved))
                 if moved == value and factor != 1.0:
@@ -100,7 +108,11 @@ def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.nda
     >>> bottom.tolist(), top.tolist()
     ([2], [1])
     """
-    scores = np.asarray(scores, dtype=float)
+    rule = "an array-like of shape (n_members,) of real numbers"
+    scores = float_array(scores, "scores", "quantile_split", rule)
+    if scores.ndim != 1:
+        raise fail("scores", "quantile_split", rule, scores)
+    quantile = check_real(quantile, "quantile", "quantile_split", 0, 0.5, low_open=True)
     n = len(scores)
     k = max(1, min(math.ceil(n * quantile - 1e-9), n // 2))  # 1e-9: 10 x 0.3 is 3.0000000000000004
     losses = Direction.parse(direction, "direction", "quantile_split").to_loss(scores)  # new array: NaNs replaced below

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import check_int, fail, shown
 from ..direction import Direction
 from ..exceptions import StorageError
 from ..space import SearchSpace
@@ -54,7 +54,8 @@ class PBTRound:
     round : int
         0 for the first round.
     scores : ndarray of shape (n_members,)
-        Validation score of each member after this round's training (NaN if it diverged).
+        Validation score of each member after this round's training (NaN if it diverged: the
+        task scored it NaN or infinite).
     params : tuple of dict
         The hyperparameters each member trained with in this round.
     exploits : tuple of (int, int)
@@ -214,8 +215,9 @@ class PBTResult:
 
     def ancestry(self, member: int) -> np.ndarray:
         """Which member slot held the ancestors of ``member``'s last model, shape (n_rounds,)."""
+        current = check_int(member, "member", "PBTResult.ancestry", 0, self.n_members - 1)
         path = np.empty(self.n_rounds, dtype=int)
-        parents, current = self.parents, int(member)
+        parents = self.parents
         for r in range(self.n_rounds - 1, -1, -1):
             path[r] = current
             current = int(parents[r, current]) if r else current
@@ -241,12 +243,15 @@ class PBTResult:
 
     @classmethod
     def _from_records(cls, header: Mapping[str, Any], rounds: list[Any]) -> PBTResult:
-        if not isinstance(header.get("version"), int) or header["version"] > VERSION:
-            raise StorageError(f"PBT record version {header.get('version')!r}; this interactive_hpo reads up to "
-                               f"{VERSION}. Upgrade interactive_hpo.")
+        version = header.get("version")
+        if type(version) is not int:
+            raise StorageError(f"A PBT header is malformed: its version is {shown(version)}, not an int.")
+        if version > VERSION:
+            raise StorageError(f"PBT record version {version}; this interactive_hpo reads up to {VERSION}. "
+                               "Upgrade interactive_hpo.")
         try:
             space, direction, settings = SearchSpace.from_dict(header["space"]), header["direction"], header["settings"]
-            missing = {"n_members", "steps_per_round"} - set(settings)
+            missing = {"n_members", "steps_per_round", "seed"} - set(settings)
         except (KeyError, TypeError, ValueError) as error:
             raise StorageError(f"A PBT header is malformed: {error!r}.") from error
         if missing:
@@ -255,6 +260,9 @@ class PBTResult:
             records = [PBTRound.from_dict(r, space) for r in rounds]
         except (KeyError, TypeError, ValueError) as error:
             raise StorageError(f"A PBT round record is malformed: {error!r}.") from error
+        problem = _inconsistency(direction, settings, records)
+        if problem is not None:  # the arrays could not be built, or would say something that did not happen
+            raise StorageError(f"A PBT record does not hold together: {problem}.")
         return cls.from_rounds(space, direction, settings, records)
 
     @classmethod
@@ -267,6 +275,26 @@ class PBTResult:
         """
         header, rounds = Journal(path, PBT_JOURNAL).read()
         return cls._from_records(header, rounds)
+
+
+def _inconsistency(direction: Any, settings: Mapping[str, Any], records: Sequence[PBTRound]) -> str | None:
+    """What in a record read from a file contradicts the rest (a hand-edited or damaged file), or None."""
+    if direction not in ("maximize", "minimize"):
+        return f"its direction is {shown(direction)}, not 'maximize' or 'minimize'"
+    for key, low in (("n_members", 2), ("steps_per_round", 1), ("seed", 0)):
+        if type(settings[key]) is not int or settings[key] < low:
+            return f"settings[{key!r}] is {shown(settings[key])}, not an int >= {low}"
+    n = settings["n_members"]
+    for i, record in enumerate(records):
+        sizes = {len(record.scores), len(record.params), len(record.next_params)}
+        outside = [pair for pair in record.exploits if not all(0 <= member < n for member in pair)]
+        if record.round != i:
+            return f"the record of round {i} says it is round {record.round}"
+        if sizes != {n}:
+            return f"round {i} has {sorted(sizes)} scores or params for {n} members"
+        if outside:
+            return f"round {i} has an exploit {outside[0]} of a member outside 0..{n - 1}"
+    return None
 
 
 @dataclass(frozen=True, eq=False)

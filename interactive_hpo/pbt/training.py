@@ -27,13 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_one_of, check_real, fail, is_real, seed_to_int
-from ..conditions import Condition
-from ..exceptions import HPOError, InvalidParameterError
+from .._validation import as_finite, as_scalar, check_int, check_one_of, check_real, fail, is_real, seed_to_int
+from ..exceptions import HPOError
 from ..objectives.incremental import IncrementalTask
-from ..space import Categorical, Parameter, SearchSpace
+from ..space import SearchSpace
 from ..study.journal import Journal, check_path
 from ..views import read_only
+from .checks import MAX_MEMBERS, check_members, check_perturb, check_space, check_task
 from .explore import explore, quantile_split
 from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
 
@@ -66,7 +66,7 @@ class PopulationBasedTraining:
         Builds, trains, scores and copies models (e.g. :func:`~interactive_hpo.objectives.incremental.sgd_digits`).
         Its ``direction`` says whether higher scores are better.
     n_members : int, default=8
-        Population size, >= 2.
+        Population size, in [2, 10 000] (:data:`~interactive_hpo.pbt.checks.MAX_MEMBERS`).
     ready_every : int or None, default=2
         Exploit and explore after every ``ready_every`` rounds; None never does (fixed
         hyperparameters: the baseline of :func:`train_fixed`).
@@ -111,16 +111,15 @@ class PopulationBasedTraining:
                  resample_probability: float = 0.25, steps_per_round: int = 1,
                  initial: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
                  seed: int | np.random.Generator | None = None, storage: str | os.PathLike[str] | None = None):
-        if not isinstance(task, IncrementalTask):
-            raise fail("task", _OWNER, "an IncrementalTask (space, direction, new_model, train, score, copy)", task)
-        self.space, self.task = _check_space(space, task.space), task
+        self.task = check_task(task, _OWNER)
+        self.space = check_space(space, task.space, _OWNER)
         self.direction = check_one_of(task.direction, "task.direction", _OWNER, ("maximize", "minimize"))
-        self.n_members = check_int(n_members, "n_members", _OWNER, 2)
+        self.n_members = check_int(n_members, "n_members", _OWNER, 2, MAX_MEMBERS)
         if ready_every is not None:
             ready_every = check_int(ready_every, "ready_every", _OWNER, 1)
         self.ready_every = ready_every
         self.quantile = check_real(quantile, "quantile", _OWNER, 0, 0.5, low_open=True)
-        self.perturb = self._check_perturb(perturb)
+        self.perturb = check_perturb(perturb, _OWNER)
         self.resample_probability = check_real(resample_probability, "resample_probability", _OWNER, 0, 1)
         self.steps_per_round = check_int(steps_per_round, "steps_per_round", _OWNER, 1)
         self.seed = seed_to_int(seed, _OWNER)
@@ -137,15 +136,6 @@ class PopulationBasedTraining:
         self.storage = None if self._journal is None else self._journal.path
 
     # -- validation --------------------------------------------------------------------------------
-    @staticmethod
-    def _check_perturb(perturb: Any) -> tuple[float, ...]:
-        rule = "a non-empty sequence of positive finite factors"
-        if isinstance(perturb, (str, bytes, Mapping)) or not isinstance(perturb, Sequence) or not perturb:
-            raise fail("perturb", _OWNER, rule, perturb)
-        if not all(is_real(f) and math.isfinite(f) and f > 0 for f in perturb):
-            raise fail("perturb", _OWNER, rule, perturb)
-        return tuple(float(f) for f in perturb)
-
     def _check_initial(self, initial: Any, rng: np.random.Generator) -> list[dict[str, Any]]:
         if initial is None:
             return self.space.sample(self.n_members, rng)
@@ -186,6 +176,11 @@ class PopulationBasedTraining:
     def step_round(self) -> PBTRound:
         """Train every member ``steps_per_round`` steps, score it, and exploit/explore if ready.
 
+        A round that stops midway (the task raised, a score was not a number, an interrupt, a
+        journal that could not be written) ends the run: models train in place, so some went on
+        without a record, and another round would be recorded as if they had not. The finished
+        rounds stay in :attr:`result` and the journal.
+
         Returns
         -------
         PBTRound
@@ -194,10 +189,18 @@ class PopulationBasedTraining:
         if self._broken is not None:  # the members' models went on without a recorded round
             raise HPOError(f"{_OWNER} cannot step again: {self._broken} Start a new run (the finished rounds "
                            "are in `result`).")
+        number = self.rounds_done
+        try:
+            return self._play_round()
+        except BaseException as error:
+            self._broken = f"round {number} failed ({type(error).__name__}) after some models trained."
+            raise
+
+    def _play_round(self) -> PBTRound:
         seeds = self._order_rng.integers(0, 2**31 - 1, size=self.n_members)
         trained_with = tuple(dict(m.params) for m in self.members)
         for member, seed in zip(self.members, seeds, strict=True):
-            member.model = self.task.train(member.model, member.params, self.steps_per_round, seed=int(seed))
+            member.model = self._train(member, int(seed))
             member.score = self._score(member)
         scores = read_only([m.score for m in self.members])
         ready = self.ready_every is not None and (self.rounds_done + 1) % self.ready_every == 0
@@ -211,18 +214,31 @@ class PopulationBasedTraining:
                 self._journal.append(record.to_dict())
         return record
 
+    def _train(self, member: Member, seed: int) -> Any:
+        """``member``'s model after this round's training; a clear error if ``train`` forgot to return it."""
+        model = self.task.train(member.model, member.params, self.steps_per_round, seed=seed)
+        if model is None:  # trained in place and not returned: the next score would read None
+            raise fail(f"{type(self.task).__name__}.train(model, params, n_steps)", _OWNER,
+                       "the model it trained (train it in place and return it)", model,
+                       hint=self._lost(member, "training"))
+        return model
+
     def _score(self, member: Member) -> float:
-        """The task's score of ``member``'s model; a clear error, before this round is recorded, if
-        it is not a number (the finished rounds stay in :attr:`result` and the journal)."""
-        score = self.task.score(member.model)
+        """The task's score of ``member``'s model, NaN if it diverged (NaN or infinite: the journal
+        holds neither, and an infinite score must not make a diverged model the one to copy); a
+        clear error if it is not a number."""
+        score = as_scalar(self.task.score(member.model))  # a 0-d array or tensor holds one number
         if not is_real(score):
-            # Models train in place: the members trained this round cannot go back, so the run ends.
-            self._broken = f"round {self.rounds_done} failed (a score that is not a number), after some models trained."
             raise fail(f"{type(self.task).__name__}.score(model)", _OWNER, "a real number (NaN for a diverged model)",
-                       score, hint=f"It was member {member.index}'s score in round {self.rounds_done}, which is not "
-                                   f"recorded; the {self.rounds_done} finished round(s) are kept in `result`"
-                                   + (" and the journal." if self._journal is not None else "."))
-        return float(score)
+                       score, hint=self._lost(member, "score"))
+        finite = as_finite(score)
+        return math.nan if finite is None else finite
+
+    def _lost(self, member: Member, what: str) -> str:
+        """Where the run stands after ``member``'s ``what`` failed in this round: for error messages."""
+        return (f"It was member {member.index}'s {what} in round {self.rounds_done}, which is not recorded; the "
+                f"{self.rounds_done} finished round(s) are kept in `result`"
+                + (" and the journal." if self._journal is not None else "."))
 
     def _exploit_and_explore(self, scores: np.ndarray) -> tuple[tuple[int, int], ...]:
         """Each bottom member copies a uniformly drawn top member, then explores its hyperparameters."""
@@ -269,52 +285,15 @@ class PopulationBasedTraining:
                 f"quantile={self.quantile}, rounds_done={self.rounds_done}, seed={self.seed})")
 
 
-def _check_space(space: Any, task_space: SearchSpace) -> SearchSpace:
-    """``space`` if it searches only values ``task_space`` accepts: the same names, each parameter's
-    bounds or choices valid for the task's, and the same conditions (so the same parameters active)."""
-    if not isinstance(space, SearchSpace):
-        raise fail("space", _OWNER, "a SearchSpace", space)
-    if space.names != task_space.names:
-        raise fail("space", _OWNER, f"a SearchSpace with the task's parameters {task_space.names}", space.names)
-    for param in space:
-        own = task_space[param.name]
-        extremes = param.choices if isinstance(param, Categorical) else (param.low, param.high)  # type: ignore[attr-defined]
-        outside = [value for value in extremes if not _accepts(own, value)]
-        if outside:
-            raise fail(f"space[{param.name!r}]", _OWNER, f"within the task's {own!r}", param,
-                       hint=f"The task's `train` does not take {outside[0]!r}.")
-        if not _same_activity(param.condition, own.condition, space):
-            raise fail(f"space[{param.name!r}]", _OWNER, f"active where the task's {own!r} is", param,
-                       hint="Give it the task's condition.")
-    return space
-
-
-def _accepts(param: Parameter, value: Any) -> bool:
-    try:
-        param.validate(value)
-    except InvalidParameterError:
-        return False
-    return True
-
-
-def _same_activity(mine: Condition | None, theirs: Condition | None, space: SearchSpace) -> bool:
-    """Whether a parameter under ``mine`` in ``space`` is active exactly where the task's, under
-    ``theirs``, is: the same parent, and the task's values that ``space``'s parent can take
-    (a narrowed parent cannot list the others)."""
-    if mine is None or theirs is None:
-        return mine is None and theirs is None
-    reachable = {value for value in theirs.values if _accepts(space[mine.parent], value)}
-    return mine.parent == theirs.parent and set(mine.values) == reachable
-
-
-def _fixed_runner(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapping[str, Any]], n_rounds: int,
-                  n_members: int | None, steps_per_round: int,
-                  seed: int | np.random.Generator | None) -> PopulationBasedTraining:
-    """A population that never exploits, after ``n_rounds`` rounds (its models kept)."""
-    if n_members is None:
-        n_members = 8 if isinstance(params, Mapping) else len(params)
-    runner = PopulationBasedTraining(task.space, task, n_members=n_members, ready_every=None, initial=params,
-                                     steps_per_round=steps_per_round, seed=seed)
+def _fixed_runner(task: Any, params: Any, n_rounds: Any, n_members: Any, steps_per_round: Any, seed: Any,
+                  owner: str, name: str) -> PopulationBasedTraining:
+    """A population that never exploits, after ``n_rounds`` rounds (its models kept); errors name
+    argument ``name`` (the params) of ``owner``, the function the user called."""
+    check_task(task, owner)
+    n_rounds = check_int(n_rounds, "n_rounds", owner, 0)
+    runner = PopulationBasedTraining(task.space, task, n_members=check_members(params, n_members, name, owner),
+                                     ready_every=None, initial=params,
+                                     steps_per_round=check_int(steps_per_round, "steps_per_round", owner, 1), seed=seed)
     runner.run(n_rounds)
     return runner
 
@@ -336,7 +315,7 @@ def train_fixed(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapp
     seed : int, numpy.random.Generator or None
         With the seed of a PBT run, the same initial weights and data orders.
     """
-    return _fixed_runner(task, params, n_rounds, n_members, steps_per_round, seed).result
+    return _fixed_runner(task, params, n_rounds, n_members, steps_per_round, seed, "train_fixed", "params").result
 
 
 def _fixed_label(fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None) -> str:
@@ -391,7 +370,9 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
         raise fail("result", "compare_with_fixed", "a PBTResult with at least one round", result)
     if label is not None and (not isinstance(label, str) or not label.strip()):
         raise fail("label", "compare_with_fixed", "a non-empty str or None", label)
+    check_space(result.space, check_task(task, "compare_with_fixed").space, "compare_with_fixed", "result.space")
     runner = _fixed_runner(task, list(result.rounds[0].params) if fixed is None else fixed, result.n_rounds,
-                           result.n_members, int(result.settings["steps_per_round"]), int(result.settings["seed"]))
+                           result.n_members, result.settings["steps_per_round"], result.settings["seed"],
+                           "compare_with_fixed", "fixed")
     return PBTComparison(pbt=result, fixed=runner.result, label=label or _fixed_label(fixed),
                          fixed_model=runner.best_model())

@@ -58,6 +58,9 @@ def test_your_lane_takes_your_configurations_within_the_budget():
     with pytest.raises(InvalidParameterError, match="within your budget of 2 trials"):
         race.evaluate({"x": 0.4})
     assert race.finished   # your lane does not hold the race up
+    with pytest.raises(InvalidParameterError, match=re.escape("`params` of Race.evaluate must be evaluated in a race "
+                                                              "started with you=True; got [0.3].")):
+        Race(bowl, ["random"], n_trials=2, space=SPACE).evaluate([0.3])  # fuzz round 5: a TypeError from dict()
 
 
 def test_a_generator_seed_gives_every_lane_the_same_seed():
@@ -94,6 +97,10 @@ def test_a_lane_that_runs_out_stops_and_the_race_finishes():
      "`objective` of Race (lane 'asha') must be an objective with a `budget` keyword"),
     ({"seed": -1}, "`seed` of Race must be a non-negative int"),  # fuzz round 3: it said "of Study"
     ({"seed": 1.5}, "`seed` of Race must be a non-negative int"),
+    # Fuzz round 5: these said "`optimizer` of Study" / "`optimizer_settings` of Study".
+    ({"lanes": ["random", "nope"]}, "`lanes` of Race must be one of ['asha', 'bo',"),
+    ({"lanes": {"UCB": ("bo", {"n_init": 3})}}, "`lanes['UCB']` of Race must be keywords among ['acquisition',"),
+    ({"you": "yes"}, "`you` of Race must be a bool; got 'yes'."),  # fuzz round 5: any truthy value was taken
 ])
 def test_input_errors(kwargs, message):
     """Fuzz round 2: a race to maximize Branin was accepted and failed at its first round; a

@@ -4,6 +4,7 @@ in SQLite, and a clear error for each thing our spaces cannot hold."""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import pytest
@@ -294,6 +295,62 @@ def test_other_refusals():
     fractional.tell(trial, 0.5)
     with pytest.raises(InvalidParameterError, match=r"Trial 0 reported at step 0.25; Optuna's steps are ints"):
         to_optuna(fractional)
+
+
+def two_objectives() -> optuna.Study:
+    study = optuna.create_study(directions=["minimize", "maximize"])
+    study.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0.0, 1.0)},
+                                              values=[1.0, 2.0]))
+    return study
+
+
+ONE = study_with(({"x": 0.5}, {"x": FloatDistribution(0.0, 1.0)}))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: from_optuna(ONE, seed=-1), "`seed` of from_optuna must be a non-negative int, a numpy.random.Generator "
+                                        "or None; got -1."),
+    (lambda: from_optuna(ONE, optimizer_settings={"n_init": 3}), "`optimizer_settings` of from_optuna must be "
+                                                                  "keywords among"),  # for the default "bo"
+    (lambda: from_optuna(ONE, "bo", optimizer_settings=["n_initial"]), "`optimizer_settings` of from_optuna must be "
+                                                                        "a dict or None; got ['n_initial']."),
+    (lambda: from_optuna(two_objectives(), "bo"), "`optimizer` of from_optuna must be an optimizer that serves "
+                                                  "several objectives for minimize objective 0, maximize objective 1"),
+    (lambda: to_optuna(Study(MIXED), sampler="tpe"), "`sampler` of to_optuna must be an Optuna sampler "
+                                                      "(optuna.samplers.BaseSampler) or None; got 'tpe'."),
+    (lambda: to_optuna(Study(MIXED), storage=3), "`storage` of to_optuna must be None, a storage URL such as "
+                                                 "'sqlite:///study.db' or an optuna.storages.BaseStorage; got 3."),
+    (lambda: to_optuna(Study(MIXED), study_name=3), "`study_name` of to_optuna must be a str or None; got 3."),
+], ids=lambda v: v[:45] if isinstance(v, str) else "")
+def test_errors_name_the_function_called_and_come_before_anything_is_built(call, message):
+    """Before: from_optuna's seed, default optimizer's settings and a one-objective optimizer for
+    two objectives were refused as arguments of Study; to_optuna's sampler "tpe" was kept until
+    the first optimize (an AttributeError), storage=3 an AttributeError from inside Optuna."""
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
+
+
+@pytest.mark.parametrize("attrs", [{"ihpo_budget": 0}, {"ihpo_budget": float("nan")}, {"ihpo_budget": -1.0},
+                                   {"ihpo_generation": -1}])
+def test_a_budget_or_generation_to_optuna_never_writes_stays_a_user_attribute(attrs):
+    """Before: one such attribute (set by hand) made the whole import fail, as "`budget` of from_optuna"."""
+    theirs = optuna.create_study()
+    theirs.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0.0, 1.0)},
+                                               value=1.0, user_attrs=attrs))
+    trial = from_optuna(theirs, "random").trials[0]
+    assert trial.budget is None and trial.generation is None and set(trial.user_attrs) == set(attrs)
+
+
+def test_a_trial_enqueued_outside_its_range_is_left_out_with_a_warning():
+    """Optuna runs it (with a warning) and cannot delete it: refusing it refused the whole study, for good."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.enqueue_trial({"x": 5.0})
+    with pytest.warns(UserWarning, match="out of range"):
+        theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=3)
+    with pytest.warns(UserWarning, match=re.escape("from_optuna left out trials run at a value outside their own "
+                                                   "range (as enqueue_trial allows): Optuna trials [0].")):
+        ours = from_optuna(theirs, "random")
+    assert [t.number for t in ours.trials] == [0, 1] and ours.space == SearchSpace([Float("x", 0.0, 1.0)])
 
 
 def stepped_at_a_half() -> Study:

@@ -223,3 +223,18 @@ def test_a_trial_enqueued_with_some_params_is_not_the_optimizers_point():
     assert study.trials[3].params["x"] == 0.123
     # Sobol point 2 was not evaluated (x was fixed): it is proposed again, not counted as done.
     assert proposed[3]["sobol_index"] == proposed[4]["sobol_index"] == 2
+
+
+def test_a_trial_enqueued_outside_its_range_is_left_out_and_the_study_goes_on():
+    """Optuna runs an enqueued value outside the range its trial suggests (with a warning). Before,
+    the sampler turned it into a trial of our space, which refused it: every later trial failed."""
+    def objective(trial):
+        return trial.suggest_float("x", 0.0, 1.0)
+
+    study = optuna.create_study(sampler=IHPOSampler("sobol", seed=0))
+    study.enqueue_trial({"x": 0.5})
+    study.enqueue_trial({"x": 5.0})
+    with pytest.warns(UserWarning, match="out of range"):
+        study.optimize(objective, n_trials=4)
+    assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4
+    assert sorted(study.sampler.proposals) == [2, 3] and all(0 <= t.params["x"] <= 1 for t in study.trials[2:])

@@ -157,5 +157,9 @@ def test_bad_budgets(budget, shown):
 
 @pytest.mark.parametrize("f", [Branin(), Ackley(dim=2)], ids=repr)
 def test_evaluate_rejects_wrong_shapes(f):
-    with pytest.raises(InvalidParameterError, match=re.escape("must be an array of shape (n, 2); got (3,).")):
+    with pytest.raises(InvalidParameterError, match=re.escape("`X` of MultiFidelity.evaluate must be an array of "
+                                                              "shape (n, 2); got (3,).")):
         MultiFidelity(f).evaluate(np.zeros(3), 0.5)
+    with pytest.raises(InvalidParameterError, match=re.escape("`X` of MultiFidelity.evaluate must be an array of "
+                                                              "shape (n, 2) of real numbers; got [['a', 'b']].")):
+        MultiFidelity(f).evaluate([["a", "b"]], 0.5)  # before: numpy's "could not convert string to float"

@@ -143,8 +143,19 @@ BAD_INPUTS = [
     (dict(validation_size=0.6, test_size=0.5), "`test_size` of SklearnIncremental must be below 1 - validation_size "
                                                "= 0.4; got 0.5. Some samples must be left to train on."),
     (dict(test_size=1.0), "`test_size` of SklearnIncremental must be a finite real number in (0, 1); got 1.0."),
-    (dict(y=Y[:-1]), "`y` of SklearnIncremental must be an array of shape (n_samples,) matching X of shape "
-                     "(n_samples, n_features); got 'y of shape (1796,) with X of shape (1797, 64)'."),
+    (dict(y=Y[:-1]), "`y` of SklearnIncremental must be an array-like with as many samples as X (1797); got an "
+                     "array-like with 1796 samples."),
+    # Before: accepted, and every training step failed ("Input X contains NaN"), or a TypeError.
+    (dict(X=np.where(X > 0.9, np.nan, X)), "`X` of SklearnIncremental must be an array-like of shape (n_samples, "
+                                           "n_features) that SGDClassifier takes; got ndarray of shape (1797, 64). "
+                                           "Input X contains NaN."),
+    (dict(y=np.zeros(len(Y))), "`y` of SklearnIncremental must be class labels of at least 2 classes; got one class"),
+    (dict(ignore_warnings=UserWarning), "`ignore_warnings` of SklearnIncremental must be a tuple of Warning "
+                                        "subclasses; got <class 'UserWarning'>."),
+    (dict(validation_size=0.001), "`validation_size` of SklearnIncremental must be a fraction leaving samples (of "
+                                  "every class) in the training, validation and test splits; got 0.001. With "
+                                  "test_size=0.2: The test_size = 2 should be greater or equal to the number of "
+                                  "classes = 10."),
     (dict(scoring="acuracy"), "`scoring` of SklearnIncremental must be a scorer name"),
     (dict(seed=-1), "`seed` of SklearnIncremental must be a non-negative int"),
 ]
@@ -169,3 +180,28 @@ def test_a_partial_fit_step_is_one_epoch_over_the_training_split():
                               SearchSpace([Float("alpha", 1e-6, 1e-1, log=True)]), seed=0)
     model = task.train(task.new_model({"alpha": 1e-4}, seed=0), {"alpha": 1e-4}, n_steps=2, seed=0)
     assert model.t_ == 2 * task.n_train  # samples seen
+
+
+def test_train_and_test_score_check_what_they_are_given():
+    """Before: n_steps=-1 trained nothing, 1.5 one step, "2" two; an untrained model gave an
+    AttributeError from inside scikit-learn's scorer."""
+    task = sgd_digits(seed=0)
+    model = task.new_model(GOOD, seed=0)
+    for n_steps in (-1, 1.5, "2"):
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                f"`n_steps` of SklearnIncremental.train must be an int in [0, inf); got {n_steps!r}.")):
+            task.train(model, GOOD, n_steps)
+    with pytest.raises(InvalidParameterError, match=re.escape("`model` of SklearnIncremental.test_score must be a "
+                                                              "model this task trained; got SGDClassifier(")):
+        task.test_score(model)
+    assert task.test_looks == ()  # a refused look is not a look
+
+
+def test_a_sparse_x_trains_when_the_estimator_takes_it():
+    """Before: np.asarray made a sparse matrix a 0-d object array, refused as "X of shape ()"."""
+    import scipy.sparse
+
+    task = SklearnIncremental(SGDClassifier(learning_rate="constant"), scipy.sparse.csr_matrix(X), Y, SGD_SPACE,
+                              seed=0)
+    model = task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=2, seed=0)
+    assert 0.8 < task.score(model) <= 1.0

@@ -119,14 +119,26 @@ def test_a_study_takes_the_declared_directions_and_reads_the_tuple(problem):
 
 
 MO_ERRORS = [
-    (lambda: ZDT1(dim=1), "`dim` of ZDT1 must be an int in [2, inf); got 1."),
+    (lambda: ZDT1(dim=1), "`dim` of ZDT1 must be an int in [2, 10000]; got 1."),
     (lambda: DTLZ2(dim=3, n_objectives=3), "`dim` of DTLZ2 must be an int > n_objectives (3); got 3."),
-    (lambda: DTLZ2(n_objectives=1), "`n_objectives` of DTLZ2 must be an int in [2, inf); got 1."),
+    (lambda: DTLZ2(n_objectives=1), "`n_objectives` of DTLZ2 must be an int in [2, 9999]; got 1."),
     (lambda: ZDT2(dim=2).evaluate(np.zeros((4, 3))), "`X` of ZDT2.evaluate must be an array of shape (n, 2)"),
     (lambda: ZDT2(dim=2)({"x0": 0.1, "x1": 0.2}, budget=0.5), "`budget` of ZDT2 must be None; got 0.5."),
     (lambda: ZDT3(dim=2).true_front(3), "`n` of ZDT3.true_front must be an int in [5, inf); got 3."),
     (lambda: DTLZ2(dim=4, n_objectives=3).max_hypervolume([0.9, 1.1, 1.1]),
      "`reference` of DTLZ2.max_hypervolume must be 3 numbers, each at least 1"),
+    # Before: accepted, with three directions and names for two values (every trial of a study failed).
+    (lambda: ZDT1(dim=3, n_objectives=3), "`n_objectives` of ZDT1 must be 2 (a ZDT problem has two objectives); "
+                                          "got 3. DTLZ2 takes any number of objectives."),
+    # Before: a MemoryError after the machine swapped, or numpy's conversion errors.
+    (lambda: ZDT1(dim=10**9), "`dim` of ZDT1 must be an int in [2, 10000]; got 1000000000."),
+    (lambda: DTLZ2(n_objectives=10**9), "`n_objectives` of DTLZ2 must be an int in [2, 9999]; got 1000000000."),
+    (lambda: ZDT1(dim=2).true_front(10**13), "`n` of ZDT1.true_front must be an int in [2, 5000000]; got "
+                                             "10000000000000. That is 2 values each, and at most 10,000,000"),
+    (lambda: DTLZ2(dim=4, n_objectives=3).true_front(10**13), "`n` of DTLZ2.true_front must be an int in [2, 3333333]"),
+    (lambda: ZDT2(dim=2).evaluate([["a", "b"]]), "`X` of ZDT2.evaluate must be an array of shape (n, 2) of real"),
+    (lambda: DTLZ2(dim=4, n_objectives=3).max_hypervolume("abc"),
+     "`reference` of DTLZ2.max_hypervolume must be 3 finite numbers; got 'abc'."),
 ]
 
 

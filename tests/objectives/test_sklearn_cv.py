@@ -21,7 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
+from sklearn.linear_model import LogisticRegression, Ridge, SGDRegressor  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
@@ -316,6 +316,52 @@ def test_input_errors(override, message):
     kwargs = {**_iris_args(), **override}
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         SklearnCV(**kwargs)
+
+
+RIDGE = {"estimator": Ridge(), "space": SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])}
+TARGETS = np.linspace(0.0, 1.0, 150)
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"y": np.where(np.arange(150) == 5, np.nan, TARGETS)}, "`y` of SklearnCV must be finite real numbers of shape "
+     "(n_samples,) or (n_samples, n_outputs); got ndarray with 1 NaN or infinite value(s)."),
+    ({"y": np.where(np.arange(150) < 2, np.inf, TARGETS)}, "got ndarray with 2 NaN or infinite value(s)."),
+    ({"y": np.array(["high", "low"] * 75)}, "`y` of SklearnCV must be finite real numbers of shape (n_samples,) or "
+                                            "(n_samples, n_outputs); got ndarray holding values that are not numbers."),
+    ({"estimator": SGDRegressor(), "space": SearchSpace([Float("alpha", 1e-4, 1.0, log=True)]),
+      "y": np.c_[TARGETS, TARGETS]},
+     "`y` of SklearnCV must be finite real numbers of shape (n_samples,); got ndarray of shape (150, 2). The "
+     "estimator predicts one output."),
+], ids=["nan", "inf", "text", "two columns for one output"])
+def test_targets_a_regressor_cannot_fit_are_refused_before_any_trial(override, message):
+    """Before: accepted, and then every trial of a study failed with "Input y contains NaN"."""
+    kwargs = {**_iris_args(), **RIDGE, "y": TARGETS, **override}
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        SklearnCV(**kwargs)
+
+
+def test_targets_a_regressor_takes_pass():
+    X = load_iris(return_X_y=True)[0]
+    assert SklearnCV(y=TARGETS[:, None], X=X, cv=3, seed=0, **RIDGE)({"alpha": 1.0}).value > 0.5
+    assert SklearnCV(y=np.c_[TARGETS, TARGETS], X=X, cv=3, seed=0, **RIDGE)({"alpha": 1.0}).value > 0.5  # multi-output
+
+
+def test_the_fingerprint_of_sparse_and_text_data_is_its_values_not_its_address():
+    """Before: np.asarray of a sparse matrix or of a DataFrame with a text column holds pointers,
+    so the fingerprint (the landscape cache's key) changed with every copy of the same data."""
+    import scipy.sparse
+
+    X, y = load_iris(return_X_y=True)
+    sparse = [SklearnCV(X=scipy.sparse.csr_matrix(X), y=y, cv=3, seed=0, **RIDGE) for _ in range(2)]
+    assert sparse[0].fingerprint == sparse[1].fingerprint
+    other = X.copy()
+    other[0, 0] += 1.0
+    assert SklearnCV(X=scipy.sparse.csr_matrix(other), y=y, cv=3, seed=0, **RIDGE).fingerprint != sparse[0].fingerprint
+    texts = ["good fine nice", "bad awful poor"] * 15
+    task = make_pipeline(TfidfVectorizer(), LogisticRegression())
+    words = [SklearnCV(task, list(texts), np.arange(30) % 2, SearchSpace([Float("logisticregression__C", 0.1, 1.0)]),
+                       cv=3, seed=0) for _ in range(2)]
+    assert words[0].fingerprint == words[1].fingerprint
 
 
 def test_data_a_step_takes_passes_the_checks():

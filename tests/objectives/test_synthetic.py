@@ -208,10 +208,10 @@ def test_zero_noise_gives_exact_values_whatever_the_seed():
 # -- errors -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls, kwargs, message", [
-    (Ackley, {"dim": 0}, "`dim` of Ackley must be an int in [1, inf); got 0."),
-    (Ackley, {"dim": 2.0}, "`dim` of Ackley must be an int in [1, inf); got 2.0."),
-    (Levy, {"dim": True}, "`dim` of Levy must be an int in [1, inf); got True."),
-    (Rosenbrock, {"dim": 1}, "`dim` of Rosenbrock must be an int in [2, inf); got 1."),
+    (Ackley, {"dim": 0}, "`dim` of Ackley must be an int in [1, 10000]; got 0."),
+    (Ackley, {"dim": 2.0}, "`dim` of Ackley must be an int in [1, 10000]; got 2.0."),
+    (Levy, {"dim": True}, "`dim` of Levy must be an int in [1, 10000]; got True."),
+    (Rosenbrock, {"dim": 1}, "`dim` of Rosenbrock must be an int in [2, 10000]; got 1."),
     (Branin, {"dim": 3}, "`dim` of Branin must be 2 or None; got 3. Branin is defined in 2 dimension(s) only"),
     (Hartmann6, {"dim": 2}, "`dim` of Hartmann6 must be 6 or None; got 2."),
     (Branin, {"dim": 2.0}, "`dim` of Branin must be 2 or None; got 2.0."),
@@ -224,6 +224,8 @@ def test_zero_noise_gives_exact_values_whatever_the_seed():
      "`seed` of Hartmann6 must be a non-negative int, a numpy.random.Generator or None; got -1."),
     (Ackley, {"seed": "abc"},
      "`seed` of Ackley must be a non-negative int, a numpy.random.Generator or None; got 'abc'."),
+    # A billion inputs: a MemoryError after a long wait (the machine swapping), before the cap.
+    (Ackley, {"dim": 10**9}, "`dim` of Ackley must be an int in [1, 10000]; got 1000000000."),
 ])
 def test_input_errors(cls, kwargs, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
@@ -250,6 +252,18 @@ def test_evaluate_rejects_wrong_shapes(X, shape):
     message = f"`X` of Branin.evaluate must be an array of shape (n, 2); got {shape}."
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         Branin().evaluate(X)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: Branin().evaluate([["a", "b"]]), "`X` of Branin.evaluate must be an array of shape (n, 2) of real "
+                                              "numbers; got [['a', 'b']]."),
+    (lambda: Branin().evaluate([[1.0, 2.0], [1.0]]), "`X` of Branin.evaluate must be an array of shape (n, 2) of real"),
+    (lambda: Branin().regret("low"), "`value` of Branin.regret must be a real number or an array of them; got 'low'."),
+])
+def test_values_that_are_not_numbers_are_named(call, message):
+    """Before: numpy's "could not convert string to float" and "inhomogeneous shape"."""
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
 
 
 def test_call_validates_params_through_the_space():

@@ -74,6 +74,13 @@ def test_explore_rounds_integers_and_never_gets_stuck(value, factor, expected):
         {"k": expected}
 
 
+def test_explore_with_a_factor_that_overflows_clips_to_the_bound():
+    """Before: 5 x 1e308 is inf, and rounding it for an int raised OverflowError inside the exploit."""
+    new = explore({"lr": 0.1, "width": 5, "mode": "go"}, ToyTask.space, np.random.default_rng(0), perturb=(1e308,),
+                  resample_probability=0.0)
+    assert new == {"lr": 1.0, "width": 10, "mode": "go"}
+
+
 def test_explore_resamples_from_the_space_with_the_given_probability():
     space = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Categorical("act", ["relu", "tanh", "gelu"])])
     rng, replay = np.random.default_rng(3), np.random.default_rng(3)
@@ -162,6 +169,64 @@ def test_a_score_that_is_not_a_number_is_a_clear_error_and_the_finished_rounds_s
     # Models train in place: some trained in the failed round, so the run cannot step on as if not.
     with pytest.raises(HPOError, match="cannot step again: round 1 failed"):
         pbt.step_round()
+
+
+class FailsInRound1(ToyTask):
+    """Raises ``error`` (or returns nothing) when training member 2 in round 1."""
+
+    def __init__(self, error):
+        self.error, self.calls = error, 0
+
+    def train(self, model, params, n_steps, *, seed=None):
+        self.calls += 1
+        trained = super().train(model, params, n_steps, seed=seed)
+        if self.calls == 7:  # 4 members: round 1, member 2; members 0 and 1 trained this round already
+            if self.error is None:
+                return None
+            raise self.error
+        return trained
+
+
+@pytest.mark.parametrize("error, caught, name", [
+    (RuntimeError("out of GPU memory"), RuntimeError, "RuntimeError"),
+    (KeyboardInterrupt(), KeyboardInterrupt, "KeyboardInterrupt"),
+    (None, InvalidParameterError, "InvalidParameterError"),  # train forgot to return the model
+])
+def test_a_round_that_stops_midway_ends_the_run_and_keeps_the_finished_rounds(tmp_path, error, caught, name):
+    """Models train in place: after members 0 and 1 trained in a round that was never recorded,
+    another round would record them as trained once more than they were."""
+    path = tmp_path / "pbt.jsonl"
+    pbt = PopulationBasedTraining(ToyTask.space, FailsInRound1(error), n_members=4, seed=0, storage=path)
+    with pytest.raises(caught):
+        pbt.run(3)
+    assert pbt.rounds_done == 1 and PBTResult.from_journal(path).to_dict() == pbt.result.to_dict()
+    with pytest.raises(HPOError, match=re.escape(f"cannot step again: round 1 failed ({name}) after some models "
+                                                 "trained. Start a new run")):
+        pbt.step_round()
+
+
+def test_train_that_returns_nothing_is_told_so():
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`FailsInRound1.train(model, params, n_steps)` of PopulationBasedTraining must be the model it trained "
+            "(train it in place and return it); got None. It was member 2's training in round 1, which is not "
+            "recorded; the 1 finished round(s) are kept in `result`.")):
+        PopulationBasedTraining(ToyTask.space, FailsInRound1(None), n_members=4, seed=0).run(2)
+
+
+def test_a_score_held_in_a_0d_array_counts_and_an_infinite_one_diverged(tmp_path):
+    """A torch or numpy loss is often a 0-d array; an infinite score is a diverged model: it must
+    not become the donor everyone copies, and the run and its journal (JSON has no inf) agree."""
+    class Scores(ToyTask):
+        def score(self, model):
+            return float("inf") if model["w"][0] < 0 else np.array(super().score(model))
+
+    path = tmp_path / "pbt.jsonl"
+    result = PopulationBasedTraining(ToyTask.space, Scores(), n_members=4, ready_every=1, seed=0, storage=path,
+                                     perturb=np.array([0.8, 1.2])).run(2)
+    assert np.isfinite(result.scores).any() and not np.isinf(result.scores).any()
+    assert PBTResult.from_journal(path).to_dict() == result.to_dict()
+    diverged = set(np.flatnonzero(np.isnan(result.scores[0])).tolist())
+    assert diverged and not diverged & {donor for round_, _, donor in result.exploits if round_ == 0}
 
 
 # -- quantiles ---------------------------------------------------------------------------------
@@ -360,9 +425,11 @@ def test_a_nan_score_ranks_last_and_is_stored_as_null():
 # -- input errors -------------------------------------------------------------------------------
 OWNER = "PopulationBasedTraining"
 BAD = [
-    (dict(n_members=1), f"`n_members` of {OWNER} must be an int in [2, inf); got 1."),
-    (dict(n_members=2.5), f"`n_members` of {OWNER} must be an int in [2, inf); got 2.5."),
-    (dict(n_members=True), f"`n_members` of {OWNER} must be an int in [2, inf); got True."),
+    (dict(n_members=1), f"`n_members` of {OWNER} must be an int in [2, 10000]; got 1."),
+    (dict(n_members=2.5), f"`n_members` of {OWNER} must be an int in [2, 10000]; got 2.5."),
+    (dict(n_members=True), f"`n_members` of {OWNER} must be an int in [2, 10000]; got True."),
+    # A population of a trillion models would exhaust memory while the first are built.
+    (dict(n_members=10**12), f"`n_members` of {OWNER} must be an int in [2, 10000]; got 1000000000000."),
     (dict(ready_every=0), f"`ready_every` of {OWNER} must be an int in [1, inf); got 0."),
     (dict(quantile=0.0), f"`quantile` of {OWNER} must be a finite real number in (0, 0.5]; got 0.0."),
     (dict(quantile=0.6), f"`quantile` of {OWNER} must be a finite real number in (0, 0.5]; got 0.6."),
@@ -423,6 +490,55 @@ def test_run_and_compare_errors():
     data = pbt.result.to_dict()
     del data["settings"]["n_members"]
     with pytest.raises(StorageError, match=re.escape("settings lack ['n_members']")):
+        PBTResult.from_dict(data)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda t, r: train_fixed(t, [], 2), "`params` of train_fixed must be a params dict, or a list of 2 to 10000 "
+                                         "params dicts (one per member); got []."),
+    (lambda t, r: train_fixed(t, None, 2), "`params` of train_fixed must be a params dict, or a list of 2 to 10000"),
+    (lambda t, r: train_fixed(t, {"lr": 0.1, "width": 2, "mode": "go"}, -1),
+     "`n_rounds` of train_fixed must be an int in [0, inf); got -1."),
+    (lambda t, r: train_fixed(t, {"lr": 0.1, "width": 2, "mode": "go"}, 1, n_members=10**9),
+     "`n_members` of train_fixed must be an int in [2, 10000]; got 1000000000."),
+    (lambda t, r: train_fixed(object(), {"lr": 0.1}, 1), "`task` of train_fixed must be an IncrementalTask"),
+    (lambda t, r: compare_with_fixed(r, None), "`task` of compare_with_fixed must be an IncrementalTask"),
+    (lambda t, r: compare_with_fixed(r, sgd_digits(seed=0)),
+     "`result.space` of compare_with_fixed must be a SearchSpace with the task's parameters ['eta0', 'alpha']"),
+    (lambda t, r: compare_with_fixed(r, t, [{"lr": 0.5, "width": 2, "mode": "go"}]),
+     "`fixed` of compare_with_fixed must be a params dict, or a list of 2 params dicts (one per member); got"),
+    (lambda t, r: r.ancestry(2), "`member` of PBTResult.ancestry must be an int in [0, 1]; got 2."),
+    (lambda t, r: explore({"lr": 0.1, "width": 2, "mode": "go"}, t.space, 0),
+     "`rng` of explore must be a numpy.random.Generator; got 0."),
+    (lambda t, r: explore({"lr": 0.1, "width": 2, "mode": "go"}, t.space, np.random.default_rng(0), perturb=()),
+     "`perturb` of explore must be a non-empty sequence of positive finite factors; got ()."),
+    (lambda t, r: quantile_split([[0.1, 0.2]], "maximize", 0.2),
+     "`scores` of quantile_split must be an array-like of shape (n_members,) of real numbers"),
+], ids=lambda v: v[:40] if isinstance(v, str) else "")
+def test_the_baselines_and_helpers_name_what_the_user_typed(call, message):
+    """Before: errors named PopulationBasedTraining (which the user never called), or were numpy's and Python's."""
+    result = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=2, seed=0).run(1)
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call(ToyTask(), result)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d["rounds"][0].__setitem__("scores", [0.1]), "round 0 has [1, 3] scores or params for 3 members"),
+    (lambda d: d["rounds"][0]["next_params"].pop(), "round 0 has [2, 3] scores or params for 3 members"),
+    (lambda d: d["settings"].__setitem__("n_members", "3"), "settings['n_members'] is '3', not an int >= 2"),
+    (lambda d: d["settings"].__setitem__("n_members", 10**12), "round 0 has [3] scores or params for 1000000000000"),
+    (lambda d: d["rounds"][1]["exploits"].append([9, 0]), "round 1 has an exploit (9, 0) of a member outside 0..2"),
+    (lambda d: d["rounds"][1].__setitem__("round", 0), "the record of round 1 says it is round 0"),
+    (lambda d: d.__setitem__("direction", "up"), "its direction is 'up', not 'maximize' or 'minimize'"),
+    (lambda d: d["settings"].pop("seed"), "its settings lack ['seed']"),  # compare_with_fixed needs it
+    (lambda d: d.__setitem__("version", "1"), "its version is '1', not an int"),
+], ids=lambda v: v[:40] if isinstance(v, str) else "")
+def test_a_record_that_does_not_hold_together_is_a_storage_error(edit, message):
+    """Before: numpy's reshape and broadcast errors, an IndexError from `parents`, a KeyError in compare_with_fixed."""
+    data = json.loads(json.dumps(PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=3, ready_every=1,
+                                                         seed=0).run(2).to_dict()))
+    edit(data)
+    with pytest.raises(StorageError, match=re.escape(message)):
         PBTResult.from_dict(data)
 
 

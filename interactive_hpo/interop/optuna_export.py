@@ -1,0 +1,131 @@
+"""Our study to Optuna: :func:`to_optuna` (what becomes of each part of a trial is in
+:mod:`.optuna_study`'s table, right-hand column).
+
+Optuna is imported when :func:`to_optuna` is called, never when this module is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import warnings
+from typing import Any
+
+from .._validation import fail, warn_user
+from ..goals import Goals
+from ..study.core import Study
+from ..trial import Trial, TrialState
+from .optuna_space import distribution_of
+from .optuna_study import BUDGET_KEY, GENERATION_KEY, SOURCE, SOURCE_KEY, optuna_module
+
+__all__ = ["to_optuna"]
+
+
+def _moment(timestamp: float | None) -> datetime.datetime | None:
+    return None if timestamp is None else datetime.datetime.fromtimestamp(timestamp)
+
+
+def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, *, sampler: Any = None) -> Any:
+    """A new Optuna study holding ``study``'s finished trials (and its queue, as WAITING trials).
+
+    Every trial is converted before the storage is touched, so a study Optuna cannot hold (a
+    curve reported at a fractional step) is refused without writing; if writing fails midway,
+    the Optuna study created is deleted again (``optuna.delete_study``).
+
+    Parameters
+    ----------
+    study : Study
+    storage : str or optuna.storages.BaseStorage, optional
+        Where Optuna keeps it: None in memory, ``"sqlite:///path.db"`` a file, or any storage
+        Optuna accepts (``optuna.create_study``'s ``storage``).
+    study_name : str, optional
+        Its name in the storage (default: one Optuna makes up); an existing name is refused by Optuna.
+    sampler : optuna.samplers.BaseSampler, optional
+        The sampler that continues it in Optuna (default Optuna's, TPE).
+
+    Returns
+    -------
+    optuna.Study
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> space = SearchSpace([Float("x", -2, 2)])
+    >>> ours = Study(space, "random", seed=0)
+    >>> _ = ours.run(lambda p: (p["x"] - 1) ** 2, n_trials=4)
+    >>> theirs = to_optuna(ours)
+    >>> len(theirs.trials), theirs.best_value == ours.best_value, theirs.trials[0].user_attrs["ihpo_source"]
+    (4, True, 'random')
+    """
+    optuna = optuna_module("to_optuna")
+    if not isinstance(study, Study):
+        raise fail("study", "to_optuna", "an interactive_hpo Study", study)
+    # Checked here: Optuna keeps a wrong sampler until the first trial, and reports a wrong
+    # storage as an AttributeError from deep inside.
+    if storage is not None and not isinstance(storage, (str, optuna.storages.BaseStorage)):
+        raise fail("storage", "to_optuna", "None, a storage URL such as 'sqlite:///study.db' or an "
+                   "optuna.storages.BaseStorage", storage)
+    if study_name is not None and not isinstance(study_name, str):
+        raise fail("study_name", "to_optuna", "a str or None", study_name)
+    if sampler is not None and not isinstance(sampler, optuna.samplers.BaseSampler):
+        raise fail("sampler", "to_optuna", "an Optuna sampler (optuna.samplers.BaseSampler) or None", sampler,
+                   hint="For example optuna.samplers.TPESampler(seed=0).")
+    # Every trial converted (and so checked) before the storage is touched.
+    frozen = [_frozen(study, t, optuna) for t in study.trials if t.state.is_finished]
+    running = [t.number for t in study.trials if not t.state.is_finished]
+    theirs = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
+                                 directions=[d.value for d in study.directions])
+    try:
+        if study.goals.names != Goals.parse(directions=list(study.directions)).names:
+            with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
+        theirs.add_trials(frozen)
+        for params in study.queued:
+            theirs.enqueue_trial(params)
+    except BaseException as error:  # the storage as it was: without the study created above
+        if storage is not None:  # None: Optuna's in-memory storage of this study alone, gone with it
+            try:
+                optuna.delete_study(study_name=theirs.study_name, storage=storage)
+            except Exception as cleanup:  # noqa: BLE001 - the first error is the one to see
+                error.add_note(f"to_optuna could not delete the half-written Optuna study {theirs.study_name!r} "
+                               f"({type(cleanup).__name__}: {cleanup}); delete it with optuna.delete_study.")
+        raise
+    if running:
+        warn_user(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning)
+    return theirs
+
+
+def _frozen(study: Study, trial: Trial, optuna: Any) -> Any:
+    """One finished trial of ours as an Optuna ``FrozenTrial`` (see the module's table)."""
+    state = {TrialState.COMPLETE: optuna.trial.TrialState.COMPLETE, TrialState.PRUNED: optuna.trial.TrialState.PRUNED,
+             TrialState.FAILED: optuna.trial.TrialState.FAIL}[trial.state]
+    attrs = dict(trial.user_attrs)
+    extra = {SOURCE_KEY: trial.source if trial.source != SOURCE else None, BUDGET_KEY: trial.budget,
+             GENERATION_KEY: trial.generation}
+    attrs.update({key: value for key, value in extra.items() if value is not None})
+    values: dict[str, Any] = {}
+    if trial.state is TrialState.COMPLETE:
+        values = {"values": list(trial.values)} if trial.values is not None else {"value": trial.value}
+    elif trial.state is TrialState.PRUNED and trial.value is not None:
+        values = {"value": trial.value}
+    frozen = optuna.trial.create_trial(
+        state=state, params=dict(trial.params), user_attrs=attrs,
+        distributions={name: distribution_of(study.space[name]) for name in trial.params},
+        intermediate_values={_step(step, trial.number): value for step, value in trial.intermediate_values.items()},
+        constraints=None if trial.constraints is None or trial.state is not TrialState.COMPLETE else
+        {str(i): c for i, c in enumerate(trial.constraints)}, **values)
+    if trial.datetime_start is not None:
+        frozen.datetime_start = _moment(trial.datetime_start)
+    if trial.datetime_complete is not None:
+        frozen.datetime_complete = _moment(trial.datetime_complete)
+    return frozen
+
+
+def _step(step: float, number: int) -> int:
+    """A reported step as Optuna's int step; a fractional step is refused, naming the trial."""
+    if not (math.isfinite(step) and float(step).is_integer()):
+        raise fail("study", "to_optuna", "a study whose intermediate values are at whole-number steps", step,
+                   hint=f"Trial {number} reported at step {step!r}; Optuna's steps are ints. Report at integer "
+                        "steps (an epoch, a sample count) to export the curves.")
+    return int(step)
