@@ -17,6 +17,7 @@ point. Optimizers may propose any value there; decoding ignores it.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -112,20 +113,26 @@ class Conditions:
         self.order = self._parents_first()
 
     def _parents_first(self) -> list[int]:
+        """Coordinates in order, each after its parent: at every step the lowest-indexed one whose
+        parent is placed (a heap: a scan of the rest at each step took minutes at 10^5 parameters)."""
+        children: dict[int, list[int]] = {}
+        for child, (parent, _) in self._parents.items():
+            children.setdefault(parent, []).append(child)
+        ready = [i for i in range(len(self._params)) if i not in self._parents]
+        heapq.heapify(ready)
         order: list[int] = []
-        placed: set[int] = set()
-        remaining = list(range(len(self._params)))
-        while remaining:
-            ready = [i for i in remaining if i not in self._parents or self._parents[i][0] in placed]
-            if not ready:
-                cycle = [self._params[i].name for i in remaining]
-                first = self._params[remaining[0]]
-                raise fail("condition", first._owner, "a condition whose chain of parents ends at an "
-                           "unconditional parameter", tuple(first.condition or ()),
-                           hint=f"These conditions form a cycle: {', '.join(cycle)}.")
-            order.append(ready[0])
-            placed.add(ready[0])
-            remaining.remove(ready[0])
+        while ready:
+            placed = heapq.heappop(ready)
+            order.append(placed)
+            for child in children.get(placed, ()):
+                heapq.heappush(ready, child)
+        if len(order) < len(self._params):
+            remaining = sorted(set(range(len(self._params))) - set(order))
+            cycle = [self._params[i].name for i in remaining]
+            first = self._params[remaining[0]]
+            raise fail("condition", first._owner, "a condition whose chain of parents ends at an "
+                       "unconditional parameter", tuple(first.condition or ()),
+                       hint=f"These conditions form a cycle: {', '.join(cycle)}.")
         return order
 
     @property

@@ -12,6 +12,7 @@ parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -66,7 +67,7 @@ class SearchSpace:
             if not isinstance(item, Parameter):
                 raise fail("params", "SearchSpace", "a list of Float, Int or Categorical", item)
         names = [p.name for p in items]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
         if duplicates:
             raise fail("params", "SearchSpace", "a list with unique names", names,
                        hint=f"Duplicated: {', '.join(duplicates)}.")

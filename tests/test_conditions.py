@@ -130,6 +130,10 @@ def test_a_child_may_come_before_its_parent():
     assert space.from_unit([0.3, 0.2]) == {"kernel": "linear"}
     assert space.from_unit([0.3, 0.7]) == {"gamma": pytest.approx(0.3), "kernel": "rbf"}
     assert len(space.grid(2)) == 3
+    # Parents first, else coordinate order: what sampling and replays follow.
+    chain = SearchSpace([Float("c", 0, 1, condition=("b", "on")), Float("free", 0, 1),
+                         Categorical("b", ["on", "off"], condition=("a", "yes")), Categorical("a", ["yes", "no"])])
+    assert chain.conditions.order == [1, 3, 2, 0]
 
 
 def test_samples_are_valid_configurations_of_every_branch():
