@@ -25,6 +25,7 @@ from interactive_hpo import (
     TrialStateError,
     make_optimizer,
 )
+from interactive_hpo.objectives import FunctionObjective
 
 SPACE = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("depth", 1, 8), Categorical("act", ["relu", "tanh"])])
 GOOD = {"lr": 0.01, "depth": 3, "act": "relu"}
@@ -303,6 +304,8 @@ CASES = [
      InvalidParameterError, "`user_attrs` of Study.tell must be JSON-serializable"),
     ("wrong direction", lambda t: Study(SPACE, direction="max"), InvalidParameterError,
      "`direction` of Study must be one of ['minimize', 'maximize']; got 'max'."),
+    ("an objective named by a number", lambda t: FunctionObjective(lambda p: 0.0, SPACE, name=5), InvalidParameterError,
+     "`name` of FunctionObjective must be a non-empty str (shown in plots and the Lab) or None; got 5."),
     ("an array for an option", lambda t: Study(SPACE, direction=np.array(["minimize"])), InvalidParameterError,
      "`direction` of Study must be one of ['minimize', 'maximize']; got array(['minimize']"),
     ("unknown optimizer", lambda t: Study(SPACE, "annealing"), InvalidParameterError,

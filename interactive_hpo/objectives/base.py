@@ -62,6 +62,8 @@ class FunctionObjective:
         self.fn = fn
         self.space = space
         self.direction = check_one_of(direction, "direction", "FunctionObjective", ("minimize", "maximize"))
+        if name is not None and (not isinstance(name, str) or not name):
+            raise fail("name", "FunctionObjective", "a non-empty str (shown in plots and the Lab) or None", name)
         self.name = name or getattr(fn, "__name__", "objective")
         # What inspects an objective's signature (a scheduler's check for `budget`, a parallel
         # run's for a required `report`) reads fn's keywords, not this wrapper's.
