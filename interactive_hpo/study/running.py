@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from .._validation import check_int, fail
+from .._validation import check_int, fail, warn_user
 from ..goals import Goals
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, check_budget_keyword
 from ..space import SearchSpace
-from ..trial import Trial
+from ..trial import Trial, TrialState
 from .progress import RunProgress, wants_progress
 
 if TYPE_CHECKING:
@@ -19,7 +19,32 @@ if TYPE_CHECKING:
     from .core import Study
     from .state import StudyState
 
-__all__ = ["Running"]
+__all__ = ["Running", "SameFailures"]
+
+#: The first trials of a run that, all failed with one error, make ``Study.run`` warn that the
+#: objective itself may be broken (a typo, a missing package, a wrong argument): every further
+#: trial costs its time and says the same. A run whose trials fail in one region of the space
+#: completes some of its first trials, and is not warned about.
+SAME_FAILURES = 5
+
+
+class SameFailures:
+    """A run's callback that warns, once, when the first :data:`SAME_FAILURES` trials of the run
+    all failed with the same error (``trial.error``); the run goes on, as a failed trial never
+    stops it."""
+
+    def __init__(self) -> None:
+        self.errors: list[str | None] = []
+
+    def __call__(self, study: Any, trial: Trial) -> None:
+        if len(self.errors) >= SAME_FAILURES:
+            return
+        self.errors.append(trial.error if trial.state is TrialState.FAILED else None)
+        first = self.errors[0]
+        if len(self.errors) == SAME_FAILURES and first is not None and self.errors.count(first) == SAME_FAILURES:
+            warn_user(f"The first {SAME_FAILURES} trials of this run all failed with the same error, which may mean "
+                      f"the objective itself is broken: {first.splitlines()[0]}. The run goes on; interrupt it "
+                      "(Ctrl-C: finished trials are kept) to fix the objective.", UserWarning)
 
 
 class Running:
@@ -74,7 +99,8 @@ class Running:
         self._check_objective(objective, "Study.run")
         line = RunProgress(self, n_trials) if wants_progress(progress, "Study.run") else None
         try:
-            return self._run(objective, n_trials, callbacks + ([line] if line else []), n_workers=n_workers,
+            return self._run(objective, n_trials, callbacks + [SameFailures()] + ([line] if line else []),
+                             n_workers=n_workers,
                              executor=executor, trial_timeout=trial_timeout, on_worker_loss=on_worker_loss,
                              on_interrupt=on_interrupt)
         finally:

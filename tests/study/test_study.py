@@ -6,6 +6,8 @@ import json
 import math
 import re
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -421,3 +423,21 @@ def test_a_trial_added_from_elsewhere_cannot_claim_the_queue():
     with pytest.raises(InvalidParameterError, match="`source` of Study.add_completed must be a non-empty str"):
         study.add_completed(GOOD, 1.0, source="enqueued")
     assert study.queued == [GOOD] and study.ask().source == "enqueued"
+
+
+def test_a_run_whose_first_trials_all_fail_alike_warns_once_and_goes_on():
+    # A typo in the objective failed all 100 trials of a run, in silence, one after another.
+    with pytest.warns(UserWarning, match=r"first 5 trials of this run all failed with the same error.*"
+                                         r"ZeroDivisionError: division by zero") as caught:
+        Study(SPACE, seed=0).run(lambda p: 1 / 0, n_trials=12)
+    assert len([w for w in caught if "all failed" in str(w.message)]) == 1
+
+
+@pytest.mark.parametrize("objective", [
+    lambda p: quadratic(p) if p["n"] < 4 else 1 / 0,   # a region fails: some of the first trials complete
+    lambda p: 1 / 0 if p["n"] % 2 else {}["missing"],   # failures, but not one error
+])
+def test_failures_that_do_not_say_the_objective_is_broken_do_not_warn(objective):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Study(SPACE, seed=0).run(objective, n_trials=12)
