@@ -72,7 +72,7 @@ class HammingFeatures(FeatureMap):
         shape (F / 2,), the same for that value in every call."""
         key = (coordinate, value)
         if key not in self._axes:
-            rng = np.random.default_rng([self._seed, coordinate, value])
+            rng = np.random.default_rng([self._seed, coordinate, value % 2**63])  # seed words are >= 0
             self._axes[key] = torch.as_tensor(rng.standard_normal(len(self._scale)), dtype=DTYPE)
         return self._axes[key]
 
