@@ -8,7 +8,8 @@ own classes. It is also faster: a forward pass took 0.6 ms against 3.7 ms throug
 posterior (n = 100, a batch of 9 points), and the acquisition's optimization, which had become
 the slow part of a proposal, went from 0.29 to 0.05 s at n = 100 (benchmarks/README.md).
 Pending points, batches, Thompson sampling and MES use BoTorch's Monte Carlo and
-information-based objects.
+information-based objects (Thompson sampling with categories in the kernel: a path of
+``bayes.paths``).
 
 Settings (DESIGN's teaching conventions):
 
@@ -36,7 +37,8 @@ from scipy import special
 from .model import DTYPE, torch
 from .predictor import Predictor
 from .kernel import HammingKernel
-from .search import IntBins, ascend, best_new, bin_ends, mixed_search
+from .paths import hamming_paths
+from .search import IntBins, ascend, bin_ends, mixed_search
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
     qLogNoisyExpectedImprovement,
@@ -75,7 +77,7 @@ def build_acquisition(name: str, model: Any, settings: Mapping[str, float], *, X
     """The BoTorch acquisition object to maximize.
 
     ``snap`` maps a unit point of shape (d,) to the valid point it stands for (integers and
-    categoricals at their bins); candidate sets (MES, discrete Thompson sampling) use it.
+    categoricals at their bins); MES's candidate set uses it.
     ``settings`` holds ``best``, ``scale``, ``beta`` and ``xi`` (see :func:`closed_form`).
     With pending points, or for a joint ``batch`` of proposals, it is qLogNEI (Ament et al., 2023)
     whatever ``name`` says: only a Monte Carlo acquisition accounts for points not yet evaluated.
@@ -86,7 +88,7 @@ def build_acquisition(name: str, model: Any, settings: Mapping[str, float], *, X
         return ClosedForm(model, name, settings)
     if name == "thompson":
         if not supports_paths(model):
-            return DiscreteThompson(model, candidates(X_train.shape[-1], n_candidates, seed, snap))
+            return HammingThompson(model)
         thompson = PathwiseThompsonSampling(model)
         redraw_thompson_path(thompson)  # drawn now, under the caller's seeded RNG: plots show the path we optimize
         return thompson
@@ -104,28 +106,30 @@ def candidates(dim: int, n: int, seed: int, snap: Any = None) -> Any:
 def supports_paths(model: Any) -> bool:
     """Whether BoTorch can draw pathwise samples (random features) for this model's kernel.
 
-    It cannot for our kernel with categorical coordinates: Thompson sampling and MES then sample
-    jointly on finite candidate sets (the views' sample paths use ``bayes.paths`` instead).
+    It cannot for our kernel with categorical coordinates: Thompson sampling and the views'
+    sample paths then draw them from ``bayes.paths``, and MES samples jointly on its candidates.
     """
     return not isinstance(model.covar_module, HammingKernel)
 
 
-class DiscreteThompson(AcquisitionFunction):
-    """Thompson sampling on a finite candidate set, for kernels without random features.
+class HammingThompson(AcquisitionFunction):
+    """Thompson sampling for a GP whose kernel has categorical coordinates: one posterior sample
+    path of ``bayes.paths`` (Wilson et al., 2020), as ``PathwiseThompsonSampling`` draws for
+    numeric kernels, in the model's outcome units.
 
-    One joint posterior sample over the candidates is drawn at construction (under the caller's
-    seeded RNG); the acquisition of a point is that sample's value at the nearest candidate.
+    The path is drawn at construction, under the caller's seeded RNG, so a plot built with the
+    same seed shows the path the proposal maximized. It is smooth in the numeric coordinates
+    (autograd follows it), so the mixed search refines them; a joint sample on a finite
+    candidate set, what this replaced, could only return the best candidate.
     """
 
-    def __init__(self, model: Any, candidate_set: Any):
+    def __init__(self, model: Any):
         super().__init__(model)
-        self.candidate_set = candidate_set
-        with torch.no_grad():
-            self.values = model.posterior(candidate_set).rsample(torch.Size([1])).reshape(-1)
+        self.path = hamming_paths(model, 1)
 
     def forward(self, X: Any) -> Any:
-        distances = torch.cdist(X.reshape(-1, X.shape[-1]), self.candidate_set)
-        return self.values[distances.argmin(dim=-1)].reshape(X.shape[:-2])
+        """The path at points of shape (b, q, d), summed over each batch's q points: shape (b,)."""
+        return self.path(X.reshape(-1, X.shape[-1])).reshape(X.shape[:-1]).sum(-1)
 
 
 class ClosedForm(AcquisitionFunction):
@@ -288,12 +292,6 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any], categ
 def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any],
               categorical: dict[int, Any], seed: int, raw_samples: int,
               num_restarts: int, start: np.ndarray | None, exclude: np.ndarray | None) -> tuple[np.ndarray, float]:
-    if isinstance(acquisition, DiscreteThompson):  # piecewise constant: no gradient to follow
-        if q == 1:
-            best = best_new(acquisition.candidate_set.unsqueeze(-2), acquisition.values, exclude)
-            return acquisition.candidate_set[best:best + 1].numpy(), float(acquisition.values[best])
-        order = torch.argsort(acquisition.values, descending=True)[:q]
-        return acquisition.candidate_set[order].numpy(), float(acquisition.values[order[0]])
     bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
     for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
         bounds[0, i], bounds[1, i] = bin_ends(values)

@@ -333,9 +333,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
-            if self.space.conditional and not isinstance(acquisition, acq.DiscreteThompson):
-                # Searched where each point lands: inactive coordinates ignored. Discrete Thompson
-                # sampling is already a table over snapped (canonical) candidates, ranked as is.
+            if self.space.conditional:  # searched where each point lands: inactive coordinates ignored
                 acquisition = ActiveOnly(acquisition, self.space)
             choices = None if self._finite is None else self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,

@@ -91,8 +91,8 @@ def test_a_batch_on_a_conditional_space_gives_valid_distinct_configurations(svm_
 
 @pytest.mark.parametrize("acquisition", ["thompson", "mes", "ucb"])
 def test_every_kind_of_acquisition_proposes_on_a_conditional_space(acquisition):
-    """Discrete Thompson sampling ranks a table of snapped candidates: wrapped for the search like
-    the others, it was asked for a gradient it does not have."""
+    """Thompson sampling with categories (a ``bayes.paths`` path) and MES are searched through
+    the conditional wrapper like the closed forms: every proposal a valid configuration."""
     study = Study(SVM, "bo", seed=0, optimizer_settings={**FAST, "acquisition": acquisition})
     study.run(svm_loss, n_trials=6, progress=False)
     assert [t.user_attrs.get("acquisition") for t in study.trials[4:]] == [acquisition] * 2
