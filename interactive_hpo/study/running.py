@@ -81,6 +81,9 @@ class Running:
             on_interrupt: str = "wait", progress: bool | None = None) -> list[Trial]:
         """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
 
+        A failed trial does not stop the run; when its first 5 trials all fail with the same
+        error, it warns that the objective itself may be broken (:class:`SameFailures`).
+
         ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
         trials done, the best value and the time left on one line (``study.progress``); None (the
         default) shows it in a notebook only.
@@ -100,9 +103,8 @@ class Running:
         line = RunProgress(self, n_trials) if wants_progress(progress, "Study.run") else None
         try:
             return self._run(objective, n_trials, callbacks + [SameFailures()] + ([line] if line else []),
-                             n_workers=n_workers,
-                             executor=executor, trial_timeout=trial_timeout, on_worker_loss=on_worker_loss,
-                             on_interrupt=on_interrupt)
+                             n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
+                             on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
         finally:
             if line is not None:
                 line.close()
