@@ -30,8 +30,8 @@ from ..views import read_only
 __all__ = ["MAX_DIM", "SyntheticFunction", "Branin", "Hartmann6", "Ackley", "Rosenbrock", "Levy", "Forrester",
            "points", "synthetic_functions"]
 
-#: The most inputs a scalable test function (or a multi-objective problem) takes: a space of
-#: 10 000 parameters takes seconds to build, a billion would exhaust memory first.
+#: The most inputs a scalable test function (or a multi-objective problem) takes: far beyond any
+#: HPO benchmark, and a billion would exhaust memory before the first evaluation.
 MAX_DIM = 10_000
 
 
