@@ -68,7 +68,6 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     return state, value, {**attrs, **where, "finished_at": time.time()}
 
 
-
 def serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
     """The objective's bytes (by value where cloudpickle is installed) and their hash."""
     try:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..trial import Trial
-from .errors import ErrorLog
+from .errors import ErrorLog, produced_under
 
 __all__ = ["interruptible", "kernel_loop", "run_steps"]
 
@@ -56,12 +56,8 @@ async def run_steps(steps: Iterable[Trial | None], n_trials: int, errors: ErrorL
     """
     running(True)
     try:
-        done, trials = 0, iter(errors.watched(steps))
-        while True:
-            with interruptible():
-                trial = next(trials, _END)
-            if trial is _END:
-                return
+        done = 0
+        for trial in produced_under(errors.watched(steps), interruptible):
             if trial is not None:  # None: workers still computing; let the kernel breathe
                 done += 1
                 progress(done, n_trials)
@@ -73,9 +69,6 @@ async def run_steps(steps: Iterable[Trial | None], n_trials: int, errors: ErrorL
         errors.show(error)
     finally:
         running(False)
-
-
-_END = object()  # what next() gives when the steps are over (a step may yield None)
 
 
 @contextmanager

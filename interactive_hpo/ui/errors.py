@@ -13,14 +13,14 @@ import html
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
 from .figures import is_plain_click
 
-__all__ = ["ErrorLog"]
+__all__ = ["ErrorLog", "produced_under"]
 
 #: Distinct warnings shown after one action (the rest are counted).
 WARNINGS_SHOWN = 5
@@ -113,13 +113,7 @@ class ErrorLog:
     def watched(self, items: Iterable[T]) -> Iterator[T]:
         """``items``, each produced under :meth:`watching` (a background run's steps: a Run in a
         kernel steps the study outside the button's callback, and its warnings reached the kernel's log only)."""
-        iterator = iter(items)
-        while True:
-            with self.watching():
-                item = next(iterator, _END)
-            if item is _END:
-                return
-            yield item
+        return produced_under(items, self.watching)
 
     def show(self, error: BaseException) -> None:
         """Display ``error`` (its message, with the traceback folded underneath)."""
@@ -148,6 +142,18 @@ class ErrorLog:
         """Hide the last error and warnings (the records in ``errors`` and ``warnings`` stay)."""
         self.widget.value = self.warning_widget.value = ""
         self._shown = []
+
+
+def produced_under(items: Iterable[T], context: Callable[[], AbstractContextManager[Any]]) -> Iterator[T]:
+    """``items``, each one produced inside a fresh ``context()``: the code that makes an item runs
+    there, the consumer's code between two items does not (a background run awaits there)."""
+    iterator = iter(items)
+    while True:
+        with context():
+            item = next(iterator, _END)
+        if item is _END:
+            return
+        yield item
 
 
 def _is_click(argument: Any) -> bool:

@@ -90,9 +90,13 @@ def test_a_trial_past_the_timeout_fails_and_the_run_goes_on():
     assert all(t.error == "timed out after 0.2 s" for t in done) and not lab.controller.running
 
 
-def test_a_timeout_without_workers_is_refused_where_typed():
-    with pytest.raises(ValueError, match=r"`trial_timeout` of Lab must be None when trials run in this process"):
-        Lab(slow_bowl, space=SPACE, trial_timeout=5)
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"trial_timeout": 5}, r"`trial_timeout` of Lab must be None when trials run in this process"),
+    ({"n_workers": 2, "on_worker_loss": "retry"}, r"`on_worker_loss` of Lab must be one of \['fail', 'requeue'\]"),
+])
+def test_run_settings_are_refused_where_typed(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Lab(slow_bowl, space=SPACE, **kwargs)
 
 
 def test_an_objective_the_workers_cannot_take_is_refused_naming_lab_run():
