@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from .._validation import accepts_keyword, check_one_of, fail
+from .._validation import accepts_keyword, check_one_of, fail, requires_keyword
 from ..space import SearchSpace
 from ..trial import Evaluation
 
@@ -35,11 +35,14 @@ class FunctionObjective:
     Parameters
     ----------
     fn : callable
-        Called with a params dict; returns a float (or an ``Evaluation``). If it accepts a
-        ``budget`` keyword, budgets are passed on; otherwise asking for a budget is an error.
-        If it accepts a ``report`` keyword, it gets the study's ``report(value, step)``. The
-        wrapper's signature (``inspect.signature``) is ``fn``'s in these keywords, so a budget or
-        a report ``fn`` cannot take or cannot do without is refused before any trial.
+        Called with a params dict; returns a float (or an ``Evaluation``). If it declares a
+        ``budget`` keyword (by name: a bare ``**kwargs`` does not count), budgets are passed on;
+        otherwise asking for a budget is an error naming ``budget``, as is calling without one
+        an ``fn`` whose ``budget`` has no default. If it accepts a ``report`` keyword, it gets
+        the study's ``report(value, step)``. The wrapper's signature (``inspect.signature``) is
+        ``fn``'s in these keywords, so a study whose optimizer asks for budgets (Hyperband, ASHA)
+        refuses an ``fn`` without one before any trial, as a parallel run does an ``fn`` that
+        cannot do without ``report``.
     space : SearchSpace
     direction : {"minimize", "maximize"}
     name : str, optional
@@ -71,6 +74,16 @@ class FunctionObjective:
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None,
                  report: Callable[[float, float], None] | None = None) -> float | Evaluation:
+        # Python's own TypeError ("got an unexpected keyword argument") would not say what to do.
+        owner = f"FunctionObjective({self.name!r})"
+        if budget is not None and not accepts_keyword(self.fn, "budget"):
+            raise fail("budget", owner, f"None: {self.name} takes no `budget` keyword", budget,
+                       hint="To evaluate it at budgets (as Hyperband, ASHA and successive halving do), declare one "
+                            "by name, def fn(params, *, budget=None) (a bare **kwargs does not count): a budget in "
+                            "(0, 1], None for the full budget.")
+        if budget is None and requires_keyword(self.fn, "budget"):
+            raise fail("budget", owner, f"a float in (0, 1]: {self.name} has a `budget` keyword without a default",
+                       budget, hint="Give it a default for the full budget, budget=None, or pass one.")
         kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
         if report is not None and accepts_keyword(self.fn, "report"):
             kwargs["report"] = report

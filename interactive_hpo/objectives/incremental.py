@@ -29,7 +29,7 @@ from .._compat import mlp_solver
 from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int, warn_user
 from ..space import Float, SearchSpace
 from .sealed import SealedTestLook, SealedTestSetWarning
-from .sklearn_checks import check_data, check_space, check_warnings
+from .sklearn_checks import check_data, check_estimator, check_space, check_warnings, make_scorer
 
 __all__ = ["IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
 
@@ -125,7 +125,6 @@ class SklearnIncremental:
         import_optional("sklearn", "sklearn", _OWNER)
         from sklearn.base import clone, is_classifier
         from sklearn.exceptions import ConvergenceWarning
-        from sklearn.metrics import check_scoring
         from sklearn.model_selection import train_test_split
 
         if hasattr(estimator_factory, "get_params") and not isinstance(estimator_factory, type):
@@ -156,11 +155,7 @@ class SklearnIncremental:
             raise fail("test_size", _OWNER, f"below 1 - validation_size = {1 - self.validation_size:g}",
                        test_size, hint="Some samples must be left to train on.")
         self.scoring = scoring
-        try:
-            self._scorer = check_scoring(probe, scoring=scoring)
-        except (ValueError, TypeError) as error:
-            raise fail("scoring", _OWNER, "a scorer name, a callable scorer(estimator, X, y) or None", scoring,
-                       hint=str(error).rstrip(".") + ".") from error
+        self._scorer = make_scorer(probe, scoring, _OWNER, self.space)
         if name is not None and (not isinstance(name, str) or not name):
             raise fail("name", _OWNER, "a non-empty str or None", name)
         self.name = name or type(probe).__name__
@@ -226,6 +221,7 @@ class SklearnIncremental:
         seed : int or None
             Fixes the order of the training samples in these steps.
         """
+        check_estimator(model, f"{_OWNER}.train", "model")  # None would fail deep in set_params
         n_steps = check_int(n_steps, "n_steps", f"{_OWNER}.train", 0)
         params = self.space.validate(params)
         model.set_params(**params)
@@ -248,6 +244,7 @@ class SklearnIncremental:
         from sklearn.exceptions import NotFittedError
         from sklearn.utils.validation import check_is_fitted
 
+        check_estimator(model, f"{_OWNER}.score", "model")
         try:
             check_is_fitted(model)
         except NotFittedError:
@@ -257,7 +254,7 @@ class SklearnIncremental:
 
     def copy(self, model: Any) -> Any:
         """A deep copy: the same weights and optimizer state, trained independently from now on."""
-        return copy.deepcopy(model)
+        return copy.deepcopy(check_estimator(model, f"{_OWNER}.copy", "model"))
 
     # -- the sealed test split -----------------------------------------------------------------
     def test_score(self, model: Any) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -16,10 +16,11 @@ import numpy as np
 from .._validation import describe_error, fail
 from ..exceptions import InvalidParameterError
 from ..space import Categorical, SearchSpace
+from .sklearn_scoring import check_scorer_fits
 
 __all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
-           "estimator_settings", "make_scorer", "check_warnings", "input_tags", "data_rules", "check_data",
-           "check_labels", "check_targets"]
+           "estimator_settings", "make_scorer", "check_stratifiable", "check_folds", "check_warnings", "input_tags",
+           "data_rules", "check_data", "check_labels", "check_targets"]
 
 
 class Shown:
@@ -107,8 +108,7 @@ def check_space(space: Any, estimator: Any, owner: str, estimator_params: Any = 
     if estimator_params is not None and not callable(estimator_params):
         raise fail("estimator_params", owner, "a callable params -> dict or None", estimator_params)
     if estimator_params is None:
-        # Both bounds (scikit-learn's intervals are convex), or every choice.
-        tried = {p.name: p.choices if isinstance(p, Categorical) else (p.low, p.high) for p in space}  # type: ignore[attr-defined]
+        tried = {p.name: _standing_values(p) for p in space}
     else:
         tried = {name: (value,) for name, value in _centre_settings(space, estimator_params, owner).items()}
     valid = list(estimator.get_params(deep=True))
@@ -125,6 +125,12 @@ def check_space(space: Any, estimator: Any, owner: str, estimator_params: Any = 
             raise fail("estimator_params", owner, "a callable making settings the estimator takes", estimator_params,
                        hint=f"For the space's centre configuration it set {name}={values[0]!r}. {problem}")
     return space
+
+
+def _standing_values(param: Any) -> tuple[Any, ...]:
+    """The values that stand for a parameter's range: every choice, or both bounds (scikit-learn's
+    intervals are convex, so a range whose bounds a parameter takes is taken whole)."""
+    return tuple(param.choices) if isinstance(param, Categorical) else (param.low, param.high)
 
 
 def _centre_settings(space: SearchSpace, estimator_params: Callable[..., Any], owner: str) -> dict[str, Any]:
@@ -159,24 +165,73 @@ def _breaks_constraints(estimator: Any, name: str, values: Iterable[Any]) -> str
             return str(error)
     return None
 
-def make_scorer(estimator: Any, scoring: Any, owner: str) -> Callable[..., float]:
-    """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``)."""
+def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | None = None,
+                estimator_params: Callable[..., Any] | None = None) -> Callable[..., float]:
+    """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``).
+
+    Given the ``space`` searched (and ``estimator_params``), a scorer that cannot score the
+    estimator at any of its values is refused too
+    (:func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_fits`).
+    """
     from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 
     rule = "a scorer name from sklearn.metrics.get_scorer_names(), a callable scorer(estimator, X, y) or None"
     if isinstance(scoring, str):
         try:
-            return get_scorer(scoring)
+            scorer = get_scorer(scoring)
         except ValueError as error:
             close = difflib.get_close_matches(scoring, get_scorer_names(), n=3)
             hint = f"Did you mean {', '.join(map(repr, close))}?" if close else None
             raise fail("scoring", owner, rule, scoring, hint=hint) from error
-    if scoring is not None and not callable(scoring):
-        raise fail("scoring", owner, rule, scoring)
-    if scoring is None and not callable(getattr(estimator, "score", None)):
+    elif scoring is not None and not callable(scoring):
+        several = isinstance(scoring, (list, tuple, set, frozenset, Mapping))
+        raise fail("scoring", owner, rule, scoring, hint="One scorer: the objective maximizes one score. To trade "
+                   "several off, use HPOSearchCV(scoring=[...])." if several else None)
+    elif scoring is None and not callable(getattr(estimator, "score", None)):
         raise fail("scoring", owner, rule, scoring,
                    hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy'.")
-    return check_scoring(estimator, scoring=scoring)
+    else:
+        try:
+            scorer = check_scoring(estimator, scoring=scoring)
+        except ValueError as error:  # a metric function, score(y_true, y_pred), where a scorer belongs
+            raise fail("scoring", owner, rule, scoring, hint=str(error)) from error
+    if space is not None:
+        check_scorer_fits(estimator, scorer, scoring, _configurations(space, estimator_params, owner), owner)
+    return scorer
+
+
+def _configurations(space: SearchSpace, estimator_params: Callable[..., Any] | None,
+                    owner: str) -> Iterator[dict[str, Any]]:
+    """``set_params`` settings standing for ``space``: each parameter at each bound or choice, the
+    others at the centre (through ``estimator_params`` if given). Made as they are read."""
+    for param in space:
+        for value in _standing_values(param):
+            yield estimator_settings(estimator_params, space.complete({param.name: value}), owner)
+
+
+def check_stratifiable(y: Any, owner: str) -> Any:
+    """``y``, to stratify a classifier's train/test split by, once every class has the two samples
+    that takes (one on each side)."""
+    smallest = int(np.unique(np.asarray(y), return_counts=True)[1].min())
+    if smallest < 2:
+        raise fail("y", owner, "class labels with at least 2 samples per class",
+                   Shown(f"a class with {smallest} sample"),
+                   hint="The train/test split is stratified, so every class needs a sample on each side.")
+    return y
+
+
+def check_folds(cv: int, y_train: Any, classifier: bool, owner: str) -> None:
+    """Refuse ``cv`` folds of a training split whose targets are ``y_train`` (shape (n_train,)):
+    more folds than samples, or, for a classifier's stratified folds, than the smallest class has."""
+    n_train = len(y_train)
+    if cv > n_train:
+        raise fail("cv", owner, f"an int in [2, {n_train}] (the training split has {n_train} samples)", cv)
+    smallest = int(np.unique(np.asarray(y_train), return_counts=True)[1].min()) if classifier else n_train
+    if cv > smallest:
+        raise fail("cv", owner, f"an int in [2, {smallest}]", cv,
+                   hint=f"Stratified folds need `cv` samples of every class in the training split; the smallest "
+                        f"class has {smallest}.")
+
 
 def check_warnings(categories: Any, owner: str) -> tuple[type[Warning], ...]:
     rule = "a tuple of Warning subclasses"

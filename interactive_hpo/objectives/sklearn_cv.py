@@ -27,10 +27,11 @@ from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
 from .sealed import SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import (
-    Shown,
     check_data,
     check_estimator,
+    check_folds,
     check_space,
+    check_stratifiable,
     check_warnings,
     estimator_settings,
     make_scorer,
@@ -73,7 +74,9 @@ class SklearnCV:
         ``"neg_mean_squared_error"``), a scorer ``scoring(estimator, X, y) -> float``, or None
         for the estimator's own ``score`` method. Scorers are greater-is-better, so the
         direction is always ``"maximize"``; wrap a loss with
-        ``sklearn.metrics.make_scorer(loss, greater_is_better=False)``.
+        ``sklearn.metrics.make_scorer(loss, greater_is_better=False)``. A scorer that cannot
+        score the estimator at any value of the space is refused: a metric of class labels for
+        a regressor, or one reading ``predict_proba`` for ``SVC(probability=False)``.
     test_size : float, default=0.25
         Fraction of the samples in the sealed test split, in (0, 1).
     seed : int, numpy.random.Generator or None, default=None
@@ -141,7 +144,7 @@ class SklearnCV:
         self.estimator_params = estimator_params
         self.space = check_space(space, estimator, _OWNER, estimator_params)
         self.scoring = scoring
-        self._scorer = make_scorer(estimator, scoring, _OWNER)
+        self._scorer = make_scorer(estimator, scoring, _OWNER, self.space, estimator_params)
         if name is not None and (not isinstance(name, str) or not name):
             raise fail("name", _OWNER, "a non-empty str or None", name)
         self.name = name or type(estimator).__name__
@@ -169,14 +172,7 @@ class SklearnCV:
         """Cut (X, y) once into the training split and the sealed test split (stratified for classifiers)."""
         from sklearn.model_selection import train_test_split
 
-        stratify = None
-        if self.is_classifier:
-            _, counts = np.unique(np.asarray(y), return_counts=True)
-            if counts.min() < 2:
-                raise fail("y", _OWNER, "class labels with at least 2 samples per class", Shown(
-                    f"a class with {counts.min()} sample"),
-                    hint="The train/test split is stratified, so every class needs a sample on each side.")
-            stratify = y
+        stratify = check_stratifiable(y, _OWNER) if self.is_classifier else None
         try:
             X_train, X_test, y_train, y_test, idx_train, idx_test = train_test_split(
                 X, y, np.arange(n), test_size=self.test_size, random_state=split_seed, stratify=stratify)
@@ -187,16 +183,7 @@ class SklearnCV:
         for indices in (idx_train, idx_test):
             indices.flags.writeable = False
         self._train_indices, self._test_indices = idx_train, idx_test
-
-        n_train = len(idx_train)
-        if self.cv > n_train:
-            raise fail("cv", _OWNER, f"an int in [2, {n_train}] (the training split has {n_train} samples)", self.cv)
-        if self.is_classifier:
-            smallest = int(np.unique(np.asarray(y_train), return_counts=True)[1].min())
-            if self.cv > smallest:
-                raise fail("cv", _OWNER, f"an int in [2, {smallest}]", self.cv,
-                           hint=f"Stratified folds need `cv` samples of every class in the training split; "
-                                f"the smallest class has {smallest}.")
+        check_folds(self.cv, y_train, self.is_classifier, _OWNER)
 
     # -- public read-only views ----------------------------------------------------------------
     @property

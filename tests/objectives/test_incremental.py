@@ -205,3 +205,17 @@ def test_a_sparse_x_trains_when_the_estimator_takes_it():
                               seed=0)
     model = task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=2, seed=0)
     assert 0.8 < task.score(model) <= 1.0
+
+
+@pytest.mark.parametrize("model", [None, SGDClassifier])
+def test_train_score_and_copy_refuse_what_is_not_a_model(model):
+    """Before: train(None, ...) raised "AttributeError: 'NoneType' object has no attribute
+    'set_params'" from inside, score(None) scikit-learn's TypeError, copy(None) returned None."""
+    task = sgd_digits(seed=0)
+    calls = {"train": lambda: task.train(model, GOOD, 1), "score": lambda: task.score(model),
+             "copy": lambda: task.copy(model)}
+    for method, call in calls.items():
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                f"`model` of SklearnIncremental.{method} must be a scikit-learn estimator (with fit, get_params and "
+                f"set_params); got {model!r}.")):
+            call()
