@@ -5,6 +5,12 @@ a round gives every optimizer lane one trial. The lane "you" (optional) takes on
 configurations you evaluate (:meth:`Race.evaluate`), up to the same budget. Lanes are ranked
 by the best value each reached within the budget, ties broken by who got there first.
 
+A Ctrl-C (Kernel -> Interrupt) ends the race as it ends ``Study.run``: the trial it cut short is
+recorded FAILED in its lane's study, every finished trial is kept, and the interrupt is re-raised.
+That trial is not counted against the lane's budget (nor drawn or ranked): the person stopped it,
+not the optimizer. :meth:`Race.run` (or :meth:`Race.step`) then continues where the race stopped,
+completing the interrupted round first so that the lanes stay in lockstep.
+
 An objective of several objectives (ZDT1, a scikit-learn trade-off: anything declaring
 ``directions``) makes a race of fronts: every lane's progress is the hypervolume of its feasible
 trials over trials, measured from **one reference point fixed before the race** (given, or the
@@ -29,12 +35,14 @@ from ..optimizers.registry import check_settings, optimizer_class, optimizers_se
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
-from ..trial import Trial
+from ..trial import Trial, TrialState
 
 __all__ = ["Race", "Standing", "YOU"]
 
 #: The name of the lane for your own configurations.
 YOU = "you"
+#: Why a trial the race was running when the person interrupted it is FAILED (as ``Study.step`` says).
+INTERRUPTED = "interrupted by the user (KeyboardInterrupt)"
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class Standing:
         How many trials the lane had used when it first reached its :attr:`score` (0 if never;
         several objectives: 0 while no trial added hypervolume).
     n_trials : int
-        Trials used so far.
+        Trials used so far (a trial you interrupted is not used: see :attr:`Race.interrupted`).
     hypervolume : float
         Several objectives: the hypervolume of the lane's feasible trials within the budget,
         from the race's reference point (NaN before any trial); NaN for one objective.
@@ -152,6 +160,7 @@ class Race:
             for name, (optimizer, settings) in specs.items()}
         if check_bool(you, "you", "Race"):
             self.studies[YOU] = Study(space, "random", **goals, seed=seed)
+        self._interrupted: dict[str, list[int]] = {name: [] for name in self.studies}
         # As every step will: an objective to minimize in a race to maximize, or over another
         # space, is refused here, where it was typed, not at the first round.
         for name, study in self.studies.items():  # a scheduler's lane runs every trial at a budget
@@ -165,15 +174,44 @@ class Race:
     @property
     def finished(self) -> bool:
         """Every optimizer lane used its budget (or ran out of points)."""
-        return all(not self._can_step(study) for name, study in self.studies.items() if name != YOU)
+        return all(not self._can_step(name) for name in self.studies if name != YOU)
+
+    @property
+    def interrupted(self) -> dict[str, list[int]]:
+        """The trials a Ctrl-C cut short, by lane: their numbers in the lane's study (FAILED there,
+        with ``trial.error`` saying so); they use none of the lane's budget."""
+        return {name: list(numbers) for name, numbers in self._interrupted.items() if numbers}
 
     def step(self) -> dict[str, Trial]:
-        """One round: one trial for every optimizer lane that has budget left; returns them by lane."""
-        return {name: study.step(self.objective) for name, study in self.studies.items()
-                if name != YOU and self._can_step(study)}
+        """One round: one trial for every optimizer lane that has budget left; returns them by lane.
+
+        After an interrupt, the lanes the interrupted round had not reached (the one interrupted
+        included) run first, so that a round never puts a lane two trials ahead of another.
+        """
+        used = {name: len(self._counted(name)) for name in self.studies if name != YOU and self._can_step(name)}
+        behind = min(used.values(), default=0)
+        return {name: self._step_lane(name) for name, count in used.items() if count == behind}
+
+    def _step_lane(self, name: str) -> Trial:
+        """One trial of lane ``name``; on a Ctrl-C, its trial is FAILED, left out of the budget, and the
+        interrupt re-raised."""
+        study = self.studies[name]
+        before = len(study.state.trials)
+        try:
+            return study.step(self.objective)
+        except KeyboardInterrupt:
+            for trial in study.state.trials[before:]:
+                if trial.state is TrialState.RUNNING:  # cut short before its objective ran (Study.step fails it after)
+                    trial = study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
+                if trial.error == INTERRUPTED:  # not a trial that finished before the interrupt landed
+                    self._interrupted[name].append(trial.number)
+            raise
 
     def run(self, n_rounds: int | None = None) -> None:
-        """Run ``n_rounds`` rounds (default: until every lane used its budget)."""
+        """Run ``n_rounds`` rounds (default: until every lane used its budget).
+
+        A Ctrl-C stops it with every finished trial kept (see :meth:`step`); call it again to go on.
+        """
         rounds = self.n_trials if n_rounds is None else check_int(n_rounds, "n_rounds", "Race.run", 0)
         for _ in range(rounds):
             if self.finished:
@@ -185,7 +223,7 @@ class Race:
         study = self.studies.get(YOU)
         if study is None:
             raise fail("params", "Race.evaluate", "evaluated in a race started with you=True", params)
-        if len(study.trials) >= self.n_trials:
+        if len(self._counted(YOU)) >= self.n_trials:
             raise fail("params", "Race.evaluate", f"within your budget of {self.n_trials} trials", params)
         return study.add_evaluated(params, self.objective, owner="Race.evaluate")
 
@@ -194,14 +232,15 @@ class Race:
         (n_trials_used,). One objective: the best feasible value so far; several: the hypervolume
         of the feasible trials so far, from :attr:`reference` (non-decreasing)."""
         if not self.goals.multi:
-            return {name: study.history().best_values[:self.n_trials] for name, study in self.studies.items()}
-        return {name: self._hypervolume(study) for name, study in self.studies.items()}
+            # An interrupted trial is FAILED: it never moved the running best, so leaving it out is exact.
+            return {name: study.history().best_values[self._counted(name)] for name, study in self.studies.items()}
+        return {name: self._hypervolume(name) for name in self.studies}
 
-    def _hypervolume(self, study: Study) -> np.ndarray:
-        """The hypervolume over ``study``'s first ``n_trials`` trials, shape (k,)."""
-        m = self.goals.n
-        losses = np.column_stack([study.history(objective=j).losses[:self.n_trials] for j in range(m)])
-        feasible = np.array([t.feasible for t in study.trials[:self.n_trials]], dtype=bool)
+    def _hypervolume(self, name: str) -> np.ndarray:
+        """The hypervolume over lane ``name``'s counted trials, shape (k,)."""
+        study, counted = self.studies[name], self._counted(name)
+        losses = np.column_stack([study.history(objective=j).losses[counted] for j in range(self.goals.n)])
+        feasible = np.array([study.state.trials[i].feasible for i in counted], dtype=bool)
         losses[~feasible] = np.nan  # a trial that breaks a constraint adds no volume (as in best_trials)
         return hypervolume_history(losses, self._reference_loss)
 
@@ -216,7 +255,7 @@ class Race:
             score = float(curve[-1]) if len(curve) else math.nan
             scored = not math.isnan(score) and (score > 0 or not self.goals.multi)
             reached = int(np.argmax(curve == score)) + 1 if scored else 0
-            rows.append((name, score, reached, min(len(self.studies[name].trials), self.n_trials)))
+            rows.append((name, score, reached, len(curve)))
         rows.sort(key=lambda r: (math.isnan(r[1]), order.to_loss(r[1]) if not math.isnan(r[1]) else 0.0, r[2]))
         if self.goals.multi:
             return [Standing(rank, name, math.nan, reached, used, hypervolume=score)
@@ -224,8 +263,16 @@ class Race:
         return [Standing(rank, name, score, reached, used) for rank, (name, score, reached, used) in
                 enumerate(rows, start=1)]
 
-    def _can_step(self, study: Study) -> bool:
-        return len(study.trials) < self.n_trials and (not study.optimizer.exhausted or bool(study.queued))
+    def _counted(self, name: str) -> np.ndarray:
+        """Numbers of lane ``name``'s trials that use its budget, shape (k,), k <= n_trials: the first
+        ``n_trials`` of those not interrupted."""
+        skipped = set(self._interrupted[name])
+        kept = [trial.number for trial in self.studies[name].state.trials if trial.number not in skipped]
+        return np.array(kept[:self.n_trials], dtype=int)
+
+    def _can_step(self, name: str) -> bool:
+        study = self.studies[name]
+        return len(self._counted(name)) < self.n_trials and (not study.optimizer.exhausted or bool(study.queued))
 
 
 def _lanes_of(lanes: Any) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -22,7 +22,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from ..objectives.base import FunctionObjective
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState
+from .failures import EXAMPLES_KEPT, Failures
 from .graph import Landscape, check_edges
 
 __all__ = ["MAX_CONFIGURATIONS", "build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
@@ -43,6 +44,11 @@ __all__ = ["MAX_CONFIGURATIONS", "build_landscape", "cache_path", "LandscapeObje
 #: lists (measured: 512,000 configurations of a cheap function took 9 s and 480 MB, about 1 KB
 #: each); past it a resolution asked for in error would take the machine's memory before failing.
 MAX_CONFIGURATIONS = 1_000_000
+#: Configurations handed to the worker processes at a time: their results (a failure's message
+#: can be a traceback of kilobytes) are summarized chunk by chunk, never held for the whole grid.
+CHUNK = 1000
+#: Why a configuration failed, for a cache written before failures were summarized without a reason.
+NO_REASON = "failed (the cache kept no reason)"
 
 
 def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
@@ -91,65 +97,91 @@ def _grid_losses(objective: Any, params: Mapping[str, Any],
     return losses, None if math.isfinite(losses["valid"]) else f"the objective scored {raw['valid']!r}"
 
 
-def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None,
-                   n_jobs: int) -> tuple[dict[str, np.ndarray], list[str | None]]:
-    """Losses of every configuration by kind, shape (n,) each (inf for failures), and each one's
-    reason for failing (None where it did not), evaluated by ``n_jobs`` processes, each distinct
-    configuration once."""
-    keys = [json.dumps(params, sort_keys=True, default=repr) for params in configs]
-    distinct: dict[str, dict[str, Any]] = {}  # a conditional space's grid repeats configurations
-    for key, params in zip(keys, configs, strict=True):
-        distinct.setdefault(key, params)
+def _rows(objective: Any, configs: list[dict[str, Any]], budget: float | None,
+          n_jobs: int) -> Iterator[tuple[dict[str, float], str | None]]:
+    """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes."""
     if n_jobs == 1:
-        rows = [_grid_losses(objective, params, budget) for params in distinct.values()]
-    else:
-        joblib = import_optional("joblib", "sklearn", "build_landscape(n_jobs=...)")
-        rows = joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_grid_losses)(objective, params, budget)
-                                              for params in distinct.values())
-    row_of = dict(zip(distinct, rows, strict=True))
-    losses = {kind: np.array([row_of[key][0][kind] for key in keys]) for kind in rows[0][0]}
-    return losses, [row_of[key][1] for key in keys]
+        for params in configs:
+            yield _grid_losses(objective, params, budget)
+        return
+    joblib = import_optional("joblib", "sklearn", "build_landscape(n_jobs=...)")
+    with joblib.Parallel(n_jobs=n_jobs) as parallel:  # one pool of workers for every chunk
+        for start in range(0, len(configs), CHUNK):
+            yield from parallel(joblib.delayed(_grid_losses)(objective, params, budget)
+                                for params in configs[start:start + CHUNK])
 
 
-def _read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], list[str | None]]:
+def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None,
+                   n_jobs: int) -> tuple[dict[str, np.ndarray], Failures]:
+    """Losses of every configuration by kind, shape (n,) each (inf for failures), and the failures
+    summarized, evaluated by ``n_jobs`` processes, each distinct configuration once."""
+    position: dict[str, int] = {}  # a conditional space's grid repeats configurations
+    where = np.array([position.setdefault(json.dumps(params, sort_keys=True, default=repr), len(position))
+                      for params in configs])  # grid point -> its distinct configuration, shape (n,)
+    # The grid points of each distinct configuration, ascending: points[bounds[j]:bounds[j + 1]].
+    points = np.argsort(where, kind="stable")
+    bounds = np.searchsorted(where[points], np.arange(len(position) + 1))
+    distinct = [configs[i] for i in points[bounds[:-1]]]
+    losses: dict[str, np.ndarray] = {}
+    failures = Failures()
+    for j, (row, reason) in enumerate(_rows(objective, distinct, budget, n_jobs)):
+        for kind, loss in row.items():
+            losses.setdefault(kind, np.full(len(distinct), math.inf))[j] = loss  # a kind never scored: inf
+        if reason is not None:
+            group = points[bounds[j]:bounds[j + 1]]
+            failures.add(reason, group[:EXAMPLES_KEPT].tolist(), len(group))
+    return {kind: values[where] for kind, values in losses.items()}, failures
+
+
+def _read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], Failures]:
     """What :func:`_write_cache` kept for a grid of ``n`` configurations: the losses by kind,
-    shape (n,) each (inf for failures), and the failures' reasons. A file that is not such a
-    cache is refused and left as it is."""
+    shape (n,) each (inf for failures), and the failures summarized (from a cache written before
+    they were, by its reason per configuration). A file that is not such a cache is refused and
+    left as it is."""
     try:
         stored = json.loads(path.read_text())
         losses = {kind: np.array([math.inf if v is None else v for v in values], dtype=float)
                   for kind, values in stored["losses"].items()}
-        reasons = stored.get("errors") or [None] * len(losses["valid"])
-        if any(values.shape != (n,) for values in losses.values()) or len(reasons) != n:
+        if any(values.shape != (n,) for values in losses.values()):
             raise ValueError(f"it holds {len(losses['valid'])} losses for a grid of {n} configurations")
+        failed = np.flatnonzero(~np.isfinite(losses["valid"]))
+        if "failures" in stored:
+            failures = Failures.from_json(stored["failures"], n, len(failed))
+        else:
+            reasons = stored.get("errors") or [None] * n
+            if len(reasons) != n:
+                raise ValueError(f"it holds {len(reasons)} reasons for a grid of {n} configurations")
+            failures = Failures()
+            for i in failed.tolist():
+                failures.add(reasons[i] or NO_REASON, [i])
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:  # JSONDecodeError is a ValueError
         raise StorageError(f"{path} is not a landscape cache of this grid ({type(error).__name__}: {error}); it "
                            "was left as it is. Delete it to build the landscape again.") from error
-    return losses, [reason or (None if math.isfinite(loss) else "failed (the cache kept no reason)")
-                    for reason, loss in zip(reasons, losses["valid"], strict=True)]
+    return losses, failures
 
 
 def _write_cache(path: Path, objective: Any, budget: float | None, losses: Mapping[str, np.ndarray],
-                 errors: Sequence[str | None]) -> None:
-    """Keep a build's losses as JSON: failures as null, each with its reason under ``"errors"``."""
+                 failures: Failures) -> None:
+    """Keep a build's losses as JSON: failures as null (which configurations failed), their
+    summary under ``"failures"``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"objective": repr(objective), "budget": budget, "losses": {
         kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()},
-        "errors": list(errors)}))
+        "failures": failures.summary}))
 
 
-def _check_failures(objective: Any, failed: np.ndarray, reasons: list[str | None], configs: list[dict[str, Any]],
-                    budget: float | None, max_failed: float) -> None:
+def _check_failures(objective: Any, failed: np.ndarray, first: tuple[int, str] | None,
+                    configs: list[dict[str, Any]], budget: float | None, max_failed: float) -> None:
     """Refuse a grid on which more than ``max_failed`` of the configurations failed (every one,
     always): the worst loss they are given would be most of the landscape, and its metrics
-    would describe the failures. ``failed`` has shape (n,); ``reasons`` one entry per configuration."""
+    would describe the failures. ``failed`` has shape (n,); ``first`` is the first failure's
+    grid index and message."""
     count = int(failed.sum())
-    if count == len(failed) or count > max_failed * len(failed):
-        first = int(np.argmax(failed))
+    if first is not None and (count == len(failed) or count > max_failed * len(failed)):
         raise fail("objective", "build_landscape", f"an objective that fails on at most {max_failed:.0%} of the "
                    "grid's configurations (`max_failed`)", objective,
                    hint=f"{count} of {len(failed)} configurations failed at budget={budget!r}; the first, "
-                        f"{shown(configs[first])}: {reasons[first]}")
+                        f"{shown(configs[first[0]])}: {first[1]}")
 
 
 def _worst_for_failures(values: np.ndarray) -> np.ndarray:
@@ -178,8 +210,12 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     objective : objective with a ``space``
         Its value becomes the loss (negated when ``objective.direction == "maximize"``, so an
         accuracy becomes minus the accuracy). A configuration that fails (raises, or scores NaN
-        or inf) gets the worst loss seen; ``info["failed"]`` counts them and
-        ``info["first_failure"]`` says why the first one failed.
+        or inf) gets the worst loss seen; ``info["failed"]`` counts them,
+        ``info["first_failure"]`` says why the first one failed, and ``info["failures"]`` maps
+        each distinct message (at most 10, the rest counted under ``"(other messages)"``; long
+        ones shortened to their head and tail) to ``{"count": failed evaluations, "first": grid
+        indices of its first 3 configurations}`` (``land.params(i)`` reads one); the cache keeps
+        which configurations failed (their losses are null).
         For a :class:`~interactive_hpo.objectives.SklearnCV` task, the training and sealed-test
         losses are stored too (``landscape.other("train")``, ``landscape.other("test")``).
     resolution : int, default=5
@@ -233,29 +269,32 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     configs = [space.complete({p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))})
                for row in codes]  # in a conditional space, what each grid point stands for
     runs: list[dict[str, np.ndarray]] = []
-    reasons: list[str | None] = [None] * len(configs)
-    pending: list[tuple[Path, Any, dict[str, np.ndarray], list[str | None]]] = []
+    summaries: list[Failures] = []  # one per seed
+    pending: list[tuple[Path, Any, dict[str, np.ndarray], Failures]] = []
     failed = np.zeros(len(configs), dtype=bool)
     for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
         path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)
         if path is not None and path.exists():
-            run, errors = _read_cache(path, len(configs))
+            run, failures = _read_cache(path, len(configs))
         else:
-            run, errors = _evaluate_grid(seeded, configs, budget, n_jobs)
+            run, failures = _evaluate_grid(seeded, configs, budget, n_jobs)
             if path is not None:
-                pending.append((path, seeded, run, errors))
+                pending.append((path, seeded, run, failures))
         runs.append(run)
-        reasons = [mine or error for mine, error in zip(reasons, errors, strict=True)]
+        summaries.append(failures)
         failed |= ~np.isfinite(run["valid"])
-    _check_failures(objective, failed, reasons, configs, budget, max_failed)
-    for path, seeded, run, errors in pending:  # only a build that stands is kept: a refused one is not cached
-        _write_cache(path, seeded, budget, run, errors)
+    # The first failed configuration, for the first seed that failed there.
+    first = min((part.first for part in summaries if part.first is not None), key=lambda f: f[0], default=None)
+    _check_failures(objective, failed, first, configs, budget, max_failed)
+    for path, seeded, run, failures in pending:  # only a build that stands is kept: a refused one is not cached
+        _write_cache(path, seeded, budget, run, failures)
     losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
     if len(runs) > 1:
         valid = np.array([_worst_for_failures(run["valid"]) for run in runs])
         losses["valid_std"] = valid.std(axis=0)
     info = {"objective": repr(objective), "budget": budget, "seeds": seeds, "resolution": resolution,
-            "failed": int(failed.sum()), "first_failure": reasons[int(np.argmax(failed))] if failed.any() else None}
+            "failed": int(failed.sum()), "first_failure": None if first is None else first[1],
+            "failures": Failures.merged(summaries).summary}
     return Landscape(tuple(space.names), levels, tuple(p.kind != "categorical" for p in space), losses.pop("valid"),
                      space=space, others=losses, info=info)
 

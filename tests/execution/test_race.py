@@ -72,6 +72,70 @@ def test_one_optimizer_name_is_one_lane():
     assert list(Race(bowl, "random", n_trials=2, space=SPACE).studies) == ["random"]
 
 
+class Interrupting:
+    """``bowl``, but the ``at``-th call (counting from 1) raises KeyboardInterrupt, as Ctrl-C does."""
+
+    def __init__(self, at):
+        self.at, self.calls = at, 0
+
+    def __call__(self, params):
+        self.calls += 1
+        if self.calls == self.at:
+            raise KeyboardInterrupt
+        return bowl(params)
+
+
+def test_an_interrupt_ends_the_race_keeps_its_trials_and_uses_no_budget():
+    """A Ctrl-C in lane "sobol" of round 2: like Study.run, the race stops with every finished trial
+    kept and the cut-short trial FAILED; that trial is not one of the lane's 4, and going on
+    completes round 2 (sobol and grid, not random) before round 3."""
+    race = Race(Interrupting(at=5), {"random": ("random", {}), "sobol": ("sobol", {}),
+                                     "grid": ("grid", {"resolution": 9})}, n_trials=4, space=SPACE, seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        race.run()
+    trials = {name: study.trials for name, study in race.studies.items()}
+    assert {name: [t.state.value for t in ts] for name, ts in trials.items()} == {
+        "random": ["COMPLETE", "COMPLETE"], "sobol": ["COMPLETE", "FAILED"], "grid": ["COMPLETE"]}
+    assert trials["sobol"][1].error == "interrupted by the user (KeyboardInterrupt)"
+    assert {s.lane: s.n_trials for s in race.ranking()} == {"random": 2, "sobol": 1, "grid": 1}
+    assert {name: len(curve) for name, curve in race.curves().items()} == {"random": 2, "sobol": 1, "grid": 1}
+    assert race.interrupted == {"sobol": [1]} and not race.finished
+    assert set(race.step()) == {"sobol", "grid"}   # the rest of the interrupted round
+    race.run()
+    assert race.finished and [len(race.studies[n].trials) for n in ("random", "sobol", "grid")] == [4, 5, 4]
+    assert {s.lane: s.n_trials for s in race.ranking()} == {"random": 4, "sobol": 4, "grid": 4}
+    sobol = race.studies["sobol"].history().best_values
+    np.testing.assert_array_equal(race.curves()["sobol"], sobol[[0, 2, 3, 4]])   # without the interrupted trial
+
+
+def test_an_interrupt_before_the_objective_runs_fails_the_trial_it_asked():
+    """A Ctrl-C that lands between the ask and the objective (here: in a subscriber, where a live
+    plot redraws) leaves no RUNNING trial behind, and that trial uses no budget either."""
+    race = Race(bowl, ["random", "sobol"], n_trials=2, space=SPACE, seed=0)
+
+    def interrupt_once(event):
+        if event.kind == "asked" and event.trial.number == 0:
+            raise KeyboardInterrupt
+
+    race.studies["sobol"].subscribe(interrupt_once)
+    with pytest.raises(KeyboardInterrupt):
+        race.step()
+    (cut,) = race.studies["sobol"].trials
+    assert cut.state.value == "FAILED" and cut.error == "interrupted by the user (KeyboardInterrupt)"
+    race.run()
+    assert race.finished and [len(race.studies[n].trials) for n in ("random", "sobol")] == [2, 3]
+    assert race.interrupted == {"sobol": [0]}
+
+
+def test_an_interrupt_of_your_evaluation_records_nothing_and_uses_no_budget():
+    objective = Interrupting(at=1)
+    race = Race(objective, ["random"], n_trials=1, space=SPACE, seed=0, you=True)
+    with pytest.raises(KeyboardInterrupt):
+        race.evaluate({"x": 0.3})
+    assert race.studies["you"].trials == []
+    assert race.evaluate({"x": 0.3}).value == 0.0   # your one trial is still yours to use
+
+
 def test_a_lane_that_runs_out_stops_and_the_race_finishes():
     race = Race(lambda p: p["k"], ["grid", "random"], n_trials=5, space=SearchSpace([Int("k", 0, 2)]), seed=0)
     race.run()

@@ -43,6 +43,28 @@ def test_lanes_are_measured_by_hypervolume_from_the_objectives_reference():
     assert standings[0].reached_at == int(np.argmax(winner == winner[-1])) + 1
 
 
+def test_an_interrupted_trial_adds_no_volume_and_uses_no_budget():
+    calls = []
+
+    def interrupted_third(params):
+        calls.append(params)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return trade_off(params)
+
+    race = Race(interrupted_third, ["random"], n_trials=3, space=SPACE, directions={"accuracy": "maximize",
+                                                                                      "seconds": "minimize"},
+                reference=[0.0, 3.0], seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        race.run()
+    race.run()
+    trials = race.studies["random"].trials
+    assert [t.state.value for t in trials] == ["COMPLETE", "COMPLETE", "FAILED", "COMPLETE"]
+    losses = np.array([[-t.values[0], t.values[1]] for t in trials if t.state.value == "COMPLETE"])
+    np.testing.assert_allclose(race.curves()["random"], hypervolume_history(losses, [0.0, 3.0]))
+    assert race.ranking()[0].n_trials == 3 and race.finished
+
+
 def test_a_given_reference_and_a_maximized_objective_with_a_constraint():
     def constrained(params):
         return Evaluation(trade_off(params), constraints=[params["x"] - 0.7])   # x above 0.7 breaks it
