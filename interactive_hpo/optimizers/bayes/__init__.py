@@ -9,7 +9,8 @@
   the views, plots and closed-form acquisitions use; ``kernel``: its kernel (numeric and
   categorical coordinates in one distance); ``paths``: that kernel's sample paths, drawn
   pathwise; ``fit``: its hyperparameters by maximum a posteriori; ``warping``: the output warp
-  it is fitted on.
+  it is fitted on; ``warm_fit``: the fit kept until the data change, and the hyperparameters
+  the next fit (or a replay) starts from.
 - ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
 - ``outcomes``: one GP per outcome (objectives, constraints) as a BoTorch ``ModelListGP``.
 - ``constrained``: constraint values the trials carry, their GPs, constrained log-EI.

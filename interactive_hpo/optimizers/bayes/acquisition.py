@@ -19,7 +19,10 @@ Settings (DESIGN's teaching conventions):
   standard deviation of the observed values: ``xi > 0`` asks for a real improvement (more
   exploration), in units that do not depend on the objective's scale.
 - ``thompson``: one posterior sample path (pathwise, Wilson et al. 2020), minimized exactly.
-- ``mes``: max-value entropy search (Wang and Jegelka, 2017), over a Sobol candidate set.
+- ``mes``: max-value entropy search (Wang and Jegelka, 2017): BoTorch's ``qMaxValueEntropy``,
+  whose max values come from a Gumbel fitted to the per-point posterior marginals on 1000
+  snapped Sobol points and the data (its default), with or without categories: no joint sample,
+  so its cost is quadratic in the candidates, not cubic (benchmarks/README.md, "MES with categories").
 """
 
 from __future__ import annotations
@@ -107,7 +110,8 @@ def supports_paths(model: Any) -> bool:
     """Whether BoTorch can draw pathwise samples (random features) for this model's kernel.
 
     It cannot for our kernel with categorical coordinates: Thompson sampling and the views'
-    sample paths then draw them from ``bayes.paths``, and MES samples jointly on its candidates.
+    sample paths then draw them from ``bayes.paths``. (MES needs no path: its max values come
+    from the marginals on its candidates, whatever the kernel.)
     """
     return not isinstance(model.covar_module, HammingKernel)
 

@@ -46,9 +46,10 @@ from scipy import special
 
 from ...trial import Trial
 from . import acquisition as acq
-from .model import DTYPE, FittedGP, torch
+from .model import DTYPE, torch
 from .outcomes import fit_models, members, restore_models
 from .predictor import Predictor
+from .warm_fit import WarmFit
 
 __all__ = ["ConstrainedLogEI", "ConstraintModels", "column", "constrained_log_ei", "first_output"]
 
@@ -175,11 +176,7 @@ class ConstraintModels:
         self.count: int | None = None  # constraints per trial, set by the first trial with any
         self.rows: list[tuple[np.ndarray, np.ndarray]] = []  # (x of shape (d,), values of shape (k,))
         self.feasible: list[bool] = []  # per COMPLETE trial, in the order told: known to meet its constraints
-        self._warm: dict[str, list[float]] | None = None
-        self._warm_from = -1.0  # as the owner's: the trial number the warm state came from
-        self._warm_data = -1  # rows the fit behind the warm state saw
-        self._fit: FittedGP | None = None
-        self._fit_key: tuple | None = None
+        self._fits = WarmFit()  # the constraint GPs' fit and warm state, as the owner's GP's
         self.pinned: Mapping[str, Any] | None = None  # a past step's record, while its belief is rebuilt
 
     @property
@@ -191,6 +188,7 @@ class ConstraintModels:
         """The same data and warm state (a what-if variant of the owner); the fit is shared."""
         other = ConstraintModels()
         other.__dict__.update({k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()})
+        other._fits = self._fits.copy()
         return other
 
     def tell(self, trial: Trial, complete: bool, replayed: bool) -> None:
@@ -205,9 +203,8 @@ class ConstraintModels:
                 self.rows.append((np.array(trial.x, dtype=float), np.array(values, dtype=float)))
             self.feasible.append(known and trial.feasible)  # unknown is not feasible (module docstring)
         state = trial.user_attrs.get("constraint_gp_state")
-        if replayed and state is not None and trial.number > self._warm_from:
-            self._warm, self._warm_from = dict(state), trial.number
-            self._warm_data = int(trial.user_attrs.get("constraint_gp_data", -1))
+        if replayed and state is not None:
+            self._fits.recorded(trial.number, state, int(trial.user_attrs.get("constraint_gp_data", -1)))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Points of shape (r, d) and constraint values of shape (r, k) of the trials with constraints."""
@@ -219,24 +216,20 @@ class ConstraintModels:
         X, C = self.arrays()
         if self.pinned is not None:
             return restore_models(X, C, cat_dims, kernel, dict(self.pinned["constraint_gp_state"]))
-        key = (len(self.rows), self._warm_from, kernel, noise)
-        if self._fit is None or self._fit_key != key:
-            reuse = self._warm is not None and self._warm_data == len(self.rows)
-            self._fit = fit_models(X, C, cat_dims, kernel, noise, self._warm, seed, reuse)
-            self._fit_key = key
-        return self._fit.model
+        return self._fits.fitted(len(self.rows), (kernel, noise), lambda warm, reuse: fit_models(
+            X, C, cat_dims, kernel, noise, warm, seed, reuse)).model
 
     def adopt(self) -> None:
         """After a proposal: its fit becomes the next fit's warm start (as the owner's GP's)."""
-        if self._fit is not None and self.active:
-            self._warm, self._warm_from, self._warm_data = self._fit.state, math.inf, len(self.rows)
+        if self._fits.fit is not None and self.active:
+            self._fits.adopt(self._fits.fit, len(self.rows))
 
     def info(self) -> dict[str, Any]:
         """What a proposal records so a replay rebuilds these GPs (nothing when inactive)."""
-        if not self.active or self._fit is None:
+        fit = self._fits.fit
+        if not self.active or fit is None:
             return {}
-        return {"constraint_gp_state": self._fit.state, "constraint_gp_data": len(self.rows),
-                "constraint_gp_fit": self._fit.status}
+        return {"constraint_gp_state": fit.state, "constraint_gp_data": len(self.rows), "constraint_gp_fit": fit.status}
 
     def best(self, utilities: np.ndarray) -> float:
         """The best utility among COMPLETE trials known feasible, from ``utilities`` of shape (n, ...)

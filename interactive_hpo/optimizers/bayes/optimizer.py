@@ -26,7 +26,6 @@ learned weights (``bayes.transfer``), which the view reports.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -46,6 +45,7 @@ from .outcomes import fit_models, restore_models
 from .search import bin_centres
 from .training import TrainingData
 from .transfer import WarmSources
+from .warm_fit import WarmFit
 from .warping import WARPS
 
 # isort: on
@@ -144,11 +144,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         self._initial = InitialDesign(space.dim, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
         self._failed: list[np.ndarray] = []  # failed trials' points: fitted below the worst loss
-        self._warm: dict[str, list[float]] | None = None
-        self._warm_from = -1.0  # trial number the warm state came from (inf: our own last ask)
-        self._warm_data = -1  # how many data points the fit behind the warm state saw
-        self._fit_key: tuple | None = None
-        self._fit: FittedGP | None = None
+        self._fits = WarmFit()  # the GP's fit, and the hyperparameters the next one starts from
         self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
         self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
         self._discrete = {i: bin_centres(p) for i, p in enumerate(space) if p.kind == "int"}
@@ -169,7 +165,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
                            f"sources over this space's {self.space.dim} coordinates",
                            f"{source.dim} in {source.name!r}")
         self._sources = WarmSources(sources)
-        self._fit = self._next = None
+        self._fits.fit = self._next = None
 
     _why_exhausted = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer, "
                       "enlarge the space, or pass allow_repeats=True to evaluate configurations again.")
@@ -185,7 +181,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         # already showed is the one asked, without optimizing the acquisition twice.
         suggestion = self.propose()
         if "gp_state" in suggestion.info:
-            self._adopt_fit(cast(FittedGP, self._fit))  # the fit _propose just used
+            self._adopt_fit(cast(FittedGP, self._fits.fit))  # the fit _propose just used
         else:
             self._initial.mark_used(suggestion.info, self._sources)
         return suggestion
@@ -212,10 +208,9 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         """What a trial this method asked recorded: a GP proposal's fit becomes the warm start
         (its point is pending for the acquisition, or told), an initial point is used up."""
         state = trial.user_attrs.get("gp_state")
-        if state is not None and trial.number > self._warm_from:
-            self._warm, self._warm_from = dict(state), trial.number
-            self._warm_data = int(trial.user_attrs.get("gp_data", -1))
-        elif state is None and trial.user_attrs.get("phase") == "initial":
+        if state is not None:
+            self._fits.recorded(trial.number, state, int(trial.user_attrs.get("gp_data", -1)))
+        elif trial.user_attrs.get("phase") == "initial":
             self._initial.mark_used(trial.user_attrs, self._sources)
 
     def _taken_keys(self) -> set[tuple[int, ...]]:
@@ -258,7 +253,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         if overrides or lengthscale_scale is not None:
             variant = self._variant(overrides, f"{type(self).__name__}.propose", lengthscale_scale)
             return variant._propose(self._stream(self.n_seen))
-        key = (self.n_seen, self._n_fitted(), self._warm_from)
+        key = (self.n_seen, self._n_fitted(), self._fits.source)
         if self._next is None or self._next[0] != key:
             self._next = (key, self._propose(self._stream(self.n_seen)))
         return self._next[1]
@@ -299,30 +294,23 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         return info
 
     def _adopt_fit(self, fit: FittedGP) -> None:
-        """After proposing: the fit just used becomes the warm start of the next one.
-
-        Until new data arrive that fit stays current (refitting it from its own optimum on the
-        same data would only cost time), so a view taken now shows the model that proposed.
-        """
-        self._warm, self._warm_from, self._warm_data = fit.state, math.inf, self._n_fitted()
-        self._fit_key = self._key()
+        """After proposing: the fit just used warm-starts the next one and stays current until
+        new data arrive (``bayes.warm_fit``), so a view taken now shows the model that proposed."""
+        self._fits.adopt(fit, self._n_fitted(), self._fit_settings())
         self._constraints.adopt()
 
+    def _fit_settings(self) -> tuple[str, str, str]:
+        """The settings a fit depends on, besides the data (a what-if changing them refits)."""
+        return self.kernel, self.noise, self.output_warp
+
     def _key(self) -> tuple:
-        return (self._n_fitted(), self._warm_from, self.kernel, self.noise, self.output_warp)
+        return self._fits.key_for(self._n_fitted(), self._fit_settings())
 
     def _fitted(self, rng: np.random.Generator) -> FittedGP:
-        """The fit for the current data and warm start, computed once and reused."""
+        """The fit for the current data and warm start, computed once and reused (``bayes.warm_fit``)."""
         seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
-        key = self._key()
-        if self._fit is None or self._fit_key != key:
-            # No new data since the recorded fit (a replay, or only failed trials since): the
-            # recorded hyperparameters are that fit's optimum; reuse them as the live run did.
-            reuse = self._warm is not None and self._warm_data == self._n_fitted()
-            self._fit = fit_models(*self._arrays(), self._cat_dims, self.kernel, self.noise, self._warm, seed, reuse,
-                                   self._prior())
-            self._fit_key = key
-        return self._fit
+        return self._fits.fitted(self._n_fitted(), self._fit_settings(), lambda warm, reuse: fit_models(
+            *self._arrays(), self._cat_dims, self.kernel, self.noise, warm, seed, reuse, self._prior()))
 
     def _prior(self) -> Any:
         """The warm-start sources' means, the GP's prior mean (None without sources)."""
@@ -390,18 +378,17 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
         variant._failed, variant._constraints = list(self._failed), self._constraints.copy()
         variant._initial = self._initial.copy()
-        variant._warm, variant._warm_from, variant._warm_data = self._warm, self._warm_from, self._warm_data
         variant._sources = self._sources.copy()
-        if variant._key() == self._key():
-            variant._fit, variant._fit_key = self._fit, self._fit_key
+        variant._fits = self._fits.copy()  # its fit is kept only for the same data and settings (its key)
         if lengthscale_scale is not None and len(self._data) >= 2:
             scale = check_real(lengthscale_scale, "lengthscale_scale", owner, 0, None, low_open=True)
             X, y = variant._arrays()
             fit = variant._fitted(variant._stream(variant.n_seen))
-            variant._fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, scale, variant._prior())
-            if self._fit is None and variant._key() == self._key():
+            variant._fits.fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, scale,
+                                                    variant._prior())
+            if self._fits.fit is None and variant._key() == self._key():
                 # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
-                self._fit, self._fit_key = fit, variant._key()
+                self._fits.fit, self._fits.key = fit, variant._key()
         return variant
 
 

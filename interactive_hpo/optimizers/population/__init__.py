@@ -1,6 +1,7 @@
 """Population methods, steppable one individual or one generation at a time.
 
 - ``base``: :class:`PopulationOptimizer` (generations, individuals, reflection into the cube).
+- ``warm``: warm starts from related studies (the first generation bred from their trials too).
 - ``evolution``: a genetic algorithm and differential evolution.
 - ``cmaes``: CMA-ES through pycma, the reference implementation by its author.
 - ``nsga2``: NSGA-II for several objectives (and one), with Deb's constrained domination.

@@ -23,7 +23,8 @@ import numpy as np
 from ..._validation import check_bool, check_int, check_real, fail, import_optional, is_real
 from ...space import SearchSpace
 from ..warm_start import Source
-from .base import MAX_POPULATION, Individual, WarmStartablePopulation, configuration_key, reflect
+from .base import MAX_POPULATION, Individual, configuration_key, reflect
+from .warm import WarmStartablePopulation
 
 __all__ = ["CMAES", "warm_distribution"]
 

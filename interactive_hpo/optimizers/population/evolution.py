@@ -5,7 +5,7 @@ integers to their bins), and a categorical coordinate is recombined by taking on
 value or resampled uniformly, never averaged (its bins are unordered).
 
 Both can be warm-started (``Study(space, "ga", warm_start=[old_study])``): their first generation
-begins with the related studies' best configurations (``base.WarmStartablePopulation``).
+begins with the related studies' best configurations (``warm.WarmStartablePopulation``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import numpy as np
 from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
 from . import base
-from .base import MAX_POPULATION, ChildDraw, Individual, WarmStartablePopulation, reflect
+from .base import MAX_POPULATION, ChildDraw, Individual, reflect
+from .warm import WarmStartablePopulation
 
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 

@@ -9,7 +9,7 @@ import pytest
 from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study, TrialStateError
 from interactive_hpo.optimizers import make_optimizer
 from interactive_hpo.optimizers.capabilities import WarmStartable
-from interactive_hpo.optimizers.population.base import best_of_sources
+from interactive_hpo.optimizers.population.warm import best_of_sources
 from interactive_hpo.optimizers.warm_start import Source
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Float("lr", 1e-4, 1.0, log=True), Int("n", 1, 9),

@@ -1,0 +1,88 @@
+"""A GP fit kept until its data change, and the hyperparameters the next fit starts from.
+
+Refitting a GP from scratch at every proposal cost 2-5 s at n = 200-500; starting from the last
+fit's hyperparameters, 0.03-0.13 s (DESIGN.md section 9). So a Bayesian optimizer keeps its
+fit while the data and settings are unchanged, and warm-starts the next fit from it. The
+objective's GP (``optimizer.GaussianProcessBO``) and the constraint GPs
+(``constrained.ConstraintModels``) each keep one :class:`WarmFit`.
+
+A replay must propose what the live run did. Each proposal records its fit's raw
+hyperparameters and how many data points that fit saw (``"gp_state"`` and ``"gp_data"``, the
+constraint GPs' under their own names); a replayed trial's record becomes the warm start when
+it is newer than the one held (by trial number; the optimizer's own last proposal is the newest
+of all, ``inf``). When no data arrived since that fit (the same count), its hyperparameters are
+that fit's optimum: the model is rebuilt from them without fitting, as the live run reused it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .model import FittedGP
+
+__all__ = ["WarmFit"]
+
+#: Raw hyperparameters by name (``FittedGP.state``).
+State = dict[str, list[float]]
+
+
+@dataclass
+class WarmFit:
+    """The current fit and the warm state of one GP (or one list of GPs).
+
+    Attributes
+    ----------
+    state : dict or None
+        Raw hyperparameters (``FittedGP.state``) the next fit starts from.
+    source : float
+        The number of the trial that recorded ``state``; ``inf`` when it is the owner's own last
+        proposal, -1 before any.
+    data : int
+        How many data points the fit behind ``state`` saw (-1 if unknown).
+    fit : FittedGP or None
+        The fit made for ``key``, reused while the key is unchanged.
+    key : tuple or None
+        ``(data points, source, *settings)`` of ``fit`` (:meth:`key_for`).
+    """
+
+    state: State | None = None
+    source: float = -1.0
+    data: int = -1
+    fit: FittedGP | None = None
+    key: tuple | None = None
+
+    def key_for(self, n: int, settings: tuple) -> tuple:
+        """What a fit on ``n`` data points under ``settings`` (kernel, noise, ...) depends on."""
+        return (n, self.source, *settings)
+
+    def fitted(self, n: int, settings: tuple, fit: Callable[[State | None, bool], FittedGP]) -> FittedGP:
+        """The fit for ``n`` data points under ``settings``: the one held if made for them, else
+        ``fit(state, reuse)``, where ``reuse`` says the warm state's fit saw these very data."""
+        key = self.key_for(n, settings)
+        if self.fit is None or self.key != key:
+            self.fit = fit(self.state, self.state is not None and self.data == n)
+            self.key = key
+        return self.fit
+
+    def adopt(self, fit: FittedGP, n: int, settings: tuple | None = None) -> None:
+        """After a proposal: its ``fit`` (the one held, on ``n`` data points) warm-starts the next.
+
+        With ``settings`` it also stays current until the data change (refitting it from its own
+        optimum on the same data would only cost time), so a view taken now shows the model that
+        proposed; without, the next :meth:`fitted` rebuilds it from that state.
+        """
+        self.state, self.source, self.data = fit.state, math.inf, n
+        if settings is not None:
+            self.key = self.key_for(n, settings)
+
+    def recorded(self, number: int, state: State, data: int) -> None:
+        """A replayed trial's record (trial ``number``; the ``state`` and ``data`` count its
+        proposal's fit recorded): the warm start if it is newer than the one held."""
+        if number > self.source:
+            self.state, self.source, self.data = dict(state), number, data
+
+    def copy(self) -> WarmFit:
+        """The same warm state and fit (shared, never modified), for a what-if variant."""
+        return replace(self)
