@@ -184,13 +184,14 @@ def check_level(level: Any, owner: str) -> float:
     return check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True)
 
 
-def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any]) -> Any:
-    """Return ``value`` if it is one of ``options``."""
+def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any], what: str = "") -> Any:
+    """Return ``value`` if it is one of ``options`` (``what`` names them in the error, as in
+    "one of the landscape's parameters ['a', 'b']")."""
     options = list(options)
     # An array is never one of them: `array in options` compares elementwise and raised "The
     # truth value of an array ... is ambiguous" instead of saying what was wrong.
     if isinstance(value, np.ndarray) or value not in options:
-        raise fail(name, owner, f"one of {options}", value)
+        raise fail(name, owner, f"one of {what + ' ' if what else ''}{options}", value)
     return value
 
 

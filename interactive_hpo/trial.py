@@ -20,7 +20,12 @@ import numpy as np
 from ._validation import as_finite, check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["TrialState", "Trial", "Evaluation", "check_attrs", "check_step", "parse_state", "read_floats"]
+__all__ = ["USER_INTERRUPT", "TrialState", "Trial", "Evaluation", "check_attrs", "check_step", "parse_state",
+           "read_floats"]
+
+#: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
+#: it, not the objective (``Race`` leaves such trials out of its lanes' budgets by this message).
+USER_INTERRUPT = "interrupted by the user (KeyboardInterrupt)"
 
 
 class TrialState(enum.StrEnum):

@@ -101,11 +101,11 @@ def with_event(tmp_path, line):
     Study(SPACE, storage=path)
 
 
-def without_seed(tmp_path):
+def without_header_field(tmp_path, field):
     path = journal(tmp_path)
     lines = path.read_text().splitlines(keepends=True)
     header = json.loads(lines[0])
-    del header["seed"]
+    del header[field]
     path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]))
     Study.load(path)
 
@@ -183,8 +183,10 @@ CASES = [
      "0 to 1)."),
     ("journal event without its number", lambda t: with_event(t, '{"event":"finished","state":"COMPLETE"}'),
      StorageError, "line 6: an event does not fit this study (missing field 'number')."),
-    ("journal header without a seed", without_seed, StorageError,
+    ("journal header without a seed", lambda t: without_header_field(t, "seed"), StorageError,
      "line 1: the journal's header is unusable: seed None is not a non-negative int."),
+    ("journal header without a direction", lambda t: without_header_field(t, "direction"), StorageError,
+     "line 1: the journal's header is unusable: it records no direction."),
     ("journal value NaN", lambda t: with_finished_value(t, "NaN"), StorageError,
      "line 3: not valid JSON (NaN is not a value a journal holds"),
     ("journal value 1e999", lambda t: with_finished_value(t, "1e999"), StorageError,

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, requires_keyword
 from ..outcome import check_budget_keyword
-from ..trial import Trial, TrialState
+from ..trial import USER_INTERRUPT, Trial, TrialState
 from .worker import evaluate_remote, serialize
 
 if TYPE_CHECKING:
@@ -292,7 +292,7 @@ class ParallelRunner:
         return repr(sorted(dict(params).items()))
 
     # -- ending --------------------------------------------------------------------------------------
-    def drain(self, cancel: bool = False, reason: str = "interrupted by the user (KeyboardInterrupt)") -> list[Trial]:
+    def drain(self, cancel: bool = False, reason: str = USER_INTERRUPT) -> list[Trial]:
         """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
         self.stop()
         if cancel:

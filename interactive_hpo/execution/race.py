@@ -35,14 +35,12 @@ from ..optimizers.registry import check_settings, optimizer_class, optimizers_se
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
-from ..trial import Trial, TrialState
+from ..trial import USER_INTERRUPT, Trial, TrialState
 
 __all__ = ["Race", "Standing", "YOU"]
 
 #: The name of the lane for your own configurations.
 YOU = "you"
-#: Why a trial the race was running when the person interrupted it is FAILED (as ``Study.step`` says).
-INTERRUPTED = "interrupted by the user (KeyboardInterrupt)"
 
 
 @dataclass(frozen=True)
@@ -202,8 +200,8 @@ class Race:
         except KeyboardInterrupt:
             for trial in study.state.trials[before:]:
                 if trial.state is TrialState.RUNNING:  # cut short before its objective ran (Study.step fails it after)
-                    trial = study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
-                if trial.error == INTERRUPTED:  # not a trial that finished before the interrupt landed
+                    trial = study.tell(trial, state=TrialState.FAILED, user_attrs={"error": USER_INTERRUPT})
+                if trial.error == USER_INTERRUPT:  # not a trial that finished before the interrupt landed
                     self._interrupted[name].append(trial.number)
             raise
 

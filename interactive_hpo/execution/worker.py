@@ -19,7 +19,7 @@ from typing import Any
 
 from .._validation import describe_error, fail
 from ..outcome import call_objective
-from ..trial import TrialState
+from ..trial import USER_INTERRUPT, TrialState
 
 __all__ = ["evaluate_remote", "serialize"]
 
@@ -54,7 +54,7 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
         try:
             state, value, attrs = call_objective(objective, params, budget=budget)
         except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
-            state, value, attrs = TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"}
+            state, value, attrs = TrialState.FAILED, None, {"error": USER_INTERRUPT}
         outcome.append((state.value, value, attrs))
 
     if timeout is None:

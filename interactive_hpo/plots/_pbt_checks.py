@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, float_array, is_int
+from .._validation import check_int, check_one_of, fail, float_array, is_int
 from ..direction import Direction
 from ..space import SearchSpace
 from ._checks import SCALES, is_sequence, record_fields
@@ -54,8 +54,7 @@ def check_schedule(schedule: Any, scale: Any, choices: Any, owner: str, *, name:
     which a log axis could not place (it would drop them unseen). A categorical's values must be
     among ``choices`` (None, where inactive, may be left out of them).
     """
-    if scale not in SCALES:
-        raise fail(scale_name, owner, f"one of {list(SCALES)}", scale)
+    check_one_of(scale, scale_name, owner, SCALES)
     categorical = scale == "categorical"
     rounds, members = shape or (None, None)
     rule = f"an array of shape {_size(rounds, members)}" + ("" if categorical else ": numbers, NaN where inactive")

@@ -36,8 +36,7 @@ def _landscape(land: Any, owner: str) -> Landscape:
 def _pair(land: Landscape, x: Any, y: Any, owner: str) -> tuple[int, int]:
     """Positions of parameters ``x`` and ``y`` in ``land.names``."""
     for name, value in (("x", x), ("y", y)):
-        if value not in land.names:
-            raise fail(name, owner, f"one of the landscape's parameters {list(land.names)}", value)
+        check_one_of(value, name, owner, land.names, "the landscape's parameters")
     if x == y:
         raise fail("y", owner, f"a parameter other than x={x!r}", y)
     return land.names.index(x), land.names.index(y)

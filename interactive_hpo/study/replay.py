@@ -156,6 +156,8 @@ def check_header(header: Mapping[str, Any], path: Any) -> None:
         problems.append(f"space {header.get('space')!r} is not a search space")
     try:
         Goals.from_header(header)
+    except KeyError:
+        problems.append("it records no direction")
     except (InvalidParameterError, TypeError, ValueError) as error:
         problems.append(f"its direction(s): {error}")
     seed = header.get("seed")

@@ -26,7 +26,7 @@ from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, check_budget_keyword
-from ..trial import Trial, TrialState, check_step
+from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
 from .pruning import Pruner
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ class Steering:
         try:
             outcome = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))
         except KeyboardInterrupt:
-            self._finish(trial, TrialState.FAILED, None, {"error": "interrupted by the user (KeyboardInterrupt)"})
+            self._finish(trial, TrialState.FAILED, None, {"error": USER_INTERRUPT})
             raise
         if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported (of one objective)
             return Outcome(TrialState.PRUNED, None if self.goals.multi else self._pruned_value(trial.number), {})

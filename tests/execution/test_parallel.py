@@ -84,13 +84,15 @@ def test_a_killed_process_loses_no_finished_trial(tmp_path, policy):
 
 def test_a_trial_over_its_timeout_is_failed_and_the_study_goes_on():
     def stalls(params):
-        time.sleep(5.0 if params["x"] > 0 else 0.01)
+        time.sleep(600.0 if params["x"] > 0 else 0.01)
         return params["x"]
 
     study = Study(SPACE, "random", seed=1)
     clock = time.perf_counter()
     study.run(stalls, 6, n_workers=6, trial_timeout=0.5)
-    assert time.perf_counter() - clock < 4.0
+    # Not a timing test: the run did not wait for the stalled trials (ten minutes each). The bound
+    # is loose because starting six workers on a busy two-core machine took 4 s.
+    assert time.perf_counter() - clock < 120.0
     for trial in study.trials:
         late = trial.params["x"] > 0
         assert trial.state is (TrialState.FAILED if late else TrialState.COMPLETE)

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from interactive_hpo import Float, HPOError, SearchSpace, Study  # noqa: E402
 from interactive_hpo import plots as P  # noqa: E402
@@ -94,10 +95,13 @@ LABELS = {"name", "title", "xlabel", "ylabel", "label", "labels", "baseline_labe
 CASES = [(owner, name) for owner, (call, _) in CALLS.items() for name in inspect.signature(call).parameters
          if name not in LABELS]
 
-#: Anything a person might pass: numbers of every kind, text, None, objects, lists and dicts of them.
+#: Anything a person might pass: numbers of every kind, text, None, objects, lists and dicts of them, and numpy
+#: arrays of any kind and shape (a column instead of a row, an empty array, NaN and inf, booleans, text).
 scalars = st.one_of(st.integers(-3, 3), st.floats(), st.booleans(), st.text(max_size=3), st.none(), st.builds(object))
+arrays = hnp.arrays(st.sampled_from([np.float64, np.int64, np.bool_, np.dtype("U2")]),
+                    hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
 values = st.one_of(scalars, st.lists(scalars, max_size=3), st.lists(st.lists(st.floats(), max_size=3), max_size=3),
-                   st.dictionaries(st.text(max_size=2), scalars, max_size=2))
+                   st.dictionaries(st.text(max_size=2), scalars, max_size=2), arrays)
 
 
 @seed(21)
