@@ -68,8 +68,9 @@ class QuantileImportance:
 
 
 def _bins(space: SearchSpace, j: int, column: np.ndarray) -> np.ndarray:
-    """The bin of each value of coordinate ``j``: a level for integers with few levels and for
-    categoricals, one of :data:`BINS` equal slices of the unit interval otherwise."""
+    """The bin of each value of coordinate ``j`` (below :data:`BINS`): a level for integers with
+    few levels and for categoricals, one of :data:`BINS` equal slices of the unit interval
+    otherwise."""
     param = space.params[j]
     levels = param.levels(BINS + 1)
     if param.kind != "float" and len(levels) <= BINS:
@@ -78,23 +79,31 @@ def _bins(space: SearchSpace, j: int, column: np.ndarray) -> np.ndarray:
     return np.minimum((column * BINS).astype(int), BINS - 1)
 
 
-def _divergences(space: SearchSpace, X: np.ndarray, top: np.ndarray) -> np.ndarray:
-    out = np.zeros(space.dim)
+def _divergences(bins: np.ndarray, active: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """The Pearson divergence of each parameter, shape (d,), from the trials' bins (shape
+    (n, d), each below :data:`BINS`), where each parameter is active (shape (n, d)) and which
+    trials are the best (shape (n,)).
+
+    Every parameter at once, from bin counts: a resample of the trials is a resample of their
+    bins (binning and activity are row by row), so the bootstrap bins once and counts here.
+    """
+    d = bins.shape[1]
     # A conditional parameter counts the trials where it is active only: an inactive one sits at
     # its canonical value, and half the trials piled on one bin made "degree" look important
     # where only "kernel" mattered.
-    active = space.conditions.active_mask(X) if space.conditional else np.ones(X.shape, dtype=bool)
-    for j in range(space.dim):
-        rows = active[:, j]
-        if not (rows & top).any():
-            continue  # no best trial has it: nothing they agree on
-        bins = _bins(space, j, X[rows, j])
-        size = int(bins.max()) + 1
-        # Add-one smoothing: a bin no trial visited is unlikely, not impossible.
-        p_all = (np.bincount(bins, minlength=size) + 1.0) / (len(bins) + size)
-        p_top = (np.bincount(bins[top[rows]], minlength=size) + 1.0) / (int(top[rows].sum()) + size)
-        out[j] = float(np.sum((p_top / p_all - 1.0) ** 2 * p_all))
-    return out
+    best = active & top[:, None]
+    slots = bins + BINS * np.arange(d)  # parameter j's bins are slots j * BINS onwards
+    counts = np.bincount(slots[active], minlength=d * BINS).reshape(d, BINS)
+    counts_top = np.bincount(slots[best], minlength=d * BINS).reshape(d, BINS)
+    # The bins up to the highest an active trial visited (a bin below it that no trial visited
+    # is unlikely, not impossible: add-one smoothing).
+    size = np.where(active, bins, -1).max(axis=0, initial=-1) + 1
+    n_active, n_best = active.sum(axis=0), best.sum(axis=0)
+    p_all = (counts + 1.0) / np.maximum(n_active + size, 1)[:, None]
+    p_top = (counts_top + 1.0) / np.maximum(n_best + size, 1)[:, None]
+    terms = np.where(np.arange(BINS) < size[:, None], (p_top / p_all - 1.0) ** 2 * p_all, 0.0)
+    # No best trial has it active: nothing they agree on.
+    return np.where(n_best > 0, terms.sum(axis=1), 0.0)
 
 
 def _shares(divergence: np.ndarray) -> np.ndarray:
@@ -165,12 +174,14 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
         return values <= np.partition(values, n_top - 1)[n_top - 1]
 
     top = top_of(losses)
-    divergence = _divergences(space, X, top)
+    bins = np.stack([_bins(space, j, X[:, j]) for j in range(space.dim)], axis=1)
+    active = space.conditions.active_mask(X) if space.conditional else np.ones(X.shape, dtype=bool)
+    divergence = _divergences(bins, active, top)
     rng = np.random.default_rng(seed)
     boot = np.empty((n_boot, space.dim))
     for b in range(len(boot)):
         pick = rng.integers(0, len(losses), len(losses))
-        boot[b] = _shares(_divergences(space, X[pick], top_of(losses[pick])))
+        boot[b] = _shares(_divergences(bins[pick], active[pick], top_of(losses[pick])))
     return QuantileImportance(tuple(space.names), divergence, _shares(divergence), central(boot, level).T, quantile,
                               int(top.sum()), level)
 
