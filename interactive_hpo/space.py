@@ -12,6 +12,7 @@ parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -23,7 +24,12 @@ from .conditions import INACTIVE_UNIT, Conditions
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
 
-__all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace"]
+__all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace", "MAX_GRID_POINTS"]
+
+#: The most configurations a grid may have (:meth:`SearchSpace.grid`, ``GridSearch``): beyond it
+#: a grid is no longer a sensible plan, and a resolution typed with a zero too many would take
+#: minutes and the machine's memory before any error (a float's levels alone are listed first).
+MAX_GRID_POINTS = 1_000_000
 
 
 class SearchSpace:
@@ -211,7 +217,8 @@ class SearchSpace:
     def level_counts(self, resolution: int | Mapping[str, int], owner: str = "SearchSpace.grid") -> dict[str, int]:
         """Validate ``resolution`` (an int >= 2, or a dict with one per numeric parameter) into a
         count per name. A categorical's levels are its choices, whatever its count: a dict may
-        leave it out or give it any int >= 1."""
+        leave it out or give it any int >= 1. No count may exceed :data:`MAX_GRID_POINTS`: no
+        grid of them could be listed, and refusing here comes before their levels are."""
         if isinstance(resolution, Mapping):
             unknown = [k for k in resolution if k not in self._by_name]
             if unknown:
@@ -223,8 +230,8 @@ class SearchSpace:
                 raise fail("resolution", owner, "a dict with a level count for every numeric parameter",
                            dict(resolution), hint=f"Missing: {', '.join(missing)}.")
             return {p.name: check_int(resolution.get(p.name, 2), f"resolution[{p.name!r}]", owner,
-                                      1 if p.kind == "categorical" else 2) for p in self.params}
-        count = check_int(resolution, "resolution", owner, 2)
+                                      1 if p.kind == "categorical" else 2, MAX_GRID_POINTS) for p in self.params}
+        count = check_int(resolution, "resolution", owner, 2, MAX_GRID_POINTS)
         return {n: count for n in self.names}
 
     def grid_levels(self, resolution: int | Mapping[str, int] = 5) -> dict[str, tuple]:
@@ -237,9 +244,15 @@ class SearchSpace:
 
     def grid(self, resolution: int | Mapping[str, int] = 5) -> list[dict[str, Any]]:
         """Every combination of :meth:`grid_levels`, the first parameter varying slowest; in a
-        conditional space each configuration once, with its active parameters only."""
+        conditional space each configuration once, with its active parameters only. At most
+        :data:`MAX_GRID_POINTS` of them (counted before any is listed)."""
+        blocks = self.conditions.blocks(self.grid_levels(resolution))
+        size = sum(math.prod(len(held) for held in block.values() if held) for block in blocks)
+        if size > MAX_GRID_POINTS:
+            raise fail("resolution", "SearchSpace.grid", f"small enough for at most {MAX_GRID_POINTS:,} configurations",
+                       resolution, hint=f"This grid has {size:,}; use fewer levels, or sample the space instead.")
         grid: list[dict[str, Any]] = []
-        for block in self.conditions.blocks(self.grid_levels(resolution)):
+        for block in blocks:
             names = [name for name, held in block.items() if held]
             grid.extend(dict(zip(names, combo, strict=True)) for combo in itertools.product(*(block[n] for n in names)))
         return grid

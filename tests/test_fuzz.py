@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from interactive_hpo import (
     Categorical,
@@ -43,8 +44,11 @@ numbers = st.one_of(st.integers(), st.integers(min_value=10**300, max_value=10**
                     st.floats(allow_nan=False, allow_infinity=False).map(np.float64),
                     st.integers(-10**6, 10**6).map(np.int64), st.booleans())
 scalars = st.one_of(numbers, st.text(max_size=5), st.none(), st.builds(object))
+#: numpy arrays of any kind and shape: a 0-d array for a number, an empty one, a column, NaN and inf, text.
+arrays = hnp.arrays(st.sampled_from([np.float64, np.int64, np.bool_, np.dtype("U2")]),
+                    hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3))
 values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=3), scalars, max_size=2),
-                   st.dictionaries(st.integers(), scalars, min_size=1, max_size=2))
+                   st.dictionaries(st.integers(), scalars, min_size=1, max_size=2), arrays)
 
 
 def refused_clearly(error: BaseException) -> None:

@@ -10,15 +10,12 @@ import numpy as np
 
 from .._validation import check_bool, fail
 from ..conditions import INACTIVE_UNIT
-from ..space import SearchSpace
+from ..space import MAX_GRID_POINTS, SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
 from .capabilities import MultiObjective
 
 __all__ = ["GridSearch", "RandomSearch", "SobolSearch", "SobolSequence"]
-
-#: Largest grid GridSearch will enumerate; beyond it a grid is no longer a sensible plan.
-MAX_GRID_POINTS = 1_000_000
 
 
 class RandomSearch(Optimizer, MultiObjective):
