@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_bool, fail
+from ..exceptions import InvalidParameterError
 from ..objectives.sklearn_checks import make_scorer
+from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 
@@ -28,9 +30,15 @@ def names_several(scoring: Any) -> bool:
     return isinstance(scoring, (list, tuple, set, frozenset, Mapping))
 
 
-def several_scorers(estimator: Any, scoring: Any, owner: str) -> dict[str, Callable[..., float]] | None:
+def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace | None = None,
+                    estimator_params: Callable[..., Any] | None = None) -> dict[str, Callable[..., float]] | None:
     """The scorers by name when ``scoring`` names several (a list or tuple of scorer names, or a
-    dict from name to a scorer name or callable); None when it is one scorer (or None)."""
+    dict from name to a scorer name or callable); None when it is one scorer (or None).
+
+    Each is checked as :func:`~interactive_hpo.objectives.sklearn_checks.make_scorer` checks one
+    (given the ``space`` searched and ``estimator_params``: that it can score the estimator at
+    some value of the space), and a wrong one is named by its key: ``scoring['acc']``.
+    """
     if not names_several(scoring):
         return None
     rule = "two or more scorers with distinct str names (one scorer: pass it alone)"
@@ -48,7 +56,15 @@ def several_scorers(estimator: Any, scoring: Any, owner: str) -> dict[str, Calla
         scoring = {name: name for name in scoring}
     if len(scoring) < 2 or not all(isinstance(k, str) for k in scoring):
         raise fail("scoring", owner, rule, typed)
-    return {name: make_scorer(estimator, scorer, owner) for name, scorer in scoring.items()}
+    scorers = {}
+    for name, scorer in scoring.items():
+        try:
+            scorers[name] = make_scorer(estimator, scorer, owner, space, estimator_params)
+        except InvalidParameterError as error:
+            # make_scorer's error names `scoring`, which is right for one scorer; of several, the
+            # user needs to know which one is wrong.
+            raise InvalidParameterError(str(error).replace("`scoring` of", f"`scoring[{name!r}]` of", 1)) from error
+    return scorers
 
 
 def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bool | str:

@@ -51,11 +51,15 @@ _MAX_SEED = 2**31 - 1  # scikit-learn's random_state must fit in 32 bits
 
 # -- checks shared by nested_cv and HPOSearchCV ----------------------------------------------------
 def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str = "estimator",
-                 estimator_params: Any = None) -> tuple[Any, Any]:
+                 estimator_params: Any = None) -> tuple[SearchSpace, Any]:
     """Check the estimator, that ``space`` names its parameters (or those ``estimator_params``
-    makes) with values they take, and ``scoring``; return (space, scorer)."""
+    makes) with values they take, and ``scoring``: each scorer must be able to score the
+    estimator at some value of the space, or every trial would fail. Return (space, scorer),
+    the scorer a dict by name when ``scoring`` names several."""
     check_estimator(estimator, owner, name)
-    return check_space(space, estimator, owner, estimator_params), make_scorer(estimator, scoring, owner)
+    space = check_space(space, estimator, owner, estimator_params)
+    scorers = several_scorers(estimator, scoring, owner, space, estimator_params)
+    return space, make_scorer(estimator, scoring, owner, space, estimator_params) if scorers is None else scorers
 
 
 def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> type[Any]:
@@ -162,7 +166,10 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         Several (a list of scorer names, or a dict from name to a scorer name or callable): the
         search trades them off, each an objective to maximize (the optimizer must serve several
         objectives: "parego", "random", "sobol" or "grid"); ``study_.best_trials`` is the
-        Pareto set and ``refit`` names the score that picks the configuration refit.
+        Pareto set and ``refit`` names the score that picks the configuration refit. A scorer
+        that cannot score the estimator at any value of the space (``"accuracy"`` for a
+        regressor, ``"neg_log_loss"`` for ``SVC()`` unless the space sets ``probability=True``)
+        is refused by :meth:`fit` before the first trial; of several, by its name.
     refit : bool or str, default=True
         Refit the best configuration on all of ``X``; ``predict`` and the like need it. With
         several scores: the name of the one whose best configuration is refit, or False.
@@ -243,10 +250,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         With ``refit=True`` the best configuration is then fitted on all of (X, y).
         """
         owner = "HPOSearchCV"
-        scorers = several_scorers(self.estimator, self.scoring, owner)
+        # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
+        space, scorer = _check_model(self.estimator, self.space, self.scoring, owner,
+                                     estimator_params=self.estimator_params)
+        scorers = scorer if isinstance(scorer, dict) else None
         names = None if scorers is None else list(scorers)
-        space, scorer = _check_model(self.estimator, self.space, self.scoring if scorers is None else
-                                     next(iter(scorers.values())), owner, estimator_params=self.estimator_params)
         optimizer = _check_optimizer(self.optimizer, self.optimizer_settings, owner)
         if scorers is not None and not issubclass(optimizer, MultiObjective):
             raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
@@ -266,7 +274,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
         def objective(params: dict[str, Any]) -> Evaluation:
             # error_score="raise": an estimator error fails this trial (the study records why), not the search.
-            result = cross_validate(configured(params), X, y, cv=folds, scoring=scorers or scorer, error_score="raise")
+            result = cross_validate(configured(params), X, y, cv=folds, scoring=scorer, error_score="raise")
             return cv_scores(result, names)
 
         goals: dict[str, Any] = {"direction": "maximize"} if names is None else \
@@ -281,7 +289,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             warn_user(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
                       f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
                       FitFailedWarning)
-        self.study_, self.scorer_, self.n_splits_ = study, scorers or scorer, n_splits
+        self.study_, self.scorer_, self.n_splits_ = study, scorer, n_splits
         self.cv_results_ = cv_results(study, n_splits, names)
         if names is not None and not refit:
             return self  # several scores and none named: no single best (study_.best_trials)

@@ -34,7 +34,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from interactive_hpo.model_selection.nested import nested_cv  # noqa: E402
 from interactive_hpo.model_selection.search_cv import HPOSearchCV  # noqa: E402
-from interactive_hpo.study import Study  # noqa: E402
 
 TINY = {"optimizer": "random", "n_trials": 2, "cv": 2, "seed": 0}
 C = SearchSpace([Float("C", 0.1, 1.0, log=True)])
@@ -82,11 +81,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("call, error, message", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_bad_data_fails_before_the_first_trial(call, error, message, monkeypatch):
-    def no_trials(*args, **kwargs):
-        raise AssertionError("a trial ran")
-
-    monkeypatch.setattr(Study, "run", no_trials)
+@pytest.mark.usefixtures("no_trials")
+def test_bad_data_fails_before_the_first_trial(call, error, message):
     with pytest.raises(error, match=re.escape(message)):
         call()
 
