@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_bool, fail
-from ..exceptions import InvalidParameterError
 from ..objectives.sklearn_checks import make_scorer
 from ..space import SearchSpace
 from ..study.core import Study
@@ -56,15 +55,8 @@ def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace
         scoring = {name: name for name in scoring}
     if len(scoring) < 2 or not all(isinstance(k, str) for k in scoring):
         raise fail("scoring", owner, rule, typed)
-    scorers = {}
-    for name, scorer in scoring.items():
-        try:
-            scorers[name] = make_scorer(estimator, scorer, owner, space, estimator_params)
-        except InvalidParameterError as error:
-            # make_scorer's error names `scoring`, which is right for one scorer; of several, the
-            # user needs to know which one is wrong.
-            raise InvalidParameterError(str(error).replace("`scoring` of", f"`scoring[{name!r}]` of", 1)) from error
-    return scorers
+    return {name: make_scorer(estimator, scorer, owner, space, estimator_params, f"scoring[{name!r}]")
+            for name, scorer in scoring.items()}
 
 
 def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bool | str:

@@ -166,8 +166,9 @@ def _breaks_constraints(estimator: Any, name: str, values: Iterable[Any]) -> str
     return None
 
 def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | None = None,
-                estimator_params: Callable[..., Any] | None = None) -> Callable[..., float]:
-    """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``).
+                estimator_params: Callable[..., Any] | None = None, name: str = "scoring") -> Callable[..., float]:
+    """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``
+    and the argument ``name``: ``scoring['acc']`` for one of several).
 
     Given the ``space`` searched (and ``estimator_params``), a scorer that cannot score the
     estimator at any of its values is refused too
@@ -182,21 +183,22 @@ def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | N
         except ValueError as error:
             close = difflib.get_close_matches(scoring, get_scorer_names(), n=3)
             hint = f"Did you mean {', '.join(map(repr, close))}?" if close else None
-            raise fail("scoring", owner, rule, scoring, hint=hint) from error
+            raise fail(name, owner, rule, scoring, hint=hint) from error
     elif scoring is not None and not callable(scoring):
         several = isinstance(scoring, (list, tuple, set, frozenset, Mapping))
-        raise fail("scoring", owner, rule, scoring, hint="One scorer: the objective maximizes one score. To trade "
+        raise fail(name, owner, rule, scoring, hint="One scorer: the objective maximizes one score. To trade "
                    "several off, use HPOSearchCV(scoring=[...])." if several else None)
     elif scoring is None and not callable(getattr(estimator, "score", None)):
-        raise fail("scoring", owner, rule, scoring,
+        raise fail(name, owner, rule, scoring,
                    hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy'.")
     else:
         try:
             scorer = check_scoring(estimator, scoring=scoring)
         except ValueError as error:  # a metric function, score(y_true, y_pred), where a scorer belongs
-            raise fail("scoring", owner, rule, scoring, hint=str(error)) from error
+            raise fail(name, owner, rule, scoring, hint=str(error)) from error
     if space is not None:
-        check_scorer_fits(estimator, scorer, scoring, _configurations(space, estimator_params, owner), owner)
+        check_scorer_fits(estimator, scorer, scoring, _configurations(space, estimator_params, owner), owner,
+                          name)
     return scorer
 
 

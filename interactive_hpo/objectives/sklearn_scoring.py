@@ -24,11 +24,12 @@ _LABEL_METRICS = ("accuracy_score", "balanced_accuracy_score", "cohen_kappa_scor
 
 
 def check_scorer_fits(estimator: Any, scorer: Any, scoring: Any, configurations: Iterable[Mapping[str, Any]],
-                      owner: str) -> None:
-    """Refuse ``scoring`` (made ``scorer``) if it cannot score ``estimator`` however it is fitted,
-    as given or set to any of the ``configurations`` (``set_params`` settings standing for the
-    space searched), so that every trial would fail: a metric of class labels for a regressor,
-    or a response method (``predict_proba``, ``decision_function``) the estimator does not have.
+                      owner: str, name: str = "scoring") -> None:
+    """Refuse ``scoring`` (made ``scorer``; argument ``name`` of ``owner``) if it cannot score
+    ``estimator`` however it is fitted, as given or set to any of the ``configurations``
+    (``set_params`` settings standing for the space searched), so that every trial would fail:
+    a metric of class labels for a regressor, or a response method (``predict_proba``,
+    ``decision_function``) the estimator does not have.
 
     Read from what scikit-learn's scorer declares (its response method and metric); a scorer
     that declares neither (a plain function, None) passes. Only the certain case is refused: a
@@ -55,7 +56,7 @@ def check_scorer_fits(estimator: Any, scorer: Any, scoring: Any, configurations:
                 return
     except Exception:  # noqa: BLE001 - a configuration that cannot be made: cannot tell, never refuse
         return
-    raise fail("scoring", owner, problem[0], scoring, hint=problem[1])
+    raise fail(name, owner, problem[0], scoring, hint=problem[1])
 
 
 def _scoring_problem(estimator: Any, methods: tuple[str, ...], labels: bool, scoring: Any) -> tuple[str, str] | None:
