@@ -8,18 +8,29 @@ number or an :class:`~interactive_hpo.trial.Evaluation`) and on what a failure r
 
 from __future__ import annotations
 
+import inspect
 import math
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from ._validation import accepts_keyword, as_finite, as_list, as_scalar, describe_error, fail, is_real, shown
+from ._validation import (
+    accepts_keyword,
+    as_finite,
+    as_list,
+    as_scalar,
+    describe_error,
+    fail,
+    is_real,
+    requires_keyword,
+    shown,
+)
 from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
 __all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "check_no_constraints", "check_no_value",
-           "outcome_of_result", "outcome_of_state", "outcome_of_value"]
+           "check_signature", "outcome_of_result", "outcome_of_state", "outcome_of_value"]
 
 
 class Measured(NamedTuple):
@@ -152,13 +163,50 @@ def check_no_constraints(state: TrialState, constraints: Any, owner: str) -> Non
                    hint="Keep what it measured in user_attrs.")
 
 
-def check_budget_keyword(objective: Callable[..., Any], budget: float | None, owner: str,
-                         optimizer_name: str) -> None:
-    """Refuse an objective without a ``budget`` keyword for a trial that has a budget."""
-    if budget is not None and not accepts_keyword(objective, "budget"):
+def check_budget_keyword(objective: Callable[..., Any], budget: float | None, owner: str, optimizer_name: str,
+                         *, up_to: bool = False) -> None:
+    """Refuse an objective that cannot be called at ``budget``: one without a ``budget`` keyword
+    for a trial that has a budget, or one whose ``budget`` has no default for a trial that has
+    none (a trial at the full budget is called ``objective(params)``; every such trial would fail).
+
+    ``up_to``: ``budget`` is the highest the trials will have (a scheduler's ``max_budget``,
+    checked before the first trial), not one trial's.
+    """
+    if budget is None:
+        if requires_keyword(objective, "budget"):
+            raise fail("objective", owner, "an objective that runs without `budget` (at the full budget)", objective,
+                       hint="Trials at the full budget (those of an optimizer that does not schedule budgets, and "
+                            "configurations enqueued or evaluated by hand) call objective(params) without one: give "
+                            "budget a default for the full budget, objective(params, *, budget=None).")
+    elif not accepts_keyword(objective, "budget"):
+        at = f"up to max_budget={budget:g}" if up_to else f"this trial at budget={budget:g}"
         raise fail("objective", owner, "an objective with a `budget` keyword", objective,
-                   hint=f"{optimizer_name!r} evaluates configurations at budgets (budget={budget:g} here); write "
+                   hint=f"{optimizer_name!r} evaluates configurations at budgets ({at}); write "
                         "objective(params, *, budget=None), or use a multi-fidelity objective.")
+
+
+def check_signature(objective: Callable[..., Any], owner: str, keywords: tuple[str, ...]) -> None:
+    """Refuse an ``objective`` that :func:`call_objective` cannot call, before any trial: one that
+    takes no ``params`` (``lambda: 1.0``), needs more than it (``lambda a, b: ...``) or needs a
+    keyword it is not given, as every trial would fail alike.
+
+    ``keywords``: those the calls pass (``"budget"``, ``"report"``), each only where the
+    objective declares it. A callable without a signature (some builtins and C functions) is let
+    through: its first call tells.
+    """
+    try:
+        signature = inspect.signature(objective)
+    except (TypeError, ValueError):
+        return
+    passed = [name for name in keywords if accepts_keyword(objective, name)]
+    try:
+        signature.bind({}, **dict.fromkeys(passed))
+    except TypeError as error:
+        call = ", ".join(["params", *(f"{name}=..." for name in passed)])
+        raise fail("objective", owner, "a callable objective(params) -> float (one positional argument, the trial's "
+                                       "params; any other argument with a default)", objective,
+                   hint=f"It is called as objective({call}); its signature {signature} does not fit: {error}.") \
+            from None
 
 
 def call_objective(objective: Callable[..., Any], params: Mapping[str, Any], *, budget: float | None = None,

@@ -10,7 +10,7 @@ import pytest
 
 from interactive_hpo import Evaluation, Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
 from interactive_hpo.execution.worker import evaluate_remote
-from interactive_hpo.outcome import Outcome, call_objective
+from interactive_hpo.outcome import Outcome, call_objective, check_budget_keyword, check_signature
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 
@@ -107,6 +107,32 @@ def test_keywords_are_given_only_to_objectives_that_take_them():
     assert outcome == Outcome(TrialState.PRUNED, None, {}) and seen == [(0.5, True)]
     plain = call_objective(lambda params: params["x"], {"x": 0.1}, report=reporter)
     assert plain == Outcome(TrialState.COMPLETE, 0.1, {})
+
+
+def report_nothing(value, step):
+    pass
+
+
+@pytest.mark.parametrize("objective", [
+    lambda: 0.0, lambda params: 0.0, lambda params, seed: 0.0, lambda params, seed=0: 0.0, lambda *args: 0.0,
+    lambda **kwargs: 0.0, lambda *, params: 0.0, lambda params, /: 0.0, lambda params, *, budget: 0.0,
+    lambda params, *, budget=None: 0.0, lambda params, *, report: 0.0, lambda params, *, lr: 0.0,
+    lambda params, budget, report: 0.0,
+])
+@pytest.mark.parametrize("keywords", [(), ("budget",), ("report",), ("budget", "report")])
+def test_the_checks_refuse_exactly_what_call_objective_cannot_call(objective, keywords):
+    """The checks a study makes before its first trial (the budget, then the signature) and the
+    call each trial makes agree: nothing refused fails alike every time, nothing let through does."""
+    budget = 0.5 if "budget" in keywords else None
+    try:
+        check_budget_keyword(objective, budget, "test", "test")
+        check_signature(objective, "test", keywords)
+        refused = False
+    except InvalidParameterError:
+        refused = True
+    outcome = call_objective(objective, {"x": 0.1}, budget=budget, report=report_nothing if "report" in keywords
+                             else None)
+    assert refused == (outcome.state is TrialState.FAILED and "TypeError" in outcome.user_attrs["error"])
 
 
 def test_keyboard_interrupt_is_not_a_result():

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .._validation import check_int, fail, warn_user
 from ..goals import Goals
 from ..optimizers.capabilities import Scheduler
-from ..outcome import Outcome, check_budget_keyword
+from ..outcome import Outcome, check_budget_keyword, check_signature
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .progress import RunProgress, wants_progress
@@ -82,7 +82,10 @@ class Running:
         """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
 
         A failed trial does not stop the run; when its first 5 trials all fail with the same
-        error, it warns that the objective itself may be broken (:class:`SameFailures`).
+        error, it warns that the objective itself may be broken (:class:`SameFailures`). An
+        objective no trial could call (no ``params`` argument, another required one; no ``budget``
+        keyword for a scheduler's budgets, or one without a default where trials have none) is
+        refused before the first.
 
         ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
         trials done, the best value and the time left on one line (``study.progress``); None (the
@@ -129,8 +132,10 @@ class Running:
         return done
 
     def _check_objective(self, objective: Any, owner: str, budgeted: bool = True) -> None:
-        """Refuse an objective the study cannot use, naming ``owner``; ``budgeted``: the trials it
-        will evaluate are the optimizer's, at a scheduler's budgets (not a person's, without one)."""
+        """Refuse an objective the study cannot use, naming ``owner``, before any trial (a misfit
+        would fail every trial alike). ``budgeted``: the trials it will evaluate are the
+        optimizer's, at a scheduler's budgets and given ``report``; not a person's, called
+        ``objective(params)``."""
         if not callable(objective):
             raise fail("objective", owner, "a callable objective(params) -> float", objective)
         declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
@@ -144,5 +149,9 @@ class Running:
         if isinstance(space, SearchSpace) and space != self.space:
             raise fail("objective", owner, "an objective over the study's search space", objective,
                        hint=f"Objective space: {space}; study space: {self.space}.")
-        if budgeted and isinstance(self.optimizer, Scheduler):  # every trial it asks has a budget: refuse first
-            check_budget_keyword(objective, self.optimizer.max_budget, owner, self.optimizer.name)
+        scheduler = self.optimizer if budgeted and isinstance(self.optimizer, Scheduler) else None
+        if scheduler is not None:  # every trial it asks has a budget
+            check_budget_keyword(objective, scheduler.max_budget, owner, self.optimizer.name, up_to=True)
+        if scheduler is None or self._state.queue:  # an enqueued trial has none, as any other optimizer's
+            check_budget_keyword(objective, None, owner, self.optimizer.name)
+        check_signature(objective, owner, (("budget",) if scheduler else ()) + (("report",) if budgeted else ()))

@@ -167,13 +167,15 @@ class Steering:
         to finish it with (:meth:`tell` it, or let a simulated clock decide when).
 
         The objective gets ``budget=`` when the trial has one and ``report=`` when it takes that
-        keyword. A missing ``budget`` keyword, or ``KeyboardInterrupt``, finishes the trial
-        FAILED and raises; any other failure is a FAILED outcome with the reason.
+        keyword. An objective that cannot run at the trial's budget (no ``budget`` keyword for a
+        budget, none without a default for the full budget), or ``KeyboardInterrupt``, finishes
+        the trial FAILED and raises; any other failure is a FAILED outcome with the reason.
         """
         try:
             check_budget_keyword(objective, trial.budget, "Study.step", self.optimizer.name)
         except InvalidParameterError:
-            self._finish(trial, TrialState.FAILED, None, {"error": "the objective takes no `budget`"})
+            self._finish(trial, TrialState.FAILED, None,
+                         {"error": f"the objective cannot run at budget={trial.budget}"})
             raise
         try:
             outcome = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))

@@ -280,6 +280,106 @@ def test_budgets_from_suggestions_reach_the_objective():
     assert study.trials[-1].state is TrialState.FAILED and "budget" in study.trials[-1].error
 
 
+def needs_budget(params, *, budget):
+    return params["x"] * budget
+
+
+NEEDS_BUDGET = ("`objective` of {owner} must be an objective that runs without `budget` (at the full budget); got "
+                "{objective!r}. Trials at the full budget (those of an optimizer that does not schedule budgets, and "
+                "configurations enqueued or evaluated by hand) call objective(params) without one: give budget a "
+                "default for the full budget, objective(params, *, budget=None).")
+
+
+@pytest.mark.parametrize("objective", [needs_budget, FunctionObjective(needs_budget, SPACE)],
+                         ids=["function", "FunctionObjective"])
+@pytest.mark.parametrize(("owner", "start"), [
+    ("Study.run", lambda study, f: study.run(f, 3)),
+    ("Study.run", lambda study, f: study.run(f, 3, n_workers=2)),  # refused before any worker starts
+    ("Study.step", lambda study, f: study.step(f)),
+    ("Study.add_evaluated", lambda study, f: study.add_evaluated({"x": 0.5, "n": 1, "c": "a"}, f)),
+], ids=["run", "parallel run", "step", "add_evaluated"])
+def test_an_objective_that_needs_a_budget_is_refused_where_trials_have_none(objective, owner, start):
+    """Before: a random study ran it, and every trial FAILED (missing keyword argument 'budget')."""
+    study = Study(SPACE, "random", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(NEEDS_BUDGET.format(owner=owner, objective=objective))):
+        start(study, objective)
+    assert study.trials == []
+
+
+def test_a_scheduler_gives_a_needed_budget_but_not_to_an_enqueued_trial():
+    study = Study(SPACE, "hyperband", seed=0)
+    assert study.step(needs_budget).budget is not None  # every trial it asks has one
+    study.enqueue({"x": 0.5, "n": 1, "c": "a"})  # evaluated at the full budget, without one
+    with pytest.raises(InvalidParameterError, match=re.escape(NEEDS_BUDGET.format(owner="Study.run",
+                                                                                  objective=needs_budget))):
+        study.run(needs_budget, 2)
+    assert len(study.trials) == 1
+
+
+def test_a_trial_without_a_budget_refuses_an_objective_that_needs_one_where_it_is_evaluated():
+    """``Study.evaluate`` (what ``simulate_workers`` calls for each job) checks each trial: the
+    first one FAILED with the reason and raises, rather than every trial failing alike."""
+    study = Study(SPACE, "random", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(NEEDS_BUDGET.format(owner="Study.step",
+                                                                                  objective=needs_budget))):
+        study.evaluate(study.ask(), needs_budget)
+    assert study.trials[0].state is TrialState.FAILED and study.trials[0].error == "the objective cannot run at " \
+                                                                                 "budget=None"
+
+
+def test_a_scheduler_names_its_max_budget_for_an_objective_without_budget_and_a_trial_its_own():
+    """Before: "(budget=81 here)", as if 81, the scheduler's max_budget, were a trial's budget."""
+    study = Study(SPACE, "hyperband", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 81})
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`objective` of Study.run must be an objective with a `budget` keyword; got {quadratic!r}. 'hyperband' "
+            "evaluates configurations at budgets (up to max_budget=81); write objective(params, *, budget=None), or "
+            "use a multi-fidelity objective.")):
+        study.run(quadratic, 3)
+    half = Study(SPACE, HalfBudget(SPACE, seed=0))  # not a scheduler: each trial is checked as it comes
+    with pytest.raises(InvalidParameterError, match=re.escape("'half_budget' evaluates configurations at budgets "
+                                                              "(this trial at budget=0.5)")):
+        half.step(quadratic)
+
+
+@pytest.mark.parametrize(("objective", "signature", "why"), [
+    (lambda: 1.0, "()", "too many positional arguments"),
+    (lambda params, seed: 1.0, "(params, seed)", "missing a required argument: 'seed'"),
+    (lambda params, *, lr: 1.0, "(params, *, lr)", "missing a required argument: 'lr'"),
+    (lambda **settings: 1.0, "(**settings)", "too many positional arguments"),
+], ids=["no params", "two positional", "a keyword without a default", "keywords only"])
+@pytest.mark.parametrize(("owner", "start"), [
+    ("Study.run", lambda study, f: study.run(f, 3)),
+    ("Study.step", lambda study, f: study.step(f)),
+    ("Study.add_evaluated", lambda study, f: study.add_evaluated({"x": 0.5, "n": 1, "c": "a"}, f)),
+], ids=["run", "step", "add_evaluated"])
+def test_an_objective_that_cannot_take_params_is_refused_before_any_trial(objective, signature, why, owner, start):
+    """Before: every trial of the run FAILED with the same TypeError."""
+    study = Study(SPACE, seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`objective` of {owner} must be a callable objective(params) -> float (one positional argument, the "
+            f"trial's params; any other argument with a default); got {objective!r}. It is called as "
+            f"objective(params); its signature {signature} does not fit: {why}.")):
+        start(study, objective)
+    assert study.trials == []
+
+
+def test_the_signature_check_takes_the_keywords_each_call_passes_and_lets_a_builtin_through():
+    def needs_report(params, *, budget=None, report):
+        report(params["x"], budget)
+        return params["x"]
+
+    study = Study(SPACE, "hyperband", seed=0)
+    assert study.step(lambda params, budget: budget).state is TrialState.COMPLETE  # a scheduler passes budget=
+    assert study.step(needs_report).state is TrialState.COMPLETE  # a trial of the study gets report=
+    with pytest.raises(InvalidParameterError, match=re.escape(  # a person's configuration does not
+            "It is called as objective(params); its signature (params, *, budget=None, report) does not fit: missing "
+            "a required argument: 'report'.")):
+        study.add_evaluated({"x": 0.5, "n": 1, "c": "a"}, needs_report)
+    assert len(study.trials) == 2
+    # max has no signature to read: it runs, and its trial says what went wrong.
+    assert Study(SPACE, seed=0).step(max).state is TrialState.FAILED
+
+
 def test_callbacks_run_after_each_trial():
     seen = []
     Study(SPACE, seed=0).run(quadratic, 3, callbacks=[lambda s, t: seen.append(t.number)])
