@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
-from .._validation import accepts_keyword, check_int, check_one_of, fail
+from .._validation import check_int, check_one_of, fail
 from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
@@ -24,6 +24,7 @@ from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
 from .beliefs import ShownBelief, past_belief, present_belief
+from .lab_objective import PlainCall
 
 __all__ = ["LabController", "LabEvent"]
 
@@ -97,6 +98,8 @@ class LabController:
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
+        self._call = PlainCall(objective)
+        study._check_objective(self._call, "Lab")  # as a Step will: an objective no trial could call, refused now
         self.run_settings = RunSettings.check("Lab", n_workers=n_workers, executor=executor,
                                               trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         #: Trials a parallel :meth:`run` has started and not yet finished.
@@ -387,10 +390,3 @@ class LabController:
         self._start_over(remapped.study, LabEvent.SPACE)
         return self.study
 
-    def _call(self, params: dict[str, Any], *, budget: float | None = None, report: Any = None) -> Any:
-        # The objective is called through this plain function, so a study over an edited space
-        # still accepts an objective object that declares the original space.
-        kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
-        if report is not None and accepts_keyword(self.objective, "report"):
-            kwargs["report"] = report
-        return self.objective(params, **kwargs)

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from interactive_hpo import TrialStateError  # noqa: E402
+from interactive_hpo import InvalidParameterError, Study, TrialStateError  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from .lab_helpers import LINE, quad  # noqa: E402
@@ -108,3 +108,15 @@ def test_kernel_interrupt_reaches_a_trial_of_a_background_run():
     assert lab.study.trials[2].error == "interrupted by the user (KeyboardInterrupt)"
     assert "Interrupt ended the run" in lab.errors.widget.value and not lab.controller.running
     assert lab.stop_button.disabled and not lab.run_button.disabled  # the buttons are back
+
+
+def test_an_objective_no_trial_could_call_is_refused_by_the_lab_not_failed_trial_by_trial():
+    # The Lab calls the objective through a wrapper (so that an edited space still accepts it);
+    # the study's checks read the person's objective through it.
+    with pytest.raises(InvalidParameterError, match=r"`objective` of Lab must be a callable objective\(params\)"):
+        Lab(Study(LINE, "random", seed=0), lambda: 1.0)
+    lab = Lab(Study(LINE, "random", seed=0), quad)
+    lab.controller.switch_optimizer("asha", {"min_budget": 1 / 9})
+    with pytest.raises(InvalidParameterError, match="`objective` of Study.step must be an objective with a `budget`"):
+        lab.step()
+    assert lab.study.trials == []
