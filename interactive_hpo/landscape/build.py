@@ -70,9 +70,10 @@ def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
     return levels
 
 
-def _grid_losses(objective: Any, params: Mapping[str, Any],
-                 budget: float | None) -> tuple[dict[str, float], str | None]:
-    """One configuration's losses by kind, and why it failed (None if it did not).
+def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None,
+                 goal: Direction) -> tuple[dict[str, float], str | None]:
+    """One configuration's losses by kind, and why it failed (None if it did not); ``goal`` is
+    the objective's direction.
 
     Kinds: ``"valid"`` (the objective's value) and, for objectives with ``landscape_scores``
     (``SklearnCV``), ``"train"`` and ``"test"``. Scores of objectives to maximize are negated;
@@ -92,26 +93,25 @@ def _grid_losses(objective: Any, params: Mapping[str, Any],
         if outcome.state is not TrialState.COMPLETE:  # FAILED with its reason, or PRUNED: it raised TrialPruned
             return {"valid": math.inf}, outcome.user_attrs.get("error", f"the objective ended {outcome.state.value}")
         raw = {"valid": outcome.value}
-    goal = Direction.parse(getattr(objective, "direction", "minimize"), "objective.direction", "build_landscape")
     losses = {kind: goal.to_loss(float(value)) if math.isfinite(value) else math.inf for kind, value in raw.items()}
     return losses, None if math.isfinite(losses["valid"]) else f"the objective scored {raw['valid']!r}"
 
 
-def _rows(objective: Any, configs: list[dict[str, Any]], budget: float | None,
+def _rows(objective: Any, configs: list[dict[str, Any]], budget: float | None, goal: Direction,
           n_jobs: int) -> Iterator[tuple[dict[str, float], str | None]]:
     """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes."""
     if n_jobs == 1:
         for params in configs:
-            yield _grid_losses(objective, params, budget)
+            yield _grid_losses(objective, params, budget, goal)
         return
     joblib = import_optional("joblib", "sklearn", "build_landscape(n_jobs=...)")
     with joblib.Parallel(n_jobs=n_jobs) as parallel:  # one pool of workers for every chunk
         for start in range(0, len(configs), CHUNK):
-            yield from parallel(joblib.delayed(_grid_losses)(objective, params, budget)
+            yield from parallel(joblib.delayed(_grid_losses)(objective, params, budget, goal)
                                 for params in configs[start:start + CHUNK])
 
 
-def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None,
+def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float | None, goal: Direction,
                    n_jobs: int) -> tuple[dict[str, np.ndarray], Failures]:
     """Losses of every configuration by kind, shape (n,) each (inf for failures), and the failures
     summarized, evaluated by ``n_jobs`` processes, each distinct configuration once."""
@@ -124,7 +124,7 @@ def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float 
     distinct = [configs[i] for i in points[bounds[:-1]]]
     losses: dict[str, np.ndarray] = {}
     failures = Failures()
-    for j, (row, reason) in enumerate(_rows(objective, distinct, budget, n_jobs)):
+    for j, (row, reason) in enumerate(_rows(objective, distinct, budget, goal, n_jobs)):
         for kind, loss in row.items():
             losses.setdefault(kind, np.full(len(distinct), math.inf))[j] = loss  # a kind never scored: inf
         if reason is not None:
@@ -263,6 +263,8 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
         if not callable(getattr(objective, "with_seed", None)):
             raise fail("seeds", owner, "None for an objective without a `with_seed` method", seeds,
                        hint=f"{type(objective).__name__} cannot be re-seeded; SklearnCV tasks can.")
+    # Once, before any configuration is evaluated (parsed per configuration it was 15 % of a cheap build).
+    goal = Direction.parse(getattr(objective, "direction", "minimize"), "objective.direction", owner)
     levels = grid_of(space, resolution)
     shape = tuple(len(v) for v in levels)
     codes = np.stack(np.unravel_index(np.arange(math.prod(shape)), shape), axis=1)
@@ -277,7 +279,7 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
         if path is not None and path.exists():
             run, failures = _read_cache(path, len(configs))
         else:
-            run, failures = _evaluate_grid(seeded, configs, budget, n_jobs)
+            run, failures = _evaluate_grid(seeded, configs, budget, goal, n_jobs)
             if path is not None:
                 pending.append((path, seeded, run, failures))
         runs.append(run)

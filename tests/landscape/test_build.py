@@ -214,6 +214,22 @@ def test_a_grid_whose_graph_is_too_large_is_refused_before_any_configuration_is_
     assert Landscape(("x", "y"), (tuple(range(5000)), tuple(range(5))), (True, True), np.zeros(25000)).n == 25000
 
 
+def test_an_objective_direction_that_is_no_direction_is_refused_before_any_configuration_is_evaluated():
+    calls = []
+
+    class Upward:
+        space, direction = SearchSpace([Float("x", 0, 1)]), "upward"
+
+        def __call__(self, params):
+            calls.append(params)
+            return params["x"]
+
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective.direction` of build_landscape must be one of ['minimize', 'maximize']")):
+        build_landscape(Upward())
+    assert calls == []
+
+
 def test_index_of_reads_numpy_scalars_as_the_values_they_hold():
     """Fuzz round 4: a choice read from a numpy array (np.str_) was refused as none of the choices."""
     land = Landscape(("a", "b"), ((1, 2), ("x", "y")), (True, False), [0.0, 1.0, 2.0, 3.0])
