@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -104,17 +105,23 @@ class RaceApp:
 
     def round(self) -> None:
         """One round (as the Round button)."""
-        self.race.step()
-        self.refresh()
+        self._refreshed(self.race.step)
 
     def run(self) -> None:
-        """Rounds until every lane used its budget (as the Run button)."""
-        self.race.run()
-        self.refresh()
+        """Rounds until every lane used its budget (as the Run button); a Ctrl-C ends it with
+        the trials it finished drawn."""
+        self._refreshed(self.race.run)
 
     def _yours(self, params: dict[str, Any]) -> None:
-        self.race.evaluate(params)
-        self.refresh()
+        self._refreshed(lambda: self.race.evaluate(params))
+
+    def _refreshed(self, action: Callable[[], Any]) -> None:
+        """``action``, then :meth:`refresh`, even when it is interrupted: the trials it kept are
+        drawn now, not at the next click."""
+        try:
+            action()
+        finally:
+            self.refresh()
 
     def refresh(self) -> None:
         """Redraw the curves and the ranking from the race."""
