@@ -29,8 +29,8 @@ from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
-__all__ = ["Measured", "Outcome", "call_objective", "check_budget_keyword", "check_no_constraints", "check_no_value",
-           "check_signature", "outcome_of_result", "outcome_of_state", "outcome_of_value"]
+__all__ = ["Measured", "Outcome", "call_objective", "cannot_run_at", "check_budget_keyword", "check_no_constraints",
+           "check_no_value", "check_signature", "outcome_of_result", "outcome_of_state", "outcome_of_value"]
 
 
 class Measured(NamedTuple):
@@ -161,6 +161,12 @@ def check_no_constraints(state: TrialState, constraints: Any, owner: str) -> Non
         raise fail("constraints", owner, f"None for a {state.value} trial (only a COMPLETE trial's constraint "
                                          "values are kept)", constraints,
                    hint="Keep what it measured in user_attrs.")
+
+
+def cannot_run_at(budget: float | None) -> str:
+    """The error recorded for a trial whose objective :func:`check_budget_keyword` refused at its
+    ``budget`` (the trial is FAILED and the refusal raised)."""
+    return f"the objective cannot run at budget={budget}"
 
 
 def check_budget_keyword(objective: Callable[..., Any], budget: float | None, owner: str, optimizer_name: str,

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, requires_keyword
-from ..outcome import check_budget_keyword
+from ..outcome import cannot_run_at, check_budget_keyword
 from ..trial import USER_INTERRUPT, Trial, TrialState
 from .worker import evaluate_remote, serialize
 
@@ -209,7 +209,7 @@ class ParallelRunner:
             try:
                 check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)
             except ValueError:
-                self.study.tell(trial, state="FAILED", user_attrs={"error": "the objective takes no `budget`"})
+                self.study.tell(trial, state="FAILED", user_attrs={"error": cannot_run_at(trial.budget)})
                 raise
             try:
                 future = self._submit(trial)

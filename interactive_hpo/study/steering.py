@@ -25,7 +25,7 @@ from .._validation import as_finite, as_scalar, fail, is_real
 from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
-from ..outcome import Outcome, call_objective, check_budget_keyword
+from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
 from .pruning import Pruner
 
@@ -174,8 +174,7 @@ class Steering:
         try:
             check_budget_keyword(objective, trial.budget, "Study.step", self.optimizer.name)
         except InvalidParameterError:
-            self._finish(trial, TrialState.FAILED, None,
-                         {"error": f"the objective cannot run at budget={trial.budget}"})
+            self._finish(trial, TrialState.FAILED, None, {"error": cannot_run_at(trial.budget)})
             raise
         try:
             outcome = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))

@@ -339,6 +339,10 @@ def test_a_scheduler_names_its_max_budget_for_an_objective_without_budget_and_a_
     with pytest.raises(InvalidParameterError, match=re.escape("'half_budget' evaluates configurations at budgets "
                                                               "(this trial at budget=0.5)")):
         half.step(quadratic)
+    # A parallel run checks each trial before it submits it, and records the same reason.
+    with pytest.raises(InvalidParameterError, match=re.escape("(this trial at budget=0.5)")):
+        half.run(quadratic, 2, n_workers=2)
+    assert [t.error for t in half.trials] == ["the objective cannot run at budget=0.5"] * 2
 
 
 @pytest.mark.parametrize(("objective", "signature", "why"), [
