@@ -11,8 +11,9 @@ one, else a random forest on the completed trials (its trees); "GP / forest" swi
 them when both are possible. A study of several objectives is read one objective at a time, by
 a forest (the dropdown picks the objective; ParEGO's GP models a scalarization, not an objective).
 
-**Computed only when shown.** The analyses cost 0.1-2 s (a forest is fast; a GP draws sample
-paths), too much for every Step: while the tab is hidden, new trials only mark it out of date
+**Computed only when shown.** The analyses cost 0.1-2 s up to a few hundred trials (a forest is
+fast; a GP draws sample paths; about 6 s for a GP of 2,000 trials in 20 parameters, measured in
+benchmarks/README.md, "Analysis"), too much for every Step: while the tab is hidden, new trials only mark it out of date
 (the Lab's Step does no work for it), and choosing the tab computes once. While it is shown it
 follows each trial, and the Lab's time travel: at a past step it shows the estimates from the
 trials finished then (``step=``), so scrubbing shows how they settle. Settings are small for
