@@ -10,6 +10,8 @@ import pytest
 
 from interactive_hpo import Float, Int, InvalidParameterError, Race, SearchSpace
 
+from ..interrupting import Interrupting
+
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 
 
@@ -72,24 +74,11 @@ def test_one_optimizer_name_is_one_lane():
     assert list(Race(bowl, "random", n_trials=2, space=SPACE).studies) == ["random"]
 
 
-class Interrupting:
-    """``bowl``, but the ``at``-th call (counting from 1) raises KeyboardInterrupt, as Ctrl-C does."""
-
-    def __init__(self, at):
-        self.at, self.calls = at, 0
-
-    def __call__(self, params):
-        self.calls += 1
-        if self.calls == self.at:
-            raise KeyboardInterrupt
-        return bowl(params)
-
-
 def test_an_interrupt_ends_the_race_keeps_its_trials_and_uses_no_budget():
     """A Ctrl-C in lane "sobol" of round 2: like Study.run, the race stops with every finished trial
     kept and the cut-short trial FAILED; that trial is not one of the lane's 4, and going on
     completes round 2 (sobol and grid, not random) before round 3."""
-    race = Race(Interrupting(at=5), {"random": ("random", {}), "sobol": ("sobol", {}),
+    race = Race(Interrupting(bowl, at=5), {"random": ("random", {}), "sobol": ("sobol", {}),
                                      "grid": ("grid", {"resolution": 9})}, n_trials=4, space=SPACE, seed=0)
     with pytest.raises(KeyboardInterrupt):
         race.run()
@@ -128,7 +117,7 @@ def test_an_interrupt_before_the_objective_runs_fails_the_trial_it_asked():
 
 
 def test_an_interrupt_of_your_evaluation_records_nothing_and_uses_no_budget():
-    objective = Interrupting(at=1)
+    objective = Interrupting(bowl, at=1)
     race = Race(objective, ["random"], n_trials=1, space=SPACE, seed=0, you=True)
     with pytest.raises(KeyboardInterrupt):
         race.evaluate({"x": 0.3})

@@ -15,6 +15,8 @@ from interactive_hpo.execution.race import YOU
 from interactive_hpo.objectives import ZDT1
 from interactive_hpo.pareto import hypervolume_history
 
+from ..interrupting import Interrupting
+
 ZDT = ZDT1(dim=2)
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 
@@ -44,15 +46,7 @@ def test_lanes_are_measured_by_hypervolume_from_the_objectives_reference():
 
 
 def test_an_interrupted_trial_adds_no_volume_and_uses_no_budget():
-    calls = []
-
-    def interrupted_third(params):
-        calls.append(params)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return trade_off(params)
-
-    race = Race(interrupted_third, ["random"], n_trials=3, space=SPACE, directions={"accuracy": "maximize",
+    race = Race(Interrupting(trade_off, at=3), ["random"], n_trials=3, space=SPACE, directions={"accuracy": "maximize",
                                                                                       "seconds": "minimize"},
                 reference=[0.0, 3.0], seed=0)
     with pytest.raises(KeyboardInterrupt):

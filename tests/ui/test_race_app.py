@@ -12,6 +12,7 @@ from interactive_hpo import InvalidParameterError  # noqa: E402
 from interactive_hpo.execution import Race  # noqa: E402
 from interactive_hpo.ui import RaceApp  # noqa: E402
 
+from ..interrupting import Interrupting  # noqa: E402
 from .lab_helpers import LINE, quad  # noqa: E402
 
 
@@ -25,15 +26,7 @@ def test_what_is_not_a_race_is_refused_by_name_rule_and_value(race):
 def test_a_ctrl_c_during_run_draws_the_trials_the_race_kept():
     # The Run button's refresh came after race.run(), so an interrupt left the figure and the
     # ranking at the state before the click until the next one.
-    calls = []
-
-    def interrupted_at_the_fifth(params):
-        calls.append(params)
-        if len(calls) == 5:
-            raise KeyboardInterrupt
-        return quad(params)
-
-    app = RaceApp(Race(interrupted_at_the_fifth, ["random", "sobol"], n_trials=4, space=LINE, seed=0))
+    app = RaceApp(Race(Interrupting(quad, at=5), ["random", "sobol"], n_trials=4, space=LINE, seed=0))
     with pytest.raises(KeyboardInterrupt):
         app.run()
     assert {name: len(line.get_xdata()) for name, line in app.lines.items()} == {"random": 2, "sobol": 2}
