@@ -21,7 +21,7 @@ from ..exceptions import TrialStateError
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
-from .scoring import names_several
+from .scoring import check_targets_read, names_several
 from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen, _splits
 
 __all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
@@ -157,12 +157,13 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         raise fail("scoring", owner, "one scorer (a name, a callable scorer(estimator, X, y) or None)", scoring,
                    hint="Nested CV estimates one score per outer fold; to trade several off, tune with "
                         "HPOSearchCV(scoring=[...], refit=name) and nest that by hand.")
-    space, _ = _check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
+    space, scorer = _check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
     for name, data in (("X", X), ("y", y)):
         if data is None:
             raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
                        "X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes).")
     check_consistent_length(X, y)
+    check_targets_read(scorer, scoring, y, owner)
     _check_optimizer(optimizer, optimizer_settings, owner)
     n_trials = check_int(n_trials, "n_trials", owner, 1)
     outer = check_int(outer, "outer", owner, 2)

@@ -16,11 +16,12 @@ import numpy as np
 
 from .._validation import check_bool, fail
 from ..objectives.sklearn_checks import make_scorer
+from ..objectives.sklearn_scoring import check_scorer_targets
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 
-__all__ = ["check_refit", "cv_results", "cv_scores", "names_several", "rank", "several_scorers"]
+__all__ = ["check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several", "rank", "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -57,6 +58,18 @@ def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace
         raise fail("scoring", owner, rule, typed)
     return {name: make_scorer(estimator, scorer, owner, space, estimator_params, f"scoring[{name!r}]")
             for name, scorer in scoring.items()}
+
+
+def check_targets_read(scorer: Any, scoring: Any, y: Any, owner: str) -> None:
+    """Refuse a scorer made of ``scoring`` (several: a dict by name, each named by its key) whose
+    metric cannot read the targets ``y`` (checked), as
+    :func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets` tells."""
+    if not isinstance(scorer, dict):
+        check_scorer_targets(scorer, scoring, y, owner)
+        return
+    typed = scoring if isinstance(scoring, Mapping) else {name: name for name in scoring}
+    for key, each in scorer.items():
+        check_scorer_targets(each, typed[key], y, owner, f"scoring[{key!r}]")
 
 
 def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bool | str:

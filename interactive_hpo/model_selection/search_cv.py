@@ -31,7 +31,7 @@ from ..optimizers.registry import available_optimizers, check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
-from .scoring import check_refit, cv_results, cv_scores, several_scorers
+from .scoring import check_refit, check_targets_read, cv_results, cv_scores, several_scorers
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
@@ -264,6 +264,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         n_splits = check_int(self.cv, "cv", owner, 2)
         refit = check_refit(self.refit, scorers, owner)
         self._check_data(X, y)
+        check_targets_read(scorer, self.scoring, y, owner)  # "f1" of three classes would fail every trial
         rng = np.random.default_rng(seed_to_int(self.seed, owner))
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
         folds = _splits(y, n_splits, is_classifier(self.estimator), cv_seed, "cv", owner)

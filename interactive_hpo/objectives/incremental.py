@@ -30,6 +30,7 @@ from .._validation import check_int, check_one_of, check_real, fail, import_opti
 from ..space import Float, SearchSpace
 from .sealed import SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import check_data, check_estimator, check_space, check_warnings, make_scorer
+from .sklearn_scoring import check_scorer_targets
 
 __all__ = ["IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
 
@@ -168,6 +169,7 @@ class SklearnIncremental:
         test_seed, val_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
         self._order_rng = rng  # data orders when train() gets no seed
         check_data(X, y, probe, _OWNER)  # NaN, texts or one class would fail every training step
+        check_scorer_targets(self._scorer, scoring, y, _OWNER)  # "f1" of three classes would too
         X, y = (X if hasattr(X, "tocsr") else np.asarray(X)), np.asarray(y)  # a sparse X stays sparse
         if X.ndim != 2 or y.ndim != 1:
             raise fail("y", _OWNER, "an array of shape (n_samples,) matching X of shape (n_samples, n_features)",

@@ -16,7 +16,7 @@ import numpy as np
 from .._validation import describe_error, fail
 from ..exceptions import InvalidParameterError
 from ..space import Categorical, SearchSpace
-from .sklearn_scoring import check_scorer_fits
+from .sklearn_scoring import check_scorer_fits, check_scorer_targets
 
 __all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
            "estimator_settings", "make_scorer", "check_stratifiable", "check_folds", "check_warnings", "input_tags",
@@ -166,13 +166,16 @@ def _breaks_constraints(estimator: Any, name: str, values: Iterable[Any]) -> str
     return None
 
 def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | None = None,
-                estimator_params: Callable[..., Any] | None = None, name: str = "scoring") -> Callable[..., float]:
+                estimator_params: Callable[..., Any] | None = None, name: str = "scoring",
+                y: Any = None) -> Callable[..., float]:
     """The scorer for ``scoring`` (a name, a callable or None), checked (errors name ``owner``
     and the argument ``name``: ``scoring['acc']`` for one of several).
 
     Given the ``space`` searched (and ``estimator_params``), a scorer that cannot score the
     estimator at any of its values is refused too
-    (:func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_fits`).
+    (:func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_fits`); given the targets
+    ``y`` (checked, shape (n,)), one whose metric cannot read them
+    (:func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets`).
     """
     from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 
@@ -199,6 +202,8 @@ def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | N
     if space is not None:
         check_scorer_fits(estimator, scorer, scoring, _configurations(space, estimator_params, owner), owner,
                           name)
+    if y is not None:
+        check_scorer_targets(scorer, scoring, y, owner, name)
     return scorer
 
 

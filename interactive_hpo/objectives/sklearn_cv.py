@@ -144,7 +144,7 @@ class SklearnCV:
         self.estimator_params = estimator_params
         self.space = check_space(space, estimator, _OWNER, estimator_params)
         self.scoring = scoring
-        self._scorer = make_scorer(estimator, scoring, _OWNER, self.space, estimator_params)
+        self._scorer = make_scorer(estimator, scoring, _OWNER, self.space, estimator_params, y=y)
         if name is not None and (not isinstance(name, str) or not name):
             raise fail("name", _OWNER, "a non-empty str or None", name)
         self.name = name or type(estimator).__name__

@@ -2,8 +2,9 @@
 
 A scorer that cannot (``"accuracy"`` for a ``Ridge``, ``"neg_log_loss"`` for an
 ``SVC(probability=False)``) would fail every trial of a study; :func:`check_scorer_fits` refuses
-it where the user typed it, and only where that is certain. scikit-learn is imported inside the
-functions: importing this module stays light.
+it where the user typed it, and only where that is certain. So does :func:`check_scorer_targets`
+for a scorer that cannot read the targets (``"f1"``, a binary metric, on iris's three classes).
+scikit-learn is imported inside the functions: importing this module stays light.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from .._validation import fail
 
-__all__ = ["check_scorer_fits"]
+__all__ = ["check_scorer_fits", "check_scorer_targets"]
 
 #: Public metrics of sklearn.metrics that compare class labels: each refuses a regressor's
 #: predictions ("Classification metrics can't handle a mix of ... and continuous targets").
@@ -127,3 +128,37 @@ def _lacks(estimator: Any, method: str) -> str | None:
         return str(reason) if own else None
     except Exception:  # noqa: BLE001 - a property that fails unfitted: cannot tell
         return None
+
+
+def check_scorer_targets(scorer: Any, scoring: Any, y: Any, owner: str, name: str = "scoring") -> None:
+    """Refuse ``scoring`` (made ``scorer``; argument ``name`` of ``owner``) if its metric cannot
+    read the targets ``y`` (shape (n,)) whatever the estimator predicts: a binary metric (``"f1"``,
+    ``"precision"``, ``"roc_auc"``) of more than two classes, or of two whose positive label is
+    not among them.
+
+    A metric of class labels is tried on the labels themselves (a prediction is one of them); a
+    scorer that declares no metric (a plain function), or one of scores or probabilities other
+    than ROC AUC, passes: what it is given depends on the estimator.
+    """
+    import numpy as np
+    from sklearn import metrics
+
+    func, kwargs = getattr(scorer, "_score_func", None), getattr(scorer, "_kwargs", None) or {}
+    if func is None:
+        return
+    labels = np.unique(np.asarray(y))
+    said = repr(scoring) if isinstance(scoring, str) else "The scorer"
+    if any(func is getattr(metrics, metric, None) for metric in _LABEL_METRICS):
+        try:
+            func(labels, labels, **kwargs)
+        except (ValueError, TypeError) as error:
+            fix = ("For more than two classes use an averaged one, such as 'f1_macro' or 'f1_weighted'."
+                   if len(labels) > 2 else f"Name the positive class: sklearn.metrics.make_scorer({func.__name__}, "
+                                           "pos_label=...).")
+            raise fail(name, owner, f"a scorer that reads these targets ({len(labels)} classes)", scoring,
+                       hint=f"{said} fails on them whatever is predicted ({error}), so every trial would fail. "
+                            f"{fix}") from None
+    elif func is metrics.roc_auc_score and len(labels) > 2 and kwargs.get("multi_class", "raise") == "raise":
+        raise fail(name, owner, f"a scorer that reads these targets ({len(labels)} classes)", scoring,
+                   hint=f"{said} is binary, so every trial would fail; for several classes use 'roc_auc_ovr' or "
+                        "'roc_auc_ovo'.")

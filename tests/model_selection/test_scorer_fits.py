@@ -33,6 +33,8 @@ from interactive_hpo.objectives.sklearn_cv import SklearnCV  # noqa: E402
 
 X_REG, Y_REG = (data[:60] for data in load_diabetes(return_X_y=True))
 X_CLS, Y_CLS = make_classification(n_samples=60, n_features=4, random_state=0)
+X_THREE, Y_THREE = make_classification(n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
+                                     random_state=0)
 ALPHA = SearchSpace([Float("alpha", 1e-2, 1.0, log=True)])
 C = SearchSpace([Float("C", 0.1, 1.0, log=True)])
 PROBABILITY = SearchSpace([Categorical("probability", [False, True])])
@@ -99,6 +101,13 @@ REFUSED = [
                   scoring="neg_log_loss", seed=0), C, X=X_CLS, y=Y_CLS, optimizer="random", n_trials=2, outer=2,
         inner=2),
      f"`scoring` of nested_cv must be a {NO_PROBA}"),
+    # A metric that cannot read the targets, named by its key among several.
+    ("several: 'f1' of three classes", lambda: HPOSearchCV(
+        SVC(), C, scoring={"acc": "accuracy", "f": "f1"}, refit="acc", **SEVERAL).fit(X_THREE, Y_THREE),
+     "`scoring['f']` of HPOSearchCV must be a scorer that reads these targets (3 classes); got 'f1'."),
+    ("nested: 'precision' of three classes", lambda: nested_cv(
+        SVC(), C, X=X_THREE, y=Y_THREE, scoring="precision", optimizer="random", n_trials=2, outer=2, inner=2),
+     "`scoring` of nested_cv must be a scorer that reads these targets (3 classes); got 'precision'."),
 ]
 
 

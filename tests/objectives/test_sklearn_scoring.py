@@ -16,10 +16,10 @@ from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpa
 
 pytest.importorskip("sklearn")
 from sklearn.compose import TransformedTargetRegressor  # noqa: E402
-from sklearn.datasets import load_breast_cancer, load_diabetes  # noqa: E402
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris  # noqa: E402
 from sklearn.ensemble import StackingClassifier, VotingClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression, Ridge, RidgeClassifier, SGDClassifier  # noqa: E402
-from sklearn.metrics import accuracy_score, make_scorer, roc_auc_score  # noqa: E402
+from sklearn.metrics import accuracy_score, f1_score, make_scorer, roc_auc_score  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
@@ -134,3 +134,43 @@ def test_the_incremental_objective_checks_its_scorer_too():
         SklearnIncremental(SGDClassifier(), X_CLS, Y_CLS, space, scoring="neg_log_loss", seed=0)
     with_loss = SearchSpace([*space, Categorical("loss", ["hinge", "log_loss"])])
     assert SklearnIncremental(SGDClassifier(), X_CLS, Y_CLS, with_loss, scoring="neg_log_loss", seed=0).n_train > 0
+
+
+# -- a metric that cannot read the targets -------------------------------------------------------
+# Before: SklearnCV(SVC(), iris, scoring="f1") was accepted and every trial failed with "Target is
+# multiclass but average='binary'".
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+WORDS = np.array(["benign", "malignant"])[Y_CLS]
+
+
+@pytest.mark.parametrize(("y", "scoring", "message"), [
+    (Y_IRIS, "f1", "`scoring` of SklearnCV must be a scorer that reads these targets (3 classes); got 'f1'. 'f1' "
+     "fails on them whatever is predicted (Target is multiclass but average='binary'."),
+    (Y_IRIS, "precision", "For more than two classes use an averaged one, such as 'f1_macro' or 'f1_weighted'."),
+    (Y_IRIS, "roc_auc", "`scoring` of SklearnCV must be a scorer that reads these targets (3 classes); got "
+     "'roc_auc'. 'roc_auc' is binary, so every trial would fail; for several classes use 'roc_auc_ovr' or "
+     "'roc_auc_ovo'."),
+    (WORDS, "f1", "(2 classes); got 'f1'. 'f1' fails on them whatever is predicted (pos_label=1 is not a valid label. "
+     "It should be one of ['benign' 'malignant']), so every trial would fail. Name the positive class: "
+     "sklearn.metrics.make_scorer(f1_score, pos_label=...)."),
+], ids=["f1 of 3 classes", "precision of 3 classes", "roc_auc of 3 classes", "f1 of two words"])
+def test_a_metric_that_cannot_read_the_targets_is_refused(y, scoring, message):
+    X = X_IRIS if len(y) == len(Y_IRIS) else X_CLS
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        SklearnCV(SVC(probability=True), X, y, C, scoring=scoring, seed=0)
+
+
+@pytest.mark.parametrize(("y", "scoring"), [(Y_IRIS, "f1_macro"), (Y_IRIS, "roc_auc_ovr"), (Y_IRIS, "accuracy"),
+                                            (Y_CLS, "f1"), (Y_CLS, "roc_auc"),
+                                            (WORDS, make_scorer(f1_score, pos_label="malignant"))],
+                         ids=["f1_macro", "roc_auc_ovr", "accuracy", "f1 binary", "roc_auc binary", "pos_label named"])
+def test_a_metric_that_reads_the_targets_is_accepted(y, scoring):
+    X = X_IRIS if len(y) == len(Y_IRIS) else X_CLS
+    SklearnCV(SVC(probability=True), X, y, C, scoring=scoring, seed=0)
+
+
+def test_the_incremental_objective_refuses_a_metric_that_cannot_read_its_targets():
+    with pytest.raises(InvalidParameterError, match=re.escape("`scoring` of SklearnIncremental must be a scorer that "
+                                                              "reads these targets (3 classes); got 'recall'.")):
+        SklearnIncremental(SGDClassifier(), X_IRIS, Y_IRIS, SearchSpace([Float("alpha", 1e-4, 1e-2, log=True)]),
+                           scoring="recall", seed=0)
