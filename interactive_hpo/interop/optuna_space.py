@@ -10,7 +10,9 @@ Optuna                                   ours
 ``CategoricalDistribution(choices)``     ``Categorical(name, choices)`` (str, int, float, bool,
                                          None; finite, without duplicates such as 1 and 1.0)
 a range of one value (``low == high``)   ``Categorical(name, [low])``: our numeric ranges need
-                                         ``high > low``
+                                         ``high > low``; :func:`distribution_of` writes a
+                                         Categorical of one number back as that range (Optuna's
+                                         way to pin a number)
 ``step`` (Float or Int)                  refused (our ranges have no step), unless
                                          ``drop_steps=True``: the range without its step
 =======================================  =====================================================
@@ -24,6 +26,12 @@ or "poly"). Choices of a categorical parent that no trial shows count as not act
 an integer parent, values beyond the observed ones follow the side they are on (``n_layers >=
 2``). A parameter absent without such a parent, or whose range changes between trials, is
 refused with an error naming it.
+
+Optuna's database and journal storages refuse a parameter suggested with another kind of
+distribution (or another ``log``) than before: a distribution our parameter does not write back
+as the same kind (a ``CategoricalDistribution`` of one number, a range of one value with
+``log=True``) is named in a warning by :func:`infer_space`, since the Optuna objective that
+suggests it could not continue the study :func:`~interactive_hpo.interop.to_optuna` writes.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._validation import fail, import_optional
+from .._validation import fail, import_optional, warn_user
 from ..exceptions import InvalidParameterError
 from ..parameters import Categorical, Float, Int, Parameter
 from ..space import SearchSpace
@@ -114,6 +122,9 @@ def distribution_of(parameter: Parameter) -> Any:
     Optuna an inactive parameter is simply not suggested)."""
     dists = _optuna_distributions()
     if isinstance(parameter, Categorical):
+        (first, *others) = parameter.choices
+        if not others and type(first) in (int, float):  # what parameter_of made of Optuna's range of one value
+            return (dists.IntDistribution if type(first) is int else dists.FloatDistribution)(first, first)
         return dists.CategoricalDistribution(list(parameter.choices))
     if isinstance(parameter, Int):
         return dists.IntDistribution(int(parameter.low), int(parameter.high), log=parameter.log)
@@ -163,6 +174,14 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
             conditions[name] = _parent(name, plain, present, order, trials, owner)
     params = [parameter_of(name, distributions[name], drop_steps=drop_steps, condition=conditions.get(name),
                            owner=owner) if name in conditions else plain[name] for name in order]
+    for name, parameter in plain.items():
+        back = distribution_of(parameter)
+        if type(back) is not type(distributions[name]) or getattr(back, "log", False) != getattr(
+                distributions[name], "log", False):
+            warn_user(f"{owner} reads `{name}`'s {distributions[name]} as {parameter!r}, which to_optuna writes "
+                      f"back as {back}: Optuna's database and journal storages refuse the first for that name "
+                      "after the second, so the objective suggesting it could not continue the exported study.",
+                      UserWarning)
     return SearchSpace(params)
 
 

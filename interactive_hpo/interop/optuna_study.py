@@ -29,7 +29,11 @@ constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1"
                      non-finite one (Optuna accepts inf) makes
                      a COMPLETE trial FAILED with the reason
                      (our constraints are finite, for the GP)
-system attrs         ignored: they are the samplers' own state     none written
+system attrs         constraints read (above); the samplers' and   none written
+                     pruners' own records ignored; any other key
+                     (artifacts, a terminator's scores) left out
+                     with a warning
+study attrs          left out with a warning (ours have none)      none written
 datetimes            naive local datetimes <-> Unix timestamps     the same
 ===================  ===========================================  ============================================
 
@@ -49,6 +53,7 @@ import contextlib
 import datetime
 import math
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -135,7 +140,13 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     optuna = optuna_module("from_optuna")
     owner = "from_optuna"
     if not isinstance(optuna_study, optuna.study.Study):
-        raise fail("optuna_study", owner, "an optuna.Study", optuna_study)
+        raise fail("optuna_study", owner, "an optuna.Study", optuna_study,
+                   hint="Load a stored one first: optuna.load_study(study_name=..., storage='sqlite:///...')."
+                   if isinstance(optuna_study, (str, os.PathLike)) else None)
+    if isinstance(storage, str) and "://" in storage:  # Path() would make "sqlite:" a folder for our journal
+        raise fail("storage", owner, "a file path for our journal (or None)", storage,
+                   hint="That is an Optuna storage URL: from_optuna writes our JSON-lines journal (say "
+                        "'study.jsonl'); to_optuna(study, storage) writes an Optuna storage.")
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
     seed = None if seed is None else seed_to_int(seed, owner)
     goals = _goals(optuna_study, owner)
@@ -172,14 +183,47 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     for trial in trials:
         if trial.state is optuna.trial.TrialState.WAITING and _misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
+        elif trial.state is optuna.trial.TrialState.WAITING:
+            left_out.setdefault("WAITING trials whose enqueued params do not fit the space (our queue holds "
+                                "whole configurations)", []).append(trial.number)
         elif trial.state not in states:
-            left_out.setdefault(f"{trial.state.name} trials (no result yet, or params that do not fit)", []).append(
-                trial.number)
+            left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
+    _unread_attrs(optuna_study, kept, left_out)
     if path is not None:
         study = _journaled(study, path, existed)
     for what, numbers in left_out.items():
-        warn_user(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning)
+        warn_user(f"from_optuna left out {what}{f': Optuna trials {_listed(numbers)}' if numbers else ''}.",
+                  UserWarning)
     return study
+
+
+#: System attributes of Optuna's trials that from_optuna reads (constraints; "fixed_params": the
+#: params of an enqueued trial) or that are its samplers' and pruners' own records (TPE's and the
+#: GP's relative params, CMA-ES's and the genetic samplers' state, the grid's cells, the successive
+#: halving rungs), by Optuna 5.1.0's keys. Any other (artifacts, a terminator's cross-validation
+#: scores, a key set by hand) is left out with a warning.
+_READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sampler:(generation|parent:.*)|x_for_tell"
+                          r"|grid_id|search_space|completed_rung_\d+")
+
+
+def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
+    """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
+    if optuna_study.user_attrs:
+        left_out[f"the study's user attributes {sorted(optuna_study.user_attrs)} (our studies have none)"] = []
+    unread: dict[str, None] = {}  # keys in the order first met
+    numbers = []
+    for trial in trials:
+        keys = [key for key in trial.system_attrs if not _READ_OR_OWN.fullmatch(key)]
+        if keys:
+            unread.update(dict.fromkeys(keys))
+            numbers.append(trial.number)
+    if unread:
+        left_out[f"system attributes {_listed(list(unread))} (our trials keep user attributes only)"] = numbers
+
+
+def _listed(items: list[Any], limit: int = 20) -> str:
+    """``items`` for a warning: the first ``limit`` and how many in all (a study may have 10^4 trials)."""
+    return str(items) if len(items) <= limit else f"{str(items[:limit])[:-1]}, ...] ({len(items)} in all)"
 
 
 def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) -> None:

@@ -203,7 +203,8 @@ def test_states_without_a_result_and_values_our_studies_cannot_hold():
     with pytest.warns(UserWarning) as caught:
         ours = from_optuna(theirs, "random", seed=0)
     messages = " ".join(str(w.message) for w in caught)
-    assert "RUNNING trials" in messages and "[2]" in messages and "WAITING" in messages and "[4]" in messages
+    assert "RUNNING trials (no result yet): Optuna trials [2]" in messages
+    assert "WAITING trials whose enqueued params do not fit the space" in messages and "[4]" in messages
     assert "'bad'" not in messages  # kept, as None: JSON has no NaN
     assert dict(ours.trials[0].user_attrs) == {"ok": 1, "bad": None}
     assert ours.trials[1].state is TrialState.FAILED and "inf" in ours.trials[1].error  # as an objective's inf

@@ -1,0 +1,90 @@
+"""What an Optuna study loses or changes on its way through ours: kept, or named in a warning,
+never silently; and a user's Optuna storage left as it was when an import is refused."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+optuna = pytest.importorskip("optuna")
+
+from optuna.distributions import CategoricalDistribution, FloatDistribution  # noqa: E402
+
+from interactive_hpo import InvalidParameterError  # noqa: E402
+from interactive_hpo.interop import from_optuna, to_optuna  # noqa: E402
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def pinned(trial):
+    """An objective that pins two numbers the Optuna way: a range of one value."""
+    return trial.suggest_float("x", 0.0, 1.0) + trial.suggest_float("f", 2.0, 2.0) + trial.suggest_int("k", 3, 3)
+
+
+def test_a_pinned_number_goes_back_as_a_range_of_one_value_and_the_objective_continues(tmp_path):
+    """Before: written back as CategoricalDistribution((2.0,)), so Optuna's SQLite storage refused
+    the objective's suggest_float("f", 2.0, 2.0) ("Cannot set different distribution kind")."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(pinned, n_trials=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to warn about: it goes back as it came
+        ours = from_optuna(theirs, "random", seed=0)
+    back = to_optuna(ours, f"sqlite:///{tmp_path / 'back.db'}", sampler=optuna.samplers.RandomSampler(seed=0))
+    assert [t.distributions for t in back.trials] == [t.distributions for t in theirs.trials]
+    back.optimize(pinned, n_trials=1)
+    assert back.trials[-1].state is optuna.trial.TrialState.COMPLETE
+
+
+@pytest.mark.parametrize("distribution, value, written", [
+    (CategoricalDistribution([3]), 3, "IntDistribution"),  # one number: Optuna's range of one value is the usual pin
+    (FloatDistribution(0.5, 0.5, log=True), 0.5, "log=False"),  # our Categorical of one value has no log
+])
+def test_a_distribution_that_would_go_back_as_another_kind_is_named(distribution, value, written):
+    theirs = optuna.create_study()
+    theirs.add_trial(optuna.trial.create_trial(params={"p": value},
+                                               distributions={"p": distribution}, value=1.0))
+    with pytest.warns(UserWarning, match=rf"`p`'s {distribution.__class__.__name__}.*writes back as .*{written}.* "
+                                         "could not continue the exported study"):
+        from_optuna(theirs, "random")
+
+
+def test_system_and_study_attributes_no_trial_of_ours_holds_are_named():
+    """Before: dropped without a word (artifacts, the terminator's scores, the study's own attributes);
+    the samplers' own records and the constraints, which are read, are not named."""
+    theirs = optuna.create_study()
+    theirs.set_user_attr("dataset", "mnist")
+    kept_elsewhere = {"tpe:relative_params:0": "{}", "constraints": (0.5,), "fixed_params": {"x": 0.5},
+                      "NSGAIISampler:generation": 0, "completed_rung_0": 1.0}
+    for number in range(25):
+        unread = {"artifacts:id": "{}", **({"terminator:cv_scores": [1.0]} if number else {})}
+        theirs.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0.0, 1.0)},
+                                                   value=1.0, system_attrs={**kept_elsewhere, **unread}))
+    with pytest.warns(UserWarning) as caught:
+        ours = from_optuna(theirs, "random")
+    messages = [str(w.message) for w in caught]
+    assert messages == [
+        "from_optuna left out the study's user attributes ['dataset'] (our studies have none).",
+        "from_optuna left out system attributes ['artifacts:id', 'terminator:cv_scores'] (our trials keep user "
+        "attributes only): Optuna trials [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, ...] "
+        "(25 in all)."]
+    assert ours.trials[0].constraints == (0.5,)
+
+
+def test_an_optuna_storage_is_refused_as_our_journal_and_left_as_it_was(tmp_path, monkeypatch):
+    """Before: storage="sqlite:///runs.db" wrote our journal into a folder named "sqlite:"."""
+    monkeypatch.chdir(tmp_path)
+    database = tmp_path / "runs.db"
+    theirs = optuna.create_study(study_name="runs", storage=f"sqlite:///{database}")
+    theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=2)
+    theirs.optimize(lambda t: t.suggest_float("x", 0.0, 2.0), n_trials=1)  # Optuna lets the range change
+    before = database.read_bytes()
+    with pytest.raises(InvalidParameterError, match=r"`storage` of from_optuna .*an Optuna storage URL"):
+        from_optuna(theirs, "random", storage="sqlite:///runs.db")
+    with pytest.raises(InvalidParameterError, match="a new journal file"):
+        from_optuna(theirs, "random", storage=database)
+    with pytest.raises(InvalidParameterError, match=r"`x` of from_optuna must be one distribution in every trial"):
+        from_optuna(theirs, "random", storage="imported.jsonl")
+    with pytest.raises(InvalidParameterError, match=r"got 'runs'. Load a stored one first: optuna.load_study"):
+        from_optuna("runs")
+    assert database.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["runs.db"]
