@@ -40,8 +40,10 @@ datetimes            naive local datetimes <-> Unix timestamps     the same
 So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
 ``ihpo_source``), budgets and times; Optuna -> ours -> Optuna the same on Optuna's side.
 A FAILED trial whose params do not fit the space of the COMPLETE and PRUNED trials (Optuna
-records what was suggested before the objective raised) is left out, with a warning; so is a
-trial run at a value outside its own range (``enqueue_trial`` runs any value, with a warning).
+records what was suggested before the objective raised) is left out, with a warning; so are
+PRUNED trials that do not fit one space with the COMPLETE ones (pruned before suggesting every
+parameter: the space is then read off the COMPLETE trials), and a trial run at a value outside
+its own range (``enqueue_trial`` runs any value, with a warning).
 
 :func:`to_optuna` lives in :mod:`.optuna_export`. Optuna is imported when these functions are
 called, never when this module is.
@@ -160,16 +162,16 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     states = _states(optuna)
     trials = sorted(optuna_study.get_trials(deepcopy=False), key=lambda t: t.number)
     finished = [t for t in trials if t.state in states]
-    evidence = [t for t in finished if t.state is not optuna.trial.TrialState.FAIL] or finished
-    space = infer_space(evidence, drop_steps=drop_steps, owner=owner)
+    space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
     left_out: dict[str, list[int]] = {}
     kept = []
     for trial in finished:
         problem = _misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
-        elif trial.state is optuna.trial.TrialState.FAIL:
-            left_out.setdefault("FAIL trials whose params do not fit the space of the others", []).append(trial.number)
+        elif trial.state not in judges:
+            left_out.setdefault(f"{trial.state.name} trials whose params do not fit the space of the "
+                                f"{' and '.join(state.name for state in judges)} ones", []).append(trial.number)
         elif _outside_own_range(trial):  # Optuna cannot delete it: refusing it would refuse the study for good
             left_out.setdefault("trials run at a value outside their own range (as enqueue_trial allows)",
                                 []).append(trial.number)
@@ -224,6 +226,24 @@ def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list
 def _listed(items: list[Any], limit: int = 20) -> str:
     """``items`` for a warning: the first ``limit`` and how many in all (a study may have 10^4 trials)."""
     return str(items) if len(items) <= limit else f"{str(items[:limit])[:-1]}, ...] ({len(items)} in all)"
+
+
+def _inferred(finished: list[Any], done: Any, drop_steps: bool, owner: str) -> tuple[SearchSpace, tuple[Any, ...]]:
+    """The search space of the ``finished`` trials, and the states (of ``done``, Optuna's TrialState)
+    of the trials it was read off: the COMPLETE and PRUNED ones; the COMPLETE ones alone when the
+    PRUNED ones do not fit one space with them (an objective may raise TrialPruned for a
+    configuration it refuses before suggesting every parameter: Optuna cannot delete such a trial,
+    so refusing it would refuse the study for good); the FAIL ones when there are no others."""
+    evidence = [t for t in finished if t.state is not done.FAIL]
+    if not evidence:  # Optuna records what was suggested before the objective raised
+        return infer_space(finished, drop_steps=drop_steps, owner=owner), (done.FAIL,)
+    try:
+        return infer_space(evidence, drop_steps=drop_steps, owner=owner), (done.COMPLETE, done.PRUNED)
+    except InvalidParameterError:
+        complete = [t for t in evidence if t.state is done.COMPLETE]
+        if not complete or len(complete) == len(evidence):
+            raise  # no PRUNED trial to leave out
+        return infer_space(complete, drop_steps=drop_steps, owner=owner), (done.COMPLETE,)
 
 
 def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) -> None:

@@ -3,6 +3,7 @@ never silently; and a user's Optuna storage left as it was when an import is ref
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -88,3 +89,21 @@ def test_an_optuna_storage_is_refused_as_our_journal_and_left_as_it_was(tmp_path
     with pytest.raises(InvalidParameterError, match=r"got 'runs'. Load a stored one first: optuna.load_study"):
         from_optuna("runs")
     assert database.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["runs.db"]
+
+
+def test_trials_pruned_before_every_parameter_was_suggested_are_left_out_with_a_warning():
+    """Before: the study was refused for good (`lr` "absent from trials [...]"); Optuna cannot delete a trial."""
+    def refusing(trial):
+        n, b = trial.suggest_int("n", 1, 4), trial.suggest_categorical("b", [16, 256])
+        if n == 4 and b == 256:
+            raise optuna.TrialPruned()  # a configuration the objective refuses, before it suggests lr
+        return trial.suggest_float("lr", 1e-4, 1.0, log=True) * n
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(refusing, n_trials=12)
+    pruned = [t.number for t in theirs.trials if t.state is optuna.trial.TrialState.PRUNED]
+    assert pruned
+    with pytest.warns(UserWarning, match=rf"PRUNED trials whose params do not fit the space of the COMPLETE ones: "
+                                         rf"Optuna trials {re.escape(str(pruned))}"):
+        ours = from_optuna(theirs, "random")
+    assert ours.space.names == ["n", "b", "lr"] and len(ours.trials) == 12 - len(pruned)
