@@ -25,10 +25,11 @@ source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs
                      (``ihpo_source`` stays a user attr: where
                      the trial came from before Optuna)
 constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1", ...
-                     then alphabetical order) -> a tuple; a
-                     non-finite one (Optuna accepts inf) makes
-                     a COMPLETE trial FAILED with the reason
-                     (our constraints are finite, for the GP)
+                     then alphabetical order) -> a tuple, for a
+                     COMPLETE trial (other trials' are left out
+                     with a warning); a non-finite one (Optuna
+                     accepts inf) makes a COMPLETE trial FAILED
+                     with the reason (ours are finite, for the GP)
 system attrs         constraints read (above); the samplers' and   none written
                      pruners' own records ignored; any other key
                      (artifacts, a terminator's scores) left out
@@ -355,6 +356,9 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
         else:  # as an objective's non-finite value does: FAILED, with the reason
             state, attrs["error"] = TrialState.FAILED, (f"Optuna trial {trial.number} was COMPLETE with values "
                                                         f"{trial.values}, but {broken}")
+    elif trial.constraints:  # Optuna's constraints_func and set_constraint measure PRUNED trials too
+        left_out.setdefault(f"the constraints of {trial.state.name} trials (ours keep a COMPLETE trial's only)",
+                            []).append(trial.number)
     if state is TrialState.COMPLETE:
         value: Any = tuple(trial.values) if study.goals.multi else trial.value
     else:

@@ -107,3 +107,15 @@ def test_trials_pruned_before_every_parameter_was_suggested_are_left_out_with_a_
                                          rf"Optuna trials {re.escape(str(pruned))}"):
         ours = from_optuna(theirs, "random")
     assert ours.space.names == ["n", "b", "lr"] and len(ours.trials) == 12 - len(pruned)
+
+
+def test_the_constraints_of_a_pruned_trial_are_named_as_left_out():
+    """Before: dropped without a word (Optuna's constraints_func measures PRUNED trials too)."""
+    theirs = optuna.create_study()
+    for state, value in ((optuna.trial.TrialState.COMPLETE, 1.0), (optuna.trial.TrialState.PRUNED, None)):
+        theirs.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0.0, 1.0)},
+                                                   state=state, value=value, constraints={"0": 0.3}))
+    with pytest.warns(UserWarning, match=re.escape("the constraints of PRUNED trials (ours keep a COMPLETE trial's "
+                                                   "only): Optuna trials [1]")):
+        ours = from_optuna(theirs, "random")
+    assert [t.constraints for t in ours.trials] == [(0.3,), None]
