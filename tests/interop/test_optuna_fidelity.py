@@ -13,7 +13,7 @@ optuna = pytest.importorskip("optuna")
 from optuna.distributions import CategoricalDistribution, FloatDistribution  # noqa: E402
 
 from interactive_hpo import InvalidParameterError  # noqa: E402
-from interactive_hpo.interop import from_optuna, to_optuna  # noqa: E402
+from interactive_hpo.interop import from_optuna, optuna_objective, to_optuna  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -119,3 +119,18 @@ def test_the_constraints_of_a_pruned_trial_are_named_as_left_out():
                                                    "only): Optuna trials [1]")):
         ours = from_optuna(theirs, "random")
     assert [t.constraints for t in ours.trials] == [(0.3,), None]
+
+
+def test_an_imported_study_continued_with_its_objective_keeps_measuring_the_constraints():
+    """Before: optuna_objective dropped what trial.set_constraint measured (Optuna 5's way; constraints_func
+    is deprecated), so the new trials of an imported constrained study had none."""
+    def constrained(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_constraint("x_at_most_half", x - 0.5)
+        return x
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(constrained, n_trials=2)
+    ours = from_optuna(theirs, "random", seed=0)
+    ours.run(optuna_objective(constrained), n_trials=2)
+    assert [t.constraints == (t.params["x"] - 0.5,) for t in ours.trials] == [True] * 4
