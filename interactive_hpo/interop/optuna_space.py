@@ -24,8 +24,10 @@ looks for one: a parent present wherever the parameter is, whose values in the t
 parameter never occur in the trials without it ("gamma" appears exactly when "kernel" is "rbf"
 or "poly"). Choices of a categorical parent that no trial shows count as not activating it; for
 an integer parent, values beyond the observed ones follow the side they are on (``n_layers >=
-2``). A parameter absent without such a parent, or whose range changes between trials, is
-refused with an error naming it.
+2``). A parameter absent without such a parent is refused with an error naming it. A range
+that changes between trials in its bounds only (a study whose range was widened) is read as the
+range holding them all, with a warning; another change (of kind, ``log``, step or choices) is
+refused with an error naming the parameter.
 
 Optuna's database and journal storages refuse a parameter suggested with another kind of
 distribution (or another ``log``) than before: a distribution our parameter does not write back
@@ -152,16 +154,23 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
         The function the user called, for error messages.
     """
     distributions: dict[str, Any] = {}
-    seen_in: dict[str, int] = {}
+    first: dict[str, tuple[int, Any]] = {}  # the trial a parameter is first met in, and its distribution there
+    changed: dict[str, tuple[int, Any]] = {}  # a range widened: the first trial with another one, and that one
     for trial in trials:
         for name, distribution in trial.distributions.items():
             if name not in distributions:
-                distributions[name], seen_in[name] = distribution, trial.number
+                distributions[name], first[name] = distribution, (trial.number, distribution)
             elif distributions[name] != distribution:
-                raise fail(name, owner, "one distribution in every trial", distribution,
-                           hint=f"Trial {seen_in[name]} has {distributions[name]}, trial {trial.number} "
-                                f"{distribution}. Optuna lets a range change between trials; our search spaces hold "
-                                "one range per parameter.")
+                distributions[name] = _union(distributions[name], distribution)
+                if distributions[name] is None:
+                    raise fail(name, owner, "one distribution in every trial, or ranges differing only in their "
+                               "bounds", distribution, hint=f"Trial {first[name][0]} has {first[name][1]}, trial "
+                               f"{trial.number} {distribution}: our search spaces hold one range per parameter.")
+                changed.setdefault(name, (trial.number, distribution))
+    for name, (number, distribution) in changed.items():
+        warn_user(f"{owner} reads `{name}`, whose range changes between trials (trial {first[name][0]}: "
+                  f"{first[name][1]}, trial {number}: {distribution}), as the range holding them all: "
+                  f"{distributions[name]}, which to_optuna writes for every trial.", UserWarning)
     if not distributions:
         raise fail("optuna_study", owner, "a study whose finished trials have parameters", "none",
                    hint="Nothing tells its search space.")
@@ -183,6 +192,18 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
                       "after the second, so the objective suggesting it could not continue the exported study.",
                       UserWarning)
     return SearchSpace(params)
+
+
+def _union(one: Any, other: Any) -> Any:
+    """The range holding both Optuna ranges ``one`` and ``other`` if they differ only in their bounds
+    (as Optuna lets a study widen a range: its storages refuse only another kind or ``log``), else None.
+    Stepped ranges are not joined: their grids need not line up."""
+    dists = _optuna_distributions()
+    numeric = (dists.FloatDistribution, dists.IntDistribution)
+    if not isinstance(one, numeric) or type(one) is not type(other) or one.log != other.log or one.step != other.step \
+            or not (one.step is None or (isinstance(one, dists.IntDistribution) and one.step == 1)):
+        return None
+    return type(one)(min(one.low, other.low), max(one.high, other.high), log=one.log)
 
 
 def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, frozenset[int]], order: list[str],
