@@ -4,8 +4,9 @@ evaluate the objective an imported Optuna study was run with.
 Each call hands the objective an Optuna ``FixedTrial`` holding the params: its ``suggest_*``
 calls return them (and check them against the ranges it asks for), ``trial.report(value,
 step)`` reaches our study's ``report`` (so our pruner sees the learning curve, and a prune
-ends the trial PRUNED), ``raise optuna.TrialPruned()`` prunes it too, and what the objective
-stores with ``trial.set_user_attr`` lands in the trial's ``user_attrs``.
+ends the trial PRUNED), ``raise optuna.TrialPruned()`` prunes it too, what the objective
+stores with ``trial.set_user_attr`` lands in the trial's ``user_attrs``, and what it measures
+with ``trial.set_constraint`` in its ``constraints`` (in the order ``from_optuna`` reads them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import optuna
 from .._validation import fail
 from ..exceptions import TrialPruned
 from ..trial import Evaluation
+from .optuna_study import constraint_values
 
 __all__ = ["optuna_objective"]
 
@@ -43,10 +45,11 @@ def optuna_objective(function: Callable[[Any], Any]) -> Callable[..., Evaluation
     >>> def objective(trial):
     ...     x = trial.suggest_float("x", -2, 2)
     ...     trial.set_user_attr("half", x / 2)
+    ...     trial.set_constraint("x_at_most_1", x - 1)
     ...     return (x - 1) ** 2
     >>> result = optuna_objective(objective)({"x": 0.0})
-    >>> result.value, dict(result.user_attrs)
-    (1.0, {'half': 0.0})
+    >>> result.value, dict(result.user_attrs), result.constraints
+    (1.0, {'half': 0.0}, (-1.0,))
     """
     if not callable(function):
         raise fail("function", "optuna_objective", "an Optuna objective function(trial)", function)
@@ -58,7 +61,8 @@ def optuna_objective(function: Callable[[Any], Any]) -> Callable[..., Evaluation
         except optuna.TrialPruned as error:  # the objective gave up on the trial itself
             raise TrialPruned(str(error) or "the objective raised optuna.TrialPruned") from error
         value = tuple(result) if isinstance(result, Sequence) and not isinstance(result, str) else result
-        return Evaluation(value=value, user_attrs=dict(trial.user_attrs))
+        return Evaluation(value=value, user_attrs=dict(trial.user_attrs),
+                          constraints=constraint_values(trial.constraints))
 
     objective.__name__ = getattr(function, "__name__", "optuna_objective")
     objective.__doc__ = getattr(function, "__doc__", None)

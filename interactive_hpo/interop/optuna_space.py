@@ -10,7 +10,9 @@ Optuna                                   ours
 ``CategoricalDistribution(choices)``     ``Categorical(name, choices)`` (str, int, float, bool,
                                          None; finite, without duplicates such as 1 and 1.0)
 a range of one value (``low == high``)   ``Categorical(name, [low])``: our numeric ranges need
-                                         ``high > low``
+                                         ``high > low``; :func:`distribution_of` writes a
+                                         Categorical of one number back as that range (Optuna's
+                                         way to pin a number)
 ``step`` (Float or Int)                  refused (our ranges have no step), unless
                                          ``drop_steps=True``: the range without its step
 =======================================  =====================================================
@@ -22,8 +24,16 @@ looks for one: a parent present wherever the parameter is, whose values in the t
 parameter never occur in the trials without it ("gamma" appears exactly when "kernel" is "rbf"
 or "poly"). Choices of a categorical parent that no trial shows count as not activating it; for
 an integer parent, values beyond the observed ones follow the side they are on (``n_layers >=
-2``). A parameter absent without such a parent, or whose range changes between trials, is
-refused with an error naming it.
+2``). A parameter absent without such a parent is refused with an error naming it. A range
+that changes between trials in its bounds only (a study whose range was widened) is read as the
+range holding them all, with a warning; another change (of kind, ``log``, step or choices) is
+refused with an error naming the parameter.
+
+Optuna's database and journal storages refuse a parameter suggested with another kind of
+distribution (or another ``log``) than before: a distribution our parameter does not write back
+as the same kind (a ``CategoricalDistribution`` of one number, a range of one value with
+``log=True``) is named in a warning by :func:`infer_space`, since the Optuna objective that
+suggests it could not continue the study :func:`~interactive_hpo.interop.to_optuna` writes.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._validation import fail, import_optional
+from .._validation import fail, import_optional, warn_user
 from ..exceptions import InvalidParameterError
 from ..parameters import Categorical, Float, Int, Parameter
 from ..space import SearchSpace
@@ -114,6 +124,9 @@ def distribution_of(parameter: Parameter) -> Any:
     Optuna an inactive parameter is simply not suggested)."""
     dists = _optuna_distributions()
     if isinstance(parameter, Categorical):
+        (first, *others) = parameter.choices
+        if not others and type(first) in (int, float):  # what parameter_of made of Optuna's range of one value
+            return (dists.IntDistribution if type(first) is int else dists.FloatDistribution)(first, first)
         return dists.CategoricalDistribution(list(parameter.choices))
     if isinstance(parameter, Int):
         return dists.IntDistribution(int(parameter.low), int(parameter.high), log=parameter.log)
@@ -141,16 +154,23 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
         The function the user called, for error messages.
     """
     distributions: dict[str, Any] = {}
-    seen_in: dict[str, int] = {}
+    first: dict[str, tuple[int, Any]] = {}  # the trial a parameter is first met in, and its distribution there
+    changed: dict[str, tuple[int, Any]] = {}  # a range widened: the first trial with another one, and that one
     for trial in trials:
         for name, distribution in trial.distributions.items():
             if name not in distributions:
-                distributions[name], seen_in[name] = distribution, trial.number
+                distributions[name], first[name] = distribution, (trial.number, distribution)
             elif distributions[name] != distribution:
-                raise fail(name, owner, "one distribution in every trial", distribution,
-                           hint=f"Trial {seen_in[name]} has {distributions[name]}, trial {trial.number} "
-                                f"{distribution}. Optuna lets a range change between trials; our search spaces hold "
-                                "one range per parameter.")
+                distributions[name] = _union(distributions[name], distribution)
+                if distributions[name] is None:
+                    raise fail(name, owner, "one distribution in every trial, or ranges differing only in their "
+                               "bounds", distribution, hint=f"Trial {first[name][0]} has {first[name][1]}, trial "
+                               f"{trial.number} {distribution}: our search spaces hold one range per parameter.")
+                changed.setdefault(name, (trial.number, distribution))
+    for name, (number, distribution) in changed.items():
+        warn_user(f"{owner} reads `{name}`, whose range changes between trials (trial {first[name][0]}: "
+                  f"{first[name][1]}, trial {number}: {distribution}), as the range holding them all: "
+                  f"{distributions[name]}, which to_optuna writes for every trial.", UserWarning)
     if not distributions:
         raise fail("optuna_study", owner, "a study whose finished trials have parameters", "none",
                    hint="Nothing tells its search space.")
@@ -163,7 +183,27 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
             conditions[name] = _parent(name, plain, present, order, trials, owner)
     params = [parameter_of(name, distributions[name], drop_steps=drop_steps, condition=conditions.get(name),
                            owner=owner) if name in conditions else plain[name] for name in order]
+    for name, parameter in plain.items():
+        back = distribution_of(parameter)
+        if type(back) is not type(distributions[name]) or getattr(back, "log", False) != getattr(
+                distributions[name], "log", False):
+            warn_user(f"{owner} reads `{name}`'s {distributions[name]} as {parameter!r}, which to_optuna writes "
+                      f"back as {back}: Optuna's database and journal storages refuse the first for that name "
+                      "after the second, so the objective suggesting it could not continue the exported study.",
+                      UserWarning)
     return SearchSpace(params)
+
+
+def _union(one: Any, other: Any) -> Any:
+    """The range holding both Optuna ranges ``one`` and ``other`` if they differ only in their bounds
+    (as Optuna lets a study widen a range: its storages refuse only another kind or ``log``), else None.
+    Stepped ranges are not joined: their grids need not line up."""
+    dists = _optuna_distributions()
+    numeric = (dists.FloatDistribution, dists.IntDistribution)
+    if not isinstance(one, numeric) or type(one) is not type(other) or one.log != other.log or one.step != other.step \
+            or not (one.step is None or (isinstance(one, dists.IntDistribution) and one.step == 1)):
+        return None
+    return type(one)(min(one.low, other.low), max(one.high, other.high), log=one.log)
 
 
 def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, frozenset[int]], order: list[str],

@@ -25,19 +25,26 @@ source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs
                      (``ihpo_source`` stays a user attr: where
                      the trial came from before Optuna)
 constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1", ...
-                     then alphabetical order) -> a tuple; a
-                     non-finite one (Optuna accepts inf) makes
-                     a COMPLETE trial FAILED with the reason
-                     (our constraints are finite, for the GP)
-system attrs         ignored: they are the samplers' own state     none written
+                     then alphabetical order) -> a tuple, for a
+                     COMPLETE trial (other trials' are left out
+                     with a warning); a non-finite one (Optuna
+                     accepts inf) makes a COMPLETE trial FAILED
+                     with the reason (ours are finite, for the GP)
+system attrs         constraints read (above); the samplers' and   none written
+                     pruners' own records ignored; any other key
+                     (artifacts, a terminator's scores) left out
+                     with a warning
+study attrs          left out with a warning (ours have none)      none written
 datetimes            naive local datetimes <-> Unix timestamps     the same
 ===================  ===========================================  ============================================
 
 So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
 ``ihpo_source``), budgets and times; Optuna -> ours -> Optuna the same on Optuna's side.
 A FAILED trial whose params do not fit the space of the COMPLETE and PRUNED trials (Optuna
-records what was suggested before the objective raised) is left out, with a warning; so is a
-trial run at a value outside its own range (``enqueue_trial`` runs any value, with a warning).
+records what was suggested before the objective raised) is left out, with a warning; so are
+PRUNED trials that do not fit one space with the COMPLETE ones (pruned before suggesting every
+parameter: the space is then read off the COMPLETE trials), and a trial run at a value outside
+its own range (``enqueue_trial`` runs any value, with a warning).
 
 :func:`to_optuna` lives in :mod:`.optuna_export`. Optuna is imported when these functions are
 called, never when this module is.
@@ -49,6 +56,7 @@ import contextlib
 import datetime
 import math
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -135,7 +143,13 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     optuna = optuna_module("from_optuna")
     owner = "from_optuna"
     if not isinstance(optuna_study, optuna.study.Study):
-        raise fail("optuna_study", owner, "an optuna.Study", optuna_study)
+        raise fail("optuna_study", owner, "an optuna.Study", optuna_study,
+                   hint="Load a stored one first: optuna.load_study(study_name=..., storage='sqlite:///...')."
+                   if isinstance(optuna_study, (str, os.PathLike)) else None)
+    if isinstance(storage, str) and "://" in storage:  # Path() would make "sqlite:" a folder for our journal
+        raise fail("storage", owner, "a file path for our journal (or None)", storage,
+                   hint="That is an Optuna storage URL: from_optuna writes our JSON-lines journal (say "
+                        "'study.jsonl'); to_optuna(study, storage) writes an Optuna storage.")
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
     seed = None if seed is None else seed_to_int(seed, owner)
     goals = _goals(optuna_study, owner)
@@ -149,16 +163,16 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     states = _states(optuna)
     trials = sorted(optuna_study.get_trials(deepcopy=False), key=lambda t: t.number)
     finished = [t for t in trials if t.state in states]
-    evidence = [t for t in finished if t.state is not optuna.trial.TrialState.FAIL] or finished
-    space = infer_space(evidence, drop_steps=drop_steps, owner=owner)
+    space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
     left_out: dict[str, list[int]] = {}
     kept = []
     for trial in finished:
         problem = _misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
-        elif trial.state is optuna.trial.TrialState.FAIL:
-            left_out.setdefault("FAIL trials whose params do not fit the space of the others", []).append(trial.number)
+        elif trial.state not in judges:
+            left_out.setdefault(f"{trial.state.name} trials whose params do not fit the space of the "
+                                f"{' and '.join(state.name for state in judges)} ones", []).append(trial.number)
         elif _outside_own_range(trial):  # Optuna cannot delete it: refusing it would refuse the study for good
             left_out.setdefault("trials run at a value outside their own range (as enqueue_trial allows)",
                                 []).append(trial.number)
@@ -172,14 +186,65 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     for trial in trials:
         if trial.state is optuna.trial.TrialState.WAITING and _misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
+        elif trial.state is optuna.trial.TrialState.WAITING:
+            left_out.setdefault("WAITING trials whose enqueued params do not fit the space (our queue holds "
+                                "whole configurations)", []).append(trial.number)
         elif trial.state not in states:
-            left_out.setdefault(f"{trial.state.name} trials (no result yet, or params that do not fit)", []).append(
-                trial.number)
+            left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
+    _unread_attrs(optuna_study, kept, left_out)
     if path is not None:
         study = _journaled(study, path, existed)
     for what, numbers in left_out.items():
-        warn_user(f"from_optuna left out {what}: Optuna trials {numbers}.", UserWarning)
+        warn_user(f"from_optuna left out {what}{f': Optuna trials {_listed(numbers)}' if numbers else ''}.",
+                  UserWarning)
     return study
+
+
+#: System attributes of Optuna's trials that from_optuna reads (constraints; "fixed_params": the
+#: params of an enqueued trial) or that are its samplers' and pruners' own records (TPE's and the
+#: GP's relative params, CMA-ES's and the genetic samplers' state, the grid's cells, the successive
+#: halving rungs), by Optuna 5.1.0's keys. Any other (artifacts, a terminator's cross-validation
+#: scores, a key set by hand) is left out with a warning.
+_READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sampler:(generation|parent:.*)|x_for_tell"
+                          r"|grid_id|search_space|completed_rung_\d+")
+
+
+def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
+    """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
+    if optuna_study.user_attrs:
+        left_out[f"the study's user attributes {sorted(optuna_study.user_attrs)} (our studies have none)"] = []
+    unread: dict[str, None] = {}  # keys in the order first met
+    numbers = []
+    for trial in trials:
+        keys = [key for key in trial.system_attrs if not _READ_OR_OWN.fullmatch(key)]
+        if keys:
+            unread.update(dict.fromkeys(keys))
+            numbers.append(trial.number)
+    if unread:
+        left_out[f"system attributes {_listed(list(unread))} (our trials keep user attributes only)"] = numbers
+
+
+def _listed(items: list[Any], limit: int = 20) -> str:
+    """``items`` for a warning: the first ``limit`` and how many in all (a study may have 10^4 trials)."""
+    return str(items) if len(items) <= limit else f"{str(items[:limit])[:-1]}, ...] ({len(items)} in all)"
+
+
+def _inferred(finished: list[Any], done: Any, drop_steps: bool, owner: str) -> tuple[SearchSpace, tuple[Any, ...]]:
+    """The search space of the ``finished`` trials, and the states (of ``done``, Optuna's TrialState)
+    of the trials it was read off: the COMPLETE and PRUNED ones; the COMPLETE ones alone when the
+    PRUNED ones do not fit one space with them (an objective may raise TrialPruned for a
+    configuration it refuses before suggesting every parameter: Optuna cannot delete such a trial,
+    so refusing it would refuse the study for good); the FAIL ones when there are no others."""
+    evidence = [t for t in finished if t.state is not done.FAIL]
+    if not evidence:  # Optuna records what was suggested before the objective raised
+        return infer_space(finished, drop_steps=drop_steps, owner=owner), (done.FAIL,)
+    try:
+        return infer_space(evidence, drop_steps=drop_steps, owner=owner), (done.COMPLETE, done.PRUNED)
+    except InvalidParameterError:
+        complete = [t for t in evidence if t.state is done.COMPLETE]
+        if not complete or len(complete) == len(evidence):
+            raise  # no PRUNED trial to leave out
+        return infer_space(complete, drop_steps=drop_steps, owner=owner), (done.COMPLETE,)
 
 
 def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) -> None:
@@ -291,6 +356,9 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
         else:  # as an objective's non-finite value does: FAILED, with the reason
             state, attrs["error"] = TrialState.FAILED, (f"Optuna trial {trial.number} was COMPLETE with values "
                                                         f"{trial.values}, but {broken}")
+    elif trial.constraints:  # Optuna's constraints_func and set_constraint measure PRUNED trials too
+        left_out.setdefault(f"the constraints of {trial.state.name} trials (ours keep a COMPLETE trial's only)",
+                            []).append(trial.number)
     if state is TrialState.COMPLETE:
         value: Any = tuple(trial.values) if study.goals.multi else trial.value
     else:

@@ -203,7 +203,8 @@ def test_states_without_a_result_and_values_our_studies_cannot_hold():
     with pytest.warns(UserWarning) as caught:
         ours = from_optuna(theirs, "random", seed=0)
     messages = " ".join(str(w.message) for w in caught)
-    assert "RUNNING trials" in messages and "[2]" in messages and "WAITING" in messages and "[4]" in messages
+    assert "RUNNING trials (no result yet): Optuna trials [2]" in messages
+    assert "WAITING trials whose enqueued params do not fit the space" in messages and "[4]" in messages
     assert "'bad'" not in messages  # kept, as None: JSON has no NaN
     assert dict(ours.trials[0].user_attrs) == {"ok": 1, "bad": None}
     assert ours.trials[1].state is TrialState.FAILED and "inf" in ours.trials[1].error  # as an objective's inf
@@ -255,9 +256,11 @@ CANNOT = [
      r"`c` of from_optuna .* Our Categorical refuses these choices"),
     ("a categorical whose choices are one to us", study_with(({"c": 1}, {"c": CategoricalDistribution([1, 1.0])})),
      r"`c` of from_optuna .*without duplicates"),
-    ("a range that changes between trials", study_with(({"x": 0.5}, {"x": FloatDistribution(0.0, 1.0)}),
-                                                       ({"x": 1.5}, {"x": FloatDistribution(0.0, 2.0)})),
-     r"`x` of from_optuna must be one distribution in every trial; .* Trial 0 has FloatDistribution"),
+    ("a range that changes its log between trials",
+     study_with(({"x": 0.5}, {"x": FloatDistribution(0.1, 1.0)}),
+                ({"x": 0.5}, {"x": FloatDistribution(0.1, 1.0, log=True)})),
+     r"`x` of from_optuna must be one distribution in every trial, or ranges differing only in their bounds; "
+     r".* Trial 0 has FloatDistribution"),
     ("a parameter absent without a reason", study_with(
         ({"x": 0.5, "y": 0.1}, {"x": FloatDistribution(0.0, 1.0), "y": FloatDistribution(0.0, 1.0)}),
         ({"x": 0.7}, {"x": FloatDistribution(0.0, 1.0)})),
