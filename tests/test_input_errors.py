@@ -177,6 +177,10 @@ CASES = [
      "`storage` of Study must be a file path, not a folder; got "),
     ("storage empty", lambda t: Study(SPACE, storage=""), InvalidParameterError,
      "`storage` of Study must be a file path (a non-empty str or os.PathLike); got ''."),
+    # It made a folder "sqlite:" and wrote the journal there.
+    ("storage an Optuna URL", lambda t: Study(SPACE, storage="sqlite:///runs.db"), InvalidParameterError,
+     "`storage` of Study must be a file path, not a URL; got 'sqlite:///runs.db'. That looks like an Optuna storage "
+     "URL; ours is a file, for example 'study.jsonl'."),
     ("journal event for a missing trial",
      lambda t: with_event(t, '{"event":"reported","number":7,"step":1,"value":0.5,"pruner":null}'), StorageError,
      "line 6: an event does not fit this study (ValueError: the event names trial 7, but the study has trials "

@@ -146,10 +146,6 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         raise fail("optuna_study", owner, "an optuna.Study", optuna_study,
                    hint="Load a stored one first: optuna.load_study(study_name=..., storage='sqlite:///...')."
                    if isinstance(optuna_study, (str, os.PathLike)) else None)
-    if isinstance(storage, str) and "://" in storage:  # Path() would make "sqlite:" a folder for our journal
-        raise fail("storage", owner, "a file path for our journal (or None)", storage,
-                   hint="That is an Optuna storage URL: from_optuna writes our JSON-lines journal (say "
-                        "'study.jsonl'); to_optuna(study, storage) writes an Optuna storage.")
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
     seed = None if seed is None else seed_to_int(seed, owner)
     goals = _goals(optuna_study, owner)

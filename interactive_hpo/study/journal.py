@@ -37,6 +37,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import stat
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -81,6 +82,10 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -
     or can be made."""
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
         raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
+    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
+        raise fail(name, owner, "a file path, not a URL", path,
+                   hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
+                        "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
     resolved = Path(path)
     if resolved.is_dir():
         raise fail(name, owner, "a file path, not a folder", str(path),

@@ -80,7 +80,8 @@ def test_an_optuna_storage_is_refused_as_our_journal_and_left_as_it_was(tmp_path
     theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0) + t.suggest_float("y", 0.0, 1.0), n_trials=2)
     theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=1)  # y absent, nothing says why
     before = database.read_bytes()
-    with pytest.raises(InvalidParameterError, match=r"`storage` of from_optuna .*an Optuna storage URL"):
+    with pytest.raises(InvalidParameterError, match=r"`storage` of from_optuna must be a file path, not a URL; "
+                                                    r"got .sqlite:///runs.db.\. That looks like an Optuna storage URL"):
         from_optuna(theirs, "random", storage="sqlite:///runs.db")
     with pytest.raises(InvalidParameterError, match="a new journal file"):
         from_optuna(theirs, "random", storage=database)
