@@ -13,8 +13,8 @@ import numpy as np
 from .._validation import fail, float_array
 from ..space import SearchSpace
 
-__all__ = ["MAX_POINTS", "MAX_SAMPLES", "MAX_VALUES", "central", "check_callable", "check_search_space", "evaluate",
-           "unit_points"]
+__all__ = ["MAX_POINTS", "MAX_SAMPLES", "MAX_SEED", "MAX_VALUES", "central", "check_callable", "check_search_space",
+           "cube_points", "evaluate", "unit_points"]
 
 #: The most points an analysis builds and evaluates its functions at (a Sobol design's
 #: ``n (d + 2)``, a background, a grid of levels and the two multiplied, ICE curves, bootstrap
@@ -25,6 +25,9 @@ MAX_POINTS = 2**20
 MAX_SAMPLES = 1024
 #: The most values (points times functions) an analysis holds at once: 512 MB of floats.
 MAX_VALUES = 2**26
+#: The largest seed of a surrogate's functions: scikit-learn's forests take seeds below 2**32
+#: (``seed=2**32`` was its own error from inside ``RandomForestRegressor``).
+MAX_SEED = 2**32 - 1
 
 
 def check_search_space(space: Any, owner: str) -> SearchSpace:
@@ -47,15 +50,22 @@ def unit_points(X: Any, space: SearchSpace, owner: str, n: int | None = None) ->
     A point outside the cube is no configuration of the space: reshaping or binning it would
     read it as some other configuration without saying so.
     """
-    rule = f"an array of shape ({'n' if n is None else n}, {space.dim}) in the unit cube (finite, in [0, 1])"
+    return cube_points(X, space.dim, owner, n=n, names=space.names)
+
+
+def cube_points(X: Any, d: int, owner: str, *, n: int | None = None, names: Any = None) -> np.ndarray:
+    """``X`` as points of shape (n, ``d``) in the unit cube, checked as :func:`unit_points` checks
+    them, for a function that knows its dimensions but no search space (a surrogate's); a
+    refused coordinate is named by its column, or by ``names[column]`` when given."""
+    rule = f"an array of shape ({'n' if n is None else n}, {d}) in the unit cube (finite, in [0, 1])"
     array = float_array(X, "X", owner, rule)
-    if array.ndim != 2 or array.shape[1] != space.dim or (n is not None and len(array) != n):
+    if array.ndim != 2 or array.shape[1] != d or (n is not None and len(array) != n):
         raise fail("X", owner, rule, f"an array of shape {array.shape}")
     outside = ~(np.isfinite(array) & (array >= 0.0) & (array <= 1.0))
     if outside.any():
         row, column = np.argwhere(outside)[0]
-        raise fail("X", owner, rule, float(array[row, column]),
-                   hint=f"At row {row}, parameter {space.names[column]!r}.")
+        where = f"column {column}" if names is None else f"parameter {names[column]!r}"
+        raise fail("X", owner, rule, float(array[row, column]), hint=f"At row {row}, {where}.")
     return array
 
 

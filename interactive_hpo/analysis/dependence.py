@@ -75,7 +75,9 @@ def grid_settings(space: SearchSpace, names: Any, owner: str, *, resolution: int
     """The settings of :func:`partial_dependence`, checked with errors naming ``owner`` (the
     function the person called), before any surrogate is fitted; with ``n_samples`` functions
     known (a study's surrogate), what they return is held within :data:`MAX_VALUES` too."""
-    chosen = [names] if isinstance(names, str) else list(names) if isinstance(names, (Sequence, np.ndarray)) else None
+    # A 0-d array is one value, not a sequence of them: list() of it raised a TypeError.
+    listed = isinstance(names, Sequence) or (isinstance(names, np.ndarray) and names.ndim == 1)
+    chosen = [names] if isinstance(names, str) else list(names) if listed else None
     if chosen is None or not 1 <= len(chosen) <= 2 or not all(isinstance(n, str) and n in space.names for n in chosen) \
             or len(set(chosen)) != len(chosen):
         raise fail("names", owner, f"one or two distinct names among {space.names}", names)

@@ -21,7 +21,7 @@ from ..optimizers.capabilities import ModelBased
 from ..study import Study
 from ..study.results import loss_of
 from ..trial import TrialState
-from ._checks import MAX_SAMPLES
+from ._checks import MAX_SAMPLES, MAX_SEED
 from .dependence import PartialDependence, averaged, grid_settings
 from .local import QuantileImportance, quantile_importance, quantile_settings, top_count
 from .sobol import SobolIndices, design_settings, sobol_indices
@@ -99,6 +99,7 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
     n_samples : int, default=64
         GP sample paths, or trees (2 to :data:`~interactive_hpo.analysis._checks.MAX_SAMPLES`, 1024).
     seed : int, default=0
+        In [0, 2**32 - 1], as a forest takes.
     """
     owner = "surrogate_of"
     return _functions(study, _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner), owner)
@@ -126,7 +127,7 @@ def _surrogate_settings(study: Any, surrogate: Any, objective: Any, step: Any, n
     if study.goals.multi and surrogate == "gp":
         raise fail("surrogate", owner, "'forest' or 'auto' for a study of several objectives", surrogate)
     return SurrogateSettings(surrogate, objective, step, check_int(n_samples, "n_samples", owner, 2, MAX_SAMPLES),
-                             check_int(seed, "seed", owner, 0))
+                             check_int(seed, "seed", owner, 0, MAX_SEED))
 
 
 def _functions(study: Study, chosen: SurrogateSettings, owner: str) -> GPSamples | ForestSurrogate:

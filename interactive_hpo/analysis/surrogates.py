@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, import_optional
+from .._validation import check_int, fail, float_array, import_optional
 from ..views import SurrogateView
-from ._checks import MAX_SAMPLES
+from ._checks import MAX_SAMPLES, MAX_SEED, cube_points
 
 __all__ = ["FOREST_MIN", "ForestSurrogate", "GPSamples"]
 
@@ -35,8 +35,9 @@ class GPSamples:
     n_samples : int, default=64
         S, the number of sample paths (2 to 1024).
     seed : int, default=0
-        The same seed gives the same paths at every call, so points evaluated in several calls
-        belong to the same S functions (the view draws them pathwise, categories included).
+        In [0, 2**32 - 1]. The same seed gives the same paths at every call, so points evaluated
+        in several calls belong to the same S functions (the view draws them pathwise, categories
+        included).
     """
 
     source = "gp"
@@ -46,14 +47,15 @@ class GPSamples:
             raise fail("view", "GPSamples", "a SurrogateView (study.surrogate()) that draws sample paths", view)
         self.view = view
         self.n_samples = check_int(n_samples, "n_samples", "GPSamples", 2, MAX_SAMPLES)
-        self.seed = check_int(seed, "seed", "GPSamples", 0)
+        self.seed = check_int(seed, "seed", "GPSamples", 0, MAX_SEED)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.view.sample_paths(X, n_samples=self.n_samples, seed=self.seed), dtype=float)
+        points = cube_points(X, self.view.X.shape[1], "GPSamples.__call__")
+        return np.asarray(self.view.sample_paths(points, n_samples=self.n_samples, seed=self.seed), dtype=float)
 
     def mean(self, X: np.ndarray) -> np.ndarray:
-        """The posterior mean at ``X`` of shape (m, d): shape (m,)."""
-        return np.asarray(self.view.predict(X).mean, dtype=float)
+        """The posterior mean at ``X`` of shape (m, d) in the unit cube: shape (m,)."""
+        return np.asarray(self.view.predict(cube_points(X, self.view.X.shape[1], "GPSamples.mean")).mean, dtype=float)
 
 
 class ForestSurrogate:
@@ -69,6 +71,7 @@ class ForestSurrogate:
     n_trees : int, default=64
         S, as Optuna's fANOVA evaluator uses (2 to 1024).
     seed : int, default=0
+        In [0, 2**32 - 1], as scikit-learn's forests take.
 
     Notes
     -----
@@ -84,22 +87,24 @@ class ForestSurrogate:
         import_optional("sklearn", "sklearn", owner)
         from sklearn.ensemble import RandomForestRegressor
 
-        X = np.asarray(X, dtype=float)
-        y = np.asarray(y, dtype=float).ravel()
-        if X.ndim != 2 or len(X) != len(y):
-            raise fail("X", owner, f"an array of shape (n, d) with one row per value of y (n={len(y)})",
-                       f"an array of shape {X.shape}")
+        y = float_array(y, "y", owner, f"an array of shape (n,) of at least {FOREST_MIN} finite values").ravel()
+        rule = f"an array of shape (n, d) with one row per value of y (n={len(y)})"
+        X = float_array(X, "X", owner, rule)
+        if X.ndim != 2 or len(X) != len(y) or X.shape[1] == 0:
+            raise fail("X", owner, rule, f"an array of shape {X.shape}")
         if len(y) < FOREST_MIN or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
             raise fail("y", owner, f"at least {FOREST_MIN} finite values (with finite points)",
                        f"{len(y)} values, {int(np.sum(~np.isfinite(y)))} not finite")
         self.n_trees = check_int(n_trees, "n_trees", owner, 2, MAX_SAMPLES)
         self.forest = RandomForestRegressor(n_estimators=self.n_trees, max_depth=64, min_samples_leaf=1,
-                                            random_state=check_int(seed, "seed", owner, 0)).fit(X, y)
+                                            random_state=check_int(seed, "seed", owner, 0, MAX_SEED)).fit(X, y)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        points = np.asarray(X, dtype=float)
+        points = cube_points(X, self.forest.n_features_in_, "ForestSurrogate.__call__")
         return np.stack([tree.predict(points) for tree in self.forest.estimators_])
 
     def mean(self, X: np.ndarray) -> np.ndarray:
-        """The forest's prediction (the mean of its trees) at ``X`` of shape (m, d): shape (m,)."""
-        return np.asarray(self.forest.predict(np.asarray(X, dtype=float)), dtype=float)
+        """The forest's prediction (the mean of its trees) at ``X`` of shape (m, d) in the unit
+        cube: shape (m,)."""
+        return np.asarray(self.forest.predict(cube_points(X, self.forest.n_features_in_, "ForestSurrogate.mean")),
+                          dtype=float)
