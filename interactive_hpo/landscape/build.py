@@ -28,9 +28,18 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import accepts_keyword, check_int, check_real, describe_error, fail, import_optional, shown
+from .._validation import (
+    accepts_keyword,
+    check_int,
+    check_real,
+    describe_error,
+    fail,
+    import_optional,
+    is_int,
+    shown,
+)
 from ..direction import Direction
-from ..exceptions import StorageError
+from ..exceptions import InvalidParameterError, StorageError
 from ..objectives.base import FunctionObjective
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
@@ -38,7 +47,7 @@ from ..trial import TrialState
 from .failures import EXAMPLES_KEPT, Failures
 from .graph import Landscape, check_edges
 
-__all__ = ["MAX_CONFIGURATIONS", "build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
+__all__ = ["MAX_CONFIGURATIONS", "MAX_JOBS", "build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
 
 #: The largest grid :func:`build_landscape` evaluates, as :class:`~interactive_hpo.optimizers.GridSearch`
 #: lists (measured: 512,000 configurations of a cheap function took 9 s and 480 MB, about 1 KB
@@ -47,6 +56,10 @@ MAX_CONFIGURATIONS = 1_000_000
 #: Configurations handed to the worker processes at a time: their results (a failure's message
 #: can be a traceback of kilobytes) are summarized chunk by chunk, never held for the whole grid.
 CHUNK = 1000
+#: The most worker processes: each holds an interpreter and the objective's data (n_jobs=10**6
+#: asked joblib for a million of them). The machine's cores, or 8 on a smaller machine, so the
+#: same call works on a laptop and in CI.
+MAX_JOBS = max(8, os.cpu_count() or 1)
 #: Why a configuration failed, for a cache written before failures were summarized without a reason.
 NO_REASON = "failed (the cache kept no reason)"
 
@@ -56,17 +69,24 @@ def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
     parameters; integers may give fewer), every choice for categoricals; at most
     :data:`MAX_CONFIGURATIONS` configurations in all, and :data:`~.graph.MAX_EDGES` neighbour
     pairs between them."""
+    if not isinstance(space, SearchSpace):
+        raise fail("space", "grid_of", "a SearchSpace", space)
+    return _levels(space, resolution, "grid_of")
+
+
+def _levels(space: SearchSpace, resolution: Any, owner: str) -> tuple[tuple[Any, ...], ...]:
+    """:func:`grid_of`, its errors naming ``owner`` (the function the person called)."""
     rule = f"an int in [2, inf) that makes at most {MAX_CONFIGURATIONS:,} configurations"
-    resolution = check_int(resolution, "resolution", "build_landscape", 2)
+    resolution = check_int(resolution, "resolution", owner, 2)
     if resolution > MAX_CONFIGURATIONS:  # before listing the levels: a float would get them all
-        raise fail("resolution", "build_landscape", rule, resolution)
+        raise fail("resolution", owner, rule, resolution)
     levels = tuple(param.levels(resolution) for param in space)
     shape = tuple(len(v) for v in levels)
     if (size := math.prod(shape)) > MAX_CONFIGURATIONS:
-        raise fail("resolution", "build_landscape", rule, resolution,
+        raise fail("resolution", owner, rule, resolution,
                    hint=f"The grid {' x '.join(map(str, shape))} has {size:,}; use a smaller resolution.")
     # The Landscape would refuse its graph after every configuration was evaluated: refuse it first.
-    check_edges(shape, [param.kind != "categorical" for param in space], "resolution", "build_landscape", resolution)
+    check_edges(shape, [param.kind != "categorical" for param in space], "resolution", owner, resolution)
     return levels
 
 
@@ -228,7 +248,8 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
         split, other folds, other model seeds); ``others["valid_std"]`` keeps the spread of the
         validation loss over them. By default the objective is evaluated as it is.
     n_jobs : int, default=1
-        Processes evaluating configurations in parallel (joblib; -1 for every core).
+        Processes evaluating configurations in parallel (joblib; -1 for every core), at most
+        :data:`MAX_JOBS`.
     cache_dir : path, optional
         Where the losses are kept as JSON, one file per (objective, grid, budget, seed), keyed by
         the objective's ``fingerprint`` (else its ``repr``); a build with the same key reads the
@@ -247,8 +268,11 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     space = getattr(objective, "space", None)
     if not isinstance(space, SearchSpace) or not callable(objective):
         raise fail("objective", owner, "a callable objective with a SearchSpace `space`", objective)
-    if n_jobs != -1:
-        n_jobs = check_int(n_jobs, "n_jobs", owner, 1)
+    if not (is_int(n_jobs) and (n_jobs == -1 or 1 <= n_jobs <= MAX_JOBS)):
+        raise fail("n_jobs", owner, f"-1 (every core) or an int in [1, {MAX_JOBS}]", n_jobs)
+    n_jobs = int(n_jobs)
+    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
+        raise fail("cache_dir", owner, "a folder (a str or a path), or None", cache_dir)
     max_failed = check_real(max_failed, "max_failed", owner, 0, 1, high_open=True)
     if budget is not None:
         budget = check_real(budget, "budget", owner, 0, None, low_open=True)
@@ -265,7 +289,7 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
                        hint=f"{type(objective).__name__} cannot be re-seeded; SklearnCV tasks can.")
     # Once, before any configuration is evaluated (parsed per configuration it was 15 % of a cheap build).
     goal = Direction.parse(getattr(objective, "direction", "minimize"), "objective.direction", owner)
-    levels = grid_of(space, resolution)
+    levels = _levels(space, resolution, owner)
     shape = tuple(len(v) for v in levels)
     codes = np.stack(np.unravel_index(np.arange(math.prod(shape)), shape), axis=1)
     configs = [space.complete({p.name: levels[k][c] for k, (p, c) in enumerate(zip(space, row, strict=True))})
@@ -345,10 +369,19 @@ class LandscapeObjective:
 
     def index_of(self, params: Mapping[str, Any]) -> int:
         """The grid index of the configuration nearest to ``params`` (see :meth:`Landscape.index_of`)."""
-        return self.landscape.index_of(self.space.validate(params))
+        return self._index(params, "LandscapeObjective.index_of")
 
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
-        return float(self._goal.to_value(self.landscape.losses[self.index_of(params)]))
+        return float(self._goal.to_value(self.landscape.losses[self._index(params, "LandscapeObjective")]))
+
+    def _index(self, params: Any, owner: str) -> int:
+        """:meth:`index_of`, a refusal of ``params`` naming ``owner`` (what the person called) with
+        the space's reason, not the space's own method."""
+        try:
+            return self.landscape.index_of(self.space.validate(params))
+        except InvalidParameterError as error:
+            raise fail("params", owner, "a configuration of the landscape's search space", params,
+                       hint=f"The space refuses it: {error}") from None
 
     def __repr__(self) -> str:
         return f"LandscapeObjective({self.landscape.n} configurations of {self.landscape.names})"

@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_real, check_size, fail, is_real, shown
+from .._validation import check_int, check_one_of, check_real, fail, is_real, seed_to_int, shown
+from ..exceptions import InvalidParameterError
 from ..space import Float, Int, SearchSpace
 from .build import build_landscape
 from .compare import best_trained, train_test_agreement
 from .graph import Landscape
-from .metrics import MAX_VALUES, null_zscores, profile, similarity
+from .metrics import check_shuffles, null_zscores, profile, similarity
 
 __all__ = ["MODELS", "DATASETS", "EASY_FDC", "NULL_METRICS", "Claim", "Findings", "paper_task", "paper_landscapes",
            "check_findings"]
@@ -66,15 +67,18 @@ def paper_task(model: str, dataset: str, *, seed: int = 0, cv: int = 3) -> Any:
     bundled dataset; its budgets are fractions of the training samples."""
     from ..objectives.sklearn_cv import SklearnCV
 
-    if model not in MODELS:
-        raise fail("model", "paper_task", f"one of {list(MODELS)}", model)
-    if dataset not in _LOADERS:
-        raise fail("dataset", "paper_task", f"one of {list(_LOADERS)}", dataset)
+    check_one_of(model, "model", "paper_task", list(MODELS))  # a list: `[] in MODELS` hashed it
+    check_one_of(dataset, "dataset", "paper_task", list(_LOADERS))
     import sklearn.datasets
 
     X, y = getattr(sklearn.datasets, _LOADERS[dataset])(return_X_y=True)
     estimator, space = MODELS[model][0]()
-    return SklearnCV(estimator, X, y, space, cv=cv, scoring="accuracy", seed=seed, name=f"{model} on {dataset}")
+    seed, cv = seed_to_int(seed, "paper_task"), check_int(cv, "cv", "paper_task", 2)
+    try:
+        return SklearnCV(estimator, X, y, space, cv=cv, scoring="accuracy", seed=seed, name=f"{model} on {dataset}")
+    except InvalidParameterError as error:  # more folds than a class has samples: named as typed here
+        raise fail("cv", "paper_task", f"a number of folds {dataset!r} allows", cv,
+                   hint=f"SklearnCV refuses it: {error}") from None
 
 
 def paper_landscapes(models: Iterable[str] = tuple(MODELS), datasets: Iterable[str] = DATASETS,
@@ -226,8 +230,10 @@ def check_findings(landscapes: Mapping[tuple[str, str, float], Landscape], *, n_
                             "builds them).")
     # null_zscores's memory limit, checked here: the user typed n_shuffles in this call.
     largest = max(land.n for land in landscapes.values())
-    n_shuffles = check_size(n_shuffles, "n_shuffles", "check_findings", 2, largest, MAX_VALUES, "losses")
+    n_shuffles = check_shuffles(n_shuffles, largest, "check_findings")
+    seed = seed_to_int(seed, "check_findings")  # an int: every landscape's null model starts from it
     majority = check_real(majority, "majority", "check_findings", 0, 1, low_open=True)
+    tolerance = check_real(tolerance, "tolerance", "check_findings", 0, None)
     z = check_real(z, "z", "check_findings", 0, None)
     full: dict[tuple[str, str], float] = {}
     for model, dataset, budget in landscapes:

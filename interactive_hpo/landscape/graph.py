@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, fail, float_array
+from .._validation import as_finite, check_int, check_one_of, fail, float_array
 
-__all__ = ["MAX_EDGES", "Landscape", "check_edges"]
+__all__ = ["MAX_EDGES", "Landscape", "check_edges", "grid_losses"]
 
 #: The most neighbour pairs a landscape's graph may have. The metrics hold about 130 bytes a pair
 #: (both orientations, sorted, and the losses at their ends; measured: the 5.4 million pairs of a
@@ -41,6 +41,38 @@ def check_edges(shape: Sequence[int], ordered: Sequence[bool], name: str, owner:
         raise fail(name, owner, f"small enough for a grid of at most {MAX_EDGES:,} neighbour pairs", value,
                    hint=f"The grid {' x '.join(map(str, shape))} has {pairs:,}: a categorical of c choices links each "
                         "configuration to c - 1 others.")
+
+
+def _is_sequence(value: Any) -> bool:
+    """Whether ``value`` holds several values in order: not text, a mapping, a number or a 0-d
+    array (which is iterable to Python's eyes, and raises when iterated)."""
+    return isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping)) \
+        and getattr(value, "ndim", 1) != 0
+
+
+def _items(value: Any, name: str, rule: str) -> tuple[Any, ...]:
+    """``value`` (argument ``name`` of :class:`Landscape`) as a tuple if it is a sequence, else
+    the error stating ``rule``."""
+    if not _is_sequence(value):
+        raise fail(name, "Landscape", rule, value)
+    return tuple(value)
+
+
+def grid_losses(values: Any, shape: tuple[int, ...], name: str, owner: str) -> np.ndarray:
+    """``values`` (argument ``name`` of ``owner``) as read-only losses of shape (n,), one per
+    configuration of the grid ``shape``: given flat or in the grid's own shape (another shape of
+    the same size would be read in the wrong order), all finite."""
+    n = math.prod(shape)
+    rule = f"one loss per configuration of the grid {shape} ({n} in all)"
+    losses = float_array(values, name, owner, rule)
+    if losses.shape not in ((n,), shape):
+        raise fail(name, owner, rule, values if losses.ndim < 2 else f"an array of shape {losses.shape}")
+    if not np.all(np.isfinite(losses)):
+        raise fail(name, owner, "finite numbers (give failed configurations a bad, finite loss)",
+                   f"{int(np.sum(~np.isfinite(losses)))} non-finite values")
+    losses = losses.reshape(-1).copy()  # a copy: freezing it must not freeze the caller's array
+    losses.flags.writeable = False
+    return losses
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,32 +119,31 @@ class Landscape:
     info: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        if not all(isinstance(v, Iterable) and not isinstance(v, (str, bytes)) for v in self.levels):
-            raise fail("levels", "Landscape", "one sequence of levels per name", self.levels)
-        names, levels, ordered = tuple(self.names), tuple(tuple(v) for v in self.levels), tuple(self.ordered)
-        if not names or len(levels) != len(names) or len(ordered) != len(names):
-            raise fail("levels", "Landscape", "one sequence of levels and one ordered flag per name",
+        owner = "Landscape"
+        names = _items(self.names, "names", "distinct names (str), one per parameter")
+        if not names or not all(isinstance(name, str) for name in names) or len(set(names)) != len(names):
+            raise fail("names", owner, "distinct names (str), one per parameter", self.names)
+        levels = _items(self.levels, "levels", "one sequence of levels per name")
+        if not all(_is_sequence(v) for v in levels):
+            raise fail("levels", owner, "one sequence of levels per name", self.levels)
+        levels = tuple(tuple(v) for v in levels)
+        ordered = _items(self.ordered, "ordered", "one bool per name (False for a categorical)")
+        if not all(isinstance(flag, (bool, np.bool_)) for flag in ordered):  # "no" would read as True
+            raise fail("ordered", owner, "one bool per name (False for a categorical)", self.ordered)
+        ordered = tuple(bool(flag) for flag in ordered)
+        if len(levels) != len(names) or len(ordered) != len(names):
+            raise fail("levels", owner, "one sequence of levels and one ordered flag per name",
                        f"{len(names)} names, {len(levels)} level sequences, {len(ordered)} flags")
         if any(len(v) < 2 for v in levels):
-            raise fail("levels", "Landscape", "at least two levels per parameter", [len(v) for v in levels])
+            raise fail("levels", owner, "at least two levels per parameter", [len(v) for v in levels])
         shape = tuple(len(v) for v in levels)
-        check_edges(shape, ordered, "levels", "Landscape", shape)  # before a metric lists them
-        rule = f"one loss per configuration of the grid {shape} ({math.prod(shape)} in all)"
-        losses = float_array(self.losses, "losses", "Landscape", rule).reshape(-1)
-        if losses.size != math.prod(shape):
-            raise fail("losses", "Landscape", rule, f"an array of {losses.size}")
-        if not np.all(np.isfinite(losses)):
-            raise fail("losses", "Landscape", "finite numbers (give failed configurations a bad, finite loss)",
-                       f"{int(np.sum(~np.isfinite(losses)))} non-finite values")
-        losses.flags.writeable = False
-        others = {}
-        for kind, values in dict(self.others).items():
-            values = np.asarray(values, dtype=float).reshape(-1)
-            if values.shape != losses.shape or not np.all(np.isfinite(values)):
-                raise fail("others", "Landscape", f"finite losses of shape ({losses.size},) for every kind",
-                           f"{kind!r}: {values.size} values, {int(np.sum(~np.isfinite(values)))} non-finite")
-            values.flags.writeable = False
-            others[str(kind)] = values
+        check_edges(shape, ordered, "levels", owner, shape)  # before a metric lists them
+        losses = grid_losses(self.losses, shape, "losses", owner)
+        if not isinstance(self.others, Mapping) or not isinstance(self.info, Mapping):
+            wrong = "others" if not isinstance(self.others, Mapping) else "info"
+            raise fail(wrong, owner, "a mapping (a dict)", getattr(self, wrong))
+        others = {str(kind): grid_losses(values, shape, f"others[{kind!r}]", owner)
+                  for kind, values in self.others.items()}
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "levels", levels)
         object.__setattr__(self, "ordered", ordered)
@@ -141,10 +172,16 @@ class Landscape:
         """Level index of every parameter of every configuration, shape (n, d)."""
         return np.stack(np.unravel_index(np.arange(self.n), self.shape), axis=1)
 
+    def _index(self, index: Any, owner: str) -> int:
+        """``index`` checked as a grid index, in [0, n): a negative one counted from the end read
+        as another configuration (``neighbours(-1)`` was empty), a float or an array as numpy's
+        IndexError."""
+        return check_int(index, "index", owner, 0, self.n - 1)
+
     def params(self, index: int) -> dict[str, Any]:
-        """The configuration at ``index`` as a params dict."""
-        return {name: self.levels[k][int(c)] for k, (name, c) in enumerate(zip(self.names, self.codes[index],
-                                                                                  strict=True))}
+        """The configuration at ``index`` (in [0, n)) as a params dict."""
+        codes = self.codes[self._index(index, "Landscape.params")]
+        return {name: self.levels[k][int(c)] for k, (name, c) in enumerate(zip(self.names, codes, strict=True))}
 
     def index_of(self, params: Mapping[str, Any]) -> int:
         """The grid index of the configuration nearest to ``params`` (one value per name).
@@ -213,7 +250,8 @@ class Landscape:
         return np.searchsorted(source, np.arange(self.n + 1))
 
     def neighbours(self, index: int) -> np.ndarray:
-        """Indices of the neighbours of configuration ``index``."""
+        """Indices of the neighbours of configuration ``index`` (in [0, n))."""
+        index = self._index(index, "Landscape.neighbours")
         _, target = self._adjacency
         return target[self._offsets[index]:self._offsets[index + 1]]
 
@@ -223,16 +261,17 @@ class Landscape:
 
     def distances(self, index: int) -> np.ndarray:
         """Distance of every configuration to ``index``, shape (n,): Manhattan on level indices of
-        ordered parameters plus Hamming on categorical ones."""
-        diff = self.codes - self.codes[index]
+        ordered parameters plus Hamming on categorical ones; ``index`` in [0, n)."""
+        diff = self.codes - self.codes[self._index(index, "Landscape.distances")]
         ordered = np.array(self.ordered)
         return np.abs(diff[:, ordered]).sum(axis=1) + (diff[:, ~ordered] != 0).sum(axis=1)
 
     def with_losses(self, losses: Sequence[float] | np.ndarray) -> Landscape:
         """The same grid with other losses (a shuffled null model, say); ``others`` are dropped
         (they belong to the old losses), ``space`` and ``info`` kept."""
-        return Landscape(self.names, self.levels, self.ordered, np.asarray(losses, dtype=float), self.space,
-                         info=self.info)
+        return Landscape(self.names, self.levels, self.ordered, grid_losses(losses, self.shape, "losses",
+                                                                            "Landscape.with_losses"),
+                         self.space, info=self.info)
 
     def other(self, kind: str) -> Landscape:
         """The landscape of another kind of loss on this grid: ``"train"``, ``"test"``, ...
@@ -244,8 +283,7 @@ class Landscape:
         >>> land.other("train").optimum, sorted(land.other("train").others)
         (1, ['valid'])
         """
-        if kind not in self.others:
-            raise fail("kind", "Landscape.other", f"one of the landscape's other losses {sorted(self.others)}", kind)
+        check_one_of(kind, "kind", "Landscape.other", sorted(self.others), "the landscape's other losses")
         own = self.info.get("kind", "valid")
         others = {**{k: v for k, v in self.others.items() if k != kind}, own: self.losses}
         return Landscape(self.names, self.levels, self.ordered, self.others[kind], self.space, others=others,

@@ -17,16 +17,30 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import rankdata
 
-from .._validation import check_int, check_product, check_real, check_size, fail, float_array, generator_of
+from .._validation import (
+    check_bool,
+    check_int,
+    check_product,
+    check_real,
+    check_size,
+    fail,
+    float_array,
+    generator_of,
+    shown,
+)
 from .graph import Landscape
 
-__all__ = ["MAX_VALUES", "spearman", "fdc", "autocorrelation", "correlation_length", "assortativity", "local_optima",
+__all__ = ["MAX_SHUFFLES", "MAX_VALUES", "check_shuffles", "spearman", "fdc",
+           "autocorrelation", "correlation_length", "assortativity", "local_optima",
            "basins", "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
 
 
 #: The most losses a metric draws at once (random walks' steps, shuffled copies): 80 MB of
 #: floats. More is refused up front: ``n_walks=10**9`` asked numpy for 7.5 GB.
 MAX_VALUES = 10_000_000
+#: The most shuffles of a null model: each evaluates the metrics again (about 1 ms for all of them
+#: on a small grid), so the 500,000 that 18 configurations once allowed took many minutes.
+MAX_SHUFFLES = 1000
 
 
 def _losses(land: Landscape, losses: Any, owner: str) -> np.ndarray:
@@ -54,10 +68,13 @@ def _correlation(a: np.ndarray, b: np.ndarray, *, rank: bool = False) -> float:
     :func:`~interactive_hpo.landscape.check_findings`) nor BLAS dot products (a multithreaded
     ``a @ b`` took 6 ms on a busy 2-core machine); the same value in ~0.1 ms.
     """
-    if np.ptp(a) == 0 or np.ptp(b) == 0:
+    if a.min() == a.max() or b.min() == b.max():
         return math.nan
     if rank:
         a, b = rankdata(a), rankdata(b)
+    # Scaled into [-1, 1] first: the products of losses past 1e154 (finite, and accepted) overflowed
+    # to inf and the correlation came out NaN.
+    a, b = a / np.abs(a).max(), b / np.abs(b).max()
     a, b = a - a.mean(), b - b.mean()
     return float(np.clip((a * b).sum() / math.sqrt((a * a).sum() * (b * b).sum()), -1.0, 1.0))
 
@@ -150,6 +167,7 @@ def local_optima(land: Landscape, losses: Any = None, *, plateaus: bool = False)
     flat bad region is one plateau, not many optima.
     """
     values = _losses(land, losses, "local_optima")
+    plateaus = check_bool(plateaus, "plateaus", "local_optima")
     stuck = values[_best_neighbour(land, values)] >= values
     if not plateaus:
         return np.flatnonzero(stuck)
@@ -175,6 +193,7 @@ def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> di
         share of all configurations in the global optimum's basin).
     """
     values = _losses(land, losses, "basins")
+    plateaus = check_bool(plateaus, "plateaus", "basins")
     best = _best_neighbour(land, values)
     better = values[best] < values
     step = np.where(better, best, np.arange(land.n))
@@ -203,7 +222,11 @@ def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> di
 def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> np.ndarray:
     """Per configuration, the share of its neighbours whose loss is within ``epsilon``, shape (n,)."""
     epsilon = check_real(epsilon, "epsilon", "neutrality", 0, None)
-    values = _losses(land, losses, "neutrality")
+    return _neutrality(land, _losses(land, losses, "neutrality"), epsilon)
+
+
+def _neutrality(land: Landscape, values: np.ndarray, epsilon: float) -> np.ndarray:
+    """:func:`neutrality` of checked losses, shape (n,), and ``epsilon``."""
     source, target = land._adjacency
     close = np.abs(values[source] - values[target]) <= epsilon
     return np.bincount(source, weights=close, minlength=land.n) / land.degree()
@@ -212,8 +235,9 @@ def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) ->
 def neutrality_distance_correlation(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> float:
     """Spearman of per-configuration neutrality with distance to the optimum (negative: flatter
     near the optimum)."""
+    epsilon = check_real(epsilon, "epsilon", "neutrality_distance_correlation", 0, None)
     values = _losses(land, losses, "neutrality_distance_correlation")
-    return _correlation(neutrality(land, values, epsilon=epsilon),
+    return _correlation(_neutrality(land, values, epsilon),
                         land.distances(int(np.argmin(values))).astype(float), rank=True)
 
 
@@ -253,6 +277,8 @@ SCALARS: dict[str, Callable[..., float]] = {
 def profile(land: Landscape) -> dict[str, float]:
     """Every scalar metric, plus the correlation length, the proportion of local optima and the
     mean basin size."""
+    if not isinstance(land, Landscape):
+        raise fail("land", "profile", "a Landscape", land)
     out = {name: metric(land) for name, metric in SCALARS.items()}
     out["correlation_length"] = correlation_length(out["autocorrelation"]) if math.isfinite(
         out["autocorrelation"]) else math.nan
@@ -271,17 +297,17 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
     """
     if not isinstance(land, Landscape):
         raise fail("land", "null_zscores", "a Landscape", land)
-    n_shuffles = check_size(n_shuffles, "n_shuffles", "null_zscores", 2, land.n, MAX_VALUES, "losses")
+    n_shuffles = check_shuffles(n_shuffles, land.n, "null_zscores")
     rule = f"a name or a list of names from {list(SCALARS)}, or None"
     if metrics is None or isinstance(metrics, str):
         names = list(SCALARS) if metrics is None else [metrics]
-    elif isinstance(metrics, Iterable):
+    elif isinstance(metrics, Iterable) and np.ndim(metrics) == 1:  # a 0-d array is no list of names
         names = list(metrics)
     else:
         raise fail("metrics", "null_zscores", rule, metrics)
     for name in names:
-        if name not in SCALARS:
-            raise fail("metrics", "null_zscores", rule, metrics, hint=f"{name!r} is not one of them.")
+        if not isinstance(name, str) or name not in SCALARS:  # an array among them is unhashable
+            raise fail("metrics", "null_zscores", rule, metrics, hint=f"{shown(name, 60)} is not one of them.")
     rng = generator_of(seed, "null_zscores")
     shuffles = [rng.permutation(land.losses) for _ in range(n_shuffles)]
     out = {}
@@ -292,3 +318,10 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
         spread = float(np.nanstd(null))
         out[name] = (observed - float(np.nanmean(null))) / spread if spread > 0 else math.nan
     return out
+
+
+def check_shuffles(n_shuffles: Any, n: int, owner: str) -> int:
+    """``n_shuffles`` of a null model on ``n`` configurations, checked for ``owner``: at most
+    :data:`MAX_SHUFFLES`, and its ``n_shuffles n`` shuffled losses at most :data:`MAX_VALUES`."""
+    n_shuffles = check_int(n_shuffles, "n_shuffles", owner, 2, MAX_SHUFFLES)
+    return check_size(n_shuffles, "n_shuffles", owner, 2, n, MAX_VALUES, "losses")

@@ -154,7 +154,7 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0]).other("test"),
      "`kind` of Landscape.other must be one of the landscape's other losses []; got 'test'"),
     (lambda: Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0], others={"train": [1.0]}),
-     "`others` of Landscape must be finite losses of shape (2,) for every kind"),
+     "`others['train']` of Landscape must be one loss per configuration of the grid (2,) (2 in all); got [1.0]."),
     (lambda: similarity_matrix({"a": Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0])}),
      "`landscapes` of similarity_matrix must be a mapping of labels to at least two Landscapes"),
     (lambda: train_test_agreement(Landscape(("a",), ((1, 2),), (True,), [0.0, 1.0])),

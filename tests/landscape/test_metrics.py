@@ -139,8 +139,12 @@ def test_null_zscores_takes_one_metric_by_its_name():
      "`n_walks` and `length` of autocorrelation must be small enough together for at most 10,000,000 losses drawn at "
      "once (n_walks x length); got n_walks=1000000 and length=20, which make 20,000,000. Lower one of them."),
     (lambda: autocorrelation(SPHERE, n_walks=2, length=10**7), "got n_walks=2 and length=10000000, which make"),
-    (lambda: null_zscores(SPHERE, n_shuffles=10**9), "`n_shuffles` of null_zscores must be an int in [2, 123456]; "
-                                                     "got 1000000000. That is 81 losses each"),
+    # Fuzz round 5: 500,000 shuffles of 18 configurations passed the memory cap and took many minutes.
+    (lambda: null_zscores(SPHERE, n_shuffles=10**9), "`n_shuffles` of null_zscores must be an int in [2, 1000]; "
+                                                     "got 1000000000."),
+    (lambda: null_zscores(Landscape(("a", "b"), (tuple(range(150)),) * 2, (True, True), np.zeros(22_500)),
+                          n_shuffles=1000),
+     "`n_shuffles` of null_zscores must be an int in [2, 444]; got 1000. That is 22,500 losses each"),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
