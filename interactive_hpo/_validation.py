@@ -75,7 +75,7 @@ def float_array(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
     numeric (shape and finiteness are the caller's to check, with the same rule)."""
     try:
         return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an int past 1e308 is no float either
         raise fail(name, owner, rule, value) from None
 
 

@@ -90,13 +90,6 @@ values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.sa
                    arrays, points, objects)
 
 
-def int_too_large_for_a_float(error: BaseException) -> bool:
-    """The known gap in ``_validation.float_array`` (outside this room, reported): an int past 1e308
-    among numbers gets Python's OverflowError, not the package's error; the strict xfail below
-    pins it."""
-    return isinstance(error, OverflowError) and "int too large to convert to float" in str(error)
-
-
 def works(result) -> None:
     """An accepted call gives a result a person can read."""
     repr(result)
@@ -119,16 +112,11 @@ def test_an_analysis_works_or_refuses_naming_itself(case, value):
         message = str(error)
         assert re.match(rf"`[\w\[\]'`, ]+ of {re.escape(owner)} must be ", message), message
         return
-    except OverflowError as error:
-        if int_too_large_for_a_float(error):
-            return
-        raise
     works(result)
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="_validation.float_array lets OverflowError through "
-                                                              "(not this room's module; reported)")
 def test_an_int_too_large_for_a_float_is_refused_as_any_other_non_number():
+    # Python's OverflowError came through _validation.float_array before.
     with pytest.raises(InvalidParameterError, match="`losses` of quantile_importance must be"):
         A.quantile_importance(SPACE, X, [10**400] * len(X))
 
