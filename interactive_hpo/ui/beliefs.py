@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_int
 from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
@@ -81,6 +82,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     """What was known and believed when trial ``step`` was proposed; ``history`` is the
     study's present ``History``; ``objective`` as for :func:`present_belief` (the step's
     log-EHVI proposal's GP of that objective)."""
+    step = check_int(step, "step", "Lab.past", 0, len(study.trials) - 1)
     trial = study.trials[step]
     history = history if objective is None else objective_history(study, objective)
     known = study.finished_before(step)

@@ -24,7 +24,7 @@ from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
 from .beliefs import ShownBelief, past_belief, present_belief
-from .lab_objective import PlainCall
+from .lab_objective import PlainCall, check_switch
 
 __all__ = ["LabController", "LabEvent"]
 
@@ -149,6 +149,7 @@ class LabController:
     # -- stepping ----------------------------------------------------------------------------------
     def step(self) -> Trial:
         """Ask, evaluate and tell one trial (as the Step button does), in the present."""
+        self.check_idle("Step")
         with self._in_present():
             return self.study.step(self._call)
 
@@ -178,9 +179,13 @@ class LabController:
     def steps(self, n_trials: int) -> Iterator[Trial | None]:
         """Step up to ``n_trials`` times, yielding each trial; the caller may pause in between
         (the app's background run lets the kernel handle a Stop click there). A parallel run
-        also yields None every half second while no trial finishes, for the same reason. The run
-        starts in the present; a step viewed during the run (the slider moved) stays."""
+        also yields None every half second while no trial finishes, for the same reason. The run starts
+        in the present; a step viewed during it stays. Refused at once: a bad ``n_trials``, a run going on."""
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
+        self.check_idle("Run")
+        return self._steps(n_trials)
+
+    def _steps(self, n_trials: int) -> Iterator[Trial | None]:
         self._stop_requested = self._cancel_requested = False
         self.running = True
         try:
@@ -264,8 +269,10 @@ class LabController:
         ``fork@<step>``, plus its optimizer when that is not the one in charge at ``step`` (the
         Fork button always names one: "fork@6 bo" beside a main line of "bo" read as a switch),
         plus `` (2)``... when taken. A journaled study's branch gets its own journal."""
-        self._check_idle("Fork")
+        self.check_idle("Fork")
         step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
+        step = check_int(step, "step", "Lab.fork", 0, len(self.study.trials))
+        check_switch(self._call, optimizer, settings, "Lab.fork")
         then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
         # In the present, choosing the optimizer running is no switch; in the past it is (with the
         # settings given, not those of then). Whether it is the present is the step's to say, not
@@ -284,23 +291,23 @@ class LabController:
     def switch_branch(self, name: str, notes: list[str] | None = None) -> None:
         """Steer the branch ``name`` (one of :attr:`branches`), in its present; ``notes`` are what
         the Lab says about it (a new branch's sources left behind)."""
-        if name not in self.branches:
+        if not isinstance(name, str) or name not in self.branches:
             raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
-        self._check_idle("Switching branch")
+        self.check_idle("Switching branch")
         self.branch_name, self.viewing = name, None
         self._attach(self.branches[name])
         self.notes = list(notes or [])
         self._emit(LabEvent.BRANCH)
 
-    def _check_idle(self, action: str) -> None:
-        """Refuse an action that puts another study in charge while a run steps this one: the
-        run would go on in the other study (a look at another branch moved the rest of the run there).
-        After Stop, the message says to wait (it said "Click Stop" to someone who just had)."""
+    def check_idle(self, action: str) -> None:
+        """Refuse ``action`` while a run steps this study: one that puts another study in charge (a look
+        at another branch moved the rest of the run there), or a Step or Run from code (a second run ended
+        the first one's Reset guard). After Stop, it says to wait (not "Click Stop" to someone who had)."""
         if self.running:
             then = "The run is stopping: try again once the trials in progress have finished." \
                 if self._stop_requested else "Click Stop (it stops after the trial in progress), then try again."
-            raise TrialStateError(f"{action} is not possible while a run is in progress: the run would go on in "
-                                  f"the other study. {then}")
+            why = "the run steps this study" if action in ("Step", "Run") else "the run would go on in the other study"
+            raise TrialStateError(f"{action} is not possible while a run is in progress: {why}. {then}")
 
     def _start_over(self, study: Study, event: LabEvent) -> None:
         """Steer ``study``, a new one: the branches start again from it."""
@@ -350,7 +357,7 @@ class LabController:
         A journaled study keeps its journal; the new one gets a journal of its own beside it
         (``name-2.jsonl``, ...), so nothing done after the reset lives in memory only.
         """
-        self._check_idle("Reset")
+        self.check_idle("Reset")
         old = self.study
         settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
         storage = next_journal(old.storage)
@@ -365,11 +372,13 @@ class LabController:
 
     def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:
         """Continue with another optimizer; it learns from every finished trial first."""
+        check_switch(self._call, name, settings, "Lab.switch_optimizer")
         self.study.switch_optimizer(name, **dict(settings or {}))
 
     def change_settings(self, changed: Mapping[str, Any]) -> None:
         """Continue with the same optimizer, ``changed`` settings replacing its own (a what-if
         committed by a Step); nothing happens when ``changed`` is empty."""
+        check_switch(self._call, None, changed, "Lab.change_settings")
         if changed:
             optimizer = self.study.optimizer
             settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}
@@ -377,9 +386,11 @@ class LabController:
 
     def set_space(self, space: SearchSpace) -> Study:
         """Continue over an edited space: a new study holding the trials that still fit."""
+        if not isinstance(space, SearchSpace):
+            raise fail("space", "Lab.set_space", "a SearchSpace", space)
         if space == self.study.space:
             return self.study
-        self._check_idle("Applying a new search space")
+        self.check_idle("Applying a new search space")
         storage = next_journal(self.study.storage)
         remapped = remap_study(self.study, space, storage=storage)
         self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"

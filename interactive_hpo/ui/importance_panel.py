@@ -253,7 +253,7 @@ class ImportancePanel:
     def select(self, name: str | None) -> None:
         """Draw the partial dependence of ``name`` first (None: the two most important), as a
         click on its bar does; the importance is not recomputed."""
-        if name is not None and (self.study is None or name not in self.study.space.names):
+        if name is not None and (self.study is None or not isinstance(name, str) or name not in self.study.space.names):
             names = [] if self.study is None else self.study.space.names
             raise fail("name", "ImportancePanel.select", f"one of the parameters {names} or None", name)
         self.chosen = name

@@ -159,6 +159,7 @@ class Lab:
 
     def step(self) -> Trial:
         """One trial, as the Step button (a what-if in progress is committed first)."""
+        self.controller.check_idle("Step")  # before the what-if is committed: a refused Step changes nothing
         self._commit_what_if()
         return self.controller.step()
 
@@ -168,6 +169,7 @@ class Lab:
 
     def run(self, n_trials: int) -> list[Trial]:
         """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar)."""
+        self.controller.check_idle("Run")  # before the buttons change: a background run's stay as they are
         self._commit_what_if()
         self._set_running(True)
         try:

@@ -91,7 +91,7 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
             and all(isinstance(name, str) for name in names):
         directions = dict(zip(names, directions, strict=True))
     goals: dict[str, Any] = {"directions": directions} if directions is not None else \
-        {"direction": direction or getattr(first, "direction", "minimize")}
+        {"direction": getattr(first, "direction", "minimize") if direction is None else direction}
     several = directions is not None and Goals.parse(directions=directions, owner="Lab").multi
     path = None if storage is None else check_path(storage, "storage", "Lab")
     # The Lab's default optimizer is for a new study only (no journal, or an empty file): given to a

@@ -1,14 +1,17 @@
-"""The person's objective as the Lab's studies call it (:class:`PlainCall`)."""
+"""The person's objective as the Lab's studies call it (:class:`PlainCall`), and the optimizers
+it can serve (:func:`check_switch`)."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._validation import accepts_keyword
+from .._validation import accepts_keyword, fail, requires_keyword
+from ..optimizers.capabilities import Scheduler
+from ..optimizers.registry import available_optimizers, optimizer_class
 
-__all__ = ["PlainCall"]
+__all__ = ["PlainCall", "check_switch"]
 
 
 class PlainCall:
@@ -29,3 +32,23 @@ class PlainCall:
         if report is not None and accepts_keyword(self.objective, "report"):
             kwargs["report"] = report
         return self.objective(params, **kwargs)
+
+
+def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str) -> None:
+    """Refuse, before the study changes, a switch (or a fork) to ``optimizer`` whose trials ``call``
+    cannot run: a multi-fidelity scheduler for an objective without a ``budget`` keyword, another
+    optimizer for one that requires it (every Step after it was refused, naming ``Study.step``),
+    or ``settings`` that are not a dict (None: the optimizer's own)."""
+    if settings is not None and not isinstance(settings, Mapping):
+        raise fail("settings", owner, "a dict of the optimizer's settings, or None", settings)
+    if not isinstance(optimizer, str) or optimizer not in available_optimizers():
+        return  # the study names what is wrong with it
+    schedules = issubclass(optimizer_class(optimizer), Scheduler)
+    if schedules and not accepts_keyword(call, "budget"):
+        raise fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
+                   hint=f"{optimizer!r} evaluates configurations at budgets and the objective has no `budget` "
+                        "keyword: write objective(params, *, budget=None), or use a multi-fidelity objective.")
+    if not schedules and requires_keyword(call, "budget"):
+        raise fail("optimizer", owner, "a multi-fidelity scheduler (halving, hyperband, asha)", optimizer,
+                   hint="The objective requires `budget`, which other optimizers do not give: give it a default "
+                        "for the full budget, objective(params, *, budget=None).")

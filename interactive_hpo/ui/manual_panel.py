@@ -6,11 +6,12 @@ elsewhere ("Record with these values"), and the scoreboard counts whose trials a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
+from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
 from ..parameters import Categorical, Int, Parameter
@@ -140,9 +141,15 @@ class ManualPanel:
         return params, values
 
     def fill(self, params: dict[str, Any]) -> None:
-        """Put ``params`` in the form (a clicked point, to adjust and evaluate again)."""
-        for name, value in params.items():
-            self.fields[name].value = value
+        """Put ``params`` in the form (a clicked point, to adjust and evaluate again); those a
+        condition leaves inactive are left out. Checked first: a refusal leaves the form as it was."""
+        if not isinstance(params, Mapping) or not set(params) <= set(self.fields):
+            raise fail("params", "ManualPanel.fill", f"a dict with keys among {list(self.fields)}", params)
+        # The space's own message for a bad value (a TraitError before, and a KeyError for a name).
+        checked = self.space.complete({**{name: field.value for name, field in self.fields.items()}, **params})
+        for name in params:
+            if name in checked:
+                self.fields[name].value = checked[name]
 
     def update(self, trials: Sequence[Trial], direction: str) -> None:
         """Redraw the scoreboard (``direction``: the study's, for one objective)."""

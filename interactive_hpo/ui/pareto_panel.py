@@ -31,7 +31,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, is_int
 from ..direction import Direction
 from ..goals import Goals
 from ..pareto import MIN_SPAN
@@ -213,7 +213,10 @@ class ParetoPanel:
     def set_reference(self, reference: Sequence[float], origin: str = "set by hand") -> None:
         """Measure from ``reference`` (objective units, one per objective) from now on; ``origin``
         says where it came from, in the caption."""
-        point = np.asarray(reference, dtype=float)
+        try:
+            point = np.asarray(reference, dtype=float)
+        except (TypeError, ValueError):  # text, a dict: refused below, with the rule
+            point = np.array([np.nan])
         if point.shape != (self.goals.n,) or not np.isfinite(point).all():
             raise fail("reference", "ParetoPanel.set_reference", f"{self.goals.n} finite numbers, one per "
                        f"objective {list(self.goals.names)}", reference)
@@ -319,9 +322,9 @@ class ParetoPanel:
     # -- selecting a trial ------------------------------------------------------------------------------
     def select(self, number: int | None) -> None:
         """Select trial ``number`` (None: none), as a click on its point does."""
-        if number is not None and not 0 <= number < len(self.trials):
+        if number is not None and not (is_int(number) and 0 <= number < len(self.trials)):
             raise fail("number", "ParetoPanel.select", f"a trial number in [0, {len(self.trials)})", number)
-        self.selected = number
+        self.selected = None if number is None else int(number)  # an array([1]) stored failed every redraw
         self._refresh()
 
     def travel(self) -> None:

@@ -279,6 +279,8 @@ class SpaceEditor:
 
     def add_row(self, parameter: Parameter | None = None) -> ParameterRow:
         """Append a row for ``parameter`` (default: a float in [0, 1] with a fresh name ``x<k>``)."""
+        if parameter is not None and not isinstance(parameter, Parameter):
+            raise fail("parameter", "SpaceEditor.add_row", "a Float, Int or Categorical, or None", parameter)
         if parameter is None:
             taken = {row.name.value for row in self.rows}
             k = len(self.rows) + 1
@@ -291,6 +293,8 @@ class SpaceEditor:
 
     def remove_row(self, row: ParameterRow) -> None:
         """Remove ``row`` (an empty editor is allowed, and shows SearchSpace's own error)."""
+        if not any(row is mine for mine in self.rows):  # list.remove compares with ==, an error naming nothing
+            raise fail("row", "SpaceEditor.remove_row", "one of the editor's rows", row)
         self.rows.remove(row)
         row.close()
         self.refresh()

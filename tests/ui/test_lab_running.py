@@ -116,7 +116,24 @@ def test_an_objective_no_trial_could_call_is_refused_by_the_lab_not_failed_trial
     with pytest.raises(InvalidParameterError, match=r"`objective` of Lab must be a callable objective\(params\)"):
         Lab(Study(LINE, "random", seed=0), lambda: 1.0)
     lab = Lab(Study(LINE, "random", seed=0), quad)
-    lab.controller.switch_optimizer("asha", {"min_budget": 1 / 9})
-    with pytest.raises(InvalidParameterError, match="`objective` of Study.step must be an objective with a `budget`"):
-        lab.step()
-    assert lab.study.trials == []
+    # A scheduler for an objective without `budget`: refused by the switch (it was accepted, and every
+    # Step after it refused), the study still with its optimizer and stepping.
+    with pytest.raises(InvalidParameterError, match="`optimizer` of Lab.switch_optimizer must be an optimizer that "
+                                                    "runs the objective without a budget; got 'asha'"):
+        lab.controller.switch_optimizer("asha", {"min_budget": 1 / 9})
+    with pytest.raises(InvalidParameterError, match="`optimizer` of Lab.fork must be"):
+        lab.fork(0, "hyperband")
+    assert lab.study.optimizer.name == "random" and list(lab.branches) == ["main"]
+    lab.step()
+    assert [t.state.value for t in lab.study.trials] == ["COMPLETE"]
+
+
+def test_an_optimizer_without_budgets_is_refused_for_an_objective_that_requires_one():
+    def needs_budget(params, *, budget):
+        return (params["x"] - 1.0) ** 2 / budget
+
+    lab = Lab(Study(LINE, "asha", seed=0), needs_budget)
+    with pytest.raises(InvalidParameterError, match="`optimizer` of Lab.switch_optimizer must be a multi-fidelity "
+                                                    "scheduler"):
+        lab.controller.switch_optimizer("sobol")
+    assert lab.study.optimizer.name == "asha"
