@@ -341,6 +341,9 @@ CASES = [
      "`objective` of Study.step must be a callable objective(params) -> float; got 'train.py'."),
     ("subscriber that is not callable", lambda t: Study(SPACE).subscribe(None), InvalidParameterError,
      "`callback` of Study.subscribe must be a callable callback(event); got None."),
+    # It was read as no optimizer given: random search, silently.
+    ("empty optimizer name", lambda t: Study(SPACE, ""), InvalidParameterError,
+     "`optimizer` of Study must be one of ['asha', 'bo',"),
     ("negative seed", lambda t: Study(SPACE, seed=-1), InvalidParameterError,
      "`seed` of Study must be a non-negative int, a numpy.random.Generator or None; got -1."),
     ("grid with one level", lambda t: GridSearch(SPACE, resolution=1), InvalidParameterError,

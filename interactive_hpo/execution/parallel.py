@@ -42,7 +42,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, requires_keyword
@@ -53,7 +53,11 @@ from .worker import evaluate_remote, serialize
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["ParallelRunner", "RunSettings", "run_parallel"]
+__all__ = ["MAX_WORKERS", "ParallelRunner", "RunSettings", "run_parallel"]
+
+#: The most workers a run starts: each is a process (or a task an executor holds), and
+#: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
+MAX_WORKERS = 4096
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,8 @@ class RunSettings:
         needs workers: a running objective cannot be stopped from outside, so a trial that runs
         in this process could only be abandoned in a thread that keeps changing what it shares."""
         settings = cls(
-            n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1),
-            executor=executor,
+            n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1, MAX_WORKERS),
+            executor=executor if executor is None or _is_executor(executor) else _refuse_executor(executor, owner),
             trial_timeout=None if trial_timeout is None else check_real(trial_timeout, "trial_timeout", owner, 0.0,
                                                                         None, low_open=True),
             on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
@@ -117,14 +121,27 @@ def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[...,
     return objective
 
 
+def _is_dask_client(executor: Any) -> bool:
+    return hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
+
+
+def _is_executor(executor: Any) -> bool:
+    """Whether ``executor`` can run trials: a ``concurrent.futures``-style executor or a dask Client."""
+    return _is_dask_client(executor) or callable(getattr(executor, "submit", None))
+
+
+def _refuse_executor(executor: Any, owner: str) -> NoReturn:
+    raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+
+
 def _as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
     """A ``concurrent.futures`` executor, and how many tasks it runs at once if it says."""
-    if hasattr(executor, "get_executor") and hasattr(executor, "nthreads"):  # a dask.distributed.Client
+    if _is_dask_client(executor):
         # pure=False: the same configuration submitted twice (a re-queue) must run twice.
         return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
-    if callable(getattr(executor, "submit", None)):
+    if _is_executor(executor):
         return executor, executor_workers(executor)
-    raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+    _refuse_executor(executor, owner)
 
 
 def _process_pool(n_workers: int) -> cf.ProcessPoolExecutor:

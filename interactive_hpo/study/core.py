@@ -116,7 +116,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
         self._warm_start = WarmStart.read(warm_start, space, self.goals)
-        self.optimizer = self._build(optimizer or "random", optimizer_settings, index=0)
+        self.optimizer = self._build("random" if optimizer is None else optimizer, optimizer_settings, index=0)
         self._warm_start.check(self.optimizer)
         self._state = StudyState({"space": space.to_dict(), **self.goals.to_header(), "seed": self.seed,
                                   "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),

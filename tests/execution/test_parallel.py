@@ -139,7 +139,11 @@ def test_objective_errors_are_data_in_parallel_too():
 
 
 BAD_RUNS = [
-    ({"n_workers": 0}, "`n_workers` of Study.run must be an int in [1, inf); got 0."),
+    ({"n_workers": 0}, "`n_workers` of Study.run must be an int in [1, 4096]; got 0."),
+    # It reached multiprocessing as an OverflowError once the run had begun.
+    ({"n_workers": 10**14}, "`n_workers` of Study.run must be an int in [1, 4096]; got 100000000000000."),
+    ({"executor": "dask"}, "`executor` of Study.run must be a concurrent.futures-style executor (with submit) or a "
+                           "dask Client; got 'dask'."),
     ({"n_workers": 2, "on_worker_loss": "retry"},
      "`on_worker_loss` of Study.run must be one of ['fail', 'requeue']; got 'retry'."),
     ({"n_workers": 2, "on_interrupt": "ignore"},

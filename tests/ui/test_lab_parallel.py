@@ -93,6 +93,10 @@ def test_a_trial_past_the_timeout_fails_and_the_run_goes_on():
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"trial_timeout": 5}, r"`trial_timeout` of Lab must be None when trials run in this process"),
     ({"n_workers": 2, "on_worker_loss": "retry"}, r"`on_worker_loss` of Lab must be one of \['fail', 'requeue'\]"),
+    # Accepted, and refused by the first Run (naming Lab.run), or by multiprocessing as an OverflowError.
+    ({"executor": 3}, r"`executor` of Lab must be a concurrent.futures-style executor \(with submit\) or a dask "
+                      r"Client; got 3\."),
+    ({"n_workers": 10**14}, r"`n_workers` of Lab must be an int in \[1, 4096\]; got 100000000000000\."),
 ])
 def test_run_settings_are_refused_where_typed(kwargs, message):
     with pytest.raises(ValueError, match=message):
