@@ -74,8 +74,10 @@ def float_array(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
     """``value`` as a float array of any shape; a clear error stating ``rule`` if it is not
     numeric (shape and finiteness are the caller's to check, with the same rule)."""
     try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):  # an int past 1e308 is no float either
+        with warnings.catch_warnings():  # a complex array's imaginary part was dropped, with a warning only
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            return np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError, np.exceptions.ComplexWarning):  # an int past 1e308 is no float either
         raise fail(name, owner, rule, value) from None
 
 

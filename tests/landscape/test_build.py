@@ -196,6 +196,10 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
      "`levels` of Landscape must be one sequence of levels per name; got (3,)."),
     (lambda: Landscape(("a",), ((1, 2),), (True,), ["low", "high"]),
      "`losses` of Landscape must be one loss per configuration of the grid (2,) (2 in all); got ['low', 'high']."),
+    # numpy dropped the imaginary parts, with a ComplexWarning only.
+    (lambda: Landscape(("a",), ((1, 2),), (True,), np.array([1 + 2j, 3])),
+     "`losses` of Landscape must be one loss per configuration of the grid (2,) (2 in all); got "
+     "array([1.+2.j, 3.+0.j])."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
