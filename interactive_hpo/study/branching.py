@@ -120,7 +120,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
 
 def fork_study(study: Study, step: int, *, optimizer: str | None = None,
                optimizer_settings: Mapping[str, Any] | None = None,
-               storage: str | os.PathLike[str] | None = None) -> Remapped:
+               storage: str | os.PathLike[str] | None = None, owner: str = "fork_study") -> Remapped:
     """A branch of ``study`` from the moment trial ``step`` was asked: a new study holding the
     trials that had completed by then, in the order they finished, continued by ``optimizer``
     (default: the one in charge at that step, with its settings then, updated by
@@ -131,6 +131,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     curves. Other arguments as in :func:`remap_study` (``kept`` maps old to new numbers;
     ``dropped`` is empty: a fork keeps its space). The branch keeps the study's warm-start
     sources unless its optimizer does not use them (then ``dropped_sources`` lists them).
+    Errors name ``owner``: the function the person called (``Lab.fork`` calls this).
 
     Examples
     --------
@@ -142,7 +143,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     (5, 'sobol', 10)
     """
     n = len(study.trials)
-    step = check_int(step, "step", "fork_study", 0, n)  # n: now
+    step = check_int(step, "step", owner, 0, n)  # n: now
     spec: dict[str, Any]
     if step == n:
         spec, finished = {"name": study.optimizer.name, "settings": study.optimizer.settings()}, study.finish_order
@@ -154,7 +155,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
                               **(optimizer_settings or {})}
     complete = [study.trials[number] for number in finished]
     return _carry(study, study.space, optimizer, optimizer_settings, storage,
-                  [t for t in complete if t.state is TrialState.COMPLETE], "fork_study")
+                  [t for t in complete if t.state is TrialState.COMPLETE], owner)
 
 
 def next_journal(path: str | None) -> str | None:

@@ -279,7 +279,7 @@ class LabController:
         # the slider's: fork(4, "sobol") with the slider live continued with the optimizer of then.
         chosen = None if optimizer == then and step == len(self.study.trials) else optimizer
         forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
-                            storage=next_journal(self.study.storage))
+                            storage=next_journal(self.study.storage), owner="Lab.fork")
         branch = forked.study
         name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
                               taken=self.branches)[0]

@@ -51,7 +51,7 @@ def refused_clearly(error: BaseException, owner: str) -> None:
     checks it, the owner the user called (a study's own checks name the study's method)."""
     assert isinstance(error, (HPOError, ValueError, TypeError)), repr(error)
     assert NAMES_A_PARAMETER.search(str(error)), str(error)
-    assert f"of {owner} must" in str(error) or " of Study" in str(error) or "of fork_study" in str(error) \
+    assert f"of {owner} must" in str(error) or " of Study" in str(error) \
         or "search space" in str(error) or "SearchSpace" in str(error), str(error)
 
 

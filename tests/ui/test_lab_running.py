@@ -123,6 +123,8 @@ def test_an_objective_no_trial_could_call_is_refused_by_the_lab_not_failed_trial
         lab.controller.switch_optimizer("asha", {"min_budget": 1 / 9})
     with pytest.raises(InvalidParameterError, match="`optimizer` of Lab.fork must be"):
         lab.fork(0, "hyperband")
+    with pytest.raises(InvalidParameterError, match=r"`optimizer` of Lab.fork must be one of \['asha'"):
+        lab.fork(0, "magic")  # the fork's own check named fork_study, which the person never called
     assert lab.study.optimizer.name == "random" and list(lab.branches) == ["main"]
     lab.step()
     assert [t.state.value for t in lab.study.trials] == ["COMPLETE"]
