@@ -242,17 +242,24 @@ class SearchSpace:
         counts = self.level_counts(resolution)
         return self.conditions.with_branch_levels({p.name: p.levels(counts[p.name]) for p in self.params})
 
+    def grid_blocks(self, resolution: int | Mapping[str, int] = 5,
+                    owner: str = "SearchSpace.grid") -> list[dict[str, tuple]]:
+        """The grid of :meth:`grid_levels` as ``Conditions.blocks`` (products, each configuration
+        in exactly one), refused (naming ``owner``) when it has more than :data:`MAX_GRID_POINTS`
+        configurations: counted here, before any is listed."""
+        blocks = self.conditions.blocks(self.grid_levels(self.level_counts(resolution, owner)))
+        size = sum(math.prod(len(held) for held in block.values() if held) for block in blocks)
+        if size > MAX_GRID_POINTS:
+            raise fail("resolution", owner, f"small enough for at most {MAX_GRID_POINTS:,} configurations",
+                       resolution, hint=f"This grid has {size:,}; use fewer levels, or sample the space instead.")
+        return blocks
+
     def grid(self, resolution: int | Mapping[str, int] = 5) -> list[dict[str, Any]]:
         """Every combination of :meth:`grid_levels`, the first parameter varying slowest; in a
         conditional space each configuration once, with its active parameters only. At most
-        :data:`MAX_GRID_POINTS` of them (counted before any is listed)."""
-        blocks = self.conditions.blocks(self.grid_levels(resolution))
-        size = sum(math.prod(len(held) for held in block.values() if held) for block in blocks)
-        if size > MAX_GRID_POINTS:
-            raise fail("resolution", "SearchSpace.grid", f"small enough for at most {MAX_GRID_POINTS:,} configurations",
-                       resolution, hint=f"This grid has {size:,}; use fewer levels, or sample the space instead.")
+        :data:`MAX_GRID_POINTS` of them (:meth:`grid_blocks`)."""
         grid: list[dict[str, Any]] = []
-        for block in blocks:
+        for block in self.grid_blocks(resolution):
             names = [name for name, held in block.items() if held]
             grid.extend(dict(zip(names, combo, strict=True)) for combo in itertools.product(*(block[n] for n in names)))
         return grid

@@ -349,7 +349,8 @@ CASES = [
     ("grid with one level", lambda t: GridSearch(SPACE, resolution=1), InvalidParameterError,
      "`resolution` of GridSearch must be an int in [2, 1000000]; got 1."),
     ("grid too large", lambda t: GridSearch(SearchSpace([Float(f"x{i}", 0, 1) for i in range(10)]), resolution=5),
-     InvalidParameterError, "This grid has 9765625 points; use fewer levels or RandomSearch."),
+     InvalidParameterError, "`resolution` of GridSearch must be small enough for at most 1,000,000 configurations; "
+                            "got 5. This grid has 9,765,625; use fewer levels, or sample the space instead."),
     # Refused before a float's 10^8 levels are listed (that took 3 GB and a minute before the error).
     ("grid resolution a zero too many", lambda t: GridSearch(SPACE, resolution=10**8), InvalidParameterError,
      "`resolution` of GridSearch must be an int in [2, 1000000]; got 100000000."),

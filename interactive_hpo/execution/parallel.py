@@ -88,9 +88,11 @@ class RunSettings:
         """The settings, each checked with an error naming it and ``owner``. A ``trial_timeout``
         needs workers: a running objective cannot be stopped from outside, so a trial that runs
         in this process could only be abandoned in a thread that keeps changing what it shares."""
+        if executor is not None and not _is_executor(executor):
+            _refuse_executor(executor, owner)
         settings = cls(
             n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1, MAX_WORKERS),
-            executor=executor if executor is None or _is_executor(executor) else _refuse_executor(executor, owner),
+            executor=executor,
             trial_timeout=None if trial_timeout is None else check_real(trial_timeout, "trial_timeout", owner, 0.0,
                                                                         None, low_open=True),
             on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),

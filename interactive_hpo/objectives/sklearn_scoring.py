@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
 from .._validation import fail
 
 __all__ = ["check_scorer_fits", "check_scorer_targets"]
@@ -140,7 +142,6 @@ def check_scorer_targets(scorer: Any, scoring: Any, y: Any, owner: str, name: st
     scorer that declares no metric (a plain function), or one of scores or probabilities other
     than ROC AUC, passes: what it is given depends on the estimator.
     """
-    import numpy as np
     from sklearn import metrics
 
     func, kwargs = getattr(scorer, "_score_func", None), getattr(scorer, "_kwargs", None) or {}

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .._validation import check_bool, fail
+from .._validation import check_bool
 from ..conditions import INACTIVE_UNIT
-from ..space import MAX_GRID_POINTS, SearchSpace
+from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
 from .capabilities import MultiObjective
@@ -138,19 +138,16 @@ class GridSearch(Optimizer, MultiObjective):
         super().__init__(space, seed=seed)
         self.resolution = dict(resolution) if isinstance(resolution, Mapping) else resolution
         self.shuffle = check_bool(shuffle, "shuffle", "GridSearch")
-        # Validated here so a bad resolution is reported as GridSearch's, where the user typed it.
-        levels = space.grid_levels(space.level_counts(resolution, "GridSearch"))
         # The grid as blocks of products (one without conditions; in a conditional space one per
         # combination of parents' levels, an inactive coordinate held at INACTIVE_UNIT), so a
-        # configuration has one flat index and a million-point grid is never listed.
+        # configuration has one flat index and a million-point grid is never listed. A bad or too
+        # large resolution is refused as GridSearch's, where the user typed it.
+        blocks = space.grid_blocks(resolution, "GridSearch")
         self._blocks = [[np.array([p.to_unit(v) for v in block[p.name]]) if block[p.name] else
-                         np.array([INACTIVE_UNIT]) for p in space] for block in space.conditions.blocks(levels)]
+                         np.array([INACTIVE_UNIT]) for p in space] for block in blocks]
         self._shapes = [tuple(len(u) for u in block) for block in self._blocks]
         self._starts = np.cumsum([0] + [math.prod(shape) for shape in self._shapes])
         size = int(self._starts[-1])
-        if size > MAX_GRID_POINTS:
-            raise fail("resolution", "GridSearch", f"small enough for at most {MAX_GRID_POINTS} points",
-                       resolution, hint=f"This grid has {size} points; use fewer levels or RandomSearch.")
         order_rng = np.random.default_rng(self.seed)
         self._order = order_rng.permutation(size) if self.shuffle else np.arange(size)
         self._cursor = 0
