@@ -272,8 +272,8 @@ class LabController:
         self.check_idle("Fork")
         step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
         step = check_int(step, "step", "Lab.fork", 0, len(self.study.trials))
-        check_switch(self._call, optimizer, settings, "Lab.fork")
         then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
+        check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then)
         # In the present, choosing the optimizer running is no switch; in the past it is (with the
         # settings given, not those of then). Whether it is the present is the step's to say, not
         # the slider's: fork(4, "sobol") with the slider live continued with the optimizer of then.
@@ -378,7 +378,7 @@ class LabController:
     def change_settings(self, changed: Mapping[str, Any]) -> None:
         """Continue with the same optimizer, ``changed`` settings replacing its own (a what-if
         committed by a Step); nothing happens when ``changed`` is empty."""
-        check_switch(self._call, None, changed, "Lab.change_settings")
+        check_switch(self._call, None, changed, "Lab.change_settings", in_charge=self.study.optimizer.name)
         if changed:
             optimizer = self.study.optimizer
             settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}

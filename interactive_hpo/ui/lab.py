@@ -53,7 +53,8 @@ class Lab:
     ----------
     study_or_objective : Study or objective, optional
         ``Lab(objective)``: a new study over ``objective.space`` in ``objective.direction`` (or
-        ``objective.directions``: several objectives, as the ZDT and DTLZ problems declare).
+        ``objective.directions``: several objectives, as the ZDT and DTLZ problems declare);
+        ``Lab(objective, space=space)`` or ``Lab(space, objective)`` for a plain function.
         ``Lab(study, objective)``: steer an existing study (resumed from a journal, say).
         ``Lab(optuna_study, objective)``: look inside an Optuna study with our GP and go on
         stepping it (``objective(trial)`` is the Optuna objective; see

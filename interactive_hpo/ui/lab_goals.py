@@ -55,6 +55,9 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
     given; its default optimizer is "bo" for one objective and "parego" for several; it learns
     from the ``warm_start`` studies, if any (a given study keeps the sources it was made with).
     """
+    # Lab(space, objective), written as Study(space, ...) is: the space given first is ``space``.
+    if isinstance(first, SearchSpace) and space is None and callable(objective):
+        first, objective, space = objective, None, first
     if task is not None:
         if first is not None or objective is not None:
             raise fail("task", "Lab", "given alone (not with an objective or a study)", task)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._validation import accepts_keyword, fail, requires_keyword
 from ..optimizers.capabilities import Scheduler
-from ..optimizers.registry import available_optimizers, optimizer_class
+from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
 
 __all__ = ["PlainCall", "check_switch"]
 
@@ -34,15 +34,22 @@ class PlainCall:
         return self.objective(params, **kwargs)
 
 
-def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str) -> None:
+def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_charge: str | None = None) -> None:
     """Refuse, before the study changes, a switch (or a fork) to ``optimizer`` whose trials ``call``
     cannot run: a multi-fidelity scheduler for an objective without a ``budget`` keyword, another
     optimizer for one that requires it (every Step after it was refused, naming ``Study.step``),
-    or ``settings`` that are not a dict (None: the optimizer's own)."""
+    or ``settings`` that are not a dict (None: the optimizer's own) or name a keyword that
+    ``optimizer`` (None: ``in_charge``, which keeps its own) does not take. Errors name ``owner``
+    and its argument ``settings``: the study's own checks would name ``Study.switch_optimizer``
+    or ``fork_study``, which the person did not call."""
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("settings", owner, "a dict of the optimizer's settings, or None", settings)
-    if not isinstance(optimizer, str) or optimizer not in available_optimizers():
+    name = in_charge if optimizer is None else optimizer
+    if not isinstance(name, str) or name not in available_optimizers():
         return  # the study names what is wrong with it
+    check_settings(name, settings or {}, argument="optimizer", settings_argument="settings", owner=owner)
+    if optimizer is None:
+        return  # the optimizer in charge serves the objective already
     schedules = issubclass(optimizer_class(optimizer), Scheduler)
     if schedules and not accepts_keyword(call, "budget"):
         raise fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,

@@ -245,6 +245,9 @@ def test_lab_over_an_existing_study_and_a_bundled_task():
     study.run(quad, n_trials=2)
     lab = Lab(study, quad)
     assert lab.study is study and lab.status.value.startswith("Trials: 2")
+    # The space first, as Study(space, ...) is written: the same study as Lab(quad, space=LINE).
+    first = Lab(LINE, quad, optimizer="random", seed=0)
+    assert first.study.space is LINE and first._objective is quad
     pytest.importorskip("sklearn")
     task_lab = Lab(task="ridge_diabetes", seed=0, optimizer="random")
     assert task_lab.study.direction == "maximize" and "alpha" in task_lab.study.space.names[0]

@@ -125,6 +125,15 @@ def test_an_objective_no_trial_could_call_is_refused_by_the_lab_not_failed_trial
         lab.fork(0, "hyperband")
     with pytest.raises(InvalidParameterError, match=r"`optimizer` of Lab.fork must be one of \['asha'"):
         lab.fork(0, "magic")  # the fork's own check named fork_study, which the person never called
+    # A keyword the optimizer does not take: named as the person typed it (fork_study's argument
+    # is `optimizer_settings`, the study's switch is Study.switch_optimizer), the in-charge
+    # optimizer's keywords checked when none is named.
+    for call, owner in [(lambda: lab.fork(0, "sobol", {"bogus": 1}), "Lab.fork"),
+                        (lambda: lab.fork(0, None, {"bogus": 1}), "Lab.fork"),
+                        (lambda: lab.controller.switch_optimizer("sobol", {"bogus": 1}), "Lab.switch_optimizer"),
+                        (lambda: lab.controller.change_settings({"bogus": 1}), "Lab.change_settings")]:
+        with pytest.raises(InvalidParameterError, match=rf"`settings` of {owner} must be keywords among .*'bogus'"):
+            call()
     assert lab.study.optimizer.name == "random" and list(lab.branches) == ["main"]
     lab.step()
     assert [t.state.value for t in lab.study.trials] == ["COMPLETE"]
