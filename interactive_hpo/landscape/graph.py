@@ -58,6 +58,20 @@ def _items(value: Any, name: str, rule: str) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _repeated(values: tuple[Any, ...]) -> Any:
+    """The first value of ``values`` that equals an earlier one (1 and 1.0 are one level), or
+    None; values that cannot be hashed (arrays, lists) are not compared."""
+    seen: set[Any] = set()
+    for value in values:
+        try:
+            if value in seen:
+                return value
+            seen.add(value)
+        except TypeError:
+            return None
+    return None
+
+
 def grid_losses(values: Any, shape: tuple[int, ...], name: str, owner: str) -> np.ndarray:
     """``values`` (argument ``name`` of ``owner``) as read-only losses of shape (n,), one per
     configuration of the grid ``shape``: given flat or in the grid's own shape (another shape of
@@ -136,6 +150,13 @@ class Landscape:
                        f"{len(names)} names, {len(levels)} level sequences, {len(ordered)} flags")
         if any(len(v) < 2 for v in levels):
             raise fail("levels", owner, "at least two levels per parameter", [len(v) for v in levels])
+        for name, values in zip(names, levels, strict=True):
+            # A level given twice is one configuration at two grid points: index_of would snap to
+            # one of them, and the pair would count as neighbours of equal loss (a false plateau).
+            repeated = _repeated(values)
+            if repeated is not None:
+                raise fail("levels", owner, f"distinct levels of each parameter ({name!r} has {repeated!r} twice)",
+                           values)
         shape = tuple(len(v) for v in levels)
         check_edges(shape, ordered, "levels", owner, shape)  # before a metric lists them
         losses = grid_losses(self.losses, shape, "losses", owner)

@@ -124,6 +124,9 @@ def test_a_landscape_call_works_or_refuses_naming_itself(data):
     (lambda: L.Landscape(("a", "a"), ((0, 1), (0, 1)), (True, True), np.zeros(4)),  # (*) params() lost one
      "`names` of Landscape must be distinct names (str), one per parameter; got ('a', 'a')."),
     (lambda: L.Landscape(None, ((0, 1),), (True,), np.zeros(2)), "`names` of Landscape must be distinct names"),
+    # (*) one configuration at two grid points: index_of snapped to one, and the pair made a false plateau.
+    (lambda: L.Landscape(("a", "b"), ((0, 1), (2, 1, 2.0)), (True, True), np.zeros(6)),
+     "`levels` of Landscape must be distinct levels of each parameter ('b' has 2.0 twice); got (2, 1, 2.0)."),
     (lambda: L.Landscape(("a",), ((0, 1),), ("no",), np.zeros(2)),  # (*) read as ordered
      "`ordered` of Landscape must be one bool per name (False for a categorical); got ('no',)."),
     (lambda: L.Landscape(("a", "b"), ((0, 1, 2), (0, 1)), (True, True), np.zeros((2, 3))),  # (*) read transposed
