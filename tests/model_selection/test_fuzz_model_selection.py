@@ -154,9 +154,10 @@ def refused_clearly(error: BaseException, owner: str, name: str) -> None:
     if (owner, name) in SCIKIT_LEARNS and type(error).__module__.startswith(("builtins", "sklearn")) \
             and isinstance(error, (ValueError, TypeError)):
         return
-    # Reported to objectives/sklearn_checks.py, which nested_cv's checks share with SklearnCV: n_samples
-    # takes a 0-d array for a sequence ("len() of unsized object"), and check_labels lets scikit-learn's
-    # "Unknown label type" through. Pinned below (test_refusals_left_to_sklearn_checks).
+    # Reported to objectives/sklearn_checks.py, which nested_cv's checks share with SklearnCV: in check_data,
+    # n_samples takes a 0-d array for a sequence ("len() of unsized object") and numpy's TypeError from
+    # check_array passes (only its ValueError is ours); check_labels lets scikit-learn's "Unknown label type"
+    # through. Pinned below (test_refusals_left_to_sklearn_checks).
     if owner == "nested_cv" and (isinstance(error, TypeError) and raised_in(error, "check_data")
                                  or type(error) is ValueError and raised_in(error, "check_labels")):
         return
@@ -297,10 +298,13 @@ def test_input_errors(call, message):
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="objectives/sklearn_checks.py (not model selection's): n_samples and "
-                                       "check_labels; when fixed, drop this and the tolerance in refused_clearly")
-@pytest.mark.parametrize("arguments", [{"y": np.array(1.0)}, {"X": np.array(2.0)},  # TypeError: len() of unsized
-                                       {"y": np.linspace(0.0, 1.0, len(Y))}])  # ValueError: Unknown label type
+@pytest.mark.xfail(strict=True, reason="objectives/sklearn_checks.py (not model selection's): n_samples, check_data "
+                                       "and check_labels; when fixed, drop this and the tolerance in refused_clearly")
+@pytest.mark.parametrize("arguments", [
+    {"y": np.array(1.0)}, {"X": np.array(2.0)},  # TypeError: len() of unsized object
+    {"X": np.full((len(Y), 4), NotImplemented, dtype=object)},  # TypeError: float() argument must be ...
+    {"y": np.linspace(0.0, 1.0, len(Y))},  # ValueError: Unknown label type: continuous
+])
 def test_refusals_left_to_sklearn_checks(arguments):
     with pytest.raises(InvalidParameterError, match=r"`[Xy]` of nested_cv must be "):
         nested(**arguments)
