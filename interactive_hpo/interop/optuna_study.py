@@ -123,9 +123,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         Its settings (``{"n_initial": 5}``), for ``optimizer`` or the default one.
     storage : str or path, optional
         A new journal file for our study (an existing journal is refused: the trials would be
-        added twice). The study is built in memory first and then written whole: when the
-        import fails, no journal is left behind (a file created for it is removed; an empty
-        file given is left empty).
+        added twice). The study is built in memory first, written whole and resumed from the
+        journal, as ``Study.load(path)`` resumes it: when the import fails, no journal is left
+        behind (a file created for it is removed; an empty file given is left empty).
     drop_steps : bool
         Import a stepped range (``suggest_float(..., step=0.1)``) as the range without its step
         instead of refusing it.
@@ -189,7 +189,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
             left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
     _unread_attrs(optuna_study, kept, left_out)
     if path is not None:
-        study = _journaled(study, path, existed)
+        space, objectives = study.space, study.goals.study_arguments()
+        created_folders = _saved(study, path, existed)
+        del study  # let go before the replay builds its twin: both at once were a third of the peak memory
+        study = _resumed(space, objectives, path, existed, created_folders)
     for what, numbers in left_out.items():
         warn_user(f"from_optuna left out {what}{f': Optuna trials {_listed(numbers)}' if numbers else ''}.",
                   UserWarning)
@@ -268,13 +271,12 @@ def _goals(optuna_study: Any, owner: str) -> list[Direction] | dict[str, Directi
     return dict(zip(names, directions, strict=True))
 
 
-def _journaled(study: Study, path: Path, existed: bool) -> Study:
-    """``study``, built in memory, written to a new journal at ``path`` and resumed from it.
-
-    If writing or resuming fails, what this call wrote goes: a file it created is removed (and
-    the folders it created for it), an empty file that was there is emptied again.
-    """
-    created_folders = [folder for folder in path.parents if not folder.exists()]  # the deepest first
+def _saved(study: Study, path: Path, existed: bool) -> list[Path]:
+    """Write ``study``, built in memory, whole to a new journal at ``path`` (``Study.save``);
+    return the folders made for it, the deepest first. If writing fails, what this call wrote
+    goes: a file it created is removed (and those folders), an empty file that was there is
+    emptied again."""
+    created_folders = [folder for folder in path.parents if not folder.exists()]
     try:
         study.save(path)
     except InvalidParameterError:  # refused before writing: another process started a journal there meanwhile
@@ -282,15 +284,25 @@ def _journaled(study: Study, path: Path, existed: bool) -> Study:
     except BaseException:
         _discard(path, existed, created_folders)
         raise
+    return created_folders
+
+
+def _resumed(space: SearchSpace, objectives: dict[str, Any], path: Path, existed: bool,
+             created_folders: list[Path]) -> Study:
+    """The study journaled at ``path`` by :func:`_saved` over ``space``, with ``objectives``
+    (``Goals.study_arguments()``), resumed from it as ``Study.load(path)`` resumes one, without its
+    first read: ``load`` parses the whole journal for the space and goals of its first line,
+    which are in hand, before the study replays every line again. If resuming fails, the journal
+    goes as in :func:`_saved`."""
     try:
-        return Study.load(path)
+        return Study(space, **objectives, storage=path)
     except BaseException:
         _discard(path, existed, created_folders)
         raise
 
 
 def _discard(path: Path, existed: bool, created_folders: list[Path]) -> None:
-    """Undo a journal written at ``path`` by :func:`_journaled` (see there)."""
+    """Undo a journal written at ``path`` by :func:`_saved` (see there)."""
     if existed:
         with contextlib.suppress(FileNotFoundError):  # removed meanwhile: nothing to restore
             os.truncate(path, 0)

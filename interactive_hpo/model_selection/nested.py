@@ -18,6 +18,7 @@ import numpy as np
 
 from .._validation import check_int, fail, seed_to_int
 from ..exceptions import TrialStateError
+from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
@@ -144,7 +145,6 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     """
     from sklearn.base import is_classifier  # importing .search_cv first gave the install hint if missing
     from sklearn.utils import _safe_indexing
-    from sklearn.utils.validation import check_consistent_length
 
     owner = "nested_cv"
     estimator, quiet, estimator_params = task_or_estimator, (), None
@@ -162,9 +162,10 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         if data is None:
             raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
                        "X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes).")
-    check_consistent_length(X, y)
+    # Ours, not scikit-learn's words from inside: X the estimator takes, y as long, a regressor's finite.
+    check_data(X, y, estimator, owner)
     check_targets_read(scorer, scoring, y, owner)
-    _check_optimizer(optimizer, optimizer_settings, owner)
+    _check_optimizer(optimizer, optimizer_settings, space, owner)
     n_trials = check_int(n_trials, "n_trials", owner, 1)
     outer = check_int(outer, "outer", owner, 2)
     inner = check_int(inner, "inner", owner, 2)

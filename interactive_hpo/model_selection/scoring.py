@@ -41,7 +41,7 @@ def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace
     """
     if not names_several(scoring):
         return None
-    rule = "two or more scorers with distinct str names (one scorer: pass it alone)"
+    rule = "two or more scorers with distinct non-empty str names (one scorer: pass it alone)"
     typed = scoring  # errors show what the user typed, not the dict a list becomes
     if isinstance(scoring, (set, frozenset)):  # scikit-learn takes one; its order is not the user's to fix
         raise fail("scoring", owner, "a list of scorer names (or a dict from name to scorer)", scoring,
@@ -54,7 +54,7 @@ def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace
         if repeated:
             raise fail("scoring", owner, rule, typed, hint=f"{repeated[0]!r} appears twice.")
         scoring = {name: name for name in scoring}
-    if len(scoring) < 2 or not all(isinstance(k, str) for k in scoring):
+    if len(scoring) < 2 or not all(isinstance(k, str) and k for k in scoring):  # each names an objective of the study
         raise fail("scoring", owner, rule, typed)
     return {name: make_scorer(estimator, scorer, owner, space, estimator_params, f"scoring[{name!r}]")
             for name, scorer in scoring.items()}
@@ -76,7 +76,7 @@ def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bo
     """``refit``: a bool for one scorer; False or the name of one of several scorers."""
     if scorers is None or isinstance(refit, bool) and not refit:
         return check_bool(refit, "refit", owner)
-    if refit not in scorers:
+    if not isinstance(refit, str) or refit not in scorers:  # an array or a dict is no key (and unhashable)
         raise fail("refit", owner, f"False or the name of the score to refit the best by, one of {list(scorers)}",
                    refit, hint="With several scores there is no single best configuration: name the one that "
                                "decides (the study keeps the trade-off: study_.best_trials).")

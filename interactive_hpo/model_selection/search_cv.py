@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, fail, import_optional, seed_to_int, warn_user
-from ..exceptions import TrialStateError
+from ..exceptions import InvalidParameterError, TrialStateError
 from ..objectives.sklearn_checks import (
     Shown,
     check_estimator,
@@ -62,8 +62,11 @@ def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str
     return space, make_scorer(estimator, scoring, owner, space, estimator_params) if scorers is None else scorers
 
 
-def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> type[Any]:
-    """The class of the optimizer named, once the name and its settings are valid for a search."""
+def _check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: str) -> type[Any]:
+    """The class of the optimizer named, once the name and its settings are valid for a search
+    over ``space`` (their values too: the study that takes them is built only later, by ``fit``
+    and in each outer fold, where the optimizer's own error would name neither the argument nor
+    ``owner``)."""
     if not isinstance(optimizer, str):
         raise fail("optimizer", owner, f"a registered optimizer name (one of {available_optimizers()})", optimizer,
                    hint="Each search builds its own optimizer, so pass a name, not an instance.")
@@ -76,6 +79,11 @@ def _check_optimizer(optimizer: Any, settings: Any, owner: str) -> type[Any]:
         raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
                    hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
                         "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")
+    try:  # built and dropped: an optimizer fits nothing when built (well under a millisecond)
+        cls(space, **{"seed": 0, **(settings or {})})
+    except InvalidParameterError as error:
+        raise fail("optimizer_settings", owner, f"settings that {cls.__name__} ({optimizer!r}) takes", settings,
+                   hint=str(error)) from None
     return cls
 
 
@@ -255,7 +263,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                                      estimator_params=self.estimator_params)
         scorers = scorer if isinstance(scorer, dict) else None
         names = None if scorers is None else list(scorers)
-        optimizer = _check_optimizer(self.optimizer, self.optimizer_settings, owner)
+        optimizer = _check_optimizer(self.optimizer, self.optimizer_settings, space, owner)
         if scorers is not None and not issubclass(optimizer, MultiObjective):
             raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
                        self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "

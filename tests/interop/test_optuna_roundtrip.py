@@ -3,6 +3,7 @@ in SQLite, and a clear error for each thing our spaces cannot hold."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import warnings
@@ -443,6 +444,40 @@ def test_a_journal_import_continues_as_the_in_memory_one(tmp_path):
     journaled = from_optuna(theirs, "sobol", seed=3, storage=tmp_path / "imported.jsonl")
     assert [t.to_json() for t in journaled.trials] == [t.to_json() for t in in_memory.trials]
     assert journaled.storage is not None and journaled.ask().params == in_memory.ask().params
+
+
+def test_a_journal_import_is_the_in_memory_import_saved_and_loaded_with_its_journal_read_once(tmp_path, monkeypatch):
+    """storage= writes the file Study.save writes of the in-memory import and gives the study
+    Study.load gives of it; it reads the file once (it resumed with Study.load, which parsed every
+    line twice: once for the header, once to replay them: a third of the time at 10^4 trials)."""
+    from interactive_hpo.study import journal
+
+    theirs = tpe_study(None)
+    theirs.enqueue_trial({"lr": 0.01, "depth": 2, "kind": "tree"})  # the queue is journaled too
+    in_memory = from_optuna(theirs, "sobol", seed=3)
+    in_memory.save(tmp_path / "saved.jsonl")
+    decode, parsed = journal._decode, []
+    monkeypatch.setattr(journal, "_decode", lambda line: parsed.append(line) or decode(line))
+    path = tmp_path / "imported.jsonl"
+    journaled = from_optuna(theirs, "sobol", seed=3, storage=path)
+    monkeypatch.undo()
+    written = path.read_bytes().splitlines()
+    assert parsed == written
+
+    def same_file(lines):  # but for when it was created and which process asked the trials
+        return [{k: v for k, v in json.loads(line).items() if k not in ("created", "owner")} for line in lines]
+
+    assert same_file(written) == same_file((tmp_path / "saved.jsonl").read_bytes().splitlines())
+    loaded = Study.load(path)
+    for study in (journaled, loaded):
+        assert [t.to_json() for t in study.trials] == [t.to_json() for t in in_memory.trials]
+        assert (study.finish_order, study.queued, study.seed) == (in_memory.finish_order, in_memory.queued, 3)
+        assert study.space == in_memory.space and study.goals == in_memory.goals
+    assert journaled.state.header == loaded.state.header and journaled.state.events == loaded.state.events
+    assert repr(journaled.optimizer) == repr(loaded.optimizer)
+    asked = journaled.ask()  # appended to the same file, where the next load finds it
+    assert asked.params == in_memory.ask().params == {"lr": 0.01, "depth": 2, "kind": "tree"}
+    assert Study.load(path).trials[-1].to_json() == asked.to_json()
 
 
 def test_a_non_finite_constraint_makes_the_trial_failed_with_the_reason(tmp_path):

@@ -313,11 +313,11 @@ CASES = [
      "`space` of HPOSearchCV must be a SearchSpace whose names are parameters of DecisionTreeClassifier; got "
      "['max_dept']. Unknown: 'max_dept' (did you mean 'max_depth'?)"),
     ("several scores repeated", lambda: fitted(scoring=["accuracy", "accuracy"], refit="accuracy"),
-     "`scoring` of HPOSearchCV must be two or more scorers with distinct str names (one scorer: pass it alone); got "
-     "['accuracy', 'accuracy']. 'accuracy' appears twice."),
+     "`scoring` of HPOSearchCV must be two or more scorers with distinct non-empty str names (one scorer: pass it "
+     "alone); got ['accuracy', 'accuracy']. 'accuracy' appears twice."),
     ("several scores, one given", lambda: fitted(scoring=["accuracy"]),
-     "`scoring` of HPOSearchCV must be two or more scorers with distinct str names (one scorer: pass it alone); got "
-     "['accuracy']."),
+     "`scoring` of HPOSearchCV must be two or more scorers with distinct non-empty str names (one scorer: pass it "
+     "alone); got ['accuracy']."),
     # A set is several scores to scikit-learn and to nested_cv, and was one bad scorer to HPOSearchCV
     # ("must be a scorer name ..."): both now ask scoring.names_several.
     ("several scores as a set", lambda: fitted(scoring={"accuracy"}),

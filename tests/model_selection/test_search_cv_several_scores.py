@@ -39,7 +39,7 @@ def test_several_scores_need_a_named_refit_and_an_optimizer_for_several_objectiv
         HPOSearchCV(SVC(), SPACE, optimizer="random", n_trials=2, cv=3, scoring=["accuracy", "f1_macro"]).fit(X, Y)
     with pytest.raises(InvalidParameterError, match="`optimizer` of HPOSearchCV must be an optimizer that serves"):
         HPOSearchCV(SVC(), SPACE, n_trials=2, cv=3, scoring=["accuracy", "f1_macro"], refit="accuracy").fit(X, Y)
-    with pytest.raises(InvalidParameterError, match="two or more scorers with distinct str names"):
+    with pytest.raises(InvalidParameterError, match="two or more scorers with distinct non-empty str names"):
         HPOSearchCV(SVC(), SPACE, optimizer="random", n_trials=2, cv=3, scoring={"acc": "accuracy"}).fit(X, Y)
     unrefit = HPOSearchCV(SVC(), SPACE, optimizer="random", n_trials=3, cv=3, seed=0, refit=False,
                           scoring={"acc": "accuracy", "bal": "balanced_accuracy"}).fit(X, Y)
