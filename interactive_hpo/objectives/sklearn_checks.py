@@ -38,7 +38,8 @@ def n_samples(data: Any, name: str, owner: str) -> int:
     shape = getattr(data, "shape", None)
     if shape is not None and len(shape) >= 1:
         return int(shape[0])
-    if isinstance(data, (str, bytes, Mapping)) or not hasattr(data, "__len__"):
+    # A 0-d array has a __len__ that raises ("len() of unsized object").
+    if isinstance(data, (str, bytes, Mapping)) or not hasattr(data, "__len__") or shape == ():
         rule = "an array-like of shape (n_samples, n_features)" if name == "X" else \
             "an array-like of shape (n_samples,)"
         raise fail(name, owner, rule, Shown(type(data).__name__))
@@ -298,7 +299,7 @@ def check_data(X: Any, y: Any, estimator: Any, owner: str) -> int:
     multi_output = rules.pop("multi_output")
     try:
         check_array(X, **rules, estimator=estimator, input_name="X")
-    except ValueError as error:
+    except (ValueError, TypeError) as error:  # TypeError: objects numpy cannot turn into numbers
         shape, text = getattr(X, "shape", None), str(error).strip()
         if "\narray=" in text:  # scikit-learn prints all of X there: keep its first and last sentences
             text = text.split("\narray=")[0].rstrip(":") + ". " + text.splitlines()[-1]
@@ -338,12 +339,20 @@ def check_targets(y: Any, multi_output: bool, owner: str) -> None:
 
 def check_labels(y: Any, owner: str) -> np.ndarray:
     """The classes of a classifier's ``y`` (shape (n_samples,) or (n_samples, n_outputs)), once it
-    holds class labels (scikit-learn's "Unknown label type" error otherwise) of at least two classes."""
+    holds class labels of at least two classes: not continuous numbers, complex numbers or a mix
+    of numbers and text, which scikit-learn's own check refuses in its words."""
     from sklearn.utils.multiclass import check_classification_targets
 
     labels = np.asarray(y)
-    check_classification_targets(labels)
-    classes = np.unique(labels)
+    try:
+        check_classification_targets(labels)
+        classes = np.unique(labels)
+    except (ValueError, TypeError) as error:  # TypeError: np.unique cannot order a mix it let through
+        raise fail("y", owner, "class labels of at least 2 classes (ints, strs or bools, one kind)",
+                   Shown(f"{type(y).__name__} of {labels.dtype} values"),
+                   hint=str(error).strip().splitlines()[0]) from None  # its first line: the next ones print y
+    if len(classes) == 0:
+        raise fail("y", owner, "class labels of at least 2 classes", Shown("no samples"))
     if len(classes) < 2:
         raise fail("y", owner, "class labels of at least 2 classes", Shown(f"one class, {classes.tolist()[0]!r}"),
                    hint="Every configuration would predict that class, so there is nothing to choose.")

@@ -143,23 +143,12 @@ PLAUSIBLE = {
 SCIKIT_LEARNS = {("HPOSearchCV", "X"), ("HPOSearchCV", "y")} | {(owner, name) for owner, name in CASES if "." in owner}
 
 
-def raised_in(error: BaseException, function: str) -> bool:
-    return any(frame.name == function for frame in traceback.extract_tb(error.__traceback__))
-
-
 def refused_clearly(error: BaseException, owner: str, name: str) -> None:
     """The package's error naming an argument of ``owner`` (a search whose every trial failed: why), or
     scikit-learn's where its estimator API says so."""
     message = str(error)
     if (owner, name) in SCIKIT_LEARNS and type(error).__module__.startswith(("builtins", "sklearn")) \
             and isinstance(error, (ValueError, TypeError)):
-        return
-    # Reported to objectives/sklearn_checks.py, which nested_cv's checks share with SklearnCV: in check_data,
-    # n_samples takes a 0-d array for a sequence ("len() of unsized object") and numpy's TypeError from
-    # check_array passes (only its ValueError is ours); check_labels lets scikit-learn's "Unknown label type"
-    # through. Pinned below (test_refusals_left_to_sklearn_checks).
-    if owner == "nested_cv" and (isinstance(error, TypeError) and raised_in(error, "check_data")
-                                 or type(error) is ValueError and raised_in(error, "check_labels")):
         return
     assert isinstance(error, HPOError), "".join(traceback.format_exception(error))
     if isinstance(error, TrialStateError):
@@ -298,13 +287,14 @@ def test_input_errors(call, message):
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="objectives/sklearn_checks.py (not model selection's): n_samples, check_data "
-                                       "and check_labels; when fixed, drop this and the tolerance in refused_clearly")
 @pytest.mark.parametrize("arguments", [
+    # Fuzz round 6, in objectives/sklearn_checks.py (nested_cv's checks, and SklearnCV's): each was numpy's
+    # or scikit-learn's error from inside.
     {"y": np.array(1.0)}, {"X": np.array(2.0)},  # TypeError: len() of unsized object
     {"X": np.full((len(Y), 4), NotImplemented, dtype=object)},  # TypeError: float() argument must be ...
     {"y": np.linspace(0.0, 1.0, len(Y))},  # ValueError: Unknown label type: continuous
+    {"y": Y + 1j},  # ValueError: Complex data not supported
 ])
-def test_refusals_left_to_sklearn_checks(arguments):
+def test_data_refused_by_the_shared_checks(arguments):
     with pytest.raises(InvalidParameterError, match=r"`[Xy]` of nested_cv must be "):
         nested(**arguments)

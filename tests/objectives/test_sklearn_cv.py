@@ -284,6 +284,10 @@ BAD_INPUTS = [
                                                 "4)) while a minimum of 1 is required by DecisionTreeClassifier."),
     ({"y": np.zeros(150)}, "`y` of SklearnCV must be class labels of at least 2 classes; got one class, 0.0. Every "
                            "configuration would predict that class, so there is nothing to choose."),
+    # Scikit-learn's words from inside before (and numpy's "len() of unsized object" for a 0-d array).
+    ({"y": np.linspace(0, 1, 150)}, "`y` of SklearnCV must be class labels of at least 2 classes (ints, strs or "
+                                    "bools, one kind); got ndarray of float64 values. Unknown label type: continuous."),
+    ({"y": np.array(1.0)}, "`y` of SklearnCV must be an array-like of shape (n_samples,); got ndarray."),
     ({"space": SearchSpace([Float("max_depth", 1, 6)])},
      "`space['max_depth']` of SklearnCV must be a parameter whose values DecisionTreeClassifier takes; got "
      "Float('max_depth', low=1.0, high=6.0, log=False). The 'max_depth' parameter of DecisionTreeClassifier must be "
