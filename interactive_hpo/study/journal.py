@@ -267,6 +267,16 @@ class Journal:
         with self.locked():
             return self.read_all()
 
+    def read_header(self) -> dict[str, Any]:
+        """The header alone (line 1, checked as :meth:`read` checks it), the events unread: what
+        opening a study needs first, in the same time at any length of journal."""
+        with self.locked():
+            self._handle.seek(0)
+            first = self._handle.readline()
+        if not first.endswith(b"\n"):  # the header alone, or no complete line: the whole read says which
+            return self.read()[0]
+        return self._checked([self._parse(first[:-1], 1)])[0]
+
     def read_all(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Under the lock: ``(header, events)`` of the whole file, checked (see :meth:`read_new`)."""
         self._rewind()

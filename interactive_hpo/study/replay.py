@@ -8,7 +8,6 @@ they finished, exactly as the live run told them; trials a crash left RUNNING be
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -343,9 +342,7 @@ def read_header(path: Any) -> dict[str, Any]:
     journal = Journal(check_path(path, "path", "Study.load"))
     if journal.is_empty():
         raise StorageError(f"{path} holds no journal (missing or empty file).")
-    with warnings.catch_warnings():  # of a cut-off last line: the study opening it next reads it again, and warns
-        warnings.simplefilter("ignore", RuntimeWarning)
-        header, _ = journal.read()
+    header = journal.read_header()  # line 1 only: the study opening the journal next reads it all
     check_header(header, path)
     try:
         space = SearchSpace.from_dict(header["space"])
