@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, fail, float_array
+from .._validation import check_bool, check_int, fail, float_array, seed_to_int
 from ..exceptions import InvalidParameterError
 from ..parameters import Float
 from ..space import SearchSpace
@@ -89,7 +89,12 @@ class Split:
 
     @classmethod
     def of(cls, X: np.ndarray, y: np.ndarray, seed: int, regression: bool) -> Split:
-        """Shuffle with ``seed`` and split 50 / 25 / 25 %."""
+        """Shuffle with ``seed`` and split 50 / 25 / 25 %.
+
+        ``X`` has shape (n, d) and ``y`` shape (n,), finite numbers with n >= 4 (every part gets
+        rows); ``y`` holds class indices (ints from 0) unless ``regression``.
+        """
+        X, y, seed = _check_data(X, y, seed, check_bool(regression, "regression", "Split.of"))
         order = np.random.default_rng(seed).permutation(len(X))
         n_train, n_val = len(X) // 2, len(X) // 4
         parts = np.split(order, [n_train, n_train + n_val])
@@ -105,6 +110,24 @@ class Split:
     def part(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
         """``(X, y)`` of the part "train", "val" or "test"."""
         return getattr(self, f"X_{name}"), getattr(self, f"y_{name}")
+
+
+def _check_data(X: Any, y: Any, seed: Any, regression: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """``X`` and ``y`` as float arrays and ``seed`` as an int, as :meth:`Split.of` takes them:
+    text was numpy's "only integer scalar arrays" error, a constant regression target and too
+    few rows gave NaN, and float class labels were truncated."""
+    owner = "Split.of"
+    rule = "an array of shape (n, d) of finite numbers, n >= 4 (rows for every part)"
+    features = _numbers(X, "X", owner, rule)
+    if features.ndim != 2 or len(features) < 4 or not np.all(np.isfinite(features)):
+        raise fail("X", owner, rule, X)
+    rule = f"an array of shape ({len(features)},) of " + ("finite numbers, not all equal" if regression
+                                                          else "class indices (ints from 0)")
+    labels = _numbers(y, "y", owner, rule)
+    if labels.shape != (len(features),) or not np.all(np.isfinite(labels)) or (
+            np.all(labels == labels[0]) if regression else np.any((labels < 0) | (labels != np.round(labels)))):
+        raise fail("y", owner, rule, y)
+    return features, labels, seed_to_int(seed, owner)
 
 
 class BilevelProblem:

@@ -23,7 +23,7 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.hypergradient import HypergradientDescent
 from ..optimizers.registry import optimizer_class
 from ..study.core import Study
-from .bilevel import MAX_STEPS, BilevelProblem, check_params, check_problem, check_solvable, check_steps
+from .bilevel import MAX_STEPS, BilevelProblem, check_losses, check_params, check_problem, check_solvable, check_steps
 from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
@@ -54,6 +54,14 @@ class ModeCosts:
 MAX_DESCENT_STEPS = 1000
 
 
+def _theta(problem: BilevelProblem, theta: Any, owner: str) -> np.ndarray:
+    """``theta`` checked for ``problem``, and the problem's losses checked there, under ``owner``
+    (not the hypergradient functions it calls, which the person did not)."""
+    theta = problem.check_theta(theta, owner)
+    check_losses(problem, torch.as_tensor(theta), owner)
+    return theta
+
+
 def _counts(values: Any, name: str, owner: str, low: int, times: int = 1) -> list[int]:
     """``values``, a non-empty list (or 1-D array) of ints of at least ``low``, whose sum, run
     ``times`` over, is at most :data:`~interactive_hpo.gradient.bilevel.MAX_STEPS` steps."""
@@ -76,7 +84,7 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
     benchmarks.
     """
     check_problem(problem, "mode_costs")
-    theta = problem.check_theta(theta, "mode_costs")
+    theta = _theta(problem, theta, "mode_costs")
     steps = np.array(_counts(horizons, "horizons", "mode_costs", 1))
     seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
     stored: dict[str, list[int]] = {"reverse": [], "forward": []}
@@ -96,12 +104,12 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     """Relative error ``||g_k - g|| / ||g||`` of :func:`implicit` after ``k`` iterations, per solver.
 
     The reference ``g`` is :func:`exact_ridge` for ridge, and conjugate gradient run to
-    convergence (as many iterations as there are weights) otherwise. Returns solver ->
+    convergence (as many iterations as there are weights, at most MAX_STEPS) otherwise. Returns solver ->
     ndarray of shape (len(iterations),). The error goes to zero but not always monotonically:
     the error's eigen-components decay at different rates and their sum can pass through zero.
     """
     check_solvable(check_problem(problem, "implicit_errors"), "implicit_errors")
-    theta = problem.check_theta(theta, "implicit_errors")
+    theta = _theta(problem, theta, "implicit_errors")
     # Checked before the solves, under this function's name: "cg" is one solver, not "c" and "g".
     names = [solvers] if isinstance(solvers, str) else as_list(solvers)
     if not isinstance(names, Sequence) or not names:
@@ -110,7 +118,7 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     counts = _counts(iterations, "iterations", "implicit_errors", 0, times=len(solvers))
     w = problem.solve(theta)
     reference = (exact_ridge(problem, theta) if isinstance(problem, RidgeProblem)
-                 else implicit(problem, theta, iterations=problem.n_weights, w=w)).gradient
+                 else implicit(problem, theta, iterations=min(problem.n_weights, MAX_STEPS), w=w)).gradient
     scale = np.linalg.norm(reference) or 1.0
     return {solver: np.array([np.linalg.norm(implicit(problem, theta, solver=solver, iterations=k, w=w).gradient
                                              - reference) / scale for k in counts]) for solver in solvers}
@@ -158,7 +166,7 @@ def neumann_rate(problem: BilevelProblem, theta: Any) -> NeumannRate:
     logistic regression has 31 weights.
     """
     check_solvable(check_problem(problem, "neumann_rate"), "neumann_rate")
-    theta_t = torch.as_tensor(problem.check_theta(theta, "neumann_rate"))
+    theta_t = torch.as_tensor(_theta(problem, theta, "neumann_rate"))
     w = problem.solve(theta_t)
     hessian = torch.func.hessian(problem.inner_loss)(w, theta_t)
     if not torch.isfinite(hessian).all():  # a training loss that diverged: eigvalsh failed to converge

@@ -30,6 +30,7 @@ from interactive_hpo.gradient import (  # noqa: E402
     LogisticProblem,
     MLPProblem,
     RidgeProblem,
+    Split,
     bilevel,
     exact_ridge,
     experiments,
@@ -52,6 +53,7 @@ RIDGE = RidgeProblem()
 MLP = MLPProblem(hidden=4, steps=3)
 LOGISTIC = LogisticProblem()
 OBJECTIVE = BilevelObjective(RIDGE)
+X, Y = np.arange(16.0).reshape(8, 2), np.array([0, 1] * 4)
 
 
 class NanLoss(RidgeProblem):
@@ -83,6 +85,7 @@ def objective_call(**arguments):
 
 #: The owner its errors must name -> (the call, good arguments by name); problems small, a few steps each.
 CALLS = {
+    "Split.of": (Split.of, {"X": X, "y": Y, "seed": 0, "regression": False}),
     "RidgeProblem": (RidgeProblem, {"per_feature": False, "features": "linear", "seed": 0}),
     "LogisticProblem": (LogisticProblem, {"dataset": "breast_cancer", "per_feature": False, "seed": 0}),
     "MLPProblem": (MLPProblem, {"hidden": 4, "steps": 3, "seed": 0}),
@@ -205,6 +208,11 @@ def test_a_gradient_tool_works_or_refuses_naming_itself(case, value):
     (lambda: compare_with_black_box(RIDGE, optimizer="hyperband"),  # Study.run's refusal, after the whole descent
      "`optimizer` of compare_with_black_box must be an optimizer that evaluates every configuration in full"),
     (lambda: MLPProblem(seed=2**64), "`seed` of MLPProblem must be a non-negative int below 2**63"),  # OverflowError
+    (lambda: Split.of([["a"]] * 4, Y[:4], 0, False), "`X` of Split.of must be an array of shape (n, d) of finite "
+                                                     "numbers, n >= 4 (rows for every part); got [['a'],"),  # TypeError
+    (lambda: Split.of(X[:3], Y[:3], 0, True), "`X` of Split.of must be an array of shape (n, d)"),  # (*) NaN targets
+    (lambda: Split.of(X, Y + 0.5, 0, False), "`y` of Split.of must be an array of shape (8,) of class indices (ints "
+                                             "from 0); got array([0.5,"),  # (*) truncated to 0 and 1
     # (*) a complex tensor lost its imaginary part with a warning only (an array of them was refused).
     (lambda: implicit(RIDGE, torch.zeros(1, dtype=torch.complex128)), "`theta` of implicit must be finite "
                                                                       "log-hyperparameters of shape (1,)"),
@@ -216,6 +224,9 @@ def test_a_gradient_tool_works_or_refuses_naming_itself(case, value):
                                                          "shape (110,)'."),
     (lambda: online_learning_rate(ListLoss(), steps=2), "`ListLoss.inner_loss(w, theta)` of online_learning_rate "
                                                         "must be a 0-d float tensor (the loss); got [0.5"),
+    (lambda: mode_costs(VectorLoss(), [0.0], [1]), "`VectorLoss.outer_loss(w)` of mode_costs must be"),  # reverse_mode
+    (lambda: Split.of(torch.zeros(3, 2, requires_grad=True), Y[:3], 0, False),  # torch's "Can't call numpy()"
+     "`X` of Split.of must be an array of shape (n, d) of finite numbers, n >= 4 (rows for every part); got tensor("),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
@@ -240,3 +251,11 @@ def test_the_neumann_rate_of_a_diverged_training_loss_is_nan():
     """Before: torch's eigh failed to converge on the NaN Hessian (LinAlgError)."""
     rate = neumann_rate(NanLoss(), [0.0])
     assert np.isnan(rate.radius) and np.isnan(rate.curvatures).all() and not rate.converges
+
+
+def test_implicit_errors_reference_stays_within_the_step_cap(monkeypatch):
+    """Before: the reference ran as many CG iterations as weights, so a problem with more weights
+    than MAX_STEPS was refused naming `iterations` of implicit, which the person never called."""
+    monkeypatch.setattr(bilevel, "MAX_STEPS", 20)  # fewer than logistic regression's 31 weights
+    monkeypatch.setattr(experiments, "MAX_STEPS", 20)
+    assert implicit_errors(LOGISTIC, [-3.0], iterations=[0], solvers="cg")["cg"].tolist() == [1.0]
