@@ -24,11 +24,18 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, fail, float_array
+from .._validation import check_bool, check_int, fail, float_array, seed_to_int
+from ..exceptions import InvalidParameterError
 from ..parameters import Float
 from ..space import SearchSpace
 
-__all__ = ["Split", "BilevelProblem", "check_problem", "check_solvable", "THETA_SLACK"]
+__all__ = ["Split", "BilevelProblem", "check_problem", "check_losses", "check_solvable", "check_params", "check_steps",
+           "MAX_STEPS", "THETA_SLACK"]
+
+#: The most gradient steps (or solver iterations) one call runs: each is a pass over the training
+#: data in Python, 1 ms (ridge) to 5 ms (the MLP of 32 units) here, so 10,000 are seconds to a
+#: minute, and a typo of 10**9 would run for days (or, unrolled, fill memory).
+MAX_STEPS = 10_000
 
 #: How far outside its bounds, in log units (1 %), a problem trains or solves at ``theta``: room
 #: for finite differences at a bound, too little to destabilize training, whose step size is set
@@ -36,6 +43,32 @@ __all__ = ["Split", "BilevelProblem", "check_problem", "check_solvable", "THETA_
 THETA_SLACK = 0.01
 #: Slack for ``theta`` elsewhere: rounding only (``np.log`` of a bound is the bound).
 _ROUNDING = 1e-9
+
+
+def check_steps(steps: Any, name: str, owner: str, low: int = 1) -> int:
+    """``steps`` as an int in ``[low, MAX_STEPS]``: a count of gradient steps or iterations."""
+    return check_int(steps, name, owner, low, MAX_STEPS)
+
+
+def check_params(space: SearchSpace, params: Any, name: str, owner: str) -> dict[str, Any]:
+    """``params`` validated by ``space``; the space's reason if it refuses them, under the name
+    and the function the person gave them to (not "of SearchSpace")."""
+    try:
+        return space.validate(params)
+    except InvalidParameterError as error:
+        raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)", params,
+                   hint=f"The space refuses it: {error}") from None
+
+
+def _numbers(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
+    """``value``, a tensor or anything numpy reads, as a float array; a complex one is refused
+    (``.numpy()`` kept its imaginary part until ``astype(float)`` dropped it, with a warning only)."""
+    if not isinstance(value, torch.Tensor):
+        return float_array(value, name, owner, rule)
+    try:
+        return float_array(value.detach().cpu().tolist(), name, owner, rule)
+    except InvalidParameterError:
+        raise fail(name, owner, rule, value) from None  # the tensor given, not the list read from it
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,7 +89,12 @@ class Split:
 
     @classmethod
     def of(cls, X: np.ndarray, y: np.ndarray, seed: int, regression: bool) -> Split:
-        """Shuffle with ``seed`` and split 50 / 25 / 25 %."""
+        """Shuffle with ``seed`` and split 50 / 25 / 25 %.
+
+        ``X`` has shape (n, d) and ``y`` shape (n,), finite numbers with n >= 4 (every part gets
+        rows); ``y`` holds class indices (ints from 0) unless ``regression``.
+        """
+        X, y, seed = _check_data(X, y, seed, check_bool(regression, "regression", "Split.of"))
         order = np.random.default_rng(seed).permutation(len(X))
         n_train, n_val = len(X) // 2, len(X) // 4
         parts = np.split(order, [n_train, n_train + n_val])
@@ -72,6 +110,24 @@ class Split:
     def part(self, name: str) -> tuple[torch.Tensor, torch.Tensor]:
         """``(X, y)`` of the part "train", "val" or "test"."""
         return getattr(self, f"X_{name}"), getattr(self, f"y_{name}")
+
+
+def _check_data(X: Any, y: Any, seed: Any, regression: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """``X`` and ``y`` as float arrays and ``seed`` as an int, as :meth:`Split.of` takes them:
+    text was numpy's "only integer scalar arrays" error, a constant regression target and too
+    few rows gave NaN, and float class labels were truncated."""
+    owner = "Split.of"
+    rule = "an array of shape (n, d) of finite numbers, n >= 4 (rows for every part)"
+    features = _numbers(X, "X", owner, rule)
+    if features.ndim != 2 or len(features) < 4 or not np.all(np.isfinite(features)):
+        raise fail("X", owner, rule, X)
+    rule = f"an array of shape ({len(features)},) of " + ("finite numbers, not all equal" if regression
+                                                          else "class indices (ints from 0)")
+    labels = _numbers(y, "y", owner, rule)
+    if labels.shape != (len(features),) or not np.all(np.isfinite(labels)) or (
+            np.all(labels == labels[0]) if regression else np.any((labels < 0) | (labels != np.round(labels)))):
+        raise fail("y", owner, rule, y)
+    return features, labels, seed_to_int(seed, owner)
 
 
 class BilevelProblem:
@@ -110,10 +166,11 @@ class BilevelProblem:
         """Every hyperparameter at the geometric middle of its range (the centre of the log box)."""
         return {n: float(np.sqrt(lo * hi)) for n, lo, hi in zip(self.names, self.low, self.high, strict=True)}
 
-    def theta(self, params: Mapping[str, Any]) -> np.ndarray:
-        """Log coordinates, shape (h,), of ``params`` (validated against :attr:`space`)."""
-        values = self.space.validate(params)
-        return np.log([values[name] for name in self.names])
+    def theta(self, params: Mapping[str, Any], name: str = "params", owner: str = "BilevelProblem.theta") -> np.ndarray:
+        """Log coordinates, shape (h,), of ``params`` (validated against :attr:`space`; an error
+        names argument ``name`` of ``owner``, the function the person called)."""
+        values = check_params(self.space, params, name, owner)
+        return np.log([values[key] for key in self.names])
 
     def params(self, theta: Sequence[float] | np.ndarray) -> dict[str, float]:
         """The hyperparameters ``exp(theta)`` by name; ``theta`` has shape (h,)."""
@@ -124,7 +181,7 @@ class BilevelProblem:
         (widened by ``slack``), or a clear error. Outside them ``exp(theta)`` may overflow, and
         training, whose step size is set for the range, diverges: the result would be NaN."""
         rule = f"finite log-hyperparameters of shape ({self.n_hyper},) for {self.names}"
-        array = theta.detach().numpy() if isinstance(theta, torch.Tensor) else float_array(theta, "theta", owner, rule)
+        array = _numbers(theta, "theta", owner, rule)
         if array.shape != (self.n_hyper,) or not np.all(np.isfinite(array)):
             raise fail("theta", owner, rule, theta)
         low, high = np.log(self.low), np.log(self.high)
@@ -141,7 +198,7 @@ class BilevelProblem:
         if w is None:
             return None
         rule = f"None or finite weights of shape ({self.n_weights},) (a tensor or an array)"
-        array = w.detach().numpy() if isinstance(w, torch.Tensor) else float_array(w, name, owner, rule)
+        array = _numbers(w, name, owner, rule)
         if array.shape != (self.n_weights,) or not np.all(np.isfinite(array)):
             raise fail(name, owner, rule, w)
         return torch.tensor(array, dtype=torch.float64)
@@ -180,7 +237,7 @@ class BilevelProblem:
     def train(self, theta: Any, steps: int | None = None, w0: Any = None) -> torch.Tensor:
         """``steps`` gradient steps from ``w0`` (shape (p,); default :meth:`init_weights`); no graph kept."""
         theta_t = torch.as_tensor(self.check_theta(theta, "train", THETA_SLACK))
-        steps = self.default_steps if steps is None else check_int(steps, "steps", "train", 0)
+        steps = self.default_steps if steps is None else check_steps(steps, "steps", "train", 0)
         w = self.start(w0, "train")
         with torch.no_grad():
             for _ in range(steps):
@@ -218,6 +275,20 @@ def check_problem(problem: Any, owner: str) -> BilevelProblem:
     if not isinstance(problem, BilevelProblem):
         raise fail("problem", owner, "a BilevelProblem (RidgeProblem, LogisticProblem, MLPProblem, ...)", problem)
     return problem
+
+
+def check_losses(problem: BilevelProblem, theta: torch.Tensor, owner: str) -> None:
+    """Refuse a problem whose losses are not one real number each (a 0-d tensor), as every
+    derivative here needs: torch's "grad can be implicitly created only for scalar outputs",
+    from inside a hypergradient, did not say which method of whose class returned what."""
+    w = problem.init_weights()
+    with torch.no_grad():
+        for call, loss in (("inner_loss(w, theta)", problem.inner_loss(w, theta)), ("outer_loss(w)",
+                                                                                   problem.outer_loss(w))):
+            if not (isinstance(loss, torch.Tensor) and loss.shape == () and loss.is_floating_point()):
+                got = (f"a {loss.dtype} tensor of shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor)
+                       else loss)
+                raise fail(f"{type(problem).__name__}.{call}", owner, "a 0-d float tensor (the loss)", got)
 
 
 def check_solvable(problem: BilevelProblem, owner: str) -> BilevelProblem:

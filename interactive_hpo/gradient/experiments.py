@@ -18,11 +18,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, check_one_of, check_real, fail
+from .._validation import as_list, check_int, check_one_of, check_real, fail, seed_to_int
+from ..optimizers.capabilities import Scheduler
 from ..optimizers.hypergradient import HypergradientDescent
+from ..optimizers.registry import optimizer_class
 from ..study.core import Study
-from .bilevel import BilevelProblem, check_problem, check_solvable
-from .hypergradients import SOLVERS, exact_ridge, forward_mode, implicit, reverse_mode
+from .bilevel import MAX_STEPS, BilevelProblem, check_losses, check_params, check_problem, check_solvable, check_steps
+from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
 
@@ -47,11 +49,30 @@ class ModeCosts:
     stored_bytes: dict[str, np.ndarray]
 
 
-def _horizons(horizons: Sequence[int], owner: str) -> np.ndarray:
-    values = [check_int(h, "horizons", owner, 1) for h in horizons]
-    if not values:
-        raise fail("horizons", owner, "a non-empty list of positive ints", horizons)
-    return np.array(values)
+#: The most hypergradient-descent steps :func:`compare_with_black_box` takes: each is a solve
+#: (0.3 s on digits' 650 weights), and the black box then gets as long again.
+MAX_DESCENT_STEPS = 1000
+
+
+def _theta(problem: BilevelProblem, theta: Any, owner: str) -> np.ndarray:
+    """``theta`` checked for ``problem``, and the problem's losses checked there, under ``owner``
+    (not the hypergradient functions it calls, which the person did not)."""
+    theta = problem.check_theta(theta, owner)
+    check_losses(problem, torch.as_tensor(theta), owner)
+    return theta
+
+
+def _counts(values: Any, name: str, owner: str, low: int, times: int = 1) -> list[int]:
+    """``values``, a non-empty list (or 1-D array) of ints of at least ``low``, whose sum, run
+    ``times`` over, is at most :data:`~interactive_hpo.gradient.bilevel.MAX_STEPS` steps."""
+    items = as_list(values)
+    rule = f"a non-empty list of ints in [{low}, {MAX_STEPS}] (at most {MAX_STEPS} steps in all)"
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence) or not items:
+        raise fail(name, owner, rule, values)
+    counts = [check_steps(item, name, owner, low) for item in items]
+    if sum(counts) * times > MAX_STEPS:
+        raise fail(name, owner, rule, values, hint=f"These make {sum(counts) * times:,}.")
+    return counts
 
 
 def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (10, 20, 40, 80)) -> ModeCosts:
@@ -63,8 +84,8 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
     benchmarks.
     """
     check_problem(problem, "mode_costs")
-    theta = problem.check_theta(theta, "mode_costs")
-    steps = _horizons(horizons, "mode_costs")
+    theta = _theta(problem, theta, "mode_costs")
+    steps = np.array(_counts(horizons, "horizons", "mode_costs", 1))
     seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
     stored: dict[str, list[int]] = {"reverse": [], "forward": []}
     for method in (reverse_mode, forward_mode):
@@ -83,19 +104,21 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     """Relative error ``||g_k - g|| / ||g||`` of :func:`implicit` after ``k`` iterations, per solver.
 
     The reference ``g`` is :func:`exact_ridge` for ridge, and conjugate gradient run to
-    convergence (as many iterations as there are weights) otherwise. Returns solver ->
+    convergence (as many iterations as there are weights, at most MAX_STEPS) otherwise. Returns solver ->
     ndarray of shape (len(iterations),). The error goes to zero but not always monotonically:
     the error's eigen-components decay at different rates and their sum can pass through zero.
     """
     check_solvable(check_problem(problem, "implicit_errors"), "implicit_errors")
-    theta = problem.check_theta(theta, "implicit_errors")
-    counts = [check_int(k, "iterations", "implicit_errors", 0) for k in iterations]
+    theta = _theta(problem, theta, "implicit_errors")
     # Checked before the solves, under this function's name: "cg" is one solver, not "c" and "g".
-    solvers = [check_one_of(s, "solvers", "implicit_errors", SOLVERS) for s in
-               ([solvers] if isinstance(solvers, str) else solvers)]
+    names = [solvers] if isinstance(solvers, str) else as_list(solvers)
+    if not isinstance(names, Sequence) or not names:
+        raise fail("solvers", "implicit_errors", f"one of {list(SOLVERS)} or a non-empty list of them", solvers)
+    solvers = [check_one_of(s, "solvers", "implicit_errors", SOLVERS) for s in names]
+    counts = _counts(iterations, "iterations", "implicit_errors", 0, times=len(solvers))
     w = problem.solve(theta)
     reference = (exact_ridge(problem, theta) if isinstance(problem, RidgeProblem)
-                 else implicit(problem, theta, iterations=problem.n_weights, w=w)).gradient
+                 else implicit(problem, theta, iterations=min(problem.n_weights, MAX_STEPS), w=w)).gradient
     scale = np.linalg.norm(reference) or 1.0
     return {solver: np.array([np.linalg.norm(implicit(problem, theta, solver=solver, iterations=k, w=w).gradient
                                              - reference) / scale for k in counts]) for solver in solvers}
@@ -143,9 +166,11 @@ def neumann_rate(problem: BilevelProblem, theta: Any) -> NeumannRate:
     logistic regression has 31 weights.
     """
     check_solvable(check_problem(problem, "neumann_rate"), "neumann_rate")
-    theta_t = torch.as_tensor(problem.check_theta(theta, "neumann_rate"))
+    theta_t = torch.as_tensor(_theta(problem, theta, "neumann_rate"))
     w = problem.solve(theta_t)
     hessian = torch.func.hessian(problem.inner_loss)(w, theta_t)
+    if not torch.isfinite(hessian).all():  # a training loss that diverged: eigvalsh failed to converge
+        return NeumannRate(float(problem.learning_rate(theta_t)), np.full(len(hessian), np.nan), np.nan)
     curvatures = torch.linalg.eigvalsh(hessian).numpy()
     alpha = float(problem.learning_rate(theta_t))
     return NeumannRate(alpha, curvatures, float(np.abs(1 - alpha * curvatures).max()))
@@ -193,13 +218,27 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
     depends on the machine and its load; ``match="evaluations"`` gives it ``steps`` trials, the
     same number of solves (the same result on every machine).
     """
-    check_problem(problem, "compare_with_black_box")
-    steps = check_int(steps, "steps", "compare_with_black_box", 1)
-    match = check_one_of(match, "match", "compare_with_black_box", ("time", "evaluations"))
-    step_size = check_real(step_size, "step_size", "compare_with_black_box", 0.0, None, low_open=True)
+    owner = "compare_with_black_box"
+    check_problem(problem, owner)
+    steps = check_int(steps, "steps", owner, 1, MAX_DESCENT_STEPS)
+    match = check_one_of(match, "match", owner, ("time", "evaluations"))
+    step_size = check_real(step_size, "step_size", owner, 0.0, None, low_open=True)
+    # What Study, HypergradientDescent and BilevelObjective would refuse, refused under this name.
+    choose_method(problem, method, {}, owner)
+    if not isinstance(optimizer, str):
+        raise fail("optimizer", owner, "the name of a registered optimizer", optimizer)
+    optimizer_class(optimizer, argument="optimizer", owner=owner)
+    if not isinstance(seed, np.random.Generator):  # a Generator's draws are the studies' to make
+        seed_to_int(seed, owner)
+    # An empty dict starts at the middle too, as `start or ...` always read it.
+    if start is not None and (not isinstance(start, Mapping) or start):
+        check_params(problem.space, start, "start", owner)
     space = problem.space
     # Both studies and objectives are built first: a misspelled optimizer is refused before the descent runs.
     black_box = Study(space, optimizer, seed=seed)
+    if isinstance(black_box.optimizer, Scheduler):  # Study.run refused it, after the whole descent
+        raise fail("optimizer", owner, "an optimizer that evaluates every configuration in full (the bilevel "
+                   "objective has no budget)", optimizer)
     descent = HypergradientDescent(space, step_size=step_size, start=start or problem.middle(), seed=seed)
     gradient = Study(space, descent)
     descent_objective, objective = BilevelObjective(problem, method), BilevelObjective(problem, method)

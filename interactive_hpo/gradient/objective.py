@@ -7,12 +7,11 @@ from typing import Any
 
 import torch
 
-from .._validation import check_bool, check_one_of, fail
+from .._validation import check_bool
 from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..trial import Evaluation
 from .bilevel import BilevelProblem, check_problem
-from .hypergradients import METHODS, check_options, hypergradient
-from .problems import RidgeProblem
+from .hypergradients import choose_method, hypergradient
 
 __all__ = ["BilevelObjective"]
 
@@ -54,20 +53,11 @@ class BilevelObjective:
     def __init__(self, problem: BilevelProblem, method: str | None = None, *, warm_start: bool | None = None,
                  **options: Any):
         self.problem = check_problem(problem, "BilevelObjective")
-        default = "reverse" if problem.dynamics else "implicit"
-        self.method = check_one_of(default if method is None else method, "method", "BilevelObjective",
-                                   tuple(METHODS))
+        # Every option's value is checked now, not by the first trial. w0 (the warm start) is the
+        # objective's to set; w (a fixed minimizer) would freeze every trial.
+        self.method, self.options = choose_method(problem, method, options, "BilevelObjective", reserved=("w0", "w"))
         self.warm_start = (self.method in ("implicit", "exact") if warm_start is None
                            else check_bool(warm_start, "warm_start", "BilevelObjective"))
-        if self.method == "exact" and not isinstance(problem, RidgeProblem):
-            raise fail("method", "BilevelObjective", "a method other than 'exact' (the closed form is ridge's)",
-                       self.method)
-        if self.method == "implicit" and problem.dynamics:
-            raise fail("method", "BilevelObjective", "'reverse' or 'forward' for this problem", self.method,
-                       hint=f"{list(problem.dynamics)} act through training, which implicit differentiation "
-                            "does not see.")
-        # w0 (the warm start) is the objective's to set; w (a fixed minimizer) would freeze every trial.
-        self.options = check_options(self.method, options, "BilevelObjective", reserved=("w0", "w"))
         self.space = problem.space
         self._weights: torch.Tensor | None = None
 
@@ -75,7 +65,8 @@ class BilevelObjective:
         options = dict(self.options)
         if self.warm_start and self._weights is not None and self.method != "exact":
             options["w0"] = self._weights
-        result = hypergradient(self.problem, self.problem.theta(params), self.method, **options)
+        theta = self.problem.theta(params, "params", "BilevelObjective.__call__")
+        result = hypergradient(self.problem, theta, self.method, **options)
         self._weights = result.weights
         with torch.no_grad():
             test_loss = float(self.problem.outer_loss(result.weights, "test"))

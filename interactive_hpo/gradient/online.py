@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .._validation import check_int, check_real, fail, seed_to_int
-from .bilevel import BilevelProblem, check_problem
+from .bilevel import BilevelProblem, check_losses, check_problem, check_steps
 
 __all__ = ["OnlineRun", "online_learning_rate"]
 
@@ -69,7 +69,7 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
     owner = "online_learning_rate"
     alpha = check_real(learning_rate, "learning_rate", owner, 0.0, None, low_open=True)
     beta = check_real(beta, "beta", owner, 0.0, None)
-    steps = check_int(steps, "steps", owner, 1)
+    steps = check_steps(steps, "steps", owner)
     n_train = len(problem.split.X_train)
     batch_size = check_int(batch_size, "batch_size", owner, 1, n_train)
     rng = np.random.default_rng(seed_to_int(seed, owner))
@@ -77,7 +77,8 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
         raise fail("params", owner, f"a dict of hyperparameter values (keys among {list(problem.names)}) or None",
                    params)
     given = {k: v for k, v in (params or {}).items() if k != "learning_rate"}
-    theta = torch.as_tensor(problem.theta({**problem.middle(), **given}))
+    theta = torch.as_tensor(problem.theta({**problem.middle(), **given}, "params", owner))
+    check_losses(problem, theta, owner)
     grad_w = torch.func.grad(problem.inner_loss)
     w, previous = problem.init_weights(), None
     rates, train_losses, val_losses = [], [], []

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_bool, check_int, check_one_of, seed_to_int
-from .bilevel import THETA_SLACK, BilevelProblem, Split
+from .._validation import check_bool, check_int, check_one_of, fail, seed_to_int
+from .bilevel import THETA_SLACK, BilevelProblem, Split, check_steps
 
 __all__ = ["Split", "BilevelProblem", "RidgeProblem", "LogisticProblem", "MLPProblem"]
 
@@ -237,8 +237,11 @@ class MLPProblem(BilevelProblem):
         # At most 4096 units (300,000 weights): reverse mode keeps every step's weights, and a
         # typo such as 10**9 would otherwise be accepted here and exhaust memory at the first solve.
         self.hidden = check_int(hidden, "hidden", "MLPProblem", 1, 4096)
-        self.default_steps = check_int(steps, "steps", "MLPProblem", 1)
+        self.default_steps = check_steps(steps, "steps", "MLPProblem")
         self.seed = seed_to_int(seed, "MLPProblem")
+        if self.seed >= 2**63:  # torch.Generator.manual_seed overflowed ("when unpacking long long") at the first step
+            raise fail("seed", "MLPProblem", "a non-negative int below 2**63 (torch's seeds are 64-bit), a "
+                       "numpy.random.Generator or None", seed)
         X, y = _load("digits")
         self.split = Split.of(X, y, self.seed, regression=False)
         self._shapes = [(64, self.hidden), (self.hidden,), (self.hidden, 10), (10,)]

@@ -17,7 +17,7 @@ import numpy as np
 from .._validation import check_real, fail, float_array
 from ..direction import Direction
 from ..space import SearchSpace
-from .checks import check_perturb
+from .checks import check_params, check_perturb
 
 __all__ = ["explore", "quantile_split"]
 
@@ -66,7 +66,7 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
         raise fail("rng", "explore", "a numpy.random.Generator", rng, hint="np.random.default_rng(seed) makes one.")
     perturb = check_perturb(perturb, "explore")
     resample_probability = check_real(resample_probability, "resample_probability", "explore", 0, 1)
-    params = space.validate(params)
+    params = check_params(space, params, "params", "explore")
     new = {}
     for param in space:
         if param.name not in params:  # inactive in the donor's configuration
@@ -93,7 +93,8 @@ def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.nda
     Parameters
     ----------
     scores : array-like of shape (n_members,)
-        Validation scores; NaN (a diverged member) ranks last.
+        Validation scores of at least 2 members (one alone would copy itself); NaN (a
+        diverged member) ranks last.
     direction : {"maximize", "minimize"}
     quantile : float in (0, 0.5]
 
@@ -108,9 +109,9 @@ def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.nda
     >>> bottom.tolist(), top.tolist()
     ([2], [1])
     """
-    rule = "an array-like of shape (n_members,) of real numbers"
+    rule = "an array-like of shape (n_members,) of real numbers, n_members >= 2"
     scores = float_array(scores, "scores", "quantile_split", rule)
-    if scores.ndim != 1:
+    if scores.ndim != 1 or len(scores) < 2:
         raise fail("scores", "quantile_split", rule, scores)
     quantile = check_real(quantile, "quantile", "quantile_split", 0, 0.5, low_open=True)
     n = len(scores)

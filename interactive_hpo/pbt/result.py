@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, shown
+from .._validation import check_int, fail, float_array, shown
 from ..direction import Direction
 from ..exceptions import StorageError
 from ..space import SearchSpace
 from ..study.journal import Journal, JournalFormat
 from ..views import read_only
+from .checks import MAX_MEMBERS
 
 __all__ = ["FORMAT", "VERSION", "PBT_JOURNAL", "PBTComparison", "PBTResult", "PBTRound", "best_per_round"]
 
@@ -42,7 +43,11 @@ def best_per_round(scores: np.ndarray, direction: str) -> np.ndarray:
 
     NaN scores (diverged members) are skipped; a round where every score is NaN gives NaN.
     """
-    return Direction.parse(direction, "direction", "best_per_round").best_per_row(scores)
+    rule = "an array of shape (n_rounds, n_members) of real numbers"
+    array = float_array(scores, "scores", "best_per_round", rule)
+    if array.ndim != 2:
+        raise fail("scores", "best_per_round", rule, scores)
+    return Direction.parse(direction, "direction", "best_per_round").best_per_row(array)
 
 
 @dataclass(frozen=True, eq=False)
@@ -251,6 +256,8 @@ class PBTResult:
                                "Upgrade interactive_hpo.")
         try:
             space, direction, settings = SearchSpace.from_dict(header["space"]), header["direction"], header["settings"]
+            if not isinstance(settings, Mapping):  # a list of the names passed the check below, then failed to index
+                raise TypeError(f"its settings are {shown(settings)}, not a dict")
             missing = {"n_members", "steps_per_round", "seed"} - set(settings)
         except (KeyError, TypeError, ValueError) as error:
             raise StorageError(f"A PBT header is malformed: {error!r}.") from error
@@ -258,7 +265,8 @@ class PBTResult:
             raise StorageError(f"A PBT header is malformed: its settings lack {sorted(missing)}.")
         try:
             records = [PBTRound.from_dict(r, space) for r in rounds]
-        except (KeyError, TypeError, ValueError) as error:
+        # LookupError: a round that is a number, indexed; OverflowError: a score no float holds.
+        except (LookupError, TypeError, ValueError, OverflowError) as error:
             raise StorageError(f"A PBT round record is malformed: {error!r}.") from error
         problem = _inconsistency(direction, settings, records)
         if problem is not None:  # the arrays could not be built, or would say something that did not happen
@@ -281,9 +289,10 @@ def _inconsistency(direction: Any, settings: Mapping[str, Any], records: Sequenc
     """What in a record read from a file contradicts the rest (a hand-edited or damaged file), or None."""
     if direction not in ("maximize", "minimize"):
         return f"its direction is {shown(direction)}, not 'maximize' or 'minimize'"
-    for key, low in (("n_members", 2), ("steps_per_round", 1), ("seed", 0)):
-        if type(settings[key]) is not int or settings[key] < low:
-            return f"settings[{key!r}] is {shown(settings[key])}, not an int >= {low}"
+    for key, low, high in (("n_members", 2, MAX_MEMBERS), ("steps_per_round", 1, None), ("seed", 0, None)):
+        # A trillion members and no rounds built fine, then `parents` asked for 7 TiB.
+        if type(settings[key]) is not int or settings[key] < low or (high is not None and settings[key] > high):
+            return f"settings[{key!r}] is {shown(settings[key])}, not an int in [{low}, {high or 'inf'}]"
     n = settings["n_members"]
     for i, record in enumerate(records):
         sizes = {len(record.scores), len(record.params), len(record.next_params)}

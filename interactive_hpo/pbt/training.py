@@ -23,17 +23,18 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, as_scalar, check_int, check_one_of, check_real, fail, is_real, seed_to_int
+from .._validation import as_finite, as_scalar, check_int, check_real, fail, is_real, seed_to_int
 from ..exceptions import HPOError
 from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
 from ..study.journal import Journal, check_path
 from ..views import read_only
-from .checks import MAX_MEMBERS, check_members, check_perturb, check_space, check_task
+from .checks import MAX_MEMBERS, check_members, check_params, check_perturb, check_rounds, check_space, check_task
 from .explore import explore, quantile_split
 from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
 
@@ -106,6 +107,10 @@ class PopulationBasedTraining:
     ((4, 4), [1, 3])
     """
 
+    #: The function the person called, for errors that arise while the run trains (what the
+    #: task's methods returned); train_fixed and compare_with_fixed run one under their own name.
+    _owner = _OWNER
+
     def __init__(self, space: SearchSpace, task: IncrementalTask, *, n_members: int = 8,
                  ready_every: int | None = 2, quantile: float = 0.2, perturb: Sequence[float] = (0.8, 1.2),
                  resample_probability: float = 0.25, steps_per_round: int = 1,
@@ -113,7 +118,7 @@ class PopulationBasedTraining:
                  seed: int | np.random.Generator | None = None, storage: str | os.PathLike[str] | None = None):
         self.task = check_task(task, _OWNER)
         self.space = check_space(space, task.space, _OWNER)
-        self.direction = check_one_of(task.direction, "task.direction", _OWNER, ("maximize", "minimize"))
+        self.direction = task.direction  # checked with the task
         self.n_members = check_int(n_members, "n_members", _OWNER, 2, MAX_MEMBERS)
         if ready_every is not None:
             ready_every = check_int(ready_every, "ready_every", _OWNER, 1)
@@ -123,15 +128,16 @@ class PopulationBasedTraining:
         self.resample_probability = check_real(resample_probability, "resample_probability", _OWNER, 0, 1)
         self.steps_per_round = check_int(steps_per_round, "steps_per_round", _OWNER, 1)
         self.seed = seed_to_int(seed, _OWNER)
+        path = None if storage is None else self._check_storage(storage)  # before any model is built
         # One generator, four independent streams: exploits never shift the data orders or the
         # initial weights, so a fixed-hyperparameter run with this seed is a paired baseline.
         params_rng, weights_rng, self._order_rng, self._explore_rng = np.random.default_rng(self.seed).spawn(4)
         population = self._check_initial(initial, params_rng)
         weight_seeds = weights_rng.integers(0, 2**31 - 1, size=self.n_members)
-        self.members = [Member(i, task.new_model(p, int(s)), p)
+        self.members = [Member(i, self._new_model(p, int(s)), p)
                         for i, (p, s) in enumerate(zip(population, weight_seeds, strict=True))]
         self._rounds: list[PBTRound] = []
-        self._journal = self._start_journal(storage)
+        self._journal = None if path is None else self._start_journal(path)
         self._broken: str | None = None  # why the run cannot step again
         self.storage = None if self._journal is None else self._journal.path
 
@@ -140,11 +146,12 @@ class PopulationBasedTraining:
         if initial is None:
             return self.space.sample(self.n_members, rng)
         if isinstance(initial, Mapping):
-            return [self.space.validate(initial) for _ in range(self.n_members)]
+            params = check_params(self.space, initial, "initial", _OWNER)
+            return [dict(params) for _ in range(self.n_members)]
         if not isinstance(initial, Sequence) or isinstance(initial, (str, bytes)) or len(initial) != self.n_members:
             raise fail("initial", _OWNER, f"None, a params dict, or a list of {self.n_members} params dicts",
                        initial)
-        return [self.space.validate(p) for p in initial]
+        return [check_params(self.space, p, f"initial[{i}]", _OWNER) for i, p in enumerate(initial)]
 
     def _settings(self) -> dict[str, Any]:
         return {"n_members": self.n_members, "ready_every": self.ready_every, "quantile": self.quantile,
@@ -152,14 +159,15 @@ class PopulationBasedTraining:
                 "steps_per_round": self.steps_per_round, "seed": self.seed,
                 "task": getattr(self.task, "name", type(self.task).__name__)}
 
-    def _start_journal(self, storage: Any) -> Journal | None:
-        if storage is None:
-            return None
+    def _check_storage(self, storage: Any) -> Path:
         path = check_path(storage, "storage", _OWNER)
         if path.exists() and path.stat().st_size > 0:
             raise fail("storage", _OWNER, "a path to a new or empty file", str(path),
                        hint="A PBT run cannot resume (models are not stored); read the old run with "
                             "PBTResult.from_journal and choose another path.")
+        return path
+
+    def _start_journal(self, path: Path) -> Journal:
         journal = Journal(path, PBT_JOURNAL)  # the writer studies use: locked, fsynced lines
         with journal.locked():
             if journal.open_or_create({"space": self.space.to_dict(), "direction": self.direction,
@@ -218,10 +226,26 @@ class PopulationBasedTraining:
         """``member``'s model after this round's training; a clear error if ``train`` forgot to return it."""
         model = self.task.train(member.model, member.params, self.steps_per_round, seed=seed)
         if model is None:  # trained in place and not returned: the next score would read None
-            raise fail(f"{type(self.task).__name__}.train(model, params, n_steps)", _OWNER,
+            raise fail(f"{type(self.task).__name__}.train(model, params, n_steps)", self._owner,
                        "the model it trained (train it in place and return it)", model,
                        hint=self._lost(member, "training"))
         return model
+
+    def _new_model(self, params: dict[str, Any], seed: int) -> Any:
+        """``task.new_model(params, seed)``; a clear error if it returned nothing (``train`` would get None)."""
+        model = self.task.new_model(params, seed)
+        if model is None:
+            raise fail(f"{type(self.task).__name__}.new_model(params, seed)", self._owner, "the new model", model)
+        return model
+
+    def _copy(self, model: Any, owner: str, hint: str | None = None) -> Any:
+        """``task.copy(model)``; a clear error if it returned nothing, or the model itself: two
+        members would then share one model, and training one would train the other."""
+        copy = self.task.copy(model)
+        if copy is None or copy is model:
+            raise fail(f"{type(self.task).__name__}.copy(model)", owner, "an independent copy of the model (a new "
+                       "object)", None if copy is None else "the model itself", hint=hint)
+        return copy
 
     def _score(self, member: Member) -> float:
         """The task's score of ``member``'s model, NaN if it diverged (NaN or infinite: the journal
@@ -229,8 +253,8 @@ class PopulationBasedTraining:
         clear error if it is not a number."""
         score = as_scalar(self.task.score(member.model))  # a 0-d array or tensor holds one number
         if not is_real(score):
-            raise fail(f"{type(self.task).__name__}.score(model)", _OWNER, "a real number (NaN for a diverged model)",
-                       score, hint=self._lost(member, "score"))
+            raise fail(f"{type(self.task).__name__}.score(model)", self._owner,
+                       "a real number (NaN for a diverged model)", score, hint=self._lost(member, "score"))
         finite = as_finite(score)
         return math.nan if finite is None else finite
 
@@ -247,7 +271,8 @@ class PopulationBasedTraining:
         for receiver in bottom:
             donor = self.members[int(top[self._explore_rng.integers(len(top))])]
             member = self.members[int(receiver)]
-            member.model = self.task.copy(donor.model)  # weights and solver state, as in the paper
+            # Weights and solver state, as in the paper.
+            member.model = self._copy(donor.model, self._owner, hint=self._lost(member, "exploit"))
             member.params = explore(donor.params, self.space, self._explore_rng, self.perturb,
                                     self.resample_probability)
             member.score = donor.score  # the score of the model it now holds
@@ -259,7 +284,7 @@ class PopulationBasedTraining:
 
         ``run(a)`` then ``run(b)`` is the same run as ``run(a + b)``.
         """
-        n_rounds = check_int(n_rounds, "n_rounds", f"{_OWNER}.run", 0)
+        n_rounds = check_rounds(n_rounds, self.n_members, self.rounds_done, f"{_OWNER}.run")
         for _ in range(n_rounds):
             self.step_round()
         return self.result
@@ -276,24 +301,38 @@ class PopulationBasedTraining:
         never replace it (a top member is never a receiver), so it is the model that scored.
         """
         best = self.result.best_member
+        owner = f"{_OWNER}.best_model" if self._owner == _OWNER else self._owner
         if best < 0:
-            raise fail("rounds_done", f"{_OWNER}.best_model", "at least 1 (no model has been scored yet)", 0)
-        return self.task.copy(self.members[best].model)
+            raise fail("rounds_done", owner, "at least 1 (no model has been scored yet)", 0)
+        return self._copy(self.members[best].model, owner)
 
     def __repr__(self) -> str:
         return (f"PopulationBasedTraining(n_members={self.n_members}, ready_every={self.ready_every}, "
                 f"quantile={self.quantile}, rounds_done={self.rounds_done}, seed={self.seed})")
 
 
+class _FixedRun(PopulationBasedTraining):
+    """A run that never exploits, built by ``owner`` (train_fixed or compare_with_fixed) from
+    arguments it checked: what the task's methods return is refused under that name."""
+
+    def __init__(self, owner: str, *args: Any, **kwargs: Any):
+        self._owner = owner
+        super().__init__(*args, **kwargs)
+
+
 def _fixed_runner(task: Any, params: Any, n_rounds: Any, n_members: Any, steps_per_round: Any, seed: Any,
-                  owner: str, name: str) -> PopulationBasedTraining:
+                  owner: str, name: str) -> _FixedRun:
     """A population that never exploits, after ``n_rounds`` rounds (its models kept); errors name
     argument ``name`` (the params) of ``owner``, the function the user called."""
     check_task(task, owner)
-    n_rounds = check_int(n_rounds, "n_rounds", owner, 0)
-    runner = PopulationBasedTraining(task.space, task, n_members=check_members(params, n_members, name, owner),
-                                     ready_every=None, initial=params,
-                                     steps_per_round=check_int(steps_per_round, "steps_per_round", owner, 1), seed=seed)
+    n_members = check_members(params, n_members, name, owner)
+    population = ([check_params(task.space, params, name, owner)] * n_members if isinstance(params, Mapping)
+                  else [check_params(task.space, p, f"{name}[{i}]", owner) for i, p in enumerate(params)])
+    n_rounds = check_rounds(n_rounds, n_members, 0, owner)
+    # The seed as PopulationBasedTraining would take it (the same int from a Generator), checked here.
+    runner = _FixedRun(owner, task.space, task, n_members=n_members, ready_every=None, initial=population,
+                       steps_per_round=check_int(steps_per_round, "steps_per_round", owner, 1),
+                       seed=seed_to_int(seed, owner))
     runner.run(n_rounds)
     return runner
 
@@ -318,13 +357,15 @@ def train_fixed(task: IncrementalTask, params: Mapping[str, Any] | Sequence[Mapp
     return _fixed_runner(task, params, n_rounds, n_members, steps_per_round, seed, "train_fixed", "params").result
 
 
-def _fixed_label(fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None) -> str:
-    """What a fixed run was, in a few words: PBT's own start, one configuration, or one per member."""
+def _fixed_label(fixed: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None, space: SearchSpace) -> str:
+    """What a fixed run was, in a few words: PBT's own start, one configuration (its values as
+    ``space`` holds them: a Fraction has no "g" format), or one per member."""
     if fixed is None:
         return "same start, never exploited"
     if isinstance(fixed, Mapping):
-        return "fixed " + ", ".join(f"{name}={value:g}" if is_real(value) else f"{name}={value}"
-                                    for name, value in fixed.items())
+        values = space.validate(fixed)
+        return "fixed " + ", ".join(f"{name}={values[name]:g}" if is_real(values[name]) else f"{name}={values[name]}"
+                                    for name in fixed)
     return "fixed, one configuration per member"
 
 
@@ -374,5 +415,5 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
     runner = _fixed_runner(task, list(result.rounds[0].params) if fixed is None else fixed, result.n_rounds,
                            result.n_members, result.settings["steps_per_round"], result.settings["seed"],
                            "compare_with_fixed", "fixed")
-    return PBTComparison(pbt=result, fixed=runner.result, label=label or _fixed_label(fixed),
+    return PBTComparison(pbt=result, fixed=runner.result, label=label or _fixed_label(fixed, task.space),
                          fixed_model=runner.best_model())

@@ -48,8 +48,8 @@ CASES = [
     (lambda: implicit(RIDGE, [np.nan]), "`theta` of implicit must be finite log-hyperparameters of shape (1,) "
                                         "for ('alpha',); got [nan]."),
     (lambda: implicit(RIDGE, [0.0], solver="lu"), "`solver` of implicit must be one of ['cg', 'neumann']; got 'lu'."),
-    (lambda: implicit(RIDGE, [0.0], iterations=-1), "`iterations` of implicit must be an int in [0, inf); got -1."),
-    (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=0), "`steps` of reverse_mode must be an int in [1, inf); got 0."),
+    (lambda: implicit(RIDGE, [0.0], iterations=-1), "`iterations` of implicit must be an int in [0, 10000]; got -1."),
+    (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=0), "`steps` of reverse_mode must be an int in [1, 10000]; got 0."),
     (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=3, truncate=4),
      "`truncate` of reverse_mode must be an int in [1, 3]; got 4."),
     (lambda: exact_ridge(MLP, [0.0, 0.0]), "`problem` of exact_ridge must be a RidgeProblem (the closed form exists "
@@ -62,8 +62,9 @@ CASES = [
                                                             "'exact' among []; got 'steps'."),
     (lambda: hypergradient(RIDGE, [0.0], "reverse", step=3),
      "`options` of hypergradient must be keywords of method 'reverse' among ['steps', 'truncate', 'w0']; got 'step'."),
-    (lambda: hypergradient(RIDGE, [800.0], "exact"), "`theta` of exact_ridge must be inside the problem's log bounds, "
-                                                     "[-9.21, 2.303] for 'alpha' (ln 0.0001 to ln 10); got [800.0]."),
+    (lambda: hypergradient(RIDGE, [800.0], "exact"),
+     "`theta` of hypergradient must be inside the problem's log bounds, [-9.21, 2.303] for 'alpha' (ln 0.0001 to ln "
+     "10); got [800.0]."),
     (lambda: reverse_mode(MLP, [0.0, 0.0], steps=3),
      "`theta` of reverse_mode must be inside the problem's log bounds, [-13.82, -2.303] for 'weight_decay' (ln 1e-06 "
      "to ln 0.1)"),
@@ -72,7 +73,7 @@ CASES = [
     (lambda: RIDGE.params(["a"]), "`theta` of BilevelProblem must be finite log-hyperparameters of shape (1,) for "
                                   "('alpha',); got ['a']."),
     (lambda: hypergradient(RIDGE, [0.0], "reverse", steps=3, w0=np.zeros(3)),
-     "`w0` of reverse_mode must be None or finite weights of shape (10,) (a tensor or an array); got array([0., 0., "),
+     "`w0` of hypergradient must be None or finite weights of shape (10,) (a tensor or an array); got array([0., 0., "),
     (lambda: forward_mode(RIDGE, [0.0], steps=3, w0=["a"] * 10),
      "`w0` of forward_mode must be None or finite weights of shape (10,) (a tensor or an array); got ['a', "),
     (lambda: implicit(RIDGE, [0.0], w=np.full(10, np.nan)),
@@ -82,7 +83,7 @@ CASES = [
                                                "[1.0]."),
     (lambda: hypergradient(RIDGE, [0.0], "adjoint"), "`method` of hypergradient must be one of ['exact', 'reverse', "
                                                      "'forward', 'implicit', 'finite-differences']; got 'adjoint'."),
-    (lambda: hypergradient("ridge", [0.0]), "`problem` of implicit must be a BilevelProblem (RidgeProblem, "
+    (lambda: hypergradient("ridge", [0.0]), "`problem` of hypergradient must be a BilevelProblem (RidgeProblem, "
                                             "LogisticProblem, MLPProblem, ...); got 'ridge'."),
     (lambda: BilevelObjective(RIDGE, "exact", truncate=3),
      "`options` of BilevelObjective must be keywords of method 'exact' among []; got 'truncate'."),
@@ -108,7 +109,7 @@ CASES = [
     (lambda: online_learning_rate(MLP, batch_size=10_000), "`batch_size` of online_learning_rate must be an int in "
                                                            "[1, 898]; got 10000."),
     (lambda: mode_costs(MLP, [-7.0, 0.0], horizons=[]), "`horizons` of mode_costs must be a non-empty list of "
-                                                       "positive ints; got []."),
+                                                       "ints in [1, 10000] (at most 10000 steps in all); got []."),
     (lambda: neumann_rate("ridge", [0.0]), "`problem` of neumann_rate must be a BilevelProblem (RidgeProblem, "
                                            "LogisticProblem, MLPProblem, ...); got 'ridge'."),
     (lambda: neumann_rate(RIDGE, [0.0, 0.0]), "`theta` of neumann_rate must be finite log-hyperparameters of "
@@ -116,7 +117,7 @@ CASES = [
     (lambda: NeumannRate(0.1, np.ones(2), 0.9).terms(1.0), "`reduction` of NeumannRate.terms must be a finite real "
                                                           "number in (1.0, inf); got 1.0."),
     (lambda: compare_with_black_box(RIDGE, steps=0), "`steps` of compare_with_black_box must be an int in "
-                                                     "[1, inf); got 0."),
+                                                     "[1, 1000]; got 0."),
     (lambda: compare_with_black_box(RIDGE, match="trials"), "`match` of compare_with_black_box must be one of "
                                                             "['time', 'evaluations']; got 'trials'."),
     # Fuzz round 4: "cg" was read letter by letter, and a bad solver was named implicit's after the solve.
@@ -147,7 +148,7 @@ def test_a_misspelled_black_box_is_refused_before_the_descent_runs(monkeypatch):
     """Fuzz round 4: the whole descent ran first, then the optimizer's name was refused."""
     objectives = []
     monkeypatch.setattr(experiments, "BilevelObjective", lambda *args: objectives.append(args))
-    with pytest.raises(InvalidParameterError, match=re.escape("`optimizer` of Study must be one of")):
+    with pytest.raises(InvalidParameterError, match=re.escape("`optimizer` of compare_with_black_box must be one of")):
         compare_with_black_box(RIDGE, steps=40, optimizer="bayes")
     assert objectives == []
 

@@ -442,8 +442,10 @@ BAD = [
     (dict(steps_per_round=0), f"`steps_per_round` of {OWNER} must be an int in [1, inf); got 0."),
     (dict(initial=[{"lr": 0.1, "width": 2, "mode": "go"}]), f"`initial` of {OWNER} must be None, a params dict, "
                                                             "or a list of 8 params dicts; got"),
-    (dict(initial={"lr": 5.0, "width": 2, "mode": "go"}), "`lr` of the search space must be a finite real number "
-                                                          "in [0.001, 1.0]; got 5.0."),
+    (dict(initial={"lr": 5.0, "width": 2, "mode": "go"}),
+     f"`initial` of {OWNER} must be a configuration of the search space (a dict of its parameters' values); got "
+     "{'lr': 5.0, 'width': 2, 'mode': 'go'}. The space refuses it: `lr` of the search space must be a finite real "
+     "number in [0.001, 1.0]; got 5.0."),
     (dict(seed=-1), f"`seed` of {OWNER} must be a non-negative int, a numpy.random.Generator or None; got -1."),
     (dict(storage=3), f"`storage` of {OWNER} must be a file path (a non-empty str or os.PathLike); got 3."),
     (dict(space={"lr": 1}), f"`space` of {OWNER} must be a SearchSpace; got {{'lr': 1}}."),
@@ -525,8 +527,9 @@ def test_the_baselines_and_helpers_name_what_the_user_typed(call, message):
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d["rounds"][0].__setitem__("scores", [0.1]), "round 0 has [1, 3] scores or params for 3 members"),
     (lambda d: d["rounds"][0]["next_params"].pop(), "round 0 has [2, 3] scores or params for 3 members"),
-    (lambda d: d["settings"].__setitem__("n_members", "3"), "settings['n_members'] is '3', not an int >= 2"),
-    (lambda d: d["settings"].__setitem__("n_members", 10**12), "round 0 has [3] scores or params for 1000000000000"),
+    (lambda d: d["settings"].__setitem__("n_members", "3"), "settings['n_members'] is '3', not an int in [2, 10000]"),
+    (lambda d: d["settings"].__setitem__("n_members", 10**12),
+     "settings['n_members'] is 1000000000000, not an int in [2, 10000]"),
     (lambda d: d["rounds"][1]["exploits"].append([9, 0]), "round 1 has an exploit (9, 0) of a member outside 0..2"),
     (lambda d: d["rounds"][1].__setitem__("round", 0), "the record of round 1 says it is round 0"),
     (lambda d: d.__setitem__("direction", "up"), "its direction is 'up', not 'maximize' or 'minimize'"),
