@@ -21,6 +21,7 @@ import numpy as np
 
 from ._validation import check_int, fail, float_array, generator_of
 from .conditions import INACTIVE_UNIT, Conditions
+from .exceptions import InvalidParameterError
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
 
@@ -126,12 +127,24 @@ class SearchSpace:
         return "SearchSpace([" + ", ".join(map(repr, self.params)) + "])"
 
     # -- the codec ------------------------------------------------------------------------
-    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def validate(self, params: Mapping[str, Any], *, name: str = "params", owner: str | None = None
+                 ) -> dict[str, Any]:
         """Return ``params`` in canonical form (coordinate order, Python scalars).
 
         Raises :class:`InvalidParameterError` for a missing or unknown name or a value that
-        breaks its parameter's rule (type, bounds, choices), naming the parameter.
+        breaks its parameter's rule (type, bounds, choices), naming the parameter; with
+        ``owner``, the function the person gave ``params`` to as its argument ``name``, the
+        refusal names them, with the space's reason as its hint.
         """
+        if owner is None:
+            return self._validate(params)
+        try:
+            return self._validate(params)
+        except InvalidParameterError as error:
+            raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)",
+                       params, hint=f"The space refuses it: {error}") from None
+
+    def _validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(params, Mapping):
             raise fail("params", "SearchSpace", f"a dict with keys {self.names}", params)
         unknown = [k for k in params if k not in self._by_name]

@@ -247,7 +247,13 @@ MIXED = SearchSpace([Float("lr", 1e-3, 1.0, log=True), Int("n", 1, 4), Categoric
                                                  "unit cube; got [[0.5], 0.5, 0.5]."),
     (lambda: MIXED.grid({"lr": 3, "n": 2, "k": 0}), "`resolution['k']` of SearchSpace.grid must be an int in "
                                                     "[1, 1000000]; got 0."),
-], ids=["rng-str", "rng-negative", "rng-float", "rng-bool", "x-str", "x-ragged", "categorical-count-0"])
+    # A configuration given to another function (ablation_path's start, a PBT run's initial): named as its argument.
+    (lambda: MIXED.validate({"lr": 2.0, "n": 1, "k": "a"}, name="start", owner="ablation_path"),
+     "`start` of ablation_path must be a configuration of the search space (a dict of its parameters' values); got "
+     "{'lr': 2.0, 'n': 1, 'k': 'a'}. The space refuses it: `lr` of the search space must be a finite real "
+     "number in [0.001, 1.0]; got 2.0."),
+], ids=["rng-str", "rng-negative", "rng-float", "rng-bool", "x-str", "x-ragged", "categorical-count-0",
+        "configuration-of-another-function"])
 def test_bad_arguments_are_refused_naming_them(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_level, check_real, check_size, fail, float_array
-from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
 from ._checks import MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 
@@ -249,7 +248,8 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     owner = "ablation_path"
     check_callable(loss, "loss", owner, "a callable X (m, d) -> losses (m,)")
     space = check_search_space(space, owner)
-    current, target = _configuration(space, start, "start", owner), _configuration(space, end, "end", owner)
+    current, target = (space.to_unit(space.validate(params, name=name, owner=owner))
+                       for name, params in (("start", start), ("end", end)))
     remaining = [j for j in range(space.dim) if current[j] != target[j]]
     points, steps = [current], []
     losses = [float(evaluate(loss, current[None], "loss", owner, several=False)[0])]
@@ -269,11 +269,3 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     return AblationPath(tuple(steps), np.array(losses), np.array(points))
 
 
-def _configuration(space: SearchSpace, params: Any, name: str, owner: str) -> np.ndarray:
-    """``params`` encoded in the unit cube, shape (d,); the space's reason if it refuses them,
-    under the name the person gave them."""
-    try:
-        return space.to_unit(params)
-    except InvalidParameterError as error:
-        raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)", params,
-                   hint=f"The space refuses it: {error}") from None

@@ -29,7 +29,7 @@ from ..exceptions import InvalidParameterError
 from ..parameters import Float
 from ..space import SearchSpace
 
-__all__ = ["Split", "BilevelProblem", "check_problem", "check_losses", "check_solvable", "check_params", "check_steps",
+__all__ = ["Split", "BilevelProblem", "check_problem", "check_losses", "check_solvable", "check_steps",
            "MAX_STEPS", "THETA_SLACK"]
 
 #: The most gradient steps (or solver iterations) one call runs: each is a pass over the training
@@ -48,16 +48,6 @@ _ROUNDING = 1e-9
 def check_steps(steps: Any, name: str, owner: str, low: int = 1) -> int:
     """``steps`` as an int in ``[low, MAX_STEPS]``: a count of gradient steps or iterations."""
     return check_int(steps, name, owner, low, MAX_STEPS)
-
-
-def check_params(space: SearchSpace, params: Any, name: str, owner: str) -> dict[str, Any]:
-    """``params`` validated by ``space``; the space's reason if it refuses them, under the name
-    and the function the person gave them to (not "of SearchSpace")."""
-    try:
-        return space.validate(params)
-    except InvalidParameterError as error:
-        raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)", params,
-                   hint=f"The space refuses it: {error}") from None
 
 
 def _numbers(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
@@ -169,7 +159,7 @@ class BilevelProblem:
     def theta(self, params: Mapping[str, Any], name: str = "params", owner: str = "BilevelProblem.theta") -> np.ndarray:
         """Log coordinates, shape (h,), of ``params`` (validated against :attr:`space`; an error
         names argument ``name`` of ``owner``, the function the person called)."""
-        values = check_params(self.space, params, name, owner)
+        values = self.space.validate(params, name=name, owner=owner)
         return np.log([values[key] for key in self.names])
 
     def params(self, theta: Sequence[float] | np.ndarray) -> dict[str, float]:

@@ -23,7 +23,7 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.hypergradient import HypergradientDescent
 from ..optimizers.registry import optimizer_class
 from ..study.core import Study
-from .bilevel import MAX_STEPS, BilevelProblem, check_losses, check_params, check_problem, check_solvable, check_steps
+from .bilevel import MAX_STEPS, BilevelProblem, check_losses, check_problem, check_solvable, check_steps
 from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
@@ -232,7 +232,7 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
         seed_to_int(seed, owner)
     # An empty dict starts at the middle too, as `start or ...` always read it.
     if start is not None and (not isinstance(start, Mapping) or start):
-        check_params(problem.space, start, "start", owner)
+        problem.space.validate(start, name="start", owner=owner)
     space = problem.space
     # Both studies and objectives are built first: a misspelled optimizer is refused before the descent runs.
     black_box = Study(space, optimizer, seed=seed)

@@ -39,7 +39,7 @@ from .._validation import (
     shown,
 )
 from ..direction import Direction
-from ..exceptions import InvalidParameterError, StorageError
+from ..exceptions import StorageError
 from ..objectives.base import FunctionObjective
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
@@ -377,11 +377,7 @@ class LandscapeObjective:
     def _index(self, params: Any, owner: str) -> int:
         """:meth:`index_of`, a refusal of ``params`` naming ``owner`` (what the person called) with
         the space's reason, not the space's own method."""
-        try:
-            return self.landscape.index_of(self.space.validate(params))
-        except InvalidParameterError as error:
-            raise fail("params", owner, "a configuration of the landscape's search space", params,
-                       hint=f"The space refuses it: {error}") from None
+        return self.landscape.index_of(self.space.validate(params, owner=owner))
 
     def __repr__(self) -> str:
         return f"LandscapeObjective({self.landscape.n} configurations of {self.landscape.names})"

@@ -17,7 +17,7 @@ from ..exceptions import InvalidParameterError
 from ..objectives.incremental import IncrementalTask
 from ..space import Categorical, Parameter, SearchSpace
 
-__all__ = ["MAX_MEMBERS", "MAX_RECORDS", "check_members", "check_params", "check_perturb", "check_rounds",
+__all__ = ["MAX_MEMBERS", "MAX_RECORDS", "check_members", "check_perturb", "check_rounds",
            "check_space", "check_task"]
 
 #: The largest population: each member holds a model, so a population of millions is a typo
@@ -59,16 +59,6 @@ def _callable_as(method: Any, args: tuple, kwargs: dict) -> bool:
     except ValueError:  # no signature to read (some builtins): only calling it can tell
         pass
     return True
-
-
-def check_params(space: SearchSpace, params: Any, name: str, owner: str) -> dict[str, Any]:
-    """``params`` validated by ``space``; the space's reason if it refuses them, under the name
-    (``initial``, ``params[2]``) and the function the person gave them to."""
-    try:
-        return space.validate(params)
-    except InvalidParameterError as error:
-        raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)", params,
-                   hint=f"The space refuses it: {error}") from None
 
 
 def check_rounds(n_rounds: Any, n_members: int, held: int, owner: str) -> int:

@@ -17,7 +17,7 @@ import numpy as np
 from .._validation import check_real, fail, float_array
 from ..direction import Direction
 from ..space import SearchSpace
-from .checks import check_params, check_perturb
+from .checks import check_perturb
 
 __all__ = ["explore", "quantile_split"]
 
@@ -66,7 +66,7 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
         raise fail("rng", "explore", "a numpy.random.Generator", rng, hint="np.random.default_rng(seed) makes one.")
     perturb = check_perturb(perturb, "explore")
     resample_probability = check_real(resample_probability, "resample_probability", "explore", 0, 1)
-    params = check_params(space, params, "params", "explore")
+    params = space.validate(params, owner="explore")
     new = {}
     for param in space:
         if param.name not in params:  # inactive in the donor's configuration

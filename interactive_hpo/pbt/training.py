@@ -34,7 +34,7 @@ from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
 from ..study.journal import Journal, check_path
 from ..views import read_only
-from .checks import MAX_MEMBERS, check_members, check_params, check_perturb, check_rounds, check_space, check_task
+from .checks import MAX_MEMBERS, check_members, check_perturb, check_rounds, check_space, check_task
 from .explore import explore, quantile_split
 from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
 
@@ -146,12 +146,12 @@ class PopulationBasedTraining:
         if initial is None:
             return self.space.sample(self.n_members, rng)
         if isinstance(initial, Mapping):
-            params = check_params(self.space, initial, "initial", _OWNER)
+            params = self.space.validate(initial, name="initial", owner=_OWNER)
             return [dict(params) for _ in range(self.n_members)]
         if not isinstance(initial, Sequence) or isinstance(initial, (str, bytes)) or len(initial) != self.n_members:
             raise fail("initial", _OWNER, f"None, a params dict, or a list of {self.n_members} params dicts",
                        initial)
-        return [check_params(self.space, p, f"initial[{i}]", _OWNER) for i, p in enumerate(initial)]
+        return [self.space.validate(p, name=f"initial[{i}]", owner=_OWNER) for i, p in enumerate(initial)]
 
     def _settings(self) -> dict[str, Any]:
         return {"n_members": self.n_members, "ready_every": self.ready_every, "quantile": self.quantile,
@@ -326,8 +326,8 @@ def _fixed_runner(task: Any, params: Any, n_rounds: Any, n_members: Any, steps_p
     argument ``name`` (the params) of ``owner``, the function the user called."""
     check_task(task, owner)
     n_members = check_members(params, n_members, name, owner)
-    population = ([check_params(task.space, params, name, owner)] * n_members if isinstance(params, Mapping)
-                  else [check_params(task.space, p, f"{name}[{i}]", owner) for i, p in enumerate(params)])
+    population = ([task.space.validate(params, name=name, owner=owner)] * n_members if isinstance(params, Mapping)
+                  else [task.space.validate(p, name=f"{name}[{i}]", owner=owner) for i, p in enumerate(params)])
     n_rounds = check_rounds(n_rounds, n_members, 0, owner)
     # The seed as PopulationBasedTraining would take it (the same int from a Generator), checked here.
     runner = _FixedRun(owner, task.space, task, n_members=n_members, ready_every=None, initial=population,
