@@ -417,7 +417,8 @@ def test_a_study_resumes_when_attributes_a_person_set_take_an_optimizer_s_names(
     ("bo", {"gp_state": {"covar_module.raw_lengthscale": [np.nan]}, "gp_data": 1}),  # a NaN hyperparameter
 ])
 def test_a_trial_under_its_name_whose_record_it_could_not_have_written_is_data_from_elsewhere(name, attrs):
-    optimizer = make_optimizer(name, LINE, seed=0, **CHEAP.get(name, {}))
+    initial = {"n_initial": 4} if "sobol_position" in attrs else {}  # the next ask is a Sobol point
+    optimizer = make_optimizer(name, LINE, seed=0, **{**CHEAP.get(name, {}), **initial})
     run = {"run": optimizer.seed} if name in ("ga", "de") else {}
     for i in range(3):
         optimizer.tell(manual([0.1 + 0.3 * i, 0.5], number=i, source=name, budget=1.0 if name in ("asha", "halving")
