@@ -27,15 +27,19 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from .._validation import check_int, fail, is_real, seed_to_int
+from .._validation import as_finite, check_int, fail, float_array, seed_to_int, shown
 from ..exceptions import SearchExhausted
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 
-__all__ = ["Suggestion", "Optimizer"]
+__all__ = ["Suggestion", "Optimizer", "MAX_BATCH"]
 
 #: The ``info`` key of a pending suggestion that stands for a trial evaluated elsewhere.
 _ELSEWHERE = "running_elsewhere"
+
+#: Most proposals one ``ask_batch`` hands out: ten thousand random points take 0.4 s, a
+#: hundred million would take hours (a typo, not a plan). Joint Bayesian batches stop sooner.
+MAX_BATCH = 10_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,6 +91,7 @@ class Optimizer(ABC):
         # Asked but not yet told, as (snapped x, suggestion): lets tell() recognise its own points.
         self._pending: list[tuple[np.ndarray, Suggestion]] = []
         self._n_told = 0
+        self._n_losses: int | None = None  # losses per complete trial told, once one is
 
     # -- public, validating -----------------------------------------------------------------
     def ask(self) -> Suggestion:
@@ -109,11 +114,15 @@ class Optimizer(ABC):
 
         The default asks until it has ``q``; optimizers that can choose points jointly override it.
         """
-        q = check_int(q, "q", f"{type(self).__name__}.ask_batch", 1)
+        q = self._batch_size(q)
         suggestions = [self.ask()]
         while len(suggestions) < q and not self.exhausted:
             suggestions.append(self.ask())
         return suggestions
+
+    def _batch_size(self, q: Any, limit: int = MAX_BATCH) -> int:
+        """``q`` of :meth:`ask_batch`, an int in [1, ``limit``]."""
+        return check_int(q, "q", f"{type(self).__name__}.ask_batch", 1, limit)
 
     def _register(self, suggestion: Suggestion) -> Suggestion:
         """Record a suggestion as pending, so tell() recognises the trial that evaluates it."""
@@ -129,9 +138,10 @@ class Optimizer(ABC):
         the other process used. When the trial is told, it is learnt as a trial this optimizer
         did not propose.
         """
-        if not isinstance(trial, Trial) or trial.state is not TrialState.RUNNING or \
-                trial.x.shape != (self.space.dim,):
-            raise fail("trial", f"{type(self).__name__}.note_running", "a RUNNING Trial of this search space", trial)
+        owner = f"{type(self).__name__}.note_running"
+        if not isinstance(trial, Trial) or trial.state is not TrialState.RUNNING:
+            raise fail("trial", owner, "a RUNNING Trial of this search space", trial)
+        self._check_trial(trial, owner, "a RUNNING Trial of this search space")
         taken = self._taken(trial)
         if taken is None:
             taken = Suggestion(x=np.array(trial.x), info={_ELSEWHERE: trial.number})
@@ -141,8 +151,7 @@ class Optimizer(ABC):
         """Report a finished trial; ``loss`` is a finite float if COMPLETE, else None (for a
         :class:`~.capabilities.MultiObjective` optimizer also finite losses of shape (m,))."""
         owner = f"{type(self).__name__}.tell"
-        if not isinstance(trial, Trial) or trial.x.shape != (self.space.dim,):
-            raise fail("trial", owner, f"a Trial of this search space (dim {self.space.dim})", trial)
+        self._check_trial(trial, owner, f"a Trial of this search space (dim {self.space.dim})")
         if not trial.state.is_finished:
             raise fail("trial", owner, "a finished trial (not RUNNING)", trial)
         complete = trial.state is TrialState.COMPLETE
@@ -150,24 +159,50 @@ class Optimizer(ABC):
             raise fail("loss", owner, f"None for a {trial.state.value} trial", loss)
         if complete:
             loss = self._checked_loss(loss, owner)
+            self._n_losses = int(np.size(loss))
         suggestion = self._claim(trial)
         self._n_told += 1
         # Typed as one loss for the single-objective optimizers that override _tell; a
         # MultiObjective one reads the (m,) array it declared it takes.
         self._tell(trial, cast(Any, loss), suggestion)
 
+    def _check_trial(self, trial: Any, owner: str, rule: str) -> None:
+        """Refuse what no study makes: a trial whose point is not in this space's unit cube, or
+        whose budget or constraints a journal could not hold (a Trial built by hand)."""
+        if not isinstance(trial, Trial):
+            raise fail("trial", owner, rule, trial)
+        x, budget = trial.x, trial.budget
+        if x.shape != (self.space.dim,):
+            problem = f"its x has shape {x.shape}, not ({self.space.dim},)"
+        elif not np.all(np.isfinite(x) & (x >= 0.0) & (x <= 1.0)):
+            problem = f"its x {shown(x)} is not a finite point of the unit cube [0, 1]^{self.space.dim}"
+        elif budget is not None and not (as_finite(budget) is not None and budget > 0):
+            problem = f"its budget {shown(budget)} is not None or a finite number > 0"
+        elif trial.constraints is not None and not all(math.isfinite(c) for c in trial.constraints):
+            problem = f"its constraints {shown(trial.constraints)} are not all finite"
+        else:
+            return
+        raise fail("trial", owner, rule, trial, hint=problem[0].upper() + problem[1:] + ".")
+
     def _checked_loss(self, loss: Any, owner: str) -> float | np.ndarray:
         from .capabilities import MultiObjective
 
-        if isinstance(self, MultiObjective) and isinstance(loss, (np.ndarray, list, tuple)):
-            losses = np.asarray(loss, dtype=float)
+        several = isinstance(self, MultiObjective)
+        if several and isinstance(loss, (np.ndarray, list, tuple)):
+            rule = "finite losses of shape (m,), one per objective"
+            losses = float_array(loss, "loss", owner, rule)
             if losses.ndim != 1 or not losses.size or not np.isfinite(losses).all():
-                raise fail("loss", owner, "finite losses of shape (m,), one per objective", loss)
-            return losses
-        if not (is_real(loss) and math.isfinite(cast(float, loss))):
-            several = " (or finite losses of shape (m,))" if isinstance(self, MultiObjective) else ""
-            raise fail("loss", owner, f"a finite float for a COMPLETE trial{several}", loss)
-        return float(loss)
+                raise fail("loss", owner, rule, loss)
+            checked: float | np.ndarray = losses
+        elif as_finite(loss) is None:  # NaN, inf, and ints past a float's range (math.isfinite raised for those)
+            raise fail("loss", owner, "a finite float for a COMPLETE trial" +
+                       (" (or finite losses of shape (m,))" if several else ""), loss)
+        else:
+            checked = float(loss)
+        # Fronts, rungs and scalarizations need the same objectives in every trial (as a study keeps them).
+        if several and self._n_losses is not None and np.size(checked) != self._n_losses:
+            raise fail("loss", owner, f"{self._n_losses} loss(es), as every trial told before", loss)
+        return checked
 
     @property
     def n_seen(self) -> int:

@@ -17,8 +17,9 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from .._validation import check_one_of, check_real, fail, warn_user
+from .._validation import as_finite, check_one_of, check_real, fail, warn_user
 from ..direction import Direction
+from ..exceptions import InvalidParameterError
 from ..parameters import Float
 from ..space import SearchSpace
 from ..trial import Trial
@@ -83,7 +84,11 @@ class HypergradientDescent(Optimizer):
         self.momentum = check_real(momentum, "momentum", owner, 0.0, 1.0, high_open=True)
         if start is not None and not isinstance(start, Mapping):
             raise fail("start", owner, "a dict of parameter values or None", start)
-        self.start = None if start is None else space.validate(start)
+        try:
+            self.start = None if start is None else space.validate(start)
+        except InvalidParameterError as error:  # the space's words, for the argument the person typed
+            raise fail("start", owner, "a dict of parameter values of the search space or None", start,
+                       hint=f"The search space says: {error}") from None
         # A random start draws from a stream no ask uses (asks use keys 0, 1, 2, ...).
         self._start_x = (space.to_unit(self.start) if self.start is not None
                          else self._stream(2**32 - 1).random(space.dim))
@@ -146,14 +151,14 @@ class HypergradientDescent(Optimizer):
 
         ``ln(value)`` moves by ``ln(high / low)`` across a log parameter's unit interval and by
         ``(high - low) / value`` (locally) across a linear one. Missing names, non-float
-        parameters and non-finite entries give 0.
+        parameters, non-finite entries and parameters missing from ``params`` give 0.
         """
         out = np.zeros(self.space.dim)
         for i, parameter in enumerate(self.space):
-            g = gradient.get(parameter.name)
-            if not isinstance(parameter, Float) or not isinstance(g, (int, float)) or not math.isfinite(g):
+            g, value = gradient.get(parameter.name), params.get(parameter.name)
+            if not isinstance(parameter, Float) or not isinstance(g, (int, float)) or not math.isfinite(g) \
+                    or as_finite(value) is None:  # a Trial built by hand may lack the parameter
                 continue
-            value = params[parameter.name]
             scale = math.log(parameter.high / parameter.low) if parameter.log else (
                 (parameter.high - parameter.low) / value if value else 0.0)
             out[i] = float(g) * scale

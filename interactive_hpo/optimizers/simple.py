@@ -38,6 +38,10 @@ class RandomSearch(Optimizer, MultiObjective):
         return Suggestion(x=rng.random(self.space.dim))
 
 
+#: Points a Sobol' sequence holds (scipy's ``qmc.Sobol`` with its default 30 bits).
+MAX_SOBOL_POINTS = 2**30
+
+
 class SobolSequence:
     """A scrambled Sobol' sequence read one point at a time, at a position that can be advanced.
 
@@ -136,13 +140,15 @@ class GridSearch(Optimizer, MultiObjective):
     def __init__(self, space: SearchSpace, *, resolution: int | Mapping[str, int] = 5, shuffle: bool = True,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
-        self.resolution = dict(resolution) if isinstance(resolution, Mapping) else resolution
         self.shuffle = check_bool(shuffle, "shuffle", "GridSearch")
         # The grid as blocks of products (one without conditions; in a conditional space one per
         # combination of parents' levels, an inactive coordinate held at INACTIVE_UNIT), so a
         # configuration has one flat index and a million-point grid is never listed. A bad or too
         # large resolution is refused as GridSearch's, where the user typed it.
         blocks = space.grid_blocks(resolution, "GridSearch")
+        # Checked ints, as Python's: a journal writes settings as JSON, which has no numpy int.
+        self.resolution = {name: int(count) for name, count in resolution.items()} \
+            if isinstance(resolution, Mapping) else int(resolution)
         self._blocks = [[np.array([p.to_unit(v) for v in block[p.name]]) if block[p.name] else
                          np.array([INACTIVE_UNIT]) for p in space] for block in blocks]
         self._shapes = [tuple(len(u) for u in block) for block in self._blocks]

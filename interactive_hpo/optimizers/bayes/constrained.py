@@ -204,7 +204,7 @@ class ConstraintModels:
             self.feasible.append(known and trial.feasible)  # unknown is not feasible (module docstring)
         state = trial.user_attrs.get("constraint_gp_state")
         if replayed and state is not None:
-            self._fits.recorded(trial.number, state, int(trial.user_attrs.get("constraint_gp_data", -1)))
+            self._fits.recorded(trial.number, state, trial.user_attrs.get("constraint_gp_data", -1))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Points of shape (r, d) and constraint values of shape (r, k) of the trials with constraints."""

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from ..._validation import is_int
 from ..base import Suggestion
-from ..simple import SobolSequence
+from ..simple import MAX_SOBOL_POINTS, SobolSequence
 from .finite import FiniteSpace
 from .transfer import WarmSources
 
@@ -90,10 +91,13 @@ class InitialDesign:
     def mark_used(self, info: Mapping[str, Any], sources: WarmSources) -> None:
         """The point whose ``info`` (or trial attributes) is given was asked: continue after it
         (journals written before 0.2 do not say which Sobol point it was: it was the next one)."""
-        if "source_start" in info:  # a source's best point: the Sobol sequence has not moved
-            sources.mark_used(int(info["source_start"]))
+        start, used = info.get("source_start"), info.get("sobol_position")
+        if start is not None:  # a source's best point: the Sobol sequence has not moved
+            if is_int(start) and start >= 0:
+                sources.mark_used(int(start))
             return
-        used = info.get("sobol_position")
+        if used is not None and not (is_int(used) and 0 <= used < MAX_SOBOL_POINTS):
+            return  # a position no design recorded (attributes a person set under this name): nothing to follow
         self.sobol.position = self.sobol.position + 1 if used is None else max(self.sobol.position, int(used) + 1)
 
     def copy(self) -> InitialDesign:

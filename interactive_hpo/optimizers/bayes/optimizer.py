@@ -54,10 +54,15 @@ from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
 from ...views import read_only
-from ..base import Optimizer, Suggestion
+from ..base import MAX_BATCH, Optimizer, Suggestion
 from ..capabilities import ModelBased, WarmStartable
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
+
+#: Most points of one joint batch (``ask_batch``) on a space that is not finite: its acquisition
+#: is optimized over q x d coordinates at once (measured on 2 coordinates at the default effort:
+#: q = 128 in 11 s, 512 in 100 s).
+MAX_JOINT_BATCH = 128
 
 KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
@@ -209,7 +214,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         (its point is pending for the acquisition, or told), an initial point is used up."""
         state = trial.user_attrs.get("gp_state")
         if state is not None:
-            self._fits.recorded(trial.number, state, int(trial.user_attrs.get("gp_data", -1)))
+            self._fits.recorded(trial.number, state, trial.user_attrs.get("gp_data", -1))
         elif trial.user_attrs.get("phase") == "initial":
             self._initial.mark_used(trial.user_attrs, self._sources)
 
@@ -219,8 +224,10 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         return self._tried | {self._finite.key(s.x) for s in self.pending}
 
     def ask_batch(self, q: int) -> list[Suggestion]:
-        """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs."""
-        q = check_int(q, "q", "GaussianProcessBO.ask_batch", 1)
+        """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs:
+        at most :data:`MAX_JOINT_BATCH`, or on a finite space (see ``allow_repeats``) up to every
+        configuration left."""
+        q = self._batch_size(q, MAX_JOINT_BATCH if self._finite is None else MAX_BATCH)
         if len(self._data) < self.initial_size or q == 1:
             return super().ask_batch(q)
         rng = self._stream(self.n_seen)

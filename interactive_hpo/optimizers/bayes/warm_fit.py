@@ -17,15 +17,25 @@ that fit's optimum: the model is rebuilt from them without fitting, as the live 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
+from ..._validation import as_finite, is_int
 from .model import FittedGP
 
-__all__ = ["WarmFit"]
+__all__ = ["WarmFit", "is_state"]
 
 #: Raw hyperparameters by name (``FittedGP.state``).
 State = dict[str, list[float]]
+
+
+def is_state(value: Any) -> bool:
+    """Whether ``value`` is raw hyperparameters as a fit records them (``FittedGP.state``): a
+    dict of names to lists of finite numbers."""
+    return isinstance(value, Mapping) and all(
+        isinstance(name, str) and isinstance(values, (list, tuple)) and all(as_finite(v) is not None for v in values)
+        for name, values in value.items())
 
 
 @dataclass
@@ -77,11 +87,13 @@ class WarmFit:
         if settings is not None:
             self.key = self.key_for(n, settings)
 
-    def recorded(self, number: int, state: State, data: int) -> None:
+    def recorded(self, number: int, state: Any, data: Any) -> None:
         """A replayed trial's record (trial ``number``; the ``state`` and ``data`` count its
-        proposal's fit recorded): the warm start if it is newer than the one held."""
-        if number > self.source:
-            self.state, self.source, self.data = dict(state), number, data
+        proposal's fit recorded): the warm start if it is newer than the one held. A record no
+        fit wrote (not raw hyperparameters by name and a count: attributes a person set under
+        these names) is ignored, as if the trial had none."""
+        if number > self.source and is_int(data) and is_state(state):
+            self.state, self.source, self.data = dict(state), number, int(data)
 
     def copy(self) -> WarmFit:
         """The same warm state and fit (shared, never modified), for a what-if variant."""

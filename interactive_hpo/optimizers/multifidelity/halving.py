@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import check_int, check_one_of, check_real, fail
+from ..._validation import check_int, check_one_of, check_real, fail, is_real
 from ...exceptions import TrialStateError
 from ...space import SearchSpace
 from ...trial import Trial
@@ -43,6 +43,8 @@ from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
 SAMPLERS = ("random", "bo")
+#: The smallest budget when none is given: three rungs below the full budget 1 at reduction factor 3.
+_DEFAULT_MIN_BUDGET = 1 / 27
 
 
 class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
@@ -56,8 +58,9 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     ----------
     space : SearchSpace
     min_budget, max_budget : float, default 1/27 and 1.0
-        The smallest and the full budget, ``0 < min_budget < max_budget``, in the objective's
-        units (a fraction of the data in (0, 1] for ``SklearnCV``; epochs for a training loop).
+        The smallest and the full budget, ``0 < min_budget < max_budget`` (their ratio a finite
+        float), in the objective's units (a fraction of the data in (0, 1] for ``SklearnCV``;
+        epochs for a training loop).
         The rung budgets are ``max_budget * reduction_factor**-k`` down to ``min_budget``.
     reduction_factor : int, default=3
         Keep the best ``1 / reduction_factor`` of each rung; budgets grow by this factor.
@@ -68,14 +71,20 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     seed : int, numpy.random.Generator or None
     """
 
-    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
+    def __init__(self, space: SearchSpace, *, min_budget: float = _DEFAULT_MIN_BUDGET, max_budget: float = 1.0,
                  reduction_factor: int = 3, sampler: str = "random", random_fraction: float = 1 / 3,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = type(self).__name__
         self.max_budget = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
+        if is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET >= self.max_budget:  # max_budget given alone
+            raise fail("max_budget", owner, f"greater than min_budget={min_budget:g} (its default)", max_budget,
+                       hint="Give a smaller min_budget with it.")
         self.min_budget = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
                                      high_open=True)
+        if not math.isfinite(self.max_budget / self.min_budget):  # 1e300 / 1e-300: no number of rungs
+            raise fail("min_budget", owner, f"a finite real number in (0, {self.max_budget}) with max_budget / "
+                       "min_budget a finite float", min_budget)
         self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2, 1000)
         self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
         self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
@@ -118,7 +127,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Up to ``q`` jobs for parallel workers: a synchronous scheduler hands out what it has
         before it must wait for results (at least one; none at all raises, as :meth:`ask`)."""
-        q = check_int(q, "q", f"{type(self).__name__}.ask_batch", 1)
+        q = self._batch_size(q)
         jobs = [self.ask()]
         while len(jobs) < q and not (self.waiting or self.exhausted):
             jobs.append(self.ask())
@@ -132,8 +141,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                 self._model_class = ParEGO
             budget = self.max_budget if trial.budget is None else trial.budget
             self._model(budget).tell(trial, loss)
-        job = Job.of(suggestion.info if suggestion is not None else trial.user_attrs)
-        if job is None or trial.source != self.name:
+        job = Job.of(suggestion.info) if suggestion is not None else self._replayed_job(trial)
+        if job is None:
             return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
         while len(self._brackets) <= job.bracket:  # a replay reaches brackets in order
             self._brackets.append(self._new_bracket(len(self._brackets)))
@@ -146,6 +155,22 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                        tuple(float(v) for v in np.ravel(loss)), trial.number)
         if bracket.sizes is not None:
             self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+
+    def _replayed_job(self, trial: Trial) -> Job | None:
+        """The job a trial this scheduler did not ask records, if it is one of its rungs' (a
+        replay, a switch back to the same scheduler): asked under this name, in a bracket at most
+        one past those known (a bracket starts when the one before it is done, so a replay meets
+        them in order), at one of that bracket's rungs and at its budget. None for any other: one
+        of a scheduler with other budgets, or attributes that name no rung of this one."""
+        job = Job.of(trial.user_attrs)
+        if job is None or trial.source != self.name or min(job.config, job.bracket, job.rung) < 0 or \
+                job.bracket > len(self._brackets) or trial.budget is None:
+            return None
+        bracket = self._brackets[job.bracket] if job.bracket < len(self._brackets) else \
+            self._new_bracket(job.bracket)
+        if job.rung >= len(bracket.budgets) or not math.isclose(trial.budget, bracket.budgets[job.rung]):
+            return None
+        return job
 
     @staticmethod
     def _note_async_promotion(bracket: Bracket, job: Job) -> None:
@@ -176,8 +201,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         """The finished job, the job above it, and whether its configuration entered that rung;
         the uniform error when ``action`` cannot apply."""
         owner = f"Study.{action}"
-        job = Job.of(trial.user_attrs)
-        if trial.source != self.name or job is None or job.bracket >= len(self._brackets):
+        job = self._replayed_job(trial)
+        if job is None or job.bracket >= len(self._brackets):
             raise fail("trial", owner, f"a finished job of this {type(self).__name__}",
                        f"trial {trial.number} from {trial.source!r}")
         bracket = self._brackets[job.bracket]
@@ -276,7 +301,7 @@ class SuccessiveHalving(HalvingScheduler):
 
     name = "halving"
 
-    def __init__(self, space: SearchSpace, *, min_budget: float = 1 / 27, max_budget: float = 1.0,
+    def __init__(self, space: SearchSpace, *, min_budget: float = _DEFAULT_MIN_BUDGET, max_budget: float = 1.0,
                  reduction_factor: int = 3, n_configs: int | None = None, sampler: str = "random",
                  random_fraction: float = 1 / 3, seed: int | np.random.Generator | None = None):
         super().__init__(space, min_budget=min_budget, max_budget=max_budget, reduction_factor=reduction_factor,

@@ -80,7 +80,7 @@ class Job:
         """The job a trial's attributes name, or None if they name none."""
         try:
             return cls(int(attrs["config"]), int(attrs["bracket"]), int(attrs["rung"]))
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # int(inf) overflows
             return None
 
 

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..._validation import check_int
+from ..._validation import check_int, is_int
 from ...space import SearchSpace
 from ...trial import Trial
 from ...views import PopulationSnapshot, read_only
@@ -279,19 +279,38 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def _breed_up_to(self, trial: Trial, info: Any) -> tuple[int, int]:
         """For a trial of this run (else ``(-1, -1)``): breed its generation if it is ahead,
         exactly as when it was asked (a replay), and return ``(generation, member index)``."""
-        if not (trial.source == self.name and info.get("run") == self.seed and "generation" in info):
+        record = self._record_of(trial, info)
+        if record is None:
             return -1, -1
-        generation, index = int(info["generation"]), int(info.get("member", -1))
         # The generation, and those all known before it, were bred in one ask, from one pool.
-        known_before = int(info.get("known_before", 0))
+        generation, index, pool, known_before = record
         # A spare is bred for only when asked after all-known generations (a member of one
         # would breed them too late, from a pool that holds the spare).
         if (index >= 0 or known_before) and self.generation < generation:
             while self.generation < generation:
-                pool = int(info["pool"]) if self.generation >= generation - known_before - 1 else len(self.told)
+                pool = pool if self.generation >= generation - known_before - 1 else len(self.told)
                 self._advance(pool)
             self._known_before = known_before
         return generation, index
+
+    def _record_of(self, trial: Trial, info: Any) -> tuple[int, int, int, int] | None:
+        """``(generation, member index, pool, known_before)`` as this run recorded them for
+        ``trial`` (:meth:`_info`), or None for a trial of another run, or whose record is not one
+        this run could have written (attributes a person set under the same keys): such a trial
+        is learnt as one from elsewhere. An ask breeds at most ``MAX_KNOWN_GENERATIONS + 1``
+        generations, and each generation's members are told before the next is bred, so a record
+        further ahead than that per trial seen (this one too, if it is being noted running) would
+        only make a replay breed for ever."""
+        if trial.source != self.name or not is_int(info.get("run")) or info["run"] != self.seed:
+            return None
+        record = (info.get("generation"), info.get("member", -1), info.get("pool"), info.get("known_before", 0))
+        if not all(is_int(n) for n in record):
+            return None
+        generation, index, pool, known_before = (int(n) for n in record)
+        if min(generation, index + 1, pool, known_before) < 0 or \
+                generation - self.generation > (MAX_KNOWN_GENERATIONS + 1) * (self.n_seen + 1):
+            return None
+        return generation, index, pool, known_before
 
     def _advance(self, pool: int) -> None:
         """Breed the next generation from the members and the first ``pool`` told trials."""

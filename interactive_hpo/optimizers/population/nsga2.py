@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import check_real, fail
+from ..._validation import check_real
 from ...pareto import crowding_distance, nondominated_sort
 from ...space import SearchSpace
 from ...trial import Trial
@@ -255,20 +255,10 @@ class NSGA2(PopulationOptimizer, MultiObjective):
         self.survivors: list[Individual] = []
         # (losses of shape (m,), violation) of each entry of self.told, in the same order.
         self._records: list[tuple[np.ndarray, float]] = []
-        self._n_objectives: int | None = None
 
     # -- telling --------------------------------------------------------------------------------
-    def _checked_loss(self, loss: Any, owner: str) -> float | np.ndarray:
-        # Checked before tell() changes anything: fronts need the same objectives in every trial.
-        checked = super()._checked_loss(loss, owner)
-        if self._n_objectives is not None and np.size(checked) != self._n_objectives:
-            raise fail("loss", owner, f"{self._n_objectives} loss(es), as every trial told before", loss)
-        return checked
-
     def _tell(self, trial: Trial, loss: Any, suggestion: Suggestion | None) -> None:
         losses = None if loss is None else np.atleast_1d(np.asarray(loss, dtype=float))
-        if losses is not None:
-            self._n_objectives = losses.size
         violation = _violation(trial.constraints)
         best = self.best_x, self.best_loss
         # The base records the member's state, its first loss (what the snapshot shows) and the
@@ -329,7 +319,7 @@ class NSGA2(PopulationOptimizer, MultiObjective):
 
     def _select(self, pool: list[Individual]) -> list[Individual]:
         """The best ``population_size`` of ``pool`` in constrained-domination order, best first."""
-        m = self._n_objectives or 1
+        m = self._n_losses or 1
         failed = np.array([ind.extra["failed"] for ind in pool], dtype=bool)
         losses = np.array([np.zeros(m) if ind.extra["failed"] else ind.extra["losses"] for ind in pool])
         violation = np.array([math.inf if ind.extra["failed"] else ind.extra["violation"] for ind in pool])

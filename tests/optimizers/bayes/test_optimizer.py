@@ -789,7 +789,7 @@ def test_bad_settings_raise_the_uniform_message(settings, message):
 def test_bad_batch_size_and_space_raise():
     with pytest.raises(InvalidParameterError) as error:
         GaussianProcessBO(LINE, seed=0).ask_batch(0)
-    assert str(error.value) == "`q` of GaussianProcessBO.ask_batch must be an int in [1, inf); got 0."
+    assert str(error.value) == "`q` of GaussianProcessBO.ask_batch must be an int in [1, 128]; got 0."
     with pytest.raises(InvalidParameterError) as error:
         GaussianProcessBO("x")
     assert str(error.value) == "`space` of GaussianProcessBO must be a SearchSpace; got 'x'."
