@@ -32,7 +32,7 @@ import cma  # noqa: E402
 import numpy as np  # noqa: E402
 
 from interactive_hpo import Float, SearchSpace, Study  # noqa: E402
-from interactive_hpo.optimizers.population import cmaes  # noqa: E402
+from interactive_hpo.optimizers.population import cma_options, cmaes  # noqa: E402
 
 DIM, LOW, HIGH, SIGMA0 = 4, -4.0, 4.0, 0.3
 
@@ -51,9 +51,9 @@ def ours(seed: int, trials: int, popsize: int) -> float:
 def ours_without_cap(seed: int, trials: int, popsize: int) -> float:
     """Ours with pycma's options minus ``maxstd`` (a diagnostic; the package always sets it)."""
 
-    def start(self: Any, x0: np.ndarray, size: int) -> Any:
-        options = {**cmaes._QUIET, "popsize": size, "randn": self._normal}
-        return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), self.sigma0, options)
+    def start(self: Any, x0: np.ndarray, sigma0: float, size: int, normal: Any = None) -> Any:
+        options = {**cma_options.QUIET, "popsize": size, "randn": normal or self._normal}
+        return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), sigma0, options)
 
     original = cmaes.CMAES._start
     cmaes.CMAES._start = start  # type: ignore[method-assign]

@@ -3,7 +3,8 @@
 - ``base``: :class:`PopulationOptimizer` (generations, individuals, reflection into the cube).
 - ``warm``: warm starts from related studies (the first generation bred from their trials too).
 - ``evolution``: a genetic algorithm and differential evolution.
-- ``cmaes``: CMA-ES through pycma, the reference implementation by its author.
+- ``cmaes``: CMA-ES through pycma, the reference implementation by its author; ``cma_options``:
+  the pycma options it takes from a person, and pycma's failures on them reported as theirs.
 - ``nsga2``: NSGA-II for several objectives (and one), with Deb's constrained domination.
 """
 

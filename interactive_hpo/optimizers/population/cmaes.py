@@ -15,27 +15,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..._validation import check_bool, check_int, check_real, fail, import_optional, is_int, is_real
+from ..._validation import check_bool, check_int, check_real, import_optional
 from ...space import SearchSpace
 from ..warm_start import Source
 from .base import MAX_POPULATION, Individual, configuration_key, reflect
+from .cma_options import QUIET, check_options, options_blamed
 from .warm import WarmStartablePopulation
 
 __all__ = ["CMAES", "warm_distribution"]
-
-#: Options that keep pycma silent, off the disk and away from the global RNG.
-_QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_time": False,
-                          "signals_filename": ""}  # "" reads no signals file (None warns)
-#: pycma options this class sets itself (recombination weights set the population size too), or
-#: that would make runs irreproducible.
-_RESERVED = ("bounds", "popsize", "popsize_factor", "CMA_recombination_weights", "randn", "seed", "timeout",
-             "termination_callback", "transformation", "is_feasible", *_QUIET)
 
 #: The share of each source's points (its best) whose spread sets a warm start's step size.
 TOP_SHARE = 0.25
@@ -90,15 +82,6 @@ def warm_distribution(sources: Sequence[Source], sigma_max: float) -> tuple[np.n
     mean = weights @ points
     variance = weights @ (points - mean) ** 2  # per coordinate, shape (d,)
     return mean, min(math.sqrt(WARM_ALPHA**2 + float(variance.mean())), sigma_max)
-
-
-def _plain(value: Any) -> Any:
-    """A checked option value (None, a bool, a number, or a list of them) as Python's."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (bool, np.bool_)):
-        return value if value is None else bool(value)
-    return int(value) if is_int(value) else float(value)
 
 
 def _preimage_near(y: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -216,7 +199,7 @@ class CMAES(WarmStartablePopulation):
         self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0, 10.0)
         self.allow_repeats = check_bool(allow_repeats, "allow_repeats", owner)
         self._cma = import_optional("cma", "cmaes", "CMAES")
-        self.options = self._check_options(options)
+        self.options = check_options(options, self._cma.CMAOptions(), self.population_size)
         self._normal = _Normal()
         self._es: Any = None
         self._limits: tuple[float | None, ...] = (None, None)  # (minstd, maxstd) applied by _std_limits in 1-D
@@ -227,29 +210,6 @@ class CMAES(WarmStartablePopulation):
         if self.options:
             self._try_options()
 
-    def _check_options(self, options: Mapping[str, Any] | None) -> dict[str, Any] | None:
-        if options is None:
-            return None
-        if not isinstance(options, Mapping):
-            raise fail("options", "CMAES", "a dict of pycma options or None", options)
-        known = set(self._cma.CMAOptions()) - set(_RESERVED)
-        for key, value in options.items():
-            if key not in known:
-                raise fail("options", "CMAES", "a dict of pycma options", key,
-                           hint=f"{key!r} is not a pycma option or is set by CMAES itself.")
-            values = value if isinstance(value, list) else [value]
-            if not all(v is None or isinstance(v, (bool, np.bool_)) or (is_real(v) and not math.isnan(v))
-                       for v in values):
-                raise fail("options", "CMAES", "a dict with number, bool or None values", {key: value})
-        mu = options.get("CMA_mu")
-        if mu is not None and not (is_real(mu) and 1 <= mu <= self.population_size):
-            # Parents are chosen among the population; pycma sized its weights by a larger one
-            # before it said so (CMA_mu=1e6 took 7 s, 1e12 all of the memory).
-            raise fail("options", "CMAES", f"a dict whose CMA_mu is None or in [1, population_size="
-                       f"{self.population_size}]", {"CMA_mu": mu})
-        # As Python's numbers and bools (numpy's are accepted): a journal writes settings as JSON.
-        return {key: _plain(value) for key, value in options.items()}
-
     def _try_options(self) -> None:
         """Refuse options that pycma refuses, or fails on, in a first generation (a list where it
         reads a number, rates outside its bounds, ``CMA_mu`` past the population): here, where
@@ -257,27 +217,12 @@ class CMAES(WarmStartablePopulation):
         generator of its own and is thrown away, so proposals are as without it."""
         normal = _Normal()
         normal.rng = np.random.default_rng(0)
-        with self._pycma("in a trial generation"), warnings.catch_warnings():
+        with options_blamed(self.options, "in a trial generation"), warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"cma(\.|$)")
             es = self._start(np.full(self.space.dim, 0.5), self.sigma0, self.population_size, normal)
             samples = es.ask()
             es.tell(samples, [float(i) for i in range(len(samples))])
             es.stop()
-
-    @contextmanager
-    def _pycma(self, when: str) -> Iterator[None]:
-        """Calls into pycma: with ``options`` given, what pycma raises is their error (some fail
-        only generations later, as a constant trace pycma refuses at its first eigendecomposition);
-        without, pycma's own error is raised as it is."""
-        try:
-            yield
-        except Exception as error:  # noqa: BLE001 - whatever pycma raised, in its words, as the hint
-            if not self.options:
-                raise
-            words = " ".join(str(error).split())  # pycma's messages span lines
-            raise fail("options", "CMAES", "a dict of pycma options that pycma accepts", self.options,
-                       hint=f"pycma raised {type(error).__name__} {when}: "
-                            f"{words if len(words) <= 300 else words[:290] + ' (...)'}") from None
 
     def warm_start(self, sources: Sequence[Source]) -> None:
         """Take related studies' trials: they set the first distribution (see :func:`warm_distribution`)."""
@@ -342,7 +287,7 @@ class CMAES(WarmStartablePopulation):
     def _start(self, x0: np.ndarray, sigma0: float, popsize: int, normal: _Normal | None = None) -> Any:
         # maxstd: a third of the box, pycma's own cap for bounded boxes (maxstd_boundrange), which
         # it cannot apply here since it never sees the box; without it sigma can drift up on the fold.
-        options = {"maxstd": 1.0 / 3.0, **(self.options or {}), **_QUIET, "popsize": popsize,
+        options = {"maxstd": 1.0 / 3.0, **(self.options or {}), **QUIET, "popsize": popsize,
                    "randn": normal or self._normal}
         if self.space.dim == 1:
             # pycma 4.x enforces maxstd/minstd through its per-coordinate scaling (sigma_vec), which
@@ -350,7 +295,7 @@ class CMAES(WarmStartablePopulation):
             # needed)" from tell): here they cap the step size itself instead (_std_limits).
             low, high = (options.pop(key, None) for key in ("minstd", "maxstd"))
             self._limits = tuple(None if v is None else float(np.ravel(v)[0]) for v in (low, high))
-        with self._pycma(f"starting generation {self.generation}"):
+        with options_blamed(self.options, f"starting generation {self.generation}"):
             return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), sigma0, options)
 
     def _stopped(self) -> bool:
@@ -374,7 +319,7 @@ class CMAES(WarmStartablePopulation):
             x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else centre
             self._es = self._start(x0, sigma0, self.population_size)
         elif self._learn():
-            with self._pycma(f"breeding generation {self.generation}"):
+            with options_blamed(self.options, f"breeding generation {self.generation}"):
                 self.stop_reasons = dict(self._es.stop())
             if self.stop_reasons and self.restarts_done < self.restarts:
                 self.restarts_done += 1
@@ -392,7 +337,7 @@ class CMAES(WarmStartablePopulation):
             return False
         worst, best = losses[ok].max(), losses[ok].min()
         values = np.where(ok, losses, worst + max(1.0, worst - best))  # failed: worse than the worst
-        with self._pycma(f"breeding generation {self.generation}"):
+        with options_blamed(self.options, f"breeding generation {self.generation}"):
             self._es.tell([m.extra["genotype"] for m in self.members], values.tolist())
         if self.space.dim == 1:
             self._std_limits()
@@ -404,7 +349,7 @@ class CMAES(WarmStartablePopulation):
         self.ignored += len(foreign) - len(injected)
         # The preimage nearest the mean, so that pycma sees a step it could have sampled.
         targets = [_preimage_near(x, es.mean) for x, _ in injected]
-        with self._pycma(f"breeding generation {self.generation}"):
+        with options_blamed(self.options, f"breeding generation {self.generation}"):
             if targets:
                 es.inject(targets, force=True)
             samples = es.ask()
