@@ -82,6 +82,8 @@ class Optimizer(ABC):
     name: ClassVar[str]
     #: Settings that take one of a few named values (setting -> the values), for settings forms.
     setting_choices: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: The most points one :meth:`ask_batch` proposes (fewer where they are chosen jointly).
+    max_batch: int = MAX_BATCH
 
     def __init__(self, space: SearchSpace, *, seed: int | np.random.Generator | None = None):
         if not isinstance(space, SearchSpace):
@@ -120,9 +122,9 @@ class Optimizer(ABC):
             suggestions.append(self.ask())
         return suggestions
 
-    def _batch_size(self, q: Any, limit: int = MAX_BATCH) -> int:
-        """``q`` of :meth:`ask_batch`, an int in [1, ``limit``]."""
-        return check_int(q, "q", f"{type(self).__name__}.ask_batch", 1, limit)
+    def _batch_size(self, q: Any) -> int:
+        """``q`` of :meth:`ask_batch`, an int in [1, :attr:`max_batch`]."""
+        return check_int(q, "q", f"{type(self).__name__}.ask_batch", 1, self.max_batch)
 
     def _register(self, suggestion: Suggestion) -> Suggestion:
         """Record a suggestion as pending, so tell() recognises the trial that evaluates it."""

@@ -222,7 +222,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
         joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together; fewer
         when a finite search runs out)."""
-        q = check_int(q, "q", "Study.ask_batch", 1)
+        q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)
         with self._transaction():
             trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]
             if len(trials) < q and not (trials and self.optimizer.exhausted):  # the queue's trials are the batch

@@ -408,6 +408,14 @@ def test_ask_batch_for_optimizers_without_a_joint_proposal():
     assert all(t.state is TrialState.RUNNING for t in trials) and len(study.optimizer.pending) == 4
 
 
+def test_ask_batch_refuses_a_batch_past_the_optimizers_limit_naming_itself():
+    # The optimizer refused it in its own name (RandomSearch.ask_batch), which the person did not call.
+    study = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
+    with pytest.raises(InvalidParameterError, match=r"^`q` of Study.ask_batch must be an int in \[1, 10000\]; got"):
+        study.ask_batch(10**9)
+    assert not study.trials
+
+
 @pytest.mark.parametrize(("optimizer", "settings"), [("grid", {}), ("bo", {"n_initial": 9}),
                                                      ("bo", {"n_initial": 2, "raw_samples": 16})])
 def test_ask_batch_larger_than_what_is_left_asks_what_is_left(optimizer, settings):

@@ -145,6 +145,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         self.allow_repeats = check_bool(allow_repeats, "allow_repeats", owner)
         # The configurations of an all-discrete space, when each is to be evaluated once.
         self._finite = None if self.allow_repeats else FiniteSpace.of(space)
+        self.max_batch = MAX_JOINT_BATCH if self._finite is None else MAX_BATCH  # a finite space: up to every point
         self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
         self._initial = InitialDesign(space.dim, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
@@ -227,7 +228,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs:
         at most :data:`MAX_JOINT_BATCH`, or on a finite space (see ``allow_repeats``) up to every
         configuration left."""
-        q = self._batch_size(q, MAX_JOINT_BATCH if self._finite is None else MAX_BATCH)
+        q = self._batch_size(q)
         if len(self._data) < self.initial_size or q == 1:
             return super().ask_batch(q)
         rng = self._stream(self.n_seen)
