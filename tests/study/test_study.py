@@ -117,6 +117,20 @@ def test_evaluation_keeps_details():
     assert bad.state is TrialState.FAILED and "JSON" in bad.error
 
 
+def test_tell_refuses_attributes_that_overwrite_the_optimizers_record(tmp_path):
+    # {"generation": "first"} replaced the GA's record of the trial: the journal no longer resumed
+    # ("corrupted or edited by hand"), and a number there would make the resumed study breed otherwise.
+    path = tmp_path / "ga.jsonl"
+    study = Study(SPACE, "ga", seed=0, storage=path)
+    trial = study.ask()
+    with pytest.raises(InvalidParameterError, match=r"`user_attrs` of Study.tell must be attributes other than the "
+                                                    r"optimizer's record of trial 0 \(\['generation', .*got "
+                                                    r"\{'generation': 'first'\}"):
+        study.tell(trial, 1.0, user_attrs={"generation": "first", "mine": 1})
+    told = study.tell(trial, 1.0, user_attrs={"generation": trial.user_attrs["generation"], "mine": 1})
+    assert told.user_attrs["mine"] == 1 and len(Study.load(path).trials) == 1
+
+
 def test_numpy_details_are_kept_as_json_reads_them_back(tmp_path):
     # cross_val_score returns an array and metrics return NumPy scalars: both are kept, as the
     # plain numbers and lists a resumed journal reads back, not refused.
