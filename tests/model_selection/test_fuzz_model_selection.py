@@ -182,7 +182,7 @@ def attempt(call, arguments):
 
 
 @seed(27)
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=60)
 @given(case=st.sampled_from(CASES), data=st.data())
 def test_a_search_works_or_refuses_naming_itself(case, data):
     owner, name = case
