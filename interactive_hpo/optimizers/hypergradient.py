@@ -19,7 +19,6 @@ import numpy as np
 
 from .._validation import as_finite, check_one_of, check_real, fail, warn_user
 from ..direction import Direction
-from ..exceptions import InvalidParameterError
 from ..parameters import Float
 from ..space import SearchSpace
 from ..trial import Trial
@@ -84,11 +83,7 @@ class HypergradientDescent(Optimizer):
         self.momentum = check_real(momentum, "momentum", owner, 0.0, 1.0, high_open=True)
         if start is not None and not isinstance(start, Mapping):
             raise fail("start", owner, "a dict of parameter values or None", start)
-        try:
-            self.start = None if start is None else space.validate(start)
-        except InvalidParameterError as error:  # the space's words, for the argument the person typed
-            raise fail("start", owner, "a dict of parameter values of the search space or None", start,
-                       hint=f"The search space says: {error}") from None
+        self.start = None if start is None else space.validate(start, name="start", owner=owner)
         # A random start draws from a stream no ask uses (asks use keys 0, 1, 2, ...).
         self._start_x = (space.to_unit(self.start) if self.start is not None
                          else self._stream(2**32 - 1).random(space.dim))
