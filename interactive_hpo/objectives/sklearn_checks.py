@@ -350,7 +350,7 @@ def check_labels(y: Any, owner: str) -> np.ndarray:
     except (ValueError, TypeError) as error:  # TypeError: np.unique cannot order a mix it let through
         raise fail("y", owner, "class labels of at least 2 classes (ints, strs or bools, one kind)",
                    Shown(f"{type(y).__name__} of {labels.dtype} values"),
-                   hint=str(error).strip().splitlines()[0]) from None  # its first line: the next ones print y
+                   hint=str(error).strip().partition("\n")[0]) from None  # its first line: the next ones print y
     if len(classes) == 0:
         raise fail("y", owner, "class labels of at least 2 classes", Shown("no samples"))
     if len(classes) < 2:
