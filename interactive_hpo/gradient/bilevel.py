@@ -25,12 +25,11 @@ import numpy as np
 import torch
 
 from .._validation import check_bool, check_int, fail, float_array, seed_to_int
-from ..exceptions import InvalidParameterError
 from ..parameters import Float
 from ..space import SearchSpace
 
-__all__ = ["Split", "BilevelProblem", "check_problem", "check_losses", "check_solvable", "check_steps",
-           "MAX_STEPS", "THETA_SLACK"]
+__all__ = ["Split", "BilevelProblem", "check_problem", "check_losses", "checked_theta", "check_solvable",
+           "check_steps", "MAX_STEPS", "THETA_SLACK"]
 
 #: The most gradient steps (or solver iterations) one call runs: each is a pass over the training
 #: data in Python, 1 ms (ridge) to 5 ms (the MLP of 32 units) here, so 10,000 are seconds to a
@@ -55,10 +54,10 @@ def _numbers(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
     (``.numpy()`` kept its imaginary part until ``astype(float)`` dropped it, with a warning only)."""
     if not isinstance(value, torch.Tensor):
         return float_array(value, name, owner, rule)
-    try:
-        return float_array(value.detach().cpu().tolist(), name, owner, rule)
-    except InvalidParameterError:
-        raise fail(name, owner, rule, value) from None  # the tensor given, not the list read from it
+    if value.is_complex():
+        raise fail(name, owner, rule, value)
+    # In torch first (numpy has no bfloat16), and not through Python floats: w has 10^5 weights.
+    return value.detach().cpu().to(torch.float64).numpy()
 
 
 @dataclass(frozen=True, eq=False)
@@ -265,6 +264,14 @@ def check_problem(problem: Any, owner: str) -> BilevelProblem:
     if not isinstance(problem, BilevelProblem):
         raise fail("problem", owner, "a BilevelProblem (RidgeProblem, LogisticProblem, MLPProblem, ...)", problem)
     return problem
+
+
+def checked_theta(problem: BilevelProblem, theta: Any, owner: str) -> np.ndarray:
+    """``theta`` checked for ``problem`` (:meth:`BilevelProblem.check_theta`), and the problem's
+    losses checked there (:func:`check_losses`), under ``owner``, the function the person called."""
+    theta = problem.check_theta(theta, owner)
+    check_losses(problem, torch.as_tensor(theta), owner)
+    return theta
 
 
 def check_losses(problem: BilevelProblem, theta: torch.Tensor, owner: str) -> None:

@@ -23,7 +23,7 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.hypergradient import HypergradientDescent
 from ..optimizers.registry import optimizer_class
 from ..study.core import Study
-from .bilevel import MAX_STEPS, BilevelProblem, check_losses, check_problem, check_solvable, check_steps
+from .bilevel import MAX_STEPS, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
 from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
@@ -54,14 +54,6 @@ class ModeCosts:
 MAX_DESCENT_STEPS = 1000
 
 
-def _theta(problem: BilevelProblem, theta: Any, owner: str) -> np.ndarray:
-    """``theta`` checked for ``problem``, and the problem's losses checked there, under ``owner``
-    (not the hypergradient functions it calls, which the person did not)."""
-    theta = problem.check_theta(theta, owner)
-    check_losses(problem, torch.as_tensor(theta), owner)
-    return theta
-
-
 def _counts(values: Any, name: str, owner: str, low: int, times: int = 1) -> list[int]:
     """``values``, a non-empty list (or 1-D array) of ints of at least ``low``, whose sum, run
     ``times`` over, is at most :data:`~interactive_hpo.gradient.bilevel.MAX_STEPS` steps."""
@@ -84,7 +76,7 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
     benchmarks.
     """
     check_problem(problem, "mode_costs")
-    theta = _theta(problem, theta, "mode_costs")
+    theta = checked_theta(problem, theta, "mode_costs")
     steps = np.array(_counts(horizons, "horizons", "mode_costs", 1))
     seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
     stored: dict[str, list[int]] = {"reverse": [], "forward": []}
@@ -109,7 +101,7 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
     the error's eigen-components decay at different rates and their sum can pass through zero.
     """
     check_solvable(check_problem(problem, "implicit_errors"), "implicit_errors")
-    theta = _theta(problem, theta, "implicit_errors")
+    theta = checked_theta(problem, theta, "implicit_errors")
     # Checked before the solves, under this function's name: "cg" is one solver, not "c" and "g".
     names = [solvers] if isinstance(solvers, str) else as_list(solvers)
     if not isinstance(names, Sequence) or not names:
@@ -166,7 +158,7 @@ def neumann_rate(problem: BilevelProblem, theta: Any) -> NeumannRate:
     logistic regression has 31 weights.
     """
     check_solvable(check_problem(problem, "neumann_rate"), "neumann_rate")
-    theta_t = torch.as_tensor(_theta(problem, theta, "neumann_rate"))
+    theta_t = torch.as_tensor(checked_theta(problem, theta, "neumann_rate"))
     w = problem.solve(theta_t)
     hessian = torch.func.hessian(problem.inner_loss)(w, theta_t)
     if not torch.isfinite(hessian).all():  # a training loss that diverged: eigvalsh failed to converge

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from .._validation import check_int, check_one_of, check_real, check_size, fail
-from .bilevel import THETA_SLACK, BilevelProblem, check_losses, check_problem, check_solvable, check_steps
+from .bilevel import THETA_SLACK, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
 from .problems import RidgeProblem
 
 __all__ = ["Hypergradient", "METHODS", "MAX_STORED_BYTES", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
@@ -88,11 +88,9 @@ def _saved_bytes() -> Iterator[list[int]]:
 
 
 def _start(problem: BilevelProblem, theta: Any, owner: str) -> tuple[torch.Tensor, float]:
-    started = time.perf_counter()
+    """``theta`` checked as a tensor, and the clock started after the checks (they are not the method's cost)."""
     check_problem(problem, owner)
-    theta_t = torch.as_tensor(problem.check_theta(theta, owner))
-    check_losses(problem, theta_t, owner)
-    return theta_t, started
+    return torch.as_tensor(checked_theta(problem, theta, owner)), time.perf_counter()
 
 
 def _steps(problem: BilevelProblem, steps: int | None, owner: str) -> int:
@@ -320,7 +318,7 @@ def choose_method(problem: BilevelProblem, method: str | None, options: Mapping[
     ``owner``, the function the person called: :func:`hypergradient`, or an objective built now
     and called later (its first trial would fail on what was typed here)."""
     check_problem(problem, owner)
-    check_losses(problem, torch.as_tensor(problem.theta(problem.middle())), owner)
+    checked_theta(problem, problem.theta(problem.middle()), owner)
     default = "reverse" if problem.dynamics else "implicit"
     method = check_one_of(default if method is None else method, "method", owner, tuple(METHODS))
     if method == "exact" and not isinstance(problem, RidgeProblem):

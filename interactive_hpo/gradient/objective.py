@@ -11,7 +11,7 @@ from .._validation import check_bool
 from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..trial import Evaluation
 from .bilevel import BilevelProblem, check_problem
-from .hypergradients import choose_method, hypergradient
+from .hypergradients import METHODS, choose_method
 
 __all__ = ["BilevelObjective"]
 
@@ -66,7 +66,8 @@ class BilevelObjective:
         if self.warm_start and self._weights is not None and self.method != "exact":
             options["w0"] = self._weights
         theta = self.problem.theta(params, "params", "BilevelObjective.__call__")
-        result = hypergradient(self.problem, theta, self.method, **options)
+        # Method and options were checked when the objective was made: not again every trial.
+        result = METHODS[self.method](self.problem, theta, **options)
         self._weights = result.weights
         with torch.no_grad():
             test_loss = float(self.problem.outer_loss(result.weights, "test"))

@@ -233,6 +233,13 @@ def test_input_errors(call, message):
         call()
 
 
+def test_tensors_of_every_real_dtype_are_read_as_numbers():
+    # Read through numpy, which has no bfloat16 ("Got unsupported ScalarType BFloat16"); ints and bools count too.
+    for dtype in (torch.bfloat16, torch.float32, torch.int64, torch.bool):
+        result = reverse_mode(RIDGE, torch.zeros(1, dtype=dtype), steps=2, w0=torch.zeros(10, dtype=dtype))
+        assert np.all(np.isfinite(result.gradient))
+
+
 def test_an_unrolled_run_that_would_fill_memory_is_refused_after_two_steps(monkeypatch):
     """Before: MLPProblem(hidden=4096) kept about 70 MB a step, so its default 100 steps took 7 GB
     (the cap on `hidden` counted weights, not the activations reverse mode keeps)."""
