@@ -30,7 +30,8 @@ from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
 __all__ = ["Measured", "Outcome", "call_objective", "cannot_run_at", "check_budget_keyword", "check_no_constraints",
-           "check_no_value", "check_signature", "outcome_of_result", "outcome_of_state", "outcome_of_value"]
+           "check_no_value", "check_signature", "keep_record", "outcome_of_result", "outcome_of_state",
+           "outcome_of_value"]
 
 
 class Measured(NamedTuple):
@@ -140,6 +141,24 @@ def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner
     if value is not None and as_finite(value) is None:
         raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
     return Outcome(state, None if value is None else float(value), attrs)
+
+
+def keep_record(outcome: Outcome, record: Mapping[str, Any]) -> Outcome:
+    """``outcome`` unless the objective's ``user_attrs`` would overwrite the optimizer's
+    ``record`` of the trial (its generation, rung, Sobol position: what a resumed study replays);
+    then a FAILED outcome that says which names clashed, keeping the record and the rest.
+
+    A person's ``Study.tell`` is refused for the same clash; an objective's result is data, so
+    its trial fails instead, as for any other result the study cannot keep.
+    """
+    clash = sorted(k for k, v in outcome.user_attrs.items() if k in record and v != record[k])
+    if not clash:
+        return outcome
+    kept = {k: v for k, v in outcome.user_attrs.items() if k not in clash}
+    earlier = [kept.pop("error")] if "error" in kept else []  # a failure's own reason comes first
+    error = (f"the objective's user_attrs {clash} would overwrite the optimizer's record of the trial "
+             f"({ {k: record[k] for k in clash} }); keep yours under other names")
+    return Outcome(TrialState.FAILED, None, {**kept, "error": "; ".join([*earlier, error])})
 
 
 def check_no_value(state: TrialState, value: Any, owner: str, several: bool) -> None:

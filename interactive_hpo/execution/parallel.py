@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, requires_keyword
-from ..outcome import cannot_run_at, check_budget_keyword
+from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState
 from .worker import evaluate_remote, serialize
 
@@ -268,11 +268,12 @@ class ParallelRunner:
 
     def _tell(self, running: _Running) -> Trial:
         try:
-            state, value, attrs = running.future.result()
+            outcome = Outcome(*running.future.result())
         except cf.CancelledError:
             return self._finish(running, TrialState.FAILED, None, {"error": "cancelled"})
         except Exception as error:  # the worker, not the objective, failed (those are returned as data)
             return self._worker_lost(running, error)
+        state, value, attrs = keep_record(outcome, self.study.trials[running.trial.number].user_attrs)
         return self._finish(running, TrialState(state), value, attrs)
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:

@@ -261,10 +261,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         state = TrialState.COMPLETE if state is None else parse_state(state)
         with self._transaction():
             current = self._state.trials[self._number(trial, "Study.tell")]
-            if state is TrialState.COMPLETE and isinstance(value, Measured):
-                # What call_objective read from an objective (a parallel worker's result): a
-                # value that does not fit the goals fails the trial, as in a serial run.
-                return self._finish(current, state, value, attrs)
             # The optimizer's record of the trial (its generation, rung, fit) is what a resumed
             # study replays: overwritten, the journal no longer says what happened.
             clash = sorted(k for k in attrs if k in current.user_attrs and attrs[k] != current.user_attrs[k])
@@ -272,6 +268,10 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise fail("user_attrs", "Study.tell", f"attributes other than the optimizer's record of trial "
                            f"{current.number} ({sorted(current.user_attrs)})", {k: attrs[k] for k in clash},
                            hint="Keep yours under other names.")
+            if state is TrialState.COMPLETE and isinstance(value, Measured):
+                # What call_objective read from an objective (a parallel worker's result): a
+                # value that does not fit the goals fails the trial, as in a serial run.
+                return self._finish(current, state, value, attrs)
             if state is TrialState.COMPLETE:
                 if not self.goals.multi:
                     if not is_real(value):

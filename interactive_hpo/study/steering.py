@@ -25,7 +25,7 @@ from .._validation import as_finite, as_scalar, fail, is_real
 from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
-from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword
+from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
 from .pruning import Pruner
 
@@ -183,7 +183,7 @@ class Steering:
             raise
         if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported (of one objective)
             return Outcome(TrialState.PRUNED, None if self.goals.multi else self._pruned_value(trial.number), {})
-        return outcome
+        return keep_record(outcome, self._state.trials[trial.number].user_attrs)
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
         """The ``report(value, step)`` callable handed to an objective evaluating ``trial``."""

@@ -6,6 +6,7 @@ import json
 import math
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from interactive_hpo import (
     TrialStateError,
 )
 from interactive_hpo.objectives import FunctionObjective
+from interactive_hpo.outcome import Measured
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 
@@ -129,6 +131,29 @@ def test_tell_refuses_attributes_that_overwrite_the_optimizers_record(tmp_path):
         study.tell(trial, 1.0, user_attrs={"generation": "first", "mine": 1})
     told = study.tell(trial, 1.0, user_attrs={"generation": trial.user_attrs["generation"], "mine": 1})
     assert told.user_attrs["mine"] == 1 and len(Study.load(path).trials) == 1
+
+
+def test_an_objectives_attributes_that_overwrite_the_optimizers_record_fail_its_trial(tmp_path):
+    # An objective's Evaluation(user_attrs={"generation": ...}) replaced the GA's record unseen
+    # in a serial run (the journal no longer resumed) and, in a parallel one, Study.tell's
+    # refusal stopped the run with trials left RUNNING: it is the trial that fails, with why.
+    def objective(params):
+        return Evaluation(params["x"], {"generation": "first", "mine": 1})
+
+    path = tmp_path / "ga.jsonl"
+    study = Study(SPACE, "ga", seed=0, storage=path)
+    serial = study.step(objective)
+    with ThreadPoolExecutor(2) as pool:
+        parallel = study.run(objective, n_trials=2, executor=pool)
+    for trial in [serial, *parallel]:
+        assert trial.state is TrialState.FAILED and trial.user_attrs["generation"] == 0
+        assert trial.user_attrs["mine"] == 1
+        assert trial.error.startswith("the objective's user_attrs ['generation'] would overwrite the optimizer's "
+                                      "record of the trial ({'generation': 0}); keep yours under other names")
+    assert [t.state for t in Study.load(path).trials] == [TrialState.FAILED] * 3
+    measured = study.ask()  # a person telling a worker's Measured is refused as any person's tell
+    with pytest.raises(InvalidParameterError, match="optimizer's record of trial 3"):
+        study.tell(measured, Measured(1.0, None), user_attrs={"generation": "first"})
 
 
 def test_numpy_details_are_kept_as_json_reads_them_back(tmp_path):
