@@ -210,12 +210,14 @@ def test_input_errors(cls, kwargs, message):
         cls(LINE, **kwargs)
 
 
-def test_hyperband_beats_random_search_at_equal_total_budget_on_a_sklearn_task():
-    """Li et al.'s claim on a real task: Hyperband spends a budget of 15.7 full evaluations on 69
-    jobs (most on 1/27 of the data) and finds a better SVM than 15 full random evaluations.
+def test_hyperband_runs_its_plan_on_a_sklearn_task_and_is_not_behind_random_search():
+    """Li et al.'s setting on a real task: Hyperband spends a budget of 15.7 full evaluations on 69
+    jobs (most on 1/27 of the data), at the budgets its plan says, and finds an SVM at least as good
+    as 15 full random evaluations (seed 0: accuracy 0.990 against 0.987).
 
-    ``benchmarks/bench_fidelity.py`` measures it over ten seeds, beside ASHA, BOHB, Optuna and scikit-optimize;
-    the first five seeds are used here (accuracy 0.9875 against 0.9863).
+    The claim over seeds is a benchmark's (``benchmarks/bench_fidelity.py``, ten seeds beside
+    ASHA, BOHB, Optuna and scikit-optimize; over seeds 0-4 Hyperband is ahead at four and level at
+    one); five seeds here took 26 s of the suite's budget.
     """
     pytest.importorskip("sklearn")
     from interactive_hpo.objectives.tasks import svm_digits
@@ -223,17 +225,14 @@ def test_hyperband_beats_random_search_at_equal_total_budget_on_a_sklearn_task()
     plan = hyperband_brackets(1 / 27, 1.0, 3)
     n_jobs, total = sum(n for b in plan for n, _ in b), sum(n * r for b in plan for n, r in b)
     assert (n_jobs, round(total, 2)) == (69, 15.67)
-    hyperband, random = [], []
-    for seed in range(5):
-        objective = svm_digits(seed=seed, cv=3)
-        study = Study(objective.space, "hyperband", direction="maximize", seed=seed,
-                      optimizer_settings={"min_budget": 1 / 27})
-        study.run(objective, n_trials=n_jobs)
-        hyperband.append(max(t.value for t in study.trials if t.budget == 1.0 and t.value is not None))
-        baseline = Study(objective.space, "random", direction="maximize", seed=seed)
-        baseline.run(objective, n_trials=int(total))
-        random.append(baseline.best_value)
-    assert np.mean(hyperband) > np.mean(random)
+    objective = svm_digits(seed=0, cv=3)
+    study = Study(objective.space, "hyperband", direction="maximize", seed=0, optimizer_settings={"min_budget": 1 / 27})
+    study.run(objective, n_trials=n_jobs)
+    jobs = Counter(round(t.budget * 27) for t in study.trials)
+    assert jobs == Counter({1: 27, 3: 21, 9: 13, 27: 8})
+    baseline = Study(objective.space, "random", direction="maximize", seed=0)
+    baseline.run(objective, n_trials=int(total))
+    assert max(t.value for t in study.trials if t.budget == 1.0 and t.value is not None) >= baseline.best_value
 
 
 def test_an_override_the_journal_did_not_take_leaves_the_scheduler_as_it_was(tmp_path, monkeypatch):
