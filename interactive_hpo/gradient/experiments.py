@@ -146,9 +146,12 @@ class NeumannRate:
         return self.radius < 1
 
     def terms(self, reduction: float = 10.0) -> float:
-        """Terms for the slowest error component to shrink ``reduction``-fold (inf if it never does)."""
+        """Terms for the slowest error component to shrink ``reduction``-fold (inf if it never does;
+        0 at radius 0, where the first term is already exact: the limit as the radius shrinks)."""
         reduction = check_real(reduction, "reduction", "NeumannRate.terms", 1.0, None, low_open=True)
-        return float(np.log(reduction) / -np.log(self.radius)) if self.converges else float("inf")
+        if not self.converges:
+            return float("inf")
+        return float(np.log(reduction) / -np.log(self.radius)) if self.radius > 0 else 0.0
 
 
 def neumann_rate(problem: BilevelProblem, theta: Any) -> NeumannRate:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -93,6 +95,9 @@ def test_neumann_rate_is_the_pace_of_the_series_and_says_when_it_diverges():
     assert 0.95 * rate.radius ** 400 < errors[1] / errors[0] <= rate.radius ** 400
     too_long = NeumannRate(alpha=1.0, curvatures=np.array([0.5, 2.5]), radius=1.5)  # alpha c = 2.5 > 2
     assert not too_long.converges and too_long.terms() == np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # log(0) let numpy's divide warning through
+        assert NeumannRate(0.5, np.array([2.0, 2.0]), 0.0).terms() == 0.0
 
 
 def test_compare_with_black_box_gives_both_the_same_time():
