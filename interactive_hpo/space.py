@@ -163,10 +163,13 @@ class SearchSpace:
         canonical = self.complete(params)  # validates every active value given
         missing = [name for name in canonical if name not in params]  # filled from the centre
         if missing:
-            condition = self._by_name[missing[0]].condition
+            # Only those whose activity the given values decide: a child of a missing parent is
+            # active or not by the centre value that stood in for it, which no one typed.
+            conditions = {name: self._by_name[name].condition for name in missing}
+            named = [repr(name) if c is None else f"{name!r} (active because {c.describe()})"
+                     for name, c in conditions.items() if c is None or c.parent in params]
             raise fail("params", "SearchSpace", "a dict with every active parameter", dict(params),
-                       hint=f"Missing: {missing[0]!r}" + (f" (active because {condition.describe()})."
-                                                          if condition else "."))
+                       hint=f"Missing: {', '.join(named)}.")
         inactive = [name for name in self.names if name in params and name not in canonical]
         if inactive:
             condition = self._by_name[inactive[0]].condition

@@ -88,6 +88,10 @@ def test_validate_names_what_a_condition_rules_out():
                                  "'rbf' or 'poly'; leave it out.")
     with pytest.raises(InvalidParameterError, match=r"Missing: 'coef0' \(active because degree is 3 or 4\)\.$"):
         SVM.validate({"kernel": "poly", "C": 1.0, "gamma": 0.1, "degree": 3})
+    # A missing parent is what is missing: its children were once named "active because kernel
+    # is 'poly'" (the centre value standing in for the kernel no one gave), one name per error.
+    with pytest.raises(InvalidParameterError, match=r"Missing: 'kernel', 'C'\.$"):
+        SVM.validate({"gamma": 0.1})
     # The order of a dict does not matter, and the result is in coordinate order.
     assert list(SVM.validate({"degree": 2, "gamma": 0.1, "C": 1, "kernel": "poly"})) == ["kernel", "C", "gamma",
                                                                                           "degree"]
