@@ -57,7 +57,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         :attr:`best_trials` is the Pareto set. The optimizer must serve several objectives
         (random, Sobol and grid search do).
     seed : int, numpy.random.Generator or None
-        Seeds optimizers built from a name; the same seed gives the same trials.
+        Seeds optimizers built from a name (``optimizer`` given as one, and those switched to
+        by name later); the same seed gives the same trials. An optimizer instance keeps the
+        seed it was built with.
     storage : str or path, optional
         A journal file. New (or empty): created. Existing: the study resumes from it; RUNNING
         trials left by a crashed process become FAILED. A journal of another space, direction or
