@@ -39,7 +39,7 @@ def acquisition_terms(view: GPSurrogateView, X: Any) -> AcquisitionTerms | None:
     name = view.acquisition_name
     if name not in ("ucb", "ei", "logei"):
         return None
-    mu, sigma = view.utility(X)
+    mu, sigma = view.utility(view.points(X, "acquisition_terms"))
     sigma = np.maximum(sigma, 1e-12)
     settings = view.acquisition_settings
     if name == "ucb":

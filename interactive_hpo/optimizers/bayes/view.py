@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..._validation import check_int, fail, float_array
 from ...direction import Direction
 from ...views import KernelSummary, SurrogatePrediction
 from . import acquisition as acq
@@ -28,7 +29,11 @@ from .warping import OutputWarp
 if TYPE_CHECKING:
     from ...space import SearchSpace
 
-__all__ = ["GPSurrogateView", "acquisition_scale", "kernel_summary", "lengthscales_of"]
+__all__ = ["MAX_PATHS", "GPSurrogateView", "acquisition_scale", "kernel_summary", "lengthscales_of"]
+
+#: Most sample paths drawn at once: each holds 1024 random-feature weights (80 MB for all), and
+#: its values at m points m more.
+MAX_PATHS = 10_000
 
 
 def acquisition_scale(warp: OutputWarp, factor: float) -> float:
@@ -129,10 +134,24 @@ class GPSurrogateView:
     #: paths chunk by chunk, and drawing them is most of a call's time (2 s at 2,000 trials).
     _paths: dict[tuple[int, int], Any] = field(default_factory=dict, init=False, repr=False)
 
+    def points(self, X: Any, owner: str) -> np.ndarray:
+        """``X`` as points of shape (m, d) of the unit cube, or the error of ``owner`` (the
+        method a person called) naming ``X``: one point may be given as shape (d,), and in one
+        dimension m points as shape (m,) (a line of a 1-D problem)."""
+        d = self.X.shape[1]
+        rule = f"finite points of the unit cube, of shape (m, {d})" + (" or (m,)" if d == 1 else f" or ({d},)")
+        points = float_array(X, "X", owner, rule)
+        if points.ndim == 1:
+            points = points.reshape(-1, 1) if d == 1 else points.reshape(1, -1)
+        if points.ndim != 2 or points.shape[1] != d or not np.isfinite(points).all() \
+                or points.min(initial=0.0) < 0.0 or points.max(initial=0.0) > 1.0:
+            raise fail("X", owner, rule, X)
+        return points
+
     def utility(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and epistemic std of the warped utility at ``X`` of shape (m, d): two
         arrays of shape (m,), in the units BoTorch's acquisition saw."""
-        mean_s, var_s = self._predictor(np.atleast_2d(np.asarray(X, dtype=float)))
+        mean_s, var_s = self._predictor(self.points(X, "GPSurrogateView.utility"))
         return self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
 
     def unstandardize(self, values: np.ndarray) -> np.ndarray:
@@ -171,7 +190,7 @@ class GPSurrogateView:
 
     def predict(self, X: Any) -> SurrogatePrediction:
         """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
-        points = np.atleast_2d(np.asarray(X, dtype=float))
+        points = self.points(X, "GPSurrogateView.predict")
         mean_s, var_s = self._predictor(points)  # once: the mean, the std and the acquisition all use it
         utility_mean, std = self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
         mean = self.to_objective(utility_mean)
@@ -198,7 +217,10 @@ class GPSurrogateView:
         """
         from botorch.sampling.pathwise import draw_matheron_paths
 
-        points = torch.tensor(np.atleast_2d(np.asarray(X, dtype=float)), dtype=DTYPE)
+        owner = "GPSurrogateView.sample_paths"
+        points = torch.tensor(self.points(X, owner), dtype=DTYPE)
+        n_samples = check_int(n_samples, "n_samples", owner, 1, MAX_PATHS)
+        seed = check_int(seed, "seed", owner, 0, 2**32 - 1)  # torch.manual_seed's range
         paths = self._paths.get((n_samples, seed))
         with torch.random.fork_rng(), torch.no_grad():
             if paths is None:

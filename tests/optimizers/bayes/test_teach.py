@@ -53,6 +53,25 @@ def test_ei_terms_sum_to_ei_and_log_ei_is_their_log():
     np.testing.assert_allclose(np.log(total[big]), log_view.predict(GRID).acquisition[big], rtol=1e-5)
 
 
+def test_the_view_reads_a_1d_line_and_refuses_other_points_naming_the_call():
+    # torch's "X1 and X2 must have the same number of columns" and "negative dimension -1" came
+    # through, and points outside the cube or NaN were predicted (NaN) without a word.
+    from interactive_hpo import InvalidParameterError
+
+    view = study_with().surrogate()
+    np.testing.assert_array_equal(view.predict(GRID.ravel()).mean, view.predict(GRID).mean)  # (m,) in 1-D
+    rule = r"must be finite points of the unit cube, of shape \(m, 1\) or \(m,\); got "
+    for call, owner in [(lambda X: view.predict(X), "GPSurrogateView.predict"),
+                        (lambda X: view.sample_paths(X), "GPSurrogateView.sample_paths"),
+                        (lambda X: acquisition_terms(view, X), "acquisition_terms")]:
+        for X in (np.zeros((3, 2)), [[2.0]], [[math.nan]], "a"):
+            with pytest.raises(InvalidParameterError, match=f"`X` of {owner} {rule}"):
+                call(X)
+    with pytest.raises(InvalidParameterError, match=r"`n_samples` of GPSurrogateView.sample_paths must be an int "
+                                                    r"in \[1, 10000\]; got 0"):
+        view.sample_paths(GRID, n_samples=0)
+
+
 def test_acquisitions_without_a_split_give_none():
     study = study_with()
     assert acquisition_terms(study.surrogate(acquisition="pi"), GRID) is None
