@@ -159,7 +159,9 @@ class _Numeric(Parameter):
 
     def _inverse(self, u: float) -> float:
         lo, hi = self._edges
-        u = min(max(float(u), 0.0), 1.0)
+        u = float(u)
+        if not 0.0 < u < 1.0:  # the bounds exactly (exp(log(lo)) can miss lo by an ulp), NaN at low
+            return hi if u >= 1.0 else lo
         if self.log:
             value = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
         else:

@@ -209,7 +209,7 @@ class SearchSpace:
         return self.to_unit(self.from_unit(x))
 
     def _check_point(self, x: Any) -> np.ndarray:
-        rule = f"a finite array of shape ({self.dim},) in the unit cube"
+        rule = f"a finite array of shape ({self.dim},) (a point of the unit cube; beyond it, clipped to it)"
         point = float_array(x, "x", "SearchSpace", rule)
         if point.shape != (self.dim,) or not np.all(np.isfinite(point)):
             raise fail("x", "SearchSpace", rule, x)

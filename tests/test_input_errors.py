@@ -259,7 +259,8 @@ CASES = [
     ("missing parameter", lambda t: SPACE.to_unit({"lr": 0.01}), InvalidParameterError,
      "must be a dict with keys ['lr', 'depth', 'act']; got {'lr': 0.01}. Missing parameter(s): depth, act."),
     ("point of the wrong shape", lambda t: SPACE.from_unit([0.5, 0.5]), InvalidParameterError,
-     "`x` of SearchSpace must be a finite array of shape (3,) in the unit cube; got [0.5, 0.5]."),
+     "`x` of SearchSpace must be a finite array of shape (3,) (a point of the unit cube; beyond it, clipped to "
+     "it); got [0.5, 0.5]."),
     ("bad space dict", lambda t: SearchSpace.from_dict({"params": [{"type": "double", "name": "x"}]}),
      InvalidParameterError, "`params[0].type` of SearchSpace.from_dict must be one of ['float', 'int', "
      "'categorical']; got 'double'."),

@@ -108,6 +108,14 @@ def test_log_float_is_uniform_in_log_space():
     assert np.median(values) < 1e-2
 
 
+@pytest.mark.parametrize(("low", "high"), [(1e-4, 10.0), (1e-3, 1e3), (0.3, 7.0), (-2.5, 9.1)])
+def test_the_cubes_faces_decode_to_the_bounds_exactly(low, high):
+    # exp(log(1e-4) + log(1e5)) is 9.999999999999993: trials on a bound showed alpha=0.00010000000000000009.
+    for log in [False, True] if low > 0 else [False]:
+        space = SearchSpace([Float("x", low, high, log=log)])
+        assert [space.from_unit([u])["x"] for u in (0.0, 1.0, -0.5, 1.5)] == [low, high, low, high]
+
+
 def test_log_int_is_roughly_uniform_in_log_space():
     space = SearchSpace([Int("n", 1, 1000, log=True)])
     values = np.array([p["n"] for p in space.sample(6000, rng=1)])
@@ -241,10 +249,12 @@ MIXED = SearchSpace([Float("lr", 1e-3, 1.0, log=True), Int("n", 1, 4), Categoric
                                        "numpy.random.Generator or None; got 1.5."),
     (lambda: MIXED.sample(2, rng=True), "`rng` of SearchSpace.sample must be a non-negative int, a "
                                         "numpy.random.Generator or None; got True."),
-    (lambda: MIXED.from_unit(["a", 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) in the "
-                                               "unit cube; got ['a', 0.5, 0.5]."),
-    (lambda: MIXED.from_unit([[0.5], 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) in the "
-                                                 "unit cube; got [[0.5], 0.5, 0.5]."),
+    (lambda: MIXED.from_unit(["a", 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) (a "
+                                               "point of the unit cube; beyond it, clipped to it); got ['a', "
+                                               "0.5, 0.5]."),
+    (lambda: MIXED.from_unit([[0.5], 0.5, 0.5]), "`x` of SearchSpace must be a finite array of shape (3,) (a "
+                                                 "point of the unit cube; beyond it, clipped to it); got [[0.5], 0.5, "
+                                                 "0.5]."),
     (lambda: MIXED.grid({"lr": 3, "n": 2, "k": 0}), "`resolution['k']` of SearchSpace.grid must be an int in "
                                                     "[1, 1000000]; got 0."),
     # A configuration given to another function (ablation_path's start, a PBT run's initial): named as its argument.
