@@ -166,6 +166,12 @@ class OwnTrials:
             "datetime_start": _timestamp(datetime_start, "datetime_start", owner, now),
             "intermediate_values": _curve(intermediate_values, owner)}
         complete = _timestamp(datetime_complete, "datetime_complete", owner, now)
+        if complete < known["datetime_start"]:  # a negative duration: the one given is the one refused
+            given = "datetime_start" if datetime_complete is None else "datetime_complete"
+            raise fail(given, owner, "a trial that ends at or after it starts", known["datetime_start"]
+                       if datetime_complete is None else complete,
+                       hint=f"It starts at {known['datetime_start']} and ends at {complete}"
+                            f"{' (now: datetime_complete was not given)' if datetime_complete is None else ''}.")
         with self._transaction():
             # By hand, so refused rather than FAILED as an objective's would be (finished_fields).
             check_constraint_count(fields.constraints, self._state.trials, owner)

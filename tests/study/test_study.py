@@ -516,6 +516,11 @@ GOOD = {"x": 0.5, "n": 2, "c": "a"}
     ({"datetime_start": "yesterday"}, "`datetime_start` of Study.add_finished must be a Unix timestamp (a finite "
                                       "real number), or None (now); got 'yesterday'."),
     ({"datetime_complete": float("nan")}, "`datetime_complete` of Study.add_finished must be a Unix timestamp"),
+    ({"datetime_start": 10, "datetime_complete": 5}, "`datetime_complete` of Study.add_finished must be a trial that "
+                                                      "ends at or after it starts; got 5.0. It starts at 10.0 and ends "
+                                                      "at 5.0."),  # a duration of -5 s was kept
+    ({"datetime_start": 1e12}, "`datetime_start` of Study.add_finished must be a trial that ends at or after it "
+                               "starts; got 1000000000000.0."),  # in the year 33658, after now
     ({"state": "RUNNING"}, "`state` of Study.add_finished must be one of ['COMPLETE', 'PRUNED', 'FAILED']; got "
                            "'RUNNING'."),
     ({"value": "high"}, "`value` of Study.add_finished must be a finite real number; got 'high'."),
