@@ -175,6 +175,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         return float(self.best_trial.value)  # type: ignore[arg-type]
 
     @property
+    def best_params(self) -> dict[str, Any]:
+        """The params of :attr:`best_trial` (a copy): Optuna's ``study.best_params``."""
+        return dict(self.best_trial.params)
+
+    @property
     def storage(self) -> str | None:
         """The journal path, or None for an in-memory study."""
         return None if self._journal is None else str(self._journal.path)

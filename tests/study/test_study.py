@@ -111,6 +111,12 @@ def test_no_objective_leaves_its_trial_running(objective, reason):
     assert study.run(quadratic, 1)[0].state is TrialState.COMPLETE
 
 
+def test_best_params_are_the_best_trials_as_optuna_reads_them():
+    study = Study(SPACE, seed=0)
+    study.run(quadratic, n_trials=5)
+    assert study.best_params == dict(study.best_trial.params) and study.best_params is not study.best_params
+
+
 def test_evaluation_keeps_details():
     study = Study(SPACE, seed=0)
     trial = study.step(lambda p: Evaluation(0.25, {"fold_scores": [0.2, 0.3]}))
