@@ -294,7 +294,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     # -- the queue and the optimizer -----------------------------------------------------------------
     def enqueue(self, params: Mapping[str, Any]) -> None:
         """Queue params to be evaluated by the next :meth:`ask`, before any optimizer proposal."""
-        canonical = self.space.validate(params)
+        canonical = self.space.validate(params, owner="Study.enqueue")
         with self._transaction():
             self._record({"event": "enqueued", "params": canonical})
             self._state.enqueue(canonical)

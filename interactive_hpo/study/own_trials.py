@@ -54,7 +54,7 @@ class OwnTrials:
         no finite value, nothing is recorded and the error (naming ``owner``) says why.
         """
         self._check_objective(objective, owner, budgeted=False)  # called here without a budget
-        params = self.space.validate(params)
+        params = self.space.validate(params, owner=owner)
         outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
             raise fail("params", owner, "a configuration the objective can evaluate", params,
@@ -87,6 +87,7 @@ class OwnTrials:
         constraints : sequence of float, optional
             Its constraint values (at most 0 is met).
         """
+        params = self.space.validate(params, owner=owner)
         x = self.space.to_unit(params)
         attrs = check_attrs(user_attrs, owner)
         source = _check_source(source, owner)
@@ -97,7 +98,7 @@ class OwnTrials:
                 raise fail("value", owner, "finite real numbers" if self.goals.multi else "a finite real number",
                            value)
             now = time.time()
-            trial = Trial(number=len(self._state.trials), params=self.space.validate(params), x=x,
+            trial = Trial(number=len(self._state.trials), params=params, x=x,
                           state=TrialState.COMPLETE, value=fields.value, values=fields.values,
                           constraints=fields.constraints, source=source, user_attrs=attrs,
                           datetime_start=now, datetime_complete=now)
@@ -151,7 +152,7 @@ class OwnTrials:
             The function the user called, for error messages.
         """
         state = parse_state(state, owner)
-        canonical = self.space.validate(params)
+        canonical = self.space.validate(params, owner=owner)
         attrs = check_attrs(user_attrs, owner)
         if state is TrialState.COMPLETE:
             self.goals.read(value, owner)  # numbers where they belong; a non-finite one fails the trial below
