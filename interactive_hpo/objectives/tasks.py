@@ -28,13 +28,16 @@ samples of each fold (nested subsets) or an iteration count, scaled from its ful
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
-from .._validation import fail, import_optional
+from .._validation import check_int, fail, import_optional, is_int
 from ..space import Categorical, Float, Int, SearchSpace
+from .sklearn_checks import made_by
 from .sklearn_cv import SklearnCV
 
 __all__ = [
@@ -51,6 +54,15 @@ __all__ = [
 ]
 
 Seed = int | np.random.Generator | None
+
+#: Set while :func:`make_task` builds a task, so that the task's refusals name make_task, the
+#: function the person called (they named the task, or SklearnCV before that).
+_BUILDER: ContextVar[str | None] = ContextVar("_BUILDER", default=None)
+
+
+def _owner(task: str) -> str:
+    """Who a task's refusals name: ``make_task`` when it builds the task, else the task itself."""
+    return _BUILDER.get() or task
 
 
 def _digits() -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +103,8 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("degree", 2, 5, condition=("kernel", "poly")),
         Categorical("kernel", ["rbf", "poly", "linear"]),
     ])
-    return SklearnCV(SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed, name="svm_digits")
+    return made_by(_owner("svm_digits"), SklearnCV, SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                   name="svm_digits")
 
 
 def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -122,8 +135,9 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Float("max_features", 0.05, 1.0, log=True),
         Categorical("criterion", ["gini", "entropy"]),
     ])
-    return SklearnCV(RandomForestClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="random_forest_breast_cancer", budget_resource="n_estimators")
+    forest = RandomForestClassifier(n_estimators=50)
+    return made_by(_owner("random_forest_breast_cancer"), SklearnCV, forest, X, y, space, cv=cv, scoring="accuracy",
+                   seed=seed, name="random_forest_breast_cancer", budget_resource="n_estimators")
 
 
 def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -156,8 +170,9 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("max_depth", 1, 4),
         Categorical("max_features", [None, "sqrt", "log2"]),
     ])
-    return SklearnCV(GradientBoostingClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy",
-                     seed=seed, name="gradient_boosting_wine", budget_resource="n_estimators")
+    boosting = GradientBoostingClassifier(n_estimators=50)
+    return made_by(_owner("gradient_boosting_wine"), SklearnCV, boosting, X, y, space, cv=cv, scoring="accuracy",
+                   seed=seed, name="gradient_boosting_wine", budget_resource="n_estimators")
 
 
 def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -194,8 +209,8 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("hidden_layer_sizes", 8, 64, log=True),
         Categorical("activation", ["relu", "tanh", "logistic"]),
     ])
-    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
+    return made_by(_owner("mlp_digits"), SklearnCV, MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy",
+                   seed=seed, name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
 
 
 def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
@@ -229,14 +244,20 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
     from sklearn.neural_network import MLPClassifier
 
     X, y = _digits()
-    return SklearnCV(MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128), cv=cv, scoring="accuracy",
-                     seed=seed, name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,),
-                     budget_resource="max_iter", estimator_params=mlp_layers_params)
+    return made_by(_owner("mlp_layers_digits"), SklearnCV, MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128),
+                   cv=cv, scoring="accuracy", seed=seed, name="mlp_layers_digits",
+                   ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter",
+                   estimator_params=mlp_layers_params)
 
 
 def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
     """An MLP's conditional space: ``n_layers`` in 1..3, ``width_k`` (log) for each layer there is,
-    ``solver`` adam or sgd, ``momentum`` for sgd only, ``learning_rate_init`` and ``alpha`` (log)."""
+    ``solver`` adam or sgd, ``momentum`` for sgd only, ``learning_rate_init`` and ``alpha`` (log).
+
+    ``min_width`` and ``max_width`` are ints, 1 <= min_width < max_width <= 2**53 - 1 (the
+    widths' bounds; they were refused as `low` of Int('width_1'), which the person never typed)."""
+    min_width = check_int(min_width, "min_width", "mlp_layers_space", 1, 2**53 - 2)
+    max_width = check_int(max_width, "max_width", "mlp_layers_space", min_width + 1, 2**53 - 1)
     return SearchSpace([
         Int("n_layers", 1, 3),
         Int("width_1", min_width, max_width, log=True),
@@ -251,8 +272,17 @@ def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
 
 def mlp_layers_params(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Params of :func:`mlp_layers_space` as ``MLPClassifier.set_params`` arguments: the widths
-    become ``hidden_layer_sizes``; ``prefix`` names the step in a pipeline (``"mlpclassifier__"``)."""
-    widths = tuple(int(params[f"width_{k}"]) for k in range(1, int(params["n_layers"]) + 1))
+    become ``hidden_layer_sizes``; ``prefix`` (a str) names the step in a pipeline (``"mlpclassifier__"``)."""
+    if not isinstance(prefix, str):  # 3 became the keys '3hidden_layer_sizes', ...
+        raise fail("prefix", "mlp_layers_params", "a str (a pipeline step's name and '__', or '')", prefix)
+    # A KeyError or TypeError came from inside for params without n_layers or a width.
+    layers: Any = params.get("n_layers") if isinstance(params, Mapping) else None
+    n_layers = int(layers) if is_int(layers) and 1 <= layers <= 3 else 0
+    missing = [f"width_{k}" for k in range(1, n_layers + 1) if not is_int(params.get(f"width_{k}"))]
+    if not n_layers or missing:
+        raise fail("params", "mlp_layers_params", "a configuration of mlp_layers_space: n_layers in 1..3 and an "
+                   "int width_k for each layer", params, hint=f"Missing: {', '.join(missing)}." if missing else None)
+    widths = tuple(int(params[f"width_{k}"]) for k in range(1, n_layers + 1))
     rest = {f"{prefix}{name}": value for name, value in params.items()
             if name != "n_layers" and not name.startswith("width_")}
     return {f"{prefix}hidden_layer_sizes": widths, **rest}
@@ -308,7 +338,8 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("poly__degree", 1, 3),
         Categorical("poly__interaction_only", [False, True]),
     ])
-    return SklearnCV(model, X, y, space, cv=cv, scoring="r2", seed=seed, name="ridge_diabetes")
+    return made_by(_owner("ridge_diabetes"), SklearnCV, model, X, y, space, cv=cv, scoring="r2", seed=seed,
+                   name="ridge_diabetes")
 
 
 #: Task name -> function building it (each accepts ``seed`` and ``cv``).
@@ -335,4 +366,14 @@ def make_task(name: str, **kwargs: Any) -> SklearnCV:
         close = difflib.get_close_matches(name, list(TASKS), n=1) if isinstance(name, str) else []
         raise fail("name", "make_task", f"one of {sorted(TASKS)}", name,
                    hint=f"Did you mean {close[0]!r}?" if close else None)
-    return TASKS[name](**kwargs)
+    # An unknown keyword was Python's TypeError; a bad seed or cv was refused naming SklearnCV.
+    known = list(inspect.signature(TASKS[name]).parameters)
+    unknown = [key for key in kwargs if key not in known]
+    if unknown:
+        raise fail("kwargs", "make_task", f"keywords of {name}: {', '.join(known)}", kwargs,
+                   hint=f"Unknown: {', '.join(unknown)}.")
+    token = _BUILDER.set("make_task")
+    try:
+        return TASKS[name](**kwargs)
+    finally:
+        _BUILDER.reset(token)
