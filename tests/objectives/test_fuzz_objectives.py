@@ -376,3 +376,13 @@ def test_a_second_look_still_warns():
     task.test_score(model)
     with pytest.warns(SealedTestSetWarning, match="look number 2"):
         task.test_score(model)
+
+
+@pytest.mark.xfail(strict=True, raises=OverflowError,
+                   reason="pareto._reference (outside this room) converts with np.asarray and does not catch "
+                          "OverflowError; ZDT1.max_hypervolume now checks its reference itself")
+def test_hypervolume_refuses_a_reference_past_a_floats_range():
+    from interactive_hpo.pareto import hypervolume
+
+    with pytest.raises(InvalidParameterError, match=re.escape("`reference` of hypervolume must be")):
+        hypervolume([[1.0, 2.0]], [10**400, 3.0])
