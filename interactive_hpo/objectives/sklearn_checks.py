@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -20,9 +20,7 @@ from .sklearn_scoring import check_scorer_fits, check_scorer_targets
 
 __all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
            "estimator_settings", "make_scorer", "check_stratifiable", "check_folds", "check_warnings", "input_tags",
-           "data_rules", "check_data", "check_labels", "check_targets", "made_by"]
-
-_Built = TypeVar("_Built")
+           "data_rules", "check_data", "check_labels", "check_targets"]
 
 
 class Shown:
@@ -359,13 +357,3 @@ def check_labels(y: Any, owner: str) -> np.ndarray:
         raise fail("y", owner, "class labels of at least 2 classes", Shown(f"one class, {classes.tolist()[0]!r}"),
                    hint="Every configuration would predict that class, so there is nothing to choose.")
     return classes
-
-
-def made_by(owner: str, cls: type[_Built], *args: Any, **kwargs: Any) -> _Built:
-    """``cls(*args, **kwargs)`` whose constructor's refusals name ``owner``, the function the person
-    called that built it: ``svm_digits(cv=1)`` is refused as `cv` of svm_digits, not of SklearnCV.
-    ``cls.__init__`` reads ``self._owner`` (:class:`~.sklearn_cv.SklearnCV` does)."""
-    built = cls.__new__(cls)
-    built._owner = owner  # type: ignore[attr-defined]
-    built.__init__(*args, **kwargs)  # type: ignore[misc]
-    return built

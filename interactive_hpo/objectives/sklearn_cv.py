@@ -135,9 +135,7 @@ class SklearnCV:
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
                  ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None,
                  estimator_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None):
-        # Refusals name what the person called: this class, a subclass, a task (made_by).
-        owner = self.__dict__.get("_owner") or type(self).__name__
-        self._owner = owner
+        owner = self._owner = type(self).__name__  # refusals name the class called: SklearnTradeoff too
         import_optional("sklearn", "sklearn", owner)
         from sklearn.base import is_classifier
 

@@ -30,14 +30,12 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, import_optional, is_int
+from .._validation import check_int, fail, import_optional, is_int, seed_to_int
 from ..space import Categorical, Float, Int, SearchSpace
-from .sklearn_checks import made_by
 from .sklearn_cv import SklearnCV
 
 __all__ = [
@@ -55,14 +53,12 @@ __all__ = [
 
 Seed = int | np.random.Generator | None
 
-#: Set while :func:`make_task` builds a task, so that the task's refusals name make_task, the
-#: function the person called (they named the task, or SklearnCV before that).
-_BUILDER: ContextVar[str | None] = ContextVar("_BUILDER", default=None)
 
-
-def _owner(task: str) -> str:
-    """Who a task's refusals name: ``make_task`` when it builds the task, else the task itself."""
-    return _BUILDER.get() or task
+def task_settings(owner: str, seed: Seed, cv: Any) -> tuple[int, int]:
+    """A task's ``seed`` and ``cv``, refused in the name of ``owner``, the function the person
+    called (they were refused as SklearnCV's, which no one typed); a Generator gives the int
+    SklearnCV would have drawn from it."""
+    return seed_to_int(seed, owner), check_int(cv, "cv", owner, 2)
 
 
 def _digits() -> tuple[np.ndarray, np.ndarray]:
@@ -94,6 +90,7 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "svm_digits")
+    seed, cv = task_settings("svm_digits", seed, cv)
     from sklearn.svm import SVC
 
     X, y = _digits()
@@ -103,8 +100,7 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("degree", 2, 5, condition=("kernel", "poly")),
         Categorical("kernel", ["rbf", "poly", "linear"]),
     ])
-    return made_by(_owner("svm_digits"), SklearnCV, SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                   name="svm_digits")
+    return SklearnCV(SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed, name="svm_digits")
 
 
 def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -126,6 +122,7 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "random_forest_breast_cancer")
+    seed, cv = task_settings("random_forest_breast_cancer", seed, cv)
     from sklearn.datasets import load_breast_cancer
     from sklearn.ensemble import RandomForestClassifier
 
@@ -135,9 +132,8 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Float("max_features", 0.05, 1.0, log=True),
         Categorical("criterion", ["gini", "entropy"]),
     ])
-    forest = RandomForestClassifier(n_estimators=50)
-    return made_by(_owner("random_forest_breast_cancer"), SklearnCV, forest, X, y, space, cv=cv, scoring="accuracy",
-                   seed=seed, name="random_forest_breast_cancer", budget_resource="n_estimators")
+    return SklearnCV(RandomForestClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="random_forest_breast_cancer", budget_resource="n_estimators")
 
 
 def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -161,6 +157,7 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "gradient_boosting_wine")
+    seed, cv = task_settings("gradient_boosting_wine", seed, cv)
     from sklearn.datasets import load_wine
     from sklearn.ensemble import GradientBoostingClassifier
 
@@ -170,9 +167,8 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("max_depth", 1, 4),
         Categorical("max_features", [None, "sqrt", "log2"]),
     ])
-    boosting = GradientBoostingClassifier(n_estimators=50)
-    return made_by(_owner("gradient_boosting_wine"), SklearnCV, boosting, X, y, space, cv=cv, scoring="accuracy",
-                   seed=seed, name="gradient_boosting_wine", budget_resource="n_estimators")
+    return SklearnCV(GradientBoostingClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy",
+                     seed=seed, name="gradient_boosting_wine", budget_resource="n_estimators")
 
 
 def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
@@ -199,6 +195,7 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "mlp_digits")
+    seed, cv = task_settings("mlp_digits", seed, cv)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -209,8 +206,8 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("hidden_layer_sizes", 8, 64, log=True),
         Categorical("activation", ["relu", "tanh", "logistic"]),
     ])
-    return made_by(_owner("mlp_digits"), SklearnCV, MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy",
-                   seed=seed, name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
+    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+                     name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
 
 
 def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
@@ -240,14 +237,14 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
     (64, 16)
     """
     import_optional("sklearn", "sklearn", "mlp_layers_digits")
+    seed, cv = task_settings("mlp_layers_digits", seed, cv)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     X, y = _digits()
-    return made_by(_owner("mlp_layers_digits"), SklearnCV, MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128),
-                   cv=cv, scoring="accuracy", seed=seed, name="mlp_layers_digits",
-                   ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter",
-                   estimator_params=mlp_layers_params)
+    return SklearnCV(MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128), cv=cv, scoring="accuracy",
+                     seed=seed, name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,),
+                     budget_resource="max_iter", estimator_params=mlp_layers_params)
 
 
 def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
@@ -322,6 +319,7 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     111
     """
     import_optional("sklearn", "sklearn", "ridge_diabetes")
+    seed, cv = task_settings("ridge_diabetes", seed, cv)
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import Ridge
     from sklearn.pipeline import Pipeline
@@ -338,8 +336,7 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("poly__degree", 1, 3),
         Categorical("poly__interaction_only", [False, True]),
     ])
-    return made_by(_owner("ridge_diabetes"), SklearnCV, model, X, y, space, cv=cv, scoring="r2", seed=seed,
-                   name="ridge_diabetes")
+    return SklearnCV(model, X, y, space, cv=cv, scoring="r2", seed=seed, name="ridge_diabetes")
 
 
 #: Task name -> function building it (each accepts ``seed`` and ``cv``).
@@ -372,8 +369,8 @@ def make_task(name: str, **kwargs: Any) -> SklearnCV:
     if unknown:
         raise fail("kwargs", "make_task", f"keywords of {name}: {', '.join(known)}", kwargs,
                    hint=f"Unknown: {', '.join(unknown)}.")
-    token = _BUILDER.set("make_task")
-    try:
-        return TASKS[name](**kwargs)
-    finally:
-        _BUILDER.reset(token)
+    if "seed" in kwargs:
+        kwargs["seed"] = seed_to_int(kwargs["seed"], "make_task")
+    if "cv" in kwargs:
+        kwargs["cv"] = check_int(kwargs["cv"], "cv", "make_task", 2)
+    return TASKS[name](**kwargs)

@@ -17,8 +17,8 @@ from .._validation import as_scalar, check_real, fail, import_optional, is_real,
 from ..space import Categorical, Float, SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget
-from .sklearn_checks import made_by
 from .sklearn_cv import SklearnCV
+from .tasks import task_settings
 
 __all__ = ["SklearnTradeoff", "sparse_logistic_breast_cancer"]
 
@@ -67,7 +67,7 @@ class SklearnTradeoff(SklearnCV):
     def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, size: Callable[[Any], float], *,
                  size_name: str = "model size", max_size: float | None = None, **settings: Any):
         super().__init__(estimator, X, y, space, **settings)
-        owner = self._owner  # SklearnTradeoff, or the task that built it (made_by)
+        owner = self._owner
         if not callable(size):
             raise fail("size", owner, "a callable size(fitted_estimator) -> float", size)
         if not isinstance(size_name, str) or not size_name:
@@ -176,11 +176,11 @@ def sparse_logistic_breast_cancer(seed: int | np.random.Generator | None = None,
     from sklearn.preprocessing import StandardScaler
 
     owner = "sparse_logistic_breast_cancer"
+    seed, cv = task_settings(owner, seed, cv)
     if max_features is not None:  # it was refused as `max_size` of SklearnTradeoff
         check_real(max_features, "max_features", owner)
     X, y = load_breast_cancer(return_X_y=True)
     space = SearchSpace([Float("C", 1e-2, 10.0, log=True), Categorical("class_weight", ["none", "balanced"])])
     model = Pipeline([("scale", StandardScaler()), ("model", _l1_logistic_regression())])
-    return made_by(owner, SklearnTradeoff, model, X, y, space, _features_used, size_name="features used",
-                   max_size=max_features, cv=cv, scoring="accuracy", seed=seed, name=owner,
-                   estimator_params=_logistic_params)
+    return SklearnTradeoff(model, X, y, space, _features_used, size_name="features used", max_size=max_features,
+                           cv=cv, scoring="accuracy", seed=seed, name=owner, estimator_params=_logistic_params)
