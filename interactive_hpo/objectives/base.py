@@ -76,6 +76,8 @@ class FunctionObjective:
                  report: Callable[[float, float], None] | None = None) -> float | Evaluation:
         # Python's own TypeError ("got an unexpected keyword argument") would not say what to do.
         owner = f"FunctionObjective({self.name!r})"
+        if not isinstance(params, Mapping):  # dict(params) below failed with Python's words ("not iterable")
+            raise fail("params", owner, "a dict of the parameters' values", params)
         if budget is not None and not accepts_keyword(self.fn, "budget"):
             raise fail("budget", owner, f"None: {self.name} takes no `budget` keyword", budget,
                        hint="To evaluate it at budgets (as Hyperband, ASHA and successive halving do), declare one "

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail, is_real
+from .._validation import as_finite, fail
 from ..space import SearchSpace
 
 __all__ = ["check_budget", "check_resource", "fit_order", "resource_value", "sample_folds"]
@@ -45,10 +45,14 @@ def check_budget(budget: Any, owner: str) -> float | None:
     >>> check_budget(0.25, "SklearnCV.__call__"), check_budget(None, "SklearnCV.__call__")
     (0.25, None)
     """
-    # NaN fails both comparisons, so it is refused with the same message.
-    if budget is not None and not (is_real(budget) and 0.0 < float(budget) <= 1.0):
+    if budget is None:
+        return None
+    # as_finite: None for NaN, inf, a non-number and an int past a float's range (10**400 was
+    # Python's OverflowError from float(), found by the objectives' fuzz round).
+    number = as_finite(budget)
+    if number is None or not 0.0 < number <= 1.0:
         raise fail("budget", owner, "a real number in (0, 1] or None (the full budget)", budget)
-    return None if budget is None else float(budget)
+    return number
 
 
 def _is_positive_int(value: Any) -> bool:

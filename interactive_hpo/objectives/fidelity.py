@@ -165,9 +165,9 @@ class MultiFidelity:
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
         """One observation at ``params`` = ``{"x0": ..., ...}`` and ``budget`` in (0, 1] or None."""
         budget = check_budget(budget, f"{_OWNER}.__call__")
+        canonical = self.space.validate(params, owner=f"{_OWNER}.__call__")
         if budget is None or budget == 1.0:
-            return self.function(params)
-        canonical = self.space.validate(params)
+            return self.function(canonical)
         value = float(self.evaluate(np.array([[canonical[n] for n in self.space.names]]), budget)[0])
         # The function's own noise comes from its generator, as at the full budget; no draw at
         # all without noise, so that noiseless values stay exact.

@@ -26,16 +26,20 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from .._compat import mlp_solver
-from .._validation import check_int, check_one_of, check_real, fail, import_optional, seed_to_int, warn_user
+from .._validation import check_one_of, check_real, check_size, fail, import_optional, is_int, seed_to_int, warn_user
 from ..space import Float, SearchSpace
 from .sealed import SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import check_data, check_estimator, check_space, check_warnings, make_scorer
 from .sklearn_scoring import check_scorer_targets
 
-__all__ = ["IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
+__all__ = ["MAX_STEPS", "IncrementalTask", "SklearnIncremental", "mlp_digits_incremental", "sgd_digits"]
 
 _OWNER = "SklearnIncremental"
 Seed = int | np.random.Generator | None
+#: The most steps one ``train`` takes: scikit-learn's compiled solvers hold ``max_iter`` in a C int.
+MAX_STEPS = 2**31 - 1
+#: The most weights :func:`mlp_digits_incremental`'s network holds: 80 MB of floats.
+_MAX_WEIGHTS = 10_000_000
 
 
 @runtime_checkable
@@ -139,6 +143,7 @@ class SklearnIncremental:
         probe = self._factory()
         if not hasattr(probe, "get_params"):
             raise fail("estimator_factory", _OWNER, "a callable returning a scikit-learn estimator", probe)
+        self._model_type = type(probe)  # what a model of this task is (see _model)
         self.mode = check_one_of(mode, "mode", _OWNER, ("auto", "partial_fit", "warm_start"))
         if self.mode == "auto":
             self.mode = "partial_fit" if hasattr(probe, "partial_fit") else "warm_start"
@@ -174,17 +179,23 @@ class SklearnIncremental:
         if X.ndim != 2 or y.ndim != 1:
             raise fail("y", _OWNER, "an array of shape (n_samples,) matching X of shape (n_samples, n_features)",
                        f"y of shape {y.shape} with X of shape {X.shape}")
+        # Two cuts, each refused naming its own fraction (test_size=0.01 was blamed on validation_size).
+        rule = "a fraction leaving samples (of every class) in the training, validation and test splits"
         try:
             X_fit, self._X_test, y_fit, self._y_test = train_test_split(
                 X, y, test_size=self.test_size, random_state=test_seed, stratify=_stratify(y, self.is_classifier))
+        except ValueError as error:
+            raise fail("test_size", _OWNER, rule, self.test_size,
+                       hint=f"Cutting the test split from {len(y)} samples: {str(error).rstrip('.')}.") from error
+        try:
             val_fraction = self.validation_size / (1 - self.test_size)
             self._X_train, self._X_val, self._y_train, self._y_val = train_test_split(
                 X_fit, y_fit, test_size=val_fraction, random_state=val_seed,
                 stratify=_stratify(y_fit, self.is_classifier))
-        except ValueError as error:  # too few samples for the fractions (or the classes) asked
-            raise fail("validation_size", _OWNER, "a fraction leaving samples (of every class) in the training, "
-                       "validation and test splits", self.validation_size,
-                       hint=f"With test_size={self.test_size}: {str(error).rstrip('.')}.") from error
+        except ValueError as error:
+            raise fail("validation_size", _OWNER, rule, self.validation_size,
+                       hint=f"With test_size={self.test_size}, cutting the validation split from the other "
+                            f"{len(y_fit)} samples: {str(error).rstrip('.')}.") from error
         self._classes = np.unique(y) if self.is_classifier else None
         self._looks: list[SealedTestLook] = []
 
@@ -204,10 +215,11 @@ class SklearnIncremental:
     def new_model(self, params: Mapping[str, Any], seed: int) -> Any:
         """A new, untrained estimator with ``params`` and every ``random_state`` set to ``seed``."""
         seed = seed_to_int(seed, f"{_OWNER}.new_model")
+        params = self.space.validate(params, owner=f"{_OWNER}.new_model")
         model = self._factory()
         seeds = {key: seed for key in model.get_params(deep=True)
                  if key == "random_state" or key.endswith("__random_state")}
-        return model.set_params(**seeds, **self.space.validate(params))
+        return model.set_params(**seeds, **params)
 
     def train(self, model: Any, params: Mapping[str, Any], n_steps: int, *, seed: int | None = None) -> Any:
         """Set ``params`` on ``model`` and train it ``n_steps`` more steps (in place); returns ``model``.
@@ -219,13 +231,18 @@ class SklearnIncremental:
         params : dict
             One value per name of ``space``.
         n_steps : int
-            Epochs (``partial_fit``) or iterations (``warm_start``), >= 0.
+            Epochs (``partial_fit``) or iterations (``warm_start``), from 0 to
+            :data:`MAX_STEPS` (2**31 - 1).
         seed : int or None
             Fixes the order of the training samples in these steps.
         """
-        check_estimator(model, f"{_OWNER}.train", "model")  # None would fail deep in set_params
-        n_steps = check_int(n_steps, "n_steps", f"{_OWNER}.train", 0)
-        params = self.space.validate(params)
+        self._model(model, f"{_OWNER}.train")  # None would fail deep in set_params
+        if not is_int(n_steps) or not 0 <= n_steps <= MAX_STEPS:
+            raise fail("n_steps", f"{_OWNER}.train", f"an int in [0, {MAX_STEPS}]", n_steps,
+                       hint="MAX_STEPS = 2**31 - 1: scikit-learn's compiled solvers hold max_iter in a C int."
+                       if is_int(n_steps) and n_steps > MAX_STEPS else None)
+        n_steps = int(n_steps)
+        params = self.space.validate(params, owner=f"{_OWNER}.train")
         model.set_params(**params)
         _sync_cached_optimizer(model, params)
         rng = np.random.default_rng(seed_to_int(seed, f"{_OWNER}.train")) if seed is not None else self._order_rng
@@ -246,7 +263,7 @@ class SklearnIncremental:
         from sklearn.exceptions import NotFittedError
         from sklearn.utils.validation import check_is_fitted
 
-        check_estimator(model, f"{_OWNER}.score", "model")
+        self._model(model, f"{_OWNER}.score")
         try:
             check_is_fitted(model)
         except NotFittedError:
@@ -256,7 +273,21 @@ class SklearnIncremental:
 
     def copy(self, model: Any) -> Any:
         """A deep copy: the same weights and optimizer state, trained independently from now on."""
-        return copy.deepcopy(check_estimator(model, f"{_OWNER}.copy", "model"))
+        return copy.deepcopy(self._model(model, f"{_OWNER}.copy"))
+
+    def _model(self, model: Any, owner: str) -> Any:
+        """``model`` if this task could have made it: of the factory's class, fitted (if it is) on
+        the task's features. Another estimator failed inside scikit-learn (set_params' "Invalid
+        parameter"), or was scored and recorded as a look at the sealed test split."""
+        check_estimator(model, owner, "model")
+        rule = f"a model made by this task (new_model or copy), an estimator of class {self._model_type.__name__}"
+        if type(model) is not self._model_type:
+            raise fail("model", owner, rule, model, hint=f"It is of class {type(model).__name__}.")
+        n_features = getattr(model, "n_features_in_", None)
+        if n_features is not None and n_features != self._X_val.shape[1]:
+            raise fail("model", owner, rule, model, hint=f"It was fitted on {n_features} features; this task's data "
+                                                         f"have {self._X_val.shape[1]}.")
+        return model
 
     # -- the sealed test split -----------------------------------------------------------------
     def test_score(self, model: Any) -> float:
@@ -274,6 +305,7 @@ class SklearnIncremental:
             raise fail("model", f"{_OWNER}.test_score", "a model this task trained", model,
                        hint="Score the model you chose, after training it (train or a PBT run's best_model()).") \
                 from error
+        self._model(model, f"{_OWNER}.test_score")
         with self._quiet():
             score = float(self._scorer(model, self._X_test, self._y_test))
         params = {name: model.get_params()[name] for name in self.space.names}
@@ -335,6 +367,7 @@ def sgd_digits(seed: Seed = None) -> SklearnIncremental:
     import_optional("sklearn", "sklearn", "sgd_digits")
     from sklearn.linear_model import SGDClassifier
 
+    seed = seed_to_int(seed, "sgd_digits")  # the same int SklearnIncremental draws; refused in this name
     X, y = _digits()
     space = SearchSpace([Float("eta0", 1e-5, 1.0, log=True), Float("alpha", 1e-6, 1e-1, log=True)])
     return SklearnIncremental(SGDClassifier(learning_rate="constant"), X, y, space, scoring="accuracy", seed=seed,
@@ -353,13 +386,16 @@ def mlp_digits_incremental(seed: Seed = None, hidden: int = 32) -> SklearnIncrem
     seed : int, numpy.random.Generator or None
         Seeds the train/validation/test split.
     hidden : int, default=32
-        Width of the hidden layer.
+        Width of the hidden layer, at most 133 333 (75 weights a unit, 10 million in all).
     """
     import_optional("sklearn", "sklearn", "mlp_digits_incremental")
     from sklearn.neural_network import MLPClassifier
 
+    # A unit's weights: 64 pixels in, 10 classes out, a bias. A billion units were accepted and
+    # the first training step asked for 600 GB.
+    width = check_size(hidden, "hidden", "mlp_digits_incremental", 1, 64 + 10 + 1, _MAX_WEIGHTS, "weights")
+    seed = seed_to_int(seed, "mlp_digits_incremental")
     X, y = _digits()
     space = SearchSpace([Float("learning_rate_init", 1e-4, 0.1, log=True), Float("alpha", 1e-6, 1e-1, log=True)])
-    width = check_int(hidden, "hidden", "mlp_digits_incremental", 1)
     return SklearnIncremental(MLPClassifier(hidden_layer_sizes=(width,)), X, y, space, scoring="accuracy",
                               seed=seed, name="mlp_digits_incremental")

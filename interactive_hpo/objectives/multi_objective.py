@@ -18,6 +18,7 @@ A real trade-off (a cross-validated score against the size of the model) is in
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -97,7 +98,7 @@ class MultiObjectiveProblem:
         """The objectives at ``params`` = ``{"x0": ..., ...}``, as a tuple in ``names`` order."""
         if budget is not None:
             raise fail("budget", self.name, "None", budget, hint=f"{self.name} has a single fidelity.")
-        canonical = self.space.validate(params)
+        canonical = self.space.validate(params, owner=self.name)
         return tuple(float(v) for v in self._evaluate(np.array([[canonical[n] for n in self.space.names]]))[0])
 
     def true_front(self, n: int) -> np.ndarray:
@@ -112,8 +113,19 @@ class MultiObjectiveProblem:
         """The hypervolume of the whole Pareto front up to ``reference`` (default :attr:`reference`):
         what no set of trials can exceed. Measured on a dense front (100 000 points), so it is
         low by less than 1e-5 (``hypervolume`` of a finite set of points)."""
-        reference = self.reference if reference is None else reference
-        return hypervolume(self.true_front(_DENSE), reference)
+        return hypervolume(self.true_front(_DENSE), self._reference(reference))
+
+    def _reference(self, reference: Any) -> np.ndarray:
+        """``reference`` checked for :meth:`max_hypervolume` (None: :attr:`reference`): refused
+        naming this method, not ``hypervolume`` inside it (an int past a float's range was
+        Python's OverflowError there)."""
+        if reference is None:
+            return np.asarray(self.reference)
+        owner, rule = f"{self.name}.max_hypervolume", f"{self.n_objectives} finite numbers, one per objective"
+        box = float_array(reference, "reference", owner, rule)
+        if box.shape != (self.n_objectives,) or not np.isfinite(box).all():
+            raise fail("reference", owner, rule, reference)
+        return box
 
     def __repr__(self) -> str:
         return f"{self.name}(dim={self.dim}, n_objectives={self.n_objectives})"
@@ -128,7 +140,9 @@ class _ZDT(MultiObjectiveProblem):
 
     def __init__(self, dim: int | None = None, *, n_objectives: int = 2):
         # The base takes n_objectives for DTLZ2; a ZDT problem computes two values whatever it says.
-        if n_objectives != 2:
+        # An int, as DTLZ2 takes it: 2.0 was let through (and 2 kept).
+        if isinstance(n_objectives, (bool, np.bool_)) or not isinstance(n_objectives, numbers.Integral) \
+                or n_objectives != 2:
             raise fail("n_objectives", self.name, "2 (a ZDT problem has two objectives)", n_objectives,
                        hint="DTLZ2 takes any number of objectives.")
         super().__init__(dim)
@@ -281,10 +295,15 @@ class DTLZ2(MultiObjectiveProblem):
         m = self.n_objectives
         box = float_array(self.reference if reference is None else reference, "reference",
                           "DTLZ2.max_hypervolume", f"{m} finite numbers")
-        if box.shape == (m,) and (box >= 1.0).all():
-            return float(np.prod(box) - math.pi ** (m / 2) / math.gamma(m / 2 + 1) / 2**m)
+        if box.shape == (m,) and np.isfinite(box).all() and (box >= 1.0).all():
+            try:  # the positive part of the unit ball
+                ball = math.pi ** (m / 2) / math.gamma(m / 2 + 1) / 2**m
+            except OverflowError:  # math.gamma from m = 341 on, where the part is below a float's 5e-324
+                ball = 0.0
+            with np.errstate(over="ignore"):  # a box too large for a float has an infinite volume
+                return float(np.prod(box) - ball)
         if m > 2:
-            raise fail("reference", "DTLZ2.max_hypervolume", f"{m} numbers, each at least 1", reference,
+            raise fail("reference", "DTLZ2.max_hypervolume", f"{m} finite numbers, each at least 1", reference,
                        hint="Beyond 2 objectives the best hypervolume is known for such a box only.")
         return super().max_hypervolume(box)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from .._validation import fail, is_int, is_real
+
 __all__ = ["SealedTestLook", "SealedTestSetWarning"]
 
 
@@ -42,7 +44,20 @@ class SealedTestLook:
     score: float
 
     def __post_init__(self) -> None:
+        # dict(params) failed with Python's words ("cannot convert dictionary update sequence").
+        if not is_int(self.number) or self.number < 1:
+            raise fail("number", "SealedTestLook", "an int >= 1 (1 for the first look)", self.number)
+        if not isinstance(self.params, Mapping):
+            raise fail("params", "SealedTestLook", "a dict of the configuration's values", self.params)
+        try:  # NaN is a score (a model that diverged); an int past 1e308 is none
+            score = float(self.score) if is_real(self.score) else None
+        except OverflowError:
+            score = None
+        if score is None:
+            raise fail("score", "SealedTestLook", "a real number that fits in a float", self.score)
+        object.__setattr__(self, "number", int(self.number))
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "score", score)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A mappingproxy cannot be pickled; an objective with looks must still travel to workers.

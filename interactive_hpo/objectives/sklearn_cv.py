@@ -135,23 +135,24 @@ class SklearnCV:
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
                  ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None,
                  estimator_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None):
-        import_optional("sklearn", "sklearn", _OWNER)
+        owner = self._owner = type(self).__name__  # refusals name the class called: SklearnTradeoff too
+        import_optional("sklearn", "sklearn", owner)
         from sklearn.base import is_classifier
 
-        n = check_data(X, y, check_estimator(estimator, _OWNER), _OWNER)  # bad data would fail every trial
-        self.cv = check_int(cv, "cv", _OWNER, 2)
-        self.test_size = check_real(test_size, "test_size", _OWNER, 0, 1, low_open=True, high_open=True)
+        n = check_data(X, y, check_estimator(estimator, owner), owner)  # bad data would fail every trial
+        self.cv = check_int(cv, "cv", owner, 2)
+        self.test_size = check_real(test_size, "test_size", owner, 0, 1, low_open=True, high_open=True)
         self.estimator_params = estimator_params
-        self.space = check_space(space, estimator, _OWNER, estimator_params)
+        self.space = check_space(space, estimator, owner, estimator_params)
         self.scoring = scoring
-        self._scorer = make_scorer(estimator, scoring, _OWNER, self.space, estimator_params, y=y)
+        self._scorer = make_scorer(estimator, scoring, owner, self.space, estimator_params, y=y)
         if name is not None and (not isinstance(name, str) or not name):
-            raise fail("name", _OWNER, "a non-empty str or None", name)
+            raise fail("name", owner, "a non-empty str or None", name)
         self.name = name or type(estimator).__name__
-        self.ignore_warnings = check_warnings(ignore_warnings, _OWNER)
-        self._resource_full = check_resource(budget_resource, estimator, self.space, _OWNER)
+        self.ignore_warnings = check_warnings(ignore_warnings, owner)
+        self._resource_full = check_resource(budget_resource, estimator, self.space, owner)
         self.budget_resource = budget_resource
-        self.seed = seed_to_int(seed, _OWNER)
+        self.seed = seed_to_int(seed, owner)
         self.estimator = estimator
         self.is_classifier = bool(is_classifier(estimator))
 
@@ -172,18 +173,18 @@ class SklearnCV:
         """Cut (X, y) once into the training split and the sealed test split (stratified for classifiers)."""
         from sklearn.model_selection import train_test_split
 
-        stratify = check_stratifiable(y, _OWNER) if self.is_classifier else None
+        stratify = check_stratifiable(y, self._owner) if self.is_classifier else None
         try:
             X_train, X_test, y_train, y_test, idx_train, idx_test = train_test_split(
                 X, y, np.arange(n), test_size=self.test_size, random_state=split_seed, stratify=stratify)
         except ValueError as error:  # e.g. too few samples for the classes or the fraction asked
-            raise fail("test_size", _OWNER, "a fraction leaving samples (of every class) on both sides",
+            raise fail("test_size", self._owner, "a fraction leaving samples (of every class) on both sides",
                        self.test_size, hint=str(error).rstrip(".") + ".") from error
         self._X_train, self._y_train, self._X_test, self._y_test = X_train, y_train, X_test, y_test
         for indices in (idx_train, idx_test):
             indices.flags.writeable = False
         self._train_indices, self._test_indices = idx_train, idx_test
-        check_folds(self.cv, y_train, self.is_classifier, _OWNER)
+        check_folds(self.cv, y_train, self.is_classifier, self._owner)
 
     # -- public read-only views ----------------------------------------------------------------
     @property
@@ -263,7 +264,7 @@ class SklearnCV:
             also ``"budget"``, ``"n_train_samples"`` (training samples per fold, the mean over
             the folds, rounded) and, for a parameter resource, its value (e.g. ``"n_estimators"``).
         """
-        budget, model, folds, result = self._cross_validate(params, budget, "SklearnCV.__call__")
+        budget, model, folds, result = self._cross_validate(params, budget, f"{type(self).__name__}.__call__")
         budget_attrs: dict[str, Any] = {}
         if budget is not None:  # what the budget bought, shown with the trial
             budget_attrs = {"budget": budget, "n_train_samples": round(np.mean([len(fit) for fit, _ in folds]))}
@@ -290,7 +291,7 @@ class SklearnCV:
         from sklearn.model_selection import cross_validate
 
         budget = check_budget(budget, owner)
-        params = self.space.validate(params)
+        params = self.space.validate(params, owner=owner)
         model, folds = self._configured(params, budget), self._folds(budget)
         with self._quiet():
             result = cross_validate(model, self._X_train, self._y_train, cv=folds, scoring=self._scorer,
@@ -317,13 +318,16 @@ class SklearnCV:
         dict
             ``{"valid": float, "train": float, "test": float}``, greater is better.
         """
-        _, _, _, result = self._cross_validate(params, budget, "SklearnCV.landscape_scores", detail=True)
+        _, _, _, result = self._cross_validate(params, budget, f"{type(self).__name__}.landscape_scores",
+                                               detail=True)
         return {"valid": float(np.mean(result["test_score"])), "train": float(np.mean(result["train_score"])),
                 "test": float(np.mean(result["sealed_score"]))}
 
     def with_seed(self, seed: int | np.random.Generator | None) -> SklearnCV:
         """The same task (estimator, data, space, settings) with another ``seed``: another
         train/test split, other folds and other model seeds. Landscapes average over these."""
+        # The int SklearnCV would draw from a Generator, refused here in this method's name.
+        seed = seed_to_int(seed, f"{type(self).__name__}.with_seed")
         return SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
                          test_size=self.test_size, seed=seed, name=self.name, ignore_warnings=self.ignore_warnings,
                          budget_resource=self.budget_resource, estimator_params=self.estimator_params)
@@ -358,7 +362,7 @@ class SklearnCV:
         float
             The score on the sealed test split (greater is better).
         """
-        params = self.space.validate(params)
+        params = self.space.validate(params, owner=f"{type(self).__name__}.test_score")
         model = self._configured(params)
         with self._quiet():
             model.fit(self._X_train, self._y_train)
@@ -376,8 +380,8 @@ class SklearnCV:
     def __repr__(self) -> str:
         scoring = self.scoring if isinstance(self.scoring, str) or self.scoring is None else \
             getattr(self.scoring, "__name__", type(self.scoring).__name__)
-        return (f"SklearnCV({self.name!r}, cv={self.cv}, scoring={scoring!r}, n_train={len(self._train_indices)}, "
-                f"n_test={len(self._test_indices)}, seed={self.seed})")
+        return (f"{type(self).__name__}({self.name!r}, cv={self.cv}, scoring={scoring!r}, "
+                f"n_train={len(self._train_indices)}, n_test={len(self._test_indices)}, seed={self.seed})")
 
 
 def _data_bytes(data: Any) -> bytes:

@@ -36,11 +36,17 @@ MAX_DIM = 10_000
 
 
 def points(X: Any, dim: int, owner: str) -> np.ndarray:
-    """``X`` as a float array of shape (n, dim), or the error of ``owner``'s ``evaluate``."""
+    """``X`` as a finite float array of shape (n, dim), or the error of ``owner``'s ``evaluate``."""
     rule = f"an array of shape (n, {dim})"
     array = float_array(X, "X", owner, rule + " of real numbers")
     if array.ndim != 2 or array.shape[1] != dim:
         raise fail("X", owner, rule, array.shape, hint="That is the shape of the array passed.")
+    if not np.isfinite(array).all():
+        # A NaN or infinite coordinate has no value: it came out NaN, with numpy's warnings from
+        # inside the formula ("invalid value encountered in cos").
+        row = int(np.flatnonzero(~np.isfinite(array).all(axis=1))[0])
+        raise fail("X", owner, rule + " of finite real numbers", X,
+                   hint=f"Row {row} is {array[row].tolist()}.")
     return array
 
 
@@ -130,7 +136,7 @@ class SyntheticFunction:
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> float:
         """One observation (noisy if ``noise_std > 0``) at ``params`` = ``{"x0": ..., ...}``."""
         self._check_budget(budget)
-        canonical = self.space.validate(params)
+        canonical = self.space.validate(params, owner=self.name)
         value = float(self._evaluate(np.array([[canonical[n] for n in self.space.names]]))[0])
         if self.noise_std > 0.0:  # no draw at all without noise: values stay exact
             value += self.noise_std * float(self._rng.standard_normal())
@@ -146,7 +152,11 @@ class SyntheticFunction:
 
     def regret(self, value: float | np.ndarray) -> float | np.ndarray:
         """``value - optimal_value`` (a float, or an array of value's shape); >= 0 without noise."""
-        out = float_array(value, "value", f"{self.name}.regret", "a real number or an array of them")
+        rule = "a real number or an array of them"
+        if value is None or isinstance(value, (bool, np.bool_)):  # numpy reads them as NaN and 1.0
+            raise fail("value", f"{self.name}.regret", rule, value,
+                       hint="A trial without a value (FAILED, RUNNING) has no regret." if value is None else None)
+        out = float_array(value, "value", f"{self.name}.regret", rule)
         out = out - self.optimal_value
         return float(out) if out.ndim == 0 else out
 

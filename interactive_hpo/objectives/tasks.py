@@ -28,12 +28,13 @@ samples of each fold (nested subsets) or an iteration count, scaled from its ful
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .._validation import fail, import_optional
+from .._validation import check_int, fail, import_optional, is_int, seed_to_int
 from ..space import Categorical, Float, Int, SearchSpace
 from .sklearn_cv import SklearnCV
 
@@ -51,6 +52,13 @@ __all__ = [
 ]
 
 Seed = int | np.random.Generator | None
+
+
+def task_settings(owner: str, seed: Seed, cv: Any) -> tuple[int, int]:
+    """A task's ``seed`` and ``cv``, refused in the name of ``owner``, the function the person
+    called (they were refused as SklearnCV's, which no one typed); a Generator gives the int
+    SklearnCV would have drawn from it."""
+    return seed_to_int(seed, owner), check_int(cv, "cv", owner, 2)
 
 
 def _digits() -> tuple[np.ndarray, np.ndarray]:
@@ -82,6 +90,7 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "svm_digits")
+    seed, cv = task_settings("svm_digits", seed, cv)
     from sklearn.svm import SVC
 
     X, y = _digits()
@@ -113,6 +122,7 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "random_forest_breast_cancer")
+    seed, cv = task_settings("random_forest_breast_cancer", seed, cv)
     from sklearn.datasets import load_breast_cancer
     from sklearn.ensemble import RandomForestClassifier
 
@@ -147,6 +157,7 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "gradient_boosting_wine")
+    seed, cv = task_settings("gradient_boosting_wine", seed, cv)
     from sklearn.datasets import load_wine
     from sklearn.ensemble import GradientBoostingClassifier
 
@@ -184,6 +195,7 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Number of cross-validation folds.
     """
     import_optional("sklearn", "sklearn", "mlp_digits")
+    seed, cv = task_settings("mlp_digits", seed, cv)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -225,6 +237,7 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
     (64, 16)
     """
     import_optional("sklearn", "sklearn", "mlp_layers_digits")
+    seed, cv = task_settings("mlp_layers_digits", seed, cv)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -236,7 +249,12 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
 
 def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
     """An MLP's conditional space: ``n_layers`` in 1..3, ``width_k`` (log) for each layer there is,
-    ``solver`` adam or sgd, ``momentum`` for sgd only, ``learning_rate_init`` and ``alpha`` (log)."""
+    ``solver`` adam or sgd, ``momentum`` for sgd only, ``learning_rate_init`` and ``alpha`` (log).
+
+    ``min_width`` and ``max_width`` are ints, 1 <= min_width < max_width <= 2**53 - 1 (the
+    widths' bounds; they were refused as `low` of Int('width_1'), which the person never typed)."""
+    min_width = check_int(min_width, "min_width", "mlp_layers_space", 1, 2**53 - 2)
+    max_width = check_int(max_width, "max_width", "mlp_layers_space", min_width + 1, 2**53 - 1)
     return SearchSpace([
         Int("n_layers", 1, 3),
         Int("width_1", min_width, max_width, log=True),
@@ -251,8 +269,17 @@ def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
 
 def mlp_layers_params(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Params of :func:`mlp_layers_space` as ``MLPClassifier.set_params`` arguments: the widths
-    become ``hidden_layer_sizes``; ``prefix`` names the step in a pipeline (``"mlpclassifier__"``)."""
-    widths = tuple(int(params[f"width_{k}"]) for k in range(1, int(params["n_layers"]) + 1))
+    become ``hidden_layer_sizes``; ``prefix`` (a str) names the step in a pipeline (``"mlpclassifier__"``)."""
+    if not isinstance(prefix, str):  # 3 became the keys '3hidden_layer_sizes', ...
+        raise fail("prefix", "mlp_layers_params", "a str (a pipeline step's name and '__', or '')", prefix)
+    # A KeyError or TypeError came from inside for params without n_layers or a width.
+    layers: Any = params.get("n_layers") if isinstance(params, Mapping) else None
+    n_layers = int(layers) if is_int(layers) and 1 <= layers <= 3 else 0
+    missing = [f"width_{k}" for k in range(1, n_layers + 1) if not is_int(params.get(f"width_{k}"))]
+    if not n_layers or missing:
+        raise fail("params", "mlp_layers_params", "a configuration of mlp_layers_space: n_layers in 1..3 and an "
+                   "int width_k for each layer", params, hint=f"Missing: {', '.join(missing)}." if missing else None)
+    widths = tuple(int(params[f"width_{k}"]) for k in range(1, n_layers + 1))
     rest = {f"{prefix}{name}": value for name, value in params.items()
             if name != "n_layers" and not name.startswith("width_")}
     return {f"{prefix}hidden_layer_sizes": widths, **rest}
@@ -292,6 +319,7 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     111
     """
     import_optional("sklearn", "sklearn", "ridge_diabetes")
+    seed, cv = task_settings("ridge_diabetes", seed, cv)
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import Ridge
     from sklearn.pipeline import Pipeline
@@ -335,4 +363,14 @@ def make_task(name: str, **kwargs: Any) -> SklearnCV:
         close = difflib.get_close_matches(name, list(TASKS), n=1) if isinstance(name, str) else []
         raise fail("name", "make_task", f"one of {sorted(TASKS)}", name,
                    hint=f"Did you mean {close[0]!r}?" if close else None)
+    # An unknown keyword was Python's TypeError; a bad seed or cv was refused naming SklearnCV.
+    known = list(inspect.signature(TASKS[name]).parameters)
+    unknown = [key for key in kwargs if key not in known]
+    if unknown:
+        raise fail("kwargs", "make_task", f"keywords of {name}: {', '.join(known)}", kwargs,
+                   hint=f"Unknown: {', '.join(unknown)}.")
+    if "seed" in kwargs:
+        kwargs["seed"] = seed_to_int(kwargs["seed"], "make_task")
+    if "cv" in kwargs:
+        kwargs["cv"] = check_int(kwargs["cv"], "cv", "make_task", 2)
     return TASKS[name](**kwargs)

@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_real, fail, import_optional
+from .._validation import as_scalar, check_real, fail, import_optional, is_real, seed_to_int, shown
 from ..space import Categorical, Float, SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget
 from .sklearn_cv import SklearnCV
+from .tasks import task_settings
 
 __all__ = ["SklearnTradeoff", "sparse_logistic_breast_cancer"]
 
@@ -66,15 +67,16 @@ class SklearnTradeoff(SklearnCV):
     def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, size: Callable[[Any], float], *,
                  size_name: str = "model size", max_size: float | None = None, **settings: Any):
         super().__init__(estimator, X, y, space, **settings)
+        owner = self._owner
         if not callable(size):
-            raise fail("size", "SklearnTradeoff", "a callable size(fitted_estimator) -> float", size)
+            raise fail("size", owner, "a callable size(fitted_estimator) -> float", size)
         if not isinstance(size_name, str) or not size_name:
-            raise fail("size_name", "SklearnTradeoff", "a non-empty str", size_name)
+            raise fail("size_name", owner, "a non-empty str", size_name)
         self.size = size
-        self.max_size = None if max_size is None else check_real(max_size, "max_size", "SklearnTradeoff")
+        self.max_size = None if max_size is None else check_real(max_size, "max_size", owner)
         score_name = self.scoring if isinstance(self.scoring, str) else "score"
         if size_name == score_name:
-            raise fail("size_name", "SklearnTradeoff", f"a name other than the score's ({score_name!r})", size_name)
+            raise fail("size_name", owner, f"a name other than the score's ({score_name!r})", size_name)
         self.names = (score_name, size_name)
         self._settings = {"size": size, "size_name": size_name, "max_size": max_size, **settings}
         self._data = (estimator, X, y, space)
@@ -86,20 +88,34 @@ class SklearnTradeoff(SklearnCV):
         from sklearn.model_selection import cross_validate
 
         budget = check_budget(budget, "SklearnTradeoff.__call__")
-        model = self._configured(self.space.validate(params), budget)
+        model = self._configured(self.space.validate(params, owner="SklearnTradeoff.__call__"), budget)
         with self._quiet():
             result = cross_validate(model, self._X_train, self._y_train, cv=self._folds(budget), scoring=self._scorer,
                                     error_score="raise", return_estimator=True)
         scores = [float(s) for s in result["test_score"]]
-        sizes = [float(self.size(fitted)) for fitted in result["estimator"]]
+        sizes = [self._size(fitted) for fitted in result["estimator"]]
         size = float(np.mean(sizes))
         return Evaluation(value=(float(np.mean(scores)), size),
                           constraints=None if self.max_size is None else [size - self.max_size],
                           user_attrs={"fold_scores": scores, "fold_sizes": sizes,
                                       "fit_time": float(np.sum(result["fit_time"]))})
 
+    def _size(self, fitted: Any) -> float:
+        """``size(fitted)`` as a float: a number (or a 0-d array or tensor holding one), NaN and
+        inf kept (the trial fails naming the objective); anything else is refused naming ``size``
+        (None, a text or a tuple was Python's float() error, an int past 1e308 its OverflowError)."""
+        value = as_scalar(self.size(fitted))
+        if is_real(value):
+            try:
+                return float(value)
+            except OverflowError:
+                pass
+        raise fail("size", "SklearnTradeoff.__call__", "a callable size(fitted_estimator) -> float", self.size,
+                   hint=f"For a fitted {type(fitted).__name__} it returned {shown(value)}.")
+
     def with_seed(self, seed: int | np.random.Generator | None) -> SklearnTradeoff:
         """The same task with another ``seed`` (another split, other folds, other model seeds)."""
+        seed = seed_to_int(seed, "SklearnTradeoff.with_seed")  # the int SklearnCV would draw, named here
         return SklearnTradeoff(*self._data, **{**self._settings, "seed": seed})
 
 
@@ -159,9 +175,12 @@ def sparse_logistic_breast_cancer(seed: int | np.random.Generator | None = None,
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
+    owner = "sparse_logistic_breast_cancer"
+    seed, cv = task_settings(owner, seed, cv)
+    if max_features is not None:  # it was refused as `max_size` of SklearnTradeoff
+        check_real(max_features, "max_features", owner)
     X, y = load_breast_cancer(return_X_y=True)
     space = SearchSpace([Float("C", 1e-2, 10.0, log=True), Categorical("class_weight", ["none", "balanced"])])
     model = Pipeline([("scale", StandardScaler()), ("model", _l1_logistic_regression())])
     return SklearnTradeoff(model, X, y, space, _features_used, size_name="features used", max_size=max_features,
-                           cv=cv, scoring="accuracy", seed=seed, name="sparse_logistic_breast_cancer",
-                           estimator_params=_logistic_params)
+                           cv=cv, scoring="accuracy", seed=seed, name=owner, estimator_params=_logistic_params)

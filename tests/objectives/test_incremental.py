@@ -154,8 +154,8 @@ BAD_INPUTS = [
                                         "subclasses; got <class 'UserWarning'>."),
     (dict(validation_size=0.001), "`validation_size` of SklearnIncremental must be a fraction leaving samples (of "
                                   "every class) in the training, validation and test splits; got 0.001. With "
-                                  "test_size=0.2: The test_size = 2 should be greater or equal to the number of "
-                                  "classes = 10."),
+                                  "test_size=0.2, cutting the validation split from the other 1437 samples: The "
+                                  "test_size = 2 should be greater or equal to the number of classes = 10."),
     (dict(scoring="acuracy"), "`scoring` of SklearnIncremental must be a scorer name"),
     (dict(seed=-1), "`seed` of SklearnIncremental must be a non-negative int"),
 ]
@@ -189,7 +189,7 @@ def test_train_and_test_score_check_what_they_are_given():
     model = task.new_model(GOOD, seed=0)
     for n_steps in (-1, 1.5, "2"):
         with pytest.raises(InvalidParameterError, match=re.escape(
-                f"`n_steps` of SklearnIncremental.train must be an int in [0, inf); got {n_steps!r}.")):
+                f"`n_steps` of SklearnIncremental.train must be an int in [0, 2147483647]; got {n_steps!r}.")):
             task.train(model, GOOD, n_steps)
     with pytest.raises(InvalidParameterError, match=re.escape("`model` of SklearnIncremental.test_score must be a "
                                                               "model this task trained; got SGDClassifier(")):

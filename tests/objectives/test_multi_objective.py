@@ -126,7 +126,7 @@ MO_ERRORS = [
     (lambda: ZDT2(dim=2)({"x0": 0.1, "x1": 0.2}, budget=0.5), "`budget` of ZDT2 must be None; got 0.5."),
     (lambda: ZDT3(dim=2).true_front(3), "`n` of ZDT3.true_front must be an int in [5, inf); got 3."),
     (lambda: DTLZ2(dim=4, n_objectives=3).max_hypervolume([0.9, 1.1, 1.1]),
-     "`reference` of DTLZ2.max_hypervolume must be 3 numbers, each at least 1"),
+     "`reference` of DTLZ2.max_hypervolume must be 3 finite numbers, each at least 1"),
     # Before: accepted, with three directions and names for two values (every trial of a study failed).
     (lambda: ZDT1(dim=3, n_objectives=3), "`n_objectives` of ZDT1 must be 2 (a ZDT problem has two objectives); "
                                           "got 3. DTLZ2 takes any number of objectives."),

@@ -97,5 +97,7 @@ def test_make_task_unknown_name(name, message):
 
 
 def test_task_arguments_are_validated():
-    with pytest.raises(InvalidParameterError, match=re.escape("`cv` of SklearnCV must be an int in [2, inf); got 1.")):
+    """Before: named `cv` of SklearnCV, which the person did not call (objectives' fuzz round)."""
+    with pytest.raises(InvalidParameterError, match=re.escape("`cv` of ridge_diabetes must be an int in [2, inf); "
+                                                              "got 1.")):
         ridge_diabetes(cv=1)
