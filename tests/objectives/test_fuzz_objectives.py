@@ -172,7 +172,8 @@ def test_objectives_work_or_refuse_naming_themselves(case, value):
         except HPOError as error:
             message = str(error)
             # A task's cv that its data cannot split is SklearnCV's to judge: it names the class the task built.
-            owners = re.escape(owner) + ("|SklearnCV|SklearnTradeoff" if name == "cv" and owner in TASK_BUILDERS else "")
+            judged_by_data = name == "cv" and owner in TASK_BUILDERS
+            owners = re.escape(owner) + ("|SklearnCV|SklearnTradeoff" if judged_by_data else "")
             assert re.match(rf"`[\w\[\]'`.]+` of ({owners}) must be ", message), message
             return
     works(result)
