@@ -185,7 +185,10 @@ def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | N
         try:
             scorer = get_scorer(scoring)
         except ValueError as error:
-            close = difflib.get_close_matches(scoring, get_scorer_names(), n=3)
+            names = get_scorer_names()
+            # Names it begins are likelier meant than close spellings ('acc' is not 'jaccard').
+            close = [n for n in names if scoring and n.startswith(scoring)][:3] or \
+                difflib.get_close_matches(scoring, names, n=3)
             hint = f"Did you mean {', '.join(map(repr, close))}?" if close else None
             raise fail(name, owner, rule, scoring, hint=hint) from error
     elif scoring is not None and not callable(scoring):

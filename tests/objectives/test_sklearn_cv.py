@@ -263,6 +263,7 @@ BAD_INPUTS = [
      "got ['max_dept', 'C']. Unknown: 'max_dept' (did you mean 'max_depth'?), 'C'."),
     ({"scoring": "acuracy"}, "`scoring` of SklearnCV must be a scorer name from sklearn.metrics.get_scorer_names(), "
                              "a callable scorer(estimator, X, y) or None; got 'acuracy'. Did you mean 'accuracy'"),
+    ({"scoring": "acc"}, "got 'acc'. Did you mean 'accuracy'?"),  # a name it begins: not 'jaccard'
     ({"scoring": 3}, "`scoring` of SklearnCV must be a scorer name"),
     ({"scoring": ["accuracy"]}, "`scoring` of SklearnCV must be a scorer name"),
     ({"estimator": "tree"}, "`estimator` of SklearnCV must be a scikit-learn estimator (with fit, get_params and "
