@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ._validation import check_bool, check_int, check_real, fail
+from ._validation import check_bool, check_int, check_real, fail, is_int, is_real
 from .conditions import Condition, check_condition
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "PARAMETER_TYPES"]
@@ -248,6 +248,11 @@ class Int(_Numeric):
         return float(self.low), float(self.high + 1)
 
     def validate(self, value: Any) -> int:
+        """``value`` as an int in ``[low, high]``; a whole float (``3.0``, as a pandas column or
+        JSON gives a count) counts as its int, any other float is refused."""
+        if is_real(value) and not is_int(value) and math.isfinite(value) and float(value).is_integer() \
+                and self.low <= value <= self.high:
+            return int(value)
         return check_int(value, self.name, "the search space", int(self.low), int(self.high))
 
     def to_unit(self, value: Any) -> float:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace
 
 # -- strategies: random parameters and points inside them ------------------------------------
 
@@ -114,6 +114,15 @@ def test_the_cubes_faces_decode_to_the_bounds_exactly(low, high):
     for log in [False, True] if low > 0 else [False]:
         space = SearchSpace([Float("x", low, high, log=log)])
         assert [space.from_unit([u])["x"] for u in (0.0, 1.0, -0.5, 1.5)] == [low, high, low, high]
+
+
+def test_an_int_parameter_takes_a_whole_float_as_its_int():
+    # A pandas column or JSON gives a count as 3.0: it was refused ("must be an int in [2, 5]; got 3.0").
+    space = SearchSpace([Int("n", 2, 5)])
+    assert space.validate({"n": 3.0}) == {"n": 3} and type(space.validate({"n": np.float32(5)})["n"]) is int
+    for value, shown in [(3.5, "3.5"), (6.0, "6.0"), (math.nan, "nan"), (True, "True")]:
+        with pytest.raises(InvalidParameterError, match=re.escape(f"must be an int in [2, 5]; got {shown}.")):
+            space.validate({"n": value})
 
 
 def test_log_int_is_roughly_uniform_in_log_space():
