@@ -328,6 +328,10 @@ CASES = [
      InvalidParameterError, "`optimizer_settings` of Study must be keywords among ['scramble', 'seed']; got 'owner'."),
     ("unknown setting of a switch", lambda t: Study(SPACE).switch_optimizer("sobol", resolution=3),
      InvalidParameterError, "`settings` of Study.switch_optimizer must be keywords among ['scramble', 'seed']"),
+    ("Study's settings dict given to a switch", lambda t: Study(SPACE).switch_optimizer(
+        "sobol", optimizer_settings={"scramble": False}), InvalidParameterError,
+     "got 'optimizer_settings'. 'optimizer_settings' is not a setting of SobolSearch: pass the settings themselves "
+     "as keywords, optimizer_settings={'n': 1} as n=1."),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
      InvalidParameterError, "`optimizer` of Study must be an optimizer over the study's search space"),
     ("unregistered optimizer with storage",

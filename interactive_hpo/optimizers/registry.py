@@ -108,8 +108,11 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
     accepted = [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "space")]
     for key in settings:
         if key not in accepted:
+            wrapped = key == "optimizer_settings" and settings_argument != key  # Study's word, where keywords go
             raise fail(settings_argument, owner or f"make_optimizer({name!r})", f"keywords among {accepted}", key,
-                       hint=f"{key!r} is not a setting of {cls.__name__}.")
+                       hint=f"{key!r} is not a setting of {cls.__name__}" + (
+                           f": pass the settings themselves as keywords, {key}={{'n': 1}} as n=1." if wrapped
+                           else "."))
     return cls
 
 
