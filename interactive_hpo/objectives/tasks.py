@@ -40,6 +40,7 @@ from .sklearn_cv import SklearnCV
 
 __all__ = [
     "TASKS",
+    "check_task_name",
     "gradient_boosting_wine",
     "make_task",
     "mlp_digits",
@@ -350,6 +351,16 @@ TASKS: dict[str, Callable[..., SklearnCV]] = {
 }
 
 
+def check_task_name(name: Any, argument: str, owner: str) -> str:
+    """``name`` if it names a task of :data:`TASKS`, else the error of ``argument`` of ``owner``
+    (``task`` of Lab, ``name`` of make_task) with the closest name."""
+    if not isinstance(name, str) or name not in TASKS:
+        close = difflib.get_close_matches(name, list(TASKS), n=1) if isinstance(name, str) else []
+        raise fail(argument, owner, f"one of {sorted(TASKS)}", name,
+                   hint=f"Did you mean {close[0]!r}?" if close else None)
+    return name
+
+
 def make_task(name: str, **kwargs: Any) -> SklearnCV:
     """Build the task called ``name`` from :data:`TASKS`, passing ``kwargs`` (``seed``, ``cv``).
 
@@ -359,10 +370,7 @@ def make_task(name: str, **kwargs: Any) -> SklearnCV:
     >>> objective.name, objective.direction
     ('ridge_diabetes', 'maximize')
     """
-    if not isinstance(name, str) or name not in TASKS:
-        close = difflib.get_close_matches(name, list(TASKS), n=1) if isinstance(name, str) else []
-        raise fail("name", "make_task", f"one of {sorted(TASKS)}", name,
-                   hint=f"Did you mean {close[0]!r}?" if close else None)
+    check_task_name(name, "name", "make_task")
     # An unknown keyword was Python's TypeError; a bad seed or cv was refused naming SklearnCV.
     known = list(inspect.signature(TASKS[name]).parameters)
     unknown = [key for key in kwargs if key not in known]

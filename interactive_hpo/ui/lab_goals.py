@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective
-from ..objectives.tasks import make_task
+from ..objectives.tasks import check_task_name, make_task
 from ..optimizers.capabilities import ModelBased
 from ..optimizers.registry import available_optimizers, optimizers_serving_several
 from ..plots.pareto import pareto_info
@@ -61,7 +61,8 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
     if task is not None:
         if first is not None or objective is not None:
             raise fail("task", "Lab", "given alone (not with an objective or a study)", task)
-        first = make_task(task, **({} if seed is None else {"seed": seed}))
+        check_task_name(task, "task", "Lab")
+        first = make_task(task, **({} if seed is None else {"seed": seed_to_int(seed, "Lab")}))
     # What makes a new study; a study given keeps its own, so each of them given too is refused
     # (Lab(study, f, seed=1) or storage="run.jsonl" was ignored without a word).
     unused = {"space": space, "direction": direction, "directions": directions, "warm_start": warm_start}

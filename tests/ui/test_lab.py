@@ -258,7 +258,9 @@ def test_lab_over_an_existing_study_and_a_bundled_task():
     ((Study(LINE),), {}, "`objective` of Lab must be a callable objective(params) -> float for Lab(study, objective)"),
     ((3,), {}, "`study_or_objective` of Lab must be a Study, or an objective callable objective(params); got 3."),
     ((quad,), {"task": "svm_digits"}, "`task` of Lab must be given alone (not with an objective or a study)"),
+    ((), {"task": "svm_digit"}, "`task` of Lab must be one of ['gradient_boosting_wine', "),  # named make_task's `name`
     ((), {"task": "svm_digit"}, "Did you mean 'svm_digits'?"),
+    ((), {"task": "svm_digits", "seed": -1}, "`seed` of Lab must be a non-negative int"),
     # A study keeps its own: these were ignored without a word.
     ((Study(LINE), quad), {"seed": 1}, "`seed` of Lab must be None with an existing study, which keeps its own; got 1"),
     ((Study(LINE), quad), {"storage": "run.jsonl"}, "`storage` of Lab must be None with an existing study"),
