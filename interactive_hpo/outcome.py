@@ -203,11 +203,17 @@ def check_budget_keyword(objective: Callable[..., Any], budget: float | None, ow
                        hint="Trials at the full budget (those of an optimizer that does not schedule budgets, and "
                             "configurations enqueued or evaluated by hand) call objective(params) without one: give "
                             "budget a default for the full budget, objective(params, *, budget=None).")
-    elif not accepts_keyword(objective, "budget"):
+    elif not accepts_keyword(objective, "budget") or getattr(objective, "single_fidelity", False) is True:
+        # single_fidelity: a keyword that refuses every budget but None, declared for that refusal
+        # (the synthetic functions): without this check every trial of a scheduler failed alike.
         at = f"up to max_budget={budget:g}" if up_to else f"this trial at budget={budget:g}"
-        raise fail("objective", owner, "an objective with a `budget` keyword", objective,
-                   hint=f"{optimizer_name!r} evaluates configurations at budgets ({at}); write "
-                        "objective(params, *, budget=None), or use a multi-fidelity objective.")
+        single = getattr(objective, "single_fidelity", False) is True
+        raise fail("objective", owner, "an objective that runs at budgets" if single else
+                   "an objective with a `budget` keyword", objective,
+                   hint=f"{optimizer_name!r} evaluates configurations at budgets ({at}); " + (
+                       "this one has a single fidelity: wrap it, MultiFidelity(objective), for cheaper, biased "
+                       "and noisier evaluations at budgets." if single else
+                       "write objective(params, *, budget=None), or use a multi-fidelity objective."))
 
 
 def check_signature(objective: Callable[..., Any], owner: str, keywords: tuple[str, ...]) -> None:

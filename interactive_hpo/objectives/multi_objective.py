@@ -67,6 +67,8 @@ class MultiObjectiveProblem:
     name: ClassVar[str]
     default_dim: ClassVar[int]
     _reference_value: ClassVar[float]
+    #: Its ``budget`` keyword takes None only: a study refuses it to a scheduler before any trial.
+    single_fidelity: ClassVar[bool] = True
 
     def __init__(self, dim: int | None = None, *, n_objectives: int = 2):
         self.n_objectives = n_objectives

@@ -76,6 +76,8 @@ class SyntheticFunction:
         The k known global minimizers, in the original coordinates (read-only).
     optimal_value : float
         The global minimum; ``direction`` is always "minimize".
+    single_fidelity : bool
+        True: one fidelity (``budget`` None only; ``MultiFidelity`` wraps it for budgets).
     space : SearchSpace
         ``[Float("x0", *bounds[0]), Float("x1", *bounds[1]), ...]``.
 
@@ -93,6 +95,8 @@ class SyntheticFunction:
     scalable: ClassVar[bool] = False
     min_dim: ClassVar[int] = 1
     optimal_value: ClassVar[float]
+    #: Its ``budget`` keyword takes None only: a study refuses it to a scheduler before any trial.
+    single_fidelity: ClassVar[bool] = True
     _bounds: ClassVar[tuple[tuple[float, float], ...]]
     _optimizers: ClassVar[tuple[tuple[float, ...], ...]]
     direction = "minimize"

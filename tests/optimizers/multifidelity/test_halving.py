@@ -18,6 +18,8 @@ from interactive_hpo import (
     TrialStateError,
 )
 from interactive_hpo.objectives import FunctionObjective
+from interactive_hpo.objectives.fidelity import MultiFidelity
+from interactive_hpo.objectives.synthetic import Branin
 from interactive_hpo.optimizers import hyperband_brackets, rung_budgets
 
 from ...fidelity_helpers import LINE, bowl
@@ -193,6 +195,12 @@ def test_objective_without_a_budget_keyword_gets_a_clear_error():
     assert study.trials == []
     takes = FunctionObjective(lambda params, budget: params["x"] * budget, LINE)
     assert [t.state.value for t in Study(LINE, "asha", seed=0).run(takes, n_trials=2)] == ["COMPLETE"] * 2
+    # A synthetic function declares `budget` to refuse every budget but None: every trial failed alike.
+    branin = Study(Branin().space, "hyperband", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape("`objective` of Study.run must be an objective that "
+                                                              "runs at budgets; got Branin(dim=2, noise_std=0.0).")):
+        branin.run(Branin(), n_trials=2)
+    assert branin.trials == [] and len(branin.run(MultiFidelity(Branin()), n_trials=2)) == 2
 
 
 @pytest.mark.parametrize(("cls", "kwargs", "message"), [
