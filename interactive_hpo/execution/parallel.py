@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
@@ -338,15 +339,17 @@ class ParallelRunner:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
 
-def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
+def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | None,
                  callbacks: Iterable[Callable[[Study, Trial], Any]] = (),
-                 settings: RunSettings | None = None) -> list[Trial]:
-    """Run ``n_trials`` trials of ``study`` in parallel, as ``settings`` say.
+                 settings: RunSettings | None = None, *, deadline: float | None = None) -> list[Trial]:
+    """Run ``n_trials`` trials of ``study`` in parallel, as ``settings`` say; none starts after
+    ``deadline`` (a ``time.monotonic()`` reading; those running then finish). ``n_trials`` None:
+    as many as start before the deadline.
 
     Returns the finished trials in the order they were told; ``callbacks`` are called as
     ``callback(study, trial)`` for each.
     """
-    runner = ParallelRunner(study, objective, n_trials, settings)
+    runner = ParallelRunner(study, objective, sys.maxsize if n_trials is None else n_trials, settings)
     done: list[Trial] = []
 
     def record(trials: list[Trial]) -> None:
@@ -357,8 +360,12 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int,
 
     try:
         while not runner.finished:
+            if deadline is not None and time.monotonic() >= deadline:
+                runner.stop()
             runner.fill()
-            record(runner.collect(timeout=None))
+            # Woken at the deadline, if results are slower, to stop asking then.
+            wait = None if deadline is None or runner.stopping else max(deadline - time.monotonic(), 0.0)
+            record(runner.collect(timeout=wait))
     except KeyboardInterrupt:
         record(runner.interrupted())
         raise

@@ -50,14 +50,18 @@ class RunProgress:
     study : Study
         Where the best value so far is read (in the study's own direction); with several
         objectives, how many trials are on the Pareto front.
-    n_trials : int
-        Trials the run asks for (it may stop earlier, when the optimizer runs out).
+    n_trials : int or None
+        Trials the run asks for (it may stop earlier, when the optimizer runs out); None: as
+        many as start within ``timeout``.
     stream : file-like, optional
         Where the line goes; standard error by default.
+    timeout : float or None
+        Seconds after which the run starts no trial.
     """
 
-    def __init__(self, study: Any, n_trials: int, stream: IO[str] | None = None):
-        self.study, self.n_trials = study, n_trials
+    def __init__(self, study: Any, n_trials: int | None, stream: IO[str] | None = None, *,
+                 timeout: float | None = None):
+        self.study, self.n_trials, self.timeout = study, n_trials, timeout
         self.stream = stream if stream is not None else sys.stderr
         self.done = 0
         self._started = time.perf_counter()
@@ -67,14 +71,15 @@ class RunProgress:
     def __call__(self, study: Any, trial: Any) -> None:
         self.done += 1
         now = time.perf_counter()
-        if now - self._shown >= REFRESH or self.done >= self.n_trials:
+        if now - self._shown >= REFRESH or self.done == self.n_trials:
             self._write(self.line(now - self._started))
             self._shown = now
 
     def line(self, elapsed: float, final: bool = False) -> str:
         """The text after ``elapsed`` seconds of the run (``final``: it has ended, perhaps early,
         when the optimizer ran out)."""
-        parts = [f"{self.done}/{self.n_trials} trials"]
+        parts = [f"{self.done} trial{'s' * (self.done != 1)}" if self.n_trials is None
+                 else f"{self.done}/{self.n_trials} trials"]
         if self.study.goals.multi:  # no single best: the size of the front is the news
             front = len(self.study.best_trials)
             parts.append(f"{front} on the Pareto front" if front else "no trial completed yet")
@@ -87,8 +92,10 @@ class RunProgress:
         if self.done:
             per_trial = elapsed / self.done
             parts.append(f"{per_trial:.2g} s a trial")
-            left = per_trial * max(self.n_trials - self.done, 0)
-            ended = final or self.done >= self.n_trials
+            left = math.inf if self.n_trials is None else per_trial * max(self.n_trials - self.done, 0)
+            if self.timeout is not None:  # no trial starts after it; the last one started may run on
+                left = min(left, max(self.timeout - elapsed, 0.0) + per_trial)
+            ended = final or self.done == self.n_trials
             parts.append(f"{elapsed:.1f} s in all" if ended else f"about {left:.0f} s left")
         return " · ".join(parts)
 

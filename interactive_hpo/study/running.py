@@ -3,10 +3,11 @@ into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from .._validation import check_int, fail, warn_user
+from .._validation import check_int, check_real, fail, warn_user
 from ..goals import Goals
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, check_budget_keyword, check_signature
@@ -75,11 +76,15 @@ class Running:
         trial = self.ask()
         return self._finish(trial, *self.evaluate(trial, objective))
 
-    def run(self, objective: Callable[..., Any], n_trials: int,
-            callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, n_workers: int | None = None,
-            executor: Any = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
-            on_interrupt: str = "wait", progress: bool | None = None) -> list[Trial]:
-        """Run ``n_trials`` trials (fewer if the optimizer runs out); return them in the order they finished.
+    def run(self, objective: Callable[..., Any], n_trials: int | None = None,
+            callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, timeout: float | None = None,
+            n_workers: int | None = None, executor: Any = None, trial_timeout: float | None = None,
+            on_worker_loss: str = "fail", on_interrupt: str = "wait", progress: bool | None = None) -> list[Trial]:
+        """Run ``n_trials`` trials, or those that start within ``timeout`` seconds, whichever
+        ends first (fewer if the optimizer runs out); return them in the order they finished.
+
+        Give ``n_trials``, ``timeout`` or both. After ``timeout`` seconds no trial starts; those
+        running finish (Optuna's ``optimize(timeout=...)``; ``trial_timeout`` bounds one trial).
 
         A failed trial does not stop the run; when its first 5 trials all fail with the same
         error, it warns that the objective itself may be broken (:class:`SameFailures`). An
@@ -97,23 +102,30 @@ class Running:
         :mod:`interactive_hpo.execution.parallel` for ``trial_timeout`` (seconds), ``on_worker_loss``
         ("fail" or "requeue") and ``on_interrupt`` ("wait" or "cancel").
         """
-        n_trials = check_int(n_trials, "n_trials", "Study.run", 0)
+        if n_trials is None and timeout is None:
+            raise fail("n_trials", "Study.run", "an int >= 0, or None with a timeout", None,
+                       hint="Say how many trials (n_trials=50), for how long (timeout=600 seconds), or both.")
+        n_trials = None if n_trials is None else check_int(n_trials, "n_trials", "Study.run", 0)
+        timeout = None if timeout is None else check_real(timeout, "timeout", "Study.run", 0.0, None, low_open=True)
         callbacks = list(callbacks)
         for callback in callbacks:
             if not callable(callback):
                 raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
         self._check_objective(objective, "Study.run")
-        line = RunProgress(self, n_trials) if wants_progress(progress, "Study.run") else None
+        line = RunProgress(self, n_trials, timeout=timeout) if wants_progress(progress, "Study.run") else None
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            return self._run(objective, n_trials, callbacks + [SameFailures()] + ([line] if line else []),
+            return self._run(objective, n_trials, deadline, callbacks + [SameFailures()] + ([line] if line else []),
                              n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
                              on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
         finally:
             if line is not None:
                 line.close()
 
-    def _run(self, objective: Callable[..., Any], n_trials: int, callbacks: list[Callable[[Study, Trial], Any]],
-             **settings: Any) -> list[Trial]:
+    def _run(self, objective: Callable[..., Any], n_trials: int | None, deadline: float | None,
+             callbacks: list[Callable[[Study, Trial], Any]], **settings: Any) -> list[Trial]:
+        """The run: at most ``n_trials`` (None: no limit) trials, none started after the
+        ``deadline`` (``time.monotonic()``; None: none)."""
         # The one import of the room above (tests/test_layers.py EXCEPTIONS): the study hands a
         # parallel run to the runner, which in turn drives the study.
         from ..execution.parallel import RunSettings, run_parallel
@@ -121,10 +133,11 @@ class Running:
         study = cast("Study", self)
         checked = RunSettings.check("Study.run", **settings)
         if checked.parallel:
-            return run_parallel(study, objective, n_trials, callbacks, checked)
-        done = []
-        for _ in range(n_trials):
-            if self.optimizer.exhausted and not self._state.queue:
+            return run_parallel(study, objective, n_trials, callbacks, checked, deadline=deadline)
+        done: list[Trial] = []
+        while n_trials is None or len(done) < n_trials:
+            if (self.optimizer.exhausted and not self._state.queue) or \
+                    (deadline is not None and time.monotonic() >= deadline):
                 break
             done.append(self.step(objective))
             for callback in callbacks:

@@ -55,6 +55,16 @@ def test_every_trial_runs_exactly_once_and_is_journaled_once(tmp_path):
     assert any(t.user_attrs.get("acquisition") == "qlognei (pending points)" for t in study.trials)
 
 
+def test_a_timed_parallel_run_starts_no_trial_after_its_timeout_and_finishes_those_running():
+    study = Study(SPACE, "random", seed=0)
+    started = time.time()
+    with ThreadPoolExecutor(2) as pool:
+        done = study.run(bowl, timeout=0.3, executor=pool)
+    assert len(done) >= 2 and all(t.state is TrialState.COMPLETE for t in study.trials)
+    # Asked right after the deadline was checked: 0.05 s is the loop's slack, not a trial's 0.02 s.
+    assert max(t.datetime_start for t in study.trials) < started + 0.3 + 0.05
+
+
 def test_one_worker_gives_the_serial_trials():
     serial = Study(SPACE, "bo", seed=4)
     serial.run(bowl, 6)

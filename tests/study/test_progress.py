@@ -66,3 +66,36 @@ def test_a_study_of_several_objectives_counts_its_pareto_front(capsys):
     study.run(lambda params: (params["x"] ** 2, (params["x"] - 1) ** 2), 6, progress=True)
     last = capsys.readouterr().err.rstrip("\n").split("\r")[-1]
     assert last.startswith(f"6/6 trials · {len(study.best_trials)} on the Pareto front · ")
+
+
+def test_a_timed_run_starts_no_trial_after_its_timeout(monkeypatch, capsys):
+    # Each trial takes one second of a fake clock: with timeout=3.5 trials start at 0, 1, 2 and 3.
+    from interactive_hpo.study import running
+
+    clock = [0.0]
+    monkeypatch.setattr(running, "time", type(sys)("clock"))
+    running.time.monotonic = lambda: clock[0]
+
+    def slow(params):
+        clock[0] += 1.0
+        return square(params)
+
+    study = Study(SPACE, "random", seed=0)
+    assert len(study.run(slow, timeout=3.5)) == 4  # Optuna's optimize(timeout=): no n_trials needed
+    assert len(study.run(slow, n_trials=2, timeout=3.5)) == 2  # whichever ends first
+    with pytest.raises(InvalidParameterError, match=r"`n_trials` of Study.run must be an int >= 0, or None with a "
+                                                    r"timeout; got None. Say how many trials"):
+        study.run(slow)  # was Python's "Running.run() missing 1 required positional argument"
+    with pytest.raises(InvalidParameterError,
+                       match=r"`timeout` of Study.run must be a finite real number in \(0.0, inf\); got 0."):
+        study.run(slow, 5, timeout=0)
+
+
+def test_the_line_of_a_timed_run_counts_trials_and_the_time_left():
+    study = Study(SPACE, "random", seed=0)
+    line = progress.RunProgress(study, None, timeout=60.0)
+    line(study, None)
+    assert line.line(2.0) == "1 trial · no trial completed yet · 2 s a trial · about 60 s left"
+    bounded = progress.RunProgress(study, 100, timeout=10.0)  # the timeout ends it before the 100th trial
+    bounded(study, None)
+    assert bounded.line(2.0).endswith("about 10 s left")
