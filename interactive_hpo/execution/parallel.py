@@ -215,12 +215,16 @@ class ParallelRunner:
         self.objective = _check_no_report(objective, owner)
         self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
-        if self._owns_pool:
-            self.n_workers = n_workers or 4
-            self._executor: Any = _process_pool(self.n_workers)
-        else:
-            self._executor, size = _as_executor(executor, owner)
-            self.n_workers = n_workers or size or 4
+        try:
+            if self._owns_pool:
+                self.n_workers = n_workers or 4
+                self._executor: Any = _process_pool(self.n_workers)
+            else:
+                self._executor, size = _as_executor(executor, owner)
+                self.n_workers = n_workers or size or 4
+        except BaseException:  # no run, so no close(): let go of the objective serialize registered
+            release(self._key, objective)
+            raise
         self.running: list[_Running] = []
         self.started = 0
         self.stopping = False

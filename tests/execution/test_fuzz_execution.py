@@ -10,12 +10,14 @@ The hand-picked cases found by this round's exploration are the tables at the en
 
 from __future__ import annotations
 
+import gc
 import importlib
 import math
 import re
 import textwrap
 import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -291,6 +293,32 @@ def test_a_module_that_runs_trials_on_threads_as_it_is_imported_does_not_deadloc
     importer.start()
     importer.join(60.0)  # a bound on a deadlock, which never ends (the import takes milliseconds)
     assert imported and [t.state for t in imported[0].study.trials] == [TrialState.COMPLETE] * 2
+
+
+class Holding:
+    """An objective holding data (a training set, say)."""
+
+    def __init__(self):
+        self.data = np.zeros(1000)
+
+    def __call__(self, params):
+        return params["x"] + self.data[0]
+
+
+def test_a_run_lets_go_of_its_objective_whether_it_ran_or_was_refused():
+    """What threads of this process call is registered for the run only: neither a run nor a runner
+    refused on its executor keeps the objective, and the data it holds, for good."""
+    from interactive_hpo.execution.parallel import ParallelRunner, RunSettings
+
+    objective = Holding()
+    held = weakref.ref(objective)
+    study = Study(LINE, "random", seed=0)
+    study.run(objective, 2, executor=POOL)
+    with pytest.raises(InvalidParameterError, match="`executor` of Study.run must be a concurrent.futures-style"):
+        ParallelRunner(study, objective, 1, RunSettings(executor=object()))
+    del objective
+    gc.collect()
+    assert held() is None
 
 
 @pytest.mark.parametrize("attrs", [{"worker": "w", "started_at": "yesterday", "finished_at": 1.0},
