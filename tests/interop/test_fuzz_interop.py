@@ -102,7 +102,7 @@ JOURNALS = itertools.count()
 
 
 @seed(29)
-@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(theirs=optuna_studies(), drop_steps=st.booleans())
 def test_an_optuna_study_is_imported_or_refused_and_never_changed(tmp_path, theirs, drop_steps):
     before = snapshot(theirs)
@@ -160,7 +160,7 @@ values = st.one_of(scalars, st.lists(scalars, max_size=3),
 
 
 @seed(29)
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(case=st.sampled_from(CASES), value=values)
 def test_a_call_works_or_refuses_naming_itself(tmp_path, monkeypatch, case, value):
     monkeypatch.chdir(tmp_path)  # a storage given as text is a file here
