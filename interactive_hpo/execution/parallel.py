@@ -28,10 +28,11 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
 Each worker process unpickles it once and reuses it, so a stateful objective is shared by that
-process's threads. ``report=`` (pruning) is not available in parallel runs: the pruner lives in
-this process, so an objective that needs a ``report`` (one without a default) is refused before
-the first trial. "cancel" cannot stop a local process that is computing: it finishes its task
-after the run, and its result is dropped.
+process's threads; threads of this process (a ``ThreadPoolExecutor``) call the objective itself.
+``report=`` (pruning) is not available in parallel runs: the pruner lives in this process, so an
+objective that needs a ``report`` (one without a default) is refused before the first trial.
+"cancel" cannot stop a local process that is computing: it finishes its task after the run, and
+its result is dropped.
 """
 
 from __future__ import annotations
@@ -46,19 +47,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._compat import executor_workers
-from .._validation import check_int, check_one_of, check_real, fail, requires_keyword
+from .._validation import check_int, check_one_of, check_real, fail, is_int, requires_keyword
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState
-from .worker import evaluate_remote, serialize
+from .worker import evaluate_remote, release, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["MAX_WORKERS", "ParallelRunner", "RunSettings", "run_parallel"]
+__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "ParallelRunner", "RunSettings", "run_parallel"]
 
 #: The most workers a run starts: each is a process (or a task an executor holds), and
 #: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
 MAX_WORKERS = 4096
+#: The longest ``trial_timeout``, in seconds (30 days): a worker waits for its trial with
+#: ``Thread.join(timeout)``, which refuses more than ``threading.TIMEOUT_MAX`` (292 years on
+#: Linux, 49 days on Windows, and the worker may run on either): every trial then came back
+#: "worker lost (OverflowError)", and re-queued.
+MAX_TRIAL_TIMEOUT = 30 * 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -94,8 +100,7 @@ class RunSettings:
         settings = cls(
             n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1, MAX_WORKERS),
             executor=executor,
-            trial_timeout=None if trial_timeout is None else check_real(trial_timeout, "trial_timeout", owner, 0.0,
-                                                                        None, low_open=True),
+            trial_timeout=None if trial_timeout is None else _check_timeout(trial_timeout, owner),
             on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
             on_interrupt=check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel")),
         )
@@ -109,6 +114,16 @@ class RunSettings:
     def parallel(self) -> bool:
         """Whether these settings ask for parallel trials: an executor, or more than one worker."""
         return self.executor is not None or (self.n_workers or 1) > 1
+
+
+def _check_timeout(trial_timeout: Any, owner: str) -> float:
+    """``trial_timeout`` in (0, MAX_TRIAL_TIMEOUT] seconds, or the error naming it and ``owner``."""
+    seconds = check_real(trial_timeout, "trial_timeout", owner, 0.0, None, low_open=True)
+    if seconds > MAX_TRIAL_TIMEOUT:
+        raise fail("trial_timeout", owner, f"a finite real number in (0, MAX_TRIAL_TIMEOUT = {MAX_TRIAL_TIMEOUT:,.0f}] "
+                   "seconds (30 days)", trial_timeout,
+                   hint="A worker cannot wait longer for a trial; trial_timeout=None waits as long as it runs.")
+    return seconds
 
 
 def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[..., Any]:
@@ -143,7 +158,10 @@ def _as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
         # pure=False: the same configuration submitted twice (a re-queue) must run twice.
         return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
     if _is_executor(executor):
-        return executor, executor_workers(executor)
+        # A size that is no count of workers (a custom executor's -1 started no trial at all, its
+        # "2" failed mid-run) is as unknown as none: n_workers decides.
+        size: Any = executor_workers(executor)  # what a custom executor keeps there may be anything
+        return executor, size if is_int(size) and size >= 1 else None
     _refuse_executor(executor, owner)
 
 
@@ -198,12 +216,16 @@ class ParallelRunner:
         self.objective = _check_no_report(objective, owner)
         self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
-        if self._owns_pool:
-            self.n_workers = n_workers or 4
-            self._executor: Any = _process_pool(self.n_workers)
-        else:
-            self._executor, size = _as_executor(executor, owner)
-            self.n_workers = n_workers or size or 4
+        try:
+            if self._owns_pool:
+                self.n_workers = n_workers or 4
+                self._executor: Any = _process_pool(self.n_workers)
+            else:
+                self._executor, size = _as_executor(executor, owner)
+                self.n_workers = n_workers or size or 4
+        except BaseException:  # no run, so no close(): let go of the objective serialize registered
+            release(self._key, objective)
+            raise
         self.running: list[_Running] = []
         self.started = 0
         self.stopping = False
@@ -242,13 +264,18 @@ class ParallelRunner:
     def _submit(self, trial: Trial) -> Any:
         args = (evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget, self.trial_timeout)
         try:
-            return self._executor.submit(*args)
+            future = self._executor.submit(*args)
         except BrokenProcessPool:
             if not self._owns_pool:
                 raise
             # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
             self._replace_pool()
-            return self._executor.submit(*args)
+            future = self._executor.submit(*args)
+        if not isinstance(future, cf.Future):  # waiting on it failed deep in concurrent.futures, trials left RUNNING
+            raise fail("executor", self.owner, "an executor whose submit returns a concurrent.futures.Future",
+                       self._executor, hint=f"Its submit returned {type(future).__name__}; a dask Client's "
+                                            "get_executor() and the executors of concurrent.futures return Futures.")
+        return future
 
     def _replace_pool(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -337,6 +364,7 @@ class ParallelRunner:
         self.drain(cancel=True, reason=reason)
         if self._owns_pool:
             self._executor.shutdown(wait=False, cancel_futures=True)
+        release(self._key, self.objective)
 
 
 def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | None,

@@ -12,6 +12,7 @@ and when each worker sat idle and why.
 from __future__ import annotations
 
 import heapq
+import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -21,11 +22,16 @@ import numpy as np
 
 from .._validation import as_finite, check_int, check_real, fail, generator_of, shown
 from ..optimizers.capabilities import Scheduler
+from ..optimizers.multifidelity.rungs import Job
 from ..outcome import Outcome
 from ..study.core import Study
 from ..trial import Trial
 
-__all__ = ["WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
+__all__ = ["MAX_SIMULATED_WORKERS", "WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
+
+#: The most simulated workers: each is an entry of the simulated clock, made before the first
+#: job (n_workers=10**8 took gigabytes before one ran; 10**5 take a quarter of a second).
+MAX_SIMULATED_WORKERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,12 @@ class WorkerRun:
 
     @classmethod
     def of(cls, trial: Trial, worker: int, start: float, end: float) -> WorkerRun:
-        """The bar of a finished ``trial`` (its scheduler job, if any, read from its attributes)."""
-        job = trial.user_attrs
-        return cls(worker, trial.number, start, end, trial.budget, job.get("config"), job.get("rung"),
-                   job.get("bracket"), trial.state.value)
+        """The bar of a finished ``trial`` (its scheduler job, if any, read from its attributes as
+        the scheduler reads it: an objective's own "config" text is no job)."""
+        job = Job.of(trial.user_attrs)
+        if job is None:
+            return cls(worker, trial.number, start, end, trial.budget, None, None, None, trial.state.value)
+        return cls(worker, trial.number, start, end, trial.budget, job.config, job.rung, job.bracket, trial.state.value)
 
 
 @dataclass(frozen=True)
@@ -116,10 +124,16 @@ class Schedule:
 
         Times are seconds since the first trial started, by the workers' clocks;
         workers are numbered in the order they first appear; a gap on a worker's row is idle
-        ("waiting": no trial for it yet), and the time after its last trial is "done".
+        ("waiting": no trial for it yet), and the time after its last trial is "done". A trial
+        without those attributes is left out, and so is one whose attributes of those names are
+        not what a worker writes (an objective's own "worker" list, a time given as text).
         """
-        spans = sorted(((float(t.user_attrs["started_at"]), float(t.user_attrs["finished_at"]), t) for t in trials
-                        if {"worker", "started_at", "finished_at"} <= set(t.user_attrs)),
+        if not isinstance(trials, Iterable) or isinstance(trials, (str, bytes, Mapping)):
+            raise fail("trials", "Schedule.observed", "an iterable of Trials, such as study.trials", trials)
+        trials = list(trials)
+        if not all(isinstance(trial, Trial) for trial in trials):
+            raise fail("trials", "Schedule.observed", "an iterable of Trials, such as study.trials", trials)
+        spans = sorted((span for span in map(_span, trials) if span is not None),
                        key=lambda span: (span[0], span[2].number))
         if not spans:
             return cls((), (), 1, 0.0, measured=True)
@@ -153,6 +167,16 @@ class Schedule:
             "budget": np.array([math.nan if r.budget is None else r.budget for r in self.runs], dtype=float),
             "state": np.array([r.state for r in self.runs], dtype=object),
         }
+
+
+def _span(trial: Trial) -> tuple[float, float, Trial] | None:
+    """When ``trial`` started and finished by its worker's clock, or None if its attributes do not
+    say it as a worker does (a str ``worker``, finite ``started_at`` <= ``finished_at``)."""
+    attrs = trial.user_attrs
+    start, end = as_finite(attrs.get("started_at")), as_finite(attrs.get("finished_at"))
+    if not isinstance(attrs.get("worker"), str) or start is None or end is None or end < start:
+        return None
+    return start, end, trial
 
 
 def _tell(study: Study, trial: Trial, outcome: Outcome) -> Trial:
@@ -194,16 +218,29 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     -------
     Schedule
     """
-    owner = "simulate_workers"
+    return _simulate(study, objective, n_workers, n_jobs, until, cost, seed, "simulate_workers")
+
+
+def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_jobs: int | None, until: float | None,
+              cost: Callable[[Mapping[str, Any], float | None], float] | None,
+              seed: int | np.random.Generator | None, owner: str) -> Schedule:
+    """:func:`simulate_workers`, its errors naming ``owner``, the function the person called."""
+    _check_study(study, owner)
     n_workers = check_int(n_workers, "n_workers", owner, 1)
+    if n_workers > MAX_SIMULATED_WORKERS:
+        raise fail("n_workers", owner, f"an int in [1, MAX_SIMULATED_WORKERS = {MAX_SIMULATED_WORKERS:,}]", n_workers,
+                   hint="Each simulated worker is an entry of the simulated clock, made before the first job.")
     if n_jobs is None and until is None:
         raise fail("n_jobs", owner, "an int >= 0 when `until` is None", n_jobs,
                    hint="Say when to stop: n_jobs=..., until=... (simulated time), or both.")
     max_jobs = math.inf if n_jobs is None else check_int(n_jobs, "n_jobs", owner, 0)
     stop_at = math.inf if until is None else check_real(until, "until", owner, 0, None)
-    if cost is not None and not callable(cost):
-        raise fail("cost", owner, "a callable cost(params, budget) -> float, or None", cost)
+    if cost is not None:
+        _check_cost(cost, owner)
     rng = generator_of(seed, owner)
+    # As Study.run does: an objective no trial could call is refused before the first (Study.step
+    # refused it at the first job, naming itself, and left that trial FAILED in the study).
+    study._check_objective(objective, owner)
 
     def duration(trial: Trial) -> float:
         if cost is None:
@@ -265,16 +302,43 @@ def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_worke
 
     Each runs on a scratch study with the same space, goals and budgets, seeded with ``seed``;
     the jobs really are evaluated with ``objective``; ``study`` is untouched. ``owner`` names
-    the caller in the error raised when the study's optimizer is no scheduler.
+    the caller (the Lab's "Lab.simulate") in every error, as the function the person called.
     """
+    _check_study(study, owner)
     optimizer = study.optimizer
     if not isinstance(optimizer, Scheduler):
         raise fail("optimizer", owner, "a multi-fidelity scheduler (halving, hyperband, asha)", optimizer.name,
                    hint="Switch optimizer first (the Lab's Optimizer tab, or study.switch_optimizer).")
     settings = {k: v for k, v in optimizer.settings().items() if k in ("min_budget", "max_budget",
                                                                         "reduction_factor")}
+    # Checked here, naming the caller (the scratch Study would name itself); a Generator is only
+    # looked at, not drawn from, so each scratch study still draws its own seed from it.
+    generator_of(seed, owner)
+    n_jobs = check_int(n_jobs, "n_jobs", owner, 0)
     schedules = {}
     for name in (optimizer.name, "halving" if optimizer.name == "asha" else "asha"):
         scratch = Study(study.space, name, **study.goals.study_arguments(), seed=seed, optimizer_settings=settings)
-        schedules[name] = simulate_workers(scratch, objective, n_workers=n_workers, n_jobs=n_jobs, seed=seed)
+        schedules[name] = _simulate(scratch, objective, n_workers, n_jobs, None, None, seed, owner)
     return schedules
+
+
+def _check_study(study: Any, owner: str) -> None:
+    if not isinstance(study, Study):
+        raise fail("study", owner, "an interactive_hpo Study", study)
+
+
+def _check_cost(cost: Any, owner: str) -> None:
+    """Refuse a ``cost`` that is not callable as ``cost(params, budget)``, before any job (a cost of
+    one argument failed with a TypeError after the first job ran)."""
+    rule = "a callable cost(params, budget) -> float, or None"
+    if not callable(cost):
+        raise fail("cost", owner, rule, cost)
+    try:
+        signature = inspect.signature(cost)
+    except (TypeError, ValueError):  # no signature to read (some builtins): its first call tells
+        return
+    try:
+        signature.bind({}, None)
+    except TypeError as error:
+        raise fail("cost", owner, rule, cost, hint=f"It is called with two arguments; its signature {signature} "
+                                                   f"does not fit: {error}.") from None

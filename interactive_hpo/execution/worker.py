@@ -1,7 +1,7 @@
 """What runs in a worker process, and how the objective gets there.
 
-The objective travels by value (cloudpickle where installed, so a function defined in a
-notebook works) as bytes and their hash; :func:`evaluate_remote` runs in the worker, unpickles
+The objective travels by value (cloudpickle, so a function defined in a notebook works) as
+bytes and their hash; :func:`evaluate_remote` runs in the worker, unpickles
 those bytes once per process, calls the objective and returns plain data. The study's side of a
 parallel run (asking, telling, lost workers) is :mod:`.parallel`.
 """
@@ -21,9 +21,10 @@ from .._validation import describe_error, fail
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
 
-__all__ = ["evaluate_remote", "serialize"]
+__all__ = ["evaluate_remote", "release", "serialize"]
 
-#: Objectives already unpickled in this worker process, by the hash of their bytes.
+#: Objectives already unpickled in this worker process, by the hash of their bytes; in the process
+#: that runs the study, the objective of each run in progress (see :func:`serialize`).
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
 
 
@@ -69,14 +70,28 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
 
 
 def serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
-    """The objective's bytes (by value where cloudpickle is installed) and their hash."""
-    try:
-        import cloudpickle
+    """The objective's bytes (by value: cloudpickle, a dependency, sends a function defined in a
+    notebook too) and their hash.
 
+    Until :func:`release`, workers in this process (the threads of a ``ThreadPoolExecutor``, a
+    Dask cluster without processes) call the objective itself: unpickling a function defined in a
+    module imports that module, which deadlocked (both waiting forever) while the module was being
+    imported, as when it starts the run at its top level.
+    """
+    import cloudpickle
+
+    try:
         blob = cloudpickle.dumps(objective)
-    except ImportError:  # plain pickle works for module-level functions and objects
-        blob = pickle.dumps(objective)
-    except Exception as error:
+    except Exception as error:  # an ImportError too: it fell back to pickle, which raised its own error
         raise fail("objective", owner, "a picklable callable when trials run in parallel", objective,
                    hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
-    return hashlib.sha1(blob).hexdigest(), blob
+    key = hashlib.sha1(blob).hexdigest()
+    _OBJECTIVES[key] = objective
+    return key, blob
+
+
+def release(key: str, objective: Callable[..., Any]) -> None:
+    """Forget ``objective``, registered under ``key`` by :func:`serialize`: its run has ended (the
+    registry would otherwise hold every objective, and the data it holds, for good)."""
+    if _OBJECTIVES.get(key) is objective:
+        del _OBJECTIVES[key]

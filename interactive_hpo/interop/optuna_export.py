@@ -73,8 +73,7 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     # Every trial converted (and so checked) before the storage is touched.
     frozen = [_frozen(study, t, optuna) for t in study.trials if t.state.is_finished]
     running = [t.number for t in study.trials if not t.state.is_finished]
-    theirs = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
-                                 directions=[d.value for d in study.directions])
+    theirs = _created(optuna, storage, study_name, sampler, study)
     try:
         if study.goals.names != Goals.parse(directions=list(study.directions)).names:
             with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
@@ -94,6 +93,21 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     if running:
         warn_user(f"to_optuna left out RUNNING trials (no result yet): trials {running}.", UserWarning)
     return theirs
+
+
+def _created(optuna: Any, storage: Any, study_name: str | None, sampler: Any, study: Study) -> Any:
+    """The new, empty Optuna study; a storage Optuna cannot open is refused naming the argument (a URL
+    it cannot parse, a database in a folder that does not exist: SQLAlchemy's errors from inside
+    before). Optuna's own refusals (a name the storage holds already: DuplicatedStudyError) say
+    what is wrong in its words. Optuna writes nothing when it refuses."""
+    try:
+        return optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
+                                   directions=[d.value for d in study.directions])
+    except optuna.exceptions.OptunaError:
+        raise
+    except Exception as error:  # noqa: BLE001 - what the storage's driver raises: the storage is what failed
+        raise fail("storage", "to_optuna", "a storage Optuna can open", storage,
+                   hint=f"Optuna could not: {type(error).__name__}: {error}") from error
 
 
 def _frozen(study: Study, trial: Trial, optuna: Any) -> Any:
@@ -122,10 +136,16 @@ def _frozen(study: Study, trial: Trial, optuna: Any) -> Any:
     return frozen
 
 
+#: Optuna's databases keep a step as a 64-bit int: a step from here on came back as SQLite's
+#: OverflowError, after the study had been created in the storage.
+_STEPS_BELOW = 2**63
+
+
 def _step(step: float, number: int) -> int:
-    """A reported step as Optuna's int step; a fractional step is refused, naming the trial."""
-    if not (math.isfinite(step) and float(step).is_integer()):
-        raise fail("study", "to_optuna", "a study whose intermediate values are at whole-number steps", step,
-                   hint=f"Trial {number} reported at step {step!r}; Optuna's steps are ints. Report at integer "
-                        "steps (an epoch, a sample count) to export the curves.")
+    """A reported step as Optuna's int step; a fractional step, or one beyond what its databases
+    hold, is refused naming the trial."""
+    if not (math.isfinite(step) and float(step).is_integer() and abs(step) < _STEPS_BELOW):
+        raise fail("study", "to_optuna", "a study whose intermediate values are at whole-number steps below 2**63",
+                   step, hint=f"Trial {number} reported at step {step!r}; Optuna's steps are ints, 64-bit in its "
+                              "databases. Report at integer steps (an epoch, a sample count) to export the curves.")
     return int(step)

@@ -128,9 +128,10 @@ class IHPOSampler(BaseSampler):
 
     def infer_relative_search_space(self, study: OptunaStudy, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         """The parameters every finished trial has with one distribution that our spaces hold
-        exactly (no step, more than one value), as Optuna's GPSampler takes them."""
+        exactly (no step, more than one value, a name that is not blank), as Optuna's GPSampler
+        takes them."""
         intersection = self._intersections.setdefault(study.study_name, IntersectionSearchSpace())
-        return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(d)}
+        return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(name, d)}
 
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
@@ -218,8 +219,11 @@ class IHPOSampler(BaseSampler):
 
     def _check_serves(self, goals: Goals, kind: type[Optimizer]) -> None:
         if goals.multi and not issubclass(kind, MultiObjective):
+            # Those this sampler takes: the schedulers serve several objectives too, but it refuses them.
+            serving = [name for name in optimizers_serving_several()
+                       if not issubclass(optimizer_class(name), Scheduler)]
             raise fail("optimizer", "IHPOSampler", f"an optimizer that serves several objectives for "
-                       f"{goals.describe()}", self.optimizer, hint=f"These do: {optimizers_serving_several()}.")
+                       f"{goals.describe()}", self.optimizer, hint=f"These do: {serving}.")
 
     def before_trial(self, study: OptunaStudy, trial: FrozenTrial) -> None:
         """Refuses a study of several objectives with an optimizer of one before its first trial

@@ -76,18 +76,18 @@ def parameter_of(name: str, distribution: Any, *, drop_steps: bool = False, cond
     owner : str
         The function the user called, for error messages.
     """
+    if not isinstance(name, str) or not name.strip():  # Optuna takes any str; a refusal could not name it
+        raise fail("optuna_study", owner, "a study whose parameters have names that are not blank (ours are named "
+                   "by them)", name, hint=f"Its parameter {name!r} has {distribution}.")
     dists = _optuna_distributions()
     if isinstance(distribution, dists.CategoricalDistribution):
-        try:
-            return Categorical(name, list(distribution.choices), condition=condition)
-        except InvalidParameterError as error:
-            raise fail(name, owner, _HELD, distribution, hint=f"Our Categorical refuses these choices: {error}") \
-                from error
+        return _held(Categorical, "these choices", name, distribution, owner, list(distribution.choices),
+                     condition=condition)
     numeric = isinstance(distribution, (dists.FloatDistribution, dists.IntDistribution))
     if not numeric:
         raise fail(name, owner, _HELD, distribution, hint=f"{type(distribution).__name__} has no counterpart here.")
     if distribution.low == distribution.high:  # Optuna allows a range of one value; ours need high > low
-        return Categorical(name, [distribution.low], condition=condition)
+        return _held(Categorical, "this value", name, distribution, owner, [distribution.low], condition=condition)
     integer = isinstance(distribution, dists.IntDistribution)
     step = distribution.step
     if step is not None and not (integer and step == 1) and not drop_steps:
@@ -95,14 +95,26 @@ def parameter_of(name: str, distribution: Any, *, drop_steps: bool = False, cond
                    hint=f"Our {'Int' if integer else 'Float'} has no step: pass drop_steps=True to import it as "
                         "the range without its step (the trials' values stay as they are; new proposals may fall "
                         "between steps).")
-    kind = Int if integer else Float
-    return kind(name, distribution.low, distribution.high, log=distribution.log, condition=condition)
+    return _held(Int if integer else Float, "this range", name, distribution, owner, distribution.low,
+                 distribution.high, log=distribution.log, condition=condition)
 
 
-def maps_exactly(distribution: Any) -> bool:
-    """Whether :func:`parameter_of` maps ``distribution`` onto a range of ours with the same values
-    (no step dropped, a range of more than one value, choices our Categorical holds, bounds our
-    Float and Int hold: an Int beyond 2**53, say, is Optuna's only)."""
+def _held(kind: type[Float] | type[Int] | type[Categorical], what: str, name: str, distribution: Any, owner: str,
+          *args: Any, **kwargs: Any) -> Parameter:
+    """``kind(name, *args, **kwargs)``, or the refusal of ``name`` of ``owner`` saying why our ``kind``
+    refuses ``what`` (an infinite bound, an Int beyond 2**53: errors that named Float('x') or Int('n'),
+    which the person never called)."""
+    try:
+        return kind(name, *args, **kwargs)
+    except InvalidParameterError as error:
+        raise fail(name, owner, _HELD, distribution, hint=f"Our {kind.__name__} refuses {what}: {error}") from error
+
+
+def maps_exactly(name: str, distribution: Any) -> bool:
+    """Whether :func:`parameter_of` maps parameter ``name``'s ``distribution`` onto a range of ours
+    with the same values (no step dropped, a range of more than one value, choices our Categorical
+    holds, bounds our Float and Int hold: an Int beyond 2**53, say, is Optuna's only; a name ours
+    hold: Optuna takes a blank one)."""
     dists = _optuna_distributions()
     if isinstance(distribution, dists.CategoricalDistribution):
         exact = len(distribution.choices) > 1
@@ -113,7 +125,7 @@ def maps_exactly(distribution: Any) -> bool:
     else:
         return False
     try:
-        parameter_of("probe", distribution)
+        parameter_of(name, distribution)
     except InvalidParameterError:
         return False
     return exact

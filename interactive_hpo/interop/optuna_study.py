@@ -149,7 +149,8 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
     seed = None if seed is None else seed_to_int(seed, owner)
     goals = _goals(optuna_study, owner)
-    optimizer = optimizer or ("parego" if len(goals) > 1 else "bo")
+    if optimizer is None:  # not `optimizer or ...`: "" became "bo" unseen
+        optimizer = "parego" if len(goals) > 1 else "bo"
     _check_optimizer(optimizer, optimizer_settings, Goals.parse(directions=goals, owner=owner), owner)
     path = None if storage is None else check_path(storage, "storage", owner)
     existed = path is not None and path.exists()

@@ -82,6 +82,8 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -
     or can be made."""
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
         raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
+    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
+        raise fail(name, owner, "a file path without a NUL character", path)
     if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
         raise fail(name, owner, "a file path, not a URL", path,
                    hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
