@@ -459,7 +459,8 @@ BAD = [
      "Categorical('mode', choices=['go', 'run']). The task's `train` does not take 'run'."),
     (dict(space=SearchSpace([Float("lr", 0.01, 1), Float("width", 1, 10), Categorical("mode", ["go", "stop"])])),
      f"`space['width']` of {OWNER} must be within the task's Int('width', low=1, high=10, log=False); got "
-     "Float('width', low=1.0, high=10.0, log=False). The task's `train` does not take 1.0."),
+     "Float('width', low=1.0, high=10.0, log=False). The task's `train` takes ints; a Float proposes the values "
+     "between them."),
     (dict(space=SearchSpace([Float("lr", 0.01, 1), Int("width", 1, 10, condition=("mode", "go")),
                              Categorical("mode", ["go", "stop"])])),
      f"`space['width']` of {OWNER} must be active where the task's Int('width', low=1, high=10, log=False) is; "
