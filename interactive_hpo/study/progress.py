@@ -71,7 +71,7 @@ class RunProgress:
     def __call__(self, study: Any, trial: Any) -> None:
         self.done += 1
         now = time.perf_counter()
-        if now - self._shown >= REFRESH or self.done == self.n_trials:
+        if now - self._shown >= REFRESH or self._counted_out:
             self._write(self.line(now - self._started))
             self._shown = now
 
@@ -95,9 +95,14 @@ class RunProgress:
             left = math.inf if self.n_trials is None else per_trial * max(self.n_trials - self.done, 0)
             if self.timeout is not None:  # no trial starts after it; the last one started may run on
                 left = min(left, max(self.timeout - elapsed, 0.0) + per_trial)
-            ended = final or self.done == self.n_trials
+            ended = final or self._counted_out
             parts.append(f"{elapsed:.1f} s in all" if ended else f"about {left:.0f} s left")
         return " · ".join(parts)
+
+    @property
+    def _counted_out(self) -> bool:
+        """Whether the run has done its ``n_trials`` (more, with a re-queued trial)."""
+        return self.n_trials is not None and self.done >= self.n_trials
 
     def close(self) -> None:
         """End the line (when the run stops, however it stops)."""
