@@ -109,7 +109,7 @@ class Parameter(ABC):
 
     def _identity(self) -> str:
         # The JSON text, not the dict: True == 1 == 1.0 in Python, but as choices they are
-        # different categories (see Categorical._same), and JSON spells them differently.
+        # different categories (see Categorical._key), and JSON spells them differently.
         return json.dumps(self.to_dict(), sort_keys=True)
 
     def __repr__(self) -> str:
@@ -314,27 +314,30 @@ class Categorical(Parameter):
             if not isinstance(choice, _CHOICE_TYPES) or not finite:
                 raise fail("choices", self._owner, "a list of str, int, float, bool or None (finite)", values,
                            hint=f"{choice!r} cannot be stored in a JSON journal.")
-        for i, a in enumerate(values):
-            for b in values[:i]:
-                if self._same(a, b):
-                    raise fail("choices", self._owner, "a list without duplicates", values,
-                               hint=f"{a!r} appears twice.")
+        # Positions by key, found in constant time: a pairwise duplicate check and a scan per
+        # index() took 2.7 s to build 10^4 choices (a study imported from Optuna, say).
+        self._positions: dict[tuple[bool, Any], int] = {}
+        for i, choice in enumerate(values):
+            if self._positions.setdefault(self._key(choice), i) != i:
+                raise fail("choices", self._owner, "a list without duplicates", values,
+                           hint=f"{choice!r} appears twice.")
         self.choices = tuple(values)
         self.condition = check_condition(condition, self._owner)
 
     @staticmethod
-    def _same(a: Any, b: Any) -> bool:
-        # True == 1 in Python, but a bool choice and an int choice are different categories.
-        return a == b and isinstance(a, bool) == isinstance(b, bool)
+    def _key(value: Any) -> tuple[bool, Any]:
+        # True == 1 in Python (and hashes alike), but a bool choice and an int choice are
+        # different categories; 1 and 1.0 are one, as == says.
+        return isinstance(value, bool), value
 
     def index(self, value: Any) -> int:
         """Position of ``value`` in ``choices``; raises naming the parameter if absent."""
         if isinstance(value, np.generic):
             value = value.item()
-        for i, choice in enumerate(self.choices):
-            if self._same(choice, value):
-                return i
-        raise fail(self.name, "the search space", f"one of {list(self.choices)}", value)
+        try:
+            return self._positions[self._key(value)]
+        except (KeyError, TypeError):  # TypeError: an unhashable value (a list) is no choice either
+            raise fail(self.name, "the search space", f"one of {list(self.choices)}", value) from None
 
     def validate(self, value: Any) -> Any:
         return self.choices[self.index(value)]

@@ -125,6 +125,19 @@ def test_an_int_parameter_takes_a_whole_float_as_its_int():
             space.validate({"n": value})
 
 
+def test_a_categorical_finds_its_choices_by_value_and_kind():
+    # Looked up by key, not by scanning (10^4 choices took 2.7 s to build): the rules stay ==, except
+    # that a bool is no int, and a value that cannot be a key is no choice.
+    kinds = Categorical("k", [1, True, "1", None, 2.5])
+    assert [kinds.index(v) for v in (1, 1.0, np.int64(1), True, np.bool_(True), "1", None, 2.5)] == [0, 0, 0, 1, 1, 2,
+                                                                                                     3, 4]
+    for absent in (False, 0, [1], {"a": 1}):
+        with pytest.raises(InvalidParameterError, match=r"of the search space must be one of \[1, True, '1', None"):
+            kinds.validate(absent)
+    with pytest.raises(InvalidParameterError, match="1.0 appears twice"):
+        Categorical("k", [1, True, 1.0])
+
+
 def test_log_int_is_roughly_uniform_in_log_space():
     space = SearchSpace([Int("n", 1, 1000, log=True)])
     values = np.array([p["n"] for p in space.sample(6000, rng=1)])
