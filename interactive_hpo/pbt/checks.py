@@ -15,7 +15,7 @@ from .._validation import as_finite, check_int, check_one_of, check_size, fail
 from ..conditions import Condition
 from ..exceptions import InvalidParameterError
 from ..objectives.incremental import IncrementalTask
-from ..space import Categorical, Int, Parameter, SearchSpace
+from ..space import Categorical, Float, Int, Parameter, SearchSpace
 
 __all__ = ["MAX_MEMBERS", "MAX_RECORDS", "check_members", "check_perturb", "check_rounds",
            "check_space", "check_task"]
@@ -103,7 +103,7 @@ def check_space(space: Any, task_space: SearchSpace, owner: str, name: str = "sp
     for param in space:
         own = task_space[param.name]
         extremes = param.choices if isinstance(param, Categorical) else (param.low, param.high)  # type: ignore[attr-defined]
-        if isinstance(own, Int) and not isinstance(param, Int):  # its bounds may be whole; what lies between is not
+        if isinstance(own, Int) and isinstance(param, Float):  # its bounds may be whole; what lies between is not
             raise fail(f"{name}[{param.name!r}]", owner, f"within the task's {own!r}", param,
                        hint="The task's `train` takes ints; a Float proposes the values between them.")
         outside = [value for value in extremes if not _accepts(own, value)]

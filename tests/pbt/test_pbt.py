@@ -150,6 +150,13 @@ def test_a_space_narrower_than_the_tasks_is_accepted():
     assert all(0.1 <= p["lr"] <= 0.5 for p in pbt.run(3).final_params)
 
 
+def test_a_categorical_of_some_of_the_tasks_ints_is_accepted():
+    # A Float where the task takes an Int is refused (it proposes what lies between); a choice of ints is not.
+    widths = SearchSpace([Float("lr", 0.01, 1), Categorical("width", [2, 4, 8]), Categorical("mode", ["go", "stop"])])
+    pbt = PopulationBasedTraining(widths, ToyTask(), n_members=2, ready_every=1, seed=0)
+    assert all(p["width"] in (2, 4, 8) for p in pbt.run(2).final_params)
+
+
 def test_a_score_that_is_not_a_number_is_a_clear_error_and_the_finished_rounds_stay(tmp_path):
     class BadScore(ToyTask):
         calls = 0
