@@ -18,13 +18,12 @@ A real trade-off (a cross-validated score against the size of the model) is in
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import check_int, check_size, fail, float_array
+from .._validation import check_int, check_size, fail, float_array, is_int
 from ..pareto import hypervolume
 from ..space import Float, SearchSpace
 from .synthetic import MAX_DIM, points
@@ -143,8 +142,7 @@ class _ZDT(MultiObjectiveProblem):
     def __init__(self, dim: int | None = None, *, n_objectives: int = 2):
         # The base takes n_objectives for DTLZ2; a ZDT problem computes two values whatever it says.
         # An int, as DTLZ2 takes it: 2.0 was let through (and 2 kept).
-        if isinstance(n_objectives, (bool, np.bool_)) or not isinstance(n_objectives, numbers.Integral) \
-                or n_objectives != 2:
+        if not is_int(n_objectives) or n_objectives != 2:
             raise fail("n_objectives", self.name, "2 (a ZDT problem has two objectives)", n_objectives,
                        hint="DTLZ2 takes any number of objectives.")
         super().__init__(dim)

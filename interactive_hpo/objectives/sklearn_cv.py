@@ -135,7 +135,7 @@ class SklearnCV:
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
                  ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None,
                  estimator_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None):
-        owner = self._owner = type(self).__name__  # refusals name the class called: SklearnTradeoff too
+        owner = self._owner
         import_optional("sklearn", "sklearn", owner)
         from sklearn.base import is_classifier
 
@@ -185,6 +185,11 @@ class SklearnCV:
             indices.flags.writeable = False
         self._train_indices, self._test_indices = idx_train, idx_test
         check_folds(self.cv, y_train, self.is_classifier, self._owner)
+
+    @property
+    def _owner(self) -> str:
+        """What refusals name: the class the person called (SklearnTradeoff too)."""
+        return type(self).__name__
 
     # -- public read-only views ----------------------------------------------------------------
     @property
@@ -264,7 +269,7 @@ class SklearnCV:
             also ``"budget"``, ``"n_train_samples"`` (training samples per fold, the mean over
             the folds, rounded) and, for a parameter resource, its value (e.g. ``"n_estimators"``).
         """
-        budget, model, folds, result = self._cross_validate(params, budget, f"{type(self).__name__}.__call__")
+        budget, model, folds, result = self._cross_validate(params, budget, f"{self._owner}.__call__")
         budget_attrs: dict[str, Any] = {}
         if budget is not None:  # what the budget bought, shown with the trial
             budget_attrs = {"budget": budget, "n_train_samples": round(np.mean([len(fit) for fit, _ in folds]))}
@@ -318,8 +323,7 @@ class SklearnCV:
         dict
             ``{"valid": float, "train": float, "test": float}``, greater is better.
         """
-        _, _, _, result = self._cross_validate(params, budget, f"{type(self).__name__}.landscape_scores",
-                                               detail=True)
+        _, _, _, result = self._cross_validate(params, budget, f"{self._owner}.landscape_scores", detail=True)
         return {"valid": float(np.mean(result["test_score"])), "train": float(np.mean(result["train_score"])),
                 "test": float(np.mean(result["sealed_score"]))}
 
@@ -327,7 +331,7 @@ class SklearnCV:
         """The same task (estimator, data, space, settings) with another ``seed``: another
         train/test split, other folds and other model seeds. Landscapes average over these."""
         # The int SklearnCV would draw from a Generator, refused here in this method's name.
-        seed = seed_to_int(seed, f"{type(self).__name__}.with_seed")
+        seed = seed_to_int(seed, f"{self._owner}.with_seed")
         return SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
                          test_size=self.test_size, seed=seed, name=self.name, ignore_warnings=self.ignore_warnings,
                          budget_resource=self.budget_resource, estimator_params=self.estimator_params)
@@ -362,7 +366,7 @@ class SklearnCV:
         float
             The score on the sealed test split (greater is better).
         """
-        params = self.space.validate(params, owner=f"{type(self).__name__}.test_score")
+        params = self.space.validate(params, owner=f"{self._owner}.test_score")
         model = self._configured(params)
         with self._quiet():
             model.fit(self._X_train, self._y_train)
@@ -380,7 +384,7 @@ class SklearnCV:
     def __repr__(self) -> str:
         scoring = self.scoring if isinstance(self.scoring, str) or self.scoring is None else \
             getattr(self.scoring, "__name__", type(self.scoring).__name__)
-        return (f"{type(self).__name__}({self.name!r}, cv={self.cv}, scoring={scoring!r}, "
+        return (f"{self._owner}({self.name!r}, cv={self.cv}, scoring={scoring!r}, "
                 f"n_train={len(self._train_indices)}, n_test={len(self._test_indices)}, seed={self.seed})")
 
 

@@ -70,6 +70,9 @@ def test_the_view_reads_a_1d_line_and_refuses_other_points_naming_the_call():
     with pytest.raises(InvalidParameterError, match=r"`n_samples` of GPSurrogateView.sample_paths must be an int "
                                                     r"in \[1, 10000\]; got 0"):
         view.sample_paths(GRID, n_samples=0)
+    with pytest.raises(InvalidParameterError, match=r"`seed` of GPSurrogateView.sample_paths must be an int in "
+                                                    r"\[0, 4294967295\]; got -1"):  # torch.manual_seed's range
+        view.sample_paths(GRID, seed=-1)
 
 
 def test_acquisitions_without_a_split_give_none():
