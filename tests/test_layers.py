@@ -68,8 +68,8 @@ THIRD_PARTY = {
     "cma": {"optimizers/population/cmaes"},
     "optuna": {"interop"},
     "pandas": {"study/dataframe"},  # Study.trials_dataframe, with Optuna's columns
-    "dask": set(),  # a dask Client is used through its executor interface, never imported
-    "distributed": set(),
+    "dask": set(),  # a dask Client is used through its executor interface, never imported ...
+    "distributed": {"execution/dask_objective"},  # ... but for the worker plugin that sends it the objective
 }
 
 HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats", "dask",

@@ -27,7 +27,8 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
 
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
-Each worker process unpickles it once and reuses it, so a stateful objective is shared by that
+It is sent once per worker process (a pool the study starts, or a Dask cluster), not with each
+trial, and each worker process unpickles it once and reuses it, so a stateful objective is shared by that
 process's threads; threads of this process (a ``ThreadPoolExecutor``) call the objective itself.
 ``report=`` (pruning) is not available in parallel runs: the pruner lives in this process, so an
 objective that needs a ``report`` (one without a default) is refused before the first trial.
@@ -41,6 +42,7 @@ import concurrent.futures as cf
 import multiprocessing
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -50,7 +52,7 @@ from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, is_int, requires_keyword
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState
-from .worker import evaluate_remote, release, serialize
+from .worker import evaluate_remote, keep_blob, release, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
@@ -165,12 +167,13 @@ def _as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
     _refuse_executor(executor, owner)
 
 
-def _process_pool(n_workers: int) -> cf.ProcessPoolExecutor:
+def _process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecutor:
     """Local worker processes started by a fork server (spawned where there is none): forking a
-    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child."""
+    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child.
+    Each process is given the objective's bytes once, when it starts, under ``token``; trials carry the token."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(n_workers, mp_context=context)
+    return cf.ProcessPoolExecutor(n_workers, mp_context=context, initializer=keep_blob, initargs=(token, blob))
 
 
 @dataclass
@@ -216,13 +219,25 @@ class ParallelRunner:
         self.objective = _check_no_report(objective, owner)
         self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
+        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, a
+        # token naming the bytes each worker process was given once (an objective holding a dataset
+        # was copied with every trial); on another executor, the bytes, as nothing else reaches it.
+        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
+        self._payload: bytes | str = self._blob
+        self._take_back: Callable[[], None] = lambda: None
         try:
             if self._owns_pool:
                 self.n_workers = n_workers or 4
-                self._executor: Any = _process_pool(self.n_workers)
+                self._executor: Any = _process_pool(self.n_workers, self._token, self._blob)
+                self._payload = self._token
             else:
                 self._executor, size = _as_executor(executor, owner)
                 self.n_workers = n_workers or size or 4
+                if _is_dask_client(executor):
+                    from .dask_objective import send_objective
+
+                    self._take_back = send_objective(executor, self._token, self._blob)
+                    self._payload = self._token
         except BaseException:  # no run, so no close(): let go of the objective serialize registered
             release(self._key, objective)
             raise
@@ -262,7 +277,7 @@ class ParallelRunner:
             self.started += 1
 
     def _submit(self, trial: Trial) -> Any:
-        args = (evaluate_remote, self._key, self._blob, dict(trial.params), trial.budget, self.trial_timeout)
+        args = (evaluate_remote, self._key, self._payload, dict(trial.params), trial.budget, self.trial_timeout)
         try:
             future = self._executor.submit(*args)
         except BrokenProcessPool:
@@ -279,7 +294,7 @@ class ParallelRunner:
 
     def _replace_pool(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = _process_pool(self.n_workers)
+        self._executor = _process_pool(self.n_workers, self._token, self._blob)
 
     def stop(self) -> None:
         """Start no more trials; those running finish (or :meth:`drain` cancels them)."""
@@ -364,6 +379,7 @@ class ParallelRunner:
         self.drain(cancel=True, reason=reason)
         if self._owns_pool:
             self._executor.shutdown(wait=False, cancel_futures=True)
+        self._take_back()
         release(self._key, self.objective)
 
 

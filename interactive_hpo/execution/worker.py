@@ -2,7 +2,9 @@
 
 The objective travels by value (cloudpickle, so a function defined in a notebook works) as
 bytes and their hash; :func:`evaluate_remote` runs in the worker, unpickles
-those bytes once per process, calls the objective and returns plain data. The study's side of a
+those bytes once per process, calls the objective and returns plain data. The bytes go to each
+process of a pool the study starts, or each worker of a Dask cluster, once (:func:`keep_blob`),
+not with every trial: an objective holding a dataset was copied once per trial. The study's side of a
 parallel run (asking, telling, lost workers) is :mod:`.parallel`.
 """
 
@@ -21,17 +23,34 @@ from .._validation import describe_error, fail
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
 
-__all__ = ["evaluate_remote", "release", "serialize"]
+__all__ = ["evaluate_remote", "forget_blob", "keep_blob", "release", "serialize"]
 
 #: Objectives already unpickled in this worker process, by the hash of their bytes; in the process
 #: that runs the study, the objective of each run in progress (see :func:`serialize`).
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
+#: The objective's bytes this worker process was given once, by run (a token), rather than with
+#: each trial: by the pool the study started (its initializer) or a Dask worker plugin (see
+#: :mod:`.dask_objective`); dropped once loaded, or when the run ends.
+_BLOBS: dict[str, bytes] = {}
 
 
-def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float | None,
+def keep_blob(token: str, blob: bytes) -> None:
+    """Keep the objective's bytes in this worker process under ``token``, where :func:`evaluate_remote`
+    finds them when a task names them instead of carrying them."""
+    _BLOBS[token] = blob
+
+
+def forget_blob(token: str) -> None:
+    """Drop the bytes kept under ``token``: their run has ended."""
+    _BLOBS.pop(token, None)
+
+
+def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budget: float | None,
                     timeout: float | None = None) -> tuple[str, Any, dict]:
     """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
 
+    ``payload`` is the objective's bytes, or the token under which this process was given them
+    (:func:`keep_blob`); ``key`` is their hash.
     Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
     exception that reaches the caller's future means the worker itself failed. With ``timeout``
     the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
@@ -43,7 +62,9 @@ def evaluate_remote(key: str, blob: bytes, params: dict[str, Any], budget: float
     try:
         objective = _OBJECTIVES.get(key)
         if objective is None:
-            objective = _OBJECTIVES[key] = pickle.loads(blob)
+            objective = _OBJECTIVES[key] = pickle.loads(payload if isinstance(payload, bytes) else _BLOBS[payload])
+            if isinstance(payload, str):
+                forget_blob(payload)  # loaded: a second copy of a dataset it holds would only take memory
     except Exception as error:  # a package the objective needs is missing here: not the worker's death
         return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
                                                          f"{describe_error(error)}", **where})
