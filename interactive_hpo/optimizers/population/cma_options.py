@@ -1,10 +1,13 @@
 """The pycma options a :class:`~.cmaes.CMAES` takes from a person (:func:`check_options`), and
 pycma's failures on them reported as their error (:func:`options_blamed`): some options pycma
-accepts fail only at the first generation or generations later, far from where they were typed."""
+accepts fail only at the first generation or generations later, far from where they were typed.
+What pycma prints about them, bypassing its own verbosity, is caught (:func:`pycma_prints`)."""
 
 from __future__ import annotations
 
 import math
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +16,7 @@ import numpy as np
 
 from ..._validation import fail, is_int, is_real
 
-__all__ = ["QUIET", "RESERVED", "check_options", "options_blamed"]
+__all__ = ["QUIET", "RESERVED", "check_options", "options_blamed", "pycma_prints"]
 
 #: Options that keep pycma silent, off the disk and away from the global RNG.
 QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_time": False,
@@ -74,3 +77,41 @@ def options_blamed(options: Mapping[str, Any] | None, when: str) -> Iterator[Non
         raise fail("options", "CMAES", "a dict of pycma options that pycma accepts", options,
                    hint=f"pycma raised {type(error).__name__} {when}: "
                         f"{words if len(words) <= 300 else words[:290] + ' (...)'}") from None
+
+
+class _ThisThreadsPrints:
+    """``sys.stdout`` while pycma runs: what this thread writes is kept; what other threads write
+    (an objective running beside the optimizer, a notebook's other work) goes through."""
+
+    def __init__(self, through: Any):
+        self.through, self.thread = through, threading.get_ident()
+        self.kept: list[str] = []
+
+    def write(self, text: str) -> int:
+        if threading.get_ident() != self.thread:
+            return self.through.write(text)
+        self.kept.append(text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, encoding, isatty, ...: the real stream's
+        return getattr(self.through, name)
+
+
+#: One swap of sys.stdout at a time: two interleaved swaps could restore each other's stream.
+_SWAPPING = threading.Lock()
+
+
+@contextmanager
+def pycma_prints() -> Iterator[list[str]]:
+    """Catch what pycma prints in this block, a list of the text written, however ``verbose`` is
+    set: some of its warnings are bare ``print`` calls (the c1/cmu advice on negative weights).
+    Only this thread's prints are caught; ``sys.stdout`` is put back unless someone replaced it since."""
+    with _SWAPPING:
+        through = sys.stdout
+        catcher = _ThisThreadsPrints(through)
+        sys.stdout = catcher
+        try:
+            yield catcher.kept
+        finally:
+            if sys.stdout is catcher:
+                sys.stdout = through

@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import check_bool, check_int, check_real, import_optional
+from ..._validation import check_bool, check_int, check_real, import_optional, warn_user
 from ...space import SearchSpace
 from ..warm_start import Source
 from .base import MAX_POPULATION, Individual, configuration_key, reflect
-from .cma_options import QUIET, check_options, options_blamed
+from .cma_options import QUIET, check_options, options_blamed, pycma_prints
 from .warm import WarmStartablePopulation
 
 __all__ = ["CMAES", "warm_distribution"]
@@ -219,7 +219,7 @@ class CMAES(WarmStartablePopulation):
         normal.rng = np.random.default_rng(0)
         with options_blamed(self.options, "in a trial generation"), warnings.catch_warnings():
             warnings.filterwarnings("ignore", module=r"cma(\.|$)")
-            es = self._start(np.full(self.space.dim, 0.5), self.sigma0, self.population_size, normal)
+            es = self._start(np.full(self.space.dim, 0.5), self.sigma0, self.population_size, normal, say_prints=True)
             samples = es.ask()
             es.tell(samples, [float(i) for i in range(len(samples))])
             es.stop()
@@ -284,7 +284,10 @@ class CMAES(WarmStartablePopulation):
         finally:
             self._normal.rng = None
 
-    def _start(self, x0: np.ndarray, sigma0: float, popsize: int, normal: _Normal | None = None) -> Any:
+    def _start(self, x0: np.ndarray, sigma0: float, popsize: int, normal: _Normal | None = None,
+               say_prints: bool = False) -> Any:
+        """A pycma strategy. What pycma prints while it starts is a warning with ``say_prints``
+        (the trial generation, where the options were typed), dropped otherwise (said once already)."""
         # maxstd: a third of the box, pycma's own cap for bounded boxes (maxstd_boundrange), which
         # it cannot apply here since it never sees the box; without it sigma can drift up on the fold.
         options = {"maxstd": 1.0 / 3.0, **(self.options or {}), **QUIET, "popsize": popsize,
@@ -295,8 +298,12 @@ class CMAES(WarmStartablePopulation):
             # needed)" from tell): here they cap the step size itself instead (_std_limits).
             low, high = (options.pop(key, None) for key in ("minstd", "maxstd"))
             self._limits = tuple(None if v is None else float(np.ravel(v)[0]) for v in (low, high))
-        with options_blamed(self.options, f"starting generation {self.generation}"):
-            return self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), sigma0, options)
+        with options_blamed(self.options, f"starting generation {self.generation}"), pycma_prints() as printed:
+            es = self._cma.CMAEvolutionStrategy(np.asarray(x0, dtype=float), sigma0, options)
+        if say_prints and printed:
+            warn_user(f"pycma says, of CMAES(options={self.options}): {' '.join(''.join(printed).split())}",
+                      UserWarning)
+        return es
 
     def _stopped(self) -> bool:
         """pycma's termination tests fired and no restart is left."""

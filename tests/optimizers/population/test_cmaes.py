@@ -66,6 +66,27 @@ def test_pycma_is_silent_and_writes_no_files(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr() == ("", "") and list(tmp_path.iterdir()) == []
 
 
+def test_what_pycma_prints_about_options_is_a_warning_where_they_were_typed(capsys):
+    # pycma prints its c1/cmu advice whatever its verbosity; it came out bare, at every restart too.
+    with pytest.warns(UserWarning, match=r"pycma says, of CMAES\(options=\{'CMA_rankmu': 0.01\}\): WARNING: c1/cmu"):
+        study = study_of(restarts=1, options={"CMA_rankmu": 0.01})
+    study.run(bowl, n_trials=12)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_catching_pycma_prints_lets_other_threads_print(capsys):
+    import threading
+
+    from interactive_hpo.optimizers.population.cma_options import pycma_prints
+
+    with pycma_prints() as kept:
+        other = threading.Thread(target=print, args=("an objective's line",))
+        other.start()
+        other.join()
+        print("pycma's line")
+    assert "".join(kept) == "pycma's line\n" and capsys.readouterr().out == "an objective's line\n"
+
+
 def test_one_individual_per_ask_and_a_generation_when_all_are_told():
     study = study_of()
     popsize = study.optimizer.popsize
