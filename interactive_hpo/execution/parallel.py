@@ -39,93 +39,24 @@ its result is dropped.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from .._compat import executor_workers
-from .._validation import check_int, check_one_of, check_real, fail, is_int, requires_keyword
+from .._validation import check_int, fail, requires_keyword
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState
-from .worker import evaluate_remote, keep_blob, release, serialize
+from .settings import RunSettings, as_executor, is_dask_client, process_pool
+from .worker import evaluate_remote, release, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "ParallelRunner", "RunSettings", "run_parallel"]
-
-#: The most workers a run starts: each is a process (or a task an executor holds), and
-#: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
-MAX_WORKERS = 4096
-#: The longest ``trial_timeout``, in seconds (30 days): a worker waits for its trial with
-#: ``Thread.join(timeout)``, which refuses more than ``threading.TIMEOUT_MAX`` (292 years on
-#: Linux, 49 days on Windows, and the worker may run on either): every trial then came back
-#: "worker lost (OverflowError)", and re-queued.
-MAX_TRIAL_TIMEOUT = 30 * 24 * 3600.0
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """How :meth:`Study.run <interactive_hpo.study.Study.run>` runs trials; :meth:`check` them once.
-
-    Attributes
-    ----------
-    n_workers : int or None
-        Trials running at once. Default: the executor's own size, or 4 local processes.
-    executor : executor or dask Client, optional
-        Default: a ``ProcessPoolExecutor(n_workers)`` the runner owns.
-    trial_timeout : float or None
-        Seconds a trial may run on its worker before it is FAILED ("timed out") and abandoned.
-    on_worker_loss : {"fail", "requeue"}
-    on_interrupt : {"wait", "cancel"}
-    """
-
-    n_workers: int | None = None
-    executor: Any = None
-    trial_timeout: float | None = None
-    on_worker_loss: str = "fail"
-    on_interrupt: str = "wait"
-
-    @classmethod
-    def check(cls, owner: str = "Study.run", *, n_workers: Any = None, executor: Any = None,
-              trial_timeout: Any = None, on_worker_loss: Any = "fail", on_interrupt: Any = "wait") -> RunSettings:
-        """The settings, each checked with an error naming it and ``owner``. A ``trial_timeout``
-        needs workers: a running objective cannot be stopped from outside, so a trial that runs
-        in this process could only be abandoned in a thread that keeps changing what it shares."""
-        if executor is not None and not _is_executor(executor):
-            _refuse_executor(executor, owner)
-        settings = cls(
-            n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1, MAX_WORKERS),
-            executor=executor,
-            trial_timeout=None if trial_timeout is None else _check_timeout(trial_timeout, owner),
-            on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
-            on_interrupt=check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel")),
-        )
-        if settings.trial_timeout is not None and not settings.parallel:
-            raise fail("trial_timeout", owner, "None when trials run in this process (n_workers=1)", trial_timeout,
-                       hint="A running objective cannot be stopped from outside; use n_workers=2 or more, or an "
-                            "executor, for timeouts.")
-        return settings
-
-    @property
-    def parallel(self) -> bool:
-        """Whether these settings ask for parallel trials: an executor, or more than one worker."""
-        return self.executor is not None or (self.n_workers or 1) > 1
-
-
-def _check_timeout(trial_timeout: Any, owner: str) -> float:
-    """``trial_timeout`` in (0, MAX_TRIAL_TIMEOUT] seconds, or the error naming it and ``owner``."""
-    seconds = check_real(trial_timeout, "trial_timeout", owner, 0.0, None, low_open=True)
-    if seconds > MAX_TRIAL_TIMEOUT:
-        raise fail("trial_timeout", owner, f"a finite real number in (0, MAX_TRIAL_TIMEOUT = {MAX_TRIAL_TIMEOUT:,.0f}] "
-                   "seconds (30 days)", trial_timeout,
-                   hint="A worker cannot wait longer for a trial; trial_timeout=None waits as long as it runs.")
-    return seconds
+__all__ = ["ParallelRunner", "RunSettings", "run_parallel"]
 
 
 def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[..., Any]:
@@ -139,41 +70,6 @@ def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[...,
                                    "process. Give it a default (report=None) and skip reporting when it is None, "
                                    "or run the trials here (n_workers=1).")
     return objective
-
-
-def _is_dask_client(executor: Any) -> bool:
-    return hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
-
-
-def _is_executor(executor: Any) -> bool:
-    """Whether ``executor`` can run trials: a ``concurrent.futures``-style executor or a dask Client."""
-    return _is_dask_client(executor) or callable(getattr(executor, "submit", None))
-
-
-def _refuse_executor(executor: Any, owner: str) -> NoReturn:
-    raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
-
-
-def _as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
-    """A ``concurrent.futures`` executor, and how many tasks it runs at once if it says."""
-    if _is_dask_client(executor):
-        # pure=False: the same configuration submitted twice (a re-queue) must run twice.
-        return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
-    if _is_executor(executor):
-        # A size that is no count of workers (a custom executor's -1 started no trial at all, its
-        # "2" failed mid-run) is as unknown as none: n_workers decides.
-        size: Any = executor_workers(executor)  # what a custom executor keeps there may be anything
-        return executor, size if is_int(size) and size >= 1 else None
-    _refuse_executor(executor, owner)
-
-
-def _process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecutor:
-    """Local worker processes started by a fork server (spawned where there is none): forking a
-    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child.
-    Each process is given the objective's bytes once, when it starts, under ``token``; trials carry the token."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(n_workers, mp_context=context, initializer=keep_blob, initargs=(token, blob))
 
 
 @dataclass
@@ -228,12 +124,12 @@ class ParallelRunner:
         try:
             if self._owns_pool:
                 self.n_workers = n_workers or 4
-                self._executor: Any = _process_pool(self.n_workers, self._token, self._blob)
+                self._executor: Any = process_pool(self.n_workers, self._token, self._blob)
                 self._payload = self._token
             else:
-                self._executor, size = _as_executor(executor, owner)
+                self._executor, size = as_executor(executor, owner)
                 self.n_workers = n_workers or size or 4
-                if _is_dask_client(executor):
+                if is_dask_client(executor):
                     from .dask_objective import send_objective
 
                     self._take_back = send_objective(executor, self._token, self._blob)
@@ -294,7 +190,7 @@ class ParallelRunner:
 
     def _replace_pool(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = _process_pool(self.n_workers, self._token, self._blob)
+        self._executor = process_pool(self.n_workers, self._token, self._blob)
 
     def stop(self) -> None:
         """Start no more trials; those running finish (or :meth:`drain` cancels them)."""

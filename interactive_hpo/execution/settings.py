@@ -1,0 +1,121 @@
+"""How a parallel run places its trials: its settings (:class:`RunSettings`, each checked where
+the person typed it) and the executor the trials run on (a pool of local processes the run
+starts, a Dask client's executor, or any ``concurrent.futures``-style executor).
+:mod:`.parallel` runs the trials.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from .._compat import executor_workers
+from .._validation import check_int, check_one_of, check_real, fail, is_int
+from .worker import keep_blob
+
+__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "is_dask_client", "process_pool"]
+
+#: The most workers a run starts: each is a process (or a task an executor holds), and
+#: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
+MAX_WORKERS = 4096
+#: The longest ``trial_timeout``, in seconds (30 days): a worker waits for its trial with
+#: ``Thread.join(timeout)``, which refuses more than ``threading.TIMEOUT_MAX`` (292 years on
+#: Linux, 49 days on Windows, and the worker may run on either): every trial then came back
+#: "worker lost (OverflowError)", and re-queued.
+MAX_TRIAL_TIMEOUT = 30 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How :meth:`Study.run <interactive_hpo.study.Study.run>` runs trials; :meth:`check` them once.
+
+    Attributes
+    ----------
+    n_workers : int or None
+        Trials running at once. Default: the executor's own size, or 4 local processes.
+    executor : executor or dask Client, optional
+        Default: a ``ProcessPoolExecutor(n_workers)`` the runner owns.
+    trial_timeout : float or None
+        Seconds a trial may run on its worker before it is FAILED ("timed out") and abandoned.
+    on_worker_loss : {"fail", "requeue"}
+    on_interrupt : {"wait", "cancel"}
+    """
+
+    n_workers: int | None = None
+    executor: Any = None
+    trial_timeout: float | None = None
+    on_worker_loss: str = "fail"
+    on_interrupt: str = "wait"
+
+    @classmethod
+    def check(cls, owner: str = "Study.run", *, n_workers: Any = None, executor: Any = None,
+              trial_timeout: Any = None, on_worker_loss: Any = "fail", on_interrupt: Any = "wait") -> RunSettings:
+        """The settings, each checked with an error naming it and ``owner``. A ``trial_timeout``
+        needs workers: a running objective cannot be stopped from outside, so a trial that runs
+        in this process could only be abandoned in a thread that keeps changing what it shares."""
+        if executor is not None and not _is_executor(executor):
+            _refuse_executor(executor, owner)
+        settings = cls(
+            n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1, MAX_WORKERS),
+            executor=executor,
+            trial_timeout=None if trial_timeout is None else _check_timeout(trial_timeout, owner),
+            on_worker_loss=check_one_of(on_worker_loss, "on_worker_loss", owner, ("fail", "requeue")),
+            on_interrupt=check_one_of(on_interrupt, "on_interrupt", owner, ("wait", "cancel")),
+        )
+        if settings.trial_timeout is not None and not settings.parallel:
+            raise fail("trial_timeout", owner, "None when trials run in this process (n_workers=1)", trial_timeout,
+                       hint="A running objective cannot be stopped from outside; use n_workers=2 or more, or an "
+                            "executor, for timeouts.")
+        return settings
+
+    @property
+    def parallel(self) -> bool:
+        """Whether these settings ask for parallel trials: an executor, or more than one worker."""
+        return self.executor is not None or (self.n_workers or 1) > 1
+
+
+def _check_timeout(trial_timeout: Any, owner: str) -> float:
+    """``trial_timeout`` in (0, MAX_TRIAL_TIMEOUT] seconds, or the error naming it and ``owner``."""
+    seconds = check_real(trial_timeout, "trial_timeout", owner, 0.0, None, low_open=True)
+    if seconds > MAX_TRIAL_TIMEOUT:
+        raise fail("trial_timeout", owner, f"a finite real number in (0, MAX_TRIAL_TIMEOUT = {MAX_TRIAL_TIMEOUT:,.0f}] "
+                   "seconds (30 days)", trial_timeout,
+                   hint="A worker cannot wait longer for a trial; trial_timeout=None waits as long as it runs.")
+    return seconds
+
+
+def is_dask_client(executor: Any) -> bool:
+    return hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
+
+
+def _is_executor(executor: Any) -> bool:
+    """Whether ``executor`` can run trials: a ``concurrent.futures``-style executor or a dask Client."""
+    return is_dask_client(executor) or callable(getattr(executor, "submit", None))
+
+
+def _refuse_executor(executor: Any, owner: str) -> NoReturn:
+    raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+
+
+def as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
+    """A ``concurrent.futures`` executor, and how many tasks it runs at once if it says."""
+    if is_dask_client(executor):
+        # pure=False: the same configuration submitted twice (a re-queue) must run twice.
+        return executor.get_executor(pure=False), sum(executor.nthreads().values()) or None
+    if _is_executor(executor):
+        # A size that is no count of workers (a custom executor's -1 started no trial at all, its
+        # "2" failed mid-run) is as unknown as none: n_workers decides.
+        size: Any = executor_workers(executor)  # what a custom executor keeps there may be anything
+        return executor, size if is_int(size) and size >= 1 else None
+    _refuse_executor(executor, owner)
+
+
+def process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecutor:
+    """Local worker processes started by a fork server (spawned where there is none): forking a
+    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child.
+    Each process is given the objective's bytes once, when it starts, under ``token``; trials carry the token."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return cf.ProcessPoolExecutor(n_workers, mp_context=context, initializer=keep_blob, initargs=(token, blob))
