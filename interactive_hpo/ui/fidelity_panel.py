@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .._validation import check_one_of, fail
 from ..execution.simulation import Schedule
 from ..optimizers.capabilities import Scheduler
 from ..plots.curves import plot_learning_curves
@@ -24,11 +25,15 @@ from ..plots.fidelity import plot_rungs
 from ..plots.workers import compare_gantt
 from ..study.core import Study
 from ..study.curves import Curve, config_curves, learning_curves
+from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .tables import body_cell, head_cell
 
 __all__ = ["FidelityPanel", "FidelityRecords", "fidelity_records"]
+
+#: What :meth:`FidelityPanel.override` does to the chosen job's configuration.
+ACTIONS = ("promote", "stop")
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ class FidelityPanel:
     """
 
     def __init__(self, errors: ErrorLog):
-        self.errors = errors
+        self.errors = errors = error_log(errors, "FidelityPanel", optional=False)
         self.figure = LiveFigure((10.0, 3.4))
         self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2)
         self.bracket = widgets.Dropdown(description="bracket", options=[], layout=widgets.Layout(width="12em"))
@@ -137,15 +142,20 @@ class FidelityPanel:
     # -- wiring -------------------------------------------------------------------------------------
     def on_override(self, callback: Callable[[int, str], Any]) -> None:
         """``callback(trial_number, "promote" | "stop")`` when a button is clicked."""
-        self._override = callback
+        self._override = check_callback(callback, "FidelityPanel.on_override", "callback(trial_number, action)")
 
     def on_simulate(self, callback: Callable[[int, int], dict[str, Schedule]]) -> None:
         """``callback(n_workers, n_jobs) -> {name: Schedule}`` for the Simulate button."""
-        self._simulate = callback
+        self._simulate = check_callback(callback, "FidelityPanel.on_simulate", "callback(n_workers, n_jobs)")
 
     def override(self, action: str) -> None:
-        """Promote or stop the selected job's configuration (as the buttons do)."""
-        if self._override is not None and self.job.value is not None:
+        """Promote or stop the selected job's configuration (as the buttons do): ``action`` is
+        "promote" or "stop"; with no job chosen in the list, refused (a click did nothing, silently)."""
+        check_one_of(action, "action", "FidelityPanel.override", ACTIONS)
+        if self.job.value is None:
+            raise fail("job", "FidelityPanel", f"a job chosen in the list before {action.capitalize()}", None,
+                       hint="Pick the trial whose configuration to " + action + " in the 'job' list.")
+        if self._override is not None:
             self._override(int(self.job.value), action)
 
     def simulate(self) -> dict[str, Schedule]:

@@ -26,6 +26,7 @@ from ..space import SearchSpace
 from ..study.results import best_trials
 from ..trial import Trial, TrialState
 from ..views import History
+from ._checks import check_goals, check_space, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .labels import button_width
@@ -148,8 +149,9 @@ class HistoryPanel:
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None, goals: Goals | None = None):
-        self.space = space
-        self.errors = ErrorLog() if errors is None else errors
+        self.space = check_space(space, "HistoryPanel")
+        self.errors = error_log(errors, "HistoryPanel")
+        goals = check_goals(goals, "HistoryPanel")
         self.goals = goals if goals is not None and goals.multi else None
         self.table_columns = [*FIXED_COLUMNS, *space.names] if self.goals is None else \
             [*FIXED_COLUMNS[:3], *objective_columns(self.goals, space), *space.names]

@@ -32,7 +32,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import fail
+from .._validation import check_int, fail
 from ..analysis import PartialDependence, SobolIndices, partial_dependence, sobol_indices, surrogate_of, trial_data
 from ..goals import Goals
 from ..optimizers.capabilities import ModelBased
@@ -40,16 +40,23 @@ from ..plots.importance import plot_importance
 from ..plots.partial_dependence import plot_partial_dependence
 from ..study.core import Study
 from ..trial import TrialState
+from ._checks import error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 
-__all__ = ["MIN_TRIALS", "SETTINGS", "ImportanceInfo", "ImportancePanel", "importance_info"]
+__all__ = ["MAX_SETTINGS", "MIN_TRIALS", "SETTINGS", "ImportanceInfo", "ImportancePanel", "importance_info"]
 
 #: Finished trials needed before importance is estimated at all (fewer: a message instead).
 MIN_TRIALS = 8
 #: The analyses' settings, small for speed: Sobol design points, sample paths or trees,
 #: background configurations and levels of the partial dependence.
 SETTINGS: Mapping[str, int] = {"n": 256, "n_samples": 32, "n_background": 64, "resolution": 25}
+#: The largest value of each setting the panel accepts: the analyses run again after every trial
+#: while the tab is shown, and all four at their largest take about 4 s for a forest on 10 trials
+#: (2**17 design points, which sobol_indices itself allows, took 4 s alone).
+MAX_SETTINGS: Mapping[str, int] = {"n": 4096, "n_samples": 256, "n_background": 1024, "resolution": 200}
+#: The smallest the analyses accept (a Saltelli design of 8 points; two functions, levels, configurations).
+_LOWEST: Mapping[str, int] = {"n": 8, "n_samples": 2, "n_background": 2, "resolution": 2}
 CHOICES = ("GP", "forest")
 WHAT = {"gp": "the study's Gaussian process ({S} posterior sample paths)",
         "forest": "a random forest fitted to the trials ({S} trees)"}
@@ -136,6 +143,19 @@ def importance_info(study: Study, surrogate: str = "auto", *, objective: int = 0
                           study.goals.names[objective], message)
 
 
+def _checked_settings(settings: Any) -> dict[str, int]:
+    """:data:`SETTINGS` with ``settings`` (None, or some of its keys) in their place, each an
+    int of at most its :data:`MAX_SETTINGS`."""
+    if settings is None:
+        return dict(SETTINGS)
+    if not isinstance(settings, Mapping) or not set(settings) <= set(SETTINGS):
+        raise fail("settings", "ImportancePanel", f"a dict with keys among {list(SETTINGS)} or None", settings)
+    checked = {name: check_int(value, f"settings['{name}']", "ImportancePanel", _LOWEST[name],
+                                MAX_SETTINGS[name])
+               for name, value in settings.items()}
+    return {**SETTINGS, **checked}
+
+
 def _at(step: int | None) -> str:
     return "" if step is None else f" at step {step}"
 
@@ -164,11 +184,13 @@ class ImportancePanel:
     goals : Goals
         The study's objectives (``study.goals``): with several, an objective dropdown.
     errors : ErrorLog, optional
-        Where errors are shown (an analysis that fails shows its error there, not raised).
+        Where errors are shown (an analysis that fails shows its error there, not raised); None:
+        a log of its own, placed in the panel.
     min_trials : int
-        Finished trials needed before anything is estimated.
+        Finished trials needed before anything is estimated (at least 1).
     settings : mapping, optional
-        ``n``, ``n_samples``, ``n_background``, ``resolution`` (default :data:`SETTINGS`).
+        ``n``, ``n_samples``, ``n_background``, ``resolution`` (default :data:`SETTINGS`), each
+        at most its :data:`MAX_SETTINGS`.
 
     Attributes
     ----------
@@ -201,8 +223,11 @@ class ImportancePanel:
                  settings: Mapping[str, int] | None = None):
         if not isinstance(goals, Goals):
             raise fail("goals", "ImportancePanel", "the Goals of a study (study.goals)", goals)
-        self.goals, self.errors = goals, errors or ErrorLog()
-        self.min_trials, self.settings = min_trials, {**SETTINGS, **(settings or {})}
+        self.goals, self.errors = goals, error_log(errors, "ImportancePanel")
+        # Checked here, where they were typed: they were read only when the tab was first shown,
+        # and refused then in the words of sobol_indices (or, past a cap, computed for seconds).
+        self.min_trials = check_int(min_trials, "min_trials", "ImportancePanel", 1)
+        self.settings = _checked_settings(settings)
         self.study: Study | None = None
         self.step: int | None = None
         self.chosen: str | None = None
@@ -225,8 +250,10 @@ class ImportancePanel:
         self.figure.on_click(guard(self._on_press))
         self.bars_ax: Any = None
         self.dependence_axes: list[Any] = []
+        # A log of its own is shown here: an analysis's error went to a log nobody displayed.
+        own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([widgets.HBox([self.surrogate_choice, self.objective_choice]), self.caption,
-                                    self.figure.widget])
+                                    *own_log, self.figure.widget])
         self.widget.add_class("ihpo-importance")
 
     @property

@@ -18,6 +18,7 @@ from ..parameters import Categorical, Int, Parameter
 from ..space import SearchSpace
 from ..study.results import best_trials
 from ..trial import Trial, TrialState
+from ._checks import check_callback, check_goals, check_space, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
@@ -64,6 +65,7 @@ class ManualPanel:
     ----------
     space : SearchSpace
     errors : ErrorLog, optional
+        Where the buttons' errors are shown; None: a log of its own, placed in the panel.
     goals : Goals, optional
         The study's objectives; with several, fields for a value each and a "Record" button.
 
@@ -80,7 +82,8 @@ class ManualPanel:
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None, goals: Goals | None = None):
-        self.space, self.errors = space, errors or ErrorLog()
+        self.space, self.errors = check_space(space, "ManualPanel"), error_log(errors, "ManualPanel")
+        goals = check_goals(goals, "ManualPanel")
         self.goals = goals if goals is not None and goals.multi else None
         self.fields = {p.name: _field(p) for p in space}
         fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)  # a long parameter name is not cut
@@ -103,8 +106,10 @@ class ManualPanel:
         self.record.on_click(self.errors.guard(lambda _: self.submit_values()))
         known = [] if self.goals is None else [widgets.HTML("or, measured elsewhere:"), *self.value_fields.values(),
                                                self.record]
+        # A log of its own is shown here: a typo's message went to a log nobody displayed.
+        own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([widgets.HTML("<b>Your own trial</b> (or click a point of the surrogate plot)"),
-                                    *self.fields.values(), self.evaluate, *known, self.score])
+                                    *self.fields.values(), self.evaluate, *known, *own_log, self.score])
         self.widget.add_class("ihpo-manual")
         if space.conditional:  # a field shows only while its condition holds in the form
             for field in self.fields.values():
@@ -118,7 +123,7 @@ class ManualPanel:
 
     def on_evaluate(self, callback: Callable[[dict[str, Any]], Any]) -> None:
         """Call ``callback(params)`` when "Evaluate" is clicked (after validating the params)."""
-        self._callbacks.append(callback)
+        self._callbacks.append(check_callback(callback, "ManualPanel.on_evaluate", "callback(params)"))
 
     def submit(self) -> dict[str, Any]:
         """What the "Evaluate" button does; invalid values raise the search space's message. In a
@@ -130,7 +135,7 @@ class ManualPanel:
 
     def on_record(self, callback: Callable[[dict[str, Any], list[float]], Any]) -> None:
         """Call ``callback(params, values)`` when "Record with these values" is clicked (several objectives)."""
-        self._record_callbacks.append(callback)
+        self._record_callbacks.append(check_callback(callback, "ManualPanel.on_record", "callback(params, values)"))
 
     def submit_values(self) -> tuple[dict[str, Any], list[float]]:
         """What "Record with these values" does: the form's params and the values typed."""

@@ -15,8 +15,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .._validation import fail
 from ..goals import Goals
 from ..study.core import Study
+from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .lab_goals import shows_objectives
 
@@ -48,7 +50,9 @@ class ObjectiveChoice:
     """
 
     def __init__(self, goals: Goals, errors: ErrorLog | None = None):
-        errors = errors or ErrorLog()
+        if not isinstance(goals, Goals):
+            raise fail("goals", "ObjectiveChoice", "the Goals of a study (study.goals)", goals)
+        errors = error_log(errors, "ObjectiveChoice")
         self.dropdown = widgets.Dropdown(options=objective_labels(goals), value=0, description="objective",
                                          layout=widgets.Layout(width="24em"))
         self.dropdown.add_class("ihpo-objective")
@@ -59,7 +63,7 @@ class ObjectiveChoice:
 
     def on_change(self, callback: Callable[[], Any]) -> None:
         """``callback()`` when another objective is chosen (the Lab redraws the model)."""
-        self._callback = callback
+        self._callback = check_callback(callback, "ObjectiveChoice.on_change", "callback()")
 
     @property
     def shown(self) -> bool:

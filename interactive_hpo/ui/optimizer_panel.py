@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from .._validation import fail
 from ..optimizers.registry import available_optimizers, optimizer_class
+from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
@@ -65,7 +66,8 @@ class OptimizerPanel:
     Parameters
     ----------
     errors : ErrorLog, optional
-        Where callback errors go (an invalid setting: the optimizer's own message).
+        Where callback errors go (an invalid setting: the optimizer's own message); None: a log of
+        its own, placed in the panel.
     offered : callable, optional
         ``offered()`` lists the optimizers the dropdown offers (default: every registered one;
         the Lab offers a study of several objectives only those that serve it).
@@ -84,9 +86,9 @@ class OptimizerPanel:
     """
 
     def __init__(self, errors: ErrorLog | None = None, offered: Callable[[], list[str]] = available_optimizers):
-        self.errors = errors or ErrorLog()
-        self._offered = offered
-        self.choice = widgets.Dropdown(options=offered(), description="optimizer")
+        self.errors = error_log(errors, "OptimizerPanel")
+        self._offered = check_callback(offered, "OptimizerPanel", "offered() -> list of optimizer names", "offered")
+        self.choice = widgets.Dropdown(options=self._offered_names(), description="optimizer")
         self.fields: dict[str, widgets.ValueWidget] = {}
         self._form = widgets.VBox()
         self.apply = widgets.Button(description="Switch", tooltip="continue the study with this optimizer; it "
@@ -97,12 +99,18 @@ class OptimizerPanel:
         self._showing = False
         self.choice.observe(self.errors.guard(self._on_choice), names="value")
         self.apply.on_click(self.errors.guard(lambda _: self.apply_choice()))
-        self.widget = widgets.VBox([self.choice, self._form, self.apply])
+        # A log of its own is shown here: a refused setting's message went to a log nobody displayed.
+        own_log = [self.errors.view] if errors is None else []
+        self.widget = widgets.VBox([self.choice, self._form, self.apply, *own_log])
         self.widget.add_class("ihpo-optimizer")
         self._build_form(self.choice.value, {})
 
     def show(self, name: str, settings: Mapping[str, Any]) -> None:
         """Show optimizer ``name`` with ``settings`` (the study's current optimizer)."""
+        if not isinstance(name, str):  # html.escape's AttributeError, or a form for another optimizer's name
+            raise fail("name", "OptimizerPanel.show", "an optimizer's name (a str)", name)
+        if not isinstance(settings, Mapping):
+            raise fail("settings", "OptimizerPanel.show", "a dict of the optimizer's settings", settings)
         if (name, dict(settings)) == self._shown:
             return  # the app calls this on every redraw: rebuilding the form costs ~40 ms
         self._shown = (name, dict(settings))
@@ -110,7 +118,7 @@ class OptimizerPanel:
         try:
             # The study's optimizer is listed even when it is not offered: a user's own Optimizer
             # subclass, not registered, made the dropdown refuse it and the Lab fail to open.
-            offered = self._offered()
+            offered = self._offered_names()
             options = offered if name in offered else [*offered, name]
             if list(self.choice.options) != options:  # one registered meanwhile
                 self.choice.options = options
@@ -119,15 +127,21 @@ class OptimizerPanel:
             self._showing = False
         self._build_form(name, settings)
 
+    def _offered_names(self) -> list[str]:
+        """What ``offered()`` lists, checked: the dropdown's options (a TraitError from the
+        Dropdown, or a form built for None, otherwise)."""
+        names = self._offered()
+        if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) for n in names):
+            raise fail("offered", "OptimizerPanel", "a callable returning a non-empty list of optimizer names", names)
+        return list(names)
+
     def settings(self) -> dict[str, Any]:
         """The settings as typed, for the chosen optimizer (its constructor validates them)."""
         return {setting: _read(widget) for setting, widget in self.fields.items()}
 
     def on_apply(self, callback: Callable[[str, dict[str, Any]], Any]) -> None:
         """Call ``callback(name, settings)`` when "Switch" is clicked."""
-        if not callable(callback):
-            raise fail("callback", "OptimizerPanel.on_apply", "a callable callback(name, settings)", callback)
-        self._callbacks.append(callback)
+        self._callbacks.append(check_callback(callback, "OptimizerPanel.on_apply", "callback(name, settings)"))
 
     def chosen(self) -> tuple[str, dict[str, Any]]:
         """The optimizer chosen and the settings typed that differ from its defaults."""

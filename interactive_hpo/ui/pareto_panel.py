@@ -31,13 +31,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import fail, is_int
+from .._validation import check_int, fail, is_int
 from ..direction import Direction
 from ..goals import Goals
 from ..pareto import MIN_SPAN
 from ..plots._axes import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..trial import Trial, TrialState
+from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .pareto_details import trial_details
@@ -113,7 +114,7 @@ class ParetoPanel:
     goals : Goals
         The study's objectives (``study.goals``), two or more.
     errors : ErrorLog, optional
-        Where callback errors are shown.
+        Where callback errors are shown; None: a log of its own, placed in the panel.
     reference_after : int
         Feasible trials the reference point is inferred from (see :func:`fixed_reference`).
 
@@ -148,9 +149,10 @@ class ParetoPanel:
     def __init__(self, goals: Goals, errors: ErrorLog | None = None, reference_after: int = REFERENCE_AFTER):
         if not isinstance(goals, Goals) or not goals.multi:
             raise fail("goals", "ParetoPanel", "the Goals of a study of several objectives (study.goals)", goals)
-        self.goals, self.errors = goals, errors or ErrorLog()
+        self.goals, self.errors = goals, error_log(errors, "ParetoPanel")
         self.directions = tuple(d.value for d in goals.directions)
-        self.reference_after = reference_after
+        # Checked here: "a" or 0.5 failed in numpy's slicing at the first update, 0 never inferred one.
+        self.reference_after = check_int(reference_after, "reference_after", "ParetoPanel", 1)
         self.reference: np.ndarray | None = None
         self.reference_origin = ""
         self._reference_from: list[tuple[Any, ...]] = []  # the trials an inferred reference came from
@@ -191,6 +193,8 @@ class ParetoPanel:
             self.caption, pair_box, self.figure.widget, widgets.HBox([self.travel_button, self.details]),
             widgets.HBox([widgets.HTML("reference:"), *self.reference_fields, self.set_button, self.infer_button],
                          layout=widgets.Layout(flex_flow="row wrap"))])
+        if errors is None:  # a log of its own is shown here: a typed reference's refusal went nowhere
+            self.widget.children = (*self.widget.children, self.errors.view)
         self.widget.add_class("ihpo-pareto")
         self.update([])
 
@@ -207,7 +211,7 @@ class ParetoPanel:
 
     def on_travel(self, callback: Callable[[int], Any]) -> None:
         """Call ``callback(number)`` when "Show this step" is clicked for the selected trial."""
-        self._travel.append(callback)
+        self._travel.append(check_callback(callback, "ParetoPanel.on_travel", "callback(number)"))
 
     # -- the reference point ------------------------------------------------------------------------
     def set_reference(self, reference: Sequence[float], origin: str = "set by hand") -> None:

@@ -12,12 +12,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import fail, float_array
 from ..objectives.fidelity import MultiFidelity
 from ..objectives.synthetic import SyntheticFunction
 from ..plots.population import PopulationPlot, plot_lineage
 from ..space import SearchSpace
 from ..study.curves import Lineage
 from ..views import PopulationSnapshot
+from ._checks import check_space
 from .figures import LiveFigure
 
 __all__ = ["PopulationPanel"]
@@ -48,7 +50,7 @@ class PopulationPanel:
     """
 
     def __init__(self, space: SearchSpace):
-        self.space = space
+        self.space = check_space(space, "PopulationPanel")
         self.figure = LiveFigure((10.0, 4.0))
         population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(3, 2))
         self.plot = PopulationPlot(population_ax)
@@ -75,9 +77,17 @@ class PopulationPanel:
         :func:`interactive_hpo.study.curves.lineage`) is drawn beside: who bred whom, generation by
         generation, with the best individual's ancestry in red.
         """
+        owner = "PopulationPanel.update"
+        if snapshot is not None and not isinstance(snapshot, PopulationSnapshot):  # named here, not PopulationPlot's
+            raise fail("snapshot", owner, "a PopulationSnapshot (optimizer.population()) or None", snapshot)
+        if landscape is not None and not callable(landscape):
+            raise fail("landscape", owner, "a callable landscape(X) -> values, or None", landscape)
+        if lineage is not None and not isinstance(lineage, Lineage):
+            raise fail("lineage", owner, "a Lineage (interactive_hpo.study.curves.lineage) or None", lineage)
         if snapshot is None:
             self.widget.layout.display = "none"
             return
+        pair = self._pair(pair)
         self.widget.layout.display = None
         dims = tuple(self.space.names.index(name) for name in pair)
         axes = [self.space.axis(name, resolution=2) for name in pair]
@@ -89,6 +99,16 @@ class PopulationPanel:
         self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, snapshot.X, strict=True)})
         self.figure.redraw()
 
+    def _pair(self, pair: Any) -> tuple[str, ...]:
+        """``pair`` as a tuple of one or two distinct names of the space (one name alone: a str).
+        Checked before anything is drawn: ``list.index``'s "'z' is not in list" named no argument,
+        and a str was split into letters ("lr": ("l", "r"))."""
+        names = (pair,) if isinstance(pair, str) else tuple(pair) if isinstance(pair, (tuple, list)) else None
+        if names is None or not 1 <= len(names) <= 2 or len(set(names)) != len(names) \
+                or not all(isinstance(name, str) and name in self.space.names for name in names):
+            raise fail("pair", "PopulationPanel.update", f"one or two distinct names among {self.space.names}", pair)
+        return names
+
     def _shade(self, snapshot: PopulationSnapshot, pair: tuple[str, ...],
                landscape: Callable[[np.ndarray], np.ndarray] | None) -> None:
         if landscape is None or len(pair) < 2:
@@ -98,7 +118,13 @@ class PopulationPanel:
         key = (pair, None if at is None else tuple(sorted(at.items())))
         if key != self._shaded:  # the slice moves only when the best point does
             grid = self.space.slice2d(*pair, at=at, resolution=LANDSCAPE_RESOLUTION)
-            values = landscape(grid.points.reshape(-1, self.space.dim)).reshape(grid.points.shape[:2])
+            points = grid.points.reshape(-1, self.space.dim)
+            rule = f"a callable landscape(X) returning one value per point, shape ({len(points)},)"
+            values = float_array(landscape(points), "landscape", "PopulationPanel.update", rule)
+            if values.shape != (len(points),):  # numpy's reshape error named nothing
+                raise fail("landscape", "PopulationPanel.update", rule, landscape,
+                           hint=f"It returned an array of shape {values.shape}.")
+            values = values.reshape(grid.points.shape[:2])
             self.plot.set_landscape(grid, values)
             self._shaded = key
 

@@ -29,6 +29,7 @@ from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, trust_words
+from ._checks import check_callback, check_space, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -96,7 +97,7 @@ class SurrogatePanel:
     ----------
     space : SearchSpace
     errors : ErrorLog, optional
-        Where callback errors go.
+        Where callback errors go; None: a log of its own, placed in the panel.
 
     Attributes
     ----------
@@ -113,7 +114,7 @@ class SurrogatePanel:
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
-        self.space, self.errors = space, errors or ErrorLog()
+        self.space, self.errors = check_space(space, "SurrogatePanel"), error_log(errors, "SurrogatePanel")
         self.message = widgets.HTML()
         # How much the model follows each warm-start source; hidden (no line's height) without.
         self.trust = widgets.HTML(layout=widgets.Layout(display="none"))
@@ -165,13 +166,15 @@ class SurrogatePanel:
         self._placed: dict[Any, list[Any]] = {}
         self._show_anchor_widgets()
         self._offer_active()
-        self.widget = widgets.VBox([self.message, self.trust, *controls, self.figure.widget, self.why])
+        # A log of its own is shown here: a click's error went to a log nobody displayed.
+        own_log = [self.errors.view] if errors is None else []
+        self.widget = widgets.VBox([self.message, self.trust, *controls, *own_log, self.figure.widget, self.why])
         self.widget.add_class("ihpo-surrogate")
 
     # -- input -------------------------------------------------------------------------------------
     def on_click(self, callback: Callable[[dict[str, Any]], Any]) -> None:
         """Call ``callback(params)`` with the configuration under a click on any figure."""
-        self._callbacks.append(callback)
+        self._callbacks.append(check_callback(callback, "SurrogatePanel.on_click", "callback(params)"))
 
     @property
     def figures(self) -> list[LiveFigure]:

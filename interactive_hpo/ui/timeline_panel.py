@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..plots._axes import integer_ticks
+from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -43,7 +44,7 @@ class TimelinePanel:
     """
 
     def __init__(self, errors: ErrorLog):
-        self.errors = errors
+        self.errors = errors = error_log(errors, "TimelinePanel", optional=False)
         self.step = widgets.IntSlider(min=0, max=0, value=0, description="step", continuous_update=False,
                                       layout=widgets.Layout(width="32em"))
         self.step.add_class("ihpo-timeline-step")
@@ -73,15 +74,15 @@ class TimelinePanel:
     # -- wiring -------------------------------------------------------------------------------------
     def on_travel(self, callback: Callable[[int | None], Any]) -> None:
         """``callback(step)`` when the slider moves (``None``: back to live)."""
-        self._on_travel = callback
+        self._on_travel = check_callback(callback, "TimelinePanel.on_travel", "callback(step)")
 
     def on_fork(self, callback: Callable[[int], Any]) -> None:
         """``callback(step)`` when "Fork here" is clicked."""
-        self._on_fork = callback
+        self._on_fork = check_callback(callback, "TimelinePanel.on_fork", "callback(step)")
 
     def on_branch(self, callback: Callable[[str], Any]) -> None:
         """``callback(name)`` when another branch is picked."""
-        self._on_branch = callback
+        self._on_branch = check_callback(callback, "TimelinePanel.on_branch", "callback(name)")
 
     @property
     def viewing(self) -> int | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
 from .surrogate_panel import within_a_step
@@ -47,7 +48,8 @@ class WhatIfPanel:
     """
 
     def __init__(self, errors: ErrorLog):
-        self.errors = errors
+        self.errors = errors = error_log(errors, "WhatIfPanel", optional=False)
+
         def layout() -> widgets.Layout:  # one each: an optimizer without an acquisition setting hides some
             return widgets.Layout(width="22em")
 
@@ -85,7 +87,7 @@ class WhatIfPanel:
 
     def on_change(self, callback: Callable[[], Any]) -> None:
         """``callback()`` whenever the what-if changes (the Lab redraws the model)."""
-        self._callback = callback
+        self._callback = check_callback(callback, "WhatIfPanel.on_change", "callback()")
 
     def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]],
              lengthscales: bool = True) -> None:
