@@ -56,7 +56,8 @@ def main() -> None:
                       dashboard_address=":0", memory_limit=0) as cluster, Client(cluster) as client:
         for size in args.sizes:
             objective = holding(size)
-            rows.append((size, timed(args.trials, objective, n_workers=2), timed(args.trials, objective, executor=client)))
+            processes = timed(args.trials, objective, n_workers=2)
+            rows.append((size, processes, timed(args.trials, objective, executor=client)))
             print(f"{size:g} MB: done", flush=True)
     print(f"\n# {args.trials} trials of an objective holding data, 2 workers ({datetime.date.today()})\n")
     print("| data MB | 2 processes s | Dask 2 workers s |")
