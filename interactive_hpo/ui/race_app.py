@@ -133,16 +133,19 @@ class RaceApp:
         self._legend()
         self.figure.redraw()
         numeric = (True, False, True, True, True)
+        standings = self.race.ranking()
         rows = "".join(
             "<tr>" + "".join(map(body_cell, (
                 str(s.rank), html.escape(s.lane), "" if math.isnan(s.score) else f"{s.score:.6g}",
                 str(s.reached_at or ""), f"{s.n_trials}/{self.race.n_trials}"), numeric)) + "</tr>"
-            for s in self.race.ranking())
+            for s in standings)
         measure = "best" if self.race.reference is None else "hypervolume"
         head = "".join(map(head_cell, ("rank", "lane", measure, "reached at trial", "trials used"), numeric))
         verdict = "<b>Final ranking</b>" if self.race.finished else "Ranking so far"
         self.ranking.value = f"{verdict}<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
         self.run_button.disabled = self.round_button.disabled = self.race.finished
+        if self.manual is not None:  # your budget used: Evaluate is off, as Round is once the race is over
+            self.manual.evaluate.disabled = any(s.lane == YOU and s.n_trials >= self.race.n_trials for s in standings)
 
     def _legend(self) -> None:
         """List the lanes that have a curve: your lane is in the race from the start but drawn only

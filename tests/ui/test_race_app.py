@@ -31,3 +31,13 @@ def test_a_ctrl_c_during_run_draws_the_trials_the_race_kept():
         app.run()
     assert {name: len(line.get_xdata()) for name, line in app.lines.items()} == {"random": 2, "sobol": 2}
     assert "2/4" in app.ranking.value
+
+
+def test_evaluate_is_off_once_your_budget_is_used():
+    # It stayed enabled: a click then was refused, "within your budget of 2 trials".
+    app = RaceApp(Race(quad, ["random"], n_trials=2, space=LINE, seed=0, you=True))
+    for x in (0.1, 0.2):
+        assert not app.manual.evaluate.disabled
+        app.manual.fields["x"].value = x
+        app.manual.evaluate.click()
+    assert app.manual.evaluate.disabled and not app.errors.errors
