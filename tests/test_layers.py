@@ -69,7 +69,7 @@ THIRD_PARTY = {
     "optuna": {"interop"},
     "pandas": {"study/dataframe"},  # Study.trials_dataframe, with Optuna's columns
     "dask": set(),  # a dask Client is used through its executor interface, never imported ...
-    "distributed": {"execution/dask_objective"},  # ... but for the worker plugin that sends it the objective
+    "distributed": {"execution/dask_cluster"},  # ... but for the worker plugin and the report queues
 }
 
 HEAVY = ["torch", "botorch", "gpytorch", "sklearn", "matplotlib", "ipywidgets", "traitlets", "scipy.stats", "dask",

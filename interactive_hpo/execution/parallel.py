@@ -30,8 +30,10 @@ notebook works; it is called as ``objective(params)`` or ``objective(params, bud
 It is sent once per worker process (a pool the study starts, or a Dask cluster), not with each
 trial, and each worker process unpickles it once and reuses it, so a stateful objective is shared by that
 process's threads; threads of this process (a ``ThreadPoolExecutor``) call the objective itself.
-``report=`` (pruning) is not available in parallel runs: the pruner lives in this process, so an
-objective that needs a ``report`` (one without a default) is refused before the first trial.
+An objective that takes ``report`` gets one on its worker (:mod:`.reports`): each report
+travels to this process, where the study records it and asks its pruner, and waits for the
+answer, so pruning, and stopping a running trial by hand, work as in a serial run (on local
+processes, threads and Dask; an executor of your own must run on this machine).
 "cancel" cannot stop a local process that is computing: it finishes its task after the run, and
 its result is dropped.
 """
@@ -47,29 +49,21 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._validation import check_int, fail, requires_keyword
+from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState
+from .reports import LocalReports, Reports, refusal, verdict
 from .settings import RunSettings, as_executor, is_dask_client, process_pool
 from .worker import evaluate_remote, release, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["ParallelRunner", "RunSettings", "run_parallel"]
+__all__ = ["REPORT_POLL", "ParallelRunner", "RunSettings", "run_parallel"]
 
-
-def _check_no_report(objective: Callable[..., Any], owner: str) -> Callable[..., Any]:
-    """Refuse, before any trial, an objective that cannot run without a ``report`` callable: the
-    pruner lives in this process, so workers call the objective without one (every trial would
-    fail with a TypeError). An objective whose ``report`` has a default runs, without reporting.
-    A wrapper tells what it wraps through its ``__signature__`` (``FunctionObjective`` does)."""
-    if requires_keyword(objective, "report"):
-        raise fail("objective", owner, "an objective that runs without `report` when trials run in parallel",
-                   objective, hint="Pruning (report=) is not available in parallel runs: the pruner lives in this "
-                                   "process. Give it a default (report=None) and skip reporting when it is None, "
-                                   "or run the trials here (n_workers=1).")
-    return objective
+#: Seconds the runner waits for a report before it looks at the results again, when the objective
+#: reports: a report is answered as it arrives, a result is seen at most this late.
+REPORT_POLL = 0.02
 
 
 @dataclass
@@ -112,7 +106,7 @@ class ParallelRunner:
         self.on_worker_loss = settings.on_worker_loss
         self.on_interrupt = settings.on_interrupt
         n_workers, executor = settings.n_workers, settings.executor
-        self.objective = _check_no_report(objective, owner)
+        self.objective = objective
         self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
         # What each task carries for the objective: on a pool this runner starts or a Dask cluster, a
@@ -121,7 +115,10 @@ class ParallelRunner:
         self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
         self._payload: bytes | str = self._blob
         self._take_back: Callable[[], None] = lambda: None
+        self._reports: Reports | None = None
         try:
+            if accepts_keyword(objective, "report"):
+                self._reports = self._open_reports(executor)
             if self._owns_pool:
                 self.n_workers = n_workers or 4
                 self._executor: Any = process_pool(self.n_workers, self._token, self._blob)
@@ -130,17 +127,25 @@ class ParallelRunner:
                 self._executor, size = as_executor(executor, owner)
                 self.n_workers = n_workers or size or 4
                 if is_dask_client(executor):
-                    from .dask_objective import send_objective
+                    from .dask_cluster import send_objective
 
                     self._take_back = send_objective(executor, self._token, self._blob)
                     self._payload = self._token
-        except BaseException:  # no run, so no close(): let go of the objective serialize registered
-            release(self._key, objective)
+        except BaseException:  # no run, so no close(): let go of what was started
+            self._let_go()
             raise
         self.running: list[_Running] = []
         self.started = 0
         self.stopping = False
         self._requeued: set[str] = set()
+
+    def _open_reports(self, executor: Any) -> Reports:
+        """The queues that carry the objective's reports here and the answers back."""
+        if is_dask_client(executor):
+            from .dask_cluster import DaskReports
+
+            return DaskReports(executor, self._token)
+        return LocalReports()
 
     # -- asking --------------------------------------------------------------------------------------
     @property
@@ -173,7 +178,8 @@ class ParallelRunner:
             self.started += 1
 
     def _submit(self, trial: Trial) -> Any:
-        args = (evaluate_remote, self._key, self._payload, dict(trial.params), trial.budget, self.trial_timeout)
+        report = None if self._reports is None else self._reports.reporter(trial.number)
+        args = (evaluate_remote, self._key, self._payload, dict(trial.params), trial.budget, self.trial_timeout, report)
         try:
             future = self._executor.submit(*args)
         except BrokenProcessPool:
@@ -202,8 +208,32 @@ class ParallelRunner:
         trials, in the order they were submitted."""
         if not self.running:
             return []
-        cf.wait([r.future for r in self.running], timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        futures = [r.future for r in self.running]
+        if self._reports is None:
+            cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        else:
+            self._wait_answering(self._reports, futures, timeout)
         return [self._tell(r) for r in list(self.running) if r.future.done()]
+
+    def _wait_answering(self, reports: Reports, futures: list[Any], timeout: float | None) -> None:
+        """Wait as ``cf.wait(futures, timeout, FIRST_COMPLETED)`` does, answering the reports that
+        arrive meanwhile: a worker that reported waits for its answer, and a result comes only
+        after its trial's last report has been answered."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = REPORT_POLL if end is None else min(REPORT_POLL, end - time.monotonic())
+            self._answer_reports(reports, reports.received(max(left, 0.0)))
+            if any(future.done() for future in futures) or (end is not None and time.monotonic() >= end):
+                return
+
+    def _answer_reports(self, reports: Reports, received: list[list[Any]]) -> None:
+        """Record each report in the study (which asks its pruner) and send the worker the answer."""
+        for number, value, step in received:
+            try:
+                answer = verdict(self.study.report(number, value, step), number, step)
+            except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially
+                answer = refusal(error)
+            reports.answer(number, answer)
 
     def _tell(self, running: _Running) -> Trial:
         try:
@@ -275,6 +305,13 @@ class ParallelRunner:
         self.drain(cancel=True, reason=reason)
         if self._owns_pool:
             self._executor.shutdown(wait=False, cancel_futures=True)
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Let go of what the run started besides its pool: the report queues, the objective sent
+        to a Dask cluster, and the objective :func:`serialize` registered."""
+        if self._reports is not None:
+            self._reports.close()
         self._take_back()
         release(self._key, self.objective)
 

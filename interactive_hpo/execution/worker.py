@@ -30,7 +30,7 @@ __all__ = ["evaluate_remote", "forget_blob", "keep_blob", "release", "serialize"
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
 #: The objective's bytes this worker process was given once, by run (a token), rather than with
 #: each trial: by the pool the study started (its initializer) or a Dask worker plugin (see
-#: :mod:`.dask_objective`); dropped once loaded, or when the run ends.
+#: :mod:`.dask_cluster`); dropped once loaded, or when the run ends.
 _BLOBS: dict[str, bytes] = {}
 
 
@@ -46,11 +46,13 @@ def forget_blob(token: str) -> None:
 
 
 def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budget: float | None,
-                    timeout: float | None = None) -> tuple[str, Any, dict]:
+                    timeout: float | None = None, report: Callable[[float, float], None] | None = None,
+                    ) -> tuple[str, Any, dict]:
     """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
 
     ``payload`` is the objective's bytes, or the token under which this process was given them
-    (:func:`keep_blob`); ``key`` is their hash.
+    (:func:`keep_blob`); ``key`` is their hash. ``report``: what an objective that takes ``report``
+    is given (:class:`~.reports.RemoteReport`, which asks the study), None when it takes none.
     Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
     exception that reaches the caller's future means the worker itself failed. With ``timeout``
     the objective runs in a daemon thread, abandoned (FAILED, "timed out") after that many seconds.
@@ -74,7 +76,7 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
         # The outcome is read here, on the worker (by the same call_objective as a serial run):
         # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
         try:
-            state, value, attrs = call_objective(objective, params, budget=budget)
+            state, value, attrs = call_objective(objective, params, budget=budget, report=report)
         except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
             state, value, attrs = TrialState.FAILED, None, {"error": USER_INTERRUPT}
         outcome.append((state.value, value, attrs))

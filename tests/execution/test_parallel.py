@@ -6,6 +6,7 @@ Wall-time speed-ups are a benchmark (``benchmarks/bench_parallel.py``), not a ti
 from __future__ import annotations
 
 import json
+import math
 import os
 import pickle
 import re
@@ -18,7 +19,7 @@ import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
 from interactive_hpo.execution import worker as worker_process
-from interactive_hpo.objectives import FunctionObjective
+from interactive_hpo.study.pruning import MedianStoppingRule
 
 SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
 
@@ -177,27 +178,55 @@ def test_input_errors(settings, message):
         Study(SPACE, seed=0).run(bowl, 2, **settings)
 
 
-def test_an_objective_that_needs_report_is_refused_before_any_trial():
-    """Fuzz round 2: every trial FAILED with "missing 1 required keyword-only argument: 'report'"."""
-    def train(params, *, report):
-        report(1.0, 0)
-        return params["x"]
+def diverges(params, report):
+    """Reports 0.0 at steps 0-3; when x > 0, NaN at step 2 (a diverged run, which the median rule
+    prunes at once whatever the other trials did: the outcome does not depend on timing)."""
+    for step in range(4):
+        report(math.nan if params["x"] > 0 and step == 2 else 0.0, step)
+    return 0.0
 
-    study = Study(SPACE, seed=0)
-    refused = re.escape("`objective` of Study.run must be an objective that runs without `report` when trials "
-                        "run in parallel")
-    with pytest.raises(InvalidParameterError, match=refused):
-        study.run(train, 2, n_workers=2)
-    # Wrapped, its own signature (report=None) hid the need: every trial failed instead.
-    with pytest.raises(InvalidParameterError, match=refused):
-        study.run(FunctionObjective(train, SPACE), 2, n_workers=2)
-    assert study.trials == []
 
-    def optional(params, *, report=None):   # runs, without reporting
-        return params["x"]
+def reports_twice(params, report):
+    report(1.0, 0)
+    report(2.0, 0)
+    return params["x"]
 
-    with ThreadPoolExecutor(2) as pool:
-        assert [t.state for t in study.run(optional, 2, executor=pool)] == [TrialState.COMPLETE] * 2
+
+def pruned_study(path=None):
+    return Study(SPACE, "random", seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=0))
+
+
+def run_on(study, objective, where, n_trials=6):
+    if where == "threads":
+        with ThreadPoolExecutor(2) as pool:
+            return study.run(objective, n_trials, executor=pool)
+    return study.run(objective, n_trials, **({"n_workers": 2} if where == "processes" else {"executor": where}))
+
+
+def check_pruned_as_serially(study, path):
+    serial = pruned_study()
+    serial.run(diverges, len(study.trials))
+    assert [(t.state, t.value, t.intermediate_values) for t in study.trials] == \
+        [(t.state, t.value, t.intermediate_values) for t in serial.trials]
+    assert {t.state for t in study.trials} == {TrialState.PRUNED, TrialState.COMPLETE}
+    resumed = Study(SPACE, storage=path)  # every report was journaled
+    assert [t.intermediate_values for t in resumed.trials] == [t.intermediate_values for t in study.trials]
+
+
+@pytest.mark.parametrize("where", ["processes", "threads"])
+def test_an_objective_reports_from_its_worker_and_is_pruned_as_in_a_serial_run(tmp_path, where):
+    # Before: refused ("an objective that runs without `report` when trials run in parallel"),
+    # and an objective whose report had a default ran without reporting.
+    study = pruned_study(tmp_path / "study.jsonl")
+    run_on(study, diverges, where)
+    check_pruned_as_serially(study, tmp_path / "study.jsonl")
+    # A report the study refuses fails its trial with the study's words, as serially.
+    serial, parallel = Study(SPACE, seed=0), Study(SPACE, seed=0)
+    serial.run(reports_twice, 1)
+    run_on(parallel, reports_twice, where, n_trials=1)
+    assert parallel.trials[0].state is TrialState.FAILED
+    assert parallel.trials[0].error == serial.trials[0].error
+    assert "`step` of Study.report must be a step trial 0 has not reported yet" in serial.trials[0].error
 
 
 def test_an_objective_that_cannot_travel_is_refused_before_any_trial():
@@ -264,6 +293,12 @@ def test_dask_is_sent_the_objective_once_not_with_every_trial(client, monkeypatc
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
     assert len(sent) == 4 and max(sent) < 10_000
     assert client.run(lambda: sorted(worker_process._BLOBS)) == {address: [] for address in client.nthreads()}
+
+
+def test_dask_workers_report_and_are_pruned_as_in_a_serial_run(client, tmp_path):
+    study = pruned_study(tmp_path / "study.jsonl")
+    run_on(study, diverges, client)
+    check_pruned_as_serially(study, tmp_path / "study.jsonl")
 
 
 def test_dask_with_one_worker_thread_gives_the_serial_trials(client):

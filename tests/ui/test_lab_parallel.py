@@ -43,6 +43,25 @@ def test_run_n_uses_the_executor_and_shows_the_running_trials():
     assert {t.user_attrs["worker"] for t in lab.study.trials}  # evaluated through the parallel runner
 
 
+def diverges(params, report):
+    for step in range(3):
+        report(float("nan") if params["x"] > 0 and step == 1 else 0.0, step)
+    return 0.0
+
+
+def test_run_n_on_workers_prunes_as_a_serial_run_does():
+    # Before: the Lab refused an objective that reports when it had workers.
+    from interactive_hpo import Study
+    from interactive_hpo.study.pruning import MedianStoppingRule
+
+    study = Study(SPACE, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=0))
+    with ThreadPoolExecutor(2) as pool:
+        Lab(study, diverges, executor=pool).run(6)
+    assert [t.state for t in study.trials] == [TrialState.PRUNED if t.params["x"] > 0 else TrialState.COMPLETE
+                                               for t in study.trials]
+    assert {len(t.intermediate_values) for t in study.trials} == {2, 3}
+
+
 def test_stop_lets_the_running_trials_finish_and_starts_no_more():
     with ThreadPoolExecutor(2) as pool:
         lab = Lab(slow_bowl, space=SPACE, optimizer="random", seed=0, executor=pool, n_workers=2)

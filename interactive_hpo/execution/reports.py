@@ -1,0 +1,130 @@
+"""Pruning in parallel runs: an objective's ``report(value, step)`` on a worker, answered by the study.
+
+The pruner and the study's journal live in the process that runs the study, so a worker's
+report travels there and waits for the answer. :class:`RemoteReport` is the ``report`` an
+objective gets on a worker: it sends ``[number, value, step]`` to the study's inbox and waits on
+its trial's own answer queue for ``[verdict, error type, message]``: "continue", "prune"
+(it raises :class:`~interactive_hpo.exceptions.TrialPruned`, as in a serial run), or "error"
+(the study refused the report: it raises that error, and the trial fails with it, as in a serial
+run). The runner answers while it waits for results (:meth:`ParallelRunner.collect
+<interactive_hpo.execution.parallel.ParallelRunner.collect>`).
+
+The queues: :class:`LocalReports`, a ``multiprocessing`` manager's, for workers on this machine
+(the pool a run starts, threads, a local executor of your own); on a Dask cluster, queues on its
+scheduler (:class:`~interactive_hpo.execution.dask_cluster.DaskReports`). Everything sent is
+lists of numbers and text (what Dask's queues carry).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import queue
+from typing import Any, Protocol
+
+from .. import exceptions
+from .._validation import as_finite, as_scalar, fail, is_real
+from ..exceptions import HPOError, TrialPruned
+from ..trial import check_step
+
+__all__ = ["ENDED", "LocalReports", "RemoteReport", "Reports", "refusal", "verdict"]
+
+#: The answer every trial still waiting gets when its run ends.
+ENDED = ["error", "TrialStateError", "the run ended before this report was answered"]
+
+
+def verdict(prune: bool, number: int, step: float) -> list[str]:
+    """The answer to a report the study took: go on, or stop (pruned)."""
+    return ["prune", "", f"trial {number} pruned at step {step}"] if prune else ["continue", "", ""]
+
+
+def refusal(error: Exception) -> list[str]:
+    """The answer to a report the study refused (a step reported twice, a trial no longer running,
+    a pruner that raised): the worker raises the same error, so the trial fails as it would serially."""
+    return ["error", type(error).__name__, str(error)]
+
+
+class RemoteReport:
+    """The ``report(value, step)`` an objective gets on a worker (picklable: it travels with the task).
+
+    Parameters
+    ----------
+    number : int
+        The trial it reports for.
+    inbox, answers : queue
+        The study's inbox (shared by all trials) and this trial's answer queue: a manager's
+        queue proxies, or Dask queues (anything with ``put(item)`` and ``get()``).
+    """
+
+    def __init__(self, number: int, inbox: Any, answers: Any):
+        self.number, self.inbox, self.answers = number, inbox, answers
+
+    def __call__(self, value: float, step: float) -> None:
+        # Checked here as the study checks them, so that only numbers travel: the same refusals.
+        value = as_scalar(value)
+        if not is_real(value):
+            raise fail("value", "Study.report", "a real number", value)
+        step = check_step(step, "Study.report")
+        finite = as_finite(value)
+        try:
+            self.inbox.put([self.number, math.nan if finite is None else finite, step])
+            kind, error, message = self.answers.get()
+        except (EOFError, OSError) as lost:  # the manager is gone: the run has ended
+            raise exceptions.TrialStateError(f"the run ended before this report was answered ({lost!r})") from None
+        if kind == "prune":
+            raise TrialPruned(message)
+        if kind == "error":
+            raised = getattr(exceptions, error, None)
+            if isinstance(raised, type) and issubclass(raised, HPOError):
+                raise raised(message)
+            raise HPOError(f"{error}: {message}")
+
+
+class Reports(Protocol):
+    """What :class:`~interactive_hpo.execution.parallel.ParallelRunner` needs of a report channel."""
+
+    def reporter(self, number: int) -> RemoteReport:
+        """The ``report`` for trial ``number``, sent with its task."""
+
+    def received(self, timeout: float) -> list[list[Any]]:
+        """The reports that arrived (``[number, value, step]`` each), waiting up to ``timeout``
+        seconds for the first; [] if none came."""
+
+    def answer(self, number: int, answer: list[str]) -> None:
+        """Send trial ``number`` the answer to its report."""
+
+    def close(self) -> None:
+        """Answer every trial still waiting :data:`ENDED`, and let go of the queues."""
+
+
+class LocalReports:
+    """Report queues for workers on this machine: a ``multiprocessing`` manager's (a server
+    process started with the run), whose queues reach processes and threads alike."""
+
+    def __init__(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._manager = context.Manager()
+        self._inbox = self._manager.Queue()
+        self._answers: dict[int, Any] = {}
+
+    def reporter(self, number: int) -> RemoteReport:
+        self._answers[number] = self._manager.Queue()
+        return RemoteReport(number, self._inbox, self._answers[number])
+
+    def received(self, timeout: float) -> list[list[Any]]:
+        items = []
+        try:
+            items.append(self._inbox.get(timeout=timeout) if timeout > 0 else self._inbox.get_nowait())
+            while True:
+                items.append(self._inbox.get_nowait())
+        except queue.Empty:
+            return items
+
+    def answer(self, number: int, answer: list[str]) -> None:
+        self._answers[number].put(answer)
+
+    def close(self) -> None:
+        for answers in self._answers.values():
+            answers.put(ENDED)
+        self._manager.shutdown()  # a worker still waiting gets an EOFError: its report raises
