@@ -261,6 +261,16 @@ def test_input_errors(call, message):
         call()
 
 
+def test_the_best_of_several_objectives_is_refused_in_the_name_read():
+    # Both said "`study` of Study.best_trial", which the person had not read.
+    study = Study(SPACE, directions=["minimize", "maximize"], seed=0)
+    study.add_manual(PARAMS, (1.0, 2.0))
+    for name in ("best_value", "best_params"):
+        with pytest.raises(InvalidParameterError, match=re.escape(f"`study` of Study.{name} must be a study of one "
+                                                                  "objective; got '2 objectives")):
+            getattr(study, name)
+
+
 def test_a_finished_trial_is_not_evaluated_again():
     # (*) Accepted: the objective ran, and its outcome could not be told.
     with pytest.raises(TrialStateError, match=re.escape("Trial 0 is COMPLETE; only a RUNNING trial is evaluated.")):
