@@ -9,6 +9,7 @@ The hand-picked cases found by this round's exploration are the table at the end
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
@@ -43,6 +44,7 @@ SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a
 OTHER = SearchSpace([Float("x", 0.0, 2.0), Categorical("c", ["a", "b"])])
 PARAMS = {"x": 0.0, "n": 1, "c": "a"}
 FOLDER = Path(tempfile.mkdtemp(prefix="fuzz-study-"))
+atexit.register(shutil.rmtree, FOLDER, True)  # the journals and files the examples wrote
 
 
 def loss(params):
