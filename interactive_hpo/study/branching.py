@@ -14,13 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._validation import check_int
+from .._validation import check_int, fail
 from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .core import Study
+from .journal import Journal, check_path
 from .replay import context_of
 from .warm_start import carried_sources, params_for
 
@@ -80,7 +81,45 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     >>> len(moved.kept) + len(moved.dropped), all("outside" in why for why in moved.dropped.values())
     (10, True)
     """
-    return _carry(study, space, optimizer, optimizer_settings, storage, trials, "remap_study")
+    _check_carry(study, optimizer, optimizer_settings, storage, "remap_study")
+    if not isinstance(space, SearchSpace):
+        raise fail("space", "remap_study", "a SearchSpace", space)
+    return _carry(study, space, optimizer, optimizer_settings, storage, _trials_of(study, trials, "remap_study"),
+                  "remap_study")
+
+
+def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: Any, owner: str) -> None:
+    """Refuse, naming ``owner``, arguments of :func:`remap_study` and :func:`fork_study` that
+    would fail deep inside (Python's errors, or ``Study``'s name) or harm a journal."""
+    if not isinstance(study, Study):
+        raise fail("study", owner, "an interactive_hpo Study", study)
+    if optimizer is not None and not isinstance(optimizer, (str, Optimizer)):
+        raise fail("optimizer", owner, "a registered optimizer name, an Optimizer or None", optimizer)
+    if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
+        raise fail("optimizer_settings", owner, "a dict or None", optimizer_settings)
+    if storage is not None and not Journal(check_path(storage, "storage", owner)).is_empty():
+        # Study(storage=...) resumes an existing journal: the carried trials (and a switch of
+        # optimizer) were appended to it, the original study's own journal among them.
+        raise fail("storage", owner, "a path with no journal yet", str(storage),
+                   hint="The new study gets a journal of its own; next_journal(study.storage) names a free one.")
+
+
+def _trials_of(study: Study, trials: Any, owner: str) -> list[Trial] | None:
+    """``trials`` (None: all of ``study``'s) as a list of trials of ``study``, or the error naming ``owner``."""
+    if trials is None:
+        return None
+    rule = "an iterable of trials of the study, such as study.trials[:5], or None"
+    try:  # a 0-d array is an Iterable that cannot be iterated
+        listed = None if isinstance(trials, (str, bytes, Mapping)) else list(trials)
+    except TypeError:
+        listed = None
+    if listed is None:
+        raise fail("trials", owner, rule, trials)
+    for trial in listed:
+        if not isinstance(trial, Trial):
+            raise fail("trials", owner, rule, trial)
+        study._number(trial, owner, "trials")  # one of another study (or changed) is refused too
+    return listed
 
 
 def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
@@ -142,6 +181,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     >>> len(branch.trials), branch.optimizer.name, len(main.trials)
     (5, 'sobol', 10)
     """
+    _check_carry(study, optimizer, optimizer_settings, storage, owner)
     n = len(study.trials)
     step = check_int(step, "step", owner, 0, n)  # n: now
     spec: dict[str, Any]
@@ -158,7 +198,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
                   [t for t in complete if t.state is TrialState.COMPLETE], owner)
 
 
-def next_journal(path: str | None) -> str | None:
+def next_journal(path: str | os.PathLike[str] | None) -> str | None:
     """Where a study continued from the one journaled at ``path`` (a fork, a remap, a reset) keeps
     its own journal: ``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not
     yet on disk (None without a journal). A continuation of ``study-2.jsonl`` is numbered on from
@@ -166,7 +206,9 @@ def next_journal(path: str | None) -> str | None:
     number: ``tuning-2024.jsonl`` -> ``tuning-2024-2.jsonl``)."""
     if path is None:
         return None
-    stem, suffix = os.path.splitext(path)
+    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():  # True, b"x": Python's TypeError
+        raise fail("path", "next_journal", "a journal's path (a non-empty str or os.PathLike), or None", path)
+    stem, suffix = os.path.splitext(os.fspath(path))
     base = re.sub(r"-\d+$", "", stem)
     if base != stem and os.path.exists(base + suffix):
         stem = base

@@ -172,12 +172,13 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     @property
     def best_value(self) -> float:
         """The value of :attr:`best_trial`."""
-        return float(self.best_trial.value)  # type: ignore[arg-type]
+        # Its own name in a refusal (several objectives): the person read best_value, not best_trial.
+        return float(best_trial(self.goals, self._state.trials, "Study.best_value").value)  # type: ignore[arg-type]
 
     @property
     def best_params(self) -> dict[str, Any]:
         """The params of :attr:`best_trial` (a copy): Optuna's ``study.best_params``."""
-        return dict(self.best_trial.params)
+        return dict(best_trial(self.goals, self._state.trials, "Study.best_params").params)
 
     @property
     def storage(self) -> str | None:

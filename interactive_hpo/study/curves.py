@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._validation import check_int, check_real, fail, is_int
 from ..optimizers.capabilities import Scheduler
 from ..trial import TrialState
 
@@ -48,8 +49,24 @@ class Curve:
     numbers: np.ndarray
 
 
+def _check_study(study: Any, owner: str) -> None:
+    """Refuse what is not a Study, naming ``owner`` (Python's AttributeError named none)."""
+    from .core import Study  # core imports the room's modules; a study is known by its class only here
+
+    if not isinstance(study, Study):
+        raise fail("study", owner, "an interactive_hpo Study", study)
+
+
+def _small_int(value: Any) -> bool:
+    """Whether ``value`` is an int an int64 array holds: what an optimizer records as a trial's
+    ``config``, ``id`` or parent. A person's own attribute of that name (``{"id": "run-7"}``, a
+    float) is not one, and made these functions fail with Python's ValueError or OverflowError."""
+    return is_int(value) and -(2**63) <= value < 2**63
+
+
 def learning_curves(study: Study) -> list[Curve]:
     """Each trial's reported intermediate values (trials that reported nothing are left out)."""
+    _check_study(study, "learning_curves")
     curves = []
     for trial in study.trials:
         if trial.intermediate_values:
@@ -65,13 +82,14 @@ def config_curves(study: Study) -> list[Curve]:
 
     A scheduler's trials name their configuration (``user_attrs["config"]``); the trials of
     one configuration, ordered by budget, are its curve over budgets. Trials without a
-    configuration are left out.
+    configuration (an int) are left out.
     """
+    _check_study(study, "config_curves")
     by_config: dict[int, list] = {}
     for trial in study.trials:
         config = trial.user_attrs.get("config")
-        if config is not None and trial.state.is_finished and trial.budget is not None:
-            by_config.setdefault(int(config), []).append(trial)
+        if _small_int(config) and trial.state.is_finished and trial.budget is not None:
+            by_config.setdefault(int(config), []).append(trial)  # type: ignore[arg-type]
     curves = []
     for config, trials in sorted(by_config.items()):
         trials.sort(key=lambda t: (t.budget, t.number))
@@ -113,11 +131,14 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
     ----------
     study : Study
     full_budget : float, optional
-        What counts as a full evaluation; default the optimizer's ``max_budget`` if it has one,
-        else 1.0.
+        What counts as a full evaluation (> 0); default the optimizer's ``max_budget`` if it has
+        one, else 1.0.
     """
+    _check_study(study, "budget_trace")
     if full_budget is None:
         full_budget = study.optimizer.max_budget if isinstance(study.optimizer, Scheduler) else 1.0
+    else:  # a str was Python's TypeError at the first trial; 0, NaN or a negative one drew nonsense
+        full_budget = check_real(full_budget, "full_budget", "budget_trace", 0.0, low_open=True)
     finished = [study.trials[number] for number in study.finish_order]
     spent, best_full, best_any = [], [], []
     total, full, any_ = 0.0, math.inf, math.inf
@@ -161,6 +182,8 @@ class Lineage:
 
     def ancestry(self, individual: int) -> list[int]:
         """``individual`` and all its ancestors' ids, nearest first."""
+        # Any value was taken (an unknown one is its own ancestry); a list was Python's "unhashable type".
+        individual = check_int(individual, "individual", "Lineage.ancestry")
         parents = dict(zip(self.ids.tolist(), self.parents, strict=True))
         seen, queue = [], [individual]
         while queue:
@@ -172,8 +195,13 @@ class Lineage:
 
 
 def lineage(study: Study) -> Lineage:
-    """The lineage of the population trials of ``study`` (those whose attributes name an ``id``)."""
-    bred = [t for t in study.trials if "id" in t.user_attrs and t.state.is_finished]
+    """The lineage of the population trials of ``study`` (those whose attributes name an int ``id``
+    and, if any, a list of int ``parents``, as a population method records them)."""
+    _check_study(study, "lineage")
+    bred = [t for t in study.trials if t.state.is_finished and _small_int(t.user_attrs.get("id"))
+            and isinstance(t.user_attrs.get("parents", []), (list, tuple))
+            and all(_small_int(p) for p in t.user_attrs.get("parents", []))
+            and (t.generation is None or _small_int(t.generation))]
     values = np.array([math.nan if t.value is None else t.value for t in bred], dtype=float)
     finite = np.isfinite(values)
     best = None

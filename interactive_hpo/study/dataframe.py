@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._validation import fail, import_optional
+from .._validation import check_bool, fail, import_optional
 from ..goals import Goals
 from ..trial import Trial, TrialState
 
@@ -67,8 +67,12 @@ def trials_dataframe(study: Study, attrs: Sequence[str] = ATTRS, multi_index: bo
     """
     pd = import_optional("pandas", "optuna", "Study.trials_dataframe")
     owner = "Study.trials_dataframe"
-    if isinstance(attrs, str) or not isinstance(attrs, Sequence) or any(a not in ATTRS + ("values",) for a in attrs):
-        raise fail("attrs", owner, f"a tuple of names among {list(ATTRS)}", attrs)
+    # None of them was pandas' "Cannot infer number of levels from empty list" (Optuna's gives that too).
+    if isinstance(attrs, str) or not isinstance(attrs, Sequence) or not attrs \
+            or any(not isinstance(a, str) or a not in ATTRS + ("values",) for a in attrs):
+        raise fail("attrs", owner, f"a tuple of names among {list(ATTRS)}", attrs,
+                   hint="Name at least one." if isinstance(attrs, Sequence) and not attrs else None)
+    multi_index = check_bool(multi_index, "multi_index", owner)  # an array's truth value was numpy's error
     trials = study.trials
     if not trials:
         return pd.DataFrame()

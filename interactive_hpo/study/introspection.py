@@ -17,6 +17,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
+from ..optimizers.capabilities import ModelBased
 from ..trial import TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
@@ -133,6 +134,11 @@ class Introspection:
             ``i`` (in its losses), now or at a ``step`` (the only option a past step takes).
         """
         if step is None:
+            if overrides and not isinstance(self.optimizer, ModelBased):  # Python's "unexpected keyword" before
+                name = sorted(overrides)[0]
+                raise fail(name, "Study.surrogate", "given only for an optimizer with a model (what-ifs change its "
+                           "settings)", overrides[name], hint=f"{self.optimizer.name!r} keeps no model: its surrogate "
+                                                              "is None.")
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
             number = self._number(step, "Study.surrogate", "step")

@@ -3,6 +3,7 @@ mixed into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
+import datetime
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,10 @@ from .results import check_constraint_count, finished_event, finished_fields
 from .state import StudyState
 from .warm_start import WarmStart
 
-__all__ = ["OwnTrials"]
+__all__ = ["OwnTrials", "MAX_INT64"]
+
+#: The largest int a trial's ``generation`` may be: it is kept in int64 arrays.
+MAX_INT64 = 2**63 - 1
 
 
 class OwnTrials:
@@ -55,13 +59,15 @@ class OwnTrials:
         """
         self._check_objective(objective, owner, budgeted=False)  # called here without a budget
         params = self.space.validate(params, owner=owner)
+        # Before the objective's cost: a list here was Python's error after it, and a falsy one was taken for {}.
+        attrs = check_attrs(user_attrs, owner)
         outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
             raise fail("params", owner, "a configuration the objective can evaluate", params,
                        hint=f"The objective gave {outcome.user_attrs.get('error')}; no trial was recorded.")
         result = outcome.value if isinstance(outcome.value, Measured) else Measured(cast(float, outcome.value), None)
         return self.add_completed(params, result.values, source="manual", owner=owner,
-                                  user_attrs={**outcome.user_attrs, **dict(user_attrs or {})},
+                                  user_attrs={**outcome.user_attrs, **attrs},
                                   constraints=result.constraints)
 
     def add_completed(self, params: Mapping[str, Any], value: Any, *, source: str,
@@ -163,7 +169,7 @@ class OwnTrials:
         now = time.time()
         known: dict[str, Any] = {
             "source": _check_source(source, owner), "budget": _budget(budget, owner),
-            "generation": None if generation is None else check_int(generation, "generation", owner, 0),
+            "generation": _generation(generation, owner),
             "datetime_start": _timestamp(datetime_start, "datetime_start", owner, now),
             "intermediate_values": _curve(intermediate_values, owner)}
         complete = _timestamp(datetime_complete, "datetime_complete", owner, now)
@@ -173,6 +179,8 @@ class OwnTrials:
                        if datetime_complete is None else complete,
                        hint=f"It starts at {known['datetime_start']} and ends at {complete}"
                             f"{' (now: datetime_complete was not given)' if datetime_complete is None else ''}.")
+        for name, moment in (("datetime_start", known["datetime_start"]), ("datetime_complete", complete)):
+            _check_date(moment, name, owner)
         with self._transaction():
             # By hand, so refused rather than FAILED as an objective's would be (finished_fields).
             check_constraint_count(fields.constraints, self._state.trials, owner)
@@ -240,12 +248,34 @@ def _budget(budget: Any, owner: str) -> float | None:
     return None if budget is None else float(budget)
 
 
+def _generation(generation: Any, owner: str) -> int | None:
+    """A trial's generation, an int >= 0 that an int64 array holds (lineage, history): a larger one
+    was kept, and then ``lineage`` of the study failed with Python's OverflowError."""
+    if generation is None:
+        return None
+    generation = check_int(generation, "generation", owner, 0)
+    if generation > MAX_INT64:
+        raise fail("generation", owner, f"an int in [0, {MAX_INT64}]", generation)
+    return generation
+
+
 def _timestamp(when: Any, name: str, owner: str, default: float) -> float:
     if when is None:
         return default
     if as_finite(when) is None:
         raise fail(name, owner, "a Unix timestamp (a finite real number), or None (now)", when)
     return float(when)
+
+
+def _check_date(moment: float, name: str, owner: str) -> None:
+    """Refuse a Unix timestamp no date shows: one past the year 9999 (or before year 1, or past what
+    the platform's ``time_t`` holds) was kept, and then every ``trials_dataframe`` of the study,
+    and of its journal loaded again, failed with Python's OverflowError or ValueError."""
+    try:
+        datetime.datetime.fromtimestamp(moment)
+    except (OverflowError, OSError, ValueError):
+        raise fail(name, owner, "a Unix timestamp of a date within the years 1 to 9999, or None (now)",
+                   moment) from None
 
 
 def _curve(curve: Any, owner: str) -> dict[int | float, float]:

@@ -107,10 +107,15 @@ class Running:
                        hint="Say how many trials (n_trials=50), for how long (timeout=600 seconds), or both.")
         n_trials = None if n_trials is None else check_int(n_trials, "n_trials", "Study.run", 0)
         timeout = None if timeout is None else check_real(timeout, "timeout", "Study.run", 0.0, None, low_open=True)
-        callbacks = list(callbacks)
+        rule = "a list of callables callback(study, trial)"
+        try:  # a single callback (or None) is not a list of them: Python's "object is not iterable" said nothing
+            callbacks = list(callbacks)
+        except TypeError:
+            raise fail("callbacks", "Study.run", rule, callbacks,
+                       hint="One callback goes in a list: callbacks=[callback].") from None
         for callback in callbacks:
             if not callable(callback):
-                raise fail("callbacks", "Study.run", "a list of callables callback(study, trial)", callback)
+                raise fail("callbacks", "Study.run", rule, callback)
         self._check_objective(objective, "Study.run")
         line = RunProgress(self, n_trials, timeout=timeout) if wants_progress(progress, "Study.run") else None
         deadline = None if timeout is None else time.monotonic() + timeout

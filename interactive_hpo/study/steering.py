@@ -162,7 +162,7 @@ class Steering:
             self._state.override(number, action)
         self._notify("override", current)
 
-    def evaluate(self, trial: Trial, objective: Callable[..., Any]) -> Outcome:
+    def evaluate(self, trial: Trial | int, objective: Callable[..., Any]) -> Outcome:
         """Call ``objective`` on the RUNNING ``trial`` as :meth:`step` does and return the outcome
         to finish it with (:meth:`tell` it, or let a simulated clock decide when).
 
@@ -170,7 +170,22 @@ class Steering:
         keyword. An objective that cannot run at the trial's budget (no ``budget`` keyword for a
         budget, none without a default for the full budget), or ``KeyboardInterrupt``, finishes
         the trial FAILED and raises; any other failure is a FAILED outcome with the reason.
+
+        Parameters
+        ----------
+        trial : Trial or int
+            A RUNNING trial of this study (or its number), as :meth:`ask` gave it.
+        objective : callable
+            ``objective(params)``, as for :meth:`step`.
         """
+        # Checked before anything runs: a number, a trial of another study or one already told was
+        # Python's AttributeError or an outcome nobody could tell; a non-callable, a FAILED outcome.
+        number = self._number(trial, "Study.evaluate")
+        trial = self._state.trials[number]
+        if trial.state is not TrialState.RUNNING:
+            raise TrialStateError(f"Trial {number} is {trial.state.value}; only a RUNNING trial is evaluated.")
+        if not callable(objective):
+            raise fail("objective", "Study.evaluate", "a callable objective(params) -> float", objective)
         try:
             check_budget_keyword(objective, trial.budget, "Study.step", self.optimizer.name)
         except InvalidParameterError:

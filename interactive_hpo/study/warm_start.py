@@ -15,7 +15,6 @@ space or optimizer keeps the sources that still fit and serve it (:func:`carried
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import fail, is_real
+from .._validation import as_finite, fail
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
@@ -87,7 +86,8 @@ class SourceRecord:
                 or len(params) != len(losses) or not all(isinstance(p, Mapping) for p in params):
             raise fail("warm_start", owner, "a source {'name': str, 'params': [dict, ...], 'losses': [float, ...]} "
                                             "with as many losses as params", dict(data))
-        bad = [v for v in losses if not is_real(v) or not math.isfinite(v)]
+        # as_finite: an int past 1e308 was Python's OverflowError from math.isfinite.
+        bad = [v for v in losses if as_finite(v) is None]
         if bad:
             raise fail("warm_start", owner, "finite losses in every source", bad[0])
         return cls.fitting(data["name"], zip(params, map(float, losses), strict=True), space, owner)
