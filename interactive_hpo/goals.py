@@ -177,7 +177,7 @@ def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
         return None
     constraints = as_list(constraints)
     rule = "None or a list of finite real numbers, each at most 0 when the constraint is met"
-    if not isinstance(constraints, Sequence) or isinstance(constraints, str) or not constraints:
+    if not isinstance(constraints, Sequence) or isinstance(constraints, (str, bytes, bytearray)) or not constraints:
         raise fail("constraints", owner, rule, constraints)
     finite = tuple(number for number in (as_finite(as_scalar(c)) for c in constraints) if number is not None)
     if len(finite) != len(constraints):

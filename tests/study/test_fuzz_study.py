@@ -309,8 +309,7 @@ def test_a_persons_own_id_or_config_attribute_is_no_population_trial(attrs):
     assert curves.config_curves(study) == []
 
 
-@pytest.mark.xfail(strict=True, reason="goals.read_constraints (outside the study room) takes bytes for a list "
-                                       "of their byte values: b'x' is the constraint 120.0")
 def test_bytes_are_no_constraints():
+    # goals.read_constraints took bytes for a list of their byte values: b"x" was the constraint 120.0.
     with pytest.raises(InvalidParameterError, match="`constraints` of Study.add_manual must be None or a list"):
         Study(SPACE).add_manual(PARAMS, 1.0, constraints=b"x")
