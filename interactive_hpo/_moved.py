@@ -45,6 +45,8 @@ MOVED = {
     "optimizers.pbt_result": "pbt.result",
 }
 _PACKAGE = __name__.rpartition(".")[0]
+#: The new module's own ``__spec__``, by its name, while Python loads it under its old path.
+_REAL_SPECS: dict[str, Any] = {}
 
 
 class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -61,10 +63,15 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         new = f"{_PACKAGE}.{MOVED[old]}"
         warnings.warn(f"{spec.name} moved to {new} (interactive_hpo 0.2); import it from there. The old path "
                       "will be removed.", DeprecationWarning, stacklevel=2)
-        return importlib.import_module(new)
+        module = importlib.import_module(new)
+        _REAL_SPECS[module.__name__] = module.__spec__
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        """Nothing to run: the module at the new path is already loaded."""
+        """Nothing to run: the module at the new path is already loaded. Python has just given it
+        the old path's ``__spec__``; it gets its own back, or each relative import it makes
+        afterwards warns "__package__ != __spec__.parent" (an ImportWarning a Lab shows)."""
+        module.__spec__ = _REAL_SPECS[module.__name__]
 
 
 def install() -> None:

@@ -28,3 +28,19 @@ def test_every_name_of_0_1_imports_from_its_old_module(module):
         found = importlib.import_module(module)
         missing = [name for name in NAMES[module] if (module, name) not in REMOVED and not hasattr(found, name)]
     assert not missing, f"{module} no longer has {missing}"
+
+
+def test_an_old_path_leaves_the_module_its_own_spec():
+    # Python gave the module the old path's __spec__: every relative import the module made
+    # afterwards (study.curves checks its argument with one) warned "__package__ != __spec__.parent",
+    # and a Lab running in the same process showed that ImportWarning (make test caught it).
+    from interactive_hpo import Float, SearchSpace, Study
+    from interactive_hpo.study import curves
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert importlib.import_module("interactive_hpo.curves") is curves
+    assert curves.__spec__.name == "interactive_hpo.study.curves"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImportWarning)
+        assert curves.learning_curves(Study(SearchSpace([Float("x", 0.0, 1.0)]))) == []
