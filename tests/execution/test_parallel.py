@@ -334,11 +334,25 @@ def test_when_dask_gives_up_on_a_task_the_trial_is_requeued(tmp_path):
     assert [t.state for t in again] == [TrialState.COMPLETE] and again[0].source == "enqueued"
 
 
-def test_the_observed_schedule_puts_each_trial_on_its_worker():
+def on_two_processes(folder):
+    """``bowl``, whose trials first wait (up to 10 s) until two processes run trials: on a loaded
+    machine the second process started late, and the first had run all six trials by then."""
+
+    def objective(params):
+        open(os.path.join(folder, str(os.getpid())), "w").close()
+        deadline = time.monotonic() + 10.0
+        while len(os.listdir(folder)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return bowl(params)
+
+    return objective
+
+
+def test_the_observed_schedule_puts_each_trial_on_its_worker(tmp_path):
     from interactive_hpo.execution.simulation import Schedule
 
     study = Study(SPACE, "random", seed=5)
-    study.run(bowl, 6, n_workers=2)
+    study.run(on_two_processes(str(tmp_path)), 6, n_workers=2)
     schedule = Schedule.observed(study.trials)
     columns = schedule.columns()
     assert sorted(columns["number"]) == list(range(6)) and schedule.n_workers == 2
