@@ -116,6 +116,7 @@ class ParallelRunner:
         self._payload: bytes | str = self._blob
         self._take_back: Callable[[], None] = lambda: None
         self._reports: Reports | None = None
+        self._attempts: dict[int, str] = {}  # each trial's first attempt to report (see _answer_reports)
         try:
             if accepts_keyword(objective, "report"):
                 self._reports = self._open_reports(executor)
@@ -227,10 +228,18 @@ class ParallelRunner:
                 return
 
     def _answer_reports(self, reports: Reports, received: list[list[Any]]) -> None:
-        """Record each report in the study (which asks its pruner) and send the worker the answer."""
-        for number, value, step in received:
+        """Record each report in the study (which asks its pruner) and send the worker the answer.
+
+        Dask runs a lost worker's task again; that attempt reports the steps the first one
+        reported again: those are answered as the study stands (the first values stay in the
+        journal), and only the steps new to the trial are recorded."""
+        for number, value, step, attempt in received:
+            first = self._attempts.setdefault(number, attempt)
             try:
-                answer = verdict(self.study.report(number, value, step), number, step)
+                if attempt != first and step in self.study.trials[number].intermediate_values:
+                    answer = verdict(self.study.trials[number].state is not TrialState.RUNNING, number, step)
+                else:
+                    answer = verdict(self.study.report(number, value, step), number, step)
             except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially
                 answer = refusal(error)
             reports.answer(number, answer)

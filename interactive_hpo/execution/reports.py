@@ -2,7 +2,8 @@
 
 The pruner and the study's journal live in the process that runs the study, so a worker's
 report travels there and waits for the answer. :class:`RemoteReport` is the ``report`` an
-objective gets on a worker: it sends ``[number, value, step]`` to the study's inbox and waits on
+objective gets on a worker: it sends ``[number, value, step, attempt]`` to the study's inbox
+(``attempt``: which run of the trial's task, as Dask runs a lost worker's task again) and waits on
 its trial's own answer queue for ``[verdict, error type, message]``: "continue", "prune"
 (it raises :class:`~interactive_hpo.exceptions.TrialPruned`, as in a serial run), or "error"
 (the study refused the report: it raises that error, and the trial fails with it, as in a serial
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import queue
+import uuid
 from typing import Any, Protocol
 
 from .. import exceptions
@@ -56,8 +58,17 @@ class RemoteReport:
         queue proxies, or Dask queues (anything with ``put(item)`` and ``get()``).
     """
 
-    def __init__(self, number: int, inbox: Any, answers: Any):
-        self.number, self.inbox, self.answers = number, inbox, answers
+    def __init__(self, number: int, inbox: Any, answers: Any, attempt: str = ""):
+        self.number, self.inbox, self.answers, self.attempt = number, inbox, answers, attempt
+
+    def new_attempt(self) -> RemoteReport:
+        """This ``report`` for one run of the trial's task (a worker calls it as the task starts,
+        in the task's thread)."""
+        for channel in (self.inbox, self.answers):
+            # A Dask queue finds its client from the thread of a task, and keeps it: the objective
+            # may run in a watchdog thread (trial_timeout), where it could not ("not properly initialized").
+            getattr(channel, "client", None)
+        return RemoteReport(self.number, self.inbox, self.answers, uuid.uuid4().hex)
 
     def __call__(self, value: float, step: float) -> None:
         # Checked here as the study checks them, so that only numbers travel: the same refusals.
@@ -67,7 +78,7 @@ class RemoteReport:
         step = check_step(step, "Study.report")
         finite = as_finite(value)
         try:
-            self.inbox.put([self.number, math.nan if finite is None else finite, step])
+            self.inbox.put([self.number, math.nan if finite is None else finite, step, self.attempt])
             kind, error, message = self.answers.get()
         except (EOFError, OSError) as lost:  # the manager is gone: the run has ended
             raise exceptions.TrialStateError(f"the run ended before this report was answered ({lost!r})") from None
@@ -87,7 +98,7 @@ class Reports(Protocol):
         """The ``report`` for trial ``number``, sent with its task."""
 
     def received(self, timeout: float) -> list[list[Any]]:
-        """The reports that arrived (``[number, value, step]`` each), waiting up to ``timeout``
+        """The reports that arrived (``[number, value, step, attempt]`` each), waiting up to ``timeout``
         seconds for the first; [] if none came."""
 
     def answer(self, number: int, answer: list[str]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from .._validation import describe_error, fail
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
+from .reports import RemoteReport
 
 __all__ = ["evaluate_remote", "forget_blob", "keep_blob", "release", "serialize"]
 
@@ -46,8 +47,7 @@ def forget_blob(token: str) -> None:
 
 
 def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budget: float | None,
-                    timeout: float | None = None, report: Callable[[float, float], None] | None = None,
-                    ) -> tuple[str, Any, dict]:
+                    timeout: float | None = None, report: RemoteReport | None = None) -> tuple[str, Any, dict]:
     """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
 
     ``payload`` is the objective's bytes, or the token under which this process was given them
@@ -71,12 +71,15 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
         return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
                                                          f"{describe_error(error)}", **where})
     outcome: list[tuple[str, Any, dict]] = []
+    # Each run of the task reports as its own attempt: one Dask runs again, after a worker died,
+    # reports the steps the first run reported again.
+    attempt = None if report is None else report.new_attempt()
 
     def call() -> None:
         # The outcome is read here, on the worker (by the same call_objective as a serial run):
         # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
         try:
-            state, value, attrs = call_objective(objective, params, budget=budget, report=report)
+            state, value, attrs = call_objective(objective, params, budget=budget, report=attempt)
         except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
             state, value, attrs = TrialState.FAILED, None, {"error": USER_INTERRUPT}
         outcome.append((state.value, value, attrs))

@@ -196,11 +196,12 @@ def pruned_study(path=None):
     return Study(SPACE, "random", seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=0))
 
 
-def run_on(study, objective, where, n_trials=6):
+def run_on(study, objective, where, n_trials=6, **settings):
     if where == "threads":
         with ThreadPoolExecutor(2) as pool:
-            return study.run(objective, n_trials, executor=pool)
-    return study.run(objective, n_trials, **({"n_workers": 2} if where == "processes" else {"executor": where}))
+            return study.run(objective, n_trials, executor=pool, **settings)
+    return study.run(objective, n_trials, **settings,
+                     **({"n_workers": 2} if where == "processes" else {"executor": where}))
 
 
 def check_pruned_as_serially(study, path):
@@ -295,10 +296,38 @@ def test_dask_is_sent_the_objective_once_not_with_every_trial(client, monkeypatc
     assert client.run(lambda: sorted(worker_process._BLOBS)) == {address: [] for address in client.nthreads()}
 
 
-def test_dask_workers_report_and_are_pruned_as_in_a_serial_run(client, tmp_path):
+def test_dask_workers_report_and_are_pruned_as_in_a_serial_run(client, tmp_path, caplog):
     study = pruned_study(tmp_path / "study.jsonl")
-    run_on(study, diverges, client)
+    # trial_timeout: the objective reports from a watchdog thread, where a Dask queue could not find its client.
+    run_on(study, diverges, client, trial_timeout=60)
     check_pruned_as_serially(study, tmp_path / "study.jsonl")
+    # Waiting on the scheduler's queue with a timeout logged an error, with a traceback, at every poll.
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+def reports_then_dies_once(marker):
+    """Reports steps 0 and 1, then (the first time x > 0) kills its worker; then reports step 2."""
+
+    def objective(params, report):
+        report(0.0, 0)
+        report(0.0, 1)
+        if params["x"] > 0 and not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(3)
+        report(0.0, 2)
+        return params["x"]
+
+    return objective
+
+
+def test_a_task_dask_runs_again_reports_its_steps_again_and_the_trial_completes(client, tmp_path):
+    # The run again after a worker died reported steps 0 and 1 again: refused as reported twice,
+    # so the trial failed ("a step trial N has not reported yet") although Dask had saved it.
+    study = Study(SPACE, "random", seed=0)
+    study.run(reports_then_dies_once(str(tmp_path / "died")), 6, executor=client)
+    assert (tmp_path / "died").exists()
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 6
+    assert all(list(t.intermediate_values) == [0, 1, 2] for t in study.trials)
 
 
 def test_dask_with_one_worker_thread_gives_the_serial_trials(client):
