@@ -57,7 +57,7 @@ class Running:
     goals: Goals
     optimizer: Optimizer
     ask: Callable[[], Trial]
-    evaluate: Callable[[Trial, Callable[..., Any]], Outcome]
+    _evaluate: Callable[[Trial, Callable[..., Any], str], Outcome]
     _finish: Callable[..., Trial]
 
     def step(self, objective: Callable[..., Any]) -> Trial:
@@ -74,7 +74,7 @@ class Running:
         """
         self._check_objective(objective, "Study.step")
         trial = self.ask()
-        return self._finish(trial, *self.evaluate(trial, objective))
+        return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
 
     def run(self, objective: Callable[..., Any], n_trials: int | None = None,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, timeout: float | None = None,

@@ -178,16 +178,20 @@ class Steering:
         objective : callable
             ``objective(params)``, as for :meth:`step`.
         """
+        return self._evaluate(trial, objective, "Study.evaluate")
+
+    def _evaluate(self, trial: Trial | int, objective: Callable[..., Any], owner: str) -> Outcome:
+        """:meth:`evaluate`, its errors naming ``owner``: what the person called (``Study.step`` too)."""
         # Checked before anything runs: a number, a trial of another study or one already told was
         # Python's AttributeError or an outcome nobody could tell; a non-callable, a FAILED outcome.
-        number = self._number(trial, "Study.evaluate")
+        number = self._number(trial, owner)
         trial = self._state.trials[number]
         if trial.state is not TrialState.RUNNING:
             raise TrialStateError(f"Trial {number} is {trial.state.value}; only a RUNNING trial is evaluated.")
         if not callable(objective):
-            raise fail("objective", "Study.evaluate", "a callable objective(params) -> float", objective)
+            raise fail("objective", owner, "a callable objective(params) -> float", objective)
         try:
-            check_budget_keyword(objective, trial.budget, "Study.step", self.optimizer.name)
+            check_budget_keyword(objective, trial.budget, owner, self.optimizer.name)
         except InvalidParameterError:
             self._finish(trial, TrialState.FAILED, None, {"error": cannot_run_at(trial.budget)})
             raise

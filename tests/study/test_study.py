@@ -365,7 +365,8 @@ def test_a_trial_without_a_budget_refuses_an_objective_that_needs_one_where_it_i
     """``Study.evaluate`` (what ``simulate_workers`` calls for each job) checks each trial: the
     first one FAILED with the reason and raises, rather than every trial failing alike."""
     study = Study(SPACE, "random", seed=0)
-    with pytest.raises(InvalidParameterError, match=re.escape(NEEDS_BUDGET.format(owner="Study.step",
+    # It named Study.step, which the person had not called.
+    with pytest.raises(InvalidParameterError, match=re.escape(NEEDS_BUDGET.format(owner="Study.evaluate",
                                                                                   objective=needs_budget))):
         study.evaluate(study.ask(), needs_budget)
     assert study.trials[0].state is TrialState.FAILED and study.trials[0].error == "the objective cannot run at " \
