@@ -206,8 +206,8 @@ def next_journal(path: str | os.PathLike[str] | None) -> str | None:
     number: ``tuning-2024.jsonl`` -> ``tuning-2024-2.jsonl``)."""
     if path is None:
         return None
-    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():  # True, b"x": Python's TypeError
-        raise fail("path", "next_journal", "a journal's path (a non-empty str or os.PathLike), or None", path)
+    # As a journal's path is checked (True and b"x" were Python's TypeError; "\0" gave a path no file can have).
+    check_path(path, "path", "next_journal")
     stem, suffix = os.path.splitext(os.fspath(path))
     base = re.sub(r"-\d+$", "", stem)
     if base != stem and os.path.exists(base + suffix):

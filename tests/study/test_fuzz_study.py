@@ -247,8 +247,9 @@ def test_a_call_of_the_study_room_works_or_refuses_naming_itself(case, value):
     (lambda: remap_study(fresh(), OTHER, trials=GA.trials[:1]), "`trials` of remap_study must be a trial of this "
                                                                 "study; got Trial(number=0"),
     (lambda: fork_study(None, 0), "`study` of fork_study must be an interactive_hpo Study; got None."),
-    (lambda: next_journal(b"study.jsonl"), "`path` of next_journal must be a journal's path (a non-empty str or "
-                                           "os.PathLike), or None; got b'study.jsonl'."),
+    (lambda: next_journal(b"study.jsonl"), "`path` of next_journal must be a file path (a non-empty str or "
+                                           "os.PathLike); got b'study.jsonl'."),
+    (lambda: next_journal("study\0.jsonl"), "`path` of next_journal must be a file path without a NUL character"),
     (lambda: curves.learning_curves(GA.trials), "`study` of learning_curves must be an interactive_hpo Study"),
     (lambda: curves.budget_trace(fresh(), "full"), "`full_budget` of budget_trace must be a finite real number in "
                                                    "(0.0, inf); got 'full'."),
