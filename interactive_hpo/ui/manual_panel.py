@@ -6,6 +6,7 @@ elsewhere ("Record with these values"), and the scoreboard counts whose trials a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -141,6 +142,9 @@ class ManualPanel:
         """What "Record with these values" does: the form's params and the values typed."""
         params = self.space.complete({name: field.value for name, field in self.fields.items()})
         values = [float(field.value) for field in self.value_fields.values()]
+        for name, value in zip(self.value_fields, values, strict=True):
+            if not math.isfinite(value):  # the Lab's add_manual refuses it; a callback of your own got the NaN
+                raise fail(name, "ManualPanel", "a finite number typed in its field", value)
         for callback in self._record_callbacks:
             callback(params, values)
         return params, values

@@ -347,3 +347,15 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_a_value_typed_that_is_not_finite_is_refused_before_your_callback():
+    # A standalone form passed NaN to its callback (the Lab's add_manual refused it later).
+    recorded = []
+    form = ManualPanel(SPACE, goals=MULTI.goals)
+    form.on_record(lambda params, values: recorded.append(values))
+    name = MULTI.goals.names[1]
+    form.value_fields[name].value = float("nan")
+    with pytest.raises(InvalidParameterError, match=re.escape(f"`{name}` of ManualPanel must be a finite number")):
+        form.submit_values()
+    assert recorded == []
