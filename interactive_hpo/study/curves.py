@@ -135,6 +135,11 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
         one, else 1.0.
     """
     _check_study(study, "budget_trace")
+    if study.goals.multi:  # its best values were NaN throughout: a trial of several objectives has no one value
+        raise fail("study", "budget_trace", "a study of one objective",
+                   f"{study.goals.n} objectives ({study.goals.describe()})",
+                   hint="The best value against budget spent is one objective's; learning_curves(study) "
+                        "and the trials' values work for several.")
     if full_budget is None:
         full_budget = study.optimizer.max_budget if isinstance(study.optimizer, Scheduler) else 1.0
     else:  # a str was Python's TypeError at the first trial; 0, NaN or a negative one drew nonsense

@@ -272,6 +272,10 @@ def test_the_best_of_several_objectives_is_refused_in_the_name_read():
         with pytest.raises(InvalidParameterError, match=re.escape(f"`study` of Study.{name} must be a study of one "
                                                                   "objective; got '2 objectives")):
             getattr(study, name)
+    # (*) budget_trace's best values were NaN throughout.
+    with pytest.raises(InvalidParameterError, match=re.escape("`study` of budget_trace must be a study of one "
+                                                              "objective; got '2 objectives")):
+        curves.budget_trace(study)
 
 
 def test_a_finished_trial_is_not_evaluated_again():
