@@ -54,6 +54,9 @@ class DaskReports:
     """Report queues on a Dask cluster's scheduler, named after the run's ``token``: one inbox,
     and one answer queue per trial (see :mod:`.reports`)."""
 
+    #: Seconds between two looks at the inbox: a report waits about half of it, plus the trips to the scheduler.
+    POLL = 0.002
+
     def __init__(self, client: Any, token: str):
         self._client, self._token = client, token
         self._inbox = Queue(f"{token}-reports", client=client)
@@ -65,11 +68,10 @@ class DaskReports:
 
     def received(self, timeout: float) -> list[list[Any]]:
         # Polled rather than waited on: a get that times out is logged by the scheduler as an
-        # error, with a traceback, every time.
-        received = self._inbox.get(batch=True)
-        if not received and timeout > 0:
-            time.sleep(timeout)
-            received = self._inbox.get(batch=True)
+        # error, with a traceback, every time. Every POLL seconds, as a worker waits for the answer.
+        end = time.monotonic() + timeout
+        while not (received := self._inbox.get(batch=True)) and time.monotonic() < end:
+            time.sleep(min(self.POLL, max(end - time.monotonic(), 0.0)))
         return received
 
     def answer(self, number: int, answer: list[str]) -> None:
