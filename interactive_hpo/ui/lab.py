@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import html
+import math
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -39,7 +41,11 @@ from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
 
-__all__ = ["Lab"]
+__all__ = ["CURVES_EVERY", "Lab"]
+
+#: Seconds between two redraws of the learning curves while trials report: each report redrew
+#: the whole Lab (40 ms, model included), and a run's workers waited for it.
+CURVES_EVERY = 0.25
 
 TABS = ("Model", "History", "Importance", "Your trials", "Optimizer", "Search space")
 
@@ -116,6 +122,7 @@ class Lab:
         self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers,
                                         trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         self._task: asyncio.Task | None = None
+        self._curves_drawn = -math.inf  # when a report last redrew the learning curves (time.monotonic)
         self._build_controls()
         self.optimizer_panel = OptimizerPanel(self.errors, offered=lambda: lab_goals.optimizer_names(self.study.goals))
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
@@ -328,6 +335,12 @@ class Lab:
     def _changed(self, event: LabEvent) -> None:
         if event is LabEvent.RUNNING:  # trials started or finished on the workers: only the status line changes
             self._show_status()
+            return
+        if event is LabEvent.REPORTED:  # a learning curve grew: nothing else changes until its trial ends
+            self._show_status()
+            if time.monotonic() - self._curves_drawn >= CURVES_EVERY:  # the trial's end redraws them all
+                self.fidelity_panel.update(fidelity_records(self.study))
+                self._curves_drawn = time.monotonic()
             return
         if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.population_panel.reset()  # individual ids restart with a new optimizer

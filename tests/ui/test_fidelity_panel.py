@@ -78,6 +78,22 @@ def test_a_pruned_study_shows_learning_curves_without_scheduler_controls():
     assert panel.curve_ax.get_xlabel() == "step" and len(panel.curve_ax.lines) >= 6
 
 
+def test_a_report_redraws_the_learning_curves_at_most_every_so_often_and_never_the_model():
+    # Each report redrew the whole Lab, the model included: 40 ms a report, while the objective
+    # (or, in a parallel run, every worker that reported) waited.
+    study = Study(LINE, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=10))  # none pruned
+    lab = Lab(study, curve)
+    drawn = {"model": 0, "curves": 0}
+    for name, panel in (("model", lab.surrogate_panel), ("curves", lab.fidelity_panel)):
+        update = panel.update
+        panel.update = lambda *args, name=name, update=update, **kwargs: drawn.__setitem__(name, drawn[name] + 1) \
+            or update(*args, **kwargs)
+    lab.run(3)
+    reports = sum(len(t.intermediate_values) for t in study.trials)
+    assert reports == 24 and drawn["model"] <= 4 and drawn["curves"] < reports
+    assert len(lab.fidelity_panel.curve_ax.lines) >= 3  # the trials' ends drew every curve whole
+
+
 def test_the_panel_is_hidden_for_optimizers_without_budgets_and_appears_after_a_switch():
     objective = MultiFidelity(Branin())
     lab = Lab(objective, optimizer="random", seed=0)
