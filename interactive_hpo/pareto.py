@@ -247,7 +247,23 @@ def hypervolume(losses: Any, reference: Any) -> float:
     losses = _losses(losses, "hypervolume", min_objectives=2)
     reference = _reference(reference, losses.shape[1], "hypervolume")
     inside = losses[(losses < reference).all(axis=1)]
+    _check_box(inside, reference, "hypervolume")
     return _volume(inside[_front_mask(inside)], reference)
+
+
+def _check_box(inside: np.ndarray, reference: np.ndarray, owner: str) -> None:
+    """Refuse a ``reference`` whose box over the points ``inside`` it, shape (n, m), has no
+    finite volume: a reference of 1e308 typed in the Pareto tab gave a hypervolume of inf,
+    with numpy's overflow warning."""
+    if len(inside) == 0:
+        return
+    spans = reference - inside.min(axis=0)
+    with np.errstate(over="ignore"):
+        volume = np.prod(spans)
+    if not np.isfinite(volume):
+        raise fail("reference", owner, "a point whose box over the losses below it has a finite volume",
+                   reference.tolist(), hint=f"The box spans {spans.tolist()}, a volume past the largest float; "
+                                            "a reference nearer the losses measures the same front.")
 
 
 def _volume(points: np.ndarray, reference: np.ndarray) -> float:
@@ -312,6 +328,7 @@ def hypervolume_history(losses: Any, reference: Any) -> np.ndarray:
     """
     losses = _losses(losses, "hypervolume_history", min_objectives=2, nan_rows=True)
     reference = _reference(reference, losses.shape[1], "hypervolume_history")
+    _check_box(losses[(losses < reference).all(axis=1)], reference, "hypervolume_history")
     history = np.zeros(len(losses))
     front = np.empty((0, losses.shape[1]))
     volume = 0.0

@@ -256,6 +256,10 @@ BAD = [
     (hypervolume, ([[1, 2]], [3, 4, 5]), "`reference` of hypervolume must be a sequence of 2 finite numbers, one "
                                          "per objective; got [3, 4, 5]."),
     (hypervolume, ([[1, 2]], [3, NAN]), "`reference` of hypervolume must be a sequence of 2 finite numbers"),
+    # A box past the largest float: the hypervolume was inf, with numpy's overflow warning.
+    (hypervolume, ([[1, 2]], [1e308, 1e308]), "`reference` of hypervolume must be a point whose box over the losses "
+                                              "below it has a finite volume; got [1e+308, 1e+308]. The box spans"),
+    (hypervolume_history, ([[1, 2]], [1e308, 1e308]), "`reference` of hypervolume_history must be a point whose box"),
     (hypervolume_history, ([[1, NAN]], [3, 3]), "`losses` of hypervolume_history " + LOSSES_RULE.format(2)
                                                 + " (or rows of NaN for failed trials); got [[1, nan]]. Row 0 is"),
     (reference_point, ([[1, 2]], 0.0), "`margin` of reference_point must be a finite real number in (0.0, inf); "

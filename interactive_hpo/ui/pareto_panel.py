@@ -33,6 +33,7 @@ import numpy as np
 
 from .._validation import check_int, fail, is_int
 from ..direction import Direction
+from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..pareto import MIN_SPAN
 from ..plots._axes import integer_ticks, wipe
@@ -224,6 +225,11 @@ class ParetoPanel:
         if point.shape != (self.goals.n,) or not np.isfinite(point).all():
             raise fail("reference", "ParetoPanel.set_reference", f"{self.goals.n} finite numbers, one per "
                        f"objective {list(self.goals.names)}", reference)
+        try:  # measured as the figure will measure it: 1e308 was taken, and every redraw then failed
+            pareto_info(self.values, self.directions, self.feasible, reference=point, names=self.goals.names)
+        except InvalidParameterError as error:
+            raise fail("reference", "ParetoPanel.set_reference", "a point whose box over the trials has a finite "
+                       "volume", reference, hint="A reference nearer the trials measures the same front.") from error
         self._fix(point, origin)
 
     def infer_reference(self) -> None:

@@ -327,6 +327,9 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
     (lambda: ParetoPanel(MULTI.goals, reference_after=0), "`reference_after` of ParetoPanel must be an int in "
                                                           "[1, inf); got 0."),  # (*) never inferred one
     (lambda: ParetoPanel(MULTI.goals, errors=[]), "`errors` of ParetoPanel must be an ErrorLog or None; got []."),
+    # (*) Taken: every redraw then failed (a hypervolume of inf before that).
+    (lambda: ParetoPanel(MULTI.goals).update(MULTI.trials).set_reference([1e308, 1e308]),
+     "`reference` of ParetoPanel.set_reference must be a point whose box over the trials has a finite volume"),
     (lambda: POPULATION.update(GA.optimizer.population(), ("z",)), "`pair` of PopulationPanel.update must be one or "
                                                                    "two distinct names among ['x', 'n', 'c']; got "
                                                                    "('z',)."),
