@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState
-from .reports import LocalReports, Reports, refusal, verdict
+from .reports import LocalReports, Reports, held_interrupt, refusal, verdict
 from .settings import RunSettings, as_executor, is_dask_client, process_pool
 from .worker import evaluate_remote, release, serialize
 
@@ -117,6 +117,12 @@ class ParallelRunner:
         self._take_back: Callable[[], None] = lambda: None
         self._reports: Reports | None = None
         self._attempts: dict[int, str] = {}  # each trial's first attempt to report (see _answer_reports)
+        # Reports taken from the queue but not answered yet, and the one being recorded: a Ctrl-C
+        # while the study records one (its pruner is the person's code) leaves them here, and
+        # they are answered when the runner waits again (drain), rather than lost with a worker
+        # waiting for its answer for ever.
+        self._unanswered: list[list[Any]] = []
+        self._answering: list[Any] | None = None
         try:
             if accepts_keyword(objective, "report"):
                 self._reports = self._open_reports(executor)
@@ -170,13 +176,22 @@ class ParallelRunner:
             except ValueError:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": cannot_run_at(trial.budget)})
                 raise
-            try:
-                future = self._submit(trial)
-            except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
+            except BaseException as error:  # a Ctrl-C here left the trial RUNNING, known to nobody
                 self.study.tell(trial, state="FAILED", user_attrs={"error": f"not submitted: {type(error).__name__}"})
                 raise
-            self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
-            self.started += 1
+            submitted = False
+            try:
+                # Held from submit until it is known as running: a Ctrl-C between them left a
+                # submitted trial RUNNING for good (nobody waited for its result).
+                with held_interrupt():
+                    future = self._submit(trial)
+                    self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
+                    self.started, submitted = self.started + 1, True
+            except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
+                if not submitted:  # a held Ctrl-C comes after: the trial runs, and is waited for or cancelled
+                    self.study.tell(trial, state="FAILED",
+                                    user_attrs={"error": f"not submitted: {type(error).__name__}"})
+                raise
 
     def _submit(self, trial: Trial) -> Any:
         report = None if self._reports is None else self._reports.reporter(trial.number)
@@ -223,26 +238,42 @@ class ParallelRunner:
         end = None if timeout is None else time.monotonic() + timeout
         while True:
             left = REPORT_POLL if end is None else min(REPORT_POLL, end - time.monotonic())
-            self._answer_reports(reports, reports.received(max(left, 0.0)))
+            with held_interrupt():  # a Ctrl-C within a queue's call lost a report (see held_interrupt)
+                self._unanswered += reports.received(max(left, 0.0))
+            self._answer_reports(reports)
             if any(future.done() for future in futures) or (end is not None and time.monotonic() >= end):
                 return
 
-    def _answer_reports(self, reports: Reports, received: list[list[Any]]) -> None:
-        """Record each report in the study (which asks its pruner) and send the worker the answer.
+    def _answer_reports(self, reports: Reports) -> None:
+        """Answer each report received, in order; one is taken off the list only once answered."""
+        while self._unanswered:
+            report = self._unanswered[0]
+            answer = self._answer(report)
+            with held_interrupt():
+                reports.answer(report[0], answer)
+                del self._unanswered[0]
+                self._answering = None
+
+    def _answer(self, report: list[Any]) -> list[str]:
+        """Record a report in the study (which asks its pruner); the answer for the worker.
 
         Dask runs a lost worker's task again; that attempt reports the steps the first one
         reported again: those are answered as the study stands (the first values stay in the
-        journal), and only the steps new to the trial are recorded."""
-        for number, value, step, attempt in received:
-            first = self._attempts.setdefault(number, attempt)
-            try:
-                if attempt != first and step in self.study.trials[number].intermediate_values:
-                    answer = verdict(self.study.trials[number].state is not TrialState.RUNNING, number, step)
-                else:
-                    answer = verdict(self.study.report(number, value, step), number, step)
-            except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially
-                answer = refusal(error)
-            reports.answer(number, answer)
+        journal), and only the steps new to the trial are recorded. So is a report whose
+        recording a Ctrl-C cut short after the study had taken it."""
+        number, value, step, attempt = report
+        first = self._attempts.setdefault(number, attempt)
+        again = attempt != first or report is self._answering
+        try:
+            if not (again and step in self.study.trials[number].intermediate_values):
+                self._answering = report
+                return verdict(self.study.report(number, value, step), number, step)
+        except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially
+            # ... unless the study had taken it after all (a Ctrl-C cut its journaling short: it
+            # caught up with its own line, and refused the step as reported twice).
+            if not (again and step in self.study.trials[number].intermediate_values):
+                return refusal(error)
+        return verdict(self.study.trials[number].state is not TrialState.RUNNING, number, step)
 
     def _tell(self, running: _Running) -> Trial:
         try:
@@ -310,19 +341,31 @@ class ParallelRunner:
             return self.drain(cancel=True)
 
     def close(self, reason: str = "cancelled: the run ended") -> None:
-        """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created."""
-        self.drain(cancel=True, reason=reason)
-        if self._owns_pool:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        self._let_go()
+        """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created.
+
+        What the run started is let go of even when cancelling fails: the report queues' server
+        kept running, and a worker thread waiting for its answer kept ``with ThreadPoolExecutor``
+        from ever ending."""
+        try:
+            self.drain(cancel=True, reason=reason)
+        finally:
+            try:
+                if self._owns_pool:
+                    self._executor.shutdown(wait=False, cancel_futures=True)
+            finally:
+                self._let_go()
 
     def _let_go(self) -> None:
         """Let go of what the run started besides its pool: the report queues, the objective sent
         to a Dask cluster, and the objective :func:`serialize` registered."""
-        if self._reports is not None:
-            self._reports.close()
-        self._take_back()
-        release(self._key, self.objective)
+        try:
+            if self._reports is not None:
+                self._reports.close()
+        finally:
+            try:
+                self._take_back()
+            finally:
+                release(self._key, self.objective)
 
 
 def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | None,

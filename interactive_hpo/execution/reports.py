@@ -18,10 +18,15 @@ lists of numbers and text (what Dask's queues carry).
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import math
 import multiprocessing
 import queue
+import signal
+import threading
 import uuid
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from .. import exceptions
@@ -29,7 +34,7 @@ from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, TrialPruned
 from ..trial import check_step
 
-__all__ = ["ENDED", "LocalReports", "RemoteReport", "Reports", "refusal", "verdict"]
+__all__ = ["ENDED", "LocalReports", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
 
 #: The answer every trial still waiting gets when its run ends.
 ENDED = ["error", "TrialStateError", "the run ended before this report was answered"]
@@ -43,7 +48,36 @@ def verdict(prune: bool, number: int, step: float) -> list[str]:
 def refusal(error: Exception) -> list[str]:
     """The answer to a report the study refused (a step reported twice, a trial no longer running,
     a pruner that raised): the worker raises the same error, so the trial fails as it would serially."""
-    return ["error", type(error).__name__, str(error)]
+    try:
+        message = str(error)
+    except Exception as failure:  # noqa: BLE001 - the worker waits for an answer whatever the error
+        message = f"<its message could not be shown: str() raised {type(failure).__name__}>"
+    return ["error", type(error).__name__, message]
+
+
+@contextlib.contextmanager
+def held_interrupt() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) back while the block runs, then raise it as it would have been.
+
+    A multiprocessing manager's proxy (and a Dask queue) sends a request and reads its reply: a
+    KeyboardInterrupt between the two lost the report the server had already taken from the
+    inbox, and left the reply unread on the connection, so that the next call read the previous
+    call's reply (a ``put`` raised ``queue.Empty``, a ``get`` returned None; the run then failed
+    with a TypeError, trials left RUNNING, and a worker waited for its answer for ever). Only the
+    main thread receives signals; elsewhere, or when SIGINT is not handled in Python, nothing is held.
+    """
+    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if not callable(previous):  # another thread, SIG_IGN, SIG_DFL, or a handler not installed from Python
+        yield
+        return
+    held: list[Any] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            previous(*held[0])  # KeyboardInterrupt, with the default handler
 
 
 class RemoteReport:
@@ -85,10 +119,23 @@ class RemoteReport:
         if kind == "prune":
             raise TrialPruned(message)
         if kind == "error":
-            raised = getattr(exceptions, error, None)
-            if isinstance(raised, type) and issubclass(raised, HPOError):
-                raise raised(message)
-            raise HPOError(f"{error}: {message}")
+            raise _as_raised(error, message)
+
+
+def _as_raised(name: str, message: str) -> Exception:
+    """The error the study's ``name: message`` stands for, on the worker: the package's own, or one
+    of that name (a builtin's subclass when there is one: a custom pruner's ZeroDivisionError), so
+    that the trial's error text is a serial run's ("ZeroDivisionError: ...", not "HPOError: ...")."""
+    raised = getattr(exceptions, name, None)
+    if isinstance(raised, type) and issubclass(raised, HPOError):
+        return raised(message)
+    base = getattr(builtins, name, None)
+    if not (isinstance(base, type) and issubclass(base, Exception)):
+        base = HPOError
+    named = name if name.isidentifier() else "HPOError"
+    with contextlib.suppress(Exception):  # a builtin that takes other arguments (UnicodeDecodeError)
+        return type(named, (base,), {"__str__": lambda self: message})(message)
+    return type(named, (HPOError,), {"__str__": lambda self: message})(message)
 
 
 class Reports(Protocol):
@@ -136,6 +183,9 @@ class LocalReports:
         self._answers[number].put(answer)
 
     def close(self) -> None:
-        for answers in self._answers.values():
-            answers.put(ENDED)
-        self._manager.shutdown()  # a worker still waiting gets an EOFError: its report raises
+        try:
+            with contextlib.suppress(Exception):  # a manager that died has no queues left to answer
+                for answers in self._answers.values():
+                    answers.put(ENDED)
+        finally:
+            self._manager.shutdown()  # a worker still waiting gets an EOFError: its report raises

@@ -1,0 +1,169 @@
+"""Reports in parallel runs when things go wrong: Ctrl-C, a failing pruner, a failing journal.
+
+The happy paths (pruning as serially, on processes, threads and Dask) are in test_parallel.py.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from interactive_hpo import Float, SearchSpace, Study, TrialState
+from interactive_hpo.study.pruning import MedianStoppingRule
+
+SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
+
+
+def three_reports(params, report):
+    for step in range(3):
+        report(params["x"], step)
+    return params["x"]
+
+
+def ctrl_c():
+    """What pressing Ctrl-C does to the study's process: SIGINT, a KeyboardInterrupt in its main thread."""
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def check_resumable(study, path):
+    assert all(t.state is not TrialState.RUNNING for t in study.trials)
+    resumed = Study.load(path)
+    assert [(t.state, t.intermediate_values) for t in resumed.trials] == \
+        [(t.state, t.intermediate_values) for t in study.trials]
+
+
+def interrupts_while_the_study_polls(params, report):
+    """On a thread of the study's process: reports, presses Ctrl-C while the study waits for reports
+    (inside a call to the report queues' server), then reports again."""
+    report(0.0, 0)
+    if params["x"] < 0:
+        time.sleep(0.1)
+        ctrl_c()
+    time.sleep(0.2)
+    report(1.0, 1)
+    return params["x"]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("on_interrupt", ["wait", "cancel"])
+def test_ctrl_c_while_the_study_waits_for_reports_keeps_its_queues_in_step(tmp_path, on_interrupt):
+    # Before: the interrupt cut a call to the manager between its request and its reply; the next
+    # call read that stale reply, so the run ended in queue.Empty or a TypeError instead of the
+    # KeyboardInterrupt, trials stayed RUNNING, and a worker could wait for its answer for ever.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=1, storage=path)  # its first trial has x < 0, its second x > 0
+    with pytest.raises(KeyboardInterrupt), ThreadPoolExecutor(2) as pool:
+        study.run(interrupts_while_the_study_polls, 4, executor=pool, on_interrupt=on_interrupt)
+    assert study.trials[0].params["x"] < 0 and len(study.trials) == 2  # nothing was asked after the interrupt
+    if on_interrupt == "wait":
+        assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
+        assert all(t.intermediate_values == {0: 0.0, 1: 1.0} for t in study.trials)
+    else:
+        assert {t.user_attrs.get("error") for t in study.trials} == {"interrupted by the user (KeyboardInterrupt)"}
+    check_resumable(study, path)
+    assert multiprocessing.active_children() == []  # the queues' server is gone
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_in_the_pruner_leaves_no_report_unanswered(tmp_path, monkeypatch):
+    # Ctrl-C while the pruner decides (a person's code, which the study does not hold an interrupt
+    # back from). Before: the reports taken from the queue with the interrupted one were dropped;
+    # their workers waited for an answer for ever, and so did on_interrupt="wait".
+    calls = []
+    decide = MedianStoppingRule.decide
+
+    def interrupted_at_the_third(self, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return decide(self, *args)
+
+    monkeypatch.setattr(MedianStoppingRule, "decide", interrupted_at_the_third)
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=0))
+    with pytest.raises(KeyboardInterrupt), ThreadPoolExecutor(2) as pool:
+        study.run(three_reports, 6, executor=pool, on_interrupt="wait")
+    assert len(calls) > 3  # the interrupted report was decided again, and answered
+    assert {t.state for t in study.trials} <= {TrialState.COMPLETE, TrialState.PRUNED}
+    check_resumable(study, path)
+
+
+class Ctrl_C_OnSubmit(ThreadPoolExecutor):  # noqa: N801
+    """An executor during whose submit the person presses Ctrl-C (once the task is on its way)."""
+
+    pressed = False
+
+    def submit(self, *args, **kwargs):
+        future = super().submit(*args, **kwargs)
+        if not self.pressed:
+            self.pressed = True
+            ctrl_c()
+        return future
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_as_a_trial_is_submitted_neither_loses_nor_misreports_it(tmp_path):
+    # Before: the submitted trial was told FAILED ("not submitted") while it ran, or stayed RUNNING.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    with pytest.raises(KeyboardInterrupt), Ctrl_C_OnSubmit(2) as pool:
+        study.run(three_reports, 4, executor=pool, on_interrupt="wait")
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE]
+    check_resumable(study, path)
+
+
+class BrokenPruner(MedianStoppingRule):
+    def decide(self, trial, step, trials, direction):
+        raise ZeroDivisionError("the pruner divided by zero")
+
+
+class PrunerError(Exception):
+    pass
+
+
+class CustomBrokenPruner(MedianStoppingRule):
+    def decide(self, trial, step, trials, direction):
+        raise PrunerError("no rule for this")
+
+
+@pytest.mark.parametrize("pruner", [BrokenPruner, CustomBrokenPruner])
+def test_a_pruner_that_raises_fails_the_trial_with_the_serial_error(pruner):
+    # Before: "HPOError: ZeroDivisionError: the pruner divided by zero" in parallel.
+    serial, parallel = Study(SPACE, seed=0, pruner=pruner()), Study(SPACE, seed=0, pruner=pruner())
+    serial.run(three_reports, 1)
+    with ThreadPoolExecutor(2) as pool:
+        parallel.run(three_reports, 1, executor=pool)
+    assert parallel.trials[0].state is TrialState.FAILED
+    assert parallel.trials[0].error == serial.trials[0].error
+    assert serial.trials[0].error in ("ZeroDivisionError: the pruner divided by zero", "PrunerError: no rule for this")
+
+
+def finishes_late(params, report):
+    report(0.0, 0)
+    if params["x"] > 0:
+        time.sleep(0.3)
+    return params["x"]
+
+
+def test_a_run_whose_cancelling_fails_still_stops_its_report_queues(monkeypatch):
+    # Before: a write that failed while the run cancelled its trials (a full disk) skipped the rest
+    # of the cleanup: the queues' server process stayed, and workers still reporting waited for ever.
+    study = Study(SPACE, "random", seed=1)  # its first trial has x < 0, its second x > 0
+    tell = study.tell
+
+    def stop(study, trial):
+        def tell_fails(trial, *args, **kwargs):
+            raise OSError("no space left on device")
+
+        monkeypatch.setattr(study, "tell", tell_fails)
+        raise RuntimeError("the callback failed")
+
+    with pytest.raises(OSError, match="no space left"), ThreadPoolExecutor(2) as pool:
+        study.run(finishes_late, 2, executor=pool, callbacks=[stop])
+    assert multiprocessing.active_children() == []
+    assert study.trials[0].state is TrialState.COMPLETE and tell is not study.tell
