@@ -87,6 +87,7 @@ def _check_timeout(trial_timeout: Any, owner: str) -> float:
 
 
 def is_dask_client(executor: Any) -> bool:
+    """Whether ``executor`` is a ``dask.distributed.Client`` (told by its methods: dask is not imported)."""
     return hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
 
 
