@@ -22,17 +22,20 @@ import builtins
 import contextlib
 import math
 import multiprocessing
+import os
 import queue
 import signal
 import threading
 import uuid
 from collections.abc import Iterator
+from multiprocessing.managers import SyncManager
 from typing import Any, Protocol
 
 from .. import exceptions
 from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, TrialPruned
 from ..trial import check_step
+from .worker import end_with
 
 __all__ = ["ENDED", "LocalReports", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
 
@@ -162,7 +165,8 @@ class LocalReports:
     def __init__(self) -> None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        self._manager = context.Manager()
+        self._manager = SyncManager(ctx=context)
+        self._manager.start(initializer=end_with, initargs=(os.getpid(),))  # it ends with this process
         self._inbox = self._manager.Queue()
         self._answers: dict[int, Any] = {}
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, is_int
-from .worker import keep_blob
+from .worker import start_worker
 
 __all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "is_dask_client", "process_pool"]
 
@@ -116,7 +117,9 @@ def as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
 def process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecutor:
     """Local worker processes started by a fork server (spawned where there is none): forking a
     process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child.
-    Each process is given the objective's bytes once, when it starts, under ``token``; trials carry the token."""
+    Each process is given the objective's bytes once, when it starts, under ``token`` (trials carry
+    the token), and ends when this process is gone (:func:`~.worker.start_worker`)."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(n_workers, mp_context=context, initializer=keep_blob, initargs=(token, blob))
+    return cf.ProcessPoolExecutor(n_workers, mp_context=context, initializer=start_worker,
+                                  initargs=(token, blob, os.getpid()))

@@ -17,14 +17,17 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._validation import describe_error, fail
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
-from .reports import RemoteReport
 
-__all__ = ["evaluate_remote", "forget_blob", "keep_blob", "release", "serialize"]
+if TYPE_CHECKING:
+    from .reports import RemoteReport
+
+__all__ = ["WATCH_EVERY", "end_with", "evaluate_remote", "forget_blob", "keep_blob", "release", "serialize",
+           "start_worker"]
 
 #: Objectives already unpickled in this worker process, by the hash of their bytes; in the process
 #: that runs the study, the objective of each run in progress (see :func:`serialize`).
@@ -33,12 +36,39 @@ _OBJECTIVES: dict[str, Callable[..., Any]] = {}
 #: each trial: by the pool the study started (its initializer) or a Dask worker plugin (see
 #: :mod:`.dask_cluster`); dropped once loaded, or when the run ends.
 _BLOBS: dict[str, bytes] = {}
+#: Seconds between two looks, in a process a run started, at whether the study's process is there.
+WATCH_EVERY = 0.5
 
 
 def keep_blob(token: str, blob: bytes) -> None:
     """Keep the objective's bytes in this worker process under ``token``, where :func:`evaluate_remote`
     finds them when a task names them instead of carrying them."""
     _BLOBS[token] = blob
+
+
+def end_with(pid: int) -> None:
+    """In a process the study started for a run (a pool's worker, the report queues' server):
+    exit once the study's process ``pid`` is gone. After a kill -9 of the study (a kernel killed
+    for its memory) they ran on for good: an objective computing, holding its data."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_EVERY)
+            try:
+                os.kill(pid, 0)  # signal 0: only asks whether the process is there
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process has its number now: the study's is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="interactive_hpo-watch").start()
+
+
+def start_worker(token: str, blob: bytes, pid: int) -> None:
+    """The initializer of a process of a pool the study starts: the objective's bytes
+    (:func:`keep_blob`), and an end with the study's process ``pid`` (:func:`end_with`)."""
+    keep_blob(token, blob)
+    end_with(pid)
 
 
 def forget_blob(token: str) -> None:

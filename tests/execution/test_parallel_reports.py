@@ -8,6 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -167,3 +169,40 @@ def test_a_run_whose_cancelling_fails_still_stops_its_report_queues(monkeypatch)
         study.run(finishes_late, 2, executor=pool, callbacks=[stop])
     assert multiprocessing.active_children() == []
     assert study.trials[0].state is TrialState.COMPLETE and tell is not study.tell
+
+
+KILLED_STUDY = """
+import time
+from interactive_hpo import Float, SearchSpace, Study
+
+def train(params, report):
+    for step in range(10**6):
+        time.sleep(0.02)
+        report(float(step), step)
+
+if __name__ == "__main__":
+    Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0).run(train, 4, n_workers=2)
+"""
+
+
+def test_what_a_run_started_ends_when_the_study_is_killed(tmp_path):
+    # After a kill -9 of the study (a kernel killed for its memory), the report queues' server and
+    # the pool's workers, waiting for answers or computing, ran on for good.
+    psutil = pytest.importorskip("psutil")
+    script = tmp_path / "study.py"
+    script.write_text(KILLED_STUDY)
+    study = subprocess.Popen([sys.executable, str(script)], env={**os.environ, "PYTHONPATH": os.getcwd()})
+    try:
+        deadline = time.monotonic() + 60
+        started: list = []
+        while time.monotonic() < deadline and len(started) < 4:  # the fork server, the queues' server, 2 workers
+            time.sleep(0.1)
+            started = psutil.Process(study.pid).children(recursive=True)
+        assert len(started) >= 4, started
+    finally:
+        study.kill()
+        study.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [p for p in started if p.is_running() and p.status() != "zombie"]:
+        time.sleep(0.1)
+    assert [p for p in started if p.is_running() and p.status() != "zombie"] == []
