@@ -90,6 +90,14 @@ class Goals:
         """How many objectives."""
         return len(self.directions)
 
+    def single(self, owner: str, hint: str) -> Direction:
+        """The one objective's direction, or the refusal naming ``owner`` (what the person called or
+        read) for a study of several, with ``hint`` saying what serves several."""
+        if self.multi:
+            raise fail("study", owner, "a study of one objective", f"{self.n} objectives ({self.describe()})",
+                       hint=hint)
+        return self.directions[0]
+
     def read(self, result: Any, owner: str) -> tuple[float, ...]:
         """The objective values in ``result``, in the goals' order, as floats (NaN and inf
         kept: a failed component is the caller's to judge).

@@ -19,6 +19,7 @@ from .._validation import check_int, check_one_of, fail
 from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..study import Study
+from ..study.core import check_study
 from ..study.results import loss_of
 from ..trial import TrialState
 from ._checks import MAX_SAMPLES, MAX_SEED
@@ -53,8 +54,7 @@ def trial_data(study: Study, objective: int = 0, step: int | None = None) -> tup
 def _checked(study: Any, objective: Any, step: Any, owner: str) -> tuple[int, int | None]:
     """``objective`` and ``step`` of ``study`` checked, errors naming ``owner`` (the function
     the person called)."""
-    if not isinstance(study, Study):
-        raise fail("study", owner, "a Study", study)
+    check_study(study, owner)
     objective = check_int(objective, "objective", owner, 0, study.goals.n - 1)
     return objective, None if step is None else check_int(step, "step", owner, 0, len(study.trials))
 

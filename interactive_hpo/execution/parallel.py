@@ -177,7 +177,7 @@ class ParallelRunner:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": cannot_run_at(trial.budget)})
                 raise
             except BaseException as error:  # a Ctrl-C here left the trial RUNNING, known to nobody
-                self.study.tell(trial, state="FAILED", user_attrs={"error": f"not submitted: {type(error).__name__}"})
+                self._not_submitted(trial, error)
                 raise
             submitted = False
             try:
@@ -189,9 +189,12 @@ class ParallelRunner:
                     self.started, submitted = self.started + 1, True
             except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
                 if not submitted:  # a held Ctrl-C comes after: the trial runs, and is waited for or cancelled
-                    self.study.tell(trial, state="FAILED",
-                                    user_attrs={"error": f"not submitted: {type(error).__name__}"})
+                    self._not_submitted(trial, error)
                 raise
+
+    def _not_submitted(self, trial: Trial, error: BaseException) -> None:
+        """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING)."""
+        self.study.tell(trial, state="FAILED", user_attrs={"error": f"not submitted: {type(error).__name__}"})
 
     def _submit(self, trial: Trial) -> Any:
         report = None if self._reports is None else self._reports.reporter(trial.number)
@@ -262,17 +265,18 @@ class ParallelRunner:
         journal), and only the steps new to the trial are recorded. So is a report whose
         recording a Ctrl-C cut short after the study had taken it."""
         number, value, step, attempt = report
-        first = self._attempts.setdefault(number, attempt)
-        again = attempt != first or report is self._answering
-        try:
-            if not (again and step in self.study.trials[number].intermediate_values):
-                self._answering = report
+        again = attempt != self._attempts.setdefault(number, attempt) or report is self._answering
+
+        def recorded_before() -> bool:
+            return again and step in self.study.trials[number].intermediate_values
+
+        if not recorded_before():
+            self._answering = report
+            try:
                 return verdict(self.study.report(number, value, step), number, step)
-        except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially
-            # ... unless the study had taken it after all (a Ctrl-C cut its journaling short: it
-            # caught up with its own line, and refused the step as reported twice).
-            if not (again and step in self.study.trials[number].intermediate_values):
-                return refusal(error)
+            except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially ...
+                if not recorded_before():  # ... unless a Ctrl-C cut the journaling of this very report short
+                    return refusal(error)  # (the study caught up with its line and refused the step as twice)
         return verdict(self.study.trials[number].state is not TrialState.RUNNING, number, step)
 
     def _tell(self, running: _Running) -> Trial:

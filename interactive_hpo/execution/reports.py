@@ -21,7 +21,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import math
-import multiprocessing
 import os
 import queue
 import signal
@@ -35,7 +34,7 @@ from .. import exceptions
 from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, TrialPruned
 from ..trial import check_step
-from .worker import end_with
+from .worker import end_with, local_context
 
 __all__ = ["ENDED", "LocalReports", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
 
@@ -163,9 +162,7 @@ class LocalReports:
     process started with the run), whose queues reach processes and threads alike."""
 
     def __init__(self) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        self._manager = SyncManager(ctx=context)
+        self._manager = SyncManager(ctx=local_context())
         self._manager.start(initializer=end_with, initargs=(os.getpid(),))  # it ends with this process
         self._inbox = self._manager.Queue()
         self._answers: dict[int, Any] = {}

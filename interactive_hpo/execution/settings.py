@@ -7,14 +7,13 @@ starts, a Dask client's executor, or any ``concurrent.futures``-style executor).
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from .._compat import executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, is_int
-from .worker import start_worker
+from .worker import local_context, start_worker
 
 __all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "is_dask_client", "process_pool"]
 
@@ -115,11 +114,8 @@ def as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:
 
 
 def process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecutor:
-    """Local worker processes started by a fork server (spawned where there is none): forking a
-    process that already runs threads (torch, BLAS, a Jupyter kernel) can deadlock the child.
-    Each process is given the objective's bytes once, when it starts, under ``token`` (trials carry
-    the token), and ends when this process is gone (:func:`~.worker.start_worker`)."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return cf.ProcessPoolExecutor(n_workers, mp_context=context, initializer=start_worker,
+    """Local worker processes (started as :func:`~.worker.local_context` says). Each is given the
+    objective's bytes once, when it starts, under ``token`` (trials carry the token), and ends when
+    this process is gone (:func:`~.worker.start_worker`)."""
+    return cf.ProcessPoolExecutor(n_workers, mp_context=local_context(), initializer=start_worker,
                                   initargs=(token, blob, os.getpid()))

@@ -24,7 +24,7 @@ from .._validation import as_finite, check_int, check_real, fail, generator_of, 
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.multifidelity.rungs import Job
 from ..outcome import Outcome
-from ..study.core import Study
+from ..study.core import Study, check_study
 from ..trial import Trial
 
 __all__ = ["MAX_SIMULATED_WORKERS", "WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
@@ -225,7 +225,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
               cost: Callable[[Mapping[str, Any], float | None], float] | None,
               seed: int | np.random.Generator | None, owner: str) -> Schedule:
     """:func:`simulate_workers`, its errors naming ``owner``, the function the person called."""
-    _check_study(study, owner)
+    check_study(study, owner)
     n_workers = check_int(n_workers, "n_workers", owner, 1)
     if n_workers > MAX_SIMULATED_WORKERS:
         raise fail("n_workers", owner, f"an int in [1, MAX_SIMULATED_WORKERS = {MAX_SIMULATED_WORKERS:,}]", n_workers,
@@ -304,7 +304,7 @@ def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_worke
     the jobs really are evaluated with ``objective``; ``study`` is untouched. ``owner`` names
     the caller (the Lab's "Lab.simulate") in every error, as the function the person called.
     """
-    _check_study(study, owner)
+    check_study(study, owner)
     optimizer = study.optimizer
     if not isinstance(optimizer, Scheduler):
         raise fail("optimizer", owner, "a multi-fidelity scheduler (halving, hyperband, asha)", optimizer.name,
@@ -320,11 +320,6 @@ def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_worke
         scratch = Study(study.space, name, **study.goals.study_arguments(), seed=seed, optimizer_settings=settings)
         schedules[name] = _simulate(scratch, objective, n_workers, n_jobs, None, None, seed, owner)
     return schedules
-
-
-def _check_study(study: Any, owner: str) -> None:
-    if not isinstance(study, Study):
-        raise fail("study", owner, "an interactive_hpo Study", study)
 
 
 def _check_cost(cost: Any, owner: str) -> None:

@@ -11,6 +11,7 @@ parallel run (asking, telling, lost workers) is :mod:`.parallel`.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import socket
@@ -26,8 +27,8 @@ from ..trial import USER_INTERRUPT, TrialState
 if TYPE_CHECKING:
     from .reports import RemoteReport
 
-__all__ = ["WATCH_EVERY", "end_with", "evaluate_remote", "forget_blob", "keep_blob", "release", "serialize",
-           "start_worker"]
+__all__ = ["WATCH_EVERY", "end_with", "evaluate_remote", "forget_blob", "keep_blob", "local_context", "release",
+           "serialize", "start_worker"]
 
 #: Objectives already unpickled in this worker process, by the hash of their bytes; in the process
 #: that runs the study, the objective of each run in progress (see :func:`serialize`).
@@ -56,12 +57,18 @@ def end_with(pid: int) -> None:
             time.sleep(WATCH_EVERY)
             try:
                 os.kill(pid, 0)  # signal 0: only asks whether the process is there
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # another user's process has its number now: the study's is gone
+            except (ProcessLookupError, PermissionError):  # gone (or another user's process has its number)
                 os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="interactive_hpo-watch").start()
+
+
+def local_context() -> multiprocessing.context.BaseContext:
+    """How the study starts local processes (a pool's workers, the report queues' server): by a
+    fork server, spawned where there is none. Forking a process that already runs threads (torch,
+    BLAS, a Jupyter kernel) can deadlock the child."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def start_worker(token: str, blob: bytes, pid: int) -> None:

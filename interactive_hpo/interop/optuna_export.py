@@ -13,7 +13,7 @@ from typing import Any
 
 from .._validation import fail, warn_user
 from ..goals import Goals
-from ..study.core import Study
+from ..study.core import Study, check_study
 from ..trial import Trial, TrialState
 from .optuna_space import distribution_of
 from .optuna_study import BUDGET_KEY, GENERATION_KEY, SOURCE, SOURCE_KEY, optuna_module
@@ -58,8 +58,7 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     (4, True, 'random')
     """
     optuna = optuna_module("to_optuna")
-    if not isinstance(study, Study):
-        raise fail("study", "to_optuna", "an interactive_hpo Study", study)
+    check_study(study, "to_optuna")
     # Checked here: Optuna keeps a wrong sampler until the first trial, and reports a wrong
     # storage as an AttributeError from deep inside.
     if storage is not None and not isinstance(storage, (str, optuna.storages.BaseStorage)):

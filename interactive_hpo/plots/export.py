@@ -28,7 +28,7 @@ import numpy as np
 
 from .._validation import as_finite, check_real, fail
 from ..exceptions import InvalidParameterError, MissingDependencyError
-from ..study.core import Study
+from ..study.core import Study, check_study
 from ..study.journal import check_path
 from ..trial import TrialState
 from ._axes import integer_ticks
@@ -195,8 +195,7 @@ def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pai
     """The arguments every export shares, checked before any frame is drawn: the file to write
     (a path ending in one of ``suffixes``), the steps, the pair (None: the default) and the
     frames' size in inches."""
-    if not isinstance(study, Study):
-        raise fail("study", owner, "a Study", study)
+    check_study(study, owner)
     out = check_path(path, "path", owner, example="steps" + suffixes[0])
     if out.suffix.lower() not in suffixes:
         raise fail("path", owner, f"a {' or '.join(suffixes)} file name", str(path))

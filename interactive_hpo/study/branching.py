@@ -20,7 +20,7 @@ from ..optimizers.base import Optimizer
 from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
-from .core import Study
+from .core import Study, check_study
 from .journal import Journal, check_path
 from .replay import context_of
 from .warm_start import carried_sources, params_for
@@ -91,8 +91,7 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
 def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: Any, owner: str) -> None:
     """Refuse, naming ``owner``, arguments of :func:`remap_study` and :func:`fork_study` that
     would fail deep inside (Python's errors, or ``Study``'s name) or harm a journal."""
-    if not isinstance(study, Study):
-        raise fail("study", owner, "an interactive_hpo Study", study)
+    check_study(study, owner)
     if optimizer is not None and not isinstance(optimizer, (str, Optimizer)):
         raise fail("optimizer", owner, "a registered optimizer name, an Optimizer or None", optimizer)
     if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):

@@ -36,7 +36,7 @@ from .state import StudyState
 from .steering import Steering
 from .warm_start import SourceRecord, WarmStart
 
-__all__ = ["Study", "StudyEvent"]
+__all__ = ["Study", "StudyEvent", "check_study"]
 
 class Study(Recording, OwnTrials, Steering, Introspection, Running):
     """An optimization run: ask for trials, tell their results, and keep every one.
@@ -146,11 +146,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     def direction(self) -> Direction:
         """Whether lower or higher values are better, for a study of one objective (see
         :attr:`goals` for several)."""
-        if self.goals.multi:
-            raise fail("study", "Study.direction", "a study of one objective",
-                       f"{self.goals.n} objectives ({self.goals.describe()})",
-                       hint="Read study.directions, one per objective.")
-        return self.goals.directions[0]
+        return self.goals.single("Study.direction", hint="Read study.directions, one per objective.")
 
     @property
     def directions(self) -> tuple[Direction, ...]:
@@ -397,3 +393,10 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         return (f"Study({goals}, optimizer={self.optimizer!r}, "
                 f"n_trials={len(self._state.trials)}, storage={self.storage!r})")
 
+
+def check_study(study: Any, owner: str) -> Study:
+    """``study`` when it is a :class:`Study`; the refusal naming ``owner``, the function the person
+    called, otherwise (Python's AttributeError from its first use named nothing)."""
+    if not isinstance(study, Study):
+        raise fail("study", owner, "an interactive_hpo Study", study)
+    return study

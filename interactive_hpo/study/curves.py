@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, is_int
+from .._validation import check_int, check_real, is_int
 from ..optimizers.capabilities import Scheduler
 from ..trial import TrialState
+from .core import check_study
 
 if TYPE_CHECKING:
     from .core import Study
@@ -49,14 +50,6 @@ class Curve:
     numbers: np.ndarray
 
 
-def _check_study(study: Any, owner: str) -> None:
-    """Refuse what is not a Study, naming ``owner`` (Python's AttributeError named none)."""
-    from .core import Study  # core imports the room's modules; a study is known by its class only here
-
-    if not isinstance(study, Study):
-        raise fail("study", owner, "an interactive_hpo Study", study)
-
-
 def _small_int(value: Any) -> bool:
     """Whether ``value`` is an int an int64 array holds: what an optimizer records as a trial's
     ``config``, ``id`` or parent. A person's own attribute of that name (``{"id": "run-7"}``, a
@@ -66,7 +59,7 @@ def _small_int(value: Any) -> bool:
 
 def learning_curves(study: Study) -> list[Curve]:
     """Each trial's reported intermediate values (trials that reported nothing are left out)."""
-    _check_study(study, "learning_curves")
+    check_study(study, "learning_curves")
     curves = []
     for trial in study.trials:
         if trial.intermediate_values:
@@ -84,7 +77,7 @@ def config_curves(study: Study) -> list[Curve]:
     one configuration, ordered by budget, are its curve over budgets. Trials without a
     configuration (an int) are left out.
     """
-    _check_study(study, "config_curves")
+    check_study(study, "config_curves")
     by_config: dict[int, list] = {}
     for trial in study.trials:
         config = trial.user_attrs.get("config")
@@ -134,12 +127,10 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
         What counts as a full evaluation (> 0); default the optimizer's ``max_budget`` if it has
         one, else 1.0.
     """
-    _check_study(study, "budget_trace")
-    if study.goals.multi:  # its best values were NaN throughout: a trial of several objectives has no one value
-        raise fail("study", "budget_trace", "a study of one objective",
-                   f"{study.goals.n} objectives ({study.goals.describe()})",
-                   hint="The best value against budget spent is one objective's; learning_curves(study) "
-                        "and the trials' values work for several.")
+    check_study(study, "budget_trace")
+    # Several objectives: its best values were NaN throughout (a trial of several has no one value).
+    study.goals.single("budget_trace", hint="The best value against budget spent is one objective's; "
+                                            "learning_curves(study) and the trials' values work for several.")
     if full_budget is None:
         full_budget = study.optimizer.max_budget if isinstance(study.optimizer, Scheduler) else 1.0
     else:  # a str was Python's TypeError at the first trial; 0, NaN or a negative one drew nonsense
@@ -202,7 +193,7 @@ class Lineage:
 def lineage(study: Study) -> Lineage:
     """The lineage of the population trials of ``study`` (those whose attributes name an int ``id``
     and, if any, a list of int ``parents``, as a population method records them)."""
-    _check_study(study, "lineage")
+    check_study(study, "lineage")
     bred = [t for t in study.trials if t.state.is_finished and _small_int(t.user_attrs.get("id"))
             and isinstance(t.user_attrs.get("parents", []), (list, tuple))
             and all(_small_int(p) for p in t.user_attrs.get("parents", []))

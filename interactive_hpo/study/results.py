@@ -117,9 +117,7 @@ def best_trials(goals: Goals, trials: Sequence[Trial]) -> list[Trial]:
 
 def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_trial") -> Trial:
     """The feasible COMPLETE trial with the best value (the first on ties); one objective only."""
-    if goals.multi:
-        raise fail("study", owner, "a study of one objective", f"{goals.n} objectives ({goals.describe()})",
-                   hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
+    goals.single(owner, hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
     if not complete:
         raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")

@@ -19,7 +19,7 @@ from ..optimizers.capabilities import WarmStartable
 from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
 from ..study.branching import fork_study, next_journal, remap_study
-from ..study.core import Study, StudyEvent
+from ..study.core import Study, StudyEvent, check_study
 from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
@@ -93,8 +93,7 @@ class LabController:
 
     def __init__(self, study: Study, objective: Callable[..., Any], *, executor: Any = None,
                  n_workers: int | None = None, trial_timeout: float | None = None, on_worker_loss: str = "fail"):
-        if not isinstance(study, Study):
-            raise fail("study", "Lab", "a Study", study)
+        check_study(study, "Lab")
         if not callable(objective):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective

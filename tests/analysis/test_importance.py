@@ -136,8 +136,8 @@ def test_uniform_points_move_discrete_coordinates_to_their_bins():
      r"`functions` of sobol_indices must be finite values at every point"),
     (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0), "gp"),
      r"`surrogate` of importance must be 'gp' only for a study whose optimizer has a Gaussian process"),
-    (lambda: importance("s"), r"`study` of importance must be a Study; got 's'\."),
-    (lambda: surrogate_of(None), r"`study` of surrogate_of must be a Study; got None\."),
+    (lambda: importance("s"), r"`study` of importance must be an interactive_hpo Study; got 's'\."),
+    (lambda: surrogate_of(None), r"`study` of surrogate_of must be an interactive_hpo Study; got None\."),
     (lambda: importance(Study(ISHIGAMI_SPACE, "random", seed=0)),
      r"`study` of importance must be a study with at least 4 completed trials for a random forest; got Study\(.*\)\. "
      r"Trials completed: 0 \(PRUNED and FAILED trials do not count\)\."),
