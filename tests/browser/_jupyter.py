@@ -7,6 +7,7 @@ config, settings and workspace folders, news and update checks off, its own toke
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import secrets
@@ -188,9 +189,12 @@ class JupyterLabServer:
     def _shutdown_kernels(self) -> None:
         # Kernels run in their own sessions (jupyter_client uses start_new_session), so killing
         # the server's group would orphan them: ask the server to stop them first.
+        # All at once: each DELETE waits about a second for its kernel to exit.
         try:
-            for kernel in self.api("api/kernels"):  # type: ignore[union-attr]
-                self.api(f"api/kernels/{kernel['id']}", method="DELETE")
+            kernels = self.api("api/kernels")
+            with concurrent.futures.ThreadPoolExecutor() as pool:
+                list(pool.map(lambda kernel: self.api(f"api/kernels/{kernel['id']}", method="DELETE"),
+                              kernels))  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - best effort; the server may already be gone
             pass
 
