@@ -7,6 +7,7 @@ maximizing); only the search space turns unit-cube points into params.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -112,6 +113,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         self.space = space
         self.goals = Goals.parse(direction, directions, "Study")
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
+        self._thread_lock = threading.RLock()  # held by every transaction (Recording._transaction)
         self._owner = new_owner(self, path)
         self._init_steering()
         self.pruner = make_pruner(pruner, self.goals)

@@ -39,6 +39,7 @@ import math
 import os
 import re
 import stat
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -159,6 +160,7 @@ class Journal:
         self.path = Path(path)
         self.kind = kind
         self._file: IO[bytes] | None = None
+        self._thread_lock = threading.RLock()
         self._depth = 0
         self._offset = 0  # bytes of the file this handle has read or written (whole events)
         self._lines = 0  # lines read, for error messages
@@ -171,19 +173,24 @@ class Journal:
     # -- the lock -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def locked(self) -> Iterator[Journal]:
-        """Hold the file's exclusive lock (re-entrant within this handle) for a read-modify-write."""
-        if self._depth == 0:
-            self._file = self._open_locked()
-        self._depth += 1
-        try:
-            yield self
-        finally:
-            self._depth -= 1
+        """Hold the file's exclusive lock (re-entrant within this handle) for a read-modify-write.
+
+        A flock is per open file, not per thread: the thread lock keeps another thread of this
+        process from entering as if it were a nested call, and closing the file under the first.
+        """
+        with self._thread_lock:
             if self._depth == 0:
-                assert self._file is not None
-                self._file.close()  # closing releases the flock
-                self._file = None
-                self._torn = 0  # another process may cut it before our next read
+                self._file = self._open_locked()
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    assert self._file is not None
+                    self._file.close()  # closing releases the flock
+                    self._file = None
+                    self._torn = 0  # another process may cut it before our next read
 
     def _open_locked(self) -> IO[bytes]:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ as a :class:`StudyEvent`.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -52,6 +53,7 @@ class Recording:
     # Provided by Study.
     _state: StudyState
     _journal: Journal | None
+    _thread_lock: threading.RLock
     _subscribers: list[Callable[[StudyEvent], Any]]
 
     def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
@@ -81,26 +83,33 @@ class Recording:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """Hold the journal's lock and catch up with other writers before deciding anything
-        (a trial number, a proposal, a state); re-entrant. A no-op for in-memory studies."""
-        if self._journal is None:
-            yield
-            return
-        with self._journal.locked():
-            first_line = self._journal.lines_read + 1
-            events = self._journal.read_new()
-            if events:
-                for kind, trial in catch_up(cast("Study", self), events, first_line):
-                    self._notify(kind, trial)
-            self._journal.mend()
-            yield
+        """Hold this study's lock against the other threads of this process and the journal's
+        against other processes, and catch up with other writers before deciding anything (a
+        trial number, a proposal, a state); re-entrant.
+
+        The thread lock makes a study safe to share between threads (your own pool calling
+        ask and tell, the Lab's Run beside a click that stops a trial): two threads numbered
+        the same trial, and a journaled study's threads closed each other's file mid-write.
+        """
+        with self._thread_lock:
+            if self._journal is None:
+                yield
+                return
+            with self._journal.locked():
+                first_line = self._journal.lines_read + 1
+                events = self._journal.read_new()
+                if events:
+                    for kind, trial in catch_up(cast("Study", self), events, first_line):
+                        self._notify(kind, trial)
+                self._journal.mend()
+                yield
 
     def _record(self, event: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal.
         with self._transaction():
             if self._journal is not None:
                 self._journal.append(event)
-        self._state.log(event)
+            self._state.log(event)
 
     def _notify(self, kind: str, trial: Trial | None) -> None:
         event = StudyEvent(kind, trial, cast("Study", self))

@@ -1,0 +1,89 @@
+"""A study shared between threads: your own pool calling ask and tell, or the Lab's Run beside a
+click that stops a trial. Before the study's transactions took a thread lock, two threads
+numbered the same trial ("trial number 21 where 22 was expected"), and on a journaled study one
+thread closed the journal's file under the other mid-write (trials left RUNNING for good)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+
+from interactive_hpo import Float, SearchSpace, Study, TrialState
+from interactive_hpo.study.journal import Journal
+
+SPACE = SearchSpace([Float("x", 0.0, 1.0)])
+THREADS, ROUNDS = 3, 150
+
+
+def _ask_and_tell_from_threads(study: Study) -> list[BaseException]:
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(ROUNDS):
+                trial = study.ask()
+                if trial.number % 3 == 0:  # a reporting trial another thread may stop meanwhile
+                    study.report(trial, 1.0, step=1)
+                    study.stop(trial)
+                study.tell(trial, trial.params["x"])
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.fixture(autouse=True)
+def switch_threads_often():
+    # The races need a thread switch inside a transaction: switch every microsecond, not 5 ms.
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+@pytest.mark.parametrize("journaled", [False, True], ids=["in-memory", "journaled"])
+def test_threads_sharing_a_study_number_and_finish_every_trial_once(tmp_path, journaled):
+    storage = tmp_path / "study.jsonl" if journaled else None
+    study = Study(SPACE, "random", seed=0, storage=storage)
+    assert _ask_and_tell_from_threads(study) == []
+    trials = study.trials
+    assert [t.number for t in trials] == list(range(THREADS * ROUNDS))
+    assert all(t.state is TrialState.COMPLETE for t in trials)
+    if journaled:  # the file says what memory says
+        again = Study.load(storage)
+        assert [(t.number, t.state, t.value) for t in again.trials] == [(t.number, t.state, t.value) for t in trials]
+
+
+def test_threads_sharing_a_journal_handle_write_every_event_whole(tmp_path):
+    """The journal itself (a population-based training's, written without a study) locks out
+    the other threads of its process, not only other processes."""
+    journal = Journal(tmp_path / "events.jsonl")
+    with journal.locked():
+        journal.open_or_create({"kind": "test"})
+    errors: list[BaseException] = []
+
+    def append(thread: int) -> None:
+        try:
+            for i in range(ROUNDS):
+                with journal.locked():
+                    journal.read_new()
+                    journal.append({"event": "enqueued", "params": {"thread": thread, "i": i}})
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=append, args=(k,)) for k in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    _, events = journal.read()
+    written = sorted((e["params"]["thread"], e["params"]["i"]) for e in events)
+    assert written == [(k, i) for k in range(THREADS) for i in range(ROUNDS)]
