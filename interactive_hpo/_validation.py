@@ -15,9 +15,11 @@ import inspect
 import math
 import numbers
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -202,6 +204,29 @@ def check_bool(value: Any, name: str, owner: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise fail(name, owner, "a bool", value)
     return bool(value)
+
+
+def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -> Path:
+    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a file (a journal, or
+    ``example`` for others): a non-empty str or PathLike, not a folder, in a folder that exists
+    or can be made."""
+    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
+        raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
+    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
+        raise fail(name, owner, "a file path without a NUL character", path)
+    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
+        raise fail(name, owner, "a file path, not a URL", path,
+                   hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
+                        "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
+    resolved = Path(path)
+    if resolved.is_dir():
+        raise fail(name, owner, "a file path, not a folder", str(path),
+                   hint=f"Name a file inside it, for example {str(resolved / example)!r}.")
+    folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
+    if not folder.is_dir():
+        raise fail(name, owner, "a file path inside a folder", str(path),
+                   hint=f"{str(folder)!r} is a file, not a folder.")
+    return resolved
 
 
 def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:

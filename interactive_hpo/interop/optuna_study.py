@@ -62,7 +62,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._validation import as_finite, check_bool, fail, import_optional, is_real, seed_to_int, shown, warn_user
+from .._validation import (
+    as_finite,
+    check_bool,
+    check_path,
+    fail,
+    import_optional,
+    is_real,
+    seed_to_int,
+    shown,
+    warn_user,
+)
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
@@ -70,7 +80,6 @@ from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..space import SearchSpace
 from ..study.core import Study
-from ..study.journal import check_path
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_space import infer_space, parameter_of
 

@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, as_scalar, check_int, check_real, fail, is_real, seed_to_int
+from .._validation import as_finite, as_scalar, check_int, check_path, check_real, fail, is_real, seed_to_int
 from ..exceptions import HPOError
 from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
-from ..study.journal import Journal, check_path
+from ..study.journal import Journal
 from ..views import read_only
 from .checks import MAX_MEMBERS, check_members, check_perturb, check_rounds, check_space, check_task
 from .explore import explore, quantile_split

@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_real, fail
+from .._validation import as_finite, check_path, check_real, fail
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..study.core import Study, check_study
-from ..study.journal import check_path
 from ..trial import TrialState
 from ._axes import integer_ticks
 from .export_pareto import draw_front_step

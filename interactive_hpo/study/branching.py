@@ -14,14 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._validation import check_int, fail
+from .._validation import check_int, check_path, fail
 from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .core import Study, check_study
-from .journal import Journal, check_path
+from .journal import Journal
 from .replay import context_of
 from .warm_start import carried_sources, params_for
 

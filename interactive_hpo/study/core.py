@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_scalar, check_int, fail, is_int, is_real, seed_to_int
+from .._validation import as_scalar, check_int, check_path, fail, is_int, is_real, seed_to_int
 from ..direction import Direction
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
@@ -25,7 +25,7 @@ from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
-from .journal import Journal, check_path
+from .journal import Journal
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec

@@ -37,7 +37,6 @@ import contextlib
 import json
 import math
 import os
-import re
 import stat
 import threading
 import uuid
@@ -46,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .._validation import fail, warn_user
+from .._validation import warn_user
 from ..exceptions import StorageError
 
 try:  # POSIX; Windows has no flock, and a journal there has one writer
@@ -54,7 +53,7 @@ try:  # POSIX; Windows has no flock, and a journal there has one writer
 except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat", "check_path"]
+__all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
@@ -75,29 +74,6 @@ class JournalFormat:
 
 #: A study's journal.
 STUDY_JOURNAL = JournalFormat(FORMAT, VERSION, EVENTS, "an interactive_hpo journal")
-
-
-def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -> Path:
-    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a file (a journal, or
-    ``example`` for others): a non-empty str or PathLike, not a folder, in a folder that exists
-    or can be made."""
-    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
-        raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
-    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
-        raise fail(name, owner, "a file path without a NUL character", path)
-    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
-        raise fail(name, owner, "a file path, not a URL", path,
-                   hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
-                        "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
-    resolved = Path(path)
-    if resolved.is_dir():
-        raise fail(name, owner, "a file path, not a folder", str(path),
-                   hint=f"Name a file inside it, for example {str(resolved / example)!r}.")
-    folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
-    if not folder.is_dir():
-        raise fail(name, owner, "a file path inside a folder", str(path),
-                   hint=f"{str(folder)!r} is a file, not a folder.")
-    return resolved
 
 
 def _finite(text: str) -> float:
@@ -417,4 +393,6 @@ class Journal:
 def __getattr__(name: str) -> Any:
     from .._moved import moved_name
 
+    if name == "check_path":  # every room's argument check of a file path
+        return moved_name(__name__, name, "interactive_hpo._validation", ("check_path",))
     return moved_name(__name__, name, "interactive_hpo.study.owners", ("new_owner", "owner_is_alive"))

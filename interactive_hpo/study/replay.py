@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import accepts_keyword, fail, is_real, warn_user
+from .._validation import accepts_keyword, check_path, fail, is_real, warn_user
 from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
@@ -21,7 +21,7 @@ from ..optimizers.capabilities import ModelBased, Scheduler
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
-from .journal import Journal, check_path
+from .journal import Journal
 from .owners import owner_is_alive
 from .pruning import make_pruner
 from .results import loss_of

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail, seed_to_int
+from .._validation import check_path, fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective
@@ -36,7 +36,7 @@ from ..optimizers.registry import available_optimizers, optimizers_serving_sever
 from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
-from ..study.journal import Journal, check_path
+from ..study.journal import Journal
 from ..trial import TrialState
 from ..views import History
 from .errors import ErrorLog
