@@ -23,9 +23,10 @@ from hypothesis.extra import numpy as hnp
 
 from interactive_hpo import Categorical, Float, HPOError, Int, InvalidParameterError, SearchSpace, StorageError
 from interactive_hpo.pbt import checks
+from interactive_hpo.pbt.baselines import compare_with_fixed, train_fixed
 from interactive_hpo.pbt.explore import explore, quantile_split
 from interactive_hpo.pbt.result import PBTResult, best_per_round
-from interactive_hpo.pbt.training import PopulationBasedTraining, compare_with_fixed, train_fixed
+from interactive_hpo.pbt.training import PopulationBasedTraining
 
 
 class TaskError(Exception):

@@ -10,14 +10,8 @@ import pytest
 
 from interactive_hpo import Categorical, Float, HPOError, Int, InvalidParameterError, SearchSpace, StorageError
 from interactive_hpo.objectives.incremental import mlp_digits_incremental, sgd_digits
-from interactive_hpo.pbt.training import (
-    PBTResult,
-    PopulationBasedTraining,
-    compare_with_fixed,
-    explore,
-    quantile_split,
-    train_fixed,
-)
+from interactive_hpo.pbt.baselines import compare_with_fixed, train_fixed
+from interactive_hpo.pbt.training import PBTResult, PopulationBasedTraining, explore, quantile_split
 
 BAD_LR = {"eta0": 1e-5, "alpha": 1e-4}
 
