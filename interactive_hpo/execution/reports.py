@@ -36,7 +36,7 @@ from ..exceptions import HPOError, TrialPruned
 from ..trial import check_step
 from .worker import end_with, local_context
 
-__all__ = ["ENDED", "LocalReports", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
+__all__ = ["ENDED", "LocalReports", "ManagerQueue", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
 
 #: The answer every trial still waiting gets when its run ends.
 ENDED = ["error", "TrialStateError", "the run ended before this report was answered"]
@@ -91,7 +91,8 @@ class RemoteReport:
         The trial it reports for.
     inbox, answers : queue
         The study's inbox (shared by all trials) and this trial's answer queue: a manager's
-        queue proxies, or Dask queues (anything with ``put(item)`` and ``get()``).
+        queues (:class:`ManagerQueue`, connected as the task starts), or Dask queues (anything
+        with ``put(item)`` and ``get()``).
     """
 
     def __init__(self, number: int, inbox: Any, answers: Any, attempt: str = ""):
@@ -99,11 +100,23 @@ class RemoteReport:
 
     def new_attempt(self) -> RemoteReport:
         """This ``report`` for one run of the trial's task (a worker calls it as the task starts,
-        in the task's thread)."""
+        in the task's thread, before the objective).
+
+        Raises
+        ------
+        TrialStateError
+            The run has ended (its report queues' server is gone): the objective is not run.
+        """
         for channel in (self.inbox, self.answers):
-            # A Dask queue finds its client from the thread of a task, and keeps it: the objective
-            # may run in a watchdog thread (trial_timeout), where it could not ("not properly initialized").
-            getattr(channel, "client", None)
+            if isinstance(channel, ManagerQueue):
+                try:
+                    channel.connect()
+                except (EOFError, OSError) as lost:
+                    raise exceptions.TrialStateError(f"the run ended before this trial started ({lost!r})") from None
+            else:
+                # A Dask queue finds its client from the thread of a task, and keeps it: the objective
+                # may run in a watchdog thread (trial_timeout), where it could not ("not properly initialized").
+                getattr(channel, "client", None)
         return RemoteReport(self.number, self.inbox, self.answers, uuid.uuid4().hex)
 
     def __call__(self, value: float, step: float) -> None:
@@ -140,6 +153,48 @@ def _as_raised(name: str, message: str) -> Exception:
     return type(named, (HPOError,), {"__str__": lambda self: message})(message)
 
 
+class ManagerQueue:
+    """A ``multiprocessing`` manager's queue proxy that connects to the manager's server where it
+    is used, not where it is unpickled.
+
+    Unpickling a proxy connects at once. A task unpickled by a pool's worker after its run had
+    ended (a Stop or a Ctrl-C just after the trials were submitted) found the server gone: the
+    worker died with a traceback on stderr (red, in a notebook) while taking its task, breaking
+    the pool. This travels as what the proxy is rebuilt from, and rebuilds it at :meth:`connect`
+    (:meth:`RemoteReport.new_attempt`, as its task starts), where a server gone is an ``OSError``
+    or ``EOFError`` that ends the trial, not the worker.
+
+    Parameters
+    ----------
+    proxy : BaseProxy, optional
+        The proxy, where it was made (in the study's process).
+    rebuild : tuple, optional
+        ``(function, arguments)`` that make it (``proxy.__reduce__()``), where it travelled to.
+    """
+
+    def __init__(self, proxy: Any = None, rebuild: tuple[Any, tuple[Any, ...]] | None = None):
+        self._proxy, self._rebuild = proxy, rebuild
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Reduced as it is pickled: the proxy sends the server's authentication key only while a
+        # process is being started (multiprocessing refuses to send it otherwise).
+        return ManagerQueue, (None, self._rebuild if self._proxy is None else self._proxy.__reduce__())
+
+    def connect(self) -> Any:
+        """The proxy, rebuilt (connecting to the server) the first time."""
+        if self._proxy is None:
+            assert self._rebuild is not None  # one of the two is always given
+            function, arguments = self._rebuild
+            self._proxy = function(*arguments)
+        return self._proxy
+
+    def put(self, item: Any) -> None:
+        self.connect().put(item)
+
+    def get(self) -> Any:
+        return self.connect().get()
+
+
 class Reports(Protocol):
     """What :class:`~interactive_hpo.execution.parallel.ParallelRunner` needs of a report channel."""
 
@@ -169,7 +224,7 @@ class LocalReports:
 
     def reporter(self, number: int) -> RemoteReport:
         self._answers[number] = self._manager.Queue()
-        return RemoteReport(number, self._inbox, self._answers[number])
+        return RemoteReport(number, ManagerQueue(self._inbox), ManagerQueue(self._answers[number]))
 
     def received(self, timeout: float) -> list[list[Any]]:
         items = []

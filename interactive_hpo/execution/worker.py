@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._validation import describe_error, fail
+from ..exceptions import TrialStateError
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
 
@@ -110,7 +111,10 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
     outcome: list[tuple[str, Any, dict]] = []
     # Each run of the task reports as its own attempt: one Dask runs again, after a worker died,
     # reports the steps the first run reported again.
-    attempt = None if report is None else report.new_attempt()
+    try:
+        attempt = None if report is None else report.new_attempt()
+    except TrialStateError as ended:  # taken after its run ended (a Stop just after Run): not worth running
+        return TrialState.FAILED.value, None, {"error": describe_error(ended), **where, "finished_at": time.time()}
 
     def call() -> None:
         # The outcome is read here, on the worker (by the same call_objective as a serial run):

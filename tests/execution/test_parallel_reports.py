@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -16,6 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from interactive_hpo import Float, SearchSpace, Study, TrialState
+from interactive_hpo.exceptions import TrialStateError
+from interactive_hpo.execution.reports import LocalReports
+from interactive_hpo.execution.worker import evaluate_remote, release, serialize
 from interactive_hpo.study.pruning import MedianStoppingRule
 
 SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
@@ -208,3 +212,109 @@ def test_what_a_run_started_ends_when_the_study_is_killed(tmp_path):
     while time.monotonic() < deadline and [p for p in started if p.is_running() and p.status() != "zombie"]:
         time.sleep(0.1)
     assert [p for p in started if p.is_running() and p.status() != "zombie"] == []
+
+
+def test_a_task_taken_after_its_run_ended_fails_its_trial_not_its_worker():
+    # Unpickling a report connected to the report queues' server: a task a worker took after the
+    # run had ended found the server gone, and the worker died unpickling it (FileNotFoundError).
+    reports = LocalReports()
+    travelling = pickle.dumps(reports.reporter(0))
+    reports.close()
+    report = pickle.loads(travelling)  # as a worker takes its task
+    with pytest.raises(TrialStateError, match="the run ended before this report was answered"):
+        report(1.0, 0)
+    calls = []
+
+    def objective(params, report):
+        calls.append(params)
+
+    key, blob = serialize(objective, "Study.run")
+    try:
+        state, value, attrs = evaluate_remote(key, blob, {"x": 1.0}, None, report=pickle.loads(travelling))
+    finally:
+        release(key, objective)
+    assert (state, value, calls) == ("FAILED", None, [])  # the objective is not run for nothing
+    assert attrs["error"].startswith("TrialStateError: the run ended before this trial started")
+
+
+ENDED_EARLY = """
+import concurrent.futures as cf
+import os
+import signal
+import sys
+import threading
+import time
+
+from interactive_hpo import Float, SearchSpace, Study
+from interactive_hpo.study.pruning import MedianStoppingRule
+
+
+def train(params, report):
+    for step in range(5):
+        time.sleep(0.01)
+        report(params["x"], step)
+    return params["x"]
+
+
+def ctrl_c_as_the_second_trial_is_submitted():
+    submit, submitted = cf.ProcessPoolExecutor.submit, []
+
+    def pressed(self, *args, **kwargs):
+        future = submit(self, *args, **kwargs)
+        submitted.append(future)
+        if len(submitted) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        return future
+
+    cf.ProcessPoolExecutor.submit = pressed
+
+
+def stop_by_hand(study):
+    while not (study.trials and study.trials[0].intermediate_values):
+        time.sleep(0.005)
+    study.stop(0)
+
+
+if __name__ == "__main__":
+    study = Study(SearchSpace([Float("x", -5.0, 5.0)]), "random", seed=0, storage=sys.argv[2],
+                  pruner=MedianStoppingRule(n_startup_trials=1))
+    if sys.argv[1] == "ctrl-c":
+        ctrl_c_as_the_second_trial_is_submitted()
+        try:
+            study.run(train, 4, n_workers=2, on_interrupt="cancel")
+        except KeyboardInterrupt:
+            print("interrupted")
+    else:
+        threading.Thread(target=stop_by_hand, args=(study,), daemon=True).start()
+        study.run(train, 4, n_workers=2)
+"""
+
+
+def run_script(tmp_path, case):
+    """Runs ENDED_EARLY's ``case`` in a process of its own, whose stderr is its workers' too."""
+    script, path = tmp_path / "study.py", tmp_path / "study.jsonl"
+    script.write_text(ENDED_EARLY)
+    done = subprocess.run([sys.executable, str(script), case, str(path)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert (done.returncode, done.stderr) == (0, "")
+    trials = Study.load(path).trials
+    assert trials and all(t.state is not TrialState.RUNNING for t in trials)
+    return done.stdout, trials
+
+
+@pytest.mark.timeout(60)
+def test_a_run_that_ends_before_its_workers_start_prints_no_traceback(tmp_path):
+    # The Lab's second Stop just after Run, or a Ctrl-C just after submitting: the report queues'
+    # server was shut down before the workers took their tasks; each died unpickling its task's
+    # report (FileNotFoundError, a red traceback in a notebook) and broke the pool.
+    stdout, trials = run_script(tmp_path, "ctrl-c")
+    assert stdout == "interrupted\n"
+    interrupted = (TrialState.FAILED, "interrupted by the user (KeyboardInterrupt)")
+    assert [(t.state, t.error) for t in trials] == [interrupted] * 2
+
+
+@pytest.mark.timeout(60)
+def test_workers_print_nothing_when_a_run_reports_prunes_and_stops_a_trial_by_hand(tmp_path):
+    stdout, trials = run_script(tmp_path, "stopped")
+    assert trials[0].state is TrialState.PRUNED and len(trials) == 4
+    assert {t.state for t in trials} <= {TrialState.COMPLETE, TrialState.PRUNED}
