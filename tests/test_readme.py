@@ -24,3 +24,25 @@ def test_quickstart_runs(tmp_path, monkeypatch):
     for block in blocks:
         exec(compile(block, str(README), "exec"), {"__name__": "readme"})  # noqa: S102
     assert (tmp_path / "svm_digits.jsonl").exists()
+
+
+def test_every_file_it_names_exists():
+    """Each notebook and benchmark script the README points to is there."""
+    root = README.parent
+    named = set(re.findall(r"\b((?:notebooks|benchmarks)/[\w./-]+\.(?:ipynb|py|md))", README.read_text()))
+    assert named and not [path for path in sorted(named) if not (root / path).exists()]
+
+
+def test_it_names_every_registered_optimizer_and_every_extra():
+    """The Optimizers list and the extras of Set-up keep up with the registry and pyproject.toml."""
+    import tomllib
+
+    from interactive_hpo import available_optimizers
+
+    text = README.read_text()
+    optimizers = text[text.index("- **Optimizers** (`available_optimizers()`)"):]
+    optimizers = optimizers[:optimizers.index("All are steppable")]
+    assert [name for name in available_optimizers() if f'`"{name}"`' not in optimizers] == []
+    extras = tomllib.loads((README.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    setup = text[text.index("the extras are"):text.index("## Quickstart")]
+    assert [name for name in extras if f"`{name}`" not in setup] == []
