@@ -196,7 +196,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     @property
     def queued(self) -> list[dict[str, Any]]:
         """Params enqueued and not yet asked, in the order they will be evaluated."""
-        return [dict(p) for p in self._state.queue]
+        return [dict(p) for p in tuple(self._state.queue)]  # copied at once: another thread may dequeue
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:

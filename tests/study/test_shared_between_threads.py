@@ -87,3 +87,32 @@ def test_threads_sharing_a_journal_handle_write_every_event_whole(tmp_path):
     _, events = journal.read()
     written = sorted((e["params"]["thread"], e["params"]["i"]) for e in events)
     assert written == [(k, i) for k in range(THREADS) for i in range(ROUNDS)]
+
+
+def test_reading_a_study_while_another_thread_asks():
+    """history() measured the trials, then read them again for its arrays: another thread's ask in
+    between gave IndexError or "cannot reshape". queued iterated the queue while an ask took its
+    head: "deque mutated during iteration"."""
+    study = Study(SPACE, "random", seed=0)
+    study.tell(study.ask(), 0.5)
+    done = threading.Event()
+
+    def ask_and_tell() -> None:
+        try:
+            for _ in range(ROUNDS):
+                for _ in range(10):
+                    study.enqueue({"x": 0.5})
+                for _ in range(10):
+                    study.tell(study.ask(), 0.5)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=ask_and_tell)
+    thread.start()
+    try:
+        while not done.is_set():
+            history, queued = study.history(), study.queued
+            assert len(history.X) == len(history.values) and all(p == {"x": 0.5} for p in queued)
+    finally:
+        thread.join()
+    assert len(study.trials) == 1 + 10 * ROUNDS
