@@ -116,3 +116,28 @@ def test_reading_a_study_while_another_thread_asks():
     finally:
         thread.join()
     assert len(study.trials) == 1 + 10 * ROUNDS
+
+
+def test_threads_running_one_finite_search_stop_when_it_runs_out():
+    """Each run checked that the grid had points left, then asked: another thread's run took the
+    last point in between, and this run raised SearchExhausted (a serial run just ends)."""
+    runs: list[list] = []
+    errors: list[BaseException] = []
+
+    def run(study: Study) -> None:
+        try:
+            runs.append(study.run(lambda params: params["x"], n_trials=100))
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    for _ in range(10):  # rounds of a fresh grid each: the race is at its very end
+        study = Study(SPACE, "grid", seed=0, optimizer_settings={"resolution": 50})
+        threads = [threading.Thread(target=run, args=(study,)) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sorted(t.params["x"] for t in study.trials) == sorted({t.params["x"] for t in study.trials})
+        assert len(study.trials) == 50 and study.optimizer.exhausted
+    assert sum(map(len, runs)) == 10 * 50
