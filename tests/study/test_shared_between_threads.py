@@ -52,10 +52,14 @@ def switch_threads_often():
 def test_threads_sharing_a_study_number_and_finish_every_trial_once(tmp_path, journaled):
     storage = tmp_path / "study.jsonl" if journaled else None
     study = Study(SPACE, "random", seed=0, storage=storage)
+    heard: list[tuple[str, int]] = []
+    study.subscribe(lambda event: heard.append((event.kind, event.trial.number)) if event.trial else None)
     assert _ask_and_tell_from_threads(study) == []
     trials = study.trials
     assert [t.number for t in trials] == list(range(THREADS * ROUNDS))
     assert all(t.state is TrialState.COMPLETE for t in trials)
+    for kind in ("asked", "told"):  # each change told once, whichever thread told it
+        assert sorted(n for k, n in heard if k == kind) == list(range(THREADS * ROUNDS))
     if journaled:  # the file says what memory says
         again = Study.load(storage)
         assert [(t.number, t.state, t.value) for t in again.trials] == [(t.number, t.state, t.value) for t in trials]
@@ -141,3 +145,76 @@ def test_threads_running_one_finite_search_stop_when_it_runs_out():
         assert sorted(t.params["x"] for t in study.trials) == sorted({t.params["x"] for t in study.trials})
         assert len(study.trials) == 50 and study.optimizer.exhausted
     assert sum(map(len, runs)) == 10 * 50
+
+
+def _in_a_thread(work) -> None:
+    """Run ``work`` in a thread and fail, rather than hang, if it never ends (a deadlock)."""
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    thread = threading.Thread(target=guarded, daemon=True)
+    thread.start()
+    thread.join(timeout=60)  # a safety limit: the work takes well under a second
+    assert not thread.is_alive(), "deadlocked"
+    assert errors == []
+
+
+def test_a_subscriber_may_wait_for_another_thread_using_the_study():
+    """A subscriber handing the study to another thread (a UI thread that stops the trial just
+    reported) and waiting for it: subscribers were called with the study locked, and waited for
+    ever."""
+    study = Study(SPACE, "random", seed=0)
+
+    def stop_from_another_thread(event) -> None:
+        if event.kind == "reported" and event.trial.intermediate_values == {0: 1.0}:
+            other = threading.Thread(target=study.stop, args=(event.trial,))
+            other.start()
+            other.join()
+
+    def objective(params, *, report):
+        for step in range(3):
+            report(1.0, step)
+        return 1.0
+
+    study.subscribe(stop_from_another_thread)
+    _in_a_thread(lambda: study.run(objective, n_trials=1))
+    trial = study.trials[0]
+    assert trial.state is TrialState.PRUNED and trial.user_attrs["pruned_by"] == "human"
+    assert trial.intermediate_values == {0: 1.0, 1: 1.0}  # stopped at the report after the click
+
+
+def test_a_subscriber_may_open_the_study_s_journal(tmp_path):
+    """A subscriber reading the journal anew (Study.load, as a dashboard does) was called while the
+    study held the journal's lock, and waited for it for ever, in one thread."""
+    storage = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=storage)
+    seen: list[int] = []
+    study.subscribe(lambda event: seen.append(len(Study.load(storage).trials)))
+    _in_a_thread(lambda: study.tell(study.ask(), 0.5))
+    assert seen == [1, 1]  # asked, then told
+
+
+def test_every_subscriber_hears_the_changes_in_the_order_they_were_made():
+    """A subscriber that changes the study (enqueues after a told): the others heard its change
+    before the one it answered, "enqueued" before "told"."""
+    study = Study(SPACE, "random", seed=0)
+    first: list[str] = []
+    second: list[str] = []
+    queued_then: list[list] = []
+
+    def answer(event) -> None:
+        first.append(event.kind)
+        if event.kind == "told":
+            study.enqueue({"x": 0.5})
+            queued_then.append(study.queued)
+
+    study.subscribe(answer)
+    study.subscribe(lambda event: second.append(event.kind))
+    study.tell(study.ask(), 0.5)
+    assert first == second == ["asked", "told", "enqueued"]
+    assert queued_then == [[{"x": 0.5}]]  # the change was made at once; it was told after the event at hand
