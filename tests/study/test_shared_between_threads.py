@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import pytest
 
@@ -58,8 +59,9 @@ def test_threads_sharing_a_study_number_and_finish_every_trial_once(tmp_path, jo
     trials = study.trials
     assert [t.number for t in trials] == list(range(THREADS * ROUNDS))
     assert all(t.state is TrialState.COMPLETE for t in trials)
-    for kind in ("asked", "told"):  # each change told once, whichever thread told it
-        assert sorted(n for k, n in heard if k == kind) == list(range(THREADS * ROUNDS))
+    # Every change told once, in the order made, whichever thread made it or told it.
+    made = [(e["event"], e["number"] if "number" in e else e["trial"]["number"]) for e in study.state.events]
+    assert heard == [("told" if kind == "finished" else kind, number) for kind, number in made]
     if journaled:  # the file says what memory says
         again = Study.load(storage)
         assert [(t.number, t.state, t.value) for t in again.trials] == [(t.number, t.state, t.value) for t in trials]
@@ -103,7 +105,7 @@ def test_reading_a_study_while_another_thread_asks():
 
     def ask_and_tell() -> None:
         try:
-            for _ in range(ROUNDS):
+            for _ in range(ROUNDS // 3):
                 for _ in range(10):
                     study.enqueue({"x": 0.5})
                 for _ in range(10):
@@ -117,9 +119,10 @@ def test_reading_a_study_while_another_thread_asks():
         while not done.is_set():
             history, queued = study.history(), study.queued
             assert len(history.X) == len(history.values) and all(p == {"x": 0.5} for p in queued)
+            time.sleep(0)  # lets the writer go on: reads back to back starved it of the GIL
     finally:
         thread.join()
-    assert len(study.trials) == 1 + 10 * ROUNDS
+    assert len(study.trials) == 1 + 10 * (ROUNDS // 3)
 
 
 def test_threads_running_one_finite_search_stop_when_it_runs_out():
