@@ -1,7 +1,9 @@
 """A study shared between threads: your own pool calling ask and tell, or the Lab's Run beside a
 click that stops a trial. Before the study's transactions took a thread lock, two threads
 numbered the same trial ("trial number 21 where 22 was expected"), and on a journaled study one
-thread closed the journal's file under the other mid-write (trials left RUNNING for good)."""
+thread closed the journal's file under the other mid-write (trials left RUNNING for good). Then
+readers that looked twice, runs that checked for points left and then asked, and subscribers
+called under the study's locks (deadlocks) broke in turn: each test names what it saw."""
 
 from __future__ import annotations
 
