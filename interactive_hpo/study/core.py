@@ -7,9 +7,8 @@ maximizing); only the search space turns unit-cube points into params.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -112,8 +111,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
         self.space = space
         self.goals = Goals.parse(direction, directions, "Study")
-        self._subscribers: list[Callable[[StudyEvent], Any]] = []
-        self._thread_lock = threading.RLock()  # held by every transaction (Recording._transaction)
+        self._init_recording()
         self._owner = new_owner(self, path)
         self._init_steering()
         self.pruner = make_pruner(pruner, self.goals)
@@ -196,7 +194,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     @property
     def queued(self) -> list[dict[str, Any]]:
         """Params enqueued and not yet asked, in the order they will be evaluated."""
-        return [dict(p) for p in self._state.queue]
+        return [dict(p) for p in tuple(self._state.queue)]  # copied at once: another thread may dequeue
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
@@ -297,7 +295,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         with self._transaction():
             self._record({"event": "enqueued", "params": canonical})
             self._state.enqueue(canonical)
-        self._notify("enqueued", None)
+            self._notify("enqueued", None)
 
     def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
         """Continue with another optimizer; it is told every finished trial, in order, first."""
@@ -310,7 +308,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                     new.note_running(trial)
             self._record({"event": "switched", "optimizer": spec_of(new)})
             self.optimizer = new
-        self._notify("switched", None)
+            self._notify("switched", None)
         return new
 
     # -- persistence --------------------------------------------------------------------------------
@@ -347,7 +345,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._state.finish(done)
             self._forget_steering(done.number)
             self.optimizer.tell(done, self._loss(done))
-        self._notify("told", done)
+            self._notify("told", done)
         return done
 
     def _number(self, trial: Trial | int, owner: str, name: str = "trial") -> int:

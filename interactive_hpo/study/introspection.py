@@ -71,7 +71,7 @@ class Introspection:
             its value but is never the best. ``direction`` is that objective's.
         """
         index = self._objective_index(objective, "Study.history")
-        trials = self._state.trials
+        trials = list(self._state.trials)  # one copy: another thread's ask grew it between two arrays
         n = len(trials)
         values = np.full(n, np.nan)
         feasible = np.zeros(n, dtype=bool)

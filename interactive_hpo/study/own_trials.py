@@ -111,7 +111,7 @@ class OwnTrials:
             self._record({"event": "added", "trial": trial.to_json()})
             self._state.add(trial)
             self.optimizer.tell(trial, self._loss(trial))
-        self._notify("added", trial)
+            self._notify("added", trial)
         return trial
 
     def add_finished(self, params: Mapping[str, Any], *, state: TrialState | str, value: Any = None,
@@ -192,7 +192,7 @@ class OwnTrials:
             self._record(finished_event(done, fields.user_attrs))
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
-        self._notify("added", done)
+            self._notify("added", done)
         return done
 
     def undo_manual(self) -> Trial:

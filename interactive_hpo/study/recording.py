@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -53,20 +54,30 @@ class Recording:
     # Provided by Study.
     _state: StudyState
     _journal: Journal | None
-    _thread_lock: threading.RLock
-    _subscribers: list[Callable[[StudyEvent], Any]]
+
+    def _init_recording(self) -> None:
+        self._subscribers: list[Callable[[StudyEvent], Any]] = []
+        self._thread_lock = threading.RLock()  # held by every transaction
+        self._depth = 0  # transactions the thread holding the lock is in
+        self._pending: deque[StudyEvent] = deque()  # changes made, not yet told to the subscribers
+        self._delivering = threading.Lock()  # held by the one thread telling them
 
     def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
         """Call ``callback(event)`` on every change; returns a function that unsubscribes.
 
-        A subscriber that raises does not stop the study: its error becomes a warning.
+        Every subscriber hears of the changes one at a time, in the order they were made, once
+        the change is complete and the study unlocked, so a callback may call the study (its
+        own change is told after the current event) or open its journal. The method that made
+        the change returns once it is told, unless another thread is telling the subscribers
+        of earlier changes: that thread tells this one too. A subscriber that raises does not
+        stop the study: its error becomes a warning.
         """
         if not callable(callback):
             raise fail("callback", "Study.subscribe", "a callable callback(event)", callback)
         self._subscribers.append(callback)
 
         def unsubscribe() -> None:
-            if callback in self._subscribers:
+            with contextlib.suppress(ValueError):  # twice, or from two threads at once
                 self._subscribers.remove(callback)
 
         return unsubscribe
@@ -81,8 +92,7 @@ class Recording:
         with self._transaction():
             pass
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self) -> _Transaction:
         """Hold this study's lock against the other threads of this process and the journal's
         against other processes, and catch up with other writers before deciding anything (a
         trial number, a proposal, a state); re-entrant.
@@ -90,19 +100,31 @@ class Recording:
         The thread lock makes a study safe to share between threads (your own pool calling
         ask and tell, the Lab's Run beside a click that stops a trial): two threads numbered
         the same trial, and a journaled study's threads closed each other's file mid-write.
+        Subscribers hear of the changes once the outermost transaction has let go of both
+        locks: called within, one that waited for another thread using the study, or opened
+        its journal (``Study.load``), waited for ever.
         """
+        return _Transaction(self)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The locks and the catching up of :meth:`_transaction`."""
         with self._thread_lock:
-            if self._journal is None:
-                yield
-                return
-            with self._journal.locked():
-                first_line = self._journal.lines_read + 1
-                events = self._journal.read_new()
-                if events:
-                    for kind, trial in catch_up(cast("Study", self), events, first_line):
-                        self._notify(kind, trial)
-                self._journal.mend()
-                yield
+            self._depth += 1
+            try:
+                if self._journal is None:
+                    yield
+                    return
+                with self._journal.locked():
+                    first_line = self._journal.lines_read + 1
+                    events = self._journal.read_new()
+                    if events:
+                        for kind, trial in catch_up(cast("Study", self), events, first_line):
+                            self._notify(kind, trial)
+                    self._journal.mend()
+                    yield
+            finally:
+                self._depth -= 1
 
     def _record(self, event: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal.
@@ -112,10 +134,46 @@ class Recording:
             self._state.log(event)
 
     def _notify(self, kind: str, trial: Trial | None) -> None:
-        event = StudyEvent(kind, trial, cast("Study", self))
-        for callback in list(self._subscribers):
+        """Within the transaction that made the change: queue it for the subscribers, who hear
+        of it when the transaction ends (:meth:`_deliver`)."""
+        self._pending.append(StudyEvent(kind, trial, cast("Study", self)))
+
+    def _deliver(self) -> None:
+        """Tell the subscribers of the changes queued, in order, unless another thread (or this
+        one, from a callback) is telling them: it tells ours too, after the event at hand."""
+        while self._pending:
+            # Checked again after letting go: an event queued while we told the last is not left behind.
+            if not self._delivering.acquire(blocking=False):
+                return
             try:
-                callback(event)
-            except Exception as error:
-                warn_user(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
-                          "The study goes on.", RuntimeWarning)
+                while self._pending:
+                    event = self._pending.popleft()
+                    for callback in list(self._subscribers):
+                        try:
+                            callback(event)
+                        except Exception as error:
+                            warn_user(f"Study subscriber {callback!r} raised {type(error).__name__}: {error}. "
+                                      "The study goes on.", RuntimeWarning)
+            finally:
+                self._delivering.release()
+
+
+class _Transaction(contextlib.AbstractContextManager[None]):
+    """:meth:`Recording._transaction`: a class rather than a generator, so the subscribers are
+    told from its ``__exit__``, called from the study's method, and a warning about one names
+    the user's line (``warn_user`` looks past the package's frames, not contextlib's)."""
+
+    def __init__(self, study: Recording):
+        self._study = study
+        self._locks = study._locked()
+
+    def __enter__(self) -> None:
+        self._locks.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        outermost = self._study._depth == 1  # read while this thread still holds the lock
+        try:
+            self._locks.__exit__(*exc)
+        finally:  # what changed before an error is told too
+            if outermost:
+                self._study._deliver()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, cast
 
 from .._validation import check_int, check_real, fail, warn_user
@@ -57,6 +58,7 @@ class Running:
     goals: Goals
     optimizer: Optimizer
     ask: Callable[[], Trial]
+    _transaction: Callable[[], AbstractContextManager[None]]
     _evaluate: Callable[[Trial, Callable[..., Any], str], Outcome]
     _finish: Callable[..., Trial]
 
@@ -72,8 +74,18 @@ class Running:
         :class:`~interactive_hpo.exceptions.TrialPruned` when the trial should stop, which
         ends it PRUNED with what it reported.
         """
-        self._check_objective(objective, "Study.step")
-        trial = self.ask()
+        return cast(Trial, self._step(objective))
+
+    def _step(self, objective: Callable[..., Any], *, unless_exhausted: bool = False) -> Trial | None:
+        """:meth:`step`; with ``unless_exhausted``, None (no trial) when the optimizer has nothing
+        left to propose and nothing is queued."""
+        # Checked and asked in one transaction: another thread's run took the last point of a
+        # grid between the two, and this run's ask raised SearchExhausted.
+        with self._transaction():
+            if unless_exhausted and self.optimizer.exhausted and not self._state.queue:
+                return None
+            self._check_objective(objective, "Study.step")
+            trial = self.ask()
         return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
 
     def run(self, objective: Callable[..., Any], n_trials: int | None = None,
@@ -141,10 +153,12 @@ class Running:
             return run_parallel(study, objective, n_trials, callbacks, checked, deadline=deadline)
         done: list[Trial] = []
         while n_trials is None or len(done) < n_trials:
-            if (self.optimizer.exhausted and not self._state.queue) or \
-                    (deadline is not None and time.monotonic() >= deadline):
+            if deadline is not None and time.monotonic() >= deadline:
                 break
-            done.append(self.step(objective))
+            trial = self._step(objective, unless_exhausted=True)
+            if trial is None:  # the optimizer ran out
+                break
+            done.append(trial)
             for callback in callbacks:
                 callback(study, done[-1])
         return done

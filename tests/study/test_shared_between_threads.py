@@ -1,12 +1,15 @@
 """A study shared between threads: your own pool calling ask and tell, or the Lab's Run beside a
 click that stops a trial. Before the study's transactions took a thread lock, two threads
 numbered the same trial ("trial number 21 where 22 was expected"), and on a journaled study one
-thread closed the journal's file under the other mid-write (trials left RUNNING for good)."""
+thread closed the journal's file under the other mid-write (trials left RUNNING for good). Then
+readers that looked twice, runs that checked for points left and then asked, and subscribers
+called under the study's locks (deadlocks) broke in turn: each test names what it saw."""
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import pytest
 
@@ -52,10 +55,15 @@ def switch_threads_often():
 def test_threads_sharing_a_study_number_and_finish_every_trial_once(tmp_path, journaled):
     storage = tmp_path / "study.jsonl" if journaled else None
     study = Study(SPACE, "random", seed=0, storage=storage)
+    heard: list[tuple[str, int]] = []
+    study.subscribe(lambda event: heard.append((event.kind, event.trial.number)) if event.trial else None)
     assert _ask_and_tell_from_threads(study) == []
     trials = study.trials
     assert [t.number for t in trials] == list(range(THREADS * ROUNDS))
     assert all(t.state is TrialState.COMPLETE for t in trials)
+    # Every change told once, in the order made, whichever thread made it or told it.
+    made = [(e["event"], e["number"] if "number" in e else e["trial"]["number"]) for e in study.state.events]
+    assert heard == [("told" if kind == "finished" else kind, number) for kind, number in made]
     if journaled:  # the file says what memory says
         again = Study.load(storage)
         assert [(t.number, t.state, t.value) for t in again.trials] == [(t.number, t.state, t.value) for t in trials]
@@ -87,3 +95,131 @@ def test_threads_sharing_a_journal_handle_write_every_event_whole(tmp_path):
     _, events = journal.read()
     written = sorted((e["params"]["thread"], e["params"]["i"]) for e in events)
     assert written == [(k, i) for k in range(THREADS) for i in range(ROUNDS)]
+
+
+def test_reading_a_study_while_another_thread_asks():
+    """history() measured the trials, then read them again for its arrays: another thread's ask in
+    between gave IndexError or "cannot reshape". queued iterated the queue while an ask took its
+    head: "deque mutated during iteration"."""
+    study = Study(SPACE, "random", seed=0)
+    study.tell(study.ask(), 0.5)
+    done = threading.Event()
+
+    def ask_and_tell() -> None:
+        try:
+            for _ in range(ROUNDS // 3):
+                for _ in range(10):
+                    study.enqueue({"x": 0.5})
+                for _ in range(10):
+                    study.tell(study.ask(), 0.5)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=ask_and_tell)
+    thread.start()
+    try:
+        while not done.is_set():
+            history, queued = study.history(), study.queued
+            assert len(history.X) == len(history.values) and all(p == {"x": 0.5} for p in queued)
+            time.sleep(0)  # lets the writer go on: reads back to back starved it of the GIL
+    finally:
+        thread.join()
+    assert len(study.trials) == 1 + 10 * (ROUNDS // 3)
+
+
+def test_threads_running_one_finite_search_stop_when_it_runs_out():
+    """Each run checked that the grid had points left, then asked: another thread's run took the
+    last point in between, and this run raised SearchExhausted (a serial run just ends)."""
+    runs: list[list] = []
+    errors: list[BaseException] = []
+
+    def run(study: Study) -> None:
+        try:
+            runs.append(study.run(lambda params: params["x"], n_trials=100))
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    for _ in range(10):  # rounds of a fresh grid each: the race is at its very end
+        study = Study(SPACE, "grid", seed=0, optimizer_settings={"resolution": 50})
+        threads = [threading.Thread(target=run, args=(study,)) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sorted(t.params["x"] for t in study.trials) == sorted({t.params["x"] for t in study.trials})
+        assert len(study.trials) == 50 and study.optimizer.exhausted
+    assert sum(map(len, runs)) == 10 * 50
+
+
+def _in_a_thread(work) -> None:
+    """Run ``work`` in a thread and fail, rather than hang, if it never ends (a deadlock)."""
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    thread = threading.Thread(target=guarded, daemon=True)
+    thread.start()
+    thread.join(timeout=60)  # a safety limit: the work takes well under a second
+    assert not thread.is_alive(), "deadlocked"
+    assert errors == []
+
+
+def test_a_subscriber_may_wait_for_another_thread_using_the_study():
+    """A subscriber handing the study to another thread (a UI thread that stops the trial just
+    reported) and waiting for it: subscribers were called with the study locked, and waited for
+    ever."""
+    study = Study(SPACE, "random", seed=0)
+
+    def stop_from_another_thread(event) -> None:
+        if event.kind == "reported" and event.trial.intermediate_values == {0: 1.0}:
+            other = threading.Thread(target=study.stop, args=(event.trial,))
+            other.start()
+            other.join()
+
+    def objective(params, *, report):
+        for step in range(3):
+            report(1.0, step)
+        return 1.0
+
+    study.subscribe(stop_from_another_thread)
+    _in_a_thread(lambda: study.run(objective, n_trials=1))
+    trial = study.trials[0]
+    assert trial.state is TrialState.PRUNED and trial.user_attrs["pruned_by"] == "human"
+    assert trial.intermediate_values == {0: 1.0, 1: 1.0}  # stopped at the report after the click
+
+
+def test_a_subscriber_may_open_the_study_s_journal(tmp_path):
+    """A subscriber reading the journal anew (Study.load, as a dashboard does) was called while the
+    study held the journal's lock, and waited for it for ever, in one thread."""
+    storage = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=storage)
+    seen: list[int] = []
+    study.subscribe(lambda event: seen.append(len(Study.load(storage).trials)))
+    _in_a_thread(lambda: study.tell(study.ask(), 0.5))
+    assert seen == [1, 1]  # asked, then told
+
+
+def test_every_subscriber_hears_the_changes_in_the_order_they_were_made():
+    """A subscriber that changes the study (enqueues after a told): the others heard its change
+    before the one it answered, "enqueued" before "told"."""
+    study = Study(SPACE, "random", seed=0)
+    first: list[str] = []
+    second: list[str] = []
+    queued_then: list[list] = []
+
+    def answer(event) -> None:
+        first.append(event.kind)
+        if event.kind == "told":
+            study.enqueue({"x": 0.5})
+            queued_then.append(study.queued)
+
+    study.subscribe(answer)
+    study.subscribe(lambda event: second.append(event.kind))
+    study.tell(study.ask(), 0.5)
+    assert first == second == ["asked", "told", "enqueued"]
+    assert queued_then == [[{"x": 0.5}]]  # the change was made at once; it was told after the event at hand
