@@ -58,8 +58,8 @@ class Recording:
     def _init_recording(self) -> None:
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
         self._thread_lock = threading.RLock()  # held by every transaction
-        self._depth = 0  # transactions the thread holding the lock is in
-        self._pending: deque[StudyEvent] = deque()  # changes made, not yet told to the subscribers
+        self._transactions_held = 0  # transactions the thread holding the lock is in
+        self._untold: deque[StudyEvent] = deque()  # changes made, not yet told to the subscribers
         self._delivering = threading.Lock()  # held by the one thread telling them
 
     def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
@@ -110,7 +110,7 @@ class Recording:
     def _locked(self) -> Iterator[None]:
         """The locks and the catching up of :meth:`_transaction`."""
         with self._thread_lock:
-            self._depth += 1
+            self._transactions_held += 1
             try:
                 if self._journal is None:
                     yield
@@ -124,7 +124,7 @@ class Recording:
                     self._journal.mend()
                     yield
             finally:
-                self._depth -= 1
+                self._transactions_held -= 1
 
     def _record(self, event: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal.
@@ -136,18 +136,18 @@ class Recording:
     def _notify(self, kind: str, trial: Trial | None) -> None:
         """Within the transaction that made the change: queue it for the subscribers, who hear
         of it when the transaction ends (:meth:`_deliver`)."""
-        self._pending.append(StudyEvent(kind, trial, cast("Study", self)))
+        self._untold.append(StudyEvent(kind, trial, cast("Study", self)))
 
     def _deliver(self) -> None:
         """Tell the subscribers of the changes queued, in order, unless another thread (or this
         one, from a callback) is telling them: it tells ours too, after the event at hand."""
-        while self._pending:
+        while self._untold:
             # Checked again after letting go: an event queued while we told the last is not left behind.
             if not self._delivering.acquire(blocking=False):
                 return
             try:
-                while self._pending:
-                    event = self._pending.popleft()
+                while self._untold:
+                    event = self._untold.popleft()
                     for callback in list(self._subscribers):
                         try:
                             callback(event)
@@ -171,7 +171,7 @@ class _Transaction(contextlib.AbstractContextManager[None]):
         self._locks.__enter__()
 
     def __exit__(self, *exc: Any) -> None:
-        outermost = self._study._depth == 1  # read while this thread still holds the lock
+        outermost = self._study._transactions_held == 1  # read while this thread still holds the lock
         try:
             self._locks.__exit__(*exc)
         finally:  # what changed before an error is told too
