@@ -194,7 +194,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
             self._ready.appendleft(upper)  # a person's choice runs next
         elif moved:
             self._ready.remove(upper)
-            bracket.entered[upper.rung].remove(job.config)
+            bracket.leave(job.config, upper.rung)
         bracket.decision(job.rung, job.config, "human", action)
 
     def _override_plan(self, trial: Trial, action: str) -> tuple[Job, Job, bool]:

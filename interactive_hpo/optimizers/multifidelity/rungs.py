@@ -9,6 +9,7 @@ scheduler's rule and, beside it, a person's override).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +118,15 @@ class Bracket:
     decisions: list[dict[int, dict[str, str]]] = field(init=False)
     #: Synchronous only: whether the scheduler has decided the promotions out of each rung.
     decided: list[bool] = field(init=False)
+    # What lets an ask of a long ASHA run look at a few configurations rather than re-rank every
+    # rung (its cost grew with the trials: 20 ms an ask at 5,000). Per rung: ``entered`` as a set;
+    # the finite results as sorted keys, ``(loss, config)`` for one objective (a new result is
+    # inserted in place) or ``(rank, config)`` for several (rebuilt when a result comes in), None
+    # until needed or after a change that is not an insertion; and the keys of the configurations
+    # that may still be promoted (a superset: those promoted or stopped since are dropped when met).
+    _members: list[set[int]] = field(init=False, repr=False, compare=False)
+    _order: list[list[tuple[Any, int]] | None] = field(init=False, repr=False, compare=False)
+    _pending: list[list[tuple[Any, int]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.budgets)
@@ -125,6 +135,9 @@ class Bracket:
         self.numbers = [{} for _ in range(n)]
         self.decisions = [{} for _ in range(n)]
         self.decided = [False] * n
+        self._members = [set() for _ in range(n)]
+        self._order = [None] * n
+        self._pending = [[] for _ in range(n)]
 
     @property
     def top(self) -> int:
@@ -132,13 +145,31 @@ class Bracket:
         return len(self.budgets) - 1
 
     def enter(self, config: int, rung: int) -> None:
-        if config not in self.entered[rung]:
+        if config not in self._members[rung]:
+            self._members[rung].add(config)
             self.entered[rung].append(config)
 
+    def leave(self, config: int, rung: int) -> None:
+        """Take ``config`` out of ``rung`` (a person stopped its promotion before it started)."""
+        self.entered[rung].remove(config)
+        self._members[rung].discard(config)
+        self._order[rung - 1] = None  # promotable again out of the rung below
+
     def finish(self, job: Job, loss: float | tuple[float, ...], number: int) -> None:
-        self.enter(job.config, job.rung)
-        self.losses[job.rung][job.config] = loss
-        self.numbers[job.rung][job.config] = number
+        rung, config = job.rung, job.config
+        again = config in self.losses[rung]
+        self.enter(config, rung)
+        self.losses[rung][config] = loss
+        self.numbers[rung][config] = number
+        order = self._order[rung]
+        if order is None or (not again and not _finite(loss)):  # a failed job is not ranked
+            return
+        if again or isinstance(loss, tuple):
+            self._order[rung] = None
+        else:
+            key = (loss, config)
+            bisect.insort(order, key)
+            bisect.insort(self._pending[rung], key)
 
     def running(self, rung: int) -> list[int]:
         """Configurations entered at ``rung`` whose job has not finished."""
@@ -146,6 +177,8 @@ class Bracket:
 
     def decision(self, rung: int, config: int, who: str, what: str) -> None:
         self.decisions[rung].setdefault(config, {})[who] = what
+        if who == "human":  # a person's "promote" after a "stop" makes it promotable again
+            self._order[rung] = None
 
     def human(self, rung: int, config: int) -> str | None:
         return self.decisions[rung].get(config, {}).get("human")
@@ -157,6 +190,26 @@ class Bracket:
         uses, as MO-ASHA does; Schmucker et al., 2021): by Pareto front, then by crowding
         distance within a front (a configuration in a sparse part of the front first).
         """
+        return [config for _, config in self._sorted(rung)]
+
+    def _sorted(self, rung: int) -> list[tuple[Any, int]]:
+        """The keys of :meth:`ranked`, in its order; ranked afresh only after a change that is no
+        insertion (several objectives, a job told twice, a person's decision)."""
+        order = self._order[rung]
+        if order is None:
+            configs = self._rank(rung)
+            scalar = bool(configs) and np.ndim(self.losses[rung][configs[0]]) == 0
+            order = [(self.losses[rung][c] if scalar else i, c) for i, c in enumerate(configs)]
+            self._order[rung] = order
+            self._pending[rung] = [key for key in order if rung < self.top and not self._moved_on(rung, key[1])]
+        return order
+
+    def _moved_on(self, rung: int, config: int) -> bool:
+        """Whether ``config`` has entered the rung above ``rung`` or a person stopped it there."""
+        return config in self._members[rung + 1] or self.human(rung, config) == "stop"
+
+    def _rank(self, rung: int) -> list[int]:
+        """:meth:`ranked`, computed from the rung's results."""
         done = {c: loss for c, loss in self.losses[rung].items() if np.all(np.isfinite(loss))}
         configs = sorted(done)
         if not configs or np.ndim(done[configs[0]]) == 0:
@@ -211,9 +264,14 @@ class Bracket:
         possible that has not moved up yet, or None."""
         for rung in range(self.top - 1, -1, -1):
             k = len(self.losses[rung]) // self.eta
-            for config in self.ranked(rung)[:k]:
-                if config not in self.entered[rung + 1] and self.human(rung, config) != "stop":
-                    return config, rung
+            order, pending = self._sorted(rung), self._pending[rung]
+            gone = 0
+            while gone < len(pending) and self._moved_on(rung, pending[gone][1]):
+                gone += 1
+            del pending[:gone]
+            # The best configuration not moved on yet: the first of ranked(rung)[:k] not moved on, if it is in them.
+            if pending and bisect.bisect_left(order, pending[0]) < k:
+                return pending[0][1], rung
         return None
 
     def rows(self) -> list[dict[str, Any]]:
@@ -228,6 +286,10 @@ class Bracket:
                     "scheduler": decided.get("scheduler"), "human": decided.get("human"),
                 })
         return rows
+
+
+def _finite(loss: float | tuple[float, ...]) -> bool:
+    return bool(np.all(np.isfinite(loss)))
 
 
 def _first(loss: float | tuple[float, ...]) -> float:
