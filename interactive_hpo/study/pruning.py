@@ -9,12 +9,14 @@ so they live beside the study in the core.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import math
-import statistics
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from .._validation import check_int, fail
 from ..direction import Direction
@@ -70,8 +72,9 @@ class Pruner(ABC):
         """
 
     def settings(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this pruner."""
-        return dict(vars(self))
+        """The constructor arguments that rebuild this pruner (not what it keeps between reports,
+        under names that start with an underscore)."""
+        return {name: value for name, value in vars(self).items() if not name.startswith("_")}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
@@ -116,26 +119,116 @@ class MedianStoppingRule(Pruner):
         self.n_startup_trials = check_int(n_startup_trials, "n_startup_trials", "MedianStoppingRule", 0)
         self.n_warmup_steps = check_int(n_warmup_steps, "n_warmup_steps", "MedianStoppingRule", 0)
         self.n_min_trials = check_int(n_min_trials, "n_min_trials", "MedianStoppingRule", 1)
+        self._completed = CompletedReports()
 
     def decide(self, trial: Trial, step: float, trials: Sequence[Trial], direction: Direction) -> PruneDecision:
-        complete = [t for t in trials if t.state is TrialState.COMPLETE]
-        if len(complete) < self.n_startup_trials:
-            return PruneDecision(False, f"only {len(complete)} of n_startup_trials={self.n_startup_trials} "
+        with self._completed.reading(trials, direction) as completed:
+            return self._decide(trial, step, completed, direction)
+
+    def _decide(self, trial: Trial, step: float, completed: CompletedReports, direction: Direction) -> PruneDecision:
+        if completed.count < self.n_startup_trials:
+            return PruneDecision(False, f"only {completed.count} of n_startup_trials={self.n_startup_trials} "
                                         "trials have completed")
         if step < self.n_warmup_steps:
             return PruneDecision(False, f"step {step} is in the warm-up (n_warmup_steps={self.n_warmup_steps})")
         loss = _loss(trial.intermediate_values[step], direction)
         if math.isinf(loss):
             return PruneDecision(True, f"the value reported at step {step} is not finite")
-        peers = [_loss(t.intermediate_values[step], direction) for t in complete if step in t.intermediate_values]
+        peers = completed.losses_at(step)
         if len(peers) < self.n_min_trials:
             return PruneDecision(False, f"{len(peers)} completed trials reported at step {step}; "
                                         f"n_min_trials={self.n_min_trials}")
-        median = statistics.median(peers)
+        middle = len(peers) // 2  # statistics.median of the sorted losses
+        median = peers[middle] if len(peers) % 2 else (peers[middle - 1] + peers[middle]) / 2
         verdict = "worse than" if loss > median else "no worse than"
         # Said in the objective's own units, as the user reads their curves.
         return PruneDecision(loss > median, f"value {direction.to_value(loss):.4g} at step {step} is {verdict} the "
                                             f"median {direction.to_value(median):.4g} of {len(peers)} completed trials")
+
+
+class CompletedReports:
+    """What :class:`MedianStoppingRule` reads of a study's COMPLETE trials: how many there are and,
+    per step, the losses they reported there, sorted.
+
+    Kept from one report to the next, since reading every trial at every report made a long
+    study quadratic: the trials before the first one still running are finished, and a
+    finished trial never changes, so only the trials from that one on are read again. A
+    sequence whose last trial so read is another (another study's trials, a trial withdrawn) or
+    another direction starts afresh. Losses are sorted stably, in trial order among equals, as
+    ``sorted`` of them in trial order would be.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # a pruner given to two studies may judge for both at once
+        self._start(None)
+        self._tail: list[Trial] = []
+
+    def _start(self, direction: Direction | None) -> None:
+        self._direction, self._read, self._count = direction, 0, 0
+        self._last: Trial | None = None
+        self._by_step: dict[float, list[float]] = {}
+
+    @contextlib.contextmanager
+    def reading(self, trials: Sequence[Trial], direction: Direction) -> Iterator[CompletedReports]:
+        """These records brought up to date with ``trials`` (every trial of a study, in number
+        order), for the block's reading only."""
+        with self._lock:
+            if direction != self._direction or len(trials) < self._read or \
+                    (self._read and trials[self._read - 1] is not self._last):
+                self._start(direction)
+            while self._read < len(trials) and trials[self._read].state.is_finished:
+                self._add(trials[self._read])
+                self._last = trials[self._read]
+                self._read += 1
+            self._tail = [trials[i] for i in range(self._read, len(trials))
+                          if trials[i].state is TrialState.COMPLETE]
+            yield self
+
+    def _add(self, trial: Trial) -> None:
+        if trial.state is TrialState.COMPLETE:
+            self._count += 1
+            for step, value in trial.intermediate_values.items():
+                bisect.insort(self._by_step.setdefault(step, []), _loss(value, self._direction))  # type: ignore[arg-type]
+
+    @property
+    def count(self) -> int:
+        """COMPLETE trials."""
+        return self._count + len(self._tail)
+
+    def losses_at(self, step: float) -> list[float]:
+        """The losses COMPLETE trials reported at ``step``, sorted (do not modify)."""
+        kept = self._by_step.get(step, [])
+        later = [_loss(t.intermediate_values[step], self._direction) for t in self._tail  # type: ignore[arg-type]
+                 if step in t.intermediate_values]
+        return sorted(kept + later) if later else kept
+
+
+class ReportedTrials(Sequence[Trial]):
+    """A study's trials with ``reported``, a RUNNING trial holding its new report, in place of its
+    older copy: what a pruner judges, without copying the list at every report."""
+
+    def __init__(self, trials: Sequence[Trial], reported: Trial):
+        self._trials, self._reported = trials, reported
+
+    def __len__(self) -> int:
+        return len(self._trials)
+
+    @overload
+    def __getitem__(self, index: int) -> Trial: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Trial]: ...
+
+    def __getitem__(self, index: int | slice) -> Trial | list[Trial]:
+        if isinstance(index, slice):
+            return [self._swap(t) for t in self._trials[index]]
+        return self._swap(self._trials[index])
+
+    def __iter__(self) -> Iterator[Trial]:
+        return map(self._swap, self._trials)
+
+    def _swap(self, trial: Trial) -> Trial:
+        return self._reported if trial.number == self._reported.number else trial
 
 
 def _loss(value: float, direction: Direction) -> float:

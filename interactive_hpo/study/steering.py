@@ -27,7 +27,7 @@ from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
-from .pruning import Pruner
+from .pruning import Pruner, ReportedTrials
 
 if TYPE_CHECKING:
     from ..goals import Goals
@@ -106,7 +106,7 @@ class Steering:
         # the report: a pruner that raises, or a write that fails, leaves the study as it was.
         reported = current.reported(step, value)
         decision = None if self.pruner is None else self.pruner.decide(
-            reported, step, [reported if t.number == number else t for t in self._state.trials], self.direction)
+            reported, step, ReportedTrials(self._state.trials, reported), self.direction)
         verdict = None if decision is None else {"decision": "prune" if decision.prune else "continue",
                                                  "reason": decision.reason, "step": step}
         self._record({"event": "reported", "number": number, "step": step,
