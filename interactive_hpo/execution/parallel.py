@@ -268,7 +268,7 @@ class ParallelRunner:
         again = attempt != self._attempts.setdefault(number, attempt) or report is self._answering
 
         def recorded_before() -> bool:
-            return again and step in self.study.trials[number].intermediate_values
+            return again and step in self.study.state.trials[number].intermediate_values
 
         if not recorded_before():
             self._answering = report
@@ -277,7 +277,7 @@ class ParallelRunner:
             except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially ...
                 if not recorded_before():  # ... unless a Ctrl-C cut the journaling of this very report short
                     return refusal(error)  # (the study caught up with its line and refused the step as twice)
-        return verdict(self.study.trials[number].state is not TrialState.RUNNING, number, step)
+        return verdict(self.study.state.trials[number].state is not TrialState.RUNNING, number, step)
 
     def _tell(self, running: _Running) -> Trial:
         try:
@@ -286,7 +286,7 @@ class ParallelRunner:
             return self._finish(running, TrialState.FAILED, None, {"error": "cancelled"})
         except Exception as error:  # the worker, not the objective, failed (those are returned as data)
             return self._worker_lost(running, error)
-        state, value, attrs = keep_record(outcome, self.study.trials[running.trial.number].user_attrs)
+        state, value, attrs = keep_record(outcome, self.study.state.trials[running.trial.number].user_attrs)
         return self._finish(running, TrialState(state), value, attrs)
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
@@ -310,9 +310,9 @@ class ParallelRunner:
 
     def _finish(self, running: _Running, state: TrialState, value: Any, attrs: dict[str, Any]) -> Trial:
         attrs = {**attrs, "wall_seconds": time.monotonic() - running.started}
-        if self.study.trials[running.trial.number].state.is_finished:  # told before an interrupt landed
+        if self.study.state.trials[running.trial.number].state.is_finished:  # told before an interrupt landed
             self.running.remove(running)
-            return self.study.trials[running.trial.number]
+            return self.study.state.trials[running.trial.number]
         if state is TrialState.COMPLETE:
             told = self.study.tell(running.trial, value, user_attrs=attrs)
         else:

@@ -55,9 +55,10 @@ def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = No
         return _draw_front(study, step, fig, names, reference)
     fig.clf()
     space = study.space
-    trial = study.trials[step]
+    trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
+    trial = trials[step]
     known = study.finished_before(step)
-    done = [study.trials[n] for n in known if study.trials[n].state is TrialState.COMPLETE]
+    done = [trials[n] for n in known if trials[n].state is TrialState.COMPLETE]
     X = np.array([t.x for t in done]).reshape(-1, space.dim)
     values = np.array([t.value for t in done], dtype=float)
     try:

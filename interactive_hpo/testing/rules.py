@@ -100,7 +100,7 @@ def check_replay_gives_the_same_next_ask(make: Factory, *, n_trials: int = N_TRI
         original = study.optimizer
         replayed = type(original)(space, **original.settings())
         for number in study.finish_order:
-            trial = study.trials[number]
+            trial = study.state.trials[number]
             replayed.tell(trial, loss_of(trial))
         where = "" if space is MIXED else " on the conditional space"
         same_next_ask(replayed, original, f"an optimizer rebuilt from settings() and told the {n_trials} trials{where}")

@@ -21,6 +21,8 @@ from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, Tr
 from interactive_hpo.execution import worker as worker_process
 from interactive_hpo.study.pruning import MedianStoppingRule
 
+from ..trial_copies import count_copies
+
 SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
 
 
@@ -68,6 +70,14 @@ def test_a_timed_parallel_run_starts_no_trial_after_its_timeout_and_finishes_tho
     # Generous slack for a loaded machine (the run's own setup comes before its clock starts); a run
     # that kept asking would go on for ever.
     assert max(t.datetime_start for t in study.trials) < started + 0.3 + 1.0
+
+
+def test_the_runner_reads_trials_without_copying_the_list(monkeypatch):
+    study = Study(SPACE, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=0))
+    copies = count_copies(monkeypatch)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(diverges, 12, executor=pool)
+    assert copies["trials"] == 0  # were two per trial: a copy of every trial to read one
 
 
 def test_one_worker_gives_the_serial_trials():

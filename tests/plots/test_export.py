@@ -10,11 +10,13 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from interactive_hpo import Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.plots.export import draw_step, export_animation, export_html  # noqa: E402
 
 from ..figure_layout import assert_integer_ticks  # noqa: E402
+from ..trial_copies import count_copies  # noqa: E402
 
 PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", -1.0, 1.0)])
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
@@ -149,3 +151,11 @@ def test_frames_of_a_conditional_study_cut_where_the_pair_exists():
         fig = Figure()
         draw_step(study, step, fig, pair=("C", "gamma"))
         assert len(fig.axes) == 6  # the three heatmaps and their colour bars, cut where gamma exists
+
+
+def test_a_frame_copies_the_trials_a_few_times_not_once_per_trial_known(monkeypatch):
+    study = Study(PLANE, "random", seed=0)
+    study.run(bowl, n_trials=40)
+    copies = count_copies(monkeypatch)
+    assert draw_step(study, 39, Figure()).startswith("Step 39: random proposed trial 39 from 39 finished trials")
+    assert copies["trials"] <= 3  # were 79: two per trial known
