@@ -194,14 +194,14 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     @property
     def queued(self) -> list[dict[str, Any]]:
         """Params enqueued and not yet asked, in the order they will be evaluated."""
-        return [dict(p) for p in tuple(self._state.queue)]  # copied at once: another thread may dequeue
+        return [dict(p) for p in self._state.queue]
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
         """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
         with self._transaction():
-            if self._state.queue:  # the trial takes the head of the queue (StudyState.add)
-                params = self._state.queue[0]
+            if self._state.n_queued:  # the trial takes the head of the queue (StudyState.add)
+                params = self._state.next_queued()
                 trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
             else:
                 trial = self._trial_from(self.optimizer.ask())
@@ -226,9 +226,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
         joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together; fewer
         when a finite search runs out)."""
-        q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)
-        with self._transaction():
-            trials = [self.ask() for _ in range(min(q, len(self._state.queue)))]
+        with self._transaction():  # the limit of the optimizer that will ask: another thread may switch it
+            q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)
+            trials = [self.ask() for _ in range(min(q, self._state.n_queued))]
             if len(trials) < q and not (trials and self.optimizer.exhausted):  # the queue's trials are the batch
                 for suggestion in self.optimizer.ask_batch(q - len(trials)):
                     trials.append(self._record_asked(self._trial_from(suggestion)))

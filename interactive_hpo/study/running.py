@@ -82,7 +82,7 @@ class Running:
         # Checked and asked in one transaction: another thread's run took the last point of a
         # grid between the two, and this run's ask raised SearchExhausted.
         with self._transaction():
-            if unless_exhausted and self.optimizer.exhausted and not self._state.queue:
+            if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
                 return None
             self._check_objective(objective, "Study.step")
             trial = self.ask()
@@ -184,6 +184,6 @@ class Running:
         scheduler = self.optimizer if budgeted and isinstance(self.optimizer, Scheduler) else None
         if scheduler is not None:  # every trial it asks has a budget
             check_budget_keyword(objective, scheduler.max_budget, owner, self.optimizer.name, up_to=True)
-        if scheduler is None or self._state.queue:  # an enqueued trial has none, as any other optimizer's
+        if scheduler is None or self._state.n_queued:  # an enqueued trial has none, as any other optimizer's
             check_budget_keyword(objective, None, owner, self.optimizer.name)
         check_signature(objective, owner, (("budget",) if scheduler else ()) + (("report",) if budgeted else ()))

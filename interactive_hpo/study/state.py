@@ -55,9 +55,19 @@ class StudyState:
         return self._finish_order
 
     @property
-    def queue(self) -> Sequence[Mapping[str, Any]]:
-        """Enqueued params not yet asked, first first."""
-        return self._queue
+    def queue(self) -> tuple[Mapping[str, Any], ...]:
+        """Enqueued params not yet asked, first first: a copy, taken at once (iterating the
+        live queue while another thread asked raised "deque mutated during iteration")."""
+        return tuple(self._queue)
+
+    @property
+    def n_queued(self) -> int:
+        """How many params are enqueued and not yet asked (without copying the queue)."""
+        return len(self._queue)
+
+    def next_queued(self) -> Mapping[str, Any]:
+        """The params the next ask takes (without copying the queue); IndexError if none."""
+        return self._queue[0]
 
     @property
     def events(self) -> Sequence[Mapping[str, Any]]:

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from interactive_hpo import Float, SearchSpace, Study, TrialState
+from interactive_hpo import Float, InvalidParameterError, RandomSearch, SearchSpace, Study, TrialState
 from interactive_hpo.study.journal import Journal
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
@@ -223,3 +223,52 @@ def test_every_subscriber_hears_the_changes_in_the_order_they_were_made():
     study.tell(study.ask(), 0.5)
     assert first == second == ["asked", "told", "enqueued"]
     assert queued_then == [[{"x": 0.5}]]  # the change was made at once; it was told after the event at hand
+
+
+def test_the_state_s_queue_is_a_copy_a_reader_can_iterate_while_another_thread_asks():
+    """``study.state.queue`` was the live deque: iterating it across another thread's ask raised
+    "deque mutated during iteration" (here the ask comes in the middle of the loop, as a thread's would)."""
+    study = Study(SPACE, "random", seed=0)
+    for x in (0.1, 0.2, 0.3):
+        study.enqueue({"x": x})
+    seen = []
+    for params in study.state.queue:
+        seen.append(params["x"])
+        if len(seen) == 1:
+            study.ask()
+    assert seen == [0.1, 0.2, 0.3] and study.state.n_queued == 2 and study.queued == [{"x": 0.2}, {"x": 0.3}]
+
+
+class Pairs(RandomSearch):
+    """Random search that proposes at most two trials at once."""
+
+    max_batch = 2
+
+
+def test_ask_batch_checks_q_against_the_optimizer_in_charge_when_it_asks():
+    """q was checked against the optimizer before the study's lock was taken: a switch made by
+    another thread meanwhile left q to the new optimizer, whose refusal named it (`q` of
+    Pairs.ask_batch), a method the person never called."""
+    study = Study(SPACE, "random", seed=0)
+    transaction, waiting, errors = study._transaction, threading.Event(), []
+
+    def signalled():  # the asking thread says when it wants the lock
+        if threading.current_thread() is asking:
+            waiting.set()
+        return transaction()
+
+    study._transaction = signalled
+
+    def ask_batch() -> None:
+        try:
+            study.ask_batch(5)
+        except InvalidParameterError as error:
+            errors.append(str(error))
+
+    asking = threading.Thread(target=ask_batch)
+    with study._transaction():  # the other thread, switching optimizers
+        asking.start()
+        assert waiting.wait(5)
+        study.switch_optimizer(Pairs(SPACE, seed=0))
+    asking.join()
+    assert errors == ["`q` of Study.ask_batch must be an int in [1, 2]; got 5."]
