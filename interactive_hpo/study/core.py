@@ -30,7 +30,7 @@ from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .recording import Recording, StudyEvent
 from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
-from .results import best_trial, best_trials, finished_event, finished_fields, loss_of
+from .results import best_trials, finished_event, finished_fields, loss_of
 from .running import Running
 from .state import StudyState
 from .steering import Steering
@@ -157,7 +157,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     def best_trial(self) -> Trial:
         """The feasible COMPLETE trial with the best value (the first one on ties); one
         objective only (several: :attr:`best_trials`)."""
-        return best_trial(self.goals, self._state.trials)
+        return self._state.best_trial(self.goals)
 
     @property
     def best_trials(self) -> list[Trial]:
@@ -169,12 +169,12 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     def best_value(self) -> float:
         """The value of :attr:`best_trial`."""
         # Its own name in a refusal (several objectives): the person read best_value, not best_trial.
-        return float(best_trial(self.goals, self._state.trials, "Study.best_value").value)  # type: ignore[arg-type]
+        return float(self._state.best_trial(self.goals, "Study.best_value").value)  # type: ignore[arg-type]
 
     @property
     def best_params(self) -> dict[str, Any]:
         """The params of :attr:`best_trial` (a copy): Optuna's ``study.best_params``."""
-        return dict(best_trial(self.goals, self._state.trials, "Study.best_params").params)
+        return dict(self._state.best_trial(self.goals, "Study.best_params").params)
 
     @property
     def storage(self) -> str | None:

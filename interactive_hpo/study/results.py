@@ -9,6 +9,7 @@ objective's becomes a FAILED trial with the reason, a person's raises an error w
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -21,7 +22,7 @@ from ..outcome import Measured
 from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
-__all__ = ["FinishedFields", "best_trial", "best_trials", "check_constraint_count", "finished_event",
+__all__ = ["FinishedFields", "KeptBest", "best_trial", "best_trials", "check_constraint_count", "finished_event",
            "finished_fields", "loss_of"]
 
 
@@ -117,13 +118,67 @@ def best_trials(goals: Goals, trials: Sequence[Trial]) -> list[Trial]:
 
 def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_trial") -> Trial:
     """The feasible COMPLETE trial with the best value (the first on ties); one objective only."""
-    goals.single(owner, hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
+    _single(goals, owner)
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
-    if not complete:
-        raise TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
     feasible = [t for t in complete if t.feasible]
     if not feasible:
-        raise TrialStateError(f"None of the {len(complete)} completed trials meets its constraints (each at most "
-                              "0): there is no feasible best trial yet.")
+        raise _no_best(len(complete))
     index = goals.directions[0].best_index([float(t.value) for t in feasible])  # type: ignore[arg-type]
     return feasible[int(index)]  # type: ignore[arg-type]
+
+
+def _single(goals: Goals, owner: str) -> None:
+    goals.single(owner, hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
+
+
+def _no_best(complete: int) -> TrialStateError:
+    """Why there is no best trial among ``complete`` COMPLETE trials, none of them feasible."""
+    if not complete:
+        return TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
+    return TrialStateError(f"None of the {complete} completed trials meets its constraints (each at most 0): there "
+                           "is no feasible best trial yet.")
+
+
+class KeptBest:
+    """:func:`best_trial` of a study's record, kept from one reading to the next.
+
+    Reading it afresh went through every trial: a callback that read ``study.best_value`` after
+    each trial made a run of 20,000 trials take 144 s instead of 6. A finished trial never
+    changes, so only the trials finished since the last reading are read. A record whose last
+    finished trial read is another (a manual trial withdrawn) or other goals start afresh. The
+    same trial as :func:`best_trial`: the lowest loss, the lowest number on ties.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # two threads reading at once
+        self._start(None)
+
+    def _start(self, goals: Goals | None) -> None:
+        self._goals, self._read, self._complete = goals, 0, 0
+        self._last: Trial | None = None
+        self._best: tuple[float, int, Trial] | None = None  # its loss, its number and itself
+
+    def of(self, goals: Goals, trials: Sequence[Trial], finish_order: Sequence[int],
+           owner: str = "Study.best_trial") -> Trial:
+        """:func:`best_trial` of ``trials``, whose finished ones are numbered in ``finish_order``."""
+        _single(goals, owner)
+        direction = goals.directions[0]
+        with self._lock:
+            n = len(finish_order)  # a trial is in ``trials`` finished before it is in finish_order
+            if goals != self._goals or n < self._read or \
+                    (self._read and trials[finish_order[self._read - 1]] is not self._last):
+                self._start(goals)
+            for number in finish_order[self._read:n]:
+                trial = trials[number]
+                if trial.state is not TrialState.COMPLETE:
+                    continue
+                self._complete += 1
+                loss = direction.to_loss(float(trial.value))  # type: ignore[arg-type]
+                if trial.feasible and not math.isnan(loss) and (self._best is None or
+                                                              (loss, number) < self._best[:2]):
+                    self._best = (loss, number, trial)
+            self._read, self._last = n, trials[finish_order[n - 1]] if n else None
+            complete, best = self._complete, self._best
+        if best is None:
+            raise _no_best(complete)
+        return best[2]

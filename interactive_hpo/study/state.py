@@ -14,7 +14,9 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..goals import Goals
 from ..trial import Trial
+from .results import KeptBest
 
 __all__ = ["StudyState"]
 
@@ -42,6 +44,7 @@ class StudyState:
         self._overrides: list[tuple[int, int, str]] = []
         self._events: list[dict[str, Any]] = []
         self._switches = 0
+        self._best = KeptBest()
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -90,6 +93,11 @@ class StudyState:
         if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(self._trials):
             raise ValueError(f"the event names trial {number!r}, but the study has trials 0 to {len(self._trials) - 1}")
         return self._trials[number]
+
+    def best_trial(self, goals: Goals, owner: str = "Study.best_trial") -> Trial:
+        """:func:`~.results.best_trial` of these trials for ``goals`` (errors naming ``owner``),
+        read only from the trials finished since the last call."""
+        return self._best.of(goals, self._trials, self._finish_order, owner)
 
     def owner_of(self, number: int) -> Any:
         """Who asked trial ``number`` (a process's owner record), None if unknown."""

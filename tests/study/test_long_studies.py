@@ -15,10 +15,11 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from interactive_hpo import Float, SearchSpace, Study, TrialState
+from interactive_hpo import Float, SearchSpace, Study, Trial, TrialState, TrialStateError
 from interactive_hpo.study.branching import fork_study
 from interactive_hpo.study.curves import budget_trace
 from interactive_hpo.study.pruning import MedianStoppingRule
+from interactive_hpo.study.results import best_trial
 
 from ..trial_copies import count_copies
 
@@ -122,3 +123,63 @@ def test_the_median_rule_starts_afresh_on_another_studys_trials():
         study.report(trial, 1.0, 0)
         assert rule.decide(study.trials[-1], 0, study.trials, study.direction).prune is expected
     assert rule.settings() == {"n_startup_trials": 1, "n_warmup_steps": 0, "n_min_trials": 1}
+
+
+def best_or_error(read):
+    try:
+        return read()
+    except TrialStateError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_the_best_trial_is_the_one_every_trial_gives_as_trials_finish_out_of_order_and_are_undone(direction):
+    """Ties, infeasible and failed trials, trials finishing out of order, manual trials undone."""
+    study = Study(SPACE, "random", seed=0, direction=direction)
+    rng = np.random.default_rng(1)
+    running, seen = [], Counter()
+    def check():
+        expected = best_or_error(lambda: best_trial(study.goals, study.trials))
+        got = best_or_error(lambda: study.best_trial)
+        assert got is expected if isinstance(expected, Trial) else got == expected
+        if isinstance(expected, Trial):
+            assert study.best_value == expected.value and study.best_params == expected.params
+            seen["best"] += 1
+
+    for _ in range(250):
+        action = rng.random()
+        if action < 0.45:
+            running.append(study.ask())
+        elif action < 0.9 and running:
+            trial = running.pop(int(rng.integers(len(running))))
+            if rng.random() < 0.1:
+                study.tell(trial, state="FAILED")
+            else:
+                study.tell(trial, round(float(rng.random()), 1), constraints=[float(rng.random() - 0.8)])
+        else:
+            study.add_manual({"x": 0.5, "y": 0.5}, round(float(rng.random()), 1), constraints=[-1.0])
+            seen["manual"] += 1
+            if not running:  # read, withdrawn, and another in its place: as many trials finished as before
+                check()
+                study.undo_manual()
+                if rng.random() < 0.5:
+                    check()
+                record = study.direction.to_value(-1.0 - seen["undone"])  # the best value so far
+                study.add_manual({"x": 0.5, "y": 0.5}, record, constraints=[-1.0])
+                seen["undone"] += 1
+        check()
+    assert seen["best"] > 100 and seen["manual"] > 10 and seen["undone"] > 2
+
+
+def test_reading_the_best_value_after_every_trial_reads_each_trial_once(monkeypatch):
+    reads = Counter()
+    feasible = Trial.feasible
+
+    def counted(self):
+        reads["feasible"] += 1
+        return feasible.fget(self)
+
+    monkeypatch.setattr(Trial, "feasible", property(counted))
+    study = Study(SPACE, "random", seed=0)
+    study.run(bowl, n_trials=200, callbacks=[lambda study, trial: study.best_value])
+    assert reads["feasible"] <= 200  # were 20,100: every trial at every reading
