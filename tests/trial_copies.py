@@ -7,15 +7,17 @@ from collections import Counter
 from interactive_hpo import Study
 
 
-def count_copies(monkeypatch) -> Counter:
-    """Count the reads of ``Study.trials`` from now on (each copies the list): ``counter["trials"]``.
-    Code that reads ``study.trials[i]`` in a loop over trials is quadratic in a long study."""
+def count_copies(monkeypatch, *names: str) -> Counter:
+    """Count the reads of ``Study.trials`` (or of the properties ``names``: "queued") from now on,
+    each a copy: ``counter["trials"]``. Code that reads ``study.trials[i]`` in a loop over
+    trials is quadratic in a long study."""
     counted: Counter = Counter()
-    original = Study.trials
+    for name in names or ("trials",):
+        original = getattr(Study, name)
 
-    def trials(self):
-        counted["trials"] += 1
-        return original.fget(self)
+        def read(self, _name=name, _original=original):
+            counted[_name] += 1
+            return _original.fget(self)
 
-    monkeypatch.setattr(Study, "trials", property(trials))
+        monkeypatch.setattr(Study, name, property(read))
     return counted

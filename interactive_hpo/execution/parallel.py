@@ -159,7 +159,7 @@ class ParallelRunner:
     def can_ask(self) -> bool:
         optimizer = self.study.optimizer
         return (not self.stopping and self.started < self.n_trials and len(self.running) < self.n_workers
-                and (bool(self.study.queued) or not (optimizer.exhausted or optimizer.waiting)))
+                and (bool(self.study.state.n_queued) or not (optimizer.exhausted or optimizer.waiting)))
 
     @property
     def finished(self) -> bool:
@@ -169,7 +169,8 @@ class ParallelRunner:
     def fill(self) -> None:
         """Ask and submit trials until every worker is busy or there is nothing more to start."""
         while self.can_ask:
-            requeued = bool(self.study.queued) and self._params_key(self.study.queued[0]) in self._requeued
+            state = self.study.state  # not study.queued: a copy of every params queued, at every ask
+            requeued = bool(state.n_queued) and self._params_key(state.next_queued()) in self._requeued
             trial = self.study.ask()
             try:
                 check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)

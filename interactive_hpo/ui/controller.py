@@ -236,7 +236,7 @@ class LabController:
     @property
     def can_step(self) -> bool:
         """False once the optimizer has nothing left to propose (a finished grid)."""
-        return not self.study.optimizer.exhausted or bool(self.study.queued)
+        return not self.study.optimizer.exhausted or bool(self.study.state.n_queued)
 
     def present(self, history: Any, what_if: Mapping[str, Any] | None = None,
                 objective: int | None = None) -> ShownBelief:

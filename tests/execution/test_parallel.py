@@ -72,12 +72,15 @@ def test_a_timed_parallel_run_starts_no_trial_after_its_timeout_and_finishes_tho
     assert max(t.datetime_start for t in study.trials) < started + 0.3 + 1.0
 
 
-def test_the_runner_reads_trials_without_copying_the_list(monkeypatch):
+def test_the_runner_reads_trials_and_the_queue_without_copying_them(monkeypatch):
     study = Study(SPACE, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=0))
-    copies = count_copies(monkeypatch)
+    for x in range(8):
+        study.enqueue({"x": x - 4.0, "y": 0.0})
+    copies = count_copies(monkeypatch, "trials", "queued")
     with ThreadPoolExecutor(2) as pool:
         study.run(diverges, 12, executor=pool)
-    assert copies["trials"] == 0  # were two per trial: a copy of every trial to read one
+    # Were two of each per trial: every trial, or every params queued, copied to read one.
+    assert copies == {} and [t.source for t in study.trials].count("enqueued") == 8
 
 
 def test_one_worker_gives_the_serial_trials():
