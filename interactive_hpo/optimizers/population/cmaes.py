@@ -25,6 +25,8 @@ from ...space import SearchSpace
 from ..warm_start import Source
 from .base import MAX_POPULATION, Individual, configuration_key, reflect
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
+from .cma_state import final_samples, phenotype_distribution, to_genotype
+from .cma_state import preimage_near as _preimage_near
 from .warm import WarmStartablePopulation
 
 __all__ = ["CMAES", "warm_distribution"]
@@ -82,14 +84,6 @@ def warm_distribution(sources: Sequence[Source], sigma_max: float) -> tuple[np.n
     mean = weights @ points
     variance = weights @ (points - mean) ** 2  # per coordinate, shape (d,)
     return mean, min(math.sqrt(WARM_ALPHA**2 + float(variance.mean())), sigma_max)
-
-
-def _preimage_near(y: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """The point g with ``reflect(g) == y`` closest to ``m``, coordinate by coordinate (shape (d,)):
-    the preimages of y under the fold are ``y + 2k`` and ``-y + 2k``."""
-    shifted = y + 2.0 * np.round((m - y) / 2.0)
-    mirrored = -y + 2.0 * np.round((m + y) / 2.0)
-    return np.where(np.abs(shifted - m) <= np.abs(mirrored - m), shifted, mirrored)
 
 
 class CMAES(WarmStartablePopulation):
@@ -248,12 +242,9 @@ class CMAES(WarmStartablePopulation):
         return self._es
 
     def _genotype_distribution(self) -> tuple[np.ndarray, np.ndarray]:
-        """pycma's mean (d,) and ``sigma^2 C`` (d, d) in R^d, before the fold (``sigma_vec``
-        is pycma's diagonal scaling, ones unless diagonal decoding is on)."""
-        es = self._es
-        scale = es.sigma_vec * np.ones(self.space.dim)
-        cov = es.sigma**2 * np.asarray(es.sm.covariance_matrix) * np.outer(scale, scale)
-        return np.array(es.mean, dtype=float), (cov + cov.T) / 2
+        """pycma's mean (d,) and ``sigma^2 C`` (d, d) in R^d, before the fold: in the coordinates
+        of its samples, through its geno-pheno map if it made one (:mod:`.cma_state`)."""
+        return phenotype_distribution(self._es, self.space.dim)
 
     def _distribution(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The mean folded into the cube, and ``sigma^2 C`` seen through the fold: each
@@ -273,6 +264,8 @@ class CMAES(WarmStartablePopulation):
         """A sample of the current distribution (its result is injected into the next generation)."""
         if self._es is None:
             return super()._spare(rng)
+        if self._stopped():
+            return reflect(final_samples(self._es, self.space.dim, rng, 1)[0])
         return reflect(rng.multivariate_normal(*self._genotype_distribution(), method="eigh"))
 
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
@@ -325,6 +318,15 @@ class CMAES(WarmStartablePopulation):
             centre, sigma0 = self._warm if self._warm is not None else (np.full(d, 0.5), self.sigma0)
             x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else centre
             self._es = self._start(x0, sigma0, self.population_size)
+        elif self._stopped():
+            # pycma is told nothing after its termination tests fired: told on, its step size and
+            # covariance drift without bound (to 1e-309 or 1e77 within 5,000 trials on flat losses)
+            # until its eigendecomposition or its own asserts fail. So its final distribution stays.
+            self.ignored += len(foreign)
+            members = [self._new(g, genotype=g) for g in final_samples(self._es, d, rng, self.popsize)]
+            if not self.allow_repeats:
+                self._mark_repeats(members)
+            return members
         elif self._learn():
             with options_blamed(self.options, f"breeding generation {self.generation}"):
                 self.stop_reasons = dict(self._es.stop())
@@ -355,18 +357,23 @@ class CMAES(WarmStartablePopulation):
         injected = sorted(foreign, key=lambda entry: entry[1])[:es.popsize // 2]
         self.ignored += len(foreign) - len(injected)
         # The preimage nearest the mean, so that pycma sees a step it could have sampled.
-        targets = [_preimage_near(x, es.mean) for x, _ in injected]
+        mean = self._genotype_distribution()[0] if injected else es.mean
+        targets = [_preimage_near(x, mean) for x, _ in injected]
         with options_blamed(self.options, f"breeding generation {self.generation}"):
             if targets:
-                es.inject(targets, force=True)
+                es.inject(to_genotype(es, targets), force=True)
             samples = es.ask()
         members = [self._new(g, genotype=np.array(g, dtype=float)) for g in samples]
         for (x, loss), target in zip(injected, targets, strict=True):
-            # pycma returns each forced injection unchanged among its samples (after its own mirrors)
+            # pycma returns each forced injection among its samples (after its own mirrors), exactly
+            # unless it went through a geno-pheno map: then up to rounding
             match = [m for m in members if m.state == "unasked" and np.allclose(m.extra["genotype"], target,
                                                                                  rtol=0.0, atol=1e-9)]
-            if not match:
-                raise RuntimeError("pycma did not return an injected solution; this is a bug in CMAES.")
+            if not match:  # an injection lost costs one sample of the generation, never the run
+                self.ignored += 1
+                warn_user(f"CMAES: pycma did not return the point injected into generation {self.generation} "
+                          "(rounding in its coordinates); that trial only counts for best_x.", RuntimeWarning)
+                continue
             match[0].x, match[0].loss, match[0].state = x.copy(), loss, "told"
             match[0].extra["injected"] = True
         if not self.allow_repeats:
