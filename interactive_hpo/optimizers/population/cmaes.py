@@ -334,6 +334,7 @@ class CMAES(WarmStartablePopulation):
                 self.restarts_done += 1
                 popsize = round(self.population_size * self.popsize_factor**self.restarts_done)
                 self._es = self._start(rng.random(d), self.sigma0, popsize)
+                self.stop_reasons = {}  # the new run's; else _stopped() would freeze it at its start
                 self.ignored += len(foreign)
                 foreign = []
         return self._sample(foreign)
