@@ -127,7 +127,8 @@ class CMAES(WarmStartablePopulation):
       for ``best_x``.
     - With ``restarts > 0``, when pycma's termination tests fire after a generation, a new
       strategy starts from a uniformly random point with ``popsize_factor`` times the population
-      (IPOP-CMA-ES). Without restarts left, sampling goes on from the final distribution.
+      (IPOP-CMA-ES). Without restarts left, sampling goes on from the final distribution, kept as it
+      was: pycma is told nothing more (told on, it degenerates); foreign trials count for ``best_x``.
 
     Parameters
     ----------
@@ -159,7 +160,7 @@ class CMAES(WarmStartablePopulation):
     restarts_done : int
         Restarts so far (also recorded as ``restart`` in each trial's attributes).
     stop_reasons : dict
-        pycma's termination tests that fired after the last generation (empty while it runs).
+        pycma's termination tests that fired (empty while it runs; kept once no restart is left).
     ignored : int
         Foreign trials not injected (beyond the best ``popsize // 2``, or arriving at a restart).
     strategy : cma.CMAEvolutionStrategy or None
@@ -319,14 +320,10 @@ class CMAES(WarmStartablePopulation):
             x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else centre
             self._es = self._start(x0, sigma0, self.population_size)
         elif self._stopped():
-            # pycma is told nothing after its termination tests fired: told on, its step size and
-            # covariance drift without bound (to 1e-309 or 1e77 within 5,000 trials on flat losses)
-            # until its eigendecomposition or its own asserts fail. So its final distribution stays.
+            # Told on past its termination, pycma's step size and covariance drift without bound on
+            # flat losses (to 1e-309 or 1e77 in 5,000 trials) until pycma fails: its final one stays.
             self.ignored += len(foreign)
-            members = [self._new(g, genotype=g) for g in final_samples(self._es, d, rng, self.popsize)]
-            if not self.allow_repeats:
-                self._mark_repeats(members)
-            return members
+            return self._sample([], final_samples(self._es, d, rng, self.popsize))
         elif self._learn():
             with options_blamed(self.options, f"breeding generation {self.generation}"):
                 self.stop_reasons = dict(self._es.stop())
@@ -353,7 +350,8 @@ class CMAES(WarmStartablePopulation):
             self._std_limits()
         return True
 
-    def _sample(self, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _sample(self, foreign: list[tuple[np.ndarray, float]], drawn: np.ndarray | None = None) -> list[Individual]:
+        """pycma's next samples, ``foreign`` injected; or the samples ``drawn`` already."""
         es = self._es
         injected = sorted(foreign, key=lambda entry: entry[1])[:es.popsize // 2]
         self.ignored += len(foreign) - len(injected)
@@ -363,7 +361,7 @@ class CMAES(WarmStartablePopulation):
         with options_blamed(self.options, f"breeding generation {self.generation}"):
             if targets:
                 es.inject(to_genotype(es, targets), force=True)
-            samples = es.ask()
+            samples = es.ask() if drawn is None else drawn
         members = [self._new(g, genotype=np.array(g, dtype=float)) for g in samples]
         for (x, loss), target in zip(injected, targets, strict=True):
             # pycma returns each forced injection among its samples (after its own mirrors), exactly
