@@ -209,6 +209,10 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             while self._all_told() and self._known_before < MAX_KNOWN_GENERATIONS and not self._stopped():
                 self._advance(len(self.told))  # nothing to evaluate: learn from the known losses, breed on
                 self._known_before += 1
+            if self._stopped() and self._all_told():
+                # A spare follows the generation just bred with nothing to evaluate: recorded as
+                # one known generation, so a replay breeds it too, from this pool.
+                self._known_before = max(self._known_before, 1)
         for index, member in enumerate(self.members):
             if member.state == "unasked":
                 member.state = "pending"

@@ -25,6 +25,8 @@ from ...space import SearchSpace
 from ..warm_start import Source
 from .base import MAX_POPULATION, Individual, configuration_key, reflect
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
+from .cma_state import final_samples, phenotype_distribution, to_genotype
+from .cma_state import preimage_near as _preimage_near
 from .warm import WarmStartablePopulation
 
 __all__ = ["CMAES", "warm_distribution"]
@@ -84,14 +86,6 @@ def warm_distribution(sources: Sequence[Source], sigma_max: float) -> tuple[np.n
     return mean, min(math.sqrt(WARM_ALPHA**2 + float(variance.mean())), sigma_max)
 
 
-def _preimage_near(y: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """The point g with ``reflect(g) == y`` closest to ``m``, coordinate by coordinate (shape (d,)):
-    the preimages of y under the fold are ``y + 2k`` and ``-y + 2k``."""
-    shifted = y + 2.0 * np.round((m - y) / 2.0)
-    mirrored = -y + 2.0 * np.round((m + y) / 2.0)
-    return np.where(np.abs(shifted - m) <= np.abs(mirrored - m), shifted, mirrored)
-
-
 class CMAES(WarmStartablePopulation):
     """The covariance matrix adaptation evolution strategy (Hansen and Ostermeier, 2001), with
     IPOP restarts (Auger and Hansen, 2005).
@@ -133,7 +127,8 @@ class CMAES(WarmStartablePopulation):
       for ``best_x``.
     - With ``restarts > 0``, when pycma's termination tests fire after a generation, a new
       strategy starts from a uniformly random point with ``popsize_factor`` times the population
-      (IPOP-CMA-ES). Without restarts left, sampling goes on from the final distribution.
+      (IPOP-CMA-ES). Without restarts left, sampling goes on from the final distribution, kept as it
+      was: pycma is told nothing more (told on, it degenerates); foreign trials count for ``best_x``.
 
     Parameters
     ----------
@@ -165,7 +160,7 @@ class CMAES(WarmStartablePopulation):
     restarts_done : int
         Restarts so far (also recorded as ``restart`` in each trial's attributes).
     stop_reasons : dict
-        pycma's termination tests that fired after the last generation (empty while it runs).
+        pycma's termination tests that fired (empty while it runs; kept once no restart is left).
     ignored : int
         Foreign trials not injected (beyond the best ``popsize // 2``, or arriving at a restart).
     strategy : cma.CMAEvolutionStrategy or None
@@ -248,12 +243,9 @@ class CMAES(WarmStartablePopulation):
         return self._es
 
     def _genotype_distribution(self) -> tuple[np.ndarray, np.ndarray]:
-        """pycma's mean (d,) and ``sigma^2 C`` (d, d) in R^d, before the fold (``sigma_vec``
-        is pycma's diagonal scaling, ones unless diagonal decoding is on)."""
-        es = self._es
-        scale = es.sigma_vec * np.ones(self.space.dim)
-        cov = es.sigma**2 * np.asarray(es.sm.covariance_matrix) * np.outer(scale, scale)
-        return np.array(es.mean, dtype=float), (cov + cov.T) / 2
+        """pycma's mean (d,) and ``sigma^2 C`` (d, d) in R^d, before the fold: in the coordinates
+        of its samples, through its geno-pheno map if it made one (:mod:`.cma_state`)."""
+        return phenotype_distribution(self._es, self.space.dim)
 
     def _distribution(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The mean folded into the cube, and ``sigma^2 C`` seen through the fold: each
@@ -273,6 +265,8 @@ class CMAES(WarmStartablePopulation):
         """A sample of the current distribution (its result is injected into the next generation)."""
         if self._es is None:
             return super()._spare(rng)
+        if self._stopped():
+            return reflect(final_samples(self._es, self.space.dim, rng, 1)[0])
         return reflect(rng.multivariate_normal(*self._genotype_distribution(), method="eigh"))
 
     def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
@@ -325,6 +319,11 @@ class CMAES(WarmStartablePopulation):
             centre, sigma0 = self._warm if self._warm is not None else (np.full(d, 0.5), self.sigma0)
             x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else centre
             self._es = self._start(x0, sigma0, self.population_size)
+        elif self._stopped():
+            # Told on past its termination, pycma's step size and covariance drift without bound on
+            # flat losses (to 1e-309 or 1e77 in 5,000 trials) until pycma fails: its final one stays.
+            self.ignored += len(foreign)
+            return self._sample([], final_samples(self._es, d, rng, self.popsize))
         elif self._learn():
             with options_blamed(self.options, f"breeding generation {self.generation}"):
                 self.stop_reasons = dict(self._es.stop())
@@ -332,6 +331,7 @@ class CMAES(WarmStartablePopulation):
                 self.restarts_done += 1
                 popsize = round(self.population_size * self.popsize_factor**self.restarts_done)
                 self._es = self._start(rng.random(d), self.sigma0, popsize)
+                self.stop_reasons = {}  # the new run's; else _stopped() would freeze it at its start
                 self.ignored += len(foreign)
                 foreign = []
         return self._sample(foreign)
@@ -350,23 +350,29 @@ class CMAES(WarmStartablePopulation):
             self._std_limits()
         return True
 
-    def _sample(self, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _sample(self, foreign: list[tuple[np.ndarray, float]], drawn: np.ndarray | None = None) -> list[Individual]:
+        """pycma's next samples, ``foreign`` injected; or the samples ``drawn`` already."""
         es = self._es
         injected = sorted(foreign, key=lambda entry: entry[1])[:es.popsize // 2]
         self.ignored += len(foreign) - len(injected)
         # The preimage nearest the mean, so that pycma sees a step it could have sampled.
-        targets = [_preimage_near(x, es.mean) for x, _ in injected]
+        mean = self._genotype_distribution()[0] if injected else es.mean
+        targets = [_preimage_near(x, mean) for x, _ in injected]
         with options_blamed(self.options, f"breeding generation {self.generation}"):
             if targets:
-                es.inject(targets, force=True)
-            samples = es.ask()
+                es.inject(to_genotype(es, targets), force=True)
+            samples = es.ask() if drawn is None else drawn
         members = [self._new(g, genotype=np.array(g, dtype=float)) for g in samples]
         for (x, loss), target in zip(injected, targets, strict=True):
-            # pycma returns each forced injection unchanged among its samples (after its own mirrors)
+            # pycma returns each forced injection among its samples (after its own mirrors), exactly
+            # unless it went through a geno-pheno map: then up to rounding
             match = [m for m in members if m.state == "unasked" and np.allclose(m.extra["genotype"], target,
                                                                                  rtol=0.0, atol=1e-9)]
-            if not match:
-                raise RuntimeError("pycma did not return an injected solution; this is a bug in CMAES.")
+            if not match:  # an injection lost costs one sample of the generation, never the run
+                self.ignored += 1
+                warn_user(f"CMAES: pycma did not return the point injected into generation {self.generation} "
+                          "(rounding in its coordinates); that trial only counts for best_x.", RuntimeWarning)
+                continue
             match[0].x, match[0].loss, match[0].state = x.copy(), loss, "told"
             match[0].extra["injected"] = True
         if not self.allow_repeats:

@@ -322,6 +322,54 @@ def test_preimage_near_the_mean_folds_back():
     assert np.all(np.abs(g - m) <= 1.0 + 1e-12)
 
 
+def test_a_terminated_search_samples_its_final_distribution_untold():
+    """Without restarts left, pycma is told nothing after its termination tests fire: told on, a
+    flat objective drove its step size and covariance apart (1e77 or 1e-309, then a crash)."""
+    study = study_of(population_size=6)
+    study.run(lambda p: 1.0, n_trials=12)  # pycma's tolfun fires after its first generation
+    optimizer = study.optimizer
+    before = optimizer.population()
+    study.run(lambda p: 1.0, n_trials=60)
+    assert optimizer.strategy.countiter == 1 and optimizer.stop_reasons == {"tolfun": 1e-11}
+    after = optimizer.population()
+    assert after.generation > before.generation
+    np.testing.assert_array_equal(after.mean, before.mean)
+    np.testing.assert_array_equal(after.cov, before.cov)
+    X = np.array([t.x for t in study.trials])
+    assert len({tuple(x) for x in X}) == 72 and (X >= 0).all() and (X <= 1).all()
+
+
+def test_injection_goes_through_pycmas_geno_pheno_transformation():
+    """Past ``conditioncov_alleviate`` pycma moves its covariance into a linear map, and its
+    ``mean`` and ``inject`` into new coordinates (a long run's mean read 1e16): a known point is
+    still injected, and the snapshot is still in the cube."""
+    study = study_of(population_size=6, options={"conditioncov_alleviate": [1e8, 1.01]})
+    study.run(bowl, n_trials=18)
+    assert not study.optimizer.strategy.gp.isidentity
+    best = {f"x{i}": 0.3 for i in range(4)}
+    study.add_manual(best, 0.0)
+    study.ask()  # breeds the generation the manual trial is injected into
+    snapshot = study.optimizer.population()
+    injected = [i for i, state in enumerate(snapshot.states) if state == "told"]
+    assert len(injected) == 1 and snapshot.losses[injected[0]] == 0.0 and study.optimizer.ignored == 0
+    genotypes = np.array([m.extra["genotype"] for m in study.optimizer.members])
+    assert np.abs(genotypes.mean(axis=0) - snapshot.mean).max() < 0.5 and (snapshot.mean <= 1).all()
+
+
+def test_an_injection_pycma_does_not_return_is_skipped_with_a_warning():
+    study = study_of(population_size=6)
+    study.run(bowl, n_trials=6)
+    es = study.optimizer.strategy
+    inject = es.inject
+    es.inject = lambda solutions, force=None: inject([s + 1e-6 for s in solutions], force=force)  # rounding
+    study.add_manual({f"x{i}": 0.3 for i in range(4)}, 0.0)
+    with pytest.warns(RuntimeWarning, match="did not return the point injected into generation 1"):
+        trial = study.ask()
+    assert study.optimizer.ignored == 1 and "told" not in list(study.optimizer.population().states)
+    study.tell(trial, bowl(trial.params))
+    study.run(bowl, n_trials=10)  # the run goes on
+
+
 def test_ipop_restarts_with_a_larger_population():
     """A tiny per-run budget (pycma's maxiter: 4 generations) forces the restarts."""
     study = study_of(population_size=6, restarts=2, options={"maxiter": 4})
