@@ -36,7 +36,7 @@ from ..study.journal import Journal
 from ..views import read_only
 from .checks import MAX_MEMBERS, check_perturb, check_rounds, check_space, check_task
 from .explore import explore, quantile_split
-from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound  # noqa: F401 - exported
+from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
 
 # PBTComparison, explore and quantile_split: what this module exported in 0.1, as interactive_hpo.optimizers.pbt.
 __all__ = ["PBTComparison", "PBTResult", "PBTRound", "PopulationBasedTraining", "explore", "quantile_split"]

@@ -98,7 +98,7 @@ class Recording:
         trial number, a proposal, a state); re-entrant.
 
         The thread lock makes a study safe to share between threads (your own pool calling
-        ask and tell, the Lab's Run beside a click that stops a trial): two threads numbered
+        ask and tell, a thread of yours stopping a trial while a run goes on): two threads numbered
         the same trial, and a journaled study's threads closed each other's file mid-write.
         Subscribers hear of the changes once the outermost transaction has let go of both
         locks: called within, one that waited for another thread using the study, or opened

@@ -1,9 +1,10 @@
-"""A study shared between threads: your own pool calling ask and tell, or the Lab's Run beside a
-click that stops a trial. Before the study's transactions took a thread lock, two threads
-numbered the same trial ("trial number 21 where 22 was expected"), and on a journaled study one
-thread closed the journal's file under the other mid-write (trials left RUNNING for good). Then
-readers that looked twice, runs that checked for points left and then asked, and subscribers
-called under the study's locks (deadlocks) broke in turn: each test names what it saw."""
+"""A study shared between threads: your own pool calling ask and tell, or a thread of yours that stops
+a trial while a run goes on (the Lab itself runs on the kernel's one thread). Before the study's
+transactions took a thread lock, two threads numbered the same trial ("trial number 21 where 22 was
+expected"), and on a journaled study one thread closed the journal's file under the other mid-write
+(trials left RUNNING for good). Then readers that looked twice, runs that checked for points left
+and then asked, and subscribers called under the study's locks (deadlocks) broke in turn: each test
+names what it saw."""
 
 from __future__ import annotations
 
@@ -20,26 +21,36 @@ SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 THREADS, ROUNDS = 3, 150
 
 
-def _ask_and_tell_from_threads(study: Study) -> list[BaseException]:
+def _errors_in_threads(work, n: int = THREADS, timeout: float = 60.0) -> list[BaseException]:
+    """Run ``work(k)`` in threads k = 0 .. n - 1 at once; what they raised. Fails, rather than
+    hangs, if one never ends (a deadlock): the work takes well under a second."""
     errors: list[BaseException] = []
 
-    def work() -> None:
+    def guarded(k: int) -> None:
         try:
-            for _ in range(ROUNDS):
-                trial = study.ask()
-                if trial.number % 3 == 0:  # a reporting trial another thread may stop meanwhile
-                    study.report(trial, 1.0, step=1)
-                    study.stop(trial)
-                study.tell(trial, trial.params["x"])
+            work(k)
         except BaseException as error:  # noqa: BLE001 - collected for the assertion
             errors.append(error)
 
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    threads = [threading.Thread(target=guarded, args=(k,), daemon=True) for k in range(n)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "deadlocked"
     return errors
+
+
+def _ask_and_tell_from_threads(study: Study) -> list[BaseException]:
+    def work(_: int) -> None:
+        for _ in range(ROUNDS):
+            trial = study.ask()
+            if trial.number % 3 == 0:  # a reporting trial another thread may stop meanwhile
+                study.report(trial, 1.0, step=1)
+                study.stop(trial)
+            study.tell(trial, trial.params["x"])
+
+    return _errors_in_threads(work)
 
 
 @pytest.fixture(autouse=True)
@@ -75,23 +86,14 @@ def test_threads_sharing_a_journal_handle_write_every_event_whole(tmp_path):
     journal = Journal(tmp_path / "events.jsonl")
     with journal.locked():
         journal.open_or_create({"kind": "test"})
-    errors: list[BaseException] = []
 
     def append(thread: int) -> None:
-        try:
-            for i in range(ROUNDS):
-                with journal.locked():
-                    journal.read_new()
-                    journal.append({"event": "enqueued", "params": {"thread": thread, "i": i}})
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
+        for i in range(ROUNDS):
+            with journal.locked():
+                journal.read_new()
+                journal.append({"event": "enqueued", "params": {"thread": thread, "i": i}})
 
-    threads = [threading.Thread(target=append, args=(k,)) for k in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert _errors_in_threads(append) == []
     _, events = journal.read()
     written = sorted((e["params"]["thread"], e["params"]["i"]) for e in events)
     assert written == [(k, i) for k in range(THREADS) for i in range(ROUNDS)]
@@ -131,42 +133,17 @@ def test_threads_running_one_finite_search_stop_when_it_runs_out():
     """Each run checked that the grid had points left, then asked: another thread's run took the
     last point in between, and this run raised SearchExhausted (a serial run just ends)."""
     runs: list[list] = []
-    errors: list[BaseException] = []
-
-    def run(study: Study) -> None:
-        try:
-            runs.append(study.run(lambda params: params["x"], n_trials=100))
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
-
     for _ in range(10):  # rounds of a fresh grid each: the race is at its very end
         study = Study(SPACE, "grid", seed=0, optimizer_settings={"resolution": 50})
-        threads = [threading.Thread(target=run, args=(study,)) for _ in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        assert _errors_in_threads(lambda _, study=study: runs.append(study.run(lambda p: p["x"], n_trials=100))) == []
         assert sorted(t.params["x"] for t in study.trials) == sorted({t.params["x"] for t in study.trials})
         assert len(study.trials) == 50 and study.optimizer.exhausted
     assert sum(map(len, runs)) == 10 * 50
 
 
 def _in_a_thread(work) -> None:
-    """Run ``work`` in a thread and fail, rather than hang, if it never ends (a deadlock)."""
-    errors: list[BaseException] = []
-
-    def guarded() -> None:
-        try:
-            work()
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
-
-    thread = threading.Thread(target=guarded, daemon=True)
-    thread.start()
-    thread.join(timeout=60)  # a safety limit: the work takes well under a second
-    assert not thread.is_alive(), "deadlocked"
-    assert errors == []
+    """Run ``work()`` in a thread: it neither raises nor deadlocks."""
+    assert _errors_in_threads(lambda _: work(), n=1) == []
 
 
 def test_a_subscriber_may_wait_for_another_thread_using_the_study():
