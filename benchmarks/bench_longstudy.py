@@ -16,6 +16,8 @@ categorical) with a lambda objective, so what is timed is the package, not the o
   ``best_trial``, ``trials_dataframe()``, ``budget_trace``, ``fork_study`` at n / 2,
   ``Schedule.observed``, ``draw_step`` of the last trial (a frame of ``export_html``), and a
   Lab over it (``lab.refresh()``, what every Step redraws);
+- a Lab over the ASHA study of n trials (budgets 1/81 to 1): ``lab.refresh()``, and one render
+  (Agg, as ipympl's canvas draws) of its multi-fidelity figure, the rung and curve plots;
 - ``population(step=n - 1)`` of a CMA-ES study of n trials (time travel).
 
 ``--skip-above name=n`` leaves out a measure above n trials (the quadratic ones before a fix
@@ -80,7 +82,7 @@ def measures(n: int, folder: str) -> dict[str, Callable[[], tuple[float, str]]]:
     from interactive_hpo.study.curves import budget_trace
 
     journal = os.path.join(folder, f"random-{n}.jsonl")
-    shared: dict[str, Study] = {}
+    shared: dict[str, Any] = {}
 
     def random_study() -> Study:  # built once per size, by the first measure that reads it
         if "random" not in shared:
@@ -107,6 +109,27 @@ def measures(n: int, folder: str) -> dict[str, Callable[[], tuple[float, str]]]:
 
         lab = Lab(random_study(), bowl)
         return timed(lab.refresh)[0], ""
+
+    def asha_lab() -> Any:  # built once per size, refreshed once by its constructor
+        from interactive_hpo.ui import Lab
+
+        if "asha lab" not in shared:
+            study = Study(SPACE, "asha", seed=0, optimizer_settings=BUDGETS)
+            study.run(bowl, n, progress=False)
+            shared["asha lab"] = Lab(study, bowl)
+        return shared["asha lab"]
+
+    def asha_refresh() -> tuple[float, str]:
+        lab = asha_lab()
+        return timed(lab.refresh)[0], ""
+
+    def asha_render() -> tuple[float, str]:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = asha_lab().fidelity_panel.figure.fig
+        canvas = FigureCanvasAgg(fig)
+        artists = sum(len(ax.get_children()) for ax in fig.axes)
+        return timed(canvas.draw)[0], f"{artists} artists in its axes"
 
     def population() -> tuple[float, str]:
         study = Study(SPACE, "cmaes", seed=0)
@@ -136,6 +159,8 @@ def measures(n: int, folder: str) -> dict[str, Callable[[], tuple[float, str]]]:
         "Schedule.observed": read(lambda s: Schedule.observed(s.trials)),
         "draw_step(n-1)": frame,
         "Lab.refresh()": lab_refresh,
+        "Lab.refresh(), asha study": asha_refresh,
+        "Lab render of the fidelity figure, asha study": asha_render,
         "cmaes population(step=n-1)": population,
     }
 

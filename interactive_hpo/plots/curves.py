@@ -83,6 +83,14 @@ def _curves_info(curves: Sequence[Any], full_step: float | None, owner: str) -> 
                       stopped=np.array(stopped, dtype=bool), ends=np.array(ends, dtype=float).reshape(-1, 2))
 
 
+#: Styles of :func:`plot_learning_curves`, by "stopped": one ``Line2D`` each, in this order.
+#: Full runs are drawn over the stopped ones (``zorder``): they are the few a reader looks for.
+CURVE_STYLES = {
+    False: dict(color="C0", lw=1.3, ls="-", alpha=0.85, zorder=2.1, label="ran to the end"),
+    True: dict(color="0.5", lw=1.0, ls="--", alpha=0.55, zorder=2.0, label="stopped early"),
+}
+
+
 def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: float | None = None,
                          xlabel: str = "step", ylabel: str = "value", xscale: str = "linear") -> Any:
     """Value against step per curve: finished curves solid, stopped ones dashed and faded, ending in a cross.
@@ -101,17 +109,25 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     Returns
     -------
     Axes
-        ``ax.lines``: one per curve (given order), then the crosses at the ends of stopped curves.
+        ``ax.lines``: one line per style that has curves, "ran to the end" then "stopped early",
+        each holding all its curves (given order) with a row of NaN after each curve (so curves
+        are not joined); then the crosses at the ends of stopped curves. A few artists however
+        many curves: one per curve took seconds to build and draw at thousands of curves.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
     >>> from interactive_hpo.study.curves import Curve
     >>> curves = [Curve(0, np.arange(3.0), np.array([1.0, 0.5, 0.4]), "COMPLETE", np.zeros(3)),
-    ...           Curve(1, np.arange(1.0), np.array([1.5]), "PRUNED", np.ones(1))]
+    ...           Curve(1, np.arange(1.0), np.array([1.5]), "PRUNED", np.ones(1)),
+    ...           Curve(2, np.arange(2.0), np.array([1.2, 0.9]), "COMPLETE", np.zeros(2))]
     >>> ax = plot_learning_curves(curves, Figure().add_subplot())
-    >>> [line.get_linestyle() for line in ax.lines[:2]], ax.lines[2].get_xydata().tolist()
-    (['-', '--'], [[0.0, 1.5]])
+    >>> [(line.get_label(), line.get_linestyle()) for line in ax.lines[:2]]
+    [('ran to the end', '-'), ('stopped early', '--')]
+    >>> ax.lines[0].get_xydata().tolist()[3:]  # after curve 0's three points and a NaN row: curve 2
+    [[nan, nan], [0.0, 1.2], [1.0, 0.9], [nan, nan]]
+    >>> ax.lines[2].get_xydata().tolist()
+    [[0.0, 1.5]]
     """
     owner = "plot_learning_curves"
     info = _curves_info(curves, full_step, owner)
@@ -119,12 +135,10 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     if xscale == "log":
         _positive_steps(info.lines, owner)
     ax = axes_or_new(ax, owner=owner)
-    labelled: set[bool] = set()
-    for line, cut in zip(info.lines, info.stopped, strict=True):
-        style = dict(color="0.5", lw=1.0, ls="--", alpha=0.55) if cut else dict(color="C0", lw=1.3, ls="-", alpha=0.85)
-        label = None if cut in labelled else ("stopped early" if cut else "ran to the end")
-        labelled.add(bool(cut))
-        ax.plot(line[:, 0], line[:, 1], label=label, **style)
+    for cut, style in CURVE_STYLES.items():
+        group = [line for line, stopped in zip(info.lines, info.stopped, strict=True) if stopped == cut]
+        if group:
+            ax.plot(*_joined(group).T, **style)
     ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3)
     ax.set_xscale(xscale)
     if xscale == "log":
@@ -139,6 +153,17 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     if info.lines:
         ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def _joined(lines: Sequence[np.ndarray]) -> np.ndarray:
+    """Polylines of shape (k_i, 2) as one array of shape (sum k_i + n, 2), a NaN row after each.
+
+    Drawn as one ``Line2D``, each polyline is its own stroke (matplotlib breaks a line at a NaN),
+    and ``legend(loc="best")`` still avoids every vertex. Overlapping curves of one line do not
+    darken each other: a line is painted once, however many of its curves cross a pixel.
+    """
+    gap = np.full((1, 2), np.nan)
+    return np.concatenate([part for line in lines for part in (line, gap)]) if len(lines) else np.empty((0, 2))
 
 
 def _positive_steps(lines: tuple[np.ndarray, ...], owner: str) -> None:

@@ -21,6 +21,7 @@ from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
 from ._axes import axes_or_new
 from ._checks import is_sequence, keys, records
+from .curves import _joined
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info"]
 
@@ -179,13 +180,29 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
     Returns
     -------
     Axes
-        ``ax.lines``: one per configuration (``info.line_configs`` order), then one marker layer
-        per entry of :data:`RUNG_MARKERS` that has points, labelled as there.
+        ``ax.lines``: the grey lines of all configurations as one line (``info.lines`` in
+        ``info.line_configs`` order, a row of NaN after each, so configurations are not joined;
+        drawn when there are any), then one marker layer per entry of :data:`RUNG_MARKERS` that
+        has points, labelled as there. A few artists however many configurations: one line each
+        took seconds to build and draw at thousands of them.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> row = dict(bracket=0, human=None, scheduler=None)
+    >>> rows = [dict(row, rung=0, config=0, number=0, budget=1.0, loss=0.5),
+    ...         dict(row, rung=0, config=1, number=1, budget=1.0, loss=0.9),
+    ...         dict(row, rung=1, config=0, number=2, budget=3.0, loss=0.3)]
+    >>> ax = plot_rungs(rows, Figure().add_subplot())
+    >>> ax.lines[0].get_xydata().tolist()  # config 0 across two rungs, then config 1
+    [[1.0, 0.5], [3.0, 0.3], [nan, nan], [1.0, 0.9], [nan, nan]]
+    >>> [line.get_label() for line in ax.lines[1:]]
+    ['scheduler: promote', 'no decision (yet)']
     """
     info = _rungs_info(rows, bracket, direction, "plot_rungs")
     ax = axes_or_new(ax, owner="plot_rungs")
-    for line in info.lines:
-        ax.plot(line[:, 0], line[:, 1], color="0.75", lw=0.9, zorder=1)
+    if info.lines:
+        ax.plot(*_joined(info.lines).T, color="0.75", lw=0.9, zorder=1)
     for (who, decision), style in RUNG_MARKERS.items():
         column = info.scheduler if who == "scheduler" else info.human
         mask = np.array([d == decision for d in column], dtype=bool)

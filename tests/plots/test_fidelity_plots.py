@@ -38,6 +38,31 @@ from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
 SETTINGS = {"min_budget": 1, "max_budget": 9}
 
 
+def legend_texts(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+def many_rows(n_configs):
+    """A rung table of ``n_configs`` configurations at budget 1, every third promoted to 3 (as ASHA
+    promotes: no decision recorded), one stopped by the scheduler and one promoted by a person."""
+    rows = []
+    for config in range(n_configs):
+        loss = 1.0 + math.sin(config)
+        decision = "stop" if config == 1 else None
+        rows.append(dict(bracket=0, rung=0, config=config, number=len(rows), budget=1.0, loss=loss,
+                         scheduler=decision, human="promote" if config == 2 else None))
+        if config % 3 == 0:
+            rows.append(dict(bracket=0, rung=1, config=config, number=len(rows), budget=3.0, loss=loss / 2,
+                             scheduler=None, human=None))
+    return rows
+
+
+def many_curves(n_curves):
+    """``n_curves`` learning curves of 1 to 5 steps, every other one pruned."""
+    return [Curve(k, np.arange(1.0 + k % 5), 1.0 + np.cos(k) / (1.0 + np.arange(1.0 + k % 5)),
+                  "PRUNED" if k % 2 else "COMPLETE", np.zeros(1 + k % 5)) for k in range(n_curves)]
+
+
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +183,11 @@ def test_plot_rungs_marks_each_decision_in_its_own_layer(overridden):
     info = rungs_info(rows)
     ax = Figure().add_subplot()
     assert plot_rungs(rows, ax) is ax
-    layers = {line.get_label(): line for line in ax.lines[len(info.lines):]}
+    grey, *markers = ax.lines  # every configuration's line in one, NaN rows between them
+    np.testing.assert_array_equal(grey.get_xydata(), np.concatenate([np.vstack([line, [[np.nan, np.nan]]])
+                                                                     for line in info.lines]))
+    assert grey.get_color() == "0.75" and grey.get_label().startswith("_")  # not in the legend
+    layers = {line.get_label(): line for line in markers}
     assert set(layers) == {style["label"] for style in RUNG_MARKERS.values()}
     promoted_by_human = layers["human: promote"].get_xydata()
     assert promoted_by_human.tolist() == [[1.0, worst.value]]
@@ -189,7 +218,42 @@ def test_a_maximized_studys_rungs_read_in_the_objectives_units():
         rungs_info(rows, direction="up")
 
 
+def test_the_rung_plot_draws_as_many_artists_for_thousands_of_configurations_as_for_ten():
+    """The Lab redrew a long ASHA study's rungs as one Line2D per configuration: 3,270 of them
+    at 5,000 trials, seconds to build and to draw. Now one grey line holds them all."""
+    few, many = (plot_rungs(many_rows(n), Figure().add_subplot()) for n in (10, 2_000))
+    assert len(many.get_children()) == len(few.get_children()) and len(many.lines) == len(few.lines) == 5
+    assert np.isnan(many.lines[0].get_xydata()).all(axis=1).sum() == 2_000   # a NaN row ends each configuration
+    assert legend_texts(many) == legend_texts(few) == ["scheduler: promote", "scheduler: stop", "no decision (yet)",
+                                                       "human: promote"]
+    assert not plot_rungs([], Figure().add_subplot()).lines   # no rows: nothing drawn, nothing raised
+
+
 # -- learning curves -------------------------------------------------------------------------------
+
+def test_learning_curves_draw_as_many_artists_for_thousands_of_curves_as_for_ten():
+    few, many = (plot_learning_curves(many_curves(n), Figure().add_subplot()) for n in (10, 3_000))
+    assert len(many.get_children()) == len(few.get_children()) and len(many.lines) == len(few.lines) == 3
+    finished, stopped, _ = many.lines
+    assert [np.isnan(line.get_xydata()).all(axis=1).sum() for line in (finished, stopped)] == [1_500, 1_500]
+    assert legend_texts(many) == ["ran to the end", "stopped early"]
+    complete = plot_learning_curves(many_curves(10)[::2], Figure().add_subplot())
+    assert len(complete.lines) == 2 and legend_texts(complete) == ["ran to the end"]  # only styles in use
+
+
+def test_the_best_legend_place_still_avoids_the_curves():
+    """``legend(loc="best")`` reads the vertices of lines (not of a LineCollection): the joined
+    lines keep the legend off the curves, here crowded into the upper right corner."""
+    steps = np.linspace(0.7, 1.0, 30)
+    curves = [Curve(k, steps, 0.7 + 0.3 * steps + 0.001 * k, "PRUNED" if k % 2 else "COMPLETE", np.zeros(30))
+              for k in range(20)]
+    curves.append(Curve(20, np.array([0.0]), np.array([0.0]), "COMPLETE", np.zeros(1)))  # spans the axes
+    ax = plot_learning_curves(curves, Figure().add_subplot())
+    ax.figure.canvas.draw()
+    box, corner = ax.get_legend().get_window_extent(), ax.transData.transform((0.85, 0.95))
+    assert not box.contains(*corner)
+
+
 
 def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
     study = Study(LINE, seed=0, pruner="median")
@@ -203,9 +267,13 @@ def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
     np.testing.assert_array_equal(info.ends, [[c.steps[-1], c.values[-1]] for c in curves if c.state == "PRUNED"])
     ax = Figure().add_subplot()
     assert plot_learning_curves(curves, ax) is ax
-    assert [line.get_linestyle() for line in ax.lines[:len(curves)]] == ["--" if p else "-" for p in pruned]
-    np.testing.assert_array_equal(ax.lines[0].get_xydata(), info.lines[0])
-    np.testing.assert_array_equal(ax.lines[len(curves)].get_xydata(), info.ends)
+    finished, stopped, ends = ax.lines  # a line per style, each curve followed by a NaN row
+    assert (finished.get_linestyle(), stopped.get_linestyle()) == ("-", "--")
+    for line, group in ((finished, ~pruned), (stopped, pruned)):
+        np.testing.assert_array_equal(line.get_xydata(), np.concatenate(
+            [np.vstack([points, [[np.nan, np.nan]]]) for points, keep in zip(info.lines, group, strict=True) if keep]))
+    np.testing.assert_array_equal(ends.get_xydata(), info.ends)
+    assert legend_texts(ax) == ["ran to the end", "stopped early"]   # one entry per style
     assert ax.get_xlabel() == "step"
 
 
