@@ -1,5 +1,6 @@
 """The helpers ``plot_*`` functions share: new Axes, error bar lengths, whole-number ticks, log
-axes labelled plainly, and a band of the y range kept free for a legend."""
+axes labelled plainly, a band of the y range kept free for a legend, and many polylines as one
+line."""
 
 from __future__ import annotations
 
@@ -108,6 +109,17 @@ class PlainLogFormatter(LogFormatterSciNotation):
         if label and low > 0 and np.log10(high / low) < PLAIN_DECADES and 1e-3 <= abs(x) < 1e5:
             return f"{x:g}"
         return label
+
+
+def joined_polylines(lines: Sequence[np.ndarray]) -> np.ndarray:
+    """Polylines of shape (k_i, 2) as one array of shape (sum k_i + n, 2), a NaN row after each.
+
+    Drawn as one ``Line2D``, each polyline is its own stroke (matplotlib breaks a line at a NaN),
+    and ``legend(loc="best")`` still avoids every vertex. Overlapping curves of one line do not
+    darken each other: a line is painted once, however many of its curves cross a pixel.
+    """
+    gap = np.full((1, 2), np.nan)
+    return np.concatenate([part for line in lines for part in (line, gap)]) if len(lines) else np.empty((0, 2))
 
 
 def wipe(ax: Any) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array
-from ._axes import axes_or_new
+from ._axes import axes_or_new, joined_polylines
 from ._checks import record_fields, records, two_labels
 
 __all__ = ["BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
@@ -138,7 +138,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     for cut, style in CURVE_STYLES.items():
         group = [line for line, stopped in zip(info.lines, info.stopped, strict=True) if stopped == cut]
         if group:
-            ax.plot(*_joined(group).T, **style)
+            ax.plot(*joined_polylines(group).T, **style)
     ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3)
     ax.set_xscale(xscale)
     if xscale == "log":
@@ -153,17 +153,6 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     if info.lines:
         ax.legend(loc="best", fontsize="small")
     return ax
-
-
-def _joined(lines: Sequence[np.ndarray]) -> np.ndarray:
-    """Polylines of shape (k_i, 2) as one array of shape (sum k_i + n, 2), a NaN row after each.
-
-    Drawn as one ``Line2D``, each polyline is its own stroke (matplotlib breaks a line at a NaN),
-    and ``legend(loc="best")`` still avoids every vertex. Overlapping curves of one line do not
-    darken each other: a line is painted once, however many of its curves cross a pixel.
-    """
-    gap = np.full((1, 2), np.nan)
-    return np.concatenate([part for line in lines for part in (line, gap)]) if len(lines) else np.empty((0, 2))
 
 
 def _positive_steps(lines: tuple[np.ndarray, ...], owner: str) -> None:

@@ -19,9 +19,8 @@ import numpy as np
 
 from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
-from ._axes import axes_or_new
+from ._axes import axes_or_new, joined_polylines
 from ._checks import is_sequence, keys, records
-from .curves import _joined
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info"]
 
@@ -202,7 +201,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
     info = _rungs_info(rows, bracket, direction, "plot_rungs")
     ax = axes_or_new(ax, owner="plot_rungs")
     if info.lines:
-        ax.plot(*_joined(info.lines).T, color="0.75", lw=0.9, zorder=1)
+        ax.plot(*joined_polylines(info.lines).T, color="0.75", lw=0.9, zorder=1)
     for (who, decision), style in RUNG_MARKERS.items():
         column = info.scheduler if who == "scheduler" else info.human
         mask = np.array([d == decision for d in column], dtype=bool)
