@@ -28,7 +28,7 @@ from ..study.curves import Curve, config_curves, learning_curves
 from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
-from .tables import body_cell, head_cell
+from .tables import MAX_TABLE_ROWS, body_cell, head_cell
 
 __all__ = ["FidelityPanel", "FidelityRecords", "fidelity_records"]
 
@@ -197,8 +197,9 @@ class FidelityPanel:
             self.bracket.value = keep
         finally:
             self._updating = False
-        self.job.options = [(self._label(row), row["number"]) for row in reversed(self._rows)
-                            if row["number"] is not None]
+        jobs = [(self._label(row), row["number"]) for row in reversed(self._rows) if row["number"] is not None]
+        if jobs != list(self.job.options):  # unchanged options are not sent to the browser again
+            self.job.options = jobs
         self._draw()
 
     def _draw(self) -> None:
@@ -220,14 +221,26 @@ class FidelityPanel:
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
-    """The rung table of one bracket as HTML: who decided what, side by side."""
+    """The rung table of one bracket as HTML: who decided what, side by side.
+
+    At most :data:`~interactive_hpo.ui.tables.MAX_TABLE_ROWS` rows, the last ones: rows come rung
+    by rung, so those are the highest rungs (the survivors) and the latest entries below them. A
+    first row says how many are left out and where they all are.
+    """
     if not rows:
         return ""
     names, numeric = ("rung", "budget", "config", "trial", "loss", "scheduler", "you"), (True,) * 5 + (False,) * 2
     head = "".join(map(head_cell, names, numeric))
+    shown = rows[-MAX_TABLE_ROWS:]
     body = "".join(
         "<tr>" + "".join(map(body_cell, (html.escape(str(cell)) for cell in (
             row["rung"], f"{row['budget']:.3g}", row["config"], "pending" if row["number"] is None else row["number"],
             "" if math.isnan(row["loss"]) else f"{row['loss']:.4g}", row["scheduler"] or "", row["human"] or "",
-        )), numeric)) + "</tr>" for row in rows)
-    return f"<table class='ihpo-rung-table' style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"
+        )), numeric)) + "</tr>" for row in shown)
+    hidden = len(rows) - len(shown)
+    if hidden:
+        more = (f"<i>{hidden} earlier rows of lower rungs are not shown: "
+                "study.optimizer.rung_table() has them all</i>")
+        body = f"<tr>{body_cell(more, attributes=f'colspan={len(names)}')}</tr>" + body
+    return ("<div style='max-height:320px;overflow-y:auto'><table class='ihpo-rung-table' "
+            f"style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import matplotlib
 
@@ -135,3 +136,23 @@ def test_a_maximized_study_shows_its_values_not_their_negated_losses():
     axes = lab.fidelity_panel.rung_ax
     heights = [y for line in axes.lines for y in line.get_ydata() if not math.isnan(y)]  # NaN: between lines
     assert heights and min(heights) > 0.5 and axes.get_ylabel() == "value (higher is better)"
+
+
+def test_the_rung_table_shows_the_highest_rungs_and_says_how_many_rows_it_leaves_out():
+    """Thousands of rows are unread, and were sent to the browser at every refresh."""
+    from interactive_hpo.ui.errors import ErrorLog
+    from interactive_hpo.ui.fidelity_panel import FidelityPanel, FidelityRecords
+    from interactive_hpo.ui.tables import MAX_TABLE_ROWS
+
+    row = dict(bracket=0, loss=1.0, scheduler=None, human=None)
+    rows = [dict(row, rung=0, budget=1.0, config=c, number=c) for c in range(MAX_TABLE_ROWS + 40)] + \
+        [dict(row, rung=1, budget=3.0, config=c, number=MAX_TABLE_ROWS + 40 + c) for c in range(10)]
+    panel = FidelityPanel(ErrorLog())
+    panel.update(FidelityRecords(scheduled=True, rows=rows))
+    table = panel.table.value
+    assert table.count("<tr>") == 1 + 1 + MAX_TABLE_ROWS   # header, the note, the rows shown
+    assert "50 earlier rows of lower rungs are not shown" in table and "rung_table()" in table
+    cells = [re.findall(r">([^<>]*)</td>", part) for part in table.split("<tr>")[3:]]   # after head and note
+    trials = [int(row[3]) for row in cells]
+    assert trials == list(range(50, MAX_TABLE_ROWS + 50))   # the last rows: rung 1 whole, rung 0's latest
+    assert len(panel.job.options) == len(rows)   # every job can still be chosen for an override
