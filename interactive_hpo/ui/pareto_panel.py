@@ -39,7 +39,7 @@ from ..pareto import MIN_SPAN
 from ..plots._axes import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..trial import Trial, TrialState
-from ._checks import check_callback, check_trials, error_log
+from ._checks import check_callback, check_text, check_trials, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .pareto_details import trial_details
@@ -218,7 +218,8 @@ class ParetoPanel:
     # -- the reference point ------------------------------------------------------------------------
     def set_reference(self, reference: Sequence[float], origin: str = "set by hand") -> None:
         """Measure from ``reference`` (objective units, one per objective) from now on; ``origin``
-        says where it came from, in the caption."""
+        says where it came from, in the caption (not a str: stored, it failed every redraw)."""
+        check_text(origin, "origin", "ParetoPanel.set_reference")
         try:
             point = np.asarray(reference, dtype=float)
         except (TypeError, ValueError):  # text, a dict: refused below, with the rule

@@ -18,7 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._validation import check_bool, check_one_of, fail, is_real
+from .._validation import check_bool, check_one_of, fail, float_array, is_real
 from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
@@ -169,6 +169,12 @@ class WhatIfPanel:
 
     def describe(self, before: Any, after: Any) -> None:
         """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,))."""
+        rule = "None or a unit-cube point of the shape of the other"
+        owner = "WhatIfPanel.describe"
+        was, now = [None if point is None else float_array(point, name, owner, rule)
+                    for name, point in (("before", before), ("after", after))]
+        if was is not None and now is not None and (was.ndim != 1 or was.shape != now.shape):
+            raise fail("after", owner, rule, after)
         if not self.active.value or before is None or after is None:
             self.caption.value = ""
             return

@@ -186,9 +186,14 @@ def test_a_seed_among_the_settings_is_refused_naming_the_labs_method(action, own
 
 def test_refused_redraws_leave_what_the_lab_shows_and_it_goes_on(lab_of_two):
     # Each was refused by a widget in traitlets' words (TraitError) once it had changed what the Lab shows:
-    # the branch list replaced, an error that was no exception logged, a what-if's acquisition offered.
+    # the branch list replaced, an error that was no exception logged, a what-if's acquisition offered;
+    # a reference point's origin of None was kept, and every redraw after it failed.
     lab = lab_of_two
     branches, step, shown = lab.timeline.branch.options, lab.timeline.step.value, list(lab.errors.errors)
+    reference, caption = lab.pareto_panel.reference.copy(), lab.pareto_panel.caption.value
+    with pytest.raises(HPOError, match="`origin` of ParetoPanel.set_reference must be a str; got None."):
+        lab.pareto_panel.set_reference(reference + 1.0, origin=None)
+    assert np.array_equal(lab.pareto_panel.reference, reference) and lab.pareto_panel.caption.value == caption
     with pytest.raises(HPOError, match="`current` of TimelinePanel.update must be one of"):
         lab.timeline.update({"main": [1.0], "other": [2.0]}, "zzz", 3)
     with pytest.raises(HPOError, match="`step` of TimelinePanel.update must be an int in"):

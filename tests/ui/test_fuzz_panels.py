@@ -402,6 +402,13 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
      "`settings['beta']` of WhatIfPanel.show must be a real number; got '2'."),
     (lambda: WHAT_IF.show(3.5, WHAT_IF_CHOICES), "`settings` of WhatIfPanel.show must be None or a dict of the "
                                                  "optimizer's settings; got 3.5."),
+    (lambda: WHAT_IF.describe("ab", [0.5]), "`before` of WhatIfPanel.describe must be None or a unit-cube point "
+                                            "of the shape of the other; got 'ab'."),
+    (lambda: WHAT_IF.describe([0.5, 0.5], [0.5]), "`after` of WhatIfPanel.describe must be None or a unit-cube "
+                                                  "point of the shape of the other; got [0.5]."),
+    # (*) Stored, and every redraw after it failed ("'NoneType' object has no attribute 'replace'").
+    (lambda: PARETO.set_reference([9.0, 9.0], origin=None), "`origin` of ParetoPanel.set_reference must be a str; "
+                                                            "got None."),
     (lambda: CHOICE.show(None, None), "`study` of ObjectiveChoice.show must be an interactive_hpo Study; got None."),
     (lambda: CHOICE.show(MULTI, 6), "`step` of ObjectiveChoice.show must be an int in [0, 5]; got 6."),
     (lambda: CHOICE.show(MULTI, "zzz"), "`step` of ObjectiveChoice.show must be an int in [0, 5]; got 'zzz'."),
