@@ -92,7 +92,7 @@ def test_lab_arguments_are_refused_clearly_or_work(name, value):
 
 #: (action, how many arguments) of the controller, as a notebook user calls them.
 ACTIONS = {"evaluate": 1, "add_manual": 2, "switch_optimizer": 2, "run": 1, "travel": 1, "fork": 2,
-           "switch_branch": 1, "override": 2, "set_space": 1, "change_settings": 1, "past": 2}
+           "switch_branch": 1, "override": 2, "set_space": 1, "change_settings": 1, "past": 2, "present": 2}
 
 
 @seed(21)
@@ -225,3 +225,21 @@ def test_an_export_is_refused_naming_lab_export(lab_of_two, tmp_path, path, opti
     with pytest.raises(HPOError, match=re.escape(message)):
         lab_of_two.export(path if path is None else tmp_path / path, **options)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("action", "message"), [
+    # Refused in the words of the optimizer's `overrides`, which nobody typed.
+    (lambda c: c.present(c.study.history(), None, 2), "`objective` of Lab.present must be an int in [0, 0]; got 2."),
+    (lambda c: c.past(1, c.study.history(), "a"), "`objective` of Lab.past must be an int in [0, 0]; got 'a'."),
+    # A TypeError from the study's surrogate ("argument after ** must be a mapping").
+    (lambda c: c.present(c.study.history(), 3), "`what_if` of Lab.present must be None or a dict of the settings"),
+    (lambda c: c.present(None), "`history` of Lab.present must be the study's History (study.history()); got None."),
+    # Taken, and every change after it failed calling it: the Lab no longer stepped.
+    (lambda c: c.on_change(3), "`callback` of LabController.on_change must be a callable callback(event); got 3."),
+])
+def test_the_controllers_views_and_listeners_are_refused_naming_it_and_it_goes_on(action, message):
+    controller = LabController(Study(SPACE, "random", seed=0), objective)
+    controller.run(2)
+    with pytest.raises(HPOError, match=re.escape(message)):
+        action(controller)
+    assert controller.step().number == 2
