@@ -36,7 +36,7 @@ from .state import StudyState
 from .steering import Steering
 from .warm_start import SourceRecord, WarmStart
 
-__all__ = ["Study", "StudyEvent", "check_study"]
+__all__ = ["Study", "StudyEvent", "check_seed_setting", "check_study"]
 
 class Study(Recording, OwnTrials, Steering, Introspection, Running):
     """An optimization run: ask for trials, tell their results, and keep every one.
@@ -371,6 +371,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
             built = optimizer
         elif isinstance(optimizer, str):
+            check_seed_setting(settings or {}, settings_argument, owner)
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
             settings = {"seed": seed, **(settings or {})}
             built = check_settings(optimizer, settings, argument="optimizer", settings_argument=settings_argument,
@@ -400,3 +401,11 @@ def check_study(study: Any, owner: str) -> Study:
     if not isinstance(study, Study):
         raise fail("study", owner, "an interactive_hpo Study", study)
     return study
+
+
+def check_seed_setting(settings: Mapping[str, Any], argument: str, owner: str) -> None:
+    """Refuse a ``seed`` in ``settings`` (argument ``argument`` of ``owner``) that is none: the optimizer
+    named its own class, never typed. A Generator passes unread (reading it would move its stream)."""
+    seed = settings.get("seed")
+    if seed is not None and not isinstance(seed, np.random.Generator):
+        seed_to_int(seed, owner, f"{argument}['seed']")

@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_int, fail
 from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
+from ._checks import check_history
 from .lab_goals import objective_history
 
 __all__ = ["ShownBelief", "past_belief", "present_belief"]
@@ -59,6 +60,9 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     ``what_if`` overrides when given. ``objective``: of several, the one whose GP is shown
     ("ehvi", :func:`~interactive_hpo.ui.lab_goals.shows_objectives`), in its own units, with the
     trials at its values instead of ``history``'s."""
+    _check_shown(study, history, objective, "Lab.present")
+    if what_if is not None and not isinstance(what_if, Mapping):
+        raise fail("what_if", "Lab.present", "None or a dict of the settings to try", what_if)
     optimizer = study.optimizer
     which = {} if objective is None else {"objective": objective}
     view, proposal, usual = study.surrogate(**which), None, None
@@ -83,6 +87,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     study's present ``History``; ``objective`` as for :func:`present_belief` (the step's
     log-EHVI proposal's GP of that objective)."""
     step = check_int(step, "step", "Lab.past", 0, len(study.trials) - 1)
+    _check_shown(study, history, objective, "Lab.past")
     trial = study.trials[step]
     history = history if objective is None else objective_history(study, objective)
     known = study.finished_before(step)
@@ -111,6 +116,14 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
                        caption)
 
+
+
+def _check_shown(study: Study, history: Any, objective: Any, owner: str) -> None:
+    """Refuse, naming ``owner``, a ``history`` that is not the study's, or an ``objective`` that is
+    not the index of one of its objectives (5 was refused in the words of the optimizer's ``overrides``)."""
+    check_history(history, owner)
+    if objective is not None:
+        check_int(objective, "objective", owner, 0, study.goals.n - 1)
 
 
 def _in_units(study: Study, view: Any, objective: int | None) -> Any:

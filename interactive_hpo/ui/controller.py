@@ -23,6 +23,7 @@ from ..study.core import Study, StudyEvent, check_study
 from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import Trial
+from ._checks import check_callback
 from .beliefs import ShownBelief, past_belief, present_belief
 from .lab_objective import PlainCall, check_switch
 
@@ -115,8 +116,8 @@ class LabController:
 
     # -- observing -------------------------------------------------------------------------------
     def on_change(self, callback: Callable[[LabEvent], Any]) -> None:
-        """Call ``callback(event)`` after every change (a :class:`LabEvent`)."""
-        self._listeners.append(callback)
+        """Call ``callback(event)`` after every change (a :class:`LabEvent`); refused if not callable."""
+        self._listeners.append(check_callback(callback, "LabController.on_change", "callback(event)"))
 
     def _attach(self, study: Study) -> None:
         if self._unsubscribe is not None:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
+from .._validation import fail
 from .figures import is_plain_click
 
 __all__ = ["ErrorLog", "produced_under"]
@@ -117,6 +118,8 @@ class ErrorLog:
 
     def show(self, error: BaseException) -> None:
         """Display ``error`` (its message, with the traceback folded underneath)."""
+        if not isinstance(error, BaseException):  # refused before it joins `errors`, which a text there broke
+            raise fail("error", "ErrorLog.show", "an exception", error)
         self.errors.append(error)
         message = html.escape(f"{type(error).__name__}: {error}")
         trace = html.escape("".join(traceback.format_exception(error)))
@@ -128,6 +131,10 @@ class ErrorLog:
     def warn(self, messages: list[str]) -> None:
         """Display these warnings in :attr:`warning_widget` beside those shown since the last
         :meth:`clear` (each distinct one once, also in :attr:`warnings`); none new: no change."""
+        listed = list(messages) if isinstance(messages, Iterable) and not isinstance(messages, str) else None
+        if listed is None or not all(isinstance(m, str) for m in listed):  # a str: one warning per letter
+            raise fail("messages", "ErrorLog.warn", "a list of str", messages)
+        messages = listed
         new = [m for m in dict.fromkeys(messages) if m not in self._shown]
         if not new:
             return

@@ -26,7 +26,7 @@ from ..space import SearchSpace
 from ..study.results import best_trials
 from ..trial import Trial, TrialState
 from ..views import History
-from ._checks import check_goals, check_space, error_log
+from ._checks import check_goals, check_history, check_space, check_trials, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .labels import button_width
@@ -202,7 +202,9 @@ class HistoryPanel:
     # -- redraw -----------------------------------------------------------------------------------
     def update(self, history: History, trials: Sequence[Trial]) -> HistoryPanel:
         """Redraw figures (in place) and the table from ``history`` and the matching ``trials``."""
-        self.history, self.trials = history, list(trials)
+        trials = check_trials(trials, "HistoryPanel.update")
+        check_history(history, "HistoryPanel.update")
+        self.history, self.trials = history, trials
         if self.best_plot is not None:
             self.best_plot.update(history)
             self._best_figure.redraw()

@@ -38,9 +38,9 @@ from ..goals import Goals
 from ..optimizers.capabilities import ModelBased
 from ..plots.importance import plot_importance
 from ..plots.partial_dependence import plot_partial_dependence
-from ..study.core import Study
+from ..study.core import Study, check_study
 from ..trial import TrialState
-from ._checks import error_log
+from ._checks import check_step, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -271,6 +271,7 @@ class ImportancePanel:
     def update(self, study: Study, step: int | None = None) -> ImportancePanel:
         """Show ``study`` at ``step`` (None: the present). Cheap: the analyses run when the
         figure is shown, and only when something they read has changed."""
+        check_step(check_study(study, "ImportancePanel.update"), step, "ImportancePanel.update")
         self.study, self.step = study, step
         gp = not study.goals.multi and isinstance(study.optimizer, ModelBased)
         self.surrogate_choice.layout.display = None if gp else "none"

@@ -25,6 +25,7 @@ from ..study.core import Study
 from ..study.curves import lineage
 from ..trial import Trial
 from . import lab_goals
+from ._checks import check_export
 from .background import kernel_loop, run_steps
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
@@ -197,10 +198,10 @@ class Lab:
         hypervolume over trials, measured from the reference point the Pareto tab shows (unless
         ``reference=`` is given; before the tab has fixed one, the export infers one from all trials)."""
         from ..plots.export import HTML_SUFFIXES, export_animation, export_html
-
+        write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
+        check_export(path, options, write, (*HTML_SUFFIXES, ".gif", ".mp4"), "Lab.export")
         if self.pareto_panel is not None and "reference" not in options:
             options["reference"] = self.pareto_panel.reference  # the frames measure what the tab measures
-        write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
         return write(self.study, path, **options)
 
     def _commit_what_if(self) -> None:

@@ -19,7 +19,7 @@ from ..parameters import Categorical, Int, Parameter
 from ..space import SearchSpace
 from ..study.results import best_trials
 from ..trial import Trial, TrialState
-from ._checks import check_callback, check_goals, check_space, error_log
+from ._checks import check_callback, check_goals, check_space, check_trials, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
@@ -162,6 +162,8 @@ class ManualPanel:
 
     def update(self, trials: Sequence[Trial], direction: str) -> None:
         """Redraw the scoreboard (``direction``: the study's, for one objective)."""
+        trials = check_trials(trials, "ManualPanel.update")
+        direction = Direction.parse(direction, "direction", "ManualPanel.update").value
         if self.goals is not None:
             front = front_scoreboard(trials, self.goals)
             listed = {side: ", ".join(f"#{k}" for k in numbers) or "none yet" for side, numbers in front.items()}

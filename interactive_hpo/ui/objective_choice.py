@@ -17,8 +17,8 @@ import ipywidgets as widgets
 
 from .._validation import fail
 from ..goals import Goals
-from ..study.core import Study
-from ._checks import check_callback, error_log
+from ..study.core import Study, check_study
+from ._checks import check_callback, check_step, error_log
 from .errors import ErrorLog
 from .lab_goals import shows_objectives
 
@@ -72,6 +72,7 @@ class ObjectiveChoice:
     def show(self, study: Study, step: int | None) -> int | None:
         """Show the dropdown if the belief the Model tab draws (the next proposal's, or trial
         ``step``'s) has a GP per objective, and return the objective chosen; else hide it, None."""
+        check_step(check_study(study, "ObjectiveChoice.show"), step, "ObjectiveChoice.show")
         per_objective = shows_objectives(study, step)
         self.widget.layout.display = None if per_objective else "none"
         return int(self.dropdown.value) if per_objective else None

@@ -39,7 +39,7 @@ from ..pareto import MIN_SPAN
 from ..plots._axes import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..trial import Trial, TrialState
-from ._checks import check_callback, error_log
+from ._checks import check_callback, check_text, check_trials, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .pareto_details import trial_details
@@ -161,6 +161,7 @@ class ParetoPanel:
         self.values, self.feasible = objective_values(goals, [])
         self.info: ParetoInfo | None = None
         self.volume_info: ParetoInfo | None = None
+        self._measured: tuple[np.ndarray, np.ndarray | None, ParetoInfo] | None = None  # see _measure
         self.selected: int | None = None
         self._travel: list[Callable[[int], Any]] = []
         guard = self.errors.guard
@@ -217,7 +218,8 @@ class ParetoPanel:
     # -- the reference point ------------------------------------------------------------------------
     def set_reference(self, reference: Sequence[float], origin: str = "set by hand") -> None:
         """Measure from ``reference`` (objective units, one per objective) from now on; ``origin``
-        says where it came from, in the caption."""
+        says where it came from, in the caption (not a str: stored, it failed every redraw)."""
+        check_text(origin, "origin", "ParetoPanel.set_reference")
         try:
             point = np.asarray(reference, dtype=float)
         except (TypeError, ValueError):  # text, a dict: refused below, with the rule
@@ -226,7 +228,7 @@ class ParetoPanel:
             raise fail("reference", "ParetoPanel.set_reference", f"{self.goals.n} finite numbers, one per "
                        f"objective {list(self.goals.names)}", reference)
         try:  # measured as the figure will measure it: 1e308 was taken, and every redraw then failed
-            pareto_info(self.values, self.directions, self.feasible, reference=point, names=self.goals.names)
+            self._measure(point)
         except InvalidParameterError as error:
             raise fail("reference", "ParetoPanel.set_reference", "a point whose box over the trials has a finite "
                        "volume", reference, hint="A reference nearer the trials measures the same front.") from error
@@ -251,6 +253,7 @@ class ParetoPanel:
     # -- redrawing ------------------------------------------------------------------------------------
     def update(self, trials: Sequence[Trial]) -> ParetoPanel:
         """Show ``trials`` (the study's, in number order); the figure is redrawn when it is shown."""
+        trials = check_trials(trials, "ParetoPanel.update")
         if self.selected is not None and not _holds(trials, _key(self.trials[self.selected])):
             self.selected = None  # withdrawn, or another study's (3 after a space edit is another trial)
         self.trials = list(trials)
@@ -294,14 +297,22 @@ class ParetoPanel:
         losses = np.array([self.goals.losses(self.values[i]) for i in usable])
         return usable[pareto_mask(losses)].tolist()
 
+    def _measure(self, reference: np.ndarray | None) -> ParetoInfo:
+        """All objectives measured from ``reference``; the last measure is kept for the same
+        trials and reference, so the draw after :meth:`set_reference` reuses the one that checked it."""
+        if self._measured is None or self._measured[0] is not self.values or self._measured[1] is not reference:
+            self._measured = self.values, reference, pareto_info(self.values, self.directions, self.feasible,
+                                                                 reference=reference, names=self.goals.names)
+        return self._measured[2]
+
     def _draw(self) -> None:
         """Rebuild both axes from the trials (called only when the figure is rendered)."""
         i, j = self.pair
+        self.volume_info = self._measure(self.reference)
         pair_reference = None if self.reference is None else self.reference[[i, j]]
-        self.info = pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
-                                reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]])
-        self.volume_info = self.info if self.goals.n == 2 and (i, j) == (0, 1) else \
-            pareto_info(self.values, self.directions, self.feasible, reference=self.reference, names=self.goals.names)
+        self.info = self.volume_info if self.goals.n == 2 and (i, j) == (0, 1) else \
+            pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
+                        reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]])
         ax = self.front_ax
         wipe(ax)
         if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)

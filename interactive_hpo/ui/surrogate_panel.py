@@ -22,14 +22,15 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import fail
 from ..direction import Direction
 from ..parameters import Categorical, Int, Parameter
 from ..plots.search_axes import axis_positions, axis_to_unit
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
-from ..views import History, trust_words
-from ._checks import check_callback, check_space, error_log
+from ..views import History, SurrogateView, trust_words
+from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -198,6 +199,7 @@ class SurrogatePanel:
         """Draw these warm-start sources' trials from the next :meth:`update` on (``study.warm_start``:
         items with ``name``, ``params`` and ``losses``; empty: none). Encoded once per set of
         records (the same tuple again costs nothing): a study's sources never change."""
+        check_sources(records, "SurrogatePanel.show_sources")
         if records is self._source_records:
             return
         self._source_records = records
@@ -232,7 +234,15 @@ class SurrogatePanel:
                unavailable: str = "", note: str = "") -> None:
         """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
         ``history`` and the next ``proposal``, a unit-cube point of shape (d,); ``note`` (HTML)
-        is shown above the figure (what the model is a model of, when that is not obvious)."""
+        is shown above the figure (what the model is a model of, when that is not obvious).
+        Checked before anything is kept: a note of None reached the widget, refused in traitlets' words."""
+        owner = "SurrogatePanel.update"
+        if view is not None and not isinstance(view, SurrogateView):
+            raise fail("view", owner, "None or a model's SurrogateView (study.surrogate())", view)
+        check_history(history, owner)
+        proposal = None if proposal is None else check_unit_point(proposal, self.space.dim, "proposal", owner)
+        check_text(unavailable, "unavailable", owner)
+        check_text(note, "note", owner)
         self._last = (view, history, proposal, unavailable, note)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self._move_anchor_to(history)

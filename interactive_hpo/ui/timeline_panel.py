@@ -15,8 +15,9 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import check_int, check_one_of, fail, float_array
 from ..plots._axes import integer_ticks
-from ._checks import check_callback, error_log
+from ._checks import check_callback, check_text, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -115,7 +116,12 @@ class TimelinePanel:
         ``step``, the current branch's curve after it is faded and the step is marked. The slider
         and *live* follow ``step`` (None: the present), whoever chose it: ``lab.travel``, or a Step
         that returns to the present. ``ylabel`` names what the curves are (a study of several
-        objectives plots its hypervolume)."""
+        objectives plots its hypervolume).
+
+        Every argument is checked before a widget changes: a branch name not among the curves
+        (``current``) or a step past ``n_trials`` was refused by the dropdown or the slider, in
+        traitlets' words, with the branch list already replaced."""
+        best_so_far, step = self._checked(best_so_far, current, n_trials, caption, step, ylabel)
         self._updating = True
         try:
             if list(self.branch.options) != list(best_so_far):
@@ -147,3 +153,20 @@ class TimelinePanel:
         self.ax.set_xlabel("trial")
         self.ax.set_ylabel(ylabel)
         self.figure.redraw()
+
+    @staticmethod
+    def _checked(best_so_far: Any, current: Any, n_trials: Any, caption: Any, step: Any,
+                 ylabel: Any) -> tuple[dict[str, np.ndarray], int | None]:
+        """:meth:`update`'s arguments, refused in its name: the curves as 1-D float arrays and the step."""
+        owner = "TimelinePanel.update"
+        rule = "a non-empty dict from branch name (a str) to best-so-far values of shape (trials,)"
+        if not isinstance(best_so_far, Mapping) or not best_so_far or not all(isinstance(k, str) for k in best_so_far):
+            raise fail("best_so_far", owner, rule, best_so_far)
+        curves = {name: float_array(best, "best_so_far", owner, rule) for name, best in best_so_far.items()}
+        if any(curve.ndim != 1 for curve in curves.values()):
+            raise fail("best_so_far", owner, rule, best_so_far)
+        check_one_of(current, "current", owner, list(curves), what="the branches of best_so_far")
+        n_trials = check_int(n_trials, "n_trials", owner, 0)
+        check_text(caption, "caption", owner)
+        check_text(ylabel, "ylabel", owner)
+        return curves, None if step is None else check_int(step, "step", owner, 0, n_trials)

@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .._validation import check_bool, check_one_of, fail, float_array, is_real
 from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
@@ -96,7 +97,10 @@ class WhatIfPanel:
         Without an ``acquisition`` setting ("ehvi": its log-EHVI is the method itself) only the
         kernel is offered; ``lengthscales=False`` hides the lengthscale factor (an optimizer that
         refuses ``lengthscale_scale``, as "ehvi" with its GP per objective does).
+        Checked before a control changes: a kernel not among ``choices`` was refused by its
+        dropdown, in traitlets' words, after the acquisition had changed.
         """
+        _check_shown(settings, choices, lengthscales)
         if settings is None or "kernel" not in settings:
             self.widget.layout.display = "none"
             self.active.value = False
@@ -165,6 +169,12 @@ class WhatIfPanel:
 
     def describe(self, before: Any, after: Any) -> None:
         """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,))."""
+        rule = "None or a unit-cube point of the shape of the other"
+        owner = "WhatIfPanel.describe"
+        was, now = [None if point is None else float_array(point, name, owner, rule)
+                    for name, point in (("before", before), ("after", after))]
+        if was is not None and now is not None and (was.ndim != 1 or was.shape != now.shape):
+            raise fail("after", owner, rule, after)
         if not self.active.value or before is None or after is None:
             self.caption.value = ""
             return
@@ -178,6 +188,21 @@ class WhatIfPanel:
     def _changed(self, _: Any) -> None:
         if not self._showing and self._callback is not None:
             self._callback()
+
+
+def _check_shown(settings: Any, choices: Any, lengthscales: Any) -> None:
+    """:meth:`WhatIfPanel.show`'s arguments, refused in its name."""
+    owner = "WhatIfPanel.show"
+    if not isinstance(choices, Mapping):
+        raise fail("choices", owner, "a dict from setting name to the values it may take", choices)
+    check_bool(lengthscales, "lengthscales", owner)
+    if settings is not None and not isinstance(settings, Mapping):
+        raise fail("settings", owner, "None or a dict of the optimizer's settings", settings)
+    for name in WHAT_IF_SETTINGS if settings is not None and "kernel" in settings else ():
+        if name in ("beta", "xi") and name in settings and not is_real(settings[name]):
+            raise fail(f"settings[{name!r}]", owner, "a real number", settings[name])
+        if name in ("acquisition", "kernel") and name in settings and name in choices:
+            check_one_of(settings[name], f"settings[{name!r}]", owner, choices[name], what=f"choices[{name!r}]")
 
 
 def _within_range(slider: Any, value: float) -> float:

@@ -92,7 +92,7 @@ def test_lab_arguments_are_refused_clearly_or_work(name, value):
 
 #: (action, how many arguments) of the controller, as a notebook user calls them.
 ACTIONS = {"evaluate": 1, "add_manual": 2, "switch_optimizer": 2, "run": 1, "travel": 1, "fork": 2,
-           "switch_branch": 1, "override": 2, "set_space": 1, "change_settings": 1, "past": 2}
+           "switch_branch": 1, "override": 2, "set_space": 1, "change_settings": 1, "past": 2, "present": 2}
 
 
 @seed(21)
@@ -168,3 +168,78 @@ def test_a_direction_that_is_none_is_refused_not_replaced_by_the_objectives(dire
     # `direction or the objective's`: an array failed numpy's truth test, and "", 0 or False gave "minimize".
     with pytest.raises(HPOError, match="`direction` of .* must be "):
         Lab(objective, space=SPACE, optimizer="random", direction=direction)
+
+
+@pytest.mark.parametrize(("action", "owner"), [
+    (lambda c: c.switch_optimizer("sobol", {"seed": True}), "Lab.switch_optimizer"),
+    (lambda c: c.fork(1, "sobol", {"seed": -1}), "Lab.fork"),
+    (lambda c: c.change_settings({"seed": "a"}), "Lab.change_settings"),
+])
+def test_a_seed_among_the_settings_is_refused_naming_the_labs_method(action, owner):
+    # The optimizer's own check named its class ("`seed` of SobolSearch"), which the person never typed.
+    controller = LabController(Study(SPACE, "random", seed=0), objective)
+    controller.run(2)
+    with pytest.raises(HPOError, match=re.escape(f"`settings['seed']` of {owner} must be a non-negative int")):
+        action(controller)
+    assert controller.study.optimizer.name == "random" and list(controller.branches) == ["main"]
+
+
+def test_refused_redraws_leave_what_the_lab_shows_and_it_goes_on(lab_of_two):
+    # Each was refused by a widget in traitlets' words (TraitError) once it had changed what the Lab shows:
+    # the branch list replaced, an error that was no exception logged, a what-if's acquisition offered;
+    # a reference point's origin of None was kept, and every redraw after it failed.
+    lab = lab_of_two
+    branches, step, shown = lab.timeline.branch.options, lab.timeline.step.value, list(lab.errors.errors)
+    reference, caption = lab.pareto_panel.reference.copy(), lab.pareto_panel.caption.value
+    with pytest.raises(HPOError, match="`origin` of ParetoPanel.set_reference must be a str; got None."):
+        lab.pareto_panel.set_reference(reference + 1.0, origin=None)
+    assert np.array_equal(lab.pareto_panel.reference, reference) and lab.pareto_panel.caption.value == caption
+    with pytest.raises(HPOError, match="`current` of TimelinePanel.update must be one of"):
+        lab.timeline.update({"main": [1.0], "other": [2.0]}, "zzz", 3)
+    with pytest.raises(HPOError, match="`step` of TimelinePanel.update must be an int in"):
+        lab.timeline.update({"main": [1.0], "other": [2.0]}, "main", 3, step="1")
+    with pytest.raises(HPOError, match="`error` of ErrorLog.show must be an exception"):
+        lab.errors.show("zzz")
+    with pytest.raises(HPOError, match="`settings\\['kernel'\\]` of WhatIfPanel.show must be one of"):
+        lab.what_if.show({"acquisition": "ucb", "kernel": "zzz"}, {"acquisition": ("logei", "ucb"),
+                                                                  "kernel": ("matern", "rbf")})
+    assert (lab.timeline.branch.options, lab.timeline.step.value, lab.errors.errors) == (branches, step, shown)
+    assert lab.what_if.acquisition.options == () and lab.what_if.widget.layout.display == "none"  # sobol: no what-if
+    n_trials = len(lab.study.trials)
+    lab.step()
+    lab.travel(1)
+    assert lab.timeline.step.value == 1 and not lab.timeline.live.value
+    lab.travel(None)
+    assert lab.timeline.step.max == n_trials + 1 and lab.errors.errors == shown
+
+
+@pytest.mark.parametrize(("path", "options", "message"), [
+    (None, {}, "`path` of Lab.export must be a file path (a non-empty str or os.PathLike); got None."),
+    ("steps.txt", {}, "`path` of Lab.export must be a .html, .htm, .gif, .mp4 file name; got "),
+    # Python's TypeError ("export_html() got an unexpected keyword argument 'fps'") before.
+    ("steps.html", {"fps": 2}, "`options` of Lab.export must be keywords among ['steps', 'pair', 'reference', "
+                               "'title', 'figsize'] for a .html file; got 'fps'."),
+])
+def test_an_export_is_refused_naming_lab_export(lab_of_two, tmp_path, path, options, message):
+    # The exports' own checks named export_html or export_animation, which the person never called.
+    with pytest.raises(HPOError, match=re.escape(message)):
+        lab_of_two.export(path if path is None else tmp_path / path, **options)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("action", "message"), [
+    # Refused in the words of the optimizer's `overrides`, which nobody typed.
+    (lambda c: c.present(c.study.history(), None, 2), "`objective` of Lab.present must be an int in [0, 0]; got 2."),
+    (lambda c: c.past(1, c.study.history(), "a"), "`objective` of Lab.past must be an int in [0, 0]; got 'a'."),
+    # A TypeError from the study's surrogate ("argument after ** must be a mapping").
+    (lambda c: c.present(c.study.history(), 3), "`what_if` of Lab.present must be None or a dict of the settings"),
+    (lambda c: c.present(None), "`history` of Lab.present must be the study's History (study.history()); got None."),
+    # Taken, and every change after it failed calling it: the Lab no longer stepped.
+    (lambda c: c.on_change(3), "`callback` of LabController.on_change must be a callable callback(event); got 3."),
+])
+def test_the_controllers_views_and_listeners_are_refused_naming_it_and_it_goes_on(action, message):
+    controller = LabController(Study(SPACE, "random", seed=0), objective)
+    controller.run(2)
+    with pytest.raises(HPOError, match=re.escape(message)):
+        action(controller)
+    assert controller.step().number == 2

@@ -79,6 +79,15 @@ TIMELINE = TimelinePanel(LOG)
 WHAT_IF = WhatIfPanel(LOG)
 SURROGATE = SurrogatePanel(SPACE, LOG)
 CHOICE = ObjectiveChoice(MULTI.goals, LOG)
+HISTORY = HistoryPanel(SPACE, LOG)
+IMPORTANCE = ImportancePanel(STUDY.goals, LOG)
+for hidden in (*HISTORY.figures, *IMPORTANCE.figures, *SURROGATE.figures, *PARETO.figures):
+    hidden.shown = False  # what a redraw would draw is not what these tests are about (the Lab hides them too)
+#: A log of its own for ErrorLog's methods: the others count the errors LOG shows.
+ITS_LOG = ErrorLog()
+#: What the Lab's WhatIfPanel.show is given for "bo".
+WHAT_IF_SETTINGS = {"acquisition": "logei", "beta": 2.0, "xi": 0.0, "kernel": "matern"}
+WHAT_IF_CHOICES = {"acquisition": ("logei", "ucb"), "kernel": ("matern", "rbf")}
 
 
 def nothing(*_args):
@@ -117,6 +126,22 @@ CALLS = {
     "WhatIfPanel.on_change": (WHAT_IF.on_change, {"callback": nothing}),
     "SurrogatePanel.on_click": (SURROGATE.on_click, {"callback": nothing}),
     "ObjectiveChoice.on_change": (CHOICE.on_change, {"callback": nothing}),
+    # The redraws the Lab calls, as a notebook may call them (good arguments: as the Lab passes them).
+    "TimelinePanel.update": (TIMELINE.update, {"best_so_far": {"main": STUDY.history().best_values},
+                                               "current": "main", "n_trials": 3, "caption": "", "step": None,
+                                               "ylabel": "best so far"}),
+    "SurrogatePanel.update": (SURROGATE.update, {"view": None, "history": STUDY.history(), "proposal": None,
+                                                 "unavailable": "no model", "note": ""}),
+    "SurrogatePanel.show_sources": (SURROGATE.show_sources, {"records": ()}),
+    "WhatIfPanel.show": (WHAT_IF.show, {"settings": WHAT_IF_SETTINGS, "choices": WHAT_IF_CHOICES,
+                                        "lengthscales": True}),
+    "ObjectiveChoice.show": (CHOICE.show, {"study": MULTI, "step": None}),
+    "ImportancePanel.update": (IMPORTANCE.update, {"study": STUDY, "step": None}),
+    "ManualPanel.update": (MANUAL.update, {"trials": MULTI.trials, "direction": "minimize"}),
+    "HistoryPanel.update": (HISTORY.update, {"history": STUDY.history(), "trials": STUDY.trials}),
+    "ParetoPanel.update": (PARETO.update, {"trials": MULTI.trials}),
+    "ErrorLog.show": (ITS_LOG.show, {"error": InvalidParameterError("`x` of it must be shown")}),
+    "ErrorLog.warn": (ITS_LOG.warn, {"messages": ["UserWarning: shown"]}),
 }
 CASES = [(owner, name) for owner, (_, good) in CALLS.items() for name in good]
 
@@ -346,6 +371,60 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
     (lambda: FIDELITY.on_simulate(4), "`callback` of FidelityPanel.on_simulate must be a callable "
                                       "callback(n_workers, n_jobs); got 4."),
     (lambda: WHAT_IF.on_change([]), "`callback` of WhatIfPanel.on_change must be a callable callback(); got []."),
+    # The redraws the Lab calls, given what a notebook might: refused by a widget in traitlets' words (TraitError),
+    # or a TypeError, AttributeError or IndexError from the first line that used the argument.
+    (lambda: TIMELINE.update({"main": [1.0]}, "zzz", 1), "`current` of TimelinePanel.update must be one of the "
+                                                          "branches of best_so_far ['main']; got 'zzz'."),
+    (lambda: TIMELINE.update({"main": [1.0]}, "main", None), "`n_trials` of TimelinePanel.update must be an int in "
+                                                             "[0, inf); got None."),
+    (lambda: TIMELINE.update({"main": [1.0]}, "main", 1, step="2"), "`step` of TimelinePanel.update must be an int "
+                                                                    "in [0, 1]; got '2'."),
+    (lambda: TIMELINE.update({"main": [1.0]}, "main", 1, step=2.5), "`step` of TimelinePanel.update must be an int"),
+    (lambda: TIMELINE.update({"main": [1.0]}, "main", 1, caption=None), "`caption` of TimelinePanel.update must be "
+                                                                        "a str; got None."),
+    (lambda: TIMELINE.update(None, "main", 1), "`best_so_far` of TimelinePanel.update must be a non-empty dict "
+                                               "from branch name (a str) to best-so-far values of shape (trials,); "
+                                               "got None."),
+    (lambda: TIMELINE.update({"main": "zzz"}, "main", 1), "`best_so_far` of TimelinePanel.update must be"),
+    (lambda: SURROGATE.update(None, STUDY.history(), note=None), "`note` of SurrogatePanel.update must be a str; "
+                                                                 "got None."),
+    (lambda: SURROGATE.update(None, STUDY.history(), proposal="zzz"), "`proposal` of SurrogatePanel.update must be "
+                                                                      "None or a unit-cube point of shape (3,)"),
+    (lambda: SURROGATE.update(0, STUDY.history()), "`view` of SurrogatePanel.update must be None or a model's "
+                                                   "SurrogateView (study.surrogate()); got 0."),
+    (lambda: SURROGATE.update(None, None), "`history` of SurrogatePanel.update must be the study's History "
+                                           "(study.history()); got None."),
+    (lambda: SURROGATE.show_sources(None), "`records` of SurrogatePanel.show_sources must be the study's warm-start "
+                                           "sources (study.warm_start); got None."),
+    (lambda: WHAT_IF.show({**WHAT_IF_SETTINGS, "kernel": "zzz"}, WHAT_IF_CHOICES),
+     "`settings['kernel']` of WhatIfPanel.show must be one of choices['kernel'] ['matern', 'rbf']; got 'zzz'."),
+    (lambda: WHAT_IF.show({**WHAT_IF_SETTINGS, "beta": "2"}, WHAT_IF_CHOICES),
+     "`settings['beta']` of WhatIfPanel.show must be a real number; got '2'."),
+    (lambda: WHAT_IF.show(3.5, WHAT_IF_CHOICES), "`settings` of WhatIfPanel.show must be None or a dict of the "
+                                                 "optimizer's settings; got 3.5."),
+    (lambda: WHAT_IF.describe("ab", [0.5]), "`before` of WhatIfPanel.describe must be None or a unit-cube point "
+                                            "of the shape of the other; got 'ab'."),
+    (lambda: WHAT_IF.describe([0.5, 0.5], [0.5]), "`after` of WhatIfPanel.describe must be None or a unit-cube "
+                                                  "point of the shape of the other; got [0.5]."),
+    # (*) Stored, and every redraw after it failed ("'NoneType' object has no attribute 'replace'").
+    (lambda: PARETO.set_reference([9.0, 9.0], origin=None), "`origin` of ParetoPanel.set_reference must be a str; "
+                                                            "got None."),
+    (lambda: CHOICE.show(None, None), "`study` of ObjectiveChoice.show must be an interactive_hpo Study; got None."),
+    (lambda: CHOICE.show(MULTI, 6), "`step` of ObjectiveChoice.show must be an int in [0, 5]; got 6."),
+    (lambda: CHOICE.show(MULTI, "zzz"), "`step` of ObjectiveChoice.show must be an int in [0, 5]; got 'zzz'."),
+    (lambda: IMPORTANCE.update(None), "`study` of ImportancePanel.update must be an interactive_hpo Study; got None."),
+    (lambda: MANUAL.update(MULTI.trials, None), "`direction` of ManualPanel.update must be one of ['minimize', "
+                                                "'maximize']; got None."),
+    (lambda: MANUAL.update("zzz", "minimize"), "`trials` of ManualPanel.update must be a list of the study's Trials "
+                                               "(study.trials); got 'zzz'."),
+    (lambda: HISTORY.update(STUDY.history(), None), "`trials` of HistoryPanel.update must be a list of the study's "
+                                                    "Trials (study.trials); got None."),
+    (lambda: HISTORY.update(None, STUDY.trials), "`history` of HistoryPanel.update must be the study's History"),
+    (lambda: PARETO.update(["zzz"]), "`trials` of ParetoPanel.update must be a list of the study's Trials "
+                                     "(study.trials); got ['zzz']."),
+    (lambda: ITS_LOG.show("zzz"), "`error` of ErrorLog.show must be an exception; got 'zzz'."),
+    (lambda: ITS_LOG.warn("zzz"), "`messages` of ErrorLog.warn must be a list of str; got 'zzz'."),
+    (lambda: ITS_LOG.warn([1, 2]), "`messages` of ErrorLog.warn must be a list of str; got [1, 2]."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):

@@ -203,6 +203,21 @@ def test_a_hidden_pareto_tab_draws_nothing_until_it_is_shown():
     assert not panel.figure.stale and len(panel.volume_ax.get_lines()[0].get_ydata()) == 8
 
 
+def test_a_reference_set_by_hand_is_measured_once(monkeypatch):
+    # set_reference measured the point to check it, and the draw after it measured it again.
+    from interactive_hpo.ui import pareto_panel
+
+    study = Study(SQUARE, "sobol", directions=TWO, seed=0)
+    study.run(tradeoff, n_trials=6)
+    panel = ParetoPanel(study.goals).update(study.trials)
+    measured, real = [], pareto_panel.pareto_info
+    monkeypatch.setattr(pareto_panel, "pareto_info", lambda *a, **k: measured.append(k["reference"]) or real(*a, **k))
+    panel.set_reference([2.0, -1.0])  # shown: checked and drawn
+    assert len(measured) == 1 and panel.volume_info.reference.tolist() == [2.0, -1.0]
+    panel.figure.redraw()  # nothing changed: nothing measured again
+    assert len(measured) == 1
+
+
 def test_branches_compare_by_hypervolume_from_the_same_reference():
     lab = sobol_lab(n_trials=6)
     lab.fork(3, "random")
