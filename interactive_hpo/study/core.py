@@ -19,7 +19,7 @@ from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
+from ..optimizers.registry import available_optimizers, check_seed_setting, check_settings, optimizers_serving_several
 from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -36,7 +36,7 @@ from .state import StudyState
 from .steering import Steering
 from .warm_start import SourceRecord, WarmStart
 
-__all__ = ["Study", "StudyEvent", "check_seed_setting", "check_study"]
+__all__ = ["Study", "StudyEvent", "check_study"]
 
 class Study(Recording, OwnTrials, Steering, Introspection, Running):
     """An optimization run: ask for trials, tell their results, and keep every one.
@@ -402,10 +402,3 @@ def check_study(study: Any, owner: str) -> Study:
         raise fail("study", owner, "an interactive_hpo Study", study)
     return study
 
-
-def check_seed_setting(settings: Mapping[str, Any], argument: str, owner: str) -> None:
-    """Refuse a ``seed`` in ``settings`` (argument ``argument`` of ``owner``) that is none: the optimizer
-    named its own class, never typed. A Generator passes unread (reading it would move its stream)."""
-    seed = settings.get("seed")
-    if seed is not None and not isinstance(seed, np.random.Generator):
-        seed_to_int(seed, owner, f"{argument}['seed']")

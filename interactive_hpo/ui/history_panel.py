@@ -30,16 +30,12 @@ from ._checks import check_goals, check_history, check_space, check_trials, erro
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .labels import button_width
-from .tables import body_cell, head_cell, is_number
+from .tables import MAX_TABLE_ROWS, body_cell, head_cell, is_number
 
 __all__ = ["HistoryPanel", "sort_trial_rows", "trial_rows"]
 
 FIXED_COLUMNS = ("number", "state", "source", "value")
 ORDERS = ("ascending", "descending")
-#: Rows the table shows, in its order. Every trial a row sent 9.1 MB of HTML to the browser at
-#: each refresh of a study of 20,000 trials (two thirds of the Lab's 0.39 s a trial); the sort
-#: brings any trial up, and ``study.trials_dataframe()`` has them all.
-MAX_TABLE_ROWS = 500
 
 
 def _empty_history(dim: int) -> History:
@@ -140,7 +136,8 @@ class HistoryPanel:
     table_columns : list of str
     table_rows : list of tuple
         Every trial's row, sorted (raw values; see :func:`trial_rows`); the table shows the first
-        ``MAX_TABLE_ROWS`` (500) and says how many more there are.
+        :data:`~interactive_hpo.ui.tables.MAX_TABLE_ROWS` (500; the sort brings any trial up) and
+        says how many more there are.
 
     Examples
     --------

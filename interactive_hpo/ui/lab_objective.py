@@ -9,8 +9,7 @@ from typing import Any
 
 from .._validation import accepts_keyword, fail, requires_keyword
 from ..optimizers.capabilities import Scheduler
-from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
-from ..study.core import check_seed_setting
+from ..optimizers.registry import available_optimizers, check_seed_setting, check_settings, optimizer_class
 
 __all__ = ["PlainCall", "check_switch"]
 
