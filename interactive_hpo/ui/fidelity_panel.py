@@ -177,6 +177,9 @@ class FidelityPanel:
 
     def update(self, records: FidelityRecords) -> None:
         """Redraw from ``records``; hidden when there is neither a scheduler nor a learning curve."""
+        if not isinstance(records, FidelityRecords):  # None failed on its first attribute, far from its cause
+            raise fail("records", "FidelityPanel.update", "the panel's FidelityRecords (fidelity_records(study))",
+                       records)
         self._rows = records.rows
         # Curves over budgets end early when the scheduler stopped them short of the full budget.
         self._full_step = records.full_step

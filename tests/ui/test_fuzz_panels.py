@@ -136,6 +136,7 @@ CALLS = {
     "WhatIfPanel.show": (WHAT_IF.show, {"settings": WHAT_IF_SETTINGS, "choices": WHAT_IF_CHOICES,
                                         "lengthscales": True}),
     "ObjectiveChoice.show": (CHOICE.show, {"study": MULTI, "step": None}),
+    "FidelityPanel.update": (FIDELITY.update, {"records": fidelity_records(HALVING)}),
     "ImportancePanel.update": (IMPORTANCE.update, {"study": STUDY, "step": None}),
     "ManualPanel.update": (MANUAL.update, {"trials": MULTI.trials, "direction": "minimize"}),
     "HistoryPanel.update": (HISTORY.update, {"history": STUDY.history(), "trials": STUDY.trials}),
@@ -409,6 +410,8 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
     # (*) Stored, and every redraw after it failed ("'NoneType' object has no attribute 'replace'").
     (lambda: PARETO.set_reference([9.0, 9.0], origin=None), "`origin` of ParetoPanel.set_reference must be a str; "
                                                             "got None."),
+    (lambda: FIDELITY.update(None), "`records` of FidelityPanel.update must be the panel's FidelityRecords "
+                                    "(fidelity_records(study)); got None."),
     (lambda: CHOICE.show(None, None), "`study` of ObjectiveChoice.show must be an interactive_hpo Study; got None."),
     (lambda: CHOICE.show(MULTI, 6), "`step` of ObjectiveChoice.show must be an int in [0, 5]; got 6."),
     (lambda: CHOICE.show(MULTI, "zzz"), "`step` of ObjectiveChoice.show must be an int in [0, 5]; got 'zzz'."),
