@@ -219,6 +219,9 @@ def test_a_call_of_the_study_room_works_or_refuses_naming_itself(case, value):
     (lambda: fresh().run(loss, 2, callbacks=print), "`callbacks` of Study.run must be a list of callables "
                                                     "callback(study, trial); got <built-in function print>. One "
                                                     "callback goes in a list: callbacks=[callback]."),
+    # (*) a callback of the wrong signature failed the run after its first trial, with Python's TypeError
+    (lambda: fresh().run(loss, 2, callbacks=[lambda trial: None]), "Each is called as callback(study, trial) "
+     "after each trial; its signature (trial) does not fit: too many positional arguments."),
     (lambda: fresh().trials_dataframe(attrs=[]), "`attrs` of Study.trials_dataframe must be a tuple of names among "
                                                  "['number', "),
     (lambda: fresh().trials_dataframe(multi_index=np.array([1, 2])),  # (*) any value was taken for its truth
