@@ -316,7 +316,7 @@ def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite 
     return int(step) if isinstance(step, numbers.Integral) else float(step)
 
 
-def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialState:
+def parse_state(state: TrialState | str | None, owner: str = "Study.tell") -> TrialState:
     """A finished state given by name or member (RUNNING is not a result)."""
     names = [s.value for s in TrialState if s is not TrialState.RUNNING]
     if isinstance(state, TrialState):
