@@ -20,12 +20,17 @@ import numpy as np
 from ._validation import as_finite, check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["USER_INTERRUPT", "TrialState", "Trial", "Evaluation", "check_attrs", "check_step", "parse_state",
-           "read_floats"]
+__all__ = ["CARRIED", "USER_INTERRUPT", "TrialState", "Trial", "Evaluation", "carried_from", "check_attrs",
+           "check_step", "parse_state", "read_floats"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
 #: it, not the objective (``Race`` leaves such trials out of its lanes' budgets by this message).
 USER_INTERRUPT = "interrupted by the user (KeyboardInterrupt)"
+
+
+#: The source of a trial that a fork or a remap (``study.branching``) carried into a new study; its
+#: old source and attributes are kept under ``carried_source`` and ``carried_attrs``.
+CARRIED = "carried"
 
 
 class TrialState(enum.StrEnum):
@@ -316,12 +321,21 @@ def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite 
     return int(step) if isinstance(step, numbers.Integral) else float(step)
 
 
-def parse_state(state: TrialState | str, owner: str = "Study.tell") -> TrialState:
+def parse_state(state: TrialState | str | None, owner: str = "Study.tell") -> TrialState:
     """A finished state given by name or member (RUNNING is not a result)."""
     names = [s.value for s in TrialState if s is not TrialState.RUNNING]
     if isinstance(state, TrialState):
         state = state.value
     return TrialState(check_one_of(state, "state", owner, names))
+
+
+def carried_from(trial: Trial, name: str) -> Mapping[str, Any] | None:
+    """The attributes ``trial`` had where it was asked, if a fork or remap carried it here from an
+    optimizer called ``name`` (None otherwise)."""
+    carried = trial.user_attrs.get("carried_attrs")
+    if trial.source != CARRIED or trial.user_attrs.get("carried_source") != name or not isinstance(carried, Mapping):
+        return None
+    return carried
 
 
 def __getattr__(name: str) -> object:

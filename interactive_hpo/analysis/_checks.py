@@ -84,7 +84,11 @@ def evaluate(function: Callable[[np.ndarray], Any], points: np.ndarray, name: st
     if several and values.ndim == 1:
         values = values[None]
     if values.ndim != (2 if several else 1) or values.shape[-1] != m:
-        raise fail(name, owner, rule, f"an array of shape {shape}")
+        # A surrogate itself (surrogate_of's, as sobol_indices takes it) gives one row per
+        # plausible function: a shape alone did not say which function to pass instead.
+        hint = ("That is one row per plausible function: pass one function, such as the surrogate's mean "
+                "(ForestSurrogate.mean, GPSamples.mean).") if not several and values.ndim == 2 else None
+        raise fail(name, owner, rule, f"an array of shape {shape}", hint=hint)
     if not np.all(np.isfinite(values)):
         raise fail(name, owner, "finite values at every point", "NaN or inf among them")
     return values

@@ -244,7 +244,9 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
         raise fail(name, owner, "a parameter of every trial, or one whose presence a categorical or integer "
                    "parameter decides", f"absent from trials {absent[:10]}{' ...' if len(absent) > 10 else ''}",
                    hint="No other parameter's values tell when it is suggested, so our conditional spaces "
-                        "(interactive_hpo.conditions) cannot express it.")
+                        "(interactive_hpo.conditions) cannot express it. A parameter added midway: import the "
+                        "trials that have it, copied into a new study first (optuna.create_study(direction=...)"
+                        f".add_trials([t for t in study.trials if {name!r} in t.params])).")
     # A parent whose values decide (some trials have it without the child) before one that is only
     # present with the child; then the one present in the fewest trials, then the earliest.
     _, _, parent, values, without = min(candidates, key=lambda c: (not c[4], c[0], c[1]))

@@ -90,7 +90,8 @@ class NestedCVResult:
                                                             self.optimism_gap, self.chosen_params, strict=True)):
             shown = ", ".join(f"{n}={v:.4g}" if isinstance(v, float) else f"{n}={v!r}" for n, v in params.items())
             lines.append(f"{k + 1:>4}  {inner:>10.4f}  {outer:>8.4f}  {gap:>+8.4f}  {shown}")
-        lines.append(f"Outer score (the honest estimate): {self.mean:.4f} ± {self.std:.4f}; "
+        # Says what the ± is: over three folds a bare one read as an interval or a standard error.
+        lines.append(f"Outer score (the honest estimate): {self.mean:.4f} ± {self.std:.4f} (std over the folds); "
                      f"inner best (optimistic): {float(np.mean(self.inner_best_scores)):.4f}; "
                      f"mean optimism gap: {self.mean_gap:+.4f}")
         return "\n".join(lines)

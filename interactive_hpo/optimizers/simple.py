@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool
+from .._validation import check_bool, is_int
 from ..conditions import INACTIVE_UNIT
 from ..space import SearchSpace
-from ..trial import Trial
+from ..trial import Trial, carried_from
 from .base import Optimizer, Suggestion
 from .capabilities import MultiObjective
 
@@ -78,6 +79,19 @@ class SobolSequence:
         twin._engine, twin.position, twin._cached = self._engine, self.position, self._cached
         return twin
 
+    def took(self, trial: Trial, name: str, key: str, space: SearchSpace) -> int | None:
+        """The position ``trial`` took, if a fork or remap carried it here from optimizer ``name``
+        drawing this very sequence: the position it recorded under ``key``, whose point decodes to
+        its params. A branch keeps its study's seed, so its sequence is the original's: without
+        this it proposed the configurations it carried again."""
+        carried = carried_from(trial, name)
+        position: Any = None if carried is None else carried.get(key)
+        if not (is_int(position) and 0 <= position < MAX_SOBOL_POINTS):
+            return None
+        twin = self.copy()
+        twin.position = int(position)
+        return int(position) if space.from_unit(twin.point()) == dict(trial.params) else None
+
 
 class SobolSearch(Optimizer, MultiObjective):
     """Scrambled Sobol' points: quasi-random, filling the cube more evenly than random points.
@@ -110,6 +124,10 @@ class SobolSearch(Optimizer, MultiObjective):
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if suggestion is None and trial.source == self.name:
             self._sequence.advance()  # a replayed Sobol trial: it used up one point of the sequence
+        elif suggestion is None:  # a fork's trial drawn from this sequence: its point is not proposed again
+            taken = self._sequence.took(trial, self.name, "sobol_index", self.space)
+            if taken is not None:
+                self._sequence.position = max(self._sequence.position, taken + 1)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         if trial.source != self.name:

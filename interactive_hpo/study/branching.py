@@ -19,7 +19,7 @@ from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.registry import check_settings
 from ..space import SearchSpace
-from ..trial import Trial, TrialState
+from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
 from .journal import Journal
 from .replay import context_of
@@ -147,7 +147,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
         except InvalidParameterError as error:
             dropped[trial.number] = str(error)
             continue
-        source = "manual" if trial.source == "manual" else "carried"
+        source = "manual" if trial.source == "manual" else CARRIED
         attrs = {"carried_from": trial.number, "carried_source": trial.source,
                  "carried_attrs": trial.to_json()["user_attrs"]}
         carried = new.add_completed(params, value if study.goals.multi else value[0], source=source,

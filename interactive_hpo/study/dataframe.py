@@ -8,7 +8,9 @@ The columns, in this order: ``number``; ``value`` (one objective) or ``values_0`
 ``params_<name>`` (NaN where a parameter is inactive); ``user_attrs_<name>``; ``state``, with
 Optuna's names (COMPLETE, PRUNED, FAIL, RUNNING: our FAILED is written FAIL, so ``df.state ==
 "FAIL"`` works); then ours, ``source`` (who proposed the trial) and ``budget`` (only when some
-trial has one). Our trials have no system attributes, so there are no ``system_attrs_`` columns.
+trial has one). Of Optuna's system attributes our trials have only constraints: a study with
+constraints has ``system_attrs_constraints:0``, ``system_attrs_constraints:1``, ... as Optuna's
+``trial.set_constraint("0", ...)`` gives them (``to_optuna`` writes them under those names).
 
 pandas is imported when the function is called (it comes with the ``optuna`` extra).
 """
@@ -128,7 +130,8 @@ def _cells(attr: str, trial: Trial, goals: Goals) -> list[tuple[Any, Any]]:
         return list(trial.params.items())
     if attr == "user_attrs":
         return list(trial.user_attrs.items())
-    return []  # system_attrs: our trials have none
+    # system_attrs: only constraints, as Optuna names them; without them feasibility was invisible
+    return [] if trial.constraints is None else [(f"constraints:{i}", c) for i, c in enumerate(trial.constraints)]
 
 
 def _moment(timestamp: float | None) -> datetime.datetime | None:

@@ -114,8 +114,8 @@ class OwnTrials:
             self._notify("added", trial)
         return trial
 
-    def add_finished(self, params: Mapping[str, Any], *, state: TrialState | str, value: Any = None,
-                     source: str, user_attrs: Mapping[str, Any] | None = None,
+    def add_finished(self, params: Mapping[str, Any], *, state: TrialState | str | None = None, value: Any = None,
+                     source: str | None = None, user_attrs: Mapping[str, Any] | None = None,
                      intermediate_values: Mapping[float, float] | None = None, budget: float | None = None,
                      generation: int | None = None, constraints: Sequence[float] | None = None,
                      datetime_start: float | None = None, datetime_complete: float | None = None,
@@ -134,13 +134,13 @@ class OwnTrials:
         params : mapping
             A configuration of the study's space (its active parameters).
         state : TrialState or str
-            COMPLETE, PRUNED or FAILED.
+            COMPLETE, PRUNED or FAILED (required).
         value : float, several, or None
             COMPLETE: the value (several objectives: a tuple in the study's order); a non-finite
             one makes the trial FAILED with the reason, as an objective's would. PRUNED: the last
             value it reported (one objective; a non-finite one is dropped), or None. FAILED: None.
         source : str
-            Where it comes from ("optuna"); not "enqueued", which only an ask gives.
+            Where it comes from ("optuna"; required); not "enqueued", which only an ask gives.
         user_attrs : mapping, optional
             JSON details (``"error"``: why it failed).
         intermediate_values : mapping, optional
@@ -157,7 +157,9 @@ class OwnTrials:
         owner : str
             The function the user called, for error messages.
         """
-        state = parse_state(state, owner)
+        # state and source default to None only to be refused here, naming Study.add_finished:
+        # as required keywords, Python's TypeError named the mixin (OwnTrials.add_finished).
+        state, source = parse_state(state, owner), _check_source(source, owner)
         canonical = self.space.validate(params, owner=owner)
         attrs = check_attrs(user_attrs, owner)
         if state is TrialState.COMPLETE:
@@ -168,7 +170,7 @@ class OwnTrials:
             fields = finished_fields(self.goals, state, _last_value(state, value, self.goals.multi, owner), attrs)
         now = time.time()
         known: dict[str, Any] = {
-            "source": _check_source(source, owner), "budget": _budget(budget, owner),
+            "source": source, "budget": _budget(budget, owner),
             "generation": _generation(generation, owner),
             "datetime_start": _timestamp(datetime_start, "datetime_start", owner, now),
             "intermediate_values": _curve(intermediate_values, owner)}

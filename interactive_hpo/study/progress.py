@@ -96,7 +96,9 @@ class RunProgress:
             if self.timeout is not None:  # no trial starts after it; the last one started may run on
                 left = min(left, max(self.timeout - elapsed, 0.0) + per_trial)
             ended = final or self._counted_out
-            parts.append(f"{elapsed:.1f} s in all" if ended else f"about {left:.0f} s left")
+            # Under 10 s, two digits: whole seconds said "about 0 s left" with half a second to go.
+            parts.append(f"{elapsed:.1f} s in all" if ended else f"about {left:.0f} s left" if left >= 10
+                         else f"about {left:.2g} s left")
         return " · ".join(parts)
 
     @property

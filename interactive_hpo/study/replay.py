@@ -327,9 +327,9 @@ def past_population(study: Study, number: int) -> Any:
 def copy_journal(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], path: Any) -> None:
     """Write a study's header and events to a new journal at ``path`` (never overwrites)."""
     journal = Journal(check_path(path, "path", "Study.save"))
-    if not journal.is_empty():
-        raise fail("path", "Study.save", "a path with no journal yet", str(path),
-                   hint="Choose a new file name; an existing journal is never overwritten.")
+    if not journal.is_empty():  # any file: "no journal yet" misread a notes.txt as a journal
+        raise fail("path", "Study.save", "a path with no file yet (or an empty file)", str(path),
+                   hint="Choose a new file name; an existing file is never overwritten.")
     with journal.locked():  # written whole, or not at all (Journal.open_or_create)
         if journal.open_or_create({k: v for k, v in header.items() if k not in ("format", "version")},
                                   events) is not None:

@@ -122,7 +122,7 @@ def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_t
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
     feasible = [t for t in complete if t.feasible]
     if not feasible:
-        raise _no_best(len(complete))
+        raise _no_best(len(complete), owner)
     index = goals.directions[0].best_index([float(t.value) for t in feasible])  # type: ignore[arg-type]
     return feasible[int(index)]  # type: ignore[arg-type]
 
@@ -131,10 +131,11 @@ def _single(goals: Goals, owner: str) -> None:
     goals.single(owner, hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
 
 
-def _no_best(complete: int) -> TrialStateError:
-    """Why there is no best trial among ``complete`` COMPLETE trials, none of them feasible."""
+def _no_best(complete: int, owner: str) -> TrialStateError:
+    """Why ``owner`` (what the person read: best_trial, best_value or best_params) has no best
+    trial among ``complete`` COMPLETE trials, none of them feasible."""
     if not complete:
-        return TrialStateError("No trial has completed yet: best_trial needs at least one COMPLETE trial.")
+        return TrialStateError(f"No trial has completed yet: {owner} needs at least one COMPLETE trial.")
     return TrialStateError(f"None of the {complete} completed trials meets its constraints (each at most 0): there "
                            "is no feasible best trial yet.")
 
@@ -180,5 +181,5 @@ class KeptBest:
             self._read, self._last = n, trials[finish_order[n - 1]] if n else None
             complete, best = self._complete, self._best
         if best is None:
-            raise _no_best(complete)
+            raise _no_best(complete, owner)
         return best[2]

@@ -3,6 +3,7 @@ into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -28,6 +29,21 @@ __all__ = ["Running", "SameFailures"]
 #: trial costs its time and says the same. A run whose trials fail in one region of the space
 #: completes some of its first trials, and is not warned about.
 SAME_FAILURES = 5
+
+
+def _check_callback(callback: Callable[..., Any], rule: str) -> None:
+    """Refuse a callback that cannot be called as ``callback(study, trial)`` before the first trial:
+    else the run stopped with Python's TypeError after a trial that may have taken an hour."""
+    try:
+        signature = inspect.signature(callback)
+    except (TypeError, ValueError):  # no signature to read (some builtins): its first call tells
+        return
+    try:
+        signature.bind(None, None)
+    except TypeError as error:
+        raise fail("callbacks", "Study.run", rule, callback,
+                   hint=f"Each is called as callback(study, trial) after each trial; its signature {signature} "
+                        f"does not fit: {error}.") from None
 
 
 class SameFailures:
@@ -128,6 +144,7 @@ class Running:
         for callback in callbacks:
             if not callable(callback):
                 raise fail("callbacks", "Study.run", rule, callback)
+            _check_callback(callback, rule)
         self._check_objective(objective, "Study.run")
         line = RunProgress(self, n_trials, timeout=timeout) if wants_progress(progress, "Study.run") else None
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -192,6 +192,9 @@ def test_a_categorical_counts_its_choices_in_the_grid_not_the_resolution():
     # A loss of the wrong shape was read as its first entry for every candidate; a NaN taken by argmin.
     (lambda: ablation_path(lambda X: np.zeros(1), SPACE, START, END),
      r"`loss` of ablation_path must be values of shape \(3,\) for 3 points; got 'an array of shape \(1,\)'\."),
+    (lambda: ablation_path(lambda X: np.zeros((64, len(X))), SPACE, START, END),  # a surrogate, not its mean
+     r"got 'an array of shape \(64, 1\)'\. That is one row per plausible function: pass one function, such as the "
+     r"surrogate's mean \(ForestSurrogate\.mean, GPSamples\.mean\)\."),
     (lambda: ablation_path(lambda X: np.where(X[:, 0] < 0.5, np.nan, 1.0), SPACE, START, END),
      r"`loss` of ablation_path must be finite values at every point; got 'NaN or inf among them'\."),
     (lambda: ablation_path(loss, SPACE, {"a": 0.9}, END),

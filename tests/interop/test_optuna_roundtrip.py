@@ -266,7 +266,9 @@ CANNOT = [
         ({"x": 0.5, "y": 0.1}, {"x": FloatDistribution(0.0, 1.0), "y": FloatDistribution(0.0, 1.0)}),
         ({"x": 0.7}, {"x": FloatDistribution(0.0, 1.0)})),
      r"`y` of from_optuna must be a parameter of every trial, or one whose presence a categorical or integer "
-     r"parameter decides; got 'absent from trials \[1\]'"),
+     r"parameter decides; got 'absent from trials \[1\]'.* A parameter added midway: import the trials that have "
+     r"it, copied into a new study first \(optuna\.create_study\(direction=\.\.\.\)\.add_trials\(\[t for t in "
+     r"study\.trials if 'y' in t\.params\]\)\)\."),
 ]
 
 

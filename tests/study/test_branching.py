@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
-from interactive_hpo.study.branching import remap_study
+from interactive_hpo.study.branching import fork_study, remap_study
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 
@@ -65,3 +65,24 @@ def test_a_continued_journal_is_numbered_on_and_never_overwrites_a_file(tmp_path
     # A number that is part of the person's own name stays: there is no tuning.jsonl.
     assert next_journal(str(tmp_path / "tuning-2024.jsonl")) == str(tmp_path / "tuning-2024-2.jsonl")
     assert next_journal(str(tmp_path / "notes")) == str(tmp_path / "notes-2")
+
+
+@pytest.mark.parametrize("optimizer", ["sobol", "bo"])
+def test_a_fork_in_the_sobol_design_goes_on_with_it_and_proposes_no_carried_configuration_again(optimizer):
+    # A fork keeps the study's seed, so its Sobol sequence was the original's, read again from the
+    # start: a branch at step 3 re-proposed trials 0, 1 and 2 (a "bo" one as its first asks too).
+    study = Study(SPACE, optimizer, seed=0)
+    study.run(loss, n_trials=6)
+    branch = fork_study(study, 3).study
+    asked = [branch.ask() for _ in range(3)]
+    assert [dict(t.params) for t in asked] == [dict(t.params) for t in study.trials[3:6]]
+
+
+def test_a_remap_into_another_space_reads_the_sobol_design_as_before():
+    # Only a carried trial whose recorded point decodes to its params is taken: another space's
+    # points are other configurations, and the new study's design starts at its beginning.
+    study = Study(SPACE, "sobol", seed=0)
+    study.run(loss, n_trials=3)
+    wider = SearchSpace([Float("x", -4.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
+    moved = remap_study(study, wider).study
+    assert moved.ask().user_attrs["sobol_index"] == 0

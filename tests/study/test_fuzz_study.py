@@ -219,6 +219,9 @@ def test_a_call_of_the_study_room_works_or_refuses_naming_itself(case, value):
     (lambda: fresh().run(loss, 2, callbacks=print), "`callbacks` of Study.run must be a list of callables "
                                                     "callback(study, trial); got <built-in function print>. One "
                                                     "callback goes in a list: callbacks=[callback]."),
+    # (*) a callback of the wrong signature failed the run after its first trial, with Python's TypeError
+    (lambda: fresh().run(loss, 2, callbacks=[lambda trial: None]), "Each is called as callback(study, trial) "
+     "after each trial; its signature (trial) does not fit: too many positional arguments."),
     (lambda: fresh().trials_dataframe(attrs=[]), "`attrs` of Study.trials_dataframe must be a tuple of names among "
                                                  "['number', "),
     (lambda: fresh().trials_dataframe(multi_index=np.array([1, 2])),  # (*) any value was taken for its truth
@@ -233,6 +236,12 @@ def test_a_call_of_the_study_room_works_or_refuses_naming_itself(case, value):
     (lambda: fresh().evaluate(3, 3), "`objective` of Study.evaluate must be a callable objective(params) -> float; "
                                      "got 3."),  # (*) a FAILED outcome, for the caller to tell
     # (*) Accepted; every trials_dataframe of the study, and of its journal loaded again, then failed.
+    # Both were Python's "OwnTrials.add_finished() missing 1 required keyword-only argument", naming a mixin.
+    (lambda: fresh().add_finished(PARAMS, value=1.0, source="x"),
+     "`state` of Study.add_finished must be one of ['COMPLETE', 'PRUNED', 'FAILED']; got None."),
+    (lambda: fresh().add_finished(PARAMS, state="COMPLETE", value=1.0),
+     "`source` of Study.add_finished must be a non-empty str other than \"enqueued\" (where the trial comes from); "
+     "got None."),
     (lambda: fresh().add_finished(PARAMS, state="COMPLETE", value=1.0, source="x", datetime_complete=1e308),
      "`datetime_complete` of Study.add_finished must be a Unix timestamp of a date within the years 1 to 9999, or None "
      "(now); got 1e+308."),

@@ -265,6 +265,11 @@ def test_save_copies_the_journal_and_never_overwrites(tmp_path):
     assert copy.optimizer.name == "random"
     with pytest.raises(ValueError, match="never overwritten"):
         study.save(tmp_path / "copy.jsonl")
+    notes = tmp_path / "notes.txt"  # not a journal: the error must not call it one
+    notes.write_text("mine\n")
+    with pytest.raises(ValueError, match=r"a path with no file yet .*an existing file is never overwritten"):
+        study.save(notes)
+    assert notes.read_text() == "mine\n"
 
 
 def test_journals_contain_only_json(tmp_path):

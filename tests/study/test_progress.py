@@ -33,6 +33,7 @@ def test_the_line_says_when_nothing_completed_and_how_long_is_left(capsys):
     line = progress.RunProgress(study, 10)
     line(study, None)
     assert line.line(2.0) == "1/10 trials · no trial completed yet · 2 s a trial · about 18 s left"
+    assert line.line(0.1).endswith("0.1 s a trial · about 0.9 s left")  # not "about 0 s left"
 
 
 def test_on_in_a_notebook_by_default_and_off_in_a_script(capsys, monkeypatch):

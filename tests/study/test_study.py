@@ -221,9 +221,11 @@ def test_history_is_plain_arrays():
     assert Study(SPACE).history().X.shape == (0, 3)
 
 
-def test_best_trial_before_any_result_explains():
-    with pytest.raises(TrialStateError, match="No trial has completed yet"):
-        _ = Study(SPACE).best_trial
+@pytest.mark.parametrize("name", ["best_trial", "best_value", "best_params"])
+def test_best_trial_before_any_result_explains(name):
+    # The error names what was read: best_value's reader never typed best_trial.
+    with pytest.raises(TrialStateError, match=f"No trial has completed yet: Study.{name} needs"):
+        getattr(Study(SPACE), name)
 
 
 def test_manual_trials_are_data_for_the_optimizer():

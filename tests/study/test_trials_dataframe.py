@@ -86,6 +86,25 @@ def test_a_study_of_our_own_reads_like_an_optuna_one():
     assert best.number == study.best_trial.number
 
 
+def test_constraints_are_the_system_attrs_columns_optuna_gives_them():
+    # They were left out: a constrained study's frame could not tell feasible trials from the others.
+    def constrained(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_constraint("0", x - 0.5)
+        trial.set_constraint("1", 0.2 - x)
+        return x
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(constrained, n_trials=3)
+    expected = theirs.trials_dataframe()
+    assert "system_attrs_constraints:1" in expected
+    for multi_index in (False, True):
+        ours = trials_dataframe(from_optuna(theirs, "random", seed=0), multi_index=multi_index)
+        expected = theirs.trials_dataframe(multi_index=multi_index)
+        assert list(ours.columns)[:-1] == list(expected.columns)  # then our "source"
+        pd.testing.assert_frame_equal(ours[expected.columns], expected)
+
+
 def test_several_objectives_are_values_columns_named_as_optuna_names_them():
     def two(trial):
         x = trial.suggest_float("x", 0.0, 1.0)

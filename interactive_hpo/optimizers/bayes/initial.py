@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from ..._validation import is_int
+from ...space import SearchSpace
+from ...trial import Trial
 from ..base import Suggestion
 from ..simple import MAX_SOBOL_POINTS, SobolSequence
 from .finite import FiniteSpace
@@ -99,6 +101,13 @@ class InitialDesign:
         if used is not None and not (is_int(used) and 0 <= used < MAX_SOBOL_POINTS):
             return  # a position no design recorded (attributes a person set under this name): nothing to follow
         self.sobol.position = self.sobol.position + 1 if used is None else max(self.sobol.position, int(used) + 1)
+
+    def mark_carried(self, trial: Trial, name: str, space: SearchSpace, sources: WarmSources) -> None:
+        """A trial a fork or remap carried from this design of optimizer ``name`` (its Sobol point,
+        decoding to its params: :meth:`SobolSequence.took`) is used, so the branch, which keeps the
+        study's seed and so this sequence, does not propose it again."""
+        if self.sobol.took(trial, name, "sobol_position", space) is not None:
+            self.mark_used(trial.user_attrs["carried_attrs"], sources)
 
     def copy(self) -> InitialDesign:
         """An independent design at the same position."""

@@ -202,6 +202,8 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         self._constraints.tell(trial, loss is not None, replayed=suggestion is None and trial.source == self.name)
         if suggestion is None and trial.source == self.name:  # replayed from a journal
             self._take_recorded(trial)
+        elif suggestion is None:
+            self._initial.mark_carried(trial, self.name, self.space, self._sources)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # Running in another process (or asked before a rebuild): as when told on replay.
