@@ -25,7 +25,7 @@ PACKAGE = ROOT / "interactive_hpo"
 
 #: The bottom layer: the words every room uses. Top-level modules of the package.
 VOCABULARY = {"_compat", "_moved", "_validation", "conditions", "direction", "exceptions", "goals", "outcome",
-              "parameters", "pareto", "space", "trial", "views"}
+              "parameters", "pareto", "space", "subspace", "trial", "views"}
 
 #: Room -> the rooms it may import (besides itself and the vocabulary). Arrows point down.
 MAY_IMPORT: dict[str, set[str]] = {

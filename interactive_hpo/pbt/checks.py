@@ -12,10 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._validation import as_finite, check_int, check_one_of, check_size, fail
-from ..conditions import Condition
-from ..exceptions import InvalidParameterError
 from ..objectives.incremental import IncrementalTask
-from ..space import Categorical, Float, Int, Parameter, SearchSpace
+from ..space import SearchSpace
+from ..subspace import misfit
 
 __all__ = ["MAX_MEMBERS", "MAX_RECORDS", "check_members", "check_perturb", "check_rounds",
            "check_space", "check_task"]
@@ -98,37 +97,9 @@ def check_space(space: Any, task_space: SearchSpace, owner: str, name: str = "sp
     bounds or choices valid for the task's, and the same conditions (so the same parameters active)."""
     if not isinstance(space, SearchSpace):
         raise fail(name, owner, "a SearchSpace", space)
-    if space.names != task_space.names:
-        raise fail(name, owner, f"a SearchSpace with the task's parameters {task_space.names}", space.names)
-    for param in space:
-        own = task_space[param.name]
-        extremes = param.choices if isinstance(param, Categorical) else (param.low, param.high)  # type: ignore[attr-defined]
-        if isinstance(own, Int) and isinstance(param, Float):  # its bounds may be whole; what lies between is not
-            raise fail(f"{name}[{param.name!r}]", owner, f"within the task's {own!r}", param,
-                       hint="The task's `train` takes ints; a Float proposes the values between them.")
-        outside = [value for value in extremes if not _accepts(own, value)]
-        if outside:
-            raise fail(f"{name}[{param.name!r}]", owner, f"within the task's {own!r}", param,
-                       hint=f"The task's `train` does not take {outside[0]!r}.")
-        if not _same_activity(param.condition, own.condition, space):
-            raise fail(f"{name}[{param.name!r}]", owner, f"active where the task's {own!r} is", param,
-                       hint="Give it the task's condition.")
+    found = misfit(space, task_space, "the task's", "The task's `train`")
+    if found is not None:
+        where, given = (name, space.names) if found.parameter is None else \
+            (f"{name}[{found.parameter!r}]", space[found.parameter])
+        raise fail(where, owner, found.rule, given, hint=found.hint)
     return space
-
-
-def _accepts(param: Parameter, value: Any) -> bool:
-    try:
-        param.validate(value)
-    except InvalidParameterError:
-        return False
-    return True
-
-
-def _same_activity(mine: Condition | None, theirs: Condition | None, space: SearchSpace) -> bool:
-    """Whether a parameter under ``mine`` in ``space`` is active exactly where the task's, under
-    ``theirs``, is: the same parent, and the task's values that ``space``'s parent can take
-    (a narrowed parent cannot list the others)."""
-    if mine is None or theirs is None:
-        return mine is None and theirs is None
-    reachable = {value for value in theirs.values if _accepts(space[mine.parent], value)}
-    return mine.parent == theirs.parent and set(mine.values) == reachable

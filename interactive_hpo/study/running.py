@@ -14,6 +14,7 @@ from ..goals import Goals
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, check_budget_keyword, check_signature
 from ..space import SearchSpace
+from ..subspace import misfit
 from ..trial import Trial, TrialState
 from .progress import RunProgress, wants_progress
 
@@ -195,9 +196,13 @@ class Running:
                 raise fail("objective", owner, f"an objective to {self.goals.describe()} (the study's {goal})",
                            objective, hint=f"The objective's direction is {declared!r}.")
         space = getattr(objective, "space", None)
-        if isinstance(space, SearchSpace) and space != self.space:
-            raise fail("objective", owner, "an objective over the study's search space", objective,
-                       hint=f"Objective space: {space}; study space: {self.space}.")
+        found = misfit(self.space, space, "the objective's", "The objective") if isinstance(space, SearchSpace) \
+            else None
+        if found is not None:  # a study may search part of the objective's space, never beyond it
+            raise fail("objective", owner, "an objective over the study's search space or a wider one", objective,
+                       hint=f"The objective takes {objective.space.names}; the study searches {self.space.names}."
+                       if found.parameter is None else
+                       f"The study's {self.space[found.parameter]!r} must be {found.rule}: {found.hint}")
         scheduler = self.optimizer if budgeted and isinstance(self.optimizer, Scheduler) else None
         if scheduler is not None:  # every trial it asks has a budget
             check_budget_keyword(objective, scheduler.max_budget, owner, self.optimizer.name, up_to=True)

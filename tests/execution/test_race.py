@@ -140,7 +140,7 @@ def test_a_lane_that_runs_out_stops_and_the_race_finishes():
     ({"lanes": {"bo": "bo"}}, "`lanes` of Race must be one or more optimizer names (distinct), or a mapping"),
     ({"direction": "maximize"}, "`objective` of Race must be an objective to maximize (the study's direction); got "
                                 "Branin(dim=2, noise_std=0.0). The objective's direction is 'minimize'."),
-    ({"space": SPACE}, "`objective` of Race must be an objective over the study's search space"),
+    ({"space": SPACE}, "`objective` of Race must be an objective over the study's search space or a wider one"),
     ({"n_trials": 0}, "`n_trials` of Race must be an int in [1, inf); got 0"),
     ({"space": None, "objective": bowl}, "`space` of Race must be a SearchSpace (the objective has no .space)"),
     # Fuzz round 3: refused at the first round, after the other lanes had run a trial.

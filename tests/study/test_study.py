@@ -626,3 +626,24 @@ def test_failures_that_do_not_say_the_objective_is_broken_do_not_warn(objective)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Study(SPACE, seed=0).run(objective, n_trials=12)
+
+
+def test_a_study_may_search_part_of_its_objectives_space_and_no_more():
+    """A ready objective declares its space; a study of narrower bounds (or fewer choices) was
+    refused, and the only way round it, a lambda, also skipped the checks of what is wider."""
+    from interactive_hpo.objectives import Branin
+
+    narrow = SearchSpace([Float("x0", 0.0, 5.0), Float("x1", 0.0, 10.0)])
+    trials = Study(narrow, "random", seed=0).run(Branin(), n_trials=3)
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert all(0 <= t.params["x0"] <= 5 for t in trials)
+    wide = SearchSpace([Float("x0", 0.0, 50.0), Float("x1", 0.0, 10.0)])
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective` of Study.run must be an objective over the study's search space or a wider one; got "
+            "Branin(dim=2, noise_std=0.0). The study's Float('x0', low=0.0, high=50.0, log=False) must be within the "
+            "objective's Float('x0', low=-5.0, high=10.0, log=False): The objective does not take 50.0.")):
+        Study(wide, "random", seed=0).run(Branin(), n_trials=1)
+    renamed = SearchSpace([Float("a", 0.0, 5.0), Float("x1", 0.0, 10.0)])
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "The objective takes ['x0', 'x1']; the study searches ['a', 'x1'].")):
+        Study(renamed, "random", seed=0).run(Branin(), n_trials=1)

@@ -1,0 +1,83 @@
+"""A search space within another: the same parameters and conditions, each searching only values
+the other accepts (narrower bounds, fewer choices).
+
+An objective or a PBT task declares the space it takes; a study or a population may search part of
+it, for instance a learning rate over [1e-3, 1e-1] where the task takes [1e-5, 1].
+
+>>> from interactive_hpo import Float, Int, SearchSpace
+>>> wide = SearchSpace([Float("lr", 1e-5, 1.0, log=True), Int("depth", 1, 10)])
+>>> misfit(SearchSpace([Float("lr", 1e-3, 0.1, log=True), Int("depth", 2, 4)]), wide, "the objective's", "It")
+>>> misfit(SearchSpace([Float("lr", 1e-3, 2.0), Int("depth", 2, 4)]), wide, "the objective's", "It").rule
+"within the objective's Float('lr', low=1e-05, high=1.0, log=True)"
+>>> misfit(SearchSpace([Float("lr", 1e-3, 2.0), Int("depth", 2, 4)]), wide, "the objective's", "It").hint
+'It does not take 2.0.'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .conditions import Condition
+from .exceptions import InvalidParameterError
+from .parameters import Categorical, Float, Int, Parameter
+from .space import SearchSpace
+
+__all__ = ["Misfit", "misfit"]
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Why a space is not within another, for the error its caller raises in its own words.
+
+    Attributes
+    ----------
+    parameter : str or None
+        The parameter that searches outside; None when the names differ.
+    rule : str
+        What it must be, written about the wider space's holder ("within the task's Float(...)").
+    hint : str or None
+        What is wrong with it (None when the names differ: the names given say it).
+    """
+
+    parameter: str | None
+    rule: str
+    hint: str | None
+
+
+def misfit(space: SearchSpace, wider: SearchSpace, holder: str, taker: str) -> Misfit | None:
+    """None if ``space`` is within ``wider``: the same names (in order), each parameter's bounds or
+    choices accepted by ``wider``'s, and the same conditions (the same parameters active); else the
+    first reason it is not. ``holder`` says whose the wider space is ("the task's"), ``taker``
+    what takes its values ("The task's `train`"), in the words of the reason."""
+    if space.names != wider.names:
+        return Misfit(None, f"a SearchSpace with {holder} parameters {wider.names}", None)
+    for param in space:
+        own = wider[param.name]
+        rule = f"within {holder} {own!r}"
+        if isinstance(own, Int) and isinstance(param, Float):  # its bounds may be whole; what lies between is not
+            return Misfit(param.name, rule, f"{taker} takes ints; a Float proposes the values between them.")
+        extremes = param.choices if isinstance(param, Categorical) else (param.low, param.high)  # type: ignore[attr-defined]
+        outside = [value for value in extremes if not _accepts(own, value)]
+        if outside:
+            return Misfit(param.name, rule, f"{taker} does not take {outside[0]!r}.")
+        if not _same_activity(param.condition, own.condition, space):
+            return Misfit(param.name, f"active where {holder} {own!r} is", f"Give it {holder} condition.")
+    return None
+
+
+def _accepts(param: Parameter, value: object) -> bool:
+    try:
+        param.validate(value)
+    except InvalidParameterError:
+        return False
+    return True
+
+
+def _same_activity(mine: Condition | None, theirs: Condition | None, space: SearchSpace) -> bool:
+    """Whether a parameter under ``mine`` in ``space`` is active exactly where the wider space's,
+    under ``theirs``, is: the same parent, and the values of ``theirs`` that ``space``'s parent
+    can take (a narrowed parent cannot list the others)."""
+    if mine is None or theirs is None:
+        return mine is None and theirs is None
+    reachable = {value for value in theirs.values if _accepts(space[mine.parent], value)}
+    return mine.parent == theirs.parent and set(mine.values) == reachable
