@@ -20,13 +20,18 @@ import numpy as np
 from ._validation import as_finite, check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["CARRIED", "USER_INTERRUPT", "TrialState", "Trial", "Evaluation", "carried_from", "check_attrs",
+__all__ = ["CARRIED", "CUT_SHORT", "USER_INTERRUPT", "TrialState", "Trial", "Evaluation", "carried_from", "check_attrs",
            "check_step", "parse_state", "read_floats"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
 #: it, not the objective (``Race`` leaves such trials out of its lanes' budgets by this message).
 USER_INTERRUPT = "interrupted by the user (KeyboardInterrupt)"
 
+
+#: How the errors of trials :attr:`Trial.cut_short` begin: a person stopped it, the run cancelled it
+#: ("cancelled", "cancelled: Stop clicked again") or could not submit it ("not submitted: ...");
+#: the error of a task a worker took after its run ended holds "the run ended before this trial started".
+CUT_SHORT = (USER_INTERRUPT, "cancelled", "not submitted")
 
 #: The source of a trial that a fork or a remap (``study.branching``) carried into a new study; its
 #: old source and attributes are kept under ``carried_source`` and ``carried_attrs``.
@@ -208,6 +213,17 @@ class Trial:
     def error(self) -> str | None:
         """Why the trial failed, or None."""
         return self.user_attrs.get("error")
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the trial FAILED for a reason that says nothing of its configuration: a person
+        stopped it (Ctrl-C, Kernel -> Interrupt, the Lab's Stop) or the run ended, or could not
+        hand it to a worker, before it ran (:data:`CUT_SHORT`). A model of failures leaves it out,
+        and its configuration may be proposed again. A crash, a timeout or a lost worker counts
+        as the configuration's failure: it may be its doing (too much memory, too slow)."""
+        error = self.error
+        return self.state is TrialState.FAILED and isinstance(error, str) and (
+            error.startswith(CUT_SHORT) or "the run ended before this trial started" in error)
 
     @property
     def duration(self) -> float | None:

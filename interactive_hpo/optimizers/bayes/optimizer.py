@@ -195,9 +195,9 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if loss is not None:
             self._data.append((trial.x.copy(), loss))
-        elif trial.state is TrialState.FAILED:
+        elif trial.state is TrialState.FAILED and not trial.cut_short:  # cut short: its point is untried
             self._failed.append(trial.x.copy())
-        if self._finite is not None:
+        if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
         self._constraints.tell(trial, loss is not None, replayed=suggestion is None and trial.source == self.name)
         if suggestion is None and trial.source == self.name:  # replayed from a journal

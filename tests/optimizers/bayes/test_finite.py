@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchExhausted, SearchSpace, Study
+from interactive_hpo.study.replay import INTERRUPTED
+from interactive_hpo.trial import USER_INTERRUPT
 
 pytest.importorskip("botorch")
 
@@ -39,6 +41,32 @@ def test_every_configuration_once_then_the_study_stops_and_asking_says_why():
     with pytest.raises(SearchExhausted, match="nothing left to propose: every configuration of this space was "
                                               "evaluated, failed or is pending.*allow_repeats=True"):
         study.ask()
+
+
+def test_a_trial_a_person_stopped_leaves_its_configuration_untried():
+    """A Ctrl-C (the Lab's Stop, Kernel -> Interrupt) says nothing of the configuration: it was
+    fitted as a failure and never proposed again, so a used-up space never evaluated it."""
+    study = Study(SPACE, "bo", seed=0, optimizer_settings={"n_initial": 3})
+    stopped = study.tell(study.ask(), state="FAILED", user_attrs={"error": USER_INTERRUPT})
+    crashed = study.tell(study.ask(), state="FAILED", user_attrs={"error": "ValueError: out of memory"})
+    assert stopped.cut_short and not crashed.cut_short
+    study.run(lambda p: (p["a"] - 3) ** 2, n_trials=25)
+    evaluated = [tuple(t.params.values()) for t in study.trials if t.state.value == "COMPLETE"]
+    assert tuple(stopped.params.values()) in evaluated and tuple(crashed.params.values()) not in evaluated
+    assert study.optimizer.exhausted and len(study.trials) == 16   # 15 configurations, one of them twice
+
+
+@pytest.mark.parametrize(("error", "cut_short"), [
+    (USER_INTERRUPT, True), ("cancelled", True), ("cancelled: Stop clicked again", True),
+    ("not submitted: BrokenProcessPool", True),
+    ("TrialStateError: the run ended before this trial started (FileNotFoundError())", True),
+    ("timed out after 5 s", False), ("worker lost (KilledWorker)", False), (INTERRUPTED, False),
+    ("MemoryError", False)])
+def test_which_failures_say_nothing_of_the_configuration(error, cut_short):
+    """A person or the run ended these before they ran; a crash, a timeout, a lost worker or a
+    killed process may be the configuration's doing (too much memory, too slow), so they count."""
+    study = Study(SPACE, "random", seed=0)
+    assert study.tell(study.ask(), state="FAILED", user_attrs={"error": error}).cut_short is cut_short
 
 
 def test_pending_and_joint_proposals_are_distinct_and_untaken():
