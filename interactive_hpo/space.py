@@ -156,7 +156,8 @@ class SearchSpace:
         missing = [n for n in self.names if n not in params]
         if missing:
             raise fail("params", "SearchSpace", f"a dict with keys {self.names}", dict(params),
-                       hint=f"Missing parameter(s): {', '.join(missing)}.")
+                       hint=f"Missing parameter(s): {', '.join(missing)}. (space.complete(params) fills them in "
+                            "with the centres of their ranges.)")
         return {p.name: p.validate(params[p.name]) for p in self.params}
 
     def _validate_conditional(self, params: Mapping[str, Any]) -> dict[str, Any]:
