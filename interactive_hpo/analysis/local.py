@@ -52,7 +52,8 @@ class QuantileImportance:
         far the share moves when the trials are drawn again. A resample repeats trials, and
         repeated top trials agree more, so on few trials the resamples' shares of a parameter
         that does not matter lean high and the interval can lie above ``share`` (100 random
-        trials of ``5a + b`` and a third parameter: share 0.055, interval [0.058, 0.245]).
+        trials, seed 0, of ``5a + b`` over three floats in [0, 1]: the third's share 0.055,
+        its interval [0.062, 0.259]).
     quantile : float
     n_top : int
         Trials in the top quantile: the best ``quantile`` of them (at least 2), and every trial
