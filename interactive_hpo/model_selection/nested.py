@@ -22,8 +22,9 @@ from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
+from .folds import shuffled_folds
 from .scoring import check_targets_read, names_several
-from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen, _splits
+from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen
 
 __all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
 
@@ -173,10 +174,10 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
 
     rng = np.random.default_rng(seed_to_int(seed, owner))
     classifier = is_classifier(estimator)
-    folds = _splits(y, outer, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner)
+    folds = shuffled_folds(y, outer, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner)
     labels = np.asarray(y)
     for fit_rows, _ in folds:  # every inner split must be possible before any search starts
-        _splits(labels[fit_rows], inner, classifier, 0, "inner", owner, where="an outer-training part")
+        shuffled_folds(labels[fit_rows], inner, classifier, 0, "inner", owner, where="an outer-training part")
     searches, outer_scores = [], []
     with warnings.catch_warnings():
         for category in quiet:
