@@ -22,9 +22,10 @@ from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.utils.metadata_routing import get_routing_for_object  # noqa: E402
 from sklearn.utils.multiclass import type_of_target  # noqa: E402
 
-__all__ = ["CV_RULE", "Splitter", "check_cv", "folds_of", "shuffled_folds"]
+__all__ = ["CV_RULE", "SPLITTER_RULE", "Splitter", "check_cv", "folds_of", "shuffled_folds"]
 
-#: What ``cv`` may be, for the error that refuses anything else.
+#: What ``cv`` may be, for the error that refuses anything else (SPLITTER_RULE: where row indices cannot serve).
+SPLITTER_RULE = "an int in [2, inf) or a splitter (an object with split and get_n_splits, such as KFold(3))"
 CV_RULE = ("an int in [2, inf), a splitter (an object with split and get_n_splits, such as KFold(3)) or an "
            "iterable of (train, test) pairs of row-index arrays")
 
@@ -40,21 +41,25 @@ class Splitter(Protocol):
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int: ...
 
 
-def check_cv(cv: Any, name: str, owner: str) -> int | Splitter | list[Any]:
-    """``cv`` (argument ``name`` of ``owner``) as an int >= 2, a :class:`Splitter` or the list of
-    the (train, test) pairs an iterable yields (read once, here: a generator is used up by the
-    first fit). The pairs' indices are checked against the data by :func:`folds_of`."""
+def check_cv(cv: Any, name: str, owner: str, pairs: bool = True) -> int | Splitter | list[Any]:
+    """``cv`` (argument ``name`` of ``owner``) as an int >= 2, a :class:`Splitter` or (if
+    ``pairs``) the list of the (train, test) pairs an iterable yields (read once, here: a
+    generator is used up by the first fit). The pairs' indices are checked against the data by
+    :func:`folds_of`."""
     if is_int(cv):
         return check_int(cv, name, owner, 2)
-    if isinstance(cv, Splitter) and not isinstance(cv, str):  # str has a `split` too, but no get_n_splits
+    if isinstance(cv, Splitter):  # a str has a `split` too, but no get_n_splits
         return cv
-    pairs = _listed(cv)
-    if pairs is None:
-        raise fail(name, owner, CV_RULE, cv)
     if not pairs:
+        raise fail(name, owner, SPLITTER_RULE, cv, hint="Row indices cannot serve: each search sees another "
+                                                        "part of the data." if _listed(cv) else None)
+    listed = _listed(cv)
+    if listed is None:
+        raise fail(name, owner, CV_RULE, cv)
+    if not listed:
         raise fail(name, owner, CV_RULE, cv, hint="It held no (train, test) pair; an iterator (a generator, "
                                                   "splitter.split(X)) is used up by the first fit: pass a list.")
-    return pairs
+    return listed
 
 
 def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classifier: bool, seed: int,

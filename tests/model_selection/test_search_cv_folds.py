@@ -24,7 +24,7 @@ from sklearn.model_selection import (  # noqa: E402
     cross_val_score,
 )
 
-from interactive_hpo.model_selection import HPOSearchCV  # noqa: E402
+from interactive_hpo.model_selection import HPOSearchCV, nested_cv  # noqa: E402
 
 ALPHA = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
 X_ALL, Y_ALL = load_diabetes(return_X_y=True)
@@ -149,5 +149,47 @@ CASES = [
 
 @pytest.mark.parametrize("call, message", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_input_errors(call, message, no_trials):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call()
+
+
+# -- nested_cv shares the folds: outer and inner as splitters, groups to both --------------------------
+def test_nested_cv_keeps_groups_apart_in_the_outer_and_the_inner_folds():
+    result = nested_cv(Ridge(), ALPHA, X=X, y=Y, optimizer="random", n_trials=2, outer=GroupKFold(3),
+                       inner=GroupKFold(2), groups=GROUPS, seed=0)
+    for test in result.outer_test_indices:
+        train = np.setdiff1d(np.arange(60), test)  # GroupKFold's training part is the rest
+        assert not set(GROUPS[train]) & set(GROUPS[test])
+    assert len(result.outer_scores) == 3 and all(study.trials for study in result.studies)
+
+
+def test_nested_cv_with_an_explicit_outer_split_and_a_splitter_inside():
+    given = [(np.arange(0, 40), np.arange(40, 60)), (np.arange(20, 60), np.arange(0, 20))]
+    result = nested_cv(Ridge(), ALPHA, X=X, y=Y, optimizer="random", n_trials=2, outer=given,
+                       inner=TimeSeriesSplit(2), seed=0)
+    assert [test.tolist() for test in result.outer_test_indices] == [test.tolist() for _, test in given]
+
+
+def nested(**arguments):
+    nested_cv(Ridge(), ALPHA, X=X, y=Y, optimizer="random", n_trials=1, seed=0, **arguments)
+
+
+NESTED_CASES = [
+    ("outer a word", lambda: nested(outer="zzz"),
+     RULE.replace("`cv` of HPOSearchCV", "`outer` of nested_cv") + "'zzz'."),
+    ("inner row indices", lambda: nested(inner=[(np.arange(10), np.arange(10, 20))]),
+     "`inner` of nested_cv must be an int in [2, inf) or a splitter (an object with split and get_n_splits, such as "
+     "KFold(3)); got [(array("),
+    ("a group splitter inside without groups", lambda: nested(outer=KFold(2), inner=GroupKFold(2)),
+     "`groups` of nested_cv must be group labels of shape (n_samples,) for GroupKFold; got None."),
+    ("groups the int inner folds would ignore", lambda: nested(outer=GroupKFold(2), inner=2, groups=GROUPS),
+     "`groups` of nested_cv must be None when `inner` is an int; got group labels."),
+    ("too many inner groups", lambda: nested(outer=GroupKFold(2), inner=GroupKFold(10), groups=GROUPS),
+     "`inner` of nested_cv must be a splitter that can cut an outer-training part into folds; got GroupKFold("),
+]
+
+
+@pytest.mark.parametrize("call, message", [c[1:] for c in NESTED_CASES], ids=[c[0] for c in NESTED_CASES])
+def test_nested_input_errors(call, message, no_trials):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
