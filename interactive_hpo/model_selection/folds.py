@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from .._validation import check_int, fail, import_optional, is_int, shown
-from ..objectives.sklearn_checks import Shown, check_labels, n_samples
+from ..objectives.sklearn_checks import Shown, check_labels
 
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.folds")
 
@@ -70,7 +70,7 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
     splitter's folds (given ``groups``), or the pairs given. ``fit_owner`` is the method that
     took ``groups``, which only a splitter reads: with an int or explicit pairs they would be
     ignored silently, so they are refused."""
-    count = n_samples(y, "y", owner)
+    count = len(np.asarray(y))  # y is checked by then; np.asarray reads one with only __array__, as fit does
     if groups is not None:
         if not isinstance(cv, Splitter):
             raise fail("groups", fit_owner, f"None when `{name}` is {'an int' if is_int(cv) else 'a list of splits'}",
