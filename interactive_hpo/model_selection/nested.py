@@ -22,8 +22,9 @@ from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
+from .folds import check_cv, folds_of
 from .scoring import check_targets_read, names_several
-from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen, _splits
+from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen
 
 __all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
 
@@ -99,12 +100,12 @@ class NestedCVResult:
 
 def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: Any = None, y: Any = None,
               optimizer: str = "bo", optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30,
-              outer: int = 5, inner: int = 3, scoring: Any = None,
-              seed: int | np.random.Generator | None = None) -> NestedCVResult:
+              outer: Any = 5, inner: Any = 3, scoring: Any = None,
+              seed: int | np.random.Generator | None = None, groups: Any = None) -> NestedCVResult:
     """Estimate how well tuning ``space`` with ``optimizer`` does on new data, by nested cross-validation.
 
-    ``X`` is split into ``outer`` shuffled folds (stratified for classifiers). For each, an
-    :class:`HPOSearchCV` with ``inner`` folds tunes on the outer-training part only; its choice
+    ``X`` is split into ``outer`` folds (by default shuffled, stratified for classifiers). For
+    each, an :class:`HPOSearchCV` with ``cv=inner`` tunes on the outer-training part only; its choice
     is refit there and scored on the outer-test part. See :class:`NestedCVResult` for why the
     outer scores are honest and the inner best scores are not.
 
@@ -118,14 +119,20 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     space : SearchSpace, optional
         Required with an estimator; names are keys of ``estimator.get_params()``.
     X, y : array-like of shape (n_samples, n_features) and (n_samples,)
-        All the data; every sample is in exactly one outer-test part.
+        All the data; with an int ``outer``, every sample is in exactly one outer-test part.
     optimizer, optimizer_settings, n_trials, scoring
         As in :class:`HPOSearchCV`, for every search; ``scoring`` (one scorer, not several)
         also scores the outer folds.
-    outer, inner : int, default=5 and 3
-        Numbers of outer and inner folds, >= 2.
+    outer, inner : int or splitter, default=5 and 3
+        The outer and inner folds, as ``cv`` of :class:`HPOSearchCV`: a number of seeded
+        shuffled folds (>= 2) or a splitter (``GroupKFold(3)``, ``TimeSeriesSplit(3)``);
+        ``outer`` may also be an iterable of (train, test) pairs of row indices of ``X``.
     seed : int, numpy.random.Generator or None, default=None
         Seeds the outer folds and, through one int per fold, each search. Same int, same result.
+    groups : array-like of shape (n_samples,) or None, default=None
+        Group labels for splitters ``outer`` and ``inner`` that read them (``GroupKFold``: no
+        group on both sides of a split); each search gets those of its outer-training part.
+        Refused when either is an int, whose shuffled folds would ignore them.
 
     Returns
     -------
@@ -168,26 +175,32 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     check_targets_read(scorer, scoring, y, owner)
     _check_optimizer(optimizer, optimizer_settings, space, owner)
     n_trials = check_int(n_trials, "n_trials", owner, 1)
-    outer = check_int(outer, "outer", owner, 2)
-    inner = check_int(inner, "inner", owner, 2)
+    outer_cv, inner_cv = check_cv(outer, "outer", owner), check_cv(inner, "inner", owner, pairs=False)
 
     rng = np.random.default_rng(seed_to_int(seed, owner))
     classifier = is_classifier(estimator)
-    folds = _splits(y, outer, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner)
+    folds = folds_of(outer_cv, X, y, groups, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner, owner)
     labels = np.asarray(y)
+
+    def part(rows: np.ndarray) -> tuple[Any, Any, Any]:  # X, y and groups of an outer-training part
+        return _safe_indexing(X, rows), _safe_indexing(y, rows), None if groups is None else np.asarray(groups)[rows]
+
     for fit_rows, _ in folds:  # every inner split must be possible before any search starts
-        _splits(labels[fit_rows], inner, classifier, 0, "inner", owner, where="an outer-training part")
+        X_part, _, groups_part = part(fit_rows)
+        folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
+                 where="an outer-training part")
     searches, outer_scores = [], []
     with warnings.catch_warnings():
         for category in quiet:
             warnings.simplefilter("ignore", category)
-        for k, ((fit_rows, test_rows), fold_seed) in enumerate(zip(folds, rng.integers(0, _MAX_SEED, size=outer),
+        for k, ((fit_rows, test_rows), fold_seed) in enumerate(zip(folds, rng.integers(0, _MAX_SEED, size=len(folds)),
                                                                       strict=True)):
             search = HPOSearchCV(estimator, space, optimizer=optimizer, optimizer_settings=optimizer_settings,
-                                 n_trials=n_trials, cv=inner, scoring=scoring, seed=int(fold_seed),
+                                 n_trials=n_trials, cv=inner_cv, scoring=scoring, seed=int(fold_seed),
                                  estimator_params=estimator_params)
             try:
-                search.fit(_safe_indexing(X, fit_rows), _safe_indexing(y, fit_rows))
+                X_part, y_part, groups_part = part(fit_rows)
+                search.fit(X_part, y_part, groups=groups_part)
             except TrialStateError as error:
                 raise TrialStateError(f"In outer fold {k + 1} of nested_cv: {error}") from error
             outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))

@@ -15,9 +15,7 @@ import numpy as np
 from .._validation import check_int, fail, import_optional, seed_to_int, warn_user
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..objectives.sklearn_checks import (
-    Shown,
     check_estimator,
-    check_labels,
     check_space,
     data_rules,
     estimator_settings,
@@ -31,6 +29,7 @@ from ..optimizers.registry import available_optimizers, check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
+from .folds import check_cv, folds_of
 from .scoring import check_refit, check_targets_read, cv_results, cv_scores, several_scorers
 
 # An install hint, not a bare ImportError:
@@ -38,10 +37,9 @@ import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier  # noqa: E402
 from sklearn.exceptions import FitFailedWarning  # noqa: E402
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate  # noqa: E402
+from sklearn.model_selection import cross_validate  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
-from sklearn.utils.multiclass import type_of_target  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
 __all__ = ["HPOSearchCV"]
@@ -87,36 +85,6 @@ def _check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: s
     return cls
 
 
-def _splits(y: Any, n_splits: int, classifier: bool, seed: int, name: str, owner: str,
-            where: str = "the data") -> list[tuple[np.ndarray, np.ndarray]]:
-    """Shuffled K-fold of ``len(y)`` samples, as (fit, test) index pairs.
-
-    As in scikit-learn's ``check_cv``, the folds of a classifier are stratified when ``y`` is
-    binary or multiclass (multilabel and multi-output ``y`` get plain K-fold). A classifier's
-    ``y`` must hold class labels (scikit-learn's "Unknown label type" error otherwise) of at
-    least two classes.
-    """
-    labels = np.asarray(y)
-    stratified = False
-    if classifier:
-        check_labels(labels, owner)
-        stratified = type_of_target(labels) in ("binary", "multiclass")
-    classes, counts = np.unique(labels, return_counts=True) if stratified else (None, np.array([len(labels)]))
-    limit = int(counts.min())
-    if limit < 2:  # no number of folds would do: the data is what to change, not `name` ("an int in [2, 1]")
-        smallest = f"class {classes[int(np.argmin(counts))].item()!r} has {limit} sample" if stratified else \
-            f"{limit} sample"
-        raise fail("y", owner, f"labels with at least 2 samples{' of every class' if stratified else ''} in {where}, "
-                   "so that it can be cut into folds", Shown(f"{smallest} in {where}"))
-    if n_splits > limit:
-        what = f"the smallest class in {where} has {limit} samples" if stratified else f"{where} has {limit} samples"
-        raise fail(name, owner, f"an int in [2, {limit}]", n_splits,
-                   hint=f"Each of the {n_splits} folds needs a sample{' of every class' if stratified else ''}; "
-                        f"{what}.")
-    kind = StratifiedKFold if stratified else KFold
-    return list(kind(n_splits=n_splits, shuffle=True, random_state=seed).split(np.zeros((len(labels), 1)), labels))
-
-
 def _frozen(values: Any) -> np.ndarray:
     """A read-only copy: a frozen result should not change under the user's feet."""
     array = np.array(values)
@@ -147,7 +115,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     ``fit(X, y)`` checks X and y with scikit-learn's validation (as strictly as the tags of
     ``estimator`` and of the estimators inside it allow: NaN passes if an imputer or another
-    step takes it), cuts ``X`` into ``cv`` shuffled folds (stratified for class labels), runs
+    step takes it), cuts ``X`` once into the folds ``cv`` says (by default 5 shuffled folds), runs
     ``n_trials`` trials scored by their mean cross-validation score (maximized) and refits the
     best configuration on all of ``X``. ``best_score_`` is optimistic (the maximum of many noisy
     scores); ``cross_val_score(HPOSearchCV(...), X, y)`` is nested cross-validation, the honest
@@ -166,8 +134,16 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         Settings of that optimizer (``{"n_initial": 5}`` for "bo").
     n_trials : int, default=30
         Trials of the search, >= 1 (fewer if the optimizer runs out, e.g. a small grid).
-    cv : int, default=5
-        Number of folds, >= 2; every trial is scored on the same folds.
+    cv : int, splitter or iterable of (train, test) pairs, default=5
+        The folds, cut once per :meth:`fit`; every trial is scored on the same folds. An int:
+        that many shuffled folds (>= 2), stratified for class labels and seeded by ``seed``.
+        ``GridSearchCV(cv=3)`` cuts unshuffled folds (contiguous blocks), which hold other
+        samples, so its scores differ from these (much so on data sorted by class or by time);
+        ``cv=StratifiedKFold(3)`` (``KFold(3)`` for a regressor) gives its folds. A splitter:
+        anything with ``split`` and ``get_n_splits`` (``KFold``, ``GroupKFold`` with
+        ``fit(X, y, groups=...)``, ``TimeSeriesSplit``), called once on the data. An iterable:
+        (train, test) pairs of arrays of row indices, read once at ``fit`` (a generator is used
+        up by the first fit: pass a list to fit again, to ``clone`` or to nest the search).
     scoring : str, callable, None, list of str or dict, default=None
         A scorer name, a scorer ``scoring(estimator, X, y)``, or None for ``estimator.score``;
         greater is better, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.
@@ -214,7 +190,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         The scorer of the search and of :meth:`score` (several: by name; :meth:`score` uses
         the one ``refit`` names).
     n_splits_ : int
-        The number of folds.
+        The number of folds (splits) every trial was scored on.
     n_features_in_ : int
         Number of features (columns) of X in ``fit``; not set if a step takes 1-D X (texts, dicts).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -236,7 +212,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     """
 
     def __init__(self, estimator: Any, space: SearchSpace, *, optimizer: str = "bo",
-                 optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: int = 5,
+                 optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: Any = 5,
                  scoring: Any = None, refit: bool = True, seed: int | np.random.Generator | None = None,
                  estimator_params: Any = None):
         self.estimator = estimator
@@ -250,12 +226,16 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.seed = seed
         self.estimator_params = estimator_params
 
-    def fit(self, X: Any, y: Any) -> HPOSearchCV:
+    def fit(self, X: Any, y: Any = None, groups: Any = None) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
 
         y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y.
+        ``groups``, of shape (n_samples,), are the group labels a splitter ``cv`` reads
+        (``GroupKFold``: no group on both sides of a split); with an int ``cv`` or a list of
+        splits they would be ignored, so they are refused.
 
-        With ``refit=True`` the best configuration is then fitted on all of (X, y).
+        The folds are cut once, before the first trial, and every trial is scored on them. With
+        ``refit=True`` the best configuration is then fitted on all of (X, y).
         """
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
@@ -269,13 +249,14 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                        self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "
                                             "'grid', or pass one scorer.")
         n_trials = check_int(self.n_trials, "n_trials", owner, 1)
-        n_splits = check_int(self.cv, "cv", owner, 2)
+        cv = check_cv(self.cv, "cv", owner)
         refit = check_refit(self.refit, scorers, owner)
         self._check_data(X, y)
         check_targets_read(scorer, self.scoring, y, owner)  # "f1" of three classes would fail every trial
         rng = np.random.default_rng(seed_to_int(self.seed, owner))
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
-        folds = _splits(y, n_splits, is_classifier(self.estimator), cv_seed, "cv", owner)
+        # cv_seed is drawn for any cv, so that the model's and the study's seeds do not depend on it.
+        folds = folds_of(cv, X, y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
         base = seeded_clone(self.estimator, model_seed)
 
         def configured(params: dict[str, Any]) -> Any:
@@ -298,8 +279,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             warn_user(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
                       f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
                       FitFailedWarning)
-        self.study_, self.scorer_, self.n_splits_ = study, scorer, n_splits
-        self.cv_results_ = cv_results(study, n_splits, names)
+        self.study_, self.scorer_, self.n_splits_ = study, scorer, len(folds)
+        self.cv_results_ = cv_results(study, len(folds), names)
         if names is not None and not refit:
             return self  # several scores and none named: no single best (study_.best_trials)
         best, score = self._best(study, names, refit)
@@ -377,5 +358,5 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
         tags.input_tags = input_tags(self.estimator)
         tags.target_tags.required = True  # the folds and the scores need y
-        tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see _splits)
+        tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see folds.shuffled_folds)
         return tags

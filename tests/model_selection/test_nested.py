@@ -248,7 +248,9 @@ CASES = [
     ("trials as a bool", lambda: fitted(n_trials=True),
      "`n_trials` of HPOSearchCV must be an int in [1, inf); got True."),
     ("one outer fold", lambda: nested(outer=1), "`outer` of nested_cv must be an int in [2, inf); got 1."),
-    ("fractional inner folds", lambda: nested(inner=2.5), "`inner` of nested_cv must be an int in [2, inf); got 2.5."),
+    ("fractional inner folds", lambda: nested(inner=2.5),
+     "`inner` of nested_cv must be an int in [2, inf) or a splitter (an object with split and get_n_splits, such as "
+     "KFold(3)); got 2.5."),
     ("one fold", lambda: fitted(cv=1), "`cv` of HPOSearchCV must be an int in [2, inf); got 1."),
     ("more outer folds than a class has samples", lambda: nested(outer=60),
      "`outer` of nested_cv must be an int in [2, 50]; got 60. Each of the 60 folds needs a sample of every class; "
@@ -364,7 +366,7 @@ def test_nested_cv_honours_a_tasks_estimator_params(iris, monkeypatch):
     assert all(set(params) == {"depth"} for params in result.chosen_params) and 0.8 < result.mean <= 1
     # The package's own task with a conditional space turned into hidden_layer_sizes is accepted (its
     # searches are not run here: a network on the digits takes seconds).
-    def first_search(self, X, y):
+    def first_search(self, X, y, groups=None):
         raise RuntimeError("every check passed")
 
     monkeypatch.setattr(HPOSearchCV, "fit", first_search)
