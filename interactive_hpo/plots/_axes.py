@@ -1,6 +1,6 @@
 """The helpers ``plot_*`` functions share: new Axes, error bar lengths, whole-number ticks, log
-axes labelled plainly, a band of the y range kept free for a legend, and many polylines as one
-line."""
+axes labelled plainly, a band of the y range kept free for a legend, legend entries for what is
+drawn, and many polylines as one line."""
 
 from __future__ import annotations
 
@@ -120,6 +120,31 @@ def joined_polylines(lines: Sequence[np.ndarray]) -> np.ndarray:
     """
     gap = np.full((1, 2), np.nan)
     return np.concatenate([part for line in lines for part in (line, gap)]) if len(lines) else np.empty((0, 2))
+
+
+def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
+    """Handles and labels of ``ax``'s labelled artists that show something now.
+
+    An artist built once and updated in place may hold no data: a line with no finite point (a
+    marker parked at NaN, a true function not given), a scatter with no points, a set of segments
+    with none. Listed anyway, the legend named what the plot does not show ("true function" on a
+    Lab model of a real objective, "parent → child" for CMA-ES, which breeds no children).
+    """
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.lines import Line2D
+
+    def shows(artist: Any) -> bool:
+        if isinstance(artist, Line2D):
+            return bool(np.isfinite(np.asarray(artist.get_xdata(), dtype=float)).any())
+        if isinstance(artist, LineCollection):
+            return len(artist.get_segments()) > 0
+        if isinstance(artist, PathCollection):
+            return len(artist.get_offsets()) > 0
+        return True
+
+    handles, labels = ax.get_legend_handles_labels()
+    kept = [(handle, label) for handle, label in zip(handles, labels, strict=True) if shows(handle)]
+    return [handle for handle, _ in kept], [label for _, label in kept]
 
 
 def wipe(ax: Any) -> None:

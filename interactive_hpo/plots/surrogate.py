@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._axes import drawn_entries
 from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
 from .search_axes import drawn_levels, style_axis
 
@@ -185,9 +186,15 @@ class SurrogateCurve:
                 target.relim()
                 target.autoscale_view()
         style_axis(self.acquisition_ax if self.acquisition_ax is not None else self.ax, axis, "x")
-        self.ax.legend(loc="best", fontsize="small")
+        self._legend()
         return self
 
+    def _legend(self) -> None:
+        """Name what is drawn, above the plot: inside it, the legend covered the bands and the
+        trials under it (wide bands leave ``loc="best"`` no free corner), and it listed a "true
+        function" and a "next proposal" that were not drawn (the Lab passes no truth)."""
+        self.ax.legend(*drawn_entries(self.ax), loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
+                       fontsize="small", frameon=False, borderaxespad=0.2)
 
     def show_teaching(self, axis: AxisLevels, terms: Any = None, posterior: Any = None, prior: Any = None) -> None:
         """Teaching overlays over the last :meth:`update`; each is hidden when None.
@@ -225,7 +232,7 @@ class SurrogateCurve:
             self._terms_ax.set_visible(False)
         self.ax.relim()
         self.ax.autoscale_view()
-        self.ax.legend(loc="best", fontsize="small")
+        self._legend()
 
 
 class SurrogateMaps:
