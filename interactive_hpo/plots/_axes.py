@@ -4,6 +4,7 @@ drawn, and many polylines as one line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -145,6 +146,32 @@ def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
     handles, labels = ax.get_legend_handles_labels()
     kept = [(handle, label) for handle, label in zip(handles, labels, strict=True) if shows(handle)]
     return [handle for handle, _ in kept], [label for _, label in kept]
+
+
+#: Characters of tick-label text an inch holds (10 pt sans-serif, about 0.6 em a character).
+CHARACTERS_PER_INCH = 12.0
+
+
+def category_xticks(ax: Any, names: Sequence[str]) -> None:
+    """Tick ``ax``'s x axis at 0..k-1 with the k category ``names``, each broken into lines at its
+    underscores, hyphens or spaces when it is longer than its share of the axes' width: on one
+    line, long names ran into each other ("stochastic_gradient_descent" over "adam_with_weight_decay")."""
+    width = ax.get_position().width * ax.figure.get_figwidth()  # inches, before any layout
+    room = max(int(CHARACTERS_PER_INCH * width / max(len(names), 1)), 4)
+    ax.set_xticks(np.arange(len(names)), [_wrapped(name, room) for name in names])
+
+
+def _wrapped(name: str, room: int) -> str:
+    """``name`` in lines of at most ``room`` characters, broken after a separator ("_", "-", " ")
+    only: a word longer than ``room`` keeps its line."""
+    if len(name) <= room:
+        return name
+    lines = [""]
+    for piece in re.findall(r"[^_\- ]*[_\- ]?", name):
+        if lines[-1] and len(lines[-1]) + len(piece) > room:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(line for line in lines if line)
 
 
 def wipe(ax: Any) -> None:
