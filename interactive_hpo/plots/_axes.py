@@ -152,16 +152,22 @@ def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
 CHARACTERS_PER_INCH = 12.0
 
 
+def slot_characters(ax: Any, slots: float) -> int:
+    """How many characters of tick-label text fit one of ``slots`` equal shares of ``ax``'s width
+    (at least 4), measured before any layout."""
+    width = ax.get_position().width * ax.figure.get_figwidth()  # inches
+    return max(int(CHARACTERS_PER_INCH * width / max(slots, 1.0)), 4)
+
+
 def category_xticks(ax: Any, names: Sequence[str]) -> None:
-    """Tick ``ax``'s x axis at 0..k-1 with the k category ``names``, each broken into lines at its
-    underscores, hyphens or spaces when it is longer than its share of the axes' width: on one
-    line, long names ran into each other ("stochastic_gradient_descent" over "adam_with_weight_decay")."""
-    width = ax.get_position().width * ax.figure.get_figwidth()  # inches, before any layout
-    room = max(int(CHARACTERS_PER_INCH * width / max(len(names), 1)), 4)
-    ax.set_xticks(np.arange(len(names)), [_wrapped(name, room) for name in names])
+    """Tick ``ax``'s x axis at 0..k-1 with the k ``names`` (categories, parameters), each wrapped
+    (:func:`wrap_name`) to its share of the axes' width: on one line, long names ran into each
+    other ("stochastic_gradient_descent" over "adam_with_weight_decay")."""
+    room = slot_characters(ax, len(names))
+    ax.set_xticks(np.arange(len(names)), [wrap_name(name, room) for name in names])
 
 
-def _wrapped(name: str, room: int) -> str:
+def wrap_name(name: str, room: int) -> str:
     """``name`` in lines of at most ``room`` characters, broken after a separator ("_", "-", " ")
     only: a word longer than ``room`` keeps its line."""
     if len(name) <= room:
