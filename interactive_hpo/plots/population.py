@@ -172,7 +172,10 @@ class PopulationPlot:
             self.ax.autoscale_view()
         self.ax.set_title(f"generation {snapshot.generation}")
         if legend:
-            self.ax.legend(*self.legend_entries(), loc="best", fontsize="small")
+            # Beside the plot: inside, "best" found no free corner in a generation spread over the
+            # space, and the legend covered the CMA-ES mean and the members around it.
+            self.ax.legend(*self.legend_entries(), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                           borderaxespad=0.0)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
         return self
