@@ -148,6 +148,23 @@ def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
     return [handle for handle, _ in kept], [label for _, label in kept]
 
 
+#: Most ticks (plus one) :func:`steady_ticks` puts on an axis.
+STEADY_BINS = 6
+
+
+def steady_ticks(axis: Any) -> None:
+    """Tick a linear ``axis`` (``ax.yaxis``) at a count that does not follow the axes' size.
+
+    matplotlib's AutoLocator picks its count from the axes' height, which constrained layout
+    changes after measuring the tick labels: the Lab's figures were measured with "0 5 10 15",
+    drawn with the wider "0.0 2.5 ... 15.0", and their y labels ("x1" of Branin, "objective" of a
+    maximized study) fell off the figure's left edge.
+    """
+    from matplotlib import ticker
+
+    axis.set_major_locator(ticker.MaxNLocator(STEADY_BINS, steps=[1, 2, 2.5, 5, 10]))
+
+
 #: Characters of tick-label text an inch holds (10 pt sans-serif, about 0.6 em a character).
 CHARACTERS_PER_INCH = 12.0
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import check_real, fail, float_array
 from ..views import AxisLevels
-from ._axes import category_xticks
+from ._axes import category_xticks, steady_ticks
 
 __all__ = ["axis_positions", "axis_to_unit", "drawn_levels", "style_axis"]
 
@@ -77,25 +77,17 @@ def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
         ax.set_yticks(np.arange(len(axis.levels)), [str(v) for v in axis.levels])
     else:  # a previous categorical axis left fixed ticks behind
         locator = ax.xaxis if which == "x" else ax.yaxis
-        locator.set_major_locator(_auto_locator(axis.scale, which))
+        if which == "y" and axis.scale != "log":
+            steady_ticks(locator)
+        else:
+            locator.set_major_locator(_auto_locator(axis.scale))
         locator.set_major_formatter(_auto_formatter(axis.scale))
 
 
-#: Most ticks on a linear y axis (plus one): a count that does not follow the axes' height.
-Y_BINS = 6
-
-
-def _auto_locator(scale: str, which: str) -> Any:
+def _auto_locator(scale: str) -> Any:
     from matplotlib import ticker
 
-    if scale == "log":
-        return ticker.LogLocator()
-    if which == "y":
-        # AutoLocator picks its tick count from the axes' height, which constrained layout changes
-        # after measuring the tick labels: the Lab's maps measured "0 5 10 15", were drawn with
-        # "0.0 2.5 ... 15.0", wider, and their y label ("x1" of Branin) fell off the figure.
-        return ticker.MaxNLocator(Y_BINS, steps=[1, 2, 2.5, 5, 10])
-    return ticker.AutoLocator()
+    return ticker.LogLocator() if scale == "log" else ticker.AutoLocator()
 
 
 def _auto_formatter(scale: str) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
-from ._axes import drawn_entries
+from ._axes import drawn_entries, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
 from .search_axes import drawn_levels, style_axis
 
@@ -136,6 +136,9 @@ class SurrogateCurve:
         self._teaching: list[Any] = []  # sample paths and acquisition terms (show_teaching)
         self._terms_ax: Any = None
         ax.set_ylabel("objective")
+        for target in (ax, acquisition_ax):
+            if target is not None:
+                steady_ticks(target.yaxis)
 
     def update(self, axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                observed_y: Any = None, observed_alpha: Any = None, proposal: float | None = None,
@@ -221,6 +224,7 @@ class SurrogateCurve:
         if terms is not None and self.acquisition_ax is not None:
             if self._terms_ax is None:
                 self._terms_ax = self.acquisition_ax.twinx()
+                steady_ticks(self._terms_ax.yaxis)
             self._terms_ax.set_visible(True)
             self._teaching += self._terms_ax.plot(x, terms.exploitation, color="C1", ls="--", label="exploitation")
             self._teaching += self._terms_ax.plot(x, terms.exploration, color="C4", ls=":", label="exploration")
