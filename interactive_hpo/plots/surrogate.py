@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_bool
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._axes import drawn_entries, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
@@ -104,6 +105,10 @@ class SurrogateCurve:
     ----------
     ax, acquisition_ax : matplotlib Axes, optional
         Where to draw; a new figure with two stacked Axes when both are None.
+    legend_above : bool, default=False
+        Put the legend in a row above ``ax`` (where a title would go), not inside it: the Lab's
+        curve has no title, and inside, the legend covered the bands and the trials under it
+        (wide bands leave ``loc="best"`` no free corner).
 
     Examples
     --------
@@ -119,8 +124,9 @@ class SurrogateCurve:
     ([0.0, 0.0, 0.0], [[0.5, 0.1]])
     """
 
-    def __init__(self, ax: Any = None, acquisition_ax: Any = None):
+    def __init__(self, ax: Any = None, acquisition_ax: Any = None, *, legend_above: bool = False):
         check_curve_axes(ax, acquisition_ax, "SurrogateCurve")
+        self._legend_above = check_bool(legend_above, "legend_above", "SurrogateCurve")
         if ax is None and acquisition_ax is None:
             import matplotlib.pyplot as plt
 
@@ -193,11 +199,11 @@ class SurrogateCurve:
         return self
 
     def _legend(self) -> None:
-        """Name what is drawn, above the plot: inside it, the legend covered the bands and the
-        trials under it (wide bands leave ``loc="best"`` no free corner), and it listed a "true
-        function" and a "next proposal" that were not drawn (the Lab passes no truth)."""
-        self.ax.legend(*drawn_entries(self.ax), loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3,
-                       fontsize="small", frameon=False, borderaxespad=0.2)
+        """Name what is drawn: it listed a "true function" and a "next proposal" that were not
+        there (the Lab passes no truth)."""
+        where = dict(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False, borderaxespad=0.2) \
+            if self._legend_above else dict(loc="best")
+        self.ax.legend(*drawn_entries(self.ax), fontsize="small", **where)
 
     def show_teaching(self, axis: AxisLevels, terms: Any = None, posterior: Any = None, prior: Any = None) -> None:
         """Teaching overlays over the last :meth:`update`; each is hidden when None.

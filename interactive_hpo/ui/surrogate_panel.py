@@ -145,7 +145,7 @@ class SurrogatePanel:
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
-            self.curve = SurrogateCurve(ax, acquisition_ax)
+            self.curve = SurrogateCurve(ax, acquisition_ax, legend_above=True)
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
             # 810 px: JupyterLab's notebook output is 812 px wide at 1280 px with the file browser

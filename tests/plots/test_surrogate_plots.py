@@ -81,9 +81,10 @@ def legend_of(ax):
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-def test_the_curve_legend_names_only_what_is_drawn_and_sits_above_the_data():
+def test_the_curve_legend_names_only_what_is_drawn_and_can_sit_above_the_data():
     axis = SPACE.slice1d("C", resolution=5).axis
-    drawn = SurrogateCurve().update(axis, fake_prediction(5), observed_x=[1.0], observed_y=[0.5])
+    assert SurrogateCurve().update(axis, fake_prediction(5)).ax.get_legend()._loc == 0  # "best", inside
+    drawn = SurrogateCurve(legend_above=True).update(axis, fake_prediction(5), observed_x=[1.0], observed_y=[0.5])
     assert "true function" not in legend_of(drawn.ax) and "next proposal" not in legend_of(drawn.ax)
     drawn.update(axis, fake_prediction(5), observed_x=[1.0], observed_y=[0.5], proposal=1.0, truth=np.zeros(5))
     assert {"true function", "next proposal", "evaluated", "posterior mean"} <= set(legend_of(drawn.ax))
@@ -163,6 +164,7 @@ def test_plots_never_change_global_style():
 
 @pytest.mark.parametrize("build, message", [
     (lambda: SurrogateCurve(ax="x"), "`ax` of SurrogateCurve must be None or a matplotlib Axes"),
+    (lambda: SurrogateCurve(legend_above="yes"), "`legend_above` of SurrogateCurve must be a bool; got 'yes'."),
     (lambda: SurrogateCurve(acquisition_ax=plt.figure()), "`acquisition_ax` of SurrogateCurve must be None or"),
     (lambda: SurrogateCurve(acquisition_ax=plt.figure().add_subplot()),
      "`ax` of SurrogateCurve must be an Axes when acquisition_ax is given (the curve goes above it); got None."),
