@@ -1,9 +1,10 @@
 """The helpers ``plot_*`` functions share: new Axes, error bar lengths, whole-number ticks, log
-axes labelled plainly, a band of the y range kept free for a legend, and many polylines as one
-line."""
+axes labelled plainly, a band of the y range kept free for a legend, legend entries for what is
+drawn, and many polylines as one line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -120,6 +121,80 @@ def joined_polylines(lines: Sequence[np.ndarray]) -> np.ndarray:
     """
     gap = np.full((1, 2), np.nan)
     return np.concatenate([part for line in lines for part in (line, gap)]) if len(lines) else np.empty((0, 2))
+
+
+def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
+    """Handles and labels of ``ax``'s labelled artists that show something now.
+
+    An artist built once and updated in place may hold no data: a line with no finite point (a
+    marker parked at NaN, a true function not given), a scatter with no points, a set of segments
+    with none. Listed anyway, the legend named what the plot does not show ("true function" on a
+    Lab model of a real objective, "parent → child" for CMA-ES, which breeds no children).
+    """
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.lines import Line2D
+
+    def shows(artist: Any) -> bool:
+        if isinstance(artist, Line2D):
+            return bool(np.isfinite(np.asarray(artist.get_xdata(), dtype=float)).any())
+        if isinstance(artist, LineCollection):
+            return len(artist.get_segments()) > 0
+        if isinstance(artist, PathCollection):
+            return len(artist.get_offsets()) > 0
+        return True
+
+    handles, labels = ax.get_legend_handles_labels()
+    kept = [(handle, label) for handle, label in zip(handles, labels, strict=True) if shows(handle)]
+    return [handle for handle, _ in kept], [label for _, label in kept]
+
+
+#: Most ticks (plus one) :func:`steady_ticks` puts on an axis.
+STEADY_BINS = 6
+
+
+def steady_ticks(axis: Any) -> None:
+    """Tick a linear ``axis`` (``ax.yaxis``) at a count that does not follow the axes' size.
+
+    matplotlib's AutoLocator picks its count from the axes' height, which constrained layout
+    changes after measuring the tick labels: the Lab's figures were measured with "0 5 10 15",
+    drawn with the wider "0.0 2.5 ... 15.0", and their y labels ("x1" of Branin, "objective" of a
+    maximized study) fell off the figure's left edge.
+    """
+    from matplotlib import ticker
+
+    axis.set_major_locator(ticker.MaxNLocator(STEADY_BINS, steps=[1, 2, 2.5, 5, 10]))
+
+
+#: Characters of tick-label text an inch holds (10 pt sans-serif, about 0.6 em a character).
+CHARACTERS_PER_INCH = 12.0
+
+
+def slot_characters(ax: Any, slots: float) -> int:
+    """How many characters of tick-label text fit one of ``slots`` equal shares of ``ax``'s width
+    (at least 4), measured before any layout."""
+    width = ax.get_position().width * ax.figure.get_figwidth()  # inches
+    return max(int(CHARACTERS_PER_INCH * width / max(slots, 1.0)), 4)
+
+
+def category_xticks(ax: Any, names: Sequence[str]) -> None:
+    """Tick ``ax``'s x axis at 0..k-1 with the k ``names`` (categories, parameters), each wrapped
+    (:func:`wrap_name`) to its share of the axes' width: on one line, long names ran into each
+    other ("stochastic_gradient_descent" over "adam_with_weight_decay")."""
+    room = slot_characters(ax, len(names))
+    ax.set_xticks(np.arange(len(names)), [wrap_name(name, room) for name in names])
+
+
+def wrap_name(name: str, room: int) -> str:
+    """``name`` in lines of at most ``room`` characters, broken after a separator ("_", "-", " ")
+    only: a word longer than ``room`` keeps its line."""
+    if len(name) <= room:
+        return name
+    lines = [""]
+    for piece in re.findall(r"[^_\- ]*[_\- ]?", name):
+        if lines[-1] and len(lines[-1]) + len(piece) > room:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(line for line in lines if line)
 
 
 def wipe(ax: Any) -> None:

@@ -89,6 +89,9 @@ CURVE_STYLES = {
     False: dict(color="C0", lw=1.3, ls="-", alpha=0.85, zorder=2.1, label="ran to the end"),
     True: dict(color="0.5", lw=1.0, ls="--", alpha=0.55, zorder=2.0, label="stopped early"),
 }
+#: The dashed curves' name when ``full_step`` counts a curve below it as stopped: a scheduler's
+#: configuration there may still be promoted (its rung plot says "no decision (yet)").
+BELOW_FULL_STEP = "below the full budget (stopped, or not promoted yet)"
 
 
 def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: float | None = None,
@@ -109,7 +112,8 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     Returns
     -------
     Axes
-        ``ax.lines``: one line per style that has curves, "ran to the end" then "stopped early",
+        ``ax.lines``: one line per style that has curves, "ran to the end" then "stopped early"
+        (with ``full_step``: :data:`BELOW_FULL_STEP`),
         each holding all its curves (given order) with a row of NaN after each curve (so curves
         are not joined); then the crosses at the ends of stopped curves. A few artists however
         many curves: one per curve took seconds to build and draw at thousands of curves.
@@ -138,7 +142,8 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     for cut, style in CURVE_STYLES.items():
         group = [line for line, stopped in zip(info.lines, info.stopped, strict=True) if stopped == cut]
         if group:
-            ax.plot(*joined_polylines(group).T, **style)
+            label = BELOW_FULL_STEP if cut and full_step is not None else style["label"]
+            ax.plot(*joined_polylines(group).T, **{**style, "label": label})
     ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3)
     ax.set_xscale(xscale)
     if xscale == "log":

@@ -17,7 +17,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..views import AxisLevels, History
-from ._axes import axes_or_new, check_axes, integer_ticks
+from ._axes import axes_or_new, category_xticks, check_axes, drawn_entries, integer_ticks, slot_characters, wrap_name
 
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
@@ -177,7 +177,6 @@ class BestSoFarPlot:
         integer_ticks(ax.xaxis)
         ax.set_xlabel("trial")
         ax.set_ylabel("objective")
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=5, fontsize="small", frameon=False)
 
     def update(self, history: History) -> BestSoFarPlot:
         """Redraw from ``history`` (artists keep their identity); returns ``self``."""
@@ -190,6 +189,10 @@ class BestSoFarPlot:
         self.ax.set_xlim(*info.xlim)
         self.ax.set_ylim(*info.ylim)
         self.ax.set_ylabel(f"objective ({Direction(info.direction).word} is better)")
+        # Above the axes on the right: on the left it covered the y axis' offset ("1e11"); and
+        # only what is drawn ("failed" and "pruned" with no such trial named nothing).
+        self.ax.legend(*drawn_entries(self.ax), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=5,
+                       fontsize="small", frameon=False, borderaxespad=0.2)
         self.info = info
         return self
 
@@ -339,15 +342,16 @@ class ParallelCoordinatesPlot:
             ax.axvline(j, color="black", lw=0.8, zorder=1)
             positions, labels = axis_ticks(axis)
             ax.plot(np.full(len(positions), j), positions, ls="none", marker="_", color="black", ms=6)
-            self.tick_labels.append([ax.text(j + 0.04, y, label, fontsize="small", va="center", zorder=5)
-                                     for y, label in zip(positions, labels, strict=True)])
-        ax.set_xticks(np.arange(d), [axis.name for axis in self.axes_levels])
+            # Wrapped to the gap before the next axis, which a long choice's name ran across.
+            room = slot_characters(ax, d + 0.4)
+            self.tick_labels.append([ax.text(j + 0.04, y, wrap_name(label, room), fontsize="small", va="center",
+                                             zorder=5) for y, label in zip(positions, labels, strict=True)])
+        category_xticks(ax, [axis.name for axis in self.axes_levels])
         ax.set_yticks([])
         ax.set_xlim(-0.2, max(d - 1, 1) + 0.6)
         ax.set_ylim(-0.03, 1.03)
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize="small", frameon=False)
 
     def update(self, history: History) -> ParallelCoordinatesPlot:
         """Redraw from ``history`` (artists keep their identity); returns ``self``."""
@@ -361,6 +365,10 @@ class ParallelCoordinatesPlot:
         self.lines.set_cmap("viridis_r" if Direction(info.direction) is Direction.MINIMIZE else "viridis")
         self.manual.set_offsets(info.segments[info.manual].reshape(-1, 2))
         self.colorbar.set_label(f"objective ({Direction(info.direction).word} is better)")
+        if info.manual.any():  # a "manual trial" entry with none drawn named nothing
+            self.ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize="small", frameon=False)
+        elif self.ax.get_legend() is not None:
+            self.ax.get_legend().remove()
         self.info = info
         return self
 

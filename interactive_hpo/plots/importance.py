@@ -64,6 +64,14 @@ def _sorted_bars(ax: Any, names: tuple[str, ...], order: np.ndarray) -> np.ndarr
     return y
 
 
+def _say_if_nothing(ax: Any, values: np.ndarray, interval: np.ndarray | None) -> None:
+    """Say so on ``ax`` when every bar and whisker is 0: empty axes under a legend read as a plot
+    that failed, where the surrogate was flat (a constant objective: nothing explains anything)."""
+    if not values.any() and (interval is None or not interval.any()):
+        ax.text(0.5, 0.5, "every index is 0: the surrogate of these trials is flat\n(the objective did not vary)",
+                transform=ax.transAxes, ha="center", va="center", color="0.3")
+
+
 # -- global importance --------------------------------------------------------------------------------
 def plot_importance(names: Sequence[str], first: Any, total: Any, first_interval: Any = None,
                     total_interval: Any = None, ax: Any = None, *, title: str | None = None) -> Any:
@@ -120,6 +128,7 @@ def plot_importance(names: Sequence[str], first: Any, total: Any, first_interval
     ax.set_xlim(0.0, high * 1.02)
     ax.set_xlabel("share of the variance")
     ax.legend(loc="lower right")
+    _say_if_nothing(ax, total, total_interval)
     if title is not None:
         ax.set_title(title)
     return ax
@@ -173,6 +182,7 @@ def plot_quantile_importance(names: Sequence[str], share: Any, interval: Any = N
     ax.set_xlim(0.0, 1.0)
     best = "the best trials" if quantile is None else f"the best {quantile:.0%} of trials"
     ax.set_xlabel(f"share of importance among {best}")
+    _say_if_nothing(ax, share, interval)
     if title is not None:
         ax.set_title(title)
     return ax

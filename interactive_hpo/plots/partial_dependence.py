@@ -20,7 +20,7 @@ import numpy as np
 
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
-from ._axes import axes_or_new, check_cmap, error_lengths, log_scale
+from ._axes import axes_or_new, category_xticks, check_cmap, error_lengths, log_scale
 from ._checks import SCALES, is_sequence
 
 __all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
@@ -61,8 +61,10 @@ def _style_axis(ax: Any, values: list[Any], name: str, scale: str, which: str) -
     (ax.set_xlabel if which == "x" else ax.set_ylabel)(name)
     if scale == "log":
         log_scale(ax, which)
+    elif scale == "categorical" and which == "x":
+        category_xticks(ax, [str(v) for v in values])
     elif scale == "categorical":
-        (ax.set_xticks if which == "x" else ax.set_yticks)(np.arange(len(values)), [str(v) for v in values])
+        ax.set_yticks(np.arange(len(values)), [str(v) for v in values])
 
 
 def _curve(values: Any, name: str, owner: str, length: int, allow_none: bool = False) -> np.ndarray | None:

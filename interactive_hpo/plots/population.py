@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import check_bool, fail, float_array, is_int
 from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, check_axes, integer_ticks
+from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
 from .search_axes import axis_positions, drawn_levels, style_axis
 
@@ -172,7 +172,10 @@ class PopulationPlot:
             self.ax.autoscale_view()
         self.ax.set_title(f"generation {snapshot.generation}")
         if legend:
-            self.ax.legend(*self.legend_entries(), loc="best", fontsize="small")
+            # Beside the plot: inside, "best" found no free corner in a generation spread over the
+            # space, and the legend covered the CMA-ES mean and the members around it.
+            self.ax.legend(*self.legend_entries(), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                           borderaxespad=0.0)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
         return self
@@ -356,5 +359,5 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     ax.set(xlabel="generation", ylabel="value", title="lineage")
     integer_ticks(ax.xaxis)
     ax.autoscale_view()
-    ax.legend(fontsize="small", loc="best")
+    ax.legend(*drawn_entries(ax), fontsize="small", loc="best")  # no links (CMA-ES breeds none): not listed
     return ax

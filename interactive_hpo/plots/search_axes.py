@@ -13,6 +13,7 @@ import numpy as np
 
 from .._validation import check_real, fail, float_array
 from ..views import AxisLevels
+from ._axes import category_xticks, steady_ticks
 
 __all__ = ["axis_positions", "axis_to_unit", "drawn_levels", "style_axis"]
 
@@ -70,12 +71,16 @@ def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
     set_label, set_scale = (ax.set_xlabel, ax.set_xscale) if which == "x" else (ax.set_ylabel, ax.set_yscale)
     set_label(axis.name)
     set_scale("log" if axis.scale == "log" else "linear")
-    if axis.scale == "categorical":
-        ticks = ax.set_xticks if which == "x" else ax.set_yticks
-        ticks(np.arange(len(axis.levels)), [str(v) for v in axis.levels])
+    if axis.scale == "categorical" and which == "x":
+        category_xticks(ax, [str(v) for v in axis.levels])
+    elif axis.scale == "categorical":
+        ax.set_yticks(np.arange(len(axis.levels)), [str(v) for v in axis.levels])
     else:  # a previous categorical axis left fixed ticks behind
         locator = ax.xaxis if which == "x" else ax.yaxis
-        locator.set_major_locator(_auto_locator(axis.scale))
+        if which == "y" and axis.scale != "log":
+            steady_ticks(locator)
+        else:
+            locator.set_major_locator(_auto_locator(axis.scale))
         locator.set_major_formatter(_auto_formatter(axis.scale))
 
 

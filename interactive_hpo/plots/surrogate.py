@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_bool
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._axes import drawn_entries, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
 from .search_axes import drawn_levels, style_axis
 
@@ -103,6 +105,10 @@ class SurrogateCurve:
     ----------
     ax, acquisition_ax : matplotlib Axes, optional
         Where to draw; a new figure with two stacked Axes when both are None.
+    legend_above : bool, default=False
+        Put the legend in a row above ``ax`` (where a title would go), not inside it: the Lab's
+        curve has no title, and inside, the legend covered the bands and the trials under it
+        (wide bands leave ``loc="best"`` no free corner).
 
     Examples
     --------
@@ -118,8 +124,9 @@ class SurrogateCurve:
     ([0.0, 0.0, 0.0], [[0.5, 0.1]])
     """
 
-    def __init__(self, ax: Any = None, acquisition_ax: Any = None):
+    def __init__(self, ax: Any = None, acquisition_ax: Any = None, *, legend_above: bool = False):
         check_curve_axes(ax, acquisition_ax, "SurrogateCurve")
+        self._legend_above = check_bool(legend_above, "legend_above", "SurrogateCurve")
         if ax is None and acquisition_ax is None:
             import matplotlib.pyplot as plt
 
@@ -135,6 +142,9 @@ class SurrogateCurve:
         self._teaching: list[Any] = []  # sample paths and acquisition terms (show_teaching)
         self._terms_ax: Any = None
         ax.set_ylabel("objective")
+        for target in (ax, acquisition_ax):
+            if target is not None:
+                steady_ticks(target.yaxis)
 
     def update(self, axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                observed_y: Any = None, observed_alpha: Any = None, proposal: float | None = None,
@@ -185,9 +195,15 @@ class SurrogateCurve:
                 target.relim()
                 target.autoscale_view()
         style_axis(self.acquisition_ax if self.acquisition_ax is not None else self.ax, axis, "x")
-        self.ax.legend(loc="best", fontsize="small")
+        self._legend()
         return self
 
+    def _legend(self) -> None:
+        """Name what is drawn: it listed a "true function" and a "next proposal" that were not
+        there (the Lab passes no truth)."""
+        where = dict(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False, borderaxespad=0.2) \
+            if self._legend_above else dict(loc="best")
+        self.ax.legend(*drawn_entries(self.ax), fontsize="small", **where)
 
     def show_teaching(self, axis: AxisLevels, terms: Any = None, posterior: Any = None, prior: Any = None) -> None:
         """Teaching overlays over the last :meth:`update`; each is hidden when None.
@@ -214,6 +230,7 @@ class SurrogateCurve:
         if terms is not None and self.acquisition_ax is not None:
             if self._terms_ax is None:
                 self._terms_ax = self.acquisition_ax.twinx()
+                steady_ticks(self._terms_ax.yaxis)
             self._terms_ax.set_visible(True)
             self._teaching += self._terms_ax.plot(x, terms.exploitation, color="C1", ls="--", label="exploitation")
             self._teaching += self._terms_ax.plot(x, terms.exploration, color="C4", ls=":", label="exploration")
@@ -225,7 +242,7 @@ class SurrogateCurve:
             self._terms_ax.set_visible(False)
         self.ax.relim()
         self.ax.autoscale_view()
-        self.ax.legend(loc="best", fontsize="small")
+        self._legend()
 
 
 class SurrogateMaps:

@@ -149,14 +149,17 @@ class LiveFigure:
 
 
 def _layout_key(fig: Any) -> tuple:
-    """What decides the margins: axes, labels, scales, and the order of magnitude and sign of
-    the limits (how wide tick labels print; finer changes are not worth a relayout)."""
+    """What decides the margins: axes, labels, scales, the order of magnitude and sign of the
+    limits (how wide tick labels print; finer changes are not worth a relayout), titles and the
+    number of legend entries."""
     key: list[Any] = []
     for ax in fig.axes:
         for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
             size = max(abs(limits[0]), abs(limits[1]), 1e-300)
             key.append((axis.get_label_text(), axis.get_scale(), math.floor(math.log10(size)), min(limits) < 0))
         key.append(ax.get_title())
+        legend = ax.get_legend()  # one above the axes takes more height as its entries wrap
+        key.append(0 if legend is None else len(legend.get_texts()))
     return tuple(key)
 
 

@@ -43,6 +43,7 @@ PLACED_KEPT = 32
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
+AS_SEEN = "as the GP sees it (warped)"  #: the model's units with that box ticked: not the objective's
 
 
 def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
@@ -144,7 +145,7 @@ class SurrogatePanel:
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
-            self.curve = SurrogateCurve(ax, acquisition_ax)
+            self.curve = SurrogateCurve(ax, acquisition_ax, legend_above=True)
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
             # 810 px: JupyterLab's notebook output is 812 px wide at 1280 px with the file browser
@@ -274,6 +275,7 @@ class SurrogatePanel:
             self._draw_sources([grid.axis], at, fixed,
                                as_values if seen is None else lambda losses: seen(as_values(losses)))
             self._teach(view, grid)
+            self.curve.ax.set_ylabel(AS_SEEN if self.as_seen.value else "objective")  # whose units they are
         elif self.maps is not None:
             surface = self.space.slice2d(*self.pair, at=self.anchor(), resolution=MAP_RESOLUTION)
             ix, iy = (self.space.names.index(name) for name in self.pair)
@@ -285,6 +287,8 @@ class SurrogatePanel:
             self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
                              observed_alpha=alpha, proposal=star)
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
+            if self.as_seen.value:
+                self.maps.axes[0].set_title(f"mean, {AS_SEEN}")
         self.figure.redraw()
 
     def _show_trust(self, weights: Mapping[str, float]) -> None:

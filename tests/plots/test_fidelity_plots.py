@@ -287,6 +287,8 @@ def test_config_curves_ending_below_the_full_budget_count_as_stopped():
     assert not curves_info(curves).stopped.any()  # COMPLETE trials: only full_step tells
     ax = plot_learning_curves(curves, full_step=9, xlabel="budget", xscale="log")
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "budget"
+    # Not "stopped early": beside the rung plot's "no decision (yet)" for the same configurations.
+    assert legend_texts(ax) == ["ran to the end", "below the full budget (stopped, or not promoted yet)"]
     ax.figure.canvas.draw()
     labels = [t.get_text() for t in ax.get_xticklabels() + ax.get_xticklabels(minor=True) if t.get_text()]
     assert labels and not any("$" in label for label in labels)   # plain tick labels: no mathtext to parse

@@ -266,3 +266,48 @@ def test_one_off_functions_return_their_axes():
     assert plot_best_so_far(history, ax=top) is top
     assert plot_parallel_coordinates(history, axes_levels(), ax=bottom) is bottom
     fig.canvas.draw()
+
+
+def legend_texts(ax):
+    legend = ax.get_legend()
+    return [] if legend is None else [t.get_text() for t in legend.get_texts()]
+
+
+def test_legends_name_only_what_is_drawn():
+    study = Study(SPACE, "random", seed=1)
+    study.run(lambda p: p["momentum"], n_trials=4)
+    best = BestSoFarPlot().update(study.history())
+    parallel = ParallelCoordinatesPlot(axes_levels()).update(study.history())
+    assert legend_texts(best.ax) == ["trial", "best so far"] and legend_texts(parallel.ax) == []
+    study.add_manual(MANUAL, 100.0)
+    assert "manual trial" in legend_texts(best.update(study.history()).ax)
+    assert legend_texts(parallel.update(study.history()).ax) == ["manual trial"]
+
+
+def test_huge_values_keep_the_axis_offset_clear_of_the_legend():
+    """Values of 1e11 print their scale ("1e11") above the y axis, where the legend's first
+    marker sat (a marker, not a text: the layout check cannot see it)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    study = Study(SPACE, "random", seed=1)
+    study.run(lambda p: 1e12 * p["lr"], n_trials=6)
+    fig = plt.figure(figsize=(7.0, 3.2), layout="constrained")
+    plot = BestSoFarPlot(fig.add_subplot()).update(study.history())
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    offset, legend = plot.ax.yaxis.get_offset_text(), plot.ax.get_legend()
+    assert offset.get_text().startswith("1e")
+    assert not offset.get_window_extent(renderer).overlaps(legend.get_window_extent(renderer))
+
+
+def test_long_parameter_and_choice_names_stay_clear_of_each_other():
+    space = SearchSpace([Float("learning_rate", 1e-6, 1.0, log=True),
+                         Categorical("optimizer_with_a_very_long_name", ["stochastic_gradient_descent_with_momentum",
+                                                                        "adam"]),
+                         Float("weight_decay_of_the_last_layer", 0, 1), Int("layers", 1, 4)])
+    study = Study(space, "random", seed=0)
+    study.run(lambda p: p["layers"], n_trials=5)
+    fig = plt.figure(figsize=(8.0, 3.6), layout="constrained")  # the Lab's History tab for four parameters
+    plot = ParallelCoordinatesPlot(axes_levels(space), fig.add_subplot()).update(study.history())
+    assert [t.get_text().replace("\n", "") for t in plot.ax.get_xticklabels()] == space.names
+    assert_clean_layout(fig, "ParallelCoordinatesPlot")

@@ -108,6 +108,16 @@ def test_quantile_importance_bars_sorted_with_whiskers_and_the_quantile_named():
     assert ax.get_xlabel() == "share of importance among the best 20% of trials"
 
 
+def test_all_zero_bars_say_the_surrogate_was_flat_and_others_say_nothing():
+    """A constant objective: every index 0, and the plot was empty axes under a legend."""
+    zeros, flat = np.zeros(3), np.zeros((3, 2))
+    for ax in (plot_importance(NAMES, zeros, zeros, flat, flat, ax=ax_()),
+               plot_quantile_importance(NAMES, zeros, flat, ax_())):
+        assert any("flat" in text.get_text() for text in ax.texts)
+    assert not plot_importance(NAMES, FIRST, TOTAL, ax=ax_()).texts
+    assert not plot_quantile_importance(NAMES, [0.0, 0.0, 1.0], ax=ax_()).texts
+
+
 # -- partial dependence -------------------------------------------------------------------------------
 def test_a_log_parameters_partial_dependence_is_a_line_and_band_on_a_log_axis_with_ice_behind():
     space = SearchSpace([Float("C", 1e-2, 1e2, log=True), Float("b", 0, 1)])
@@ -139,6 +149,20 @@ def test_a_categorical_is_a_point_per_choice_with_error_bars_and_its_choices_as_
     spans = np.array([s[:, 1] for s in ax.containers[0].lines[2][0].get_segments()])
     assert np.allclose(spans, np.column_stack([pd.low, pd.high]))
     assert ax.get_ylabel() == "loss"
+
+
+def test_long_category_names_are_wrapped_clear_of_each_other():
+    """The Lab's Importance tab: two partial dependences side by side, an optimizer's long
+    choice names running into each other along the x axis."""
+    names = ["stochastic_gradient_descent", "adam_with_weight_decay", "rmsprop"]
+    fig = Figure(figsize=(9.0, 3.0), layout="constrained")
+    ax = fig.add_subplot(1, 2, 2)
+    plot_partial_dependence(names, [1.0, 2.0, 3.0], name="optimizer", scale="categorical", ax=ax)
+    assert [text.replace("\n", "") for text in tick_texts(ax.get_xticklabels())] == names
+    assert tick_texts(ax.get_xticklabels())[0] == "stochastic_\ngradient_\ndescent"
+    assert_clean_layout(fig, "plot_partial_dependence")
+    short = plot_partial_dependence(["rbf", "poly"], [1.0, 2.0], name="kernel", scale="categorical", ax=ax_())
+    assert tick_texts(short.get_xticklabels()) == ["rbf", "poly"]
 
 
 def test_plain_levels_need_a_name_and_take_a_scale():

@@ -130,6 +130,19 @@ def test_lineage_links_are_drawn_to_be_seen_and_named():
     plt.close("all")
 
 
+def test_the_legend_sits_beside_the_population_not_on_it():
+    plot = PopulationPlot().update(snapshot(mean=np.array([0.5, 0.5, 0.5]), cov=np.diag([0.01, 0.04, 0.01])),
+                                   *axes("a", "lr"), (0, 1))
+    assert plot.ax.get_legend().get_bbox_to_anchor().transformed(plot.ax.transAxes.inverted()).x0 > 1.0
+
+
+def test_lineage_without_parents_names_no_links():
+    """CMA-ES breeds no children: its lineage has no links, and the legend named two anyway."""
+    loners = Lineage(ids=np.array([0, 1]), generations=np.array([0, 1]), values=np.array([5.0, 3.0]),
+                     parents=((), ()), best=1)
+    assert [t.get_text() for t in plot_lineage(loners).get_legend().get_texts()] == ["individual"]
+
+
 def tree(**changes):
     """A Lineage of two individuals (1 bred from 0), with ``changes``."""
     fields = dict(ids=np.array([0, 1]), generations=np.array([0, 1]), values=np.array([2.0, 1.0]),

@@ -77,6 +77,23 @@ def test_curve_updates_its_artists_in_place():
     plt.close("all")
 
 
+def legend_of(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_the_curve_legend_names_only_what_is_drawn_and_can_sit_above_the_data():
+    axis = SPACE.slice1d("C", resolution=5).axis
+    assert SurrogateCurve().update(axis, fake_prediction(5)).ax.get_legend()._loc == 0  # "best", inside
+    drawn = SurrogateCurve(legend_above=True).update(axis, fake_prediction(5), observed_x=[1.0], observed_y=[0.5])
+    assert "true function" not in legend_of(drawn.ax) and "next proposal" not in legend_of(drawn.ax)
+    drawn.update(axis, fake_prediction(5), observed_x=[1.0], observed_y=[0.5], proposal=1.0, truth=np.zeros(5))
+    assert {"true function", "next proposal", "evaluated", "posterior mean"} <= set(legend_of(drawn.ax))
+    legend = drawn.ax.get_legend()
+    assert legend.get_bbox_to_anchor().transformed(drawn.ax.transAxes.inverted()).y0 == pytest.approx(1.0)
+    drawn.show_teaching(axis, posterior=np.zeros((2, 5)))
+    assert legend_of(drawn.ax).count("posterior samples") == 1 and "true function" in legend_of(drawn.ax)
+
+
 def test_axis_to_unit_inverts_axis_positions():
     for name in ("C", "kernel"):
         axis = SPACE.slice1d(name, resolution=7).axis
@@ -122,6 +139,22 @@ def test_maps_update_in_place_and_rebuild_only_for_a_new_pair():
     plt.close("all")
 
 
+def test_the_maps_y_label_stays_on_a_constrained_figure():
+    """Branin's x1 in the Lab's 2-D model: the layout measured ticks for one axes height and drew
+    wider ones for another, and the label "x1" landed left of the figure's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.1, 3.3), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.01, wspace=0.0)  # the Lab's model figure
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    grid = SearchSpace([Float("x0", -5, 10), Float("x1", 0, 15)]).slice2d("x0", "x1", resolution=60)
+    maps = SurrogateMaps(fig.subplots(1, 3, sharex=True, sharey=True)).update(grid, fake_prediction(3600))
+    fig.draw_without_rendering()
+    assert maps.axes[0].get_ylabel() == "x1"
+    assert maps.axes[0].yaxis.label.get_window_extent(renderer).x0 >= 0.0
+
+
 def test_plots_never_change_global_style():
     before = dict(matplotlib.rcParams)
     plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5))
@@ -131,6 +164,7 @@ def test_plots_never_change_global_style():
 
 @pytest.mark.parametrize("build, message", [
     (lambda: SurrogateCurve(ax="x"), "`ax` of SurrogateCurve must be None or a matplotlib Axes"),
+    (lambda: SurrogateCurve(legend_above="yes"), "`legend_above` of SurrogateCurve must be a bool; got 'yes'."),
     (lambda: SurrogateCurve(acquisition_ax=plt.figure()), "`acquisition_ax` of SurrogateCurve must be None or"),
     (lambda: SurrogateCurve(acquisition_ax=plt.figure().add_subplot()),
      "`ax` of SurrogateCurve must be an Axes when acquisition_ax is given (the curve goes above it); got None."),

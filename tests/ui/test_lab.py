@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
-from interactive_hpo.objectives import FunctionObjective  # noqa: E402
+from interactive_hpo.objectives import Forrester, FunctionObjective  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from .lab_helpers import FAST, LINE, press, quad  # noqa: E402
@@ -68,11 +68,30 @@ def test_the_model_can_be_shown_as_the_gp_sees_it_after_its_output_warp():
     panel.as_seen.value = True
     seen = view.model_units().predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
     np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), seen)
+    assert "as the GP sees it" in panel.maps.axes[0].get_title()  # not the objective's units: says so
     values = np.array([t.value for t in lab.study.trials])
     assert np.ptp(seen) < 2.0 < np.ptp(values) * 10  # warped units (about one), not the objective's
     panel.as_seen.value = False
     objective = view.predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
     np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), objective)
+    assert panel.maps.axes[0].get_title() == "mean"
+
+
+def test_the_curve_keeps_its_y_labels_on_the_figure_and_says_when_it_shows_the_gps_units():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    # Maximized Forrester: the layout measured narrow y ticks, drew wider ones, and "objective"
+    # fell off the figure's left edge.
+    lab = Lab(Forrester(), seed=0, optimizer_settings={"n_initial": 3}, direction="maximize")
+    lab.run(5)
+    curve, box = lab.surrogate_panel.curve, lab.surrogate_panel.as_seen
+    renderer = FigureCanvasAgg(curve.ax.figure).get_renderer()
+    curve.ax.figure.draw(renderer)
+    assert all(ax.yaxis.label.get_window_extent(renderer).x0 >= 0.0 for ax in (curve.ax, curve.acquisition_ax))
+    box.value = True
+    assert "as the GP sees it" in curve.ax.get_ylabel()
+    box.value = False
+    assert curve.ax.get_ylabel() == "objective"
 
 
 def test_trials_off_the_slice_are_faded():
