@@ -11,16 +11,14 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from .._validation import fail, seed_to_int
+from .._validation import fail
 from ..exceptions import MissingDependencyError
 from ..space import SearchSpace
 from .base import Optimizer
 from .capabilities import MultiObjective
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
-           "optimizers_serving_several", "check_settings", "check_seed_setting"]
+           "optimizers_serving_several", "check_settings"]
 
 _REGISTRY: dict[str, str | type[Optimizer]] = {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
@@ -116,14 +114,6 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
                            f": pass the settings themselves as keywords, {key}={{'n': 1}} as n=1." if wrapped
                            else "."))
     return cls
-
-
-def check_seed_setting(settings: Mapping[str, Any], argument: str, owner: str) -> None:
-    """Refuse a ``seed`` in ``settings`` (argument ``argument`` of ``owner``) that is none: the optimizer
-    named its own class, never typed. A Generator passes unread (reading it would move its stream)."""
-    seed = settings.get("seed")
-    if seed is not None and not isinstance(seed, np.random.Generator):
-        seed_to_int(seed, owner, f"{argument}['seed']")
 
 
 def make_optimizer(name: str, space: SearchSpace, **settings: Any) -> Optimizer:

@@ -19,7 +19,7 @@ from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_seed_setting, check_settings, optimizers_serving_several
+from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
 from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -371,7 +371,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
             built = optimizer
         elif isinstance(optimizer, str):
-            check_seed_setting(settings or {}, settings_argument, owner)
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
             settings = {"seed": seed, **(settings or {})}
             built = check_settings(optimizer, settings, argument="optimizer", settings_argument=settings_argument,
@@ -401,4 +400,3 @@ def check_study(study: Any, owner: str) -> Study:
     if not isinstance(study, Study):
         raise fail("study", owner, "an interactive_hpo Study", study)
     return study
-

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._validation import accepts_keyword, fail, requires_keyword
 from ..optimizers.capabilities import Scheduler
-from ..optimizers.registry import available_optimizers, check_seed_setting, check_settings, optimizer_class
+from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
 
 __all__ = ["PlainCall", "check_switch"]
 
@@ -48,7 +48,6 @@ def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_
     if not isinstance(name, str) or name not in available_optimizers():
         return  # the study names what is wrong with it
     check_settings(name, settings or {}, argument="optimizer", settings_argument="settings", owner=owner)
-    check_seed_setting(settings or {}, "settings", owner)
     if optimizer is None:
         return  # the optimizer in charge serves the objective already
     schedules = issubclass(optimizer_class(optimizer), Scheduler)

@@ -258,27 +258,6 @@ def test_switch_optimizer_replays_the_trials():
     assert study.step(quadratic).source == "random"
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: Study(SPACE, "random", seed=0).switch_optimizer("sobol", seed=True),
-     "`settings['seed']` of Study.switch_optimizer must be a non-negative int"),
-    (lambda: Study(SPACE, "random", seed=0).switch_optimizer("grid", resolution=3, seed=-1),
-     "`settings['seed']` of Study.switch_optimizer must be a non-negative int"),
-    (lambda: Study(SPACE, "sobol", optimizer_settings={"seed": "a"}),
-     "`optimizer_settings['seed']` of Study must be a non-negative int"),
-])
-def test_a_seed_among_the_settings_is_refused_naming_the_method_called(call, message):
-    # The optimizer's own check named its class ("`seed` of SobolSearch"), which the person never typed.
-    with pytest.raises(InvalidParameterError, match=re.escape(message)):
-        call()
-
-
-def test_a_generator_among_the_settings_is_read_once():
-    # The seed's check must not draw from a Generator: the optimizer's seed, and its trials, stay as they were.
-    seeds = [Study(SPACE, "random", seed=0).switch_optimizer("sobol", seed=np.random.default_rng(5)).seed
-             for _ in range(2)]
-    assert seeds[0] == seeds[1] == np.random.default_rng(5).integers(0, 2**62)
-
-
 def test_same_seed_same_study_and_optimizer_seeds_derive_from_the_study_seed():
     a = Study(SPACE, "random", seed=42)
     b = Study(SPACE, "random", seed=42)

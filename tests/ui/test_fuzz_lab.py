@@ -170,20 +170,6 @@ def test_a_direction_that_is_none_is_refused_not_replaced_by_the_objectives(dire
         Lab(objective, space=SPACE, optimizer="random", direction=direction)
 
 
-@pytest.mark.parametrize(("action", "owner"), [
-    (lambda c: c.switch_optimizer("sobol", {"seed": True}), "Lab.switch_optimizer"),
-    (lambda c: c.fork(1, "sobol", {"seed": -1}), "Lab.fork"),
-    (lambda c: c.change_settings({"seed": "a"}), "Lab.change_settings"),
-])
-def test_a_seed_among_the_settings_is_refused_naming_the_labs_method(action, owner):
-    # The optimizer's own check named its class ("`seed` of SobolSearch"), which the person never typed.
-    controller = LabController(Study(SPACE, "random", seed=0), objective)
-    controller.run(2)
-    with pytest.raises(HPOError, match=re.escape(f"`settings['seed']` of {owner} must be a non-negative int")):
-        action(controller)
-    assert controller.study.optimizer.name == "random" and list(controller.branches) == ["main"]
-
-
 def test_refused_redraws_leave_what_the_lab_shows_and_it_goes_on(lab_of_two):
     # Each was refused by a widget in traitlets' words (TraitError) once it had changed what the Lab shows:
     # the branch list replaced, an error that was no exception logged, a what-if's acquisition offered;
