@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_bool
+from ..direction import Direction
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._axes import drawn_entries, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
@@ -284,7 +285,7 @@ class SurrogateMaps:
                           for ax in self.axes]
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
-               observed_alpha: Any = None, proposal: Any = None) -> SurrogateMaps:
+               observed_alpha: Any = None, proposal: Any = None, direction: str | None = None) -> SurrogateMaps:
         """Show ``prediction`` over ``grid``.
 
         Parameters
@@ -299,8 +300,13 @@ class SurrogateMaps:
             Opacity of each evaluated point (fade those far from the slice).
         proposal : array-like of shape (2,), optional
             The next point on the plot axes.
+        direction : {"minimize", "maximize"}, optional
+            The study's: the mean is then bright where it is better (``viridis_r`` when
+            minimizing), as the trials are on parallel coordinates, and its colour bar says which
+            way is better. None: bright where high, unlabelled.
         """
         check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
+        better = None if direction is None else Direction.parse(direction, "direction", "SurrogateMaps.update")
         layers = [prediction.mean, prediction.std,
                   displayed_acquisition(prediction.acquisition_name, prediction.acquisition)]
         self._meshes(grid)
@@ -311,6 +317,10 @@ class SurrogateMaps:
                 image.set_array(values)
                 image.set_clim(*(finite.min(), finite.max()) if finite.size else (0.0, 1.0))
             colorbar.update_normal(image)
+        if better is not None:
+            minimize = better is Direction.MINIMIZE
+            self.images[0].set_cmap("viridis_r" if minimize else "viridis")
+            self.colorbars[0].set_label(f"{'lower' if minimize else 'higher'} is better (bright)", fontsize="small")
         observed = _points(observed, 2)
         for ax, points, star, title in zip(self.axes, self.points, self.proposals,
                                            (*self.TITLES, prediction.acquisition_name), strict=True):
@@ -370,11 +380,14 @@ def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, obse
 
 
 def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
-                      proposal: Any = None, axes: Any = None) -> list[Any]:
-    """Draw :class:`SurrogateMaps` once; returns its three Axes."""
+                      proposal: Any = None, axes: Any = None, direction: str | None = None) -> list[Any]:
+    """Draw :class:`SurrogateMaps` once (``direction``: see :meth:`SurrogateMaps.update`); returns its three Axes."""
     check_map_inputs(grid, prediction, observed, None, proposal, "plot_surrogate_2d")
     check_map_axes(axes, "plot_surrogate_2d")
-    return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal).axes
+    if direction is not None:
+        Direction.parse(direction, "direction", "plot_surrogate_2d")
+    return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal,
+                                      direction=direction).axes
 
 
 _MOVED_TO_SEARCH_AXES = ("axis_positions", "axis_to_unit", "style_axis")

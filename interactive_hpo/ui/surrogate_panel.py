@@ -285,7 +285,7 @@ class SurrogatePanel:
             star = None if proposal is None else [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
                                                   float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
             self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
-                             observed_alpha=alpha, proposal=star)
+                             observed_alpha=alpha, proposal=star, direction=history.direction)
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             if self.as_seen.value:
                 self.maps.axes[0].set_title(f"mean, {AS_SEEN}")

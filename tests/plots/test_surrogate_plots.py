@@ -139,6 +139,20 @@ def test_maps_update_in_place_and_rebuild_only_for_a_new_pair():
     plt.close("all")
 
 
+@pytest.mark.parametrize(("direction", "cmap", "label"), [
+    ("minimize", "viridis_r", "lower is better (bright)"), ("maximize", "viridis", "higher is better (bright)"),
+    (None, "viridis", "")])
+def test_the_mean_map_is_bright_where_it_is_better_and_says_so(direction, cmap, label):
+    """Bright was high whatever the study's direction: bad when minimizing, where parallel
+    coordinates make the best trials bright; and the colour bar did not say which way was better."""
+    grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=4)
+    maps = SurrogateMaps().update(grid, fake_prediction(16), direction=direction)
+    assert maps.images[0].get_cmap().name == cmap and maps.colorbars[0].ax.get_xlabel() == label
+    with pytest.raises(InvalidParameterError, match="`direction` of plot_surrogate_2d must be one of"):
+        plot_surrogate_2d(grid, fake_prediction(16), direction="lower")
+    plt.close("all")
+
+
 def test_the_maps_y_label_stays_on_a_constrained_figure():
     """Branin's x1 in the Lab's 2-D model: the layout measured ticks for one axes height and drew
     wider ones for another, and the label "x1" landed left of the figure's edge."""

@@ -52,6 +52,9 @@ def test_step_redraws_status_history_and_the_model_heatmaps():
     expected = study.surrogate().predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
     np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), expected)
     assert len(panel.maps.points[0].get_offsets()) == 4
+    # Minimizing, the low mean is bright, as the best trials are on parallel coordinates.
+    assert panel.maps.images[0].get_cmap().name == "viridis_r"
+    assert panel.maps.colorbars[0].ax.get_xlabel() == "lower is better (bright)"
     # The marked proposal is what the next Step evaluates.
     star = panel.maps.proposals[0].get_offsets()[0]
     lab.step_button.click()
