@@ -89,6 +89,8 @@ CURVE_STYLES = {
     False: dict(color="C0", lw=1.3, ls="-", alpha=0.85, zorder=2.1, label="ran to the end"),
     True: dict(color="0.5", lw=1.0, ls="--", alpha=0.55, zorder=2.0, label="stopped early"),
 }
+#: On a log step axis with at most this many distinct steps (a scheduler's budgets), each step is a tick.
+MAX_STEP_TICKS = 8
 #: The dashed curves' name when ``full_step`` counts a curve below it as stopped: a scheduler's
 #: configuration there may still be promoted (its rung plot says "no decision (yet)").
 BELOW_FULL_STEP = "below the full budget (stopped, or not promoted yet)"
@@ -153,6 +155,10 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         # the Lab's live panel a redraw once failed inside matplotlib's mathtext parser.
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
+        steps = np.unique(np.concatenate([line[:, 0] for line in info.lines])) if info.lines else np.empty(0)
+        if 0 < len(steps) <= MAX_STEP_TICKS:  # a scheduler's budgets: 1/27, 1/9, 1/3 and 1 had one label, "0.1"
+            ax.set_xticks(steps, [f"{step:.3g}" for step in steps])
+            ax.minorticks_off()
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if info.lines:

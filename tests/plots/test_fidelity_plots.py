@@ -292,6 +292,7 @@ def test_config_curves_ending_below_the_full_budget_count_as_stopped():
     ax.figure.canvas.draw()
     labels = [t.get_text() for t in ax.get_xticklabels() + ax.get_xticklabels(minor=True) if t.get_text()]
     assert labels and not any("$" in label for label in labels)   # plain tick labels: no mathtext to parse
+    assert labels == ["1", "3", "9"]   # each budget a tick (three budgets had one label between them)
 
 
 # -- budget trace --------------------------------------------------------------------------------
