@@ -177,6 +177,8 @@ class BestSoFarPlot:
         integer_ticks(ax.xaxis)
         ax.set_xlabel("trial")
         ax.set_ylabel("objective")
+        # Trials but no value: the y axis (0 to 1) would read as values; said, not left to guess.
+        self.no_values = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="0.3")
 
     def update(self, history: History) -> BestSoFarPlot:
         """Redraw from ``history`` (artists keep their identity); returns ``self``."""
@@ -189,6 +191,9 @@ class BestSoFarPlot:
         self.ax.set_xlim(*info.xlim)
         self.ax.set_ylim(*info.ylim)
         self.ax.set_ylabel(f"objective ({Direction(info.direction).word} is better)")
+        valued = len(info.points) + len(info.manual)
+        self.no_values.set_text("" if valued or not (len(info.failed) or len(info.pruned)) else
+                                "no trial has a value yet: every one failed or was pruned (crosses)")
         # Above the axes on the right: on the left it covered the y axis' offset ("1e11"); and
         # only what is drawn ("failed" and "pruned" with no such trial named nothing).
         self.ax.legend(*drawn_entries(self.ax), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=5,
@@ -337,6 +342,8 @@ class ParallelCoordinatesPlot:
         self.manual = ax.scatter([], [], s=110, marker="*", color="gold", edgecolor="black", linewidth=0.6,
                                  zorder=4, label="manual trial")
         self.colorbar = ax.figure.colorbar(self.lines, ax=ax, pad=0.02)
+        self.no_values = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="0.3",
+                                 zorder=6)  # trials, none with a value: empty axes would read as a broken plot
         self.tick_labels = []
         for j, axis in enumerate(self.axes_levels):
             ax.axvline(j, color="black", lw=0.8, zorder=1)
@@ -365,6 +372,7 @@ class ParallelCoordinatesPlot:
         self.lines.set_cmap("viridis_r" if Direction(info.direction) is Direction.MINIMIZE else "viridis")
         self.manual.set_offsets(info.segments[info.manual].reshape(-1, 2))
         self.colorbar.set_label(f"objective ({Direction(info.direction).word} is better)")
+        self.no_values.set_text("no trial has a value yet" if len(history) and not info.values.size else "")
         if info.manual.any():  # a "manual trial" entry with none drawn named nothing
             self.ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize="small", frameon=False)
         elif self.ax.get_legend() is not None:

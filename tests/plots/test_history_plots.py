@@ -146,6 +146,21 @@ def test_empty_history_draws_nothing_and_keeps_working():
     plot_parallel_coordinates(study.history(), axes_levels()).figure.canvas.draw()
 
 
+def test_trials_without_a_value_say_so_instead_of_drawing_empty_axes():
+    """Every trial failed: the best-so-far axis ran 0 to 1 as if those were values, and parallel
+    coordinates were empty under a 0-1 colour bar, with nothing saying why (a teacher's review)."""
+    study = Study(SPACE, "random", seed=0)
+    best, parallel = BestSoFarPlot(), ParallelCoordinatesPlot(axes_levels())
+    assert best.update(study.history()).no_values.get_text() == ""   # no trial: nothing to explain
+    study.run(lambda p: 1 / 0, n_trials=3)
+    assert "every one failed or was pruned" in best.update(study.history()).no_values.get_text()
+    assert parallel.update(study.history()).no_values.get_text() == "no trial has a value yet"
+    study.add_manual(MANUAL, 1.0)
+    assert best.update(study.history()).no_values.get_text() == ""
+    assert parallel.update(study.history()).no_values.get_text() == ""
+    plt.close("all")
+
+
 def test_parallel_info_orders_trials_worst_first():
     study = make_study()
     history = study.history()
