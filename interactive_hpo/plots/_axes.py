@@ -23,7 +23,7 @@ def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5), *, owner: str)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=figsize)
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")  # saved from a script: nothing cut
         return ax
     return check_axes(ax, owner)
 

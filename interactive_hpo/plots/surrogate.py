@@ -131,7 +131,8 @@ class SurrogateCurve:
         if ax is None and acquisition_ax is None:
             import matplotlib.pyplot as plt
 
-            _, (ax, acquisition_ax) = plt.subplots(2, 1, sharex=True, figsize=(7, 5), height_ratios=(2, 1))
+            _, (ax, acquisition_ax) = plt.subplots(2, 1, sharex=True, figsize=(7, 5), height_ratios=(2, 1),
+                                                 layout="constrained")
         self.ax, self.acquisition_ax = ax, acquisition_ax
         self.bands: list[Any] = []
         (self.mean_line,) = ax.plot([], [], color="C0", label="posterior mean")
@@ -275,7 +276,7 @@ class SurrogateMaps:
         if self.axes is None:
             import matplotlib.pyplot as plt
 
-            self.axes = list(plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True)[1])
+            self.axes = list(plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True, layout="constrained")[1])
         self.images: list[Any] = []
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None

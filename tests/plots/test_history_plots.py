@@ -326,3 +326,16 @@ def test_long_parameter_and_choice_names_stay_clear_of_each_other():
     plot = ParallelCoordinatesPlot(axes_levels(space), fig.add_subplot()).update(study.history())
     assert [t.get_text().replace("\n", "") for t in plot.ax.get_xticklabels()] == space.names
     assert_clean_layout(fig, "ParallelCoordinatesPlot")
+
+
+def test_a_figure_a_plot_makes_lays_itself_out():
+    """Saved from a script (no notebook style, no inline tight box), a new figure cut its "trial"
+    label and long tick labels at its edges (a teacher's review)."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    from interactive_hpo.plots.surrogate import SurrogateCurve, SurrogateMaps
+
+    for figure in (plot_best_so_far(make_study().history()).figure, SurrogateMaps().axes[0].figure,
+                   SurrogateCurve().ax.figure):
+        assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+    plt.close("all")
