@@ -79,7 +79,7 @@ def _curve(values: Any, name: str, owner: str, length: int, allow_none: bool = F
 
 def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any = None, *, name: str | None = None,
                             scale: str | None = None, ice: Any = None, ax: Any = None,
-                            ylabel: str = "objective (partial dependence)") -> Any:
+                            ylabel: str = "objective (partial dependence)", band: str = "band") -> Any:
     """How the objective moves with one parameter, the others averaged out.
 
     A numeric parameter is a line (on a log axis for a log parameter) with its band shaded; a
@@ -103,6 +103,8 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
         ICE curves on the same levels.
     ax : matplotlib Axes, optional
     ylabel : str, default="objective (partial dependence)"
+    band : str, default="band"
+        What ``low`` and ``high`` are, for the legend (``f"{pd.level:.0%} interval"``).
 
     Returns
     -------
@@ -112,7 +114,7 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     --------
     From ``pd = interactive_hpo.analysis.study_partial_dependence(study, "C")`` and
     ``_, curves = ice_curves(functions.mean, study.space, "C", X)``:
-    ``plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ice=curves)``.
+    ``plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ice=curves, band=f"{pd.level:.0%} interval")``.
 
     >>> from matplotlib.figure import Figure
     >>> ax = plot_partial_dependence([0.01, 0.1, 1.0], [3.0, 1.0, 2.0], name="C", scale="log",
@@ -121,6 +123,8 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     ('log', [3.0, 1.0, 2.0])
     """
     owner = "plot_partial_dependence"
+    if not isinstance(band, str):
+        raise fail("band", owner, "a str (what low and high are, for the legend)", band)
     values, name, scale = _levels(levels, name, scale, owner)
     length = len(values)
     mean = _curve(mean, "mean", owner, length)
@@ -142,11 +146,11 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     if categorical:
         yerr = None if low is None else error_lengths(mean, np.column_stack([low, high]))
         ax.errorbar(x, mean, yerr=yerr, fmt="o", color="C0", ms=9, capsize=6, elinewidth=2, zorder=3,
-                    label="partial dependence" if low is None else "partial dependence and band")
+                    label="partial dependence" if low is None else f"partial dependence and {band}")
         ax.set_xlim(-0.5, length - 0.5)
     else:
         if low is not None:
-            ax.fill_between(x, low, high, color="C0", alpha=0.25, lw=0, zorder=2, label="band")
+            ax.fill_between(x, low, high, color="C0", alpha=0.25, lw=0, zorder=2, label=band)
         ax.plot(x, mean, color="C0", lw=2.5, zorder=3, label="partial dependence")
     _style_axis(ax, values, name, scale, "x")
     ax.set_ylabel(ylabel)

@@ -67,6 +67,9 @@ def test_the_tab_draws_bars_with_intervals_and_the_top_partial_dependence():
     assert len(panel.dependence_axes) == 2
     for ax, pd in zip(panel.dependence_axes, info.dependence, strict=True):
         assert np.allclose(ax.get_lines()[0].get_ydata(), pd.mean) and ax.collections  # the curve and its band
+    # The legend says what the band is (it said "band").
+    assert [t.get_text() for t in panel.dependence_axes[0].get_legend().get_texts()] == \
+        [f"{info.dependence[0].level:.0%} interval", "partial dependence"]
     assert "random forest" in panel.caption.value and "12 completed trials" in panel.caption.value
     assert "256 points" in panel.caption.value
     assert panel.surrogate_choice.layout.display == "none"  # no GP to choose
