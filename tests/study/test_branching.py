@@ -86,3 +86,17 @@ def test_a_remap_into_another_space_reads_the_sobol_design_as_before():
     wider = SearchSpace([Float("x", -4.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
     moved = remap_study(study, wider).study
     assert moved.ask().user_attrs["sobol_index"] == 0
+
+
+@pytest.mark.parametrize("optimizer", ["cmaes", "ga"])
+def test_a_fork_of_a_population_goes_on_breeding_the_studys_generations(optimizer):
+    # A fork keeps the study's seed, but its carried trials were learnt as foreign ones: the
+    # branch bred other generations, so a fork with nothing changed did not go on as the study did.
+    study = Study(SPACE, optimizer, seed=0)
+    study.run(loss, n_trials=14)
+    for step in (3, 9):
+        branch = fork_study(study, step).study
+        asked = [branch.ask() for _ in range(3)]
+        assert [dict(t.params) for t in asked] == [dict(t.params) for t in study.trials[step:step + 3]]
+    other = fork_study(study, 9, optimizer_settings={"population_size": 3}).study   # another population: no error
+    assert len(other.run(loss, n_trials=6)) == 6

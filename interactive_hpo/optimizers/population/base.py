@@ -27,7 +27,7 @@ import numpy as np
 
 from ..._validation import check_int, is_int
 from ...space import SearchSpace
-from ...trial import Trial
+from ...trial import Trial, carried_from
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
@@ -304,8 +304,14 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         is learnt as one from elsewhere. An ask breeds at most ``MAX_KNOWN_GENERATIONS + 1``
         generations, and each generation's members are told before the next is bred, so a record
         further ahead than that per trial seen (this one too, if it is being noted running) would
-        only make a replay breed for ever."""
-        if trial.source != self.name or not is_int(info.get("run")) or info["run"] != self.seed:
+        only make a replay breed for ever. A trial a fork or remap carried from a study of this
+        run (same method, same seed) is read from the record it had there, so the branch breeds
+        the generations the study bred, and its next ask is the study's next trial."""
+        if trial.source != self.name:
+            info = carried_from(trial, self.name)
+            if info is None:
+                return None
+        if not is_int(info.get("run")) or info["run"] != self.seed:
             return None
         record = (info.get("generation"), info.get("member", -1), info.get("pool"), info.get("known_before", 0))
         if not all(is_int(n) for n in record):
