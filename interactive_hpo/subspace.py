@@ -15,6 +15,7 @@ it, for instance a learning rate over [1e-3, 1e-1] where the task takes [1e-5, 1
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .conditions import Condition
@@ -54,15 +55,28 @@ def misfit(space: SearchSpace, wider: SearchSpace, holder: str, taker: str) -> M
     for param in space:
         own = wider[param.name]
         rule = f"within {holder} {own!r}"
-        if isinstance(own, Int) and isinstance(param, Float):  # its bounds may be whole; what lies between is not
-            return Misfit(param.name, rule, f"{taker} takes ints; a Float proposes the values between them.")
-        extremes = param.choices if isinstance(param, Categorical) else (param.low, param.high)  # type: ignore[attr-defined]
+        if isinstance(param, Float) and isinstance(own, (Int, Categorical)):  # its bounds may be taken; not all between
+            return Misfit(param.name, rule, f"{taker} takes {'ints' if isinstance(own, Int) else 'only its choices'}; "
+                                            "a Float proposes the values between them.")
+        extremes = _extremes(param, own)
         outside = [value for value in extremes if not _accepts(own, value)]
         if outside:
             return Misfit(param.name, rule, f"{taker} does not take {outside[0]!r}.")
         if not _same_activity(param.condition, own.condition, space):
             return Misfit(param.name, f"active where {holder} {own!r} is", f"Give it {holder} condition.")
     return None
+
+
+def _extremes(param: Parameter, own: Parameter) -> Sequence[object]:
+    """The values of ``param`` that ``own`` must take for it to take them all: its choices, its
+    bounds, or, where ``own`` lists choices, the ints from its low on (one more than ``own`` has
+    choices: among them, one it lacks if the range is wider than its choices)."""
+    if isinstance(param, Categorical):
+        return param.choices
+    assert isinstance(param, (Float, Int))
+    if isinstance(own, Categorical):  # an Int over choices [1, 3] would propose 2
+        return range(int(param.low), int(min(param.high, param.low + len(own.choices))) + 1)
+    return param.low, param.high
 
 
 def _accepts(param: Parameter, value: object) -> bool:

@@ -85,7 +85,7 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
     if isinstance(cv, Splitter):
         if groups is None and get_routing_for_object(cv).consumes(method="split", params=["groups"]):
             raise fail("groups", fit_owner, f"group labels of shape (n_samples,) for {type(cv).__name__}", None,
-                       hint="It keeps each group within one side of every split: pass fit(X, y, groups=...).")
+                       hint=f"It keeps each group within one side of every split: pass groups=... to {fit_owner}.")
         try:
             pairs = list(cv.split(X, y, groups))
         except (ValueError, TypeError) as error:  # its own words ("Cannot have number of splits ..."), named ours

@@ -318,10 +318,11 @@ class SurrogateMaps:
                 image.set_array(values)
                 image.set_clim(*(finite.min(), finite.max()) if finite.size else (0.0, 1.0))
             colorbar.update_normal(image)
-        if better is not None:
-            minimize = better is Direction.MINIMIZE
-            self.images[0].set_cmap("viridis_r" if minimize else "viridis")
-            self.colorbars[0].set_label(f"{'lower' if minimize else 'higher'} is better (bright)", fontsize="small")
+        # Set at every update, None included: a study switched to None kept the last direction's map.
+        minimize = better is Direction.MINIMIZE
+        self.images[0].set_cmap("viridis_r" if minimize else "viridis")
+        self.colorbars[0].set_label("" if better is None else f"{'lower' if minimize else 'higher'} is better (bright)",
+                                    fontsize="small")
         observed = _points(observed, 2)
         for ax, points, star, title in zip(self.axes, self.points, self.proposals,
                                            (*self.TITLES, prediction.acquisition_name), strict=True):

@@ -136,7 +136,8 @@ CASES = [
      "random_state=None, shuffle=False). Cannot have number of splits n_splits=100 greater than the number of "
      "samples: n_samples=60."),
     ("a group splitter without groups", lambda: fitted(GroupKFold(3)),
-     "`groups` of HPOSearchCV.fit must be group labels of shape (n_samples,) for GroupKFold; got None."),
+     "`groups` of HPOSearchCV.fit must be group labels of shape (n_samples,) for GroupKFold; got None. It keeps each "
+     "group within one side of every split: pass groups=... to HPOSearchCV.fit."),
     ("groups an int cv would ignore", lambda: fitted(3, groups=GROUPS),
      "`groups` of HPOSearchCV.fit must be None when `cv` is an int; got group labels. They would be ignored"),
     ("groups a list of splits would ignore", lambda: fitted([(np.arange(30), np.arange(30, 60))], groups=GROUPS),
@@ -181,7 +182,8 @@ NESTED_CASES = [
      "`inner` of nested_cv must be an int in [2, inf) or a splitter (an object with split and get_n_splits, such as "
      "KFold(3)); got [(array("),
     ("a group splitter inside without groups", lambda: nested(outer=KFold(2), inner=GroupKFold(2)),
-     "`groups` of nested_cv must be group labels of shape (n_samples,) for GroupKFold; got None."),
+     "`groups` of nested_cv must be group labels of shape (n_samples,) for GroupKFold; got None. It keeps each group "
+     "within one side of every split: pass groups=... to nested_cv."),
     ("groups the int inner folds would ignore", lambda: nested(outer=GroupKFold(2), inner=2, groups=GROUPS),
      "`groups` of nested_cv must be None when `inner` is an int; got group labels."),
     ("too many inner groups", lambda: nested(outer=GroupKFold(2), inner=GroupKFold(10), groups=GROUPS),

@@ -148,6 +148,8 @@ def test_the_mean_map_is_bright_where_it_is_better_and_says_so(direction, cmap, 
     grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=4)
     maps = SurrogateMaps().update(grid, fake_prediction(16), direction=direction)
     assert maps.images[0].get_cmap().name == cmap and maps.colorbars[0].ax.get_xlabel() == label
+    maps.update(grid, fake_prediction(16))  # None again: bright where high, unlabelled (it kept the last)
+    assert maps.images[0].get_cmap().name == "viridis" and maps.colorbars[0].ax.get_xlabel() == ""
     with pytest.raises(InvalidParameterError, match="`direction` of plot_surrogate_2d must be one of"):
         plot_surrogate_2d(grid, fake_prediction(16), direction="lower")
     plt.close("all")

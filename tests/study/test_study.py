@@ -626,3 +626,15 @@ def test_a_study_may_search_part_of_its_objectives_space_and_no_more():
     with pytest.raises(InvalidParameterError, match=re.escape(
             "The objective takes ['x0', 'x1']; the study searches ['a', 'x1'].")):
         Study(renamed, "random", seed=0).run(Branin(), n_trials=1)
+
+
+@pytest.mark.parametrize("numeric, hint", [
+    (Int("n", 1, 3), "The objective does not take 2."),  # an Int over choices [1, 3] proposed 2
+    (Float("n", 1.0, 3.0), "The objective takes only its choices; a Float proposes the values between them."),
+])
+def test_a_number_over_an_objectives_choices_must_propose_only_them(numeric, hint):
+    objective = FunctionObjective(lambda p: p["n"], SearchSpace([Categorical("n", [1, 3])]))
+    with pytest.raises(InvalidParameterError, match=re.escape(hint)):
+        Study(SearchSpace([numeric]), "random", seed=0).run(objective, n_trials=1)
+    Study(SearchSpace([Int("n", 1, 3)]), "random", seed=0).run(
+        FunctionObjective(lambda p: p["n"], SearchSpace([Categorical("n", [3, 1, 2])])), n_trials=1)
