@@ -73,10 +73,10 @@ def _extremes(param: Parameter, own: Parameter) -> Sequence[object]:
     choices: among them, one it lacks if the range is wider than its choices)."""
     if isinstance(param, Categorical):
         return param.choices
-    assert isinstance(param, (Float, Int))
+    low, high = param.low, param.high  # type: ignore[attr-defined]  # a Float or an Int
     if isinstance(own, Categorical):  # an Int over choices [1, 3] would propose 2
-        return range(int(param.low), int(min(param.high, param.low + len(own.choices))) + 1)
-    return param.low, param.high
+        return range(int(low), int(min(high, low + len(own.choices))) + 1)
+    return low, high
 
 
 def _accepts(param: Parameter, value: object) -> bool:

@@ -242,8 +242,8 @@ def _table(rows: list[dict[str, Any]]) -> str:
         )), numeric)) + "</tr>" for row in shown)
     hidden = len(rows) - len(shown)
     if hidden:
-        more = (f"<i>{hidden} earlier rows of lower rungs are not shown: "
-                "study.optimizer.rung_table() has them all</i>")
+        more = (f"<i>{hidden} earlier {'row is' if hidden == 1 else 'rows are'} not shown (the table goes rung "
+                "by rung: these are of the lowest rungs); study.optimizer.rung_table() has them all</i>")
         body = f"<tr>{body_cell(more, attributes=f'colspan={len(names)}')}</tr>" + body
     return ("<div style='max-height:320px;overflow-y:auto'><table class='ihpo-rung-table' "
             f"style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

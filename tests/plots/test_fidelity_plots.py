@@ -407,3 +407,15 @@ def _trace(spent, full_budget=1.0):
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_an_empty_curve_gets_no_legend_entry_and_close_budgets_distinct_ticks():
+    # A review: a curve with no point named "below the full budget" with nothing drawn; budgets
+    # 0.11111 and 0.11112 were both ticked "0.111".
+    empty = Curve(0, np.array([]), np.array([]), "PRUNED", np.zeros(0))
+    ax = plot_learning_curves([empty], ax=Figure().add_subplot(), full_step=1, xscale="log")
+    assert ax.get_legend() is None
+    ax = plot_learning_curves([_curve([0.11111, 0.11112, 1.0], [0.5, 0.4, 0.3])], ax=Figure().add_subplot(),
+                              xscale="log")
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(set(labels)) == 3 and labels[-1] == "1"
