@@ -46,11 +46,12 @@ class Misfit:
 
 
 def misfit(space: SearchSpace, wider: SearchSpace, holder: str, taker: str) -> Misfit | None:
-    """None if ``space`` is within ``wider``: the same names (in order), each parameter's bounds or
-    choices accepted by ``wider``'s, and the same conditions (the same parameters active); else the
-    first reason it is not. ``holder`` says whose the wider space is ("the task's"), ``taker``
-    what takes its values ("The task's `train`"), in the words of the reason."""
-    if space.names != wider.names:
+    """None if ``space`` is within ``wider``: the same names (in any order: what takes the values
+    gets a dict), each parameter's bounds or choices accepted by ``wider``'s, and the same
+    conditions (the same parameters active); else the first reason it is not. ``holder`` says
+    whose the wider space is ("the task's"), ``taker`` what takes its values ("The task's
+    `train`"), in the words of the reason."""
+    if sorted(space.names) != sorted(wider.names):
         return Misfit(None, f"a SearchSpace with {holder} parameters {wider.names}", None)
     for param in space:
         own = wider[param.name]

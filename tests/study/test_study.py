@@ -622,6 +622,8 @@ def test_a_study_may_search_part_of_its_objectives_space_and_no_more():
             "Branin(dim=2, noise_std=0.0). The study's Float('x0', low=0.0, high=50.0, log=False) must be within the "
             "objective's Float('x0', low=-5.0, high=10.0, log=False): The objective does not take 50.0.")):
         Study(wide, "random", seed=0).run(Branin(), n_trials=1)
+    reordered = SearchSpace([Float("x1", 0.0, 10.0), Float("x0", 0.0, 5.0)])   # the objective gets a dict
+    assert Study(reordered, "random", seed=0).run(Branin(), n_trials=1)[0].state is TrialState.COMPLETE
     renamed = SearchSpace([Float("a", 0.0, 5.0), Float("x1", 0.0, 10.0)])
     with pytest.raises(InvalidParameterError, match=re.escape(
             "The objective takes ['x0', 'x1']; the study searches ['a', 'x1'].")):
