@@ -21,6 +21,8 @@ __all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population"
 
 #: Colour of each individual's state.
 STATE_COLORS = {"told": "C0", "pending": "C1", "unasked": "0.6", "failed": "C3"}
+#: The legend's entry for :meth:`PopulationPlot.set_landscape`'s shading.
+LANDSCAPE_LABEL = "true objective (darker: lower, by rank)"
 #: The ellipse drawn is the 2-sigma contour of the search distribution (about 86% in 2-D).
 ELLIPSE_SIGMAS = 2.0
 
@@ -182,7 +184,8 @@ class PopulationPlot:
 
     def legend_entries(self) -> tuple[list[Any], list[str]]:
         """Handles and labels of what is drawn now: the states present, the parent links, the
-        ellipse and the best point (a legend listing absent states only covers data)."""
+        ellipse, the best point and the shaded landscape (a legend listing absent states only
+        covers data). Shade with :meth:`set_landscape` before :meth:`update` for its entry."""
         from matplotlib.lines import Line2D
 
         handles: list[Any] = [Line2D([], [], ls="", marker="o", ms=7, mfc=STATE_COLORS[state], mec="black",
@@ -192,6 +195,10 @@ class PopulationPlot:
                  self.mean_marker if len(self.mean_marker.get_xdata()) else None,
                  self.best if len(self.best.get_offsets()) else None]
         handles += [artist for artist in drawn if artist is not None]
+        if self.landscape is not None:  # the shading had no key: nothing said dark was low
+            from matplotlib.patches import Patch
+
+            handles.append(Patch(facecolor="0.3", alpha=0.6, label=LANDSCAPE_LABEL))
         return handles, [str(h.get_label()) for h in handles]
 
     def set_landscape(self, grid: SurfaceGrid | None, values: Any = None) -> None:

@@ -91,8 +91,8 @@ class PopulationPanel:
         self.widget.layout.display = None
         dims = tuple(self.space.names.index(name) for name in pair)
         axes = [self.space.axis(name, resolution=2) for name in pair]
+        self._shade(snapshot, pair, landscape)  # first: the legend the update draws names the shading
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions)
-        self._shade(snapshot, pair, landscape)
         self.lineage_ax.clear()
         if lineage is not None and len(lineage.ids):
             plot_lineage(lineage, self.lineage_ax)

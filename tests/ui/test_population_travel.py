@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 from interactive_hpo import Study  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.plots import plot_lineage  # noqa: E402
+from interactive_hpo.plots.population import LANDSCAPE_LABEL  # noqa: E402
 from interactive_hpo.study.curves import lineage  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
@@ -53,6 +54,8 @@ def test_the_lab_travels_through_generations_with_the_landscape_behind():
     lab.run(14)
     panel = lab.population_panel
     assert panel.plot.landscape is not None and panel.lineage_ax.get_title() == "lineage"
+    # The shading has a key (it had none: nothing said dark was low).
+    assert LANDSCAPE_LABEL in [t.get_text() for t in panel.plot.ax.get_legend().get_texts()]
     lab.travel(8)
     assert panel.plot.ax.get_title() == f"generation {lab.study.population(step=8).generation}"
     assert "has no model; below is its population" in lab.surrogate_panel.message.value
