@@ -40,6 +40,19 @@ def ellipse_points(mean: np.ndarray, cov: np.ndarray, n: int = 100, sigmas: floa
     return mean + sigmas * (circle * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
 
 
+def _beyond(axis: AxisLevels, unit: np.ndarray) -> np.ndarray:
+    """Plot positions of unit coordinates of shape (n,), outside [0, 1] too: a number's axis
+    extended past its bounds (in log space for a log axis); a categorical's clipped to its choices."""
+    if axis.scale == "categorical" or len(axis.levels) < 2:
+        return axis_positions(axis, np.clip(unit, 0.0, 1.0))
+    # The line through the first and last levels (an int's sit at its bins' centres, not at 0 and 1).
+    ends = np.array([axis.levels[0], axis.levels[-1]], dtype=float)
+    ends = np.log(ends) if axis.scale == "log" else ends
+    u0, u1 = float(axis.unit[0]), float(axis.unit[-1])
+    line = ends[0] + (np.asarray(unit, dtype=float) - u0) * (ends[1] - ends[0]) / (u1 - u0)
+    return np.exp(line) if axis.scale == "log" else line
+
+
 def rank_shades(values: Any) -> np.ndarray:
     """Each value's rank among the finite ``values`` (array-like of any shape), scaled to [0, 1];
     ties share the lowest rank and NaN stays NaN (drawn blank). Same shape as ``values``.
@@ -153,10 +166,10 @@ class PopulationPlot:
         if snapshot.mean is not None and snapshot.cov is not None and y_axis is not None:
             index = np.array(dims)
             ring = ellipse_points(snapshot.mean[index], snapshot.cov[np.ix_(index, index)])
-            full = np.tile(snapshot.mean, (len(ring) + 1, 1))
-            full[:-1, index] = np.clip(ring, 0.0, 1.0)
-            full[-1] = full[0]
-            self.ellipse.set_data(*place(full).T)
+            ring = np.vstack([ring, ring[:1]])
+            # Beyond the bounds where the distribution reaches past them, cut by the axes' frame:
+            # clipped to the cube, its edge ran along the bound as if it were part of the contour.
+            self.ellipse.set_data(_beyond(x_axis, ring[:, 0]), _beyond(y_axis, ring[:, 1]))
             self.mean_marker.set_data(*place(snapshot.mean[None, :]).T)
         else:
             self.ellipse.set_data([], [])

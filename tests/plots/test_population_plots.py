@@ -68,6 +68,16 @@ def test_parent_links_and_the_search_ellipse():
     plt.close("all")
 
 
+def test_a_search_distribution_past_a_bound_is_drawn_past_it():
+    # Clipped to the unit cube, the 2-sd contour ran along the bound, as if it were part of it.
+    snap = snapshot(mean=np.array([0.05, 0.9, 0.5]), cov=np.diag([0.01, 0.04, 0.01]))
+    plot = PopulationPlot().update(snap, *axes("a", "lr"), (0, 1))
+    x, y = plot.ellipse.get_xdata(), plot.ellipse.get_ydata()
+    assert x.min() == pytest.approx(0.5 - 2 * 0.1 * 10) and np.sum(x <= 0.0) > 1   # beyond a = 0, not along it
+    assert y.max() > 1.0 and plot.ax.get_xlim()[0] == pytest.approx(0.0)   # lr past 1 (log); the view stays
+    plt.close("all")
+
+
 def test_categorical_axis_and_in_place_updates():
     plot = PopulationPlot().update(snapshot(), *axes("a", "k"), (0, 2))
     np.testing.assert_allclose(plot.members.get_offsets()[:, 1], [0, 1])
