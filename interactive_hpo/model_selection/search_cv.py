@@ -29,7 +29,7 @@ from ..optimizers.registry import available_optimizers, check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
-from .folds import check_cv, folds_of
+from ..objectives.folds import check_cv, folds_of
 from .scoring import check_refit, check_targets_read, cv_results, cv_scores, several_scorers
 
 # An install hint, not a bare ImportError:

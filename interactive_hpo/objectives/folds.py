@@ -14,9 +14,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from .._validation import check_int, fail, import_optional, is_int, shown
-from ..objectives.sklearn_checks import Shown, check_labels
+from .sklearn_checks import Shown, check_labels
 
-import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.folds")
+import_optional("sklearn", "sklearn", "interactive_hpo.objectives.folds")
 
 from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.utils.metadata_routing import get_routing_for_object  # noqa: E402
