@@ -77,7 +77,8 @@ class SklearnCV:
         Group labels (a patient, a site): each group is kept on one side of the sealed test
         split (``GroupShuffleSplit``: ``test_size`` is then a fraction of the groups, and the
         split is not stratified) and of every fold, for a ``cv`` splitter that reads groups
-        (``GroupKFold(5)``), which is given the training rows' labels. Refused with an int ``cv``.
+        (``GroupKFold(5)``), which is given the training rows' labels. Refused with an int ``cv``
+        and with a scikit-learn splitter that ignores them (``KFold``, ``TimeSeriesSplit``).
     scoring : str, callable or None, default=None
         A name from ``sklearn.metrics.get_scorer_names()`` (e.g. ``"accuracy"``, ``"r2"``,
         ``"neg_mean_squared_error"``), a scorer ``scoring(estimator, X, y) -> float``, or None
@@ -213,7 +214,7 @@ class SklearnCV:
     def fold_indices(self, budget: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Rows of ``X`` each fold fits on and is validated on at ``budget`` (in (0, 1] or None).
 
-        Returns ``cv`` pairs of ndarrays of shape (n_fit,) and (n_validation,). The fit rows
+        Returns one pair per fold, ndarrays of shape (n_fit,) and (n_validation,). The fit rows
         shrink with the budget (nested) for sample budgets only; the validation rows never do.
         """
         folds = self._folds(check_budget(budget, "SklearnCV.fold_indices"))

@@ -37,16 +37,23 @@ def check_cv_groups(cv: Any, groups: Any, n: int, owner: str) -> tuple[Any, np.n
     """``cv`` (an int >= 2 or a splitter) and ``groups`` (None or an array of shape (n,)) of ``owner``.
 
     Groups are refused with an int ``cv`` (shuffled folds would put a group on both sides) and
-    with a ``TimeSeriesSplit`` (both cuts follow time order, which ignores them).
+    with a scikit-learn splitter that does not read them (``KFold``, ``TimeSeriesSplit``): the
+    sealed test split would keep the groups apart, its folds would not.
     """
+    from sklearn.utils.metadata_routing import get_routing_for_object
+
     from .folds import check_cv, check_groups
 
     cv = check_cv(cv, "cv", owner, pairs=False, pairs_hint=_PAIRS_HINT)
     labels = check_groups(groups, cv, n, "cv", owner)
-    if labels is not None and time_ordered(cv):
-        raise fail("groups", owner, "None when `cv` is a TimeSeriesSplit", Shown("group labels"),
-                   hint="The sealed test split is the last rows and the folds follow time order, whatever the "
-                        "groups: they would be ignored.")
+    # scikit-learn's splitters declare whether split reads groups; one of your own may read them undeclared.
+    if labels is not None and hasattr(cv, "get_metadata_routing") and \
+            not get_routing_for_object(cv).consumes(method="split", params=["groups"]):
+        why = "The sealed test split is the last rows and the folds follow time order, whatever the groups" if \
+            time_ordered(cv) else "The sealed test split would keep each group on one side, its folds would not"
+        raise fail("groups", owner, f"None when `cv` is a splitter that ignores them ({type(cv).__name__})",
+                   Shown("group labels"), hint=f"{why}: pass a splitter that reads them, such as cv=GroupKFold(5), "
+                                               "or no groups.")
     return cv, labels
 
 

@@ -56,6 +56,26 @@ def test_groups_stay_on_one_side_of_the_sealed_split_and_of_every_fold(objective
     assert len(task(params).user_attrs["fold_scores"]) == 3
 
 
+class HalvesByGroup:
+    """A splitter of one's own, undeclared to scikit-learn: even groups, then odd ones, held out."""
+
+    def split(self, X, y=None, groups=None):
+        self.seen = groups
+        odd = np.asarray(groups) % 2 == 1
+        yield np.flatnonzero(~odd), np.flatnonzero(odd)
+        yield np.flatnonzero(odd), np.flatnonzero(~odd)
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return 2
+
+
+def test_a_splitter_of_ones_own_gets_the_training_rows_groups():
+    splitter = HalvesByGroup()
+    task = ridge(cv=splitter, groups=GROUPS)
+    np.testing.assert_array_equal(splitter.seen, GROUPS[task.train_indices])
+    assert all(apart(GROUPS, fit, validation) for fit, validation in task.fold_indices())
+
+
 def test_with_seed_and_a_tradeoff_keep_the_splitter_and_the_groups():
     tradeoff = SklearnTradeoff(Ridge(), X, Y, ALPHA, size=lambda model: float(np.sum(np.abs(model.coef_))),
                                cv=GroupKFold(3), groups=GROUPS, seed=0)
@@ -119,7 +139,12 @@ CASES = [
      "`groups` of SklearnCV must be group labels of shape (n_samples,) for GroupKFold; got None. It keeps each "
      "group within one side of every split: pass groups=... to SklearnCV."),
     ("groups with time order", dict(cv=TimeSeriesSplit(3), groups=GROUPS),
-     "`groups` of SklearnCV must be None when `cv` is a TimeSeriesSplit; got group labels."),
+     "`groups` of SklearnCV must be None when `cv` is a splitter that ignores them (TimeSeriesSplit); got group "
+     "labels. The sealed test split is the last rows and the folds follow time order, whatever the groups"),
+    ("groups a splitter ignores", dict(cv=KFold(3), groups=GROUPS),
+     "`groups` of SklearnCV must be None when `cv` is a splitter that ignores them (KFold); got group labels. The "
+     "sealed test split would keep each group on one side, its folds would not: pass a splitter that reads them, "
+     "such as cv=GroupKFold(5), or no groups."),
     ("more splits than the training split holds", dict(cv=KFold(50)),
      "`cv` of SklearnCV must be a splitter that can cut the training split into folds; got KFold(n_splits=50, "),
 ]
