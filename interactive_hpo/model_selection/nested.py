@@ -18,11 +18,11 @@ import numpy as np
 
 from .._validation import check_int, fail, seed_to_int
 from ..exceptions import TrialStateError
+from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
-from .folds import check_cv, folds_of
 from .scoring import check_targets_read, names_several
 from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen
 

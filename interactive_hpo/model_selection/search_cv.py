@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import check_int, fail, import_optional, seed_to_int, warn_user
 from ..exceptions import InvalidParameterError, TrialStateError
+from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import (
     check_estimator,
     check_space,
@@ -29,7 +30,6 @@ from ..optimizers.registry import available_optimizers, check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
-from .folds import check_cv, folds_of
 from .scoring import check_refit, check_targets_read, cv_results, cv_scores, several_scorers
 
 # An install hint, not a bare ImportError:

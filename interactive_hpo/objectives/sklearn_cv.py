@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, import_optional, seed_to_int, warn_user
+from .._validation import check_real, fail, import_optional, is_int, seed_to_int, warn_user
 from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
@@ -29,14 +29,13 @@ from .sealed import SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import (
     check_data,
     check_estimator,
-    check_folds,
     check_space,
-    check_stratifiable,
     check_warnings,
     estimator_settings,
     make_scorer,
     seeded_clone,
 )
+from .splitting import check_cv_groups, data_bytes, sealed_split, training_folds
 
 __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"]
 
@@ -65,10 +64,21 @@ class SklearnCV:
         ``"svc__C"`` reach inside pipelines. Where the estimator declares scikit-learn's
         parameter constraints, the bounds and choices must be values it takes (a ``Float`` for
         an int parameter is refused); a value that fails only at fit time fails its trial.
-    cv : int, default=5
-        Number of folds, >= 2. Folds are shuffled and seeded; stratified for classifiers.
-        Every configuration sees the *same* folds, so differences between configurations are
-        not blurred by different splits.
+    cv : int or splitter, default=5
+        Number of folds, >= 2: shuffled and seeded, stratified for classifiers. Or a
+        scikit-learn splitter (an object with ``split`` and ``get_n_splits``: ``GroupKFold(5)``,
+        ``TimeSeriesSplit(5)``, ``PredefinedSplit``), which cuts the training split. Either way
+        the folds are cut once, and every configuration sees the *same* folds, so differences
+        between configurations are not blurred by different splits. With a ``TimeSeriesSplit``
+        the sealed test split is the last ``test_size`` fraction of the rows, unshuffled (a
+        shuffled one would train on the future), so X must be in time order. A list of
+        (train, test) pairs is refused: its indices would be into a training split you never see.
+    groups : array-like of shape (n_samples,) or None, default=None
+        Group labels (a patient, a site): each group is kept on one side of the sealed test
+        split (``GroupShuffleSplit``: ``test_size`` is then a fraction of the groups, and the
+        split is not stratified) and of every fold, for a ``cv`` splitter that reads groups
+        (``GroupKFold(5)``), which is given the training rows' labels. Refused with an int ``cv``
+        and with a scikit-learn splitter that ignores them (``KFold``, ``TimeSeriesSplit``).
     scoring : str, callable or None, default=None
         A name from ``sklearn.metrics.get_scorer_names()`` (e.g. ``"accuracy"``, ``"r2"``,
         ``"neg_mean_squared_error"``), a scorer ``scoring(estimator, X, y) -> float``, or None
@@ -130,17 +140,17 @@ class SklearnCV:
 
     direction = "maximize"
 
-    def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, cv: int = 5,
+    def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, cv: Any = 5,
                  scoring: str | Callable[..., float] | None = None, test_size: float = 0.25,
                  seed: int | np.random.Generator | None = None, name: str | None = None, *,
                  ignore_warnings: tuple[type[Warning], ...] = (), budget_resource: str | None = None,
-                 estimator_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None):
+                 estimator_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None, groups: Any = None):
         owner = self._owner
         import_optional("sklearn", "sklearn", owner)
         from sklearn.base import is_classifier
 
         n = check_data(X, y, check_estimator(estimator, owner), owner)  # bad data would fail every trial
-        self.cv = check_int(cv, "cv", owner, 2)
+        self.cv, self._groups = check_cv_groups(cv, groups, n, owner)
         self.test_size = check_real(test_size, "test_size", owner, 0, 1, low_open=True, high_open=True)
         self.estimator_params = estimator_params
         self.space = check_space(space, estimator, owner, estimator_params)
@@ -170,21 +180,15 @@ class SklearnCV:
 
     # -- validation helpers ------------------------------------------------------------------
     def _split(self, X: Any, y: Any, n: int, split_seed: int) -> None:
-        """Cut (X, y) once into the training split and the sealed test split (stratified for classifiers)."""
-        from sklearn.model_selection import train_test_split
-
-        stratify = check_stratifiable(y, self._owner) if self.is_classifier else None
-        try:
-            X_train, X_test, y_train, y_test, idx_train, idx_test = train_test_split(
-                X, y, np.arange(n), test_size=self.test_size, random_state=split_seed, stratify=stratify)
-        except ValueError as error:  # e.g. too few samples for the classes or the fraction asked
-            raise fail("test_size", self._owner, "a fraction leaving samples (of every class) on both sides",
-                       self.test_size, hint=str(error).rstrip(".") + ".") from error
+        """Cut (X, y) once into the training split and the sealed test split, and the training split into folds."""
+        X_train, X_test, y_train, y_test, idx_train, idx_test = sealed_split(
+            X, y, n, self.cv, self._groups, self.test_size, self.is_classifier, split_seed, self._owner)
         self._X_train, self._y_train, self._X_test, self._y_test = X_train, y_train, X_test, y_test
         for indices in (idx_train, idx_test):
             indices.flags.writeable = False
         self._train_indices, self._test_indices = idx_train, idx_test
-        check_folds(self.cv, y_train, self.is_classifier, self._owner)
+        self._cv_folds = training_folds(self.cv, X_train, y_train, None if self._groups is None else
+                                        self._groups[idx_train], self.is_classifier, self._cv_seed, self._owner)
 
     @property
     def _owner(self) -> str:
@@ -210,7 +214,7 @@ class SklearnCV:
     def fold_indices(self, budget: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Rows of ``X`` each fold fits on and is validated on at ``budget`` (in (0, 1] or None).
 
-        Returns ``cv`` pairs of ndarrays of shape (n_fit,) and (n_validation,). The fit rows
+        Returns one pair per fold, ndarrays of shape (n_fit,) and (n_validation,). The fit rows
         shrink with the budget (nested) for sample budgets only; the validation rows never do.
         """
         folds = self._folds(check_budget(budget, "SklearnCV.fold_indices"))
@@ -219,11 +223,7 @@ class SklearnCV:
     # -- evaluation ------------------------------------------------------------------------------
     def _folds(self, budget: float | None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Positions in the training split of each fold's fit and validation parts at a checked ``budget``."""
-        from sklearn.model_selection import KFold, StratifiedKFold
-
-        kind = StratifiedKFold if self.is_classifier else KFold
-        folds = list(kind(n_splits=self.cv, shuffle=True, random_state=self._cv_seed).split(
-            self._X_train, self._y_train))
+        folds = self._cv_folds
         if budget is None or self.budget_resource is not None:
             return folds
         rank = np.random.default_rng(self._budget_seed).permutation(len(self._train_indices))
@@ -334,18 +334,24 @@ class SklearnCV:
         seed = seed_to_int(seed, f"{self._owner}.with_seed")
         return SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
                          test_size=self.test_size, seed=seed, name=self.name, ignore_warnings=self.ignore_warnings,
-                         budget_resource=self.budget_resource, estimator_params=self.estimator_params)
+                         budget_resource=self.budget_resource, estimator_params=self.estimator_params,
+                         groups=self._groups)
 
     @property
     def fingerprint(self) -> str:
         """A short hash of everything that decides a score: the estimator and its params, the
         data, the scoring, the folds, the split and the seed (a cache key for landscapes)."""
         params = sorted((key, repr(value)) for key, value in self._base.get_params(deep=True).items())
-        settings = (type(self._base).__name__, params, self.cv, self.scoring, self.test_size, self.seed,
+        # A splitter's repr may show a RandomState's address: its name and its folds stand for it.
+        cv = self.cv if is_int(self.cv) else type(self.cv).__name__
+        settings = (type(self._base).__name__, params, cv, self.scoring, self.test_size, self.seed,
                     self.budget_resource)
         digest = hashlib.sha256(repr(settings).encode())
         for data in (self._X_train, self._y_train, self._X_test, self._y_test):
-            digest.update(_data_bytes(data))
+            digest.update(data_bytes(data))
+        if not is_int(self.cv):  # an int's folds follow from the seed (and cache names made before splitters stay)
+            for fold in self._cv_folds:
+                digest.update(repr([len(part) for part in fold]).encode() + b"".join(part.tobytes() for part in fold))
         return digest.hexdigest()[:16]
 
     def test_score(self, params: Mapping[str, Any]) -> float:
@@ -387,15 +393,3 @@ class SklearnCV:
         return (f"{self._owner}({self.name!r}, cv={self.cv}, scoring={scoring!r}, "
                 f"n_train={len(self._train_indices)}, n_test={len(self._test_indices)}, seed={self.seed})")
 
-
-def _data_bytes(data: Any) -> bytes:
-    """The values of ``data`` as bytes for :attr:`SklearnCV.fingerprint`, never its addresses: a
-    sparse matrix or an object array (texts, a DataFrame with a text column) made into a numpy
-    array holds pointers, new at every run (the landscape cache never hit), maybe equal for other
-    data. Numeric arrays give their raw bytes as before, so existing cache names stay valid."""
-    if hasattr(data, "tocsr"):  # scipy.sparse
-        matrix = data.tocsr()
-        parts = (matrix.data, matrix.indices, matrix.indptr)
-        return repr(matrix.shape).encode() + b"".join(np.ascontiguousarray(part).tobytes() for part in parts)
-    array = np.asarray(data)
-    return repr(array.tolist()).encode() if array.dtype.hasobject else np.ascontiguousarray(array).tobytes()

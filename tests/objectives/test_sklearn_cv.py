@@ -249,8 +249,10 @@ def _iris_args():
 
 BAD_INPUTS = [
     ({"cv": 1}, "`cv` of SklearnCV must be an int in [2, inf); got 1."),
-    ({"cv": 2.5}, "`cv` of SklearnCV must be an int in [2, inf); got 2.5."),
-    ({"cv": True}, "`cv` of SklearnCV must be an int in [2, inf); got True."),
+    ({"cv": 2.5}, "`cv` of SklearnCV must be an int in [2, inf) or a splitter (an object with split and "
+                  "get_n_splits, such as KFold(3)); got 2.5."),
+    ({"cv": True}, "`cv` of SklearnCV must be an int in [2, inf) or a splitter (an object with split and "
+                   "get_n_splits, such as KFold(3)); got True."),
     ({"cv": 200}, "`cv` of SklearnCV must be an int in [2, 112] (the training split has 112 samples); got 200."),
     ({"cv": 50}, "Stratified folds need `cv` samples of every class in the training split"),
     ({"test_size": 0}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got 0."),

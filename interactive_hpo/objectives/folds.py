@@ -1,7 +1,8 @@
 """The folds of a search: what ``cv`` of :class:`~interactive_hpo.model_selection.search_cv.HPOSearchCV`
-(and ``outer``/``inner`` of :func:`~interactive_hpo.model_selection.nested.nested_cv`) means, as in
-scikit-learn's searches: a number of folds, a splitter (``KFold(3)``, ``GroupKFold(3)``,
-``TimeSeriesSplit(3)``) or an iterable of (train, test) pairs of row indices. Each search cuts
+(and ``outer``/``inner`` of :func:`~interactive_hpo.model_selection.nested.nested_cv`, and ``cv`` of
+:class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`) means, as in scikit-learn's searches: a
+number of folds, a splitter (``KFold(3)``, ``GroupKFold(3)``, ``TimeSeriesSplit(3)``) or an
+iterable of (train, test) pairs of row indices (not for SklearnCV). Each search cuts
 its data once, and every trial is scored on those same folds: that is what makes trials comparable.
 Importing this module imports scikit-learn.
 """
@@ -14,15 +15,15 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from .._validation import check_int, fail, import_optional, is_int, shown
-from ..objectives.sklearn_checks import Shown, check_labels
+from .sklearn_checks import Shown, check_labels
 
-import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.folds")
+import_optional("sklearn", "sklearn", "interactive_hpo.objectives.folds")
 
 from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.utils.metadata_routing import get_routing_for_object  # noqa: E402
 from sklearn.utils.multiclass import type_of_target  # noqa: E402
 
-__all__ = ["CV_RULE", "SPLITTER_RULE", "Splitter", "check_cv", "folds_of", "shuffled_folds"]
+__all__ = ["CV_RULE", "SPLITTER_RULE", "Splitter", "check_cv", "check_groups", "folds_of", "shuffled_folds"]
 
 #: What ``cv`` may be, for the error that refuses anything else (SPLITTER_RULE: where row indices cannot serve).
 SPLITTER_RULE = "an int in [2, inf) or a splitter (an object with split and get_n_splits, such as KFold(3))"
@@ -41,18 +42,19 @@ class Splitter(Protocol):
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int: ...
 
 
-def check_cv(cv: Any, name: str, owner: str, pairs: bool = True) -> int | Splitter | list[Any]:
+def check_cv(cv: Any, name: str, owner: str, pairs: bool = True,
+             pairs_hint: str = "Row indices cannot serve: each search sees another part of the data.") -> \
+        int | Splitter | list[Any]:
     """``cv`` (argument ``name`` of ``owner``) as an int >= 2, a :class:`Splitter` or (if
     ``pairs``) the list of the (train, test) pairs an iterable yields (read once, here: a
     generator is used up by the first fit). The pairs' indices are checked against the data by
-    :func:`folds_of`."""
+    :func:`folds_of`. Where pairs are refused, ``pairs_hint`` says why to whoever passed some."""
     if is_int(cv):
         return check_int(cv, name, owner, 2)
     if isinstance(cv, Splitter):  # a str has a `split` too, but no get_n_splits
         return cv
     if not pairs:
-        raise fail(name, owner, SPLITTER_RULE, cv, hint="Row indices cannot serve: each search sees another "
-                                                        "part of the data." if _listed(cv) else None)
+        raise fail(name, owner, SPLITTER_RULE, cv, hint=pairs_hint if _listed(cv) else None)
     listed = _listed(cv)
     if listed is None:
         raise fail(name, owner, CV_RULE, cv)
@@ -71,17 +73,7 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
     took ``groups``, which only a splitter reads: with an int or explicit pairs they would be
     ignored silently, so they are refused."""
     count = len(np.asarray(y))  # y is checked by then; np.asarray reads one with only __array__, as fit does
-    if groups is not None:
-        if not isinstance(cv, Splitter):
-            raise fail("groups", fit_owner, f"None when `{name}` is {'an int' if is_int(cv) else 'a list of splits'}",
-                       Shown("group labels"), hint=f"They would be ignored: pass a splitter that reads them, such "
-                                                   f"as {name}=GroupKFold(3).")
-        shape = np.shape(groups)
-        if len(shape) != 1 or shape[0] != count:
-            raise fail("groups", fit_owner, f"an array-like of shape (n_samples,) = ({count},), one label per "
-                       "sample", Shown(f"an array-like of shape {shape}"))
-    if is_int(cv):
-        return shuffled_folds(y, int(cv), classifier, seed, name, owner, where)
+    check_groups(groups, cv, count, name, fit_owner)
     if isinstance(cv, Splitter):
         if groups is None and get_routing_for_object(cv).consumes(method="split", params=["groups"]):
             raise fail("groups", fit_owner, f"group labels of shape (n_samples,) for {type(cv).__name__}", None,
@@ -90,9 +82,29 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
             pairs = list(cv.split(X, y, groups))
         except (ValueError, TypeError) as error:  # its own words ("Cannot have number of splits ..."), named ours
             raise fail(name, owner, f"a splitter that can cut {where} into folds", cv, hint=str(error)) from None
-    else:
+    elif isinstance(cv, list):
         pairs = cv
+    else:  # an int, by check_cv
+        return shuffled_folds(y, int(cv), classifier, seed, name, owner, where)
     return [_checked_pair(pair, k, count, name, owner, where) for k, pair in enumerate(pairs)]
+
+
+def check_groups(groups: Any, cv: Any, count: int, name: str, owner: str) -> np.ndarray | None:
+    """``groups`` (of ``owner``) as an array of shape (``count``,), or None: refused unless ``cv``
+    (argument ``name``) is a splitter, the only kind that reads them; with an int or explicit
+    pairs they would be ignored silently."""
+    if groups is None:
+        return None
+    if not isinstance(cv, Splitter):
+        shuffled = ", and shuffled folds put one group on both sides" if is_int(cv) else ""
+        raise fail("groups", owner, f"None when `{name}` is {'an int' if is_int(cv) else 'a list of splits'}",
+                   Shown("group labels"), hint=f"They would be ignored{shuffled}: pass a splitter that reads them, "
+                                               f"such as {name}=GroupKFold({cv if is_int(cv) else 3}).")
+    shape = np.shape(groups)
+    if len(shape) != 1 or shape[0] != count:
+        raise fail("groups", owner, f"an array-like of shape (n_samples,) = ({count},), one label per sample",
+                   Shown(f"an array-like of shape {shape}"))
+    return np.asarray(groups)
 
 
 def _checked_pair(pair: Any, k: int, count: int, name: str, owner: str, where: str) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +166,7 @@ def shuffled_folds(y: Any, n_splits: int, classifier: bool, seed: int, name: str
     if classifier:
         check_labels(labels, owner)
         stratified = type_of_target(labels) in ("binary", "multiclass")
-    classes, counts = np.unique(labels, return_counts=True) if stratified else (None, np.array([len(labels)]))
+    classes, counts = np.unique(labels, return_counts=True) if stratified else (labels[:0], np.array([len(labels)]))
     limit = int(counts.min())
     if limit < 2:  # no number of folds would do: the data is what to change, not `name` ("an int in [2, 1]")
         smallest = f"class {classes[int(np.argmin(counts))].item()!r} has {limit} sample" if stratified else \
