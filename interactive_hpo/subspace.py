@@ -6,7 +6,9 @@ it, for instance a learning rate over [1e-3, 1e-1] where the task takes [1e-5, 1
 
 >>> from interactive_hpo import Float, Int, SearchSpace
 >>> wide = SearchSpace([Float("lr", 1e-5, 1.0, log=True), Int("depth", 1, 10)])
->>> misfit(SearchSpace([Float("lr", 1e-3, 0.1, log=True), Int("depth", 2, 4)]), wide, "the objective's", "It")
+>>> narrow = SearchSpace([Float("lr", 1e-3, 0.1, log=True), Int("depth", 2, 4)])
+>>> misfit(narrow, wide, "the objective's", "It") is None
+True
 >>> misfit(SearchSpace([Float("lr", 1e-3, 2.0), Int("depth", 2, 4)]), wide, "the objective's", "It").rule
 "within the objective's Float('lr', low=1e-05, high=1.0, log=True)"
 >>> misfit(SearchSpace([Float("lr", 1e-3, 2.0), Int("depth", 2, 4)]), wide, "the objective's", "It").hint
