@@ -99,6 +99,8 @@ class RunProgress:
             # Under 10 s, two digits: whole seconds said "about 0 s left" with half a second to go.
             parts.append(f"{elapsed:.1f} s in all" if ended else f"about {left:.0f} s left" if left >= 10
                          else f"about {left:.2g} s left")
+        if final and not self._counted_out and getattr(self.study.optimizer, "exhausted", False):
+            parts.append("nothing left to propose")  # why "6/10 trials": a grid, say, ran out
         return " · ".join(parts)
 
     @property

@@ -59,7 +59,8 @@ def test_a_run_that_ends_early_says_so_in_its_last_line(capsys):
     study = Study(SPACE, "grid", seed=0, optimizer_settings={"resolution": 3})
     study.run(square, 10, progress=True)  # the grid has 3 points
     last = capsys.readouterr().err.rstrip("\n").split("\r")[-1]
-    assert last.startswith("3/10 trials") and "s in all" in last and "left" not in last
+    assert last.startswith("3/10 trials") and "s in all" in last and "about" not in last
+    assert last.rstrip().endswith("nothing left to propose")   # why it ended at 3 (it did not say)
 
 
 def test_a_study_of_several_objectives_counts_its_pareto_front(capsys):
