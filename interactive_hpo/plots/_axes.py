@@ -197,6 +197,31 @@ def wrap_name(name: str, room: int) -> str:
     return "\n".join(line for line in lines if line)
 
 
+#: How far out a value lies before a plot may leave it off its scale: Tukey's "far out" fence,
+#: this many interquartile ranges beyond the quartile ...
+FAR_OUT = 3.0
+#: ... and only if the values inside the fence would then span less than this share of the axis.
+SQUASHED = 0.1
+
+
+def far_out(values: np.ndarray, high: bool) -> np.ndarray:
+    """Mask of shape (n,): which finite ``values`` (shape (n,)) to leave off a plot's scale: those
+    beyond Q3 + 3 IQR (``high``; else below Q1 - 3 IQR) when they squash the others into under a
+    tenth of the axis (one diverged run at 1e11 among values near 1 drew them as a line on its
+    edge); none otherwise, nor without 8 finite values and a spread between their quartiles."""
+    mask = np.zeros(np.shape(values), dtype=bool)
+    finite = np.isfinite(values)
+    if finite.sum() < 8:
+        return mask
+    q1, q3 = np.percentile(values[finite], [25, 75])
+    if not q3 > q1:
+        return mask
+    mask[finite] = values[finite] > q3 + FAR_OUT * (q3 - q1) if high else values[finite] < q1 - FAR_OUT * (q3 - q1)
+    kept, every = values[finite & ~mask], values[finite]
+    squashed = np.ptp(kept) < SQUASHED * np.ptp(every) if mask.any() else False
+    return mask if squashed else np.zeros_like(mask)
+
+
 def wipe(ax: Any) -> None:
     """Remove what was plotted, keeping the axes' setup: four times faster than ``ax.clear()``,
     which rebuilds the ticks (a third of a step's time in the Lab's Pareto tab)."""

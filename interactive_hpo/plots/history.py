@@ -17,7 +17,16 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..views import AxisLevels, History
-from ._axes import axes_or_new, category_xticks, check_axes, drawn_entries, integer_ticks, slot_characters, wrap_name
+from ._axes import (
+    axes_or_new,
+    category_xticks,
+    check_axes,
+    drawn_entries,
+    far_out,
+    integer_ticks,
+    slot_characters,
+    wrap_name,
+)
 
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
@@ -52,8 +61,11 @@ class BestSoFarInfo:
         (number, best value so far) from the first COMPLETE trial on, drawn as a step line.
     failed, pruned : ndarray of shape (n_f,) and (n_p,)
         Numbers of FAILED and PRUNED trials: they have no value to plot.
+    off_scale : ndarray of shape (n_o,)
+        Numbers of COMPLETE trials whose value lies far out on the bad side
+        (:func:`~interactive_hpo.plots._axes.far_out`): ``ylim`` leaves them out.
     xlim, ylim : tuple of float
-        Axes limits covering every trial and value.
+        Axes limits covering every trial and every value but those off the scale.
     direction : str
         "minimize" or "maximize".
     """
@@ -63,6 +75,7 @@ class BestSoFarInfo:
     best: np.ndarray
     failed: np.ndarray
     pruned: np.ndarray
+    off_scale: np.ndarray
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     direction: str
@@ -122,11 +135,12 @@ def _best_so_far_info(history: History, owner: str) -> BestSoFarInfo:
 
     best_values = np.asarray(history.best_values, dtype=float)
     xmax = float(numbers.max()) if numbers.size else 0.0
+    off = complete & far_out(values, high=Direction(history.direction) is Direction.MINIMIZE)
     return BestSoFarInfo(
         points=pairs(complete & ~is_manual), manual=pairs(complete & is_manual),
         best=pairs(np.isfinite(best_values), best_values),
-        failed=numbers[states == "FAILED"], pruned=numbers[states == "PRUNED"],
-        xlim=(-0.5, max(xmax, 1.0) + 0.5), ylim=_limits(values[complete]), direction=history.direction)
+        failed=numbers[states == "FAILED"], pruned=numbers[states == "PRUNED"], off_scale=numbers[off],
+        xlim=(-0.5, max(xmax, 1.0) + 0.5), ylim=_limits(values[complete & ~off]), direction=history.direction)
 
 
 class BestSoFarPlot:
@@ -174,6 +188,10 @@ class BestSoFarPlot:
                                  zorder=4, label="failed")
         self.pruned = ax.scatter(*empty.T, marker="x", color="gray", s=30, transform=bottom, clip_on=False,
                                  zorder=4, label="pruned")
+        # Far-out bad values, on the edge they lie beyond (the top when minimizing).
+        self.off_scale = {side: ax.scatter(*empty.T, marker=marker, color="C0", s=30, transform=bottom, clip_on=False,
+                                           zorder=4, label=f"far {side} (off the scale)")
+                          for side, marker in (("above", "^"), ("below", "v"))}
         integer_ticks(ax.xaxis)
         ax.set_xlabel("trial")
         ax.set_ylabel("objective")
@@ -188,6 +206,10 @@ class BestSoFarPlot:
         self.best.set_data(info.best[:, 0], info.best[:, 1])
         for layer, numbers in ((self.failed, info.failed), (self.pruned, info.pruned)):
             layer.set_offsets(np.column_stack([numbers, np.full(len(numbers), NO_VALUE_Y)]))
+        above = Direction(info.direction) is Direction.MINIMIZE
+        for side, y in (("above", 1.0 - NO_VALUE_Y), ("below", NO_VALUE_Y)):
+            shown = info.off_scale if (side == "above") == above else np.empty(0)
+            self.off_scale[side].set_offsets(np.column_stack([shown, np.full(len(shown), y)]))
         self.ax.set_xlim(*info.xlim)
         self.ax.set_ylim(*info.ylim)
         self.ax.set_ylabel(f"objective ({Direction(info.direction).word} is better)")

@@ -339,3 +339,21 @@ def test_a_figure_a_plot_makes_lays_itself_out():
                    SurrogateCurve().ax.figure):
         assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
     plt.close("all")
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_a_far_out_bad_value_sits_on_the_edge_and_leaves_the_scale_to_the_others(direction):
+    """One diverged run at 1e11 among values near 1 squashed them and the best-so-far line into
+    the axis' edge (a teacher's review): it is marked on the edge it lies beyond instead."""
+    sign = 1.0 if direction == "minimize" else -1.0
+    study = Study(SearchSpace([Float("x", 0, 1)]), "random", direction=direction, seed=0)
+    for k in range(12):
+        study.add_manual({"x": k / 12}, sign * (1e11 if k == 5 else 1.0 + 0.1 * k))
+    plot = BestSoFarPlot().update(study.history())
+    assert plot.info.off_scale.tolist() == [5]
+    low, high = plot.ax.get_ylim()
+    assert max(abs(low), abs(high)) < 10   # the scale the other eleven need
+    edge = "above" if direction == "minimize" else "below"
+    assert plot.off_scale[edge].get_offsets()[:, 0].tolist() == [5.0]
+    assert f"far {edge} (off the scale)" in [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    plt.close("all")
