@@ -367,12 +367,11 @@ class ParallelCoordinatesPlot:
         self.no_values = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="0.3",
                                  zorder=6)  # trials, none with a value: empty axes would read as a broken plot
         self.tick_labels = []
+        room = slot_characters(ax, d + 0.4)  # a label wraps to the gap before the next axis, which a long one ran across
         for j, axis in enumerate(self.axes_levels):
             ax.axvline(j, color="black", lw=0.8, zorder=1)
             positions, labels = axis_ticks(axis)
             ax.plot(np.full(len(positions), j), positions, ls="none", marker="_", color="black", ms=6)
-            # Wrapped to the gap before the next axis, which a long choice's name ran across.
-            room = slot_characters(ax, d + 0.4)
             self.tick_labels.append([ax.text(j + 0.04, y, wrap_name(label, room), fontsize="small", va="center",
                                              zorder=5) for y, label in zip(positions, labels, strict=True)])
         category_xticks(ax, [axis.name for axis in self.axes_levels])
