@@ -367,7 +367,7 @@ class ParallelCoordinatesPlot:
         self.no_values = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="0.3",
                                  zorder=6)  # trials, none with a value: empty axes would read as a broken plot
         self.tick_labels = []
-        room = slot_characters(ax, d + 0.4)  # a label wraps to the gap before the next axis, which a long one ran across
+        room = slot_characters(ax, d + 0.4)  # a label wraps to the gap before the next axis (long ones ran across)
         for j, axis in enumerate(self.axes_levels):
             ax.axvline(j, color="black", lw=0.8, zorder=1)
             positions, labels = axis_ticks(axis)
