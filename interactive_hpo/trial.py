@@ -20,18 +20,22 @@ import numpy as np
 from ._validation import as_finite, check_one_of, fail, shown
 from .views import read_only
 
-__all__ = ["CARRIED", "CUT_SHORT", "USER_INTERRUPT", "TrialState", "Trial", "Evaluation", "carried_from", "check_attrs",
-           "check_step", "parse_state", "read_floats"]
+__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "NOT_SUBMITTED", "RUN_ENDED", "USER_INTERRUPT", "TrialState", "Trial",
+           "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_floats"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
 #: it, not the objective (``Race`` leaves such trials out of its lanes' budgets by this message).
 USER_INTERRUPT = "interrupted by the user (KeyboardInterrupt)"
 
 
-#: How the errors of trials :attr:`Trial.cut_short` begin: a person stopped it, the run cancelled it
-#: ("cancelled", "cancelled: Stop clicked again") or could not submit it ("not submitted: ...");
-#: the error of a task a worker took after its run ended holds "the run ended before this trial started".
-CUT_SHORT = (USER_INTERRUPT, "cancelled", "not submitted")
+#: How the error of a trial a parallel run cancelled begins ("cancelled: Stop clicked again"), and
+#: of one it could not hand to a worker ("not submitted: BrokenProcessPool").
+CANCELLED, NOT_SUBMITTED = "cancelled", "not submitted"
+#: What the error of a task a worker took after its run had ended says.
+RUN_ENDED = "the run ended before this trial started"
+#: How the errors of trials :attr:`Trial.cut_short` begin: a person stopped it, the run cancelled
+#: it or could not submit it (the producers build their messages from these names).
+CUT_SHORT = (USER_INTERRUPT, CANCELLED, NOT_SUBMITTED)
 
 #: The source of a trial that a fork or a remap (``study.branching``) carried into a new study; its
 #: old source and attributes are kept under ``carried_source`` and ``carried_attrs``.
@@ -223,7 +227,7 @@ class Trial:
         as the configuration's failure: it may be its doing (too much memory, too slow)."""
         error = self.error
         return self.state is TrialState.FAILED and isinstance(error, str) and (
-            error.startswith(CUT_SHORT) or "the run ended before this trial started" in error)
+            error.startswith(CUT_SHORT) or RUN_ENDED in error)
 
     @property
     def duration(self) -> float | None:

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
-from ..trial import USER_INTERRUPT, Trial, TrialState
+from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
 from .reports import LocalReports, Reports, held_interrupt, refusal, verdict
 from .settings import RunSettings, as_executor, is_dask_client, process_pool
 from .worker import evaluate_remote, release, serialize
@@ -195,7 +195,7 @@ class ParallelRunner:
 
     def _not_submitted(self, trial: Trial, error: BaseException) -> None:
         """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING)."""
-        self.study.tell(trial, state="FAILED", user_attrs={"error": f"not submitted: {type(error).__name__}"})
+        self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {type(error).__name__}"})
 
     def _submit(self, trial: Trial) -> Any:
         report = None if self._reports is None else self._reports.reporter(trial.number)
@@ -284,7 +284,7 @@ class ParallelRunner:
         try:
             outcome = Outcome(*running.future.result())
         except cf.CancelledError:
-            return self._finish(running, TrialState.FAILED, None, {"error": "cancelled"})
+            return self._finish(running, TrialState.FAILED, None, {"error": CANCELLED})
         except Exception as error:  # the worker, not the objective, failed (those are returned as data)
             return self._worker_lost(running, error)
         state, value, attrs = keep_record(outcome, self.study.state.trials[running.trial.number].user_attrs)
@@ -345,7 +345,7 @@ class ParallelRunner:
         except KeyboardInterrupt:
             return self.drain(cancel=True)
 
-    def close(self, reason: str = "cancelled: the run ended") -> None:
+    def close(self, reason: str = f"{CANCELLED}: the run ended") -> None:
         """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created.
 
         What the run started is let go of even when cancelling fails: the report queues' server
@@ -404,5 +404,5 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | No
         record(runner.interrupted())
         raise
     finally:
-        runner.close("cancelled: the run stopped on an error")  # only ever cancels after an exception
+        runner.close(f"{CANCELLED}: the run stopped on an error")  # only ever cancels after an exception
     return done

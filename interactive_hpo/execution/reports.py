@@ -33,7 +33,7 @@ from typing import Any, Protocol
 from .. import exceptions
 from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, TrialPruned
-from ..trial import check_step
+from ..trial import RUN_ENDED, check_step
 from .worker import end_with, local_context
 
 __all__ = ["ENDED", "LocalReports", "ManagerQueue", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
@@ -112,7 +112,7 @@ class RemoteReport:
                 try:
                     channel.connect()
                 except (EOFError, OSError) as lost:
-                    raise exceptions.TrialStateError(f"the run ended before this trial started ({lost!r})") from None
+                    raise exceptions.TrialStateError(f"{RUN_ENDED} ({lost!r})") from None
             else:
                 # A Dask queue finds its client from the thread of a task, and keeps it: the objective
                 # may run in a watchdog thread (trial_timeout), where it could not ("not properly initialized").

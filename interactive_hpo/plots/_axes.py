@@ -1,6 +1,6 @@
 """The helpers ``plot_*`` functions share: new Axes, error bar lengths, whole-number ticks, log
-axes labelled plainly, a band of the y range kept free for a legend, legend entries for what is
-drawn, and many polylines as one line."""
+axes labelled plainly, distinct tick labels, a band of the y range kept free for a legend, legend
+entries for what is drawn, and many polylines as one line."""
 
 from __future__ import annotations
 
@@ -220,6 +220,16 @@ def far_out(values: np.ndarray, high: bool) -> np.ndarray:
     kept, every = values[finite & ~mask], values[finite]
     squashed = np.ptp(kept) < SQUASHED * np.ptp(every) if mask.any() else False
     return mask if squashed else np.zeros_like(mask)
+
+
+def distinct_labels(steps: np.ndarray) -> list[str]:
+    """Tick labels of sorted distinct ``steps`` (budgets, steps), shape (k,): 3 significant
+    digits, more where two would read the same (0.11111 and 0.11112 were both "0.111")."""
+    for digits in range(3, 17):
+        labels = [f"{step:.{digits}g}" for step in steps]
+        if len(set(labels)) == len(labels):
+            break
+    return labels
 
 
 def wipe(ax: Any) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array
-from ._axes import axes_or_new, drawn_entries, joined_polylines
+from ._axes import axes_or_new, distinct_labels, drawn_entries, joined_polylines
 from ._checks import record_fields, records, two_labels
 
 __all__ = ["BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
@@ -157,7 +157,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         ax.xaxis.set_minor_formatter(NullFormatter())
         steps = np.unique(np.concatenate([line[:, 0] for line in info.lines])) if info.lines else np.empty(0)
         if 0 < len(steps) <= MAX_STEP_TICKS:  # a scheduler's budgets: 1/27, 1/9, 1/3 and 1 had one label, "0.1"
-            ax.set_xticks(steps, _distinct_labels(steps))
+            ax.set_xticks(steps, distinct_labels(steps))
             ax.minorticks_off()
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -166,15 +166,6 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         ax.legend(handles, labels, loc="best", fontsize="small")
     return ax
 
-
-def _distinct_labels(steps: np.ndarray) -> list[str]:
-    """Labels of sorted distinct ``steps``, shape (k,): 3 significant digits, more where two would
-    read the same (0.11111 and 0.11112 were both "0.111")."""
-    for digits in range(3, 17):
-        labels = [f"{step:.{digits}g}" for step in steps]
-        if len(set(labels)) == len(labels):
-            break
-    return labels
 
 
 def _positive_steps(lines: tuple[np.ndarray, ...], owner: str) -> None:

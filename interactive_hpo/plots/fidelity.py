@@ -19,7 +19,7 @@ import numpy as np
 
 from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
-from ._axes import axes_or_new, joined_polylines
+from ._axes import axes_or_new, distinct_labels, joined_polylines
 from ._checks import is_sequence, keys, records
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info"]
@@ -209,7 +209,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
             ax.plot(info.points[mask, 0], info.points[mask, 1], ls="none", zorder=2 if who == "human" else 3, **style)
     ax.set_xscale("log")
     if len(info.budgets):
-        ax.set_xticks(info.budgets, [f"{b:.3g}" for b in info.budgets])
+        ax.set_xticks(info.budgets, distinct_labels(info.budgets))
         ax.minorticks_off()
     ax.set_xlabel("budget")
     minimize = Direction(info.direction) is Direction.MINIMIZE

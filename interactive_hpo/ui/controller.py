@@ -22,7 +22,7 @@ from ..study.branching import fork_study, next_journal, remap_study
 from ..study.core import Study, StudyEvent, check_study
 from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
-from ..trial import Trial
+from ..trial import CANCELLED, Trial
 from ._checks import check_callback
 from .beliefs import ShownBelief, past_belief, present_belief
 from .lab_objective import PlainCall, check_switch
@@ -208,7 +208,7 @@ class LabController:
         try:
             while not runner.finished:
                 if self._cancel_requested:  # Stop again: a hung objective must not hold the run
-                    yield from runner.drain(cancel=True, reason="cancelled: Stop clicked again")
+                    yield from runner.drain(cancel=True, reason=f"{CANCELLED}: Stop clicked again")
                     return
                 if self._stop_requested:
                     runner.stop()
@@ -220,7 +220,7 @@ class LabController:
             yield from runner.interrupted()
             raise
         finally:
-            runner.close("cancelled: the Lab's run ended on an error")
+            runner.close(f"{CANCELLED}: the Lab's run ended on an error")
             self._show_running([])
 
     def _show_running(self, trials: list[Trial]) -> None:

@@ -419,3 +419,7 @@ def test_an_empty_curve_gets_no_legend_entry_and_close_budgets_distinct_ticks():
                               xscale="log")
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert len(set(labels)) == 3 and labels[-1] == "1"
+    rows = [dict(ROW, rung=0, config=0, number=0, budget=0.11111),
+            dict(ROW, rung=1, config=0, number=1, budget=0.11112)]
+    ax = plot_rungs(rows, Figure().add_subplot())   # the rung plot ticks its budgets the same way
+    assert len({t.get_text() for t in ax.get_xticklabels()}) == 2
