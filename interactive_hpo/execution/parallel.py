@@ -262,9 +262,10 @@ class ParallelRunner:
         """Record a report in the study (which asks its pruner); the answer for the worker.
 
         Dask runs a lost worker's task again; that attempt reports the steps the first one
-        reported again: those are answered as the study stands (the first values stay in the
-        journal), and only the steps new to the trial are recorded. So is a report whose
-        recording a Ctrl-C cut short after the study had taken it."""
+        reported again: those are answered with the study's last word on the trial (a trial
+        pruned or stopped since is told to stop; the first values stay in the journal), and only
+        the steps new to the trial are recorded. So is a report whose recording a Ctrl-C cut
+        short after the study had taken it."""
         number, value, step, attempt = report
         again = attempt != self._attempts.setdefault(number, attempt) or report is self._answering
 
@@ -278,7 +279,7 @@ class ParallelRunner:
             except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially ...
                 if not recorded_before():  # ... unless a Ctrl-C cut the journaling of this very report short
                     return refusal(error)  # (the study caught up with its line and refused the step as twice)
-        return verdict(self.study.state.trials[number].state is not TrialState.RUNNING, number, step)
+        return verdict(self.study._prunes(number), number, step)
 
     def _tell(self, running: _Running) -> Trial:
         try:

@@ -116,8 +116,20 @@ class Steering:
         if verdict is not None:
             self._verdicts[number] = verdict
         self._notify("reported", current)
-        human = self._human.get(number)
-        return human == "stop" or (decision is not None and decision.prune and human != "promote")
+        return self._prunes(number)
+
+    def _prunes(self, number: int) -> bool:
+        """Whether a running trial stops at the report it just made: the study's last word on it.
+
+        A person's Stop or Promote overrides the pruner's last verdict. Also the answer to a
+        step reported again (Dask ran a lost worker's task again, or a Ctrl-C cut the first
+        answer short): a trial the pruner pruned, or a person stopped, since that step was first
+        reported is told to stop, not to go on.
+        """
+        if self._state.trials[number].state is not TrialState.RUNNING:
+            return True
+        human, verdict = self._human.get(number), self._verdicts.get(number)
+        return human == "stop" or (verdict is not None and verdict["decision"] == "prune" and human != "promote")
 
     def stop(self, trial: Trial | int) -> None:
         """Stop a trial by hand.

@@ -318,3 +318,34 @@ def test_workers_print_nothing_when_a_run_reports_prunes_and_stops_a_trial_by_ha
     stdout, trials = run_script(tmp_path, "stopped")
     assert trials[0].state is TrialState.PRUNED and len(trials) == 4
     assert {t.state for t in trials} <= {TrialState.COMPLETE, TrialState.PRUNED}
+
+
+class PrunesAtStepOne(MedianStoppingRule):
+    """Prunes every trial at step 1 and lets it go on at any other step."""
+
+    def decide(self, trial, step, trials, direction):
+        from interactive_hpo.study.pruning import PruneDecision
+
+        return PruneDecision(step == 1, f"step {step}")
+
+
+@pytest.mark.parametrize("override", [None, "stop", "promote"])
+def test_a_step_reported_again_gets_the_study_s_last_word_on_its_trial(override):
+    # Dask runs a lost worker's task again and it reports its steps again; so does a report whose
+    # answer a Ctrl-C cut short. Those were answered from the trial's state alone: a trial the
+    # pruner had pruned (still RUNNING until its worker acts on it) was told to go on.
+    from interactive_hpo.execution.parallel import ParallelRunner, RunSettings
+
+    study = Study(SPACE, "random", seed=0, pruner=PrunesAtStepOne())
+    trial = study.ask()
+    with ThreadPoolExecutor(1) as pool:
+        runner = ParallelRunner(study, three_reports, 1, RunSettings(executor=pool))
+        try:
+            first = [runner._answer([trial.number, 1.0, step, "first"])[0] for step in (0, 1)]
+            if override is not None:
+                getattr(study, override)(trial)
+            again = [runner._answer([trial.number, 1.0, step, "again"])[0] for step in (0, 1)]
+        finally:
+            runner.close()
+    assert first == ["continue", "prune"]
+    assert again == {None: ["prune"] * 2, "stop": ["prune"] * 2, "promote": ["continue"] * 2}[override]
