@@ -113,7 +113,8 @@ class TimelinePanel:
                step: int | None = None, ylabel: str = "best so far") -> None:
         """Show the branches' best-so-far curves (name -> values of shape (trials,)), the current
         branch's ``n_trials`` on the step slider, and the ``caption``; when viewing a past
-        ``step``, the current branch's curve after it is faded and the step is marked. The slider
+        ``step``, the current branch's curve from it on is faded (solid: the best of the trials
+        before it, what the belief that proposed it knew) and the step is marked. The slider
         and *live* follow ``step`` (None: the present), whoever chose it: ``lab.travel``, or a Step
         that returns to the present. ``ylabel`` names what the curves are (a study of several
         objectives plots its hypervolume).
@@ -141,10 +142,15 @@ class TimelinePanel:
             if name != current or step is None:
                 self.ax.plot(trials, best, drawstyle="steps-post", lw=2.2 if name == current else 1.2, label=name)
                 continue
-            known = trials <= step
-            line, = self.ax.plot(trials[known], best[known], drawstyle="steps-post", lw=2.2, label=name)
-            self.ax.plot(trials[step:], best[step:], drawstyle="steps-post", lw=2.2, alpha=0.25,
-                         color=line.get_color())
+            # Solid: what was known when trial ``step`` was proposed (the trials before it), held
+            # up to the step line; the proposal's own value and what came after, faded.
+            known, color, label = best[:step], None, name
+            if len(known):
+                line, = self.ax.plot(trials[:step + 1], np.append(known, known[-1]), drawstyle="steps-post",
+                                     lw=2.2, label=name)
+                color, label = line.get_color(), None
+            self.ax.plot(trials[step:], best[step:], drawstyle="steps-post", lw=2.2, alpha=0.25, color=color,
+                         label=label)
         if step is not None:
             self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
         if any(len(best) for best in best_so_far.values()):

@@ -195,3 +195,25 @@ def test_your_own_trials_and_undo_bring_the_model_back_to_the_present(lab):
     lab.travel(3)
     lab.controller.evaluate({"x": 0.5})  # what a click on the model does
     assert lab.controller.viewing is None and lab.timeline.live.value
+
+
+@pytest.mark.parametrize("step", [0, 3])
+def test_a_past_step_draws_solid_only_what_was_known_when_its_trial_was_proposed(step):
+    # The solid curve ran to trial ``step`` inclusive: the proposal's own value (0.5 here, at
+    # step 3) was drawn as known, beside a model "from the 3 trials finished before it".
+    from interactive_hpo.ui.errors import ErrorLog
+    from interactive_hpo.ui.timeline_panel import TimelinePanel
+
+    panel = TimelinePanel(ErrorLog())
+    best = np.array([3.0, 2.0, 2.0, 0.5, 0.5])
+    panel.update({"main": best}, "main", 5, step=step)
+    *curves, marker = panel.ax.lines
+    assert marker.get_label() == f"step {step}"
+    faded = curves[-1]
+    assert faded.get_alpha() < 1 and list(faded.get_xdata()) == list(range(step, 5))
+    if step == 0:  # nothing known yet: only the faded curve, which names the branch
+        assert len(curves) == 1 and faded.get_label() == "main"
+    else:  # held at the best before the step, up to the step line
+        solid = curves[0]
+        assert list(solid.get_xdata()) == [0, 1, 2, 3] and list(solid.get_ydata()) == [3.0, 2.0, 2.0, 2.0]
+        assert faded.get_color() == solid.get_color()
