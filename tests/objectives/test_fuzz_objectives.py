@@ -120,9 +120,11 @@ CALLS = [
     ("SklearnTradeoff.__call__", lambda params, budget: TRADEOFF(params, budget=budget),
      {"params": {"max_depth": 2}, "budget": None}),
     ("SklearnTradeoff.with_seed", lambda seed: TRADEOFF.with_seed(seed), {"seed": 1}),
-    ("sparse_logistic_breast_cancer", sparse_logistic_breast_cancer, {"seed": 0, "cv": 2, "max_features": None}),
-    ("make_task", lambda name, **kwargs: make_task(name, **kwargs), {"name": "ridge_diabetes", "seed": 0, "cv": 3}),
-    ("ridge_diabetes", tasks.ridge_diabetes, {"seed": 0, "cv": 3}),
+    ("sparse_logistic_breast_cancer", sparse_logistic_breast_cancer,
+     {"seed": 0, "cv": 2, "max_features": None, "groups": None}),
+    ("make_task", lambda name, **kwargs: make_task(name, **kwargs),
+     {"name": "ridge_diabetes", "seed": 0, "cv": 3, "groups": None}),
+    ("ridge_diabetes", tasks.ridge_diabetes, {"seed": 0, "cv": 3, "groups": None}),
     ("mlp_layers_space", tasks.mlp_layers_space, {"min_width": 8, "max_width": 128}),
     ("mlp_layers_params", tasks.mlp_layers_params, {"params": LAYERS, "prefix": ""}),
     ("SealedTestLook", SealedTestLook, {"number": 1, "params": GOOD, "score": 0.5}),
@@ -350,7 +352,7 @@ def test_the_best_hypervolume_of_many_objectives_is_the_box():
     (lambda: TRADEOFF.with_seed(-1), "`seed` of SklearnTradeoff.with_seed must be a non-negative int"),
     (lambda: make_task("ridge_diabetes", seed=0).with_seed("a"), "`seed` of SklearnCV.with_seed must be a non-"),
     (lambda: make_task("svm_digits", folds=3),  # TypeError: svm_digits() got an unexpected keyword argument
-     "`kwargs` of make_task must be keywords of svm_digits: seed, cv; got {'folds': 3}. Unknown: folds."),
+     "`kwargs` of make_task must be keywords of svm_digits: seed, cv, groups; got {'folds': 3}. Unknown: folds."),
     (lambda: make_task("svm_digits", cv=1), "`cv` of make_task must be an int in [2, inf); got 1."),
     (lambda: make_task("svm_digits", seed=-1), "`seed` of make_task must be a non-negative int"),
     (lambda: tasks.mlp_layers_space(0, 64),  # named `low` of Int('width_1')
