@@ -343,7 +343,8 @@ def test_the_best_hypervolume_of_many_objectives_is_the_box():
      "`seed` of sgd_digits must be a non-negative int, a numpy.random.Generator or None; got -1."),
     (lambda: tasks.svm_digits(cv=1), "`cv` of svm_digits must be an int in [2, inf); got 1."),  # named SklearnCV
     (lambda: tasks.gradient_boosting_wine(cv=40),  # the data decides: SklearnCV, which the task builds, says why
-     "`cv` of SklearnCV must be an int in [2, 36]; got 40. Stratified folds need `cv` samples of every class"),
+     "`cv` of SklearnCV must be an int in [2, 36]; got 40. Each of the 40 folds needs a sample of every class; the "
+     "smallest class in the training split has 36 samples."),
     (lambda: sparse_logistic_breast_cancer(seed=0, cv=0), "`cv` of sparse_logistic_breast_cancer must be an int in "),
     (lambda: sparse_logistic_breast_cancer(max_features=math.nan),  # named `max_size` of SklearnTradeoff
      "`max_features` of sparse_logistic_breast_cancer must be a finite real number in (-inf, inf); got nan."),
