@@ -75,9 +75,6 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
     count = len(np.asarray(y))  # y is checked by then; np.asarray reads one with only __array__, as fit does
     check_groups(groups, cv, count, name, fit_owner)
     if isinstance(cv, Splitter):
-        if groups is None and get_routing_for_object(cv).consumes(method="split", params=["groups"]):
-            raise fail("groups", fit_owner, f"group labels of shape (n_samples,) for {type(cv).__name__}", None,
-                       hint=f"It keeps each group within one side of every split: pass groups=... to {fit_owner}.")
         try:
             pairs = list(cv.split(X, y, groups))
         except (ValueError, TypeError) as error:  # its own words ("Cannot have number of splits ..."), named ours
@@ -92,8 +89,11 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
 def check_groups(groups: Any, cv: Any, count: int, name: str, owner: str) -> np.ndarray | None:
     """``groups`` (of ``owner``) as an array of shape (``count``,), or None: refused unless ``cv``
     (argument ``name``) is a splitter, the only kind that reads them; with an int or explicit
-    pairs they would be ignored silently."""
+    pairs they would be ignored silently. None is refused for a splitter that reads them."""
     if groups is None:
+        if isinstance(cv, Splitter) and get_routing_for_object(cv).consumes(method="split", params=["groups"]):
+            raise fail("groups", owner, f"group labels of shape (n_samples,) for {type(cv).__name__}", None,
+                       hint=f"It keeps each group within one side of every split: pass groups=... to {owner}.")
         return None
     if not isinstance(cv, Splitter):
         shuffled = ", and shuffled folds put one group on both sides" if is_int(cv) else ""

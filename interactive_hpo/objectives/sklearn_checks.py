@@ -19,7 +19,7 @@ from ..space import Categorical, SearchSpace
 from .sklearn_scoring import check_scorer_fits, check_scorer_targets
 
 __all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
-           "estimator_settings", "make_scorer", "check_stratifiable", "check_folds", "check_warnings", "input_tags",
+           "estimator_settings", "make_scorer", "check_stratifiable", "check_warnings", "input_tags",
            "data_rules", "check_data", "check_labels", "check_targets"]
 
 
@@ -229,19 +229,6 @@ def check_stratifiable(y: Any, owner: str) -> Any:
                    Shown(f"a class with {smallest} sample"),
                    hint="The train/test split is stratified, so every class needs a sample on each side.")
     return y
-
-
-def check_folds(cv: int, y_train: Any, classifier: bool, owner: str) -> None:
-    """Refuse ``cv`` folds of a training split whose targets are ``y_train`` (shape (n_train,)):
-    more folds than samples, or, for a classifier's stratified folds, than the smallest class has."""
-    n_train = len(y_train)
-    if cv > n_train:
-        raise fail("cv", owner, f"an int in [2, {n_train}] (the training split has {n_train} samples)", cv)
-    smallest = int(np.unique(np.asarray(y_train), return_counts=True)[1].min()) if classifier else n_train
-    if cv > smallest:
-        raise fail("cv", owner, f"an int in [2, {smallest}]", cv,
-                   hint=f"Stratified folds need `cv` samples of every class in the training split; the smallest "
-                        f"class has {smallest}.")
 
 
 def check_warnings(categories: Any, owner: str) -> tuple[type[Warning], ...]:

@@ -65,7 +65,8 @@ class SklearnCV:
         parameter constraints, the bounds and choices must be values it takes (a ``Float`` for
         an int parameter is refused); a value that fails only at fit time fails its trial.
     cv : int or splitter, default=5
-        Number of folds, >= 2: shuffled and seeded, stratified for classifiers. Or a
+        Number of folds, >= 2: shuffled and seeded, stratified for a classifier's 1-D labels
+        (the cut of HPOSearchCV, :func:`~interactive_hpo.objectives.folds.shuffled_folds`). Or a
         scikit-learn splitter (an object with ``split`` and ``get_n_splits``: ``GroupKFold(5)``,
         ``TimeSeriesSplit(5)``, ``PredefinedSplit``), which cuts the training split. Either way
         the folds are cut once, and every configuration sees the *same* folds, so differences

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail, is_int
-from .sklearn_checks import Shown, check_folds, check_stratifiable
+from .._validation import fail
+from .sklearn_checks import Shown, check_stratifiable
 
 __all__ = ["check_cv_groups", "data_bytes", "sealed_split", "training_folds"]
 
@@ -90,15 +90,10 @@ def training_folds(cv: Any, X_train: Any, y_train: Any, groups: np.ndarray | Non
     """Positions in the training split (X_train of shape (n_train, n_features), y_train and
     ``groups`` of shape (n_train,)) of each fold's fit and validation rows, cut once.
 
-    An int gives shuffled K-fold seeded by ``seed`` (stratified for a classifier), exactly as
-    before splitters were taken; a splitter gives its own folds, reading ``groups``.
+    An int gives the searches' shuffled K-fold seeded by ``seed`` (:func:`.folds.shuffled_folds`:
+    stratified for a classifier's 1-D labels, the folds SklearnCV always cut); a splitter gives
+    its own folds, reading ``groups``.
     """
-    if is_int(cv):
-        from sklearn.model_selection import KFold, StratifiedKFold
-
-        check_folds(cv, y_train, classifier, owner)
-        kind = StratifiedKFold if classifier else KFold
-        return list(kind(n_splits=cv, shuffle=True, random_state=seed).split(X_train, y_train))
     from .folds import folds_of
 
     return folds_of(cv, X_train, y_train, groups, classifier, seed, "cv", owner, owner, where="the training split")

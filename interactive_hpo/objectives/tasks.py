@@ -4,7 +4,8 @@ Each task is a function returning a :class:`~interactive_hpo.objectives.sklearn_
 whose search space mixes log-scaled floats, integers and a categorical, sized for teaching:
 about one second per trial or less on 2 CPU cores with the default ``cv=5`` (expensive
 settings such as ``n_estimators``, ``max_iter`` and hidden sizes are bounded for that).
-``TASKS`` maps names to the functions; :func:`make_task` builds one by name.
+``TASKS`` maps names to the functions; :func:`make_task` builds one by name. Each takes ``seed``,
+``cv`` (a number of folds or a scikit-learn splitter) and ``groups``, passed to SklearnCV.
 
 =============================  ===============================  ==============  ===========  ============
 task                           model                            data            score        budget
@@ -30,6 +31,7 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -37,6 +39,7 @@ import numpy as np
 from .._validation import check_int, fail, import_optional, is_int, seed_to_int
 from ..space import Categorical, Float, Int, SearchSpace
 from .sklearn_cv import SklearnCV
+from .splitting import check_cv_groups
 
 __all__ = [
     "TASKS",
@@ -55,11 +58,17 @@ __all__ = [
 Seed = int | np.random.Generator | None
 
 
-def task_settings(owner: str, seed: Seed, cv: Any) -> tuple[int, int]:
-    """A task's ``seed`` and ``cv``, refused in the name of ``owner``, the function the person
-    called (they were refused as SklearnCV's, which no one typed); a Generator gives the int
-    SklearnCV would have drawn from it."""
-    return seed_to_int(seed, owner), check_int(cv, "cv", owner, 2)
+# The function the person called, when it is not the task itself: make_task sets it while it builds.
+_CALLER: ContextVar[str | None] = ContextVar("task_caller", default=None)
+
+
+def task_settings(owner: str, seed: Seed, cv: Any, groups: Any, n: int) -> tuple[int, Any, np.ndarray | None]:
+    """A task's ``seed``, ``cv`` and ``groups`` (of shape (n,), n the task's samples), refused in
+    the name of the function the person called, ``owner`` or make_task (they were refused as
+    SklearnCV's, which no one typed); a Generator gives the int SklearnCV would have drawn from
+    it. What SklearnCV then refuses is what only the cut data can tell (too many folds)."""
+    owner = _CALLER.get() or owner
+    return (seed_to_int(seed, owner), *check_cv_groups(cv, groups, n, owner))
 
 
 def _digits() -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +79,7 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
     return X / 16.0, y
 
 
-def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
+def svm_digits(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
     """Support vector classifier on the digits (1797 images of 8x8 pixels, 10 classes).
 
     Search space: ``C`` in [1e-3, 1e3] (log), ``gamma`` in [1e-4, 10] (log), ``degree`` in
@@ -87,24 +96,26 @@ def svm_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split, the CV folds and the estimator.
-    cv : int, default=5
-        Number of cross-validation folds.
+    cv : int or splitter, default=5
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
+    groups : array-like of shape (1797,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
     """
     import_optional("sklearn", "sklearn", "svm_digits")
-    seed, cv = task_settings("svm_digits", seed, cv)
     from sklearn.svm import SVC
 
     X, y = _digits()
+    seed, cv, groups = task_settings("svm_digits", seed, cv, groups, len(y))
     space = SearchSpace([
         Float("C", 1e-3, 1e3, log=True),
         Float("gamma", 1e-4, 10.0, log=True, condition=("kernel", ["rbf", "poly"])),
         Int("degree", 2, 5, condition=("kernel", "poly")),
         Categorical("kernel", ["rbf", "poly", "linear"]),
     ])
-    return SklearnCV(SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed, name="svm_digits")
+    return SklearnCV(SVC(), X, y, space, cv=cv, scoring="accuracy", seed=seed, groups=groups, name="svm_digits")
 
 
-def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
+def random_forest_breast_cancer(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
     """Random forest on the Wisconsin breast cancer data (569 samples, 30 features, 2 classes).
 
     Search space: ``max_depth`` in [1, 12] (int), ``max_features`` in [0.05, 1] (fraction of the
@@ -119,25 +130,27 @@ def random_forest_breast_cancer(seed: Seed = None, cv: int = 5) -> SklearnCV:
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split, the CV folds and the forest.
-    cv : int, default=5
-        Number of cross-validation folds.
+    cv : int or splitter, default=5
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
+    groups : array-like of shape (569,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
     """
     import_optional("sklearn", "sklearn", "random_forest_breast_cancer")
-    seed, cv = task_settings("random_forest_breast_cancer", seed, cv)
     from sklearn.datasets import load_breast_cancer
     from sklearn.ensemble import RandomForestClassifier
 
     X, y = load_breast_cancer(return_X_y=True)
+    seed, cv, groups = task_settings("random_forest_breast_cancer", seed, cv, groups, len(y))
     space = SearchSpace([
         Int("max_depth", 1, 12),
         Float("max_features", 0.05, 1.0, log=True),
         Categorical("criterion", ["gini", "entropy"]),
     ])
     return SklearnCV(RandomForestClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy", seed=seed,
-                     name="random_forest_breast_cancer", budget_resource="n_estimators")
+                     groups=groups, name="random_forest_breast_cancer", budget_resource="n_estimators")
 
 
-def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
+def gradient_boosting_wine(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
     """Gradient boosting on the wine data (178 samples, 13 features, 3 classes).
 
     Search space: ``learning_rate`` in [0.01, 1] (log), ``max_depth`` in [1, 4] (int),
@@ -154,25 +167,27 @@ def gradient_boosting_wine(seed: Seed = None, cv: int = 5) -> SklearnCV:
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split, the CV folds and the boosting.
-    cv : int, default=5
-        Number of cross-validation folds.
+    cv : int or splitter, default=5
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
+    groups : array-like of shape (178,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
     """
     import_optional("sklearn", "sklearn", "gradient_boosting_wine")
-    seed, cv = task_settings("gradient_boosting_wine", seed, cv)
     from sklearn.datasets import load_wine
     from sklearn.ensemble import GradientBoostingClassifier
 
     X, y = load_wine(return_X_y=True)
+    seed, cv, groups = task_settings("gradient_boosting_wine", seed, cv, groups, len(y))
     space = SearchSpace([
         Float("learning_rate", 0.01, 1.0, log=True),
         Int("max_depth", 1, 4),
         Categorical("max_features", [None, "sqrt", "log2"]),
     ])
     return SklearnCV(GradientBoostingClassifier(n_estimators=50), X, y, space, cv=cv, scoring="accuracy",
-                     seed=seed, name="gradient_boosting_wine", budget_resource="n_estimators")
+                     seed=seed, groups=groups, name="gradient_boosting_wine", budget_resource="n_estimators")
 
 
-def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
+def mlp_digits(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
     """A one-hidden-layer neural network on the digits, trained for a fixed 30 epochs (Adam).
 
     Search space: ``learning_rate_init`` in [1e-4, 0.1] (log), ``alpha`` (L2 penalty) in
@@ -192,26 +207,28 @@ def mlp_digits(seed: Seed = None, cv: int = 5) -> SklearnCV:
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split, the CV folds, the initial weights and the batch order.
-    cv : int, default=5
-        Number of cross-validation folds.
+    cv : int or splitter, default=5
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
+    groups : array-like of shape (1797,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
     """
     import_optional("sklearn", "sklearn", "mlp_digits")
-    seed, cv = task_settings("mlp_digits", seed, cv)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     X, y = _digits()
+    seed, cv, groups = task_settings("mlp_digits", seed, cv, groups, len(y))
     space = SearchSpace([
         Float("learning_rate_init", 1e-4, 0.1, log=True),
         Float("alpha", 1e-6, 0.1, log=True),
         Int("hidden_layer_sizes", 8, 64, log=True),
         Categorical("activation", ["relu", "tanh", "logistic"]),
     ])
-    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed,
+    return SklearnCV(MLPClassifier(max_iter=30), X, y, space, cv=cv, scoring="accuracy", seed=seed, groups=groups,
                      name="mlp_digits", ignore_warnings=(ConvergenceWarning,), budget_resource="max_iter")
 
 
-def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
+def mlp_layers_digits(seed: Seed = None, cv: Any = 3, groups: Any = None) -> SklearnCV:
     """A neural network of one to three hidden layers on the digits: a conditional space.
 
     Search space: ``n_layers`` in [1, 3], ``width_1`` .. ``width_3`` in [8, 128] (log; the
@@ -227,8 +244,10 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split, the CV folds, the initial weights and the batch order.
-    cv : int, default=3
-        Number of cross-validation folds.
+    cv : int or splitter, default=3
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
+    groups : array-like of shape (1797,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
 
     Examples
     --------
@@ -238,13 +257,13 @@ def mlp_layers_digits(seed: Seed = None, cv: int = 3) -> SklearnCV:
     (64, 16)
     """
     import_optional("sklearn", "sklearn", "mlp_layers_digits")
-    seed, cv = task_settings("mlp_layers_digits", seed, cv)
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     X, y = _digits()
+    seed, cv, groups = task_settings("mlp_layers_digits", seed, cv, groups, len(y))
     return SklearnCV(MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128), cv=cv, scoring="accuracy",
-                     seed=seed, name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,),
+                     seed=seed, groups=groups, name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,),
                      budget_resource="max_iter", estimator_params=mlp_layers_params)
 
 
@@ -286,7 +305,7 @@ def mlp_layers_params(params: Mapping[str, Any], prefix: str = "") -> dict[str, 
     return {f"{prefix}hidden_layer_sizes": widths, **rest}
 
 
-def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
+def ridge_diabetes(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
     """Polynomial ridge regression on the diabetes data (442 patients, 10 features).
 
     The model is a pipeline ``poly`` (PolynomialFeatures) -> ``scale`` (StandardScaler) ->
@@ -304,8 +323,10 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split and the CV folds (Ridge itself is deterministic).
-    cv : int, default=5
-        Number of cross-validation folds.
+    cv : int or splitter, default=5
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
+    groups : array-like of shape (442,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
 
     Examples
     --------
@@ -320,13 +341,13 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
     111
     """
     import_optional("sklearn", "sklearn", "ridge_diabetes")
-    seed, cv = task_settings("ridge_diabetes", seed, cv)
     from sklearn.datasets import load_diabetes
     from sklearn.linear_model import Ridge
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
     X, y = load_diabetes(return_X_y=True)
+    seed, cv, groups = task_settings("ridge_diabetes", seed, cv, groups, len(y))
     model = Pipeline([
         ("poly", PolynomialFeatures(include_bias=False)),
         ("scale", StandardScaler()),
@@ -337,10 +358,10 @@ def ridge_diabetes(seed: Seed = None, cv: int = 5) -> SklearnCV:
         Int("poly__degree", 1, 3),
         Categorical("poly__interaction_only", [False, True]),
     ])
-    return SklearnCV(model, X, y, space, cv=cv, scoring="r2", seed=seed, name="ridge_diabetes")
+    return SklearnCV(model, X, y, space, cv=cv, scoring="r2", seed=seed, groups=groups, name="ridge_diabetes")
 
 
-#: Task name -> function building it (each accepts ``seed`` and ``cv``).
+#: Task name -> function building it (each accepts ``seed``, ``cv`` and ``groups``).
 TASKS: dict[str, Callable[..., SklearnCV]] = {
     "svm_digits": svm_digits,
     "random_forest_breast_cancer": random_forest_breast_cancer,
@@ -362,7 +383,7 @@ def check_task_name(name: Any, argument: str, owner: str) -> str:
 
 
 def make_task(name: str, **kwargs: Any) -> SklearnCV:
-    """Build the task called ``name`` from :data:`TASKS`, passing ``kwargs`` (``seed``, ``cv``).
+    """Build the task called ``name`` from :data:`TASKS`, passing ``kwargs`` (``seed``, ``cv``, ``groups``).
 
     Examples
     --------
@@ -371,14 +392,14 @@ def make_task(name: str, **kwargs: Any) -> SklearnCV:
     ('ridge_diabetes', 'maximize')
     """
     check_task_name(name, "name", "make_task")
-    # An unknown keyword was Python's TypeError; a bad seed or cv was refused naming SklearnCV.
+    # An unknown keyword was Python's TypeError.
     known = list(inspect.signature(TASKS[name]).parameters)
     unknown = [key for key in kwargs if key not in known]
     if unknown:
         raise fail("kwargs", "make_task", f"keywords of {name}: {', '.join(known)}", kwargs,
                    hint=f"Unknown: {', '.join(unknown)}.")
-    if "seed" in kwargs:
-        kwargs["seed"] = seed_to_int(kwargs["seed"], "make_task")
-    if "cv" in kwargs:
-        kwargs["cv"] = check_int(kwargs["cv"], "cv", "make_task", 2)
-    return TASKS[name](**kwargs)
+    called = _CALLER.set("make_task")  # the task refuses its settings in the name of what the person called
+    try:
+        return TASKS[name](**kwargs)
+    finally:
+        _CALLER.reset(called)

@@ -140,8 +140,8 @@ def _l1_logistic_regression() -> Any:
     return LogisticRegression(penalty="l1", solver="liblinear")
 
 
-def sparse_logistic_breast_cancer(seed: int | np.random.Generator | None = None, cv: int = 5,
-                                  max_features: float | None = None) -> SklearnTradeoff:
+def sparse_logistic_breast_cancer(seed: int | np.random.Generator | None = None, cv: Any = 5,
+                                  max_features: float | None = None, groups: Any = None) -> SklearnTradeoff:
     """L1-regularized logistic regression on the Wisconsin breast cancer data (569 samples, 30
     measurements per sample): accuracy to maximize against the features the model uses.
 
@@ -157,11 +157,13 @@ def sparse_logistic_breast_cancer(seed: int | np.random.Generator | None = None,
     ----------
     seed : int, numpy.random.Generator or None
         Seeds the split, the CV folds and liblinear.
-    cv : int, default=5
-        Number of cross-validation folds.
+    cv : int or splitter, default=5
+        A number of shuffled folds or a splitter (``GroupKFold(5)``), as ``cv`` of SklearnCV.
     max_features : float or None, default None
         A constraint: feasible when the model uses at most this many features (on average
         over the folds).
+    groups : array-like of shape (569,) or None, default=None
+        Group labels of the samples, for a ``cv`` that reads them: ``groups`` of SklearnCV.
 
     Examples
     --------
@@ -176,11 +178,12 @@ def sparse_logistic_breast_cancer(seed: int | np.random.Generator | None = None,
     from sklearn.preprocessing import StandardScaler
 
     owner = "sparse_logistic_breast_cancer"
-    seed, cv = task_settings(owner, seed, cv)
+    X, y = load_breast_cancer(return_X_y=True)
+    seed, cv, groups = task_settings(owner, seed, cv, groups, len(y))
     if max_features is not None:  # it was refused as `max_size` of SklearnTradeoff
         check_real(max_features, "max_features", owner)
-    X, y = load_breast_cancer(return_X_y=True)
     space = SearchSpace([Float("C", 1e-2, 10.0, log=True), Categorical("class_weight", ["none", "balanced"])])
     model = Pipeline([("scale", StandardScaler()), ("model", _l1_logistic_regression())])
     return SklearnTradeoff(model, X, y, space, _features_used, size_name="features used", max_size=max_features,
-                           cv=cv, scoring="accuracy", seed=seed, name=owner, estimator_params=_logistic_params)
+                           cv=cv, scoring="accuracy", seed=seed, name=owner, estimator_params=_logistic_params,
+                           groups=groups)

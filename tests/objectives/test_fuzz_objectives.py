@@ -120,9 +120,11 @@ CALLS = [
     ("SklearnTradeoff.__call__", lambda params, budget: TRADEOFF(params, budget=budget),
      {"params": {"max_depth": 2}, "budget": None}),
     ("SklearnTradeoff.with_seed", lambda seed: TRADEOFF.with_seed(seed), {"seed": 1}),
-    ("sparse_logistic_breast_cancer", sparse_logistic_breast_cancer, {"seed": 0, "cv": 2, "max_features": None}),
-    ("make_task", lambda name, **kwargs: make_task(name, **kwargs), {"name": "ridge_diabetes", "seed": 0, "cv": 3}),
-    ("ridge_diabetes", tasks.ridge_diabetes, {"seed": 0, "cv": 3}),
+    ("sparse_logistic_breast_cancer", sparse_logistic_breast_cancer,
+     {"seed": 0, "cv": 2, "max_features": None, "groups": None}),
+    ("make_task", lambda name, **kwargs: make_task(name, **kwargs),
+     {"name": "ridge_diabetes", "seed": 0, "cv": 3, "groups": None}),
+    ("ridge_diabetes", tasks.ridge_diabetes, {"seed": 0, "cv": 3, "groups": None}),
     ("mlp_layers_space", tasks.mlp_layers_space, {"min_width": 8, "max_width": 128}),
     ("mlp_layers_params", tasks.mlp_layers_params, {"params": LAYERS, "prefix": ""}),
     ("SealedTestLook", SealedTestLook, {"number": 1, "params": GOOD, "score": 0.5}),
@@ -341,7 +343,8 @@ def test_the_best_hypervolume_of_many_objectives_is_the_box():
      "`seed` of sgd_digits must be a non-negative int, a numpy.random.Generator or None; got -1."),
     (lambda: tasks.svm_digits(cv=1), "`cv` of svm_digits must be an int in [2, inf); got 1."),  # named SklearnCV
     (lambda: tasks.gradient_boosting_wine(cv=40),  # the data decides: SklearnCV, which the task builds, says why
-     "`cv` of SklearnCV must be an int in [2, 36]; got 40. Stratified folds need `cv` samples of every class"),
+     "`cv` of SklearnCV must be an int in [2, 36]; got 40. Each of the 40 folds needs a sample of every class; the "
+     "smallest class in the training split has 36 samples."),
     (lambda: sparse_logistic_breast_cancer(seed=0, cv=0), "`cv` of sparse_logistic_breast_cancer must be an int in "),
     (lambda: sparse_logistic_breast_cancer(max_features=math.nan),  # named `max_size` of SklearnTradeoff
      "`max_features` of sparse_logistic_breast_cancer must be a finite real number in (-inf, inf); got nan."),
@@ -350,7 +353,7 @@ def test_the_best_hypervolume_of_many_objectives_is_the_box():
     (lambda: TRADEOFF.with_seed(-1), "`seed` of SklearnTradeoff.with_seed must be a non-negative int"),
     (lambda: make_task("ridge_diabetes", seed=0).with_seed("a"), "`seed` of SklearnCV.with_seed must be a non-"),
     (lambda: make_task("svm_digits", folds=3),  # TypeError: svm_digits() got an unexpected keyword argument
-     "`kwargs` of make_task must be keywords of svm_digits: seed, cv; got {'folds': 3}. Unknown: folds."),
+     "`kwargs` of make_task must be keywords of svm_digits: seed, cv, groups; got {'folds': 3}. Unknown: folds."),
     (lambda: make_task("svm_digits", cv=1), "`cv` of make_task must be an int in [2, inf); got 1."),
     (lambda: make_task("svm_digits", seed=-1), "`seed` of make_task must be a non-negative int"),
     (lambda: tasks.mlp_layers_space(0, 64),  # named `low` of Int('width_1')

@@ -253,8 +253,9 @@ BAD_INPUTS = [
                   "get_n_splits, such as KFold(3)); got 2.5."),
     ({"cv": True}, "`cv` of SklearnCV must be an int in [2, inf) or a splitter (an object with split and "
                    "get_n_splits, such as KFold(3)); got True."),
-    ({"cv": 200}, "`cv` of SklearnCV must be an int in [2, 112] (the training split has 112 samples); got 200."),
-    ({"cv": 50}, "Stratified folds need `cv` samples of every class in the training split"),
+    ({"cv": 200}, "`cv` of SklearnCV must be an int in [2, 37]; got 200. Each of the 200 folds needs a sample of "
+                  "every class; the smallest class in the training split has 37 samples."),
+    ({"cv": 50}, "`cv` of SklearnCV must be an int in [2, 37]; got 50. Each of the 50 folds needs a sample of"),
     ({"test_size": 0}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got 0."),
     ({"test_size": 1.0}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got 1.0."),
     ({"test_size": "0.2"}, "`test_size` of SklearnCV must be a finite real number in (0, 1); got '0.2'."),

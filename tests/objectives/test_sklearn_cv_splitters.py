@@ -116,6 +116,30 @@ def test_an_int_cv_gives_the_folds_and_scores_of_a_direct_computation():
     assert task({"alpha": 0.5}).user_attrs["fold_scores"] == scores.tolist()
 
 
+def test_a_classifiers_two_columns_of_labels_get_plain_shuffled_folds_as_in_hpo_search_cv():
+    """Before, StratifiedKFold refused them in scikit-learn's words ("Supported target types are: ('binary',
+    'multiclass')"), a ValueError from inside SklearnCV; the searches' one cut gives plain K-fold, as
+    scikit-learn's check_cv does."""
+    labels = np.column_stack([LABELS % 2, (np.arange(60) // 2) % 2])
+    task = SklearnCV(DecisionTreeClassifier(), X, labels, DEPTH, cv=3, seed=0)
+    cv_seed = int(np.random.default_rng(0).integers(0, 2**31 - 1, size=2)[1])
+    train = task.train_indices
+    direct = KFold(3, shuffle=True, random_state=cv_seed).split(train)
+    for (fit, validation), (direct_fit, direct_validation) in zip(task.fold_indices(), direct, strict=True):
+        np.testing.assert_array_equal(fit, train[direct_fit])
+        np.testing.assert_array_equal(validation, train[direct_validation])
+    assert len(task({"min_impurity_decrease": 1e-3}).user_attrs["fold_scores"]) == 3
+
+
+def test_a_class_with_one_training_sample_is_the_datas_fault_not_cvs():
+    """Before: "`cv` of SklearnCV must be an int in [2, 1]", a number of folds that cannot exist."""
+    rare = np.r_[np.zeros(58, dtype=int), 1, 1]  # one sample of class 1 on each side of the sealed split
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`y` of SklearnCV must be labels with at least 2 samples of every class in the training split, so that "
+            "it can be cut into folds; got class 1 has 1 sample in the training split.")):
+        SklearnCV(DecisionTreeClassifier(), X, rare, DEPTH, cv=2, seed=0)
+
+
 def test_a_splitter_enters_the_fingerprint_by_its_folds():
     assert ridge(cv=KFold(3)).fingerprint == ridge(cv=KFold(3)).fingerprint
     assert len({ridge(cv=KFold(3)).fingerprint, ridge(cv=3).fingerprint,
@@ -145,6 +169,9 @@ CASES = [
      "`groups` of SklearnCV must be None when `cv` is a splitter that ignores them (KFold); got group labels. The "
      "sealed test split would keep each group on one side, its folds would not: pass a splitter that reads them, "
      "such as cv=GroupKFold(5), or no groups."),
+    ("more folds than the training split holds", dict(cv=50),
+     "`cv` of SklearnCV must be an int in [2, 45]; got 50. Each of the 50 folds needs a sample; the training split "
+     "has 45 samples."),
     ("more splits than the training split holds", dict(cv=KFold(50)),
      "`cv` of SklearnCV must be a splitter that can cut the training split into folds; got KFold(n_splits=50, "),
 ]
