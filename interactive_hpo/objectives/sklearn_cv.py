@@ -35,7 +35,7 @@ from .sklearn_checks import (
     make_scorer,
     seeded_clone,
 )
-from .splitting import check_cv_groups, data_bytes, sealed_split, training_folds
+from .splitting import check_cv_groups, data_bytes, function_bytes, sealed_split, training_folds
 
 __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"]
 
@@ -341,13 +341,16 @@ class SklearnCV:
     @property
     def fingerprint(self) -> str:
         """A short hash of everything that decides a score: the estimator and its params, the
-        data, the scoring, the folds, the split and the seed (a cache key for landscapes)."""
+        function mapping params to it, the data, the scoring, the folds, the split and the seed
+        (a cache key for landscapes)."""
         params = sorted((key, repr(value)) for key, value in self._base.get_params(deep=True).items())
         # A splitter's repr may show a RandomState's address: its name and its folds stand for it.
         cv = self.cv if is_int(self.cv) else type(self.cv).__name__
         settings = (type(self._base).__name__, params, cv, self.scoring, self.test_size, self.seed,
                     self.budget_resource)
         digest = hashlib.sha256(repr(settings).encode())
+        if self.estimator_params is not None:  # (without one, cache names made before stay)
+            digest.update(function_bytes(self.estimator_params))
         for data in (self._X_train, self._y_train, self._X_test, self._y_test):
             digest.update(data_bytes(data))
         if not is_int(self.cv):  # an int's folds follow from the seed (and cache names made before splitters stay)

@@ -4,12 +4,15 @@ configuration is scored on.
 
 ``cv`` is a number of shuffled folds or a scikit-learn splitter (:mod:`.folds` reads it as
 HPOSearchCV does); ``groups`` keep each group on one side of both cuts; a ``TimeSeriesSplit``
-keeps time order in both. :func:`data_bytes` gives the cut data's values, for the objective's
+keeps time order in both. :func:`data_bytes` gives the cut data's values, and
+:func:`function_bytes` the function mapping params to the estimator, for the objective's
 fingerprint. scikit-learn is imported when data is cut, never on import.
 """
 
 from __future__ import annotations
 
+import types
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,7 +20,7 @@ import numpy as np
 from .._validation import fail
 from .sklearn_checks import Shown, check_stratifiable
 
-__all__ = ["check_cv_groups", "data_bytes", "sealed_split", "training_folds"]
+__all__ = ["check_cv_groups", "data_bytes", "function_bytes", "sealed_split", "training_folds"]
 
 Fold = tuple[np.ndarray, np.ndarray]
 
@@ -110,3 +113,21 @@ def data_bytes(data: Any) -> bytes:
         return repr(matrix.shape).encode() + b"".join(np.ascontiguousarray(part).tobytes() for part in parts)
     array = np.asarray(data)
     return repr(array.tolist()).encode() if array.dtype.hasobject else np.ascontiguousarray(array).tobytes()
+
+
+def function_bytes(function: Callable[..., Any]) -> bytes:
+    """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`,
+    the same in every process: its module, qualified name, bytecode, constants and the values it
+    closes over. Two lambdas share a name, not their code; an address in a repr (a callable
+    object's, a closed-over estimator's) only makes the landscape cache miss, never hit wrongly."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return repr(function).encode()
+    consts = [const for const in code.co_consts if not isinstance(const, types.CodeType)]  # a code's repr: an address
+    cells = []
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            cells.append(cell.cell_contents)
+        except ValueError:  # a cell not filled yet
+            cells.append(None)
+    return repr((function.__module__, function.__qualname__, consts, cells)).encode() + code.co_code

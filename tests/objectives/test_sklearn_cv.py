@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -435,3 +436,28 @@ def test_with_seed_keeps_the_translation_of_params_to_estimator_settings(iris):
                      estimator_params=lambda params: {"max_depth": params["depth"]})
     assert task.with_seed(1).estimator_params is task.estimator_params
     assert 0 < task.with_seed(1)({"depth": 2}).value <= 1
+
+
+def alpha_as_given(params):
+    return {"alpha": params["a"]}
+
+
+def test_the_fingerprint_tells_apart_the_functions_that_map_params_to_the_estimator():
+    # estimator_params was left out: two objectives scoring other models shared a landscape cache.
+    X, y = load_iris(return_X_y=True)
+    space = SearchSpace([Float("a", 1e-3, 1e3, log=True)])
+
+    def objective(estimator_params):
+        return SklearnCV(Ridge(), X, y, space, cv=3, seed=0, estimator_params=estimator_params)
+
+    tenfold = objective(lambda params: {"alpha": 10 * params["a"]})
+    assert objective(alpha_as_given).fingerprint == objective(alpha_as_given).fingerprint
+    assert tenfold.fingerprint != objective(alpha_as_given).fingerprint
+    assert tenfold.fingerprint != objective(lambda params: {"alpha": params["a"] / 10}).fingerprint
+    # the same function in another process: the same name (a cache made yesterday is found)
+    probe = ("from tests.objectives.test_sklearn_cv import *; from sklearn.datasets import load_iris; "
+             "X, y = load_iris(return_X_y=True); print(SklearnCV(Ridge(), X, y, SearchSpace([Float('a', 1e-3, 1e3, "
+             "log=True)]), cv=3, seed=0, estimator_params=alpha_as_given).fingerprint)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root)
+    assert done.stdout.strip() == objective(alpha_as_given).fingerprint
