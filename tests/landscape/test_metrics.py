@@ -180,3 +180,24 @@ def test_build_caches_the_losses_and_replays_them_as_an_objective(tmp_path):
     study = Study(space, "random", seed=0)
     study.run(replay, n_trials=30)
     assert study.best_value == land.losses.min()
+
+
+def test_fdc_measures_distance_to_the_nearest_of_tied_global_optima():
+    """Jones and Forrest (1995) correlate fitness with the distance to the *nearest* global optimum.
+    Here two corners tie for the best loss and the loss grows with the distance to the nearer one: a
+    perfect double funnel. Measured from the first optimum only, the far corner's funnel read as
+    "worse far away" and FDC came out 0 (and changed when the levels were listed in reverse)."""
+    losses = [0.0, 1.0, 2.0, 3.0, 2.0, 1.0, 0.0]
+    land = Landscape(("a",), (tuple(range(7)),), (True,), losses)
+    assert fdc(land) == pytest.approx(1.0)
+    # On a 2-D grid: the same value however the grid is written down (levels listed in reverse).
+    def flip(land):
+        return Landscape(land.names, tuple(v[::-1] for v in land.levels), land.ordered,
+                         land.losses.reshape(land.shape)[::-1, ::-1])
+
+    nearer = lambda a, b: np.minimum(np.abs(a - 1) + np.abs(b - 6), np.abs(a - 7) + np.abs(b - 2))  # noqa: E731
+    tied = grid(nearer)
+    assert fdc(tied) == pytest.approx(1.0) and fdc(flip(tied)) == pytest.approx(1.0)
+    # Neutrality is correlated with the same distance: steps of two make flat pairs, the same either way.
+    steps = grid(lambda a, b: nearer(a, b) // 2)
+    assert neutrality_distance_correlation(steps) == pytest.approx(neutrality_distance_correlation(flip(steps)))
