@@ -340,8 +340,10 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
         metric = SCALARS[name]
         observed = metric(land)
         null = np.array([metric(land, losses) for losses in shuffles])
-        spread = float(np.nanstd(null))
-        out[name] = (observed - float(np.nanmean(null))) / spread if spread > 0 else math.nan
+        null = null[~np.isnan(null)]  # a correlation is undefined on some shuffles (ties)
+        # Shuffles that all agree have no spread: their float mean and std are rounding errors
+        # (a z-score of -1 on a constant landscape), so there is no z-score.
+        out[name] = float((observed - null.mean()) / null.std()) if null.size and np.ptp(null) > 0 else math.nan
     return out
 
 

@@ -201,3 +201,12 @@ def test_fdc_measures_distance_to_the_nearest_of_tied_global_optima():
     # Neutrality is correlated with the same distance: steps of two make flat pairs, the same either way.
     steps = grid(lambda a, b: nearer(a, b) // 2)
     assert neutrality_distance_correlation(steps) == pytest.approx(neutrality_distance_correlation(flip(steps)))
+
+
+def test_a_null_model_without_spread_gives_no_z_score():
+    """On a constant landscape every shuffle is the landscape itself: no metric can be told from chance.
+    The shuffles' global-basin shares (1/9 each) averaged to 1/9 plus a rounding error, and their
+    standard deviation of ~1e-17 turned that error into a z-score of -1."""
+    flat = grid(lambda a, b: np.zeros_like(a, dtype=float), n=3)
+    z = null_zscores(flat, n_shuffles=5)
+    assert all(math.isnan(value) for value in z.values()), z
