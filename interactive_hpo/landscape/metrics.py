@@ -270,7 +270,11 @@ def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, flo
     """How alike two landscapes on the same grid are.
 
     Returns ``"spearman"`` (over all configurations), ``"spearman_top"`` (over the union of both
-    top-``top`` sets) and ``"gamma_overlap"`` (intersection over union of the top sets).
+    top-``top`` sets) and ``"gamma_overlap"`` (intersection over union of the top sets). A top set
+    is the ``top`` share of the grid (at least one configuration), widened to every configuration
+    that ties with the last one, as in :func:`~.compare.best_trained`: which of several equal
+    losses makes the cut is not something the losses can say, and cut by grid index the overlap
+    changed with the order the levels were listed in.
     """
     for name, land in (("a", a), ("b", b)):
         if not isinstance(land, Landscape):
@@ -279,7 +283,8 @@ def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, flo
         raise fail("b", "similarity", "a landscape on the same grid as a", f"grid {b.shape} of {b.names}")
     top = check_real(top, "top", "similarity", 0, 1, low_open=True)
     k = max(1, int(round(top * a.n)))
-    best_a, best_b = set(np.argsort(a.losses, kind="stable")[:k]), set(np.argsort(b.losses, kind="stable")[:k])
+    best_a, best_b = ({int(i) for i in np.flatnonzero(land.losses <= np.partition(land.losses, k - 1)[k - 1])}
+                      for land in (a, b))
     union = np.array(sorted(best_a | best_b))
     return {"spearman": _correlation(a.losses, b.losses, rank=True),
             "spearman_top": _correlation(a.losses[union], b.losses[union], rank=True),

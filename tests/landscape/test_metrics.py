@@ -210,3 +210,19 @@ def test_a_null_model_without_spread_gives_no_z_score():
     flat = grid(lambda a, b: np.zeros_like(a, dtype=float), n=3)
     z = null_zscores(flat, n_shuffles=5)
     assert all(math.isnan(value) for value in z.values()), z
+
+
+def test_top_sets_take_every_tie_at_the_cut_so_grid_order_does_not_decide_them():
+    """The gamma-set of the top 25% (2 of 8) when three configurations tie for the best: all three
+    are in, as in ``best_trained``. Cut at two by grid index, ``a`` kept indices 0 and 1, and the
+    overlap with ``b`` (whose best is index 2, also tied in ``a``) read 0, but 1/3 with the levels
+    listed in reverse: the same two landscapes."""
+    def land(losses, reverse=False):
+        levels = tuple(range(8))[::-1] if reverse else tuple(range(8))
+        return Landscape(("x",), (levels,), (True,), losses[::-1] if reverse else losses)
+
+    a = np.array([0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    b = np.array([5.0, 4.0, 0.0, 3.0, 2.0, 1.0, 0.5, 6.0])
+    forward, backward = similarity(land(a), land(b), top=0.25), similarity(land(a, True), land(b, True), top=0.25)
+    assert forward["gamma_overlap"] == backward["gamma_overlap"] == pytest.approx(1 / 4)   # {0, 1, 2} and {2, 6}
+    assert forward["spearman_top"] == pytest.approx(backward["spearman_top"])
