@@ -216,7 +216,8 @@ def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> di
     dict
         ``"attractor"`` (shape (n,): the local optimum each configuration climbs to),
         ``"sizes"`` (local optimum -> basin size), ``"mean_size"``, and ``"global_share"`` (the
-        share of all configurations in the global optimum's basin).
+        share of all configurations whose climb ends on a global optimum: with tied best losses,
+        the basins of all of them, not of the first in grid order).
     """
     values = _losses(land, losses, "basins")
     plateaus = check_bool(plateaus, "plateaus", "basins")
@@ -242,7 +243,7 @@ def basins(land: Landscape, losses: Any = None, *, plateaus: bool = False) -> di
     optima, counts = np.unique(attractor, return_counts=True)
     sizes = dict(zip(optima.tolist(), counts.tolist(), strict=True))
     return {"attractor": attractor, "sizes": sizes, "mean_size": float(np.mean(counts)),
-            "global_share": sizes[int(attractor[int(np.argmin(values))])] / land.n}
+            "global_share": float(np.mean(values[attractor] == values.min()))}
 
 
 def neutrality(land: Landscape, losses: Any = None, *, epsilon: float = 0.01) -> np.ndarray:

@@ -226,3 +226,14 @@ def test_top_sets_take_every_tie_at_the_cut_so_grid_order_does_not_decide_them()
     forward, backward = similarity(land(a), land(b), top=0.25), similarity(land(a, True), land(b, True), top=0.25)
     assert forward["gamma_overlap"] == backward["gamma_overlap"] == pytest.approx(1 / 4)   # {0, 1, 2} and {2, 6}
     assert forward["spearman_top"] == pytest.approx(backward["spearman_top"])
+
+
+def test_the_global_basin_is_every_basin_that_ends_on_a_global_optimum():
+    """Two tied global optima at the ends of a line, each with half the line as its basin: every
+    climb ends on a best configuration, so the share is 1. Taking the first optimum's basin only
+    gave 1/2, and reversing the levels gave a different half."""
+    land = Landscape(("a",), (tuple(range(6)),), (True,), [0.0, 1.0, 2.0, 2.5, 1.5, 0.0])
+    assert basins(land)["global_share"] == 1.0
+    # With a worse local optimum between them, its basin (indices 2 to 4) is the one left out.
+    land = Landscape(("a",), (tuple(range(7)),), (True,), [0.0, 1.0, 2.0, 0.5, 2.0, 1.0, 0.0])
+    assert basins(land)["global_share"] == pytest.approx(4 / 7)
