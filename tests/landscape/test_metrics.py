@@ -237,3 +237,18 @@ def test_the_global_basin_is_every_basin_that_ends_on_a_global_optimum():
     # With a worse local optimum between them, its basin (indices 2 to 4) is the one left out.
     land = Landscape(("a",), (tuple(range(7)),), (True,), [0.0, 1.0, 2.0, 0.5, 2.0, 1.0, 0.0])
     assert basins(land)["global_share"] == pytest.approx(4 / 7)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_nearest_optimum_distance_is_the_minimum_over_every_tied_optimum(seed):
+    """The distance transform behind FDC, against brute force on random mixed grids with ties."""
+    from interactive_hpo.landscape.metrics import _optimum_distances
+
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        shape = tuple(int(s) for s in rng.integers(2, 5, size=rng.integers(1, 4)))
+        ordered = tuple(bool(flag) for flag in rng.integers(0, 2, size=len(shape)))
+        losses = rng.integers(0, 3, size=math.prod(shape)).astype(float)
+        land = Landscape(tuple("abc"[:len(shape)]), tuple(tuple(range(s)) for s in shape), ordered, losses)
+        brute = np.min([land.distances(int(i)) for i in np.flatnonzero(losses == losses.min())], axis=0)
+        np.testing.assert_array_equal(_optimum_distances(land, losses), brute)
