@@ -296,8 +296,12 @@ METHODS: dict[str, Callable[..., Hypergradient]] = {
 }
 
 
-def hypergradient(problem: BilevelProblem, theta: Any, method: str = "implicit", **options: Any) -> Hypergradient:
+def hypergradient(problem: BilevelProblem, theta: Any, method: str | None = None, **options: Any) -> Hypergradient:
     """Dispatch to the function named ``method`` (a key of :data:`METHODS`) with ``options``.
+
+    By default (None) the method that fits the problem, as :class:`BilevelObjective` picks it:
+    ``"reverse"`` when a hyperparameter acts through training (a learning rate), ``"implicit"``
+    otherwise.
 
     Examples
     --------

@@ -286,7 +286,7 @@ def check_findings(landscapes: Mapping[tuple[str, str, float], Landscape], *, n_
         _claim("low budgets rank like full", f"Spearman to the full budget rises with the budget "
                f"(dips of at most {tolerance:g}), per model and dataset", rising, majority),
         _claim("top regions overlap less", "between datasets at full budget: Spearman over the union of the "
-               "top-10% sets < Spearman over all",
+               "top-10% sets (ties at the cut included) < Spearman over all",
                per_row(lambda top, every: top < every, "spearman_top", "spearman", among=pairs), majority),
         _claim("train-test agree less at the top", "Spearman(train, test) over the 10% best-trained (ties at the "
                "cut included) < over all, at full budget; undefined where their training losses all tie",

@@ -38,7 +38,9 @@ def _pair(land: Landscape, x: Any, y: Any, owner: str) -> tuple[int, int]:
     for name, value in (("x", x), ("y", y)):
         check_one_of(value, name, owner, land.names, "the landscape's parameters")
     if x == y:
-        raise fail("y", owner, f"a parameter other than x={x!r}", y)
+        raise fail("y", owner, f"a parameter other than x={x!r}", y,
+                   hint=None if len(land.names) > 1 else "The landscape has one parameter, and a heat map needs two: "
+                   "plot_landscape_graph draws any landscape.")
     return land.names.index(x), land.names.index(y)
 
 

@@ -140,6 +140,17 @@ def test_dispatch_and_the_value_are_the_validation_loss(ridge):
     assert result.value != pytest.approx(float(ridge.outer_loss(ridge.solve(theta), "test")))
 
 
+def test_hypergradient_picks_the_method_that_fits_the_problem_by_default(mlp, logistic):
+    """As BilevelObjective does: reverse mode when a hyperparameter acts through training (a learning
+    rate), implicit differentiation otherwise. The default was "implicit" for every problem, so
+    ``hypergradient(MLPProblem(), theta)`` refused the method nobody had asked for."""
+    theta = np.log([1e-3, 0.5])
+    result = hypergradient(mlp, theta)
+    assert result.method == "reverse"
+    np.testing.assert_array_equal(result.gradient, reverse_mode(mlp, theta).gradient)
+    assert hypergradient(logistic, [0.0]).method == "implicit-cg"
+
+
 def test_training_dynamics_hyperparameters_have_no_implicit_hypergradient(mlp):
     with pytest.raises(ValueError, match=r"\['learning_rate'\] act through the training dynamics"):
         implicit(mlp, np.log([1e-3, 0.5]))

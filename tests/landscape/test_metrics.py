@@ -180,3 +180,75 @@ def test_build_caches_the_losses_and_replays_them_as_an_objective(tmp_path):
     study = Study(space, "random", seed=0)
     study.run(replay, n_trials=30)
     assert study.best_value == land.losses.min()
+
+
+def test_fdc_measures_distance_to_the_nearest_of_tied_global_optima():
+    """Jones and Forrest (1995) correlate fitness with the distance to the *nearest* global optimum.
+    Here two corners tie for the best loss and the loss grows with the distance to the nearer one: a
+    perfect double funnel. Measured from the first optimum only, the far corner's funnel read as
+    "worse far away" and FDC came out 0 (and changed when the levels were listed in reverse)."""
+    losses = [0.0, 1.0, 2.0, 3.0, 2.0, 1.0, 0.0]
+    land = Landscape(("a",), (tuple(range(7)),), (True,), losses)
+    assert fdc(land) == pytest.approx(1.0)
+    # On a 2-D grid: the same value however the grid is written down (levels listed in reverse).
+    def flip(land):
+        return Landscape(land.names, tuple(v[::-1] for v in land.levels), land.ordered,
+                         land.losses.reshape(land.shape)[::-1, ::-1])
+
+    nearer = lambda a, b: np.minimum(np.abs(a - 1) + np.abs(b - 6), np.abs(a - 7) + np.abs(b - 2))  # noqa: E731
+    tied = grid(nearer)
+    assert fdc(tied) == pytest.approx(1.0) and fdc(flip(tied)) == pytest.approx(1.0)
+    # Neutrality is correlated with the same distance: steps of two make flat pairs, the same either way.
+    steps = grid(lambda a, b: nearer(a, b) // 2)
+    assert neutrality_distance_correlation(steps) == pytest.approx(neutrality_distance_correlation(flip(steps)))
+
+
+def test_a_null_model_without_spread_gives_no_z_score():
+    """On a constant landscape every shuffle is the landscape itself: no metric can be told from chance.
+    The shuffles' global-basin shares (1/9 each) averaged to 1/9 plus a rounding error, and their
+    standard deviation of ~1e-17 turned that error into a z-score of -1."""
+    flat = grid(lambda a, b: np.zeros_like(a, dtype=float), n=3)
+    z = null_zscores(flat, n_shuffles=5)
+    assert all(math.isnan(value) for value in z.values()), z
+
+
+def test_top_sets_take_every_tie_at_the_cut_so_grid_order_does_not_decide_them():
+    """The gamma-set of the top 25% (2 of 8) when three configurations tie for the best: all three
+    are in, as in ``best_trained``. Cut at two by grid index, ``a`` kept indices 0 and 1, and the
+    overlap with ``b`` (whose best is index 2, also tied in ``a``) read 0, but 1/3 with the levels
+    listed in reverse: the same two landscapes."""
+    def land(losses, reverse=False):
+        levels = tuple(range(8))[::-1] if reverse else tuple(range(8))
+        return Landscape(("x",), (levels,), (True,), losses[::-1] if reverse else losses)
+
+    a = np.array([0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    b = np.array([5.0, 4.0, 0.0, 3.0, 2.0, 1.0, 0.5, 6.0])
+    forward, backward = similarity(land(a), land(b), top=0.25), similarity(land(a, True), land(b, True), top=0.25)
+    assert forward["gamma_overlap"] == backward["gamma_overlap"] == pytest.approx(1 / 4)   # {0, 1, 2} and {2, 6}
+    assert forward["spearman_top"] == pytest.approx(backward["spearman_top"])
+
+
+def test_the_global_basin_is_every_basin_that_ends_on_a_global_optimum():
+    """Two tied global optima at the ends of a line, each with half the line as its basin: every
+    climb ends on a best configuration, so the share is 1. Taking the first optimum's basin only
+    gave 1/2, and reversing the levels gave a different half."""
+    land = Landscape(("a",), (tuple(range(6)),), (True,), [0.0, 1.0, 2.0, 2.5, 1.5, 0.0])
+    assert basins(land)["global_share"] == 1.0
+    # With a worse local optimum between them, its basin (indices 2 to 4) is the one left out.
+    land = Landscape(("a",), (tuple(range(7)),), (True,), [0.0, 1.0, 2.0, 0.5, 2.0, 1.0, 0.0])
+    assert basins(land)["global_share"] == pytest.approx(4 / 7)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_nearest_optimum_distance_is_the_minimum_over_every_tied_optimum(seed):
+    """The distance transform behind FDC, against brute force on random mixed grids with ties."""
+    from interactive_hpo.landscape.metrics import _optimum_distances
+
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        shape = tuple(int(s) for s in rng.integers(2, 5, size=rng.integers(1, 4)))
+        ordered = tuple(bool(flag) for flag in rng.integers(0, 2, size=len(shape)))
+        losses = rng.integers(0, 3, size=math.prod(shape)).astype(float)
+        land = Landscape(tuple("abc"[:len(shape)]), tuple(tuple(range(s)) for s in shape), ordered, losses)
+        brute = np.min([land.distances(int(i)) for i in np.flatnonzero(losses == losses.min())], axis=0)
+        np.testing.assert_array_equal(_optimum_distances(land, losses), brute)

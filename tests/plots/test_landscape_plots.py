@@ -341,6 +341,10 @@ BAD_INPUTS = [
     (lambda: plot_landscape(THREE, "a", "z"), "`y` of plot_landscape must be one of the landscape's parameters"),
     (lambda: plot_landscape(THREE, "a", "b", reduce="max"), "`reduce` of plot_landscape must be one of"),
     (lambda: plot_trajectory(THREE, "a", "a", []), "`y` of plot_trajectory must be a parameter other than x='a'"),
+    # A heat map needs two parameters: on a one-parameter landscape the error said only "other than x".
+    (lambda: plot_landscape(Landscape(("a",), ((0, 1, 2),), (True,), [1.0, 0.0, 2.0]), "a", "a"),
+     "`y` of plot_landscape must be a parameter other than x='a'; got 'a'. The landscape has one parameter, and a "
+     "heat map needs two: plot_landscape_graph draws any landscape"),
     (lambda: plot_train_test(TRAIN_TEST, top=0), "`top` of plot_train_test must be a finite real number in (0, 1]"),
     (lambda: plot_similarity(np.eye(2), ["a", "b", "c"]),
      "`labels` of plot_similarity must be a sequence of 2 labels (one per row of matrix); got ['a', 'b', 'c']."),
