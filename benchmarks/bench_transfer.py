@@ -111,10 +111,24 @@ def landscapes_part(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     with ProcessPoolExecutor(args.jobs) as pool:
         rows = list(pool.map(_landscape_job, jobs, chunksize=4))
-    sims = {(tuple(t), kind): similarity(source, lands[t]) for (t, kind, source) in pairs}
-    result = {"rows": rows, "similarity": [{"target": list(t), "kind": k, **v} for (t, k), v in sims.items()],
+    result = {"rows": rows, "similarity": _similarities(lands, pairs),
               "seconds": time.perf_counter() - started, "seeds": args.seeds, "methods": methods,
               "warm_settings": warm_settings}
+    _report_landscapes(result)
+    return result
+
+
+def _similarities(lands: dict, pairs: list[tuple[tuple, str, Any]]) -> list[dict[str, Any]]:
+    return [{"target": list(target), "kind": kind, **similarity(source, lands[target])}
+            for (target, kind, source) in pairs]
+
+
+def remeasured_part(args: argparse.Namespace) -> dict[str, Any]:
+    """A saved landscapes run (``--from``), its similarities measured again: the runs do not
+    depend on ``similarity``, so a change to it needs no new runs."""
+    result = json.loads(args.source.read_text())
+    lands = _landscapes()
+    result["similarity"] = _similarities(lands, _pairs(lands))
     _report_landscapes(result)
     return result
 
@@ -198,7 +212,9 @@ def live_part(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("landscapes", "live"), default="landscapes")
+    parser.add_argument("--part", choices=("landscapes", "live", "remeasured"), default="landscapes",
+                        help="remeasured: the landscapes part's JSON given by --from, its similarities measured again")
+    parser.add_argument("--from", dest="source", type=Path, default=None, help="remeasured: a landscapes.json")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None, help="a directory for the JSON results")
@@ -207,10 +223,11 @@ def main() -> None:
                                                           '({"bo": {"n_initial": 9}}: a variant to compare)')
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
-    result = (landscapes_part if args.part == "landscapes" else live_part)(args)
+    result = {"landscapes": landscapes_part, "live": live_part, "remeasured": remeasured_part}[args.part](args)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / f"{args.part}.json").write_text(json.dumps(result, indent=1))
+        part = "landscapes" if args.part == "remeasured" else args.part
+        (args.out / f"{part}.json").write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
