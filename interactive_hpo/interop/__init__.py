@@ -9,6 +9,8 @@
   Imported trials enter through ``Study.add_finished`` (states, curves and times kept).
 - ``optuna_sampler``: :class:`IHPOSampler`, any of our optimizers (the GP first) as an Optuna
   sampler.
+- ``optuna_constraints``: Optuna's constraints by name as ours, by place (the same names in
+  every trial).
 - ``optuna_adapter``: :func:`optuna_objective`, an Optuna objective ``f(trial)`` as ours
   ``f(params)``, so a Lab can step an imported study.
 

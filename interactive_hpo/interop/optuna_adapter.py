@@ -19,7 +19,7 @@ import optuna
 from .._validation import fail
 from ..exceptions import TrialPruned
 from ..trial import Evaluation
-from .optuna_study import constraint_values
+from .optuna_constraints import constraint_values
 
 __all__ = ["optuna_objective"]
 

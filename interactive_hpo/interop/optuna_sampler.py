@@ -50,8 +50,9 @@ from ..parameters import Float
 from ..space import SearchSpace
 from ..study.results import loss_of
 from ..trial import Trial, TrialState
+from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_space import maps_exactly, parameter_of
-from .optuna_study import SOURCE, constraint_values, unmeasured_constraint
+from .optuna_study import SOURCE
 
 __all__ = ["IHPOSampler"]
 
@@ -157,7 +158,11 @@ class IHPOSampler(BaseSampler):
         self._check_serves(goals, type(optimizer))
         running = []
         proposals = self._proposals(study)
-        for other in study.get_trials(deepcopy=False):
+        trials = study.get_trials(deepcopy=False)
+        check_constraint_names(trials, OptunaState.COMPLETE, "study", "IHPOSampler",
+                               "Measure the same constraints in every trial (trial.set_constraint(name, value) "
+                               "with the same names), in a new study: this one's trials stay as they are.")
+        for other in trials:
             ours = None if other.number == number else self._trial(other, space, search_space, goals,
                                                                    proposals.get(other.number))
             if ours is None:

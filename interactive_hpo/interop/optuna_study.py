@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import math
 import os
 import re
 import sys
@@ -68,9 +67,7 @@ from .._validation import (
     check_path,
     fail,
     import_optional,
-    is_real,
     seed_to_int,
-    shown,
     warn_user,
 )
 from ..direction import Direction
@@ -81,10 +78,10 @@ from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
+from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_space import infer_space, parameter_of
 
-__all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
-           "constraint_values", "unmeasured_constraint"]
+__all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY"]
 
 #: The source of the trials :func:`from_optuna` adds.
 SOURCE = "optuna"
@@ -185,6 +182,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
+    check_constraint_names(kept, optuna.trial.TrialState.COMPLETE, "optuna_study", owner,
+                           "Import the trials that measure one set, copied into a new study first "
+                           "(optuna.create_study(directions=...).add_trials([t for t in study.trials if "
+                           "sorted(t.constraints) in ([], [...])])).")
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
     study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
     for trial in kept:
@@ -386,27 +387,6 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
                               generation=generation, constraints=constraints,
                               datetime_start=_timestamp(trial.datetime_start),
                               datetime_complete=_timestamp(trial.datetime_complete), owner=owner)
-
-
-def constraint_values(named: Mapping[str, float]) -> tuple[float, ...] | None:
-    """Optuna's constraints by name (real numbers: see :func:`unmeasured_constraint`) as a tuple:
-    numeric names in numeric order ("2" before "10"), then the others."""
-    if not named:
-        return None
-    order = sorted(named, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
-    return tuple(float(named[k]) for k in order)
-
-
-def unmeasured_constraint(named: Mapping[str, Any]) -> str | None:
-    """Why Optuna's constraints ``named`` do not fit ours (finite real numbers), or None when they do.
-
-    Optuna accepts an infinite constraint, and its older trials keep whatever the system
-    attribute "constraints" holds; a constraint of ours is a finite number that a GP can model.
-    """
-    for key, value in named.items():
-        if not (is_real(value) and math.isfinite(float(value))):
-            return f"its constraint {key!r} is {shown(value)}: constraints here are finite real numbers."
-    return None
 
 
 def _timestamp(moment: datetime.datetime | None) -> float | None:

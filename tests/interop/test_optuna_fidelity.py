@@ -155,3 +155,22 @@ def test_a_range_widened_between_trials_is_read_as_the_range_holding_them_all(tm
     back = to_optuna(ours, f"sqlite:///{tmp_path / 'back.db'}", sampler=optuna.samplers.RandomSampler(seed=0))
     back.optimize(wide, n_trials=1)
     assert back.trials[-1].state is optuna.trial.TrialState.COMPLETE
+
+
+def renamed_constraint(trial):
+    """Trials 0 and 1 measure "memory"; later ones "time" instead (a renamed constraint)."""
+    x = trial.suggest_float("x", 0.0, 1.0)
+    trial.set_constraint("memory" if trial.number < 2 else "time", x - 0.5)
+    return x
+
+
+def test_constraints_named_otherwise_in_some_trials_are_refused_naming_the_trials():
+    """Before: trial.constraints {"memory": ...} and {"time": ...} both became the study's constraint
+    0, one constraint made of two (Optuna's GPSampler refuses such a study: "The constraint names must
+    be the same for all trials")."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(renamed_constraint, n_trials=4)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "Optuna trial 0 has the constraints ['memory'], trial 2 ['time']")) as caught:
+        from_optuna(theirs, "random", seed=0)
+    assert str(caught.value).startswith("`optuna_study` of from_optuna must be a study whose COMPLETE trials")
