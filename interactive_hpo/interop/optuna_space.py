@@ -22,12 +22,13 @@ be absent from some trials. Our spaces say when a parameter exists with a condit
 categorical or integer parent (:mod:`interactive_hpo.conditions`), and :func:`infer_space`
 looks for one: a parent present wherever the parameter is, whose values in the trials with the
 parameter never occur in the trials without it ("gamma" appears exactly when "kernel" is "rbf"
-or "poly"). Choices of a categorical parent that no trial shows count as not activating it; for
-an integer parent, values beyond the observed ones follow the side they are on (``n_layers >=
-2``). A parameter absent without such a parent is refused with an error naming it. A range
-that changes between trials in its bounds only (a study whose range was widened) is read as the
-range holding them all, with a warning; another change (of kind, ``log``, step or choices) is
-refused with an error naming the parameter.
+or "poly"). Choices of a categorical parent that no trial shows count as not activating it; an
+integer parent decides from a threshold on (``n_layers >= 2``; values interleaved are no
+condition), and values beyond the observed ones follow the side they are on. A parameter absent
+without such a parent is refused with an error naming it. A range that changes between trials
+in its bounds only (a study whose range was widened) is read as the range holding them all, with
+a warning; another change (of kind, ``log``, step or choices) is refused with an error naming
+the parameter.
 
 Optuna's database and journal storages refuse a parameter suggested with another kind of
 distribution (or another ``log``) than before: a distribution our parameter does not write back
@@ -224,7 +225,8 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
 
     A candidate is categorical or integer, present wherever ``name`` is, and present in more
     trials (or in as many, and earlier in the order: so conditions never form a cycle); its
-    values in the trials with ``name`` and in those without must not overlap. A candidate whose
+    values in the trials with ``name`` and in those without must not overlap (an integer's must
+    lie on either side of a threshold). A candidate whose
     values decide is preferred ("coef0" with "degree" under ``kernel == "poly"``: on ``kernel``).
     """
     mine = present[name]
@@ -237,7 +239,8 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
             continue
         with_it = {_key(trials[i].params[parent]): trials[i].params[parent] for i in mine}
         without = {_key(trials[i].params[parent]) for i in others - mine}
-        if not with_it.keys() & without:
+        if not with_it.keys() & without and (plain[parent].kind == "categorical" or _threshold(
+                list(with_it.values()), [value for _, value in without])):
             candidates.append((len(others), order.index(parent), parent, list(with_it.values()), without))
     if not candidates:
         absent = [trials[i].number for i in range(len(trials)) if i not in mine]
@@ -255,8 +258,9 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
 
 def _widened(parent: Parameter, values: list[Any], without: list[Any]) -> list[Any]:
     """The parent values that activate the child: those observed with it, plus, for an integer
-    parent, the unobserved ones on the same side of the values observed without it; every choice
-    of a categorical parent when no trial had the parent without the child."""
+    parent, the unobserved ones on the same side of the values observed without it (the values
+    are on one side: :func:`_threshold`); every choice of a categorical parent when no trial had
+    the parent without the child."""
     if isinstance(parent, Categorical):
         return list(parent.choices) if not without else [c for c in parent.choices if _key(c) in
                                                           {_key(v) for v in values}]
@@ -267,6 +271,11 @@ def _widened(parent: Parameter, values: list[Any], without: list[Any]) -> list[A
         return list(range(low, high + 1))
     if min(values) > max(without):
         return list(range(max(without) + 1, high + 1))
-    if max(values) < min(without):
-        return list(range(low, min(without)))
-    return sorted(values)
+    return list(range(low, min(without)))
+
+
+def _threshold(values: list[Any], without: list[Any]) -> bool:
+    """Whether an integer parent's ``values`` in the trials with the child lie on one side of its
+    values ``without`` it (``n_layers >= 2``): values interleaved with the others are what an
+    integer took by chance in the trials since a parameter was added midway, not a condition."""
+    return not without or min(values) > max(without) or max(values) < min(without)

@@ -510,3 +510,18 @@ def test_a_typo_in_the_optimizer_is_named_as_typed_and_nothing_is_written(tmp_pa
     with pytest.raises(InvalidParameterError, match=message):
         from_optuna(theirs, optimizer, optimizer_settings=settings, storage=tmp_path / "s.jsonl")
     assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_a_parameter_added_midway_is_not_made_conditional_on_the_values_an_integer_happened_to_take():
+    """Before: "dropout", suggested from trial 10 on, came in with condition=("hidden", [the 20 values
+    "hidden" took in those trials]), since none of them occurred before: the next proposals almost
+    never had a dropout. An integer decides a parameter from a threshold on (``n_layers >= 2``)."""
+    def before(trial):
+        return trial.suggest_float("lr", 1e-4, 1.0, log=True) + trial.suggest_int("hidden", 16, 1024) * 0
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(before, n_trials=10)
+    theirs.optimize(lambda trial: before(trial) + trial.suggest_float("dropout", 0.0, 0.5), n_trials=20)
+    with pytest.raises(InvalidParameterError, match=r"`dropout` of from_optuna must be a parameter of every trial, "
+                                                    r"or one whose presence .*absent from trials \[0, 1, 2,"):
+        from_optuna(theirs, "random", seed=0)
