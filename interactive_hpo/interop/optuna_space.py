@@ -30,6 +30,10 @@ in its bounds only (a study whose range was widened) is read as the range holdin
 a warning; another change (of kind, ``log``, step or choices) is refused with an error naming
 the parameter.
 
+Trials show a condition only for the choices they took, and no parameter never active: a study
+that :func:`~interactive_hpo.interop.to_optuna` wrote keeps our space with it, and
+:func:`stored_space` takes it back while it holds the trials.
+
 Optuna's database and journal storages refuse a parameter suggested with another kind of
 distribution (or another ``log``) than before: a distribution our parameter does not write back
 as the same kind (a ``CategoricalDistribution`` of one number, a range of one value with
@@ -47,7 +51,7 @@ from ..exceptions import InvalidParameterError
 from ..parameters import Categorical, Float, Int, Parameter
 from ..space import SearchSpace
 
-__all__ = ["distribution_of", "infer_space", "maps_exactly", "parameter_of"]
+__all__ = ["distribution_of", "infer_space", "maps_exactly", "misfit", "parameter_of", "stored_space"]
 
 #: An integer parent's condition lists its values; beyond this many, only the observed ones.
 _MAX_LISTED = 1000
@@ -279,3 +283,46 @@ def _threshold(values: list[Any], without: list[Any]) -> bool:
     values ``without`` it (``n_layers >= 2``): values interleaved with the others are what an
     integer took by chance in the trials since a parameter was added midway, not a condition."""
     return not without or min(values) > max(without) or max(values) < min(without)
+
+
+def misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
+    """Why ``params`` do not fit ``space``, or None when they do."""
+    try:
+        space.validate(params)
+    except InvalidParameterError as error:
+        return str(error)
+    return None
+
+
+def stored_space(data: Any, judged: Sequence[Any], inferred: SearchSpace) -> tuple[SearchSpace, str | None]:
+    """The space :func:`~interactive_hpo.interop.to_optuna` stored with an Optuna study
+    (``SearchSpace.to_dict()`` output ``data``, or None), and None; or ``inferred`` and why not.
+
+    The stored space says what trials cannot show (a condition on a choice no trial took, a
+    parameter never active). It is taken if it holds the ranges ``inferred`` read off the Optuna
+    trials ``judged`` and each of those trials' params; otherwise the study went on in Optuna
+    beyond it (a range widened, a parameter added).
+    """
+    if data is None:
+        return inferred, None
+    try:
+        stored = SearchSpace.from_dict(data)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # edited by hand, or another tool's
+        return inferred, f"is not a search space ({error})"
+    for parameter in inferred:
+        if parameter.name not in stored.names or not _holds(stored[parameter.name], parameter):
+            return inferred, f"does not hold the trials' {parameter!r}"
+    for trial in judged:
+        problem = misfit(stored, trial.params)
+        if problem is not None:
+            return inferred, f"does not hold Optuna trial {trial.number}: {problem}"
+    return stored, None
+
+
+def _holds(stored: Parameter, read: Parameter) -> bool:
+    """Whether our parameter ``stored`` holds the range (or choices) ``read`` off the trials."""
+    if stored.kind != read.kind:
+        return False
+    if isinstance(stored, Categorical):
+        return {_key(c) for c in read.choices} <= {_key(c) for c in stored.choices}  # type: ignore[attr-defined]
+    return stored.log == read.log and stored.low <= read.low and read.high <= stored.high  # type: ignore[attr-defined]

@@ -34,7 +34,9 @@ system attrs         constraints read (above); the samplers' and   none written
                      pruners' own records ignored; any other key
                      (artifacts, a terminator's scores) left out
                      with a warning
-study attrs          left out with a warning (ours have none)      none written
+study attrs          ``ihpo_space`` -> the space, if it holds the  ``ihpo_space``: our space (conditions on
+                     trials; any other left out with a warning     choices no trial took, parameters never
+                     (ours have none)                              active: what the trials cannot show)
 datetimes            naive local datetimes <-> Unix timestamps     the same
 ===================  ===========================================  ============================================
 
@@ -79,14 +81,18 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
-from .optuna_space import infer_space, parameter_of
+from .optuna_space import infer_space, misfit, parameter_of, stored_space
 
-__all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY"]
+__all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
+           "SPACE_KEY"]
 
 #: The source of the trials :func:`from_optuna` adds.
 SOURCE = "optuna"
 #: User attributes :func:`to_optuna` writes for what Optuna's trials have no field for.
 SOURCE_KEY, BUDGET_KEY, GENERATION_KEY = "ihpo_source", "ihpo_budget", "ihpo_generation"
+#: The study's user attribute :func:`to_optuna` keeps our search space in (``SearchSpace.to_dict()``):
+#: Optuna's trials show a condition only for the choices they took, and no parameter never active.
+SPACE_KEY = "ihpo_space"
 
 
 def optuna_module(purpose: str) -> Any:
@@ -112,7 +118,8 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     """Our :class:`~interactive_hpo.study.Study` holding an Optuna study's trials.
 
     The search space is read off the trials' distributions, conditions included where some
-    trials lack a parameter (:mod:`interactive_hpo.interop.optuna_space`); what becomes of each
+    trials lack a parameter (:mod:`interactive_hpo.interop.optuna_space`); a study written by
+    :func:`to_optuna` gives back the space stored with it, while that holds its trials. What becomes of each
     state and attribute is in this module's table. The trials are told to the optimizer, so
     ``study.surrogate()`` is the GP's belief about the Optuna study, ``study.ask()`` its next
     proposal, and ``Lab(study, objective)`` steers it on.
@@ -168,9 +175,13 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     finished = [t for t in trials if t.state in states]
     space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
     left_out: dict[str, list[int]] = {}
+    space, why = stored_space(optuna_study.user_attrs.get(SPACE_KEY), [t for t in finished if t.state in judges],
+                              space)
+    if why is not None:
+        left_out[f"the space to_optuna stored (user attribute {SPACE_KEY!r}), which {why}"] = []
     kept = []
     for trial in finished:
-        problem = _misfit(space, trial.params)
+        problem = misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
         elif trial.state not in judges:
@@ -191,7 +202,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     for trial in kept:
         _add(study, trial, states[trial.state], owner, left_out)
     for trial in trials:
-        if trial.state is optuna.trial.TrialState.WAITING and _misfit(space, _enqueued(trial)) is None:
+        if trial.state is optuna.trial.TrialState.WAITING and misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
         elif trial.state is optuna.trial.TrialState.WAITING:
             left_out.setdefault("WAITING trials whose enqueued params do not fit the space (our queue holds "
@@ -221,8 +232,9 @@ _READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sa
 
 def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
     """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
-    if optuna_study.user_attrs:
-        left_out[f"the study's user attributes {sorted(optuna_study.user_attrs)} (our studies have none)"] = []
+    attrs = sorted(key for key in optuna_study.user_attrs if key != SPACE_KEY)  # SPACE_KEY: read in from_optuna
+    if attrs:
+        left_out[f"the study's user attributes {attrs} (our studies have none)"] = []
     unread: dict[str, None] = {}  # keys in the order first met
     numbers = []
     for trial in trials:
@@ -324,15 +336,6 @@ def _discard(path: Path, existed: bool, created_folders: list[Path]) -> None:
             folder.rmdir()
         except OSError:  # not empty: something else is in it now
             break
-
-
-def _misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
-    """Why ``params`` do not fit ``space``, or None when they do."""
-    try:
-        space.validate(params)
-    except InvalidParameterError as error:
-        return str(error)
-    return None
 
 
 def _outside_own_range(trial: Any) -> bool:

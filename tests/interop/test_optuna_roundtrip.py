@@ -525,3 +525,43 @@ def test_a_parameter_added_midway_is_not_made_conditional_on_the_values_an_integ
     with pytest.raises(InvalidParameterError, match=r"`dropout` of from_optuna must be a parameter of every trial, "
                                                     r"or one whose presence .*absent from trials \[0, 1, 2,"):
         from_optuna(theirs, "random", seed=0)
+
+
+GROWN = SearchSpace([
+    Categorical("opt", ["sgd", "adam", "rmsprop"]),
+    Float("lr", 1e-4, 1.0, log=True),
+    Float("momentum", 0.0, 0.99, condition=("opt", ["sgd", "rmsprop"])),
+    Float("rho", 0.5, 0.99, condition=("opt", "rmsprop")),
+])
+
+
+def test_ours_to_optuna_and_back_keeps_the_space_the_trials_do_not_show(storage):
+    """Before: read off the trials, which never chose "rmsprop": "momentum" came back conditional on
+    "sgd" alone and "rho" not at all, silently. to_optuna keeps our space in the study's user
+    attribute "ihpo_space"."""
+    ours = Study(GROWN, "random", seed=0)
+    for opt in ("sgd", "adam", "sgd"):
+        ours.add_manual({"opt": opt, "lr": 0.01, **({"momentum": 0.9} if opt == "sgd" else {})}, 1.0)
+    theirs = to_optuna(ours, storage, study_name="grown")
+    assert theirs.user_attrs["ihpo_space"] == GROWN.to_dict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing left out: the study's user attribute is ours
+        back = from_optuna(optuna.load_study(study_name="grown", storage=storage) if storage else theirs, "random")
+    assert back.space == GROWN
+
+
+def test_a_stored_space_the_trials_outgrew_is_named_and_the_space_read_off_them():
+    ours = Study(GROWN, "random", seed=0)
+    ours.add_manual({"opt": "adam", "lr": 0.01}, 1.0)
+    theirs = to_optuna(ours)
+    theirs.optimize(lambda trial: trial.suggest_categorical("opt", ["sgd", "adam", "rmsprop"])
+                    and trial.suggest_float("lr", 1e-5, 1.0, log=True), n_trials=1)  # lr widened in Optuna
+    with pytest.warns(UserWarning, match=re.escape("from_optuna left out the space to_optuna stored (user attribute "
+                                                   "'ihpo_space'), which does not hold the trials' Float('lr', "
+                                                   "low=1e-05")):
+        back = from_optuna(theirs, "random")
+    assert back.space["lr"].low == 1e-5 and "rho" not in back.space.names
+    wider = SearchSpace([Float("lr", 1e-5, 1.0, log=True), GROWN["opt"], Float("decay", 0.0, 1.0)])
+    theirs.set_user_attr("ihpo_space", wider.to_dict())
+    with pytest.warns(UserWarning, match=re.escape("which does not hold Optuna trial 0: ")):
+        from_optuna(theirs, "random")  # no trial has the stored "decay"
