@@ -189,8 +189,10 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
                   f"{first[name][1]}, trial {number}: {distribution}), as the range holding them all: "
                   f"{distributions[name]}, which to_optuna writes for every trial.", UserWarning)
     if not distributions:
-        raise fail("optuna_study", owner, "a study whose finished trials have parameters", "none",
-                   hint="Nothing tells its search space.")
+        raise fail("optuna_study", owner, "a study whose finished trials have parameters",
+                   "no finished trial with parameters", hint="Nothing tells its search space: it is read off the "
+                   "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
+                   "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")
     plain = {name: parameter_of(name, d, drop_steps=drop_steps, owner=owner) for name, d in distributions.items()}
     present = {name: frozenset(i for i, t in enumerate(trials) if name in t.params) for name in plain}
     order = list(plain)

@@ -565,3 +565,14 @@ def test_a_stored_space_the_trials_outgrew_is_named_and_the_space_read_off_them(
     theirs.set_user_attr("ihpo_space", wider.to_dict())
     with pytest.warns(UserWarning, match=re.escape("which does not hold Optuna trial 0: ")):
         from_optuna(theirs, "random")  # no trial has the stored "decay"
+
+
+def test_a_study_without_a_finished_trial_is_refused_saying_what_to_do():
+    """Before: "got 'none'. Nothing tells its search space.", for a study of enqueued trials too."""
+    theirs = optuna.create_study()
+    theirs.enqueue_trial({"x": 0.5})
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "got 'no finished trial with parameters'. Nothing tells its search space: it is read off the "
+            "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
+            "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")):
+        from_optuna(theirs)
