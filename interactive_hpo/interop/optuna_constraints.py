@@ -28,12 +28,13 @@ def _constraint_order(named: Mapping[str, Any]) -> list[str]:
     return sorted(named, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
 
 
-def check_constraint_names(trials: Sequence[Any], complete: Any, argument: str, owner: str, hint: str) -> None:
+def check_constraint_names(trials: Sequence[Any], complete: Any, argument: str, owner: str,
+                           hint: str) -> list[str] | None:
     """Refuse Optuna ``trials`` whose ``complete`` ones (Optuna's TrialState.COMPLETE) measure
     constraints under other names than the first such trial (a trial without any is fine, as in
     our studies, and so is one that becomes FAILED for a non-finite constraint): ours are a tuple
     by position, so "memory" in one trial and "time" in the next became one constraint. Optuna's
-    GPSampler refuses them too."""
+    GPSampler refuses them too. Returns the names, in our order (None: no constraints)."""
     first: tuple[int, list[str]] | None = None
     for trial in trials:
         if trial.state is not complete or not trial.constraints or unmeasured_constraint(trial.constraints):
@@ -46,6 +47,7 @@ def check_constraint_names(trials: Sequence[Any], complete: Any, argument: str, 
                        f"trial {trial.number}", hint=f"Optuna trial {first[0]} has the constraints {first[1]}, "
                        f"trial {trial.number} {names}: our constraints are told apart by their place, the same "
                        f"ones in every trial. {hint}")
+    return None if first is None else first[1]
 
 
 def unmeasured_constraint(named: Mapping[str, Any]) -> str | None:

@@ -25,7 +25,9 @@ source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs
                      (``ihpo_source`` stays a user attr: where
                      the trial came from before Optuna)
 constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1", ...
-                     then alphabetical order) -> a tuple, for a
+                     then alphabetical order, the same names in
+                     every trial; other names than "0", "1", ...
+                     are named in a warning) -> a tuple, for a
                      COMPLETE trial (other trials' are left out
                      with a warning); a non-finite one (Optuna
                      accepts inf) makes a COMPLETE trial FAILED
@@ -193,10 +195,12 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
-    check_constraint_names(kept, optuna.trial.TrialState.COMPLETE, "optuna_study", owner,
-                           "Import the trials that measure one set, copied into a new study first "
-                           "(optuna.create_study(directions=...).add_trials([t for t in study.trials if "
-                           "sorted(t.constraints) in ([], [...])])).")
+    names = check_constraint_names(kept, optuna.trial.TrialState.COMPLETE, "optuna_study", owner,
+                                   "Import the trials that measure one set, copied into a new study first "
+                                   "(optuna.create_study(directions=...).add_trials([t for t in study.trials if "
+                                   "sorted(t.constraints) in ([], [...])])).")
+    if names is not None and names != [str(i) for i in range(len(names))]:  # "0", "1": to_optuna's and ours
+        left_out[f"the constraints' names {names} (ours are numbered, 0, 1, ... in that order)"] = []
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
     study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
     for trial in kept:

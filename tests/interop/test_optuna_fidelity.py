@@ -174,3 +174,21 @@ def test_constraints_named_otherwise_in_some_trials_are_refused_naming_the_trial
             "Optuna trial 0 has the constraints ['memory'], trial 2 ['time']")) as caught:
         from_optuna(theirs, "random", seed=0)
     assert str(caught.value).startswith("`optuna_study` of from_optuna must be a study whose COMPLETE trials")
+
+
+def test_constraint_names_ours_number_are_named_in_a_warning():
+    """Before: "memory" and "time" became constraints 0 and 1 (system_attrs_constraints:0 in the
+    trials_dataframe, "0" in to_optuna's study) without a word."""
+    def named(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_constraint("time", x - 0.5)
+        trial.set_constraint("memory", 0.2 - x)
+        return x
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(named, n_trials=2)
+    with pytest.warns(UserWarning, match=re.escape(
+            "from_optuna left out the constraints' names ['memory', 'time'] (ours are numbered, 0, 1, ... in "
+            "that order).")):
+        ours = from_optuna(theirs, "random", seed=0)
+    assert ours.trials[0].constraints == (theirs.trials[0].constraints["memory"], theirs.trials[0].constraints["time"])
