@@ -31,6 +31,14 @@ class _ReportingTrial(optuna.trial.FixedTrial):
         super().__init__(params)
         self._forward = report
 
+    def _suggest(self, name: str, distribution: Any) -> Any:
+        if name not in self._params:  # FixedTrial's error spoke of a FixedTrial the person never made
+            raise fail("params", "optuna_objective", "the values of every parameter the objective suggests",
+                       self._params, hint=f"The objective suggested {name!r}, which they lack: the study's space "
+                       "has it inactive there. A space read off Optuna trials shows a condition only for the values "
+                       "they took: give from_optuna(optuna_study, space=...) one that says when it is active.")
+        return super()._suggest(name, distribution)
+
     def report(self, value: float, step: int) -> None:
         super().report(value, step)
         if self._forward is not None:

@@ -56,13 +56,11 @@ called, never when this module is.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from .._validation import (
@@ -83,6 +81,7 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
+from .optuna_journal import resumed, saved
 from .optuna_space import infer_space, misfit, parameter_of, stored_space
 
 __all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
@@ -116,7 +115,7 @@ def _states(optuna: Any) -> dict[Any, TrialState]:
 
 def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | None = None,
                 optimizer_settings: Mapping[str, Any] | None = None, storage: str | os.PathLike[str] | None = None,
-                drop_steps: bool = False) -> Study:
+                drop_steps: bool = False, space: SearchSpace | None = None) -> Study:
     """Our :class:`~interactive_hpo.study.Study` holding an Optuna study's trials.
 
     The search space is read off the trials' distributions, conditions included where some
@@ -144,6 +143,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     drop_steps : bool
         Import a stepped range (``suggest_float(..., step=0.1)``) as the range without its step
         instead of refusing it.
+    space : SearchSpace, optional
+        The search space, instead of the one read off the trials: when you know it better than
+        they show (a condition on a choice no trial took). Every COMPLETE trial must fit it; other
+        trials that do not are left out with a warning.
 
     Examples
     --------
@@ -162,6 +165,8 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
                    hint="Load a stored one first: optuna.load_study(study_name=..., storage='sqlite:///...')."
                    if isinstance(optuna_study, (str, os.PathLike)) else None)
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
+    if space is not None and not isinstance(space, SearchSpace):
+        raise fail("space", owner, "a SearchSpace or None", space)
     seed = None if seed is None else seed_to_int(seed, owner)
     goals = _goals(optuna_study, owner)
     if optimizer is None:  # not `optimizer or ...`: "" became "bo" unseen
@@ -175,23 +180,31 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     states = _states(optuna)
     trials = sorted(optuna_study.get_trials(deepcopy=False), key=lambda t: t.number)
     finished = [t for t in trials if t.state in states]
-    space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
     left_out: dict[str, list[int]] = {}
-    space, why = stored_space(optuna_study.user_attrs.get(SPACE_KEY), [t for t in finished if t.state in judges],
-                              space)
-    if why is not None:
-        left_out[f"the space to_optuna stored (user attribute {SPACE_KEY!r}), which {why}"] = []
+    given = space is not None
+    if space is None:
+        space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
+        space, why = stored_space(optuna_study.user_attrs.get(SPACE_KEY), [t for t in finished if t.state in judges],
+                                  space)
+        if why is not None:
+            left_out[f"the space to_optuna stored (user attribute {SPACE_KEY!r}), which {why}"] = []
+    else:
+        judges = (optuna.trial.TrialState.COMPLETE,)
     kept = []
     for trial in finished:
         problem = misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
         elif trial.state not in judges:
-            left_out.setdefault(f"{trial.state.name} trials whose params do not fit the space of the "
-                                f"{' and '.join(state.name for state in judges)} ones", []).append(trial.number)
+            left_out.setdefault(f"{trial.state.name} trials whose params do not fit the space " + (
+                "given" if given else f"of the {' and '.join(state.name for state in judges)} ones"),
+                []).append(trial.number)
         elif _outside_own_range(trial):  # Optuna cannot delete it: refusing it would refuse the study for good
             left_out.setdefault("trials run at a value outside their own range (as enqueue_trial allows)",
                                 []).append(trial.number)
+        elif given:
+            raise fail("space", owner, "a search space every trial fits", space,
+                       hint=f"Optuna trial {trial.number} has params {trial.params} ({problem}).")
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
@@ -216,9 +229,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     _unread_attrs(optuna_study, kept, left_out)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
-        created_folders = _saved(study, path, existed)
+        created_folders = saved(study, path, existed)
         del study  # let go before the replay builds its twin: both at once were a third of the peak memory
-        study = _resumed(space, objectives, path, existed, created_folders)
+        study = resumed(space, objectives, path, existed, created_folders)
     for what, numbers in left_out.items():
         warn_user(f"from_optuna left out {what}{f': Optuna trials {_listed(numbers)}' if numbers else ''}.",
                   UserWarning)
@@ -296,50 +309,6 @@ def _goals(optuna_study: Any, owner: str) -> list[Direction] | dict[str, Directi
                    hint="Our objectives are told apart by name (a dict from name to value); give each its own "
                         "with optuna_study.set_metric_names([...]) before importing.")
     return dict(zip(names, directions, strict=True))
-
-
-def _saved(study: Study, path: Path, existed: bool) -> list[Path]:
-    """Write ``study``, built in memory, whole to a new journal at ``path`` (``Study.save``);
-    return the folders made for it, the deepest first. If writing fails, what this call wrote
-    goes: a file it created is removed (and those folders), an empty file that was there is
-    emptied again."""
-    created_folders = [folder for folder in path.parents if not folder.exists()]
-    try:
-        study.save(path)
-    except InvalidParameterError:  # refused before writing: another process started a journal there meanwhile
-        raise
-    except BaseException:
-        _discard(path, existed, created_folders)
-        raise
-    return created_folders
-
-
-def _resumed(space: SearchSpace, objectives: dict[str, Any], path: Path, existed: bool,
-             created_folders: list[Path]) -> Study:
-    """The study journaled at ``path`` by :func:`_saved` over ``space``, with ``objectives``
-    (``Goals.study_arguments()``), resumed from it as ``Study.load(path)`` resumes one, without its
-    first read: ``load`` parses the whole journal for the space and goals of its first line,
-    which are in hand, before the study replays every line again. If resuming fails, the journal
-    goes as in :func:`_saved`."""
-    try:
-        return Study(space, **objectives, storage=path)
-    except BaseException:
-        _discard(path, existed, created_folders)
-        raise
-
-
-def _discard(path: Path, existed: bool, created_folders: list[Path]) -> None:
-    """Undo a journal written at ``path`` by :func:`_saved` (see there)."""
-    if existed:
-        with contextlib.suppress(FileNotFoundError):  # removed meanwhile: nothing to restore
-            os.truncate(path, 0)
-        return
-    path.unlink(missing_ok=True)
-    for folder in created_folders:
-        try:
-            folder.rmdir()
-        except OSError:  # not empty: something else is in it now
-            break
 
 
 def _outside_own_range(trial: Any) -> bool:

@@ -12,7 +12,7 @@ optuna = pytest.importorskip("optuna")
 
 from optuna.distributions import CategoricalDistribution, FloatDistribution  # noqa: E402
 
-from interactive_hpo import InvalidParameterError  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.interop import from_optuna, optuna_objective, to_optuna  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -192,3 +192,46 @@ def test_constraint_names_ours_number_are_named_in_a_warning():
             "that order).")):
         ours = from_optuna(theirs, "random", seed=0)
     assert ours.trials[0].constraints == (theirs.trials[0].constraints["memory"], theirs.trials[0].constraints["time"])
+
+
+def kernels(trial):
+    kernel = trial.suggest_categorical("kernel", ["rbf", "poly", "linear"])
+    c = trial.suggest_float("C", 0.1, 10.0)
+    return c * trial.suggest_float("gamma", 0.1, 1.0) if kernel in ("rbf", "poly") else c
+
+
+def no_poly_yet():
+    """An Optuna study whose trials never chose "poly": they cannot show that it has a gamma."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    for kernel in ["rbf", "linear", "rbf", "linear"]:
+        theirs.enqueue_trial({"kernel": kernel})
+    theirs.optimize(kernels, n_trials=4)
+    return theirs
+
+
+def test_a_parameter_the_objective_suggests_and_the_params_lack_is_named_with_what_to_do():
+    """Before: "The value of the parameter 'gamma' is not found. Please set it at the construction of
+    the FixedTrial object.", a FixedTrial the person never made."""
+    ours = from_optuna(no_poly_yet(), "random", seed=0)
+    assert ours.space["gamma"].condition == ("kernel", ("rbf",))  # all the trials show
+    ours.enqueue({"kernel": "poly", "C": 1.0})
+    ours.run(optuna_objective(kernels), n_trials=1)
+    assert ours.trials[-1].error == (
+        "InvalidParameterError: `params` of optuna_objective must be the values of every parameter the objective "
+        "suggests; got {'kernel': 'poly', 'C': 1.0}. The objective suggested 'gamma', which they lack: the study's "
+        "space has it inactive there. A space read off Optuna trials shows a condition only for the values they "
+        "took: give from_optuna(optuna_study, space=...) one that says when it is active.")
+
+
+def test_a_space_given_to_from_optuna_says_what_the_trials_cannot():
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly", "linear"]), Float("C", 0.1, 10.0),
+                         Float("gamma", 0.1, 1.0, condition=("kernel", ["rbf", "poly"]))])
+    ours = from_optuna(no_poly_yet(), "random", seed=0, space=space)
+    assert ours.space == space
+    ours.enqueue({"kernel": "poly", "C": 1.0, "gamma": 0.5})
+    ours.run(optuna_objective(kernels), n_trials=1)
+    assert ours.trials[-1].value == 0.5
+    narrow = SearchSpace([space["kernel"], Float("C", 0.1, 5.0), space["gamma"]])
+    with pytest.raises(InvalidParameterError, match=r"`space` of from_optuna must be a search space every trial "
+                                                    r"fits; got .*\. Optuna trial \d has params .* \(`C` "):
+        from_optuna(no_poly_yet(), "random", space=narrow)
