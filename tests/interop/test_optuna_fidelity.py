@@ -235,3 +235,19 @@ def test_a_space_given_to_from_optuna_says_what_the_trials_cannot():
     with pytest.raises(InvalidParameterError, match=r"`space` of from_optuna must be a search space every trial "
                                                     r"fits; got .*\. Optuna trial \d has params .* \(`C` "):
         from_optuna(no_poly_yet(), "random", space=narrow)
+
+
+def test_params_the_objective_never_suggested_are_named_in_a_warning():
+    """Before: a gamma the objective never asked for (kernel "linear") was recorded as the trial's,
+    without a word, and the GP learnt from a value that had no effect."""
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly", "linear"]), Float("C", 0.1, 10.0),
+                         Float("gamma", 0.1, 1.0)])
+    with pytest.warns(UserWarning, match=re.escape(
+            "optuna_objective: the objective did not suggest ['gamma'], which the params {'kernel': 'linear', "
+            "'C': 1.0, 'gamma': 0.5} have: the study records a value that had no effect.")):
+        assert optuna_objective(kernels)({"kernel": "linear", "C": 1.0, "gamma": 0.5}).value == 1.0
+    ours = from_optuna(no_poly_yet(), "random", seed=0, space=SearchSpace([*space.params[:2], Float(
+        "gamma", 0.1, 1.0, condition=("kernel", ["rbf", "poly"]))]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours.run(optuna_objective(kernels), n_trials=3)
