@@ -8,7 +8,9 @@ Optuna                                   ours
 ``FloatDistribution(low, high, log)``    ``Float(name, low, high, log)``
 ``IntDistribution(low, high, log)``      ``Int(name, low, high, log)``
 ``CategoricalDistribution(choices)``     ``Categorical(name, choices)`` (str, int, float, bool,
-                                         None; finite, without duplicates such as 1 and 1.0)
+                                         None; finite, without duplicates such as 1 and 1.0);
+                                         ours with True and 1 (or False and 0) is refused by
+                                         :func:`distribution_of`: Optuna takes them for one
 a range of one value (``low == high``)   ``Categorical(name, [low])``: our numeric ranges need
                                          ``high > low``; :func:`distribution_of` writes a
                                          Categorical of one number back as that range (Optuna's
@@ -144,6 +146,10 @@ def distribution_of(parameter: Parameter) -> Any:
         (first, *others) = parameter.choices
         if not others and type(first) in (int, float):  # what parameter_of made of Optuna's range of one value
             return (dists.IntDistribution if type(first) is int else dists.FloatDistribution)(first, first)
+        if len(set(parameter.choices)) < len(parameter.choices):  # a set takes True and 1 for one, as Optuna does
+            raise fail(parameter.name, "to_optuna", "a Categorical whose choices Optuna tells apart",
+                       list(parameter.choices), hint="Optuna finds a choice by == (True == 1, False == 0): its "
+                       "storages would give back 1 for True. Use choices that differ by value (\"on\" and 1, say).")
         return dists.CategoricalDistribution(list(parameter.choices))
     if isinstance(parameter, Int):
         return dists.IntDistribution(int(parameter.low), int(parameter.high), log=parameter.log)

@@ -576,3 +576,18 @@ def test_a_study_without_a_finished_trial_is_refused_saying_what_to_do():
             "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
             "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")):
         from_optuna(theirs)
+
+
+@pytest.mark.parametrize("choices", [[1, True, "a"], [0.0, False], [True, 1.0]])
+def test_choices_optuna_cannot_tell_apart_are_refused_before_the_storage_is_touched(tmp_path, choices):
+    """Before: Categorical("c", [1, True]) went to SQLite, whose CategoricalDistribution finds a choice
+    by ==: every True came back as 1, silently."""
+    ours = Study(SearchSpace([Categorical("c", choices)]), "random", seed=0)
+    for choice in choices:
+        ours.add_manual({"c": choice}, 1.0)
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`c` of to_optuna must be a Categorical whose choices Optuna tells apart; got {choices!r}. Optuna "
+            "finds a choice by == (True == 1, False == 0): its storages would give")):
+        to_optuna(ours, url, "mine")
+    assert not (tmp_path / "o.db").exists()
