@@ -265,25 +265,30 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
     # A parent whose values decide (some trials have it without the child) before one that is only
     # present with the child; then the one present in the fewest trials, then the earliest.
     _, _, parent, values, without = min(candidates, key=lambda c: (not c[4], c[0], c[1]))
-    return parent, _widened(plain[parent], values, [value for _, value in without])
+    return parent, _widened(name, plain[parent], values, [value for _, value in without], owner)
 
 
-def _widened(parent: Parameter, values: list[Any], without: list[Any]) -> list[Any]:
-    """The parent values that activate the child: those observed with it, plus, for an integer
-    parent, the unobserved ones on the same side of the values observed without it (the values
-    are on one side: :func:`_threshold`); every choice of a categorical parent when no trial had
-    the parent without the child."""
+def _widened(name: str, parent: Parameter, values: list[Any], without: list[Any], owner: str) -> list[Any]:
+    """The values of ``parent`` that activate its child ``name``: those observed with it, plus, for
+    an integer parent, the unobserved ones on the same side of the values observed without it
+    (the values are on one side: :func:`_threshold`; only the observed ones, with a warning, when
+    that side holds too many to list); every choice of a categorical parent when no trial had the
+    parent without the child."""
     if isinstance(parent, Categorical):
         return list(parent.choices) if not without else [c for c in parent.choices if _key(c) in
                                                           {_key(v) for v in values}]
     low, high = int(parent.low), int(parent.high)  # type: ignore[attr-defined]
-    if high - low >= _MAX_LISTED:  # a condition lists its values: keep the observed ones
-        return sorted(values)
-    if not without:
+    if without and min(values) > max(without):
+        low = max(without) + 1
+    elif without:
+        high = min(without) - 1
+    if high - low < _MAX_LISTED:
         return list(range(low, high + 1))
-    if min(values) > max(without):
-        return list(range(max(without) + 1, high + 1))
-    return list(range(low, min(without)))
+    # A condition lists its values: the observed ones, and the loss said.
+    warn_user(f"{owner} makes `{name}` active for the values of `{parent.name}` its trials took with it, "
+              f"{sorted(values)}: those from {low} to {high} are too many for a condition to list (at most "
+              f"{_MAX_LISTED}).", UserWarning)
+    return sorted(values)
 
 
 def _threshold(values: list[Any], without: list[Any]) -> bool:

@@ -591,3 +591,30 @@ def test_choices_optuna_cannot_tell_apart_are_refused_before_the_storage_is_touc
             "finds a choice by == (True == 1, False == 0): its storages would give")):
         to_optuna(ours, url, "mine")
     assert not (tmp_path / "o.db").exists()
+
+
+def thresholded(trial):
+    batch = trial.suggest_int("batch", 0, 5000)
+    return batch + (trial.suggest_float("warmup", 0.0, 1.0) if batch >= 4990 else 0.0)
+
+
+def test_an_integer_threshold_over_a_wide_range_activates_the_values_beyond_it():
+    """Before: for a parent range of 1000 values or more, only the values the trials took activated
+    the child: batch 4995, never tried, had no warmup (now 4990 to 5000 do); where the values beyond
+    the threshold are too many for a condition to list, that is named in a warning."""
+    def study(batches):
+        theirs = optuna.create_study()
+        for batch in batches:
+            theirs.enqueue_trial({"batch": batch})
+        theirs.optimize(thresholded, n_trials=len(batches))
+        return theirs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = from_optuna(study([10, 4989, 4992, 4999]), "random")
+    assert ours.space["warmup"].condition == ("batch", tuple(range(4990, 5001)))
+    with pytest.warns(UserWarning, match=re.escape(
+            "from_optuna makes `warmup` active for the values of `batch` its trials took with it, [4992, 4999]: "
+            "those from 2001 to 5000 are too many for a condition to list (at most 1000).")):
+        ours = from_optuna(study([10, 2000, 4992, 4999]), "random")
+    assert ours.space["warmup"].condition == ("batch", (4992, 4999))
