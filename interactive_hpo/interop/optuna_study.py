@@ -15,8 +15,8 @@ values               ``value`` / ``values``; a non-finite value    ``value`` / `
 objectives           ``directions`` and ``metric_names`` ->        ``directions``; our objective names (when
                      ``Study(directions=...)`` (names must be      not the defaults) -> ``set_metric_names``
                      distinct: ours are keys)
-intermediate values  step -> value, NaN kept                       the same; a step must be a whole number
-                                                                   (Optuna's steps are ints)
+intermediate values  step -> value, NaN kept, an infinity as NaN   the same; a step must be a whole number
+                     (as ``Study.report`` keeps a diverged run's)  (Optuna's steps are ints)
 user attrs           kept (NaN and infinities as None; values a    kept; plus ``ihpo_source``, ``ihpo_budget``,
                      JSON journal cannot hold, such as objects,    ``ihpo_generation`` when set
                      are left out with a warning)
