@@ -75,7 +75,9 @@ class IHPOSampler(BaseSampler):
         Seeds the optimizer and the random sampler of the other parameters: the same seed gives
         the same trials.
     **settings
-        The optimizer's settings (``n_initial=5`` for "bo"), checked here.
+        The optimizer's settings (``n_initial=5`` for "bo"), checked here. Not Optuna's
+        ``constraints_func``: the constraints the objective measures with
+        ``trial.set_constraint`` are read from the trials.
 
     Examples
     --------
@@ -99,6 +101,10 @@ class IHPOSampler(BaseSampler):
                        hint="Optuna's trials have no budget to run a job at. Use an Optuna pruner "
                             "(optuna.pruners.SuccessiveHalvingPruner, HyperbandPruner) with trial.report, or "
                             "run the scheduler in our Study with interop.optuna_objective(objective).")
+        if "constraints_func" in settings:  # Optuna's samplers take it: say where constraints come from here
+            raise fail("constraints_func", owner, "left out (Optuna 5 deprecates it)", settings["constraints_func"],
+                       hint="Measure the constraints in the objective with trial.set_constraint(name, value): "
+                            "IHPOSampler reads them from the trials (at most 0 is feasible), as Optuna's samplers do.")
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)

@@ -254,3 +254,12 @@ def test_constraints_named_otherwise_in_some_trials_are_refused_as_optunas_gp_re
     with pytest.raises(InvalidParameterError, match=re.escape(
             "Optuna trial 0 has the constraints ['memory'], trial 2 ['memory', 'time']")):
         run(IHPOSampler("random", seed=0), added, n_trials=4)
+
+
+def test_constraints_func_is_refused_saying_how_constraints_reach_the_sampler():
+    """Before: "'constraints_func' is not a setting of GaussianProcessBO", for the keyword Optuna's
+    GPSampler, TPESampler and NSGAIISampler take."""
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`constraints_func` of IHPOSampler must be left out (Optuna 5 deprecates it); got <function") + ".*"
+            + re.escape("Measure the constraints in the objective with trial.set_constraint(name, value)")):
+        IHPOSampler("bo", constraints_func=lambda frozen: [0.0])
