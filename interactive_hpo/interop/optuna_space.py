@@ -307,28 +307,33 @@ def misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
     return None
 
 
-def stored_space(data: Any, judged: Sequence[Any], inferred: SearchSpace) -> tuple[SearchSpace, str | None]:
+def stored_space(data: Any, judged: Sequence[Any], *, drop_steps: bool = False
+                 ) -> tuple[SearchSpace | None, str | None]:
     """The space :func:`~interactive_hpo.interop.to_optuna` stored with an Optuna study
-    (``SearchSpace.to_dict()`` output ``data``, or None), and None; or ``inferred`` and why not.
+    (``SearchSpace.to_dict()`` output ``data``), and None; or None and why not (None, None: none stored).
 
-    The stored space says what trials cannot show (a condition on a choice no trial took, a
-    parameter never active). It is taken if it holds the ranges ``inferred`` read off the Optuna
-    trials ``judged`` and each of those trials' params; otherwise the study went on in Optuna
-    beyond it (a range widened, a parameter added).
+    The stored space says what trials cannot show (a condition on a choice no trial took, or on
+    an integer's values one by one; a parameter never active). It is taken if it holds the
+    distributions and params of the Optuna trials ``judged``; otherwise the study went on in
+    Optuna beyond it (a range widened, a parameter added; a step, unless ``drop_steps``).
     """
     if data is None:
-        return inferred, None
+        return None, None
     try:
         stored = SearchSpace.from_dict(data)
     except (ValueError, TypeError, KeyError, AttributeError) as error:  # edited by hand, or another tool's
-        return inferred, f"is not a search space ({error})"
-    for parameter in inferred:
-        if parameter.name not in stored.names or not _holds(stored[parameter.name], parameter):
-            return inferred, f"does not hold the trials' {parameter!r}"
+        return None, f"is not a search space ({error})"
     for trial in judged:
+        for name, distribution in trial.distributions.items():
+            try:
+                read = parameter_of(name, distribution, drop_steps=drop_steps)
+            except InvalidParameterError as error:
+                return None, f"cannot hold Optuna trial {trial.number}'s {name!r} ({error})"
+            if name not in stored.names or not _holds(stored[name], read):
+                return None, f"does not hold Optuna trial {trial.number}'s {read!r}"
         problem = misfit(stored, trial.params)
         if problem is not None:
-            return inferred, f"does not hold Optuna trial {trial.number}: {problem}"
+            return None, f"does not hold Optuna trial {trial.number}: {problem}"
     return stored, None
 
 

@@ -183,11 +183,15 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     left_out: dict[str, list[int]] = {}
     given = space is not None
     if space is None:
-        space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
-        space, why = stored_space(optuna_study.user_attrs.get(SPACE_KEY), [t for t in finished if t.state in judges],
-                                  space)
+        done = optuna.trial.TrialState
+        evidence = [t for t in finished if t.state is not done.FAIL]  # as _inferred reads them
+        judges = (done.COMPLETE, done.PRUNED) if evidence else (done.FAIL,)
+        space, why = stored_space(optuna_study.user_attrs.get(SPACE_KEY), evidence or finished,
+                                  drop_steps=drop_steps)
         if why is not None:
             left_out[f"the space to_optuna stored (user attribute {SPACE_KEY!r}), which {why}"] = []
+        if space is None:
+            space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
     else:
         judges = (optuna.trial.TrialState.COMPLETE,)
     kept = []

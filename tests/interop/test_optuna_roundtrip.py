@@ -557,7 +557,7 @@ def test_a_stored_space_the_trials_outgrew_is_named_and_the_space_read_off_them(
     theirs.optimize(lambda trial: trial.suggest_categorical("opt", ["sgd", "adam", "rmsprop"])
                     and trial.suggest_float("lr", 1e-5, 1.0, log=True), n_trials=1)  # lr widened in Optuna
     with pytest.warns(UserWarning, match=re.escape("from_optuna left out the space to_optuna stored (user attribute "
-                                                   "'ihpo_space'), which does not hold the trials' Float('lr', "
+                                                   "'ihpo_space'), which does not hold Optuna trial 1's Float('lr', "
                                                    "low=1e-05")):
         back = from_optuna(theirs, "random")
     assert back.space["lr"].low == 1e-5 and "rho" not in back.space.names
@@ -618,3 +618,13 @@ def test_an_integer_threshold_over_a_wide_range_activates_the_values_beyond_it()
             "those from 2001 to 5000 are too many for a condition to list (at most 1000).")):
         ours = from_optuna(study([10, 2000, 4992, 4999]), "random")
     assert ours.space["warmup"].condition == ("batch", (4992, 4999))
+
+
+def test_ours_to_optuna_and_back_keeps_a_condition_the_trials_could_not_tell():
+    """Before: the stored space was taken only after the space read off the trials, which refused
+    a condition on an integer's values one by one (layers 1 and 3, not 2: no threshold)."""
+    space = SearchSpace([Int("layers", 1, 3), Float("skip", 0.0, 1.0, condition=("layers", [1, 3]))])
+    ours = Study(space, "random", seed=0)
+    for layers in (1, 2, 3):
+        ours.add_manual({"layers": layers, **({"skip": 0.5} if layers != 2 else {})}, 1.0)
+    assert from_optuna(to_optuna(ours), "random").space == space
