@@ -7,8 +7,11 @@
   so the GP, the plots and the Lab can look inside it); ``optuna_export``: :func:`to_optuna` (ours
   written to any Optuna storage: in memory, SQLite, ...).
   Imported trials enter through ``Study.add_finished`` (states, curves and times kept).
+  ``optuna_journal``: an import written whole to a new journal (``storage=``), or nothing written.
 - ``optuna_sampler``: :class:`IHPOSampler`, any of our optimizers (the GP first) as an Optuna
   sampler.
+- ``optuna_constraints``: Optuna's constraints by name as ours, by place (the same names in
+  every trial).
 - ``optuna_adapter``: :func:`optuna_objective`, an Optuna objective ``f(trial)`` as ours
   ``f(params)``, so a Lab can step an imported study.
 

@@ -7,6 +7,8 @@ step)`` reaches our study's ``report`` (so our pruner sees the learning curve, a
 ends the trial PRUNED), ``raise optuna.TrialPruned()`` prunes it too, what the objective
 stores with ``trial.set_user_attr`` lands in the trial's ``user_attrs``, and what it measures
 with ``trial.set_constraint`` in its ``constraints`` (in the order ``from_optuna`` reads them).
+A parameter the objective suggests and the params lack is refused naming it; one the params have
+and the objective never suggests is named in a warning (the study records it as the trial's).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from typing import Any
 
 import optuna
 
-from .._validation import fail
+from .._validation import fail, warn_user
 from ..exceptions import TrialPruned
 from ..trial import Evaluation
-from .optuna_study import constraint_values
+from .optuna_constraints import constraint_values
 
 __all__ = ["optuna_objective"]
 
@@ -30,6 +32,14 @@ class _ReportingTrial(optuna.trial.FixedTrial):
     def __init__(self, params: dict[str, Any], report: Callable[[float, float], None] | None):
         super().__init__(params)
         self._forward = report
+
+    def _suggest(self, name: str, distribution: Any) -> Any:
+        if name not in self._params:  # FixedTrial's error spoke of a FixedTrial the person never made
+            raise fail("params", "optuna_objective", "the values of every parameter the objective suggests",
+                       self._params, hint=f"The objective suggested {name!r}, which they lack: the study's space "
+                       "has it inactive there. A space read off Optuna trials shows a condition only for the values "
+                       "they took: give from_optuna(optuna_study, space=...) one that says when it is active.")
+        return super()._suggest(name, distribution)
 
     def report(self, value: float, step: int) -> None:
         super().report(value, step)
@@ -60,6 +70,11 @@ def optuna_objective(function: Callable[[Any], Any]) -> Callable[..., Evaluation
             result = function(trial)
         except optuna.TrialPruned as error:  # the objective gave up on the trial itself
             raise TrialPruned(str(error) or "the objective raised optuna.TrialPruned") from error
+        unused = [name for name in params if name not in trial.params]
+        if unused:  # recorded as the trial's, though the objective never read them
+            warn_user(f"optuna_objective: the objective did not suggest {unused}, which the params {dict(params)} "
+                      "have: the study records a value that had no effect. Give it a space whose conditions say "
+                      "when they are active (from_optuna(optuna_study, space=...)).", UserWarning)
         value = tuple(result) if isinstance(result, Sequence) and not isinstance(result, str) else result
         return Evaluation(value=value, user_attrs=dict(trial.user_attrs),
                           constraints=constraint_values(trial.constraints))

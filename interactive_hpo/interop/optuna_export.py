@@ -16,7 +16,7 @@ from ..goals import Goals
 from ..study.core import Study, check_study
 from ..trial import Trial, TrialState
 from .optuna_space import distribution_of
-from .optuna_study import BUDGET_KEY, GENERATION_KEY, SOURCE, SOURCE_KEY, optuna_module
+from .optuna_study import BUDGET_KEY, GENERATION_KEY, SOURCE, SOURCE_KEY, SPACE_KEY, optuna_module
 
 __all__ = ["to_optuna"]
 
@@ -78,6 +78,7 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
             with warnings.catch_warnings():  # experimental since Optuna 3.2, and what Optuna's names are for
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
                 theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
+        theirs.set_user_attr(SPACE_KEY, study.space.to_dict())  # what the trials do not show: see from_optuna
         theirs.add_trials(frozen)
         for params in study.queued:
             theirs.enqueue_trial(params)

@@ -50,8 +50,9 @@ from ..parameters import Float
 from ..space import SearchSpace
 from ..study.results import loss_of
 from ..trial import Trial, TrialState
+from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_space import maps_exactly, parameter_of
-from .optuna_study import SOURCE, constraint_values, unmeasured_constraint
+from .optuna_study import SOURCE
 
 __all__ = ["IHPOSampler"]
 
@@ -74,7 +75,9 @@ class IHPOSampler(BaseSampler):
         Seeds the optimizer and the random sampler of the other parameters: the same seed gives
         the same trials.
     **settings
-        The optimizer's settings (``n_initial=5`` for "bo"), checked here.
+        The optimizer's settings (``n_initial=5`` for "bo"), checked here. Not Optuna's
+        ``constraints_func``: the constraints the objective measures with
+        ``trial.set_constraint`` are read from the trials.
 
     Examples
     --------
@@ -98,6 +101,10 @@ class IHPOSampler(BaseSampler):
                        hint="Optuna's trials have no budget to run a job at. Use an Optuna pruner "
                             "(optuna.pruners.SuccessiveHalvingPruner, HyperbandPruner) with trial.report, or "
                             "run the scheduler in our Study with interop.optuna_objective(objective).")
+        if "constraints_func" in settings:  # Optuna's samplers take it: say where constraints come from here
+            raise fail("constraints_func", owner, "left out (Optuna 5 deprecates it)", settings["constraints_func"],
+                       hint="Measure the constraints in the objective with trial.set_constraint(name, value): "
+                            "IHPOSampler reads them from the trials (at most 0 is feasible), as Optuna's samplers do.")
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)
@@ -157,7 +164,11 @@ class IHPOSampler(BaseSampler):
         self._check_serves(goals, type(optimizer))
         running = []
         proposals = self._proposals(study)
-        for other in study.get_trials(deepcopy=False):
+        trials = study.get_trials(deepcopy=False)
+        check_constraint_names(trials, OptunaState.COMPLETE, "study", "IHPOSampler",
+                               "Measure the same constraints in every trial (trial.set_constraint(name, value) "
+                               "with the same names), in a new study: this one's trials stay as they are.")
+        for other in trials:
             ours = None if other.number == number else self._trial(other, space, search_space, goals,
                                                                    proposals.get(other.number))
             if ours is None:

@@ -8,7 +8,9 @@ Optuna                                   ours
 ``FloatDistribution(low, high, log)``    ``Float(name, low, high, log)``
 ``IntDistribution(low, high, log)``      ``Int(name, low, high, log)``
 ``CategoricalDistribution(choices)``     ``Categorical(name, choices)`` (str, int, float, bool,
-                                         None; finite, without duplicates such as 1 and 1.0)
+                                         None; finite, without duplicates such as 1 and 1.0);
+                                         ours with True and 1 (or False and 0) is refused by
+                                         :func:`distribution_of`: Optuna takes them for one
 a range of one value (``low == high``)   ``Categorical(name, [low])``: our numeric ranges need
                                          ``high > low``; :func:`distribution_of` writes a
                                          Categorical of one number back as that range (Optuna's
@@ -22,12 +24,17 @@ be absent from some trials. Our spaces say when a parameter exists with a condit
 categorical or integer parent (:mod:`interactive_hpo.conditions`), and :func:`infer_space`
 looks for one: a parent present wherever the parameter is, whose values in the trials with the
 parameter never occur in the trials without it ("gamma" appears exactly when "kernel" is "rbf"
-or "poly"). Choices of a categorical parent that no trial shows count as not activating it; for
-an integer parent, values beyond the observed ones follow the side they are on (``n_layers >=
-2``). A parameter absent without such a parent is refused with an error naming it. A range
-that changes between trials in its bounds only (a study whose range was widened) is read as the
-range holding them all, with a warning; another change (of kind, ``log``, step or choices) is
-refused with an error naming the parameter.
+or "poly"). Choices of a categorical parent that no trial shows count as not activating it; an
+integer parent decides from a threshold on (``n_layers >= 2``; values interleaved are no
+condition), and values beyond the observed ones follow the side they are on. A parameter absent
+without such a parent is refused with an error naming it. A range that changes between trials
+in its bounds only (a study whose range was widened) is read as the range holding them all, with
+a warning; another change (of kind, ``log``, step or choices) is refused with an error naming
+the parameter.
+
+Trials show a condition only for the choices they took, and no parameter never active: a study
+that :func:`~interactive_hpo.interop.to_optuna` wrote keeps our space with it, and
+:func:`stored_space` takes it back while it holds the trials.
 
 Optuna's database and journal storages refuse a parameter suggested with another kind of
 distribution (or another ``log``) than before: a distribution our parameter does not write back
@@ -46,7 +53,7 @@ from ..exceptions import InvalidParameterError
 from ..parameters import Categorical, Float, Int, Parameter
 from ..space import SearchSpace
 
-__all__ = ["distribution_of", "infer_space", "maps_exactly", "parameter_of"]
+__all__ = ["distribution_of", "infer_space", "maps_exactly", "misfit", "parameter_of", "stored_space"]
 
 #: An integer parent's condition lists its values; beyond this many, only the observed ones.
 _MAX_LISTED = 1000
@@ -139,6 +146,10 @@ def distribution_of(parameter: Parameter) -> Any:
         (first, *others) = parameter.choices
         if not others and type(first) in (int, float):  # what parameter_of made of Optuna's range of one value
             return (dists.IntDistribution if type(first) is int else dists.FloatDistribution)(first, first)
+        if len(set(parameter.choices)) < len(parameter.choices):  # a set takes True and 1 for one, as Optuna does
+            raise fail(parameter.name, "to_optuna", "a Categorical whose choices Optuna tells apart",
+                       list(parameter.choices), hint="Optuna finds a choice by == (True == 1, False == 0): its "
+                       "storages would give back 1 for True. Use choices that differ by value (\"on\" and 1, say).")
         return dists.CategoricalDistribution(list(parameter.choices))
     if isinstance(parameter, Int):
         return dists.IntDistribution(int(parameter.low), int(parameter.high), log=parameter.log)
@@ -184,8 +195,10 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
                   f"{first[name][1]}, trial {number}: {distribution}), as the range holding them all: "
                   f"{distributions[name]}, which to_optuna writes for every trial.", UserWarning)
     if not distributions:
-        raise fail("optuna_study", owner, "a study whose finished trials have parameters", "none",
-                   hint="Nothing tells its search space.")
+        raise fail("optuna_study", owner, "a study whose finished trials have parameters",
+                   "no finished trial with parameters", hint="Nothing tells its search space: it is read off the "
+                   "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
+                   "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")
     plain = {name: parameter_of(name, d, drop_steps=drop_steps, owner=owner) for name, d in distributions.items()}
     present = {name: frozenset(i for i, t in enumerate(trials) if name in t.params) for name in plain}
     order = list(plain)
@@ -224,7 +237,8 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
 
     A candidate is categorical or integer, present wherever ``name`` is, and present in more
     trials (or in as many, and earlier in the order: so conditions never form a cycle); its
-    values in the trials with ``name`` and in those without must not overlap. A candidate whose
+    values in the trials with ``name`` and in those without must not overlap (an integer's must
+    lie on either side of a threshold). A candidate whose
     values decide is preferred ("coef0" with "degree" under ``kernel == "poly"``: on ``kernel``).
     """
     mine = present[name]
@@ -237,7 +251,8 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
             continue
         with_it = {_key(trials[i].params[parent]): trials[i].params[parent] for i in mine}
         without = {_key(trials[i].params[parent]) for i in others - mine}
-        if not with_it.keys() & without:
+        if not with_it.keys() & without and (plain[parent].kind == "categorical" or _threshold(
+                list(with_it.values()), [value for _, value in without])):
             candidates.append((len(others), order.index(parent), parent, list(with_it.values()), without))
     if not candidates:
         absent = [trials[i].number for i in range(len(trials)) if i not in mine]
@@ -250,23 +265,82 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
     # A parent whose values decide (some trials have it without the child) before one that is only
     # present with the child; then the one present in the fewest trials, then the earliest.
     _, _, parent, values, without = min(candidates, key=lambda c: (not c[4], c[0], c[1]))
-    return parent, _widened(plain[parent], values, [value for _, value in without])
+    return parent, _widened(name, plain[parent], values, [value for _, value in without], owner)
 
 
-def _widened(parent: Parameter, values: list[Any], without: list[Any]) -> list[Any]:
-    """The parent values that activate the child: those observed with it, plus, for an integer
-    parent, the unobserved ones on the same side of the values observed without it; every choice
-    of a categorical parent when no trial had the parent without the child."""
+def _widened(name: str, parent: Parameter, values: list[Any], without: list[Any], owner: str) -> list[Any]:
+    """The values of ``parent`` that activate its child ``name``: those observed with it, plus, for
+    an integer parent, the unobserved ones on the same side of the values observed without it
+    (the values are on one side: :func:`_threshold`; only the observed ones, with a warning, when
+    that side holds too many to list); every choice of a categorical parent when no trial had the
+    parent without the child."""
     if isinstance(parent, Categorical):
         return list(parent.choices) if not without else [c for c in parent.choices if _key(c) in
                                                           {_key(v) for v in values}]
     low, high = int(parent.low), int(parent.high)  # type: ignore[attr-defined]
-    if high - low >= _MAX_LISTED:  # a condition lists its values: keep the observed ones
-        return sorted(values)
-    if not without:
+    if without and min(values) > max(without):
+        low = max(without) + 1
+    elif without:
+        high = min(without) - 1
+    if high - low < _MAX_LISTED:
         return list(range(low, high + 1))
-    if min(values) > max(without):
-        return list(range(max(without) + 1, high + 1))
-    if max(values) < min(without):
-        return list(range(low, min(without)))
+    # A condition lists its values: the observed ones, and the loss said.
+    warn_user(f"{owner} makes `{name}` active for the values of `{parent.name}` its trials took with it, "
+              f"{sorted(values)}: those from {low} to {high} are too many for a condition to list (at most "
+              f"{_MAX_LISTED}).", UserWarning)
     return sorted(values)
+
+
+def _threshold(values: list[Any], without: list[Any]) -> bool:
+    """Whether an integer parent's ``values`` in the trials with the child lie on one side of its
+    values ``without`` it (``n_layers >= 2``): values interleaved with the others are what an
+    integer took by chance in the trials since a parameter was added midway, not a condition."""
+    return not without or min(values) > max(without) or max(values) < min(without)
+
+
+def misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
+    """Why ``params`` do not fit ``space``, or None when they do."""
+    try:
+        space.validate(params)
+    except InvalidParameterError as error:
+        return str(error)
+    return None
+
+
+def stored_space(data: Any, judged: Sequence[Any], *, drop_steps: bool = False
+                 ) -> tuple[SearchSpace | None, str | None]:
+    """The space :func:`~interactive_hpo.interop.to_optuna` stored with an Optuna study
+    (``SearchSpace.to_dict()`` output ``data``), and None; or None and why not (None, None: none stored).
+
+    The stored space says what trials cannot show (a condition on a choice no trial took, or on
+    an integer's values one by one; a parameter never active). It is taken if it holds the
+    distributions and params of the Optuna trials ``judged``; otherwise the study went on in
+    Optuna beyond it (a range widened, a parameter added; a step, unless ``drop_steps``).
+    """
+    if data is None:
+        return None, None
+    try:
+        stored = SearchSpace.from_dict(data)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # edited by hand, or another tool's
+        return None, f"is not a search space ({error})"
+    for trial in judged:
+        for name, distribution in trial.distributions.items():
+            try:
+                read = parameter_of(name, distribution, drop_steps=drop_steps)
+            except InvalidParameterError as error:
+                return None, f"cannot hold Optuna trial {trial.number}'s {name!r} ({error})"
+            if name not in stored.names or not _holds(stored[name], read):
+                return None, f"does not hold Optuna trial {trial.number}'s {read!r}"
+        problem = misfit(stored, trial.params)
+        if problem is not None:
+            return None, f"does not hold Optuna trial {trial.number}: {problem}"
+    return stored, None
+
+
+def _holds(stored: Parameter, read: Parameter) -> bool:
+    """Whether our parameter ``stored`` holds the range (or choices) ``read`` off the trials."""
+    if stored.kind != read.kind:
+        return False
+    if isinstance(stored, Categorical):
+        return {_key(c) for c in read.choices} <= {_key(c) for c in stored.choices}  # type: ignore[attr-defined]
+    return stored.log == read.log and stored.low <= read.low and read.high <= stored.high  # type: ignore[attr-defined]

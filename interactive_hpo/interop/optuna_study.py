@@ -15,8 +15,8 @@ values               ``value`` / ``values``; a non-finite value    ``value`` / `
 objectives           ``directions`` and ``metric_names`` ->        ``directions``; our objective names (when
                      ``Study(directions=...)`` (names must be      not the defaults) -> ``set_metric_names``
                      distinct: ours are keys)
-intermediate values  step -> value, NaN kept                       the same; a step must be a whole number
-                                                                   (Optuna's steps are ints)
+intermediate values  step -> value, NaN kept, an infinity as NaN   the same; a step must be a whole number
+                     (as ``Study.report`` keeps a diverged run's)  (Optuna's steps are ints)
 user attrs           kept (NaN and infinities as None; values a    kept; plus ``ihpo_source``, ``ihpo_budget``,
                      JSON journal cannot hold, such as objects,    ``ihpo_generation`` when set
                      are left out with a warning)
@@ -25,7 +25,9 @@ source, budget       source "optuna"; ``ihpo_budget`` and          as user attrs
                      (``ihpo_source`` stays a user attr: where
                      the trial came from before Optuna)
 constraints          ``trial.constraints`` (by name, in numeric    keys "0", "1", ...
-                     then alphabetical order) -> a tuple, for a
+                     then alphabetical order, the same names in
+                     every trial; other names than "0", "1", ...
+                     are named in a warning) -> a tuple, for a
                      COMPLETE trial (other trials' are left out
                      with a warning); a non-finite one (Optuna
                      accepts inf) makes a COMPLETE trial FAILED
@@ -34,7 +36,9 @@ system attrs         constraints read (above); the samplers' and   none written
                      pruners' own records ignored; any other key
                      (artifacts, a terminator's scores) left out
                      with a warning
-study attrs          left out with a warning (ours have none)      none written
+study attrs          ``ihpo_space`` -> the space, if it holds the  ``ihpo_space``: our space (conditions on
+                     trials; any other left out with a warning     choices no trial took, parameters never
+                     (ours have none)                              active: what the trials cannot show)
 datetimes            naive local datetimes <-> Unix timestamps     the same
 ===================  ===========================================  ============================================
 
@@ -52,14 +56,11 @@ called, never when this module is.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import math
 import os
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from .._validation import (
@@ -68,9 +69,7 @@ from .._validation import (
     check_path,
     fail,
     import_optional,
-    is_real,
     seed_to_int,
-    shown,
     warn_user,
 )
 from ..direction import Direction
@@ -81,15 +80,20 @@ from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
-from .optuna_space import infer_space, parameter_of
+from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
+from .optuna_journal import resumed, saved
+from .optuna_space import infer_space, misfit, parameter_of, stored_space
 
 __all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
-           "constraint_values", "unmeasured_constraint"]
+           "SPACE_KEY"]
 
 #: The source of the trials :func:`from_optuna` adds.
 SOURCE = "optuna"
 #: User attributes :func:`to_optuna` writes for what Optuna's trials have no field for.
 SOURCE_KEY, BUDGET_KEY, GENERATION_KEY = "ihpo_source", "ihpo_budget", "ihpo_generation"
+#: The study's user attribute :func:`to_optuna` keeps our search space in (``SearchSpace.to_dict()``):
+#: Optuna's trials show a condition only for the choices they took, and no parameter never active.
+SPACE_KEY = "ihpo_space"
 
 
 def optuna_module(purpose: str) -> Any:
@@ -111,11 +115,12 @@ def _states(optuna: Any) -> dict[Any, TrialState]:
 
 def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | None = None,
                 optimizer_settings: Mapping[str, Any] | None = None, storage: str | os.PathLike[str] | None = None,
-                drop_steps: bool = False) -> Study:
+                drop_steps: bool = False, space: SearchSpace | None = None) -> Study:
     """Our :class:`~interactive_hpo.study.Study` holding an Optuna study's trials.
 
     The search space is read off the trials' distributions, conditions included where some
-    trials lack a parameter (:mod:`interactive_hpo.interop.optuna_space`); what becomes of each
+    trials lack a parameter (:mod:`interactive_hpo.interop.optuna_space`); a study written by
+    :func:`to_optuna` gives back the space stored with it, while that holds its trials. What becomes of each
     state and attribute is in this module's table. The trials are told to the optimizer, so
     ``study.surrogate()`` is the GP's belief about the Optuna study, ``study.ask()`` its next
     proposal, and ``Lab(study, objective)`` steers it on.
@@ -138,6 +143,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     drop_steps : bool
         Import a stepped range (``suggest_float(..., step=0.1)``) as the range without its step
         instead of refusing it.
+    space : SearchSpace, optional
+        The search space, instead of the one read off the trials: when you know it better than
+        they show (a condition on a choice no trial took). Every COMPLETE trial must fit it; other
+        trials that do not are left out with a warning.
 
     Examples
     --------
@@ -156,6 +165,8 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
                    hint="Load a stored one first: optuna.load_study(study_name=..., storage='sqlite:///...')."
                    if isinstance(optuna_study, (str, os.PathLike)) else None)
     drop_steps = check_bool(drop_steps, "drop_steps", owner)
+    if space is not None and not isinstance(space, SearchSpace):
+        raise fail("space", owner, "a SearchSpace or None", space)
     seed = None if seed is None else seed_to_int(seed, owner)
     goals = _goals(optuna_study, owner)
     if optimizer is None:  # not `optimizer or ...`: "" became "bo" unseen
@@ -169,28 +180,50 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     states = _states(optuna)
     trials = sorted(optuna_study.get_trials(deepcopy=False), key=lambda t: t.number)
     finished = [t for t in trials if t.state in states]
-    space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
     left_out: dict[str, list[int]] = {}
+    given = space is not None
+    if space is None:
+        done = optuna.trial.TrialState
+        evidence = [t for t in finished if t.state is not done.FAIL]  # as _inferred reads them
+        judges = (done.COMPLETE, done.PRUNED) if evidence else (done.FAIL,)
+        space, why = stored_space(optuna_study.user_attrs.get(SPACE_KEY), evidence or finished,
+                                  drop_steps=drop_steps)
+        if why is not None:
+            left_out[f"the space to_optuna stored (user attribute {SPACE_KEY!r}), which {why}"] = []
+        if space is None:
+            space, judges = _inferred(finished, optuna.trial.TrialState, drop_steps, owner)
+    else:
+        judges = (optuna.trial.TrialState.COMPLETE,)
     kept = []
     for trial in finished:
-        problem = _misfit(space, trial.params)
+        problem = misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
         elif trial.state not in judges:
-            left_out.setdefault(f"{trial.state.name} trials whose params do not fit the space of the "
-                                f"{' and '.join(state.name for state in judges)} ones", []).append(trial.number)
+            left_out.setdefault(f"{trial.state.name} trials whose params do not fit the space " + (
+                "given" if given else f"of the {' and '.join(state.name for state in judges)} ones"),
+                []).append(trial.number)
         elif _outside_own_range(trial):  # Optuna cannot delete it: refusing it would refuse the study for good
             left_out.setdefault("trials run at a value outside their own range (as enqueue_trial allows)",
                                 []).append(trial.number)
+        elif given:
+            raise fail("space", owner, "a search space every trial fits", space,
+                       hint=f"Optuna trial {trial.number} has params {trial.params} ({problem}).")
         else:
             raise fail("optuna_study", owner, "a study whose trials fit one search space", f"trial {trial.number}",
                        hint=f"Its params {trial.params} do not fit the space read off the trials ({problem}).")
+    names = check_constraint_names(kept, optuna.trial.TrialState.COMPLETE, "optuna_study", owner,
+                                   "Import the trials that measure one set, copied into a new study first "
+                                   "(optuna.create_study(directions=...).add_trials([t for t in study.trials if "
+                                   "sorted(t.constraints) in ([], [...])])).")
+    if names is not None and names != [str(i) for i in range(len(names))]:  # "0", "1": to_optuna's and ours
+        left_out[f"the constraints' names {names} (ours are numbered, 0, 1, ... in that order)"] = []
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
     study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
     for trial in kept:
         _add(study, trial, states[trial.state], owner, left_out)
     for trial in trials:
-        if trial.state is optuna.trial.TrialState.WAITING and _misfit(space, _enqueued(trial)) is None:
+        if trial.state is optuna.trial.TrialState.WAITING and misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
         elif trial.state is optuna.trial.TrialState.WAITING:
             left_out.setdefault("WAITING trials whose enqueued params do not fit the space (our queue holds "
@@ -200,9 +233,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     _unread_attrs(optuna_study, kept, left_out)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
-        created_folders = _saved(study, path, existed)
+        created_folders = saved(study, path, existed)
         del study  # let go before the replay builds its twin: both at once were a third of the peak memory
-        study = _resumed(space, objectives, path, existed, created_folders)
+        study = resumed(space, objectives, path, existed, created_folders)
     for what, numbers in left_out.items():
         warn_user(f"from_optuna left out {what}{f': Optuna trials {_listed(numbers)}' if numbers else ''}.",
                   UserWarning)
@@ -220,8 +253,9 @@ _READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sa
 
 def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
     """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
-    if optuna_study.user_attrs:
-        left_out[f"the study's user attributes {sorted(optuna_study.user_attrs)} (our studies have none)"] = []
+    attrs = sorted(key for key in optuna_study.user_attrs if key != SPACE_KEY)  # SPACE_KEY: read in from_optuna
+    if attrs:
+        left_out[f"the study's user attributes {attrs} (our studies have none)"] = []
     unread: dict[str, None] = {}  # keys in the order first met
     numbers = []
     for trial in trials:
@@ -281,59 +315,6 @@ def _goals(optuna_study: Any, owner: str) -> list[Direction] | dict[str, Directi
     return dict(zip(names, directions, strict=True))
 
 
-def _saved(study: Study, path: Path, existed: bool) -> list[Path]:
-    """Write ``study``, built in memory, whole to a new journal at ``path`` (``Study.save``);
-    return the folders made for it, the deepest first. If writing fails, what this call wrote
-    goes: a file it created is removed (and those folders), an empty file that was there is
-    emptied again."""
-    created_folders = [folder for folder in path.parents if not folder.exists()]
-    try:
-        study.save(path)
-    except InvalidParameterError:  # refused before writing: another process started a journal there meanwhile
-        raise
-    except BaseException:
-        _discard(path, existed, created_folders)
-        raise
-    return created_folders
-
-
-def _resumed(space: SearchSpace, objectives: dict[str, Any], path: Path, existed: bool,
-             created_folders: list[Path]) -> Study:
-    """The study journaled at ``path`` by :func:`_saved` over ``space``, with ``objectives``
-    (``Goals.study_arguments()``), resumed from it as ``Study.load(path)`` resumes one, without its
-    first read: ``load`` parses the whole journal for the space and goals of its first line,
-    which are in hand, before the study replays every line again. If resuming fails, the journal
-    goes as in :func:`_saved`."""
-    try:
-        return Study(space, **objectives, storage=path)
-    except BaseException:
-        _discard(path, existed, created_folders)
-        raise
-
-
-def _discard(path: Path, existed: bool, created_folders: list[Path]) -> None:
-    """Undo a journal written at ``path`` by :func:`_saved` (see there)."""
-    if existed:
-        with contextlib.suppress(FileNotFoundError):  # removed meanwhile: nothing to restore
-            os.truncate(path, 0)
-        return
-    path.unlink(missing_ok=True)
-    for folder in created_folders:
-        try:
-            folder.rmdir()
-        except OSError:  # not empty: something else is in it now
-            break
-
-
-def _misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
-    """Why ``params`` do not fit ``space``, or None when they do."""
-    try:
-        space.validate(params)
-    except InvalidParameterError as error:
-        return str(error)
-    return None
-
-
 def _outside_own_range(trial: Any) -> bool:
     """Whether a value of ``trial`` lies outside the distribution it was suggested with: Optuna runs
     an enqueued value anywhere, with a warning."""
@@ -386,27 +367,6 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
                               generation=generation, constraints=constraints,
                               datetime_start=_timestamp(trial.datetime_start),
                               datetime_complete=_timestamp(trial.datetime_complete), owner=owner)
-
-
-def constraint_values(named: Mapping[str, float]) -> tuple[float, ...] | None:
-    """Optuna's constraints by name (real numbers: see :func:`unmeasured_constraint`) as a tuple:
-    numeric names in numeric order ("2" before "10"), then the others."""
-    if not named:
-        return None
-    order = sorted(named, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
-    return tuple(float(named[k]) for k in order)
-
-
-def unmeasured_constraint(named: Mapping[str, Any]) -> str | None:
-    """Why Optuna's constraints ``named`` do not fit ours (finite real numbers), or None when they do.
-
-    Optuna accepts an infinite constraint, and its older trials keep whatever the system
-    attribute "constraints" holds; a constraint of ours is a finite number that a GP can model.
-    """
-    for key, value in named.items():
-        if not (is_real(value) and math.isfinite(float(value))):
-            return f"its constraint {key!r} is {shown(value)}: constraints here are finite real numbers."
-    return None
 
 
 def _timestamp(moment: datetime.datetime | None) -> float | None:

@@ -11,6 +11,8 @@ Optuna's names (COMPLETE, PRUNED, FAIL, RUNNING: our FAILED is written FAIL, so 
 trial has one). Of Optuna's system attributes our trials have only constraints: a study with
 constraints has ``system_attrs_constraints:0``, ``system_attrs_constraints:1``, ... as Optuna's
 ``trial.set_constraint("0", ...)`` gives them (``to_optuna`` writes them under those names).
+Asked for, as Optuna's ``attrs`` take them: ``values`` (``values_0`` for one objective too) and
+``intermediate_values`` (``intermediate_values_<step>``, the learning curve).
 
 pandas is imported when the function is called (it comes with the ``optuna`` extra).
 """
@@ -34,6 +36,10 @@ __all__ = ["trials_dataframe", "ATTRS"]
 ATTRS = ("number", "value", "datetime_start", "datetime_complete", "duration", "params", "user_attrs",
          "system_attrs", "state", "source", "budget")
 
+#: Column groups Optuna's ``trials_dataframe`` takes besides its defaults: ``values`` (``values_0``
+#: for one objective too) and ``intermediate_values`` (``intermediate_values_<step>``).
+_ALSO = ("values", "intermediate_values")
+
 #: Our states by Optuna's names.
 _STATE_NAMES = {TrialState.COMPLETE: "COMPLETE", TrialState.PRUNED: "PRUNED", TrialState.FAILED: "FAIL",
                 TrialState.RUNNING: "RUNNING"}
@@ -47,7 +53,8 @@ def trials_dataframe(study: Study, attrs: Sequence[str] = ATTRS, multi_index: bo
     study : Study
     attrs : sequence of str
         Which column groups, as Optuna's ``attrs`` (``"value"`` stands for ``"values"`` in a
-        study of several objectives), plus ours: ``"source"`` and ``"budget"``.
+        study of several objectives; ``"values"`` and ``"intermediate_values"`` as Optuna takes
+        them), plus ours: ``"source"`` and ``"budget"``.
     multi_index : bool
         Two-level column names ``("params", "C")`` instead of ``"params_C"``, as Optuna's.
 
@@ -71,8 +78,8 @@ def trials_dataframe(study: Study, attrs: Sequence[str] = ATTRS, multi_index: bo
     owner = "Study.trials_dataframe"
     # None of them was pandas' "Cannot infer number of levels from empty list" (Optuna's gives that too).
     if isinstance(attrs, str) or not isinstance(attrs, Sequence) or not attrs \
-            or any(not isinstance(a, str) or a not in ATTRS + ("values",) for a in attrs):
-        raise fail("attrs", owner, f"a tuple of names among {list(ATTRS)}", attrs,
+            or any(not isinstance(a, str) or a not in ATTRS + _ALSO for a in attrs):
+        raise fail("attrs", owner, f"a tuple of names among {list(ATTRS + _ALSO)}", attrs,
                    hint="Name at least one." if isinstance(attrs, Sequence) and not attrs else None)
     multi_index = check_bool(multi_index, "multi_index", owner)  # an array's truth value was numpy's error
     trials = study.trials
@@ -117,8 +124,8 @@ def _cells(attr: str, trial: Trial, goals: Goals) -> list[tuple[Any, Any]]:
         return [("", _STATE_NAMES[trial.state])]
     if attr == "value":
         return [(goals.names[0] if _named(goals) else "", trial.value)]
-    if attr == "values":
-        values = trial.values if trial.values is not None else (None,) * goals.n
+    if attr == "values":  # one objective's value too, as Optuna's trial.values holds it
+        values = (trial.values if goals.multi else (trial.value,)) or (None,) * goals.n
         keys = goals.names if _named(goals) else range(goals.n)
         return list(zip(keys, values, strict=True))
     if attr in ("datetime_start", "datetime_complete"):
@@ -130,6 +137,8 @@ def _cells(attr: str, trial: Trial, goals: Goals) -> list[tuple[Any, Any]]:
         return list(trial.params.items())
     if attr == "user_attrs":
         return list(trial.user_attrs.items())
+    if attr == "intermediate_values":
+        return list(trial.intermediate_values.items())
     # system_attrs: only constraints, as Optuna names them; without them feasibility was invisible
     return [] if trial.constraints is None else [(f"constraints:{i}", c) for i, c in enumerate(trial.constraints)]
 

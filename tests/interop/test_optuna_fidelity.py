@@ -12,7 +12,7 @@ optuna = pytest.importorskip("optuna")
 
 from optuna.distributions import CategoricalDistribution, FloatDistribution  # noqa: E402
 
-from interactive_hpo import InvalidParameterError  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.interop import from_optuna, optuna_objective, to_optuna  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -155,3 +155,99 @@ def test_a_range_widened_between_trials_is_read_as_the_range_holding_them_all(tm
     back = to_optuna(ours, f"sqlite:///{tmp_path / 'back.db'}", sampler=optuna.samplers.RandomSampler(seed=0))
     back.optimize(wide, n_trials=1)
     assert back.trials[-1].state is optuna.trial.TrialState.COMPLETE
+
+
+def renamed_constraint(trial):
+    """Trials 0 and 1 measure "memory"; later ones "time" instead (a renamed constraint)."""
+    x = trial.suggest_float("x", 0.0, 1.0)
+    trial.set_constraint("memory" if trial.number < 2 else "time", x - 0.5)
+    return x
+
+
+def test_constraints_named_otherwise_in_some_trials_are_refused_naming_the_trials():
+    """Before: trial.constraints {"memory": ...} and {"time": ...} both became the study's constraint
+    0, one constraint made of two (Optuna's GPSampler refuses such a study: "The constraint names must
+    be the same for all trials")."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(renamed_constraint, n_trials=4)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "Optuna trial 0 has the constraints ['memory'], trial 2 ['time']")) as caught:
+        from_optuna(theirs, "random", seed=0)
+    assert str(caught.value).startswith("`optuna_study` of from_optuna must be a study whose COMPLETE trials")
+
+
+def test_constraint_names_ours_number_are_named_in_a_warning():
+    """Before: "memory" and "time" became constraints 0 and 1 (system_attrs_constraints:0 in the
+    trials_dataframe, "0" in to_optuna's study) without a word."""
+    def named(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_constraint("time", x - 0.5)
+        trial.set_constraint("memory", 0.2 - x)
+        return x
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(named, n_trials=2)
+    with pytest.warns(UserWarning, match=re.escape(
+            "from_optuna left out the constraints' names ['memory', 'time'] (ours are numbered, 0, 1, ... in "
+            "that order).")):
+        ours = from_optuna(theirs, "random", seed=0)
+    assert ours.trials[0].constraints == (theirs.trials[0].constraints["memory"], theirs.trials[0].constraints["time"])
+
+
+def kernels(trial):
+    kernel = trial.suggest_categorical("kernel", ["rbf", "poly", "linear"])
+    c = trial.suggest_float("C", 0.1, 10.0)
+    return c * trial.suggest_float("gamma", 0.1, 1.0) if kernel in ("rbf", "poly") else c
+
+
+def no_poly_yet():
+    """An Optuna study whose trials never chose "poly": they cannot show that it has a gamma."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    for kernel in ["rbf", "linear", "rbf", "linear"]:
+        theirs.enqueue_trial({"kernel": kernel})
+    theirs.optimize(kernels, n_trials=4)
+    return theirs
+
+
+def test_a_parameter_the_objective_suggests_and_the_params_lack_is_named_with_what_to_do():
+    """Before: "The value of the parameter 'gamma' is not found. Please set it at the construction of
+    the FixedTrial object.", a FixedTrial the person never made."""
+    ours = from_optuna(no_poly_yet(), "random", seed=0)
+    assert ours.space["gamma"].condition == ("kernel", ("rbf",))  # all the trials show
+    ours.enqueue({"kernel": "poly", "C": 1.0})
+    ours.run(optuna_objective(kernels), n_trials=1)
+    assert ours.trials[-1].error == (
+        "InvalidParameterError: `params` of optuna_objective must be the values of every parameter the objective "
+        "suggests; got {'kernel': 'poly', 'C': 1.0}. The objective suggested 'gamma', which they lack: the study's "
+        "space has it inactive there. A space read off Optuna trials shows a condition only for the values they "
+        "took: give from_optuna(optuna_study, space=...) one that says when it is active.")
+
+
+def test_a_space_given_to_from_optuna_says_what_the_trials_cannot():
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly", "linear"]), Float("C", 0.1, 10.0),
+                         Float("gamma", 0.1, 1.0, condition=("kernel", ["rbf", "poly"]))])
+    ours = from_optuna(no_poly_yet(), "random", seed=0, space=space)
+    assert ours.space == space
+    ours.enqueue({"kernel": "poly", "C": 1.0, "gamma": 0.5})
+    ours.run(optuna_objective(kernels), n_trials=1)
+    assert ours.trials[-1].value == 0.5
+    narrow = SearchSpace([space["kernel"], Float("C", 0.1, 5.0), space["gamma"]])
+    with pytest.raises(InvalidParameterError, match=r"`space` of from_optuna must be a search space every trial "
+                                                    r"fits; got .*\. Optuna trial \d has params .* \(`C` "):
+        from_optuna(no_poly_yet(), "random", space=narrow)
+
+
+def test_params_the_objective_never_suggested_are_named_in_a_warning():
+    """Before: a gamma the objective never asked for (kernel "linear") was recorded as the trial's,
+    without a word, and the GP learnt from a value that had no effect."""
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly", "linear"]), Float("C", 0.1, 10.0),
+                         Float("gamma", 0.1, 1.0)])
+    with pytest.warns(UserWarning, match=re.escape(
+            "optuna_objective: the objective did not suggest ['gamma'], which the params {'kernel': 'linear', "
+            "'C': 1.0, 'gamma': 0.5} have: the study records a value that had no effect.")):
+        assert optuna_objective(kernels)({"kernel": "linear", "C": 1.0, "gamma": 0.5}).value == 1.0
+    ours = from_optuna(no_poly_yet(), "random", seed=0, space=SearchSpace([*space.params[:2], Float(
+        "gamma", 0.1, 1.0, condition=("kernel", ["rbf", "poly"]))]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours.run(optuna_objective(kernels), n_trials=3)

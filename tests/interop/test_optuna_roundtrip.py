@@ -510,3 +510,121 @@ def test_a_typo_in_the_optimizer_is_named_as_typed_and_nothing_is_written(tmp_pa
     with pytest.raises(InvalidParameterError, match=message):
         from_optuna(theirs, optimizer, optimizer_settings=settings, storage=tmp_path / "s.jsonl")
     assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_a_parameter_added_midway_is_not_made_conditional_on_the_values_an_integer_happened_to_take():
+    """Before: "dropout", suggested from trial 10 on, came in with condition=("hidden", [the 20 values
+    "hidden" took in those trials]), since none of them occurred before: the next proposals almost
+    never had a dropout. An integer decides a parameter from a threshold on (``n_layers >= 2``)."""
+    def before(trial):
+        return trial.suggest_float("lr", 1e-4, 1.0, log=True) + trial.suggest_int("hidden", 16, 1024) * 0
+
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(before, n_trials=10)
+    theirs.optimize(lambda trial: before(trial) + trial.suggest_float("dropout", 0.0, 0.5), n_trials=20)
+    with pytest.raises(InvalidParameterError, match=r"`dropout` of from_optuna must be a parameter of every trial, "
+                                                    r"or one whose presence .*absent from trials \[0, 1, 2,"):
+        from_optuna(theirs, "random", seed=0)
+
+
+GROWN = SearchSpace([
+    Categorical("opt", ["sgd", "adam", "rmsprop"]),
+    Float("lr", 1e-4, 1.0, log=True),
+    Float("momentum", 0.0, 0.99, condition=("opt", ["sgd", "rmsprop"])),
+    Float("rho", 0.5, 0.99, condition=("opt", "rmsprop")),
+])
+
+
+def test_ours_to_optuna_and_back_keeps_the_space_the_trials_do_not_show(storage):
+    """Before: read off the trials, which never chose "rmsprop": "momentum" came back conditional on
+    "sgd" alone and "rho" not at all, silently. to_optuna keeps our space in the study's user
+    attribute "ihpo_space"."""
+    ours = Study(GROWN, "random", seed=0)
+    for opt in ("sgd", "adam", "sgd"):
+        ours.add_manual({"opt": opt, "lr": 0.01, **({"momentum": 0.9} if opt == "sgd" else {})}, 1.0)
+    theirs = to_optuna(ours, storage, study_name="grown")
+    assert theirs.user_attrs["ihpo_space"] == GROWN.to_dict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing left out: the study's user attribute is ours
+        back = from_optuna(optuna.load_study(study_name="grown", storage=storage) if storage else theirs, "random")
+    assert back.space == GROWN
+
+
+def test_a_stored_space_the_trials_outgrew_is_named_and_the_space_read_off_them():
+    ours = Study(GROWN, "random", seed=0)
+    ours.add_manual({"opt": "adam", "lr": 0.01}, 1.0)
+    theirs = to_optuna(ours)
+    theirs.optimize(lambda trial: trial.suggest_categorical("opt", ["sgd", "adam", "rmsprop"])
+                    and trial.suggest_float("lr", 1e-5, 1.0, log=True), n_trials=1)  # lr widened in Optuna
+    with pytest.warns(UserWarning, match=re.escape("from_optuna left out the space to_optuna stored (user attribute "
+                                                   "'ihpo_space'), which does not hold Optuna trial 1's Float('lr', "
+                                                   "low=1e-05")):
+        back = from_optuna(theirs, "random")
+    assert back.space["lr"].low == 1e-5 and "rho" not in back.space.names
+    wider = SearchSpace([Float("lr", 1e-5, 1.0, log=True), GROWN["opt"], Float("decay", 0.0, 1.0)])
+    theirs.set_user_attr("ihpo_space", wider.to_dict())
+    with pytest.warns(UserWarning, match=re.escape("which does not hold Optuna trial 0: ")):
+        from_optuna(theirs, "random")  # no trial has the stored "decay"
+
+
+def test_a_study_without_a_finished_trial_is_refused_saying_what_to_do():
+    """Before: "got 'none'. Nothing tells its search space.", for a study of enqueued trials too."""
+    theirs = optuna.create_study()
+    theirs.enqueue_trial({"x": 0.5})
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "got 'no finished trial with parameters'. Nothing tells its search space: it is read off the "
+            "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
+            "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")):
+        from_optuna(theirs)
+
+
+@pytest.mark.parametrize("choices", [[1, True, "a"], [0.0, False], [True, 1.0]])
+def test_choices_optuna_cannot_tell_apart_are_refused_before_the_storage_is_touched(tmp_path, choices):
+    """Before: Categorical("c", [1, True]) went to SQLite, whose CategoricalDistribution finds a choice
+    by ==: every True came back as 1, silently."""
+    ours = Study(SearchSpace([Categorical("c", choices)]), "random", seed=0)
+    for choice in choices:
+        ours.add_manual({"c": choice}, 1.0)
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`c` of to_optuna must be a Categorical whose choices Optuna tells apart; got {choices!r}. Optuna "
+            "finds a choice by == (True == 1, False == 0): its storages would give")):
+        to_optuna(ours, url, "mine")
+    assert not (tmp_path / "o.db").exists()
+
+
+def thresholded(trial):
+    batch = trial.suggest_int("batch", 0, 5000)
+    return batch + (trial.suggest_float("warmup", 0.0, 1.0) if batch >= 4990 else 0.0)
+
+
+def test_an_integer_threshold_over_a_wide_range_activates_the_values_beyond_it():
+    """Before: for a parent range of 1000 values or more, only the values the trials took activated
+    the child: batch 4995, never tried, had no warmup (now 4990 to 5000 do); where the values beyond
+    the threshold are too many for a condition to list, that is named in a warning."""
+    def study(batches):
+        theirs = optuna.create_study()
+        for batch in batches:
+            theirs.enqueue_trial({"batch": batch})
+        theirs.optimize(thresholded, n_trials=len(batches))
+        return theirs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = from_optuna(study([10, 4989, 4992, 4999]), "random")
+    assert ours.space["warmup"].condition == ("batch", tuple(range(4990, 5001)))
+    with pytest.warns(UserWarning, match=re.escape(
+            "from_optuna makes `warmup` active for the values of `batch` its trials took with it, [4992, 4999]: "
+            "those from 2001 to 5000 are too many for a condition to list (at most 1000).")):
+        ours = from_optuna(study([10, 2000, 4992, 4999]), "random")
+    assert ours.space["warmup"].condition == ("batch", (4992, 4999))
+
+
+def test_ours_to_optuna_and_back_keeps_a_condition_the_trials_could_not_tell():
+    """Before: the stored space was taken only after the space read off the trials, which refused
+    a condition on an integer's values one by one (layers 1 and 3, not 2: no threshold)."""
+    space = SearchSpace([Int("layers", 1, 3), Float("skip", 0.0, 1.0, condition=("layers", [1, 3]))])
+    ours = Study(space, "random", seed=0)
+    for layers in (1, 2, 3):
+        ours.add_manual({"layers": layers, **({"skip": 0.5} if layers != 2 else {})}, 1.0)
+    assert from_optuna(to_optuna(ours), "random").space == space

@@ -5,6 +5,7 @@ Whether it beats random search is a benchmark's question, not a test's."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -238,3 +239,27 @@ def test_a_trial_enqueued_outside_its_range_is_left_out_and_the_study_goes_on():
         study.optimize(objective, n_trials=4)
     assert [t.state.name for t in study.trials] == ["COMPLETE"] * 4
     assert sorted(study.sampler.proposals) == [2, 3] and all(0 <= t.params["x"] <= 1 for t in study.trials[2:])
+
+
+def test_constraints_named_otherwise_in_some_trials_are_refused_as_optunas_gp_refuses_them():
+    """Before: {"memory": ...} and {"time": ...} were told to the optimizer as one constraint, and a
+    trial adding a constraint ({"memory", "time"}) shifted the others' places, silently."""
+    def added(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        trial.set_constraint("memory", x - 0.5)
+        if trial.number >= 2:
+            trial.set_constraint("time", 0.3 - x)
+        return x
+
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "Optuna trial 0 has the constraints ['memory'], trial 2 ['memory', 'time']")):
+        run(IHPOSampler("random", seed=0), added, n_trials=4)
+
+
+def test_constraints_func_is_refused_saying_how_constraints_reach_the_sampler():
+    """Before: "'constraints_func' is not a setting of GaussianProcessBO", for the keyword Optuna's
+    GPSampler, TPESampler and NSGAIISampler take."""
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`constraints_func` of IHPOSampler must be left out (Optuna 5 deprecates it); got <function") + ".*"
+            + re.escape("Measure the constraints in the objective with trial.set_constraint(name, value)")):
+        IHPOSampler("bo", constraints_func=lambda frozen: [0.0])

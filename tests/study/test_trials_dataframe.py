@@ -143,6 +143,15 @@ def test_attrs_and_multi_index_as_optuna_takes_them():
         trials_dataframe(ours, ("number", "colour"))
 
 
+def test_values_and_intermediate_values_of_one_objective_as_optuna_gives_them():
+    """Before: attrs=("number", "values") on a study of one objective gave a values_0 column of None
+    (Optuna's holds the values), and "intermediate_values", which Optuna takes, was refused."""
+    theirs = optuna_study()
+    ours = from_optuna(theirs, "random", seed=0)
+    for attrs in [("number", "values"), ("number", "value", "intermediate_values", "state")]:
+        pd.testing.assert_frame_equal(trials_dataframe(ours, attrs), theirs.trials_dataframe(attrs))
+
+
 def test_pandas_is_imported_only_when_asked_for():
     probe = ("import sys, interactive_hpo, interactive_hpo.study.dataframe, interactive_hpo.interop\n"
              "print('pandas' in sys.modules, 'optuna' in sys.modules)")
