@@ -53,7 +53,7 @@ from ..exceptions import InvalidParameterError
 from ..parameters import Categorical, Float, Int, Parameter
 from ..space import SearchSpace
 
-__all__ = ["distribution_of", "infer_space", "maps_exactly", "misfit", "parameter_of", "stored_space"]
+__all__ = ["distribution_of", "infer_space", "maps_exactly", "params_misfit", "parameter_of", "stored_space"]
 
 #: An integer parent's condition lists its values; beyond this many, only the observed ones.
 _MAX_LISTED = 1000
@@ -298,7 +298,7 @@ def _threshold(values: list[Any], without: list[Any]) -> bool:
     return not without or min(values) > max(without) or max(values) < min(without)
 
 
-def misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
+def params_misfit(space: SearchSpace, params: Mapping[str, Any]) -> str | None:
     """Why ``params`` do not fit ``space``, or None when they do."""
     try:
         space.validate(params)
@@ -331,7 +331,7 @@ def stored_space(data: Any, judged: Sequence[Any], *, drop_steps: bool = False
                 return None, f"cannot hold Optuna trial {trial.number}'s {name!r} ({error})"
             if name not in stored.names or not _holds(stored[name], read):
                 return None, f"does not hold Optuna trial {trial.number}'s {read!r}"
-        problem = misfit(stored, trial.params)
+        problem = params_misfit(stored, trial.params)
         if problem is not None:
             return None, f"does not hold Optuna trial {trial.number}: {problem}"
     return stored, None

@@ -82,7 +82,7 @@ from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_journal import resumed, saved
-from .optuna_space import infer_space, misfit, parameter_of, stored_space
+from .optuna_space import infer_space, parameter_of, params_misfit, stored_space
 
 __all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
            "SPACE_KEY"]
@@ -196,7 +196,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         judges = (optuna.trial.TrialState.COMPLETE,)
     kept = []
     for trial in finished:
-        problem = misfit(space, trial.params)
+        problem = params_misfit(space, trial.params)
         if problem is None:
             kept.append(trial)
         elif trial.state not in judges:
@@ -223,7 +223,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     for trial in kept:
         _add(study, trial, states[trial.state], owner, left_out)
     for trial in trials:
-        if trial.state is optuna.trial.TrialState.WAITING and misfit(space, _enqueued(trial)) is None:
+        if trial.state is optuna.trial.TrialState.WAITING and params_misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
         elif trial.state is optuna.trial.TrialState.WAITING:
             left_out.setdefault("WAITING trials whose enqueued params do not fit the space (our queue holds "
