@@ -215,8 +215,9 @@ class Trial:
 
     @property
     def error(self) -> str | None:
-        """Why the trial failed, or None."""
-        return self.user_attrs.get("error")
+        """Why the trial failed, or None: a trial that did not fail may keep an "error" of its own
+        among its user_attrs (an error rate), which is no reason."""
+        return self.user_attrs.get("error") if self.state is TrialState.FAILED else None
 
     @property
     def cut_short(self) -> bool:

@@ -161,3 +161,13 @@ def test_several_values_for_one_objective_say_why(value):
         assert trial.state is TrialState.FAILED
         assert "must be a finite real number" in trial.user_attrs["error"]
         assert "The study has one objective: return one number" in trial.user_attrs["error"]
+
+
+def test_only_a_failed_trial_has_an_error():
+    # An objective's own "error" (an error rate) made a COMPLETE trial's `error` 0.03.
+    study = Study(SPACE, "random", seed=0)
+    study.run(lambda params: Evaluation(value=params["x"], user_attrs={"error": 0.03}), n_trials=1)
+    study.run(raises(ValueError("bad x")), n_trials=1)
+    complete, failed = study.trials
+    assert complete.user_attrs["error"] == 0.03 and complete.error is None
+    assert failed.state is TrialState.FAILED and failed.error == "ValueError: bad x"
