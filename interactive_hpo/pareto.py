@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_real, fail
+from ._validation import check_real, fail, float_array
 
 __all__ = ["crowding_distance", "hypervolume", "hypervolume_history", "nondominated_sort", "pareto_mask",
            "reference_point"]
@@ -48,10 +48,7 @@ def _losses(losses: Any, owner: str, *, min_objectives: int = 1, nan_rows: bool 
     """
     rule = f"a 2-D array of shape (n, m) with m >= {min_objectives} objectives, of finite numbers"
     rule += " (or rows of NaN for failed trials)" if nan_rows else ""
-    try:
-        array = np.asarray(losses, dtype=float)
-    except (TypeError, ValueError):
-        raise fail("losses", owner, rule, losses) from None
+    array = float_array(losses, "losses", owner, rule)  # an int past a float's range too
     if array.ndim != 2 or array.shape[1] < min_objectives:
         raise fail("losses", owner, rule, losses, hint=f"Its shape is {array.shape}.")
     allowed = np.isfinite(array).all(axis=1)
@@ -63,13 +60,10 @@ def _losses(losses: Any, owner: str, *, min_objectives: int = 1, nan_rows: bool 
     return array
 
 
-def _reference(reference: Any, m: int, owner: str, name: str = "reference", *, nan: bool = False) -> np.ndarray:
+def check_reference(reference: Any, m: int, owner: str, name: str = "reference", *, nan: bool = False) -> np.ndarray:
     """``reference`` as a float array of shape (m,), finite (or NaN where ``nan`` allows it)."""
     rule = f"a sequence of {m} finite numbers, one per objective" + (" (or NaN)" if nan else "")
-    try:
-        array = np.asarray(reference, dtype=float)
-    except (TypeError, ValueError):
-        raise fail(name, owner, rule, reference) from None
+    array = float_array(reference, name, owner, rule)  # an int past a float's range too (OverflowError)
     if array.shape != (m,) or not (np.isfinite(array) | (nan & np.isnan(array))).all():
         raise fail(name, owner, rule, reference)
     return array
@@ -245,7 +239,7 @@ def hypervolume(losses: Any, reference: Any) -> float:
     5.0
     """
     losses = _losses(losses, "hypervolume", min_objectives=2)
-    reference = _reference(reference, losses.shape[1], "hypervolume")
+    reference = check_reference(reference, losses.shape[1], "hypervolume")
     inside = losses[(losses < reference).all(axis=1)]
     _check_box(inside, reference, "hypervolume")
     return _volume(inside[_front_mask(inside)], reference)
@@ -327,7 +321,7 @@ def hypervolume_history(losses: Any, reference: Any) -> np.ndarray:
     array([4., 4., 5., 5.])
     """
     losses = _losses(losses, "hypervolume_history", min_objectives=2, nan_rows=True)
-    reference = _reference(reference, losses.shape[1], "hypervolume_history")
+    reference = check_reference(reference, losses.shape[1], "hypervolume_history")
     _check_box(losses[(losses < reference).all(axis=1)], reference, "hypervolume_history")
     history = np.zeros(len(losses))
     front = np.empty((0, losses.shape[1]))
@@ -383,7 +377,7 @@ def reference_point(losses: Any, margin: float = 0.1, bounds: Any = None) -> np.
     losses = _losses(losses, "reference_point", nan_rows=True)
     margin = check_real(margin, "margin", "reference_point", low=0.0, low_open=True)
     m = losses.shape[1]
-    fixed = np.full(m, np.nan) if bounds is None else _reference(bounds, m, "reference_point", "bounds", nan=True)
+    fixed = np.full(m, np.nan) if bounds is None else check_reference(bounds, m, "reference_point", "bounds", nan=True)
     if not np.isnan(fixed).any():
         return fixed
     observed = losses[np.isfinite(losses).all(axis=1)]

@@ -341,7 +341,7 @@ def _reference_of(objective: Any, reference: Any, goals: Goals) -> np.ndarray | 
                                                     "race so that no lane's trials move the finish line.")
     try:
         point = np.array(given, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # refused below, with the rule
         point = np.empty(0)
     if point.shape != (goals.n,) or not np.isfinite(point).all():
         raise fail("reference", "Race", rule, given)

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._validation import check_int, check_size, fail, float_array, is_int
-from ..pareto import hypervolume
+from ..pareto import check_reference, hypervolume
 from ..space import Float, SearchSpace
 from .synthetic import MAX_DIM, points
 
@@ -118,15 +118,10 @@ class MultiObjectiveProblem:
 
     def _reference(self, reference: Any) -> np.ndarray:
         """``reference`` checked for :meth:`max_hypervolume` (None: :attr:`reference`): refused
-        naming this method, not ``hypervolume`` inside it (an int past a float's range was
-        Python's OverflowError there)."""
+        naming this method, not ``hypervolume`` inside it."""
         if reference is None:
             return np.asarray(self.reference)
-        owner, rule = f"{self.name}.max_hypervolume", f"{self.n_objectives} finite numbers, one per objective"
-        box = float_array(reference, "reference", owner, rule)
-        if box.shape != (self.n_objectives,) or not np.isfinite(box).all():
-            raise fail("reference", owner, rule, reference)
-        return box
+        return check_reference(reference, self.n_objectives, f"{self.name}.max_hypervolume")
 
     def __repr__(self) -> str:
         return f"{self.name}(dim={self.dim}, n_objectives={self.n_objectives})"

@@ -314,7 +314,7 @@ def check_targets(y: Any, multi_output: bool, owner: str) -> None:
     rule = "finite real numbers of shape (n_samples,)" + (" or (n_samples, n_outputs)" if multi_output else "")
     try:
         targets = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise fail("y", owner, rule, Shown(f"{type(y).__name__} holding values that are not numbers")) from None
     shape = targets.shape
     if len(shape) == 2 and (shape[1] == 1 or multi_output):

@@ -135,7 +135,7 @@ def _checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray |
     names = list(study.goals.names)
     try:
         point = np.array(reference, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # refused below, with the rule
         point = np.empty(0)
     if point.shape != (len(names),) or not np.isfinite(point).all():
         raise fail("reference", owner, f"None or {len(names)} finite numbers in objective units, one per objective "

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib import colormaps
 
-from .._validation import check_bool, check_int, check_one_of, check_real, fail
+from .._validation import check_bool, check_int, check_one_of, check_real, fail, float_array
 from ._axes import axes_or_new, legend_in_band, log_scale
 from ._checks import first_bad, vector
 from ._gradient_checks import counts, increasing, labelled_curves, log_values
@@ -187,10 +187,7 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
         band at the top for the legend.
     """
     owner = "plot_hyperparameter_path"
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise fail("values", owner, "an array of numbers", values) from None
+    array = float_array(values, "values", owner, "an array of numbers")
     array = array[:, None] if array.ndim == 1 else array
     if array.ndim != 2:
         raise fail("values", owner, "an array of shape (n_steps, h)", f"shape {array.shape}")

@@ -155,10 +155,7 @@ def _sequence_of(value: Any, m: int) -> bool:
 
 def _values(values: Any, owner: str) -> np.ndarray:
     rule = "a 2-D array of shape (n, m), m >= 2 objectives, each row finite or all NaN"
-    try:
-        array = np.array(values, dtype=float)
-    except (TypeError, ValueError):
-        raise fail("values", owner, rule, values) from None
+    array = float_array(values, "values", owner, rule).copy()  # an int past a float's range too
     if array.ndim == 1 and array.size == 0:
         array = array.reshape(0, 2)
     if array.ndim != 2 or array.shape[1] < 2:
@@ -179,10 +176,7 @@ def _mask(feasible: Any, n: int, owner: str) -> np.ndarray:
 
 def _reference(reference: Any, m: int, owner: str) -> np.ndarray:
     rule = f"None or {m} numbers in objective units (NaN: inferred)"
-    try:
-        array = np.array(reference, dtype=float)
-    except (TypeError, ValueError):
-        raise fail("reference", owner, rule, reference) from None
+    array = float_array(reference, "reference", owner, rule).copy()
     if array.shape != (m,) or np.isinf(array).any():
         raise fail("reference", owner, rule, reference)
     return array

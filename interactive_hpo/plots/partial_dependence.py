@@ -211,10 +211,7 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
     xs, x_name, x_scale = _levels(x_levels, x_name, x_scale, owner, "x_levels")
     ys, y_name, y_scale = _levels(y_levels, y_name, y_scale, owner, "y_levels")
     rule = f"an array of shape ({len(xs)}, {len(ys)}): rows follow x_levels"
-    try:
-        grid = np.asarray(mean, dtype=float)
-    except (TypeError, ValueError):
-        raise fail("mean", owner, rule, mean) from None
+    grid = float_array(mean, "mean", owner, rule)
     if grid.shape != (len(xs), len(ys)) or np.isinf(grid).any():
         raise fail("mean", owner, rule, mean, hint=f"Its shape is {grid.shape}.")
     if best is not None:

@@ -222,7 +222,7 @@ class ParetoPanel:
         check_text(origin, "origin", "ParetoPanel.set_reference")
         try:
             point = np.asarray(reference, dtype=float)
-        except (TypeError, ValueError):  # text, a dict: refused below, with the rule
+        except (TypeError, ValueError, OverflowError):  # text, a dict, 10**400: refused below, with the rule
             point = np.array([np.nan])
         if point.shape != (self.goals.n,) or not np.isfinite(point).all():
             raise fail("reference", "ParetoPanel.set_reference", f"{self.goals.n} finite numbers, one per "
