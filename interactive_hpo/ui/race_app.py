@@ -140,7 +140,7 @@ class RaceApp:
                 str(s.reached_at or ""), f"{s.n_trials}/{self.race.n_trials}"), numeric)) + "</tr>"
             for s in standings)
         measure = "best" if self.race.reference is None else "hypervolume"
-        head = "".join(map(head_cell, ("rank", "lane", measure, "reached at trial", "trials used"), numeric))
+        head = "".join(map(head_cell, ("rank", "lane", measure, "reached after (trials)", "trials used"), numeric))
         verdict = "<b>Final ranking</b>" if self.race.finished else "Ranking so far"
         self.ranking.value = f"{verdict}<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
         self.run_button.disabled = self.round_button.disabled = self.race.finished

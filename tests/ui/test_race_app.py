@@ -31,6 +31,8 @@ def test_a_ctrl_c_during_run_draws_the_trials_the_race_kept():
         app.run()
     assert {name: len(line.get_xdata()) for name, line in app.lines.items()} == {"random": 2, "sobol": 2}
     assert "2/4" in app.ranking.value
+    # A count, as the curves' x axis: "reached at trial 2" read as trial number 2 (numbers start at 0).
+    assert "reached after (trials)" in app.ranking.value
 
 
 def test_evaluate_is_off_once_your_budget_is_used():

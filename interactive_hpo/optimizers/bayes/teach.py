@@ -74,8 +74,11 @@ def prior_paths(view: GPSurrogateView, X: Any, n_samples: int = 5, seed: int = 0
 def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     """One line saying why the acquisition chose ``x`` (shape (d,)): the mean and uncertainty
     there against the best trial, how much of the score each term gave, and how far the
-    nearest trial is. Each statement can be checked against the others on the same line."""
-    x = np.asarray(x, dtype=float).reshape(1, -1)
+    nearest trial is. Each statement can be checked against the others on the same line.
+
+    ``x`` is read where its trial will be (``space.snap``): a proposal keeps whatever its
+    inactive coordinates held, and the GP was fitted on snapped trials."""
+    x = space.snap(np.asarray(x, dtype=float).reshape(-1)).reshape(1, -1)
     belief = view.predict(x)
     params = space.from_unit(x[0])
     where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
@@ -106,11 +109,17 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
                            f"{explore:.3g} ({units}).")
         return text + (f"; ucb chose it for its uncertainty (exploration): it gives up {given_up:.3g} of mean "
                        f"for a bonus of {explore:.3g} ({units}).")
-    # EI's terms: the exploration term is never negative; the exploitation term only counts when positive.
-    gain = explore + max(exploit, 0.0)
+    # EI's terms sum to it: the exploration term is never negative, the exploitation term is
+    # negative where the mean is worse than the best trial.
+    gain = explore + exploit
     if gain <= 0.0:  # log-EI ranks points whose expected gain underflows to zero in float64
         return text + (f"; its expected gain is below floating point everywhere: {view.acquisition_name} "
                        "chose the point where it is least small.")
+    if exploit < 0.0:  # the gain is the uncertainty's term less the mean's shortfall
+        warped = "" if view.warp.kind == "none" else ", in the warped units the model is fitted in"
+        return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: an expected gain of "
+                       f"{gain:.3g}, the uncertainty's {explore:.3g} with the mean's shortfall, {-exploit:.3g} off"
+                       f"{warped}.")
     share = explore / gain
     reason = "mostly for its uncertainty (exploration)" if share > 0.6 else \
         "mostly for its good mean (exploitation)" if share < 0.4 else "for its mean and its uncertainty alike"

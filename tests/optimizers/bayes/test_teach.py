@@ -136,3 +136,34 @@ def test_why_this_point_never_contradicts_itself(direction):
     nearest = view.X[0] + 0.004
     assert "nearest trial 0.004 away" in why_this_point(view, nearest, LINE)
     assert "it repeats an evaluated configuration" in why_this_point(view, view.X[0], LINE)
+
+
+def test_why_this_point_reads_a_proposal_where_its_trial_will_be():
+    # A proposal keeps whatever its inactive coordinates held; the trial it becomes (and every
+    # point the GP was fitted on) is snapped. Measured raw, a repeat read "nearest trial 0.38 away".
+    from interactive_hpo import Categorical
+
+    space = SearchSpace([Float("x", -2.0, 2.0), Categorical("kind", ["flat", "bent"]),
+                         Float("bend", 0.0, 1.0, condition=("kind", "bent"))])
+    study = Study(space, "bo", seed=2, optimizer_settings=FAST)
+    study.run(lambda p: (p["x"] - 1.0) ** 2 + (p["bend"] if p["kind"] == "bent" else 0.5), n_trials=6)
+    view = study.surrogate()
+    flat = next(t for t in study.trials if t.params["kind"] == "flat")
+    raw = flat.x.copy()
+    raw[2] = 0.125   # the inactive bend, as a proposal may carry it
+    assert "it repeats an evaluated configuration" in why_this_point(view, raw, space)
+    assert why_this_point(view, raw, space) == why_this_point(view, flat.x, space)
+
+
+def test_why_this_point_reads_ei_whose_mean_is_worse_than_the_best_as_the_figure_draws_it():
+    # The exploitation term is negative where the mean is worse than the best: EI is the
+    # uncertainty's term less that shortfall. The line said "exploration is 100% of its expected
+    # gain", a gain larger than the EI drawn beside it.
+    view = study_with().surrogate()
+    terms = acquisition_terms(view, GRID)
+    worse = int(np.argmin(terms.exploitation))
+    exploit, explore = terms.exploitation[worse], terms.exploration[worse]
+    assert exploit < 0 < explore + exploit
+    text = why_this_point(view, GRID[worse], LINE)
+    assert "for its uncertainty (exploration) alone" in text and "100%" not in text
+    assert f"expected gain of {explore + exploit:.3g}" in text and f"{-exploit:.3g} off" in text
