@@ -322,7 +322,8 @@ def test_the_best_hypervolume_of_many_objectives_is_the_box():
     (lambda: ZDT1(dim=2).max_hypervolume([10**400, 1.0]),  # OverflowError inside hypervolume
      "`reference` of ZDT1.max_hypervolume must be a sequence of 2 finite numbers, one per objective; got [1000"),
     (lambda: DTLZ2(dim=3).max_hypervolume([math.inf, math.inf]),  # (*) inf
-     "`reference` of DTLZ2.max_hypervolume must be a sequence of 2 finite numbers, one per objective; got array([inf, inf])."),
+     "`reference` of DTLZ2.max_hypervolume must be a sequence of 2 finite numbers, one per objective; "
+     "got array([inf, inf])."),
     (lambda: DTLZ2(dim=4, n_objectives=3).max_hypervolume([math.inf] * 3),  # (*) inf
      "`reference` of DTLZ2.max_hypervolume must be 3 finite numbers, each at least 1; got [inf, inf, inf]."),
     (lambda: TASK.train(LogisticRegression(), GOOD, 1),  # scikit-learn's "Invalid parameter 'eta0'"

@@ -117,9 +117,9 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
                        "chose the point where it is least small.")
     if exploit < 0.0:  # the gain is the uncertainty's term less the mean's shortfall
         warped = "" if view.warp.kind == "none" else ", in the warped units the model is fitted in"
-        return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: an expected gain of "
-                       f"{gain:.3g}, the uncertainty's {explore:.3g} with the mean's shortfall, {-exploit:.3g} off"
-                       f"{warped}.")
+        return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: an expected "
+                       f"gain of {gain:.3g}, the uncertainty's {explore:.3g} with the mean's shortfall, "
+                       f"{-exploit:.3g} off{warped}.")
     share = explore / gain
     reason = "mostly for its uncertainty (exploration)" if share > 0.6 else \
         "mostly for its good mean (exploitation)" if share < 0.4 else "for its mean and its uncertainty alike"
