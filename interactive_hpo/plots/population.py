@@ -347,7 +347,7 @@ def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, n
 
 def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     """Individuals by generation (x) and value (y), a grey line from each parent to its child,
-    and the best individual's ancestry in red: how the winner was bred.
+    and the best individual (ringed in red) with its ancestry in red: how the winner was bred.
 
     Parameters
     ----------
@@ -376,6 +376,9 @@ def plot_lineage(lineage: Any, ax: Any = None) -> Any:
     ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
     ax.scatter(generations, values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
                label="individual")
+    if lineage.best is not None:  # marked itself: a winner drawn in generation 0 has no ancestry to show it
+        ax.scatter(*where[int(lineage.best)], s=110, facecolors="none", edgecolors="C3", linewidths=2.0, zorder=4,
+                   label="best")
     ax.set(xlabel="generation", ylabel="value", title="lineage")
     integer_ticks(ax.xaxis)
     ax.autoscale_view()

@@ -136,7 +136,7 @@ def test_lineage_links_are_drawn_to_be_seen_and_named():
     assert len(plain.get_segments()) == 1 and len(ancestry.get_segments()) == 2  # 0 -> 3; 0 -> 2 and 1 -> 2
     assert plain.get_linewidth()[0] >= 1.0 and plain.get_color()[0][0] <= 0.6  # 1 pt, no lighter than 60% grey
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["parent → child", "ancestry of the best",
-                                                                    "individual"]
+                                                                    "individual", "best"]
     plt.close("all")
 
 
@@ -150,7 +150,11 @@ def test_lineage_without_parents_names_no_links():
     """CMA-ES breeds no children: its lineage has no links, and the legend named two anyway."""
     loners = Lineage(ids=np.array([0, 1]), generations=np.array([0, 1]), values=np.array([5.0, 3.0]),
                      parents=((), ()), best=1)
-    assert [t.get_text() for t in plot_lineage(loners).get_legend().get_texts()] == ["individual"]
+    ax = plot_lineage(loners)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["individual", "best"]
+    # The winner is marked even with no ancestry to draw (a GA's best drawn in generation 0 was not).
+    best, = [c for c in ax.collections if c.get_label() == "best"]
+    np.testing.assert_allclose(best.get_offsets(), [[1.0, 3.0]])
 
 
 def tree(**changes):
