@@ -82,6 +82,8 @@ class PopulationPlot:
         The individuals, coloured by state (told, pending, unasked, failed).
     links : LineCollection
         Parent -> offspring segments (parents from the previous generation or elites).
+    parents : PathCollection
+        Hollow markers where a link starts at a parent that is not a member of the generation drawn.
     ellipse, mean_marker : Line2D
         The search distribution's 2-sigma contour and centre (CMA-ES), empty otherwise.
     best : PathCollection
@@ -111,6 +113,9 @@ class PopulationPlot:
         self.links = LineCollection([], colors="0.2", linewidths=1.3, alpha=0.8, zorder=2,
                                     label="parent → offspring")
         ax.add_collection(self.links)
+        # Where the links start when a parent is of an earlier generation: without it they ended in empty space.
+        self.parents = ax.scatter([], [], s=22, facecolors="none", edgecolors="0.2", linewidths=1.0, zorder=2,
+                                  label="parent (earlier)")
         (self.ellipse,) = ax.plot([], [], color="C2", lw=2.0, zorder=4,
                                   label=f"search distribution ({ELLIPSE_SIGMAS:g} sd)")
         (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=10, mec="black", mew=0.5, zorder=4, label="its mean")
@@ -156,13 +161,17 @@ class PopulationPlot:
         self.members.set_facecolors([STATE_COLORS.get(str(s), "0.6") for s in snapshot.states])
         self._states = [state for state in STATE_COLORS if state in {str(s) for s in snapshot.states}]
         known.update({int(i): x for i, x in zip(snapshot.ids, X, strict=True)})
-        segments = []
+        segments, earlier = [], {}
         if y_axis is not None:
+            members = {int(i) for i in snapshot.ids}
             for child, parents in zip(X, snapshot.parents, strict=True):
                 for parent in parents:
                     if parent in known and not np.array_equal(known[parent], child):
                         segments.append(place(np.stack([known[parent], child])))
+                        if parent not in members:
+                            earlier[parent] = segments[-1][0]
         self.links.set_segments(segments)
+        self.parents.set_offsets(np.array(list(earlier.values())) if earlier else np.empty((0, 2)))
         if snapshot.mean is not None and snapshot.cov is not None and y_axis is not None:
             index = np.array(dims)
             ring = ellipse_points(snapshot.mean[index], snapshot.cov[np.ix_(index, index)])
@@ -204,6 +213,7 @@ class PopulationPlot:
         handles: list[Any] = [Line2D([], [], ls="", marker="o", ms=7, mfc=STATE_COLORS[state], mec="black",
                                     mew=0.6, label=state) for state in self._states]
         drawn = [self.links if len(self.links.get_segments()) else None,
+                 self.parents if len(self.parents.get_offsets()) else None,
                  self.ellipse if len(self.ellipse.get_xdata()) else None,
                  self.mean_marker if len(self.mean_marker.get_xdata()) else None,
                  self.best if len(self.best.get_offsets()) else None]

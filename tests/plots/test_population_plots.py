@@ -68,6 +68,17 @@ def test_parent_links_and_the_search_ellipse():
     plt.close("all")
 
 
+def test_a_link_from_an_earlier_generation_starts_at_a_drawn_parent():
+    # The links ended in empty space: parents of an earlier generation were not drawn.
+    previous = {4: np.array([0.5, 0.5, 0.2]), 5: np.array([0.3, 0.75, 0.7])}
+    snap = snapshot(ids=np.array([10, 4]), parents=((4,), ()), X=np.array([[0.1, 0.5, 0.2], [0.5, 0.5, 0.2]]))
+    plot = PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), previous=previous)
+    np.testing.assert_allclose(plot.parents.get_offsets(), [[5.0, 1e-2], [3.0, 0.1]])  # 4 and 5, each once
+    plot.update(snap, *axes("a", "lr"), (0, 1), previous=previous)   # parent 4 is a member (an elite)
+    assert len(plot.parents.get_offsets()) == 0 and len(plot.links.get_segments()) == 1
+    plt.close("all")
+
+
 def test_a_search_distribution_past_a_bound_is_drawn_past_it():
     # Clipped to the unit cube, the 2-sd contour ran along the bound, as if it were part of it.
     snap = snapshot(mean=np.array([0.05, 0.9, 0.5]), cov=np.diag([0.01, 0.04, 0.01]))
@@ -102,7 +113,8 @@ def test_the_legend_lists_only_what_is_drawn():
     previous = {4: np.array([0.5, 0.5, 0.2])}
     snap = snapshot(mean=np.array([0.5, 0.5, 0.5]), cov=np.eye(3) * 0.01)
     _, labels = plot.update(snap, *axes("a", "lr"), (0, 1), previous=previous, legend=False).legend_entries()
-    assert labels == ["told", "pending", "parent → offspring", "search distribution (2 sd)", "its mean", "best so far"]
+    assert labels == ["told", "pending", "parent → offspring", "parent (earlier)", "search distribution (2 sd)",
+                      "its mean", "best so far"]
     assert plot.ax.get_legend() is None  # legend=False: the caller draws one for a row of panels
     plt.close("all")
 
