@@ -169,7 +169,8 @@ class Journal:
                     self._torn = 0  # another process may cut it before our next read
 
     def _open_locked(self) -> IO[bytes]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The folder the file is made in: a symlink's target's, which may not exist yet either.
+        Path(os.path.realpath(self.path)).parent.mkdir(parents=True, exist_ok=True)
         while True:
             # Created if missing (an empty file is a journal nobody started), never truncated.
             try:

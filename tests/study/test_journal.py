@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -223,6 +224,44 @@ def test_a_path_inside_a_file_is_refused_clearly(tmp_path, owner):
                                                     f".*is a file, not a folder"):
         call()
     assert (tmp_path / "file").read_text() == "mine"
+
+
+def _special_file(folder: Path, kind: str) -> Path:
+    """A path in ``folder`` that is no regular file: a named pipe, a Unix socket, a symlink loop."""
+    path = folder / kind
+    if kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        server.close()  # the socket file stays
+    else:
+        path.symlink_to(path)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+@pytest.mark.timeout(30)  # the old code waited for ever to read a pipe
+@pytest.mark.parametrize("kind", ["pipe", "socket", "loop"])
+@pytest.mark.parametrize("owner", ["Study", "Study.save", "Study.load"])
+def test_a_special_file_is_refused(tmp_path, owner, kind):
+    # A pipe was opened and read for ever; a socket gave OSError ENXIO, a loop pathlib's RuntimeError;
+    # a device (storage="/dev/null", as root) was replaced by a regular file holding the journal.
+    path = _special_file(tmp_path, kind)
+    call = {"Study": lambda: Study(SPACE, storage=path), "Study.save": lambda: Study(SPACE).save(path),
+            "Study.load": lambda: Study.load(path)}[owner]
+    name = "storage" if owner == "Study" else "path"
+    with pytest.raises(InvalidParameterError, match=f"`{name}` of {owner} must be a path to a regular file"):
+        call()
+    assert sorted(os.listdir(tmp_path)) == [kind] and (path.is_symlink() or not path.is_file())
+
+
+def test_a_symlink_to_a_journal_in_a_folder_not_made_yet_makes_it(tmp_path):
+    # As a plain path's folders are made: the link's folder was made, the target's not (FileNotFoundError).
+    link = tmp_path / "study.jsonl"
+    link.symlink_to(tmp_path / "runs" / "today" / "study.jsonl")
+    Study(SPACE, seed=0, storage=link).run(quadratic, 2)
+    assert link.is_symlink() and len(Study.load(tmp_path / "runs" / "today" / "study.jsonl").trials) == 2
 
 
 @pytest.mark.parametrize("how", ["deleted", "cut", "replaced"])
