@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .._signals import held_interrupt
 from .._validation import warn_user
 from ..exceptions import StorageError
 
@@ -137,7 +138,6 @@ class Journal:
         self.kind = kind
         self._file: IO[bytes] | None = None
         self._thread_lock = threading.RLock()
-        self._depth = 0
         self._offset = 0  # bytes of the file this handle has read or written (whole events)
         self._lines = 0  # lines read, for error messages
         self._torn = 0  # bytes of a cut-off last line found by this lock's reads, cut by mend()
@@ -155,18 +155,21 @@ class Journal:
         process from entering as if it were a nested call, and closing the file under the first.
         """
         with self._thread_lock:
-            if self._depth == 0:
-                self._file = self._open_locked()
-            self._depth += 1
+            if self._file is not None:  # this thread holds it already (the thread lock is re-entrant)
+                yield self
+                return
             try:
+                # A Ctrl-C between the flock and the bookkeeping kept a file open, and locked, that no
+                # one would close: this process's next lock waited for ever. It is raised in the try.
+                with held_interrupt():
+                    self._file = self._open_locked()
                 yield self
             finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    assert self._file is not None
-                    self._file.close()  # closing releases the flock
-                    self._file = None
-                    self._torn = 0  # another process may cut it before our next read
+                with held_interrupt():
+                    if self._file is not None:
+                        self._file.close()  # closing releases the flock
+                        self._file = None
+                        self._torn = 0  # another process may cut it before our next read
 
     def _open_locked(self) -> IO[bytes]:
         # The folder the file is made in: a symlink's target's, which may not exist yet either.

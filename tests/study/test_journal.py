@@ -503,3 +503,50 @@ def test_warnings_name_the_users_line_by_whichever_path_they_arise(tmp_path):
     with pytest.warns(RuntimeWarning, match="cut off mid-write") as caught:
         Study.load(path)  # line + 23
     assert lines(caught) == {(here, line + 23)}
+
+
+def _interrupted_after(monkeypatch, cls, name):
+    """Make ``cls.name`` press Ctrl-C (a SIGINT, as Jupyter's Interrupt sends) once, as it returns."""
+    original = getattr(cls, name)
+
+    def pressed(*args, **kwargs):
+        monkeypatch.setattr(cls, name, original)
+        result = original(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+        return result
+
+    monkeypatch.setattr(cls, name, pressed)
+
+
+@pytest.mark.timeout(60)  # a Ctrl-C that kept the journal's lock made the next call wait for ever
+@pytest.mark.parametrize(("where", "call"), [
+    ("write", "ask"), ("write", "tell"), ("write", "add_manual"), ("write", "enqueue"), ("write", "switch_optimizer"),
+    ("write", "report"), ("read", "ask"), ("lock", "ask"), ("lock", "tell")])
+def test_a_ctrl_c_in_a_journal_write_read_or_lock_leaves_the_study_as_its_journal(tmp_path, monkeypatch, where, call):
+    # A Ctrl-C just after an event was written, before memory had it: the next trial took the
+    # same number, and the journal the package wrote no longer loaded ("trial number 4 where 5
+    # was expected"). Just after reading another process's events: they were never applied.
+    # Just after the file was locked: the lock was kept and the next call waited for ever.
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(quadratic, 2)
+    running = study.ask()
+    if where == "read":
+        Study.load(path).run(quadratic, 2)  # another process's trials, to be read
+    patched = {"write": (Journal, "_append_bytes"), "read": (Journal, "read_new"),
+               "lock": (Journal, "_open_locked")}[where]
+    _interrupted_after(monkeypatch, *patched)
+    with pytest.raises(KeyboardInterrupt) as pressed:  # kept, as IPython keeps the last traceback (sys.last_traceback)
+        {"ask": study.ask, "tell": lambda: study.tell(running, 1.0),
+         "add_manual": lambda: study.add_manual({"x": 0.5, "n": 2, "c": "a"}, 1.0),
+         "enqueue": lambda: study.enqueue({"x": 0.5, "n": 2, "c": "a"}),
+         "switch_optimizer": lambda: study.switch_optimizer("sobol"),
+         "report": lambda: study.report(running, 1.0, 1)}[call]()
+    study.run(quadratic, 3)
+    loaded = Study.load(path)
+
+    def seen(trials):
+        return [(t.number, t.state, dict(t.params), t.value, dict(t.intermediate_values)) for t in trials]
+
+    assert seen(loaded.trials) == seen(study.trials) and loaded.queued == study.queued
+    assert loaded.optimizer.name == study.optimizer.name and pressed.type is KeyboardInterrupt
