@@ -550,3 +550,18 @@ def test_a_ctrl_c_in_a_journal_write_read_or_lock_leaves_the_study_as_its_journa
 
     assert seen(loaded.trials) == seen(study.trials) and loaded.queued == study.queued
     assert loaded.optimizer.name == study.optimizer.name and pressed.type is KeyboardInterrupt
+
+
+@pytest.mark.parametrize("call", ["step", "run"])
+def test_a_ctrl_c_held_while_a_step_asked_ends_its_trial_cut_short(tmp_path, monkeypatch, call):
+    # The Ctrl-C held while the ask was written is raised as the ask ends: the trial was left
+    # RUNNING, with nobody to finish it while the process lived.
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(quadratic, 2)
+    _interrupted_after(monkeypatch, Journal, "_append_bytes")
+    with pytest.raises(KeyboardInterrupt):
+        study.step(quadratic) if call == "step" else study.run(quadratic, 3)
+    (trial,) = study.trials[2:]
+    assert trial.state is TrialState.FAILED and trial.cut_short
+    assert [t.state for t in Study.load(path).trials] == [t.state for t in study.trials]
