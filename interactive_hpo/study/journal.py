@@ -375,6 +375,9 @@ class Journal:
             if number == 1:
                 raise StorageError(f"{self.path} is not {self.kind.label}: its first line is not JSON "
                                    f"({error}). It was left as it is.") from error
+            if not line.strip():  # an editor's, or an `echo >> file`
+                raise StorageError(f"{self.path}, line {number}: the line is blank; a journal has none. Delete it, "
+                                   "and the journal loads as it was.") from None
             raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). The file is corrupted; "
                                "only a cut-off last line is repaired automatically.") from error
         if not isinstance(record, dict):

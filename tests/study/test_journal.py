@@ -565,3 +565,17 @@ def test_a_ctrl_c_held_while_a_step_asked_ends_its_trial_cut_short(tmp_path, mon
     (trial,) = study.trials[2:]
     assert trial.state is TrialState.FAILED and trial.cut_short
     assert [t.state for t in Study.load(path).trials] == [t.state for t in study.trials]
+
+
+@pytest.mark.parametrize("where", ["end", "middle"])
+def test_a_blank_line_is_named_as_such(tmp_path, where):
+    # It was "not valid JSON (Expecting value: line 1 column 1 (char 0))".
+    path = tmp_path / "s.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 2)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines + ["\n"] if where == "end" else lines[:2] + [" \n"] + lines[2:]))
+    before = path.read_bytes()
+    line = len(lines) + 1 if where == "end" else 3
+    with pytest.raises(StorageError, match=f"{path}, line {line}: the line is blank; a journal has none. Delete it"):
+        Study.load(path)
+    assert path.read_bytes() == before
