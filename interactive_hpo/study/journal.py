@@ -172,14 +172,8 @@ class Journal:
                         self._torn = 0  # another process may cut it before our next read
 
     def _open_locked(self) -> IO[bytes]:
-        # The folder the file is made in: a symlink's target's, which may not exist yet either.
-        Path(os.path.realpath(self.path)).parent.mkdir(parents=True, exist_ok=True)
         while True:
-            # Created if missing (an empty file is a journal nobody started), never truncated.
-            try:
-                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
-            except FileExistsError:
-                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+            handle = self._open()
             if fcntl is None:
                 return handle
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -189,6 +183,22 @@ class Journal:
                 if os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
                     return handle
             handle.close()
+
+    def _open(self) -> IO[bytes]:
+        """The file, opened to read and append, created (with its folders) if missing and never
+        truncated: an empty file is a journal nobody started."""
+        try:
+            # The folder the file is made in: a symlink's target's, which may not exist yet either.
+            Path(os.path.realpath(self.path)).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
+            except FileExistsError:
+                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+        except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
+            raise StorageError(f"{self.path} cannot be opened to write ({error.strerror or error}): a study "
+                               "appends each trial to its journal, and holds its lock to read it. Work on a "
+                               "copy in a folder you may write to, or ask for write access.") from error
+        return handle
 
     @property
     def _handle(self) -> IO[bytes]:

@@ -579,3 +579,28 @@ def test_a_blank_line_is_named_as_such(tmp_path, where):
     with pytest.raises(StorageError, match=f"{path}, line {line}: the line is blank; a journal has none. Delete it"):
         Study.load(path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("case", ["read-only journal", "read-only folder", "read-only parent"])
+def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, monkeypatch, case):
+    # Python's PermissionError from deep inside the journal (simulated: the tests may run as root,
+    # whom no permission stops).
+    import interactive_hpo.study.journal as journal_module
+
+    path = tmp_path / "s.jsonl"
+    if case == "read-only journal":
+        Study(SPACE, seed=0, storage=path).run(quadratic, 2)
+    before = path.read_bytes() if path.exists() else None
+
+    def refused(file, mode, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    if case == "read-only parent":
+        path = tmp_path / "runs" / "s.jsonl"
+        monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: refused(self, "x"))
+    else:
+        monkeypatch.setattr(journal_module, "open", refused, raising=False)
+    with pytest.raises(StorageError, match=f"{path} cannot be opened to write .Permission denied.: a study "
+                                           "appends each trial to its journal"):
+        Study.load(path) if case == "read-only journal" else Study(SPACE, storage=path)
+    assert (path.read_bytes() if path.exists() else None) == before
