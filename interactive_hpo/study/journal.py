@@ -318,6 +318,13 @@ class Journal:
                                "to it; the study's trials are still in memory, and study.save(another_path) keeps "
                                "them.")
         self._identity = (found.st_dev, found.st_ino)
+        if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
+            handle.seek(0)
+            start = handle.read(16)
+            text = start.lstrip(b"\xef\xbb\xbf \t\r\n")  # after a byte-order mark an editor may add
+            if text and not text.startswith(b"{"):
+                raise StorageError(f"{self.path} is not {self.kind.label}: it does not begin with a JSON object "
+                                   f"({start!r}...). It was left as it is.")
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line

@@ -604,3 +604,21 @@ def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, m
                                            "appends each trial to its journal"):
         Study.load(path) if case == "read-only journal" else Study(SPACE, storage=path)
     assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_a_large_file_that_is_no_journal_is_refused_without_reading_it_whole(tmp_path):
+    # A model checkpoint given as storage was read whole (and split, and decoded) before the
+    # refusal: twice its size in memory.
+    import tracemalloc
+
+    path = tmp_path / "model.pt"
+    path.write_bytes(b"PK\x03\x04" + bytes(20_000_000))
+    tracemalloc.start()
+    try:
+        with pytest.raises(StorageError, match="is not an interactive_hpo journal: it does not begin with a JSON "
+                                                 r"object \(b'PK\\x03\\x04"):
+            Study(SPACE, storage=path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000 and path.stat().st_size == 20_000_004
