@@ -22,7 +22,8 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
                   landscape/        fitness-landscape analysis of HP loss landscapes
     vocabulary    parameters, conditions, space, trial, direction, goals (one objective or
                   several), pareto (fronts, hypervolume), outcome, views, exceptions,
-                  _validation, _compat (private third-party names), _moved (old paths)
+                  _validation, _signals (Ctrl-C held back), _compat (private third-party
+                  names), _moved (old paths)
 
 The top-level import is light (numpy only): torch, scikit-learn, matplotlib and ipywidgets
 are imported by the modules that need them, when they are used.

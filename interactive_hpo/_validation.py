@@ -16,6 +16,7 @@ import math
 import numbers
 import os
 import re
+import stat
 import sys
 import warnings
 from collections.abc import Iterable
@@ -208,8 +209,8 @@ def check_bool(value: Any, name: str, owner: str) -> bool:
 
 def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -> Path:
     """``path`` (argument ``name`` of ``owner``) as a Path if it can name a file (a journal, or
-    ``example`` for others): a non-empty str or PathLike, not a folder, in a folder that exists
-    or can be made."""
+    ``example`` for others): a non-empty str or PathLike, not a folder, a pipe, a socket or a
+    device, in a folder that exists or can be made."""
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
         raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
     if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
@@ -222,6 +223,17 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -
     if resolved.is_dir():
         raise fail(name, owner, "a file path, not a folder", str(path),
                    hint=f"Name a file inside it, for example {str(resolved / example)!r}.")
+    try:
+        mode = os.stat(resolved).st_mode  # through symlinks: what a write would reach
+    except (FileNotFoundError, NotADirectoryError):  # no file yet (a link to none), or a file as a folder: below
+        mode = stat.S_IFREG
+    except OSError as error:  # a symlink loop (pathlib's RuntimeError later), a name too long, ...
+        raise fail(name, owner, "a path to a regular file", str(path), hint=f"{error.strerror}.") from None
+    if not stat.S_ISREG(mode):
+        # A journal or an export is written whole beside its path and renamed onto it: a device
+        # (as root, /dev/null) became a regular file; a pipe was read for ever.
+        raise fail(name, owner, "a path to a regular file (not a pipe, socket or device)", str(path),
+                   hint=f"Name a file, for example {str(resolved.with_name(example))!r}.")
     folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
     if not folder.is_dir():
         raise fail(name, owner, "a file path inside a folder", str(path),

@@ -23,14 +23,12 @@ import contextlib
 import math
 import os
 import queue
-import signal
-import threading
 import uuid
-from collections.abc import Iterator
 from multiprocessing.managers import SyncManager
 from typing import Any, Protocol
 
 from .. import exceptions
+from .._signals import held_interrupt
 from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, TrialPruned
 from ..trial import RUN_ENDED, check_step
@@ -55,31 +53,6 @@ def refusal(error: Exception) -> list[str]:
     except Exception as failure:  # noqa: BLE001 - the worker waits for an answer whatever the error
         message = f"<its message could not be shown: str() raised {type(failure).__name__}>"
     return ["error", type(error).__name__, message]
-
-
-@contextlib.contextmanager
-def held_interrupt() -> Iterator[None]:
-    """Hold a Ctrl-C (SIGINT) back while the block runs, then raise it as it would have been.
-
-    A multiprocessing manager's proxy (and a Dask queue) sends a request and reads its reply: a
-    KeyboardInterrupt between the two lost the report the server had already taken from the
-    inbox, and left the reply unread on the connection, so that the next call read the previous
-    call's reply (a ``put`` raised ``queue.Empty``, a ``get`` returned None; the run then failed
-    with a TypeError, trials left RUNNING, and a worker waited for its answer for ever). Only the
-    main thread receives signals; elsewhere, or when SIGINT is not handled in Python, nothing is held.
-    """
-    previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-    if not callable(previous):  # another thread, SIG_IGN, SIG_DFL, or a handler not installed from Python
-        yield
-        return
-    held: list[Any] = []
-    signal.signal(signal.SIGINT, lambda signum, frame: held.append((signum, frame)))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if held:
-            previous(*held[0])  # KeyboardInterrupt, with the default handler
 
 
 class RemoteReport:

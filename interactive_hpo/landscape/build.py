@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import os
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from .._validation import (
     import_optional,
     is_int,
     shown,
+    warn_user,
 )
 from ..direction import Direction
 from ..exceptions import StorageError
@@ -183,11 +185,21 @@ def _read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], Failures]:
 def _write_cache(path: Path, objective: Any, budget: float | None, losses: Mapping[str, np.ndarray],
                  failures: Failures) -> None:
     """Keep a build's losses as JSON: failures as null (which configurations failed), their
-    summary under ``"failures"``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"objective": repr(objective), "budget": budget, "losses": {
+    summary under ``"failures"``. The file is written whole beside ``path`` and renamed onto it,
+    so a full disk or a kill never leaves part of a cache (which the next build would refuse);
+    a cache that cannot be written is warned about, and the build still returns its landscape."""
+    text = json.dumps({"objective": repr(objective), "budget": budget, "losses": {
         kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()},
-        "failures": failures.summary}))
+        "failures": failures.summary})
+    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        warn_user(f"The landscape cache {path} could not be written ({error.strerror or error}); the landscape is "
+                  "returned, and the next build evaluates the grid again.", RuntimeWarning)
 
 
 def _check_failures(objective: Any, failed: np.ndarray, first: tuple[int, str] | None,
@@ -271,8 +283,11 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     if not (is_int(n_jobs) and (n_jobs == -1 or 1 <= n_jobs <= MAX_JOBS)):
         raise fail("n_jobs", owner, f"-1 (every core) or an int in [1, {MAX_JOBS}]", n_jobs)
     n_jobs = int(n_jobs)
-    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
-        raise fail("cache_dir", owner, "a folder (a str or a path), or None", cache_dir)
+    if cache_dir is not None and (not isinstance(cache_dir, (str, os.PathLike)) or any(
+            folder.exists() and not folder.is_dir() for folder in (Path(cache_dir), *Path(cache_dir).parents))):
+        # Before any evaluation: a file in the way was mkdir's FileExistsError once the grid was evaluated.
+        raise fail("cache_dir", owner, "a folder (a str or a path), or None",
+                   str(cache_dir) if isinstance(cache_dir, (str, os.PathLike)) else cache_dir)
     max_failed = check_real(max_failed, "max_failed", owner, 0, 1, high_open=True)
     if budget is not None:
         budget = check_real(budget, "budget", owner, 0, None, low_open=True)

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .._signals import held_interrupt
 from .._validation import warn_user
 from ..exceptions import StorageError
 
@@ -137,7 +138,6 @@ class Journal:
         self.kind = kind
         self._file: IO[bytes] | None = None
         self._thread_lock = threading.RLock()
-        self._depth = 0
         self._offset = 0  # bytes of the file this handle has read or written (whole events)
         self._lines = 0  # lines read, for error messages
         self._torn = 0  # bytes of a cut-off last line found by this lock's reads, cut by mend()
@@ -155,27 +155,25 @@ class Journal:
         process from entering as if it were a nested call, and closing the file under the first.
         """
         with self._thread_lock:
-            if self._depth == 0:
-                self._file = self._open_locked()
-            self._depth += 1
+            if self._file is not None:  # this thread holds it already (the thread lock is re-entrant)
+                yield self
+                return
             try:
+                # A Ctrl-C between the flock and the bookkeeping kept a file open, and locked, that no
+                # one would close: this process's next lock waited for ever. It is raised in the try.
+                with held_interrupt():
+                    self._file = self._open_locked()
                 yield self
             finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    assert self._file is not None
-                    self._file.close()  # closing releases the flock
-                    self._file = None
-                    self._torn = 0  # another process may cut it before our next read
+                with held_interrupt():
+                    if self._file is not None:
+                        self._file.close()  # closing releases the flock
+                        self._file = None
+                        self._torn = 0  # another process may cut it before our next read
 
     def _open_locked(self) -> IO[bytes]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            # Created if missing (an empty file is a journal nobody started), never truncated.
-            try:
-                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
-            except FileExistsError:
-                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+            handle = self._open()
             if fcntl is None:
                 return handle
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -185,6 +183,22 @@ class Journal:
                 if os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
                     return handle
             handle.close()
+
+    def _open(self) -> IO[bytes]:
+        """The file, opened to read and append, created (with its folders) if missing and never
+        truncated: an empty file is a journal nobody started."""
+        try:
+            # The folder the file is made in: a symlink's target's, which may not exist yet either.
+            Path(os.path.realpath(self.path)).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
+            except FileExistsError:
+                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+        except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
+            raise StorageError(f"{self.path} cannot be opened to write ({error.strerror or error}): a study "
+                               "appends each trial to its journal, and holds its lock to read it. Work on a "
+                               "copy in a folder you may write to, or ask for write access.") from error
+        return handle
 
     @property
     def _handle(self) -> IO[bytes]:
@@ -304,6 +318,13 @@ class Journal:
                                "to it; the study's trials are still in memory, and study.save(another_path) keeps "
                                "them.")
         self._identity = (found.st_dev, found.st_ino)
+        if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
+            handle.seek(0)
+            start = handle.read(16)
+            text = start.lstrip(b"\xef\xbb\xbf \t\r\n")  # after a byte-order mark an editor may add
+            if text and not text.startswith(b"{"):
+                raise StorageError(f"{self.path} is not {self.kind.label}: it does not begin with a JSON object "
+                                   f"({start!r}...). It was left as it is.")
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line
@@ -371,6 +392,9 @@ class Journal:
             if number == 1:
                 raise StorageError(f"{self.path} is not {self.kind.label}: its first line is not JSON "
                                    f"({error}). It was left as it is.") from error
+            if not line.strip():  # an editor's, or an `echo >> file`
+                raise StorageError(f"{self.path}, line {number}: the line is blank; a journal has none. Delete it, "
+                                   "and the journal loads as it was.") from None
             raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). The file is corrupted; "
                                "only a cut-off last line is repaired automatically.") from error
         if not isinstance(record, dict):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from .._signals import held_interrupt
 from .._validation import fail, warn_user
 from ..trial import Trial
 from .replay import catch_up
@@ -61,6 +62,7 @@ class Recording:
         self._transactions_held = 0  # transactions the thread holding the lock is in
         self._untold: deque[StudyEvent] = deque()  # changes made, not yet told to the subscribers
         self._delivering = threading.Lock()  # held by the one thread telling them
+        self._held: contextlib.ExitStack | None = None  # a Ctrl-C held since this transaction's first event
 
     def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
         """Call ``callback(event)`` on every change; returns a function that unsubscribes.
@@ -116,12 +118,13 @@ class Recording:
                     yield
                     return
                 with self._journal.locked():
-                    first_line = self._journal.lines_read + 1
-                    events = self._journal.read_new()
-                    if events:
-                        for kind, trial in catch_up(cast("Study", self), events, first_line):
-                            self._notify(kind, trial)
-                    self._journal.mend()
+                    with held_interrupt():  # events read are past this handle's offset: all applied, or none read
+                        first_line = self._journal.lines_read + 1
+                        events = self._journal.read_new()
+                        if events:
+                            for kind, trial in catch_up(cast("Study", self), events, first_line):
+                                self._notify(kind, trial)
+                        self._journal.mend()
                     yield
             finally:
                 self._transactions_held -= 1
@@ -129,6 +132,12 @@ class Recording:
     def _record(self, event: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal.
         with self._transaction():
+            if self._held is None:
+                # From the write until the transaction ends, as memory catches up with the journal
+                # (the caller adds the trial, tells the optimizer): a Ctrl-C in between left the
+                # event on disk alone, and the next trial took the same number.
+                self._held = contextlib.ExitStack()
+                self._held.enter_context(held_interrupt())
             if self._journal is not None:
                 self._journal.append(event)
             self._state.log(event)
@@ -172,8 +181,15 @@ class _Transaction(contextlib.AbstractContextManager[None]):
 
     def __exit__(self, *exc: Any) -> None:
         outermost = self._study._transactions_held == 1  # read while this thread still holds the lock
+        held = None
+        if outermost:
+            held, self._study._held = self._study._held, None
         try:
             self._locks.__exit__(*exc)
-        finally:  # what changed before an error is told too
-            if outermost:
-                self._study._deliver()
+        finally:
+            try:
+                if held is not None:
+                    held.close()  # raises the Ctrl-C held, now that memory has what the journal has
+            finally:  # what changed before an error is told too
+                if outermost:
+                    self._study._deliver()

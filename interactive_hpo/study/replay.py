@@ -68,7 +68,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
                   "it resumes with those, not the ones given.", RuntimeWarning)
     # Several objectives: an older journal may name a pruner, which could never decide anything.
     if study.pruner is None and not study.goals.multi:
-        study.pruner = make_pruner(header.get("pruner"), study.goals)
+        study.pruner = _guarded(path, 1, make_pruner, header.get("pruner"), study.goals)
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warn_user(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                   RuntimeWarning)

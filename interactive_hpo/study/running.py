@@ -15,7 +15,7 @@ from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, check_budget_keyword, check_signature
 from ..space import SearchSpace
 from ..subspace import misfit
-from ..trial import Trial, TrialState
+from ..trial import USER_INTERRUPT, Trial, TrialState
 from .progress import RunProgress, wants_progress
 
 if TYPE_CHECKING:
@@ -98,11 +98,17 @@ class Running:
         left to propose and nothing is queued."""
         # Checked and asked in one transaction: another thread's run took the last point of a
         # grid between the two, and this run's ask raised SearchExhausted.
-        with self._transaction():
-            if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
-                return None
-            self._check_objective(objective, "Study.step")
-            trial = self.ask()
+        trial = None
+        try:
+            with self._transaction():
+                if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
+                    return None
+                self._check_objective(objective, "Study.step")
+                trial = self.ask()
+        except KeyboardInterrupt:
+            if trial is not None:  # a Ctrl-C held while the ask was written, raised as it ended
+                self._finish(trial, TrialState.FAILED, None, {"error": USER_INTERRUPT})
+            raise
         return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
 
     def run(self, objective: Callable[..., Any], n_trials: int | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import signal
 
 import numpy as np
 import pytest
@@ -332,3 +333,38 @@ def test_a_cache_file_that_is_not_this_grids_is_refused_clearly_and_left_as_it_i
     with pytest.raises(StorageError, match="is not a landscape cache of this grid .* left as it is. Delete it"):
         build_landscape(objective, resolution=3, cache_dir=tmp_path)
     assert path.read_text() == text
+
+
+def test_a_cache_dir_that_is_a_file_is_refused_before_any_configuration_is_evaluated(tmp_path):
+    # It was FileExistsError from mkdir, after every configuration had been evaluated.
+    calls = []
+    objective = FunctionObjective(lambda p: calls.append(p) or p["x"], SearchSpace([Float("x", 0, 1)]))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for cache_dir in (notes, notes / "landscapes"):
+        with pytest.raises(InvalidParameterError, match=re.escape(f"`cache_dir` of build_landscape must be a folder "
+                                                                  f"(a str or a path), or None; got '{cache_dir}'")):
+            build_landscape(objective, resolution=3, cache_dir=cache_dir)
+    assert calls == [] and notes.read_text() == "mine"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file size limits")
+def test_a_cache_write_that_fails_leaves_no_part_of_a_file_and_the_landscape_is_returned(tmp_path):
+    # A full disk (here: a file size limit) cut the cache mid-write; the next build refused the
+    # file the package had written ("not a landscape cache"), and this one lost its evaluations.
+    resource = pytest.importorskip("resource")
+    calls = []
+    objective = FunctionObjective(lambda p: calls.append(p) or p["x"] + p["y"],
+                                  SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]))
+    limits, handler = resource.getrlimit(resource.RLIMIT_FSIZE), signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64, limits[1]))
+        with pytest.warns(RuntimeWarning, match=f"{re.escape(str(tmp_path))}.* could not be written .*File too large"):
+            land = build_landscape(objective, resolution=5, cache_dir=tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+    assert land.losses.shape == (25,) and list(tmp_path.iterdir()) == []
+    build_landscape(objective, resolution=5, cache_dir=tmp_path)
+    again = build_landscape(objective, resolution=5, cache_dir=tmp_path)  # from the cache
+    assert len(calls) == 50 and again.losses.tolist() == land.losses.tolist()

@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -223,6 +224,44 @@ def test_a_path_inside_a_file_is_refused_clearly(tmp_path, owner):
                                                     f".*is a file, not a folder"):
         call()
     assert (tmp_path / "file").read_text() == "mine"
+
+
+def _special_file(folder: Path, kind: str) -> Path:
+    """A path in ``folder`` that is no regular file: a named pipe, a Unix socket, a symlink loop."""
+    path = folder / kind
+    if kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        server.close()  # the socket file stays
+    else:
+        path.symlink_to(path)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+@pytest.mark.timeout(30)  # the old code waited for ever to read a pipe
+@pytest.mark.parametrize("kind", ["pipe", "socket", "loop"])
+@pytest.mark.parametrize("owner", ["Study", "Study.save", "Study.load"])
+def test_a_special_file_is_refused(tmp_path, owner, kind):
+    # A pipe was opened and read for ever; a socket gave OSError ENXIO, a loop pathlib's RuntimeError;
+    # a device (storage="/dev/null", as root) was replaced by a regular file holding the journal.
+    path = _special_file(tmp_path, kind)
+    call = {"Study": lambda: Study(SPACE, storage=path), "Study.save": lambda: Study(SPACE).save(path),
+            "Study.load": lambda: Study.load(path)}[owner]
+    name = "storage" if owner == "Study" else "path"
+    with pytest.raises(InvalidParameterError, match=f"`{name}` of {owner} must be a path to a regular file"):
+        call()
+    assert sorted(os.listdir(tmp_path)) == [kind] and (path.is_symlink() or not path.is_file())
+
+
+def test_a_symlink_to_a_journal_in_a_folder_not_made_yet_makes_it(tmp_path):
+    # As a plain path's folders are made: the link's folder was made, the target's not (FileNotFoundError).
+    link = tmp_path / "study.jsonl"
+    link.symlink_to(tmp_path / "runs" / "today" / "study.jsonl")
+    Study(SPACE, seed=0, storage=link).run(quadratic, 2)
+    assert link.is_symlink() and len(Study.load(tmp_path / "runs" / "today" / "study.jsonl").trials) == 2
 
 
 @pytest.mark.parametrize("how", ["deleted", "cut", "replaced"])
@@ -464,3 +503,122 @@ def test_warnings_name_the_users_line_by_whichever_path_they_arise(tmp_path):
     with pytest.warns(RuntimeWarning, match="cut off mid-write") as caught:
         Study.load(path)  # line + 23
     assert lines(caught) == {(here, line + 23)}
+
+
+def _interrupted_after(monkeypatch, cls, name):
+    """Make ``cls.name`` press Ctrl-C (a SIGINT, as Jupyter's Interrupt sends) once, as it returns."""
+    original = getattr(cls, name)
+
+    def pressed(*args, **kwargs):
+        monkeypatch.setattr(cls, name, original)
+        result = original(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+        return result
+
+    monkeypatch.setattr(cls, name, pressed)
+
+
+@pytest.mark.timeout(60)  # a Ctrl-C that kept the journal's lock made the next call wait for ever
+@pytest.mark.parametrize(("where", "call"), [
+    ("write", "ask"), ("write", "tell"), ("write", "add_manual"), ("write", "enqueue"), ("write", "switch_optimizer"),
+    ("write", "report"), ("read", "ask"), ("lock", "ask"), ("lock", "tell")])
+def test_a_ctrl_c_in_a_journal_write_read_or_lock_leaves_the_study_as_its_journal(tmp_path, monkeypatch, where, call):
+    # A Ctrl-C just after an event was written, before memory had it: the next trial took the
+    # same number, and the journal the package wrote no longer loaded ("trial number 4 where 5
+    # was expected"). Just after reading another process's events: they were never applied.
+    # Just after the file was locked: the lock was kept and the next call waited for ever.
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(quadratic, 2)
+    running = study.ask()
+    if where == "read":
+        Study.load(path).run(quadratic, 2)  # another process's trials, to be read
+    patched = {"write": (Journal, "_append_bytes"), "read": (Journal, "read_new"),
+               "lock": (Journal, "_open_locked")}[where]
+    _interrupted_after(monkeypatch, *patched)
+    with pytest.raises(KeyboardInterrupt) as pressed:  # kept, as IPython keeps the last traceback (sys.last_traceback)
+        {"ask": study.ask, "tell": lambda: study.tell(running, 1.0),
+         "add_manual": lambda: study.add_manual({"x": 0.5, "n": 2, "c": "a"}, 1.0),
+         "enqueue": lambda: study.enqueue({"x": 0.5, "n": 2, "c": "a"}),
+         "switch_optimizer": lambda: study.switch_optimizer("sobol"),
+         "report": lambda: study.report(running, 1.0, 1)}[call]()
+    study.run(quadratic, 3)
+    loaded = Study.load(path)
+
+    def seen(trials):
+        return [(t.number, t.state, dict(t.params), t.value, dict(t.intermediate_values)) for t in trials]
+
+    assert seen(loaded.trials) == seen(study.trials) and loaded.queued == study.queued
+    assert loaded.optimizer.name == study.optimizer.name and pressed.type is KeyboardInterrupt
+
+
+@pytest.mark.parametrize("call", ["step", "run"])
+def test_a_ctrl_c_held_while_a_step_asked_ends_its_trial_cut_short(tmp_path, monkeypatch, call):
+    # The Ctrl-C held while the ask was written is raised as the ask ends: the trial was left
+    # RUNNING, with nobody to finish it while the process lived.
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(quadratic, 2)
+    _interrupted_after(monkeypatch, Journal, "_append_bytes")
+    with pytest.raises(KeyboardInterrupt):
+        study.step(quadratic) if call == "step" else study.run(quadratic, 3)
+    (trial,) = study.trials[2:]
+    assert trial.state is TrialState.FAILED and trial.cut_short
+    assert [t.state for t in Study.load(path).trials] == [t.state for t in study.trials]
+
+
+@pytest.mark.parametrize("where", ["end", "middle"])
+def test_a_blank_line_is_named_as_such(tmp_path, where):
+    # It was "not valid JSON (Expecting value: line 1 column 1 (char 0))".
+    path = tmp_path / "s.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 2)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines + ["\n"] if where == "end" else lines[:2] + [" \n"] + lines[2:]))
+    before = path.read_bytes()
+    line = len(lines) + 1 if where == "end" else 3
+    with pytest.raises(StorageError, match=f"{path}, line {line}: the line is blank; a journal has none. Delete it"):
+        Study.load(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("case", ["read-only journal", "read-only folder", "read-only parent"])
+def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, monkeypatch, case):
+    # Python's PermissionError from deep inside the journal (simulated: the tests may run as root,
+    # whom no permission stops).
+    import interactive_hpo.study.journal as journal_module
+
+    path = tmp_path / "s.jsonl"
+    if case == "read-only journal":
+        Study(SPACE, seed=0, storage=path).run(quadratic, 2)
+    before = path.read_bytes() if path.exists() else None
+
+    def refused(file, mode, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    if case == "read-only parent":
+        path = tmp_path / "runs" / "s.jsonl"
+        monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: refused(self, "x"))
+    else:
+        monkeypatch.setattr(journal_module, "open", refused, raising=False)
+    with pytest.raises(StorageError, match=f"{path} cannot be opened to write .Permission denied.: a study "
+                                           "appends each trial to its journal"):
+        Study.load(path) if case == "read-only journal" else Study(SPACE, storage=path)
+    assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_a_large_file_that_is_no_journal_is_refused_without_reading_it_whole(tmp_path):
+    # A model checkpoint given as storage was read whole (and split, and decoded) before the
+    # refusal: twice its size in memory.
+    import tracemalloc
+
+    path = tmp_path / "model.pt"
+    path.write_bytes(b"PK\x03\x04" + bytes(20_000_000))
+    tracemalloc.start()
+    try:
+        with pytest.raises(StorageError, match="is not an interactive_hpo journal: it does not begin with a JSON "
+                                                 r"object \(b'PK\\x03\\x04"):
+            Study(SPACE, storage=path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000 and path.stat().st_size == 20_000_004

@@ -10,6 +10,7 @@ import pytest
 from interactive_hpo import (
     InvalidParameterError,
     MedianStoppingRule,
+    StorageError,
     Study,
     TrialPruned,
     TrialState,
@@ -252,3 +253,19 @@ def test_a_journal_of_several_objectives_that_names_a_pruner_still_opens(tmp_pat
                     + "".join(lines[1:]))
     study = Study.load(path)
     assert study.pruner is None and len(study.trials) == 2
+
+
+@pytest.mark.parametrize("pruner", [{"name": "median", "settings": None}, {"name": "median", "settings": [1]},
+                                    {"name": "median", "settings": {"n_startup_trials": 1e308}},
+                                    {"name": "median", "settings": {"patience": 1}}, {"name": "gone"}, 7])
+def test_a_journal_whose_header_names_an_unusable_pruner_is_refused_naming_the_file(tmp_path, pruner):
+    # Study.load built the pruner the header named as if a person had typed it: Python's TypeError
+    # ("argument after ** must be a mapping") or MedianStoppingRule's error, naming no file.
+    path = tmp_path / "s.jsonl"
+    Study(LINE, seed=0, storage=path, pruner="median").run(lambda p: p["x"], 2)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(json.dumps({**json.loads(lines[0]), "pruner": pruner}) + "\n" + "".join(lines[1:]))
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=re.escape(f"{path}, line 1")):
+        Study.load(path)
+    assert path.read_bytes() == before
