@@ -159,10 +159,7 @@ class Journal:
                 yield self
                 return
             try:
-                # A Ctrl-C between the flock and the bookkeeping kept a file open, and locked, that no
-                # one would close: this process's next lock waited for ever. It is raised in the try.
-                with held_interrupt():
-                    self._file = self._open_locked()
+                self._open_locked()
                 yield self
             finally:
                 with held_interrupt():
@@ -171,18 +168,29 @@ class Journal:
                         self._file = None
                         self._torn = 0  # another process may cut it before our next read
 
-    def _open_locked(self) -> IO[bytes]:
+    def _open_locked(self) -> None:
+        """Open the file and take its lock, as :attr:`_file`.
+
+        The wait for another process's lock is not held against Ctrl-C (it may be long); a
+        Ctrl-C from the wait until the handle is :attr:`_file` closes it: kept open by the
+        traceback (IPython keeps the last one), its lock made this process's next lock wait for ever.
+        """
         while True:
             handle = self._open()
-            if fcntl is None:
-                return handle
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            # A new journal replaces the empty file by a complete one (_start): a handle opened
-            # before that holds the old file's lock, which guards nothing any more.
-            with contextlib.suppress(FileNotFoundError):
-                if os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
-                    return handle
-            handle.close()
+            try:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                    # A new journal replaces the empty file by a complete one (_start): a handle opened
+                    # before that holds the old file's lock, which guards nothing any more.
+                    with contextlib.suppress(FileNotFoundError):
+                        if not os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
+                            handle.close()
+                            continue
+                self._file = handle
+                return
+            except BaseException:
+                handle.close()
+                raise
 
     def _open(self) -> IO[bytes]:
         """The file, opened to read and append, created (with its folders) if missing and never

@@ -622,3 +622,29 @@ def test_a_large_file_that_is_no_journal_is_refused_without_reading_it_whole(tmp
     finally:
         tracemalloc.stop()
     assert peak < 2_000_000 and path.stat().st_size == 20_000_004
+
+
+@pytest.mark.timeout(30)
+def test_a_ctrl_c_as_the_lock_is_taken_lets_go_of_it_and_waiting_for_it_stays_interruptible(tmp_path, monkeypatch):
+    # Held from the flock on, a Ctrl-C could not end a wait for another process's lock; not held,
+    # one landing just after the flock kept the locked file open in the traceback (IPython keeps
+    # the last one), and this process's next lock waited for ever.
+    import fcntl
+
+    from interactive_hpo.study import journal as journal_module
+
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(quadratic, 2)
+    real = fcntl.flock
+
+    def locked_then_pressed(fd, operation):
+        real(fd, operation)
+        monkeypatch.setattr(journal_module.fcntl, "flock", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(journal_module.fcntl, "flock", locked_then_pressed)
+    with pytest.raises(KeyboardInterrupt) as pressed:  # kept, as IPython keeps sys.last_traceback
+        study.ask()
+    study.run(quadratic, 2)
+    assert len(Study.load(path).trials) == 4 and pressed.type is KeyboardInterrupt
