@@ -24,6 +24,7 @@ from ._axes import (
     drawn_entries,
     far_out,
     integer_ticks,
+    legend_in_band,
     slot_characters,
     wrap_name,
 )
@@ -65,7 +66,8 @@ class BestSoFarInfo:
         Numbers of COMPLETE trials whose value lies far out on the bad side
         (:func:`~interactive_hpo.plots._axes.far_out`): ``ylim`` leaves them out.
     xlim, ylim : tuple of float
-        Axes limits covering every trial and every value but those off the scale.
+        Axes limits covering every trial and every value but those off the scale
+        (:class:`BestSoFarPlot` raises the top of ``ylim`` by a band that holds its legend).
     direction : str
         "minimize" or "maximize".
     """
@@ -216,10 +218,16 @@ class BestSoFarPlot:
         valued = len(info.points) + len(info.manual)
         self.no_values.set_text("" if valued or not (len(info.failed) or len(info.pruned)) else
                                 "no trial has a value yet: every one failed or was pruned (crosses)")
-        # Above the axes on the right: on the left it covered the y axis' offset ("1e11"); and
-        # only what is drawn ("failed" and "pruned" with no such trial named nothing).
-        self.ax.legend(*drawn_entries(self.ax), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=5,
-                       fontsize="small", frameon=False, borderaxespad=0.2)
+        # Only what is drawn ("failed" and "pruned" with no such trial named nothing), inside the
+        # axes in a band above the values: above the axes it ran past the figure's top wherever no
+        # layout made room (a hidden Lab tab is not laid out again; a user's own Axes). "best"
+        # picks a corner of the band clear of the off-the-scale marks drawn along the top.
+        handles, labels = drawn_entries(self.ax)
+        if handles:
+            legend_in_band(self.ax.legend(handles, labels, loc="best", ncols=5, fontsize="small", frameon=False,
+                                          borderaxespad=0.2), [self.ax], "top")
+        elif self.ax.get_legend() is not None:
+            self.ax.get_legend().remove()
         self.info = info
         return self
 

@@ -86,7 +86,8 @@ def test_best_so_far_plot_draws_the_info():
     np.testing.assert_allclose(plot.pruned.get_offsets()[:, 0], [13])
     # Trials without a value sit on the bottom edge in Axes units, whatever the values are.
     assert plot.failed.get_offset_transform() == plot.ax.get_xaxis_transform()
-    assert plot.ax.get_xlim() == info.xlim and plot.ax.get_ylim() == info.ylim
+    assert plot.ax.get_xlim() == info.xlim and plot.ax.get_ylim()[0] == info.ylim[0]
+    assert plot.ax.get_ylim()[1] > info.ylim[1]  # a band above the values holds the legend
     labels = plot.ax.get_legend_handles_labels()[1]
     assert {"trial", "manual trial", "best so far", "failed", "pruned"} <= set(labels)
     star, dot = plot.manual.get_paths()[0].vertices, plot.points.get_paths()[0].vertices
