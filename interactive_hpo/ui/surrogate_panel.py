@@ -43,11 +43,6 @@ PLACED_KEPT = 32
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
-#: Constrained-layout pads of the three maps: 3 px, so that neighbours' x labels (each map labels
-#: its own x) stand 6 px apart, not touching. With y labelled once, on the first map, each map is
-#: 221 to 242 px wide by how wide its x labels print (issue 25 asked for "about 250 px"; 244 to
-#: 248 when x was labelled on the first map only).
-MAP_PADS = {"w_pad": 0.03, "wspace": 0.0}
 AS_SEEN = "as the GP sees it (warped)"  #: the model's units with that box ticked: not the objective's
 
 
@@ -154,8 +149,9 @@ class SurrogatePanel:
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
             # 810 px: JupyterLab's notebook output is 812 px wide at 1280 px with the file browser
-            # open (measured in Chromium); see MAP_PADS for the width of each map.
-            self.figure = LiveFigure((8.1, 3.3), **MAP_PADS)
+            # open (measured in Chromium). Axes labelled once, on the first map, and 1 px pads
+            # make each map 244 px wide instead of 226 (issue 25: "about 250 px").
+            self.figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0)
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
             self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")

@@ -171,30 +171,6 @@ def test_the_maps_y_label_stays_on_a_constrained_figure():
     assert maps.axes[0].yaxis.label.get_window_extent(renderer).x0 >= 0.0
 
 
-@pytest.mark.parametrize("x", [Float("x0", -5, 10), Float("lr", 1e-4, 1e-1, log=True),
-                               Categorical("kernel", ["linear", "rbf", "polynomial"])])
-def test_every_map_labels_its_own_x_axis_and_only_the_first_its_y(x):
-    """The std and acquisition maps had x ticks without labels: each map's colour bar sits under
-    it, so the first map's numbers and label read as its own, not the row's. The y axis is
-    shared along the row: labelled on the first map only."""
-    from matplotlib.figure import Figure
-
-    from ..figure_layout import assert_clean_layout, drawn_texts
-
-    fig = Figure(figsize=(8.1, 3.3), layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.01, wspace=0.0)  # the Lab's model figure
-    grid = SearchSpace([x, Float("x1", 0, 15)]).slice2d(x.name, "x1", resolution=12)
-    maps = SurrogateMaps(fig.subplots(1, 3, sharex=True, sharey=True))
-    maps.update(grid, fake_prediction(grid.shape[0] * grid.shape[1]))
-    texts, _ = drawn_texts(fig)
-    for k, ax in enumerate(maps.axes):
-        x_labels = [t for t in ax.get_xticklabels() if t in texts]
-        y_labels = [t for t in ax.get_yticklabels() if t in texts]
-        assert ax.get_xlabel() == x.name and ax.xaxis.label in texts and len(x_labels) >= 2
-        assert bool(y_labels) == (k == 0) and (ax.yaxis.label in texts) == (k == 0)
-    assert_clean_layout(fig, "the maps")
-
-
 def test_plots_never_change_global_style():
     before = dict(matplotlib.rcParams)
     plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5))
