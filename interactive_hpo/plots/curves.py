@@ -9,7 +9,7 @@ Hyperband's brackets) are drawn by :mod:`.fidelity`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,32 +37,41 @@ class CurvesInfo:
         Each curve's trial (or configuration) number.
     stopped : ndarray of shape (n,), dtype bool
         Cut short: PRUNED, or (with ``full_step``) ending before it.
-    ends : ndarray of shape (n_s, 2)
-        The last finite point of each stopped curve.
+    crossed : ndarray of shape (n,), dtype bool
+        Known to have been stopped: PRUNED, or its key among ``stopped_keys``. A curve below
+        ``full_step`` may instead wait for a promotion, or have got one: it is not crossed.
+    ends : ndarray of shape (n_x, 2)
+        The last finite point of each crossed curve.
     """
 
     lines: tuple[np.ndarray, ...]
     keys: np.ndarray
     stopped: np.ndarray
+    crossed: np.ndarray
     ends: np.ndarray
 
 
-def curves_info(curves: Sequence[Any], full_step: float | None = None) -> CurvesInfo:
+def curves_info(curves: Sequence[Any], full_step: float | None = None,
+                stopped_keys: Iterable[int] | None = None) -> CurvesInfo:
     """Lines and "stopped early" flags from ``learning_curves(study)`` or ``config_curves(study)``.
 
     A curve is stopped if its state is "PRUNED" or, when ``full_step`` is given, if its last
     step is below it: pass the scheduler's ``max_budget`` for ``config_curves``, whose curves
-    stopped by a rung end in a COMPLETE trial.
+    stopped by a rung end in a COMPLETE trial. Which of those a decision stopped, rather than
+    left waiting or promoted, only the rung table tells: pass their keys as ``stopped_keys``
+    (:func:`~interactive_hpo.plots.fidelity.stopped_configs`); PRUNED curves are crossed anyway.
     """
-    return _curves_info(curves, full_step, "curves_info")
+    return _curves_info(curves, full_step, stopped_keys, "curves_info")
 
 
-def _curves_info(curves: Sequence[Any], full_step: float | None, owner: str) -> CurvesInfo:
+def _curves_info(curves: Sequence[Any], full_step: float | None, stopped_keys: Iterable[int] | None,
+                 owner: str) -> CurvesInfo:
     curves = records(curves, "curves", owner, "a list of Curve records (learning_curves(study) or "
                      "config_curves(study))")
     if full_step is not None:
         check_real(full_step, "full_step", owner, 0.0, low_open=True)
-    lines, stopped, ends = [], [], []
+    decided = _keys(stopped_keys, owner)
+    lines, stopped, crossed, ends = [], [], [], []
     for k, curve in enumerate(curves):
         _, steps, values, _ = record_fields(curve, ("key", "steps", "values", "state"), f"curves[{k}]", owner,
                                             "a Curve")
@@ -74,13 +83,29 @@ def _curves_info(curves: Sequence[Any], full_step: float | None, owner: str) -> 
         line = np.column_stack([steps, values])
         cut = curve.state == "PRUNED" or (full_step is not None and len(line) > 0 and
                                           line[-1, 0] < full_step * (1 - 1e-9))
+        cross = curve.state == "PRUNED" or curve.key in decided
         finite = line[np.isfinite(line[:, 1])]
-        if cut and len(finite):
+        if cross and len(finite):
             ends.append(finite[-1])
         lines.append(line.reshape(-1, 2))
         stopped.append(cut)
+        crossed.append(cross)
     return CurvesInfo(lines=tuple(lines), keys=np.array([c.key for c in curves], dtype=int),
-                      stopped=np.array(stopped, dtype=bool), ends=np.array(ends, dtype=float).reshape(-1, 2))
+                      stopped=np.array(stopped, dtype=bool), crossed=np.array(crossed, dtype=bool),
+                      ends=np.array(ends, dtype=float).reshape(-1, 2))
+
+
+def _keys(stopped_keys: Iterable[int] | None, owner: str) -> frozenset[int]:
+    """``stopped_keys`` as a set of ints (empty for None)."""
+    rule = "None or an iterable of ints (the keys of the curves a decision stopped)"
+    if stopped_keys is None:
+        return frozenset()
+    if isinstance(stopped_keys, str | bytes) or not isinstance(stopped_keys, Iterable):
+        raise fail("stopped_keys", owner, rule, stopped_keys)
+    keys = list(stopped_keys)
+    if not all(isinstance(key, int | np.integer) and not isinstance(key, bool) for key in keys):
+        raise fail("stopped_keys", owner, rule, keys)
+    return frozenset(int(key) for key in keys)
 
 
 #: Styles of :func:`plot_learning_curves`, by "stopped": one ``Line2D`` each, in this order.
@@ -94,11 +119,18 @@ MAX_STEP_TICKS = 8
 #: The dashed curves' name when ``full_step`` counts a curve below it as stopped: a scheduler's
 #: configuration there may still be promoted (its rung plot says "no decision (yet)").
 BELOW_FULL_STEP = "below the full budget (stopped, or not promoted yet)"
+#: The crosses' name: the last point of each curve a pruner or a decision stopped.
+STOPPED_HERE = "stopped here"
+#: A dot on each point of curves over budgets (``full_step`` given): a point per rung, and a
+#: configuration run at one budget only is a curve of one point, which a line alone never shows.
+BUDGET_POINTS = dict(marker="o", ms=3)
 
 
 def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: float | None = None,
-                         xlabel: str = "step", ylabel: str = "value", xscale: str = "linear") -> Any:
-    """Value against step per curve: finished curves solid, stopped ones dashed and faded, ending in a cross.
+                         stopped_keys: Iterable[int] | None = None, xlabel: str = "step", ylabel: str = "value",
+                         xscale: str = "linear") -> Any:
+    """Value against step per curve: finished curves solid, stopped ones dashed and faded, a cross
+    where a pruner or a decision stopped one.
 
     Parameters
     ----------
@@ -107,7 +139,11 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         (steps are budgets: use ``xlabel="budget"``, ``xscale="log"`` and ``full_step=max_budget``).
     ax : matplotlib Axes, optional
     full_step : float, optional
-        Curves ending before it count as stopped (see :func:`curves_info`).
+        Curves ending before it count as stopped (see :func:`curves_info`); each point is then
+        dotted (a point per budget).
+    stopped_keys : iterable of int, optional
+        Keys of the curves a decision stopped (``stopped_configs(rung_table)``): they end in a
+        cross too, as PRUNED curves do; curves below ``full_step`` but promoted, or waiting, do not.
     xlabel, ylabel : str
     xscale : {"linear", "log"}
 
@@ -117,8 +153,9 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         ``ax.lines``: one line per style that has curves, "ran to the end" then "stopped early"
         (with ``full_step``: :data:`BELOW_FULL_STEP`),
         each holding all its curves (given order) with a row of NaN after each curve (so curves
-        are not joined); then the crosses at the ends of stopped curves. A few artists however
-        many curves: one per curve took seconds to build and draw at thousands of curves.
+        are not joined); then the crosses at the ends of crossed curves (:data:`STOPPED_HERE`). A
+        few artists however many curves: one per curve took seconds to build and draw at
+        thousands of curves. The legend lists only what is drawn.
 
     Examples
     --------
@@ -136,7 +173,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     [[0.0, 1.5]]
     """
     owner = "plot_learning_curves"
-    info = _curves_info(curves, full_step, owner)
+    info = _curves_info(curves, full_step, stopped_keys, owner)
     check_one_of(xscale, "xscale", owner, ("linear", "log"))
     if xscale == "log":
         _positive_steps(info.lines, owner)
@@ -145,8 +182,10 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
         group = [line for line, stopped in zip(info.lines, info.stopped, strict=True) if stopped == cut]
         if group:
             label = BELOW_FULL_STEP if cut and full_step is not None else style["label"]
-            ax.plot(*joined_polylines(group).T, **{**style, "label": label})
-    ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3)
+            ax.plot(*joined_polylines(group).T, **{**style, **(BUDGET_POINTS if full_step is not None else {}),
+                                                   "label": label})
+    ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3,
+            label=STOPPED_HERE)
     ax.set_xscale(xscale)
     if xscale == "log":
         from matplotlib.ticker import FuncFormatter, NullFormatter

@@ -22,7 +22,8 @@ from ..direction import Direction
 from ._axes import axes_or_new, distinct_labels, joined_polylines
 from ._checks import is_sequence, keys, records
 
-__all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info"]
+__all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info",
+           "stopped_configs"]
 
 #: Names of 0.1 now in :mod:`.curves`: still readable here, with a DeprecationWarning.
 _MOVED_TO_CURVES = ("BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
@@ -146,6 +147,20 @@ def _rungs_info(rows: Iterable[Mapping[str, Any]], bracket: int | None, directio
         line_configs=np.array([config for _, config in lines], dtype=int),
         budgets=np.unique(np.array([r["budget"] for r in rows], dtype=float)), n_unfinished=len(rows) - len(done),
         bracket=bracket, direction=goal.value)
+
+
+def stopped_configs(rows: Iterable[Mapping[str, Any]]) -> list[int]:
+    """The configurations a decision stopped, from a scheduler's ``rung_table()`` rows, increasing.
+
+    A configuration is stopped when the decision on its highest rung is "stop": a person's, else
+    the scheduler's. One that was promoted (waiting for its next rung, or overruled by a person's
+    "promote"), not decided yet, or at the top rung is not. ASHA records no "stop".
+    """
+    top: dict[int, Mapping[str, Any]] = {}
+    for row in _records(rows, "stopped_configs"):
+        if row["config"] not in top or row["rung"] >= top[row["config"]]["rung"]:
+            top[row["config"]] = row
+    return sorted(config for config, row in top.items() if (row["human"] or row["scheduler"]) == "stop")
 
 
 #: Marker layers of :func:`plot_rungs`: (who, decision) -> style. A human override is a large ring or

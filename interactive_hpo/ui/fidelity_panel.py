@@ -21,7 +21,7 @@ from .._validation import check_one_of, fail
 from ..execution.simulation import Schedule
 from ..optimizers.capabilities import Scheduler
 from ..plots.curves import plot_learning_curves
-from ..plots.fidelity import plot_rungs
+from ..plots.fidelity import plot_rungs, stopped_configs
 from ..plots.workers import compare_gantt
 from ..study.core import Study
 from ..study.curves import Curve, config_curves, learning_curves
@@ -211,7 +211,9 @@ class FidelityPanel:
         if self._rows and self.bracket.value is not None:
             plot_rungs(self._rows, ax=self.rung_ax, bracket=self.bracket.value, direction=self._direction)
         if self._curves:
-            labels = {"xlabel": "budget", "ylabel": "value", "xscale": "log"} if self._full_step is not None else \
+            # Over budgets, the crosses mark the configurations the rung table says were stopped.
+            labels = {"xlabel": "budget", "ylabel": "value", "xscale": "log",
+                      "stopped_keys": stopped_configs(self._rows)} if self._full_step is not None else \
                 {"xlabel": "step", "ylabel": "reported value"}
             plot_learning_curves(self._curves, ax=self.curve_ax, full_step=self._full_step, **labels)
         self.table.value = _table([row for row in self._rows if row["bracket"] == self.bracket.value])

@@ -30,7 +30,7 @@ from interactive_hpo.plots import (  # noqa: E402
     plot_rungs,
     rungs_info,
 )
-from interactive_hpo.plots.fidelity import RUNG_MARKERS  # noqa: E402
+from interactive_hpo.plots.fidelity import RUNG_MARKERS, stopped_configs  # noqa: E402
 from interactive_hpo.study.curves import Curve, budget_trace, config_curves, learning_curves  # noqa: E402
 
 from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
@@ -236,7 +236,7 @@ def test_learning_curves_draw_as_many_artists_for_thousands_of_curves_as_for_ten
     assert len(many.get_children()) == len(few.get_children()) and len(many.lines) == len(few.lines) == 3
     finished, stopped, _ = many.lines
     assert [np.isnan(line.get_xydata()).all(axis=1).sum() for line in (finished, stopped)] == [1_500, 1_500]
-    assert legend_texts(many) == ["ran to the end", "stopped early"]
+    assert legend_texts(many) == ["ran to the end", "stopped early", "stopped here"]
     complete = plot_learning_curves(many_curves(10)[::2], Figure().add_subplot())
     assert len(complete.lines) == 2 and legend_texts(complete) == ["ran to the end"]  # only styles in use
 
@@ -273,7 +273,7 @@ def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
         np.testing.assert_array_equal(line.get_xydata(), np.concatenate(
             [np.vstack([points, [[np.nan, np.nan]]]) for points, keep in zip(info.lines, group, strict=True) if keep]))
     np.testing.assert_array_equal(ends.get_xydata(), info.ends)
-    assert legend_texts(ax) == ["ran to the end", "stopped early"]   # one entry per style
+    assert legend_texts(ax) == ["ran to the end", "stopped early", "stopped here"]  # one per style, and the crosses
     assert ax.get_xlabel() == "step"
 
 
@@ -423,3 +423,30 @@ def test_an_empty_curve_gets_no_legend_entry_and_close_budgets_distinct_ticks():
             dict(ROW, rung=1, config=0, number=1, budget=0.11112)]
     ax = plot_rungs(rows, Figure().add_subplot())   # the rung plot ticks its budgets the same way
     assert len({t.get_text() for t in ax.get_xticklabels()}) == 2
+
+
+def test_config_curves_cross_only_the_configurations_a_decision_stopped(overridden):
+    """Over budgets every curve below the full budget ended in a cross, the promoted ones too."""
+    study, best, _ = overridden
+    rows = study.optimizer.rung_table()
+    stopped = stopped_configs(rows)
+    top = {}
+    for row in rows:  # each configuration's highest rung decides
+        top[row["config"]] = row if row["config"] not in top or row["rung"] >= top[row["config"]]["rung"] \
+            else top[row["config"]]
+    assert stopped == sorted(c for c, row in top.items() if (row["human"] or row["scheduler"]) == "stop")
+    assert best.user_attrs["config"] in stopped  # your "stop" over the scheduler's "promote"
+    curves = config_curves(study)
+    info = curves_info(curves, full_step=9, stopped_keys=stopped)
+    np.testing.assert_array_equal(info.crossed, [c.key in stopped for c in curves])
+    assert not curves_info(curves, full_step=9).crossed.any()  # below the full budget is not "stopped"
+    ax = plot_learning_curves(curves, full_step=9, stopped_keys=stopped, xlabel="budget", xscale="log")
+    assert legend_texts(ax)[-1] == "stopped here" and ax.lines[-1].get_marker() == "x"
+    assert all(line.get_marker() == "o" for line in ax.lines[:-1])  # a configuration of one budget shows
+
+
+@pytest.mark.parametrize("keys", ["3", 3, [1.5], [True]])
+def test_stopped_keys_must_be_ints(keys):
+    with pytest.raises(InvalidParameterError, match="`stopped_keys` of plot_learning_curves must be None or an "
+                                                    "iterable of ints"):
+        plot_learning_curves([], stopped_keys=keys)

@@ -86,7 +86,8 @@ def test_best_so_far_plot_draws_the_info():
     np.testing.assert_allclose(plot.pruned.get_offsets()[:, 0], [13])
     # Trials without a value sit on the bottom edge in Axes units, whatever the values are.
     assert plot.failed.get_offset_transform() == plot.ax.get_xaxis_transform()
-    assert plot.ax.get_xlim() == info.xlim and plot.ax.get_ylim() == info.ylim
+    assert plot.ax.get_xlim() == info.xlim and plot.ax.get_ylim()[0] == info.ylim[0]
+    assert plot.ax.get_ylim()[1] > info.ylim[1]  # a band above the values holds the legend
     labels = plot.ax.get_legend_handles_labels()[1]
     assert {"trial", "manual trial", "best so far", "failed", "pruned"} <= set(labels)
     star, dot = plot.manual.get_paths()[0].vertices, plot.points.get_paths()[0].vertices
@@ -357,3 +358,37 @@ def test_a_far_out_bad_value_sits_on_the_edge_and_leaves_the_scale_to_the_others
     assert plot.off_scale[edge].get_offsets()[:, 0].tolist() == [5.0]
     assert f"far {edge} (off the scale)" in [t.get_text() for t in plot.ax.get_legend().get_texts()]
     plt.close("all")
+
+
+CONDITIONAL = SearchSpace([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["linear", "rbf", "poly"]),
+                           Float("gamma", 1e-4, 1.0, log=True, condition=("kernel", "rbf")),
+                           Int("degree", 2, 5, condition=("kernel", "poly"))])
+
+
+def test_inactive_parameters_sit_on_a_labelled_slot_so_every_trial_crosses_every_axis():
+    """A conditional space (issue: svm_digits in the Lab): an inactive parameter broke the polyline
+    (NaN), so a linear-kernel trial drew no line at all, the best one included, and an rbf trial's
+    line stopped before the kernel axis. Each axis now has an "inactive" slot below its range."""
+    from interactive_hpo.plots.parallel import INACTIVE_Y
+
+    study = Study(CONDITIONAL, "random", seed=0)
+    study.run(lambda p: np.log10(p["C"]) ** 2 + p.get("gamma", 0.5) + p.get("degree", 3), n_trials=12)
+    axes = [CONDITIONAL.axis(name) for name in CONDITIONAL.names]
+    info = parallel_coordinates_info(study.history(), axes)
+    assert np.isfinite(info.segments).all() and len(info.segments) == 12
+    by_number = {trial.number: trial for trial in study.trials}
+    expected = np.array([[name not in by_number[n].params for name in CONDITIONAL.names] for n in info.numbers])
+    np.testing.assert_array_equal(info.inactive, expected)
+    assert expected[:, 2].any() and expected[:, 3].any() and not expected[:, :2].any()
+    np.testing.assert_array_equal(info.segments[..., 1][info.inactive], INACTIVE_Y)
+    plot = ParallelCoordinatesPlot(axes).update(study.history())
+    assert np.isfinite(np.concatenate(plot.lines.get_segments())).all()
+    assert [label.get_text() for label in plot.inactive_labels] == ["", "", "inactive", "inactive"]
+    assert plot.ax.get_ylim()[0] < INACTIVE_Y  # the slot is inside the axes
+    assert_clean_layout(plot.ax.figure)
+
+
+def test_without_conditions_no_inactive_slot_is_drawn():
+    plot = ParallelCoordinatesPlot(axes_levels()).update(make_study().history())
+    assert not plot.info.inactive.any() and plot.ax.get_ylim() == (-0.03, 1.03)
+    assert all(label.get_text() == "" for label in plot.inactive_labels)

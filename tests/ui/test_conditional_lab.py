@@ -1,6 +1,6 @@
 """The Lab on a conditional space (issue 24, item 4): the space editor sets and shows
 conditions, the model panel offers only active parameters, the form hides inactive fields, the
-history table and the parallel coordinates leave inactive values blank."""
+history table leaves inactive values blank and the parallel coordinates put them on an "inactive" slot."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
 from interactive_hpo.plots.history import parallel_coordinates_info  # noqa: E402
+from interactive_hpo.plots.parallel import INACTIVE_Y  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from .lab_helpers import FAST  # noqa: E402
@@ -53,9 +54,11 @@ def test_the_history_leaves_inactive_values_blank(lab):
     assert all(rows[t.number][gamma_column] is None for t in linear)
     history = lab.study.history()
     info = parallel_coordinates_info(history, [SPACE.axis(n) for n in SPACE.names])
-    by_number = dict(zip(info.numbers.tolist(), info.segments, strict=True))
-    for trial in linear:
-        assert np.isnan(by_number[trial.number][3, 1]) and np.isfinite(by_number[trial.number][1, 1])
+    by_number = dict(zip(info.numbers.tolist(), zip(info.segments, info.inactive, strict=True), strict=True))
+    for trial in linear:  # gamma on its "inactive" slot: the line goes on across every axis
+        segments, inactive = by_number[trial.number]
+        assert segments[3, 1] == INACTIVE_Y and inactive.tolist() == [False, False, False, True]
+        assert np.isfinite(segments).all()
 
 
 def test_the_form_hides_a_field_whose_condition_does_not_hold_and_leaves_it_out():

@@ -156,3 +156,27 @@ def test_the_rung_table_shows_the_highest_rungs_and_says_how_many_rows_it_leaves
     trials = [int(row[3]) for row in cells]
     assert trials == list(range(50, MAX_TABLE_ROWS + 50))   # the last rows: rung 1 whole, rung 0's latest
     assert len(panel.job.options) == len(rows)   # every job can still be chosen for an override
+
+
+def test_the_curve_plot_crosses_only_stopped_configurations_and_its_legend_names_what_is_drawn(lab):
+    """Every rung-0 configuration ended in an unexplained red cross, the promoted ones too, and the
+    legend's one entry was a dashed line that one-point curves never show (notebook 05's Lab)."""
+    panel = lab.fidelity_panel
+    rows = [row for row in lab.study.optimizer.rung_table() if row["rung"] == 0]
+    overruled = next(row for row in rows if row["scheduler"] == "stop")
+    panel.job.value = overruled["number"]
+    panel.promote_button.click()  # your promotion: no longer a stopped configuration
+    lab.step()
+    stopped = sorted(row["config"] for row in rows if row["scheduler"] == "stop" and row is not overruled)
+    assert stopped and len(stopped) < len(rows)
+    ends = {curve.key: (curve.steps[-1], curve.values[-1]) for curve in panel._curves}
+    ax = panel.curve_ax
+    crosses = [line for line in ax.lines if line.get_marker() == "x"]
+    assert len(crosses) == 1
+    np.testing.assert_array_equal(crosses[0].get_xydata(), [ends[config] for config in stopped])
+    curves = [line for line in ax.lines if line.get_linestyle() in ("-", "--")]
+    assert curves and all(line.get_marker() not in ("", "None", None) for line in curves)  # one point shows
+    legend = dict(zip([t.get_text() for t in ax.get_legend().get_texts()], ax.get_legend().legend_handles,
+                      strict=True))
+    assert set(legend) == {line.get_label() for line in [*curves, *crosses]}
+    assert legend["stopped here"].get_marker() == "x"

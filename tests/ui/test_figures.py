@@ -29,3 +29,25 @@ def test_a_legend_above_the_axes_that_grows_gets_room():
     figure.redraw()
     renderer = FigureCanvasAgg(figure.fig).get_renderer()
     assert ax.get_legend().get_window_extent(renderer).y1 <= figure.fig.bbox.height
+
+
+def test_a_hidden_figure_is_laid_out_when_it_is_drawn():
+    """A figure of a tab not selected is not redrawn, so it was not laid out either: drawn or saved
+    as it was (the Model tab of a Lab on ZDT2, whose Pareto tab comes first), its maps kept
+    matplotlib's default margins and the mean map's colour bar lay on the "x0" label."""
+    import numpy as np
+
+    from interactive_hpo import Float, SearchSpace
+    from interactive_hpo.plots.surrogate import SurrogateMaps
+    from interactive_hpo.views import SurrogatePrediction
+
+    from ..figure_layout import assert_clean_layout
+
+    figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0)  # as the Lab's SurrogatePanel builds its maps
+    figure.shown = False
+    grid = SearchSpace([Float("x0", 0, 1), Float("x1", 0, 1)]).slice2d("x0", "x1", resolution=8)
+    maps = SurrogateMaps(figure.fig.subplots(1, 3, sharex=True, sharey=True))
+    maps.update(grid, SurrogatePrediction(np.arange(64.0), np.ones(64), np.zeros(64), np.zeros(64), "ei"))
+    figure.redraw()
+    assert figure.stale
+    assert_clean_layout(figure.fig, "the hidden surrogate maps")

@@ -261,3 +261,21 @@ def test_a_long_study_shows_the_first_rows_in_the_chosen_order_and_says_how_many
     panel.sort_by.value = "value"
     panel.order.value = "ascending"
     assert html_rows(panel)[0] == study.best_trial.number
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_best_so_far_legend_lies_inside_the_figure_and_off_the_data_when_the_tab_is_hidden(direction):
+    """A hidden tab is not laid out again (LiveFigure.redraw): its figure, saved or shown as it was,
+    had the legend above the axes running past the figure's top edge (328.6 px of 320 in the Lab's
+    History tab). Now the axes keep a band free for it, whatever the layout did."""
+    panel = HistoryPanel(SPACE)
+    for figure in panel.figures:
+        figure.shown = False  # the Lab's History tab before anyone opens it
+    study = make_study(direction)
+    panel.update(study.history(), study.trials)
+    ax = panel.best_plot.ax
+    assert_clean_layout(ax.figure, "the best-so-far figure of a hidden tab")
+    plot, legend = panel.best_plot, ax.get_legend().get_window_extent()
+    data = ax.transData.transform(np.vstack([plot.points.get_offsets(), plot.manual.get_offsets(),
+                                             plot.best.get_xydata()]))
+    assert not legend.count_contains(data), "the legend covers values"
