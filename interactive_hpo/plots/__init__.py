@@ -6,7 +6,7 @@ how the Lab redraws live; the ``plot_*`` functions draw one figure and return it
 """
 
 from .curves import BudgetTraceInfo, CurvesInfo, budget_trace_info, curves_info, plot_budget_trace, plot_learning_curves
-from .fidelity import BracketsInfo, RungsInfo, brackets_info, plot_brackets, plot_rungs, rungs_info
+from .fidelity import BracketsInfo, RungsInfo, brackets_info, plot_brackets, plot_rungs, rungs_info, stopped_configs
 from .gradient import (
     TangentsInfo,
     plot_approximation_error,
@@ -104,6 +104,7 @@ __all__ = [
     "plot_trajectory",
     "projector_style",
     "rungs_info",
+    "stopped_configs",
     "tangents_info",
     "train_test_info",
     "trajectory_info",
