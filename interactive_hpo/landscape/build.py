@@ -196,8 +196,10 @@ def _write_cache(path: Path, objective: Any, budget: float | None, losses: Mappi
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text)
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:  # a Ctrl-C mid-write too: no part of a cache is left behind
         temporary.unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
         warn_user(f"The landscape cache {path} could not be written ({error.strerror or error}); the landscape is "
                   "returned, and the next build evaluates the grid again.", RuntimeWarning)
 

@@ -117,17 +117,47 @@ def data_bytes(data: Any) -> bytes:
 
 def function_bytes(function: Callable[..., Any]) -> bytes:
     """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`,
-    the same in every process: its module, qualified name, bytecode, constants and the values it
-    closes over. Two lambdas share a name, not their code; an address in a repr (a callable
-    object's, a closed-over estimator's) only makes the landscape cache miss, never hit wrongly."""
+    the same in every process: its module and qualified name, its code (bytecode, constants and
+    names, nested functions' too), its defaults, the values it closes over and the plain values
+    (numbers, text) of the module globals it reads. Two lambdas share a name, not their code.
+    An address in a repr (a callable object's, a closed-over estimator's) only makes the
+    landscape cache miss; a global that is not a plain value (an object it calls) is not read."""
     code = getattr(function, "__code__", None)
     if code is None:
         return repr(function).encode()
-    consts = [const for const in code.co_consts if not isinstance(const, types.CodeType)]  # a code's repr: an address
     cells = []
     for cell in getattr(function, "__closure__", None) or ():
         try:
             cells.append(cell.cell_contents)
         except ValueError:  # a cell not filled yet
             cells.append(None)
-    return repr((function.__module__, function.__qualname__, consts, cells)).encode() + code.co_code
+    scope = getattr(function, "__globals__", {})
+    plain = (bool, int, float, complex, str, bytes, type(None))
+    read = sorted((name, repr(scope[name])) for name in _names(code)
+                  if name in scope and isinstance(scope[name], plain))
+    settings = (function.__module__, function.__qualname__, function.__defaults__,
+                getattr(function, "__kwdefaults__", None), cells, read)
+    return repr(settings).encode() + _code_bytes(code)
+
+
+def _code_bytes(code: types.CodeType) -> bytes:
+    """``code``'s bytecode, names and constants, nested code objects included (their repr holds an
+    address), a frozenset's members sorted (their order follows the process's hash seed)."""
+    parts = [code.co_code, repr(code.co_names).encode()]
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            parts.append(_code_bytes(const))
+        elif isinstance(const, frozenset):
+            parts.append(repr(sorted(map(repr, const))).encode())
+        else:
+            parts.append(repr(const).encode())
+    return b"\0".join(parts)
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The global (and attribute) names ``code`` and the code nested in it read."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names

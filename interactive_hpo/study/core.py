@@ -199,13 +199,14 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
         """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
-        with self._transaction():
+        with self._asking() as asked, self._transaction():
             if self._state.n_queued:  # the trial takes the head of the queue (StudyState.add)
                 params = self._state.next_queued()
                 trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
             else:
                 trial = self._trial_from(self.optimizer.ask())
-            return self._record_asked(trial)
+            asked.append(self._record_asked(trial))
+            return asked[0]
 
     def _trial_from(self, suggestion: Suggestion) -> Trial:
         return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
@@ -226,13 +227,16 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
         joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together; fewer
         when a finite search runs out)."""
-        with self._transaction():  # the limit of the optimizer that will ask: another thread may switch it
-            q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)
-            trials = [self.ask() for _ in range(min(q, self._state.n_queued))]
-            if len(trials) < q and not (trials and self.optimizer.exhausted):  # the queue's trials are the batch
-                for suggestion in self.optimizer.ask_batch(q - len(trials)):
-                    trials.append(self._record_asked(self._trial_from(suggestion)))
-            return trials
+        with self._asking() as asked, self._transaction():  # the limit of the optimizer that will ask: another
+            q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)  # thread may switch it
+            n_queued = min(q, self._state.n_queued)
+            # The joint proposal before any ask is written (it knows nothing of the queue): after
+            # one, a Ctrl-C was held through the whole proposal.
+            proposed = [] if n_queued == q or (n_queued and self.optimizer.exhausted) else \
+                self.optimizer.ask_batch(q - n_queued)  # the queue's trials are the batch
+            asked += [self.ask() for _ in range(n_queued)]
+            asked += [self._record_asked(self._trial_from(suggestion)) for suggestion in proposed]
+            return list(asked)
 
     def tell(self, trial: Trial | int, value: Any = None, *, state: TrialState | str | None = None,
              user_attrs: Mapping[str, Any] | None = None, constraints: Sequence[float] | None = None) -> Trial:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._signals import held_interrupt
 from .._validation import fail, warn_user
-from ..trial import Trial
+from ..trial import USER_INTERRUPT, Trial, TrialState
 from .replay import catch_up
 
 if TYPE_CHECKING:
@@ -141,6 +141,21 @@ class Recording:
             if self._journal is not None:
                 self._journal.append(event)
             self._state.log(event)
+
+    @contextlib.contextmanager
+    def _asking(self) -> Iterator[list[Trial]]:
+        """The trials an ask records, listed as it records them. A Ctrl-C held while they were
+        written is raised as the transaction ends, when they are RUNNING on disk and in memory
+        but nobody holds them (Study.run's runners, the simulation): they end FAILED, cut short,
+        rather than RUNNING for ever."""
+        asked: list[Trial] = []
+        try:
+            yield asked
+        except KeyboardInterrupt:
+            for trial in asked:
+                if self._state.trials[trial.number].state is TrialState.RUNNING:
+                    cast("Study", self)._finish(trial, TrialState.FAILED, None, {"error": USER_INTERRUPT})
+            raise
 
     def _notify(self, kind: str, trial: Trial | None) -> None:
         """Within the transaction that made the change: queue it for the subscribers, who hear

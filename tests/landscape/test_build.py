@@ -368,3 +368,19 @@ def test_a_cache_write_that_fails_leaves_no_part_of_a_file_and_the_landscape_is_
     build_landscape(objective, resolution=5, cache_dir=tmp_path)
     again = build_landscape(objective, resolution=5, cache_dir=tmp_path)  # from the cache
     assert len(calls) == 50 and again.losses.tolist() == land.losses.tolist()
+
+
+def test_a_ctrl_c_while_a_cache_is_written_leaves_no_part_of_a_file(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    objective = FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)]))
+    real = Path.write_text
+
+    def cut(self, text, *args, **kwargs):
+        real(self, text[:10])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "write_text", cut)
+    with pytest.raises(KeyboardInterrupt):
+        build_landscape(objective, resolution=3, cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []

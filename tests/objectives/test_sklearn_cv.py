@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -461,3 +462,32 @@ def test_the_fingerprint_tells_apart_the_functions_that_map_params_to_the_estima
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root)
     assert done.stdout.strip() == objective(alpha_as_given).fingerprint
+
+
+def test_function_bytes_tell_apart_what_decides_the_params_and_nothing_else():
+    # Defaults, a nested function's constants and the plain globals read were left out (a wrong
+    # landscape cache hit); a set literal's order followed the hash seed (a miss in every process).
+    from interactive_hpo.objectives.splitting import function_bytes
+
+    def scaled(factor):
+        def params(p, factor=factor):
+            return {"alpha": p["a"] * factor}
+        return params
+
+    assert function_bytes(scaled(2)) != function_bytes(scaled(3))
+    assert function_bytes(scaled(2)) == function_bytes(scaled(2))
+    nested, in_globals = {}, ({"SCALE": 2}, {"SCALE": 3})
+    for factor in (2, 3):
+        source = f"def params(p):\n    return {{'alpha': (lambda v: v * {factor})(p['a'])}}\n"
+        exec(source, nested.setdefault(factor, {}))
+    assert function_bytes(nested[2]["params"]) != function_bytes(nested[3]["params"])
+    for scope in in_globals:
+        exec("def params(p):\n    return {'alpha': p['a'] * SCALE}\n", scope)
+    assert function_bytes(in_globals[0]["params"]) != function_bytes(in_globals[1]["params"])
+    probe = ("import hashlib\nfrom interactive_hpo.objectives.splitting import function_bytes\n"
+             "def params(p):\n    return {'alpha': 1.0 if p['k'] in {'a', 'b', 'c', 'd'} else 2.0}\n"
+             "print(hashlib.sha256(function_bytes(params)).hexdigest())")
+    root = Path(__file__).resolve().parents[2]
+    seen = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(seen) == 1

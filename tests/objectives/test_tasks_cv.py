@@ -49,10 +49,10 @@ BEFORE = {
                                     [0.9436619718309859, 0.9788732394366197, 0.9577464788732394]),
     "gradient_boosting_wine": ("0c14268a83d66eff", "ac6f5f1823e61d7f", "ac6f5f1823e61d7f", None),
     "mlp_digits": ("ede097572273b06f", "5125bd3603a7962f", "5125bd3603a7962f", None),
-    "mlp_layers_digits": ("a506aeea9f30ca7f", "5125bd3603a7962f", "5125bd3603a7962f", None),
+    "mlp_layers_digits": ("99c63ffd664585f2", "5125bd3603a7962f", "5125bd3603a7962f", None),
     "ridge_diabetes": ("29f6dfb60709a797", "816988eb5e8714c1", "a5b7405ad27704c5",
                        [0.24464087322889239, -0.28052500210863673, 0.28070159675109185]),
-    "sparse_logistic_breast_cancer": ("bc92365cad3be534", "63dde2f034b1f575", "f694e3af9c4c13d2",
+    "sparse_logistic_breast_cancer": ("cdf2bff4b281d246", "63dde2f034b1f575", "f694e3af9c4c13d2",
                                       [0.9577464788732394, 0.9577464788732394, 0.9647887323943662]),
 }
 

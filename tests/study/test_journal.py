@@ -648,3 +648,44 @@ def test_a_ctrl_c_as_the_lock_is_taken_lets_go_of_it_and_waiting_for_it_stays_in
         study.ask()
     study.run(quadratic, 2)
     assert len(Study.load(path).trials) == 4 and pressed.type is KeyboardInterrupt
+
+
+def test_a_ctrl_c_held_while_a_parallel_run_asked_leaves_no_trial_running(tmp_path, monkeypatch):
+    # The runner asks with study.ask(): the Ctrl-C held while the ask was written was raised as
+    # the ask ended, and the runner never got the trial, left RUNNING on disk and in memory.
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    original, asked = Journal.append, []
+
+    def append(self, event):
+        original(self, event)
+        if event.get("event") == "asked":
+            asked.append(event)
+            if len(asked) == 2:
+                signal.raise_signal(signal.SIGINT)   # Ctrl-C just after the second ask is written
+
+    monkeypatch.setattr(Journal, "append", append)
+    with pytest.raises(KeyboardInterrupt), ThreadPoolExecutor(2) as pool:
+        study.run(quadratic, 4, executor=pool, n_workers=2)
+    assert study.trials[1].state is TrialState.FAILED and study.trials[1].cut_short
+    assert not [t for t in Study.load(path).trials if t.state is TrialState.RUNNING]
+
+
+def test_a_ctrl_c_during_a_joint_proposal_is_not_held_and_leaves_no_trial_running(tmp_path, monkeypatch):
+    # With params queued, the queued ask was written first, and the Ctrl-C was held through the
+    # whole joint proposal (seconds for a GP's); the batch was then left RUNNING.
+    study = Study(SPACE, "random", seed=0, storage=tmp_path / "s.jsonl")
+    study.enqueue({"x": 0.5, "n": 2, "c": "a"})
+    proposed = []
+
+    def pressed(q):
+        signal.raise_signal(signal.SIGINT)
+        proposed.append(q)   # not reached while the Ctrl-C is raised at once
+
+    monkeypatch.setattr(study.optimizer, "ask_batch", pressed)
+    with pytest.raises(KeyboardInterrupt):
+        study.ask_batch(3)
+    assert proposed == [] and study.trials == [] and study.queued == [{"x": 0.5, "n": 2, "c": "a"}]
+    assert [t.params for t in study.ask_batch(1)] == [{"x": 0.5, "n": 2, "c": "a"}]
