@@ -20,10 +20,10 @@ def held_interrupt() -> Iterator[None]:
     inbox, and left the reply unread on the connection, so that the next call read the previous
     call's reply (a ``put`` raised ``queue.Empty``, a ``get`` returned None; the run then failed
     with a TypeError, trials left RUNNING, and a worker waited for its answer for ever). A study
-    holds it from a journal write until memory has the event, and while it takes or lets go of
-    its journal's lock (see :mod:`interactive_hpo.study.recording`). Nested holds raise once, at
-    the outermost's end. Only the
-    main thread receives signals; elsewhere, or when SIGINT is not handled in Python, nothing is held.
+    holds it from a journal write until memory has the event, and while it lets go of its
+    journal's lock (see :mod:`interactive_hpo.study.recording`). Nested holds raise once, at the
+    outermost's end. Only the main thread receives signals; elsewhere, or when SIGINT is not
+    handled in Python, nothing is held.
     """
     previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
     # Another thread, SIG_IGN, SIG_DFL or a handler not installed from Python: nothing to hold.

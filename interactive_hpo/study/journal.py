@@ -182,10 +182,13 @@ class Journal:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
                     # A new journal replaces the empty file by a complete one (_start): a handle opened
                     # before that holds the old file's lock, which guards nothing any more.
-                    with contextlib.suppress(FileNotFoundError):
-                        if not os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
-                            handle.close()
-                            continue
+                    try:
+                        same = os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path))
+                    except FileNotFoundError:  # replaced just now: open the new one
+                        same = False
+                    if not same:
+                        handle.close()
+                        continue
                 self._file = handle
                 return
             except BaseException:
