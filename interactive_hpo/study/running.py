@@ -15,7 +15,7 @@ from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, check_budget_keyword, check_signature
 from ..space import SearchSpace
 from ..subspace import misfit
-from ..trial import USER_INTERRUPT, Trial, TrialState
+from ..trial import Trial, TrialState
 from .progress import RunProgress, wants_progress
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ class Running:
     optimizer: Optimizer
     ask: Callable[[], Trial]
     _transaction: Callable[[], AbstractContextManager[None]]
+    _asking: Callable[[], AbstractContextManager[list[Trial]]]
     _evaluate: Callable[[Trial, Callable[..., Any], str], Outcome]
     _finish: Callable[..., Trial]
 
@@ -98,17 +99,14 @@ class Running:
         left to propose and nothing is queued."""
         # Checked and asked in one transaction: another thread's run took the last point of a
         # grid between the two, and this run's ask raised SearchExhausted.
-        trial = None
-        try:
-            with self._transaction():
-                if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
-                    return None
-                self._check_objective(objective, "Study.step")
-                trial = self.ask()
-        except KeyboardInterrupt:
-            if trial is not None:  # a Ctrl-C held while the ask was written, raised as it ended
-                self._finish(trial, TrialState.FAILED, None, {"error": USER_INTERRUPT})
-            raise
+        # A Ctrl-C held while the ask was written is raised as this transaction ends: _asking
+        # fails the trial, cut short (it was left RUNNING with nobody to finish it).
+        with self._asking() as asked, self._transaction():
+            if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
+                return None
+            self._check_objective(objective, "Study.step")
+            asked.append(self.ask())
+        trial = asked[0]
         return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
 
     def run(self, objective: Callable[..., Any], n_trials: int | None = None,
