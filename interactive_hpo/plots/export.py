@@ -166,7 +166,7 @@ def _draw_trials(fig: Any, study: Study, step: int, done: list[Any], names: list
                color="black", s=16, label="known")
     new = study.trials[step].x
     ax.scatter([new[columns[0]]], [new[columns[-1]]] if len(columns) > 1 else [np.nan], marker="*", s=160,
-               color="C3", label="proposed")
+               color="C3", label="proposed", clip_on=False)  # on a bound (Sobol's corners): whole, not half
     ax.legend(fontsize="small")
     best = study.history().best_values[:step]
     best_ax.plot(np.arange(len(best)), best, drawstyle="steps-post")

@@ -120,6 +120,8 @@ def test_frames_of_model_free_steps_and_the_initial_design(study):
     fig = plt.figure()
     assert draw_step(study, 1, fig).startswith("Step 1: bo proposed trial 1 from 1 finished trials")
     assert len(fig.axes) == 2          # no model yet: trials known and best so far
+    (proposed,) = [c for c in fig.axes[0].collections if c.get_label() == "proposed"]
+    assert not proposed.get_clip_on()  # a proposal on a bound is drawn whole, as on the model's maps
     draw_step(study, 5, fig)
     assert len(fig.axes) == 6          # mean, std, acquisition and their colour bars
     random = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
