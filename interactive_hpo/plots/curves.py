@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array
+from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array, is_int
 from ._axes import axes_or_new, distinct_labels, drawn_entries, joined_polylines
 from ._checks import record_fields, records, two_labels
 
@@ -103,7 +103,7 @@ def _keys(stopped_keys: Iterable[int] | None, owner: str) -> frozenset[int]:
     if isinstance(stopped_keys, str | bytes) or not isinstance(stopped_keys, Iterable):
         raise fail("stopped_keys", owner, rule, stopped_keys)
     keys = list(stopped_keys)
-    if not all(isinstance(key, int | np.integer) and not isinstance(key, bool) for key in keys):
+    if not all(map(is_int, keys)):
         raise fail("stopped_keys", owner, rule, keys)
     return frozenset(int(key) for key in keys)
 
