@@ -11,6 +11,7 @@
 - ``warm_start``: related studies' trials kept as prior knowledge for the optimizers.
 - ``dataframe``: ``Study.trials_dataframe()`` with Optuna's columns.
 - ``journal``: the append-only JSON-lines file several processes share under a lock;
+  ``journal_lines``: what one of its lines is and how it is written and read;
   ``owners``: who asked each trial and whether it can still tell it.
 - ``replay``: rebuilding a study (and any past belief) from its journal.
 - ``steering``: intermediate reports, the pruner, a person's stop and promote; and evaluating
