@@ -14,7 +14,11 @@ __all__ = ["PROJECTOR", "projector_style", "use_projector_style"]
 #: Matplotlib settings for a projector: text of at least 9 pt (matplotlib's "x-small" at its
 #: default 10 pt is 6.9 pt), no offset or scientific tick labels on linear axes ("1e-5+1.05e-1"),
 #: legends on a half-opaque box placed where they hide the fewest points, thicker lines, and
-#: constrained layout so titles, labels and colourbars do not overlap.
+#: constrained layout so titles, labels and colourbars do not overlap. Tick labels are plain
+#: text, not mathtext: with it every number on a linear axis went through matplotlib's mathtext
+#: parser, a fifth of each figure's drawing (0.52 -> 0.42 s of CPU for three maps with colour
+#: bars; 9-18% of notebooks 05, 13 and 14), for the same digits; the one difference is a
+#: scientific axis's corner label, "1e-6" for "x10^-6". Log axes keep their "10^-3" labels.
 PROJECTOR: dict[str, Any] = {
     "font.size": 12.0,
     "axes.titlesize": "medium",
@@ -26,7 +30,7 @@ PROJECTOR: dict[str, Any] = {
     "legend.framealpha": 0.85,
     "axes.formatter.useoffset": False,
     "axes.formatter.limits": (-4, 5),
-    "axes.formatter.use_mathtext": True,
+    "axes.formatter.use_mathtext": False,
     "lines.linewidth": 2.0,
     "lines.markersize": 7.0,
     "figure.constrained_layout.use": True,
