@@ -361,15 +361,12 @@ def test_a_killed_dask_worker_loses_and_repeats_nothing(client, tmp_path):
     assert set(finished_events(path).values()) == {1}
 
 
-def test_when_dask_gives_up_on_a_task_the_trial_is_requeued(tmp_path):
-    distributed = pytest.importorskip("distributed")
-    import dask
-
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                     dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
-        study = Study(SPACE, "random", seed=0)
-        study.run(dies_once(str(tmp_path / "died")), 6, executor=client, on_worker_loss="requeue")
+def test_when_dask_gives_up_on_a_task_the_trial_is_requeued(client, tmp_path, monkeypatch):
+    # The shared cluster's scheduler (in this process) told to give up at the first death, as
+    # "distributed.scheduler.allowed-failures": 0 does for a new one: no second cluster to start.
+    monkeypatch.setattr(client.cluster.scheduler, "allowed_failures", 0)
+    study = Study(SPACE, "random", seed=0)
+    study.run(dies_once(str(tmp_path / "died")), 6, executor=client, on_worker_loss="requeue")
     lost = [t for t in study.trials if t.user_attrs.get("error", "").startswith("worker lost (KilledWorker")]
     assert len(lost) == 1 and lost[0].user_attrs["error"].endswith("; re-queued")
     again = [t for t in study.trials if t.number > lost[0].number and t.params == lost[0].params]
