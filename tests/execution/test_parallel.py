@@ -52,10 +52,10 @@ def dies_once(marker):
 def test_every_trial_runs_exactly_once_and_is_journaled_once(tmp_path):
     path = tmp_path / "study.jsonl"
     study = Study(SPACE, "bo", seed=0, storage=path, optimizer_settings={"n_initial": 3})
-    done = study.run(bowl, 10, n_workers=3)
-    assert len(done) == 10 and sorted(t.number for t in done) == list(range(10))
+    done = study.run(bowl, 8, n_workers=3)  # 3 Sobol points, then 5 GP proposals beside running trials
+    assert len(done) == 8 and sorted(t.number for t in done) == list(range(8))
     assert all(t.state is TrialState.COMPLETE and "worker" in t.user_attrs for t in study.trials)
-    assert set(finished_events(path).values()) == {1} and len(finished_events(path)) == 10
+    assert set(finished_events(path).values()) == {1} and len(finished_events(path)) == 8
     # BO asked while trials were running: it chose points jointly with the pending ones.
     assert any(t.user_attrs.get("acquisition") == "qlognei (pending points)" for t in study.trials)
 
