@@ -72,7 +72,8 @@ def test_mode_costs_memory_grows_for_reverse_mode_only():
 def test_implicit_errors_start_at_one_and_reach_the_exact_answer():
     from interactive_hpo.gradient.experiments import implicit_errors
 
-    errors = implicit_errors(RidgeProblem(), [np.log(0.1)], iterations=(0, 10, 100, 1000))
+    # At lambda = 1 the Neumann series converges at 0.93 a term (0.993 at 0.1): 100 terms, not 1000.
+    errors = implicit_errors(RidgeProblem(), [np.log(1.0)], iterations=(0, 10, 100))
     assert errors["cg"][0] == pytest.approx(1.0) and errors["cg"][1] < 1e-8  # exact after p = 10 steps
     # Neumann converges at the rate 1 - alpha * (smallest curvature): slowly, and not always
     # monotonically in one hypergradient (eigen-components of the error decay at different rates).
@@ -89,10 +90,10 @@ def test_neumann_rate_is_the_pace_of_the_series_and_says_when_it_diverges():
     np.testing.assert_allclose(rate.curvatures, torch.linalg.eigvalsh(A).numpy(), rtol=1e-10)
     assert rate.alpha * rate.curvatures[-1] < 1 and rate.radius == pytest.approx(1 - rate.alpha * rate.curvatures[0])
     assert rate.converges and rate.terms(10.0) == pytest.approx(np.log(10) / -np.log(rate.radius))
-    # Late in the series the slowest component is all that is left: 400 more terms shrink the
-    # error by radius ** 400 (slightly more while faster components are still fading).
-    errors = implicit_errors(ridge, theta, iterations=(400, 800), solvers=("neumann",))["neumann"]
-    assert 0.95 * rate.radius ** 400 < errors[1] / errors[0] <= rate.radius ** 400
+    # Late in the series the slowest component is all that is left: 200 more terms shrink the
+    # error by radius ** 200 (slightly more while faster components are still fading).
+    errors = implicit_errors(ridge, theta, iterations=(200, 400), solvers=("neumann",))["neumann"]
+    assert 0.95 * rate.radius ** 200 < errors[1] / errors[0] <= rate.radius ** 200
     too_long = NeumannRate(alpha=1.0, curvatures=np.array([0.5, 2.5]), radius=1.5)  # alpha c = 2.5 > 2
     assert not too_long.converges and too_long.terms() == np.inf
     with warnings.catch_warnings():

@@ -109,7 +109,7 @@ def asks_on(optimizer, name: str, space: SearchSpace, n: int) -> None:
 
 # -- settings --------------------------------------------------------------------------------------------
 @seed(21)
-@settings(FUZZ, max_examples=600)
+@settings(FUZZ, max_examples=300)
 @given(case=st.sampled_from(SETTINGS), value=values, via_study=st.booleans())
 def test_a_setting_works_or_refuses_naming_itself(case, value, via_study):
     name, key = case
@@ -216,14 +216,14 @@ def run_steps(name: str, space: SearchSpace, sequence, **fewer) -> None:
 
 
 @seed(21)
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=200)
 @given(name=st.sampled_from(sorted(set(NAMES) - BAYES)), small=st.booleans(), sequence=st.lists(steps, max_size=8))
 def test_what_it_is_told_is_used_or_refused_and_the_next_ask_works(name, small, sequence):
     run_steps(name, SMALL if small else SPACE, sequence)
 
 
 @seed(21)
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=20)
 @given(name=st.sampled_from(sorted(BAYES)), small=st.booleans(), sequence=st.lists(steps, max_size=5))
 def test_what_bayesian_optimization_is_told_is_used_or_refused(name, small, sequence):
     run_steps(name, SMALL if small else SPACE, sequence, n_initial=1)  # the GP proposes from the second ask
@@ -264,7 +264,7 @@ recorded_keys = st.sampled_from(["config", "bracket", "rung", "generation", "mem
 
 
 @seed(21)
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=150)
 @given(name=st.sampled_from(sorted(set(NAMES) - BAYES)), n=st.integers(1, 7), which=st.integers(0, 6),
        key=recorded_keys, value=edits)
 def test_a_replay_of_edited_records_asks_on(name, n, which, key, value):
@@ -272,7 +272,7 @@ def test_a_replay_of_edited_records_asks_on(name, n, which, key, value):
 
 
 @seed(21)
-@settings(FUZZ, max_examples=20)
+@settings(FUZZ, max_examples=10)
 @given(name=st.sampled_from(sorted(BAYES)), n=st.integers(1, 4), which=st.integers(0, 3), key=recorded_keys,
        value=edits)
 def test_a_bayesian_replay_of_edited_records_asks_on(name, n, which, key, value):
