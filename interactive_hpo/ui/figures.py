@@ -8,11 +8,13 @@ an ``Output`` that each redraw replaces.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._compat import canvas_ready, forget_figure
@@ -133,13 +135,20 @@ class LiveFigure:
                 canvas.draw_idle()
             return
         from IPython import get_ipython
-        from IPython.display import display
+        from IPython.display import Image, display
+        from PIL import Image as Picture  # a matplotlib dependency
 
         if get_ipython() is None:  # no front end (a plain script or test): nothing to show it to
             return
+        # The picture drawn once, as laid out, as the widget canvas would show it: display(fig)
+        # had IPython save it with a tight box, a layout pass and a measuring pass before the
+        # picture (three heatmaps with colour bars: 0.29 s of CPU for 0.21 s).
+        self.fig.canvas.draw()
+        png = io.BytesIO()
+        Picture.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).save(png, format="png")
         self.widget.clear_output(wait=True)
         with self.widget:
-            display(self.fig)
+            display(Image(data=png.getvalue(), format="png"))
 
 
 class CachedConstrainedLayout(ConstrainedLayoutEngine):
@@ -188,7 +197,10 @@ def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
             forget_figure(fig)
             return fig, fig.canvas
         plt.close(fig)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     # Not registered with pyplot, so an inline backend never shows it a second time by itself.
-    return Figure(figsize=figsize, layout="constrained"), widgets.Output()
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)  # LiveFigure.redraw renders it into a PNG
+    return fig, widgets.Output()

@@ -1,7 +1,10 @@
-"""A LiveFigure lays itself out again when what sizes its margins changes."""
+"""A LiveFigure lays itself out again when what sizes its margins changes, and without the
+widget canvas shows each redraw as one PNG drawn once."""
 
 from __future__ import annotations
 
+import IPython
+import IPython.display
 import matplotlib
 
 matplotlib.use("Agg")
@@ -51,3 +54,19 @@ def test_a_hidden_figure_is_laid_out_when_it_is_drawn():
     figure.redraw()
     assert figure.stale
     assert_clean_layout(figure.fig, "the hidden surrogate maps")
+
+
+def test_a_figure_without_the_widget_canvas_is_shown_as_one_png_drawn_once(monkeypatch):
+    """Without ipympl (an inline notebook, nbval) the Output shows a PNG of the figure drawn once,
+    as laid out; display(fig) had IPython save it with a tight box: a layout pass, a measuring
+    pass, then the picture."""
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())  # a front end is there
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: shown.extend(objects))
+    figure = LiveFigure((3, 2))
+    figure.fig.subplots().plot([0, 1], [1, 0])
+    draws = []
+    figure.fig.canvas.mpl_connect("draw_event", draws.append)
+    figure.redraw()
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
+    assert shown[0].data.startswith(b"\x89PNG") and len(draws) == 1
