@@ -110,7 +110,7 @@ def test_the_lab_draws_the_overlays_and_explains_its_proposal():
     from interactive_hpo.ui import Lab
 
     lab = Lab(wavy, space=LINE, seed=2, optimizer_settings={**FAST, "acquisition": "ucb"})
-    lab.run(6)
+    lab.run(4)  # three initial trials and one from the model: a GP to teach with
     panel = lab.surrogate_panel
     assert "Why this point?" in panel.why.value and "The kernel in words" in panel.why.value
     for box in panel.teach.values():
