@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -22,7 +23,10 @@ def wavy(params):
     return (params["x"] - 1.0) ** 2 + 0.3 * math.sin(5 * params["x"])
 
 
+@functools.cache
 def study_with(direction="minimize", **settings):
+    """Six trials of BO on ``wavy``; built once per settings and shared, as the tests only read it
+    (views, what-if proposals), never ask or tell."""
     study = Study(LINE, "bo", seed=2, direction=direction, optimizer_settings={**FAST, **settings})
     study.run(wavy if direction == "minimize" else (lambda p: -wavy(p)), n_trials=6)
     return study
