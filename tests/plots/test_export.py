@@ -29,14 +29,14 @@ def bowl(params):
 @pytest.fixture(scope="module")
 def study():
     study = Study(PLANE, "bo", seed=0, optimizer_settings=FAST)
-    study.run(bowl, n_trials=6)
+    study.run(bowl, n_trials=4)  # three initial, one from the model
     return study
 
 
 def test_html_page_is_self_contained_with_one_frame_per_step(study, tmp_path):
     page = export_html(study, tmp_path / "steps.html", title="Bowl <2-D>").read_text()
-    assert page.count("data:image/png;base64,") == 6 and 'max="5"' in page
-    assert "Bowl &lt;2-D&gt;" in page and "Step 4: bo proposed trial 4 from 4 finished trials" in page
+    assert page.count("data:image/png;base64,") == 4 and 'max="3"' in page
+    assert "Bowl &lt;2-D&gt;" in page and "Step 3: bo proposed trial 3 from 3 finished trials" in page
     assert not re.search(r"(src|href)=\"https?:", page)   # no server, no internet needed
 
 
@@ -48,9 +48,9 @@ def test_steps_may_be_a_numpy_array(study, tmp_path):
 def test_gif_has_a_frame_per_chosen_step(study, tmp_path):
     from PIL import Image
 
-    path = export_animation(study, tmp_path / "steps.gif", steps=[3, 4, 5])
+    path = export_animation(study, tmp_path / "steps.gif", steps=[1, 3])  # one model-free frame, one model's
     with Image.open(path) as gif:
-        assert gif.n_frames == 3
+        assert gif.n_frames == 2
 
 
 def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
@@ -62,7 +62,7 @@ def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
 @pytest.mark.parametrize(("call", "message"), [
     (lambda s, p: export_animation(s, p / "steps.avi"), "`path` of export_animation must be a .gif or .mp4 file"),
     (lambda s, p: export_html(s, p / "x.html", steps=[9]),
-     "`steps` of export_html must be a non-empty list of trial numbers (ints) in [0, 6); got [9]."),
+     "`steps` of export_html must be a non-empty list of trial numbers (ints) in [0, 4); got [9]."),
     (lambda s, p: export_html(Study(PLANE), p / "x.html"), "trial numbers (ints) in [0, 0); got None. Run the study"),
     # Fuzz round 3: each of these was read some other way or failed deep inside (a str pair as
     # its letters, 2.7 as step 2, an int as a TypeError, fps=0 as a ZeroDivisionError, ...).
@@ -122,7 +122,7 @@ def test_frames_of_model_free_steps_and_the_initial_design(study):
     assert len(fig.axes) == 2          # no model yet: trials known and best so far
     (proposed,) = [c for c in fig.axes[0].collections if c.get_label() == "proposed"]
     assert not proposed.get_clip_on()  # a proposal on a bound is drawn whole, as on the model's maps
-    draw_step(study, 5, fig)
+    draw_step(study, 3, fig)
     assert len(fig.axes) == 6          # mean, std, acquisition and their colour bars
     random = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
     random.run(lambda p: p["x"], n_trials=3)
@@ -136,8 +136,8 @@ def test_the_lab_exports_its_current_branch(tmp_path):
     from interactive_hpo.ui import Lab
 
     lab = Lab(bowl, space=PLANE, optimizer="sobol", seed=0)
-    lab.run(3)
-    assert lab.export(str(tmp_path / "lab.html")).read_text().count("data:image/png") == 3
+    lab.run(2)
+    assert lab.export(str(tmp_path / "lab.html")).read_text().count("data:image/png") == 2
 
 
 def test_frames_of_a_conditional_study_cut_where_the_pair_exists():

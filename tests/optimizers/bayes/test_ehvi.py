@@ -15,7 +15,11 @@ from interactive_hpo.testing import check_journal_round_trip_gives_the_same_next
 from interactive_hpo.trial import Evaluation
 
 FAST = {"n_initial": 6, "mc_samples": 16, "num_restarts": 1, "raw_samples": 32}
-N_TRIALS = 16
+# ZDT2 front volume (reference 1.1) of "ehvi" minus random search's, seeds 0-7: at 12 trials
+# 0.25, 0.35, 0.43, 0.44, 0.23, 0.39, 0.38, 0.41 (at 16: 0.38, 0.44, 0.48, 0.47, 0.31, 0.47, 0.42, 0.48).
+# Every seed clears the 0.1 asserted by twice that or more: one seed is enough, and the test fails
+# at seed 0 (0.11 against 0.08 + 0.1) when the GPs are told the losses as utilities.
+N_TRIALS = 12
 PROBLEM = ZDT2(dim=2)
 
 
@@ -25,9 +29,9 @@ def front_volume(study):
 
 @pytest.fixture(scope="module")
 def runs():
-    """ "ehvi" and random search on ZDT2, seeds 0 and 1: {seed: (ehvi study, random study)}."""
+    """ "ehvi" and random search on ZDT2, seed 0: {seed: (ehvi study, random study)}."""
     out = {}
-    for seed in (0, 1):
+    for seed in (0,):
         ehvi = Study(PROBLEM.space, EHVIBO(PROBLEM.space, seed=seed, **FAST), directions=["minimize", "minimize"])
         ehvi.run(PROBLEM, n_trials=N_TRIALS, progress=False)
         random = Study(PROBLEM.space, "random", directions=["minimize", "minimize"], seed=seed)

@@ -373,7 +373,7 @@ def test_lengthscales_are_reported_in_parameter_units(mixed_study):
 
 # -- 6. determinism: same seed, inspection, what-if -------------------------------------------------
 def test_same_seed_gives_the_same_proposals():
-    first, second = run_bo(PLANE, bowl, 10, seed=4), run_bo(PLANE, bowl, 10, seed=4)
+    first, second = run_bo(PLANE, bowl, 7, seed=4), run_bo(PLANE, bowl, 7, seed=4)  # four from the GP
     assert [t.params for t in first.trials] == [t.params for t in second.trials]
     assert [t.user_attrs.get("gp_state") for t in first.trials] == [t.user_attrs.get("gp_state") for t in second.trials]
     third = run_bo(PLANE, bowl, 5, seed=5)
@@ -385,7 +385,7 @@ def test_inspecting_the_surrogate_does_not_change_the_next_proposal():
     plain = Study(PLANE, "bo", seed=6, optimizer_settings=FAST)
     grid = unit_grid(6, 2)
     views = 0
-    for _ in range(9):
+    for _ in range(6):
         view = watched.optimizer.surrogate()
         if view is not None:
             views += 1
@@ -394,7 +394,7 @@ def test_inspecting_the_surrogate_does_not_change_the_next_proposal():
             watched.optimizer.surrogate(acquisition="ucb", beta=3.0).predict(grid)
         watched.step(bowl)
         plain.step(bowl)
-    assert views == 7
+    assert views == 4
     assert [t.params for t in watched.trials] == [t.params for t in plain.trials]
 
 

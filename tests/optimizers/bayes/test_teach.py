@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -22,7 +23,10 @@ def wavy(params):
     return (params["x"] - 1.0) ** 2 + 0.3 * math.sin(5 * params["x"])
 
 
+@functools.cache
 def study_with(direction="minimize", **settings):
+    """Six trials of BO on ``wavy``; built once per settings and shared, as the tests only read it
+    (views, what-if proposals), never ask or tell."""
     study = Study(LINE, "bo", seed=2, direction=direction, optimizer_settings={**FAST, **settings})
     study.run(wavy if direction == "minimize" else (lambda p: -wavy(p)), n_trials=6)
     return study
@@ -110,7 +114,7 @@ def test_the_lab_draws_the_overlays_and_explains_its_proposal():
     from interactive_hpo.ui import Lab
 
     lab = Lab(wavy, space=LINE, seed=2, optimizer_settings={**FAST, "acquisition": "ucb"})
-    lab.run(6)
+    lab.run(4)  # three initial trials and one from the model: a GP to teach with
     panel = lab.surrogate_panel
     assert "Why this point?" in panel.why.value and "The kernel in words" in panel.why.value
     for box in panel.teach.values():
