@@ -24,7 +24,7 @@ from ..optimizers.hypergradient import HypergradientDescent
 from ..optimizers.registry import optimizer_class
 from ..study.core import Study
 from .bilevel import MAX_STEPS, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
-from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit, reverse_mode
+from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit_path, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
 
@@ -108,12 +108,19 @@ def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[in
         raise fail("solvers", "implicit_errors", f"one of {list(SOLVERS)} or a non-empty list of them", solvers)
     solvers = [check_one_of(s, "solvers", "implicit_errors", SOLVERS) for s in names]
     counts = _counts(iterations, "iterations", "implicit_errors", 0, times=len(solvers))
-    w = problem.solve(theta)
-    reference = (exact_ridge(problem, theta) if isinstance(problem, RidgeProblem)
-                 else implicit(problem, theta, iterations=min(problem.n_weights, MAX_STEPS), w=w)).gradient
+    theta_t = torch.as_tensor(theta)
+    w = problem.solve(theta_t)
+    converged = [] if isinstance(problem, RidgeProblem) else [min(problem.n_weights, MAX_STEPS)]
+    # One run per solver gives every count; conjugate gradient's goes on to the reference.
+    runs = {solver: implicit_path(problem, theta_t, w, solver, counts + converged * (solver == "cg"))
+            for solver in solvers}
+    if isinstance(problem, RidgeProblem):
+        reference = exact_ridge(problem, theta).gradient
+    else:
+        reference = (runs["cg"] if "cg" in runs else implicit_path(problem, theta_t, w, "cg", converged))[-1].numpy()
     scale = np.linalg.norm(reference) or 1.0
-    return {solver: np.array([np.linalg.norm(implicit(problem, theta, solver=solver, iterations=k, w=w).gradient
-                                             - reference) / scale for k in counts]) for solver in solvers}
+    return {solver: np.array([np.linalg.norm(g.numpy() - reference) / scale for g in runs[solver][:len(counts)]])
+            for solver in solvers}
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +33,7 @@ from .bilevel import THETA_SLACK, BilevelProblem, check_problem, check_solvable,
 from .problems import RidgeProblem
 
 __all__ = ["Hypergradient", "METHODS", "MAX_STORED_BYTES", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
-           "finite_differences", "hypergradient", "check_options", "choose_method"]
+           "implicit_path", "finite_differences", "hypergradient", "check_options", "choose_method"]
 
 #: The most bytes :func:`reverse_mode` keeps for its backward pass. Each unrolled step keeps the
 #: step's intermediate values: 0.7 MB for the MLP of 32 units, about 70 MB at 4096 units, where
@@ -192,33 +192,68 @@ def forward_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, 
     return _result(problem, w, gradient, "forward", Z.nbytes + w.nbytes, started)
 
 
-def _conjugate_gradient(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor, iterations: int) -> torch.Tensor:
-    """``iterations`` steps of conjugate gradient for ``H v = g`` from ``v = 0``."""
+def _conjugate_gradient(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor,
+                        counts: Sequence[int]) -> list[torch.Tensor]:
+    """Conjugate gradient for ``H v = g`` from ``v = 0``: the iterate after each of ``counts`` steps,
+    from one run to the largest (the run to ``k`` steps passes through every smaller count)."""
     v, residual = torch.zeros_like(g), g.clone()
     direction, norm = residual.clone(), residual @ residual
-    for _ in range(iterations):
-        if norm <= 1e-30:  # solved exactly: another step would divide by zero
+    kept = {}
+    for step in range(max(counts) + 1):
+        if step in counts:
+            kept[step] = v
+        if norm <= 1e-30 or step == max(counts):  # solved exactly: another step would divide by zero
             break
         H_direction = hvp(direction)
         alpha = norm / (direction @ H_direction)
         v, residual = v + alpha * direction, residual - alpha * H_direction
         new_norm = residual @ residual
         direction, norm = residual + (new_norm / norm) * direction, new_norm
-    return v
+    return [kept.get(k, v) for k in counts]
 
 
-def _neumann(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor, iterations: int,
-             alpha: torch.Tensor) -> torch.Tensor:
-    """``alpha * sum_{i=0}^{iterations} (I - alpha H)^i g``: converges to ``H^{-1} g`` when
-    ``alpha`` is below ``2 / ||H||`` (the inner step size is), slowly when ``H`` is ill-conditioned."""
+def _neumann(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor, counts: Sequence[int],
+             alpha: torch.Tensor) -> list[torch.Tensor]:
+    """``alpha * sum_{i=0}^{k} (I - alpha H)^i g`` for each ``k`` of ``counts``, from one run to the
+    largest: converges to ``H^{-1} g`` when ``alpha`` is below ``2 / ||H||`` (the inner step size
+    is), slowly when ``H`` is ill-conditioned."""
     term, total = g.clone(), g.clone()
-    for _ in range(iterations):
+    kept = {0: alpha * total}
+    for step in range(1, max(counts) + 1):
         term = term - alpha * hvp(term)
         total = total + term
-    return alpha * total
+        if step in counts:
+            kept[step] = alpha * total
+    return [kept[k] for k in counts]
 
 
 SOLVERS = ("cg", "neumann")
+
+
+def implicit_path(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor, solver: str,
+                  counts: Sequence[int]) -> list[torch.Tensor]:
+    """The implicit hypergradient at the minimizer ``w`` after each of ``counts`` iterations of
+    ``solver``, from one run of it to the largest (:func:`implicit` and the error study call it).
+
+    The training loss's gradient is built once with its graph kept: each Hessian-vector product
+    (and the mixed derivative at the end) is one backward pass through it, where a
+    forward-over-reverse product computed that gradient again every time (several times slower).
+    """
+    w, theta = w.detach().requires_grad_(), theta.detach().requires_grad_()
+    with torch.enable_grad():
+        (grad_w,) = torch.autograd.grad(problem.inner_loss(w, theta), w, create_graph=True)
+
+    def backward(v: torch.Tensor, of: torch.Tensor) -> torch.Tensor:
+        (product,) = torch.autograd.grad(grad_w, of, v, retain_graph=True, allow_unused=True, materialize_grads=True)
+        return product.detach()
+
+    g = torch.func.grad(problem.outer_loss)(w.detach())
+    if solver == "cg":
+        solutions = _conjugate_gradient(lambda v: backward(v, w), g, counts)
+    else:
+        solutions = _neumann(lambda v: backward(v, w), g, counts, problem.learning_rate(theta.detach()))
+    # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
+    return [-backward(v, theta) for v in solutions]
 
 
 def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterations: int = 20,
@@ -243,19 +278,8 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
     if given is None:
         check_solvable(problem, "implicit")
     w = problem.solve(theta_t, problem.start(w0, "implicit")) if given is None else given
-    grad_w = torch.func.grad(problem.inner_loss)
-
-    def hvp(v: torch.Tensor) -> torch.Tensor:
-        return torch.func.jvp(lambda u: grad_w(u, theta_t), (w,), (v,))[1]
-
-    g = torch.func.grad(problem.outer_loss)(w)
-    if solver == "cg":
-        v = _conjugate_gradient(hvp, g, iterations)
-    else:
-        v = _neumann(hvp, g, iterations, problem.learning_rate(theta_t))
-    # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
-    gradient = -torch.func.grad(lambda t: grad_w(w, t) @ v)(theta_t)
-    return _result(problem, w, gradient, f"implicit-{solver}", 4 * g.nbytes, started)
+    (gradient,) = implicit_path(problem, theta_t, w, solver, [iterations])
+    return _result(problem, w, gradient, f"implicit-{solver}", 4 * w.nbytes, started)
 
 
 def finite_differences(problem: BilevelProblem, theta: Any, *, steps: int | None = None, eps: float = 1e-4,

@@ -26,6 +26,20 @@ def _penalty(w: torch.Tensor, theta: torch.Tensor, groups: torch.Tensor) -> torc
     return 0.5 * (torch.exp(theta)[groups] * (w ** 2).sum(1)).sum()
 
 
+def _gram(Z: torch.Tensor, chunks: int = 4) -> torch.Tensor:
+    """``Z^T Z``, shape (m, m), from the products on and above the diagonal only: blocks of
+    ``chunks`` column groups, each mirrored below (about 60 % of the multiplications of ``Z.T @ Z``;
+    the Hessian of digits' 650 weights spent most of its time there)."""
+    m = Z.shape[1]
+    gram = torch.empty(m, m, dtype=Z.dtype)
+    edges = [round(j * m / chunks) for j in range(chunks + 1)]
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        block = Z[:, low:high].T @ Z[:, low:]
+        gram[low:high, low:] = block
+        gram[high:, low:high] = block[:, high - low:].T
+    return gram
+
+
 def _load(dataset: str) -> tuple[np.ndarray, np.ndarray]:
     import sklearn.datasets
 
@@ -174,11 +188,11 @@ class LogisticProblem(_LinearModel):
             H = (X * (s * (1 - s))[:, None]).T @ X / n
         else:
             s = torch.softmax(logits, 1)
-            Z = (X[:, :, None] * s[:, None, :]).reshape(n, -1)
-            H = -(Z.T @ Z) / n
+            Z = (X[:, :, None] * s[:, None, :]).reshape(n, -1)  # column a * k + c is x_a s_c
+            H = -_gram(Z) / n
             # The diag(s_i) part: one (d+1) x (d+1) block per class, where weight (a, c) is a * k + c.
             torch.diagonal(H.view(self._d + 1, k, self._d + 1, k), dim1=1, dim2=3).add_(
-                torch.einsum("ia,ic,ib->abc", X, s, X) / n)
+                (X.T @ Z / n).view(self._d + 1, self._d + 1, k))
         penalties = torch.cat([torch.exp(theta)[self.groups], torch.tensor([self._INTERCEPT_PENALTY],
                                                                           dtype=torch.float64)])
         return H + torch.diag(penalties.repeat_interleave(k))
