@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.backend_bases import MouseButton, MouseEvent, NavigationToolbar2
 
-from interactive_hpo import Float, SearchSpace
+from interactive_hpo import Float, SearchSpace, Study
 
 LINE = SearchSpace([Float("x", -2.0, 2.0)])
 #: A GP that proposes quickly: a short initial design, few restarts and raw samples.
@@ -34,3 +34,15 @@ def press(figure, ax, x, y, how="click"):
     if toolbar is not None:
         getattr(toolbar, tool)()  # off again
         figure.canvas.toolbar = None
+
+
+def lab_after(objective, space, n_trials, **study_options):
+    """A Lab over a study of ``n_trials`` run beforehand: the trials ``Lab(objective, space=space,
+    **study_options).run(n_trials)`` makes (same seed, same optimizer), but ``Study.run`` draws
+    nothing, where the Lab's Run redraws every panel after each trial, and the tests read only
+    what the Lab draws at the end. Tests of the Run itself use ``lab.run``."""
+    study = Study(space, study_options.pop("optimizer", "bo"), **study_options)
+    study.run(objective, n_trials=n_trials, progress=False)
+    from interactive_hpo.ui import Lab
+
+    return Lab(study, objective)

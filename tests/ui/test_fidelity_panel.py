@@ -17,6 +17,7 @@ from interactive_hpo.objectives import Branin, MultiFidelity  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
+from .lab_helpers import lab_after  # noqa: E402
 
 SETTINGS = {"min_budget": 1, "max_budget": 9}
 
@@ -29,9 +30,8 @@ def n_curves_drawn(axes):
 
 @pytest.fixture
 def lab():
-    lab = Lab(bowl, space=LINE, optimizer="halving", seed=0, optimizer_settings=SETTINGS)
-    lab.run(9)  # rung 0 of the first bracket: decided, promotions queued
-    return lab
+    # rung 0 of the first bracket: decided, promotions queued
+    return lab_after(bowl, LINE, 9, optimizer="halving", seed=0, optimizer_settings=SETTINGS)
 
 
 def test_the_panel_shows_the_rungs_and_lists_every_finished_job(lab):
@@ -130,9 +130,8 @@ def test_the_panel_draws_plain_records_without_a_study():
 
 
 def test_a_maximized_study_shows_its_values_not_their_negated_losses():
-    lab = Lab(lambda params, budget=None: 1.0 - bowl(params, budget), space=LINE, direction="maximize",
-              optimizer="halving", seed=0, optimizer_settings=SETTINGS)
-    lab.run(9)
+    lab = lab_after(lambda params, budget=None: 1.0 - bowl(params, budget), LINE, 9, direction="maximize",
+                    optimizer="halving", seed=0, optimizer_settings=SETTINGS)
     axes = lab.fidelity_panel.rung_ax
     heights = [y for line in axes.lines for y in line.get_ydata() if not math.isnan(y)]  # NaN: between lines
     assert heights and min(heights) > 0.5 and axes.get_ylabel() == "value (higher is better)"

@@ -18,7 +18,7 @@ from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpa
 from interactive_hpo.objectives import Forrester, FunctionObjective  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-from .lab_helpers import FAST, LINE, press, quad  # noqa: E402
+from .lab_helpers import FAST, LINE, lab_after, press, quad  # noqa: E402
 
 PLANE = SearchSpace([Float("a", -1.0, 1.0), Float("b", 1e-3, 1.0, log=True), Categorical("k", ["u", "v"])])
 
@@ -33,6 +33,11 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 def plane_lab(**kwargs):
     return Lab(FunctionObjective(bowl, PLANE), seed=0, optimizer_settings=FAST, **kwargs)
+
+
+def plane_lab_after(n_trials):
+    """``plane_lab()`` after ``n_trials``, run beforehand (see ``lab_after``)."""
+    return lab_after(FunctionObjective(bowl, PLANE), PLANE, n_trials, seed=0, optimizer_settings=FAST)
 
 
 def test_step_redraws_status_history_and_the_model_heatmaps():
@@ -62,8 +67,7 @@ def test_step_redraws_status_history_and_the_model_heatmaps():
 
 
 def test_the_model_can_be_shown_as_the_gp_sees_it_after_its_output_warp():
-    lab = plane_lab()
-    lab.run(5)
+    lab = plane_lab_after(5)
     panel = lab.surrogate_panel
     assert not panel.as_seen.value  # the objective's units by default
     grid = lab.study.space.slice2d("a", "b", at=panel.anchor(), resolution=60)
@@ -98,8 +102,7 @@ def test_the_curve_keeps_its_y_labels_on_the_figure_and_says_when_it_shows_the_g
 
 
 def test_trials_off_the_slice_are_faded():
-    lab = plane_lab()
-    lab.run(5)
+    lab = plane_lab_after(5)
     alpha = lab.surrogate_panel.maps.points[0].get_facecolors()[:, 3]
     k = [t.params["k"] for t in lab.study.trials]
     on_slice = np.array([value == lab.surrogate_panel.anchor()["k"] for value in k])
@@ -107,8 +110,7 @@ def test_trials_off_the_slice_are_faded():
 
 
 def test_pair_dropdowns_and_sliders_redraw_the_slice():
-    lab = plane_lab()
-    lab.run(5)
+    lab = plane_lab_after(5)
     panel = lab.surrogate_panel
     panel.y_choice.value = "k"
     assert panel.pair == ("a", "k") and panel.anchors["b"].layout.display is None
@@ -122,8 +124,7 @@ def test_pair_dropdowns_and_sliders_redraw_the_slice():
 
 
 def test_clicking_a_heatmap_evaluates_that_point_as_a_manual_trial():
-    lab = plane_lab()
-    lab.run(4)
+    lab = plane_lab_after(4)
     panel = lab.surrogate_panel
     press(panel.figure.fig, panel.maps.axes[1], 0.25, 0.01)
     trial = lab.study.trials[-1]
@@ -135,8 +136,7 @@ def test_clicking_a_heatmap_evaluates_that_point_as_a_manual_trial():
 
 
 def test_one_parameter_shows_the_curve_and_a_click_on_it_adds_a_trial():
-    lab = Lab(quad, space=LINE, seed=1, optimizer_settings=FAST)
-    lab.run(5)
+    lab = lab_after(quad, LINE, 5, seed=1, optimizer_settings=FAST)
     curve = lab.surrogate_panel.curve
     grid = LINE.slice1d("x", resolution=200)
     np.testing.assert_allclose(curve.mean_line.get_ydata(), lab.study.surrogate().predict(grid.points).mean)
@@ -296,8 +296,7 @@ def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
 
 
 def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
-    lab = plane_lab()
-    lab.run(4)
+    lab = plane_lab_after(4)
     panel = lab.surrogate_panel
     slider = panel.anchors["b"]
     slider.value = slider.value * 10 ** (slider.step / 2)  # the front end rounds to its step and echoes it
@@ -353,9 +352,7 @@ def test_population_optimizers_get_a_live_population_panel():
 def test_a_step_renders_the_model_first_and_nothing_on_a_hidden_tab(monkeypatch):
     from interactive_hpo.ui.figures import LiveFigure
 
-    lab = plane_lab()
-    for _ in range(3):
-        lab.step()
+    lab = plane_lab_after(3)
     drawn: list[LiveFigure] = []
     original = LiveFigure.redraw
 
@@ -394,9 +391,8 @@ def test_model_heatmaps_read_on_a_projector(scale):
     proposal star whole on a bound."""
     from ..figure_layout import assert_clean_layout
 
-    lab = Lab(lambda p: 0.105 + scale * ((p["a"] - 0.3) ** 2 + p["b"]), seed=0, optimizer_settings=FAST,
-              space=SearchSpace([Float("a", -1.0, 1.0), Float("b", 0.0, 1.0)]))
-    lab.run(6)
+    lab = lab_after(lambda p: 0.105 + scale * ((p["a"] - 0.3) ** 2 + p["b"]),
+                    SearchSpace([Float("a", -1.0, 1.0), Float("b", 0.0, 1.0)]), 6, seed=0, optimizer_settings=FAST)
     figure = lab.surrogate_panel.figure
     assert_clean_layout(figure.fig, "the model heatmaps")  # its draw lays the figure out
     maps = lab.surrogate_panel.maps

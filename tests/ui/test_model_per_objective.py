@@ -16,6 +16,8 @@ from interactive_hpo.direction import Direction  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 from interactive_hpo.ui.surrogate_panel import MAP_RESOLUTION  # noqa: E402
 
+from .lab_helpers import lab_after  # noqa: E402
+
 torch = pytest.importorskip("torch")
 
 TINY = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64, "mc_samples": 16}
@@ -112,9 +114,8 @@ def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
 def test_a_one_parameter_curve_draws_the_trials_at_the_objectives_values():
     torch.set_num_threads(1)
     line = SearchSpace([Float("a", 0.0, 1.0)])
-    lab = Lab(lambda p: tradeoff({"a": p["a"], "b": 0.5}), space=line, directions=GOALS, optimizer="ehvi", seed=0,
-              optimizer_settings=TINY)
-    lab.run(6)
+    lab = lab_after(lambda p: tradeoff({"a": p["a"], "b": 0.5}), line, 6, directions=GOALS, optimizer="ehvi", seed=0,
+                    optimizer_settings=TINY)
     curve = lab.surrogate_panel.curve
     for objective in (0, 1):
         lab.objective_choice.dropdown.value = objective
@@ -126,8 +127,7 @@ def test_a_one_parameter_curve_draws_the_trials_at_the_objectives_values():
 
 def test_a_what_if_changes_the_kernel_only_and_a_step_commits_it():
     torch.set_num_threads(1)
-    lab = Lab(tradeoff, space=SQUARE, directions=GOALS, optimizer="ehvi", seed=0, optimizer_settings=TINY)
-    lab.run(5)
+    lab = lab_after(tradeoff, SQUARE, 5, directions=GOALS, optimizer="ehvi", seed=0, optimizer_settings=TINY)
     what_if = lab.what_if
     assert what_if.widget.layout.display is None and "kernel" in what_if.note.value
     hidden = [c for c in (what_if.acquisition, what_if.beta, what_if.xi, what_if.lengthscale)
@@ -148,9 +148,8 @@ def test_a_what_if_changes_the_kernel_only_and_a_step_commits_it():
 
 def test_parego_keeps_its_scalarized_model_without_a_selector():
     torch.set_num_threads(1)
-    lab = Lab(tradeoff, space=SQUARE, directions=GOALS, optimizer="parego", seed=0,
-              optimizer_settings={k: v for k, v in TINY.items() if k != "mc_samples"})
-    lab.run(5)
+    lab = lab_after(tradeoff, SQUARE, 5, directions=GOALS, optimizer="parego", seed=0,
+                    optimizer_settings={k: v for k, v in TINY.items() if k != "mc_samples"})
     assert not lab.objective_choice.shown and not lab.errors.errors
     assert "A model of one number" in lab.surrogate_panel.message.value
     what_if = lab.what_if  # ParEGO's what-if as before: every control

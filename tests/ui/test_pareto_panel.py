@@ -16,7 +16,7 @@ from interactive_hpo.optimizers.registry import optimizer_class  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 from interactive_hpo.ui.pareto_panel import ParetoPanel, fixed_reference  # noqa: E402
 
-from .lab_helpers import FAST, NOT_CLICKS, press  # noqa: E402
+from .lab_helpers import FAST, NOT_CLICKS, lab_after, press  # noqa: E402
 
 SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
 TWO = ["minimize", "maximize"]
@@ -33,11 +33,9 @@ def capped(params):
     return Evaluation((cost, score), constraints=[cost - 0.8])
 
 
-def sobol_lab(objective=tradeoff, n_trials=0, **kwargs):
-    lab = Lab(objective, space=SQUARE, directions=TWO, optimizer="sobol", seed=0, **kwargs)
-    if n_trials:
-        lab.run(n_trials)
-    return lab
+def sobol_lab(objective=tradeoff, n_trials=0):
+    """A Lab over ``n_trials`` Sobol trials, run beforehand (see ``lab_after``)."""
+    return lab_after(objective, SQUARE, n_trials, directions=TWO, optimizer="sobol", seed=0)
 
 
 def test_the_panel_draws_every_trial_the_front_and_the_hypervolume():

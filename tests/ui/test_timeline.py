@@ -11,16 +11,13 @@ import pytest  # noqa: E402
 
 from interactive_hpo import InvalidParameterError, Study  # noqa: E402
 from interactive_hpo.study.branching import fork_study  # noqa: E402
-from interactive_hpo.ui import Lab  # noqa: E402
 
-from .lab_helpers import FAST, LINE, quad  # noqa: E402
+from .lab_helpers import FAST, LINE, lab_after, quad  # noqa: E402
 
 
 @pytest.fixture
 def lab():
-    lab = Lab(quad, space=LINE, seed=1, optimizer_settings=FAST)
-    lab.run(6)
-    return lab
+    return lab_after(quad, LINE, 6, seed=1, optimizer_settings=FAST)
 
 
 def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):

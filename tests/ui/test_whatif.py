@@ -13,7 +13,7 @@ from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.plots import axis_positions  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-from .lab_helpers import FAST, LINE, quad  # noqa: E402
+from .lab_helpers import FAST, LINE, lab_after, quad  # noqa: E402
 
 GRID = LINE.slice1d("x", resolution=200)
 
@@ -21,9 +21,7 @@ GRID = LINE.slice1d("x", resolution=200)
 
 @pytest.fixture
 def lab():
-    lab = Lab(quad, space=LINE, seed=1, optimizer_settings=FAST)
-    lab.run(5)
-    return lab
+    return lab_after(quad, LINE, 5, seed=1, optimizer_settings=FAST)
 
 
 def marker(lab):
