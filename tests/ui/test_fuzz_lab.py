@@ -142,7 +142,9 @@ def test_panel_methods_are_refused_clearly_and_leave_the_panel_working(lab_of_tw
 def lab_of_two():
     lab = Lab(lambda p: [p["x"] ** 2, (p["x"] - 1.0) ** 2 + p["n"]], space=SPACE, optimizer="sobol",
               directions=["minimize", "minimize"], seed=0)
-    lab.run(3)
+    # 5: the Pareto tab fixes its reference point then, which a test reads (it passed only after
+    # the fuzz test, whose manual trials made up the count).
+    lab.run(5)
     return lab
 
 
