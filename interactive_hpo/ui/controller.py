@@ -109,6 +109,7 @@ class LabController:
         self._stop_requested = self._cancel_requested = False
         self.running = False
         self._unsubscribe: Callable[[], None] | None = None
+        self.closed = False
         self._attach(study)
         self.branches: dict[str, Study] = {"main": study}
         self.branch_name = "main"
@@ -118,6 +119,12 @@ class LabController:
     def on_change(self, callback: Callable[[LabEvent], Any]) -> None:
         """Call ``callback(event)`` after every change (a :class:`LabEvent`); refused if not callable."""
         self._listeners.append(check_callback(callback, "LabController.on_change", "callback(event)"))
+
+    def close(self) -> None:
+        """Stop observing the study; every action is refused from now on (:meth:`Lab.close`)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._unsubscribe, self.closed = None, True
 
     def _attach(self, study: Study) -> None:
         if self._unsubscribe is not None:
@@ -303,6 +310,9 @@ class LabController:
         """Refuse ``action`` while a run steps this study: one that puts another study in charge (a look
         at another branch moved the rest of the run there), or a Step or Run from code (a second run ended
         the first one's Reset guard). After Stop, it says to wait (not "Click Stop" to someone who had)."""
+        if self.closed:
+            raise TrialStateError(f"{action} is not possible: this Lab was closed (Lab.close). "
+                                  "Lab(lab.study, objective) opens a new one on its study.")
         if self.running:
             then = "The run is stopping: try again once the trials in progress have finished." \
                 if self._stop_requested else "Click Stop (it stops after the trial in progress), then try again."

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from .._validation import fail
 from ..optimizers.registry import available_optimizers, optimizer_class
 from ._checks import check_callback, error_log
+from .closing import close_widgets
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
@@ -160,6 +161,7 @@ class OptimizerPanel:
             self._build_form(change["new"], {})
 
     def _build_form(self, name: str, settings: Mapping[str, Any]) -> None:
+        close_widgets(self._form.children)  # the last form's fields: ipywidgets keeps a widget until it is closed
         if name not in available_optimizers():  # not registered: no constructor to build a form from
             self.fields = {}
             self._form.children = [widgets.HTML(f"<i>{html.escape(name)} is not a registered optimizer: its "

@@ -21,6 +21,7 @@ from .._validation import fail
 from ..exceptions import InvalidParameterError
 from ..parameters import PARAMETER_TYPES, Parameter
 from ..space import Float, SearchSpace
+from .closing import close_widgets
 from .errors import ErrorLog
 
 __all__ = ["SpaceEditor", "ParameterRow", "parse_choices", "format_choices", "parse_condition", "format_condition"]
@@ -198,9 +199,10 @@ class ParameterRow:
         return kind(name, *bounds, log=self.log.value, condition=condition)  # type: ignore[call-arg]
 
     def close(self) -> None:
-        """Close the row's widgets (frees their comms in a long notebook session)."""
-        for child in (*self.inputs, self.remove, self.message, *self.widget.children, self.widget):
-            child.close()
+        """Close the row's widgets, their layouts and styles too (frees their comms in a long
+        notebook session)."""
+        for child in (*self.inputs, self.remove, self.message, self.widget):
+            close_widgets(child)
 
 
 class SpaceEditor:
