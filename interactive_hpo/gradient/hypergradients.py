@@ -239,21 +239,24 @@ def implicit_path(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor,
     (and the mixed derivative at the end) is one backward pass through it, where a
     forward-over-reverse product computed that gradient again every time (several times slower).
     """
-    w, theta = w.detach().requires_grad_(), theta.detach().requires_grad_()
-    with torch.enable_grad():
+    # Autograd on, even inside the caller's torch.no_grad() or torch.inference_mode() (whose
+    # tensors autograd cannot use: hence the copies).
+    with torch.inference_mode(False), torch.enable_grad():
+        w, theta = w.detach().clone().requires_grad_(), theta.detach().clone().requires_grad_()
         (grad_w,) = torch.autograd.grad(problem.inner_loss(w, theta), w, create_graph=True)
 
-    def backward(v: torch.Tensor, of: torch.Tensor) -> torch.Tensor:
-        (product,) = torch.autograd.grad(grad_w, of, v, retain_graph=True, allow_unused=True, materialize_grads=True)
-        return product.detach()
+        def backward(v: torch.Tensor, of: torch.Tensor) -> torch.Tensor:
+            (product,) = torch.autograd.grad(grad_w, of, v, retain_graph=True, allow_unused=True,
+                                             materialize_grads=True)
+            return product.detach()
 
-    g = torch.func.grad(problem.outer_loss)(w.detach())
-    if solver == "cg":
-        solutions = _conjugate_gradient(lambda v: backward(v, w), g, counts)
-    else:
-        solutions = _neumann(lambda v: backward(v, w), g, counts, problem.learning_rate(theta.detach()))
-    # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
-    return [-backward(v, theta) for v in solutions]
+        g = torch.func.grad(problem.outer_loss)(w.detach())
+        if solver == "cg":
+            solutions = _conjugate_gradient(lambda v: backward(v, w), g, counts)
+        else:
+            solutions = _neumann(lambda v: backward(v, w), g, counts, problem.learning_rate(theta.detach()))
+        # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
+        return [-backward(v, theta) for v in solutions]
 
 
 def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterations: int = 20,

@@ -40,11 +40,14 @@ def widgets_of(app: Any) -> list[widgets.Widget]:
     return found
 
 
-def close_widgets(app: Any) -> None:
-    """Close every widget of ``app`` (:func:`widgets_of`): the front end removes their views and
+def close_widgets(app: Any, keep: Any = ()) -> None:
+    """Close every widget of ``app`` (:func:`widgets_of`) but those of ``keep`` (what the person
+    passed in, such as an objective that is a widget): the front end removes their views and
     the kernel frees them."""
+    kept = {id(widget) for widget in widgets_of(keep)}
     for widget in widgets_of(app):
-        widget.close()
+        if id(widget) not in kept:
+            widget.close()
 
 
 def close_dropped(held: list[widgets.Widget], app: Any) -> None:

@@ -200,7 +200,7 @@ class Lab:
         if self.controller.running:
             self.controller.stop()
         self.controller.close()
-        close_widgets(self)
+        close_widgets(self, keep=self.controller.objective)  # the objective is the person's, whatever it is
 
     def export(self, path: str, **options: Any) -> Any:
         """Write the current branch's steps for slides: ``.html`` (one self-contained page with a
@@ -243,6 +243,8 @@ class Lab:
         self.controller.switch_branch(name)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if self.controller.closed:  # its widgets are gone: no view to show
+            return {"text/plain": "A closed Lab (Lab.close): Lab(lab.study, objective) opens its study again."}
         return self.widget._repr_mimebundle_(**kwargs)
 
     # -- building -----------------------------------------------------------------------------------

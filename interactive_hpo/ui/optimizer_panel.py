@@ -161,16 +161,19 @@ class OptimizerPanel:
             self._build_form(change["new"], {})
 
     def _build_form(self, name: str, settings: Mapping[str, Any]) -> None:
-        close_widgets(self._form.children)  # the last form's fields: ipywidgets keeps a widget until it is closed
+        last = self._form.children
         if name not in available_optimizers():  # not registered: no constructor to build a form from
             self.fields = {}
             self._form.children = [widgets.HTML(f"<i>{html.escape(name)} is not a registered optimizer: its "
                                                 "settings cannot be changed here.</i>")]
-            return
-        choices = optimizer_class(name).setting_choices
-        values = {**setting_defaults(name), **{k: v for k, v in settings.items() if k not in HIDDEN}}
-        self.fields = {setting: _setting_widget(setting, value, choices.get(setting))
-                       for setting, value in values.items()}
-        # Wide enough for the longest name ("differential_weight" was cut at 9 em; issue 25).
-        fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)
-        self._form.children = list(self.fields.values())
+        else:
+            choices = optimizer_class(name).setting_choices
+            values = {**setting_defaults(name), **{k: v for k, v in settings.items() if k not in HIDDEN}}
+            self.fields = {setting: _setting_widget(setting, value, choices.get(setting))
+                           for setting, value in values.items()}
+            # Wide enough for the longest name ("differential_weight" was cut at 9 em; issue 25).
+            fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)
+            self._form.children = list(self.fields.values())
+        # The last form's fields, once the new one is up (a form that failed to build leaves the
+        # last one working): ipywidgets keeps a widget until it is closed.
+        close_widgets(last)

@@ -187,3 +187,13 @@ def test_hypergradients_are_defined_at_the_bounds(at):
     reference = finite_differences(problem, theta, eps=1e-5).gradient
     np.testing.assert_allclose(exact_ridge(problem, theta).gradient, reference, rtol=1e-5, atol=1e-12)
     assert np.all(np.isfinite(reverse_mode(problem, theta, steps=20).gradient))
+
+
+def test_implicit_works_inside_the_caller_s_no_grad_and_inference_mode(logistic):
+    # Its Hessian-vector products are backward passes: inside torch.inference_mode() they failed
+    # ("element 0 of tensors does not require grad"), where the forward-over-reverse products had worked.
+    theta = theta_of(logistic, 1e-2)
+    expected = implicit(logistic, theta, iterations=10).gradient
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            np.testing.assert_allclose(implicit(logistic, theta, iterations=10).gradient, expected, rtol=1e-12)

@@ -70,3 +70,24 @@ def test_a_figure_without_the_widget_canvas_is_shown_as_one_png_drawn_once(monke
     figure.redraw()
     assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
     assert shown[0].data.startswith(b"\x89PNG") and len(draws) == 1
+
+
+def test_a_shell_set_for_hidpi_screens_gets_twice_the_pixels_shown_at_the_figure_s_size(monkeypatch):
+    """%config InlineBackend.figure_format = "retina" is kept: the PNG has twice the pixels."""
+    import functools
+    from types import SimpleNamespace
+
+    from IPython.core.pylabtools import retina_figure
+
+    printer = functools.partial(retina_figure, base64=True)  # what IPython registers for "retina"
+    formatter = SimpleNamespace(lookup_by_type=lambda _type: printer)
+    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"image/png": formatter}))
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: shown.extend(objects))
+    figure = LiveFigure((3, 2))
+    figure.fig.subplots().plot([0, 1], [1, 0])
+    figure.redraw()
+    width, height = int.from_bytes(shown[0].data[16:20], "big"), int.from_bytes(shown[0].data[20:24], "big")
+    assert (width, height) == (6 * figure.fig.dpi, 4 * figure.fig.dpi) and shown[0].width == width // 2
+

@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets  # noqa: E402
 import ipywidgets.widgets.widget as widget_module  # noqa: E402
 import pytest  # noqa: E402
 
@@ -70,4 +71,21 @@ def test_a_reset_and_a_new_search_space_close_what_they_replaced():
     lab.space_editor.apply.click()
     assert lab.study.space != space and not lab.errors.errors
     assert len(open_widgets() - before) == len(widgets_of(lab))
+
+
+class SliderObjective(ipywidgets.FloatSlider):
+    """An objective that is a widget (it reads its own slider): the person's, not the Lab's."""
+
+    def __call__(self, params):
+        return (params["x"] - self.value) ** 2
+
+
+def test_closing_leaves_what_the_person_passed_in_and_a_closed_lab_shows_a_line_saying_so():
+    objective = SliderObjective(value=0.5, min=-2.0, max=2.0)
+    lab = Lab(objective, space=LINE, optimizer="random", seed=0)
+    lab.close()
+    assert objective.comm is not None  # still shown where the person displayed it
+    assert lab._repr_mimebundle_() == {
+        "text/plain": "A closed Lab (Lab.close): Lab(lab.study, objective) opens its study again."}
+    Lab(lab.study, objective).step()  # its study reopens with the same objective
 
