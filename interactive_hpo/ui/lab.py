@@ -361,8 +361,9 @@ class Lab:
             self.population_panel.reset()  # individual ids restart with a new optimizer
         if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.what_if.clear()  # another study: its present, without a what-if
-        held = widgets_of(self) if event in (LabEvent.RESET, LabEvent.SPACE) else []
-        if held:
+        replacing = event in (LabEvent.RESET, LabEvent.SPACE)  # another study: panels and forms are rebuilt
+        held = widgets_of(self) if replacing else []
+        if replacing:
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
             self.space_editor.load(self.study.space)
