@@ -21,8 +21,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import fail
+from ..exceptions import TrialStateError
 from ..execution.race import YOU, Race
 from ..plots._axes import integer_ticks
+from .closing import close_widgets
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .manual_panel import ManualPanel
@@ -101,6 +103,7 @@ class RaceApp:
             parts.append(self.manual.widget)
         self.widget = widgets.VBox(parts)
         self.widget.add_class("ihpo-race")
+        self.closed = False
         self.refresh()
 
     def round(self) -> None:
@@ -115,9 +118,18 @@ class RaceApp:
     def _yours(self, params: dict[str, Any]) -> None:
         self._refreshed(lambda: self.race.evaluate(params))
 
+    def close(self) -> None:
+        """Close every widget of the app, so that the kernel frees them (a cell that builds one,
+        run again, kept the old one's). The race is left as it is: ``RaceApp(race)`` shows it again."""
+        self.closed = True
+        close_widgets(self)
+
     def _refreshed(self, action: Callable[[], Any]) -> None:
         """``action``, then :meth:`refresh`, even when it is interrupted: the trials it kept are
         drawn now, not at the next click."""
+        if self.closed:
+            raise TrialStateError("this race app was closed (RaceApp.close): RaceApp(race) shows the race again, "
+                                  "or race.step() and race.run() go on without it.")
         try:
             action()
         finally:
@@ -157,4 +169,6 @@ class RaceApp:
             self.ax.get_legend().remove()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if self.closed:  # its widgets are gone: no view to show
+            return {"text/plain": "A closed RaceApp (RaceApp.close): RaceApp(race) shows the race again."}
         return self.widget._repr_mimebundle_(**kwargs)

@@ -43,3 +43,21 @@ def test_evaluate_is_off_once_your_budget_is_used():
         app.manual.fields["x"].value = x
         app.manual.evaluate.click()
     assert app.manual.evaluate.disabled and not app.errors.errors
+
+
+def test_a_closed_race_app_leaves_no_widget_open_and_the_race_goes_on_without_it():
+    import ipywidgets.widgets.widget as widget_module
+
+    from interactive_hpo import TrialStateError
+
+    before = set(widget_module._instances)
+    race = Race(quad, ["random", "sobol"], n_trials=3, space=LINE, seed=0, you=True)
+    app = RaceApp(race)
+    app.round()
+    app.close()
+    assert set(widget_module._instances) - before == set()
+    with pytest.raises(TrialStateError, match=r"this race app was closed \(RaceApp.close\)"):
+        app.round()
+    assert "closed RaceApp" in app._repr_mimebundle_()["text/plain"]
+    race.run()
+    assert race.finished
