@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["widgets_of", "close_widgets", "close_dropped"]
+__all__ = ["widgets_of", "close_widgets"]
 
 
 def widgets_of(app: Any) -> list[widgets.Widget]:
@@ -41,19 +41,12 @@ def widgets_of(app: Any) -> list[widgets.Widget]:
 
 
 def close_widgets(app: Any, keep: Any = ()) -> None:
-    """Close every widget of ``app`` (:func:`widgets_of`) but those of ``keep`` (what the person
-    passed in, such as an objective that is a widget): the front end removes their views and
-    the kernel frees them."""
+    """Close every widget of ``app`` (:func:`widgets_of`) but those of ``keep``: what the person
+    passed in (an objective that is a widget), or the app itself when ``app`` is what it held
+    before a change (the panels and forms the change replaced go). The front end removes their
+    views and the kernel frees them."""
     kept = {id(widget) for widget in widgets_of(keep)}
     for widget in widgets_of(app):
         if id(widget) not in kept:
             widget.close()
 
-
-def close_dropped(held: list[widgets.Widget], app: Any) -> None:
-    """Close the widgets of ``held`` (``widgets_of(app)`` before a change) that ``app`` no longer
-    holds: the panels and forms a new search space or a new study replaced."""
-    kept = {id(widget) for widget in widgets_of(app)}
-    for widget in held:
-        if id(widget) not in kept:
-            widget.close()

@@ -27,7 +27,7 @@ from ..trial import Trial
 from . import lab_goals
 from ._checks import check_export
 from .background import kernel_loop, run_steps
-from .closing import close_dropped, close_widgets, widgets_of
+from .closing import close_widgets, widgets_of
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel, fidelity_records
@@ -362,14 +362,15 @@ class Lab:
         if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.what_if.clear()  # another study: its present, without a what-if
         replacing = event in (LabEvent.RESET, LabEvent.SPACE)  # another study: panels and forms are rebuilt
-        held = widgets_of(self) if replacing else []
         if replacing:
+            held = widgets_of(self)
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
             self.space_editor.load(self.study.space)
         self.notes.value = "<br>".join(html.escape(note) for note in self.controller.notes)
         self.refresh()
-        close_dropped(held, self)  # the last space's panels and forms: ipywidgets keeps them until closed
+        if replacing:  # the last study's panels and forms: ipywidgets keeps them until they are closed
+            close_widgets(held, keep=self)
 
     def _show_step(self, step: int) -> None:
         """The Model tab at the step that proposed trial ``step`` (the Pareto panel's "Show this step")."""

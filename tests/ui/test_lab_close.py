@@ -89,3 +89,14 @@ def test_closing_leaves_what_the_person_passed_in_and_a_closed_lab_shows_a_line_
         "text/plain": "A closed Lab (Lab.close): Lab(lab.study, objective) opens its study again."}
     Lab(lab.study, objective).step()  # its study reopens with the same objective
 
+
+def test_closing_during_a_run_ends_it_after_the_trial_in_progress():
+    # The Run button's run, paused between its trials (where the kernel handles clicks).
+    before = open_widgets()
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    run = lab.controller.steps(5)
+    next(run)
+    lab.close()
+    assert list(run) == [] and not lab.controller.running and len(lab.study.trials) == 1
+    assert open_widgets() - before == set()
+
