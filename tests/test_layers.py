@@ -51,6 +51,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 EXCEPTIONS = {
     ("study/running.py", "execution"): "Study.run(n_workers=...) hands the run to the parallel runner (lazily)",
     ("plots/export.py", "study"): "export renders a whole Study: it reads the study's history and past beliefs",
+    ("plots/export_frames.py", "study"): "the export's frames: each reads the study's trials and the belief of a step",
 }
 
 #: Third-party packages only some rooms (or modules) may import; ``import_optional("torch", ...)``

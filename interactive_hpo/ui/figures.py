@@ -9,15 +9,13 @@ an ``Output`` that each redraw replaces.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .._compat import canvas_ready, forget_figure
+from ..plots._layout import CachedConstrainedLayout, drawn_png
 
 __all__ = ["LiveFigure", "is_plain_click", "uses_widget_canvas"]
 
@@ -136,24 +134,22 @@ class LiveFigure:
             return
         from IPython import get_ipython
         from IPython.display import Image, display
-        from PIL import Image as Picture  # a matplotlib dependency
 
         shell = get_ipython()
         if shell is None:  # no front end (a plain script or test): nothing to show it to
             return
-        png = io.BytesIO()
         retina = _wants_retina(shell)
         if retina:  # twice the pixels, shown at the figure's size, as IPython draws for HiDPI screens
-            self.fig.savefig(png, format="png", dpi=2 * self.fig.dpi)
+            buffer = io.BytesIO()
+            self.fig.savefig(buffer, format="png", dpi=2 * self.fig.dpi)
+            png = buffer.getvalue()
         else:
-            # The picture drawn once, as laid out, as the widget canvas would show it: display(fig)
-            # had IPython save it with a tight box, a layout pass and a measuring pass before the
-            # picture (three heatmaps with colour bars: 0.29 s of CPU for 0.21 s).
-            self.fig.canvas.draw()
-            Picture.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).save(png, format="png")
+            # The picture drawn once, as laid out, as the widget canvas would show it (not
+            # display(fig): IPython's tight box measures and lays it out again).
+            png = drawn_png(self.fig)
         self.widget.clear_output(wait=True)
         with self.widget:
-            display(Image(data=png.getvalue(), format="png", retina=retina))
+            display(Image(data=png, format="png", retina=retina))
 
 
 def _wants_retina(shell: Any) -> bool:
@@ -167,39 +163,6 @@ def _wants_retina(shell: Any) -> bool:
     except (AttributeError, KeyError):  # no formatter for figures: plain PNGs
         return False
     return getattr(printer, "func", None) is retina_figure
-
-
-class CachedConstrainedLayout(ConstrainedLayoutEngine):
-    """Constrained layout that runs only when something that sizes the margins changed
-    (:func:`_layout_key`): it took two thirds of a heatmap figure's draw (0.25 of 0.38 s).
-
-    It runs as part of every draw, as matplotlib's own does, not only in :meth:`LiveFigure.redraw`:
-    a hidden tab's figure, which redraw leaves alone, drawn or saved as it was kept the margins of
-    before its labels and colour bars (the Model tab's "x0" label under a colour bar).
-    """
-
-    _laid_out_for: tuple | None = None
-
-    def execute(self, fig: Any) -> None:
-        key = _layout_key(fig)
-        if key != self._laid_out_for:
-            super().execute(fig)
-            self._laid_out_for = key
-
-
-def _layout_key(fig: Any) -> tuple:
-    """What decides the margins: axes, labels, scales, the order of magnitude and sign of the
-    limits (how wide tick labels print; finer changes are not worth a relayout), titles and the
-    number of legend entries."""
-    key: list[Any] = []
-    for ax in fig.axes:
-        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
-            size = max(abs(limits[0]), abs(limits[1]), 1e-300)
-            key.append((axis.get_label_text(), axis.get_scale(), math.floor(math.log10(size)), min(limits) < 0))
-        key.append(ax.get_title())
-        legend = ax.get_legend()  # one above the axes takes more height as its entries wrap
-        key.append(0 if legend is None else len(legend.get_texts()))
-    return tuple(key)
 
 
 def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:

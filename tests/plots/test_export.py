@@ -101,7 +101,7 @@ def test_an_export_that_fails_midway_leaves_the_file_there_as_it_was(study, tmp_
             raise RuntimeError("out of memory")
         return "a frame"
 
-    monkeypatch.setattr("interactive_hpo.plots.export.draw_step", fails_at_the_third_step)
+    monkeypatch.setattr("interactive_hpo.plots.export_frames.StepFrames.draw", fails_at_the_third_step)
     write = export_html if name.endswith(".html") else export_animation
     with pytest.raises(RuntimeError, match="out of memory"):
         write(study, path)
@@ -109,7 +109,8 @@ def test_an_export_that_fails_midway_leaves_the_file_there_as_it_was(study, tmp_
 
 
 def test_captions_are_javascript_strings_whatever_they_hold(study, tmp_path, monkeypatch):
-    monkeypatch.setattr("interactive_hpo.plots.export.draw_step", lambda *args: 'a "quote", a \\ and </script>')
+    monkeypatch.setattr("interactive_hpo.plots.export_frames.StepFrames.draw",
+                        lambda *args: 'a "quote", a \\ and </script>')
     page = export_html(study, tmp_path / "steps.html", steps=[0]).read_text()
     assert 'const captions = ["a \\"quote\\", a \\\\ and \\u003c/script>"];' in page
 
@@ -161,3 +162,59 @@ def test_a_frame_copies_the_trials_a_few_times_not_once_per_trial_known(monkeypa
     copies = count_copies(monkeypatch)
     assert draw_step(study, 39, Figure()).startswith("Step 39: random proposed trial 39 from 39 finished trials")
     assert copies["trials"] <= 3  # were 79: two per trial known
+
+
+def test_frames_of_one_kind_update_the_axes_they_built_and_are_laid_out_once(study, monkeypatch):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    from interactive_hpo.plots.export import _frame_figure
+    from interactive_hpo.plots.export_frames import StepFrames
+
+    layouts = []
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: layouts.append(fig))
+    frames = StepFrames(study, _frame_figure((9.0, 3.6)))
+    frames.draw(0)
+    model_free = list(frames.fig.axes)
+    frames.draw(1)
+    assert frames.fig.axes == model_free  # the same Axes objects, updated
+    frames.draw(3)
+    maps = list(frames.fig.axes)
+    assert len(maps) == 6 and not set(map(id, maps)) & set(map(id, model_free))  # another kind: built anew
+    frames.fig.canvas.draw()
+    frames.draw(3)
+    frames.fig.canvas.draw()
+    assert frames.fig.axes == maps and len(layouts) == 1  # the second draw kept the layout
+
+
+def test_model_free_frames_show_parameters_in_their_units_within_the_whole_study_s_limits(tmp_path):
+    from interactive_hpo import Categorical
+    from interactive_hpo.plots.export_frames import StepFrames
+
+    space = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Categorical("kernel", ["linear", "rbf", "poly"])])
+    study = Study(space, "random", seed=0)
+    study.run(lambda p: p["lr"], n_trials=6)
+    frames = StepFrames(study, Figure())
+    frames.draw(1)
+    ax, best_ax = frames.fig.axes
+    limits = (ax.get_xlim(), ax.get_ylim(), best_ax.get_ylim())
+    assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_yticklabels()] == ["linear", "rbf", "poly"]
+    lr = [t.params["lr"] for t in study.trials]
+    assert limits[0][0] <= 1e-4 and limits[0][1] >= 1.0 and np.allclose(ax.collections[0].get_offsets()[:, 0], lr[:1])
+    frames.draw(5)
+    assert (ax.get_xlim(), ax.get_ylim(), best_ax.get_ylim()) == limits  # still: the frames do not jump
+
+
+def test_the_model_s_mean_is_bright_where_it_is_better_as_in_the_lab(study):
+    fig = Figure()
+    draw_step(study, 3, fig)
+    assert "lower is better (bright)" in [ax.get_xlabel() for ax in fig.axes]
+
+
+def test_each_html_frame_is_drawn_once(study, tmp_path, monkeypatch):
+    from matplotlib.figure import Figure as Drawn
+
+    draws = []
+    real = Drawn.draw
+    monkeypatch.setattr(Drawn, "draw", lambda self, renderer: (draws.append(renderer), real(self, renderer))[1])
+    export_html(study, tmp_path / "steps.html")
+    assert len(draws) == 4  # savefig drew a figure with a layout engine twice

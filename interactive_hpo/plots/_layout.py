@@ -1,0 +1,64 @@
+"""Figures laid out once and drawn many times: a constrained layout that runs again only when
+something that sizes the margins changed, and a figure drawn once into a PNG."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import numpy as np
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+
+class CachedConstrainedLayout(ConstrainedLayoutEngine):
+    """Constrained layout that runs only when something that sizes the margins changed
+    (:func:`_layout_key`): it took two thirds of a heatmap figure's draw (0.25 of 0.38 s).
+
+    It runs as part of every draw, as matplotlib's own does: a figure drawn or saved while it
+    was not redrawn by its owner (a Lab's hidden tab) kept the margins of before its labels and
+    colour bars (the Model tab's "x0" label under a colour bar). :meth:`forget` makes the next
+    draw lay the figure out whatever it holds (its axes were built again).
+    """
+
+    _laid_out_for: tuple | None = None
+
+    def execute(self, fig: Any) -> None:
+        key = _layout_key(fig)
+        if key != self._laid_out_for:
+            super().execute(fig)
+            self._laid_out_for = key
+
+    def forget(self) -> None:
+        """Lay the figure out at its next draw."""
+        self._laid_out_for = None
+
+
+def _layout_key(fig: Any) -> tuple:
+    """What decides the margins: axes, labels, scales, the order of magnitude and sign of the
+    limits (how wide tick labels print; finer changes are not worth a relayout), titles and the
+    number of legend entries."""
+    key: list[Any] = []
+    for ax in fig.axes:
+        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            size = max(abs(limits[0]), abs(limits[1]), 1e-300)
+            key.append((axis.get_label_text(), axis.get_scale(), math.floor(math.log10(size)), min(limits) < 0))
+        key.append(ax.get_title())
+        legend = ax.get_legend()  # one above the axes takes more height as its entries wrap
+        key.append(0 if legend is None else len(legend.get_texts()))
+    return tuple(key)
+
+
+def drawn_png(fig: Any) -> bytes:
+    """``fig`` (on an Agg canvas) drawn once, as laid out, encoded as a PNG at its own dpi.
+
+    ``savefig`` draws a figure with a layout engine twice (a pass to lay it out, then the
+    picture), and IPython's ``display(fig)`` adds a tight-box measuring pass: three heatmaps
+    with colour bars took 0.29 s of CPU for 0.21 s drawn once.
+    """
+    from PIL import Image  # a matplotlib dependency
+
+    fig.canvas.draw()
+    png = io.BytesIO()
+    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(png, format="png")
+    return png.getvalue()
