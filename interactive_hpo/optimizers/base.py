@@ -110,15 +110,17 @@ class Optimizer(ABC):
 
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Propose up to ``q`` points to evaluate in parallel (all pending until told): fewer when
-        the search runs out first (at least one; none at all raises :class:`SearchExhausted`, as
-        :meth:`ask`). Stopping there, rather than raising with some points asked, leaves no
-        pending point that no trial evaluates (a grid would count it as proposed).
+        the search runs out first, or must wait for the results of those asked (:attr:`waiting`:
+        a descent's next step starts from its last, a synchronous rung's promotions need all its
+        results). At least one; none at all raises as :meth:`ask`. Stopping there, rather than
+        raising with some points asked, leaves no pending point that no trial evaluates (a grid
+        would count it as proposed).
 
         The default asks until it has ``q``; optimizers that can choose points jointly override it.
         """
         q = self._batch_size(q)
         suggestions = [self.ask()]
-        while len(suggestions) < q and not self.exhausted:
+        while len(suggestions) < q and not (self.exhausted or self.waiting):
             suggestions.append(self.ask())
         return suggestions
 

@@ -17,8 +17,7 @@ class CachedConstrainedLayout(ConstrainedLayoutEngine):
 
     It runs as part of every draw, as matplotlib's own does: a figure drawn or saved while it
     was not redrawn by its owner (a Lab's hidden tab) kept the margins of before its labels and
-    colour bars (the Model tab's "x0" label under a colour bar). :meth:`forget` makes the next
-    draw lay the figure out whatever it holds (its axes were built again).
+    colour bars (the Model tab's "x0" label under a colour bar).
     """
 
     _laid_out_for: tuple | None = None
@@ -29,17 +28,20 @@ class CachedConstrainedLayout(ConstrainedLayoutEngine):
             super().execute(fig)
             self._laid_out_for = key
 
-    def forget(self) -> None:
-        """Lay the figure out at its next draw."""
-        self._laid_out_for = None
-
 
 def _layout_key(fig: Any) -> tuple:
-    """What decides the margins: axes, labels, scales, the order of magnitude and sign of the
-    limits (how wide tick labels print; finer changes are not worth a relayout), titles and the
-    number of legend entries."""
+    """What decides the margins: the axes themselves, labels, scales, the order of magnitude and
+    sign of the limits (how wide tick labels print; finer changes are not worth a relayout),
+    titles and the number of legend entries.
+
+    The Axes objects, not their ids: a figure cleared and built again (an export's Pareto frame,
+    the Lab's second worker simulation) has new axes to lay out, which looked like the old
+    (same labels, same limits) and were drawn where matplotlib first puts them; an id may be
+    an old one's again once that is freed, an object held in the key cannot.
+    """
     key: list[Any] = []
     for ax in fig.axes:
+        key.append(ax)
         for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
             size = max(abs(limits[0]), abs(limits[1]), 1e-300)
             key.append((axis.get_label_text(), axis.get_scale(), math.floor(math.log10(size)), min(limits) < 0))

@@ -24,7 +24,6 @@ from ..exceptions import InvalidParameterError
 from ..study.core import Study
 from ..trial import TrialState
 from ._axes import integer_ticks
-from ._layout import CachedConstrainedLayout
 from .export_pareto import draw_front_step
 from .pareto import pareto_info
 from .search_axes import axis_positions, style_axis
@@ -110,9 +109,6 @@ class StepFrames:
         """The artists of the last frame if it was of ``kind``, else ``build()`` in the cleared figure."""
         if kind != self._kind:
             self.fig.clf()
-            engine = self.fig.get_layout_engine()
-            if isinstance(engine, CachedConstrainedLayout):
-                engine.forget()  # new axes: laid out again whatever their labels
             self._kind, self._artists = kind, build()
         return self._artists
 

@@ -20,7 +20,7 @@ from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
-from ..outcome import Measured, check_no_constraints, outcome_of_state, outcome_of_value
+from ..outcome import Measured, Outcome, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
@@ -263,9 +263,18 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         constraints : sequence of float, optional
             Finite constraint values of a COMPLETE trial (at most 0 is met): see ``Trial.feasible``.
             Refused with another state (only a COMPLETE trial's are kept).
+
+        ``value`` may also be the :class:`~interactive_hpo.outcome.Outcome` that :meth:`evaluate`
+        returned: the trial finishes as it says (its state, value, constraints and details;
+        ``user_attrs`` adds to its details).
         """
         attrs = check_attrs(user_attrs, "Study.tell")
-        value = as_scalar(value)
+        if isinstance(value, Outcome):
+            for name, given in (("state", state), ("constraints", constraints)):
+                if given is not None:
+                    raise fail(name, "Study.tell", "None when the value is an Outcome (it carries its own)", given)
+        else:
+            value = as_scalar(value)
         state = TrialState.COMPLETE if state is None else parse_state(state)
         with self._transaction():
             current = self._state.trials[self._number(trial, "Study.tell")]
@@ -276,6 +285,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise fail("user_attrs", "Study.tell", f"attributes other than the optimizer's record of trial "
                            f"{current.number} ({sorted(current.user_attrs)})", {k: attrs[k] for k in clash},
                            hint="Keep yours under other names.")
+            if isinstance(value, Outcome):  # what evaluate() returned, as step() finishes with it
+                return self._finish(current, value.state, value.value, {**value.user_attrs, **attrs})
             if state is TrialState.COMPLETE and isinstance(value, Measured):
                 # What call_objective read from an objective (a parallel worker's result): a
                 # value that does not fit the goals fails the trial, as in a serial run.

@@ -217,7 +217,8 @@ def check_exhaustion_raises_a_clear_error(make: Factory, *, n_asks: int = 50) ->
     - never runs out: ``n_asks`` asks are all pending.
 
     ``ask`` never raises SearchExhausted while ``exhausted`` is False: ``Study.run`` reads
-    ``exhausted`` to stop cleanly.
+    ``exhausted`` to stop cleanly. Told its results as it goes, it runs out likewise
+    (:func:`_check_exhaustion_when_told`).
     """
     optimizer = build(make, FINITE, 0)
     asked: list[tuple[float, ...]] = []
@@ -249,6 +250,25 @@ def check_exhaustion_raises_a_clear_error(make: Factory, *, n_asks: int = 50) ->
                 raise Broken("once exhausted, ask() and ask_batch() must raise SearchExhausted")
     elif len(optimizer.pending) != n_asks:
         raise Broken(f"it never ran out but has {len(optimizer.pending)} of its {n_asks} asks pending")
+    _check_exhaustion_when_told(make)
+
+
+def _check_exhaustion_when_told(make: Factory) -> None:
+    """Told as it goes, in batches of two, an optimizer proposes :data:`FINITE`'s last points from
+    what it learnt (a model's joint batch): once it has run out, ``ask_batch`` raises
+    :class:`SearchExhausted` as ``ask`` does (a model's batch was a torch error)."""
+    study, loss = Study(FINITE, build(make, FINITE, 1), seed=0), bowl(FINITE)
+    for _ in _FINITE_POINTS:  # every batch asks at least one point
+        if study.optimizer.exhausted:
+            break
+        for trial in study.ask_batch(2):
+            study.tell(trial, loss(trial.params))
+    if study.optimizer.exhausted:
+        try:
+            study.ask_batch(2)
+        except SearchExhausted:
+            return
+        raise Broken("told its results, it ran out; then ask_batch(2) must raise SearchExhausted")
 
 
 @rule

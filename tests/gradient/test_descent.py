@@ -80,6 +80,12 @@ def test_one_step_at_a_time_even_with_parallel_workers():
     assert optimizer.waiting  # a parallel runner asks no more until this step's result is in
 
 
+def test_a_batch_is_the_one_step_a_descent_can_take_before_its_result():
+    study = Study(SPACE, HypergradientDescent(SPACE, start={"alpha": 5.0, "beta": 1.0, "layers": 2}), seed=0)
+    study.run(bowl, n_trials=3)
+    assert len(study.ask_batch(4)) == 1  # were four copies of one point
+
+
 def test_a_maximized_value_of_zero_keeps_the_direction_it_has_seen():
     space = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
 

@@ -139,3 +139,13 @@ def test_the_lab_exports_from_the_reference_its_pareto_tab_shows(tmp_path):
 def test_input_errors(study, tmp_path, call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call(study, tmp_path)
+
+
+def test_every_frame_is_laid_out_though_each_is_built_again_looking_like_the_last(study, tmp_path, monkeypatch):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    layouts = []
+    real = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: (layouts.append(fig), real(self, fig)))
+    export_html(study, tmp_path / "front.html", steps=[3, 4], reference=ZDT.reference)
+    assert len(layouts) == 2  # the second frame's axes were drawn where matplotlib first puts them

@@ -640,3 +640,18 @@ def test_a_number_over_an_objectives_choices_must_propose_only_them(numeric, hin
         Study(SearchSpace([numeric]), "random", seed=0).run(objective, n_trials=1)
     Study(SearchSpace([Int("n", 1, 3)]), "random", seed=0).run(
         FunctionObjective(lambda p: p["n"], SearchSpace([Categorical("n", [3, 1, 2])])), n_trials=1)
+
+
+def test_what_evaluate_returns_is_told_as_it_is_with_its_constraints_and_details():
+    study = Study(SPACE, "random", seed=0)
+    trial = study.ask()
+    outcome = study.evaluate(trial, lambda p: Evaluation(quadratic(p), {"epochs": 3}, constraints=[0.5]))
+    done = study.tell(trial, outcome, user_attrs={"note": "by hand"})  # was refused: not a real number
+    assert done.state is TrialState.COMPLETE and done.value == quadratic(trial.params)
+    assert done.constraints == (0.5,) and not done.feasible and done.user_attrs == {"epochs": 3, "note": "by hand"}
+    failed = study.ask()
+    assert study.tell(failed, study.evaluate(failed, lambda p: 1 / 0)).state is TrialState.FAILED
+    last = study.ask()
+    with pytest.raises(InvalidParameterError, match=re.escape("`state` of Study.tell must be None when the value "
+                                                              "is an Outcome (it carries its own); got 'PRUNED'.")):
+        study.tell(last, study.evaluate(last, quadratic), state="PRUNED")

@@ -231,7 +231,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         at most :data:`MAX_JOINT_BATCH`, or on a finite space (see ``allow_repeats``) up to every
         configuration left."""
         q = self._batch_size(q)
-        if len(self._data) < self.initial_size or q == 1:
+        if self.exhausted or len(self._data) < self.initial_size or q == 1:  # exhausted: the base class says so
             return super().ask_batch(q)
         rng = self._stream(self.n_seen)
         fit = self._fitted(rng)

@@ -124,15 +124,6 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         bracket.enter(job.config, job.rung)
         return Suggestion(x=self._configs[job.config], budget=bracket.budgets[job.rung], info=job.info())
 
-    def ask_batch(self, q: int) -> list[Suggestion]:
-        """Up to ``q`` jobs for parallel workers: a synchronous scheduler hands out what it has
-        before it must wait for results (at least one; none at all raises, as :meth:`ask`)."""
-        q = self._batch_size(q)
-        jobs = [self.ask()]
-        while len(jobs) < q and not (self.waiting or self.exhausted):
-            jobs.append(self.ask())
-        return jobs
-
     def _tell(self, trial: Trial, loss: float | np.ndarray | None, suggestion: Suggestion | None) -> None:
         if self.sampler == "bo" and loss is not None:
             if np.ndim(loss) and not self._models:  # the first result says how many objectives there are
