@@ -137,7 +137,10 @@ class _Numeric(Parameter):
             self.low = check_real(low, "low", self._owner)
             self.high = check_real(high, "high", self._owner)
         if not self.high > self.low:
-            raise fail("high", self._owner, f"greater than low={self.low!r}", high)
+            # Equal bounds are a fixed value: a one-choice Categorical holds it (and every optimizer takes it).
+            raise fail("high", self._owner, f"greater than low={self.low!r}", high,
+                       hint=None if self.high != self.low else
+                       f"To fix {self.name!r} at {self.low!r}, use Categorical({self.name!r}, [{self.low!r}]).")
         if not math.isfinite(float(self.high) - float(self.low)):
             raise fail("high", self._owner, f"within a float's range of low={self.low!r} (high - low must "
                        "be finite)", high, hint="The unit-cube codec divides by high - low; narrow the range, "

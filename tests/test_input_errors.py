@@ -209,7 +209,7 @@ CASES = [
     ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
      "`high` of Float('lr') must be greater than low=1.0; got 0.1."),
     ("float equal bounds", lambda t: Float("lr", 0.5, 0.5), InvalidParameterError,
-     "`high` of Float('lr') must be greater than low=0.5; got 0.5."),
+     "`high` of Float('lr') must be greater than low=0.5; got 0.5. To fix 'lr' at 0.5, use Categorical('lr', [0.5])."),
     ("float log with low 0", lambda t: Float("lr", 0.0, 1.0, log=True), InvalidParameterError,
      "`low` of Float('lr') must be > 0 when log=True; got 0.0. A log scale needs a positive lower bound"),
     ("float log with negative low", lambda t: Float("lr", -1.0, 1.0, log=True), InvalidParameterError,

@@ -53,8 +53,9 @@ class Standing:
         1 for the winner.
     lane : str
     best_value : float
-        One objective: the best feasible value within the budget (NaN if nothing completed);
-        NaN for several.
+        One objective: the best feasible value at the full budget within the lane's trials (NaN
+        if none: a scheduler's lower rungs are not comparable, see ``Study.full_budget``); NaN
+        for several.
     reached_at : int
         How many trials the lane had used when it first reached its :attr:`score` (0 if never;
         several objectives: 0 while no trial added hypervolume).

@@ -155,26 +155,26 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     @property
     def best_trial(self) -> Trial:
-        """The feasible COMPLETE trial with the best value (the first one on ties); one
-        objective only (several: :attr:`best_trials`)."""
-        return self._state.best_trial(self.goals)
+        """The feasible COMPLETE trial at the full budget (:attr:`full_budget`) with the best
+        value (the first one on ties); one objective only (several: :attr:`best_trials`)."""
+        return self._state.best_trial(self.goals, self.full_budget)
 
     @property
     def best_trials(self) -> list[Trial]:
-        """The Pareto set: feasible COMPLETE trials that no other feasible trial beats in every
-        objective, in number order (one objective: ``[best_trial]``, or [] before one)."""
-        return best_trials(self.goals, self._state.trials)
+        """The Pareto set: feasible COMPLETE trials at the full budget that no other such trial
+        beats in every objective, in number order (one objective: ``[best_trial]``, or [] before one)."""
+        return best_trials(self.goals, self._state.trials, self.full_budget)
 
     @property
     def best_value(self) -> float:
         """The value of :attr:`best_trial`."""
         # Its own name in a refusal (several objectives): the person read best_value, not best_trial.
-        return float(self._state.best_trial(self.goals, "Study.best_value").value)  # type: ignore[arg-type]
+        return float(self._state.best_trial(self.goals, self.full_budget, "Study.best_value").value)  # type: ignore[arg-type]
 
     @property
     def best_params(self) -> dict[str, Any]:
         """The params of :attr:`best_trial` (a copy): Optuna's ``study.best_params``."""
-        return dict(self._state.best_trial(self.goals, "Study.best_params").params)
+        return dict(self._state.best_trial(self.goals, self.full_budget, "Study.best_params").params)
 
     @property
     def storage(self) -> str | None:

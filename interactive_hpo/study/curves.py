@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_int, check_real, is_int
-from ..optimizers.capabilities import Scheduler
 from ..trial import TrialState
 from .core import check_study
+from .results import at_full_budget
 
 if TYPE_CHECKING:
     from .core import Study
@@ -124,15 +124,15 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
     ----------
     study : Study
     full_budget : float, optional
-        What counts as a full evaluation (> 0); default the optimizer's ``max_budget`` if it has
-        one, else 1.0.
+        What counts as a full evaluation (> 0); default ``study.full_budget`` (the scheduler's
+        ``max_budget``, else 1.0).
     """
     check_study(study, "budget_trace")
     # Several objectives: its best values were NaN throughout (a trial of several has no one value).
     study.goals.single("budget_trace", hint="The best value against budget spent is one objective's; "
                                             "learning_curves(study) and the trials' values work for several.")
     if full_budget is None:
-        full_budget = study.optimizer.max_budget if isinstance(study.optimizer, Scheduler) else 1.0
+        full_budget = study.full_budget
     else:  # a str was Python's TypeError at the first trial; 0, NaN or a negative one drew nonsense
         full_budget = check_real(full_budget, "full_budget", "budget_trace", 0.0, low_open=True)
     trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
@@ -145,7 +145,7 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
         if trial.state is TrialState.COMPLETE and trial.value is not None:
             loss = study.direction.to_loss(trial.value)
             any_ = min(any_, loss)
-            if math.isclose(budget, full_budget):
+            if at_full_budget(trial, full_budget):
                 full = min(full, loss)
         spent.append(total)
         best_full.append(study.direction.to_value(full) if math.isfinite(full) else math.nan)

@@ -22,6 +22,7 @@ from ..trial import TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
 from .replay import context_of, past_population, past_surrogate
+from .results import at_full_budget, full_budget_of
 
 if TYPE_CHECKING:
     from ..optimizers.base import Optimizer
@@ -46,6 +47,14 @@ class Introspection:
     optimizer: Optimizer
     _number: Callable[..., int]
 
+    @property
+    def full_budget(self) -> float:
+        """What counts as a full evaluation: the scheduler's ``max_budget``, else 1 (an objective's
+        budgets are in (0, 1], and 1 is what no budget gives). :attr:`best_trial`,
+        :attr:`best_trials` and ``history().best_values`` count trials at this budget (or without
+        one) only: a scheduler's lower rungs measure a cheaper, biased objective."""
+        return full_budget_of(self.optimizer)
+
     def finished_before(self, step: int) -> list[int]:
         """Numbers of the trials that had finished when trial ``step`` was asked, in finishing
         order: the data the optimizer had for that proposal."""
@@ -66,26 +75,28 @@ class Introspection:
         History
             n = the number of trials. ``values``, shape (n,), are the objective's values (NaN
             where the trial is not COMPLETE), ``losses`` the same in its direction's losses;
-            ``best_values``, shape (n,), the running best among **feasible** COMPLETE trials
-            (NaN before the first), so it agrees with ``best_trial``: an infeasible trial keeps
-            its value but is never the best. ``direction`` is that objective's.
+            ``best_values``, shape (n,), the running best among **feasible** COMPLETE trials at
+            the full budget (NaN before the first), so it agrees with ``best_trial``: an
+            infeasible trial, or a scheduler's job at a lower budget, keeps its value but is
+            never the best. ``direction`` is that objective's.
         """
         index = self._objective_index(objective, "Study.history")
         trials = list(self._state.trials)  # one copy: another thread's ask grew it between two arrays
         n = len(trials)
         values = np.full(n, np.nan)
-        feasible = np.zeros(n, dtype=bool)
+        counted = np.zeros(n, dtype=bool)  # may be the best: feasible, at the full budget
+        full_budget = self.full_budget
         for i, t in enumerate(trials):
             found = self.goals.values_of(t) if t.state is TrialState.COMPLETE else None
             if found is not None:
-                values[i], feasible[i] = found[index], t.feasible
+                values[i], counted[i] = found[index], t.feasible and at_full_budget(t, full_budget)
         direction = self.goals.directions[index]
         X = np.array([t.x for t in trials]).reshape(n, self.space.dim)
         return History(
             numbers=np.arange(n),
             values=values,
             losses=direction.to_loss(values),
-            best_values=direction.running_best(np.where(feasible, values, np.nan)),
+            best_values=direction.running_best(np.where(counted, values, np.nan)),
             states=np.array([t.state.value for t in trials], dtype=object),
             sources=np.array([t.source for t in trials], dtype=object),
             X=X,
@@ -119,7 +130,8 @@ class Introspection:
     def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
         """What the model believes, in this study's objective units; None for model-free optimizers.
         For several objectives, the loss the model is fitted on (ParEGO: the scalarization of
-        the proposal at hand).
+        the proposal at hand), or with ``objective=i`` ("ehvi") objective ``i``'s model in that
+        objective's own units (an accuracy as an accuracy).
 
         Parameters
         ----------
@@ -131,7 +143,7 @@ class Introspection:
             Other optimizer settings for a what-if view (``acquisition="ucb", beta=4``); only
             for the current belief. Nothing changes in the optimizer or the study. Several
             objectives by "ehvi" (one GP each): ``objective=i`` picks the belief about objective
-            ``i`` (in its losses), now or at a ``step`` (the only option a past step takes).
+            ``i``, now or at a ``step`` (the only option a past step takes).
         """
         if step is None:
             if overrides and not isinstance(self.optimizer, ModelBased):  # Python's "unexpected keyword" before
@@ -147,9 +159,13 @@ class Introspection:
                 raise fail(what_if[0], "Study.surrogate", "given without `step` (what-ifs are about the present)",
                            overrides[what_if[0]])
             view = past_surrogate(cast("Study", self), number, **overrides)
-        if view is None or self.goals.multi:  # several objectives: the model's own scalarized loss
+        if view is None:
             return view
-        return view.in_direction(self.direction)
+        if not self.goals.multi:
+            return view.in_direction(self.direction)
+        # Several: one objective's model (its index was checked by the optimizer), else the scalarized loss.
+        objective = overrides.get("objective")
+        return view if objective is None else view.in_direction(self.goals.directions[int(objective)])
 
     def population(self, step: int | None = None) -> Any:
         """The population of a population optimizer (a ``PopulationSnapshot``), or None.

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from .._validation import fail
 from ..exceptions import TrialStateError
+from .results import no_best_yet
 
 __all__ = ["REFRESH", "RunProgress", "in_notebook", "wants_progress"]
 
@@ -87,8 +88,8 @@ class RunProgress:
             try:
                 best = self.study.best_trial
                 parts.append(f"best {best.value:.6g} (trial {best.number})")
-            except TrialStateError:  # no trial has completed yet
-                parts.append("no trial completed yet")
+            except TrialStateError:  # none completed yet, or none feasible at the full budget
+                parts.append(no_best_yet(self.study.trials))
         if self.done:
             per_trial = elapsed / self.done
             parts.append(f"{per_trial:.2g} s a trial")

@@ -4,6 +4,11 @@ A result reaches the study from an objective (through :func:`~interactive_hpo.ou
 in this process or on a worker) or from a person (``Study.tell``, ``add_manual``). Either way
 :func:`finished_fields` reads it the same way; they differ only in what a bad result does: an
 objective's becomes a FAILED trial with the reason, a person's raises an error where it was typed.
+
+Which trials are best counts those at the **full budget** only (:func:`at_full_budget`): a
+multi-fidelity scheduler's lower rungs measure a cheaper, biased objective, and its best value
+there is not one a full evaluation would give (a Hyperband study's "best" was a 1/27-budget job
+whose configuration is worse at full budget than the best full-budget trial).
 """
 
 from __future__ import annotations
@@ -18,12 +23,18 @@ import numpy as np
 from .._validation import fail
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, read_constraints
+from ..optimizers.capabilities import Scheduler
 from ..outcome import Measured
 from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
-__all__ = ["FinishedFields", "KeptBest", "best_trial", "best_trials", "check_constraint_count", "finished_event",
-           "finished_fields", "loss_of"]
+__all__ = ["FULL_BUDGET", "FinishedFields", "KeptBest", "at_full_budget", "best_trial", "best_trials",
+           "check_constraint_count", "finished_event", "finished_fields", "full_budget_of", "loss_of",
+           "no_best_yet"]
+
+#: A full evaluation where no scheduler says otherwise: an objective's budgets are in (0, 1],
+#: and 1 gives what None (no budget) gives.
+FULL_BUDGET = 1.0
 
 
 class FinishedFields(NamedTuple):
@@ -103,26 +114,43 @@ def loss_of(goals: Goals, trial: Trial) -> float | np.ndarray | None:
     return losses if goals.multi else float(losses[0])
 
 
-def best_trials(goals: Goals, trials: Sequence[Trial]) -> list[Trial]:
-    """The feasible COMPLETE trials no other feasible one beats in every objective (the Pareto
-    set, in number order); for one objective, ``[best_trial]`` (or none)."""
+def full_budget_of(optimizer: Any) -> float:
+    """What counts as a full evaluation in a study run by ``optimizer``: a scheduler's
+    ``max_budget``, else :data:`FULL_BUDGET`."""
+    return float(optimizer.max_budget) if isinstance(optimizer, Scheduler) else FULL_BUDGET
+
+
+def at_full_budget(trial: Trial, full_budget: float) -> bool:
+    """Whether ``trial`` ran at the full budget: without a budget, or at ``full_budget`` or more
+    (a trial of an earlier scheduler with a larger ``max_budget``)."""
+    return trial.budget is None or trial.budget >= full_budget * (1 - 1e-9)
+
+
+def best_trials(goals: Goals, trials: Sequence[Trial], full_budget: float = FULL_BUDGET) -> list[Trial]:
+    """The feasible COMPLETE trials at the full budget that no other such trial beats in every
+    objective (the Pareto set, in number order); for one objective, ``[best_trial]`` (or none)."""
     if not goals.multi:
-        with_value = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible]
+        with_value = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible and
+                      at_full_budget(t, full_budget)]
         return [best_trial(goals, with_value)] if with_value else []
-    candidates = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible and t.values is not None]
+    candidates = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible and t.values is not None
+                  and at_full_budget(t, full_budget)]
     if not candidates:
         return []
     losses = np.array([goals.losses(goals.values_of(t)) for t in candidates])  # type: ignore[arg-type]
     return [t for t, front in zip(candidates, pareto_mask(losses), strict=True) if front]
 
 
-def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_trial") -> Trial:
-    """The feasible COMPLETE trial with the best value (the first on ties); one objective only."""
+def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_trial",
+               full_budget: float = FULL_BUDGET) -> Trial:
+    """The feasible COMPLETE trial at the full budget with the best value (the first on ties);
+    one objective only."""
     _single(goals, owner)
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
-    feasible = [t for t in complete if t.feasible]
+    full = [t for t in complete if at_full_budget(t, full_budget)]
+    feasible = [t for t in full if t.feasible]
     if not feasible:
-        raise _no_best(len(complete), owner)
+        raise _no_best(len(complete), len(full), full_budget, owner)
     index = goals.directions[0].best_index([float(t.value) for t in feasible])  # type: ignore[arg-type]
     return feasible[int(index)]  # type: ignore[arg-type]
 
@@ -131,13 +159,27 @@ def _single(goals: Goals, owner: str) -> None:
     goals.single(owner, hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
 
 
-def _no_best(complete: int, owner: str) -> TrialStateError:
+def no_best_yet(trials: Sequence[Trial]) -> str:
+    """A progress line's words for a study of one objective without a best trial yet."""
+    if not any(t.state is TrialState.COMPLETE for t in trials):
+        return "no trial completed yet"
+    return "no feasible trial at the full budget yet"
+
+
+def _no_best(complete: int, full: int, full_budget: float, owner: str) -> TrialStateError:
     """Why ``owner`` (what the person read: best_trial, best_value or best_params) has no best
-    trial among ``complete`` COMPLETE trials, none of them feasible."""
+    trial among ``complete`` COMPLETE trials, ``full`` of them at the full budget, none of those
+    feasible."""
     if not complete:
         return TrialStateError(f"No trial has completed yet: {owner} needs at least one COMPLETE trial.")
-    return TrialStateError(f"None of the {complete} completed trials meets its constraints (each at most 0): there "
-                           "is no feasible best trial yet.")
+    if not full:
+        return TrialStateError(
+            f"None of the {complete} completed trials ran at the full budget ({full_budget:g}) yet: {owner} counts "
+            "full evaluations only (a scheduler's lower budgets measure a cheaper, biased objective). "
+            "interactive_hpo.study.curves.budget_trace(study).best_any is the best value at any budget.")
+    counted = f"{full} completed trials" + ("" if full == complete else " at the full budget")
+    return TrialStateError(f"None of the {counted} meets its constraints (each at most 0): there is no feasible best "
+                           "trial yet.")
 
 
 class KeptBest:
@@ -154,32 +196,35 @@ class KeptBest:
         self._lock = threading.Lock()  # two threads reading at once
         self._start(None)
 
-    def _start(self, goals: Goals | None) -> None:
-        self._goals, self._read, self._complete = goals, 0, 0
+    def _start(self, goals: Goals | None, full_budget: float = FULL_BUDGET) -> None:
+        self._goals, self._full_budget, self._read, self._complete, self._full = goals, full_budget, 0, 0, 0
         self._last: Trial | None = None
         self._best: tuple[float, int, Trial] | None = None  # its loss, its number and itself
 
     def of(self, goals: Goals, trials: Sequence[Trial], finish_order: Sequence[int],
-           owner: str = "Study.best_trial") -> Trial:
+           owner: str = "Study.best_trial", full_budget: float = FULL_BUDGET) -> Trial:
         """:func:`best_trial` of ``trials``, whose finished ones are numbered in ``finish_order``."""
         _single(goals, owner)
         direction = goals.directions[0]
         with self._lock:
             n = len(finish_order)  # a trial is in ``trials`` finished before it is in finish_order
-            if goals != self._goals or n < self._read or \
+            if goals != self._goals or full_budget != self._full_budget or n < self._read or \
                     (self._read and trials[finish_order[self._read - 1]] is not self._last):
-                self._start(goals)
+                self._start(goals, full_budget)
             for number in finish_order[self._read:n]:
                 trial = trials[number]
                 if trial.state is not TrialState.COMPLETE:
                     continue
                 self._complete += 1
+                if not at_full_budget(trial, full_budget):
+                    continue
+                self._full += 1
                 loss = direction.to_loss(float(trial.value))  # type: ignore[arg-type]
                 if trial.feasible and not math.isnan(loss) and (self._best is None or
                                                               (loss, number) < self._best[:2]):
                     self._best = (loss, number, trial)
             self._read, self._last = n, trials[finish_order[n - 1]] if n else None
-            complete, best = self._complete, self._best
+            complete, full, best = self._complete, self._full, self._best
         if best is None:
-            raise _no_best(complete, owner)
+            raise _no_best(complete, full, full_budget, owner)
         return best[2]

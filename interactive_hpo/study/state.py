@@ -94,10 +94,10 @@ class StudyState:
             raise ValueError(f"the event names trial {number!r}, but the study has trials 0 to {len(self._trials) - 1}")
         return self._trials[number]
 
-    def best_trial(self, goals: Goals, owner: str = "Study.best_trial") -> Trial:
-        """:func:`~.results.best_trial` of these trials for ``goals`` (errors naming ``owner``),
-        read only from the trials finished since the last call."""
-        return self._best.of(goals, self._trials, self._finish_order, owner)
+    def best_trial(self, goals: Goals, full_budget: float, owner: str = "Study.best_trial") -> Trial:
+        """:func:`~.results.best_trial` of these trials for ``goals`` at ``full_budget`` (errors
+        naming ``owner``), read only from the trials finished since the last call."""
+        return self._best.of(goals, self._trials, self._finish_order, owner, full_budget)
 
     def owner_of(self, number: int) -> Any:
         """Who asked trial ``number`` (a process's owner record), None if unknown."""

@@ -71,7 +71,6 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     if what_if and view is not None:
         usual = proposal
         view, proposal = study.surrogate(**which, **what_if), optimizer.propose(**what_if).x
-    view = _in_units(study, view, objective)
     history = history if objective is None else objective_history(study, objective)
     population = optimizer.population()
     if type(optimizer).surrogate is not Optimizer.surrogate:
@@ -98,7 +97,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     population = study.population(step=step)
     try:
         which = {} if objective is None else {"objective": objective}
-        view, why = _in_units(study, study.surrogate(step=step, **which), objective), ""
+        view, why = study.surrogate(step=step, **which), ""
     except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
         view, why = None, str(error)
         if population is not None:
@@ -124,9 +123,3 @@ def _check_shown(study: Study, history: Any, objective: Any, owner: str) -> None
     check_history(history, owner)
     if objective is not None:
         check_int(objective, "objective", owner, 0, study.goals.n - 1)
-
-
-def _in_units(study: Study, view: Any, objective: int | None) -> Any:
-    """``view``, in losses as "ehvi" gives each objective's, in objective ``objective``'s own
-    units (an accuracy as an accuracy); unchanged when ``objective`` is None."""
-    return view if view is None or objective is None else view.in_direction(study.goals.directions[objective])

@@ -23,7 +23,7 @@ from ..goals import Goals
 from ..parameters import Categorical
 from ..plots.history import BestSoFarPlot, ParallelCoordinatesPlot
 from ..space import SearchSpace
-from ..study.results import best_trials
+from ..study.results import FULL_BUDGET, best_trials
 from ..trial import Trial, TrialState
 from ..views import History
 from ._checks import check_goals, check_history, check_space, check_trials, error_log
@@ -160,6 +160,7 @@ class HistoryPanel:
         self.table_rows: list[tuple] = []
         self.history: History = _empty_history(space.dim)
         self.trials: list[Trial] = []
+        self.full_budget = FULL_BUDGET
         self.best_plot: BestSoFarPlot | None = None
         self.parallel_plot: ParallelCoordinatesPlot | None = None
         if self.goals is not None:
@@ -197,11 +198,12 @@ class HistoryPanel:
         return [self._best_figure] + ([self._parallel_figure] if self.parallel_plot is not None else [])
 
     # -- redraw -----------------------------------------------------------------------------------
-    def update(self, history: History, trials: Sequence[Trial]) -> HistoryPanel:
-        """Redraw figures (in place) and the table from ``history`` and the matching ``trials``."""
+    def update(self, history: History, trials: Sequence[Trial], full_budget: float = FULL_BUDGET) -> HistoryPanel:
+        """Redraw figures (in place) and the table from ``history`` and the matching ``trials``
+        (``full_budget``: the study's, the budget its best trials are counted at)."""
         trials = check_trials(trials, "HistoryPanel.update")
         check_history(history, "HistoryPanel.update")
-        self.history, self.trials = history, trials
+        self.history, self.trials, self.full_budget = history, trials, full_budget
         if self.best_plot is not None:
             self.best_plot.update(history)
             self._best_figure.redraw()
@@ -224,19 +226,21 @@ class HistoryPanel:
 
     @property
     def best_number(self) -> int | None:
-        """Number of the best COMPLETE trial shown, or None (several objectives: None, see :attr:`bold`)."""
+        """Number of the best trial shown, as ``Study.best_trial`` counts (feasible, at the full
+        budget), or None (several objectives: None, see :attr:`bold`)."""
         if self.goals is not None:
             return None
-        losses = np.asarray(self.history.losses, dtype=float)
-        if not np.isfinite(losses).any():
+        best = np.asarray(self.history.best_values, dtype=float)
+        if not len(best) or np.isnan(best[-1]):
             return None
-        return int(self.history.numbers[int(np.nanargmin(losses))])
+        # The running best first reached its final value at the best trial (the first on ties).
+        return int(self.history.numbers[int(np.flatnonzero(best == best[-1])[0])])
 
     @property
     def bold(self) -> set[int]:
         """Numbers of the rows in bold: the best trial, or the Pareto set (several objectives)."""
         if self.goals is not None:
-            return {t.number for t in best_trials(self.goals, self.trials)}
+            return {t.number for t in best_trials(self.goals, self.trials, self.full_budget)}
         best = self.best_number
         return set() if best is None else {best}
 

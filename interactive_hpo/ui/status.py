@@ -12,7 +12,9 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from ..exceptions import TrialStateError
 from ..study.core import Study
+from ..study.results import no_best_yet
 from ..trial import Trial, TrialState
 
 __all__ = ["failure_text", "status_line"]
@@ -37,9 +39,16 @@ def status_line(study: Study, running: Sequence[Trial], viewing: int | None = No
     """The whole line (HTML) for ``study`` with the trials ``running`` on workers and the past
     step ``viewing`` (None: the present), which every panel following the step slider shows."""
     best = ""
-    if any(t.state is TrialState.COMPLETE for t in study.trials):  # several objectives: the front's size
-        best = f" &middot; Pareto front: {len(study.best_trials)} trial(s)" if study.goals.multi else \
-            f" &middot; best {study.best_value:.6g} (trial {study.best_trial.number})"
+    if study.goals.multi:  # several objectives: the front's size
+        if any(t.state is TrialState.COMPLETE for t in study.trials):
+            best = f" &middot; Pareto front: {len(study.best_trials)} trial(s)"
+    else:
+        try:
+            found = study.best_trial
+            best = f" &middot; best {found.value:.6g} (trial {found.number})"
+        except TrialStateError:  # none completed, none feasible, or a scheduler's all below its full budget
+            if any(t.state is TrialState.COMPLETE for t in study.trials):
+                best = f" &middot; {no_best_yet(study.trials)}"
     busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
     past = "" if viewing is None else (f' &middot; <span class="ihpo-viewing">showing step {viewing}, not the '
                                        "present (tick <i>live</i>, or Step)</span>")

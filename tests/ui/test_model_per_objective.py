@@ -72,6 +72,13 @@ def test_the_selector_names_the_objectives_and_switches_the_model(study):
     assert not lab.errors.errors
 
 
+def test_the_study_s_belief_of_one_objective_is_in_that_objective_s_units(study):
+    points = np.array([[0.2, 0.5], [0.9, 0.5]])
+    for j, sign in ((0, 1.0), (1, -1.0)):  # cost is minimized (a loss is a cost), score maximized
+        losses = study.optimizer.surrogate(objective=j).predict(points).mean
+        np.testing.assert_allclose(study.surrogate(objective=j).predict(points).mean, sign * losses)
+
+
 def test_a_maximized_objective_is_drawn_as_values_not_losses(study):
     lab = Lab(study, tradeoff)
     lab.objective_choice.dropdown.value = 1
@@ -95,9 +102,9 @@ def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
     assert "Objective: score (maximize)" in lab.surrogate_panel.message.value
     assert "behind trial 5" in lab.surrogate_panel.message.value and "Step 5" in lab.timeline.caption.value
     drawn, points = mean_map(lab)
-    past = study.surrogate(step=5, objective=1)  # rebuilt from the record: no refit
+    past = study.surrogate(step=5, objective=1)  # rebuilt from the record (no refit), in score units
     assert len(past.losses) == 5
-    np.testing.assert_allclose(drawn.ravel(), -past.predict(points).mean, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(drawn.ravel(), past.predict(points).mean, rtol=1e-6, atol=1e-9)
     now = -study.optimizer.surrogate(objective=1).predict(points).mean
     assert not np.allclose(drawn.ravel(), now)  # that step's belief, not today's
     lab.objective_choice.dropdown.value = 0
@@ -140,7 +147,7 @@ def test_a_what_if_changes_the_kernel_only_and_a_step_commits_it():
     assert not lab.errors.errors and "What if kernel=rbf" in what_if.caption.value
     drawn, points = mean_map(lab)
     rbf = lab.study.surrogate(objective=1, kernel="rbf").predict(points).mean
-    np.testing.assert_allclose(drawn.ravel(), -rbf, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(drawn.ravel(), rbf, rtol=1e-5, atol=1e-8)
     lab.step()
     assert lab.study.optimizer.settings()["kernel"] == "rbf" and not what_if.active.value
     assert len(lab.study.trials) == 6 and not lab.errors.errors

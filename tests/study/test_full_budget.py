@@ -1,0 +1,62 @@
+"""The best trial of a multi-fidelity study is a full evaluation: a scheduler's lower rungs
+measure a cheaper, biased objective (a Hyperband study's "best" was a 1/27-budget job, worse at
+full budget than the best full-budget trial)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, Race, SearchSpace, Study, TrialStateError
+from interactive_hpo.objectives import Branin, MultiFidelity
+from interactive_hpo.study.curves import budget_trace
+
+TASK = MultiFidelity(Branin())
+
+
+@pytest.fixture(scope="module")
+def hyperband():
+    study = Study(TASK.space, "hyperband", seed=0)
+    study.run(TASK, n_trials=30, progress=False)  # the first bracket: no job at the full budget yet
+    return study
+
+
+def test_before_a_full_evaluation_there_is_no_best_and_the_error_says_where_the_best_at_any_budget_is(hyperband):
+    assert hyperband.full_budget == 1.0 and all(t.budget < 1.0 for t in hyperband.trials)
+    for name in ("best_trial", "best_value", "best_params"):
+        with pytest.raises(TrialStateError, match=re.escape(
+                f"None of the 30 completed trials ran at the full budget (1) yet: Study.{name} counts full "
+                "evaluations only")):
+            getattr(hyperband, name)
+    assert hyperband.best_trials == [] and np.isnan(hyperband.history().best_values).all()
+    assert math.isfinite(budget_trace(hyperband).best_any[-1])
+
+
+def test_the_best_is_the_best_full_evaluation_in_the_study_the_history_and_the_progress_line(hyperband):
+    from interactive_hpo.study.progress import RunProgress
+    from interactive_hpo.ui.status import status_line
+
+    assert "no feasible trial at the full budget yet" in status_line(hyperband, [])
+    assert "no feasible trial at the full budget yet" in RunProgress(hyperband, 1).line(1.0)
+    study = Study(TASK.space, "hyperband", seed=0)
+    study.run(TASK, n_trials=40, progress=False)
+    full = [t for t in study.trials if t.budget == 1.0]
+    assert full and study.best_trial is min(full, key=lambda t: t.value)
+    assert min(t.value for t in study.trials) < study.best_value  # a lower rung looked better
+    best = study.history().best_values
+    assert np.isnan(best[:full[0].number]).all() and best[-1] == study.best_value
+    assert f"best {study.best_value:.6g} (trial {study.best_trial.number})" in status_line(study, [])
+
+
+def test_a_trial_without_a_budget_is_a_full_evaluation_and_a_race_ranks_full_evaluations():
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    study.add_finished({"x": 0.2}, state="COMPLETE", value=0.5, budget=0.1, source="notes")
+    study.add_finished({"x": 0.3}, state="COMPLETE", value=0.9, source="notes")
+    assert study.best_value == 0.9  # 0.5 at a tenth of the budget is not comparable
+    race = Race(TASK, ["hyperband", "random"], n_trials=30, seed=0)
+    race.run()
+    first, second = race.ranking()
+    assert (first.lane, second.lane) == ("random", "hyperband") and math.isnan(second.best_value)
