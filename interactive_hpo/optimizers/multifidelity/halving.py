@@ -5,7 +5,9 @@ to the objective as ``budget=``). A configuration starts at the smallest budget;
 ``1 / reduction_factor`` of each rung are promoted, that is, evaluated again at
 ``reduction_factor`` times the budget, up to ``max_budget``. Every job is its own trial, and
 ``trial.user_attrs`` names its configuration, bracket and rung, so a configuration's learning
-curve over budgets is the trials that share its ``config``.
+curve over budgets is the trials that share its ``config``. In a study with constraints "best"
+follows Deb's feasibility rules (:mod:`~interactive_hpo.optimizers.feasibility`): a rung
+promotes its feasible configurations first, then infeasible ones by total violation.
 
 - :class:`SuccessiveHalving` (Jamieson & Talwalkar, 2016) runs one bracket after another,
   synchronously: a rung's promotions are decided once all of its jobs are in, so parallel
@@ -38,6 +40,7 @@ from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
+from ..feasibility import total_violation
 from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
@@ -143,7 +146,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         bracket = self._brackets[job.bracket]
         self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
         bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
-                       tuple(float(v) for v in np.ravel(loss)), trial.number)
+                       tuple(float(v) for v in np.ravel(loss)), trial.number, total_violation(trial.constraints))
         if bracket.sizes is not None:
             self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
 

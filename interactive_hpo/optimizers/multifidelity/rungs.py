@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ...pareto import crowding_distance, nondominated_sort
+from ..feasibility import constrained_order, feasibility_key
 
 __all__ = ["rung_budgets", "hyperband_brackets", "Bracket", "Job"]
 
@@ -112,6 +112,9 @@ class Bracket:
     #: Per rung: config -> loss, for finished jobs (inf for failed or pruned ones); a tuple of
     #: losses, one per objective, in a study of several.
     losses: list[dict[int, float | tuple[float, ...]]] = field(init=False)
+    #: Per rung: config -> total constraint violation of its finished job (0 when feasible or
+    #: without constraints): a rung ranks by Deb's feasibility rules.
+    violations: list[dict[int, float]] = field(init=False)
     #: Per rung: config -> trial number of its finished job.
     numbers: list[dict[int, int]] = field(init=False)
     #: Per rung: config -> {"scheduler": ..., "human": ...} decisions about promoting it.
@@ -120,8 +123,8 @@ class Bracket:
     decided: list[bool] = field(init=False)
     # What lets an ask of a long ASHA run look at a few configurations rather than re-rank every
     # rung (its cost grew with the trials: 20 ms an ask at 5,000). Per rung: ``entered`` as a set;
-    # the finite results as sorted keys, ``(loss, config)`` for one objective (a new result is
-    # inserted in place) or ``(rank, config)`` for several (rebuilt when a result comes in), None
+    # the finite results as sorted keys, ``(feasibility_key, config)`` for one objective (a new
+    # result is inserted in place) or ``(rank, config)`` for several (rebuilt when one comes in), None
     # until needed or after a change that is not an insertion; and the keys of the configurations
     # that may still be promoted (a superset: those promoted or stopped since are dropped when met).
     _members: list[set[int]] = field(init=False, repr=False, compare=False)
@@ -132,6 +135,7 @@ class Bracket:
         n = len(self.budgets)
         self.entered = [[] for _ in range(n)]
         self.losses = [{} for _ in range(n)]
+        self.violations = [{} for _ in range(n)]
         self.numbers = [{} for _ in range(n)]
         self.decisions = [{} for _ in range(n)]
         self.decided = [False] * n
@@ -155,11 +159,14 @@ class Bracket:
         self._members[rung].discard(config)
         self._order[rung - 1] = None  # promotable again out of the rung below
 
-    def finish(self, job: Job, loss: float | tuple[float, ...], number: int) -> None:
+    def finish(self, job: Job, loss: float | tuple[float, ...], number: int, violation: float = 0.0) -> None:
+        """Record the result of ``job``: its loss (inf when it failed), trial number and total
+        constraint violation."""
         rung, config = job.rung, job.config
         again = config in self.losses[rung]
         self.enter(config, rung)
         self.losses[rung][config] = loss
+        self.violations[rung][config] = violation
         self.numbers[rung][config] = number
         order = self._order[rung]
         if order is None or (not again and not _finite(loss)):  # a failed job is not ranked
@@ -167,7 +174,7 @@ class Bracket:
         if again or isinstance(loss, tuple):
             self._order[rung] = None
         else:
-            key = (loss, config)
+            key = (feasibility_key(loss, violation), config)
             bisect.insort(order, key)
             bisect.insort(self._pending[rung], key)
 
@@ -186,9 +193,11 @@ class Bracket:
     def ranked(self, rung: int) -> list[int]:
         """Finished configurations of ``rung`` with a finite loss, best first (ties: older first).
 
-        With several objectives "best" is NSGA-II's order (the scalarization every promotion
-        uses, as MO-ASHA does; Schmucker et al., 2021): by Pareto front, then by crowding
-        distance within a front (a configuration in a sparse part of the front first).
+        "Best" follows Deb's feasibility rules (:mod:`~interactive_hpo.optimizers.feasibility`):
+        feasible configurations first, then infeasible ones by total violation. Among feasible
+        ones, by loss; with several objectives, NSGA-II's order (the scalarization every
+        promotion uses, as MO-ASHA does; Schmucker et al., 2021): by Pareto front, then by
+        crowding distance within a front (a configuration in a sparse part of the front first).
         """
         return [config for _, config in self._sorted(rung)]
 
@@ -199,10 +208,17 @@ class Bracket:
         if order is None:
             configs = self._rank(rung)
             scalar = bool(configs) and np.ndim(self.losses[rung][configs[0]]) == 0
-            order = [(self.losses[rung][c] if scalar else i, c) for i, c in enumerate(configs)]
+            order = [(feasibility_key(self._scalar(rung, c), self.violations[rung][c]) if scalar else i, c)
+                     for i, c in enumerate(configs)]
             self._order[rung] = order
             self._pending[rung] = [key for key in order if rung < self.top and not self._moved_on(rung, key[1])]
         return order
+
+    def _scalar(self, rung: int, config: int) -> float:
+        """The loss of ``config`` at ``rung``, in a study of one objective."""
+        loss = self.losses[rung][config]
+        assert not isinstance(loss, tuple)
+        return loss
 
     def _moved_on(self, rung: int, config: int) -> bool:
         """Whether ``config`` has entered the rung above ``rung`` or a person stopped it there."""
@@ -212,15 +228,12 @@ class Bracket:
         """:meth:`ranked`, computed from the rung's results."""
         done = {c: loss for c, loss in self.losses[rung].items() if np.all(np.isfinite(loss))}
         configs = sorted(done)
+        violations = self.violations[rung]
         if not configs or np.ndim(done[configs[0]]) == 0:
-            return sorted(configs, key=lambda c: (done[c], c))
-        losses = np.array([done[c] for c in configs], dtype=float)
-        fronts = nondominated_sort(losses)
-        crowding = np.zeros(len(configs))
-        for front in np.unique(fronts):
-            members = fronts == front
-            crowding[members] = crowding_distance(losses[members])
-        order = sorted(range(len(configs)), key=lambda i: (fronts[i], -crowding[i], configs[i]))
+            return sorted(configs, key=lambda c: (feasibility_key(self._scalar(rung, c), violations[c]), c))
+        # Ties keep the input order, the configurations' (older first).
+        order = constrained_order(np.array([done[c] for c in configs], dtype=float),
+                                  np.array([violations[c] for c in configs]), np.zeros(len(configs), dtype=bool))
         return [configs[i] for i in order]
 
     # -- synchronous halving -------------------------------------------------------------------

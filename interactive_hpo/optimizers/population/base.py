@@ -31,8 +31,10 @@ from ...trial import Trial, carried_from
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
+from ..feasibility import feasibility_key, total_violation
 
-__all__ = ["Individual", "PopulationOptimizer", "configuration_key", "reflect", "MAX_POPULATION", "REDRAWS"]
+__all__ = ["Foreign", "Individual", "PopulationOptimizer", "configuration_key", "deb_key", "reflect", "MAX_POPULATION",
+           "REDRAWS"]
 
 #: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
 MAX_POPULATION = 10_000
@@ -48,6 +50,17 @@ REDRAWS = 20
 
 #: What a draw of ``_new_point`` returns alongside its point (e.g. the parents' ids).
 Payload = TypeVar("Payload")
+
+#: A complete trial told since the last breeding that was not a member: (x of shape (d,), loss,
+#: total constraint violation).
+Foreign = tuple[np.ndarray, float, float]
+
+
+def deb_key(entry: tuple[Any, ...]) -> tuple[int, float]:
+    """The place in Deb's feasibility rules of a record ``(x, loss, violation, ...)`` such as
+    :data:`Foreign`: its :func:`~interactive_hpo.optimizers.feasibility.feasibility_key`."""
+    return feasibility_key(entry[1], entry[2])
+
 
 #: A draw of a child for ``_new_child``: ``draw(attempt)`` is (x of shape (d,), the parents' ids).
 ChildDraw = Callable[[int], tuple[np.ndarray, tuple[int, ...]]]
@@ -85,6 +98,10 @@ class Individual:
         Ids of the individuals it was bred from.
     loss : float
         NaN until told; inf when its trial failed.
+    violation : float
+        Its trial's total constraint violation, ``sum(max(c, 0))`` (0 when feasible, without
+        constraints, or not told yet): the methods rank by Deb's feasibility rules
+        (:mod:`~interactive_hpo.optimizers.feasibility`).
     state : str
         "unasked", "pending", "told" or "failed".
     extra : dict
@@ -99,6 +116,7 @@ class Individual:
     x: np.ndarray
     parents: tuple[int, ...] = ()
     loss: float = math.nan
+    violation: float = 0.0
     state: str = "unasked"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -123,8 +141,9 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self.generation = -1
         self.members: list[Individual] = []
         self.previous: list[Individual] = []
-        # Every complete trial in tell order: (x, loss, whether it was a member of its generation).
-        self.told: list[tuple[np.ndarray, float, bool]] = []
+        # Every complete trial in tell order: (x, loss, whether it was a member of its generation,
+        # total constraint violation).
+        self.told: list[tuple[np.ndarray, float, bool, float]] = []
         self._pool_of_generation = 0  # len(told) when the current generation was bred
         self._known_before = 0  # generations bred, all known, in the ask that bred the current one
         self._breeding_pool = 0  # len(told) the generation being bred sees (what a replay sees)
@@ -173,10 +192,10 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         return self._new(x, parents)
 
     @abstractmethod
-    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
         """The next generation, from ``self.members`` (the generation just told, empty for the
         first) and ``foreign``: complete trials told since the last breeding that were not
-        members (manual, other optimizers', spares), as (x of shape (d,), loss)."""
+        members (manual, other optimizers', spares), as (x of shape (d,), loss, violation)."""
 
     def _spare(self, rng: np.random.Generator) -> np.ndarray:
         """A point to hand out while the generation is all asked but not all told."""
@@ -190,7 +209,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
 
     def _told_configurations(self, pool: int) -> list[bytes]:
         """The configuration keys (:func:`configuration_key`) of the first ``pool`` told trials."""
-        self._told_keys.extend(configuration_key(self.space, x) for x, _, _ in self.told[len(self._told_keys):pool])
+        self._told_keys.extend(configuration_key(self.space, x) for x, *_ in self.told[len(self._told_keys):pool])
         return self._told_keys[:pool]
 
     def _new(self, x: np.ndarray, parents: tuple[int, ...] = (), **extra: Any) -> Individual:
@@ -255,18 +274,20 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         info = suggestion.info if suggestion is not None else trial.user_attrs
         generation, index = self._breed_up_to(trial, info)
+        violation = total_violation(trial.constraints)
         member = None
         if index >= 0 and generation == self.generation and index < len(self.members):
             member = self.members[index]
             member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
             member.loss = math.inf if loss is None else loss
             member.state = "failed" if loss is None else "told"
+            member.violation = violation
             for copy in self.members:
                 if copy.extra.get("copy_of") == index:
-                    copy.loss, copy.state = member.loss, member.state
+                    copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
         if loss is not None:
-            self.told.append((trial.x.copy(), loss, member is not None))
-            if loss < self.best_loss:
+            self.told.append((trial.x.copy(), loss, member is not None, violation))
+            if violation <= 0.0 and loss < self.best_loss:  # an infeasible trial is nobody's best
                 self.best_x, self.best_loss = trial.x.copy(), loss
 
     def _taken(self, trial: Trial) -> Suggestion | None:
@@ -324,7 +345,8 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
 
     def _advance(self, pool: int) -> None:
         """Breed the next generation from the members and the first ``pool`` told trials."""
-        foreign = [(x, loss) for x, loss, is_member in self.told[self._pool_of_generation:pool] if not is_member]
+        foreign = [(x, loss, violation) for x, loss, is_member, violation
+                   in self.told[self._pool_of_generation:pool] if not is_member]
         self._breeding_pool = pool
         self.generation += 1
         rng = self._stream(GENERATION_STREAM + self.generation)

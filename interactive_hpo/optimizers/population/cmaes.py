@@ -22,8 +22,9 @@ import numpy as np
 
 from ..._validation import check_bool, check_int, check_real, import_optional, warn_user
 from ...space import SearchSpace
+from ..feasibility import deb_fitness
 from ..warm_start import Source
-from .base import MAX_POPULATION, Individual, configuration_key, reflect
+from .base import MAX_POPULATION, Foreign, Individual, configuration_key, deb_key, reflect
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
 from .cma_state import final_samples, phenotype_distribution, to_genotype
 from .cma_state import preimage_near as _preimage_near
@@ -115,6 +116,10 @@ class CMAES(WarmStartablePopulation):
       step size always, its centre unless a trial told before it chooses the centre as above.
       So the first generation samples around the sources' optimum, about as widely as their
       good points spread. A restart starts cold (a uniformly random centre and ``sigma0``).
+    - With constraints, pycma ranks a generation by Deb's feasibility rules: an infeasible
+      member's value is the worst feasible loss plus its total violation
+      (:func:`~interactive_hpo.optimizers.feasibility.deb_fitness`); injected trials are the best
+      by the same rules.
     - Failed members rank last: their loss is replaced by one worse than the generation's worst.
       A generation that failed entirely teaches nothing, so pycma is not told it and samples
       again from the same distribution.
@@ -269,7 +274,7 @@ class CMAES(WarmStartablePopulation):
             return reflect(final_samples(self._es, self.space.dim, rng, 1)[0])
         return reflect(rng.multivariate_normal(*self._genotype_distribution(), method="eigh"))
 
-    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
         self._normal.rng = rng
         try:
             with warnings.catch_warnings():  # pycma reports through warnings.warn (e.g. flat fitness)
@@ -313,11 +318,11 @@ class CMAES(WarmStartablePopulation):
         elif low is not None and 0 < std < low:
             self._es.sigma *= low / std
 
-    def _next_generation(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _next_generation(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
         d = self.space.dim
         if self._es is None:
             centre, sigma0 = self._warm if self._warm is not None else (np.full(d, 0.5), self.sigma0)
-            x0 = min(foreign, key=lambda entry: entry[1])[0] if foreign else centre
+            x0 = min(foreign, key=deb_key)[0] if foreign else centre
             self._es = self._start(x0, sigma0, self.population_size)
         elif self._stopped():
             # Told on past its termination, pycma's step size and covariance drift without bound on
@@ -337,8 +342,9 @@ class CMAES(WarmStartablePopulation):
         return self._sample(foreign)
 
     def _learn(self) -> bool:
-        """Tell pycma the finished generation; False (and pycma untold) when every member failed."""
-        losses = np.array([m.loss for m in self.members])
+        """Tell pycma the finished generation (by Deb's feasibility rules); False (and pycma
+        untold) when every member failed."""
+        losses = deb_fitness(np.array([m.loss for m in self.members]), np.array([m.violation for m in self.members]))
         ok = np.isfinite(losses)
         if not ok.any():
             return False
@@ -350,20 +356,20 @@ class CMAES(WarmStartablePopulation):
             self._std_limits()
         return True
 
-    def _sample(self, foreign: list[tuple[np.ndarray, float]], drawn: np.ndarray | None = None) -> list[Individual]:
+    def _sample(self, foreign: list[Foreign], drawn: np.ndarray | None = None) -> list[Individual]:
         """pycma's next samples, ``foreign`` injected; or the samples ``drawn`` already."""
         es = self._es
-        injected = sorted(foreign, key=lambda entry: entry[1])[:es.popsize // 2]
+        injected = sorted(foreign, key=deb_key)[:es.popsize // 2]
         self.ignored += len(foreign) - len(injected)
         # The preimage nearest the mean, so that pycma sees a step it could have sampled.
         mean = self._genotype_distribution()[0] if injected else es.mean
-        targets = [_preimage_near(x, mean) for x, _ in injected]
+        targets = [_preimage_near(x, mean) for x, *_ in injected]
         with options_blamed(self.options, f"breeding generation {self.generation}"):
             if targets:
                 es.inject(to_genotype(es, targets), force=True)
             samples = es.ask() if drawn is None else drawn
         members = [self._new(g, genotype=np.array(g, dtype=float)) for g in samples]
-        for (x, loss), target in zip(injected, targets, strict=True):
+        for (x, loss, violation), target in zip(injected, targets, strict=True):
             # pycma returns each forced injection among its samples (after its own mirrors), exactly
             # unless it went through a geno-pheno map: then up to rounding
             match = [m for m in members if m.state == "unasked" and np.allclose(m.extra["genotype"], target,
@@ -373,7 +379,7 @@ class CMAES(WarmStartablePopulation):
                 warn_user(f"CMAES: pycma did not return the point injected into generation {self.generation} "
                           "(rounding in its coordinates); that trial only counts for best_x.", RuntimeWarning)
                 continue
-            match[0].x, match[0].loss, match[0].state = x.copy(), loss, "told"
+            match[0].x, match[0].loss, match[0].violation, match[0].state = x.copy(), loss, violation, "told"
             match[0].extra["injected"] = True
         if not self.allow_repeats:
             self._mark_repeats(members)
@@ -383,17 +389,18 @@ class CMAES(WarmStartablePopulation):
         """Samples whose configuration a trial told before this generation's pool evaluated take
         its loss, unasked ("known"); one repeating an earlier sample of the generation waits for
         its loss ("copy_of"). Only the pool counts, so a replay marks the same samples."""
-        losses: dict[bytes, tuple[np.ndarray, float]] = {}
-        for key, (x, loss, _) in zip(self._told_configurations(self._breeding_pool), self.told, strict=False):
-            losses.setdefault(key, (x, loss))
+        losses: dict[bytes, tuple[np.ndarray, float, float]] = {}
+        for key, (x, loss, _, violation) in zip(self._told_configurations(self._breeding_pool), self.told,
+                                                strict=False):
+            losses.setdefault(key, (x, loss, violation))
         first: dict[bytes, int] = {}
         for index, member in enumerate(members):
             if member.state != "unasked":
                 continue
             key = configuration_key(self.space, member.x)
             if key in losses:
-                x, loss = losses[key]
-                member.x, member.loss, member.state = x.copy(), loss, "told"
+                x, loss, violation = losses[key]
+                member.x, member.loss, member.violation, member.state = x.copy(), loss, violation, "told"
                 member.extra["known"] = True
             elif key in first:
                 member.state, member.extra["copy_of"] = "pending", first[key]

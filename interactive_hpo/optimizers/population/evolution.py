@@ -4,6 +4,11 @@ Both work for every parameter type: numbers move continuously in the unit cube (
 integers to their bins), and a categorical coordinate is recombined by taking one parent's
 value or resampled uniformly, never averaged (its bins are unordered).
 
+Both rank by Deb's feasibility rules in a study with constraints
+(:mod:`~interactive_hpo.optimizers.feasibility`): a feasible trial beats an infeasible one, two
+infeasible ones compare by total violation, two feasible ones by loss. That holds for the GA's
+elites and tournaments and for DE's selection, and leaves unconstrained studies as they were.
+
 Both can be warm-started (``Study(space, "ga", warm_start=[old_study])``): their first generation
 begins with the related studies' best configurations (``warm.WarmStartablePopulation``).
 """
@@ -14,16 +19,27 @@ import numpy as np
 
 from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
+from ..feasibility import feasibility_key
 from . import base
-from .base import MAX_POPULATION, ChildDraw, Individual, reflect
+from .base import MAX_POPULATION, ChildDraw, Foreign, Individual, deb_key, reflect
 from .warm import WarmStartablePopulation
 
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
 
-def _ranked(pool: list[tuple[np.ndarray, float, int]]) -> list[tuple[np.ndarray, float, int]]:
-    """Best first; a failed member (inf) last. Ties keep their order, so breeding is reproducible."""
-    return sorted(pool, key=lambda entry: entry[1])
+#: A breeding candidate of the GA: (x of shape (d,), loss, violation, individual id or -1).
+Entry = tuple[np.ndarray, float, float, int]
+
+
+def _ranked(pool: list[Entry]) -> list[Entry]:
+    """Best first by Deb's feasibility rules (feasible by loss, infeasible by violation, a failed
+    member last). Ties keep their order, so breeding is reproducible."""
+    return sorted(pool, key=deb_key)
+
+
+def _key(individual: Individual) -> tuple[int, float]:
+    """An individual's place in Deb's feasibility rules (smaller is better)."""
+    return feasibility_key(individual.loss, individual.violation)
 
 
 class GeneticAlgorithm(WarmStartablePopulation):
@@ -89,33 +105,34 @@ class GeneticAlgorithm(WarmStartablePopulation):
         self._categorical = np.array([kind == "categorical" for kind in space.kinds])
         self._elites: list[Individual] = []
 
-    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
-        pool = [(m.x, m.loss, m.id) for m in self.members if m.state in ("told", "failed")]
-        pool += [(x, loss, -1) for x, loss in foreign]  # manual trials breed too (id -1: no individual)
+    def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
+        pool = [(m.x, m.loss, m.violation, m.id) for m in self.members if m.state in ("told", "failed")]
+        pool += [(x, loss, violation, -1) for x, loss, violation in foreign]  # manual trials breed too (id -1)
         if not pool:
             return self._initial_design(rng, foreign)
         # Elites: the best individuals ever seen, carried over with their loss (never re-evaluated).
         # Carried elites are members too: count each individual once, or one could fill two slots.
-        seen = {ident for _, _, ident in pool if ident >= 0}
-        candidates = [(e.x, e.loss, e.id) for e in self._elites if e.id not in seen] + pool
+        seen = {ident for *_, ident in pool if ident >= 0}
+        candidates = [(e.x, e.loss, e.violation, e.id) for e in self._elites if e.id not in seen] + pool
         elites = []
-        for x, loss, ident in _ranked(candidates)[:self.elite]:
+        for x, loss, violation, ident in _ranked(candidates)[:self.elite]:
             if np.isfinite(loss):
                 elites.append(Individual(id=ident if ident >= 0 else self._new_id(), x=x.copy(),
-                                         parents=(ident,) if ident >= 0 else (), loss=loss, state="told"))
+                                         parents=(ident,) if ident >= 0 else (), loss=loss, violation=violation,
+                                         state="told"))
         self._elites = elites
         # A first generation bred from trials told before it (manual ones, or the study's before a
         # switch) still evaluates the sources' best configurations, after the elites.
         starts = self._starts(foreign, self.population_size - len(elites)) if self.generation == 0 else []
-        known = self._known([x for x, _, _ in candidates] + [m.x for m in self.members + starts])
+        known = self._known([x for x, *_ in candidates] + [m.x for m in self.members + starts])
         children = [self._offspring(rng, pool, known) for _ in range(self.population_size - len(elites) - len(starts))]
         return elites + starts + children
 
-    def _tournament(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]]) -> tuple:
+    def _tournament(self, rng: np.random.Generator, pool: list[Entry]) -> Entry:
         picks = rng.integers(len(pool), size=min(self.tournament_size, len(pool)))
-        return min((pool[i] for i in picks), key=lambda entry: entry[1])
+        return min((pool[i] for i in picks), key=deb_key)
 
-    def _offspring(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]],
+    def _offspring(self, rng: np.random.Generator, pool: list[Entry],
                    known: set[bytes]) -> Individual:
         """A child of two tournament winners, not one of the ``known`` configurations if
         :data:`~.base.REDRAWS` tries find one (else the last, on a nearly exhausted small
@@ -125,11 +142,11 @@ class GeneticAlgorithm(WarmStartablePopulation):
         half = max(1, base.REDRAWS // 2)  # read at each call: the benchmark sets REDRAWS to 1
         return self._new_child(lambda attempt: self._child(rng, pool, attempt - half), known)
 
-    def _child(self, rng: np.random.Generator, pool: list[tuple[np.ndarray, float, int]],
+    def _child(self, rng: np.random.Generator, pool: list[Entry],
                widen: int) -> tuple[np.ndarray, tuple[int, ...]]:
         """Crossover and mutation: a point of shape (d,) in the unit cube and its parents' ids.
         With ``widen`` >= 0 every coordinate mutates, numbers by ``2**widen`` times the step."""
-        (xa, _, a), (xb, _, b) = self._tournament(rng, pool), self._tournament(rng, pool)
+        (xa, *_, a), (xb, *_, b) = self._tournament(rng, pool), self._tournament(rng, pool)
         if rng.random() < self.crossover_rate:
             child = np.where(rng.random(self.space.dim) < 0.5, xa, xb)  # uniform crossover
             parents = tuple(dict.fromkeys(p for p in (a, b) if p >= 0))
@@ -190,20 +207,21 @@ class DifferentialEvolution(WarmStartablePopulation):
         self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
         self.current: list[Individual] = []  # the population the trial vectors compete with
 
-    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
         if not self.current and not self.members:
             return self._initial_design(rng, foreign)
         if not self.current:  # generation 0 was just told: it is the population
             self.current = list(self.members)
-        else:  # selection: each trial vector against its target
+        else:  # selection: each trial vector against its target, by Deb's feasibility rules
             for i, trial in enumerate(self.members):
-                if trial.loss <= self.current[i].loss:
+                if _key(trial) <= _key(self.current[i]):
                     self.current[i] = trial
-        for x, loss in foreign:
-            worst = max(range(len(self.current)), key=lambda i: self.current[i].loss)
-            if loss < self.current[worst].loss:
-                self.current[worst] = Individual(id=self._new_id(), x=x.copy(), loss=loss, state="told")
-        known = self._known([x for x, _ in foreign] + [m.x for m in self.members + self.current])
+        for x, loss, violation in foreign:
+            worst = max(range(len(self.current)), key=lambda i: _key(self.current[i]))
+            if feasibility_key(loss, violation) < _key(self.current[worst]):
+                self.current[worst] = Individual(id=self._new_id(), x=x.copy(), loss=loss, violation=violation,
+                                                 state="told")
+        known = self._known([x for x, *_ in foreign] + [m.x for m in self.members + self.current])
         # A trial vector that repeats a known configuration is drawn again, with other donors.
         return [self._new_child(self._draw_trial_vector(rng, i), known) for i in range(len(self.current))]
 

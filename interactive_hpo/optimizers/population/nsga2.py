@@ -34,61 +34,18 @@ from typing import Any
 import numpy as np
 
 from ..._validation import check_real
-from ...pareto import crowding_distance, nondominated_sort
 from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Suggestion
 from ..capabilities import MultiObjective
-from .base import Individual, PopulationOptimizer, configuration_key
+from ..feasibility import constrained_order
+from .base import Foreign, Individual, PopulationOptimizer, configuration_key
 
 __all__ = ["NSGA2", "constrained_order", "polynomial_mutation", "sbx_crossover"]
 
 #: Parents closer than this in a coordinate are not crossed there (pymoo's ``eps``): SBX's
 #: spread factor divides by their distance.
 _CLOSE = 1e-14
-
-
-def constrained_order(losses: np.ndarray, violation: np.ndarray, failed: np.ndarray) -> np.ndarray:
-    """Every point's place in Deb's constrained-domination order, 0 for the best.
-
-    Parameters
-    ----------
-    losses : ndarray of shape (n, m)
-        Losses (minimized) of the points; rows of failed points are ignored.
-    violation : ndarray of shape (n,)
-        Total constraint violation, ``sum(max(c, 0))`` over a point's constraints: 0 when feasible.
-    failed : ndarray of bool, shape (n,)
-        Points whose evaluation failed.
-
-    Returns
-    -------
-    ndarray of int, shape (n,)
-        A permutation of ``range(n)``: feasible points by (front, larger crowding distance first),
-        then infeasible ones by violation, then failed ones; ties keep their input order.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> losses = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [3.0, 3.0], [0.0, 0.0]])
-    >>> constrained_order(losses, np.array([0, 0, 0, 0, 0.5]), np.zeros(5, dtype=bool)).tolist()
-    [0, 2, 1, 3, 4]
-    """
-    n = len(losses)
-    feasible = ~failed & (violation <= 0.0)
-    group = np.where(failed, 2, np.where(feasible, 0, 1))
-    rank = np.zeros(n)  # the front of a feasible point, the violation of an infeasible one
-    crowding = np.zeros(n)
-    if feasible.any():
-        inside = np.flatnonzero(feasible)
-        fronts = nondominated_sort(losses[inside])
-        rank[inside] = fronts
-        for front in np.unique(fronts):
-            members = inside[fronts == front]
-            crowding[members] = crowding_distance(losses[members])
-    infeasible = ~failed & ~feasible
-    rank[infeasible] = violation[infeasible]
-    # lexsort sorts by its last key first, and stably: ties keep the input order.
-    return np.lexsort((np.arange(n), -crowding, rank, group))
 
 
 def sbx_crossover(a: np.ndarray, b: np.ndarray, eta: float, rng: np.random.Generator,
@@ -167,11 +124,6 @@ def polynomial_mutation(x: np.ndarray, eta: float, rate: float, rng: np.random.G
     return np.clip(np.where(mutate, x + step, x), 0.0, 1.0)
 
 
-def _violation(constraints: tuple[float, ...] | None) -> float:
-    """Total violation of a trial's constraints: ``sum(max(c, 0))`` (0 without constraints)."""
-    return 0.0 if constraints is None else float(sum(max(c, 0.0) for c in constraints))
-
-
 class NSGA2(PopulationOptimizer, MultiObjective):
     """NSGA-II for studies of several objectives (Deb et al. 2002), with constraints.
 
@@ -214,7 +166,8 @@ class NSGA2(PopulationOptimizer, MultiObjective):
     ----------
     survivors : list of Individual
         The parent population the current generation was bred from, best first. Each has
-        ``extra["losses"]`` (shape (m,)), ``extra["violation"]`` (float) and ``extra["failed"]``.
+        ``extra["losses"]`` (shape (m,)) and ``extra["failed"]``; its total constraint violation
+        is ``violation``.
 
     Notes
     -----
@@ -253,34 +206,29 @@ class NSGA2(PopulationOptimizer, MultiObjective):
         self.mutation_eta = check_real(mutation_eta, "mutation_eta", owner, 0.0, 1000.0)
         self._categorical = np.array([kind == "categorical" for kind in space.kinds], dtype=bool)
         self.survivors: list[Individual] = []
-        # (losses of shape (m,), violation) of each entry of self.told, in the same order.
-        self._records: list[tuple[np.ndarray, float]] = []
+        # The losses (shape (m,)) of each entry of self.told, in the same order.
+        self._records: list[np.ndarray] = []
 
     # -- telling --------------------------------------------------------------------------------
     def _tell(self, trial: Trial, loss: Any, suggestion: Suggestion | None) -> None:
         losses = None if loss is None else np.atleast_1d(np.asarray(loss, dtype=float))
-        violation = _violation(trial.constraints)
-        best = self.best_x, self.best_loss
-        # The base records the member's state, its first loss (what the snapshot shows) and the
-        # told list; the vector and the violation ride alongside, in self._records.
+        # The base records the member's state, its first loss (what the snapshot shows), its
+        # violation and the told list; the vector rides alongside, in self._records.
         super()._tell(trial, None if losses is None else float(losses[0]), suggestion)
-        if violation > 0.0:  # an infeasible trial is nobody's best
-            self.best_x, self.best_loss = best
         if losses is not None:
-            self._records.append((losses, violation))
+            self._records.append(losses)
         info = suggestion.info if suggestion is not None else trial.user_attrs
         generation, index = self._breed_up_to(trial, info)  # already bred: only finds the member
         if index >= 0 and generation == self.generation and index < len(self.members):
-            self.members[index].extra.update(losses=losses, violation=violation, failed=losses is None)
+            self.members[index].extra.update(losses=losses, failed=losses is None)
 
     # -- breeding -------------------------------------------------------------------------------
-    def _breed(self, rng: np.random.Generator, foreign: list[tuple[np.ndarray, float]]) -> list[Individual]:
-        # The records of the foreign trials: the base hands out the very arrays it keeps in
-        # self.told, so identity finds each one's entry (and its losses and violation).
+    def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
+        # The losses of the foreign trials: the base hands out the very arrays it keeps in
+        # self.told, so identity finds each one's entry.
         start = self._pool_of_generation
-        record_of = {id(x): record for (x, _, _), record in zip(self.told[start:], self._records[start:],
-                                                                strict=True)}
-        outsiders = [self._outsider(x, *record_of[id(x)]) for x, _ in foreign]
+        losses_of = {id(x): losses for (x, *_), losses in zip(self.told[start:], self._records[start:], strict=True)}
+        outsiders = [self._outsider(x, losses_of[id(x)], violation) for x, _, violation in foreign]
         told = [m for m in self.members if m.state in ("told", "failed")]
         first = not self.members and not self.survivors
         pool = self.survivors + told + outsiders
@@ -314,15 +262,15 @@ class NSGA2(PopulationOptimizer, MultiObjective):
         return children
 
     def _outsider(self, x: np.ndarray, losses: np.ndarray, violation: float) -> Individual:
-        return Individual(id=self._new_id(), x=x.copy(), loss=float(losses[0]), state="told",
-                          extra={"losses": losses, "violation": violation, "failed": False})
+        return Individual(id=self._new_id(), x=x.copy(), loss=float(losses[0]), violation=violation, state="told",
+                          extra={"losses": losses, "failed": False})
 
     def _select(self, pool: list[Individual]) -> list[Individual]:
         """The best ``population_size`` of ``pool`` in constrained-domination order, best first."""
         m = self._n_losses or 1
         failed = np.array([ind.extra["failed"] for ind in pool], dtype=bool)
         losses = np.array([np.zeros(m) if ind.extra["failed"] else ind.extra["losses"] for ind in pool])
-        violation = np.array([math.inf if ind.extra["failed"] else ind.extra["violation"] for ind in pool])
+        violation = np.array([math.inf if ind.extra["failed"] else ind.violation for ind in pool])
         order = constrained_order(losses.reshape(len(pool), m), violation, failed)
         return [pool[i] for i in order[:self.population_size]]
 

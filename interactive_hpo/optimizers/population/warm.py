@@ -18,7 +18,7 @@ from ..._validation import fail
 from ...exceptions import TrialStateError
 from ..capabilities import WarmStartable
 from ..warm_start import Source
-from .base import Individual, PopulationOptimizer
+from .base import Foreign, Individual, PopulationOptimizer
 
 __all__ = ["WarmStartablePopulation", "best_of_sources"]
 
@@ -78,22 +78,22 @@ class WarmStartablePopulation(PopulationOptimizer, WarmStartable):
                            source if not isinstance(source, Source) else f"{source.dim} in {source.name!r}")
         self.sources = tuple(sources)
 
-    def _starts(self, told: list[tuple[np.ndarray, float]], room: int) -> list[Individual]:
+    def _starts(self, told: list[Foreign], room: int) -> list[Individual]:
         """The first generation's warm starts: at most ``room`` and half the population, best
-        first, leaving out those among the ``told`` trials (x of shape (d,), loss)."""
+        first, leaving out those among the ``told`` trials (x of shape (d,), loss, violation)."""
         if not self.sources:
             return []
         k = min(room, self.population_size // 2)
-        done = [x for x, _ in told]
+        done = [x for x, *_ in told]
         # Each told trial hides at most one distinct start: k + len(done) candidates leave k.
         fresh = [x for x in best_of_sources(self.sources, k + len(done)) if not _among(x, done)]
         return [self._new(x, source_start=rank) for rank, x in enumerate(fresh[:k])]
 
-    def _initial_design(self, rng: np.random.Generator, told: list[tuple[np.ndarray, float]]) -> list[Individual]:
+    def _initial_design(self, rng: np.random.Generator, told: list[Foreign]) -> list[Individual]:
         """A first generation bred from no population: the warm starts, then uniform random
         points that repeat no configuration told or started (:meth:`_uniform`)."""
         starts = self._starts(told, self.population_size)
-        points = self._uniform(rng, self.population_size - len(starts), [x for x, _ in told] + [m.x for m in starts])
+        points = self._uniform(rng, self.population_size - len(starts), [x for x, *_ in told] + [m.x for m in starts])
         return starts + [self._new(x) for x in points]
 
     def _info(self, index: int) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def test_survival_follows_constrained_domination():
     study.tell(study.ask(), state="FAILED")
     study.ask()  # breeds generation 2 from the survivors of all four
     survivors = study.optimizer.survivors
-    assert [s.extra["violation"] for s in survivors] == [0.0, 0.5]
+    assert [s.violation for s in survivors] == [0.0, 0.5]
     assert survivors[0].extra["losses"].tolist() == [1.0, 1.0]
     assert study.optimizer.population().generation == 2
 
@@ -100,7 +100,7 @@ def test_constraints_steer_the_search_to_the_feasible_region():
     late = [t.feasible for t, g in zip(study.trials, generations, strict=True) if g >= 5]
     first = [t.feasible for t, g in zip(study.trials, generations, strict=True) if g == 0]
     assert np.mean(late) > 0.8 and np.mean(late) > np.mean(first) + 0.3  # about a third of n is feasible
-    assert all(s.extra["violation"] == 0.0 for s in study.optimizer.survivors)
+    assert all(s.violation == 0.0 for s in study.optimizer.survivors)
     assert study.best_trials and all(t.feasible for t in study.best_trials)
 
 
