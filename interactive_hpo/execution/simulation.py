@@ -77,7 +77,10 @@ class IdleSpell:
     """A worker with nothing to do from ``start`` to ``end``.
 
     ``reason`` is "waiting" (the optimizer could not hand out a job before running ones
-    report: synchronous halving at the end of a rung) or "done" (no more jobs to run).
+    report: synchronous halving at the end of a rung) or "done" (no job starts any more: the
+    optimizer has nothing left, or the run's ``n_jobs`` or ``until`` is reached). A worker that
+    goes idle waiting and is never given another job waited until the last job started or the
+    optimizer ran out (or until ``until``, if that came first), and is done from there.
     """
 
     worker: int
@@ -114,7 +117,7 @@ class Schedule:
         return busy / (self.n_workers * self.makespan) if self.makespan > 0 else 0.0
 
     def waiting_time(self) -> float:
-        """Worker-time spent idle while the optimizer waited for results."""
+        """Worker-time spent idle while the optimizer waited for results (the "waiting" spells)."""
         return sum(spell.end - spell.start for spell in self.idle if spell.reason == "waiting")
 
     @classmethod
@@ -189,8 +192,10 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     """Run trials of ``study`` on ``n_workers`` simulated workers, up to ``n_jobs`` or time ``until``.
 
     Whenever a worker is free it asks the study for a trial, unless the optimizer is
-    ``waiting`` (then the worker idles until the next job finishes). The objective is
-    evaluated at once; its result is told when the simulated clock reaches the job's end.
+    ``waiting`` (then the worker idles until the next job finishes: a "waiting" spell). The
+    objective is evaluated at once; its result is told when the simulated clock reaches the job's
+    end. Idle time once no job starts any more (``n_jobs`` started, ``until`` passed, or the
+    optimizer has nothing left) is "done".
 
     Parameters
     ----------
@@ -253,21 +258,26 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
         return float(took)
 
     now, started = 0.0, 0
-    free_since = dict.fromkeys(range(n_workers), 0.0)  # idle workers -> since when
+
+    def finished() -> bool:
+        """No job starts any more (the optimizer has nothing left, or the run's n_jobs or until is reached)."""
+        return started >= max_jobs or now >= stop_at or study.optimizer.exhausted
+
+    # Idle workers -> (since when, why): "waiting" until no job can start any more, then "done".
+    free = dict.fromkeys(range(n_workers), (0.0, "waiting"))
     running: list[tuple[float, int, int, float, Trial, Any]] = []  # heap: (end, number, worker, start, trial, outcome)
     runs: list[WorkerRun] = []
     idle: list[IdleSpell] = []
     try:
         while True:
-            for worker in sorted(free_since):
-                if started >= max_jobs or now >= stop_at or study.optimizer.exhausted or study.optimizer.waiting:
+            for worker in sorted(free):
+                if finished() or study.optimizer.waiting:
                     break
                 trial = study.ask()
                 started += 1
-                if free_since[worker] < now:
-                    idle.append(IdleSpell(worker, free_since.pop(worker), now, "waiting"))
-                else:
-                    del free_since[worker]
+                since, why = free.pop(worker)
+                if since < now:
+                    idle.append(IdleSpell(worker, since, now, why))
                 outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
                 try:
                     end = now + duration(trial)
@@ -275,11 +285,20 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
                     _tell(study, trial, outcome)
                     raise
                 heapq.heappush(running, (end, trial.number, worker, now, trial, outcome))
+            if finished():
+                # No job starts any more: a worker that sat waiting for the optimizer waited until
+                # then (`until` itself if it passed between two job ends), and is done from there.
+                over = min(now, stop_at)
+                for worker, (since, why) in free.items():
+                    if why == "waiting":
+                        if since < over:
+                            idle.append(IdleSpell(worker, since, over, "waiting"))
+                        free[worker] = (max(since, over), "done")
             if not running:
                 break
             now, _, worker, start, trial, outcome = heapq.heappop(running)
             runs.append(WorkerRun.of(_tell(study, trial, outcome), worker, start, now))
-            free_since[worker] = now
+            free[worker] = (now, "waiting")
     except BaseException as error:
         # The objective already ran for every job still on the clock: keep those results and leave
         # no trial RUNNING (a scheduler would wait for them forever), then let the error through.
@@ -289,7 +308,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
             except Exception as lost:  # noqa: BLE001 - the first error is the one to see; say what else failed
                 error.add_note(f"Trial {trial.number} could not be told its result either: {lost}")
         raise
-    idle += [IdleSpell(w, since, now, "done") for w, since in free_since.items() if since < now]
+    idle += [IdleSpell(w, since, now, why) for w, (since, why) in free.items() if since < now]
     runs.sort(key=lambda r: (r.start, r.worker))
     return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)
 

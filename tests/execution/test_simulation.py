@@ -66,6 +66,26 @@ def test_until_stops_starting_jobs():
     assert max(run.start for run in schedule.runs) < 20.0 <= schedule.makespan
 
 
+@pytest.mark.parametrize(("stop", "no_job_after"), [({"n_jobs": None, "until": 20.0}, 20.0), ({"n_jobs": 40}, None)])
+def test_a_worker_idle_while_halving_waits_is_waiting_until_no_job_starts_any_more(stop, no_job_after):
+    """Audit: workers idle while synchronous halving waited for its last running rung were labelled
+    "done" from the moment they went idle, though the scheduler was not finished (its next ask gives
+    a trial): waiting_time() under-counted them and the Gantt chart left them blank. Idle time is
+    "waiting" until `until` (or the start of the n_jobs-th job), "done" only after."""
+    study, schedule = simulate("halving", **stop)
+    no_job_after = no_job_after or max(run.start for run in schedule.runs)
+    assert not study.optimizer.exhausted and study.ask().budget is not None
+    for worker in range(schedule.n_workers):  # each worker's bars and idle spells tile [0, makespan]
+        spans = sorted([(r.start, r.end) for r in schedule.runs if r.worker == worker]
+                       + [(s.start, s.end) for s in schedule.idle if s.worker == worker])
+        assert spans[0][0] == 0.0 and spans[-1][1] == schedule.makespan
+        assert all(end == start for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
+    assert all((s.end <= no_job_after) if s.reason == "waiting" else (s.start >= no_job_after) for s in schedule.idle)
+    assert no_job_after in {s.end for s in schedule.idle if s.reason == "waiting"}  # a wait cut short by the stop
+    busy = sum(max(0.0, min(r.end, no_job_after) - r.start) for r in schedule.runs)
+    assert schedule.waiting_time() == pytest.approx(schedule.n_workers * no_job_after - busy)
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"n_workers": 0}, "`n_workers` of simulate_workers must be an int in [1, inf); got 0"),
     ({"n_jobs": None}, "`n_jobs` of simulate_workers must be an int >= 0 when `until` is None; got None"),
