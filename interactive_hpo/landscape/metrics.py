@@ -304,12 +304,23 @@ SCALARS: dict[str, Callable[..., float]] = {
     "neutrality": lambda land, losses=None: float(np.mean(neutrality(land, losses))),
     "neutrality_distance": neutrality_distance_correlation,
     "global_basin_share": lambda land, losses=None: float(basins(land, losses)["global_share"]),
+    "global_plateau_basin_share": lambda land, losses=None: float(
+        basins(land, losses, plateaus=True)["global_share"]),
 }
 
 
 def profile(land: Landscape) -> dict[str, float]:
     """Every scalar metric, plus the correlation length, the proportion of local optima and the
-    mean basin size."""
+    mean basin size.
+
+    Optima and basins come in both conventions, and each name says which: ``local_optima``,
+    ``local_optima_share``, ``global_basin_share`` and ``mean_basin_size`` count one configuration
+    at a time (``plateaus=False``); ``local_optimum_plateaus``, ``global_plateau_basin_share`` and
+    ``mean_plateau_basin_size`` merge equal-loss plateaus (``plateaus=True``, graphfla's count and
+    the basins :func:`~interactive_hpo.plots.plot_landscape` draws by default). On accuracy-based
+    landscapes, where ties are common, the two differ a lot: a flat region is many small basins
+    one at a time, and one basin merged.
+    """
     if not isinstance(land, Landscape):
         raise fail("land", "profile", "a Landscape", land)
     out = {name: metric(land) for name, metric in SCALARS.items()}
@@ -317,6 +328,7 @@ def profile(land: Landscape) -> dict[str, float]:
         out["autocorrelation"]) else math.nan
     out["local_optima_share"] = out["local_optima"] / land.n
     out["mean_basin_size"] = basins(land)["mean_size"]
+    out["mean_plateau_basin_size"] = basins(land, plateaus=True)["mean_size"]
     return out
 
 

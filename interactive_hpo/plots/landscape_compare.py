@@ -175,7 +175,9 @@ def plot_similarity(matrix: Any, labels: Sequence[str], *, ax: Any = None, title
     ax : matplotlib Axes, optional
     title : str, optional
     vmin, vmax : float, default=-1, 1
-        Colour range (0, 1 suits overlaps).
+        Colour range (0, 1 suits overlaps). A range across 0 is a signed quantity (a correlation)
+        and gets a diverging map, pale at its middle; any other range, a sequential map, pale at
+        ``vmin`` and dark at ``vmax``.
 
     Returns
     -------
@@ -196,12 +198,17 @@ def plot_similarity(matrix: Any, labels: Sequence[str], *, ax: Any = None, title
     from matplotlib import colormaps
 
     ax = axes_or_new(ax, (1.5 + 0.8 * k, 1.0 + 0.7 * k), owner="plot_similarity")
-    cmap = colormaps["RdBu_r"].with_extremes(bad="0.85")  # a copy: the registered map is untouched
+    # A diverging map on an overlap in [0, 1] made 0 look like a strong negative: diverge only
+    # where the range has two signs.
+    signed = vmin < 0 < vmax
+    cmap = colormaps["RdBu_r" if signed else "Blues"].with_extremes(bad="0.85")  # a copy: registered map untouched
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax)
     for i in range(k):
         for j in range(k):
             v = values[i, j]
-            dark = not math.isnan(v) and abs((v - vmin) / (vmax - vmin) - 0.5) > 0.3  # far from the pale centre
+            share = (v - vmin) / (vmax - vmin)
+            # White text where the colour is dark: far from the pale centre, or towards vmax.
+            dark = not math.isnan(v) and (abs(share - 0.5) > 0.3 if signed else share > 0.6)
             ax.text(j, i, "n/a" if math.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize="small",
                     color="white" if dark else "black")
     ax.set_xticks(np.arange(k), [str(label) for label in labels], rotation=45, ha="right")

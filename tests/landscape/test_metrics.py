@@ -89,6 +89,19 @@ def test_plateaus_count_once_and_climbs_cross_them():
     np.testing.assert_array_equal(basins(CHECKER, plateaus=True)["attractor"], basins(CHECKER)["attractor"])
 
 
+def test_profile_reports_basins_in_both_conventions_each_named():
+    """Audit: profile's basin metrics were the one-configuration-at-a-time ones only, beside a
+    figure and prose that merge plateaus (notebook 09: 0.25 and 3.05 printed under two drawn basins)."""
+    land = Landscape(("x",), (tuple(range(6)),), (True,), [0.5, 0.5, 0.3, 0.1, 0.1, 0.4])
+    measures = profile(land)
+    # One at a time: optima 0, 3 and 4, basins of 1, 3 and 2; the tied best 3 and 4 hold 5 of 6.
+    assert measures["local_optima"] == 3 and measures["mean_basin_size"] == 2.0
+    assert measures["global_basin_share"] == pytest.approx(5 / 6)
+    # Plateaus merged: one optimum whose basin is the whole line.
+    assert measures["local_optimum_plateaus"] == 1 and measures["mean_plateau_basin_size"] == 6.0
+    assert measures["global_plateau_basin_share"] == 1.0
+
+
 def test_correlation_length():
     assert correlation_length(0.0) == 0.0 and correlation_length(1.0) == math.inf
     assert correlation_length(math.exp(-0.5)) == pytest.approx(2.0)

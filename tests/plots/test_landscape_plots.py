@@ -241,6 +241,20 @@ def test_plot_similarity_annotates_every_cell():
     assert len(ax.images) == 1 and ax.get_title() == "Spearman"
 
 
+def test_plot_similarity_diverges_only_for_signed_ranges():
+    """Audit: the gamma-overlap panel (values in [0, 1]) had a red-blue diverging map, so an
+    overlap of 0 looked like a strong negative."""
+    def luminance(ax):
+        image = ax.images[0]
+        rgb = image.cmap(image.norm(np.linspace(*image.get_clim(), 5)))[:, :3]
+        return rgb @ [0.2126, 0.7152, 0.0722]
+
+    overlap = luminance(plot_similarity(np.eye(2), ["a", "b"], ax=axes(), vmin=0))
+    assert np.all(np.diff(overlap) < 0)            # sequential: palest at 0, darker towards 1
+    spearman = luminance(plot_similarity(np.eye(2), ["a", "b"], ax=axes()))
+    assert spearman.argmax() == 2 and spearman[0] < spearman[2] > spearman[4]   # diverging: pale at 0
+
+
 # -- the neighbour graph --------------------------------------------------------------------------
 
 def _gap_over_diameter(xy, mask):
