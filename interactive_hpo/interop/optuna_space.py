@@ -63,6 +63,10 @@ _HELD = ("a distribution our search spaces hold (FloatDistribution or IntDistrib
          "CategoricalDistribution of str, int, float, bool or None)")
 
 
+#: The rule of a categorical both ways.
+_APART = "a Categorical whose choices Optuna tells apart (not both True and 1, nor False and 0)"
+
+
 def _optuna_distributions() -> Any:
     return import_optional("optuna", "optuna", "Reading Optuna distributions").distributions
 
@@ -146,16 +150,22 @@ def distribution_of(parameter: Parameter) -> Any:
         (first, *others) = parameter.choices
         if not others and type(first) in (int, float):  # what parameter_of made of Optuna's range of one value
             return (dists.IntDistribution if type(first) is int else dists.FloatDistribution)(first, first)
-        if len(set(parameter.choices)) < len(parameter.choices):  # a set takes True and 1 for one, as Optuna does
-            raise fail(parameter.name, "to_optuna", "a Categorical whose choices Optuna tells apart",
-                       list(parameter.choices), hint="Optuna finds a choice by == (True == 1, False == 0): its "
-                       "storages would give back 1 for True. Use choices that differ by value (\"on\" and 1, say).")
+        if _merged_by_optuna(parameter):
+            raise fail(parameter.name, "to_optuna", _APART, list(parameter.choices), hint="Optuna finds a choice by "
+                       "== (True == 1, False == 0): its storages would give back 1 for True. Use choices that differ "
+                       "by value (\"on\" and 1, say).")
         return dists.CategoricalDistribution(list(parameter.choices))
     if isinstance(parameter, Int):
         return dists.IntDistribution(int(parameter.low), int(parameter.high), log=parameter.log)
     if isinstance(parameter, Float):
         return dists.FloatDistribution(float(parameter.low), float(parameter.high), log=parameter.log)
     raise fail("parameter", "to_optuna", "a Float, Int or Categorical", parameter)
+
+
+def _merged_by_optuna(parameter: Parameter) -> bool:
+    """Whether ``parameter`` is a Categorical with choices Optuna takes for one: True and 1, or False
+    and 0 (it finds a choice by ==, as a set does; our Categorical keeps them apart)."""
+    return isinstance(parameter, Categorical) and len(set(parameter.choices)) < len(parameter.choices)
 
 
 def _key(value: Any) -> tuple[bool, Any]:
@@ -200,6 +210,14 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
                    "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
                    "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")
     plain = {name: parameter_of(name, d, drop_steps=drop_steps, owner=owner) for name, d in distributions.items()}
+    for name, parameter in plain.items():
+        if _merged_by_optuna(parameter):  # refused here, naming owner: to_optuna's refusal was met below
+            others = ", and your other parameters" if len(plain) > 1 else ""
+            raise fail(name, owner, _APART, list(distributions[name].choices), hint="Optuna finds a choice by == "
+                       "(True == 1, False == 0), so its trials hold 1 where the objective was given True (0 for "
+                       "False), and to_optuna could not write the choices back. To import the trials as Optuna "
+                       f"recorded them, pass the space yourself: {owner}(optuna_study, space=SearchSpace([{parameter!r}"
+                       f"{others}])).")
     present = {name: frozenset(i for i, t in enumerate(trials) if name in t.params) for name in plain}
     order = list(plain)
     conditions: dict[str, tuple[str, list[Any]]] = {}

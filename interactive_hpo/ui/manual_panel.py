@@ -38,12 +38,14 @@ def _field(param: Parameter) -> widgets.ValueWidget:
     return widgets.FloatText(value=centre, description=param.name)
 
 
-def scoreboard(trials: Sequence[Trial], direction: str) -> dict[str, Trial | None]:
-    """The best manual trial and the best trial of any optimizer ("manual" / "optimizer")."""
+def scoreboard(trials: Sequence[Trial], direction: str, feasible: bool = True) -> dict[str, Trial | None]:
+    """The best manual trial and the best trial of any optimizer ("manual" / "optimizer"), each
+    among the feasible COMPLETE trials as ``Study.best_trial`` counts them (the first on ties);
+    ``feasible=False``: among all COMPLETE trials, to tell whether an infeasible one scored better."""
     goal = Direction(direction)
     best: dict[str, Trial | None] = {"manual": None, "optimizer": None}
     for trial in trials:
-        if trial.state is not TrialState.COMPLETE or trial.value is None:
+        if trial.state is not TrialState.COMPLETE or trial.value is None or (feasible and not trial.feasible):
             continue
         side = "manual" if trial.source == "manual" else "optimizer"
         current = best[side]
@@ -170,14 +172,18 @@ class ManualPanel:
             self.score.value = f"on the Pareto front: yours {listed['manual']} &middot; the optimizer's " \
                                f"{listed['optimizer']}"
             return
-        best = scoreboard(trials, direction)
+        goal, best, scored = Direction(direction), scoreboard(trials, direction), scoreboard(trials, direction, False)
         cells = []
         for side in ("manual", "optimizer"):
-            trial = best[side]
-            cells.append(f"best {side}: " + ("none yet" if trial is None else
-                                            f"<b>{trial.value:.6g}</b> (trial {trial.number})"))
+            trial, top = best[side], scored[side]
+            cell = f"best {side}: " + ("none yet" if trial is None else
+                                       f"<b>{trial.value:.6g}</b> (trial {trial.number})")
+            if top is not None and (trial is None or goal.better(top.value, trial.value)):  # type: ignore[arg-type]
+                # Said, not hidden: the side's better value broke a constraint, so it does not count.
+                cell += f", <i>not trial {top.number}'s {top.value:.6g}: infeasible</i>"
+            cells.append(cell)
         leader = ""
         if best["manual"] is not None and best["optimizer"] is not None:
-            ahead = not Direction(direction).better(best["optimizer"].value, best["manual"].value)  # type: ignore[arg-type]
+            ahead = not goal.better(best["optimizer"].value, best["manual"].value)  # type: ignore[arg-type]
             leader = " &mdash; <b>you are ahead</b>" if ahead else " &mdash; the optimizer is ahead"
         self.score.value = " &middot; ".join(cells) + leader

@@ -587,10 +587,33 @@ def test_choices_optuna_cannot_tell_apart_are_refused_before_the_storage_is_touc
         ours.add_manual({"c": choice}, 1.0)
     url = f"sqlite:///{tmp_path / 'o.db'}"
     with pytest.raises(InvalidParameterError, match=re.escape(
-            f"`c` of to_optuna must be a Categorical whose choices Optuna tells apart; got {choices!r}. Optuna "
-            "finds a choice by == (True == 1, False == 0): its storages would give")):
+            f"`c` of to_optuna must be a Categorical whose choices Optuna tells apart (not both True and 1, nor "
+            f"False and 0); got {choices!r}. Optuna finds a choice by == (True == 1, False == 0): its storages would "
+            "give")):
         to_optuna(ours, url, "mine")
     assert not (tmp_path / "o.db").exists()
+
+
+@pytest.mark.parametrize("others", [False, True])
+def test_an_optuna_categorical_of_1_and_true_is_refused_by_from_optuna_saying_how_to_import_it(others):
+    """Before: the refusal named to_optuna, which the person never called, and advised changing the
+    choices of an Optuna study that already exists."""
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.optimize(lambda t: float(t.suggest_categorical("c", [1, True, "z"]) == "z")
+                    + (t.suggest_float("x", 0.0, 1.0) if others else 0.0), 6)
+    space = SearchSpace([Categorical("c", [1, True, "z"])])
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`c` of from_optuna must be a Categorical whose choices Optuna tells apart (not both True and 1, nor "
+            "False and 0); got [1, True, 'z']. Optuna finds a choice by == (True == 1, False == 0), so its trials "
+            "hold 1 where the objective was given True (0 for False), and to_optuna could not write the choices "
+            "back. To import the trials as Optuna recorded them, pass the space yourself: from_optuna(optuna_study, "
+            f"space=SearchSpace([Categorical('c', choices=[1, True, 'z']){', and your other parameters' * others}]))."
+    )):
+        from_optuna(theirs)
+    if others:
+        space = SearchSpace([*space, Float("x", 0.0, 1.0)])
+    ours = from_optuna(theirs, "random", space=space)  # the way out the message gives
+    assert [t.params for t in ours.trials] == [t.params for t in theirs.trials]
 
 
 def thresholded(trial):

@@ -342,22 +342,60 @@ def test_a_figure_a_plot_makes_lays_itself_out():
     plt.close("all")
 
 
-@pytest.mark.parametrize("direction", ["minimize", "maximize"])
-def test_a_far_out_bad_value_sits_on_the_edge_and_leaves_the_scale_to_the_others(direction):
-    """One diverged run at 1e11 among values near 1 squashed them and the best-so-far line into
-    the axis' edge (a teacher's review): it is marked on the edge it lies beyond instead."""
-    sign = 1.0 if direction == "minimize" else -1.0
+def valued_study(values, direction="minimize"):
+    """A study of manual trials with these ``values``, in order."""
     study = Study(SearchSpace([Float("x", 0, 1)]), "random", direction=direction, seed=0)
-    for k in range(12):
-        study.add_manual({"x": k / 12}, sign * (1e11 if k == 5 else 1.0 + 0.1 * k))
+    for k, value in enumerate(values):
+        study.add_manual({"x": k / len(values)}, value)
+    return study
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+@pytest.mark.parametrize("n_values", [4, 5, 6, 7, 12])
+def test_a_far_out_bad_value_sits_on_the_edge_and_leaves_the_scale_to_the_others(direction, n_values):
+    """One diverged run at 1e11 among values near 1 squashed them and the best-so-far line into
+    the axis' edge (a teacher's review): it is marked on the edge it lies beyond instead. Before,
+    only from 8 values on: the first trials, when people watch, were squashed."""
+    sign, diverged = (1.0 if direction == "minimize" else -1.0), n_values // 2
+    study = valued_study([sign * (1e11 if k == diverged else 1.0 + 0.1 * k) for k in range(n_values)], direction)
     plot = BestSoFarPlot().update(study.history())
-    assert plot.info.off_scale.tolist() == [5]
+    assert plot.info.off_scale.tolist() == [diverged]
     low, high = plot.ax.get_ylim()
-    assert max(abs(low), abs(high)) < 10   # the scale the other eleven need
+    assert max(abs(low), abs(high)) < 10   # the scale the others need
     edge = "above" if direction == "minimize" else "below"
-    assert plot.off_scale[edge].get_offsets()[:, 0].tolist() == [5.0]
+    assert plot.off_scale[edge].get_offsets()[:, 0].tolist() == [float(diverged)]
     assert f"far {edge} (off the scale)" in [t.get_text() for t in plot.ax.get_legend().get_texts()]
     plt.close("all")
+
+
+@pytest.mark.parametrize("values, off", [
+    ([0.9, 1e11, 0.8, 3e11, 0.85], [1, 3]),                     # two diverged runs among 5
+    ([1e11, 1.0, 1.2, 1.1, 0.9, 5e11, 1.05], [0, 5]),           # among 7, the first one of them
+    ([0.9, 0.9, 0.9, 1e11], []),                                 # equal others: no scale to judge a gap by
+    ([1.0, 2.0, 1.5, 1e11, 3e11, 2e11], []),                     # half of them: two clusters, not far out
+    ([0.8, 0.85, 1e11], []),                                     # 3 values: two lie close by chance too often
+])
+def test_far_out_values_among_few_are_those_a_gap_sets_apart(values, off):
+    assert best_so_far_info(valued_study(values).history()).off_scale.tolist() == off
+    plt.close("all")
+
+
+@pytest.mark.parametrize("values", [
+    [3.092, 4.193, 10.7, 139.646],                 # 4 random trials of Branin
+    [3.092, 4.193, 10.7, 14.613, 139.646],
+    [15.129, 19.218, 28.855, 29.311, 96.791, 110.895, 177.835],
+    [15.896, 16.072, 92.224],                      # 3 of Levy: 433 times the other two's range
+    [1.0, 1.1, 1.2, 50.0, 60.0, 70.0, 80.0],       # two clusters
+    [0.97, 1.33, 3.47, 100.0],                     # 30 times the worst but 40 times their range: kept
+])
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_ordinary_spreads_of_few_values_stay_on_the_scale(values, direction):
+    """Values of random trials of test functions (skewed, with a heavy bad tail) are not far out,
+    nor is a value a few dozen times the others' range away."""
+    sign = 1.0 if direction == "minimize" else -1.0
+    info = best_so_far_info(valued_study([sign * v for v in values], direction).history())
+    assert info.off_scale.tolist() == []
+    assert info.ylim[0] < sign * min(values, key=abs) < info.ylim[1] and info.ylim[0] < sign * values[-1] < info.ylim[1]
 
 
 CONDITIONAL = SearchSpace([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["linear", "rbf", "poly"]),

@@ -112,6 +112,19 @@ def test_update_redraws_in_place():
     assert [row[0] for row in panel.table_rows] == list(range(9))
 
 
+def test_an_early_diverged_run_is_marked_on_the_edge_and_the_scale_left_to_the_others():
+    """The History tab of the Lab: a diverged run among the first 5 trials, when people watch,
+    squashed the others into a line (far-out values were told apart from 8 values on only)."""
+    values = iter([0.8, 0.85, 1e11, 0.9, 0.7])
+    study = Study(SPACE, "random", seed=0)
+    study.run(lambda params: next(values), n_trials=5)
+    panel = HistoryPanel(SPACE).update(study.history(), study.trials)
+    assert panel.best_plot.off_scale["above"].get_offsets()[:, 0].tolist() == [2.0]
+    low, high = panel.best_plot.ax.get_ylim()
+    assert 0.6 < low < 0.7 and 0.9 < high < 1.5
+    assert_clean_layout(panel.figures[0].fig)
+
+
 def test_table_rows_hold_every_trial_and_column():
     study = make_study()
     panel = HistoryPanel(SPACE).update(study.history(), study.trials)
