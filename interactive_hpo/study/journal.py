@@ -73,7 +73,9 @@ class Journal:
     Parameters
     ----------
     path : str or os.PathLike
-        Where the journal lives; created by :meth:`open_or_create`.
+        Where the journal lives; created by :meth:`open_or_create`. A relative path is made
+        absolute here, against the working folder of the moment the journal is opened: a
+        notebook's ``%cd`` later must not point the study at another (new, empty) file.
 
     Every method that reads or writes must run inside :meth:`locked`; the position of what
     this handle has read is kept between calls, so :meth:`read_new` returns only the events
@@ -81,7 +83,7 @@ class Journal:
     """
 
     def __init__(self, path: str | os.PathLike[str], kind: JournalFormat = STUDY_JOURNAL):
-        self.path = Path(path)
+        self.path = Path(path).absolute()  # not resolve(): a symlink stays the name the user gave
         self.kind = kind
         self._file: IO[bytes] | None = None
         self._thread_lock = threading.RLock()

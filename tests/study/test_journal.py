@@ -286,6 +286,20 @@ def test_a_journal_deleted_cut_or_replaced_under_an_open_study_is_said_so(tmp_pa
     assert len(Study.load(tmp_path / "kept.jsonl").trials) == 3
 
 
+def test_a_relative_storage_path_survives_a_change_of_working_folder(tmp_path, monkeypatch):
+    # A notebook's %cd: the relative path then named a new, empty file in the new folder; the next
+    # run made it, removed it and said the journal had been "deleted, cut or replaced".
+    monkeypatch.chdir(tmp_path)
+    study = Study(SPACE, "random", seed=0, storage="study.jsonl")
+    study.run(quadratic, n_trials=2)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    study.run(quadratic, n_trials=2)
+    # The file the study writes, wherever the notebook is now: Study.load(study.storage) opens it.
+    assert study.storage == str(tmp_path / "study.jsonl") and list((tmp_path / "sub").iterdir()) == []
+    assert len(Study.load(study.storage).trials) == 4
+
+
 def test_an_empty_file_is_a_new_study(tmp_path):
     path = tmp_path / "study.jsonl"
     path.touch()
