@@ -16,7 +16,7 @@
 - ``replay``: rebuilding a study (and any past belief) from its journal.
 - ``steering``: intermediate reports, the pruner, a person's stop and promote; and evaluating
   a trial (``Study.evaluate``).
-- ``pruning``: pruners (``MedianStoppingRule``).
+- ``pruning``: pruners (``MedianStoppingRule``; ``NopPruner`` turns pruning off).
 - ``introspection``: history, past surrogates and populations, for plots and the Lab.
 - ``branching``: forking a study, or carrying its trials to another search space.
 - ``curves``: learning curves, budget traces and population lineage, as plain data.

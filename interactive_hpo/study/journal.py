@@ -4,16 +4,17 @@ Line 1 is a header: the format name and version, the search space, the direction
 seed, the first optimizer and the pruner. Every later line is one event, written with a single ``write``
 and then flushed and fsynced, so a crash loses at most the line being written:
 
-=============  ===============================================================
-``asked``      a trial was created (RUNNING), with its params, source and owner
-``finished``   a trial became COMPLETE, PRUNED or FAILED, with value and attributes
-``added``      a finished trial the user evaluated themselves (``Study.add_manual``)
-``enqueued``   params queued by the user, to be evaluated before the optimizer's
-``switched``   the study moved to another optimizer (name and settings)
-``undone``     the last, manual trial was withdrawn (``Study.undo_manual``)
-``reported``   a running trial reported an intermediate value (and the pruner's verdict)
-``override``   a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)
-=============  ===============================================================
+===================  =========================================================================
+``asked``            a trial was created (RUNNING), with its params, source and owner
+``finished``         a trial became COMPLETE, PRUNED or FAILED, with value and attributes
+``added``            a finished trial the user evaluated themselves (``Study.add_manual``)
+``enqueued``         params queued by the user, to be evaluated before the optimizer's
+``switched``         the study moved to another optimizer (name and settings)
+``pruner_switched``  the study moved to another pruner (name and settings; a NopPruner: none)
+``undone``           the last, manual trial was withdrawn (``Study.undo_manual``)
+``reported``         a running trial reported an intermediate value (and the pruner's verdict)
+``override``         a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)
+===================  =========================================================================
 
 Several processes may share one journal (two notebooks on one study, a job array): every
 read and write happens under an exclusive ``flock`` of the file, and each :class:`Journal`

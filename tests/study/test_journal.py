@@ -129,14 +129,14 @@ def test_resume_warns_about_a_different_seed(tmp_path):
         assert Study(SPACE, seed=2, storage=path).seed == 1
 
 
-@pytest.mark.parametrize("differs", ["optimizer", "seed", "warm_start"])
+@pytest.mark.parametrize("differs", ["optimizer", "seed", "warm_start", "pruner"])
 def test_a_resume_warning_points_at_the_line_that_opened_the_journal(tmp_path, differs):
     path = tmp_path / "study.jsonl"
     Study(SPACE, "ga", seed=1, storage=path).run(quadratic, 2)
     source = Study(SPACE, seed=0)
     source.run(quadratic, 2)
-    settings = {"optimizer": "ga", "seed": 1, differs: {"optimizer": "sobol", "seed": 2,
-                                                           "warm_start": {"old": source}}[differs]}
+    settings = {"optimizer": "ga", "seed": 1, differs: {"optimizer": "sobol", "seed": 2, "warm_start": {"old": source},
+                                                           "pruner": "median"}[differs]}
     with pytest.warns(RuntimeWarning) as caught:
         Study(SPACE, storage=path, **settings)  # the line the warnings must name
     assert {(Path(w.filename).name, w.lineno) for w in caught} == {(Path(__file__).name,
