@@ -26,6 +26,7 @@ from .journal import Journal
 from .owners import owner_is_alive
 from .pruning import Pruner, make_pruner, pruner_spec
 from .results import loss_of
+from .space_change import space_changes
 from .warm_start import WarmStart
 
 if TYPE_CHECKING:
@@ -50,9 +51,11 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     path = journal.path
     check_header(header, path)
     if header["space"] != study.space.to_dict():
-        raise StorageError(f"{path} holds a study over a different search space: journal "
-                           f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
-                           "open it as it is, or choose another storage path.")
+        raise StorageError(f"{path} holds a study over another search space: "
+                           f"{'; '.join(space_changes(header['space'], study.space.to_dict()))}. Study.load(path) "
+                           "opens it as it is; to go on over the new space, remap_study(Study.load(path), space, "
+                           "storage=new_path) (from interactive_hpo.study.branching) carries the trials that fit "
+                           "to a new journal. Or choose another storage path.")
     journal_goals = Goals.from_header(header)
     if not study.goals.continues(journal_goals):
         # The same objectives in another order: dicts of name -> direction compare without order.
