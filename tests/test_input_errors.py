@@ -204,7 +204,7 @@ CASES = [
                    "number)."),
     ("journal with an unknown optimizer",
      lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
-     "an event does not fit this study (ValueError: optimizer 'magic' is not registered in this process"),
+     "study.jsonl: its optimizer 'magic' is not registered in this process (registered: ['asha', 'bo',"),
     # -- parameters ------------------------------------------------------------------------
     ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
      "`high` of Float('lr') must be greater than low=1.0; got 0.1."),

@@ -208,6 +208,8 @@ def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> An
     """Run one replay step; a record that does not fit becomes a StorageError naming the line."""
     try:
         return action(*args)
+    except StorageError:  # already says what is wrong, and may not be the file's fault
+        raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
         what = f"missing field {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
         raise StorageError(f"{path}, line {line}: an event does not fit this study ({what}). "
@@ -217,9 +219,10 @@ def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> An
 def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
     """The optimizer ``spec`` names, told every finished trial in finishing order."""
     name = spec["name"]
-    if name not in available_optimizers():
-        raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
-                         f"{available_optimizers()}); import the module that registers it first")
+    if name not in available_optimizers():  # the journal is fine: this process lacks a plug-in
+        raise StorageError(f"{study.storage}: its optimizer {name!r} is not registered in this process (registered: "
+                           f"{available_optimizers()}). Import the module that registers it (its "
+                           "register_optimizer call) first; nothing was written to the journal.")
     optimizer = make_optimizer(name, study.space, **spec["settings"])
     study._warm_start.give(optimizer)
     tell_history(study.state, optimizer, study.goals)
