@@ -60,7 +60,7 @@ from .optimizers import (
 from .pbt import PopulationBasedTraining
 from .space import Categorical, Float, Int, SearchSpace
 from .study import Study, StudyEvent
-from .study.pruning import MedianStoppingRule, PruneDecision, Pruner
+from .study.pruning import MedianStoppingRule, NopPruner, PruneDecision, Pruner
 from .trial import Evaluation, Trial, TrialState
 
 _moved.install()  # module paths of 0.1 (interactive_hpo.remap, ...) keep working, with a warning
@@ -82,6 +82,7 @@ __all__ = [
     "MedianStoppingRule",
     "InvalidParameterError",
     "MissingDependencyError",
+    "NopPruner",
     "Optimizer",
     "PopulationBasedTraining",
     "PruneDecision",

@@ -204,7 +204,7 @@ CASES = [
                    "number)."),
     ("journal with an unknown optimizer",
      lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
-     "an event does not fit this study (ValueError: optimizer 'magic' is not registered in this process"),
+     "study.jsonl: its optimizer 'magic' is not registered in this process (registered: ['asha', 'bo',"),
     # -- parameters ------------------------------------------------------------------------
     ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
      "`high` of Float('lr') must be greater than low=1.0; got 0.1."),
@@ -373,7 +373,10 @@ CASES = [
      "is not an interactive_hpo journal: its first line has format None, expected 'interactive_hpo.journal'."),
     ("journal of another space",
      lambda t: Study(SearchSpace([Float("lr", 1e-4, 1.0)]), storage=journal(t)), StorageError,
-     "holds a study over a different search space"),
+     "holds a study over another search space: `lr`: log True in the journal, False given; `depth` is in the "
+     "journal, not in the space given; `act` is in the journal, not in the space given. Study.load(path) opens it as "
+     "it is; to go on over the new space, remap_study(Study.load(path), space, storage=new_path) (from "
+     "interactive_hpo.study.branching) carries the trials that fit to a new journal."),
     ("journal of another direction", lambda t: Study(SPACE, direction="maximize", storage=journal(t)),
      StorageError, "holds a study to minimize, not to maximize."),
     ("journal from a newer version", lambda t: rewrite_header(t, version=99), StorageError,

@@ -36,6 +36,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "asha": "interactive_hpo.optimizers.multifidelity.halving:ASHA",
     "hypergradient": "interactive_hpo.optimizers.hypergradient:HypergradientDescent",
 }
+_BUILT_IN = frozenset(_REGISTRY)
 
 
 def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = None) -> None:
@@ -47,15 +48,32 @@ def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = No
         The class, or ``"package.module:ClassName"`` to import it only when first used.
     name : str, optional
         The registry name; defaults to the class's ``name`` attribute (required for a path).
+
+    A name already taken by another optimizer is refused: a journal names its optimizers, and
+    would be replayed by the other one. The same class again (or one defined again under the same
+    module and name: a notebook cell run twice) replaces the old entry. To put another class under
+    a name of your own, :func:`unregister_optimizer` it first; a built-in name stays built in.
     """
     if isinstance(cls_or_path, str):
         if name is None or ":" not in cls_or_path:
             raise fail("cls_or_path", "register_optimizer", "'module:Class' together with name=", cls_or_path)
-        _REGISTRY[name] = cls_or_path
-        return
-    if not (inspect.isclass(cls_or_path) and issubclass(cls_or_path, Optimizer)):
+        key = name
+    elif not (inspect.isclass(cls_or_path) and issubclass(cls_or_path, Optimizer)):
         raise fail("cls_or_path", "register_optimizer", "an Optimizer subclass or an import path", cls_or_path)
-    _REGISTRY[name or cls_or_path.name] = cls_or_path
+    else:
+        key = name or cls_or_path.name
+    taken = _REGISTRY.get(key)
+    if taken is not None and _where(taken) != _where(cls_or_path):
+        hint = "a built-in optimizer: give yours another name" if key in _BUILT_IN else \
+            f"call unregister_optimizer({key!r}) first to put another optimizer under that name"
+        raise fail("name", "register_optimizer", "a name no other optimizer is registered under", key,
+                   hint=f"{key!r} is taken by {_where(taken)}, {hint}.")
+    _REGISTRY[key] = cls_or_path
+
+
+def _where(entry: str | type[Optimizer]) -> str:
+    """A registry entry as "module:Class", the same for a class and the import path to it."""
+    return entry if isinstance(entry, str) else f"{entry.__module__}:{entry.__qualname__}"
 
 
 def unregister_optimizer(name: str) -> None:
@@ -94,9 +112,9 @@ def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_opt
     if not isinstance(name, str) or name not in _REGISTRY:
         raise fail(argument, owner, f"one of {available_optimizers()}", name)
     entry = _REGISTRY[name]
-    if isinstance(entry, str):
+    if isinstance(entry, str):  # kept as registered (register_optimizer compares it); Python caches the module
         module, _, attr = entry.partition(":")
-        entry = _REGISTRY[name] = getattr(importlib.import_module(module), attr)
+        return getattr(importlib.import_module(module), attr)
     return entry
 
 

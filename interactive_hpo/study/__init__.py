@@ -13,10 +13,11 @@
 - ``journal``: the append-only JSON-lines file several processes share under a lock;
   ``journal_lines``: what one of its lines is and how it is written and read;
   ``owners``: who asked each trial and whether it can still tell it.
-- ``replay``: rebuilding a study (and any past belief) from its journal.
+- ``replay``: rebuilding a study (and any past belief) from its journal; ``space_change``: what
+  differs when a journal is reopened over another search space.
 - ``steering``: intermediate reports, the pruner, a person's stop and promote; and evaluating
   a trial (``Study.evaluate``).
-- ``pruning``: pruners (``MedianStoppingRule``).
+- ``pruning``: pruners (``MedianStoppingRule``; ``NopPruner`` turns pruning off).
 - ``introspection``: history, past surrogates and populations, for plots and the Lab.
 - ``branching``: forking a study, or carrying its trials to another search space.
 - ``curves``: learning curves, budget traces and population lineage, as plain data.

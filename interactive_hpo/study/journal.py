@@ -4,16 +4,17 @@ Line 1 is a header: the format name and version, the search space, the direction
 seed, the first optimizer and the pruner. Every later line is one event, written with a single ``write``
 and then flushed and fsynced, so a crash loses at most the line being written:
 
-=============  ===============================================================
-``asked``      a trial was created (RUNNING), with its params, source and owner
-``finished``   a trial became COMPLETE, PRUNED or FAILED, with value and attributes
-``added``      a finished trial the user evaluated themselves (``Study.add_manual``)
-``enqueued``   params queued by the user, to be evaluated before the optimizer's
-``switched``   the study moved to another optimizer (name and settings)
-``undone``     the last, manual trial was withdrawn (``Study.undo_manual``)
-``reported``   a running trial reported an intermediate value (and the pruner's verdict)
-``override``   a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)
-=============  ===============================================================
+===================  =========================================================================
+``asked``            a trial was created (RUNNING), with its params, source and owner
+``finished``         a trial became COMPLETE, PRUNED or FAILED, with value and attributes
+``added``            a finished trial the user evaluated themselves (``Study.add_manual``)
+``enqueued``         params queued by the user, to be evaluated before the optimizer's
+``switched``         the study moved to another optimizer (name and settings)
+``pruner_switched``  the study moved to another pruner (name and settings; a NopPruner: none)
+``undone``           the last, manual trial was withdrawn (``Study.undo_manual``)
+``reported``         a running trial reported an intermediate value (and the pruner's verdict)
+``override``         a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)
+===================  =========================================================================
 
 Several processes may share one journal (two notebooks on one study, a job array): every
 read and write happens under an exclusive ``flock`` of the file, and each :class:`Journal`
@@ -73,7 +74,9 @@ class Journal:
     Parameters
     ----------
     path : str or os.PathLike
-        Where the journal lives; created by :meth:`open_or_create`.
+        Where the journal lives; created by :meth:`open_or_create`. A relative path is made
+        absolute here, against the working folder of the moment the journal is opened: a
+        notebook's ``%cd`` later must not point the study at another (new, empty) file.
 
     Every method that reads or writes must run inside :meth:`locked`; the position of what
     this handle has read is kept between calls, so :meth:`read_new` returns only the events
@@ -81,7 +84,7 @@ class Journal:
     """
 
     def __init__(self, path: str | os.PathLike[str], kind: JournalFormat = STUDY_JOURNAL):
-        self.path = Path(path)
+        self.path = Path(path).absolute()  # not resolve(): a symlink stays the name the user gave
         self.kind = kind
         self._file: IO[bytes] | None = None
         self._thread_lock = threading.RLock()

@@ -23,7 +23,7 @@ __all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "JournalFormat", "che
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
-EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "reported", "override")
+EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override")
 
 
 @dataclass(frozen=True)

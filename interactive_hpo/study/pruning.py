@@ -25,7 +25,7 @@ from ..trial import Trial, TrialState
 if TYPE_CHECKING:
     from ..goals import Goals
 
-__all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "make_pruner", "pruner_spec"]
+__all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "NopPruner", "make_pruner", "pruner_spec"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,27 @@ class MedianStoppingRule(Pruner):
                                             f"median {direction.to_value(median):.4g} of {len(peers)} completed trials")
 
 
+class NopPruner(Pruner):
+    """Never prune: pruning turned off, said so explicitly (Optuna's ``NopPruner``).
+
+    ``pruner=None`` means "no pruner" for a new study but "the pruner the journal last used"
+    when a study resumes one; ``NopPruner()`` (or ``"nop"``) turns pruning off from then on,
+    and the journal records it, so :meth:`Study.load` resumes without pruning too.
+
+    Examples
+    --------
+    >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> study = Study(SearchSpace([Float("lr", 0, 1)]), seed=0, pruner=NopPruner())
+    >>> study.pruner
+    NopPruner()
+    """
+
+    name = "nop"
+
+    def decide(self, trial: Trial, step: float, trials: Sequence[Trial], direction: Direction) -> PruneDecision:
+        return PruneDecision(False, "pruning is off (NopPruner)")
+
+
 class CompletedReports:
     """What :class:`MedianStoppingRule` reads of a study's COMPLETE trials: how many there are and,
     per step, the losses they reported there, sorted.
@@ -236,7 +257,7 @@ def _loss(value: float, direction: Direction) -> float:
     return math.inf if not math.isfinite(value) else direction.to_loss(value)
 
 
-_PRUNERS: dict[str, type[Pruner]] = {MedianStoppingRule.name: MedianStoppingRule}
+_PRUNERS: dict[str, type[Pruner]] = {MedianStoppingRule.name: MedianStoppingRule, NopPruner.name: NopPruner}
 
 
 def pruner_spec(pruner: Pruner | None) -> dict[str, Any] | None:

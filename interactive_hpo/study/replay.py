@@ -3,6 +3,7 @@
 The events are applied in order to an empty study; then the optimizer named by the last
 "switched" event (or the header) is rebuilt by name and told every finished trial in the order
 they finished, exactly as the live run told them; trials a crash left RUNNING become FAILED.
+The pruner is the one the last "pruner_switched" event (or the header) names.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
 from .journal import Journal
 from .owners import owner_is_alive
-from .pruning import make_pruner
+from .pruning import Pruner, make_pruner, pruner_spec
 from .results import loss_of
+from .space_change import space_changes
 from .warm_start import WarmStart
 
 if TYPE_CHECKING:
@@ -49,9 +51,11 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     path = journal.path
     check_header(header, path)
     if header["space"] != study.space.to_dict():
-        raise StorageError(f"{path} holds a study over a different search space: journal "
-                           f"{header.get('space')}, given {study.space.to_dict()}. Use Study.load(path) to "
-                           "open it as it is, or choose another storage path.")
+        raise StorageError(f"{path} holds a study over another search space: "
+                           f"{'; '.join(space_changes(header['space'], study.space.to_dict()))}. Study.load(path) "
+                           "opens it as it is; to go on over the new space, remap_study(Study.load(path), space, "
+                           "storage=new_path) (from interactive_hpo.study.branching) carries the trials that fit "
+                           "to a new journal. Or choose another storage path.")
     journal_goals = Goals.from_header(header)
     if not study.goals.continues(journal_goals):
         # The same objectives in another order: dicts of name -> direction compare without order.
@@ -66,27 +70,42 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     if given and given != study.warm_start:
         warn_user(f"{path} was started with other warm-start sources ({[r.name for r in study.warm_start]}); "
                   "it resumes with those, not the ones given.", RuntimeWarning)
-    # Several objectives: an older journal may name a pruner, which could never decide anything.
-    if study.pruner is None and not study.goals.multi:
-        study.pruner = _guarded(path, 1, make_pruner, header.get("pruner"), study.goals)
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warn_user(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                   RuntimeWarning)
-    specs = [header["optimizer"]]
+    specs, (pruner_line, pruner) = [header["optimizer"]], (1, header.get("pruner"))
     state = study.state
     for line, event in enumerate(events, start=2):
         _guarded(path, line, _apply, state, study.space, event, specs)
+        if event["event"] == "pruner_switched":
+            pruner_line, pruner = line, event["pruner"]
         state.log(event)
+    given_pruner = study.pruner
+    if given_pruner is None:  # built only then: a custom pruner, not registered, is given again on every reopen
+        study.pruner = _pruner_named(study, pruner_line, pruner)
     study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
     for trial in state.running():
         if owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
         else:
             study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
+    # A pruner given is switched to as an optimizer given is: warned about and journaled, so the
+    # next Study.load(path) resumes with it (None: the journal's; NopPruner(): pruning off).
+    if given_pruner is not None and pruner_spec(given_pruner) != pruner:
+        used = "no pruner" if pruner is None else f"the pruner {pruner['name']!r} with {pruner['settings']}"
+        warn_user(f"{path} was using {used}; switching to the pruner given, {given_pruner!r}.",
+                  RuntimeWarning)
+        study._record({"event": "pruner_switched", "pruner": pruner_spec(given_pruner)})
     if optimizer is not None and not _is_current(study, optimizer, settings):
         warn_user(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
                   RuntimeWarning)
         study.switch_optimizer(optimizer, **dict(settings or {}))
+
+
+def _pruner_named(study: Study, line: int, spec: Any) -> Pruner | None:
+    """The pruner ``spec`` names (journaled at line ``line``), or None."""
+    # Several objectives: an older journal may name a pruner, which could never decide anything.
+    return None if study.goals.multi else _guarded(study.storage, line, make_pruner, spec, study.goals)
 
 
 def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> list[tuple[str, Trial | None]]:
@@ -108,6 +127,9 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
             study.optimizer = _guarded(path, line, _rebuild, study, specs[-1])
             for running in state.running():
                 study.optimizer.note_running(running)
+        elif kind == "pruner_switched":  # another process's reopening with another pruner
+            study.pruner = _pruner_named(study, line, event["pruner"])
+            continue  # nothing for subscribers: their kinds are the trials' and the optimizer's
         elif kind == "asked":
             trial = state.trials[-1]
             study.optimizer.note_running(trial)
@@ -166,15 +188,28 @@ def check_header(header: Mapping[str, Any], path: Any) -> None:
     if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str) or \
             not isinstance(spec.get("settings"), Mapping):
         problems.append(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
+    try:
+        _check_pruner_spec(header.get("pruner"))
+    except ValueError as error:
+        problems.append(str(error))
     if problems:
         raise StorageError(f"{path}, line 1: the journal's header is unusable: {'; '.join(problems)}. "
                            "The file is corrupted or was edited by hand.")
+
+
+def _check_pruner_spec(spec: Any) -> None:
+    """Refuse (ValueError) what is neither None nor a :func:`~.pruning.pruner_spec` record."""
+    if spec is not None and not (isinstance(spec, dict) and isinstance(spec.get("name"), str)
+                                 and isinstance(spec.get("settings"), dict)):
+        raise ValueError(f"pruner {spec!r} is not None or {{'name': ..., 'settings': {{...}}}}")
 
 
 def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> Any:
     """Run one replay step; a record that does not fit becomes a StorageError naming the line."""
     try:
         return action(*args)
+    except StorageError:  # already says what is wrong, and may not be the file's fault
+        raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
         what = f"missing field {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
         raise StorageError(f"{path}, line {line}: an event does not fit this study ({what}). "
@@ -184,9 +219,10 @@ def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> An
 def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
     """The optimizer ``spec`` names, told every finished trial in finishing order."""
     name = spec["name"]
-    if name not in available_optimizers():
-        raise ValueError(f"optimizer {name!r} is not registered in this process (registered: "
-                         f"{available_optimizers()}); import the module that registers it first")
+    if name not in available_optimizers():  # the journal is fine: this process lacks a plug-in
+        raise StorageError(f"{study.storage}: its optimizer {name!r} is not registered in this process (registered: "
+                           f"{available_optimizers()}). Import the module that registers it (its "
+                           "register_optimizer call) first; nothing was written to the journal.")
     optimizer = make_optimizer(name, study.space, **spec["settings"])
     study._warm_start.give(optimizer)
     tell_history(study.state, optimizer, study.goals)
@@ -247,6 +283,8 @@ def _apply(state: StudyState, space: SearchSpace, event: Mapping[str, Any], spec
         if not isinstance(spec, Mapping) or not isinstance(spec.get("settings"), Mapping):
             raise ValueError(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
         specs.append(dict(spec))
+    elif kind == "pruner_switched":  # the caller builds the pruner, which needs the study's goals
+        _check_pruner_spec(event["pruner"])
     else:
         raise ValueError(f"unknown event {kind!r}")
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interactive_hpo import (
     Float,
     InvalidParameterError,
     SearchSpace,
+    StorageError,
+    Study,
     available_optimizers,
     make_optimizer,
     register_optimizer,
     unregister_optimizer,
 )
-from interactive_hpo.optimizers.registry import check_settings
+from interactive_hpo.optimizers.registry import check_settings, optimizer_class
 from interactive_hpo.optimizers.simple import RandomSearch
 
 
@@ -63,3 +67,57 @@ def test_the_optimizers_serving_several_leave_out_those_whose_extra_is_missing(m
     assert "nsga2" in serving and "random" in serving and "ehvi" not in serving
     with pytest.raises(InvalidParameterError, match="an optimizer that serves several objectives"):
         Study(SearchSpace([Float("x", 0, 1)]), "cmaes", directions=["minimize", "maximize"])
+
+
+class Impostor(RandomSearch):
+    name = "bo"
+
+
+def test_a_name_taken_by_another_optimizer_is_refused_and_the_same_one_again_is_not():
+    # register_optimizer(Impostor) replaced Bayesian optimization silently, for every journal naming "bo".
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`name` of register_optimizer must be a name no other optimizer is registered under; got 'bo'. 'bo' is "
+            "taken by interactive_hpo.optimizers.bayes:GaussianProcessBO, a built-in optimizer: give yours another "
+            "name.")):
+        register_optimizer(Impostor)
+    with pytest.raises(InvalidParameterError, match="a built-in optimizer"):
+        register_optimizer("tests.optimizers.test_registry:Impostor", name="random")
+    assert make_optimizer("random", SearchSpace([Float("x", 0, 1)]), seed=0).__class__ is RandomSearch
+    register_optimizer(Mine)
+    try:
+        register_optimizer(Mine)  # a notebook cell run again
+        register_optimizer(type("Mine", (RandomSearch,), {"name": "mine", "__module__": Mine.__module__,
+                                                          "__qualname__": "Mine"}))  # ... that defines it again
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "got 'mine'. 'mine' is taken by tests.optimizers.test_registry:Mine, call "
+                "unregister_optimizer('mine') first to put another optimizer under that name.")):
+            register_optimizer(Impostor, name="mine")
+    finally:
+        unregister_optimizer("mine")
+    register_optimizer("tests.optimizers.test_registry:Mine", name="mine")
+    try:
+        assert optimizer_class("mine") is Mine
+        register_optimizer("tests.optimizers.test_registry:Mine", name="mine")  # once used, as before it
+    finally:
+        unregister_optimizer("mine")
+
+
+def test_a_journal_of_an_optimizer_not_registered_here_says_so_not_that_it_is_corrupted(tmp_path):
+    path = tmp_path / "s.jsonl"
+    register_optimizer(Mine)
+    try:
+        Study(SearchSpace([Float("x", 0, 1)]), "mine", seed=0, storage=path).run(lambda p: p["x"], 2)
+    finally:
+        unregister_optimizer("mine")
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=re.escape(f"{path}: its optimizer 'mine' is not registered in this "
+                                                     "process (registered: ['asha',")) as caught:
+        Study.load(path)
+    assert str(caught.value).endswith("Import the module that registers it (its register_optimizer call) first; "
+                                      "nothing was written to the journal.")
+    assert "corrupted" not in str(caught.value) and path.read_bytes() == before
+    register_optimizer(Mine)
+    try:
+        assert len(Study.load(path).trials) == 2
+    finally:
+        unregister_optimizer("mine")

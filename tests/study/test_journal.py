@@ -129,14 +129,14 @@ def test_resume_warns_about_a_different_seed(tmp_path):
         assert Study(SPACE, seed=2, storage=path).seed == 1
 
 
-@pytest.mark.parametrize("differs", ["optimizer", "seed", "warm_start"])
+@pytest.mark.parametrize("differs", ["optimizer", "seed", "warm_start", "pruner"])
 def test_a_resume_warning_points_at_the_line_that_opened_the_journal(tmp_path, differs):
     path = tmp_path / "study.jsonl"
     Study(SPACE, "ga", seed=1, storage=path).run(quadratic, 2)
     source = Study(SPACE, seed=0)
     source.run(quadratic, 2)
-    settings = {"optimizer": "ga", "seed": 1, differs: {"optimizer": "sobol", "seed": 2,
-                                                           "warm_start": {"old": source}}[differs]}
+    settings = {"optimizer": "ga", "seed": 1, differs: {"optimizer": "sobol", "seed": 2, "warm_start": {"old": source},
+                                                           "pruner": "median"}[differs]}
     with pytest.warns(RuntimeWarning) as caught:
         Study(SPACE, storage=path, **settings)  # the line the warnings must name
     assert {(Path(w.filename).name, w.lineno) for w in caught} == {(Path(__file__).name,
@@ -179,7 +179,8 @@ def test_a_refused_journal_keeps_its_cut_off_line(tmp_path):
     Study(SPACE, seed=0, storage=path).run(quadratic, 2)
     path.write_bytes(path.read_bytes() + b'{"event":"asked","trial":{"num')
     damaged = path.read_bytes()
-    with pytest.warns(RuntimeWarning, match="cut off mid-write"), pytest.raises(StorageError, match="different"):
+    with pytest.warns(RuntimeWarning, match="cut off mid-write"), \
+            pytest.raises(StorageError, match="another search space"):
         Study(SearchSpace([Float("lr", 1e-4, 1.0)]), storage=path)
     with pytest.warns(RuntimeWarning, match="cut off mid-write"), pytest.raises(StorageError, match="maximize"):
         Study(SPACE, direction="maximize", storage=path)
@@ -284,6 +285,20 @@ def test_a_journal_deleted_cut_or_replaced_under_an_open_study_is_said_so(tmp_pa
     assert path.exists() == (how != "deleted") and len(study.trials) == 3  # no empty file made in its place
     study.save(tmp_path / "kept.jsonl")
     assert len(Study.load(tmp_path / "kept.jsonl").trials) == 3
+
+
+def test_a_relative_storage_path_survives_a_change_of_working_folder(tmp_path, monkeypatch):
+    # A notebook's %cd: the relative path then named a new, empty file in the new folder; the next
+    # run made it, removed it and said the journal had been "deleted, cut or replaced".
+    monkeypatch.chdir(tmp_path)
+    study = Study(SPACE, "random", seed=0, storage="study.jsonl")
+    study.run(quadratic, n_trials=2)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    study.run(quadratic, n_trials=2)
+    # The file the study writes, wherever the notebook is now: Study.load(study.storage) opens it.
+    assert study.storage == str(tmp_path / "study.jsonl") and list((tmp_path / "sub").iterdir()) == []
+    assert len(Study.load(study.storage).trials) == 4
 
 
 def test_an_empty_file_is_a_new_study(tmp_path):

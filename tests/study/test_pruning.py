@@ -10,6 +10,7 @@ import pytest
 from interactive_hpo import (
     InvalidParameterError,
     MedianStoppingRule,
+    NopPruner,
     StorageError,
     Study,
     TrialPruned,
@@ -269,3 +270,60 @@ def test_a_journal_whose_header_names_an_unusable_pruner_is_refused_naming_the_f
     with pytest.raises(StorageError, match=re.escape(f"{path}, line 1")):
         Study.load(path)
     assert path.read_bytes() == before
+
+
+def pruner_events(path):
+    return [e["pruner"] for e in map(json.loads, path.read_text().splitlines()[1:]) if e["event"] == "pruner_switched"]
+
+
+def test_a_journal_reopened_with_another_pruner_switches_to_it_and_a_later_load_keeps_it(tmp_path):
+    # The pruner given was used silently and never journaled: Study.load brought the old one back.
+    path = tmp_path / "s.jsonl"
+    Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=2), storage=path).run(curve, 3)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+            "was using the pruner 'median' with {'n_startup_trials': 2, 'n_warmup_steps': 0, 'n_min_trials': 1}; "
+            "switching to the pruner given, MedianStoppingRule(n_startup_trials=50, n_warmup_steps=3, "
+            "n_min_trials=1).")):
+        Study(LINE, seed=0, pruner=MedianStoppingRule(50, n_warmup_steps=3), storage=path).run(curve, 1)
+    new = {"name": "median", "settings": {"n_startup_trials": 50, "n_warmup_steps": 3, "n_min_trials": 1}}
+    assert pruner_events(path) == [new]
+    assert Study.load(path).pruner.settings() == new["settings"]
+    Study(LINE, seed=0, pruner=MedianStoppingRule(50, n_warmup_steps=3), storage=path)  # the same: nothing new
+    assert pruner_events(path) == [new]
+
+
+def test_a_nop_pruner_turns_pruning_off_on_resume_for_good(tmp_path):
+    # pruner=None resumes with the journal's pruner; NopPruner() is how to say "no pruning from now on".
+    path = tmp_path / "s.jsonl"
+    Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=0), storage=path).run(curve, 2)
+    with pytest.warns(RuntimeWarning, match=r"switching to the pruner given, NopPruner\(\)"):
+        study = Study(LINE, seed=0, pruner=NopPruner(), storage=path)
+    study.enqueue({"x": 1.0})  # the worst curve there is: the median rule prunes it at step 0
+    assert study.run(curve, 1)[0].state is TrialState.COMPLETE
+    assert pruner_events(path) == [{"name": "nop", "settings": {}}]
+    again = Study.load(path)
+    assert isinstance(again.pruner, NopPruner)
+    again.enqueue({"x": 1.0})
+    assert again.run(curve, 1)[0].state is TrialState.COMPLETE
+
+
+def test_a_study_sharing_the_journal_takes_up_the_pruner_another_switched_to(tmp_path):
+    path = tmp_path / "s.jsonl"
+    first = Study(LINE, seed=0, pruner="median", storage=path)
+    first.run(curve, 1)
+    with pytest.warns(RuntimeWarning, match="switching to the pruner given"):
+        Study(LINE, seed=0, pruner=NopPruner(), storage=path)
+    seen = []
+    first.subscribe(lambda event: seen.append(event.kind))
+    first.run(curve, 1)  # reads the other's switch first: its subscribers hear of trials only
+    assert isinstance(first.pruner, NopPruner) and seen == ["asked", "reported"] + ["reported"] * 7 + ["told"]
+
+
+def test_a_pruner_switch_that_names_no_pruner_is_refused_naming_its_line(tmp_path):
+    path = tmp_path / "s.jsonl"
+    Study(LINE, seed=0, storage=path).run(lambda p: p["x"], 1)
+    with path.open("a") as journal:
+        journal.write(json.dumps({"event": "pruner_switched", "pruner": "median"}) + "\n")
+    with pytest.raises(StorageError, match=re.escape(f"{path}, line 4: an event does not fit this study (ValueError: "
+                                                     "pruner 'median' is not None or {'name': ..., 'settings'")):
+        Study.load(path)

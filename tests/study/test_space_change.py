@@ -1,0 +1,56 @@
+"""A journal reopened over another search space: the refusal names what differs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, StorageError, Study
+from interactive_hpo.study.space_change import space_changes
+
+KERNEL = Categorical("kernel", ["rbf", "poly", "linear"])
+DEGREE = Int("degree", 2, 5, condition=("kernel", ["poly"]))
+SPACE = SearchSpace([Float("C", 1e-3, 1e3, log=True), KERNEL, DEGREE])
+
+
+@pytest.mark.parametrize(("given", "changes"), [
+    ([Float("C", 1e-3, 1e3, log=True), KERNEL, Int("degree", 2, 6, condition=("kernel", ["poly"]))],
+     ["`degree`: high 5 in the journal, 6 given"]),
+    ([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["poly", "rbf", "linear"]), DEGREE],
+     ["`kernel`: choices in another order, ['rbf', 'poly', 'linear'] in the journal, ['poly', 'rbf', 'linear'] given"]),
+    ([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["rbf", "poly"]), DEGREE],
+     ["`kernel`: choices ['rbf', 'poly', 'linear'] in the journal, ['rbf', 'poly'] given"]),
+    ([Float("C", 1e-3, 1e3, log=True), KERNEL, Int("degree", 2, 5)],
+     ["`degree`: condition ['kernel', ['poly']] in the journal, none given"]),
+    ([Float("C", 1e-2, 1e2), KERNEL, Float("degree", 2, 5), Float("gamma", 1e-4, 1)],
+     ["`C`: low 0.001 in the journal, 0.01 given; high 1000.0 in the journal, 100.0 given; log True in the "
+      "journal, False given", "`degree`: type 'int' in the journal, 'float' given",
+      "`gamma` is new (the journal has no such parameter)"]),
+    ([KERNEL, DEGREE], ["`C` is in the journal, not in the space given"]),
+    ([KERNEL, Float("C", 1e-3, 1e3, log=True), DEGREE],
+     ["the parameters are in another order: ['C', 'kernel', 'degree'] in the journal, ['kernel', 'C', 'degree'] "
+      "given"]),
+])
+def test_what_differs_is_named_parameter_by_parameter(given, changes):
+    assert space_changes(SPACE.to_dict(), SearchSpace(given).to_dict()) == changes
+
+
+def test_a_hand_edited_space_record_is_described_not_crashed_on():
+    assert space_changes({"params": [7]}, SPACE.to_dict())[0] == "`#0` is in the journal, not in the space given"
+    assert space_changes({"params": "x"}, {"params": []}) == ["{'params': 'x'} in the journal, {'params': []} given"]
+
+
+def test_reopening_over_another_space_names_the_change_and_the_way_on(tmp_path):
+    # It printed both spaces whole (932 characters for four parameters) and never named remap_study.
+    path = tmp_path / "s.jsonl"
+    Study(SPACE, seed=0, storage=path).run(lambda p: p["C"], 2)
+    before = path.read_bytes()
+    wider = SearchSpace([Float("C", 1e-3, 1e3, log=True), KERNEL, Int("degree", 2, 6, condition=("kernel", ["poly"]))])
+    with pytest.raises(StorageError, match=re.escape(
+            f"{path} holds a study over another search space: `degree`: high 5 in the journal, 6 given. "
+            "Study.load(path) opens it as it is; to go on over the new space, remap_study(Study.load(path), space, "
+            "storage=new_path) (from interactive_hpo.study.branching) carries the trials that fit to a new "
+            "journal. Or choose another storage path.")):
+        Study(wider, seed=0, storage=path)
+    assert path.read_bytes() == before
