@@ -68,10 +68,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         before it numbers a trial, and its optimizer knows their trials.
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
-    pruner : Pruner, "median" or None, optional
+    pruner : Pruner, "median", "nop" or None, optional
         Stops running trials whose reports look hopeless; one objective only (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
-        keyword argument. When resuming, default: the journal's pruner.
+        keyword argument. When resuming: None keeps the journal's pruner; another one is switched
+        to (warned about and journaled); ``NopPruner()`` turns pruning off.
     warm_start : Study, list of Study or dict from name to Study, optional
         Related studies (one objective each) whose completed trials the optimizer learns from
         before its first trial: Bayesian optimization evaluates their best configurations first
@@ -178,7 +179,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     @property
     def storage(self) -> str | None:
-        """The journal path, or None for an in-memory study."""
+        """The journal's absolute path, or None for an in-memory study."""
         return None if self._journal is None else str(self._journal.path)
 
     @property
