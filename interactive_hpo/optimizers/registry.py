@@ -80,8 +80,10 @@ def unregister_optimizer(name: str) -> None:
     """Take ``name`` out of the registry (a plug-in's test cleaning up; see
     :mod:`interactive_hpo.testing`). Studies journaled with it cannot be resumed until it is
     registered again."""
-    if name not in _REGISTRY:
-        raise fail("name", "unregister_optimizer", f"one of {available_optimizers()}", name)
+    if name not in _REGISTRY or name in _BUILT_IN:  # a built-in name stays built in (register_optimizer)
+        plug_ins = sorted(set(_REGISTRY) - _BUILT_IN)
+        raise fail("name", "unregister_optimizer", f"the name of a registered plug-in, one of {plug_ins}", name,
+                   hint="Built-in optimizers stay registered." if name in _BUILT_IN else None)
     del _REGISTRY[name]
 
 

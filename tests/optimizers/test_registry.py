@@ -33,8 +33,12 @@ def test_a_plug_in_is_registered_and_taken_out_again():
     finally:
         unregister_optimizer("mine")
     assert "mine" not in available_optimizers()
-    with pytest.raises(InvalidParameterError, match=r"`name` of unregister_optimizer must be one of \["):
+    with pytest.raises(InvalidParameterError, match=r"`name` of unregister_optimizer must be the name of a "
+                                                    r"registered plug-in, one of \[\]; got 'mine'\.$"):
         unregister_optimizer("mine")
+    with pytest.raises(InvalidParameterError, match=r"got 'bo'\. Built-in optimizers stay registered\."):
+        unregister_optimizer("bo")  # it took Bayesian optimization out of this process
+    assert "bo" in available_optimizers()
 
 
 def test_callers_name_the_arguments_their_users_typed():
