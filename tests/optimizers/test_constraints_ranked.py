@@ -49,6 +49,9 @@ def test_a_rung_promotes_feasible_first_then_by_violation():
         bracket.finish(Job(config, 0, 0), loss, config, violation)
     assert bracket.ranked(0) == [3, 1, 2, 0]
     assert bracket.decide() == [3, 1]
+    # The table says why 0.1 and 0.2 were passed over.
+    assert [(row["config"], row["violation"]) for row in bracket.rows() if row["rung"] == 0] == \
+        [(0, 0.5), (1, 0.0), (2, 0.1), (3, 0.0)]
     several = Bracket(1, [1.0, 3.0], None, eta=2)
     for config, losses, violation in ((0, (0.0, 0.0), 1.0), (1, (1.0, 2.0), 0.0), (2, (2.0, 1.0), 0.0)):
         several.finish(Job(config, 1, 0), losses, config, violation)

@@ -296,6 +296,7 @@ class Bracket:
                 rows.append({
                     "bracket": self.index, "rung": rung, "budget": self.budgets[rung], "config": config,
                     "number": self.numbers[rung].get(config), "loss": _first(self.losses[rung].get(config, math.nan)),
+                    "violation": self.violations[rung].get(config, math.nan),
                     "scheduler": decided.get("scheduler"), "human": decided.get("human"),
                 })
         return rows
