@@ -31,6 +31,7 @@ from ..optimizers.capabilities import WarmStartable
 from ..optimizers.warm_start import Source, distinct_names
 from ..space import SearchSpace
 from ..trial import TrialState
+from .results import at_full_budget
 
 if TYPE_CHECKING:
     from .core import Study
@@ -94,11 +95,13 @@ class SourceRecord:
 
     @classmethod
     def of_study(cls, study: Study, name: str, space: SearchSpace, owner: str) -> SourceRecord:
-        """The completed, feasible trials of ``study`` (one objective) that fit ``space``."""
+        """The completed, feasible trials of ``study`` (one objective) at its full budget that
+        fit ``space`` (a scheduler's lower rungs measure a cheaper, biased objective)."""
         goals = study.goals
         if goals.multi:
             raise fail("warm_start", owner, "studies of one objective", f"{name!r} ({goals.describe()})")
-        done = [t for t in study.trials if t.state is TrialState.COMPLETE and t.feasible]
+        full = study.full_budget
+        done = [t for t in study.trials if t.state is TrialState.COMPLETE and t.feasible and at_full_budget(t, full)]
         return cls.fitting(name, [(t.params, float(goals.directions[0].to_loss(float(t.value))))  # type: ignore[arg-type]
                                   for t in done], space, owner)
 

@@ -49,6 +49,8 @@ def test_the_best_is_the_best_full_evaluation_in_the_study_the_history_and_the_p
     best = study.history().best_values
     assert np.isnan(best[:full[0].number]).all() and best[-1] == study.best_value
     assert f"best {study.best_value:.6g} (trial {study.best_trial.number})" in status_line(study, [])
+    warm = Study(TASK.space, "ga", seed=0, warm_start=study)  # learns from its full evaluations only
+    assert sorted(warm.warm_start[0].losses) == sorted(t.value for t in full)
 
 
 def test_a_trial_without_a_budget_is_a_full_evaluation_and_a_race_ranks_full_evaluations():
