@@ -235,7 +235,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     trials that had finished by then (COMPLETE, PRUNED or FAILED, as :func:`remap_study` carries
     them), in the order they finished, the params queued then and a person's stops and
     promotions of those trials, continued by ``optimizer`` (default: the one in charge at that
-    step, with its settings then, updated by ``optimizer_settings``) and the study's pruner.
+    step, with its settings and seed then, updated by ``optimizer_settings``) and the study's pruner.
 
     ``study`` is untouched. The branch's first ask is its answer to "what would have been
     proposed at step ``step`` with these settings?": with the optimizer and settings of then it
@@ -262,10 +262,10 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     spec = context.spec
     if step == n:
         spec = {"name": study.optimizer.name, "settings": study.optimizer.settings()}
-    if optimizer is None:  # the optimizer in charge at that step, as it was set then
+    if optimizer is None:  # the optimizer in charge at that step, as it was set then, its seed too:
+        # one switched to drew from the seed of its place among the study's optimizers, not the first's.
         optimizer = spec["name"]
-        optimizer_settings = {**{k: v for k, v in spec["settings"].items() if k != "seed"},
-                              **(optimizer_settings or {})}
+        optimizer_settings = {**spec["settings"], **(optimizer_settings or {})}
     trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
     return _carry(study, study.space, optimizer, optimizer_settings, storage,
                   [trials[number] for number in context.finished], context, owner)

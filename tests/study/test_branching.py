@@ -154,6 +154,19 @@ def test_a_fork_with_the_studys_own_optimizer_proposes_what_the_study_did(optimi
             assert dict(asked.params) == dict(then.params), step
 
 
+@pytest.mark.parametrize("optimizer", ["random", "ga"])
+def test_a_fork_after_a_switch_draws_from_the_seed_of_the_optimizer_switched_to(optimizer):
+    # The branch's optimizer took the seed of the study's first one: a fork with nothing changed
+    # after a switch proposed something else.
+    study = Study(SPACE, "sobol", seed=0)
+    study.run(loss, n_trials=3)
+    study.switch_optimizer(optimizer)
+    study.run(loss, n_trials=6)
+    for step in (5, 9):
+        then = study.trials[step] if step < 9 else study.ask()
+        assert dict(fork_study(study, step).study.ask().params) == dict(then.params), step
+
+
 def test_a_fork_of_a_scheduler_keeps_a_persons_stops_and_promotions():
     study = Study(SPACE, "hyperband", seed=0, optimizer_settings={"min_budget": 1 / 9})
     study.run(budgeted, n_trials=5)
