@@ -2,12 +2,16 @@
 
 When the user narrows a bound, adds or removes a parameter, the trials that still fit the new
 space are still evidence: they start the new study, and the ones that do not fit are listed
-with the reason, so nothing is dropped silently. A *fork* (:func:`fork_study`) starts a branch
-from the trials a past step knew, to ask "what if I had switched to UCB at step 5?".
+with the reason, so nothing is dropped silently. A trial is carried as it finished (COMPLETE,
+PRUNED or FAILED, with the reason, its budget and its learning curve), and so are the study's
+pruner, its queue of enqueued params (those that fit) and a person's stops and promotions of
+finished trials. A *fork* (:func:`fork_study`) starts a branch from what a past step knew, to
+ask "what if I had switched to UCB at step 5?".
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -15,14 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._validation import check_int, check_path, fail
-from ..exceptions import InvalidParameterError
+from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
+from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import check_settings
 from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
 from .journal import Journal
-from .replay import context_of
+from .replay import Context, context_of
 from .warm_start import carried_sources, params_for
 
 __all__ = ["Remapped", "remap_study", "fork_study", "next_journal"]
@@ -39,30 +44,43 @@ class Remapped:
     kept : dict
         Old trial number -> new trial number.
     dropped : dict
-        Old trial number -> why it does not fit the new space.
+        Old trial number -> why it was left behind (it does not fit the new space, or it is
+        still running).
     dropped_sources : dict
         Warm-start source name -> why the new study does not keep it (see :func:`remap_study`).
+    dropped_queued : dict
+        Position in the old study's queue (``study.queued``; a fork: the queue at its step) ->
+        why those enqueued params are not queued in the new study (they do not fit its space).
     """
 
     study: Study
     kept: dict[int, int]
     dropped: dict[int, str]
     dropped_sources: dict[str, str] = field(default_factory=dict)
+    dropped_queued: dict[int, str] = field(default_factory=dict)
 
 
 def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = None,
                 optimizer_settings: Mapping[str, Any] | None = None,
                 storage: str | os.PathLike[str] | None = None, trials: Iterable[Trial] | None = None) -> Remapped:
-    """A new study over ``space`` holding the completed trials of ``study`` that fit it.
+    """A new study over ``space`` holding the finished trials of ``study`` that fit it.
 
     A trial fits when it has a value for every parameter of ``space`` and every value is valid
     there (inside the new bounds, one of the new choices). Parameters the new space no longer
-    has are left out. Manual trials stay manual; the others get the source "carried". Their
-    ``user_attrs`` say where they came from (``carried_from``: the old number, ``carried_source``)
-    and nest the old attributes under ``carried_attrs``, where no optimizer mistakes another
-    space's recorded state (a GP's hyperparameters) for its own. The optimizer is rebuilt by
-    name (default: the study's current one, with its settings but a seed derived from the
-    study's seed) and learns from the carried trials. ``storage`` journals the new study (a
+    has are left out. A trial keeps its state (COMPLETE, PRUNED or FAILED), value, constraints,
+    budget, generation, learning curve (``intermediate_values``) and times; a RUNNING one is
+    left behind (``dropped`` says so). Manual trials stay manual; the others get the source
+    "carried". Their ``user_attrs`` say where they came from (``carried_from``: the old number,
+    ``carried_source``), keep why a trial failed or was pruned (``error``, ``pruned_by``,
+    ``pruner``, ``human``) and nest the old attributes under ``carried_attrs``, where no
+    optimizer mistakes another space's recorded state (a GP's hyperparameters) for its own,
+    while one of the same method and seed reads its own records there and goes on as the study
+    did. The new study keeps the study's pruner (a fresh one with its settings), the params
+    still queued (``study.queued``) that fit ``space`` (the others are listed in
+    ``dropped_queued``), and a person's stops and promotions of carried trials when its
+    optimizer is a scheduler of the same kind (any other ignores them, as on a switch). The
+    optimizer is rebuilt by name (default: the study's current one, with its settings but a
+    seed derived from the study's seed) and learns from the carried trials. ``storage`` journals the new study (a
     new file; the old study's journal is never touched). ``trials`` carries only those trials
     (default: all of ``study``'s, in their order).
 
@@ -84,8 +102,9 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     _check_carry(study, optimizer, optimizer_settings, storage, "remap_study")
     if not isinstance(space, SearchSpace):
         raise fail("space", "remap_study", "a SearchSpace", space)
+    # Now: every finished trial, the queue and the overrides as they stand.
     return _carry(study, space, optimizer, optimizer_settings, storage, _trials_of(study, trials, "remap_study"),
-                  "remap_study")
+                  context_of(study.state, len(study.trials)), "remap_study")
 
 
 def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: Any, owner: str) -> None:
@@ -123,8 +142,9 @@ def _trials_of(study: Study, trials: Any, owner: str) -> list[Trial] | None:
 
 def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
            optimizer_settings: Mapping[str, Any] | None, storage: str | os.PathLike[str] | None,
-           trials: Iterable[Trial] | None, owner: str) -> Remapped:
-    """:func:`remap_study`, its errors naming ``owner`` (the function the user called)."""
+           trials: Iterable[Trial] | None, context: Context, owner: str) -> Remapped:
+    """:func:`remap_study`, its errors naming ``owner`` (the function the user called), with the
+    queue and overrides of ``context``."""
     if optimizer is None:
         optimizer = study.optimizer.name
         settings = {k: v for k, v in study.optimizer.settings().items() if k != "seed"}
@@ -134,41 +154,96 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     kind = type(optimizer) if isinstance(optimizer, Optimizer) else \
         check_settings(optimizer, settings, argument="optimizer", settings_argument="optimizer_settings", owner=owner)
     sources, dropped_sources = carried_sources(study.warm_start, space, kind)
+    # A fresh pruner of the same kind and settings (how the journal rebuilds one): one shared
+    # with the old study would re-read each study's trials whenever the other had judged.
+    pruner = None if study.pruner is None else type(study.pruner)(**study.pruner.settings())
     new = Study(space, optimizer, **study.goals.study_arguments(), seed=study.seed, optimizer_settings=settings,
-                storage=storage, warm_start=sources or None)
-    kept, dropped = {}, {}
+                storage=storage, warm_start=sources or None, pruner=pruner)
+    kept: dict[int, int] = {}
+    dropped: dict[int, str] = {}
+    overrides = list(context.overrides)
+    n_finished = 0  # of the trials given, as the positions of the overrides count them
     for trial in study.trials if trials is None else trials:
-        value = study.goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
-        if value is None:
-            dropped[trial.number] = f"not complete ({trial.state.value})"
+        if not trial.state.is_finished:
+            dropped[trial.number] = "still running: it has no result to carry"
             continue
+        _overrides_due(new, overrides, kept, n_finished)
+        n_finished += 1
         try:
             params = params_for(space, trial.params)
         except InvalidParameterError as error:
             dropped[trial.number] = str(error)
             continue
-        source = "manual" if trial.source == "manual" else CARRIED
-        attrs = {"carried_from": trial.number, "carried_source": trial.source,
-                 "carried_attrs": trial.to_json()["user_attrs"]}
-        carried = new.add_completed(params, value if study.goals.multi else value[0], source=source,
-                                    user_attrs=attrs, owner=owner, constraints=trial.constraints)
-        kept[trial.number] = carried.number
-    return Remapped(new, kept, dropped, dropped_sources)
+        kept[trial.number] = _carry_trial(study, new, trial, params, owner).number
+    _overrides_due(new, overrides, kept, None)
+    dropped_queued = {}
+    for place, queued in enumerate(context.queued):
+        try:
+            fits = params_for(space, queued)
+        except InvalidParameterError as error:
+            dropped_queued[place] = str(error)
+            continue
+        new.enqueue(fits)
+    return Remapped(new, kept, dropped, dropped_sources, dropped_queued)
+
+
+#: What a finished trial's ``user_attrs`` say of why it ended as it did (the objective's error,
+#: the pruner's verdict, a person's stop): kept where the study and models of failures read them
+#: (``Trial.cut_short``), not only under ``carried_attrs``.
+_REASONS = ("error", "pruned_by", "pruner", "human")
+
+
+def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], owner: str) -> Trial:
+    """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished."""
+    old_attrs = trial.to_json()["user_attrs"]
+    attrs = {"carried_from": trial.number, "carried_source": trial.source, "carried_attrs": old_attrs,
+             **{key: old_attrs[key] for key in _REASONS if key in old_attrs}}
+    value: Any = trial.value  # a PRUNED trial's last report (None for several objectives), None if FAILED
+    if trial.state is TrialState.COMPLETE:
+        values = study.goals.values_of(trial)
+        value = values if study.goals.multi else values[0]  # type: ignore[index]
+    start, end = trial.datetime_start, trial.datetime_complete
+    if start is None or end is None or end < start:  # a journal without them, or two machines' clocks
+        start = end = None  # now, as for a trial added by hand
+    return new.add_finished(params, state=trial.state, value=value, source="manual" if trial.source == "manual"
+                            else CARRIED, user_attrs=attrs, intermediate_values=trial.intermediate_values,
+                            budget=trial.budget, generation=trial.generation, constraints=trial.constraints,
+                            datetime_start=start, datetime_complete=end, owner=owner)
+
+
+def _overrides_due(new: Study, overrides: list[tuple[int, int, str]], kept: Mapping[int, int],
+                   n_finished: int | None) -> None:
+    """Give ``new``, and take from ``overrides``, those made when at most ``n_finished`` trials
+    had finished (None: all): (trials finished by then, old number, action), as
+    ``StudyState.overrides`` lists them. A person's stop or promotion of a carried trial is given
+    to ``new``'s scheduler as a replay of its journal would (``replay.tell_history``); another
+    optimizer, or a scheduler with other rungs, ignores it, and so does a trial left behind."""
+    while overrides and (n_finished is None or overrides[0][0] <= n_finished):
+        _, old, action = overrides.pop(0)
+        number = kept.get(old)
+        if number is None or not isinstance(new.optimizer, Scheduler):
+            continue
+        with contextlib.suppress(HPOError):  # a job of rungs this scheduler does not have
+            new.optimizer.check_override(new.trials[number], action)
+            (new.promote if action == "promote" else new.stop)(number)
 
 
 def fork_study(study: Study, step: int, *, optimizer: str | None = None,
                optimizer_settings: Mapping[str, Any] | None = None,
                storage: str | os.PathLike[str] | None = None, owner: str = "fork_study") -> Remapped:
     """A branch of ``study`` from the moment trial ``step`` was asked: a new study holding the
-    trials that had completed by then, in the order they finished, continued by ``optimizer``
-    (default: the one in charge at that step, with its settings then, updated by
-    ``optimizer_settings``).
+    trials that had finished by then (COMPLETE, PRUNED or FAILED, as :func:`remap_study` carries
+    them), in the order they finished, the params queued then and a person's stops and
+    promotions of those trials, continued by ``optimizer`` (default: the one in charge at that
+    step, with its settings and seed then, updated by ``optimizer_settings``) and the study's pruner.
 
     ``study`` is untouched. The branch's first ask is its answer to "what would have been
-    proposed at step ``step`` with these settings?"; compare branches by their best-so-far
-    curves. Other arguments as in :func:`remap_study` (``kept`` maps old to new numbers;
-    ``dropped`` is empty: a fork keeps its space). The branch keeps the study's warm-start
-    sources unless its optimizer does not use them (then ``dropped_sources`` lists them).
+    proposed at step ``step`` with these settings?": with the optimizer and settings of then it
+    proposes what the study did (a GP refitted may differ in the last digits); compare
+    branches by their best-so-far curves. Other arguments as in :func:`remap_study` (``kept``
+    maps old to new numbers; ``dropped`` and ``dropped_queued`` are empty: a fork keeps its
+    space, and trials running at ``step`` are not part of it). The branch keeps the study's
+    warm-start sources unless its optimizer does not use them (then ``dropped_sources`` lists them).
     Errors name ``owner``: the function the person called (``Lab.fork`` calls this).
 
     Examples
@@ -183,19 +258,17 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     _check_carry(study, optimizer, optimizer_settings, storage, owner)
     n = len(study.trials)
     step = check_int(step, "step", owner, 0, n)  # n: now
-    spec: dict[str, Any]
+    context = context_of(study.state, step)
+    spec = context.spec
     if step == n:
-        spec, finished = {"name": study.optimizer.name, "settings": study.optimizer.settings()}, study.finish_order
-    else:
-        spec, finished = context_of(study.state, step)[0], study.finished_before(step)
-    if optimizer is None:  # the optimizer in charge at that step, as it was set then
+        spec = {"name": study.optimizer.name, "settings": study.optimizer.settings()}
+    if optimizer is None:  # the optimizer in charge at that step, as it was set then, its seed too:
+        # one switched to drew from the seed of its place among the study's optimizers, not the first's.
         optimizer = spec["name"]
-        optimizer_settings = {**{k: v for k, v in spec["settings"].items() if k != "seed"},
-                              **(optimizer_settings or {})}
+        optimizer_settings = {**spec["settings"], **(optimizer_settings or {})}
     trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
-    complete = [trials[number] for number in finished]
     return _carry(study, study.space, optimizer, optimizer_settings, storage,
-                  [t for t in complete if t.state is TrialState.COMPLETE], owner)
+                  [trials[number] for number in context.finished], context, owner)
 
 
 def next_journal(path: str | os.PathLike[str] | None) -> str | None:

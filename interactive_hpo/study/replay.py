@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from .core import Study
     from .state import StudyState
 
-__all__ = ["resume", "catch_up", "check_header", "context_of", "spec_of", "past_surrogate", "past_population",
-           "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
+__all__ = ["resume", "catch_up", "check_header", "Context", "context_of", "spec_of", "past_surrogate",
+           "past_population", "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
 
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
@@ -302,32 +302,54 @@ def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str,
         {k: v for k, v in current["settings"].items() if k != "seed"}
 
 
-def context_of(state: StudyState, number: int) -> tuple[dict[str, Any], list[int]]:
-    """The optimizer spec in charge and the trials finished, in order, when ``number`` was asked
-    (a manual trial: when it was added)."""
+class Context(NamedTuple):
+    """What a study knew when one of its trials was asked (:func:`context_of`)."""
+
+    #: The optimizer in charge: ``{"name": ..., "settings": {...}}``.
+    spec: dict[str, Any]
+    #: The numbers of the trials finished by then, in the order they finished.
+    finished: list[int]
+    #: The params enqueued and not yet asked, first first (the trial's own, if it was enqueued).
+    queued: list[dict[str, Any]]
+    #: A person's overrides of finished trials: (trials finished by then, number, action), as
+    #: :attr:`StudyState.overrides`.
+    overrides: list[tuple[int, int, str]]
+
+
+def context_of(state: StudyState, number: int) -> Context:
+    """What the study knew when trial ``number`` was asked (a manual trial: when it was added;
+    ``number`` past the last trial: now): the optimizer in charge, the trials finished, the
+    queue and the overrides of finished trials."""
     events = state.events
     # The event that made trial ``number``: its ask, or a manual trial's "added" (which has no
     # ask: its context ran to the end, so a fork at it took the trials that came after). The
     # last one: an undone manual trial's number is reused by the next trial.
     made = next((i for i in range(len(events) - 1, -1, -1) if events[i]["event"] in ("asked", "added")
                  and events[i]["trial"]["number"] == number), len(events))
-    spec, finished = state.header["optimizer"], []
+    context = Context(state.header["optimizer"], [], [], [])
+    finished = context.finished
     for event in events[:made]:
         kind = event["event"]
         if kind == "switched":
-            spec = event["optimizer"]
+            context = context._replace(spec=event["optimizer"])
         elif kind == "finished":
             finished.append(event["number"])
         elif kind == "added":
             finished.append(event["trial"]["number"])
         elif kind == "undone":  # its number is reused by the next trial
             finished.remove(event["number"])
-    return spec, finished
+        elif kind == "enqueued":
+            context.queued.append(dict(event["params"]))
+        elif kind == "asked" and event["trial"]["source"] == "enqueued":  # it took the head of the queue
+            context.queued.pop(0)
+        elif kind == "override" and event["number"] in finished:  # one of a running trial died with it
+            context.overrides.append((len(finished), event["number"], event["action"]))
+    return context
 
 
 def _optimizer_at(study: Study, number: int) -> Optimizer:
     """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
-    spec, finished = context_of(study.state, number)
+    spec, finished = context_of(study.state, number)[:2]
     optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
     study._warm_start.give(optimizer)
     for done in finished:

@@ -18,7 +18,7 @@ from ..execution.simulation import Schedule, simulate_counterpart
 from ..optimizers.capabilities import WarmStartable
 from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
-from ..study.branching import fork_study, next_journal, remap_study
+from ..study.branching import Remapped, fork_study, next_journal, remap_study
 from ..study.core import Study, StudyEvent, check_study
 from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
@@ -291,8 +291,7 @@ class LabController:
         name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
                               taken=self.branches)[0]
         self.branches[name] = branch
-        self.switch_branch(name, notes=[f"Warm-start source {source!r} left behind: {why}"
-                                        for source, why in forked.dropped_sources.items()])
+        self.switch_branch(name, notes=_left_behind(forked, self.study))
         return branch
 
     def switch_branch(self, name: str, notes: list[str] | None = None) -> None:
@@ -405,9 +404,15 @@ class LabController:
         remapped = remap_study(self.study, space, storage=storage)
         self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"
                       + (f" (journaled in {storage})." if storage else ".")]
-        self.notes += [f"Trial {number} left behind: {why}" for number, why in remapped.dropped.items()]
-        self.notes += [f"Warm-start source {name!r} left behind: {why}"
-                       for name, why in remapped.dropped_sources.items()]
+        self.notes += _left_behind(remapped, self.study)
         self._start_over(remapped.study, LabEvent.SPACE)
         return self.study
 
+
+def _left_behind(carried: Remapped, study: Study) -> list[str]:
+    """What a fork or a new space of ``study`` left behind, one line each (a fork's queue is the
+    one at its step: ``dropped_queued`` of a fork is empty, as its space is the study's)."""
+    return ([f"Trial {number} left behind: {why}" for number, why in carried.dropped.items()]
+            + [f"Queued params {study.queued[place]} left behind: {why}"
+               for place, why in carried.dropped_queued.items()]
+            + [f"Warm-start source {name!r} left behind: {why}" for name, why in carried.dropped_sources.items()])

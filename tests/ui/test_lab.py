@@ -225,6 +225,19 @@ def test_editing_the_space_carries_the_trials_that_fit():
     assert len(lab.study.trials) == len(study.trials)
 
 
+def test_editing_the_space_keeps_the_pruner_and_the_queue_and_says_which_params_are_left_behind():
+    # Apply dropped the pruner and the queue, and said nothing of either.
+    study = Study(LINE, "random", seed=3, pruner="median")
+    study.run(quad, n_trials=3)
+    study.enqueue({"x": -1.5})
+    study.enqueue({"x": 1.5})
+    lab = Lab(study, quad)
+    lab.space_editor.rows[0].low.value = "0"
+    lab.space_editor.apply.click()
+    assert lab.study is not study and repr(lab.study.pruner) == repr(study.pruner)
+    assert lab.study.queued == [{"x": 1.5}] and "Queued params {&#x27;x&#x27;: -1.5} left behind" in lab.notes.value
+
+
 def test_editing_the_space_says_which_warm_start_sources_are_left_behind():
     source = Study(LINE, "random", seed=0)
     source.run(quad, n_trials=4)

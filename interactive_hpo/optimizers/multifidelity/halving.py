@@ -37,7 +37,7 @@ import numpy as np
 from ..._validation import check_int, check_one_of, check_real, fail, is_real
 from ...exceptions import TrialStateError
 from ...space import SearchSpace
-from ...trial import Trial
+from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import total_violation
@@ -155,9 +155,12 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         replay, a switch back to the same scheduler): asked under this name, in a bracket at most
         one past those known (a bracket starts when the one before it is done, so a replay meets
         them in order), at one of that bracket's rungs and at its budget. None for any other: one
-        of a scheduler with other budgets, or attributes that name no rung of this one."""
-        job = Job.of(trial.user_attrs)
-        if job is None or trial.source != self.name or min(job.config, job.bracket, job.rung) < 0 or \
+        of a scheduler with other budgets, or attributes that name no rung of this one. A trial a
+        fork or remap carried from a scheduler of this name is read from the record it had there,
+        so the branch promotes the study's configurations instead of starting over."""
+        record = trial.user_attrs if trial.source == self.name else carried_from(trial, self.name)
+        job = None if record is None else Job.of(record)
+        if job is None or min(job.config, job.bracket, job.rung) < 0 or \
                 job.bracket > len(self._brackets) or trial.budget is None:
             return None
         bracket = self._brackets[job.bracket] if job.bracket < len(self._brackets) else \
@@ -252,7 +255,9 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                 return Job(found[0], bracket.index, found[1] + 1)
         elif len(bracket.entered[0]) >= bracket.sizes[0]:
             return None
-        return Job(len(self._configs), bracket.index, 0)
+        # After the highest number known: a remap leaves out configurations outside its space,
+        # and a resume does not know those others are evaluating, so len() named a known one.
+        return Job(max(self._configs, default=-1) + 1, bracket.index, 0)
 
     def _sample(self, rng: np.random.Generator) -> np.ndarray:
         """A new configuration: random, or the GP's proposal at the largest budget with enough data."""
