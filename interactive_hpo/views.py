@@ -70,6 +70,14 @@ class History:
     def __len__(self) -> int:
         return len(self.numbers)
 
+    def best_index(self) -> int | None:
+        """Index of the best trial as ``best_values`` counts it (``Study.best_trial``: feasible, at
+        the full budget; the first on ties), None before there is one."""
+        best = np.asarray(self.best_values, dtype=float)
+        if not len(best) or np.isnan(best[-1]):
+            return None
+        return int(np.flatnonzero(best == best[-1])[0])  # where the running best reached its final value
+
 
 @dataclass(frozen=True, eq=False)
 class AxisLevels:

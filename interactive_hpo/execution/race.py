@@ -35,6 +35,7 @@ from ..optimizers.registry import check_settings, optimizer_class, optimizers_se
 from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
+from ..study.results import at_full_budget
 from ..trial import USER_INTERRUPT, Trial, TrialState
 
 __all__ = ["Race", "Standing", "YOU"]
@@ -229,7 +230,8 @@ class Race:
     def curves(self) -> dict[str, np.ndarray]:
         """Each lane's progress after each of its trials within the budget, by lane: arrays of shape
         (n_trials_used,). One objective: the best feasible value so far; several: the hypervolume
-        of the feasible trials so far, from :attr:`reference` (non-decreasing)."""
+        of the feasible trials so far, from :attr:`reference` (non-decreasing); both count
+        full evaluations only (``Study.full_budget``)."""
         if not self.goals.multi:
             # An interrupted trial is FAILED: it never moved the running best, so leaving it out is exact.
             return {name: study.history().best_values[self._counted(name)] for name, study in self.studies.items()}
@@ -239,8 +241,10 @@ class Race:
         """The hypervolume over lane ``name``'s counted trials, shape (k,)."""
         study, counted = self.studies[name], self._counted(name)
         losses = np.column_stack([study.history(objective=j).losses[counted] for j in range(self.goals.n)])
-        feasible = np.array([study.state.trials[i].feasible for i in counted], dtype=bool)
-        losses[~feasible] = np.nan  # a trial that breaks a constraint adds no volume (as in best_trials)
+        full = study.full_budget
+        kept = np.array([study.state.trials[i].feasible and at_full_budget(study.state.trials[i], full)
+                         for i in counted], dtype=bool)
+        losses[~kept] = np.nan  # one that breaks a constraint, or a lower rung's, adds no volume (as in best_trials)
         return hypervolume_history(losses, self._reference_loss)
 
     def ranking(self) -> list[Standing]:

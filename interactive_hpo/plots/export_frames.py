@@ -20,10 +20,12 @@ from typing import Any
 import numpy as np
 
 from .._validation import fail
+from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..study.core import Study
+from ..study.results import at_full_budget
 from ..trial import TrialState
-from ._axes import integer_ticks
+from ._axes import far_out, integer_ticks
 from .export_pareto import draw_front_step
 from .pareto import pareto_info
 from .search_axes import axis_positions, style_axis
@@ -172,10 +174,16 @@ def checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray | 
 
 
 def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:
-    """Where the frame's heatmaps cut the space: through the best trial known, else (in a
-    conditional space, where the pair may not exist there) through the proposal, else the
+    """Where the frame's heatmaps cut the space: through the best trial known (as
+    ``Study.best_trial`` counts: feasible, at the full budget; the lowest loss if none is), else
+    (in a conditional space, where the pair may not exist there) through the proposal, else the
     centre; False when the pair is active at none of them (the frame then shows the trials)."""
-    best = done[int(np.argmin(study.direction.to_loss(values)))].params if done else None
+    full = study.full_budget
+    counted = np.array([t.feasible and at_full_budget(t, full) for t in done], dtype=bool)
+    losses = study.direction.to_loss(values)
+    if counted.any():
+        losses = np.where(counted, losses, np.inf)
+    best = done[int(np.argmin(losses))].params if done else None
     for anchor in (best, proposed, None):
         if set(names) <= set(study.space.complete(anchor)):
             return anchor
@@ -185,29 +193,43 @@ def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: A
 class _TrialsView:
     """The model-free frame: the trials known at a step and the one proposed (left), in the
     parameters' units, and the best so far (right). Limits are those of the whole study, so the
-    frames of an animation do not jump."""
+    frames of an animation do not jump; a far-out bad value (a diverged run) is left off the
+    value scales, as on the History tab, rather than squashing every frame."""
 
     def __init__(self, fig: Any, study: Study, names: list[str], trials: list[Any]):
         space = study.space
         self.ax, self.best_ax = fig.subplots(1, 2)
         self.columns = [space.names.index(n) for n in names[:2]]
         self.axes = [space.axis(n) for n in names[:2]]
+        bad_high = study.direction is Direction.MINIMIZE
         done = [t for t in trials if t.state is TrialState.COMPLETE]
-        every = self._positions(np.array([t.x for t in done]).reshape(-1, space.dim), [t.value for t in done])
+        values = np.array([t.value for t in done], dtype=float)
+        kept = ~far_out(values, high=bad_high)
+        every = self._positions(np.array([t.x for t in done]).reshape(-1, space.dim)[kept], values[kept])
         bounds = self._positions(np.array([[0.0] * space.dim, [1.0] * space.dim]), [np.nan, np.nan])
         self.ax.update_datalim(np.vstack([every, bounds])[np.isfinite(np.vstack([every, bounds])).all(axis=1)])
         for which, axis in zip("xy", self.axes, strict=False):
             style_axis(self.ax, axis, which)
         self.known = self.ax.scatter([], [], color="black", s=16, label="known")
-        # Unclipped: a proposal on a bound (Sobol's corners) is drawn whole, not half.
-        self.proposed = self.ax.scatter([], [], marker="*", s=160, color="C3", label="proposed", clip_on=False)
+        if len(self.columns) > 1:
+            # Unclipped: a proposal on a bound (Sobol's corners) is drawn whole, not half.
+            self.proposed: Any = self.ax.scatter([], [], marker="*", s=160, color="C3", label="proposed",
+                                                 clip_on=False)
+        else:  # one parameter: the proposal has no value yet, so it is a place on the axis
+            self.ax.set_ylabel("value")
+            self.proposed = self.ax.axvline(np.nan, color="C3", ls=":", label="proposed")
         self.ax.legend(fontsize="small")
         self.best = study.history().best_values
         (self.best_line,) = self.best_ax.plot(np.arange(len(self.best)), self.best, drawstyle="steps-post")
         self.best_ax.set(xlabel="trial", ylabel="best so far", xlim=(0, max(len(trials) - 1, 1)))
         integer_ticks(self.best_ax.xaxis)
+        self.ax.autoscale_view()
+        best_kept = np.isfinite(self.best) & ~far_out(self.best, high=bad_high)
+        if best_kept.any():
+            low, high = self.best[best_kept].min(), self.best[best_kept].max()
+            margin = 0.05 * (high - low) or 0.05 * max(abs(low), 1.0)
+            self.best_ax.set_ylim(low - margin, high + margin)
         for ax in (self.ax, self.best_ax):
-            ax.autoscale_view()
             ax.set_autoscale_on(False)  # the whole study's limits, for every frame
 
     def _positions(self, X: np.ndarray, values: Sequence[Any]) -> np.ndarray:
@@ -220,8 +242,12 @@ class _TrialsView:
 
     def update(self, step: int, done: list[Any], proposal: np.ndarray) -> None:
         """Show the trials ``done`` before ``step`` and the unit-cube ``proposal`` (shape (d,)) of
-        trial ``step`` (with one parameter it has no value yet: drawn on no height)."""
+        trial ``step``."""
         self.known.set_offsets(self._positions(np.array([t.x for t in done]).reshape(-1, len(proposal)),
                                                [t.value for t in done]))
-        self.proposed.set_offsets(self._positions(proposal[None, :], [np.nan]))
+        where = self._positions(proposal[None, :], [np.nan])
+        if len(self.columns) > 1:
+            self.proposed.set_offsets(where)
+        else:
+            self.proposed.set_xdata([where[0, 0]] * 2)
         self.best_line.set_data(np.arange(step), self.best[:step])

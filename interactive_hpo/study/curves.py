@@ -168,7 +168,7 @@ class Lineage:
     parents : tuple of tuples
         ``parents[i]``: ids of the individuals ``ids[i]`` was bred from.
     best : int or None
-        Id of the best individual.
+        Id of the best feasible individual (None before one).
     """
 
     ids: np.ndarray
@@ -200,10 +200,10 @@ def lineage(study: Study) -> Lineage:
             and all(_small_int(p) for p in t.user_attrs.get("parents", []))
             and (t.generation is None or _small_int(t.generation))]
     values = np.array([math.nan if t.value is None else t.value for t in bred], dtype=float)
-    finite = np.isfinite(values)
+    feasible = np.array([t.feasible for t in bred], dtype=bool)  # the methods rank by Deb's rules
     best = None
-    if finite.any():
-        pick = np.nanargmin(study.direction.to_loss(values))
+    if (np.isfinite(values) & feasible).any():
+        pick = np.nanargmin(np.where(feasible, study.direction.to_loss(values), np.nan))
         best = int(bred[int(pick)].user_attrs["id"])
     return Lineage(np.array([int(t.user_attrs["id"]) for t in bred], dtype=int),
                    np.array([-1 if t.generation is None else t.generation for t in bred], dtype=int), values,

@@ -49,11 +49,12 @@ class Introspection:
 
     @property
     def full_budget(self) -> float:
-        """What counts as a full evaluation: the scheduler's ``max_budget``, else 1 (an objective's
-        budgets are in (0, 1], and 1 is what no budget gives). :attr:`best_trial`,
-        :attr:`best_trials` and ``history().best_values`` count trials at this budget (or without
-        one) only: a scheduler's lower rungs measure a cheaper, biased objective."""
-        return full_budget_of(self.optimizer)
+        """What counts as a full evaluation: the largest ``max_budget`` of the schedulers the study
+        has had (the one in charge, or one before a switch), else 1 (an objective's budgets are
+        in (0, 1], and 1 is what no budget gives). :attr:`best_trial`, :attr:`best_trials` and
+        ``history().best_values`` count trials at this budget (or without one) only: a
+        scheduler's lower rungs measure a cheaper, biased objective."""
+        return full_budget_of(self.optimizer, self._state.scheduler_budget)
 
     def finished_before(self, step: int) -> list[int]:
         """Numbers of the trials that had finished when trial ``step`` was asked, in finishing

@@ -89,7 +89,7 @@ class RunProgress:
                 best = self.study.best_trial
                 parts.append(f"best {best.value:.6g} (trial {best.number})")
             except TrialStateError:  # none completed yet, or none feasible at the full budget
-                parts.append(no_best_yet(self.study.trials))
+                parts.append(no_best_yet(self.study.trials, self.study.full_budget))
         if self.done:
             per_trial = elapsed / self.done
             parts.append(f"{per_trial:.2g} s a trial")

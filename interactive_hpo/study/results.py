@@ -20,17 +20,18 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, is_real
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.capabilities import Scheduler
+from ..optimizers.registry import optimizer_class
 from ..outcome import Measured
 from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
 __all__ = ["FULL_BUDGET", "FinishedFields", "KeptBest", "at_full_budget", "best_trial", "best_trials",
            "check_constraint_count", "finished_event", "finished_fields", "full_budget_of", "loss_of",
-           "no_best_yet"]
+           "no_best_yet", "scheduler_budget"]
 
 #: A full evaluation where no scheduler says otherwise: an objective's budgets are in (0, 1],
 #: and 1 gives what None (no budget) gives.
@@ -114,10 +115,25 @@ def loss_of(goals: Goals, trial: Trial) -> float | np.ndarray | None:
     return losses if goals.multi else float(losses[0])
 
 
-def full_budget_of(optimizer: Any) -> float:
-    """What counts as a full evaluation in a study run by ``optimizer``: a scheduler's
-    ``max_budget``, else :data:`FULL_BUDGET`."""
-    return float(optimizer.max_budget) if isinstance(optimizer, Scheduler) else FULL_BUDGET
+def full_budget_of(optimizer: Any, earlier: float | None = None) -> float:
+    """What counts as a full evaluation in a study run by ``optimizer``: the largest ``max_budget``
+    of it (if a scheduler) and of the ``earlier`` schedulers (their largest; None: none), else
+    :data:`FULL_BUDGET`. A scheduler's budgets are in the objective's units (1 to 27, say): after
+    a switch to another optimizer, its cheapest rung is no full evaluation either."""
+    budgets = [b for b in (float(optimizer.max_budget) if isinstance(optimizer, Scheduler) else None, earlier)
+               if b is not None]
+    return max(budgets) if budgets else FULL_BUDGET
+
+
+def scheduler_budget(spec: Any) -> float | None:
+    """The ``max_budget`` of a journaled optimizer spec (``{"name": ..., "settings": ...}``) that
+    names a registered scheduler, else None."""
+    try:
+        cls = optimizer_class(spec["name"])
+    except (InvalidParameterError, KeyError, TypeError):  # an optimizer not registered here: not one we know
+        return None
+    budget: Any = spec.get("settings", {}).get("max_budget") if issubclass(cls, Scheduler) else None
+    return float(budget) if is_real(budget) else None
 
 
 def at_full_budget(trial: Trial, full_budget: float) -> bool:
@@ -159,11 +175,14 @@ def _single(goals: Goals, owner: str) -> None:
     goals.single(owner, hint="Several objectives have no single best trial: read best_trials, the Pareto set.")
 
 
-def no_best_yet(trials: Sequence[Trial]) -> str:
+def no_best_yet(trials: Sequence[Trial], full_budget: float) -> str:
     """A progress line's words for a study of one objective without a best trial yet."""
-    if not any(t.state is TrialState.COMPLETE for t in trials):
+    complete = [t for t in trials if t.state is TrialState.COMPLETE]
+    if not complete:
         return "no trial completed yet"
-    return "no feasible trial at the full budget yet"
+    if not any(at_full_budget(t, full_budget) for t in complete):
+        return "no trial at the full budget yet"
+    return "no feasible trial yet"
 
 
 def _no_best(complete: int, full: int, full_budget: float, owner: str) -> TrialStateError:

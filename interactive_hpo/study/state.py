@@ -16,7 +16,7 @@ from typing import Any
 
 from ..goals import Goals
 from ..trial import Trial
-from .results import KeptBest
+from .results import KeptBest, scheduler_budget
 
 __all__ = ["StudyState"]
 
@@ -36,6 +36,7 @@ class StudyState:
     """
 
     def __init__(self, header: dict[str, Any]):
+        self._switched_budget: float | None = None  # the largest of the schedulers switched to
         self.header = header
         self._trials: list[Trial] = []
         self._finish_order: list[int] = []
@@ -45,6 +46,16 @@ class StudyState:
         self._events: list[dict[str, Any]] = []
         self._switches = 0
         self._best = KeptBest()
+
+    @property
+    def header(self) -> dict[str, Any]:
+        """The journal header (a study resumed from its journal replaces the draft it began with)."""
+        return self._header
+
+    @header.setter
+    def header(self, header: dict[str, Any]) -> None:
+        self._header = header
+        self._header_budget = scheduler_budget(header.get("optimizer"))
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -84,6 +95,13 @@ class StudyState:
         return self._overrides
 
     @property
+    def scheduler_budget(self) -> float | None:
+        """The largest ``max_budget`` of the schedulers among the study's optimizers so far (the
+        header's and each switch's), None if it never had one: see :func:`.results.full_budget_of`."""
+        budgets = [b for b in (self._header_budget, self._switched_budget) if b is not None]
+        return max(budgets) if budgets else None
+
+    @property
     def n_optimizers(self) -> int:
         """Optimizers the study has had: the header's and one per switch."""
         return 1 + self._switches
@@ -111,7 +129,11 @@ class StudyState:
     def log(self, event: Mapping[str, Any]) -> None:
         """Keep a journal event (after it is on disk, or read from it)."""
         self._events.append(dict(event))
-        self._switches += event.get("event") == "switched"
+        if event.get("event") == "switched":
+            self._switches += 1
+            budget = scheduler_budget(event.get("optimizer"))
+            if budget is not None:
+                self._switched_budget = max(budget, self._switched_budget or budget)
 
     def add(self, trial: Trial, owner: Any = None) -> None:
         """Append a new trial: RUNNING (asked, by ``owner``; an "enqueued" one takes the head of

@@ -67,8 +67,9 @@ def fidelity_records(study: Study) -> FidelityRecords:
     scheduler = study.optimizer if isinstance(study.optimizer, Scheduler) else None
     if scheduler is None:
         return FidelityRecords(curves=learning_curves(study))
+    # The rung table's loss is the first objective's with several (study.direction is one objective's only).
     return FidelityRecords(True, scheduler.rung_table(), config_curves(study), scheduler.max_budget,
-                           study.direction.value)
+                           study.goals.directions[0].value)
 
 
 class FidelityPanel:

@@ -230,11 +230,8 @@ class HistoryPanel:
         budget), or None (several objectives: None, see :attr:`bold`)."""
         if self.goals is not None:
             return None
-        best = np.asarray(self.history.best_values, dtype=float)
-        if not len(best) or np.isnan(best[-1]):
-            return None
-        # The running best first reached its final value at the best trial (the first on ties).
-        return int(self.history.numbers[int(np.flatnonzero(best == best[-1])[0])])
+        best = self.history.best_index()
+        return None if best is None else int(self.history.numbers[best])
 
     @property
     def bold(self) -> set[int]:

@@ -23,6 +23,7 @@ from ..optimizers.capabilities import ModelBased
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.curves import lineage
+from ..study.results import at_full_budget
 from ..trial import Trial
 from . import lab_goals
 from ._checks import check_export
@@ -413,7 +414,8 @@ class Lab:
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials, study.full_budget)
         self.importance_panel.update(study, viewing)  # hidden: only marked out of date
-        self.manual_panel.update(study.trials, study.goals.directions[0])
+        full = study.full_budget  # the scoreboard counts as best_trial does: full evaluations only
+        self.manual_panel.update([t for t in study.trials if at_full_budget(t, full)], study.goals.directions[0])
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:
             self._set_running(False)

@@ -48,7 +48,7 @@ def status_line(study: Study, running: Sequence[Trial], viewing: int | None = No
             best = f" &middot; best {found.value:.6g} (trial {found.number})"
         except TrialStateError:  # none completed, none feasible, or a scheduler's all below its full budget
             if any(t.state is TrialState.COMPLETE for t in study.trials):
-                best = f" &middot; {no_best_yet(study.trials)}"
+                best = f" &middot; {no_best_yet(study.trials, study.full_budget)}"
     busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
     past = "" if viewing is None else (f' &middot; <span class="ihpo-viewing">showing step {viewing}, not the '
                                        "present (tick <i>live</i>, or Step)</span>")

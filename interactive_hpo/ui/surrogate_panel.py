@@ -387,7 +387,9 @@ class SurrogatePanel:
             widget.layout.display = "none" if name in self.pair or name not in active else None
 
     def _move_anchor_to(self, history: History) -> None:
-        best = int(np.nanargmin(history.losses))
+        best = history.best_index()  # as the status line counts: feasible, at the full budget
+        if best is None or not np.isfinite(history.losses[best]):  # none yet, or not known at the step shown
+            best = int(np.nanargmin(history.losses))
         params = self.space.from_unit(history.X[best])
         self._following = True
         try:

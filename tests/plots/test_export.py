@@ -218,3 +218,16 @@ def test_each_html_frame_is_drawn_once(study, tmp_path, monkeypatch):
     monkeypatch.setattr(Drawn, "draw", lambda self, renderer: (draws.append(renderer), real(self, renderer))[1])
     export_html(study, tmp_path / "steps.html")
     assert len(draws) == 4  # savefig drew a figure with a layout engine twice
+
+
+def test_one_parameter_frames_leave_a_diverged_run_off_the_scale_and_mark_the_proposal():
+    from interactive_hpo.plots.export_frames import StepFrames
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    study.run(lambda p: 1e11 if len(study.trials) == 5 else p["x"] ** 2, n_trials=7)  # trial 4 diverged
+    frames = StepFrames(study, Figure())
+    frames.draw(2)
+    ax, best_ax = frames.fig.axes
+    assert ax.get_ylim()[1] < 10 and best_ax.get_ylim()[1] < 10  # every frame was squashed under 1e11
+    (proposed,) = [line for line in ax.lines if line.get_label() == "proposed"]
+    assert ax.get_ylabel() == "value" and proposed.get_xdata()[0] == study.trials[2].params["x"]  # was at NaN

@@ -170,7 +170,7 @@ def test_a_fork_after_a_switch_draws_from_the_seed_of_the_optimizer_switched_to(
 def test_a_fork_of_a_scheduler_keeps_a_persons_stops_and_promotions():
     study = Study(SPACE, "hyperband", seed=0, optimizer_settings={"min_budget": 1 / 9})
     study.run(budgeted, n_trials=5)
-    best = study.best_trial.number
+    best = min(study.trials, key=lambda t: t.value).number
     study.stop(best)  # the best of the first rung so far: it would run first at the next budget
     study.promote(next(t.number for t in study.trials if t.number != best))  # runs next
     study.run(budgeted, n_trials=9)

@@ -39,8 +39,8 @@ def test_the_best_is_the_best_full_evaluation_in_the_study_the_history_and_the_p
     from interactive_hpo.study.progress import RunProgress
     from interactive_hpo.ui.status import status_line
 
-    assert "no feasible trial at the full budget yet" in status_line(hyperband, [])
-    assert "no feasible trial at the full budget yet" in RunProgress(hyperband, 1).line(1.0)
+    assert "no trial at the full budget yet" in status_line(hyperband, [])
+    assert "no trial at the full budget yet" in RunProgress(hyperband, 1).line(1.0)
     study = Study(TASK.space, "hyperband", seed=0)
     study.run(TASK, n_trials=40, progress=False)
     full = [t for t in study.trials if t.budget == 1.0]
@@ -62,3 +62,18 @@ def test_a_trial_without_a_budget_is_a_full_evaluation_and_a_race_ranks_full_eva
     race.run()
     first, second = race.ranking()
     assert (first.lane, second.lane) == ("random", "hyperband") and math.isnan(second.best_value)
+
+
+def test_a_switch_from_a_scheduler_in_the_objective_s_units_keeps_its_full_budget(tmp_path):
+    def cheap_looks_better(params, budget=None):  # budgets from 1 to 27 units; None is the full 27
+        return (params["x"] - 0.5) ** 2 - 1 / (27 if budget is None else budget)
+
+    path = tmp_path / "units.jsonl"
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "hyperband", seed=0, storage=path,
+                  optimizer_settings={"min_budget": 1, "max_budget": 27})
+    study.run(cheap_looks_better, n_trials=45, progress=False)
+    best = study.best_trial
+    assert best.budget == 27
+    study.switch_optimizer("random")  # its budgets are None: full, and 1 is no longer the full budget
+    assert study.full_budget == 27 and study.best_trial.number == best.number
+    assert Study.load(path).best_trial.number == best.number  # the switch is journaled, and so is the budget
