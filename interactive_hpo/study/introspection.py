@@ -50,11 +50,12 @@ class Introspection:
     @property
     def full_budget(self) -> float:
         """What counts as a full evaluation: the largest ``max_budget`` of the schedulers the study
-        has had (the one in charge, or one before a switch), else 1 (an objective's budgets are
-        in (0, 1], and 1 is what no budget gives). :attr:`best_trial`, :attr:`best_trials` and
-        ``history().best_values`` count trials at this budget (or without one) only: a
-        scheduler's lower rungs measure a cheaper, biased objective."""
-        return full_budget_of(self.optimizer, self._state.scheduler_budget)
+        has had (the one in charge, or one before a switch) and the largest budget above 1 a trial
+        ran at (a branch carries its trials' budgets, not its parent's schedulers), else 1 (an
+        objective's budgets are in (0, 1], and 1 is what no budget gives). :attr:`best_trial`,
+        :attr:`best_trials` and ``history().best_values`` count trials at this budget (or without
+        one) only: a scheduler's lower rungs measure a cheaper, biased objective."""
+        return full_budget_of(self.optimizer, self._state.largest_budget)
 
     def finished_before(self, step: int) -> list[int]:
         """Numbers of the trials that had finished when trial ``step`` was asked, in finishing

@@ -14,7 +14,7 @@ import contextlib
 import math
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
@@ -25,7 +25,7 @@ from ..trial import Trial, TrialState
 if TYPE_CHECKING:
     from ..goals import Goals
 
-__all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "NopPruner", "make_pruner", "pruner_spec"]
+__all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "NopPruner", "make_pruner", "pruner_known", "pruner_spec"]
 
 
 @dataclass(frozen=True)
@@ -263,6 +263,11 @@ _PRUNERS: dict[str, type[Pruner]] = {MedianStoppingRule.name: MedianStoppingRule
 def pruner_spec(pruner: Pruner | None) -> dict[str, Any] | None:
     """What the journal records of a pruner: its name and settings (None for no pruner)."""
     return None if pruner is None else {"name": pruner.name, "settings": pruner.settings()}
+
+
+def pruner_known(spec: Mapping[str, Any]) -> bool:
+    """Whether a journaled :func:`pruner_spec` names a pruner this process can build."""
+    return spec.get("name") in _PRUNERS
 
 
 def make_pruner(spec: Any, goals: Goals, owner: str = "Study") -> Pruner | None:

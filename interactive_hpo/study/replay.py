@@ -24,9 +24,9 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
 from .journal import Journal
 from .owners import owner_is_alive
-from .pruning import Pruner, make_pruner, pruner_spec
+from .pruning import Pruner, make_pruner, pruner_known, pruner_spec
 from .results import loss_of
-from .space_change import space_changes
+from .space_change import same_record, space_changes
 from .warm_start import WarmStart
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     fail the trials a dead process left RUNNING; those of live processes stay RUNNING."""
     path = journal.path
     check_header(header, path)
-    if header["space"] != study.space.to_dict():
+    if not same_record(header["space"], study.space.to_dict()):
         raise StorageError(f"{path} holds a study over another search space: "
                            f"{'; '.join(space_changes(header['space'], study.space.to_dict()))}. Study.load(path) "
                            "opens it as it is; to go on over the new space, remap_study(Study.load(path), space, "
@@ -105,7 +105,16 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
 def _pruner_named(study: Study, line: int, spec: Any) -> Pruner | None:
     """The pruner ``spec`` names (journaled at line ``line``), or None."""
     # Several objectives: an older journal may name a pruner, which could never decide anything.
-    return None if study.goals.multi else _guarded(study.storage, line, make_pruner, spec, study.goals)
+    if study.goals.multi:
+        return None
+    if isinstance(spec, dict) and isinstance(spec.get("name"), str) and not pruner_known(spec):
+        # A pruner of the person's own (a Pruner subclass) has no registry: the trials are not
+        # lost over it, the study goes on without pruning until it is given again.
+        warn_user(f"{study.storage}: line {line} names the pruner {spec['name']!r}, which is not known in this "
+                  "process; the study goes on without pruning (pass pruner=YourPruner(...) to use it).",
+                  RuntimeWarning)
+        return None
+    return _guarded(study.storage, line, make_pruner, spec, study.goals)
 
 
 def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> list[tuple[str, Trial | None]]:

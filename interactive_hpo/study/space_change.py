@@ -8,10 +8,11 @@ journal's as its header holds it, so a hand-edited one is described too, never a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["space_changes"]
+__all__ = ["same_record", "space_changes"]
 
 
 def space_changes(journal: Mapping[str, Any], given: Mapping[str, Any]) -> list[str]:
@@ -38,14 +39,20 @@ def space_changes(journal: Mapping[str, Any], given: Mapping[str, Any]) -> list[
     for name, entry in old.items():
         if name not in new:
             changes.append(f"`{name}` is in the journal, not in the space given")
-        elif entry != new[name]:
+        elif not same_record(entry, new[name]):
             changes.append(f"`{name}`: {_fields_changed(entry, new[name])}")
     changes += [f"`{name}` is new (the journal has no such parameter)" for name in new if name not in old]
     if not changes and list(old) != list(new):  # the same parameters: their order sets the unit cube's axes
         changes.append(f"the parameters are in another order: {list(old)} in the journal, {list(new)} given")
-    if not changes and journal != given:
+    if not changes and not same_record(journal, given):
         changes.append(f"{dict(journal)} in the journal, {dict(given)} given")
     return changes
+
+
+def same_record(journal: Any, given: Any) -> bool:
+    """Whether two records are equal as the journal writes them: ``1``, ``1.0`` and ``True``
+    are three choices there (and in a study's trials), where Python's ``==`` finds them equal."""
+    return json.dumps(journal, sort_keys=True, default=repr) == json.dumps(given, sort_keys=True, default=repr)
 
 
 def _by_name(space: Mapping[str, Any]) -> dict[str, Any]:
@@ -64,7 +71,7 @@ def _fields_changed(old: Any, new: Any) -> str:
         if key == "type" and old.get(key) != new.get(key):  # the other fields of two types do not compare
             return f"type {old.get(key)!r} in the journal, {new.get(key)!r} given"
         was, now = old.get(key), new.get(key)
-        if key in old and key in new and was == now:
+        if key in old and key in new and same_record(was, now):
             continue
         reordered = key == "choices" and isinstance(was, list) and isinstance(now, list) and \
             sorted(map(repr, was)) == sorted(map(repr, now))

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..goals import Goals
 from ..trial import Trial
-from .results import KeptBest, scheduler_budget
+from .results import FULL_BUDGET, KeptBest, scheduler_budget
 
 __all__ = ["StudyState"]
 
@@ -37,6 +37,7 @@ class StudyState:
 
     def __init__(self, header: dict[str, Any]):
         self._switched_budget: float | None = None  # the largest of the schedulers switched to
+        self._trial_budget: float | None = None  # the largest any trial ran at, above 1 (units)
         self.header = header
         self._trials: list[Trial] = []
         self._finish_order: list[int] = []
@@ -95,10 +96,13 @@ class StudyState:
         return self._overrides
 
     @property
-    def scheduler_budget(self) -> float | None:
+    def largest_budget(self) -> float | None:
         """The largest ``max_budget`` of the schedulers among the study's optimizers so far (the
-        header's and each switch's), None if it never had one: see :func:`.results.full_budget_of`."""
-        budgets = [b for b in (self._header_budget, self._switched_budget) if b is not None]
+        header's and each switch's) and the largest budget above 1 a trial ran at (in a
+        scheduler's units: a branch carries them, and its header names only its own optimizer),
+        None if neither: see
+        :func:`.results.full_budget_of`."""
+        budgets = [b for b in (self._header_budget, self._switched_budget, self._trial_budget) if b is not None]
         return max(budgets) if budgets else None
 
     @property
@@ -144,6 +148,8 @@ class StudyState:
             self.dequeue()
         self._trials.append(trial)
         self._owners[trial.number] = owner
+        if trial.budget is not None and trial.budget > FULL_BUDGET:  # in a scheduler's units (added with it, kept)
+            self._trial_budget = max(trial.budget, self._trial_budget or trial.budget)
         if trial.state.is_finished:
             self._finish_order.append(trial.number)
 

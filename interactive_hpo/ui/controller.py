@@ -281,10 +281,10 @@ class LabController:
         step = check_int(step, "step", "Lab.fork", 0, len(self.study.trials))
         then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
         check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then)
-        # In the present, choosing the optimizer running is no switch; in the past it is (with the
-        # settings given, not those of then). Whether it is the present is the step's to say, not
-        # the slider's: fork(4, "sobol") with the slider live continued with the optimizer of then.
-        chosen = None if optimizer == then and step == len(self.study.trials) else optimizer
+        # Choosing the optimizer in charge at ``step`` is no switch: the branch goes on with it as it
+        # was then, its seed too, the settings given updating its settings (the Fork button names
+        # one always: after a switch, a name made the branch draw from the first optimizer's seed).
+        chosen = None if optimizer == then else optimizer
         forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
                             storage=next_journal(self.study.storage), owner="Lab.fork")
         branch = forked.study

@@ -35,6 +35,14 @@ def test_before_a_full_evaluation_there_is_no_best_and_the_error_says_where_the_
     assert math.isfinite(budget_trace(hyperband).best_any[-1])
 
 
+def test_a_warm_start_from_a_study_without_a_full_evaluation_says_so(hyperband):
+    from interactive_hpo import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "none of its completed trials is feasible and ran at its full budget, 1)")):  # was "none completed"
+        Study(TASK.space, "bo", seed=0, warm_start=hyperband)
+
+
 def test_the_best_is_the_best_full_evaluation_in_the_study_the_history_and_the_progress_line(hyperband):
     from interactive_hpo.study.progress import RunProgress
     from interactive_hpo.ui.status import status_line
@@ -77,3 +85,8 @@ def test_a_switch_from_a_scheduler_in_the_objective_s_units_keeps_its_full_budge
     study.switch_optimizer("random")  # its budgets are None: full, and 1 is no longer the full budget
     assert study.full_budget == 27 and study.best_trial.number == best.number
     assert Study.load(path).best_trial.number == best.number  # the switch is journaled, and so is the budget
+    from interactive_hpo.study.branching import fork_study
+
+    branch = fork_study(study, len(study.trials), storage=tmp_path / "branch.jsonl").study  # its header: random
+    assert branch.full_budget == 27 and branch.best_value == best.value  # its carried rungs are no full evaluations
+    assert Study.load(tmp_path / "branch.jsonl").best_value == best.value

@@ -327,3 +327,21 @@ def test_a_pruner_switch_that_names_no_pruner_is_refused_naming_its_line(tmp_pat
     with pytest.raises(StorageError, match=re.escape(f"{path}, line 4: an event does not fit this study (ValueError: "
                                                      "pruner 'median' is not None or {'name': ..., 'settings'")):
         Study.load(path)
+
+
+def test_a_journal_naming_a_pruner_of_one_s_own_still_opens_without_pruning(tmp_path):
+    from interactive_hpo import PruneDecision, Pruner
+
+    class Never(Pruner):
+        name = "never"
+
+        def decide(self, trial, step, trials, direction):
+            return PruneDecision(False, "never")
+
+    path = tmp_path / "study.jsonl"
+    Study(LINE, seed=0, storage=path, pruner="median").run(curve, n_trials=2)
+    with pytest.warns(RuntimeWarning, match="switching to the pruner given"):
+        Study(LINE, seed=0, storage=path, pruner=Never()).run(curve, n_trials=1)  # journaled: 'never'
+    with pytest.warns(RuntimeWarning, match="names the pruner 'never', which is not known in this process"):
+        resumed = Study.load(path)  # was a StorageError calling the file corrupted
+    assert resumed.pruner is None and len(resumed.trials) == 3

@@ -54,3 +54,11 @@ def test_reopening_over_another_space_names_the_change_and_the_way_on(tmp_path):
             "journal. Or choose another storage path.")):
         Study(wider, seed=0, storage=path)
     assert path.read_bytes() == before
+
+
+def test_choices_of_another_type_are_another_space(tmp_path):
+    path = tmp_path / "study.jsonl"
+    journaled = SearchSpace([Categorical("c", [1.0, 2.0]), Float("x", 0.0, 1.0)])
+    Study(journaled, "random", seed=0, storage=path).run(lambda p: p["c"] + p["x"], 2)
+    with pytest.raises(StorageError, match=re.escape("`c`: choices [1.0, 2.0] in the journal, [1, 2] given")):
+        Study(SearchSpace([Categorical("c", [1, 2]), Float("x", 0.0, 1.0)]), "random", seed=0, storage=path)

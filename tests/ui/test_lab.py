@@ -413,3 +413,15 @@ def test_model_heatmaps_read_on_a_projector(scale):
     assert all(ax.get_window_extent().width >= 240 for ax in maps.axes)
     assert maps.axes[0].get_xlabel() == "a" and not any(ax.get_xlabel() for ax in maps.axes[1:])
     assert not any(star.get_clip_on() for star in maps.proposals)
+
+
+def test_the_fork_button_after_a_switch_goes_on_as_the_study_did():
+    plane = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
+    study = Study(plane, "random", seed=0)
+    study.run(lambda p: (p["x"] - 0.3) ** 2 + p["y"] ** 2, n_trials=6)
+    study.switch_optimizer("ga")
+    study.run(lambda p: (p["x"] - 0.3) ** 2 + p["y"] ** 2, n_trials=4)
+    lab = Lab(study, lambda p: (p["x"] - 0.3) ** 2 + p["y"] ** 2)
+    branch = lab.controller.fork(8, "ga", {})  # the button names the optimizer in charge then
+    assert branch.ask().params == study.trials[8].params  # it drew from the first optimizer's seed
+    lab.close()

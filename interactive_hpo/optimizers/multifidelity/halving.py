@@ -224,7 +224,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         Columns: ``bracket``, ``rung``, ``budget``, ``config``, ``number`` (the trial of the
         finished job, or None while queued or running), ``loss`` (NaN until finished; inf for a
         failed job; the first objective's with several), ``violation`` (the job's total constraint
-        violation, 0 when met or without constraints, NaN until finished: a rung promotes feasible
+        violation, 0 when met or without constraints, NaN until finished or when failed: a rung promotes feasible
         configurations first, so a promotion may pass over a lower loss), ``scheduler`` and ``human`` ("promote",
         "stop" or None: not decided; ASHA records its promotions but never says "stop", since a
         later promotion is always possible).

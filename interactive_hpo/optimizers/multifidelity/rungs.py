@@ -293,10 +293,12 @@ class Bracket:
         for rung, configs in enumerate(self.entered):
             for config in configs:
                 decided = self.decisions[rung].get(config, {})
+                loss = self.losses[rung].get(config, math.nan)
                 rows.append({
                     "bracket": self.index, "rung": rung, "budget": self.budgets[rung], "config": config,
-                    "number": self.numbers[rung].get(config), "loss": _first(self.losses[rung].get(config, math.nan)),
-                    "violation": self.violations[rung].get(config, math.nan),
+                    "number": self.numbers[rung].get(config), "loss": _first(loss),
+                    # A failed job measured nothing: NaN, not 0 ("met").
+                    "violation": self.violations[rung][config] if _finite(loss) else math.nan,
                     "scheduler": decided.get("scheduler"), "human": decided.get("human"),
                 })
         return rows
