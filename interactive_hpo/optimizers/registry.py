@@ -47,7 +47,8 @@ def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = No
     cls_or_path : Optimizer subclass or str
         The class, or ``"package.module:ClassName"`` to import it only when first used.
     name : str, optional
-        The registry name; defaults to the class's ``name`` attribute (required for a path).
+        The registry name: a class's own ``name`` attribute (the default; what a journal records,
+        so another is refused), required for a path.
 
     A name already taken by another optimizer is refused: a journal names its optimizers, and
     would be replayed by the other one. The same class again (or one defined again under the same
@@ -68,6 +69,11 @@ def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = No
             f"call unregister_optimizer({key!r}) first to put another optimizer under that name"
         raise fail("name", "register_optimizer", "a name no other optimizer is registered under", key,
                    hint=f"{key!r} is taken by {_where(taken)}, {hint}.")
+    if not isinstance(cls_or_path, str) and key != cls_or_path.name:
+        # A journal records the optimizer's own name: under another key, a study resumed with the
+        # optimizer of that name (or was refused, told to register what was registered).
+        raise fail("name", "register_optimizer", f"None or the class's own `name`, {cls_or_path.name!r} (what a "
+                   "journal records)", name, hint="Set the class attribute `name` to register it under another name.")
     _REGISTRY[key] = cls_or_path
 
 

@@ -96,6 +96,11 @@ def test_a_name_taken_by_another_optimizer_is_refused_and_the_same_one_again_is_
                 "got 'mine'. 'mine' is taken by tests.optimizers.test_registry:Mine, call "
                 "unregister_optimizer('mine') first to put another optimizer under that name.")):
             register_optimizer(Impostor, name="mine")
+        # Under another name, a journal recording "random" resumed with the built-in RandomSearch.
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "`name` of register_optimizer must be None or the class's own `name`, 'mine' (what a journal "
+                "records); got 'shifted'.")):
+            register_optimizer(Mine, name="shifted")
     finally:
         unregister_optimizer("mine")
     register_optimizer("tests.optimizers.test_registry:Mine", name="mine")
