@@ -402,8 +402,10 @@ class Lab:
         else:
             shown = self.controller.past(viewing, history, objective)
             self.what_if.describe(None, None)  # what-ifs are about the present
+        full = study.full_budget  # what best_trial(s) count: full evaluations only
+        counted = [t for t in study.trials if at_full_budget(t, full)]
         if self.pareto_panel is not None:
-            self.pareto_panel.update(study.trials)
+            self.pareto_panel.update(counted)
         self.surrogate_panel.show_sources(study.warm_start)  # drawn faded; encoded once per study
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
                                     note=lab_goals.model_note(study, viewing, objective))
@@ -414,8 +416,7 @@ class Lab:
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials, study.full_budget)
         self.importance_panel.update(study, viewing)  # hidden: only marked out of date
-        full = study.full_budget  # the scoreboard counts as best_trial does: full evaluations only
-        self.manual_panel.update([t for t in study.trials if at_full_budget(t, full)], study.goals.directions[0])
+        self.manual_panel.update(counted, study.goals.directions[0])
         self.optimizer_panel.show(optimizer.name, optimizer.settings())
         if not self.controller.running:
             self._set_running(False)

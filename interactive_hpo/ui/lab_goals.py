@@ -37,6 +37,7 @@ from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import Journal
+from ..study.results import at_full_budget
 from ..trial import TrialState
 from ..views import History
 from .errors import ErrorLog
@@ -236,6 +237,8 @@ def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None)
     curves = {}
     for name, branch in branches.items():
         values, feasible = objective_values(branch.goals, branch.trials)
+        full = branch.full_budget  # a scheduler's lower rungs add no volume, as in best_trials
+        feasible &= np.array([at_full_budget(t, full) for t in branch.trials], dtype=bool)
         curves[name] = np.full(len(values), np.nan) if reference is None else \
             pareto_info(values, directions, feasible, reference=reference).hypervolume
     return curves, "hypervolume"
