@@ -162,6 +162,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     kept: dict[int, int] = {}
     dropped: dict[int, str] = {}
     overrides = list(context.overrides)
+    same_space = space == study.space  # a fork: what an optimizer recorded holds there too
     n_finished = 0  # of the trials given, as the positions of the overrides count them
     for trial in study.trials if trials is None else trials:
         if not trial.state.is_finished:
@@ -174,7 +175,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
         except InvalidParameterError as error:
             dropped[trial.number] = str(error)
             continue
-        kept[trial.number] = _carry_trial(study, new, trial, params, owner).number
+        kept[trial.number] = _carry_trial(study, new, trial, params, same_space, owner).number
     _overrides_due(new, overrides, kept, None)
     dropped_queued = {}
     for place, queued in enumerate(context.queued):
@@ -193,11 +194,15 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
 _REASONS = ("error", "pruned_by", "pruner", "human")
 
 
-def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], owner: str) -> Trial:
-    """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished."""
+def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], same_space: bool,
+                 owner: str) -> Trial:
+    """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished; ``same_space``:
+    ``new``'s space is ``study``'s (then an optimizer of the same method may take its recorded
+    state, a GP's fit, as its own: ``carried_same_space``)."""
     old_attrs = trial.to_json()["user_attrs"]
     attrs = {"carried_from": trial.number, "carried_source": trial.source, "carried_attrs": old_attrs,
-             **{key: old_attrs[key] for key in _REASONS if key in old_attrs}}
+             **{key: old_attrs[key] for key in _REASONS if key in old_attrs},
+             **({"carried_same_space": True} if same_space else {})}
     value: Any = trial.value  # a PRUNED trial's last report (None for several objectives), None if FAILED
     if trial.state is TrialState.COMPLETE:
         values = study.goals.values_of(trial)
@@ -239,7 +244,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
 
     ``study`` is untouched. The branch's first ask is its answer to "what would have been
     proposed at step ``step`` with these settings?": with the optimizer and settings of then it
-    proposes what the study did (a GP refitted may differ in the last digits); compare
+    proposes what the study did (a GP starts from the fit the study recorded); compare
     branches by their best-so-far curves. Other arguments as in :func:`remap_study` (``kept``
     maps old to new numbers; ``dropped`` and ``dropped_queued`` are empty: a fork keeps its
     space, and trials running at ``step`` are not part of it). The branch keeps the study's

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, MedianStoppingRule, SearchSpace, Study, TrialState
@@ -148,10 +147,11 @@ def test_a_fork_with_the_studys_own_optimizer_proposes_what_the_study_did(optimi
         asked = branch.ask()
         then = study.trials[step] if step < 11 else study.ask()
         assert asked.budget == then.budget
-        if optimizer == "bo":  # its GP is refitted: the last digits may differ
-            assert np.allclose(asked.x, then.x, atol=1e-4), (step, asked.params, then.params)
-        else:
-            assert dict(asked.params) == dict(then.params), step
+        # A "bo" branch starts its fit from the GP the study recorded with the trial (a fork's
+        # GP was fitted cold: 0.55 away after a failed and a manual trial, helper-118).
+        assert dict(asked.params) == dict(then.params), step
+        if optimizer == "bo":
+            assert asked.user_attrs["gp_fit"] != "cold", step
 
 
 @pytest.mark.parametrize("optimizer", ["random", "ga"])

@@ -191,9 +191,10 @@ class ConstraintModels:
         other._fits = self._fits.copy()
         return other
 
-    def tell(self, trial: Trial, complete: bool, replayed: bool) -> None:
-        """Learn a finished trial's constraints; ``replayed``: the owner proposed it in an earlier
-        run (a journal), so its record holds the constraint GPs' state to warm-start from."""
+    def tell(self, trial: Trial, complete: bool, recorded: Mapping[str, Any] | None) -> None:
+        """Learn a finished trial's constraints; ``recorded``: what the owner recorded when it
+        proposed the trial in an earlier run (a journal, or a fork's carried attributes), holding
+        the constraint GPs' state to warm-start from (None: no such record)."""
         if complete:
             values = trial.constraints
             if values is not None and self.count is None:
@@ -202,9 +203,8 @@ class ConstraintModels:
             if known:
                 self.rows.append((np.array(trial.x, dtype=float), np.array(values, dtype=float)))
             self.feasible.append(known and trial.feasible)  # unknown is not feasible (module docstring)
-        state = trial.user_attrs.get("constraint_gp_state")
-        if replayed and state is not None:
-            self._fits.recorded(trial.number, state, trial.user_attrs.get("constraint_gp_data", -1))
+        if recorded is not None and recorded.get("constraint_gp_state") is not None:
+            self._fits.recorded(trial.number, recorded["constraint_gp_state"], recorded.get("constraint_gp_data", -1))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Points of shape (r, d) and constraint values of shape (r, k) of the trials with constraints."""

@@ -52,7 +52,7 @@ from .warping import WARPS
 from ..._validation import check_bool, check_int, check_one_of, check_real, fail
 from ...direction import Direction
 from ...space import SearchSpace
-from ...trial import Trial, TrialState
+from ...trial import Trial, TrialState, carried_from
 from ...views import read_only
 from ..base import MAX_BATCH, Optimizer, Suggestion
 from ..capabilities import ModelBased, WarmStartable
@@ -199,10 +199,16 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
             self._failed.append(trial.x.copy())
         if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
-        self._constraints.tell(trial, loss is not None, replayed=suggestion is None and trial.source == self.name)
-        if suggestion is None and trial.source == self.name:  # replayed from a journal
+        own = suggestion is None and trial.source == self.name  # replayed from a journal
+        # A fork in the same space carries what this method recorded when it proposed the trial.
+        carried = None if suggestion is not None or own else carried_from(trial, self.name)
+        carried = carried if carried is not None and trial.user_attrs.get("carried_same_space") else None
+        self._constraints.tell(trial, loss is not None, trial.user_attrs if own else carried)
+        if own:
             self._take_recorded(trial)
         elif suggestion is None:
+            if carried is not None:  # its fit warm-starts the branch's, as a replay's would
+                self._take_fit(trial.number, carried)
             self._initial.mark_carried(trial, self.name, self.space, self._sources)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
@@ -215,11 +221,17 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
     def _take_recorded(self, trial: Trial) -> None:
         """What a trial this method asked recorded: a GP proposal's fit becomes the warm start
         (its point is pending for the acquisition, or told), an initial point is used up."""
-        state = trial.user_attrs.get("gp_state")
-        if state is not None:
-            self._fits.recorded(trial.number, state, trial.user_attrs.get("gp_data", -1))
-        elif trial.user_attrs.get("phase") == "initial":
+        if not self._take_fit(trial.number, trial.user_attrs) and trial.user_attrs.get("phase") == "initial":
             self._initial.mark_used(trial.user_attrs, self._sources)
+
+    def _take_fit(self, number: int, recorded: Mapping[str, Any]) -> bool:
+        """A GP proposal's recorded fit (in the attributes ``recorded`` of trial ``number``) becomes
+        the warm start if it is the newest; False when the trial recorded none."""
+        state = recorded.get("gp_state")
+        if state is None:
+            return False
+        self._fits.recorded(number, state, recorded.get("gp_data", -1))
+        return True
 
     def _taken_keys(self) -> set[tuple[int, ...]]:
         """The configurations told or pending (on a finite space)."""
