@@ -100,8 +100,7 @@ class StudyState:
         """The largest ``max_budget`` of the schedulers among the study's optimizers so far (the
         header's and each switch's) and the largest budget above 1 a trial ran at (in a
         scheduler's units: a branch carries them, and its header names only its own optimizer),
-        None if neither: see
-        :func:`.results.full_budget_of`."""
+        None if neither: see :func:`.results.full_budget_of`."""
         budgets = [b for b in (self._header_budget, self._switched_budget, self._trial_budget) if b is not None]
         return max(budgets) if budgets else None
 

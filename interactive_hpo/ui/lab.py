@@ -414,7 +414,7 @@ class Lab:
         self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)
         self._draw_population(shown.population)
         self.fidelity_panel.update(fidelity_records(study))
-        self.history_panel.update(history, study.trials, study.full_budget)
+        self.history_panel.update(history, study.trials, full)
         self.importance_panel.update(study, viewing)  # hidden: only marked out of date
         self.manual_panel.update(counted, study.goals.directions[0])
         self.optimizer_panel.show(optimizer.name, optimizer.settings())

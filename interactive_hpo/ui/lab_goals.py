@@ -236,9 +236,10 @@ def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None)
     directions = [d.value for d in first.goals.directions]
     curves = {}
     for name, branch in branches.items():
-        values, feasible = objective_values(branch.goals, branch.trials)
+        trials = branch.trials  # one copy: another thread's ask may grow the study meanwhile
+        values, feasible = objective_values(branch.goals, trials)
         full = branch.full_budget  # a scheduler's lower rungs add no volume, as in best_trials
-        feasible &= np.array([at_full_budget(t, full) for t in branch.trials], dtype=bool)
+        feasible &= np.array([at_full_budget(t, full) for t in trials], dtype=bool)
         curves[name] = np.full(len(values), np.nan) if reference is None else \
             pareto_info(values, directions, feasible, reference=reference).hypervolume
     return curves, "hypervolume"
