@@ -28,6 +28,7 @@ from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
 from .journal import Journal
 from .replay import Context, context_of
+from .results import FULL_BUDGET
 from .warm_start import carried_sources, params_for
 
 __all__ = ["Remapped", "remap_study", "fork_study", "next_journal"]
@@ -162,7 +163,12 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     kept: dict[int, int] = {}
     dropped: dict[int, str] = {}
     overrides = list(context.overrides)
-    same_space = space == study.space  # a fork: what an optimizer recorded holds there too
+    # A fork: what an optimizer recorded holds there too ("space"), and with the settings of the
+    # optimizer in charge then, a fit it recorded is the branch's own ("settings").
+    mine, then = new.optimizer.settings(), context.spec["settings"]
+    same = "settings" if space == study.space and new.optimizer.name == context.spec["name"] and \
+        {k: v for k, v in mine.items() if k != "seed"} == {k: v for k, v in then.items() if k != "seed"} \
+        else "space" if space == study.space else None
     n_finished = 0  # of the trials given, as the positions of the overrides count them
     for trial in study.trials if trials is None else trials:
         if not trial.state.is_finished:
@@ -175,7 +181,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
         except InvalidParameterError as error:
             dropped[trial.number] = str(error)
             continue
-        kept[trial.number] = _carry_trial(study, new, trial, params, same_space, owner).number
+        kept[trial.number] = _carry_trial(study, new, trial, params, same, owner).number
     _overrides_due(new, overrides, kept, None)
     dropped_queued = {}
     for place, queued in enumerate(context.queued):
@@ -194,15 +200,20 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
 _REASONS = ("error", "pruned_by", "pruner", "human")
 
 
-def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], same_space: bool,
+def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], same: str | None,
                  owner: str) -> Trial:
-    """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished; ``same_space``:
-    ``new``'s space is ``study``'s (then an optimizer of the same method may take its recorded
-    state, a GP's fit, as its own: ``carried_same_space``)."""
+    """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished. ``same``:
+    "space" when ``new``'s space is ``study``'s (an optimizer of the same method may start from
+    its recorded state, a GP's fit), "settings" when its optimizer's settings are also those in
+    charge at the fork (that state is its own, as in a replay), else None
+    (``carried_same_space``)."""
     old_attrs = trial.to_json()["user_attrs"]
     attrs = {"carried_from": trial.number, "carried_source": trial.source, "carried_attrs": old_attrs,
              **{key: old_attrs[key] for key in _REASONS if key in old_attrs},
-             **({"carried_same_space": True} if same_space else {})}
+             **({"carried_same_space": same} if same else {}),
+             # What counted as a full evaluation there (a scheduler's max_budget, in its units):
+             # the branch's header names only its own optimizer.
+             **({"carried_full_budget": study.full_budget} if study.full_budget != FULL_BUDGET else {})}
     value: Any = trial.value  # a PRUNED trial's last report (None for several objectives), None if FAILED
     if trial.state is TrialState.COMPLETE:
         values = study.goals.values_of(trial)

@@ -50,9 +50,8 @@ class Introspection:
     @property
     def full_budget(self) -> float:
         """What counts as a full evaluation: the largest ``max_budget`` of the schedulers the study
-        has had (the one in charge, or one before a switch) and the largest budget above 1 a trial
-        ran at (a branch carries its trials' budgets, not its parent's schedulers), else 1 (an
-        objective's budgets are in (0, 1], and 1 is what no budget gives). :attr:`best_trial`,
+        has had (the one in charge, or one before a switch, or the study a branch's trials were
+        carried from), else 1 (an objective's budgets are in (0, 1], and 1 is what no budget gives). :attr:`best_trial`,
         :attr:`best_trials` and ``history().best_values`` count trials at this budget (or without
         one) only: a scheduler's lower rungs measure a cheaper, biased objective."""
         return full_budget_of(self.optimizer, self._state.largest_budget)

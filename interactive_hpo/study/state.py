@@ -14,9 +14,10 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._validation import is_real
 from ..goals import Goals
 from ..trial import Trial
-from .results import FULL_BUDGET, KeptBest, scheduler_budget
+from .results import KeptBest, scheduler_budget
 
 __all__ = ["StudyState"]
 
@@ -37,7 +38,7 @@ class StudyState:
 
     def __init__(self, header: dict[str, Any]):
         self._switched_budget: float | None = None  # the largest of the schedulers switched to
-        self._trial_budget: float | None = None  # the largest any trial ran at, above 1 (units)
+        self._carried_budget: float | None = None  # the largest full budget of a study a trial was carried from
         self.header = header
         self._trials: list[Trial] = []
         self._finish_order: list[int] = []
@@ -98,10 +99,10 @@ class StudyState:
     @property
     def largest_budget(self) -> float | None:
         """The largest ``max_budget`` of the schedulers among the study's optimizers so far (the
-        header's and each switch's) and the largest budget above 1 a trial ran at (in a
-        scheduler's units: a branch carries them, and its header names only its own optimizer),
-        None if neither: see :func:`.results.full_budget_of`."""
-        budgets = [b for b in (self._header_budget, self._switched_budget, self._trial_budget) if b is not None]
+        header's and each switch's) and the full budget of the studies its carried trials came
+        from (``carried_full_budget``: a branch's header names only its own optimizer), None if
+        none: see :func:`.results.full_budget_of`."""
+        budgets = [b for b in (self._header_budget, self._switched_budget, self._carried_budget) if b is not None]
         return max(budgets) if budgets else None
 
     @property
@@ -147,8 +148,7 @@ class StudyState:
             self.dequeue()
         self._trials.append(trial)
         self._owners[trial.number] = owner
-        if trial.budget is not None and trial.budget > FULL_BUDGET:  # in a scheduler's units (added with it, kept)
-            self._trial_budget = max(trial.budget, self._trial_budget or trial.budget)
+        self._note_carried_budget(trial)
         if trial.state.is_finished:
             self._finish_order.append(trial.number)
 
@@ -160,6 +160,7 @@ class StudyState:
             raise ValueError(f"trial {done.number} finished as RUNNING")
         self._trials[done.number] = done
         self._finish_order.append(done.number)
+        self._note_carried_budget(done)  # a carried trial is asked, then finished with its attributes
 
     def report(self, number: int, step: float, value: float) -> Trial:
         """Record an intermediate ``value`` (NaN for a diverged run) at ``step``; return the trial."""
@@ -173,7 +174,18 @@ class StudyState:
             raise ValueError(f"trial {number} withdrawn but it is not the last, manual trial")
         self._finish_order.remove(number)
         self._owners.pop(number, None)
-        return self._trials.pop()
+        withdrawn = self._trials.pop()
+        if "carried_full_budget" in withdrawn.user_attrs:  # a carried manual trial: count the others again
+            self._carried_budget = None
+            for trial in self._trials:
+                self._note_carried_budget(trial)
+        return withdrawn
+
+    def _note_carried_budget(self, trial: Trial) -> None:
+        """Count the full budget of the study ``trial`` was carried from, if it says one."""
+        budget: Any = trial.user_attrs.get("carried_full_budget")
+        if is_real(budget) and budget > 0:
+            self._carried_budget = max(float(budget), self._carried_budget or float(budget))
 
     def enqueue(self, params: dict[str, Any]) -> None:
         """Queue validated params for the next ask."""

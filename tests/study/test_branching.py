@@ -237,3 +237,14 @@ def test_a_remap_of_a_scheduler_goes_on_with_the_configurations_that_fit_and_new
             for t in moved.study.trials]
     assert len(set(jobs)) == len(jobs)  # no job twice
     assert {t.budget for t in moved.study.trials[len(moved.kept):]} == {1 / 9, 1 / 3}  # promotes as it goes
+
+
+def test_a_bo_fork_under_other_settings_refits_from_the_recorded_gp_instead_of_reusing_it():
+    pytest.importorskip("botorch")
+    quick = {"n_initial": 4, "num_restarts": 2, "raw_samples": 32}
+    study = Study(SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)]), "bo", seed=0, optimizer_settings=quick)
+    study.run(lambda p: (p["x"] - 0.3) ** 2 + (p["y"] + 0.5) ** 2, n_trials=7)
+    study.tell(study.ask(), state="PRUNED")  # no new data: the recorded fit saw these very points
+    rbf = fork_study(study, len(study.trials), optimizer="bo", optimizer_settings={**quick, "kernel": "rbf"})
+    asked = rbf.study.ask()
+    assert asked.user_attrs["gp_fit"] == "warm"  # "reused": a Matern fit's hyperparameters in an RBF kernel

@@ -90,3 +90,21 @@ def test_a_switch_from_a_scheduler_in_the_objective_s_units_keeps_its_full_budge
     branch = fork_study(study, len(study.trials), storage=tmp_path / "branch.jsonl").study  # its header: random
     assert branch.full_budget == 27 and branch.best_value == best.value  # its carried rungs are no full evaluations
     assert Study.load(tmp_path / "branch.jsonl").best_value == best.value
+
+
+def test_only_schedulers_set_the_full_budget_not_a_trial_s_budget_and_a_branch_keeps_its_parent_s():
+    from interactive_hpo.study.branching import fork_study
+
+    def cheap_looks_better(params, budget=None):
+        return (params["x"] - 0.5) ** 2 - 1 / (9 if budget is None else budget)
+
+    plain = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    plain.run(lambda p: p["x"], n_trials=3, progress=False)
+    plain.add_finished({"x": 0.9}, state="COMPLETE", value=0.9, budget=5.0, source="notes")
+    assert plain.full_budget == 1.0 and plain.best_value < 0.9  # a budget of 5 was taken as the full one
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "hyperband", seed=0,
+                  optimizer_settings={"min_budget": 1, "max_budget": 9})
+    study.run(cheap_looks_better, n_trials=9, progress=False)  # rungs 1 and 3 only so far
+    assert max(t.budget for t in study.trials) < 9
+    branch = fork_study(study, len(study.trials), optimizer="bo").study
+    assert branch.full_budget == 9.0 and branch.best_trials == []  # a budget-3 job was its best

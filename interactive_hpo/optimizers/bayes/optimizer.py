@@ -208,7 +208,9 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
             self._take_recorded(trial)
         elif suggestion is None:
             if carried is not None:  # its fit warm-starts the branch's, as a replay's would
-                self._take_fit(trial.number, carried)
+                # Under other settings (a kernel, a noise model) it is only a start: -1, always fitted.
+                own_settings = trial.user_attrs["carried_same_space"] == "settings"
+                self._take_fit(trial.number, carried if own_settings else {**carried, "gp_data": -1})
             self._initial.mark_carried(trial, self.name, self.space, self._sources)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
