@@ -105,17 +105,15 @@ def constrained_order(losses: np.ndarray, violation: np.ndarray, failed: np.ndar
     """
     n = len(losses)
     feasible = ~failed & (violation <= 0.0)
-    fronts = np.zeros(n)
+    group = np.where(failed, 2, np.where(feasible, 0, 1))  # feasibility_key's groups, the front as the loss
+    rank = np.where(feasible | failed, 0.0, violation)  # an infeasible point's violation; a feasible's front below
     crowding = np.zeros(n)
     if feasible.any():
         inside = np.flatnonzero(feasible)
-        fronts[inside] = nondominated_sort(losses[inside])
-        for front in np.unique(fronts[inside]):
-            members = inside[fronts[inside] == front]
+        fronts = nondominated_sort(losses[inside])
+        rank[inside] = fronts
+        for front in np.unique(fronts):
+            members = inside[fronts == front]
             crowding[members] = crowding_distance(losses[members])
-    # The front plays the loss's part in Deb's rules.
-    keys = [feasibility_key(math.inf if failed[i] else fronts[i], float(violation[i])) for i in range(n)]
-    group = np.array([k[0] for k in keys]).reshape(n)
-    rank = np.array([k[1] for k in keys], dtype=float).reshape(n)
     # lexsort sorts by its last key first, and stably: ties keep the input order.
     return np.lexsort((np.arange(n), -crowding, rank, group))

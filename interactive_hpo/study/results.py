@@ -129,11 +129,12 @@ def scheduler_budget(spec: Any) -> float | None:
     """The ``max_budget`` of a journaled optimizer spec (``{"name": ..., "settings": ...}``) that
     names a registered scheduler, else None."""
     try:
-        cls = optimizer_class(spec["name"])
-    except (InvalidParameterError, KeyError, TypeError):  # an optimizer not registered here: not one we know
+        budget: Any = spec["settings"].get("max_budget")
+        # Only a scheduler has one, so no other optimizer is imported to ask (Bayesian optimization's: torch).
+        cls = optimizer_class(spec["name"]) if is_real(budget) else None
+    except (InvalidParameterError, KeyError, TypeError, AttributeError):  # not a spec, or not registered here
         return None
-    budget: Any = spec.get("settings", {}).get("max_budget") if issubclass(cls, Scheduler) else None
-    return float(budget) if is_real(budget) else None
+    return float(budget) if cls is not None and issubclass(cls, Scheduler) else None
 
 
 def at_full_budget(trial: Trial, full_budget: float) -> bool:

@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from interactive_hpo import Evaluation, Float, Race, SearchSpace, Study  # noqa: E402
 from interactive_hpo.plots.pareto import pareto_info  # noqa: E402
 from interactive_hpo.study.curves import lineage  # noqa: E402
-from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui import Lab, lab_goals  # noqa: E402
 
 LINE = SearchSpace([Float("x", 0.0, 1.0)])
 PLANE = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
@@ -40,6 +40,12 @@ def test_a_lab_opens_a_scheduler_s_study_of_two_objectives():
     study.run(lambda p, budget=None: (p["x"], 1 - p["x"] + p["y"]), n_trials=13, progress=False)
     lab = Lab(study, lambda p, budget=None: (p["x"], 1 - p["x"] + p["y"]))  # read study.direction: refused
     assert not lab.errors.errors
+    # The timeline's hypervolume measures what best_trials counts: the full evaluations.
+    reference = np.array([1.5, 2.5])
+    (curve,) = lab_goals.progress_curves({"main": study}, reference)[0].values()
+    full = [t for t in study.trials if t.budget == 1.0]
+    assert full and np.isclose(curve[-1], pareto_info(np.array([t.values for t in full]), ["minimize", "minimize"],
+                                                      np.ones(len(full), bool), reference=reference).final_hypervolume)
     lab.close()
 
 

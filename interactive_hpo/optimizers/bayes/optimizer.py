@@ -68,6 +68,17 @@ KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
 
 
+def _carried_record(trial: Trial, name: str) -> Mapping[str, Any] | None:
+    """What optimizer ``name`` recorded proposing ``trial``, if a fork carried it here in the same
+    space (``carried_same_space``), else None. Under settings other than those in charge at the
+    fork (a kernel, a noise model), the recorded fits are only starts: their data counts are
+    dropped, so each is fitted rather than reused as it is."""
+    carried, same = carried_from(trial, name), trial.user_attrs.get("carried_same_space")
+    if carried is None or not same:
+        return None
+    return carried if same == "settings" else {**carried, "gp_data": -1, "constraint_gp_data": -1}
+
+
 class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
     """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
 
@@ -200,17 +211,13 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
         own = suggestion is None and trial.source == self.name  # replayed from a journal
-        # A fork in the same space carries what this method recorded when it proposed the trial.
-        carried = None if suggestion is not None or own else carried_from(trial, self.name)
-        carried = carried if carried is not None and trial.user_attrs.get("carried_same_space") else None
+        carried = None if suggestion is not None or own else _carried_record(trial, self.name)
         self._constraints.tell(trial, loss is not None, trial.user_attrs if own else carried)
         if own:
             self._take_recorded(trial)
         elif suggestion is None:
             if carried is not None:  # its fit warm-starts the branch's, as a replay's would
-                # Under other settings (a kernel, a noise model) it is only a start: -1, always fitted.
-                own_settings = trial.user_attrs["carried_same_space"] == "settings"
-                self._take_fit(trial.number, carried if own_settings else {**carried, "gp_data": -1})
+                self._take_fit(trial.number, carried)
             self._initial.mark_carried(trial, self.name, self.space, self._sources)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
