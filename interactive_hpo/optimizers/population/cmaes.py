@@ -28,17 +28,9 @@ from .base import MAX_POPULATION, Foreign, Individual, configuration_key, deb_ke
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
 from .cma_state import final_samples, phenotype_distribution, to_genotype
 from .cma_state import preimage_near as _preimage_near
-from .warm import WarmStartablePopulation
+from .warm import WarmStartablePopulation, warm_distribution
 
-__all__ = ["CMAES", "warm_distribution"]
-
-#: The share of each source's points (its best) whose spread sets a warm start's step size.
-TOP_SHARE = 0.25
-#: WS-CMA-ES's alpha (Nomura et al. 2021): every top point stands for N(x_i, alpha^2 I), so a
-#: warm step size is never below 0.1 of the box even when a source converged onto one point
-#: (this study's optimum need not be exactly the source's).
-WARM_ALPHA = 0.1
-
+__all__ = ["CMAES"]
 
 class _Normal:
     """pycma's ``randn(*shape)``: standard normals from the stream of the generation being bred."""
@@ -50,41 +42,6 @@ class _Normal:
         if self.rng is None:
             raise RuntimeError("pycma drew random numbers outside CMAES._breed; this is a bug in CMAES.")
         return self.rng.standard_normal(shape)
-
-
-def warm_distribution(sources: Sequence[Source], sigma_max: float) -> tuple[np.ndarray, float]:
-    """The first search distribution of a warm-started CMA-ES: its centre and step size.
-
-    Each source contributes its top quarter (its best ``ceil(n / 4)`` distinct points, at least
-    one), each source with the same total weight. WS-CMA-ES (Nomura, Watanabe, Akimoto, Ozaki
-    and Onishi, AAAI 2021) starts from the Gaussian closest in KL divergence to the mixture of
-    ``N(x_i, alpha^2 I)`` over such points: their mean, and their covariance plus
-    ``alpha^2 I``. pycma starts from ``sigma0^2 I``, so the covariance is reduced to its
-    mean variance per coordinate: ``sigma = sqrt(alpha^2 + mean_j var_j)``, and capped at
-    ``sigma_max`` (the cold ``sigma0``: a warm start never searches wider than a cold one).
-    Sources that disagree widen the step size to cover their optima, rather than trusting
-    the midpoint between them.
-
-    Parameters
-    ----------
-    sources : sequence of Source
-        At least one; their points ``X`` of shape (n_j, d) in the unit cube, losses of shape (n_j,).
-    sigma_max : float
-        The largest step size allowed.
-
-    Returns
-    -------
-    mean : ndarray of shape (d,)
-        The centre, in the unit cube.
-    sigma : float
-        The step size, in ``[min(alpha, sigma_max), sigma_max]``.
-    """
-    tops = [source.best(max(1, math.ceil(TOP_SHARE * len(source.losses)))) for source in sources]
-    points = np.vstack(tops)
-    weights = np.concatenate([np.full(len(top), 1.0 / (len(top) * len(tops))) for top in tops])
-    mean = weights @ points
-    variance = weights @ (points - mean) ** 2  # per coordinate, shape (d,)
-    return mean, min(math.sqrt(WARM_ALPHA**2 + float(variance.mean())), sigma_max)
 
 
 class CMAES(WarmStartablePopulation):

@@ -3,12 +3,13 @@ related studies' trials as well (``Study(space, "ga", warm_start=[old_study])``)
 
 The sources are given before the first ask (:meth:`WarmStartablePopulation.warm_start`). GA and
 DE hand out the sources' best configurations first (:func:`best_of_sources`); CMA-ES centres its
-first distribution on them (``cmaes.warm_distribution``). They are data of the optimizer, like
+first distribution on them (:func:`warm_distribution`). They are data of the optimizer, like
 its seed, so a replay given the same sources breeds the same generations.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,11 +21,17 @@ from ..capabilities import WarmStartable
 from ..warm_start import Source
 from .base import Foreign, Individual, PopulationOptimizer
 
-__all__ = ["WarmStartablePopulation", "best_of_sources"]
+__all__ = ["WarmStartablePopulation", "best_of_sources", "warm_distribution"]
 
 #: Unit-cube points this close in every coordinate are one configuration (float round trips
 #: through a log scale move a point by ~1e-16, never by this much).
 _SAME = 1e-9
+#: The share of each source's points (its best) whose spread sets a warm start's step size.
+TOP_SHARE = 0.25
+#: WS-CMA-ES's alpha (Nomura et al. 2021): every top point stands for N(x_i, alpha^2 I), so a
+#: warm step size is never below 0.1 of the box even when a source converged onto one point
+#: (this study's optimum need not be exactly the source's).
+WARM_ALPHA = 0.1
 
 
 def _among(x: np.ndarray, points: Sequence[np.ndarray] | np.ndarray) -> bool:
@@ -101,3 +108,38 @@ class WarmStartablePopulation(PopulationOptimizer, WarmStartable):
         if index >= 0 and "source_start" in self.members[index].extra:
             info["source_start"] = self.members[index].extra["source_start"]
         return info
+
+
+def warm_distribution(sources: Sequence[Source], sigma_max: float) -> tuple[np.ndarray, float]:
+    """The first search distribution of a warm-started CMA-ES: its centre and step size.
+
+    Each source contributes its top quarter (its best ``ceil(n / 4)`` distinct points, at least
+    one), each source with the same total weight. WS-CMA-ES (Nomura, Watanabe, Akimoto, Ozaki
+    and Onishi, AAAI 2021) starts from the Gaussian closest in KL divergence to the mixture of
+    ``N(x_i, alpha^2 I)`` over such points: their mean, and their covariance plus
+    ``alpha^2 I``. pycma starts from ``sigma0^2 I``, so the covariance is reduced to its
+    mean variance per coordinate: ``sigma = sqrt(alpha^2 + mean_j var_j)``, and capped at
+    ``sigma_max`` (the cold ``sigma0``: a warm start never searches wider than a cold one).
+    Sources that disagree widen the step size to cover their optima, rather than trusting
+    the midpoint between them.
+
+    Parameters
+    ----------
+    sources : sequence of Source
+        At least one; their points ``X`` of shape (n_j, d) in the unit cube, losses of shape (n_j,).
+    sigma_max : float
+        The largest step size allowed.
+
+    Returns
+    -------
+    mean : ndarray of shape (d,)
+        The centre, in the unit cube.
+    sigma : float
+        The step size, in ``[min(alpha, sigma_max), sigma_max]``.
+    """
+    tops = [source.best(max(1, math.ceil(TOP_SHARE * len(source.losses)))) for source in sources]
+    points = np.vstack(tops)
+    weights = np.concatenate([np.full(len(top), 1.0 / (len(top) * len(tops))) for top in tops])
+    mean = weights @ points
+    variance = weights @ (points - mean) ** 2  # per coordinate, shape (d,)
+    return mean, min(math.sqrt(WARM_ALPHA**2 + float(variance.mean())), sigma_max)

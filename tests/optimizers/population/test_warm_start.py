@@ -102,7 +102,7 @@ def test_cmaes_first_generation_is_centred_on_the_sources_optimum():
 
 
 def test_cmaes_step_size_follows_the_spread_of_the_sources_good_points():
-    from interactive_hpo.optimizers.population.cmaes import warm_distribution
+    from interactive_hpo.optimizers.population.warm import warm_distribution
 
     point = Source("one", np.array([[0.2, 0.4]]), np.array([1.0]))
     mean, sigma = warm_distribution([point], 0.3)
@@ -178,7 +178,7 @@ def test_a_warm_started_study_runs_end_to_end(name):
     study.run(bowl, n_trials=30)
     assert len(study.trials) == 30 and all(t.value is not None for t in study.trials)
     if name == "cmaes":  # started on the sources' good points
-        from interactive_hpo.optimizers.population.cmaes import warm_distribution
+        from interactive_hpo.optimizers.population.warm import warm_distribution
 
         np.testing.assert_array_equal(study.optimizer.strategy.x0, warm_distribution(study.optimizer.sources, 0.3)[0])
     else:  # the related study's best configuration was evaluated here
