@@ -323,12 +323,17 @@ def profile(land: Landscape) -> dict[str, float]:
     """
     if not isinstance(land, Landscape):
         raise fail("land", "profile", "a Landscape", land)
-    out = {name: metric(land) for name, metric in SCALARS.items()}
+    # Basins cost a hill climb from every configuration: each convention's once, for its share
+    # and its mean size.
+    found = {plateaus: basins(land, plateaus=plateaus) for plateaus in (False, True)}
+    shares = {"global_basin_share": False, "global_plateau_basin_share": True}
+    out = {name: float(found[shares[name]]["global_share"]) if name in shares else metric(land)
+           for name, metric in SCALARS.items()}
     out["correlation_length"] = correlation_length(out["autocorrelation"]) if math.isfinite(
         out["autocorrelation"]) else math.nan
     out["local_optima_share"] = out["local_optima"] / land.n
-    out["mean_basin_size"] = basins(land)["mean_size"]
-    out["mean_plateau_basin_size"] = basins(land, plateaus=True)["mean_size"]
+    out["mean_basin_size"] = found[False]["mean_size"]
+    out["mean_plateau_basin_size"] = found[True]["mean_size"]
     return out
 
 
