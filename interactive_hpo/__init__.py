@@ -20,7 +20,8 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
                                     hypergradient; capabilities they declare
                   objectives/       synthetic functions, scikit-learn CV, budgets, tasks
                   landscape/        fitness-landscape analysis of HP loss landscapes
-    vocabulary    parameters, conditions, space, trial, direction, goals (one objective or
+    vocabulary    parameters, conditions, space, subspace (one space inside another),
+                  trial, direction, goals (one objective or
                   several), pareto (fronts, hypervolume), outcome, views, exceptions,
                   _validation, _signals (Ctrl-C held back), _compat (private third-party
                   names), _moved (old paths)
@@ -65,7 +66,7 @@ from .trial import Evaluation, Trial, TrialState
 
 _moved.install()  # module paths of 0.1 (interactive_hpo.remap, ...) keep working, with a warning
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"  # as pyproject.toml says (tests/test_static.py)
 
 __all__ = [
     "ASHA",

@@ -54,7 +54,7 @@ def botorch_ei_helpers() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     from ``botorch.acquisition.analytic``, checked with BoTorch 0.18.1. The closed-form
     acquisitions use them so that what a plot draws is exactly what BoTorch's
     ``ExpectedImprovement``/``LogExpectedImprovement`` compute, without those classes' posterior
-    call (see ``optimizers/bayes_acquisition.py``).
+    call (see ``optimizers/bayes/acquisition.py``).
 
     Returns
     -------

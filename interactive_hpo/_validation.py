@@ -233,7 +233,7 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -
         # A journal or an export is written whole beside its path and renamed onto it: a device
         # (as root, /dev/null) became a regular file; a pipe was read for ever.
         raise fail(name, owner, "a path to a regular file (not a pipe, socket or device)", str(path),
-                   hint=f"Name a file, for example {str(resolved.with_name(example))!r}.")
+                   hint=f"Name a file, for example {str(Path(example).absolute())!r}.")
     folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
     if not folder.is_dir():
         raise fail(name, owner, "a file path inside a folder", str(path),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -175,6 +176,29 @@ def test_every_room_in_the_rules_exists_and_every_room_has_rules():
     rooms = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert rooms | {"vocabulary", "package"} == set(MAY_IMPORT)
     assert {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"} == VOCABULARY
+
+
+def _readme_rules() -> dict[str, set[str]]:
+    """The README's Development table: room -> the rooms its last column names."""
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("| layer | room | may import |"):].split("\n\n", 1)[0].splitlines()[2:]
+    rules: dict[str, set[str]] = {}
+    for row in table:
+        _, rooms, allowed = (cell.strip() for cell in row.strip("|").split("|"))
+        named = {name.strip("/") for name in re.findall(r"`([^`]+)`", allowed)}
+        named |= {"package"} if "the package" in allowed else set()
+        if rooms.startswith("`parameters`"):
+            rules["vocabulary"] = named
+            assert {name for name in re.findall(r"`([^`]+)`", rooms)} == VOCABULARY, \
+                "the README's vocabulary row names other modules than VOCABULARY"
+        else:
+            rules[re.match(r"`(\w+)/`", rooms).group(1)] = named
+    return rules
+
+
+def test_the_readme_states_the_rules_this_test_enforces():
+    expected = {room: rooms for room, rooms in MAY_IMPORT.items() if room != "package"}
+    assert _readme_rules() == expected
 
 
 def test_import_loads_no_heavy_dependency():

@@ -29,3 +29,12 @@ def test_ruff_is_clean():
 def test_mypy_core_is_clean():
     result = run_tool("mypy")  # the files are listed in pyproject.toml
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_version_is_stated_once_for_both_readers():
+    import tomllib
+
+    import interactive_hpo
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert interactive_hpo.__version__ == declared

@@ -2,7 +2,11 @@
 
 - ``base``: the :class:`Optimizer` interface (ask/tell over the unit cube, minimizing a loss)
   and :class:`Suggestion`; ``capabilities``: what some optimizers declare beyond it
-  (``ModelBased``, ``Scheduler``, ``PopulationMethod``); ``registry``: optimizers by name.
+  (``ModelBased``, ``Scheduler``, ``PopulationMethod``, ``MultiObjective``, ``WarmStartable``);
+  ``registry``: optimizers by name.
+- ``feasibility``: Deb's feasibility rules, how the optimizers that rank trials rank those of a
+  constrained study; ``warm_start``: related studies' trials as an optimizer sees them
+  (:class:`~interactive_hpo.optimizers.warm_start.Source`).
 - ``simple``: grid, random and scrambled-Sobol search; ``hypergradient``: gradient steps on
   hyperparameters from reported hypergradients.
 - ``bayes/``: Gaussian-process Bayesian optimization (BoTorch); imported when used.

@@ -4,7 +4,8 @@
 - ``warm``: warm starts from related studies (the first generation bred from their trials too).
 - ``evolution``: a genetic algorithm and differential evolution.
 - ``cmaes``: CMA-ES through pycma, the reference implementation by its author; ``cma_options``:
-  the pycma options it takes from a person, and pycma's failures on them reported as theirs.
+  the pycma options it takes from a person, and pycma's failures on them reported as theirs;
+  ``cma_state``: pycma's mean and covariance read in the coordinates of the points it returns.
 - ``nsga2``: NSGA-II for several objectives (and one), with Deb's constrained domination.
 """
 
