@@ -9,6 +9,7 @@ Importing this module imports scikit-learn; ``import interactive_hpo`` does not 
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
+from .journaled import fold_journal, folds_digest, journaled_seed, recorded_nested, storage_folder
 from .scoring import check_targets_read, names_several
 from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen
 
@@ -101,7 +103,8 @@ class NestedCVResult:
 def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: Any = None, y: Any = None,
               optimizer: str = "bo", optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30,
               outer: Any = 5, inner: Any = 3, scoring: Any = None,
-              seed: int | np.random.Generator | None = None, groups: Any = None) -> NestedCVResult:
+              seed: int | np.random.Generator | None = None, groups: Any = None,
+              storage: str | os.PathLike[str] | None = None) -> NestedCVResult:
     """Estimate how well tuning ``space`` with ``optimizer`` does on new data, by nested cross-validation.
 
     ``X`` is split into ``outer`` folds (by default shuffled, stratified for classifiers). For
@@ -133,6 +136,16 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         Group labels for splitters ``outer`` and ``inner`` that read them (``GroupKFold``: no
         group on both sides of a split); each search gets those of its outer-training part.
         Refused when either is an int, whose shuffled folds would ignore them.
+    storage : str, os.PathLike or None, default=None
+        A folder for one journal per outer fold, ``outer_fold_1.jsonl``, ``outer_fold_2.jsonl``
+        ... (made if missing; other files in it are left alone): each fold's search is
+        ``HPOSearchCV(storage=...)``, so a crash or a kill loses at most the trial running, and
+        a call again with the same folder resumes. A finished fold runs no trial again (its
+        choice is refit and scored); an unfinished one runs what is left of ``n_trials``. With
+        ``seed`` None the journals' seed is used. A fold journal whose trials were scored on
+        something else (another estimator, space, scoring, seed, ``outer`` or ``inner`` folds,
+        or data) is refused, naming each difference, and left as it is, as is a file that is
+        not a journal.
 
     Returns
     -------
@@ -177,7 +190,11 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     n_trials = check_int(n_trials, "n_trials", owner, 1)
     outer_cv, inner_cv = check_cv(outer, "outer", owner), check_cv(inner, "inner", owner, pairs=False)
 
-    rng = np.random.default_rng(seed_to_int(seed, owner))
+    folder = None if storage is None else storage_folder(storage, owner)
+    # A resume cuts the same outer folds: with no seed given, the one the fold journals recorded.
+    recorded = None if folder is None else recorded_nested(folder, owner)
+    seed = seed_to_int(journaled_seed(seed, recorded, folder), owner)
+    rng = np.random.default_rng(seed)
     classifier = is_classifier(estimator)
     folds = folds_of(outer_cv, X, y, groups, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner, owner)
     labels = np.asarray(y)
@@ -189,6 +206,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         X_part, _, groups_part = part(fit_rows)
         folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
                  where="an outer-training part")
+    journals = [None] * len(folds) if folder is None else [fold_journal(folder, k, owner) for k in range(len(folds))]
+    # What a fold's journal must match besides its own search: which of these outer folds it is.
+    outer_record = {"seed": seed, "n_outer": len(folds), "outer_folds": folds_digest(folds)}
     searches, outer_scores = [], []
     with warnings.catch_warnings():
         for category in quiet:
@@ -197,10 +217,10 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
                                                                       strict=True)):
             search = HPOSearchCV(estimator, space, optimizer=optimizer, optimizer_settings=optimizer_settings,
                                  n_trials=n_trials, cv=inner_cv, scoring=scoring, seed=int(fold_seed),
-                                 estimator_params=estimator_params)
+                                 estimator_params=estimator_params, storage=journals[k])
             try:
                 X_part, y_part, groups_part = part(fit_rows)
-                search.fit(X_part, y_part, groups=groups_part)
+                search._fit(X_part, y_part, groups_part, {"nested_cv": {**outer_record, "outer_fold": k + 1}})
             except TrialStateError as error:
                 raise TrialStateError(f"In outer fold {k + 1} of nested_cv: {error}") from error
             outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))

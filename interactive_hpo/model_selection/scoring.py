@@ -21,7 +21,8 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 
-__all__ = ["check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several", "rank", "several_scorers"]
+__all__ = ["check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several", "param_column", "rank",
+           "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -85,7 +86,8 @@ def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bo
 
 def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:
     """What a trial returns from ``cross_validate``'s ``result``: the mean test score (one
-    scorer) or the mean of each score by name, with the fold scores and the fit time."""
+    scorer) or the mean of each score by name, with the fold scores, the total fit time and
+    each fold's fit and score times (seconds; ``cv_results_`` reports their mean and std)."""
     def folds(key: str) -> list[float | None]:
         # A NaN fold makes the mean NaN, which fails the trial; attrs stay JSON (None for NaN).
         return [float(s) if np.isfinite(s) else None for s in np.asarray(result[key], dtype=float)]
@@ -93,11 +95,12 @@ def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:
     def mean(key: str) -> float:
         return float(np.mean(np.asarray(result[key], dtype=float)))
 
-    fit_time = float(np.sum(result["fit_time"]))
+    times = {"fit_time": float(np.sum(result["fit_time"])), "fold_fit_times": folds("fit_time"),
+             "fold_score_times": folds("score_time")}
     if names is None:
-        return Evaluation(mean("test_score"), {"fold_scores": folds("test_score"), "fit_time": fit_time})
+        return Evaluation(mean("test_score"), {"fold_scores": folds("test_score"), **times})
     return Evaluation({name: mean(f"test_{name}") for name in names},
-                      {"fold_scores": {name: folds(f"test_{name}") for name in names}, "fit_time": fit_time})
+                      {"fold_scores": {name: folds(f"test_{name}") for name in names}, **times})
 
 
 def rank(scores: np.ndarray) -> np.ndarray:
@@ -106,20 +109,54 @@ def rank(scores: np.ndarray) -> np.ndarray:
     return 1 + np.sum(filled[None, :] > filled[:, None], axis=1).astype(np.int32)
 
 
+def param_column(values: list[Any], present: list[bool]) -> np.ma.MaskedArray:
+    """One ``param_<name>`` column of ``cv_results_``, shape (n_trials,): masked where a trial has
+    no value (a condition left the parameter out), of the dtype scikit-learn's searches give it
+    (that of the values' array; object for text, for values of several lengths, and here also
+    for ints past 2**53 that a float would round)."""
+    given = [value for value, there in zip(values, present, strict=True) if there]
+    try:
+        array = np.array(given)
+        exact = array.dtype.kind != "U" and array.ndim == 1 and array.tolist() == given
+        dtype = array.dtype if exact else np.dtype(object)
+    except ValueError:  # sequences of different lengths
+        dtype = np.dtype(object)
+    column = np.ma.MaskedArray(np.empty(len(values), dtype=dtype), mask=True)
+    for row, (value, there) in enumerate(zip(values, present, strict=True)):
+        if there:
+            column[row] = value
+    return column
+
+
+def _per_fold(trials: list[Any], n_splits: int, attr: str, name: str | None = None) -> np.ndarray:
+    """An array of shape (n_trials, n_splits) of the per-fold numbers COMPLETE trials keep in
+    ``user_attrs[attr]`` (a list, or with several scores a dict of lists: the one of ``name``);
+    NaN for other trials and for None (a NaN fold)."""
+    table = np.full((len(trials), n_splits), np.nan)
+    for row, trial in enumerate(trials):
+        found = trial.user_attrs.get(attr) if trial.state is TrialState.COMPLETE else None
+        if found is not None and name is not None:
+            found = found[name]
+        if found is not None:
+            table[row] = [np.nan if value is None else value for value in found]
+    return table
+
+
 def cv_results(study: Study, n_splits: int, names: list[str] | None) -> dict[str, Any]:
-    """scikit-learn's ``cv_results_`` from the study's trials (one row per trial, in order):
-    ``*_test_score`` for one scorer, ``*_test_<name>`` for each of several."""
+    """scikit-learn's ``cv_results_`` from the study's trials (one row per trial, in order), its
+    keys in scikit-learn's order: the fit and score times, ``param_<name>``, ``params``, then
+    ``*_test_score`` for one scorer or ``*_test_<name>`` for each of several; then ``state``."""
     trials = study.trials
-    results: dict[str, Any] = {"params": [dict(t.params) for t in trials]}
+    results: dict[str, Any] = {}
+    for key in ("fit_time", "score_time"):  # a failed trial has none: NaN
+        times = _per_fold(trials, n_splits, f"fold_{key}s")
+        results[f"mean_{key}"], results[f"std_{key}"] = np.mean(times, axis=1), np.std(times, axis=1)
     for name in study.space.names:  # masked where a condition leaves a trial without it, as scikit-learn does
-        results[f"param_{name}"] = np.ma.MaskedArray([t.params.get(name) for t in trials], dtype=object,
-                                                     mask=[name not in t.params for t in trials])
+        results[f"param_{name}"] = param_column([t.params.get(name) for t in trials],
+                                                [name in t.params for t in trials])
+    results["params"] = [dict(t.params) for t in trials]
     for suffix in ["score"] if names is None else names:
-        splits = np.full((len(trials), n_splits), np.nan)
-        for row, trial in enumerate(trials):
-            if trial.state is TrialState.COMPLETE:
-                folds = trial.user_attrs["fold_scores"]
-                splits[row] = [np.nan if s is None else s for s in (folds if names is None else folds[suffix])]
+        splits = _per_fold(trials, n_splits, "fold_scores", None if names is None else suffix)
         for k in range(n_splits):
             results[f"split{k}_test_{suffix}"] = splits[:, k]
         mean = np.mean(splits, axis=1)

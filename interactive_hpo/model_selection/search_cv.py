@@ -7,12 +7,14 @@ searches (that is nested cross-validation with the scikit-learn API; see also
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, import_optional, seed_to_int, warn_user
+from .._validation import check_int, check_path, fail, import_optional, seed_to_int, warn_user
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import (
@@ -41,6 +43,8 @@ from sklearn.model_selection import cross_validate  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
+
+from .journaled import counts, journal_header, journaled_seed, open_search, search_record  # noqa: E402
 
 __all__ = ["HPOSearchCV"]
 
@@ -165,6 +169,16 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         parameters are not the estimator's own, as in
         :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` (``best_params_`` stays in
         the space's terms). None: ``params`` are set as they are.
+    storage : str, os.PathLike or None, default=None
+        A journal file for the search's study (see :class:`~interactive_hpo.study.Study`): every
+        trial is written to it as it finishes, so a crash or a kill loses at most the trial
+        running. ``fit`` with the same storage resumes: it runs only what is left of
+        ``n_trials`` (trials a Ctrl-C or a crash cut short are run again), with the journal's
+        seed when ``seed`` is None. A journal whose trials were scored on something else (another
+        estimator or parameter of it, ``estimator_params``, scoring, folds, data, seed or space)
+        is refused, naming each difference; so is a file that is not a journal, or a study's
+        journal no search started; either is left as it is. ``cross_val_score`` clones the search
+        with its storage, so its second outer fold is refused: use ``nested_cv(storage=folder)``.
 
     Attributes
     ----------
@@ -183,9 +197,15 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         ``std_test_score`` (ddof=0), ``rank_test_score`` (1 is best, failed trials last); and
         ``state`` ("COMPLETE" or "FAILED": failed trials have NaN scores). With several
         scores, each of the ``*_test_score`` keys once per score: ``mean_test_<name>`` ...
+        ``mean_fit_time``, ``std_fit_time``, ``mean_score_time`` and ``std_score_time``
+        (seconds, over the folds; NaN for a failed trial) come first, and ``param_<name>`` has
+        the dtype scikit-learn gives it (numbers: numeric; text: object).
     study_ : Study
-        The search, to inspect or plot; each trial keeps ``fold_scores`` in ``user_attrs``. Not
-        pickled with the estimator: save it with ``study_.save(path)``.
+        The search, to inspect or plot; each trial keeps ``fold_scores``, ``fold_fit_times`` and
+        ``fold_score_times`` in ``user_attrs``. Not pickled with the estimator: save it with
+        ``study_.save(path)`` (or give ``storage``).
+    refit_time_ : float
+        Seconds spent refitting the best configuration on all of ``X`` (``refit=True`` only).
     scorer_ : callable or dict of callables
         The scorer of the search and of :meth:`score` (several: by name; :meth:`score` uses
         the one ``refit`` names).
@@ -214,7 +234,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     def __init__(self, estimator: Any, space: SearchSpace, *, optimizer: str = "bo",
                  optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: Any = 5,
                  scoring: Any = None, refit: bool = True, seed: int | np.random.Generator | None = None,
-                 estimator_params: Any = None):
+                 estimator_params: Any = None, storage: str | os.PathLike[str] | None = None):
         self.estimator = estimator
         self.space = space
         self.optimizer = optimizer
@@ -225,6 +245,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.refit = refit
         self.seed = seed
         self.estimator_params = estimator_params
+        self.storage = storage
 
     def fit(self, X: Any, y: Any = None, groups: Any = None) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
@@ -237,6 +258,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         The folds are cut once, before the first trial, and every trial is scored on them. With
         ``refit=True`` the best configuration is then fitted on all of (X, y).
         """
+        return self._fit(X, y, groups)
+
+    def _fit(self, X: Any, y: Any, groups: Any, context: Mapping[str, Any] | None = None) -> HPOSearchCV:
+        """:meth:`fit`; ``context``: fields of the journal's search record that must match on a
+        resume besides the search's own (``nested_cv``'s seed and outer fold)."""
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
         space, scorer = _check_model(self.estimator, self.space, self.scoring, owner,
@@ -251,9 +277,12 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         n_trials = check_int(self.n_trials, "n_trials", owner, 1)
         cv = check_cv(self.cv, "cv", owner)
         refit = check_refit(self.refit, scorers, owner)
+        path = None if self.storage is None else check_path(self.storage, "storage", owner, "search.jsonl")
         self._check_data(X, y)
         check_targets_read(scorer, self.scoring, y, owner)  # "f1" of three classes would fail every trial
-        rng = np.random.default_rng(seed_to_int(self.seed, owner))
+        found = None if path is None else journal_header(path, owner)  # a resume cuts the journal's folds
+        seed = seed_to_int(journaled_seed(self.seed, None if found is None else found["search"], path), owner)
+        rng = np.random.default_rng(seed)
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
         # cv_seed is drawn for any cv, so that the model's and the study's seeds do not depend on it.
         folds = folds_of(cv, X, y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
@@ -269,12 +298,20 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
         goals: dict[str, Any] = {"direction": "maximize"} if names is None else \
             {"directions": dict.fromkeys(names, "maximize")}
-        study = Study(space, self.optimizer, **goals, seed=study_seed, optimizer_settings=self.optimizer_settings)
-        study.run(objective, n_trials, progress=False)  # quiet, as scikit-learn estimators are by default
-        failed = [t for t in study.trials if t.state is not TrialState.COMPLETE]
-        if len(failed) == len(study.trials):
-            raise TrialStateError(f"Every one of the {len(failed)} trials of HPOSearchCV failed, so there is no "
-                                  f"configuration to choose. First error: {failed[0].error}")
+        settings = {"seed": study_seed, "optimizer_settings": self.optimizer_settings, **goals}
+        if path is not None:  # the study's header as a new study writes it, with the search's record
+            record = search_record(self.estimator, self.estimator_params, self.scoring, folds, X, y, groups, seed,
+                                   context)
+            open_search(path, found, Study(space, self.optimizer, **settings).state.header, record, owner)
+        study = Study(space, self.optimizer, **settings, storage=path)
+        # Resumed: what is left of n_trials (a new study has none done).
+        done = sum(counts(trial) for trial in study.trials)
+        study.run(objective, max(n_trials - done, 0), progress=False)  # quiet, as scikit-learn estimators are
+        if not any(t.state is TrialState.COMPLETE for t in study.trials):
+            raise TrialStateError(f"Every one of the {len(study.trials)} trials of HPOSearchCV failed, so there is "
+                                  f"no configuration to choose. First error: {study.trials[0].error}")
+        # Trials a Ctrl-C or a crash cut short (a resumed journal's) are no failure of the estimator.
+        failed = [t for t in study.trials if t.state is not TrialState.COMPLETE and counts(t)]
         if failed:
             warn_user(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
                       f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
@@ -286,7 +323,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         best, score = self._best(study, names, refit)
         self.best_index_, self.best_params_, self.best_score_ = best.number, dict(best.params), score
         if refit:
+            start = time.perf_counter()
             self.best_estimator_ = configured(dict(best.params)).fit(X, y)
+            self.refit_time_ = time.perf_counter() - start
         return self
 
     @staticmethod

@@ -168,7 +168,8 @@ def test_search_fits_predicts_and_scores(search, iris):
 
 def test_cv_results_look_like_scikit_learns(search):
     results = search.cv_results_
-    expected = {"params", "param_logisticregression__C", "split0_test_score", "split1_test_score", "split2_test_score",
+    expected = {"mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time", "params",
+                "param_logisticregression__C", "split0_test_score", "split1_test_score", "split2_test_score",
                 "mean_test_score", "std_test_score", "rank_test_score", "state"}
     assert set(results) == expected and all(len(v) == 5 for v in results.values())
     splits = np.column_stack([results[f"split{k}_test_score"] for k in range(3)])
@@ -366,10 +367,10 @@ def test_nested_cv_honours_a_tasks_estimator_params(iris, monkeypatch):
     assert all(set(params) == {"depth"} for params in result.chosen_params) and 0.8 < result.mean <= 1
     # The package's own task with a conditional space turned into hidden_layer_sizes is accepted (its
     # searches are not run here: a network on the digits takes seconds).
-    def first_search(self, X, y, groups=None):
+    def first_search(self, X, y, groups=None, context=None):
         raise RuntimeError("every check passed")
 
-    monkeypatch.setattr(HPOSearchCV, "fit", first_search)
+    monkeypatch.setattr(HPOSearchCV, "_fit", first_search)
     with pytest.raises(RuntimeError, match="every check passed"):
         nested_cv(make_task("mlp_layers_digits", seed=0), X=iris[0], y=iris[1], **FAST)
 

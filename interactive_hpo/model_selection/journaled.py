@@ -1,0 +1,249 @@
+"""Searches that survive a crash: ``HPOSearchCV(storage=path)`` and ``nested_cv(storage=folder)``.
+
+The trials live in the study's own journal (:mod:`interactive_hpo.study.journal`: one line per
+event, fsynced; a cut-off last line is repaired; a file that is not a journal is refused and left
+byte for byte as it was). Its header holds one field more, ``"search"``: what every trial was
+scored on (:func:`search_record`: the estimator and its parameters, ``estimator_params``, the
+scoring, the folds, the data and the seed). A fit with the same storage resumes the study; the
+study itself refuses another space or other objectives, and :func:`open_search` refuses the rest,
+naming each difference: a trial scored on other folds, data or another model does not compare
+with the new ones, and the best of both would mean nothing. Data and folds are kept as digests
+(SHA-256 of their values), never as data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import numbers
+import os
+import re
+import types
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_path, fail, import_optional, shown
+from ..exceptions import StorageError
+from ..objectives.splitting import data_bytes, function_bytes
+from ..study.journal import Journal
+from ..study.replay import INTERRUPTED
+from ..study.space_change import same_record, space_changes
+from ..trial import Trial
+
+import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.journaled")
+
+from sklearn.base import BaseEstimator  # noqa: E402
+
+__all__ = ["FOLD_JOURNAL", "RECORD_VERSION", "counts", "describe", "digest", "fold_journal", "folds_digest",
+           "journal_header", "journaled_seed", "open_search", "record_changes", "recorded_nested", "search_record",
+           "storage_folder"]
+
+#: The version of the search record in a journal's header (another reader refuses a newer one).
+RECORD_VERSION = 1
+#: How a digest begins, so that a difference between two is phrased as "other contents".
+_DIGEST = "sha256:"
+
+
+def digest(data: bytes) -> str:
+    """A short, printable digest of ``data`` (the first 16 hex digits of its SHA-256)."""
+    return _DIGEST + hashlib.sha256(data).hexdigest()[:16]
+
+
+def describe(value: Any) -> Any:
+    """A JSON description of a setting that is equal for equal settings in any process.
+
+    An estimator is its class and its parameters (nested estimators, a pipeline's steps,
+    described alike), a function is its qualified name and a digest of its code (two lambdas
+    differ), an array its shape and a digest of its values; anything else is its ``repr``
+    without a memory address (which changes between processes and says nothing).
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(float(value)) else repr(float(value))
+    if isinstance(value, BaseEstimator):
+        return {"class": _qualified(type(value)),
+                **{name: describe(each) for name, each in value.get_params(deep=False).items()}}
+    if isinstance(value, Mapping):
+        return {str(key): describe(each) for key, each in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [describe(each) for each in value]
+    if isinstance(value, (set, frozenset)):  # (stop words): a set's order follows the process's hash seed
+        return sorted((describe(each) for each in value), key=repr)
+    if isinstance(value, np.ndarray):
+        return {"shape": list(value.shape), "values": digest(data_bytes(value))}
+    if isinstance(value, type):
+        return _qualified(value)
+    if isinstance(value, (types.FunctionType, types.MethodType)):  # a lambda too
+        return {"function": _qualified(value), "code": digest(function_bytes(value))}
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", shown(value, limit=1000))
+
+
+def _qualified(named: Any) -> str:
+    return f"{getattr(named, '__module__', '?')}.{getattr(named, '__qualname__', type(named).__name__)}"
+
+
+def search_record(estimator: Any, estimator_params: Any, scoring: Any, folds: Sequence[tuple[np.ndarray, np.ndarray]],
+                  X: Any, y: Any, groups: Any, seed: int, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a search's trials were scored on, for its journal's header (a JSON object).
+
+    Parameters
+    ----------
+    estimator, estimator_params, scoring
+        As given to the search.
+    folds : list of (train, test) pairs of ndarray of shape (n_train_k,) and (n_test_k,)
+        The folds every trial is scored on, as cut.
+    X, y, groups : array-like of shape (n_samples, n_features), (n_samples,) and (n_samples,) or None
+        The data of ``fit``.
+    seed : int
+        The search's seed (its folds, its models' ``random_state`` and its optimizer derive from it).
+    context : dict, optional
+        More fields that must match (``nested_cv``: its seed and which outer fold this is).
+    """
+    return {"version": RECORD_VERSION, "estimator": describe(estimator), "estimator_params": describe(estimator_params),
+            "scoring": describe(scoring), "cv": {"n_splits": len(folds), "folds": folds_digest(folds)},
+            "data": {"X": digest(data_bytes(X)), "y": digest(data_bytes(y)),
+                     "groups": None if groups is None else digest(data_bytes(groups))},
+            "seed": seed, **(context or {})}
+
+
+def folds_digest(folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> str:
+    """A digest of the rows of every (train, test) pair, in order."""
+    parts = [repr([[len(train), len(test)] for train, test in folds]).encode()]
+    parts += [np.ascontiguousarray(part, dtype=np.int64).tobytes() for fold in folds for part in fold]
+    return digest(b"\0".join(parts))
+
+
+def record_changes(journal: Any, given: Any, where: str = "") -> list[str]:
+    """One phrase per difference between two search records (the journal's, and the one given),
+    each naming its field: "`estimator.C`: 1.0 in the journal, 10.0 given"."""
+    if isinstance(journal, Mapping) and isinstance(given, Mapping):
+        changes = []
+        for key in [*journal, *(k for k in given if k not in journal)]:
+            field = f"{where}.{key}" if where else str(key)
+            if key not in given or key not in journal:
+                shown_given = shown(given[key]) if key in given else "none"
+                shown_journal = shown(journal[key]) if key in journal else "none"
+                changes.append(f"`{field}`: {shown_journal} in the journal, {shown_given} given")
+            else:
+                changes += record_changes(journal[key], given[key], field)
+        return changes
+    if isinstance(journal, list) and isinstance(given, list) and len(journal) == len(given):
+        return [change for i, (old, new) in enumerate(zip(journal, given, strict=True))
+                for change in record_changes(old, new, f"{where}[{i}]")]
+    if same_record(journal, given):
+        return []
+    if all(isinstance(side, str) and side.startswith(_DIGEST) for side in (journal, given)):
+        return [f"`{where}`: other contents than in the journal"]
+    return [f"`{where}`: {shown(journal)} in the journal, {shown(given)} given"]
+
+
+def journal_header(path: Path, owner: str) -> dict[str, Any] | None:
+    """The header of the search journal at ``path``; None when there is none yet (no file, or
+    an empty one). A file that is not a journal, or a study's journal that no search started, is
+    refused (:class:`StorageError`) and left as it is."""
+    journal = Journal(path)
+    if journal.is_empty():
+        return None
+    # Line 1 only (a file that is not a journal is refused there); the study reads the rest.
+    return _searched(journal.read_header(), journal.path, owner)
+
+
+def _searched(header: dict[str, Any], path: Path, owner: str) -> dict[str, Any]:
+    """``header``, of the journal at ``path``, if a search started it (it has a search record
+    this version reads); else the refusal."""
+    record = header.get("search")
+    if not isinstance(record, Mapping):
+        raise StorageError(f"`storage` of {owner}: {path} holds a study that no search started (its header "
+                           "has no search record), so what its trials were scored on is unknown. It was left as it "
+                           "is: choose another storage path (or open it with Study.load(path)).")
+    if not isinstance(record.get("version"), int) or record["version"] > RECORD_VERSION:
+        raise StorageError(f"{path}: its search record was written by a newer interactive_hpo (version "
+                           f"{record.get('version')!r}; this one reads up to {RECORD_VERSION}). Upgrade "
+                           "interactive_hpo.")
+    return header
+
+
+def journaled_seed(seed: Any, found: Mapping[str, Any] | None, path: Path | None) -> Any:
+    """The seed a search over a journal uses: the journal's when ``seed`` is None or a Generator
+    (a resume cuts the same folds and seeds the same models); else ``seed``, which the record
+    check then compares with the journal's. ``found`` is the search record (or the part of it
+    that holds ``"seed"``), None for no journal yet."""
+    if found is None or not (seed is None or isinstance(seed, np.random.Generator)):
+        return seed
+    journaled = found.get("seed")
+    if not isinstance(journaled, int) or isinstance(journaled, bool) or journaled < 0:
+        raise StorageError(f"{path}, line 1: the search record's seed {journaled!r} is not a non-negative int. "
+                           "The file is corrupted or was edited by hand.")
+    return journaled
+
+
+def open_search(path: Path, found: Mapping[str, Any] | None, header: Mapping[str, Any], record: Mapping[str, Any],
+                owner: str) -> None:
+    """Make the journal at ``path`` a search's: start it with the study's ``header`` and the
+    search ``record`` if there is none yet, else refuse it if its record or space differ from
+    these (naming each difference). ``found`` is its header as :func:`journal_header` read it.
+
+    A new journal is written whole and renamed into place under the journal's lock
+    (:meth:`~interactive_hpo.study.journal.Journal.open_or_create`); a process that started it
+    meanwhile is checked as any existing journal is. Nothing is written to an existing one.
+    """
+    if found is None:
+        journal = Journal(path)
+        with journal.locked():
+            existing = journal.open_or_create({**header, "search": dict(record)})
+        if existing is None:
+            return
+        found = _searched(existing[0], journal.path, owner)  # another process started it meanwhile
+    changes = [f"the search space: {change}" for change in space_changes(found.get("space", {}), header["space"])]
+    changes += record_changes(found.get("search"), record)
+    if not changes:
+        return
+    hint = ""
+    if any(change.startswith("`data.") for change in changes) and "nested_cv" not in record:
+        hint = (" (if this search is nested in cross_val_score: its clones share this storage while each outer "
+                "fold fits on other rows; nested_cv(..., storage=folder) keeps one journal per outer fold)")
+    raise StorageError(f"`storage` of {owner}: {Path(path).absolute()} holds a search whose trials were scored on "
+                       f"something else, so they would not compare with new ones: {'; '.join(changes)}{hint}. "
+                       "It was left as it is: fit with what it was started with, or choose another storage path.")
+
+
+def counts(trial: Trial) -> bool:
+    """Whether ``trial`` counts towards a resumed search's ``n_trials``: it was evaluated. Not one a
+    Ctrl-C cut short or a crash left running (``INTERRUPTED``): those are evaluated again."""
+    return trial.state.is_finished and not (trial.cut_short or trial.error == INTERRUPTED)
+
+
+#: The journal of outer fold ``k`` (from 1, as nested_cv's messages and summary count them) in a storage folder.
+FOLD_JOURNAL = "outer_fold_{}.jsonl"
+
+
+def storage_folder(storage: Any, owner: str) -> Path:
+    """``storage`` of ``nested_cv``: a folder for one journal per outer fold, made when the first is."""
+    if not isinstance(storage, (str, os.PathLike)) or not str(os.fspath(storage)).strip():
+        raise fail("storage", owner, "a folder (a non-empty str or os.PathLike), or None", storage)
+    folder = Path(storage)
+    if any(part.exists() and not part.is_dir() for part in (folder, *folder.absolute().parents)):
+        raise fail("storage", owner, "a folder (a journal per outer fold goes in it), or None", str(storage),
+                   hint="A file is in the way; name a folder, for example 'nested_search/'.")
+    return folder
+
+
+def recorded_nested(folder: Path, owner: str) -> Mapping[str, Any] | None:
+    """The ``"nested_cv"`` part (its seed, which fold) of the search record of a fold journal in
+    ``folder``; None when there is none yet. A file there that is not a search journal is refused."""
+    for path in sorted(folder.glob(FOLD_JOURNAL.format("*"))):
+        header = journal_header(path, owner) if path.is_file() else None
+        if header is not None and isinstance(header["search"].get("nested_cv"), Mapping):
+            return header["search"]["nested_cv"]
+    return None
+
+
+def fold_journal(folder: Path, k: int, owner: str) -> Path:
+    """The path of outer fold ``k``'s journal (``k`` from 0), checked as any journal path is."""
+    return check_path(folder / FOLD_JOURNAL.format(k + 1), "storage", owner)
