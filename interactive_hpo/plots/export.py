@@ -101,8 +101,9 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
         objective names, those on the front's axes (default: the first two).
     reference : array-like of shape (m,), optional
         Several objectives only: the reference point of the hypervolume, in objective units,
-        the same for every step. Default: inferred once from all the study's feasible trials
-        (the final front's worst value in each objective plus 10 % of its range).
+        the same for every step. Default: inferred once from all the study's feasible trials at
+        the full budget (the final front's worst value in each objective plus 10 % of its range;
+        a multi-fidelity study's lower-budget trials are drawn hollow and never counted).
         ``Lab.export`` passes the one its Pareto tab shows.
     title : str
     figsize : (float, float)

@@ -138,9 +138,10 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
     names, directions = list(goals.names), [d.value for d in goals.directions]
     values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
     feasible = np.array([t.feasible for t in study.trials], dtype=bool)
-    point = _reference(reference, values, feasible, directions)
+    full = np.array([at_full_budget(t, study.full_budget) for t in study.trials], dtype=bool)  # as best_trials counts
+    point = _reference(reference, values, feasible, directions, full)
     info = draw_front_step(fig, values, feasible, directions, names, point, step,
-                           pair=(names.index(chosen[0]), names.index(chosen[1])))
+                           pair=(names.index(chosen[0]), names.index(chosen[1])), full=full)
     trial = study.trials[step]
     outcome = trial.state.value.lower() if trial.values is None else \
         ", ".join(f"{name} {v:.4g}" for name, v in zip(names, trial.values, strict=True))
@@ -149,11 +150,11 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
 
 
 def _reference(reference: np.ndarray | None, values: np.ndarray, feasible: np.ndarray,
-               directions: list[str]) -> np.ndarray:
+               directions: list[str], full: np.ndarray) -> np.ndarray:
     """The one reference point of every frame, shape (m,): ``reference`` as given, else inferred
-    once from all the study's feasible trials (``pareto_info``'s rule: the final front's worst
-    value in each objective plus 10 % of its range), so no frame moves it."""
-    return pareto_info(values, directions, feasible).reference if reference is None else reference
+    once from all the study's feasible trials at the full budget (``pareto_info``'s rule: the
+    final front's worst value in each objective plus 10 % of its range), so no frame moves it."""
+    return pareto_info(values, directions, feasible, full=full).reference if reference is None else reference
 
 
 def checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray | None:

@@ -1,8 +1,10 @@
 """The export's frame for a study of several objectives: the Pareto front of the trials so far,
 beside the hypervolume over trials, the newest trial ringed.
 
-:mod:`.export` reads the study and hands this module plain arrays (every trial's objective values
-and whether it met its constraints), so this module never sees a Study. Every frame of one export
+:mod:`.export` reads the study and hands this module plain arrays (every trial's objective values,
+whether it met its constraints and whether it ran at the full budget), so this module never sees a
+Study. A multi-fidelity study's lower-budget trials are drawn hollow and never counted, as in the
+Lab's Pareto tab and ``Study.best_trials``. Every frame of one export
 is measured from **one reference point**: a reference that moved with the front would re-measure
 the earlier trials at each step, and the curve would stop meaning "the front grew" (the Lab's
 Pareto panel keeps its reference fixed for the same reason, :mod:`interactive_hpo.ui.pareto_panel`).
@@ -25,7 +27,7 @@ NEWEST = {"s": 260, "facecolor": "none", "edgecolor": "C2", "linewidth": 2.4, "z
 
 
 def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[str], names: Sequence[str],
-                    reference: Any, step: int, pair: tuple[int, int] = (0, 1)) -> ParetoInfo:
+                    reference: Any, step: int, pair: tuple[int, int] = (0, 1), full: Any = None) -> ParetoInfo:
     """Draw step ``step`` into the (cleared) figure ``fig``: trials ``0..step`` as a Pareto front
     (left) and their hypervolume over trials (right), trial ``step`` ringed in both.
 
@@ -48,6 +50,9 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     pair : (int, int)
         The two objectives on the front's axes (with m > 2 the ringed black circles are the
         Pareto set over all m objectives); the hypervolume is always over all m.
+    full : array-like of bool, shape (n,), optional
+        Whether each trial ran at the full budget (default all): the others are drawn, but
+        neither join the front nor add hypervolume (see :func:`~interactive_hpo.plots.pareto.pareto_info`).
 
     Returns
     -------
@@ -58,13 +63,14 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     fig.clf()
     array = np.asarray(values, dtype=float)
     met = np.asarray(feasible, dtype=bool)
+    at_full = np.ones(len(array), dtype=bool) if full is None else np.asarray(full, dtype=bool)
     point = np.asarray(reference, dtype=float)
-    shown, met_shown = array[:step + 1], met[:step + 1]
+    shown, met_shown, full_shown = array[:step + 1], met[:step + 1], at_full[:step + 1]
     i, j = pair
-    volume = pareto_info(shown, directions, met_shown, reference=point, names=names)
+    volume = pareto_info(shown, directions, met_shown, reference=point, names=names, full=full_shown)
     front = volume if len(directions) == 2 else \
         pareto_info(shown[:, [i, j]], [directions[i], directions[j]], met_shown, reference=point[[i, j]],
-                    names=[names[i], names[j]])
+                    names=[names[i], names[j]], full=full_shown)
     front_ax, volume_ax = fig.subplots(1, 2)
     if not front.complete.any():  # nothing to plot yet (and no empty legend to warn about)
         front_ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=front_ax.transAxes,
@@ -83,7 +89,7 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     volume_ax.get_legend().remove()  # one curve, named by its y label: the room goes to the front
     volume_ax.scatter([step + 1], [volume.hypervolume[step]], **{**NEWEST, "s": 90})
     # The whole study's final hypervolume tops the axis: the curve climbs into a fixed frame.
-    top = pareto_info(array, directions, met, reference=volume.reference).final_hypervolume
+    top = pareto_info(array, directions, met, reference=volume.reference, full=at_full).final_hypervolume
     volume_ax.set(xlim=(0.5, len(array) + 0.5), ylim=(0.0, 1.05 * top if top > 0 else 1.0))
     volume_ax.set_title(f"from the reference ({', '.join(f'{v:.3g}' for v in volume.reference)})", fontsize="small")
     return volume

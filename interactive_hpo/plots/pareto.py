@@ -2,9 +2,11 @@
 
 As in :mod:`.history`, a plain record comes first (:func:`pareto_info`, which tests target) and
 the drawing second. The record takes arrays, not a study: each trial's objective values in the
-user's directions (a row of NaN for a trial without values) and whether it met its constraints.
-Everything is computed by :mod:`interactive_hpo.pareto` on losses and shown in objective units,
-so an accuracy axis reads as accuracy, higher is better.
+user's directions (a row of NaN for a trial without values), whether it met its constraints and,
+for a multi-fidelity study, whether it ran at the full budget: a scheduler's lower rungs measure a
+cheaper, biased objective, so they are drawn apart and never join the front or add hypervolume
+(``Study.best_trials`` counts the same way). Everything is computed by :mod:`interactive_hpo.pareto`
+on losses and shown in objective units, so an accuracy axis reads as accuracy, higher is better.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from ..views import read_only
 from ._axes import axes_or_new, integer_ticks
 from ._checks import is_sequence
 
-__all__ = ["ParetoInfo", "pareto_info", "plot_hypervolume", "plot_pareto_front"]
+__all__ = ["LOWER_BUDGET", "ParetoInfo", "pareto_info", "plot_hypervolume", "plot_pareto_front"]
+
+#: The legend's name for a multi-fidelity study's lower-budget trials, drawn hollow and never counted.
+LOWER_BUDGET = "lower budget (not counted)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,9 +45,14 @@ class ParetoInfo:
     complete : ndarray of bool, shape (n,)
         Trials with values.
     feasible : ndarray of bool, shape (n,)
-        Complete trials that met their constraints: only these can be on the front.
+        Complete trials that met their constraints.
+    full : ndarray of bool, shape (n,)
+        Trials at the full budget (all, unless a multi-fidelity study's lower rungs were marked).
+    counted : ndarray of bool, shape (n,)
+        Feasible trials at the full budget: only these can be on the front, add hypervolume or
+        set an inferred reference.
     front : ndarray of bool, shape (n,)
-        Feasible trials no other feasible trial dominates (the Pareto set).
+        Counted trials no other counted trial dominates (the Pareto set).
     reference : ndarray of shape (m,)
         The worst corner of the measured region, in objective units (NaN while no trial is
         feasible and none was given).
@@ -53,7 +63,7 @@ class ParetoInfo:
     dominated : ndarray of shape (2k + 2, 2)
         The staircase closed at the reference point: the polygon whose area is the hypervolume.
     hypervolume : ndarray of shape (n,)
-        The hypervolume of the feasible trials among the first 1, 2, ..., n.
+        The hypervolume of the counted trials among the first 1, 2, ..., n.
     """
 
     values: np.ndarray
@@ -61,6 +71,8 @@ class ParetoInfo:
     names: tuple[str, ...]
     complete: np.ndarray
     feasible: np.ndarray
+    full: np.ndarray
+    counted: np.ndarray
     front: np.ndarray
     reference: np.ndarray
     staircase: np.ndarray
@@ -74,7 +86,7 @@ class ParetoInfo:
 
 
 def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, reference: Any = None,
-                names: Sequence[str] | None = None) -> ParetoInfo:
+                names: Sequence[str] | None = None, full: Any = None) -> ParetoInfo:
     """The layers of the Pareto plots, computed from objective values.
 
     Parameters
@@ -89,12 +101,18 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
         neither join the front nor add hypervolume.
     reference : array-like of shape (m,), optional
         The reference point in objective units (for an accuracy to maximize, the lowest
-        accuracy that still counts). NaN entries, or None, are inferred from the feasible
-        trials by :func:`interactive_hpo.pareto.reference_point` (the front's nadir plus 10 %
+        accuracy that still counts). NaN entries, or None, are inferred from the counted
+        (feasible, full-budget) trials by :func:`interactive_hpo.pareto.reference_point` (the front's nadir plus 10 %
         of its range). An inferred reference moves with the front: give the same one to every
         run you compare.
     names : sequence of str, optional
         m objective names; default "objective 0", "objective 1", ...
+    full : array-like of bool, shape (n,), optional
+        Whether each trial ran at the full budget (a multi-fidelity study's:
+        ``[interactive_hpo.study.results.at_full_budget(t, study.full_budget) for t in
+        study.trials]``); default all. Lower-budget trials are drawn (hollow, "lower budget"),
+        but neither join the front, add hypervolume nor set an inferred reference, as
+        ``Study.best_trials`` does not count them. Rows keep their positions (trial numbers).
 
     Returns
     -------
@@ -108,6 +126,10 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     ([True, True, False, False], 6.0)
     >>> info.staircase.tolist()   # down the reference's edge, along the front, to the reference
     [[0.95, 100.0], [0.95, 80.0], [0.9, 80.0], [0.9, 50.0], [0.8, 50.0]]
+    >>> cheap = pareto_info([[0.9, 50], [0.99, 10]], ["maximize", "minimize"], reference=[0.8, 100],
+    ...                     full=[True, False])    # trial 1 ran at a lower budget: drawn, not counted
+    >>> cheap.front.tolist(), round(cheap.final_hypervolume, 6)
+    ([True, False], 5.0)
     """
     owner = "pareto_info"
     array = _values(values, owner)
@@ -119,8 +141,9 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
         raise fail("names", owner, f"{m} str names, one per objective", names)
     labels = tuple(f"objective {i}" for i in range(m)) if names is None else tuple(names)
     complete = np.isfinite(array).all(axis=1)
-    met = np.ones(n, dtype=bool) if feasible is None else _mask(feasible, n, owner)
-    usable = complete & met
+    met = np.ones(n, dtype=bool) if feasible is None else _mask(feasible, n, "feasible", owner)
+    at_full = np.ones(n, dtype=bool) if full is None else _mask(full, n, "full", owner)
+    usable = complete & met & at_full
     losses = _convert(parsed, array, Direction.to_loss)  # NaN rows kept
     front = np.zeros(n, dtype=bool)
     front[usable] = pareto_mask(losses[usable])
@@ -136,9 +159,10 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     corner = _convert(parsed, ref_loss, Direction.to_value)
     closed = np.vstack([staircase, corner]) if len(staircase) else np.empty((0, 2))
     return ParetoInfo(values=read_only(array), directions=tuple(d.value for d in parsed), names=labels,
-                      complete=read_only(complete, bool), feasible=read_only(usable, bool),
-                      front=read_only(front, bool), reference=read_only(corner[0]),
-                      staircase=read_only(staircase), dominated=read_only(closed), hypervolume=read_only(history))
+                      complete=read_only(complete, bool), feasible=read_only(complete & met, bool),
+                      full=read_only(at_full, bool), counted=read_only(usable, bool), front=read_only(front, bool),
+                      reference=read_only(corner[0]), staircase=read_only(staircase), dominated=read_only(closed),
+                      hypervolume=read_only(history))
 
 
 def _convert(directions: tuple[Direction, ...], points: Any, method: Any) -> np.ndarray:
@@ -167,10 +191,10 @@ def _values(values: Any, owner: str) -> np.ndarray:
     return array
 
 
-def _mask(feasible: Any, n: int, owner: str) -> np.ndarray:
-    array = np.asarray(feasible)
+def _mask(mask: Any, n: int, name: str, owner: str) -> np.ndarray:
+    array = np.asarray(mask)
     if array.shape != (n,) or array.dtype != bool:
-        raise fail("feasible", owner, f"None or {n} booleans, one per row of values", feasible)
+        raise fail(name, owner, f"None or {n} booleans, one per row of values", mask)
     return array
 
 
@@ -208,8 +232,9 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
     """Every trial of two objectives, the front as a staircase and the region it dominates.
 
     Feasible trials are dots, the front's trials larger red dots joined by the staircase,
-    infeasible trials grey crosses; the shaded region (up to the reference point, the black
-    square) has the hypervolume as its area.
+    infeasible trials grey crosses, and a multi-fidelity study's lower-budget trials (``info.full``
+    False) hollow circles, "lower budget (not counted)": they are never on the front. The shaded
+    region (up to the reference point, the black square) has the hypervolume as its area.
 
     Parameters
     ----------
@@ -250,7 +275,9 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
                 label=f"dominated: hypervolume {info.final_hypervolume:.3g}")
         ax.plot(*info.staircase.T, color="C3", lw=1.5, zorder=2)
     # A layer with no points is left out, so the legend lists only what is there.
-    layers = [(info.feasible & ~info.front, {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),
+    layers = [(info.counted & ~info.front, {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),
+              (info.feasible & ~info.full, {"s": 28, "facecolor": "none", "edgecolor": "C0", "alpha": 0.55,
+                                            "linewidth": 0.9, "label": LOWER_BUDGET}),
               (info.complete & ~info.feasible, {"s": 36, "marker": "x", "color": "0.45", "label": "infeasible"}),
               (info.front, {"s": 60, "color": "C3", "edgecolor": "black", "linewidth": 0.7, "zorder": 4,
                             "label": f"Pareto front ({int(info.front.sum())})"})]

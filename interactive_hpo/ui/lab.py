@@ -405,7 +405,7 @@ class Lab:
         full = study.full_budget  # what best_trial(s) count: full evaluations only
         counted = [t for t in study.trials if at_full_budget(t, full)]
         if self.pareto_panel is not None:
-            self.pareto_panel.update(study.trials)  # every trial: its positions are trial numbers
+            self.pareto_panel.update(study.trials, full)  # every trial (its positions are numbers); counts full ones
         self.surrogate_panel.show_sources(study.warm_start)  # drawn faded; encoded once per study
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
                                     note=lab_goals.model_note(study, viewing, objective))

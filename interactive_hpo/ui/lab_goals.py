@@ -238,8 +238,7 @@ def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None)
     for name, branch in branches.items():
         trials = branch.trials  # one copy: another thread's ask may grow the study meanwhile
         values, feasible = objective_values(branch.goals, trials)
-        full = branch.full_budget  # a scheduler's lower rungs add no volume, as in best_trials
-        feasible &= np.array([at_full_budget(t, full) for t in trials], dtype=bool)
+        full = np.array([at_full_budget(t, branch.full_budget) for t in trials], dtype=bool)  # as the Pareto tab
         curves[name] = np.full(len(values), np.nan) if reference is None else \
-            pareto_info(values, directions, feasible, reference=reference).hypervolume
+            pareto_info(values, directions, feasible, reference=reference, full=full).hypervolume
     return curves, "hypervolume"

@@ -1,6 +1,7 @@
 """What the Pareto panel says about the trial selected on it, as HTML: where it came from, its
 value in each objective and which way is better, whether it is on the front (or which trials
-dominate it, or which constraint it breaks), and its parameters."""
+dominate it, which constraint it breaks, or that it ran at a lower budget and is not counted),
+and its parameters."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ DOMINATING_LISTED = 8
 
 
 def trial_details(goals: Goals, trials: Sequence[Trial], values: np.ndarray, feasible: np.ndarray,
-                  number: int) -> str:
+                  number: int, full: np.ndarray | None = None) -> str:
     """HTML lines about trial ``number`` of ``trials`` (in number order), whose objective values
-    are ``values`` (shape (n, m), the user's directions, NaN rows for trials without) and whose
-    feasibility (a COMPLETE trial that breaks no constraint) is ``feasible`` (shape (n,)).
+    are ``values`` (shape (n, m), the user's directions, NaN rows for trials without), whose
+    feasibility (a COMPLETE trial that breaks no constraint) is ``feasible`` (shape (n,)) and
+    which ran at the full budget, ``full`` (shape (n,); None: all). Only feasible full-budget
+    trials are counted on the front and among those that dominate a trial, as in ``best_trials``.
 
     Examples
     --------
@@ -36,12 +39,14 @@ def trial_details(goals: Goals, trials: Sequence[Trial], values: np.ndarray, fea
     'dominated by trial(s) 0, 1, 2'
     """
     trial = trials[number]
-    lines = [f"<b>Trial {trial.number}</b> &middot; {html.escape(trial.source)} &middot; {trial.state.value}"]
+    at_full = np.ones(len(trials), dtype=bool) if full is None else full
+    budget = "" if trial.budget is None else f" &middot; budget {trial.budget:g}"
+    lines = [f"<b>Trial {trial.number}</b> &middot; {html.escape(trial.source)} &middot; {trial.state.value}{budget}"]
     found = goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
     if found is not None:
         lines.append(", ".join(f"{html.escape(name)} = {value:.6g} ({d.word} is better)" for name, value, d in
                                zip(goals.names, found, goals.directions, strict=True)))
-        lines.append(_standing(goals, values, feasible, number))
+        lines.append(_standing(goals, values, feasible, at_full, number))
     if trial.constraints is not None:
         broken = [f"constraint {k} = {c:.4g} &gt; 0" for k, c in enumerate(trial.constraints) if c > 0]
         lines.append("feasible (every constraint &le; 0)" if not broken else "<b>infeasible</b>: " + ", ".join(broken))
@@ -50,12 +55,15 @@ def trial_details(goals: Goals, trials: Sequence[Trial], values: np.ndarray, fea
     return "<br>".join(lines)
 
 
-def _standing(goals: Goals, values: np.ndarray, feasible: np.ndarray, number: int) -> str:
-    """On the front, dominated by which trials, or not counted (infeasible)."""
+def _standing(goals: Goals, values: np.ndarray, feasible: np.ndarray, full: np.ndarray, number: int) -> str:
+    """On the front, dominated by which (counted) trials, or not counted (a lower budget, infeasible)."""
+    if not full[number]:
+        return ("not counted: it ran at a lower budget, and the front counts full evaluations only (as "
+                "best_trials does)")
     if not feasible[number]:
         return "not on the front: it breaks a constraint"
     mine = goals.losses(values[number])
-    others = [k for k in np.flatnonzero(feasible) if k != number]
+    others = [k for k in np.flatnonzero(feasible & full) if k != number]
     beaten_by = [int(k) for k in others if np.all((losses := goals.losses(values[k])) <= mine)
                  and np.any(losses < mine)]
     if not beaten_by:

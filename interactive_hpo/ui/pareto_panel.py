@@ -1,6 +1,11 @@
 """The Pareto panel: every trial in objective units, the front and the region it dominates,
 and the hypervolume over trials, measured from a reference point that stays put (issue 27).
 
+A multi-fidelity study's lower-budget trials (a scheduler's rungs below ``study.full_budget``)
+are drawn hollow, "lower budget (not counted)": the front, the hypervolume and the reference
+count full evaluations only, as ``Study.best_trials`` and the status line do. They stay in the
+panel at their trial numbers, so a click on one and "Show this step" still name that trial.
+
 Two objectives are drawn as they are; with more, two dropdowns pick the pair on the axes (the
 shaded region is then that pair's, and the trials of the Pareto set over all objectives are
 ringed). The hypervolume is always over all objectives.
@@ -8,9 +13,9 @@ ringed). The hypervolume is always over all objectives.
 **The reference point is fixed once**, so the hypervolume curve means something: a moving
 reference (the rule :func:`interactive_hpo.pareto.reference_point` applies to a front at one
 moment) would re-measure every earlier trial each time the front moved. The rule here
-(:func:`fixed_reference`): when ``reference_after`` (default 5) feasible trials are complete,
-take the worst value of each objective among those first trials, worsened by 10 % of their
-range. Early trials are usually spread out (an initial design), so the box is generous and
+(:func:`fixed_reference`): when ``reference_after`` (default 5) feasible trials are complete
+at the full budget, take the worst value of each objective among those first trials, worsened
+by 10 % of their range. Early trials are usually spread out (an initial design), so the box is generous and
 every later improvement counts. It then stays, through later trials, Reset and branches (their
 curves compare); "Infer again" applies the rule to all feasible trials now, and the fields
 under the figure set it by hand (:meth:`ParetoPanel.set_reference`). Inferred from trials no
@@ -31,13 +36,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import check_int, fail, is_int
+from .._validation import check_int, check_real, fail, is_int
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..pareto import MIN_SPAN
 from ..plots._axes import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial, TrialState
 from ._checks import check_callback, check_text, check_trials, error_log
 from .errors import ErrorLog
@@ -129,6 +135,8 @@ class ParetoPanel:
         All objectives, as last drawn: ``front`` is the Pareto set, ``hypervolume`` the curve.
     selected : int or None
         The number of the selected trial.
+    full : ndarray of bool, shape (n,)
+        Which trials ran at the full budget (see :meth:`update`); the others are drawn, not counted.
     x_choice, y_choice : ipywidgets.Dropdown
         The objectives on the axes (hidden with two objectives).
 
@@ -159,6 +167,7 @@ class ParetoPanel:
         self._reference_from: list[tuple[Any, ...]] = []  # the trials an inferred reference came from
         self.trials: list[Trial] = []
         self.values, self.feasible = objective_values(goals, [])
+        self.full = np.zeros(0, dtype=bool)
         self.info: ParetoInfo | None = None
         self.volume_info: ParetoInfo | None = None
         self._measured: tuple[np.ndarray, np.ndarray | None, ParetoInfo] | None = None  # see _measure
@@ -234,13 +243,20 @@ class ParetoPanel:
                        "volume", reference, hint="A reference nearer the trials measures the same front.") from error
         self._fix(point, origin)
 
+    @property
+    def counted(self) -> np.ndarray:
+        """Feasible COMPLETE trials at the full budget, shape (n,): what the front counts, as ``best_trials``."""
+        return self.feasible & self.full
+
     def infer_reference(self) -> None:
-        """Apply the rule of :func:`fixed_reference` to every feasible trial now (what "Infer again" does)."""
-        point = fixed_reference(self.values, self.directions, self.feasible, first=None)
+        """Apply the rule of :func:`fixed_reference` to every counted trial now (what "Infer again" does)."""
+        counted = self.counted
+        point = fixed_reference(self.values, self.directions, counted, first=None)
         if point is None:
-            raise fail("trials", "ParetoPanel.infer_reference", "at least one feasible COMPLETE trial",
-                       "none yet", hint="Step the study first, or type a reference and click 'Use this reference'.")
-        self._fix(point, f"inferred from the {int(self.feasible.sum())} feasible trials", np.flatnonzero(self.feasible))
+            raise fail("trials", "ParetoPanel.infer_reference", "at least one feasible COMPLETE trial at the full "
+                       "budget", "none yet", hint="Step the study, or type a reference and click 'Use this reference'.")
+        self._fix(point, f"inferred from the {int(counted.sum())} feasible trials{self._at_full()}",
+                  np.flatnonzero(counted))
 
     def _fix(self, point: np.ndarray, origin: str, numbers: Sequence[int] = ()) -> None:
         """Measure from ``point`` (inferred from trials ``numbers``, if any) from now on."""
@@ -251,18 +267,24 @@ class ParetoPanel:
         self._refresh()
 
     # -- redrawing ------------------------------------------------------------------------------------
-    def update(self, trials: Sequence[Trial]) -> ParetoPanel:
-        """Show ``trials`` (the study's, in number order); the figure is redrawn when it is shown."""
+    def update(self, trials: Sequence[Trial], full_budget: float = FULL_BUDGET) -> ParetoPanel:
+        """Show ``trials`` (the study's, every one, in number order: a trial's position is its
+        number); the figure is redrawn when it is shown. Trials below ``full_budget`` (the
+        study's, ``study.full_budget``) are drawn hollow and not counted, as ``best_trials`` does."""
         trials = check_trials(trials, "ParetoPanel.update")
+        full_budget = check_real(full_budget, "full_budget", "ParetoPanel.update", 0.0, low_open=True)
         if self.selected is not None and not _holds(trials, _key(self.trials[self.selected])):
             self.selected = None  # withdrawn, or another study's (3 after a space edit is another trial)
         self.trials = list(trials)
         self.values, self.feasible = objective_values(self.goals, self.trials)
+        self.full = np.array([at_full_budget(t, full_budget) for t in self.trials], dtype=bool)
         if self.reference is None:
-            point = fixed_reference(self.values, self.directions, self.feasible, first=self.reference_after)
+            counted = self.counted
+            point = fixed_reference(self.values, self.directions, counted, first=self.reference_after)
             if point is not None:
-                numbers = np.flatnonzero(self.feasible)[:self.reference_after].tolist()
-                self._fix(point, f"inferred from the first {self.reference_after} feasible trials {numbers}", numbers)
+                numbers = np.flatnonzero(counted)[:self.reference_after].tolist()
+                self._fix(point, f"inferred from the first {self.reference_after} feasible trials{self._at_full()} "
+                          f"{numbers}", numbers)
                 return self
         self._refresh()
         return self
@@ -271,12 +293,16 @@ class ParetoPanel:
         self._describe()
         self.figure.redraw()  # hidden: only marked out of date; _draw runs when it is shown
 
+    def _at_full(self) -> str:
+        """The words " at the full budget" when some trials ran at a lower one (else none: they would be noise)."""
+        return " at the full budget" if not self.full.all() else ""
+
     def _describe(self) -> None:
         n_front = len(self._front_numbers())
         if self.reference is None:
             rule = (f"The reference point (the worst corner of the measured box) is fixed once {self.reference_after} "
-                    f"trials are feasible ({int(self.feasible.sum())} so far); meanwhile the shading uses the "
-                    "front's own, moving one.")
+                    f"trials are feasible{self._at_full()} ({int(self.counted.sum())} so far); meanwhile the shading "
+                    "uses the front's own, moving one.")
         else:
             shown = ", ".join(f"{name} {value:.4g}" for name, value in zip(self.goals.names, self.reference,
                                                                            strict=True))
@@ -284,12 +310,14 @@ class ParetoPanel:
             rule = f"Reference point ({shown}) {html.escape(self.reference_origin)}" \
                    f"{'' if here else ' of another study (before a Reset, a search-space edit or a fork)'}; it " \
                    "stays put, so the hypervolume curve compares across trials and branches."
-        self.caption.value = f"<b>Pareto front: {n_front} trial(s)</b> of {len(self.trials)}. {rule}"
+        lower = int((~self.full).sum())
+        rungs = "" if not lower else f" {lower} ran at a lower budget: drawn hollow, not counted (as in best_trials)."
+        self.caption.value = f"<b>Pareto front: {n_front} trial(s)</b> of {len(self.trials)}.{rungs} {rule}"
         self._show_selected()
 
     def _front_numbers(self) -> list[int]:
-        """The Pareto set over all objectives (feasible trials only), computed from the values."""
-        usable = np.flatnonzero(self.feasible)
+        """The Pareto set over all objectives (counted trials only), computed from the values."""
+        usable = np.flatnonzero(self.counted)
         if not len(usable):
             return []
         from ..pareto import pareto_mask
@@ -302,7 +330,8 @@ class ParetoPanel:
         trials and reference, so the draw after :meth:`set_reference` reuses the one that checked it."""
         if self._measured is None or self._measured[0] is not self.values or self._measured[1] is not reference:
             self._measured = self.values, reference, pareto_info(self.values, self.directions, self.feasible,
-                                                                 reference=reference, names=self.goals.names)
+                                                                 reference=reference, names=self.goals.names,
+                                                                 full=self.full)
         return self._measured[2]
 
     def _draw(self) -> None:
@@ -312,7 +341,7 @@ class ParetoPanel:
         pair_reference = None if self.reference is None else self.reference[[i, j]]
         self.info = self.volume_info if self.goals.n == 2 and (i, j) == (0, 1) else \
             pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
-                        reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]])
+                        reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]], full=self.full)
         ax = self.front_ax
         wipe(ax)
         if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)
@@ -372,7 +401,7 @@ class ParetoPanel:
         self.travel_button.disabled = self.selected is None
         self.details.value = "<i>Click a point (or the hypervolume curve) to see its trial.</i>" \
             if self.selected is None else trial_details(self.goals, self.trials, self.values, self.feasible,
-                                                        self.selected)
+                                                        self.selected, full=self.full)
 
     def _on_pair(self, change: Any) -> None:
         if self.x_choice.value == self.y_choice.value:  # picking the other axis's objective swaps the two

@@ -13,11 +13,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from interactive_hpo import Evaluation, InvalidParameterError, Study  # noqa: E402
+from interactive_hpo import Evaluation, Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.objectives import DTLZ2, ZDT1  # noqa: E402
 from interactive_hpo.plots import pareto_info  # noqa: E402
 from interactive_hpo.plots.export import draw_step, export_animation, export_html  # noqa: E402
 from interactive_hpo.plots.export_pareto import draw_front_step  # noqa: E402
+from interactive_hpo.plots.pareto import LOWER_BUDGET  # noqa: E402
 
 ZDT = ZDT1(dim=3)
 N = 5  # trial 2 breaks the constraint
@@ -110,6 +111,32 @@ def test_a_failed_first_trial_gives_an_empty_front():
     caption = draw_step(study, 0, fig)
     assert "(failed)" in caption and "Pareto front of 0 of 1 trials, hypervolume 0." in caption
     assert fig.axes[0].texts[0].get_text() == "no completed trials yet"
+
+
+def test_a_scheduler_s_lower_rungs_are_drawn_hollow_and_never_on_a_frame_s_front():
+    # A cheaper budget looks better in both objectives: every frame put cheap jobs on the front
+    # and measured them, and the reference was inferred from them, where best_trials counts full
+    # evaluations only.
+    def cheap_dominates(params, budget=None):
+        cheaper = 0.5 * (1 - (1.0 if budget is None else budget))
+        return params["x"] - cheaper, 1 - params["x"] + params["y"] - cheaper
+
+    plane = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
+    study = Study(plane, "hyperband", directions=["minimize", "minimize"], seed=0,
+                  optimizer_settings={"min_budget": 1 / 3})
+    study.run(cheap_dominates, n_trials=8, progress=False)
+    values = values_of(study)
+    full = np.array([t.budget >= study.full_budget for t in study.trials])
+    assert [t.number for t in study.best_trials] == [3, 5] and (~full).sum() == 5
+    fig = Figure()
+    caption = draw_step(study, 7, fig)  # the reference inferred from the full evaluations 3, 4 and 5
+    counted = pareto_info(values[full], ["minimize", "minimize"])
+    assert f"Pareto front of 2 of 8 trials, hypervolume {counted.final_hypervolume:.4g}." in caption
+    (hollow,) = [c for c in fig.axes[0].collections if c.get_label() == LOWER_BUDGET]
+    assert np.array_equal(hollow.get_offsets(), values[~full])
+    info = draw_front_step(Figure(), values, np.ones(8, bool), ["minimize", "minimize"], ["a", "b"],
+                           counted.reference, 7, full=full)
+    assert np.flatnonzero(info.front).tolist() == [3, 5] and info.hypervolume[:3].tolist() == [0.0] * 3
 
 
 def test_the_lab_exports_from_the_reference_its_pareto_tab_shows(tmp_path):

@@ -23,6 +23,7 @@ from interactive_hpo.plots import (  # noqa: E402
     plot_pareto_front,
     projector_style,
 )
+from interactive_hpo.plots.pareto import LOWER_BUDGET  # noqa: E402
 
 from ..figure_layout import assert_clean_layout, assert_integer_ticks  # noqa: E402
 
@@ -89,6 +90,26 @@ def test_infeasible_trials_neither_join_the_front_nor_add_volume():
     assert everything.front.tolist() == [True, False] and everything.final_hypervolume == 4.0
     assert obeying.front.tolist() == [False, True] and obeying.final_hypervolume == 1.0
     assert obeying.complete.tolist() == [True, True] and obeying.feasible.tolist() == [False, True]
+
+
+def test_lower_budget_trials_are_drawn_hollow_but_never_counted():
+    # A multi-fidelity study's cheap rung (trial 1) looks better in both objectives; the study's
+    # best_trials count full evaluations only, and the plots drew it on the front and measured it.
+    values = [[2.0, 2.0], [0.5, 0.5], [1.0, 3.0], [NAN, NAN], [3.0, 1.0]]
+    full = np.array([True, False, True, False, True])
+    info = pareto_info(values, ["minimize", "minimize"], full=full, reference=[4, 4])
+    assert info.front.tolist() == [True, False, True, False, True]
+    assert info.counted.tolist() == [True, False, True, False, True] and info.full.tolist() == full.tolist()
+    assert info.feasible.tolist() == [True, True, True, False, True]  # feasible, but at a lower budget
+    assert info.hypervolume.tolist() == [4.0, 4.0, 5.0, 5.0, 6.0]  # trial 1 adds nothing
+    inferred = pareto_info(values, ["minimize", "minimize"], full=full)
+    assert inferred.reference == pytest.approx([3.2, 3.2])  # from the counted trials' front, not trial 1's corner
+    ax = plot_pareto_front(info, Figure().add_subplot())
+    assert legend_labels(ax) == ["dominated: hypervolume 6", LOWER_BUDGET, "Pareto front (3)", "reference point"]
+    (hollow,) = [c for c in ax.collections if c.get_label() == LOWER_BUDGET]
+    assert np.asarray(hollow.get_offsets()).tolist() == [[0.5, 0.5]] and len(hollow.get_facecolors()) == 0
+    everything = pareto_info(values, ["minimize", "minimize"], reference=[4, 4])
+    assert everything.front.tolist() == [False, True, False, False, False]  # what was drawn before
 
 
 def test_a_reference_can_be_fixed_in_one_objective_and_inferred_in_the_other():
@@ -199,6 +220,8 @@ BAD_INPUTS = [
     (lambda: pareto_info([[1.0, 2.0]], ["minimize", "up"]), "`directions[1]` of pareto_info must be one of"),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, feasible=[1]), "`feasible` of pareto_info must be None or 1 booleans"),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, feasible=[True, False]), "must be None or 1 booleans"),
+    (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, full=[1.0]), "`full` of pareto_info must be None or 1 booleans"),
+    (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, full=[True, True]), "`full` of pareto_info must be None or 1 "),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, reference=[1.0]), "`reference` of pareto_info must be None or 2"),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, reference=[1.0, float("inf")]), "`reference` of pareto_info"),
     (lambda: pareto_info([[1.0, 2.0]], UP_DOWN, reference=["a", 1]), "`reference` of pareto_info"),

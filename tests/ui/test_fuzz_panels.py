@@ -140,7 +140,7 @@ CALLS = {
     "ImportancePanel.update": (IMPORTANCE.update, {"study": STUDY, "step": None}),
     "ManualPanel.update": (MANUAL.update, {"trials": MULTI.trials, "direction": "minimize"}),
     "HistoryPanel.update": (HISTORY.update, {"history": STUDY.history(), "trials": STUDY.trials}),
-    "ParetoPanel.update": (PARETO.update, {"trials": MULTI.trials}),
+    "ParetoPanel.update": (PARETO.update, {"trials": MULTI.trials, "full_budget": 1.0}),
     "ErrorLog.show": (ITS_LOG.show, {"error": InvalidParameterError("`x` of it must be shown")}),
     "ErrorLog.warn": (ITS_LOG.warn, {"messages": ["UserWarning: shown"]}),
 }
@@ -353,6 +353,8 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
     (lambda: ParetoPanel(MULTI.goals, reference_after=0), "`reference_after` of ParetoPanel must be an int in "
                                                           "[1, inf); got 0."),  # (*) never inferred one
     (lambda: ParetoPanel(MULTI.goals, errors=[]), "`errors` of ParetoPanel must be an ErrorLog or None; got []."),
+    (lambda: ParetoPanel(MULTI.goals).update(MULTI.trials, 0), "`full_budget` of ParetoPanel.update must be a "
+                                                               "finite real number in (0.0, inf); got 0."),
     # (*) Taken: every redraw then failed (a hypervolume of inf before that).
     (lambda: ParetoPanel(MULTI.goals).update(MULTI.trials).set_reference([1e308, 1e308]),
      "`reference` of ParetoPanel.set_reference must be a point whose box over the trials has a finite volume"),
