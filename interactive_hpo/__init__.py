@@ -23,8 +23,9 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
     vocabulary    parameters, conditions, space, subspace (one space inside another),
                   trial, direction, goals (one objective or
                   several), pareto (fronts, hypervolume), outcome, views, exceptions,
-                  _validation, _signals (Ctrl-C held back), _compat (private third-party
-                  names), _moved (old paths)
+                  _validation, _registry (classes by the name a journal records),
+                  _signals (Ctrl-C held back), _compat (private third-party names), _moved
+                  (old paths)
 
 The top-level import is light (numpy only): torch, scikit-learn, matplotlib and ipywidgets
 are imported by the modules that need them, when they are used.
@@ -61,7 +62,15 @@ from .optimizers import (
 from .pbt import PopulationBasedTraining
 from .space import Categorical, Float, Int, SearchSpace
 from .study import Study, StudyEvent
-from .study.pruning import MedianStoppingRule, NopPruner, PruneDecision, Pruner
+from .study.pruning import (
+    MedianStoppingRule,
+    NopPruner,
+    PruneDecision,
+    Pruner,
+    available_pruners,
+    register_pruner,
+    unregister_pruner,
+)
 from .trial import Evaluation, Trial, TrialState
 
 _moved.install()  # module paths of 0.1 (interactive_hpo.remap, ...) keep working, with a warning
@@ -103,7 +112,10 @@ __all__ = [
     "TrialState",
     "TrialStateError",
     "available_optimizers",
+    "available_pruners",
     "make_optimizer",
     "register_optimizer",
+    "register_pruner",
     "unregister_optimizer",
+    "unregister_pruner",
 ]

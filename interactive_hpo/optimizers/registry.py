@@ -1,16 +1,17 @@
 """Optimizers by name: ``make_optimizer("sobol", space, seed=0)``.
 
-Entries are import paths, resolved on first use, so registering the Bayesian optimizer does
-not import torch when ``interactive_hpo`` is imported.
+The built-in entries are import paths, resolved on first use, so that the Bayesian optimizer's
+entry does not import torch when ``interactive_hpo`` is imported. The rules of a name are
+:class:`~interactive_hpo._registry.Registry`'s, which pruners share.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Mapping
 from typing import Any
 
+from .._registry import Registry
 from .._validation import fail
 from ..exceptions import MissingDependencyError
 from ..space import SearchSpace
@@ -20,7 +21,7 @@ from .capabilities import MultiObjective
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
            "optimizers_serving_several", "check_settings"]
 
-_REGISTRY: dict[str, str | type[Optimizer]] = {
+_REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
     "random": "interactive_hpo.optimizers.simple:RandomSearch",
     "sobol": "interactive_hpo.optimizers.simple:SobolSearch",
@@ -35,8 +36,7 @@ _REGISTRY: dict[str, str | type[Optimizer]] = {
     "hyperband": "interactive_hpo.optimizers.multifidelity.halving:Hyperband",
     "asha": "interactive_hpo.optimizers.multifidelity.halving:ASHA",
     "hypergradient": "interactive_hpo.optimizers.hypergradient:HypergradientDescent",
-}
-_BUILT_IN = frozenset(_REGISTRY)
+})
 
 
 def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = None) -> None:
@@ -45,57 +45,29 @@ def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = No
     Parameters
     ----------
     cls_or_path : Optimizer subclass or str
-        The class, or ``"package.module:ClassName"`` to import it only when first used.
+        The class, or ``"package.module:ClassName"`` (imported now: its ``name`` is checked).
     name : str, optional
-        The registry name: a class's own ``name`` attribute (the default; what a journal records,
-        so another is refused), required for a path.
+        The registry name: the class's own ``name`` attribute (the default; what a journal records,
+        so another is refused, for a class and an import path alike).
 
     A name already taken by another optimizer is refused: a journal names its optimizers, and
     would be replayed by the other one. The same class again (or one defined again under the same
     module and name: a notebook cell run twice) replaces the old entry. To put another class under
     a name of your own, :func:`unregister_optimizer` it first; a built-in name stays built in.
     """
-    if isinstance(cls_or_path, str):
-        if name is None or ":" not in cls_or_path:
-            raise fail("cls_or_path", "register_optimizer", "'module:Class' together with name=", cls_or_path)
-        key = name
-    elif not (inspect.isclass(cls_or_path) and issubclass(cls_or_path, Optimizer)):
-        raise fail("cls_or_path", "register_optimizer", "an Optimizer subclass or an import path", cls_or_path)
-    else:
-        key = name or cls_or_path.name
-    taken = _REGISTRY.get(key)
-    if taken is not None and _where(taken) != _where(cls_or_path):
-        hint = "a built-in optimizer: give yours another name" if key in _BUILT_IN else \
-            f"call unregister_optimizer({key!r}) first to put another optimizer under that name"
-        raise fail("name", "register_optimizer", "a name no other optimizer is registered under", key,
-                   hint=f"{key!r} is taken by {_where(taken)}, {hint}.")
-    if not isinstance(cls_or_path, str) and key != cls_or_path.name:
-        # A journal records the optimizer's own name: under another key, a study resumed with the
-        # optimizer of that name (or was refused, told to register what was registered).
-        raise fail("name", "register_optimizer", f"None or the class's own `name`, {cls_or_path.name!r} (what a "
-                   "journal records)", name, hint="Set the class attribute `name` to register it under another name.")
-    _REGISTRY[key] = cls_or_path
-
-
-def _where(entry: str | type[Optimizer]) -> str:
-    """A registry entry as "module:Class", the same for a class and the import path to it."""
-    return entry if isinstance(entry, str) else f"{entry.__module__}:{entry.__qualname__}"
+    _REGISTRY.register(cls_or_path, name)
 
 
 def unregister_optimizer(name: str) -> None:
     """Take ``name`` out of the registry (a plug-in's test cleaning up; see
     :mod:`interactive_hpo.testing`). Studies journaled with it cannot be resumed until it is
     registered again."""
-    if name not in _REGISTRY or name in _BUILT_IN:  # a built-in name stays built in (register_optimizer)
-        plug_ins = sorted(set(_REGISTRY) - _BUILT_IN)
-        raise fail("name", "unregister_optimizer", f"the name of a registered plug-in, one of {plug_ins}", name,
-                   hint="Built-in optimizers stay registered." if name in _BUILT_IN else None)
-    del _REGISTRY[name]
+    _REGISTRY.unregister(name)
 
 
 def available_optimizers() -> list[str]:
     """Registered optimizer names, sorted."""
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def optimizers_serving_several() -> list[str]:
@@ -117,13 +89,7 @@ def optimizers_serving_several() -> list[str]:
 def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_optimizer") -> type[Optimizer]:
     """The class registered under ``name`` (importing its module if needed); ``argument`` and
     ``owner`` say where an unknown name was typed (``optimizer`` of Study)."""
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise fail(argument, owner, f"one of {available_optimizers()}", name)
-    entry = _REGISTRY[name]
-    if isinstance(entry, str):  # kept as registered (register_optimizer compares it); Python caches the module
-        module, _, attr = entry.partition(":")
-        return getattr(importlib.import_module(module), attr)
-    return entry
+    return _REGISTRY.get(name, argument, owner)
 
 
 def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "name",

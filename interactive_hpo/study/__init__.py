@@ -15,9 +15,10 @@
   ``owners``: who asked each trial and whether it can still tell it.
 - ``replay``: rebuilding a study (and any past belief) from its journal; ``space_change``: what
   differs when a journal is reopened over another search space.
-- ``steering``: intermediate reports, the pruner, a person's stop and promote; and evaluating
-  a trial (``Study.evaluate``).
-- ``pruning``: pruners (``MedianStoppingRule``; ``NopPruner`` turns pruning off).
+- ``steering``: intermediate reports, the pruner (``Study.pruner``, switched by assigning it), a
+  person's stop and promote; and evaluating a trial (``Study.evaluate``).
+- ``pruning``: pruners (``MedianStoppingRule``; ``NopPruner`` turns pruning off) and their
+  registry (``register_pruner``), by which a journal rebuilds them.
 - ``introspection``: history, past surrogates and populations, for plots and the Lab.
 - ``branching``: forking a study, or carrying its trials to another search space.
 - ``curves``: learning curves, budget traces and population lineage, as plain data.

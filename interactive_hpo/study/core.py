@@ -72,7 +72,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         Stops running trials whose reports look hopeless; one objective only (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
         keyword argument. When resuming: None keeps the journal's pruner; another one is switched
-        to (warned about and journaled); ``NopPruner()`` turns pruning off.
+        to (warned about and journaled); ``NopPruner()`` turns pruning off. Later, assigning
+        :attr:`pruner` switches too (journaled).
     warm_start : Study, list of Study or dict from name to Study, optional
         Related studies (one objective each) whose completed trials the optimizer learns from
         before its first trial: Bayesian optimization evaluates their best configurations first
@@ -115,7 +116,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         self._init_recording()
         self._owner = new_owner(self, path)
         self._init_steering()
-        self.pruner = make_pruner(pruner, self.goals)
+        self._pruner = make_pruner(pruner, self.goals)
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
         self._warm_start = WarmStart.read(warm_start, space, self.goals)

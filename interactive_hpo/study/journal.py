@@ -1,7 +1,7 @@
 """The crash-safe journal: an append-only JSON-lines file, replayed to rebuild a study.
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
-seed, the first optimizer and the pruner. Every later line is one event, written with a single ``write``
+seed, the first optimizer and the first pruner. Every later line is one event, written with a single ``write``
 and then flushed and fsynced, so a crash loses at most the line being written:
 
 ===================  =========================================================================
@@ -10,7 +10,7 @@ and then flushed and fsynced, so a crash loses at most the line being written:
 ``added``            a finished trial the user evaluated themselves (``Study.add_manual``)
 ``enqueued``         params queued by the user, to be evaluated before the optimizer's
 ``switched``         the study moved to another optimizer (name and settings)
-``pruner_switched``  the study moved to another pruner (name and settings; a NopPruner: none)
+``pruner_switched``  the study moved to another pruner (name and settings, or null for none)
 ``undone``           the last, manual trial was withdrawn (``Study.undo_manual``)
 ``reported``         a running trial reported an intermediate value (and the pruner's verdict)
 ``override``         a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import inspect
 import math
 import threading
 from abc import ABC, abstractmethod
@@ -18,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
+from .._registry import Registry, where
 from .._validation import check_int, fail
 from ..direction import Direction
 from ..trial import Trial, TrialState
@@ -25,7 +27,8 @@ from ..trial import Trial, TrialState
 if TYPE_CHECKING:
     from ..goals import Goals
 
-__all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "NopPruner", "make_pruner", "pruner_known", "pruner_spec"]
+__all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "NopPruner", "make_pruner", "pruner_spec", "rebuild_pruner",
+           "register_pruner", "unregister_pruner", "available_pruners"]
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,11 @@ class Pruner(ABC):
     """Base class of pruners: a rule deciding, after each report, whether a trial goes on.
 
     Subclasses store each ``__init__`` argument under an attribute of the same name (that is
-    how the journal records and rebuilds them) and implement :meth:`decide`.
+    how the journal records and rebuilds them) and implement :meth:`decide`. To have
+    :meth:`Study.load` rebuild yours, give it a ``name`` of its own and :func:`register_pruner` it.
     """
 
-    #: The registry name (recorded in the journal).
+    #: The registry name (recorded in the journal): only a registered pruner needs one.
     name: ClassVar[str]
 
     @abstractmethod
@@ -257,32 +261,97 @@ def _loss(value: float, direction: Direction) -> float:
     return math.inf if not math.isfinite(value) else direction.to_loss(value)
 
 
-_PRUNERS: dict[str, type[Pruner]] = {MedianStoppingRule.name: MedianStoppingRule, NopPruner.name: NopPruner}
+_PRUNERS: Registry[Pruner] = Registry("pruner", Pruner, {MedianStoppingRule.name: MedianStoppingRule,
+                                                       NopPruner.name: NopPruner})
+
+
+def register_pruner(cls_or_path: type[Pruner] | str, name: str | None = None) -> None:
+    """Make a pruner of your own available by name, so that :meth:`Study.load` rebuilds it
+    from the journal (and ``pruner="yours"`` builds one with its defaults).
+
+    Parameters
+    ----------
+    cls_or_path : Pruner subclass or str
+        The class, or ``"package.module:ClassName"`` (imported now: its ``name`` is checked).
+    name : str, optional
+        The class's own ``name`` attribute (the default; what a journal records, so another is
+        refused).
+
+    The rules are :func:`~interactive_hpo.optimizers.registry.register_optimizer`'s: a name
+    another pruner holds is refused (a subclass of :class:`MedianStoppingRule` inherits
+    "median": give it a name of its own), the same class again replaces its entry, and
+    :func:`unregister_pruner` takes a plug-in out. A pruner that is not registered still works;
+    its journal records its class ("module:Class"), and a load opens the study without pruning,
+    with a warning, until the pruner is given again or registered.
+
+    Examples
+    --------
+    >>> class Never(NopPruner):
+    ...     name = "never"
+    >>> register_pruner(Never)
+    >>> "never" in available_pruners()
+    True
+    >>> unregister_pruner("never")
+    """
+    _PRUNERS.register(cls_or_path, name)
+
+
+def unregister_pruner(name: str) -> None:
+    """Take a registered pruner's ``name`` out (the built-in "median" and "nop" stay)."""
+    _PRUNERS.unregister(name)
+
+
+def available_pruners() -> list[str]:
+    """Registered pruner names, sorted."""
+    return _PRUNERS.names()
 
 
 def pruner_spec(pruner: Pruner | None) -> dict[str, Any] | None:
-    """What the journal records of a pruner: its name and settings (None for no pruner)."""
-    return None if pruner is None else {"name": pruner.name, "settings": pruner.settings()}
+    """What the journal records of a pruner: its name and settings (None for no pruner).
+
+    The name is the registry's, for the class registered under it; any other class is recorded
+    as "module:Class", so that it never passes for a registered one (a subclass of
+    :class:`MedianStoppingRule` is not the median rule).
+    """
+    if pruner is None:
+        return None
+    cls = type(pruner)
+    return {"name": cls.name if _PRUNERS.holds(cls) else where(cls), "settings": pruner.settings()}
 
 
-def pruner_known(spec: Mapping[str, Any]) -> bool:
-    """Whether a journaled :func:`pruner_spec` names a pruner this process can build."""
-    return spec.get("name") in _PRUNERS
+def rebuild_pruner(spec: Mapping[str, Any]) -> Pruner:
+    """The pruner a journaled :func:`pruner_spec` records.
+
+    Raises
+    ------
+    LookupError
+        With the reason, when this process cannot rebuild it: its name is not registered here,
+        or the class registered under it does not take its settings (a subclass with settings of
+        its own wrote it, under its base class's name).
+    """
+    name, settings = spec["name"], spec["settings"]
+    cls = _PRUNERS.find(name)
+    if cls is None:
+        raise LookupError(f"which is not registered in this process (registered: {available_pruners()})")
+    try:
+        inspect.signature(cls).bind(**settings)
+        return cls(**settings)
+    except (TypeError, ValueError) as error:  # ValueError: InvalidParameterError, a value it refuses
+        raise LookupError(f"whose settings {settings} the class registered under {name!r} here, {cls.__name__}, "
+                          f"does not take ({error})") from None
 
 
 def make_pruner(spec: Any, goals: Goals, owner: str = "Study") -> Pruner | None:
-    """A pruner from an instance, a registered name, a :func:`pruner_spec` dict, or None, for a
-    study of ``goals``: one objective only, since a pruner compares reports in one direction."""
+    """A pruner from an instance, a registered name, or None, for a study of ``goals``: one
+    objective only, since a pruner compares reports in one direction."""
     if spec is None:
         return None
     if isinstance(spec, Pruner):
         pruner = spec
     elif isinstance(spec, str) and spec in _PRUNERS:
-        pruner = _PRUNERS[spec]()
-    elif isinstance(spec, dict) and spec.get("name") in _PRUNERS:
-        pruner = _PRUNERS[spec["name"]](**spec.get("settings", {}))
+        pruner = _PRUNERS.get(spec, "pruner", owner)()
     else:
-        raise fail("pruner", owner, f"a Pruner, one of {sorted(_PRUNERS)}, or None", spec)
+        raise fail("pruner", owner, f"a Pruner, one of {available_pruners()}, or None", spec)
     if goals.multi:
         raise fail("pruner", owner, f"None for a study of several objectives ({goals.describe()})", spec,
                    hint="A pruner compares one objective's reports along its direction. Reports are still "

@@ -24,7 +24,7 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
 from .journal import Journal
 from .owners import owner_is_alive
-from .pruning import Pruner, make_pruner, pruner_known, pruner_spec
+from .pruning import Pruner, pruner_spec, rebuild_pruner
 from .results import loss_of
 from .space_change import same_record, space_changes
 from .warm_start import WarmStart
@@ -73,16 +73,16 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warn_user(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                   RuntimeWarning)
-    specs, (pruner_line, pruner) = [header["optimizer"]], (1, header.get("pruner"))
+    specs, pruner_line = [header["optimizer"]], 1
     state = study.state
     for line, event in enumerate(events, start=2):
         _guarded(path, line, _apply, state, study.space, event, specs)
         if event["event"] == "pruner_switched":
-            pruner_line, pruner = line, event["pruner"]
+            pruner_line = line
         state.log(event)
-    given_pruner = study.pruner
-    if given_pruner is None:  # built only then: a custom pruner, not registered, is given again on every reopen
-        study.pruner = _pruner_named(study, pruner_line, pruner)
+    given_pruner, journaled = study.pruner, state.pruner
+    if given_pruner is None:  # built only then: a pruner not registered is given again on every reopen
+        study._pruner = _pruner_named(study, pruner_line, journaled)
     study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
     for trial in state.running():
         if owner_is_alive(state.owner_of(trial.number), path):
@@ -91,11 +91,11 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
             study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
     # A pruner given is switched to as an optimizer given is: warned about and journaled, so the
     # next Study.load(path) resumes with it (None: the journal's; NopPruner(): pruning off).
-    if given_pruner is not None and pruner_spec(given_pruner) != pruner:
-        used = "no pruner" if pruner is None else f"the pruner {pruner['name']!r} with {pruner['settings']}"
+    if given_pruner is not None and pruner_spec(given_pruner) != journaled:
+        used = "no pruner" if journaled is None else f"the pruner {journaled['name']!r} with {journaled['settings']}"
         warn_user(f"{path} was using {used}; switching to the pruner given, {given_pruner!r}.",
                   RuntimeWarning)
-        study._record({"event": "pruner_switched", "pruner": pruner_spec(given_pruner)})
+        study._switch_pruner(given_pruner)
     if optimizer is not None and not _is_current(study, optimizer, settings):
         warn_user(f"{path} was using {study.optimizer!r}; switching to the optimizer given.",
                   RuntimeWarning)
@@ -105,16 +105,20 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
 def _pruner_named(study: Study, line: int, spec: Any) -> Pruner | None:
     """The pruner ``spec`` names (journaled at line ``line``), or None."""
     # Several objectives: an older journal may name a pruner, which could never decide anything.
-    if study.goals.multi:
+    if study.goals.multi or spec is None:
         return None
-    if isinstance(spec, dict) and isinstance(spec.get("name"), str) and not pruner_known(spec):
-        # A pruner of the person's own (a Pruner subclass) has no registry: the trials are not
-        # lost over it, the study goes on without pruning until it is given again.
-        warn_user(f"{study.storage}: line {line} names the pruner {spec['name']!r}, which is not known in this "
-                  "process; the study goes on without pruning (pass pruner=YourPruner(...) to use it).",
-                  RuntimeWarning)
+    try:
+        return rebuild_pruner(spec)
+    except LookupError as reason:
+        # A pruner of the person's own that this process cannot rebuild (not registered, or a
+        # subclass with settings of its own under its base class's name): the trials are not lost
+        # over it, and nothing is written; the study goes on without pruning until it is given again.
+        _, colon, path = spec["name"].rpartition(":")
+        yours = path.rpartition(".")[2] if colon else "YourPruner"  # "module:Class": its class's name
+        warn_user(f"{study.storage}: line {line} names the pruner {spec['name']!r}, {reason}; the study goes on "
+                  f"without pruning. Pass pruner={yours}(...) to go on with it, or register_pruner({yours}) "
+                  "(with a `name` of its own) before loading so that Study.load rebuilds it.", RuntimeWarning)
         return None
-    return _guarded(study.storage, line, make_pruner, spec, study.goals)
 
 
 def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> list[tuple[str, Trial | None]]:
@@ -136,8 +140,8 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
             study.optimizer = _guarded(path, line, _rebuild, study, specs[-1])
             for running in state.running():
                 study.optimizer.note_running(running)
-        elif kind == "pruner_switched":  # another process's reopening with another pruner
-            study.pruner = _pruner_named(study, line, event["pruner"])
+        elif kind == "pruner_switched":  # another process switched pruner (reopening, or assigning study.pruner)
+            study._pruner = _pruner_named(study, line, event["pruner"])
             continue  # nothing for subscribers: their kinds are the trials' and the optimizer's
         elif kind == "asked":
             trial = state.trials[-1]

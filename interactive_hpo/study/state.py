@@ -58,6 +58,7 @@ class StudyState:
     def header(self, header: dict[str, Any]) -> None:
         self._header = header
         self._header_budget = scheduler_budget(header.get("optimizer"))
+        self._pruner = header.get("pruner")
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -106,6 +107,12 @@ class StudyState:
         return max(budgets) if budgets else None
 
     @property
+    def pruner(self) -> dict[str, Any] | None:
+        """The pruner in force as the journal records it (a :func:`~.pruning.pruner_spec`; None:
+        none): the last "pruner_switched" event's, else the header's."""
+        return self._pruner
+
+    @property
     def n_optimizers(self) -> int:
         """Optimizers the study has had: the header's and one per switch."""
         return 1 + self._switches
@@ -138,6 +145,8 @@ class StudyState:
             budget = scheduler_budget(event.get("optimizer"))
             if budget is not None:
                 self._switched_budget = max(budget, self._switched_budget or budget)
+        elif event.get("event") == "pruner_switched":
+            self._pruner = event.get("pruner")
 
     def add(self, trial: Trial, owner: Any = None) -> None:
         """Append a new trial: RUNNING (asked, by ``owner``; an "enqueued" one takes the head of

@@ -27,7 +27,7 @@ from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
-from .pruning import Pruner, ReportedTrials
+from .pruning import Pruner, ReportedTrials, make_pruner, pruner_spec
 
 if TYPE_CHECKING:
     from ..goals import Goals
@@ -47,7 +47,7 @@ class Steering:
     _state: StudyState
     goals: Goals
     optimizer: Optimizer
-    pruner: Pruner | None
+    _pruner: Pruner | None
 
     @property
     def direction(self) -> Direction:  # provided by Study (one objective's)
@@ -62,6 +62,30 @@ class Steering:
         # Human overrides of running trials (number -> action) and the pruner's last verdict on them.
         self._human: dict[int, str] = {}
         self._verdicts: dict[int, dict[str, Any]] = {}
+
+    @property
+    def pruner(self) -> Pruner | None:
+        """The pruner in charge (None: no pruning).
+
+        Assign a :class:`~.pruning.Pruner`, "median", "nop" or None to switch from the next
+        report on: the switch is journaled, as reopening the journal with another pruner is, so
+        :meth:`Study.load` resumes with it (``study.pruner = MedianStoppingRule(n_warmup_steps=3)``).
+        """
+        return self._pruner
+
+    @pruner.setter
+    def pruner(self, pruner: Pruner | str | None) -> None:
+        built = make_pruner(pruner, self.goals)
+        with self._transaction():  # after the journal's news: another process may have switched
+            self._switch_pruner(built)
+
+    def _switch_pruner(self, pruner: Pruner | None) -> None:
+        """Put ``pruner`` in charge; journaled ("pruner_switched") unless the journal already has
+        it in force, before memory moves (a write that fails leaves the old pruner in charge)."""
+        spec = pruner_spec(pruner)
+        if spec != self._state.pruner:
+            self._record({"event": "pruner_switched", "pruner": spec})
+        self._pruner = pruner
 
     def report(self, trial: Trial | int, value: float, step: float) -> bool:
         """Record an intermediate value of a RUNNING trial; return True if it should stop now.

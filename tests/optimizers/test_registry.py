@@ -96,19 +96,37 @@ def test_a_name_taken_by_another_optimizer_is_refused_and_the_same_one_again_is_
                 "got 'mine'. 'mine' is taken by tests.optimizers.test_registry:Mine, call "
                 "unregister_optimizer('mine') first to put another optimizer under that name.")):
             register_optimizer(Impostor, name="mine")
-        # Under another name, a journal recording "random" resumed with the built-in RandomSearch.
-        with pytest.raises(InvalidParameterError, match=re.escape(
-                "`name` of register_optimizer must be None or the class's own `name`, 'mine' (what a journal "
-                "records); got 'shifted'.")):
-            register_optimizer(Mine, name="shifted")
+        # Under another name, a journal recording "mine" resumed with whatever "mine" was then; by
+        # import path it was registered so.
+        for typed in (Mine, "tests.optimizers.test_registry:Mine"):
+            with pytest.raises(InvalidParameterError, match=re.escape(
+                    "`name` of register_optimizer must be None or the class's own `name`, 'mine' (what a journal "
+                    "records); got 'shifted'. Set the class attribute `name` to register it under another name.")):
+                register_optimizer(typed, name="shifted")
+        assert "shifted" not in available_optimizers()
     finally:
         unregister_optimizer("mine")
-    register_optimizer("tests.optimizers.test_registry:Mine", name="mine")
+    register_optimizer("tests.optimizers.test_registry:Mine")  # under its own name, as a class is
     try:
         assert optimizer_class("mine") is Mine
         register_optimizer("tests.optimizers.test_registry:Mine", name="mine")  # once used, as before it
     finally:
         unregister_optimizer("mine")
+
+
+@pytest.mark.parametrize(("path", "error"), [
+    ("tests.optimizers.no_such_module:Mine", "ModuleNotFoundError: No module named 'tests.optimizers.no_such_module'."),
+    ("tests.optimizers.test_registry:Yours", "AttributeError: module 'tests.optimizers.test_registry' has no "
+                                             "attribute 'Yours'."),
+    ("tests.optimizers.test_registry.Mine", "ValueError: it is not of the form 'module:Class'."),
+])
+def test_an_import_path_that_does_not_import_is_refused_where_it_was_typed(path, error):
+    # It was registered, and failed at the first study using it, far from the typo.
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`cls_or_path` of register_optimizer must be an import path 'module:Class' that imports; got {path!r}. "
+            f"{error}")):
+        register_optimizer(path, name="mine")
+    assert "mine" not in available_optimizers()
 
 
 def test_a_journal_of_an_optimizer_not_registered_here_says_so_not_that_it_is_corrupted(tmp_path):
