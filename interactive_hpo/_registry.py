@@ -110,7 +110,7 @@ class Registry(Generic[C]):
         """Whether ``cls`` (or a class defined again under its module and name) is the one
         registered under its ``name``: what a journal naming it rebuilds."""
         own = getattr(cls, "name", None)
-        return own in self and where(self._resolve(self._entries[own])) == where(cls)
+        return isinstance(own, str) and own in self and where(self._resolve(self._entries[own])) == where(cls)
 
     @staticmethod
     def _resolve(entry: str | type[C]) -> type[C]:
