@@ -38,6 +38,10 @@ class Unregistered(RandomSearch):
         super().__init__(space, seed=seed)
 
 
+class RandomSubclass(RandomSearch):
+    """Keeps RandomSearch's name, "random": a journal naming it rebuilds RandomSearch."""
+
+
 def told_twice(tmp_path):
     study = Study(SPACE, seed=0)
     trial = study.ask()
@@ -338,7 +342,13 @@ CASES = [
     ("unregistered optimizer with storage",
      lambda t: Study(SPACE, Unregistered(SPACE), storage=t / "s.jsonl"), InvalidParameterError,
      "must be a registered optimizer when the study has storage; got Unregistered(seed=0). The journal rebuilds "
-     "optimizers by name on resume; call register_optimizer(Unregistered) first."),
+     "optimizers by name on resume, and 'unregistered' is not Unregistered here: call "
+     "register_optimizer(Unregistered) first."),
+    # A subclass keeping a built-in's name: its journal would resume as the built-in, silently.
+    ("subclass of a built-in under its name, with storage",
+     lambda t: Study(SPACE, RandomSubclass(SPACE, seed=0), storage=t / "s.jsonl"), InvalidParameterError,
+     "got RandomSubclass(seed=0). The journal rebuilds optimizers by name on resume, and 'random' is not "
+     "RandomSubclass here: give RandomSubclass a `name` of its own, then call register_optimizer(RandomSubclass)."),
     ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
      "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
     ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,

@@ -70,6 +70,12 @@ def available_optimizers() -> list[str]:
     return _REGISTRY.names()
 
 
+def rebuilt_by_name(cls: type[Optimizer]) -> bool:
+    """Whether a journal naming ``cls.name`` rebuilds ``cls`` itself: it is the class registered
+    under its own name (a subclass of a built-in that keeps the built-in's name is not)."""
+    return _REGISTRY.holds(cls)
+
+
 def optimizers_serving_several() -> list[str]:
     """Registered optimizer names that serve a study of several objectives (their classes are
     :class:`~.capabilities.MultiObjective`), sorted. It imports every optimizer (torch for the
