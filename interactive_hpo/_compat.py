@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_workers", "forget_figure", "mlp_solver",
-           "redraw_thompson_path", "without_fused_ehvi_kernel"]
+           "redraw_thompson_path", "set_colorbar_extend", "without_fused_ehvi_kernel"]
 
 #: The versions the private names below were last checked against (``tests/test_compat.py``).
 CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7",
@@ -44,6 +44,26 @@ def forget_figure(figure: Any) -> None:
     if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
         figure.canvas.mpl_disconnect(manager._cidgcf)
     Gcf.figs.pop(manager.num, None)
+
+
+def set_colorbar_extend(colorbar: Any, extend: str) -> None:
+    """Give an existing colour bar an arrow at its low end, its high end, both or neither.
+
+    Sets the colour bar's ``extend`` and the private ``_inside`` (which of its boundaries lie
+    inside the bar; the arrows take the others), as ``Colorbar.__init__`` does; checked with
+    matplotlib 3.11.2. matplotlib takes ``extend`` only when a colour bar is made, and the
+    acquisition map's bar, made once and updated in place, needs an arrow for a log-scale
+    acquisition (its lowest values clipped) and none for the others. The caller then calls
+    ``colorbar.update_normal``, which redraws the bar with its arrows.
+
+    Parameters
+    ----------
+    colorbar : matplotlib.colorbar.Colorbar
+    extend : {"neither", "min", "max", "both"}
+    """
+    colorbar.extend = extend
+    colorbar._inside = {"neither": slice(0, None), "both": slice(1, -1), "min": slice(1, None),
+                        "max": slice(0, -1)}[extend]
 
 
 def botorch_ei_helpers() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:

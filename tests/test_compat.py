@@ -29,6 +29,7 @@ from interactive_hpo._compat import (
     forget_figure,
     mlp_solver,
     redraw_thompson_path,
+    set_colorbar_extend,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,6 +113,26 @@ def test_canvas_ready_follows_the_browser_views_initialized_message(backend_kept
     canvas._handle_message(canvas, {"type": "initialized"}, [])
     assert canvas_ready(canvas), changed(
         "ipympl", "Canvas.syncing_data_url", "the view's 'initialized' message no longer clears it")
+
+
+def test_set_colorbar_extend_adds_and_removes_the_arrow_of_an_existing_colour_bar():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    image = ax.pcolormesh(np.arange(4.0).reshape(2, 2))
+    colorbar = fig.colorbar(image, ax=ax)
+    what = "setting it (with `extend`) on a made colour bar no longer draws or removes the arrows"
+    for extend, arrows in (("min", 1), ("both", 2), ("neither", 0)):
+        set_colorbar_extend(colorbar, extend)
+        image.set_clim(1.0, 3.0)
+        colorbar.update_normal(image)
+        fig.draw_without_rendering()
+        assert len(colorbar._extend_patches) == arrows, changed("matplotlib", "Colorbar._inside", what)
+        # The bar still spans the colour limits inside its arrows.
+        assert (colorbar.vmin, colorbar.vmax) == (1.0, 3.0), changed("matplotlib", "Colorbar._inside", what)
 
 
 # -- BoTorch: analytic._ei_helper / _log_ei_helper and PathwiseThompsonSampling.batch_size ---------------------

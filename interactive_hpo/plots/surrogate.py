@@ -11,28 +11,19 @@ from typing import Any
 
 import numpy as np
 
+from .._compat import set_colorbar_extend
 from .._validation import check_bool
 from ..direction import Direction
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._axes import drawn_entries, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_map_axes, check_map_inputs
+from .acquisition_display import acquisition_colours, displayed_acquisition, finite_limits
 from .search_axes import drawn_levels, style_axis
 
 __all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
 
 #: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
 BAND = 2.0
-#: Log-EI plunges to about -1e5 at evaluated points; below max - LOG_FLOOR (a factor e^-20) the
-#: improvement is nil for any purpose, so plots clip there instead of squashing the curve.
-LOG_FLOOR = 20.0
-
-
-def displayed_acquisition(name: str, values: Any) -> np.ndarray:
-    """Acquisition values as drawn: log-EI clipped ``LOG_FLOOR`` below its maximum, others as is."""
-    values = np.asarray(values, dtype=float)
-    if name == "logei" and values.size:
-        return np.maximum(values, values.max() - LOG_FLOOR)
-    return values
 
 
 def compact_labels(values: Any) -> list[str]:
@@ -250,6 +241,10 @@ class SurrogateCurve:
 class SurrogateMaps:
     """Mean, epistemic std and acquisition as three heatmaps over a 2-D slice, updated in place.
 
+    A log-scale acquisition's colours span the top :data:`~.acquisition_display.LOG_WINDOW`
+    units (EI within a factor of 100 of its peak), lower values in the darkest colour, and its
+    colour bar says so; the images keep the true values.
+
     Parameters
     ----------
     axes : sequence of three Axes, optional
@@ -308,15 +303,18 @@ class SurrogateMaps:
         """
         check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
         better = None if direction is None else Direction.parse(direction, "direction", "SurrogateMaps.update")
-        layers = [prediction.mean, prediction.std,
-                  displayed_acquisition(prediction.acquisition_name, prediction.acquisition)]
         self._meshes(grid)
-        for image, colorbar, values in zip(self.images, self.colorbars, layers, strict=True):
-            values = np.asarray(values, dtype=float).reshape(grid.shape)
-            finite = values[np.isfinite(values)]
+        # The images hold the true values (the readout under the mouse shows them); a log-scale
+        # acquisition's colours span only its top units (plots.acquisition_display).
+        colours = acquisition_colours(prediction.acquisition_name, prediction.acquisition)
+        layers = [(prediction.mean, finite_limits(prediction.mean)), (prediction.std, finite_limits(prediction.std)),
+                  (prediction.acquisition, (colours.low, colours.high))]
+        set_colorbar_extend(self.colorbars[2], "min" if colours.clipped else "neither")
+        self.colorbars[2].set_label(colours.label, fontsize="small")
+        for image, colorbar, (values, limits) in zip(self.images, self.colorbars, layers, strict=True):
             with image.callbacks.blocked():  # each "changed" signal redraws the colorbar (~10 ms): once is enough
-                image.set_array(values)
-                image.set_clim(*(finite.min(), finite.max()) if finite.size else (0.0, 1.0))
+                image.set_array(np.asarray(values, dtype=float).reshape(grid.shape))
+                image.set_clim(*limits)
             colorbar.update_normal(image)
         # Set at every update, None included: a study switched to None kept the last direction's map.
         minimize = better is Direction.MINIMIZE

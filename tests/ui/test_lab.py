@@ -54,8 +54,11 @@ def test_step_redraws_status_history_and_the_model_heatmaps():
     assert panel.message.value == "" and panel.pair == ("a", "b")
     assert panel.anchor()["k"] == study.best_trial.params["k"]
     grid = study.space.slice2d("a", "b", at=panel.anchor(), resolution=60)
-    expected = study.surrogate().predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
-    np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), expected)
+    belief = study.surrogate().predict(grid.points.reshape(-1, 3))
+    np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), belief.mean.reshape(grid.shape))
+    # The acquisition map holds log-EI's true values (the readout under the mouse), its colours its top units.
+    np.testing.assert_allclose(panel.maps.images[2].get_array().ravel(), belief.acquisition)
+    assert panel.maps.images[2].get_clim()[1] == belief.acquisition.max()
     assert len(panel.maps.points[0].get_offsets()) == 4
     # Minimizing, the low mean is bright, as the best trials are on parallel coordinates.
     assert panel.maps.images[0].get_cmap().name == "viridis_r"
