@@ -41,7 +41,8 @@ from ..study.results import at_full_budget
 from ..trial import TrialState
 from ..views import History
 from .errors import ErrorLog
-from .pareto_panel import ParetoPanel, objective_values
+from .pareto_panel import ParetoPanel
+from .pareto_reference import objective_values
 
 __all__ = ["lab_history", "model_note", "models_each_objective", "objective_history", "optimizer_names",
            "pareto_panel_for", "progress_curves", "shows_objectives", "study_from"]

@@ -31,7 +31,7 @@ def trial_details(goals: Goals, trials: Sequence[Trial], values: np.ndarray, fea
     Examples
     --------
     >>> from interactive_hpo import Float, SearchSpace, Study
-    >>> from interactive_hpo.ui.pareto_panel import objective_values
+    >>> from interactive_hpo.ui.pareto_reference import objective_values
     >>> study = Study(SearchSpace([Float("x", 0, 1)]), "sobol", directions=["minimize", "minimize"], seed=0)
     >>> _ = study.run(lambda p: (p["x"], abs(p["x"] - 0.5)), n_trials=4, progress=False)
     >>> values, feasible = objective_values(study.goals, study.trials)

@@ -14,7 +14,8 @@ from interactive_hpo import Evaluation, Float, SearchSpace, Study  # noqa: E402
 from interactive_hpo.optimizers.capabilities import MultiObjective  # noqa: E402
 from interactive_hpo.optimizers.registry import optimizer_class  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
-from interactive_hpo.ui.pareto_panel import ParetoPanel, fixed_reference  # noqa: E402
+from interactive_hpo.ui.pareto_panel import ParetoPanel  # noqa: E402
+from interactive_hpo.ui.pareto_reference import fixed_reference  # noqa: E402
 
 from .lab_helpers import FAST, NOT_CLICKS, lab_after, press  # noqa: E402
 
