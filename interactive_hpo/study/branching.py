@@ -163,8 +163,9 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     kept: dict[int, int] = {}
     dropped: dict[int, str] = {}
     overrides = list(context.overrides)
-    # A fork: what an optimizer recorded holds there too ("space"), and with the settings of the
-    # optimizer in charge then, a fit it recorded is the branch's own ("settings").
+    # A fork: what an optimizer recorded holds there too ("space"). A recorded fit is the branch's
+    # own when it was fitted under the branch's settings, as its record says ("gp_settings"); a
+    # record too old to say is, when they are the settings of the optimizer in charge then ("settings").
     mine, then = new.optimizer.settings(), context.spec["settings"]
     same = "settings" if space == study.space and new.optimizer.name == context.spec["name"] and \
         {k: v for k, v in mine.items() if k != "seed"} == {k: v for k, v in then.items() if k != "seed"} \
@@ -205,8 +206,8 @@ def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any],
     """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished. ``same``:
     "space" when ``new``'s space is ``study``'s (an optimizer of the same method may start from
     its recorded state, a GP's fit), "settings" when its optimizer's settings are also those in
-    charge at the fork (that state is its own, as in a replay), else None
-    (``carried_same_space``)."""
+    charge at the fork (a fit whose record does not name the settings it was fitted under is
+    then its own, as in a replay), else None (``carried_same_space``)."""
     old_attrs = trial.to_json()["user_attrs"]
     attrs = {"carried_from": trial.number, "carried_source": trial.source, "carried_attrs": old_attrs,
              **{key: old_attrs[key] for key in _REASONS if key in old_attrs},

@@ -147,7 +147,8 @@ losses = st.one_of(st.floats(), st.floats(-10, 10), st.integers(-10**400, 10**40
 #: by hand, or a person's own attributes under the same names.
 attributes = st.dictionaries(
     st.sampled_from(["config", "bracket", "rung", "generation", "member", "pool", "run", "known_before", "phase",
-                     "gp_state", "gp_data", "sobol_position", "source_start", "hypergradient", "constraint_gp_state"]),
+                     "gp_state", "gp_data", "gp_settings", "sobol_position", "source_start", "hypergradient",
+                     "constraint_gp_state"]),
     st.one_of(st.integers(-3, 5), st.integers(10**6, 10**12), st.text(max_size=2), st.none(), st.floats(),
               st.lists(st.integers(0, 3), max_size=2), st.dictionaries(st.text(max_size=2), st.floats(), max_size=2)),
     max_size=4)
@@ -260,7 +261,8 @@ def replays_edited(name: str, n: int, which: int, key: str | None, value) -> Non
 
 
 recorded_keys = st.sampled_from(["config", "bracket", "rung", "generation", "member", "pool", "run", "known_before",
-                                 "phase", "gp_state", "gp_data", "sobol_position", "source_start", None])
+                                 "phase", "gp_state", "gp_data", "gp_settings", "sobol_position", "source_start",
+                                 None])
 
 
 @seed(21)

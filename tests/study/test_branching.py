@@ -248,3 +248,18 @@ def test_a_bo_fork_under_other_settings_refits_from_the_recorded_gp_instead_of_r
     rbf = fork_study(study, len(study.trials), optimizer="bo", optimizer_settings={**quick, "kernel": "rbf"})
     asked = rbf.study.ask()
     assert asked.user_attrs["gp_fit"] == "warm"  # "reused": a Matern fit's hyperparameters in an RBF kernel
+
+
+def test_a_bo_fork_right_after_a_switch_of_kernel_fits_from_the_older_kernel_s_record_as_the_study_did():
+    pytest.importorskip("botorch")
+    quick = {"n_initial": 4, "num_restarts": 2, "raw_samples": 32}
+    study = Study(SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)]), "bo", seed=0, optimizer_settings=quick)
+    study.run(lambda p: (p["x"] - 0.3) ** 2 + (p["y"] + 0.5) ** 2, n_trials=7)
+    study.tell(study.ask(), state="PRUNED")  # no new data: the recorded Matern fit saw these very points
+    study.switch_optimizer("bo", kernel="rbf", **quick)
+    asked = study.ask()
+    forked = fork_study(study, asked.number).study.ask()  # the optimizer in charge then: rbf, its seed too
+    # Its settings were those in charge at the fork, so the Matern record was taken as its own, as
+    # the study took it: both reused it as it was.
+    assert asked.user_attrs["gp_fit"] != "reused" and forked.user_attrs["gp_fit"] == asked.user_attrs["gp_fit"]
+    assert forked.x.tolist() == asked.x.tolist()

@@ -54,6 +54,12 @@ from .warm_fit import WarmFit
 __all__ = ["ConstrainedLogEI", "ConstraintModels", "column", "constrained_log_ei", "first_output"]
 
 
+def _own(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Of an owner's fit settings (``GaussianProcessBO._fit_settings``), those the constraint GPs
+    depend on: the kernel and the noise model (not the objective's output warp)."""
+    return {name: settings.get(name) for name in ("kernel", "noise")}
+
+
 def column(i: int) -> Any:
     """BoTorch's constraint callable for output ``i``: samples of shape (..., q, outputs) to
     their ``i``-th output, shape (..., q); at most 0 is feasible, as for our constraints."""
@@ -194,7 +200,8 @@ class ConstraintModels:
     def tell(self, trial: Trial, complete: bool, recorded: Mapping[str, Any] | None) -> None:
         """Learn a finished trial's constraints; ``recorded``: what the owner recorded when it
         proposed the trial in an earlier run (a journal, or a fork's carried attributes), holding
-        the constraint GPs' state to warm-start from (None: no such record)."""
+        the constraint GPs' state to warm-start from and the owner's settings it was fitted under
+        (``"gp_settings"``; None: no such record)."""
         if complete:
             values = trial.constraints
             if values is not None and self.count is None:
@@ -204,7 +211,9 @@ class ConstraintModels:
                 self.rows.append((np.array(trial.x, dtype=float), np.array(values, dtype=float)))
             self.feasible.append(known and trial.feasible)  # unknown is not feasible (module docstring)
         if recorded is not None and recorded.get("constraint_gp_state") is not None:
-            self._fits.recorded(trial.number, recorded["constraint_gp_state"], recorded.get("constraint_gp_data", -1))
+            settings = recorded.get("gp_settings")  # the owner's, when known
+            self._fits.recorded(trial.number, recorded["constraint_gp_state"], recorded.get("constraint_gp_data", -1),
+                                _own(settings) if isinstance(settings, Mapping) else None)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Points of shape (r, d) and constraint values of shape (r, k) of the trials with constraints."""
@@ -216,13 +225,14 @@ class ConstraintModels:
         X, C = self.arrays()
         if self.pinned is not None:
             return restore_models(X, C, cat_dims, kernel, dict(self.pinned["constraint_gp_state"]))
-        return self._fits.fitted(len(self.rows), (kernel, noise), lambda warm, reuse: fit_models(
+        return self._fits.fitted(len(self.rows), {"kernel": kernel, "noise": noise}, lambda warm, reuse: fit_models(
             X, C, cat_dims, kernel, noise, warm, seed, reuse)).model
 
-    def adopt(self) -> None:
-        """After a proposal: its fit becomes the next fit's warm start (as the owner's GP's)."""
+    def adopt(self, settings: Mapping[str, Any]) -> None:
+        """After a proposal under the owner's fit ``settings``: its fit becomes the next fit's
+        warm start (as the owner's GP's), rebuilt from its state when next needed."""
         if self._fits.fit is not None and self.active:
-            self._fits.adopt(self._fits.fit, len(self.rows))
+            self._fits.adopt(self._fits.fit, len(self.rows), _own(settings), current=False)
 
     def info(self) -> dict[str, Any]:
         """What a proposal records so a replay rebuilds these GPs (nothing when inactive)."""

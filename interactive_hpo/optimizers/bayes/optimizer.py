@@ -13,9 +13,11 @@ What makes it inspectable and replayable:
 - ``propose(acquisition="ucb", beta=4)`` tells what the optimizer would ask under other
   settings, changing nothing.
 - Each proposal stores the fitted raw hyperparameters in the trial's attributes
-  (``"gp_state"``). A study replayed from its journal warm-starts from them, so it proposes
-  what the uninterrupted run would, and the belief at any past step can be rebuilt without
-  refitting (``Study.surrogate(step=k)``).
+  (``"gp_state"``), with the settings they were fitted under (``"gp_settings"``). A study
+  replayed from its journal warm-starts from them, so it proposes what the uninterrupted run
+  would, and the belief at any past step can be rebuilt without refitting
+  (``Study.surrogate(step=k)``). Under other settings (a what-if, a switch or a fork to another
+  kernel, noise model or output warp) the fit only starts from them (``bayes.warm_fit``).
 - The fit and the acquisition search run on one torch thread (``bayes_model.one_thread``), so
   the proposals, and the journal that replays them, do not depend on the machine's thread count.
 
@@ -68,15 +70,25 @@ KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
 
 
-def _carried_record(trial: Trial, name: str) -> Mapping[str, Any] | None:
-    """What optimizer ``name`` recorded proposing ``trial``, if a fork carried it here in the same
-    space (``carried_same_space``), else None. Under settings other than those in charge at the
-    fork (a kernel, a noise model), the recorded fits are only starts: their data counts are
-    dropped, so each is fitted rather than reused as it is."""
-    carried, same = carried_from(trial, name), trial.user_attrs.get("carried_same_space")
-    if carried is None or not same:
-        return None
-    return carried if same == "settings" else {**carried, "gp_data": -1, "constraint_gp_data": -1}
+def _record_of(trial: Trial, name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """What optimizer ``name`` recorded proposing ``trial`` in another run of it: the study's own
+    trial (a journal's replay, or a switch telling the new optimizer the history), or one a fork
+    carried here in the same space (``carried_same_space``); None if neither.
+
+    Its fits (the GP's and the constraint GPs') are rebuilt as they are only under the fit
+    settings they were made under, its ``"gp_settings"`` (``bayes.warm_fit``). A record from
+    before fits named them is given some: the reader's ``settings`` when the trial is the study's
+    own (its replays then took the fit as it was) or the fork was made with the settings in
+    charge then (``"settings"``), else None (not known: only a start)."""
+    then: Mapping[str, Any] | None = settings
+    if trial.source == name:
+        record = trial.user_attrs
+    else:
+        carried, same = carried_from(trial, name), trial.user_attrs.get("carried_same_space")
+        if carried is None or not same:
+            return None
+        record, then = carried, then if same == "settings" else None
+    return record if "gp_settings" in record else {**record, "gp_settings": then}
 
 
 class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
@@ -210,27 +222,28 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
             self._failed.append(trial.x.copy())
         if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
-        own = suggestion is None and trial.source == self.name  # replayed from a journal
-        carried = None if suggestion is not None or own else _carried_record(trial, self.name)
-        self._constraints.tell(trial, loss is not None, trial.user_attrs if own else carried)
-        if own:
-            self._take_recorded(trial)
-        elif suggestion is None:
-            if carried is not None:  # its fit warm-starts the branch's, as a replay's would
-                self._take_fit(trial.number, carried)
-            self._initial.mark_carried(trial, self.name, self.space, self._sources)
+        # Asked in this run: its fit is the one held. Else: replayed, told on a switch, carried.
+        record = None if suggestion is not None else _record_of(trial, self.name, self._fit_settings())
+        self._constraints.tell(trial, loss is not None, record)
+        if suggestion is None:
+            self._take_recorded(trial, record)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # Running in another process (or asked before a rebuild): as when told on replay.
         if trial.source != self.name:
             return None
-        self._take_recorded(trial)
+        self._take_recorded(trial, _record_of(trial, self.name, self._fit_settings()))
         return self._as_asked(trial)
 
-    def _take_recorded(self, trial: Trial) -> None:
-        """What a trial this method asked recorded: a GP proposal's fit becomes the warm start
-        (its point is pending for the acquisition, or told), an initial point is used up."""
-        if not self._take_fit(trial.number, trial.user_attrs) and trial.user_attrs.get("phase") == "initial":
+    def _take_recorded(self, trial: Trial, record: Mapping[str, Any] | None) -> None:
+        """What this method recorded proposing ``trial`` in another run (``record``, from
+        ``_record_of``; None: nothing): a GP proposal's fit becomes the warm start (its point is
+        pending for the acquisition, or told; a fork's, as a replay's would), and the initial
+        design moves past the study's own initial point, or past where another's trial lies."""
+        took = record is not None and self._take_fit(trial.number, record)
+        if trial.source != self.name:  # carried by a fork, a person's, another optimizer's
+            self._initial.mark_carried(trial, self.name, self.space, self._sources)
+        elif not took and trial.user_attrs.get("phase") == "initial":
             self._initial.mark_used(trial.user_attrs, self._sources)
 
     def _take_fit(self, number: int, recorded: Mapping[str, Any]) -> bool:
@@ -239,7 +252,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         state = recorded.get("gp_state")
         if state is None:
             return False
-        self._fits.recorded(number, state, recorded.get("gp_data", -1))
+        self._fits.recorded(number, state, recorded.get("gp_data", -1), recorded.get("gp_settings"))
         return True
 
     def _taken_keys(self) -> set[tuple[int, ...]]:
@@ -315,11 +328,13 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
 
     def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
-        # gp_state and gp_data let a replay reuse this exact fit; acquisition_seed redraws the
-        # same Thompson path or MES samples when this step's belief is rebuilt.
+        # gp_state, gp_data and gp_settings let a replay reuse this exact fit (under these
+        # settings only: bayes.warm_fit); acquisition_seed redraws the same Thompson path or MES
+        # samples when this step's belief is rebuilt.
         info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
                                 "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
-                                "gp_noise": fit.noise, "gp_data": self._n_fitted(), **self._constraints.info()}
+                                "gp_noise": fit.noise, "gp_data": self._n_fitted(),
+                                "gp_settings": self._fit_settings(), **self._constraints.info()}
         if fit.error:
             info["gp_fit_error"] = fit.error
         return info
@@ -328,11 +343,13 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         """After proposing: the fit just used warm-starts the next one and stays current until
         new data arrive (``bayes.warm_fit``), so a view taken now shows the model that proposed."""
         self._fits.adopt(fit, self._n_fitted(), self._fit_settings())
-        self._constraints.adopt()
+        self._constraints.adopt(self._fit_settings())
 
-    def _fit_settings(self) -> tuple[str, str, str]:
-        """The settings a fit depends on, besides the data (a what-if changing them refits)."""
-        return self.kernel, self.noise, self.output_warp
+    def _fit_settings(self) -> dict[str, str]:
+        """The settings a fit depends on besides the data, by name: a fit is reused as it is only
+        under the settings it was made under (``bayes.warm_fit``), so a what-if, a switch or a
+        fork changing them fits."""
+        return {"kernel": self.kernel, "noise": self.noise, "output_warp": self.output_warp}
 
     def _key(self) -> tuple:
         return self._fits.key_for(self._n_fitted(), self._fit_settings())

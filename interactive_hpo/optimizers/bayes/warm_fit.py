@@ -7,11 +7,16 @@ objective's GP (``optimizer.GaussianProcessBO``) and the constraint GPs
 (``constrained.ConstraintModels``) each keep one :class:`WarmFit`.
 
 A replay must propose what the live run did. Each proposal records its fit's raw
-hyperparameters and how many data points that fit saw (``"gp_state"`` and ``"gp_data"``, the
-constraint GPs' under their own names); a replayed trial's record becomes the warm start when
-it is newer than the one held (by trial number; the optimizer's own last proposal is the newest
-of all, ``inf``). When no data arrived since that fit (the same count), its hyperparameters are
-that fit's optimum: the model is rebuilt from them without fitting, as the live run reused it.
+hyperparameters, how many data points that fit saw and the settings it was fitted under
+(``"gp_state"``, ``"gp_data"`` and ``"gp_settings"``, the constraint GPs' state and count under
+their own names); a replayed trial's record becomes the warm start when it is newer than the
+one held (by trial number; the optimizer's own last proposal is the newest of all, ``inf``).
+When no data arrived since that fit (the same count), its hyperparameters are that fit's
+optimum: the model is rebuilt from them without fitting, as the live run reused it. That holds
+under the settings that fit was made under only: under others (a what-if, a switch or a fork to
+another kernel, noise model or output warp) they are the optimum of another model (a Matern
+fit's lengthscales are no RBF fit's), and the fit starts from them and runs. One rule, in
+:meth:`WarmFit.fitted`, for the optimizer's own fits, replayed records and carried ones.
 """
 
 from __future__ import annotations
@@ -51,49 +56,58 @@ class WarmFit:
         proposal, -1 before any.
     data : int
         How many data points the fit behind ``state`` saw (-1 if unknown).
+    settings : dict or None
+        The settings (kernel, noise, ... by name) the fit behind ``state`` was made under (None
+        if unknown).
     fit : FittedGP or None
         The fit made for ``key``, reused while the key is unchanged.
     key : tuple or None
-        ``(data points, source, *settings)`` of ``fit`` (:meth:`key_for`).
+        ``(data points, source, *settings.items())`` of ``fit`` (:meth:`key_for`).
     """
 
     state: State | None = None
     source: float = -1.0
     data: int = -1
+    settings: dict[str, Any] | None = None
     fit: FittedGP | None = None
     key: tuple | None = None
 
-    def key_for(self, n: int, settings: tuple) -> tuple:
-        """What a fit on ``n`` data points under ``settings`` (kernel, noise, ...) depends on."""
-        return (n, self.source, *settings)
+    def key_for(self, n: int, settings: Mapping[str, Any]) -> tuple:
+        """What a fit on ``n`` data points under ``settings`` (kernel, noise, ... by name) depends on."""
+        return (n, self.source, *settings.items())
 
-    def fitted(self, n: int, settings: tuple, fit: Callable[[State | None, bool], FittedGP]) -> FittedGP:
+    def fitted(self, n: int, settings: Mapping[str, Any], fit: Callable[[State | None, bool], FittedGP]) -> FittedGP:
         """The fit for ``n`` data points under ``settings``: the one held if made for them, else
-        ``fit(state, reuse)``, where ``reuse`` says the warm state's fit saw these very data."""
+        ``fit(state, reuse)``, where ``reuse`` says the warm state's fit saw these very data under
+        these very settings (it is their optimum: rebuild the model from it, do not fit)."""
         key = self.key_for(n, settings)
         if self.fit is None or self.key != key:
-            self.fit = fit(self.state, self.state is not None and self.data == n)
+            reuse = self.state is not None and self.data == n and self.settings == dict(settings)
+            self.fit = fit(self.state, reuse)
             self.key = key
         return self.fit
 
-    def adopt(self, fit: FittedGP, n: int, settings: tuple | None = None) -> None:
-        """After a proposal: its ``fit`` (the one held, on ``n`` data points) warm-starts the next.
+    def adopt(self, fit: FittedGP, n: int, settings: Mapping[str, Any], *, current: bool = True) -> None:
+        """After a proposal: its ``fit`` (the one held, on ``n`` data points, under ``settings``)
+        warm-starts the next.
 
-        With ``settings`` it also stays current until the data change (refitting it from its own
+        ``current``: it also stays current until the data change (refitting it from its own
         optimum on the same data would only cost time), so a view taken now shows the model that
-        proposed; without, the next :meth:`fitted` rebuilds it from that state.
+        proposed; else the next :meth:`fitted` rebuilds it from that state.
         """
-        self.state, self.source, self.data = fit.state, math.inf, n
-        if settings is not None:
+        self.state, self.source, self.data, self.settings = fit.state, math.inf, n, dict(settings)
+        if current:
             self.key = self.key_for(n, settings)
 
-    def recorded(self, number: int, state: Any, data: Any) -> None:
-        """A replayed trial's record (trial ``number``; the ``state`` and ``data`` count its
-        proposal's fit recorded): the warm start if it is newer than the one held. A record no
-        fit wrote (not raw hyperparameters by name and a count: attributes a person set under
-        these names) is ignored, as if the trial had none."""
+    def recorded(self, number: int, state: Any, data: Any, settings: Any) -> None:
+        """A replayed or carried trial's record (trial ``number``; the ``state``, ``data`` count
+        and ``settings`` its proposal's fit recorded; settings None: not known, the state is only
+        a start): the warm start if it is newer than the one held. A record no fit wrote (not
+        raw hyperparameters by name and a count: attributes a person set under these names) is
+        ignored, as if the trial had none."""
         if number > self.source and is_int(data) and is_state(state):
             self.state, self.source, self.data = dict(state), number, int(data)
+            self.settings = dict(settings) if isinstance(settings, Mapping) else None
 
     def copy(self) -> WarmFit:
         """The same warm state and fit (shared, never modified), for a what-if variant."""
