@@ -36,7 +36,7 @@ import numpy as np
 from scipy import special
 
 # isort: off
-# bayes_model checks that torch and botorch are installed (with an install hint) before botorch.
+# bayes.model checks that torch and botorch are installed (with an install hint) before botorch.
 from .model import DTYPE, torch
 from .predictor import Predictor
 from .kernel import HammingKernel

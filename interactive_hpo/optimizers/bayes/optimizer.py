@@ -1,8 +1,8 @@
 """Bayesian optimization with a Gaussian process you can look inside.
 
 ``GaussianProcessBO`` (registered as "bo") starts with ``n_initial`` scrambled Sobol points,
-then fits a GP (``bayes_model``) to every completed trial it was told, its own or not, and
-proposes the maximizer of an acquisition function (``bayes_acquisition``).
+then fits a GP (``bayes.model``) to every completed trial it was told, its own or not, and
+proposes the maximizer of an acquisition function (``bayes.acquisition``).
 
 What makes it inspectable and replayable:
 
@@ -18,7 +18,7 @@ What makes it inspectable and replayable:
   would, and the belief at any past step can be rebuilt without refitting
   (``Study.surrogate(step=k)``). Under other settings (a what-if, a switch or a fork to another
   kernel, noise model or output warp) the fit only starts from them (``bayes.warm_fit``).
-- The fit and the acquisition search run on one torch thread (``bayes_model.one_thread``), so
+- The fit and the acquisition search run on one torch thread (``bayes.model.one_thread``), so
   the proposals, and the journal that replays them, do not depend on the machine's thread count.
 
 Warm starts (``warm_start(sources)``, what ``Study(..., warm_start=[...])`` calls): the initial
@@ -34,7 +34,8 @@ from typing import Any, cast
 import numpy as np
 
 # isort: off
-# bayes_model first: it checks torch and botorch are installed, with an install hint.
+# bayes.model checks that torch and botorch are installed, with an install hint, when first imported
+# (here through .initial and .transfer), before any module below uses them.
 from .finite import FiniteSpace
 from .initial import InitialDesign
 from .view import GPSurrogateView, acquisition_scale, kernel_summary
@@ -47,14 +48,14 @@ from .outcomes import fit_models, restore_models
 from .search import bin_centres
 from .training import TrainingData
 from .transfer import WarmSources
-from .warm_fit import WarmFit
+from .warm_fit import WarmFit, record_of
 from .warping import WARPS
 
 # isort: on
 from ..._validation import check_bool, check_int, check_one_of, check_real, fail
 from ...direction import Direction
 from ...space import SearchSpace
-from ...trial import Trial, TrialState, carried_from
+from ...trial import Trial, TrialState
 from ...views import read_only
 from ..base import MAX_BATCH, Optimizer, Suggestion
 from ..capabilities import ModelBased, WarmStartable
@@ -68,27 +69,6 @@ MAX_JOINT_BATCH = 128
 
 KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
-
-
-def _record_of(trial: Trial, name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """What optimizer ``name`` recorded proposing ``trial`` in another run of it: the study's own
-    trial (a journal's replay, or a switch telling the new optimizer the history), or one a fork
-    carried here in the same space (``carried_same_space``); None if neither.
-
-    Its fits (the GP's and the constraint GPs') are rebuilt as they are only under the fit
-    settings they were made under, its ``"gp_settings"`` (``bayes.warm_fit``). A record from
-    before fits named them is given some: the reader's ``settings`` when the trial is the study's
-    own (its replays then took the fit as it was) or the fork was made with the settings in
-    charge then (``"settings"``), else None (not known: only a start)."""
-    then: Mapping[str, Any] | None = settings
-    if trial.source == name:
-        record = trial.user_attrs
-    else:
-        carried, same = carried_from(trial, name), trial.user_attrs.get("carried_same_space")
-        if carried is None or not same:
-            return None
-        record, then = carried, then if same == "settings" else None
-    return record if "gp_settings" in record else {**record, "gp_settings": then}
 
 
 class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
@@ -223,7 +203,7 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
         # Asked in this run: its fit is the one held. Else: replayed, told on a switch, carried.
-        record = None if suggestion is not None else _record_of(trial, self.name, self._fit_settings())
+        record = None if suggestion is not None else record_of(trial, self.name, self._fit_settings())
         self._constraints.tell(trial, loss is not None, record)
         if suggestion is None:
             self._take_recorded(trial, record)
@@ -232,12 +212,12 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         # Running in another process (or asked before a rebuild): as when told on replay.
         if trial.source != self.name:
             return None
-        self._take_recorded(trial, _record_of(trial, self.name, self._fit_settings()))
+        self._take_recorded(trial, record_of(trial, self.name, self._fit_settings()))
         return self._as_asked(trial)
 
     def _take_recorded(self, trial: Trial, record: Mapping[str, Any] | None) -> None:
         """What this method recorded proposing ``trial`` in another run (``record``, from
-        ``_record_of``; None: nothing): a GP proposal's fit becomes the warm start (its point is
+        ``warm_fit.record_of``; None: nothing): a GP proposal's fit becomes the warm start (its point is
         pending for the acquisition, or told; a fork's, as a replay's would), and the initial
         design moves past the study's own initial point, or past where another's trial lies."""
         took = record is not None and self._take_fit(trial.number, record)

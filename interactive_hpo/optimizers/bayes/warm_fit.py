@@ -27,9 +27,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..._validation import as_finite, is_int
+from ...trial import Trial, carried_from
 from .model import FittedGP
 
-__all__ = ["WarmFit", "is_state"]
+__all__ = ["WarmFit", "is_state", "record_of"]
 
 #: Raw hyperparameters by name (``FittedGP.state``).
 State = dict[str, list[float]]
@@ -112,3 +113,24 @@ class WarmFit:
     def copy(self) -> WarmFit:
         """The same warm state and fit (shared, never modified), for a what-if variant."""
         return replace(self)
+
+
+def record_of(trial: Trial, name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """What optimizer ``name`` recorded proposing ``trial`` in another run of it: the study's own
+    trial (a journal's replay, or a switch telling the new optimizer the history), or one a fork
+    carried here in the same space (``carried_same_space``); None if neither.
+
+    Its fits (the GP's and the constraint GPs') are rebuilt as they are only under the fit
+    settings they were made under, its ``"gp_settings"`` (``bayes.warm_fit``). A record from
+    before fits named them is given some: the reader's ``settings`` when the trial is the study's
+    own (its replays then took the fit as it was) or the fork was made with the settings in
+    charge then (``"settings"``), else None (not known: only a start)."""
+    then: Mapping[str, Any] | None = settings
+    if trial.source == name:
+        record = trial.user_attrs
+    else:
+        carried, same = carried_from(trial, name), trial.user_attrs.get("carried_same_space")
+        if carried is None or not same:
+            return None
+        record, then = carried, then if same == "settings" else None
+    return record if "gp_settings" in record else {**record, "gp_settings": then}
