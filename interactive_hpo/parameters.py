@@ -189,10 +189,28 @@ class _Numeric(Parameter):
 class Float(_Numeric):
     """A real-valued parameter in ``[low, high]``, optionally on a log scale.
 
+    Parameters
+    ----------
+    name : str
+        Not blank; unique within a space.
+    low, high : float
+        Finite, ``low < high`` (to fix a value, use a one-choice :class:`Categorical`).
+    log : bool, default=False
+        Uniform in ``log(value)``; needs ``low > 0``.
+    condition : tuple (parent, value or list of values), optional
+        The parameter exists only while ``parent``, a ``Categorical`` or ``Int`` of the same
+        space, takes one of the values (a list or tuple, not a set); the space checks, when it is
+        built, that the parent exists and can take each value (:mod:`interactive_hpo.conditions`).
+        Default None: always active.
+
     Examples
     --------
     >>> Float("C", 1e-3, 1e3, log=True).from_unit(0.5)
     1.0
+    >>> Float("C", 0.0, 1e3, log=True)
+    Traceback (most recent call last):
+    ...
+    interactive_hpo.exceptions.InvalidParameterError: `low` of Float('C') must be > 0 when log=True; got 0.0. ...
     """
 
     kind = "float"
@@ -217,9 +235,21 @@ class Float(_Numeric):
 class Int(_Numeric):
     """An integer parameter in ``[low, high]`` (both included), optionally on a log scale.
 
-    ``low`` and ``high`` lie in ``[-2**53, 2**53)`` with ``high - low < 2**50``, or in
-    ``[1, 10**13]`` for ``log=True``: within these every integer's unit coordinate decodes back
-    to it exactly (``from_unit(to_unit(v)) == v``).
+    Parameters
+    ----------
+    name : str
+        Not blank; unique within a space.
+    low, high : int
+        ``low < high``, both in ``[-2**53, 2**53)`` with ``high - low < 2**50``: within these
+        every integer's unit coordinate decodes back to it (``from_unit(to_unit(v)) == v``).
+    log : bool, default=False
+        Log-uniform over the integers (each decade equally likely); needs ``low > 0`` and
+        ``high <= 10**13``.
+    condition : tuple (parent, value or list of values), optional
+        The parameter exists only while ``parent``, a ``Categorical`` or ``Int`` of the same
+        space, takes one of the values (a list or tuple, not a set); the space checks, when it is
+        built, that the parent exists and can take each value (:mod:`interactive_hpo.conditions`).
+        Default None: always active.
 
     Examples
     --------
@@ -285,11 +315,17 @@ class Categorical(Parameter):
     Parameters
     ----------
     name : str
+        Not blank; unique within a space.
     choices : list or tuple
         The categories, in an order that is kept (it fixes the unit-cube encoding and what a
         journal records). Sets are refused: their order changes between processes, so a study
         resumed elsewhere would not recognise its own space. numpy scalars are taken as the
         Python values they hold (``np.int64(3)`` is ``3``).
+    condition : tuple (parent, value or list of values), optional
+        The parameter exists only while ``parent``, a ``Categorical`` or ``Int`` of the same
+        space, takes one of the values (a list or tuple, not a set); the space checks, when it is
+        built, that the parent exists and can take each value (:mod:`interactive_hpo.conditions`).
+        Default None: always active.
 
     Examples
     --------

@@ -44,6 +44,7 @@ class SearchSpace:
 
     Examples
     --------
+    >>> from interactive_hpo import Categorical, Float
     >>> space = SearchSpace([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["rbf", "linear"])])
     >>> space.dim
     2

@@ -5,6 +5,7 @@ An objective or a PBT task declares the space it takes; a study or a population 
 it, for instance a learning rate over [1e-3, 1e-1] where the task takes [1e-5, 1].
 
 >>> from interactive_hpo import Float, Int, SearchSpace
+>>> from interactive_hpo.subspace import misfit
 >>> wide = SearchSpace([Float("lr", 1e-5, 1.0, log=True), Int("depth", 1, 10)])
 >>> narrow = SearchSpace([Float("lr", 1e-3, 0.1, log=True), Int("depth", 2, 4)])
 >>> misfit(narrow, wide, "the objective's", "It") is None

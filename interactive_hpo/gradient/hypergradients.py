@@ -332,6 +332,7 @@ def hypergradient(problem: BilevelProblem, theta: Any, method: str | None = None
 
     Examples
     --------
+    >>> import numpy as np
     >>> from interactive_hpo.gradient import RidgeProblem
     >>> problem = RidgeProblem()
     >>> exact = hypergradient(problem, [0.0], "exact")

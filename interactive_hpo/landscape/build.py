@@ -362,6 +362,7 @@ class LandscapeObjective:
     Examples
     --------
     >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> from interactive_hpo.landscape import build_landscape
     >>> from interactive_hpo.objectives import FunctionObjective
     >>> space = SearchSpace([Float("x", -2, 2)])
     >>> land = build_landscape(FunctionObjective(lambda p: p["x"] ** 2, space), resolution=5)

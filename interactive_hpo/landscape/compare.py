@@ -40,6 +40,7 @@ def similarity_matrix(landscapes: Mapping[str, Landscape], *, top: float = 0.1) 
 
     Examples
     --------
+    >>> from interactive_hpo.landscape import Landscape
     >>> a = Landscape(("x",), ((0, 1, 2, 3),), (True,), [3.0, 1.0, 0.0, 2.0])
     >>> matrices = similarity_matrix({"a": a, "b": a.with_losses([3.0, 2.0, 0.0, 1.0])}, top=0.25)
     >>> matrices["spearman"].round(2).tolist()
@@ -105,6 +106,7 @@ def train_test_agreement(land: Landscape, *, top: float = 0.1) -> dict[str, floa
 
     Examples
     --------
+    >>> from interactive_hpo.landscape import Landscape
     >>> train, test = [0.0, 0.0, 0.0, 0.1, 0.2, 0.3], [0.3, 0.1, 0.2, 0.15, 0.25, 0.35]
     >>> land = Landscape(("x",), (tuple(range(6)),), (True,), test, others={"train": train, "test": test})
     >>> agreement = train_test_agreement(land, top=0.5)   # the three perfect fits tie

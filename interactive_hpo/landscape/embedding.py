@@ -145,6 +145,7 @@ def graph_layout(land: Landscape, *, weight: str | None = "loss", seed: Any = 0)
 
     Examples
     --------
+    >>> from interactive_hpo.landscape import Landscape
     >>> land = Landscape(("a",), (tuple(range(5)),), (True,), [0.0, 0.1, 0.2, 5.0, 5.1])
     >>> xy = graph_layout(land)
     >>> xy.shape, bool(xy[2, 0] - xy[1, 0] < xy[3, 0] - xy[2, 0])   # the cliff between 2 and 3 is a gap

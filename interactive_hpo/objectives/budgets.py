@@ -133,6 +133,7 @@ def fit_order(fit: np.ndarray, rank: np.ndarray, labels: np.ndarray | None) -> n
 
     Examples
     --------
+    >>> import numpy as np
     >>> labels = np.array([0, 0, 0, 0, 0, 0, 1, 1])
     >>> fit_order(np.arange(8), np.arange(8), labels).tolist()   # two of each class first
     [0, 6, 1, 7, 2, 3, 4, 5]

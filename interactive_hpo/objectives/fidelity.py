@@ -109,6 +109,7 @@ class MultiFidelity:
 
     Examples
     --------
+    >>> from interactive_hpo.objectives import Branin
     >>> f = MultiFidelity(Branin(), noise_std=2.0, seed=0)
     >>> params = {"x0": 0.0, "x1": 0.0}
     >>> f(params, budget=1.0) == Branin()(params)   # the full budget is the function itself

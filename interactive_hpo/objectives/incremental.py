@@ -114,6 +114,7 @@ class SklearnIncremental:
 
     Examples
     --------
+    >>> from interactive_hpo.objectives import sgd_digits
     >>> task = sgd_digits(seed=0)
     >>> params = {"eta0": 0.01, "alpha": 1e-4}
     >>> model = task.train(task.new_model(params, seed=0), params, n_steps=3, seed=0)

@@ -83,6 +83,7 @@ class SyntheticFunction:
 
     Examples
     --------
+    >>> from interactive_hpo.objectives import Rosenbrock
     >>> f = Rosenbrock(dim=3, noise_std=0.1, seed=0)
     >>> f.evaluate(f.optimizers).tolist()
     [0.0]

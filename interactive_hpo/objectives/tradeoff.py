@@ -54,6 +54,7 @@ class SklearnTradeoff(SklearnCV):
 
     Examples
     --------
+    >>> from interactive_hpo.objectives import sparse_logistic_breast_cancer
     >>> task = sparse_logistic_breast_cancer(seed=0, max_features=10)
     >>> result = task({"C": 0.1, "class_weight": "none"})
     >>> task.names, [round(v, 3) for v in result.value]   # accuracy, features used (mean of 5 folds)

@@ -76,6 +76,29 @@ class Optimizer(ABC):
 
     Subclasses store each ``__init__`` argument under an attribute of the same name; that is
     how :meth:`settings` (and so the journal) knows how to rebuild them.
+
+    Examples
+    --------
+    A plug-in: a ``name``, keyword settings stored under their own names, ``_ask`` returning a
+    point of shape (d,) in the unit cube; ``_tell`` is optional (the default learns nothing).
+
+    >>> from interactive_hpo import Float, Optimizer, SearchSpace, Study, Suggestion
+    >>> from interactive_hpo import register_optimizer, unregister_optimizer
+    >>> from interactive_hpo.testing import check_optimizer
+    >>> class LowCorner(Optimizer):  # random points in [0, width)^d
+    ...     name = "low_corner"
+    ...     def __init__(self, space, *, width=0.5, seed=None):
+    ...         super().__init__(space, seed=seed)
+    ...         self.width = width
+    ...     def _ask(self, rng):  # rng: this ask's own seeded stream
+    ...         return Suggestion(x=self.width * rng.random(self.space.dim))
+    >>> check_optimizer(lambda space, seed: LowCorner(space, seed=seed))  # the built-ins' contract
+    >>> register_optimizer(LowCorner)
+    >>> study = Study(SearchSpace([Float("x", 0, 10)]), "low_corner", seed=0, optimizer_settings={"width": 0.2})
+    >>> trials = study.run(lambda p: p["x"], n_trials=5)
+    >>> study.optimizer.settings()["width"], max(t.params["x"] for t in trials) < 2   # x = 10 u, u < 0.2
+    (0.2, True)
+    >>> unregister_optimizer("low_corner")
     """
 
     #: The registry name; also the ``source`` of the trials this optimizer proposes.

@@ -38,6 +38,7 @@ def feasibility_key(loss: float, violation: float) -> tuple[int, float]:
 
     Examples
     --------
+    >>> import math
     >>> sorted([(3.0, 0.0), (1.0, 0.5), (math.inf, 0.0), (2.0, 0.2), (4.0, 0.0)],
     ...        key=lambda t: feasibility_key(*t))
     [(3.0, 0.0), (4.0, 0.0), (2.0, 0.2), (1.0, 0.5), (inf, 0.0)]
@@ -67,6 +68,7 @@ def deb_fitness(losses: np.ndarray, violations: np.ndarray) -> np.ndarray:
 
     Examples
     --------
+    >>> import numpy as np
     >>> deb_fitness(np.array([3.0, 1.0, 2.0, np.inf]), np.array([0.0, 0.5, 0.0, 0.0])).tolist()
     [3.0, 3.5, 2.0, inf]
     """

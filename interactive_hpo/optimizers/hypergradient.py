@@ -59,6 +59,7 @@ class HypergradientDescent(Optimizer):
 
     Examples
     --------
+    >>> import math
     >>> from interactive_hpo import Evaluation, Float, SearchSpace, Study
     >>> space = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
     >>> def objective(params):  # loss (ln alpha - 1)^2 and its derivative in ln(alpha)

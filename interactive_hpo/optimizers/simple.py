@@ -106,6 +106,15 @@ class SobolSearch(Optimizer, MultiObjective):
     scramble : bool
         Owen scrambling (seeded); without it the first point is the corner ``x = 0``.
     seed : int, numpy.random.Generator or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> sobol = SobolSearch(SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]), seed=0)
+    >>> X = np.array([sobol.ask().x for _ in range(8)])   # shape (8, 2), in the unit cube
+    >>> [sorted((X[:, i] * 8).astype(int).tolist()) == list(range(8)) for i in (0, 1)]   # each eighth of each axis once
+    [True, True]
     """
 
     name = "sobol"
@@ -151,6 +160,18 @@ class GridSearch(Optimizer, MultiObjective):
     shuffle : bool
         Visit in random order (True) or in ``SearchSpace.grid`` order (False).
     seed : int, numpy.random.Generator or None
+
+    Examples
+    --------
+    >>> from interactive_hpo import Categorical, Float, SearchSpace, Study
+    >>> space = SearchSpace([Float("x", 0, 1), Categorical("c", ["a", "b"])])
+    >>> grid = GridSearch(space, resolution=3, shuffle=False)
+    >>> grid.size   # 3 levels of x times 2 choices
+    6
+    >>> [space.from_unit(grid.ask().x) for _ in range(3)]
+    [{'x': 0.0, 'c': 'a'}, {'x': 0.0, 'c': 'b'}, {'x': 0.5, 'c': 'a'}]
+    >>> len(Study(space, GridSearch(space, resolution=3)).run(lambda p: p["x"], n_trials=10))   # stops when done
+    6
     """
 
     name = "grid"

@@ -109,6 +109,7 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
 
     Examples
     --------
+    >>> from interactive_hpo import PopulationBasedTraining
     >>> from interactive_hpo.objectives.incremental import sgd_digits
     >>> task = sgd_digits(seed=0)
     >>> result = PopulationBasedTraining(task.space, task, n_members=4, seed=0).run(4)

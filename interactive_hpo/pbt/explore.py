@@ -54,6 +54,7 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
 
     Examples
     --------
+    >>> import numpy as np
     >>> from interactive_hpo import Float, SearchSpace
     >>> space = SearchSpace([Float("lr", 1e-4, 1.0, log=True)])
     >>> new = explore({"lr": 0.1}, space, np.random.default_rng(0), resample_probability=0.0)

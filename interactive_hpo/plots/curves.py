@@ -159,6 +159,7 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
 
     Examples
     --------
+    >>> import numpy as np
     >>> from matplotlib.figure import Figure
     >>> from interactive_hpo.study.curves import Curve
     >>> curves = [Curve(0, np.arange(3.0), np.array([1.0, 0.5, 0.4]), "COMPLETE", np.zeros(3)),

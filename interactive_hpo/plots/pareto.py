@@ -253,6 +253,7 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
     Examples
     --------
     >>> from matplotlib.figure import Figure
+    >>> from interactive_hpo.plots import pareto_info
     >>> info = pareto_info([[1, 3], [2, 2], [3, 3]], ["minimize", "minimize"], reference=[4, 4])
     >>> ax = plot_pareto_front(info, Figure().add_subplot())
     >>> ax.get_xlabel()
@@ -314,6 +315,7 @@ def plot_hypervolume(runs: ParetoInfo | Mapping[str, ParetoInfo | Sequence[Paret
     Examples
     --------
     >>> from matplotlib.figure import Figure
+    >>> from interactive_hpo.plots import pareto_info
     >>> a = pareto_info([[2, 2], [1, 3]], ["minimize"] * 2, reference=[4, 4])
     >>> b = pareto_info([[3, 3], [1, 1]], ["minimize"] * 2, reference=[4, 4])
     >>> ax = plot_hypervolume({"a": a, "b": [a, b]}, Figure().add_subplot(), best=16.0)

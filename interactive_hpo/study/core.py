@@ -54,8 +54,10 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     directions : list of directions, or dict from objective name to direction, optional
         Several objectives (instead of ``direction``): the objective returns a value for each,
         as a tuple in this order or a dict by name; trials keep them as ``trial.values`` and
-        :attr:`best_trials` is the Pareto set. The optimizer must serve several objectives
-        (random, Sobol and grid search do).
+        :attr:`best_trials` is the Pareto set. The optimizer must serve several objectives:
+        ``interactive_hpo.optimizers.registry.optimizers_serving_several()`` lists those
+        registered, today "random", "sobol", "grid", the schedulers "halving", "hyperband" and
+        "asha", "parego", "ehvi" and "nsga2"; others are refused, with that list.
     seed : int, numpy.random.Generator or None
         Seeds optimizers built from a name (``optimizer`` given as one, and those switched to
         by name later); the same seed gives the same trials. An optimizer instance keeps the

@@ -286,6 +286,7 @@ def register_pruner(cls_or_path: type[Pruner] | str, name: str | None = None) ->
 
     Examples
     --------
+    >>> from interactive_hpo import NopPruner, available_pruners, unregister_pruner
     >>> class Never(NopPruner):
     ...     name = "never"
     >>> register_pruner(Never)
