@@ -14,19 +14,23 @@ True
 "within the objective's Float('lr', low=1e-05, high=1.0, log=True)"
 >>> misfit(SearchSpace([Float("lr", 1e-3, 2.0), Int("depth", 2, 4)]), wide, "the objective's", "It").hint
 'It does not take 2.0.'
+>>> misfit(SearchSpace([Float("lr", 1e-3, 0.1), Int("width", 2, 4)]), wide, "the objective's", "It").hint
+"It has no 'width' and needs 'depth' too."
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ._validation import fail
 from .conditions import Condition
 from .exceptions import InvalidParameterError
 from .parameters import Categorical, Float, Int, Parameter
 from .space import SearchSpace
 
-__all__ = ["Misfit", "misfit"]
+__all__ = ["Misfit", "check_within", "misfit"]
 
 
 @dataclass(frozen=True)
@@ -39,13 +43,13 @@ class Misfit:
         The parameter that searches outside; None when the names differ.
     rule : str
         What it must be, written about the wider space's holder ("within the task's Float(...)").
-    hint : str or None
-        What is wrong with it (None when the names differ: the names given say it).
+    hint : str
+        What is wrong with it (when the names differ: the names one has and the other lacks).
     """
 
     parameter: str | None
     rule: str
-    hint: str | None
+    hint: str
 
 
 def misfit(space: SearchSpace, wider: SearchSpace, holder: str, taker: str) -> Misfit | None:
@@ -55,7 +59,11 @@ def misfit(space: SearchSpace, wider: SearchSpace, holder: str, taker: str) -> M
     whose the wider space is ("the task's"), ``taker`` what takes its values ("The task's
     `train`"), in the words of the reason."""
     if sorted(space.names) != sorted(wider.names):
-        return Misfit(None, f"a SearchSpace with {holder} parameters {wider.names}", None)
+        extra = [name for name in space.names if name not in wider.names]
+        missing = [name for name in wider.names if name not in space.names]
+        lacks = ([f"has no {', '.join(map(repr, extra))}"] if extra else []) \
+            + ([f"needs {', '.join(map(repr, missing))} too"] if missing else [])
+        return Misfit(None, f"a SearchSpace with {holder} parameters {wider.names}", f"{taker} {' and '.join(lacks)}.")
     for param in space:
         own = wider[param.name]
         rule = f"within {holder} {own!r}"
@@ -69,6 +77,20 @@ def misfit(space: SearchSpace, wider: SearchSpace, holder: str, taker: str) -> M
         if not _same_activity(param.condition, own.condition, space):
             return Misfit(param.name, f"active where {holder} {own!r} is", f"Give it {holder} condition.")
     return None
+
+
+def check_within(space: Any, wider: SearchSpace, owner: str, name: str, holder: str, taker: str) -> SearchSpace:
+    """``space`` if it is a SearchSpace within ``wider`` (:func:`misfit`); else the error naming
+    argument ``name`` of ``owner`` (``name['lr']`` when one parameter searches outside), with the
+    reason in the words of ``holder`` and ``taker``."""
+    if not isinstance(space, SearchSpace):
+        raise fail(name, owner, "a SearchSpace", space)
+    found = misfit(space, wider, holder, taker)
+    if found is not None:
+        where, given = (name, space.names) if found.parameter is None else \
+            (f"{name}[{found.parameter!r}]", space[found.parameter])
+        raise fail(where, owner, found.rule, given, hint=found.hint)
+    return space
 
 
 def _extremes(param: Parameter, own: Parameter) -> Sequence[object]:

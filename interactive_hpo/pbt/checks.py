@@ -14,7 +14,7 @@ from typing import Any
 from .._validation import as_finite, check_int, check_one_of, check_size, fail
 from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
-from ..subspace import misfit
+from ..subspace import check_within
 
 __all__ = ["MAX_MEMBERS", "MAX_RECORDS", "check_members", "check_perturb", "check_rounds",
            "check_space", "check_task"]
@@ -95,11 +95,4 @@ def check_members(params: Any, n_members: Any, name: str, owner: str) -> int:
 def check_space(space: Any, task_space: SearchSpace, owner: str, name: str = "space") -> SearchSpace:
     """``space`` if it searches only values ``task_space`` accepts: the same names, each parameter's
     bounds or choices valid for the task's, and the same conditions (so the same parameters active)."""
-    if not isinstance(space, SearchSpace):
-        raise fail(name, owner, "a SearchSpace", space)
-    found = misfit(space, task_space, "the task's", "The task's `train`")
-    if found is not None:
-        where, given = (name, space.names) if found.parameter is None else \
-            (f"{name}[{found.parameter!r}]", space[found.parameter])
-        raise fail(where, owner, found.rule, given, hint=found.hint)
-    return space
+    return check_within(space, task_space, owner, name, "the task's", "The task's `train`")

@@ -209,10 +209,13 @@ class OwnTrials:
 
     def _undo_manual(self) -> Trial:
         last = self._state.trials[-1] if self._state.trials else None
-        if last is None or last.source != "manual":
-            raise fail("trial", "Study.undo_manual", "a study whose last trial is manual",
-                       "no trials" if last is None else f"trial {last.number} from {last.source!r}",
-                       hint="Undo withdraws only the manual trial just added, before any other trial.")
+        why = "Undo withdraws only the manual trial just added, before any other trial."
+        if last is None:  # what is wrong is the study's state: its trials, named as the person reads them
+            raise fail("trials", "Study.undo_manual", "a list whose last trial is a manual one", [],
+                       hint=f"The study has no trial yet. {why}")
+        if last.source != "manual":
+            raise fail("trials[-1].source", "Study.undo_manual", "'manual' (a trial you added)", last.source,
+                       hint=f"Trial {last.number}, the study's last, is not a manual one. {why}")
         running = [t.number for t in self._state.running()]
         if running:
             # The optimizer is rebuilt from finished trials; it could not know these are taken.

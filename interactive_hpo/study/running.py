@@ -204,8 +204,8 @@ class Running:
             else None
         if found is not None:  # a study may search part of the objective's space, never beyond it
             raise fail("objective", owner, "an objective over the study's search space or a wider one", objective,
-                       hint=f"The objective takes {objective.space.names}; the study searches {self.space.names}."
-                       if found.parameter is None else
+                       hint=f"The objective takes {objective.space.names}; the study searches {self.space.names}. "
+                            f"{found.hint}" if found.parameter is None else
                        f"The study's {self.space[found.parameter]!r} must be {found.rule}: {found.hint}")
         scheduler = self.optimizer if budgeted and isinstance(self.optimizer, Scheduler) else None
         if scheduler is not None:  # every trial it asks has a budget

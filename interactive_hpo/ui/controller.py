@@ -8,53 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import StrEnum
 from typing import Any
 
 from .._validation import check_int, check_one_of, fail
 from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
-from ..optimizers.capabilities import WarmStartable
-from ..optimizers.warm_start import distinct_names
-from ..space import SearchSpace
-from ..study.branching import Remapped, fork_study, next_journal, remap_study
 from ..study.core import Study, StudyEvent, check_study
-from ..study.replay import context_of
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import CANCELLED, Trial
 from ._checks import check_callback
 from .beliefs import ShownBelief, past_belief, present_belief
+from .lab_branches import Branches
+from .lab_events import LabEvent
 from .lab_objective import PlainCall, check_switch
+from .status import ran_out
 
 __all__ = ["LabController", "LabEvent"]
 
 
-class LabEvent(StrEnum):
-    """What changed, as :meth:`LabController.on_change` reports it (a ``str``, so it compares
-    equal to its value). The study's own events come through under their names."""
-
-    TOLD = "told"  # a trial finished (or failed)
-    ADDED = "added"  # a manual trial
-    UNDONE = "undone"  # a manual trial withdrawn
-    ENQUEUED = "enqueued"
-    SWITCHED = "switched"  # another optimizer, or other settings
-    REPORTED = "reported"  # an intermediate value
-    OVERRIDE = "override"  # a human's stop or promote
-    RESET = "reset"  # a new, empty study
-    SPACE = "space"  # a new study over an edited space
-    BRANCH = "branch"  # another branch is steered
-    TRAVEL = "travel"  # another step is viewed (or the present again)
-    RUNNING = "running"  # trials started or finished on the workers
-
-
-class LabController:
-    """Steps, runs, manual trials, undo, reset, optimizer switches and space edits on one study.
+class LabController(Branches):
+    """Steps, runs, manual trials, undo, reset, optimizer switches and space edits on one study
+    (branches, Reset and space edits: :class:`~interactive_hpo.ui.lab_branches.Branches`).
 
     Parameters
     ----------
     study : Study
-        The study to steer; replaced by a new one on :meth:`reset` and :meth:`set_space`.
+        The study to steer; a new one on :meth:`reset` and :meth:`set_space`, which keep the
+        one they leave as a branch when it holds what the new one does not.
     objective : callable
         ``objective(params) -> float`` (or anything ``Study.step`` accepts).
     executor : executor or dask Client, optional
@@ -71,10 +52,15 @@ class LabController:
     Attributes
     ----------
     notes : list of str
-        What the last action wants the user to know (trials a space edit could not carry over).
+        What the last Reset or space edit wants the user to know, one short line each
+        (how many trials a space edit carried over, the branch the last study stays on); the
+        next trial (Step, Run, a trial of yours, Undo) clears them.
+    left_behind : list of str
+        What the last space edit or fork left behind, one line each (the Lab folds them under
+        its notes); cleared with them.
     branches : dict of str to Study
-        Every branch, by name ("main", then "fork@4", "fork@6 sobol", ...); :attr:`study` is
-        ``branches[branch_name]``.
+        Every branch, by name ("main", then "fork@4", "fork@6 sobol", "reset", "new space",
+        ...); :attr:`study` is ``branches[branch_name]``.
     branch_name : str
     viewing : int or None
         The past step shown (:meth:`travel`), or None for the present, where every action that
@@ -105,6 +91,7 @@ class LabController:
         #: Trials a parallel :meth:`run` has started and not yet finished.
         self.running_trials: list[Trial] = []
         self.notes: list[str] = []
+        self.left_behind: list[str] = []
         self._listeners: list[Callable[[str], Any]] = []
         self._stop_requested = self._cancel_requested = False
         self.running = False
@@ -143,9 +130,11 @@ class LabController:
     @contextmanager
     def _in_present(self) -> Iterator[None]:
         """The present during an action that adds or withdraws trials (a Step stayed on the past
-        step viewed; Undo of the trial viewed failed each redraw). The study's events redraw; a
-        failed action redraws here, as it may have failed before any event."""
+        step viewed; Undo of the trial viewed failed each redraw), without the notes of the last
+        Reset, space edit or fork (they stayed above the tabs through every run after it). The
+        study's events redraw; a failed action redraws here, as it may have failed before any event."""
         was, self.viewing = self.viewing, None
+        self.notes, self.left_behind = [], []
         try:
             yield
         except Exception:
@@ -243,8 +232,8 @@ class LabController:
 
     @property
     def can_step(self) -> bool:
-        """False once the optimizer has nothing left to propose (a finished grid)."""
-        return not self.study.optimizer.exhausted or bool(self.study.state.n_queued)
+        """False once the optimizer has nothing left to propose (a finished grid; the status line says so)."""
+        return not ran_out(self.study)
 
     def present(self, history: Any, what_if: Mapping[str, Any] | None = None,
                 objective: int | None = None) -> ShownBelief:
@@ -257,7 +246,7 @@ class LabController:
         study's present ``History``; ``objective`` as for :meth:`present`."""
         return past_belief(self.study, step, history, objective)
 
-    # -- time travel and branches -----------------------------------------------------------------------
+    # -- time travel (the branches: lab_branches.py) ----------------------------------------------------
     def travel(self, step: int | None) -> None:
         """View the belief that proposed trial ``step`` (None, or a step past the last trial: the present).
 
@@ -267,43 +256,6 @@ class LabController:
             step = check_int(step, "step", "Lab.travel", 0)  # None is the present
         self.viewing = None if step is None or step >= len(self.study.trials) else step
         self._emit(LabEvent.TRAVEL)
-
-    def fork(self, step: int | None = None, optimizer: str | None = None,
-             settings: Mapping[str, Any] | None = None) -> Study:
-        """Continue on a new branch started at trial ``step`` (default: the step viewed, else the
-        present) with ``optimizer`` and ``settings`` (default: as they were then; ``fork_study``).
-        The branch left behind is kept unchanged in :attr:`branches`; the new one is named
-        ``fork@<step>``, plus its optimizer when that is not the one in charge at ``step`` (the
-        Fork button always names one: "fork@6 bo" beside a main line of "bo" read as a switch),
-        plus `` (2)``... when taken. A journaled study's branch gets its own journal."""
-        self.check_idle("Fork")
-        step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
-        step = check_int(step, "step", "Lab.fork", 0, len(self.study.trials))
-        then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
-        check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then)
-        # Choosing the optimizer in charge at ``step`` is no switch: the branch goes on with it as it
-        # was then, its seed too, the settings given updating its settings (the Fork button names
-        # one always: after a switch, a name made the branch draw from the first optimizer's seed).
-        chosen = None if optimizer == then else optimizer
-        forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
-                            storage=next_journal(self.study.storage), owner="Lab.fork")
-        branch = forked.study
-        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
-                              taken=self.branches)[0]
-        self.branches[name] = branch
-        self.switch_branch(name, notes=_left_behind(forked, self.study))
-        return branch
-
-    def switch_branch(self, name: str, notes: list[str] | None = None) -> None:
-        """Steer the branch ``name`` (one of :attr:`branches`), in its present; ``notes`` are what
-        the Lab says about it (a new branch's sources left behind)."""
-        if not isinstance(name, str) or name not in self.branches:
-            raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
-        self.check_idle("Switching branch")
-        self.branch_name, self.viewing = name, None
-        self._attach(self.branches[name])
-        self.notes = list(notes or [])
-        self._emit(LabEvent.BRANCH)
 
     def check_idle(self, action: str) -> None:
         """Refuse ``action`` while a run steps this study: one that puts another study in charge (a look
@@ -317,12 +269,6 @@ class LabController:
                 if self._stop_requested else "Click Stop (it stops after the trial in progress), then try again."
             why = "the run steps this study" if action in ("Step", "Run") else "the run would go on in the other study"
             raise TrialStateError(f"{action} is not possible while a run is in progress: {why}. {then}")
-
-    def _start_over(self, study: Study, event: LabEvent) -> None:
-        """Steer ``study``, a new one: the branches start again from it."""
-        self._attach(study)
-        self.branches, self.branch_name, self.viewing = {"main": study}, "main", None
-        self._emit(event)
 
     # -- multi-fidelity ---------------------------------------------------------------------------------
     def override(self, number: int, action: str) -> None:
@@ -359,26 +305,7 @@ class LabController:
         trials = self.study.trials
         return bool(trials) and trials[-1].source == "manual"
 
-    # -- starting over, switching ---------------------------------------------------------------------
-    def reset(self) -> Study:
-        """Start a new, empty study with the same space, direction, optimizer and seed.
-
-        A journaled study keeps its journal; the new one gets a journal of its own beside it
-        (``name-2.jsonl``, ...), so nothing done after the reset lives in memory only.
-        """
-        self.check_idle("Reset")
-        old = self.study
-        settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
-        storage = next_journal(old.storage)
-        self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
-            if old.storage else []
-        # The warm-start sources stay, unless the optimizer now in charge cannot use them.
-        sources = old.warm_start if isinstance(old.optimizer, WarmStartable) else None
-        self._start_over(Study(old.space, old.optimizer.name, **old.goals.study_arguments(), seed=old.seed,
-                               optimizer_settings=settings, storage=storage, warm_start=sources or None),
-                         LabEvent.RESET)
-        return self.study
-
+    # -- switching (starting over: lab_branches.py) ---------------------------------------------------
     def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:
         """Continue with another optimizer; it learns from every finished trial first."""
         check_switch(self._call, name, settings, "Lab.switch_optimizer")
@@ -392,27 +319,3 @@ class LabController:
             optimizer = self.study.optimizer
             settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}
             self.switch_optimizer(optimizer.name, {**settings, **changed})
-
-    def set_space(self, space: SearchSpace) -> Study:
-        """Continue over an edited space: a new study holding the trials that still fit."""
-        if not isinstance(space, SearchSpace):
-            raise fail("space", "Lab.set_space", "a SearchSpace", space)
-        if space == self.study.space:
-            return self.study
-        self.check_idle("Applying a new search space")
-        storage = next_journal(self.study.storage)
-        remapped = remap_study(self.study, space, storage=storage)
-        self.notes = [f"Carried over {len(remapped.kept)} trial(s) to the new space"
-                      + (f" (journaled in {storage})." if storage else ".")]
-        self.notes += _left_behind(remapped, self.study)
-        self._start_over(remapped.study, LabEvent.SPACE)
-        return self.study
-
-
-def _left_behind(carried: Remapped, study: Study) -> list[str]:
-    """What a fork or a new space of ``study`` left behind, one line each (a fork's queue is the
-    one at its step: ``dropped_queued`` of a fork is empty, as its space is the study's)."""
-    return ([f"Trial {number} left behind: {why}" for number, why in carried.dropped.items()]
-            + [f"Queued params {study.queued[place]} left behind: {why}"
-               for place, why in carried.dropped_queued.items()]
-            + [f"Warm-start source {name!r} left behind: {why}" for name, why in carried.dropped_sources.items()])

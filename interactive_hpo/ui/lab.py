@@ -11,7 +11,6 @@ this module lays out widgets, wires them to it, and redraws them when it reports
 from __future__ import annotations
 
 import asyncio
-import html
 import math
 import time
 from collections.abc import Callable, Coroutine
@@ -39,7 +38,7 @@ from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel, true_landscape
 from .space_editor import SpaceEditor
-from .status import status_line
+from .status import notes_html, status_line
 from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
@@ -129,7 +128,7 @@ class Lab:
         self._build_controls()
         self.optimizer_panel = OptimizerPanel(self.errors, offered=lambda: lab_goals.optimizer_names(self.study.goals))
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
-        self.space_editor = SpaceEditor(study.space, errors=self.errors)
+        self.space_editor = SpaceEditor(study.space, errors=self.errors, check=self.controller.check_space)
         self.space_editor.on_apply(self.controller.set_space)
         self.notes = widgets.HTML()
         self.timeline = TimelinePanel(self.errors)
@@ -368,7 +367,7 @@ class Lab:
             if self.surrogate_panel.space != self.study.space:
                 self._build_space_panels()
             self.space_editor.load(self.study.space)
-        self.notes.value = "<br>".join(html.escape(note) for note in self.controller.notes)
+        self.notes.value = notes_html(self.controller.notes, self.controller.left_behind)
         self.refresh()
         if replacing:  # the last study's panels and forms: ipywidgets keeps them until they are closed
             close_widgets(held, keep=self)

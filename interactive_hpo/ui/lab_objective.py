@@ -10,18 +10,28 @@ from typing import Any
 from .._validation import accepts_keyword, fail, requires_keyword
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
+from ..space import SearchSpace
 
 __all__ = ["PlainCall", "check_switch"]
 
 
 class PlainCall:
-    """``objective`` as the Lab's studies call it: without the ``space`` or ``direction`` it may
-    declare, so that a study over an edited space still accepts an objective object declaring
-    the original one; with its signature, so that the study's checks (a callable
-    objective(params), a ``budget`` keyword where the optimizer schedules budgets) read it."""
+    """``objective`` as the Lab's studies call it: without the ``direction`` it may declare (the
+    Lab's ``direction`` overrides it); with the ``space`` it declares, if any, so that the study
+    refuses, before any trial, a space it cannot evaluate (one the search-space editor widened
+    or renamed failed every trial); with its signature, so that the study's checks (a callable
+    objective(params), a ``budget`` keyword where the optimizer schedules budgets) read it.
+
+    Attributes
+    ----------
+    space : SearchSpace or None
+        The objective's own space: a study may search it or part of it.
+    """
 
     def __init__(self, objective: Callable[..., Any]):
         self.objective = objective
+        declared = getattr(objective, "space", None)
+        self.space: SearchSpace | None = declared if isinstance(declared, SearchSpace) else None
         try:
             self.__signature__: inspect.Signature | None = inspect.signature(objective)
         except (TypeError, ValueError):  # a builtin without one: this wrapper's own, which any call fits

@@ -4,7 +4,9 @@ The editor never judges a value itself: each row builds ``Float``/``Int``/``Cate
 what was typed and shows the message the API raises, and the space-level checks (unique names,
 at least one parameter) come from ``SearchSpace``. So the Lab and a script reject the same
 inputs with the same words. Only text that is not a number at all is refused here, worded with
-the same template (:func:`interactive_hpo._validation.fail`).
+the same template (:func:`interactive_hpo._validation.fail`). What the space is for may refuse
+more, through ``check``: the Lab's editor refuses a space its objective cannot evaluate (a
+parameter it does not take, a bound beyond its own), in the Lab's words, before Apply.
 """
 
 from __future__ import annotations
@@ -216,6 +218,9 @@ class SpaceEditor:
         Where exceptions raised in widget callbacks (an ``on_apply`` callback, say) are shown.
         None creates one and places its widget at the bottom of the editor; a log passed in is
         assumed to be displayed by the app that owns it.
+    check : callable or None
+        ``check(space)`` raises InvalidParameterError for a valid space that what it is for cannot
+        take (the Lab: ``LabController.check_space``); its message is then the space-level problem.
 
     Attributes
     ----------
@@ -226,7 +231,7 @@ class SpaceEditor:
     add, apply : ipywidgets.Button
         "Add parameter", and "Apply" (class ``ihpo-apply-space``, disabled while invalid).
     message : ipywidgets.HTML
-        The space-level problem (duplicate names, no parameter).
+        The space-level problem (duplicate names, no parameter, what ``check`` refuses).
     error_log : ErrorLog
         The log the callbacks report to.
 
@@ -245,11 +250,15 @@ class SpaceEditor:
     [SearchSpace([Float('lr', low=0.001, high=1.0, log=True)])]
     """
 
-    def __init__(self, space: SearchSpace | None = None, errors: ErrorLog | None = None):
+    def __init__(self, space: SearchSpace | None = None, errors: ErrorLog | None = None,
+                 check: Callable[[SearchSpace], Any] | None = None):
         if space is not None and not isinstance(space, SearchSpace):
             raise fail("space", "SpaceEditor", "a SearchSpace or None", space)
         if errors is not None and not isinstance(errors, ErrorLog):
             raise fail("errors", "SpaceEditor", "an ErrorLog or None", errors)
+        if check is not None and not callable(check):
+            raise fail("check", "SpaceEditor", "a callable check(space), or None", check)
+        self._check = check
         self.error_log = errors if errors is not None else ErrorLog()
         self.rows: list[ParameterRow] = []
         self._callbacks: list[Callable[[SearchSpace], Any]] = []
@@ -336,6 +345,8 @@ class SpaceEditor:
         if params or not problems:
             try:
                 space = SearchSpace(params)
+                if self._check is not None and not problems:
+                    self._check(space)
             except InvalidParameterError as error:
                 space_error = error
                 problems.append(error)

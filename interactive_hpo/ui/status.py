@@ -1,5 +1,6 @@
 """The Lab's status line: trials, the best so far, the trials running, the failures, the step
-viewed when it is not the present, the optimizer.
+viewed when it is not the present, the optimizer, and why Step and Run are greyed out when it
+has nothing left to propose (a grid evaluated to its last point); and the Lab's notes.
 
 A trial whose objective raised (or returned NaN, or no number) is recorded as FAILED, not
 raised as an app error: a Run goes on. Its reason used to show only as a tooltip in the History
@@ -17,7 +18,7 @@ from ..study.core import Study
 from ..study.results import no_best_yet
 from ..trial import Trial, TrialState
 
-__all__ = ["failure_text", "status_line"]
+__all__ = ["failure_text", "notes_html", "ran_out", "status_line"]
 
 #: Characters of the last failure's reason the line shows (the whole reason is its tooltip).
 REASON_CHARS = 160
@@ -35,9 +36,27 @@ def failure_text(trials: Sequence[Trial]) -> str:
             f"{len(failed)} failed (last: trial {last.number}, {html.escape(short)})</span>")
 
 
+def ran_out(study: Study) -> bool:
+    """True when ``study``'s optimizer has nothing left to propose and nothing is queued: a Step
+    has no trial to run (the Lab greys Step and Run out, and its status line says why)."""
+    return study.optimizer.exhausted and not study.state.n_queued
+
+
+def notes_html(notes: Sequence[str], left_behind: Sequence[str]) -> str:
+    """The Lab's notes (HTML): one short line each, then what was ``left_behind``, one line each,
+    folded under a line that counts them (a space edit that dropped 30 trials wrote 31 lines
+    above the tabs, and pushed the Model tab down)."""
+    lines = "<br>".join(html.escape(note) for note in notes)
+    if not left_behind:
+        return lines
+    return (f"{lines}<details><summary>What was left behind ({len(left_behind)})</summary>"
+            + "<br>".join(html.escape(line) for line in left_behind) + "</details>")
+
+
 def status_line(study: Study, running: Sequence[Trial], viewing: int | None = None) -> str:
     """The whole line (HTML) for ``study`` with the trials ``running`` on workers and the past
-    step ``viewing`` (None: the present), which every panel following the step slider shows."""
+    step ``viewing`` (None: the present), which every panel following the step slider shows;
+    when the optimizer has nothing left to propose (:func:`ran_out`), it says so."""
     best = ""
     if study.goals.multi:  # several objectives: the front's size
         if any(t.state is TrialState.COMPLETE for t in study.trials):
@@ -52,5 +71,8 @@ def status_line(study: Study, running: Sequence[Trial], viewing: int | None = No
     busy = "" if not running else " &middot; running: " + ", ".join(f"#{t.number}" for t in running)
     past = "" if viewing is None else (f' &middot; <span class="ihpo-viewing">showing step {viewing}, not the '
                                        "present (tick <i>live</i>, or Step)</span>")
-    return (f"Trials: {len(study.trials)}{best}{busy}{failure_text(study.trials)}{past}"
+    # Step and Run are greyed out then: the line says why, and what goes on.
+    done = f' &middot; <span class="ihpo-ran-out">{html.escape(study.optimizer.name)} exhausted: every ' \
+           "configuration was proposed; switch optimizer to go on</span>" if ran_out(study) else ""
+    return (f"Trials: {len(study.trials)}{best}{busy}{failure_text(study.trials)}{past}{done}"
             f" &middot; optimizer: {study.optimizer.name}")

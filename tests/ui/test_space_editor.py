@@ -277,6 +277,21 @@ def test_error_in_apply_callback_lands_in_the_error_log():
     assert later == []  # callbacks run in order; a failure stops the rest, visibly
 
 
+def test_a_space_its_check_refuses_is_a_space_level_problem_checked_only_once_every_row_is_valid():
+    def at_most_two(space):
+        if len(space) > 2:
+            raise InvalidParameterError("three is too many")
+
+    editor = SpaceEditor(SearchSpace([Float("a", 0, 1)]), check=at_most_two)
+    editor.add.click()
+    assert not editor.apply.disabled and editor.message.value == ""
+    editor.add.click()
+    assert editor.apply.disabled and editor.errors == ["three is too many"]
+    assert "three is too many" in editor.message.value
+    editor.rows[-1].low.value = "abc"  # a row's own problem first: no space to check
+    assert editor.errors == ["`low` of Float('x3') must be a real number; got 'abc'."] and editor.message.value == ""
+
+
 def test_own_error_log_is_part_of_the_editor():
     editor = SpaceEditor(SPACE)
     assert editor.error_log.view in editor.widget.children
@@ -288,6 +303,8 @@ def test_own_error_log_is_part_of_the_editor():
         (lambda: SpaceEditor([Float("x", 0, 1)]), "`space` of SpaceEditor must be a SearchSpace or None; got ["),
         (lambda: SpaceEditor(SPACE, errors=[]), "`errors` of SpaceEditor must be an ErrorLog or None; got []."),
         (lambda: SpaceEditor(SPACE).on_apply(None), "`callback` of SpaceEditor.on_apply must be a callable"),
+        (lambda: SpaceEditor(SPACE, check="x"), "`check` of SpaceEditor must be a callable check(space), or None; "
+                                                "got 'x'."),
     ],
 )
 def test_constructor_input_errors(call, expected):

@@ -40,3 +40,18 @@ def test_values_that_are_no_number_and_long_reasons_are_shown_shortened():
     lab.step()
     assert lab.study.trials[0].error == reason
     assert "…)</span>" in lab.status.value and f'title="{reason}"' in lab.status.value
+
+
+def test_a_grid_used_up_says_why_step_and_run_are_greyed_out():
+    # Step and Run greyed out with no reason when the grid had proposed its last point.
+    lab = Lab(quad, space=LINE, optimizer="grid", optimizer_settings={"resolution": 3}, seed=0)
+    lab.run(5)
+    assert len(lab.study.trials) == 3 and lab.step_button.disabled and lab.run_button.disabled
+    assert ("grid exhausted: every configuration was proposed; switch optimizer to go on</span> &middot; "
+            "optimizer: grid") in lab.status.value
+    lab.study.enqueue({"x": 0.5})  # a queued configuration is a step to take: nothing to explain
+    assert not lab.step_button.disabled and "exhausted" not in lab.status.value
+    lab.step()
+    assert "grid exhausted" in lab.status.value
+    lab.controller.switch_optimizer("random")
+    assert not lab.step_button.disabled and "exhausted" not in lab.status.value

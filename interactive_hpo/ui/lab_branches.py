@@ -1,0 +1,157 @@
+"""The Lab's branches: fork one from any step, switch between them, and start over (Reset, an
+edited search space) without losing the study left; mixed into
+:class:`~interactive_hpo.ui.controller.LabController`.
+
+A Reset and an Apply that left trials behind replaced every branch by the new study: an unsaved
+study was gone without a word. Now the study left stays a branch under its name, the new study
+is a new one ("reset", "new space"), and the Lab's notes say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .._validation import check_int, fail
+from ..optimizers.capabilities import WarmStartable
+from ..optimizers.warm_start import distinct_names
+from ..space import SearchSpace
+from ..study.branching import Remapped, fork_study, next_journal, remap_study
+from ..study.core import Study
+from ..study.replay import context_of
+from ..subspace import check_within
+from .lab_events import LabEvent
+from .lab_objective import PlainCall, check_switch
+
+__all__ = ["Branches"]
+
+
+class Branches:
+    """Forks, branch switches, Reset and space edits of :class:`LabController`."""
+
+    # Provided by LabController.
+    study: Study
+    branches: dict[str, Study]
+    branch_name: str
+    viewing: int | None
+    notes: list[str]
+    left_behind: list[str]
+    _call: PlainCall
+    check_idle: Callable[[str], None]
+    _attach: Callable[[Study], None]
+    _emit: Callable[[LabEvent], None]
+
+    def fork(self, step: int | None = None, optimizer: str | None = None,
+             settings: Mapping[str, Any] | None = None) -> Study:
+        """Continue on a new branch started at trial ``step`` (default: the step viewed, else the
+        present) with ``optimizer`` and ``settings`` (default: as they were then; ``fork_study``).
+        The branch left behind is kept unchanged in :attr:`branches`; the new one is named
+        ``fork@<step>``, plus its optimizer when that is not the one in charge at ``step`` (the
+        Fork button always names one: "fork@6 bo" beside a main line of "bo" read as a switch),
+        plus `` (2)``... when taken. A journaled study's branch gets its own journal."""
+        self.check_idle("Fork")
+        step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
+        step = check_int(step, "step", "Lab.fork", 0, len(self.study.trials))
+        then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
+        check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then)
+        # Choosing the optimizer in charge at ``step`` is no switch: the branch goes on with it as it
+        # was then, its seed too, the settings given updating its settings (the Fork button names
+        # one always: after a switch, a name made the branch draw from the first optimizer's seed).
+        chosen = None if optimizer == then else optimizer
+        forked = fork_study(self.study, step, optimizer=chosen, optimizer_settings=settings,
+                            storage=next_journal(self.study.storage), owner="Lab.fork")
+        branch = forked.study
+        name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
+                              taken=self.branches)[0]
+        self.branches[name] = branch
+        self.switch_branch(name, left_behind=_left_behind(forked, self.study))
+        return branch
+
+    def switch_branch(self, name: str, left_behind: list[str] | None = None) -> None:
+        """Steer the branch ``name`` (one of :attr:`branches`), in its present; ``left_behind``
+        is what a new branch left behind (its sources, say: :attr:`left_behind`). A branch over
+        another space (one a Reset or a space edit kept) is reported as :attr:`LabEvent.SPACE`."""
+        if not isinstance(name, str) or name not in self.branches:
+            raise fail("name", "Lab.switch_branch", f"one of {list(self.branches)}", name)
+        self.check_idle("Switching branch")
+        same_space = self.branches[name].space == self.study.space
+        self.branch_name, self.viewing = name, None
+        self._attach(self.branches[name])
+        self.notes, self.left_behind = [], list(left_behind or [])
+        self._emit(LabEvent.BRANCH if same_space else LabEvent.SPACE)
+
+    def _start_over(self, study: Study, event: LabEvent, name: str, keep: bool) -> None:
+        """Steer ``study``, a new one. ``keep``: the study left holds what ``study`` does not (a
+        Reset's trials, those a space edit could not carry), and stays a branch under its name,
+        ``study`` a new one named ``name`` (a Reset destroyed an unsaved study without a word);
+        else ``study`` takes its place and its name. The other branches stay."""
+        left = self.branch_name
+        if keep:
+            self.notes.append(f"The previous study stays as branch {left!r} ({len(self.study.trials)} trial(s)): "
+                              "choose it in the branch list, under the model, to go back.")
+            self.branch_name = distinct_names([name], taken=self.branches)[0]
+        self.branches[self.branch_name], self.viewing = study, None
+        self._attach(study)
+        self._emit(event)
+
+    def reset(self) -> Study:
+        """Start a new, empty study with the same space, direction, optimizer and seed.
+
+        It is a new branch, "reset", when the study left has trials or a queue: that one stays
+        in :attr:`branches` under its name, and :attr:`notes` says so. A journaled study keeps
+        its journal; the new one gets a journal of its own beside it (``name-2.jsonl``, ...), so
+        nothing done after the reset lives in memory only.
+        """
+        self.check_idle("Reset")
+        old = self.study
+        settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
+        storage = next_journal(old.storage)
+        self.left_behind = []
+        self.notes = [f"The previous trials stay in {old.storage}; this study is journaled in {storage}."] \
+            if old.storage else []
+        # The warm-start sources stay, unless the optimizer now in charge cannot use them.
+        sources = old.warm_start if isinstance(old.optimizer, WarmStartable) else None
+        self._start_over(Study(old.space, old.optimizer.name, **old.goals.study_arguments(), seed=old.seed,
+                               optimizer_settings=settings, storage=storage, warm_start=sources or None),
+                         LabEvent.RESET, "reset", keep=bool(old.trials or old.queued))
+        return self.study
+
+    def check_space(self, space: SearchSpace) -> SearchSpace:
+        """``space`` if the objective can evaluate it: refused, naming the parameter, when the
+        objective declares a space and ``space`` is not within it (another name, a wider bound:
+        every trial failed). The search-space editor shows this before Apply."""
+        return space if self._call.space is None else \
+            check_within(space, self._call.space, "Lab.set_space", "space", "the objective's", "The objective")
+
+    def set_space(self, space: SearchSpace) -> Study:
+        """Continue over an edited space: a new study holding the trials that still fit.
+
+        Refused, before anything changes, when the objective cannot evaluate ``space``
+        (:meth:`check_space`). It is a new branch, "new space", when trials or queued params are
+        left behind: the study left stays in :attr:`branches` under its name; else the new
+        study takes its place. :attr:`notes` say how many trials were carried over and left
+        behind, :attr:`left_behind` which, and why."""
+        if not isinstance(space, SearchSpace):
+            raise fail("space", "Lab.set_space", "a SearchSpace", space)
+        self.check_space(space)
+        if space == self.study.space:
+            return self.study
+        self.check_idle("Applying a new search space")
+        storage = next_journal(self.study.storage)
+        remapped = remap_study(self.study, space, storage=storage)
+        dropped = f"; {len(remapped.dropped)} left behind" if remapped.dropped else ""
+        self.notes = [f"Carried over {len(remapped.kept)} of {len(self.study.trials)} trial(s) to the new space"
+                      f"{dropped}" + (f" (journaled in {storage})." if storage else ".")]
+        self.left_behind = _left_behind(remapped, self.study)
+        self._start_over(remapped.study, LabEvent.SPACE, "new space",
+                         keep=bool(remapped.dropped or remapped.dropped_queued))
+        return self.study
+
+
+def _left_behind(carried: Remapped, study: Study) -> list[str]:
+    """What a fork or a new space of ``study`` left behind, one line each (a fork's queue is the
+    one at its step: ``dropped_queued`` of a fork is empty, as its space is the study's)."""
+    return ([f"Trial {number} left behind: {why}" for number, why in carried.dropped.items()]
+            + [f"Queued params {study.queued[place]} left behind: {why}"
+               for place, why in carried.dropped_queued.items()]
+            + [f"Warm-start source {name!r} left behind: {why}" for name, why in carried.dropped_sources.items()])

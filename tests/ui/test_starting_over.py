@@ -1,0 +1,137 @@
+"""A Reset or a search-space edit in the Lab loses nothing: a space the objective cannot evaluate is
+refused before Apply, the study left stays a branch, and the notes say so briefly, once."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
+from interactive_hpo.objectives import Branin  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+from .lab_helpers import LINE, lab_after, quad  # noqa: E402
+
+BRANIN = Branin()
+
+
+@pytest.fixture
+def branin_lab():
+    return lab_after(BRANIN, BRANIN.space, 5, optimizer="random", seed=0)
+
+
+def refused_in_the_editor(lab, message):
+    """The editor shows ``message`` before Apply, Apply is greyed out, and a click (from code,
+    as a disabled button cannot be clicked in a browser) changes nothing."""
+    study, trials = lab.study, list(lab.study.trials)
+    editor = lab.space_editor
+    assert editor.apply.disabled and editor.errors == [message]
+    assert html.escape(message, quote=False) in editor.message.value
+    editor.apply.click()
+    assert lab.study is study and lab.study.trials == trials and list(lab.branches) == ["main"]
+    assert str(lab.errors.errors[-1]) == message  # the click's error, in the app's error box too
+
+
+def test_apply_refuses_a_space_the_objective_cannot_evaluate_before_anything_is_discarded(branin_lab):
+    # Apply took x3 (or a renamed x0), dropped every trial, and every trial after it FAILED:
+    # "`params` of Branin must be a configuration of the search space ... Unknown parameter(s): x3".
+    lab, editor = branin_lab, branin_lab.space_editor
+    editor.add.click()
+    refused_in_the_editor(lab, "`space` of Lab.set_space must be a SearchSpace with the objective's parameters "
+                               "['x0', 'x1']; got ['x0', 'x1', 'x3']. The objective has no 'x3'.")
+    editor.remove_row(editor.rows[-1])
+    editor.rows[0].name.value = "a"
+    refused_in_the_editor(lab, "`space` of Lab.set_space must be a SearchSpace with the objective's parameters "
+                               "['x0', 'x1']; got ['a', 'x1']. The objective has no 'a' and needs 'x0' too.")
+    editor.rows[0].name.value, editor.rows[0].low.value = "x0", "-10"
+    refused_in_the_editor(lab, "`space['x0']` of Lab.set_space must be within the objective's Float('x0', "
+                               "low=-5.0, high=10.0, log=False); got Float('x0', low=-10.0, high=10.0, log=False). "
+                               "The objective does not take -10.0.")
+    with pytest.raises(InvalidParameterError, match=re.escape("The objective has no 'x3'.")):  # from code alike
+        lab.controller.set_space(SearchSpace([*BRANIN.space, Float("x3", 0.0, 1.0)]))
+    editor.rows[0].low.value = "0"  # a narrower bound: the objective takes all of it
+    assert not editor.apply.disabled and editor.message.value == ""
+    editor.apply.click()
+    assert lab.study.space["x0"].low == 0.0 and lab.errors.widget.value == "" and len(lab.errors.errors) == 3
+    lab.step()
+    assert lab.study.trials[-1].state is TrialState.COMPLETE
+
+
+def test_a_study_beyond_the_objectives_space_is_refused_when_the_lab_opens():
+    # The Lab hid the objective's space from its study's checks: every Step failed instead.
+    wider = Study(SearchSpace([Float("x0", -10.0, 10.0), Float("x1", 0.0, 15.0)]), "random", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective` of Lab must be an objective over the study's search space or a wider one")):
+        Lab(wider, BRANIN)
+
+
+def test_reset_keeps_the_study_it_leaves_as_a_branch_and_says_so():
+    # Reset replaced every branch by an empty study, with no note: `{'main': 0}`.
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0)
+    lab.reset_button.click()  # nothing to lose: the empty study is replaced where it is
+    assert list(lab.branches) == ["main"] and lab.notes.value == ""
+    lab.run(3)
+    fork = lab.fork(1, "random", {})
+    lab.reset_button.click()
+    assert {name: len(study.trials) for name, study in lab.branches.items()} == \
+        {"main": 3, "fork@1 random": 1, "reset": 0}
+    assert lab.branch_name == "reset" and lab.branches["fork@1 random"] is fork
+    assert lab.notes.value == ("The previous study stays as branch &#x27;fork@1 random&#x27; (1 trial(s)): choose it "
+                               "in the branch list, under the model, to go back.")
+    assert list(lab.timeline.branch.options) == ["main", "fork@1 random", "reset"]
+    lab.step()
+    lab.reset_button.click()
+    assert list(lab.branches) == ["main", "fork@1 random", "reset", "reset (2)"]
+    lab.switch_branch("main")
+    assert len(lab.study.trials) == 3 and lab.notes.value == ""
+
+
+def test_an_apply_that_leaves_trials_behind_keeps_the_study_left_and_folds_what_it_left(tmp_path):
+    # 31 lines of notes stayed above the tabs through every run after an Apply that dropped 30 trials.
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=tmp_path / "lab.jsonl")
+    lab.run(8)
+    old = lab.study
+    lab.space_editor.rows[0].low.value = "0"
+    lab.space_editor.apply.click()
+    carried = len(lab.study.trials)
+    assert 0 < carried < 8 and lab.branches == {"main": old, "new space": lab.study}
+    notes, _, folded = lab.notes.value.partition("<details>")
+    assert notes == (f"Carried over {carried} of 8 trial(s) to the new space; {8 - carried} left behind (journaled "
+                     f"in {tmp_path / 'lab-2.jsonl'}).<br>The previous study stays as branch &#x27;main&#x27; "
+                     "(8 trial(s)): choose it in the branch list, under the model, to go back.")
+    assert folded.startswith(f"<summary>What was left behind ({8 - carried})</summary>Trial ")
+    assert folded.count("<br>") == 8 - carried - 1 and len(lab.controller.left_behind) == 8 - carried
+    lab.step_button.click()  # the next trial: the notes of the Apply go
+    assert lab.notes.value == "" and lab.controller.notes == lab.controller.left_behind == []
+    lab.switch_branch("main")  # the wider space again: its panels and its editor
+    assert lab.study is old and lab.surrogate_panel.space == LINE and lab.space_editor.space == LINE
+    assert lab.history_panel.space == LINE and not lab.errors.errors
+    lab.step()
+    assert len(old.trials) == 9
+
+
+def test_an_apply_that_carries_every_trial_takes_the_place_of_the_study_it_leaves():
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0)
+    lab.run(4)
+    lab.space_editor.rows[0].high.value = "3"
+    lab.space_editor.apply.click()
+    assert list(lab.branches) == ["main"] and len(lab.study.trials) == 4
+    assert lab.notes.value == "Carried over 4 of 4 trial(s) to the new space."
+    lab.controller.evaluate({"x": 2.5})  # a trial of yours clears the notes too
+    assert lab.notes.value == ""
+
+
+def test_undo_with_no_manual_trial_says_what_is_wrong():
+    # It named `trial`, an argument Study.undo_manual does not take.
+    lab = Lab(quad, space=LINE, optimizer="random", seed=0)
+    lab.step()
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`trials[-1].source` of Study.undo_manual must be 'manual' (a trial you added); got 'random'. "
+            "Trial 0, the study's last, is not a manual one.")):
+        lab.controller.undo()
