@@ -34,10 +34,11 @@ from .landscape import (
     trajectory_info,
 )
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
+from .lineage import plot_lineage
 from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from .partial_dependence import plot_partial_dependence, plot_partial_dependence_2d
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
-from .population import PopulationPlot, plot_lineage, plot_population
+from .population import PopulationPlot, plot_population
 from .search_axes import axis_positions, axis_to_unit
 from .style import PROJECTOR, projector_style, use_projector_style
 from .surrogate import SurrogateCurve, SurrogateMaps, plot_surrogate_1d, plot_surrogate_2d

@@ -73,12 +73,14 @@ def integer_ticks(axis: Any) -> Any:
     """Tick ``axis`` (e.g. ``ax.xaxis``) at whole numbers only; returns it.
 
     For counts: trial numbers, rounds, generations. Matplotlib's default locator ticks a short
-    range at halves, and a tick at trial 2.5 names no trial (issue 25, item 2). The locator stays
-    when the limits change (``set_xlim``) but not when the Axes are cleared (``ax.clear()``).
+    range at halves, and a tick at trial 2.5 names no trial (issue 25, item 2). With fewer than
+    two whole numbers in view (one generation, one trial) it ticks the one there: asked for two,
+    matplotlib fell back to ticks at hundredths ("-0.045 -0.030 ..."), which overlapped. The
+    locator stays when the limits change (``set_xlim``) but not when the Axes are cleared (``ax.clear()``).
     """
     from matplotlib.ticker import MaxNLocator
 
-    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     return axis
 
 
@@ -152,8 +154,9 @@ def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
 STEADY_BINS = 6
 
 
-def steady_ticks(axis: Any) -> None:
-    """Tick a linear ``axis`` (``ax.yaxis``) at a count that does not follow the axes' size.
+def steady_ticks(axis: Any, integer: bool = False) -> None:
+    """Tick a linear ``axis`` (``ax.yaxis``) at a count that does not follow the axes' size;
+    ``integer``: at whole numbers only (an integer parameter: a tick at 2.5 layers names none).
 
     matplotlib's AutoLocator picks its count from the axes' height, which constrained layout
     changes after measuring the tick labels: the Lab's figures were measured with "0 5 10 15",
@@ -162,7 +165,8 @@ def steady_ticks(axis: Any) -> None:
     """
     from matplotlib import ticker
 
-    axis.set_major_locator(ticker.MaxNLocator(STEADY_BINS, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_locator(ticker.MaxNLocator(STEADY_BINS, steps=[1, 2, 2.5, 5, 10], integer=integer,
+                                              min_n_ticks=1 if integer else 2))
 
 
 #: Characters of tick-label text an inch holds (10 pt sans-serif, about 0.6 em a character).

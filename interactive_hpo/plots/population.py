@@ -1,5 +1,6 @@
 """Draw a population: the current generation over two parameters, its search distribution
-(the CMA-ES ellipse), and where each offspring came from.
+(the CMA-ES ellipse), and where each offspring came from (who bred the best over all
+generations: :mod:`interactive_hpo.plots.lineage`).
 
 Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and updated in place.
 """
@@ -12,17 +13,21 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_bool, fail, float_array, is_int
-from ..views import AxisLevels, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
-from ._checks import first_bad, is_sequence, record_fields, records, vector
-from .search_axes import axis_positions, drawn_levels, style_axis
+from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
+from ._axes import axes_or_new, check_axes
+from ._checks import is_sequence
+from .search_axes import axis_positions, drawn_levels, is_integer, style_axis
 
-__all__ = ["PopulationPlot", "ellipse_points", "plot_lineage", "plot_population", "rank_shades"]
+__all__ = ["PopulationPlot", "ellipse_points", "plot_population", "rank_shades"]
 
 #: Colour of each individual's state.
 STATE_COLORS = {"told": "C0", "pending": "C1", "unasked": "0.6", "failed": "C3"}
-#: The legend's entry for :meth:`PopulationPlot.set_landscape`'s shading.
-LANDSCAPE_LABEL = "true objective (darker: lower, by rank)"
+#: The legend's entry for :meth:`PopulationPlot.set_landscape`'s shading (two parameters) ...
+LANDSCAPE_LABEL = "true objective (darker: better, by rank)"
+#: ... and for its curve (one parameter, against the loss).
+CURVE_LABEL = "true objective"
+#: The legend's entry for the trial of a past step (:meth:`PopulationPlot.update`'s ``proposal``).
+PROPOSAL_LABEL = "trial of this step"
 #: The ellipse drawn is the 2-sigma contour of the search distribution (about 86% in 2-D).
 ELLIPSE_SIGMAS = 2.0
 
@@ -87,7 +92,13 @@ class PopulationPlot:
     ellipse, mean_marker : Line2D
         The search distribution's 2-sigma contour and centre (CMA-ES), empty otherwise.
     best : PathCollection
-        The best point told so far.
+        The best point told so far (the smaller centre is drawn above it: CMA-ES centres its
+        first generation on the best point it was told, and the star hid it).
+    proposal, proposal_line : PathCollection, Line2D
+        The trial of a past step (``update``'s ``proposal``): a ring over two parameters, a
+        vertical line over one (its loss was not known then); empty otherwise.
+    landscape : QuadMesh or Line2D or None
+        The true objective (:meth:`set_landscape`): shaded behind two parameters, a curve over one.
 
     Examples
     --------
@@ -118,16 +129,20 @@ class PopulationPlot:
                                   label="parent (earlier)")
         (self.ellipse,) = ax.plot([], [], color="C2", lw=2.0, zorder=4,
                                   label=f"search distribution ({ELLIPSE_SIGMAS:g} sd)")
-        (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=10, mec="black", mew=0.5, zorder=4, label="its mean")
+        # Above the star and smaller, so that both show where they coincide (CMA-ES's first centre).
+        (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=7, mec="black", mew=0.6, zorder=6, label="its mean")
         self.members = ax.scatter([], [], s=40, zorder=3, edgecolors="black", linewidths=0.6)
         self.best = ax.scatter([], [], marker="*", s=180, c="red", edgecolors="black", linewidths=0.5, zorder=5,
                                label="best so far")
+        self.proposal = ax.scatter([], [], s=260, facecolors="none", edgecolors="black", linewidths=2.0, zorder=7,
+                                   label=PROPOSAL_LABEL)
+        self.proposal_line = ax.axvline(np.nan, color="black", ls="--", lw=1.5, zorder=7, label=PROPOSAL_LABEL)
         self.landscape: Any = None  # the true objective shaded behind, when it is cheap (set_landscape)
         self._states: list[str] = []
 
     def update(self, snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,
                dims: tuple[int, ...], previous: dict[int, np.ndarray] | None = None,
-               legend: bool = True) -> PopulationPlot:
+               legend: bool = True, proposal: np.ndarray | None = None) -> PopulationPlot:
         """Show ``snapshot`` on the parameters ``dims`` (indices into d; one or two).
 
         Parameters
@@ -142,10 +157,17 @@ class PopulationPlot:
         legend : bool
             Draw the Axes' legend (:meth:`legend_entries`); False leaves it to the caller, e.g.
             one legend for a row of panels.
+        proposal : ndarray of shape (d,), optional
+            A unit-cube point to mark as the trial of the step shown (the Lab's time travel).
         """
         owner = "PopulationPlot.update"
-        _check_view(snapshot, x_axis, y_axis, dims, owner)
+        d = _check_view(snapshot, x_axis, y_axis, dims, owner)
         legend = check_bool(legend, "legend", owner)
+        if proposal is not None:
+            proposal = float_array(proposal, "proposal", owner, "None or a unit-cube point of shape (d,)")
+            if proposal.ndim != 1 or len(proposal) <= max(dims) or (d is not None and len(proposal) != d):
+                raise fail("proposal", owner, f"None or a unit-cube point of shape ({d if d is not None else 'd'},)",
+                           f"an array of shape {proposal.shape}")
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
         known = _known_positions(previous, snapshot, X.shape[1], owner)
 
@@ -159,7 +181,10 @@ class PopulationPlot:
         offsets = place(X, losses) if len(X) else np.empty((0, 2))
         self.members.set_offsets(offsets)
         self.members.set_facecolors([STATE_COLORS.get(str(s), "0.6") for s in snapshot.states])
-        self._states = [state for state in STATE_COLORS if state in {str(s) for s in snapshot.states}]
+        # Listed if drawn: against the loss (one parameter), members without one (unasked, pending,
+        # failed) have no place, and the legend named "unasked" over an empty plot.
+        drawn = {str(s) for s, at in zip(snapshot.states, offsets, strict=True) if np.isfinite(at).all()}
+        self._states = [state for state in STATE_COLORS if state in drawn]
         known.update({int(i): x for i, x in zip(snapshot.ids, X, strict=True)})
         segments, earlier = [], {}
         if y_axis is not None:
@@ -185,15 +210,18 @@ class PopulationPlot:
             self.mean_marker.set_data([], [])
         best_ok = snapshot.best_x is not None and (y_axis is not None or np.isfinite(snapshot.best_loss))
         self.best.set_offsets(place(snapshot.best_x, np.array([snapshot.best_loss])) if best_ok else np.empty((0, 2)))
+        ring = proposal is not None and y_axis is not None
+        self.proposal.set_offsets(place(proposal) if ring else np.empty((0, 2)))
+        self.proposal_line.set_xdata([np.nan] * 2 if proposal is None or ring else [place(proposal, [0.0])[0, 0]] * 2)
         style_axis(self.ax, x_axis, "x")
+        self._limits(x_axis, "x")  # the whole range: over one parameter it shrank to the few members
         if y_axis is not None:
             style_axis(self.ax, y_axis, "y")
-            self._limits(x_axis, "x")
             self._limits(y_axis, "y")
         else:
             self.ax.set_ylabel("loss")
-            self.ax.relim()
-            self.ax.autoscale_view()
+            self.ax.relim()  # the members, the best and the true curve
+            self.ax.autoscale_view(scalex=False)
         self.ax.set_title(f"generation {snapshot.generation}")
         if legend:
             # Beside the plot: inside, "best" found no free corner in a generation spread over the
@@ -216,30 +244,40 @@ class PopulationPlot:
                  self.parents if len(self.parents.get_offsets()) else None,
                  self.ellipse if len(self.ellipse.get_xdata()) else None,
                  self.mean_marker if len(self.mean_marker.get_xdata()) else None,
-                 self.best if len(self.best.get_offsets()) else None]
+                 self.best if len(self.best.get_offsets()) else None,
+                 self.proposal if len(self.proposal.get_offsets()) else None,
+                 self.proposal_line if np.isfinite(self.proposal_line.get_xdata()).all() else None]
         handles += [artist for artist in drawn if artist is not None]
-        if self.landscape is not None:  # the shading had no key: nothing said dark was low
+        if isinstance(self.landscape, Line2D):  # the true curve (one parameter)
+            handles.append(self.landscape)
+        elif self.landscape is not None:  # the shading had no key: nothing said dark was low
             from matplotlib.patches import Patch
 
             handles.append(Patch(facecolor="0.3", alpha=0.6, label=LANDSCAPE_LABEL))
         return handles, [str(h.get_label()) for h in handles]
 
-    def set_landscape(self, grid: SurfaceGrid | None, values: Any = None) -> None:
-        """Shade the true objective behind the population (None: remove it).
+    def set_landscape(self, grid: SurfaceGrid | CurveGrid | None, values: Any = None) -> None:
+        """Draw the true objective with the population (None: remove it): shaded behind two
+        parameters, a curve over one (the members are drawn against their losses there).
 
         Parameters
         ----------
-        grid : SurfaceGrid
-            The 2-D slice the values were computed on (``SearchSpace.slice2d``).
-        values : array-like of shape (ny, nx)
-            The objective on the slice, in its own units. Shaded by rank (darker is lower): on
-            Branin, values from 0.4 to 300 shaded linearly leave its valleys one flat dark band
-            (issue 26); by rank, the lowest tenth of the slice is the darkest tenth of the grey scale.
+        grid : SurfaceGrid or CurveGrid
+            The 2-D slice the values were computed on (``SearchSpace.slice2d``), or the 1-D one
+            (``SearchSpace.slice1d``).
+        values : array-like of shape (ny, nx), or (m,) for a CurveGrid
+            The objective's losses on the slice (lower is better; its values when it is
+            minimized). Shaded by rank (darker is lower): on Branin, values from 0.4 to 300 shaded
+            linearly leave its valleys one flat dark band (issue 26); by rank, the lowest tenth of
+            the slice is the darkest tenth of the grey scale.
         """
         if self.landscape is not None:
             self.landscape.remove()
             self.landscape = None
-        if grid is not None and values is not None:
+        if isinstance(grid, CurveGrid) and values is not None:
+            (self.landscape,) = self.ax.plot(drawn_levels(grid.axis), np.asarray(values, dtype=float), color="0.35",
+                                             lw=1.5, zorder=1, label=CURVE_LABEL)
+        elif grid is not None and values is not None:
             x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
             self.landscape = self.ax.pcolormesh(x, y, rank_shades(values), cmap="Greys_r", vmin=0.0, vmax=1.0,
                                                 shading="nearest", alpha=0.6, zorder=0)
@@ -249,6 +287,8 @@ class PopulationPlot:
         low, high = float(ends[0]), float(ends[1])
         if axis.scale == "categorical":
             low, high = -0.5, len(axis.levels) - 0.5
+        elif is_integer(axis):  # each integer's bin, as the landscape's cells: members on the ends were cut in half
+            low, high = low - 0.5, high + 0.5
         (self.ax.set_xlim if which == "x" else self.ax.set_ylim)(low, high)
 
 
@@ -260,9 +300,10 @@ def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: Ax
     return PopulationPlot(ax).update(snapshot, x_axis, y_axis, dims).ax
 
 
-def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) -> None:
+def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) -> int | None:
     """The records and ``dims`` (one index into d per plotted parameter, two with a ``y_axis``):
-    a negative index would plot another parameter silently, one out of range fail inside numpy."""
+    a negative index would plot another parameter silently, one out of range fail inside numpy.
+    Returns d (None: the snapshot does not say, :func:`_snapshot_width`)."""
     if not isinstance(snapshot, PopulationSnapshot):
         raise fail("snapshot", owner, "a PopulationSnapshot (optimizer.population())", snapshot)
     for name, axis in (("x_axis", x_axis), ("y_axis", y_axis)):
@@ -276,6 +317,7 @@ def _check_view(snapshot: Any, x_axis: Any, y_axis: Any, dims: Any, owner: str) 
     if not ok:
         which = "two distinct parameter indices (x, y)" if k == 2 else "one parameter index (x; y is the loss)"
         raise fail("dims", owner, f"a tuple of {which} in [0, {d if d is not None else 'd'})", dims)
+    return d
 
 
 def _snapshot_width(snapshot: PopulationSnapshot, owner: str) -> int | None:
@@ -302,10 +344,6 @@ def _snapshot_width(snapshot: PopulationSnapshot, owner: str) -> int | None:
     return d
 
 
-#: What :func:`plot_lineage` reads of a ``Lineage``.
-LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
-
-
 def _known_positions(previous: Any, snapshot: PopulationSnapshot, d: int, owner: str) -> dict[Any, np.ndarray]:
     """``previous`` (argument of ``owner``) as a new dict, checking the positions of the parents
     ``snapshot`` links to: each of shape (d,) (np.stack failed inside on any other)."""
@@ -323,74 +361,7 @@ def _known_positions(previous: Any, snapshot: PopulationSnapshot, d: int, owner:
     return known
 
 
-def _whole(array: np.ndarray, name: str, owner: str, rule: str) -> np.ndarray:
-    """``array`` as ints if every entry is a whole number (an id 1.5 would be read as 1)."""
-    first_bad(array, np.isfinite(array) & (array == np.round(array)), name, owner, rule)
-    return array.astype(int)
+def __getattr__(name: str) -> Any:
+    from .._moved import moved_name
 
-
-def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, generations, values) of ``lineage``, each of shape (n,), checking its fields: one
-    entry each per individual, parents a tuple of ids per individual, best None or one of the ids.
-    A malformed one failed inside (int() of a str, float() of None, 'int' object is not iterable)."""
-    ids, generations, values, parents, best, _ = record_fields(lineage, LINEAGE_FIELDS, "lineage", owner,
-                                                               "a Lineage (study.curves.lineage(study))")
-    if not isinstance(ids, np.ndarray):  # Lineage.ancestry reads ids.tolist()
-        raise fail("lineage.ids", owner, "an ndarray of shape (n,) of ints (one id per individual)", ids)
-    ids = _whole(vector(ids, "lineage.ids", owner), "lineage.ids", owner, "an int (an individual's id)")
-    n = len(ids)
-    generations = _whole(vector(generations, "lineage.generations", owner, n, "lineage.ids"),
-                         "lineage.generations", owner, "an int (a generation; -1 where unknown)")
-    values = vector(values, "lineage.values", owner, n, "lineage.ids")
-    first_bad(values, ~np.isinf(values), "lineage.values", owner, "a finite number, or NaN for a failed individual")
-    rule = f"{n} tuples of parent ids, one per individual"
-    parents = records(parents, "lineage.parents", owner, rule)
-    if len(parents) != n:
-        raise fail("lineage.parents", owner, rule, f"{len(parents)} tuples")
-    for k, each in enumerate(parents):
-        if not is_sequence(each) or not all(map(is_int, each)):
-            raise fail(f"lineage.parents[{k}]", owner, "a tuple of ints (the ids of the parents)", each)
-    if best is not None and not (is_int(best) and best in set(ids.tolist())):
-        raise fail("lineage.best", owner, "None or one of lineage.ids (the best individual)", best)
-    return ids, generations, values
-
-
-def plot_lineage(lineage: Any, ax: Any = None) -> Any:
-    """Individuals by generation (x) and value (y), a grey line from each parent to its child,
-    and the best individual (ringed in red) with its ancestry in red: how the winner was bred.
-
-    Parameters
-    ----------
-    lineage : Lineage
-        From :func:`interactive_hpo.study.curves.lineage` (plain arrays: ids, generations, values,
-        parents, best).
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    from matplotlib.collections import LineCollection
-
-    ids, generations, values = _lineage_arrays(lineage, "plot_lineage")
-    ax = axes_or_new(ax, (6, 4), owner="plot_lineage")
-    where = {int(i): (float(g), float(v)) for i, g, v in zip(ids, generations, values, strict=True)}
-    ancestry = set(lineage.ancestry(lineage.best)) if lineage.best is not None else set()
-    plain, line = [], []
-    for child, parents in zip(ids.tolist(), lineage.parents, strict=True):
-        for parent in parents:
-            if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):
-                (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
-    # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
-    ax.add_collection(LineCollection(plain, colors="0.55", linewidths=1.0, zorder=1, label="parent → child"))
-    ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
-    ax.scatter(generations, values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
-               label="individual")
-    if lineage.best is not None:  # marked itself: a winner drawn in generation 0 has no ancestry to show it
-        ax.scatter(*where[int(lineage.best)], s=110, facecolors="none", edgecolors="C3", linewidths=2.0, zorder=4,
-                   label="best")
-    ax.set(xlabel="generation", ylabel="value", title="lineage")
-    integer_ticks(ax.xaxis)
-    ax.autoscale_view()
-    ax.legend(*drawn_entries(ax), fontsize="small", loc="best")  # no links (CMA-ES breeds none): not listed
-    return ax
+    return moved_name(__name__, name, "interactive_hpo.plots.lineage", ("plot_lineage",))

@@ -15,7 +15,7 @@ from .._validation import check_real, fail, float_array
 from ..views import AxisLevels
 from ._axes import category_xticks, steady_ticks
 
-__all__ = ["axis_positions", "axis_to_unit", "drawn_levels", "style_axis"]
+__all__ = ["axis_positions", "axis_to_unit", "drawn_levels", "is_integer", "style_axis"]
 
 
 def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
@@ -78,16 +78,26 @@ def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
     else:  # a previous categorical axis left fixed ticks behind
         locator = ax.xaxis if which == "x" else ax.yaxis
         if which == "y" and axis.scale != "log":
-            steady_ticks(locator)
+            steady_ticks(locator, integer=is_integer(axis))
         else:
-            locator.set_major_locator(_auto_locator(axis.scale))
+            locator.set_major_locator(_auto_locator(axis))
         locator.set_major_formatter(_auto_formatter(axis.scale))
 
 
-def _auto_locator(scale: str) -> Any:
+def is_integer(axis: AxisLevels) -> bool:
+    """Whether ``axis`` is an integer parameter's on a linear scale: ticked at whole numbers
+    only (a tick at 1.5 layers names no configuration)."""
+    return axis.scale == "linear" and all(isinstance(level, int) for level in axis.levels)
+
+
+def _auto_locator(axis: AxisLevels) -> Any:
     from matplotlib import ticker
 
-    return ticker.LogLocator() if scale == "log" else ticker.AutoLocator()
+    if axis.scale == "log":
+        return ticker.LogLocator()
+    if is_integer(axis):  # matplotlib's AutoLocator, at whole numbers (min_n_ticks=1: see integer_ticks)
+        return ticker.MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], integer=True, min_n_ticks=1)
+    return ticker.AutoLocator()
 
 
 def _auto_formatter(scale: str) -> Any:

@@ -104,14 +104,19 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
             why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
     measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
     outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
-    if trial.source in ("manual", "enqueued"):  # nobody's proposal: "what manual believed" was nonsense
-        caption = (f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} "
-                   f"trials had finished then; &#9733; is it (its value: {outcome}). Tick <i>live</i> to return "
-                   "to the present.")
-    else:
-        caption = (f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
-                   f"from {len(known)} finished trials; &#9733; is that proposal (its value: {outcome}). "
-                   "Tick <i>live</i> to return to the present.")
+    yours = trial.source in ("manual", "enqueued")  # nobody's proposal: "what manual believed" was nonsense
+    it = "it" if yours else "that proposal"
+    parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} trials had "
+             "finished then" if yours else f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it "
+             f"proposed trial {step}, from {len(known)} finished trials"]
+    # What marks the trial on each figure shown: the population's star is its best so far, not the trial.
+    if view is not None:
+        parts.append(f"&#9733; on the model is {it}")
+    if population is not None:
+        ring = "the dashed line" if study.space.dim == 1 else "the black ring"  # over one parameter: no loss yet
+        parts.append(f"in the population {ring} is {it} and &#9733; the best so far, the lineage as it was")
+    parts.append(f"trial {step}'s value: {outcome}. Tick <i>live</i> to return to the present.")
+    caption = "; ".join(parts)
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
                        caption)
 

@@ -18,10 +18,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..optimizers.capabilities import ModelBased
+from ..optimizers.capabilities import ModelBased, PopulationMethod
 from ..space import SearchSpace
 from ..study.core import Study
-from ..study.curves import lineage
 from ..study.results import at_full_budget
 from ..trial import Trial
 from . import lab_goals
@@ -36,7 +35,7 @@ from .importance_panel import ImportancePanel
 from .manual_panel import ManualPanel
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
-from .population_panel import PopulationPanel, true_landscape
+from .population_panel import PopulationPanel, lineage_at, true_landscape
 from .space_editor import SpaceEditor
 from .status import notes_html, status_line
 from .surrogate_panel import SurrogatePanel
@@ -279,13 +278,17 @@ class Lab:
         space = self.study.space
         self.surrogate_panel = SurrogatePanel(space, self.errors)
         self.surrogate_panel.on_click(self.controller.evaluate)
-        self.population_panel = PopulationPanel(space)
+        self.population_panel = PopulationPanel(space, self.errors)
+        # A click there is one on the model's slice: the pair clicked, the other parameters at its sliders.
+        self.population_panel.on_click(lambda at: self.controller.evaluate(self.surrogate_panel.params_at(at)))
+        self._population_shown: tuple[Any, int | None, Any] = (None, None, None)  # _draw_population's arguments
         self.fidelity_panel = FidelityPanel(self.errors)
         self.fidelity_panel.on_override(self.controller.override)
         self.fidelity_panel.on_simulate(self.controller.simulate)
         if self.surrogate_panel.x_choice is not None and self.surrogate_panel.y_choice is not None:
             for choice in (self.surrogate_panel.x_choice, self.surrogate_panel.y_choice):
-                choice.observe(self.errors.guard(lambda _: self._draw_population()), names="value")
+                choice.observe(self.errors.guard(lambda _: self._draw_population(*self._population_shown)),
+                               names="value")
         self.history_panel = HistoryPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel.on_evaluate(self.controller.evaluate)
@@ -339,13 +342,19 @@ class Lab:
             self.step_button.disabled = self.run_button.disabled = not self.controller.can_step
 
     # -- redrawing -------------------------------------------------------------------------------------
-    def _draw_population(self, snapshot: Any = None) -> None:
-        """Draw the population (``snapshot``, or the optimizer's current one when None)."""
-        snapshot = snapshot if snapshot is not None else self.study.optimizer.population()
-        self.generation_button.layout.display = None if snapshot is not None else "none"
-        self.population_panel.update(snapshot, self.surrogate_panel.pair,
-                                     true_landscape(self.controller.objective, self.study.space),
-                                     lineage(self.study) if snapshot is not None else None)
+    def _draw_population(self, snapshot: Any, step: int | None, proposal: Any) -> None:
+        """Draw the population ``snapshot`` (None: hide it) when trial ``step`` was asked (None:
+        now), with the lineage known then and ``proposal``, that trial's point, marked."""
+        self._population_shown = (snapshot, step, proposal)
+        self.generation_button.layout.display = None if isinstance(self.study.optimizer, PopulationMethod) else "none"
+        if snapshot is None:
+            self.population_panel.update(None, self.surrogate_panel.pair)
+            return
+        tree, best = lineage_at(self.study, step, snapshot)
+        landscape = None if self.study.goals.multi else \
+            true_landscape(self.controller.objective, self.study.space, self.study.direction)
+        self.population_panel.update(snapshot, self.surrogate_panel.pair, landscape, tree, best_value=best,
+                                     proposal=proposal)
 
     def _changed(self, event: LabEvent) -> None:
         if event is LabEvent.RUNNING:  # trials started or finished on the workers: only the status line changes
@@ -411,7 +420,7 @@ class Lab:
         curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else
                                                   self.pareto_panel.reference)
         self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)
-        self._draw_population(shown.population)
+        self._draw_population(shown.population, viewing, shown.proposal if viewing is not None else None)
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials, full)
         self.importance_panel.update(study, viewing)  # hidden: only marked out of date

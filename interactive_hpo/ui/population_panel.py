@@ -1,31 +1,40 @@
 """The population panel: the current generation of a population optimizer, live.
 
 It shows the pair of parameters the model panel shows (or, for one parameter, the losses),
-coloured by state, with parent-offspring links and the CMA-ES search ellipse.
+coloured by state, with parent-offspring links and the CMA-ES search ellipse, over the true
+objective when it is cheap, and the lineage beside it. A click on it evaluates that point as a
+manual trial (through the callback the app registers), as a click on the model does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import fail, float_array
+from .._validation import check_real, fail, float_array
+from ..direction import Direction
 from ..objectives.fidelity import MultiFidelity
 from ..objectives.synthetic import SyntheticFunction
-from ..plots.population import PopulationPlot, plot_lineage
+from ..plots.lineage import plot_lineage
+from ..plots.population import PopulationPlot
 from ..space import SearchSpace
-from ..study.curves import Lineage
+from ..study.core import Study
+from ..study.curves import Lineage, lineage
 from ..views import PopulationSnapshot
-from ._checks import check_space
+from ._checks import check_callback, check_space, error_log
+from .errors import ErrorLog
 from .figures import LiveFigure
 
-__all__ = ["PopulationPanel"]
+__all__ = ["PopulationPanel", "lineage_at", "true_landscape"]
 
-#: Points per axis of the true landscape shaded behind a population (50 x 50 evaluations).
+#: Points per axis of the true landscape shaded behind a population (50 x 50 evaluations) ...
 LANDSCAPE_RESOLUTION = 50
+#: ... and along its curve over one parameter.
+CURVE_RESOLUTION = 200
 
 
 class PopulationPanel:
@@ -34,6 +43,8 @@ class PopulationPanel:
     Parameters
     ----------
     space : SearchSpace
+    errors : ErrorLog, optional
+        Where a click's errors go; None: a log of its own, placed in the panel.
 
     Examples
     --------
@@ -47,20 +58,56 @@ class PopulationPanel:
     >>> panel.update(study.optimizer.population(), ("a", "b"))
     >>> len(panel.plot.members.get_offsets()), panel.widget.layout.display
     (4, None)
+    >>> panel.on_click(print)
+    >>> panel.click({"a": 0.25, "b": 0.5})  # what a click there does
+    {'a': 0.25, 'b': 0.5}
     """
 
-    def __init__(self, space: SearchSpace):
+    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
         self.space = check_space(space, "PopulationPanel")
+        self.errors = error_log(errors, "PopulationPanel")
         self.figure = LiveFigure((10.0, 4.0))
         population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(3, 2))
         self.plot = PopulationPlot(population_ax)
         self._positions: dict[int, np.ndarray] = {}  # every individual seen, by id: parent links
         self._shaded: tuple | None = None  # (pair, slice anchor) of the landscape drawn
+        self._pair: tuple[str, ...] | None = None  # the parameters drawn (None: nothing drawn yet)
+        self._callbacks: list[Callable[[dict[str, float]], Any]] = []
+        self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
+        own_log = [self.errors.view] if errors is None else []  # a click's error, where it is seen
         self.widget = widgets.VBox([widgets.HTML("<b>Population</b>: the current generation "
-                                                 "(colour: state; lines: parent to offspring)"),
-                                    self.figure.widget])
+                                                 "(colour: state; lines: parent to offspring); "
+                                                 "click it to evaluate a point yourself"),
+                                    *own_log, self.figure.widget])
         self.widget.add_class("ihpo-population")
         self.widget.layout.display = "none"
+
+    def on_click(self, callback: Callable[[dict[str, float]], Any]) -> None:
+        """Call ``callback(positions)`` with each click on the population plot: the positions on
+        its axes by parameter name (both of the pair drawn; over one parameter, that one alone,
+        the other axis being the loss). :meth:`SurrogatePanel.params_at
+        <interactive_hpo.ui.surrogate_panel.SurrogatePanel.params_at>` makes a configuration of them."""
+        self._callbacks.append(check_callback(callback, "PopulationPanel.on_click", "callback(positions)"))
+
+    def click(self, positions: Mapping[str, float]) -> None:
+        """Do what a click on the population plot at ``positions`` does (from code, as a test or
+        a notebook would): ``positions`` maps each parameter drawn to a position on its axis (its
+        value; a categorical's choice index), e.g. ``{"x0": -3.1, "x1": 12.3}``."""
+        owner = "PopulationPanel.click"
+        if self._pair is None:
+            raise fail("positions", owner, "positions on a population drawn (none is drawn yet)", positions)
+        if not isinstance(positions, Mapping) or set(positions) != set(self._pair):
+            raise fail("positions", owner, f"a dict from each parameter drawn, {list(self._pair)}, to a position "
+                       "on its axis", positions)
+        positions = {name: check_real(positions[name], f"positions[{name!r}]", owner) for name in self._pair}
+        for callback in self._callbacks:
+            callback(positions)
+
+    def _on_press(self, event: Any) -> None:
+        # On the population only: the lineage beside it is drawn in generations, not parameters.
+        if self._pair is None or event.inaxes is not self.plot.ax or event.xdata is None:
+            return
+        self.click(dict(zip(self._pair, (event.xdata, event.ydata)[:len(self._pair)], strict=True)))
 
     @property
     def figures(self) -> list[LiveFigure]:
@@ -68,14 +115,20 @@ class PopulationPanel:
         return [self.figure]
 
     def update(self, snapshot: PopulationSnapshot | None, pair: tuple[str, ...],
-               landscape: Callable[[np.ndarray], np.ndarray] | None = None, lineage: Lineage | None = None) -> None:
+               landscape: Callable[[np.ndarray], np.ndarray] | None = None, lineage: Lineage | None = None, *,
+               best_value: float | None = None, proposal: np.ndarray | None = None) -> None:
         """Redraw ``snapshot`` over the parameters ``pair`` (one or two names); hide if None.
 
-        ``landscape(X)``, for unit-cube points of shape (m, d), returns the true objective at
-        them, shape (m,): given (a cheap synthetic function), it is shaded behind the
-        population on the slice through the best point so far. ``lineage`` (from
-        :func:`interactive_hpo.study.curves.lineage`) is drawn beside: who bred whom, generation by
-        generation, with the best individual's ancestry in red.
+        ``landscape(X)``, for unit-cube points of shape (m, d), returns the true objective's
+        losses at them, shape (m,) (:func:`true_landscape`): given (a cheap synthetic function),
+        it is shaded behind the population (a curve over one parameter) on the slice through
+        the best point so far. ``lineage`` (:func:`lineage_at`) is drawn beside: who bred whom,
+        generation by generation, with the best so far (``best_value``, see
+        :func:`~interactive_hpo.plots.lineage.plot_lineage`) and its ancestry in red.
+        ``proposal``, a unit-cube point of shape (d,), is marked as the trial of the step shown.
+
+        Members are drawn where the study evaluates them: an unasked offspring at 1.6 layers
+        is drawn at 2, the integer its trial would have (``SearchSpace.snap``).
         """
         owner = "PopulationPanel.update"
         if snapshot is not None and not isinstance(snapshot, PopulationSnapshot):  # named here, not PopulationPlot's
@@ -86,20 +139,26 @@ class PopulationPanel:
             raise fail("lineage", owner, "a Lineage (interactive_hpo.study.curves.lineage) or None", lineage)
         if snapshot is None:
             self.widget.layout.display = "none"
+            self._pair = None  # nothing to click on
             return
-        pair = self._pair(pair)
+        pair = self._check_pair(pair)
         self.widget.layout.display = None
         dims = tuple(self.space.names.index(name) for name in pair)
         axes = [self.space.axis(name, resolution=2) for name in pair]
+        # Where the trials are (or would be) evaluated: integers and categoricals in their bins.
+        snapshot = dataclasses.replace(snapshot, X=np.array([self.space.snap(x) for x in snapshot.X])
+                                       .reshape(np.shape(snapshot.X)))
         self._shade(snapshot, pair, landscape)  # first: the legend the update draws names the shading
-        self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions)
+        self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions,
+                         proposal=proposal)
+        self._pair = pair
         self.lineage_ax.clear()
         if lineage is not None and len(lineage.ids):
-            plot_lineage(lineage, self.lineage_ax)
+            plot_lineage(lineage, self.lineage_ax, best_value=best_value)
         self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, snapshot.X, strict=True)})
         self.figure.redraw()
 
-    def _pair(self, pair: Any) -> tuple[str, ...]:
+    def _check_pair(self, pair: Any) -> tuple[str, ...]:
         """``pair`` as a tuple of one or two distinct names of the space (one name alone: a str).
         Checked before anything is drawn: ``list.index``'s "'z' is not in list" named no argument,
         and a str was split into letters ("lr": ("l", "r"))."""
@@ -111,21 +170,22 @@ class PopulationPanel:
 
     def _shade(self, snapshot: PopulationSnapshot, pair: tuple[str, ...],
                landscape: Callable[[np.ndarray], np.ndarray] | None) -> None:
-        if landscape is None or len(pair) < 2:
+        if landscape is None:
             self.plot.set_landscape(None)
+            self._shaded = None
             return
         at = None if snapshot.best_x is None else self.space.from_unit(snapshot.best_x)
         key = (pair, None if at is None else tuple(sorted(at.items())))
         if key != self._shaded:  # the slice moves only when the best point does
-            grid = self.space.slice2d(*pair, at=at, resolution=LANDSCAPE_RESOLUTION)
+            grid: Any = self.space.slice2d(*pair, at=at, resolution=LANDSCAPE_RESOLUTION) if len(pair) == 2 else \
+                self.space.slice1d(pair[0], at=at, resolution=CURVE_RESOLUTION)
             points = grid.points.reshape(-1, self.space.dim)
             rule = f"a callable landscape(X) returning one value per point, shape ({len(points)},)"
             values = float_array(landscape(points), "landscape", "PopulationPanel.update", rule)
             if values.shape != (len(points),):  # numpy's reshape error named nothing
                 raise fail("landscape", "PopulationPanel.update", rule, landscape,
                            hint=f"It returned an array of shape {values.shape}.")
-            values = values.reshape(grid.points.shape[:2])
-            self.plot.set_landscape(grid, values)
+            self.plot.set_landscape(grid, values.reshape(grid.points.shape[:-1]))
             self._shaded = key
 
     def reset(self) -> None:
@@ -134,16 +194,44 @@ class PopulationPanel:
         self._shaded = None
 
 
-def true_landscape(objective: Any, space: SearchSpace) -> Callable[[np.ndarray], np.ndarray] | None:
-    """The true ``objective`` at unit-cube points of shape (m, d), shape (m,), when it is cheap to
-    compute (a synthetic function's vectorized ``evaluate``, or the full fidelity of one with
-    budgets) over ``space``, its own; else None (several objectives have no one landscape)."""
+def true_landscape(objective: Any, space: SearchSpace,
+                   direction: Direction) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The true ``objective``'s losses in ``direction`` (the study's: lower is better) at unit-cube
+    points of shape (m, d), shape (m,), when it is cheap to compute (a synthetic function's
+    vectorized ``evaluate``, or the full fidelity of one with budgets) over ``space``, its own;
+    else None (several objectives have no one landscape)."""
     function = objective.function if isinstance(objective, MultiFidelity) else objective
     if not isinstance(function, SyntheticFunction) or function.space != space:
         return None
 
-    def values(points: np.ndarray) -> np.ndarray:
+    def losses(points: np.ndarray) -> np.ndarray:
         raw = np.array([[params[name] for name in space.names] for params in map(space.from_unit, points)])
-        return np.asarray(function.evaluate(raw), dtype=float)
+        return np.asarray(direction.to_loss(np.asarray(function.evaluate(raw), dtype=float)), dtype=float)
 
-    return values
+    return losses
+
+
+def lineage_at(study: Study, step: int | None, snapshot: PopulationSnapshot) -> tuple[Lineage, float | None]:
+    """The lineage of ``study``'s population trials (:func:`~interactive_hpo.study.curves.lineage`)
+    as it was known when trial ``step`` was asked (None: now), and the best value so far then.
+
+    The best value is ``snapshot``'s (the population of that step): the one its star marks,
+    counting every trial the optimizer was told, yours and another optimizer's before a switch.
+    The lineage's ``best`` is the individual that holds it, None if none does (then
+    :func:`~interactive_hpo.plots.lineage.plot_lineage` draws it as a line, "not bred").
+
+    Individuals are matched to the trials finished before ``step`` by id, which a population
+    optimizer numbers from 0 again after a switch: what ``lineage`` links by too.
+    """
+    tree = lineage(study)
+    if step is not None:  # the individuals whose trials had finished: the future stays hidden
+        trials = study.trials
+        known = {trials[number].user_attrs.get("id") for number in study.finished_before(step)}
+        keep = np.array([i in known for i in tree.ids.tolist()], dtype=bool)
+        tree = Lineage(tree.ids[keep], tree.generations[keep], tree.values[keep],
+                       tuple(parents for parents, kept in zip(tree.parents, keep, strict=True) if kept), None)
+    best = None
+    if not study.goals.multi and snapshot.best_x is not None and np.isfinite(snapshot.best_loss):
+        best = float(study.direction.to_value(snapshot.best_loss))
+    holders = tree.ids[tree.values == best] if best is not None else []
+    return dataclasses.replace(tree, best=int(holders[0]) if len(holders) else None), best

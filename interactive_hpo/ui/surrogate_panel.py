@@ -365,19 +365,31 @@ class SurrogatePanel:
         self._placed.pop(change["owner"], None)  # and it is theirs: moving it back is their move too
         self.redraw()
 
+    def params_at(self, positions: Mapping[str, float]) -> dict[str, Any]:
+        """The configuration a click at ``positions`` evaluates: ``positions`` maps parameters to
+        positions on a plot axis (their values; a categorical's choice index), the others are at
+        the sliders' values (:meth:`anchor`); integers and categoricals snap to their bins. The
+        population panel's clicks come here too (:meth:`PopulationPanel.on_click
+        <interactive_hpo.ui.population_panel.PopulationPanel.on_click>`)."""
+        if not isinstance(positions, Mapping) or not set(positions) <= set(self.space.names):
+            raise fail("positions", "SurrogatePanel.params_at", f"a dict from parameters among {self.space.names} "
+                       "to positions on their plot axes", positions)
+        point = self.space.to_unit(self.anchor())
+        for name, position in positions.items():
+            axis = self.space.axis(name, resolution=2 if self.curve is not None else MAP_RESOLUTION)
+            point[self.space.names.index(name)] = axis_to_unit(axis, position)
+        return self.space.from_unit(point)
+
     def _on_press(self, event: Any) -> None:
         if event.inaxes is None or event.xdata is None:
             return
-        point = self.space.to_unit(self.anchor())
         if self.curve is not None:
-            point[0] = axis_to_unit(self.space.axis(self.pair[0], resolution=2), event.xdata)
+            positions = {self.pair[0]: event.xdata}
         elif self.maps is not None and event.inaxes in self.maps.axes:
-            for name, position in zip(self.pair, (event.xdata, event.ydata), strict=True):
-                axis = self.space.axis(name, resolution=MAP_RESOLUTION)
-                point[self.space.names.index(name)] = axis_to_unit(axis, position)
+            positions = dict(zip(self.pair, (event.xdata, event.ydata), strict=True))
         else:
             return  # a colorbar
-        params = self.space.from_unit(point)
+        params = self.params_at(positions)
         for callback in self._callbacks:
             callback(params)
 

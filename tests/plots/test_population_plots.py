@@ -13,16 +13,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo.plots.lineage import LINEAGE_BEST_LABEL, NOT_BRED_LABEL, plot_lineage  # noqa: E402
 from interactive_hpo.plots.population import (  # noqa: E402
+    CURVE_LABEL,
+    PROPOSAL_LABEL,
     PopulationPlot,
     ellipse_points,
-    plot_lineage,
     plot_population,
     rank_shades,
 )
 from interactive_hpo.study.curves import Lineage  # noqa: E402
 from interactive_hpo.views import PopulationSnapshot  # noqa: E402
+
+from ..figure_layout import assert_integer_ticks  # noqa: E402
 
 SPACE = SearchSpace([Float("a", 0.0, 10.0), Float("lr", 1e-4, 1.0, log=True), Categorical("k", ["u", "v"])])
 
@@ -148,7 +152,7 @@ def test_lineage_links_are_drawn_to_be_seen_and_named():
     assert len(plain.get_segments()) == 1 and len(ancestry.get_segments()) == 2  # 0 -> 3; 0 -> 2 and 1 -> 2
     assert plain.get_linewidth()[0] >= 1.0 and plain.get_color()[0][0] <= 0.6  # 1 pt, no lighter than 60% grey
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["parent → child", "ancestry of the best",
-                                                                    "individual", "best"]
+                                                                    "individual", "best so far"]
     plt.close("all")
 
 
@@ -163,10 +167,81 @@ def test_lineage_without_parents_names_no_links():
     loners = Lineage(ids=np.array([0, 1]), generations=np.array([0, 1]), values=np.array([5.0, 3.0]),
                      parents=((), ()), best=1)
     ax = plot_lineage(loners)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["individual", "best"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["individual", "best so far"]
     # The winner is marked even with no ancestry to draw (a GA's best drawn in generation 0 was not).
-    best, = [c for c in ax.collections if c.get_label() == "best"]
+    best, = [c for c in ax.collections if c.get_label() == "best so far"]
     np.testing.assert_allclose(best.get_offsets(), [[1.0, 3.0]])
+
+
+def test_a_best_so_far_that_was_not_bred_is_a_line_not_a_ring():
+    # After a switch from BO, the ring marked the best individual (18.5) as if it were the study's
+    # best (2.2, a BO trial the CMA-ES population was told): a ring means "the best so far" now.
+    bred = Lineage(ids=np.array([0, 1, 2]), generations=np.array([0, 1, 1]), values=np.array([18.5, 30.0, 19.0]),
+                   parents=((), (0,), (0,)), best=0)
+    ax = plot_lineage(bred, best_value=2.2)
+    assert not [c for c in ax.collections if c.get_label() == LINEAGE_BEST_LABEL]   # no individual holds it
+    assert all(len(c.get_segments()) == 0 for c in ax.collections if c.get_label() == "ancestry of the best")
+    (line,) = [line for line in ax.lines if line.get_label() == NOT_BRED_LABEL]
+    assert set(line.get_ydata()) == {2.2} and ax.get_ylim()[0] < 2.2           # and in view
+    assert NOT_BRED_LABEL in [t.get_text() for t in ax.get_legend().get_texts()]
+    ax = plot_lineage(bred, best_value=18.5)                                    # an individual holds it: ringed
+    (ring,) = [c for c in ax.collections if c.get_label() == LINEAGE_BEST_LABEL]
+    np.testing.assert_allclose(ring.get_offsets(), [[0.0, 18.5]])
+    assert not [line for line in ax.lines if line.get_label() == NOT_BRED_LABEL]
+    plt.close("all")
+
+
+def test_one_generation_is_ticked_at_its_number():
+    # Generation 0 alone: matplotlib found fewer than two integers in view and ticked -0.045 ... 0.045.
+    ax = plot_lineage(tree(generations=np.array([0, 0])))
+    ax.figure.canvas.draw()
+    assert_integer_ticks(ax.xaxis)
+    assert [t for t in ax.xaxis.get_majorticklocs() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]] == [0.0]
+    plt.close("all")
+
+
+def test_one_parameter_shows_its_whole_range_the_true_curve_and_only_what_is_drawn():
+    # The x range shrank to the members, no true curve was drawn, and "pending" was in the legend
+    # though members without a loss have no place against the loss.
+    plot = PopulationPlot()
+    grid = SPACE.slice1d("a", resolution=5)
+    plot.set_landscape(grid, np.arange(5.0))
+    plot.update(snapshot(), axes("a")[0], None, (0,))
+    assert plot.ax.get_xlim() == (0.0, 10.0)
+    np.testing.assert_allclose(plot.landscape.get_xydata(), np.column_stack([grid.axis.levels, np.arange(5.0)]))
+    assert [t.get_text() for t in plot.ax.get_legend().get_texts()] == ["told", "best so far", CURVE_LABEL]
+    plt.close("all")
+
+
+def test_the_mean_is_drawn_above_the_best_so_far():
+    # CMA-ES centres its first generation on the best trial it was told: the star hid the mean.
+    plot = PopulationPlot().update(snapshot(mean=np.array([0.1, 0.5, 0.2]), cov=np.eye(3) * 0.01), *axes("a", "lr"),
+                                   (0, 1))
+    np.testing.assert_allclose(plot.mean_marker.get_xydata(), plot.best.get_offsets())
+    assert plot.mean_marker.get_zorder() > plot.best.get_zorder()
+    assert plot.mean_marker.get_markersize() ** 2 < plot.best.get_sizes()[0]   # smaller: the star shows around it
+    plt.close("all")
+
+
+def test_the_trial_of_a_past_step_is_marked():
+    plot = PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), proposal=np.array([0.9, 0.25, 0.7]))
+    np.testing.assert_allclose(plot.proposal.get_offsets(), [[9.0, 1e-3]])
+    assert PROPOSAL_LABEL in [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    plot.update(snapshot(), axes("a")[0], None, (0,), proposal=np.array([0.9, 0.25, 0.7]))  # its loss unknown: a line
+    assert len(plot.proposal.get_offsets()) == 0 and list(plot.proposal_line.get_xdata()) == [9.0, 9.0]
+    plot.update(snapshot(), *axes("a", "lr"), (0, 1))
+    assert len(plot.proposal.get_offsets()) == 0 and PROPOSAL_LABEL not in plot.legend_entries()[1]
+    plt.close("all")
+
+
+def test_an_integer_axis_is_ticked_at_integers_and_spans_their_bins():
+    space = SearchSpace([Float("a", 0.0, 1.0), Int("layers", 1, 4)])
+    snap = snapshot(X=np.array([[0.1, 0.125], [0.9, 0.875]]), best_x=np.array([0.1, 0.125]))
+    plot = PopulationPlot().update(snap, space.axis("a", 2), space.axis("layers", 2), (0, 1))
+    plot.ax.figure.canvas.draw()
+    assert_integer_ticks(plot.ax.yaxis)                          # at halves before: 1.0, 1.5, ... 4.0
+    assert plot.ax.get_ylim() == (0.5, 4.5)                      # members on 1 and 4 were cut in half
+    plt.close("all")
 
 
 def tree(**changes):
@@ -246,6 +321,10 @@ def tree(**changes):
     (lambda: plot_lineage(tree(best=7)),
      "`lineage.best` of plot_lineage must be None or one of lineage.ids (the best individual); got 7."),
     (lambda: plot_lineage(tree(best=[1])), "`lineage.best` of plot_lineage must be None or one of lineage.ids"),
+    (lambda: plot_lineage(tree(), best_value="2"), "`best_value` of plot_lineage must be"),
+    (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), proposal=[0.5]),
+     "`proposal` of PopulationPlot.update must be None or a unit-cube point of shape (3,); got 'an array of shape "
+     "(1,)'."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):

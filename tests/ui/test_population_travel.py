@@ -12,11 +12,13 @@ import pytest  # noqa: E402
 from interactive_hpo import Study  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.plots import plot_lineage  # noqa: E402
-from interactive_hpo.plots.population import LANDSCAPE_LABEL  # noqa: E402
+from interactive_hpo.plots.lineage import LINEAGE_BEST_LABEL, NOT_BRED_LABEL  # noqa: E402
+from interactive_hpo.plots.population import CURVE_LABEL, LANDSCAPE_LABEL  # noqa: E402
 from interactive_hpo.study.curves import lineage  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
 from ..figure_layout import assert_integer_ticks  # noqa: E402
+from .lab_helpers import lab_after  # noqa: E402
 
 BRANIN = Branin()
 
@@ -82,3 +84,92 @@ def test_no_landscape_for_an_objective_that_is_not_cheap():
     assert lab.population_panel.plot.landscape is None
     values = lab.population_panel.plot.members.get_offsets()
     assert np.isfinite(values).all()
+
+
+def drawn(ax, label):
+    """The offsets of ``ax``'s scatter labelled ``label`` (empty when there is none)."""
+    found = [c.get_offsets() for c in ax.collections if c.get_label() == label]
+    return np.asarray(found[0]) if found else np.empty((0, 2))
+
+
+@pytest.fixture(scope="module")
+def cmaes_lab():
+    return lab_after(BRANIN, BRANIN.space, 20, optimizer="cmaes", seed=0, optimizer_settings={"population_size": 6})
+
+
+def test_a_past_step_shows_the_lineage_known_then_and_its_trial_ringed(cmaes_lab):
+    # At step 8 the lineage showed generations 2 and 3 and ringed trial 10 (1.6), not known then;
+    # the caption said "the star is that proposal" over a population whose star is its best so far.
+    lab, panel = cmaes_lab, cmaes_lab.population_panel
+    lab.timeline.step.value = 8
+    known = [lab.study.trials[number] for number in lab.study.finished_before(8)]
+    individuals = drawn(panel.lineage_ax, "individual")
+    assert sorted(individuals[:, 1]) == sorted(t.value for t in known) and individuals[:, 0].max() == 1
+    best_then = min(t.value for t in known)
+    np.testing.assert_allclose(drawn(panel.lineage_ax, LINEAGE_BEST_LABEL), [[0.0, best_then]])
+    assert lab.study.best_value < best_then                               # the present's best stays hidden
+    trial = lab.study.trials[8]
+    np.testing.assert_allclose(panel.plot.proposal.get_offsets(), [[trial.params["x0"], trial.params["x1"]]])
+    np.testing.assert_allclose(panel.plot.best.get_offsets(), [[known[4].params["x0"], known[4].params["x1"]]])
+    assert known[4].value == best_then                                    # the star and the ring: one trial
+    caption = lab.timeline.caption.value
+    assert "the black ring is that proposal and &#9733; the best so far" in caption
+    assert "&#9733; is that proposal" not in caption and "&#9733; on the model" not in caption   # no model drawn
+    lab.travel(None)                                                      # the present: everything, nothing ringed
+    assert len(drawn(panel.lineage_ax, "individual")) == 20 and len(panel.plot.proposal.get_offsets()) == 0
+    np.testing.assert_allclose(drawn(panel.lineage_ax, LINEAGE_BEST_LABEL)[:, 1], [lab.study.best_value])
+
+
+def test_after_a_switch_the_lineage_marks_the_studys_best_and_the_mean_shows():
+    # Switched from another optimizer, the lineage ringed its best individual (18.5) while the
+    # study's best (2.2) was a trial CMA-ES was told, not one it bred; its mean hid under the star.
+    study = Study(BRANIN.space, "sobol", seed=0)
+    study.run(BRANIN, n_trials=4)
+    study.add_manual({"x0": np.pi, "x1": 2.275}, BRANIN({"x0": np.pi, "x1": 2.275}))
+    lab = Lab(study, BRANIN)
+    lab.controller.switch_optimizer("cmaes", {"population_size": 6})
+    lab.step_generation()
+    panel = lab.population_panel
+    assert len(drawn(panel.lineage_ax, "individual")) == sum(t.source == "cmaes" for t in lab.study.trials) > 0
+    assert len(drawn(panel.lineage_ax, LINEAGE_BEST_LABEL)) == 0           # no individual holds the best
+    (line,) = [line for line in panel.lineage_ax.lines if line.get_label() == NOT_BRED_LABEL]
+    assert set(line.get_ydata()) == {lab.study.best_value} and lab.study.best_trial.source == "manual"
+    plot = panel.plot
+    np.testing.assert_allclose(plot.mean_marker.get_xydata(), plot.best.get_offsets())   # centred on the best ...
+    assert plot.mean_marker.get_zorder() > plot.best.get_zorder()                      # ... and drawn over it
+    assert not lab.errors.errors
+
+
+def test_one_parameter_draws_its_whole_range_and_the_true_curve():
+    from interactive_hpo.objectives import Forrester
+
+    forrester = Forrester()
+    lab = lab_after(forrester, forrester.space, 12, optimizer="cmaes", seed=0,
+                    optimizer_settings={"population_size": 5})
+    plot = lab.population_panel.plot
+    assert plot.ax.get_xlim() == (0.0, 1.0)                              # it shrank to the members' 0.61 to 0.70
+    x, losses = plot.landscape.get_xydata().T
+    np.testing.assert_allclose(losses, forrester.evaluate(x[:, None]))    # the true curve, in the study's losses
+    labels = [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    states = set(lab.study.optimizer.population().states)
+    assert "unasked" in states and "unasked" not in labels                # members with no loss are not drawn
+    assert CURVE_LABEL in labels
+
+
+def test_an_integer_parameter_is_drawn_at_the_integers_evaluated():
+    # Unasked offspring were drawn at 1.6 and 2.2 layers, and the axis ticked at halves.
+    from interactive_hpo import Categorical, Float, Int, SearchSpace
+
+    space = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("layers", 1, 4), Categorical("act", ["relu", "gelu"])])
+
+    def loss(params):
+        return (np.log10(params["lr"]) + 2.5) ** 2 + 0.3 * (params["layers"] - 3) ** 2 + (params["act"] == "gelu")
+
+    lab = lab_after(loss, space, 14, optimizer="ga", seed=0, optimizer_settings={"population_size": 6})
+    lab.surrogate_panel.y_choice.value = "layers"
+    plot = lab.population_panel.plot
+    assert "unasked" in set(lab.study.optimizer.population().states)
+    layers = plot.members.get_offsets()[:, 1]
+    assert np.array_equal(layers, np.round(layers))
+    plot.ax.figure.canvas.draw()
+    assert_integer_ticks(plot.ax.yaxis)

@@ -1,0 +1,95 @@
+"""A click on the population plot evaluates a trial, as a click on the model does: with GA, DE,
+CMA-ES, random, Sobol or grid (no model) the model's figure is hidden, and the population, over
+the true landscape, is where a person points."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo.objectives import Branin  # noqa: E402
+from interactive_hpo.ui import Lab  # noqa: E402
+
+from .lab_helpers import NOT_CLICKS, lab_after, press  # noqa: E402
+
+BRANIN = Branin()
+MIXED = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("layers", 1, 4), Categorical("act", ["relu", "tanh"])])
+
+
+def mixed_loss(params):
+    return (math.log10(params["lr"]) + 2.5) ** 2 + 0.3 * (params["layers"] - 3) ** 2 + (params["act"] == "tanh")
+
+
+def test_a_click_on_the_population_evaluates_that_point_and_nothing_else_does():
+    lab = lab_after(BRANIN, BRANIN.space, 8, optimizer="ga", seed=0, optimizer_settings={"population_size": 4})
+    panel = lab.population_panel
+    assert lab.surrogate_panel.figure.widget.layout.display == "none"   # no model: nothing else to click
+    figure, ax = panel.figure.fig, panel.plot.ax
+    for how in NOT_CLICKS:
+        press(figure, ax, 3.0, 2.0, how=how)
+    press(figure, panel.lineage_ax, 0.0, 1.0)                          # generations, not parameters
+    press(figure, ax, 30.0, 2.0)                                       # beside the plot (its legend)
+    assert len(lab.study.trials) == 8
+    press(figure, ax, 3.0, 2.0)
+    trial = lab.study.trials[-1]
+    assert len(lab.study.trials) == 9 and trial.source == "manual" and not lab.errors.errors
+    assert trial.params == pytest.approx({"x0": 3.0, "x1": 2.0}, abs=1e-6)
+
+
+def test_a_click_snaps_integers_and_takes_the_other_parameters_from_the_sliders():
+    lab = lab_after(mixed_loss, MIXED, 8, optimizer="cmaes", seed=0, optimizer_settings={"population_size": 4})
+    lab.surrogate_panel.y_choice.value = "layers"                      # the pair (lr, layers); act at its slider
+    best_act = lab.study.best_trial.params["act"]
+    assert lab.surrogate_panel.anchors["act"].value == best_act       # the sliders follow the best trial
+    press(lab.population_panel.figure.fig, lab.population_panel.plot.ax, 3e-3, 2.4)
+    params = lab.study.trials[-1].params
+    assert params["layers"] == 2 and params["act"] == best_act and params["lr"] == pytest.approx(3e-3, rel=1e-6)
+    same = lab.surrogate_panel.params_at({"lr": 3e-3, "layers": 2.4})   # one code for both panels' clicks
+    assert (same["act"], same["layers"]) == (best_act, 2) and same["lr"] == pytest.approx(3e-3, rel=1e-6)
+
+
+def test_one_parameter_clicks_choose_it_alone():
+    from interactive_hpo.objectives import Forrester
+
+    forrester = Forrester()
+    lab = lab_after(forrester, forrester.space, 6, optimizer="de", seed=0, optimizer_settings={"population_size": 4})
+    lab.population_panel.click({"x0": 0.75})                           # the y axis is the loss: no parameter
+    assert lab.study.trials[-1].params == pytest.approx({"x0": 0.75})
+    assert lab.study.trials[-1].source == "manual"
+
+
+@pytest.fixture(scope="module")
+def ga_lab():
+    return lab_after(BRANIN, BRANIN.space, 2, optimizer="ga", seed=0, optimizer_settings={"population_size": 4})
+
+
+@pytest.mark.parametrize(("positions", "message"), [
+    ({"x0": 1.0}, "`positions` of PopulationPanel.click must be a dict from each parameter drawn, ['x0', 'x1'], "
+                  "to a position on its axis; got {'x0': 1.0}."),
+    ([1.0, 2.0], "`positions` of PopulationPanel.click must be a dict"),
+    ({"x0": 1.0, "x1": "2"}, "`positions['x1']` of PopulationPanel.click must be"),
+])
+def test_click_input_errors(ga_lab, positions, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        ga_lab.population_panel.click(positions)
+    assert len(ga_lab.study.trials) == 2
+
+
+def test_no_population_no_click():
+    lab = Lab(BRANIN, optimizer="random", seed=0)
+    assert lab.population_panel.widget.layout.display == "none"
+    with pytest.raises(InvalidParameterError, match="none is drawn yet"):
+        lab.population_panel.click({"x0": 1.0, "x1": 2.0})
+
+
+def test_params_at_names_a_parameter_the_space_lacks(ga_lab):
+    with pytest.raises(InvalidParameterError, match=re.escape("`positions` of SurrogatePanel.params_at must be a dict "
+                                                              "from parameters among ['x0', 'x1']")):
+        ga_lab.surrogate_panel.params_at({"z": 1.0})
