@@ -35,6 +35,7 @@ ELLIPSE_SIGMAS = 2.0
 def ellipse_points(mean: np.ndarray, cov: np.ndarray, n: int = 100, sigmas: float = ELLIPSE_SIGMAS) -> np.ndarray:
     """Points of shape (n, 2) on the ``sigmas`` contour of a 2-D Gaussian (mean (2,), cov (2, 2)).
 
+    >>> import numpy as np
     >>> points = ellipse_points(np.zeros(2), np.diag([4.0, 1.0]), n=4, sigmas=1.0)
     >>> np.abs(points).max(axis=0).tolist()  # half-axes: sqrt(4) along x, sqrt(1) along y
     [2.0, 1.0]
@@ -104,6 +105,7 @@ class PopulationPlot:
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
+    >>> import numpy as np
     >>> from interactive_hpo import Float, SearchSpace
     >>> from interactive_hpo.views import PopulationSnapshot
     >>> space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])

@@ -85,6 +85,8 @@ class FidelityPanel:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> from interactive_hpo.ui.errors import ErrorLog
+    >>> from interactive_hpo.ui.fidelity_panel import fidelity_records
     >>> study = Study(SearchSpace([Float("x", 0, 1)]), "halving", seed=0,
     ...               optimizer_settings={"min_budget": 1, "max_budget": 9})
     >>> _ = study.run(lambda p, budget: p["x"] / budget, n_trials=9)

@@ -7,6 +7,7 @@ characters at :data:`CHAR_EM` each, a little more than the font's average, so th
 errs on the wide side.
 
 >>> import ipywidgets as widgets
+>>> from interactive_hpo.ui.labels import button_width, fit_descriptions
 >>> column = [widgets.FloatText(description="lengthscales x"), widgets.Dropdown(description="kernel")]
 >>> fit_descriptions(column)
 >>> [control.style.description_width for control in column]

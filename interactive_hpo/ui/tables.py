@@ -4,6 +4,7 @@ The notebook's table styles do not reach into a widget, so bare ``<td>`` cells t
 columns run together: the History table read "0.005594680.00140765" and a header "degreekernel"
 (issue 25, item 2). The styles are inline so that they travel with the HTML wherever it is shown.
 
+>>> from interactive_hpo.ui.tables import body_cell, head_cell
 >>> head_cell("value", numeric=True)
 '<th style="padding:2px 10px;text-align:right;border-bottom:1px solid currentColor">value</th>'
 >>> body_cell("relu")

@@ -36,6 +36,7 @@ class TimelinePanel:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from interactive_hpo import Float, SearchSpace, Study
+    >>> from interactive_hpo.ui.errors import ErrorLog
     >>> study = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
     >>> _ = study.run(lambda p: p["x"], n_trials=4)
     >>> panel = TimelinePanel(ErrorLog())

@@ -39,6 +39,7 @@ class WhatIfPanel:
 
     Examples
     --------
+    >>> from interactive_hpo.ui.errors import ErrorLog
     >>> panel = WhatIfPanel(ErrorLog())
     >>> panel.show({"acquisition": "logei", "beta": 2.0, "xi": 0.0, "kernel": "matern"},
     ...            {"acquisition": ("logei", "ucb"), "kernel": ("matern", "rbf")})
