@@ -191,11 +191,24 @@ class Lineage:
         return seen
 
 
-def lineage(study: Study) -> Lineage:
+def lineage(study: Study, step: int | None = None) -> Lineage:
     """The lineage of the population trials of ``study`` (those whose attributes name an int ``id``
-    and, if any, a list of int ``parents``, as a population method records them)."""
+    and, if any, a list of int ``parents``, as a population method records them).
+
+    Only the trials bred by the optimizer in charge count: a population method numbers its
+    individuals from 0 again when a switch puts it in charge, so ids of two runs would link
+    across them. ``step``: as it was when trial ``step`` was asked (the run in charge then, the
+    trials finished by then); None: now.
+    """
     check_study(study, "lineage")
-    bred = [t for t in study.trials if t.state.is_finished and _small_int(t.user_attrs.get("id"))
+    trials = study.trials
+    if step is None:
+        run, finished = study.state.run_of(len(trials)), None
+    else:
+        finished = set(study.finished_before(step))  # checks step, where it was typed
+        run = study.state.run_of(step)
+    bred = [t for t in trials[run.start:run.stop] if t.state.is_finished and (finished is None or t.number in finished)
+            and _small_int(t.user_attrs.get("id"))
             and isinstance(t.user_attrs.get("parents", []), (list, tuple))
             and all(_small_int(p) for p in t.user_attrs.get("parents", []))
             and (t.generation is None or _small_int(t.generation))]

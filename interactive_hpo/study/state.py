@@ -46,7 +46,7 @@ class StudyState:
         self._owners: dict[int, Any] = {}
         self._overrides: list[tuple[int, int, str]] = []
         self._events: list[dict[str, Any]] = []
-        self._switches = 0
+        self._switched_at: list[int] = []  # how many trials the study had at each switch
         self._best = KeptBest()
 
     @property
@@ -115,7 +115,15 @@ class StudyState:
     @property
     def n_optimizers(self) -> int:
         """Optimizers the study has had: the header's and one per switch."""
-        return 1 + self._switches
+        return 1 + len(self._switched_at)
+
+    def run_of(self, number: int) -> range:
+        """The trial numbers asked by the optimizer in charge when trial ``number`` was asked
+        (``len(trials)``: the one in charge now): from the switch that put it in charge to the
+        next switch or the last trial."""
+        start = max((at for at in self._switched_at if at <= number), default=0)
+        end = min((at for at in self._switched_at if at > number), default=len(self._trials))
+        return range(start, end)
 
     def trial(self, number: Any) -> Trial:
         """The trial numbered ``number``; ValueError if there is none (a journal event named it)."""
@@ -141,7 +149,7 @@ class StudyState:
         """Keep a journal event (after it is on disk, or read from it)."""
         self._events.append(dict(event))
         if event.get("event") == "switched":
-            self._switches += 1
+            self._switched_at.append(len(self._trials))
             budget = scheduler_budget(event.get("optimizer"))
             if budget is not None:
                 self._switched_budget = max(budget, self._switched_budget or budget)

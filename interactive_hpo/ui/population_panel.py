@@ -220,16 +220,10 @@ def lineage_at(study: Study, step: int | None, snapshot: PopulationSnapshot) -> 
     The lineage's ``best`` is the individual that holds it, None if none does (then
     :func:`~interactive_hpo.plots.lineage.plot_lineage` draws it as a line, "not bred").
 
-    Individuals are matched to the trials finished before ``step`` by id, which a population
-    optimizer numbers from 0 again after a switch: what ``lineage`` links by too.
+    The individuals are those of the run in charge then whose trials had finished: the future
+    stays hidden (``lineage(study, step)``).
     """
-    tree = lineage(study)
-    if step is not None:  # the individuals whose trials had finished: the future stays hidden
-        trials = study.trials
-        known = {trials[number].user_attrs.get("id") for number in study.finished_before(step)}
-        keep = np.array([i in known for i in tree.ids.tolist()], dtype=bool)
-        tree = Lineage(tree.ids[keep], tree.generations[keep], tree.values[keep],
-                       tuple(parents for parents, kept in zip(tree.parents, keep, strict=True) if kept), None)
+    tree = lineage(study, step)
     best = None
     if not study.goals.multi and snapshot.best_x is not None and np.isfinite(snapshot.best_loss):
         best = float(study.direction.to_value(snapshot.best_loss))

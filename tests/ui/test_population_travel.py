@@ -173,3 +173,24 @@ def test_an_integer_parameter_is_drawn_at_the_integers_evaluated():
     assert np.array_equal(layers, np.round(layers))
     plot.ax.figure.canvas.draw()
     assert_integer_ticks(plot.ax.yaxis)
+
+
+def test_a_switch_between_population_methods_starts_a_new_lineage(tmp_path):
+    """GA and then CMA-ES both number their individuals from 0: the lineage is the run in charge
+    (at a step: the run then), so no child is linked to the other run's parents; a loaded journal
+    draws the same."""
+    study = Study(BRANIN.space, "ga", seed=0, optimizer_settings={"population_size": 4}, storage=tmp_path / "s.jsonl")
+    study.run(BRANIN, n_trials=10)
+    study.switch_optimizer("cmaes", population_size=4)
+    assert lineage(study).ids.size == 0                               # CMA-ES has bred nothing yet
+    study.run(BRANIN, n_trials=9)
+    now = lineage(study)
+    assert now.ids.size == 9 and {t.source for t in study.trials[10:]} == {"cmaes"}
+    assert set(now.generations.tolist()) == {0, 1, 2}                 # CMA-ES's own generations
+    then = lineage(study, step=8)
+    assert then.ids.tolist() == [study.trials[n].user_attrs["id"] for n in study.finished_before(8)]
+    assert max(then.generations.tolist()) <= study.trials[8].generation
+    loaded = Study.load(tmp_path / "s.jsonl")
+    for step in (None, 8, 15):
+        live, again = lineage(study, step), lineage(loaded, step)
+        assert live.ids.tolist() == again.ids.tolist() and live.parents == again.parents
