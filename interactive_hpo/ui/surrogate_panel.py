@@ -4,8 +4,9 @@ One parameter: the mean, the epistemic and aleatoric bands and the acquisition b
 more: mean, std and acquisition heatmaps over a pair chosen from dropdowns, the other
 parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
-trial (through the callback the app registers). In a conditional space the dropdowns and the
-sliders offer only the parameters active where the slice is taken (the sliders' values).
+trial (through the callback the app registers). In a conditional space the dropdowns offer every
+parameter: picking one moves its parent's slider to a value that activates it, and a line above
+the sliders says so (:mod:`.slice_pair`); the sliders of inactive parameters are hidden.
 
 A warm-started study's sources (``Study(..., warm_start=...)``) are drawn too, as faded diamonds
 behind the study's own trials, and a line per source says how much the model's mean follows it
@@ -15,7 +16,6 @@ behind the study's own trials, and a line per source says how much the model's m
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -24,7 +24,6 @@ import numpy as np
 
 from .._validation import fail
 from ..direction import Direction
-from ..parameters import Categorical, Int, Parameter
 from ..plots.search_axes import axis_positions, axis_to_unit
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
@@ -33,13 +32,13 @@ from ..views import History, SurrogateView, trust_words
 from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
+from .slice_pair import settle_pair
+from .slice_sliders import PLACED_KEPT, anchor_widget, is_slider, within_a_step
 
 __all__ = ["SurrogatePanel", "slice_alpha", "within_a_step"]
 
 #: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
-#: Values a slider remembers having been set to by the panel (the echoes a browser may send late).
-PLACED_KEPT = 32
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
@@ -56,40 +55,6 @@ def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarr
         return np.ones(len(X))
     rms = np.sqrt(np.mean((X[:, fixed] - anchor[fixed]) ** 2, axis=1))
     return np.maximum(np.exp(-((rms / FADE) ** 2)), FLOOR)
-
-
-def _anchor_widget(param: Parameter) -> widgets.ValueWidget:
-    # Sliders report once, on release: each report redraws the model (a render of about 0.1 s in
-    # the browser), and a drag reported continuously queued 2-3 of them (issue 25).
-    style, layout = {"description_width": "8em"}, widgets.Layout(width="24em")
-    if isinstance(param, Categorical):
-        return widgets.Dropdown(options=[(str(c), c) for c in param.choices], description=param.name, style=style,
-                                layout=layout)
-    if isinstance(param, Int):
-        return widgets.IntSlider(min=param.low, max=param.high, description=param.name, style=style, layout=layout,
-                                 continuous_update=False)
-    low, high = float(param.low), float(param.high)  # type: ignore[attr-defined]
-    if param.scale == "log":
-        return widgets.FloatLogSlider(min=math.log10(low), max=math.log10(high), value=math.sqrt(low * high),
-                                      description=param.name, style=style, layout=layout, readout_format=".3g",
-                                      continuous_update=False)
-    return widgets.FloatSlider(min=low, max=high, step=(high - low) / 200, description=param.name, style=style,
-                               layout=layout, readout_format=".3g", continuous_update=False)
-
-
-def _is_slider(widget: Any) -> bool:
-    return isinstance(widget, (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider))
-
-
-def within_a_step(widget: Any, value: Any, placed: Any) -> bool:
-    """Whether ``value`` is ``placed`` up to the rounding of a slider's step."""
-    if placed is None:
-        return False
-    if isinstance(widget, widgets.FloatLogSlider):
-        return value > 0 and placed > 0 and abs(math.log10(value) - math.log10(placed)) <= widget.step
-    if isinstance(widget, widgets.FloatSlider):
-        return abs(value - placed) <= widget.step
-    return bool(value == placed)
 
 
 class SurrogatePanel:
@@ -113,6 +78,9 @@ class SurrogatePanel:
         One slider (or selector) per parameter: where the slice cuts the others.
     follow_best : ipywidgets.Checkbox
         Move the sliders to the incumbent after every trial (unticked when a slider is moved).
+    slice_note : ipywidgets.HTML
+        Which sliders the panel moved, or which parameter left the axes, and why (a conditional
+        space; hidden when empty).
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
@@ -127,7 +95,7 @@ class SurrogatePanel:
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
         self._last: tuple[Any, History, np.ndarray | None, str, str] | None = None
-        self.anchors = {p.name: _anchor_widget(p) for p in space}
+        self.anchors = {p.name: anchor_widget(p) for p in space}
         self.follow_best = widgets.Checkbox(value=True, description="slice through the best trial", indent=False)
         self.curve = self.maps = None
         self.x_choice = self.y_choice = None
@@ -142,6 +110,7 @@ class SurrogatePanel:
             box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
         self.why = widgets.HTML()
         self.why.add_class("ihpo-why")
+        self.slice_note = widgets.HTML(layout=widgets.Layout(display="none"))
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
@@ -157,7 +126,7 @@ class SurrogatePanel:
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")
             for choice in (self.x_choice, self.y_choice):
                 choice.observe(self.errors.guard(self._on_pair), names="value")
-            controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best, self.as_seen]),
+            controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         for anchor in self.anchors.values():
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
@@ -166,8 +135,7 @@ class SurrogatePanel:
         # slider -> the values we put there since the user last moved it (the newest last): after a
         # run the browser echoes earlier positions late, and each is our doing, not the user's.
         self._placed: dict[Any, list[Any]] = {}
-        self._show_anchor_widgets()
-        self._offer_active()
+        self._settle()
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([self.message, self.trust, *controls, *own_log, self.figure.widget, self.why])
@@ -192,7 +160,7 @@ class SurrogatePanel:
 
     def anchor(self) -> dict[str, Any]:
         """The configuration the slice passes through (the sliders' values; in a conditional
-        space only the parameters active there)."""
+        space only the parameters active there, which include the two on the axes)."""
         return self.space.complete({name: widget.value for name, widget in self.anchors.items()})
 
     # -- drawing -----------------------------------------------------------------------------------
@@ -247,8 +215,8 @@ class SurrogatePanel:
         self._last = (view, history, proposal, unavailable, note)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self._move_anchor_to(history)
-        if view is not None and not self._offer_active():
-            view, unavailable = None, "Only one parameter is active where the slice is taken: move a slider."
+            self._note("")  # the slice is the best trial's again: what was moved before no longer is
+        self._settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
         self.figure.widget.layout.display = "none" if view is None else None
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
@@ -321,38 +289,37 @@ class SurrogatePanel:
             self.update(*self._last)
 
     # -- callbacks ---------------------------------------------------------------------------------
-    def _offer_active(self) -> bool:
-        """In a conditional space, let the dropdowns offer the parameters active at the anchor
-        (keeping the pair where it still is active) and hide the others' sliders. False when
-        fewer than two are active: no pair to draw."""
-        if not self.space.conditional or self.x_choice is None or self.y_choice is None:
-            return True
-        active = list(self.anchor())
-        if len(active) < 2:
-            return False
-        pair: list[str] = []
-        for wanted in (*self.pair, *active):  # the current pair first, then the first active ones
-            if wanted in active and wanted not in pair and len(pair) < 2:
-                pair.append(wanted)
-        self._syncing = True
-        try:
-            for choice, value in zip((self.x_choice, self.y_choice), pair, strict=True):
-                if list(choice.options) != active or choice.value != value:
-                    choice.options, choice.value = active, value
-        finally:
-            self._syncing = False
+    def _settle(self, picked: str | None = None, honour_sliders: bool = False) -> None:
+        """In a conditional space, make both parameters on the axes active where the slice is
+        taken (moving their parents' sliders, or a parameter off an axis; :func:`.settle_pair`),
+        say so in :attr:`slice_note`, and show the sliders of the active parameters off the axes."""
+        if self.space.conditional and self.x_choice is not None and self.y_choice is not None:
+            values = {name: widget.value for name, widget in self.anchors.items()}
+            choice = settle_pair(self.space, values, self.pair, picked=picked, honour_sliders=honour_sliders)
+            self._syncing = True
+            try:
+                self.x_choice.value, self.y_choice.value = choice.pair
+            finally:
+                self._syncing = False
+            self._place(choice.moves)
+            if choice.moves or choice.left:
+                self._note(choice.words(self.space))
         self._show_anchor_widgets()
-        return True
+
+    def _note(self, text: str) -> None:
+        self.slice_note.value = f"<i>{html.escape(text, quote=False)}</i>" if text else ""
+        self.slice_note.layout.display = None if text else "none"
 
     def _on_pair(self, change: Any) -> None:
-        if self._syncing:  # _offer_active setting the options: not the user's choice
+        if self._syncing:  # _settle moving the pair: not the user's choice
             return
         if self.x_choice is not None and self.y_choice is not None and self.x_choice.value == self.y_choice.value:
             # Picking the other axis's parameter swaps the two instead of refusing.
             other = self.y_choice if change["owner"] is self.x_choice else self.x_choice
             other.value = change["old"]
             return
-        self._show_anchor_widgets()
+        self._note("")
+        self._settle(picked=change["new"])
         self.redraw()
 
     def _on_anchor(self, change: Any) -> None:
@@ -363,6 +330,8 @@ class SurrogatePanel:
             return
         self.follow_best.value = False  # the user moved a slider: stop overriding it
         self._placed.pop(change["owner"], None)  # and it is theirs: moving it back is their move too
+        self._note("")
+        self._settle(honour_sliders=True)  # a parameter on an axis it deactivates leaves the axes
         self.redraw()
 
     def params_at(self, positions: Mapping[str, float]) -> dict[str, Any]:
@@ -402,15 +371,18 @@ class SurrogatePanel:
         best = history.best_index()  # as the status line counts: feasible, at the full budget
         if best is None or not np.isfinite(history.losses[best]):  # none yet, or not known at the step shown
             best = int(np.nanargmin(history.losses))
-        params = self.space.from_unit(history.X[best])
+        self._place(self.space.from_unit(history.X[best]))  # an inactive parameter's slider keeps its place
+
+    def _place(self, values: Mapping[str, Any]) -> None:
+        """Move sliders to ``values`` (name to value) as the panel's own move, not the user's."""
         self._following = True
         try:
-            for name, widget in self.anchors.items():
-                if name in params:  # an inactive parameter's slider keeps its place
-                    widget.value = params[name]
-                    # A selector keeps only the latest: its few choices recur, and choosing an
-                    # earlier one is the user's move, not an echo.
-                    kept = self._placed.get(widget, [])[-(PLACED_KEPT - 1):] if _is_slider(widget) else []
-                    self._placed[widget] = [*kept, widget.value]
+            for name, value in values.items():
+                widget = self.anchors[name]
+                widget.value = value
+                # A selector keeps only the latest: its few choices recur, and choosing an
+                # earlier one is the user's move, not an echo.
+                kept = self._placed.get(widget, [])[-(PLACED_KEPT - 1):] if is_slider(widget) else []
+                self._placed[widget] = [*kept, widget.value]
         finally:
             self._following = False

@@ -22,7 +22,7 @@ from interactive_hpo.plots.surrogate import (  # noqa: E402
     plot_surrogate_1d,
     plot_surrogate_2d,
 )
-from interactive_hpo.views import SurrogatePrediction  # noqa: E402
+from interactive_hpo.views import AcquisitionTerms, SurrogatePrediction  # noqa: E402
 
 SPACE = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("kernel", ["rbf", "linear"])])
 
@@ -153,6 +153,49 @@ def test_the_mean_map_is_bright_where_it_is_better_and_says_so(direction, cmap, 
     with pytest.raises(InvalidParameterError, match="`direction` of plot_surrogate_2d must be one of"):
         plot_surrogate_2d(grid, fake_prediction(16), direction="lower")
     plt.close("all")
+
+
+def test_each_colour_bar_follows_its_map_after_a_change_of_pair():
+    """After a change of pair (new meshes) a minimized study's mean bar read purple = low,
+    yellow = high while the map drew low bright, until the next Step; every bar lost its compact
+    ticks (an offset text came back) and listened to a mesh no longer drawn."""
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Float("c", 0, 1)])
+
+    def belief(m):  # means 1e-5 apart (an offset text), and a log-EI clipped 4.6 units below its peak
+        log_ei = np.r_[np.linspace(-4.0, -2.0, m - 2), [-1e5, -300.0]]
+        return SurrogatePrediction(0.105 + np.linspace(0.0, 2e-5, m), np.linspace(0.1, 0.2, m), np.zeros(m), log_ei,
+                                   "logei")
+
+    maps = SurrogateMaps().update(space.slice2d("a", "b", resolution=4), belief(16), direction="minimize")
+    first = list(maps.images)
+    maps.update(space.slice2d("a", "c", resolution=5), belief(25), direction="minimize")
+    assert all(new is not old for new, old in zip(maps.images, first, strict=True))  # new meshes
+    mean_bar = maps.colorbars[0]
+    assert mean_bar.cmap.name == "viridis_r" and mean_bar.ax.get_xlabel() == "lower is better (bright)"
+    maps.axes[0].figure.canvas.draw()
+    assert [t.get_text() for t in mean_bar.ax.get_xticklabels()][0].startswith("0.105")
+    for image, colorbar in zip(maps.images, maps.colorbars, strict=True):
+        assert colorbar.cmap.name == image.get_cmap().name and colorbar.norm.vmin == image.norm.vmin
+        assert colorbar.ax.xaxis.get_offset_text().get_text() == ""  # compact ticks
+        assert colorbar.mappable is image and image.colorbar is colorbar
+    assert maps.colorbars[2].extend == "min" and maps.colorbars[2].ax.get_xlabel() == "darkest: EI < peak/100"
+    maps.images[1].set_cmap("gray")  # a later change of a map's colours reaches its bar
+    assert maps.colorbars[1].cmap.name == "gray"
+    maps.colorbars[1].remove()  # hooked as matplotlib hooks a bar to its mappable: it can be removed
+
+
+def test_the_acquisition_terms_legend_sits_above_the_acquisition_not_over_it():
+    """Inside the acquisition plot's upper right corner it covered the curve's right end (in the
+    Lab's 1-D model, where log-EI often peaks)."""
+    axis = SPACE.slice1d("C", resolution=5).axis
+    for above in (False, True):
+        curve = SurrogateCurve(legend_above=above).update(axis, fake_prediction(5))
+        curve.show_teaching(axis, terms=AcquisitionTerms(np.zeros(5), np.ones(5), "ei"))
+        legend = curve._terms_ax.get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == ["exploitation", "exploration"]
+        curve.ax.figure.canvas.draw()
+        assert legend.get_window_extent().y0 >= curve.acquisition_ax.get_window_extent().y1 - 1.0
+        assert legend.get_window_extent().y1 <= curve.ax.get_window_extent().y0 + 1.0  # below the model above
 
 
 def test_the_maps_y_label_stays_on_a_constrained_figure():

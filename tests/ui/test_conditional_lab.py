@@ -1,8 +1,12 @@
 """The Lab on a conditional space (issue 24, item 4): the space editor sets and shows
-conditions, the model panel offers only active parameters, the form hides inactive fields, the
-history table leaves inactive values blank and the parallel coordinates put them on an "inactive" slot."""
+conditions, the model panel offers every parameter (moving a parent's slider to activate one),
+the form hides inactive fields, the history table leaves inactive values blank and the parallel
+coordinates put them on an "inactive" slot."""
 
 from __future__ import annotations
+
+import html
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +14,7 @@ import pytest
 pytest.importorskip("ipywidgets")
 pytest.importorskip("botorch")
 
-from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, SearchSpace  # noqa: E402
 from interactive_hpo.plots.history import parallel_coordinates_info  # noqa: E402
 from interactive_hpo.plots.parallel import INACTIVE_Y  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
@@ -32,18 +36,68 @@ def lab():
     return lab
 
 
-def test_the_model_panel_offers_only_parameters_active_at_its_sliders(lab):
+def note(panel):
+    """The model panel's line about the slice, as text (None when hidden)."""
+    shown = panel.slice_note.layout.display != "none"
+    return html.unescape(re.sub("<[^>]+>", "", panel.slice_note.value)) if shown else None
+
+
+def test_picking_a_parameter_moves_its_parent_and_moving_the_parent_away_takes_it_off_the_axes(lab):
     panel = lab.surrogate_panel
-    panel.anchors["kernel"].value = "rbf"
-    panel.x_choice.value, panel.y_choice.value = "gamma", "C"
-    assert "gamma" in panel.x_choice.options
-    panel.anchors["kernel"].value = "linear"  # gamma has no value now: the pair moves off it
-    assert "gamma" not in panel.x_choice.options and "gamma" not in panel.pair
-    assert panel.anchors["gamma"].layout.display == "none"
-    assert panel.pair == ("C", "kernel")  # C kept its place; the first active parameter not on an axis joins
-    assert panel.maps.images[0].get_array().size == 60 * 2
-    panel.anchors["kernel"].value = "rbf"
-    assert "gamma" in panel.x_choice.options and panel.anchors["gamma"].layout.display is None
+    panel.x_choice.value, panel.y_choice.value = "C", "s"  # the kernel off the axes: its selector shows
+    panel.anchors["kernel"].value = "linear"
+    assert list(panel.x_choice.options) == SPACE.names  # gamma is offered, though inactive here
+    panel.x_choice.value = "gamma"
+    assert panel.pair == ("gamma", "s") and panel.anchors["kernel"].value == "rbf"
+    assert note(panel) == "gamma applies only when kernel is 'rbf': the slice takes kernel = 'rbf'."
+    assert panel.maps.images[0].get_array().size == 60 * 60 and panel.anchors["kernel"].layout.display is None
+    panel.anchors["kernel"].value = "linear"  # the user's move: it stays, and gamma leaves the axes
+    assert panel.pair == ("kernel", "s") and panel.anchors["kernel"].value == "linear"
+    assert note(panel) == "gamma left the axes: it applies only when kernel is 'rbf'."
+    assert panel.anchors["gamma"].layout.display == "none" and panel.maps.images[0].get_array().size == 2 * 60
+    assert not lab.errors.errors
+
+
+SVM = SearchSpace([Float("C", 1e-3, 1e3, log=True),
+                   Float("gamma", 1e-4, 10.0, log=True, condition=("kernel", ["rbf", "poly"])),
+                   Int("degree", 2, 5, condition=("kernel", "poly")),
+                   Categorical("kernel", ["rbf", "poly", "linear"])])
+
+
+def svm_loss(params):
+    """A linear kernel best, as on the digits at seed 0 (notebook 01)."""
+    misfit = 0.0 if params["kernel"] == "linear" else 0.5 + 0.1 * abs(np.log10(params["gamma"]) + 1)
+    return 0.1 * np.log10(params["C"]) ** 2 + misfit
+
+
+def test_a_linear_best_trial_still_leads_to_gamma_and_degree():
+    """Notebook 01 at seed 0: the slice followed a linear-kernel best trial, gamma and degree
+    were not offered, and the kernel, on an axis, had no selector: nothing led to gamma, and
+    setting the y dropdown to gamma raised a TraitError."""
+    lab = Lab(svm_loss, space=SVM, seed=0, optimizer_settings=FAST)
+    lab.controller.evaluate({"C": 1.0, "kernel": "linear"})
+    lab.run(4)
+    panel, best = lab.surrogate_panel, lab.study.best_trial
+    assert best.params["kernel"] == "linear" and panel.follow_best.value
+    assert list(panel.y_choice.options) == SVM.names
+    # The pair (C, gamma) stays through every step; the slice follows the best trial but for the kernel.
+    assert panel.pair == ("C", "gamma") and panel.anchors["kernel"].value == "rbf"
+    assert panel.anchors["C"].value == pytest.approx(best.params["C"], rel=0.02)
+    assert note(panel) == "gamma applies only when kernel is 'rbf' or 'poly': the slice takes kernel = 'rbf'."
+    panel.y_choice.value = "kernel"  # C against the kernel, at the best trial: nothing to move
+    assert panel.anchors["kernel"].layout.display == "none" and note(panel) is None
+    panel.y_choice.value = "gamma"  # the TraitError
+    assert panel.pair == ("C", "gamma") and panel.anchors["kernel"].value == "rbf"
+    assert panel.anchors["kernel"].layout.display is None and panel.anchors["degree"].layout.display == "none"
+    panel.anchors["kernel"].value = "poly"  # then degree (notebook 12's "what to try")
+    assert panel.anchors["degree"].layout.display is None and not panel.follow_best.value
+    panel.x_choice.value = "degree"
+    assert panel.pair == ("degree", "gamma") and panel.maps.images[0].get_array().size == 4 * 60
+    panel.anchors["kernel"].value = "linear"  # both leave the axes, for the active ones
+    assert panel.pair == ("C", "kernel") and note(panel) == (
+        "degree left the axes: it applies only when kernel is 'poly'. gamma left the axes: it applies only when "
+        "kernel is 'rbf' or 'poly'.")
+    assert not lab.errors.errors
 
 
 def test_the_history_leaves_inactive_values_blank(lab):

@@ -1,0 +1,250 @@
+"""A surrogate's belief over a 2-D slice: mean, epistemic std and acquisition as three heatmaps.
+
+Each map has a colour bar below it, built once. The meshes are rebuilt when the slice's axes
+change (a mesh's cells cannot change shape) and each bar is then hooked to its map's new mesh, so
+that it shows the mesh's colours, ticks and arrow, not the colours of a mesh no longer drawn.
+Plain data in (``interactive_hpo.views``), Axes out (DESIGN.md section 3).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._compat import set_colorbar_extend
+from ..direction import Direction
+from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ._surrogate_checks import check_map_axes, check_map_inputs
+from .acquisition_display import acquisition_colours, finite_limits
+from .search_axes import drawn_levels, style_axis
+
+__all__ = ["SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
+
+
+def compact_labels(values: Any) -> list[str]:
+    """Tick labels for ``values`` of shape (k,) with just the decimals that tell neighbours
+    apart, and no offset text (matplotlib's default prints ``1e-5+1.05e-1`` above a colorbar,
+    where it collides with the title beside it; issue 25). Very large or small values go to
+    scientific notation with as many significant digits as that takes.
+
+    >>> compact_labels([0.105, 0.10501, 0.10502])
+    ['0.10500', '0.10501', '0.10502']
+    >>> compact_labels([40.0, 80.0, 120.0]), compact_labels([0.0, 0.25, 0.5])
+    (['40', '80', '120'], ['0.00', '0.25', '0.50'])
+    >>> compact_labels([2e-5, 4e-5])
+    ['2e-05', '4e-05']
+    """
+    values = np.asarray(values, dtype=float)
+    gaps = np.abs(np.diff(values))
+    step = float(gaps[gaps > 0].min()) if np.any(gaps > 0) else 0.0
+    scale = float(np.abs(values).max()) if values.size else 0.0
+    if step == 0.0 or scale == 0.0:
+        return [f"{v:.3g}" for v in values]
+    if not 1e-3 <= scale < 1e6:
+        digits = int(np.clip(np.ceil(np.log10(scale / step)) + 1, 1, 15))
+        return [f"{v:.{digits}g}" for v in values]
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))  # 1e-5 computed as 9.99999e-06
+    while decimals < 15 and not math.isclose(round(step, decimals), step, rel_tol=1e-6):
+        decimals += 1  # a step of 0.25 needs two decimals, not one
+    return [f"{v:.{decimals}f}" for v in values]
+
+
+def _compact_colorbar(colorbar: Any) -> None:
+    """Three ticks at most, labelled by :func:`compact_labels`."""
+    from matplotlib import ticker
+
+    class Compact(ticker.Formatter):
+        def format_ticks(self, values: Any) -> list[str]:
+            return compact_labels(values)
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return compact_labels([x])[0]
+
+    # At most three ticks: a map's colorbar is about 230 px long, and 1e-5 apart the labels are
+    # six digits long (about 60 px each).
+    colorbar.locator = ticker.MaxNLocator(2)
+    colorbar.formatter = Compact()
+    colorbar.ax.tick_params(labelsize="small")
+
+
+def _follow(colorbar: Any, mesh: Any) -> None:
+    """Make ``colorbar`` the colour bar of ``mesh``, a new mesh of the same map, as
+    ``Figure.colorbar`` hooks a bar to its mappable (checked with matplotlib 3.11.2).
+
+    ``Colorbar.update_normal(mesh)`` alone draws the mesh's colours once but leaves the bar
+    listening to the old mesh: a colour map set on the new one later never reached the bar (a
+    minimized study's mean bar read bright = high after a change of pair until the next Step).
+    The mesh takes the bar's norm: a new norm resets the bar's locator and formatter, which lost
+    its compact ticks.
+    """
+    old = colorbar.mappable
+    old.callbacks.disconnect(old.colorbar_cid)
+    mesh.set_norm(colorbar.norm)
+    mesh.colorbar = colorbar
+    mesh.colorbar_cid = mesh.callbacks.connect("changed", colorbar.update_normal)
+    colorbar.update_normal(mesh)
+
+
+def point_colors(rgb: str, alpha: Any, n: int) -> np.ndarray:
+    """RGBA rows of shape (n, 4): one colour, each point's own opacity (1 where not given)."""
+    from matplotlib.colors import to_rgba
+
+    colors = np.tile(to_rgba(rgb), (n, 1))
+    if alpha is not None:
+        colors[:, 3] = np.clip(np.asarray(alpha, dtype=float), 0.0, 1.0)
+    return colors
+
+
+def as_points(values: Any, columns: int) -> np.ndarray:
+    """``values`` as rows of shape (n, ``columns``); none when None."""
+    return np.empty((0, columns)) if values is None else np.asarray(values, dtype=float).reshape(-1, columns)
+
+
+class SurrogateMaps:
+    """Mean, epistemic std and acquisition as three heatmaps over a 2-D slice, updated in place.
+
+    A log-scale acquisition's colours span the top :data:`~.acquisition_display.LOG_WINDOW`
+    units (EI within a factor of 100 of its peak), lower values in the darkest colour, and its
+    colour bar says so; the images keep the true values.
+
+    Parameters
+    ----------
+    axes : sequence of three Axes, optional
+        Where to draw; a new figure with three side-by-side Axes when None.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from interactive_hpo import Float, SearchSpace
+    >>> from interactive_hpo.views import SurrogatePrediction
+    >>> grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=4)
+    >>> belief = SurrogatePrediction(np.arange(16.0), np.ones(16), np.zeros(16), np.zeros(16), "ei")
+    >>> maps = SurrogateMaps().update(grid, belief)
+    >>> maps.images[0].get_array().reshape(4, 4)[1].tolist()
+    [4.0, 5.0, 6.0, 7.0]
+    """
+
+    TITLES = ("mean", "std (epistemic)")
+    #: The maps' colour maps (the mean's reversed when minimizing: bright is better).
+    CMAPS = ("viridis", "magma", "cividis")
+
+    def __init__(self, axes: Any = None):
+        axes = check_map_axes(axes, "SurrogateMaps")
+        if axes is None:
+            import matplotlib.pyplot as plt
+
+            axes = list(plt.subplots(1, 3, figsize=(13, 3.6), sharex=True, sharey=True, layout="constrained")[1])
+        self.axes: list[Any] = axes
+        self.images: list[Any] = []
+        self.colorbars: list[Any] = []
+        self._mesh_key: tuple | None = None
+        self.points = [ax.scatter([], [], c="white", edgecolor="black", s=18, zorder=3) for ax in self.axes]
+        # Unclipped: a proposal on a bound is drawn whole, not as half a star (issue 25).
+        self.proposals = [ax.scatter([], [], marker="*", c="red", s=150, zorder=4, clip_on=False)
+                          for ax in self.axes]
+
+    def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
+               observed_alpha: Any = None, proposal: Any = None, direction: str | None = None) -> SurrogateMaps:
+        """Show ``prediction`` over ``grid``.
+
+        Parameters
+        ----------
+        grid : SurfaceGrid
+            The slice, with (ny, nx) levels.
+        prediction : SurrogatePrediction
+            The belief at ``grid.points.reshape(-1, d)`` (ny * nx points, row-major).
+        observed : array-like of shape (n, 2), optional
+            Evaluated points on the plot axes (x, y), see :func:`axis_positions`.
+        observed_alpha : array-like of shape (n,), optional
+            Opacity of each evaluated point (fade those far from the slice).
+        proposal : array-like of shape (2,), optional
+            The next point on the plot axes.
+        direction : {"minimize", "maximize"}, optional
+            The study's: the mean is then bright where it is better (``viridis_r`` when
+            minimizing), as the trials are on parallel coordinates, and its colour bar says which
+            way is better. None: bright where high, unlabelled.
+        """
+        check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
+        better = None if direction is None else Direction.parse(direction, "direction", "SurrogateMaps.update")
+        self._meshes(grid)
+        # The images hold the true values (the readout under the mouse shows them); a log-scale
+        # acquisition's colours span only its top units (plots.acquisition_display).
+        colours = acquisition_colours(prediction.acquisition_name, prediction.acquisition)
+        # Set at every update, None included: a study switched to None kept the last direction's map.
+        minimize = better is Direction.MINIMIZE
+        cmaps = ("viridis_r" if minimize else "viridis", *self.CMAPS[1:])
+        layers = [(prediction.mean, finite_limits(prediction.mean)), (prediction.std, finite_limits(prediction.std)),
+                  (prediction.acquisition, (colours.low, colours.high))]
+        set_colorbar_extend(self.colorbars[2], "min" if colours.clipped else "neither")
+        self.colorbars[2].set_label(colours.label, fontsize="small")
+        for image, colorbar, cmap, (values, limits) in zip(self.images, self.colorbars, cmaps, layers, strict=True):
+            with image.callbacks.blocked():  # each "changed" signal redraws the colorbar (~10 ms): once is enough
+                image.set_array(np.asarray(values, dtype=float).reshape(grid.shape))
+                image.set_clim(*limits)
+                image.set_cmap(cmap)
+            colorbar.update_normal(image)
+        self.colorbars[0].set_label("" if better is None else f"{'lower' if minimize else 'higher'} is better (bright)",
+                                    fontsize="small")
+        observed = as_points(observed, 2)
+        for ax, points, star, title in zip(self.axes, self.points, self.proposals,
+                                           (*self.TITLES, prediction.acquisition_name), strict=True):
+            points.set_offsets(observed)
+            points.set_facecolors(point_colors("white", observed_alpha, len(observed)))
+            points.set_edgecolors(point_colors("black", observed_alpha, len(observed)))
+            star.set_offsets(as_points(proposal, 2))
+            ax.set_title(title)
+        return self
+
+    def _meshes(self, grid: SurfaceGrid) -> None:
+        """(Re)build the three meshes when the slice's axes change; keep them otherwise."""
+        key = (grid.x_axis.name, grid.y_axis.name, grid.x_axis.levels, grid.y_axis.levels)
+        if key == self._mesh_key:
+            return
+        x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
+        blank = np.zeros(grid.shape)
+        old, self.images = self.images, [ax.pcolormesh(x, y, blank, cmap=cmap, shading="nearest", zorder=1)
+                                         for ax, cmap in zip(self.axes, self.CMAPS, strict=True)]
+        if not self.colorbars:  # below each map: three side by side leave each map more width
+            self.colorbars = [ax.figure.colorbar(image, ax=ax, location="bottom", aspect=30, shrink=0.9, pad=0.1)
+                              for ax, image in zip(self.axes, self.images, strict=True)]
+            for colorbar in self.colorbars:
+                _compact_colorbar(colorbar)
+        for colorbar, image in zip(self.colorbars, self.images, strict=True):
+            if colorbar.mappable is not image:
+                _follow(colorbar, image)
+        for image in old:
+            image.remove()
+        for ax in self.axes:
+            style_axis(ax, grid.x_axis, "x")
+            ax.set_xlim(x[0] - _half_step(x, grid.x_axis), x[-1] + _half_step(x, grid.x_axis, last=True))
+            if ax is not self.axes[0] and ax.get_shared_x_axes().joined(ax, self.axes[0]):
+                # The same x as the first map: labelled there once, as sharey does for y, which
+                # leaves each map of three in a notebook column about 20 px more width.
+                ax.set_xlabel("")
+                ax.tick_params(labelbottom=False)
+        style_axis(self.axes[0], grid.y_axis, "y")
+        y_axis = grid.y_axis
+        self.axes[0].set_ylim(y[0] - _half_step(y, y_axis), y[-1] + _half_step(y, y_axis, last=True))
+        self._mesh_key = key
+
+
+def _half_step(levels: np.ndarray, axis: AxisLevels, last: bool = False) -> float:
+    """Half a cell at either end, so "nearest" cells are fully visible (0 on log axes)."""
+    if axis.scale == "log" or len(levels) < 2:
+        return 0.0
+    return float(levels[-1] - levels[-2] if last else levels[1] - levels[0]) / 2
+
+
+def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
+                      proposal: Any = None, axes: Any = None, direction: str | None = None) -> list[Any]:
+    """Draw :class:`SurrogateMaps` once (``direction``: see :meth:`SurrogateMaps.update`); returns its three Axes."""
+    check_map_inputs(grid, prediction, observed, None, proposal, "plot_surrogate_2d")
+    check_map_axes(axes, "plot_surrogate_2d")
+    if direction is not None:
+        Direction.parse(direction, "direction", "plot_surrogate_2d")
+    return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal,
+                                      direction=direction).axes
