@@ -11,6 +11,7 @@ says so. A slider the user moves is theirs: a parameter on an axis it makes inac
 axes instead. Plain functions of the space and the sliders' values: no widgets.
 
 >>> from interactive_hpo import Categorical, Float, SearchSpace
+>>> from interactive_hpo.ui.slice_pair import settle_pair
 >>> space = SearchSpace([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["linear", "rbf", "poly"]),
 ...                      Float("gamma", 1e-4, 10, log=True, condition=("kernel", ["rbf", "poly"]))])
 >>> choice = settle_pair(space, {"C": 1.0, "kernel": "linear", "gamma": 0.1}, ("C", "gamma"), picked="gamma")
