@@ -72,7 +72,9 @@ class Registry(Generic[C]):
                        hint="Set the class attribute `name`.")
         key = own if name is None else name
         taken = self._entries.get(key)
-        if taken is not None and where(taken) != where(cls_or_path):
+        # The class registered already, by another path to it (a package's re-export), or defined
+        # again under its module and name (a notebook cell run twice), is no other class.
+        if taken is not None and where(self._resolve(taken)) != where(cls):
             hint = f"a built-in {self.kind}: give yours another name" if key in self._built_in else \
                 f"call unregister_{self.kind}({key!r}) first to put another {self.kind} under that name"
             raise fail("name", owner, f"a name no other {self.kind} is registered under", key,
@@ -82,7 +84,8 @@ class Registry(Generic[C]):
             # class of that name (or was refused, told to register what was registered).
             raise fail("name", owner, f"None or the class's own `name`, {own!r} (what a journal records)", name,
                        hint="Set the class attribute `name` to register it under another name.")
-        self._entries[key] = cls_or_path  # as typed: a path and its class compare equal (where)
+        if key not in self._built_in:  # a built-in's entry stays its lazy path
+            self._entries[key] = cls_or_path
 
     def unregister(self, name: str) -> None:
         """``unregister_<kind>``: take a plug-in's ``name`` out (a built-in one stays)."""

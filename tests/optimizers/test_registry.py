@@ -25,6 +25,9 @@ class Mine(RandomSearch):
     name = "mine"
 
 
+MineAlias = Mine  # a package re-exporting its class: another path to the same class
+
+
 def test_a_plug_in_is_registered_and_taken_out_again():
     register_optimizer(Mine)
     try:
@@ -112,6 +115,20 @@ def test_a_name_taken_by_another_optimizer_is_refused_and_the_same_one_again_is_
         register_optimizer("tests.optimizers.test_registry:Mine", name="mine")  # once used, as before it
     finally:
         unregister_optimizer("mine")
+
+
+def test_one_class_by_two_paths_is_one_registration():
+    # A re-export's path and the class were "taken by" each other; the built-in class itself was refused.
+    register_optimizer("tests.optimizers.test_registry:MineAlias")
+    try:
+        register_optimizer(Mine)
+        register_optimizer("tests.optimizers.test_registry:Mine")
+        assert optimizer_class("mine") is Mine
+    finally:
+        unregister_optimizer("mine")
+    before = available_optimizers()
+    register_optimizer(optimizer_class("bo"))
+    assert available_optimizers() == before and optimizer_class("bo").__name__ == "GaussianProcessBO"
 
 
 @pytest.mark.parametrize(("path", "error"), [
