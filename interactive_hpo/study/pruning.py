@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..goals import Goals
 
 __all__ = ["Pruner", "PruneDecision", "MedianStoppingRule", "NopPruner", "make_pruner", "pruner_spec", "rebuild_pruner",
-           "register_pruner", "unregister_pruner", "available_pruners"]
+           "same_pruner",           "register_pruner", "unregister_pruner", "available_pruners"]
 
 
 @dataclass(frozen=True)
@@ -318,6 +318,17 @@ def pruner_spec(pruner: Pruner | None) -> dict[str, Any] | None:
         return None
     cls = type(pruner)
     return {"name": cls.name if _PRUNERS.holds(cls) else where(cls), "settings": pruner.settings()}
+
+
+def same_pruner(spec: Mapping[str, Any] | None, journaled: Mapping[str, Any] | None) -> bool:
+    """Whether two :func:`pruner_spec` records name one pruner: the same settings, and names of
+    the same class (a journal may hold "module:Class" for a class registered since, by name)."""
+    if spec is None or journaled is None:
+        return spec is journaled
+    if spec["settings"] != journaled["settings"]:
+        return False
+    found = [_PRUNERS.find(name) for name in (spec["name"], journaled["name"])]
+    return spec["name"] == journaled["name"] or (None not in found and where(found[0]) == where(found[1]))
 
 
 def rebuild_pruner(spec: Mapping[str, Any]) -> Pruner:

@@ -24,7 +24,7 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, read_floats
 from .journal import Journal
 from .owners import owner_is_alive
-from .pruning import Pruner, pruner_spec, rebuild_pruner
+from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import loss_of
 from .space_change import same_record, space_changes
 from .warm_start import WarmStart
@@ -91,7 +91,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
             study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
     # A pruner given is switched to as an optimizer given is: warned about and journaled, so the
     # next Study.load(path) resumes with it (None: the journal's; NopPruner(): pruning off).
-    if given_pruner is not None and pruner_spec(given_pruner) != journaled:
+    if given_pruner is not None and not same_pruner(pruner_spec(given_pruner), journaled):
         used = "no pruner" if journaled is None else f"the pruner {journaled['name']!r} with {journaled['settings']}"
         warn_user(f"{path} was using {used}; switching to the pruner given, {given_pruner!r}.",
                   RuntimeWarning)

@@ -27,7 +27,7 @@ from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
-from .pruning import Pruner, ReportedTrials, make_pruner, pruner_spec
+from .pruning import Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
 
 if TYPE_CHECKING:
     from ..goals import Goals
@@ -83,7 +83,7 @@ class Steering:
         """Put ``pruner`` in charge; journaled ("pruner_switched") unless the journal already has
         it in force, before memory moves (a write that fails leaves the old pruner in charge)."""
         spec = pruner_spec(pruner)
-        if spec != self._state.pruner:
+        if not same_pruner(spec, self._state.pruner):
             self._record({"event": "pruner_switched", "pruner": spec})
         self._pruner = pruner
 

@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -457,6 +458,12 @@ def test_a_registered_pruner_of_one_s_own_is_rebuilt_by_a_load(tmp_path):
         assert "patient" in available_pruners()
         resumed = Study.load(path)  # it recorded the class, which is registered now
         assert type(resumed.pruner) is Patient and resumed.pruner.patience == 3
+        # The same pruner given again, or assigned, is no switch (its name then was "module:Class").
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            again = Study(LINE, seed=0, storage=path, pruner=Patient(patience=3))
+            again.pruner = Patient(patience=3)
+        assert "pruner_switched" not in path.read_text()
         Study(LINE, seed=0, storage=tmp_path / "t.jsonl", pruner=Patient(patience=4)).run(curve, 1)
         assert Study.load(tmp_path / "t.jsonl").pruner.patience == 4
         assert json.loads((tmp_path / "t.jsonl").read_text().splitlines()[0])["pruner"]["name"] == "patient"
