@@ -327,8 +327,10 @@ def same_pruner(spec: Mapping[str, Any] | None, journaled: Mapping[str, Any] | N
         return spec is journaled
     if spec["settings"] != journaled["settings"]:
         return False
-    found = [_PRUNERS.find(name) for name in (spec["name"], journaled["name"])]
-    return spec["name"] == journaled["name"] or (None not in found and where(found[0]) == where(found[1]))
+    if spec["name"] == journaled["name"]:
+        return True
+    one, other = _PRUNERS.find(spec["name"]), _PRUNERS.find(journaled["name"])
+    return one is not None and other is not None and where(one) == where(other)
 
 
 def rebuild_pruner(spec: Mapping[str, Any]) -> Pruner:
