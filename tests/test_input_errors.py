@@ -26,6 +26,7 @@ from interactive_hpo import (
     make_optimizer,
 )
 from interactive_hpo.objectives import FunctionObjective
+from interactive_hpo.study.branching import fork_study
 
 SPACE = SearchSpace([Float("lr", 1e-4, 1.0, log=True), Int("depth", 1, 8), Categorical("act", ["relu", "tanh"])])
 GOOD = {"lr": 0.01, "depth": 3, "act": "relu"}
@@ -349,6 +350,14 @@ CASES = [
      lambda t: Study(SPACE, RandomSubclass(SPACE, seed=0), storage=t / "s.jsonl"), InvalidParameterError,
      "got RandomSubclass(seed=0). The journal rebuilds optimizers by name on resume, and 'random' is not "
      "RandomSubclass here: give RandomSubclass a `name` of its own, then call register_optimizer(RandomSubclass)."),
+    # ... and so would a journal that save() writes, or a fork built by the name.
+    ("save of a subclass of a built-in under its name",
+     lambda t: Study(SPACE, RandomSubclass(SPACE, seed=0)).save(t / "s.jsonl"), InvalidParameterError,
+     "`path` of Study.save must be the path of a journal this study's optimizer can be rebuilt from; got "),
+    ("fork of a subclass of a built-in under its name",
+     lambda t: fork_study(Study(SPACE, RandomSubclass(SPACE, seed=0)), 0), InvalidParameterError,
+     "`optimizer` of fork_study must be given when the optimizer in charge is not registered under its name; got "
+     "None. The journal rebuilds optimizers by name on resume, and 'random' is not RandomSubclass here"),
     ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
      "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
     ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,

@@ -19,7 +19,8 @@ from .base import Optimizer
 from .capabilities import MultiObjective
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
-           "optimizers_serving_several", "check_settings"]
+           "optimizers_serving_several", "check_settings",
+           "rebuilt_by_name", "check_rebuilt_by_name"]
 
 _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
@@ -74,6 +75,19 @@ def rebuilt_by_name(cls: type[Optimizer]) -> bool:
     """Whether a journal naming ``cls.name`` rebuilds ``cls`` itself: it is the class registered
     under its own name (a subclass of a built-in that keeps the built-in's name is not)."""
     return _REGISTRY.holds(cls)
+
+
+def check_rebuilt_by_name(optimizer: Optimizer, argument: str, owner: str, rule: str, given: Any) -> None:
+    """Refuse ``given`` (argument ``argument`` of ``owner``, which must be ``rule``) when a journal
+    naming ``optimizer`` would not rebuild its class (:func:`rebuilt_by_name`): a journal records
+    an optimizer by name, and a RandomSearch subclass keeping "random" resumed as RandomSearch."""
+    if rebuilt_by_name(type(optimizer)):
+        return
+    mine = type(optimizer).__name__
+    fix = f"give {mine} a `name` of its own, then call register_optimizer({mine})" \
+        if optimizer.name in available_optimizers() else f"call register_optimizer({mine}) first"
+    raise fail(argument, owner, rule, given, hint=f"The journal rebuilds optimizers by name on resume, and "
+                                                  f"{optimizer.name!r} is not {mine} here: {fix}.")
 
 
 def optimizers_serving_several() -> list[str]:

@@ -22,7 +22,7 @@ from .._validation import check_int, check_path, fail
 from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import Scheduler
-from ..optimizers.registry import check_settings
+from ..optimizers.registry import check_rebuilt_by_name, check_settings
 from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
@@ -279,6 +279,9 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     spec = context.spec
     if step == n:
         spec = {"name": study.optimizer.name, "settings": study.optimizer.settings()}
+    if optimizer is None and spec["name"] == study.optimizer.name:  # built by name: the class must be the one
+        check_rebuilt_by_name(study.optimizer, "optimizer", owner, "given when the optimizer in charge is not "
+                              "registered under its name", optimizer)
     if optimizer is None:  # the optimizer in charge at that step, as it was set then, its seed too:
         # one switched to drew from the seed of its place among the study's optimizers, not the first's.
         optimizer = spec["name"]

@@ -19,7 +19,7 @@ from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several, rebuilt_by_name
+from ..optimizers.registry import check_rebuilt_by_name, check_settings, optimizers_serving_several
 from ..outcome import Measured, Outcome, check_no_constraints, outcome_of_state, outcome_of_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -332,7 +332,10 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     # -- persistence --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write this study's whole journal to a new file ``path`` (refuses to overwrite)."""
+        """Write this study's whole journal to a new file ``path`` (refuses to overwrite, and an
+        optimizer the journal would not rebuild by its name: one not registered)."""
+        check_rebuilt_by_name(self.optimizer, "path", "Study.save", "the path of a journal this study's optimizer "
+                              "can be rebuilt from", str(path))
         copy_journal(self._state.header, self._state.events, path)
 
     @classmethod
@@ -399,14 +402,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         if self.goals.multi and not isinstance(built, MultiObjective):
             raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
                        optimizer, hint=f"These do: {optimizers_serving_several()}.")
-        if self._journal is not None and not rebuilt_by_name(type(built)):
-            # A RandomSearch subclass keeping the name "random" would resume as RandomSearch.
-            mine = type(built).__name__
-            fix = f"give {mine} a `name` of its own, then call register_optimizer({mine})" \
-                if built.name in available_optimizers() else f"call register_optimizer({mine}) first"
-            raise fail("optimizer", owner, "a registered optimizer when the study has storage", optimizer,
-                       hint=f"The journal rebuilds optimizers by name on resume, and {built.name!r} is not "
-                            f"{mine} here: {fix}.")
+        if self._journal is not None:
+            check_rebuilt_by_name(built, "optimizer", owner, "a registered optimizer when the study has storage",
+                                  optimizer)
         self._warm_start.give(built)
         return built
 
