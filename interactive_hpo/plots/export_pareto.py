@@ -91,8 +91,17 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     # The whole study's final hypervolume tops the axis: the curve climbs into a fixed frame.
     top = pareto_info(array, directions, met, reference=volume.reference, full=at_full).final_hypervolume
     volume_ax.set(xlim=(0.5, len(array) + 0.5), ylim=(0.0, 1.05 * top if top > 0 else 1.0))
-    volume_ax.set_title(f"from the reference ({', '.join(f'{v:.3g}' for v in volume.reference)})", fontsize="small")
+    volume_ax.set_title(_reference_title(volume.reference, at_full[:step + 1].all()), fontsize="small")
     return volume
+
+
+def _reference_title(reference: np.ndarray, all_full: bool) -> str:
+    """The hypervolume axis' title: the ``reference`` point of shape (m,), or, when it is not
+    finite (nothing counted to infer it from), why there is none ("from the reference (nan, nan)"
+    read as a number the frames were measured from)."""
+    if np.isfinite(reference).all():
+        return f"from the reference ({', '.join(f'{v:.3g}' for v in reference)})"
+    return "no reference yet: no feasible trial" + ("" if all_full else " at the full budget")
 
 
 def _hold_limits(ax: Any, values: np.ndarray, reference: np.ndarray) -> None:

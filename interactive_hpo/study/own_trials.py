@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any, cast
 
 from .._validation import as_finite, as_scalar, check_int, fail, is_real, shown
+from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
 from ..outcome import Measured, call_objective, check_no_constraints, check_no_value
@@ -203,6 +204,12 @@ class OwnTrials:
         The optimizer is rebuilt from its settings and told the remaining trials, so it is in
         exactly the state it would be in had the trial never been added; the journal records
         the withdrawal (nothing is erased from disk).
+
+        Raises
+        ------
+        TrialStateError
+            When the study has no trial, its last trial is not a manual one, or trials are
+            running: what is wrong is the study's state (it takes no argument).
         """
         with self._transaction():
             return self._undo_manual()
@@ -210,17 +217,20 @@ class OwnTrials:
     def _undo_manual(self) -> Trial:
         last = self._state.trials[-1] if self._state.trials else None
         why = "Undo withdraws only the manual trial just added, before any other trial."
-        if last is None:  # what is wrong is the study's state: its trials, named as the person reads them
-            raise fail("trials", "Study.undo_manual", "a list whose last trial is a manual one", [],
-                       hint=f"The study has no trial yet. {why}")
+        if last is None:
+            raise TrialStateError(f"Study.undo_manual has nothing to withdraw: the study has no trial yet. {why}")
         if last.source != "manual":
-            raise fail("trials[-1].source", "Study.undo_manual", "'manual' (a trial you added)", last.source,
-                       hint=f"Trial {last.number}, the study's last, is not a manual one. {why}")
+            raise TrialStateError(
+                f"Study.undo_manual has no manual trial to withdraw: trial {last.number}, the study's last, came from "
+                f"{last.source!r}. {why} To go on without trial {last.number}, fork the study before it, "
+                f"interactive_hpo.study.branching.fork_study(study, {last.number}) (in the Lab: Fork here at step "
+                f"{last.number}).")
         running = [t.number for t in self._state.running()]
         if running:
             # The optimizer is rebuilt from finished trials; it could not know these are taken.
-            raise fail("trial", "Study.undo_manual", "withdrawn while no trial is running",
-                       f"trial {last.number}", hint=f"Tell the results of trials {running} first.")
+            raise TrialStateError(f"Study.undo_manual cannot withdraw trial {last.number} while trials {running} are "
+                                  f"running: the optimizer is rebuilt from the finished trials and would propose "
+                                  f"them again. Tell the results of trials {running} first.")
         self._record({"event": "undone", "number": last.number})
         self._state.withdraw(last.number)
         self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
+from ..trial import CARRIED, Trial
 from ._checks import check_history
 from .lab_goals import objective_history
 
@@ -81,10 +82,13 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     return ShownBelief(view, history, proposal, population, why, usual_proposal=usual)
 
 
-def past_belief(study: Study, step: int, history: Any, objective: int | None = None) -> ShownBelief:
+def past_belief(study: Study, step: int, history: Any, objective: int | None = None,
+                origins: Sequence[str] = ()) -> ShownBelief:
     """What was known and believed when trial ``step`` was proposed; ``history`` is the
     study's present ``History``; ``objective`` as for :func:`present_belief` (the step's
-    log-EHVI proposal's GP of that objective)."""
+    log-EHVI proposal's GP of that objective). A trial a fork or a space edit carried here was
+    proposed elsewhere: the caption says where, naming the branches in ``origins`` (the one the
+    study's trials were carried from, then that one's, ...: ``LabController.carried_from``)."""
     step = check_int(step, "step", "Lab.past", 0, len(study.trials) - 1)
     _check_shown(study, history, objective, "Lab.past")
     trial = study.trials[step]
@@ -95,20 +99,30 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     values, losses = history.values.copy(), history.losses.copy()
     values[unknown] = losses[unknown] = np.nan
     population = study.population(step=step)
+    carried = _carried(trial, origins)  # proposed elsewhere: "what carried believed" was nonsense too
     try:
         which = {} if objective is None else {"objective": objective}
         view, why = study.surrogate(step=step, **which), ""
     except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
         view, why = None, str(error)
-        if population is not None:
+        if carried is not None:
+            why = f"Trial {step} {carried[0]}{carried[1]}" + \
+                ("; below is this branch's population at that step." if population is not None else ".")
+        elif population is not None:
             why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
     measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
     outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
     yours = trial.source in ("manual", "enqueued")  # nobody's proposal: "what manual believed" was nonsense
-    it = "it" if yours else "that proposal"
-    parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} trials had "
-             "finished then" if yours else f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it "
-             f"proposed trial {step}, from {len(known)} finished trials"]
+    it = "it" if yours or carried else "that proposal"
+    if yours:
+        parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} trials "
+                 "had finished then"]
+    elif carried is not None:
+        parts = [f"<b>Step {step}</b>: trial {step} {html.escape(carried[0])}; {len(known)} trials had finished "
+                 "before it here"]
+    else:
+        parts = [f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
+                 f"from {len(known)} finished trials"]
     # What marks the trial on each figure shown: the population's star is its best so far, not the trial.
     if view is not None:
         parts.append(f"&#9733; on the model is {it}")
@@ -120,6 +134,28 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
                        caption)
 
+
+def _carried(trial: Trial, origins: Sequence[str]) -> tuple[str, str] | None:
+    """For a trial carried here by a fork or a space edit (perhaps carried before that too):
+    where it came from and who proposed it there ("was carried from trial 4 of branch 'main',
+    where bo proposed it"), and where to see that step (": choose 'main' in the branch list and
+    view step 4 there"; "" when the branch is not known); None for a trial proposed here.
+    ``origins`` names the branches of the hops, nearest first."""
+    hops: list[Any] = []
+    source: Any = trial.source
+    attrs: Any = trial.user_attrs
+    while source == CARRIED and isinstance(attrs, Mapping):  # each hop nests the last one's attributes
+        hops.append(attrs.get("carried_from"))
+        source, attrs = attrs.get("carried_source"), attrs.get("carried_attrs")
+    if not hops:
+        return None
+    places = [f"trial {number} of branch {name!r}" for number, name in zip(hops, origins, strict=False)]
+    places += [f"trial {number} of another study" for number in hops[len(origins):]]
+    proposed = "it was yours (enqueued)" if source == "enqueued" else f"{source} proposed it"
+    where = f"was carried from {', carried there from '.join(places)}, where {proposed}"
+    if len(origins) < len(hops):
+        return where, ""
+    return where, f": choose {origins[len(hops) - 1]!r} in the branch list and view step {hops[-1]} there"
 
 
 def _check_shown(study: Study, history: Any, objective: Any, owner: str) -> None:

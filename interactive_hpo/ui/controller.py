@@ -61,6 +61,9 @@ class LabController(Branches):
     branches : dict of str to Study
         Every branch, by name ("main", then "fork@4", "fork@6 sobol", "reset", "new space",
         ...); :attr:`study` is ``branches[branch_name]``.
+    origins : dict of str to str
+        The branch each fork or space edit carried its trials from, by the new branch's name
+        (the Model tab says where a carried trial was proposed).
     branch_name : str
     viewing : int or None
         The past step shown (:meth:`travel`), or None for the present, where every action that
@@ -99,6 +102,7 @@ class LabController(Branches):
         self.closed = False
         self._attach(study)
         self.branches: dict[str, Study] = {"main": study}
+        self.origins: dict[str, str] = {}
         self.branch_name = "main"
         self.viewing: int | None = None
 
@@ -128,11 +132,13 @@ class LabController(Branches):
             callback(event)
 
     @contextmanager
-    def _in_present(self) -> Iterator[None]:
-        """The present during an action that adds or withdraws trials (a Step stayed on the past
-        step viewed; Undo of the trial viewed failed each redraw), without the notes of the last
-        Reset, space edit or fork (they stayed above the tabs through every run after it). The
-        study's events redraw; a failed action redraws here, as it may have failed before any event."""
+    def _in_present(self, action: str) -> Iterator[None]:
+        """The present during ``action``, one that adds or withdraws trials (a Step stayed on the
+        past step viewed; Undo of the trial viewed failed each redraw), without the notes of the last
+        Reset, space edit or fork (they stayed above the tabs through every run after it); refused
+        by a closed Lab. The study's events redraw; a failed action redraws here, as it may have
+        failed before any event."""
+        self.check_open(action)
         was, self.viewing = self.viewing, None
         self.notes, self.left_behind = [], []
         try:
@@ -146,7 +152,7 @@ class LabController(Branches):
     def step(self) -> Trial:
         """Ask, evaluate and tell one trial (as the Step button does), in the present."""
         self.check_idle("Step")
-        with self._in_present():
+        with self._in_present("Step"):
             return self.study.step(self._call)
 
     def step_generation(self) -> list[Trial]:
@@ -185,7 +191,7 @@ class LabController(Branches):
         self._stop_requested = self._cancel_requested = False
         self.running = True
         try:
-            with self._in_present():
+            with self._in_present("Run"):
                 if self.run_settings.parallel:
                     yield from self._parallel_steps(n_trials)
                     return
@@ -243,8 +249,9 @@ class LabController(Branches):
 
     def past(self, step: int, history: Any, objective: int | None = None) -> ShownBelief:
         """What was known and believed when trial ``step`` was proposed; ``history`` is the
-        study's present ``History``; ``objective`` as for :meth:`present`."""
-        return past_belief(self.study, step, history, objective)
+        study's present ``History``; ``objective`` as for :meth:`present`. A trial a fork or a
+        space edit carried here is said to be so, with the branch where it was proposed."""
+        return past_belief(self.study, step, history, objective, origins=self.carried_from())
 
     # -- time travel (the branches: lab_branches.py) ----------------------------------------------------
     def travel(self, step: int | None) -> None:
@@ -254,16 +261,24 @@ class LabController(Branches):
         viewed stays as it was (a step of -1, once stored, failed every redraw that followed)."""
         if step is not None:
             step = check_int(step, "step", "Lab.travel", 0)  # None is the present
+        self.check_open("Time travel")
         self.viewing = None if step is None or step >= len(self.study.trials) else step
         self._emit(LabEvent.TRAVEL)
 
-    def check_idle(self, action: str) -> None:
-        """Refuse ``action`` while a run steps this study: one that puts another study in charge (a look
-        at another branch moved the rest of the run there), or a Step or Run from code (a second run ended
-        the first one's Reset guard). After Stop, it says to wait (not "Click Stop" to someone who had)."""
+    def check_open(self, action: str) -> None:
+        """Refuse ``action`` once the Lab is closed (:meth:`close`): every action checks here, so that
+        ``lab.controller`` refuses what the closed Lab does (a manual trial, an Undo or a switch of
+        optimizer from code still changed the study)."""
         if self.closed:
             raise TrialStateError(f"{action} is not possible: this Lab was closed (Lab.close). "
                                   "Lab(lab.study, objective) opens a new one on its study.")
+
+    def check_idle(self, action: str) -> None:
+        """Refuse ``action`` on a closed Lab (:meth:`check_open`), or while a run steps this study:
+        one that puts another study in charge (a look at another branch moved the rest of the run
+        there), or a Step or Run from code (a second run ended the first one's Reset guard). After
+        Stop, it says to wait (not "Click Stop" to someone who had)."""
+        self.check_open(action)
         if self.running:
             then = "The run is stopping: try again once the trials in progress have finished." \
                 if self._stop_requested else "Click Stop (it stops after the trial in progress), then try again."
@@ -274,30 +289,32 @@ class LabController(Branches):
     def override(self, number: int, action: str) -> None:
         """Promote or stop trial ``number`` by hand (``Study.promote`` / ``Study.stop``)."""
         check_one_of(action, "action", "Lab.override", HUMAN_ACTIONS)
+        self.check_open(action.capitalize())
         getattr(self.study, action)(number)
 
     def simulate(self, n_workers: int, n_jobs: int, seed: int = 0) -> dict[str, Schedule]:
         """The current scheduler and its counterpart on ``n_workers`` simulated workers, with the
         Lab's objective (``simulate_counterpart``); the Lab's own study is untouched."""
+        self.check_open("Simulate workers")
         return simulate_counterpart(self.study, self._call, n_workers=n_workers, n_jobs=n_jobs, seed=seed,
                                     owner="Lab.simulate")
 
     # -- the user's own trials ----------------------------------------------------------------------
     def evaluate(self, params: Mapping[str, Any]) -> Trial:
         """Evaluate ``params`` with the objective and record them as a manual trial."""
-        with self._in_present():
+        with self._in_present("Evaluating a trial of yours"):
             return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
                                             owner="Lab.evaluate")
 
     def add_manual(self, params: Mapping[str, Any], values: Any, constraints: Any = None) -> Trial:
         """Record ``params`` with ``values`` measured elsewhere (several objectives: one each) as a
         manual trial, without calling the objective (``Study.add_manual``)."""
-        with self._in_present():
+        with self._in_present("Recording a trial of yours"):
             return self.study.add_manual(params, values, constraints=constraints, user_attrs={"entered_by": "lab"})
 
     def undo(self) -> Trial:
         """Withdraw the last trial if it is manual (see ``Study.undo_manual``)."""
-        with self._in_present():
+        with self._in_present("Undo"):
             return self.study.undo_manual()
 
     @property
@@ -308,12 +325,14 @@ class LabController(Branches):
     # -- switching (starting over: lab_branches.py) ---------------------------------------------------
     def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:
         """Continue with another optimizer; it learns from every finished trial first."""
+        self.check_open("Switching optimizer")
         check_switch(self._call, name, settings, "Lab.switch_optimizer")
         self.study.switch_optimizer(name, **dict(settings or {}))
 
     def change_settings(self, changed: Mapping[str, Any]) -> None:
         """Continue with the same optimizer, ``changed`` settings replacing its own (a what-if
         committed by a Step); nothing happens when ``changed`` is empty."""
+        self.check_open("Changing the optimizer's settings")
         check_switch(self._call, None, changed, "Lab.change_settings", in_charge=self.study.optimizer.name)
         if changed:
             optimizer = self.study.optimizer

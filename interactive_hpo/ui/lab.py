@@ -366,6 +366,9 @@ class Lab:
                 self.fidelity_panel.update(fidelity_records(self.study))
                 self._curves_drawn = time.monotonic()
             return
+        if event is LabEvent.NOTED:  # a Reset with nothing to reset: the study and its panels stay
+            self.notes.value = notes_html(self.controller.notes, self.controller.left_behind)
+            return
         if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.population_panel.reset()  # individual ids restart with a new optimizer
         if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):

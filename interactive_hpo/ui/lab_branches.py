@@ -3,8 +3,10 @@ edited search space) without losing the study left; mixed into
 :class:`~interactive_hpo.ui.controller.LabController`.
 
 A Reset and an Apply that left trials behind replaced every branch by the new study: an unsaved
-study was gone without a word. Now the study left stays a branch under its name, the new study
-is a new one ("reset", "new space"), and the Lab's notes say so.
+study was gone without a word. Now the study left stays a branch under its name whenever it holds
+trials or a queue, the new study is a new one ("reset", "new space"), and the Lab's notes say so.
+An Apply that carried every trial replaced the study too, though the carried trials lose the values
+of a parameter removed and every optimizer's record of its proposals (a GP's belief at each step).
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class Branches:
     viewing: int | None
     notes: list[str]
     left_behind: list[str]
+    origins: dict[str, str]
     _call: PlainCall
+    check_open: Callable[[str], None]
     check_idle: Callable[[str], None]
     _attach: Callable[[Study], None]
     _emit: Callable[[LabEvent], None]
@@ -64,6 +68,7 @@ class Branches:
         name = distinct_names([f"fork@{step}" + (f" {branch.optimizer.name}" if branch.optimizer.name != then else "")],
                               taken=self.branches)[0]
         self.branches[name] = branch
+        self.origins[name] = self.branch_name
         self.switch_branch(name, left_behind=_left_behind(forked, self.study))
         return branch
 
@@ -80,16 +85,19 @@ class Branches:
         self.notes, self.left_behind = [], list(left_behind or [])
         self._emit(LabEvent.BRANCH if same_space else LabEvent.SPACE)
 
-    def _start_over(self, study: Study, event: LabEvent, name: str, keep: bool) -> None:
-        """Steer ``study``, a new one. ``keep``: the study left holds what ``study`` does not (a
-        Reset's trials, those a space edit could not carry), and stays a branch under its name,
-        ``study`` a new one named ``name`` (a Reset destroyed an unsaved study without a word);
-        else ``study`` takes its place and its name. The other branches stay."""
+    def _start_over(self, study: Study, event: LabEvent, name: str, keep: bool, carried: bool = False) -> None:
+        """Steer ``study``, a new one. ``keep``: the study left holds trials or a queue, and stays
+        a branch under its name, ``study`` a new one named ``name`` (a Reset destroyed an unsaved
+        study without a word); else ``study`` takes its place and its name. ``carried``: ``study``
+        holds trials carried from the study left (:attr:`origins`). The other branches stay."""
         left = self.branch_name
         if keep:
             self.notes.append(f"The previous study stays as branch {left!r} ({len(self.study.trials)} trial(s)): "
                               "choose it in the branch list, under the model, to go back.")
             self.branch_name = distinct_names([name], taken=self.branches)[0]
+        self.origins.pop(self.branch_name, None)  # a study replaced in place was empty: nothing came from it
+        if keep and carried:
+            self.origins[self.branch_name] = left
         self.branches[self.branch_name], self.viewing = study, None
         self._attach(study)
         self._emit(event)
@@ -100,10 +108,16 @@ class Branches:
         It is a new branch, "reset", when the study left has trials or a queue: that one stays
         in :attr:`branches` under its name, and :attr:`notes` says so. A journaled study keeps
         its journal; the new one gets a journal of its own beside it (``name-2.jsonl``, ...), so
-        nothing done after the reset lives in memory only.
+        nothing done after the reset lives in memory only. A study with no trials and nothing
+        queued is what a Reset would make: it stays as it is (a new journal beside an empty one
+        was an orphan file, and the notes said trials stayed in it), and :attr:`notes` says so.
         """
         self.check_idle("Reset")
         old = self.study
+        if not (old.trials or old.queued):
+            self.notes, self.left_behind = ["Nothing to reset: this study has no trials and nothing queued."], []
+            self._emit(LabEvent.NOTED)
+            return old
         settings = {k: v for k, v in old.optimizer.settings().items() if k != "seed"}
         storage = next_journal(old.storage)
         self.left_behind = []
@@ -113,7 +127,7 @@ class Branches:
         sources = old.warm_start if isinstance(old.optimizer, WarmStartable) else None
         self._start_over(Study(old.space, old.optimizer.name, **old.goals.study_arguments(), seed=old.seed,
                                optimizer_settings=settings, storage=storage, warm_start=sources or None),
-                         LabEvent.RESET, "reset", keep=bool(old.trials or old.queued))
+                         LabEvent.RESET, "reset", keep=True)
         return self.study
 
     def check_space(self, space: SearchSpace) -> SearchSpace:
@@ -127,25 +141,42 @@ class Branches:
         """Continue over an edited space: a new study holding the trials that still fit.
 
         Refused, before anything changes, when the objective cannot evaluate ``space``
-        (:meth:`check_space`). It is a new branch, "new space", when trials or queued params are
-        left behind: the study left stays in :attr:`branches` under its name; else the new
-        study takes its place. :attr:`notes` say how many trials were carried over and left
-        behind, :attr:`left_behind` which, and why."""
+        (:meth:`check_space`). It is a new branch, "new space", when the study left has trials
+        or queued params: that one stays in :attr:`branches` under its name, with what the new
+        one lacks (the trials left behind, the values of a parameter removed, the model behind
+        each proposal); an empty study is replaced where it is. :attr:`notes` say how many
+        trials were carried over and left behind and which parameters' values were dropped,
+        :attr:`left_behind` which trials, and why."""
         if not isinstance(space, SearchSpace):
             raise fail("space", "Lab.set_space", "a SearchSpace", space)
+        self.check_open("Applying a new search space")
         self.check_space(space)
         if space == self.study.space:
             return self.study
         self.check_idle("Applying a new search space")
-        storage = next_journal(self.study.storage)
-        remapped = remap_study(self.study, space, storage=storage)
+        old = self.study
+        storage = next_journal(old.storage)
+        remapped = remap_study(old, space, storage=storage)
         dropped = f"; {len(remapped.dropped)} left behind" if remapped.dropped else ""
-        self.notes = [f"Carried over {len(remapped.kept)} of {len(self.study.trials)} trial(s) to the new space"
+        removed = [name for name in old.space.names if name not in space.names]
+        without = f", without their values of {', '.join(f'`{name}`' for name in removed)} (not in the new space)" \
+            if removed and remapped.kept else ""
+        self.notes = [f"Carried over {len(remapped.kept)} of {len(old.trials)} trial(s) to the new space{without}"
                       f"{dropped}" + (f" (journaled in {storage})." if storage else ".")]
-        self.left_behind = _left_behind(remapped, self.study)
-        self._start_over(remapped.study, LabEvent.SPACE, "new space",
-                         keep=bool(remapped.dropped or remapped.dropped_queued))
+        self.left_behind = _left_behind(remapped, old)
+        self._start_over(remapped.study, LabEvent.SPACE, "new space", keep=bool(old.trials or old.queued),
+                         carried=True)
         return self.study
+
+    def carried_from(self) -> list[str]:
+        """The branches the trials of the branch steered were carried from, nearest first: the
+        branch it was forked or edited from, then that one's, ... (the Model tab names them)."""
+        chain: list[str] = []
+        name = self.origins.get(self.branch_name)
+        while name is not None and name not in chain:
+            chain.append(name)
+            name = self.origins.get(name)
+        return chain
 
 
 def _left_behind(carried: Remapped, study: Study) -> list[str]:

@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._validation import accepts_keyword, fail, requires_keyword
+from .._validation import accepts_keyword, fail, requires_keyword, shown
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
 from ..space import SearchSpace
@@ -20,22 +20,31 @@ class PlainCall:
     Lab's ``direction`` overrides it); with the ``space`` it declares, if any, so that the study
     refuses, before any trial, a space it cannot evaluate (one the search-space editor widened
     or renamed failed every trial); with its signature, so that the study's checks (a callable
-    objective(params), a ``budget`` keyword where the optimizer schedules budgets) read it.
+    objective(params), a ``budget`` keyword where the optimizer schedules budgets) read it, and
+    with its ``single_fidelity`` flag (a ``budget`` keyword that refuses every budget: Branin under
+    "hyperband" failed every trial instead of being refused). Its repr is the objective's, which
+    the study's refusals show (they showed ``<...PlainCall object at 0x...>``).
 
     Attributes
     ----------
     space : SearchSpace or None
         The objective's own space: a study may search it or part of it.
+    single_fidelity : bool
+        The objective's own flag (see ``check_budget_keyword``).
     """
 
     def __init__(self, objective: Callable[..., Any]):
         self.objective = objective
         declared = getattr(objective, "space", None)
         self.space: SearchSpace | None = declared if isinstance(declared, SearchSpace) else None
+        self.single_fidelity = getattr(objective, "single_fidelity", False) is True
         try:
             self.__signature__: inspect.Signature | None = inspect.signature(objective)
         except (TypeError, ValueError):  # a builtin without one: this wrapper's own, which any call fits
             self.__signature__ = None
+
+    def __repr__(self) -> str:
+        return shown(self.objective)  # never raises: a person's __repr__ may
 
     def __call__(self, params: dict[str, Any], *, budget: float | None = None, report: Any = None) -> Any:
         kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}
@@ -61,6 +70,11 @@ def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_
     if optimizer is None:
         return  # the optimizer in charge serves the objective already
     schedules = issubclass(optimizer_class(optimizer), Scheduler)
+    if schedules and call.single_fidelity:
+        raise fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
+                   hint=f"{optimizer!r} evaluates configurations at budgets and the objective has a single "
+                        "fidelity: wrap it, MultiFidelity(objective), for cheaper, biased and noisier evaluations "
+                        "at budgets.")
     if schedules and not accepts_keyword(call, "budget"):
         raise fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
                    hint=f"{optimizer!r} evaluates configurations at budgets and the objective has no `budget` "

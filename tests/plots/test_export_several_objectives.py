@@ -176,3 +176,15 @@ def test_every_frame_is_laid_out_though_each_is_built_again_looking_like_the_las
     monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: (layouts.append(fig), real(self, fig)))
     export_html(study, tmp_path / "front.html", steps=[3, 4], reference=ZDT.reference)
     assert len(layouts) == 2  # the second frame's axes were drawn where matplotlib first puts them
+
+
+@pytest.mark.parametrize(("feasible", "full", "title"), [
+    ([True, True, True], [False, False, False], "no reference yet: no feasible trial at the full budget"),
+    ([False, False, False], None, "no reference yet: no feasible trial"),
+])
+def test_a_frame_without_a_reference_says_why(feasible, full, title):
+    # Only lower-budget trials (hyperband, min_budget=1/9, 6 trials): "from the reference (nan, nan)".
+    values = np.array([[0.2, 0.9], [0.5, 0.4], [0.8, 0.1]])
+    fig = Figure()
+    info = draw_front_step(fig, values, feasible, ["minimize"] * 2, ["f0", "f1"], [np.nan, np.nan], 2, full=full)
+    assert not np.isfinite(info.reference).any() and fig.axes[1].get_title() == title

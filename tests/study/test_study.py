@@ -499,17 +499,20 @@ def test_undo_manual_withdraws_the_trial_and_rebuilds_the_optimizer():
 
 def test_undo_manual_refuses_when_the_last_trial_is_not_manual():
     study = Study(SPACE, "random", seed=0)
-    # It named `trial`, which undo_manual does not take: what is wrong is the study's last trial.
-    with pytest.raises(InvalidParameterError, match=re.escape(
-            "`trials` of Study.undo_manual must be a list whose last trial is a manual one; got []. The study has "
-            "no trial yet. Undo withdraws only the manual trial just added, before any other trial.")):
+    # It named `trial`, then `trials` and `trials[-1].source` "of Study.undo_manual", which takes no
+    # argument: what is wrong is the study's state.
+    with pytest.raises(TrialStateError, match=re.escape(
+            "Study.undo_manual has nothing to withdraw: the study has no trial yet. Undo withdraws only the manual "
+            "trial just added, before any other trial.")):
         study.undo_manual()
     study.add_manual({"x": 1.0, "n": 1, "c": "a"}, 1.0)
     study.step(quadratic)
-    with pytest.raises(InvalidParameterError, match=re.escape(
-            "`trials[-1].source` of Study.undo_manual must be 'manual' (a trial you added); got 'random'. Trial 1, "
-            "the study's last, is not a manual one. Undo withdraws only")):
+    with pytest.raises(TrialStateError, match=re.escape(
+            "Study.undo_manual has no manual trial to withdraw: trial 1, the study's last, came from 'random'. Undo "
+            "withdraws only the manual trial just added, before any other trial. To go on without trial 1, fork the "
+            "study before it, interactive_hpo.study.branching.fork_study(study, 1)")):
         study.undo_manual()
+    assert len(study.trials) == 2
 
 
 GOOD = {"x": 0.5, "n": 2, "c": "a"}

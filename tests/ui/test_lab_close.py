@@ -43,14 +43,21 @@ def test_a_closed_lab_leaves_no_widget_open_and_no_longer_follows_its_study():
 def test_a_closed_lab_refuses_every_action_and_says_how_to_open_its_study_again():
     lab = Lab(quad, space=LINE, optimizer="random", seed=0)
     lab.run(1)
+    lab.controller.add_manual({"x": 0.5}, 1.0)
     lab.close()
-    for action in (lab.step, lambda: lab.run(1), lab.controller.reset):
+    # Through its controller too: a trial of yours, an Undo, a switch of optimizer still changed the study.
+    controller = lab.controller
+    for action in (lab.step, lambda: lab.run(1), controller.reset, lambda: controller.evaluate({"x": 0.0}),
+                   lambda: controller.add_manual({"x": 0.0}, 1.0), controller.undo,
+                   lambda: controller.switch_optimizer("sobol"), lambda: controller.change_settings({"seed": 1}),
+                   lambda: controller.set_space(lab.study.space), lambda: controller.override(0, "stop"),
+                   lambda: controller.travel(0)):
         with pytest.raises(TrialStateError, match=r"this Lab was closed \(Lab.close\)\. Lab\(lab.study, objective\)"):
             action()
-    assert len(lab.study.trials) == 1
+    assert len(lab.study.trials) == 2 and lab.study.optimizer.name == "random" and controller.viewing is None
     again = Lab(lab.study, quad)
     again.step()
-    assert len(again.study.trials) == 2
+    assert len(again.study.trials) == 3
 
 
 def test_switching_the_optimizer_form_closes_the_last_form_s_fields():

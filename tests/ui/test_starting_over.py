@@ -12,11 +12,11 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState, TrialStateError  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-from .lab_helpers import LINE, lab_after, quad  # noqa: E402
+from .lab_helpers import FAST, LINE, lab_after, quad  # noqa: E402
 
 BRANIN = Branin()
 
@@ -64,18 +64,32 @@ def test_apply_refuses_a_space_the_objective_cannot_evaluate_before_anything_is_
 
 
 def test_a_study_beyond_the_objectives_space_is_refused_when_the_lab_opens():
-    # The Lab hid the objective's space from its study's checks: every Step failed instead.
-    wider = Study(SearchSpace([Float("x0", -10.0, 10.0), Float("x1", 0.0, 15.0)]), "random", seed=0)
+    # The Lab hid the objective's space from its study's checks: every Step failed instead. The
+    # refusal showed the Lab's wrapper, "got <interactive_hpo.ui.lab_objective.PlainCall object at 0x...>".
+    wider = SearchSpace([Float("x0", -10.0, 10.0), Float("x1", 0.0, 15.0)])
+    for opening in (lambda: Lab(Study(wider, "random", seed=0), BRANIN), lambda: Lab(BRANIN, space=wider)):
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "`objective` of Lab must be an objective over the study's search space or a wider one; got "
+                "Branin(dim=2, noise_std=0.0). The study's Float('x0'")):
+            opening()
+
+
+def test_a_scheduler_is_refused_for_a_single_fidelity_objective_as_study_run_refuses_it():
+    # The Lab's wrapper hid Branin's single fidelity: Lab(Branin(), optimizer="hyperband") opened and
+    # every trial FAILED ("`budget` of Branin must be None"); a switch to it was taken too.
     with pytest.raises(InvalidParameterError, match=re.escape(
-            "`objective` of Lab must be an objective over the study's search space or a wider one")):
-        Lab(wider, BRANIN)
+            "`objective` of Lab must be an objective that runs at budgets; got Branin(dim=2, noise_std=0.0).")):
+        Lab(BRANIN, optimizer="hyperband", seed=0)
+    lab = Lab(BRANIN, optimizer="random", seed=0)
+    for refused in (lambda: lab.controller.switch_optimizer("hyperband"), lambda: lab.fork(0, "asha")):
+        with pytest.raises(InvalidParameterError, match="the objective has a single fidelity: wrap it, MultiFidelity"):
+            refused()
+    assert lab.study.optimizer.name == "random" and list(lab.branches) == ["main"]
 
 
 def test_reset_keeps_the_study_it_leaves_as_a_branch_and_says_so():
     # Reset replaced every branch by an empty study, with no note: `{'main': 0}`.
     lab = Lab(quad, space=LINE, optimizer="sobol", seed=0)
-    lab.reset_button.click()  # nothing to lose: the empty study is replaced where it is
-    assert list(lab.branches) == ["main"] and lab.notes.value == ""
     lab.run(3)
     fork = lab.fork(1, "random", {})
     lab.reset_button.click()
@@ -116,22 +130,71 @@ def test_an_apply_that_leaves_trials_behind_keeps_the_study_left_and_folds_what_
     assert len(old.trials) == 9
 
 
-def test_an_apply_that_carries_every_trial_takes_the_place_of_the_study_it_leaves():
-    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0)
-    lab.run(4)
-    lab.space_editor.rows[0].high.value = "3"
-    lab.space_editor.apply.click()
-    assert list(lab.branches) == ["main"] and len(lab.study.trials) == 4
-    assert lab.notes.value == "Carried over 4 of 4 trial(s) to the new space."
-    lab.controller.evaluate({"x": 2.5})  # a trial of yours clears the notes too
+def test_a_reset_of_an_empty_study_changes_nothing_and_says_so(tmp_path):
+    # Run 2, Reset (lab-2.jsonl), Reset again: a third journal, lab-3.jsonl, and the note "The
+    # previous trials stay in lab-2.jsonl", which held none.
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=tmp_path / "lab.jsonl")
+    lab.run(2)
+    lab.reset_button.click()
+    empty = lab.study
+    lab.reset_button.click()
+    assert lab.study is empty and list(lab.branches) == ["main", "reset"] and not lab.errors.errors
+    assert lab.notes.value == "Nothing to reset: this study has no trials and nothing queued."
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lab-2.jsonl", "lab.jsonl"]
+    lab.step()  # the study reset once goes on in its journal
+    assert lab.notes.value == "" and len(Study.load(tmp_path / "lab-2.jsonl").trials) == 1
+    lab.controller.reset()
+    lab.study.enqueue({"x": 0.5})  # a queue is something to keep: the next Reset is a new branch
+    lab.controller.reset()
+    assert list(lab.branches) == ["main", "reset", "reset (2)", "reset (3)"]
+    assert lab.branches["reset (2)"].queued == [{"x": 0.5}] and lab.study.queued == []
+
+
+def test_an_apply_that_carries_every_trial_keeps_the_study_left_and_names_the_values_it_dropped():
+    # Removing y carried all 5 trials and replaced the study: every y value was gone, and the
+    # note said only "Carried over 5 of 5 trial(s)".
+    plane = SearchSpace([Float("x", -1.0, 1.0), Float("y", -1.0, 1.0)])
+    lab = lab_after(lambda p: (p["x"] - 0.3) ** 2 + p.get("y", 0.0) ** 2, plane, 5, optimizer="random", seed=0)
+    old = lab.study
+    lab.controller.set_space(SearchSpace([Float("x", -1.0, 1.0)]))
+    assert lab.branches == {"main": old, "new space": lab.study} and len(lab.study.trials) == 5
+    assert lab.notes.value == ("Carried over 5 of 5 trial(s) to the new space, without their values of `y` (not "
+                               "in the new space).<br>The previous study stays as branch &#x27;main&#x27; (5 "
+                               "trial(s)): choose it in the branch list, under the model, to go back.")
+    assert all("y" in trial.params for trial in old.trials)
+    lab.controller.evaluate({"x": 0.5})  # a trial of yours clears the notes too
     assert lab.notes.value == ""
 
 
+def test_a_carried_trials_step_says_where_it_was_proposed_and_its_model_is_still_there():
+    # Widening a bound of a "bo" study replaced it: the model behind each proposal was gone
+    # ("Trial 5 came from 'carried'"), and the caption said "what carried believed when it proposed trial 5".
+    lab = lab_after(quad, LINE, 6, seed=0, optimizer_settings=FAST)
+    lab.controller.set_space(SearchSpace([Float("x", -3.0, 2.0)]))
+    lab.travel(5)
+    where = "trial 5 was carried from trial 5 of branch &#x27;main&#x27;, where bo proposed it; 5 trials had finished"
+    assert where in lab.timeline.caption.value and "believed" not in lab.timeline.caption.value
+    assert lab.surrogate_panel.message.value == ("<i>Trial 5 was carried from trial 5 of branch 'main', where bo "
+                                                 "proposed it: choose 'main' in the branch list and view step 5 "
+                                                 "there.</i>")
+    lab.travel(None)
+    lab.fork(5, "bo")  # carried twice: each branch on the way is named
+    shown = lab.controller.past(4, lab.study.history())
+    assert shown.why == ("Trial 4 was carried from trial 4 of branch 'new space', carried there from trial 4 of "
+                         "branch 'main', where bo proposed it: choose 'main' in the branch list and view step 4 there.")
+    lab.switch_branch("main")  # where it says: the belief that proposed it
+    lab.travel(5)
+    assert lab.controller.past(5, lab.study.history()).view is not None and not lab.errors.errors
+
+
 def test_undo_with_no_manual_trial_says_what_is_wrong():
-    # It named `trial`, an argument Study.undo_manual does not take.
+    # It named `trial`, then `trials[-1].source` "of Study.undo_manual", which takes no argument:
+    # what is wrong is the study's state.
     lab = Lab(quad, space=LINE, optimizer="random", seed=0)
     lab.step()
-    with pytest.raises(InvalidParameterError, match=re.escape(
-            "`trials[-1].source` of Study.undo_manual must be 'manual' (a trial you added); got 'random'. "
-            "Trial 0, the study's last, is not a manual one.")):
+    with pytest.raises(TrialStateError, match=re.escape(
+            "Study.undo_manual has no manual trial to withdraw: trial 0, the study's last, came from 'random'. "
+            "Undo withdraws only the manual trial just added, before any other trial. To go on without trial 0, fork "
+            "the study before it, interactive_hpo.study.branching.fork_study(study, 0) (in the Lab: Fork here at "
+            "step 0).")):
         lab.controller.undo()

@@ -15,6 +15,7 @@ from interactive_hpo import (  # noqa: E402
     SearchSpace,
     Study,
     TrialState,
+    TrialStateError,
 )
 from interactive_hpo.objectives.synthetic import Rosenbrock  # noqa: E402
 from interactive_hpo.optimizers.population import reflect  # noqa: E402
@@ -255,7 +256,8 @@ def test_undo_is_refused_while_trials_are_running():
     study.run(bowl, n_trials=5)
     running = study.ask_batch(2)
     study.add_manual({f"x{i}": 0.3 for i in range(4)}, 0.0)
-    with pytest.raises(InvalidParameterError, match=r"Tell the results of trials \[5, 6\] first"):
+    with pytest.raises(TrialStateError, match=r"cannot withdraw trial 7 while trials \[5, 6\] are running: .* "
+                                              r"Tell the results of trials \[5, 6\] first"):
         study.undo_manual()
     for trial in running:
         study.tell(trial, bowl(trial.params))
