@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -25,13 +25,13 @@ from ..study.results import at_full_budget
 from ..trial import Trial
 from . import lab_goals
 from ._checks import check_export
-from .background import kernel_loop, run_steps
 from .closing import close_widgets, widgets_of
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
+from .lab_controls import LabControls
 from .manual_panel import ManualPanel
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
@@ -51,7 +51,7 @@ CURVES_EVERY = 0.25
 TABS = ("Model", "History", "Importance", "Your trials", "Optimizer", "Search space")
 
 
-class Lab:
+class Lab(LabControls):
     """A live app over a study: Step, Run N, Stop, Undo, Reset; model, history, importance (see
     :mod:`interactive_hpo.ui.importance_panel`), manual trials, optimizer and search-space tabs;
     for several objectives, a Pareto tab first.
@@ -247,32 +247,6 @@ class Lab:
         return self.widget._repr_mimebundle_(**kwargs)
 
     # -- building -----------------------------------------------------------------------------------
-    def _build_controls(self) -> None:
-        def button(label: str, css: str, icon: str, tooltip: str, action: Callable[[], Any]) -> widgets.Button:
-            made = widgets.Button(description=label, icon=icon, tooltip=tooltip,
-                                  layout=widgets.Layout(width="auto"))
-            made.add_class(css)
-            made.on_click(self.errors.guard(lambda _: action()))
-            return made
-
-        self.step_button = button("Step", "ihpo-step", "step-forward", "ask, evaluate and tell one trial", self.step)
-        self.generation_button = button("Generation", "ihpo-generation", "forward",
-                                        "step until the current generation is evaluated", self.step_generation)
-        self.n_trials = widgets.BoundedIntText(value=10, min=1, max=100_000, layout=widgets.Layout(width="6em"))
-        self.n_trials.add_class("ihpo-n-trials")
-        self.run_button = button("Run", "ihpo-run", "play", "run this many trials", self._start_run)
-        self.stop_button = button("Stop", "ihpo-stop", "stop",
-                                  "stop after the trials in progress (again, with workers: cancel them)", self.stop)
-        self.undo_button = button("Undo", "ihpo-undo", "undo", "withdraw the manual trial just added",
-                                  self.controller.undo)
-        self.reset_button = button("Reset", "ihpo-reset", "refresh", "start a new, empty study",
-                                   self.controller.reset)
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="12em"))
-        self.status = widgets.HTML()
-        self.status.add_class("ihpo-status")
-        self.controls = widgets.HBox([self.step_button, self.generation_button, self.n_trials, self.run_button,
-                                      self.stop_button, self.progress, self.undo_button, self.reset_button])
-
     def _build_space_panels(self) -> None:
         """The panels drawn for one search space (rebuilt when the space is edited)."""
         space = self.study.space
@@ -313,33 +287,6 @@ class Lab:
         for index, figures in sorted(enumerate(by_tab), key=lambda item: item[0] == selected):  # hide, then show
             for figure in figures:
                 figure.shown = index == selected
-
-    # -- running in the background ------------------------------------------------------------------
-    def _start_run(self) -> None:
-        loop = kernel_loop()
-        if loop is None:  # not in a Jupyter kernel (a script, a test): run to the end here
-            self.run(self.n_trials.value)
-            return
-        # In a kernel: a task that yields between trials, so a Stop click is handled (ui/background.py).
-        self._commit_what_if()
-        self._set_running(True)
-        self._task = loop.create_task(self._run_in_background(self.n_trials.value))
-
-    def _run_in_background(self, n_trials: int) -> Coroutine[Any, Any, None]:
-        """What a Run in a kernel awaits: up to ``n_trials`` steps, the kernel's turn after each."""
-        return run_steps(self.controller.steps(n_trials), n_trials, self.errors, self._progress, self._set_running)
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.max, self.progress.value = max(total, 1), done
-
-    def _set_running(self, running: bool) -> None:
-        for control in (self.step_button, self.generation_button, self.run_button, self.reset_button,
-                        self.undo_button, self.timeline.fork_button, self.timeline.branch):  # the run's study stays
-            control.disabled = running
-        self.stop_button.disabled = not running
-        if not running:
-            self.undo_button.disabled = not self.controller.can_undo
-            self.step_button.disabled = self.run_button.disabled = not self.controller.can_step
 
     # -- redrawing -------------------------------------------------------------------------------------
     def _draw_population(self, snapshot: Any, step: int | None, proposal: Any) -> None:
