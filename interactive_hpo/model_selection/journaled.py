@@ -3,17 +3,23 @@
 The trials live in the study's own journal (:mod:`interactive_hpo.study.journal`: one line per
 event, fsynced; a cut-off last line is repaired; a file that is not a journal is refused and left
 byte for byte as it was). Its header holds one field more, ``"search"``: what every trial was
-scored on (:func:`search_record`: the estimator and its parameters, ``estimator_params``, the
-scoring, the folds, the data and the seed). A fit with the same storage resumes the study; the
-study itself refuses another space or other objectives, and :func:`open_search` refuses the rest,
-naming each difference: a trial scored on other folds, data or another model does not compare
-with the new ones, and the best of both would mean nothing. Data and folds are kept as digests
-(SHA-256 of their values), never as data.
+scored on and what chose it (:func:`search_record`: the estimator and its parameters,
+``estimator_params``, the scoring, the optimizer and its settings, the folds, the data and the
+seed). A fit with the same storage resumes the study; the study itself refuses another space or
+other objectives, and :func:`open_search` refuses the rest, naming each difference: a trial
+scored on other folds, data or another model does not compare with the new ones, and the best of
+both would mean nothing. Data and folds are kept as digests (SHA-256 of their values), never as
+data; settings that change how a fit runs, not what it finds, not at all (:data:`EXECUTION_ONLY`).
+
+A resume runs first, once, each configuration whose trial a Ctrl-C or a kill stopped
+(:func:`evaluated`, :func:`queue_again`), so that it evaluates what the uninterrupted search did.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import math
 import numbers
 import os
@@ -27,7 +33,8 @@ import numpy as np
 
 from .._validation import check_path, fail, import_optional, shown
 from ..exceptions import StorageError
-from ..objectives.splitting import data_bytes, function_bytes
+from ..objectives.splitting import closed_over, data_bytes, function_bytes
+from ..study.core import Study
 from ..study.journal import Journal
 from ..study.replay import INTERRUPTED
 from ..study.space_change import same_record, space_changes
@@ -37,9 +44,9 @@ import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.journaled
 
 from sklearn.base import BaseEstimator  # noqa: E402
 
-__all__ = ["FOLD_JOURNAL", "RECORD_VERSION", "counts", "describe", "digest", "fold_journal", "folds_digest",
-           "journal_header", "journaled_seed", "open_search", "record_changes", "recorded_nested", "search_record",
-           "storage_folder"]
+__all__ = ["EXECUTION_ONLY", "FOLD_JOURNAL", "RECORD_VERSION", "describe", "digest", "evaluated", "fold_journal",
+           "folds_digest", "journal_header", "journaled_seed", "open_search", "queue_again", "record_changes",
+           "recorded_nested", "search_record", "stopped", "storage_folder"]
 
 #: The version of the search record in a journal's header (another reader refuses a newer one).
 RECORD_VERSION = 1
@@ -52,50 +59,96 @@ def digest(data: bytes) -> str:
     return _DIGEST + hashlib.sha256(data).hexdigest()[:16]
 
 
+#: Estimator parameters that change how a fit runs, never what it finds, left out of a search's
+#: record at any depth (a resume with ``n_jobs=4`` instead of 1 is the same search): ``n_jobs``,
+#: ``verbose``, ``pre_dispatch`` (a nested search's), ``memory`` (a Pipeline's cache folder,
+#: FeatureAgglomeration's) and ``cache_size`` (an SVM's kernel cache, in MB). scikit-learn's
+#: parallel estimators give the same results for any ``n_jobs`` (their random streams are drawn
+#: before the jobs are dealt out).
+EXECUTION_ONLY = frozenset({"n_jobs", "verbose", "pre_dispatch", "memory", "cache_size"})
+
+
 def describe(value: Any) -> Any:
     """A JSON description of a setting that is equal for equal settings in any process.
 
     An estimator is its class and its parameters (nested estimators, a pipeline's steps,
-    described alike), a function is its qualified name and a digest of its code (two lambdas
-    differ), an array its shape and a digest of its values; anything else is its ``repr``
-    without a memory address (which changes between processes and says nothing).
+    described alike; :data:`EXECUTION_ONLY` ones left out), a function its qualified name, a
+    digest of its code (two lambdas differ) and the description of its defaults and of the
+    values it closes over, a bound method its function and the instance it is bound to (its
+    class and attributes, ``vars``), a ``functools.partial`` its function and arguments, an
+    object with the default ``repr`` (a callable object, a helper) its class and attributes, an
+    array its shape and a digest of its values; anything else is its ``repr`` without a memory
+    address (which changes between processes and says nothing). A value met again inside itself
+    (a recursive closure) is ``"<recursive>"``.
     """
+    return _described(value, ())
+
+
+def _described(value: Any, inside: tuple[int, ...]) -> Any:
+    """:func:`describe`; ``inside``: the ids of the values being described that hold ``value``."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value) if math.isfinite(float(value)) else repr(float(value))
-    if isinstance(value, BaseEstimator):
-        return {"class": _qualified(type(value)),
-                **{name: describe(each) for name, each in value.get_params(deep=False).items()}}
-    if isinstance(value, Mapping):
-        return {str(key): describe(each) for key, each in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [describe(each) for each in value]
-    if isinstance(value, (set, frozenset)):  # (stop words): a set's order follows the process's hash seed
-        return sorted((describe(each) for each in value), key=repr)
     if isinstance(value, np.ndarray):
         return {"shape": list(value.shape), "values": digest(data_bytes(value))}
     if isinstance(value, type):
         return _qualified(value)
-    if isinstance(value, (types.FunctionType, types.MethodType)):  # a lambda too
-        return {"function": _qualified(value), "code": digest(function_bytes(value))}
+    if id(value) in inside:
+        return "<recursive>"
+    inside = (*inside, id(value))
+
+    def each(held: Any) -> Any:
+        return _described(held, inside)
+
+    if isinstance(value, BaseEstimator):
+        return {"class": _qualified(type(value)), **{name: each(held) for name, held in
+                                                     value.get_params(deep=False).items()
+                                                     if name not in EXECUTION_ONLY}}
+    if isinstance(value, Mapping):
+        return {str(key): each(held) for key, held in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [each(held) for held in value]
+    if isinstance(value, (set, frozenset)):  # (stop words): a set's order follows the process's hash seed
+        return sorted((each(held) for held in value), key=repr)
+    if isinstance(value, types.FunctionType):  # a lambda too
+        # The code without the values it holds, which are described (a closed-over object's repr
+        # holds an address, new in every process; its attributes do not).
+        described = {"function": _qualified(value), "code": digest(function_bytes(value, values=False))}
+        held = {"defaults": value.__defaults__, "kwdefaults": value.__kwdefaults__, "closure": closed_over(value)}
+        return {**described, **{name: each(values) for name, values in held.items() if values}}
+    if isinstance(value, types.MethodType):  # Mapper(10).params: the instance is part of the setting
+        bound = value.__self__
+        plain = isinstance(bound, (BaseEstimator, type)) or not hasattr(bound, "__dict__")
+        return {"method": each(value.__func__), "self": each(bound) if plain else _attributes(bound, each)}
+    if isinstance(value, functools.partial):
+        return {"partial": each(value.func), "args": each(value.args), "keywords": each(value.keywords)}
+    if type(value).__repr__ is object.__repr__ and hasattr(value, "__dict__"):  # its repr says nothing but its class
+        return _attributes(value, each)
     return re.sub(r" at 0x[0-9a-fA-F]+", "", shown(value, limit=1000))
+
+
+def _attributes(value: Any, each: Any) -> dict[str, Any]:
+    """An object as its class and the description (``each``) of its attributes."""
+    return {"class": _qualified(type(value)), **each(vars(value))}
 
 
 def _qualified(named: Any) -> str:
     return f"{getattr(named, '__module__', '?')}.{getattr(named, '__qualname__', type(named).__name__)}"
 
 
-def search_record(estimator: Any, estimator_params: Any, scoring: Any, folds: Sequence[tuple[np.ndarray, np.ndarray]],
-                  X: Any, y: Any, groups: Any, seed: int, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What a search's trials were scored on, for its journal's header (a JSON object).
+def search_record(estimator: Any, estimator_params: Any, scoring: Any, optimizer: str, optimizer_settings: Any,
+                  folds: Sequence[tuple[np.ndarray, np.ndarray]], X: Any, y: Any, groups: Any, seed: int,
+                  context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a search's trials were scored on and which optimizer chose them, for its journal's
+    header (a JSON object).
 
     Parameters
     ----------
-    estimator, estimator_params, scoring
-        As given to the search.
+    estimator, estimator_params, scoring, optimizer, optimizer_settings
+        As given to the search (``optimizer_settings`` None is ``{}``).
     folds : list of (train, test) pairs of ndarray of shape (n_train_k,) and (n_test_k,)
         The folds every trial is scored on, as cut.
     X, y, groups : array-like of shape (n_samples, n_features), (n_samples,) and (n_samples,) or None
@@ -106,7 +159,9 @@ def search_record(estimator: Any, estimator_params: Any, scoring: Any, folds: Se
         More fields that must match (``nested_cv``: its seed and which outer fold this is).
     """
     return {"version": RECORD_VERSION, "estimator": describe(estimator), "estimator_params": describe(estimator_params),
-            "scoring": describe(scoring), "cv": {"n_splits": len(folds), "folds": folds_digest(folds)},
+            "scoring": describe(scoring),
+            "optimizer": optimizer, "optimizer_settings": describe(optimizer_settings or {}),
+            "cv": {"n_splits": len(folds), "folds": folds_digest(folds)},
             "data": {"X": digest(data_bytes(X)), "y": digest(data_bytes(y)),
                      "groups": None if groups is None else digest(data_bytes(groups))},
             "seed": seed, **(context or {})}
@@ -187,7 +242,8 @@ def open_search(path: Path, found: Mapping[str, Any] | None, header: Mapping[str
                 owner: str) -> None:
     """Make the journal at ``path`` a search's: start it with the study's ``header`` and the
     search ``record`` if there is none yet, else refuse it if its record or space differ from
-    these (naming each difference). ``found`` is its header as :func:`journal_header` read it.
+    these (naming each difference). ``found`` is its header as :func:`journal_header` read it;
+    ``owner`` the function the person gave the storage to (``nested_cv`` for a fold's journal).
 
     A new journal is written whole and renamed into place under the journal's lock
     (:meth:`~interactive_hpo.study.journal.Journal.open_or_create`); a process that started it
@@ -208,15 +264,68 @@ def open_search(path: Path, found: Mapping[str, Any] | None, header: Mapping[str
     if any(change.startswith("`data.") for change in changes) and "nested_cv" not in record:
         hint = (" (if this search is nested in cross_val_score: its clones share this storage while each outer "
                 "fold fits on other rows; nested_cv(..., storage=folder) keeps one journal per outer fold)")
-    raise StorageError(f"`storage` of {owner}: {Path(path).absolute()} holds a search whose trials were scored on "
-                       f"something else, so they would not compare with new ones: {'; '.join(changes)}{hint}. "
-                       "It was left as it is: fit with what it was started with, or choose another storage path.")
+    chosen = [change for change in changes if change.startswith("`optimizer")]
+    why = [] if len(chosen) == len(changes) else ["its trials were scored on something else, so they would not "
+                                                  "compare with new ones"]
+    if chosen:  # a finished search would return the journal's optimizer's choice as the one given
+        why.append(f"its trials were chosen by {_chosen_by(found['search'])}, so its results would pass for the "
+                   "given optimizer's")
+    raise StorageError(f"`storage` of {owner}: {Path(path).absolute()} holds another search: {'; '.join(why)}. "
+                       f"{'; '.join(changes)}{hint}. It was left as it is: give what it was started with, or choose "
+                       "another storage path.")
 
 
-def counts(trial: Trial) -> bool:
-    """Whether ``trial`` counts towards a resumed search's ``n_trials``: it was evaluated. Not one a
-    Ctrl-C cut short or a crash left running (``INTERRUPTED``): those are evaluated again."""
-    return trial.state.is_finished and not (trial.cut_short or trial.error == INTERRUPTED)
+def _chosen_by(record: Mapping[str, Any]) -> str:
+    """The optimizer a search record names, with its settings, for a message."""
+    settings = record.get("optimizer_settings")
+    return f"{shown(record.get('optimizer'))}" + (f" with {shown(settings)}" if settings else "")
+
+
+def stopped(trial: Trial) -> bool:
+    """Whether ``trial`` was stopped before it could tell anything of its configuration: a Ctrl-C
+    cut it short (:attr:`~interactive_hpo.trial.Trial.cut_short`), or its process stopped (a
+    kill, a closed laptop: the study records it ``INTERRUPTED`` when it is opened again)."""
+    return trial.cut_short or trial.error == INTERRUPTED
+
+
+def evaluated(trials: Sequence[Trial]) -> tuple[list[Trial], list[dict[str, Any]]]:
+    """What a search over a journal's ``trials`` has done: the trials that count (``cv_results_``'s
+    rows, the done part of ``n_trials``), in order, and the configurations to run again, in the
+    order they were stopped.
+
+    A :func:`stopped` trial does not count, and its configuration is run again, once: stopped
+    again, it counts, as a failure (a configuration too slow to wait for, or one that kills its
+    process, would stop every resume). Trials another process is running do not count.
+    """
+    rows: list[Trial] = []
+    again: dict[str, dict[str, Any]] = {}  # configuration -> its params, for those stopped once
+    for trial in trials:
+        if not trial.state.is_finished:
+            continue
+        key = _configuration(trial.params)
+        if stopped(trial) and key not in again:
+            again[key] = dict(trial.params)
+        else:  # evaluated, or its run again was stopped too
+            rows.append(trial)
+            again.pop(key, None)
+    return rows, list(again.values())
+
+
+def queue_again(study: Study, again: Sequence[Mapping[str, Any]], left: int) -> None:
+    """Enqueue in ``study`` the configurations ``again`` (from :func:`evaluated`) that are not
+    queued yet, so that they are the first of the ``left`` trials the search runs now. The queue
+    is journaled: a resume stopped before it ran them finds them queued and does not add them
+    twice. Nothing is written when nothing is left to run."""
+    queued = [_configuration(params) for params in study.queued]
+    missing = [params for params in again if _configuration(params) not in queued]
+    for params in missing[:max(left - len(queued), 0)]:
+        study.enqueue(params)
+
+
+def _configuration(params: Mapping[str, Any]) -> str:
+    """A key equal for equal configurations as the journal records them (``1``, ``1.0`` and ``True``
+    are three choices, as in :func:`~interactive_hpo.study.space_change.same_record`)."""
+    return json.dumps(params, sort_keys=True, default=repr)
 
 
 #: The journal of outer fold ``k`` (from 1, as nested_cv's messages and summary count them) in a storage folder.

@@ -24,7 +24,7 @@ from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
-from .journaled import fold_journal, folds_digest, journaled_seed, recorded_nested, storage_folder
+from .journaled import evaluated, fold_journal, folds_digest, journaled_seed, recorded_nested, storage_folder
 from .scoring import check_targets_read, names_several
 from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen
 
@@ -86,8 +86,9 @@ class NestedCVResult:
 
     def summary(self) -> str:
         """A table of the folds and the estimate, for printing."""
+        # Trials a Ctrl-C or a kill stopped (a resumed fold's) and that were run again are no trials of the search.
         lines = [f"Nested cross-validation: {len(self.outer_scores)} outer folds, "
-                 f"{len(self.studies[0].trials)} trials per search",
+                 f"{len(evaluated(self.studies[0].trials)[0])} trials per search",
                  f"{'fold':>4}  {'inner best':>10}  {'outer':>8}  {'gap':>8}  chosen params"]
         for k, (inner, outer, gap, params) in enumerate(zip(self.inner_best_scores, self.outer_scores,
                                                             self.optimism_gap, self.chosen_params, strict=True)):
@@ -141,11 +142,13 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         ... (made if missing; other files in it are left alone): each fold's search is
         ``HPOSearchCV(storage=...)``, so a crash or a kill loses at most the trial running, and
         a call again with the same folder resumes. A finished fold runs no trial again (its
-        choice is refit and scored); an unfinished one runs what is left of ``n_trials``. With
+        choice is refit and scored); an unfinished one runs what is left of ``n_trials``, first
+        the configuration a Ctrl-C or a kill stopped (as ``HPOSearchCV(storage=)`` does). With
         ``seed`` None the journals' seed is used. A fold journal whose trials were scored on
         something else (another estimator, space, scoring, seed, ``outer`` or ``inner`` folds,
-        or data) is refused, naming each difference, and left as it is, as is a file that is
-        not a journal.
+        or data) or chosen by another ``optimizer`` or ``optimizer_settings`` (a finished fold
+        would give that optimizer's result as this one's) is refused, naming the fold's journal
+        and each difference, and left as it is, as is a file that is not a journal.
 
     Returns
     -------
@@ -220,7 +223,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
                                  estimator_params=estimator_params, storage=journals[k])
             try:
                 X_part, y_part, groups_part = part(fit_rows)
-                search._fit(X_part, y_part, groups_part, {"nested_cv": {**outer_record, "outer_fold": k + 1}})
+                search._fit(X_part, y_part, groups_part, {"nested_cv": {**outer_record, "outer_fold": k + 1}},
+                            storage_owner=owner)
             except TrialStateError as error:
                 raise TrialStateError(f"In outer fold {k + 1} of nested_cv: {error}") from error
             outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))

@@ -18,8 +18,7 @@ from .._validation import check_bool, fail
 from ..objectives.sklearn_checks import make_scorer
 from ..objectives.sklearn_scoring import check_scorer_targets
 from ..space import SearchSpace
-from ..study.core import Study
-from ..trial import Evaluation, TrialState
+from ..trial import Evaluation, Trial, TrialState
 
 __all__ = ["check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several", "param_column", "rank",
            "several_scorers"]
@@ -142,16 +141,16 @@ def _per_fold(trials: list[Any], n_splits: int, attr: str, name: str | None = No
     return table
 
 
-def cv_results(study: Study, n_splits: int, names: list[str] | None) -> dict[str, Any]:
-    """scikit-learn's ``cv_results_`` from the study's trials (one row per trial, in order), its
-    keys in scikit-learn's order: the fit and score times, ``param_<name>``, ``params``, then
-    ``*_test_score`` for one scorer or ``*_test_<name>`` for each of several; then ``state``."""
-    trials = study.trials
+def cv_results(trials: list[Trial], space: SearchSpace, n_splits: int, names: list[str] | None) -> dict[str, Any]:
+    """scikit-learn's ``cv_results_`` from a search's ``trials`` over ``space`` (one row per trial,
+    in order), its keys in scikit-learn's order: the fit and score times, ``param_<name>``,
+    ``params``, then ``*_test_score`` for one scorer or ``*_test_<name>`` for each of several;
+    then ``state``."""
     results: dict[str, Any] = {}
     for key in ("fit_time", "score_time"):  # a failed trial has none: NaN
         times = _per_fold(trials, n_splits, f"fold_{key}s")
         results[f"mean_{key}"], results[f"std_{key}"] = np.mean(times, axis=1), np.std(times, axis=1)
-    for name in study.space.names:  # masked where a condition leaves a trial without it, as scikit-learn does
+    for name in space.names:  # masked where a condition leaves a trial without it, as scikit-learn does
         results[f"param_{name}"] = param_column([t.params.get(name) for t in trials],
                                                 [name in t.params for t in trials])
     results["params"] = [dict(t.params) for t in trials]

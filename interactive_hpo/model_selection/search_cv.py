@@ -44,7 +44,7 @@ from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
-from .journaled import counts, journal_header, journaled_seed, open_search, search_record  # noqa: E402
+from .journaled import evaluated, journal_header, journaled_seed, open_search, queue_again, search_record  # noqa: E402
 
 __all__ = ["HPOSearchCV"]
 
@@ -172,13 +172,16 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     storage : str, os.PathLike or None, default=None
         A journal file for the search's study (see :class:`~interactive_hpo.study.Study`): every
         trial is written to it as it finishes, so a crash or a kill loses at most the trial
-        running. ``fit`` with the same storage resumes: it runs only what is left of
-        ``n_trials`` (trials a Ctrl-C or a crash cut short are run again), with the journal's
-        seed when ``seed`` is None. A journal whose trials were scored on something else (another
-        estimator or parameter of it, ``estimator_params``, scoring, folds, data, seed or space)
-        is refused, naming each difference; so is a file that is not a journal, or a study's
-        journal no search started; either is left as it is. ``cross_val_score`` clones the search
-        with its storage, so its second outer fold is refused: use ``nested_cv(storage=folder)``.
+        running. ``fit`` with the same storage resumes: it runs what is left of ``n_trials``,
+        first (once) the configuration a Ctrl-C or a kill stopped, with the journal's seed when
+        ``seed`` is None, so it chooses what the uninterrupted search would have, with the same
+        ``cv_results_``. A journal whose trials were scored on something else (another estimator
+        or parameter of it but ``n_jobs``, ``verbose`` and the like: ``journaled.EXECUTION_ONLY``;
+        ``estimator_params``, scoring, folds, data, seed or space) or chosen by another
+        ``optimizer`` or ``optimizer_settings`` is refused, naming each difference; so is a file
+        that is not a journal, or a study's journal no search started; either is left as it is.
+        ``cross_val_score`` clones the search with its storage, so its second outer fold is
+        refused: use ``nested_cv(storage=folder)``.
 
     Attributes
     ----------
@@ -188,12 +191,14 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         Its mean cross-validation score (optimistic: see above); with several scores, that of
         the score named by ``refit`` (these three are set only when ``refit`` names one).
     best_index_ : int
-        Its row in ``cv_results_``, which is its trial number in ``study_``.
+        Its row in ``cv_results_``: ``cv_results_["params"][best_index_] == best_params_``.
     best_estimator_ : estimator
         The chosen configuration fitted on all of ``X`` (``refit=True`` only).
     cv_results_ : dict of ndarray of shape (n_trials_run,)
-        One row per trial, in trial order, with scikit-learn's keys: ``params`` (a list of
-        dicts), ``param_<name>``, ``split<k>_test_score``, ``mean_test_score``,
+        One row per trial that evaluated its configuration, in trial order (a trial a Ctrl-C or
+        a kill stopped, whose configuration a resumed fit ran again, is in ``study_`` only), with
+        scikit-learn's keys: ``params`` (a list of dicts), ``param_<name>``,
+        ``split<k>_test_score``, ``mean_test_score``,
         ``std_test_score`` (ddof=0), ``rank_test_score`` (1 is best, failed trials last); and
         ``state`` ("COMPLETE" or "FAILED": failed trials have NaN scores). With several
         scores, each of the ``*_test_score`` keys once per score: ``mean_test_<name>`` ...
@@ -260,9 +265,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         """
         return self._fit(X, y, groups)
 
-    def _fit(self, X: Any, y: Any, groups: Any, context: Mapping[str, Any] | None = None) -> HPOSearchCV:
+    def _fit(self, X: Any, y: Any, groups: Any, context: Mapping[str, Any] | None = None,
+             storage_owner: str = "HPOSearchCV") -> HPOSearchCV:
         """:meth:`fit`; ``context``: fields of the journal's search record that must match on a
-        resume besides the search's own (``nested_cv``'s seed and outer fold)."""
+        resume besides the search's own (``nested_cv``'s seed and outer fold); ``storage_owner``:
+        whom a refusal of the journal names (``nested_cv``, which was given the storage folder)."""
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
         space, scorer = _check_model(self.estimator, self.space, self.scoring, owner,
@@ -280,7 +287,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         path = None if self.storage is None else check_path(self.storage, "storage", owner, "search.jsonl")
         self._check_data(X, y)
         check_targets_read(scorer, self.scoring, y, owner)  # "f1" of three classes would fail every trial
-        found = None if path is None else journal_header(path, owner)  # a resume cuts the journal's folds
+        found = None if path is None else journal_header(path, storage_owner)  # a resume cuts the journal's folds
         seed = seed_to_int(journaled_seed(self.seed, None if found is None else found["search"], path), owner)
         rng = np.random.default_rng(seed)
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
@@ -300,28 +307,31 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             {"directions": dict.fromkeys(names, "maximize")}
         settings = {"seed": study_seed, "optimizer_settings": self.optimizer_settings, **goals}
         if path is not None:  # the study's header as a new study writes it, with the search's record
-            record = search_record(self.estimator, self.estimator_params, self.scoring, folds, X, y, groups, seed,
-                                   context)
-            open_search(path, found, Study(space, self.optimizer, **settings).state.header, record, owner)
+            record = search_record(self.estimator, self.estimator_params, self.scoring, self.optimizer,
+                                   self.optimizer_settings, folds, X, y, groups, seed, context)
+            open_search(path, found, Study(space, self.optimizer, **settings).state.header, record, storage_owner)
         study = Study(space, self.optimizer, **settings, storage=path)
-        # Resumed: what is left of n_trials (a new study has none done).
-        done = sum(counts(trial) for trial in study.trials)
-        study.run(objective, max(n_trials - done, 0), progress=False)  # quiet, as scikit-learn estimators are
-        if not any(t.state is TrialState.COMPLETE for t in study.trials):
-            raise TrialStateError(f"Every one of the {len(study.trials)} trials of HPOSearchCV failed, so there is "
-                                  f"no configuration to choose. First error: {study.trials[0].error}")
-        # Trials a Ctrl-C or a crash cut short (a resumed journal's) are no failure of the estimator.
-        failed = [t for t in study.trials if t.state is not TrialState.COMPLETE and counts(t)]
+        # Resumed: what is left of n_trials (a new study has none done), the configurations a Ctrl-C
+        # or a kill stopped first, so that the search evaluates what an uninterrupted one would.
+        rows, again = evaluated(study.trials)
+        left = max(n_trials - len(rows), 0)
+        queue_again(study, again, left)
+        study.run(objective, left, progress=False)  # quiet, as scikit-learn estimators are
+        rows, _ = evaluated(study.trials)
+        if not any(t.state is TrialState.COMPLETE for t in rows):
+            raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
+                                  f"configuration to choose. First error: {rows[0].error if rows else None}")
+        failed = [t for t in rows if t.state is not TrialState.COMPLETE]
         if failed:
-            warn_user(f"{len(failed)} of {len(study.trials)} trials of HPOSearchCV failed and were left out of "
-                      f"the choice (their scores are NaN in cv_results_). First error: {failed[0].error}",
-                      FitFailedWarning)
+            warn_user(f"{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
+                      f"(their scores are NaN in cv_results_). First error: {failed[0].error}", FitFailedWarning)
         self.study_, self.scorer_, self.n_splits_ = study, scorer, len(folds)
-        self.cv_results_ = cv_results(study, len(folds), names)
+        self.cv_results_ = cv_results(rows, space, len(folds), names)
         if names is not None and not refit:
             return self  # several scores and none named: no single best (study_.best_trials)
         best, score = self._best(study, names, refit)
-        self.best_index_, self.best_params_, self.best_score_ = best.number, dict(best.params), score
+        self.best_index_ = [t.number for t in rows].index(best.number)
+        self.best_params_, self.best_score_ = dict(best.params), score
         if refit:
             start = time.perf_counter()
             self.best_estimator_ = configured(dict(best.params)).fit(X, y)

@@ -20,7 +20,7 @@ import numpy as np
 from .._validation import fail
 from .sklearn_checks import Shown, check_stratifiable
 
-__all__ = ["check_cv_groups", "data_bytes", "function_bytes", "sealed_split", "training_folds"]
+__all__ = ["check_cv_groups", "closed_over", "data_bytes", "function_bytes", "sealed_split", "training_folds"]
 
 Fold = tuple[np.ndarray, np.ndarray]
 
@@ -115,29 +115,39 @@ def data_bytes(data: Any) -> bytes:
     return repr(array.tolist()).encode() if array.dtype.hasobject else np.ascontiguousarray(array).tobytes()
 
 
-def function_bytes(function: Callable[..., Any]) -> bytes:
+def function_bytes(function: Callable[..., Any], values: bool = True) -> bytes:
     """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`,
     the same in every process: its module and qualified name, its code (bytecode, constants and
     names, nested functions' too), its defaults, the values it closes over and the plain values
     (numbers, text) of the module globals it reads. Two lambdas share a name, not their code.
     An address in a repr (a callable object's, a closed-over estimator's) only makes the
-    landscape cache miss; a global that is not a plain value (an object it calls) is not read."""
+    landscape cache miss; a global that is not a plain value (an object it calls) is not read.
+    ``values=False`` leaves out its defaults and the values it closes over, for a caller that
+    describes those itself (a search's journal record: ``model_selection.journaled.describe``)."""
     code = getattr(function, "__code__", None)
     if code is None:
         return repr(function).encode()
+    held: tuple[Any, ...] = (None, None, None)
+    if values:
+        held = (function.__defaults__, getattr(function, "__kwdefaults__", None), closed_over(function))
+    scope = getattr(function, "__globals__", {})
+    plain = (bool, int, float, complex, str, bytes, type(None))
+    read = sorted((name, repr(scope[name])) for name in _names(code)
+                  if name in scope and isinstance(scope[name], plain))
+    settings = (function.__module__, function.__qualname__, *held, read)
+    return repr(settings).encode() + _code_bytes(code)
+
+
+def closed_over(function: Callable[..., Any]) -> list[Any]:
+    """The values ``function`` closes over, in the order of its free variables (None for a cell
+    not filled yet)."""
     cells = []
     for cell in getattr(function, "__closure__", None) or ():
         try:
             cells.append(cell.cell_contents)
         except ValueError:  # a cell not filled yet
             cells.append(None)
-    scope = getattr(function, "__globals__", {})
-    plain = (bool, int, float, complex, str, bytes, type(None))
-    read = sorted((name, repr(scope[name])) for name in _names(code)
-                  if name in scope and isinstance(scope[name], plain))
-    settings = (function.__module__, function.__qualname__, function.__defaults__,
-                getattr(function, "__kwdefaults__", None), cells, read)
-    return repr(settings).encode() + _code_bytes(code)
+    return cells
 
 
 def _code_bytes(code: types.CodeType) -> bytes:

@@ -5,6 +5,7 @@ and left byte for byte as it was."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 import warnings
@@ -12,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, StorageError, Study, TrialState
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, StorageError, Study, TrialState
 
 pytest.importorskip("sklearn")
 
@@ -82,30 +83,116 @@ def test_a_journal_of_k_trials_resumes_with_what_is_left_and_matches_an_uninterr
     assert fits_of(lambda: again.fit(X, Y)) == 1 and again.best_params_ == uninterrupted.best_params_
 
 
-def test_trials_a_ctrl_c_or_a_crash_cut_short_are_run_again_not_counted(tmp_path):
+# At this seed the best configuration is the grid's second trial: four trials follow it.
+GRID = {"optimizer": "grid", "space": SearchSpace([Categorical("alpha", [0.001, 0.01, 0.1, 1.0, 10.0, 100.0])]),
+        "seed": 3}
+
+
+def grid_search(storage=None):
+    return search(storage=storage, **GRID)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_grid():
+    return grid_search().fit(X, Y)
+
+
+def crash_before(path, n_trials, **changes):
+    """Run a search of ``n_trials`` journaled at ``path``, then leave its next trial RUNNING in a
+    process that dies (a study opened on the journal asks it, which is the trial the search would
+    run next, and is gone): as if the search had been killed during its trial ``n_trials``."""
+    search(n_trials=n_trials, storage=path, **changes).fit(X, Y)
+    crashed = Study.load(path)
+    crashed.ask()
+    del crashed
+    gc.collect()
+
+
+def stop_in_trial(path, k, **changes):
+    """A Ctrl-C in the second fold of trial ``k`` of a search journaled at ``path``."""
+    CountingRidge.fits, CountingRidge.stop_at = 0, k * CV + 2
+    with pytest.raises(KeyboardInterrupt):
+        search(storage=path, **changes).fit(X, Y)
+    CountingRidge.stop_at = None
+
+
+@pytest.mark.parametrize("how", ["ctrl_c", "kill"])
+def test_a_stopped_trial_is_run_again_so_a_resumed_grid_search_is_the_uninterrupted_one(tmp_path, uninterrupted_grid,
+                                                                                       how):
+    """The trial stopped is the best configuration's: it used to stay FAILED, never evaluated, and
+    the resumed search chose another best, without a warning."""
+    path, full = tmp_path / "search.jsonl", uninterrupted_grid.cv_results_
+    best = uninterrupted_grid.best_index_
+    assert best == 1
+    if how == "ctrl_c":
+        stop_in_trial(path, best, **GRID)
+    else:
+        crash_before(path, best, **GRID)
+    resumed = grid_search(storage=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)  # a stopped trial is no failure of the estimator
+        assert fits_of(lambda: resumed.fit(X, Y)) == (N_TRIALS - best) * CV + 1  # it first, then what is left
+    assert resumed.best_params_ == uninterrupted_grid.best_params_ and resumed.best_index_ == best
+    # One row per configuration evaluated, as scikit-learn's: the stopped trial is not one (study_ keeps it).
+    results = resumed.cv_results_
+    assert results["params"] == full["params"] and list(results["state"]) == ["COMPLETE"] * N_TRIALS
+    for key in ["mean_test_score", "std_test_score", "rank_test_score"] + [f"split{k}_test_score" for k in range(CV)]:
+        np.testing.assert_array_equal(results[key], full[key])
+    trials = resumed.study_.trials
+    assert len(trials) == N_TRIALS + 1 and trials[best].state is TrialState.FAILED
+    assert trials[best + 1].source == "enqueued" and trials[best + 1].params == trials[best].params
+    # Done: a fit again runs no trial, evaluates nothing again and writes nothing.
+    journal, again = path.read_bytes(), grid_search(storage=path)
+    assert fits_of(lambda: again.fit(X, Y)) == 1 and path.read_bytes() == journal
+
+
+def test_a_killed_trial_of_bo_is_not_fitted_as_a_failure_once_run_again(tmp_path):
+    """A kill during a GP proposal's trial: the resumed search proposes what the uninterrupted one did
+    (it used to fit the killed point below the worst loss as well as its value, and steer away)."""
+    bo = {"optimizer": "bo", "optimizer_settings": {"n_initial": 2, "num_restarts": 2, "raw_samples": 32}}
+    full = search(n_trials=5, **bo).fit(X, Y)
     path = tmp_path / "search.jsonl"
-    CountingRidge.stop_at = 2 * CV + 2  # Ctrl-C in the second fold of the third trial
+    crash_before(path, 3, **bo)
+    resumed = search(n_trials=5, storage=path, **bo).fit(X, Y)
+    np.testing.assert_allclose([p["alpha"] for p in resumed.cv_results_["params"]],
+                               [p["alpha"] for p in full.cv_results_["params"]], rtol=1e-6)
+    assert resumed.study_.trials[3].error.startswith("interrupted") and len(resumed.study_.trials) == 6
+
+
+def test_a_configuration_is_run_again_once_then_counts_as_failed(tmp_path):
+    """Stopped again when run again (too slow to wait for, or killing its process), it counts as a
+    failure: otherwise every resume would start with it again."""
+    path = tmp_path / "search.jsonl"
+    stop_in_trial(path, 2)
+    CountingRidge.fits, CountingRidge.stop_at = 0, 1  # Ctrl-C again, in its run again
     with pytest.raises(KeyboardInterrupt):
         search(storage=path).fit(X, Y)
     CountingRidge.stop_at = None
-    crashed = Study.load(path)
-    crashed.ask()  # then a process that died with this trial RUNNING (its study is gone, as after a kill)
-    del crashed
-    gc.collect()
     resumed = search(storage=path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", FitFailedWarning)  # a cut-short trial is no failure of the estimator
-        assert fits_of(lambda: resumed.fit(X, Y)) == (N_TRIALS - 2) * CV + 1
-    trials = resumed.study_.trials
-    assert len(trials) == N_TRIALS + 2 and [t.number for t in trials if t.state is not TrialState.COMPLETE] == [2, 3]
-    assert trials[2].cut_short and trials[3].error.startswith("interrupted")
-    # Their rows are there (row = trial number), FAILED with NaN scores.
+    with pytest.warns(FitFailedWarning, match="1 of 6 trials of HPOSearchCV failed.*interrupted by the user"):
+        assert fits_of(lambda: resumed.fit(X, Y)) == (N_TRIALS - 3) * CV + 1  # 2 done, 1 failed
     results = resumed.cv_results_
-    assert list(results["state"][2:4]) == ["FAILED", "FAILED"] and np.isnan(results["mean_test_score"][2:4]).all()
-    complete = results["state"] == "COMPLETE"
-    best = int(np.argmax(np.where(complete, results["mean_test_score"], -np.inf)))
-    assert resumed.best_index_ == best and resumed.best_params_ == results["params"][best]
-    assert resumed.best_score_ == results["mean_test_score"][best] and results["rank_test_score"][best] == 1
+    assert list(results["state"]) == ["COMPLETE"] * 2 + ["FAILED"] + ["COMPLETE"] * 3
+    assert np.isnan(results["mean_test_score"][2]) and results["rank_test_score"][2] == N_TRIALS
+    assert results["params"][2] == resumed.study_.trials[2].params == resumed.study_.trials[3].params
+    assert path.read_text().count('"event":"enqueued"') == 1
+
+
+def test_a_resume_stopped_before_it_ran_the_queue_does_not_queue_twice(tmp_path, monkeypatch):
+    path = tmp_path / "search.jsonl"
+    stop_in_trial(path, 2)
+
+    def stopped_run(*args, **kwargs):  # a Ctrl-C after the configuration was queued, before it ran
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Study, "run", stopped_run)
+        with pytest.raises(KeyboardInterrupt):
+            search(storage=path).fit(X, Y)
+    resumed = search(storage=path)
+    assert fits_of(lambda: resumed.fit(X, Y)) == (N_TRIALS - 2) * CV + 1
+    assert path.read_text().count('"event":"enqueued"') == 1 and len(resumed.study_.trials) == N_TRIALS + 1
+    assert list(resumed.cv_results_["state"]) == ["COMPLETE"] * N_TRIALS
 
 
 # -- refusals ------------------------------------------------------------------------------------------
@@ -120,6 +207,11 @@ CHANGES = [
     ("data", {"data": (X_ALL[1:81], Y_ALL[1:81])}, "`data.X`: other contents than in the journal"),
     ("estimator_params", {"estimator_params": lambda params: {"alpha": 2 * params["alpha"]}},
      "`estimator_params`: None in the journal"),
+    # A finished search resumed with another optimizer returned the journal's results as its own.
+    ("optimizer", {"optimizer": "random"}, "its trials were chosen by 'sobol', so its results would pass for the "
+                                           "given optimizer's. `optimizer`: 'sobol' in the journal, 'random' given"),
+    ("optimizer_settings", {"optimizer_settings": {"scramble": False}},
+     "`optimizer_settings.scramble`: none in the journal, False given"),
 ]
 
 
@@ -133,6 +225,62 @@ def test_a_journal_of_another_search_is_refused_naming_the_difference_and_left_a
         fits_of(lambda: search(storage=path, **changes).fit(*data))
     assert "It was left as it is" in str(refused.value) and path.read_bytes() == before
     assert CountingRidge.fits == 2 * CV + 1  # the first search's; none since
+
+
+class Mapper:
+    """Turns the space's params into the estimator's, by a factor: a bound method or the object itself
+    is an ``estimator_params``, and the factor is part of what the trials were scored on."""
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    def params(self, params):
+        return {"alpha": self.factor * params["alpha"]}
+
+    __call__ = params
+
+
+def closing_over(helper):
+    return lambda params: {"alpha": helper.factor * params["alpha"]}
+
+
+@pytest.mark.parametrize("setting, message", [
+    (lambda factor: Mapper(factor).params, "`estimator_params.self.factor`: 10 in the journal, 1.0001 given"),
+    (Mapper, "`estimator_params.factor`: 10 in the journal, 1.0001 given"),
+    (lambda factor: closing_over(Mapper(factor)), "`estimator_params.closure[0].factor`: 10 in the journal, 1.0001"),
+], ids=["bound method", "callable object", "closure over an object"])
+def test_estimator_params_are_recorded_with_the_values_they_hold(tmp_path, setting, message):
+    """A bound method and a callable object were recorded by their code only (another factor was
+    accepted); a lambda over an object by its repr (a new address in every process: always refused)."""
+    path = tmp_path / "search.jsonl"
+    search(n_trials=1, storage=path, estimator_params=setting(10)).fit(X, Y)
+    with pytest.raises(StorageError, match=re.escape(message)):
+        search(n_trials=2, storage=path, estimator_params=setting(1.0001)).fit(X, Y)
+    # The same setting held by new objects (at other addresses, as in another process) resumes.
+    assert len(search(n_trials=2, storage=path, estimator_params=setting(10)).fit(X, Y).study_.trials) == 2
+
+
+def test_execution_only_settings_are_left_out_of_the_record(tmp_path):
+    """n_jobs, verbose, pre_dispatch, a Pipeline's memory and an SVM's cache_size do not change a
+    score: a resume that changes them was refused ("`estimator.n_jobs`: 1 in the journal, 2 given")."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import SVC
+
+    from interactive_hpo.model_selection.journaled import EXECUTION_ONLY, describe
+
+    assert EXECUTION_ONLY == {"n_jobs", "verbose", "pre_dispatch", "memory", "cache_size"}
+    assert describe(RandomForestClassifier(n_jobs=1, verbose=0)) == describe(RandomForestClassifier(n_jobs=2,
+                                                                                                    verbose=3))
+    assert describe(GridSearchCV(SVC(cache_size=200), {"C": [1]}, pre_dispatch=4, n_jobs=1)) == \
+        describe(GridSearchCV(SVC(cache_size=1000), {"C": [1]}, pre_dispatch="2*n_jobs", n_jobs=2))
+    assert describe(RandomForestClassifier(n_estimators=5)) != describe(RandomForestClassifier(n_estimators=6))
+    path = tmp_path / "search.jsonl"
+    space = SearchSpace([Float("ridge__alpha", 1e-3, 1e3, log=True)])
+    search(n_trials=1, storage=path, estimator=Pipeline([("ridge", CountingRidge())]), space=space).fit(X, Y)
+    cached = Pipeline([("ridge", CountingRidge())], memory=str(tmp_path / "cache"), verbose=True)
+    assert len(search(n_trials=2, storage=path, estimator=cached, space=space).fit(X, Y).study_.trials) == 2
 
 
 def test_a_record_names_differences_deep_in_a_pipeline_and_tells_functions_apart():
@@ -150,6 +298,13 @@ def test_a_record_names_differences_deep_in_a_pipeline_and_tells_functions_apart
         ["`code`: other contents than in the journal"]
     assert describe({"stop_words": {"the", "a", "of"}}) == {"stop_words": ["a", "of", "the"]}  # in any process
     assert describe(float("nan")) == "nan" and describe(np.arange(3)) == describe(np.arange(3))
+    assert describe(functools.partial(Mapper.params, Mapper(2))) != \
+        describe(functools.partial(Mapper.params, Mapper(3)))
+
+    def recursive(params):  # closes over itself
+        return recursive(params)
+
+    assert describe(recursive)["closure"] == ["<recursive>"]
 
 
 @pytest.mark.parametrize("content", [b"my notes, not a journal\n", b'{"a": "JSON object"}\n', b"\x89PNG\r\n"])
@@ -219,7 +374,10 @@ def test_nested_cv_refuses_fold_journals_of_other_outer_folds_and_leaves_foreign
     folder = tmp_path / "nested"
     nested_cv(CountingRidge(), SPACE, X=X, y=Y, storage=folder, seed=0, **NESTED)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    with pytest.raises(StorageError, match=re.escape("`nested_cv.n_outer`: 2 in the journal, 3 given")):
+    # Named as the person typed it: nested_cv's storage, and the fold's journal.
+    refusal = re.escape(f"`storage` of nested_cv: {folder / 'outer_fold_1.jsonl'} holds another search")
+    difference = re.escape("`nested_cv.n_outer`: 2 in the journal, 3 given")
+    with pytest.raises(StorageError, match=f"{refusal}.*{difference}"):
         nested_cv(CountingRidge(), SPACE, X=X, y=Y, storage=folder, seed=0, **{**NESTED, "outer": 3})
     with pytest.raises(StorageError, match=re.escape("`nested_cv.seed`: 0 in the journal, 1 given")):
         nested_cv(CountingRidge(), SPACE, X=X, y=Y, storage=folder, seed=1, **NESTED)
@@ -230,6 +388,19 @@ def test_nested_cv_refuses_fold_journals_of_other_outer_folds_and_leaves_foreign
     with pytest.raises(StorageError, match="not an interactive_hpo journal"):
         nested_cv(CountingRidge(), SPACE, X=X, y=Y, storage=other, **NESTED)
     assert (other / "outer_fold_1.jsonl").read_text() == "not a journal\n"
+
+
+def test_nested_cv_on_finished_fold_journals_of_another_optimizer_is_refused_and_writes_nothing(tmp_path):
+    """It returned the journals' optimizer's results as the one given's, with a warning per fold,
+    and wrote a `switched` event to every fold journal although no trial ran."""
+    folder = tmp_path / "nested"
+    nested_cv(CountingRidge(), SPACE, X=X, y=Y, storage=folder, seed=0, **NESTED)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(StorageError, match=re.escape("`optimizer`: 'sobol' in the journal, 'random' given")):
+            nested_cv(CountingRidge(), SPACE, X=X, y=Y, storage=folder, **{**NESTED, "optimizer": "random"})
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
 def test_nested_cv_storage_must_be_a_folder(tmp_path):

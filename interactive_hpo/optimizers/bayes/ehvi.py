@@ -192,7 +192,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         utilities = -losses / self._factors()
         low, high = utilities.min(axis=0), utilities.max(axis=0)
         failed = np.broadcast_to(low - 0.5 * np.where(high > low, high - low, 1.0), (len(self._failed), len(low)))
-        return np.vstack([X, *[x.reshape(1, -1) for x in self._failed]]), np.vstack([utilities, failed])
+        return np.vstack([X, *[x.reshape(1, -1) for x, _ in self._failed]]), np.vstack([utilities, failed])
 
     def _feasible_losses(self) -> np.ndarray:
         """Losses of shape (k, m) of the feasible completed trials (all of them while none is)."""

@@ -95,7 +95,8 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         What the GP is fitted on: the losses after Vizier's monotone half-rank and log warp
         (default: outliers and heavy tails do not flatten the model; see ``bayes.warping``),
         after the half-rank step only, or as they are. Failed trials are fitted with a value below the worst either way,
-        so the GP learns to avoid them.
+        so the GP learns to avoid them (not one cut short, ``Trial.cut_short``, nor one whose
+        configuration then completed: run again after a kill, say).
     n_initial : int or None
         Scrambled Sobol points before the GP takes over; default ``min(10, max(8, d + 1))``
         (``bayes.initial.initial_design_size``; 3 makes a teaching demo's GP appear sooner); when
@@ -152,7 +153,8 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
         self._initial = InitialDesign(space.dim, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
-        self._failed: list[np.ndarray] = []  # failed trials' points: fitted below the worst loss
+        # Failed trials, (x, params): fitted below the worst loss.
+        self._failed: list[tuple[np.ndarray, dict[str, Any]]] = []
         self._fits = WarmFit()  # the GP's fit, and the hyperparameters the next one starts from
         self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
         self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
@@ -198,8 +200,12 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         if loss is not None:
             self._data.append((trial.x.copy(), loss))
+            # A configuration that failed and then completed (run again after its process was killed,
+            # as a resumed HPOSearchCV does) did not fail by its own doing: the GP is fitted on its
+            # value, not on that and a failure at one point.
+            self._failed = [(x, params) for x, params in self._failed if params != trial.params]
         elif trial.state is TrialState.FAILED and not trial.cut_short:  # cut short: its point is untried
-            self._failed.append(trial.x.copy())
+            self._failed.append((trial.x.copy(), dict(trial.params)))
         if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
         # Asked in this run: its fit is the one held. Else: replayed, told on a switch, carried.

@@ -8,6 +8,8 @@ optimizers of several objectives (``parego``, ``ehvi``) override how losses beco
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ...space import SearchSpace
@@ -37,7 +39,7 @@ class TrainingData:
     space: SearchSpace
     output_warp: str
     _data: list[tuple[np.ndarray, float]]  # completed trials: (x, loss)
-    _failed: list[np.ndarray]  # failed trials' points: fitted below the worst loss
+    _failed: list[tuple[np.ndarray, dict[str, Any]]]  # failed trials: (x, params); fitted below the worst loss
 
     def _n_fitted(self) -> int:
         """How many points the GP is fitted on: completed and failed trials."""
@@ -58,7 +60,7 @@ class TrainingData:
         X, losses = self._observed()
         warp = self._warp()
         y = np.concatenate([warp(-losses / self._factor()), np.full(len(self._failed), warp.failed_value)])
-        return np.vstack([X, *[x.reshape(1, -1) for x in self._failed]]), y
+        return np.vstack([X, *[x.reshape(1, -1) for x, _ in self._failed]]), y
 
     def _factor(self) -> float:
         """The spread of the losses, by which they are divided before BoTorch sees them.
@@ -72,7 +74,7 @@ class TrainingData:
 
     def _taken_points(self, pending: np.ndarray) -> np.ndarray:
         """The points a proposal must not repeat, shape (m, d): completed, failed and pending."""
-        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x in self._failed], pending])
+        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x, _ in self._failed], pending])
 
     def _start(self) -> np.ndarray:
         """Where one extra local search of the acquisition starts, shape (d,): the incumbent."""

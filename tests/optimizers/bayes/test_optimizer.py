@@ -43,6 +43,7 @@ from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
 from interactive_hpo.optimizers.bayes.kernel import HammingKernel  # noqa: E402
 from interactive_hpo.optimizers.bayes.model import DTYPE, fit_gp  # noqa: E402
 from interactive_hpo.optimizers.bayes.predictor import Predictor  # noqa: E402
+from interactive_hpo.trial import USER_INTERRUPT  # noqa: E402
 
 #: A cheap acquisition optimizer: where accuracy is not the point, speed is.
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
@@ -469,6 +470,24 @@ def test_manual_trials_are_data_and_failed_trials_are_not():
     complete = manual + [study.trials[first.number], late]
     np.testing.assert_array_equal(view.X, [t.x for t in complete])
     np.testing.assert_allclose(view.losses, [t.value for t in complete], rtol=1e-12)  # -(-loss / f) * f
+
+
+@pytest.mark.parametrize("run_again", [True, False])
+def test_a_failure_whose_configuration_then_completed_is_not_fitted(run_again):
+    """A configuration that failed (its process was killed, say) and then completed when run again
+    (a resumed HPOSearchCV does) did not fail by its own doing: the GP sees its value only, as if
+    the failure had been cut short. It was fitted below the worst loss as well, and steered away."""
+    def next_point(error):
+        study = Study(PLANE, "bo", seed=0, optimizer_settings=FAST)
+        study.run(bowl, n_trials=3)
+        failed = study.tell(study.ask(), state="FAILED", user_attrs={"error": error})
+        params = failed.params if run_again else {"x0": 0.5, "x1": 0.5}  # else: another configuration completes
+        study.add_manual(params, bowl(params))
+        return study.ask().x
+
+    killed, cut_short = next_point("MemoryError"), next_point(USER_INTERRUPT)
+    # Not run again, the failure is fitted (the two differ), as a failure should be.
+    assert np.array_equal(killed, cut_short) is run_again
 
 
 def test_switching_from_sobol_fits_on_the_sobol_trials():
