@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from ._validation import fail
 
-__all__ = ["Registry", "where"]
+__all__ = ["Registry", "same_class", "where"]
 
 C = TypeVar("C")
 
@@ -25,6 +25,14 @@ def where(entry: str | type) -> str:
     to it, and for a class defined again under the same module and name (a notebook cell run
     twice)."""
     return entry if isinstance(entry, str) else f"{entry.__module__}:{entry.__qualname__}"
+
+
+def same_class(one: type, other: type) -> bool:
+    """Whether two classes are one for a journal: the same object, or the same "module:Class"
+    (defined again: a notebook cell run twice, a module reloaded). Classes a function makes
+    (``<locals>`` in their name) are told apart by object: two calls of a factory make two
+    classes under one name, and a journal naming one would rebuild the other."""
+    return one is other or ("<locals>" not in one.__qualname__ and where(one) == where(other))
 
 
 class Registry(Generic[C]):
@@ -74,7 +82,7 @@ class Registry(Generic[C]):
         taken = self._entries.get(key)
         # The class registered already, by another path to it (a package's re-export), or defined
         # again under its module and name (a notebook cell run twice), is no other class.
-        if taken is not None and where(self._resolve(taken)) != where(cls):
+        if taken is not None and not same_class(self._resolve(taken), cls):
             hint = f"a built-in {self.kind}: give yours another name" if key in self._built_in else \
                 f"call unregister_{self.kind}({key!r}) first to put another {self.kind} under that name"
             raise fail("name", owner, f"a name no other {self.kind} is registered under", key,
@@ -107,13 +115,20 @@ class Registry(Generic[C]):
         class that ``name`` is the "module:Class" of (recorded before it was registered); None."""
         if name in self:
             return self._resolve(self._entries[name])
-        return next((cls for cls in map(self._resolve, self._entries.values()) if where(cls) == name), None)
+        for entry in self._entries.values():
+            try:
+                found = self._resolve(entry)
+            except (ImportError, AttributeError):  # a plug-in's module edited since: it breaks no other load
+                continue
+            if where(found) == name:
+                return found
+        return None
 
     def holds(self, cls: type) -> bool:
         """Whether ``cls`` (or a class defined again under its module and name) is the one
         registered under its ``name``: what a journal naming it rebuilds."""
         own = getattr(cls, "name", None)
-        return isinstance(own, str) and own in self and where(self._resolve(self._entries[own])) == where(cls)
+        return isinstance(own, str) and own in self and same_class(self._resolve(self._entries[own]), cls)
 
     @staticmethod
     def _resolve(entry: str | type[C]) -> type[C]:

@@ -353,11 +353,11 @@ CASES = [
     # ... and so would a journal that save() writes, or a fork built by the name.
     ("save of a subclass of a built-in under its name",
      lambda t: Study(SPACE, RandomSubclass(SPACE, seed=0)).save(t / "s.jsonl"), InvalidParameterError,
-     "`path` of Study.save must be the path of a journal this study's optimizer can be rebuilt from; got "),
+     "`path` of Study.save must be the path of a journal this study's optimizers can be rebuilt from; got "),
     ("fork of a subclass of a built-in under its name",
      lambda t: fork_study(Study(SPACE, RandomSubclass(SPACE, seed=0)), 0), InvalidParameterError,
-     "`optimizer` of fork_study must be given when the optimizer in charge is not registered under its name; got "
-     "None. The journal rebuilds optimizers by name on resume, and 'random' is not RandomSubclass here"),
+     "`optimizer` of fork_study must be given when the optimizer in charge at step 0 is not registered under its "
+     "name; got None. The journal rebuilds optimizers by name on resume, and 'random' is not RandomSubclass here"),
     ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
      "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
     ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,

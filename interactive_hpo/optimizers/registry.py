@@ -77,17 +77,17 @@ def rebuilt_by_name(cls: type[Optimizer]) -> bool:
     return _REGISTRY.holds(cls)
 
 
-def check_rebuilt_by_name(optimizer: Optimizer, argument: str, owner: str, rule: str, given: Any) -> None:
+def check_rebuilt_by_name(cls: type[Optimizer], argument: str, owner: str, rule: str, given: Any) -> None:
     """Refuse ``given`` (argument ``argument`` of ``owner``, which must be ``rule``) when a journal
-    naming ``optimizer`` would not rebuild its class (:func:`rebuilt_by_name`): a journal records
-    an optimizer by name, and a RandomSearch subclass keeping "random" resumed as RandomSearch."""
-    if rebuilt_by_name(type(optimizer)):
+    naming the optimizer class ``cls`` would not rebuild it (:func:`rebuilt_by_name`): a journal
+    records an optimizer by name, and a RandomSearch subclass keeping "random" resumed as RandomSearch."""
+    if rebuilt_by_name(cls):
         return
-    mine = type(optimizer).__name__
+    mine = cls.__name__
     fix = f"give {mine} a `name` of its own, then call register_optimizer({mine})" \
-        if optimizer.name in available_optimizers() else f"call register_optimizer({mine}) first"
+        if cls.name in available_optimizers() else f"call register_optimizer({mine}) first"
     raise fail(argument, owner, rule, given, hint=f"The journal rebuilds optimizers by name on resume, and "
-                                                  f"{optimizer.name!r} is not {mine} here: {fix}.")
+                                                  f"{cls.name!r} is not {mine} here: {fix}.")
 
 
 def optimizers_serving_several() -> list[str]:

@@ -279,9 +279,10 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     spec = context.spec
     if step == n:
         spec = {"name": study.optimizer.name, "settings": study.optimizer.settings()}
-    if optimizer is None and spec["name"] == study.optimizer.name:  # built by name: the class must be the one
-        check_rebuilt_by_name(study.optimizer, "optimizer", owner, "given when the optimizer in charge is not "
-                              "registered under its name", optimizer)
+    in_charge = study._class_in_charge(step)
+    if optimizer is None and in_charge is not None:  # the branch builds it by name: it must be that class
+        check_rebuilt_by_name(in_charge, "optimizer", owner, f"given when the optimizer in charge at step {step} "
+                              "is not registered under its name", optimizer)
     if optimizer is None:  # the optimizer in charge at that step, as it was set then, its seed too:
         # one switched to drew from the seed of its place among the study's optimizers, not the first's.
         optimizer = spec["name"]

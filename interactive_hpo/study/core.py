@@ -124,6 +124,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         self._warm_start = WarmStart.read(warm_start, space, self.goals)
         self.optimizer = self._build("random" if optimizer is None else optimizer, optimizer_settings, index=0)
         self._warm_start.check(self.optimizer)
+        # The class of each optimizer the study has had, by its place among them, where it is known
+        # in this process: a journal names them only, and rebuilds the others by name.
+        self._classes: dict[int, type[Optimizer]] = {0: type(self.optimizer)}
         self._state = StudyState({"space": space.to_dict(), **self.goals.to_header(), "seed": self.seed,
                                   "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
                                   "created": time.time(), **self._warm_start.header()})
@@ -131,6 +134,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             with self._journal.locked():
                 existing = self._journal.open_or_create(self._state.header)
                 if existing is not None:  # the optimizer built above was only the header's draft
+                    self._classes = {}  # the journal's optimizers are rebuilt by name
                     resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
                     self._journal.mend()  # only now: a journal that is refused is left as it was
 
@@ -326,6 +330,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 if self._state.owner_of(trial.number) != self._owner:
                     new.note_running(trial)
             self._record({"event": "switched", "optimizer": spec_of(new)})
+            self._classes[self._state.n_optimizers - 1] = type(new)
             self.optimizer = new
             self._notify("switched", None)
         return new
@@ -334,8 +339,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write this study's whole journal to a new file ``path`` (refuses to overwrite, and an
         optimizer the journal would not rebuild by its name: one not registered)."""
-        check_rebuilt_by_name(self.optimizer, "path", "Study.save", "the path of a journal this study's optimizer "
-                              "can be rebuilt from", str(path))
+        for cls in self._classes.values():  # every optimizer the study has had: a fork replays any of them
+            check_rebuilt_by_name(cls, "path", "Study.save", "the path of a journal this study's optimizers can be "
+                                  "rebuilt from", str(path))
         copy_journal(self._state.header, self._state.events, path)
 
     @classmethod
@@ -345,6 +351,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         return cls(header["space"], **Goals.from_header(header).study_arguments(), storage=path)
 
     # -- internals ------------------------------------------------------------------------------
+    def _class_in_charge(self, step: int) -> type[Optimizer] | None:
+        """The class of the optimizer in charge when trial ``step`` was asked, if this process made
+        it (None: the journal's, rebuilt by name)."""
+        return self._classes.get(self._state.run_index(step))
+
     def _loss(self, trial: Trial) -> float | np.ndarray | None:
         return loss_of(self.goals, trial)
 
@@ -403,7 +414,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
                        optimizer, hint=f"These do: {optimizers_serving_several()}.")
         if self._journal is not None:
-            check_rebuilt_by_name(built, "optimizer", owner, "a registered optimizer when the study has storage",
+            check_rebuilt_by_name(type(built), "optimizer", owner, "a registered optimizer when the study has storage",
                                   optimizer)
         self._warm_start.give(built)
         return built

@@ -117,6 +117,11 @@ class StudyState:
         """Optimizers the study has had: the header's and one per switch."""
         return 1 + len(self._switched_at)
 
+    def run_index(self, number: int) -> int:
+        """The place among the study's optimizers (0: the header's) of the one in charge when
+        trial ``number`` was asked."""
+        return sum(at <= number for at in self._switched_at)
+
     def run_of(self, number: int) -> range:
         """The trial numbers asked by the optimizer in charge when trial ``number`` was asked
         (``len(trials)``: the one in charge now): from the switch that put it in charge to the

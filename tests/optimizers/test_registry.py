@@ -25,6 +25,10 @@ class Mine(RandomSearch):
     name = "mine"
 
 
+class KeepsRandom(RandomSearch):
+    """Keeps RandomSearch's name: a journal naming it rebuilds RandomSearch."""
+
+
 MineAlias = Mine  # a package re-exporting its class: another path to the same class
 
 
@@ -165,3 +169,47 @@ def test_a_journal_of_an_optimizer_not_registered_here_says_so_not_that_it_is_co
         assert len(Study.load(path).trials) == 2
     finally:
         unregister_optimizer("mine")
+
+
+def test_forks_and_saves_check_the_class_in_charge_at_each_step(tmp_path):
+    """A fork builds the optimizer in charge at its step by name: a class a journal would not
+    rebuild is refused there (a subclass keeping "random" became RandomSearch silently), and one
+    that would is not (the class in charge now was checked instead)."""
+    from interactive_hpo import Study
+    from interactive_hpo.study.branching import fork_study
+
+    space = SearchSpace([Float("x", 0, 1)])
+    keeps = Study(space, KeepsRandom(space, seed=0), seed=0)
+    keeps.run(lambda p: p["x"], n_trials=3)
+    keeps.switch_optimizer("sobol")
+    keeps.run(lambda p: p["x"], n_trials=2)
+    with pytest.raises(InvalidParameterError, match="in charge at step 2 is not registered under its name"):
+        fork_study(keeps, 2)
+    with pytest.raises(InvalidParameterError, match="'random' is not KeepsRandom here"):
+        keeps.save(tmp_path / "s.jsonl")                             # a fork of the saved journal would
+    assert type(fork_study(keeps, 4).study.optimizer).__name__ == "SobolSearch"
+
+    later = Study(space, "random", seed=0)
+    later.run(lambda p: p["x"], n_trials=3)
+    later.switch_optimizer(KeepsRandom(space, seed=1))
+    assert type(fork_study(later, 2).study.optimizer) is RandomSearch  # RandomSearch was in charge then
+
+
+def test_classes_a_factory_makes_are_told_apart():
+    """Two calls of one factory make two classes under one "module:Class": registering one does
+    not make a journal of the other rebuild it."""
+    from interactive_hpo.optimizers.registry import rebuilt_by_name
+
+    def make():
+        class Made(RandomSearch):
+            name = "made"
+        return Made
+
+    first, second = make(), make()
+    register_optimizer(first)
+    try:
+        assert rebuilt_by_name(first) and not rebuilt_by_name(second)
+        with pytest.raises(InvalidParameterError, match="taken by"):
+            register_optimizer(second)
+    finally:
+        unregister_optimizer("made")

@@ -503,3 +503,28 @@ def test_a_pruner_without_a_name_is_used_and_journaled_by_its_class(tmp_path):
     study = Study(LINE, seed=0, storage=tmp_path / "s.jsonl", pruner=Halfway())
     assert max(study.step(curve).intermediate_values) == 4
     assert pruner_events(tmp_path / "s.jsonl") == []
+
+
+def test_a_plug_in_whose_module_changed_since_breaks_no_other_pruner_lookup(monkeypatch):
+    """Looking up a journal's "module:Class" pruner went through every registered entry, and one
+    whose module no longer has its class raised Python's AttributeError for every load."""
+    import sys
+    import types
+
+    from interactive_hpo import register_pruner, unregister_pruner
+    from interactive_hpo.study.pruning import same_pruner
+
+    plug = types.ModuleType("changing_plug")
+
+    class Gone(PatientMedian):
+        name = "gone"
+
+    Gone.__module__ = plug.__name__
+    plug.Gone = Gone
+    monkeypatch.setitem(sys.modules, plug.__name__, plug)
+    register_pruner("changing_plug:Gone")
+    try:
+        del plug.Gone  # the user's module edited and reloaded
+        assert not same_pruner({"name": "a_module:Mine", "settings": {}}, {"name": "b_module:Mine", "settings": {}})
+    finally:
+        unregister_pruner("gone")
