@@ -12,7 +12,9 @@ both would mean nothing. Data and folds are kept as digests (SHA-256 of their va
 data; settings that change how a fit runs, not what it finds, not at all (:data:`EXECUTION_ONLY`).
 
 A resume runs first, once, each configuration whose trial a Ctrl-C or a kill stopped
-(:func:`evaluated`, :func:`queue_again`), so that it evaluates what the uninterrupted search did.
+(:func:`evaluated`, :func:`queue_again`), so that no configuration the uninterrupted search
+evaluated is left out (grid and Sobol search then go on exactly as it did; random streams are
+keyed by the trials seen, so other optimizers' later proposals may differ).
 """
 
 from __future__ import annotations

@@ -174,8 +174,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         trial is written to it as it finishes, so a crash or a kill loses at most the trial
         running. ``fit`` with the same storage resumes: it runs what is left of ``n_trials``,
         first (once) the configuration a Ctrl-C or a kill stopped, with the journal's seed when
-        ``seed`` is None, so it chooses what the uninterrupted search would have, with the same
-        ``cv_results_``. A journal whose trials were scored on something else (another estimator
+        ``seed`` is None. A search stopped between trials then goes on as the uninterrupted one
+        would have, with the same ``cv_results_``; one stopped inside a trial does too with grid
+        and Sobol search, while random search and the model-based optimizers draw from streams
+        keyed by the trials seen, so their later proposals may differ from the uninterrupted
+        search's. A journal whose trials were scored on something else (another estimator
         or parameter of it but ``n_jobs``, ``verbose`` and the like: ``journaled.EXECUTION_ONLY``;
         ``estimator_params``, scoring, folds, data, seed or space) or chosen by another
         ``optimizer`` or ``optimizer_settings`` is refused, naming each difference; so is a file

@@ -203,7 +203,13 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
             # A configuration that failed and then completed (run again after its process was killed,
             # as a resumed HPOSearchCV does) did not fail by its own doing: the GP is fitted on its
             # value, not on that and a failure at one point.
-            self._failed = [(x, params) for x, params in self._failed if params != trial.params]
+            kept = [(x, params) for x, params in self._failed if params != trial.params]
+            if len(kept) < len(self._failed):
+                # The data changed without their count (a failure out, a value in): a fit held, a
+                # proposal made, or a recorded fit's count no longer names these data.
+                self._fits.fit = self._fits.key = self._next = None
+                self._fits.data = -1
+            self._failed = kept
         elif trial.state is TrialState.FAILED and not trial.cut_short:  # cut short: its point is untried
             self._failed.append((trial.x.copy(), dict(trial.params)))
         if self._finite is not None and not trial.cut_short:

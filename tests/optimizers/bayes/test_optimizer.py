@@ -490,6 +490,22 @@ def test_a_failure_whose_configuration_then_completed_is_not_fitted(run_again):
     assert np.array_equal(killed, cut_short) is run_again
 
 
+def test_a_look_before_a_failure_is_dropped_does_not_keep_the_failure_in_the_fit():
+    """Dropping a failure and adding a value keeps the data's count, by which a fit made for a
+    look (``propose``) was kept: the next ask reused it, fitted on the failure instead of the
+    value, and a look changed the next proposal."""
+    def next_point(look):
+        study = Study(PLANE, "bo", seed=0, optimizer_settings=FAST)
+        study.run(bowl, n_trials=4)
+        failed = study.tell(study.ask(), state="FAILED", user_attrs={"error": "MemoryError"})
+        if look:
+            study.optimizer.propose()
+        study.add_manual(failed.params, bowl(failed.params))
+        return study.ask().x
+
+    np.testing.assert_array_equal(next_point(look=True), next_point(look=False))
+
+
 def test_switching_from_sobol_fits_on_the_sobol_trials():
     study = Study(PLANE, "sobol", seed=0, direction="maximize")
     study.run(lambda p: -bowl(p), n_trials=5)
