@@ -219,7 +219,13 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl") -
         raise fail(name, owner, "a file path, not a URL", path,
                    hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
                         "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
-    resolved = Path(path)
+    typed = os.fsdecode(path)
+    if typed.endswith(("/", os.sep)):  # "results/": a folder meant, and a file named "results" made
+        raise fail(name, owner, "a file path, not a folder", str(path),
+                   hint=f"Name a file inside it, for example {str(Path(typed) / example)!r}.")
+    # "~/study.jsonl" as the shell reads it: else a folder named "~" in the working folder, where
+    # a resume found nothing and started over.
+    resolved = Path(typed).expanduser()
     if resolved.is_dir():
         raise fail(name, owner, "a file path, not a folder", str(path),
                    hint=f"Name a file inside it, for example {str(resolved / example)!r}.")

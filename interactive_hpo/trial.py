@@ -102,22 +102,38 @@ def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
         return {}
     if not isinstance(user_attrs, Mapping):
         raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", user_attrs)
-    return check_json(_plain(dict(user_attrs)), "user_attrs", owner, given=user_attrs)
+    try:
+        plain = _plain(dict(user_attrs), ())
+    except (_ContainsItself, RecursionError) as error:  # recursion: nested past Python's limit
+        what = "a list or dict that contains itself" if isinstance(error, _ContainsItself) else \
+            "values nested too deep to follow"
+        raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", what) from None
+    return check_json(plain, "user_attrs", owner, given=user_attrs)
 
 
-def _plain(value: Any) -> Any:
+class _ContainsItself(Exception):
+    """A container of ``user_attrs`` inside itself (see :func:`_plain`)."""
+
+
+def _plain(value: Any, inside: tuple[int, ...]) -> Any:
     """``value`` with NumPy scalars and arrays, at any depth, as Python numbers and lists, and
-    non-finite floats as None."""
+    non-finite floats as None; ``inside``: the ids of the containers it is in (a container
+    inside itself, ``log["parent"] = log``, is refused: it recursed until Python gave up, and a
+    run stopped with its trial RUNNING)."""
     if isinstance(value, (np.generic, np.ndarray)):
         value = value.tolist()
         if not isinstance(value, list):  # a NumPy scalar: now a Python one, maybe non-finite
-            return _plain(value)
+            return _plain(value, inside)
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, (Mapping, list, tuple)):
+        if id(value) in inside:
+            raise _ContainsItself
+        inside = (*inside, id(value))
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: _plain(item, inside) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [_plain(item, inside) for item in value]
     return value
 
 

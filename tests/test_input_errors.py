@@ -39,6 +39,10 @@ class Unregistered(RandomSearch):
         super().__init__(space, seed=seed)
 
 
+SELF: dict = {}
+SELF["self"] = SELF
+
+
 class RandomSubclass(RandomSearch):
     """Keeps RandomSearch's name, "random": a journal naming it rebuilds RandomSearch."""
 
@@ -358,6 +362,16 @@ CASES = [
      lambda t: fork_study(Study(SPACE, RandomSubclass(SPACE, seed=0)), 0), InvalidParameterError,
      "`optimizer` of fork_study must be given when the optimizer in charge at step 0 is not registered under its "
      "name; got None. The journal rebuilds optimizers by name on resume, and 'random' is not RandomSubclass here"),
+    # A container inside itself recursed until Python's RecursionError: a run stopped, its trial RUNNING.
+    ("user_attrs that contain themselves", lambda t: (lambda s: s.tell(s.ask(), 0.5, user_attrs=SELF))(Study(SPACE)),
+     InvalidParameterError, "`user_attrs` of Study.tell must be a dict of JSON values with str keys, or None; got "
+     "'a list or dict that contains itself'."),
+    # A file named "results" was made, where a folder was meant.
+    ("storage ending in a separator", lambda t: Study(SPACE, storage=str(t / "results") + "/"), InvalidParameterError,
+     "`storage` of Study must be a file path, not a folder; got "),
+    # pycma failed an assertion after the first generation.
+    ("subnormal CMA-ES step size", lambda t: Study(SPACE, "cmaes", optimizer_settings={"sigma0": 1e-320}),
+     InvalidParameterError, "`sigma0` of CMAES must be a finite real number in [1e-12, 1.0]; got 1e-320."),
     ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
      "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
     ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -399,7 +400,9 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | No
                 runner.stop()
             runner.fill()
             # Woken at the deadline, if results are slower, to stop asking then.
-            wait = None if deadline is None or runner.stopping else max(deadline - time.monotonic(), 0.0)
+            # (A wait past threading.TIMEOUT_MAX, a "no limit" timeout=1e10, overflowed the clock.)
+            wait = None if deadline is None or runner.stopping else \
+                min(max(deadline - time.monotonic(), 0.0), threading.TIMEOUT_MAX)
             record(runner.collect(timeout=wait))
     except KeyboardInterrupt:
         record(runner.interrupted())

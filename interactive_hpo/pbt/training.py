@@ -30,6 +30,7 @@ import numpy as np
 
 from .._validation import as_finite, as_scalar, check_int, check_path, check_real, fail, is_real, seed_to_int
 from ..exceptions import HPOError
+from ..objectives.incremental import MAX_STEPS as MAX_TRAIN_STEPS
 from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
 from ..study.journal import Journal
@@ -126,7 +127,8 @@ class PopulationBasedTraining:
         self.quantile = check_real(quantile, "quantile", _OWNER, 0, 0.5, low_open=True)
         self.perturb = check_perturb(perturb, _OWNER)
         self.resample_probability = check_real(resample_probability, "resample_probability", _OWNER, 0, 1)
-        self.steps_per_round = check_int(steps_per_round, "steps_per_round", _OWNER, 1)
+        # At most what a task's train takes (10**30 was refused at run time, under the task's argument).
+        self.steps_per_round = check_int(steps_per_round, "steps_per_round", _OWNER, 1, MAX_TRAIN_STEPS)
         self.seed = seed_to_int(seed, _OWNER)
         path = None if storage is None else self._check_storage(storage)  # before any model is built
         # One generator, four independent streams: exploits never shift the data orders or the

@@ -301,8 +301,7 @@ def next_journal(path: str | os.PathLike[str] | None) -> str | None:
     if path is None:
         return None
     # As a journal's path is checked (True and b"x" were Python's TypeError; "\0" gave a path no file can have).
-    check_path(path, "path", "next_journal")
-    stem, suffix = os.path.splitext(os.fspath(path))
+    stem, suffix = os.path.splitext(os.fspath(check_path(path, "path", "next_journal")))
     base = re.sub(r"-\d+$", "", stem)
     if base != stem and os.path.exists(base + suffix):
         stem = base

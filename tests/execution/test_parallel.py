@@ -500,3 +500,12 @@ def test_budgeted_trials_are_not_requeued_at_full_budget(tmp_path):
     study.run(dies_at_budget, 4, n_workers=2, on_worker_loss="requeue")
     assert all(t.budget is not None for t in study.trials)  # nothing ran again at full budget
     assert any("not re-queued" in t.user_attrs.get("error", "") for t in study.trials)
+
+
+def test_a_timeout_past_the_clock_s_limit_waits_as_no_limit():
+    """timeout=1e10 (a "no limit") passed threading's TIMEOUT_MAX to the wait for results: an
+    OverflowError stopped the run and cancelled the trials in flight."""
+    study = Study(SearchSpace([Float("x", 0, 1)]), seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(lambda p: time.sleep(0.1) or p["x"], 3, executor=pool, timeout=1e10, progress=False)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 3

@@ -440,7 +440,8 @@ BAD = [
     (dict(perturb="12"), f"`perturb` of {OWNER} must be a non-empty sequence of positive finite factors; got '12'."),
     (dict(resample_probability=1.5), f"`resample_probability` of {OWNER} must be a finite real number in [0, 1]; "
                                      "got 1.5."),
-    (dict(steps_per_round=0), f"`steps_per_round` of {OWNER} must be an int in [1, inf); got 0."),
+    (dict(steps_per_round=0), f"`steps_per_round` of {OWNER} must be an int in [1, 2147483647]; got 0."),
+    (dict(steps_per_round=10**30), f"`steps_per_round` of {OWNER} must be an int in [1, 2147483647]; got 10"),
     (dict(initial=[{"lr": 0.1, "width": 2, "mode": "go"}]), f"`initial` of {OWNER} must be None, a params dict, "
                                                             "or a list of 8 params dicts; got"),
     (dict(initial={"lr": 5.0, "width": 2, "mode": "go"}),

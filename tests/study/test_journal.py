@@ -706,3 +706,15 @@ def test_a_ctrl_c_during_a_joint_proposal_is_not_held_and_leaves_no_trial_runnin
         study.ask_batch(3)
     assert proposed == [] and study.trials == [] and study.queued == [{"x": 0.5, "n": 2, "c": "a"}]
     assert [t.params for t in study.ask_batch(1)] == [{"x": 0.5, "n": 2, "c": "a"}]
+
+
+def test_a_home_relative_path_is_the_shell_s(tmp_path, monkeypatch):
+    """"~/study.jsonl" made a folder named "~" in the working folder, and a resume from another
+    folder found nothing and started over."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path)
+    space = SearchSpace([Float("x", 0, 1)])
+    Study(space, seed=0, storage="~/s.jsonl").run(lambda p: p["x"], n_trials=2, progress=False)
+    assert (tmp_path / "home" / "s.jsonl").exists() and not (tmp_path / "~").exists()
+    assert len(Study.load("~/s.jsonl").trials) == 2

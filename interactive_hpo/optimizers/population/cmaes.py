@@ -150,7 +150,8 @@ class CMAES(WarmStartablePopulation):
         else:  # pycma's default for dimension d
             population_size = 4 + int(3 * math.log(space.dim if isinstance(space, SearchSpace) else 1))
         super().__init__(space, population_size=population_size, seed=seed)
-        self.sigma0 = check_real(sigma0, "sigma0", owner, 0.0, 1.0, low_open=True)
+        # At least 1e-12 of the box: pycma failed an assertion after the first generation at 1e-320.
+        self.sigma0 = check_real(sigma0, "sigma0", owner, 1e-12, 1.0)
         # IPOP doubles the population at each restart: 20 restarts are a million-fold already.
         self.restarts = check_int(restarts, "restarts", owner, 0, 20)
         self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0, 10.0)

@@ -398,8 +398,8 @@ def test_ipop_restarts_with_a_larger_population():
 @pytest.mark.parametrize(("settings", "message"), [
     ({"population_size": 1}, "`population_size` of CMAES must be an int in [2, 10000]; got 1."),
     ({"population_size": 4.0}, "`population_size` of CMAES must be an int in [2, 10000]; got 4.0."),
-    ({"sigma0": 0.0}, "`sigma0` of CMAES must be a finite real number in (0.0, 1.0]; got 0.0."),
-    ({"sigma0": 2}, "`sigma0` of CMAES must be a finite real number in (0.0, 1.0]; got 2."),
+    ({"sigma0": 0.0}, "`sigma0` of CMAES must be a finite real number in [1e-12, 1.0]; got 0.0."),
+    ({"sigma0": 2}, "`sigma0` of CMAES must be a finite real number in [1e-12, 1.0]; got 2."),
     ({"restarts": -1}, "`restarts` of CMAES must be an int in [0, 20]; got -1."),
     ({"popsize_factor": 0.5}, "`popsize_factor` of CMAES must be a finite real number in [1.0, 10.0]; got 0.5."),
     ({"options": [("tolx", 1)]}, "`options` of CMAES must be a dict of pycma options or None"),
