@@ -318,11 +318,15 @@ class SearchSpace:
         a categorical), their unit coordinates, and the scale (whether or not it is active)."""
         return self._axis(name, resolution, "SearchSpace.axis")
 
-    def _axis(self, name: str, resolution: int, owner: str) -> AxisLevels:
-        if name not in self._by_name:
-            raise fail("name", owner, f"one of {self.names}", name)
+    def _axis(self, name: str, resolution: int, owner: str, argument: str = "name",
+              most: int = MAX_GRID_POINTS) -> AxisLevels:
+        """The axis of parameter ``name`` (argument ``argument`` of ``owner``) with up to
+        ``resolution`` (at most ``most``: 10,000 x 10,000 points took 2.4 GB) levels."""
+        # A list was Python's "unhashable type", an array its "truth value ... is ambiguous".
+        if not isinstance(name, str) or name not in self._by_name:
+            raise fail(argument, owner, f"one of {self.names}", name)
         param = self._by_name[name]
-        levels = param.levels(check_int(resolution, "resolution", owner, 2))
+        levels = param.levels(check_int(resolution, "resolution", owner, 2, most))
         unit = read_only([param.to_unit(v) for v in levels])
         return AxisLevels(name=name, levels=tuple(levels), unit=unit, scale=param.scale)
 
@@ -344,10 +348,11 @@ class SearchSpace:
         Returns a :class:`~interactive_hpo.views.SurfaceGrid` whose ``points`` has shape
         (ny, nx, d); categorical axes list every choice, integer axes at most ``resolution`` ints.
         """
+        owner, most = "SearchSpace.slice2d", math.isqrt(MAX_GRID_POINTS)  # a grid of resolution ** 2 points
+        x_axis = self._axis(x_name, resolution, owner, "x_name", most)
+        y_axis = self._axis(y_name, resolution, owner, "y_name", most)
         if x_name == y_name:
-            raise fail("y_name", "SearchSpace.slice2d", f"a parameter other than x_name={x_name!r}", y_name)
-        x_axis = self._axis(x_name, resolution, "SearchSpace.slice2d")
-        y_axis = self._axis(y_name, resolution, "SearchSpace.slice2d")
+            raise fail("y_name", owner, f"a parameter other than x_name={x_name!r}", y_name)
         anchor = self._anchor(at, (x_name, y_name), "SearchSpace.slice2d")
         points = np.tile(anchor, (len(y_axis.unit), len(x_axis.unit), 1))
         points[:, :, self.names.index(x_name)] = x_axis.unit[None, :]

@@ -372,6 +372,15 @@ CASES = [
     # pycma failed an assertion after the first generation.
     ("subnormal CMA-ES step size", lambda t: Study(SPACE, "cmaes", optimizer_settings={"sigma0": 1e-320}),
      InvalidParameterError, "`sigma0` of CMAES must be a finite real number in [1e-12, 1.0]; got 1e-320."),
+    # The argument named was `name`, whichever was wrong; a list was Python's "unhashable type".
+    ("unknown y axis of a slice", lambda t: SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]).slice2d("x", "z"),
+     InvalidParameterError, "`y_name` of SearchSpace.slice2d must be one of ['x', 'y']; got 'z'."),
+    ("a list as a slice's parameter", lambda t: SPACE.slice1d(["x"]), InvalidParameterError,
+     "`name` of SearchSpace.slice1d must be one of"),
+    # 10,000 x 10,000 points took 2.4 GB, enough to end a Binder kernel.
+    ("a slice too fine",
+     lambda t: SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]).slice2d("x", "y", resolution=10_000),
+     InvalidParameterError, "`resolution` of SearchSpace.slice2d must be an int in [2, 1000]; got 10000."),
     ("space that is not a SearchSpace", lambda t: Study([Float("x", 0, 1)]), InvalidParameterError,
      "`space` of Study must be a SearchSpace; got [Float('x', low=0.0, high=1.0, log=False)]."),
     ("negative trial count", lambda t: Study(SPACE).run(lambda p: 0.0, n_trials=-1), InvalidParameterError,
