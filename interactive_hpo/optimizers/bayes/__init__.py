@@ -10,7 +10,8 @@
   categorical coordinates in one distance); ``paths``: that kernel's sample paths, drawn
   pathwise; ``fit``: its hyperparameters by maximum a posteriori; ``warping``: the output warp
   it is fitted on; ``warm_fit``: the fit kept until the data change, and the hyperparameters
-  the next fit (or a replay) starts from.
+  the next fit (or a replay) starts from; ``held_fit``: the optimizer's side of it (what a fit
+  depends on, what a proposal records of it, what a replayed record gives back).
 - ``acquisition``: acquisition functions; ``search``: their maximization (continuous and mixed).
 - ``outcomes``: one GP per outcome (objectives, constraints) as a BoTorch ``ModelListGP``.
 - ``constrained``: constraint values the trials carry, their GPs, constrained log-EI.

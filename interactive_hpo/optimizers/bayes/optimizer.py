@@ -17,7 +17,8 @@ What makes it inspectable and replayable:
   replayed from its journal warm-starts from them, so it proposes what the uninterrupted run
   would, and the belief at any past step can be rebuilt without refitting
   (``Study.surrogate(step=k)``). Under other settings (a what-if, a switch or a fork to another
-  kernel, noise model or output warp) the fit only starts from them (``bayes.warm_fit``).
+  kernel, noise model or output warp) the fit only starts from them (``bayes.held_fit``, where
+  the fit is held and recorded, and ``bayes.warm_fit``).
 - The fit and the acquisition search run on one torch thread (``bayes.model.one_thread``), so
   the proposals, and the journal that replays them, do not depend on the machine's thread count.
 
@@ -44,7 +45,8 @@ from .predictor import Predictor
 from . import acquisition as acq
 from .conditional import ActiveOnly
 from .constrained import ConstraintModels
-from .outcomes import fit_models, restore_models
+from .held_fit import HeldFit
+from .outcomes import restore_models
 from .search import bin_centres
 from .training import TrainingData
 from .transfer import WarmSources
@@ -71,7 +73,7 @@ KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
 
 
-class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
+class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStartable):
     """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
 
     Parameters
@@ -227,26 +229,6 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         self._take_recorded(trial, record_of(trial, self.name, self._fit_settings()))
         return self._as_asked(trial)
 
-    def _take_recorded(self, trial: Trial, record: Mapping[str, Any] | None) -> None:
-        """What this method recorded proposing ``trial`` in another run (``record``, from
-        ``warm_fit.record_of``; None: nothing): a GP proposal's fit becomes the warm start (its point is
-        pending for the acquisition, or told; a fork's, as a replay's would), and the initial
-        design moves past the study's own initial point, or past where another's trial lies."""
-        took = record is not None and self._take_fit(trial.number, record)
-        if trial.source != self.name:  # carried by a fork, a person's, another optimizer's
-            self._initial.mark_carried(trial, self.name, self.space, self._sources)
-        elif not took and trial.user_attrs.get("phase") == "initial":
-            self._initial.mark_used(trial.user_attrs, self._sources)
-
-    def _take_fit(self, number: int, recorded: Mapping[str, Any]) -> bool:
-        """A GP proposal's recorded fit (in the attributes ``recorded`` of trial ``number``) becomes
-        the warm start if it is the newest; False when the trial recorded none."""
-        state = recorded.get("gp_state")
-        if state is None:
-            return False
-        self._fits.recorded(number, state, recorded.get("gp_data", -1), recorded.get("gp_settings"))
-        return True
-
     def _taken_keys(self) -> set[tuple[int, ...]]:
         """The configurations told or pending (on a finite space)."""
         assert self._finite is not None
@@ -318,43 +300,6 @@ class GaussianProcessBO(TrainingData, Optimizer, ModelBased, WarmStartable):
         """The acquisition's name and value (in objective units) a proposal records."""
         name = self._constraints.name(self.acquisition, bool(self.pending))
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
-
-    def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
-        # gp_state, gp_data and gp_settings let a replay reuse this exact fit (under these
-        # settings only: bayes.warm_fit); acquisition_seed redraws the same Thompson path or MES
-        # samples when this step's belief is rebuilt.
-        info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
-                                "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
-                                "gp_noise": fit.noise, "gp_data": self._n_fitted(),
-                                "gp_settings": self._fit_settings(), **self._constraints.info()}
-        if fit.error:
-            info["gp_fit_error"] = fit.error
-        return info
-
-    def _adopt_fit(self, fit: FittedGP) -> None:
-        """After proposing: the fit just used warm-starts the next one and stays current until
-        new data arrive (``bayes.warm_fit``), so a view taken now shows the model that proposed."""
-        self._fits.adopt(fit, self._n_fitted(), self._fit_settings())
-        self._constraints.adopt(self._fit_settings())
-
-    def _fit_settings(self) -> dict[str, str]:
-        """The settings a fit depends on besides the data, by name: a fit is reused as it is only
-        under the settings it was made under (``bayes.warm_fit``), so a what-if, a switch or a
-        fork changing them fits."""
-        return {"kernel": self.kernel, "noise": self.noise, "output_warp": self.output_warp}
-
-    def _key(self) -> tuple:
-        return self._fits.key_for(self._n_fitted(), self._fit_settings())
-
-    def _fitted(self, rng: np.random.Generator) -> FittedGP:
-        """The fit for the current data and warm start, computed once and reused (``bayes.warm_fit``)."""
-        seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
-        return self._fits.fitted(self._n_fitted(), self._fit_settings(), lambda warm, reuse: fit_models(
-            *self._arrays(), self._cat_dims, self.kernel, self.noise, warm, seed, reuse, self._prior()))
-
-    def _prior(self) -> Any:
-        """The warm-start sources' means, the GP's prior mean (None without sources)."""
-        return self._sources.prior(self._cat_dims, self.kernel)
 
     def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
         pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)

@@ -100,8 +100,12 @@ class ParEGO(GaussianProcessBO, MultiObjective):
         spread = float(loss_spread(scalarized))
         return spread if spread > 0 else 1.0
 
-    def _key(self) -> tuple:
-        return (*super()._key(), tuple(self.weights()))
+    def _fit_settings(self) -> dict[str, Any]:
+        # The GP is fitted on one scalarization: a fit made for other weights (the ask before,
+        # whose trial is still running or was pruned: no data since) or another rho (a what-if)
+        # models another objective. Its hyperparameters are then only where the fit starts, and
+        # a replay sees that too, from the weights its record names (``bayes.warm_fit``).
+        return {**super()._fit_settings(), "rho": self.rho, "parego_weights": self.weights().tolist()}
 
     def _info(self, fit: Any, acquisition: str, value: float, seed: int) -> dict[str, Any]:
         return {**super()._info(fit, acquisition, value, seed), "parego_weights": self.weights().tolist()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -61,3 +63,64 @@ def test_it_finds_a_better_front_than_random_search_with_the_same_trials(parego)
 
     assert front_volume(parego) > front_volume(random)
     assert parego.best_trials and all(t.values[0] <= 1.0 for t in parego.best_trials)
+
+
+# -- each proposal's GP is fitted to its own scalarization ---------------------------------------------
+def standardized(values):
+    """``values`` of shape (n,) less their mean, over their standard deviation (as BoTorch's
+    ``Standardize`` shows a GP its targets, up to the degrees of freedom)."""
+    values = np.asarray(values, dtype=float)
+    return (values - values.mean()) / values.std()
+
+
+@pytest.fixture(scope="module")
+def nine(tmp_path_factory):
+    """A journaled ParEGO study (no output warp: the GP sees -scalarization, standardized) of 9
+    trials, its GP in charge, and a copy of its journal."""
+    folder = tmp_path_factory.mktemp("parego")
+    study = Study(SPACE, "parego", directions=["minimize", "minimize"], seed=0, storage=folder / "live.jsonl",
+                  optimizer_settings={**FAST, "output_warp": "none"})
+    study.run(zdt1, n_trials=9, progress=False)
+    return folder
+
+
+@pytest.mark.parametrize("before", ["pending", "pruned"])
+def test_a_proposal_s_gp_is_fitted_to_its_own_weights_after_an_ask_that_brought_no_data(nine, tmp_path, before):
+    """Two workers (the first ask still running), or a pruned trial: no data arrived since the
+    last fit, but the next ask draws other weights; its GP models that scalarization, not the
+    last one's."""
+    shutil.copy(nine / "live.jsonl", tmp_path / "study.jsonl")
+    study = Study.load(tmp_path / "study.jsonl")
+    first = study.ask()
+    if before == "pruned":
+        study.tell(first, state="PRUNED")
+    second = study.ask()
+    weights = [np.array(t.user_attrs["parego_weights"]) for t in (first, second)]
+    assert not np.allclose(*weights)
+    losses = np.array([t.values for t in study.trials if t.values is not None])
+    fitted = study.optimizer._fits.fit.model.train_targets.numpy()  # the fit the second ask used
+    np.testing.assert_allclose(standardized(fitted), standardized(-chebyshev(losses, weights[1])), atol=1e-9)
+
+
+def test_another_study_on_the_journal_while_a_trial_runs_asks_what_the_live_study_would(nine, tmp_path):
+    """A second worker opening the journal while the first one's trial runs proposes what the
+    first would propose next: both fit the new weights' scalarization from the running trial's fit."""
+    shutil.copy(nine / "live.jsonl", tmp_path / "study.jsonl")
+    live = Study.load(tmp_path / "study.jsonl")
+    live.ask()
+    expected = live.optimizer.propose()
+    other = Study.load(tmp_path / "study.jsonl")  # sees that trial running: pending
+    asked = other.ask()
+    np.testing.assert_array_equal(asked.x, expected.x)
+    assert asked.user_attrs["gp_state"] == expected.info["gp_state"]
+
+
+def test_a_what_if_with_another_rho_fits_that_scalarization(nine, tmp_path):
+    """``surrogate(rho=...)`` shares the fit held for rho = 0.05 only if it models the same losses."""
+    shutil.copy(nine / "live.jsonl", tmp_path / "study.jsonl")
+    study = Study.load(tmp_path / "study.jsonl")
+    study.optimizer.propose()  # holds the fit of rho = 0.05
+    view = study.optimizer.surrogate(rho=1.0)
+    losses = chebyshev(np.array([t.values for t in study.trials]), study.optimizer.weights(), rho=1.0)
+    np.testing.assert_allclose(view.losses, losses)
+    np.testing.assert_allclose(standardized(view.model.train_targets.numpy()), standardized(-losses), atol=1e-9)
