@@ -68,7 +68,7 @@ from interactive_hpo.objectives import Branin, Hartmann6, Levy  # noqa: E402
 from interactive_hpo.objectives.synthetic import SyntheticFunction  # noqa: E402
 from interactive_hpo.optimizers.bayes import acquisition as acq  # noqa: E402
 from interactive_hpo.optimizers.bayes import model as bayes_model  # noqa: E402
-from interactive_hpo.optimizers.bayes import optimizer as bayes  # noqa: E402
+from interactive_hpo.optimizers.bayes import outcomes as bayes_outcomes  # noqa: E402 - every GP fit goes through its fit_gp
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 logging.getLogger("optuna").setLevel(logging.WARNING)
@@ -77,7 +77,7 @@ warnings.filterwarnings("ignore")  # Optuna's ExperimentalWarning, scikit-optimi
 # -- instrumentation: timers around the GP fit and the acquisition optimization (script only) --------
 
 PROFILE: dict[str, float] = {"fit": 0.0, "acq": 0.0, "fit_iterations": 0.0, "fit_runs": 0.0}
-_ORIGINAL_FIT_GP = bayes.fit_gp
+_ORIGINAL_FIT_GP = bayes_outcomes.fit_gp
 _ORIGINAL_OPTIMIZE = acq.optimize
 _ORIGINAL_SCIPY_MINIMIZE = botorch_optim_fit.scipy_minimize
 
@@ -105,7 +105,7 @@ def _fit_with(model: Any, options: dict[str, float]) -> None:
 
 
 def _fit_gp_with_knobs(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise: str,
-                       warm: dict[str, list[float]] | None) -> Any:
+                       warm: dict[str, list[float]] | None, *rest: Any) -> Any:
     """The package's ``fit_gp``, except for warm starts when a prototype knob is set."""
     if warm and (KNOBS.warm_options is not None or KNOBS.refit_growth > 0):
         model = bayes_model.build_gp(X, y, cat_dims, kernel, noise)
@@ -119,7 +119,7 @@ def _fit_gp_with_knobs(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel
             except Exception:  # noqa: BLE001 - fall through to the package's own fallbacks
                 pass
     KNOBS.last_fit_n = len(y)
-    return _ORIGINAL_FIT_GP(X, y, cat_dims, kernel, noise, warm)
+    return _ORIGINAL_FIT_GP(X, y, cat_dims, kernel, noise, warm, *rest)
 
 
 def _timed_fit_gp(*args: Any, **kwargs: Any) -> Any:
@@ -145,7 +145,7 @@ def _counted_scipy_minimize(*args: Any, **kwargs: Any) -> Any:
     return result
 
 
-bayes.fit_gp = _timed_fit_gp
+bayes_outcomes.fit_gp = _timed_fit_gp
 acq.optimize = _timed_optimize
 botorch_optim_fit.scipy_minimize = _counted_scipy_minimize
 
