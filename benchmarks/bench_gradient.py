@@ -27,11 +27,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402 - thread pinning must precede numpy's import
 import datetime  # noqa: E402
 import logging  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the suite's adapters
 from benchmarks.suite.methods import available_methods, make_method  # noqa: E402
 from interactive_hpo.gradient import BilevelObjective, LogisticProblem, MLPProblem  # noqa: E402
 from interactive_hpo.gradient.experiments import compare_with_black_box, mode_costs  # noqa: E402
