@@ -75,7 +75,19 @@ def describe_error(error: BaseException) -> str:
 
 def float_array(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
     """``value`` as a float array of any shape; a clear error stating ``rule`` if it is not
-    numeric (shape and finiteness are the caller's to check, with the same rule)."""
+    numeric (shape and finiteness are the caller's to check, with the same rule).
+
+    A numpy masked array with masked entries is refused: ``np.asarray`` takes its data, masked
+    entries and all, so values the person had set aside were used. Whether a masked entry is a
+    missing value (NaN) depends on the argument, so the person says it: ``array.filled(np.nan)``
+    where NaN is accepted, or the entries left out. A masked array with nothing masked is its data.
+    """
+    if np.ma.is_masked(value):  # its repr spans lines: its shape and mask said instead
+        masked = np.ma.getmaskarray(value)
+        raise InvalidParameterError(f"`{name}` of {owner} must be {rule}; got a masked array of shape {masked.shape} "
+                                    f"with {int(masked.sum())} of {masked.size} entries masked. A masked entry holds "
+                                    "no value here: fill them (array.filled(np.nan) where a missing value is "
+                                    "allowed) or leave them out.")
     try:
         with warnings.catch_warnings():  # a complex array's imaginary part was dropped, with a warning only
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
@@ -99,8 +111,9 @@ def as_scalar(value: Any) -> Any:
     """``value`` as the Python number it holds when it is a 0-d array or tensor (NumPy's,
     torch's, JAX's: shape ``()``), as a result or a loss often is (``np.array(0.5)``, a
     ``torch`` loss); anything else unchanged, so the caller's check judges it (a one-element
-    array is still several values, a 0-d bool still a bool)."""
-    if isinstance(value, (numbers.Number, str, bytes)) or getattr(value, "shape", None) != ():
+    array is still several values, a 0-d bool still a bool, a masked value no number)."""
+    if isinstance(value, (numbers.Number, str, bytes)) or getattr(value, "shape", None) != () \
+            or np.ma.is_masked(value):  # np.ma.masked's item() is 0.0: a missing value read as a number
         return value
     try:
         return value.item()

@@ -7,7 +7,10 @@ otherwise. Conditions chain: a child of an inactive parameter is inactive whatev
 coordinate holds. The rules, checked when a :class:`~interactive_hpo.space.SearchSpace` is
 built, each with an error naming the child: the parent exists, is a ``Categorical`` or an
 ``Int``, every listed value is one it can take, and no chain of conditions leads back to where
-it started.
+it started. The space then holds each condition's values as the parent holds its own, each once,
+in the order given: ``("n", [1, 2.0, 2])`` on an ``Int`` is ``("n", (1, 2))``, and ``("c", 2)``
+on ``Categorical("c", [1.0, 2.0])`` is ``("c", (2.0,))``; so conditions that mean the same
+compare (and journal) the same. ``True`` is no value of an ``Int``, nor the choice ``1``.
 
 The unit-cube encoding of an inactive parameter is :data:`INACTIVE_UNIT`, the cube's centre,
 in every snapped point (a trial's ``x``, ``SearchSpace.to_unit`` and ``snap``): two points that
@@ -17,6 +20,7 @@ point. Optimizers may propose any value there; decoding ignores it.
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -72,6 +76,12 @@ def check_condition(condition: Any, owner: str) -> Condition | None:
     return Condition(parent, values)
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are one value of one type: Python's ``2 == 2.0`` and ``True == 1``
+    are not (an Int's value is ``2``, and a Categorical's choice ``True`` is not its choice ``1``)."""
+    return type(a) is type(b) and a == b
+
+
 class Conditions:
     """The conditional structure of a list of parameters: validated, ordered parents first.
 
@@ -82,7 +92,7 @@ class Conditions:
     """
 
     def __init__(self, params: Sequence[Parameter]):
-        self._params = list(params)
+        self._params = list(params)  # each condition's values in its parent's form, below
         index = {p.name: i for i, p in enumerate(self._params)}
         #: child index -> (parent index, the parent's allowed values in canonical form)
         self._parents: dict[int, tuple[int, tuple]] = {}
@@ -101,13 +111,22 @@ class Conditions:
                 raise fail("condition", owner, "a condition on a Categorical or Int parameter", tuple(condition),
                            hint=f"{condition.parent!r} is a {type(parent).__name__}: a condition needs values "
                                 "it takes exactly.")
-            allowed = []
+            allowed: list[Any] = []
             for value in condition.values:
                 try:
-                    allowed.append(parent.validate(value))
+                    canonical = parent.validate(value)
                 except ValueError as error:
                     raise fail("condition", owner, f"values that {parent!r} can take", tuple(condition),
                                hint=f"{value!r} is not one of them.") from error
+                if not any(_same(canonical, seen) for seen in allowed):  # 2 and 2.0 of an Int: one value
+                    allowed.append(canonical)
+            if len(allowed) != len(condition.values) or not all(map(_same, allowed, condition.values)):
+                # As the parent holds its values (2.0 of an Int is 2; 2 of a Categorical of floats
+                # 2.0): else two spaces that search alike compared and journaled as different.
+                # A copy: the Parameter the person built is theirs, perhaps in another space too.
+                param = copy.copy(param)
+                param.condition = Condition(condition.parent, tuple(allowed))
+                self._params[i] = param
             self._parents[i] = (index[condition.parent], tuple(allowed))
         #: Coordinate indices, every parent before its children (coordinate order where free).
         self.order = self._parents_first()
@@ -134,6 +153,12 @@ class Conditions:
                        "unconditional parameter", tuple(first.condition or ()),
                        hint=f"These conditions form a cycle: {', '.join(cycle)}.")
         return order
+
+    @property
+    def params(self) -> tuple[Parameter, ...]:
+        """The parameters, in coordinate order, with the values of each condition as its parent
+        holds them, each once (a copy of a parameter whose condition had another form)."""
+        return tuple(self._params)
 
     @property
     def any(self) -> bool:

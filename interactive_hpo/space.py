@@ -19,18 +19,26 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, fail, float_array, generator_of
+from ._validation import check_int, fail, float_array, generator_of, is_int
 from .conditions import INACTIVE_UNIT, Conditions
 from .exceptions import InvalidParameterError
 from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
 
-__all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace", "MAX_GRID_POINTS"]
+__all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace", "MAX_GRID_POINTS", "MAX_SAMPLE_VALUES"]
 
 #: The most configurations a grid may have (:meth:`SearchSpace.grid`, ``GridSearch``): beyond it
 #: a grid is no longer a sensible plan, and a resolution typed with a zero too many would take
 #: minutes and the machine's memory before any error (a float's levels alone are listed first).
 MAX_GRID_POINTS = 1_000_000
+
+#: The most values (samples x parameters) :meth:`SearchSpace.sample` returns, and at most
+#: :data:`MAX_GRID_POINTS` samples, as a grid: each sample is a dict (about 200 bytes) of Python
+#: values (about 65 bytes each). Measured: 10^6 samples of one parameter took 265 MB and 15 s,
+#: 10^6 of ten 650 MB and 30 s; the cap keeps a sample under about 1 GB, a Binder kernel's
+#: memory. ``n = 10**30`` was numpy's "Maximum allowed dimension exceeded"; ``10**9`` would
+#: have drawn 8 GB of coordinates per parameter before decoding the first.
+MAX_SAMPLE_VALUES = 10_000_000
 
 
 class SearchSpace:
@@ -79,9 +87,10 @@ class SearchSpace:
         if duplicates:
             raise fail("params", "SearchSpace", "a list with unique names", names,
                        hint=f"Duplicated: {', '.join(duplicates)}.")
-        self.params: tuple[Parameter, ...] = tuple(items)
-        self._by_name = {p.name: p for p in items}
         self.conditions = Conditions(items)  # checks every condition against the others
+        #: The parameters given, each condition's values in their parent's form (``Conditions.params``).
+        self.params: tuple[Parameter, ...] = self.conditions.params
+        self._by_name = {p.name: p for p in self.params}
 
     @property
     def conditional(self) -> bool:
@@ -198,9 +207,14 @@ class SearchSpace:
 
     def canonical(self, X: Any) -> np.ndarray:
         """Points ``X`` of shape (n, d) with every inactive coordinate at ``INACTIVE_UNIT``
-        (a copy; other coordinates unchanged): what tells two proposals of one configuration
-        apart from two configurations, without decoding each point."""
-        return self.conditions.canonical(np.asarray(X, dtype=float).reshape(-1, self.dim))
+        (a copy of shape (n, d), other coordinates unchanged; points of any shape (..., d) come
+        as rows): what tells two proposals of one configuration apart from two configurations,
+        without decoding each point."""
+        rule = f"unit-cube points of shape (n, {self.dim})"
+        points = float_array(X, "X", "SearchSpace.canonical", rule)
+        if not points.ndim or points.shape[-1] != self.dim:
+            raise fail("X", "SearchSpace.canonical", rule, X)
+        return self.conditions.canonical(points.reshape(-1, self.dim))
 
     def snap(self, x: Any) -> np.ndarray:
         """The canonical encoding of the params that ``x`` decodes to, shape (d,).
@@ -223,13 +237,19 @@ class SearchSpace:
         Parameters
         ----------
         n : int
-            Number of samples, >= 0.
+            Number of samples, >= 0: at most :data:`MAX_GRID_POINTS`, and at most
+            :data:`MAX_SAMPLE_VALUES` values in all (``n * dim``), so that the list fits in memory.
         rng : int >= 0, numpy.random.Generator or None
             Source of randomness: a seed, a generator (drawn from), or None for a fresh one.
         """
-        n = check_int(n, "n", "SearchSpace.sample", 0)
-        generator = generator_of(rng, "SearchSpace.sample", "rng")
-        return [self.from_unit(x) for x in generator.random((n, self.dim))]
+        owner, most = "SearchSpace.sample", min(MAX_GRID_POINTS, MAX_SAMPLE_VALUES // self.dim)
+        if not is_int(n) or not 0 <= n <= most:
+            raise fail("n", owner, f"an int in [0, {most}]", n, hint=None if not is_int(n) or n < 0 else
+                       f"At most {MAX_GRID_POINTS:,} samples and {MAX_SAMPLE_VALUES:,} values in all (one per "
+                       f"parameter: {self.dim} a sample) are returned at once; for more, decode unit-cube points "
+                       "in chunks: [space.from_unit(x) for x in rng.random((k, space.dim))].")
+        generator = generator_of(rng, owner, "rng")
+        return [self.from_unit(x) for x in generator.random((int(n), self.dim))]
 
     # -- grids and slices for search and plots ---------------------------------------------
     def level_counts(self, resolution: int | Mapping[str, int], owner: str = "SearchSpace.grid") -> dict[str, int]:

@@ -199,7 +199,9 @@ class SurrogateView(Protocol):
     direction: Direction
 
     def predict(self, X: Any) -> SurrogatePrediction:
-        """The belief at ``X`` of shape (m, d) in the unit cube."""
+        """The belief at ``X`` of shape (m, d) in the unit cube: arrays of shape (m,), empty for
+        m = 0 (as numpy computes on an empty array); another number of columns, a point outside
+        the cube or NaN is refused naming ``X`` and the shape expected."""
         ...
 
     def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
-from interactive_hpo.conditions import INACTIVE_UNIT
+from interactive_hpo.conditions import INACTIVE_UNIT, check_condition
 from interactive_hpo.exceptions import InvalidParameterError
 
 #: An SVM's space: gamma for rbf and poly, degree for poly only, coef0 only for degrees 3 and 4
@@ -41,6 +41,12 @@ def objective(params):
     ([Int("n", 1, 3), Float("x", 0, 1, condition=("n", 4))],
      "`condition` of Float('x') must be values that Int('n', low=1, high=3, log=False) can take; "
      "got ('n', (4,)). 4 is not one of them."),
+    ([Int("n", 1, 3), Float("x", 0, 1, condition=("n", [2.0, 2.5]))],
+     "`condition` of Float('x') must be values that Int('n', low=1, high=3, log=False) can take; "
+     "got ('n', (2.0, 2.5)). 2.5 is not one of them."),
+    ([Categorical("c", [1, 2]), Float("x", 0, 1, condition=("c", True))],  # True == 1, but not the choice 1
+     "`condition` of Float('x') must be values that Categorical('c', choices=[1, 2]) can take; "
+     "got ('c', (True,)). True is not one of them."),
     ([Categorical("a", [1, 2], condition=("b", 1)), Categorical("b", [1, 2], condition=("a", 1))],
      "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
      "parameter; got ('b', (1,)). These conditions form a cycle: a, b."),
@@ -66,6 +72,34 @@ def test_a_condition_takes_its_values_from_any_ordered_collection(values):
     space = SearchSpace([Int("layers", 1, 4), Float("width2", 0, 1, condition=("layers", values))])
     assert space["width2"].condition.values == (2, 3)
     assert space == SearchSpace.from_dict(json.loads(json.dumps(space.to_dict())))
+
+
+@pytest.mark.parametrize("parent, given, held", [
+    (Int("n", 1, 3), [1, 2.0], [1, 2]),
+    (Int("n", 1, 3), [2, np.float64(2.0), 2], [2]),
+    (Categorical("n", [1.0, 2.0]), 2, [2.0]),
+    (Categorical("n", [True, 1, "a"]), [1, True, 1.0], [1, True]),
+])
+def test_a_condition_holds_its_values_as_its_parent_holds_its_own(parent, given, held):
+    # Fuzz round 4: ("n", [1, 2.0]) on an Int searched as [1, 2] did, but the two spaces compared,
+    # printed and journaled as different ones (a journal written with one refused the other).
+    child = Float("x", 0, 1, condition=("n", given))
+    space = SearchSpace([parent, child])
+    assert json.dumps(space["x"].condition.values) == json.dumps(held)  # 2 is not 2.0 in JSON
+    assert space == SearchSpace([parent, Float("x", 0, 1, condition=("n", held))])
+    assert space["x"].condition.describe() == "n is " + " or ".join(map(repr, held))
+    assert SearchSpace.from_dict(json.loads(json.dumps(space.to_dict()))) == space
+    given_form = check_condition(("n", given), "").values
+    assert json.dumps(child.condition.values) == json.dumps(given_form)  # the person's own, left as given
+
+
+def test_a_journal_goes_on_under_a_condition_written_either_way(tmp_path):
+    path = tmp_path / "study.jsonl"
+    written = SearchSpace([Int("layers", 1, 3), Float("width2", 0, 1, condition=("layers", [2.0, 3.0]))])
+    Study(written, "random", seed=0, storage=path).run(lambda p: p["layers"] + p.get("width2", 0), n_trials=4)
+    resumed = Study(SearchSpace([Int("layers", 1, 3), Float("width2", 0, 1, condition=("layers", [2, 3]))]),
+                    "random", seed=0, storage=path)
+    assert len(resumed.trials) == 4 and resumed.space == written
 
 
 def test_params_hold_only_the_active_parameters_and_inactive_coordinates_sit_at_the_centre():

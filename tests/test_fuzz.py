@@ -153,6 +153,24 @@ def test_manual_and_enqueued_params_are_refused_clearly_or_work(params, value, h
     assert SPACE.validate(dict(study.trials[-1].params)) == dict(study.trials[-1].params)
 
 
+@seed(21)
+@FUZZ
+@given(point=hnp.arrays(np.float64, 3, elements=st.floats(0.0, 1.0)), mask=hnp.arrays(np.bool_, 3),
+       as_value=st.booleans())
+def test_a_masked_entry_is_refused_naming_the_argument_and_an_unmasked_array_read_as_its_data(point, mask, as_value):
+    # A masked array was read as its data: the entries set aside were decoded, or told as a value (0.0).
+    masked = np.ma.masked_array(point, mask=mask)
+    study = Study(SPACE, "random", seed=0)
+    call = (lambda: study.add_manual(SPACE.from_unit(point), masked[0])) if as_value else \
+        (lambda: SPACE.from_unit(masked))
+    result, error = try_call(call)
+    if (mask[0] if as_value else mask.any()):
+        assert error is not None and "masked" in str(error)
+        return refused_clearly(error)
+    assert error is None
+    assert result.value == point[0] if as_value else result == SPACE.from_unit(point)
+
+
 class Evaluated(Exception):
     """Raised by the functions on their first call: the settings were accepted."""
 

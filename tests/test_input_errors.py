@@ -275,7 +275,32 @@ CASES = [
      InvalidParameterError, "`params[0].type` of SearchSpace.from_dict must be one of ['float', 'int', "
      "'categorical']; got 'double'."),
     ("negative sample size", lambda t: SPACE.sample(-1), InvalidParameterError,
-     "`n` of SearchSpace.sample must be an int in [0, inf); got -1."),
+     "`n` of SearchSpace.sample must be an int in [0, 1000000]; got -1."),
+    # numpy's "Maximum allowed dimension exceeded"; a smaller n drew gigabytes before decoding one sample.
+    ("sample size beyond memory", lambda t: SPACE.sample(10**30), InvalidParameterError,
+     "`n` of SearchSpace.sample must be an int in [0, 1000000]; got 1000000000000000000000000000000. At most "
+     "1,000,000 samples and 10,000,000 values in all (one per parameter: 3 a sample) are returned at once; for more, "
+     "decode unit-cube points in chunks: [space.from_unit(x) for x in rng.random((k, space.dim))]."),
+    ("sample size beyond memory in a wide space",
+     lambda t: SearchSpace([Float(f"x{i}", 0, 1) for i in range(40)]).sample(250_001), InvalidParameterError,
+     "`n` of SearchSpace.sample must be an int in [0, 250000]; got 250001. At most 1,000,000 samples and "
+     "10,000,000 values in all (one per parameter: 40 a sample)"),
+    ("bool sample size", lambda t: SPACE.sample(True), InvalidParameterError,
+     "`n` of SearchSpace.sample must be an int in [0, 1000000]; got True."),
+    # A masked array was read as its data: the masked coordinate was decoded as if given.
+    ("masked point", lambda t: SPACE.from_unit(np.ma.masked_array([0.5, 0.5, 0.5], mask=[0, 1, 0])),
+     InvalidParameterError, "`x` of SearchSpace must be a finite array of shape (3,) (a point of the unit cube; "
+                            "beyond it, clipped to it); got a masked array of shape (3,) with 1 of 3 entries "
+                            "masked. A masked entry holds no value here: fill them (array.filled(np.nan) where a "
+                            "missing value is allowed) or leave them out."),
+    ("masked points", lambda t: SPACE.canonical(np.ma.masked_array(np.full((2, 3), 0.5), mask=np.eye(2, 3))),
+     InvalidParameterError, "`X` of SearchSpace.canonical must be unit-cube points of shape (n, 3); got a masked "
+                            "array of shape (2, 3) with 2 of 6 entries masked."),
+    # Two rows of six were read as four points of three.
+    ("points of another width", lambda t: SPACE.canonical(np.zeros((2, 6))), InvalidParameterError,
+     "`X` of SearchSpace.canonical must be unit-cube points of shape (n, 3); got array("),
+    ("masked value", lambda t: Study(SPACE).add_manual(GOOD, np.ma.masked), InvalidParameterError,
+     "`value` of Study.add_manual must be a finite real number; got masked."),  # was recorded as 0.0
     # -- studies ---------------------------------------------------------------------------
     ("enqueue out of bounds", lambda t: Study(SPACE).enqueue({**GOOD, "lr": 2.0}), InvalidParameterError,
      "`lr` of the search space must be a finite real number in [0.0001, 1.0]; got 2.0."),

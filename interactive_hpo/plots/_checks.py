@@ -13,14 +13,35 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import fail, float_array
+from .._validation import as_finite, as_list, fail, float_array
 from ..direction import Direction
 
-__all__ = ["SCALES", "first_bad", "is_sequence", "keys", "record_fields", "records", "two_labels",
-           "value_label", "vector"]
+__all__ = ["FIGSIZE_INCHES", "SCALES", "check_figsize", "first_bad", "is_sequence", "keys", "record_fields",
+           "records", "two_labels", "value_label", "vector"]
 
 #: How a parameter's axis is drawn (``AxisLevels.scale``, ``PBTResult.scales``).
 SCALES = ("linear", "log", "categorical")
+
+
+#: The smallest and largest side, in inches, of a figure a plot function makes at a person's
+#: ``figsize``. Below an inch (80 pixels at the exports' 80 dpi) no axes can be read, and 0.01
+#: wrote no image at all ("cannot write empty image"). 50 inches at 80 dpi are 4,000 pixels, more
+#: than a 4K screen's 3,840: enough for any slide, where 100 x 100 took 8.5 s and 380 MB for each
+#: frame, and (1e6, 1e6) was matplotlib's "Image size ... is too large" (past 2^23 pixels a side).
+FIGSIZE_INCHES = (1.0, 50.0)
+
+
+def check_figsize(value: Any, owner: str, dpi: float) -> tuple[float, float]:
+    """``value``, argument ``figsize`` of ``owner``, as (width, height) in inches, each within
+    :data:`FIGSIZE_INCHES` (a list, tuple or array of two numbers), for a figure of ``dpi`` dots
+    per inch (which the refusal's hint counts in pixels)."""
+    low, high = FIGSIZE_INCHES
+    size = as_list(value) if is_sequence(value) else ()
+    numbers = [as_finite(side) for side in size]
+    if len(numbers) != 2 or not all(side is not None and low <= side <= high for side in numbers):
+        raise fail("figsize", owner, f"(width, height) in inches, two numbers in [{low:g}, {high:g}]", value,
+                   hint=f"At {dpi:g} dots per inch that is {low * dpi:,.0f} to {high * dpi:,.0f} pixels a side.")
+    return numbers[0], numbers[1]  # type: ignore[return-value]  # both checked not None
 
 
 def vector(value: Any, name: str, owner: str, length: int | None = None, like: str = "",

@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_path, check_real, fail
+from .._validation import check_path, check_real, fail
 from ..exceptions import MissingDependencyError
 from ..study.core import Study, check_study
+from ._checks import check_figsize
 from ._layout import CachedConstrainedLayout, drawn_png
 from .export_frames import StepFrames, draw_step
 
@@ -52,19 +53,17 @@ def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pai
     if not isinstance(chosen, (list, tuple, range)) or not chosen or not all(
             isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < n for s in chosen):
         raise fail("steps", owner, rule, steps, hint="Run the study first." if n == 0 else None)
-    size = tuple(figsize) if isinstance(figsize, (list, tuple)) else ()
-    if len(size) != 2 or not all(as_finite(v) is not None and v > 0 for v in size):
-        raise fail("figsize", owner, "(width, height) in inches, two positive numbers", figsize)
+    size = check_figsize(figsize, owner, FRAME_DPI)
     return out, [int(s) for s in chosen], StepFrames(study, _frame_figure(size), pair, reference, owner)
 
 
-def _frame_figure(size: tuple[float, ...]) -> Any:
+def _frame_figure(size: tuple[float, float]) -> Any:
     """A figure of ``size`` inches at :data:`FRAME_DPI` on an Agg canvas, laid out again only
     when its margins change; pyplot never holds it (nothing to close)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(float(size[0]), float(size[1])), dpi=FRAME_DPI)
+    fig = Figure(figsize=size, dpi=FRAME_DPI)
     fig.set_layout_engine(CachedConstrainedLayout())
     FigureCanvasAgg(fig)
     return fig
@@ -107,7 +106,8 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
         ``Lab.export`` passes the one its Pareto tab shows.
     title : str
     figsize : (float, float)
-        Inches of each frame.
+        Inches of each frame, each side in [1, 50] (``plots._checks.FIGSIZE_INCHES``: at 80 dots
+        per inch, 80 to 4,000 pixels).
 
     An existing file at ``path`` is replaced only once the whole page is written: an export that
     fails leaves it as it was.

@@ -147,7 +147,7 @@ def _ancestry(space: SearchSpace, name: str) -> list[tuple[Parameter, list[Any]]
     condition = space[name].condition
     while condition is not None:
         parent = space[condition.parent]
-        chain.append((parent, [parent.validate(v) for v in condition.values]))
+        chain.append((parent, list(condition.values)))  # in the parent's form: the space made them so
         condition = parent.condition
     return chain
 

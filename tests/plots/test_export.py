@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import matplotlib
@@ -45,6 +46,17 @@ def test_steps_may_be_a_numpy_array(study, tmp_path):
     assert page.count("data:image/png;base64,") == 2
 
 
+def test_figsize_may_be_any_two_numbers_within_the_cap(study, tmp_path):
+    from PIL import Image
+
+    # At the exports' 80 dots per inch: the cap's ends, from a list, a tuple of numpy scalars and an array.
+    for figsize, pixels in [([1, 50], (80, 4000)), ((np.float64(2.5), np.int64(2)), (200, 160)),
+                            (np.array([3.0, 1.0]), (240, 80))]:
+        path = export_animation(study, tmp_path / "one.gif", steps=[0], figsize=figsize)
+        with Image.open(path) as gif:
+            assert gif.size == pixels
+
+
 def test_gif_has_a_frame_per_chosen_step(study, tmp_path):
     from PIL import Image
 
@@ -77,7 +89,18 @@ def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
     (lambda s, p: export_html(s, p / "x.html", pair=("a", "a")), "got ('a', 'a')."),
     (lambda s, p: export_animation(s, p / "x.gif", pair=("a", "z")), "`pair` of export_animation must be two"),
     (lambda s, p: export_html(s, p / "x.html", figsize=(0, 3)),
-     "`figsize` of export_html must be (width, height) in inches, two positive numbers; got (0, 3)."),
+     "`figsize` of export_html must be (width, height) in inches, two numbers in [1, 50]; got (0, 3). At 80 dots "
+     "per inch that is 80 to 4,000 pixels a side."),
+    # Capped: (1e6, 1e6) was matplotlib's "Image size ... is too large", (100, 100) 8.5 s and 380 MB a frame,
+    # and (0.01, 0.01) Pillow's "cannot write empty image" after the frames were drawn.
+    (lambda s, p: export_html(s, p / "x.html", figsize=(1e6, 1e6)), "two numbers in [1, 50]; got (1000000.0, "),
+    (lambda s, p: export_animation(s, p / "x.gif", figsize=(100, 100)),
+     "`figsize` of export_animation must be (width, height) in inches, two numbers in [1, 50]; got (100, 100)."),
+    (lambda s, p: export_html(s, p / "x.html", figsize=(0.01, 0.01)), "got (0.01, 0.01)."),
+    (lambda s, p: export_html(s, p / "x.html", figsize=(math.nan, 3)), "got (nan, 3)."),
+    (lambda s, p: export_html(s, p / "x.html", figsize=(True, 3)), "got (True, 3)."),
+    (lambda s, p: export_html(s, p / "x.html", figsize=(9, 3.6, 1)), "got (9, 3.6, 1)."),
+    (lambda s, p: export_html(s, p / "x.html", figsize="9x3"), "got '9x3'."),
     (lambda s, p: export_html(s, p / "x.html", title=None), "`title` of export_html must be a str; got None."),
     (lambda s, p: export_animation(s, p / "x.gif", fps=0), "`fps` of export_animation must be a finite real number "
                                                            "in (0.0, 100.0]; got 0."),

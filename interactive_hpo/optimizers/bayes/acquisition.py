@@ -256,6 +256,8 @@ def in_objective_units(name: str, values: Any, factor: float) -> Any:
 def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndarray:
     """Evaluate an acquisition object at points of shape (m, d), one point per batch: shape (m,)."""
     X = torch.tensor(np.asarray(points, dtype=float), dtype=DTYPE).unsqueeze(-2)
+    if not len(X):  # no points, no values (torch.cat of nothing raised)
+        return np.empty(0)
     with torch.no_grad():
         return torch.cat([acquisition(X[i:i + chunk]) for i in range(0, len(X), chunk)]).numpy()
 

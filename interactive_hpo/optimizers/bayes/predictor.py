@@ -69,6 +69,8 @@ class Predictor:
         n = 200-500 than one big block (DESIGN.md section 9 has the budget: 50 ms per 10^4 points).
         """
         points = torch.tensor(np.asarray(G, dtype=float), dtype=DTYPE)
+        if not len(points):  # no points, no values (np.concatenate of nothing raised)
+            return np.empty(0), np.empty(0)
         chunk = chunk or max(64, 65536 // len(self.alpha))
         inverse = np.asfortranarray(self.inverse_chol.numpy())  # BLAS's layout, converted once
         means, variances = [], []

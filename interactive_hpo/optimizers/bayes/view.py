@@ -29,11 +29,17 @@ from .warping import OutputWarp
 if TYPE_CHECKING:
     from ...space import SearchSpace
 
-__all__ = ["MAX_PATHS", "GPSurrogateView", "acquisition_scale", "kernel_summary", "lengthscales_of"]
+__all__ = ["MAX_PATHS", "GPSurrogateView", "acquisition_scale", "check_draws", "kernel_summary", "lengthscales_of"]
 
 #: Most sample paths drawn at once: each holds 1024 random-feature weights (80 MB for all), and
 #: its values at m points m more.
 MAX_PATHS = 10_000
+
+
+def check_draws(n_samples: Any, seed: Any, owner: str) -> tuple[int, int]:
+    """``n_samples`` functions to draw (in [1, :data:`MAX_PATHS`]) and the ``seed`` of the
+    draw (in torch.manual_seed's range [0, 2**32 - 1]), arguments of ``owner``, checked."""
+    return check_int(n_samples, "n_samples", owner, 1, MAX_PATHS), check_int(seed, "seed", owner, 0, 2**32 - 1)
 
 
 def acquisition_scale(warp: OutputWarp, factor: float) -> float:
@@ -137,12 +143,14 @@ class GPSurrogateView:
     def points(self, X: Any, owner: str) -> np.ndarray:
         """``X`` as points of shape (m, d) of the unit cube, or the error of ``owner`` (the
         method a person called) naming ``X``: one point may be given as shape (d,), and in one
-        dimension m points as shape (m,) (a line of a 1-D problem)."""
+        dimension m points as shape (m,) (a line of a 1-D problem). No points (shape (0, d),
+        or an empty list) are taken, as numpy takes an empty array: what is computed at them has
+        m = 0 entries."""
         d = self.X.shape[1]
         rule = f"finite points of the unit cube, of shape (m, {d})" + (" or (m,)" if d == 1 else f" or ({d},)")
         points = float_array(X, "X", owner, rule)
-        if points.ndim == 1:
-            points = points.reshape(-1, 1) if d == 1 else points.reshape(1, -1)
+        if points.ndim == 1:  # one point, or a line in 1-D; [] is no points
+            points = points.reshape(-1, d) if d == 1 or not points.size else points.reshape(1, -1)
         if points.ndim != 2 or points.shape[1] != d or not np.isfinite(points).all() \
                 or points.min(initial=0.0) < 0.0 or points.max(initial=0.0) > 1.0:
             raise fail("X", owner, rule, X)
@@ -189,7 +197,9 @@ class GPSurrogateView:
         return replace(self, units="model")
 
     def predict(self, X: Any) -> SurrogatePrediction:
-        """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube."""
+        """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube
+        (arrays of shape (m,); for m = 0, empty). Any other shape, or a point outside the cube, is
+        refused naming ``X`` and the shape expected (:meth:`points`)."""
         points = self.points(X, "GPSurrogateView.predict")
         mean_s, var_s = self._predictor(points)  # once: the mean, the std and the acquisition all use it
         utility_mean, std = self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
@@ -219,8 +229,7 @@ class GPSurrogateView:
 
         owner = "GPSurrogateView.sample_paths"
         points = torch.tensor(self.points(X, owner), dtype=DTYPE)
-        n_samples = check_int(n_samples, "n_samples", owner, 1, MAX_PATHS)
-        seed = check_int(seed, "seed", owner, 0, 2**32 - 1)  # torch.manual_seed's range
+        n_samples, seed = check_draws(n_samples, seed, owner)
         paths = self._paths.get((n_samples, seed))
         with torch.random.fork_rng(), torch.no_grad():
             if paths is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -77,6 +78,64 @@ def test_the_view_reads_a_1d_line_and_refuses_other_points_naming_the_call():
     with pytest.raises(InvalidParameterError, match=r"`seed` of GPSurrogateView.sample_paths must be an int in "
                                                     r"\[0, 4294967295\]; got -1"):  # torch.manual_seed's range
         view.sample_paths(GRID, seed=-1)
+
+
+@pytest.mark.parametrize("acquisition", ["logei", "mes"])  # a closed form, and one BoTorch evaluates
+def test_no_points_give_empty_results(acquisition):
+    # Fuzz round 4: zero rows were numpy's "need at least one array to concatenate" (predict,
+    # acquisition_terms) and an IndexError (prior_paths); numpy gives an empty result, as sample_paths did.
+    view = study_with().surrogate(acquisition=acquisition)
+    for X in (np.zeros((0, 1)), [], np.zeros(0)):
+        belief = view.predict(X)
+        assert belief.mean.shape == belief.std.shape == belief.noise_std.shape == belief.acquisition.shape == (0,)
+        assert prior_paths(view, X, n_samples=3).shape == view.sample_paths(X, n_samples=3).shape == (3, 0)
+    assert acquisition_terms(study_with().surrogate(), np.zeros((0, 1))).exploration.shape == (0,)
+
+
+def test_teaching_functions_refuse_what_they_cannot_read_naming_the_argument():
+    from interactive_hpo import InvalidParameterError
+
+    view = study_with().surrogate()
+    cases = [
+        # An AttributeError on None (what study.surrogate() gives before a fit), deep inside.
+        (lambda: acquisition_terms(None, GRID), "`view` of acquisition_terms must be a GPSurrogateView "
+                                                "(study.surrogate() of a study searched with 'bo'); got None. "
+                                                "study.surrogate() is None before any trial has finished"),
+        (lambda: prior_paths("view", GRID), "`view` of prior_paths must be a GPSurrogateView"),
+        (lambda: why_this_point(None, [0.5], LINE), "`view` of why_this_point must be a GPSurrogateView"),
+        # torch's "Expected the input to have 1 dimensionality", a Cholesky failure on NaN, none for outside.
+        (lambda: prior_paths(view, np.zeros((3, 2))), "`X` of prior_paths must be finite points of the unit cube, of "
+                                                      "shape (m, 1) or (m,); got array("),
+        (lambda: prior_paths(view, [[math.nan]]), "`X` of prior_paths must be finite points"),
+        (lambda: prior_paths(view, [[5.0]]), "`X` of prior_paths must be finite points"),
+        # Joint draws cost m^3: 10,000 points took 54 s and 3.5 GB.
+        (lambda: prior_paths(view, np.zeros((2001, 1))),
+         "`X` of prior_paths must be at most 2,000 points (joint draws cost m^3); got 'shape (2001, 1)'. "
+         "view.sample_paths(X)"),
+        # torch's "negative dimension", randn()'s TypeError; n_samples=0 gave nothing, seed=-1 a stream.
+        (lambda: prior_paths(view, GRID, n_samples=0), "`n_samples` of prior_paths must be an int in [1, 10000]; "
+                                                       "got 0."),
+        (lambda: prior_paths(view, GRID, n_samples=1.5), "`n_samples` of prior_paths must be an int in [1, 10000]"),
+        (lambda: prior_paths(view, GRID, seed="a"), "`seed` of prior_paths must be an int in [0, 4294967295]; "
+                                                    "got 'a'."),
+        (lambda: prior_paths(view, GRID, seed=-1), "`seed` of prior_paths must be an int in [0, 4294967295]"),
+        # Named "`x` of SearchSpace" (a helper), or an AttributeError for the space.
+        (lambda: why_this_point(view, [0.5, 0.5], LINE), "`x` of why_this_point must be a finite point of 1 "
+                                                         "coordinate (shape (1,), in the unit cube); got [0.5, 0.5]."),
+        (lambda: why_this_point(view, [math.nan], LINE), "`x` of why_this_point must be a finite point"),
+        (lambda: why_this_point(view, [], LINE), "`x` of why_this_point must be a finite point"),
+        (lambda: why_this_point(view, np.ma.masked_array([0.5], mask=[True]), LINE),
+         "`x` of why_this_point must be a finite point of 1 coordinate (shape (1,), in the unit cube); got a masked "
+         "array of shape (1,) with 1 of 1 entries masked."),
+        (lambda: why_this_point(view, [0.5], None), "`space` of why_this_point must be the SearchSpace of 1 parameter "
+                                                    "the view's GP was fitted over; got None."),
+        (lambda: why_this_point(view, [0.5, 0.5], SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])),
+         "`space` of why_this_point must be the SearchSpace of 1 parameter"),
+    ]
+    for call, message in cases:
+        with pytest.raises(InvalidParameterError, match=re.escape(message)):
+            call()
+    assert why_this_point(view, [[0.5]], LINE) == why_this_point(view, np.array([0.5]), LINE)  # one point, any shape
 
 
 def test_acquisitions_without_a_split_give_none():
