@@ -8,6 +8,11 @@ kept the curve's 20 units was nearly uniform: on Branin at 12-40 trials, 56-85% 
 in the top quarter of the scale, and only the proposal's star said where the peak was. The
 map's image keeps the true values (what the readout under the mouse shows): only its colour
 limits change. Other acquisitions (EI, PI, UCB, Thompson's sample, MES) span their values.
+
+Constrained log-EI ("logcei") improves on the best trial known to meet its constraints; before
+there is one it is the log probability that every constraint is met (``bayes.constrained``), and
+its map and curve are named so (:func:`acquisition_title`): its colour bar said "feasible EI".
+Only the drawing says so: proposals record "logcei" either way.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LOG_FLOOR", "LOG_WINDOW", "AcquisitionColours", "acquisition_colours", "displayed_acquisition",
-           "finite_limits", "is_log_scale"]
+__all__ = ["LOG_FLOOR", "LOG_WINDOW", "AcquisitionColours", "acquisition_colours", "acquisition_title",
+           "displayed_acquisition", "feasibility_only", "finite_limits", "is_log_scale"]
 
 #: Below max - LOG_FLOOR (a factor e^-20) the improvement is nil for any purpose: a curve clips
 #: there instead of squashing its top under a plunge to -1e5.
@@ -34,6 +39,25 @@ LOG_WINDOW = math.log(100.0)
 #: What a log-scale acquisition is the logarithm of, in a colour bar's words (short: the label
 #: spans about 34 characters under a map of the Lab's, whose third map ends at the figure's edge).
 _LOG_OF = {"logei": "EI", "logcei": "feasible EI", "qlognei": "EI", "qlogncei": "feasible EI", "qlognehvi": "EHVI"}
+
+
+def feasibility_only(name: str, any_feasible: bool) -> bool:
+    """Whether the acquisition ``name`` is the log probability of feasibility alone: constrained
+    log-EI ("logcei") when no trial the model saw is known to meet its constraints
+    (``any_feasible`` False). (qLogNEI with constraints, "qlogncei", still weighs an improvement
+    on its samples' worst value, so it stays a feasible EI.)"""
+    return name == "logcei" and not any_feasible
+
+
+def acquisition_title(name: str, any_feasible: bool = True) -> str:
+    """What a map's title or a curve's label calls the acquisition ``name``: the name proposals
+    record, or, when :func:`feasibility_only`, what it is and why, on two lines (on one, the
+    title ran past the Lab's third map, 244 px wide, and off its figure).
+
+    >>> acquisition_title("logcei"), acquisition_title("logcei", any_feasible=False)
+    ('logcei', 'log P(feasible)\\n(no feasible trial yet)')
+    """
+    return "log P(feasible)\n(no feasible trial yet)" if feasibility_only(name, any_feasible) else name
 
 
 def is_log_scale(name: str) -> bool:
@@ -84,8 +108,10 @@ class AcquisitionColours:
     label: str
 
 
-def acquisition_colours(name: str, values: Any) -> AcquisitionColours:
-    """The colour scale of the acquisition ``name`` over a map of ``values`` (any shape).
+def acquisition_colours(name: str, values: Any, any_feasible: bool = True) -> AcquisitionColours:
+    """The colour scale of the acquisition ``name`` over a map of ``values`` (any shape);
+    ``any_feasible``: whether a trial the model saw is known to meet its constraints (see
+    :func:`feasibility_only`).
 
     Log-scale acquisitions span :data:`LOG_WINDOW` below their largest value (or down to their
     smallest, if it is higher); others span their finite values.
@@ -95,9 +121,11 @@ def acquisition_colours(name: str, values: Any) -> AcquisitionColours:
     (-7.61, -3.0, True, 'darkest: EI < peak/100')
     >>> acquisition_colours("ucb", [1.0, -5.0])
     AcquisitionColours(low=-5.0, high=1.0, clipped=False, label='higher is better (bright)')
+    >>> acquisition_colours("logcei", [-3.0, -1e5], any_feasible=False).label
+    'darkest: P(feasible) < peak/100'
     """
     low, high = finite_limits(values)
     if not is_log_scale(name) or low >= high - LOG_WINDOW:
         return AcquisitionColours(low, high, False, "higher is better (bright)")
-    of = _LOG_OF.get(name.split(" ")[0], f"exp({name})")
+    of = "P(feasible)" if feasibility_only(name, any_feasible) else _LOG_OF.get(name.split(" ")[0], f"exp({name})")
     return AcquisitionColours(high - LOG_WINDOW, high, True, f"darkest: {of} < peak/{math.exp(LOG_WINDOW):.0f}")

@@ -6,6 +6,7 @@ Plain data in (a ``Lineage``, :func:`interactive_hpo.study.curves.lineage`'s arr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from .._validation import check_real, fail, is_int
 from ._axes import axes_or_new, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
 
-__all__ = ["LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "plot_lineage"]
+__all__ = ["ADOPTED_LABEL", "LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "plot_lineage"]
 
 #: What :func:`plot_lineage` reads of a ``Lineage``.
 LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
@@ -22,6 +23,8 @@ LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
 LINEAGE_BEST_LABEL = "best so far"
 #: ... or a line at its value, when no individual holds it (a trial of yours, or another optimizer's).
 NOT_BRED_LABEL = "best so far (not bred)"
+#: The legend's entry for a root the method built from a trial it did not breed (``Lineage.adopted``).
+ADOPTED_LABEL = "a trial not bred here"
 
 
 def _whole(array: np.ndarray, name: str, owner: str, rule: str) -> np.ndarray:
@@ -51,8 +54,12 @@ def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, n
     for k, each in enumerate(parents):
         if not is_sequence(each) or not all(map(is_int, each)):
             raise fail(f"lineage.parents[{k}]", owner, "a tuple of ints (the ids of the parents)", each)
-    if best is not None and not (is_int(best) and best in set(ids.tolist())):
+    known = set(ids.tolist())
+    if best is not None and not (is_int(best) and best in known):
         raise fail("lineage.best", owner, "None or one of lineage.ids (the best individual)", best)
+    adopted = getattr(lineage, "adopted", {})  # a Lineage of its own without it: none
+    if not isinstance(adopted, Mapping) or not all(is_int(k) and k in known and is_int(v) for k, v in adopted.items()):
+        raise fail("lineage.adopted", owner, "a dict of ids of lineage.ids -> trial numbers", adopted)
     return ids, generations, values
 
 
@@ -60,11 +67,14 @@ def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) 
     """Individuals by generation (x) and value (y), a grey line from each parent to its child,
     and the best so far (ringed in red) with its ancestry in red: how the winner was bred.
 
+    An individual built from a trial the method did not breed (``lineage.adopted``: before a
+    switch, yours) is drawn as a grey diamond labelled with that trial's number.
+
     Parameters
     ----------
     lineage : Lineage
         From :func:`interactive_hpo.study.curves.lineage` (plain arrays: ids, generations, values,
-        parents, best).
+        parents, best, adopted).
     ax : matplotlib Axes, optional
     best_value : float, optional
         The best value so far over every trial, the individuals' and the others' (yours, another
@@ -96,8 +106,17 @@ def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) 
     # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
     ax.add_collection(LineCollection(plain, colors="0.55", linewidths=1.0, zorder=1, label="parent → child"))
     ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
-    ax.scatter(generations, values, s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
+    adopted = getattr(lineage, "adopted", {})
+    bred = np.array([int(i) not in adopted for i in ids], dtype=bool)
+    ax.scatter(generations[bred], values[bred], s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
                label="individual")
+    ax.scatter(generations[~bred], values[~bred], s=40, marker="D", color="0.75", edgecolors="black",
+               linewidths=0.6, zorder=3, label=ADOPTED_LABEL)
+    for ident, number in adopted.items():
+        g, v = where[int(ident)]
+        if number >= 0 and np.isfinite(v):
+            ax.annotate(f"trial {number}", (g, v), xytext=(4, 4), textcoords="offset points", fontsize="x-small",
+                        color="0.3")
     if best is not None:  # marked itself: a winner drawn in generation 0 has no ancestry to show it
         ax.scatter(*where[int(best)], s=110, facecolors="none", edgecolors="C3", linewidths=2.0, zorder=4,
                    label=LINEAGE_BEST_LABEL)

@@ -15,7 +15,7 @@ from .._validation import check_bool
 from ..views import AxisLevels, SurrogatePrediction
 from ._axes import drawn_entries, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs
-from .acquisition_display import displayed_acquisition
+from .acquisition_display import acquisition_title, displayed_acquisition
 from .search_axes import drawn_levels, style_axis
 from .surrogate_maps import SurrogateMaps, as_points, plot_surrogate_2d, point_colors
 
@@ -80,7 +80,7 @@ class SurrogateCurve:
 
     def update(self, axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                observed_y: Any = None, observed_alpha: Any = None, proposal: float | None = None,
-               truth: Any = None) -> SurrogateCurve:
+               truth: Any = None, any_feasible: bool = True) -> SurrogateCurve:
         """Show ``prediction`` over ``axis``.
 
         Parameters
@@ -97,9 +97,14 @@ class SurrogateCurve:
             The next point, on the plot axis.
         truth : array-like of shape (m,), optional
             The true objective at the levels, when it is known (a synthetic function).
+        any_feasible : bool, default=True
+            Whether a trial the model saw is known to meet its constraints: without one,
+            constrained log-EI is labelled as what it then is, the log probability of feasibility
+            (:func:`~interactive_hpo.plots.acquisition_display.acquisition_title`).
         """
         check_curve_inputs(axis, prediction, observed_x, observed_y, observed_alpha, proposal, truth,
                            "SurrogateCurve.update")
+        any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateCurve.update")
         x = drawn_levels(axis)
         mean, std = prediction.mean, prediction.std
         total = np.sqrt(std**2 + prediction.noise_std**2)
@@ -121,7 +126,7 @@ class SurrogateCurve:
         if self.acquisition_line is not None:
             self.acquisition_line.set_data(x, displayed_acquisition(prediction.acquisition_name,
                                                                     prediction.acquisition))
-            self.acquisition_ax.set_ylabel(prediction.acquisition_name)
+            self.acquisition_ax.set_ylabel(acquisition_title(prediction.acquisition_name, any_feasible))
         for target in (self.ax, self.acquisition_ax):
             if target is not None:
                 target.relim()
@@ -182,12 +187,14 @@ class SurrogateCurve:
 
 def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                       observed_y: Any = None, proposal: float | None = None, ax: Any = None,
-                      acquisition_ax: Any = None, truth: Any = None) -> tuple[Any, Any]:
-    """Draw :class:`SurrogateCurve` once; returns ``(ax, acquisition_ax)``."""
+                      acquisition_ax: Any = None, truth: Any = None, any_feasible: bool = True) -> tuple[Any, Any]:
+    """Draw :class:`SurrogateCurve` once (``any_feasible``: see :meth:`SurrogateCurve.update`);
+    returns ``(ax, acquisition_ax)``."""
     check_curve_inputs(axis, prediction, observed_x, observed_y, None, proposal, truth, "plot_surrogate_1d")
     check_curve_axes(ax, acquisition_ax, "plot_surrogate_1d")
+    check_bool(any_feasible, "any_feasible", "plot_surrogate_1d")
     curve = SurrogateCurve(ax, acquisition_ax).update(axis, prediction, observed_x=observed_x, observed_y=observed_y,
-                                                      proposal=proposal, truth=truth)
+                                                      proposal=proposal, truth=truth, any_feasible=any_feasible)
     return curve.ax, curve.acquisition_ax
 
 

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from .._compat import set_colorbar_extend
+from .._validation import check_bool
 from ..direction import Direction
 from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._surrogate_checks import check_map_axes, check_map_inputs
-from .acquisition_display import acquisition_colours, finite_limits
+from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
 from .search_axes import drawn_levels, style_axis
 
 __all__ = ["SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
@@ -148,7 +149,8 @@ class SurrogateMaps:
                           for ax in self.axes]
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
-               observed_alpha: Any = None, proposal: Any = None, direction: str | None = None) -> SurrogateMaps:
+               observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,
+               any_feasible: bool = True) -> SurrogateMaps:
         """Show ``prediction`` over ``grid``.
 
         Parameters
@@ -167,13 +169,19 @@ class SurrogateMaps:
             The study's: the mean is then bright where it is better (``viridis_r`` when
             minimizing), as the trials are on parallel coordinates, and its colour bar says which
             way is better. None: bright where high, unlabelled.
+        any_feasible : bool, default=True
+            Whether a trial the model saw is known to meet its constraints: without one,
+            constrained log-EI is titled as what it then is, the log probability of feasibility
+            (:func:`~interactive_hpo.plots.acquisition_display.acquisition_title`), and its colour
+            bar speaks of P(feasible).
         """
         check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
         better = None if direction is None else Direction.parse(direction, "direction", "SurrogateMaps.update")
+        any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateMaps.update")
         self._meshes(grid)
         # The images hold the true values (the readout under the mouse shows them); a log-scale
         # acquisition's colours span only its top units (plots.acquisition_display).
-        colours = acquisition_colours(prediction.acquisition_name, prediction.acquisition)
+        colours = acquisition_colours(prediction.acquisition_name, prediction.acquisition, any_feasible)
         # Set at every update, None included: a study switched to None kept the last direction's map.
         minimize = better is Direction.MINIMIZE
         cmaps = ("viridis_r" if minimize else "viridis", *self.CMAPS[1:])
@@ -191,7 +199,8 @@ class SurrogateMaps:
                                     fontsize="small")
         observed = as_points(observed, 2)
         for ax, points, star, title in zip(self.axes, self.points, self.proposals,
-                                           (*self.TITLES, prediction.acquisition_name), strict=True):
+                                           (*self.TITLES, acquisition_title(prediction.acquisition_name,
+                                                                            any_feasible)), strict=True):
             points.set_offsets(observed)
             points.set_facecolors(point_colors("white", observed_alpha, len(observed)))
             points.set_edgecolors(point_colors("black", observed_alpha, len(observed)))
@@ -240,11 +249,14 @@ def _half_step(levels: np.ndarray, axis: AxisLevels, last: bool = False) -> floa
 
 
 def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
-                      proposal: Any = None, axes: Any = None, direction: str | None = None) -> list[Any]:
-    """Draw :class:`SurrogateMaps` once (``direction``: see :meth:`SurrogateMaps.update`); returns its three Axes."""
+                      proposal: Any = None, axes: Any = None, direction: str | None = None,
+                      any_feasible: bool = True) -> list[Any]:
+    """Draw :class:`SurrogateMaps` once (``direction``, ``any_feasible``: see
+    :meth:`SurrogateMaps.update`); returns its three Axes."""
     check_map_inputs(grid, prediction, observed, None, proposal, "plot_surrogate_2d")
     check_map_axes(axes, "plot_surrogate_2d")
     if direction is not None:
         Direction.parse(direction, "direction", "plot_surrogate_2d")
+    check_bool(any_feasible, "any_feasible", "plot_surrogate_2d")
     return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal,
-                                      direction=direction).axes
+                                      direction=direction, any_feasible=any_feasible).axes

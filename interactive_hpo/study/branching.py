@@ -4,9 +4,11 @@ When the user narrows a bound, adds or removes a parameter, the trials that stil
 space are still evidence: they start the new study, and the ones that do not fit are listed
 with the reason, so nothing is dropped silently. A trial is carried as it finished (COMPLETE,
 PRUNED or FAILED, with the reason, its budget and its learning curve), and so are the study's
-pruner, its queue of enqueued params (those that fit) and a person's stops and promotions of
-finished trials. A *fork* (:func:`fork_study`) starts a branch from what a past step knew, to
-ask "what if I had switched to UCB at step 5?".
+pruner (a fork's: the one in force at its step), its queue of enqueued params (those that fit)
+and a person's stops and promotions of finished trials. A *fork* (:func:`fork_study`) starts a
+branch from what a past step knew, to ask "what if I had switched to UCB at step 5?". A study
+that never held a trial gives its journal to the study over the edited space
+(:func:`never_used`): no journal of a space nobody searches is left behind.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._validation import check_int, check_path, fail
@@ -27,11 +30,12 @@ from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
 from .journal import Journal
+from .pruning import Pruner, rebuild_pruner, same_pruner
 from .replay import Context, context_of
 from .results import FULL_BUDGET
 from .warm_start import carried_sources, params_for
 
-__all__ = ["Remapped", "remap_study", "fork_study", "next_journal"]
+__all__ = ["Remapped", "remap_study", "fork_study", "never_used", "next_journal"]
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,12 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     optimizer is a scheduler of the same kind (any other ignores them, as on a switch). The
     optimizer is rebuilt by name (default: the study's current one, with its settings but a
     seed derived from the study's seed) and learns from the carried trials. ``storage`` journals the new study (a
-    new file; the old study's journal is never touched). ``trials`` carries only those trials
-    (default: all of ``study``'s, in their order).
+    new file; the old study's journal is never touched), or is ``study``'s own journal when that
+    has never held a trial or a queued configuration (:func:`never_used`): that journal, which
+    held no result, then becomes the new study's, so the path you chose resumes over the new
+    space and no header-only journal of the old space is left behind (``study`` itself can no
+    longer write to it, and says so). ``trials`` carries only those trials (default: all of
+    ``study``'s, in their order).
 
     The study's warm-start sources are carried as its trials are: each keeps its trials that
     fit the new space, and one with none that fits is left behind, its reason in
@@ -100,27 +108,78 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     >>> len(moved.kept) + len(moved.dropped), all("outside" in why for why in moved.dropped.values())
     (10, True)
     """
-    _check_carry(study, optimizer, optimizer_settings, storage, "remap_study")
+    own = _check_carry(study, optimizer, optimizer_settings, storage, "remap_study", own_if_unused=True)
     if not isinstance(space, SearchSpace):
         raise fail("space", "remap_study", "a SearchSpace", space)
+    listed = _trials_of(study, trials, "remap_study")
+    if own:
+        return _into_own_journal(study, space, optimizer, optimizer_settings)
     # Now: every finished trial, the queue and the overrides as they stand.
-    return _carry(study, space, optimizer, optimizer_settings, storage, _trials_of(study, trials, "remap_study"),
-                  context_of(study.state, len(study.trials)), "remap_study")
+    now = len(study.trials)
+    return _carry(study, space, optimizer, optimizer_settings, storage, listed, context_of(study.state, now), now,
+                  "remap_study")
 
 
-def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: Any, owner: str) -> None:
+def never_used(study: Study) -> bool:
+    """Whether ``study`` is journaled and its journal has never held a trial or a queued
+    configuration: its header, perhaps a switch of optimizer or pruner, and nothing else (an
+    undone manual trial is still on record). :func:`remap_study` may then write the new study
+    into that journal."""
+    return study.storage is not None and not study.state.queue and \
+        all(event["event"] in _NO_RESULT for event in study.state.events)
+
+
+#: Journal events that record no trial, result or queued configuration.
+_NO_RESULT = ("switched", "pruner_switched")
+
+
+def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: Any, owner: str,
+                 own_if_unused: bool = False) -> bool:
     """Refuse, naming ``owner``, arguments of :func:`remap_study` and :func:`fork_study` that
-    would fail deep inside (Python's errors, or ``Study``'s name) or harm a journal."""
+    would fail deep inside (Python's errors, or ``Study``'s name) or harm a journal. True when
+    ``storage`` is the study's own journal and ``own_if_unused`` allows it (:func:`never_used`)."""
     check_study(study, owner)
     if optimizer is not None and not isinstance(optimizer, (str, Optimizer)):
         raise fail("optimizer", owner, "a registered optimizer name, an Optimizer or None", optimizer)
     if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", optimizer_settings)
-    if storage is not None and not Journal(check_path(storage, "storage", owner)).is_empty():
-        # Study(storage=...) resumes an existing journal: the carried trials (and a switch of
-        # optimizer) were appended to it, the original study's own journal among them.
-        raise fail("storage", owner, "a path with no journal yet", str(storage),
-                   hint="The new study gets a journal of its own; next_journal(study.storage) names a free one.")
+    if storage is None or Journal(check_path(storage, "storage", owner)).is_empty():
+        return False
+    own = study.storage is not None and os.path.realpath(storage) == os.path.realpath(study.storage)
+    if own and own_if_unused and never_used(study):
+        return True
+    # Study(storage=...) resumes an existing journal: the carried trials (and a switch of
+    # optimizer) were appended to it, the original study's own journal among them.
+    raise fail("storage", owner, "a path with no journal yet", str(storage),
+               hint="The new study gets a journal of its own; next_journal(study.storage) names a free one"
+                    + (" (the study's own journal is taken only while it has held no trial)." if own and own_if_unused
+                       else "."))
+
+
+def _into_own_journal(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
+                      optimizer_settings: Mapping[str, Any] | None) -> Remapped:
+    """:func:`remap_study` of a study whose journal never held a trial (:func:`never_used`) into
+    that journal: the new study's journal is written whole beside it and renamed over it under
+    its lock, once caught up with other processes (one that recorded a trial meanwhile keeps
+    its journal: refused), so the file holds the old header or the new journal, never part of
+    one. A process still on the old study finds its journal replaced and refuses to write."""
+    path = str(study.storage)  # never_used: journaled
+    target = os.path.realpath(path)  # a symlink keeps pointing at the journal
+    temporary = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{uuid.uuid4().hex}.tmp")
+    try:
+        with study._transaction():  # the journal's lock, and what others wrote read
+            if not never_used(study):
+                raise fail("storage", "remap_study", "a path with no journal yet", path,
+                           hint="Another process recorded a trial in this study's journal meanwhile; "
+                                "next_journal(study.storage) names a free path.")
+            carried = _carry(study, space, optimizer, optimizer_settings, None, [],
+                             context_of(study.state, 0), 0, "remap_study")
+            carried.study.save(temporary)
+            os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return replace(carried, study=Study.load(path))
 
 
 def _trials_of(study: Study, trials: Any, owner: str) -> list[Trial] | None:
@@ -143,9 +202,10 @@ def _trials_of(study: Study, trials: Any, owner: str) -> list[Trial] | None:
 
 def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
            optimizer_settings: Mapping[str, Any] | None, storage: str | os.PathLike[str] | None,
-           trials: Iterable[Trial] | None, context: Context, owner: str) -> Remapped:
+           trials: Iterable[Trial] | None, context: Context, step: int, owner: str) -> Remapped:
     """:func:`remap_study`, its errors naming ``owner`` (the function the user called), with the
-    queue and overrides of ``context``."""
+    queue and overrides of ``context``, what the study knew when trial ``step`` was asked
+    (``len(study.trials)``: now), and the pruner in force then."""
     if optimizer is None:
         optimizer = study.optimizer.name
         settings = {k: v for k, v in study.optimizer.settings().items() if k != "seed"}
@@ -155,9 +215,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     kind = type(optimizer) if isinstance(optimizer, Optimizer) else \
         check_settings(optimizer, settings, argument="optimizer", settings_argument="optimizer_settings", owner=owner)
     sources, dropped_sources = carried_sources(study.warm_start, space, kind)
-    # A fresh pruner of the same kind and settings (how the journal rebuilds one): one shared
-    # with the old study would re-read each study's trials whenever the other had judged.
-    pruner = None if study.pruner is None else type(study.pruner)(**study.pruner.settings())
+    pruner = _pruner_then(study, step, owner)
     new = Study(space, optimizer, **study.goals.study_arguments(), seed=study.seed, optimizer_settings=settings,
                 storage=storage, warm_start=sources or None, pruner=pruner)
     kept: dict[int, int] = {}
@@ -193,6 +251,26 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
             continue
         new.enqueue(fits)
     return Remapped(new, kept, dropped, dropped_sources, dropped_queued)
+
+
+def _pruner_then(study: Study, step: int, owner: str) -> Pruner | None:
+    """A fresh pruner like the one in force when trial ``step`` was asked (journaled:
+    ``study.pruner = ...`` writes a "pruner_switched" line): a fork of a step before a switch
+    carried the pruner switched to. Fresh, of the same kind and settings (how the journal
+    rebuilds one): one shared with the old study would re-read each study's trials whenever the
+    other had judged. The one in force now is copied from ``study.pruner``, registered or not;
+    an earlier one is rebuilt by name, or refused, naming ``owner``."""
+    spec = study.state.pruner_at(step)
+    if same_pruner(spec, study.state.pruner):  # the one in force now: perhaps a class not registered
+        return None if study.pruner is None else type(study.pruner)(**study.pruner.settings())
+    if spec is None:
+        return None
+    try:
+        return rebuild_pruner(spec)
+    except LookupError as error:
+        raise fail("step", owner, "a step whose pruner this process can rebuild", step,
+                   hint=f"The pruner in force then, {spec['name']!r}, {error}. Give its class a `name` of "
+                        "its own and register_pruner it before forking (Study.load needs that too).") from None
 
 
 #: What a finished trial's ``user_attrs`` say of why it ended as it did (the objective's error,
@@ -252,7 +330,9 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     trials that had finished by then (COMPLETE, PRUNED or FAILED, as :func:`remap_study` carries
     them), in the order they finished, the params queued then and a person's stops and
     promotions of those trials, continued by ``optimizer`` (default: the one in charge at that
-    step, with its settings and seed then, updated by ``optimizer_settings``) and the study's pruner.
+    step, with its settings and seed then, updated by ``optimizer_settings``) and the pruner in
+    force at that step (a fresh one with its settings; a pruner switched to later is not the
+    branch's: rebuilt by name, one not registered is refused).
 
     ``study`` is untouched. The branch's first ask is its answer to "what would have been
     proposed at step ``step`` with these settings?": with the optimizer and settings of then it
@@ -289,7 +369,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
         optimizer_settings = {**spec["settings"], **(optimizer_settings or {})}
     trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
     return _carry(study, study.space, optimizer, optimizer_settings, storage,
-                  [trials[number] for number in context.finished], context, owner)
+                  [trials[number] for number in context.finished], context, step, owner)
 
 
 def next_journal(path: str | os.PathLike[str] | None) -> str | None:

@@ -9,13 +9,14 @@ objective's own direction, as the user reads them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._validation import check_int, check_real, is_int
-from ..trial import TrialState
+from ..trial import Trial, TrialState
 from .core import check_study
 from .results import at_full_budget
 
@@ -166,9 +167,14 @@ class Lineage:
     values : ndarray of shape (n,)
         Objective values, NaN for failed individuals.
     parents : tuple of tuples
-        ``parents[i]``: ids of the individuals ``ids[i]`` was bred from.
+        ``parents[i]``: ids of the individuals ``ids[i]`` was bred from; each is one of ``ids``.
     best : int or None
         Id of the best feasible individual (None before one).
+    adopted : dict
+        Id -> trial number, for the individuals the method built from a trial it did not breed
+        (before a switch, yours, a spare's) and bred from: roots, with that trial's value, in the
+        generation before their first child's; -1 where the records do not say which trial
+        (a journal written before they did: value NaN).
     """
 
     ids: np.ndarray
@@ -176,6 +182,7 @@ class Lineage:
     values: np.ndarray
     parents: tuple[tuple[int, ...], ...]
     best: int | None
+    adopted: Mapping[int, int] = field(default_factory=dict)
 
     def ancestry(self, individual: int) -> list[int]:
         """``individual`` and all its ancestors' ids, nearest first."""
@@ -197,8 +204,11 @@ def lineage(study: Study, step: int | None = None) -> Lineage:
 
     Only the trials bred by the optimizer in charge count: a population method numbers its
     individuals from 0 again when a switch puts it in charge, so ids of two runs would link
-    across them. ``step``: as it was when trial ``step`` was asked (the run in charge then, the
-    trials finished by then); None: now.
+    across them. A parent no such trial holds (a GA's elite built from a trial of the optimizer
+    before the switch) was built from a trial: the lineage holds it as well, a root, ``adopted``
+    names that trial (its children record it), and so every parent is one of the ids: after a
+    switch to GA its edges went nowhere. ``step``: as it was when trial ``step`` was asked (the
+    run in charge then, the trials finished by then); None: now.
     """
     check_study(study, "lineage")
     trials = study.trials
@@ -218,6 +228,31 @@ def lineage(study: Study, step: int | None = None) -> Lineage:
     if (np.isfinite(values) & feasible).any():
         pick = np.nanargmin(np.where(feasible, study.direction.to_loss(values), np.nan))
         best = int(bred[int(pick)].user_attrs["id"])
-    return Lineage(np.array([int(t.user_attrs["id"]) for t in bred], dtype=int),
-                   np.array([-1 if t.generation is None else t.generation for t in bred], dtype=int), values,
-                   tuple(tuple(int(p) for p in t.user_attrs.get("parents", ())) for t in bred), best)
+    ids = [int(t.user_attrs["id"]) for t in bred]
+    generations = [-1 if t.generation is None else int(t.generation) for t in bred]
+    parents = [tuple(int(p) for p in t.user_attrs.get("parents", ())) for t in bred]
+    adopted = _adopted(bred, set(ids), parents, trials, finished)
+    for ident, number in adopted.items():
+        first = min(g for g, of in zip(generations, parents, strict=True) if ident in of)
+        ids.append(ident)
+        generations.append(max(first - 1, -1))
+        value = trials[number].value if number >= 0 else None
+        values = np.append(values, math.nan if value is None else value)
+        parents.append(())
+    return Lineage(np.array(ids, dtype=int), np.array(generations, dtype=int), values, tuple(parents), best, adopted)
+
+
+def _adopted(bred: list[Trial], ids: set[int], parents: list[tuple[int, ...]], trials: Sequence[Trial],
+             finished: set[int] | None) -> dict[int, int]:
+    """Id -> trial number of every parent of ``bred`` (their ``parents``) that is none of
+    ``ids``: the finished trial the children's ``parents_from_trials`` name (among ``finished``,
+    when given), else -1."""
+    named: dict[int, int] = {}
+    for trial in bred:
+        pairs = trial.user_attrs.get("parents_from_trials", ())
+        for pair in pairs if isinstance(pairs, (list, tuple)) else ():
+            if isinstance(pair, (list, tuple)) and len(pair) == 2 and all(_small_int(n) for n in pair) \
+                    and 0 <= pair[1] < len(trials) and trials[pair[1]].state.is_finished \
+                    and (finished is None or pair[1] in finished):
+                named.setdefault(int(pair[0]), int(pair[1]))
+    return {p: named.get(p, -1) for of in parents for p in of if p not in ids}

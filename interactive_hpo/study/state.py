@@ -47,6 +47,8 @@ class StudyState:
         self._overrides: list[tuple[int, int, str]] = []
         self._events: list[dict[str, Any]] = []
         self._switched_at: list[int] = []  # how many trials the study had at each switch
+        # (how many trials the study had, the pruner switched to) at each "pruner_switched"
+        self._pruner_switches: list[tuple[int, dict[str, Any] | None]] = []
         self._best = KeptBest()
 
     @property
@@ -112,6 +114,15 @@ class StudyState:
         none): the last "pruner_switched" event's, else the header's."""
         return self._pruner
 
+    def pruner_at(self, number: int) -> dict[str, Any] | None:
+        """The pruner in force when trial ``number`` was asked (``len(trials)``: now), as
+        :attr:`pruner` records it: the last one switched to before, else the header's."""
+        spec = self._header.get("pruner")
+        for at, switched in self._pruner_switches:
+            if at <= number:
+                spec = switched
+        return spec
+
     @property
     def n_optimizers(self) -> int:
         """Optimizers the study has had: the header's and one per switch."""
@@ -160,6 +171,7 @@ class StudyState:
                 self._switched_budget = max(budget, self._switched_budget or budget)
         elif event.get("event") == "pruner_switched":
             self._pruner = event.get("pruner")
+            self._pruner_switches.append((len(self._trials), self._pruner))
 
     def add(self, trial: Trial, owner: Any = None) -> None:
         """Append a new trial: RUNNING (asked, by ``owner``; an "enqueued" one takes the head of
@@ -197,6 +209,8 @@ class StudyState:
         self._finish_order.remove(number)
         self._owners.pop(number, None)
         withdrawn = self._trials.pop()
+        # A pruner switched to after the trial was added is in force for the trial that takes its number.
+        self._pruner_switches = [(min(at, number), spec) for at, spec in self._pruner_switches]
         if "carried_full_budget" in withdrawn.user_attrs:  # a carried manual trial: count the others again
             self._carried_budget = None
             for trial in self._trials:

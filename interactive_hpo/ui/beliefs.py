@@ -16,11 +16,11 @@ from ..exceptions import InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
-from ..trial import CARRIED, Trial
+from ..trial import CARRIED, Trial, TrialState
 from ._checks import check_history
 from .lab_goals import objective_history
 
-__all__ = ["ShownBelief", "past_belief", "present_belief"]
+__all__ = ["ShownBelief", "known_feasible", "past_belief", "present_belief"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class ShownBelief:
         HTML: what is shown, for the timeline ("" for the present).
     usual_proposal : ndarray of shape (d,) or None
         Under a what-if, the proposal without it (what the what-if changes); None otherwise.
+    any_feasible : bool
+        Whether a trial the model had seen then is known to meet its constraints (see
+        :func:`known_feasible`): without one, constrained log-EI is the log probability of
+        feasibility, and the plots say so.
     """
 
     view: Any
@@ -52,6 +56,14 @@ class ShownBelief:
     why: str
     caption: str = ""
     usual_proposal: np.ndarray | None = None
+    any_feasible: bool = True
+
+
+def known_feasible(trials: Sequence[Trial]) -> bool:
+    """Whether any of ``trials`` is COMPLETE and known to meet its constraints, as constrained BO
+    counts them (``bayes.constrained``: a trial reporting no constraints in a study whose others
+    do is of unknown feasibility, though ``Trial.feasible`` is True for it)."""
+    return any(t.state is TrialState.COMPLETE and t.constraints is not None and t.feasible for t in trials)
 
 
 def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mapping[str, Any] | None = None,
@@ -79,7 +91,8 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     else:
         why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
         why += "; its population is drawn below." if population is not None else "."
-    return ShownBelief(view, history, proposal, population, why, usual_proposal=usual)
+    return ShownBelief(view, history, proposal, population, why, usual_proposal=usual,
+                       any_feasible=known_feasible(study.trials))
 
 
 def past_belief(study: Study, step: int, history: Any, objective: int | None = None,
@@ -132,7 +145,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     parts.append(f"trial {step}'s value: {outcome}. Tick <i>live</i> to return to the present.")
     caption = "; ".join(parts)
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
-                       caption)
+                       caption, any_feasible=known_feasible([study.trials[k] for k in known]))
 
 
 def _carried(trial: Trial, origins: Sequence[str]) -> tuple[str, str] | None:

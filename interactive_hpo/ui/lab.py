@@ -366,7 +366,8 @@ class Lab(LabControls):
             self.pareto_panel.update(study.trials, full)  # every trial (its positions are numbers); counts full ones
         self.surrogate_panel.show_sources(study.warm_start)  # drawn faded; encoded once per study
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
-                                    note=lab_goals.model_note(study, viewing, objective))
+                                    note=lab_goals.model_note(study, viewing, objective),
+                                    any_feasible=shown.any_feasible)
         curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else
                                                   self.pareto_panel.reference)
         self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)

@@ -18,7 +18,7 @@ from .._validation import check_int, fail
 from ..optimizers.capabilities import WarmStartable
 from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
-from ..study.branching import Remapped, fork_study, next_journal, remap_study
+from ..study.branching import Remapped, fork_study, never_used, next_journal, remap_study
 from ..study.core import Study
 from ..study.replay import context_of
 from ..subspace import check_within
@@ -144,7 +144,9 @@ class Branches:
         (:meth:`check_space`). It is a new branch, "new space", when the study left has trials
         or queued params: that one stays in :attr:`branches` under its name, with what the new
         one lacks (the trials left behind, the values of a parameter removed, the model behind
-        each proposal); an empty study is replaced where it is. :attr:`notes` say how many
+        each proposal); an empty study is replaced where it is, in its own journal if that never
+        held a trial (``branching.never_used``: ``Study.load`` of that path resumes over the new
+        space, and no journal of the old one is left). :attr:`notes` say how many
         trials were carried over and left behind and which parameters' values were dropped,
         :attr:`left_behind` which trials, and why."""
         if not isinstance(space, SearchSpace):
@@ -155,13 +157,17 @@ class Branches:
             return self.study
         self.check_idle("Applying a new search space")
         old = self.study
-        storage = next_journal(old.storage)
+        # A journal that never held a trial goes on holding the study, over the new space: a new
+        # journal beside it left a header-only file of the old space behind, which resumed as that.
+        in_place = never_used(old)
+        storage = old.storage if in_place else next_journal(old.storage)
         remapped = remap_study(old, space, storage=storage)
         dropped = f"; {len(remapped.dropped)} left behind" if remapped.dropped else ""
         removed = [name for name in old.space.names if name not in space.names]
         without = f", without their values of {', '.join(f'`{name}`' for name in removed)} (not in the new space)" \
             if removed and remapped.kept else ""
-        self.notes = [f"Carried over {len(remapped.kept)} of {len(old.trials)} trial(s) to the new space{without}"
+        self.notes = [f"{storage} now holds the study over the new space (it had no trials yet)." if in_place else
+                      f"Carried over {len(remapped.kept)} of {len(old.trials)} trial(s) to the new space{without}"
                       f"{dropped}" + (f" (journaled in {storage})." if storage else ".")]
         self.left_behind = _left_behind(remapped, old)
         self._start_over(remapped.study, LabEvent.SPACE, "new space", keep=bool(old.trials or old.queued),

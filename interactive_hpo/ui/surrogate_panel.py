@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import fail
+from .._validation import check_bool, fail
 from ..direction import Direction
 from ..plots.search_axes import axis_positions, axis_to_unit
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
@@ -94,7 +94,7 @@ class SurrogatePanel:
         self._source_records: Any = None
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
-        self._last: tuple[Any, History, np.ndarray | None, str, str] | None = None
+        self._last: tuple[Any, History, np.ndarray | None, str, str, bool] | None = None
         self.anchors = {p.name: anchor_widget(p) for p in space}
         self.follow_best = widgets.Checkbox(value=True, description="slice through the best trial", indent=False)
         self.curve = self.maps = None
@@ -200,10 +200,12 @@ class SurrogatePanel:
         self.sources.update(offsets, alpha)
 
     def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
-               unavailable: str = "", note: str = "") -> None:
+               unavailable: str = "", note: str = "", any_feasible: bool = True) -> None:
         """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
         ``history`` and the next ``proposal``, a unit-cube point of shape (d,); ``note`` (HTML)
-        is shown above the figure (what the model is a model of, when that is not obvious).
+        is shown above the figure (what the model is a model of, when that is not obvious);
+        ``any_feasible``: whether a trial the model saw is known to meet its constraints (see
+        :meth:`SurrogateMaps.update <interactive_hpo.plots.SurrogateMaps.update>`).
         Checked before anything is kept: a note of None reached the widget, refused in traitlets' words."""
         owner = "SurrogatePanel.update"
         if view is not None and not isinstance(view, SurrogateView):
@@ -212,7 +214,8 @@ class SurrogatePanel:
         proposal = None if proposal is None else check_unit_point(proposal, self.space.dim, "proposal", owner)
         check_text(unavailable, "unavailable", owner)
         check_text(note, "note", owner)
-        self._last = (view, history, proposal, unavailable, note)
+        any_feasible = check_bool(any_feasible, "any_feasible", owner)
+        self._last = (view, history, proposal, unavailable, note, any_feasible)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self._move_anchor_to(history)
             self._note("")  # the slice is the best trial's again: what was moved before no longer is
@@ -239,7 +242,7 @@ class SurrogatePanel:
             grid = self.space.slice1d(self.pair[0], resolution=CURVE_RESOLUTION)
             marker = None if proposal is None else float(axis_positions(grid.axis, proposal[:1])[0])
             self.curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
-                              observed_y=values, observed_alpha=alpha, proposal=marker)
+                              observed_y=values, observed_alpha=alpha, proposal=marker, any_feasible=any_feasible)
             self._draw_sources([grid.axis], at, fixed,
                                as_values if seen is None else lambda losses: seen(as_values(losses)))
             self._teach(view, grid)
@@ -253,7 +256,8 @@ class SurrogatePanel:
             star = None if proposal is None else [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
                                                   float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
             self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
-                             observed_alpha=alpha, proposal=star, direction=history.direction)
+                             observed_alpha=alpha, proposal=star, direction=history.direction,
+                             any_feasible=any_feasible)
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             if self.as_seen.value:
                 self.maps.axes[0].set_title(f"mean, {AS_SEEN}")

@@ -119,3 +119,24 @@ def test_the_curve_clips_every_log_scale_acquisition_20_units_below_its_peak():
     curve = SurrogateCurve().update(axis, belief("logcei", [-3.0, -1e5, -10.0]))
     np.testing.assert_allclose(curve.acquisition_line.get_ydata(), [-3.0, -23.0, -10.0])
     plt.close("all")
+
+
+def test_constrained_log_ei_before_any_feasible_trial_is_named_the_log_probability_of_feasibility():
+    """Before any trial is feasible, "logcei" is log P(feasible) alone: its colour bar said
+    "feasible EI". Plain data say so (``any_feasible``); the name stays the recorded one."""
+    grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=4)
+    log_pof = np.r_[np.linspace(-3.0, -0.1, 12), [-1e5, -300.0, -40.0, -9.0]]
+    maps = SurrogateMaps().update(grid, belief("logcei", log_pof), any_feasible=False)
+    assert maps.axes[2].get_title() == "log P(feasible)\n(no feasible trial yet)"
+    assert maps.colorbars[2].ax.get_xlabel() == "darkest: P(feasible) < peak/100"
+    maps.update(grid, belief("logcei", log_pof))  # a feasible trial now: EI weighted by feasibility
+    assert maps.axes[2].get_title() == "logcei"
+    assert maps.colorbars[2].ax.get_xlabel() == "darkest: feasible EI < peak/100"
+    maps.update(grid, belief("logei", log_pof), any_feasible=False)  # nothing constrained: nothing changes
+    assert maps.axes[2].get_title() == "logei" and maps.colorbars[2].ax.get_xlabel() == "darkest: EI < peak/100"
+    axis = SearchSpace([Float("a", 0, 1)]).axis("a", resolution=3)
+    curve = SurrogateCurve().update(axis, belief("logcei", [-3.0, -1e5, -0.5]), any_feasible=False)
+    assert curve.acquisition_ax.get_ylabel() == "log P(feasible)\n(no feasible trial yet)"
+    with pytest.raises(ValueError, match="`any_feasible` of SurrogateMaps.update must be"):
+        maps.update(grid, belief("logcei", log_pof), any_feasible="no")
+    plt.close("all")

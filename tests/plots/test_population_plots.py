@@ -322,6 +322,9 @@ def tree(**changes):
      "`lineage.best` of plot_lineage must be None or one of lineage.ids (the best individual); got 7."),
     (lambda: plot_lineage(tree(best=[1])), "`lineage.best` of plot_lineage must be None or one of lineage.ids"),
     (lambda: plot_lineage(tree(), best_value="2"), "`best_value` of plot_lineage must be"),
+    (lambda: plot_lineage(tree(adopted={5: 1})),
+     "`lineage.adopted` of plot_lineage must be a dict of ids of lineage.ids -> trial numbers; got {5: 1}."),
+    (lambda: plot_lineage(tree(adopted=[0])), "`lineage.adopted` of plot_lineage must be a dict of ids"),
     (lambda: PopulationPlot().update(snapshot(), *axes("a", "lr"), (0, 1), proposal=[0.5]),
      "`proposal` of PopulationPlot.update must be None or a unit-cube point of shape (3,); got 'an array of shape "
      "(1,)'."),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, MedianStoppingRule, SearchSpace, Study, TrialState
-from interactive_hpo.study.branching import fork_study, remap_study
+from interactive_hpo.exceptions import StorageError
+from interactive_hpo.study.branching import fork_study, never_used, remap_study
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 
@@ -200,6 +203,93 @@ def test_a_branch_keeps_the_pruner_and_the_learning_curves_it_judges_by():
     moved = remap_study(study, SearchSpace([Float("x", -2.0, 2.0)])).study
     assert repr(moved.pruner) == repr(study.pruner)
     assert [t.intermediate_values for t in moved.trials] == [t.intermediate_values for t in study.trials]
+
+
+def test_a_fork_carries_the_pruner_in_force_at_its_step_not_the_one_switched_to_later(tmp_path):
+    """A fork carried the study's current pruner: one from before ``study.pruner = X`` pruned by X."""
+    early, late = MedianStoppingRule(n_startup_trials=2), MedianStoppingRule(n_startup_trials=3, n_warmup_steps=1)
+    study = Study(SPACE, "random", seed=0, pruner=early, storage=tmp_path / "main.jsonl")
+    study.run(reporting, n_trials=4)
+    study.pruner = None                              # journaled: steps 4 and 5 ran without pruning
+    study.run(reporting, n_trials=2)
+    study.pruner = late
+    study.run(reporting, n_trials=2)
+    for at in (study, Study.load(tmp_path / "main.jsonl")):  # live, and rebuilt from the journal
+        forks = {step: fork_study(at, step).study.pruner for step in (0, 3, 4, 5, 6, 8)}
+        assert {step: repr(p) for step, p in forks.items()} == {
+            0: repr(early), 3: repr(early), 4: "None", 5: "None", 6: repr(late), 8: repr(late)}
+        assert forks[3] is not early and forks[8] is not at.pruner  # fresh ones, never shared
+    # The branch from step 2 prunes as the study did then: by the early rule, on the same trials.
+    branch = fork_study(study, 2).study
+    branch.run(reporting, n_trials=2)
+    assert [t.state for t in branch.trials] == [t.state for t in study.trials[:4]]
+
+
+def test_a_fork_before_a_switch_from_a_pruner_that_cannot_be_rebuilt_is_refused_by_its_step():
+    class Mine(MedianStoppingRule):
+        """Not registered: journaled as "module:Class", rebuilt by name nowhere."""
+
+    study = Study(SPACE, "random", seed=0, pruner=Mine(n_startup_trials=2))
+    study.run(reporting, n_trials=2)
+    assert repr(fork_study(study, 1).study.pruner) == repr(study.pruner)  # in force now: copied as it is
+    study.pruner = "median"
+    study.run(reporting, n_trials=1)
+    with pytest.raises(ValueError, match=r"`step` of fork_study must be a step whose pruner .*Mine', which is not "
+                                         "registered"):
+        fork_study(study, 1)
+    assert repr(fork_study(study, 2).study.pruner) == repr(study.pruner)
+
+
+def test_an_undone_manual_trial_leaves_the_pruner_switched_after_it_to_the_trial_taking_its_number():
+    study = Study(SPACE, "random", seed=0, pruner="median")
+    study.run(reporting, n_trials=2)
+    study.add_manual({"x": 0.5, "n": 2, "c": "a"}, 0.25)
+    study.pruner = None
+    study.undo_manual()
+    study.run(reporting, n_trials=1)                 # trial 2, asked without a pruner
+    assert study.state.pruner_at(2) is None and repr(fork_study(study, 2).study.pruner) == "None"
+    assert fork_study(study, 1).study.pruner is not None
+
+
+def test_an_empty_journaled_study_gives_its_journal_to_the_study_over_the_new_space(tmp_path):
+    """Editing the space of a study with no trials left a header-only journal of the old space
+    (which Study.load resumed as it was) and the study in another file."""
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=3, storage=path, pruner="median")
+    study.switch_optimizer("sobol")                   # events that record no trial
+    study.pruner = None
+    assert never_used(study)
+    narrower = SearchSpace([Float("x", 0.0, 2.0), Int("n", 1, 5)])
+    moved = remap_study(study, narrower, storage=path)
+    assert moved.kept == moved.dropped == {} and moved.study.storage == str(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.jsonl"]  # nothing orphaned, no temporary
+    again = Study.load(path)
+    assert again.space == narrower and again.optimizer.name == "sobol" and again.pruner is None
+    assert again.optimizer.settings() == moved.study.optimizer.settings() and again.trials == []
+    moved.study.run(loss, n_trials=3)
+    assert [t.params for t in Study.load(path).trials] == [t.params for t in moved.study.trials]
+    with pytest.raises(StorageError, match="replaced since"):  # the old study writes nothing to it
+        study.run(loss, n_trials=1)
+    assert len(Study.load(path).trials) == 3 and Study.load(path).space == narrower
+
+
+def test_a_journal_that_held_a_trial_is_never_given_to_another_space(tmp_path):
+    narrower = SearchSpace([Float("x", 0.0, 2.0)])
+    ran = Study(SPACE, "random", seed=0, storage=tmp_path / "ran.jsonl")
+    ran.run(loss, n_trials=1)
+    undone = Study(SPACE, "random", seed=0, storage=tmp_path / "undone.jsonl")
+    undone.add_manual({"x": 0.5, "n": 2, "c": "a"}, 1.25)
+    undone.undo_manual()                             # no trial now, but one on record
+    queued = Study(SPACE, "random", seed=0, storage=tmp_path / "queued.jsonl")
+    queued.enqueue({"x": 0.5, "n": 2, "c": "a"})
+    for study in (ran, undone, queued):
+        before = Path(study.storage).read_bytes()
+        assert not never_used(study)
+        with pytest.raises(ValueError, match=r"`storage` of remap_study must be a path with no journal yet.* "
+                                             r"\(the study's own journal is taken only while it has held no trial\)"):
+            remap_study(study, narrower, storage=study.storage)
+        assert Path(study.storage).read_bytes() == before
+    assert not never_used(Study(SPACE, "random"))    # no journal: nothing to give
 
 
 def test_the_queue_goes_to_the_new_study_and_params_that_do_not_fit_are_listed():

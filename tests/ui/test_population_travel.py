@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from interactive_hpo import Study  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.plots import plot_lineage  # noqa: E402
-from interactive_hpo.plots.lineage import LINEAGE_BEST_LABEL, NOT_BRED_LABEL  # noqa: E402
+from interactive_hpo.plots.lineage import ADOPTED_LABEL, LINEAGE_BEST_LABEL, NOT_BRED_LABEL  # noqa: E402
 from interactive_hpo.plots.population import CURVE_LABEL, LANDSCAPE_LABEL  # noqa: E402
 from interactive_hpo.study.curves import lineage  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
@@ -194,3 +194,46 @@ def test_a_switch_between_population_methods_starts_a_new_lineage(tmp_path):
     for step in (None, 8, 15):
         live, again = lineage(study, step), lineage(loaded, step)
         assert live.ids.tolist() == again.ids.tolist() and live.parents == again.parents
+
+
+@pytest.mark.parametrize("method", ["ga", "de", "nsga2"])
+def test_after_a_switch_every_parent_in_the_lineage_is_drawn_and_names_the_trial_it_was(method, tmp_path):
+    """Switched to after random search, a GA breeds from an elite it built from the best trial
+    before the switch (DE: a member replaced by a better trial it was told, here yours; NSGA-II:
+    outsiders): no trial recorded that individual's id, so its children's edges went nowhere."""
+    several = method == "nsga2"
+    objective = (lambda p: (BRANIN(p), p["x0"] ** 2)) if several else BRANIN
+    study = Study(BRANIN.space, "random", seed=0, storage=tmp_path / "s.jsonl",
+                  **({"directions": ["minimize", "minimize"]} if several else {}))
+    study.run(objective, n_trials=8)
+    study.switch_optimizer(method, population_size=4)
+    study.run(objective, n_trials=8)
+    best = {"x0": np.pi, "x1": 2.275}  # a global minimum: a member worse than it makes way
+    study.add_manual(best, objective(best))
+    study.run(objective, n_trials=8)
+    not_bred = {t.number for t in study.trials if t.source != method}
+    loaded = Study.load(tmp_path / "s.jsonl")
+    for step in (None, 14, 20):
+        tree = lineage(study, step)
+        nodes = set(tree.ids.tolist())
+        assert all(parent in nodes for parents in tree.parents for parent in parents), (step, tree)
+        assert set(tree.adopted.values()) <= not_bred
+        for ident, number in tree.adopted.items():
+            k = tree.ids.tolist().index(ident)
+            assert tree.parents[k] == () and ident not in [t.user_attrs.get("id") for t in study.trials[8:]]
+            if not several:
+                assert tree.values[k] == study.trials[number].value  # drawn where that trial's value is
+        again = lineage(loaded, step)  # the journal's records say the same
+        assert again.ids.tolist() == tree.ids.tolist() and again.adopted == tree.adopted
+    tree = lineage(study)
+    assert tree.adopted
+    if not several:
+        ax = plot_lineage(tree)
+        (roots,) = [c for c in ax.collections if c.get_label() == ADOPTED_LABEL]
+        assert len(roots.get_offsets()) == len(tree.adopted)
+        assert {t.get_text() for t in ax.texts} == {f"trial {n}" for n in tree.adopted.values()}
+        # Every edge is drawn: one per (parent, child) pair, none dropped.
+        edges = sum(len(c.get_segments()) for c in ax.collections if c.get_label() in ("parent → child",
+                                                                                    "ancestry of the best"))
+        assert edges == sum(len(parents) for parents in tree.parents)
+        matplotlib.pyplot.close(ax.figure)

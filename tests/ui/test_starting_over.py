@@ -150,6 +150,20 @@ def test_a_reset_of_an_empty_study_changes_nothing_and_says_so(tmp_path):
     assert lab.branches["reset (2)"].queued == [{"x": 0.5}] and lab.study.queued == []
 
 
+def test_an_apply_before_any_trial_goes_on_in_the_lab_s_journal_over_the_new_space(tmp_path):
+    # It journaled the study in lab-2.jsonl and left lab.jsonl, header only, over the old space:
+    # Study.load("lab.jsonl") resumed a study nobody ran, and the trials were elsewhere.
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0, storage=tmp_path / "lab.jsonl")
+    narrower = SearchSpace([Float("x", 0.0, 1.0)])
+    lab.controller.set_space(narrower)
+    assert list(lab.branches) == ["main"] and lab.study.space == narrower and not lab.errors.errors
+    assert lab.notes.value == f"{tmp_path / 'lab.jsonl'} now holds the study over the new space (it had no trials yet)."
+    lab.run(2)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lab.jsonl"]
+    resumed = Study.load(tmp_path / "lab.jsonl")
+    assert resumed.space == narrower and [t.params for t in resumed.trials] == [t.params for t in lab.study.trials]
+
+
 def test_an_apply_that_carries_every_trial_keeps_the_study_left_and_names_the_values_it_dropped():
     # Removing y carried all 5 trials and replaced the study: every y value was gone, and the
     # note said only "Carried over 5 of 5 trial(s)".

@@ -12,6 +12,11 @@ first ``pool`` trials told (in tell order), and every asked individual records `
 ``member`` and ``pool`` in its trial's attributes. A replayed trial of generation g therefore
 lets the optimizer breed generation g again, identically, before recording its loss.
 
+An individual a method builds from a trial it did not breed (a GA's elite from the study's trials
+before a switch, DE's member replacing its worst, an NSGA-II outsider; :meth:`_adopted_id`) is
+never asked, so no trial records its id: the children it parents record which trial it is
+(``parents_from_trials``), and the lineage draws it as a root, "from trial N".
+
 Warm starts from related studies, for the methods of one objective, are in ``population.warm``.
 """
 
@@ -144,6 +149,8 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         # Every complete trial in tell order: (x, loss, whether it was a member of its generation,
         # total constraint violation).
         self.told: list[tuple[np.ndarray, float, bool, float]] = []
+        self._told_numbers: list[int] = []  # the trial number of each entry of self.told
+        self._adopted: dict[int, int] = {}  # id of an individual built from a told trial -> its number
         self._pool_of_generation = 0  # len(told) when the current generation was bred
         self._known_before = 0  # generations bred, all known, in the ask that bred the current one
         self._breeding_pool = 0  # len(told) the generation being bred sees (what a replay sees)
@@ -220,6 +227,18 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self._next_id += 1
         return self._next_id - 1
 
+    def _adopted_id(self, x: np.ndarray) -> int:
+        """A new id for an individual built from the foreign trial at ``x``, the very array of
+        shape (d,) ``_breed`` was handed (identity finds its entry of :attr:`told`, as NSGA-II
+        finds its losses): its children record that trial's number (:meth:`_info`)."""
+        ident = self._new_id()
+        for entry, number in zip(self.told[self._pool_of_generation:self._breeding_pool],
+                                 self._told_numbers[self._pool_of_generation:self._breeding_pool], strict=True):
+            if entry[0] is x:
+                self._adopted[ident] = number
+                break
+        return ident
+
     # -- the optimizer hooks --------------------------------------------------------------------
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if not self.members or self._all_told():
@@ -269,6 +288,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         if index >= 0:
             info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
             info["parents"] = list(self.members[index].parents)
+            # Parents no trial of this run holds: the trials they were built from.
+            adopted = [[parent, self._adopted[parent]] for parent in self.members[index].parents
+                       if parent in self._adopted]
+            if adopted:
+                info["parents_from_trials"] = adopted
         return info
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
@@ -287,6 +311,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
                     copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))
+            self._told_numbers.append(trial.number)
             if violation <= 0.0 and loss < self.best_loss:  # an infeasible trial is nobody's best
                 self.best_x, self.best_loss = trial.x.copy(), loss
 

@@ -117,7 +117,7 @@ class GeneticAlgorithm(WarmStartablePopulation):
         elites = []
         for x, loss, violation, ident in _ranked(candidates)[:self.elite]:
             if np.isfinite(loss):
-                elites.append(Individual(id=ident if ident >= 0 else self._new_id(), x=x.copy(),
+                elites.append(Individual(id=ident if ident >= 0 else self._adopted_id(x), x=x.copy(),
                                          parents=(ident,) if ident >= 0 else (), loss=loss, violation=violation,
                                          state="told"))
         self._elites = elites
@@ -219,7 +219,7 @@ class DifferentialEvolution(WarmStartablePopulation):
         for x, loss, violation in foreign:
             worst = max(range(len(self.current)), key=lambda i: _key(self.current[i]))
             if feasibility_key(loss, violation) < _key(self.current[worst]):
-                self.current[worst] = Individual(id=self._new_id(), x=x.copy(), loss=loss, violation=violation,
+                self.current[worst] = Individual(id=self._adopted_id(x), x=x.copy(), loss=loss, violation=violation,
                                                  state="told")
         known = self._known([x for x, *_ in foreign] + [m.x for m in self.members + self.current])
         # A trial vector that repeats a known configuration is drawn again, with other donors.

@@ -262,7 +262,7 @@ class NSGA2(PopulationOptimizer, MultiObjective):
         return children
 
     def _outsider(self, x: np.ndarray, losses: np.ndarray, violation: float) -> Individual:
-        return Individual(id=self._new_id(), x=x.copy(), loss=float(losses[0]), violation=violation, state="told",
+        return Individual(id=self._adopted_id(x), x=x.copy(), loss=float(losses[0]), violation=violation, state="told",
                           extra={"losses": losses, "failed": False})
 
     def _select(self, pool: list[Individual]) -> list[Individual]:
