@@ -98,6 +98,25 @@ class Goals:
                        hint=hint)
         return self.directions[0]
 
+    def index_of(self, objective: Any, owner: str, call: str) -> int:
+        """The position of ``objective``, an objective's index or its name; None only for one
+        objective (several have their own values and directions: which one is the caller's
+        choice). Errors name ``owner``; the refusal of None shows ``call`` with ``{}`` where the
+        first objective's name goes ("history(objective={})")."""
+        names = list(self.names)
+        rule = f"an objective's name in {names} or its index in [0, {len(names)})"
+        if objective is None:
+            if self.multi:
+                raise fail("objective", owner, rule + f" for a study of {len(names)} objectives", objective,
+                           hint=f"Say which objective, e.g. {call.format(repr(names[0]))}.")
+            return 0
+        if isinstance(objective, str) and objective in names:
+            return names.index(objective)
+        if isinstance(objective, (int, np.integer)) and not isinstance(objective, bool) \
+                and 0 <= objective < len(names):
+            return int(objective)
+        raise fail("objective", owner, rule, objective)
+
     def read(self, result: Any, owner: str) -> tuple[float, ...]:
         """The objective values in ``result``, in the goals' order, as floats (NaN and inf
         kept: a failed component is the caller's to judge).

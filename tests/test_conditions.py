@@ -12,6 +12,7 @@ import pytest
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
 from interactive_hpo.conditions import INACTIVE_UNIT, check_condition
 from interactive_hpo.exceptions import InvalidParameterError
+from interactive_hpo.objectives import FunctionObjective
 
 #: An SVM's space: gamma for rbf and poly, degree for poly only, coef0 only for degrees 3 and 4
 #: (a child of a child), and C always.
@@ -247,3 +248,49 @@ def test_population_and_multi_fidelity_optimizers_give_valid_configurations(opti
     assert len(study.trials) == 16
     for trial in study.trials:
         assert SVM.validate(trial.params) == trial.params and np.array_equal(trial.x, SVM.to_unit(trial.params))
+
+
+def test_a_study_may_leave_out_a_parameter_its_narrowing_keeps_inactive():
+    # The README's "fewer choices" could not drop the poly kernel of svm_digits: keeping degree
+    # (for kernel == "poly") was refused by the space, dropping it by Study.run ("needs 'degree' too").
+    from interactive_hpo.objectives import tasks
+
+    task = tasks.svm_digits(seed=0, cv=2)
+    narrow = SearchSpace([Float("C", 1e-1, 1e2, log=True),
+                          Float("gamma", 1e-4, 1e-1, log=True, condition=("kernel", "rbf")),
+                          Categorical("kernel", ["rbf", "linear"])])
+    trials = Study(narrow, "random", direction="maximize", seed=0).run(task, n_trials=2)
+    assert [t.state.value for t in trials] == ["COMPLETE"] * 2
+    assert {t.params["kernel"] for t in trials} == {"rbf", "linear"} and not any("degree" in t.params for t in trials)
+
+
+@pytest.mark.parametrize("params, hint", [
+    ([Categorical("kernel", ["linear", "poly"]), Float("C", 1e-2, 1e2, log=True),
+      Float("gamma", 1e-4, 1.0, log=True, condition=("kernel", "poly"))],
+     "The objective needs 'degree', 'coef0' too: 'degree' is active when kernel is 'poly', which kernel can be. "
+     "Leave out only a parameter whose condition can never hold."),
+    ([*SVM.params[:4]], "The objective needs 'coef0' too: 'coef0' is active when degree is 3 or 4, which degree "
+                        "can be. Leave out only a parameter whose condition can never hold."),
+    ([SVM["kernel"], SVM["gamma"], SVM["degree"], SVM["coef0"]], "The objective needs 'C' too."),
+])
+def test_leaving_out_a_parameter_that_can_be_active_is_refused_naming_its_parents_value(params, hint):
+    objective_over_svm = FunctionObjective(objective, SVM)
+    with pytest.raises(InvalidParameterError) as raised:
+        Study(SearchSpace(params), "random", seed=0).run(objective_over_svm, n_trials=1)
+    assert str(raised.value).endswith(hint)
+
+
+@pytest.mark.parametrize("params", [
+    [Categorical("kernel", ["linear", "rbf"]), SVM["C"], Float("gamma", 1e-4, 1.0, log=True,
+                                                                 condition=("kernel", "rbf"))],  # no degree, no coef0
+    [*SVM.params[:3], Int("degree", 4, 5, condition=("kernel", "poly")),  # degree 3 or 4 reachable: coef0 kept
+     Float("coef0", 0.0, 1.0, condition=("degree", 4))],
+    [*SVM.params[:3], Categorical("degree", [2, 5], condition=("kernel", "poly"))],  # coef0 is for 3 or 4
+    [Categorical("kernel", ["linear"]), SVM["C"]],  # a chain left out whole
+])
+def test_a_parameter_left_out_is_never_asked_for(params):
+    seen = []
+    objective_over_svm = FunctionObjective(lambda p: seen.append(dict(p)) or objective(p), SVM)
+    space = SearchSpace(params)
+    Study(space, "random", seed=0).run(objective_over_svm, n_trials=8)
+    assert len(seen) == 8 and all(set(p) <= set(space.names) for p in seen)

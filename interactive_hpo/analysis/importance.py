@@ -5,7 +5,9 @@ process when the optimizer has one, else a random forest fitted to its completed
 ones included, PRUNED ones left out: see :func:`trial_data`), and :func:`importance`,
 :func:`study_partial_dependence` and :func:`study_quantile_importance` run the analyses on them.
 ``step=k`` reads the study as it was when trial ``k`` was asked (time travel: how the estimates
-settle as trials arrive).
+settle as trials arrive). ``objective`` names one objective by its name or index, as
+``Study.history`` does; a study of several has no default (each has its own values and
+direction), one of one needs none.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ __all__ = ["importance", "study_partial_dependence", "study_quantile_importance"
 SURROGATES = ("auto", "gp", "forest")
 
 
-def trial_data(study: Study, objective: int = 0, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The completed trials' points and losses, for objective number ``objective`` (0 for a
-    study of one), of the trials before ``step`` if given.
+def trial_data(study: Study, objective: int | str | None = None, step: int | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The completed trials' points and losses, for ``objective`` (its name or index in
+    ``study.goals.names``; required for a study of several), of the trials before ``step`` if
+    given.
 
     Only COMPLETE trials with finite values count, as the optimizers learn only from them: a
     PRUNED trial's last value was measured at a smaller budget (an early epoch, a subset of the
@@ -51,11 +55,12 @@ def trial_data(study: Study, objective: int = 0, step: int | None = None) -> tup
     return _completed(study, objective, step)
 
 
-def _checked(study: Any, objective: Any, step: Any, owner: str) -> tuple[int, int | None]:
-    """``objective`` and ``step`` of ``study`` checked, errors naming ``owner`` (the function
-    the person called)."""
+def _checked(study: Any, objective: Any, step: Any, owner: str, arguments: str = "study") -> tuple[int, int | None]:
+    """``objective`` (as its index) and ``step`` of ``study`` checked, errors naming ``owner``
+    (the function the person called, whose positional ``arguments`` the refusal of no objective
+    shows), as ``Study.history`` reads an objective."""
     check_study(study, owner)
-    objective = check_int(objective, "objective", owner, 0, study.goals.n - 1)
+    objective = study.goals.index_of(objective, owner, f"{owner}({arguments}, objective={{}})")
     return objective, None if step is None else check_int(step, "step", owner, 0, len(study.trials))
 
 
@@ -80,7 +85,7 @@ def _too_few(study: Study, step: int | None, n: int, needed: str, purpose: str, 
                 hint=f"Trials completed before it: {told}")
 
 
-def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, step: int | None = None,
+def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int | str | None = None, step: int | None = None,
                  n_samples: int = 64, seed: int = 0) -> GPSamples | ForestSurrogate:
     """The plausible functions behind the analyses of ``study``.
 
@@ -92,8 +97,9 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int = 0, s
         one, fitted); "forest": a random forest on the completed trials (at least 4; see
         :func:`trial_data`); "auto": the GP when there is one and the study has one objective,
         else the forest.
-    objective : int, default=0
-        Which objective, in a study of several (forest only; 0 in a study of one).
+    objective : int or str, optional
+        Which objective: its name or index in ``study.goals.names``. Required for a study of
+        several (then read by a forest); None, 0 and its name are the same for one.
     step : int, optional
         The study as it was when trial ``step`` was asked.
     n_samples : int, default=64
@@ -118,11 +124,11 @@ class SurrogateSettings:
 
 
 def _surrogate_settings(study: Any, surrogate: Any, objective: Any, step: Any, n_samples: Any, seed: Any,
-                        owner: str) -> SurrogateSettings:
+                        owner: str, arguments: str = "study") -> SurrogateSettings:
     """The arguments of :func:`surrogate_of` checked once, every error naming ``owner`` (the
     function the person called), before anything is fitted: an analysis that multiplies
     ``n_samples`` by its own sizes reads it from here."""
-    objective, step = _checked(study, objective, step, owner)
+    objective, step = _checked(study, objective, step, owner, arguments)
     surrogate = check_one_of(surrogate, "surrogate", owner, SURROGATES)
     if study.goals.multi and surrogate == "gp":
         raise fail("surrogate", owner, "'forest' or 'auto' for a study of several objectives", surrogate)
@@ -172,13 +178,14 @@ def _past_view(study: Study, step: int) -> Any:
     return None if view is None else view.in_direction(study.direction)
 
 
-def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, step: int | None = None,
+def importance(study: Study, surrogate: str = "auto", *, objective: int | str | None = None, step: int | None = None,
                n: int = 512, n_samples: int = 64, level: float = 0.9, seed: int = 0) -> SobolIndices:
     """First-order and total Sobol indices of each hyperparameter of ``study``, with intervals.
 
     Computed on :func:`surrogate_of`'s functions (see
     :func:`~interactive_hpo.analysis.sobol.sobol_indices` for ``n`` and ``level``): the GP, or
-    a forest on the completed trials (PRUNED ones left out, see :func:`trial_data`). Each of
+    a forest on the completed trials (PRUNED ones left out, see :func:`trial_data`), of
+    ``objective`` (see :func:`surrogate_of`; required for a study of several). Each of
     the ``n_samples`` functions is evaluated at the ``n (d + 2)`` points at once: at most 2**26
     values in all.
 
@@ -198,28 +205,30 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int = 0, ste
     return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
 
 
-def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", *, objective: int = 0,
+def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", *, objective: int | str | None = None,
                              step: int | None = None, n_samples: int = 64, seed: int = 0,
                              resolution: int | None = None, n_background: int = 256,
                              level: float = 0.9) -> PartialDependence:
     """Partial dependence of ``study``'s objective on one or two parameters, in its own units
     (an accuracy as an accuracy), with a band over :func:`surrogate_of`'s functions (a forest's
-    on the completed trials only). ``resolution``, ``n_background`` and ``level`` are those of
+    on the completed trials only) of ``objective`` (as there; required for several).
+    ``resolution``, ``n_background`` and ``level`` are those of
     :func:`~interactive_hpo.analysis.dependence.partial_dependence`; ``n_samples`` times
     ``n_background`` (the values of one call) and ``n_samples`` times the levels (the values
     kept) are at most 2**26 each."""
     owner = "study_partial_dependence"
-    chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner)
+    chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner, "study, names")
     grid = grid_settings(study.space, names, owner, resolution=resolution, n_background=n_background, level=level,
                          n_samples=chosen.n_samples)
     return averaged(_functions(study, chosen, owner), study.space, grid, chosen.seed, owner)
 
 
-def study_quantile_importance(study: Study, *, objective: int = 0, step: int | None = None, quantile: float = 0.1,
-                              level: float = 0.9, n_boot: int = 200, seed: int = 0) -> QuantileImportance:
+def study_quantile_importance(study: Study, *, objective: int | str | None = None, step: int | None = None,
+                              quantile: float = 0.1, level: float = 0.9, n_boot: int = 200,
+                              seed: int = 0) -> QuantileImportance:
     """:func:`~interactive_hpo.analysis.local.quantile_importance` (see it for ``quantile``,
     ``level``, ``n_boot`` and ``seed``) on ``study``'s completed trials (PRUNED ones left
-    out, see :func:`trial_data`)."""
+    out, see :func:`trial_data`), of ``objective`` (its name or index; required for several)."""
     owner = "study_quantile_importance"
     objective, step = _checked(study, objective, step, owner)
     quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner, study.space.dim)

@@ -93,6 +93,7 @@ def check_members(params: Any, n_members: Any, name: str, owner: str) -> int:
 
 
 def check_space(space: Any, task_space: SearchSpace, owner: str, name: str = "space") -> SearchSpace:
-    """``space`` if it searches only values ``task_space`` accepts: the same names, each parameter's
-    bounds or choices valid for the task's, and the same conditions (so the same parameters active)."""
+    """``space`` if it searches only values ``task_space`` accepts: the same names (but any whose
+    condition can never hold in it), each parameter's bounds or choices valid for the task's, and
+    the same conditions (so the same parameters active)."""
     return check_within(space, task_space, owner, name, "the task's", "The task's `train`")

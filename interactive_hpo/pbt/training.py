@@ -63,7 +63,8 @@ class PopulationBasedTraining:
     space : SearchSpace
         The hyperparameters to explore: the task's names, each with values the task accepts
         (narrower bounds or fewer choices than ``task.space``, never wider) and the same
-        conditions. In a conditional space members train with their active parameters only.
+        conditions; a name whose condition can never hold in it may be left out. In a
+        conditional space members train with their active parameters only.
     task : IncrementalTask
         Builds, trains, scores and copies models (e.g. :func:`~interactive_hpo.objectives.incremental.sgd_digits`).
         Its ``direction`` says whether higher scores are better.

@@ -81,7 +81,7 @@ class Introspection:
             infeasible trial, or a scheduler's job at a lower budget, keeps its value but is
             never the best. ``direction`` is that objective's.
         """
-        index = self._objective_index(objective, "Study.history")
+        index = self.goals.index_of(objective, "Study.history", "history(objective={})")
         trials = list(self._state.trials)  # one copy: another thread's ask grew it between two arrays
         n = len(trials)
         values = np.full(n, np.nan)
@@ -111,22 +111,6 @@ class Introspection:
         ``params_<name>``, ``user_attrs_<name>``, ``state``, ...), so analysis code written for
         Optuna runs on our studies (see :mod:`~interactive_hpo.study.dataframe`)."""
         return trials_dataframe(cast("Study", self), attrs, multi_index)
-
-    def _objective_index(self, objective: int | str | None, owner: str) -> int:
-        """The position in :attr:`goals` of ``objective`` (an index or a name; None only with one)."""
-        names = list(self.goals.names)
-        rule = f"an objective's name in {names} or its index in [0, {len(names)})"
-        if objective is None:
-            if self.goals.multi:  # no single value per trial: which one is the caller's choice
-                raise fail("objective", owner, rule + f" for a study of {len(names)} objectives", objective,
-                           hint=f"Say which objective's history, e.g. history(objective={names[0]!r}).")
-            return 0
-        if isinstance(objective, str) and objective in names:
-            return names.index(objective)
-        if isinstance(objective, (int, np.integer)) and not isinstance(objective, bool) \
-                and 0 <= objective < len(names):
-            return int(objective)
-        raise fail("objective", owner, rule, objective)
 
     def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
         """What the model believes, in this study's objective units; None for model-free optimizers.

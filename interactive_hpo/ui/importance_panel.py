@@ -118,7 +118,8 @@ def _drawn(indices: SobolIndices, chosen: str | None, top: int = 2) -> list[str]
     return (first + [name for name in ranking if name not in first])[:top]
 
 
-def importance_info(study: Study, surrogate: str = "auto", *, objective: int = 0, step: int | None = None,
+def importance_info(study: Study, surrogate: str = "auto", *, objective: int | str | None = None,
+                    step: int | None = None,
                     chosen: str | None = None, min_trials: int = MIN_TRIALS,
                     settings: Mapping[str, int] = SETTINGS) -> ImportanceInfo:
     """What the Importance tab shows for ``study`` (at ``step``; ``surrogate`` and ``objective``
@@ -137,10 +138,12 @@ def importance_info(study: Study, surrogate: str = "auto", *, objective: int = 0
     >>> importance_info(study, step=4).message.startswith("4 completed trial(s) at step 4")
     True
     """
-    functions, indices, n_trials, message = _functions(study, surrogate, objective, step, min_trials, settings)
+    check_study(study, "importance_info")
+    index = study.goals.index_of(objective, "importance_info", "importance_info(study, objective={})")
+    functions, indices, n_trials, message = _functions(study, surrogate, index, step, min_trials, settings)
     dependence = () if indices is None else _dependence(functions, study, _drawn(indices, chosen), settings)
     return ImportanceInfo(indices, dependence, "" if indices is None else indices.source, n_trials, step,
-                          study.goals.names[objective], message)
+                          study.goals.names[index], message)
 
 
 def _checked_settings(settings: Any) -> dict[str, int]:

@@ -103,14 +103,54 @@ def test_any_optimizers_trials_and_manual_ones_are_analysed_by_a_forest():
     assert result.source == "forest" and result.ranking()[-1] == "noise"
 
 
-def test_a_study_of_several_objectives_is_analysed_one_objective_at_a_time():
-    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
-    study = Study(space, "sobol", seed=0, directions=["minimize", "maximize"])
+@pytest.fixture(scope="module")
+def two_objectives():
+    """A study of a cost (falls with a) and a gain (rises with b)."""
+    study = Study(SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]), "sobol", seed=0,
+                  directions={"cost": "minimize", "gain": "maximize"})
     study.run(lambda p: (p["a"], p["b"]), n_trials=32)
+    return study
+
+
+def test_a_study_of_several_objectives_is_analysed_one_objective_at_a_time(two_objectives):
+    study = two_objectives
     assert importance(study, objective=0, n=256).ranking()[0] == "a"
     assert importance(study, objective=1, n=256).ranking()[0] == "b"
     with pytest.raises(InvalidParameterError, match="`surrogate` of importance must be 'forest' or 'auto'"):
-        importance(study, "gp")
+        importance(study, "gp", objective=0)
+
+
+def test_an_objective_is_named_or_numbered_as_for_the_history(two_objectives):
+    # Each took an index only (objective="gain": "must be an int in [0, 1]"), and without one
+    # read objective 0 of a study of several, where history() asks which.
+    study = two_objectives
+    by_name = importance(study, objective="gain", n=64, n_samples=8)
+    assert by_name.ranking()[0] == "b"
+    np.testing.assert_array_equal(by_name.total, importance(study, objective=1, n=64, n_samples=8).total)
+    np.testing.assert_array_equal(trial_data(study, "gain")[1], -study.history(objective="gain").values)
+    assert study_quantile_importance(study, objective="cost", quantile=0.2).ranking()[0] == "a"
+    assert study_partial_dependence(study, "b", objective="gain", n_samples=8, n_background=16).mean[-1] > 0.9
+    assert surrogate_of(study, objective="gain", n_samples=8).source == "forest"
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective` of importance must be an objective's name in ['cost', 'gain'] or its index in [0, 2); "
+            "got 'speed'.")):
+        importance(study, objective="speed")
+
+
+@pytest.mark.parametrize(("call", "usage"), [
+    (lambda study: importance(study), "importance(study, objective='cost')"),
+    (lambda study: surrogate_of(study), "surrogate_of(study, objective='cost')"),
+    (lambda study: trial_data(study), "trial_data(study, objective='cost')"),
+    (lambda study: study_quantile_importance(study), "study_quantile_importance(study, objective='cost')"),
+    (lambda study: study_partial_dependence(study, "a"), "study_partial_dependence(study, names, objective='cost')"),
+])
+def test_a_study_of_several_objectives_is_not_read_as_its_first(two_objectives, call, usage):
+    owner = usage.split("(")[0]
+    with pytest.raises(InvalidParameterError) as raised:
+        call(two_objectives)
+    assert str(raised.value) == (
+        f"`objective` of {owner} must be an objective's name in ['cost', 'gain'] or its index in [0, 2) for a "
+        f"study of 2 objectives; got None. Say which objective, e.g. {usage}.")
 
 
 def test_the_saltelli_design_is_its_matrices_stacked():
@@ -253,7 +293,8 @@ def test_the_objective_is_checked_on_the_gp_path_too(ishigami_trials):
     for call in (importance, study_partial_dependence):
         args = (ishigami_trials,) if call is importance else (ishigami_trials, "x1")
         with pytest.raises(InvalidParameterError, match=re.escape(
-                f"`objective` of {call.__name__} must be an int in [0, 0]; got 7.")):
+                f"`objective` of {call.__name__} must be an objective's name in ['objective'] or its index in "
+                "[0, 1); got 7.")):
             call(*args, "gp", objective=7)
 
 

@@ -75,7 +75,7 @@ def test_objectives_of_a_run_study_match_their_trials():
 
 @pytest.mark.parametrize(("objective", "message"), [
     (None, "`objective` of Study.history must be an objective's name in ['accuracy', 'seconds'] or its index in "
-           "[0, 2) for a study of 2 objectives; got None. Say which objective's history, e.g. "
+           "[0, 2) for a study of 2 objectives; got None. Say which objective, e.g. "
            "history(objective='accuracy')."),
     ("speed", "`objective` of Study.history must be an objective's name in ['accuracy', 'seconds'] or its index "
               "in [0, 2); got 'speed'."),

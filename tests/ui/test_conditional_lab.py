@@ -15,6 +15,7 @@ pytest.importorskip("ipywidgets")
 pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, Int, SearchSpace  # noqa: E402
+from interactive_hpo.objectives import FunctionObjective  # noqa: E402
 from interactive_hpo.plots.history import parallel_coordinates_info  # noqa: E402
 from interactive_hpo.plots.parallel import INACTIVE_Y  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
@@ -145,3 +146,26 @@ def test_the_space_editor_sets_and_shows_a_condition():
     assert lab.study.space["s"].condition == ("kernel", ("linear",))
     for trial in lab.study.trials:  # the trials carried over hold s only with the linear kernel
         assert ("s" in trial.params) == (trial.params["kernel"] == "linear")
+
+
+def test_the_space_editor_drops_the_poly_kernel_with_degree_which_only_it_uses():
+    # svm_digits' space less the poly kernel was a dead end: Apply stayed greyed out with degree
+    # kept ("'poly' is not one of them") and with degree removed ("The objective needs 'degree' too").
+    lab = Lab(FunctionObjective(svm_loss, SVM), seed=0, optimizer="random")
+    lab.run(6)
+    editor = lab.space_editor
+    rows = {row.name.value: row for row in editor.rows}
+    editor.remove_row(rows["degree"])  # while the kernel can be "poly", the objective needs it
+    assert editor.apply.disabled and editor.errors == [
+        "`space` of Lab.set_space must be a SearchSpace with the objective's parameters ['C', 'gamma', 'degree', "
+        "'kernel'] (less any that can never be active in it); got ['C', 'gamma', 'kernel']. The objective needs "
+        "'degree' too: 'degree' is active when kernel is 'poly', which kernel can be. Leave out only a parameter "
+        "whose condition can never hold."]
+    rows["kernel"].choices.value = "rbf, linear"
+    rows["gamma"].condition.value = "kernel = rbf"
+    assert editor.errors == [] and not editor.apply.disabled
+    editor.apply.click()
+    assert lab.study.space.names == ["C", "gamma", "kernel"] and lab.study.space["kernel"].choices == ("rbf", "linear")
+    assert all(t.params["kernel"] != "poly" for t in lab.study.trials)
+    lab.run(3)
+    assert [t.state.value for t in lab.study.trials[-3:]] == ["COMPLETE"] * 3 and not lab.errors.errors

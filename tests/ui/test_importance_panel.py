@@ -7,10 +7,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.ui import Lab, importance_panel  # noqa: E402
 from interactive_hpo.ui.importance_panel import ImportancePanel, importance_info  # noqa: E402
 
@@ -197,6 +199,12 @@ def test_several_objectives_are_read_one_at_a_time_by_a_forest():
     panel.objective_choice.value = "loss"
     assert panel.info.indices.ranking()[0] == "c" and panel.info.objective == "loss"
     assert "loss (partial dependence)" == panel.dependence_axes[0].get_ylabel() and not lab.errors.errors
+    # What the tab shows, from code: by the objective's name, as analysis.importance takes it; the
+    # first objective was read when none was given.
+    assert importance_info(lab.study, objective="loss").indices.total.tolist() == panel.info.indices.total.tolist()
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "got None. Say which objective, e.g. importance_info(study, objective='cost').")):
+        importance_info(lab.study)
 
 
 def test_the_panel_on_its_own():
