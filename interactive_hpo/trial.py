@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._validation import as_finite, check_one_of, fail, shown
+from .goals import read_constraints
 from .views import read_only
 
 __all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "NOT_SUBMITTED", "RUN_ENDED", "USER_INTERRUPT", "TrialState", "Trial",
@@ -150,15 +151,33 @@ class Evaluation:
         JSON-serializable details the study stores on the trial (fold scores, fit time, ...).
         NumPy numbers and arrays are kept as Python numbers and lists, NaN and infinities as
         None (JSON has neither).
-    constraints : sequence of float, optional
+    constraints : sequence of float of shape (n_constraints,), optional
         Constraint values: the trial is feasible when each is at most 0 (``fit_seconds - 2.0``
-        for "fits within 2 s"). A NaN or infinite one fails the trial (a journal keeps finite
-        numbers only).
+        for "fits within 2 s"). Finite numbers only (a journal keeps finite numbers only);
+        kept as a tuple of floats.
+
+    ``user_attrs`` and ``constraints`` are checked here, where they were typed (a bad one raises
+    :class:`~interactive_hpo.exceptions.InvalidParameterError` naming it; inside an objective,
+    its trial fails with that message); ``value`` when the study reads it against its goals.
+
+    Examples
+    --------
+    >>> Evaluation(0.93, user_attrs={"fit_seconds": 1.5}, constraints=[1.5 - 2.0]).constraints
+    (-0.5,)
     """
 
     value: Any
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
     constraints: Any = None
+
+    def __post_init__(self) -> None:
+        # Refused where it was built: a bad one used to pass here and fail its trial later, away from the line.
+        object.__setattr__(self, "user_attrs", MappingProxyType(check_attrs(self.user_attrs, "Evaluation")))
+        object.__setattr__(self, "constraints", read_constraints(self.constraints, "Evaluation"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A read-only mapping does not pickle: rebuilt from its arguments (copy.deepcopy, a process pool).
+        return Evaluation, (self.value, dict(self.user_attrs), self.constraints)
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,11 +282,6 @@ class Trial:
     def reported(self, step: float, value: float) -> Trial:
         """A copy of this trial with ``value`` reported at ``step``."""
         return replace(self, intermediate_values={**self.intermediate_values, step: value})
-
-    @property
-    def last_step(self) -> float | None:
-        """The largest step reported so far, or None."""
-        return max(self.intermediate_values) if self.intermediate_values else None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (``x`` is left out: the space re-derives it from ``params``;

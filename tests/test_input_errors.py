@@ -14,6 +14,7 @@ import pytest
 
 from interactive_hpo import (
     Categorical,
+    Evaluation,
     Float,
     GridSearch,
     Int,
@@ -176,6 +177,24 @@ CASES = [
      "The key 0 is not a str"),
     ("user_attrs with an object", lambda t: told_attrs({"folds": np.array([0.5]), "model": object}),
      InvalidParameterError, "got {'folds': array([0.5]), 'model': <class 'object'>}. Object of type type is not"),
+    # An Evaluation checks its details where it is built (they were accepted, and failed the trial later).
+    ("Evaluation user_attrs an int", lambda t: Evaluation(1.0, user_attrs=5), InvalidParameterError,
+     "`user_attrs` of Evaluation must be a dict of JSON values with str keys, or None; got 5."),
+    ("Evaluation user_attrs with an int key", lambda t: Evaluation(1.0, {1: "a"}), InvalidParameterError,
+     "`user_attrs` of Evaluation must be JSON-serializable (str, numbers, bool, None, lists, dicts with str keys); "
+     "got {1: 'a'}. The key 1 is not a str"),
+    ("Evaluation user_attrs containing itself", lambda t: Evaluation(1.0, SELF), InvalidParameterError,
+     "`user_attrs` of Evaluation must be a dict of JSON values with str keys, or None; got 'a list or dict that "
+     "contains itself'."),
+    ("Evaluation constraints a string", lambda t: Evaluation(1.0, constraints="fast"), InvalidParameterError,
+     "`constraints` of Evaluation must be None or a list of finite real numbers, each at most 0 when the constraint "
+     "is met; got 'fast'."),
+    ("Evaluation constraints not finite", lambda t: Evaluation(1.0, constraints=[0.0, np.nan]),
+     InvalidParameterError, "`constraints` of Evaluation must be None or a list of finite real numbers, each at most "
+                            "0 when the constraint is met; got [0.0, nan]."),
+    ("Evaluation constraints 2-D", lambda t: Evaluation(1.0, constraints=np.zeros((1, 2))), InvalidParameterError,
+     "`constraints` of Evaluation must be None or a list of finite real numbers, each at most 0 when the constraint "
+     "is met; got array([[0., 0.]])."),
     ("load None", lambda t: Study.load(None), InvalidParameterError,
      "`path` of Study.load must be a file path (a non-empty str or os.PathLike); got None."),
     ("load an empty path", lambda t: Study.load(""), InvalidParameterError,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import cloudpickle
 import numpy as np
@@ -37,14 +39,15 @@ CASES = {
     "NaN": (returns(math.nan), TrialState.FAILED, "the objective returned nan"),
     "an int too large": (returns(10**400), TrialState.FAILED, "too large for a float"),
     "a string": (returns("0.3"), TrialState.FAILED, "the objective returned str '0.3'"),
-    "bad attrs": (returns(Evaluation(0.5, {1: 2})), TrialState.FAILED, "`user_attrs` of Evaluation"),
+    # Built inside the objective (an Evaluation refuses them where it is built): its trial fails with the message.
+    "bad attrs": (lambda params: Evaluation(0.5, {1: 2}), TrialState.FAILED, "`user_attrs` of Evaluation"),
     # Fuzz round 3: numpy values (scikit-learn's fold scores) failed a trial whose value was fine.
     "numpy attrs": (returns(Evaluation(0.5, {"folds": np.array([0.8, 0.9]), "best": [np.int64(3)]})),
                     TrialState.COMPLETE, None),
     # Fuzz A2: an infinite constraint broke the journal's write and left the trial RUNNING.
-    "an infinite constraint": (returns(Evaluation(0.5, constraints=[math.inf])), TrialState.FAILED,
+    "an infinite constraint": (lambda params: Evaluation(0.5, constraints=[math.inf]), TrialState.FAILED,
                                "`constraints` of Evaluation must be None or a list of finite real numbers"),
-    "a constraint too large": (returns(Evaluation(0.5, constraints=[10**400])), TrialState.FAILED,
+    "a constraint too large": (lambda params: Evaluation(0.5, constraints=[10**400]), TrialState.FAILED,
                                "`constraints` of Evaluation must be None or a list of finite real numbers"),
     # A walk through the README: a 0-d array (or a torch loss) failed every trial.
     "a 0-d array": (returns(np.array(0.25)), TrialState.COMPLETE, None),
@@ -171,3 +174,16 @@ def test_only_a_failed_trial_has_an_error():
     complete, failed = study.trials
     assert complete.user_attrs["error"] == 0.03 and complete.error is None
     assert failed.state is TrialState.FAILED and failed.error == "ValueError: bad x"
+
+
+def test_an_evaluation_keeps_its_details_as_the_journal_will_read_them():
+    """Checked where it is built: NumPy numbers and arrays become Python ones, constraints a
+    tuple of floats, and the details cannot be changed behind the check afterwards."""
+    built = Evaluation(0.5, {"folds": np.array([0.8, 0.9]), "best": np.int64(3)}, np.array([-1.0, 0.5]))
+    assert dict(built.user_attrs) == {"folds": [0.8, 0.9], "best": 3} and built.constraints == (-1.0, 0.5)
+    with pytest.raises(TypeError):
+        built.user_attrs["model"] = object()  # type: ignore[index]
+    assert dict(Evaluation(0.5, None).user_attrs) == {} and Evaluation(0.5).constraints is None
+    again = pickle.loads(pickle.dumps(built))  # a process pool's way back; copy.deepcopy's too
+    assert (again.value, dict(again.user_attrs), again.constraints) == (0.5, dict(built.user_attrs), (-1.0, 0.5))
+    assert dict(copy.deepcopy(built).user_attrs) == dict(built.user_attrs)

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
+from ..study.steering import should_stop
 from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
 from .reports import LocalReports, Reports, held_interrupt, refusal, verdict
 from .settings import RunSettings, as_executor, is_dask_client, process_pool
@@ -280,7 +281,7 @@ class ParallelRunner:
             except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially ...
                 if not recorded_before():  # ... unless a Ctrl-C cut the journaling of this very report short
                     return refusal(error)  # (the study caught up with its line and refused the step as twice)
-        return verdict(self.study._prunes(number), number, step)
+        return verdict(should_stop(self.study, number), number, step)
 
     def _tell(self, running: _Running) -> Trial:
         try:

@@ -36,6 +36,7 @@ from ..pareto import hypervolume_history
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.results import at_full_budget
+from ..study.running import check_objective
 from ..trial import USER_INTERRUPT, Trial, TrialState
 
 __all__ = ["Race", "Standing", "YOU"]
@@ -164,8 +165,8 @@ class Race:
         # As every step will: an objective to minimize in a race to maximize, or over another
         # space, is refused here, where it was typed, not at the first round.
         for name, study in self.studies.items():  # a scheduler's lane runs every trial at a budget
-            study._check_objective(objective, f"Race (lane {name!r})" if isinstance(study.optimizer, Scheduler)
-                                   else "Race")
+            check_objective(study, objective, f"Race (lane {name!r})" if isinstance(study.optimizer, Scheduler)
+                            else "Race")
 
     @property
     def space(self) -> SearchSpace:

@@ -25,6 +25,7 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.multifidelity.rungs import Job
 from ..outcome import Outcome
 from ..study.core import Study, check_study
+from ..study.running import check_objective
 from ..trial import Trial
 
 __all__ = ["MAX_SIMULATED_WORKERS", "WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
@@ -245,7 +246,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
     rng = generator_of(seed, owner)
     # As Study.run does: an objective no trial could call is refused before the first (Study.step
     # refused it at the first job, naming itself, and left that trial FAILED in the study).
-    study._check_objective(objective, owner)
+    check_objective(study, objective, owner)
 
     def duration(trial: Trial) -> float:
         if cost is None:

@@ -170,7 +170,8 @@ def search_record(estimator: Any, estimator_params: Any, scoring: Any, optimizer
 
 
 def folds_digest(folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> str:
-    """A digest of the rows of every (train, test) pair, in order."""
+    """A digest of the rows of every (train, test) pair, in order: ``folds`` holds pairs of
+    int ndarrays of shapes (n_train_i,) and (n_test_i,), row positions."""
     parts = [repr([[len(train), len(test)] for train, test in folds]).encode()]
     parts += [np.ascontiguousarray(part, dtype=np.int64).tobytes() for fold in folds for part in fold]
     return digest(b"\0".join(parts))

@@ -103,7 +103,18 @@ def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:
 
 
 def rank(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking."""
+    """Rank 1 for the best score, ties sharing the smaller rank, NaN (failed) last: scikit-learn's ranking.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_trials,)
+        Mean test scores (larger is better), NaN for a failed trial.
+
+    Returns
+    -------
+    ndarray of shape (n_trials,), dtype int32
+        Each trial's rank, from 1.
+    """
     filled = np.where(np.isnan(scores), -np.inf, scores)
     return 1 + np.sum(filled[None, :] > filled[:, None], axis=1).astype(np.int32)
 

@@ -159,8 +159,10 @@ def sample_folds(folds: list[Fold], rank: np.ndarray, labels: np.ndarray | None,
     ----------
     folds : list of (ndarray of shape (n_fit,), ndarray of shape (n_validation,))
         Positions in the training split of each fold's training and validation parts.
-    rank, labels :
-        As in :func:`fit_order`.
+    rank : ndarray of shape (n_train,)
+        The rank of every position of the training split, as in :func:`fit_order`.
+    labels : ndarray of shape (n_train,) or None
+        Class labels of the training split for classifiers; None for regressors.
     budget : float in (0, 1]
         The fraction of each training part kept; classifiers keep at least one sample per class.
 

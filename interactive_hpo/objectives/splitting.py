@@ -63,7 +63,8 @@ def check_cv_groups(cv: Any, groups: Any, n: int, owner: str) -> tuple[Any, np.n
 def sealed_split(X: Any, y: Any, n: int, cv: Any, groups: np.ndarray | None, test_size: float, classifier: bool,
                  seed: int, owner: str) -> tuple[Any, Any, Any, Any, np.ndarray, np.ndarray]:
     """Cut X of shape (n, n_features) and y of shape (n,) once: (X_train, X_test, y_train, y_test,
-    train_indices, test_indices), the indices of shape (n_train,) and (n_test,) rows of X.
+    train_indices, test_indices), the indices of shape (n_train,) and (n_test,) rows of X;
+    ``groups``, of shape (n,) or None, the rows' group labels.
 
     A ``test_size`` fraction of the rows is sealed, shuffled by ``seed`` and stratified for a
     classifier; with ``groups``, a ``test_size`` fraction of the groups, each whole on one side

@@ -1,5 +1,9 @@
 """Figures from plain data: functions take ``interactive_hpo.views`` records and optional Axes.
 
+The one exception is the export (``export`` and ``export_frames``), which renders a whole
+:class:`~interactive_hpo.study.Study` and so imports the study room (an exception written down
+with its reason in tests/test_layers.py).
+
 The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
 ``ParallelCoordinatesPlot``, ``PopulationPlot``) build their artists once and ``update`` them in place, which is
 how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.

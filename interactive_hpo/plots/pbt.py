@@ -44,7 +44,7 @@ class ScheduleInfo:
         (round, new value) where a receiver started from a donor's copy.
     scale : str
         "linear", "log" or "categorical".
-    ticks : tuple of (ndarray, list of str) or None
+    ticks : tuple of (ndarray of shape (n_choices,), list of n_choices str) or None
         Tick positions and labels for a categorical axis.
     """
 

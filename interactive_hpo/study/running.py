@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .core import Study
     from .state import StudyState
 
-__all__ = ["Running", "SameFailures"]
+__all__ = ["Running", "SameFailures", "check_objective"]
 
 #: The first trials of a run that, all failed with one error, make ``Study.run`` warn that the
 #: objective itself may be broken (a typo, a missing package, a wrong argument): every further
@@ -80,6 +80,10 @@ class Running:
     _evaluate: Callable[[Trial, Callable[..., Any], str], Outcome]
     _finish: Callable[..., Trial]
 
+    def _check_objective(self, objective: Any, owner: str, budgeted: bool = True) -> None:
+        """:func:`check_objective` on this study (the name ``own_trials`` calls it by)."""
+        check_objective(self, objective, owner, budgeted=budgeted)
+
     def step(self, objective: Callable[..., Any]) -> Trial:
         """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
 
@@ -104,7 +108,7 @@ class Running:
         with self._asking() as asked, self._transaction():
             if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
                 return None
-            self._check_objective(objective, "Study.step")
+            check_objective(self, objective, "Study.step")
             asked.append(self.ask())
         trial = asked[0]
         return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
@@ -150,7 +154,7 @@ class Running:
             if not callable(callback):
                 raise fail("callbacks", "Study.run", rule, callback)
             _check_callback(callback, rule)
-        self._check_objective(objective, "Study.run")
+        check_objective(self, objective, "Study.run")
         line = RunProgress(self, n_trials, timeout=timeout) if wants_progress(progress, "Study.run") else None
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
@@ -185,31 +189,52 @@ class Running:
                 callback(study, done[-1])
         return done
 
-    def _check_objective(self, objective: Any, owner: str, budgeted: bool = True) -> None:
-        """Refuse an objective the study cannot use, naming ``owner``, before any trial (a misfit
-        would fail every trial alike). ``budgeted``: the trials it will evaluate are the
-        optimizer's, at a scheduler's budgets and given ``report``; not a person's, called
-        ``objective(params)``."""
-        if not callable(objective):
-            raise fail("objective", owner, "a callable objective(params) -> float", objective)
-        declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
-        if declared is not None:
-            given = [declared] if isinstance(declared, str) else list(declared)
-            if tuple(given) != tuple(self.goals.directions):
-                goal = "direction" if not self.goals.multi else "directions"
-                raise fail("objective", owner, f"an objective to {self.goals.describe()} (the study's {goal})",
-                           objective, hint=f"The objective's direction is {declared!r}.")
-        space = getattr(objective, "space", None)
-        found = misfit(self.space, space, "the objective's", "The objective") if isinstance(space, SearchSpace) \
-            else None
-        if found is not None:  # a study may search part of the objective's space, never beyond it
-            raise fail("objective", owner, "an objective over the study's search space or a wider one", objective,
-                       hint=f"The objective takes {objective.space.names}; the study searches {self.space.names}. "
-                            f"{found.hint}" if found.parameter is None else
-                       f"The study's {self.space[found.parameter]!r} must be {found.rule}: {found.hint}")
-        scheduler = self.optimizer if budgeted and isinstance(self.optimizer, Scheduler) else None
-        if scheduler is not None:  # every trial it asks has a budget
-            check_budget_keyword(objective, scheduler.max_budget, owner, self.optimizer.name, up_to=True)
-        if scheduler is None or self._state.n_queued:  # an enqueued trial has none, as any other optimizer's
-            check_budget_keyword(objective, None, owner, self.optimizer.name)
-        check_signature(objective, owner, (("budget",) if scheduler else ()) + (("report",) if budgeted else ()))
+
+def check_objective(study: Running, objective: Any, owner: str, *, budgeted: bool = True) -> None:
+    """Refuse an objective the study cannot use, naming ``owner``, before any trial: a misfit
+    would fail every trial alike.
+
+    What :meth:`Running.step` and :meth:`Running.run` check first, and what the runners that
+    drive a study (a simulation, a race, the Lab) check where their user typed the objective.
+
+    Parameters
+    ----------
+    study : Study
+        The study that will evaluate the objective's trials.
+    objective : callable
+        ``objective(params)``, perhaps with ``budget=`` and ``report=`` keywords, and perhaps
+        declaring a ``direction`` (``directions``) and a ``space``, which must fit the study's.
+    owner : str
+        Who asked, as the error names it ("Study.run", "Lab", ...).
+    budgeted : bool, default True
+        Whether the trials it will evaluate are the optimizer's, at a scheduler's budgets and
+        given ``report``; False: a person's, called ``objective(params)``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``objective`` and ``owner``, with what does not fit.
+    """
+    if not callable(objective):
+        raise fail("objective", owner, "a callable objective(params) -> float", objective)
+    declared = getattr(objective, "directions", None) or getattr(objective, "direction", None)
+    if declared is not None:
+        given = [declared] if isinstance(declared, str) else list(declared)
+        if tuple(given) != tuple(study.goals.directions):
+            goal = "direction" if not study.goals.multi else "directions"
+            raise fail("objective", owner, f"an objective to {study.goals.describe()} (the study's {goal})",
+                       objective, hint=f"The objective's direction is {declared!r}.")
+    space = getattr(objective, "space", None)
+    found = misfit(study.space, space, "the objective's", "The objective") if isinstance(space, SearchSpace) \
+        else None
+    if found is not None:  # a study may search part of the objective's space, never beyond it
+        raise fail("objective", owner, "an objective over the study's search space or a wider one", objective,
+                   hint=f"The objective takes {objective.space.names}; the study searches {study.space.names}. "
+                        f"{found.hint}" if found.parameter is None else
+                   f"The study's {study.space[found.parameter]!r} must be {found.rule}: {found.hint}")
+    scheduler = study.optimizer if budgeted and isinstance(study.optimizer, Scheduler) else None
+    if scheduler is not None:  # every trial it asks has a budget
+        check_budget_keyword(objective, scheduler.max_budget, owner, study.optimizer.name, up_to=True)
+    if scheduler is None or study._state.n_queued:  # an enqueued trial has none, as any other optimizer's
+        check_budget_keyword(objective, None, owner, study.optimizer.name)
+    check_signature(objective, owner, (("budget",) if scheduler else ()) + (("report",) if budgeted else ()))

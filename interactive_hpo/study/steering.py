@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..optimizers.base import Optimizer
     from .state import StudyState
 
-__all__ = ["Steering", "HUMAN_ACTIONS"]
+__all__ = ["Steering", "HUMAN_ACTIONS", "should_stop"]
 
 #: Overrides a person can give: on a RUNNING trial they beat the pruner, on a finished one the scheduler.
 HUMAN_ACTIONS = ("promote", "stop")
@@ -140,20 +140,7 @@ class Steering:
         if verdict is not None:
             self._verdicts[number] = verdict
         self._notify("reported", current)
-        return self._prunes(number)
-
-    def _prunes(self, number: int) -> bool:
-        """Whether a running trial stops at the report it just made: the study's last word on it.
-
-        A person's Stop or Promote overrides the pruner's last verdict. Also the answer to a
-        step reported again (Dask ran a lost worker's task again, or a Ctrl-C cut the first
-        answer short): a trial the pruner pruned, or a person stopped, since that step was first
-        reported is told to stop, not to go on.
-        """
-        if self._state.trials[number].state is not TrialState.RUNNING:
-            return True
-        human, verdict = self._human.get(number), self._verdicts.get(number)
-        return human == "stop" or (verdict is not None and verdict["decision"] == "prune" and human != "promote")
+        return should_stop(self, number)
 
     def stop(self, trial: Trial | int) -> None:
         """Stop a trial by hand.
@@ -274,3 +261,31 @@ class Steering:
         values = self._state.trials[number].intermediate_values
         finite = [values[step] for step in sorted(values) if math.isfinite(values[step])]
         return finite[-1] if finite else None
+
+
+def should_stop(study: Steering, number: int) -> bool:
+    """Whether a running trial stops at the report it just made: the study's last word on it.
+
+    A person's Stop or Promote overrides the pruner's last verdict. Also the answer to a step
+    reported again (Dask ran a lost worker's task again, or a Ctrl-C cut the first answer
+    short): a trial the pruner pruned, or a person stopped, since that step was first reported
+    is told to stop, not to go on. What :meth:`Steering.report` returns; the parallel runner
+    answers a step reported again with it.
+
+    Parameters
+    ----------
+    study : Study
+        The study the trial belongs to.
+    number : int
+        The trial's number in ``study``.
+
+    Returns
+    -------
+    bool
+        True when the trial is no longer RUNNING, a person said stop, or the pruner's last
+        verdict was prune and no person said promote.
+    """
+    if study._state.trials[number].state is not TrialState.RUNNING:
+        return True
+    human, verdict = study._human.get(number), study._verdicts.get(number)
+    return human == "stop" or (verdict is not None and verdict["decision"] == "prune" and human != "promote")

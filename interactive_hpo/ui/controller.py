@@ -15,6 +15,7 @@ from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
 from ..study.core import Study, StudyEvent, check_study
+from ..study.running import check_objective
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import CANCELLED, Trial
 from ._checks import check_callback
@@ -88,7 +89,7 @@ class LabController(Branches):
             raise fail("objective", "Lab", "a callable objective(params) -> float", objective)
         self.objective = objective
         self._call = PlainCall(objective)
-        study._check_objective(self._call, "Lab")  # as a Step will: an objective no trial could call, refused now
+        check_objective(study, self._call, "Lab")  # as a Step will: an objective no trial could call, refused now
         self.run_settings = RunSettings.check("Lab", n_workers=n_workers, executor=executor,
                                               trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         #: Trials a parallel :meth:`run` has started and not yet finished.

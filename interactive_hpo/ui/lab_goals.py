@@ -230,7 +230,10 @@ def model_note(study: Study, step: int | None = None, objective: int | None = No
 
 def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None) -> tuple[dict[str, np.ndarray], str]:
     """The timeline's curves, one per branch, and their label: the best value so far (one
-    objective) or the hypervolume over trials from ``reference`` (several; NaN until it is fixed)."""
+    objective) or the hypervolume over trials from ``reference`` (several; NaN until it is fixed).
+
+    ``reference``: ndarray of shape (m,) in objective units (m objectives), or None. Each curve
+    is an ndarray of shape (n_trials,), the branch's trials in order."""
     first = next(iter(branches.values()))
     if not first.goals.multi:
         return {name: branch.history().best_values for name, branch in branches.items()}, "best so far"

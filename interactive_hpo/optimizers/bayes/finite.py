@@ -35,12 +35,13 @@ class FiniteSpace:
 
     Parameters
     ----------
-    levels : list of ndarray
+    levels : list of d ndarrays, the i-th of shape (n_levels_i,)
         Each parameter's bin centres in the unit cube, in the space's order.
-    blocks : list of list of ndarray, optional
+    blocks : list of (list of d ndarrays, the i-th of shape (n_i,)), optional
         The configurations as a union of products (``Conditions.blocks`` in unit-cube
-        coordinates; an inactive coordinate holds ``[INACTIVE_UNIT]``). Default: one block, the
-        product of ``levels``.
+        coordinates: a block's i-th array holds the levels of parameter i it takes, n_i of them;
+        an inactive coordinate holds ``[INACTIVE_UNIT]``). Default: one block, the product of
+        ``levels``.
     """
 
     def __init__(self, levels: list[np.ndarray], blocks: list[list[np.ndarray]] | None = None):

@@ -229,6 +229,28 @@ def fit_gp(X: np.ndarray, y: np.ndarray, cat_dims: list[int], kernel: str, noise
     regret 1.55 after 40 trials); a noise fixed tiny instead collapsed every lengthscale to its
     bound on Ackley's ripples (3 of 10 seeds never found the basin). The criterion picks the
     fixed noise on the first and the learned one on the second.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The training points in the unit cube.
+    y : ndarray of shape (n,)
+        Their utilities (larger is better: negated, warped losses).
+    cat_dims : list of int
+        The columns of ``X`` that are categorical.
+    kernel : str
+        "rbf" or "matern".
+    noise : str
+        "fixed", "learned" or "auto".
+    warm : dict or None
+        The hyperparameters of an earlier fit (:func:`model_state`) to start from.
+    sources : bayes.prior_mean.SourceMeans or None
+        Warm-start sources whose means the GP's mean follows.
+
+    Returns
+    -------
+    FittedGP
+        The fitted model, its state, and which attempt won.
     """
     if noise != "auto":
         return _fit_one(X, y, cat_dims, kernel, noise, warm, sources)

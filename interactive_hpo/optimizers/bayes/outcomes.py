@@ -86,5 +86,6 @@ def fit_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str, n
 def restore_models(X: np.ndarray, Y: np.ndarray, cat_dims: list[int], kernel: str,
                    state: dict[str, list[float]], sources: Any = None) -> Any:
     """The GP (``Y`` of shape (n,)) or ``ModelListGP`` (``Y`` of shape (n, k)) that ``state``
-    describes, on these data, without fitting: a past step's belief."""
+    describes, on these data (``X`` of shape (n, d) in the unit cube), without fitting: a past
+    step's belief. The other arguments are :func:`fit_models`'s."""
     return fit_models(X, Y, cat_dims, kernel, "auto", state, 0, reuse=True, sources=sources).model

@@ -120,9 +120,23 @@ def ascend_all(acquisition: Any, starts: Any, low: Any, high: Any, maxiter: int)
 
 
 def best_new(points: Any, values: Any, exclude: np.ndarray | None) -> int:
-    """The index of the best of ``points`` (k, q, d) by ``values`` (k,) that is not the same
-    configuration (:data:`SAME_POINT`) as a row of ``exclude`` (m, d), for q = 1; the best
-    overall if ``exclude`` is None or every point is one of them.
+    """The index of the best of ``points`` by ``values`` that is not the same configuration
+    (:data:`SAME_POINT`) as a row of ``exclude``, for q = 1; the best overall if ``exclude`` is
+    None or every point is one of them.
+
+    Parameters
+    ----------
+    points : tensor of shape (k, q, d)
+        Candidate points in the unit cube.
+    values : tensor of shape (k,)
+        Their acquisition values (larger is better).
+    exclude : ndarray of shape (m, d) or None
+        Configurations in the unit cube not to propose again.
+
+    Returns
+    -------
+    int
+        An index into ``points``.
 
     Why: once the GP believes the incumbent cannot be beaten, log-EI's largest value is often
     at the incumbent itself, where the fixed noise leaves a sliver of uncertainty; a
@@ -169,10 +183,37 @@ def _snap(X: Any, levels: dict[int, Any]) -> Any:
 def mixed_search(acquisition: Any, dim: int, levels: dict[int, Any], seed: int, raw_samples: int,
                  num_restarts: int, start: np.ndarray | None, maxiter: int = 100,
                  exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    """Maximize over a space with discrete coordinates (``levels``: coordinate -> its bin
-    centres, for integers and categoricals, or :class:`IntBins`): the best point, shape (1, d),
-    and its value; the best that repeats no row of ``exclude`` (m, d), among the searches' end
-    points and the raw samples (:func:`best_new`)."""
+    """Maximize over a space with discrete coordinates: the best point and its value; the best
+    that repeats no row of ``exclude``, among the searches' end points and the raw samples
+    (:func:`best_new`).
+
+    Parameters
+    ----------
+    acquisition : botorch AcquisitionFunction
+        Called on a tensor of shape (b, 1, d), returns values of shape (b,).
+    dim : int
+        d, the unit cube's dimension.
+    levels : dict of int to ndarray of shape (n_levels,), or IntBins
+        Coordinate -> its bin centres in the unit cube (integers and categoricals), or the
+        :class:`IntBins` of an integer too wide to list.
+    seed : int
+        The Sobol raw samples' scramble.
+    raw_samples, num_restarts : int
+        How many raw samples to draw, and how many of the best to search from.
+    start : ndarray of shape (d,) or (s, d), or None
+        Extra points in the unit cube to search from (the incumbent).
+    maxiter : int
+        L-BFGS-B iterations of each ascent over the continuous coordinates.
+    exclude : ndarray of shape (m, d) or None
+        Configurations in the unit cube not to propose again.
+
+    Returns
+    -------
+    x : ndarray of shape (1, d)
+        The best point, in the unit cube.
+    value : float
+        Its acquisition value.
+    """
     levels_np = {i: v if isinstance(v, IntBins) else np.sort(np.asarray(v, dtype=float)) for i, v in levels.items()}
     relaxed = {i for i, v in levels_np.items() if isinstance(v, IntBins) or len(v) > RELAXED_LEVELS}
     moved = {i: v for i, v in levels_np.items() if isinstance(v, np.ndarray) and i not in relaxed}  # level by level
