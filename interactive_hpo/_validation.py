@@ -135,6 +135,8 @@ def _interval(low: float | None, high: float | None, low_open: bool = False, hig
 
 def is_real(value: Any) -> bool:
     """True for real numbers (Python or numpy), False for bools and everything else."""
+    if type(value) in (float, int):  # the common case, without the ABC's check (a journal's replay reads thousands)
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 

@@ -117,36 +117,36 @@ class Goals:
             return int(objective)
         raise fail("objective", owner, rule, objective)
 
-    def read(self, result: Any, owner: str) -> tuple[float, ...]:
+    def read(self, result: Any, owner: str, argument: str = "value") -> tuple[float, ...]:
         """The objective values in ``result``, in the goals' order, as floats (NaN and inf
         kept: a failed component is the caller's to judge).
 
         One objective: a real number. Several: a sequence of ``n`` reals, or a mapping with
         exactly the goals' names (0-d arrays and tensors count as their numbers). Anything else
-        raises an error naming ``owner``.
+        raises an error naming ``argument`` of ``owner`` (a journal's field: "values").
         """
         if not self.multi:
             result = as_scalar(result)
             if not is_real(result):
                 several = isinstance(result, (Mapping, tuple, list))  # what an array or list was read as
-                raise fail("value", owner, "a finite real number", result,
+                raise fail(argument, owner, "a finite real number", result,
                            hint="The study has one objective: return one number (a one-element array or list is "
                                 "several values; several objectives need Study(directions=[...]))." if several
                            else None)
             return (_float(result),)
         if isinstance(result, Mapping):
             if set(result) != set(self.names):
-                raise fail("value", owner, f"a value for each objective, by name: {list(self.names)}", result,
+                raise fail(argument, owner, f"a value for each objective, by name: {list(self.names)}", result,
                            hint=_names_hint(result, self.names))
             result = [result[name] for name in self.names]
         result = as_list(result)
         if not isinstance(result, Sequence) or isinstance(result, str) or len(result) != self.n:
-            raise fail("value", owner, f"{self.n} values, one per objective {list(self.names)} (a tuple, a list "
+            raise fail(argument, owner, f"{self.n} values, one per objective {list(self.names)} (a tuple, a list "
                                        "or a dict by name)", result)
         items = [as_scalar(item) for item in result]
         for name, item in zip(self.names, items, strict=True):
             if not is_real(item):
-                raise fail("value", owner, f"real numbers (objective {name!r} got {shown(item)})", result)
+                raise fail(argument, owner, f"real numbers (objective {name!r} got {shown(item)})", result)
         return tuple(_float(item) for item in items)
 
     def losses(self, values: Sequence[float]) -> np.ndarray:

@@ -191,9 +191,16 @@ class SearchSpace:
 
     def to_unit(self, params: Mapping[str, Any]) -> np.ndarray:
         """Encode params as a point of shape (d,) in the unit cube (validated first)."""
-        canonical = self.validate(params)
-        return np.array([p.to_unit(canonical[p.name]) if p.name in canonical else INACTIVE_UNIT
-                         for p in self.params], dtype=float)
+        return self.encode(params)[1]
+
+    def encode(self, params: Mapping[str, Any], *, name: str = "params", owner: str | None = None
+               ) -> tuple[dict[str, Any], np.ndarray]:
+        """``params`` in canonical form (:meth:`validate`, whose errors name ``name`` and ``owner``)
+        and as a point of shape (d,) in the unit cube (:meth:`to_unit`), validated once: a
+        journal's replay reads thousands of trials."""
+        canonical = self.validate(params, name=name, owner=owner)
+        return canonical, np.array([p.to_unit(canonical[p.name]) if p.name in canonical else INACTIVE_UNIT
+                                    for p in self.params], dtype=float)
 
     def from_unit(self, x: Any) -> dict[str, Any]:
         """Decode a point of shape (d,) in the unit cube (clipped to it) into params (the active

@@ -22,7 +22,7 @@ from .goals import read_constraints
 from .views import read_only
 
 __all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "NOT_SUBMITTED", "RUN_ENDED", "USER_INTERRUPT", "TrialState", "Trial",
-           "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_floats"]
+           "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
 #: it, not the objective (``Race`` leaves such trials out of its lanes' budgets by this message).
@@ -273,7 +273,7 @@ class Trial:
         return self.datetime_complete - self.datetime_start
 
     def finished(self, state: TrialState, value: float | None, user_attrs: Mapping[str, Any],
-                 when: float, values: tuple[float, ...] | None = None,
+                 when: float | None, values: tuple[float, ...] | None = None,
                  constraints: tuple[float, ...] | None = None) -> Trial:
         """A copy of this trial in a finished ``state`` (attributes merged)."""
         return replace(self, state=state, value=value, values=values, constraints=constraints,
@@ -285,7 +285,8 @@ class Trial:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (``x`` is left out: the space re-derives it from ``params``;
-        ``values`` and ``constraints`` only when there are some, as journals before them read)."""
+        ``values`` and ``constraints`` only when there are some, as journals before them read).
+        A journal's replay reads it back checking each field (``study.trial_fields.read_trial``)."""
         extra = {name: list(items) for name, items in (("values", self.values), ("constraints", self.constraints))
                  if items is not None}
         return {
@@ -305,28 +306,6 @@ class Trial:
                                     for step, value in self.intermediate_values.items()],
         }
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any], x: np.ndarray) -> Trial:
-        """Rebuild a trial from :meth:`to_json` output and its unit-cube position ``x``."""
-        value = data.get("value")
-        return cls(
-            number=int(data["number"]),
-            params=data["params"],
-            x=x,
-            state=TrialState(data["state"]),
-            value=None if value is None else float(value),
-            values=read_floats(data.get("values")),
-            constraints=read_floats(data.get("constraints")),
-            source=str(data["source"]),
-            budget=_read_number(data, "budget", positive=True),
-            generation=_read_number(data, "generation", integer=True),
-            user_attrs=data.get("user_attrs") or {},
-            datetime_start=_read_number(data, "datetime_start"),
-            datetime_complete=_read_number(data, "datetime_complete"),
-            intermediate_values={step: math.nan if value is None else float(value)
-                                 for step, value in data.get("intermediate_values") or []},
-        )
-
     def __repr__(self) -> str:
         value = "" if self.value is None else f", value={self.value:.6g}"
         if self.values is not None:
@@ -334,33 +313,6 @@ class Trial:
         if self.constraints is not None:
             value += ", feasible" if self.feasible else ", infeasible"
         return f"Trial(number={self.number}, state={self.state.value}{value}, params={dict(self.params)})"
-
-
-def _read_number(data: Mapping[str, Any], key: str, positive: bool = False, integer: bool = False) -> Any:
-    """``data[key]`` as a journal holds it: None, or a finite number (> 0 if ``positive``; an int
-    >= 0 if ``integer``). ValueError otherwise, so that a damaged line is refused on load (the
-    replay names it) rather than failing later, in a plot."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if integer:
-        if type(value) is not int or value < 0:
-            raise ValueError(f"{key} {value!r} is not an int >= 0")
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or (positive and value <= 0):
-        raise ValueError(f"{key} {value!r} is not a finite number{' > 0' if positive else ''}")
-    return float(value)
-
-
-def read_floats(items: Any) -> tuple[float, ...] | None:
-    """A journal's list of finite numbers as a tuple (ValueError otherwise: the replay names the line)."""
-    if items is None:
-        return None
-    numbers = tuple(float(v) for v in items)
-    if not numbers or not all(math.isfinite(v) for v in numbers):
-        raise ValueError(f"{items!r} is not a list of finite numbers")
-    return numbers
 
 
 def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite real number >= 0") -> int | float:
@@ -372,12 +324,15 @@ def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite 
     return int(step) if isinstance(step, numbers.Integral) else float(step)
 
 
+#: The names of the states a trial can finish in.
+_RESULTS = [s.value for s in TrialState if s is not TrialState.RUNNING]
+
+
 def parse_state(state: TrialState | str | None, owner: str = "Study.tell") -> TrialState:
     """A finished state given by name or member (RUNNING is not a result)."""
-    names = [s.value for s in TrialState if s is not TrialState.RUNNING]
     if isinstance(state, TrialState):
         state = state.value
-    return TrialState(check_one_of(state, "state", owner, names))
+    return TrialState(check_one_of(state, "state", owner, _RESULTS))
 
 
 def carried_from(trial: Trial, name: str) -> Mapping[str, Any] | None:

@@ -223,13 +223,15 @@ CASES = [
      "line 3: not valid JSON (NaN is not a value a journal holds"),
     ("journal value 1e999", lambda t: with_finished_value(t, "1e999"), StorageError,
      "line 3: not valid JSON (the number 1e999 does not fit in a float"),
+    # A journal's trial fields go through add_finished's rules (study.trial_fields), naming the line.
     ("journal trial with a budget of text", lambda t: with_trial_field(t, "budget", "big"), StorageError,
-     "line 2: an event does not fit this study (ValueError: budget 'big' is not a finite number > 0)."),
+     'study.jsonl, line 2: `budget` of the trial of this "added" event must be a finite real number > 0, or None '
+     "(the full budget); got 'big'. The file is corrupted or was edited by hand; it was left as it is."),
     ("journal trial with a generation of 1.5", lambda t: with_trial_field(t, "generation", 1.5), StorageError,
-     "line 2: an event does not fit this study (ValueError: generation 1.5 is not an int >= 0)."),
+     'line 2: `generation` of the trial of this "added" event must be an int in [0, inf); got 1.5.'),
     ("journal trial with a start time of text", lambda t: with_trial_field(t, "datetime_start", "noon"),
-     StorageError, "line 2: an event does not fit this study (ValueError: datetime_start 'noon' is not a finite "
-                   "number)."),
+     StorageError, 'line 2: `datetime_start` of the trial of this "added" event must be a Unix timestamp (a finite '
+                   "real number), or None (not recorded); got 'noon'."),
     ("journal with an unknown optimizer",
      lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
      "study.jsonl: its optimizer 'magic' is not registered in this process (registered: ['asha', 'bo',"),

@@ -54,8 +54,12 @@ def _no_constant(name: str) -> float:
 
 
 def decode(line: bytes) -> Any:
-    """One line's JSON; a number past a float's range, NaN and infinity are refused (ValueError)."""
-    return json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+    """One line's JSON; a number past a float's range, NaN, infinity and values nested past
+    Python's recursion limit are refused (ValueError)."""
+    try:
+        return json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:  # an edited line of [[[[...: Python's error stopped the load, not the file's
+        raise ValueError("values nested too deep to read") from None
 
 
 def is_cut_off(line: bytes) -> bool:

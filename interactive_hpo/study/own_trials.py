@@ -3,29 +3,34 @@ mixed into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
-import datetime
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, cast
 
-from .._validation import as_finite, as_scalar, check_int, fail, is_real, shown
+from .._validation import fail
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
-from ..outcome import Measured, call_objective, check_no_constraints, check_no_value
+from ..outcome import Measured, call_objective
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
+from ..trial import Trial, TrialState, check_attrs, parse_state
 from .replay import tell_history
 from .results import check_constraint_count, finished_event, finished_fields
 from .state import StudyState
+from .trial_fields import (
+    MAX_INT64,
+    check_budget,
+    check_curve,
+    check_date,
+    check_generation,
+    check_source,
+    check_timestamp,
+    read_result,
+)
 from .warm_start import WarmStart
 
 __all__ = ["OwnTrials", "MAX_INT64"]
-
-#: The largest int a trial's ``generation`` may be: it is kept in int64 arrays.
-MAX_INT64 = 2**63 - 1
 
 
 class OwnTrials:
@@ -97,7 +102,7 @@ class OwnTrials:
         params = self.space.validate(params, owner=owner)
         x = self.space.to_unit(params)
         attrs = check_attrs(user_attrs, owner)
-        source = _check_source(source, owner)
+        source = check_source(source, owner)
         measured = Measured(value, read_constraints(constraints, owner))
         with self._transaction():  # the earlier trials' constraints as every writer left them
             fields = finished_fields(self.goals, TrialState.COMPLETE, measured, attrs, owner, self._state.trials)
@@ -160,22 +165,20 @@ class OwnTrials:
         """
         # state and source default to None only to be refused here, naming Study.add_finished:
         # as required keywords, Python's TypeError named the mixin (OwnTrials.add_finished).
-        state, source = parse_state(state, owner), _check_source(source, owner)
+        # Each field through its rule in .trial_fields, which a journal's lines go through too.
+        state, source = parse_state(state, owner), check_source(source, owner)
         canonical = self.space.validate(params, owner=owner)
         attrs = check_attrs(user_attrs, owner)
-        if state is TrialState.COMPLETE:
-            self.goals.read(value, owner)  # numbers where they belong; a non-finite one fails the trial below
-            fields = finished_fields(self.goals, state, Measured(value, read_constraints(constraints, owner)), attrs)
-        else:
-            check_no_constraints(state, constraints, owner)
-            fields = finished_fields(self.goals, state, _last_value(state, value, self.goals.multi, owner), attrs)
+        # A non-finite value fails the trial, as an objective's would.
+        fields = finished_fields(self.goals, state, read_result(self.goals, state, value, constraints, owner), attrs)
         now = time.time()
+        start = check_timestamp(datetime_start, "datetime_start", owner)
         known: dict[str, Any] = {
-            "source": source, "budget": _budget(budget, owner),
-            "generation": _generation(generation, owner),
-            "datetime_start": _timestamp(datetime_start, "datetime_start", owner, now),
-            "intermediate_values": _curve(intermediate_values, owner)}
-        complete = _timestamp(datetime_complete, "datetime_complete", owner, now)
+            "source": source, "budget": check_budget(budget, owner), "generation": check_generation(generation, owner),
+            "datetime_start": now if start is None else start,
+            "intermediate_values": check_curve(intermediate_values, owner)}
+        complete = check_timestamp(datetime_complete, "datetime_complete", owner)
+        complete = now if complete is None else complete
         if complete < known["datetime_start"]:  # a negative duration: the one given is the one refused
             given = "datetime_start" if datetime_complete is None else "datetime_complete"
             raise fail(given, owner, "a trial that ends at or after it starts", known["datetime_start"]
@@ -183,7 +186,7 @@ class OwnTrials:
                        hint=f"It starts at {known['datetime_start']} and ends at {complete}"
                             f"{' (now: datetime_complete was not given)' if datetime_complete is None else ''}.")
         for name, moment in (("datetime_start", known["datetime_start"]), ("datetime_complete", complete)):
-            _check_date(moment, name, owner)
+            check_date(moment, name, owner)
         with self._transaction():
             # By hand, so refused rather than FAILED as an objective's would be (finished_fields).
             check_constraint_count(fields.constraints, self._state.trials, owner)
@@ -238,75 +241,3 @@ class OwnTrials:
         tell_history(self._state, self.optimizer, self.goals)
         self._notify("undone", last)
         return last
-
-
-def _check_source(source: Any, owner: str) -> str:
-    """A trial's ``source`` as typed: "enqueued" would take the head of the study's queue."""
-    if not isinstance(source, str) or not source or source == "enqueued":
-        raise fail("source", owner, 'a non-empty str other than "enqueued" (where the trial comes from)', source)
-    return source
-
-
-def _last_value(state: TrialState, value: Any, several: bool, owner: str) -> float | None:
-    """The value a PRUNED trial of one objective keeps (its last report; a non-finite one is
-    dropped, as a journal holds finite numbers only); any value elsewhere is refused."""
-    check_no_value(state, value, owner, several)
-    value = as_scalar(value)
-    if value is not None and not is_real(value):
-        raise fail("value", owner, "a real number or None for a PRUNED trial", value)
-    return as_finite(value)
-
-
-def _budget(budget: Any, owner: str) -> float | None:
-    if budget is not None and (as_finite(budget) is None or budget <= 0):
-        raise fail("budget", owner, "a finite real number > 0, or None (the full budget)", budget)
-    return None if budget is None else float(budget)
-
-
-def _generation(generation: Any, owner: str) -> int | None:
-    """A trial's generation, an int >= 0 that an int64 array holds (lineage, history): a larger one
-    was kept, and then ``lineage`` of the study failed with Python's OverflowError."""
-    if generation is None:
-        return None
-    generation = check_int(generation, "generation", owner, 0)
-    if generation > MAX_INT64:
-        raise fail("generation", owner, f"an int in [0, {MAX_INT64}]", generation)
-    return generation
-
-
-def _timestamp(when: Any, name: str, owner: str, default: float) -> float:
-    if when is None:
-        return default
-    if as_finite(when) is None:
-        raise fail(name, owner, "a Unix timestamp (a finite real number), or None (now)", when)
-    return float(when)
-
-
-def _check_date(moment: float, name: str, owner: str) -> None:
-    """Refuse a Unix timestamp no date shows: one past the year 9999 (or before year 1, or past what
-    the platform's ``time_t`` holds) was kept, and then every ``trials_dataframe`` of the study,
-    and of its journal loaded again, failed with Python's OverflowError or ValueError."""
-    try:
-        datetime.datetime.fromtimestamp(moment)
-    except (OverflowError, OSError, ValueError):
-        raise fail(name, owner, "a Unix timestamp of a date within the years 1 to 9999, or None (now)",
-                   moment) from None
-
-
-def _curve(curve: Any, owner: str) -> dict[int | float, float]:
-    """A learning curve as typed (step -> value), with steps and values as Python numbers;
-    a non-finite value (a diverged run) is kept as NaN, as :meth:`Study.report` keeps it."""
-    if curve is None:
-        return {}
-    if not isinstance(curve, Mapping):
-        raise fail("intermediate_values", owner, "a dict from step to value, or None", curve)
-    read: dict[int | float, float] = {}
-    for step, value in curve.items():
-        value = as_scalar(value)
-        if not is_real(value):
-            raise fail("intermediate_values", owner, "a dict whose values are real numbers", dict(curve),
-                       hint=f"Step {shown(step)} has {shown(value)}.")
-        finite = as_finite(value)
-        read[check_step(step, owner, "intermediate_values", "a dict whose steps are finite real numbers >= 0")] = \
-            math.nan if finite is None else finite
-    return read

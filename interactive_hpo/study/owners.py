@@ -19,6 +19,9 @@ from typing import Any
 __all__ = ["new_owner", "owner_is_alive"]
 
 
+#: The largest process id there can be: a ``pid_t`` is a C int on every platform.
+_MAX_PID = 2**31 - 1
+
 #: The studies open in this process (see :func:`new_owner`): their id -> the journal they write.
 _OPEN_OWNERS: dict[str, Path | None] = {}
 
@@ -63,8 +66,8 @@ def owner_is_alive(owner: Any, journal: Path) -> bool:
     pid = owner.get("pid")
     if pid == os.getpid() and owner.get("started") == _process_start(os.getpid()):
         return _OPEN_OWNERS.get(str(owner.get("study")), False) == journal.resolve()
-    if not isinstance(pid, int) or pid <= 0:
-        return False
+    if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid <= _MAX_PID:
+        return False  # no process has it (an edited journal's): os.kill raised OverflowError past a C int
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

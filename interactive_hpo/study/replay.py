@@ -3,30 +3,33 @@
 The events are applied in order to an empty study; then the optimizer named by the last
 "switched" event (or the header) is rebuilt by name and told every finished trial in the order
 they finished, exactly as the live run told them; trials a crash left RUNNING become FAILED.
-The pruner is the one the last "pruner_switched" event (or the header) names.
+The pruner is the one the last "pruner_switched" event (or the header) names. Each event's
+fields are checked as it is applied, by the rules ``Study.add_finished`` applies
+(:mod:`.trial_fields`): a line that breaks one is refused, naming the file, the line, the field,
+the rule and the value, before anything is written.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from .._validation import accepts_keyword, check_path, fail, is_real, warn_user
+from .._validation import accepts_keyword, check_one_of, check_path, fail, warn_user
 from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased, Scheduler
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, read_floats
+from ..trial import Trial, TrialState
 from .journal import Journal
 from .owners import owner_is_alive
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import loss_of
 from .space_change import same_record, space_changes
+from .trial_fields import read_finished, read_report, read_trial
 from .warm_start import WarmStart
 
 if TYPE_CHECKING:
@@ -76,7 +79,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     specs, pruner_line = [header["optimizer"]], 1
     state = study.state
     for line, event in enumerate(events, start=2):
-        _guarded(path, line, _apply, state, study.space, event, specs)
+        _guarded(path, line, _apply, state, study.space, study.goals, event, specs)
         if event["event"] == "pruner_switched":
             pruner_line = line
         state.log(event)
@@ -132,7 +135,7 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
     path, state, notices = study.storage, study.state, []
     for line, event in enumerate(events, start=first_line):
         specs = [spec_of(study.optimizer)]
-        _guarded(path, line, _apply, state, study.space, event, specs)
+        _guarded(path, line, _apply, state, study.space, study.goals, event, specs)
         state.log(event)
         kind = event["event"]
         trial: Trial | None = None
@@ -223,6 +226,9 @@ def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> An
         return action(*args)
     except StorageError:  # already says what is wrong, and may not be the file's fault
         raise
+    except InvalidParameterError as error:  # a field broke its rule (.trial_fields): the error names both
+        raise StorageError(f"{path}, line {line}: {error} The file is corrupted or was edited by hand; it was "
+                           "left as it is.") from None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
         what = f"missing field {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
         raise StorageError(f"{path}, line {line}: an event does not fit this study ({what}). "
@@ -259,38 +265,26 @@ def rebuild_after_lost_ask(study: Study, error: BaseException) -> None:
     study.optimizer = optimizer
 
 
-def _value(value: Any) -> float | None:
-    if value is None:
-        return None
-    if not is_real(value) or not math.isfinite(float(value)):
-        raise ValueError(f"value {value!r} is not a finite number")
-    return float(value)
-
-
-def _apply(state: StudyState, space: SearchSpace, event: Mapping[str, Any], specs: list[dict[str, Any]]) -> None:
-    """Apply one journal event to the study's state; optimizer specs of switches go to ``specs``."""
+def _apply(state: StudyState, space: SearchSpace, goals: Goals, event: Mapping[str, Any],
+           specs: list[dict[str, Any]]) -> None:
+    """Apply one journal event to the study's state, each field checked (:mod:`.trial_fields`);
+    optimizer specs of switches go to ``specs``."""
     kind = event["event"]
     if kind in ("asked", "added"):
-        data = event["trial"]
-        trial = Trial.from_json(data, space.to_unit(data["params"]))
-        if trial.state is not (TrialState.RUNNING if kind == "asked" else TrialState.COMPLETE):
-            raise ValueError(f"an {kind!r} trial in state {trial.state.value}")
-        _value(trial.value)
-        state.add(trial, event.get("owner"))
+        state.add(read_trial(event.get("trial"), kind, space, goals, len(state.trials), state.constrained),
+                  event.get("owner"))
     elif kind == "finished":
-        current = state.trial(event["number"])
-        state.finish(current.finished(TrialState(event["state"]), _value(event["value"]), dict(event["user_attrs"]),
-                                      event["datetime_complete"], read_floats(event.get("values")),
-                                      read_floats(event.get("constraints"))))
+        state.finish(read_finished(event, state.trial(event["number"]), goals, state.constrained))
     elif kind == "undone":
         state.withdraw(event["number"])
     elif kind == "enqueued":
-        state.enqueue(space.validate(event["params"]))
+        state.enqueue(space.validate(event["params"], owner='this "enqueued" event'))
     elif kind == "reported":
-        state.report(event["number"], event["step"], event["value"])
+        state.report(event["number"], *read_report(event))
     elif kind == "override":
         # Overrides of running trials died with the process; those of finished ones steer the optimizer.
-        state.override(event["number"], event["action"])
+        state.override(event["number"], check_one_of(event.get("action"), "action", 'this "override" event',
+                                                     ["stop", "promote"]))
     elif kind == "switched":
         spec = event["optimizer"]
         if not isinstance(spec, Mapping) or not isinstance(spec.get("settings"), Mapping):

@@ -50,6 +50,7 @@ class StudyState:
         # (how many trials the study had, the pruner switched to) at each "pruner_switched"
         self._pruner_switches: list[tuple[int, dict[str, Any] | None]] = []
         self._best = KeptBest()
+        self._constrained: list[Trial] = []  # the first trial with constraints, if any
 
     @property
     def header(self) -> dict[str, Any]:
@@ -152,6 +153,13 @@ class StudyState:
         naming ``owner``), read only from the trials finished since the last call."""
         return self._best.of(goals, self._trials, self._finish_order, owner, full_budget)
 
+    @property
+    def constrained(self) -> Sequence[Trial]:
+        """The study's first trial with constraints, if any (a sequence of one, or none): as many
+        as every later trial must have (:func:`~.results.check_constraint_count`), found without
+        going through every trial (a replay checks each trial's: that was quadratic)."""
+        return self._constrained
+
     def owner_of(self, number: int) -> Any:
         """Who asked trial ``number`` (a process's owner record), None if unknown."""
         return self._owners.get(number)
@@ -182,6 +190,7 @@ class StudyState:
             self.dequeue()
         self._trials.append(trial)
         self._owners[trial.number] = owner
+        self._note_constrained(trial)
         self._note_carried_budget(trial)
         if trial.state.is_finished:
             self._finish_order.append(trial.number)
@@ -194,6 +203,7 @@ class StudyState:
             raise ValueError(f"trial {done.number} finished as RUNNING")
         self._trials[done.number] = done
         self._finish_order.append(done.number)
+        self._note_constrained(done)
         self._note_carried_budget(done)  # a carried trial is asked, then finished with its attributes
 
     def report(self, number: int, step: float, value: float) -> Trial:
@@ -211,11 +221,17 @@ class StudyState:
         withdrawn = self._trials.pop()
         # A pruner switched to after the trial was added is in force for the trial that takes its number.
         self._pruner_switches = [(min(at, number), spec) for at, spec in self._pruner_switches]
+        if self._constrained and self._constrained[0].number == number:  # it was the first: none is left
+            self._constrained = []
         if "carried_full_budget" in withdrawn.user_attrs:  # a carried manual trial: count the others again
             self._carried_budget = None
             for trial in self._trials:
                 self._note_carried_budget(trial)
         return withdrawn
+
+    def _note_constrained(self, trial: Trial) -> None:
+        if not self._constrained and trial.constraints is not None:
+            self._constrained = [trial]
 
     def _note_carried_budget(self, trial: Trial) -> None:
         """Count the full budget of the study ``trial`` was carried from, if it says one."""

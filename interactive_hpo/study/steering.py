@@ -21,13 +21,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from .._validation import as_finite, as_scalar, fail, is_real
+from .._validation import as_scalar, fail
 from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
 from .pruning import Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
+from .trial_fields import curve_value
 
 if TYPE_CHECKING:
     from ..goals import Goals
@@ -121,11 +122,10 @@ class Steering:
         if step in current.intermediate_values:
             raise fail("step", "Study.report", f"a step trial {number} has not reported yet", step,
                        hint=f"Reported steps: {sorted(current.intermediate_values)}.")
-        value = as_scalar(value)  # a torch loss, say
-        if not is_real(value):
-            raise fail("value", "Study.report", "a real number", value)
-        finite = as_finite(value)
-        value = math.nan if finite is None else finite  # a diverged run: kept, as the worst value
+        kept = curve_value(value)  # a torch loss, say; a diverged run is kept as NaN, the worst value
+        if kept is None:
+            raise fail("value", "Study.report", "a real number", as_scalar(value))
+        value = kept
         # The pruner judges the trial as it will be, but nothing changes before the journal holds
         # the report: a pruner that raises, or a write that fails, leaves the study as it was.
         reported = current.reported(step, value)
