@@ -17,6 +17,7 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .replay import tell_history
 from .results import check_constraint_count, finished_event, finished_fields
+from .running import check_objective
 from .state import StudyState
 from .trial_fields import (
     MAX_INT64,
@@ -44,7 +45,6 @@ class OwnTrials:
     _record: Callable[[dict[str, Any]], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
-    _check_objective: Callable[..., None]
     _loss: Callable[[Trial], Any]
     _owner: dict[str, Any]
     _warm_start: WarmStart
@@ -63,7 +63,7 @@ class OwnTrials:
         What the Lab's "evaluate" and a race's own lane do. If the objective raises or gives
         no finite value, nothing is recorded and the error (naming ``owner``) says why.
         """
-        self._check_objective(objective, owner, budgeted=False)  # called here without a budget
+        check_objective(cast(Any, self), objective, owner, budgeted=False)  # a Study; no budget here
         params = self.space.validate(params, owner=owner)
         # Before the objective's cost: a list here was Python's error after it, and a falsy one was taken for {}.
         attrs = check_attrs(user_attrs, owner)

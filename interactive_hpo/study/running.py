@@ -80,10 +80,6 @@ class Running:
     _evaluate: Callable[[Trial, Callable[..., Any], str], Outcome]
     _finish: Callable[..., Trial]
 
-    def _check_objective(self, objective: Any, owner: str, budgeted: bool = True) -> None:
-        """:func:`check_objective` on this study (the name ``own_trials`` calls it by)."""
-        check_objective(self, objective, owner, budgeted=budgeted)
-
     def step(self, objective: Callable[..., Any]) -> Trial:
         """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
 
