@@ -142,12 +142,15 @@ class IHPOSampler(BaseSampler):
 
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
-        """The optimizer's proposal for the parameters of ``search_space`` (empty before the first finished trial)."""
+        """The optimizer's proposal for the parameters of ``search_space`` (empty before the first finished
+        trial, and while the optimizer waits for a running trial's result: Optuna samples them at random)."""
         if not search_space:
             return {}
         space = SearchSpace([parameter_of(name, d, owner="IHPOSampler") for name, d in search_space.items()])
         goals = self._goals(study)
         optimizer = self._rebuilt(space, search_space, goals, study, trial.number)
+        if optimizer.waiting:  # a descent's step still running (n_jobs > 1): its ask would refuse
+            return {}
         try:
             suggestion = optimizer.ask()
         except SearchExhausted:  # every configuration of a finite space taken: Optuna's random sampling goes on

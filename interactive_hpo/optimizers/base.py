@@ -21,14 +21,14 @@ from __future__ import annotations
 import inspect
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
 import numpy as np
 
 from .._validation import as_finite, check_int, fail, float_array, seed_to_int, shown
-from ..exceptions import SearchExhausted
+from ..exceptions import SearchExhausted, TrialStateError
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 
@@ -120,9 +120,12 @@ class Optimizer(ABC):
 
     # -- public, validating -----------------------------------------------------------------
     def ask(self) -> Suggestion:
-        """Propose the next point; raises :class:`SearchExhausted` when nothing is left."""
+        """Propose the next point; raises :class:`SearchExhausted` when nothing is left, and
+        :class:`TrialStateError` while :attr:`waiting` (:meth:`waiting_error`)."""
         if self.exhausted:
             raise SearchExhausted(f"{type(self).__name__} has nothing left to propose: {self._why_exhausted}")
+        if self.waiting:  # a second ask would only hand out what the first did (a descent's step)
+            raise self.waiting_error()
         suggestion = self._ask(self._stream(self.n_seen))
         x = np.clip(np.asarray(suggestion.x, dtype=float), 0.0, 1.0)
         if x.shape != (self.space.dim,):
@@ -252,8 +255,25 @@ class Optimizer(ABC):
     @property
     def waiting(self) -> bool:
         """True when :meth:`ask` must wait for pending trials to be told first (synchronous
-        successive halving at the end of a rung). Most optimizers never wait."""
+        successive halving at the end of a rung, a descent's step): ``ask`` then raises
+        :meth:`waiting_error`. Most optimizers never wait."""
         return False
+
+    #: What a waiting optimizer's error says it waits for, after "is waiting: ".
+    _why_waiting: ClassVar[str] = "it proposes nothing more before the results of the trials it asked"
+
+    def waiting_error(self, running: Sequence[Trial] = ()) -> TrialStateError:
+        """The error :meth:`ask` raises while :attr:`waiting`: what this optimizer waits for, how
+        many trials are pending, and what to do (tell them). A study passes its RUNNING trials,
+        ``running``: those this optimizer waits for are named by number."""
+        n = len(self._pending)
+        numbers = [trial.number for trial in running if self._pending_index(trial) is not None]
+        named = "" if not numbers else f" (trial {numbers[0]})" if len(numbers) == 1 else f" (trials {shown(numbers)})"
+        one = n == 1
+        return TrialStateError(f"{type(self).__name__} is waiting: {self._why_waiting}, and {n} "
+                               f"{'is' if one else 'are'} still running{named}. Tell {'its' if one else 'their'} "
+                               f"result{'' if one else 's'} first (state FAILED for one that will not finish), "
+                               "then ask again.")
 
     def settings(self) -> dict[str, Any]:
         """The constructor arguments (seed included) that rebuild this optimizer, JSON-ready."""
@@ -301,16 +321,24 @@ class Optimizer(ABC):
     def _claim(self, trial: Trial) -> Suggestion | None:
         """Remove and return the pending suggestion this trial evaluated, if it was ours
         (a trial noted running elsewhere is removed from the pending ones, and is not ours)."""
+        index = self._pending_index(trial)
+        if index is None:
+            return None
+        _, suggestion = self._pending.pop(index)
+        return None if _ELSEWHERE in suggestion.info else suggestion
+
+    def _pending_index(self, trial: Trial) -> int | None:
+        """Where the pending suggestion ``trial`` evaluates is among them: one noted running
+        elsewhere under its number, else one this optimizer asked at its point (a trial of
+        another source evaluates none); None if there is none."""
         for i, (_, suggestion) in enumerate(self._pending):
             if suggestion.info.get(_ELSEWHERE) == trial.number:
-                del self._pending[i]
-                return None
+                return i
         if trial.source != self.name:
             return None
         for i, (x, suggestion) in enumerate(self._pending):
             if _ELSEWHERE not in suggestion.info and np.array_equal(x, trial.x):
-                del self._pending[i]
-                return suggestion
+                return i
         return None
 
     def __repr__(self) -> str:

@@ -14,6 +14,10 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
   objective (an array of shape (m,)) instead of one float.
 - :class:`WarmStartable`: learns from related studies' trials (``warm_start(sources)``, before
   its first ask), as :class:`~interactive_hpo.optimizers.warm_start.Source` data.
+- :class:`LearnsFromForeignTrials`: learns from the trials it is told that it did not propose
+  (manual ones, another optimizer's before a switch). Every ``ModelBased`` and
+  ``PopulationMethod`` optimizer makes this promise: its surrogate or population is built from
+  every trial told.
 """
 
 from __future__ import annotations
@@ -30,10 +34,18 @@ if TYPE_CHECKING:
     from .base import Suggestion
     from .warm_start import Source
 
-__all__ = ["ModelBased", "MultiObjective", "PopulationMethod", "Scheduler", "WarmStartable"]
+__all__ = ["LearnsFromForeignTrials", "ModelBased", "MultiObjective", "PopulationMethod", "Scheduler",
+           "WarmStartable"]
 
 
-class ModelBased(ABC):
+class LearnsFromForeignTrials(ABC):  # noqa: B024 - a promise with no method of its own: what tell does
+    """An optimizer whose proposals follow from every complete trial it is told, those it did not
+    propose (manual, enqueued, another optimizer's before a switch) as well as its own: two
+    histories that differ only in their losses lead it to different asks (the contract's rule
+    ``foreign_losses_change_the_asks``)."""
+
+
+class ModelBased(LearnsFromForeignTrials):
     """An optimizer whose proposals come from a surrogate model it can show."""
 
     @abstractmethod
@@ -71,7 +83,7 @@ class Scheduler(ABC):
         scheduler cannot apply it (the study then records nothing)."""
 
 
-class PopulationMethod(ABC):
+class PopulationMethod(LearnsFromForeignTrials):
     """An optimizer that keeps a population and a search distribution."""
 
     @abstractmethod

@@ -139,8 +139,10 @@ class HypergradientDescent(Optimizer):
     @property
     def waiting(self) -> bool:
         """True while a step is out: the next step starts from its result (a descent is sequential,
-        so parallel workers get one trial at a time from it)."""
+        so parallel workers get one trial at a time from it, and an ask before it is told raises)."""
         return bool(self._pending)
+
+    _why_waiting = "each step starts from the result of the one before (a descent is sequential)"
 
     def unit_gradient(self, params: Mapping[str, Any], gradient: Mapping[str, Any]) -> np.ndarray:
         """A hypergradient ``{name: d value / d ln(param)}`` in unit-cube coordinates, shape (d,).

@@ -19,7 +19,7 @@ from .base import Optimizer
 from .capabilities import MultiObjective
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
-           "optimizers_serving_several", "check_settings",
+           "optimizers_serving_several", "optimizers_declaring", "check_settings",
            "rebuilt_by_name", "check_rebuilt_by_name"]
 
 _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
@@ -92,18 +92,24 @@ def check_rebuilt_by_name(cls: type[Optimizer], argument: str, owner: str, rule:
 
 def optimizers_serving_several() -> list[str]:
     """Registered optimizer names that serve a study of several objectives (their classes are
-    :class:`~.capabilities.MultiObjective`), sorted. It imports every optimizer (torch for the
-    Bayesian ones): one whose extra is not installed is left out, so that the error this lists
-    alternatives for stays that error, not an install hint."""
-    serving = []
+    :class:`~.capabilities.MultiObjective`), sorted (see :func:`optimizers_declaring`)."""
+    return optimizers_declaring(MultiObjective)
+
+
+def optimizers_declaring(*capabilities: type) -> list[str]:
+    """Registered optimizer names whose classes declare every one of ``capabilities`` (classes
+    of :mod:`~.capabilities`), sorted. It imports every optimizer (torch for the Bayesian ones):
+    one whose extra is not installed is left out, so that the error this lists alternatives for
+    stays that error, not an install hint."""
+    declaring = []
     for name in available_optimizers():
         try:
             cls = optimizer_class(name)
         except MissingDependencyError:
             continue
-        if issubclass(cls, MultiObjective):
-            serving.append(name)
-    return serving
+        if all(issubclass(cls, capability) for capability in capabilities):
+            declaring.append(name)
+    return declaring
 
 
 def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_optimizer") -> type[Optimizer]:

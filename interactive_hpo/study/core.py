@@ -206,15 +206,23 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:
-        """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal."""
+        """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal
+        (a :class:`TrialStateError` naming the running trials to tell while it is ``waiting``)."""
         with self._asking() as asked, self._transaction():
             if self._state.n_queued:  # the trial takes the head of the queue (StudyState.add)
                 params = self._state.next_queued()
                 trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
             else:
+                self._check_not_waiting()
                 trial = self._trial_from(self.optimizer.ask())
             asked.append(self._record_asked(trial))
             return asked[0]
+
+    def _check_not_waiting(self) -> None:
+        """Refuse an ask the optimizer cannot answer before running trials are told (``waiting``),
+        naming them: only the study knows their numbers."""
+        if self.optimizer.waiting:
+            raise self.optimizer.waiting_error(self._state.running())
 
     def _trial_from(self, suggestion: Suggestion) -> Trial:
         return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
@@ -234,14 +242,18 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     def ask_batch(self, q: int) -> list[Trial]:
         """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
         joint proposal (``Optimizer.ask_batch``: Bayesian optimization picks them together; fewer
-        when a finite search runs out)."""
+        when a finite search runs out or the optimizer must wait for their results)."""
         with self._asking() as asked, self._transaction():  # the limit of the optimizer that will ask: another
             q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)  # thread may switch it
             n_queued = min(q, self._state.n_queued)
             # The joint proposal before any ask is written (it knows nothing of the queue): after
-            # one, a Ctrl-C was held through the whole proposal.
-            proposed = [] if n_queued == q or (n_queued and self.optimizer.exhausted) else \
-                self.optimizer.ask_batch(q - n_queued)  # the queue's trials are the batch
+            # one, a Ctrl-C was held through the whole proposal. An optimizer that has run out or
+            # waits adds nothing to the queue's trials, and refuses a batch of its own.
+            if n_queued == q or (n_queued and (self.optimizer.exhausted or self.optimizer.waiting)):
+                proposed = []
+            else:
+                self._check_not_waiting()
+                proposed = self.optimizer.ask_batch(q - n_queued)
             asked += [self.ask() for _ in range(n_queued)]
             asked += [self._record_asked(self._trial_from(suggestion)) for suggestion in proposed]
             return list(asked)

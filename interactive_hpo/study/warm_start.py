@@ -28,6 +28,7 @@ from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import WarmStartable
+from ..optimizers.registry import optimizers_declaring
 from ..optimizers.warm_start import Source, distinct_names
 from ..space import SearchSpace
 from ..trial import TrialState
@@ -212,8 +213,7 @@ class WarmStart:
         """Refuse sources for an optimizer that would ignore them (when a person starts a study)."""
         if self.sources and not isinstance(optimizer, WarmStartable):
             raise fail("warm_start", owner, f"None for {optimizer.name!r}, which does not use related studies",
-                       [r.name for r in self.records],
-                       hint="Bayesian optimization (\"bo\") and the population methods (\"ga\", \"de\", \"cmaes\") do.")
+                       [r.name for r in self.records], hint=f"These do: {optimizers_declaring(WarmStartable)}.")
 
 
 def carried_sources(records: Sequence[SourceRecord], space: SearchSpace,

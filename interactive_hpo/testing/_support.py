@@ -1,6 +1,7 @@
 """What the rules share: the spaces, the factory type, and the helpers that drive a study.
 
-Private to :mod:`interactive_hpo.testing`; the rules are in :mod:`interactive_hpo.testing.rules`.
+Private to :mod:`interactive_hpo.testing`; the rules are in :mod:`interactive_hpo.testing.rules` and
+:mod:`interactive_hpo.testing.rules_by_capability`.
 """
 
 from __future__ import annotations

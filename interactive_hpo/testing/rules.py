@@ -1,4 +1,6 @@
-"""The rules of the optimizer contract, one ``check_<rule>(make, ...)`` function each.
+"""The rules of the optimizer contract that every optimizer keeps, one ``check_<rule>(make, ...)``
+function each; those for what an optimizer declares beyond ask and tell are in
+:mod:`~interactive_hpo.testing.rules_by_capability`.
 
 Each takes the factory ``make(space, seed) -> Optimizer`` and raises AssertionError naming the
 rule and the optimizer when the rule is broken (see :mod:`interactive_hpo.testing`).
@@ -13,11 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from .. import Evaluation, SearchExhausted, Study, Trial, TrialState, make_optimizer
+from .. import SearchExhausted, Study, Trial, TrialState, TrialStateError, make_optimizer
 from .._validation import shown
-from ..optimizers.capabilities import MultiObjective, WarmStartable
 from ._support import (
     CONDITIONAL,
     FINITE,
@@ -45,8 +44,7 @@ __all__ = ["check_asks_are_in_the_unit_cube", "check_same_seed_same_trials", "ch
            "check_settings_are_json", "check_failed_trials_are_tolerated",
            "check_trials_it_did_not_ask_are_tolerated", "check_many_pending_asks_and_out_of_order_tells",
            "check_exhaustion_raises_a_clear_error", "check_journal_round_trip_gives_the_same_next_ask",
-           "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints",
-           "check_warm_starts_are_used_and_replayed"]
+           "check_ask_batch_is_in_bounds_and_tellable"]
 
 
 @rule
@@ -211,7 +209,8 @@ def check_exhaustion_raises_a_clear_error(make: Factory, *, n_asks: int = 50) ->
 
     Asked without being told on the four points of :data:`FINITE`, an optimizer either
 
-    - waits (``waiting``), with the asks it made pending;
+    - waits (``waiting``), with the asks it made pending, and then ``ask`` raises
+      :class:`~interactive_hpo.TrialStateError` (a second ask would hand out what the first did);
     - runs out (``exhausted``) exactly when it has proposed each point once, and from then on
       ``ask`` raises :class:`SearchExhausted` saying it has nothing left to propose; or
     - never runs out: ``n_asks`` asks are all pending.
@@ -236,6 +235,13 @@ def check_exhaustion_raises_a_clear_error(make: Factory, *, n_asks: int = 50) ->
         if not optimizer.pending or len(optimizer.pending) != len(asked):
             raise Broken(f"it waits with {len(optimizer.pending)} of its {len(asked)} asks pending; "
                          "waiting for nothing would wait forever")
+        try:
+            optimizer.ask()
+        except TrialStateError:
+            pass
+        else:
+            raise Broken("it says it is waiting and ask() proposed a point: while `waiting`, ask() must raise "
+                         "TrialStateError (Optimizer.ask does)")
     elif optimizer.exhausted:
         if len(asked) != len(_FINITE_POINTS) or set(asked) != _FINITE_POINTS:
             raise Broken(f"it ran out after {len(asked)} asks covering {len(set(asked))} of the "
@@ -322,94 +328,3 @@ def check_ask_batch_is_in_bounds_and_tellable(make: Factory, *, n_trials: int = 
     watch.verify()
     if study.optimizer.pending:
         raise Broken(f"the batch was told and {len(study.optimizer.pending)} proposals are still pending")
-
-
-@rule
-def check_several_objectives_with_constraints(make: Factory, *, n_trials: int = N_TRIALS) -> None:
-    """An optimizer that declares :class:`~interactive_hpo.optimizers.capabilities.MultiObjective`
-    serves a study of two objectives with a constraint: the same seed gives the same trials (a
-    manual trial with its two values and its constraint, and a failed one, among them), and the
-    study loaded back from its journal proposes what the original proposes next. An optimizer
-    for one objective passes without a run."""
-    if not isinstance(build(make, MIXED, 7), MultiObjective):
-        return
-
-    def two_bowls() -> Any:
-        calls = [0]
-
-        def objective(params: dict[str, Any], budget: float | None = None) -> Evaluation:
-            calls[0] += 1
-            if calls[0] == 2:
-                raise RuntimeError("diverged")
-            x = MIXED.to_unit(params)
-            # Two bowls apart (a front between them); the constraint cuts off one end of it.
-            return Evaluation((float(np.sum((x - 0.3) ** 2)), float(np.sum((x - 0.7) ** 2))),
-                              constraints=[float(x[0] - 0.6)])
-
-        return objective
-
-    def drive(study: Study) -> list[tuple[Any, ...]]:
-        objective = two_bowls()
-        study.run(objective, n_trials=n_trials // 2)
-        study.add_manual(MIXED.sample(1, rng=1)[0], (0.5, 0.5), constraints=[-0.1])
-        study.run(objective, n_trials=n_trials - n_trials // 2 - 1)
-        return [(t.params, t.state, t.values, t.constraints, t.source) for t in study.trials]
-
-    directions = ["minimize", "minimize"]
-    optimizer = build(make, MIXED, 7)
-    with registered(optimizer), tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "study.jsonl"
-        study = Study(MIXED, optimizer, directions=directions, seed=0, storage=path)
-        watch = Watch(study)
-        rows = drive(study)
-        watch.verify()
-        if drive(Study(MIXED, build(make, MIXED, 7), directions=directions, seed=0)) != rows:
-            raise Broken("two studies of two objectives with optimizers of the same seed ran different trials")
-        loaded = Study.load(path)
-        if [(t.params, t.state, t.values, t.constraints, t.source) for t in loaded.trials] != rows:
-            raise Broken("the study of two objectives loaded from its journal has other trials than the one that "
-                         "wrote it")
-        same_next_ask(loaded.optimizer, study.optimizer,
-                      "the optimizer of the study of two objectives loaded from its journal")
-
-
-@rule
-def check_warm_starts_are_used_and_replayed(make: Factory, *, n_trials: int = N_TRIALS) -> None:
-    """An optimizer that declares :class:`~interactive_hpo.optimizers.capabilities.WarmStartable`
-    serves a study warm-started from a related one: the same seed and sources give the same
-    trials (a failed one among them), other trials than a cold study's (the sources are used),
-    and the study loaded back from its journal proposes what the original proposes next. An
-    optimizer that does not use sources passes without a run."""
-    if not isinstance(build(make, MIXED, 7), WarmStartable):
-        return
-    loss = bowl(MIXED)
-    related = Study(MIXED, "random", seed=5)
-    related.run(lambda params: 2.0 * loss(params) + 1.0, n_trials=12)  # the same landscape, other units
-
-    def drive(study: Study) -> list[tuple[Any, ...]]:
-        calls = [0]
-
-        def fails_once(params: dict[str, Any], budget: float | None = None) -> float:
-            calls[0] += 1
-            if calls[0] == 3:
-                raise RuntimeError("diverged")
-            return loss(params)
-
-        study.run(fails_once, n_trials=n_trials)
-        return [(t.params, t.state, t.value, t.source) for t in study.trials]
-
-    optimizer = build(make, MIXED, 7)
-    with registered(optimizer), tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "study.jsonl"
-        study = Study(MIXED, optimizer, seed=0, storage=path, warm_start={"related": related})
-        rows = drive(study)
-        if drive(Study(MIXED, build(make, MIXED, 7), seed=0, warm_start={"related": related})) != rows:
-            raise Broken("two warm-started studies with optimizers of the same seed ran different trials")
-        if drive(Study(MIXED, build(make, MIXED, 7), seed=0)) == rows:
-            raise Broken("a warm-started study ran the trials of a cold one: the sources given to warm_start() "
-                         "were not used")
-        loaded = Study.load(path)
-        if [(t.params, t.state, t.value, t.source) for t in loaded.trials] != rows:
-            raise Broken("the warm-started study loaded from its journal has other trials than the one that wrote it")
-        same_next_ask(loaded.optimizer, study.optimizer, "the optimizer of the warm-started study loaded from its "
-                                                         "journal")

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from interactive_hpo import Evaluation, Float, HypergradientDescent, Int, SearchSpace, Study
+from interactive_hpo import Evaluation, Float, HypergradientDescent, Int, SearchSpace, Study, TrialStateError
 
 SPACE = SearchSpace([Float("alpha", 1e-3, 1e3, log=True), Float("beta", 0.0, 2.0), Int("layers", 1, 4)])
 
@@ -78,6 +78,24 @@ def test_one_step_at_a_time_even_with_parallel_workers():
     assert not optimizer.waiting
     optimizer.ask()
     assert optimizer.waiting  # a parallel runner asks no more until this step's result is in
+
+
+def test_an_ask_while_a_step_is_out_names_the_trial_to_tell_first():
+    # It handed out the same point again: two trials of one step, and no step from either.
+    study = Study(SPACE, HypergradientDescent(SPACE, start={"alpha": 5.0, "beta": 1.0, "layers": 2}), seed=0)
+    first = study.ask()
+    waits = r"^HypergradientDescent is waiting: each step starts from the result of the one before"
+    with pytest.raises(TrialStateError, match=waits + r".* 1 is still running \(trial 0\)\. Tell its result first"):
+        study.ask()
+    with pytest.raises(TrialStateError, match=waits):
+        study.ask_batch(2)
+    with pytest.raises(TrialStateError, match=waits + r".* 1 is still running\. Tell"):  # no study: no numbers
+        study.optimizer.ask()
+    study.enqueue({"alpha": 2.0, "beta": 1.0, "layers": 2})
+    assert [t.source for t in study.ask_batch(3)] == ["enqueued"]  # the queue's trial, nothing of the descent's
+    result = bowl(first.params)
+    study.tell(first, result.value, user_attrs=result.user_attrs)
+    assert study.ask().user_attrs["descent_step"] == 1
 
 
 def test_a_batch_is_the_one_step_a_descent_can_take_before_its_result():

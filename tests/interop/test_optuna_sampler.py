@@ -163,6 +163,16 @@ def test_hypergradient_descends_along_the_gradient_the_objective_stores():
     assert study.best_value < 0.01 * study.trials[0].value  # trial 0 is random; the descent goes on from it
 
 
+def test_a_descent_with_its_step_running_leaves_the_next_trial_to_optuna():
+    # With n_jobs > 1 the step's trial is still running: the descent's ask refuses (it handed out
+    # the same point again), and Optuna samples the other trial at random.
+    study = run(IHPOSampler("hypergradient", seed=0), lambda t: t.suggest_float("alpha", 1e-3, 1e3, log=True),
+                n_trials=2)
+    stepping, other = study.ask(), study.ask()
+    alphas = [trial.suggest_float("alpha", 1e-3, 1e3, log=True) for trial in (stepping, other)]
+    assert alphas[0] != alphas[1] and sorted(study.sampler.proposals) == [1, 2]  # 2 is the descent's, 3 Optuna's
+
+
 @pytest.mark.parametrize("suggest", [lambda t: t.suggest_int("n", 0, 2**60),
                                      lambda t: t.suggest_int("n", 1, 10**15, log=True)])
 def test_a_range_our_parameters_cannot_hold_is_sampled_by_optuna(suggest):

@@ -5,22 +5,32 @@ from __future__ import annotations
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, available_optimizers
-from interactive_hpo.optimizers.capabilities import ModelBased, PopulationMethod, Scheduler, WarmStartable
+from interactive_hpo.optimizers.capabilities import (
+    LearnsFromForeignTrials,
+    ModelBased,
+    PopulationMethod,
+    Scheduler,
+    WarmStartable,
+)
 from interactive_hpo.optimizers.registry import optimizer_class
 from interactive_hpo.optimizers.simple import RandomSearch
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 # ParEGO and EHVI inherit BO's warm starts: a study gives sources only when it has one objective.
-DECLARED = {"bo": {ModelBased, WarmStartable}, "parego": {ModelBased, WarmStartable},
-            "ehvi": {ModelBased, WarmStartable}, "halving": {Scheduler}, "hyperband": {Scheduler},
-            "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable}, "de": {PopulationMethod, WarmStartable},
-            "cmaes": {PopulationMethod, WarmStartable}, "nsga2": {PopulationMethod}}
+# Every model-based and population method learns from trials it did not propose (the contract checks it).
+LEARNS = LearnsFromForeignTrials
+DECLARED = {"bo": {ModelBased, WarmStartable, LEARNS}, "parego": {ModelBased, WarmStartable, LEARNS},
+            "ehvi": {ModelBased, WarmStartable, LEARNS}, "halving": {Scheduler}, "hyperband": {Scheduler},
+            "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable, LEARNS},
+            "de": {PopulationMethod, WarmStartable, LEARNS}, "cmaes": {PopulationMethod, WarmStartable, LEARNS},
+            "nsga2": {PopulationMethod, LEARNS}}
 
 
 @pytest.mark.parametrize("name", available_optimizers())
 def test_each_registered_optimizer_declares_what_it_can_do(name):
     cls = optimizer_class(name)
-    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod, WarmStartable) if issubclass(cls, kind)}
+    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod, WarmStartable, LEARNS)
+                if issubclass(cls, kind)}
     assert declared == DECLARED.get(name, set())
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from interactive_hpo import Int, SearchExhausted, SearchSpace, Study, available_optimizers, make_optimizer
 from interactive_hpo.optimizers import Optimizer, RandomSearch, Suggestion
+from interactive_hpo.optimizers.capabilities import LearnsFromForeignTrials
 from interactive_hpo.testing import (
     CONTRACT,
     check_ask_batch_is_in_bounds_and_tellable,
@@ -23,6 +24,7 @@ from interactive_hpo.testing import (
     check_different_seeds_differ,
     check_exhaustion_raises_a_clear_error,
     check_failed_trials_are_tolerated,
+    check_foreign_losses_change_the_asks,
     check_journal_round_trip_gives_the_same_next_ask,
     check_many_pending_asks_and_out_of_order_tells,
     check_optimizer,
@@ -121,6 +123,10 @@ def test_warm_starts_are_used_and_replayed(name):
     check_warm_starts_are_used_and_replayed(registered(name), n_trials=n_trials(name))
 
 
+def test_foreign_losses_change_the_asks(name):
+    check_foreign_losses_change_the_asks(registered(name), n_trials=n_trials(name))
+
+
 def test_every_rule_runs_over_the_registry():
     """A rule added to interactive_hpo.testing without a test here would hold no registered optimizer."""
     module = sys.modules[__name__]
@@ -160,6 +166,16 @@ class LocalSearch(Optimizer):
 
 
 test_a_plugin_keeps_the_contract = optimizer_contract_tests(lambda space, seed: LocalSearch(space, seed=seed))
+
+
+class Learner(LocalSearch, LearnsFromForeignTrials):
+    """LocalSearch steps around the best trial it was told, its own or not: it may declare so."""
+
+    name = "toy_learner"
+
+
+def test_a_plugin_that_learns_from_trials_it_did_not_propose_keeps_that_rule():
+    check_foreign_losses_change_the_asks(lambda space, seed: Learner(space, seed=seed), n_trials=4)
 
 
 def test_the_registry_is_left_as_it_was():
@@ -230,6 +246,29 @@ class OwnTrialsOnly(LocalSearch):
         super()._tell(trial, loss, suggestion)
 
 
+class AsksWhileWaiting(LocalSearch):
+    """Waits while a point is out, and overrides ``ask`` without the base class's refusal."""
+
+    name = "toy_asks_while_waiting"
+
+    @property
+    def waiting(self):
+        return bool(self.pending)
+
+    def ask(self):
+        return self._register(self._ask(self._stream(self.n_seen)))
+
+
+class OwnBestOnly(LocalSearch, LearnsFromForeignTrials):
+    """Declares it learns from trials it did not propose, and steps around its own best only."""
+
+    name = "toy_own_best_only"
+
+    def _tell(self, trial, loss, suggestion):
+        if suggestion is not None:
+            super()._tell(trial, loss, suggestion)
+
+
 class UnfinishedBatch(RandomSearch):
     """Proposes a batch one short, though it never waits."""
 
@@ -247,6 +286,8 @@ class UnfinishedBatch(RandomSearch):
     (ArraySettings, "settings_are_json", "the journal cannot store its settings"),
     (OwnTrialsOnly, "trials_it_did_not_ask_are_tolerated", "it raised KeyError"),
     (UnfinishedBatch, "ask_batch_is_in_bounds_and_tellable", r"ask_batch\(3\) gave 2 proposals"),
+    (AsksWhileWaiting, "exhaustion_raises_a_clear_error", r"it says it is waiting and ask\(\) proposed a point"),
+    (OwnBestOnly, "foreign_losses_change_the_asks", "asked the same 4 trials, each told the same loss"),
 ])
 def test_the_contract_catches_a_broken_optimizer(cls, rule, why):
     test = optimizer_contract_tests(lambda space, seed: cls(space, seed=seed), n_trials=4)

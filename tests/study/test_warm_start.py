@@ -4,11 +4,21 @@ forks and remaps, and bad sources get clear errors."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 
-from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo import (
+    Categorical,
+    Float,
+    InvalidParameterError,
+    SearchSpace,
+    Study,
+    register_optimizer,
+    unregister_optimizer,
+)
+from interactive_hpo.optimizers.population.evolution import GeneticAlgorithm
 from interactive_hpo.study.branching import fork_study, remap_study
 from interactive_hpo.study.warm_start import SourceRecord
 
@@ -73,6 +83,20 @@ def test_sources_are_given_to_every_optimizer_that_uses_them_and_refused_for_oth
     with pytest.raises(InvalidParameterError, match="`warm_start` of Study must be None for 'random', which does "
                                                     "not use related studies"):
         Study(SPACE, "random", warm_start=source)
+
+
+def test_a_refused_source_lists_every_registered_optimizer_that_uses_one(source):
+    # The list was written out ("bo", "ga", "de", "cmaes"): it left out parego, ehvi and plug-ins.
+    class Restarting(GeneticAlgorithm):
+        name = "restarting_ga"
+
+    register_optimizer(Restarting)
+    try:
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "These do: ['bo', 'cmaes', 'de', 'ehvi', 'ga', 'parego', 'restarting_ga'].")):
+            Study(SPACE, "nsga2", warm_start=source)
+    finally:
+        unregister_optimizer("restarting_ga")
 
 
 def test_bad_sources_get_errors_that_name_the_rule_and_the_value(source):

@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 
 from ..._validation import check_int, check_one_of, check_real, fail, is_real
-from ...exceptions import TrialStateError
 from ...space import SearchSpace
 from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
@@ -112,12 +111,11 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         """True when no job can start before running jobs report (synchronous halving only)."""
         return self._next_job() is None
 
+    _why_waiting = "promotions out of a rung are decided when all its jobs report (ASHA never waits)"
+
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         job = self._next_job()
-        if job is None:
-            raise TrialStateError(f"{type(self).__name__} is waiting: promotions out of a rung are decided when "
-                                  f"all its jobs report, and {len(self.pending)} are still running. Tell their "
-                                  "results first (or use ASHA, which never waits).")
+        assert job is not None  # Optimizer.ask raises its waiting_error when no job can start
         if job.config not in self._configs:  # a new configuration, kept as the trial will record it
             self._configs[job.config] = self.space.snap(self._sample(rng))
         elif self._ready and self._ready[0] == job:
@@ -359,6 +357,12 @@ class ASHA(HalvingScheduler):
     """
 
     name = "asha"
+
+    @property
+    def waiting(self) -> bool:
+        """Never: an ask with no promotion to make starts a new configuration (and each ask
+        checks this, so it costs no look at the rungs)."""
+        return False
 
     def _new_bracket(self, index: int) -> Bracket:
         return Bracket(index, list(self.budgets), None, self.reduction_factor)

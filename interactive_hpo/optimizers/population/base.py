@@ -368,10 +368,14 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             return None
         return generation, index, pool, known_before
 
+    def _foreign(self, start: int, stop: int) -> list[Foreign]:
+        """The complete trials told from ``start`` to ``stop`` (in tell order) that were not
+        members of their generation, as (x of shape (d,), loss, violation)."""
+        return [(x, loss, violation) for x, loss, is_member, violation in self.told[start:stop] if not is_member]
+
     def _advance(self, pool: int) -> None:
         """Breed the next generation from the members and the first ``pool`` told trials."""
-        foreign = [(x, loss, violation) for x, loss, is_member, violation
-                   in self.told[self._pool_of_generation:pool] if not is_member]
+        foreign = self._foreign(self._pool_of_generation, pool)
         self._breeding_pool = pool
         self.generation += 1
         rng = self._stream(GENERATION_STREAM + self.generation)

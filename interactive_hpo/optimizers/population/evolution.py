@@ -169,8 +169,11 @@ class DifferentialEvolution(WarmStartablePopulation):
     members, crossed with x_i coordinate-wise with probability ``crossover_rate`` (at least one
     coordinate from the mutant). When the generation is told, each trial vector replaces its
     target if it is at least as good. A foreign trial (manual, another optimizer's) better than
-    the worst member replaces it. A trial vector that repeats a configuration already evaluated
-    (or proposed for this generation) is drawn again, with other donors, up to
+    the worst member replaces it; those told before generation 0 was bred (the study's trials
+    before ``switch_optimizer("de")``, manual ones) do so when generation 0 is told, so the
+    first trial vectors are bred from the best of both (they were ignored before: the asks after
+    a switch were the same whatever the history). A trial vector that repeats a configuration
+    already evaluated (or proposed for this generation) is drawn again, with other donors, up to
     :data:`~.base.REDRAWS` tries in all: on an all-discrete space 6-10 of 64 trials were repeats.
 
     Parameters
@@ -212,6 +215,11 @@ class DifferentialEvolution(WarmStartablePopulation):
             return self._initial_design(rng, foreign)
         if not self.current:  # generation 0 was just told: it is the population
             self.current = list(self.members)
+            # The trials told before generation 0 was bred (the study's before a switch to DE,
+            # manual ones) compete with it first, as foreign trials: its initial design only
+            # kept clear of their configurations. (Generation 0 stays that design: journals of
+            # DE after a switch were written with it, and resume with its next member.)
+            foreign = self._foreign(0, self._pool_of_generation) + foreign
         else:  # selection: each trial vector against its target, by Deb's feasibility rules
             for i, trial in enumerate(self.members):
                 if _key(trial) <= _key(self.current[i]):

@@ -96,6 +96,27 @@ def test_de_keeps_the_better_of_target_and_trial_vector():
     assert all(len(p) == 4 and len(set(p)) == 4 for p in donors)  # target and three distinct donors
 
 
+def test_de_after_a_switch_takes_the_best_earlier_trials_into_its_population(tmp_path):
+    # They were ignored: after switch_optimizer("de") the trials were the same whatever the history.
+    def switched(target):
+        study = Study(SPACE, "random", seed=0)
+        study.run(lambda p: (p["x"] - target) ** 2, n_trials=12)  # the same points, other losses
+        study.switch_optimizer("de", population_size=5)
+        for i in range(7):  # generation 0, worse than every earlier trial, then two of generation 1
+            study.tell(study.ask(), 10.0 + i)
+        return study
+
+    low, high = switched(-1.5), switched(1.5)
+    for study in (low, high):
+        best = sorted(t.value for t in study.trials[:12])[:5]
+        assert sorted(member.loss for member in study.optimizer.current) == best
+    assert [t.params for t in low.trials[:17]] == [t.params for t in high.trials[:17]]  # generation 0
+    assert [t.params for t in low.trials[17:]] != [t.params for t in high.trials[17:]]
+    low.save(tmp_path / "copy.jsonl")  # a copy: two studies open on one journal would share it
+    resumed = Study.load(tmp_path / "copy.jsonl")  # the journal breeds generation 1 from them again
+    assert [resumed.ask().params for _ in range(4)] == [low.ask().params for _ in range(4)]
+
+
 @pytest.mark.parametrize("name", ["ga", "de"])
 def test_a_resumed_study_breeds_the_same_generations(name, tmp_path):
     path = tmp_path / "study.jsonl"
