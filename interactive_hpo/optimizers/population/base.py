@@ -232,10 +232,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         shape (d,) ``_breed`` was handed (identity finds its entry of :attr:`told`, as NSGA-II
         finds its losses): its children record that trial's number (:meth:`_info`)."""
         ident = self._new_id()
-        for entry, number in zip(self.told[self._pool_of_generation:self._breeding_pool],
-                                 self._told_numbers[self._pool_of_generation:self._breeding_pool], strict=True):
-            if entry[0] is x:
-                self._adopted[ident] = number
+        # Any trial the generation's breeding sees: DE's first population also meets the trials
+        # told before generation 0 was bred. The newest first: those of this generation, mostly.
+        for k in range(self._breeding_pool - 1, -1, -1):
+            if self.told[k][0] is x:
+                self._adopted[ident] = self._told_numbers[k]
                 break
         return ident
 
