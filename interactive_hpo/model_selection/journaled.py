@@ -39,7 +39,7 @@ from ..objectives.splitting import closed_over, data_bytes, function_bytes
 from ..study.core import Study
 from ..study.journal import Journal
 from ..study.replay import INTERRUPTED
-from ..study.space_change import same_record, space_changes
+from ..study.space_change import as_written_today, same_record, space_changes
 from ..trial import Trial
 
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.journaled")
@@ -259,7 +259,8 @@ def open_search(path: Path, found: Mapping[str, Any] | None, header: Mapping[str
         if existing is None:
             return
         found = _searched(existing[0], journal.path, owner)  # another process started it meanwhile
-    changes = [f"the search space: {change}" for change in space_changes(found.get("space", {}), header["space"])]
+    journal_space = as_written_today(found.get("space", {}))
+    changes = [f"the search space: {change}" for change in space_changes(journal_space, header["space"])]
     changes += record_changes(found.get("search"), record)
     if not changes:
         return

@@ -28,7 +28,7 @@ from .journal import Journal
 from .owners import owner_is_alive
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import loss_of
-from .space_change import same_record, space_changes
+from .space_change import as_written_today, same_record, space_changes
 from .trial_fields import read_finished, read_report, read_trial
 from .warm_start import WarmStart
 
@@ -53,9 +53,10 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     fail the trials a dead process left RUNNING; those of live processes stay RUNNING."""
     path = journal.path
     check_header(header, path)
-    if not same_record(header["space"], study.space.to_dict()):
+    journal_space = as_written_today(header["space"])
+    if not same_record(journal_space, study.space.to_dict()):
         raise StorageError(f"{path} holds a study over another search space: "
-                           f"{'; '.join(space_changes(header['space'], study.space.to_dict()))}. Study.load(path) "
+                           f"{'; '.join(space_changes(journal_space, study.space.to_dict()))}. Study.load(path) "
                            "opens it as it is; to go on over the new space, remap_study(Study.load(path), space, "
                            "storage=new_path) (from interactive_hpo.study.branching) carries the trials that fit "
                            "to a new journal. Or choose another storage path.")

@@ -4,6 +4,10 @@ Reopening a journal over another space is refused (its trials' unit-cube coordin
 mean other values); the refusal names what differs, parameter by parameter and field by field,
 instead of printing both spaces whole. Both sides are :meth:`SearchSpace.to_dict` records, the
 journal's as its header holds it, so a hand-edited one is described too, never a crash.
+
+A journal's record is read as the space it describes (:func:`as_written_today`): a condition
+written before values were held in their parent's form (``("n", [1, 2.0])`` of an ``Int``) is the
+space's ``("n", [1, 2])`` today, and is the same space.
 """
 
 from __future__ import annotations
@@ -12,7 +16,19 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["same_record", "space_changes"]
+from ..space import SearchSpace
+
+__all__ = ["as_written_today", "same_record", "space_changes"]
+
+
+def as_written_today(record: Any) -> Any:
+    """A search-space record (``SearchSpace.to_dict()``, perhaps from an older journal) as the
+    space it describes writes it now, or the record as it is when it describes none (a
+    hand-edited header: :func:`space_changes` then names what differs)."""
+    try:
+        return SearchSpace.from_dict(record).to_dict()
+    except (KeyError, TypeError, ValueError):
+        return record
 
 
 def space_changes(journal: Mapping[str, Any], given: Mapping[str, Any]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -62,3 +63,32 @@ def test_choices_of_another_type_are_another_space(tmp_path):
     Study(journaled, "random", seed=0, storage=path).run(lambda p: p["c"] + p["x"], 2)
     with pytest.raises(StorageError, match=re.escape("`c`: choices [1.0, 2.0] in the journal, [1, 2] given")):
         Study(SearchSpace([Categorical("c", [1, 2]), Float("x", 0.0, 1.0)]), "random", seed=0, storage=path)
+
+
+def test_a_journal_whose_condition_was_written_before_values_took_their_parents_form_resumes(tmp_path):
+    """Journals written before conditions held their parent's form say ``("n", [1, 2.0])`` of an
+    Int and ``("c", [2])`` of a Categorical of floats, where a space writes ``[1, 2]`` and ``[2.0]``
+    today: the same space, so the journal opens, by Study.load and by the space given, and goes on
+    as the study that wrote it would have (both refused it as "another search space")."""
+    space = SearchSpace([Int("n", 1, 3), Categorical("c", [1.0, 2.0]),
+                         Float("a", 0.0, 1.0, condition=("n", [1, 2])), Float("b", 0.0, 1.0, condition=("c", [2.0]))])
+
+    def objective(params):
+        return params["n"] + params["c"] + params.get("a", 0.0) + params.get("b", 0.0)
+
+    path = tmp_path / "old.jsonl"
+    Study(space, "random", seed=0, storage=path).run(objective, n_trials=4, progress=False)
+    uninterrupted = Study(space, "random", seed=0)
+    uninterrupted.run(objective, n_trials=4, progress=False)
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    for entry in header["space"]["params"]:  # as the code before the change wrote them
+        if entry["name"] == "a":
+            entry["condition"] = ["n", [1, 2.0]]
+        if entry["name"] == "b":
+            entry["condition"] = ["c", [2]]
+    path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
+    loaded, resumed = Study.load(path), Study(space, "random", seed=0, storage=path)
+    assert [t.params for t in loaded.trials] == [t.params for t in resumed.trials] \
+        == [t.params for t in uninterrupted.trials]
+    assert resumed.ask().params == uninterrupted.ask().params
