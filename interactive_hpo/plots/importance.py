@@ -192,7 +192,8 @@ def plot_quantile_importance(names: Sequence[str], share: Any, interval: Any = N
 def plot_ablation(steps: Sequence[str], losses: Any, ax: Any = None, *, ylabel: str = "loss (lower is better)",
                   start: str = "default") -> Any:
     """The ablation path: the loss at a default configuration, then after changing each parameter
-    to the incumbent's value in turn, each step labelled with its share of the whole gain.
+    to the incumbent's value in turn, each step labelled with its share of the whole gain (on
+    the side of the step that faces the middle of the values, so that it stays inside the axes).
 
     Parameters
     ----------
@@ -229,12 +230,18 @@ def plot_ablation(steps: Sequence[str], losses: Any, ax: Any = None, *, ylabel: 
     x = np.arange(k + 1)
     ax.plot(x, values, marker="o", color="C0", ms=9, zorder=3)
     whole = values[-1] - values[0]
+    centre = (values.min() + values.max()) / 2
     for i in range(k):
         share = (values[i + 1] - values[i]) / whole if whole != 0 else np.nan
         # round(...) + 0.0 turns a tiny negative share into 0%, not "-0%".
         text = "n/a" if not np.isfinite(share) else f"{round(share, 2) + 0.0:.0%}"
-        ax.annotate(text, ((x[i] + x[i + 1]) / 2, (values[i] + values[i + 1]) / 2), xytext=(0, 8),
-                    textcoords="offset points", ha="center", va="bottom", color="C3",
+        middle = (values[i] + values[i + 1]) / 2
+        # Each share on the side of its step that faces the middle of the values: half the axes'
+        # height is room for it. Always above, the 0% of a flat last step at the top of a rising
+        # path (values, not losses) sat on the axes' top spine (notebook 14).
+        below = middle > centre
+        ax.annotate(text, ((x[i] + x[i + 1]) / 2, middle), xytext=(0, -8 if below else 8),
+                    textcoords="offset points", ha="center", va="top" if below else "bottom", color="C3",
                     fontweight="bold")
     ax.set_xticks(x, [start] + [f"+ {s}" for s in steps], rotation=20 if k > 2 else 0,
                   ha="right" if k > 2 else "center")

@@ -21,7 +21,7 @@ from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
-from ._axes import axes_or_new, check_cmap
+from ._axes import axes_or_new, check_cmap, drawn_entries
 from ._checks import keys, records, value_label
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
@@ -298,9 +298,11 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     Axes
         Those of :func:`plot_landscape`, plus ``ax.lines``: the path (numbered markers; the
         numbers, from 0, are ``ax.texts``; a number that would overlap one drawn before it is
-        left out), then the first point and the best one (if any).
+        left out), then the first point and the best one (if any). The legend names these and
+        what the map draws (local optima, the global optimum, basin boundaries).
     """
     from matplotlib import patheffects
+    from matplotlib.collections import Collection
 
     owner = "plot_trajectory"
     params = _params(params, _landscape(land, owner).names, owner)   # read once: it may be an iterator
@@ -330,8 +332,11 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
                            label="first")
         handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2, zorder=6,
                            label=f"best found (#{best})")
-    # Only the path in the legend: the heat map's markers explain themselves, and a long legend hides cells.
-    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.7)
+    # The map's markers too (local optima, the global optimum, basin boundaries, where drawn): a white
+    # dot the legend did not name was a mystery on a map drawn without basins (notebook 09).
+    shown, _ = drawn_entries(ax)
+    handles += [handle for handle in shown if isinstance(handle, Collection)]
+    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.7, ncols=1 + (len(handles) > 3))
     return ax
 
 

@@ -25,7 +25,7 @@ from interactive_hpo.plots import (  # noqa: E402
     projector_style,
 )
 
-from ..figure_layout import assert_clean_layout  # noqa: E402
+from ..figure_layout import assert_clean_layout, drawn_texts  # noqa: E402
 
 NAMES = ["lr", "depth", "width"]
 FIRST = np.array([0.1, 0.5, 0.0])
@@ -207,6 +207,20 @@ def test_an_ablation_without_gain_says_so_and_values_in_objective_units_keep_the
     assert [t.get_text() for t in plot_ablation(["a"], [1.0, 1.0], ax_()).texts] == ["n/a"]
     ax = plot_ablation(["a", "b"], [0.8, 0.9, 0.95], ax_(), ylabel="accuracy (higher is better)")
     assert [t.get_text() for t in ax.texts] == ["67%", "33%"] and ax.get_ylabel() == "accuracy (higher is better)"
+
+
+def test_ablation_shares_stay_inside_the_axes_where_a_rising_path_ends_flat():
+    """Notebook 14: R² rising to a flat end; the two "0%" of the last steps sat on the top spine."""
+    with projector_style():
+        fig = plt.figure(figsize=(6.5, 4), layout="constrained")
+        ax = plot_ablation(["poly__degree", "ridge__alpha", "poly__interaction_only"], [0.229, 0.487, 0.4871, 0.4871],
+                           fig.add_subplot(), ylabel="R² (higher is better)")
+        texts, renderer = drawn_texts(fig)
+    frame = ax.get_window_extent(renderer)
+    shares = [t for t in texts if t in ax.texts]
+    assert [t.get_text() for t in shares] == ["100%", "0%", "0%"]
+    assert all(frame.y0 <= t.get_window_extent(renderer).y0 and t.get_window_extent(renderer).y1 <= frame.y1
+               for t in shares)
 
 
 # -- errors -------------------------------------------------------------------------------------------

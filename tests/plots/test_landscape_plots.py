@@ -174,6 +174,18 @@ def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(bui
         plot_trajectory(built, "C", "x", params, colour="red")
 
 
+def test_plot_trajectory_legend_names_every_marker_the_map_draws(built):
+    """Notebook 09: without basins the map still drew its local optima (white dots) and the star,
+    and the legend named only the path."""
+    params = [{"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}]
+    labels = [t.get_text() for t in plot_trajectory(built, "C", "x", params, ax=axes(), show_basins=False)
+              .get_legend().get_texts()]
+    assert labels == ["trajectory", "first", "best found (#1)", "local optimum", "global optimum"]
+    bare = plot_trajectory(TWO_BASINS, "a", "b", [{"a": 0, "b": 0, "c": 0}], ax=axes(), show_optima=False)
+    assert [t.get_text() for t in bare.get_legend().get_texts()] == ["trajectory", "first", "best found (#0)",
+                                                                     "basin boundary"]
+
+
 # -- training against test loss -------------------------------------------------------------------
 
 TRAIN = np.arange(10) / 10
