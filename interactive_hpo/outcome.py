@@ -26,7 +26,8 @@ from ._validation import (
     shown,
 )
 from .exceptions import TrialPruned
-from .trial import Evaluation, TrialState
+from .goals import read_constraints
+from .trial import Evaluation, TrialState, check_attrs
 
 __all__ = ["Measured", "Outcome", "call_objective", "cannot_run_at", "check_budget_keyword", "check_no_constraints",
            "check_no_value", "check_signature", "keep_record", "outcome_of_result", "outcome_of_state",
@@ -87,8 +88,13 @@ def outcome_of_result(result: Any) -> Outcome:
     if FAILED, a readable reason."""
     attrs: dict[str, Any] = {}
     constraints = None
-    if isinstance(result, Evaluation):  # its details were checked when it was built
-        attrs, constraints, result = dict(result.user_attrs), result.constraints, result.value
+    if isinstance(result, Evaluation):
+        try:  # checked when it was built too; read as they are now (filled since, perhaps)
+            attrs = check_attrs(result.user_attrs, "Evaluation")
+            constraints = read_constraints(result.constraints, "Evaluation")
+        except ValueError as error:
+            return Outcome(TrialState.FAILED, None, {"error": f"{type(error).__name__}: {error}"})
+        result = result.value
     result = as_scalar(result)
     if is_real(result) and constraints is None:
         return outcome_of_value(result, attrs)

@@ -153,17 +153,18 @@ class Evaluation:
         None (JSON has neither).
     constraints : sequence of float of shape (n_constraints,), optional
         Constraint values: the trial is feasible when each is at most 0 (``fit_seconds - 2.0``
-        for "fits within 2 s"). Finite numbers only (a journal keeps finite numbers only);
-        kept as a tuple of floats.
+        for "fits within 2 s"). Finite numbers only (a journal keeps finite numbers only).
 
     ``user_attrs`` and ``constraints`` are checked here, where they were typed (a bad one raises
     :class:`~interactive_hpo.exceptions.InvalidParameterError` naming it; inside an objective,
-    its trial fails with that message); ``value`` when the study reads it against its goals.
+    its trial fails with that message), and again when the study reads them: an Evaluation holds
+    what it was given, so a list of fold scores filled after it was built is recorded whole.
+    ``value`` is checked when the study reads it against its goals.
 
     Examples
     --------
     >>> Evaluation(0.93, user_attrs={"fit_seconds": 1.5}, constraints=[1.5 - 2.0]).constraints
-    (-0.5,)
+    [-0.5]
     """
 
     value: Any
@@ -171,13 +172,10 @@ class Evaluation:
     constraints: Any = None
 
     def __post_init__(self) -> None:
-        # Refused where it was built: a bad one used to pass here and fail its trial later, away from the line.
-        object.__setattr__(self, "user_attrs", MappingProxyType(check_attrs(self.user_attrs, "Evaluation")))
-        object.__setattr__(self, "constraints", read_constraints(self.constraints, "Evaluation"))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # A read-only mapping does not pickle: rebuilt from its arguments (copy.deepcopy, a process pool).
-        return Evaluation, (self.value, dict(self.user_attrs), self.constraints)
+        # Refused where it was built: a bad one used to pass here and fail its trial later, away
+        # from the line. What is kept is what was given (the study reads and checks it again).
+        check_attrs(self.user_attrs, "Evaluation")
+        read_constraints(self.constraints, "Evaluation")
 
 
 @dataclass(frozen=True, eq=False)

@@ -176,14 +176,29 @@ def test_only_a_failed_trial_has_an_error():
     assert failed.state is TrialState.FAILED and failed.error == "ValueError: bad x"
 
 
-def test_an_evaluation_keeps_its_details_as_the_journal_will_read_them():
-    """Checked where it is built: NumPy numbers and arrays become Python ones, constraints a
-    tuple of floats, and the details cannot be changed behind the check afterwards."""
-    built = Evaluation(0.5, {"folds": np.array([0.8, 0.9]), "best": np.int64(3)}, np.array([-1.0, 0.5]))
-    assert dict(built.user_attrs) == {"folds": [0.8, 0.9], "best": 3} and built.constraints == (-1.0, 0.5)
-    with pytest.raises(TypeError):
-        built.user_attrs["model"] = object()  # type: ignore[index]
-    assert dict(Evaluation(0.5, None).user_attrs) == {} and Evaluation(0.5).constraints is None
-    again = pickle.loads(pickle.dumps(built))  # a process pool's way back; copy.deepcopy's too
-    assert (again.value, dict(again.user_attrs), again.constraints) == (0.5, dict(built.user_attrs), (-1.0, 0.5))
-    assert dict(copy.deepcopy(built).user_attrs) == dict(built.user_attrs)
+def test_an_evaluation_holds_what_it_was_given_and_the_study_records_it_as_read():
+    """Checked where it is built, and read when the study takes it: fold scores appended after
+    the Evaluation was built are recorded whole (a snapshot at build time recorded []), NumPy
+    values as Python ones, and a detail made bad after the check fails the trial, naming it."""
+    scores: list = []
+
+    def filled_after(params):
+        evaluation = Evaluation(params["x"], {"folds": scores, "best": np.int64(3)}, np.array([-1.0]))
+        scores.extend([np.float64(0.8), 0.9])
+        return evaluation
+
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    trial = Study(space, "random", seed=0).step(filled_after)
+    assert trial.user_attrs["folds"] == [0.8, 0.9] and trial.user_attrs["best"] == 3 and trial.constraints == (-1.0,)
+    assert Evaluation(0.5, None).user_attrs is None and Evaluation(0.5).constraints is None
+
+    def spoiled_after(params):
+        evaluation = Evaluation(params["x"], {"folds": scores})
+        scores.append(scores)  # contains itself now
+        return evaluation
+
+    failed = Study(space, "random", seed=0).step(spoiled_after)
+    assert failed.state == TrialState.FAILED and "user_attrs" in failed.error
+    again = pickle.loads(pickle.dumps(Evaluation(0.5, {"a": 1}, [0.5])))  # a process pool's way back
+    assert (again.value, again.user_attrs, again.constraints) == (0.5, {"a": 1}, [0.5])
+    assert copy.deepcopy(again).user_attrs == {"a": 1}

@@ -167,7 +167,7 @@ def test_the_size_is_the_mean_number_of_features_the_fold_models_use(task):
     used = [np.count_nonzero(fitted[-1].coef_) for fitted in by_hand["estimator"]]
     assert features == pytest.approx(np.mean(used)) and result.user_attrs["fold_sizes"] == used
     assert accuracy == pytest.approx(np.mean(by_hand["test_score"]))
-    assert result.constraints == (pytest.approx(features - 8),)
+    assert result.constraints == [pytest.approx(features - 8)]
     assert task(params).value == result.value   # deterministic
 
 
