@@ -48,7 +48,9 @@ class SearchSpace:
     ----------
     params : iterable of Parameter
         At least one parameter; names must be unique. Their order fixes the coordinate order.
-        A parameter's ``condition`` may name any other (categorical or integer) parameter.
+        A parameter's ``condition`` may name any other (categorical or integer) parameter;
+        the space holds its values as the parent holds its own (a copy of a parameter whose
+        condition said ``2.0`` of an Int: ``space[name]`` is then not the object given).
 
     Examples
     --------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -175,6 +176,7 @@ def _into_own_journal(study: Study, space: SearchSpace, optimizer: str | Optimiz
             carried = _carry(study, space, optimizer, optimizer_settings, None, [],
                              context_of(study.state, 0), 0, "remap_study")
             carried.study.save(temporary)
+            shutil.copymode(target, temporary)  # a journal shared by a group stays readable by it
             os.replace(temporary, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

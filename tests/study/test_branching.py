@@ -259,9 +259,11 @@ def test_an_empty_journaled_study_gives_its_journal_to_the_study_over_the_new_sp
     study.switch_optimizer("sobol")                   # events that record no trial
     study.pruner = None
     assert never_used(study)
+    path.chmod(0o640)  # a journal a group shares keeps its mode (a new file's is the umask's)
     narrower = SearchSpace([Float("x", 0.0, 2.0), Int("n", 1, 5)])
     moved = remap_study(study, narrower, storage=path)
     assert moved.kept == moved.dropped == {} and moved.study.storage == str(path)
+    assert path.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study.jsonl"]  # nothing orphaned, no temporary
     again = Study.load(path)
     assert again.space == narrower and again.optimizer.name == "sobol" and again.pruner is None
