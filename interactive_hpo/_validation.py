@@ -19,7 +19,8 @@ import re
 import stat
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, KeysView, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +214,32 @@ def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any], what
     if isinstance(value, np.ndarray) or value not in options:
         raise fail(name, owner, f"one of {what + ' ' if what else ''}{options}", value)
     return value
+
+
+#: Types a categorical choice may have: they must survive a JSON round trip unchanged.
+_CHOICE_TYPES = (str, bool, int, float, type(None))
+
+
+def check_choices(choices: Any, name: str, owner: str) -> list[Any]:
+    """``choices`` (argument ``name`` of ``owner``) as a non-empty list of finite JSON scalars (str,
+    int, float, bool or None), numpy scalars as the Python values they hold (``np.int64(3)`` is
+    ``3``, an ``np.str_`` a str), in the order given: sets (but dict keys) are refused."""
+    if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
+        raise fail(name, owner, "a non-empty list of str, int, float, bool or None", choices)
+    if isinstance(choices, AbstractSet) and not isinstance(choices, KeysView):  # dict keys keep their order
+        # A set's order changes from one process to the next (string hashing is salted), and
+        # the order is what the unit-cube codec and the journal's space record.
+        raise fail(name, owner, "an ordered collection (a list or tuple)", choices,
+                   hint="Sets have no fixed order; pass sorted(choices) or a list in the order you want.")
+    values = [choice.item() if isinstance(choice, np.generic) else choice for choice in choices]
+    if not values:
+        raise fail(name, owner, "a non-empty list of str, int, float, bool or None", values)
+    for choice in values:
+        finite = not isinstance(choice, float) or math.isfinite(choice)
+        if not isinstance(choice, _CHOICE_TYPES) or not finite:
+            raise fail(name, owner, "a list of str, int, float, bool or None (finite)", values,
+                       hint=f"{choice!r} cannot be stored in a JSON journal.")
+    return values
 
 
 def check_bool(value: Any, name: str, owner: str) -> bool:

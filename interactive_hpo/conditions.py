@@ -82,6 +82,17 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+def _way_out(child: str, missing: list[Any], any_left: bool) -> str:
+    """The hint for a condition of ``child`` naming values its parent cannot take (``missing``):
+    drop them, or, when none of its values is left (``any_left`` False: the parent's choices
+    were narrowed past it), remove the child, which could never be active, or its condition."""
+    named = ", ".join(map(repr, missing)) + (" is not one of them" if len(missing) == 1 else " are not among them")
+    if any_left:
+        return f"{named}: drop {'it' if len(missing) == 1 else 'them'} from the condition of {child!r}."
+    return (f"{named}, and the condition names no other value: {child!r} could never be active. Remove "
+            f"{child!r}, or its condition.")
+
+
 class Conditions:
     """The conditional structure of a list of parameters: validated, ordered parents first.
 
@@ -112,14 +123,18 @@ class Conditions:
                            hint=f"{condition.parent!r} is a {type(parent).__name__}: a condition needs values "
                                 "it takes exactly.")
             allowed: list[Any] = []
+            missing: list[Any] = []  # values the parent cannot take (a choice edited away, say)
             for value in condition.values:
                 try:
                     canonical = parent.validate(value)
-                except ValueError as error:
-                    raise fail("condition", owner, f"values that {parent!r} can take", tuple(condition),
-                               hint=f"{value!r} is not one of them.") from error
+                except ValueError:
+                    missing.append(value)
+                    continue
                 if not any(_same(canonical, seen) for seen in allowed):  # 2 and 2.0 of an Int: one value
                     allowed.append(canonical)
+            if missing:
+                raise fail("condition", owner, f"values that {parent!r} can take", tuple(condition),
+                           hint=_way_out(param.name, missing, bool(allowed)))
             if len(allowed) != len(condition.values) or not all(map(_same, allowed, condition.values)):
                 # As the parent holds its values (2.0 of an Int is 2; 2 of a Categorical of floats
                 # 2.0): else two spaces that search alike compared and journaled as different.

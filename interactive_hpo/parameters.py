@@ -19,16 +19,21 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, KeysView, Mapping
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ._validation import check_bool, check_int, check_real, fail, is_int, is_real
+from ._validation import check_bool, check_choices, check_int, check_real, fail, is_int, is_real
 from .conditions import Condition, check_condition
 
-__all__ = ["Parameter", "Float", "Int", "Categorical", "PARAMETER_TYPES"]
+__all__ = ["Parameter", "Float", "Int", "Categorical", "PARAMETER_TYPES", "MAX_GRID_POINTS"]
+
+#: The most levels :meth:`Parameter.levels` lists and configurations a grid may have
+#: (:meth:`SearchSpace.grid`, ``GridSearch``): beyond it a grid is no longer a sensible plan, and
+#: a resolution typed with a zero too many would take minutes and the machine's memory before any
+#: error (``Float("x", 0, 1).levels(10**9)`` allocated 8 GB).
+MAX_GRID_POINTS = 1_000_000
 
 #: Bounds of Int: every integer in [-2**53, 2**53] is exactly a float, so the codec can hold it.
 _INT_LIMIT = 2**53
@@ -41,9 +46,6 @@ _INT_WIDTH = 2**50
 #: ``v * ln(v) * 2**-52`` from the centre of ``v``'s bin (the log's last digit, scaled back up):
 #: measured, at most 0.05 at 10**13 and past the bin's edge (0.5) at 10**14.
 _INT_LOG_HIGH = 10**13
-
-#: Types a categorical choice may have: they must survive a JSON round trip unchanged.
-_CHOICE_TYPES = (str, bool, int, float, type(None))
 
 
 class Parameter(ABC):
@@ -77,9 +79,14 @@ class Parameter(ABC):
     def from_unit(self, u: float) -> Any:
         """Decode a coordinate (clipped to [0, 1]) into a value."""
 
-    @abstractmethod
     def levels(self, resolution: int) -> tuple:
-        """Ordered grid levels: ``resolution`` values for numbers, every choice for categoricals."""
+        """Ordered grid levels: ``resolution`` values for numbers (an int in [1,
+        :data:`MAX_GRID_POINTS`]; fewer for an Int with fewer), every choice for categoricals."""
+        return self._levels(check_int(resolution, "resolution", f"{self._owner}.levels", 1, MAX_GRID_POINTS))
+
+    @abstractmethod
+    def _levels(self, resolution: int) -> tuple:
+        """:meth:`levels` for a ``resolution`` checked."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description that :meth:`SearchSpace.from_dict` reads back."""
@@ -226,7 +233,7 @@ class Float(_Numeric):
     def from_unit(self, u: float) -> float:
         return self._inverse(u)
 
-    def levels(self, resolution: int) -> tuple:
+    def _levels(self, resolution: int) -> tuple:
         space = np.geomspace if self.log else np.linspace
         values = space(self.low, self.high, resolution)
         return tuple(float(v) for v in np.clip(values, self.low, self.high))
@@ -301,7 +308,7 @@ class Int(_Numeric):
             value = int(self.low) + math.floor(min(max(float(u), 0.0), 1.0) * (self.high - self.low + 1))
         return int(min(max(value, self.low), self.high))
 
-    def levels(self, resolution: int) -> tuple:
+    def _levels(self, resolution: int) -> tuple:
         if self.high - self.low + 1 <= resolution:
             return tuple(range(int(self.low), int(self.high) + 1))
         space = np.geomspace if self.log else np.linspace
@@ -337,22 +344,7 @@ class Categorical(Parameter):
 
     def __init__(self, name: str, choices: Iterable[Any], condition: Any = None):
         self.name = self._check_name(name)
-        if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
-            raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", choices)
-        if isinstance(choices, AbstractSet) and not isinstance(choices, KeysView):  # dict keys keep their order
-            # A set's order changes from one process to the next (string hashing is salted), and
-            # the order is what the unit-cube codec and the journal's space record.
-            raise fail("choices", self._owner, "an ordered collection (a list or tuple)", choices,
-                       hint="Sets have no fixed order; pass sorted(choices) or a list in the order you want.")
-        # numpy scalars become the Python values they stand for (np.int64(3) -> 3, np.str_ -> str).
-        values = [choice.item() if isinstance(choice, np.generic) else choice for choice in choices]
-        if not values:
-            raise fail("choices", self._owner, "a non-empty list of str, int, float, bool or None", values)
-        for choice in values:
-            finite = not isinstance(choice, float) or math.isfinite(choice)
-            if not isinstance(choice, _CHOICE_TYPES) or not finite:
-                raise fail("choices", self._owner, "a list of str, int, float, bool or None (finite)", values,
-                           hint=f"{choice!r} cannot be stored in a JSON journal.")
+        values = check_choices(choices, "choices", self._owner)
         # Positions by key, found in constant time: a pairwise duplicate check and a scan per
         # index() took 2.7 s to build 10^4 choices (a study imported from Optuna, say).
         self._positions: dict[tuple[bool, Any], int] = {}
@@ -388,7 +380,7 @@ class Categorical(Parameter):
         k = len(self.choices)
         return self.choices[min(max(int(math.floor(float(u) * k)), 0), k - 1)]
 
-    def levels(self, resolution: int) -> tuple:
+    def _levels(self, resolution: int) -> tuple:
         return self.choices
 
     @property

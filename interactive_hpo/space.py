@@ -22,15 +22,10 @@ import numpy as np
 from ._validation import check_int, fail, float_array, generator_of, is_int
 from .conditions import INACTIVE_UNIT, Conditions
 from .exceptions import InvalidParameterError
-from .parameters import PARAMETER_TYPES, Categorical, Float, Int, Parameter
+from .parameters import MAX_GRID_POINTS, PARAMETER_TYPES, Categorical, Float, Int, Parameter
 from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace", "MAX_GRID_POINTS", "MAX_SAMPLE_VALUES"]
-
-#: The most configurations a grid may have (:meth:`SearchSpace.grid`, ``GridSearch``): beyond it
-#: a grid is no longer a sensible plan, and a resolution typed with a zero too many would take
-#: minutes and the machine's memory before any error (a float's levels alone are listed first).
-MAX_GRID_POINTS = 1_000_000
 
 #: The most values (samples x parameters) :meth:`SearchSpace.sample` returns, and at most
 #: :data:`MAX_GRID_POINTS` samples, as a grid: each sample is a dict (about 200 bytes) of Python

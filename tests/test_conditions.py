@@ -38,16 +38,21 @@ def objective(params):
      "'a' is a Float: a condition needs values it takes exactly."),
     ([Categorical("a", ["u", "v"]), Float("x", 0, 1, condition=("a", ["u", "w"]))],
      "`condition` of Float('x') must be values that Categorical('a', choices=['u', 'v']) can take; "
-     "got ('a', ('u', 'w')). 'w' is not one of them."),
+     "got ('a', ('u', 'w')). 'w' is not one of them: drop it from the condition of 'x'."),
+    ([Categorical("a", ["u", "v"]), Float("x", 0, 1, condition=("a", ["w", "u", "z"]))],  # every one named
+     "`condition` of Float('x') must be values that Categorical('a', choices=['u', 'v']) can take; "
+     "got ('a', ('w', 'u', 'z')). 'w', 'z' are not among them: drop them from the condition of 'x'."),
     ([Int("n", 1, 3), Float("x", 0, 1, condition=("n", 4))],
      "`condition` of Float('x') must be values that Int('n', low=1, high=3, log=False) can take; "
-     "got ('n', (4,)). 4 is not one of them."),
+     "got ('n', (4,)). 4 is not one of them, and the condition names no other value: 'x' could never be "
+     "active. Remove 'x', or its condition."),
     ([Int("n", 1, 3), Float("x", 0, 1, condition=("n", [2.0, 2.5]))],
      "`condition` of Float('x') must be values that Int('n', low=1, high=3, log=False) can take; "
-     "got ('n', (2.0, 2.5)). 2.5 is not one of them."),
+     "got ('n', (2.0, 2.5)). 2.5 is not one of them: drop it from the condition of 'x'."),
     ([Categorical("c", [1, 2]), Float("x", 0, 1, condition=("c", True))],  # True == 1, but not the choice 1
      "`condition` of Float('x') must be values that Categorical('c', choices=[1, 2]) can take; "
-     "got ('c', (True,)). True is not one of them."),
+     "got ('c', (True,)). True is not one of them, and the condition names no other value: 'x' could never be "
+     "active. Remove 'x', or its condition."),
     ([Categorical("a", [1, 2], condition=("b", 1)), Categorical("b", [1, 2], condition=("a", 1))],
      "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
      "parameter; got ('b', (1,)). These conditions form a cycle: a, b."),

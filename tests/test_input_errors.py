@@ -452,6 +452,14 @@ CASES = [
      InvalidParameterError, "`resolution` of SearchSpace.grid must be small enough for at most 1,000,000 "
                             "configurations; got 5. This grid has 9,765,625; use fewer levels, or sample the space "
                             "instead."),
+    # Parameter.levels is public: 10**9 levels of a float allocated 8 GB before anything said no
+    # (one past the cap here, which fails fast without the check).
+    ("levels past the cap", lambda t: Float("x", 0, 1).levels(10**6 + 1), InvalidParameterError,
+     "`resolution` of Float('x').levels must be an int in [1, 1000000]; got 1000001."),
+    ("levels of a bool", lambda t: Int("n", 1, 5).levels(True), InvalidParameterError,
+     "`resolution` of Int('n').levels must be an int in [1, 1000000]; got True."),
+    ("no levels", lambda t: Categorical("c", ["a"]).levels(0), InvalidParameterError,
+     "`resolution` of Categorical('c').levels must be an int in [1, 1000000]; got 0."),
     ("grid resolution for an unknown name", lambda t: SPACE.grid({"lr": 3, "depht": 3}), InvalidParameterError,
      "`resolution` of SearchSpace.grid must be a dict with keys among ['lr', 'depth', 'act']; got "
      "{'lr': 3, 'depht': 3}. Unknown parameter(s): depht."),

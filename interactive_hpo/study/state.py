@@ -219,7 +219,9 @@ class StudyState:
         self._finish_order.remove(number)
         self._owners.pop(number, None)
         withdrawn = self._trials.pop()
-        # A pruner switched to after the trial was added is in force for the trial that takes its number.
+        # A switch (of optimizer or of pruner) made after the trial was added puts what it switched to
+        # in charge of the trial that takes its number: no switch may count trials the study no longer has.
+        self._switched_at = [min(at, number) for at in self._switched_at]
         self._pruner_switches = [(min(at, number), spec) for at, spec in self._pruner_switches]
         if self._constrained and self._constrained[0].number == number:  # it was the first: none is left
             self._constrained = []

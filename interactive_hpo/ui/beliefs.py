@@ -18,7 +18,7 @@ from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
 from ..trial import CARRIED, Trial, TrialState
 from ._checks import check_history
-from .lab_goals import objective_history
+from .lab_goals import objective_history, shows_objectives
 
 __all__ = ["ShownBelief", "known_feasible", "past_belief", "present_belief"]
 
@@ -67,13 +67,14 @@ def known_feasible(trials: Sequence[Trial]) -> bool:
 
 
 def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mapping[str, Any] | None = None,
-                   objective: int | None = None) -> ShownBelief:
+                   objective: int | str | None = None) -> ShownBelief:
     """The belief now and its next proposal (asked only when the study ``can_step``: the
     optimizer keeps it, so the next Step evaluates this very point), under the settings
-    ``what_if`` overrides when given. ``objective``: of several, the one whose GP is shown
-    ("ehvi", :func:`~interactive_hpo.ui.lab_goals.shows_objectives`), in its own units, with the
-    trials at its values instead of ``history``'s."""
-    _check_shown(study, history, objective, "Lab.present")
+    ``what_if`` overrides when given. ``objective``: of several, the one (its name or index, as
+    for ``study.history``) whose GP is shown ("ehvi",
+    :func:`~interactive_hpo.ui.lab_goals.shows_objectives`), in its own units, with the trials
+    at its values instead of ``history``'s."""
+    objective = _check_shown(study, history, objective, "Lab.present")
     if what_if is not None and not isinstance(what_if, Mapping):
         raise fail("what_if", "Lab.present", "None or a dict of the settings to try", what_if)
     optimizer = study.optimizer
@@ -95,7 +96,7 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
                        any_feasible=known_feasible(study.trials))
 
 
-def past_belief(study: Study, step: int, history: Any, objective: int | None = None,
+def past_belief(study: Study, step: int, history: Any, objective: int | str | None = None,
                 origins: Sequence[str] = ()) -> ShownBelief:
     """What was known and believed when trial ``step`` was proposed; ``history`` is the
     study's present ``History``; ``objective`` as for :func:`present_belief` (the step's
@@ -103,7 +104,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | None = N
     proposed elsewhere: the caption says where, naming the branches in ``origins`` (the one the
     study's trials were carried from, then that one's, ...: ``LabController.carried_from``)."""
     step = check_int(step, "step", "Lab.past", 0, len(study.trials) - 1)
-    _check_shown(study, history, objective, "Lab.past")
+    objective = _check_shown(study, history, objective, "Lab.past", step)
     trial = study.trials[step]
     history = history if objective is None else objective_history(study, objective)
     known = study.finished_before(step)
@@ -171,9 +172,17 @@ def _carried(trial: Trial, origins: Sequence[str]) -> tuple[str, str] | None:
     return where, f": choose {origins[len(hops) - 1]!r} in the branch list and view step {hops[-1]} there"
 
 
-def _check_shown(study: Study, history: Any, objective: Any, owner: str) -> None:
-    """Refuse, naming ``owner``, a ``history`` that is not the study's, or an ``objective`` that is
-    not the index of one of its objectives (5 was refused in the words of the optimizer's ``overrides``)."""
+def _check_shown(study: Study, history: Any, objective: Any, owner: str, step: int | None = None) -> int | None:
+    """The index of ``objective`` (an objective's name or index, as ``study.history`` takes it)
+    whose GP of several the belief of ``step`` (None: the next proposal) shows; None for the usual
+    view, which is that of the study's objective if it has one. Else the refusal naming ``owner``
+    (5, and 0 of one objective, were refused in the words of the optimizer's ``overrides``), as
+    of a ``history`` that is not the study's."""
     check_history(history, owner)
-    if objective is not None:
-        check_int(objective, "objective", owner, 0, study.goals.n - 1)
+    if objective is None:
+        return None
+    index = study.goals.index_of(objective, owner, owner + "(objective={})")
+    if study.goals.multi and not shows_objectives(study, step):
+        raise fail("objective", owner, "None for a belief that is not one GP per objective", objective,
+                   hint="Only EHVI ('ehvi') models each objective; ParEGO models one number, its scalarization.")
+    return index if study.goals.multi else None

@@ -497,6 +497,21 @@ def test_undo_manual_withdraws_the_trial_and_rebuilds_the_optimizer():
     assert study.ask().params == twin.ask().params  # as if the manual trial had never been added
 
 
+def test_an_undone_manual_trial_leaves_the_optimizer_switched_to_after_it_in_charge_of_the_next_trial(tmp_path):
+    """The switch counted the withdrawn trial: the next trial, the new optimizer's, was read as the
+    old one's (run_index 0, run_of from trial 0), live and after reloading the journal."""
+    study = Study(SPACE, "random", seed=0, storage=tmp_path / "study.jsonl")
+    study.run(quadratic, n_trials=2)
+    study.add_manual({"x": 1.0, "n": 1, "c": "a"}, 1.0)
+    study.switch_optimizer("sobol")
+    study.undo_manual()
+    study.run(quadratic, n_trials=1)                 # trial 2, asked by sobol
+    assert study.trials[2].source == "sobol"
+    for state in (study.state, Study.load(study.storage).state):
+        assert state.run_index(2) == 1 and state.run_of(2) == range(2, 3)
+        assert state.run_index(1) == 0 and state.run_of(1) == range(0, 2)
+
+
 def test_undo_manual_refuses_when_the_last_trial_is_not_manual():
     study = Study(SPACE, "random", seed=0)
     # It named `trial`, then `trials` and `trials[-1].source` "of Study.undo_manual", which takes no

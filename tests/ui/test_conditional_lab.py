@@ -138,7 +138,9 @@ def test_the_space_editor_sets_and_shows_a_condition():
     assert editor.errors == []
     rows["s"].condition.value = "kernel = poly"
     assert editor.errors == ["`condition` of Float('s') must be values that Categorical('kernel', choices=['linear', "
-                             "'rbf']) can take; got ('kernel', ('poly',)). 'poly' is not one of them."]
+                             "'rbf']) can take; got ('kernel', ('poly',)). 'poly' is not one of them, and the "
+                             "condition names no other value: 's' could never be active. Remove 's', or its "
+                             "condition."]
     rows["s"].condition.value = "kernel"
     assert editor.errors[0] == "`condition` of Float('s') must be blank, or 'parent = value, value'; got 'kernel'."
     rows["s"].condition.value = "kernel = linear"
@@ -146,6 +148,25 @@ def test_the_space_editor_sets_and_shows_a_condition():
     assert lab.study.space["s"].condition == ("kernel", ("linear",))
     for trial in lab.study.trials:  # the trials carried over hold s only with the linear kernel
         assert ("s" in trial.params) == (trial.params["kernel"] == "linear")
+
+
+def test_the_space_editor_says_the_way_out_of_a_condition_on_a_choice_taken_away():
+    """Kernel typed as "rbf, linear" while gamma and degree still named "poly": the error said
+    "'poly' is not one of them" and not what to do about it."""
+    lab = Lab(FunctionObjective(svm_loss, SVM), seed=0, optimizer="random")
+    editor = lab.space_editor
+    rows = {row.name.value: row for row in editor.rows}
+    rows["kernel"].choices.value = "rbf, linear"
+    assert editor.apply.disabled and editor.errors == [
+        "`condition` of Float('gamma') must be values that Categorical('kernel', choices=['rbf', 'linear']) can "
+        "take; got ('kernel', ('rbf', 'poly')). 'poly' is not one of them: drop it from the condition of 'gamma'."]
+    rows["gamma"].condition.value = "kernel = rbf"
+    assert editor.apply.disabled and editor.errors == [
+        "`condition` of Int('degree') must be values that Categorical('kernel', choices=['rbf', 'linear']) can "
+        "take; got ('kernel', ('poly',)). 'poly' is not one of them, and the condition names no other value: "
+        "'degree' could never be active. Remove 'degree', or its condition."]
+    editor.remove_row(rows["degree"])
+    assert editor.errors == [] and not editor.apply.disabled
 
 
 def test_the_space_editor_drops_the_poly_kernel_with_degree_which_only_it_uses():

@@ -217,8 +217,10 @@ def test_an_export_is_refused_naming_lab_export(lab_of_two, tmp_path, path, opti
 
 @pytest.mark.parametrize(("action", "message"), [
     # Refused in the words of the optimizer's `overrides`, which nobody typed.
-    (lambda c: c.present(c.study.history(), None, 2), "`objective` of Lab.present must be an int in [0, 0]; got 2."),
-    (lambda c: c.past(1, c.study.history(), "a"), "`objective` of Lab.past must be an int in [0, 0]; got 'a'."),
+    (lambda c: c.present(c.study.history(), None, 2), "`objective` of Lab.present must be an objective's name in "
+                                                      "['objective'] or its index in [0, 1); got 2."),
+    (lambda c: c.past(1, c.study.history(), "a"), "`objective` of Lab.past must be an objective's name in "
+                                                  "['objective'] or its index in [0, 1); got 'a'."),
     # A TypeError from the study's surrogate ("argument after ** must be a mapping").
     (lambda c: c.present(c.study.history(), 3), "`what_if` of Lab.present must be None or a dict of the settings"),
     (lambda c: c.present(None), "`history` of Lab.present must be the study's History (study.history()); got None."),

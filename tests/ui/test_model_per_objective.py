@@ -8,12 +8,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.direction import Direction  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui.controller import LabController  # noqa: E402
+from interactive_hpo.ui.lab_goals import lab_history  # noqa: E402
 from interactive_hpo.ui.surrogate_panel import MAP_RESOLUTION  # noqa: E402
 
 from .lab_helpers import lab_after  # noqa: E402
@@ -116,6 +120,43 @@ def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
     lab.travel(None)
     assert lab.objective_choice.shown and "next proposal" in lab.surrogate_panel.message.value
     assert not lab.errors.errors
+
+
+def test_the_lab_reads_an_objective_by_name_as_the_study_s_history_does(study):
+    """Lab.present and Lab.past took only an index ("must be an int in [0, 1]") where
+    study.history(objective=...) and the analyses take a name too."""
+    controller = Lab(study, tradeoff).controller
+    history, X = lab_history(study), np.array([t.x for t in study.trials])
+    now = controller.present(history, None, "score")
+    np.testing.assert_array_equal(now.history.values, [t.values[1] for t in study.trials])  # the scores
+    for by_name, by_index in ((now, controller.present(history, None, 1)),
+                              (controller.past(5, history, "score"), controller.past(5, history, 1))):
+        np.testing.assert_array_equal(by_name.history.values, by_index.history.values)
+        np.testing.assert_array_equal(by_name.view.predict(X).mean, by_index.view.predict(X).mean)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective` of Lab.past must be an objective's name in ['cost', 'score'] or its index in [0, 2); got "
+            "'scroe'.")):
+        controller.past(5, history, "scroe")
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective` of Lab.past must be None for a belief that is not one GP per objective; got 'score'. Only "
+            "EHVI ('ehvi') models each objective")):
+        controller.past(2, history, "score")  # the initial design: no GP at all
+
+
+def test_one_objective_by_name_or_index_is_the_usual_view_and_parego_s_is_refused():
+    # Index 0 of one objective passed the check, then failed in the words of the optimizer's overrides.
+    one = LabController(Study(SQUARE, "random", seed=0), lambda p: p["a"])
+    one.run(2)
+    usual = one.present(one.study.history())
+    for objective in ("objective", 0):
+        shown = one.present(one.study.history(), None, objective)
+        assert shown.view is None and shown.why == usual.why
+        np.testing.assert_array_equal(shown.history.values, usual.history.values)
+    parego = LabController(Study(SQUARE, "parego", directions=GOALS, seed=0), tradeoff)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`objective` of Lab.present must be None for a belief that is not one GP per objective; got 'cost'. "
+            "Only EHVI ('ehvi') models each objective; ParEGO models one number, its scalarization.")):
+        parego.present(lab_history(parego.study), None, "cost")
 
 
 def test_a_one_parameter_curve_draws_the_trials_at_the_objectives_values():

@@ -240,15 +240,18 @@ def log_ei_helper(z: np.ndarray) -> np.ndarray:
     return np.where(z > -1.0, log_upper, log_lower)
 
 
-def in_objective_units(name: str, values: Any, factor: float) -> Any:
+def in_objective_units(name: str, values: Any, factor: float, feasibility_only: bool = False) -> Any:
     """Acquisition values computed on utilities divided by ``factor``, back in objective units.
 
-    EI, UCB and Thompson's sample scale with the objective; log-EI shifts by ``log(factor)``;
-    PI (a probability) and MES (an information gain in nats) do not depend on units.
+    EI, UCB and Thompson's sample scale with the objective; log-EI shifts by ``log(factor)``, and
+    so does constrained log-EI ("logcei": log EI plus a log probability, which has no units)
+    unless no trial is known to meet its constraints yet (``feasibility_only``): it is then log
+    P(feasible) alone (``bayes.constrained``), and a probability does not scale with the
+    objective. PI (a probability) and MES (an information gain in nats) do not depend on units.
     """
     if name in ("ei", "ucb", "thompson"):
         return values * factor
-    if name in ("logei", "logcei"):  # constrained log-EI: log EI plus a log probability (no units)
+    if name == "logei" or (name == "logcei" and not feasibility_only):
         return values + np.log(factor)
     return values
 

@@ -248,6 +248,11 @@ class ConstraintModels:
         chosen = np.asarray(utilities)[:len(feasible)][feasible]
         return float(np.max(chosen)) if len(chosen) else -math.inf
 
+    def feasibility_only(self, utilities: np.ndarray) -> bool:
+        """Whether the trials carry constraints and none among ``utilities`` (as for :meth:`best`)
+        is known to meet them: constrained log-EI is then the log probability of feasibility alone."""
+        return self.active and not math.isfinite(self.best(utilities))
+
     def name(self, acquisition: str, pending: bool) -> str:
         """The name a proposal of one objective records: "logcei" (or the batch form) when active."""
         if pending:

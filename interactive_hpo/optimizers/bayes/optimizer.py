@@ -299,7 +299,8 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
     def _recorded_acquisition(self, value: float) -> tuple[str, float]:
         """The acquisition's name and value (in objective units) a proposal records."""
         name = self._constraints.name(self.acquisition, bool(self.pending))
-        return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor())))
+        return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor()),
+                                                  self._constraints.feasibility_only(self._arrays()[1])))
 
     def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
         pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
@@ -348,7 +349,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
                                acquisition_name=self._constraints.name(self.acquisition, False),
                                direction=Direction.MINIMIZE, model=model,
                                factor=factor, warp=warp, acquisition_settings=settings, units="objective",
-                               _predictor=predictor,
+                               _feasibility_only=self._constraints.feasibility_only(y), _predictor=predictor,
                                _acquisition=acquisition)
 
     def _variant(self, overrides: Mapping[str, Any], owner: str,

@@ -136,6 +136,8 @@ class GPSurrogateView:
     units: str
     _predictor: Any
     _acquisition: Any
+    #: The acquisition ("logcei") is log P(feasible) alone: no trial the GP saw is known feasible.
+    _feasibility_only: bool = False
     #: The sample paths last drawn, by (n_samples, seed): a partial dependence evaluates the same
     #: paths chunk by chunk, and drawing them is most of a call's time (2 s at 2,000 trials).
     _paths: dict[tuple[int, int], Any] = field(default_factory=dict, init=False, repr=False)
@@ -212,7 +214,8 @@ class GPSurrogateView:
             acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
         else:
             acquisition = acq.evaluate(self._acquisition, points)
-        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self.acquisition_scale)
+        acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self.acquisition_scale,
+                                             self._feasibility_only)
         noise = np.full(len(points), self.hyperparameters.noise_std)  # homoscedastic: one value
         return SurrogatePrediction(mean=mean, std=std,
                                    noise_std=noise, acquisition=acquisition, acquisition_name=self.acquisition_name)

@@ -29,6 +29,11 @@ def constrained(p):
     return Evaluation(loss(p), constraints=[p["x0"] + p["x1"] - 1.0])
 
 
+def never_feasible(p):
+    """In units a hundred times the loss's, with a constraint no point meets."""
+    return Evaluation(100 * loss(p), constraints=[p["x0"] + p["x1"] + 0.1])
+
+
 def best_feasible(study):
     return min(t.value for t in study.trials if t.params["x0"] + t.params["x1"] <= 1.0)
 
@@ -108,3 +113,23 @@ def test_a_fitted_list_is_rebuilt_exactly_from_its_state():
     with torch.no_grad():
         np.testing.assert_array_equal(fit.model.posterior(points).mean.numpy(), again.posterior(points).mean.numpy())
     assert build_gp(X, Y[:, 0], [], "matern", "fixed") is not None
+
+
+def test_before_any_feasible_trial_the_acquisition_is_log_p_feasible_whatever_the_units():
+    """Log P(feasible), the acquisition before a trial is known feasible, was shifted by log(factor)
+    as log-EI is (unwarped, the factor is the losses' spread: large here): a log probability, it
+    has no units."""
+    study = Study(SPACE, "bo", seed=0, optimizer_settings={**FAST, "n_initial": 3, "output_warp": "none"})
+    study.run(never_feasible, n_trials=4, progress=False)
+    view, proposal = study.surrogate(), study.optimizer.propose()
+    X, C = np.array([t.x for t in study.trials]), np.array([t.constraints for t in study.trials])
+    constraint = restore_models(X, C, [], study.optimizer.kernel, proposal.info["constraint_gp_state"])
+    log_p_feasible = LogProbabilityOfFeasibility(constraint, constraints={0: (None, 0.0)})
+    points = np.array([[0.05, 0.05], [0.5, 0.5], proposal.x])
+    with torch.no_grad():
+        expected = log_p_feasible(torch.tensor(points[:, None, :])).numpy()
+    assert view.acquisition_name == proposal.info["acquisition"] == study.trials[-1].user_attrs["acquisition"] \
+        == "logcei"
+    np.testing.assert_allclose(view.predict(points).acquisition, expected, rtol=1e-6, atol=1e-8)
+    assert proposal.info["acquisition_value"] == pytest.approx(expected[-1], rel=1e-6, abs=1e-8)
+    assert study.trials[-1].user_attrs["acquisition_value"] <= 0  # a log probability, as recorded
