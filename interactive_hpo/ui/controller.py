@@ -243,12 +243,12 @@ class LabController(Branches):
         return not ran_out(self.study)
 
     def present(self, history: Any, what_if: Mapping[str, Any] | None = None,
-                objective: int | None = None) -> ShownBelief:
+                objective: int | str | None = None) -> ShownBelief:
         """The belief now and the next proposal, under the settings ``what_if`` overrides;
         ``objective``: which of several an "ehvi" study's Model tab shows (see ``present_belief``)."""
         return present_belief(self.study, history, can_step=self.can_step, what_if=what_if, objective=objective)
 
-    def past(self, step: int, history: Any, objective: int | None = None) -> ShownBelief:
+    def past(self, step: int, history: Any, objective: int | str | None = None) -> ShownBelief:
         """What was known and believed when trial ``step`` was proposed; ``history`` is the
         study's present ``History``; ``objective`` as for :meth:`present`. A trial a fork or a
         space edit carried here is said to be so, with the branch where it was proposed."""
