@@ -245,6 +245,13 @@ class Optimizer(ABC):
         return [suggestion for _, suggestion in self._pending]
 
     @property
+    def own_pending(self) -> list[Suggestion]:
+        """The suggestions this optimizer asked and that are not yet told, oldest first: the
+        pending ones less the trials noted running elsewhere (:meth:`note_running`), which it
+        never waits for."""
+        return [suggestion for _, suggestion in self._pending if _ELSEWHERE not in suggestion.info]
+
+    @property
     def exhausted(self) -> bool:
         """True when :meth:`ask` has nothing left to propose. Most optimizers never are."""
         return False
@@ -266,8 +273,8 @@ class Optimizer(ABC):
         """The error :meth:`ask` raises while :attr:`waiting`: what this optimizer waits for, how
         many trials are pending, and what to do (tell them). A study passes its RUNNING trials,
         ``running``: those this optimizer waits for are named by number."""
-        n = len(self._pending)
-        numbers = [trial.number for trial in running if self._pending_index(trial) is not None]
+        n = len(self.own_pending)
+        numbers = [trial.number for trial in running if self._asked(trial)]
         named = "" if not numbers else f" (trial {numbers[0]})" if len(numbers) == 1 else f" (trials {shown(numbers)})"
         one = n == 1
         return TrialStateError(f"{type(self).__name__} is waiting: {self._why_waiting}, and {n} "
@@ -326,6 +333,11 @@ class Optimizer(ABC):
             return None
         _, suggestion = self._pending.pop(index)
         return None if _ELSEWHERE in suggestion.info else suggestion
+
+    def _asked(self, trial: Trial) -> bool:
+        """Whether ``trial`` evaluates a pending suggestion of this optimizer's own."""
+        index = self._pending_index(trial)
+        return index is not None and _ELSEWHERE not in self._pending[index][1].info
 
     def _pending_index(self, trial: Trial) -> int | None:
         """Where the pending suggestion ``trial`` evaluates is among them: one noted running

@@ -138,9 +138,11 @@ class HypergradientDescent(Optimizer):
 
     @property
     def waiting(self) -> bool:
-        """True while a step is out: the next step starts from its result (a descent is sequential,
-        so parallel workers get one trial at a time from it, and an ask before it is told raises)."""
-        return bool(self._pending)
+        """True while a step of its own is out: the next step starts from its result (a descent is
+        sequential, so parallel workers get one trial at a time from it, and an ask before it is
+        told raises). Another's trial running (a queued one another process evaluates) is not
+        waited for."""
+        return bool(self.own_pending)
 
     _why_waiting = "each step starts from the result of the one before (a descent is sequential)"
 

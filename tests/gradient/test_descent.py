@@ -114,3 +114,20 @@ def test_a_maximized_value_of_zero_keeps_the_direction_it_has_seen():
     study = Study(space, HypergradientDescent(space, start={"alpha": math.e ** 2}), direction="maximize")
     study.run(gain, 40)  # the start has value exactly 0
     assert study.best_trial.value > 0.99
+
+
+def test_a_trial_another_process_runs_for_someone_else_does_not_hold_up_the_descent(tmp_path):
+    """Only a step of the descent's own is waited for: a queued trial another process took and
+    still runs made a third process's ask refuse ("1 is still running"), while the process that
+    queued it asked on."""
+    space = SearchSpace([Float("a", 1e-3, 10.0, log=True)])
+    path = tmp_path / "descent.jsonl"
+    study = Study(space, "hypergradient", seed=0, storage=path)
+    study.tell(study.ask(), 1.0, user_attrs={"hypergradient": {"a": 0.5}})
+    study.enqueue({"a": 2.0})
+    other = Study.load(path)  # another process: it evaluates the queued trial, still running
+    assert other.ask().source == "enqueued"
+    third = Study.load(path)
+    assert not third.optimizer.waiting and third.ask().user_attrs["descent_step"] == 1
+    with pytest.raises(TrialStateError, match=r"1 is still running \(trial 2\)"):  # its own step: waited for
+        third.ask()
