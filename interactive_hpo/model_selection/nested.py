@@ -171,7 +171,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     from sklearn.utils import _safe_indexing
 
     owner = "nested_cv"
-    estimator, quiet, estimator_params = task_or_estimator, (), None
+    estimator, estimator_params = task_or_estimator, None
+    quiet: tuple[type[Warning], ...] = ()
     if isinstance(task_or_estimator, SklearnCV):
         estimator, quiet = task_or_estimator.estimator, task_or_estimator.ignore_warnings
         estimator_params = task_or_estimator.estimator_params

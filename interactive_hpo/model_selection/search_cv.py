@@ -347,9 +347,10 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         if names is None:
             return study.best_trial, float(study.best_value)
         index = names.index(str(refit))
-        complete = [t for t in study.trials if t.state is TrialState.COMPLETE]
-        best = max(complete, key=lambda t: t.values[index])  # the first of ties, as best_trial
-        return best, float(best.values[index])
+        # A COMPLETE trial of several objectives has their values (Trial.values).
+        scored = [(t, t.values[index]) for t in study.trials if t.state is TrialState.COMPLETE and t.values is not None]
+        best, score = max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
+        return best, float(score)
 
     def _check_data(self, X: Any, y: Any) -> None:
         """Check X and y with scikit-learn's validation, as strictly as the tags allow; set n_features_in_.

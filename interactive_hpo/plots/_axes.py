@@ -142,7 +142,7 @@ def drawn_entries(ax: Any) -> tuple[list[Any], list[str]]:
         if isinstance(artist, LineCollection):
             return len(artist.get_segments()) > 0
         if isinstance(artist, PathCollection):
-            return len(artist.get_offsets()) > 0
+            return len(np.asarray(artist.get_offsets())) > 0
         return True
 
     handles, labels = ax.get_legend_handles_labels()

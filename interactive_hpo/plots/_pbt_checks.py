@@ -132,7 +132,8 @@ def check_result(result: Any, owner: str, name: str = "result") -> tuple[np.ndar
         choices[key] = None if space is None else getattr(space[key], "choices", None)
         check_schedule(schedule, scales[key], choices[key], owner, name=f"{name}.schedules[{key!r}]",
                        scale_name=f"{name}.scales[{key!r}]", shape=scores.shape)
-    check_exploits(exploits, *scores.shape, owner, f"{name}.exploits")
+    n_rounds, n_members = scores.shape
+    check_exploits(exploits, n_rounds, n_members, owner, f"{name}.exploits")
     Direction.parse(direction, f"{name}.direction", owner)
     check_int(best_member, f"{name}.best_member", owner, -1, scores.shape[1] - 1)
     return scores, choices

@@ -69,7 +69,7 @@ def _frame_figure(size: tuple[float, float]) -> Any:
     return fig
 
 
-def _written_whole(out: Path, write: Callable[[Path], None]) -> Path:
+def _written_whole(out: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(temporary)`` on a file beside ``out`` with its suffix, then rename it to
     ``out``: an export that fails midway leaves no part of a file, and whatever was at ``out``
     stays as it was."""
@@ -140,7 +140,9 @@ def export_animation(study: Study, path: str | os.PathLike[str], *, steps: Seque
     if out.suffix.lower() == ".mp4" and shutil.which("ffmpeg") is None:
         raise MissingDependencyError("export_animation to .mp4 needs the ffmpeg program on the PATH "
                                      "(apt install ffmpeg); or write a .gif, which needs nothing more.")
-    writer = PillowWriter(fps=fps) if out.suffix.lower() == ".gif" else FFMpegWriter(fps=fps)
+    # matplotlib's stubs say int; both writers take a float (Pillow's frame duration is 1000 / fps ms,
+    # ffmpeg's -r is str(fps)).
+    writer = PillowWriter(fps=fps) if out.suffix.lower() == ".gif" else FFMpegWriter(fps=fps)  # type: ignore[arg-type]
 
     def write(file: Path) -> None:
         with writer.saving(frames.fig, str(file), dpi=FRAME_DPI):

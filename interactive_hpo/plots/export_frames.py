@@ -92,8 +92,9 @@ class StepFrames:
             curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
                          observed_y=values, proposal=float(axis_positions(grid.axis, trial.x[:1])[0]))
         elif view is not None and (anchor := _slice_anchor(study, done, values, trial.params, self.names)) is not False:
-            surface = space.slice2d(*self.names, at=anchor, resolution=50)
-            ix, iy = (space.names.index(n) for n in self.names)
+            x_name, y_name = self.names
+            surface = space.slice2d(x_name, y_name, at=anchor, resolution=50)
+            ix, iy = space.names.index(x_name), space.names.index(y_name)
             observed = np.column_stack([axis_positions(surface.x_axis, X[:, ix]),
                                         axis_positions(surface.y_axis, X[:, iy])])
             star = [float(axis_positions(surface.x_axis, trial.x[ix:ix + 1])[0]),

@@ -91,7 +91,7 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     # The whole study's final hypervolume tops the axis: the curve climbs into a fixed frame.
     top = pareto_info(array, directions, met, reference=volume.reference, full=at_full).final_hypervolume
     volume_ax.set(xlim=(0.5, len(array) + 0.5), ylim=(0.0, 1.05 * top if top > 0 else 1.0))
-    volume_ax.set_title(_reference_title(volume.reference, at_full[:step + 1].all()), fontsize="small")
+    volume_ax.set_title(_reference_title(volume.reference, bool(at_full[:step + 1].all())), fontsize="small")
     return volume
 
 

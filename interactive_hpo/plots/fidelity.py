@@ -249,12 +249,11 @@ def _plan(brackets: Any, owner: str) -> list[list[tuple[float, float]]]:
     for row, bracket in enumerate(brackets):
         cells = []
         for rung, pair in enumerate(bracket):
-            n, budget = pair if is_sequence(pair) and len(pair) == 2 else (None, None)
-            if as_finite(n) is None or n < 0 or not float(n).is_integer() or as_finite(budget) is None \
-                    or not budget > 0:
+            n, budget = (as_finite(v) for v in pair) if is_sequence(pair) and len(pair) == 2 else (None, None)
+            if n is None or n < 0 or not n.is_integer() or budget is None or not budget > 0:
                 raise fail(f"brackets[{row}][{rung}]", owner,
                            "an (n_configs, budget) pair: a whole number >= 0 and a finite budget > 0", pair)
-            cells.append((float(n), float(budget)))
+            cells.append((n, budget))
         plan.append(cells)
     return plan
 
@@ -288,16 +287,16 @@ def brackets_info(brackets: Sequence[Sequence[tuple[int, float]]]) -> BracketsIn
 
 
 def _brackets_info(brackets: Sequence[Sequence[tuple[int, float]]], owner: str) -> BracketsInfo:
-    brackets = _plan(brackets, owner)
-    width = max((len(b) for b in brackets), default=0)
-    n_configs = np.full((len(brackets), width), np.nan)
-    budgets = np.full((len(brackets), width), np.nan)
-    for row, bracket in enumerate(brackets):
+    plan = _plan(brackets, owner)
+    width = max((len(b) for b in plan), default=0)
+    n_configs = np.full((len(plan), width), np.nan)
+    budgets = np.full((len(plan), width), np.nan)
+    for row, bracket in enumerate(plan):
         for rung, (n, budget) in enumerate(bracket):
             n_configs[row, rung], budgets[row, rung] = n, budget
     text = [[f"{n:.0f} × {r:.3g}" if np.isfinite(n) else "" for n, r in zip(ns, rs, strict=True)]
             for ns, rs in zip(n_configs, budgets, strict=True)]
-    return BracketsInfo(n_configs=n_configs, budgets=budgets, s=np.array([len(b) - 1 for b in brackets], dtype=int),
+    return BracketsInfo(n_configs=n_configs, budgets=budgets, s=np.array([len(b) - 1 for b in plan], dtype=int),
                         totals=np.nansum(n_configs * budgets, axis=1), text=text)
 
 

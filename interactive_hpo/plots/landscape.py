@@ -248,7 +248,7 @@ def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np
         if not exact and not (land.ordered[k] and as_finite(value) is not None):   # NaN is near no level
             raise fail(f"params[{i}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}"
                        + (" or a finite number" if land.ordered[k] else ""), value)
-        if units is not None:
+        if param is not None and units is not None:  # set together, above
             out[i] = np.interp(param.to_unit(value), units, np.arange(len(levels)))
         else:
             out[i] = exact[0] if exact else np.argmin(np.abs(np.asarray(levels, dtype=float) - value))

@@ -98,7 +98,8 @@ def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) 
     if best is not None and best_value is not None and where[int(best)][1] != best_value:
         best = None  # the best so far was not bred: an individual ringed as it would say it was
     ancestry = set(lineage.ancestry(best)) if best is not None else set()
-    plain, line = [], []
+    plain: list[list[tuple[float, float]]] = []  # segments (parent, child) as (generation, value) ends
+    line: list[list[tuple[float, float]]] = []
     for child, parents in zip(ids.tolist(), lineage.parents, strict=True):
         for parent in parents:
             if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):

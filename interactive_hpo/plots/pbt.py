@@ -283,7 +283,8 @@ def _score_info(scores: Any, direction: str, exploits: Sequence[Any], baseline: 
     members = check_scores(scores, "scores", owner)
     goal = Direction.parse(direction, "direction", owner)
     other = None if baseline is None else goal.best_per_row(check_scores(baseline, "baseline", owner, len(members)))
-    rounds = sorted({r for r, _, _ in check_exploits(exploits, *members.shape, owner)})
+    n_rounds, n_members = members.shape
+    rounds = sorted({r for r, _, _ in check_exploits(exploits, n_rounds, n_members, owner)})
     return ScoreInfo(rounds=np.arange(len(members), dtype=float), members=members, best=goal.best_per_row(members),
                      baseline_best=other, exploit_rounds=np.array(rounds, dtype=float))
 

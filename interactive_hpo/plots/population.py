@@ -173,10 +173,12 @@ class PopulationPlot:
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
         known = _known_positions(previous, snapshot, X.shape[1], owner)
 
-        def place(points: np.ndarray, losses: np.ndarray | None = None) -> np.ndarray:
+        def place(points: np.ndarray, losses: Any = None) -> np.ndarray:
+            # Drawn positions, shape (n, 2), of unit-cube points: against y_axis, or against
+            # their losses, shape (n,), over one parameter (y_axis None).
             points = np.atleast_2d(points)
             xs = axis_positions(x_axis, points[:, dims[0]])
-            ys = axis_positions(y_axis, points[:, dims[1]]) if y_axis is not None else losses
+            ys = axis_positions(y_axis, points[:, dims[1]]) if y_axis is not None else np.asarray(losses, dtype=float)
             return np.column_stack([xs, ys])
 
         losses = np.asarray(snapshot.losses, dtype=float)
@@ -210,11 +212,15 @@ class PopulationPlot:
         else:
             self.ellipse.set_data([], [])
             self.mean_marker.set_data([], [])
-        best_ok = snapshot.best_x is not None and (y_axis is not None or np.isfinite(snapshot.best_loss))
-        self.best.set_offsets(place(snapshot.best_x, np.array([snapshot.best_loss])) if best_ok else np.empty((0, 2)))
-        ring = proposal is not None and y_axis is not None
-        self.proposal.set_offsets(place(proposal) if ring else np.empty((0, 2)))
-        self.proposal_line.set_xdata([np.nan] * 2 if proposal is None or ring else [place(proposal, [0.0])[0, 0]] * 2)
+        best_x = snapshot.best_x  # drawn over two parameters, or against a finite loss over one
+        if best_x is None or (y_axis is None and not np.isfinite(snapshot.best_loss)):
+            self.best.set_offsets(np.empty((0, 2)))
+        else:
+            self.best.set_offsets(place(best_x, np.array([snapshot.best_loss])))
+        # The proposal: a ring over two parameters, a vertical line over one.
+        self.proposal.set_offsets(place(proposal) if proposal is not None and y_axis is not None else np.empty((0, 2)))
+        self.proposal_line.set_xdata([np.nan] * 2 if proposal is None or y_axis is not None
+                                     else [place(proposal, [0.0])[0, 0]] * 2)
         style_axis(self.ax, x_axis, "x")
         self._limits(x_axis, "x")  # the whole range: over one parameter it shrank to the few members
         if y_axis is not None:
@@ -273,13 +279,16 @@ class PopulationPlot:
             linearly leave its valleys one flat dark band (issue 26); by rank, the lowest tenth of
             the slice is the darkest tenth of the grey scale.
         """
+        if grid is not None and not isinstance(grid, (SurfaceGrid, CurveGrid)):
+            raise fail("grid", "PopulationPlot.set_landscape", "None, a SurfaceGrid (space.slice2d) or a CurveGrid "
+                       "(space.slice1d)", grid)
         if self.landscape is not None:
             self.landscape.remove()
             self.landscape = None
         if isinstance(grid, CurveGrid) and values is not None:
             (self.landscape,) = self.ax.plot(drawn_levels(grid.axis), np.asarray(values, dtype=float), color="0.35",
                                              lw=1.5, zorder=1, label=CURVE_LABEL)
-        elif grid is not None and values is not None:
+        elif isinstance(grid, SurfaceGrid) and values is not None:
             x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
             self.landscape = self.ax.pcolormesh(x, y, rank_shades(values), cmap="Greys_r", vmin=0.0, vmax=1.0,
                                                 shading="nearest", alpha=0.6, zorder=0)

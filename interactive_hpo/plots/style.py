@@ -7,7 +7,10 @@ here once and not again in each notebook. Matplotlib is imported when a function
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["PROJECTOR", "projector_style", "use_projector_style"]
 
@@ -19,7 +22,7 @@ __all__ = ["PROJECTOR", "projector_style", "use_projector_style"]
 #: parser, a fifth of each figure's drawing (0.52 -> 0.42 s of CPU for three maps with colour
 #: bars; 9-18% of notebooks 05, 13 and 14), for the same digits; the one difference is a
 #: scientific axis's corner label, "1e-6" for "x10^-6". Log axes keep their "10^-3" labels.
-PROJECTOR: dict[str, Any] = {
+PROJECTOR: dict[RcKeyType, Any] = {
     "font.size": 12.0,
     "axes.titlesize": "medium",
     "axes.labelsize": "medium",

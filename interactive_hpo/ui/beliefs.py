@@ -13,7 +13,6 @@ import numpy as np
 
 from .._validation import check_int, fail
 from ..exceptions import InvalidParameterError
-from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
 from ..trial import CARRIED, Trial, TrialState
@@ -84,10 +83,12 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
         proposal = optimizer.propose().x
     if what_if and view is not None:
         usual = proposal
-        view, proposal = study.surrogate(**which, **what_if), optimizer.propose(**what_if).x
+        view = study.surrogate(**which, **what_if)  # refuses a what-if for an optimizer without a model
+        if isinstance(optimizer, ModelBased):  # always, then: the capability that proposes on demand
+            proposal = optimizer.propose(**what_if).x
     history = history if objective is None else objective_history(study, objective)
     population = optimizer.population()
-    if type(optimizer).surrogate is not Optimizer.surrogate:
+    if isinstance(optimizer, ModelBased):
         why = "The model appears after two completed trials."
     else:
         why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"

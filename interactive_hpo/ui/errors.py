@@ -27,7 +27,6 @@ __all__ = ["ErrorLog", "produced_under"]
 WARNINGS_SHOWN = 5
 
 T = TypeVar("T")
-_END = object()
 
 
 class ErrorLog:
@@ -157,9 +156,10 @@ def produced_under(items: Iterable[T], context: Callable[[], AbstractContextMana
     iterator = iter(items)
     while True:
         with context():
-            item = next(iterator, _END)
-        if item is _END:
-            return
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
         yield item
 
 

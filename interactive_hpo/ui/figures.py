@@ -51,9 +51,8 @@ class LiveFigure:
     ----------
     figsize : (float, float)
         Inches, as for ``plt.figure``.
-    **pads : float
-        Constrained-layout settings (``w_pad``, ``h_pad``, ``wspace``, ``hspace``) other than
-        matplotlib's defaults.
+    w_pad, h_pad, wspace, hspace : float, optional
+        Constrained-layout settings other than matplotlib's defaults (None: the default).
 
     Attributes
     ----------
@@ -85,10 +84,11 @@ class LiveFigure:
     False
     """
 
-    def __init__(self, figsize: tuple[float, float], **pads: float):
+    def __init__(self, figsize: tuple[float, float], *, w_pad: float | None = None, h_pad: float | None = None,
+                 wspace: float | None = None, hspace: float | None = None):
         self.fig, self.widget = _new_figure(figsize)
         self.live = self.widget is self.fig.canvas
-        self.fig.set_layout_engine(CachedConstrainedLayout(**pads))
+        self.fig.set_layout_engine(CachedConstrainedLayout(w_pad=w_pad, h_pad=h_pad, wspace=wspace, hspace=hspace))
         self._shown = True
         self.stale = False  # True: the artists changed while the figure was hidden
         if self.live:

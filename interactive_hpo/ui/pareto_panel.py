@@ -212,7 +212,7 @@ class ParetoPanel:
             raise fail("trials", "ParetoPanel.infer_reference", "at least one feasible COMPLETE trial at the full "
                        "budget", "none yet", hint="Step the study, or type a reference and click 'Use this reference'.")
         self._fix(point, f"inferred from the {int(counted.sum())} feasible trials{self._at_full()}",
-                  np.flatnonzero(counted))
+                  np.flatnonzero(counted).tolist())
 
     def _fix(self, point: np.ndarray, origin: str, numbers: Sequence[int] = ()) -> None:
         """Measure from ``point`` (inferred from trials ``numbers``, if any) from now on."""

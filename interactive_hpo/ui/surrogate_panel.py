@@ -245,11 +245,12 @@ class SurrogatePanel:
                               observed_y=values, observed_alpha=alpha, proposal=marker, any_feasible=any_feasible)
             self._draw_sources([grid.axis], at, fixed,
                                as_values if seen is None else lambda losses: seen(as_values(losses)))
-            self._teach(view, grid)
+            self._teach(self.curve, view, grid)
             self.curve.ax.set_ylabel(AS_SEEN if self.as_seen.value else "objective")  # whose units they are
         elif self.maps is not None:
-            surface = self.space.slice2d(*self.pair, at=self.anchor(), resolution=MAP_RESOLUTION)
-            ix, iy = (self.space.names.index(name) for name in self.pair)
+            x_name, y_name = self.pair
+            surface = self.space.slice2d(x_name, y_name, at=self.anchor(), resolution=MAP_RESOLUTION)
+            ix, iy = self.space.names.index(x_name), self.space.names.index(y_name)
             d = self.space.dim
             on_axes = np.column_stack([axis_positions(surface.x_axis, X[:, ix]),
                                        axis_positions(surface.y_axis, X[:, iy])]).reshape(-1, 2)
@@ -268,12 +269,12 @@ class SurrogatePanel:
         self.trust.value = html.escape(words).replace("\n", "<br>")
         self.trust.layout.display = None if words else "none"
 
-    def _teach(self, view: Any, grid: Any) -> None:
-        """The 1-D teaching overlays ticked in :attr:`teach`."""
+    def _teach(self, curve: SurrogateCurve, view: Any, grid: Any) -> None:
+        """The 1-D teaching overlays ticked in :attr:`teach`, on ``curve`` (:attr:`curve`)."""
         from ..optimizers.bayes.teach import acquisition_terms, prior_paths  # a view exists: torch is loaded
 
         on = {name: box.value for name, box in self.teach.items()}
-        self.curve.show_teaching(  # type: ignore[union-attr]  (called for the 1-D curve only)
+        curve.show_teaching(
             grid.axis, terms=acquisition_terms(view, grid.points) if on["terms"] else None,
             posterior=view.sample_paths(grid.points, n_samples=5) if on["posterior"] else None,
             prior=prior_paths(view, grid.points, n_samples=5) if on["prior"] else None)

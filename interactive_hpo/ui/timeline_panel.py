@@ -145,7 +145,8 @@ class TimelinePanel:
                 continue
             # Solid: what was known when trial ``step`` was proposed (the trials before it), held
             # up to the step line; the proposal's own value and what came after, faded.
-            known, color, label = best[:step], None, name
+            known, color = best[:step], None
+            label: str | None = name
             if len(known):
                 line, = self.ax.plot(trials[:step + 1], np.append(known, known[-1]), drawstyle="steps-post",
                                      lw=2.2, label=name)

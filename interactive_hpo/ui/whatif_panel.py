@@ -197,9 +197,11 @@ def _check_shown(settings: Any, choices: Any, lengthscales: Any) -> None:
     if not isinstance(choices, Mapping):
         raise fail("choices", owner, "a dict from setting name to the values it may take", choices)
     check_bool(lengthscales, "lengthscales", owner)
-    if settings is not None and not isinstance(settings, Mapping):
+    if settings is None:
+        return
+    if not isinstance(settings, Mapping):
         raise fail("settings", owner, "None or a dict of the optimizer's settings", settings)
-    for name in WHAT_IF_SETTINGS if settings is not None and "kernel" in settings else ():
+    for name in WHAT_IF_SETTINGS if "kernel" in settings else ():
         if name in ("beta", "xi") and name in settings and not is_real(settings[name]):
             raise fail(f"settings[{name!r}]", owner, "a real number", settings[name])
         if name in ("acquisition", "kernel") and name in settings and name in choices:
