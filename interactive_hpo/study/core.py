@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_scalar, check_int, check_path, fail, is_int, is_real, seed_to_int
-from ..direction import Direction
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
@@ -30,7 +29,7 @@ from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .recording import Recording, StudyEvent
 from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
-from .results import best_trials, finished_event, finished_fields, loss_of
+from .results import finished_event, finished_fields, loss_of
 from .running import Running
 from .state import StudyState
 from .steering import Steering
@@ -146,63 +145,14 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         return self._state
 
     @property
-    def trials(self) -> list[Trial]:
-        """Every trial, in number order (a copy: trials are frozen, the list is yours)."""
-        return list(self._state.trials)
-
-    @property
-    def direction(self) -> Direction:
-        """Whether lower or higher values are better, for a study of one objective (see
-        :attr:`goals` for several)."""
-        return self.goals.single("Study.direction", hint="Read study.directions, one per objective.")
-
-    @property
-    def directions(self) -> tuple[Direction, ...]:
-        """One :class:`~interactive_hpo.direction.Direction` per objective."""
-        return self.goals.directions
-
-    @property
-    def best_trial(self) -> Trial:
-        """The feasible COMPLETE trial at the full budget (:attr:`full_budget`) with the best
-        value (the first one on ties); one objective only (several: :attr:`best_trials`)."""
-        return self._state.best_trial(self.goals, self.full_budget)
-
-    @property
-    def best_trials(self) -> list[Trial]:
-        """The Pareto set: feasible COMPLETE trials at the full budget that no other such trial
-        beats in every objective, in number order (one objective: ``[best_trial]``, or [] before one)."""
-        return best_trials(self.goals, self._state.trials, self.full_budget)
-
-    @property
-    def best_value(self) -> float:
-        """The value of :attr:`best_trial`."""
-        # Its own name in a refusal (several objectives): the person read best_value, not best_trial.
-        return float(self._state.best_trial(self.goals, self.full_budget, "Study.best_value").value)  # type: ignore[arg-type]
-
-    @property
-    def best_params(self) -> dict[str, Any]:
-        """The params of :attr:`best_trial` (a copy): Optuna's ``study.best_params``."""
-        return dict(self._state.best_trial(self.goals, self.full_budget, "Study.best_params").params)
-
-    @property
     def storage(self) -> str | None:
         """The journal's absolute path, or None for an in-memory study."""
         return None if self._journal is None else str(self._journal.path)
 
     @property
-    def finish_order(self) -> list[int]:
-        """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
-        return list(self._state.finish_order)
-
-    @property
     def warm_start(self) -> tuple[SourceRecord, ...]:
         """The related studies this study's optimizers learn from (see :mod:`.warm_start`)."""
         return self._warm_start.records
-
-    @property
-    def queued(self) -> list[dict[str, Any]]:
-        """Params enqueued and not yet asked, in the order they will be evaluated."""
-        return [dict(p) for p in self._state.queue]
 
     # -- the ask / tell loop ----------------------------------------------------------------------
     def ask(self) -> Trial:

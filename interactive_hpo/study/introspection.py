@@ -3,8 +3,8 @@
 :class:`Introspection` is the part of :class:`~interactive_hpo.study.Study` that only reads:
 ``history()`` for plots (one objective's, ``objective=``, when there are several),
 ``surrogate()`` and ``population()`` for the model or the population now or at a past step
-(rebuilt from the journal's events, never refitted), and ``finished_before()``, the data a past
-proposal was made from.
+(rebuilt from the journal's events, never refitted), ``finished_before()``, the data a past
+proposal was made from, and the trials, the best ones, the finish order and the queue.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals
 from ..optimizers.capabilities import ModelBased
-from ..trial import TrialState
+from ..trial import Trial, TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
 from .replay import context_of, past_population, past_surrogate
-from .results import at_full_budget, full_budget_of
+from .results import at_full_budget, best_trials, full_budget_of
 
 if TYPE_CHECKING:
     from ..optimizers.base import Optimizer
@@ -41,11 +41,57 @@ class Introspection:
     space: SearchSpace
     goals: Goals
 
-    @property
-    def direction(self) -> Direction:  # provided by Study (one objective's)
-        raise NotImplementedError
     optimizer: Optimizer
     _number: Callable[..., int]
+
+    @property
+    def trials(self) -> list[Trial]:
+        """Every trial, in number order (a copy: trials are frozen, the list is yours)."""
+        return list(self._state.trials)
+
+    @property
+    def direction(self) -> Direction:
+        """Whether lower or higher values are better, for a study of one objective (see
+        :attr:`goals` for several)."""
+        return self.goals.single("Study.direction", hint="Read study.directions, one per objective.")
+
+    @property
+    def directions(self) -> tuple[Direction, ...]:
+        """One :class:`~interactive_hpo.direction.Direction` per objective."""
+        return self.goals.directions
+
+    @property
+    def best_trial(self) -> Trial:
+        """The feasible COMPLETE trial at the full budget (:attr:`full_budget`) with the best
+        value (the first one on ties); one objective only (several: :attr:`best_trials`)."""
+        return self._state.best_trial(self.goals, self.full_budget)
+
+    @property
+    def best_trials(self) -> list[Trial]:
+        """The Pareto set: feasible COMPLETE trials at the full budget that no other such trial
+        beats in every objective, in number order (one objective: ``[best_trial]``, or [] before one)."""
+        return best_trials(self.goals, self._state.trials, self.full_budget)
+
+    @property
+    def best_value(self) -> float:
+        """The value of :attr:`best_trial`."""
+        # Its own name in a refusal (several objectives): the person read best_value, not best_trial.
+        return float(self._state.best_trial(self.goals, self.full_budget, "Study.best_value").value)  # type: ignore[arg-type]
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """The params of :attr:`best_trial` (a copy): Optuna's ``study.best_params``."""
+        return dict(self._state.best_trial(self.goals, self.full_budget, "Study.best_params").params)
+
+    @property
+    def finish_order(self) -> list[int]:
+        """Numbers of the finished trials, in the order they finished (the order optimizers learnt them)."""
+        return list(self._state.finish_order)
+
+    @property
+    def queued(self) -> list[dict[str, Any]]:
+        """Params enqueued and not yet asked, in the order they will be evaluated."""
+        return [dict(p) for p in self._state.queue]
 
     @property
     def full_budget(self) -> float:

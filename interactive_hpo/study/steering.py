@@ -49,10 +49,7 @@ class Steering:
     goals: Goals
     optimizer: Optimizer
     _pruner: Pruner | None
-
-    @property
-    def direction(self) -> Direction:  # provided by Study (one objective's)
-        raise NotImplementedError
+    direction: Direction  # one objective's (Introspection's property)
     _record: Callable[[dict[str, Any]], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
