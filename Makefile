@@ -55,7 +55,7 @@ test: $(STAMP)
 # The inner loop while coding: unit tests and doctests without the notebooks, the browser tests
 # and the sample-efficiency tests marked slow (under 3 minutes on 2 cores); TESTS narrows it to
 # the room you work in (make test-fast TESTS=tests/study). `make test` before a commit.
-TESTS ?= tests interactive_hpo
+TESTS ?= tests
 test-fast: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not slow" $(TESTS) --ignore=tests/browser
 

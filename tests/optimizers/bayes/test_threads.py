@@ -26,37 +26,43 @@ ROOT = Path(__file__).resolve().parents[3]
 #: Trials per run: 7 Sobol points, then GP proposals; the two thread counts first disagreed at
 #: trial 17 without the pin (and at 19 on Branin), so 20 trials catch it.
 N_TRIALS = 20
-#: A seeded study in a fresh process with ``threads`` intra-op threads; prints every trial's
-#: point and the GP hyperparameters its journal line records, as JSON (floats round-trip exactly).
+#: The same seeded study run twice in one fresh process started with two threads everywhere (as
+#: on a machine with two cores): first held to one thread (torch's count, and the BLAS and OpenMP
+#: pools through threadpoolctl), then on two. Prints each run's points and the GP hyperparameters
+#: its journal lines record, as JSON (floats round-trip exactly). One process, not one per thread
+#: count: the second interpreter importing torch and botorch cost 4 of the test's 14 s of CPU; the
+#: one-thread run here proposed exactly what a process started with one thread proposes, and
+#: without the pin the two runs still part at trial 17.
 PROBE = """
 import json, sys
 import torch
-torch.set_num_threads(int(sys.argv[1]))
+from threadpoolctl import threadpool_limits
 from interactive_hpo import Study
 from interactive_hpo.objectives import Hartmann6
 f = Hartmann6()
-study = Study(f.space, "bo", seed=0, optimizer_settings={"n_initial": 7})
-study.run(f, n_trials=int(sys.argv[2]))
-print(json.dumps([[t.x.tolist(), t.user_attrs.get("gp_state")] for t in study.trials]))
+runs = []
+for threads in (1, 2):
+    torch.set_num_threads(threads)
+    with threadpool_limits(limits=threads):
+        study = Study(f.space, "bo", seed=0, optimizer_settings={"n_initial": 7})
+        study.run(f, n_trials=int(sys.argv[1]))
+    runs.append([[t.x.tolist(), t.user_attrs.get("gp_state")] for t in study.trials])
+print(json.dumps(runs))
 """
 
 
-def run_probe(threads: int) -> subprocess.Popen:
-    # BLAS and OpenMP pools sized like torch's, as on a machine with that many cores.
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
-           "MKL_NUM_THREADS": str(threads)}
-    return subprocess.Popen([sys.executable, "-c", PROBE, str(threads), str(N_TRIALS)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 def test_one_and_two_threads_propose_the_same_points():
-    runs = [run_probe(threads) for threads in (1, 2)]  # concurrently: about 10 s instead of 20
-    trials = []
-    for run in runs:
-        out, err = run.communicate(timeout=300)
-        assert run.returncode == 0, err
-        trials.append(json.loads(out))
-    one, two = trials
+    pytest.importorskip("threadpoolctl")  # scikit-learn's: installed with the sklearn extra
+    # BLAS and OpenMP pools sized like torch's, as on a machine with two cores. OpenBLAS's idle
+    # threads sleep at once instead of spinning for about 2**28 cycles after each call: the same
+    # threads split the same work, and the two-thread run took 4 s of CPU instead of 8 to 16 (the
+    # more the machine was loaded, the longer they spun).
+    env = {**os.environ, "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2",
+           "OPENBLAS_THREAD_TIMEOUT": "4"}
+    run = subprocess.run([sys.executable, "-c", PROBE, str(N_TRIALS)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    one, two = json.loads(run.stdout)
     assert len(one) == len(two) == N_TRIALS
     for number, (a, b) in enumerate(zip(one, two, strict=True)):
         assert a == b, f"trial {number} differs between 1 and 2 threads"
