@@ -15,3 +15,18 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def _close_the_widgets_a_test_made():
+    """Close the widgets each test made once it is done. ipywidgets keeps every widget it ever
+    made (``Widget.widgets``), so a worker's Labs all stayed alive: after ten of these files 29,000
+    widgets and 2.5 M objects, and each full garbage collection took 11-15 s (helper-150). A
+    module-scoped fixture's widgets are made before this fixture's snapshot and stay open."""
+    ipywidgets = pytest.importorskip("ipywidgets")
+    before = set(ipywidgets.Widget.widgets)
+    yield
+    for key in [key for key in ipywidgets.Widget.widgets if key not in before]:
+        widget = ipywidgets.Widget.widgets.get(key)
+        if widget is not None:
+            widget.close()

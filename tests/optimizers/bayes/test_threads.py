@@ -30,7 +30,7 @@ N_TRIALS = 20
 #: on a machine with two cores): first held to one thread (torch's count, and the BLAS and OpenMP
 #: pools through threadpoolctl), then on two. Prints each run's points and the GP hyperparameters
 #: its journal lines record, as JSON (floats round-trip exactly). One process, not one per thread
-#: count: the second interpreter importing torch and botorch cost 4 of the test's 14 s of CPU; the
+#: count: the second interpreter importing torch and botorch cost about 4 s of CPU; the
 #: one-thread run here proposed exactly what a process started with one thread proposes, and
 #: without the pin the two runs still part at trial 17.
 PROBE = """
