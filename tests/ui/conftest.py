@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 
@@ -24,9 +26,12 @@ def _close_the_widgets_a_test_made():
     widgets and 2.5 M objects, and each full garbage collection took 11-15 s (helper-150). A
     module-scoped fixture's widgets are made before this fixture's snapshot and stay open."""
     ipywidgets = pytest.importorskip("ipywidgets")
-    before = set(ipywidgets.Widget.widgets)
+    with warnings.catch_warnings():  # ipywidgets 8 deprecates reading its registry (65,818 warnings)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        before = set(ipywidgets.Widget.widgets)
     yield
-    for key in [key for key in ipywidgets.Widget.widgets if key not in before]:
-        widget = ipywidgets.Widget.widgets.get(key)
-        if widget is not None:
-            widget.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        made = [widget for key, widget in list(ipywidgets.Widget.widgets.items()) if key not in before]
+    for widget in made:
+        widget.close()
