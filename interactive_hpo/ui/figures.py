@@ -119,8 +119,9 @@ class LiveFigure:
             self.stale = True
             return
         self.stale = False
-        if self.fig.axes:  # laid out before it is shown, however it is shown (a draw lays it out too)
-            self.fig.get_layout_engine().execute(self.fig)
+        # Laid out by the draw that shows it (the layout engine runs in every draw): with no
+        # front end (a script, a test) nothing draws it, and laying it out here cost half a
+        # Lab test's time.
         if self.live:
             # Rendered and sent now, not on the browser's request (draw_idle): the image leaves
             # while the app goes on updating its other panels, so the figure drawn first is

@@ -26,12 +26,14 @@ def test_a_legend_above_the_axes_that_grows_gets_room():
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(handles[:rows], labels[:rows], loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=1)
 
+    canvas = FigureCanvasAgg(figure.fig)  # what a front end shows: the figure drawn, laid out as it draws
     legend(1)
     figure.redraw()
+    canvas.draw()
     legend(6)
     figure.redraw()
-    renderer = FigureCanvasAgg(figure.fig).get_renderer()
-    assert ax.get_legend().get_window_extent(renderer).y1 <= figure.fig.bbox.height
+    canvas.draw()
+    assert ax.get_legend().get_window_extent(canvas.get_renderer()).y1 <= figure.fig.bbox.height
 
 
 def test_a_hidden_figure_is_laid_out_when_it_is_drawn():
