@@ -7,8 +7,15 @@ with its reason in tests/test_layers.py).
 The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
 ``ParallelCoordinatesPlot``, ``PopulationPlot``) build their artists once and ``update`` them in place, which is
 how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.
+
+For figures of your own (and the Lab's panels, which may not reach into this room's underscore
+modules: DESIGN.md section 1): ``integer_ticks`` ticks an axis that counts (trials, rounds) at
+whole numbers only, ``wipe`` removes what was plotted on an Axes and keeps its set-up, and
+:mod:`.layout` lays a figure out once for many draws (``CachedConstrainedLayout``) and draws it
+once into a PNG (``drawn_png``).
 """
 
+from ._axes import integer_ticks, wipe
 from .curves import BudgetTraceInfo, CurvesInfo, budget_trace_info, curves_info, plot_budget_trace, plot_learning_curves
 from .fidelity import BracketsInfo, RungsInfo, brackets_info, plot_brackets, plot_rungs, rungs_info, stopped_configs
 from .gradient import (
@@ -73,6 +80,7 @@ __all__ = [
     "curves_info",
     "gantt_info",
     "heatmap_info",
+    "integer_ticks",
     "parallel_coordinates_info",
     "pareto_info",
     "plot_ablation",
@@ -114,4 +122,5 @@ __all__ = [
     "train_test_info",
     "trajectory_info",
     "use_projector_style",
+    "wipe",
 ]

@@ -26,8 +26,8 @@ from .._validation import check_path, check_real, fail
 from ..exceptions import MissingDependencyError
 from ..study.core import Study, check_study
 from ._checks import check_figsize
-from ._layout import CachedConstrainedLayout, drawn_png
 from .export_frames import StepFrames, draw_step
+from .layout import CachedConstrainedLayout, drawn_png
 
 __all__ = ["HTML_SUFFIXES", "export_html", "export_animation", "draw_step"]
 

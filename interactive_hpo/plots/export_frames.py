@@ -8,7 +8,7 @@ study of several objectives, the Pareto front of the trials so far and their hyp
 
 :class:`StepFrames` builds the axes of a kind of frame (the model's curve, its three maps, the
 trials) once and then updates their data, as the Lab does, so that the layout, kept in a
-:class:`._layout.CachedConstrainedLayout`, is not computed again for every frame: 20 frames of
+:class:`.layout.CachedConstrainedLayout`, is not computed again for every frame: 20 frames of
 Branin's maps took 6.0 s of CPU built anew each, 1.6 s updated.
 """
 

@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .._compat import canvas_ready, forget_figure
-from ..plots._layout import CachedConstrainedLayout, drawn_png
+from ..plots.layout import CachedConstrainedLayout, drawn_png
 
 __all__ = ["LiveFigure", "is_plain_click", "uses_widget_canvas"]
 

@@ -39,7 +39,7 @@ import numpy as np
 from .._validation import check_int, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
-from ..plots._axes import integer_ticks, wipe
+from ..plots import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial

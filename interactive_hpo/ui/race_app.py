@@ -23,7 +23,7 @@ import numpy as np
 from .._validation import fail
 from ..exceptions import TrialStateError
 from ..execution.race import YOU, Race
-from ..plots._axes import integer_ticks
+from ..plots import integer_ticks
 from .closing import close_widgets
 from .errors import ErrorLog
 from .figures import LiveFigure

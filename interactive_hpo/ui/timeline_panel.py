@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_int, check_one_of, fail, float_array
-from ..plots._axes import integer_ticks
+from ..plots import integer_ticks
 from ._checks import check_callback, check_text, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure

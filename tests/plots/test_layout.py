@@ -1,4 +1,4 @@
-"""Figures laid out once and drawn many times (``plots/_layout.py``)."""
+"""Figures laid out once and drawn many times (``plots/layout.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 
-from interactive_hpo.plots._layout import CachedConstrainedLayout  # noqa: E402
+from interactive_hpo.plots.layout import CachedConstrainedLayout  # noqa: E402
 
 
 def test_a_figure_is_laid_out_again_only_when_its_margins_may_change_or_its_axes_are_new(monkeypatch):
