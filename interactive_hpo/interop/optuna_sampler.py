@@ -37,8 +37,8 @@ from ..direction import Direction
 from ..exceptions import InvalidParameterError, SearchExhausted
 from ..goals import Goals
 from ..optimizers.base import Optimizer
-from ..optimizers.capabilities import MultiObjective, Scheduler
-from ..optimizers.hypergradient import GRADIENT_ATTR, HypergradientDescent
+from ..optimizers.capabilities import MultiObjective, ReissuesWaitingStep, Scheduler
+from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..optimizers.registry import (
     available_optimizers,
     check_settings,
@@ -143,19 +143,19 @@ class IHPOSampler(BaseSampler):
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
         """The optimizer's proposal for the parameters of ``search_space`` (empty before the first finished
-        trial, and while successive halving waits for a rung's results: Optuna samples them at random; a
-        descent waiting for its step's result hands that step out again)."""
+        trial, and while the optimizer waits for results: Optuna samples them at random; one that declares
+        ``ReissuesWaitingStep``, a descent waiting for its step's result, hands that step out again)."""
         if not search_space:
             return {}
         space = SearchSpace([parameter_of(name, d, owner="IHPOSampler") for name, d in search_space.items()])
         goals = self._goals(study)
         optimizer = self._rebuilt(space, search_space, goals, study, trial.number)
-        if optimizer.waiting and not isinstance(optimizer, HypergradientDescent):
-            return {}  # a rung's trials still running (n_jobs > 1): its ask would refuse
+        if optimizer.waiting and not isinstance(optimizer, ReissuesWaitingStep):
+            return {}  # what it waits for still running (n_jobs > 1): its ask would refuse
         try:
             # A descent is sequential: with n_jobs > 1 another worker evaluates its step in progress
-            # again. Optuna's random point instead moved the descent there when told: 1 of 30
-            # trials its own, best 1.8 where one worker reached 0.0 (review-154).
+            # again (it declares ReissuesWaitingStep). Optuna's random point instead moved the descent
+            # there when told: 1 of 30 trials its own, best 1.8 where one worker reached 0.0 (review-154).
             suggestion = optimizer.own_pending[-1] if optimizer.waiting else optimizer.ask()
         except SearchExhausted:  # every configuration of a finite space taken: Optuna's random sampling goes on
             return {}

@@ -3,7 +3,7 @@
 - ``base``: the :class:`Optimizer` interface (ask/tell over the unit cube, minimizing a loss)
   and :class:`Suggestion`; ``capabilities``: what some optimizers declare beyond it
   (``ModelBased``, ``Scheduler``, ``PopulationMethod``, ``MultiObjective``, ``WarmStartable``,
-  ``LearnsFromForeignTrials``);
+  ``LearnsFromForeignTrials``, ``ReissuesWaitingStep``);
   ``registry``: optimizers by name.
 - ``feasibility``: Deb's feasibility rules, how the optimizers that rank trials rank those of a
   constrained study; ``warm_start``: related studies' trials as an optimizer sees them

@@ -331,8 +331,9 @@ class Optimizer(ABC):
         index = self._pending_index(trial)
         if index is None:
             return None
+        ours = self._asked(trial)  # read before the pop below removes what it reads
         _, suggestion = self._pending.pop(index)
-        return None if _ELSEWHERE in suggestion.info else suggestion
+        return suggestion if ours else None
 
     def _asked(self, trial: Trial) -> bool:
         """Whether ``trial`` evaluates a pending suggestion of this optimizer's own."""

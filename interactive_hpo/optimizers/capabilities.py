@@ -18,6 +18,9 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
   (manual ones, another optimizer's before a switch). Every ``ModelBased`` and
   ``PopulationMethod`` optimizer makes this promise: its surrogate or population is built from
   every trial told.
+- :class:`ReissuesWaitingStep`: while it waits (``waiting``), the step it waits for may be
+  evaluated again by another worker: ``IHPOSampler`` hands it to a second Optuna worker rather
+  than a random point, which would move the optimizer there when told (a descent does).
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ if TYPE_CHECKING:
     from .base import Suggestion
     from .warm_start import Source
 
-__all__ = ["LearnsFromForeignTrials", "ModelBased", "MultiObjective", "PopulationMethod", "Scheduler",
-           "WarmStartable"]
+__all__ = ["LearnsFromForeignTrials", "ModelBased", "MultiObjective", "PopulationMethod", "ReissuesWaitingStep",
+           "Scheduler", "WarmStartable"]
 
 
 class LearnsFromForeignTrials(ABC):  # noqa: B024 - a promise with no method of its own: what tell does
@@ -106,3 +109,17 @@ class WarmStartable(ABC):
         losses) before the first ask; their trials are not this study's and are never told.
         The optimizer's proposals stay a function of its settings, seed, sources and the trials
         it is told, so replays from a journal are exact."""
+
+
+class ReissuesWaitingStep(ABC):  # noqa: B024 - a promise with no method of its own: what waiting means
+    """An optimizer whose wait (``waiting``) is for its own latest step alone, which may be
+    evaluated twice meanwhile: while it waits, ``own_pending[-1]`` is that step, and a second
+    result for it, told as a trial of its own at that point after the first, is taken as any
+    trial is (the contract's rule ``a_waiting_step_may_be_evaluated_twice``).
+
+    ``IHPOSampler`` under Optuna's ``n_jobs > 1`` then gives a second worker that step again
+    instead of a random point (told, a random point moved a descent there: 1 of 30 trials were
+    the descent's). An optimizer that waits for something else must not declare it: successive
+    halving waits for a rung's trials, and one handed out twice would be evaluated twice at a
+    budget the rung counts once.
+    """

@@ -23,6 +23,7 @@ from ..parameters import Float
 from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
+from .capabilities import ReissuesWaitingStep
 
 __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 
@@ -31,7 +32,7 @@ __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 GRADIENT_ATTR = "hypergradient"
 
 
-class HypergradientDescent(Optimizer):
+class HypergradientDescent(Optimizer, ReissuesWaitingStep):
     """Steppable gradient descent over the continuous hyperparameters.
 
     Each ask proposes one step from the latest trial that came back with a hypergradient

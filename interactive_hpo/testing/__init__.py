@@ -53,6 +53,8 @@ a trial it did not ask, say) is reported the same way. Rules that run a study ta
 - an optimizer that learns from trials it did not propose (``LearnsFromForeignTrials``: every
   model-based and population method) does: the same manual trials with other losses lead it to
   other asks.
+- an optimizer whose waiting step may be handed out again (``ReissuesWaitingStep``: the
+  descent) waits for that step alone, and takes its result told twice.
 
 The journal and JSON rules need the optimizer in the registry (a journal rebuilds it by name).
 A class not registered yet is registered while those checks run and removed after, so the
@@ -84,6 +86,7 @@ from .rules import (  # defining the checks fills CONTRACT, in this order
     check_trials_it_did_not_ask_are_tolerated,
 )
 from .rules_by_capability import (  # after those of every optimizer
+    check_a_waiting_step_may_be_evaluated_twice,
     check_foreign_losses_change_the_asks,
     check_several_objectives_with_constraints,
     check_warm_starts_are_used_and_replayed,
@@ -96,7 +99,8 @@ __all__ = ["CONTRACT", "SPACES", "FINITE", "N_TRIALS", "Factory", "check_optimiz
            "check_trials_it_did_not_ask_are_tolerated", "check_many_pending_asks_and_out_of_order_tells",
            "check_exhaustion_raises_a_clear_error", "check_journal_round_trip_gives_the_same_next_ask",
            "check_ask_batch_is_in_bounds_and_tellable", "check_several_objectives_with_constraints",
-           "check_warm_starts_are_used_and_replayed", "check_foreign_losses_change_the_asks"]
+           "check_warm_starts_are_used_and_replayed", "check_foreign_losses_change_the_asks",
+           "check_a_waiting_step_may_be_evaluated_twice"]
 
 
 def _selected(rules: Iterable[str] | None, owner: str) -> list[str]:

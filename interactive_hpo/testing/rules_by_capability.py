@@ -13,8 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import Evaluation, Study
-from ..optimizers.capabilities import LearnsFromForeignTrials, MultiObjective, PopulationMethod, WarmStartable
+from .. import Evaluation, Optimizer, Study, Trial, TrialState
+from ..optimizers.capabilities import (
+    LearnsFromForeignTrials,
+    MultiObjective,
+    PopulationMethod,
+    ReissuesWaitingStep,
+    WarmStartable,
+)
 from ._support import (
     MIXED,
     N_TRIALS,
@@ -23,6 +29,7 @@ from ._support import (
     Watch,
     bowl,
     build,
+    problem_of,
     registered,
     rule,
     same_next_ask,
@@ -30,7 +37,7 @@ from ._support import (
 )
 
 __all__ = ["check_several_objectives_with_constraints", "check_warm_starts_are_used_and_replayed",
-           "check_foreign_losses_change_the_asks"]
+           "check_foreign_losses_change_the_asks", "check_a_waiting_step_may_be_evaluated_twice"]
 
 
 @rule
@@ -161,3 +168,46 @@ def check_foreign_losses_change_the_asks(make: Factory, *, n_trials: int = N_TRI
             raise Broken(f"two studies given the same {n_trials} manual trials with other losses (a bowl's, and "
                          f"them in reverse order) asked the same {n} trials, each told the same loss: it declares "
                          "LearnsFromForeignTrials but its asks do not follow from the trials it did not propose")
+
+
+@rule
+def check_a_waiting_step_may_be_evaluated_twice(make: Factory, *, n_trials: int = N_TRIALS) -> None:
+    """An optimizer that declares :class:`~interactive_hpo.optimizers.capabilities.ReissuesWaitingStep`
+    waits for its own latest step alone, which ``IHPOSampler`` hands to a second Optuna worker
+    meanwhile: told each ask's loss before the next, it waits within ``n_trials`` asks, with that
+    step, a point of the unit cube, last among its own pending suggestions; told the step's result
+    twice (two trials of its own at that point, the second worker's result after the first, another
+    loss), it waits no more, and two optimizers of the same seed so driven ask the same next. An
+    optimizer that does not declare it passes without a run."""
+    if not isinstance(build(make, MIXED, 7), ReissuesWaitingStep):
+        return
+    loss = bowl(MIXED)
+
+    def told(optimizer: Optimizer, number: int, x: np.ndarray, shift: float = 0.0) -> None:
+        params = MIXED.from_unit(x)
+        optimizer.tell(Trial(number=number, params=params, x=MIXED.to_unit(params), state=TrialState.COMPLETE,
+                             value=loss(params) + shift, source=optimizer.name), loss(params) + shift)
+
+    def drive() -> Optimizer:
+        optimizer = build(make, MIXED, 7)
+        for number in range(n_trials):
+            suggestion = optimizer.ask()
+            if optimizer.waiting:
+                break
+            told(optimizer, number, suggestion.x)
+        else:
+            raise Broken(f"it declares ReissuesWaitingStep and did not wait within {n_trials} asks, each told "
+                         "before the next")
+        if not optimizer.own_pending:
+            raise Broken("it waits with no suggestion of its own pending: it has no step to hand out again")
+        step = optimizer.own_pending[-1]
+        problem = problem_of(MIXED, step)
+        if problem is not None:
+            raise Broken(f"its step pending while it waits: {problem}")
+        told(optimizer, number, step.x)
+        told(optimizer, number + 1, step.x, shift=1.0)  # the second worker's result of the same step
+        if optimizer.waiting:
+            raise Broken("told its step's result twice, it still waits")
+        return optimizer
+
+    same_next_ask(drive(), drive(), "an optimizer of the same seed told its waiting step twice")

@@ -9,6 +9,7 @@ from interactive_hpo.optimizers.capabilities import (
     LearnsFromForeignTrials,
     ModelBased,
     PopulationMethod,
+    ReissuesWaitingStep,
     Scheduler,
     WarmStartable,
 )
@@ -23,13 +24,13 @@ DECLARED = {"bo": {ModelBased, WarmStartable, LEARNS}, "parego": {ModelBased, Wa
             "ehvi": {ModelBased, WarmStartable, LEARNS}, "halving": {Scheduler}, "hyperband": {Scheduler},
             "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable, LEARNS},
             "de": {PopulationMethod, WarmStartable, LEARNS}, "cmaes": {PopulationMethod, WarmStartable, LEARNS},
-            "nsga2": {PopulationMethod, LEARNS}}
+            "nsga2": {PopulationMethod, LEARNS}, "hypergradient": {ReissuesWaitingStep}}
 
 
 @pytest.mark.parametrize("name", available_optimizers())
 def test_each_registered_optimizer_declares_what_it_can_do(name):
     cls = optimizer_class(name)
-    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod, WarmStartable, LEARNS)
+    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod, WarmStartable, LEARNS, ReissuesWaitingStep)
                 if issubclass(cls, kind)}
     assert declared == DECLARED.get(name, set())
 

@@ -16,9 +16,10 @@ import pytest
 
 from interactive_hpo import Int, SearchExhausted, SearchSpace, Study, available_optimizers, make_optimizer
 from interactive_hpo.optimizers import Optimizer, RandomSearch, Suggestion
-from interactive_hpo.optimizers.capabilities import LearnsFromForeignTrials
+from interactive_hpo.optimizers.capabilities import LearnsFromForeignTrials, ReissuesWaitingStep
 from interactive_hpo.testing import (
     CONTRACT,
+    check_a_waiting_step_may_be_evaluated_twice,
     check_ask_batch_is_in_bounds_and_tellable,
     check_asks_are_in_the_unit_cube,
     check_different_seeds_differ,
@@ -125,6 +126,10 @@ def test_warm_starts_are_used_and_replayed(name):
 
 def test_foreign_losses_change_the_asks(name):
     check_foreign_losses_change_the_asks(registered(name), n_trials=n_trials(name))
+
+
+def test_a_waiting_step_may_be_evaluated_twice(name):
+    check_a_waiting_step_may_be_evaluated_twice(registered(name), n_trials=n_trials(name))
 
 
 def test_every_rule_runs_over_the_registry():
@@ -269,6 +274,12 @@ class OwnBestOnly(LocalSearch, LearnsFromForeignTrials):
             super()._tell(trial, loss, suggestion)
 
 
+class NeverWaits(RandomSearch, ReissuesWaitingStep):
+    """Declares its waiting step may be handed out again, and never waits."""
+
+    name = "toy_never_waits"
+
+
 class UnfinishedBatch(RandomSearch):
     """Proposes a batch one short, though it never waits."""
 
@@ -288,6 +299,7 @@ class UnfinishedBatch(RandomSearch):
     (UnfinishedBatch, "ask_batch_is_in_bounds_and_tellable", r"ask_batch\(3\) gave 2 proposals"),
     (AsksWhileWaiting, "exhaustion_raises_a_clear_error", r"it says it is waiting and ask\(\) proposed a point"),
     (OwnBestOnly, "foreign_losses_change_the_asks", "asked the same 4 trials, each told the same loss"),
+    (NeverWaits, "a_waiting_step_may_be_evaluated_twice", "did not wait within 4 asks"),
 ])
 def test_the_contract_catches_a_broken_optimizer(cls, rule, why):
     test = optimizer_contract_tests(lambda space, seed: cls(space, seed=seed), n_trials=4)

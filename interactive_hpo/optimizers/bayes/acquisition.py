@@ -240,18 +240,29 @@ def log_ei_helper(z: np.ndarray) -> np.ndarray:
     return np.where(z > -1.0, log_upper, log_lower)
 
 
+def base_name(name: str) -> str:
+    """The acquisition a recorded name stands for, without what it was computed with:
+    "qlognei (pending points)" and "qlognei (batch)" are "qlognei"."""
+    return name.split(" (")[0]
+
+
 def in_objective_units(name: str, values: Any, factor: float, feasibility_only: bool = False) -> Any:
     """Acquisition values computed on utilities divided by ``factor``, back in objective units.
 
-    EI, UCB and Thompson's sample scale with the objective; log-EI shifts by ``log(factor)``, and
-    so does constrained log-EI ("logcei": log EI plus a log probability, which has no units)
-    unless no trial is known to meet its constraints yet (``feasibility_only``): it is then log
-    P(feasible) alone (``bayes.constrained``), and a probability does not scale with the
-    objective. PI (a probability) and MES (an information gain in nats) do not depend on units.
+    ``name`` is what a proposal records or a view shows (read by its :func:`base_name`).
+    EI, UCB and Thompson's sample scale with the objective; log-EI ("logei", and BoTorch's
+    qLogNEI, "qlognei", with pending points or for a batch) shifts by ``log(factor)``, and so
+    does constrained log-EI ("logcei" and "qlogncei": log EI plus a log probability, which has
+    no units) unless no trial is known to meet its constraints yet (``feasibility_only``): "logcei"
+    is then log P(feasible) alone (``bayes.constrained``), and a probability does not scale with
+    the objective ("qlogncei" still weighs an improvement on its samples). PI (a probability), MES
+    (an information gain in nats) and log-EHVI ("qlognehvi": a volume in every objective's
+    units at once, recorded in the model's) are returned as they are.
     """
-    if name in ("ei", "ucb", "thompson"):
+    base = base_name(name)
+    if base in ("ei", "ucb", "thompson"):
         return values * factor
-    if name == "logei" or (name == "logcei" and not feasibility_only):
+    if base in ("logei", "qlognei", "qlogncei") or (base == "logcei" and not feasibility_only):
         return values + np.log(factor)
     return values
 

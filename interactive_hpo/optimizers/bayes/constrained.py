@@ -253,10 +253,11 @@ class ConstraintModels:
         is known to meet them: constrained log-EI is then the log probability of feasibility alone."""
         return self.active and not math.isfinite(self.best(utilities))
 
-    def name(self, acquisition: str, pending: bool) -> str:
-        """The name a proposal of one objective records: "logcei" (or the batch form) when active."""
-        if pending:
-            return "qlogncei (pending points)" if self.active else "qlognei (pending points)"
+    def name(self, acquisition: str, pending: bool, batch: bool = False) -> str:
+        """The name a proposal of one objective records: "logcei" when active, and qLogNEI's
+        ("qlogncei" when active) with ``pending`` points or for a joint ``batch``."""
+        if pending or batch:
+            return ("qlogncei" if self.active else "qlognei") + (" (batch)" if batch else " (pending points)")
         return "logcei" if self.active else acquisition
 
     def single_objective(self, owner: Any, model: Any, seed: int, pending: Any, batch: bool) -> Any:

@@ -62,6 +62,7 @@ from ...trial import Trial
 from ...views import read_only
 from ..base import Suggestion
 from ..capabilities import MultiObjective
+from . import acquisition as acq
 from .constrained import column, first_output
 from .model import DTYPE, one_thread, torch
 from .optimizer import KERNELS, NOISE, GaussianProcessBO, GPSurrogateView
@@ -238,9 +239,11 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
         return X[front[chosen]]
 
     # -- proposing -------------------------------------------------------------------------------------
-    def _recorded_acquisition(self, value: float) -> tuple[str, float]:
-        # Log-EHVI in model units: no single objective's units to convert it to; _info names it.
-        return "", float(value)
+    def _recorded_acquisition(self, value: float, batch: bool = False) -> tuple[str, float]:
+        # One objective's log-NEI in its units, as "bo" records it; log-EHVI in the model's (a
+        # volume in every objective's units at once: in_objective_units leaves it as it is).
+        name = self._info_name() + (" (batch)" if batch else "")
+        return name, float(acq.in_objective_units(name, value, float(self._factors()[0])))
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """qLogNEHVI on the objectives' GPs (``model``) and the constraints' GPs, if any."""
@@ -256,9 +259,7 @@ class EHVIBO(GaussianProcessBO, MultiObjective):
             mc_samples=self.mc_samples, seed=seed)
 
     def _info(self, fit: Any, acquisition: str, value: float, seed: int) -> dict[str, Any]:
-        # The base names what it would have used ("qlognei (batch)" for a joint batch): say what was.
-        name = self._info_name() + (" (batch)" if acquisition.endswith("(batch)") else "")
-        return {**super()._info(fit, name, value, seed), "hv_reference": self.reference().tolist()}
+        return {**super()._info(fit, acquisition, value, seed), "hv_reference": self.reference().tolist()}
 
     # -- looking inside --------------------------------------------------------------------------------
     def surrogate(self, *, objective: int = 0, **overrides: Any) -> GPSurrogateView | None:

@@ -245,8 +245,9 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=q, batch=True)
+        name, value = self._recorded_acquisition(value, batch=True)
         self._adopt_fit(fit)
-        info = self._info(fit, "qlognei (batch)", value, seed)
+        info = self._info(fit, name, value, seed)
         return [self._register(Suggestion(x=x, info=info)) for x in X]
 
     # -- looking inside ----------------------------------------------------------------------------
@@ -296,9 +297,10 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         name, value = self._recorded_acquisition(value)
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
 
-    def _recorded_acquisition(self, value: float) -> tuple[str, float]:
-        """The acquisition's name and value (in objective units) a proposal records."""
-        name = self._constraints.name(self.acquisition, bool(self.pending))
+    def _recorded_acquisition(self, value: float, batch: bool = False) -> tuple[str, float]:
+        """The acquisition's name and value (in objective units) a proposal records; ``batch``:
+        for a joint batch of proposals."""
+        name = self._constraints.name(self.acquisition, bool(self.pending), batch)
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor()),
                                                   self._constraints.feasibility_only(self._arrays()[1])))
 

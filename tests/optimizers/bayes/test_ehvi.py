@@ -107,6 +107,24 @@ def test_journal_resume_and_one_objective():
         n_trials=5)
 
 
+def test_one_objectives_log_nei_is_recorded_in_its_units_as_its_view_draws_it():
+    """Told one loss it records qLogNEI, which its view (named "qlognei", as "bo"'s with a trial
+    pending) draws in the objective's units: the proposal recorded it in the model's. The loss
+    times 1024 (exact in binary: the GP sees the same numbers) shifts it by log(1024)."""
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    recorded = []
+    for a in (1.0, 1024.0):
+        optimizer = EHVIBO(space, seed=0, n_initial=3, mc_samples=8, num_restarts=1, raw_samples=16)
+        study = Study(space, optimizer)
+        study.run(lambda p, a=a: a * (p["x"] - 0.3) ** 2, n_trials=3, progress=False)
+        view, proposal = optimizer.surrogate(), optimizer.propose()  # the belief behind the next ask
+        info = study.ask().user_attrs
+        assert info["acquisition"] == view.acquisition_name == "qlognei"
+        assert view.predict(proposal.x).acquisition[0] == pytest.approx(info["acquisition_value"], abs=1e-6)
+        recorded.append(info["acquisition_value"])
+    assert recorded[1] - recorded[0] == pytest.approx(np.log(1024.0), abs=1e-9)
+
+
 def test_constraints_join_the_model_as_outputs():
     space = SearchSpace([Float("x", 0.0, 1.0)])
     optimizer = EHVIBO(space, seed=0, n_initial=4, mc_samples=8, num_restarts=1, raw_samples=16)

@@ -344,6 +344,30 @@ def test_scaling_the_objective_scales_the_belief():
     np.testing.assert_allclose(proposals[1], proposals[0], atol=1e-4)
 
 
+@pytest.mark.parametrize("constrained", [False, True])
+def test_log_ei_is_recorded_in_objective_units_with_a_trial_pending_and_for_a_batch(constrained):
+    """qLogNEI (a trial pending, or a joint batch) is log-EI too, but it was recorded in the
+    model's units while log-EI was recorded in the objective's: a study's recorded acquisition
+    jumped by log(factor) whenever a trial was pending. The objective times 1024 (exact in binary:
+    the GP sees the same numbers) shifts every recorded log-EI by log(1024)."""
+    points = PLANE.sample(6, rng=3)
+    recorded = []
+    for a in (1.0, 1024.0):
+        study = Study(PLANE, "bo", seed=0, optimizer_settings={**FAST, "output_warp": "none"})
+        for i, params in enumerate(points):  # constrained: every other trial feasible
+            study.add_manual(params, a * bowl(params), constraints=[i % 2 - 0.5] if constrained else None)
+        alone = study.ask()  # nothing pending: closed-form log-EI
+        trials = [alone, study.ask(), *study.ask_batch(2)]  # `alone` pending, then a batch with both
+        recorded.append([(t.user_attrs["acquisition"], t.user_attrs["acquisition_value"], tuple(t.x))
+                         for t in trials])
+    kind = "qlogncei" if constrained else "qlognei"
+    names = ["logcei" if constrained else "logei", f"{kind} (pending points)", f"{kind} (batch)", f"{kind} (batch)"]
+    assert [name for name, _, _ in recorded[0]] == [name for name, _, _ in recorded[1]] == names
+    assert [x for _, _, x in recorded[0]] == [x for _, _, x in recorded[1]]  # the same proposals
+    shifts = [large - small for (_, small, _), (_, large, _) in zip(*recorded, strict=True)]
+    np.testing.assert_allclose(shifts, np.log(1024.0), rtol=0, atol=1e-9)
+
+
 def test_a_tiny_objective_scale_does_not_blind_the_gp():
     points = PLANE.sample(6, rng=3)
     proposals = []
