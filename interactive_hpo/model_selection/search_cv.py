@@ -241,7 +241,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def __init__(self, estimator: Any, space: SearchSpace, *, optimizer: str = "bo",
                  optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: Any = 5,
-                 scoring: Any = None, refit: bool = True, seed: int | np.random.Generator | None = None,
+                 scoring: Any = None, refit: bool | str = True, seed: int | np.random.Generator | None = None,
                  estimator_params: Any = None, storage: str | os.PathLike[str] | None = None):
         self.estimator = estimator
         self.space = space

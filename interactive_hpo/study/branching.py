@@ -152,7 +152,8 @@ def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: A
     # Study(storage=...) resumes an existing journal: the carried trials (and a switch of
     # optimizer) were appended to it, the original study's own journal among them.
     raise fail("storage", owner, "a path with no journal yet", str(storage),
-               hint="The new study gets a journal of its own; next_journal(study.storage) names a free one"
+               hint="The new study gets a journal of its own; "
+                    "interactive_hpo.study.branching.next_journal(study.storage) names a free one"
                     + (" (the study's own journal is taken only while it has held no trial)." if own and own_if_unused
                        else "."))
 
@@ -172,7 +173,7 @@ def _into_own_journal(study: Study, space: SearchSpace, optimizer: str | Optimiz
             if not never_used(study):
                 raise fail("storage", "remap_study", "a path with no journal yet", path,
                            hint="Another process recorded a trial in this study's journal meanwhile; "
-                                "next_journal(study.storage) names a free path.")
+                                "interactive_hpo.study.branching.next_journal(study.storage) names a free path.")
             carried = _carry(study, space, optimizer, optimizer_settings, None, [],
                              context_of(study.state, 0), 0, "remap_study")
             carried.study.save(temporary)
