@@ -1,7 +1,8 @@
 """Trials: one evaluation of one configuration, frozen once made.
 
 A :class:`Trial` never changes; the study replaces it with an updated copy when it
-finishes. Its JSON form is what the journal stores.
+finishes. Its JSON form is what the journal stores; in memory it pickles and copies whole and
+read-only (:class:`~interactive_hpo.views.KeepsReadOnly`), so a worker process can return one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from ._validation import as_finite, check_one_of, fail, shown
 from .goals import read_constraints
-from .views import read_only
+from .views import KeepsReadOnly, read_only
 
 __all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "NOT_SUBMITTED", "RUN_ENDED", "USER_INTERRUPT", "TrialState", "Trial",
            "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state"]
@@ -179,7 +180,7 @@ class Evaluation:
 
 
 @dataclass(frozen=True, eq=False)
-class Trial:
+class Trial(KeepsReadOnly):
     """One configuration, where it is in the search space, and what became of it.
 
     Attributes

@@ -23,7 +23,7 @@ from ..direction import Direction
 from ..exceptions import StorageError
 from ..space import SearchSpace
 from ..study.journal import Journal, JournalFormat
-from ..views import read_only
+from ..views import KeepsReadOnly, read_only
 from .checks import MAX_MEMBERS
 
 __all__ = ["FORMAT", "VERSION", "PBT_JOURNAL", "PBTComparison", "PBTResult", "PBTRound", "best_per_round"]
@@ -51,7 +51,7 @@ def best_per_round(scores: np.ndarray, direction: str) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class PBTRound:
+class PBTRound(KeepsReadOnly):
     """What happened in one round: every member trained, was scored, and (at ready rounds) exploited.
 
     Attributes
@@ -93,7 +93,7 @@ class PBTRound:
 
 
 @dataclass(frozen=True, eq=False)
-class PBTResult:
+class PBTResult(KeepsReadOnly):
     """A Population Based Training run as plain arrays (build it with :meth:`from_rounds`).
 
     Attributes
@@ -307,7 +307,7 @@ def _inconsistency(direction: Any, settings: Mapping[str, Any], records: Sequenc
 
 
 @dataclass(frozen=True, eq=False)
-class PBTComparison:
+class PBTComparison(KeepsReadOnly):
     """PBT against fixed hyperparameters trained with the same compute (same members, rounds and steps).
 
     Attributes

@@ -20,7 +20,7 @@ import numpy as np
 from .._validation import check_real, fail, float_array
 from ..direction import Direction
 from ..pareto import hypervolume_history, pareto_mask, reference_point
-from ..views import read_only
+from ..views import KeepsReadOnly, read_only
 from ._axes import axes_or_new, integer_ticks
 from ._checks import is_sequence
 
@@ -31,7 +31,7 @@ LOWER_BUDGET = "lower budget (not counted)"
 
 
 @dataclass(frozen=True, eq=False)
-class ParetoInfo:
+class ParetoInfo(KeepsReadOnly):
     """What the Pareto plots draw, as arrays (read-only), for n trials and m objectives.
 
     Attributes

@@ -64,6 +64,20 @@ class Recording:
         self._delivering = threading.Lock()  # held by the one thread telling them
         self._held: contextlib.ExitStack | None = None  # a Ctrl-C held since this transaction's first event
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle, copy.copy and copy.deepcopy all come here. They failed with "cannot pickle
+        # '_thread.RLock' object", which says nothing of what to do. A copy would be a second writer
+        # of the same journal under the original's owner, without its subscribers (widgets); a
+        # pickle on disk is what the journal replaces (it runs no code when read).
+        name = type(self).__name__
+        raise TypeError(
+            f"A {name} cannot be pickled nor copied: it holds locks, its subscribers and its optimizer's live "
+            f"state, and may write a journal. To keep a study or open it in another process, journal it "
+            f"({name}(..., storage='study.jsonl'), or study.save('study.jsonl')) and read it there with "
+            f"{name}.load('study.jsonl'); for an independent copy to try something on, fork it "
+            f"(interactive_hpo.study.branching.fork_study(study, len(study.trials)).study); its trials "
+            f"(study.trials, study.best_trial) pickle and copy as values.")
+
     def subscribe(self, callback: Callable[[StudyEvent], Any]) -> Callable[[], None]:
         """Call ``callback(event)`` on every change; returns a function that unsubscribes.
 

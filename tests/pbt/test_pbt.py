@@ -585,3 +585,20 @@ def test_a_direction_typed_by_hand_is_checked_where_it_is_typed():
         quantile_split([1.0, 2.0], "up", 0.25)
     with pytest.raises(InvalidParameterError, match=r"`direction` of best_per_round must be one of"):
         best_per_round(np.ones((2, 2)), "best")
+
+
+def test_a_result_pickles_and_deep_copies_as_read_only_as_it_is():
+    # Before: "cannot pickle 'mappingproxy' object" (its settings and schedules), so a result
+    # could not come back from a worker process nor be deep-copied.
+    import copy
+    import pickle
+
+    result = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=3, ready_every=1, seed=0).run(2)
+    for copied in (pickle.loads(pickle.dumps(result)), copy.deepcopy(result)):
+        assert copied.to_dict() == result.to_dict()
+        with pytest.raises(TypeError):
+            copied.settings["seed"] = 1  # type: ignore[index]
+        with pytest.raises(ValueError, match="read-only"):
+            copied.schedules["lr"][0, 0] = 1.0
+        with pytest.raises(ValueError, match="read-only"):
+            copied.scores[0, 0] = 1.0

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..._validation import check_int, fail, float_array
 from ...direction import Direction
-from ...views import KernelSummary, SurrogatePrediction
+from ...views import KeepsReadOnly, KernelSummary, SurrogatePrediction
 from . import acquisition as acq
 from .model import DTYPE, torch
 from .paths import hamming_paths
@@ -87,7 +87,7 @@ def kernel_summary(model: Any, predictor: Predictor, space: SearchSpace, kernel:
 
 
 @dataclass(frozen=True, eq=False)
-class GPSurrogateView:
+class GPSurrogateView(KeepsReadOnly):
     """An immutable snapshot of a fitted GP and its acquisition, for plots and teaching (a
     :class:`~interactive_hpo.views.SurrogateView`).
 
