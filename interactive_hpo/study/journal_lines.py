@@ -18,11 +18,13 @@ from typing import Any
 
 from ..exceptions import StorageError
 
-__all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "JournalFormat", "check_record", "decode", "encode",
-           "is_cut_off"]
+__all__ = ["FORMAT", "VERSION", "EVENTS", "HEADER", "STUDY_JOURNAL", "JournalFormat", "check_record", "decode",
+           "encode", "is_cut_off", "refused_field"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
+#: How errors name line 1, whose fields a refusal names as "`seed` of the journal's header".
+HEADER = "the journal's header"
 EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override")
 
 
@@ -77,6 +79,13 @@ def is_cut_off(line: bytes) -> bool:
 def encode(record: Mapping[str, Any]) -> bytes:
     """A record as one journal line (no NaN or inf: they are not JSON)."""
     return (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
+
+
+def refused_field(path: Path, number: int, error: Exception) -> StorageError:
+    """The refusal of line ``number`` of the journal at ``path``, one of whose fields broke its
+    rule (``error`` names the field, the rule and the value)."""
+    return StorageError(f"{path}, line {number}: {error} The file is corrupted or was edited by hand; it was left as "
+                        "it is.")
 
 
 def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> dict[str, Any]:
