@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._validation import shown
 from ..exceptions import StorageError
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "HEADER", "STUDY_JOURNAL", "JournalFormat", "check_record", "decode",
@@ -95,8 +96,8 @@ def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> d
         raise StorageError(f"{path}, line {number}: expected a JSON object, got {type(record).__name__}.")
     if number == 1 and record.get("format") != kind.name:
         raise StorageError(f"{path} is not {kind.label}: its first line has format "
-                           f"{record.get('format')!r}, expected {kind.name!r}. It was left as it is.")
+                           f"{shown(record.get('format'))}, expected {kind.name!r}. It was left as it is.")
     if number > 1 and kind.events is not None and record.get("event") not in kind.events:
-        raise StorageError(f"{path}, line {number}: unknown event {record.get('event')!r}; "
+        raise StorageError(f"{path}, line {number}: unknown event {shown(record.get('event'))}; "
                            f"expected one of {list(kind.events)}. The file is corrupted.")
     return record

@@ -329,3 +329,11 @@ def test_a_header_with_keys_of_its_own_and_no_creation_time_loads_and_keeps_them
     header = json.loads((tmp_path / "copy.jsonl").read_bytes().splitlines()[0])
     assert header["notes"] == {"by": ["hand", None]} and "created" not in header
     assert len(loaded.trials_dataframe()) == 6 and loaded.best_trial.state is TrialState.COMPLETE
+
+
+def test_a_header_s_format_is_shown_short(journal, tmp_path):
+    # A format of 10**400 was written out whole: 401 digits in the message.
+    path = edited(journal, tmp_path, 1, setting("format", 10**400))
+    with pytest.raises(StorageError, match=re.escape("its first line has format an int of about 401 digits, expected "
+                                                     "'interactive_hpo.journal'. It was left as it is.")):
+        Study.load(path)
