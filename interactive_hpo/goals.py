@@ -170,11 +170,23 @@ class Goals:
 
     @classmethod
     def from_header(cls, header: Mapping[str, Any]) -> Goals:
-        """The goals a journal's header records (see :meth:`to_header`)."""
-        given = header["directions"] if "directions" in header else [header["direction"]]
+        """The goals a journal's header records (see :meth:`to_header`), each field by the rule a
+        person's ``Study(direction=..., directions=...)`` follows: ``direction``, or ``directions``
+        (not both, and not neither: a study's default is no record of its direction), and
+        ``objective_names``, None or one distinct name per direction."""
+        owner = "the journal's header"
+        direction, directions = header.get("direction"), header.get("directions")
+        if direction is None and directions is None:
+            raise fail("direction", owner, '"minimize" or "maximize" (or `directions`, a list of them)', None)
+        goals = cls.parse(direction, directions, owner)
         names = header.get("objective_names")
-        return cls.parse(directions=dict(zip(names, given, strict=True)) if names else given,
-                         owner="the journal header")
+        if names is None:
+            return goals
+        # A str was read a letter a name; names given twice collapsed two objectives into one.
+        if not isinstance(names, list) or len(names) != goals.n or \
+                not all(isinstance(name, str) and name for name in names) or len(set(names)) != len(names):
+            raise fail("objective_names", owner, f"None or {goals.n} distinct non-empty str, one per direction", names)
+        return cls(goals.directions, tuple(names))
 
     def continues(self, journal: Goals) -> bool:
         """Whether a study of these goals may continue a journal of ``journal``'s: the same

@@ -216,9 +216,11 @@ CASES = [
     ("journal event without its number", lambda t: with_event(t, '{"event":"finished","state":"COMPLETE"}'),
      StorageError, "line 6: an event does not fit this study (missing field 'number')."),
     ("journal header without a seed", lambda t: without_header_field(t, "seed"), StorageError,
-     "line 1: the journal's header is unusable: seed None is not a non-negative int."),
+     "study.jsonl, line 1: `seed` of the journal's header must be an int in [0, inf); got None. The file is "
+     "corrupted or was edited by hand; it was left as it is."),
     ("journal header without a direction", lambda t: without_header_field(t, "direction"), StorageError,
-     "line 1: the journal's header is unusable: it records no direction."),
+     'line 1: `direction` of the journal\'s header must be "minimize" or "maximize" (or `directions`, a list of '
+     "them); got None."),
     ("journal value NaN", lambda t: with_finished_value(t, "NaN"), StorageError,
      "line 3: not valid JSON (NaN is not a value a journal holds"),
     ("journal value 1e999", lambda t: with_finished_value(t, "1e999"), StorageError,

@@ -44,9 +44,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._signals import held_interrupt
-from .._validation import warn_user
+from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
-from .journal_lines import EVENTS, FORMAT, STUDY_JOURNAL, VERSION, JournalFormat, check_record, is_cut_off
+from .journal_lines import (
+    EVENTS,
+    FORMAT,
+    HEADER,
+    STUDY_JOURNAL,
+    VERSION,
+    JournalFormat,
+    check_record,
+    is_cut_off,
+    refused_field,
+)
 from .journal_lines import decode as _decode  # module names the tests replace to count reads and fail writes
 from .journal_lines import encode as _line
 
@@ -252,10 +262,13 @@ class Journal:
 
     def _checked(self, records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         header = records[0]
-        if not isinstance(header.get("version"), int) or header["version"] > self.kind.version:
+        version: Any = header.get("version")
+        if is_int(version) and version > self.kind.version:
             raise StorageError(
                 f"{self.path} was written by a newer interactive_hpo (journal version "
-                f"{header.get('version')!r}; this one reads up to {self.kind.version}). Upgrade interactive_hpo.")
+                f"{shown(version)}; this one reads up to {self.kind.version}). Upgrade interactive_hpo.")
+        if not is_int(version) or version < 1:  # not a newer one's: "upgrade" was the wrong advice
+            raise refused_field(self.path, 1, fail("version", HEADER, f"an int in [1, {self.kind.version}]", version))
         return header, records[1:]
 
     # -- reading and writing --------------------------------------------------------------------

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._validation import shown
 from ..exceptions import StorageError
 
-__all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "JournalFormat", "check_record", "decode", "encode",
-           "is_cut_off"]
+__all__ = ["FORMAT", "VERSION", "EVENTS", "HEADER", "STUDY_JOURNAL", "JournalFormat", "check_record", "decode",
+           "encode", "is_cut_off", "refused_field"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
+#: How errors name line 1, whose fields a refusal names as "`seed` of the journal's header".
+HEADER = "the journal's header"
 EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override")
 
 
@@ -79,6 +82,13 @@ def encode(record: Mapping[str, Any]) -> bytes:
     return (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
 
 
+def refused_field(path: Path, number: int, error: Exception) -> StorageError:
+    """The refusal of line ``number`` of the journal at ``path``, one of whose fields broke its
+    rule (``error`` names the field, the rule and the value)."""
+    return StorageError(f"{path}, line {number}: {error} The file is corrupted or was edited by hand; it was left as "
+                        "it is.")
+
+
 def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> dict[str, Any]:
     """``record``, decoded from line ``number`` (1-based) of the journal at ``path``, if it is
     what that line of a ``kind`` journal must be; else the StorageError saying what it is."""
@@ -86,8 +96,8 @@ def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> d
         raise StorageError(f"{path}, line {number}: expected a JSON object, got {type(record).__name__}.")
     if number == 1 and record.get("format") != kind.name:
         raise StorageError(f"{path} is not {kind.label}: its first line has format "
-                           f"{record.get('format')!r}, expected {kind.name!r}. It was left as it is.")
+                           f"{shown(record.get('format'))}, expected {kind.name!r}. It was left as it is.")
     if number > 1 and kind.events is not None and record.get("event") not in kind.events:
-        raise StorageError(f"{path}, line {number}: unknown event {record.get('event')!r}; "
+        raise StorageError(f"{path}, line {number}: unknown event {shown(record.get('event'))}; "
                            f"expected one of {list(kind.events)}. The file is corrupted.")
     return record

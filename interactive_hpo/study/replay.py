@@ -3,10 +3,10 @@
 The events are applied in order to an empty study; then the optimizer named by the last
 "switched" event (or the header) is rebuilt by name and told every finished trial in the order
 they finished, exactly as the live run told them; trials a crash left RUNNING become FAILED.
-The pruner is the one the last "pruner_switched" event (or the header) names. Each event's
-fields are checked as it is applied, by the rules ``Study.add_finished`` applies
-(:mod:`.trial_fields`): a line that breaks one is refused, naming the file, the line, the field,
-the rule and the value, before anything is written.
+The pruner is the one the last "pruner_switched" event (or the header) names. The header's
+fields are checked first, and each event's as it is applied, by the rules ``Study.add_finished``
+applies (:mod:`.trial_fields`): a line that breaks one is refused, naming the file, the line, the
+field, the rule and the value, before anything is written.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .journal import Journal
+from .journal_lines import refused_field
 from .owners import owner_is_alive
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import loss_of
 from .space_change import as_written_today, same_record, space_changes
-from .trial_fields import read_finished, read_report, read_trial
+from .trial_fields import check_header_fields, check_spec, read_finished, read_report, read_trial
 from .warm_start import WarmStart
 
 if TYPE_CHECKING:
@@ -77,17 +78,20 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     if seed is not None and not isinstance(seed, np.random.Generator) and seed != study.seed:
         warn_user(f"{path} was started with seed={study.seed}; it resumes with that seed, not {seed}.",
                   RuntimeWarning)
-    specs, pruner_line = [header["optimizer"]], 1
+    specs, pruner_line, optimizer_line = [header["optimizer"]], 1, 1
     state = study.state
     for line, event in enumerate(events, start=2):
         _guarded(path, line, _apply, state, study.space, study.goals, event, specs)
         if event["event"] == "pruner_switched":
             pruner_line = line
+        elif event["event"] == "switched":
+            optimizer_line = line
         state.log(event)
     given_pruner, journaled = study.pruner, state.pruner
     if given_pruner is None:  # built only then: a pruner not registered is given again on every reopen
         study._pruner = _pruner_named(study, pruner_line, journaled)
-    study.optimizer = _guarded(path, len(events) + 1, _rebuild, study, specs[-1])
+    # Settings its class refuses name the line that recorded them (it was the line after the last).
+    study.optimizer = _guarded(path, optimizer_line, _rebuild, study, specs[-1])
     for trial in state.running():
         if owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
@@ -188,37 +192,9 @@ _NOTICE = {"finished": "told"}
 
 
 def check_header(header: Mapping[str, Any], path: Any) -> None:
-    """Refuse a header that could not start a study, naming the file and the field."""
-    problems = []
-    if not isinstance(header.get("space"), Mapping):
-        problems.append(f"space {header.get('space')!r} is not a search space")
-    try:
-        Goals.from_header(header)
-    except KeyError:
-        problems.append("it records no direction")
-    except (InvalidParameterError, TypeError, ValueError) as error:
-        problems.append(f"its direction(s): {error}")
-    seed = header.get("seed")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        problems.append(f"seed {seed!r} is not a non-negative int")
-    spec = header.get("optimizer")
-    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str) or \
-            not isinstance(spec.get("settings"), Mapping):
-        problems.append(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
-    try:
-        _check_pruner_spec(header.get("pruner"))
-    except ValueError as error:
-        problems.append(str(error))
-    if problems:
-        raise StorageError(f"{path}, line 1: the journal's header is unusable: {'; '.join(problems)}. "
-                           "The file is corrupted or was edited by hand.")
-
-
-def _check_pruner_spec(spec: Any) -> None:
-    """Refuse (ValueError) what is neither None nor a :func:`~.pruning.pruner_spec` record."""
-    if spec is not None and not (isinstance(spec, dict) and isinstance(spec.get("name"), str)
-                                 and isinstance(spec.get("settings"), dict)):
-        raise ValueError(f"pruner {spec!r} is not None or {{'name': ..., 'settings': {{...}}}}")
+    """Refuse a header that could not start a study, naming the file, line 1, the field, its
+    rule and its value (:func:`~.trial_fields.check_header_fields`)."""
+    _guarded(path, 1, check_header_fields, header)
 
 
 def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> Any:
@@ -228,8 +204,7 @@ def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> An
     except StorageError:  # already says what is wrong, and may not be the file's fault
         raise
     except InvalidParameterError as error:  # a field broke its rule (.trial_fields): the error names both
-        raise StorageError(f"{path}, line {line}: {error} The file is corrupted or was edited by hand; it was "
-                           "left as it is.") from None
+        raise refused_field(path, line, error) from None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as error:
         what = f"missing field {error}" if isinstance(error, KeyError) else f"{type(error).__name__}: {error}"
         raise StorageError(f"{path}, line {line}: an event does not fit this study ({what}). "
@@ -287,12 +262,10 @@ def _apply(state: StudyState, space: SearchSpace, goals: Goals, event: Mapping[s
         state.override(event["number"], check_one_of(event.get("action"), "action", 'this "override" event',
                                                      ["stop", "promote"]))
     elif kind == "switched":
-        spec = event["optimizer"]
-        if not isinstance(spec, Mapping) or not isinstance(spec.get("settings"), Mapping):
-            raise ValueError(f"optimizer {spec!r} is not {{'name': ..., 'settings': {{...}}}}")
-        specs.append(dict(spec))
+        check_spec(event["optimizer"], "optimizer", 'this "switched" event')
+        specs.append(dict(event["optimizer"]))
     elif kind == "pruner_switched":  # the caller builds the pruner, which needs the study's goals
-        _check_pruner_spec(event["pruner"])
+        check_spec(event["pruner"], "pruner", 'this "pruner_switched" event', none=True)
     else:
         raise ValueError(f"unknown event {kind!r}")
 

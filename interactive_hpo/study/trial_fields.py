@@ -1,4 +1,5 @@
-"""What each field of a trial may hold, whoever gives it: a person's call or a journal line.
+"""What each field of a trial may hold, whoever gives it (a person's call or a journal line), and
+each field of a journal's header.
 
 A trial reaches a study whole from two places: ``Study.add_finished`` (which ``fork_study``,
 ``remap_study`` and ``from_optuna`` go through) and the replay of a journal, whose lines a person
@@ -33,6 +34,24 @@ A journal line's fields (:func:`read_trial`, :func:`read_finished`, :func:`read_
 ``action`` (an override)    "stop" or "promote"
 ==========================  ===============================================================
 
+A journal's header (line 1, :func:`check_header_fields`; ``format`` and ``version`` are read
+first, by :class:`~.journal.Journal`):
+
+==========================  ===============================================================
+``version``                 an int in [1, the newest this interactive_hpo reads]
+``space``                   a search space's record (``SearchSpace.from_dict`` reads it)
+``direction``,              as ``Study(direction=..., directions=...)`` takes them, one of the
+``directions``              two (:meth:`Goals.from_header <interactive_hpo.goals.Goals.from_header>`)
+``objective_names``         None or one distinct non-empty str per direction
+``seed``                    an int >= 0
+``optimizer``, ``pruner``   ``{"name": str, "settings": {...}}`` (the pruner: or None, no pruner);
+                            the class registered under the name judges the settings
+``created``                 None or a Unix timestamp of a date, as ``datetime_start``
+``warm_start``              absent, or a list of sources (:mod:`.warm_start` reads each)
+==========================  ===============================================================
+
+Other keys are kept as they are (a newer version's additions; ``Study.save`` copies them).
+
 An "asked" line's ``owner`` is read only by :func:`~.owners.owner_is_alive`, which never fails on
 it (a record it cannot place is a process that is gone, or one on another host); a report's
 ``pruner`` verdict is never read back.
@@ -50,10 +69,12 @@ from ..goals import Goals, read_constraints
 from ..outcome import Measured, check_no_constraints, check_no_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
+from .journal_lines import HEADER
 from .results import FinishedFields, finished_fields
 
-__all__ = ["MAX_INT64", "check_budget", "check_curve", "check_date", "check_generation", "check_source",
-           "check_timestamp", "curve_value", "read_finished", "read_report", "read_result", "read_trial"]
+__all__ = ["MAX_INT64", "check_budget", "check_curve", "check_date", "check_generation", "check_header_fields",
+           "check_source", "check_spec", "check_timestamp", "curve_value", "read_finished", "read_report",
+           "read_result", "read_trial"]
 
 #: The largest int a trial's ``generation`` may be: it is kept in int64 arrays.
 MAX_INT64 = 2**63 - 1
@@ -261,3 +282,33 @@ def read_report(event: Mapping[str, Any]) -> tuple[int | float, float]:
     if value is None:
         raise fail("value", owner, "a real number, or None (NaN: a diverged run)", event["value"])
     return step, value
+
+
+# -- a journal's header ---------------------------------------------------------------------------
+def check_spec(spec: Any, name: str, owner: str, none: bool = False) -> dict[str, Any] | None:
+    """An optimizer's or a pruner's record, ``{"name": str, "settings": {...}}`` (None too if
+    ``none``: no pruner); its settings are judged by the class registered under its name, when
+    the replay builds it."""
+    if spec is None and none:
+        return None
+    if not (isinstance(spec, dict) and isinstance(spec.get("name"), str) and isinstance(spec.get("settings"), dict)):
+        raise fail(name, owner, "{'name': str, 'settings': {...}}" + (", or None (no pruner)" if none else ""), spec)
+    return spec
+
+
+def check_header_fields(header: Mapping[str, Any]) -> Goals:
+    """Each field of a study journal's header by its rule (the module's second table): the goals
+    it records. A ``created`` no date shows, a ``warm_start`` of text, ``objective_names`` of one
+    str or ``directions`` of null loaded before (the last as a study to minimize)."""
+    if not isinstance(header.get("space"), dict):
+        raise fail("space", HEADER, "a search space (a JSON object with a 'params' list)", header.get("space"))
+    goals = Goals.from_header(header)
+    check_int(header.get("seed"), "seed", HEADER, 0)
+    check_spec(header.get("optimizer"), "optimizer", HEADER)
+    check_spec(header.get("pruner"), "pruner", HEADER, none=True)
+    _moment(header.get("created"), "created", HEADER)
+    sources = header.get("warm_start", [])
+    if not isinstance(sources, list) or not all(isinstance(source, dict) for source in sources):
+        raise fail("warm_start", HEADER, "a list of sources {'name': str, 'params': [dict, ...], 'losses': "
+                                         "[float, ...]}", sources)
+    return goals

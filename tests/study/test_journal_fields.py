@@ -257,3 +257,83 @@ def test_a_line_nested_past_python_s_limit_is_refused_naming_it(journal, tmp_pat
                                                      "read).")):
         Study.load(path)
     assert path.read_bytes() == before
+
+
+# -- the header (line 1): its fields by the rules in study.trial_fields --------------------------
+@pytest.mark.parametrize(("field", "value", "shown", "rule"), [
+    # Nothing read `created`: a date no clock gives loaded, and was copied by every save and fork.
+    ("created", "yesterday", "'yesterday'", "a Unix timestamp (a finite real number), or None (not recorded)"),
+    ("created", 1e300, "1e+300", "a Unix timestamp of a date within the years 1 to 9999, or None (not recorded)"),
+    ("created", {"at": [1]}, "{'at': [1]}", "a Unix timestamp (a finite real number)"),
+    # A str version was "written by a newer interactive_hpo. Upgrade"; True and 0 loaded.
+    ("version", "1", "'1'", "an int in [1, 1]"),
+    ("version", True, "True", "an int in [1, 1]"),
+    ("version", 0, "0", "an int in [1, 1]"),
+    # A str was read a letter a name ('x' loaded as the objective's name; 'xy' failed in zip()).
+    ("objective_names", "x", "'x'", "None or 1 distinct non-empty str, one per direction"),
+    ("objective_names", ["a", "b"], "['a', 'b']", "None or 1 distinct non-empty str, one per direction"),
+    # Python's AttributeError, as "an event does not fit this study"; {} loaded as no sources.
+    ("warm_start", "abc", "'abc'", "a list of sources {'name': str, 'params': [dict, ...], 'losses': [float, ...]}"),
+    ("warm_start", {}, "{}", "a list of sources"),
+    ("seed", -1, "-1", "an int in [0, inf)"),
+    ("seed", 2.0, "2.0", "an int in [0, inf)"),
+    ("optimizer", {"name": "random"}, "{'name': 'random'}", "{'name': str, 'settings': {...}}"),
+    ("pruner", "median", "'median'", "{'name': str, 'settings': {...}}, or None (no pruner)"),
+    ("space", [], "[]", "a search space (a JSON object with a 'params' list)"),
+    ("direction", "up", "'up'", "one of ['minimize', 'maximize']"),
+    # Both: `direction` was dropped unread, and the first "finished" line refused for its one value.
+    ("directions", ["minimize", "maximize"], "'minimize'", "None when `directions` is given"),
+])
+def test_a_header_field_that_breaks_its_rule_is_refused(journal, tmp_path, field, value, shown, rule):
+    path = edited(journal, tmp_path, 1, setting(field, value))
+    message = refused(path, 1, "direction" if field == "directions" else field, shown)
+    assert f"of the journal's header must be {rule}" in message
+
+
+def test_optimizer_settings_its_class_refuses_name_the_header_s_line(journal, tmp_path):
+    # It named line 11, after the journal's last line.
+    path = edited(journal, tmp_path, 1, setting("optimizer", "settings", "seed", -1))
+    refused(path, 1, "seed", "-1")
+
+
+@pytest.mark.parametrize("names", [["a", "a"], ["a", ""], ["a", 1]])
+def test_objective_names_are_distinct_str_one_per_objective(tmp_path, names):
+    # Two names alike made a dict of one objective: the study of two loaded as a study of one.
+    path = tmp_path / "pareto.jsonl"
+    study = Study(SPACE, seed=0, directions={"loss": "minimize", "speed": "maximize"}, storage=path)
+    study.tell(study.ask(), (1.0, 2.0))
+    journal = path.read_bytes()
+    message = refused(edited(journal, tmp_path, 1, setting("objective_names", names), "edited.jsonl"), 1,
+                      "objective_names", repr(names))
+    assert "must be None or 2 distinct non-empty str, one per direction" in message
+
+
+def test_a_header_s_directions_of_null_keep_its_direction(tmp_path):
+    # "directions": null was read as no directions at all: a study to maximize loaded as one to minimize.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, direction="maximize", storage=path)
+    study.add_manual(GOOD, 1.0)
+    study.add_manual({**GOOD, "n": 3}, 2.0)
+    loaded = Study.load(edited(path.read_bytes(), tmp_path, 1, setting("directions", None), "edited.jsonl"))
+    assert loaded.goals.describe() == "maximize" and loaded.best_trial.value == 2.0
+
+
+def test_a_header_with_keys_of_its_own_and_no_creation_time_loads_and_keeps_them(journal, tmp_path):
+    # A newer version's additions, and journals with no `created`, load; a save copies the keys.
+    def change(header):
+        header.pop("created")
+        header["notes"] = {"by": ["hand", None]}
+    loaded = Study.load(edited(journal, tmp_path, 1, change))
+    loaded.run(lambda params: params["x"] ** 2, n_trials=2)
+    loaded.save(tmp_path / "copy.jsonl")
+    header = json.loads((tmp_path / "copy.jsonl").read_bytes().splitlines()[0])
+    assert header["notes"] == {"by": ["hand", None]} and "created" not in header
+    assert len(loaded.trials_dataframe()) == 6 and loaded.best_trial.state is TrialState.COMPLETE
+
+
+def test_a_header_s_format_is_shown_short(journal, tmp_path):
+    # A format of 10**400 was written out whole: 401 digits in the message.
+    path = edited(journal, tmp_path, 1, setting("format", 10**400))
+    with pytest.raises(StorageError, match=re.escape("its first line has format an int of about 401 digits, expected "
+                                                     "'interactive_hpo.journal'. It was left as it is.")):
+        Study.load(path)

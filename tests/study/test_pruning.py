@@ -326,8 +326,9 @@ def test_a_pruner_switch_that_names_no_pruner_is_refused_naming_its_line(tmp_pat
     Study(LINE, seed=0, storage=path).run(lambda p: p["x"], 1)
     with path.open("a") as journal:
         journal.write(json.dumps({"event": "pruner_switched", "pruner": "median"}) + "\n")
-    with pytest.raises(StorageError, match=re.escape(f"{path}, line 4: an event does not fit this study (ValueError: "
-                                                     "pruner 'median' is not None or {'name': ..., 'settings'")):
+    with pytest.raises(StorageError, match=re.escape(f"{path}, line 4: `pruner` of this \"pruner_switched\" event must "
+                                                     "be {'name': str, 'settings': {...}}, or None (no pruner); got "
+                                                     "'median'.")):
         Study.load(path)
 
 
