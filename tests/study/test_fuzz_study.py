@@ -304,7 +304,8 @@ def test_a_fork_or_remap_into_an_existing_journal_is_refused_and_the_journal_lef
                          (lambda: remap_study(study, OTHER, storage=str(path)), "remap_study")):
         with pytest.raises(InvalidParameterError, match=re.escape(f"`storage` of {owner} must be a path with no "
                                                                   f"journal yet; got '{path}'. The new study gets a "
-                                                                  "journal of its own; next_journal(study.storage)")):
+                                                                  "journal of its own; interactive_hpo.study."
+                                                                  "branching.next_journal(study.storage)")):
             carry()
         assert path.read_bytes() == before and len(study.trials) == 3
     branch = fork_study(study, 2, storage=next_journal(study.storage)).study  # a new file: as before
