@@ -64,7 +64,8 @@ class CMAES(WarmStartablePopulation):
     configurations it knows (:data:`~.base.MAX_KNOWN_GENERATIONS` generations in a row with
     nothing new, or one after pycma's termination tests fired with no restart left), a spare
     with a new configuration is asked instead: a sample of the distribution, or failing that a
-    uniform random one. Its result joins the next generation as any foreign trial does.
+    uniform random one. Its result joins the next generation as any foreign trial does. On a
+    small all-discrete space it is ``exhausted`` once every configuration is evaluated.
 
     - The first generation is centred on the best complete trial told before it (so one manual
       trial chooses where CMA-ES starts), else on the centre of the cube.
@@ -156,6 +157,8 @@ class CMAES(WarmStartablePopulation):
         self.restarts = check_int(restarts, "restarts", owner, 0, 20)
         self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0, 10.0)
         self.allow_repeats = check_bool(allow_repeats, "allow_repeats", owner)
+        if self.allow_repeats:  # a noisy objective's repeats are wanted: never exhausted
+            self._configurations = None
         self._cma = import_optional("cma", "cmaes", "CMAES")
         self.options = check_options(options, self._cma.CMAOptions(), self.population_size)
         self._normal = _Normal()

@@ -58,7 +58,9 @@ class GeneticAlgorithm(WarmStartablePopulation):
     generation) is bred again, up to :data:`~.base.REDRAWS` tries in all, the later half with
     every coordinate mutated by ever wider steps: a deterministic objective would only say again
     what it said. Before, 5-23 of 64 trials repeated an earlier one on the benchmark suite's tasks
-    (``benchmarks/bench_ga_repeats.py``).
+    (``benchmarks/bench_ga_repeats.py``). On a small all-discrete space a child every try left on
+    a known configuration moves to the nearest new one, and the search is ``exhausted`` once
+    every configuration is evaluated (as DE's and NSGA-II's).
 
     Parameters
     ----------
@@ -135,10 +137,10 @@ class GeneticAlgorithm(WarmStartablePopulation):
     def _offspring(self, rng: np.random.Generator, pool: list[Entry],
                    known: set[bytes]) -> Individual:
         """A child of two tournament winners, not one of the ``known`` configurations if
-        :data:`~.base.REDRAWS` tries find one (else the last, on a nearly exhausted small
-        space); it joins them. The later half of the tries mutates every coordinate, by steps
-        that double from try to try: when the near neighbours are all known, the child is
-        looked for farther away."""
+        :data:`~.base.REDRAWS` tries find one (else the last, moved to the nearest new
+        configuration on a small all-discrete space: ``base._new_point``); it joins them. The
+        later half of the tries mutates every coordinate, by steps that double from try to try:
+        when the near neighbours are all known, the child is looked for farther away."""
         half = max(1, base.REDRAWS // 2)  # read at each call: the benchmark sets REDRAWS to 1
         return self._new_child(lambda attempt: self._child(rng, pool, attempt - half), known)
 
@@ -175,6 +177,9 @@ class DifferentialEvolution(WarmStartablePopulation):
     a switch were the same whatever the history). A trial vector that repeats a configuration
     already evaluated (or proposed for this generation) is drawn again, with other donors, up to
     :data:`~.base.REDRAWS` tries in all: on an all-discrete space 6-10 of 64 trials were repeats.
+    On a small all-discrete space one still repeating moves to the nearest new configuration (on 5
+    configurations, a conditional space, the whole of generation 1 repeated earlier ones while one
+    was untried).
 
     Parameters
     ----------

@@ -13,7 +13,10 @@ simulated binary crossover (SBX; Deb and Agrawal, 1995) and polynomial mutation 
 defaults to uniform crossover and resampling from the prior. A child that would repeat a
 configuration evaluated or bred is mated again, up to ``base.REDRAWS`` times (2-7 of 50 trials
 were repeats on the multi-objective benchmark tasks: an uncrossed, unmutated copy of a parent,
-or a mutation onto a known integer).
+or a mutation onto a known integer); on a small all-discrete space, one still repeating moves to
+the nearest configuration neither evaluated nor bred (SBX and polynomial mutation rarely leave
+the parents' integer bins: 2-12 of 32 trials, 7.7 on average, were repeats on 48 configurations
+while 18-28 were never tried), and the optimizer is ``exhausted`` once every one is evaluated.
 
 Order of the pool (Deb 2002, section VI, "constrained domination"), best first:
 
@@ -243,7 +246,8 @@ class NSGA2(PopulationOptimizer, MultiObjective):
         """``population_size`` children of the survivors, in the order :meth:`_mate` breeds them
         (two at a time). A child repeating one of the ``known`` configurations (evaluated or
         bred) is mated again, up to REDRAWS times after the first (a deterministic objective
-        would say again what it said; then the repeat is kept)."""
+        would say again what it said; then, on a small all-discrete space, it moves to the
+        nearest new configuration, and elsewhere, or if there is none, the repeat is kept)."""
         mated: list[tuple[np.ndarray, tuple[int, ...]]] = []  # the last pair's children not drawn yet
 
         def draw(_: int) -> tuple[np.ndarray, tuple[int, ...]]:
