@@ -1,7 +1,7 @@
 """The initial design: what the Bayesian optimizer evaluates before its GP takes over.
 
 First each warm-start source's best point (``bayes.transfer``), then scrambled Sobol points,
-skipping, on a finite space (``bayes.finite``), configurations already taken. How many points
+skipping, on a finite space (``optimizers.finite``), configurations already taken. How many points
 by default is :func:`initial_design_size`, chosen by measurement.
 
 Every point records where it came from (``"source_start"`` or ``"sobol_position"`` in its
@@ -20,8 +20,8 @@ from ..._validation import is_int
 from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Suggestion
+from ..finite import FiniteSpace
 from ..simple import MAX_SOBOL_POINTS, SobolSequence
-from .finite import FiniteSpace
 from .transfer import WarmSources
 
 __all__ = ["InitialDesign", "initial_design_size"]

@@ -37,7 +37,7 @@ import numpy as np
 # isort: off
 # bayes.model checks that torch and botorch are installed, with an install hint, when first imported
 # (here through .initial and .transfer), before any module below uses them.
-from .finite import FiniteSpace
+from ..finite import FiniteSpace
 from .initial import InitialDesign
 from .view import GPSurrogateView, acquisition_scale, kernel_summary
 from .model import DTYPE, FittedGP, one_thread, scaled_lengthscales, torch

@@ -16,8 +16,8 @@ pytest.importorskip("botorch")
 
 import torch  # noqa: E402
 
-from interactive_hpo.optimizers.bayes.finite import MAX_CONFIGURATIONS, FiniteSpace  # noqa: E402
 from interactive_hpo.optimizers.bayes.search import best_new  # noqa: E402
+from interactive_hpo.optimizers.finite import MAX_CONFIGURATIONS, FiniteSpace  # noqa: E402
 
 SPACE = SearchSpace([Int("a", 0, 4), Categorical("k", ["x", "y", "z"])])  # 15 configurations
 

@@ -8,7 +8,9 @@ every parameter is discrete and the configurations are few enough to list
 configuration not yet taken (evaluated, failed, or pending) and proposes the best: exact, no
 repeats, and a finite space that is used up says so. In a conditional space the
 configurations are those of ``SearchSpace.grid`` at every level: each once, an inactive
-coordinate at ``INACTIVE_UNIT``.
+coordinate at ``INACTIVE_UNIT``. The population methods list the same configurations, to move a
+child that no redraw made new to the nearest one not yet evaluated (``population.configurations``).
+It imports no torch: the Bayesian optimizer is not the only room that reads it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ...conditions import INACTIVE_UNIT
-from ...parameters import Int
-from ...space import SearchSpace
+from ..conditions import INACTIVE_UNIT
+from ..parameters import Int
+from ..space import SearchSpace
 
 __all__ = ["MAX_CONFIGURATIONS", "FiniteSpace"]
 
