@@ -3,8 +3,10 @@
 After each test file, the objects still alive (the libraries its tests imported: torch,
 botorch, matplotlib, scikit-learn; session fixtures) are moved out of the garbage collector's
 way with ``gc.freeze()``: a full collection walked all of them again, hundreds of times in a
-worker's run (56 s of the two workers' 365 s of CPU in ``make test``; 31 s with this). Cycles
-still unreachable at a file's end are collected first, so nothing a test leaves behind is kept.
+worker's run (56 s of the two workers' 365 s of CPU in ``make test``; 31 s with this). It runs
+once the file's last test is over and its fixtures, of every scope, are let go, and cycles
+unreachable by then are collected first: what a test leaves behind is not frozen, and its
+finalizers run. Only the files under ``tests/`` (the notebooks' items are not these hooks').
 """
 
 import gc
@@ -13,8 +15,8 @@ import pytest
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield  # the file's fixtures are finalized in here, when the next test is in another file
+def pytest_runtest_protocol(item, nextitem):
+    yield  # the test ran; its fixtures (and the file's, when the next test is in another) are let go
     if nextitem is None or nextitem.path != item.path:
         gc.collect()
         gc.freeze()
