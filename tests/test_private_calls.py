@@ -6,7 +6,8 @@ read) where ``_name`` is defined only in another folder of the package (a method
 attribute, an attribute set as ``self._name``, or a module-level name), ``from <another folder's
 module> import _name``, or an import of another folder's private module (``plots/_axes.py``,
 however written: ``from ..plots._axes import x``, ``from ..plots import _axes``, ``import
-interactive_hpo.plots._axes``). Not crossings: dunder names, ``self._x`` and ``cls._x``, names
+interactive_hpo.plots._axes``, ``plots._axes.wipe`` read from an imported ``plots``; a name in a
+string given to ``importlib.import_module`` is not read). Not crossings: dunder names, ``self._x`` and ``cls._x``, names
 and modules the importing folder has too (a folder's modules share its private names), and the
 package's top-level private modules (``_validation``, ``_compat``, ...), which are words of the
 vocabulary every room uses (their private names are not). The folders are the rooms of
@@ -93,6 +94,11 @@ def crossings(sources: dict[str, str]) -> list[str]:
     for relative, reading in readings.items():
         for name in reading.defines:
             defined.setdefault(name, set()).add(folder_of(relative))
+        # A room's private module or package is one of its private names too: `plots._axes.wipe`
+        # read from an imported `plots` (the vocabulary's `_validation` is every room's).
+        *package, stem = relative.removesuffix(".py").removesuffix("/__init__").split("/")
+        if package and _private(stem):
+            defined.setdefault(stem, set()).add(folder_of(relative))
 
     def file_of(module: str) -> str | None:
         """The source file of package path ``module`` (``plots`` -> ``plots/__init__.py``), if any."""
@@ -143,11 +149,16 @@ def test_the_scan_sees_a_crossing_and_nothing_else():
         "ui/panel.py": "from ..plots._axes import ticks, wipe\nfrom ..plots import _axes, ticks\n"
                        "from .._validation import fail\nfrom ..plots import ticks\n"
                        "def lazily():\n    import interactive_hpo.plots._axes\n    from ..trial import _check\n",
+        "ui/other.py": "from .. import plots\nimport interactive_hpo.plots\nplots._axes.wipe(None)\n"
+                       "interactive_hpo.plots._axes.ticks(None)\nfrom .._validation import fail\n"
+                       "import interactive_hpo._validation\ninteractive_hpo._validation.fail()\n",
     }
     assert crossings(sources) == [
         "execution/parallel.py:1: imports _LIMIT from study/core, private to study/",
         "execution/parallel.py:4: trial._check is private to the vocabulary",
         "execution/parallel.py:6: study._prunes is private to study/",
+        "ui/other.py:3: plots._axes is private to plots/",
+        "ui/other.py:4: interactive_hpo.plots._axes is private to plots/",
         "ui/panel.py:1: imports plots/_axes, a module private to plots/",
         "ui/panel.py:2: imports plots/_axes, a module private to plots/",
         "ui/panel.py:6: imports plots/_axes, a module private to plots/",

@@ -22,7 +22,7 @@ SPACE = SearchSpace([Float("x", 0.0, 1.0), Int("n", 1, 5), Categorical("c", ["a"
 #: Every way a user copies a value: pickle at each protocol (joblib and multiprocessing use the
 #: default, the highest sends arrays as buffers), copy.deepcopy and copy.copy.
 COPIES = {**{f"pickle{p}": (lambda o, p=p: pickle.loads(pickle.dumps(o, protocol=p)))
-             for p in range(2, pickle.HIGHEST_PROTOCOL + 1)},
+             for p in range(pickle.HIGHEST_PROTOCOL + 1)},
           "deepcopy": copy.deepcopy, "copy": copy.copy}
 
 
