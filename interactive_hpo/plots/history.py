@@ -50,9 +50,9 @@ class BestSoFarInfo:
     Attributes
     ----------
     points : ndarray of shape (n_c, 2)
-        (number, value) of COMPLETE trials proposed by an optimizer or enqueued.
+        (number, value) of COMPLETE trials proposed by an optimizer or enqueued, on the scale.
     manual : ndarray of shape (n_m, 2)
-        (number, value) of COMPLETE manual trials.
+        (number, value) of COMPLETE manual trials, on the scale.
     best : ndarray of shape (n_b, 2)
         (number, best value so far) from the first COMPLETE trial on, drawn as a step line.
     failed, pruned : ndarray of shape (n_f,) and (n_p,)
@@ -60,6 +60,8 @@ class BestSoFarInfo:
     off_scale : ndarray of shape (n_o,)
         Numbers of COMPLETE trials whose value lies far out on the bad side
         (:func:`~interactive_hpo.plots._axes.far_out`): ``ylim`` leaves them out.
+    off_scale_manual : ndarray of shape (n_o,), dtype bool
+        Which of ``off_scale`` are manual trials.
     xlim, ylim : tuple of float
         Axes limits covering every trial and every value but those off the scale
         (:class:`BestSoFarPlot` raises the top of ``ylim`` by a band that holds its legend).
@@ -73,6 +75,7 @@ class BestSoFarInfo:
     failed: np.ndarray
     pruned: np.ndarray
     off_scale: np.ndarray
+    off_scale_manual: np.ndarray
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     direction: str
@@ -97,10 +100,12 @@ def _best_so_far_info(history: History, owner: str) -> BestSoFarInfo:
     best_values = np.asarray(history.best_values, dtype=float)
     xmax = float(numbers.max()) if numbers.size else 0.0
     off = complete & far_out(values, high=Direction(history.direction) is Direction.MINIMIZE)
+    shown = complete & ~off  # the others lie beyond ylim: a layer holding them listed them in the legend unseen
     return BestSoFarInfo(
-        points=pairs(complete & ~is_manual), manual=pairs(complete & is_manual),
+        points=pairs(shown & ~is_manual), manual=pairs(shown & is_manual),
         best=pairs(np.isfinite(best_values), best_values),
         failed=numbers[states == "FAILED"], pruned=numbers[states == "PRUNED"], off_scale=numbers[off],
+        off_scale_manual=is_manual[off].astype(bool),
         xlim=(-0.5, max(xmax, 1.0) + 0.5), ylim=_limits(values[complete & ~off]), direction=history.direction)
 
 
@@ -120,6 +125,9 @@ class BestSoFarPlot:
         (crosses along the bottom of the Axes: they have no value).
     best : Line2D
         The best-so-far step line.
+    off_scale, off_scale_manual : dict of str to PathCollection
+        Trials far out on the bad side (:attr:`BestSoFarInfo.off_scale`), by side ("above",
+        "below"): triangles pointing off the scale, gold with a black edge for manual trials.
     info : BestSoFarInfo or None
         What was drawn last.
 
@@ -149,10 +157,17 @@ class BestSoFarPlot:
                                  zorder=4, label="failed")
         self.pruned = ax.scatter(*empty.T, marker="x", color="gray", s=30, transform=bottom, clip_on=False,
                                  zorder=4, label="pruned")
-        # Far-out bad values, on the edge they lie beyond (the top when minimizing).
-        self.off_scale = {side: ax.scatter(*empty.T, marker=marker, color="C0", s=30, transform=bottom, clip_on=False,
-                                           zorder=4, label=f"far {side} (off the scale)")
-                          for side, marker in (("above", "^"), ("below", "v"))}
+        # Far-out bad values, on the edge of the values' range they lie beyond (the top when
+        # minimizing: under the legend's band; on the Axes' top edge they sat on the legend's row).
+        # Manual ones keep the star's gold and black and say "manual" in the legend: drawn as the
+        # others' triangles, a manual trial was lost while the legend still listed "manual trial".
+        self.off_scale, self.off_scale_manual = {}, {}
+        for side, marker in (("above", "^"), ("below", "v")):
+            self.off_scale[side] = ax.scatter(*empty.T, marker=marker, color="C0", s=30, clip_on=False, zorder=4,
+                                              label=f"far {side} (off the scale)")
+            self.off_scale_manual[side] = ax.scatter(*empty.T, marker=marker, color="gold", edgecolor="black",
+                                                     linewidth=0.6, s=50, clip_on=False, zorder=4,
+                                                     label="manual, off the scale")
         integer_ticks(ax.xaxis)
         ax.set_xlabel("trial")
         ax.set_ylabel("objective")
@@ -168,9 +183,10 @@ class BestSoFarPlot:
         for layer, numbers in ((self.failed, info.failed), (self.pruned, info.pruned)):
             layer.set_offsets(np.column_stack([numbers, np.full(len(numbers), NO_VALUE_Y)]))
         above = Direction(info.direction) is Direction.MINIMIZE
-        for side, y in (("above", 1.0 - NO_VALUE_Y), ("below", NO_VALUE_Y)):
-            shown = info.off_scale if (side == "above") == above else np.empty(0)
-            self.off_scale[side].set_offsets(np.column_stack([shown, np.full(len(shown), y)]))
+        for side, y in zip(("below", "above"), info.ylim, strict=True):
+            for layer, manual in ((self.off_scale[side], False), (self.off_scale_manual[side], True)):
+                shown = info.off_scale[info.off_scale_manual == manual] if (side == "above") == above else []
+                layer.set_offsets(np.column_stack([shown, np.full(len(shown), y)]).reshape(-1, 2))
         self.ax.set_xlim(*info.xlim)
         self.ax.set_ylim(*info.ylim)
         self.ax.set_ylabel(f"objective ({Direction(info.direction).word} is better)")
@@ -180,15 +196,26 @@ class BestSoFarPlot:
         # Only what is drawn ("failed" and "pruned" with no such trial named nothing), inside the
         # axes in a band above the values: above the axes it ran past the figure's top wherever no
         # layout made room (a hidden Lab tab is not laid out again; a user's own Axes). "best"
-        # picks a corner of the band clear of the off-the-scale marks drawn along the top.
+        # picks the band, where nothing is drawn: the off-the-scale marks lie under it.
         handles, labels = drawn_entries(self.ax)
         if handles:
-            legend_in_band(self.ax.legend(handles, labels, loc="best", ncols=5, fontsize="small", frameon=False,
-                                          borderaxespad=0.2), [self.ax], "top")
+            legend_in_band(self._legend(handles, labels), [self.ax], "top")
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
         self.info = info
         return self
+
+    def _legend(self, handles: list[Any], labels: list[str]) -> Any:
+        """The legend of ``handles``, in as many columns (5 at most) as fit the Axes' width: in one
+        row of five it was wider than the Lab's 7-inch figure, covered the y label, and constrained
+        layout shrank the Axes to half their width to make room for it."""
+        width = self.ax.get_window_extent().width
+        for ncols in range(min(5, len(handles)), 0, -1):
+            legend = self.ax.legend(handles, labels, loc="best", ncols=ncols, fontsize="small", frameon=False,
+                                    borderaxespad=0.2)
+            if legend.get_window_extent().width <= width:
+                break
+        return legend
 
 
 def plot_best_so_far(history: History, ax: Any = None) -> Any:

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
+from matplotlib import rcParams
 
 from .._compat import set_colorbar_extend
 from .._validation import check_bool
@@ -22,6 +23,11 @@ from .acquisition_display import acquisition_colours, acquisition_title, finite_
 from .search_axes import drawn_levels, style_axis
 
 __all__ = ["SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
+
+#: The proposal star's size (area, points^2) and how far it reaches past its centre (points): half
+#: its size plus its edge. A proposal on a map's top bound reaches that far above the Axes.
+PROPOSAL_SIZE = 150.0
+PROPOSAL_REACH = math.sqrt(PROPOSAL_SIZE) / 2 + 1.0
 
 
 def compact_labels(values: Any) -> list[str]:
@@ -144,8 +150,9 @@ class SurrogateMaps:
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None
         self.points = [ax.scatter([], [], c="white", edgecolor="black", s=18, zorder=3) for ax in self.axes]
-        # Unclipped: a proposal on a bound is drawn whole, not as half a star (issue 25).
-        self.proposals = [ax.scatter([], [], marker="*", c="red", s=150, zorder=4, clip_on=False)
+        # Unclipped: a proposal on a bound is drawn whole, not as half a star (issue 25); the
+        # titles sit higher to clear it (update).
+        self.proposals = [ax.scatter([], [], marker="*", c="red", s=PROPOSAL_SIZE, zorder=4, clip_on=False)
                           for ax in self.axes]
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
@@ -205,7 +212,9 @@ class SurrogateMaps:
             points.set_facecolors(point_colors("white", observed_alpha, len(observed)))
             points.set_edgecolors(point_colors("black", observed_alpha, len(observed)))
             star.set_offsets(as_points(proposal, 2))
-            ax.set_title(title)
+            # As far above a star on the top bound as a title is above a bare Axes: with the usual
+            # pad the star covered the title's lower half (gamma = 10 on the SVM's map).
+            ax.set_title(title, pad=rcParams["axes.titlepad"] + PROPOSAL_REACH)
         return self
 
     def _meshes(self, grid: SurfaceGrid) -> None:

@@ -295,7 +295,7 @@ def test_legends_name_only_what_is_drawn():
     best = BestSoFarPlot().update(study.history())
     parallel = ParallelCoordinatesPlot(axes_levels()).update(study.history())
     assert legend_texts(best.ax) == ["trial", "best so far"] and legend_texts(parallel.ax) == []
-    study.add_manual(MANUAL, 100.0)
+    study.add_manual(MANUAL, 2.0)  # on the scale (100 lies far out: a triangle)
     assert "manual trial" in legend_texts(best.update(study.history()).ax)
     assert legend_texts(parallel.update(study.history()).ax) == ["manual trial"]
 
@@ -363,8 +363,42 @@ def test_a_far_out_bad_value_sits_on_the_edge_and_leaves_the_scale_to_the_others
     low, high = plot.ax.get_ylim()
     assert max(abs(low), abs(high)) < 10   # the scale the others need
     edge = "above" if direction == "minimize" else "below"
-    assert plot.off_scale[edge].get_offsets()[:, 0].tolist() == [float(diverged)]
-    assert f"far {edge} (off the scale)" in [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    assert plot.off_scale_manual[edge].get_offsets()[:, 0].tolist() == [float(diverged)]  # all trials are manual
+    assert "manual, off the scale" in [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    plt.close("all")
+
+
+def test_far_out_marks_lie_under_the_legend_and_a_manual_one_says_manual():
+    """The triangles of far-out values sat on the Axes' top edge, on the legend's row; a far-out
+    manual trial was drawn as the others' triangle, its star lost, while the legend still listed
+    "manual trial" for the star drawn off the scale (a teacher's review, the Lab's History tab)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    study = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
+    study.run(lambda p: 1e11 if p["x"] > 0.93 else (p["x"] - 0.3) ** 2 + 1, n_trials=20)
+    study.add_manual({"x": 0.5}, 1e11)
+    fig = plt.figure(figsize=(7.0, 3.2), layout="constrained")   # the Lab's History figure
+    plot = BestSoFarPlot(fig.add_subplot()).update(study.history())
+    info = plot.info
+    assert info.off_scale.tolist() == [2, 8, 10, 20] and info.off_scale_manual.tolist() == [False] * 3 + [True]
+    np.testing.assert_array_equal(plot.off_scale["above"].get_offsets()[:, 0], [2, 8, 10])
+    np.testing.assert_array_equal(plot.off_scale_manual["above"].get_offsets()[:, 0], [20])
+    assert len(plot.manual.get_offsets()) == 0 and 20 not in plot.points.get_offsets()[:, 0]
+    labels = [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    assert "manual, off the scale" in labels and "manual trial" not in labels   # no star drawn, none listed
+    gold = plot.off_scale_manual["above"]
+    np.testing.assert_array_equal(gold.get_paths()[0].vertices, plot.off_scale["above"].get_paths()[0].vertices)
+    np.testing.assert_allclose(gold.get_facecolors()[0], plot.manual.get_facecolors()[0])   # a triangle in gold
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    legend, frame = plot.ax.get_legend().get_window_extent(renderer), plot.ax.get_window_extent(renderer)
+    assert legend.width <= frame.width   # in as many rows as it takes, not across the y label
+    top_value = plot.ax.transData.transform([(0, plot.points.get_offsets()[:, 1].max())])[0, 1]
+    for layer in (plot.off_scale["above"], gold):
+        half = np.sqrt(layer.get_sizes()[0]) / 2 * fig.dpi / 72   # pixels
+        marks = plot.ax.transData.transform(layer.get_offsets())[:, 1]
+        assert np.all(marks + half < legend.y0) and np.all(marks - half > top_value)  # under the legend, over values
+    assert_clean_layout(fig)
     plt.close("all")
 
 

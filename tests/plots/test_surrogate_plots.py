@@ -214,6 +214,28 @@ def test_the_maps_y_label_stays_on_a_constrained_figure():
     assert maps.axes[0].yaxis.label.get_window_extent(renderer).x0 >= 0.0
 
 
+def test_a_proposal_on_the_top_bound_leaves_the_titles_clear():
+    """The SVM's proposal at gamma = 10, its upper bound: the star, drawn whole over the edge,
+    covered the lower half of each map's title (a teacher's review, the Lab's Model tab)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.1, 3.3), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.01, wspace=0.0)  # the Lab's model figure
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    space = SearchSpace([Float("C", 1e-3, 1e3, log=True), Float("gamma", 1e-4, 10.0, log=True)])
+    grid = space.slice2d("C", "gamma", resolution=20)
+    maps = SurrogateMaps(fig.subplots(1, 3, sharex=True, sharey=True))
+    maps.update(grid, fake_prediction(400), proposal=[0.3, 10.0], direction="maximize")
+    fig.draw(renderer)
+    for ax, star in zip(maps.axes, maps.proposals, strict=True):
+        centre = ax.transData.transform(star.get_offsets())[0, 1]
+        assert centre == pytest.approx(ax.get_window_extent(renderer).y1, abs=1.0)   # on the top edge, unclipped
+        reach = star.get_paths()[0].vertices[:, 1].max() * star.get_transforms()[0][1, 1] \
+            + star.get_linewidths()[0] * fig.dpi / 72 / 2   # its upper tip and edge, in pixels
+        assert centre + reach < ax.title.get_window_extent(renderer).y0, ax.get_title()
+
+
 def test_plots_never_change_global_style():
     before = dict(matplotlib.rcParams)
     plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5))
