@@ -118,16 +118,26 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
     try:
         which = {} if objective is None else {"objective": objective}
         view, why = study.surrogate(step=step, **which), ""
-    except InvalidParameterError as error:  # a step no model proposed: say why instead of a view
-        view, why = None, str(error)
+    except InvalidParameterError:  # a step no model proposed: say why in words, not the refusal's
+        view, why = None, ""
+    yours = trial.source in ("manual", "enqueued")  # nobody's proposal: "what manual believed" was nonsense
+    # How the trial was chosen without a model, where no population shows it either: the caption's
+    # words too ("what bo believed" of a Sobol point of its initial design claimed a belief).
+    chosen = None if view is not None or population is not None or yours or carried else _chosen(study, step)
+    if view is None:
         if carried is not None:
             why = f"Trial {step} {carried[0]}{carried[1]}" + \
                 ("; below is this branch's population at that step." if population is not None else ".")
+        elif yours:  # "manual has no model; below is its population" named the trial's source as the optimizer
+            why = f"Trial {step} was yours ({trial.source}): no model proposed it" + \
+                ("; below is the population when it was added." if population is not None else
+                 ", so there is no belief to show.")
         elif population is not None:
             why = f"{trial.source} has no model; below is its population when it proposed trial {step}."
+        elif chosen is not None:
+            why = f"{chosen[:1].upper()}{chosen[1:]}."
     measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
     outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
-    yours = trial.source in ("manual", "enqueued")  # nobody's proposal: "what manual believed" was nonsense
     it = "it" if yours or carried else "that proposal"
     if yours:
         parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} trials "
@@ -135,6 +145,8 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
     elif carried is not None:
         parts = [f"<b>Step {step}</b>: trial {step} {html.escape(carried[0])}; {len(known)} trials had finished "
                  "before it here"]
+    elif chosen is not None:
+        parts = [f"<b>Step {step}</b>: {html.escape(chosen, quote=False)}; {len(known)} trials had finished then"]
     else:
         parts = [f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
                  f"from {len(known)} finished trials"]
@@ -148,6 +160,26 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
     caption = "; ".join(parts)
     return ShownBelief(view, dataclasses.replace(history, values=values, losses=losses), trial.x, population, why,
                        caption, any_feasible=known_feasible([study.trials[k] for k in known]))
+
+
+def _chosen(study: Study, step: int) -> str:
+    """How trial ``step``, proposed here by an optimizer with no fitted model behind it (and no
+    population to show), was chosen, as words that follow "Step 5: ": a point of a Bayesian
+    optimizer's initial design (``"phase": "initial"`` in its attributes), or a model-free
+    optimizer's proposal."""
+    trial = study.trials[step]
+    source = trial.source
+    if trial.user_attrs.get("phase") != "initial":
+        return f"trial {step} was proposed by {source}, which has no model of the objective"
+    # The design ends where the same optimizer's model first proposes (a later trial of another phase).
+    first = next((t.number for t in study.trials[step + 1:]
+                  if t.source == source and t.user_attrs.get("phase") not in (None, "initial")), None)
+    design = [t for t in study.trials[:first] if t.source == source and t.user_attrs.get("phase") == "initial"]
+    size = "" if first is None else f"{len(design)} "
+    what = f"a warm-start source's best point, which {source}'s {size}initial points begin with" \
+        if "source_start" in trial.user_attrs else f"one of {source}'s {size}quasi-random initial points"
+    after = "proposes once its initial design is done" if first is None else f"proposed from trial {first} on"
+    return f"trial {step} was {what}, chosen without a model: {source}'s model {after}"
 
 
 def _carried(trial: Trial, origins: Sequence[str]) -> tuple[str, str] | None:

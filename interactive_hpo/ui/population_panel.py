@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import check_real, fail, float_array
+from .._validation import fail, float_array
 from ..direction import Direction
 from ..objectives.fidelity import MultiFidelity
 from ..objectives.synthetic import SyntheticFunction
@@ -26,6 +26,7 @@ from ..study.core import Study
 from ..study.curves import Lineage, lineage
 from ..views import PopulationSnapshot
 from ._checks import check_callback, check_space, error_log
+from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import LiveFigure
 
@@ -92,14 +93,16 @@ class PopulationPanel:
     def click(self, positions: Mapping[str, float]) -> None:
         """Do what a click on the population plot at ``positions`` does (from code, as a test or
         a notebook would): ``positions`` maps each parameter drawn to a position on its axis (its
-        value; a categorical's choice index), e.g. ``{"x0": -3.1, "x1": 12.3}``."""
+        value; a categorical's choice index), e.g. ``{"x0": -3.1, "x1": 12.3}``. A position
+        beyond the parameter's range is refused (:func:`~.click_positions.checked_positions`),
+        as ``Lab.evaluate`` refuses such a value."""
         owner = "PopulationPanel.click"
         if self._pair is None:
             raise fail("positions", owner, "positions on a population drawn (none is drawn yet)", positions)
         if not isinstance(positions, Mapping) or set(positions) != set(self._pair):
             raise fail("positions", owner, f"a dict from each parameter drawn, {list(self._pair)}, to a position "
                        "on its axis", positions)
-        positions = {name: check_real(positions[name], f"positions[{name!r}]", owner) for name in self._pair}
+        positions = checked_positions(self.space, {name: positions[name] for name in self._pair}, owner)
         for callback in self._callbacks:
             callback(positions)
 
@@ -107,7 +110,9 @@ class PopulationPanel:
         # On the population only: the lineage beside it is drawn in generations, not parameters.
         if self._pair is None or event.inaxes is not self.plot.ax or event.xdata is None:
             return
-        self.click(dict(zip(self._pair, (event.xdata, event.ydata)[:len(self._pair)], strict=True)))
+        at = dict(zip(self._pair, (event.xdata, event.ydata)[:len(self._pair)], strict=True))
+        # A press in the axes' margin, past the range, means its edge; code's positions there are refused.
+        self.click(checked_positions(self.space, at, "PopulationPanel.click", clamp=True))
 
     @property
     def figures(self) -> list[LiveFigure]:

@@ -30,6 +30,7 @@ from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, SurrogateView, trust_words
 from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
+from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import LiveFigure
 from .slice_pair import settle_pair
@@ -42,7 +43,19 @@ CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
-AS_SEEN = "as the GP sees it (warped)"  #: the model's units with that box ticked: not the objective's
+SEEN = "as the GP sees it"  #: the maps' titles with that box ticked (with "(warped)" two overlapped)
+AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
+#: Under the std map in the objective's units, when the GP was fitted on warped values: its
+#: one-sd band is mapped through the warp's inverse, steepest at the worst values, so the std is
+#: highest beside the worst trial, not far from every trial as in the GP's own units.
+WARPED_STD = "objective units: the warp's stretch included"
+
+
+def _warped(view: Any) -> bool:
+    """Whether ``view`` is a GP's belief fitted on warped values (``output_warp``, ``bayes.warping``)."""
+    from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
+
+    return isinstance(view, GPSurrogateView) and view.warp.kind != "none"
 
 
 def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
@@ -231,6 +244,7 @@ class SurrogatePanel:
         self._show_trust(view.hyperparameters.source_weights)
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
+        std_label = WARPED_STD if not self.as_seen.value and _warped(view) else ""
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
         # The sources' losses in the curve's units (as the study's values; seen by the GP if asked).
@@ -260,8 +274,10 @@ class SurrogatePanel:
                              observed_alpha=alpha, proposal=star, direction=history.direction,
                              any_feasible=any_feasible)
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
-            if self.as_seen.value:
-                self.maps.axes[0].set_title(f"mean, {AS_SEEN}")
+            if self.as_seen.value:  # both maps in the GP's units (the std's title said "epistemic" alone)
+                for ax, shown in zip(self.maps.axes[:2], ("mean", "std"), strict=True):
+                    ax.set_title(f"{shown}, {SEEN}")
+            self.maps.colorbars[1].set_label(std_label, fontsize="small")
         self.figure.redraw()
 
     def _show_trust(self, weights: Mapping[str, float]) -> None:
@@ -344,10 +360,14 @@ class SurrogatePanel:
         positions on a plot axis (their values; a categorical's choice index), the others are at
         the sliders' values (:meth:`anchor`); integers and categoricals snap to their bins. The
         population panel's clicks come here too (:meth:`PopulationPanel.on_click
-        <interactive_hpo.ui.population_panel.PopulationPanel.on_click>`)."""
+        <interactive_hpo.ui.population_panel.PopulationPanel.on_click>`). A position beyond the
+        parameter's range is refused (:func:`~.click_positions.checked_positions`), as
+        ``Lab.evaluate`` refuses such a value; a mouse press in the margin is taken to the edge
+        before it comes here."""
         if not isinstance(positions, Mapping) or not set(positions) <= set(self.space.names):
             raise fail("positions", "SurrogatePanel.params_at", f"a dict from parameters among {self.space.names} "
                        "to positions on their plot axes", positions)
+        positions = checked_positions(self.space, positions, "SurrogatePanel.params_at")
         point = self.space.to_unit(self.anchor())
         for name, position in positions.items():
             axis = self.space.axis(name, resolution=2 if self.curve is not None else MAP_RESOLUTION)
@@ -363,7 +383,8 @@ class SurrogatePanel:
             positions = dict(zip(self.pair, (event.xdata, event.ydata), strict=True))
         else:
             return  # a colorbar
-        params = self.params_at(positions)
+        # A press in the margin (half a cell past the last level) means the edge.
+        params = self.params_at(checked_positions(self.space, positions, "SurrogatePanel.params_at", clamp=True))
         for callback in self._callbacks:
             callback(params)
 

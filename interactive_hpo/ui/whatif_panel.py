@@ -28,6 +28,11 @@ __all__ = ["WhatIfPanel", "WHAT_IF_SETTINGS"]
 
 #: The optimizer settings the panel edits (the lengthscale factor is not a setting).
 WHAT_IF_SETTINGS = ("acquisition", "beta", "xi", "kernel")
+#: The acquisitions' own parameters, and which acquisition reads each (``optimizers.bayes.acquisition``:
+#: UCB's ``beta``; the improvement over ``best + xi * scale`` of EI, log-EI and PI; Thompson
+#: sampling and MES read neither). The panel offers, captions and commits only those the
+#: acquisition chosen reads: "ucb, beta 5", then "pi", said and committed "pi, beta=5".
+READ_BY = {"beta": ("ucb",), "xi": ("ei", "logei", "pi")}
 
 
 class WhatIfPanel:
@@ -42,11 +47,15 @@ class WhatIfPanel:
     >>> from interactive_hpo.ui.errors import ErrorLog
     >>> panel = WhatIfPanel(ErrorLog())
     >>> panel.show({"acquisition": "logei", "beta": 2.0, "xi": 0.0, "kernel": "matern"},
-    ...            {"acquisition": ("logei", "ucb"), "kernel": ("matern", "rbf")})
+    ...            {"acquisition": ("logei", "ucb", "pi"), "kernel": ("matern", "rbf")})
     >>> panel.active.value = True
     >>> panel.acquisition.value = "ucb"
     >>> panel.overrides(), panel.settings_changed()
     ({'acquisition': 'ucb'}, {'acquisition': 'ucb'})
+    >>> panel.beta.value = 5.0
+    >>> panel.acquisition.value = "pi"  # PI reads no beta: it is greyed out, and not committed
+    >>> panel.settings_changed(), panel.beta.disabled
+    ({'acquisition': 'pi'}, True)
     """
 
     def __init__(self, errors: ErrorLog):
@@ -85,6 +94,7 @@ class WhatIfPanel:
         self._callback: Callable[[], Any] | None = None
         for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
             control.observe(errors.guard(self._changed), names="value")
+        self.acquisition.observe(errors.guard(lambda _: self._grey_unread()), names="value")
         self.reset_button.on_click(errors.guard(lambda _: self.reset()))
 
     def on_change(self, callback: Callable[[], Any]) -> None:
@@ -123,6 +133,7 @@ class WhatIfPanel:
                 self.acquisition.options = list(choices.get("acquisition", (current["acquisition"],)))
             self.kernel.options = list(choices.get("kernel", (current["kernel"],)))
             self._set(current)
+            self._grey_unread()
         finally:
             self._showing = False
 
@@ -165,8 +176,17 @@ class WhatIfPanel:
         if not self.active.value:
             return {}
         return {name: getattr(self, name).value for name in WHAT_IF_SETTINGS
-                if name in self._current and not within_a_step(getattr(self, name), getattr(self, name).value,
-                                                               self._placed.get(name))}
+                if name in self._current and self._read(name)
+                and not within_a_step(getattr(self, name), getattr(self, name).value, self._placed.get(name))}
+
+    def _read(self, name: str) -> bool:
+        """Whether the acquisition chosen reads setting ``name`` (:data:`READ_BY`; any other setting: yes)."""
+        return name not in READ_BY or self.acquisition.value in READ_BY[name]
+
+    def _grey_unread(self) -> None:
+        """Grey out the acquisition parameters the acquisition chosen does not read."""
+        for name in READ_BY:
+            getattr(self, name).disabled = not self._read(name)
 
     def describe(self, before: Any, after: Any) -> None:
         """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,))."""

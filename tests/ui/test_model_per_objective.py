@@ -116,7 +116,8 @@ def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
     np.testing.assert_allclose(drawn.ravel(), study.surrogate(step=5, objective=0).predict(points).mean,
                                rtol=1e-6, atol=1e-9)
     lab.travel(2)  # the initial design: no model, so nothing to choose
-    assert not lab.objective_choice.shown and "initial design" in lab.surrogate_panel.message.value
+    assert not lab.objective_choice.shown
+    assert "initial points, chosen without a model" in lab.surrogate_panel.message.value
     lab.travel(None)
     assert lab.objective_choice.shown and "next proposal" in lab.surrogate_panel.message.value
     assert not lab.errors.errors

@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui.click_positions import checked_positions  # noqa: E402
 
 from .lab_helpers import NOT_CLICKS, lab_after, press  # noqa: E402
 
@@ -75,6 +76,9 @@ def ga_lab():
                   "to a position on its axis; got {'x0': 1.0}."),
     ([1.0, 2.0], "`positions` of PopulationPanel.click must be a dict"),
     ({"x0": 1.0, "x1": "2"}, "`positions['x1']` of PopulationPanel.click must be"),
+    # Beyond the range: it was clamped and recorded as a manual trial at x0=10.0.
+    ({"x0": 20.0, "x1": 2.0}, "`positions['x0']` of PopulationPanel.click must be a position on x0's axis in "
+                              "[-5, 10] (x0's range); got 20.0."),
 ])
 def test_click_input_errors(ga_lab, positions, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
@@ -87,6 +91,32 @@ def test_no_population_no_click():
     assert lab.population_panel.widget.layout.display == "none"
     with pytest.raises(InvalidParameterError, match="none is drawn yet"):
         lab.population_panel.click({"x0": 1.0, "x1": 2.0})
+
+
+def test_params_at_refuses_a_position_beyond_the_range_as_evaluate_does(ga_lab):
+    # It gave x0=10.0, the nearest bound, for a position of 20 from code.
+    with pytest.raises(InvalidParameterError, match=re.escape("`positions['x1']` of SurrogatePanel.params_at must "
+                                                              "be a position on x1's axis in [0, 15] (x1's range); "
+                                                              "got -0.5.")):
+        ga_lab.surrogate_panel.params_at({"x0": 1.0, "x1": -0.5})
+
+
+@pytest.mark.parametrize(("positions", "message"), [
+    ({"layers": 4.6}, "`positions['layers']` of click must be a position on layers's axis in [0.5, 4.5] (layers's "
+                      "values 1 to 4, half a step either side); got 4.6."),
+    ({"act": 1.7}, "`positions['act']` of click must be a position on act's axis in [-0.5, 1.5] (the indices 0 to 1 "
+                   "of act's choices, half a step either side); got 1.7."),
+    ({"lr": 0.2}, "`positions['lr']` of click must be a position on lr's axis in [0.0001, 0.1] (lr's range); got 0.2."),
+])
+def test_positions_beyond_an_int_or_a_categorical_are_refused(positions, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        checked_positions(MIXED, positions, "click")
+
+
+def test_positions_within_a_bin_are_taken_and_a_press_in_the_margin_keeps_to_the_range():
+    assert checked_positions(MIXED, {"layers": 4.4, "act": -0.4, "lr": 0.1}, "click") == \
+        {"layers": 4.4, "act": -0.4, "lr": 0.1}
+    assert checked_positions(MIXED, {"layers": 4.6, "lr": 0.2}, "press", clamp=True) == {"layers": 4.5, "lr": 0.1}
 
 
 def test_params_at_names_a_parameter_the_space_lacks(ga_lab):

@@ -62,6 +62,11 @@ def test_the_lab_travels_through_generations_with_the_landscape_behind():
     assert panel.plot.ax.get_title() == f"generation {lab.study.population(step=8).generation}"
     assert "has no model; below is its population" in lab.surrogate_panel.message.value
     lab.travel(None)
+    lab.population_panel.click({"x0": 1.0, "x1": 2.0})  # trial 14, yours: it said "manual has no model"
+    lab.travel(14)
+    assert lab.surrogate_panel.message.value == "<i>Trial 14 was yours (manual): no model proposed it; below is the " \
+                                                "population when it was added.</i>"
+    lab.travel(None)
     assert panel.plot.ax.get_title() == f"generation {lab.study.optimizer.population().generation}"
     assert not lab.errors.errors
 

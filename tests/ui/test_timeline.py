@@ -38,8 +38,33 @@ def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
 
 
 def test_a_step_of_the_initial_design_says_why_there_is_no_belief(lab):
+    # The caption said "what bo believed when it proposed trial 1" and the Model tab showed the
+    # refusal of Study.surrogate ("`step` of Study.surrogate must be the number of a trial ...").
     lab.travel(1)
-    assert "initial design" in lab.surrogate_panel.message.value and not lab.errors.errors
+    said = "one of bo's 3 quasi-random initial points, chosen without a model: bo's model proposed from trial 3 on"
+    assert lab.surrogate_panel.message.value == f"<i>Trial 1 was {said}.</i>"
+    caption = lab.timeline.caption.value
+    assert f"<b>Step 1</b>: trial 1 was {said}; 1 trials had finished then;" in caption
+    assert "believed" not in caption and not lab.errors.errors
+
+
+def test_steps_no_model_proposed_say_how_they_were_chosen():
+    early = lab_after(quad, LINE, 2, seed=1, optimizer_settings=FAST)  # the design not done yet: no count
+    early.travel(1)
+    assert early.surrogate_panel.message.value == ("<i>Trial 1 was one of bo's quasi-random initial points, chosen "
+                                                   "without a model: bo's model proposes once its initial design is "
+                                                   "done.</i>")
+    model_free = lab_after(quad, LINE, 3, optimizer="random", seed=0)
+    model_free.travel(2)
+    assert model_free.surrogate_panel.message.value == "<i>Trial 2 was proposed by random, which has no model of " \
+                                                       "the objective.</i>"
+    assert "<b>Step 2</b>: trial 2 was proposed by random, which has no model of the objective; 2 trials had " \
+           "finished then" in model_free.timeline.caption.value
+    model_free.controller.evaluate({"x": 0.5})
+    model_free.travel(3)
+    assert model_free.surrogate_panel.message.value == "<i>Trial 3 was yours (manual): no model proposed it, so " \
+                                                       "there is no belief to show.</i>"
+    assert not early.errors.errors and not model_free.errors.errors
 
 
 def test_fork_continues_on_a_branch_and_keeps_the_main_line(lab):

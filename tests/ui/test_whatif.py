@@ -63,6 +63,25 @@ def test_step_commits_the_settings_of_the_what_if(lab):
     assert lab.optimizer_panel.fields["acquisition"].value == "ucb"
 
 
+def test_only_the_settings_the_acquisition_reads_are_offered_said_and_committed(lab):
+    # ucb with beta 5, then pi: the caption said "What if acquisition=pi, beta=5" and Step committed beta 5 with pi.
+    panel = lab.what_if
+    assert panel.beta.disabled and not panel.xi.disabled  # log-EI reads xi, not beta
+    panel.active.value = True
+    panel.acquisition.value = "ucb"
+    panel.beta.value = 5.0
+    assert not panel.beta.disabled and panel.xi.disabled
+    assert "What if acquisition=ucb, beta=5:" in panel.caption.value
+    panel.acquisition.value = "pi"
+    assert panel.beta.disabled and not panel.xi.disabled
+    assert "What if acquisition=pi:" in panel.caption.value and panel.settings_changed() == {"acquisition": "pi"}
+    panel.acquisition.value = "thompson"  # reads neither
+    assert panel.beta.disabled and panel.xi.disabled
+    panel.acquisition.value = "pi"
+    lab.step()
+    assert (lab.study.optimizer.acquisition, lab.study.optimizer.beta) == ("pi", 2.0) and not lab.errors.errors
+
+
 def test_back_to_current_resets_every_control(lab):
     panel = lab.what_if
     panel.active.value = True
