@@ -276,7 +276,7 @@ class SurrogatePanel:
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             if self.as_seen.value:  # both maps in the GP's units (the std's title said "epistemic" alone)
                 for ax, shown in zip(self.maps.axes[:2], ("mean", "std"), strict=True):
-                    ax.set_title(f"{shown}, {SEEN}")
+                    ax.title.set_text(f"{shown}, {SEEN}")  # set_title would reset the pad that clears the star
             self.maps.colorbars[1].set_label(std_label, fontsize="small")
         self.figure.redraw()
 

@@ -423,8 +423,16 @@ def test_model_heatmaps_read_on_a_projector(scale):
     assert all(ax.get_window_extent().width >= 240 for ax in maps.axes)
     assert maps.axes[0].get_xlabel() == "a" and not any(ax.get_xlabel() for ax in maps.axes[1:])
     assert not any(star.get_clip_on() for star in maps.proposals)
+    gap = title_gap(maps.axes[0])
     lab.surrogate_panel.as_seen.value = True  # both maps titled in the GP's units (with "(warped)" they overlapped)
     assert_clean_layout(figure.fig, "the model heatmaps as the GP sees them")
+    assert title_gap(maps.axes[0]) == pytest.approx(gap)  # still clear of a star on the top bound
+
+
+def title_gap(ax):
+    """Pixels between the top of ``ax`` and its title, drawn."""
+    ax.figure.canvas.draw()
+    return ax.title.get_window_extent().y0 - ax.get_window_extent().y1
 
 
 def test_an_unwarped_gps_std_map_needs_no_note_on_its_units():
