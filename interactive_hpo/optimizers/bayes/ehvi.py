@@ -61,7 +61,7 @@ from ...pareto import pareto_mask, reference_point
 from ...trial import Trial
 from ...views import read_only
 from ..base import Suggestion
-from ..capabilities import MultiObjective
+from ..capabilities import ModelPerObjective, MultiObjective
 from .constrained import column, first_output
 from .model import DTYPE, one_thread, torch
 from .optimizer import KERNELS, NOISE, GaussianProcessBO, GPSurrogateView
@@ -123,7 +123,7 @@ def hypervolume_acquisition(model: Any, n_objectives: int, reference: np.ndarray
             objective=objective, constraints=constraints, X_pending=pending, prune_baseline=True)
 
 
-class EHVIBO(GaussianProcessBO, MultiObjective):
+class EHVIBO(GaussianProcessBO, ModelPerObjective, MultiObjective):
     """Bayesian optimization of several objectives by qLogNEHVI (one GP per objective).
 
     Parameters
