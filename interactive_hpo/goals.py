@@ -7,13 +7,15 @@ results and turns them into the losses optimizers minimize, so a study, its jour
 and its Pareto set cannot disagree about which number is which.
 
 Constraints (values at most 0 are feasible) ride on :class:`~interactive_hpo.trial.Trial` as
-``trial.constraints``; they are the same for one objective or several.
+``trial.constraints``; they are the same for one objective or several. Which trials a study
+counts as feasible (:func:`counts_as_feasible`, :func:`feasible_mask`) depends on its other
+trials too: once any trial carries constraints, one without them is of unknown feasibility.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +27,7 @@ from .direction import Direction
 if TYPE_CHECKING:
     from .trial import Trial
 
-__all__ = ["Goals", "read_constraints"]
+__all__ = ["Goals", "any_constraints", "counts_as_feasible", "feasible_mask", "read_constraints"]
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,39 @@ def read_constraints(constraints: Any, owner: str) -> tuple[float, ...] | None:
         raise fail("constraints", owner, rule, constraints,
                    hint="A journal keeps finite numbers only: a constraint far from met can be a large one (1e300).")
     return finite
+
+
+def any_constraints(trials: Iterable[Trial]) -> bool:
+    """Whether any of ``trials`` carries constraint values: the study they make up has constraints."""
+    return any(t.constraints is not None for t in trials)
+
+
+def counts_as_feasible(trial: Trial, constrained: bool) -> bool:
+    """Whether ``trial`` may be the best feasible point of a study that has constraints
+    (``constrained``, :func:`any_constraints` of its trials) or not.
+
+    ``Trial.feasible`` reads the trial alone: True when each of its constraints is at most 0,
+    and True without constraints. In a study with constraints a trial without them (added by hand
+    without ``constraints=``, or from before the objective reported them) is of unknown
+    feasibility: it does not count, as constrained Bayesian optimization does not count it
+    (``optimizers.bayes.constrained``), so ``best_trial``, ``best_trials`` and the running best
+    agree with the optimizer. In a study without constraints every trial counts.
+
+    Examples
+    --------
+    >>> from interactive_hpo.trial import Trial, TrialState
+    >>> unmeasured = Trial(number=0, params={}, x=[], state=TrialState.COMPLETE, value=0.1)
+    >>> unmeasured.feasible, counts_as_feasible(unmeasured, False), counts_as_feasible(unmeasured, True)
+    (True, True, False)
+    """
+    return trial.feasible and (trial.constraints is not None or not constrained)
+
+
+def feasible_mask(trials: Sequence[Trial]) -> np.ndarray:
+    """:func:`counts_as_feasible` of each of ``trials`` (a study's, in number order) in the study
+    they make up, an array of bool of shape (n,) (not COMPLETE trials included: mask them apart)."""
+    constrained = any_constraints(trials)
+    return np.array([counts_as_feasible(t, constrained) for t in trials], dtype=bool).reshape(len(trials))
 
 
 def _float(value: Any) -> float:

@@ -29,7 +29,7 @@ import numpy as np
 
 from .._validation import check_bool, check_int, fail, seed_to_int
 from ..direction import Direction
-from ..goals import Goals
+from ..goals import Goals, feasible_mask
 from ..optimizers.capabilities import MultiObjective, Scheduler
 from ..optimizers.registry import check_settings, optimizer_class, optimizers_serving_several
 from ..pareto import hypervolume_history
@@ -242,9 +242,9 @@ class Race:
         """The hypervolume over lane ``name``'s counted trials, shape (k,)."""
         study, counted = self.studies[name], self._counted(name)
         losses = np.column_stack([study.history(objective=j).losses[counted] for j in range(self.goals.n)])
-        full = study.full_budget
-        kept = np.array([study.state.trials[i].feasible and at_full_budget(study.state.trials[i], full)
-                         for i in counted], dtype=bool)
+        full, trials = study.full_budget, study.state.trials
+        feasible = feasible_mask(trials)  # as best_trials counts them
+        kept = np.array([feasible[i] and at_full_budget(trials[i], full) for i in counted], dtype=bool)
         losses[~kept] = np.nan  # one that breaks a constraint, or a lower rung's, adds no volume (as in best_trials)
         return hypervolume_history(losses, self._reference_loss)
 

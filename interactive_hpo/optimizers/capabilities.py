@@ -7,6 +7,9 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
 - :class:`ModelBased`: a fitted surrogate (``surrogate()``), a proposal from it on demand
   (``propose()``, with the same settings overrides) that the next ``ask`` returns, and the
   belief behind a past proposal (``restored_view``) for scrubbing through a study.
+- :class:`ModelPerObjective`: a model-based optimizer of several objectives with a model of each
+  (``surrogate(objective=i)``, ``restored_view(..., objective=i)``): which one to show is the
+  caller's choice, so ``Study.surrogate`` asks for it.
 - :class:`Scheduler`: multi-fidelity jobs at budgets up to ``max_budget``, a table of its rungs
   and a person's ``override`` ("promote" / "stop") of a finished trial.
 - :class:`PopulationMethod`: a population and its search distribution (``population()``).
@@ -37,8 +40,8 @@ if TYPE_CHECKING:
     from .base import Suggestion
     from .warm_start import Source
 
-__all__ = ["LearnsFromForeignTrials", "ModelBased", "MultiObjective", "PopulationMethod", "ReissuesWaitingStep",
-           "Scheduler", "WarmStartable"]
+__all__ = ["LearnsFromForeignTrials", "ModelBased", "ModelPerObjective", "MultiObjective", "PopulationMethod",
+           "ReissuesWaitingStep", "Scheduler", "WarmStartable"]
 
 
 class LearnsFromForeignTrials(ABC):  # noqa: B024 - a promise with no method of its own: what tell does
@@ -64,6 +67,13 @@ class ModelBased(LearnsFromForeignTrials):
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> Any:
         """The belief behind a past proposal, rebuilt without a fit from the ``info`` recorded
         with it (its trial's attributes) and the trials this optimizer was told since."""
+
+
+class ModelPerObjective(ModelBased):
+    """A model-based optimizer of several objectives that keeps a model of each ("ehvi": a GP per
+    objective) rather than one of a scalarization (ParEGO). Its ``surrogate(objective=i)`` and
+    ``restored_view(info, proposal, objective=i)`` take the objective's index ``i``; none of them
+    is "the" model, so ``Study.surrogate`` refuses to pick one for the caller."""
 
 
 class Scheduler(ABC):

@@ -16,8 +16,9 @@ import numpy as np
 
 from .._validation import fail
 from ..direction import Direction
-from ..goals import Goals
-from ..optimizers.capabilities import ModelBased
+from ..goals import Goals, feasible_mask
+from ..optimizers.capabilities import ModelBased, ModelPerObjective
+from ..optimizers.registry import optimizer_class
 from ..trial import Trial, TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
@@ -63,13 +64,16 @@ class Introspection:
     @property
     def best_trial(self) -> Trial:
         """The feasible COMPLETE trial at the full budget (:attr:`full_budget`) with the best
-        value (the first one on ties); one objective only (several: :attr:`best_trials`)."""
+        value (the first one on ties); one objective only (several: :attr:`best_trials`). Once
+        any trial carries constraints, a trial without them is of unknown feasibility and never
+        the best (:func:`~interactive_hpo.goals.counts_as_feasible`), as for the optimizer."""
         return self._state.best_trial(self.goals, self.full_budget)
 
     @property
     def best_trials(self) -> list[Trial]:
         """The Pareto set: feasible COMPLETE trials at the full budget that no other such trial
-        beats in every objective, in number order (one objective: ``[best_trial]``, or [] before one)."""
+        beats in every objective, in number order (one objective: ``[best_trial]``, or [] before one).
+        Feasible as for :attr:`best_trial`: with constraints, a trial without them is not."""
         return best_trials(self.goals, self._state.trials, self.full_budget)
 
     @property
@@ -124,19 +128,19 @@ class Introspection:
             where the trial is not COMPLETE), ``losses`` the same in its direction's losses;
             ``best_values``, shape (n,), the running best among **feasible** COMPLETE trials at
             the full budget (NaN before the first), so it agrees with ``best_trial``: an
-            infeasible trial, or a scheduler's job at a lower budget, keeps its value but is
-            never the best. ``direction`` is that objective's.
+            infeasible trial (or one without constraints in a study with some), or a scheduler's
+            job at a lower budget, keeps its value but is never the best. ``direction`` is that objective's.
         """
         index = self.goals.index_of(objective, "Study.history", "history(objective={})")
         trials = list(self._state.trials)  # one copy: another thread's ask grew it between two arrays
         n = len(trials)
         values = np.full(n, np.nan)
         counted = np.zeros(n, dtype=bool)  # may be the best: feasible, at the full budget
-        full_budget = self.full_budget
+        full_budget, feasible = self.full_budget, feasible_mask(trials)
         for i, t in enumerate(trials):
             found = self.goals.values_of(t) if t.state is TrialState.COMPLETE else None
             if found is not None:
-                values[i], counted[i] = found[index], t.feasible and at_full_budget(t, full_budget)
+                values[i], counted[i] = found[index], feasible[i] and at_full_budget(t, full_budget)
         direction = self.goals.directions[index]
         X = np.array([t.x for t in trials]).reshape(n, self.space.dim)
         return History(
@@ -161,8 +165,9 @@ class Introspection:
     def surrogate(self, step: int | None = None, **overrides: Any) -> Any:
         """What the model believes, in this study's objective units; None for model-free optimizers.
         For several objectives, the loss the model is fitted on (ParEGO: the scalarization of
-        the proposal at hand), or with ``objective=i`` ("ehvi") objective ``i``'s model in that
-        objective's own units (an accuracy as an accuracy).
+        the proposal at hand), or with ``objective=`` (an objective's name or index, as for
+        :meth:`history`; "ehvi", a model per objective, requires it) that objective's model in
+        its own units (an accuracy as an accuracy).
 
         Parameters
         ----------
@@ -173,8 +178,10 @@ class Introspection:
         **overrides
             Other optimizer settings for a what-if view (``acquisition="ucb", beta=4``); only
             for the current belief. Nothing changes in the optimizer or the study. Several
-            objectives by "ehvi" (one GP each): ``objective=i`` picks the belief about objective
-            ``i``, now or at a ``step`` (the only option a past step takes).
+            objectives by "ehvi" (one GP each): ``objective=`` picks the belief about that
+            objective, now or at a ``step`` (the only option a past step takes). Without it, the
+            belief of a model per objective (:class:`~interactive_hpo.optimizers.capabilities.ModelPerObjective`)
+            is refused, as ``history()`` refuses to pick one objective of several.
         """
         if step is None:
             if overrides and not isinstance(self.optimizer, ModelBased):  # Python's "unexpected keyword" before
@@ -182,6 +189,7 @@ class Introspection:
                 raise fail(name, "Study.surrogate", "given only for an optimizer with a model (what-ifs change its "
                            "settings)", overrides[name], hint=f"{self.optimizer.name!r} keeps no model: its surrogate "
                                                               "is None.")
+            self._read_objective(None, overrides)
             view = self.optimizer.surrogate(**overrides) if overrides else self.optimizer.surrogate()
         else:
             number = self._number(step, "Study.surrogate", "step")
@@ -189,14 +197,32 @@ class Introspection:
             if what_if:
                 raise fail(what_if[0], "Study.surrogate", "given without `step` (what-ifs are about the present)",
                            overrides[what_if[0]])
+            self._read_objective(number, overrides)
             view = past_surrogate(cast("Study", self), number, **overrides)
         if view is None:
             return view
         if not self.goals.multi:
             return view.in_direction(self.direction)
-        # Several: one objective's model (its index was checked by the optimizer), else the scalarized loss.
+        # Several: one objective's model (its index read above), else the scalarized loss.
         objective = overrides.get("objective")
-        return view if objective is None else view.in_direction(self.goals.directions[int(objective)])
+        return view if objective is None else view.in_direction(self.goals.directions[objective])
+
+    def _read_objective(self, number: int | None, overrides: dict[str, Any]) -> None:
+        """Put the index of ``overrides["objective"]`` (a name or an index) in its place for a belief
+        of a model per objective, which requires one (the belief now, or that behind trial ``number``
+        if a model proposed it); refuse a bad one. Another belief keeps the value as typed, for its
+        optimizer to refuse in its own words."""
+        if not self.goals.multi:
+            return
+        if number is None:
+            per_objective = isinstance(self.optimizer, ModelPerObjective)
+        else:  # that of the optimizer in charge then; a trial no model proposed: past_surrogate says so
+            per_objective = "gp_state" in self._state.trials[number].user_attrs and issubclass(
+                optimizer_class(context_of(self._state, number).spec["name"]), ModelPerObjective)
+        if per_objective or overrides.get("objective") is not None:
+            index = self.goals.index_of(overrides.get("objective"), "Study.surrogate", "surrogate(objective={})")
+            if per_objective:
+                overrides["objective"] = index
 
     def population(self, step: int | None = None) -> Any:
         """The population of a population optimizer (a ``PopulationSnapshot``), or None.

@@ -9,6 +9,10 @@ Which trials are best counts those at the **full budget** only (:func:`at_full_b
 multi-fidelity scheduler's lower rungs measure a cheaper, biased objective, and its best value
 there is not one a full evaluation would give (a Hyperband study's "best" was a 1/27-budget job
 whose configuration is worse at full budget than the best full-budget trial).
+
+And feasible ones only, as the study counts them (:func:`~interactive_hpo.goals.counts_as_feasible`):
+once any trial carries constraints, a COMPLETE trial without them is of unknown feasibility and
+is never the best, as constrained Bayesian optimization never takes it for its incumbent.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import numpy as np
 
 from .._validation import fail, is_real
 from ..exceptions import InvalidParameterError, TrialStateError
-from ..goals import Goals, read_constraints
+from ..goals import Goals, any_constraints, counts_as_feasible, read_constraints
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import optimizer_class
 from ..outcome import Measured
@@ -85,7 +89,7 @@ def check_constraint_count(constraints: tuple[float, ...] | None, earlier: Seque
     """Refuse ``constraints`` that are not as many as those of the first of the ``earlier``
     trials that has any: a study cannot change its constraints midway, and the optimizer models
     each one by its position (``bayes.constrained`` would take such a trial for one of unknown
-    feasibility, while ``best_trial`` counted it as feasible)."""
+    feasibility)."""
     if constraints is None:
         return
     count = next((len(t.constraints) for t in earlier if t.constraints is not None), len(constraints))
@@ -145,13 +149,15 @@ def at_full_budget(trial: Trial, full_budget: float) -> bool:
 
 def best_trials(goals: Goals, trials: Sequence[Trial], full_budget: float = FULL_BUDGET) -> list[Trial]:
     """The feasible COMPLETE trials at the full budget that no other such trial beats in every
-    objective (the Pareto set, in number order); for one objective, ``[best_trial]`` (or none)."""
-    if not goals.multi:
-        with_value = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible and
-                      at_full_budget(t, full_budget)]
-        return [best_trial(goals, with_value)] if with_value else []
-    candidates = [t for t in trials if t.state is TrialState.COMPLETE and t.feasible and t.values is not None
+    objective (the Pareto set, in number order); for one objective, ``[best_trial]`` (or none).
+    ``trials`` are the study's: with constraints, a trial without them is not feasible
+    (:func:`~interactive_hpo.goals.counts_as_feasible`)."""
+    constrained = any_constraints(trials)
+    candidates = [t for t in trials if t.state is TrialState.COMPLETE and counts_as_feasible(t, constrained)
                   and at_full_budget(t, full_budget)]
+    if not goals.multi:
+        return [best_trial(goals, candidates)] if candidates else []
+    candidates = [t for t in candidates if t.values is not None]
     if not candidates:
         return []
     losses = np.array([goals.losses(goals.values_of(t)) for t in candidates])  # type: ignore[arg-type]
@@ -161,13 +167,16 @@ def best_trials(goals: Goals, trials: Sequence[Trial], full_budget: float = FULL
 def best_trial(goals: Goals, trials: Sequence[Trial], owner: str = "Study.best_trial",
                full_budget: float = FULL_BUDGET) -> Trial:
     """The feasible COMPLETE trial at the full budget with the best value (the first on ties);
-    one objective only."""
+    one objective only. ``trials`` are the study's: with constraints, a trial without them is
+    not feasible (:func:`~interactive_hpo.goals.counts_as_feasible`)."""
     _single(goals, owner)
+    constrained = any_constraints(trials)
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
     full = [t for t in complete if at_full_budget(t, full_budget)]
-    feasible = [t for t in full if t.feasible]
+    feasible = [t for t in full if counts_as_feasible(t, constrained)]
     if not feasible:
-        raise _no_best(len(complete), len(full), full_budget, owner)
+        unmeasured = sum(t.constraints is None for t in full) if constrained else 0
+        raise _no_best(len(complete), len(full), full_budget, owner, unmeasured)
     index = goals.directions[0].best_index([float(t.value) for t in feasible])  # type: ignore[arg-type]
     return feasible[int(index)]  # type: ignore[arg-type]
 
@@ -186,10 +195,10 @@ def no_best_yet(trials: Sequence[Trial], full_budget: float) -> str:
     return "no feasible trial yet"
 
 
-def _no_best(complete: int, full: int, full_budget: float, owner: str) -> TrialStateError:
+def _no_best(complete: int, full: int, full_budget: float, owner: str, unmeasured: int = 0) -> TrialStateError:
     """Why ``owner`` (what the person read: best_trial, best_value or best_params) has no best
     trial among ``complete`` COMPLETE trials, ``full`` of them at the full budget, none of those
-    feasible."""
+    feasible: ``unmeasured`` of those carry no constraints in a study that has some."""
     if not complete:
         return TrialStateError(f"No trial has completed yet: {owner} needs at least one COMPLETE trial.")
     if not full:
@@ -198,8 +207,14 @@ def _no_best(complete: int, full: int, full_budget: float, owner: str) -> TrialS
             "full evaluations only (a scheduler's lower budgets measure a cheaper, biased objective). "
             "interactive_hpo.study.curves.budget_trace(study).best_any is the best value at any budget.")
     counted = f"{full} completed trials" + ("" if full == complete else " at the full budget")
-    return TrialStateError(f"None of the {counted} meets its constraints (each at most 0): there is no feasible best "
-                           "trial yet.")
+    why = "" if not unmeasured else (
+        f" {unmeasured} of them {'carry' if unmeasured > 1 else 'carries'} no constraint values while the study's "
+        "other trials do: their feasibility is unknown, so neither the study nor its optimizer takes "
+        f"{'them' if unmeasured > 1 else 'it'} for the best feasible trial. Give constraints with the value "
+        "(add_manual(params, value, constraints=[...]), tell(trial, value, constraints=[...])) for a trial to count.")
+    meets = "is known to meet" if unmeasured else "meets"
+    return TrialStateError(f"None of the {counted} {meets} its constraints (each at most 0): there is no feasible best "
+                           f"trial yet.{why}")
 
 
 class KeptBest:
@@ -209,7 +224,9 @@ class KeptBest:
     each trial made a run of 20,000 trials take 144 s instead of 6. A finished trial never
     changes, so only the trials finished since the last reading are read. A record whose last
     finished trial read is another (a manual trial withdrawn) or other goals start afresh. The
-    same trial as :func:`best_trial`: the lowest loss, the lowest number on ties.
+    same trial as :func:`best_trial`: the lowest loss, the lowest number on ties. The best of the
+    trials with constraints and that of those without are kept apart: the first trial with
+    constraints makes those without of unknown feasibility, the best of them included.
     """
 
     def __init__(self) -> None:
@@ -219,7 +236,11 @@ class KeptBest:
     def _start(self, goals: Goals | None, full_budget: float = FULL_BUDGET) -> None:
         self._goals, self._full_budget, self._read, self._complete, self._full = goals, full_budget, 0, 0, 0
         self._last: Trial | None = None
-        self._best: tuple[float, int, Trial] | None = None  # its loss, its number and itself
+        self._constrained = False  # whether a trial read carries constraints
+        self._unmeasured = 0  # full-budget COMPLETE trials without constraints
+        # The best feasible trial with constraints and the best trial without (None: none yet), each
+        # as its loss, its number and itself.
+        self._best: dict[bool, tuple[float, int, Trial] | None] = {True: None, False: None}
 
     def of(self, goals: Goals, trials: Sequence[Trial], finish_order: Sequence[int],
            owner: str = "Study.best_trial", full_budget: float = FULL_BUDGET) -> Trial:
@@ -236,15 +257,21 @@ class KeptBest:
                 if trial.state is not TrialState.COMPLETE:
                     continue
                 self._complete += 1
+                # Only a COMPLETE trial carries constraints (any_constraints of the study), at any budget.
+                self._constrained = self._constrained or trial.constraints is not None
                 if not at_full_budget(trial, full_budget):
                     continue
                 self._full += 1
+                measured = trial.constraints is not None
+                self._unmeasured += not measured
                 loss = direction.to_loss(float(trial.value))  # type: ignore[arg-type]
-                if trial.feasible and not math.isnan(loss) and (self._best is None or
-                                                              (loss, number) < self._best[:2]):
-                    self._best = (loss, number, trial)
+                kept = self._best[measured]
+                if trial.feasible and not math.isnan(loss) and (kept is None or (loss, number) < kept[:2]):
+                    self._best[measured] = (loss, number, trial)
             self._read, self._last = n, trials[finish_order[n - 1]] if n else None
-            complete, full, best = self._complete, self._full, self._best
+            constrained = self._constrained
+            complete, full, best = self._complete, self._full, self._best[constrained]
+            unmeasured = self._unmeasured if constrained else 0
         if best is None:
-            raise _no_best(complete, full, full_budget, owner)
+            raise _no_best(complete, full, full_budget, owner, unmeasured)
         return best[2]

@@ -25,7 +25,7 @@ import numpy as np
 
 from .._validation import as_finite, fail
 from ..exceptions import InvalidParameterError
-from ..goals import Goals
+from ..goals import Goals, feasible_mask
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import WarmStartable
 from ..optimizers.registry import optimizers_declaring
@@ -97,12 +97,14 @@ class SourceRecord:
     @classmethod
     def of_study(cls, study: Study, name: str, space: SearchSpace, owner: str) -> SourceRecord:
         """The completed, feasible trials of ``study`` (one objective) at its full budget that
-        fit ``space`` (a scheduler's lower rungs measure a cheaper, biased objective)."""
+        fit ``space`` (a scheduler's lower rungs measure a cheaper, biased objective); feasible as
+        ``best_trial`` counts them (:func:`~interactive_hpo.goals.feasible_mask`)."""
         goals = study.goals
         if goals.multi:
             raise fail("warm_start", owner, "studies of one objective", f"{name!r} ({goals.describe()})")
-        full = study.full_budget
-        done = [t for t in study.trials if t.state is TrialState.COMPLETE and t.feasible and at_full_budget(t, full)]
+        full, trials = study.full_budget, study.trials
+        done = [t for t, feasible in zip(trials, feasible_mask(trials), strict=True)
+                if t.state is TrialState.COMPLETE and feasible and at_full_budget(t, full)]
         if not done and any(t.state is TrialState.COMPLETE for t in study.trials):
             raise fail("warm_start", owner, "sources with completed, feasible trials at their full budget",
                        f"{name!r} (none of its completed trials is feasible and ran at its full budget, {full:g})")

@@ -74,6 +74,21 @@ def test_a_given_reference_and_a_maximized_objective_with_a_constraint():
     np.testing.assert_allclose(race.curves()["random"], hypervolume_history(losses, [0.0, 3.0]))
 
 
+def test_a_trial_of_unknown_feasibility_adds_no_volume():
+    def measured_above(params):  # the constraint is measured from x = 0.3 on only
+        return Evaluation(trade_off(params), constraints=None if params["x"] < 0.3 else [params["x"] - 0.7])
+
+    race = Race(measured_above, ["random"], n_trials=8, space=SPACE, directions={"accuracy": "maximize",
+                                                                                  "seconds": "minimize"},
+                reference=[0.0, 3.0], seed=3)
+    race.run()
+    trials = race.studies["random"].trials
+    unknown = np.array([t.constraints is None for t in trials])
+    assert unknown.any() and not unknown.all()   # as best_trials counts them: never on the front
+    losses = np.array([[-t.values[0], t.values[1]] if t.feasible and t.constraints else [np.nan] * 2 for t in trials])
+    np.testing.assert_allclose(race.curves()["random"], hypervolume_history(losses, [0.0, 3.0]))
+
+
 def test_your_lane_takes_configurations_with_several_values():
     race = Race(ZDT, ["random"], n_trials=2, seed=0, you=True)
     mine = race.evaluate({"x0": 0.5, "x1": 0.0})        # on ZDT1's true front: f1 = 1 - sqrt(0.5)

@@ -8,6 +8,7 @@ from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, av
 from interactive_hpo.optimizers.capabilities import (
     LearnsFromForeignTrials,
     ModelBased,
+    ModelPerObjective,
     PopulationMethod,
     ReissuesWaitingStep,
     Scheduler,
@@ -21,8 +22,8 @@ SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 # Every model-based and population method learns from trials it did not propose (the contract checks it).
 LEARNS = LearnsFromForeignTrials
 DECLARED = {"bo": {ModelBased, WarmStartable, LEARNS}, "parego": {ModelBased, WarmStartable, LEARNS},
-            "ehvi": {ModelBased, WarmStartable, LEARNS}, "halving": {Scheduler}, "hyperband": {Scheduler},
-            "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable, LEARNS},
+            "ehvi": {ModelBased, ModelPerObjective, WarmStartable, LEARNS}, "halving": {Scheduler},
+            "hyperband": {Scheduler}, "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable, LEARNS},
             "de": {PopulationMethod, WarmStartable, LEARNS}, "cmaes": {PopulationMethod, WarmStartable, LEARNS},
             "nsga2": {PopulationMethod, LEARNS}, "hypergradient": {ReissuesWaitingStep}}
 
@@ -30,7 +31,8 @@ DECLARED = {"bo": {ModelBased, WarmStartable, LEARNS}, "parego": {ModelBased, Wa
 @pytest.mark.parametrize("name", available_optimizers())
 def test_each_registered_optimizer_declares_what_it_can_do(name):
     cls = optimizer_class(name)
-    declared = {kind for kind in (ModelBased, Scheduler, PopulationMethod, WarmStartable, LEARNS, ReissuesWaitingStep)
+    declared = {kind for kind in (ModelBased, ModelPerObjective, Scheduler, PopulationMethod, WarmStartable, LEARNS,
+                                  ReissuesWaitingStep)
                 if issubclass(cls, kind)}
     assert declared == DECLARED.get(name, set())
 

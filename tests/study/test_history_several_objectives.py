@@ -20,7 +20,7 @@ TWO = {"accuracy": "maximize", "seconds": "minimize"}
 def study():
     """Five trials: complete, complete but infeasible (the best accuracy), failed, running, complete."""
     study = Study(SPACE, "random", directions=TWO, seed=0)
-    study.add_manual({"x": 0.1, "y": 0.1}, (0.80, 3.0))
+    study.add_manual({"x": 0.1, "y": 0.1}, (0.80, 3.0), constraints=[-1.0])
     study.add_manual({"x": 0.2, "y": 0.1}, (0.99, 1.0), constraints=[0.5])     # breaks its constraint
     study.tell(study.ask(), state="FAILED")
     study.ask()                                                                  # still running
@@ -49,7 +49,7 @@ def test_each_objective_has_its_values_losses_direction_and_feasible_best(study)
 
 def test_one_objective_is_unchanged_whichever_way_it_is_named():
     study = Study(SPACE, "random", direction="maximize", seed=0)
-    study.run(lambda p: p["x"], n_trials=4, progress=False)
+    study.run(lambda p: Evaluation(p["x"], constraints=[-1.0]), n_trials=4, progress=False)
     study.add_manual({"x": 1.0, "y": 0.0}, 2.0, constraints=[1.0])   # the highest value, infeasible
     default = study.history()
     for same in (study.history(objective=0), study.history(objective="objective")):

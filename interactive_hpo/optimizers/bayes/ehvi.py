@@ -61,7 +61,7 @@ from ...pareto import pareto_mask, reference_point
 from ...trial import Trial
 from ...views import read_only
 from ..base import Suggestion
-from ..capabilities import MultiObjective
+from ..capabilities import ModelPerObjective, MultiObjective
 from . import acquisition as acq
 from .constrained import column, first_output
 from .model import DTYPE, one_thread, torch
@@ -124,7 +124,7 @@ def hypervolume_acquisition(model: Any, n_objectives: int, reference: np.ndarray
             objective=objective, constraints=constraints, X_pending=pending, prune_baseline=True)
 
 
-class EHVIBO(GaussianProcessBO, MultiObjective):
+class EHVIBO(GaussianProcessBO, ModelPerObjective, MultiObjective):
     """Bayesian optimization of several objectives by qLogNEHVI (one GP per objective).
 
     Parameters

@@ -96,7 +96,7 @@ def test_the_view_is_one_objective_in_its_losses(studies):
         assert prediction.acquisition_name == "qlognehvi"
     # A past step's optimizer is rebuilt by its registered name ("ehvi" is built in: registering
     # and then unregistering it here took it out of the registry for every later test).
-    past = ehvi.surrogate(step=ehvi.trials[-1].number)  # rebuilt from the record, no fit
+    past = ehvi.surrogate(step=ehvi.trials[-1].number, objective=0)  # rebuilt from the record, no fit
     np.testing.assert_allclose(past.losses, losses[:-1, 0])
 
 
@@ -161,7 +161,14 @@ def test_a_past_step_is_rebuilt_for_any_objective(studies):
     losses = np.array([t.values for t in ehvi.trials])[:-1]
     X = np.array([t.x for t in ehvi.trials])[:-1]
     views = [ehvi.surrogate(step=step, objective=i) for i in (0, 1)]
-    assert ehvi.surrogate(step=step).losses.tolist() == views[0].losses.tolist()  # objective 0 by default
+    # By name too, as history() takes it; none is the default (it silently was objective 0's).
+    assert ehvi.surrogate(step=step, objective="objective 1").losses.tolist() == views[1].losses.tolist()
+    for which in ({"step": step}, {}):
+        with pytest.raises(InvalidParameterError, match=r"`objective` of Study.surrogate must be an objective's name "
+                                                        r"in \['objective 0', 'objective 1'\] or its index in \[0, 2\) "
+                                                        r"for a study of 2 objectives; got None. Say which objective, "
+                                                        r"e.g. surrogate\(objective='objective 0'\)"):
+            ehvi.surrogate(**which)
     for objective, view in enumerate(views):
         np.testing.assert_allclose(view.losses, losses[:, objective])
         assert view.hyperparameters.fit_status == "restored" and view.acquisition_name == "qlognehvi"
@@ -183,10 +190,11 @@ def test_a_past_step_is_rebuilt_for_any_objective(studies):
 def test_bad_past_view_requests_are_refused(studies):
     ehvi, _ = studies
     step = ehvi.trials[-1].number
-    with pytest.raises(InvalidParameterError, match=r"`objective` of EHVIBO.restored_view must be an objective's "
-                                                    r"index in \[0, 1\]; got 2"):
+    with pytest.raises(InvalidParameterError, match=r"`objective` of Study.surrogate must be an objective's "
+                                                    r"name in \['objective 0', 'objective 1'\] or its index in "
+                                                    r"\[0, 2\); got 2"):
         ehvi.surrogate(step=step, objective=2)
-    with pytest.raises(InvalidParameterError, match="`objective` of EHVIBO.restored_view"):
+    with pytest.raises(InvalidParameterError, match="`objective` of Study.surrogate"):
         ehvi.surrogate(step=step, objective=True)
     with pytest.raises(InvalidParameterError, match=r"`kernel` of Study.surrogate must be given without `step`"):
         ehvi.surrogate(step=step, kernel="rbf")
@@ -194,6 +202,7 @@ def test_bad_past_view_requests_are_refused(studies):
     parego = Study(space, "parego", directions=["minimize", "minimize"], seed=0,
                    optimizer_settings={"n_initial": 3, "num_restarts": 1, "raw_samples": 16})
     parego.run(lambda p: (p["x"], 1 - p["x"]), n_trials=4, progress=False)
+    assert parego.surrogate() is not None  # one model (the scalarization): nothing to choose
     with pytest.raises(InvalidParameterError, match="`objective` of Study.surrogate must be given only for a step "
                                                     "whose model takes it"):
         parego.surrogate(step=3, objective=1)
