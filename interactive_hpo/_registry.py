@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
-from ._validation import fail
+from ._validation import did_you_mean, fail
 
 __all__ = ["Registry", "same_class", "where"]
 
@@ -48,10 +48,15 @@ class Registry(Generic[C]):
     built_in : mapping from str to class or "module:Class"
         The entries that stay registered. An import path is imported on first use (so that the
         Bayesian optimizer's entry does not import torch).
+    aliases : mapping from str to str, optional
+        Words people type for a name ("bayesian" for "bo"): an unknown name close to one is
+        refused with the name it meant ("Did you mean 'bo'?"), never accepted for it.
     """
 
-    def __init__(self, kind: str, base: type, built_in: Mapping[str, str | type[C]]):
+    def __init__(self, kind: str, base: type, built_in: Mapping[str, str | type[C]],
+                 aliases: Mapping[str, str] | None = None):
         self.kind, self.base = kind, base
+        self._aliases = dict(aliases or {})
         self._entries: dict[str, str | type[C]] = dict(built_in)
         self._built_in = frozenset(built_in)
 
@@ -107,7 +112,8 @@ class Registry(Generic[C]):
         """The class registered under ``name`` (its module imported if need be); an unknown name
         is refused as ``argument`` of ``owner``, where it was typed."""
         if name not in self:
-            raise fail(argument, owner, f"one of {self.names()}", name)
+            raise fail(argument, owner, f"one of {self.names()}", name,
+                       hint=did_you_mean(name, self.names(), self._aliases))
         return self._resolve(self._entries[name])
 
     def find(self, name: str) -> type[C] | None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, fail, float_array, generator_of, is_int
+from ._validation import check_int, fail, float_array, generator_of, is_int, unknown_names
 from .conditions import INACTIVE_UNIT, Conditions
 from .exceptions import InvalidParameterError
 from .parameters import MAX_GRID_POINTS, PARAMETER_TYPES, Categorical, Float, Int, Parameter
@@ -141,34 +141,37 @@ class SearchSpace:
         Raises :class:`InvalidParameterError` for a missing or unknown name or a value that
         breaks its parameter's rule (type, bounds, choices), naming the parameter; with
         ``owner``, the function the person gave ``params`` to as its argument ``name``, the
-        refusal names them, with the space's reason as its hint.
+        refusal names them: a dict with names unknown (each with the one it likely meant) or
+        missing in their words, a value refused with the space's reason as its hint (the dict
+        shown once).
         """
-        if owner is None:
-            return self._validate(params)
-        try:
-            return self._validate(params)
-        except InvalidParameterError as error:
-            raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)",
-                       params, hint=f"The space refuses it: {error}") from None
-
-    def _validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        where = "SearchSpace" if owner is None else owner
         if not isinstance(params, Mapping):
-            raise fail("params", "SearchSpace", f"a dict with keys {self.names}", params)
+            raise fail(name, where, f"a dict with keys {self.names}", params)
         unknown = [k for k in params if k not in self._by_name]
         if unknown:
-            raise fail("params", "SearchSpace", f"a dict with keys among {self.names}", dict(params),
-                       hint=f"Unknown parameter(s): {', '.join(map(str, unknown))}.")
-        if self.conditional:
-            return self._validate_conditional(params)
-        missing = [n for n in self.names if n not in params]
+            raise fail(name, where, f"a dict with keys among {self.names}", dict(params),
+                       hint=f"Unknown parameter(s): {unknown_names(unknown, self.names)}.")
+        missing = [] if self.conditional else [n for n in self.names if n not in params]
         if missing:
-            raise fail("params", "SearchSpace", f"a dict with keys {self.names}", dict(params),
+            raise fail(name, where, f"a dict with keys {self.names}", dict(params),
                        hint=f"Missing parameter(s): {', '.join(missing)}. (space.complete(params) fills them in "
                             "with the centres of their ranges.)")
-        return {p.name: p.validate(params[p.name]) for p in self.params}
+        try:
+            canonical = self.complete(params) if self.conditional else \
+                {p.name: p.validate(params[p.name]) for p in self.params}
+        except InvalidParameterError as error:
+            if owner is None:
+                raise
+            # The dict once, in the caller's words; the value refused, in its parameter's.
+            raise fail(name, owner, "a configuration of the search space (a dict of its parameters' values)",
+                       params, hint=f"The space refuses it: {error}") from None
+        return self._check_activity(params, canonical, name, where) if self.conditional else canonical
 
-    def _validate_conditional(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        canonical = self.complete(params)  # validates every active value given
+    def _check_activity(self, params: Mapping[str, Any], canonical: dict[str, Any], argument: str, owner: str
+                        ) -> dict[str, Any]:
+        """``canonical`` (``self.complete(params)``) when ``params`` give every active parameter of
+        this conditional space and no inactive one; refused as ``argument`` of ``owner``."""
         missing = [name for name in canonical if name not in params]  # filled from the centre
         if missing:
             # Only those whose activity the given values decide: a child of a missing parent is
@@ -176,13 +179,13 @@ class SearchSpace:
             conditions = {name: self._by_name[name].condition for name in missing}
             named = [repr(name) if c is None else f"{name!r} (active because {c.describe()})"
                      for name, c in conditions.items() if c is None or c.parent in params]
-            raise fail("params", "SearchSpace", "a dict with every active parameter", dict(params),
+            raise fail(argument, owner, "a dict with every active parameter", dict(params),
                        hint=f"Missing: {', '.join(named)}.")
         inactive = [name for name in self.names if name in params and name not in canonical]
         if inactive:
             condition = self._by_name[inactive[0]].condition
             assert condition is not None  # an unconditional parameter is always active
-            raise fail("params", "SearchSpace", "a dict without inactive parameters", dict(params),
+            raise fail(argument, owner, "a dict without inactive parameters", dict(params),
                        hint=f"{inactive[0]!r} applies only when {condition.describe()}; leave it out.")
         return canonical
 
@@ -265,7 +268,7 @@ class SearchSpace:
             unknown = [k for k in resolution if k not in self._by_name]
             if unknown:
                 raise fail("resolution", owner, f"a dict with keys among {self.names}", dict(resolution),
-                           hint=f"Unknown parameter(s): {', '.join(map(str, unknown))}.")
+                           hint=f"Unknown parameter(s): {unknown_names(unknown, self.names)}.")
             numeric = [p.name for p in self.params if p.kind != "categorical"]
             missing = [n for n in numeric if n not in resolution]
             if missing:
@@ -317,7 +320,7 @@ class SearchSpace:
         unknown = [k for k in given if k not in self._by_name]
         if unknown:
             raise fail("at", "SearchSpace", f"a dict with keys among {self.names}", given,
-                       hint=f"Unknown parameter(s): {', '.join(map(str, unknown))}.")
+                       hint=f"Unknown parameter(s): {unknown_names(unknown, self.names)}.")
         values: dict[str, Any] = {}
         for i in self.conditions.order:  # parents first; an inactive parameter's value is not read
             param = self.params[i]

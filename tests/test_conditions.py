@@ -235,11 +235,11 @@ def test_manual_trials_and_the_queue_refuse_an_inactive_or_missing_parameter():
         study.enqueue({"kernel": "linear", "C": 1.0, "gamma": 0.1})
     with pytest.raises(InvalidParameterError, match=r"Missing: 'degree' \(active because kernel is 'poly'\)"):
         study.add_manual({"kernel": "poly", "C": 1.0, "gamma": 0.1}, 1.0)
-    # Each in its own name (all said "`params` of SearchSpace"), the space's reason after it.
+    # Each in its own name (all said "`params` of SearchSpace"), the dict shown once.
     for call, owner in [(study.enqueue, "Study.enqueue"), (lambda p: study.add_manual(p, 1.0), "Study.add_manual"),
                         (lambda p: study.add_finished(p, state="FAILED", source="elsewhere"), "Study.add_finished")]:
-        with pytest.raises(InvalidParameterError, match=rf"^`params` of {owner} must be a configuration of the "
-                                                        r"search space .* Missing: 'kernel'\.$"):
+        with pytest.raises(InvalidParameterError, match=rf"^`params` of {owner} must be a dict with every active "
+                                                        r"parameter; got \{'C': 1\.0\}\. Missing: 'kernel'\.$"):
             call({"C": 1.0})
     study.enqueue({"kernel": "linear", "C": 1.0})
     trial = study.ask()

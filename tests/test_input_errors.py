@@ -287,7 +287,7 @@ CASES = [
     ("not a parameter", lambda t: SearchSpace([Float("lr", 0, 1), "depth"]), InvalidParameterError,
      "`params` of SearchSpace must be a list of Float, Int or Categorical; got 'depth'."),
     ("unknown parameter", lambda t: SPACE.to_unit({**GOOD, "momentum": 0.9}), InvalidParameterError,
-     "Unknown parameter(s): momentum."),
+     "Unknown parameter(s): 'momentum'."),
     ("missing parameter", lambda t: SPACE.to_unit({"lr": 0.01}), InvalidParameterError,
      "must be a dict with keys ['lr', 'depth', 'act']; got {'lr': 0.01}. Missing parameter(s): depth, act. "
      "(space.complete(params) fills them in with the centres of their ranges.)"),
@@ -376,6 +376,23 @@ CASES = [
     ("unknown optimizer", lambda t: Study(SPACE, "annealing"), InvalidParameterError,
      "`optimizer` of Study must be one of ['asha', 'bo', 'cmaes', 'de', 'ehvi', 'ga', 'grid', 'halving', "
      "'hyperband', "),
+    # A name typed wrong got the list and nothing more, where a task's name got "Did you mean".
+    ("optimizer misspelt", lambda t: Study(SPACE, "baysian"), InvalidParameterError,
+     "'parego', 'random', 'sobol']; got 'baysian'. Did you mean 'bo'?"),
+    ("optimizer in the wrong case", lambda t: Study(SPACE, "BO"), InvalidParameterError,
+     "got 'BO'. Did you mean 'bo'?"),
+    ("optimizer spelt as its paper does", lambda t: Study(SPACE, "cma-es"), InvalidParameterError,
+     "got 'cma-es'. Did you mean 'cmaes'?"),
+    ("optimizer setting misspelt", lambda t: Study(SPACE, "grid", optimizer_settings={"resolutoin": 3}),
+     InvalidParameterError, "got 'resolutoin'. 'resolutoin' is not a setting of GridSearch. Did you mean "
+                            "'resolution'?"),
+    ("parameter misspelt", lambda t: SPACE.to_unit({**GOOD, "Depth": 3}), InvalidParameterError,
+     "Unknown parameter(s): 'Depth' (did you mean 'depth'?)."),
+    # The dict twice: "`params` of Study.enqueue must be a configuration ...; got {...}. The space
+    # refuses it: `params` of SearchSpace must be a dict ...; got {...}".
+    ("parameter unknown to a caller", lambda t: Study(SPACE).enqueue({**GOOD, "lr_": 0.1}), InvalidParameterError,
+     "`params` of Study.enqueue must be a dict with keys among ['lr', 'depth', 'act']; got {'lr': 0.01, 'depth': 3, "
+     "'act': 'relu', 'lr_': 0.1}. Unknown parameter(s): 'lr_' (did you mean 'lr'?)."),
     ("unknown optimizer setting", lambda t: make_optimizer("sobol", SPACE, resolution=3), InvalidParameterError,
      "`settings` of make_optimizer('sobol') must be keywords among ['scramble', 'seed']; got 'resolution'. "
      "'resolution' is not a setting of SobolSearch."),
@@ -464,7 +481,7 @@ CASES = [
      "`resolution` of Categorical('c').levels must be an int in [1, 1000000]; got 0."),
     ("grid resolution for an unknown name", lambda t: SPACE.grid({"lr": 3, "depht": 3}), InvalidParameterError,
      "`resolution` of SearchSpace.grid must be a dict with keys among ['lr', 'depth', 'act']; got "
-     "{'lr': 3, 'depht': 3}. Unknown parameter(s): depht."),
+     "{'lr': 3, 'depht': 3}. Unknown parameter(s): 'depht' (did you mean 'depth'?)."),
     # -- journals ----------------------------------------------------------------------------
     ("corrupted journal line", corrupt_middle, StorageError, "line 3: not valid JSON"),
     ("foreign file as storage", foreign_file, StorageError,

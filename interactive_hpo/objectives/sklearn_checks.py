@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import describe_error, fail
+from .._validation import describe_error, fail, unknown_names
 from ..exceptions import InvalidParameterError
 from ..space import Categorical, SearchSpace
 from .sklearn_scoring import check_scorer_fits, check_scorer_targets
@@ -48,11 +48,7 @@ def n_samples(data: Any, name: str, owner: str) -> int:
 
 def describe_unknown(unknown: list[str], valid: list[str]) -> str:
     """Hint for space names that are not estimator parameters: close matches, or the valid names."""
-    parts = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, valid, n=1)
-        parts.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
-    hint = f"Unknown: {', '.join(parts)}."
+    hint = f"Unknown: {unknown_names(unknown, valid)}."
     if len(valid) <= 25:
         hint += f" Valid names: {', '.join(sorted(valid))}."
     else:

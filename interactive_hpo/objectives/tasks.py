@@ -28,7 +28,6 @@ samples of each fold (nested subsets) or an iteration count, scaled from its ful
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -36,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, import_optional, is_int, seed_to_int
+from .._validation import check_int, did_you_mean, fail, import_optional, is_int, seed_to_int
 from ..space import Categorical, Float, Int, SearchSpace
 from .sklearn_cv import SklearnCV
 from .splitting import check_cv_groups
@@ -376,9 +375,7 @@ def check_task_name(name: Any, argument: str, owner: str) -> str:
     """``name`` if it names a task of :data:`TASKS`, else the error of ``argument`` of ``owner``
     (``task`` of Lab, ``name`` of make_task) with the closest name."""
     if not isinstance(name, str) or name not in TASKS:
-        close = difflib.get_close_matches(name, list(TASKS), n=1) if isinstance(name, str) else []
-        raise fail(argument, owner, f"one of {sorted(TASKS)}", name,
-                   hint=f"Did you mean {close[0]!r}?" if close else None)
+        raise fail(argument, owner, f"one of {sorted(TASKS)}", name, hint=did_you_mean(name, TASKS))
     return name
 
 

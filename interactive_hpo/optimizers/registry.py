@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._registry import Registry
-from .._validation import fail
+from .._validation import did_you_mean, fail
 from ..exceptions import MissingDependencyError
 from ..space import SearchSpace
 from .base import Optimizer
@@ -37,6 +37,9 @@ _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
     "hyperband": "interactive_hpo.optimizers.multifidelity.halving:Hyperband",
     "asha": "interactive_hpo.optimizers.multifidelity.halving:ASHA",
     "hypergradient": "interactive_hpo.optimizers.hypergradient:HypergradientDescent",
+}, aliases={  # what people call them, for the hint of a name typed wrong: "baysian" -> "Did you mean 'bo'?"
+    "bayesian": "bo", "gaussian process": "bo", "gp": "bo", "genetic": "ga", "differential evolution": "de",
+    "successive halving": "halving", "nsga-ii": "nsga2", "hypergradient descent": "hypergradient",
 })
 
 
@@ -130,7 +133,7 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
             raise fail(settings_argument, owner or f"make_optimizer({name!r})", f"keywords among {accepted}", key,
                        hint=f"{key!r} is not a setting of {cls.__name__}" + (
                            f": pass the settings themselves as keywords, {key}={{'n': 1}} as n=1." if wrapped
-                           else "."))
+                           else f". {did_you_mean(key, accepted) or ''}".rstrip()))
     return cls
 
 

@@ -104,8 +104,9 @@ def check_sources(records: Any, owner: str) -> Sequence[Any]:
 def check_export(path: Any, options: Mapping[str, Any], write: Callable[..., Any], suffixes: tuple[str, ...],
                  owner: str) -> None:
     """The file (ending in one of ``suffixes``) and the option names of an export by ``write``,
-    refused naming ``owner``: ``write`` named itself, and an unknown option was Python's TypeError."""
-    out = check_path(path, "path", owner, example="steps.html")
+    refused naming ``owner`` before any frame is drawn: ``write`` named itself, an unknown option
+    was Python's TypeError, and a folder that does not exist the hidden file written first."""
+    out = check_path(path, "path", owner, example="steps.html", new_folder=False)
     if out.suffix.lower() not in suffixes:
         raise fail("path", owner, f"a {', '.join(suffixes)} file name", str(path))
     accepted = [name for name, p in inspect.signature(write).parameters.items() if p.kind is p.KEYWORD_ONLY]

@@ -18,11 +18,12 @@ from ..study.core import Study, StudyEvent, check_study
 from ..study.running import check_objective
 from ..study.steering import HUMAN_ACTIONS
 from ..trial import CANCELLED, Trial
-from ._checks import check_callback
+from ._checks import check_callback, check_step
 from .beliefs import ShownBelief, past_belief, present_belief
 from .lab_branches import Branches
 from .lab_events import LabEvent
-from .lab_objective import PlainCall, check_switch
+from .lab_goals import lab_history, optimizer_names
+from .lab_objective import PlainCall, check_switch, runnable
 from .status import ran_out
 
 __all__ = ["LabController", "LabEvent"]
@@ -242,16 +243,21 @@ class LabController(Branches):
         """False once the optimizer has nothing left to propose (a finished grid; the status line says so)."""
         return not ran_out(self.study)
 
-    def present(self, history: Any, what_if: Mapping[str, Any] | None = None,
+    def present(self, history: Any = None, what_if: Mapping[str, Any] | None = None,
                 objective: int | str | None = None) -> ShownBelief:
         """The belief now and the next proposal, under the settings ``what_if`` overrides;
+        ``history``: the study's ``History`` the Lab draws (None: the one it would, ``lab_history``);
         ``objective``: which of several an "ehvi" study's Model tab shows (see ``present_belief``)."""
+        history = lab_history(self.study) if history is None else history
         return present_belief(self.study, history, can_step=self.can_step, what_if=what_if, objective=objective)
 
-    def past(self, step: int, history: Any, objective: int | str | None = None) -> ShownBelief:
+    def past(self, step: int, history: Any = None, objective: int | str | None = None) -> ShownBelief:
         """What was known and believed when trial ``step`` was proposed; ``history`` is the
-        study's present ``History``; ``objective`` as for :meth:`present`. A trial a fork or a
-        space edit carried here is said to be so, with the branch where it was proposed."""
+        study's present ``History`` (None: the one the Lab draws then, ``lab_history``);
+        ``objective`` as for :meth:`present`. A trial a fork or a space edit carried here is said
+        to be so, with the branch where it was proposed."""
+        if history is None:  # lab.controller.past(4) from code: a TypeError asked for what the Lab knows
+            history = lab_history(self.study, check_step(self.study, step, "Lab.past"))
         return past_belief(self.study, step, history, objective, origins=self.carried_from())
 
     # -- time travel (the branches: lab_branches.py) ----------------------------------------------------
@@ -329,6 +335,11 @@ class LabController(Branches):
         self.check_open("Switching optimizer")
         check_switch(self._call, name, settings, "Lab.switch_optimizer")
         self.study.switch_optimizer(name, **dict(settings or {}))
+
+    def offered(self) -> list[str]:
+        """The registered optimizers the study can switch to (for several objectives, those that
+        serve several) whose trials the objective can run: the Optimizer tab's list."""
+        return runnable(self._call, optimizer_names(self.study.goals))
 
     def change_settings(self, changed: Mapping[str, Any]) -> None:
         """Continue with the same optimizer, ``changed`` settings replacing its own (a what-if

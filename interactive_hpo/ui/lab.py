@@ -125,7 +125,7 @@ class Lab(LabControls):
         self._task: asyncio.Task | None = None
         self._curves_drawn = -math.inf  # when a report last redrew the learning curves (time.monotonic)
         self._build_controls()
-        self.optimizer_panel = OptimizerPanel(self.errors, offered=lambda: lab_goals.optimizer_names(self.study.goals))
+        self.optimizer_panel = OptimizerPanel(self.errors, offered=self.controller.offered)
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
         self.space_editor = SpaceEditor(study.space, errors=self.errors, check=self.controller.check_space)
         self.space_editor.on_apply(self.controller.set_space)

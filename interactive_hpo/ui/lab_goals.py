@@ -32,7 +32,7 @@ from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective
 from ..objectives.tasks import check_task_name, make_task
 from ..optimizers.capabilities import ModelBased
-from ..optimizers.registry import available_optimizers, optimizers_serving_several
+from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
 from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
@@ -84,7 +84,9 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
                        objective)
         return first, objective
     if objective is not None:
-        raise fail("objective", "Lab", "None unless the first argument is a Study", objective)
+        raise fail("objective", "Lab", "None unless the first argument is a Study", objective,
+                   hint="For a space and a function: Lab(space, f) or Lab(f, space=space)."
+                   if isinstance(objective, SearchSpace) and callable(first) else None)
     if not callable(first):
         raise fail("study_or_objective", "Lab", "a Study, or an objective callable objective(params)", first)
     space = space if space is not None else getattr(first, "space", None)
@@ -98,12 +100,20 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
         directions = dict(zip(names, directions, strict=True))
     goals: dict[str, Any] = {"directions": directions} if directions is not None else \
         {"direction": getattr(first, "direction", "minimize") if direction is None else direction}
-    several = directions is not None and Goals.parse(directions=directions, owner="Lab").multi
+    # The Lab's arguments that the study takes as they are, checked here: its refusals named
+    # "`seed` of Study", which the person did not call.
+    several = Goals.parse(**goals, owner="Lab").multi
     path = None if storage is None else check_path(storage, "storage", "Lab")
+    seed = None if seed is None else seed_to_int(seed, "Lab")  # a Generator's draw: the one the study made
+    if settings is not None and not isinstance(settings, Mapping):
+        raise fail("optimizer_settings", "Lab", "a dict or None", settings)
     # The Lab's default optimizer is for a new study only (no journal, or an empty file): given to a
     # resumed one, it switched the journal's optimizer ("random", say) to "bo" though none was asked for.
     if optimizer is None and (settings is not None or path is None or Journal(path).is_empty()):
         optimizer = "parego" if several else "bo"  # resuming with neither: the journal's optimizer goes on
+    if isinstance(optimizer, str):
+        check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
+                       owner="Lab")
     return Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings, storage=path,
                  warm_start=warm_start), first
 

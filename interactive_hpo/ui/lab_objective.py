@@ -1,5 +1,5 @@
 """The person's objective as the Lab's studies call it (:class:`PlainCall`), and the optimizers
-it can serve (:func:`check_switch`)."""
+it can serve (:func:`check_switch`, :func:`runnable`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._validation import accepts_keyword, fail, requires_keyword, shown
+from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
 from ..space import SearchSpace
 
-__all__ = ["PlainCall", "check_switch"]
+__all__ = ["PlainCall", "budget_refusal", "check_switch", "runnable"]
 
 
 class PlainCall:
@@ -54,32 +55,57 @@ class PlainCall:
 
 
 def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_charge: str | None = None) -> None:
-    """Refuse, before the study changes, a switch (or a fork) to ``optimizer`` whose trials ``call``
-    cannot run: a multi-fidelity scheduler for an objective without a ``budget`` keyword, another
-    optimizer for one that requires it (every Step after it was refused, naming ``Study.step``),
-    or ``settings`` that are not a dict (None: the optimizer's own) or name a keyword that
-    ``optimizer`` (None: ``in_charge``, which keeps its own) does not take. Errors name ``owner``
-    and its argument ``settings``: the study's own checks would name ``Study.switch_optimizer``
+    """Refuse, before the study changes, a switch (or a fork) to ``optimizer`` whose trials
+    ``call`` cannot run (:func:`budget_refusal`), a name no optimizer is registered under (the
+    study's refusal named ``Study.switch_optimizer``), or ``settings`` that are not a dict (None:
+    the optimizer's own) or name a keyword that ``optimizer`` (None: ``in_charge``, which keeps
+    its own) does not take. Errors name ``owner``: the study's own checks would name ``Study.switch_optimizer``
     or ``fork_study``, which the person did not call."""
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("settings", owner, "a dict of the optimizer's settings, or None", settings)
     name = in_charge if optimizer is None else optimizer
-    if not isinstance(name, str) or name not in available_optimizers():
-        return  # the study names what is wrong with it
+    if not isinstance(name, str) or (optimizer is None and name not in available_optimizers()):
+        return  # an instance: the study names what is wrong with it; one in charge unregistered: settings unknown
     check_settings(name, settings or {}, argument="optimizer", settings_argument="settings", owner=owner)
-    if optimizer is None:
-        return  # the optimizer in charge serves the objective already
+    if optimizer is not None:  # the optimizer in charge serves the objective already
+        refusal = budget_refusal(call, optimizer, owner)
+        if refusal is not None:
+            raise refusal
+
+
+def budget_refusal(call: PlainCall, optimizer: str, owner: str) -> InvalidParameterError | None:
+    """Why ``call`` cannot run the trials of the registered optimizer ``optimizer`` (as the
+    argument ``optimizer`` of ``owner``), or None: a multi-fidelity scheduler for an objective
+    without a ``budget`` keyword, another optimizer for one that requires it (every Step after a
+    switch was refused, naming ``Study.step``)."""
     schedules = issubclass(optimizer_class(optimizer), Scheduler)
     if schedules and call.single_fidelity:
-        raise fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
-                   hint=f"{optimizer!r} evaluates configurations at budgets and the objective has a single "
-                        "fidelity: wrap it, MultiFidelity(objective), for cheaper, biased and noisier evaluations "
-                        "at budgets.")
+        return fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
+                    hint=f"{optimizer!r} evaluates configurations at budgets and the objective has a single "
+                         "fidelity: wrap it, MultiFidelity(objective), for cheaper, biased and noisier evaluations "
+                         "at budgets.")
     if schedules and not accepts_keyword(call, "budget"):
-        raise fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
-                   hint=f"{optimizer!r} evaluates configurations at budgets and the objective has no `budget` "
-                        "keyword: write objective(params, *, budget=None), or use a multi-fidelity objective.")
+        return fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
+                    hint=f"{optimizer!r} evaluates configurations at budgets and the objective has no `budget` "
+                         "keyword: write objective(params, *, budget=None), or use a multi-fidelity objective.")
     if not schedules and requires_keyword(call, "budget"):
-        raise fail("optimizer", owner, "a multi-fidelity scheduler (halving, hyperband, asha)", optimizer,
-                   hint="The objective requires `budget`, which other optimizers do not give: give it a default "
-                        "for the full budget, objective(params, *, budget=None).")
+        return fail("optimizer", owner, "a multi-fidelity scheduler (halving, hyperband, asha)", optimizer,
+                    hint="The objective requires `budget`, which other optimizers do not give: give it a default "
+                         "for the full budget, objective(params, *, budget=None).")
+    return None
+
+
+def runnable(call: PlainCall, names: list[str]) -> list[str]:
+    """Those of the registered optimizers ``names`` whose trials ``call`` can run (no
+    :func:`budget_refusal`): what the Optimizer tab offers (it offered asha for Branin, whose
+    switch was then refused). One whose extra is not installed stays: choosing it says how to
+    install it."""
+    kept = []
+    for name in names:
+        try:
+            refused = budget_refusal(call, name, "Lab")
+        except MissingDependencyError:
+            refused = None
+        if refused is None:
+            kept.append(name)
+    return kept

@@ -196,7 +196,7 @@ def test_a_gradient_tool_works_or_refuses_naming_itself(case, value):
      "['learning_rate'] act through training, which differences of the minimizer do not see"),
     (lambda: OBJECTIVE({"alpha": 100.0}), "`params` of BilevelObjective.__call__ must be a configuration of the search "
                                           "space (a dict of its parameters' values); got {'alpha': 100.0}."),
-    (lambda: RIDGE.theta(3), "`params` of BilevelProblem.theta must be a configuration of the search space"),
+    (lambda: RIDGE.theta(3), "`params` of BilevelProblem.theta must be a dict with keys ['alpha']; got 3."),
     (lambda: online_learning_rate(MLP, {"weight_decay": 5.0}), "`params` of online_learning_rate must be a "
                                                                "configuration of the search space"),
     (lambda: compare_with_black_box(RIDGE, method="exact?"), "`method` of compare_with_black_box must be one of"),

@@ -148,8 +148,7 @@ def test_a_landscape_call_works_or_refuses_naming_itself(data):
     (lambda: L.build_landscape(CHOICE, n_jobs=np.array([1, 2])), "`n_jobs` of build_landscape must be"),
     (lambda: L.build_landscape(CHOICE, cache_dir=3), "`cache_dir` of build_landscape must be a folder (a str or a "
                                                      "path), or None; got 3."),
-    (lambda: REPLAY("x"), "`params` of LandscapeObjective must be a configuration of the search space (a dict "
-                          "of its parameters' values); got 'x'. The space refuses it:"),
+    (lambda: REPLAY("x"), "`params` of LandscapeObjective must be a dict with keys ['x', 'n', 'c']; got 'x'."),
     (lambda: L.local_optima(LAND, plateaus=np.array([1, 2])), "`plateaus` of local_optima must be a bool"),
     (lambda: L.basins(LAND, plateaus="yes"), "`plateaus` of basins must be a bool; got 'yes'."),
     (lambda: L.neutrality_distance_correlation(LAND, epsilon=-1),

@@ -319,8 +319,8 @@ def cmaes_until_refused(options):
      "`max_budget` of Hyperband must be greater than min_budget=0.037037 (its default); got 0.01. Give a smaller "
      "min_budget with it."),
     (lambda: make_optimizer("hypergradient", LINE, start={"z": 1.0}),  # `params` of SearchSpace
-     "`start` of HypergradientDescent must be a configuration of the search space (a dict of its parameters' "
-     "values); got {'z': 1.0}. The space refuses it: `params` of SearchSpace must be a dict"),
+     "`start` of HypergradientDescent must be a dict with keys among ['x', 'y']; got {'z': 1.0}. Unknown parameter(s): "
+     "'z'."),
     (lambda: told("ga", manual([np.nan, 0.5])),  # `x` of SearchSpace, at the next ask
      f"`trial` of GeneticAlgorithm.tell must be a Trial of this search space (dim 2); got {TRIAL}. Its x "
      "array([nan, 0.5]) is not a finite point of the unit cube [0, 1]^2."),

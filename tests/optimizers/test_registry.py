@@ -50,7 +50,8 @@ def test_a_plug_in_is_registered_and_taken_out_again():
 
 def test_callers_name_the_arguments_their_users_typed():
     space = SearchSpace([Float("x", 0, 1)])
-    with pytest.raises(InvalidParameterError, match=r"^`optimizer` of Study must be one of \[.*\]; got 'rando'\.$"):
+    with pytest.raises(InvalidParameterError, match=r"^`optimizer` of Study must be one of \[.*\]; got 'rando'\. "
+                                                    r"Did you mean 'random'\?$"):
         check_settings("rando", {}, argument="optimizer", owner="Study")
     with pytest.raises(InvalidParameterError, match=r"^`optimizer_settings` of Study must be keywords among "
                                                     r"\['scramble', 'seed'\]; got 'resolution'\. 'resolution' is not"):

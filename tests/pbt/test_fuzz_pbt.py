@@ -225,10 +225,10 @@ def saved(settings=None, rounds=None):
      "`SharesTheModel.copy(model)` of PopulationBasedTraining must be an independent copy of the model (a new "
      "object); got 'the model itself'."),  # (*) two members trained one model
     (lambda: PopulationBasedTraining(TASK.space, TASK, n_members=2, initial=[GOOD, {"lr": 5.0}]),
-     "`initial[1]` of PopulationBasedTraining must be a configuration of the search space (a dict of its "
-     "parameters' values); got {'lr': 5.0}. The space refuses it: `params` of SearchSpace must be"),
-    (lambda: explore({"lr": 0.1}, TASK.space, np.random.default_rng(0)), "`params` of explore must be a "
-                                                                        "configuration of the search space"),
+     "`initial[1]` of PopulationBasedTraining must be a dict with keys ['lr', 'width', 'mode']; got {'lr': 5.0}. "
+     "Missing parameter(s): width, mode."),
+    (lambda: explore({"lr": 0.1}, TASK.space, np.random.default_rng(0)), "`params` of explore must be a dict with "
+                                                                        "keys ['lr', 'width', 'mode']"),
     (lambda: train_fixed(TASK, [GOOD, {**GOOD, "mode": "run"}], 1),  # named `initial` of PopulationBasedTraining
      "`params[1]` of train_fixed must be a configuration of the search space (a dict of its parameters' values); "
      "got {'lr': 0.1, 'width': 2, 'mode': 'run'}. The space refuses it: `mode` of the search space must be one of"),

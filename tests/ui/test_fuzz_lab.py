@@ -207,6 +207,9 @@ def test_refused_redraws_leave_what_the_lab_shows_and_it_goes_on(lab_of_two):
     # Python's TypeError ("export_html() got an unexpected keyword argument 'fps'") before.
     ("steps.html", {"fps": 2}, "`options` of Lab.export must be keywords among ['steps', 'pair', 'reference', "
                                "'title', 'figsize'] for a .html file; got 'fps'."),
+    # A FileNotFoundError naming the hidden file written first ('.../nope/.steps.<hex>.html').
+    ("nope/steps.html", {}, "`path` of Lab.export must be a file path in an existing folder; got '"),
+    ("nope/steps.gif", {}, "/nope/steps.gif'. There is no folder '"),
 ])
 def test_an_export_is_refused_naming_lab_export(lab_of_two, tmp_path, path, options, message):
     # The exports' own checks named export_html or export_animation, which the person never called.
@@ -223,7 +226,8 @@ def test_an_export_is_refused_naming_lab_export(lab_of_two, tmp_path, path, opti
                                                   "['objective'] or its index in [0, 1); got 'a'."),
     # A TypeError from the study's surrogate ("argument after ** must be a mapping").
     (lambda c: c.present(c.study.history(), 3), "`what_if` of Lab.present must be None or a dict of the settings"),
-    (lambda c: c.present(None), "`history` of Lab.present must be the study's History (study.history()); got None."),
+    (lambda c: c.present(3), "`history` of Lab.present must be the study's History (study.history()); got 3."),
+    (lambda c: c.past(5), "`step` of Lab.past must be an int in [0, 1]; got 5."),
     # Taken, and every change after it failed calling it: the Lab no longer stepped.
     (lambda c: c.on_change(3), "`callback` of LabController.on_change must be a callable callback(event); got 3."),
 ])
@@ -233,3 +237,12 @@ def test_the_controllers_views_and_listeners_are_refused_naming_it_and_it_goes_o
     with pytest.raises(HPOError, match=re.escape(message)):
         action(controller)
     assert controller.step().number == 2
+
+
+def test_the_controllers_views_default_to_the_history_the_lab_draws():
+    # lab.controller.past(1) raised a TypeError ("missing 1 required positional argument: 'history'").
+    controller = LabController(Study(SPACE, "random", seed=0), objective)
+    controller.run(2)
+    history = controller.study.history()
+    assert controller.past(1).caption == controller.past(1, history).caption
+    assert controller.present().caption == controller.present(history).caption

@@ -311,6 +311,19 @@ def test_lab_over_an_existing_study_and_a_bundled_task():
     ((Study(LINE), quad), {"storage": "run.jsonl"}, "`storage` of Lab must be None with an existing study"),
     ((Study(LINE), quad), {"optimizer": "random"}, "Give it to the study when you make it (Study(..., optimizer=...))"),
     ((Study(LINE), quad), {"direction": "maximize"}, "`direction` of Lab must be None with an existing study"),
+    # The objective first and the space second: told the way out.
+    ((quad, LINE), {}, "`objective` of Lab must be None unless the first argument is a Study; got SearchSpace("),
+    ((quad, LINE), {}, "For a space and a function: Lab(space, f) or Lab(f, space=space)."),
+    # Named "`seed` of Study", "`optimizer` of Study", ...: the study the Lab makes.
+    ((quad,), {"space": LINE, "seed": "0"}, "`seed` of Lab must be a non-negative int, a numpy.random.Generator or "
+                                            "None; got '0'."),
+    ((quad,), {"space": LINE, "optimizer": "baysian"}, "`optimizer` of Lab must be one of ['asha', 'bo', "),
+    ((quad,), {"space": LINE, "optimizer": "BO"}, "; got 'BO'. Did you mean 'bo'?"),
+    ((quad,), {"space": LINE, "optimizer_settings": {"n_intial": 3}}, "`optimizer_settings` of Lab must be keywords "
+                                                                       "among ['acquisition', "),
+    ((quad,), {"space": LINE, "optimizer_settings": 3}, "`optimizer_settings` of Lab must be a dict or None; got 3."),
+    ((quad,), {"space": LINE, "direction": "maximise"}, "`direction` of Lab must be one of ['minimize', 'maximize']; "
+                                                        "got 'maximise'. Did you mean 'maximize'?"),
 ])
 def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
     with pytest.raises(InvalidParameterError) as info:
@@ -451,3 +464,17 @@ def test_the_fork_button_after_a_switch_goes_on_as_the_study_did():
     branch = lab.controller.fork(8, "ga", {})  # the button names the optimizer in charge then
     assert branch.ask().params == study.trials[8].params  # it drew from the first optimizer's seed
     lab.close()
+
+
+def test_a_trial_of_yours_refused_shows_your_dict_once():
+    # It was shown twice: "...; got {'x': 5.0}. The space refuses it: `params` of SearchSpace ...; got {'x': 5.0}".
+    lab = Lab(quad, space=LINE, optimizer="sobol", seed=0)
+    for params, message in [({"x": 5.0}, "`params` of Lab.evaluate must be a configuration of the search space (a "
+                                          "dict of its parameters' values); got {'x': 5.0}. The space refuses it: `x` "
+                                          "of the search space must be a finite real number in [-2.0, 2.0]; got 5.0."),
+                            ({"X": 1.0}, "`params` of Lab.evaluate must be a dict with keys among ['x']; got "
+                                         "{'X': 1.0}. Unknown parameter(s): 'X' (did you mean 'x'?).")]:
+        with pytest.raises(InvalidParameterError) as info:
+            lab.controller.evaluate(params)
+        assert str(info.value) == message and str(info.value).count(repr(params)) == 1
+    assert not lab.study.trials

@@ -125,6 +125,10 @@ def test_an_objective_no_trial_could_call_is_refused_by_the_lab_not_failed_trial
         lab.fork(0, "hyperband")
     with pytest.raises(InvalidParameterError, match=r"`optimizer` of Lab.fork must be one of \['asha'"):
         lab.fork(0, "magic")  # the fork's own check named fork_study, which the person never called
+    # Named Study.switch_optimizer, where a settings typo in the same call named Lab.switch_optimizer.
+    with pytest.raises(InvalidParameterError, match=r"^`optimizer` of Lab.switch_optimizer must be one of \['asha'.*"
+                                                    r"; got 'baysian'\. Did you mean 'bo'\?$"):
+        lab.controller.switch_optimizer("baysian")
     # A keyword the optimizer does not take: named as the person typed it (fork_study's argument
     # is `optimizer_settings`, the study's switch is Study.switch_optimizer), the in-charge
     # optimizer's keywords checked when none is named.
@@ -144,6 +148,7 @@ def test_an_optimizer_without_budgets_is_refused_for_an_objective_that_requires_
         return (params["x"] - 1.0) ** 2 / budget
 
     lab = Lab(Study(LINE, "asha", seed=0), needs_budget)
+    assert lab.optimizer_panel.choice.options == ("asha", "halving", "hyperband")  # only what it can run
     with pytest.raises(InvalidParameterError, match="`optimizer` of Lab.switch_optimizer must be a multi-fidelity "
                                                     "scheduler"):
         lab.controller.switch_optimizer("sobol")

@@ -81,6 +81,9 @@ def test_a_scheduler_is_refused_for_a_single_fidelity_objective_as_study_run_ref
             "`objective` of Lab must be an objective that runs at budgets; got Branin(dim=2, noise_std=0.0).")):
         Lab(BRANIN, optimizer="hyperband", seed=0)
     lab = Lab(BRANIN, optimizer="random", seed=0)
+    # The Optimizer tab offered the schedulers, then refused them.
+    offered = lab.optimizer_panel.choice.options
+    assert {"bo", "random", "cmaes"} <= set(offered) and not {"asha", "halving", "hyperband"} & set(offered)
     for refused in (lambda: lab.controller.switch_optimizer("hyperband"), lambda: lab.fork(0, "asha")):
         with pytest.raises(InvalidParameterError, match="the objective has a single fidelity: wrap it, MultiFidelity"):
             refused()

@@ -121,7 +121,8 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
                    space)
     rule = f"a finite point of {d} coordinate{'s' * (d != 1)} (shape ({d},), in the unit cube)"
     point = float_array(x, "x", owner, rule)
-    if point.size != d or point.ndim > 2 or not np.isfinite(point).all():
+    # Outside the cube the snap and the decoding clip it: the line described another point.
+    if point.size != d or point.ndim > 2 or not np.isfinite(point).all() or (point < 0).any() or (point > 1).any():
         raise fail("x", owner, rule, x)
     x = space.snap(point.reshape(-1)).reshape(1, -1)
     belief = view.predict(x)

@@ -824,7 +824,8 @@ BAD_SETTINGS = [
     ({"kernel": "linear"}, "`kernel` of GaussianProcessBO must be one of ['matern', 'rbf']; got 'linear'."),
     ({"noise": "none"}, "`noise` of GaussianProcessBO must be one of ['auto', 'learned', 'fixed']; got 'none'."),
     ({"output_warp": "log"},
-     "`output_warp` of GaussianProcessBO must be one of ['rank-log', 'rank', 'none']; got 'log'."),
+     "`output_warp` of GaussianProcessBO must be one of ['rank-log', 'rank', 'none']; got 'log'. Did you mean "
+     "'rank-log'?"),
     ({"n_initial": 0}, "`n_initial` of GaussianProcessBO must be an int in [1, inf); got 0."),
     ({"n_initial": 2.5}, "`n_initial` of GaussianProcessBO must be an int in [1, inf); got 2.5."),
     ({"num_restarts": 0}, "`num_restarts` of GaussianProcessBO must be an int in [1, 1000]; got 0."),

@@ -123,6 +123,10 @@ def test_teaching_functions_refuse_what_they_cannot_read_naming_the_argument():
         (lambda: why_this_point(view, [0.5, 0.5], LINE), "`x` of why_this_point must be a finite point of 1 "
                                                          "coordinate (shape (1,), in the unit cube); got [0.5, 0.5]."),
         (lambda: why_this_point(view, [math.nan], LINE), "`x` of why_this_point must be a finite point"),
+        # Clipped by the decoding: the line described another point.
+        (lambda: why_this_point(view, np.array([2.0]), LINE), "`x` of why_this_point must be a finite point of 1 "
+                                                              "coordinate (shape (1,), in the unit cube); got array"),
+        (lambda: why_this_point(view, [-0.1], LINE), "`x` of why_this_point must be a finite point"),
         (lambda: why_this_point(view, [], LINE), "`x` of why_this_point must be a finite point"),
         (lambda: why_this_point(view, np.ma.masked_array([0.5], mask=[True]), LINE),
          "`x` of why_this_point must be a finite point of 1 coordinate (shape (1,), in the unit cube); got a masked "
