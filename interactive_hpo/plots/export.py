@@ -44,7 +44,7 @@ def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pai
     (a path ending in one of ``suffixes``), the steps, and the frames (:class:`.StepFrames`, over
     ``pair`` and ``reference``) in a new figure of ``figsize`` inches."""
     check_study(study, owner)
-    out = check_path(path, "path", owner, example="steps" + suffixes[0])
+    out = check_path(path, "path", owner, example="steps" + suffixes[0], new_folder=False)
     if out.suffix.lower() not in suffixes:
         raise fail("path", owner, f"a {' or '.join(suffixes)} file name", str(path))
     n = len(study.trials)

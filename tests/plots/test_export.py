@@ -106,6 +106,10 @@ def test_mp4_needs_ffmpeg_and_says_so(study, tmp_path, monkeypatch):
                                                            "in (0.0, 100.0]; got 0."),
     (lambda s, p: export_html(s, p), "`path` of export_html must be a file path, not a folder; got"),
     (lambda s, p: export_html(s, p / "study.jsonl"), "`path` of export_html must be a .html or .htm file name"),
+    # A missing folder: the hidden temporary file's FileNotFoundError (export_html) or the folder's.
+    (lambda s, p: export_html(s, p / "nope" / "x.html"), "`path` of export_html must be a file path in an existing "
+                                                         "folder; got"),
+    (lambda s, p: export_animation(s, p / "nope" / "x.gif"), "There is no folder"),
 ])
 def test_input_errors(study, tmp_path, call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
