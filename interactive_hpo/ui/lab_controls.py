@@ -88,4 +88,5 @@ class LabControls:
         self.stop_button.disabled = not running
         if not running:
             self.undo_button.disabled = not self.controller.can_undo
-            self.step_button.disabled = self.run_button.disabled = not self.controller.can_step
+            for control in (self.step_button, self.generation_button, self.run_button):  # a search used up
+                control.disabled = not self.controller.can_step

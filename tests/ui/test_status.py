@@ -55,3 +55,15 @@ def test_a_grid_used_up_says_why_step_and_run_are_greyed_out():
     assert "grid exhausted" in lab.status.value
     lab.controller.switch_optimizer("random")
     assert not lab.step_button.disabled and "exhausted" not in lab.status.value
+
+
+def test_a_population_used_up_greys_out_its_generation_button_too():
+    # Step and Run were greyed out; Generation stayed and its click logged SearchExhausted.
+    from interactive_hpo import Categorical, Int, SearchSpace
+    from interactive_hpo.objectives import FunctionObjective
+
+    space = SearchSpace([Int("a", 0, 1), Categorical("c", ["x", "y", "z"])])
+    lab = Lab(FunctionObjective(lambda p: p["a"] + (p["c"] == "y"), space), optimizer="ga", seed=0)
+    lab.run(20)
+    assert len(lab.study.trials) == 6 and lab.step_button.disabled and lab.generation_button.disabled
+    assert "ga exhausted" in lab.status.value and not lab.errors.errors
