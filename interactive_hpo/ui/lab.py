@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..goals import any_constraints
 from ..optimizers.capabilities import ModelBased, PopulationMethod
 from ..space import SearchSpace
 from ..study.core import Study
@@ -352,7 +353,8 @@ class Lab(LabControls):
         self._show_status()
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices,
-                          lengthscales=not lab_goals.models_each_objective(optimizer))
+                          lengthscales=not lab_goals.models_each_objective(optimizer),
+                          constrained=any_constraints(study.trials))
         objective = self.objective_choice.show(study, viewing)  # "ehvi": the objective whose GP is drawn
         if viewing is None:
             shown = self.controller.present(history, self.what_if.overrides(), objective)

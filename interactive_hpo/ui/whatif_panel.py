@@ -33,6 +33,9 @@ WHAT_IF_SETTINGS = ("acquisition", "beta", "xi", "kernel")
 #: sampling and MES read neither). The panel offers, captions and commits only those the
 #: acquisition chosen reads: "ucb, beta 5", then "pi", said and committed "pi, beta=5".
 READ_BY = {"beta": ("ucb",), "xi": ("ei", "logei", "pi")}
+#: Said when the study's trials report constraints (``WhatIfPanel.show(constrained=True)``).
+CONSTRAINED_NOTE = ("<i>With constraints, each proposal maximizes constrained log-EI (log EI plus log "
+                    "P(feasible)) whatever the acquisition: xi moves it, the acquisition and beta do not.</i>")
 
 
 class WhatIfPanel:
@@ -91,6 +94,7 @@ class WhatIfPanel:
         self._current: dict[str, Any] = {}
         self._placed: dict[str, Any] = {}
         self._showing = False  # controls being set from the optimizer: not a what-if
+        self._constrained = False  # constrained log-EI proposes, whatever the acquisition (show)
         self._callback: Callable[[], Any] | None = None
         for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
             control.observe(errors.guard(self._changed), names="value")
@@ -102,12 +106,15 @@ class WhatIfPanel:
         self._callback = check_callback(callback, "WhatIfPanel.on_change", "callback()")
 
     def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]],
-             lengthscales: bool = True) -> None:
+             lengthscales: bool = True, constrained: bool = False) -> None:
         """The optimizer's current ``settings`` (None, or no kernel to vary: the panel hides).
 
         Without an ``acquisition`` setting ("ehvi": its log-EHVI is the method itself) only the
         kernel is offered; ``lengthscales=False`` hides the lengthscale factor (an optimizer that
-        refuses ``lengthscale_scale``, as "ehvi" with its GP per objective does).
+        refuses ``lengthscale_scale``, as "ehvi" with its GP per objective does). ``constrained``:
+        the study's trials report constraints, so each proposal maximizes constrained log-EI
+        (``optimizers.bayes.constrained``), which reads ``xi`` and sets the acquisition chosen and
+        ``beta`` aside: those are greyed out and not committed.
         Checked before a control changes: a kernel not among ``choices`` was refused by its
         dropdown, in traitlets' words, after the acquisition had changed.
         """
@@ -122,8 +129,11 @@ class WhatIfPanel:
         for control in (self.acquisition, self.beta, self.xi):
             control.layout.display = None if acquisition else "none"
         self.lengthscale.layout.display = None if lengthscales else "none"
-        self.note.value = "" if acquisition else \
+        self.note.value = CONSTRAINED_NOTE if acquisition and constrained else "" if acquisition else \
             "<i>The acquisition is not a setting of this optimizer: what if its GPs had another kernel?</i>"
+        if constrained != self._constrained:
+            self._constrained = constrained
+            self._grey_unread()
         if current == self._current:
             return
         self._current = current
@@ -180,12 +190,16 @@ class WhatIfPanel:
                 and not within_a_step(getattr(self, name), getattr(self, name).value, self._placed.get(name))}
 
     def _read(self, name: str) -> bool:
-        """Whether the acquisition chosen reads setting ``name`` (:data:`READ_BY`; any other setting: yes)."""
+        """Whether the proposal reads setting ``name``: with constraints, constrained log-EI reads
+        ``xi`` and neither the acquisition chosen nor ``beta``; else the acquisition chosen reads
+        those of :data:`READ_BY` it is listed for (any other setting: yes)."""
+        if self._constrained and (name == "acquisition" or name in READ_BY):
+            return name == "xi"
         return name not in READ_BY or self.acquisition.value in READ_BY[name]
 
     def _grey_unread(self) -> None:
-        """Grey out the acquisition parameters the acquisition chosen does not read."""
-        for name in READ_BY:
+        """Grey out the acquisition and its parameters where the proposal does not read them."""
+        for name in ("acquisition", *READ_BY):
             getattr(self, name).disabled = not self._read(name)
 
     def describe(self, before: Any, after: Any) -> None:

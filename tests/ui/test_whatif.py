@@ -82,6 +82,20 @@ def test_only_the_settings_the_acquisition_reads_are_offered_said_and_committed(
     assert (lab.study.optimizer.acquisition, lab.study.optimizer.beta) == ("pi", 2.0) and not lab.errors.errors
 
 
+def test_with_constraints_only_xi_is_offered_as_constrained_log_ei_reads_nothing_else():
+    # It greyed out xi, which still moved the proposal, and committed the acquisition and beta, which did not.
+    from interactive_hpo import Evaluation
+
+    lab = lab_after(lambda p: Evaluation(quad(p), constraints=[p["x"] - 1.0]), LINE, 5, seed=1,
+                    optimizer_settings={**FAST, "acquisition": "ucb"})
+    panel = lab.what_if
+    assert panel.acquisition.disabled and panel.beta.disabled and not panel.xi.disabled
+    assert "constrained log-EI" in panel.note.value
+    panel.active.value = True
+    panel.acquisition.value, panel.beta.value, panel.xi.value = "pi", 5.0, 0.5
+    assert panel.settings_changed() == {"xi": 0.5} and not lab.errors.errors
+
+
 def test_back_to_current_resets_every_control(lab):
     panel = lab.what_if
     panel.active.value = True
