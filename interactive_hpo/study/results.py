@@ -210,8 +210,9 @@ def _no_best(complete: int, full: int, full_budget: float, owner: str, unmeasure
     why = "" if not unmeasured else (
         f" {unmeasured} of them {'carry' if unmeasured > 1 else 'carries'} no constraint values while the study's "
         "other trials do: their feasibility is unknown, so neither the study nor its optimizer takes "
-        f"{'them' if unmeasured > 1 else 'it'} for the best feasible trial. Give constraints with the value "
-        "(add_manual(params, value, constraints=[...]), tell(trial, value, constraints=[...])) for a trial to count.")
+        f"{'them' if unmeasured > 1 else 'it'} for the best feasible trial. A trial counts when its constraints "
+        "come with its value (add_manual(params, value, constraints=[...]), or tell(trial, value, constraints=[...]) "
+        "for a trial asked): add a measured one again that way.")
     meets = "is known to meet" if unmeasured else "meets"
     return TrialStateError(f"None of the {counted} {meets} its constraints (each at most 0): there is no feasible best "
                            f"trial yet.{why}")
