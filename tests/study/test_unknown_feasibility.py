@@ -55,9 +55,9 @@ def test_without_a_known_feasible_trial_best_trial_says_why():
                                                   r"\(each at most 0\): there is no feasible best trial yet. 2 of them "
                                                   r"carry no constraint values while the study's other trials do: "
                                                   r"their feasibility is unknown, so neither the study nor its "
-                                                  r"optimizer takes them for the best feasible trial. Give "
-                                                  r"constraints with the value \(add_manual\(params, value, "
-                                                  r"constraints=\[...\]\)"):
+                                                  r"optimizer takes them for the best feasible trial. A trial "
+                                                  r"counts when its constraints come with its value "
+                                                  r"\(add_manual\(params, value, constraints=\[...\]\)"):
             getattr(study, name)
     assert study.best_trials == [] and np.isnan(study.history().best_values).all()
 
