@@ -23,9 +23,9 @@ Trials without constraints in a study whose other trials have them (a manual tri
 without them, a trial from before the objective reported them) are of unknown feasibility: the
 objective's GP learns from them as from any trial, the constraint GPs do not (nothing was
 measured), and they are never the incumbent log-EI improves on (nor on the Pareto front EHVI
-measures) - only trials known to meet their constraints are. ``Trial.feasible`` and the study's
-``best_trial`` count them as feasible; the optimizer is more careful because one such trial
-with a loss no feasible point reaches made every feasible improvement look worthless (measured:
+measures) - only trials known to meet their constraints are, as the study counts them
+(``goals.counts_as_feasible``; ``Trial.feasible``, the trial alone, is True for them): one such
+trial with a loss no feasible point reaches made every feasible improvement look worthless (measured:
 a manual trial at (0.9, 0.9) without constraints left the best feasible loss at 0.24 after 14
 trials where the optimum is 0.18, reached without it). The number of constraints is set by the
 first trial that reports any; a trial reporting another number is treated as one without
