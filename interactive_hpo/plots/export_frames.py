@@ -22,6 +22,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
+from ..goals import feasible_mask
 from ..study.core import Study
 from ..study.results import at_full_budget
 from ..trial import TrialState
@@ -138,7 +139,7 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
     goals = study.goals
     names, directions = list(goals.names), [d.value for d in goals.directions]
     values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
-    feasible = np.array([t.feasible for t in study.trials], dtype=bool)
+    feasible = feasible_mask(study.trials)  # as best_trials counts them: without constraints, unknown
     full = np.array([at_full_budget(t, study.full_budget) for t in study.trials], dtype=bool)  # as best_trials counts
     point = _reference(reference, values, feasible, directions, full)
     info = draw_front_step(fig, values, feasible, directions, names, point, step,
@@ -177,11 +178,13 @@ def checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray | 
 
 def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:
     """Where the frame's heatmaps cut the space: through the best trial known (as
-    ``Study.best_trial`` counts: feasible, at the full budget; the lowest loss if none is), else
+    ``Study.best_trial`` counts, by the study's rule now as ``history().best_values``: feasible,
+    at the full budget; the lowest loss if none is), else
     (in a conditional space, where the pair may not exist there) through the proposal, else the
     centre; False when the pair is active at none of them (the frame then shows the trials)."""
     full = study.full_budget
-    counted = np.array([t.feasible and at_full_budget(t, full) for t in done], dtype=bool)
+    feasible = feasible_mask(study.trials)
+    counted = np.array([feasible[t.number] and at_full_budget(t, full) for t in done], dtype=bool)
     losses = study.direction.to_loss(values)
     if counted.any():
         losses = np.where(counted, losses, np.inf)

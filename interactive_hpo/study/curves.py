@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_int, check_real, is_int
+from ..goals import any_constraints, counts_as_feasible
 from ..trial import Trial, TrialState
 from .core import check_study
 from .results import at_full_budget
@@ -169,7 +170,8 @@ class Lineage:
     parents : tuple of tuples
         ``parents[i]``: ids of the individuals ``ids[i]`` was bred from; each is one of ``ids``.
     best : int or None
-        Id of the best feasible individual (None before one).
+        Id of the best feasible individual (None before one); in a study with constraints, one
+        without them is of unknown feasibility and never the best (as for ``best_trial``).
     adopted : dict
         Id -> trial number, for the individuals the method built from a trial it did not breed
         (before a switch, yours, a spare's) and bred from: roots, with that trial's value, in the
@@ -223,7 +225,10 @@ def lineage(study: Study, step: int | None = None) -> Lineage:
             and all(_small_int(p) for p in t.user_attrs.get("parents", []))
             and (t.generation is None or _small_int(t.generation))]
     values = np.array([math.nan if t.value is None else t.value for t in bred], dtype=float)
-    feasible = np.array([t.feasible for t in bred], dtype=bool)  # the methods rank by Deb's rules
+    # The best as the study counts it (and the methods rank by Deb's rules): with constraints in
+    # the trials finished by then, one without them is of unknown feasibility.
+    constrained = any_constraints(t for t in trials if finished is None or t.number in finished)
+    feasible = np.array([counts_as_feasible(t, constrained) for t in bred], dtype=bool)
     best = None
     if (np.isfinite(values) & feasible).any():
         pick = np.nanargmin(np.where(feasible, study.direction.to_loss(values), np.nan))

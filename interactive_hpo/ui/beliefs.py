@@ -13,6 +13,7 @@ import numpy as np
 
 from .._validation import check_int, fail
 from ..exceptions import InvalidParameterError
+from ..goals import counts_as_feasible
 from ..optimizers.capabilities import ModelBased
 from ..study.core import Study
 from ..trial import CARRIED, Trial, TrialState
@@ -60,9 +61,10 @@ class ShownBelief:
 
 def known_feasible(trials: Sequence[Trial]) -> bool:
     """Whether any of ``trials`` is COMPLETE and known to meet its constraints, as constrained BO
-    counts them (``bayes.constrained``: a trial reporting no constraints in a study whose others
-    do is of unknown feasibility, though ``Trial.feasible`` is True for it)."""
-    return any(t.state is TrialState.COMPLETE and t.constraints is not None and t.feasible for t in trials)
+    counts them (``bayes.constrained``) and a study with constraints does
+    (:func:`~interactive_hpo.goals.counts_as_feasible`: one reporting none is of unknown
+    feasibility, though ``Trial.feasible`` is True for it); False where none carries constraints."""
+    return any(t.state is TrialState.COMPLETE and counts_as_feasible(t, True) for t in trials)
 
 
 def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mapping[str, Any] | None = None,

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from ..goals import Goals
+from ..goals import Goals, feasible_mask
 from ..parameters import Categorical
 from ..plots.history import BestSoFarPlot, ParallelCoordinatesPlot
 from ..space import SearchSpace
@@ -35,6 +35,11 @@ from .tables import MAX_TABLE_ROWS, body_cell, head_cell, is_number
 __all__ = ["HistoryPanel", "sort_trial_rows", "trial_rows"]
 
 FIXED_COLUMNS = ("number", "state", "source", "value")
+
+#: The "feasible" cell of a COMPLETE trial without constraints in a study whose other trials
+#: carry them (:func:`~interactive_hpo.goals.feasible_mask`): ``best_trials`` does not count it.
+#: ``study.trials_dataframe()`` shows such a trial's constraint columns empty (NaN).
+UNKNOWN_FEASIBILITY = "unknown"
 ORDERS = ("ascending", "descending")
 
 
@@ -49,15 +54,19 @@ def trial_rows(trials: Sequence[Trial], names: Sequence[str], goals: Goals | Non
     """One row per trial: (number, state, source, value or None, *params in ``names`` order).
 
     Several objectives (``goals``): (number, state, source, *values, feasible, *params), the
-    values and feasibility None unless the trial is COMPLETE.
+    values and feasibility None unless the trial is COMPLETE; feasibility is True or False, or
+    :data:`UNKNOWN_FEASIBILITY` for a trial without constraints once ``trials`` (a study's) carry
+    them: ``Trial.feasible`` reads the trial alone, and is True for it.
     """
     if goals is None or not goals.multi:
         return [(t.number, t.state.value, t.source, t.value, *(t.params.get(n) for n in names)) for t in trials]
     rows = []
-    for t in trials:
+    for t, counted in zip(trials, feasible_mask(trials), strict=True):
         values = goals.values_of(t) if t.state is TrialState.COMPLETE else None
-        rows.append((t.number, t.state.value, t.source, *(values or (None,) * goals.n),
-                     None if values is None else t.feasible, *(t.params.get(n) for n in names)))
+        # The study's rule and the trial's own reading part only where the feasibility is unknown.
+        feasible = None if values is None else t.feasible if counted == t.feasible else UNKNOWN_FEASIBILITY
+        rows.append((t.number, t.state.value, t.source, *(values or (None,) * goals.n), feasible,
+                     *(t.params.get(n) for n in names)))
     return rows
 
 
@@ -222,6 +231,8 @@ class HistoryPanel:
             return param.index  # in the order of the choices, whatever their types
         if column in ("state", "source"):
             return str
+        if column == "feasible":  # no, unknown, yes
+            return lambda cell: 0.5 if cell == UNKNOWN_FEASIBILITY else float(cell)
         return float
 
     @property

@@ -31,7 +31,7 @@ from ..direction import Direction
 from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective
 from ..objectives.tasks import check_task_name, make_task
-from ..optimizers.capabilities import ModelBased
+from ..optimizers.capabilities import ModelBased, ModelPerObjective
 from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
 from ..plots.pareto import pareto_info
 from ..space import SearchSpace
@@ -185,12 +185,9 @@ def lab_history(study: Study, step: int | None = None) -> History:
 
 
 def models_each_objective(optimizer: Any) -> bool:
-    """Whether ``optimizer`` keeps a GP per objective ("ehvi": its views take ``objective=``)."""
-    if not isinstance(optimizer, ModelBased):
-        return False
-    from ..optimizers.bayes.ehvi import EHVIBO  # a model-based optimizer: torch is loaded already
-
-    return isinstance(optimizer, EHVIBO)
+    """Whether ``optimizer`` keeps a GP per objective ("ehvi": its views take ``objective=``), as
+    it declares (:class:`~interactive_hpo.optimizers.capabilities.ModelPerObjective`)."""
+    return isinstance(optimizer, ModelPerObjective)
 
 
 def shows_objectives(study: Study, step: int | None = None) -> bool:

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from .._validation import fail
 from ..direction import Direction
-from ..goals import Goals
+from ..goals import Goals, feasible_mask
 from ..parameters import Categorical, Int, Parameter
 from ..space import SearchSpace
 from ..study.results import best_trials
@@ -40,12 +40,15 @@ def _field(param: Parameter) -> widgets.ValueWidget:
 
 def scoreboard(trials: Sequence[Trial], direction: str, feasible: bool = True) -> dict[str, Trial | None]:
     """The best manual trial and the best trial of any optimizer ("manual" / "optimizer"), each
-    among the feasible COMPLETE trials as ``Study.best_trial`` counts them (the first on ties);
-    ``feasible=False``: among all COMPLETE trials, to tell whether an infeasible one scored better."""
+    among the feasible COMPLETE trials as ``Study.best_trial`` counts them (the first on ties;
+    once ``trials``, a study's, carry constraints, one without them is of unknown feasibility and
+    not counted: :func:`~interactive_hpo.goals.feasible_mask`); ``feasible=False``: among all
+    COMPLETE trials, to tell whether one not counted scored better."""
     goal = Direction(direction)
     best: dict[str, Trial | None] = {"manual": None, "optimizer": None}
-    for trial in trials:
-        if trial.state is not TrialState.COMPLETE or trial.value is None or (feasible and not trial.feasible):
+    counted = feasible_mask(trials)
+    for trial, counts in zip(trials, counted, strict=True):
+        if trial.state is not TrialState.COMPLETE or trial.value is None or (feasible and not counts):
             continue
         side = "manual" if trial.source == "manual" else "optimizer"
         current = best[side]
@@ -179,8 +182,10 @@ class ManualPanel:
             cell = f"best {side}: " + ("none yet" if trial is None else
                                        f"<b>{trial.value:.6g}</b> (trial {trial.number})")
             if top is not None and (trial is None or goal.better(top.value, trial.value)):  # type: ignore[arg-type]
-                # Said, not hidden: the side's better value broke a constraint, so it does not count.
-                cell += f", <i>not trial {top.number}'s {top.value:.6g}: infeasible</i>"
+                # Said, not hidden: the side's better value broke a constraint, or has none while
+                # other trials have them (unknown feasibility), so it does not count.
+                why = "infeasible" if top.constraints is not None else "no constraint values, feasibility unknown"
+                cell += f", <i>not trial {top.number}'s {top.value:.6g}: {why}</i>"
             cells.append(cell)
         leader = ""
         if best["manual"] is not None and best["optimizer"] is not None:

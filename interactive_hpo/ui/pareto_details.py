@@ -46,7 +46,7 @@ def trial_details(goals: Goals, trials: Sequence[Trial], values: np.ndarray, fea
     if found is not None:
         lines.append(", ".join(f"{html.escape(name)} = {value:.6g} ({d.word} is better)" for name, value, d in
                                zip(goals.names, found, goals.directions, strict=True)))
-        lines.append(_standing(goals, values, feasible, at_full, number))
+        lines.append(_standing(goals, values, feasible, at_full, number, measured=trial.constraints is not None))
     if trial.constraints is not None:
         broken = [f"constraint {k} = {c:.4g} &gt; 0" for k, c in enumerate(trial.constraints) if c > 0]
         lines.append("feasible (every constraint &le; 0)" if not broken else "<b>infeasible</b>: " + ", ".join(broken))
@@ -55,11 +55,17 @@ def trial_details(goals: Goals, trials: Sequence[Trial], values: np.ndarray, fea
     return "<br>".join(lines)
 
 
-def _standing(goals: Goals, values: np.ndarray, feasible: np.ndarray, full: np.ndarray, number: int) -> str:
-    """On the front, dominated by which (counted) trials, or not counted (a lower budget, infeasible)."""
+def _standing(goals: Goals, values: np.ndarray, feasible: np.ndarray, full: np.ndarray, number: int,
+              measured: bool = True) -> str:
+    """On the front, dominated by which (counted) trials, or not counted (a lower budget,
+    infeasible, or of unknown feasibility: not ``measured``, no constraint values, in a study
+    with constraints)."""
     if not full[number]:
         return ("not counted: it ran at a lower budget, and the front counts full evaluations only (as "
                 "best_trials does)")
+    if not feasible[number] and not measured:
+        return ("not counted: it has no constraint values while other trials have them, so its feasibility is "
+                "unknown (as best_trials counts)")
     if not feasible[number]:
         return "not on the front: it breaks a constraint"
     mine = goals.losses(values[number])

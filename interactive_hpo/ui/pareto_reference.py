@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..direction import Direction
-from ..goals import Goals
+from ..goals import Goals, feasible_mask
 from ..pareto import MIN_SPAN
 from ..trial import Trial, TrialState
 
@@ -22,14 +22,17 @@ REFERENCE_AFTER = 5
 
 def objective_values(goals: Goals, trials: Sequence[Trial]) -> tuple[np.ndarray, np.ndarray]:
     """Each trial's objective values in the user's directions, shape (n, m) (rows of NaN for a
-    trial without values), and whether it is a feasible COMPLETE trial, shape (n,)."""
+    trial without values), and whether it is a feasible COMPLETE trial, shape (n,), as
+    ``best_trials`` counts them (:func:`~interactive_hpo.goals.feasible_mask`: once ``trials``, a
+    study's, carry constraints, one without them is of unknown feasibility and not counted)."""
     values = np.full((len(trials), goals.n), np.nan)
     feasible = np.zeros(len(trials), dtype=bool)
+    counted = feasible_mask(trials)
     for i, trial in enumerate(trials):
         found = goals.values_of(trial) if trial.state is TrialState.COMPLETE else None
         if found is not None:
             values[i] = found
-            feasible[i] = trial.feasible
+            feasible[i] = counted[i]
     return values, feasible
 
 

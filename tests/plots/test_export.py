@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from interactive_hpo import Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Evaluation, Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.plots.export import draw_step, export_animation, export_html  # noqa: E402
 
 from ..figure_layout import assert_integer_ticks  # noqa: E402
@@ -258,3 +258,15 @@ def test_one_parameter_frames_leave_a_diverged_run_off_the_scale_and_mark_the_pr
     assert ax.get_ylim()[1] < 10 and best_ax.get_ylim()[1] < 10  # every frame was squashed under 1e11
     (proposed,) = [line for line in ax.lines if line.get_label() == "proposed"]
     assert ax.get_ylabel() == "value" and proposed.get_xdata()[0] == study.trials[2].params["x"]  # was at NaN
+
+
+def test_a_frame_cuts_the_model_through_the_best_trial_as_the_study_counts_it():
+    from interactive_hpo.plots.export_frames import _slice_anchor
+
+    space = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
+    study = Study(space, "random", seed=0)
+    study.run(lambda p: Evaluation(p["x"] + p["y"], constraints=[0.3 - p["x"]]), n_trials=4, progress=False)
+    study.add_manual({"x": 0.1, "y": 0.0}, 0.1)  # the lowest value, without constraints: unknown
+    done = study.trials
+    values = np.array([t.value for t in done])
+    assert _slice_anchor(study, done, values, None, ["x", "y"]) == study.best_params

@@ -188,3 +188,13 @@ def test_a_frame_without_a_reference_says_why(feasible, full, title):
     fig = Figure()
     info = draw_front_step(fig, values, feasible, ["minimize"] * 2, ["f0", "f1"], [np.nan, np.nan], 2, full=full)
     assert not np.isfinite(info.reference).any() and fig.axes[1].get_title() == title
+
+
+
+def test_a_trial_without_constraints_in_a_constrained_study_is_off_every_frame_s_front():
+    study = Study(ZDT.space, "random", directions=dict(zip(ZDT.names, ZDT.directions, strict=True)), seed=0)
+    study.run(lambda p: Evaluation(ZDT(p), constraints=[p["x0"] - 0.8]), n_trials=3, progress=False)
+    guess = study.add_manual({name: 0.0 for name in ZDT.space.names}, (-1.0, 100.0))  # the best f0, unmeasured
+    assert guess.feasible and guess not in study.best_trials
+    caption = draw_step(study, guess.number, Figure())
+    assert f"Pareto front of {len(study.best_trials)} of 4 trials" in caption

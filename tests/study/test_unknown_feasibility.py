@@ -84,3 +84,16 @@ def test_a_warm_start_source_gives_its_known_feasible_trials_only():
     study = Study(SPACE, "ga", seed=0, warm_start={"old": source})
     (record,) = study.warm_start
     assert sorted(record.losses) == sorted(t.value for t in source.trials if t.constraints and t.feasible)
+
+
+def test_the_lineage_best_is_the_best_individual_the_study_counts():
+    from interactive_hpo.study.curves import lineage
+
+    study = Study(SPACE, "ga", seed=0, optimizer_settings={"population_size": 4})
+    study.run(sum_below, n_trials=12, progress=False)
+    assert study.best_value > 0.7                     # a feasible trial, whose value 0.0 would beat
+    unmeasured = study.ask()
+    study.tell(unmeasured, 0.0)                       # an individual told without its constraints
+    best = lineage(study).best
+    assert best is not None and best != unmeasured.user_attrs["id"]
+    assert best == study.best_trial.user_attrs["id"]

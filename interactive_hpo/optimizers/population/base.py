@@ -36,7 +36,7 @@ from ...trial import Trial, carried_from
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
-from ..feasibility import feasibility_key, total_violation
+from ..feasibility import feasibility_key, violation_of
 from .configurations import Configurations
 
 __all__ = ["Foreign", "Individual", "PopulationOptimizer", "configuration_key", "deb_key", "reflect", "MAX_POPULATION",
@@ -59,7 +59,7 @@ REDRAWS = 20
 Payload = TypeVar("Payload")
 
 #: A complete trial told since the last breeding that was not a member: (x of shape (d,), loss,
-#: total constraint violation).
+#: total constraint violation, NaN without constraints: ``feasibility.violation_of``).
 Foreign = tuple[np.ndarray, float, float]
 
 
@@ -106,8 +106,9 @@ class Individual:
     loss : float
         NaN until told; inf when its trial failed.
     violation : float
-        Its trial's total constraint violation, ``sum(max(c, 0))`` (0 when feasible, without
-        constraints, or not told yet): the methods rank by Deb's feasibility rules
+        Its trial's total constraint violation, ``sum(max(c, 0))`` (0 when feasible or not told
+        yet; :data:`~interactive_hpo.optimizers.feasibility.UNKNOWN`, NaN, when its trial carried
+        no constraints): the methods rank by Deb's feasibility rules
         (:mod:`~interactive_hpo.optimizers.feasibility`).
     state : str
         "unasked", "pending", "told" or "failed".
@@ -160,6 +161,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self._next_id = 0
         self.best_x: np.ndarray | None = None
         self.best_loss = math.inf
+        # As the study counts its best (``goals.counts_as_feasible``): the best trial told with
+        # constraints met and the best without constraints, each (loss, x) or None, and whether a
+        # trial told carried constraints (then the first is best_x, and those without never are).
+        self._best: dict[bool, tuple[float, np.ndarray] | None] = {True: None, False: None}
+        self._constrained = False
         # A small all-discrete space's configurations (else None), and those of every trial told
         # (failed ones too): the optimizer is exhausted when they are all of them.
         self._configurations = Configurations.of(space)
@@ -319,7 +325,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         info = suggestion.info if suggestion is not None else trial.user_attrs
         generation, index = self._breed_up_to(trial, info)
-        violation = total_violation(trial.constraints)
+        violation = violation_of(trial.constraints)
         member = None
         if index >= 0 and generation == self.generation and index < len(self.members):
             member = self.members[index]
@@ -335,8 +341,19 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))
             self._told_numbers.append(trial.number)
-            if violation <= 0.0 and loss < self.best_loss:  # an infeasible trial is nobody's best
-                self.best_x, self.best_loss = trial.x.copy(), loss
+            self._note_best(trial.x, loss, violation)
+
+    def _note_best(self, x: np.ndarray, loss: float, violation: float) -> None:
+        """Keep ``best_x`` and ``best_loss`` as the study keeps its best trial: an infeasible trial
+        is nobody's best, nor, once a trial told carried constraints, one without them."""
+        measured = not math.isnan(violation)
+        self._constrained = self._constrained or measured
+        kept = self._best[measured]
+        if violation <= 0.0 or not measured:
+            if kept is None or loss < kept[0]:
+                self._best[measured] = loss, x.copy()
+        best = self._best[self._constrained]
+        self.best_loss, self.best_x = (math.inf, None) if best is None else best
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # A member another process is evaluating: breed its generation as a replay would, and

@@ -75,7 +75,8 @@ class CMAES(WarmStartablePopulation):
       So the first generation samples around the sources' optimum, about as widely as their
       good points spread. A restart starts cold (a uniformly random centre and ``sigma0``).
     - With constraints, pycma ranks a generation by Deb's feasibility rules: an infeasible
-      member's value is the worst feasible loss plus its total violation
+      member's value is the worst feasible loss plus its total violation, and a member without
+      constraints (its feasibility unknown) comes after every other
       (:func:`~interactive_hpo.optimizers.feasibility.deb_fitness`); injected trials are the best
       by the same rules.
     - Failed members rank last: their loss is replaced by one worse than the generation's worst.

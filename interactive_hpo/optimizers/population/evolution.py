@@ -6,8 +6,9 @@ value or resampled uniformly, never averaged (its bins are unordered).
 
 Both rank by Deb's feasibility rules in a study with constraints
 (:mod:`~interactive_hpo.optimizers.feasibility`): a feasible trial beats an infeasible one, two
-infeasible ones compare by total violation, two feasible ones by loss. That holds for the GA's
-elites and tournaments and for DE's selection, and leaves unconstrained studies as they were.
+infeasible ones compare by total violation, two feasible ones by loss, and a trial without
+constraints (a manual guess) comes after both once other trials carry them. That holds for the
+GA's elites and tournaments and for DE's selection, and leaves unconstrained studies as they were.
 
 Both can be warm-started (``Study(space, "ga", warm_start=[old_study])``): their first generation
 begins with the related studies' best configurations (``warm.WarmStartablePopulation``).

@@ -20,10 +20,12 @@ while 18-28 were never tried), and the optimizer is ``exhausted`` once every one
 
 Order of the pool (Deb 2002, section VI, "constrained domination"), best first:
 
-1. feasible trials (every constraint at most 0, or no constraints), by non-dominated front,
-   then by crowding distance within the front (larger first: it keeps the front spread out);
+1. feasible trials (every constraint at most 0), by non-dominated front, then by crowding
+   distance within the front (larger first: it keeps the front spread out);
 2. infeasible trials, by total violation ``sum(max(c, 0))`` (smaller first);
-3. failed offspring (an exception, NaN): last.
+3. trials without constraints, as feasible ones are ordered (in a study without constraints, all
+   of them: the order is then 1.'s; in one with, their feasibility is unknown);
+4. failed offspring (an exception, NaN): last.
 
 Survival keeps the first N of that order, which fills whole fronts and cuts the last one by
 crowding, as in the paper; a tournament between two survivors is won by the earlier in it.
@@ -139,7 +141,7 @@ class NSGA2(PopulationOptimizer, MultiObjective):
     - **Survival**: the previous survivors, the generation just told and the trials told since
       that this optimizer did not propose are put in constrained-domination order (see
       :func:`constrained_order`: feasible by front and crowding distance, then infeasible by
-      violation, then failed); the first ``population_size`` survive.
+      violation, then those without constraints, then failed); the first ``population_size`` survive.
     - **Variation**: two parents, each the winner of a binary tournament among the survivors,
       are crossed with probability ``crossover_rate`` (SBX with index ``crossover_eta`` on
       numbers, each coordinate with probability 1/2; categoricals take either parent's value),
