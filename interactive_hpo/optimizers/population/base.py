@@ -170,6 +170,9 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         # (failed ones too): the optimizer is exhausted when they are all of them.
         self._configurations = Configurations.of(space)
         self._evaluated: set[bytes] = set()
+        # There, the configurations of failed trials, each with len(self.told) when it failed:
+        # those before a generation's pool are what a replay has too (cmaes marks them known).
+        self._failed: list[tuple[int, bytes]] = []
 
     _why_exhausted = ("every configuration of this space was evaluated. Switch optimizer or enlarge the space "
                       "(a noisy objective's repeats: enqueue them with Study.enqueue).")
@@ -298,7 +301,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         """A spare (shape (d,)) whose configuration is neither told nor pending, for a search
         converged onto known ones: up to :data:`REDRAWS` spares, then as many uniform
         random points; the last drawn if all of them are known."""
-        known = set(self._told_configurations(len(self.told)))
+        known = set(self._told_configurations(len(self.told))) | {key for _, key in self._failed}
         known |= {configuration_key(self.space, suggestion.x) for suggestion in self.pending}
         x = self._new_point(lambda _: (self._spare(rng), None), known)[0]
         if configuration_key(self.space, x) in known:
@@ -338,6 +341,8 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
                     copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
         if self._configurations is not None:
             self._evaluated.add(configuration_key(self.space, trial.x))
+            if loss is None:
+                self._failed.append((len(self.told), configuration_key(self.space, trial.x)))
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))
             self._told_numbers.append(trial.number)

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..._validation import check_bool, check_int, check_real, import_optional, warn_user
 from ...space import SearchSpace
-from ..feasibility import deb_fitness
+from ..feasibility import deb_fitness, violation_of
 from ..warm_start import Source
 from .base import MAX_POPULATION, Foreign, Individual, configuration_key, deb_key, reflect
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
@@ -349,12 +349,18 @@ class CMAES(WarmStartablePopulation):
 
     def _mark_repeats(self, members: list[Individual]) -> None:
         """Samples whose configuration a trial told before this generation's pool evaluated take
-        its loss, unasked ("known"); one repeating an earlier sample of the generation waits for
-        its loss ("copy_of"). Only the pool counts, so a replay marks the same samples."""
+        its loss, unasked ("known"); on a small discrete space, samples of a configuration that
+        failed then, or in the generation just told, fail again unasked (asked again, six failing
+        configurations of a 6-configuration space took 27 of 30 trials); one repeating an earlier
+        sample of the generation waits for its loss ("copy_of"). Only the pool counts, so a replay
+        marks the same samples."""
         losses: dict[bytes, tuple[np.ndarray, float, float]] = {}
         for key, (x, loss, _, violation) in zip(self._told_configurations(self._breeding_pool), self.told,
                                                 strict=False):
             losses.setdefault(key, (x, loss, violation))
+        failed = {key for told, key in self._failed if told < self._breeding_pool}
+        if self._configurations is not None:
+            failed |= {configuration_key(self.space, m.x) for m in self.previous if m.state == "failed"}
         first: dict[bytes, int] = {}
         for index, member in enumerate(members):
             if member.state != "unasked":
@@ -363,6 +369,9 @@ class CMAES(WarmStartablePopulation):
             if key in losses:
                 x, loss, violation = losses[key]
                 member.x, member.loss, member.violation, member.state = x.copy(), loss, violation, "told"
+                member.extra["known"] = True
+            elif key in failed:
+                member.loss, member.violation, member.state = math.inf, violation_of(None), "failed"
                 member.extra["known"] = True
             elif key in first:
                 member.state, member.extra["copy_of"] = "pending", first[key]

@@ -58,6 +58,15 @@ def test_a_failed_configuration_counts_as_evaluated():
     assert len(study.trials) == 5 and study.optimizer.exhausted
 
 
+@pytest.mark.parametrize("name", ["cmaes", "ga", "de"])
+def test_configurations_that_failed_are_not_asked_again(name):
+    # CMA-ES (seed 1) asked the two failing configurations 27 times in 30 trials and never the sixth.
+    space = SearchSpace([Int("a", 0, 1), Int("b", 0, 2)])
+    study = Study(space, name, seed=1)
+    study.run(lambda p: 1 / 0 if p["a"] == 1 else p["b"], n_trials=30, progress=False)
+    assert distinct(study) == 6 and len(study.trials) <= 7 and study.optimizer.exhausted
+
+
 def test_spaces_with_a_number_or_too_many_configurations_are_not_listed():
     assert Configurations.of(SearchSpace([Int("a", 1, 4), Float("u", 0, 1)])) is None
     assert Configurations.of(SearchSpace([Int("a", 1, 200), Int("b", 1, 200)])) is None
