@@ -107,7 +107,8 @@ class SourceRecord:
                 if t.state is TrialState.COMPLETE and feasible and at_full_budget(t, full)]
         if not done and any(t.state is TrialState.COMPLETE for t in study.trials):
             raise fail("warm_start", owner, "sources with completed, feasible trials at their full budget",
-                       f"{name!r} (none of its completed trials is feasible and ran at its full budget, {full:g})")
+                       f"{name!r} (none of its completed trials is known to be feasible (with constraint values "
+                       f"meeting them, in a study that has constraints) and ran at its full budget, {full:g})")
         return cls.fitting(name, [(t.params, float(goals.directions[0].to_loss(float(t.value))))  # type: ignore[arg-type]
                                   for t in done], space, owner)
 

@@ -141,14 +141,13 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
     measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
     outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
     it = "it" if yours or carried else "that proposal"
+    finished = f"{len(known)} trial{'' if len(known) == 1 else 's'} had finished"
     if yours:
-        parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {len(known)} trials "
-                 "had finished then"]
+        parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {finished} then"]
     elif carried is not None:
-        parts = [f"<b>Step {step}</b>: trial {step} {html.escape(carried[0])}; {len(known)} trials had finished "
-                 "before it here"]
+        parts = [f"<b>Step {step}</b>: trial {step} {html.escape(carried[0])}; {finished} before it here"]
     elif chosen is not None:
-        parts = [f"<b>Step {step}</b>: {html.escape(chosen, quote=False)}; {len(known)} trials had finished then"]
+        parts = [f"<b>Step {step}</b>: {html.escape(chosen, quote=False)}; {finished} then"]
     else:
         parts = [f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
                  f"from {len(known)} finished trials"]

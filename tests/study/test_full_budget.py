@@ -39,7 +39,8 @@ def test_a_warm_start_from_a_study_without_a_full_evaluation_says_so(hyperband):
     from interactive_hpo import InvalidParameterError
 
     with pytest.raises(InvalidParameterError, match=re.escape(
-            "none of its completed trials is feasible and ran at its full budget, 1)")):  # was "none completed"
+            "none of its completed trials is known to be feasible (with constraint values meeting them, in a "
+            "study that has constraints) and ran at its full budget, 1)")):  # was "none completed"
         Study(TASK.space, "bo", seed=0, warm_start=hyperband)
 
 

@@ -44,7 +44,7 @@ def test_a_step_of_the_initial_design_says_why_there_is_no_belief(lab):
     said = "one of bo's 3 quasi-random initial points, chosen without a model: bo's model proposed from trial 3 on"
     assert lab.surrogate_panel.message.value == f"<i>Trial 1 was {said}.</i>"
     caption = lab.timeline.caption.value
-    assert f"<b>Step 1</b>: trial 1 was {said}; 1 trials had finished then;" in caption
+    assert f"<b>Step 1</b>: trial 1 was {said}; 1 trial had finished then;" in caption
     assert "believed" not in caption and not lab.errors.errors
 
 
