@@ -150,7 +150,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
         parts = [f"<b>Step {step}</b>: {html.escape(chosen, quote=False)}; {finished} then"]
     else:
         parts = [f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
-                 f"from {len(known)} finished trials"]
+                 f"from {len(known)} finished trial{'' if len(known) == 1 else 's'}"]
     # What marks the trial on each figure shown: the population's star is its best so far, not the trial.
     if view is not None:
         parts.append(f"&#9733; on the model is {it}")

@@ -198,11 +198,12 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         return points
 
     def _known(self, points: list[np.ndarray]) -> set[bytes]:
-        """The configurations of the trials told before this generation's pool (what a replay has
-        at the same point, so the journal breeds the same children) and of ``points`` (each of
-        shape (d,)), as :func:`configuration_key` values: what a child should not repeat."""
+        """The configurations of the trials told or failed before this generation's pool (what a
+        replay has at the same point, so the journal breeds the same children) and of ``points``
+        (each of shape (d,)), as :func:`configuration_key` values: what a child should not repeat."""
         told = self._told_configurations(self._pool_of_generation)
-        return set(told) | {configuration_key(self.space, x) for x in points}
+        failed = {key for told_before, key in self._failed if told_before < self._pool_of_generation}
+        return set(told) | failed | {configuration_key(self.space, x) for x in points}
 
     def _new_point(self, draw: Callable[[int], tuple[np.ndarray, Payload]], keys: set[bytes],
                    extra: int = 0) -> tuple[np.ndarray, Payload]:
@@ -286,7 +287,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
                 member.state = "pending"
                 return Suggestion(x=member.x.copy(), generation=self.generation, info=self._info(index))
         # All asked but not all told (parallel workers), or MAX_KNOWN_GENERATIONS all known.
-        x = self._new_spare(rng) if self._all_told() else self._spare(rng)
+        x = self._new_spare(rng)
         return Suggestion(x=x, generation=self.generation, info=self._info(-1))
 
     def _stopped(self) -> bool:
@@ -298,9 +299,10 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         return all(m.state in ("told", "failed") for m in self.members)
 
     def _new_spare(self, rng: np.random.Generator) -> np.ndarray:
-        """A spare (shape (d,)) whose configuration is neither told nor pending, for a search
-        converged onto known ones: up to :data:`REDRAWS` spares, then as many uniform
-        random points; the last drawn if all of them are known."""
+        """A spare (shape (d,)) whose configuration is neither told, failed nor pending, for a
+        search converged onto known ones or a worker while the generation's members are pending:
+        up to :data:`REDRAWS` spares, then as many uniform random points; the last drawn if all of
+        them are known (on a continuous space the first spare drawn: as :meth:`_spare` alone)."""
         known = set(self._told_configurations(len(self.told))) | {key for _, key in self._failed}
         known |= {configuration_key(self.space, suggestion.x) for suggestion in self.pending}
         x = self._new_point(lambda _: (self._spare(rng), None), known)[0]

@@ -67,6 +67,15 @@ def test_configurations_that_failed_are_not_asked_again(name):
     assert distinct(study) == 6 and len(study.trials) <= 7 and study.optimizer.exhausted
 
 
+@pytest.mark.parametrize("name", ["ga", "de"])
+def test_children_avoid_configurations_that_failed_generations_ago(name):
+    # 12 configurations, 6 failing: GA took 22 trials at seed 0 and DE 20, asking failed ones again.
+    space = SearchSpace([Int("a", 0, 3), Categorical("c", ["x", "y", "z"])])
+    study = Study(space, name, seed=0, optimizer_settings={"population_size": 4})
+    study.run(lambda p: 1 / 0 if p["a"] >= 1 and p["c"] != "z" else p["a"], n_trials=40, progress=False)
+    assert distinct(study) == 12 and len(study.trials) <= 14 and study.optimizer.exhausted
+
+
 def test_spaces_with_a_number_or_too_many_configurations_are_not_listed():
     assert Configurations.of(SearchSpace([Int("a", 1, 4), Float("u", 0, 1)])) is None
     assert Configurations.of(SearchSpace([Int("a", 1, 200), Int("b", 1, 200)])) is None
