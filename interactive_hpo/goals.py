@@ -253,6 +253,13 @@ def counts_as_feasible(trial: Trial, constrained: bool) -> bool:
     return trial.feasible and (trial.constraints is not None or not constrained)
 
 
+def unknown_feasibility_mask(trials: Sequence[Trial]) -> np.ndarray:
+    """Which of ``trials`` (a study's) carry no constraint values in a study whose other trials
+    do (:func:`counts_as_feasible`: their feasibility is unknown), an array of bool of shape (n,)."""
+    constrained = any_constraints(trials)
+    return np.array([constrained and t.constraints is None for t in trials], dtype=bool).reshape(len(trials))
+
+
 def feasible_mask(trials: Sequence[Trial]) -> np.ndarray:
     """:func:`counts_as_feasible` of each of ``trials`` (a study's, in number order) in the study
     they make up, an array of bool of shape (n,) (not COMPLETE trials included: mask them apart)."""

@@ -46,6 +46,9 @@ class ParetoInfo(KeepsReadOnly):
         Trials with values.
     feasible : ndarray of bool, shape (n,)
         Complete trials that met their constraints.
+    unknown : ndarray of bool, shape (n,)
+        Complete trials of unknown feasibility (no constraint values in a study that has some):
+        not counted, and drawn apart from the infeasible ones.
     full : ndarray of bool, shape (n,)
         Trials at the full budget (all, unless a multi-fidelity study's lower rungs were marked).
     counted : ndarray of bool, shape (n,)
@@ -71,6 +74,7 @@ class ParetoInfo(KeepsReadOnly):
     names: tuple[str, ...]
     complete: np.ndarray
     feasible: np.ndarray
+    unknown: np.ndarray
     full: np.ndarray
     counted: np.ndarray
     front: np.ndarray
@@ -86,7 +90,7 @@ class ParetoInfo(KeepsReadOnly):
 
 
 def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, reference: Any = None,
-                names: Sequence[str] | None = None, full: Any = None) -> ParetoInfo:
+                names: Sequence[str] | None = None, full: Any = None, unknown: Any = None) -> ParetoInfo:
     """The layers of the Pareto plots, computed from objective values.
 
     Parameters
@@ -113,6 +117,11 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
         study.trials]``); default all. Lower-budget trials are drawn (hollow, "lower budget"),
         but neither join the front, add hypervolume nor set an inferred reference, as
         ``Study.best_trials`` does not count them. Rows keep their positions (trial numbers).
+    unknown : array-like of bool, shape (n,), optional
+        Whether each trial's feasibility is unknown (``interactive_hpo.goals.unknown_feasibility_mask``
+        of a study's trials: no constraint values where the others have some); default none. Such
+        trials are not feasible here (give ``feasible`` False for them, as ``feasible_mask`` does)
+        and are drawn as "feasibility unknown", not "infeasible".
 
     Returns
     -------
@@ -143,6 +152,7 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     complete = np.isfinite(array).all(axis=1)
     met = np.ones(n, dtype=bool) if feasible is None else _mask(feasible, n, "feasible", owner)
     at_full = np.ones(n, dtype=bool) if full is None else _mask(full, n, "full", owner)
+    unmeasured = np.zeros(n, dtype=bool) if unknown is None else _mask(unknown, n, "unknown", owner)
     usable = complete & met & at_full
     losses = _convert(parsed, array, Direction.to_loss)  # NaN rows kept
     front = np.zeros(n, dtype=bool)
@@ -160,6 +170,7 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     closed = np.vstack([staircase, corner]) if len(staircase) else np.empty((0, 2))
     return ParetoInfo(values=read_only(array), directions=tuple(d.value for d in parsed), names=labels,
                       complete=read_only(complete, bool), feasible=read_only(complete & met, bool),
+                      unknown=read_only(complete & ~met & unmeasured, bool),
                       full=read_only(at_full, bool), counted=read_only(usable, bool), front=read_only(front, bool),
                       reference=read_only(corner[0]), staircase=read_only(staircase), dominated=read_only(closed),
                       hypervolume=read_only(history))
@@ -279,7 +290,9 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
     layers = [(info.counted & ~info.front, {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),
               (info.feasible & ~info.full, {"s": 28, "facecolor": "none", "edgecolor": "C0", "alpha": 0.55,
                                             "linewidth": 0.9, "label": LOWER_BUDGET}),
-              (info.complete & ~info.feasible, {"s": 36, "marker": "x", "color": "0.45", "label": "infeasible"}),
+              (info.complete & ~info.feasible & ~info.unknown,
+               {"s": 36, "marker": "x", "color": "0.45", "label": "infeasible"}),
+              (info.unknown, {"s": 36, "marker": "+", "color": "0.45", "label": "feasibility unknown"}),
               (info.front, {"s": 60, "color": "C3", "edgecolor": "black", "linewidth": 0.7, "zorder": 4,
                             "label": f"Pareto front ({int(info.front.sum())})"})]
     for mask, style in layers:

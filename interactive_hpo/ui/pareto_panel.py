@@ -38,7 +38,7 @@ import numpy as np
 
 from .._validation import check_int, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
-from ..goals import Goals
+from ..goals import Goals, unknown_feasibility_mask
 from ..plots import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..study.results import FULL_BUDGET, at_full_budget
@@ -123,6 +123,7 @@ class ParetoPanel:
         self._reference_from: list[tuple[Any, ...]] = []  # the trials an inferred reference came from
         self.trials: list[Trial] = []
         self.values, self.feasible = objective_values(goals, [])
+        self.unknown = np.zeros(0, dtype=bool)  # trials of unknown feasibility (goals.unknown_feasibility_mask)
         self.full = np.zeros(0, dtype=bool)
         self.info: ParetoInfo | None = None
         self.volume_info: ParetoInfo | None = None
@@ -233,6 +234,7 @@ class ParetoPanel:
             self.selected = None  # withdrawn, or another study's (3 after a space edit is another trial)
         self.trials = list(trials)
         self.values, self.feasible = objective_values(self.goals, self.trials)
+        self.unknown = unknown_feasibility_mask(self.trials)
         self.full = np.array([at_full_budget(t, full_budget) for t in self.trials], dtype=bool)
         if self.reference is None:
             counted = self.counted
@@ -287,7 +289,7 @@ class ParetoPanel:
         if self._measured is None or self._measured[0] is not self.values or self._measured[1] is not reference:
             self._measured = self.values, reference, pareto_info(self.values, self.directions, self.feasible,
                                                                  reference=reference, names=self.goals.names,
-                                                                 full=self.full)
+                                                                 full=self.full, unknown=self.unknown)
         return self._measured[2]
 
     def _draw(self) -> None:
@@ -297,7 +299,8 @@ class ParetoPanel:
         pair_reference = None if self.reference is None else self.reference[[i, j]]
         self.info = self.volume_info if self.goals.n == 2 and (i, j) == (0, 1) else \
             pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
-                        reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]], full=self.full)
+                        reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]], full=self.full,
+                        unknown=self.unknown)
         ax = self.front_ax
         wipe(ax)
         if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)

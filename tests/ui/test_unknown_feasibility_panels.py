@@ -55,6 +55,16 @@ def test_the_pareto_panel_keeps_a_trial_of_unknown_feasibility_off_the_front(lab
     assert "yours none yet" in lab.manual_panel.score.value
 
 
+def test_the_pareto_plot_draws_it_as_of_unknown_feasibility_not_infeasible(lab):
+    # It was a grey x labelled "infeasible" beside details that said its feasibility is unknown.
+    panel = lab.pareto_panel
+    panel.figure.fig.canvas.draw()
+    drawn = {c.get_label(): len(c.get_offsets()) for c in panel.front_ax.collections}
+    broken = sum(t.constraints is not None and not t.feasible for t in lab.study.trials)
+    assert drawn["feasibility unknown"] == 1 and drawn.get("infeasible", 0) == broken
+    assert panel.info.unknown.tolist() == [False] * 8 + [True]
+
+
 def test_the_hypervolume_over_trials_does_not_grow_with_it(lab):
     curves, label = progress_curves({"main": lab.study}, np.array([2.0, -1.0]))
     assert label == "hypervolume" and curves["main"][-1] == curves["main"][-2] > 0
