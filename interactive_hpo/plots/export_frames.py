@@ -22,7 +22,7 @@ import numpy as np
 from .._validation import fail
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
-from ..goals import feasible_mask
+from ..goals import feasible_mask, unknown_feasibility_mask
 from ..study.core import Study
 from ..study.results import at_full_budget
 from ..trial import TrialState
@@ -143,7 +143,8 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
     full = np.array([at_full_budget(t, study.full_budget) for t in study.trials], dtype=bool)  # as best_trials counts
     point = _reference(reference, values, feasible, directions, full)
     info = draw_front_step(fig, values, feasible, directions, names, point, step,
-                           pair=(names.index(chosen[0]), names.index(chosen[1])), full=full)
+                           pair=(names.index(chosen[0]), names.index(chosen[1])), full=full,
+                           unknown=unknown_feasibility_mask(study.trials))
     trial = study.trials[step]
     outcome = trial.state.value.lower() if trial.values is None else \
         ", ".join(f"{name} {v:.4g}" for name, v in zip(names, trial.values, strict=True))

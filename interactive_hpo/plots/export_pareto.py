@@ -27,7 +27,8 @@ NEWEST = {"s": 260, "facecolor": "none", "edgecolor": "C2", "linewidth": 2.4, "z
 
 
 def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[str], names: Sequence[str],
-                    reference: Any, step: int, pair: tuple[int, int] = (0, 1), full: Any = None) -> ParetoInfo:
+                    reference: Any, step: int, pair: tuple[int, int] = (0, 1), full: Any = None,
+                    unknown: Any = None) -> ParetoInfo:
     """Draw step ``step`` into the (cleared) figure ``fig``: trials ``0..step`` as a Pareto front
     (left) and their hypervolume over trials (right), trial ``step`` ringed in both.
 
@@ -53,6 +54,8 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     full : array-like of bool, shape (n,), optional
         Whether each trial ran at the full budget (default all): the others are drawn, but
         neither join the front nor add hypervolume (see :func:`~interactive_hpo.plots.pareto.pareto_info`).
+    unknown : array-like of bool, shape (n,), optional
+        Whether each trial's feasibility is unknown (drawn as such, not as infeasible; default none).
 
     Returns
     -------
@@ -65,12 +68,14 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     met = np.asarray(feasible, dtype=bool)
     at_full = np.ones(len(array), dtype=bool) if full is None else np.asarray(full, dtype=bool)
     point = np.asarray(reference, dtype=float)
+    unmeasured = np.zeros(len(array), dtype=bool) if unknown is None else np.asarray(unknown, dtype=bool)
     shown, met_shown, full_shown = array[:step + 1], met[:step + 1], at_full[:step + 1]
     i, j = pair
-    volume = pareto_info(shown, directions, met_shown, reference=point, names=names, full=full_shown)
+    volume = pareto_info(shown, directions, met_shown, reference=point, names=names, full=full_shown,
+                         unknown=unmeasured[:step + 1])
     front = volume if len(directions) == 2 else \
         pareto_info(shown[:, [i, j]], [directions[i], directions[j]], met_shown, reference=point[[i, j]],
-                    names=[names[i], names[j]], full=full_shown)
+                    names=[names[i], names[j]], full=full_shown, unknown=unmeasured[:step + 1])
     front_ax, volume_ax = fig.subplots(1, 2)
     if not front.complete.any():  # nothing to plot yet (and no empty legend to warn about)
         front_ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=front_ax.transAxes,

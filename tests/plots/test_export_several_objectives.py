@@ -196,5 +196,8 @@ def test_a_trial_without_constraints_in_a_constrained_study_is_off_every_frame_s
     study.run(lambda p: Evaluation(ZDT(p), constraints=[p["x0"] - 0.8]), n_trials=3, progress=False)
     guess = study.add_manual({name: 0.0 for name in ZDT.space.names}, (-1.0, 100.0))  # the best f0, unmeasured
     assert guess.feasible and guess not in study.best_trials
-    caption = draw_step(study, guess.number, Figure())
+    fig = Figure()
+    caption = draw_step(study, guess.number, fig)
     assert f"Pareto front of {len(study.best_trials)} of 4 trials" in caption
+    drawn = {c.get_label(): len(c.get_offsets()) for c in fig.axes[0].collections}
+    assert drawn["feasibility unknown"] == 1  # not drawn as infeasible
