@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import as_finite, as_list, as_scalar, fail, is_real, shown
+from ._validation import as_finite, as_list, as_scalar, fail, is_real, shown, unknown_names
 from .direction import Direction
 
 if TYPE_CHECKING:
     from .trial import Trial
 
-__all__ = ["Goals", "any_constraints", "counts_as_feasible", "feasible_mask", "read_constraints"]
+__all__ = ["Goals", "any_constraints", "counts_as_feasible", "feasible_mask", "read_constraints",
+           "unknown_feasibility_mask"]
 
 
 @dataclass(frozen=True)
@@ -277,5 +278,5 @@ def _float(value: Any) -> float:
 def _names_hint(result: Mapping[Any, Any], names: tuple[str, ...]) -> str:
     missing = [n for n in names if n not in result]
     extra = [k for k in result if k not in names]
-    parts = ([f"missing {missing}"] if missing else []) + ([f"unknown {extra}"] if extra else [])
+    parts = ([f"missing {missing}"] if missing else []) + ([f"unknown {unknown_names(extra, names)}"] if extra else [])
     return "; ".join(parts).capitalize() + "."

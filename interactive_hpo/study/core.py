@@ -333,7 +333,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             if trial.state.is_finished:
                 raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
                                       "a trial can be told only once.")
-            fields = finished_fields(self.goals, state, value, attrs, owner, self._state.trials)
+            fields = finished_fields(self.goals, state, value, attrs, owner, self._state.constrained)
             attrs = {**self._steering_attrs(trial.number, fields.state), **fields.user_attrs}
             done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
             self._record(finished_event(done, attrs))

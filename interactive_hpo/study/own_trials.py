@@ -20,7 +20,6 @@ from .results import check_constraint_count, finished_event, finished_fields
 from .running import check_objective
 from .state import StudyState
 from .trial_fields import (
-    MAX_INT64,
     check_budget,
     check_curve,
     check_date,
@@ -31,7 +30,7 @@ from .trial_fields import (
 )
 from .warm_start import WarmStart
 
-__all__ = ["OwnTrials", "MAX_INT64"]
+__all__ = ["OwnTrials"]
 
 
 class OwnTrials:
@@ -105,7 +104,7 @@ class OwnTrials:
         source = check_source(source, owner)
         measured = Measured(value, read_constraints(constraints, owner))
         with self._transaction():  # the earlier trials' constraints as every writer left them
-            fields = finished_fields(self.goals, TrialState.COMPLETE, measured, attrs, owner, self._state.trials)
+            fields = finished_fields(self.goals, TrialState.COMPLETE, measured, attrs, owner, self._state.constrained)
             if fields.state is not TrialState.COMPLETE:
                 raise fail("value", owner, "finite real numbers" if self.goals.multi else "a finite real number",
                            value)
@@ -189,7 +188,7 @@ class OwnTrials:
             check_date(moment, name, owner)
         with self._transaction():
             # By hand, so refused rather than FAILED as an objective's would be (finished_fields).
-            check_constraint_count(fields.constraints, self._state.trials, owner)
+            check_constraint_count(fields.constraints, self._state.constrained, owner)
             running = Trial(number=len(self._state.trials), params=canonical, x=self.space.to_unit(canonical), **known)
             done = running.finished(fields.state, fields.value, fields.user_attrs, complete, fields.values,
                                     fields.constraints)

@@ -141,7 +141,8 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
     measured = study.goals.values_of(trial)  # one objective: (value,); several: a value each
     outcome = "not finished" if measured is None else ", ".join(f"{value:.6g}" for value in measured)
     it = "it" if yours or carried else "that proposal"
-    finished = f"{len(known)} trial{'' if len(known) == 1 else 's'} had finished"
+    plural = "" if len(known) == 1 else "s"
+    finished = f"{len(known)} trial{plural} had finished"
     if yours:
         parts = [f"<b>Step {step}</b>: trial {step} was yours ({trial.source}), not a proposal; {finished} then"]
     elif carried is not None:
@@ -150,7 +151,7 @@ def past_belief(study: Study, step: int, history: Any, objective: int | str | No
         parts = [f"<b>Step {step}</b>: {html.escape(chosen, quote=False)}; {finished} then"]
     else:
         parts = [f"<b>Step {step}</b>: what {html.escape(trial.source)} believed when it proposed trial {step}, "
-                 f"from {len(known)} finished trial{'' if len(known) == 1 else 's'}"]
+                 f"from {len(known)} finished trial{plural}"]
     # What marks the trial on each figure shown: the population's star is its best so far, not the trial.
     if view is not None:
         parts.append(f"&#9733; on the model is {it}")

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from ..goals import Goals, feasible_mask
+from ..goals import Goals, unknown_feasibility_mask
 from ..parameters import Categorical
 from ..plots.history import BestSoFarPlot, ParallelCoordinatesPlot
 from ..space import SearchSpace
@@ -61,10 +61,9 @@ def trial_rows(trials: Sequence[Trial], names: Sequence[str], goals: Goals | Non
     if goals is None or not goals.multi:
         return [(t.number, t.state.value, t.source, t.value, *(t.params.get(n) for n in names)) for t in trials]
     rows = []
-    for t, counted in zip(trials, feasible_mask(trials), strict=True):
+    for t, unknown in zip(trials, unknown_feasibility_mask(trials), strict=True):
         values = goals.values_of(t) if t.state is TrialState.COMPLETE else None
-        # The study's rule and the trial's own reading part only where the feasibility is unknown.
-        feasible = None if values is None else t.feasible if counted == t.feasible else UNKNOWN_FEASIBILITY
+        feasible = None if values is None else UNKNOWN_FEASIBILITY if unknown else t.feasible
         rows.append((t.number, t.state.value, t.source, *(values or (None,) * goals.n), feasible,
                      *(t.params.get(n) for n in names)))
     return rows

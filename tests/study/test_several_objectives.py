@@ -37,7 +37,8 @@ def test_goals_read_tuples_and_dicts_by_name_and_refuse_the_rest():
     assert goals.read(np.array([0.9, 2.0]), "f") == (0.9, 2.0)
     with pytest.raises(InvalidParameterError, match=r"2 values, one per objective \['accuracy', 'seconds'\]"):
         goals.read((0.9,), "f")
-    with pytest.raises(InvalidParameterError, match=r"Missing \['seconds'\]; unknown \['secs'\]"):
+    with pytest.raises(InvalidParameterError,
+                       match=r"Missing \['seconds'\]; unknown 'secs' \(did you mean 'seconds'\?\)"):
         goals.read({"accuracy": 0.9, "secs": 2.0}, "f")
     with pytest.raises(InvalidParameterError, match="`direction` of Study must be None when `directions` is given"):
         Goals.parse("maximize", ["maximize", "minimize"])

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..._validation import check_int, is_int
 from ...space import SearchSpace
-from ...trial import Trial, carried_from
+from ...trial import Trial, TrialState, carried_from
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
@@ -167,7 +167,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self._best: dict[bool, tuple[float, np.ndarray] | None] = {True: None, False: None}
         self._constrained = False
         # A small all-discrete space's configurations (else None), and those of every trial told
-        # (failed ones too): the optimizer is exhausted when they are all of them.
+        # (failed and pruned ones too, not one cut short): exhausted when they are all of them.
         self._configurations = Configurations.of(space)
         self._evaluated: set[bytes] = set()
         # There, the configurations of failed trials, each with len(self.told) when it failed:
@@ -341,9 +341,9 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             for copy in self.members:
                 if copy.extra.get("copy_of") == index:
                     copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
-        if self._configurations is not None:
+        if self._configurations is not None and not trial.cut_short:  # cut short: untried, as BO counts it
             self._evaluated.add(configuration_key(self.space, trial.x))
-            if loss is None:
+            if trial.state is TrialState.FAILED:
                 self._failed.append((len(self.told), configuration_key(self.space, trial.x)))
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))

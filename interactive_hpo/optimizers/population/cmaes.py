@@ -22,7 +22,7 @@ import numpy as np
 
 from ..._validation import check_bool, check_int, check_real, import_optional, warn_user
 from ...space import SearchSpace
-from ..feasibility import deb_fitness, violation_of
+from ..feasibility import UNKNOWN, deb_fitness
 from ..warm_start import Source
 from .base import MAX_POPULATION, Foreign, Individual, configuration_key, deb_key, reflect
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
@@ -371,7 +371,7 @@ class CMAES(WarmStartablePopulation):
                 member.x, member.loss, member.violation, member.state = x.copy(), loss, violation, "told"
                 member.extra["known"] = True
             elif key in failed:
-                member.loss, member.violation, member.state = math.inf, violation_of(None), "failed"
+                member.loss, member.violation, member.state = math.inf, UNKNOWN, "failed"
                 member.extra["known"] = True
             elif key in first:
                 member.state, member.extra["copy_of"] = "pending", first[key]

@@ -76,6 +76,21 @@ def test_children_avoid_configurations_that_failed_generations_ago(name):
     assert distinct(study) == 12 and len(study.trials) <= 14 and study.optimizer.exhausted
 
 
+@pytest.mark.parametrize("name", METHODS)
+def test_a_trial_cut_short_leaves_its_configuration_untried(name):
+    # Four trials stopped by a person (Ctrl-C) on 4 configurations made every method "exhausted".
+    from interactive_hpo import Trial, TrialState, make_optimizer
+    from interactive_hpo.trial import CUT_SHORT
+
+    space = SearchSpace([Int("a", 1, 2), Int("b", 1, 2)])
+    optimizer = make_optimizer(name, space, seed=0)
+    for number in range(4):
+        params = space.from_unit(optimizer.ask().x)
+        optimizer.tell(Trial(number=number, params=params, x=space.to_unit(params), state=TrialState.FAILED,
+                             source=name, user_attrs={"error": CUT_SHORT[0]}), None)
+    assert not optimizer.exhausted
+
+
 def test_spaces_with_a_number_or_too_many_configurations_are_not_listed():
     assert Configurations.of(SearchSpace([Int("a", 1, 4), Float("u", 0, 1)])) is None
     assert Configurations.of(SearchSpace([Int("a", 1, 200), Int("b", 1, 200)])) is None
