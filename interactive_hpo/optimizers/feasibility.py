@@ -29,7 +29,8 @@ import numpy as np
 
 from ..pareto import crowding_distance, nondominated_sort
 
-__all__ = ["UNKNOWN", "constrained_order", "deb_fitness", "feasibility_key", "total_violation", "violation_of"]
+__all__ = ["UNKNOWN", "BestTold", "constrained_order", "deb_fitness", "feasibility_key", "total_violation",
+           "violation_of"]
 
 #: The violation of a trial that carries no constraint values: unknown (module docstring).
 UNKNOWN = math.nan
@@ -157,3 +158,26 @@ def constrained_order(losses: np.ndarray, violation: np.ndarray, failed: np.ndar
                 crowding[members] = crowding_distance(losses[members])
     # lexsort sorts by its last key first, and stably: ties keep the input order.
     return np.lexsort((np.arange(n), -crowding, rank, group))
+
+
+class BestTold:
+    """The best point told, kept as the study keeps its best trial
+    (:func:`~interactive_hpo.goals.counts_as_feasible`): an infeasible trial is nobody's best,
+    nor, once a trial told carried constraints, one without them (of unknown feasibility)."""
+
+    def __init__(self) -> None:
+        # The best told with constraints met and the best without constraints, each (loss, x) or
+        # None, and whether a trial told carried constraints (then the first is the best).
+        self._best: dict[bool, tuple[float, np.ndarray] | None] = {True: None, False: None}
+        self._constrained = False
+
+    def note(self, x: np.ndarray, loss: float, violation: float) -> tuple[float, np.ndarray | None]:
+        """Count the point ``x`` (shape (d,)) told with ``loss`` and ``violation``
+        (:func:`violation_of`); return the best ``(loss, x)``, ``(inf, None)`` while there is none."""
+        measured = not math.isnan(violation)
+        self._constrained = self._constrained or measured
+        kept = self._best[measured]
+        if (violation <= 0.0 or not measured) and (kept is None or loss < kept[0]):
+            self._best[measured] = loss, x.copy()
+        best = self._best[self._constrained]
+        return (math.inf, None) if best is None else best

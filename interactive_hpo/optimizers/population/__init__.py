@@ -1,6 +1,8 @@
 """Population methods, steppable one individual or one generation at a time.
 
-- ``base``: :class:`PopulationOptimizer` (generations, individuals, reflection into the cube).
+- ``base``: :class:`PopulationOptimizer` (generations bred, asked, told and replayed);
+  ``individual``: what a generation is made of (individuals, reflection into the cube);
+  ``configurations``: the configurations tried, and on a small all-discrete space the nearest new one.
 - ``warm``: warm starts from related studies (the first generation bred from their trials too).
 - ``evolution``: a genetic algorithm and differential evolution.
 - ``cmaes``: CMA-ES through pycma, the reference implementation by its author; ``cma_options``:
@@ -9,6 +11,7 @@
 - ``nsga2``: NSGA-II for several objectives (and one), with Deb's constrained domination.
 """
 
-from .base import MAX_POPULATION, Individual, PopulationOptimizer, reflect
+from .base import MAX_POPULATION, PopulationOptimizer
+from .individual import Individual, reflect
 
 __all__ = ["Individual", "PopulationOptimizer", "reflect", "MAX_POPULATION"]

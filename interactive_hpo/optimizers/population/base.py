@@ -25,22 +25,21 @@ from __future__ import annotations
 import math
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 
 from ..._validation import check_int, is_int
 from ...space import SearchSpace
-from ...trial import Trial, TrialState, carried_from
+from ...trial import Trial, carried_from
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
-from ..feasibility import feasibility_key, violation_of
-from .configurations import Configurations
+from ..feasibility import BestTold, violation_of
+from .configurations import Configurations, Tried, configuration_key
+from .individual import Foreign, Individual, reflect
 
-__all__ = ["Foreign", "Individual", "PopulationOptimizer", "configuration_key", "deb_key", "reflect", "MAX_POPULATION",
-           "REDRAWS"]
+__all__ = ["ChildDraw", "PopulationOptimizer", "MAX_POPULATION", "REDRAWS"]
 
 #: Largest population: beyond it one generation would take hours to breed and evaluate (a typo, not a plan).
 MAX_POPULATION = 10_000
@@ -58,17 +57,6 @@ REDRAWS = 20
 #: What a draw of ``_new_point`` returns alongside its point (e.g. the parents' ids).
 Payload = TypeVar("Payload")
 
-#: A complete trial told since the last breeding that was not a member: (x of shape (d,), loss,
-#: total constraint violation, NaN without constraints: ``feasibility.violation_of``).
-Foreign = tuple[np.ndarray, float, float]
-
-
-def deb_key(entry: tuple[Any, ...]) -> tuple[int, float]:
-    """The place in Deb's feasibility rules of a record ``(x, loss, violation, ...)`` such as
-    :data:`Foreign`: its :func:`~interactive_hpo.optimizers.feasibility.feasibility_key`."""
-    return feasibility_key(entry[1], entry[2])
-
-
 #: A draw of a child for ``_new_child``: ``draw(attempt)`` is (x of shape (d,), the parents' ids).
 ChildDraw = Callable[[int], tuple[np.ndarray, tuple[int, ...]]]
 
@@ -77,56 +65,6 @@ ChildDraw = Callable[[int], tuple[np.ndarray, tuple[int, ...]]]
 #: (``_new_spare``): the search is converging onto configurations it has evaluated. (Fewer if
 #: the method says it has stopped: ``_stopped``.)
 MAX_KNOWN_GENERATIONS = 20
-
-
-def reflect(x: np.ndarray) -> np.ndarray:
-    """Fold points back into the unit cube by reflection at its faces (keeps mutation unbiased
-    near a bound, where clipping would pile points onto the face)."""
-    x = np.mod(np.asarray(x, dtype=float), 2.0)
-    return np.where(x > 1.0, 2.0 - x, x)
-
-
-def configuration_key(space: SearchSpace, x: np.ndarray) -> bytes:
-    """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
-    return space.snap(x).tobytes()
-
-
-@dataclass
-class Individual:
-    """One member of a generation.
-
-    Attributes
-    ----------
-    id : int
-        Unique over the run.
-    x : ndarray of shape (d,)
-        Position in the unit cube.
-    parents : tuple of int
-        Ids of the individuals it was bred from.
-    loss : float
-        NaN until told; inf when its trial failed.
-    violation : float
-        Its trial's total constraint violation, ``sum(max(c, 0))`` (0 when feasible or not told
-        yet; :data:`~interactive_hpo.optimizers.feasibility.UNKNOWN`, NaN, when its trial carried
-        no constraints): the methods rank by Deb's feasibility rules
-        (:mod:`~interactive_hpo.optimizers.feasibility`).
-    state : str
-        "unasked", "pending", "told" or "failed".
-    extra : dict
-        What the method records about it. Two keys the base class reads: "known" (True: its
-        configuration was evaluated before the generation was bred, and its state is "told"
-        with that loss, not asked) and "copy_of" (the index of an earlier member of its
-        generation with the same configuration: it stays "pending" and takes that member's
-        loss, or failure, when it is told).
-    """
-
-    id: int
-    x: np.ndarray
-    parents: tuple[int, ...] = ()
-    loss: float = math.nan
-    violation: float = 0.0
-    state: str = "unasked"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class PopulationOptimizer(Optimizer, PopulationMethod):
@@ -157,22 +95,13 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         self._pool_of_generation = 0  # len(told) when the current generation was bred
         self._known_before = 0  # generations bred, all known, in the ask that bred the current one
         self._breeding_pool = 0  # len(told) the generation being bred sees (what a replay sees)
-        self._told_keys: list[bytes] = []  # configuration_key of each entry of self.told, computed once
         self._next_id = 0
         self.best_x: np.ndarray | None = None
         self.best_loss = math.inf
-        # As the study counts its best (``goals.counts_as_feasible``): the best trial told with
-        # constraints met and the best without constraints, each (loss, x) or None, and whether a
-        # trial told carried constraints (then the first is best_x, and those without never are).
-        self._best: dict[bool, tuple[float, np.ndarray] | None] = {True: None, False: None}
-        self._constrained = False
-        # A small all-discrete space's configurations (else None), and those of every trial told
-        # (failed and pruned ones too, not one cut short): exhausted when they are all of them.
-        self._configurations = Configurations.of(space)
-        self._evaluated: set[bytes] = set()
-        # There, the configurations of failed trials, each with len(self.told) when it failed:
-        # those before a generation's pool are what a replay has too (cmaes marks them known).
-        self._failed: list[tuple[int, bytes]] = []
+        self._best = BestTold()  # as the study counts its best
+        # The configurations of the trials told (self._tried.told[k] is that of self.told[k]), and
+        # on a small all-discrete space those evaluated and failed: exhausted when it is all of them.
+        self._tried = Tried(space, Configurations.of(space))
 
     _why_exhausted = ("every configuration of this space was evaluated. Switch optimizer or enlarge the space "
                       "(a noisy objective's repeats: enqueue them with Study.enqueue).")
@@ -181,7 +110,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def exhausted(self) -> bool:
         """True on a small all-discrete space once every configuration has been evaluated (or
         failed): breeding could only repeat one."""
-        return self._configurations is not None and len(self._evaluated) >= self._configurations.size
+        return self._tried.exhausted
 
     # -- for subclasses -----------------------------------------------------------------------
     def _uniform(self, rng: np.random.Generator, n: int, known: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -201,9 +130,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         """The configurations of the trials told or failed before this generation's pool (what a
         replay has at the same point, so the journal breeds the same children) and of ``points``
         (each of shape (d,)), as :func:`configuration_key` values: what a child should not repeat."""
-        told = self._told_configurations(self._pool_of_generation)
-        failed = {key for told_before, key in self._failed if told_before < self._pool_of_generation}
-        return set(told) | failed | {configuration_key(self.space, x) for x in points}
+        return self._tried.known(self._pool_of_generation, points)
 
     def _new_point(self, draw: Callable[[int], tuple[np.ndarray, Payload]], keys: set[bytes],
                    extra: int = 0) -> tuple[np.ndarray, Payload]:
@@ -218,7 +145,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             x, payload = draw(attempt)
             if configuration_key(self.space, x) not in keys:
                 return x, payload
-        nearest = None if self._configurations is None else self._configurations.nearest_new(x, keys)
+        nearest = self._tried.nearest_new(x, keys)
         return (x if nearest is None else nearest), payload
 
     def _new_child(self, draw: ChildDraw, keys: set[bytes], extra: int = 0) -> Individual:
@@ -243,11 +170,6 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def _distribution(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(mean of shape (d,), covariance of shape (d, d)) of the search distribution, if any."""
         return None, None
-
-    def _told_configurations(self, pool: int) -> list[bytes]:
-        """The configuration keys (:func:`configuration_key`) of the first ``pool`` told trials."""
-        self._told_keys.extend(configuration_key(self.space, x) for x, *_ in self.told[len(self._told_keys):pool])
-        return self._told_keys[:pool]
 
     def _new(self, x: np.ndarray, parents: tuple[int, ...] = (), **extra: Any) -> Individual:
         """A new individual at ``x`` (reflected into the unit cube), to be asked."""
@@ -303,8 +225,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         search converged onto known ones or a worker while the generation's members are pending:
         up to :data:`REDRAWS` spares, then as many uniform random points; the last drawn if all of
         them are known (on a continuous space the first spare drawn: as :meth:`_spare` alone)."""
-        known = set(self._told_configurations(len(self.told))) | {key for _, key in self._failed}
-        known |= {configuration_key(self.space, suggestion.x) for suggestion in self.pending}
+        known = self._tried.known(None, [suggestion.x for suggestion in self.pending])
         x = self._new_point(lambda _: (self._spare(rng), None), known)[0]
         if configuration_key(self.space, x) in known:
             x = self._new_point(lambda _: (rng.random(self.space.dim), None), known)[0]
@@ -341,26 +262,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             for copy in self.members:
                 if copy.extra.get("copy_of") == index:
                     copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
-        if self._configurations is not None and not trial.cut_short:  # cut short: untried, as BO counts it
-            self._evaluated.add(configuration_key(self.space, trial.x))
-            if trial.state is TrialState.FAILED:
-                self._failed.append((len(self.told), configuration_key(self.space, trial.x)))
+        self._tried.note(trial, loss)
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))
             self._told_numbers.append(trial.number)
-            self._note_best(trial.x, loss, violation)
-
-    def _note_best(self, x: np.ndarray, loss: float, violation: float) -> None:
-        """Keep ``best_x`` and ``best_loss`` as the study keeps its best trial: an infeasible trial
-        is nobody's best, nor, once a trial told carried constraints, one without them."""
-        measured = not math.isnan(violation)
-        self._constrained = self._constrained or measured
-        kept = self._best[measured]
-        if violation <= 0.0 or not measured:
-            if kept is None or loss < kept[0]:
-                self._best[measured] = loss, x.copy()
-        best = self._best[self._constrained]
-        self.best_loss, self.best_x = (math.inf, None) if best is None else best
+            self.best_loss, self.best_x = self._best.note(trial.x, loss, violation)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # A member another process is evaluating: breed its generation as a replay would, and

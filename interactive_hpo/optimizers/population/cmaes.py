@@ -24,10 +24,12 @@ from ..._validation import check_bool, check_int, check_real, import_optional, w
 from ...space import SearchSpace
 from ..feasibility import UNKNOWN, deb_fitness
 from ..warm_start import Source
-from .base import MAX_POPULATION, Foreign, Individual, configuration_key, deb_key, reflect
+from .base import MAX_POPULATION
 from .cma_options import QUIET, check_options, options_blamed, pycma_prints
 from .cma_state import final_samples, phenotype_distribution, to_genotype
 from .cma_state import preimage_near as _preimage_near
+from .configurations import configuration_key
+from .individual import Foreign, Individual, deb_key, reflect
 from .warm import WarmStartablePopulation, warm_distribution
 
 __all__ = ["CMAES"]
@@ -159,7 +161,7 @@ class CMAES(WarmStartablePopulation):
         self.popsize_factor = check_real(popsize_factor, "popsize_factor", owner, 1.0, 10.0)
         self.allow_repeats = check_bool(allow_repeats, "allow_repeats", owner)
         if self.allow_repeats:  # a noisy objective's repeats are wanted: never exhausted
-            self._configurations = None
+            self._tried.configurations = None
         self._cma = import_optional("cma", "cmaes", "CMAES")
         self.options = check_options(options, self._cma.CMAOptions(), self.population_size)
         self._normal = _Normal()
@@ -355,11 +357,10 @@ class CMAES(WarmStartablePopulation):
         sample of the generation waits for its loss ("copy_of"). Only the pool counts, so a replay
         marks the same samples."""
         losses: dict[bytes, tuple[np.ndarray, float, float]] = {}
-        for key, (x, loss, _, violation) in zip(self._told_configurations(self._breeding_pool), self.told,
-                                                strict=False):
+        for key, (x, loss, _, violation) in zip(self._tried.told[:self._breeding_pool], self.told, strict=False):
             losses.setdefault(key, (x, loss, violation))
-        failed = {key for told, key in self._failed if told < self._breeding_pool}
-        if self._configurations is not None:
+        failed = self._tried.failed_before(self._breeding_pool)
+        if self._tried.configurations is not None:
             failed |= {configuration_key(self.space, m.x) for m in self.previous if m.state == "failed"}
         first: dict[bytes, int] = {}
         for index, member in enumerate(members):

@@ -7,6 +7,10 @@ is moved to the nearest configuration that is new (:meth:`Configurations.nearest
 trial is spent on a repeat while an unevaluated configuration remains; once every configuration
 has been evaluated, the optimizer is ``exhausted`` (as the grid and the Bayesian optimizer are).
 The configurations are those the Bayesian optimizer lists (:class:`~..finite.FiniteSpace`).
+
+:class:`Tried` is what a population method remembers of the configurations its trials took:
+those told (in tell order), evaluated and failed, each failure with the place in tell order where
+it came, so a replay that sees the first ``pool`` trials sees the same ones.
 """
 
 from __future__ import annotations
@@ -16,9 +20,15 @@ from collections.abc import Iterable
 import numpy as np
 
 from ...space import SearchSpace
+from ...trial import Trial, TrialState
 from ..finite import FiniteSpace
 
-__all__ = ["Configurations"]
+__all__ = ["Configurations", "Tried", "configuration_key"]
+
+
+def configuration_key(space: SearchSpace, x: np.ndarray) -> bytes:
+    """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
+    return space.snap(x).tobytes()
 
 
 class Configurations:
@@ -66,5 +76,59 @@ class Configurations:
         if self._points is None:
             self._points = np.array([self.space.snap(point) for point in self.finite.untaken(())],
                                     dtype=float).reshape(-1, self.space.dim)
-            self._keys = [point.tobytes() for point in self._points]  # base.configuration_key of each
+            self._keys = [point.tobytes() for point in self._points]  # configuration_key of each
         return self._points
+
+
+class Tried:
+    """The configurations a population method's trials took, as :func:`configuration_key` values.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    configurations : Configurations or None
+        Those of a small all-discrete space (:meth:`Configurations.of`), or None: then no
+        configuration counts as evaluated or failed, the method is never exhausted and nothing is
+        moved to a new one (a continuous space, or a noisy objective's repeats wanted).
+
+    Attributes
+    ----------
+    told : list of bytes
+        The key of each trial told with a loss, in tell order.
+    """
+
+    def __init__(self, space: SearchSpace, configurations: Configurations | None):
+        self.space = space
+        self.configurations = configurations
+        self.told: list[bytes] = []
+        self._evaluated: set[bytes] = set()  # failed and pruned trials too, not one cut short
+        self._failed: list[tuple[int, bytes]] = []  # (len(told) when it failed, key)
+
+    def note(self, trial: Trial, loss: float | None) -> None:
+        """Record ``trial``, told with ``loss`` (None: it failed, or was cut short)."""
+        key = configuration_key(self.space, trial.x)
+        if self.configurations is not None and not trial.cut_short:  # cut short: untried, as BO counts it
+            self._evaluated.add(key)
+            if trial.state is TrialState.FAILED:
+                self._failed.append((len(self.told), key))
+        if loss is not None:
+            self.told.append(key)
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether every configuration of a listed space was evaluated (or failed)."""
+        return self.configurations is not None and len(self._evaluated) >= self.configurations.size
+
+    def failed_before(self, pool: int | None) -> set[bytes]:
+        """The configurations of the trials that failed before the first ``pool`` told ones were
+        (None: all of them)."""
+        return {key for told_before, key in self._failed if pool is None or told_before < pool}
+
+    def known(self, pool: int | None, points: Iterable[np.ndarray] = ()) -> set[bytes]:
+        """The configurations of the first ``pool`` trials told (None: all), of those failed
+        before them, and of ``points`` (each of shape (d,))."""
+        return set(self.told[:pool]) | self.failed_before(pool) | {configuration_key(self.space, x) for x in points}
+
+    def nearest_new(self, x: np.ndarray, keys: Iterable[bytes]) -> np.ndarray | None:
+        """:meth:`Configurations.nearest_new` on a listed space; None on another."""
+        return None if self.configurations is None else self.configurations.nearest_new(x, keys)

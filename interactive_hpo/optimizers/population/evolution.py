@@ -22,7 +22,8 @@ from ..._validation import check_int, check_real, fail
 from ...space import SearchSpace
 from ..feasibility import feasibility_key
 from . import base
-from .base import MAX_POPULATION, ChildDraw, Foreign, Individual, deb_key, reflect
+from .base import MAX_POPULATION, ChildDraw
+from .individual import Foreign, Individual, deb_key, reflect
 from .warm import WarmStartablePopulation
 
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]

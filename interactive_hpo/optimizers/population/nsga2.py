@@ -44,7 +44,9 @@ from ...trial import Trial
 from ..base import Suggestion
 from ..capabilities import MultiObjective
 from ..feasibility import constrained_order
-from .base import Foreign, Individual, PopulationOptimizer, configuration_key
+from .base import PopulationOptimizer
+from .configurations import configuration_key
+from .individual import Foreign, Individual
 
 __all__ = ["NSGA2", "constrained_order", "polynomial_mutation", "sbx_crossover"]
 

@@ -19,7 +19,8 @@ from ..._validation import fail
 from ...exceptions import TrialStateError
 from ..capabilities import WarmStartable
 from ..warm_start import Source
-from .base import Foreign, Individual, PopulationOptimizer
+from .base import PopulationOptimizer
+from .individual import Foreign, Individual
 
 __all__ = ["WarmStartablePopulation", "best_of_sources", "warm_distribution"]
 

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchExhausted, SearchSpace, Study
-from interactive_hpo.optimizers.population.base import configuration_key
-from interactive_hpo.optimizers.population.configurations import Configurations
+from interactive_hpo.optimizers.population.configurations import Configurations, configuration_key
 
 #: 48 configurations, where NSGA-II's children rarely leave their parents' cells.
 SMALL = SearchSpace([Int("a", 1, 4), Int("b", 1, 4), Categorical("c", ["x", "y", "z"])])
