@@ -11,14 +11,14 @@ constraints (0 when feasible, or without constraints). Best first:
    as group 1 ranks its feasible ones;
 4. failed trials (no loss): last.
 
-A population method records :data:`UNKNOWN` for a trial without constraints
+A population method or scheduler records :data:`UNKNOWN` for a trial without constraints
 (:func:`violation_of`): once other trials carry constraints it is of unknown feasibility, as the
 study counts it (:func:`~interactive_hpo.goals.counts_as_feasible`), so a manual guess without
 constraints never becomes the elite ahead of a trial known to meet them (or to miss them by a
 known amount). In a study without constraints every trial's violation is unknown: they rank
 among themselves by loss as they always did, and the rules change nothing there; nor when every
 trial carries constraints. GA, DE, CMA-ES, NSGA-II and the multi-fidelity schedulers use them
-wherever they select, rank or promote (the schedulers count a job without constraints feasible).
+wherever they select, rank or promote, all of them with :func:`violation_of`.
 """
 
 from __future__ import annotations

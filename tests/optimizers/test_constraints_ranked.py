@@ -58,6 +58,21 @@ def test_a_rung_promotes_feasible_first_then_by_violation():
     assert several.ranked(0) == [1, 2, 0]  # the dominating point is infeasible
 
 
+def test_a_job_without_constraints_is_promoted_after_those_known_to_meet_them():
+    # An objective that reports no constraints for x < 0.3 (feasibility unknown there, as the study
+    # counts it): its low losses used to count as met (violation 0) and took the promotions.
+    def sometimes(params, budget=None):
+        x = params["x"]
+        return Evaluation(x + params["y"], constraints=None if x < 0.3 else [0.7 - x])
+
+    study = Study(SPACE, "halving", seed=3, optimizer_settings={"min_budget": 1, "max_budget": 3})
+    study.run(sometimes, n_trials=3, progress=False)  # the first rung: one of three is promoted
+    rung = {row["config"]: row for row in study.optimizer.rung_table() if row["rung"] == 0}
+    assert [(np.isnan(row["violation"]), row["loss"] < 1.0) for row in rung.values()] == \
+        [(True, True), (False, False), (True, True)]
+    assert [row["scheduler"] for row in rung.values()] == ["stop", "promote", "stop"]  # it was config 0
+
+
 def test_deb_fitness_ranks_as_the_feasibility_key():
     rng = np.random.default_rng(0)
     losses, violations = rng.normal(size=40), np.where(rng.random(40) < 0.5, 0.0, rng.random(40))

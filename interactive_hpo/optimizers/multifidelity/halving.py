@@ -39,7 +39,7 @@ from ...space import SearchSpace
 from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
-from ..feasibility import total_violation
+from ..feasibility import violation_of
 from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
@@ -144,7 +144,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         bracket = self._brackets[job.bracket]
         self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
         bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
-                       tuple(float(v) for v in np.ravel(loss)), trial.number, total_violation(trial.constraints))
+                       tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
         if bracket.sizes is not None:
             self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
 
@@ -222,8 +222,9 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         Columns: ``bracket``, ``rung``, ``budget``, ``config``, ``number`` (the trial of the
         finished job, or None while queued or running), ``loss`` (NaN until finished; inf for a
         failed job; the first objective's with several), ``violation`` (the job's total constraint
-        violation, 0 when met or without constraints, NaN until finished or when failed: a rung promotes feasible
-        configurations first, so a promotion may pass over a lower loss), ``scheduler`` and ``human`` ("promote",
+        violation, 0 when met; NaN until finished, when failed, or when the job reported no constraints:
+        a rung promotes feasible configurations first, then infeasible ones by violation, then those
+        of unknown feasibility, so a promotion may pass over a lower loss), ``scheduler`` and ``human`` ("promote",
         "stop" or None: not decided; ASHA records its promotions but never says "stop", since a
         later promotion is always possible).
         """

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..feasibility import constrained_order, feasibility_key
+from ..feasibility import UNKNOWN, constrained_order, feasibility_key
 
 __all__ = ["rung_budgets", "hyperband_brackets", "Bracket", "Job"]
 
@@ -112,8 +112,8 @@ class Bracket:
     #: Per rung: config -> loss, for finished jobs (inf for failed or pruned ones); a tuple of
     #: losses, one per objective, in a study of several.
     losses: list[dict[int, float | tuple[float, ...]]] = field(init=False)
-    #: Per rung: config -> total constraint violation of its finished job (0 when feasible or
-    #: without constraints): a rung ranks by Deb's feasibility rules.
+    #: Per rung: config -> total constraint violation of its finished job (0 when feasible,
+    #: ``feasibility.UNKNOWN`` without constraints): a rung ranks by Deb's feasibility rules.
     violations: list[dict[int, float]] = field(init=False)
     #: Per rung: config -> trial number of its finished job.
     numbers: list[dict[int, int]] = field(init=False)
@@ -159,9 +159,9 @@ class Bracket:
         self._members[rung].discard(config)
         self._order[rung - 1] = None  # promotable again out of the rung below
 
-    def finish(self, job: Job, loss: float | tuple[float, ...], number: int, violation: float = 0.0) -> None:
+    def finish(self, job: Job, loss: float | tuple[float, ...], number: int, violation: float = UNKNOWN) -> None:
         """Record the result of ``job``: its loss (inf when it failed), trial number and total
-        constraint violation."""
+        constraint violation (:func:`~..feasibility.violation_of`: UNKNOWN without constraints)."""
         rung, config = job.rung, job.config
         again = config in self.losses[rung]
         self.enter(config, rung)
@@ -194,8 +194,9 @@ class Bracket:
         """Finished configurations of ``rung`` with a finite loss, best first (ties: older first).
 
         "Best" follows Deb's feasibility rules (:mod:`~interactive_hpo.optimizers.feasibility`):
-        feasible configurations first, then infeasible ones by total violation. Among feasible
-        ones, by loss; with several objectives, NSGA-II's order (the scalarization every
+        feasible configurations first, then infeasible ones by total violation, then those whose job
+        reported no constraints (unknown feasibility, ranked among themselves as the feasible ones).
+        Among feasible ones, by loss; with several objectives, NSGA-II's order (the scalarization every
         promotion uses, as MO-ASHA does; Schmucker et al., 2021): by Pareto front, then by
         crowding distance within a front (a configuration in a sparse part of the front first).
         """
