@@ -279,4 +279,5 @@ def _names_hint(result: Mapping[Any, Any], names: tuple[str, ...]) -> str:
     missing = [n for n in names if n not in result]
     extra = [k for k in result if k not in names]
     parts = ([f"missing {missing}"] if missing else []) + ([f"unknown {unknown_names(extra, names)}"] if extra else [])
-    return "; ".join(parts).capitalize() + "."
+    hint = "; ".join(parts)
+    return hint[:1].upper() + hint[1:] + "."  # not capitalize(): it lowercases the names

@@ -40,6 +40,10 @@ def test_goals_read_tuples_and_dicts_by_name_and_refuse_the_rest():
     with pytest.raises(InvalidParameterError,
                        match=r"Missing \['seconds'\]; unknown 'secs' \(did you mean 'seconds'\?\)"):
         goals.read({"accuracy": 0.9, "secs": 2.0}, "f")
+    capitals = Goals.parse(directions={"Accuracy": "maximize", "Seconds": "minimize"})
+    with pytest.raises(InvalidParameterError,  # the names as they are spelt (capitalize() lowercased them)
+                       match=r"Missing \['Accuracy'\]; unknown 'accuracy' \(did you mean 'Accuracy'\?\)"):
+        capitals.read({"accuracy": 0.9, "Seconds": 2.0}, "f")
     with pytest.raises(InvalidParameterError, match="`direction` of Study must be None when `directions` is given"):
         Goals.parse("maximize", ["maximize", "minimize"])
     with pytest.raises(InvalidParameterError, match=r"`directions\[1\]` of Study must be one of"):
