@@ -4,8 +4,9 @@
   and interrupts handled (``Study.run(..., n_workers=4)`` hands over to it); ``settings``: a
   run's checked settings and the executor its trials run on; ``worker``: what runs in each
   worker process; ``reports``: an objective's ``report`` on a worker, answered by the study's
-  pruner; ``dask_cluster``: what a Dask cluster needs beyond its executor (the objective sent
-  once, the report queues; imported only when a Dask client is given).
+  pruner; ``answering``: the study's side of the reports, answered while the runner waits;
+  ``dask_cluster``: what a Dask cluster needs beyond its executor (the objective sent once, the
+  report queues; imported only when a Dask client is given).
 - ``simulation``: the same schedulers on simulated workers and a simulated clock.
 - ``race``: several optimizers (and you) on one objective with one budget, in lockstep.
 """

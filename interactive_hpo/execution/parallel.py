@@ -31,9 +31,9 @@ It is sent once per worker process (a pool the study starts, or a Dask cluster),
 trial, and each worker process unpickles it once and reuses it, so a stateful objective is shared by that
 process's threads; threads of this process (a ``ThreadPoolExecutor``) call the objective itself.
 An objective that takes ``report`` gets one on its worker (:mod:`.reports`): each report
-travels to this process, where the study records it and asks its pruner, and waits for the
-answer, so pruning, and stopping a running trial by hand, work as in a serial run (on local
-processes, threads and Dask; an executor of your own must run on this machine).
+travels to this process, where the study records it and asks its pruner (:mod:`.answering`),
+and waits for the answer, so pruning, and stopping a running trial by hand, work as in a serial
+run (on local processes, threads and Dask; an executor of your own must run on this machine).
 "cancel" cannot stop a local process that is computing: it finishes its task after the run, and
 its result is dropped.
 """
@@ -52,20 +52,16 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
-from ..study.steering import should_stop
 from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
-from .reports import LocalReports, Reports, held_interrupt, refusal, verdict
+from .answering import ReportDesk
+from .reports import LocalReports, Reports, held_interrupt
 from .settings import RunSettings, as_executor, is_dask_client, process_pool
 from .worker import evaluate_remote, release, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["REPORT_POLL", "ParallelRunner", "RunSettings", "run_parallel"]
-
-#: Seconds the runner waits for a report before it looks at the results again, when the objective
-#: reports: a report is answered as it arrives, a result is seen at most this late.
-REPORT_POLL = 0.02
+__all__ = ["ParallelRunner", "RunSettings", "run_parallel"]
 
 
 @dataclass
@@ -117,17 +113,10 @@ class ParallelRunner:
         self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
         self._payload: bytes | str = self._blob
         self._take_back: Callable[[], None] = lambda: None
-        self._reports: Reports | None = None
-        self._attempts: dict[int, str] = {}  # each trial's first attempt to report (see _answer_reports)
-        # Reports taken from the queue but not answered yet, and the one being recorded: a Ctrl-C
-        # while the study records one (its pruner is the person's code) leaves them here, and
-        # they are answered when the runner waits again (drain), rather than lost with a worker
-        # waiting for its answer for ever.
-        self._unanswered: list[list[Any]] = []
-        self._answering: list[Any] | None = None
+        self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
         try:
             if accepts_keyword(objective, "report"):
-                self._reports = self._open_reports(executor)
+                self._desk = ReportDesk(study, self._open_reports(executor))
             if self._owns_pool:
                 self.n_workers = n_workers or 4
                 self._executor: Any = process_pool(self.n_workers, self._token, self._blob)
@@ -200,7 +189,7 @@ class ParallelRunner:
         self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {type(error).__name__}"})
 
     def _submit(self, trial: Trial) -> Any:
-        report = None if self._reports is None else self._reports.reporter(trial.number)
+        report = None if self._desk is None else self._desk.reports.reporter(trial.number)
         args = (evaluate_remote, self._key, self._payload, dict(trial.params), trial.budget, self.trial_timeout, report)
         try:
             future = self._executor.submit(*args)
@@ -231,57 +220,11 @@ class ParallelRunner:
         if not self.running:
             return []
         futures = [r.future for r in self.running]
-        if self._reports is None:
+        if self._desk is None:
             cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
         else:
-            self._wait_answering(self._reports, futures, timeout)
+            self._desk.wait(futures, timeout)
         return [self._tell(r) for r in list(self.running) if r.future.done()]
-
-    def _wait_answering(self, reports: Reports, futures: list[Any], timeout: float | None) -> None:
-        """Wait as ``cf.wait(futures, timeout, FIRST_COMPLETED)`` does, answering the reports that
-        arrive meanwhile: a worker that reported waits for its answer, and a result comes only
-        after its trial's last report has been answered."""
-        end = None if timeout is None else time.monotonic() + timeout
-        while True:
-            left = REPORT_POLL if end is None else min(REPORT_POLL, end - time.monotonic())
-            with held_interrupt():  # a Ctrl-C within a queue's call lost a report (see held_interrupt)
-                self._unanswered += reports.received(max(left, 0.0))
-            self._answer_reports(reports)
-            if any(future.done() for future in futures) or (end is not None and time.monotonic() >= end):
-                return
-
-    def _answer_reports(self, reports: Reports) -> None:
-        """Answer each report received, in order; one is taken off the list only once answered."""
-        while self._unanswered:
-            report = self._unanswered[0]
-            answer = self._answer(report)
-            with held_interrupt():
-                reports.answer(report[0], answer)
-                del self._unanswered[0]
-                self._answering = None
-
-    def _answer(self, report: list[Any]) -> list[str]:
-        """Record a report in the study (which asks its pruner); the answer for the worker.
-
-        Dask runs a lost worker's task again; that attempt reports the steps the first one
-        reported again: those are answered with the study's last word on the trial (a trial
-        pruned or stopped since is told to stop; the first values stay in the journal), and only
-        the steps new to the trial are recorded. So is a report whose recording a Ctrl-C cut
-        short after the study had taken it."""
-        number, value, step, attempt = report
-        again = attempt != self._attempts.setdefault(number, attempt) or report is self._answering
-
-        def recorded_before() -> bool:
-            return again and step in self.study.state.trials[number].intermediate_values
-
-        if not recorded_before():
-            self._answering = report
-            try:
-                return verdict(self.study.report(number, value, step), number, step)
-            except Exception as error:  # refused, or the pruner failed: the trial fails with it, as serially ...
-                if not recorded_before():  # ... unless a Ctrl-C cut the journaling of this very report short
-                    return refusal(error)  # (the study caught up with its line and refused the step as twice)
-        return verdict(should_stop(self.study, number), number, step)
 
     def _tell(self, running: _Running) -> Trial:
         try:
@@ -367,8 +310,8 @@ class ParallelRunner:
         """Let go of what the run started besides its pool: the report queues, the objective sent
         to a Dask cluster, and the objective :func:`serialize` registered."""
         try:
-            if self._reports is not None:
-                self._reports.close()
+            if self._desk is not None:
+                self._desk.reports.close()
         finally:
             try:
                 self._take_back()

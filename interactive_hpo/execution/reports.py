@@ -8,7 +8,8 @@ its trial's own answer queue for ``[verdict, error type, message]``: "continue",
 (it raises :class:`~interactive_hpo.exceptions.TrialPruned`, as in a serial run), or "error"
 (the study refused the report: it raises that error, and the trial fails with it, as in a serial
 run). The runner answers while it waits for results (:meth:`ParallelRunner.collect
-<interactive_hpo.execution.parallel.ParallelRunner.collect>`).
+<interactive_hpo.execution.parallel.ParallelRunner.collect>`), with a
+:class:`~interactive_hpo.execution.answering.ReportDesk`.
 
 The queues: :class:`LocalReports`, a ``multiprocessing`` manager's, for workers on this machine
 (the pool a run starts, threads, a local executor of your own); on a Dask cluster, queues on its

@@ -5,8 +5,8 @@ any objective with a ``space``) on the full grid of its space (``SearchSpace.lev
 for log parameters, every choice for categoricals), at one budget, averaged over seeds, in
 parallel if asked; for scikit-learn tasks it keeps the training and test losses too. The losses
 are cached on disk as JSON, one file per (objective, grid, budget, seed), so a notebook builds
-each landscape once. :class:`LandscapeObjective` turns a built landscape back into an objective (a
-lookup table), so any optimizer can be stepped on it in microseconds.
+each landscape once (:mod:`.cache`). :class:`LandscapeObjective` turns a built landscape back
+into an objective (a lookup table), so any optimizer can be stepped on it in microseconds.
 
 On a conditional space the grid is still the product of every parameter's levels, so the
 landscape's neighbourhood (one parameter, one step) is defined as on any grid; a grid point is
@@ -18,11 +18,9 @@ along it are neutral, which the neutrality and plateau metrics count as such.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,17 +36,17 @@ from .._validation import (
     import_optional,
     is_int,
     shown,
-    warn_user,
 )
 from ..direction import Direction
-from ..exceptions import StorageError
 from ..objectives.base import FunctionObjective
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState
+from .cache import cache_path, read_cache, write_cache
 from .failures import EXAMPLES_KEPT, Failures
 from .graph import Landscape, check_edges
 
+# cache_path lives in .cache; it is a name of this module since 0.1.
 __all__ = ["MAX_CONFIGURATIONS", "MAX_JOBS", "build_landscape", "cache_path", "LandscapeObjective", "grid_of"]
 
 #: The largest grid :func:`build_landscape` evaluates, as :class:`~interactive_hpo.optimizers.GridSearch`
@@ -62,8 +60,6 @@ CHUNK = 1000
 #: asked joblib for a million of them). The machine's cores, or 8 on a smaller machine, so the
 #: same call works on a laptop and in CI.
 MAX_JOBS = max(8, os.cpu_count() or 1)
-#: Why a configuration failed, for a cache written before failures were summarized without a reason.
-NO_REASON = "failed (the cache kept no reason)"
 
 
 def grid_of(space: SearchSpace, resolution: int) -> tuple[tuple[Any, ...], ...]:
@@ -155,55 +151,6 @@ def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float 
     return {kind: values[where] for kind, values in losses.items()}, failures
 
 
-def _read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], Failures]:
-    """What :func:`_write_cache` kept for a grid of ``n`` configurations: the losses by kind,
-    shape (n,) each (inf for failures), and the failures summarized (from a cache written before
-    they were, by its reason per configuration). A file that is not such a cache is refused and
-    left as it is."""
-    try:
-        stored = json.loads(path.read_text())
-        losses = {kind: np.array([math.inf if v is None else v for v in values], dtype=float)
-                  for kind, values in stored["losses"].items()}
-        if any(values.shape != (n,) for values in losses.values()):
-            raise ValueError(f"it holds {len(losses['valid'])} losses for a grid of {n} configurations")
-        failed = np.flatnonzero(~np.isfinite(losses["valid"]))
-        if "failures" in stored:
-            failures = Failures.from_json(stored["failures"], n, len(failed))
-        else:
-            reasons = stored.get("errors") or [None] * n
-            if len(reasons) != n:
-                raise ValueError(f"it holds {len(reasons)} reasons for a grid of {n} configurations")
-            failures = Failures()
-            for i in failed.tolist():
-                failures.add(reasons[i] or NO_REASON, [i])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:  # JSONDecodeError is a ValueError
-        raise StorageError(f"{path} is not a landscape cache of this grid ({type(error).__name__}: {error}); it "
-                           "was left as it is. Delete it to build the landscape again.") from error
-    return losses, failures
-
-
-def _write_cache(path: Path, objective: Any, budget: float | None, losses: Mapping[str, np.ndarray],
-                 failures: Failures) -> None:
-    """Keep a build's losses as JSON: failures as null (which configurations failed), their
-    summary under ``"failures"``. The file is written whole beside ``path`` and renamed onto it,
-    so a full disk or a kill never leaves part of a cache (which the next build would refuse);
-    a cache that cannot be written is warned about, and the build still returns its landscape."""
-    text = json.dumps({"objective": repr(objective), "budget": budget, "losses": {
-        kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()},
-        "failures": failures.summary})
-    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text)
-        os.replace(temporary, path)
-    except BaseException as error:  # a Ctrl-C mid-write too: no part of a cache is left behind
-        temporary.unlink(missing_ok=True)
-        if not isinstance(error, OSError):
-            raise
-        warn_user(f"The landscape cache {path} could not be written ({error.strerror or error}); the landscape is "
-                  "returned, and the next build evaluates the grid again.", RuntimeWarning)
-
-
 def _check_failures(objective: Any, failed: np.ndarray, first: tuple[int, str] | None,
                     configs: list[dict[str, Any]], budget: float | None, max_failed: float) -> None:
     """Refuse a grid on which more than ``max_failed`` of the configurations failed (every one,
@@ -222,16 +169,6 @@ def _worst_for_failures(values: np.ndarray) -> np.ndarray:
     """``values`` with inf replaced by the worst finite value (a failure is as bad as the worst)."""
     finite = np.isfinite(values)
     return np.where(finite, values, values[finite].max() if finite.any() else 0.0)
-
-
-def cache_path(objective: Any, levels: Sequence[Sequence[Any]], budget: float | None,
-               cache_dir: str | os.PathLike[str]) -> Path:
-    """Where :func:`build_landscape` keeps the losses of ``objective`` on the grid ``levels`` at
-    ``budget``: a name hashed from the objective's ``fingerprint`` (else its ``repr``), its space,
-    the levels and the budget."""
-    key = json.dumps([getattr(objective, "fingerprint", None) or repr(objective), objective.space.to_dict(),
-                      [list(map(repr, v)) for v in levels], budget])
-    return Path(cache_dir) / f"landscape-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
 
 
 def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None = None,
@@ -318,7 +255,7 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
         path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)
         if path is not None and path.exists():
-            run, failures = _read_cache(path, len(configs))
+            run, failures = read_cache(path, len(configs))
         else:
             run, failures = _evaluate_grid(seeded, configs, budget, goal, n_jobs)
             if path is not None:
@@ -330,7 +267,7 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     first = min((part.first for part in summaries if part.first is not None), key=lambda f: f[0], default=None)
     _check_failures(objective, failed, first, configs, budget, max_failed)
     for path, seeded, run, failures in pending:  # only a build that stands is kept: a refused one is not cached
-        _write_cache(path, seeded, budget, run, failures)
+        write_cache(path, seeded, budget, run, failures)
     losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
     if len(runs) > 1:
         valid = np.array([_worst_for_failures(run["valid"]) for run in runs])

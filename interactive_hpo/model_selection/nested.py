@@ -24,11 +24,19 @@ from ..objectives.sklearn_checks import check_data
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
+from .checks import MAX_SEED, check_model, check_optimizer
 from .journaled import evaluated, fold_journal, folds_digest, journaled_seed, recorded_nested, storage_folder
 from .scoring import check_targets_read, names_several
-from .search_cv import _MAX_SEED, HPOSearchCV, _check_model, _check_optimizer, _frozen
+from .search_cv import HPOSearchCV
 
 __all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
+
+
+def _frozen(values: Any) -> np.ndarray:
+    """A read-only copy: a frozen result should not change under the user's feet."""
+    array = np.array(values)
+    array.flags.writeable = False
+    return array
 
 
 # -- nested cross-validation ----------------------------------------------------------------------
@@ -182,7 +190,7 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         raise fail("scoring", owner, "one scorer (a name, a callable scorer(estimator, X, y) or None)", scoring,
                    hint="Nested CV estimates one score per outer fold; to trade several off, tune with "
                         "HPOSearchCV(scoring=[...], refit=name) and nest that by hand.")
-    space, scorer = _check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
+    space, scorer = check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
     for name, data in (("X", X), ("y", y)):
         if data is None:
             raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
@@ -190,7 +198,7 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     # Ours, not scikit-learn's words from inside: X the estimator takes, y as long, a regressor's finite.
     check_data(X, y, estimator, owner)
     check_targets_read(scorer, scoring, y, owner)
-    _check_optimizer(optimizer, optimizer_settings, space, owner)
+    check_optimizer(optimizer, optimizer_settings, space, owner)
     n_trials = check_int(n_trials, "n_trials", owner, 1)
     outer_cv, inner_cv = check_cv(outer, "outer", owner), check_cv(inner, "inner", owner, pairs=False)
 
@@ -200,7 +208,7 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     seed = seed_to_int(journaled_seed(seed, recorded, folder), owner)
     rng = np.random.default_rng(seed)
     classifier = is_classifier(estimator)
-    folds = folds_of(outer_cv, X, y, groups, classifier, int(rng.integers(0, _MAX_SEED)), "outer", owner, owner)
+    folds = folds_of(outer_cv, X, y, groups, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
     labels = np.asarray(y)
 
     def part(rows: np.ndarray) -> tuple[Any, Any, Any]:  # X, y and groups of an outer-training part
@@ -217,7 +225,7 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     with warnings.catch_warnings():
         for category in quiet:
             warnings.simplefilter("ignore", category)
-        for k, ((fit_rows, test_rows), fold_seed) in enumerate(zip(folds, rng.integers(0, _MAX_SEED, size=len(folds)),
+        for k, ((fit_rows, test_rows), fold_seed) in enumerate(zip(folds, rng.integers(0, MAX_SEED, size=len(folds)),
                                                                       strict=True)):
             search = HPOSearchCV(estimator, space, optimizer=optimizer, optimizer_settings=optimizer_settings,
                                  n_trials=n_trials, cv=inner_cv, scoring=scoring, seed=int(fold_seed),

@@ -15,24 +15,15 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_path, fail, import_optional, seed_to_int, warn_user
-from ..exceptions import InvalidParameterError, TrialStateError
+from ..exceptions import TrialStateError
 from ..objectives.folds import check_cv, folds_of
-from ..objectives.sklearn_checks import (
-    check_estimator,
-    check_space,
-    data_rules,
-    estimator_settings,
-    input_tags,
-    make_scorer,
-    seeded_clone,
-)
+from ..objectives.sklearn_checks import data_rules, estimator_settings, input_tags, seeded_clone
 from ..optimizers.capabilities import MultiObjective
-from ..optimizers.multifidelity.halving import HalvingScheduler
-from ..optimizers.registry import available_optimizers, check_settings
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
-from .scoring import check_refit, check_targets_read, cv_results, cv_scores, several_scorers
+from .checks import MAX_SEED, check_model, check_optimizer
+from .scoring import check_refit, check_targets_read, cv_results, cv_scores
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
@@ -48,55 +39,7 @@ from .journaled import evaluated, journal_header, journaled_seed, open_search, q
 
 __all__ = ["HPOSearchCV"]
 
-_MAX_SEED = 2**31 - 1  # scikit-learn's random_state must fit in 32 bits
 
-
-# -- checks shared by nested_cv and HPOSearchCV ----------------------------------------------------
-def _check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str = "estimator",
-                 estimator_params: Any = None) -> tuple[SearchSpace, Any]:
-    """Check the estimator, that ``space`` names its parameters (or those ``estimator_params``
-    makes) with values they take, and ``scoring``: each scorer must be able to score the
-    estimator at some value of the space, or every trial would fail. Return (space, scorer),
-    the scorer a dict by name when ``scoring`` names several."""
-    check_estimator(estimator, owner, name)
-    space = check_space(space, estimator, owner, estimator_params)
-    scorers = several_scorers(estimator, scoring, owner, space, estimator_params)
-    return space, make_scorer(estimator, scoring, owner, space, estimator_params) if scorers is None else scorers
-
-
-def _check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: str) -> type[Any]:
-    """The class of the optimizer named, once the name and its settings are valid for a search
-    over ``space`` (their values too: the study that takes them is built only later, by ``fit``
-    and in each outer fold, where the optimizer's own error would name neither the argument nor
-    ``owner``)."""
-    if not isinstance(optimizer, str):
-        raise fail("optimizer", owner, f"a registered optimizer name (one of {available_optimizers()})", optimizer,
-                   hint="Each search builds its own optimizer, so pass a name, not an instance.")
-    if settings is not None and not isinstance(settings, Mapping):
-        raise fail("optimizer_settings", owner, "a dict or None", settings)
-    # An unknown name or setting gets the registry's error, in the caller's words.
-    cls = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
-                         owner=owner)
-    if issubclass(cls, HalvingScheduler):
-        raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
-                   hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
-                        "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")
-    try:  # built and dropped: an optimizer fits nothing when built (well under a millisecond)
-        cls(space, **{"seed": 0, **(settings or {})})
-    except InvalidParameterError as error:
-        raise fail("optimizer_settings", owner, f"settings that {cls.__name__} ({optimizer!r}) takes", settings,
-                   hint=str(error)) from None
-    return cls
-
-
-def _frozen(values: Any) -> np.ndarray:
-    """A read-only copy: a frozen result should not change under the user's feet."""
-    array = np.array(values)
-    array.flags.writeable = False
-    return array
-
-
-# -- the scikit-learn estimator ------------------------------------------------------------------
 def _check_refit(search: HPOSearchCV, attr: str) -> None:
     if not search.refit:
         raise AttributeError(f"{attr} of HPOSearchCV needs refit=True; with refit=False, fit a clone of the "
@@ -275,11 +218,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         whom a refusal of the journal names (``nested_cv``, which was given the storage folder)."""
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
-        space, scorer = _check_model(self.estimator, self.space, self.scoring, owner,
-                                     estimator_params=self.estimator_params)
+        space, scorer = check_model(self.estimator, self.space, self.scoring, owner,
+                                    estimator_params=self.estimator_params)
         scorers = scorer if isinstance(scorer, dict) else None
         names = None if scorers is None else list(scorers)
-        optimizer = _check_optimizer(self.optimizer, self.optimizer_settings, space, owner)
+        optimizer = check_optimizer(self.optimizer, self.optimizer_settings, space, owner)
         if scorers is not None and not issubclass(optimizer, MultiObjective):
             raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
                        self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "
@@ -293,7 +236,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         found = None if path is None else journal_header(path, storage_owner)  # a resume cuts the journal's folds
         seed = seed_to_int(journaled_seed(self.seed, None if found is None else found["search"], path), owner)
         rng = np.random.default_rng(seed)
-        cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, _MAX_SEED, size=3))
+        cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, MAX_SEED, size=3))
         # cv_seed is drawn for any cv, so that the model's and the study's seeds do not depend on it.
         folds = folds_of(cv, X, y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
         base = seeded_clone(self.estimator, model_seed)

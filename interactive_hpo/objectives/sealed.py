@@ -1,7 +1,7 @@
 """The sealed test split: a record of every look at it, and the warning for looking twice.
 
 Shared by :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` and
-:class:`~interactive_hpo.objectives.incremental.SklearnIncremental`, which both keep a test split
+:class:`~interactive_hpo.objectives.sklearn_incremental.SklearnIncremental`, which both keep a test split
 aside for one unbiased estimate at the very end.
 """
 

@@ -341,10 +341,10 @@ def test_a_step_reported_again_gets_the_study_s_last_word_on_its_trial(override)
     with ThreadPoolExecutor(1) as pool:
         runner = ParallelRunner(study, three_reports, 1, RunSettings(executor=pool))
         try:
-            first = [runner._answer([trial.number, 1.0, step, "first"])[0] for step in (0, 1)]
+            first = [runner._desk.answer([trial.number, 1.0, step, "first"])[0] for step in (0, 1)]
             if override is not None:
                 getattr(study, override)(trial)
-            again = [runner._answer([trial.number, 1.0, step, "again"])[0] for step in (0, 1)]
+            again = [runner._desk.answer([trial.number, 1.0, step, "again"])[0] for step in (0, 1)]
         finally:
             runner.close()
     assert first == ["continue", "prune"]

@@ -248,7 +248,7 @@ def test_the_committed_landscapes_cover_what_the_notebook_reads():
     from pathlib import Path
 
     from interactive_hpo.landscape import DATASETS, MODELS, grid_of
-    from interactive_hpo.landscape.build import cache_path
+    from interactive_hpo.landscape.cache import cache_path
 
     cache = Path(__file__).resolve().parents[2] / "notebooks" / "data" / "landscapes"
     missing = []
