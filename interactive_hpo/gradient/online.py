@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, check_real, fail, seed_to_int
+from .._validation import check_int, check_real, fail, seed_to_int, warn_user
 from .bilevel import BilevelProblem, check_losses, check_problem, check_steps
 
 __all__ = ["OnlineRun", "online_learning_rate"]
@@ -64,6 +64,12 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
         The hypergradient step; 0 keeps the rate fixed (the same run without adaptation).
     steps, batch_size : int
         SGD steps, and rows per minibatch (drawn with ``seed``; equal seeds, equal batches).
+
+    Returns
+    -------
+    OnlineRun
+        Its ``steps`` steps, or the steps before the loss stopped being finite (a diverged run
+        ends there, with a RuntimeWarning naming the step and the rate).
     """
     problem = check_problem(problem, "online_learning_rate")
     owner = "online_learning_rate"
@@ -81,7 +87,9 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
     check_losses(problem, theta, owner)
     grad_w = torch.func.grad(problem.inner_loss)
     w, previous = problem.init_weights(), None
-    rates, train_losses, val_losses = [], [], []
+    rates: list[float] = []
+    train_losses: list[float] = []
+    val_losses: list[float] = []
     with torch.no_grad():
         for _ in range(steps):
             rows = torch.as_tensor(rng.choice(n_train, batch_size, replace=False))
@@ -91,6 +99,16 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
                 # d loss(w_t) / d alpha = -g_t . g_{t-1}; a rate below zero would climb the loss.
                 alpha = max(alpha + beta * float(g @ previous), 0.0)
             w, previous = w - alpha * g, g
+            val_loss = float(problem.outer_loss(w))
+            if not (np.isfinite(train_losses[-1]) and np.isfinite(val_loss)):
+                # Diverged: every later step is NaN too (learning_rate=1.0 on the ridge problem
+                # reached 6e277 by step 12), and a plot of them fails. Kept: the finite steps.
+                train_losses.pop()
+                warn_user(f"online_learning_rate: training diverged at step {len(rates) + 1} of {steps} (learning "
+                          f"rate {alpha:g}, learning_rate={learning_rate!r}, beta={beta!r}): its loss is no longer "
+                          f"finite, so the run stops with {len(rates)} steps. Start from a smaller learning_rate.",
+                          RuntimeWarning)
+                break
             rates.append(alpha)
-            val_losses.append(float(problem.outer_loss(w)))
+            val_losses.append(val_loss)
     return OnlineRun(np.array(rates), np.array(train_losses), np.array(val_losses), float(beta))

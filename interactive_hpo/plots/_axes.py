@@ -110,11 +110,17 @@ def legend_in_band(legend: Any, axes: Sequence[Any], side: str) -> None:
     band = min(0.5, 1.3 * legend.get_window_extent().height / axes[0].get_window_extent().height + 0.02)
     for each in axes:
         low, high = each.get_ylim()
-        if each.get_yscale() == "log":  # the same share of the height, in decades
+        log = each.get_yscale() == "log"
+        if log:  # the same share of the height, in decades
             low, high = np.log10(low), np.log10(high)
-        span = (high - low) * band / (1 - band)
-        low, high = (low, high + span) if side == "top" else (low - span, high)
-        each.set_ylim(*((10 ** low, 10 ** high) if each.get_yscale() == "log" else (low, high)))
+        with np.errstate(over="ignore"):
+            span = (high - low) * band / (1 - band)
+            low, high = (low, high + span) if side == "top" else (low - span, high)
+            limits = (10.0 ** low, 10.0 ** high) if log else (low, high)
+        # Values near the float range (a manual 1.7e308; a diverged run over 300 decades) have no
+        # room for a band: the limits stay, and the legend may cover a point rather than the plot fail.
+        if np.all(np.isfinite(limits)):
+            each.set_ylim(*limits)
 
 
 class PlainLogFormatter(LogFormatterSciNotation):
@@ -126,6 +132,8 @@ class PlainLogFormatter(LogFormatterSciNotation):
     """
 
     def __call__(self, x: float, pos: int | None = None) -> str:
+        if not np.isfinite(x):  # matplotlib's locator puts a tick past 1e308 on an axis of ~300 decades
+            return ""
         label = super().__call__(x, pos)
         low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (0.0, 0.0)
         if label and low > 0 and np.log10(high / low) < PLAIN_DECADES and 1e-3 <= abs(x) < 1e5:

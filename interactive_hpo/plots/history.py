@@ -29,6 +29,9 @@ from .parallel import (  # parallel coordinates have their own module; their nam
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot", "axis_ticks",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
 
+#: Largest magnitude of a linear axis's limits: values beyond lie off the plot, not in its limits.
+DRAWABLE = 1e300
+
 #: Height (a fraction of the Axes) at which trials without a value are marked along the bottom.
 NO_VALUE_Y = 0.03
 
@@ -39,8 +42,9 @@ def _limits(values: np.ndarray, default: tuple[float, float] = (0.0, 1.0)) -> tu
     if not values.size:
         return default
     low, high = float(values.min()), float(values.max())
-    pad = 0.05 * (high - low) if high > low else 0.5 * max(1.0, abs(low))
-    return low - pad, high + pad
+    pad = 0.05 * high - 0.05 * low if high > low else 0.5 * max(1.0, abs(low))  # high - low may overflow
+    # Within what matplotlib can tick (its locator overflowed on a manual -1.7e308 and 1.7e308).
+    return max(low - pad, -DRAWABLE), min(high + pad, DRAWABLE)
 
 
 @dataclass(frozen=True, eq=False)

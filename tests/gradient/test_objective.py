@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 
 import numpy as np
@@ -58,6 +59,17 @@ def test_online_adaptation_raises_a_small_learning_rate_and_trains_faster():
     again = online_learning_rate(problem, learning_rate=0.02, beta=0.05, steps=150, seed=1)
     np.testing.assert_array_equal(again.val_losses, adapted.val_losses)
     np.testing.assert_array_equal(adapted.steps, np.arange(1, 151))
+
+
+def test_a_diverging_online_run_stops_with_a_warning_and_its_plot_draws():
+    from interactive_hpo.plots import plot_online_learning_rate
+
+    with pytest.warns(RuntimeWarning, match=r"diverged at step 14 of 20 .*learning_rate=1.0.* stops with 13 steps"):
+        run = online_learning_rate(RidgeProblem(), learning_rate=1.0, steps=20)
+    assert len(run.steps) == len(run.train_losses) == len(run.val_losses) == 13    # were 20, NaN from step 13
+    assert np.isfinite(run.train_losses).all() and np.isfinite(run.val_losses).all()
+    axes = plot_online_learning_rate(run.steps, run.learning_rates, run.val_losses)   # up to 6e277: drawn
+    np.asarray(axes).flat[0].figure.savefig(io.BytesIO())
 
 
 def test_mode_costs_memory_grows_for_reverse_mode_only():

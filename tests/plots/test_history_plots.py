@@ -147,6 +147,17 @@ def test_empty_history_draws_nothing_and_keeps_working():
     plot_parallel_coordinates(study.history(), axes_levels()).figure.canvas.draw()
 
 
+def test_values_at_the_ends_of_the_float_range_draw():
+    # add_manual takes any finite value: its limits overflowed to inf ("Axis limits cannot be NaN or Inf").
+    study = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
+    for x, value in ((0.1, 1.7e308), (0.2, -1.7e308), (0.3, 1.0)):
+        study.add_manual({"x": x}, value)
+    ax = plot_best_so_far(study.history())
+    ax.figure.canvas.draw()
+    assert np.isfinite(ax.get_ylim()).all()
+    plt.close(ax.figure)
+
+
 def test_trials_without_a_value_say_so_instead_of_drawing_empty_axes():
     """Every trial failed: the best-so-far axis ran 0 to 1 as if those were values, and parallel
     coordinates were empty under a 0-1 colour bar, with nothing saying why (a teacher's review)."""
