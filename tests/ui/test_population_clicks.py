@@ -130,7 +130,7 @@ def test_a_click_on_a_member_over_a_log_integer_evaluates_that_member():
     lab = lab_after(lambda p: (math.log10(p["lr"]) + 2.5) ** 2 + (math.log10(p["units"]) - 1.5) ** 2, space, 8,
                     optimizer="cmaes", seed=0, optimizer_settings={"population_size": 4})
     panel = lab.population_panel
-    assert panel._pair == ("lr", "units")
+    assert tuple(lab.surrogate_panel.pair) == ("lr", "units")  # the population is drawn over the same pair
     assert (panel.plot.ax.get_xlim(), panel.plot.ax.get_ylim()) == (axis_span(space, "lr"), axis_span(space, "units"))
     members = [space.from_unit(space.snap(x)) for x in lab.study.optimizer.population().X]
     for member, at in zip(members, panel.plot.members.get_offsets(), strict=True):
