@@ -155,8 +155,8 @@ class SearchSpace:
         missing = [] if self.conditional else [n for n in self.names if n not in params]
         if missing:
             raise fail(name, where, f"a dict with keys {self.names}", dict(params),
-                       hint=f"Missing parameter(s): {', '.join(missing)}. (space.complete(params) fills them in "
-                            "with the centres of their ranges.)")
+                       hint=f"Missing parameter(s): {', '.join(map(repr, missing))}. (space.complete(params) fills "
+                            "them in with the centres of their ranges.)")
         try:
             canonical = self.complete(params) if self.conditional else \
                 {p.name: p.validate(params[p.name]) for p in self.params}

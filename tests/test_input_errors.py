@@ -289,7 +289,7 @@ CASES = [
     ("unknown parameter", lambda t: SPACE.to_unit({**GOOD, "momentum": 0.9}), InvalidParameterError,
      "Unknown parameter(s): 'momentum'."),
     ("missing parameter", lambda t: SPACE.to_unit({"lr": 0.01}), InvalidParameterError,
-     "must be a dict with keys ['lr', 'depth', 'act']; got {'lr': 0.01}. Missing parameter(s): depth, act. "
+     "must be a dict with keys ['lr', 'depth', 'act']; got {'lr': 0.01}. Missing parameter(s): 'depth', 'act'. "
      "(space.complete(params) fills them in with the centres of their ranges.)"),
     ("point of the wrong shape", lambda t: SPACE.from_unit([0.5, 0.5]), InvalidParameterError,
      "`x` of SearchSpace must be a finite array of shape (3,) (a point of the unit cube; beyond it, clipped to "

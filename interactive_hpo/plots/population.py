@@ -16,7 +16,7 @@ from .._validation import check_bool, fail, float_array, is_int
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, check_axes
 from ._checks import is_sequence
-from .search_axes import axis_positions, drawn_levels, is_integer, style_axis
+from .search_axes import axis_positions, axis_span, drawn_levels, from_line, style_axis, to_line
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_population", "rank_shades"]
 
@@ -52,11 +52,9 @@ def _beyond(axis: AxisLevels, unit: np.ndarray) -> np.ndarray:
     if axis.scale == "categorical" or len(axis.levels) < 2:
         return axis_positions(axis, np.clip(unit, 0.0, 1.0))
     # The line through the first and last levels (an int's sit at its bins' centres, not at 0 and 1).
-    ends = np.array([axis.levels[0], axis.levels[-1]], dtype=float)
-    ends = np.log(ends) if axis.scale == "log" else ends
+    ends = to_line(axis, [axis.levels[0], axis.levels[-1]])
     u0, u1 = float(axis.unit[0]), float(axis.unit[-1])
-    line = ends[0] + (np.asarray(unit, dtype=float) - u0) * (ends[1] - ends[0]) / (u1 - u0)
-    return np.exp(line) if axis.scale == "log" else line
+    return from_line(axis, ends[0] + (np.asarray(unit, dtype=float) - u0) * (ends[1] - ends[0]) / (u1 - u0))
 
 
 def rank_shades(values: Any) -> np.ndarray:
@@ -294,13 +292,8 @@ class PopulationPlot:
                                                 shading="nearest", alpha=0.6, zorder=0)
 
     def _limits(self, axis: AxisLevels, which: str) -> None:
-        ends = axis_positions(axis, np.array([0.0, 1.0]))
-        low, high = float(ends[0]), float(ends[1])
-        if axis.scale == "categorical":
-            low, high = -0.5, len(axis.levels) - 0.5
-        elif is_integer(axis):  # each integer's bin, as the landscape's cells: members on the ends were cut in half
-            low, high = low - 0.5, high + 0.5
-        (self.ax.set_xlim if which == "x" else self.ax.set_ylim)(low, high)
+        # An integer's bins whole, as the landscape's cells: members on the ends were cut in half.
+        (self.ax.set_xlim if which == "x" else self.ax.set_ylim)(*axis_span(axis))
 
 
 def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,

@@ -18,11 +18,10 @@ from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals, feasible_mask
 from ..optimizers.capabilities import ModelBased, ModelPerObjective
-from ..optimizers.registry import optimizer_class
 from ..trial import Trial, TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
-from .replay import context_of, past_population, past_surrogate
+from .replay import context_of, model_behind, past_population, past_surrogate
 from .results import at_full_budget, best_trials, full_budget_of
 
 if TYPE_CHECKING:
@@ -216,9 +215,9 @@ class Introspection:
             return
         if number is None:
             per_objective = isinstance(self.optimizer, ModelPerObjective)
-        else:  # that of the optimizer in charge then; a trial no model proposed: past_surrogate says so
-            per_objective = "gp_state" in self._state.trials[number].user_attrs and issubclass(
-                optimizer_class(context_of(self._state, number).spec["name"]), ModelPerObjective)
+        else:  # the model that proposed it; a trial no model proposed: past_surrogate says so
+            model = model_behind(self._state, number)
+            per_objective = model is not None and issubclass(model, ModelPerObjective)
         if per_objective or overrides.get("objective") is not None:
             index = self.goals.index_of(overrides.get("objective"), "Study.surrogate", "surrogate(objective={})")
             if per_objective:

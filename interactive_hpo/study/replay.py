@@ -21,7 +21,7 @@ from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased, Scheduler
-from ..optimizers.registry import available_optimizers, make_optimizer
+from ..optimizers.registry import available_optimizers, make_optimizer, optimizer_class
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .journal import Journal
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from .core import Study
     from .state import StudyState
 
-__all__ = ["resume", "catch_up", "check_header", "Context", "context_of", "spec_of", "past_surrogate",
-           "past_population", "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
+__all__ = ["resume", "catch_up", "check_header", "Context", "context_of", "spec_of", "model_behind",
+           "past_surrogate", "past_population", "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
 
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
@@ -338,13 +338,24 @@ def _optimizer_at(study: Study, number: int) -> Optimizer:
     return optimizer
 
 
+def model_behind(state: StudyState, number: int) -> type[Optimizer] | None:
+    """The class of the optimizer whose fitted model proposed trial ``number`` (the one in charge
+    when it was asked), or None when no model did: the trial records no fit (``"gp_state"``), as
+    for an initial design, a manual trial or a model-free optimizer. The one place that decides
+    which belief stands behind a past trial, for :func:`past_surrogate` and for reading its
+    ``objective=`` (``Study.surrogate``)."""
+    if "gp_state" not in state.trials[number].user_attrs:
+        return None
+    return optimizer_class(context_of(state, number).spec["name"])
+
+
 def past_surrogate(study: Study, number: int, **options: Any) -> Any:
     """The belief that proposed trial ``number``: an optimizer rebuilt as it was then (its spec
     and the trials finished before the ask), restored from the hyperparameters recorded with
     the trial. No refit, so scrubbing through a long study is cheap. ``options`` go to its
     ``restored_view`` (``objective=i``: "ehvi"'s belief about objective ``i``)."""
     trial = study.state.trials[number]
-    if "gp_state" not in trial.user_attrs:
+    if model_behind(study.state, number) is None:
         raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
                    hint=f"Trial {number} came from {trial.source!r}"
                         f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._validation import check_real, fail
+from ..plots.search_axes import axis_span as span_on_plot
 from ..space import SearchSpace
 
 __all__ = ["axis_span", "checked_positions"]
@@ -22,19 +23,16 @@ __all__ = ["axis_span", "checked_positions"]
 def axis_span(space: SearchSpace, name: str) -> tuple[float, float]:
     """The positions on parameter ``name``'s plot axis that stand for one of its values: its
     range for a float; for an int its values, each the centre of a bin one wide; for a
-    categorical its choices' indices, likewise (the axis draws choice ``i`` at ``i``).
+    categorical its choices' indices, likewise (the axis draws choice ``i`` at ``i``). The span
+    the plots show (:func:`~interactive_hpo.plots.search_axes.axis_span`), so that a press
+    anywhere on a plot is a position taken.
 
     >>> from interactive_hpo import Categorical, Int, SearchSpace
     >>> space = SearchSpace([Int("n", 1, 5), Categorical("k", ["a", "b", "c"])])
     >>> axis_span(space, "n"), axis_span(space, "k")
     ((0.5, 5.5), (-0.5, 2.5))
     """
-    param: Any = space[name]
-    if param.kind == "categorical":
-        return -0.5, len(param.choices) - 0.5
-    if param.kind == "int":
-        return param.low - 0.5, param.high + 0.5
-    return float(param.low), float(param.high)
+    return span_on_plot(space.axis(name, resolution=2))  # the ends are all it reads (and every choice)
 
 
 def checked_positions(space: SearchSpace, positions: Mapping[str, Any], owner: str, *,

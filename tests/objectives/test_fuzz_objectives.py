@@ -296,7 +296,7 @@ def test_the_best_hypervolume_of_many_objectives_is_the_box():
     (lambda: TRADEOFF({"max_depth": 2}, budget=10**400),
      "`budget` of SklearnTradeoff.__call__ must be a real number in (0, 1] or None (the full budget); got an int"),
     (lambda: Branin()({"x0": 1.0}),  # named `params` of SearchSpace
-     "`params` of Branin must be a dict with keys ['x0', 'x1']; got {'x0': 1.0}. Missing parameter(s): x1."),
+     "`params` of Branin must be a dict with keys ['x0', 'x1']; got {'x0': 1.0}. Missing parameter(s): 'x1'."),
     (lambda: FIDELITY({"x0": 50.0, "x1": 0.0}),  # named the wrapped Ackley at the full budget, SearchSpace below it
      "`params` of MultiFidelity.__call__ must be a configuration of the search space"),
     (lambda: ZDT1(dim=2)({"x0": 2.0, "x1": 0.0}), "`params` of ZDT1 must be a configuration of the search space"),

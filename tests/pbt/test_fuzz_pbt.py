@@ -226,7 +226,7 @@ def saved(settings=None, rounds=None):
      "object); got 'the model itself'."),  # (*) two members trained one model
     (lambda: PopulationBasedTraining(TASK.space, TASK, n_members=2, initial=[GOOD, {"lr": 5.0}]),
      "`initial[1]` of PopulationBasedTraining must be a dict with keys ['lr', 'width', 'mode']; got {'lr': 5.0}. "
-     "Missing parameter(s): width, mode."),
+     "Missing parameter(s): 'width', 'mode'."),
     (lambda: explore({"lr": 0.1}, TASK.space, np.random.default_rng(0)), "`params` of explore must be a dict with "
                                                                         "keys ['lr', 'width', 'mode']"),
     (lambda: train_fixed(TASK, [GOOD, {**GOOD, "mode": "run"}], 1),  # named `initial` of PopulationBasedTraining

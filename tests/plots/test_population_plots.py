@@ -23,6 +23,7 @@ from interactive_hpo.plots.population import (  # noqa: E402
     plot_population,
     rank_shades,
 )
+from interactive_hpo.plots.search_axes import axis_to_unit  # noqa: E402
 from interactive_hpo.study.curves import Lineage  # noqa: E402
 from interactive_hpo.views import PopulationSnapshot  # noqa: E402
 
@@ -241,6 +242,25 @@ def test_an_integer_axis_is_ticked_at_integers_and_spans_their_bins():
     plot.ax.figure.canvas.draw()
     assert_integer_ticks(plot.ax.yaxis)                          # at halves before: 1.0, 1.5, ... 4.0
     assert plot.ax.get_ylim() == (0.5, 4.5)                      # members on 1 and 4 were cut in half
+    plt.close("all")
+
+
+def test_a_log_integer_is_drawn_at_its_value_within_its_bins():
+    space = SearchSpace([Float("a", 0.0, 1.0), Int("units", 1, 1000, log=True)])
+    values = [1, 3, 22, 999, 1000]
+    X = np.array([[0.5, space["units"].to_unit(v)] for v in values])
+    plot = PopulationPlot().update(snapshot(X=X, losses=np.arange(5.0), states=np.array(["told"] * 5, dtype=object),
+                                            ids=np.arange(5), parents=((),) * 5, best_x=X[0],
+                                            mean=X[2], cov=np.eye(2) * 1e-3),
+                                   space.axis("a", 2), space.axis("units", 2), (0, 1))
+    # Drawn between the levels 1 and 1000 by log(v), 22 was at 18.4 and 3 at 2.6.
+    np.testing.assert_allclose(plot.members.get_offsets()[:, 1], values, rtol=1e-12)
+    assert plot.ax.get_ylim() == (0.5, 1000.5)                   # 1 and 1000 were cut in half, as a linear int's
+    axis = space.axis("units", 2)
+    ring = np.array([axis_to_unit(axis, y) for y in plot.ellipse.get_ydata()])  # around its centre, 22
+    assert plot.mean_marker.get_ydata()[0] == pytest.approx(22)
+    assert ring.max() - X[2, 1] == pytest.approx(X[2, 1] - ring.min())
+    assert [space["units"].from_unit(axis_to_unit(axis, v)) for v in values] == values
     plt.close("all")
 
 

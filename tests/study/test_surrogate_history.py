@@ -7,6 +7,8 @@ import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
 from interactive_hpo.objectives import Forrester
+from interactive_hpo.optimizers.bayes.ehvi import EHVIBO
+from interactive_hpo.study.replay import model_behind
 
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
 
@@ -80,3 +82,23 @@ def test_ask_batch_takes_queued_params_first_then_a_joint_proposal():
     for trial in trials:
         study.tell(trial, f(trial.params))
     assert len(study.trials) == 7 and not study.optimizer.pending
+
+
+def test_the_model_behind_a_past_trial_is_the_one_in_charge_then():
+    """``model_behind`` is the one decision behind ``surrogate(step=)`` and its ``objective=``:
+    a trial "ehvi" proposed keeps "ehvi"'s belief (which needs an objective) after a switch to
+    random search; its initial design and the random trials have none."""
+    space = SearchSpace([Float("x", 0.0, 1.0)])
+    study = Study(space, "ehvi", directions=["minimize", "minimize"], seed=0,
+                  optimizer_settings={"n_initial": 3, "mc_samples": 16, "num_restarts": 1, "raw_samples": 16})
+    pair = lambda p: (p["x"], (1 - p["x"]) ** 2)  # noqa: E731 - a one-line objective
+    study.run(pair, n_trials=4, progress=False)
+    study.switch_optimizer("random")
+    study.run(pair, n_trials=1, progress=False)
+    assert [model_behind(study.state, t.number) for t in study.trials] == [None, None, None, EHVIBO, None]
+    with pytest.raises(InvalidParameterError, match="for a study of 2 objectives"):
+        study.surrogate(step=3)  # "ehvi"'s belief, though random search is in charge now
+    by_name = study.surrogate(step=3, objective="objective 1")  # read as an index, for the model then
+    np.testing.assert_array_equal(by_name.losses, study.surrogate(step=3, objective=1).losses)
+    with pytest.raises(InvalidParameterError, match="the number of a trial proposed by a fitted model"):
+        study.surrogate(step=4, objective=1)

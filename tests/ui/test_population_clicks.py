@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
-from interactive_hpo.ui.click_positions import checked_positions  # noqa: E402
+from interactive_hpo.ui.click_positions import axis_span, checked_positions  # noqa: E402
 
 from .lab_helpers import NOT_CLICKS, lab_after, press  # noqa: E402
 
@@ -123,3 +123,17 @@ def test_params_at_names_a_parameter_the_space_lacks(ga_lab):
     with pytest.raises(InvalidParameterError, match=re.escape("`positions` of SurrogatePanel.params_at must be a dict "
                                                               "from parameters among ['x0', 'x1']")):
         ga_lab.surrogate_panel.params_at({"z": 1.0})
+
+
+def test_a_click_on_a_member_over_a_log_integer_evaluates_that_member():
+    space = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("units", 1, 1000, log=True)])
+    lab = lab_after(lambda p: (math.log10(p["lr"]) + 2.5) ** 2 + (math.log10(p["units"]) - 1.5) ** 2, space, 8,
+                    optimizer="cmaes", seed=0, optimizer_settings={"population_size": 4})
+    panel = lab.population_panel
+    assert tuple(lab.surrogate_panel.pair) == ("lr", "units")  # the population is drawn over the same pair
+    assert (panel.plot.ax.get_xlim(), panel.plot.ax.get_ylim()) == (axis_span(space, "lr"), axis_span(space, "units"))
+    members = [space.from_unit(space.snap(x)) for x in lab.study.optimizer.population().X]
+    for member, at in zip(members, panel.plot.members.get_offsets(), strict=True):
+        press(panel.figure.fig, panel.plot.ax, *at)
+        # Drawn at 18.4 (by log v between the levels 1 and 1000), 22 units evaluated 18.
+        assert lab.study.trials[-1].params["units"] == member["units"] and not lab.errors.errors
