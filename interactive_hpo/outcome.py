@@ -29,9 +29,9 @@ from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
-__all__ = ["Measured", "Outcome", "call_objective", "cannot_run_at", "check_budget_keyword", "check_no_constraints",
-           "check_no_value", "check_signature", "keep_record", "outcome_of_result", "outcome_of_state",
-           "outcome_of_value"]
+__all__ = ["Measured", "Outcome", "call_objective", "cannot_run_at", "check_budget_keyword", "check_budget_range",
+           "check_no_constraints", "check_no_value", "check_signature", "keep_record", "outcome_of_result",
+           "outcome_of_state", "outcome_of_value"]
 
 
 class Measured(NamedTuple):
@@ -214,6 +214,46 @@ def check_budget_keyword(objective: Callable[..., Any], budget: float | None, ow
                        "this one has a single fidelity: wrap it, MultiFidelity(objective), for cheaper, biased "
                        "and noisier evaluations at budgets." if single else
                        "write objective(params, *, budget=None), or use a multi-fidelity objective."))
+
+
+def check_budget_range(objective: Callable[..., Any], min_budget: float, max_budget: float, owner: str,
+                       optimizer_name: str) -> None:
+    """Refuse a scheduler's budgets, ``min_budget`` to ``max_budget``, beyond those the objective
+    declares it takes, before the first trial.
+
+    An objective declares them as ``budget_range = (low, high)``: budgets ``b`` with
+    ``low < b <= high``, ``high`` its full evaluation (``SklearnCV`` and ``MultiFidelity``:
+    (0, 1], a fraction of it). Without the check, ``max_budget=27`` for such an objective ran
+    the jobs at budgets up to 1 at full cost, failed every one above, and left no trial at the
+    full budget (27) to count. One that declares none (a plain function, a
+    ``FunctionObjective``) is not checked: its units are its own.
+
+    ``owner`` is what the person called (``Study.run``, ...), ``optimizer_name`` the scheduler's
+    registered name, whose ``max_budget`` and ``min_budget`` the error names.
+    """
+    declared = getattr(objective, "budget_range", None)
+    if declared is None:
+        return
+    bounds = list(declared) if isinstance(declared, (tuple, list)) else []
+    low, high = (as_finite(b) for b in bounds) if len(bounds) == 2 else (None, None)
+    if low is None or high is None or not low < high:
+        raise fail("objective", owner, "an objective whose budget_range is None or (low, high), real numbers with "
+                                       "low < high (it takes budgets low < b <= high)", objective,
+                   hint=f"Its budget_range is {shown(declared)}.")
+    if low < min_budget and max_budget <= high:
+        return
+    name, given = ("max_budget", max_budget) if not low < max_budget <= high else ("min_budget", min_budget)
+    takes = f"{shown(objective)} runs at budgets in ({low:g}, {high:g}] (its budget_range; {high:g} is its full " \
+            "evaluation)"
+    if max_budget > high:
+        scaled = min_budget * high / max_budget  # the scheduler's rungs in the objective's units
+        hint = (f"{takes}: every job above {high:g} would fail, and none would count as a full evaluation (the study "
+                f"counts those at max_budget). Set max_budget={high:g}" +
+                (f" and min_budget={scaled:.6g}, the same rungs in its units." if low < scaled else "."))
+    else:
+        hint = f"{takes}: every job at {low:g} or below would fail. Set {name} above {low:g}."
+    raise fail(name, f"{optimizer_name!r} in {owner}", f"a budget the objective takes, in ({low:g}, {high:g}]", given,
+               hint=hint)
 
 
 def check_signature(objective: Callable[..., Any], owner: str, keywords: tuple[str, ...]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import pickle
+import re
 
 import cloudpickle
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 
 from interactive_hpo import Evaluation, Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
 from interactive_hpo.execution.worker import evaluate_remote
-from interactive_hpo.outcome import Outcome, call_objective, check_budget_keyword, check_signature
+from interactive_hpo.outcome import Outcome, call_objective, check_budget_keyword, check_budget_range, check_signature
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 
@@ -202,3 +203,36 @@ def test_an_evaluation_holds_what_it_was_given_and_the_study_records_it_as_read(
     again = pickle.loads(pickle.dumps(Evaluation(0.5, {"a": 1}, [0.5])))  # a process pool's way back
     assert (again.value, again.user_attrs, again.constraints) == (0.5, {"a": 1}, [0.5])
     assert copy.deepcopy(again).user_attrs == {"a": 1}
+
+
+def declaring(budget_range):
+    def objective(params, *, budget=None):
+        return 0.0
+
+    objective.budget_range = budget_range
+    return objective
+
+
+@pytest.mark.parametrize(("budget_range", "budgets", "message"), [
+    ("all", (1, 27), "`objective` of test must be an objective whose budget_range is None or (low, high), real "
+                     "numbers with low < high (it takes budgets low < b <= high); got <function"),
+    ((1.0,), (1, 27), "Its budget_range is (1.0,)."),
+    ((1, 0), (0.5, 1), "Its budget_range is (1, 0)."),
+    ((0, math.inf), (1, 27), "Its budget_range is (0, inf)."),
+    ((0, 1), (1 / 9, 3), "`max_budget` of 'asha' in test must be a budget the objective takes, in (0, 1]; got 3. "),
+    ((0, 1), (1 / 9, 3), "Set max_budget=1 and min_budget=0.037037, the same rungs in its units."),
+    ((2, 81), (1, 100), "Set max_budget=81."),  # min_budget 0.81 would be below its range: none suggested
+    ((2, 81), (0.5, 1), "`max_budget` of 'asha' in test must be a budget the objective takes, in (2, 81]; got 1. "
+                        "<function"),
+    ((2, 81), (0.5, 1), "every job at 2 or below would fail. Set max_budget above 2."),
+    ((2, 81), (2, 27), "`min_budget` of 'asha' in test must be a budget the objective takes, in (2, 81]; got 2. "),
+])
+def test_a_declared_budget_range_refuses_the_budgets_beyond_it(budget_range, budgets, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        check_budget_range(declaring(budget_range), *budgets, "test", "asha")
+
+
+@pytest.mark.parametrize(("budget_range", "budgets"), [
+    (None, (1, 27)), ((0, 1), (1 / 27, 1)), ((0, 1), (0.5, 0.5)), ((2, 81), (3, 81)), ([0, 1.0], (0.1, 1))])
+def test_budgets_within_the_declared_range_or_none_declared_pass(budget_range, budgets):
+    check_budget_range(declaring(budget_range), *budgets, "test", "asha")

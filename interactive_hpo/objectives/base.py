@@ -20,6 +20,14 @@ class Objective(Protocol):
     ``__call__(params, *, budget=None)`` returns a float or an
     :class:`~interactive_hpo.trial.Evaluation` (a value plus details to store). ``budget`` in
     (0, 1] asks for a cheaper, lower-fidelity evaluation; None means the full budget.
+
+    An objective that knows which budgets it takes may declare them as ``budget_range =
+    (low, high)``, budgets ``low < b <= high`` with ``high`` its full evaluation
+    (:class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` and
+    :class:`~interactive_hpo.objectives.fidelity.MultiFidelity` declare ``(0.0, 1.0)``): a
+    study refuses, before the first trial, a scheduler whose ``min_budget`` or ``max_budget``
+    is beyond them. Without one (a plain function, a :class:`FunctionObjective`) budgets are
+    in the objective's own units and are not checked.
     """
 
     space: SearchSpace

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -106,6 +106,9 @@ class MultiFidelity:
     function : SyntheticFunction
         The wrapped function: its ``optimal_value``, ``optimizers`` and ``regret`` are those of
         the full budget.
+    budget_range : (float, float)
+        ``(0.0, 1.0)``: budgets in (0, 1], 1 the full budget; a study refuses, before the first
+        trial, a scheduler whose ``min_budget`` or ``max_budget`` is beyond them.
 
     Examples
     --------
@@ -121,6 +124,8 @@ class MultiFidelity:
     >>> f(params, budget=0.5) != f(params, budget=0.5)      # noisy below the full budget
     True
     """
+
+    budget_range: ClassVar[tuple[float, float]] = (0.0, 1.0)
 
     def __init__(self, function: SyntheticFunction, *, bias: float = 1.0, noise_std: float = 0.0,
                  seed: int | np.random.Generator | None = None):

@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -117,6 +117,9 @@ class SklearnCV:
     ----------
     direction : str
         Always ``"maximize"``.
+    budget_range : (float, float)
+        ``(0.0, 1.0)``: budgets in (0, 1], 1 the full evaluation; a study refuses, before the
+        first trial, a scheduler whose ``min_budget`` or ``max_budget`` is beyond them.
     train_indices, test_indices : ndarray of shape (n_train,) and (n_test,)
         Rows of ``X`` in the training and sealed test splits (read-only, disjoint).
     test_looks : tuple of SealedTestLook
@@ -140,6 +143,7 @@ class SklearnCV:
     """
 
     direction = "maximize"
+    budget_range: ClassVar[tuple[float, float]] = (0.0, 1.0)
 
     def __init__(self, estimator: Any, X: Any, y: Any, space: SearchSpace, cv: Any = 5,
                  scoring: str | Callable[..., float] | None = None, test_size: float = 0.25,

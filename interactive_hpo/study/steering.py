@@ -25,7 +25,7 @@ from .._validation import as_scalar, fail
 from ..direction import Direction
 from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
-from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, keep_record
+from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, check_budget_range, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
 from .pruning import Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
 from .trial_fields import curve_value
@@ -210,10 +210,16 @@ class Steering:
             raise TrialStateError(f"Trial {number} is {trial.state.value}; only a RUNNING trial is evaluated.")
         if not callable(objective):
             raise fail("objective", owner, "a callable objective(params) -> float", objective)
+        reason = cannot_run_at(trial.budget)
         try:
             check_budget_keyword(objective, trial.budget, owner, self.optimizer.name)
+            scheduler = self.optimizer
+            if isinstance(scheduler, Scheduler) and trial.budget is not None:  # its job: asked, maybe not run
+                reason = (f"the objective cannot run at the budgets of {scheduler.name!r} "
+                          f"(min_budget={scheduler.min_budget:g}, max_budget={scheduler.max_budget:g})")
+                check_budget_range(objective, scheduler.min_budget, scheduler.max_budget, owner, scheduler.name)
         except InvalidParameterError:
-            self._finish(trial, TrialState.FAILED, None, {"error": cannot_run_at(trial.budget)})
+            self._finish(trial, TrialState.FAILED, None, {"error": reason})
             raise
         try:
             outcome = call_objective(objective, trial.params, budget=trial.budget, report=self._report_for(trial))
