@@ -52,13 +52,14 @@ def _study_method(method: Callable[P, R]) -> Callable[P, R]:
     """
     owner = f"Study.{method.__name__}"
     method.__qualname__ = owner  # the name Python's own TypeError gives (a missing argument)
-    accepted = [name for name in inspect.signature(method).parameters if name not in ("self", "owner")]
+    taken = [name for name in inspect.signature(method).parameters if name != "self"]
+    listed = [name for name in taken if name != "owner"]  # the package's own callers name themselves
 
     @functools.wraps(method)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R:
         for name in kwargs:
-            if name not in accepted and name != "owner":
-                raise _not_taken(name, kwargs[name], owner, accepted)
+            if name not in taken:
+                raise _not_taken(name, kwargs[name], owner, listed)
         return method(*args, **kwargs)
 
     return checked
