@@ -80,7 +80,9 @@ class Goals:
                                             "name to direction", directions)
         if not given:
             raise fail("directions", owner, "one direction or more", directions)
-        parsed = tuple(Direction.parse(d, f"directions[{i}]", owner) for i, d in enumerate(given))
+        # Named as the user typed them: directions['a'] of a dict (its position was directions[0]).
+        keys = [repr(name) for name in names] if isinstance(directions, Mapping) else range(len(given))
+        parsed = tuple(Direction.parse(d, f"directions[{key}]", owner) for key, d in zip(keys, given, strict=True))
         return cls(parsed, names)
 
     @property

@@ -3,20 +3,22 @@ mixed into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
-from .._validation import fail
-from ..exceptions import TrialStateError
+from .._validation import did_you_mean, fail, shown, warn_user
+from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .replay import tell_history
-from .results import check_constraint_count, finished_event, finished_fields
+from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
 from .running import check_objective
 from .state import StudyState
 from .trial_fields import (
@@ -31,6 +33,55 @@ from .trial_fields import (
 from .warm_start import WarmStart
 
 __all__ = ["OwnTrials"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: The keywords only :meth:`OwnTrials.add_finished` takes: how a trial added by hand says it was
+#: not a plain COMPLETE one at the full budget, evaluated now.
+_FINISHED_ONLY = ("state", "budget", "intermediate_values", "generation", "datetime_start", "datetime_complete")
+
+
+def _study_method(method: Callable[P, R]) -> Callable[P, R]:
+    """``method`` of the mixin, named as the user calls it, ``Study.<name>``.
+
+    Python's TypeError for a wrong call named the mixin ("OwnTrials.add_manual() got an
+    unexpected keyword argument 'budget'"): the name is the study's now, and a keyword the
+    method does not take is refused naming it and, for one of :meth:`OwnTrials.add_finished`'s,
+    the call that takes it.
+    """
+    owner = f"Study.{method.__name__}"
+    method.__qualname__ = owner  # the name Python's own TypeError gives (a missing argument)
+    taken = [name for name in inspect.signature(method).parameters if name != "self"]
+    listed = [name for name in taken if name != "owner"]  # the package's own callers name themselves
+
+    @functools.wraps(method)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        for name in kwargs:
+            if name not in taken:
+                raise _not_taken(name, kwargs[name], owner, listed)
+        return method(*args, **kwargs)
+
+    return checked
+
+
+def _not_taken(name: str, value: Any, owner: str, accepted: list[str]) -> InvalidParameterError:
+    """The refusal of keyword ``name`` (given ``value``), which ``owner`` does not take."""
+    hint: str | None
+    if name in _FINISHED_ONLY:
+        # A person who ran the configuration at a lower budget, or whose run was pruned, has a
+        # trial to record: add_finished records it (as "manual", undo_manual withdraws it too).
+        source = "..." if owner == "Study.add_completed" else '"manual"'
+        add = f"study.add_finished(params, value=..., {name}={shown(value)}, source={source})"
+        hint = (f"{owner} evaluates at the full budget; for another `{name}`, evaluate it yourself and record it with "
+                f"{add}." if owner == "Study.add_evaluated" and name == "budget" else
+                f"{owner} records a COMPLETE trial at the study's full budget, finished now; one with its own "
+                f"`{name}` goes in with {add}.")
+    elif name == "source" and owner == "Study.add_manual":
+        hint = f"{owner}'s trials are \"manual\"; study.add_completed(params, value, source=...) records another."
+    else:
+        hint = did_you_mean(name, accepted)
+    return fail(name, owner, f"left out: {owner} takes {', '.join(accepted)}", value, hint=hint)
 
 
 class OwnTrials:
@@ -48,13 +99,17 @@ class OwnTrials:
     _owner: dict[str, Any]
     _warm_start: WarmStart
 
+    @_study_method
     def add_manual(self, params: Mapping[str, Any], value: Any, *, user_attrs: Mapping[str, Any] | None = None,
                    constraints: Sequence[float] | None = None) -> Trial:
-        """Record a configuration the user evaluated themselves (``value`` as in :meth:`tell`);
-        optimizers learn from it."""
+        """Record a configuration the user evaluated themselves (``value`` as in :meth:`tell`),
+        COMPLETE at the full budget; optimizers learn from it. One run at another budget, or
+        PRUNED, goes in with ``add_finished(params, value=..., budget=..., source="manual")``
+        (:meth:`undo_manual` withdraws either)."""
         return self.add_completed(params, value, source="manual", user_attrs=user_attrs, owner="Study.add_manual",
                                   constraints=constraints)
 
+    @_study_method
     def add_evaluated(self, params: Mapping[str, Any], objective: Callable[..., Any], *,
                       user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_evaluated") -> Trial:
         """Evaluate your configuration ``params`` with ``objective`` now and record it as a manual trial.
@@ -75,6 +130,7 @@ class OwnTrials:
                                   user_attrs={**outcome.user_attrs, **attrs},
                                   constraints=result.constraints)
 
+    @_study_method
     def add_completed(self, params: Mapping[str, Any], value: Any, *, source: str,
                       user_attrs: Mapping[str, Any] | None = None, owner: str = "Study.add_completed",
                       constraints: Sequence[float] | None = None) -> Trial:
@@ -119,6 +175,7 @@ class OwnTrials:
             self._notify("added", trial)
         return trial
 
+    @_study_method
     def add_finished(self, params: Mapping[str, Any], *, state: TrialState | str | None = None, value: Any = None,
                      source: str | None = None, user_attrs: Mapping[str, Any] | None = None,
                      intermediate_values: Mapping[float, float] | None = None, budget: float | None = None,
@@ -138,8 +195,9 @@ class OwnTrials:
         ----------
         params : mapping
             A configuration of the study's space (its active parameters).
-        state : TrialState or str
-            COMPLETE, PRUNED or FAILED (required).
+        state : TrialState or str, optional
+            COMPLETE, PRUNED or FAILED. Default: COMPLETE when a ``value`` is given (as
+            :meth:`tell`'s); without one, give PRUNED or FAILED.
         value : float, several, or None
             COMPLETE: the value (several objectives: a tuple in the study's order); a non-finite
             one makes the trial FAILED with the reason, as an objective's would. PRUNED: the last
@@ -152,7 +210,9 @@ class OwnTrials:
             Its learning curve, step (a finite real number >= 0) -> value (a real number;
             non-finite ones are kept as NaN).
         budget : float, optional
-            The fidelity it ran at, > 0 (None: the full budget).
+            The fidelity it ran at, > 0 (None: the full budget), in the study's units: at most
+            :attr:`full_budget` (a scheduler's ``max_budget``, else 1). One above it counts as a
+            full evaluation, with a warning.
         generation : int, optional
             Its generation (>= 0), for a population method's trials.
         constraints : sequence of float, optional
@@ -162,10 +222,13 @@ class OwnTrials:
         owner : str
             The function the user called, for error messages.
         """
-        # state and source default to None only to be refused here, naming Study.add_finished:
-        # as required keywords, Python's TypeError named the mixin (OwnTrials.add_finished).
+        # source defaults to None only to be refused here with its rule, as its other wrong values are.
+        if state is None and value is None:  # PRUNED or FAILED: which one, only the caller knows
+            raise fail("state", owner, "given when no value is: 'PRUNED' or 'FAILED' (with a value, the default "
+                       "is 'COMPLETE')", state)
         # Each field through its rule in .trial_fields, which a journal's lines go through too.
-        state, source = parse_state(state, owner), check_source(source, owner)
+        state = TrialState.COMPLETE if state is None else parse_state(state, owner)
+        source = check_source(source, owner)
         canonical = self.space.validate(params, owner=owner)
         attrs = check_attrs(user_attrs, owner)
         # A non-finite value fails the trial, as an objective's would.
@@ -198,8 +261,16 @@ class OwnTrials:
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
             self._notify("added", done)
+            # After the trial is added: a carried trial brings the full budget of its study.
+            full = full_budget_of(self.optimizer, self._state.largest_budget)
+        if beyond_full_budget(done, full):
+            warn_user(f"{owner}: `budget` {done.budget:g} is above the study's full budget, {full:g} (the largest "
+                      f"max_budget of its schedulers; 1 without one): trial {done.number} counts as a full evaluation "
+                      f"and can be best_trial. If {done.budget:g} is in other units, give the budget in the study's "
+                      "(None: a full evaluation).", UserWarning)
         return done
 
+    @_study_method
     def undo_manual(self) -> Trial:
         """Withdraw the study's last trial, which must be a manual one, and return it.
 

@@ -34,8 +34,8 @@ from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
 __all__ = ["FULL_BUDGET", "FinishedFields", "KeptBest", "at_full_budget", "best_trial", "best_trials",
-           "check_constraint_count", "finished_event", "finished_fields", "full_budget_of", "loss_of",
-           "no_best_yet", "scheduler_budget"]
+           "beyond_full_budget", "check_constraint_count", "finished_event", "finished_fields", "full_budget_of",
+           "loss_of", "no_best_yet", "scheduler_budget"]
 
 #: A full evaluation where no scheduler says otherwise: an objective's budgets are in (0, 1],
 #: and 1 gives what None (no budget) gives.
@@ -142,9 +142,20 @@ def scheduler_budget(spec: Any) -> float | None:
 
 
 def at_full_budget(trial: Trial, full_budget: float) -> bool:
-    """Whether ``trial`` ran at the full budget: without a budget, or at ``full_budget`` or more
-    (a trial of an earlier scheduler with a larger ``max_budget``)."""
+    """Whether ``trial`` ran at the full budget: without a budget, or at ``full_budget`` or more.
+
+    More: a study's full budget counts the ``max_budget`` of every scheduler its journal names,
+    but a trial can come from one it does not name (a journal whose scheduler is not registered
+    here or whose settings hold no ``max_budget``, an Optuna study's ``ihpo_budget``); such a
+    trial ran at least a full evaluation. A person's budget above it is warned of where it is
+    typed (:func:`beyond_full_budget`)."""
     return trial.budget is None or trial.budget >= full_budget * (1 - 1e-9)
+
+
+def beyond_full_budget(trial: Trial, full_budget: float) -> bool:
+    """Whether ``trial`` ran at a budget above ``full_budget``, which :func:`at_full_budget`
+    counts as a full evaluation: a budget in other units than the study's wins unseen."""
+    return trial.budget is not None and trial.budget > full_budget * (1 + 1e-9)
 
 
 def best_trials(goals: Goals, trials: Sequence[Trial], full_budget: float = FULL_BUDGET) -> list[Trial]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -88,7 +89,10 @@ def test_a_switch_from_a_scheduler_in_the_objective_s_units_keeps_its_full_budge
     assert Study.load(path).best_trial.number == best.number  # the switch is journaled, and so is the budget
     from interactive_hpo.study.branching import fork_study
 
-    branch = fork_study(study, len(study.trials), storage=tmp_path / "branch.jsonl").study  # its header: random
+    with warnings.catch_warnings(record=True) as caught:  # its budget-27 trials bring their study's full budget
+        warnings.simplefilter("always")
+        branch = fork_study(study, len(study.trials), storage=tmp_path / "branch.jsonl").study  # its header: random
+    assert not [w for w in caught if "full budget" in str(w.message)]
     assert branch.full_budget == 27 and branch.best_value == best.value  # its carried rungs are no full evaluations
     assert Study.load(tmp_path / "branch.jsonl").best_value == best.value
 
@@ -101,7 +105,8 @@ def test_only_schedulers_set_the_full_budget_not_a_trial_s_budget_and_a_branch_k
 
     plain = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
     plain.run(lambda p: p["x"], n_trials=3, progress=False)
-    plain.add_finished({"x": 0.9}, state="COMPLETE", value=0.9, budget=5.0, source="notes")
+    with pytest.warns(UserWarning, match="`budget` 5 is above the study's full budget, 1 "):
+        plain.add_finished({"x": 0.9}, state="COMPLETE", value=0.9, budget=5.0, source="notes")
     assert plain.full_budget == 1.0 and plain.best_value < 0.9  # a budget of 5 was taken as the full one
     study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "hyperband", seed=0,
                   optimizer_settings={"min_budget": 1, "max_budget": 9})
@@ -109,3 +114,20 @@ def test_only_schedulers_set_the_full_budget_not_a_trial_s_budget_and_a_branch_k
     assert max(t.budget for t in study.trials) < 9
     branch = fork_study(study, len(study.trials), optimizer="bo").study
     assert branch.full_budget == 9.0 and branch.best_trials == []  # a budget-3 job was its best
+
+
+def test_a_budget_above_the_full_budget_is_warned_of_where_it_is_typed_naming_both():
+    # A scheduler's max_budget is 1: a budget of 5 (in epochs, say) counted as a full evaluation and
+    # became best_trial, unseen. It still counts (a journal's scheduler may be unknown here), but is named.
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "hyperband", seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # at the full budget or below: no warning
+        study.add_finished({"x": 0.2}, state="COMPLETE", value=0.5, budget=1.0, source="notes")
+        study.add_finished({"x": 0.3}, state="COMPLETE", value=0.1, budget=0.5, source="notes")
+    with pytest.warns(UserWarning, match=re.escape(
+            "Study.add_finished: `budget` 5 is above the study's full budget, 1 (the largest max_budget of its "
+            "schedulers; 1 without one): trial 2 counts as a full evaluation and can be best_trial. If 5 is in "
+            "other units, give the budget in the study's (None: a full evaluation).")) as caught:
+        wrong = study.add_finished({"x": 0.4}, state="COMPLETE", value=0.2, budget=5, source="notes")
+    assert caught[0].filename == __file__  # the line that typed it
+    assert study.best_trial is wrong

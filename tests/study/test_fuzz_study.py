@@ -237,8 +237,10 @@ def test_a_call_of_the_study_room_works_or_refuses_naming_itself(case, value):
                                      "got 3."),  # (*) a FAILED outcome, for the caller to tell
     # (*) Accepted; every trials_dataframe of the study, and of its journal loaded again, then failed.
     # Both were Python's "OwnTrials.add_finished() missing 1 required keyword-only argument", naming a mixin.
-    (lambda: fresh().add_finished(PARAMS, value=1.0, source="x"),
-     "`state` of Study.add_finished must be one of ['COMPLETE', 'PRUNED', 'FAILED']; got None."),
+    # Without a value (with one, the state is COMPLETE by default), PRUNED or FAILED is the caller's to say.
+    (lambda: fresh().add_finished(PARAMS, source="x"),
+     "`state` of Study.add_finished must be given when no value is: 'PRUNED' or 'FAILED' (with a value, the default "
+     "is 'COMPLETE'); got None."),
     (lambda: fresh().add_finished(PARAMS, state="COMPLETE", value=1.0),
      "`source` of Study.add_finished must be a non-empty str other than \"enqueued\" (where the trial comes from); "
      "got None."),

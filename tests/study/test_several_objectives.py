@@ -48,6 +48,9 @@ def test_goals_read_tuples_and_dicts_by_name_and_refuse_the_rest():
         Goals.parse("maximize", ["maximize", "minimize"])
     with pytest.raises(InvalidParameterError, match=r"`directions\[1\]` of Study must be one of"):
         Goals.parse(directions=["maximize", "up"])
+    # A dict's direction is named by its key, as typed (its position, directions[0], is not what was typed).
+    with pytest.raises(InvalidParameterError, match=r"`directions\['a'\]` of Study must be one of .*got 'maximise'"):
+        Study(SPACE, "random", directions={"a": "maximise", "b": "minimize"})
     assert Goals.parse(directions=["maximize"]) == Goals.parse("maximize")  # a list of one is one objective
 
 

@@ -585,6 +585,54 @@ def test_add_finished_takes_a_state_by_name_and_numpy_numbers_as_the_numbers_the
     np.testing.assert_array_equal(Study.load(path).history().budgets, [0.25])
 
 
+def test_add_finished_with_a_value_is_complete_by_default():
+    study = Study(SPACE, seed=0)
+    trial = study.add_finished(GOOD, value=1.0, budget=0.5, source="elsewhere")  # was "`state` ... got None"
+    assert trial.state is TrialState.COMPLETE and trial.value == 1.0 and trial.budget == 0.5
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    # Each was Python's "OwnTrials.add_manual() got an unexpected keyword argument 'budget'", naming a mixin.
+    (lambda s: s.add_manual(GOOD, 1.0, budget=0.5),
+     "`budget` of Study.add_manual must be left out: Study.add_manual takes params, value, user_attrs, constraints; "
+     "got 0.5. Study.add_manual records a COMPLETE trial at the study's full budget, finished now; one with its own "
+     "`budget` goes in with study.add_finished(params, value=..., budget=0.5, source=\"manual\")."),
+    (lambda s: s.add_manual(GOOD, 1.0, state="PRUNED"), "goes in with study.add_finished(params, value=..., "
+                                                         "state='PRUNED', source=\"manual\")."),
+    (lambda s: s.add_manual(GOOD, 1.0, source="me"),
+     "`source` of Study.add_manual must be left out: Study.add_manual takes params, value, user_attrs, constraints; "
+     "got 'me'. Study.add_manual's trials are \"manual\"; study.add_completed(params, value, source=...) records "
+     "another."),
+    (lambda s: s.add_manual(GOOD, 1.0, user_atrs={}), "got {}. Did you mean 'user_attrs'?"),
+    (lambda s: s.add_evaluated(GOOD, quadratic, budget=0.5),
+     "`budget` of Study.add_evaluated must be left out: Study.add_evaluated takes params, objective, user_attrs; got "
+     "0.5. Study.add_evaluated evaluates at the full budget; for another `budget`, evaluate it yourself and record it "
+     "with study.add_finished(params, value=..., budget=0.5, source=\"manual\")."),
+    (lambda s: s.add_completed(GOOD, 1.0, source="notes", budget=0.5),
+     "study.add_finished(params, value=..., budget=0.5, source=...)."),
+    (lambda s: s.add_finished(GOOD, values=1.0, source="notes"),
+     "`values` of Study.add_finished must be left out: Study.add_finished takes params, state, value, source, "
+     "user_attrs, intermediate_values, budget, generation, constraints, datetime_start, datetime_complete; got 1.0. "
+     "Did you mean 'value'?"),
+])
+def test_a_keyword_an_add_method_does_not_take_is_refused_naming_the_study_and_the_call_that_takes_it(call, message):
+    study = Study(SPACE, seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        call(study)
+    assert study.trials == []
+
+
+def test_a_wrong_call_of_an_add_method_names_the_study_not_its_mixin():
+    study = Study(SPACE, "hyperband", seed=0)
+    with pytest.raises(TypeError, match=re.escape("Study.add_manual() missing 1 required positional argument")):
+        study.add_manual(GOOD)  # was OwnTrials.add_manual()
+    with pytest.raises(TypeError, match=re.escape("Study.undo_manual() takes 1 positional argument but 2")):
+        study.undo_manual(0)
+    # What the refusal of add_manual(..., budget=0.5) says to do works, and is undone as a manual trial.
+    trial = study.add_finished(GOOD, value=1.0, budget=0.5, source="manual")
+    assert trial.budget == 0.5 and study.undo_manual() is trial and study.trials == []
+
+
 def test_a_failed_trial_takes_no_value():
     study = Study(SPACE, seed=0)
     trial = study.ask()
