@@ -32,6 +32,9 @@ class PlainCall:
         The objective's own space: a study may search it or part of it.
     single_fidelity : bool
         The objective's own flag (see ``check_budget_keyword``).
+    budget_range : tuple or None
+        The budgets the objective declares it takes (see ``check_budget_range``): a scheduler
+        beyond them ran every job at full cost, and failed those above, instead of being refused.
     """
 
     def __init__(self, objective: Callable[..., Any]):
@@ -39,6 +42,7 @@ class PlainCall:
         declared = getattr(objective, "space", None)
         self.space: SearchSpace | None = declared if isinstance(declared, SearchSpace) else None
         self.single_fidelity = getattr(objective, "single_fidelity", False) is True
+        self.budget_range = getattr(objective, "budget_range", None)
         try:
             self.__signature__: inspect.Signature | None = inspect.signature(objective)
         except (TypeError, ValueError):  # a builtin without one: this wrapper's own, which any call fits

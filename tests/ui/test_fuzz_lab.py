@@ -29,7 +29,7 @@ from interactive_hpo.ui.controller import LabController  # noqa: E402
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 #: "`name` of Owner must be ..."; a name may be indexed (`directions[0]`).
-NAMES_A_PARAMETER = re.compile(r"`[\w\[\]]+` of [\w.()'\" ]+ must be ")
+NAMES_A_PARAMETER = re.compile(r"`[\w\[\]']+` of [\w.()'\" ]+ must be ")
 
 #: Anything a user might pass: numbers of every kind, names the Lab knows, text, None, objects, lists
 #: and dicts of them, and numpy arrays of any kind and shape (an empty one, a column, NaN, text).

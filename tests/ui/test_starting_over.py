@@ -215,3 +215,16 @@ def test_undo_with_no_manual_trial_says_what_is_wrong():
             "the study before it, interactive_hpo.study.branching.fork_study(study, 0) (in the Lab: Fork here at "
             "step 0).")):
         lab.controller.undo()
+
+
+def test_a_scheduler_beyond_the_objective_s_budgets_is_refused_by_the_lab_as_study_run_refuses_it():
+    # The Lab's wrapper hid the objective's budget_range: every job ran at full cost, those above 1 failed.
+    from interactive_hpo import Study
+    from interactive_hpo.objectives import MultiFidelity
+
+    task = MultiFidelity(BRANIN)
+    study = Study(task.space, "asha", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 27})
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`max_budget` of 'asha' in Lab must be a budget the objective takes, in (0, 1]; got 27.0.")):
+        Lab(study, task)
+    assert study.trials == []
