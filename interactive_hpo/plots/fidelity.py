@@ -21,6 +21,7 @@ from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
 from ._axes import axes_or_new, distinct_labels, joined_polylines
 from ._checks import is_sequence, keys, records
+from .pareto import _label
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info",
            "stopped_configs"]
@@ -175,7 +176,7 @@ RUNG_MARKERS = {
 
 
 def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int | None = 0, *,
-               direction: str = "minimize", ylabel: str | None = None) -> Any:
+               direction: str = "minimize", ylabel: str | None = None, objectives: Sequence[str] | None = None) -> Any:
     """Value against budget in one bracket: a line per configuration, each job marked by who decided what.
 
     Parameters
@@ -187,9 +188,14 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         The bracket to draw; None draws every bracket.
     direction : {"minimize", "maximize"}, default="minimize"
         The study's direction: when maximizing, y is the objective's value (``-loss``), so an
-        accuracy reads as an accuracy.
+        accuracy reads as an accuracy. With several objectives, the first one's.
     ylabel : str, optional
-        Default: "loss" when minimizing, "value (higher is better)" when maximizing.
+        Default: "loss" when minimizing, "value (higher is better)" when maximizing; with
+        ``objectives``, the first one's name and direction ("accuracy (higher is better)").
+    objectives : sequence of str, optional
+        The study's objective names (``study.goals.names``). With several, a rung promotes by
+        Pareto rank over them all while y shows only the first (the rows' ``loss``), so a
+        promotion may sit above a stop: the title says so ("promotions by Pareto rank over ...").
 
     Returns
     -------
@@ -214,6 +220,7 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
     ['scheduler: promote', 'no decision (yet)']
     """
     info = _rungs_info(rows, bracket, direction, "plot_rungs")
+    names = None if objectives is None else _objective_names(objectives)
     ax = axes_or_new(ax, owner="plot_rungs")
     if info.lines:
         ax.plot(*joined_polylines(info.lines).T, color="0.75", lw=0.9, zorder=1)
@@ -228,12 +235,24 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
         ax.minorticks_off()
     ax.set_xlabel("budget")
     minimize = Direction(info.direction) is Direction.MINIMIZE
-    ax.set_ylabel(ylabel if ylabel is not None else "loss" if minimize else "value (higher is better)")
-    if bracket is not None:
-        ax.set_title(f"bracket {bracket}", fontsize="medium")
+    default = "loss" if minimize else "value (higher is better)"
+    ax.set_ylabel(ylabel if ylabel is not None else default if names is None else _label(names[0], info.direction))
+    # Said on the figure: a promotion above a stop looks like a wrong call when y is one objective of several.
+    ranked = "" if names is None or len(names) < 2 else f"promotions by Pareto rank over {', '.join(names)}"
+    title = "; ".join(part for part in ("" if bracket is None else f"bracket {bracket}", ranked) if part)
+    if title:
+        ax.set_title(title, fontsize="medium")
     if len(info.points):
         ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def _objective_names(objectives: Any) -> list[str]:
+    """``objectives`` of :func:`plot_rungs` as a list, refused unless a non-empty sequence of str."""
+    if not is_sequence(objectives) or len(objectives) == 0 or not all(isinstance(n, str) for n in objectives):
+        raise fail("objectives", "plot_rungs", "None or a non-empty sequence of objective names (study.goals.names)",
+                   objectives)
+    return list(objectives)
 
 
 # -- Hyperband's plan --------------------------------------------------------------------------------

@@ -290,9 +290,10 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
     layers = [(info.counted & ~info.front, {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),
               (info.feasible & ~info.full, {"s": 28, "facecolor": "none", "edgecolor": "C0", "alpha": 0.55,
                                             "linewidth": 0.9, "label": LOWER_BUDGET}),
+              # Crosses over the front's dots: a trial just past a constraint sits beside the front.
               (info.complete & ~info.feasible & ~info.unknown,
-               {"s": 36, "marker": "x", "color": "0.45", "label": "infeasible"}),
-              (info.unknown, {"s": 36, "marker": "+", "color": "0.45", "label": "feasibility unknown"}),
+               {"s": 36, "marker": "x", "color": "0.45", "zorder": 5, "label": "infeasible"}),
+              (info.unknown, {"s": 36, "marker": "+", "color": "0.45", "zorder": 5, "label": "feasibility unknown"}),
               (info.front, {"s": 60, "color": "C3", "edgecolor": "black", "linewidth": 0.7, "zorder": 4,
                             "label": f"Pareto front ({int(info.front.sum())})"})]
     for mask, style in layers:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, overload
 from .._registry import Registry, where
 from .._validation import check_int, fail
 from ..direction import Direction
-from ..trial import Trial, TrialState
+from ..trial import Trial, TrialState, check_step
 
 if TYPE_CHECKING:
     from ..goals import Goals
@@ -102,6 +102,12 @@ class MedianStoppingRule(Pruner):
         Never prune at steps below this (early learning curves cross a lot).
     n_min_trials : int, default=1
         Never prune at a step fewer than this many completed trials reported at.
+    last_step : int or float, optional
+        The step of a trial's last report, when the training has a known end (``N - 1`` for
+        ``report(value, epoch)`` over ``range(N)``): a report there or later is never pruned,
+        since the training pruning would save is already done, and the trial completes with its
+        result. Without it a trial can be pruned at its very last report (its curve then counts
+        as stopped early, and its result is left out of the best).
 
     Examples
     --------
@@ -119,11 +125,21 @@ class MedianStoppingRule(Pruner):
 
     name = "median"
 
-    def __init__(self, n_startup_trials: int = 5, n_warmup_steps: int = 0, n_min_trials: int = 1):
+    def __init__(self, n_startup_trials: int = 5, n_warmup_steps: int = 0, n_min_trials: int = 1,
+                 last_step: float | None = None):
         self.n_startup_trials = check_int(n_startup_trials, "n_startup_trials", "MedianStoppingRule", 0)
         self.n_warmup_steps = check_int(n_warmup_steps, "n_warmup_steps", "MedianStoppingRule", 0)
         self.n_min_trials = check_int(n_min_trials, "n_min_trials", "MedianStoppingRule", 1)
+        self.last_step = None if last_step is None else check_step(
+            last_step, "MedianStoppingRule", "last_step",
+            "None or a finite real number >= 0 (the step of the last report)")
         self._completed = CompletedReports()
+
+    def settings(self) -> dict[str, Any]:
+        settings = super().settings()
+        if self.last_step is None:  # as journals recorded the rule before it had one: they name the same pruner
+            del settings["last_step"]
+        return settings
 
     def decide(self, trial: Trial, step: float, trials: Sequence[Trial], direction: Direction) -> PruneDecision:
         with self._completed.reading(trials, direction) as completed:
@@ -135,6 +151,9 @@ class MedianStoppingRule(Pruner):
                                         "trials have completed")
         if step < self.n_warmup_steps:
             return PruneDecision(False, f"step {step} is in the warm-up (n_warmup_steps={self.n_warmup_steps})")
+        if self.last_step is not None and step >= self.last_step:
+            return PruneDecision(False, f"step {step} is at the end of the training (last_step={self.last_step}): "
+                                        "pruning would save nothing")
         loss = _loss(trial.intermediate_values[step], direction)
         if math.isinf(loss):
             return PruneDecision(True, f"the value reported at step {step} is not finite")

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from interactive_hpo import InvalidParameterError, Study  # noqa: E402
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.execution.simulation import simulate_workers  # noqa: E402
 from interactive_hpo.optimizers.multifidelity.rungs import hyperband_brackets  # noqa: E402
 from interactive_hpo.plots import (  # noqa: E402
@@ -218,6 +218,27 @@ def test_a_maximized_studys_rungs_read_in_the_objectives_units():
         rungs_info(rows, direction="up")
 
 
+def test_a_rung_plot_of_several_objectives_names_the_one_drawn_and_says_promotions_follow_pareto_rank():
+    """The y axis said "loss" (the first objective's) while rungs promote by Pareto rank over all of
+    them, so a promotion sat above stops with lower losses and nothing said why."""
+    space = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
+    study = Study(space, "halving", directions={"error": "minimize", "size": "minimize"}, seed=0,
+                  optimizer_settings=SETTINGS)
+    study.run(lambda p, *, budget=None: (p["x"] + 1 / budget, (1 - p["x"]) ** 2 + p["y"]), n_trials=9 + 3)
+    rows = study.optimizer.rung_table()
+    info = rungs_info(rows)
+    first = info.rungs == 0
+    assert info.points[first & (info.scheduler == "promote"), 1].max() > \
+        info.points[first & (info.scheduler == "stop"), 1].min()   # what needs saying
+    ax = plot_rungs(rows, Figure().add_subplot(), objectives=study.goals.names)
+    assert ax.get_ylabel() == "error (lower is better)"
+    assert ax.get_title() == "bracket 0; promotions by Pareto rank over error, size"
+    ax = plot_rungs(rows, Figure().add_subplot(), bracket=None, objectives=list(study.goals.names), ylabel="e")
+    assert (ax.get_ylabel(), ax.get_title()) == ("e", "promotions by Pareto rank over error, size")
+    one = plot_rungs(rows, Figure().add_subplot(), direction="maximize", objectives=["accuracy"])
+    assert (one.get_ylabel(), one.get_title()) == ("accuracy (higher is better)", "bracket 0")
+
+
 def test_the_rung_plot_draws_as_many_artists_for_thousands_of_configurations_as_for_ten():
     """The Lab redrew a long ASHA study's rungs as one Line2D per configuration: 3,270 of them
     at 5,000 trials, seconds to build and to draw. Now one grey line holds them all."""
@@ -378,6 +399,9 @@ def _trace(spent, full_budget=1.0):
     (lambda: plot_rungs([ROW], direction="max"), "`direction` of plot_rungs must be one of"),
     (lambda: plot_rungs([ROW], bracket="0"), "`bracket` of plot_rungs must be an int in [0, inf); got '0'."),
     (lambda: rungs_info([ROW], bracket=-1), "`bracket` of rungs_info"),
+    (lambda: plot_rungs([ROW], objectives="error"), "`objectives` of plot_rungs must be None or a non-empty "
+                                                    "sequence of objective names (study.goals.names); got 'error'."),
+    (lambda: plot_rungs([ROW], objectives=[]), "`objectives` of plot_rungs must be None or a non-empty sequence"),
     (lambda: plot_learning_curves([_curve([1, 2, 3], [0.5, 0.4])]),
      "`curves[0]` of plot_learning_curves must be a Curve whose steps and values are 1-D arrays of one length; "
      "got 'steps of shape (3,) and values of shape (2,)'."),

@@ -92,6 +92,20 @@ def test_infeasible_trials_neither_join_the_front_nor_add_volume():
     assert obeying.complete.tolist() == [True, True] and obeying.feasible.tolist() == [False, True]
 
 
+def test_infeasible_crosses_are_drawn_over_the_front():
+    # Notebook 13's lower panel: three models just past "at most 8 features" sat under the red dot of
+    # the front's (0.974, 8), so a reader counted 4 crosses of 7.
+    values = [[0.974, 8.0], [0.974, 8.4], [0.974, 8.2], [0.970, 20.0], [0.95, 9.0], [0.95, 12.0]]
+    feasible = np.array([True, False, False, False, True, False])
+    unknown = np.array([False] * 5 + [True])
+    info = pareto_info(values, UP_DOWN, feasible=feasible, reference=[0.9, 30], unknown=unknown)
+    ax = plot_pareto_front(info, Figure().add_subplot())
+    drawn = {c.get_label(): c for c in ax.collections}
+    front = drawn["Pareto front (1)"].get_zorder()
+    assert drawn["infeasible"].get_zorder() > front and drawn["feasibility unknown"].get_zorder() > front
+    assert len(drawn["infeasible"].get_offsets()) == 3
+
+
 def test_lower_budget_trials_are_drawn_hollow_but_never_counted():
     # A multi-fidelity study's cheap rung (trial 1) looks better in both objectives; the study's
     # best_trials count full evaluations only, and the plots drew it on the front and measured it.

@@ -65,6 +65,30 @@ def test_no_pruning_during_startup_and_warmup():
     assert min(last.intermediate_values) == 0 and max(last.intermediate_values) == 5  # first checked at step 5
 
 
+def test_a_report_at_the_declared_last_step_is_never_pruned_and_the_trial_completes(tmp_path):
+    def run(rule, path=None):
+        study = Study(LINE, seed=0, pruner=rule, storage=path)
+        for x in (0.1, 0.2, 0.3, 0.25):   # the last: worse than the median at every step, first judged at 7
+            study.enqueue({"x": x})
+        study.run(curve, n_trials=4)
+        return study
+
+    # Without the end declared, the rule prunes a trial that trained all 8 epochs, at its last report.
+    undeclared = run(MedianStoppingRule(n_startup_trials=3, n_warmup_steps=7)).trials[3]
+    assert undeclared.state is TrialState.PRUNED and max(undeclared.intermediate_values) == 7
+    path = tmp_path / "s.jsonl"
+    study = run(MedianStoppingRule(n_startup_trials=3, n_warmup_steps=7, last_step=7), path)
+    last = study.trials[3]
+    assert last.state is TrialState.COMPLETE and last.value == pytest.approx(0.25 + 1 / 8)
+    assert last.user_attrs["pruner"] == {
+        "decision": "continue", "step": 7,
+        "reason": "step 7 is at the end of the training (last_step=7): pruning would save nothing"}
+    assert Study.load(path).pruner.settings()["last_step"] == 7
+    # Earlier steps are still judged: with no warm-up it is pruned at its first report.
+    early = run(MedianStoppingRule(n_startup_trials=3, last_step=7)).trials[3]
+    assert early.state is TrialState.PRUNED and list(early.intermediate_values) == [0]
+
+
 def test_a_diverged_report_is_pruned_and_kept_as_nan(tmp_path):
     def diverges(params, *, report):
         report(0.5, 0)
@@ -172,6 +196,9 @@ def test_finished_trials_do_not_report_and_model_free_optimizers_refuse_override
     ({"n_startup_trials": -1}, "`n_startup_trials` of MedianStoppingRule must be an int in [0, inf); got -1"),
     ({"n_warmup_steps": 1.5}, "`n_warmup_steps` of MedianStoppingRule must be an int in [0, inf); got 1.5"),
     ({"n_min_trials": 0}, "`n_min_trials` of MedianStoppingRule must be an int in [1, inf); got 0"),
+    ({"last_step": -1}, "`last_step` of MedianStoppingRule must be None or a finite real number >= 0 "
+                        "(the step of the last report); got -1"),
+    ({"last_step": "7"}, "`last_step` of MedianStoppingRule must be None or a finite real number >= 0"),
 ])
 def test_median_rule_input_errors(kwargs, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
