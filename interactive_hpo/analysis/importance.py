@@ -13,13 +13,12 @@ several has no default (each has its own values and direction), one of one needs
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_one_of, fail
+from .._validation import check_int, check_one_of, fail, warn_user
 from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..study import Study
@@ -233,20 +232,20 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
         # Every trial measured the same value: no parameter has shown an effect. A GP's sample
         # paths still wiggle (its prior, rescaled to any spread), and indices are shares of
         # their variance: a flat objective read a=0.48, k=0.48, n=0.65 from 15 trials.
-        warnings.warn(f"importance: all {len(losses)} completed trials{_before(chosen.step)} have the same value "
-                      f"({losses[0]:g}): no parameter has shown an effect, every index is 0.", UserWarning,
-                      stacklevel=2)
-        zeros = np.zeros((chosen.n_samples, study.space.dim))
-        return SobolIndices(tuple(study.space.names), zeros[0], zeros[0], zeros, zeros, level, functions.source, n)
+        warn_user(f"importance: all {len(losses)} completed trials{_before(chosen.step)} have the same value "
+                  f"({losses[0]:g}): no parameter has shown an effect, every index is 0.", UserWarning)
+        d = study.space.dim
+        return SobolIndices(tuple(study.space.names), np.zeros(d), np.zeros(d), np.zeros((chosen.n_samples, d)),
+                            np.zeros((chosen.n_samples, d)), level, functions.source, n)
     if len(losses) < RANK_MIN:
-        warnings.warn(f"importance: {len(losses)} completed trials{_before(chosen.step)}, fewer than {RANK_MIN}: "
-                      f"the indices mostly show the {functions.source} surrogate's guesswork (a GP's prior, a "
-                      "forest's arbitrary splits), not the objective; do not rank on them.", UserWarning,
-                      stacklevel=2)
+        warn_user(f"importance: {len(losses)} completed trials{_before(chosen.step)}, fewer than {RANK_MIN}: the "
+                  f"indices mostly show the {functions.source} surrogate's guesswork (a GP's prior, a forest's "
+                  "arbitrary splits), not the objective; do not rank on them.", UserWarning)
     return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
 
 
 def _before(step: int | None) -> str:
+    """How a warning names the trials read: all of them, or those before ``step``."""
     return "" if step is None else f" before step {step}"
 
 
