@@ -5,9 +5,10 @@ process when the optimizer has one, else a random forest fitted to its completed
 ones included, PRUNED ones left out: see :func:`trial_data`), and :func:`importance`,
 :func:`study_partial_dependence` and :func:`study_quantile_importance` run the analyses on them.
 ``step=k`` reads the study as it was when trial ``k`` was asked (time travel: how the estimates
-settle as trials arrive). ``objective`` names one objective by its name or index, as
-``Study.history`` does; a study of several has no default (each has its own values and
-direction), one of one needs none.
+settle as trials arrive). A warm-started study's GP follows its sources' means, fitted to other
+objectives: the analyses read a GP of the same settings fitted to this study's trials alone.
+``objective`` names one objective by its name or index, as ``Study.history`` does; a study of
+several has no default (each has its own values and direction), one of one needs none.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_one_of, fail
+from .._validation import check_int, check_one_of, fail, warn_user
 from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..study import Study
@@ -33,6 +34,12 @@ from .surrogates import FOREST_MIN, ForestSurrogate, GPSamples
 __all__ = ["importance", "study_partial_dependence", "study_quantile_importance", "surrogate_of", "trial_data"]
 
 SURROGATES = ("auto", "gp", "forest")
+
+#: Below this many completed trials :func:`importance` warns that its ranking is mostly the
+#: surrogate's guesswork (the Lab's Importance tab shows nothing below it, ``ui.importance_panel``):
+#: a GP's sample paths then carry its prior's wiggles in every direction, and a forest's trees
+#: split on whichever coordinate happened to separate a handful of points.
+RANK_MIN = 8
 
 
 def trial_data(study: Study, objective: int | str | None = None, step: int | None = None
@@ -94,7 +101,8 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int | str 
     study : Study
     surrogate : {"auto", "gp", "forest"}, default="auto"
         "gp": the study's Gaussian process (``study.surrogate(step)``; its optimizer must have
-        one, fitted); "forest": a random forest on the completed trials (at least 4; see
+        one, fitted; for a warm-started study, a GP of the same settings fitted to this study's
+        trials alone, without the sources' means); "forest": a random forest on the completed trials (at least 4; see
         :func:`trial_data`); "auto": the GP when there is one and the study has one objective,
         else the forest.
     objective : int or str, optional
@@ -141,6 +149,12 @@ def _functions(study: Study, chosen: SurrogateSettings, owner: str) -> GPSamples
     surrogate, objective, step = chosen.surrogate, chosen.objective, chosen.step
     view = None if surrogate == "forest" or study.goals.multi else \
         study.surrogate() if step is None else _past_view(study, step)
+    if view is not None and view.hyperparameters.source_weights:
+        # A warm-started GP's mean is c + sum_j w_j mu_j(x), its sources' means: its sample paths
+        # vary with what mattered to the sources' objectives (a source of y alone, weight 0.3,
+        # gave y a total of 0.39 on a target of x alone; 0.15 cold, 0.07 by a forest). This
+        # study's question is its own objective: its own trials, a GP without the sources.
+        view = _refitted(study, step)
     if view is not None:
         return GPSamples(view, n_samples=chosen.n_samples, seed=chosen.seed)
     X, losses = _completed(study, objective, step)
@@ -170,6 +184,13 @@ def _past_view(study: Study, step: int) -> Any:
     except InvalidParameterError:  # no belief was recorded for that trial
         if not isinstance(study.optimizer, ModelBased):
             return None
+    return _refitted(study, step)
+
+
+def _refitted(study: Study, step: int | None) -> Any:
+    """A GP of the study's optimizer's settings fitted now on the trials before ``step`` (all if
+    None), without warm-start sources (they are given to an optimizer apart from its settings),
+    in the study's direction; None for fewer than two."""
     fresh = type(study.optimizer)(study.space, **study.optimizer.settings())
     for trial in study.trials[:step]:
         if trial.state.is_finished:  # a trial still running then is not told, as in the study
@@ -189,6 +210,10 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     the ``n_samples`` functions is evaluated at the ``n (d + 2)`` points at once: at most 2**26
     values in all.
 
+    When every completed trial has the same value, every index is 0 (no parameter has shown an
+    effect; a GP's sample paths would still vary), with a warning; with fewer than
+    :data:`RANK_MIN` (8) completed trials, a warning that the ranking is mostly guesswork.
+
     Examples
     --------
     >>> from interactive_hpo import Float, SearchSpace, Study
@@ -202,7 +227,26 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner)
     n, level = design_settings(n, level, owner, study.space.dim, chosen.n_samples)
     functions = _functions(study, chosen, owner)
+    _, losses = _completed(study, chosen.objective, chosen.step)
+    if np.ptp(losses) <= 1e-12 * max(1.0, float(np.max(np.abs(losses)))):
+        # Every trial measured the same value: no parameter has shown an effect. A GP's sample
+        # paths still wiggle (its prior, rescaled to any spread), and indices are shares of
+        # their variance: a flat objective read a=0.48, k=0.48, n=0.65 from 15 trials.
+        warn_user(f"importance: all {len(losses)} completed trials{_before(chosen.step)} have the same value "
+                  f"({losses[0]:g}): no parameter has shown an effect, every index is 0.", UserWarning)
+        d = study.space.dim
+        return SobolIndices(tuple(study.space.names), np.zeros(d), np.zeros(d), np.zeros((chosen.n_samples, d)),
+                            np.zeros((chosen.n_samples, d)), level, functions.source, n)
+    if len(losses) < RANK_MIN:
+        warn_user(f"importance: {len(losses)} completed trials{_before(chosen.step)}, fewer than {RANK_MIN}: the "
+                  f"indices mostly show the {functions.source} surrogate's guesswork (a GP's prior, a forest's "
+                  "arbitrary splits), not the objective; do not rank on them.", UserWarning)
     return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
+
+
+def _before(step: int | None) -> str:
+    """How a warning names the trials read: all of them, or those before ``step``."""
+    return "" if step is None else f" before step {step}"
 
 
 def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", *, objective: int | str | None = None,

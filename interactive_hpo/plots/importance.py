@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import fail, float_array
-from ._axes import axes_or_new, error_lengths
+from ._axes import axes_or_new, error_lengths, legend_in_band
 
 __all__ = ["plot_ablation", "plot_importance", "plot_quantile_importance"]
 
@@ -127,7 +127,9 @@ def plot_importance(names: Sequence[str], first: Any, total: Any, first_interval
     high = max(1.0, float(np.max(total_interval[:, 1])) if total_interval is not None else 0.0)
     ax.set_xlim(0.0, high * 1.02)
     ax.set_xlabel("share of the variance")
-    ax.legend(loc="lower right")
+    # In a band below the last bar: bars and whiskers reach any x, so no corner is free of them
+    # (in the corner, the legend covered the last bar's whisker when every total was high).
+    legend_in_band(ax.legend(loc="lower right"), [ax], "bottom")
     _say_if_nothing(ax, total, total_interval)
     if title is not None:
         ax.set_title(title)

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.analysis import ablation_path, partial_dependence, quantile_importance, sobol_indices  # noqa: E402
@@ -294,3 +295,23 @@ BAD_INPUTS = [
 def test_bad_inputs_raise_a_clear_error(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("d", [1, 3, 8])
+def test_the_legend_covers_no_bar_and_no_whisker(d):
+    # Every total high, its interval up to 1: in the lower right corner the legend covered the last
+    # bar's whisker (and its end) on a flat GP's indices (a171 #3).
+    names = [f"p{i}" for i in range(d)]
+    total, first = np.linspace(0.9, 0.8, d), np.full(d, 0.4)
+    with projector_style():
+        fig = plt.figure(figsize=(7, 1.2 + 0.55 * d), layout="constrained")
+        ax = plot_importance(names, first, total, np.c_[first - 0.1, first + 0.1], np.c_[total - 0.2, np.ones(d)],
+                             fig.add_subplot(), title="high totals")
+        _, renderer = drawn_texts(fig)
+    legend = ax.get_legend().get_window_extent(renderer)
+    drawn = [patch.get_window_extent(renderer) for patch in ax.patches]
+    drawn += [line.get_window_extent(renderer) for line in ax.lines]   # the whiskers' caps
+    drawn += [Bbox(ax.transData.transform(segment)) for collection in ax.collections
+              for segment in collection.get_segments()]              # the whiskers
+    assert not [box for box in drawn if box.overlaps(legend)]
+    assert_clean_layout(fig, "plot_importance")

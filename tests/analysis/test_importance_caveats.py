@@ -1,0 +1,62 @@
+"""What :func:`importance` claims when a study cannot support it (a171 #1, #2): a warm-started
+GP's sources, an objective that never varied, and too few trials to rank."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+from interactive_hpo.analysis import GPSamples, importance, sobol_indices, surrogate_of
+
+XY = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
+
+
+def target(params):
+    return (params["x"] - 0.3) ** 2   # y does not matter here
+
+
+@pytest.fixture(scope="module")
+def warm():
+    """15 BO trials of a target of x alone, warm-started from 30 trials of a source of y alone."""
+    source = Study(XY, "sobol", seed=1)
+    source.run(lambda p: 10 * (p["y"] - 0.5) ** 2, n_trials=30)
+    study = Study(XY, "bo", seed=0, warm_start={"src": source})
+    study.run(target, n_trials=15)
+    return study
+
+
+def test_a_warm_started_gp_is_read_without_its_sources_means(warm):
+    # The study's GP follows the source (weight 0.30): its sample paths gave y a total of 0.39
+    # [0.26, 0.56], though the target ignores y (a forest 0.07; this GP without the source 0.30).
+    assert warm.surrogate().hyperparameters.source_weights["src"] > 0.2
+    for step in (None, 14):
+        assert surrogate_of(warm, "gp", step=step, n_samples=8).view.hyperparameters.source_weights == {}
+    followed = sobol_indices(GPSamples(warm.surrogate(), n_samples=16), XY, n=128)
+    own = importance(warm, "gp", n=128, n_samples=16)
+    assert own.ranking() == ["x", "y"] and own.total[1] < followed.total[1] - 0.05
+
+
+def test_an_objective_that_never_varied_has_no_important_parameter():
+    # The GP's sample paths of a flat objective still vary (its prior): they read totals of
+    # a=0.48, k=0.48, n=0.65 with intervals up to 0.88; the forest read 0.
+    space = SearchSpace([Float("a", 0, 1), Categorical("k", ["x", "y"]), Int("n", 1, 3)])
+    study = Study(space, "bo", seed=0)
+    study.run(lambda p: 1.0, n_trials=12)
+    for surrogate in ("gp", "forest"):
+        with pytest.warns(UserWarning, match="all 12 completed trials have the same value .1.: no parameter has "
+                                             "shown an effect, every index is 0"):
+            result = importance(study, surrogate, n=64, n_samples=8)
+        assert np.array_equal(result.total, np.zeros(3)) and np.array_equal(result.total_interval, np.zeros((3, 2)))
+        assert result.source == surrogate and result.total_samples.shape == (8, 3)
+
+
+def test_a_ranking_from_fewer_than_8_trials_comes_with_a_warning(warm):
+    with pytest.warns(UserWarning, match="importance: 3 completed trials before step 3, fewer than 8: the indices "
+                                         "mostly show the gp surrogate's guesswork"):
+        importance(warm, "gp", step=3, n=16, n_samples=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        importance(warm, "gp", step=8, n=16, n_samples=4)
