@@ -231,6 +231,10 @@ def plot_hyperparameter_path(values: Any, *, names: Sequence[str] | None = None,
 
 # -- cost of the two differentiation modes ---------------------------------------------------------
 
+#: Most horizons :func:`plot_mode_costs` labels one by one (more would collide; then the log axis's own ticks).
+MAX_LABELLED_HORIZONS = 8
+
+
 def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "seconds", ax: Any = None) -> Any:
     """Time or memory of each way of differentiating through training, against the number of
     unrolled steps T (reverse mode holds the whole trajectory; forward mode does not).
@@ -261,6 +265,12 @@ def plot_mode_costs(horizons: Any, costs: Mapping[str, Any], *, measure: str = "
         ax.plot(horizons, cost / 1e6 if measure == "bytes" else cost, marker="o", ms=5, label=label)
     ax.set(xlabel="unrolled training steps T", ylabel=MEASURE_LABELS[measure])
     log_scale(ax, "x")
+    if len(horizons) <= MAX_LABELLED_HORIZONS:
+        # Each horizon measured, labelled: the log locator's 10, 20, 30, 40, 60 left 80 unlabelled.
+        from matplotlib.ticker import NullFormatter
+
+        ax.set_xticks(horizons, [f"{h:g}" for h in horizons])
+        ax.xaxis.set_minor_formatter(NullFormatter())
     log_scale(ax, "y")
     ax.legend(loc="best", fontsize="small")
     return ax
