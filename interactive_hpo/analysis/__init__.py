@@ -14,12 +14,21 @@ Nothing here imports scikit-learn, SciPy or torch until an analysis runs.
 """
 
 from .dependence import PartialDependence, ice_curves, partial_dependence
-from .importance import importance, study_partial_dependence, study_quantile_importance, surrogate_of, trial_data
+from .importance import (
+    RANK_MIN,
+    importance,
+    shows_no_effect,
+    study_partial_dependence,
+    study_quantile_importance,
+    surrogate_of,
+    trial_data,
+)
 from .local import AblationPath, QuantileImportance, ablation_path, quantile_importance
 from .sobol import SobolIndices, saltelli_design, sobol_indices, uniform_points
 from .surrogates import ForestSurrogate, GPSamples
 
 __all__ = [
+    "RANK_MIN",
     "AblationPath",
     "ForestSurrogate",
     "GPSamples",
@@ -32,6 +41,7 @@ __all__ = [
     "partial_dependence",
     "quantile_importance",
     "saltelli_design",
+    "shows_no_effect",
     "sobol_indices",
     "study_partial_dependence",
     "study_quantile_importance",

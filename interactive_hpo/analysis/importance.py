@@ -31,7 +31,8 @@ from .local import QuantileImportance, quantile_importance, quantile_settings, t
 from .sobol import SobolIndices, design_settings, sobol_indices
 from .surrogates import FOREST_MIN, ForestSurrogate, GPSamples
 
-__all__ = ["importance", "study_partial_dependence", "study_quantile_importance", "surrogate_of", "trial_data"]
+__all__ = ["RANK_MIN", "importance", "shows_no_effect", "study_partial_dependence", "study_quantile_importance",
+           "surrogate_of", "trial_data"]
 
 SURROGATES = ("auto", "gp", "forest")
 
@@ -228,10 +229,7 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     n, level = design_settings(n, level, owner, study.space.dim, chosen.n_samples)
     functions = _functions(study, chosen, owner)
     _, losses = _completed(study, chosen.objective, chosen.step)
-    if np.ptp(losses) <= 1e-12 * max(1.0, float(np.max(np.abs(losses)))):
-        # Every trial measured the same value: no parameter has shown an effect. A GP's sample
-        # paths still wiggle (its prior, rescaled to any spread), and indices are shares of
-        # their variance: a flat objective read a=0.48, k=0.48, n=0.65 from 15 trials.
+    if shows_no_effect(losses):
         warn_user(f"importance: all {len(losses)} completed trials{_before(chosen.step)} have the same value "
                   f"({losses[0]:g}): no parameter has shown an effect, every index is 0.", UserWarning)
         d = study.space.dim
@@ -242,6 +240,14 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
                   f"indices mostly show the {functions.source} surrogate's guesswork (a GP's prior, a forest's "
                   "arbitrary splits), not the objective; do not rank on them.", UserWarning)
     return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
+
+
+def shows_no_effect(losses: np.ndarray) -> bool:
+    """Whether every one of ``losses`` (shape (n,), n >= 1) is the same value, to rounding: no
+    parameter has shown an effect. A GP's sample paths still wiggle (its prior, rescaled to any
+    spread), and Sobol indices are shares of their variance: a flat objective read a=0.48,
+    k=0.48, n=0.65 from 15 trials, so :func:`importance` (and the Lab) says so instead."""
+    return bool(np.ptp(losses) <= 1e-12 * max(1.0, float(np.max(np.abs(losses)))))
 
 
 def _before(step: int | None) -> str:

@@ -33,7 +33,16 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_int, fail
-from ..analysis import PartialDependence, SobolIndices, partial_dependence, sobol_indices, surrogate_of, trial_data
+from ..analysis import (
+    RANK_MIN,
+    PartialDependence,
+    SobolIndices,
+    partial_dependence,
+    shows_no_effect,
+    sobol_indices,
+    surrogate_of,
+    trial_data,
+)
 from ..goals import Goals
 from ..optimizers.capabilities import ModelBased
 from ..plots.importance import plot_importance
@@ -46,8 +55,9 @@ from .figures import LiveFigure
 
 __all__ = ["MAX_SETTINGS", "MIN_TRIALS", "SETTINGS", "ImportanceInfo", "ImportancePanel", "importance_info"]
 
-#: Finished trials needed before importance is estimated at all (fewer: a message instead).
-MIN_TRIALS = 8
+#: Finished trials needed before importance is estimated at all (fewer: a message instead), the
+#: count below which ``analysis.importance`` warns that a ranking is guesswork.
+MIN_TRIALS = RANK_MIN
 #: The analyses' settings, small for speed: Sobol design points, sample paths or trees,
 #: background configurations and levels of the partial dependence.
 SETTINGS: Mapping[str, int] = {"n": 256, "n_samples": 32, "n_background": 64, "resolution": 25}
@@ -100,6 +110,9 @@ def _functions(study: Study, surrogate: str, objective: int, step: int | None, m
     if len(losses) < min_trials:
         return None, None, len(losses), (f"{len(losses)} completed trial(s){_at(step)}: importance is estimated from "
                                          f"{min_trials} on (fewer would mostly show the surrogate's guesswork).")
+    if shows_no_effect(losses):  # the surrogate's sample paths would still show shares of their wiggles
+        return None, None, len(losses), (f"all {len(losses)} completed trials{_at(step)} have the same value "
+                                         f"({losses[0]:g}): no parameter has shown an effect.")
     functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=settings["n_samples"])
     indices = sobol_indices(functions, study.space, n=settings["n"], source=functions.source)
     return functions, indices, len(losses), ""

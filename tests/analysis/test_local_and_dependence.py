@@ -199,7 +199,7 @@ def test_a_categorical_counts_its_choices_in_the_grid_not_the_resolution():
      r"`loss` of ablation_path must be finite values at every point; got 'NaN or inf among them'\."),
     (lambda: ablation_path(loss, SPACE, {"a": 0.9}, END),
      r"`start` of ablation_path must be a dict with keys \['a', 'b', 'kind'\]; got \{'a': 0\.9\}\. Missing "
-     r"parameter\(s\): b, kind\."),
+     r"parameter\(s\): 'b', 'kind'\."),
     (lambda: ablation_path(loss, SPACE, START, {**END, "a": 2.0}),
      r"`end` of ablation_path must be a configuration of the search space .*`a` of the search space must be"),
     (lambda: ablation_path(loss, "space", START, END), r"`space` of ablation_path must be a SearchSpace"),
