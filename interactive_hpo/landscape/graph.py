@@ -305,7 +305,11 @@ class Landscape:
             distance = np.abs(np.array([position(level) for level in levels]) - position(value))
             codes.append(int(np.argmin(distance)))
         index = int(np.ravel_multi_index(tuple(codes), self.shape))
-        needed = [key for key in missing if self.active[index, self.names.index(key)]]
+        # Of the missing names active there, those whose activity no other missing name decided
+        # (gamma is active under the centre's kernel when the kernel is missing: name the kernel).
+        conditions = {key: self.space[key].condition for key in missing}
+        needed = [key for key, condition in conditions.items() if self.active[index, self.names.index(key)]
+                  and (condition is None or condition.parent not in missing)]
         if needed:
             raise fail(name, owner, "a mapping with a value for each active parameter", params,
                        hint=f"Missing: {needed} (active where the others put the configuration).")

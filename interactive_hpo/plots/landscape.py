@@ -283,7 +283,8 @@ def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str,
         # The type check keeps a bool choice apart from an int one (True == 1 in Python).
         exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
         if not exact and not (land.ordered[k] and as_finite(value) is not None):   # NaN is near no level
-            raise fail(f"params[{i if rows is None else rows[i]}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}"
+            row = i if rows is None else rows[i]
+            raise fail(f"params[{row}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}"
                        + (" or a finite number" if land.ordered[k] else ""), value)
         if param is not None and units is not None:  # set together, above
             out[i] = np.interp(param.to_unit(value), units, np.arange(len(levels)))
