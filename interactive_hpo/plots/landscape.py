@@ -1,6 +1,6 @@
-"""Loss-landscape plots: 2-D heat maps with optima and basins, trajectories over them, and the
-neighbour graph itself (the landscape paper: Huang and Li, arXiv:2311.14014); comparisons of
-landscapes are in :mod:`.landscape_compare`.
+"""Loss-landscape plots: 2-D heat maps with optima and basins, and trajectories over them (the
+landscape paper: Huang and Li, arXiv:2311.14014); the neighbour graph is drawn by
+:mod:`.landscape_graph`, comparisons of landscapes by :mod:`.landscape_compare`.
 
 As in :mod:`.fidelity`, plain "info" records are computed first (:func:`heatmap_info`,
 :func:`trajectory_info`; tests target them) and drawn second. The input is a
@@ -16,13 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_bool, check_one_of, fail, seed_to_int
-from ..direction import Direction
-from ..landscape.embedding import graph_layout
+from .._validation import as_finite, check_bool, check_one_of, fail
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
 from ._axes import axes_or_new, check_cmap, drawn_entries
 from ._checks import keys, records, value_label
+from .landscape_graph import plot_landscape_graph  # in its own module since 0.2; a name of this one since 0.1
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -80,6 +79,8 @@ class HeatmapInfo:
         Cells where ``x`` or ``y`` does not apply in any configuration of the cell (``gamma`` of a
         linear-kernel SVM, in a conditional space): their values are copies of the cells beside
         them along that axis, not settings of their own. All False without conditions.
+    inactive_params : tuple of str
+        Which of ``x`` and ``y`` is inactive in some of those cells (empty without conditions).
     """
 
     values: np.ndarray
@@ -95,6 +96,7 @@ class HeatmapInfo:
     reduce: str
     label: str
     inactive: np.ndarray
+    inactive_params: tuple[str, ...]
 
 
 def _boundaries(basin: np.ndarray) -> np.ndarray:
@@ -133,13 +135,18 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
     losses = land.losses.reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
     index = np.arange(land.n).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
     # A cell is inactive when the x or y level it stands for applies nowhere in it.
-    off = ~(land.active[:, kx] & land.active[:, ky])
-    inactive = off.reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape).all(axis=2)
+    off = {name: np.asarray((~land.active[:, k]).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
+                            .all(axis=2)) for name, k in ((x, kx), (y, ky))}
+    inactive = np.logical_or(off[x], off[y])
     first = np.argmin(losses, axis=2)
     representative = np.take_along_axis(index, first[..., None], axis=2)[..., 0]
     attractor = basins(land, plateaus=plateaus)["attractor"]
     basin = attractor[representative]
-    best = land.codes[land.optimum]
+    optimum = land.optimum
+    if not land.active[optimum].all():   # a copy: star it where trials of its configuration are drawn (index_of)
+        optimum = land.index_of({name: value for (name, value), on in zip(land.params(optimum).items(),
+                                                                          land.active[optimum], strict=True) if on})
+    best = land.codes[optimum]
     others = [land.names[k] for k in rest]
     if others:   # name what was reduced: "best over others" left the reader guessing
         label += f" ({reduce} over {' and '.join(others) if len(others) <= 2 else f'the other {len(others)}'})"
@@ -148,7 +155,8 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
         representative=representative,
         local_optimum=land.losses[representative] == land.losses[basin], basin=basin, boundaries=_boundaries(basin),
         optimum=(int(best[kx]), int(best[ky])), x=x, y=y, x_labels=tuple(map(_label, land.levels[kx])),
-        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label, inactive=inactive)
+        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label, inactive=inactive,
+        inactive_params=tuple(name for name, cells in off.items() if cells.any()))
 
 
 def _ticks(ax: Any, info: HeatmapInfo) -> None:
@@ -202,8 +210,8 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
     -------
     Axes
         ``ax.images[0]`` is the heat map (rows: y levels, origin lower); ``ax.collections``: the
-        inactive cells of a conditional space (a hatched grey PatchCollection labelled
-        "inactive ...", named in a legend; :attr:`HeatmapInfo.inactive`), the basin boundaries
+        inactive cells of a conditional space (a hatched grey PatchCollection labelled "gamma
+        inactive: copies of one configuration", named in a legend; :attr:`HeatmapInfo.inactive`), the basin boundaries
         (a LineCollection, if ``show_basins``), then the local optima and the global optimum (if
         ``show_optima``).
     """
@@ -239,7 +247,7 @@ def _plot_landscape(land: Landscape, x: str, y: str, owner: str, *, reduce: str,
     _ticks(ax, info)
     ax.figure.colorbar(image, ax=ax, label=info.label)
     if info.inactive.any():   # the hatching must be named where it is drawn (plot_trajectory redraws the legend)
-        _legend_below(ax, [h for h in drawn_entries(ax)[0] if h.get_label().startswith("inactive")])
+        _legend_below(ax, [h for h in drawn_entries(ax)[0] if h.get_label().endswith("copies of one configuration")])
     return ax
 
 
@@ -253,7 +261,8 @@ def _draw_inactive(ax: Any, info: HeatmapInfo) -> None:
     cells = [Rectangle((col - 0.5, row - 0.5), 1, 1) for row, col in zip(rows, cols, strict=True)]
     ax.add_collection(PatchCollection(cells, facecolor=(0.85, 0.85, 0.85, 0.75), edgecolor="0.45", hatch="//",
                                       linewidth=0, zorder=2,
-                                      label=f"inactive: {info.x} or {info.y} does not apply (a copy)"))
+                                      label=f"{' and '.join(info.inactive_params)} inactive: copies of one "
+                                            "configuration"))
 
 
 def _legend_below(ax: Any, handles: list[Any]) -> None:
@@ -406,62 +415,4 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     shown, _ = drawn_entries(ax)
     handles += [handle for handle in shown if isinstance(handle, Collection)]
     _legend_below(ax, handles)
-    return ax
-
-
-# -- the neighbour graph ---------------------------------------------------------------------------
-
-def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direction: str = "minimize",
-                         ax: Any = None, seed: Any = 0, edges: bool = True) -> Any:
-    """Every configuration placed by :func:`~interactive_hpo.landscape.embedding.graph_layout`,
-    coloured by loss rank: basins show as clusters, loss cliffs as gaps.
-
-    Parameters
-    ----------
-    land : Landscape
-    weight, seed
-        Passed to ``graph_layout``: ``"loss"`` (default) or None, and the solver's seed.
-    direction : {"minimize", "maximize"}, default="minimize"
-        As for :func:`plot_landscape`, so that both colour the best configurations alike: dark
-        for losses, bright for a maximized objective's values.
-    ax : matplotlib Axes, optional
-    edges : bool, default=True
-        Draw the neighbour edges (light lines).
-
-    Returns
-    -------
-    Axes
-        ``ax.collections``: the edges (a LineCollection, if ``edges``), the configurations
-        (colour: loss rank, 0 = best, ties share a rank), the local optima (outlined) and the
-        global optimum (star).
-    """
-    from scipy.stats import rankdata
-
-    land = _landscape(land, "plot_landscape_graph")
-    weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
-    goal = Direction.parse(direction, "direction", "plot_landscape_graph")
-    seed = seed_to_int(seed, "plot_landscape_graph")   # else graph_layout would name itself
-    edges = check_bool(edges, "edges", "plot_landscape_graph")
-    xy = graph_layout(land, weight=weight, seed=seed)
-    rank = rankdata(land.losses, method="min") - 1
-    ax = axes_or_new(ax, (6, 5), owner="plot_landscape_graph")
-    if edges:
-        from matplotlib.collections import LineCollection
-
-        ax.add_collection(LineCollection(list(xy[land.edges]), colors="0.8", linewidths=0.5, zorder=1))
-    size = float(np.clip(3000 / land.n, 4, 40))  # dense grids get small points
-    points = ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap="viridis" if goal is Direction.MINIMIZE else "viridis_r",
-                        s=size, zorder=2)
-    # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
-    optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
-    ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
-               zorder=3, label=f"local optima ({len(optima)})")
-    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=320, c="red", edgecolors="black",
-               linewidths=0.8, zorder=4, label="global optimum")   # as in plot_landscape
-    ax.figure.colorbar(points, ax=ax, label="rank (0 = best)")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title("neighbour graph, " + ("loss-weighted" if weight == "loss" else "unweighted") + " spectral layout",
-                 fontsize="medium")
-    ax.legend(loc="best", fontsize="small", framealpha=0.7)
     return ax

@@ -433,13 +433,19 @@ def kernels():
 def test_heatmap_of_a_conditional_space_hatches_and_names_its_inactive_cells(kernels):
     info = heatmap_info(kernels, "kernel", "gamma")
     assert info.inactive.tolist() == [[True, False]] * 3   # rows: gamma levels; columns: linear, rbf
+    assert info.inactive_params == ("gamma",) and heatmap_info(THREE, "a", "c").inactive_params == ()
+    # A best configuration without gamma (linear, C = 0) is starred at the gamma level its trials are
+    # drawn at (the centre), not at the first of its copies.
+    linear = np.array([kernels.params(i)["kernel"] == "linear" for i in range(kernels.n)])
+    best_linear = kernels.with_losses(np.where(linear, kernels.losses - 1, kernels.losses))
+    assert best_linear.params(best_linear.optimum)["gamma"] == 0.0
+    assert heatmap_info(best_linear, "kernel", "gamma").optimum == (0, 1)
     assert not heatmap_info(kernels, "C", "gamma").inactive.any()   # the rbf kernel is in every cell
     assert not heatmap_info(THREE, "a", "c").inactive.any()
     ax = plot_landscape(kernels, "kernel", "gamma", ax=axes())
-    (hatched,) = [c for c in ax.collections if c.get_label().startswith("inactive")]
+    (hatched,) = [c for c in ax.collections if c.get_label().startswith("gamma inactive")]
     assert len(hatched.get_paths()) == 3 and hatched.get_hatch() == "//"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "inactive: kernel or gamma does not apply (a copy)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["gamma inactive: copies of one configuration"]
     assert plot_landscape(THREE, "a", "c", ax=axes()).get_legend() is None
 
 
@@ -451,7 +457,7 @@ def test_a_trajectory_over_a_conditional_landscape_takes_trials_without_their_in
     ax = plot_trajectory(kernels, "kernel", "gamma", params, ax=axes())
     np.testing.assert_allclose(ax.lines[0].get_xydata(), [[0.0, 1.0], [1.0, 0.0]])
     assert ax.lines[2].get_label() == "best found (#1)"   # loss 0.0 at C = 0, gamma = 0
-    assert "inactive: kernel or gamma does not apply (a copy)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "gamma inactive: copies of one configuration" in [t.get_text() for t in ax.get_legend().get_texts()]
     with pytest.raises(InvalidParameterError, match=re.escape(
             "`params[1]` of plot_trajectory must be a mapping with a value for each active parameter")):
         plot_trajectory(kernels, "C", "gamma", [params[0], {"kernel": "rbf", "C": 0.0}], ax=axes())
