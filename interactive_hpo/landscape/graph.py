@@ -19,6 +19,7 @@ import numpy as np
 
 from .._validation import as_finite, check_int, check_one_of, fail, float_array
 from ..conditions import INACTIVE_UNIT
+from ..space import SearchSpace
 
 __all__ = ["MAX_EDGES", "Landscape", "check_edges", "grid_losses"]
 
@@ -216,7 +217,7 @@ class Landscape:
         landscape's ``space`` is conditional (``gamma`` of a linear-kernel SVM is inactive)."""
         space = self.space
         mask = np.ones((self.n, len(self.names)), dtype=bool)
-        if space is None or not getattr(space, "conditional", False) or set(space.names) != set(self.names):
+        if not isinstance(space, SearchSpace) or not space.conditional or set(space.names) != set(self.names):
             return mask
         # Each grid point in the space's unit cube, so that activity is decided exactly as the
         # space decides it for a trial (SearchSpace.from_unit).
