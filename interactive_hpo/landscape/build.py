@@ -115,9 +115,27 @@ def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None
     return losses, None if math.isfinite(losses["valid"]) else f"the objective scored {raw['valid']!r}"
 
 
+#: How a refusal of the budget reads in a failure's reason: the package's one error template
+#: (``fail("budget", ...)``: "`budget` of SklearnCV.landscape_scores must be ...").
+_BUDGET_REFUSED = "InvalidParameterError: `budget` of "
+
+
 def _rows(objective: Any, configs: list[dict[str, Any]], budget: float | None, goal: Direction,
           n_jobs: int) -> Iterator[tuple[dict[str, float], str | None]]:
-    """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes."""
+    """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes.
+
+    The first is evaluated here, before any worker starts: a budget the objective refuses is
+    refused then, naming ``budget`` of build_landscape (it failed every configuration of the
+    grid, then read as "`objective` ... fails on at most 50%"). Objectives do not declare their
+    budget range in this version, so their own refusal is what is read; its result is kept.
+    """
+    if budget is not None and configs:
+        row, reason = _grid_losses(objective, configs[0], budget, goal)
+        if reason is not None and reason.startswith(_BUDGET_REFUSED):
+            raise fail("budget", "build_landscape", "a budget the objective takes", budget,
+                       hint=f"It refused it for the first configuration, before the grid was evaluated: {reason}")
+        yield row, reason
+        configs = configs[1:]
     if n_jobs == 1:
         for params in configs:
             yield _grid_losses(objective, params, budget, goal)

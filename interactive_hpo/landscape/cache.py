@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import warn_user
+from .._validation import as_finite, shown, warn_user
 from ..exceptions import StorageError
 from .failures import Failures
 
@@ -46,10 +46,7 @@ def read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], Failures]:
     left as it is."""
     try:
         stored = json.loads(path.read_text())
-        losses = {kind: np.array([math.inf if v is None else v for v in values], dtype=float)
-                  for kind, values in stored["losses"].items()}
-        if any(values.shape != (n,) for values in losses.values()):
-            raise ValueError(f"it holds {len(losses['valid'])} losses for a grid of {n} configurations")
+        losses = {kind: _losses(kind, values, n) for kind, values in stored["losses"].items()}
         failed = np.flatnonzero(~np.isfinite(losses["valid"]))
         if "failures" in stored:
             failures = Failures.from_json(stored["failures"], n, len(failed))
@@ -64,6 +61,21 @@ def read_cache(path: Path, n: int) -> tuple[dict[str, np.ndarray], Failures]:
         raise StorageError(f"{path} is not a landscape cache of this grid ({type(error).__name__}: {error}); it "
                            "was left as it is. Delete it to build the landscape again.") from error
     return losses, failures
+
+
+def _losses(kind: str, values: Any, n: int) -> np.ndarray:
+    """The ``kind`` losses of a cache as an array of shape (n,), inf for a failure (null): a list
+    of ``n`` finite numbers or nulls, else the ValueError that says which kind breaks which rule
+    ("1.5" and true read as 1.5 and 1.0 through numpy)."""
+    if not isinstance(values, list) or len(values) != n:
+        held = f"{len(values)} losses" if isinstance(values, list) else f"a {type(values).__name__}, not a list,"
+        raise ValueError(f"its {kind!r} losses are {held} for a grid of {n} configurations")
+    numbers = [math.inf if v is None else as_finite(v) if type(v) in (int, float) else None for v in values]
+    for value, number in zip(values, numbers, strict=True):
+        if number is None:   # a string, a bool, NaN, or an int past a float's range
+            raise ValueError(f"its {kind!r} losses must be finite numbers or null (a failed configuration); "
+                             f"one is {shown(value, 60)}")
+    return np.array(numbers, dtype=float)
 
 
 def write_cache(path: Path, objective: Any, budget: float | None, losses: Mapping[str, np.ndarray],

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_finite, check_int, check_one_of, fail, float_array
+from ..conditions import INACTIVE_UNIT
+from ..space import SearchSpace
 
 __all__ = ["MAX_EDGES", "Landscape", "check_edges", "grid_losses"]
 
@@ -106,7 +108,10 @@ class Landscape:
         One loss per configuration, in C order over the parameters (the last varies fastest).
     space : SearchSpace, optional
         The search space the grid was taken from (``build_landscape`` sets it), which lets the
-        landscape be replayed as an objective.
+        landscape be replayed as an objective. In a conditional space a grid point whose
+        parameter is inactive stands for the same configuration as its copies at the other
+        levels of that parameter (:attr:`configuration`), and every kind of loss must be equal
+        on them: a landscape of a conditional space holds these plateaus by construction.
     others : mapping of str to array-like of shape (n,), optional
         Other losses on the same grid, by kind: ``build_landscape`` stores ``"train"`` and
         ``"test"`` for scikit-learn tasks and ``"valid_std"`` (the spread over seeds) when it
@@ -171,12 +176,25 @@ class Landscape:
         object.__setattr__(self, "losses", losses)
         object.__setattr__(self, "others", others)
         object.__setattr__(self, "info", dict(self.info))
+        if self.n_configurations < self.n:
+            # The null model shuffles one loss per configuration and replay answers for one grid
+            # point of each: copies with different losses would make both arbitrary.
+            first = self.configuration_points
+            for kind, values in {"losses": losses, **{f"others[{k!r}]": v for k, v in others.items()}}.items():
+                differ = np.flatnonzero(values != values[first][self.configuration])
+                if differ.size:
+                    i = int(differ[0])
+                    raise fail(kind, owner, "equal on grid points that differ only in inactive parameters (one "
+                               "configuration of the conditional space)", f"{values[i]!r} at grid point {i} and "
+                               f"{values[first[self.configuration[i]]]!r} at {int(first[self.configuration[i]])}")
 
     def __repr__(self) -> str:
         grid = " x ".join(str(len(v)) for v in self.levels)
         others = f", others {sorted(self.others)}" if self.others else ""
-        return (f"Landscape({', '.join(self.names)}: {grid} = {self.n} configurations, "
-                f"best loss {self.losses.min():.4g}{others})")
+        # A conditional grid repeats configurations: say how many are distinct, not only the points.
+        size = f"{self.n} configurations" if self.n_configurations == self.n else \
+            f"{self.n} grid points, {self.n_configurations} distinct configurations"
+        return f"Landscape({', '.join(self.names)}: {grid} = {size}, best loss {self.losses.min():.4g}{others})"
 
     # -- the grid ------------------------------------------------------------------------------------
     @property
@@ -193,6 +211,47 @@ class Landscape:
         """Level index of every parameter of every configuration, shape (n, d)."""
         return np.stack(np.unravel_index(np.arange(self.n), self.shape), axis=1)
 
+    @cached_property
+    def active(self) -> np.ndarray:
+        """Which parameters apply at every grid point, shape (n, d), bool: every one, unless the
+        landscape's ``space`` is conditional (``gamma`` of a linear-kernel SVM is inactive)."""
+        space = self.space
+        mask = np.ones((self.n, len(self.names)), dtype=bool)
+        if not isinstance(space, SearchSpace) or not space.conditional or set(space.names) != set(self.names):
+            return mask
+        # Each grid point in the space's unit cube, so that activity is decided exactly as the
+        # space decides it for a trial (SearchSpace.from_unit).
+        points = np.empty((self.n, space.dim))
+        for k, name in enumerate(self.names):
+            units = np.array([space[name].to_unit(level) for level in self.levels[k]])
+            points[:, space.names.index(name)] = units[self.codes[:, k]]
+        applies = space.conditions.active_mask(points)
+        return applies[:, [space.names.index(name) for name in self.names]]
+
+    @cached_property
+    def configuration(self) -> np.ndarray:
+        """The distinct configuration each grid point stands for, shape (n,): numbered from 0 in
+        the order of their first grid points. Grid points that differ only in inactive
+        parameters share a number (and their losses); without conditions, ``arange(n)``."""
+        if self.active.all():
+            return np.arange(self.n)
+        key = np.where(self.active, self.codes, -1)   # an inactive parameter's level is no part of it
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        rank = np.empty(len(first), dtype=int)
+        rank[np.argsort(first)] = np.arange(len(first))
+        return rank[inverse.reshape(-1)]
+
+    @cached_property
+    def configuration_points(self) -> np.ndarray:
+        """The first grid point of each distinct configuration, shape (n_configurations,):
+        ``losses[configuration_points]`` holds each configuration's loss once."""
+        return np.unique(self.configuration, return_index=True)[1]
+
+    @property
+    def n_configurations(self) -> int:
+        """Number of distinct configurations: :attr:`n` less the inactive copies of a conditional grid."""
+        return len(self.configuration_points)
+
     def _index(self, index: Any, owner: str) -> int:
         """``index`` checked as a grid index, in [0, n): a negative one counted from the end read
         as another configuration (``neighbours(-1)`` was empty), a float or an array as numpy's
@@ -204,38 +263,58 @@ class Landscape:
         codes = self.codes[self._index(index, "Landscape.params")]
         return {name: self.levels[k][int(c)] for k, (name, c) in enumerate(zip(self.names, codes, strict=True))}
 
-    def index_of(self, params: Mapping[str, Any]) -> int:
+    def index_of(self, params: Mapping[str, Any], *, name: str = "params", owner: str | None = None) -> int:
         """The grid index of the configuration nearest to ``params`` (one value per name).
 
         Numeric values snap to the nearest level: in the search space's unit cube when the
         landscape has a ``space`` (so on a log scale for log parameters), else by value; halfway
-        goes to the lower level. Categorical values must be one of the choices.
+        goes to the lower level. Categorical values must be one of the choices. In a
+        conditional space ``params`` may leave out the inactive parameters (a trial of a
+        linear-kernel SVM has no ``gamma``): such a one takes the level nearest to where the
+        space encodes an inactive value (``INACTIVE_UNIT``, the cube's centre; any level gives
+        the same configuration and loss). Errors name argument ``name`` of ``owner`` (by
+        default this method).
 
         >>> land = Landscape(("a", "b"), ((0, 1, 2), ("x", "y")), (True, False), [3, 2, 1, 0, 1, 2])
         >>> land.index_of({"a": 1.2, "b": "y"})
         3
         """
-        owner = "Landscape.index_of"
-        if not isinstance(params, Mapping) or set(self.names) - set(params):
-            raise fail("params", owner, f"a mapping with a value for each of {list(self.names)}", params)
+        owner = owner or "Landscape.index_of"
+        conditional = self.n_configurations < self.n
+        missing = [] if not isinstance(params, Mapping) else [n for n in self.names if n not in params]
+        if not isinstance(params, Mapping) or (missing and not conditional):
+            raise fail(name, owner, f"a mapping with a value for each of {list(self.names)}", params)
         codes = []
-        for name, levels, ordered in zip(self.names, self.levels, self.ordered, strict=True):
-            value = params[name]
+        for key, levels, ordered in zip(self.names, self.levels, self.ordered, strict=True):
+            if key in missing:   # checked below: it must be inactive where the others put it
+                units = np.array([self.space[key].to_unit(level) for level in levels])
+                codes.append(int(np.argmin(np.abs(units - INACTIVE_UNIT))))
+                continue
+            value = params[key]
             if isinstance(value, np.generic):  # np.str_("rbf") is "rbf", as the search space reads it
                 value = value.item()
             exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
             if exact or not ordered:
                 if not exact:
-                    raise fail(f"params[{name!r}]", owner, f"one of the choices {list(levels)}", value)
+                    raise fail(f"{name}[{key!r}]", owner, f"one of the choices {list(levels)}", value)
                 codes.append(exact[0])
                 continue
             if as_finite(value) is None:  # NaN is as near to every level as to none: argmin would take the first
-                raise fail(f"params[{name!r}]", owner, "a finite number", value)
-            param = self.space[name] if self.space is not None and name in self.space else None
+                raise fail(f"{name}[{key!r}]", owner, "a finite number", value)
+            param = self.space[key] if self.space is not None and key in self.space else None
             position = float if param is None else param.to_unit
             distance = np.abs(np.array([position(level) for level in levels]) - position(value))
             codes.append(int(np.argmin(distance)))
-        return int(np.ravel_multi_index(tuple(codes), self.shape))
+        index = int(np.ravel_multi_index(tuple(codes), self.shape))
+        # Of the missing names active there, those whose activity no other missing name decided
+        # (gamma is active under the centre's kernel when the kernel is missing: name the kernel).
+        conditions = {key: self.space[key].condition for key in missing}
+        needed = [key for key, condition in conditions.items() if self.active[index, self.names.index(key)]
+                  and (condition is None or condition.parent not in missing)]
+        if needed:
+            raise fail(name, owner, "a mapping with a value for each active parameter", params,
+                       hint=f"Missing: {needed} (active where the others put the configuration).")
+        return index
 
     @property
     def optimum(self) -> int:

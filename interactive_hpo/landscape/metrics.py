@@ -344,6 +344,14 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
     A landscape "smoother than chance" has an autocorrelation z-score well above 0; "fewer local
     optima than chance", a local-optima z-score well below 0. ``metrics`` picks one name or
     several of :data:`SCALARS` (all by default: each costs ``n_shuffles`` evaluations).
+
+    What is shuffled is the loss of each distinct configuration (:attr:`Landscape.configuration`),
+    each copied back to every grid point that stands for it. On a conditional space the grid
+    repeats a configuration at every level of its inactive parameters; shuffling grid points
+    one by one scattered those copies, and the duplication alone read as structure (i.i.d.
+    losses of 55 configurations on 375 grid points: autocorrelation z = 11.5, neutrality z = 52).
+    Kept together, the plateaus they make are in the null model too, and a z-score measures what
+    lies beyond them.
     """
     if not isinstance(land, Landscape):
         raise fail("land", "null_zscores", "a Landscape", land)
@@ -359,7 +367,9 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
         if not isinstance(name, str) or name not in SCALARS:  # an array among them is unhashable
             raise fail("metrics", "null_zscores", rule, metrics, hint=f"{shown(name, 60)} is not one of them.")
     rng = generator_of(seed, "null_zscores")
-    shuffles = [rng.permutation(land.losses) for _ in range(n_shuffles)]
+    # Without conditions, configuration is arange(n): the same shuffles as a permutation of the losses.
+    distinct = land.losses[land.configuration_points]
+    shuffles = [rng.permutation(distinct)[land.configuration] for _ in range(n_shuffles)]
     out = {}
     for name in names:
         metric = SCALARS[name]

@@ -1,6 +1,6 @@
-"""Loss-landscape plots: 2-D heat maps with optima and basins, trajectories over them, and the
-neighbour graph itself (the landscape paper: Huang and Li, arXiv:2311.14014); comparisons of
-landscapes are in :mod:`.landscape_compare`.
+"""Loss-landscape plots: 2-D heat maps with optima and basins, and trajectories over them (the
+landscape paper: Huang and Li, arXiv:2311.14014); the neighbour graph is drawn by
+:mod:`.landscape_graph`, comparisons of landscapes by :mod:`.landscape_compare`.
 
 As in :mod:`.fidelity`, plain "info" records are computed first (:func:`heatmap_info`,
 :func:`trajectory_info`; tests target them) and drawn second. The input is a
@@ -16,13 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_bool, check_one_of, fail, seed_to_int
-from ..direction import Direction
-from ..landscape.embedding import graph_layout
+from .._validation import as_finite, check_bool, check_one_of, fail
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
 from ._axes import axes_or_new, check_cmap, drawn_entries
 from ._checks import keys, records, value_label
+from .landscape_graph import plot_landscape_graph  # in its own module since 0.2; a name of this one since 0.1
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
            "trajectory_info"]
@@ -76,6 +75,12 @@ class HeatmapInfo:
     label : str
         What ``values`` are, for the colour bar: "accuracy", or "accuracy (best over
         min_samples_leaf)" when other parameters were reduced.
+    inactive : ndarray of shape (n_y, n_x), dtype bool
+        Cells where ``x`` or ``y`` does not apply in any configuration of the cell (``gamma`` of a
+        linear-kernel SVM, in a conditional space): their values are copies of the cells beside
+        them along that axis, not settings of their own. All False without conditions.
+    inactive_params : tuple of str
+        Which of ``x`` and ``y`` is inactive in some of those cells (empty without conditions).
     """
 
     values: np.ndarray
@@ -90,6 +95,8 @@ class HeatmapInfo:
     y_labels: tuple[str, ...]
     reduce: str
     label: str
+    inactive: np.ndarray
+    inactive_params: tuple[str, ...]
 
 
 def _boundaries(basin: np.ndarray) -> np.ndarray:
@@ -127,11 +134,19 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
     # "first on ties" agrees with the landscape's (Landscape.optimum).
     losses = land.losses.reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
     index = np.arange(land.n).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
+    # A cell is inactive when the x or y level it stands for applies nowhere in it.
+    off = {name: np.asarray((~land.active[:, k]).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
+                            .all(axis=2)) for name, k in ((x, kx), (y, ky))}
+    inactive = np.logical_or(off[x], off[y])
     first = np.argmin(losses, axis=2)
     representative = np.take_along_axis(index, first[..., None], axis=2)[..., 0]
     attractor = basins(land, plateaus=plateaus)["attractor"]
     basin = attractor[representative]
-    best = land.codes[land.optimum]
+    optimum = land.optimum
+    if not land.active[optimum].all():   # a copy: star it where trials of its configuration are drawn (index_of)
+        optimum = land.index_of({name: value for (name, value), on in zip(land.params(optimum).items(),
+                                                                          land.active[optimum], strict=True) if on})
+    best = land.codes[optimum]
     others = [land.names[k] for k in rest]
     if others:   # name what was reduced: "best over others" left the reader guessing
         label += f" ({reduce} over {' and '.join(others) if len(others) <= 2 else f'the other {len(others)}'})"
@@ -140,7 +155,8 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
         representative=representative,
         local_optimum=land.losses[representative] == land.losses[basin], basin=basin, boundaries=_boundaries(basin),
         optimum=(int(best[kx]), int(best[ky])), x=x, y=y, x_labels=tuple(map(_label, land.levels[kx])),
-        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label)
+        y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label, inactive=inactive,
+        inactive_params=tuple(name for name, cells in off.items() if cells.any()))
 
 
 def _ticks(ax: Any, info: HeatmapInfo) -> None:
@@ -194,8 +210,10 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
     -------
     Axes
         ``ax.images[0]`` is the heat map (rows: y levels, origin lower); ``ax.collections``: the
-        basin boundaries (a LineCollection, if ``show_basins``), then the local optima and the
-        global optimum (if ``show_optima``).
+        inactive cells of a conditional space (a hatched grey PatchCollection labelled "gamma
+        inactive: copies of one configuration", named in a legend; :attr:`HeatmapInfo.inactive`), the basin boundaries
+        (a LineCollection, if ``show_basins``), then the local optima and the global optimum (if
+        ``show_optima``).
     """
     return _plot_landscape(land, x, y, "plot_landscape", reduce=reduce, show_optima=show_optima,
                            show_basins=show_basins, plateaus=plateaus, direction=direction, label=label, ax=ax,
@@ -211,6 +229,8 @@ def _plot_landscape(land: Landscape, x: str, y: str, owner: str, *, reduce: str,
         check_bool(flag, name, owner)   # "no" would read as True
     ax = axes_or_new(ax, (6, 4.5), owner=owner)
     image = ax.imshow(info.values, origin="lower", cmap=cmap, aspect="auto", interpolation="nearest")
+    if info.inactive.any():
+        _draw_inactive(ax, info)
     if show_basins:
         from matplotlib.collections import LineCollection
 
@@ -226,13 +246,39 @@ def _plot_landscape(land: Landscape, x: str, y: str, owner: str, *, reduce: str,
                    linewidths=1.0, zorder=4, label="global optimum")
     _ticks(ax, info)
     ax.figure.colorbar(image, ax=ax, label=info.label)
+    if info.inactive.any():   # the hatching must be named where it is drawn (plot_trajectory redraws the legend)
+        _legend_below(ax, [h for h in drawn_entries(ax)[0] if h.get_label().endswith("copies of one configuration")])
     return ax
+
+
+def _draw_inactive(ax: Any, info: HeatmapInfo) -> None:
+    """Grey hatching over the cells of ``info.inactive``: coloured like the rest, they read as
+    settings of their own, when they repeat the configuration beside them."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Rectangle
+
+    rows, cols = np.nonzero(info.inactive)
+    cells = [Rectangle((col - 0.5, row - 0.5), 1, 1) for row, col in zip(rows, cols, strict=True)]
+    ax.add_collection(PatchCollection(cells, facecolor=(0.85, 0.85, 0.85, 0.75), edgecolor="0.45", hatch="//",
+                                      linewidth=0, zorder=2,
+                                      label=f"{' and '.join(info.inactive_params)} inactive: copies of one "
+                                            "configuration"))
+
+
+def _legend_below(ax: Any, handles: list[Any]) -> None:
+    """A legend under the axes, below their tick labels and axis label: on a heat map every spot
+    inside covers cells (in notebook 09 it hid the top rows)."""
+    below = ax.get_tightbbox().transformed(ax.transAxes.inverted()).y0
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, below - 0.02), fontsize="small",
+              framealpha=0.7, ncols=1 + (len(handles) > 2))
 
 
 # -- an optimizer's trajectory ---------------------------------------------------------------------
 
-def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np.ndarray:
-    """Fractional level indices of ``values`` of parameter ``k``, shape (len(values),).
+def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str,
+               rows: Sequence[int] | None = None) -> np.ndarray:
+    """Fractional level indices of ``values`` of parameter ``k``, shape (len(values),); ``rows``
+    numbers the params dicts they come from, for errors (by default 0, 1, ...).
 
     Numeric parameters of a landscape with a ``space`` interpolate between the levels' positions
     in the unit cube (so on a log scale for log parameters); otherwise the nearest level (exactly
@@ -246,7 +292,8 @@ def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np
         # The type check keeps a bool choice apart from an int one (True == 1 in Python).
         exact = [j for j, level in enumerate(levels) if value == level and type(value) is type(level)]
         if not exact and not (land.ordered[k] and as_finite(value) is not None):   # NaN is near no level
-            raise fail(f"params[{i}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}"
+            row = i if rows is None else rows[i]
+            raise fail(f"params[{row}][{name!r}]", owner, f"one of the landscape's levels {list(levels)}"
                        + (" or a finite number" if land.ordered[k] else ""), value)
         if param is not None and units is not None:  # set together, above
             out[i] = np.interp(param.to_unit(value), units, np.arange(len(levels)))
@@ -257,12 +304,27 @@ def _positions(land: Landscape, k: int, values: Sequence[Any], owner: str) -> np
 
 def _params(params: Any, names: Sequence[str], owner: str) -> list[Mapping[str, Any]]:
     """``params`` as a list of dicts, checking every dict has each of ``names``."""
-    return [keys(p, names, f"params[{i}]", owner, "a params dict")
-            for i, p in enumerate(records(params, "params", owner, "a sequence of params dicts"))]
+    checked = []
+    for i, p in enumerate(records(params, "params", owner, "a sequence of params dicts")):
+        if not isinstance(p, Mapping):   # keys() checks that only when some key is needed
+            raise fail(f"params[{i}]", owner, "a params dict", p)
+        checked.append(keys(p, names, f"params[{i}]", owner, "a params dict"))
+    return checked
+
+
+def _indices(land: Landscape, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
+    """The grid index each params dict stands for (:meth:`Landscape.index_of`, its errors naming
+    ``params[i]`` of ``owner``), shape (k,)."""
+    return np.array([land.index_of(p, name=f"params[{i}]", owner=owner) for i, p in enumerate(params)], dtype=int)
 
 
 def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]]) -> np.ndarray:
     """Where each params dict falls on the heat map of ``x`` and ``y``.
+
+    In a conditional space a params dict may leave out an inactive ``x`` or ``y`` (a trial of a
+    linear-kernel SVM has no ``gamma``): it is placed at the level of the grid point that stands
+    for its configuration (:meth:`~interactive_hpo.landscape.Landscape.index_of`), and must then
+    hold every active parameter.
 
     Returns
     -------
@@ -272,12 +334,23 @@ def trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     return _trajectory_info(land, x, y, params, "trajectory_info")
 
 
-def _trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], owner: str) -> np.ndarray:
+def _trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], owner: str,
+                     indices: np.ndarray | None = None) -> np.ndarray:
+    """:func:`trajectory_info` for ``owner``; ``indices`` (shape (k,)), where the caller has them."""
     land = _landscape(land, owner)
     kx, ky = _pair(land, x, y, owner)
-    checked = _params(params, (x, y), owner)
-    xs, ys = ([p[name] for p in checked] for name in (x, y))
-    return np.column_stack([_positions(land, kx, xs, owner), _positions(land, ky, ys, owner)]).reshape(-1, 2)
+    conditional = land.n_configurations < land.n
+    checked = _params(params, () if conditional else (x, y), owner)
+    out = np.empty((len(checked), 2))
+    for column, (k, name) in enumerate(((kx, x), (ky, y))):
+        given = np.array([name in p for p in checked], dtype=bool)
+        out[given, column] = _positions(land, k, [p[name] for p in checked if name in p], owner,
+                                        np.flatnonzero(given).tolist())
+        if not given.all():   # inactive there: the level of the grid point standing for the configuration
+            missing = [p for p in checked if name not in p]
+            found = _indices(land, missing, owner) if indices is None else indices[~given]
+            out[~given, column] = land.codes[found, k]
+    return out
 
 
 def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], *, ax: Any = None,
@@ -291,7 +364,8 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
         As for :func:`plot_landscape`.
     params : sequence of dict
         The configurations in the order tried, e.g. ``[t.params for t in study.trials]``, with
-        every parameter of the landscape (the best is the one whose nearest grid configuration is).
+        every parameter of the landscape, or in a conditional space every active one (see
+        :func:`trajectory_info`); the best is the one whose nearest grid configuration is.
 
     Returns
     -------
@@ -305,11 +379,15 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     from matplotlib.collections import Collection
 
     owner = "plot_trajectory"
-    params = _params(params, _landscape(land, owner).names, owner)   # read once: it may be an iterator
-    for k, name in enumerate(land.names):   # each value, or Landscape.index_of would refuse it in its own name
-        _positions(land, k, [p[name] for p in params], owner)
-    positions = _trajectory_info(land, x, y, params, owner)
-    losses = np.array([land.losses[land.index_of(p)] for p in params])   # at the nearest grid configurations
+    land = _landscape(land, owner)
+    # Read once (it may be an iterator); in a conditional space index_of says which names are needed.
+    params = _params(params, () if land.n_configurations < land.n else land.names, owner)
+    for k, name in enumerate(land.names):   # each value given, in the plot's words ("one of the landscape's levels")
+        given = [i for i, p in enumerate(params) if name in p]
+        _positions(land, k, [params[i][name] for i in given], owner, given)
+    indices = _indices(land, params, owner)   # the nearest grid configurations, or each value refused
+    positions = _trajectory_info(land, x, y, params, owner, indices)
+    losses = land.losses[indices]
     ax = _plot_landscape(land, x, y, owner, reduce=reduce, show_optima=show_optima, show_basins=show_basins,
                          plateaus=plateaus, direction=direction, label=label, ax=ax, cmap=cmap)
     # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.
@@ -336,63 +414,5 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     # dot the legend did not name was a mystery on a map drawn without basins (notebook 09).
     shown, _ = drawn_entries(ax)
     handles += [handle for handle in shown if isinstance(handle, Collection)]
-    ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.7, ncols=1 + (len(handles) > 3))
-    return ax
-
-
-# -- the neighbour graph ---------------------------------------------------------------------------
-
-def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direction: str = "minimize",
-                         ax: Any = None, seed: Any = 0, edges: bool = True) -> Any:
-    """Every configuration placed by :func:`~interactive_hpo.landscape.embedding.graph_layout`,
-    coloured by loss rank: basins show as clusters, loss cliffs as gaps.
-
-    Parameters
-    ----------
-    land : Landscape
-    weight, seed
-        Passed to ``graph_layout``: ``"loss"`` (default) or None, and the solver's seed.
-    direction : {"minimize", "maximize"}, default="minimize"
-        As for :func:`plot_landscape`, so that both colour the best configurations alike: dark
-        for losses, bright for a maximized objective's values.
-    ax : matplotlib Axes, optional
-    edges : bool, default=True
-        Draw the neighbour edges (light lines).
-
-    Returns
-    -------
-    Axes
-        ``ax.collections``: the edges (a LineCollection, if ``edges``), the configurations
-        (colour: loss rank, 0 = best, ties share a rank), the local optima (outlined) and the
-        global optimum (star).
-    """
-    from scipy.stats import rankdata
-
-    land = _landscape(land, "plot_landscape_graph")
-    weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
-    goal = Direction.parse(direction, "direction", "plot_landscape_graph")
-    seed = seed_to_int(seed, "plot_landscape_graph")   # else graph_layout would name itself
-    edges = check_bool(edges, "edges", "plot_landscape_graph")
-    xy = graph_layout(land, weight=weight, seed=seed)
-    rank = rankdata(land.losses, method="min") - 1
-    ax = axes_or_new(ax, (6, 5), owner="plot_landscape_graph")
-    if edges:
-        from matplotlib.collections import LineCollection
-
-        ax.add_collection(LineCollection(list(xy[land.edges]), colors="0.8", linewidths=0.5, zorder=1))
-    size = float(np.clip(3000 / land.n, 4, 40))  # dense grids get small points
-    points = ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap="viridis" if goal is Direction.MINIMIZE else "viridis_r",
-                        s=size, zorder=2)
-    # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
-    optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
-    ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
-               zorder=3, label=f"local optima ({len(optima)})")
-    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=320, c="red", edgecolors="black",
-               linewidths=0.8, zorder=4, label="global optimum")   # as in plot_landscape
-    ax.figure.colorbar(points, ax=ax, label="rank (0 = best)")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title("neighbour graph, " + ("loss-weighted" if weight == "loss" else "unweighted") + " spectral layout",
-                 fontsize="medium")
-    ax.legend(loc="best", fontsize="small", framealpha=0.7)
+    _legend_below(ax, handles)
     return ax

@@ -3,6 +3,7 @@ comparison of landscapes and the check of the paper's findings."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import signal
@@ -293,13 +294,20 @@ def test_a_grid_on_which_every_configuration_fails_is_refused_and_not_cached(mak
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_budget_the_objective_refuses_is_refused_with_its_reason(svm_iris, tmp_path):
+def test_a_budget_the_objective_refuses_is_refused_with_its_reason(svm_iris, tmp_path, monkeypatch):
     from interactive_hpo.objectives import Branin
 
-    with pytest.raises(InvalidParameterError, match=re.escape("9 of 9 configurations failed at budget=2.0; the first, "
-                                                              "{'svc__C': 0.01, 'svc__gamma': 0.0001}: "
-                                                              "InvalidParameterError: `budget` of SklearnCV")):
+    # Refused as build_landscape's `budget`, after one configuration: it evaluated all 9, then blamed
+    # the `objective` for failing on more than 50% of them (audit a174 #4).
+    calls = []
+    scores = type(svm_iris).landscape_scores
+    monkeypatch.setattr(type(svm_iris), "landscape_scores",
+                        lambda self, *args, **kwargs: calls.append(1) or scores(self, *args, **kwargs))
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`budget` of build_landscape must be a budget the objective takes; got 2.0. It refused it for the first "
+            "configuration, before the grid was evaluated: InvalidParameterError: `budget` of SklearnCV")):
         build_landscape(svm_iris, resolution=3, budget=2.0, cache_dir=tmp_path)
+    assert len(calls) == 1
     with pytest.raises(InvalidParameterError, match=re.escape("`budget` of Branin must be None; got 0.5.")):
         build_landscape(Branin(), resolution=3, budget=0.5, cache_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -321,6 +329,28 @@ def test_a_few_failures_take_the_worst_loss_and_are_counted_and_cached_with_thei
     with pytest.raises(InvalidParameterError, match=re.escape("2 of 9 configurations failed at budget=None; the "
                                                               "first, {'x': 1.0, 'y': 0.5}: RuntimeError: diverged")):
         build_landscape(FunctionObjective(loss, space), resolution=3, max_failed=0.2)
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda losses: losses.update(train=[0.0] * 4), "its 'train' losses are 4 losses for a grid of 3 configurations"),
+    (lambda losses: losses.update(test="0.5"), "its 'test' losses are a str, not a list, for a grid of 3"),
+    (lambda losses: losses["valid"].__setitem__(0, "1.5"),
+     "its 'valid' losses must be finite numbers or null (a failed configuration); one is '1.5'"),
+    (lambda losses: losses["valid"].__setitem__(1, True), "its 'valid' losses must be finite numbers or null"),
+    (lambda losses: losses["valid"].__setitem__(2, 10 ** 400), "its 'valid' losses must be finite numbers or null"),
+])
+def test_a_cache_with_losses_of_the_wrong_length_or_type_is_refused_naming_the_kind(tmp_path, change, reason):
+    """Audit a174 #5: an extra kind of the wrong length was reported by the length of 'valid'
+    ("holds 3 losses for a grid of 3"), and "1.5" and true loaded silently as 1.5 and 1.0."""
+    objective = FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)]))
+    build_landscape(objective, resolution=3, cache_dir=tmp_path)
+    (path,) = tmp_path.glob("landscape-*.json")
+    stored = json.loads(path.read_text())
+    change(stored["losses"])
+    path.write_text(json.dumps(stored))
+    with pytest.raises(StorageError, match=re.escape(f"{path} is not a landscape cache of this grid (ValueError: "
+                                                     f"{reason}")):
+        build_landscape(objective, resolution=3, cache_dir=tmp_path)
 
 
 @pytest.mark.parametrize("text", ["{", '{"losses": {"valid": [1.0]}}', "[]"])

@@ -418,3 +418,71 @@ def test_heatmap_merges_equal_loss_plateaus_by_default():
     assert merged.local_optimum.sum() == 1 and merged.local_optimum[5, 5]   # only the corner (5, 5)
     assert strict.local_optimum.sum() > 10   # the flat zeros with no strictly better neighbour
     assert len(np.unique(merged.basin)) == 1
+
+
+# -- conditional spaces, overlapping points, legends (audit a174 #3, #6) ---------------------------
+
+@pytest.fixture(scope="module")
+def kernels():
+    """gamma applies to the rbf kernel only: at "linear" its three levels are one configuration."""
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]), Float("C", 0.0, 1.0),
+                         Float("gamma", 0.0, 1.0, condition=("kernel", "rbf"))])
+    return build_landscape(FunctionObjective(lambda p: p["C"] + p.get("gamma", 0.25), space), resolution=3)
+
+
+def test_heatmap_of_a_conditional_space_hatches_and_names_its_inactive_cells(kernels):
+    info = heatmap_info(kernels, "kernel", "gamma")
+    assert info.inactive.tolist() == [[True, False]] * 3   # rows: gamma levels; columns: linear, rbf
+    assert info.inactive_params == ("gamma",) and heatmap_info(THREE, "a", "c").inactive_params == ()
+    # A best configuration without gamma (linear, C = 0) is starred at the gamma level its trials are
+    # drawn at (the centre), not at the first of its copies.
+    linear = np.array([kernels.params(i)["kernel"] == "linear" for i in range(kernels.n)])
+    best_linear = kernels.with_losses(np.where(linear, kernels.losses - 1, kernels.losses))
+    assert best_linear.params(best_linear.optimum)["gamma"] == 0.0
+    assert heatmap_info(best_linear, "kernel", "gamma").optimum == (0, 1)
+    assert not heatmap_info(kernels, "C", "gamma").inactive.any()   # the rbf kernel is in every cell
+    assert not heatmap_info(THREE, "a", "c").inactive.any()
+    ax = plot_landscape(kernels, "kernel", "gamma", ax=axes())
+    (hatched,) = [c for c in ax.collections if c.get_label().startswith("gamma inactive")]
+    assert len(hatched.get_paths()) == 3 and hatched.get_hatch() == "//"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["gamma inactive: copies of one configuration"]
+    assert plot_landscape(THREE, "a", "c", ax=axes()).get_legend() is None
+
+
+def test_a_trajectory_over_a_conditional_landscape_takes_trials_without_their_inactive_parameters(kernels):
+    """Audit a174 #1: plot_trajectory refused {"kernel": "linear", "C": ...} for its missing gamma."""
+    params = [{"kernel": "linear", "C": 1.0}, {"kernel": "rbf", "C": 0.0, "gamma": 0.0}]
+    # The linear trial sits where its grid point is: gamma at the centre level (0.5, index 1).
+    np.testing.assert_allclose(trajectory_info(kernels, "C", "gamma", params), [[2.0, 1.0], [0.0, 0.0]])
+    ax = plot_trajectory(kernels, "kernel", "gamma", params, ax=axes())
+    np.testing.assert_allclose(ax.lines[0].get_xydata(), [[0.0, 1.0], [1.0, 0.0]])
+    assert ax.lines[2].get_label() == "best found (#1)"   # loss 0.0 at C = 0, gamma = 0
+    assert "gamma inactive: copies of one configuration" in [t.get_text() for t in ax.get_legend().get_texts()]
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`params[1]` of plot_trajectory must be a mapping with a value for each active parameter")):
+        plot_trajectory(kernels, "C", "gamma", [params[0], {"kernel": "rbf", "C": 0.0}], ax=axes())
+
+
+def test_the_trajectory_legend_sits_below_the_map_not_over_it(built):
+    """Notebook 09: the legend covered the heat map's top rows."""
+    params = [{"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}, {"C": 1.0, "x": 0.5, "k": "q"}]
+    ax = plot_trajectory(built, "C", "x", params, ax=axes())
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 <= ax.get_window_extent().y0   # below the map
+    assert legend.y1 <= ax.xaxis.label.get_window_extent().y0   # and below its axis label
+
+
+def test_identical_train_test_points_are_one_marker_whose_area_counts_them():
+    """Notebook 09: "31 best-trained" forests showed as about nine dots."""
+    train = np.r_[np.zeros(6), np.full(4, 0.5)]
+    test = np.r_[np.zeros(3), np.full(3, 0.1), np.linspace(0.3, 0.6, 4)]
+    land = Landscape(("a",), (tuple(range(10)),), (True,), test, others={"train": train, "test": test})
+    ax = plot_train_test(land, top=0.5, ax=axes())
+    rest, top = ax.collections
+    np.testing.assert_allclose(top.get_offsets(), [[0.0, 0.0], [0.0, 0.1]])
+    np.testing.assert_allclose(top.get_sizes(), [24 * 3, 24 * 3])
+    np.testing.assert_allclose(rest.get_sizes(), [14] * 4)
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "marker area: configurations at that point"
+    assert legend.get_texts()[1].get_text() == "6 best-trained, at 2 points (Spearman: n/a)"
+    assert plot_train_test(TRAIN_TEST, top=0.3, ax=axes()).get_legend().get_title().get_text() == ""

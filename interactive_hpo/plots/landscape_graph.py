@@ -1,0 +1,76 @@
+"""The neighbour graph of a loss landscape, laid out in 2-D: every configuration placed by
+:func:`~interactive_hpo.landscape.embedding.graph_layout`, coloured by loss rank (the landscape
+paper: Huang and Li, arXiv:2311.14014). Heat maps and trajectories are in :mod:`.landscape`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_bool, check_one_of, fail, seed_to_int
+from ..direction import Direction
+from ..landscape.embedding import graph_layout
+from ..landscape.graph import Landscape
+from ..landscape.metrics import basins
+from ._axes import axes_or_new
+
+__all__ = ["plot_landscape_graph"]
+
+
+def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direction: str = "minimize",
+                         ax: Any = None, seed: Any = 0, edges: bool = True) -> Any:
+    """Every configuration placed by :func:`~interactive_hpo.landscape.embedding.graph_layout`,
+    coloured by loss rank: basins show as clusters, loss cliffs as gaps.
+
+    Parameters
+    ----------
+    land : Landscape
+    weight, seed
+        Passed to ``graph_layout``: ``"loss"`` (default) or None, and the solver's seed.
+    direction : {"minimize", "maximize"}, default="minimize"
+        As for :func:`plot_landscape`, so that both colour the best configurations alike: dark
+        for losses, bright for a maximized objective's values.
+    ax : matplotlib Axes, optional
+    edges : bool, default=True
+        Draw the neighbour edges (light lines).
+
+    Returns
+    -------
+    Axes
+        ``ax.collections``: the edges (a LineCollection, if ``edges``), the configurations
+        (colour: loss rank, 0 = best, ties share a rank), the local optima (outlined) and the
+        global optimum (star).
+    """
+    from scipy.stats import rankdata
+
+    if not isinstance(land, Landscape):
+        raise fail("land", "plot_landscape_graph", "a Landscape", land)
+    weight = check_one_of(weight, "weight", "plot_landscape_graph", ("loss", None))
+    goal = Direction.parse(direction, "direction", "plot_landscape_graph")
+    seed = seed_to_int(seed, "plot_landscape_graph")   # else graph_layout would name itself
+    edges = check_bool(edges, "edges", "plot_landscape_graph")
+    xy = graph_layout(land, weight=weight, seed=seed)
+    rank = rankdata(land.losses, method="min") - 1
+    ax = axes_or_new(ax, (6, 5), owner="plot_landscape_graph")
+    if edges:
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(list(xy[land.edges]), colors="0.8", linewidths=0.5, zorder=1))
+    size = float(np.clip(3000 / land.n, 4, 40))  # dense grids get small points
+    points = ax.scatter(xy[:, 0], xy[:, 1], c=rank, cmap="viridis" if goal is Direction.MINIMIZE else "viridis_r",
+                        s=size, zorder=2)
+    # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
+    optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
+    ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
+               zorder=3, label=f"local optima ({len(optima)})")
+    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=320, c="red", edgecolors="black",
+               linewidths=0.8, zorder=4, label="global optimum")   # as in plot_landscape
+    ax.figure.colorbar(points, ax=ax, label="rank (0 = best)")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title("neighbour graph, " + ("loss-weighted" if weight == "loss" else "unweighted") + " spectral layout",
+                 fontsize="medium")
+    ax.legend(loc="best", fontsize="small", framealpha=0.7)
+    return ax
