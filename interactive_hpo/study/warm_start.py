@@ -118,6 +118,7 @@ class SourceRecord:
         Examples
         --------
         >>> from interactive_hpo import Float, SearchSpace, Study
+        >>> from interactive_hpo.study.warm_start import SourceRecord
         >>> old = Study(SearchSpace([Float("x", 0, 1)]), "sobol", seed=0)
         >>> _ = old.run(lambda p: (p["x"] - 0.3) ** 2, n_trials=4)
         >>> new_space = SearchSpace([Float("x", 0, 1), Float("lr", 1e-3, 1.0, log=True)])
@@ -182,17 +183,15 @@ class SourceRecord:
         """As :meth:`fitting`; when no pair fits, raises :class:`InvalidParameterError` saying why
         (the first pair's reason, as :func:`params_for` gives it, or "none completed").
 
-        A parameter the trials have and ``space`` lacks is dropped from their params, and the
-        trials that differed only in it would read as one configuration with several losses.
-        Where it is not a number (a choice: another kernel is another model, whose losses say
-        nothing about this one's), only the trials with the source's best trial's value are kept:
-        the value a person who dropped the parameter most likely fixed, and the one the best
-        configurations (a population's first members, Bayesian optimization's first trial)
-        come from anyway. A number's neighbouring values give similar losses, and keeping one
-        value of a float would keep one trial: its trials are merged, and the model reads the
-        spread as noise. Either way a :class:`UserWarning` says so, with how many trials are
-        kept (to keep another choice's trials, keep the parameter in ``space`` with that one
-        choice: only the trials holding it fit).
+        A parameter the trials have and ``space`` lacks is dropped from their params, so trials
+        that differed only in it would read as one configuration with several losses. A choice
+        (not a number: another kernel is another model) keeps only the trials with the source's
+        best trial's value: the value a person who dropped it most likely fixed, and the one the
+        best configurations (BO's first trial, a population's first members) come from anyway.
+        A number is merged over its values (neighbours give similar losses; the model reads the
+        spread as noise), since one value of a float would keep one trial. A UserWarning says so
+        and counts the trials kept; keeping the parameter in ``space`` with one choice keeps
+        that choice's trials instead.
         """
         fitting, reasons, given = [], [], 0
         for trial_params, loss in trials:
@@ -401,7 +400,8 @@ def _source_hint(value: Any) -> str | None:
     """What to do with a journal's path or an Optuna study given as a source (None for other values)."""
     if isinstance(value, (str, os.PathLike)):
         return "A journal's path is not a study: open it first, warm_start=Study.load(path)."
-    if type(value).__module__.split(".")[0] == "optuna":  # its class alone: optuna is not imported here
+    kind = type(value)
+    if kind.__module__.split(".")[0] == "optuna" and kind.__name__ == "Study":  # optuna is not imported here
         return ("An Optuna study is not an interactive_hpo Study: convert it first, "
                 "warm_start=[interactive_hpo.interop.from_optuna(optuna_study)].")
     return None
