@@ -3,7 +3,8 @@
 ``Study(space, "bo", warm_start=[old_study])`` keeps each related study as a
 :class:`SourceRecord`: its name and the params and losses of its completed, feasible trials
 that fit the new space (a trial fits as it does for ``remap_study``: a valid value for every
-parameter the new space asks of it). The journal's header stores the records, so a resumed,
+parameter the new space asks of it; see :meth:`SourceRecord.fit` for parameters the new space
+no longer has). The journal's header stores the records, so a resumed,
 loaded or forked study has the same sources and proposes the same trials. Optimizers that
 declare :class:`~interactive_hpo.optimizers.capabilities.WarmStartable` get them as
 :class:`~interactive_hpo.optimizers.warm_start.Source` data (unit-cube points and losses); the
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import as_finite, fail
+from .._validation import as_finite, fail, is_real, warn_user
 from ..exceptions import InvalidParameterError
 from ..goals import Goals, feasible_mask
 from ..optimizers.base import Optimizer
@@ -95,10 +96,62 @@ class SourceRecord:
         return cls.fitting(data["name"], zip(params, map(float, losses), strict=True), space, owner)
 
     @classmethod
+    def from_study(cls, study: Study, name: str, *, values: Mapping[str, Any] | None = None) -> SourceRecord:
+        """``study`` as a source, each of its trials given ``values`` for parameters it did not search.
+
+        A new study's space may have a parameter the related study never set (it ran at one
+        value of it, written in its objective): its trials fit the new space only once they say
+        which value. Give the record to ``Study(..., warm_start=[record])``, which keeps the
+        trials that fit its space, as it does for a study.
+
+        Parameters
+        ----------
+        study : Study
+            The related study (one objective); its completed, feasible trials at its full budget
+            are kept, their values turned into losses by its direction.
+        name : str
+            The source's name.
+        values : dict, optional
+            Parameter name -> the value every trial of ``study`` ran at; names ``study``'s
+            space does not have.
+
+        Examples
+        --------
+        >>> from interactive_hpo import Float, SearchSpace, Study
+        >>> from interactive_hpo.study.warm_start import SourceRecord
+        >>> old = Study(SearchSpace([Float("x", 0, 1)]), "sobol", seed=0)
+        >>> _ = old.run(lambda p: (p["x"] - 0.3) ** 2, n_trials=4)
+        >>> new_space = SearchSpace([Float("x", 0, 1), Float("lr", 1e-3, 1.0, log=True)])
+        >>> record = SourceRecord.from_study(old, "old", values={"lr": 0.01})
+        >>> Study(new_space, "bo", seed=0, warm_start=[record]).warm_start[0].params[0]["lr"]
+        0.01
+        """
+        from .core import check_study  # core imports this module
+
+        owner = "SourceRecord.from_study"
+        check_study(study, owner)
+        if not isinstance(name, str):
+            raise fail("name", owner, "a str", name)
+        values = {} if values is None else values
+        if not isinstance(values, Mapping) or not all(isinstance(key, str) for key in values):
+            raise fail("values", owner, "a dict from parameter name to value", values)
+        searched = [key for key in values if key in study.space.names]
+        if searched:
+            raise fail("values", owner, "values of parameters the study did not search", searched[0],
+                       hint=f"Its trials hold their own values of {searched[0]}.")
+        trials = cls._done(study, name, owner)
+        return cls(name, tuple({**params, **values} for params, _ in trials), tuple(loss for _, loss in trials))
+
+    @classmethod
     def of_study(cls, study: Study, name: str, space: SearchSpace, owner: str) -> SourceRecord:
-        """The completed, feasible trials of ``study`` (one objective) at its full budget that
-        fit ``space`` (a scheduler's lower rungs measure a cheaper, biased objective); feasible as
-        ``best_trial`` counts them (:func:`~interactive_hpo.goals.feasible_mask`)."""
+        """The trials of ``study`` that :meth:`from_study` keeps, those that fit ``space``."""
+        return cls.fitting(name, cls._done(study, name, owner), space, owner)
+
+    @staticmethod
+    def _done(study: Study, name: str, owner: str) -> list[tuple[dict[str, Any], float]]:
+        """The completed, feasible trials of ``study`` (one objective) at its full budget (a
+        scheduler's lower rungs measure a cheaper, biased objective), feasible as ``best_trial``
+        counts them (:func:`~interactive_hpo.goals.feasible_mask`): (params, loss) pairs."""
         goals = study.goals
         if goals.multi:
             raise fail("warm_start", owner, "studies of one objective", f"{name!r} ({goals.describe()})")
@@ -109,34 +162,48 @@ class SourceRecord:
             raise fail("warm_start", owner, "sources with completed, feasible trials at their full budget",
                        f"{name!r} (none of its completed trials is known to be feasible (with constraint values "
                        f"meeting them, in a study that has constraints) and ran at its full budget, {full:g})")
-        return cls.fitting(name, [(t.params, float(goals.directions[0].to_loss(float(t.value))))  # type: ignore[arg-type]
-                                  for t in done], space, owner)
+        return [(dict(t.params), float(goals.directions[0].to_loss(float(t.value))))  # type: ignore[arg-type]
+                for t in done]
 
     @classmethod
     def fitting(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace,
                 owner: str) -> SourceRecord:
-        """A record of the ``(params, loss)`` pairs that fit ``space`` (at least one must)."""
+        """A record of the ``(params, loss)`` pairs that fit ``space`` (at least one must; when
+        none does because ``space`` has parameters the source never set, the error says which
+        and how to give their values)."""
+        trials = list(trials)
         try:
             return cls.fit(name, trials, space)
         except InvalidParameterError as error:
             raise fail("warm_start", owner, "sources with completed trials that fit this study's space",
-                       f"{name!r} ({error})") from None
+                       f"{name!r} ({error})", hint=_unset_hint(name, [p for p, _ in trials], space)) from None
 
     @classmethod
     def fit(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace) -> SourceRecord:
         """As :meth:`fitting`; when no pair fits, raises :class:`InvalidParameterError` saying why
-        (the first pair's reason, as :func:`params_for` gives it, or "none completed")."""
-        params, losses, reasons = [], [], []
+        (the first pair's reason, as :func:`params_for` gives it, or "none completed").
+
+        A parameter the trials have and ``space`` lacks is dropped from their params, so trials
+        that differed only in it would read as one configuration with several losses. A choice
+        (not a number: another kernel is another model) keeps only the trials with the source's
+        best trial's value: the value a person who dropped it most likely fixed, and the one the
+        best configurations (BO's first trial, a population's first members) come from anyway.
+        A number is merged over its values (neighbours give similar losses; the model reads the
+        spread as noise), since one value of a float would keep one trial. A UserWarning says so
+        and counts the trials kept; keeping the parameter in ``space`` with one choice keeps
+        that choice's trials instead.
+        """
+        fitting, reasons, given = [], [], 0
         for trial_params, loss in trials:
+            given += 1
             try:
-                params.append(params_for(space, trial_params))
+                fitting.append((params_for(space, trial_params), dict(trial_params), loss))
             except InvalidParameterError as error:
                 reasons.append(f"{dict(trial_params)} {error}")
-                continue
-            losses.append(loss)
-        if not params:
+        if not fitting:
             raise InvalidParameterError(reasons[0] if reasons else "none completed")
-        return cls(name, tuple(params), tuple(losses))
+        kept = _one_model(name, fitting, space, given)
+        return cls(name, tuple(params for params, _, _ in kept), tuple(loss for _, _, loss in kept))
 
 
 class WarmStart:
@@ -174,7 +241,7 @@ class WarmStart:
             listed = [warm_start] if single else list(warm_start) if _is_list(warm_start) else None
             if listed is None:
                 raise fail("warm_start", owner, "a study, a list of studies or a dict from name to study", warm_start,
-                           hint=_path_hint(warm_start))
+                           hint=_source_hint(warm_start))
             items = [(None, item) for item in listed]
         records: list[SourceRecord] = []
         named_by: list[Study | None] = []  # the study whose journal or place named each record; None: the user
@@ -190,7 +257,7 @@ class WarmStart:
                 named_by.append(item if name is None else None)
             else:
                 raise fail("warm_start", owner, "studies (or sources as study.warm_start lists them)", item,
-                           hint=_path_hint(item))
+                           hint=_source_hint(item))
         distinct = _distinct(records, named_by, owner)  # a name given twice: its own error, first
         _check_each_once(records, [name for name, _ in items], warm_start, owner)
         return cls(distinct, space)
@@ -251,6 +318,61 @@ def _check_each_once(records: Sequence[SourceRecord], keys: Sequence[Any], warm_
         seen[trials] = given
 
 
+#: A value a trial does not hold (an inactive conditional parameter), told apart from None.
+_UNSET = object()
+
+
+def _one_model(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any], float]], space: SearchSpace,
+               given: int) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
+    """The ``fitting`` trials (params in ``space``, the source's params, loss) kept as one
+    landscape over ``space`` (see :meth:`SourceRecord.fit`); warns when a parameter ``space``
+    lacks takes several values among them. ``given``: how many trials the source offered."""
+    best = min(fitting, key=lambda trial: trial[2])[1]  # min keeps the first of equal losses
+    sliced, merged = {}, {}
+    for extra in dict.fromkeys(key for _, params, _ in fitting for key in params if key not in space.names):
+        values = [params.get(extra, _UNSET) for _, params, _ in fitting]
+        if any(value != values[0] for value in values):
+            if all(is_real(value) for value in values):
+                merged[extra] = (min(values), max(values))
+            else:
+                sliced[extra] = best.get(extra, _UNSET)
+    if not sliced and not merged:
+        return fitting
+    kept = [trial for trial in fitting if all(trial[1].get(key, _UNSET) == value for key, value in sliced.items())]
+    show = {key: "unset" if value is _UNSET else repr(value) for key, value in sliced.items()}
+    said = [f"{key}: only its trials with {key}={shown}, as in its best trial" for key, shown in show.items()]
+    said += [f"{key}: merged over its values {low:g} to {high:g}" for key, (low, high) in merged.items()]
+    left = [f"{len(fitting) - len(kept)} with other values left out"] if len(kept) < len(fitting) else []
+    left += [f"{given - len(fitting)} that do not fit this study's space"] if given > len(fitting) else []
+    warn_user(f"Warm-start source {name!r} has parameters this study's space lacks: {'; '.join(said)}. "
+              f"{len(kept)} of its {given} trials kept{' (' + ', '.join(left) + ')' if left else ''}."
+              f"{_other_choice_hint(sliced, fitting)}", UserWarning)
+    return kept
+
+
+def _other_choice_hint(sliced: Mapping[str, Any], fitting: list[tuple[dict[str, Any], dict[str, Any], float]]) -> str:
+    """How to keep a source's trials with another value of a dropped choice than its best's."""
+    others = [(key, params[key]) for key, value in sliced.items() for _, params, _ in fitting
+              if key in params and params[key] != value]
+    if not others:  # the others hold no value for it (inactive): there is no choice to keep
+        return ""
+    key, other = others[0]
+    return (f" To keep another value's trials instead, keep {key} in this study's space with that one choice, "
+            f"e.g. Categorical({key!r}, [{other!r}]).")
+
+
+def _unset_hint(name: str, trials: Sequence[Mapping[str, Any]], space: SearchSpace) -> str | None:
+    """What to do when ``space`` has parameters none of a source's ``trials`` set (None if it has none)."""
+    unset = [key for key in space.names if trials and not any(key in params for params in trials)]
+    if not unset:
+        return None
+    values = ", ".join(f"{key!r}: <its value>" for key in unset)
+    return (f"This study's space has {', '.join(unset)}, which {name!r} never set. If it ran at one value, give "
+            f"it: warm_start=[SourceRecord.from_study(<the study>, {name!r}, values={{{values}}})] (SourceRecord "
+            f"from interactive_hpo.study.warm_start); or fix {unset[0]} in your objective and leave it out of "
+            "this space.")
+
+
 def _default_name(study: Study, index: int) -> str:
     storage = study.storage  # a Study's journal path, or None in memory
     return Path(storage).stem if storage else f"source {index + 1}"
@@ -274,10 +396,15 @@ def _distinct(records: list[SourceRecord], named_by: list[Study | None], owner: 
     return [r if study is None else replace(r, name=next(unique)) for r, study in zip(records, named_by, strict=True)]
 
 
-def _path_hint(value: Any) -> str | None:
-    """What to do with a journal's path given as a source (None for other values)."""
-    return "A journal's path is not a study: open it first, warm_start=Study.load(path)." \
-        if isinstance(value, (str, os.PathLike)) else None
+def _source_hint(value: Any) -> str | None:
+    """What to do with a journal's path or an Optuna study given as a source (None for other values)."""
+    if isinstance(value, (str, os.PathLike)):
+        return "A journal's path is not a study: open it first, warm_start=Study.load(path)."
+    kind = type(value)
+    if kind.__module__.split(".")[0] == "optuna" and kind.__name__ == "Study":  # optuna is not imported here
+        return ("An Optuna study is not an interactive_hpo Study: convert it first, "
+                "warm_start=[interactive_hpo.interop.from_optuna(optuna_study)].")
+    return None
 
 
 def _is_list(value: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from interactive_hpo import (
     Categorical,
     Float,
+    Int,
     InvalidParameterError,
     SearchSpace,
     Study,
@@ -205,3 +207,97 @@ def test_a_journal_whose_sources_share_a_name_resumes_and_forks_with_distinct_na
     resumed = Study.load(path)
     assert [r.name for r in resumed.warm_start] == ["old", "old (2)"]
     assert [r.name for r in fork_study(resumed, 0).study.warm_start] == ["old", "old (2)"]
+
+
+def _kind_source(n=12):
+    """A related study over x and kind, where kind="b" is 50 worse: two models, not one."""
+    study = Study(SearchSpace([Float("x", -2.0, 2.0), Categorical("kind", ["a", "b"]), Float("lr", 0.01, 1.0)]),
+                  "sobol", seed=0)
+    study.run(lambda p: (p["x"] - 1) ** 2 + 50 * (p["kind"] == "b") + p["lr"], n)
+    return study
+
+
+def _warm(space, sources, optimizer="bo"):
+    """The study and the warm-start warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        study = Study(space, optimizer, seed=0, warm_start=sources)
+    return study, [str(w.message) for w in caught if "Warm-start source" in str(w.message)]
+
+
+def test_a_choice_the_new_space_lacks_keeps_the_best_trials_choice_and_says_so():
+    # Audit: dropping kind merged kind="b" trials (50 worse) into x-only points of the same
+    # landscape, silently; nothing said how many trials were kept.
+    old = _kind_source()
+    best_kind = old.best_trial.params["kind"]
+    same = [t for t in old.trials if t.params["kind"] == best_kind]
+    assert 0 < len(same) < len(old.trials)
+    study, said = _warm(SearchSpace([Float("x", -2.0, 2.0), Float("lr", 0.01, 1.0)]), {"old": old})
+    (record,) = study.warm_start
+    assert len(record.params) == len(same) and max(record.losses) < 50  # one model: kind="a" only
+    assert said == [f"Warm-start source 'old' has parameters this study's space lacks: kind: only its trials with "
+                    f"kind={best_kind!r}, as in its best trial. {len(same)} of its 12 trials kept "
+                    f"({12 - len(same)} with other values left out). To keep another value's trials instead, keep "
+                    f"kind in this study's space with that one choice, e.g. Categorical('kind', ['b'])."]
+    assert study.step(objective).params["x"] == pytest.approx(old.best_trial.params["x"])  # its best comes first
+    other, said = _warm(SearchSpace([Float("x", -2.0, 2.0), Categorical("kind", ["b"]), Float("lr", 0.01, 1.0)]),
+                        {"old": old})
+    assert not said and len(other.warm_start[0].params) == 12 - len(same)  # the hint's way keeps kind="b"
+
+
+def test_a_number_the_new_space_lacks_is_merged_with_a_warning_counting_the_trials():
+    old = _kind_source()
+    narrow = SearchSpace([Float("x", 0.0, 2.0), Categorical("kind", ["a", "b"])])
+    inside = sum(t.params["x"] >= 0 for t in old.trials)
+    study, said = _warm(narrow, {"old": old}, "ga")
+    assert len(study.warm_start[0].params) == inside  # a float's one value would keep one trial
+    lrs = [t.params["lr"] for t in old.trials if t.params["x"] >= 0]
+    assert said == [f"Warm-start source 'old' has parameters this study's space lacks: lr: merged over its values "
+                    f"{min(lrs):g} to {max(lrs):g}. {inside} of its 12 trials kept ({12 - inside} that do not fit "
+                    f"this study's space)."]
+    assert _warm(old.space, {"old": old})[1] == []  # nothing dropped: nothing to say
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        moved = remap_study(Study(old.space, "bo", seed=0, warm_start={"old": old}),
+                            SearchSpace([Float("x", -2.0, 2.0), Float("lr", 0.01, 1.0)])).study
+    assert len(moved.warm_start[0].params) == sum(t.params["kind"] == old.best_trial.params["kind"]
+                                                  for t in old.trials)
+    assert any("kind: only its trials with" in str(w.message) for w in caught)  # a remap slices as well
+
+
+def test_a_parameter_the_source_never_set_is_named_with_how_to_give_its_value(source):
+    wider = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0), Int("n", 1, 4)])
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "This study's space has n, which 'old' never set. If it ran at one value, give it: "
+            "warm_start=[SourceRecord.from_study(<the study>, 'old', values={'n': <its value>})] (SourceRecord from "
+            "interactive_hpo.study.warm_start); or fix n in your objective and leave it out of this space.")):
+        Study(wider, "bo", warm_start={"old": source})
+    record = SourceRecord.from_study(source, "old", values={"n": 2})
+    study = Study(wider, "bo", seed=0, warm_start=[record])
+    assert [p["n"] for p in study.warm_start[0].params] == [2] * 12
+    assert study.warm_start[0].losses == Study(SPACE, "bo", warm_start={"old": source}).warm_start[0].losses
+    with pytest.raises(InvalidParameterError, match=r"outside the new space: .*n"):
+        Study(wider, "bo", warm_start=[SourceRecord.from_study(source, "old", values={"n": 9})])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"values": {"x": 1.0}}, "`values` of SourceRecord.from_study must be values of parameters the study did not "
+                             "search; got 'x'. Its trials hold their own values of x."),
+    ({"values": [("n", 2)]}, "`values` of SourceRecord.from_study must be a dict from parameter name to value"),
+    ({"name": 3}, "`name` of SourceRecord.from_study must be a str; got 3"),
+])
+def test_from_study_refuses_bad_input(source, kwargs, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        SourceRecord.from_study(source, **{"name": "old", **kwargs})
+    with pytest.raises(InvalidParameterError, match="`study` of SourceRecord.from_study must be an interactive_hpo"):
+        SourceRecord.from_study("old.jsonl", "old")
+
+
+def test_an_optuna_study_is_refused_with_the_way_to_convert_it():
+    optuna = pytest.importorskip("optuna")
+    theirs = optuna.create_study()
+    for given in (theirs, [theirs], {"theirs": theirs}):
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "An Optuna study is not an interactive_hpo Study: convert it first, "
+                "warm_start=[interactive_hpo.interop.from_optuna(optuna_study)].")):
+            Study(SPACE, "bo", warm_start=given)
