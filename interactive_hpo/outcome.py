@@ -29,7 +29,8 @@ from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs
 
-__all__ = ["Measured", "Outcome", "call_objective", "cannot_run_at", "check_budget_keyword", "check_budget_range",
+__all__ = ["Measured", "Outcome", "budget_range_of", "call_objective", "cannot_run_at", "check_budget_keyword",
+           "check_budget_range",
            "check_no_constraints", "check_no_value", "check_signature", "keep_record", "outcome_of_result",
            "outcome_of_state", "outcome_of_value"]
 
@@ -216,6 +217,21 @@ def check_budget_keyword(objective: Callable[..., Any], budget: float | None, ow
                        "write objective(params, *, budget=None), or use a multi-fidelity objective."))
 
 
+def budget_range_of(objective: Callable[..., Any], owner: str) -> tuple[float, float] | None:
+    """The ``budget_range = (low, high)`` ``objective`` declares (budgets ``low < b <= high``), or
+    None if it declares none; a malformed one is refused naming ``objective`` of ``owner``."""
+    declared = getattr(objective, "budget_range", None)
+    if declared is None:
+        return None
+    bounds = list(declared) if isinstance(declared, (tuple, list)) else []
+    low, high = (as_finite(b) for b in bounds) if len(bounds) == 2 else (None, None)
+    if low is None or high is None or not low < high:
+        raise fail("objective", owner, "an objective whose budget_range is None or (low, high), real numbers with "
+                                       "low < high (it takes budgets low < b <= high)", objective,
+                   hint=f"Its budget_range is {shown(declared)}.")
+    return low, high
+
+
 def check_budget_range(objective: Callable[..., Any], min_budget: float, max_budget: float, owner: str,
                        optimizer_name: str) -> None:
     """Refuse a scheduler's budgets, ``min_budget`` to ``max_budget``, beyond those the objective
@@ -231,15 +247,10 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float, max_bud
     ``owner`` is what the person called (``Study.run``, ...), ``optimizer_name`` the scheduler's
     registered name, whose ``max_budget`` and ``min_budget`` the error names.
     """
-    declared = getattr(objective, "budget_range", None)
+    declared = budget_range_of(objective, owner)
     if declared is None:
         return
-    bounds = list(declared) if isinstance(declared, (tuple, list)) else []
-    low, high = (as_finite(b) for b in bounds) if len(bounds) == 2 else (None, None)
-    if low is None or high is None or not low < high:
-        raise fail("objective", owner, "an objective whose budget_range is None or (low, high), real numbers with "
-                                       "low < high (it takes budgets low < b <= high)", objective,
-                   hint=f"Its budget_range is {shown(declared)}.")
+    low, high = declared
     if low < min_budget and max_budget <= high:
         return
     name, given = ("max_budget", max_budget) if not low < max_budget <= high else ("min_budget", min_budget)

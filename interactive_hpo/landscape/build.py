@@ -39,7 +39,7 @@ from .._validation import (
 )
 from ..direction import Direction
 from ..objectives.base import FunctionObjective
-from ..outcome import Measured, call_objective
+from ..outcome import Measured, budget_range_of, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState
 from .cache import cache_path, read_cache, write_cache
@@ -115,27 +115,9 @@ def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None
     return losses, None if math.isfinite(losses["valid"]) else f"the objective scored {raw['valid']!r}"
 
 
-#: How a refusal of the budget reads in a failure's reason: the package's one error template
-#: (``fail("budget", ...)``: "`budget` of SklearnCV.landscape_scores must be ...").
-_BUDGET_REFUSED = "InvalidParameterError: `budget` of "
-
-
 def _rows(objective: Any, configs: list[dict[str, Any]], budget: float | None, goal: Direction,
           n_jobs: int) -> Iterator[tuple[dict[str, float], str | None]]:
-    """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes.
-
-    The first is evaluated here, before any worker starts: a budget the objective refuses is
-    refused then, naming ``budget`` of build_landscape (it failed every configuration of the
-    grid, then read as "`objective` ... fails on at most 50%"). Objectives do not declare their
-    budget range in this version, so their own refusal is what is read; its result is kept.
-    """
-    if budget is not None and configs:
-        row, reason = _grid_losses(objective, configs[0], budget, goal)
-        if reason is not None and reason.startswith(_BUDGET_REFUSED):
-            raise fail("budget", "build_landscape", "a budget the objective takes", budget,
-                       hint=f"It refused it for the first configuration, before the grid was evaluated: {reason}")
-        yield row, reason
-        configs = configs[1:]
+    """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes."""
     if n_jobs == 1:
         for params in configs:
             yield _grid_losses(objective, params, budget, goal)
@@ -249,9 +231,17 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     if budget is not None:
         budget = check_real(budget, "budget", owner, 0, None, low_open=True)
         called = objective.fn if isinstance(objective, FunctionObjective) else objective  # what receives it
-        if not accepts_keyword(called, "budget"):
-            raise fail("budget", owner, "None for an objective without a `budget` keyword", budget,
-                       hint=f"{shown(called)} has a single fidelity: write it as fn(params, *, budget=None).")
+        # Before any evaluation: a budget the objective cannot take failed every configuration of
+        # the grid, then read as "`objective` ... fails on at most 50%".
+        if not accepts_keyword(called, "budget") or getattr(objective, "single_fidelity", False) is True:
+            raise fail("budget", owner, "None for an objective of a single fidelity", budget,
+                       hint=f"{shown(called)} has a single fidelity: write it as fn(params, *, budget=None), or wrap "
+                            "a synthetic function: MultiFidelity(objective).")
+        declared = budget_range_of(objective, owner)
+        if declared is not None and not declared[0] < budget <= declared[1]:
+            low, high = declared
+            raise fail("budget", owner, f"a budget the objective takes, in ({low:g}, {high:g}]", budget,
+                       hint=f"{shown(objective)} takes budgets in ({low:g}, {high:g}], {high:g} its full evaluation.")
     if seeds is not None:
         if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
             raise fail("seeds", owner, "a non-empty sequence of ints, or None", seeds)

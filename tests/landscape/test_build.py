@@ -169,7 +169,7 @@ def test_claims_count_only_the_cases_where_the_measure_is_defined():
         {"a": "big", "b": "x"}), "`params['a']` of Landscape.index_of must be a finite number; got 'big'"),
     (lambda: paper_task("knn", "iris"), "`model` of paper_task must be one of ['svm', 'random_forest',"),
     (lambda: build_landscape(FunctionObjective(lambda p: p["x"], SearchSpace([Float("x", 0, 1)])), budget=0.5),
-     "`budget` of build_landscape must be None for an objective without a `budget` keyword; got 0.5."),
+     "`budget` of build_landscape must be None for an objective of a single fidelity; got 0.5."),
     (lambda: build_landscape(FunctionObjective(lambda p, *, budget=None: p["x"], SearchSpace([Float("x", 0, 1)])),
                              budget="half"), "`budget` of build_landscape must be a finite real number in (0, inf)"),
     (lambda: build_landscape(FunctionObjective(lambda p, *, budget=None: p["x"], SearchSpace([Float("x", 0, 1)])),
@@ -294,21 +294,22 @@ def test_a_grid_on_which_every_configuration_fails_is_refused_and_not_cached(mak
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_budget_the_objective_refuses_is_refused_with_its_reason(svm_iris, tmp_path, monkeypatch):
+def test_a_budget_the_objective_cannot_take_is_refused_before_any_evaluation(svm_iris, tmp_path, monkeypatch):
     from interactive_hpo.objectives import Branin
 
-    # Refused as build_landscape's `budget`, after one configuration: it evaluated all 9, then blamed
-    # the `objective` for failing on more than 50% of them (audit a174 #4).
+    # Refused as build_landscape's `budget`, from what the objective declares (its budget_range,
+    # a single fidelity): it evaluated all 9, then blamed the `objective` for failing on more than
+    # 50% of them (audit a174 #4).
     calls = []
     scores = type(svm_iris).landscape_scores
     monkeypatch.setattr(type(svm_iris), "landscape_scores",
                         lambda self, *args, **kwargs: calls.append(1) or scores(self, *args, **kwargs))
     with pytest.raises(InvalidParameterError, match=re.escape(
-            "`budget` of build_landscape must be a budget the objective takes; got 2.0. It refused it for the first "
-            "configuration, before the grid was evaluated: InvalidParameterError: `budget` of SklearnCV")):
+            "`budget` of build_landscape must be a budget the objective takes, in (0, 1]; got 2.0. SklearnCV(")):
         build_landscape(svm_iris, resolution=3, budget=2.0, cache_dir=tmp_path)
-    assert len(calls) == 1
-    with pytest.raises(InvalidParameterError, match=re.escape("`budget` of Branin must be None; got 0.5.")):
+    assert calls == []
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`budget` of build_landscape must be None for an objective of a single fidelity; got 0.5. Branin(")):
         build_landscape(Branin(), resolution=3, budget=0.5, cache_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
