@@ -232,7 +232,7 @@ def budget_range_of(objective: Callable[..., Any], owner: str) -> tuple[float, f
     return low, high
 
 
-def check_budget_range(objective: Callable[..., Any], min_budget: float, max_budget: float, owner: str,
+def check_budget_range(objective: Callable[..., Any], min_budget: float | None, max_budget: float, owner: str,
                        optimizer_name: str) -> None:
     """Refuse a scheduler's budgets, ``min_budget`` to ``max_budget``, beyond those the objective
     declares it takes, before the first trial.
@@ -251,16 +251,17 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float, max_bud
     if declared is None:
         return
     low, high = declared
-    if low < min_budget and max_budget <= high:
+    if (min_budget is None or low < min_budget) and max_budget <= high:
         return
     name, given = ("max_budget", max_budget) if not low < max_budget <= high else ("min_budget", min_budget)
     takes = f"{shown(objective)} runs at budgets in ({low:g}, {high:g}] (its budget_range; {high:g} is its full " \
             "evaluation)"
     if max_budget > high:
-        scaled = min_budget * high / max_budget  # the scheduler's rungs in the objective's units
+        scaled = None if min_budget is None else min_budget * high / max_budget  # its rungs in the objective's units
         hint = (f"{takes}: every job above {high:g} would fail, and none would count as a full evaluation (the study "
                 f"counts those at max_budget). Set max_budget={high:g}" +
-                (f" and min_budget={scaled:.6g}, the same rungs in its units." if low < scaled else "."))
+                (f" and min_budget={scaled:.6g}, the same rungs in its units." if scaled is not None and low < scaled
+                 else "."))
     else:
         hint = f"{takes}: every job at {low:g} or below would fail. Set {name} above {low:g}."
     raise fail(name, f"{optimizer_name!r} in {owner}", f"a budget the objective takes, in ({low:g}, {high:g}]", given,

@@ -226,6 +226,7 @@ def declaring(budget_range):
                         "<function"),
     ((2, 81), (0.5, 1), "every job at 2 or below would fail. Set max_budget above 2."),
     ((2, 81), (2, 27), "`min_budget` of 'asha' in test must be a budget the objective takes, in (2, 81]; got 2. "),
+    ((0, 1), (None, 3), "(the study counts those at max_budget). Set max_budget=1."),  # a scheduler without min_budget
 ])
 def test_a_declared_budget_range_refuses_the_budgets_beyond_it(budget_range, budgets, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
@@ -233,6 +234,7 @@ def test_a_declared_budget_range_refuses_the_budgets_beyond_it(budget_range, bud
 
 
 @pytest.mark.parametrize(("budget_range", "budgets"), [
-    (None, (1, 27)), ((0, 1), (1 / 27, 1)), ((0, 1), (0.5, 0.5)), ((2, 81), (3, 81)), ([0, 1.0], (0.1, 1))])
+    (None, (1, 27)), ((0, 1), (1 / 27, 1)), ((0, 1), (0.5, 0.5)), ((2, 81), (3, 81)), ([0, 1.0], (0.1, 1)),
+    ((0, 1), (None, 1))])  # a scheduler of one's own need not say its smallest budget (it raised AttributeError)
 def test_budgets_within_the_declared_range_or_none_declared_pass(budget_range, budgets):
     check_budget_range(declaring(budget_range), *budgets, "test", "asha")

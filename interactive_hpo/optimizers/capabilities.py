@@ -82,8 +82,9 @@ class Scheduler(ABC):
     #: The full budget (what counts as a complete evaluation).
     max_budget: float
     #: The smallest budget a job may have (a study checks both against the objective's
-    #: ``budget_range`` before the first trial).
-    min_budget: float
+    #: ``budget_range`` before the first trial); None: a scheduler that does not say (its
+    #: smallest budget is not checked).
+    min_budget: float | None = None
 
     @abstractmethod
     def rung_table(self) -> list[dict[str, Any]]:

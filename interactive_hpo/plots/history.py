@@ -29,7 +29,8 @@ from .parallel import (  # parallel coordinates have their own module; their nam
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot", "axis_ticks",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
 
-#: Largest magnitude of a linear axis's limits: values beyond lie off the plot, not in its limits.
+#: Largest magnitude of a value that sets a linear axis's limits (padded a little beyond): values
+#: beyond lie off the plot.
 DRAWABLE = 1e300
 
 #: Height (a fraction of the Axes) at which trials without a value are marked along the bottom.
@@ -41,10 +42,12 @@ def _limits(values: np.ndarray, default: tuple[float, float] = (0.0, 1.0)) -> tu
     values = values[np.isfinite(values)]
     if not values.size:
         return default
+    # Within what matplotlib can tick (its locator overflowed on a manual -1.7e308 and 1.7e308):
+    # values beyond lie off the plot, at its edge.
+    values = np.clip(values, -DRAWABLE, DRAWABLE)
     low, high = float(values.min()), float(values.max())
-    pad = 0.05 * high - 0.05 * low if high > low else 0.5 * max(1.0, abs(low))  # high - low may overflow
-    # Within what matplotlib can tick (its locator overflowed on a manual -1.7e308 and 1.7e308).
-    return max(low - pad, -DRAWABLE), min(high + pad, DRAWABLE)
+    pad = 0.05 * (high - low) if high > low else 0.5 * max(1.0, abs(low))
+    return low - pad, high + pad
 
 
 @dataclass(frozen=True, eq=False)

@@ -81,7 +81,8 @@ def _not_taken(name: str, value: Any, owner: str, accepted: list[str]) -> Invali
         hint = f"{owner}'s trials are \"manual\"; study.add_completed(params, value, source=...) records another."
     else:
         hint = did_you_mean(name, accepted)
-    return fail(name, owner, f"left out: {owner} takes {', '.join(accepted)}", value, hint=hint)
+    takes = f"takes {', '.join(accepted)}" if accepted else "takes no argument"
+    return fail(name, owner, f"left out: {owner} {takes}", value, hint=hint)
 
 
 class OwnTrials:
@@ -263,7 +264,9 @@ class OwnTrials:
             self._notify("added", done)
             # After the trial is added: a carried trial brings the full budget of its study.
             full = full_budget_of(self.optimizer, self._state.largest_budget)
-        if beyond_full_budget(done, full):
+        # A person's budget in other units: warned where typed. An import (from_optuna) or a fork
+        # brings trials of schedulers the study does not name, counted full as they were there.
+        if owner == "Study.add_finished" and done.state is TrialState.COMPLETE and beyond_full_budget(done, full):
             warn_user(f"{owner}: `budget` {done.budget:g} is above the study's full budget, {full:g} (the largest "
                       f"max_budget of its schedulers; 1 without one): trial {done.number} counts as a full evaluation "
                       f"and can be best_trial. If {done.budget:g} is in other units, give the budget in the study's "

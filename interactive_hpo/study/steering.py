@@ -215,8 +215,9 @@ class Steering:
             check_budget_keyword(objective, trial.budget, owner, self.optimizer.name)
             scheduler = self.optimizer
             if isinstance(scheduler, Scheduler) and trial.budget is not None:  # its job: asked, maybe not run
+                low = "None" if scheduler.min_budget is None else f"{scheduler.min_budget:g}"
                 reason = (f"the objective cannot run at the budgets of {scheduler.name!r} "
-                          f"(min_budget={scheduler.min_budget:g}, max_budget={scheduler.max_budget:g})")
+                          f"(min_budget={low}, max_budget={scheduler.max_budget:g})")
                 check_budget_range(objective, scheduler.min_budget, scheduler.max_budget, owner, scheduler.name)
         except InvalidParameterError:
             self._finish(trial, TrialState.FAILED, None, {"error": reason})

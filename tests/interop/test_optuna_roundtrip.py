@@ -347,6 +347,19 @@ def test_a_budget_or_generation_to_optuna_never_writes_stays_a_user_attribute(at
     assert trial.budget is None and trial.generation is None and set(trial.user_attrs) == set(attrs)
 
 
+def test_a_scheduler_s_budgets_come_in_without_a_warning_per_trial():
+    # Imported into a study without a scheduler (full budget 1), budgets up to 27 count as full, as
+    # they did there: no warning (there were 42 for 80 trials, each asking for units no import takes).
+    ours = Study(SearchSpace([Float("x", 0.0, 1.0)]), "hyperband", seed=0, optimizer_settings={"min_budget": 1,
+                                                                                             "max_budget": 27})
+    ours.run(lambda params, budget=None: params["x"], n_trials=30, progress=False)
+    theirs = to_optuna(ours, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = from_optuna(theirs, "random", seed=0)
+    assert max(t.budget for t in back.trials) > back.full_budget == 1.0
+
+
 def test_a_trial_enqueued_outside_its_range_is_left_out_with_a_warning():
     """Optuna runs it (with a warning) and cannot delete it: refusing it refused the whole study, for good."""
     theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))

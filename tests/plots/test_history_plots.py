@@ -154,8 +154,17 @@ def test_values_at_the_ends_of_the_float_range_draw():
         study.add_manual({"x": x}, value)
     ax = plot_best_so_far(study.history())
     ax.figure.canvas.draw()
-    assert np.isfinite(ax.get_ylim()).all()
+    low, high = ax.get_ylim()
+    assert np.isfinite([low, high]).all() and low < high
     plt.close(ax.figure)
+    for values in ((2e301, 3e301), (-1e305, -2e305)):  # all beyond the drawable range: upright limits still
+        beyond = Study(SearchSpace([Float("x", 0, 1)]), "random", seed=0)
+        for x, value in zip((0.1, 0.2), values, strict=True):
+            beyond.add_manual({"x": x}, value)
+        ax = plot_best_so_far(beyond.history())
+        low, high = ax.get_ylim()
+        assert np.isfinite([low, high]).all() and low < high, values
+        plt.close(ax.figure)
 
 
 def test_trials_without_a_value_say_so_instead_of_drawing_empty_axes():

@@ -131,3 +131,7 @@ def test_a_budget_above_the_full_budget_is_warned_of_where_it_is_typed_naming_bo
         wrong = study.add_finished({"x": 0.4}, state="COMPLETE", value=0.2, budget=5, source="notes")
     assert caught[0].filename == __file__  # the line that typed it
     assert study.best_trial is wrong
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # never a best trial: nothing to warn of
+        study.add_finished({"x": 0.5}, state="PRUNED", value=0.0, budget=5, source="notes")
+        study.add_finished({"x": 0.6}, state="FAILED", budget=5, source="notes")

@@ -614,6 +614,8 @@ def test_add_finished_with_a_value_is_complete_by_default():
      "`values` of Study.add_finished must be left out: Study.add_finished takes params, state, value, source, "
      "user_attrs, intermediate_values, budget, generation, constraints, datetime_start, datetime_complete; got 1.0. "
      "Did you mean 'value'?"),
+    (lambda s: s.undo_manual(force=True),  # was "takes ; got True"
+     "`force` of Study.undo_manual must be left out: Study.undo_manual takes no argument; got True."),
 ])
 def test_a_keyword_an_add_method_does_not_take_is_refused_naming_the_study_and_the_call_that_takes_it(call, message):
     study = Study(SPACE, seed=0)
