@@ -82,8 +82,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         if is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET >= self.max_budget:  # max_budget given alone
             raise fail("max_budget", owner, f"greater than min_budget={min_budget:g} (its default)", max_budget,
                        hint="Give a smaller min_budget with it.")
-        self.min_budget = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
-                                     high_open=True)
+        self.min_budget: float = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
+                                            high_open=True)
         if not math.isfinite(self.max_budget / self.min_budget):  # 1e300 / 1e-300: no number of rungs
             raise fail("min_budget", owner, f"a finite real number in (0, {self.max_budget}) with max_budget / "
                        "min_budget a finite float", min_budget)
