@@ -122,8 +122,10 @@ def test_a_setting_works_or_refuses_naming_itself(case, value, via_study):
         else:
             optimizer = cls(SPACE, **typed)
     except HPOError as error:
-        # min_budget's default against a smaller max_budget: the error names max_budget, which was typed.
-        return refused_naming(error, ("max_budget", "min_budget") if "budget" in key else key, cls.__name__)
+        # min_budget's default against a smaller max_budget: the error names max_budget, which was typed;
+        # a reduction_factor above max_budget / min_budget leaves one rung: min_budget's rule names all three.
+        budgets = "budget" in key or (key == "reduction_factor" and name in ("halving", "hyperband", "asha"))
+        return refused_naming(error, (key, "max_budget", "min_budget") if budgets else key, cls.__name__)
     import json
 
     json.dumps(optimizer.settings(), allow_nan=False)  # what the journal writes
@@ -388,9 +390,10 @@ def test_switching_to_the_same_scheduler_with_other_budgets(name):
     # budget 1/27 counted at budget 1/32. Now a job whose budget is not its rung's is data from elsewhere.
     study = Study(LINE, name, seed=0)
     study.run(lambda p, budget=None: p["x"] * budget, n_trials=40)
-    study.switch_optimizer(name, min_budget=0.5)
+    study.switch_optimizer(name, min_budget=0.5, reduction_factor=2)  # rungs 0.5 and 1
     trials = study.run(lambda p, budget=None: p["x"] * budget, n_trials=5)
-    assert [t.budget for t in trials] == [1.0] * 5
+    assert {t.budget for t in trials} == {0.5, 1.0}
+    assert [trials[0].user_attrs[key] for key in ("bracket", "rung", "config")] == [0, 0, 0]  # none of the old jobs
 
 
 @pytest.mark.parametrize(("name", "attrs"), [

@@ -239,7 +239,7 @@ class EHVIBO(GaussianProcessBO, ModelPerObjective, MultiObjective):
         return X[front[chosen]]
 
     # -- proposing -------------------------------------------------------------------------------------
-    def _recorded_acquisition(self, value: float, batch: bool = False) -> tuple[str, float]:
+    def _recorded_acquisition(self, value: float, pending: bool, batch: bool = False) -> tuple[str, float]:
         # One objective's log-NEI in its units, as "bo" records it; log-EHVI in the model's (a
         # volume in every objective's units at once: in_objective_units leaves it as it is).
         name = self._info_name() + (" (batch)" if batch else "")

@@ -229,10 +229,12 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         self._take_recorded(trial, record_of(trial, self.name, self._fit_settings()))
         return self._as_asked(trial)
 
-    def _taken_keys(self) -> set[tuple[int, ...]]:
-        """The configurations told or pending (on a finite space)."""
+    def _taken_keys(self, pending: np.ndarray | None = None) -> set[tuple[int, ...]]:
+        """The configurations told or pending (on a finite space); ``pending`` (p, d): the pending
+        points, if not only this optimizer's asks (:meth:`_pending_points`)."""
         assert self._finite is not None
-        return self._tried | {self._finite.key(s.x) for s in self.pending}
+        points = [s.x for s in self.pending] if pending is None else pending
+        return self._tried | {self._finite.key(x) for x in points}
 
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs:
@@ -244,8 +246,8 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         rng = self._stream(self.n_seen)
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
-        X, value = self._optimize(fit, seed, q=q, batch=True)
-        name, value = self._recorded_acquisition(value, batch=True)
+        X, value = self._optimize(fit, seed, q=q, batch=True, pending=self._pending_points())
+        name, value = self._recorded_acquisition(value, bool(self.pending), batch=True)
         self._adopt_fit(fit)
         info = self._info(fit, name, value, seed)
         return [self._register(Suggestion(x=x, info=info)) for x in X]
@@ -261,20 +263,26 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         fit = self._fitted(rng)
         return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
 
-    def propose(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> Suggestion:
+    def propose(self, *, lengthscale_scale: float | None = None, elsewhere: np.ndarray | None = None,
+                **overrides: Any) -> Suggestion:
         """What :meth:`ask` would return next, or under other settings (``acquisition``, ``beta``,
         ``xi``, ``kernel``, ...), without changing this optimizer or the study.
 
         ``lengthscale_scale`` multiplies the fitted GP's lengthscales (no refit): what would be
         proposed if the model believed the objective smoother (> 1) or wigglier (< 1)?
-        Without what-ifs the proposal is kept until the data change, and the next ask returns it.
+        ``elsewhere``, shape (m, d) in the unit cube: configurations under way that this
+        optimizer is not told of (a scheduler's, at other budgets); pending, as its own asks are
+        (unless ``allow_repeats``): the proposal is none of them, and moves away from them.
+        Without what-ifs the proposal is kept until the data (or ``elsewhere``) change, and the
+        next ask returns it.
         """
         if overrides or lengthscale_scale is not None:
             variant = self._variant(overrides, f"{type(self).__name__}.propose", lengthscale_scale)
-            return variant._propose(self._stream(self.n_seen))
-        key = (self.n_seen, self._n_fitted(), self._fits.source)
+            return variant._propose(self._stream(self.n_seen), variant._pending_points(elsewhere))
+        pending = self._pending_points(elsewhere)
+        key = (self.n_seen, self._n_fitted(), self._fits.source, pending.tobytes())
         if self._next is None or self._next[0] != key:
-            self._next = (key, self._propose(self._stream(self.n_seen)))
+            self._next = (key, self._propose(self._stream(self.n_seen), pending))
         return self._next[1]
 
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
@@ -288,30 +296,36 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
             self._constraints.pinned = None
 
     # -- internals -----------------------------------------------------------------------------------
-    def _propose(self, rng: np.random.Generator) -> Suggestion:
+    def _propose(self, rng: np.random.Generator, pending: np.ndarray) -> Suggestion:
+        """The proposal from this ask's stream ``rng``, with these ``pending`` points (p, d)."""
         if len(self._data) < self.initial_size:
             return self._initial.point(rng, self._sources, self._taken_keys() if self._finite is not None else set())
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
-        X, value = self._optimize(fit, seed, q=1, batch=False)
-        name, value = self._recorded_acquisition(value)
+        X, value = self._optimize(fit, seed, q=1, batch=False, pending=pending)
+        name, value = self._recorded_acquisition(value, len(pending) > 0)
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
 
-    def _recorded_acquisition(self, value: float, batch: bool = False) -> tuple[str, float]:
-        """The acquisition's name and value (in objective units) a proposal records; ``batch``:
-        for a joint batch of proposals."""
-        name = self._constraints.name(self.acquisition, bool(self.pending), batch)
+    def _recorded_acquisition(self, value: float, pending: bool, batch: bool = False) -> tuple[str, float]:
+        """The acquisition's name and value (in objective units) a proposal records; ``pending``:
+        made with pending points; ``batch``: for a joint batch of proposals."""
+        name = self._constraints.name(self.acquisition, pending, batch)
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor()),
                                                   self._constraints.feasibility_only(self._arrays()[1])))
 
-    def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool) -> tuple[np.ndarray, float]:
-        pending = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
+    def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool,
+                  pending: np.ndarray) -> tuple[np.ndarray, float]:
+        """The acquisition's best ``q`` points, shape (q, d), and its value, with ``pending`` (p, d)."""
         with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
             if self.space.conditional:  # searched where each point lands: inactive coordinates ignored
                 acquisition = ActiveOnly(acquisition, self.space)
-            choices = None if self._finite is None else self._finite.untaken(self._taken_keys())
+            choices = None
+            if self._finite is not None:
+                choices = self._finite.untaken(self._taken_keys(pending))
+                if len(choices) < q:  # the rest is under way elsewhere: one of those then
+                    choices = self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
                                 self.raw_samples, self.num_restarts, start=self._start(), choices=choices,
                                 exclude=None if self.allow_repeats else self._taken_points(pending))

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...space import SearchSpace
+from .search import SAME_POINT
 from .warping import OutputWarp
 
 __all__ = ["TrainingData", "loss_spread"]
@@ -40,6 +41,8 @@ class TrainingData:
     output_warp: str
     _data: list[tuple[np.ndarray, float]]  # completed trials: (x, loss)
     _failed: list[tuple[np.ndarray, dict[str, Any]]]  # failed trials: (x, params); fitted below the worst loss
+    allow_repeats: bool
+    pending: list[Any]  # the optimizer's asks not yet told (Suggestions)
 
     def _n_fitted(self) -> int:
         """How many points the GP is fitted on: completed and failed trials."""
@@ -75,6 +78,18 @@ class TrainingData:
     def _taken_points(self, pending: np.ndarray) -> np.ndarray:
         """The points a proposal must not repeat, shape (m, d): completed, failed and pending."""
         return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x, _ in self._failed], pending])
+
+    def _pending_points(self, elsewhere: np.ndarray | None = None) -> np.ndarray:
+        """The pending points, shape (p, d): this optimizer's asks not yet told, then the rows of
+        ``elsewhere`` (m, d) that are none of the points told (told here, they are data)."""
+        own = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
+        if elsewhere is None or self.allow_repeats:
+            return own
+        elsewhere = np.asarray(elsewhere, dtype=float).reshape(-1, self.space.dim)
+        told = self._taken_points(own[:0])
+        if len(told) and len(elsewhere):
+            elsewhere = elsewhere[np.abs(elsewhere[:, None] - told[None]).max(axis=2).min(axis=1) > SAME_POINT]
+        return np.vstack([own, elsewhere])
 
     def _start(self) -> np.ndarray:
         """Where one extra local search of the acquisition starts, shape (d,): the incumbent."""

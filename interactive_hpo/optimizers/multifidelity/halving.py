@@ -19,7 +19,12 @@ promotes its feasible configurations first, then infeasible ones by total violat
 
 New configurations are drawn at random, or with ``sampler="bo"`` (BOHB-style, Falkner et al.,
 2018) proposed by a Gaussian-process model of the largest budget that has enough results,
-except for a ``random_fraction`` of them, which stay random.
+except for a ``random_fraction`` of them, which stay random. For that model every configuration
+started and not yet evaluated at its budget is pending, as parallel asks are for plain BO: it
+proposes none of them again, and away from them.
+
+The rungs are ``max_budget * reduction_factor**-k`` (Li et al.): a ``min_budget`` between two
+of them is rounded up to the next, with a warning; one that leaves a single rung is refused.
 
 A person can override a promotion (:meth:`Study.promote`, :meth:`Study.stop`); the scheduler
 keeps its own decision beside the person's in :meth:`HalvingScheduler.rung_table`.
@@ -40,7 +45,7 @@ from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
-from .rungs import Bracket, Job, hyperband_brackets, rung_budgets
+from .rungs import Bracket, Job, checked_rungs, hyperband_brackets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
@@ -60,14 +65,20 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     ----------
     space : SearchSpace
     min_budget, max_budget : float, default 1/27 and 1.0
-        The smallest and the full budget, ``0 < min_budget < max_budget`` (their ratio a finite
-        float), in the objective's units (a fraction of the data in (0, 1] for ``SklearnCV``;
-        epochs for a training loop).
-        The rung budgets are ``max_budget * reduction_factor**-k`` down to ``min_budget``.
+        The smallest and the full budget, ``0 < min_budget <= max_budget / reduction_factor``
+        (two rungs at least; their ratio a finite float), in the objective's units (a fraction
+        of the data in (0, 1] for ``SklearnCV``; epochs for a training loop).
+        The rung budgets (:attr:`budgets`) are ``max_budget * reduction_factor**-k`` for
+        ``k = 0, 1, ...`` while ``>= min_budget``: new configurations start at the smallest,
+        which is ``min_budget`` only when ``max_budget / min_budget`` is a power of
+        ``reduction_factor`` (otherwise a ``UserWarning`` names the rungs: ``min_budget=0.2``
+        starts at 1/3).
     reduction_factor : int, default=3
         Keep the best ``1 / reduction_factor`` of each rung; budgets grow by this factor.
     sampler : {"random", "bo"}, default="random"
-        How new configurations are drawn; "bo" needs the ``bo`` extra (BoTorch).
+        How new configurations are drawn; "bo" needs the ``bo`` extra (BoTorch). The GP's
+        proposals are none of the configurations started already (while a finite space has any
+        other left), with those not evaluated at its budget as pending points (qLogNEI).
     random_fraction : float, default=1/3
         With ``sampler="bo"``: the share of new configurations drawn at random anyway.
     seed : int, numpy.random.Generator or None
@@ -90,7 +101,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2, 1000)
         self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
         self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
-        self.budgets = rung_budgets(self.min_budget, self.max_budget, self.reduction_factor)
+        self.budgets = checked_rungs(owner, self.min_budget, self.max_budget, self.reduction_factor,
+                                     typed=None if min_budget == _DEFAULT_MIN_BUDGET else min_budget)
         self._configs: dict[int, np.ndarray] = {}
         self._brackets: list[Bracket] = []
         self._ready: deque[Job] = deque()  # promotions decided and not yet asked
@@ -259,15 +271,24 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         return Job(max(self._configs, default=-1) + 1, bracket.index, 0)
 
     def _sample(self, rng: np.random.Generator) -> np.ndarray:
-        """A new configuration: random, or the GP's proposal at the largest budget with enough data."""
+        """A new configuration: random, or the GP's proposal at the largest budget with enough data.
+
+        The GP is told only the results at its budget, so while other rungs run its data, and
+        so its proposal, stay the same: one point was started again and again (5 of a Hyperband
+        bracket's 9 new configurations on Branin). Every configuration started (``_configs``, and
+        those running in another process) is pending for it unless told to it, as parallel asks
+        are for plain BO: the proposal is none of them and moves away from them.
+        """
         explore = rng.random() < self.random_fraction
         x = rng.random(self.space.dim)
         if self.sampler == "random" or explore:
             return x
         for budget in sorted(self._models, reverse=True):
             model = self._models[budget]
-            if model.n_seen >= model.initial_size:
-                return model.propose().x
+            if model.n_seen >= model.initial_size and not model.exhausted:  # exhausted: a finite space all told
+                # Rows sorted, once each: the same pending points however a replay learnt them.
+                started = np.unique(np.array([*self._configs.values(), *(s.x for s in self.pending)]), axis=0)
+                return model.propose(elsewhere=started).x
         return x
 
     def _model(self, budget: float) -> Any:
@@ -345,7 +366,8 @@ class ASHA(HalvingScheduler):
     """Asynchronous successive halving (Li et al., 2020): never waits for a rung to fill.
 
     Each ask promotes the best not-yet-promoted configuration in the top ``1 / eta`` of the
-    highest rung that has one, and otherwise starts a new configuration at ``min_budget``.
+    highest rung that has one, and otherwise starts a new configuration at the lowest rung,
+    ``budgets[0]`` (``min_budget`` rounded up to the grid ``max_budget * eta**-k``).
     With many workers no one is ever idle; the price is that early promotions are made on few
     results (some configurations get promoted that synchronous halving would have stopped).
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import bisect
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..._validation import fail
 from ..feasibility import UNKNOWN, constrained_order, feasibility_key
 
-__all__ = ["rung_budgets", "hyperband_brackets", "Bracket", "Job"]
+__all__ = ["rung_budgets", "checked_rungs", "hyperband_brackets", "Bracket", "Job"]
 
 
 def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
@@ -37,6 +39,27 @@ def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
     # The 1e-9 keeps ratios that are exact powers of eta (81 / 1 with eta = 3) from losing a rung to rounding.
     top = int(math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9))
     return [max_budget / eta ** (top - k) for k in range(top + 1)]
+
+
+def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, typed: Any = None) -> list[float]:
+    """:func:`rung_budgets`, refused with the uniform error (naming ``min_budget``, as ``typed``)
+    when they are a single rung, every job at ``max_budget``: no multi-fidelity at all. When the
+    lowest is not ``min_budget`` (rounded up to the grid) a ``UserWarning`` names the rungs,
+    unless ``typed`` is None (``min_budget`` left at its default: not a person's choice)."""
+    budgets = rung_budgets(min_budget, max_budget, eta)
+    rungs = f"[{', '.join(f'{b:g}' for b in budgets)}]"
+    settings = f"max_budget={max_budget:g} and reduction_factor={eta}"
+    if len(budgets) < 2:
+        raise fail("min_budget", owner, f"at most max_budget / reduction_factor = {max_budget / eta:g}, for two "
+                   "rungs or more", min_budget if typed is None else typed,
+                   hint=f"With {settings} the rungs would be {rungs}: every job at the full budget, as in random "
+                        "search. Give a smaller min_budget or reduction_factor.")
+    if typed is not None and not math.isclose(budgets[0], min_budget, rel_tol=1e-6):  # 1e-6: a float32 1/9 is 1/9
+        warnings.warn(f"{owner} starts new configurations at budget {budgets[0]:g}, not min_budget={min_budget:g}: "
+                      f"with {settings} the rungs are max_budget * reduction_factor**-k, {rungs}. For rungs from "
+                      "min_budget pass max_budget = min_budget * reduction_factor**k; to keep these, min_budget = "
+                      f"max_budget / {eta}**{len(budgets) - 1}.", UserWarning, stacklevel=4)
+    return budgets
 
 
 def hyperband_brackets(min_budget: float, max_budget: float, eta: int) -> list[list[tuple[int, float]]]:

@@ -1,0 +1,101 @@
+"""The schedulers' settings for new configurations: BOHB-style proposals, and where they start."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from interactive_hpo import (
+    ASHA,
+    Categorical,
+    Hyperband,
+    Int,
+    InvalidParameterError,
+    SearchSpace,
+    Study,
+    SuccessiveHalving,
+)
+from interactive_hpo.objectives.fidelity import MultiFidelity
+from interactive_hpo.objectives.synthetic import Branin
+
+BRANIN = MultiFidelity(Branin())
+
+
+def new_configurations(study: Study) -> dict[int, np.ndarray]:
+    """Each configuration's unit-cube point, by config number, from the trials."""
+    first: dict[int, np.ndarray] = {}
+    for trial in study.trials:
+        first.setdefault(trial.user_attrs["config"], trial.x)
+    return first
+
+
+def two_losses(params, budget):
+    return BRANIN(params, budget=budget), (params["x1"] - 2) ** 2 * budget
+
+
+@pytest.mark.parametrize(("name", "objectives"), [("hyperband", 1), ("asha", 1), ("halving", 1), ("hyperband", 2)])
+def test_bohb_style_sampling_never_starts_a_configuration_twice(name, objectives):
+    # The GP of the largest budget is told only that budget's results, so its proposal stayed the same
+    # while lower rungs ran: Hyperband started one Branin point 6 times in 66 jobs, ASHA one 10 times,
+    # and with two objectives (ParEGO) 6 times. The random draws are those of sampler="random" at the
+    # same seed; the others are the GP's.
+    pytest.importorskip("botorch")
+    settings = {"min_budget": 1 / 9, "random_fraction": 0.2}
+    several = {"directions": ["minimize"] * 2} if objectives == 2 else {}
+    runs = {sampler: Study(BRANIN.space, name, seed=0, optimizer_settings={**settings, "sampler": sampler}, **several)
+            for sampler in ("bo", "random")}
+    for study in runs.values():
+        study.run(BRANIN if objectives == 1 else two_losses, n_trials=44, progress=False)
+    configs, drawn = new_configurations(runs["bo"]), new_configurations(runs["random"])
+    proposed = [c for c in configs if not np.array_equal(configs[c], drawn.get(c))]
+    assert len(proposed) >= 8, len(proposed)   # the GP proposed some
+    points = np.array(list(configs.values()))
+    for c in proposed:  # not the same point as another, nor next to one: the GP proposes away from them
+        gaps = np.abs(points - configs[c]).max(axis=1)
+        assert np.sort(gaps)[1] > 1e-3, (c, np.sort(gaps)[:3])
+
+
+def test_bohb_style_sampling_on_a_finite_space_starts_every_configuration_then_goes_on():
+    # Once the GP had every configuration of a small space, its proposal had no candidate left:
+    # IndexError. Now the GP proposes those not started yet, and random draws follow.
+    pytest.importorskip("botorch")
+    space = SearchSpace([Int("a", 1, 3), Categorical("k", ["x", "y"])])
+    study = Study(space, "asha", seed=0, optimizer_settings={"sampler": "bo", "min_budget": 1 / 9,
+                                                             "random_fraction": 0.0})
+    study.run(lambda p, budget: p["a"] + (p["k"] == "x") + 1 - budget, n_trials=40, progress=False)
+    configs = [tuple(space.from_unit(x).values()) for x in new_configurations(study).values()]
+    assert len(study.trials) == 40 and len(set(configs[:8])) == 6, configs
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "message"), [
+    (SuccessiveHalving, {"min_budget": 0.5},
+     "`min_budget` of SuccessiveHalving must be at most max_budget / reduction_factor = 0.333333, for two rungs or "
+     "more; got 0.5. With max_budget=1 and reduction_factor=3 the rungs would be [1]: every job at the full budget"),
+    (ASHA, {"min_budget": 1, "max_budget": 9, "reduction_factor": 10},
+     "`min_budget` of ASHA must be at most max_budget / reduction_factor = 0.9, for two rungs or more; got 1. With "
+     "max_budget=9 and reduction_factor=10 the rungs would be [9]"),
+])
+def test_a_min_budget_that_leaves_one_rung_is_refused(cls, kwargs, message):
+    # Every job ran at the full budget: random search that thinks it is a scheduler.
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        cls(BRANIN.space, **kwargs)
+
+
+@pytest.mark.parametrize(("kwargs", "lowest"), [({"min_budget": 0.2}, 1 / 3), ({"min_budget": 0.05}, 1 / 9),
+                                                ({"min_budget": 1, "max_budget": 100}, 100 / 81)])
+def test_a_min_budget_off_the_rung_grid_warns_where_new_configurations_start(kwargs, lowest):
+    with pytest.warns(UserWarning, match=f"Hyperband starts new configurations at budget {lowest:g}, not "
+                                         f"min_budget={kwargs['min_budget']:g}"):
+        hyperband = Hyperband(BRANIN.space, **kwargs)
+    assert hyperband.budgets[0] == pytest.approx(lowest)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"min_budget": 1 / 9}, {"max_budget": 100}, {"min_budget": 1, "max_budget": 81},
+                                    {"min_budget": 1 / 8, "reduction_factor": 2}])
+def test_a_min_budget_on_the_grid_or_left_at_its_default_is_silent(kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ASHA(BRANIN.space, **kwargs)   # max_budget alone: min_budget was not typed, nothing to warn about
