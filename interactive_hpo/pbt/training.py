@@ -3,9 +3,10 @@
 ``n_members`` models train side by side in rounds. Every ``ready_every`` rounds the members are
 ranked by validation score; each member of the bottom ``quantile`` copies the model (weights and
 solver state) and the hyperparameters of a member drawn uniformly from the top ``quantile``
-(*exploit*), then changes those hyperparameters a little (*explore*, :func:`explore`). Training
-continues from the copied weights, so a member's hyperparameters become a *schedule* over rounds,
-and good models spread through the population (the *lineage*).
+(*exploit*; a diverged member, scored NaN, ranks last and is never copied), then changes those
+hyperparameters a little (*explore*, :func:`explore`). Training continues from the copied
+weights, so a member's hyperparameters become a *schedule* over rounds, and good models spread
+through the population (the *lineage*).
 
 Unlike the ask/tell optimizers, PBT owns the models: it drives an
 :class:`~interactive_hpo.objectives.incremental.IncrementalTask` directly and is not registered
