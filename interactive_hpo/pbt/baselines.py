@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, fail, is_real, seed_to_int
+from .._validation import check_int, fail, is_real, seed_to_int, warn_user
 from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
 from .checks import check_members, check_rounds, check_space, check_task
-from .result import PBTComparison, PBTResult
+from .result import PBTComparison, PBTResult, diverged_since
 from .training import PopulationBasedTraining
 
 __all__ = ["compare_with_fixed", "train_fixed"]
@@ -105,7 +105,8 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
     -------
     PBTComparison
         ``table()`` and ``curves()`` give plain data for a side-by-side table or plot;
-        ``fixed_model`` is the fixed run's best model, for its sealed test score.
+        ``fixed_model`` is the fixed run's best model, for its sealed test score (None, with a
+        ``RuntimeWarning``, when every fixed member's score in the last round is NaN: diverged).
 
     Examples
     --------
@@ -127,5 +128,9 @@ def compare_with_fixed(result: PBTResult, task: IncrementalTask,
     runner = _fixed_runner(task, list(result.rounds[0].params) if fixed is None else fixed, result.n_rounds,
                            result.n_members, result.settings["steps_per_round"], result.settings["seed"],
                            "compare_with_fixed", "fixed")
-    return PBTComparison(pbt=result, fixed=runner.result, label=label or _fixed_label(fixed, task.space),
-                         fixed_model=runner.best_model())
+    fixed_run = runner.result
+    if fixed_run.best_member < 0:  # the table says so with NaN; a model to score there is none
+        warn_user(f"compare_with_fixed: in the fixed run {diverged_since(fixed_run.scores)}, so its `fixed_model` "
+                  "is None.", RuntimeWarning)
+    return PBTComparison(pbt=result, fixed=fixed_run, label=label or _fixed_label(fixed, task.space),
+                         fixed_model=None if fixed_run.best_member < 0 else runner.best_model())

@@ -91,17 +91,22 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
 def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.ndarray, np.ndarray]:
     """Bottom and top members by score, each ``ceil(n x quantile)`` of them (at most n // 2, at least 1).
 
+    A diverged member (score NaN) ranks last, and is never in the top: the top holds the donors
+    of exploits, and a diverged model must not spread. So the top is shorter when fewer members
+    than that have a score, and empty when none has.
+
     Parameters
     ----------
     scores : array-like of shape (n_members,)
-        Validation scores of at least 2 members (one alone would copy itself); NaN (a
-        diverged member) ranks last.
+        Validation scores of at least 2 members (one alone would copy itself); NaN for a
+        diverged member.
     direction : {"maximize", "minimize"}
     quantile : float in (0, 0.5]
 
     Returns
     -------
-    bottom, top : ndarray of shape (k,)
+    bottom : ndarray of shape (k,)
+    top : ndarray of shape (k_top,), k_top <= k
         Member indices, sorted. Ties rank the lower index higher.
 
     Examples
@@ -109,6 +114,8 @@ def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.nda
     >>> bottom, top = quantile_split([0.5, 0.9, 0.1, 0.7, 0.3], "maximize", 0.2)
     >>> bottom.tolist(), top.tolist()
     ([2], [1])
+    >>> [part.tolist() for part in quantile_split([0.5, float("nan"), float("nan"), float("nan")], "maximize", 0.5)]
+    [[2, 3], [0]]
     """
     rule = "an array-like of shape (n_members,) of real numbers, n_members >= 2"
     scores = float_array(scores, "scores", "quantile_split", rule)
@@ -120,4 +127,5 @@ def quantile_split(scores: Any, direction: str, quantile: float) -> tuple[np.nda
     losses = Direction.parse(direction, "direction", "quantile_split").to_loss(scores)  # new array: NaNs replaced below
     losses[np.isnan(losses)] = np.inf
     order = np.argsort(losses, kind="stable")
-    return np.sort(order[n - k:]), np.sort(order[:k])
+    top = order[:k]
+    return np.sort(order[n - k:]), np.sort(top[np.isfinite(losses[top])])

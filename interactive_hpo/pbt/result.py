@@ -26,7 +26,8 @@ from ..study.journal import Journal, JournalFormat
 from ..views import KeepsReadOnly, read_only
 from .checks import MAX_MEMBERS
 
-__all__ = ["FORMAT", "VERSION", "PBT_JOURNAL", "PBTComparison", "PBTResult", "PBTRound", "best_per_round"]
+__all__ = ["FORMAT", "VERSION", "PBT_JOURNAL", "PBTComparison", "PBTResult", "PBTRound", "best_per_round",
+           "diverged_since"]
 
 FORMAT = "interactive_hpo.pbt"
 VERSION = 1
@@ -48,6 +49,16 @@ def best_per_round(scores: np.ndarray, direction: str) -> np.ndarray:
     if array.ndim != 2:
         raise fail("scores", "best_per_round", rule, scores)
     return Direction.parse(direction, "direction", "best_per_round").best_per_row(array)
+
+
+def diverged_since(scores: np.ndarray) -> str:
+    """Since when every member has been diverged, for messages ("every member's score in the
+    last 3 rounds is NaN (diverged)"), from ``scores`` of shape (n_rounds, n_members) whose last
+    row is all NaN."""
+    scored = np.flatnonzero(~np.isnan(scores).all(axis=1))
+    n = len(scores) - (int(scored[-1]) + 1 if len(scored) else 0)
+    span = "the last round" if n == 1 else f"all {n} rounds" if n == len(scores) else f"the last {n} rounds"
+    return f"every member's score in {span} is NaN (diverged)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,7 +128,8 @@ class PBTResult(KeepsReadOnly):
     final_params : tuple of dict
         The hyperparameters each member would train with next.
     best_member : int
-        The member with the best score in the last round (-1 before any round).
+        The member with the best score in the last round (-1 before any round, or when every
+        member's score in the last round is NaN: all diverged).
     rounds : tuple of PBTRound
         The round records the arrays were built from.
 
@@ -186,7 +198,7 @@ class PBTResult(KeepsReadOnly):
 
     @property
     def best_score(self) -> float:
-        """Score of :attr:`best_member` in the last round (NaN before any round)."""
+        """Score of :attr:`best_member` in the last round (NaN if there is none)."""
         return float(self.scores[-1, self.best_member]) if self.best_member >= 0 else math.nan
 
     @property
@@ -319,7 +331,8 @@ class PBTComparison(KeepsReadOnly):
         ablation and a bad learning rate, say) must not both read "fixed".
     fixed_model : object or None
         The model of ``fixed.best_member`` after the last round, to score on a sealed test split
-        like PBT's winner; None if no model was kept. Models are not part of :meth:`to_dict`.
+        like PBT's winner; None if no model was kept, or none is best (every fixed member's score
+        in the last round is NaN). Models are not part of :meth:`to_dict`.
     """
 
     pbt: PBTResult
@@ -332,12 +345,20 @@ class PBTComparison(KeepsReadOnly):
         return {"PBT": self.pbt.best_curve, self.label: self.fixed.best_curve}
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per method: best and mean final score, and training steps spent."""
-        return [{"method": label, "best final score": run.best_score,
-                 "mean final score": float(np.nanmean(run.scores[-1])) if run.n_rounds else math.nan,
+        """One row per method: best and mean final score (over the members with a score; NaN
+        when none has), and training steps spent."""
+        return [{"method": label, "best final score": run.best_score, "mean final score": _mean_final(run),
                  "training steps": run.compute}
                 for label, run in (("PBT", self.pbt), (self.label, self.fixed))]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: both runs and the label."""
         return {"pbt": self.pbt.to_dict(), "fixed": self.fixed.to_dict(), "label": self.label}
+
+
+def _mean_final(run: PBTResult) -> float:
+    """Mean score of the last round over the members that have one (NaN, without numpy's
+    "Mean of empty slice" warning, when none has)."""
+    last = run.scores[-1] if run.n_rounds else np.empty(0)
+    scored = last[~np.isnan(last)]
+    return float(scored.mean()) if scored.size else math.nan

@@ -3,9 +3,10 @@
 ``n_members`` models train side by side in rounds. Every ``ready_every`` rounds the members are
 ranked by validation score; each member of the bottom ``quantile`` copies the model (weights and
 solver state) and the hyperparameters of a member drawn uniformly from the top ``quantile``
-(*exploit*), then changes those hyperparameters a little (*explore*, :func:`explore`). Training
-continues from the copied weights, so a member's hyperparameters become a *schedule* over rounds,
-and good models spread through the population (the *lineage*).
+(*exploit*; a diverged member, scored NaN, ranks last and is never copied), then changes those
+hyperparameters a little (*explore*, :func:`explore`). Training continues from the copied
+weights, so a member's hyperparameters become a *schedule* over rounds, and good models spread
+through the population (the *lineage*).
 
 Unlike the ask/tell optimizers, PBT owns the models: it drives an
 :class:`~interactive_hpo.objectives.incremental.IncrementalTask` directly and is not registered
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, as_scalar, check_int, check_path, check_real, fail, is_real, seed_to_int
+from .._validation import as_finite, as_scalar, check_int, check_path, check_real, fail, is_real, seed_to_int, warn_user
 from ..exceptions import HPOError
 from ..objectives.incremental import MAX_STEPS as MAX_TRAIN_STEPS
 from ..objectives.incremental import IncrementalTask
@@ -37,7 +38,7 @@ from ..study.journal import Journal
 from ..views import read_only
 from .checks import MAX_MEMBERS, check_perturb, check_rounds, check_space, check_task
 from .explore import explore, quantile_split
-from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound
+from .result import PBT_JOURNAL, PBTComparison, PBTResult, PBTRound, diverged_since
 
 # PBTComparison, explore and quantile_split: what this module exported in 0.1, as interactive_hpo.optimizers.pbt.
 __all__ = ["PBTComparison", "PBTResult", "PBTRound", "PopulationBasedTraining", "explore", "quantile_split"]
@@ -268,8 +269,17 @@ class PopulationBasedTraining:
                 + (" and the journal." if self._journal is not None else "."))
 
     def _exploit_and_explore(self, scores: np.ndarray) -> tuple[tuple[int, int], ...]:
-        """Each bottom member copies a uniformly drawn top member, then explores its hyperparameters."""
+        """Each bottom member copies a uniformly drawn top member, then explores its hyperparameters.
+
+        Only members with a score are donors (:func:`quantile_split`): when every member
+        diverged there is none, and the round exploits nothing, with a warning.
+        """
         bottom, top = quantile_split(scores, self.direction, self.quantile)
+        if not len(top):
+            warn_user(f"{self._owner}: every member's score in round {self.rounds_done} is NaN (diverged), so no "
+                      "member exploited another after it: a diverged model is never copied. The members train on "
+                      "with their own models and hyperparameters.", RuntimeWarning)
+            return ()
         pairs = []
         for receiver in bottom:
             donor = self.members[int(top[self._explore_rng.integers(len(top))])]
@@ -302,12 +312,22 @@ class PopulationBasedTraining:
 
         The model to score once on the task's sealed test split (its ``test_score``). Exploits
         never replace it (a top member is never a receiver), so it is the model that scored.
+
+        Raises
+        ------
+        InvalidParameterError
+            Before any round.
+        HPOError
+            When every member's score in the last round is NaN (diverged): no model is best.
         """
-        best = self.result.best_member
+        result = self.result
         owner = f"{_OWNER}.best_model" if self._owner == _OWNER else self._owner
-        if best < 0:
-            raise fail("rounds_done", owner, "at least 1 (no model has been scored yet)", 0)
-        return self._copy(self.members[best].model, owner)
+        if not self.rounds_done:
+            raise fail("rounds_done", owner, "at least 1 (no model has been scored yet)", self.rounds_done)
+        if result.best_member < 0:
+            raise HPOError(f"{owner} has no model to return: {diverged_since(result.scores)}, so no model is "
+                           "the best. `result.scores` shows when each member diverged.")
+        return self._copy(self.members[result.best_member].model, owner)
 
     def __repr__(self) -> str:
         return (f"PopulationBasedTraining(n_members={self.n_members}, ready_every={self.ready_every}, "

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_int, fail
+from .._validation import check_bool, check_int, check_product, fail
 from ..direction import Direction
 from ._axes import axes_or_new, check_figure, integer_ticks
 from ._checks import record_fields, two_labels
@@ -168,9 +168,18 @@ def lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: in
     return _lineage_info(exploits, n_rounds, n_members, highlight, "lineage_info")
 
 
+#: The most nodes (rounds x members) a lineage holds: as many member records as a PBT run keeps
+#: (``interactive_hpo.pbt.checks.MAX_RECORDS``). 2**70 rounds met numpy's OverflowError; a
+#: billion, a MemoryError or a loop of hours.
+MAX_NODES = 1_000_000
+
+
 def _lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: int, highlight: int | None,
                   owner: str) -> LineageInfo:
     n_rounds, n_members = check_int(n_rounds, "n_rounds", owner, 0), check_int(n_members, "n_members", owner, 0)
+    # max(.., 1): with no members the rounds are still looped over, and the reverse.
+    check_product({"n_rounds": n_rounds, "n_members": n_members}, owner, max(n_rounds, 1) * max(n_members, 1),
+                  MAX_NODES, "lineage nodes (n_rounds x n_members)")
     highlight = check_member(highlight, "highlight", owner, n_members)
     parents = np.tile(np.arange(n_members), (n_rounds, 1))
     if n_rounds:
@@ -203,7 +212,7 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     exploits : sequence of (round, receiver, donor)
     n_rounds, n_members : int
     scores : array-like of shape (n_rounds, n_members), optional
-        Colours the nodes.
+        Colours the nodes; a node whose score is NaN is an x.
     highlight : int, optional
         A member (e.g. ``best_member``) whose ancestry is drawn thick.
     ax : matplotlib Axes, optional
@@ -211,7 +220,8 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     Returns
     -------
     Axes
-        ``ax.collections[0]`` holds the kept segments, ``[1]`` the inherited ones, ``[2]`` the nodes.
+        ``ax.collections[0]`` holds the kept segments, ``[1]`` the inherited ones, ``[2]`` the
+        nodes, and ``[3]``, if a score is NaN, an x on each node whose score is NaN (diverged).
         The legend (above the Axes: nodes fill the panel) names the edges and the highlighted
         ancestry; the colour bar names the node colours.
 
@@ -234,8 +244,12 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
                                      label="copied (exploit)"))
     paint = {"color": "C0"} if colours is None else {"c": colours, "cmap": "viridis"}
     nodes = ax.scatter(info.nodes[:, 0], info.nodes[:, 1], s=22, zorder=3, **paint)
-    if colours is not None and colours.size:
+    if colours is not None and not np.isnan(colours).all():
         ax.figure.colorbar(nodes, ax=ax, pad=0.02, label="validation score")
+    if colours is not None and np.isnan(colours).any():  # a NaN colour is not drawn: the node would vanish
+        nan_nodes = info.nodes[np.isnan(colours)]
+        ax.scatter(nan_nodes[:, 0], nan_nodes[:, 1], marker="x", s=28, linewidths=1.4, color="black", zorder=3,
+                   label=DIVERGED_LABEL)
     if len(info.path):
         ax.plot(info.path[:, 0], info.path[:, 1], color="black", lw=2.5, zorder=2.5,
                 label=f"member {highlight}'s ancestry")
@@ -263,6 +277,9 @@ class ScoreInfo:
         The same for the baseline (fixed hyperparameters, the same compute).
     exploit_rounds : ndarray of shape (n_x,)
         Rounds after which exploits happened.
+    diverged : ndarray of shape (n_d, 2)
+        (round, member) of each NaN score (a member that diverged, or has no score): marked,
+        since a NaN has no height on the score axis.
     """
 
     rounds: np.ndarray
@@ -270,6 +287,7 @@ class ScoreInfo:
     best: np.ndarray
     baseline_best: np.ndarray | None
     exploit_rounds: np.ndarray
+    diverged: np.ndarray
 
 
 def score_info(scores: Any, direction: str = "maximize", exploits: Sequence[Any] = (),
@@ -286,7 +304,8 @@ def _score_info(scores: Any, direction: str, exploits: Sequence[Any], baseline: 
     n_rounds, n_members = members.shape
     rounds = sorted({r for r, _, _ in check_exploits(exploits, n_rounds, n_members, owner)})
     return ScoreInfo(rounds=np.arange(len(members), dtype=float), members=members, best=goal.best_per_row(members),
-                     baseline_best=other, exploit_rounds=np.array(rounds, dtype=float))
+                     baseline_best=other, exploit_rounds=np.array(rounds, dtype=float),
+                     diverged=np.argwhere(np.isnan(members)).astype(float).reshape(-1, 2))
 
 
 def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Sequence[Any] = (), baseline: Any = None,
@@ -310,7 +329,10 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
     -------
     Axes
         ``ax.lines``: one per member, then the best curve, then the baseline's (if given), then
-        one dotted line per exploit round. The legend sits above the Axes.
+        one dotted line per exploit round. If a score is NaN, ``ax.collections[0]`` holds an x at
+        the bottom of the panel per NaN score, in its member's colour (a column of them where
+        several diverged in one round), and if every score is NaN a text in the panel says so.
+        The legend sits above the Axes.
     """
     info = _score_info(scores, direction, exploits, baseline, "plot_pbt_scores")
     labels = two_labels(labels, "plot_pbt_scores", "the run")
@@ -323,11 +345,38 @@ def plot_pbt_scores(scores: Any, *, direction: str = "maximize", exploits: Seque
         ax.plot(info.rounds, info.baseline_best, color="0.5", lw=2.2, ls="--", label=f"{labels[1]}: best member")
     for k, r in enumerate(info.exploit_rounds):
         ax.axvline(r + 0.5, color="0.6", lw=0.8, ls=":", zorder=0, label=None if k else "exploit and explore")
+    _mark_diverged(ax, info)
     ax.set_xlabel("round")
     ax.set_ylabel(f"validation score ({Direction(direction).word} is better)")
     # Above the Axes: the members' lines fill the panel, and "best" would still cover some.
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2, frameon=False)
     return ax
+
+
+#: The legend entry of a NaN score's mark, in the score and lineage panels.
+DIVERGED_LABEL = "score NaN (diverged)"
+
+
+def _mark_diverged(ax: Any, info: ScoreInfo) -> None:
+    """An x at the bottom of the score panel for each NaN score (a NaN has no height: its member's
+    line just stops), stacked by member so several in one round stay countable; a text in the
+    panel when every score is NaN, which would otherwise leave it empty without a word."""
+    if not len(info.diverged):
+        return
+    n_members = info.members.shape[1]
+    step = min(0.015, 0.2 / max(n_members - 1, 1))  # a column of at most a fifth of the panel
+    members = info.diverged[:, 1].astype(int)
+    # x in rounds, y in axes fractions: at the bottom whatever the score axis's limits.
+    ax.scatter(info.diverged[:, 0], 0.03 + step * members, marker="x", s=22, linewidths=1.2, zorder=3,
+               c=[f"C{i % 10}" for i in members], transform=ax.get_xaxis_transform(), label=DIVERGED_LABEL)
+    # A mark placed in axes fractions does not widen the x limits: its rounds must, for a round
+    # where no member has a score (every round, when all diverged).
+    ax.update_datalim(np.column_stack([info.diverged[:, 0], np.zeros(len(members))]), updatey=False)
+    ax.autoscale_view()
+    if np.isnan(info.members).all():
+        ax.set_yticks([])  # no score: ticks would label an axis nothing is on
+        ax.text(0.5, 0.5, "Every member's score is NaN (diverged) in every round:\nthere is no score to draw.",
+                transform=ax.transAxes, ha="center", va="center")
 
 
 def plot_pbt(result: Any, baseline: Any = None, fig: Any = None, *,

@@ -237,6 +237,8 @@ def test_a_score_held_in_a_0d_array_counts_and_an_infinite_one_diverged(tmp_path
     ([0.5, 0.9, 0.1, 0.7, 0.3, 0.2, 0.8, 0.6], "maximize", 0.2, [2, 5], [1, 6]),  # ceil(1.6) = 2
     ([3, 1, 4, 1, 5, 9, 2, 6, 5, 3], "maximize", 0.3, [1, 3, 6], [4, 5, 7]),  # 10 x 0.3 is 3, not 4
     ([0.5, np.nan, 0.1, 0.7], "maximize", 0.25, [1], [3]),  # a diverged member ranks last
+    ([0.5, np.nan, np.nan, np.nan], "maximize", 0.5, [2, 3], [0]),  # and is never a donor
+    ([np.nan, np.nan], "minimize", 0.5, [1], []),  # no donor at all
     ([0.2, 0.1], "maximize", 0.5, [1], [0]),
     ([0.3, 0.3, 0.3, 0.3], "maximize", 0.5, [2, 3], [0, 1]),  # ties: the lower index ranks higher
 ])
@@ -411,6 +413,77 @@ def test_journal_keeps_every_finished_round_and_survives_a_cut_off_line(tmp_path
     with pytest.raises(InvalidParameterError, match="`storage` of PopulationBasedTraining must be a file path inside "
                                                     "a folder.*is a file, not a folder"):
         PopulationBasedTraining(ToyTask.space, ToyTask(), storage=path / "run.jsonl")
+
+
+START = {"lr": 0.1, "width": 1, "mode": "go"}
+
+
+class DivergesAbove(ToyTask):
+    """A model last trained with lr > 0.5, or trained ``since`` rounds or more, scores NaN (diverged)."""
+
+    def __init__(self, since=None):
+        self.since = since
+
+    def train(self, model, params, n_steps, *, seed=None):
+        model = super().train(model, params, n_steps, seed=seed)
+        return {**model, "lr": params["lr"], "age": model.get("age", 0) + n_steps}
+
+    def score(self, model):
+        late = self.since is not None and model["age"] > self.since
+        return float("nan") if model["lr"] > 0.5 or late else super().score(model)
+
+    def copy(self, model):
+        return {**model, "w": model["w"].copy()}
+
+
+def test_a_diverged_member_is_never_a_donor():
+    """With 3 of 4 members diverged the top half held one of them, whose model was copied."""
+    start = [START] + [{**START, "lr": 0.9}] * 3
+    result = PopulationBasedTraining(ToyTask.space, DivergesAbove(), n_members=4, ready_every=1, quantile=0.5,
+                                     resample_probability=0.0, initial=start, seed=0).run(4)
+    assert np.isnan(result.scores[0]).sum() == 3 and len(result.exploits) == 4 * 2
+    assert all(np.isfinite(result.scores[r, donor]) for r, _, donor in result.exploits)
+    assert np.isfinite(result.scores[-1]).all()  # the good model spread; no diverged one did
+
+
+def test_a_round_where_every_member_diverged_exploits_nothing_and_says_so():
+    """Every member's score was NaN, yet exploits went on copying diverged models, silently."""
+    pbt = PopulationBasedTraining(ToyTask.space, DivergesAbove(since=2), n_members=4, ready_every=1, seed=0)
+    pbt.run(2)
+    with pytest.warns(RuntimeWarning) as caught:
+        result = pbt.run(2)
+    assert [str(w.message) for w in caught] == [
+        f"PopulationBasedTraining: every member's score in round {r} is NaN (diverged), so no member exploited "
+        "another after it: a diverged model is never copied. The members train on with their own models and "
+        "hyperparameters." for r in (2, 3)]
+    assert {r for r, _, _ in result.exploits} == {0, 1}
+
+
+def test_best_model_when_every_member_diverged_says_so_and_the_fixed_model_is_none(recwarn):
+    """It said "`rounds_done` ... must be at least 1 (no model has been scored yet); got 0" after 6 rounds."""
+    task = DivergesAbove(since=4)
+    pbt = PopulationBasedTraining(ToyTask.space, task, n_members=2, ready_every=None, initial=START, seed=0)
+    result = pbt.run(6)
+    assert result.best_member == -1 and np.isnan(result.best_score) and np.isfinite(result.scores[3]).all()
+    with pytest.raises(HPOError, match=re.escape(
+            f"{OWNER}.best_model has no model to return: every member's score in the last 2 rounds is NaN "
+            "(diverged), so no model is the best.")):
+        pbt.best_model()
+    with pytest.raises(HPOError, match=re.escape("every member's score in all 3 rounds is NaN (diverged)")):
+        _best_model_after(DivergesAbove(since=0), 3)
+    recwarn.clear()
+    comparison = compare_with_fixed(result, task)  # the comparison holds: the fixed run diverged too
+    assert [str(w.message) for w in recwarn] == [
+        "compare_with_fixed: in the fixed run every member's score in the last 2 rounds is NaN (diverged), so its "
+        "`fixed_model` is None."]  # and no "Mean of empty slice" from the table
+    assert comparison.fixed_model is None
+    assert all(np.isnan(row["best final score"]) and np.isnan(row["mean final score"]) for row in comparison.table())
+
+
+def _best_model_after(task, n_rounds):
+    pbt = PopulationBasedTraining(ToyTask.space, task, n_members=2, ready_every=None, seed=0)
+    pbt.run(n_rounds)
+    return pbt.best_model()
 
 
 def test_a_nan_score_ranks_last_and_is_stored_as_null():

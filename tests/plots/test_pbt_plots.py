@@ -16,6 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.plots import projector_style  # noqa: E402
 from interactive_hpo.plots.pbt import (  # noqa: E402
+    DIVERGED_LABEL,
     EXPLOIT_LABEL,
     lineage_info,
     plot_pbt,
@@ -79,7 +80,7 @@ def test_schedule_and_lineage_panels_say_what_their_lines_and_marks_are():
     assert _legend(schedule) == ["member 0", "member 1", "member 2", EXPLOIT_LABEL]
     assert plot_pbt_schedule(LR, legend=False, ax=Figure().add_subplot()).get_legend() is None
     lineage = plot_pbt_lineage(EXPLOITS, 3, 3, scores=SCORES, highlight=1, ax=Figure().add_subplot())
-    assert _legend(lineage) == ["kept own model", "copied (exploit)", "member 1's ancestry"]
+    assert _legend(lineage) == ["kept own model", "copied (exploit)", DIVERGED_LABEL, "member 1's ancestry"]
     assert lineage.figure.axes[-1].get_ylabel() == "validation score"  # the colour bar names the node colours
 
 
@@ -113,7 +114,32 @@ def test_score_info_and_plot_show_the_population_best_against_the_baseline():
     assert len(ax.lines) == 3 + 2 + 3  # members, best and baseline, one dotted line per exploit round
     np.testing.assert_allclose(ax.lines[3].get_ydata(), [0.5, 0.7, 0.8])
     np.testing.assert_allclose(ax.lines[4].get_ydata(), [0.4, 0.45, 0.5])
-    assert _legend(ax) == ["PBT: best member", "fixed hyperparameters: best member", "exploit and explore"]
+    assert _legend(ax) == ["PBT: best member", "fixed hyperparameters: best member", "exploit and explore",
+                           DIVERGED_LABEL]
+
+
+def test_a_nan_score_is_marked_at_the_bottom_of_the_score_panel_and_on_its_lineage_node():
+    """A NaN score has no height: the member's line stopped and the node's colour was not drawn,
+    so a diverged member vanished from both panels without a word."""
+    scores = np.array([[0.5, np.nan, np.nan], [0.7, 0.3, np.nan], [0.8, 0.75, 0.6]])
+    np.testing.assert_array_equal(score_info(scores).diverged, [[0, 1], [0, 2], [1, 2]])
+    ax = plot_pbt_scores(scores, ax=Figure().add_subplot())
+    (marks,) = ax.collections
+    xs, ys = np.asarray(marks.get_offsets(), dtype=float).T
+    np.testing.assert_array_equal(xs, [0, 0, 1])
+    assert ys[0] < ys[1] == ys[2] < 0.1  # at the bottom (axes fractions), stacked by member
+    assert ax.get_ylim()[0] > 0.2 and not ax.texts  # the scores set the y limits, not the marks
+    lineage = plot_pbt_lineage((), 3, 3, scores=scores, ax=Figure().add_subplot())
+    np.testing.assert_array_equal(lineage.collections[3].get_offsets(), [[0, 1], [0, 2], [1, 2]])
+
+
+def test_a_score_panel_where_every_member_diverged_says_so():
+    scores = np.full((4, 3), np.nan)
+    ax = plot_pbt_scores(scores, ax=Figure().add_subplot())
+    assert "Every member's score is NaN (diverged) in every round" in ax.texts[0].get_text()
+    assert len(ax.collections[0].get_offsets()) == 12 and ax.get_xlim()[1] > 3  # every round is in view
+    lineage = plot_pbt_lineage((), 4, 3, scores=scores, ax=Figure().add_subplot())
+    assert len(lineage.collections[3].get_offsets()) == 12 and len(lineage.figure.axes) == 1  # no colour bar
 
 
 def test_plot_pbt_summarizes_a_result_like_record_without_touching_global_style():
@@ -203,6 +229,12 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     (lambda: schedule_info(LR, [(0.5, 1, 0)]), "`exploits[0]` of schedule_info must be"),
     (lambda: plot_pbt_lineage(EXPLOITS, -1, 3), "`n_rounds` of plot_pbt_lineage must be an int in [0, inf); got -1."),
     (lambda: plot_pbt_lineage(EXPLOITS, 3, 2.0), "`n_members` of plot_pbt_lineage must be an int"),
+    # numpy's OverflowError before; 2**40 rounds of no member, a loop of hours.
+    (lambda: plot_pbt_lineage((), 2**70, 3), "`n_rounds` and `n_members` of plot_pbt_lineage must be small enough "
+                                             "together for at most 1,000,000 lineage nodes (n_rounds x n_members); "
+                                             "got n_rounds=1180591620717411303424 and n_members=3"),
+    (lambda: lineage_info((), 2**40, 0), "got n_rounds=1099511627776 and n_members=0"),
+    (lambda: lineage_info((), 0, 10**7), "got n_rounds=0 and n_members=10000000"),
     (lambda: plot_pbt_lineage([(0, 1, 7)], 3, 3), "`exploits[0]` of plot_pbt_lineage must be"),
     (lambda: plot_pbt_lineage([(3, 1, 0)], 3, 3), "round in [0, 3)"),
     (lambda: plot_pbt_lineage(EXPLOITS, 3, 3, highlight=3), "`highlight` of plot_pbt_lineage must be an int in "
