@@ -17,6 +17,7 @@ from ..direction import Direction
 from ..views import AxisLevels, History
 from ._axes import axes_or_new, category_xticks, check_axes, slot_characters, wrap_name
 from ._history_checks import check_axes_levels, check_history
+from .search_axes import to_line
 
 __all__ = ["INACTIVE_Y", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot", "axis_ticks",
            "parallel_coordinates_info", "plot_parallel_coordinates"]
@@ -85,8 +86,8 @@ def axis_ticks(axis: AxisLevels, n: int = 5) -> tuple[np.ndarray, list[str]]:
     values = values[(values >= low - 1e-9 * abs(low)) & (values <= high + 1e-9 * abs(high))]
     if len(values) < 2:  # a narrow range between round numbers: label the ends
         values = np.array([low, high])
-    to = np.log if axis.scale == "log" else np.asarray
-    return np.interp(to(values), to(levels), unit), [f"{v:.4g}" for v in values]
+    # to_line: where the trials' unit coordinates are affine (a log Int's value at its bin's centre).
+    return np.interp(to_line(axis, values), to_line(axis, levels), unit), [f"{v:.4g}" for v in values]
 
 
 def parallel_coordinates_info(history: History, axes_levels: list[AxisLevels]) -> ParallelCoordinatesInfo:
