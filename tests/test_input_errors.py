@@ -236,7 +236,8 @@ CASES = [
                    "real number), or None (not recorded); got 'noon'."),
     ("journal with an unknown optimizer",
      lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
-     "study.jsonl: its optimizer 'magic' is not registered in this process (registered: ['asha', 'bo',"),
+     'study.jsonl, line 6: `optimizer` of this "switched" event must be the name of an optimizer registered in this '
+     "process (['asha', 'bo',"),
     # -- parameters ------------------------------------------------------------------------
     ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
      "`high` of Float('lr') must be greater than low=1.0; got 0.1."),
