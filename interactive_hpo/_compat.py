@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_workers", "forget_figure", "mlp_solver",
-           "redraw_thompson_path", "set_colorbar_extend", "without_fused_ehvi_kernel"]
+__all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_closed", "executor_workers",
+           "forget_figure", "mlp_solver", "redraw_thompson_path", "set_colorbar_extend", "without_fused_ehvi_kernel"]
 
 #: The versions the private names below were last checked against (``tests/test_compat.py``).
 CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7",
@@ -151,6 +151,33 @@ def executor_workers(executor: Any) -> int | None:
     executor : concurrent.futures.Executor or any object with ``submit``
     """
     return getattr(executor, "_max_workers", None)
+
+
+def executor_closed(executor: Any) -> str | None:
+    """Why a ``concurrent.futures`` thread or process pool takes no more tasks ("shut down", or
+    "broken (...)" with the reason), or None when it takes them or is another kind of executor.
+
+    Reads what their ``submit`` reads before it refuses a task: ``_broken`` (False, or why a
+    worker's failure broke the pool) and ``_shutdown`` (``ThreadPoolExecutor``) or
+    ``_shutdown_thread`` (``ProcessPoolExecutor``), which ``shutdown()`` sets; checked with
+    Python 3.11.7. concurrent.futures has no public way to ask, and a parallel run must know
+    before it asks its first trial: ``submit`` raised only after that trial was journaled FAILED.
+
+    Parameters
+    ----------
+    executor : concurrent.futures.Executor or any object with ``submit``
+    """
+    import concurrent.futures as cf
+
+    if isinstance(executor, cf.ThreadPoolExecutor):
+        shut = executor._shutdown
+    elif isinstance(executor, cf.ProcessPoolExecutor):
+        shut = executor._shutdown_thread
+    else:
+        return None
+    if executor._broken:
+        return f"broken ({executor._broken})"
+    return "shut down" if shut else None
 
 
 def mlp_solver(model: Any) -> Any:

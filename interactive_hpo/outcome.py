@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 from ._validation import (
     accepts_keyword,
     as_finite,
-    as_list,
     as_scalar,
     describe_error,
     fail,
@@ -27,7 +26,7 @@ from ._validation import (
 )
 from .exceptions import TrialPruned
 from .goals import read_constraints
-from .trial import Evaluation, TrialState, check_attrs
+from .trial import Evaluation, TrialState, check_attrs, read_values
 
 __all__ = ["Measured", "Outcome", "budget_range_of", "call_objective", "cannot_run_at", "check_budget_keyword",
            "check_budget_range",
@@ -99,37 +98,12 @@ def outcome_of_result(result: Any) -> Outcome:
     result = as_scalar(result)
     if is_real(result) and constraints is None:
         return outcome_of_value(result, attrs)
-    values = _several(result)
+    values = read_values(result)
     if values is None:
         return Outcome(TrialState.FAILED, None, {"error": f"the objective returned {type(result).__name__} "
                                                           f"{shown(result)}; expected a float, several floats (a "
                                                           "tuple, or a dict by objective name) or an Evaluation"})
     return Outcome(TrialState.COMPLETE, Measured(values, constraints), attrs)
-
-
-def _several(result: Any) -> float | tuple[float, ...] | dict[str, float] | None:
-    """``result`` as a float, a tuple of floats or a dict of floats by str name (0-d arrays and
-    tensors read as their numbers, 1-D ones as several); None if it is none of those (non-finite numbers are kept:
-    the study says which objective failed)."""
-    if is_real(result):
-        return _as_float(result)
-    result = as_list(result)
-    if isinstance(result, Mapping):
-        result = {k: as_scalar(v) for k, v in result.items()}
-        if result and all(isinstance(k, str) and is_real(v) for k, v in result.items()):
-            return {k: _as_float(v) for k, v in result.items()}
-    if isinstance(result, (tuple, list)):
-        result = [as_scalar(v) for v in result]
-        if result and all(is_real(v) for v in result):
-            return tuple(_as_float(v) for v in result)
-    return None
-
-
-def _as_float(value: Any) -> float:
-    try:
-        return float(value)
-    except OverflowError:  # an int beyond a float's range: as non-finite as inf
-        return math.inf if value > 0 else -math.inf
 
 
 def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell",

@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_finite, check_one_of, fail, shown
+from ._validation import as_finite, as_list, as_scalar, check_one_of, fail, is_real, shown
 from .goals import read_constraints
 from .views import KeepsReadOnly, read_only
 
 __all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "NOT_SUBMITTED", "RUN_ENDED", "USER_INTERRUPT", "TrialState", "Trial",
-           "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state"]
+           "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_values"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
 #: it, not the objective (``Race`` leaves such trials out of its lanes' budgets by this message).
@@ -139,6 +139,37 @@ def _plain(value: Any, inside: tuple[int, ...]) -> Any:
     return value
 
 
+def read_values(result: Any) -> float | tuple[float, ...] | dict[str, float] | None:
+    """``result`` as a float, a tuple of floats or a dict of floats by str name (0-d arrays and
+    tensors read as their numbers, 1-D ones as several); None if it is none of those (non-finite
+    numbers are kept: the study says which objective failed)."""
+    result = as_scalar(result)
+    if is_real(result):
+        return _as_float(result)
+    result = as_list(result)
+    if isinstance(result, Mapping):
+        result = {k: as_scalar(v) for k, v in result.items()}
+        if result and all(isinstance(k, str) and is_real(v) for k, v in result.items()):
+            return {k: _as_float(v) for k, v in result.items()}
+    if isinstance(result, (tuple, list)):
+        result = [as_scalar(v) for v in result]
+        if result and all(is_real(v) for v in result):
+            return tuple(_as_float(v) for v in result)
+    return None
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond a float's range: as non-finite as inf
+        return math.inf if value > 0 else -math.inf
+
+
+#: What an Evaluation's ``value`` must be (:func:`read_values` reads it).
+_VALUE_RULE = ("a real number (NaN or inf fails the trial), or several: a non-empty tuple, list or 1-D array of real "
+               "numbers, or a dict of them by objective name")
+
+
 @dataclass(frozen=True, eq=False)
 class Evaluation:
     """What an objective may return instead of a bare float: a value plus details to keep.
@@ -156,11 +187,13 @@ class Evaluation:
         Constraint values: the trial is feasible when each is at most 0 (``fit_seconds - 2.0``
         for "fits within 2 s"). Finite numbers only (a journal keeps finite numbers only).
 
-    ``user_attrs`` and ``constraints`` are checked here, where they were typed (a bad one raises
+    Each is checked here, where it was typed (a bad one raises
     :class:`~interactive_hpo.exceptions.InvalidParameterError` naming it; inside an objective,
-    its trial fails with that message), and again when the study reads them: an Evaluation holds
+    its trial fails with that message), and again when the study reads it: an Evaluation holds
     what it was given, so a list of fold scores filled after it was built is recorded whole.
-    ``value`` is checked when the study reads it against its goals.
+    A NaN or infinite ``value`` is a result, not a mistake: its trial fails ("the objective
+    returned nan"). The study checks ``value`` against its goals (how many objectives, which
+    names) when it reads it.
 
     Examples
     --------
@@ -175,6 +208,8 @@ class Evaluation:
     def __post_init__(self) -> None:
         # Refused where it was built: a bad one used to pass here and fail its trial later, away
         # from the line. What is kept is what was given (the study reads and checks it again).
+        if read_values(self.value) is None:  # "abc" failed its trial later as "the objective returned str 'abc'"
+            raise fail("value", "Evaluation", _VALUE_RULE, self.value)
         check_attrs(self.user_attrs, "Evaluation")
         read_constraints(self.constraints, "Evaluation")
 

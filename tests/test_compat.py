@@ -25,6 +25,7 @@ from interactive_hpo._compat import (
     CHECKED_AGAINST,
     botorch_ei_helpers,
     canvas_ready,
+    executor_closed,
     executor_workers,
     forget_figure,
     mlp_solver,
@@ -214,6 +215,25 @@ def test_executor_workers_reads_the_size_of_standard_executors():
                 "python", f"{type(executor).__name__}._max_workers",
                 f"it no longer holds max_workers={size}: {executor_workers(executor)!r}")
     assert executor_workers(object()) is None  # an executor that does not say: the caller decides
+
+
+def test_executor_closed_tells_a_shut_down_or_broken_standard_pool():
+    import os
+
+    for pool in (ThreadPoolExecutor(1), ProcessPoolExecutor(1)):
+        name = f"{type(pool).__name__}._shutdown{'_thread' if isinstance(pool, ProcessPoolExecutor) else ''}"
+        assert executor_closed(pool) is None, changed("python", name, "an open pool reads as closed")
+        pool.shutdown()
+        assert executor_closed(pool) == "shut down", changed(
+            "python", name, f"shutdown() no longer sets it: {executor_closed(pool)!r}")
+    broken = ProcessPoolExecutor(1)
+    try:
+        broken.submit(os._exit, 1).exception()  # its worker dies: the pool breaks
+        assert (executor_closed(broken) or "").startswith("broken ("), changed(
+            "python", "ProcessPoolExecutor._broken", f"a dead worker no longer sets it: {executor_closed(broken)!r}")
+    finally:
+        broken.shutdown()
+    assert executor_closed(object()) is None  # an executor that cannot be asked: its submit tells
 
 
 # -- scikit-learn: the MLP's cached _optimizer ------------------------------------------------------------------

@@ -178,6 +178,20 @@ CASES = [
     ("user_attrs with an object", lambda t: told_attrs({"folds": np.array([0.5]), "model": object}),
      InvalidParameterError, "got {'folds': array([0.5]), 'model': <class 'object'>}. Object of type type is not"),
     # An Evaluation checks its details where it is built (they were accepted, and failed the trial later).
+    # Its value too: Evaluation("abc") was built, and its trial said "the objective returned str 'abc'".
+    ("Evaluation value a string", lambda t: Evaluation("abc"), InvalidParameterError,
+     "`value` of Evaluation must be a real number (NaN or inf fails the trial), or several: a non-empty tuple, list or "
+     "1-D array of real numbers, or a dict of them by objective name; got 'abc'."),
+    ("Evaluation value None", lambda t: Evaluation(None, {"fold": 1}), InvalidParameterError,
+     "`value` of Evaluation must be a real number (NaN or inf fails the trial), or several: a non-empty tuple, list or "
+     "1-D array of real numbers, or a dict of them by objective name; got None."),
+    ("Evaluation value a bool", lambda t: Evaluation(True), InvalidParameterError, "`value` of Evaluation must be a "
+     "real number (NaN or inf fails the trial), or several"),
+    ("Evaluation values empty", lambda t: Evaluation(()), InvalidParameterError,
+     "`value` of Evaluation must be a real number (NaN or inf fails the trial), or several: a non-empty tuple"),
+    ("Evaluation values by a non-str name", lambda t: Evaluation({0: 0.5}), InvalidParameterError,
+     "`value` of Evaluation must be a real number (NaN or inf fails the trial), or several: a non-empty tuple, list or "
+     "1-D array of real numbers, or a dict of them by objective name; got {0: 0.5}."),
     ("Evaluation user_attrs an int", lambda t: Evaluation(1.0, user_attrs=5), InvalidParameterError,
      "`user_attrs` of Evaluation must be a dict of JSON values with str keys, or None; got 5."),
     ("Evaluation user_attrs with an int key", lambda t: Evaluation(1.0, {1: "a"}), InvalidParameterError,
@@ -236,7 +250,8 @@ CASES = [
                    "real number), or None (not recorded); got 'noon'."),
     ("journal with an unknown optimizer",
      lambda t: with_event(t, '{"event":"switched","optimizer":{"name":"magic","settings":{}}}'), StorageError,
-     "study.jsonl: its optimizer 'magic' is not registered in this process (registered: ['asha', 'bo',"),
+     'study.jsonl, line 6: `optimizer` of this "switched" event must be the name of an optimizer registered in this '
+     "process (['asha', 'bo',"),
     # -- parameters ------------------------------------------------------------------------
     ("float reversed bounds", lambda t: Float("lr", 1.0, 0.1), InvalidParameterError,
      "`high` of Float('lr') must be greater than low=1.0; got 0.1."),

@@ -42,6 +42,14 @@ CASES = {
     "a string": (returns("0.3"), TrialState.FAILED, "the objective returned str '0.3'"),
     # Built inside the objective (an Evaluation refuses them where it is built): its trial fails with the message.
     "bad attrs": (lambda params: Evaluation(0.5, {1: 2}), TrialState.FAILED, "`user_attrs` of Evaluation"),
+    # Its value too: the trial said "the objective returned str 'abc'", as if no Evaluation had been built.
+    "an Evaluation of a string": (lambda params: Evaluation("abc"), TrialState.FAILED,
+                                  "InvalidParameterError: `value` of Evaluation must be a real number"),
+    # A NaN or an infinity is a result, not a mistake: the trial fails as for a bare one.
+    "an Evaluation of NaN": (returns(Evaluation(math.nan, {"fold": 1})), TrialState.FAILED,
+                             "the objective returned nan"),
+    "an Evaluation of inf": (returns(Evaluation(np.float64(math.inf))), TrialState.FAILED,
+                             "the objective returned inf"),
     # Fuzz round 3: numpy values (scikit-learn's fold scores) failed a trial whose value was fine.
     "numpy attrs": (returns(Evaluation(0.5, {"folds": np.array([0.8, 0.9]), "best": [np.int64(3)]})),
                     TrialState.COMPLETE, None),

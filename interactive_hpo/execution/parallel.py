@@ -55,7 +55,7 @@ from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
 from .answering import ReportDesk
 from .reports import LocalReports, Reports, held_interrupt
-from .settings import RunSettings, as_executor, is_dask_client, process_pool
+from .settings import RunSettings, as_executor, check_open, is_dask_client, process_pool
 from .worker import evaluate_remote, release, serialize
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ class ParallelRunner:
         self.on_worker_loss = settings.on_worker_loss
         self.on_interrupt = settings.on_interrupt
         n_workers, executor = settings.n_workers, settings.executor
+        if executor is not None:  # checked when it was given too; a Lab's may have closed since
+            check_open(executor, owner)
         self.objective = objective
         self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None

@@ -11,11 +11,12 @@ import os
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from .._compat import executor_workers
+from .._compat import executor_closed, executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, is_int
 from .worker import local_context, start_worker
 
-__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "is_dask_client", "process_pool"]
+__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "check_open", "is_dask_client",
+           "process_pool"]
 
 #: The most workers a run starts: each is a process (or a task an executor holds), and
 #: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
@@ -55,8 +56,10 @@ class RunSettings:
         """The settings, each checked with an error naming it and ``owner``. A ``trial_timeout``
         needs workers: a running objective cannot be stopped from outside, so a trial that runs
         in this process could only be abandoned in a thread that keeps changing what it shares."""
-        if executor is not None and not _is_executor(executor):
-            _refuse_executor(executor, owner)
+        if executor is not None:
+            if not _is_executor(executor):
+                _refuse_executor(executor, owner)
+            check_open(executor, owner)
         settings = cls(
             n_workers=None if n_workers is None else check_int(n_workers, "n_workers", owner, 1, MAX_WORKERS),
             executor=executor,
@@ -98,6 +101,23 @@ def _is_executor(executor: Any) -> bool:
 
 def _refuse_executor(executor: Any, owner: str) -> NoReturn:
     raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+
+
+def check_open(executor: Any, owner: str) -> None:
+    """Refuse an ``executor`` that takes no more tasks, naming ``owner``, before any trial is
+    asked: a dask Client that is not running (a closed one failed inside distributed, "'NoneType'
+    object has no attribute 'ncores'"), or a thread or process pool shut down or broken (its
+    ``submit`` refused only once trial 0 was journaled FAILED). An executor of another kind
+    cannot be asked: its ``submit`` tells, at the first trial."""
+    if is_dask_client(executor):
+        status = str(getattr(executor, "status", "running"))
+        why = None if status == "running" else f"a Client whose status is {status!r}"
+    else:
+        why = executor_closed(executor)
+    if why is not None:
+        raise fail("executor", owner, "an open executor or a running dask Client", executor,
+                   hint=f"It is {why}, so it runs no more tasks: give an open one (one made by a `with` "
+                        "statement closes when its block ends).")
 
 
 def as_executor(executor: Any, owner: str) -> tuple[Any, int | None]:

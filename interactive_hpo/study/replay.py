@@ -25,7 +25,7 @@ from ..optimizers.registry import available_optimizers, make_optimizer, optimize
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .journal import Journal
-from .journal_lines import refused_field
+from .journal_lines import HEADER, refused_field
 from .owners import owner_is_alive
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import loss_of
@@ -90,8 +90,8 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     given_pruner, journaled = study.pruner, state.pruner
     if given_pruner is None:  # built only then: a pruner not registered is given again on every reopen
         study._pruner = _pruner_named(study, pruner_line, journaled)
-    # Settings its class refuses name the line that recorded them (it was the line after the last).
-    study.optimizer = _guarded(path, optimizer_line, _rebuild, study, specs[-1])
+    # Settings its class refuses, or a name no class is registered under, name the line that recorded them.
+    study.optimizer = _guarded(path, optimizer_line, _rebuild, study, specs[-1], optimizer_line)
     for trial in state.running():
         if owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
@@ -144,8 +144,8 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
         state.log(event)
         kind = event["event"]
         trial: Trial | None = None
-        if kind in ("switched", "undone"):
-            study.optimizer = _guarded(path, line, _rebuild, study, specs[-1])
+        if kind in ("switched", "undone"):  # an undo rebuilds the study's own optimizer: no line named it
+            study.optimizer = _guarded(path, line, _rebuild, study, specs[-1], line if kind == "switched" else None)
             for running in state.running():
                 study.optimizer.note_running(running)
         elif kind == "pruner_switched":  # another process switched pruner (reopening, or assigning study.pruner)
@@ -211,13 +211,17 @@ def _guarded(path: Any, line: int, action: Callable[..., Any], *args: Any) -> An
                            "The file is corrupted or was edited by hand.") from error
 
 
-def _rebuild(study: Study, spec: Mapping[str, Any]) -> Optimizer:
-    """The optimizer ``spec`` names, told every finished trial in finishing order."""
+def _rebuild(study: Study, spec: Mapping[str, Any], line: int | None = None) -> Optimizer:
+    """The optimizer ``spec`` names, told every finished trial in finishing order; ``line``: the
+    journal line that named it (1, the header, or a "switched" event), if one did."""
     name = spec["name"]
-    if name not in available_optimizers():  # the journal is fine: this process lacks a plug-in
-        raise StorageError(f"{study.storage}: its optimizer {name!r} is not registered in this process (registered: "
-                           f"{available_optimizers()}). Import the module that registers it (its "
-                           "register_optimizer call) first; nothing was written to the journal.")
+    if name not in available_optimizers():  # the journal may be fine: this process may lack a plug-in
+        where = f"{study.storage}" if line is None else f"{study.storage}, line {line}"
+        refusal = fail("optimizer", HEADER if line == 1 else 'this "switched" event',
+                       f"the name of an optimizer registered in this process ({available_optimizers()})", name,
+                       hint="Import the module that registers it (its register_optimizer call) first, or, if the "
+                            "name was edited by hand, restore it; nothing was written to the journal.")
+        raise StorageError(f"{where}: {refusal}")
     optimizer = make_optimizer(name, study.space, **spec["settings"])
     study._warm_start.give(optimizer)
     tell_history(study.state, optimizer, study.goals)

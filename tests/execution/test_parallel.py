@@ -191,6 +191,48 @@ def test_input_errors(settings, message):
         Study(SPACE, seed=0).run(bowl, 2, **settings)
 
 
+CLOSED = ("`executor` of {} must be an open executor or a running dask Client; got {!r}. It is {}, so it runs no "
+          "more tasks")
+
+
+@pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_a_shut_down_pool_is_refused_before_any_trial(tmp_path, pool):
+    # A thread pool's submit refused only after trial 0 was journaled FAILED ("not submitted").
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    executor = pool(2)
+    executor.shutdown()
+    with pytest.raises(InvalidParameterError, match=re.escape(CLOSED.format("Study.run", executor, "shut down"))):
+        study.run(bowl, 3, executor=executor)
+    assert study.trials == [] and len(path.read_text().splitlines()) == 1
+
+
+def test_a_pool_shut_down_after_it_was_given_is_refused_when_the_run_starts():
+    # A Lab checks its executor when it is made and runs on it later (Run N): it may be closed by then.
+    from interactive_hpo.execution.parallel import ParallelRunner, RunSettings
+
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as executor:
+        settings = RunSettings.check("Lab", executor=executor)
+    with pytest.raises(InvalidParameterError, match=re.escape(CLOSED.format("Lab.run", executor, "shut down"))):
+        ParallelRunner(study, bowl, 3, settings, owner="Lab.run")
+    assert study.trials == []
+
+
+def test_a_closed_dask_client_is_refused_before_any_trial():
+    # It failed inside distributed: AttributeError: 'NoneType' object has no attribute 'ncores'.
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
+        client = distributed.Client(cluster)
+        client.close()
+    study = Study(SPACE, "random", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            CLOSED.format("Study.run", client, "a Client whose status is 'closed'"))):
+        study.run(bowl, 3, executor=client)
+    assert study.trials == []
+
+
 def diverges(params, report):
     """Reports 0.0 at steps 0-3; when x > 0, NaN at step 2 (a diverged run, which the median rule
     prunes at once whatever the other trials did: the outcome does not depend on timing)."""

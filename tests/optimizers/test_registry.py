@@ -159,11 +159,13 @@ def test_a_journal_of_an_optimizer_not_registered_here_says_so_not_that_it_is_co
     finally:
         unregister_optimizer("mine")
     before = path.read_bytes()
-    with pytest.raises(StorageError, match=re.escape(f"{path}: its optimizer 'mine' is not registered in this "
-                                                     "process (registered: ['asha',")) as caught:
+    with pytest.raises(StorageError, match=re.escape(f"{path}, line 1: `optimizer` of the journal's header must be "
+                                                     "the name of an optimizer registered in this process (['asha',"
+                                                     )) as caught:
         Study.load(path)
-    assert str(caught.value).endswith("Import the module that registers it (its register_optimizer call) first; "
-                                      "nothing was written to the journal.")
+    assert str(caught.value).endswith("got 'mine'. Import the module that registers it (its register_optimizer call) "
+                                      "first, or, if the name was edited by hand, restore it; nothing was written to "
+                                      "the journal.")
     assert "corrupted" not in str(caught.value) and path.read_bytes() == before
     register_optimizer(Mine)
     try:

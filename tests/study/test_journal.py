@@ -122,6 +122,38 @@ def test_resuming_with_another_optimizer_records_a_switch(tmp_path):
     assert [e["optimizer"]["name"] for e in events(path) if e["event"] == "switched"] == ["sobol"]
 
 
+@pytest.mark.parametrize("line", [1, 8])  # the header, or a "switched" event
+def test_an_unknown_optimizer_is_refused_naming_its_line(tmp_path, line):
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, "random", seed=0, storage=path).run(quadratic, 3)
+    if line > 1:  # the optimizer in charge is the last switch's; the header's otherwise
+        with pytest.warns(RuntimeWarning, match="switching"):
+            Study(SPACE, "sobol", seed=0, storage=path)
+    lines = path.read_text().splitlines(keepends=True)
+    record = json.loads(lines[line - 1])
+    record["optimizer"]["name"] = "magic"
+    lines[line - 1] = json.dumps(record) + "\n"
+    edited = "".join(lines)
+    path.write_text(edited)
+    owner = "the journal's header" if line == 1 else 'this "switched" event'
+    with pytest.raises(StorageError, match=rf'study.jsonl, line {line}: `optimizer` of {owner} must be the name of an '
+                                           r"optimizer registered in this process \(\['asha', .*\); got 'magic'\. "
+                                           r"Import the module that registers it"):
+        Study.load(path)
+    assert path.read_text() == edited
+
+
+def test_an_unknown_optimizer_switched_to_by_another_process_names_its_line(tmp_path):
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.run(quadratic, 2)
+    with open(path, "a") as file:  # another process's switch, to an optimizer this one lacks
+        file.write(json.dumps({"event": "switched", "optimizer": {"name": "magic", "settings": {}}}) + "\n")
+    with pytest.raises(StorageError, match=r'study.jsonl, line 6: `optimizer` of this "switched" event must be the '
+                                           r"name of an optimizer registered in this process .*; got 'magic'"):
+        study.ask()
+
+
 def test_resume_warns_about_a_different_seed(tmp_path):
     path = tmp_path / "study.jsonl"
     Study(SPACE, seed=1, storage=path)
