@@ -23,9 +23,11 @@ trial. Locks work on local disks and on shared filesystems whose locks work (NFS
 with ``flock`` enabled); on Windows, which has no ``fcntl``, one process per journal.
 
 Reading never executes code (no pickle) and writes nothing. A last line without its newline
-is an event if it parses whole (only the newline was lost); else it is a write a crash cut
-off: skipped with a warning, and cut off the file (under the lock, so never another writer's
-line) once the study has accepted the journal. Anything else that does not parse is refused.
+is an event if it parses whole (only the newline was lost); if it is the start of an event as
+this package writes one (compact ASCII JSON, ``{"event":"...`` and not yet closed:
+``journal_lines.is_cut_off``), it is a write a crash cut off: skipped with a warning, and cut
+off the file (under the lock, so never another writer's line) once the study has accepted the
+journal. Anything else that does not parse (a note appended by hand) is refused, byte for byte.
 A new journal, or a copy (``Study.save``), is written whole to a temporary file and renamed
 into place, so a file that is not a whole header line and more is not one of ours: it is
 refused and left byte for byte as it was. The design follows Optuna's
@@ -306,7 +308,8 @@ class Journal:
         *lines, tail = raw.split(b"\n")
         # Every complete line is checked before the tail: the header proves the file ours.
         records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
-        last = self._parse(tail, self._lines + len(lines) + 1) if tail and not is_cut_off(tail) else None
+        last = self._parse(tail, self._lines + len(lines) + 1, last=True) if tail and not is_cut_off(
+            tail, self.kind) else None
         if tail and last is None and self._offset == 0 and not lines:
             raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
                                "first line (journals are created whole; one an older interactive_hpo began, whose "
@@ -359,7 +362,9 @@ class Journal:
     def _size(self) -> int:
         return os.fstat(self._handle.fileno()).st_size
 
-    def _parse(self, line: bytes, number: int) -> dict[str, Any]:
+    def _parse(self, line: bytes, number: int, last: bool = False) -> dict[str, Any]:
+        """Line ``number`` as a checked record; ``last``: the file's last line, without a newline,
+        that is not a cut-off write (:func:`~.journal_lines.is_cut_off`)."""
         try:
             record = _decode(line)
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
@@ -369,6 +374,12 @@ class Journal:
             if not line.strip():  # an editor's, or an `echo >> file`
                 raise StorageError(f"{self.path}, line {number}: the line is blank; a journal has none. Delete it, "
                                    "and the journal loads as it was.") from None
+            if last:  # the mending of a cut-off write must not take it for one: the user's bytes stay
+                raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). It is the last line, with "
+                                   "no newline, but not the start of an event as interactive_hpo writes one (which "
+                                   "is what a write cut off by a crash leaves), so it is not repaired: the file was "
+                                   "left as it is. Move those bytes out of the file (or delete them), and the "
+                                   "journal loads.") from error
             raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). The file is corrupted; "
                                "only a cut-off last line is repaired automatically.") from error
         return check_record(record, number, self.path, self.kind)

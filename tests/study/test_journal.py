@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
 from interactive_hpo.exceptions import InvalidParameterError, StorageError
 from interactive_hpo.study.journal import Journal
+from interactive_hpo.study.journal_lines import is_cut_off
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,6 +187,52 @@ def test_a_refused_journal_keeps_its_cut_off_line(tmp_path):
     with pytest.warns(RuntimeWarning, match="cut off mid-write"), pytest.raises(StorageError, match="maximize"):
         Study(SPACE, direction="maximize", storage=path)
     assert path.read_bytes() == damaged
+
+
+@pytest.mark.parametrize("tail", [
+    b"# note: run on the GPU box, keep until 2027 " + b"x" * 5000,  # fuzz a174: 5 KB cut, "cut off mid-write"
+    b"keep",
+    '{"event":"asked","note":"caf\u00e9'.encode(),  # not ASCII: this package writes \\u00e9
+    b'{"event": "asked", "trial": {"num',  # spaces between tokens: not this package's writing
+    b'{"note":"keep until 2027',  # an object, but no event's start
+    b'{"event":"removed","number":3',  # no event of the format
+    b'{"event":"asked","trial":{"number":3}}, "more"',  # a whole event and more
+    b'{"event":"asked","trial":{"number":01',  # no JSON's start
+])
+def test_a_last_line_that_is_no_cut_off_write_is_refused_and_kept(tmp_path, tail):
+    # Only the start of an event as this package writes it is what a killed writer leaves.
+    path = tmp_path / "study.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 3)
+    path.write_bytes(path.read_bytes() + tail)
+    before = path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "cut off mid-write" warning either
+        with pytest.raises(StorageError, match=re.escape(f"{path}, line 8: not valid JSON (") + ".*It is the last "
+                           "line, with no newline, but not the start of an event as interactive_hpo writes one"):
+            Study.load(path)
+    assert path.read_bytes() == before
+
+
+def test_every_cut_of_every_line_this_package_writes_is_a_cut_off_write(tmp_path):
+    # The other side of the refusal above: whatever a kill leaves of a line is still mended.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, 2)
+    study.tell(study.ask(), 1.5, user_attrs={"note": "caf\u00e9 \"quoted\"\n", "curve": [-1.5e-07, 2e+300, None]})
+    study.enqueue({"x": -0.0, "n": 5, "c": "b"})
+    study.report(study.ask().number, 3, 0.25)
+    complete = path.read_bytes()
+    *lines, last = complete.split(b"\n")[1:]
+    assert last == b"" and {json.loads(line)["event"] for line in lines} >= {"asked", "finished", "enqueued",
+                                                                              "reported"}
+    start = len(complete) - len(lines[-1]) - 1
+    for cut in range(start + 1, len(complete) - 1):  # the last line, every prefix
+        path.write_bytes(complete[:cut])
+        with pytest.warns(RuntimeWarning, match="cut off mid-write"):
+            assert len(Study.load(path).trials) == 4
+        assert path.read_bytes() == complete[:start]
+    for line in lines:  # every other line: the tests of the rule itself
+        assert all(is_cut_off(line[:cut]) for cut in range(1, len(line))) and not is_cut_off(line)
 
 
 def test_save_writes_the_whole_copy_or_nothing(tmp_path, monkeypatch):
@@ -516,7 +564,7 @@ def test_warnings_name_the_users_line_by_whichever_path_they_arise(tmp_path):
     path = tmp_path / "cut.jsonl"
     Study(SPACE, "random", seed=0, storage=path).run(quadratic, 2)
     with open(path, "ab") as handle:
-        handle.write(b'{"event": "fin')
+        handle.write(b'{"event":"fin')
     with pytest.warns(RuntimeWarning, match="cut off mid-write") as caught:
         Study.load(path)  # line + 23
     assert lines(caught) == {(here, line + 23)}
