@@ -88,7 +88,7 @@ def _expect(text: str, at: int, char: str) -> int:
 
 def _string(text: str, at: int) -> int:
     """Where the string whose body starts at ``at`` ends (after its closing quote)."""
-    at = _STRING_BODY.match(text, at).end()  # type: ignore[union-attr] - matches the empty string at least
+    at = _STRING_BODY.match(text, at).end()  # type: ignore[union-attr]  # it matches "" at least
     if at < len(text) and text[at] == '"':
         return at + 1
     if at == len(text) or _CUT_ESCAPE.fullmatch(text, at):
