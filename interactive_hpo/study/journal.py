@@ -107,6 +107,7 @@ class Journal:
         self._unterminated = False  # the last event read has no newline yet (mend() writes it)
         self._created = False  # this lock created the (empty) file
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file read
+        self._header = b""  # its first line as read (a copy over the file keeps the inode)
 
     # -- the lock -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -228,6 +229,7 @@ class Journal:
         old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
         self._file = fresh
         self._offset, self._lines = len(content), len(records)
+        self._header = _line(records[0])[:-1]
         found = os.fstat(fresh.fileno())
         self._identity = (found.st_dev, found.st_ino)
         _sync_folder(target.parent)
@@ -285,14 +287,13 @@ class Journal:
         """
         handle = self._handle
         found = os.fstat(handle.fileno())
-        if self._offset and (found.st_size < self._offset or (found.st_dev, found.st_ino) != self._identity):
-            # Deleted (this lock made an empty file), cut, or replaced by another file since we read it.
-            if self._created:
+        changed = self._offset and self._change(handle, found)
+        if changed:
+            if self._created:  # deleted: this lock made an empty file in its place
                 os.unlink(self.path)
-            raise StorageError(f"{self.path} is no longer the journal this study read ({self._offset} bytes; it "
-                               f"holds {found.st_size}): it was deleted, cut or replaced since. Nothing was written "
-                               "to it; the study's trials are still in memory, and study.save(another_path) keeps "
-                               "them.")
+            raise StorageError(f"{self.path} is no longer the journal this study read: {changed}. Nothing was "
+                               "written to it; the study's trials are still in memory, and study.save(another_path) "
+                               "keeps them.")
         self._identity = (found.st_dev, found.st_ino)
         if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
             handle.seek(0)
@@ -308,6 +309,8 @@ class Journal:
         *lines, tail = raw.split(b"\n")
         # Every complete line is checked before the tail: the header proves the file ours.
         records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
+        if self._offset == 0:
+            self._header = lines[0] if lines else tail
         last = self._parse(tail, self._lines + len(lines) + 1, last=True) if tail and not is_cut_off(
             tail, self.kind) else None
         if tail and last is None and self._offset == 0 and not lines:
@@ -326,6 +329,21 @@ class Journal:
         self._offset += len(raw) - self._torn
         self._lines += len(records)
         return records
+
+    def _change(self, handle: IO[bytes], found: os.stat_result) -> str:
+        """How the file differs from the journal this handle read (``found``: its ``fstat``), or ""
+        if it does not. A copy over it keeps its inode and may be longer: its first line tells."""
+        if self._created:
+            return "it was deleted (or renamed) since it was opened"
+        if (found.st_dev, found.st_ino) != self._identity:
+            return "it was replaced by another file since it was opened"
+        if found.st_size < self._offset:
+            return f"it was cut since it was opened ({self._offset} bytes were read; it holds {found.st_size})"
+        handle.seek(0)
+        if handle.read(len(self._header)) != self._header:
+            return ("it was replaced since it was opened: its first line is not the header read then (another "
+                    "journal was copied over it, or it was edited)")
+        return ""
 
     def mend(self) -> None:
         """Under the lock, once the caller has accepted the journal: cut the cut-off last line

@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -313,7 +314,7 @@ def test_a_symlink_to_a_journal_in_a_folder_not_made_yet_makes_it(tmp_path):
     assert link.is_symlink() and len(Study.load(tmp_path / "runs" / "today" / "study.jsonl").trials) == 2
 
 
-@pytest.mark.parametrize("how", ["deleted", "cut", "replaced"])
+@pytest.mark.parametrize("how", ["deleted", "cut", "replaced", "copied over"])
 def test_a_journal_deleted_cut_or_replaced_under_an_open_study_is_said_so(tmp_path, how):
     # The UI fuzz: "an event was appended without reading ...; this is a bug in interactive_hpo".
     path = tmp_path / "study.jsonl"
@@ -326,9 +327,16 @@ def test_a_journal_deleted_cut_or_replaced_under_an_open_study_is_said_so(tmp_pa
     else:  # by a longer journal of another study (its lines would be read from the middle)
         other = Study(SPACE, "random", seed=1, storage=tmp_path / "other.jsonl")
         other.run(lambda p: p["x"], n_trials=6)
-        os.replace(tmp_path / "other.jsonl", path)
-    with pytest.raises(StorageError, match="is no longer the journal this study read .*: it was deleted, cut or "
-                                           "replaced since. Nothing was written"):
+        if how == "replaced":
+            os.replace(tmp_path / "other.jsonl", path)
+        else:  # the same inode (fuzz a174: "line 8: not valid JSON ... The file is corrupted")
+            shutil.copyfile(tmp_path / "other.jsonl", path)
+    said = {"deleted": "it was deleted (or renamed) since it was opened",
+            "cut": "it was cut since it was opened (",
+            "replaced": "it was replaced by another file since it was opened",
+            "copied over": "it was replaced since it was opened: its first line is not the header read then"}[how]
+    with pytest.raises(StorageError, match=re.escape(f"{path} is no longer the journal this study read: {said}") +
+                       ".*Nothing was written"):
         study.run(lambda p: p["x"], n_trials=1)
     assert path.exists() == (how != "deleted") and len(study.trials) == 3  # no empty file made in its place
     study.save(tmp_path / "kept.jsonl")
