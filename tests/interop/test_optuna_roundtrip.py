@@ -385,8 +385,13 @@ def test_to_optuna_deletes_the_study_it_created_when_writing_fails(monkeypatch):
     with pytest.raises(RuntimeError, match="database is locked"):
         to_optuna(our_study(), url, "mine")  # the trials were added, the queue was not
     assert optuna.get_all_study_names(url) == ["theirs"]
-    # A name already taken is refused by Optuna before anything is created: the study holding it stays.
-    with pytest.raises(optuna.exceptions.DuplicatedStudyError):
+    # A name already taken is refused before anything is created: the study holding it stays.
+    # Fuzz a174: Optuna's DuplicatedStudyError came out raw, naming no argument.
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`study_name` of to_optuna must be a name the storage holds no study under (to_optuna creates a new "
+            f"Optuna study); got 'theirs'. {url!r} holds a study named 'theirs' already; it was left as it is. "
+            "Choose another name, open that study with optuna.load_study(study_name='theirs', storage=...), or "
+            "delete it first with optuna.delete_study.")):
         to_optuna(our_study(), url, "theirs")
     assert len(optuna.load_study(study_name="theirs", storage=url).trials) == len(theirs.trials)
 
