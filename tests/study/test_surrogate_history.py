@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -80,3 +82,22 @@ def test_ask_batch_takes_queued_params_first_then_a_joint_proposal():
     for trial in trials:
         study.tell(trial, f(trial.params))
     assert len(study.trials) == 7 and not study.optimizer.pending
+
+
+@pytest.mark.parametrize(("attrs", "field", "shown"), [
+    ({"gp_state": {"covar_module.raw_lengthscale": ["abc", 0.1]}}, "gp_state",
+     "{'covar_module.raw_lengthscale': ['abc', 0.1]}"),  # was: ValueError: too many dimensions 'str'
+    ({"gp_state": [0.1]}, "gp_state", "[0.1]"),
+    ({"gp_state": {}, "acquisition_seed": "x"}, "acquisition_seed", "'x'"),  # was: invalid literal for int()
+    ({"gp_state": {}, "constraint_gp_state": None}, "constraint_gp_state", "None"),
+])
+def test_a_person_s_attributes_named_as_a_fit_s_record_are_refused_naming_the_field(attrs, field, shown):
+    # A manual trial's user_attrs under the names a model's proposal records (fuzz a174 #2, live).
+    f = Forrester()
+    study = Study(f.space, "bo", seed=0, optimizer_settings={**FAST, "n_initial": 2})
+    study.run(f, n_trials=2)
+    trial = study.add_manual({"x0": 0.75}, 1.0, user_attrs=attrs)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`user_attrs['{field}']` of the trial whose model is rebuilt (Study.surrogate(step=...)) must be ") +
+            f".*; got {re.escape(shown)}. Only a model's proposal records it"):
+        study.surrogate(step=trial.number)
