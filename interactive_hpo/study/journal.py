@@ -336,7 +336,7 @@ class Journal:
         if self._created:
             return "it was deleted (or renamed) since it was opened"
         if (found.st_dev, found.st_ino) != self._identity:
-            return "it was replaced by another file since it was opened"
+            return "it was replaced since it was opened (another file has its name now)"
         if found.st_size < self._offset:
             return f"it was cut since it was opened ({self._offset} bytes were read; it holds {found.st_size})"
         handle.seek(0)

@@ -333,7 +333,7 @@ def test_a_journal_deleted_cut_or_replaced_under_an_open_study_is_said_so(tmp_pa
             shutil.copyfile(tmp_path / "other.jsonl", path)
     said = {"deleted": "it was deleted (or renamed) since it was opened",
             "cut": "it was cut since it was opened (",
-            "replaced": "it was replaced by another file since it was opened",
+            "replaced": "it was replaced since it was opened (another file has its name now)",
             "copied over": "it was replaced since it was opened: its first line is not the header read then"}[how]
     with pytest.raises(StorageError, match=re.escape(f"{path} is no longer the journal this study read: {said}") +
                        ".*Nothing was written"):
