@@ -311,9 +311,10 @@ class Journal:
         records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
         if self._offset == 0:
             self._header = lines[0] if lines else tail
+        first = self._offset == 0 and not lines  # the tail is line 1: a header's start, not an event's
         last = self._parse(tail, self._lines + len(lines) + 1, last=True) if tail and not is_cut_off(
-            tail, self.kind) else None
-        if tail and last is None and self._offset == 0 and not lines:
+            tail, self.kind, first) else None
+        if tail and last is None and first:
             raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
                                "first line (journals are created whole; one an older interactive_hpo began, whose "
                                "header a crash cut off, never held a trial and can be deleted). It was left as it is.")

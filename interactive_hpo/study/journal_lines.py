@@ -138,14 +138,15 @@ def _container(text: str, at: int, closing: str) -> int:
         at = _expect(text, at, ",")
 
 
-def is_cut_off(line: bytes, kind: JournalFormat = STUDY_JOURNAL) -> bool:
+def is_cut_off(line: bytes, kind: JournalFormat = STUDY_JOURNAL, first: bool = False) -> bool:
     """Whether a last line without its newline is a write of a ``kind`` journal's line cut off
     mid-way, the only damage a crash does (:func:`encode`'s one ``write`` per line), so it may be
     cut off the file.
 
     That is a proper prefix of what :func:`encode` writes: compact JSON (no space between
     tokens), ASCII only (``ensure_ascii``), an object that is not yet closed, and in a study's
-    journal one that begins ``{"event":"<one of EVENTS>"``. Anything else (a note a person
+    journal one that begins ``{"event":"<one of EVENTS>"``; line 1 (``first``), one that begins
+    ``{"format":"<the kind's name>"`` (a header an older interactive_hpo wrote in place). Anything else (a note a person
     appended, text of another program, a whole line that only lost its newline) is not: the
     caller reads it as a line, and refuses it if it is not one. Its length is not bounded: a
     trial's ``user_attrs`` are, and a cut-off write of a large one is as real as of a small one.
@@ -153,8 +154,9 @@ def is_cut_off(line: bytes, kind: JournalFormat = STUDY_JOURNAL) -> bool:
     if not line.isascii() or not line.startswith(b"{"):
         return False
     text = line.decode("ascii")
-    if kind.events is not None and not any(lead.startswith(text[:len(lead)]) for lead in
-                                           (f'{{"event":"{event}"' for event in kind.events)):
+    leads = [f'{{"format":"{kind.name}"'] if first else [] if kind.events is None else [
+        f'{{"event":"{event}"' for event in kind.events]
+    if leads and not any(lead.startswith(text[:len(lead)]) for lead in leads):
         return False
     try:
         _container(text, 1, "}")
