@@ -159,11 +159,16 @@ class Journal:
                 raise
 
     def _open(self) -> IO[bytes]:
-        """The file, opened to read and append, created (with its folders) if missing and never
-        truncated: an empty file is a journal nobody started."""
+        """The file, opened to read and append, created if missing and never truncated: an empty
+        file is a journal nobody started. Its folder must exist (a symlink's: its target's), as an
+        export's must: a typo in it made the folders and started the study there, apart from the
+        journal meant."""
+        folder = Path(os.path.realpath(self.path)).parent
+        if not folder.is_dir():
+            raise StorageError(f"{self.path}: there is no folder {folder}, so no journal was started there. Check "
+                               "the path for a typo, or make the folder first "
+                               f"(Path({str(folder)!r}).mkdir(parents=True)).")
         try:
-            # The folder the file is made in: a symlink's target's, which may not exist yet either.
-            Path(os.path.realpath(self.path)).parent.mkdir(parents=True, exist_ok=True)
             try:
                 handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
             except FileExistsError:
