@@ -11,7 +11,7 @@ import math
 import warnings
 from typing import Any
 
-from .._validation import fail, warn_user
+from .._validation import fail, shown, warn_user
 from ..goals import Goals
 from ..study.core import Study, check_study
 from ..trial import Trial, TrialState
@@ -39,7 +39,8 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
         Where Optuna keeps it: None in memory, ``"sqlite:///path.db"`` a file, or any storage
         Optuna accepts (``optuna.create_study``'s ``storage``).
     study_name : str, optional
-        Its name in the storage (default: one Optuna makes up); an existing name is refused by Optuna.
+        Its name in the storage (default: one Optuna makes up); a name the storage holds already
+        is refused (InvalidParameterError), and that study is left as it is.
     sampler : optuna.samplers.BaseSampler, optional
         The sampler that continues it in Optuna (default Optuna's, TPE).
 
@@ -99,10 +100,18 @@ def _created(optuna: Any, storage: Any, study_name: str | None, sampler: Any, st
     """The new, empty Optuna study; a storage Optuna cannot open is refused naming the argument (a URL
     it cannot parse, a database in a folder that does not exist: SQLAlchemy's errors from inside
     before). Optuna's own refusals (a name the storage holds already: DuplicatedStudyError) say
-    what is wrong in its words. Optuna writes nothing when it refuses."""
+    what is wrong in its words, but for a name the storage holds already, refused naming
+    ``study_name`` (Optuna's DuplicatedStudyError named no argument). Optuna writes nothing when it
+    refuses."""
     try:
         return optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
                                    directions=[d.value for d in study.directions])
+    except optuna.exceptions.DuplicatedStudyError as error:  # e.g. the same export run twice
+        raise fail("study_name", "to_optuna", "a name the storage holds no study under (to_optuna creates a new "
+                   "Optuna study)", study_name,
+                   hint=f"{shown(storage)} holds a study named {study_name!r} already; it was left as it is. Choose "
+                        f"another name, open that study with optuna.load_study(study_name={study_name!r}, "
+                        "storage=...), or delete it first with optuna.delete_study.") from error
     except optuna.exceptions.OptunaError:
         raise
     except Exception as error:  # noqa: BLE001 - what the storage's driver raises: the storage is what failed

@@ -219,6 +219,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
                  where="an outer-training part")
     journals = [None] * len(folds) if folder is None else [fold_journal(folder, k, owner) for k in range(len(folds))]
+    if folder is not None:  # the folder it names is nested_cv's to make (a journal's folder must exist)
+        folder.mkdir(parents=True, exist_ok=True)
     # What a fold's journal must match besides its own search: which of these outer folds it is.
     outer_record = {"seed": seed, "n_outer": len(folds), "outer_folds": folds_digest(folds)}
     searches, outer_scores = [], []

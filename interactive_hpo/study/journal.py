@@ -23,9 +23,11 @@ trial. Locks work on local disks and on shared filesystems whose locks work (NFS
 with ``flock`` enabled); on Windows, which has no ``fcntl``, one process per journal.
 
 Reading never executes code (no pickle) and writes nothing. A last line without its newline
-is an event if it parses whole (only the newline was lost); else it is a write a crash cut
-off: skipped with a warning, and cut off the file (under the lock, so never another writer's
-line) once the study has accepted the journal. Anything else that does not parse is refused.
+is an event if it parses whole (only the newline was lost); if it is the start of an event as
+this package writes one (compact ASCII JSON, ``{"event":"...`` and not yet closed:
+``journal_lines.is_cut_off``), it is a write a crash cut off: skipped with a warning, and cut
+off the file (under the lock, so never another writer's line) once the study has accepted the
+journal. Anything else that does not parse (a note appended by hand) is refused, byte for byte.
 A new journal, or a copy (``Study.save``), is written whole to a temporary file and renamed
 into place, so a file that is not a whole header line and more is not one of ours: it is
 refused and left byte for byte as it was. The design follows Optuna's
@@ -105,6 +107,7 @@ class Journal:
         self._unterminated = False  # the last event read has no newline yet (mend() writes it)
         self._created = False  # this lock created the (empty) file
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file read
+        self._header = b""  # its first line as read (a copy over the file keeps the inode)
 
     # -- the lock -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -156,11 +159,16 @@ class Journal:
                 raise
 
     def _open(self) -> IO[bytes]:
-        """The file, opened to read and append, created (with its folders) if missing and never
-        truncated: an empty file is a journal nobody started."""
+        """The file, opened to read and append, created if missing and never truncated: an empty
+        file is a journal nobody started. Its folder must exist (a symlink's: its target's), as an
+        export's must: a typo in it made the folders and started the study there, apart from the
+        journal meant."""
+        folder = Path(os.path.realpath(self.path)).parent
+        if not folder.is_dir():
+            raise StorageError(f"{self.path}: there is no folder {folder}, so no journal was started there. Check "
+                               "the path for a typo, or make the folder first "
+                               f"(Path({str(folder)!r}).mkdir(parents=True)).")
         try:
-            # The folder the file is made in: a symlink's target's, which may not exist yet either.
-            Path(os.path.realpath(self.path)).parent.mkdir(parents=True, exist_ok=True)
             try:
                 handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
             except FileExistsError:
@@ -226,6 +234,7 @@ class Journal:
         old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
         self._file = fresh
         self._offset, self._lines = len(content), len(records)
+        self._header = _line(records[0])[:-1]
         found = os.fstat(fresh.fileno())
         self._identity = (found.st_dev, found.st_ino)
         _sync_folder(target.parent)
@@ -283,14 +292,13 @@ class Journal:
         """
         handle = self._handle
         found = os.fstat(handle.fileno())
-        if self._offset and (found.st_size < self._offset or (found.st_dev, found.st_ino) != self._identity):
-            # Deleted (this lock made an empty file), cut, or replaced by another file since we read it.
-            if self._created:
+        changed = self._offset and self._change(handle, found)
+        if changed:
+            if self._created:  # deleted: this lock made an empty file in its place
                 os.unlink(self.path)
-            raise StorageError(f"{self.path} is no longer the journal this study read ({self._offset} bytes; it "
-                               f"holds {found.st_size}): it was deleted, cut or replaced since. Nothing was written "
-                               "to it; the study's trials are still in memory, and study.save(another_path) keeps "
-                               "them.")
+            raise StorageError(f"{self.path} is no longer the journal this study read: {changed}. Nothing was "
+                               "written to it; the study's trials are still in memory, and study.save(another_path) "
+                               "keeps them.")
         self._identity = (found.st_dev, found.st_ino)
         if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
             handle.seek(0)
@@ -306,8 +314,12 @@ class Journal:
         *lines, tail = raw.split(b"\n")
         # Every complete line is checked before the tail: the header proves the file ours.
         records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
-        last = self._parse(tail, self._lines + len(lines) + 1) if tail and not is_cut_off(tail) else None
-        if tail and last is None and self._offset == 0 and not lines:
+        if self._offset == 0:
+            self._header = lines[0] if lines else tail
+        first = self._offset == 0 and not lines  # the tail is line 1: a header's start, not an event's
+        last = self._parse(tail, self._lines + len(lines) + 1, last=True) if tail and not is_cut_off(
+            tail, self.kind, first) else None
+        if tail and last is None and first:
             raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
                                "first line (journals are created whole; one an older interactive_hpo began, whose "
                                "header a crash cut off, never held a trial and can be deleted). It was left as it is.")
@@ -323,6 +335,21 @@ class Journal:
         self._offset += len(raw) - self._torn
         self._lines += len(records)
         return records
+
+    def _change(self, handle: IO[bytes], found: os.stat_result) -> str:
+        """How the file differs from the journal this handle read (``found``: its ``fstat``), or ""
+        if it does not. A copy over it keeps its inode and may be longer: its first line tells."""
+        if self._created:
+            return "it was deleted (or renamed) since it was opened"
+        if (found.st_dev, found.st_ino) != self._identity:
+            return "it was replaced since it was opened (another file has its name now)"
+        if found.st_size < self._offset:
+            return f"it was cut since it was opened ({self._offset} bytes were read; it holds {found.st_size})"
+        handle.seek(0)
+        if handle.read(len(self._header)) != self._header:
+            return ("it was replaced since it was opened: its first line is not the header read then (another "
+                    "journal was copied over it, or it was edited)")
+        return ""
 
     def mend(self) -> None:
         """Under the lock, once the caller has accepted the journal: cut the cut-off last line
@@ -359,7 +386,9 @@ class Journal:
     def _size(self) -> int:
         return os.fstat(self._handle.fileno()).st_size
 
-    def _parse(self, line: bytes, number: int) -> dict[str, Any]:
+    def _parse(self, line: bytes, number: int, last: bool = False) -> dict[str, Any]:
+        """Line ``number`` as a checked record; ``last``: the file's last line, without a newline,
+        that is not a cut-off write (:func:`~.journal_lines.is_cut_off`)."""
         try:
             record = _decode(line)
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
@@ -369,6 +398,12 @@ class Journal:
             if not line.strip():  # an editor's, or an `echo >> file`
                 raise StorageError(f"{self.path}, line {number}: the line is blank; a journal has none. Delete it, "
                                    "and the journal loads as it was.") from None
+            if last:  # the mending of a cut-off write must not take it for one: the user's bytes stay
+                raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). It is the last line, with "
+                                   "no newline, but not the start of an event as interactive_hpo writes one (which "
+                                   "is what a write cut off by a crash leaves), so it is not repaired: the file was "
+                                   "left as it is. Move those bytes out of the file (or delete them), and the "
+                                   "journal loads.") from error
             raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). The file is corrupted; "
                                "only a cut-off last line is repaired automatically.") from error
         return check_record(record, number, self.path, self.kind)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,16 +66,105 @@ def decode(line: bytes) -> Any:
         raise ValueError("values nested too deep to read") from None
 
 
-def is_cut_off(line: bytes) -> bool:
-    """Whether a last line without its newline is a write cut off mid-way (no part of a JSON
-    object short of all of it parses), not a whole event that lost only its newline."""
-    try:
-        decode(line)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return True
-    except ValueError:  # whole, but with a number no journal holds: the caller refuses the line
+class _Ended(Exception):
+    """The text ended inside a value: what a write cut short leaves."""
+
+
+#: A JSON number, and the characters a number's text is made of (to find where one stops).
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_NUMBER_TEXT = re.compile(r"[-+0-9.eE]*")
+#: A string's characters up to its closing quote or a backslash that does not start a whole escape.
+_STRING_BODY = re.compile(r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*')
+_CUT_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?")
+
+
+def _expect(text: str, at: int, char: str) -> int:
+    if at == len(text):
+        raise _Ended
+    if text[at] != char:
+        raise ValueError(at)
+    return at + 1
+
+
+def _string(text: str, at: int) -> int:
+    """Where the string whose body starts at ``at`` ends (after its closing quote)."""
+    at = _STRING_BODY.match(text, at).end()  # type: ignore[union-attr]  # it matches "" at least
+    if at < len(text) and text[at] == '"':
+        return at + 1
+    if at == len(text) or _CUT_ESCAPE.fullmatch(text, at):
+        raise _Ended
+    raise ValueError(at)
+
+
+def _value(text: str, at: int) -> int:
+    """Where the JSON value starting at ``at`` ends; _Ended if the text ends inside it."""
+    if at == len(text):
+        raise _Ended
+    char = text[at]
+    if char in "{[":
+        return _container(text, at + 1, "}" if char == "{" else "]")
+    if char == '"':
+        return _string(text, at + 1)
+    for word in ("true", "false", "null"):
+        if char == word[0]:
+            given = text[at:at + len(word)]
+            if not word.startswith(given):
+                raise ValueError(at)
+            if len(given) < len(word):
+                raise _Ended
+            return at + len(word)
+    run = _NUMBER_TEXT.match(text, at).group()  # type: ignore[union-attr]
+    if at + len(run) == len(text) and (_NUMBER.fullmatch(run) or _NUMBER.fullmatch(run + "0")):
+        raise _Ended  # "-", "1.", "2e-": a number whose digits were still to come
+    if not _NUMBER.fullmatch(run):
+        raise ValueError(at)
+    return at + len(run)
+
+
+def _container(text: str, at: int, closing: str) -> int:
+    """Where the object (``closing`` "}") or array ("]") whose inside starts at ``at`` ends."""
+    if at == len(text):
+        raise _Ended
+    if text[at] == closing:
+        return at + 1
+    while True:
+        if closing == "}":
+            at = _expect(text, _string(text, _expect(text, at, '"')), ":")
+        at = _value(text, at)
+        if at == len(text):
+            raise _Ended
+        if text[at] == closing:
+            return at + 1
+        at = _expect(text, at, ",")
+
+
+def is_cut_off(line: bytes, kind: JournalFormat = STUDY_JOURNAL, first: bool = False) -> bool:
+    """Whether a last line without its newline is a write of a ``kind`` journal's line cut off
+    mid-way, the only damage a crash does (:func:`encode`'s one ``write`` per line), so it may be
+    cut off the file.
+
+    That is a proper prefix of what :func:`encode` writes: compact JSON (no space between
+    tokens), ASCII only (``ensure_ascii``), an object that is not yet closed, and in a study's
+    journal one that begins ``{"event":"<one of EVENTS>"``; line 1 (``first``), one that begins
+    ``{"format":"<the kind's name>"`` (a header an older interactive_hpo wrote in place). Anything else (a note a person
+    appended, text of another program, a whole line that only lost its newline) is not: the
+    caller reads it as a line, and refuses it if it is not one. Its length is not bounded: a
+    trial's ``user_attrs`` are, and a cut-off write of a large one is as real as of a small one.
+    """
+    if not line.isascii() or not line.startswith(b"{"):
         return False
-    return False
+    text = line.decode("ascii")
+    leads = [f'{{"format":"{kind.name}"'] if first else [] if kind.events is None else [
+        f'{{"event":"{event}"' for event in kind.events]
+    if leads and not any(lead.startswith(text[:len(lead)]) for lead in leads):
+        return False
+    try:
+        _container(text, 1, "}")
+    except _Ended:
+        return True
+    except (ValueError, RecursionError):  # not JSON, or nested past what decode reads: refused there
+        return False
+    return False  # a whole object: its newline alone was lost (or more follows it, which is refused)
 
 
 def encode(record: Mapping[str, Any]) -> bytes:

@@ -25,7 +25,10 @@ A journal line's fields (:func:`read_trial`, :func:`read_finished`, :func:`read_
 ``source``                  a non-empty str ("enqueued" only for an asked trial)
 ``budget``                  None or a finite number > 0
 ``generation``              None or an int in [0, 2**63 - 1] (kept in int64 arrays)
-``user_attrs``              None or a JSON object
+``user_attrs``              None or a JSON object; an "asked" line's is its optimizer's record,
+                            whose fields a model's past belief is rebuilt from
+                            (``Study.surrogate(step=...)``) are checked (:data:`MODEL_RECORD`),
+                            and a "finished" line may not change them (``Study.tell`` may not)
 ``datetime_start``,         None or a Unix timestamp of a date in the years 1 to 9999 (not
 ``datetime_complete``       ordered: clocks step back, and a fork drops such a pair); none
                             is complete for a RUNNING trial
@@ -72,9 +75,9 @@ from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
 from .journal_lines import HEADER
 from .results import FinishedFields, finished_fields
 
-__all__ = ["MAX_INT64", "check_budget", "check_curve", "check_date", "check_generation", "check_header_fields",
-           "check_source", "check_spec", "check_timestamp", "curve_value", "read_finished", "read_report",
-           "read_result", "read_trial"]
+__all__ = ["MAX_INT64", "MODEL_RECORD", "check_budget", "check_curve", "check_date", "check_generation",
+           "check_header_fields", "check_source", "check_spec", "check_timestamp", "curve_value", "read_finished",
+           "read_report", "read_result", "read_trial"]
 
 #: The largest int a trial's ``generation`` may be: it is kept in int64 arrays.
 MAX_INT64 = 2**63 - 1
@@ -182,6 +185,43 @@ def read_result(goals: Goals, state: TrialState, value: Any, constraints: Any, o
     return _last_value(state, value, goals.multi, owner)
 
 
+#: The fields of a model's proposal record (an "asked" trial's ``user_attrs``) read back to rebuild
+#: its belief (``Study.surrogate(step=...)``) and to warm-start a resumed fit, with their rules:
+#: raw GP hyperparameters by parameter name (``bayes.model.model_state``), the fits' data counts,
+#: the acquisition's seed. An edited one loaded, and the time-travel slider then failed with
+#: Python's "invalid literal for int()" or TypeError (fuzz a174).
+MODEL_RECORD = {
+    "gp_state": "raw GP hyperparameters, a JSON object from a parameter's name to a list of real numbers",
+    "constraint_gp_state": "raw GP hyperparameters, a JSON object from a parameter's name to a list of real "
+                           "numbers, or None",
+    "gp_data": "an int >= 0 (how many trials the fit saw)",
+    "constraint_gp_data": "an int >= 0 (how many trials the fit saw)",
+    "acquisition_seed": f"an int in [0, {MAX_INT64}] (the seed its acquisition drew)",
+}
+
+
+def _is_state(state: Any) -> bool:
+    return isinstance(state, dict) and all(isinstance(values, list) and all(is_real(v) for v in values)
+                                           for values in state.values())
+
+
+def _fits(name: str, value: Any) -> bool:
+    """Whether ``value`` keeps the rule :data:`MODEL_RECORD` gives field ``name``."""
+    if name.endswith("gp_state"):
+        return _is_state(value) or (value is None and name == "constraint_gp_state")
+    return is_int(value) and 0 <= value <= (MAX_INT64 if name == "acquisition_seed" else math.inf)
+
+
+def _model_record(user_attrs: dict[str, Any], owner: str) -> dict[str, Any]:
+    """An "asked" trial's ``user_attrs``, its optimizer's record, if the fields of
+    :data:`MODEL_RECORD` it holds keep their rules."""
+    for name, rule in MODEL_RECORD.items():
+        if name in user_attrs and not _fits(name, user_attrs[name]):
+            raise fail(f"user_attrs[{name!r}]", owner, rule, user_attrs[name],
+                       hint="The optimizer that proposed the trial recorded it; it rebuilds that step's model.")
+    return user_attrs
+
+
 # -- a journal line's trial, finish and report ----------------------------------------------------
 #: What None stands for in a journal's timestamp.
 _UNRECORDED = "not recorded"
@@ -249,13 +289,14 @@ def read_trial(data: Any, kind: str, space: SearchSpace, goals: Goals, number: i
         fields = FinishedFields(state, None, None, None, {})
     else:
         fields = _outcome(goals, state, data, owner, constrained)
+    attrs = _attrs(data.get("user_attrs"), owner)
     pairs = [] if data.get("intermediate_values") is None else data["intermediate_values"]
     if not isinstance(pairs, list) or not all(isinstance(pair, list) and len(pair) == 2 for pair in pairs):
         raise fail("intermediate_values", owner, "a list of [step, value] pairs (value None: NaN)", pairs)
     return Trial(number=number, params=params, x=x, state=state, value=fields.value, values=fields.values,
                  constraints=fields.constraints, source=source, budget=check_budget(data.get("budget"), owner),
                  generation=check_generation(data.get("generation"), owner),
-                 user_attrs=_attrs(data.get("user_attrs"), owner),
+                 user_attrs=_model_record(attrs, owner) if kind == "asked" else attrs,
                  datetime_start=_moment(data.get("datetime_start"), "datetime_start", owner),
                  datetime_complete=_moment(data.get("datetime_complete"), "datetime_complete", owner),
                  intermediate_values=_curve(((step, math.nan if value is None else value) for step, value in pairs),
@@ -268,7 +309,13 @@ def read_finished(event: Mapping[str, Any], running: Trial, goals: Goals, constr
     owner = 'this "finished" event'
     state = parse_state(event.get("state"), owner)
     fields = _outcome(goals, state, event, owner, constrained)
-    return running.finished(state, fields.value, _attrs(event.get("user_attrs"), owner),
+    attrs = _attrs(event.get("user_attrs"), owner)
+    changed = {name: attrs[name] for name in MODEL_RECORD if name in attrs and name in running.user_attrs
+               and attrs[name] != running.user_attrs[name]}
+    if changed:  # Study.tell's rule: the optimizer's record stays as it wrote it
+        raise fail("user_attrs", owner, f"attributes other than the optimizer's record of trial {running.number}",
+                   changed, hint="Its \"asked\" line recorded them.")
+    return running.finished(state, fields.value, attrs,
                             _moment(event.get("datetime_complete"), "datetime_complete", owner),
                             fields.values, fields.constraints)
 

@@ -337,3 +337,49 @@ def test_a_header_s_format_is_shown_short(journal, tmp_path):
     with pytest.raises(StorageError, match=re.escape("its first line has format an int of about 401 digits, expected "
                                                      "'interactive_hpo.journal'. It was left as it is.")):
         Study.load(path)
+
+
+# -- a model's record of its proposal (study.trial_fields.MODEL_RECORD) ---------------------------
+@pytest.fixture(scope="module")
+def bo_journal(tmp_path_factory):
+    """Lines: 2-5 the initial design's two trials, 6 asked 2 (a GP's proposal, with its record),
+    7 finished 2."""
+    path = tmp_path_factory.mktemp("bo") / "study.jsonl"
+    space = SearchSpace([Float("x", -2.0, 2.0)])
+    study = Study(space, "bo", seed=0, storage=path,
+                  optimizer_settings={"n_initial": 2, "num_restarts": 2, "raw_samples": 64})
+    study.run(lambda p: (p["x"] - 1) ** 2, 3)
+    assert "gp_state" in study.trials[2].user_attrs and "gp_state" not in study.trials[1].user_attrs
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [
+    ("acquisition_seed", "x", "'x'"),  # fuzz a174: loaded, then surrogate(step=2) said "invalid literal for int()"
+    ("acquisition_seed", -1, "-1"),
+    ("acquisition_seed", 2**63, str(2**63)),
+    ("gp_state", [0.1, 0.2], "[0.1, 0.2]"),  # was: TypeError
+    ("gp_state", None, "None"),
+    ("gp_state", {"covar_module.raw_lengthscale": ["abc", 0.1]}, "{'covar_module.raw_lengthscale': ['abc', 0.1]}"),
+    ("gp_state", {"covar_module.raw_lengthscale": 0.1}, "{'covar_module.raw_lengthscale': 0.1}"),
+    ("constraint_gp_state", "x", "'x'"),
+    ("gp_data", "3", "'3'"),
+])
+def test_a_model_s_record_that_breaks_its_rule_is_refused(bo_journal, tmp_path, field, value, shown):
+    path = edited(bo_journal, tmp_path, 6, setting("trial", "user_attrs", field, value))
+    message = refused(path, 6, f"user_attrs[{field!r}]", shown)
+    assert 'of the trial of this "asked" event must be ' in message
+
+
+def test_a_finish_that_changes_a_model_s_record_is_refused_as_study_tell_refuses_it(bo_journal, tmp_path):
+    path = edited(bo_journal, tmp_path, 7, setting("user_attrs", "acquisition_seed", 5))
+    message = refused(path, 7, "user_attrs", "{'acquisition_seed': 5}")
+    assert "must be attributes other than the optimizer's record of trial 2" in message
+
+
+def test_a_model_s_record_as_written_rebuilds_its_step(bo_journal, tmp_path):
+    path = tmp_path / "study.jsonl"
+    path.write_bytes(bo_journal)
+    assert Study.load(path).surrogate(step=2).hyperparameters.fit_status == "restored"
+    # Only an optimizer's record is checked: a person's attributes under its names load as Study.tell took them.
+    path = edited(bo_journal, tmp_path, 5, setting("user_attrs", "gp_state", "mine"), "mine.jsonl")
+    assert Study.load(path).trials[1].user_attrs["gp_state"] == "mine"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -102,3 +104,22 @@ def test_the_model_behind_a_past_trial_is_the_one_in_charge_then():
     np.testing.assert_array_equal(by_name.losses, study.surrogate(step=3, objective=1).losses)
     with pytest.raises(InvalidParameterError, match="the number of a trial proposed by a fitted model"):
         study.surrogate(step=4, objective=1)
+
+
+@pytest.mark.parametrize(("attrs", "field", "shown"), [
+    ({"gp_state": {"covar_module.raw_lengthscale": ["abc", 0.1]}}, "gp_state",
+     "{'covar_module.raw_lengthscale': ['abc', 0.1]}"),  # was: ValueError: too many dimensions 'str'
+    ({"gp_state": [0.1]}, "gp_state", "[0.1]"),
+    ({"gp_state": {}, "acquisition_seed": "x"}, "acquisition_seed", "'x'"),  # was: invalid literal for int()
+    ({"gp_state": {}, "constraint_gp_state": None}, "constraint_gp_state", "None"),
+])
+def test_a_person_s_attributes_named_as_a_fit_s_record_are_refused_naming_the_field(attrs, field, shown):
+    # A manual trial's user_attrs under the names a model's proposal records (fuzz a174 #2, live).
+    f = Forrester()
+    study = Study(f.space, "bo", seed=0, optimizer_settings={**FAST, "n_initial": 2})
+    study.run(f, n_trials=2)
+    trial = study.add_manual({"x0": 0.75}, 1.0, user_attrs=attrs)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`user_attrs['{field}']` of the trial whose model is rebuilt (Study.surrogate(step=...)) must be ") +
+            f".*; got {re.escape(shown)}. Only a model's proposal records it"):
+        study.surrogate(step=trial.number)

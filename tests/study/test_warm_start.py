@@ -130,6 +130,8 @@ def test_undoing_a_manual_trial_keeps_the_sources(source):
 
 
 def test_sources_named_by_their_journals_get_distinct_names(tmp_path):
+    for folder in ("d1", "d2", "e/d1"):
+        (tmp_path / folder).mkdir(parents=True)
     first = Study(SPACE, "sobol", seed=1, storage=tmp_path / "d1" / "old.jsonl")
     second = Study(SPACE, "sobol", seed=2, storage=tmp_path / "d2" / "old.jsonl")
     third = Study(SPACE, "sobol", seed=3, storage=tmp_path / "e" / "d1" / "old.jsonl")

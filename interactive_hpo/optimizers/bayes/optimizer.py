@@ -50,11 +50,11 @@ from .outcomes import restore_models
 from .search import bin_centres
 from .training import TrainingData
 from .transfer import WarmSources
-from .warm_fit import WarmFit, record_of
+from .warm_fit import WarmFit, is_state, record_of
 from .warping import WARPS
 
 # isort: on
-from ..._validation import check_bool, check_int, check_one_of, check_real, fail
+from ..._validation import check_bool, check_int, check_one_of, check_real, fail, is_int
 from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
@@ -288,10 +288,11 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
         """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
         acquisition seed) and this optimizer's data: no fit."""
+        seed = _restorable(info, self.seed)
         model = restore_models(*self._arrays(), self._cat_dims, self.kernel, dict(info["gp_state"]), self._prior())
         self._constraints.pinned = info if "constraint_gp_state" in info else None  # that step's constraint GPs
         try:
-            return self._view(model, "restored", proposal, seed=int(info.get("acquisition_seed", self.seed)))
+            return self._view(model, "restored", proposal, seed=seed)
         finally:
             self._constraints.pinned = None
 
@@ -396,3 +397,23 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
 
 def _tensor(points: np.ndarray | None) -> Any:
     return None if points is None else torch.as_tensor(points, dtype=DTYPE)
+
+
+def _restorable(info: Mapping[str, Any], default_seed: int) -> int:
+    """The acquisition seed of a past proposal's record ``info`` (its trial's attributes), once its
+    GP states are raw hyperparameters as a fit records them. A journal's are checked on load
+    (``study.trial_fields``); a person's attributes under these names (``Study.add_manual``'s
+    ``user_attrs``) are no fit's record, and made ``Study.surrogate(step=...)`` fail with
+    Python's "invalid literal for int()" or "too many dimensions 'str'"."""
+    owner = "the trial whose model is rebuilt (Study.surrogate(step=...))"
+    hint = "Only a model's proposal records it; keep attributes of your own under other names."
+    for name in ("gp_state", "constraint_gp_state"):
+        if (name == "gp_state" or name in info) and not is_state(info.get(name)):
+            raise fail(f"user_attrs[{name!r}]", owner, "raw GP hyperparameters, a dict from a parameter's name to "
+                       "a list of finite numbers", info.get(name), hint=hint)
+    seed = info.get("acquisition_seed", default_seed)
+    if not is_int(seed) or not 0 <= seed < 2**63:  # torch.manual_seed takes up to 2**64 - 1; a journal 2**63 - 1
+        raise fail("user_attrs['acquisition_seed']", owner, "an int in [0, 2**63 - 1] (the seed its acquisition "
+                   "drew)", seed,
+                   hint=hint)
+    return int(seed)
