@@ -208,6 +208,9 @@ class LabController(Branches):
         """Keep the workers busy; yield each trial as it finishes. Stop: no new trials, the running
         ones finish. Ctrl-C: as in ``Study.run``, the running ones are waited for (a second Ctrl-C
         cancels them), then the interrupt goes on (they were cancelled as if the run had failed)."""
+        # As a serial Step checks (Study.step): a scheduler switched to outside the Lab, beyond the
+        # objective's budget_range, ran every job at full cost and failed those above.
+        check_objective(self.study, self._call, "Lab.run")
         runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings, owner="Lab.run")
         try:
             while not runner.finished:
@@ -333,7 +336,7 @@ class LabController(Branches):
     def switch_optimizer(self, name: str, settings: Mapping[str, Any] | None = None) -> None:
         """Continue with another optimizer; it learns from every finished trial first."""
         self.check_open("Switching optimizer")
-        check_switch(self._call, name, settings, "Lab.switch_optimizer")
+        check_switch(self._call, name, settings, "Lab.switch_optimizer", space=self.study.space)
         self.study.switch_optimizer(name, **dict(settings or {}))
 
     def offered(self) -> list[str]:
@@ -345,8 +348,9 @@ class LabController(Branches):
         """Continue with the same optimizer, ``changed`` settings replacing its own (a what-if
         committed by a Step); nothing happens when ``changed`` is empty."""
         self.check_open("Changing the optimizer's settings")
-        check_switch(self._call, None, changed, "Lab.change_settings", in_charge=self.study.optimizer.name)
-        if changed:
-            optimizer = self.study.optimizer
-            settings = {k: v for k, v in optimizer.settings().items() if k != "seed"}
-            self.switch_optimizer(optimizer.name, {**settings, **changed})
+        optimizer = self.study.optimizer
+        kept = {k: v for k, v in optimizer.settings().items() if k != "seed"} if changed else None
+        check_switch(self._call, None, changed, "Lab.change_settings", in_charge=optimizer.name,
+                     space=self.study.space, kept=kept)
+        if kept is not None:
+            self.study.switch_optimizer(optimizer.name, **{**kept, **changed})

@@ -20,7 +20,7 @@ from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
 from ..study.branching import Remapped, fork_study, never_used, next_journal, remap_study
 from ..study.core import Study
-from ..study.replay import context_of
+from ..study.replay import context_of, spec_of
 from ..subspace import check_within
 from .lab_events import LabEvent
 from .lab_objective import PlainCall, check_switch
@@ -56,8 +56,12 @@ class Branches:
         self.check_idle("Fork")
         step = (self.viewing if self.viewing is not None else len(self.study.trials)) if step is None else step
         step = check_int(step, "step", "Lab.fork", 0, len(self.study.trials))
-        then = context_of(self.study.state, step)[0]["name"]  # in charge at ``step`` (the present: now)
-        check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then)
+        # In charge at ``step``, as fork_study continues it (the present: as it is now).
+        now = step == len(self.study.trials)
+        spec = spec_of(self.study.optimizer) if now else context_of(self.study.state, step).spec
+        then = spec["name"]
+        check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then, space=self.study.space,
+                     kept=spec["settings"] if optimizer in (None, then) else None)
         # Choosing the optimizer in charge at ``step`` is no switch: the branch goes on with it as it
         # was then, its seed too, the settings given updating its settings (the Fork button names
         # one always: after a switch, a name made the branch draw from the first optimizer's seed).

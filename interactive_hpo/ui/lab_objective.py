@@ -11,9 +11,10 @@ from .._validation import accepts_keyword, fail, requires_keyword, shown
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
+from ..outcome import budget_range_of, check_budget_range
 from ..space import SearchSpace
 
-__all__ = ["PlainCall", "budget_refusal", "check_switch", "runnable"]
+__all__ = ["PlainCall", "budget_refusal", "check_scheduled_budgets", "check_switch", "runnable"]
 
 
 class PlainCall:
@@ -58,13 +59,19 @@ class PlainCall:
         return self.objective(params, **kwargs)
 
 
-def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_charge: str | None = None) -> None:
+def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_charge: str | None = None, *,
+                 space: SearchSpace, kept: Mapping[str, Any] | None = None) -> None:
     """Refuse, before the study changes, a switch (or a fork) to ``optimizer`` whose trials
-    ``call`` cannot run (:func:`budget_refusal`), a name no optimizer is registered under (the
-    study's refusal named ``Study.switch_optimizer``), or ``settings`` that are not a dict (None:
-    the optimizer's own) or name a keyword that ``optimizer`` (None: ``in_charge``, which keeps
-    its own) does not take. Errors name ``owner``: the study's own checks would name ``Study.switch_optimizer``
-    or ``fork_study``, which the person did not call."""
+    ``call`` cannot run (:func:`budget_refusal`, :func:`check_scheduled_budgets`), a name no
+    optimizer is registered under (the study's refusal named ``Study.switch_optimizer``), or
+    ``settings`` that are not a dict (None: the optimizer's own) or name a keyword that
+    ``optimizer`` (None: ``in_charge``, which keeps its own) does not take. Errors name ``owner``:
+    the study's own checks would name ``Study.switch_optimizer`` or ``fork_study``, which the
+    person did not call.
+
+    ``space`` is the study's; ``kept``: the settings that ``settings`` update when the optimizer
+    goes on with its own (a change of settings, a fork with the optimizer in charge then); None
+    with no ``optimizer``: nothing changes, nothing to check."""
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("settings", owner, "a dict of the optimizer's settings, or None", settings)
     name = in_charge if optimizer is None else optimizer
@@ -75,6 +82,24 @@ def check_switch(call: PlainCall, optimizer: Any, settings: Any, owner: str, in_
         refusal = budget_refusal(call, optimizer, owner)
         if refusal is not None:
             raise refusal
+    if optimizer is not None or kept is not None:
+        check_scheduled_budgets(call, name, {**(kept or {}), **(settings or {})}, space, owner)
+
+
+def check_scheduled_budgets(call: PlainCall, name: str, settings: Mapping[str, Any], space: SearchSpace,
+                            owner: str) -> None:
+    """Refuse the registered optimizer ``name``, a scheduler, when the budgets it would run with
+    ``settings`` (its defaults for the others) lie beyond the ``budget_range`` ``call`` declares
+    (``check_budget_range``). The study refuses them only at the first trial: a switch to
+    asha(max_budget=27) for a MultiFidelity objective was journaled, then a parallel Run ran its
+    jobs at budget 1 at full cost and failed those above."""
+    cls = optimizer_class(name)
+    if not issubclass(cls, Scheduler) or budget_range_of(call, owner) is None:
+        return
+    # Built to read its budgets (a scheduler may derive them from other settings); the seed is
+    # never used, only given so that building draws no entropy.
+    built = cls(space, **{"seed": 0, **settings})
+    check_budget_range(call, built.min_budget, built.max_budget, owner, name)
 
 
 def budget_refusal(call: PlainCall, optimizer: str, owner: str) -> InvalidParameterError | None:
