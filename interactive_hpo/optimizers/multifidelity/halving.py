@@ -133,7 +133,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         elif self._ready and self._ready[0] == job:
             self._ready.popleft()
         bracket = self._brackets[job.bracket]
-        self._note_async_promotion(bracket, job)
+        self._note_promotion(bracket, job)
         bracket.enter(job.config, job.rung)
         return Suggestion(x=self._configs[job.config], budget=bracket.budgets[job.rung], info=job.info())
 
@@ -154,7 +154,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         if job in self._ready:
             self._ready.remove(job)
         bracket = self._brackets[job.bracket]
-        self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
+        self._note_promotion(bracket, job)  # a replay learns the promotions from the jobs told
         bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
                        tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
         if bracket.sizes is not None:
@@ -179,11 +179,33 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
             return None
         return job
 
-    @staticmethod
-    def _note_async_promotion(bracket: Bracket, job: Job) -> None:
-        """ASHA decides a promotion when it hands the job out: record it as the scheduler's."""
-        if bracket.sizes is None and job.rung > 0 and bracket.human(job.rung - 1, job.config) != "promote":
-            bracket.decision(job.rung - 1, job.config, "scheduler", "promote")
+    def _note_promotion(self, bracket: Bracket, job: Job) -> None:
+        """A job above rung 0 says its configuration was promoted out of the rung below: record
+        that as the scheduler's decision (a person's promotion stays the person's).
+
+        ASHA decides a promotion when it hands the job out. Synchronous halving decides a rung's
+        when the rung completes, and a replay decides again from the results told; a job told
+        that this decision did not promote (a journal written under another rule: before 94d879b a
+        job without constraints counted as feasible) is what happened, so it takes the place of
+        the rule's worst promotion not started yet, and the rung above keeps its size. A replay
+        thus rebuilds the promotions its journal recorded; the rule makes only those it did not.
+        """
+        rung, config = job.rung - 1, job.config
+        if rung < 0 or bracket.human(rung, config) == "promote":
+            return
+        if bracket.sizes is not None:
+            if config in bracket.entered[job.rung]:
+                return  # the rule's own promotion
+            bracket.enter(config, job.rung)
+            # The rule's promotions not started, best first (as decided); none while the rung is
+            # undecided, and then Bracket.decide counts this one among those it keeps.
+            queued = [j for j in self._ready if j.bracket == job.bracket and j.rung == job.rung and
+                      bracket.human(rung, j.config) != "promote"]
+            if queued:
+                self._ready.remove(queued[-1])
+                bracket.leave(queued[-1].config, job.rung)
+                bracket.decision(rung, queued[-1].config, "scheduler", "stop")
+        bracket.decision(rung, config, "scheduler", "promote")
 
     # -- human overrides ----------------------------------------------------------------------
     def check_override(self, trial: Trial, action: str) -> None:

@@ -271,8 +271,9 @@ class Bracket:
     def decide(self) -> list[int]:
         """Decide every rung that just completed; return the configurations promoted, in order.
 
-        The scheduler keeps the best ``sizes[i + 1]`` of rung ``i``; a person's "stop" removes
-        a configuration from that set and a "promote" (already entered) adds one. Rungs are
+        The scheduler keeps the best ``sizes[i + 1]`` of rung ``i`` (counting first those whose
+        promotion a replay learnt already: they ran above it); a person's "stop" removes a
+        configuration from that set and a "promote" (already entered) adds one. Rungs are
         visited upwards, so a rung completed by the decision below it is decided too.
         """
         assert self.sizes is not None
@@ -280,7 +281,9 @@ class Bracket:
         for rung in range(self.top):
             if self.decided[rung] or not self.rung_complete(rung):
                 continue
-            chosen = self.ranked(rung)[:self.sizes[rung + 1]]
+            # Promotions a replay learnt before the rung completed (jobs told above it) stand; the rule picks the rest.
+            told = [c for c in self.entered[rung + 1] if self.decisions[rung].get(c, {}).get("scheduler") == "promote"]
+            chosen = told + [c for c in self.ranked(rung) if c not in told][:max(0, self.sizes[rung + 1] - len(told))]
             for config in self.entered[rung]:
                 self.decision(rung, config, "scheduler", "promote" if config in chosen else "stop")
             for config in chosen:  # best first: the best configuration runs first at the next budget
