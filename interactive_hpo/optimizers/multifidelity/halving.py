@@ -45,7 +45,7 @@ from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
-from .rungs import Bracket, Job, checked_rungs, hyperband_brackets
+from .rungs import Bracket, Job, checked_budgets, checked_rungs, hyperband_brackets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
@@ -89,20 +89,14 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = type(self).__name__
-        self.max_budget = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
-        if is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET >= self.max_budget:  # max_budget given alone
-            raise fail("max_budget", owner, f"greater than min_budget={min_budget:g} (its default)", max_budget,
-                       hint="Give a smaller min_budget with it.")
-        self.min_budget: float = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
-                                            high_open=True)
-        if not math.isfinite(self.max_budget / self.min_budget):  # 1e300 / 1e-300: no number of rungs
-            raise fail("min_budget", owner, f"a finite real number in (0, {self.max_budget}) with max_budget / "
-                       "min_budget a finite float", min_budget)
-        self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2, 1000)
+        default = is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET  # not a person's choice
+        self.min_budget: float
+        self.min_budget, self.max_budget, self.reduction_factor = checked_budgets(
+            owner, min_budget, max_budget, reduction_factor, min_default=default)
         self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
         self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
         self.budgets = checked_rungs(owner, self.min_budget, self.max_budget, self.reduction_factor,
-                                     typed=None if min_budget == _DEFAULT_MIN_BUDGET else min_budget)
+                                     typed=None if default else min_budget)
         self._configs: dict[int, np.ndarray] = {}
         self._brackets: list[Bracket] = []
         self._ready: deque[Job] = deque()  # promotions decided and not yet asked
@@ -180,16 +174,11 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         return job
 
     def _note_promotion(self, bracket: Bracket, job: Job) -> None:
-        """A job above rung 0 says its configuration was promoted out of the rung below: record
-        that as the scheduler's decision (a person's promotion stays the person's).
-
-        ASHA decides a promotion when it hands the job out. Synchronous halving decides a rung's
-        when the rung completes, and a replay decides again from the results told; a job told
-        that this decision did not promote (a journal written under another rule: before 94d879b a
-        job without constraints counted as feasible) is what happened, so it takes the place of
-        the rule's worst promotion not started yet, and the rung above keeps its size. A replay
-        thus rebuilds the promotions its journal recorded; the rule makes only those it did not.
-        """
+        """A job above rung 0 says its configuration was promoted out of the rung below: record it
+        as the scheduler's decision (ASHA's when it hands the job out). A job told that synchronous
+        halving's rule did not promote (a journal written under another rule: before 94d879b a job
+        without constraints counted as feasible) is what happened: it takes the place of the rule's
+        worst promotion not started yet, so a replay rebuilds the promotions its journal recorded."""
         rung, config = job.rung - 1, job.config
         if rung < 0 or bracket.human(rung, config) == "promote":
             return
@@ -197,8 +186,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
             if config in bracket.entered[job.rung]:
                 return  # the rule's own promotion
             bracket.enter(config, job.rung)
-            # The rule's promotions not started, best first (as decided); none while the rung is
-            # undecided, and then Bracket.decide counts this one among those it keeps.
+            # Best first, as decided; none while the rung is undecided (Bracket.decide counts this one then).
             queued = [j for j in self._ready if j.bracket == job.bracket and j.rung == job.rung and
                       bracket.human(rung, j.config) != "promote"]
             if queued:
