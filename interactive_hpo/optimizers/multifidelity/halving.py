@@ -142,17 +142,31 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         job = Job.of(suggestion.info) if suggestion is not None else self._replayed_job(trial)
         if job is None:
             return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
+        bracket = self._place(trial, job)
+        bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
+                       tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
+        if bracket.sizes is not None:
+            self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        """A job another process runs takes its place now, as when told: neither its configuration's
+        number nor its promotion is handed out again. None for a trial that is no job of ours."""
+        job = self._replayed_job(trial)
+        if job is None:
+            return None
+        self._place(trial, job).enter(job.config, job.rung)
+        return Suggestion(x=np.array(trial.x), budget=trial.budget, info=job.info())
+
+    def _place(self, trial: Trial, job: Job) -> Bracket:
+        """The bracket of ``trial``'s ``job``, its configuration known, the job not queued, its promotion noted."""
         while len(self._brackets) <= job.bracket:  # a replay reaches brackets in order
             self._brackets.append(self._new_bracket(len(self._brackets)))
         self._configs.setdefault(job.config, trial.x.copy())
         if job in self._ready:
             self._ready.remove(job)
         bracket = self._brackets[job.bracket]
-        self._note_promotion(bracket, job)  # a replay learns the promotions from the jobs told
-        bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
-                       tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
-        if bracket.sizes is not None:
-            self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+        self._note_promotion(bracket, job)
+        return bracket
 
     def _replayed_job(self, trial: Trial) -> Job | None:
         """The job a trial this scheduler did not ask records, if it is one of its rungs' (a
@@ -174,26 +188,12 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         return job
 
     def _note_promotion(self, bracket: Bracket, job: Job) -> None:
-        """A job above rung 0 says its configuration was promoted out of the rung below: record it
-        as the scheduler's decision (ASHA's when it hands the job out). A job told that synchronous
-        halving's rule did not promote (a journal written under another rule: before 94d879b a job
-        without constraints counted as feasible) is what happened: it takes the place of the rule's
-        worst promotion not started yet, so a replay rebuilds the promotions its journal recorded."""
-        rung, config = job.rung - 1, job.config
-        if rung < 0 or bracket.human(rung, config) == "promote":
-            return
-        if bracket.sizes is not None:
-            if config in bracket.entered[job.rung]:
-                return  # the rule's own promotion
-            bracket.enter(config, job.rung)
-            # Best first, as decided; none while the rung is undecided (Bracket.decide counts this one then).
-            queued = [j for j in self._ready if j.bracket == job.bracket and j.rung == job.rung and
-                      bracket.human(rung, j.config) != "promote"]
-            if queued:
-                self._ready.remove(queued[-1])
-                bracket.leave(queued[-1].config, job.rung)
-                bracket.decision(rung, queued[-1].config, "scheduler", "stop")
-        bracket.decision(rung, config, "scheduler", "promote")
+        """:meth:`Bracket.ran`: a job says its configuration was promoted into its rung; a promotion
+        of the rule's that this one displaced is no longer queued."""
+        queued = [j.config for j in self._ready if j.bracket == job.bracket and j.rung == job.rung]
+        displaced = bracket.ran(job, queued)
+        if displaced is not None:
+            self._ready.remove(Job(displaced, job.bracket, job.rung))
 
     # -- human overrides ----------------------------------------------------------------------
     def check_override(self, trial: Trial, action: str) -> None:

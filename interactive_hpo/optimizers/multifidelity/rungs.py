@@ -232,6 +232,33 @@ class Bracket:
             bisect.insort(order, key)
             bisect.insort(self._pending[rung], key)
 
+    def ran(self, job: Job, queued: list[int]) -> int | None:
+        """Note that ``job`` ran (asked, or told or seen running in a replay): above rung 0 its
+        configuration was promoted out of the rung below, the scheduler's decision unless a person's.
+
+        ASHA decides a promotion when it hands the job out. A job that synchronous halving's rule
+        did not promote (a journal written under another rule: before 94d879b a job without
+        constraints counted as feasible) is what happened: it takes the place of the last of
+        ``queued`` (the rule's promotions into its rung not started, best first) that no person
+        promoted, which is returned to be unqueued. So a replay rebuilds the promotions its journal
+        recorded, and the rung keeps its size; while the rung below is undecided nothing is
+        queued, and :meth:`decide` counts this promotion among those it keeps.
+        """
+        rung, config = job.rung - 1, job.config
+        if rung < 0 or self.human(rung, config) == "promote" or (self.sizes is not None and
+                                                                  config in self._members[job.rung]):
+            return None  # rung 0, a person's promotion, or synchronous halving's own
+        self.decision(rung, config, "scheduler", "promote")
+        if self.sizes is None:
+            return None
+        self.enter(config, job.rung)
+        ruled = [c for c in queued if self.human(rung, c) != "promote"]
+        if not ruled:
+            return None
+        self.leave(ruled[-1], job.rung)
+        self.decision(rung, ruled[-1], "scheduler", "stop")
+        return ruled[-1]
+
     def running(self, rung: int) -> list[int]:
         """Configurations entered at ``rung`` whose job has not finished."""
         return [c for c in self.entered[rung] if c not in self.losses[rung]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 
 import numpy as np
@@ -184,7 +185,9 @@ def test_overrides_replay_from_the_journal(tmp_path):
     rung0 = study.run(bowl, n_trials=9)
     study.promote(max(rung0, key=lambda t: t.value))
     study.run(bowl, n_trials=2)
-    resumed = Study.load(path)
+    # A copy: two studies on one journal share it, and the second would take the first's running job.
+    shutil.copyfile(path, tmp_path / "copy.jsonl")
+    resumed = Study.load(tmp_path / "copy.jsonl")
     assert resumed.optimizer.rung_table() == study.optimizer.rung_table()
     np.testing.assert_array_equal(resumed.ask().x, study.ask().x)
 

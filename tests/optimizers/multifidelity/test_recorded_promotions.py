@@ -93,3 +93,16 @@ def test_promotions_told_before_their_rung_completes_count_among_those_it_keeps(
     for trial in early:
         scheduler.tell(trial, trial.value)
     assert table(scheduler) == table(written)
+
+
+@pytest.mark.parametrize(("name", "n_trials"), [("halving", 3), ("halving", 9), ("asha", 3), ("asha", 9)])
+def test_a_job_another_process_is_running_is_not_handed_out_again(tmp_path, name, n_trials):
+    """A study loaded while another (alive) runs a job of its journal: that job's configuration
+    number and promotion are taken, as other optimizers take a running trial's point. Before, the
+    second study started the same promotion again (halving after 9, asha after 3) or numbered a
+    new configuration as the running one (config 3 twice, for two points)."""
+    first = Study(SPACE, name, seed=0, optimizer_settings=SETTINGS, storage=tmp_path / "s.jsonl")
+    first.run(sometimes, n_trials=n_trials, progress=False)
+    running = first.ask()
+    second = Study.load(tmp_path / "s.jsonl")
+    assert second.ask().user_attrs["config"] != running.user_attrs["config"]
