@@ -45,7 +45,7 @@ from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
-from .rungs import Bracket, Job, checked_rungs, hyperband_brackets
+from .rungs import Bracket, Job, checked_budgets, checked_rungs, hyperband_brackets
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
@@ -89,20 +89,14 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = type(self).__name__
-        self.max_budget = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
-        if is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET >= self.max_budget:  # max_budget given alone
-            raise fail("max_budget", owner, f"greater than min_budget={min_budget:g} (its default)", max_budget,
-                       hint="Give a smaller min_budget with it.")
-        self.min_budget: float = check_real(min_budget, "min_budget", owner, 0, self.max_budget, low_open=True,
-                                            high_open=True)
-        if not math.isfinite(self.max_budget / self.min_budget):  # 1e300 / 1e-300: no number of rungs
-            raise fail("min_budget", owner, f"a finite real number in (0, {self.max_budget}) with max_budget / "
-                       "min_budget a finite float", min_budget)
-        self.reduction_factor = check_int(reduction_factor, "reduction_factor", owner, 2, 1000)
+        default = is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET  # not a person's choice
+        self.min_budget: float
+        self.min_budget, self.max_budget, self.reduction_factor = checked_budgets(
+            owner, min_budget, max_budget, reduction_factor, min_default=default)
         self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
         self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
         self.budgets = checked_rungs(owner, self.min_budget, self.max_budget, self.reduction_factor,
-                                     typed=None if min_budget == _DEFAULT_MIN_BUDGET else min_budget)
+                                     typed=None if default else min_budget)
         self._configs: dict[int, np.ndarray] = {}
         self._brackets: list[Bracket] = []
         self._ready: deque[Job] = deque()  # promotions decided and not yet asked
@@ -133,7 +127,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         elif self._ready and self._ready[0] == job:
             self._ready.popleft()
         bracket = self._brackets[job.bracket]
-        self._note_async_promotion(bracket, job)
+        self._note_promotion(bracket, job)
         bracket.enter(job.config, job.rung)
         return Suggestion(x=self._configs[job.config], budget=bracket.budgets[job.rung], info=job.info())
 
@@ -148,17 +142,31 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         job = Job.of(suggestion.info) if suggestion is not None else self._replayed_job(trial)
         if job is None:
             return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
+        bracket = self._place(trial, job)
+        bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
+                       tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
+        if bracket.sizes is not None:
+            self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+
+    def _taken(self, trial: Trial) -> Suggestion | None:
+        """A job another process runs takes its place now, as when told: neither its configuration's
+        number nor its promotion is handed out again. None for a trial that is no job of ours."""
+        job = self._replayed_job(trial)
+        if job is None:
+            return None
+        self._place(trial, job).enter(job.config, job.rung)
+        return Suggestion(x=np.array(trial.x), budget=trial.budget, info=job.info())
+
+    def _place(self, trial: Trial, job: Job) -> Bracket:
+        """The bracket of ``trial``'s ``job``, its configuration known, the job not queued, its promotion noted."""
         while len(self._brackets) <= job.bracket:  # a replay reaches brackets in order
             self._brackets.append(self._new_bracket(len(self._brackets)))
         self._configs.setdefault(job.config, trial.x.copy())
         if job in self._ready:
             self._ready.remove(job)
         bracket = self._brackets[job.bracket]
-        self._note_async_promotion(bracket, job)  # a replay learns ASHA's promotions from the jobs told
-        bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
-                       tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
-        if bracket.sizes is not None:
-            self._ready.extend(Job(c, job.bracket, job.rung + 1) for c in bracket.decide())
+        self._note_promotion(bracket, job)
+        return bracket
 
     def _replayed_job(self, trial: Trial) -> Job | None:
         """The job a trial this scheduler did not ask records, if it is one of its rungs' (a
@@ -179,11 +187,13 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
             return None
         return job
 
-    @staticmethod
-    def _note_async_promotion(bracket: Bracket, job: Job) -> None:
-        """ASHA decides a promotion when it hands the job out: record it as the scheduler's."""
-        if bracket.sizes is None and job.rung > 0 and bracket.human(job.rung - 1, job.config) != "promote":
-            bracket.decision(job.rung - 1, job.config, "scheduler", "promote")
+    def _note_promotion(self, bracket: Bracket, job: Job) -> None:
+        """:meth:`Bracket.ran`: a job says its configuration was promoted into its rung; a promotion
+        of the rule's that this one displaced is no longer queued."""
+        queued = [j.config for j in self._ready if j.bracket == job.bracket and j.rung == job.rung]
+        displaced = bracket.ran(job, queued)
+        if displaced is not None:
+            self._ready.remove(Job(displaced, job.bracket, job.rung))
 
     # -- human overrides ----------------------------------------------------------------------
     def check_override(self, trial: Trial, action: str) -> None:

@@ -17,14 +17,37 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import fail
+from ..._validation import check_int, check_real, fail
 from ..feasibility import UNKNOWN, constrained_order, feasibility_key
 
-__all__ = ["rung_budgets", "checked_rungs", "hyperband_brackets", "Bracket", "Job"]
+__all__ = ["rung_budgets", "checked_budgets", "checked_rungs", "hyperband_brackets", "Bracket", "Job"]
+
+
+def checked_budgets(owner: str, min_budget: Any, max_budget: Any, eta: Any, eta_name: str = "reduction_factor", *,
+                    min_default: bool = False) -> tuple[float, float, int]:
+    """``(min_budget, max_budget, eta)`` as float, float, int, or the uniform error naming ``owner``,
+    the parameter (``eta`` as ``eta_name``), the rule and the value given.
+
+    The rules: ``0 < min_budget < max_budget``, both finite and their ratio a finite float (1e300 /
+    1e-300 has no number of rungs), and ``eta`` an int in [2, 1000]. ``min_default``: ``min_budget``
+    is its default, not given, so a ``max_budget`` at or below it is the error (with a hint).
+    """
+    high = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
+    if min_default and min_budget >= high:
+        raise fail("max_budget", owner, f"greater than min_budget={min_budget:g} (its default)", max_budget,
+                   hint="Give a smaller min_budget with it.")
+    low = check_real(min_budget, "min_budget", owner, 0, high, low_open=True, high_open=True)
+    if not math.isfinite(high / low):
+        raise fail("min_budget", owner, f"a finite real number in (0, {high}) with max_budget / min_budget a finite "
+                   "float", min_budget)
+    return low, high, check_int(eta, eta_name, owner, 2, 1000)
 
 
 def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
     """The budgets of a full set of rungs: ``max_budget * eta**-k``, down to >= ``min_budget``.
+
+    ``0 < min_budget < max_budget`` (finite) and ``eta`` an int in [2, 1000], else the uniform
+    error (:func:`checked_budgets`).
 
     Returns
     -------
@@ -36,17 +59,23 @@ def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
     >>> rung_budgets(1, 81, 3)
     [1.0, 3.0, 9.0, 27.0, 81.0]
     """
+    return _rungs(*checked_budgets("rung_budgets", min_budget, max_budget, eta, "eta"))
+
+
+def _rungs(min_budget: float, max_budget: float, eta: int) -> list[float]:
+    """:func:`rung_budgets` of checked settings."""
     # The 1e-9 keeps ratios that are exact powers of eta (81 / 1 with eta = 3) from losing a rung to rounding.
     top = int(math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9))
     return [max_budget / eta ** (top - k) for k in range(top + 1)]
 
 
 def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, typed: Any = None) -> list[float]:
-    """:func:`rung_budgets`, refused with the uniform error (naming ``min_budget``, as ``typed``)
-    when they are a single rung, every job at ``max_budget``: no multi-fidelity at all. When the
-    lowest is not ``min_budget`` (rounded up to the grid) a ``UserWarning`` names the rungs,
-    unless ``typed`` is None (``min_budget`` left at its default: not a person's choice)."""
-    budgets = rung_budgets(min_budget, max_budget, eta)
+    """:func:`rung_budgets` of settings :func:`checked_budgets` passed, refused with the uniform
+    error (naming ``min_budget``, as ``typed``) when they are a single rung, every job at
+    ``max_budget``: no multi-fidelity at all. When the lowest is not ``min_budget`` (rounded up to
+    the grid) a ``UserWarning`` names the rungs, unless ``typed`` is None (``min_budget`` left at
+    its default: not a person's choice)."""
+    budgets = _rungs(min_budget, max_budget, eta)
     rungs = f"[{', '.join(f'{b:g}' for b in budgets)}]"
     settings = f"max_budget={max_budget:g} and reduction_factor={eta}"
     if len(budgets) < 2:
@@ -68,6 +97,7 @@ def hyperband_brackets(min_budget: float, max_budget: float, eta: int) -> list[l
     Bracket ``s`` (from ``s_max`` down to 0) starts ``n = ceil((s_max + 1) / (s + 1) * eta**s)``
     configurations at budget ``R * eta**-s`` and keeps ``floor(n * eta**-i)`` at rung ``i``, whose
     budget is ``R * eta**(i - s)``; ``R`` is ``max_budget`` and ``s_max`` the number of rungs - 1.
+    The settings follow :func:`rung_budgets`' rules.
 
     Returns
     -------
@@ -79,7 +109,8 @@ def hyperband_brackets(min_budget: float, max_budget: float, eta: int) -> list[l
     >>> [len(b) for b in hyperband_brackets(1, 81, 3)], hyperband_brackets(1, 81, 3)[1][0]
     ([5, 4, 3, 2, 1], (34, 3.0))
     """
-    s_max = len(rung_budgets(min_budget, max_budget, eta)) - 1
+    min_budget, max_budget, eta = checked_budgets("hyperband_brackets", min_budget, max_budget, eta, "eta")
+    s_max = len(_rungs(min_budget, max_budget, eta)) - 1
     brackets = []
     for s in range(s_max, -1, -1):
         n = -(-(s_max + 1) * eta**s // (s + 1))  # integer ceiling: no float error at large eta**s
@@ -201,6 +232,33 @@ class Bracket:
             bisect.insort(order, key)
             bisect.insort(self._pending[rung], key)
 
+    def ran(self, job: Job, queued: list[int]) -> int | None:
+        """Note that ``job`` ran (asked, or told or seen running in a replay): above rung 0 its
+        configuration was promoted out of the rung below, the scheduler's decision unless a person's.
+
+        ASHA decides a promotion when it hands the job out. A job that synchronous halving's rule
+        did not promote (a journal written under another rule: before 94d879b a job without
+        constraints counted as feasible) is what happened: it takes the place of the last of
+        ``queued`` (the rule's promotions into its rung not started, best first) that no person
+        promoted, which is returned to be unqueued. So a replay rebuilds the promotions its journal
+        recorded, and the rung keeps its size; while the rung below is undecided nothing is
+        queued, and :meth:`decide` counts this promotion among those it keeps.
+        """
+        rung, config = job.rung - 1, job.config
+        if rung < 0 or self.human(rung, config) == "promote" or (self.sizes is not None and
+                                                                  config in self._members[job.rung]):
+            return None  # rung 0, a person's promotion, or synchronous halving's own
+        self.decision(rung, config, "scheduler", "promote")
+        if self.sizes is None:
+            return None
+        self.enter(config, job.rung)
+        ruled = [c for c in queued if self.human(rung, c) != "promote"]
+        if not ruled:
+            return None
+        self.leave(ruled[-1], job.rung)
+        self.decision(rung, ruled[-1], "scheduler", "stop")
+        return ruled[-1]
+
     def running(self, rung: int) -> list[int]:
         """Configurations entered at ``rung`` whose job has not finished."""
         return [c for c in self.entered[rung] if c not in self.losses[rung]]
@@ -271,8 +329,9 @@ class Bracket:
     def decide(self) -> list[int]:
         """Decide every rung that just completed; return the configurations promoted, in order.
 
-        The scheduler keeps the best ``sizes[i + 1]`` of rung ``i``; a person's "stop" removes
-        a configuration from that set and a "promote" (already entered) adds one. Rungs are
+        The scheduler keeps the best ``sizes[i + 1]`` of rung ``i`` (counting first those whose
+        promotion a replay learnt already: they ran above it); a person's "stop" removes a
+        configuration from that set and a "promote" (already entered) adds one. Rungs are
         visited upwards, so a rung completed by the decision below it is decided too.
         """
         assert self.sizes is not None
@@ -280,7 +339,9 @@ class Bracket:
         for rung in range(self.top):
             if self.decided[rung] or not self.rung_complete(rung):
                 continue
-            chosen = self.ranked(rung)[:self.sizes[rung + 1]]
+            # Promotions a replay learnt before the rung completed (jobs told above it) stand; the rule picks the rest.
+            told = [c for c in self.entered[rung + 1] if self.decisions[rung].get(c, {}).get("scheduler") == "promote"]
+            chosen = told + [c for c in self.ranked(rung) if c not in told][:max(0, self.sizes[rung + 1] - len(told))]
             for config in self.entered[rung]:
                 self.decision(rung, config, "scheduler", "promote" if config in chosen else "stop")
             for config in chosen:  # best first: the best configuration runs first at the next budget

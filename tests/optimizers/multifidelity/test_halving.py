@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 
 import numpy as np
@@ -48,6 +49,27 @@ def test_li_et_al_bracket_table_for_R81_eta3():
 ])
 def test_rung_budgets_follow_the_geometric_formula(low, high, eta, expected):
     np.testing.assert_allclose(rung_budgets(low, high, eta), expected)
+
+
+FINITE = "must be a finite real number in"
+
+
+@pytest.mark.parametrize("function", [rung_budgets, hyperband_brackets])
+@pytest.mark.parametrize(("args", "message"), [
+    ((0, 1, 3), f"`min_budget` of {{}} {FINITE} (0, 1.0); got 0."),  # was ZeroDivisionError
+    ((2, 1, 3), f"`min_budget` of {{}} {FINITE} (0, 1.0); got 2."),  # was [] and a bracket of nothing
+    ((-1, 9, 3), f"`min_budget` of {{}} {FINITE} (0, 9.0); got -1."),  # was "math domain error"
+    ((float("nan"), 9, 3), f"`min_budget` of {{}} {FINITE} (0, 9.0); got nan."),
+    ((1, float("inf"), 3), f"`max_budget` of {{}} {FINITE} (0, inf); got inf."),
+    (("1", 9, 3), f"`min_budget` of {{}} {FINITE} (0, 9.0); got '1'."),  # was TypeError
+    ((1e-300, 1e300, 3), f"`min_budget` of {{}} {FINITE} (0, 1e+300) with max_budget / min_budget a finite float"),
+    ((1, 9, 1), "`eta` of {} must be an int in [2, 1000]; got 1."),
+    ((1, 9, True), "`eta` of {} must be an int in [2, 1000]; got True."),
+    ((0.1, 1, 1.5), "`eta` of {} must be an int in [2, 1000]; got 1.5."),  # was float config counts
+])
+def test_rung_functions_refuse_what_the_schedulers_refuse(function, args, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message.format(function.__name__))):
+        function(*args)
 
 
 def test_a_full_hyperband_cycle_runs_exactly_the_planned_jobs_and_promotes_the_best():
@@ -163,7 +185,9 @@ def test_overrides_replay_from_the_journal(tmp_path):
     rung0 = study.run(bowl, n_trials=9)
     study.promote(max(rung0, key=lambda t: t.value))
     study.run(bowl, n_trials=2)
-    resumed = Study.load(path)
+    # A copy: two studies on one journal share it, and the second would take the first's running job.
+    shutil.copyfile(path, tmp_path / "copy.jsonl")
+    resumed = Study.load(tmp_path / "copy.jsonl")
     assert resumed.optimizer.rung_table() == study.optimizer.rung_table()
     np.testing.assert_array_equal(resumed.ask().x, study.ask().x)
 
