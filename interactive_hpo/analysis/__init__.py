@@ -16,6 +16,7 @@ Nothing here imports scikit-learn, SciPy or torch until an analysis runs.
 from .dependence import PartialDependence, ice_curves, partial_dependence
 from .importance import (
     RANK_MIN,
+    failed_learnt,
     importance,
     shows_no_effect,
     study_partial_dependence,
@@ -36,6 +37,7 @@ __all__ = [
     "QuantileImportance",
     "SobolIndices",
     "ablation_path",
+    "failed_learnt",
     "ice_curves",
     "importance",
     "partial_dependence",

@@ -31,8 +31,8 @@ from .local import QuantileImportance, quantile_importance, quantile_settings, t
 from .sobol import SobolIndices, design_settings, sobol_indices
 from .surrogates import FOREST_MIN, ForestSurrogate, GPSamples
 
-__all__ = ["RANK_MIN", "importance", "shows_no_effect", "study_partial_dependence", "study_quantile_importance",
-           "surrogate_of", "trial_data"]
+__all__ = ["RANK_MIN", "failed_learnt", "importance", "shows_no_effect", "study_partial_dependence",
+           "study_quantile_importance", "surrogate_of", "trial_data"]
 
 SURROGATES = ("auto", "gp", "forest")
 
@@ -229,7 +229,7 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     n, level = design_settings(n, level, owner, study.space.dim, chosen.n_samples)
     functions = _functions(study, chosen, owner)
     _, losses = _completed(study, chosen.objective, chosen.step)
-    if shows_no_effect(losses):
+    if shows_no_effect(losses, failed_learnt(study, functions.source, chosen.step)):
         warn_user(f"importance: all {len(losses)} completed trials{_before(chosen.step)} have the same value "
                   f"({losses[0]:g}): no parameter has shown an effect, every index is 0.", UserWarning)
         d = study.space.dim
@@ -242,14 +242,24 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
 
 
-def shows_no_effect(losses: np.ndarray) -> bool:
-    """Whether every one of ``losses`` (shape (n,), n >= 1) is the same value, to rounding: no
-    parameter has shown an effect. A GP's sample paths still wiggle (its prior, rescaled to any
-    spread), and Sobol indices are shares of their variance: a flat objective read a=0.48,
-    k=0.48, n=0.65 from 15 trials, so :func:`importance` (and the Lab) says so instead."""
+def shows_no_effect(losses: np.ndarray, failed: int = 0) -> bool:
+    """Whether the trials a surrogate learns from show no parameter's effect: every one of
+    ``losses`` (the completed trials', shape (n,), n >= 1) is the same value, to rounding, and
+    none of the ``failed`` trials it also learns from (:func:`failed_learnt`) failed. A GP's
+    sample paths still wiggle (its prior, rescaled to any spread), and Sobol indices are shares
+    of their variance: a flat objective read a=0.48, k=0.48, n=0.65 from 15 trials, so
+    :func:`importance` (and the Lab) says so instead."""
     # A few float steps of the largest, not a relative 1e-12 (4,500 steps at 1e15: values 24
     # steps apart, which differ, were read as one).
-    return bool(np.ptp(losses) <= 4 * np.spacing(float(np.max(np.abs(losses)))))
+    return failed == 0 and bool(np.ptp(losses) <= 4 * np.spacing(float(np.max(np.abs(losses)))))
+
+
+def failed_learnt(study: Study, source: str, step: int | None = None) -> int:
+    """How many FAILED trials (before ``step``) a surrogate of ``source`` learns from: a GP's
+    training data place them below the worst loss (where an objective fails is an effect: one
+    that failed for a > 0.6 read a = 0.997 by the GP); a forest learns from completed trials only."""
+    trials = study.trials if step is None else study.trials[:step]
+    return sum(t.state is TrialState.FAILED for t in trials) if source == "gp" else 0
 
 
 def _before(step: int | None) -> str:

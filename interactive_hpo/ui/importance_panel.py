@@ -37,6 +37,7 @@ from ..analysis import (
     RANK_MIN,
     PartialDependence,
     SobolIndices,
+    failed_learnt,
     partial_dependence,
     shows_no_effect,
     sobol_indices,
@@ -110,10 +111,10 @@ def _functions(study: Study, surrogate: str, objective: int, step: int | None, m
     if len(losses) < min_trials:
         return None, None, len(losses), (f"{len(losses)} completed trial(s){_at(step)}: importance is estimated from "
                                          f"{min_trials} on (fewer would mostly show the surrogate's guesswork).")
-    if shows_no_effect(losses):  # the surrogate's sample paths would still show shares of their wiggles
+    functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=settings["n_samples"])
+    if shows_no_effect(losses, failed_learnt(study, functions.source, step)):  # its sample paths still wiggle
         return None, None, len(losses), (f"all {len(losses)} completed trials{_at(step)} have the same value "
                                          f"({losses[0]:g}): no parameter has shown an effect.")
-    functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=settings["n_samples"])
     indices = sobol_indices(functions, study.space, n=settings["n"], source=functions.source)
     return functions, indices, len(losses), ""
 

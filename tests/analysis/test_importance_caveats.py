@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
 from interactive_hpo.analysis import GPSamples, importance, sobol_indices, surrogate_of
 
 XY = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
@@ -51,6 +51,26 @@ def test_an_objective_that_never_varied_has_no_important_parameter():
             result = importance(study, surrogate, n=64, n_samples=8)
         assert np.array_equal(result.total, np.zeros(3)) and np.array_equal(result.total_interval, np.zeros((3, 2)))
         assert result.source == surrogate and result.total_samples.shape == (8, 3)
+
+
+def test_failures_the_gp_learns_from_are_an_effect_though_the_completed_trials_tie():
+    # Before: "all 12 completed trials have the same value", every index 0; the GP, which places
+    # failures below the worst loss, reads a = 0.997.
+    def fails_above(params):
+        if params["a"] > 0.6:
+            raise ValueError("diverged")
+        return 0.5
+
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
+    study = Study(space, "bo", seed=0, optimizer_settings={"n_initial": 6})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the failures' own warning
+        study.run(fails_above, n_trials=14, progress=False)
+    assert any(t.state is TrialState.FAILED for t in study.trials)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        result = importance(study, "gp", n=64, n_samples=8)
+    assert result.total[0] > 0.5 > result.total[1]
 
 
 def test_values_a_few_float_steps_apart_at_a_large_offset_still_count_as_different():

@@ -149,7 +149,7 @@ def test_an_objective_that_never_varied_shows_a_message_not_bars(calls):
     study.run(lambda params: 1.0, n_trials=9, progress=False)
     panel = show(Lab(study, bowl))
     assert "all 9 completed trials have the same value (1): no parameter has shown an effect" in panel.caption.value
-    assert panel.info.indices is None and panel.figure.widget.layout.display == "none" and calls == []
+    assert panel.info.indices is None and panel.figure.widget.layout.display == "none" and len(calls) == 1
 
 
 def test_errors_are_shown_in_the_lab_not_raised(monkeypatch):
