@@ -111,7 +111,9 @@ def check_open(executor: Any, owner: str) -> None:
     cannot be asked: its ``submit`` tells, at the first trial."""
     if is_dask_client(executor):
         status = str(getattr(executor, "status", "running"))
-        why = None if status == "running" else f"a Client whose status is {status!r}"
+        # Only a Client closing or closed runs no more tasks: one "connecting" (distributed sets it
+        # while it reconnects to its scheduler) or "newly-created" will.
+        why = f"a Client whose status is {status!r}" if status in ("closing", "closed") else None
     else:
         why = executor_closed(executor)
     if why is not None:

@@ -19,6 +19,7 @@ import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
 from interactive_hpo.execution import worker as worker_process
+from interactive_hpo.execution.settings import check_open
 from interactive_hpo.study.pruning import MedianStoppingRule
 
 from ..trial_copies import count_copies
@@ -231,6 +232,8 @@ def test_a_closed_dask_client_is_refused_before_any_trial():
             CLOSED.format("Study.run", client, "a Client whose status is 'closed'"))):
         study.run(bowl, 3, executor=client)
     assert study.trials == []
+    client.status = "connecting"  # as distributed sets it while a Client reconnects: it will run tasks again
+    check_open(client, "Study.run")
 
 
 def diverges(params, report):
