@@ -256,7 +256,8 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
     A candidate is categorical or integer, present wherever ``name`` is, and present in more
     trials (or in as many, and earlier in the order: so conditions never form a cycle); its
     values in the trials with ``name`` and in those without must not overlap (an integer's must
-    lie on either side of a threshold). A candidate whose
+    lie on either side of a threshold, or cover every level of its range: :func:`_every_level`).
+    A candidate whose
     values decide is preferred ("coef0" with "degree" under ``kernel == "poly"``: on ``kernel``).
     """
     mine = present[name]
@@ -269,15 +270,19 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
             continue
         with_it = {_key(trials[i].params[parent]): trials[i].params[parent] for i in mine}
         without = {_key(trials[i].params[parent]) for i in others - mine}
+        values, values_without = list(with_it.values()), [value for _, value in without]
         if not with_it.keys() & without and (plain[parent].kind == "categorical" or _threshold(
-                list(with_it.values()), [value for _, value in without])):
-            candidates.append((len(others), order.index(parent), parent, list(with_it.values()), without))
+                values, values_without) or _every_level(plain[parent], values + values_without)):
+            candidates.append((len(others), order.index(parent), parent, values, without))
     if not candidates:
         absent = [trials[i].number for i in range(len(trials)) if i not in mine]
         raise fail(name, owner, "a parameter of every trial, or one whose presence a categorical or integer "
                    "parameter decides", f"absent from trials {absent[:10]}{' ...' if len(absent) > 10 else ''}",
-                   hint="No other parameter's values tell when it is suggested, so our conditional spaces "
-                        "(interactive_hpo.conditions) cannot express it. A parameter added midway: import the "
+                   hint="No condition is inferred from the trials: no categorical parameter's values tell when it "
+                        "is suggested, nor an integer's on either side of a threshold or split between its "
+                        "levels, each observed. If you know when it is suggested, pass the space with that "
+                        f"condition: {owner}(optuna_study, space=SearchSpace([..., "
+                        f"{_with_condition(plain[name])}])). A parameter added midway: import the "
                         "trials that have it, copied into a new study first (optuna.create_study(direction=...)"
                         f".add_trials([t for t in study.trials if {name!r} in t.params])).")
     # A parent whose values decide (some trials have it without the child) before one that is only
@@ -290,11 +295,14 @@ def _widened(name: str, parent: Parameter, values: list[Any], without: list[Any]
     """The values of ``parent`` that activate its child ``name``: those observed with it, plus, for
     an integer parent, the unobserved ones on the same side of the values observed without it
     (the values are on one side: :func:`_threshold`; only the observed ones, with a warning, when
-    that side holds too many to list); every choice of a categorical parent when no trial had the
+    that side holds too many to list; only the observed ones, which are all of them, when the values
+    are split between its levels: :func:`_every_level`); every choice of a categorical parent when no trial had the
     parent without the child."""
     if isinstance(parent, Categorical):
         return list(parent.choices) if not without else [c for c in parent.choices if _key(c) in
                                                           {_key(v) for v in values}]
+    if not _threshold(values, without):  # split between its levels, every one observed: nothing to widen
+        return sorted(values)
     low, high = int(parent.low), int(parent.high)  # type: ignore[attr-defined]
     if without and min(values) > max(without):
         low = max(without) + 1
@@ -307,6 +315,24 @@ def _widened(name: str, parent: Parameter, values: list[Any], without: list[Any]
               f"{sorted(values)}: those from {low} to {high} are too many for a condition to list (at most "
               f"{_MAX_LISTED}).", UserWarning)
     return sorted(values)
+
+
+def _every_level(parent: Parameter, seen: list[Any]) -> bool:
+    """Whether the integer ``parent`` took every value of its range in the trials ``seen`` lists
+    (with the child and without it): then a child present for some of its values and absent for
+    the others (``degree in (3, 4)``) is a condition on those values, not on a threshold, and
+    nothing unobserved is guessed. A parameter added midway rarely matches: the trials before it
+    would have had to avoid every value the trials after it took, and those every other."""
+    if not isinstance(parent, Int):
+        return False
+    levels = int(parent.high) - int(parent.low) + 1
+    return levels <= _MAX_LISTED and len({int(v) for v in seen}) == levels
+
+
+def _with_condition(parameter: Parameter) -> str:
+    """``parameter``'s repr with a condition to fill in, for a hint: ``Float('coef0', low=0.0,
+    high=1.0, log=False, condition=('<parent>', [<its values>]))``."""
+    return f"{repr(parameter)[:-1]}, condition=('<parent>', [<its values>]))"
 
 
 def _threshold(values: list[Any], without: list[Any]) -> bool:

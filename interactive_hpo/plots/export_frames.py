@@ -32,7 +32,7 @@ from .pareto import pareto_info
 from .search_axes import axis_positions, style_axis
 from .surrogate import SurrogateCurve, SurrogateMaps
 
-__all__ = ["StepFrames", "draw_step"]
+__all__ = ["StepFrames", "draw_step", "lacking", "not_drawn"]
 
 
 def draw_step(study: Study, step: int, fig: Any, pair: Sequence[str] | None = None, reference: Any = None) -> str:
@@ -86,6 +86,12 @@ class StepFrames:
             view = study.surrogate(step=step)
         except InvalidParameterError:
             view = None  # a step no model proposed (initial design, model-free optimizers)
+        # A trial (or the proposal) without a plotted parameter has no place on these axes: drawn
+        # at the inactive coordinate it sat on a value it never had (degree 3.5, coef0 0.5).
+        columns = [space.names.index(name) for name in self.names]
+        off, off_star = lacking(space, X, columns), lacking(space, trial.x, columns)[0]
+        shown, star_shown = np.logical_not(off.any(axis=1)), not off_star.any()
+        note = not_drawn(self.names, off, off_star, f"trial {step}")
         if view is not None and space.dim == 1:
             grid = space.slice1d(self.names[0], resolution=200)
             curve = self._reuse("curve", lambda: SurrogateCurve(
@@ -96,18 +102,20 @@ class StepFrames:
             x_name, y_name = self.names
             surface = space.slice2d(x_name, y_name, at=anchor, resolution=50)
             ix, iy = space.names.index(x_name), space.names.index(y_name)
-            observed = np.column_stack([axis_positions(surface.x_axis, X[:, ix]),
-                                        axis_positions(surface.y_axis, X[:, iy])])
+            observed = np.column_stack([axis_positions(surface.x_axis, X[shown, ix]),
+                                        axis_positions(surface.y_axis, X[shown, iy])])
             star = [float(axis_positions(surface.x_axis, trial.x[ix:ix + 1])[0]),
-                    float(axis_positions(surface.y_axis, trial.x[iy:iy + 1])[0])]
+                    float(axis_positions(surface.y_axis, trial.x[iy:iy + 1])[0])] if star_shown else None
             maps = self._reuse("maps", lambda: SurrogateMaps(self.fig.subplots(1, 3, sharey=True)))
             maps.update(surface, view.predict(surface.points.reshape(-1, space.dim)), observed=observed,
                         proposal=star, direction=study.direction.value)
         else:
             view_of_trials = self._reuse("trials", lambda: _TrialsView(self.fig, study, self.names, trials))
-            view_of_trials.update(step, done, np.asarray(trial.x, dtype=float))
+            view_of_trials.update(step, [t for t, kept in zip(done, shown, strict=True) if kept],
+                                  np.asarray(trial.x, dtype=float) if star_shown else None)
         outcome = "running" if trial.value is None else f"value {trial.value:.6g}"
-        return f"Step {step}: {trial.source} proposed trial {step} from {len(known)} finished trials ({outcome})."
+        caption = f"Step {step}: {trial.source} proposed trial {step} from {len(known)} finished trials ({outcome})."
+        return f"{caption} {note}" if note else caption
 
     def _reuse(self, kind: str, build: Callable[[], Any]) -> Any:
         """The artists of the last frame if it was of ``kind``, else ``build()`` in the cleared figure."""
@@ -177,6 +185,39 @@ def checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray | 
     return point
 
 
+def lacking(space: Any, X: Any, columns: Sequence[int]) -> np.ndarray:
+    """Which of the parameters at ``columns`` each of the unit-cube points ``X`` (shape (n, d) or
+    (d,)) lacks, being inactive there: bool of shape (n, len(columns)); all False in a space
+    without conditions. The rule the Model tab applies to warm-start sources, for a study's own
+    trials: such a point has no place on axes showing that parameter."""
+    points = np.asarray(X, dtype=float).reshape(-1, space.dim)
+    if not space.conditional:
+        return np.zeros((len(points), len(columns)), dtype=bool)
+    return ~space.conditions.active_mask(points)[:, list(columns)]
+
+
+def not_drawn(names: Sequence[str], off: np.ndarray, off_star: np.ndarray | None, star: str) -> str:
+    """The sentence saying what a plot over the parameters ``names`` leaves off: the trials whose
+    row of ``off`` (shape (n, len(names)), :func:`lacking`) has a True, and the proposal ``star``
+    names ("the next proposal", "trial 7") when ``off_star`` (shape (len(names),)) has one;
+    "" when everything is drawn."""
+    parts = []
+    hidden = np.asarray(off.any(axis=1))
+    if hidden.any():
+        k, them = int(hidden.sum()), "it" if hidden.sum() == 1 else "them"
+        parts.append(f"{k} of {len(hidden)} trials {'is' if k == 1 else 'are'} not drawn: "
+                     f"{_names(names, np.asarray(off.any(axis=0)))} is inactive for {them}")
+    if off_star is not None and off_star.any():
+        parts.append(f"{star} is not starred: {_names(names, off_star)} is inactive for it")
+    sentence = "; ".join(parts)
+    return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
+
+
+def _names(names: Sequence[str], which: np.ndarray) -> str:
+    """The names flagged in ``which`` (bool, one per name), joined by "or"."""
+    return " or ".join(name for name, flagged in zip(names, which, strict=True) if flagged)
+
+
 def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:
     """Where the frame's heatmaps cut the space: through the best trial known (as
     ``Study.best_trial`` counts, by the study's rule now as ``history().best_values``: feasible,
@@ -205,7 +246,7 @@ class _TrialsView:
     def __init__(self, fig: Any, study: Study, names: list[str], trials: list[Any]):
         space = study.space
         self.ax, self.best_ax = fig.subplots(1, 2)
-        self.columns = [space.names.index(n) for n in names[:2]]
+        self.columns, self.dim = [space.names.index(n) for n in names[:2]], space.dim
         self.axes = [space.axis(n) for n in names[:2]]
         bad_high = study.direction is Direction.MINIMIZE
         done = [t for t in trials if t.state is TrialState.COMPLETE]
@@ -246,14 +287,14 @@ class _TrialsView:
             np.asarray(values, dtype=float)
         return np.column_stack([x, y])
 
-    def update(self, step: int, done: list[Any], proposal: np.ndarray) -> None:
+    def update(self, step: int, done: list[Any], proposal: np.ndarray | None) -> None:
         """Show the trials ``done`` before ``step`` and the unit-cube ``proposal`` (shape (d,)) of
-        trial ``step``."""
-        self.known.set_offsets(self._positions(np.array([t.x for t in done]).reshape(-1, len(proposal)),
+        trial ``step`` (None: not drawn, a parameter shown being inactive for it)."""
+        self.known.set_offsets(self._positions(np.array([t.x for t in done]).reshape(-1, self.dim),
                                                [t.value for t in done]))
-        where = self._positions(proposal[None, :], [np.nan])
+        where = np.empty((0, 2)) if proposal is None else self._positions(proposal[None, :], [np.nan])
         if len(self.columns) > 1:
             self.proposed.set_offsets(where)
-        else:
+        else:  # one parameter: always active, so the proposal is always there
             self.proposed.set_xdata([where[0, 0]] * 2)
         self.best_line.set_data(np.arange(step), self.best[:step])

@@ -34,7 +34,8 @@ class ShownBelief:
     history : History
         The study's history; at a past step the values not yet known then are blanked (NaN).
     proposal : ndarray of shape (d,) or None
-        The point proposed from ``view``, in the unit cube.
+        The point proposed from ``view``, in the unit cube, snapped (``SearchSpace.snap``) as
+        the trial made of it is.
     population : PopulationSnapshot or None
         A population optimizer's population then.
     why : str
@@ -81,13 +82,16 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     optimizer = study.optimizer
     which = {} if objective is None else {"objective": objective}
     view, proposal, usual = study.surrogate(**which), None, None
+    # Snapped, as the trial a Step makes of it is: the acquisition optimiser's raw point holds
+    # whatever it left in inactive coordinates (gamma 5.93 over a linear kernel) and
+    # categoricals off their bins' centres, where the star would sit apart from that trial.
     if view is not None and isinstance(optimizer, ModelBased) and can_step:
-        proposal = optimizer.propose().x
+        proposal = study.space.snap(optimizer.propose().x)
     if what_if and view is not None:
         usual = proposal
         view = study.surrogate(**which, **what_if)  # refuses a what-if for an optimizer without a model
         if isinstance(optimizer, ModelBased):  # always, then: the capability that proposes on demand
-            proposal = optimizer.propose(**what_if).x
+            proposal = study.space.snap(optimizer.propose(**what_if).x)
     history = history if objective is None else objective_history(study, objective)
     population = optimizer.population()
     if isinstance(optimizer, ModelBased):

@@ -6,7 +6,9 @@ parameters fixed by a slider each (by default at the incumbent). Trials are draw
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
 trial (through the callback the app registers). In a conditional space the dropdowns offer every
 parameter: picking one moves its parent's slider to a value that activates it, and a line above
-the sliders says so (:mod:`.slice_pair`); the sliders of inactive parameters are hidden.
+the sliders says so (:mod:`.slice_pair`); the sliders of inactive parameters are hidden. A trial
+(or the proposal) for which a parameter on an axis is inactive is left off the maps, as a source's
+is, and a line above them says how many.
 
 A warm-started study's sources (``Study(..., warm_start=...)``) are drawn too, as faded diamonds
 behind the study's own trials, and a line per source says how much the model's mean follows it
@@ -24,6 +26,7 @@ import numpy as np
 
 from .._validation import check_bool, fail
 from ..direction import Direction
+from ..plots.export_frames import lacking, not_drawn
 from ..plots.search_axes import axis_positions, axis_to_unit
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
@@ -94,6 +97,9 @@ class SurrogatePanel:
     slice_note : ipywidgets.HTML
         Which sliders the panel moved, or which parameter left the axes, and why (a conditional
         space; hidden when empty).
+    absent : ipywidgets.HTML
+        How many trials the maps leave off, and whether the next proposal's star, because a
+        parameter on an axis is inactive for them (a conditional space; hidden when empty).
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
@@ -124,6 +130,7 @@ class SurrogatePanel:
         self.why = widgets.HTML()
         self.why.add_class("ihpo-why")
         self.slice_note = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6))
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
@@ -140,6 +147,7 @@ class SurrogatePanel:
             for choice in (self.x_choice, self.y_choice):
                 choice.observe(self.errors.guard(self._on_pair), names="value")
             controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
+                        self.absent,
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         for anchor in self.anchors.values():
             anchor.observe(self.errors.guard(self._on_anchor), names="value")
@@ -234,6 +242,7 @@ class SurrogatePanel:
             self._note("")  # the slice is the best trial's again: what was moved before no longer is
         self._settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
         self.figure.widget.layout.display = "none" if view is None else None
+        self._show_absent("")  # the maps below say again what they leave off
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
             self.why.value = ""
@@ -266,13 +275,23 @@ class SurrogatePanel:
             surface = self.space.slice2d(x_name, y_name, at=self.anchor(), resolution=MAP_RESOLUTION)
             ix, iy = self.space.names.index(x_name), self.space.names.index(y_name)
             d = self.space.dim
-            on_axes = np.column_stack([axis_positions(surface.x_axis, X[:, ix]),
-                                       axis_positions(surface.y_axis, X[:, iy])]).reshape(-1, 2)
-            star = None if proposal is None else [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
-                                                  float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
+            # The warm-start sources' rule for the study's trials and the proposal: lacking a
+            # parameter on an axis, a point has no place there (at its inactive coordinate it
+            # sat on a value it never had: degree 3.5, coef0 0.5).
+            off = lacking(self.space, X, [ix, iy])
+            kept = np.logical_not(off.any(axis=1))
+            on_axes = np.column_stack([axis_positions(surface.x_axis, X[kept, ix]),
+                                       axis_positions(surface.y_axis, X[kept, iy])]).reshape(-1, 2)
+            star, off_star = None, None
+            if proposal is not None:
+                off_star = lacking(self.space, proposal, [ix, iy])[0]
+                if not off_star.any():
+                    star = [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
+                            float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
             self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
-                             observed_alpha=alpha, proposal=star, direction=history.direction,
+                             observed_alpha=alpha[kept], proposal=star, direction=history.direction,
                              any_feasible=any_feasible)
+            self._show_absent(not_drawn(self.pair, off, off_star, "the proposal"))
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             if self.as_seen.value:  # both maps in the GP's units (the std's title said "epistemic" alone)
                 for ax, shown in zip(self.maps.axes[:2], ("mean", "std"), strict=True):
@@ -326,6 +345,10 @@ class SurrogatePanel:
             if choice.moves or choice.left:
                 self._note(choice.words(self.space))
         self._show_anchor_widgets()
+
+    def _show_absent(self, text: str) -> None:
+        self.absent.value = f"<i>{html.escape(text, quote=False)}</i>" if text else ""
+        self.absent.layout.display = None if text else "none"
 
     def _note(self, text: str) -> None:
         self.slice_note.value = f"<i>{html.escape(text, quote=False)}</i>" if text else ""

@@ -545,6 +545,42 @@ def test_a_parameter_added_midway_is_not_made_conditional_on_the_values_an_integ
         from_optuna(theirs, "random", seed=0)
 
 
+POLY = {"kernel": CategoricalDistribution(["linear", "poly"]), "degree": IntDistribution(2, 5),
+        "coef0": FloatDistribution(0.0, 1.0)}
+
+
+def nested(degrees):
+    """An Optuna study suggesting coef0 when kernel == "poly" and degree in (3, 4), one poly trial
+    per value of ``degrees``, and a linear one."""
+    trials = [{"kernel": "linear"}] + [{"kernel": "poly", "degree": d, **({"coef0": 0.5} if d in (3, 4) else {})}
+                                       for d in degrees]
+    return study_with(*[(params, {name: POLY[name] for name in params}) for params in trials])
+
+
+def test_an_integer_parent_s_values_are_a_condition_when_every_level_was_seen():
+    """Audit a190: coef0 under degree in (3, 4), itself under kernel == "poly", was refused as a
+    pattern "our conditional spaces cannot express". Every level of degree observed, the split is
+    the condition, and nothing unobserved is guessed."""
+    ours = from_optuna(nested([2, 3, 4, 5, 3]), "random")
+    assert ours.space["coef0"].condition.parent == "degree" and ours.space["coef0"].condition.values == (3, 4)
+    assert ours.space["degree"].condition.values == ("poly",) and len(ours.trials) == 6
+
+
+def test_an_integer_parent_with_a_level_unseen_is_not_guessed_and_the_hint_shows_space():
+    """Degree 4 never taken: coef0 may or may not be suggested there, so it is refused; the hint
+    says the condition is not inferred (not that our spaces cannot express it) and shows space=."""
+    theirs = nested([2, 3, 5])
+    with pytest.raises(InvalidParameterError) as refused:
+        from_optuna(theirs, "random")
+    text = str(refused.value)
+    assert "cannot express" not in text and "No condition is inferred from the trials" in text
+    assert ("pass the space with that condition: from_optuna(optuna_study, space=SearchSpace([..., "
+            "Float('coef0', low=0.0, high=1.0, log=False, condition=('<parent>', [<its values>]))]))") in text
+    space = SearchSpace([Categorical("kernel", ["linear", "poly"]), Int("degree", 2, 5, condition=("kernel", "poly")),
+                         Float("coef0", 0.0, 1.0, condition=("degree", [3, 4]))])
+    assert len(from_optuna(theirs, "random", space=space).trials) == 4  # as the hint says
+
+
 GROWN = SearchSpace([
     Categorical("opt", ["sgd", "adam", "rmsprop"]),
     Float("lr", 1e-4, 1.0, log=True),

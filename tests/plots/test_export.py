@@ -270,3 +270,31 @@ def test_a_frame_cuts_the_model_through_the_best_trial_as_the_study_counts_it():
     done = study.trials
     values = np.array([t.value for t in done])
     assert _slice_anchor(study, done, values, None, ["x", "y"]) == study.best_params
+
+
+def test_frames_leave_off_the_trials_and_the_proposal_lacking_a_parameter_shown():
+    """Audit a190: every linear-kernel trial was drawn at degree 3.5 (a level an Int has not),
+    coef0 0.5, and a proposal starred there; now they are left off and the caption counts them."""
+    from interactive_hpo import Categorical, Int
+
+    space = SearchSpace([Categorical("kernel", ["linear", "poly"]), Float("C", 0.0, 1.0),
+                         Int("degree", 2, 5, condition=("kernel", "poly")),
+                         Float("coef0", 0.0, 1.0, condition=("degree", [3, 4]))])
+    for optimizer, settings in (("bo", FAST), ("random", None)):  # the model's maps, then the trials' frame
+        study = Study(space, optimizer, seed=0, optimizer_settings=settings)
+        study.run(lambda p: p["C"] + (p["kernel"] == "poly"), n_trials=8)  # linear best
+        hidden_star = False
+        for step in range(3, 8):
+            fig = Figure()
+            caption = draw_step(study, step, fig, pair=("degree", "coef0"))
+            known = [study.trials[n] for n in study.finished_before(step)]
+            having = [t for t in known if {"degree", "coef0"} <= set(t.params)]
+            drawn = np.asarray(fig.axes[0].collections[-2 if optimizer == "random" else 0].get_offsets(), dtype=float)
+            assert sorted(map(tuple, drawn.reshape(-1, 2))) == sorted((t.params["degree"], t.params["coef0"])
+                                                                       for t in having), (optimizer, step)
+            lacking = len(known) - len(having)
+            assert (f"{lacking} of {len(known)} trials" in caption) == (lacking > 0)
+            if "coef0" not in study.trials[step].params:
+                hidden_star = True
+                assert f"trial {step} is not starred: " in caption
+        assert hidden_star, "the test needs a proposal without coef0"
