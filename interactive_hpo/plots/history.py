@@ -29,8 +29,9 @@ from .parallel import (  # parallel coordinates have their own module; their nam
 __all__ = ["BestSoFarInfo", "BestSoFarPlot", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot", "axis_ticks",
            "best_so_far_info", "parallel_coordinates_info", "plot_best_so_far", "plot_parallel_coordinates"]
 
-#: Largest magnitude of a value that sets a linear axis's limits (padded a little beyond): values
-#: beyond lie off the plot.
+#: Largest magnitude of a value that sets a linear axis's limits (padded a little beyond), within
+#: what matplotlib can tick (its locator overflowed on a manual -1.7e308 and 1.7e308): values
+#: beyond are marked off the scale, on the edge they lie beyond, whichever side that is.
 DRAWABLE = 1e300
 
 #: Height (a fraction of the Axes) at which trials without a value are marked along the bottom.
@@ -38,13 +39,10 @@ NO_VALUE_Y = 0.03
 
 
 def _limits(values: np.ndarray, default: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
-    """Data range padded by 5% (or by 0.5 around a single value); ``default`` without data."""
-    values = values[np.isfinite(values)]
+    """Range of ``values`` (shape (n,), each within ±:data:`DRAWABLE`: those beyond are marked off
+    the scale instead) padded by 5% (or by 0.5 around a single value); ``default`` without values."""
     if not values.size:
         return default
-    # Within what matplotlib can tick (its locator overflowed on a manual -1.7e308 and 1.7e308):
-    # values beyond lie off the plot, at its edge.
-    values = np.clip(values, -DRAWABLE, DRAWABLE)
     low, high = float(values.min()), float(values.max())
     pad = 0.05 * (high - low) if high > low else 0.5 * max(1.0, abs(low))
     return low - pad, high + pad
@@ -66,9 +64,12 @@ class BestSoFarInfo:
         Numbers of FAILED and PRUNED trials: they have no value to plot.
     off_scale : ndarray of shape (n_o,)
         Numbers of COMPLETE trials whose value lies far out on the bad side
-        (:func:`~interactive_hpo.plots._axes.far_out`): ``ylim`` leaves them out.
+        (:func:`~interactive_hpo.plots._axes.far_out`) or beyond ±:data:`DRAWABLE` on either side:
+        ``ylim`` leaves them out.
     off_scale_manual : ndarray of shape (n_o,), dtype bool
         Which of ``off_scale`` are manual trials.
+    off_scale_above : ndarray of shape (n_o,), dtype bool
+        Which of ``off_scale`` lie above ``ylim`` (the others below it).
     xlim, ylim : tuple of float
         Axes limits covering every trial and every value but those off the scale
         (:class:`BestSoFarPlot` raises the top of ``ylim`` by a band that holds its legend).
@@ -83,6 +84,7 @@ class BestSoFarInfo:
     pruned: np.ndarray
     off_scale: np.ndarray
     off_scale_manual: np.ndarray
+    off_scale_above: np.ndarray
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     direction: str
@@ -106,13 +108,17 @@ def _best_so_far_info(history: History, owner: str) -> BestSoFarInfo:
 
     best_values = np.asarray(history.best_values, dtype=float)
     xmax = float(numbers.max()) if numbers.size else 0.0
-    off = complete & far_out(values, high=Direction(history.direction) is Direction.MINIMIZE)
+    minimizing = Direction(history.direction) is Direction.MINIMIZE
+    # Beyond what an axis can hold (1e305 the best value when maximizing): an empty plot, or the
+    # best trial unseen, without these; the others' far-out values are judged among themselves.
+    beyond = complete & (np.abs(values) > DRAWABLE)
+    off = beyond | complete & far_out(np.where(beyond, np.nan, values), high=minimizing)
     shown = complete & ~off  # the others lie beyond ylim: a layer holding them listed them in the legend unseen
     return BestSoFarInfo(
         points=pairs(shown & ~is_manual), manual=pairs(shown & is_manual),
         best=pairs(np.isfinite(best_values), best_values),
         failed=numbers[states == "FAILED"], pruned=numbers[states == "PRUNED"], off_scale=numbers[off],
-        off_scale_manual=is_manual[off].astype(bool),
+        off_scale_manual=is_manual[off].astype(bool), off_scale_above=np.where(beyond, values > 0, minimizing)[off],
         xlim=(-0.5, max(xmax, 1.0) + 0.5), ylim=_limits(values[complete & ~off]), direction=history.direction)
 
 
@@ -133,8 +139,8 @@ class BestSoFarPlot:
     best : Line2D
         The best-so-far step line.
     off_scale, off_scale_manual : dict of str to PathCollection
-        Trials far out on the bad side (:attr:`BestSoFarInfo.off_scale`), by side ("above",
-        "below"): triangles pointing off the scale, gold with a black edge for manual trials.
+        Trials off the scale (:attr:`BestSoFarInfo.off_scale`), by side ("above", "below"):
+        triangles pointing off the scale, gold with a black edge for manual trials.
     info : BestSoFarInfo or None
         What was drawn last.
 
@@ -164,8 +170,8 @@ class BestSoFarPlot:
                                  zorder=4, label="failed")
         self.pruned = ax.scatter(*empty.T, marker="x", color="gray", s=30, transform=bottom, clip_on=False,
                                  zorder=4, label="pruned")
-        # Far-out bad values, on the edge of the values' range they lie beyond (the top when
-        # minimizing: under the legend's band; on the Axes' top edge they sat on the legend's row).
+        # Values off the scale, on the edge of the values' range they lie beyond (far-out bad ones at the top
+        # when minimizing: under the legend's band; on the Axes' top edge they sat on the legend's row).
         # Manual ones keep the star's gold and black and say "manual" in the legend: drawn as the
         # others' triangles, a manual trial was lost while the legend still listed "manual trial".
         self.off_scale, self.off_scale_manual = {}, {}
@@ -189,10 +195,10 @@ class BestSoFarPlot:
         self.best.set_data(info.best[:, 0], info.best[:, 1])
         for layer, numbers in ((self.failed, info.failed), (self.pruned, info.pruned)):
             layer.set_offsets(np.column_stack([numbers, np.full(len(numbers), NO_VALUE_Y)]))
-        above = Direction(info.direction) is Direction.MINIMIZE
         for side, y in zip(("below", "above"), info.ylim, strict=True):
+            on_side = info.off_scale_above == (side == "above")
             for layer, manual in ((self.off_scale[side], False), (self.off_scale_manual[side], True)):
-                shown = info.off_scale[info.off_scale_manual == manual] if (side == "above") == above else []
+                shown = info.off_scale[on_side & (info.off_scale_manual == manual)]
                 layer.set_offsets(np.column_stack([shown, np.full(len(shown), y)]).reshape(-1, 2))
         self.ax.set_xlim(*info.xlim)
         self.ax.set_ylim(*info.ylim)

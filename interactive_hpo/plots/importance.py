@@ -25,6 +25,8 @@ __all__ = ["plot_ablation", "plot_importance", "plot_quantile_importance"]
 
 #: Colours: total (light) and first order (dark) of one hue, so the dark bar reads as a part of the light one.
 LIGHT, DARK = "#9ecae1", "#08519c"
+#: Heights of the total (light) and first-order (dark) bars, in rows.
+TOTAL_HEIGHT, FIRST_HEIGHT = 0.7, 0.36
 
 
 # -- validation ---------------------------------------------------------------------------------------
@@ -117,13 +119,17 @@ def plot_importance(names: Sequence[str], first: Any, total: Any, first_interval
     ax = axes_or_new(ax, figsize=(7, 1.2 + 0.55 * d), owner=owner)
     order = np.argsort(-total, kind="stable")
     y = _sorted_bars(ax, names, order)
-    ax.barh(y, total[order], height=0.7, color=LIGHT, edgecolor="#3182bd", linewidth=0.8,
+    ax.barh(y, total[order], height=TOTAL_HEIGHT, color=LIGHT, edgecolor="#3182bd", linewidth=0.8,
             label="total (with interactions)")
-    ax.barh(y, first[order], height=0.36, color=DARK, label="first order (alone)")
-    for values, interval, colour in ((total, total_interval, "#3182bd"), (first, first_interval, "black")):
+    ax.barh(y, first[order], height=FIRST_HEIGHT, color=DARK, label="first order (alone)")
+    # The first-order whisker across the dark bar, the total one in the light band above it (rows
+    # run downwards): on one line, a first-order interval of (0, 1) hid the total one whole.
+    above_dark = -(TOTAL_HEIGHT + FIRST_HEIGHT) / 4
+    for values, interval, colour, shift, cap in ((total, total_interval, "#3182bd", above_dark, 3),
+                                                 (first, first_interval, "black", 0.0, 4)):
         if interval is not None:
-            ax.errorbar(values[order], y, xerr=error_lengths(values[order], interval[order]), fmt="none", ecolor=colour,
-                        elinewidth=1.5, capsize=4, zorder=3)
+            ax.errorbar(values[order], y + shift, xerr=error_lengths(values[order], interval[order]), fmt="none",
+                        ecolor=colour, elinewidth=1.5, capsize=cap, zorder=3)
     high = max(1.0, float(np.max(total_interval[:, 1])) if total_interval is not None else 0.0)
     ax.set_xlim(0.0, high * 1.02)
     ax.set_xlabel("share of the variance")

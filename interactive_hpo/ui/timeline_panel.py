@@ -141,7 +141,8 @@ class TimelinePanel:
                 continue
             trials = np.arange(len(best))
             if name != current or step is None:
-                self.ax.plot(trials, best, drawstyle="steps-post", lw=2.2 if name == current else 1.2, label=name)
+                self.ax.plot(trials, best, drawstyle="steps-post", lw=2.2 if name == current else 1.2, label=name,
+                             **_dot_if_alone(best))
                 continue
             # Solid: what was known when trial ``step`` was proposed (the trials before it), held
             # up to the step line; the proposal's own value and what came after, faded.
@@ -152,7 +153,7 @@ class TimelinePanel:
                                      lw=2.2, label=name)
                 color, label = line.get_color(), None
             self.ax.plot(trials[step:], best[step:], drawstyle="steps-post", lw=2.2, alpha=0.25, color=color,
-                         label=label)
+                         label=label, **_dot_if_alone(best[step:]))
         if step is not None:
             self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
         if any(len(best) for best in best_so_far.values()):
@@ -178,3 +179,10 @@ class TimelinePanel:
         check_text(caption, "caption", owner)
         check_text(ylabel, "ylabel", owner)
         return curves, None if step is None else check_int(step, "step", owner, 0, n_trials)
+
+
+def _dot_if_alone(best: np.ndarray) -> dict[str, Any]:
+    """Line2D settings that draw a curve of ``best`` values (shape (trials,)) holding one finite
+    value as a dot: a step line through one point has no length, and a branch of one trial (a fork
+    at the present, Step once) was on the legend but nowhere on the plot."""
+    return {"marker": "o", "ms": 5} if np.isfinite(best).sum() == 1 else {}

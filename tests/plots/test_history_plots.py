@@ -430,6 +430,26 @@ def test_far_out_marks_lie_under_the_legend_and_a_manual_one_says_manual():
     plt.close("all")
 
 
+@pytest.mark.parametrize("direction, values, above, below", [
+    ("minimize", [2e301, 3e301, 5e301], [0, 1, 2], []),   # every value: the plot was empty, nothing off the scale
+    ("maximize", [1.0, 2.0, 3.0, 1e305], [3], []),         # the best trial was not drawn
+    ("minimize", [-1e305, 1e305, 0.0], [1], [0]),          # on either side, the good one too
+    ("maximize", [1.0, 1.1, 1.2, 1.3, -1e305, -5.0e4], [], [4, 5]),  # the bad side's far-out one too
+])
+def test_values_beyond_the_drawable_range_are_marked_off_the_scale(direction, values, above, below):
+    """Values beyond ±1e300 set no limits (matplotlib cannot tick them) and vanished without a
+    trace: they are marked on the edge they lie beyond, as far-out values are."""
+    plot = BestSoFarPlot().update(valued_study(values, direction).history())
+    assert sorted(plot.info.off_scale.tolist()) == sorted(above + below)
+    for side, numbers in (("above", above), ("below", below)):
+        marks = [*plot.off_scale[side].get_offsets()[:, 0], *plot.off_scale_manual[side].get_offsets()[:, 0]]
+        assert sorted(marks) == numbers, side
+    low, high = plot.ax.get_ylim()
+    assert all(low < value < high for k, value in enumerate(values) if k not in above + below)
+    plot.ax.figure.canvas.draw()
+    plt.close("all")
+
+
 @pytest.mark.parametrize("values, off", [
     ([0.9, 1e11, 0.8, 3e11, 0.85], [1, 3]),                     # two diverged runs among 5
     ([1e11, 1.0, 1.2, 1.1, 0.9, 5e11, 1.05], [0, 5]),           # among 7, the first one of them

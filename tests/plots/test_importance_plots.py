@@ -75,6 +75,35 @@ def test_importance_whiskers_span_the_intervals_in_the_sorted_order():
     assert np.allclose(ends, FIRST_INTERVAL[[1, 0, 2]])
 
 
+@pytest.mark.parametrize("d", [1, 3, 8])
+def test_the_total_whisker_is_drawn_apart_from_the_first_order_one(d):
+    """Both whiskers on one line: a first-order interval of (0, 1) hid the total one whole (a189).
+    The first-order whisker crosses the dark bar, the total one the light band above it."""
+    names, first, total = [f"p{i}" for i in range(d)], np.full(d, 0.5), np.full(d, 0.6)
+    with projector_style():
+        fig = plt.figure(figsize=(7, 1.2 + 0.55 * d), layout="constrained")
+        ax = plot_importance(names, first, total, np.tile([0.0, 1.0], (d, 1)), np.tile([0.55, 0.9], (d, 1)),
+                             fig.add_subplot())
+        drawn_texts(fig)   # laid out
+    total_bars, first_bars = (c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer")
+    total_y = np.array([segment[:, 1] for segment in total_bars.lines[2][0].get_segments()])
+    first_y = np.array([segment[:, 1] for segment in first_bars.lines[2][0].get_segments()])
+    rows = np.arange(d)[:, None]
+    assert np.all(np.abs(first_y - rows) < 0.18)                                  # on the dark bar
+    assert np.all((rows - 0.35 < total_y) & (total_y < rows - 0.18))              # on the light band above it
+
+    def drawn(whisker):  # pixel boxes of its segments and of each cap (a Line2D holds a row's caps as markers)
+        boxes = [Bbox(ax.transData.transform(segment)) for segment in whisker.lines[2][0].get_segments()]
+        for caps in whisker.lines[1]:
+            half = caps.get_markersize() / 2 * fig.dpi / 72
+            boxes += [Bbox([[x, y - half], [x, y + half]]) for x, y in ax.transData.transform(caps.get_xydata())]
+        return boxes
+
+    first_boxes = drawn(first_bars)
+    assert not [box for box in drawn(total_bars) if any(box.overlaps(other) for other in first_boxes)]
+    plt.close(fig)
+
+
 def test_a_mean_outside_its_interval_gets_a_zero_whisker_not_a_negative_one():
     ax = plot_importance(["a"], [0.3], [0.5], total_interval=[[0.1, 0.4]], ax=ax_())
     segment = ax.containers[-1].lines[2][0].get_segments()[0]

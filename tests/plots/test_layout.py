@@ -12,6 +12,8 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 
 from interactive_hpo.plots.layout import CachedConstrainedLayout  # noqa: E402
 
+from ..figure_layout import layout_problems  # noqa: E402
+
 
 def test_a_figure_is_laid_out_again_only_when_its_margins_may_change_or_its_axes_are_new(monkeypatch):
     layouts = []
@@ -28,7 +30,7 @@ def test_a_figure_is_laid_out_again_only_when_its_margins_may_change_or_its_axes
 
     ax = build("loss")
     fig.canvas.draw()
-    ax.set_ylim(0, 2)  # the same order of magnitude: the same margins
+    ax.set_ylim(0, 1.2)  # tick labels as wide ("0.0" to "1.2"): the same margins
     fig.canvas.draw()
     assert len(layouts) == 1
     ax.set_ylabel("best loss so far")
@@ -37,3 +39,22 @@ def test_a_figure_is_laid_out_again_only_when_its_margins_may_change_or_its_axes
     build("best loss so far")  # cleared and built again, looking like the last: new axes all the same
     fig.canvas.draw()
     assert len(layouts) == 3
+
+
+def test_tick_labels_grown_wider_are_laid_out_again_and_the_y_label_stays_on_the_figure(monkeypatch):
+    """Notebook 01's timeline cut "best so far" off at the figure's left edge once its ticks read
+    0.9700 instead of 0.1 (the key was the limits' order of magnitude, the same for both)."""
+    fig = Figure(figsize=(6, 2.6), dpi=100)
+    fig.set_layout_engine(CachedConstrainedLayout())
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(xlabel="trial", ylabel="best so far", xlim=(0, 8), ylim=(0.1, 0.5))
+    fig.canvas.draw()
+    ax.set_ylim(0.9725, 0.9889)
+    fig.canvas.draw()
+    assert ax.yaxis.label.get_window_extent().x0 > 0
+    assert layout_problems(fig) == []
+    layouts = []
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: layouts.append(fig))
+    ax.set_ylim(0.9726, 0.9888)   # other limits, the same tick labels: not laid out again
+    fig.canvas.draw()
+    assert layouts == []

@@ -239,3 +239,20 @@ def test_a_past_step_draws_solid_only_what_was_known_when_its_trial_was_proposed
         solid = curves[0]
         assert list(solid.get_xdata()) == [0, 1, 2, 3] and list(solid.get_ydata()) == [3.0, 2.0, 2.0, 2.0]
         assert faded.get_color() == solid.get_color()
+
+
+@pytest.mark.parametrize("step", [None, 2])
+def test_a_branch_of_one_trial_is_drawn_as_a_dot(step):
+    """A step line through one point has no length: a branch of one trial (notebook 12) was listed
+    in the legend and drawn nowhere; so was the faded proposal of the last step viewed."""
+    from interactive_hpo.ui.errors import ErrorLog
+    from interactive_hpo.ui.timeline_panel import TimelinePanel
+
+    panel = TimelinePanel(ErrorLog())
+    panel.update({"main": np.array([3.0, 2.0, 1.0]), "one": np.array([0.5]), "late": np.array([np.nan, np.nan, 4.0])},
+                 "main", 3, step=step)
+    dotted = {line.get_label(): line.get_marker() for line in panel.ax.lines}
+    assert dotted["one"] == dotted["late"] == "o" and dotted["main"] in ("None", None, "")
+    if step is not None:   # the proposal of the last step, faded and alone
+        faded = [line for line in panel.ax.lines if line.get_alpha() is not None and line.get_alpha() < 1]
+        assert [line.get_marker() for line in faded] == ["o"]
