@@ -142,7 +142,7 @@ class PopulationBasedTraining:
                         for i, (p, s) in enumerate(zip(population, weight_seeds, strict=True))]
         self._rounds: list[PBTRound] = []
         self._journal = None if path is None else self._start_journal(path)
-        self._broken: str | None = None  # why the run cannot step again
+        self._cannot_step: str | None = None  # why the run cannot step again
         self.storage = None if self._journal is None else self._journal.path
 
     # -- validation --------------------------------------------------------------------------------
@@ -198,14 +198,14 @@ class PopulationBasedTraining:
         PBTRound
             What happened; right after it, every receiver's model equals its donor's.
         """
-        if self._broken is not None:  # the members' models went on without a recorded round
-            raise HPOError(f"{_OWNER} cannot step again: {self._broken} Start a new run (the finished rounds "
+        if self._cannot_step is not None:  # the members' models went on without a recorded round
+            raise HPOError(f"{_OWNER} cannot step again: {self._cannot_step} Start a new run (the finished rounds "
                            "are in `result`).")
         number = self.rounds_done
         try:
             return self._play_round()
         except BaseException as error:
-            self._broken = f"round {number} failed ({type(error).__name__}) after some models trained."
+            self._cannot_step = f"round {number} failed ({type(error).__name__}) after some models trained."
             raise
 
     def _play_round(self) -> PBTRound:
