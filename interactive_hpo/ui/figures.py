@@ -72,7 +72,8 @@ class LiveFigure:
         the widget canvas a hidden figure out of date is also drawn once when the cell that
         changed it ends (IPython's ``post_run_cell``): the image stays in the saved notebook, and
         the History tab of an HTML export was an empty plot over 13 trials (audit a189). A click
-        in a live notebook runs no cell, so there hidden tabs still wait until they are chosen.
+        in a live notebook runs no cell, so Steps still draw the chosen tab only (a figure they
+        left out of date is drawn when the next cell ends, unless its tab is chosen first).
 
     Examples
     --------
