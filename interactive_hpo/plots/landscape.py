@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_finite, check_bool, check_one_of, fail
+from ..direction import Direction
 from ..landscape.graph import Landscape
 from ..landscape.metrics import basins
 from ._axes import axes_or_new, check_cmap, drawn_entries
-from ._checks import keys, records, value_label
+from ._checks import keys, records, value_label, vector
 from .landscape_graph import plot_landscape_graph  # in its own module since 0.2; a name of this one since 0.1
 
 __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_graph", "plot_trajectory",
@@ -353,8 +354,24 @@ def _trajectory_info(land: Landscape, x: str, y: str, params: Sequence[Mapping[s
     return out
 
 
-def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], *, ax: Any = None,
-                    reduce: str = "best", show_optima: bool = True, show_basins: bool = True, plateaus: bool = True,
+def _best(grid_losses: np.ndarray, values: Any, direction: Any, owner: str) -> tuple[int, str]:
+    """The trial the ring marks and what it is called: the best of ``values`` (the trials' own,
+    in the objective's units; None or NaN skipped) if any is given, else the trial whose grid
+    configuration (its loss in ``grid_losses``, shape (k,)) is best, named so: "best found" read
+    as the study's best trial when it was the best grid cell (audit a189)."""
+    grid_best = (int(np.argmin(grid_losses)) if len(grid_losses) else 0, "best grid cell")
+    if values is None:
+        return grid_best
+    given = records(values, "values", owner, "a sequence of the trials' values (numbers, or None for none)")
+    array = vector([np.nan if value is None else value for value in given], "values", owner, len(grid_losses),
+                   "params")
+    best = Direction.parse(direction, "direction", owner).best_index(array)
+    return grid_best if best is None else (best, "best found")
+
+
+def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[str, Any]], *,
+                    values: Sequence[float | None] | None = None, ax: Any = None, reduce: str = "best",
+                    show_optima: bool = True, show_basins: bool = True, plateaus: bool = True,
                     direction: str = "minimize", label: str | None = None, cmap: str = "viridis") -> Any:
     """An optimizer's path over the heat map of :func:`plot_landscape`.
 
@@ -365,7 +382,14 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     params : sequence of dict
         The configurations in the order tried, e.g. ``[t.params for t in study.trials]``, with
         every parameter of the landscape, or in a conditional space every active one (see
-        :func:`trajectory_info`); the best is the one whose nearest grid configuration is.
+        :func:`trajectory_info`).
+    values : sequence of float or None, optional
+        The trials' own values, one per params dict, in the objective's units (``direction``),
+        e.g. ``[t.value for t in study.trials]``; None or NaN where a trial has none (failed).
+        With them the ring marks the best of these values, "best found (#k)", the study's best
+        trial. Without them it marks the trial whose nearest grid configuration is best, "best
+        grid cell (#k)": a trial between the levels is scored by that configuration, not by its
+        own value (on a log axis of 7 levels the two named different trials).
 
     Returns
     -------
@@ -387,7 +411,7 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
         _positions(land, k, [params[i][name] for i in given], owner, given)
     indices = _indices(land, params, owner)   # the nearest grid configurations, or each value refused
     positions = _trajectory_info(land, x, y, params, owner, indices)
-    losses = land.losses[indices]
+    best, best_label = _best(land.losses[indices], values, direction, owner)
     ax = _plot_landscape(land, x, y, owner, reduce=reduce, show_optima=show_optima, show_basins=show_basins,
                          plateaus=plateaus, direction=direction, label=label, ax=ax, cmap=cmap)
     # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.
@@ -405,11 +429,10 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
         else:
             drawn.append(box)
     if len(positions):
-        best = int(np.argmin(losses))
         handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2, zorder=6,
                            label="first")
         handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2, zorder=6,
-                           label=f"best found (#{best})")
+                           label=f"{best_label} (#{best})")
     # The map's markers too (local optima, the global optimum, basin boundaries, where drawn): a white
     # dot the legend did not name was a mystery on a map drawn without basins (notebook 09).
     shown, _ = drawn_entries(ax)

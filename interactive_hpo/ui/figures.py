@@ -3,12 +3,15 @@
 DESIGN.md section 4: with the ipympl backend (``%matplotlib widget``) the live canvas sits in the
 app's layout, and :meth:`LiveFigure.redraw` renders it and sends the image to the browser at
 once; without it (plain nbconvert, the inline backend) the figure is shown as a static image in
-an ``Output`` that each redraw replaces.
+an ``Output`` that each redraw replaces, and a figure on a hidden tab is drawn at the end of the
+cell that changed it (:func:`_draw_hidden_figures`), so a saved notebook or its HTML export shows
+every tab as it is, not empty axes.
 """
 
 from __future__ import annotations
 
 import io
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -65,7 +68,12 @@ class LiveFigure:
         Whether the figure is on screen (its app tab selected). A hidden figure is not rendered:
         :meth:`redraw` only notes that it is out of date, and showing it draws it once. In the
         browser each render of a Lab figure costs the kernel about 0.1 s, and the History tab's
-        two figures, hidden, were rendered on every Step ahead of the model (issue 25).
+        two figures, hidden, were rendered on every Step ahead of the model (issue 25). Without
+        the widget canvas a hidden figure out of date is also drawn once when the cell that
+        changed it ends (IPython's ``post_run_cell``): the image stays in the saved notebook, and
+        the History tab of an HTML export was an empty plot over 13 trials (audit a189). A click
+        in a live notebook runs no cell, so Steps still draw the chosen tab only (a figure they
+        left out of date is drawn when the next cell ends, unless its tab is chosen first).
 
     Examples
     --------
@@ -114,9 +122,17 @@ class LiveFigure:
                                     lambda event: callback(event) if is_plain_click(event) else None)
 
     def redraw(self) -> None:
-        """Show the artists' current data (when hidden: once it is shown again)."""
+        """Show the artists' current data (when hidden: once it is shown again, or without the
+        widget canvas at the end of the running cell)."""
+        from IPython import get_ipython
+
         if not self._shown:
             self.stale = True
+            shell = get_ipython()
+            if not self.live and shell is not None:
+                _PENDING.add(self)
+                if _draw_hidden_figures not in shell.events.callbacks["post_run_cell"]:
+                    shell.events.register("post_run_cell", _draw_hidden_figures)
             return
         self.stale = False
         # Laid out by the draw that shows it (the layout engine runs in every draw): with no
@@ -133,7 +149,6 @@ class LiveFigure:
             else:  # an image sent before the browser's view has started would never show
                 canvas.draw_idle()
             return
-        from IPython import get_ipython
         from IPython.display import Image, display
 
         shell = get_ipython()
@@ -151,6 +166,26 @@ class LiveFigure:
         self.widget.clear_output(wait=True)
         with self.widget:
             display(Image(data=png, format="png", retina=retina))
+
+
+#: Figures without the widget canvas that a redraw found hidden: :func:`_draw_hidden_figures` draws them.
+_PENDING: weakref.WeakSet[LiveFigure] = weakref.WeakSet()
+
+
+def _draw_hidden_figures(result: Any = None) -> None:
+    """Draw each figure of :data:`_PENDING` still hidden and out of date, once (IPython's
+    ``post_run_cell`` callback, given the cell's ``result``): the image is then in the notebook
+    nbconvert saves, where no one can choose a tab to have it drawn. Drawn through
+    :meth:`LiveFigure.redraw` as if shown, so that figures whose content is computed when shown
+    (the Pareto and Importance tabs) compute it; a closed figure (its app closed) is skipped."""
+    for figure in list(_PENDING):
+        _PENDING.discard(figure)
+        if figure.stale and not figure.shown and figure.widget.comm is not None:
+            figure._shown = True
+            try:
+                figure.redraw()
+            finally:
+                figure._shown = False
 
 
 def _wants_retina(shell: Any) -> bool:

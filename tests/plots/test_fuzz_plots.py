@@ -69,7 +69,7 @@ CALLS = {
     "plot_hypervolume": (P.plot_hypervolume, {"runs": {"a": PARETO, "b": [PARETO, PARETO]}, "best": 16.0}),
     "plot_landscape": (P.plot_landscape, {"land": LAND, "x": "a", "y": "b", "reduce": "mean", "direction": "maximize"}),
     "plot_trajectory": (P.plot_trajectory, {"land": LAND, "x": "a", "y": "b", "params": [{"a": 1, "b": "x"}],
-                                            "show_basins": False}),
+                                            "values": [0.5], "show_basins": False}),
     "plot_pbt": (P.plot_pbt, {"result": RESULT, "baseline": SimpleNamespace(scores=SCORES)}),
     "plot_pbt_schedule": (P.plot_pbt_schedule, {"schedule": LR, "scale": "log", "exploits": [(0, 1, 0)]}),
     "plot_population": (P.plot_population, {"snapshot": SNAPSHOT, "x_axis": LEVELS[0], "y_axis": LEVELS[1],

@@ -157,7 +157,7 @@ def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(bui
     np.testing.assert_allclose(path.get_xydata(), trajectory_info(built, "C", "x", params))
     np.testing.assert_allclose(first.get_xydata(), [[4.0, 4.0]])
     np.testing.assert_allclose(best.get_xydata(), [[2.0, 0.0]])  # the optimum (C = 0.1, x = 0, k = p) is #1
-    assert best.get_label() == "best found (#1)"
+    assert best.get_label() == "best grid cell (#1)"   # no values given: ranked by the grid
     assert [t.get_text().strip() for t in ax.texts] == ["0", "1", "2"]
     assert len(ax.images) == 1 and len(ax.collections) == 2  # the map, local optima and the star
     # Numbers at full size with a dark outline (they were 6 pt white on a yellow map, issue 26).
@@ -169,9 +169,34 @@ def test_plot_trajectory_numbers_the_points_and_marks_the_first_and_the_best(bui
     assert colourbar_label(up) == "score (best over k)" and up.images[0].get_array().max() <= 0
     # Any iterable of dicts (a generator of t.params), read once.
     once = plot_trajectory(built, "C", "x", (p for p in params), ax=axes(), show_basins=False)
-    assert once.lines[2].get_label() == "best found (#1)"
+    assert once.lines[2].get_label() == "best grid cell (#1)"
     with pytest.raises(TypeError, match=r"plot_trajectory\(\) got an unexpected keyword argument 'colour'"):
         plot_trajectory(built, "C", "x", params, colour="red")
+
+
+def test_the_best_found_is_the_best_of_the_trials_own_values_and_else_called_the_best_grid_cell():
+    """Audit a189 #1: on log axes of 7 levels, trial 5's nearest grid configuration was the best, and
+    the legend said "best found (#5)" where the study's best trial was 4 (0.293 against 0.733)."""
+    from interactive_hpo import Int, Study
+
+    space = SearchSpace([Int("n", 1, 1000, log=True), Float("lr", 1e-4, 1e-1, log=True)])
+    objective = FunctionObjective(lambda p: (np.log10(p["n"]) - 1.3) ** 2 + (np.log10(p["lr"]) + 2.2) ** 2, space)
+    land = build_landscape(objective, resolution=7)
+    study = Study(space, "random", seed=0)
+    study.run(objective, n_trials=10, progress=False)
+    params, values = [t.params for t in study.trials], [t.value for t in study.trials]
+    grid = land.losses[[land.index_of(p) for p in params]]
+    assert study.best_trial.number == 4 and int(np.argmin(grid)) == 5   # the case: they differ
+    ring = plot_trajectory(land, "n", "lr", params, values=values, ax=axes()).lines[2]
+    assert ring.get_label() == "best found (#4)"
+    np.testing.assert_allclose(ring.get_xydata(), trajectory_info(land, "n", "lr", params)[4:5])
+    assert plot_trajectory(land, "n", "lr", params, ax=axes()).lines[2].get_label() == "best grid cell (#5)"
+    # Maximized: the best is the highest value; a failed trial (None, NaN) is not ranked.
+    up = [None, *values[1:4], -1.0, *values[5:9], float("nan")]
+    assert plot_trajectory(land, "n", "lr", params, values=up, direction="maximize",
+                           ax=axes()).lines[2].get_label() == f"best found (#{int(np.nanargmax(up[1:9])) + 1})"
+    assert plot_trajectory(land, "n", "lr", params, values=[None] * 10,
+                           ax=axes()).lines[2].get_label() == "best grid cell (#5)"   # no value to rank by
 
 
 def test_plot_trajectory_legend_names_every_marker_the_map_draws(built):
@@ -180,9 +205,9 @@ def test_plot_trajectory_legend_names_every_marker_the_map_draws(built):
     params = [{"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}]
     labels = [t.get_text() for t in plot_trajectory(built, "C", "x", params, ax=axes(), show_basins=False)
               .get_legend().get_texts()]
-    assert labels == ["trajectory", "first", "best found (#1)", "local optimum", "global optimum"]
+    assert labels == ["trajectory", "first", "best grid cell (#1)", "local optimum", "global optimum"]
     bare = plot_trajectory(TWO_BASINS, "a", "b", [{"a": 0, "b": 0, "c": 0}], ax=axes(), show_optima=False)
-    assert [t.get_text() for t in bare.get_legend().get_texts()] == ["trajectory", "first", "best found (#0)",
+    assert [t.get_text() for t in bare.get_legend().get_texts()] == ["trajectory", "first", "best grid cell (#0)",
                                                                      "basin boundary"]
 
 
@@ -342,6 +367,12 @@ BAD_INPUTS = [
      "`params` of trajectory_info must be a sequence of params dicts; got {'a': 1, 'b': 'x'}."),
     (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x"}]),
      "`params[0]` of plot_trajectory must be a params dict with the keys ['a', 'b', 'c']"),
+    (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x", "c": 0}], values=[1.0, 2.0]),
+     "`values` of plot_trajectory must be a 1-D array of length 1 (as params); got 'length 2'."),
+    (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x", "c": 0}], values=["high"]),
+     "`values` of plot_trajectory must be an array of numbers; got ['high']."),
+    (lambda: plot_trajectory(THREE, "a", "b", [{"a": 1, "b": "x", "c": 0}], values=0.5),
+     "`values` of plot_trajectory must be a sequence of the trials' values (numbers, or None for none); got 0.5."),
     (lambda: train_test_info(THREE), "`land` of train_test_info must be a Landscape with 'train' and 'test' losses "
                                      "in `others` (build_landscape on a SklearnCV task); got 'a landscape with others "
                                      "[]'."),
@@ -456,7 +487,7 @@ def test_a_trajectory_over_a_conditional_landscape_takes_trials_without_their_in
     np.testing.assert_allclose(trajectory_info(kernels, "C", "gamma", params), [[2.0, 1.0], [0.0, 0.0]])
     ax = plot_trajectory(kernels, "kernel", "gamma", params, ax=axes())
     np.testing.assert_allclose(ax.lines[0].get_xydata(), [[0.0, 1.0], [1.0, 0.0]])
-    assert ax.lines[2].get_label() == "best found (#1)"   # loss 0.0 at C = 0, gamma = 0
+    assert ax.lines[2].get_label() == "best grid cell (#1)"   # loss 0.0 at C = 0, gamma = 0
     assert "gamma inactive: copies of one configuration" in [t.get_text() for t in ax.get_legend().get_texts()]
     with pytest.raises(InvalidParameterError, match=re.escape(
             "`params[1]` of plot_trajectory must be a mapping with a value for each active parameter")):

@@ -93,3 +93,83 @@ def test_a_shell_set_for_hidpi_screens_gets_twice_the_pixels_shown_at_the_figure
     width, height = int.from_bytes(shown[0].data[16:20], "big"), int.from_bytes(shown[0].data[20:24], "big")
     assert (width, height) == (6 * figure.fig.dpi, 4 * figure.fig.dpi) and shown[0].width == width // 2
 
+
+
+def _shell(monkeypatch):
+    """A front end without the widget canvas (nbconvert, the inline backend): its events, and the
+    images each figure shows (figure -> count)."""
+    from types import SimpleNamespace
+
+    from IPython.core.events import EventManager, available_events
+
+    from interactive_hpo.ui import figures
+
+    shell = SimpleNamespace()
+    shell.events = EventManager(shell, available_events)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: None)
+    drawn: dict[object, int] = {}
+    real = figures.drawn_png
+    monkeypatch.setattr(figures, "drawn_png", lambda fig: drawn.update({fig: drawn.get(fig, 0) + 1}) or real(fig))
+    return shell, drawn
+
+
+def test_a_hidden_figure_without_the_widget_canvas_is_drawn_once_when_the_cell_ends(monkeypatch):
+    """Audit a189 #2: hidden figures were never drawn, so a notebook saved by nbconvert (and its
+    HTML export) showed the Lab's History tab as an empty plot over 13 trials."""
+    shell, drawn = _shell(monkeypatch)
+    figure = LiveFigure((3, 2))
+    figure.shown = False
+    line = figure.fig.subplots().plot([0, 1], [1, 0])[0]
+    for y in ([1, 0], [2, 0], [3, 0]):   # a live notebook's Steps: clicks, no cell ends, nothing drawn
+        line.set_ydata(y)
+        figure.redraw()
+    assert drawn == {} and figure.stale
+    shell.events.trigger("post_run_cell", None)
+    assert drawn == {figure.fig: 1} and not figure.stale and not figure.shown   # drawn, still hidden
+    shell.events.trigger("post_run_cell", None)
+    figure.shown = True   # up to date: chosen, it is not drawn again
+    assert drawn == {figure.fig: 1}
+    figure.shown = False
+    figure.widget.close()   # its app closed: nothing to show it in
+    figure.redraw()
+    shell.events.trigger("post_run_cell", None)
+    assert drawn == {figure.fig: 1} and shell.events.callbacks["post_run_cell"].count(
+        shell.events.callbacks["post_run_cell"][0]) == 1   # registered once
+
+
+def test_a_hidden_figure_on_the_widget_canvas_waits_for_its_tab(monkeypatch):
+    """With ipympl the canvas is the figure (it draws itself when shown): no drawing at cell ends."""
+    shell, _ = _shell(monkeypatch)
+    figure = LiveFigure((3, 2))
+    figure.live = True   # as with ipympl's canvas
+    figure.shown = False
+    draws = []
+    figure.fig.canvas.mpl_connect("draw_event", draws.append)
+    figure.redraw()
+    shell.events.trigger("post_run_cell", None)
+    assert draws == [] and figure.stale
+
+
+def test_a_lab_saved_without_the_widget_canvas_shows_its_hidden_tabs_as_they_are(monkeypatch):
+    """Audit a189 #2, the Lab: its History tab (hidden behind the Model tab) was never drawn. A
+    Step (a click, no cell) still draws only the Model tab; the cell's end draws the rest once."""
+    from interactive_hpo.objectives import FunctionObjective
+
+    from .lab_helpers import lab_after
+    from .test_lab import PLANE, bowl
+
+    shell, drawn = _shell(monkeypatch)
+    lab = lab_after(FunctionObjective(bowl, PLANE), PLANE, 5, seed=0, optimizer="random")
+    history = [figure.fig for figure in lab.history_panel.figures]
+    # Drawn as the Lab was built (the best-so-far plot with no points yet), then hidden and changed.
+    assert all(figure.stale for figure in lab.history_panel.figures)
+    drawn.clear()
+    shell.events.trigger("post_run_cell", None)   # the cell that made the Lab ends
+    assert all(drawn.get(fig) == 1 for fig in history) and not any(f.stale for f in lab.history_panel.figures)
+    assert len(lab.history_panel.figures[0].fig.axes[0].lines[0].get_xdata()) == 5   # the trials, not empty axes
+    drawn.clear()
+    lab.step_button.click()
+    assert lab.timeline.figure.fig in drawn and not any(fig in drawn for fig in history)   # the Model tab only
+    shell.events.trigger("post_run_cell", None)
+    assert all(drawn.get(fig) == 1 for fig in history)
