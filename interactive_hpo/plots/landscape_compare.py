@@ -31,9 +31,12 @@ class TrainTestInfo:
     Attributes
     ----------
     train, test : ndarray of shape (n,)
-        Training and test value of every configuration, in the objective's units (``direction``).
+        Training and test value of every distinct configuration, in the objective's units
+        (``direction``): ``n`` is the landscape's ``n_configurations``, in the order of
+        ``configuration_points`` (a conditional grid's copies, which differ only in inactive
+        parameters, count once).
     top : ndarray of shape (n,), dtype bool
-        The configurations with the lowest training loss: the ``fraction`` of the grid (at least
+        The configurations with the lowest training loss: the ``fraction`` of them (at least
         three) and every tie at the cut (:func:`~interactive_hpo.landscape.best_trained`).
     spearman, spearman_top : float
         Spearman correlation of training and test loss over all configurations and over the top
@@ -48,7 +51,7 @@ class TrainTestInfo:
     off_scale : ndarray of shape (n,), dtype bool
         Configurations outside ``xlim`` or ``ylim`` (drawn on the edge): the worst values on an
         axis, when the gap that separates them from the rest is wider than the rest's whole
-        range and they are at most a quarter of the grid (a majority-class plateau of a few
+        range and they are at most a quarter of the configurations (a majority-class plateau of a few
         configurations would otherwise squash every other point into a corner).
     """
 
@@ -93,8 +96,24 @@ def train_test_info(land: Landscape, *, top: float = 0.1, direction: str = "mini
     return _train_test_info(land, top, direction, label, "train_test_info")
 
 
+def _distinct(land: Landscape) -> Landscape:
+    """``land``'s training and test losses once per distinct configuration, as a chain of
+    ``n_configurations`` points (``land`` itself without conditions). A conditional grid repeats
+    a configuration at every level of its inactive parameters: counted as configurations, the
+    copies filled the top share (17 "best-trained" of 25 configurations at 5 points), weighed in
+    both correlations and grew the markers (area 216: one configuration's 9 copies)."""
+    if land.n_configurations == land.n:
+        return land
+    first = land.configuration_points
+    train, test = land.others["train"][first], land.others["test"][first]
+    # Ordered: a chain has n - 1 neighbour pairs, which no grid size refuses (its order is unused).
+    return Landscape(("configuration",), (tuple(range(len(first))),), (True,), test,
+                     others={"train": train, "test": test})
+
+
 def _train_test_info(land: Landscape, top: float, direction: str, label: str | None, owner: str) -> TrainTestInfo:
     land, top = check_train_test(land, top, owner)
+    land = _distinct(land)
     goal, label = value_label(direction, label, owner)
     agreement = train_test_agreement(land, top=top)
     mask = np.zeros(land.n, dtype=bool)
@@ -114,7 +133,7 @@ def _rho(value: float) -> str:
 
 def plot_train_test(land: Landscape, *, top: float = 0.1, direction: str = "minimize", label: str | None = None,
                     ax: Any = None) -> Any:
-    """Test value against training value, one point per configuration; the best-trained highlighted.
+    """Test value against training value, one point per distinct configuration; the best-trained highlighted.
 
     Where the two agree the points hug y = x; overfitting shows as the best training values
     spreading in test value (and a lower Spearman correlation over them, or none at all when

@@ -145,7 +145,7 @@ class SourceRecord:
     @classmethod
     def of_study(cls, study: Study, name: str, space: SearchSpace, owner: str) -> SourceRecord:
         """The trials of ``study`` that :meth:`from_study` keeps, those that fit ``space``."""
-        return cls.fitting(name, cls._done(study, name, owner), space, owner)
+        return cls.fitting(name, cls._done(study, name, owner), space, owner, source_space=study.space)
 
     @staticmethod
     def _done(study: Study, name: str, owner: str) -> list[tuple[dict[str, Any], float]]:
@@ -167,19 +167,20 @@ class SourceRecord:
 
     @classmethod
     def fitting(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace,
-                owner: str) -> SourceRecord:
+                owner: str, source_space: SearchSpace | None = None) -> SourceRecord:
         """A record of the ``(params, loss)`` pairs that fit ``space`` (at least one must; when
         none does because ``space`` has parameters the source never set, the error says which
-        and how to give their values)."""
+        and how to give their values). ``source_space``: as for :meth:`fit`."""
         trials = list(trials)
         try:
-            return cls.fit(name, trials, space)
+            return cls.fit(name, trials, space, source_space)
         except InvalidParameterError as error:
             raise fail("warm_start", owner, "sources with completed trials that fit this study's space",
                        f"{name!r} ({error})", hint=_unset_hint(name, [p for p, _ in trials], space)) from None
 
     @classmethod
-    def fit(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace) -> SourceRecord:
+    def fit(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace,
+            source_space: SearchSpace | None = None) -> SourceRecord:
         """As :meth:`fitting`; when no pair fits, raises :class:`InvalidParameterError` saying why
         (the first pair's reason, as :func:`params_for` gives it, or "none completed").
 
@@ -191,7 +192,13 @@ class SourceRecord:
         A number is merged over its values (neighbours give similar losses; the model reads the
         spread as noise), since one value of a float would keep one trial. A UserWarning says so
         and counts the trials kept; keeping the parameter in ``space`` with one choice keeps
-        that choice's trials instead.
+        that choice's trials instead. A trial without a value for it (a conditional parameter,
+        inactive there) made no other choice: it is kept, and the choice kept is that of the
+        best trial that holds one.
+
+        Whether a parameter is a number (Float, Int) or a choice (Categorical) is read from
+        ``source_space``, the source's own space, when given; without it (a record), a parameter
+        whose values are all numbers is taken for a number.
         """
         fitting, reasons, given = [], [], 0
         for trial_params, loss in trials:
@@ -202,7 +209,7 @@ class SourceRecord:
                 reasons.append(f"{dict(trial_params)} {error}")
         if not fitting:
             raise InvalidParameterError(reasons[0] if reasons else "none completed")
-        kept = _one_model(name, fitting, space, given)
+        kept = _one_model(name, fitting, space, given, source_space)
         return cls(name, tuple(params for params, _, _ in kept), tuple(loss for _, _, loss in kept))
 
 
@@ -318,29 +325,34 @@ def _check_each_once(records: Sequence[SourceRecord], keys: Sequence[Any], warm_
         seen[trials] = given
 
 
-#: A value a trial does not hold (an inactive conditional parameter), told apart from None.
-_UNSET = object()
-
-
 def _one_model(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any], float]], space: SearchSpace,
-               given: int) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
+               given: int, source_space: SearchSpace | None) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
     """The ``fitting`` trials (params in ``space``, the source's params, loss) kept as one
     landscape over ``space`` (see :meth:`SourceRecord.fit`); warns when a parameter ``space``
-    lacks takes several values among them. ``given``: how many trials the source offered."""
+    lacks takes several values among them. ``given``: how many trials the source offered;
+    ``source_space``: the source's space, which says which parameters are numbers (None: their
+    values say)."""
     best = min(fitting, key=lambda trial: trial[2])[1]  # min keeps the first of equal losses
     sliced, merged = {}, {}
     for extra in dict.fromkeys(key for _, params, _ in fitting for key in params if key not in space.names):
-        values = [params.get(extra, _UNSET) for _, params, _ in fitting]
-        if any(value != values[0] for value in values):
-            if all(is_real(value) for value in values):
-                merged[extra] = (min(values), max(values))
-            else:
-                sliced[extra] = best.get(extra, _UNSET)
+        # A trial without it (inactive there) holds no other value: it neither counts as a choice
+        # nor makes a number a choice.
+        holding = [trial for trial in fitting if extra in trial[1]]
+        values = [params[extra] for _, params, _ in holding]
+        if all(value == values[0] for value in values):
+            continue
+        number = (source_space[extra].kind != "categorical" if source_space is not None and extra in source_space
+                  else all(is_real(value) for value in values))
+        if number:
+            merged[extra] = (min(values), max(values))
+        else:
+            sliced[extra] = min(holding, key=lambda trial: trial[2])[1][extra]
     if not sliced and not merged:
         return fitting
-    kept = [trial for trial in fitting if all(trial[1].get(key, _UNSET) == value for key, value in sliced.items())]
-    show = {key: "unset" if value is _UNSET else repr(value) for key, value in sliced.items()}
-    said = [f"{key}: only its trials with {key}={shown}, as in its best trial" for key, shown in show.items()]
+    kept = [trial for trial in fitting if all(trial[1].get(key, value) == value for key, value in sliced.items())]
+    said = [f"{key}: only its trials with {key}={value!r}"
+            f"{' or without it (inactive there)' if any(key not in trial[1] for trial in kept) else ''}"
+            f", as in its best trial{'' if key in best else ' that has it'}" for key, value in sliced.items()]
     said += [f"{key}: merged over its values {low:g} to {high:g}" for key, (low, high) in merged.items()]
     left = [f"{len(fitting) - len(kept)} with other values left out"] if len(kept) < len(fitting) else []
     left += [f"{given - len(fitting)} that do not fit this study's space"] if given > len(fitting) else []
@@ -354,7 +366,7 @@ def _other_choice_hint(sliced: Mapping[str, Any], fitting: list[tuple[dict[str, 
     """How to keep a source's trials with another value of a dropped choice than its best's."""
     others = [(key, params[key]) for key, value in sliced.items() for _, params, _ in fitting
               if key in params and params[key] != value]
-    if not others:  # the others hold no value for it (inactive): there is no choice to keep
+    if not others:  # no choice was narrowed (only numbers were merged)
         return ""
     key, other = others[0]
     return (f" To keep another value's trials instead, keep {key} in this study's space with that one choice, "

@@ -517,3 +517,24 @@ def test_identical_train_test_points_are_one_marker_whose_area_counts_them():
     assert legend.get_title().get_text() == "marker area: configurations at that point"
     assert legend.get_texts()[1].get_text() == "6 best-trained, at 2 points (Spearman: n/a)"
     assert plot_train_test(TRAIN_TEST, top=0.3, ax=axes()).get_legend().get_title().get_text() == ""
+
+
+def test_train_test_counts_a_conditional_grids_configurations_once(kernels):
+    # Review r191: the copies of a configuration at its inactive gamma's levels counted as
+    # configurations (17 "best-trained" of 25 at 5 points; one marker of area 216, 9 copies).
+    linear = np.array([kernels.params(i)["kernel"] == "linear" for i in range(kernels.n)])
+    train = np.where(linear, kernels.losses - 1, kernels.losses)   # linear -0.75, -0.25, 0.25; rbf 0 to 2
+    test = train + 0.1 * linear
+    land = Landscape(kernels.names, kernels.levels, kernels.ordered, test, space=kernels.space,
+                     others={"train": train, "test": test})
+    assert (land.n, land.n_configurations) == (18, 12)
+    info = train_test_info(land, top=0.25)
+    first = land.configuration_points
+    np.testing.assert_array_equal(info.train, train[first])
+    assert sorted(info.train[info.top]) == [-0.75, -0.25, 0.0]   # a quarter of 12, not 6 copies of 2
+    assert info.spearman == pytest.approx(spearmanr(train[first], test[first])[0])
+    ax = plot_train_test(land, top=0.25, ax=axes())
+    rest, top = ax.collections
+    np.testing.assert_allclose(top.get_sizes(), [24] * 3)
+    assert rest.get_sizes().sum() == 14 * 9   # the nine other configurations, once each
+    assert ax.get_legend().get_texts()[1].get_text().startswith("3 best-trained (Spearman")

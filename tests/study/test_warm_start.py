@@ -303,3 +303,62 @@ def test_an_optuna_study_is_refused_with_the_way_to_convert_it():
                 "An Optuna study is not an interactive_hpo Study: convert it first, "
                 "warm_start=[interactive_hpo.interop.from_optuna(optuna_study)].")):
             Study(SPACE, "bo", warm_start=given)
+
+
+KERNEL = Categorical("kernel", ["rbf", "poly", "linear"])
+GAMMA = Float("gamma", 1e-3, 1.0, log=True, condition=("kernel", ["rbf", "poly"]))
+DEGREE = Int("degree", 2, 5, condition=("kernel", "poly"))
+SHAPE = Categorical("shape", ["s", "t"], condition=("kernel", "poly"))
+
+
+@pytest.fixture(scope="module")
+def conditional_source():
+    """A related study over a conditional space, as tasks.svm_digits has: gamma for two kernels,
+    degree and shape for poly only (inactive, so absent from the params, in the other trials)."""
+    study = Study(SearchSpace([Float("C", 0.01, 10.0, log=True), KERNEL, GAMMA, DEGREE, SHAPE]), "sobol", seed=0)
+    study.run(lambda p: np.log10(p["C"]) ** 2 + {"rbf": 0, "poly": 1, "linear": 3}[p["kernel"]]
+              + 0.5 * (p.get("shape") == "t") + 0.1 * p.get("gamma", 0.0), 16)
+    assert len({t.params.get("degree") for t in study.trials}) > 2  # two values at least, and unset
+    return study
+
+
+def test_dropped_conditional_numbers_are_merged_not_sliced_to_the_best_trials_value(conditional_source):
+    # Review r191: an inactive trial's unset value made gamma and degree read as choices: 1 trial
+    # of 20 was kept (gamma=<the best trial's>, degree unset), with a hint of Categorical('gamma', ...).
+    old = conditional_source
+    study, said = _warm(SearchSpace([Float("C", 0.01, 10.0, log=True), KERNEL, SHAPE]), {"old": old})
+    assert study.warm_start[0].params == tuple({k: v for k, v in t.params.items() if k not in ("gamma", "degree")}
+                                               for t in old.trials)
+    gammas = [t.params["gamma"] for t in old.trials if "gamma" in t.params]
+    degrees = [t.params["degree"] for t in old.trials if "degree" in t.params]
+    assert said == [f"Warm-start source 'old' has parameters this study's space lacks: gamma: merged over its values "
+                    f"{min(gammas):g} to {max(gammas):g}; degree: merged over its values {min(degrees):g} to "
+                    f"{max(degrees):g}. 16 of its 16 trials kept."]
+
+
+def test_a_dropped_conditional_choice_keeps_the_trials_where_it_is_inactive(conditional_source):
+    old = conditional_source
+    assert "shape" not in old.best_trial.params  # the best is no poly trial: it sets no shape
+    poly = [t for t in old.trials if "shape" in t.params]
+    shape = min(poly, key=lambda t: t.value).params["shape"]  # the best trial that has one
+    kept = [t for t in old.trials if t.params.get("shape", shape) == shape]
+    assert len(poly) < len(old.trials) - 1 and len(kept) < len(old.trials)
+    study, said = _warm(SearchSpace([Float("C", 0.01, 10.0, log=True), KERNEL, GAMMA, DEGREE]), {"old": old})
+    assert list(study.warm_start[0].losses) == [t.value for t in kept]
+    other = "t" if shape == "s" else "s"
+    assert said == [f"Warm-start source 'old' has parameters this study's space lacks: shape: only its trials with "
+                    f"shape={shape!r} or without it (inactive there), as in its best trial that has it. {len(kept)} "
+                    f"of its 16 trials kept ({16 - len(kept)} with other values left out). To keep another value's "
+                    f"trials instead, keep shape in this study's space with that one choice, e.g. "
+                    f"Categorical('shape', [{other!r}])."]
+
+
+def test_a_dropped_choice_of_numbers_is_a_choice_as_the_source_space_says():
+    # Categorical("kind", [1, 2]): its values are numbers, yet kind=2 is another model, not a neighbour.
+    old = Study(SearchSpace([Float("x", -2.0, 2.0), Categorical("kind", [1, 2])]), "sobol", seed=0)
+    old.run(lambda p: (p["x"] - 1) ** 2 + 50 * (p["kind"] == 2), 8)
+    best = old.best_trial.params["kind"]
+    study, said = _warm(SearchSpace([Float("x", -2.0, 2.0)]), {"old": old})
+    assert len(study.warm_start[0].params) == sum(t.params["kind"] == best for t in old.trials) < 8
+    assert said[0].startswith(f"Warm-start source 'old' has parameters this study's space lacks: kind: only its "
+                              f"trials with kind={best!r}, as in its best trial.")
