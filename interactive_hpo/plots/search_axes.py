@@ -21,6 +21,11 @@ __all__ = ["axis_positions", "axis_span", "axis_to_unit", "cell_edges", "drawn_l
 #: A log integer axis spanning fewer decades than this is ticked at whole numbers between the
 #: powers of ten (1, 2, 3, 5, 10): ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
 WHOLE_TICK_DECADES = 2.0
+#: ... at the densest of these digits that leave at most WHOLE_TICKS ticks: every digit of 3 to 12
+#: overlapped on a map of the Lab (about 206 px high).
+WHOLE_TICK_DIGITS = (np.arange(1.0, 10.0), np.array([1.0, 2.0, 3.0, 5.0]), np.array([1.0, 2.0, 5.0]),
+                     np.array([1.0]))
+WHOLE_TICKS = 5
 
 
 def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
@@ -192,8 +197,9 @@ def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
 def log_integer_ticks(ticked: Any, axis: AxisLevels) -> None:
     """Tick and label a matplotlib Axis ``ticked`` (on a log scale) at whole numbers between the
     powers of ten when ``axis``, a log integer's, spans under :data:`WHOLE_TICK_DECADES` decades:
-    1, 2, 3, 5, 10 (every digit under one decade), minor ticks unlabelled; wider axes keep their
-    decades. ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
+    1, 2, 3, 4 on 1 to 4, 1, 2, 3, 5, 10 on 1 to 12, 1, 2, 5, 10, 20 on 1 to 40 (at most
+    :data:`WHOLE_TICKS`), minor ticks unlabelled; wider axes keep their decades.
+    ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
     """
     from matplotlib import ticker
 
@@ -201,7 +207,11 @@ def log_integer_ticks(ticked: Any, axis: AxisLevels) -> None:
     decades = np.log10(high / low)
     if not is_log_integer(axis) or decades >= WHOLE_TICK_DECADES:
         return
-    digits = np.arange(1.0, 10.0) if decades < 1 else np.array([1.0, 2.0, 3.0, 5.0])
+    powers = 10.0 ** np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
+    for digits in WHOLE_TICK_DIGITS:  # the most that leave at most WHOLE_TICKS ticks
+        ticks = np.outer(powers, digits).ravel()
+        if np.count_nonzero((ticks >= max(low, 1.0)) & (ticks <= high)) <= WHOLE_TICKS:
+            break
     ticked.set_major_locator(_whole_log_locator()(subs=digits))
     # Every tick labelled, plainly ("2", not "2x10^0"): matplotlib's log formatter labels only
     # the powers of ten on an axis of more than one decade.

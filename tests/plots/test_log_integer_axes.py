@@ -114,3 +114,25 @@ def test_the_population_shades_a_log_integer_in_the_same_cells_and_ticks_whole_n
     np.testing.assert_allclose(plot.landscape.get_coordinates()[0, :, 0], cell_edges(grid.x_axis), rtol=1e-12)
     assert visible_labels(plot.ax.xaxis) == ["1", "2", "3", "5", "10"]
     plt.close("all")
+
+
+@pytest.mark.parametrize(("low", "high", "labels"), [(1, 4, ["1", "2", "3", "4"]), (3, 12, ["3", "5", "10"]),
+                                                     (1, 40, ["1", "2", "5", "10", "20"])])
+def test_whole_number_labels_stay_clear_of_each_other_on_a_lab_sized_map(low, high, labels):
+    """Every digit of 3 to 12 (3, 4, ... 10) overlapped up the maps' y axis, about 206 px high."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from interactive_hpo.plots.style import projector_style
+    from interactive_hpo.plots.surrogate import SurrogateMaps
+
+    with projector_style():
+        fig = Figure(figsize=(8.1, 3.3), layout="constrained")
+        FigureCanvasAgg(fig)
+        maps = SurrogateMaps(fig.subplots(1, 3, sharex=True, sharey=True))
+        maps.update(*prediction_over(SearchSpace([Float("b", 0, 1), Int("k", low, high, log=True)])))
+        assert visible_labels(maps.axes[0].yaxis) == labels
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.label1.get_window_extent(renderer) for t in maps.axes[0].yaxis.get_major_ticks()
+                 if t.label1.get_text() in labels]
+    assert all(below.y1 < above.y0 for below, above in zip(boxes, boxes[1:], strict=False))
