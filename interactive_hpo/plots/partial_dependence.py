@@ -20,8 +20,9 @@ import numpy as np
 
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
-from ._axes import axes_or_new, category_xticks, check_cmap, error_lengths, log_scale
+from ._axes import axes_or_new, category_xticks, check_cmap, error_lengths, legend_in_band, log_scale
 from ._checks import SCALES, is_sequence
+from .search_axes import cell_edges, log_integer_ticks
 
 __all__ = ["plot_partial_dependence", "plot_partial_dependence_2d"]
 
@@ -57,10 +58,19 @@ def _positions(values: list[Any], scale: str) -> np.ndarray:
     return np.arange(len(values), dtype=float) if scale == "categorical" else np.asarray(values, dtype=float)
 
 
+def _as_axis(values: list[Any], name: str, scale: str) -> AxisLevels:
+    """The levels as an AxisLevels for the cells and ticks of :mod:`.search_axes`, which read its
+    levels and scale only (plain levels come without unit coordinates: NaN). Plain ints on a log
+    axis are taken for a log integer's."""
+    return AxisLevels(name=name, levels=tuple(values), unit=np.full(len(values), np.nan), scale=scale)
+
+
 def _style_axis(ax: Any, values: list[Any], name: str, scale: str, which: str) -> None:
     (ax.set_xlabel if which == "x" else ax.set_ylabel)(name)
     if scale == "log":
         log_scale(ax, which)
+        # A log integer's short axis at whole numbers: Int(1, 12, log=True) read 1 and 10 only.
+        log_integer_ticks(ax.xaxis if which == "x" else ax.yaxis, _as_axis(values, name, scale))
     elif scale == "categorical" and which == "x":
         category_xticks(ax, [str(v) for v in values])
     elif scale == "categorical":
@@ -154,19 +164,11 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
         ax.plot(x, mean, color="C0", lw=2.5, zorder=3, label="partial dependence")
     _style_axis(ax, values, name, scale, "x")
     ax.set_ylabel(ylabel)
-    ax.legend(loc="best")
+    if categorical:  # in a band above the points: "best" found no free corner and sat on an error bar
+        legend_in_band(ax.legend(loc="upper center"), [ax], "top")
+    else:
+        ax.legend(loc="best")
     return ax
-
-
-def _edges(values: list[Any], scale: str) -> np.ndarray:
-    """Cell edges around each level: halfway between neighbours (in log space on a log axis)."""
-    if scale == "categorical":
-        return np.arange(len(values) + 1) - 0.5
-    x = np.asarray(values, dtype=float)
-    x = np.log(x) if scale == "log" else x
-    middle = (x[1:] + x[:-1]) / 2
-    edges = np.concatenate([[x[0] - (middle[0] - x[0])], middle, [x[-1] + (x[-1] - middle[-1])]])
-    return np.exp(edges) if scale == "log" else edges
 
 
 def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_name: str | None = None,
@@ -218,8 +220,10 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
         check_one_of(best, "best", owner, ("min", "max"))
     check_cmap(cmap, owner)
     ax = axes_or_new(ax, figsize=(7, 5), owner=owner)
-    mesh = ax.pcolormesh(_edges(xs, x_scale), _edges(ys, y_scale), np.ma.masked_invalid(grid.T), cmap=cmap,
-                         shading="flat")
+    # Cells edged where a value changes (a log integer's 1 and 2 meet at 1.5616; geometric
+    # midpoints put it at 1.414), as on the surrogate's maps.
+    mesh = ax.pcolormesh(cell_edges(_as_axis(xs, x_name, x_scale)), cell_edges(_as_axis(ys, y_name, y_scale)),
+                         np.ma.masked_invalid(grid.T), cmap=cmap, shading="flat")
     ax.figure.colorbar(mesh, ax=ax, label=label)
     if best is not None and np.isfinite(grid).any():
         i, j = np.unravel_index(np.nanargmin(grid) if best == "min" else np.nanargmax(grid), grid.shape)

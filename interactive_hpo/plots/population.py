@@ -16,7 +16,16 @@ from .._validation import check_bool, fail, float_array, is_int
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
 from ._axes import axes_or_new, check_axes
 from ._checks import is_sequence
-from .search_axes import axis_positions, axis_span, drawn_levels, from_line, style_axis, to_line
+from .search_axes import (
+    axis_positions,
+    axis_span,
+    cell_edges,
+    drawn_levels,
+    from_line,
+    style_axis,
+    to_line,
+    value_positions,
+)
 
 __all__ = ["PopulationPlot", "ellipse_points", "plot_population", "rank_shades"]
 
@@ -171,12 +180,15 @@ class PopulationPlot:
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
         known = _known_positions(previous, snapshot, X.shape[1], owner)
 
-        def place(points: np.ndarray, losses: Any = None) -> np.ndarray:
+        def place(points: np.ndarray, losses: Any = None, values: bool = True) -> np.ndarray:
             # Drawn positions, shape (n, 2), of unit-cube points: against y_axis, or against
-            # their losses, shape (n,), over one parameter (y_axis None).
+            # their losses, shape (n,), over one parameter (y_axis None). ``values``: at the values
+            # they decode to, as their trials are (a pending n = 6 was drawn at its sample, 6.18);
+            # the distribution's mean is drawn where it is.
             points = np.atleast_2d(points)
-            xs = axis_positions(x_axis, points[:, dims[0]])
-            ys = axis_positions(y_axis, points[:, dims[1]]) if y_axis is not None else np.asarray(losses, dtype=float)
+            where = value_positions if values else axis_positions
+            xs = where(x_axis, points[:, dims[0]])
+            ys = where(y_axis, points[:, dims[1]]) if y_axis is not None else np.asarray(losses, dtype=float)
             return np.column_stack([xs, ys])
 
         losses = np.asarray(snapshot.losses, dtype=float)
@@ -206,7 +218,7 @@ class PopulationPlot:
             # Beyond the bounds where the distribution reaches past them, cut by the axes' frame:
             # clipped to the cube, its edge ran along the bound as if it were part of the contour.
             self.ellipse.set_data(_beyond(x_axis, ring[:, 0]), _beyond(y_axis, ring[:, 1]))
-            self.mean_marker.set_data(*place(snapshot.mean[None, :]).T)
+            self.mean_marker.set_data(*place(snapshot.mean[None, :], values=False).T)
         else:
             self.ellipse.set_data([], [])
             self.mean_marker.set_data([], [])
@@ -287,9 +299,10 @@ class PopulationPlot:
             (self.landscape,) = self.ax.plot(drawn_levels(grid.axis), np.asarray(values, dtype=float), color="0.35",
                                              lw=1.5, zorder=1, label=CURVE_LABEL)
         elif isinstance(grid, SurfaceGrid) and values is not None:
-            x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
+            # Cells edged where the values change (a log integer's 1 and 2 meet at 1.5616, not 1.5).
+            x, y = cell_edges(grid.x_axis), cell_edges(grid.y_axis)
             self.landscape = self.ax.pcolormesh(x, y, rank_shades(values), cmap="Greys_r", vmin=0.0, vmax=1.0,
-                                                shading="nearest", alpha=0.6, zorder=0)
+                                                shading="flat", alpha=0.6, zorder=0)
 
     def _limits(self, axis: AxisLevels, which: str) -> None:
         # An integer's bins whole, as the landscape's cells: members on the ends were cut in half.

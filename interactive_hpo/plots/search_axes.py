@@ -15,8 +15,17 @@ from .._validation import check_real, fail, float_array
 from ..views import AxisLevels
 from ._axes import category_xticks, steady_ticks
 
-__all__ = ["axis_positions", "axis_span", "axis_to_unit", "drawn_levels", "from_line", "is_integer",
-           "is_log_integer", "style_axis", "to_line"]
+__all__ = ["axis_positions", "axis_span", "axis_to_unit", "cell_edges", "drawn_levels", "from_line", "is_integer",
+           "is_log_integer", "log_integer_ticks", "style_axis", "to_line", "value_positions"]
+
+#: A log integer axis spanning fewer decades than this is ticked at whole numbers between the
+#: powers of ten (1, 2, 3, 5, 10): ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
+WHOLE_TICK_DECADES = 2.0
+#: ... at the densest of these digits that leave at most WHOLE_TICKS ticks: every digit of 3 to 12
+#: overlapped on a map of the Lab (about 206 px high).
+WHOLE_TICK_DIGITS = (np.arange(1.0, 10.0), np.array([1.0, 2.0, 3.0, 5.0]), np.array([1.0, 2.0, 5.0]),
+                     np.array([1.0]))
+WHOLE_TICKS = 5
 
 
 def axis_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
@@ -49,6 +58,62 @@ def axis_to_unit(axis: AxisLevels, position: float) -> float:
     if axis.scale == "log":
         position = max(position, float(axis.levels[0]))  # a log axis has no place at or below 0
     return float(np.interp(to_line(axis, position), to_line(axis, axis.levels), axis.unit))
+
+
+def value_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
+    """Where the values that unit-cube coordinates of shape (n,) decode to are drawn, shape (n,):
+    an integer at the value whose bin holds its coordinate (as ``Int.from_unit`` decodes it), a
+    categorical at its choice's index, a float at :func:`axis_positions`.
+
+    A CMA-ES sample not yet asked sits anywhere in its bin; its trial evaluates the bin's value
+    (a pending n = 6 was drawn at 6.18).
+
+    >>> from interactive_hpo import Int, SearchSpace
+    >>> space = SearchSpace([Int("n", 1, 1000, log=True)])
+    >>> u = space["n"].to_unit(6)
+    >>> value_positions(space.axis("n"), [u, u + 0.004]).tolist()
+    [6.0, 6.0]
+    """
+    _check_axis(axis, "value_positions")
+    unit = float_array(unit, "unit", "value_positions", "unit-cube coordinates: an array of numbers")
+    if not (is_integer(axis) or is_log_integer(axis)):
+        return axis_positions(axis, unit)
+    # The line coordinate of the point itself (not through its position, which rounds): a log
+    # integer's bin [v, v + 1) is [log v, log(v + 1)) there, a linear one's [v - 0.5, v + 0.5).
+    line = np.interp(unit, axis.unit, to_line(axis, axis.levels))
+    return np.floor(np.exp(line)) if is_log_integer(axis) else np.floor(line + 0.5)
+
+
+def cell_edges(axis: AxisLevels) -> np.ndarray:
+    """The edges, shape (k + 1,), of the cells a heatmap draws around the k levels of ``axis``,
+    so that a click in a level's cell evaluates a value of that cell.
+
+    Between two levels, halfway along :func:`to_line` (in log space on a log axis); for an
+    integer, moved to the nearest edge of the values' bins, which a cell may not split (a log
+    integer's 1 and 2 meet at 1.5616, where a click goes from 1 to 2: the cells met at 1.5, and a
+    click at 1.53 in the cell of 2 evaluated 1). At the ends, :func:`axis_span` for an integer
+    or a categorical; half a step past the last level (in log space) for a float.
+
+    >>> from interactive_hpo import Int, SearchSpace
+    >>> cell_edges(SearchSpace([Int("k", 1, 3, log=True)]).axis("k")).round(4).tolist()
+    [0.5, 1.5616, 2.5414, 3.5]
+    """
+    _check_axis(axis, "cell_edges")
+    if axis.scale == "categorical":
+        return np.arange(len(axis.levels) + 1) - 0.5
+    levels = np.asarray(axis.levels, dtype=float)
+    line = to_line(axis, levels)
+    middle = (line[1:] + line[:-1]) / 2
+    if is_log_integer(axis):  # bins meet at log k: the k nearest the middle, within (a, b]
+        below = np.floor(np.exp(middle))
+        nearest = np.where(middle - np.log(below) <= np.log1p(below) - middle, below, below + 1)
+        middle = np.log(np.clip(nearest, levels[:-1] + 1, levels[1:]))
+    elif is_integer(axis):  # bins meet at k - 0.5
+        middle = np.clip(np.round(middle - 0.5) + 0.5, levels[:-1] + 0.5, levels[1:] - 0.5)
+    if is_integer(axis) or is_log_integer(axis):
+        return np.concatenate([[axis_span(axis)[0]], from_line(axis, middle), [axis_span(axis)[1]]])
+    # A float has two levels at least (its bounds differ).
+    return from_line(axis, np.concatenate([[1.5 * line[0] - 0.5 * line[1]], middle, [1.5 * line[-1] - 0.5 * line[-2]]]))
 
 
 def to_line(axis: AxisLevels, positions: Any) -> np.ndarray:
@@ -125,6 +190,33 @@ def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
         else:
             locator.set_major_locator(_auto_locator(axis))
         locator.set_major_formatter(_auto_formatter(axis.scale))
+        if is_log_integer(axis):
+            log_integer_ticks(locator, axis)
+
+
+def log_integer_ticks(ticked: Any, axis: AxisLevels) -> None:
+    """Tick and label a matplotlib Axis ``ticked`` (on a log scale) at whole numbers between the
+    powers of ten when ``axis``, a log integer's, spans under :data:`WHOLE_TICK_DECADES` decades:
+    1, 2, 3, 4 on 1 to 4, 1, 2, 3, 5, 10 on 1 to 12, 1, 2, 5, 10, 20 on 1 to 40 (at most
+    :data:`WHOLE_TICKS`), minor ticks unlabelled; wider axes keep their decades.
+    ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
+    """
+    from matplotlib import ticker
+
+    low, high = axis_span(axis)
+    decades = np.log10(high / low)
+    if not is_log_integer(axis) or decades >= WHOLE_TICK_DECADES:
+        return
+    powers = 10.0 ** np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
+    for digits in WHOLE_TICK_DIGITS:  # the most that leave at most WHOLE_TICKS ticks
+        ticks = np.outer(powers, digits).ravel()
+        if np.count_nonzero((ticks >= max(low, 1.0)) & (ticks <= high)) <= WHOLE_TICKS:
+            break
+    ticked.set_major_locator(_whole_log_locator()(subs=digits))
+    # Every tick labelled, plainly ("2", not "2x10^0"): matplotlib's log formatter labels only
+    # the powers of ten on an axis of more than one decade.
+    ticked.set_major_formatter(ticker.FuncFormatter(lambda x, pos: f"{x:g}"))
+    ticked.set_minor_formatter(ticker.NullFormatter())
 
 
 def is_integer(axis: AxisLevels) -> bool:
@@ -146,6 +238,19 @@ def _auto_locator(axis: AxisLevels) -> Any:
     if is_integer(axis):  # matplotlib's AutoLocator, at whole numbers (min_n_ticks=1: see integer_ticks)
         return ticker.MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], integer=True, min_n_ticks=1)
     return ticker.AutoLocator()
+
+
+def _whole_log_locator() -> Any:
+    from matplotlib import ticker
+
+    class WholeLogLocator(ticker.LogLocator):
+        """matplotlib's LogLocator at whole numbers only (0.5, on a log integer's axis span, names no value)."""
+
+        def tick_values(self, vmin: float, vmax: float) -> Any:
+            ticks = np.asarray(super().tick_values(vmin, vmax))
+            return ticks[(ticks >= 1) & (ticks == np.round(ticks))]
+
+    return WholeLogLocator
 
 
 def _auto_formatter(scale: str) -> Any:

@@ -17,10 +17,10 @@ from matplotlib import rcParams
 from .._compat import set_colorbar_extend
 from .._validation import check_bool
 from ..direction import Direction
-from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
+from ..views import SurfaceGrid, SurrogatePrediction
 from ._surrogate_checks import check_map_axes, check_map_inputs
 from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
-from .search_axes import drawn_levels, style_axis
+from .search_axes import cell_edges, style_axis
 
 __all__ = ["SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
 
@@ -222,9 +222,11 @@ class SurrogateMaps:
         key = (grid.x_axis.name, grid.y_axis.name, grid.x_axis.levels, grid.y_axis.levels)
         if key == self._mesh_key:
             return
-        x, y = drawn_levels(grid.x_axis), drawn_levels(grid.y_axis)
+        # Cells with the edges where a click changes value (search_axes.cell_edges): "nearest"
+        # drew a log integer's at linear midpoints, 1.5 where clicks go from 1 to 2 at 1.5616.
+        x, y = cell_edges(grid.x_axis), cell_edges(grid.y_axis)
         blank = np.zeros(grid.shape)
-        old, self.images = self.images, [ax.pcolormesh(x, y, blank, cmap=cmap, shading="nearest", zorder=1)
+        old, self.images = self.images, [ax.pcolormesh(x, y, blank, cmap=cmap, shading="flat", zorder=1)
                                          for ax, cmap in zip(self.axes, self.CMAPS, strict=True)]
         if not self.colorbars:  # below each map: three side by side leave each map more width
             self.colorbars = [ax.figure.colorbar(image, ax=ax, location="bottom", aspect=30, shrink=0.9, pad=0.1)
@@ -238,23 +240,15 @@ class SurrogateMaps:
             image.remove()
         for ax in self.axes:
             style_axis(ax, grid.x_axis, "x")
-            ax.set_xlim(x[0] - _half_step(x, grid.x_axis), x[-1] + _half_step(x, grid.x_axis, last=True))
+            ax.set_xlim(x[0], x[-1])  # every cell whole: a log axis cut the end cells (k = 1, 12) in half
             if ax is not self.axes[0] and ax.get_shared_x_axes().joined(ax, self.axes[0]):
                 # The same x as the first map: labelled there once, as sharey does for y, which
                 # leaves each map of three in a notebook column about 20 px more width.
                 ax.set_xlabel("")
                 ax.tick_params(labelbottom=False)
         style_axis(self.axes[0], grid.y_axis, "y")
-        y_axis = grid.y_axis
-        self.axes[0].set_ylim(y[0] - _half_step(y, y_axis), y[-1] + _half_step(y, y_axis, last=True))
+        self.axes[0].set_ylim(y[0], y[-1])
         self._mesh_key = key
-
-
-def _half_step(levels: np.ndarray, axis: AxisLevels, last: bool = False) -> float:
-    """Half a cell at either end, so "nearest" cells are fully visible (0 on log axes)."""
-    if axis.scale == "log" or len(levels) < 2:
-        return 0.0
-    return float(levels[-1] - levels[-2] if last else levels[1] - levels[0]) / 2
 
 
 def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,

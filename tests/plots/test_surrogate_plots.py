@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.plots.history import BestSoFarPlot  # noqa: E402
 from interactive_hpo.plots.population import PopulationPlot  # noqa: E402
-from interactive_hpo.plots.search_axes import axis_positions, axis_to_unit  # noqa: E402
+from interactive_hpo.plots.search_axes import axis_positions, axis_to_unit, cell_edges  # noqa: E402
 from interactive_hpo.plots.surrogate import (  # noqa: E402
     SurrogateCurve,
     SurrogateMaps,
@@ -230,7 +230,10 @@ def test_a_proposal_on_the_top_bound_leaves_the_titles_clear():
     fig.draw(renderer)
     for ax, star in zip(maps.axes, maps.proposals, strict=True):
         centre = ax.transData.transform(star.get_offsets())[0, 1]
-        assert centre == pytest.approx(ax.get_window_extent(renderer).y1, abs=1.0)   # on the top edge, unclipped
+        # Half a cell below the top edge, the top cell drawn whole (its value's cell was cut in half)
+        top, below = ax.transData.transform([[1.0, cell_edges(grid.y_axis)[-1]], [1.0, grid.y_axis.levels[-2]]])[:, 1]
+        assert centre < top == pytest.approx(ax.get_window_extent(renderer).y1, abs=1.0)
+        assert top - centre == pytest.approx((centre - below) / 2, rel=1e-6)  # half a step in log space
         reach = star.get_paths()[0].vertices[:, 1].max() * star.get_transforms()[0][1, 1] \
             + star.get_linewidths()[0] * fig.dpi / 72 / 2   # its upper tip and edge, in pixels
         assert centre + reach < ax.title.get_window_extent(renderer).y0, ax.get_title()
