@@ -113,7 +113,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         self._brackets: list[Bracket] = []
         self._ready: deque[Job] = deque()  # promotions decided and not yet asked
         self._models: dict[float, Any] = {}  # sampler="bo": one GP per budget
-        self._newest: dict[float, int] = {}  # sampler="bo": per budget, the newest config told to its GP
+        self._told: dict[float, set[int]] = {}  # sampler="bo": per budget, the configs told to its GP
         if self.sampler == "bo":
             from ..bayes.optimizer import GaussianProcessBO  # fails early, with the extra to install
 
@@ -154,7 +154,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
             budget = self.max_budget if trial.budget is None else trial.budget
             self._model(budget).tell(trial, loss)
             if job is not None:
-                self._newest[budget] = max(self._newest.get(budget, -1), job.config)
+                self._told.setdefault(budget, set()).add(job.config)
         if job is None:
             return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
         bracket = self._place(trial, job)
@@ -310,32 +310,34 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         for budget in sorted(self._models, reverse=True):
             model = self._models[budget]
             if model.n_seen >= model.initial_size and not model.exhausted:  # exhausted: a finite space all told
-                return self._proposal(model, self._newest.get(budget, -1), x)
+                return self._proposal(model, self._told.get(budget, set()), x)
         return x
 
-    def _proposal(self, model: Any, newest: int, fallback: np.ndarray) -> np.ndarray:
-        """The GP ``model``'s proposal, shape (d,), snapped: a configuration none started, at least
-        :data:`MIN_GAP` from every one (the GP's exclusion alone left neighbours 1e-6 apart), else
-        ``fallback`` (the random draw) after :data:`MAX_RETRIES` tries.
+    def _proposal(self, model: Any, told: set[int], fallback: np.ndarray) -> np.ndarray:
+        """The GP ``model``'s proposal, shape (d,), snapped: none of the configurations started,
+        else ``fallback`` (the random draw) after :data:`MAX_RETRIES` tries.
 
         Pending for the GP (its cost grows with their number: 0.1 s a proposal without, 2 s with
-        100, 14 s with 300): the jobs running, and the :data:`MAX_PENDING` newest configurations
-        started after ``newest`` (the newest whose result the GP has): those proposed from these
-        same data, which it would propose again. The other configurations started will never be
-        told to it (stopped below its budget) or are old: excluded, not pending; one the proposal
-        falls next to is made pending and the GP asked again.
+        100, 14 s with 300): the jobs running, and up to :data:`MAX_PENDING` configurations, the
+        newest started after the newest of those ``told`` to it (their numbers): those proposed
+        from these same data, which it would propose again. The others not told to it (stopped
+        below its budget, or old) are excluded, not pending; the GP's exclusion alone left
+        neighbours 1e-6 apart, so one the proposal falls within :data:`MIN_GAP` of is made pending
+        and the GP asked again.
         """
-        configs = sorted(self._configs.items())
-        fresh = [x for c, x in configs if c > newest][-MAX_PENDING:]
+        newest = max(told, default=-1)
+        untold = sorted(c for c in self._configs if c not in told)
+        fresh = set([c for c in untold if c > newest][-MAX_PENDING:])
         # Rows sorted, once each: the same pending points however a replay learnt them.
-        pending = np.unique(np.array([*fresh, *(s.x for s in self.pending)]).reshape(-1, self.space.dim), axis=0)
-        started = np.array([x for _, x in configs]).reshape(-1, self.space.dim)
+        pending = np.unique(np.array([*(self._configs[c] for c in fresh), *(s.x for s in self.pending)])
+                            .reshape(-1, self.space.dim), axis=0)
+        others = np.array([self._configs[c] for c in untold if c not in fresh]).reshape(-1, self.space.dim)
         for _ in range(MAX_RETRIES):
-            x = self.space.snap(model.propose(elsewhere=pending, avoid=started).x)
-            near = started[self._gaps(started, x) < MIN_GAP]
-            if not len(near):
+            x = self.space.snap(model.propose(elsewhere=pending, avoid=others).x)
+            near = self._gaps(others, x) < MIN_GAP
+            if not near.any():
                 return x
-            pending = np.unique(np.vstack([pending, near]), axis=0)
+            pending, others = np.unique(np.vstack([pending, others[near]]), axis=0), others[~near]
         return fallback
 
     def _gaps(self, points: np.ndarray, x: np.ndarray) -> np.ndarray:
