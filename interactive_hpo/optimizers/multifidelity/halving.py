@@ -21,7 +21,7 @@ New configurations are drawn at random, or with ``sampler="bo"`` (BOHB-style, Fa
 2018) proposed by a Gaussian-process model of the largest budget that has enough results,
 except for a ``random_fraction`` of them, which stay random. That model proposes none of the
 configurations started again, nor one next to them: the jobs running and the configurations
-started since its newest result (at most :data:`MAX_PENDING`) are pending for it, as parallel
+started since its newest result (at most :data:`.sampling.MAX_PENDING`) are pending for it, as parallel
 asks are for plain BO; the others are excluded (pending, hundreds of them made each proposal cost
 seconds, and a configuration stopped below its budget will never be told to it).
 
@@ -48,18 +48,11 @@ from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
 from .rungs import Bracket, Job, checked_budgets, checked_rungs, hyperband_brackets
+from .sampling import proposal
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
 SAMPLERS = ("random", "bo")
-#: sampler="bo": at most this many configurations not yet told are pending for the GP, besides the
-#: jobs running (its proposal took 2 s with 100 pending, 14 s with 300; 0.1 s with none).
-MAX_PENDING = 30
-#: sampler="bo": a proposal this close to a configuration started (largest difference of a float
-#: coordinate, in the unit cube) is that configuration again: the GP is asked again, with it pending.
-MIN_GAP = 0.005
-#: sampler="bo": proposals a new configuration may take before the random draw is used instead.
-MAX_RETRIES = 3
 #: The smallest budget when none is given: three rungs below the full budget 1 at reduction factor 3.
 _DEFAULT_MIN_BUDGET = 1 / 27
 
@@ -88,8 +81,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     sampler : {"random", "bo"}, default="random"
         How new configurations are drawn; "bo" needs the ``bo`` extra (BoTorch). The GP's
         proposals are none of the configurations started already (while a finite space has any
-        other left) and at least :data:`MIN_GAP` from each (a float coordinate apart), with the
-        jobs running and up to :data:`MAX_PENDING` configurations started since its newest result
+        other left) and at least :data:`.sampling.MIN_GAP` from each not told to it, with the
+        jobs running and up to :data:`.sampling.MAX_PENDING` configurations started since its newest result
         as pending points (qLogNEI).
     random_fraction : float, default=1/3
         With ``sampler="bo"``: the share of new configurations drawn at random anyway.
@@ -300,7 +293,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
 
         The GP is told only the results at its budget, so while other rungs run its data, and
         so its proposal, stay the same: one point was started again and again (5 of a Hyperband
-        bracket's 9 new configurations on Branin). :meth:`_proposal` keeps it from every
+        bracket's 9 new configurations on Branin). :func:`.sampling.proposal` keeps it from every
         configuration started.
         """
         explore = rng.random() < self.random_fraction
@@ -310,44 +303,9 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         for budget in sorted(self._models, reverse=True):
             model = self._models[budget]
             if model.n_seen >= model.initial_size and not model.exhausted:  # exhausted: a finite space all told
-                return self._proposal(model, self._told.get(budget, set()), x)
+                return proposal(model, self._configs, self._told.get(budget, set()),
+                                np.array([s.x for s in self.pending]).reshape(-1, self.space.dim), x)
         return x
-
-    def _proposal(self, model: Any, told: set[int], fallback: np.ndarray) -> np.ndarray:
-        """The GP ``model``'s proposal, shape (d,), snapped: none of the configurations started,
-        else ``fallback`` (the random draw) after :data:`MAX_RETRIES` tries.
-
-        Pending for the GP (its cost grows with their number: 0.1 s a proposal without, 2 s with
-        100, 14 s with 300): the jobs running, and up to :data:`MAX_PENDING` configurations, the
-        newest started after the newest of those ``told`` to it (their numbers): those proposed
-        from these same data, which it would propose again. The others not told to it (stopped
-        below its budget, or old) are excluded, not pending; the GP's exclusion alone left
-        neighbours 1e-6 apart, so one the proposal falls within :data:`MIN_GAP` of is made pending
-        and the GP asked again.
-        """
-        newest = max(told, default=-1)
-        untold = sorted(c for c in self._configs if c not in told)
-        fresh = set([c for c in untold if c > newest][-MAX_PENDING:])
-        # Rows sorted, once each: the same pending points however a replay learnt them.
-        pending = np.unique(np.array([*(self._configs[c] for c in fresh), *(s.x for s in self.pending)])
-                            .reshape(-1, self.space.dim), axis=0)
-        others = np.array([self._configs[c] for c in untold if c not in fresh]).reshape(-1, self.space.dim)
-        for _ in range(MAX_RETRIES):
-            x = self.space.snap(model.propose(elsewhere=pending, avoid=others).x)
-            near = self._gaps(others, x) < MIN_GAP
-            if not near.any():
-                return x
-            pending, others = np.unique(np.vstack([pending, others[near]]), axis=0), others[~near]
-        return fallback
-
-    def _gaps(self, points: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """How far each of ``points`` (n, d) is from ``x`` (d,): the largest difference of a float
-        coordinate, or inf where an integer or categorical one differs (another configuration, however
-        close its levels); shape (n,)."""
-        diff = np.abs(points - x)
-        levels = np.array([kind != "float" for kind in self.space.kinds])
-        diff[:, levels] = np.where(diff[:, levels] > 1e-9, np.inf, 0.0)
-        return diff.max(axis=1, initial=0.0)
 
     def _model(self, budget: float) -> Any:
         if budget not in self._models:

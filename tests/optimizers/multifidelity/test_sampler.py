@@ -108,9 +108,9 @@ def test_bohb_style_sampling_keeps_the_gp_pending_points_bounded(monkeypatch):
     # avoided (never proposed again), not pending. A small cap shows it in a short run.
     pytest.importorskip("botorch")
     from interactive_hpo.optimizers.bayes.optimizer import GaussianProcessBO
-    from interactive_hpo.optimizers.multifidelity import halving
+    from interactive_hpo.optimizers.multifidelity import sampling
 
-    monkeypatch.setattr(halving, "MAX_PENDING", 3, raising=False)
+    monkeypatch.setattr(sampling, "MAX_PENDING", 3)
     seen: list[tuple[int, int]] = []
     propose = GaussianProcessBO.propose
 
