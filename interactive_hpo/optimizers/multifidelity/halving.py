@@ -20,10 +20,10 @@ promotes its feasible configurations first, then infeasible ones by total violat
 New configurations are drawn at random, or with ``sampler="bo"`` (BOHB-style, Falkner et al.,
 2018) proposed by a Gaussian-process model of the largest budget that has enough results,
 except for a ``random_fraction`` of them, which stay random. That model proposes none of the
-configurations started again, nor one next to them: the jobs running and the configurations
-started since its newest result (at most :data:`.sampling.MAX_PENDING`) are pending for it, as parallel
-asks are for plain BO; the others are excluded (pending, hundreds of them made each proposal cost
-seconds, and a configuration stopped below its budget will never be told to it).
+configurations started again, nor one next to one it was not told: the jobs running and the
+configurations started since its newest result (at most :data:`.sampling.MAX_PENDING`) are
+pending for it, as parallel asks are for plain BO; the others are excluded (pending, hundreds of
+them made each proposal cost seconds, and one stopped below its budget will never be told to it).
 
 The rungs are ``max_budget * reduction_factor**-k`` (Li et al.): a ``min_budget`` between two
 of them is rounded up to the next, with a warning; one that leaves a single rung is refused.
@@ -82,8 +82,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         How new configurations are drawn; "bo" needs the ``bo`` extra (BoTorch). The GP's
         proposals are none of the configurations started already (while a finite space has any
         other left) and at least :data:`.sampling.MIN_GAP` from each not told to it, with the
-        jobs running and up to :data:`.sampling.MAX_PENDING` configurations started since its newest result
-        as pending points (qLogNEI).
+        jobs running and up to :data:`.sampling.MAX_PENDING` configurations started since its
+        newest result as pending points (qLogNEI).
     random_fraction : float, default=1/3
         With ``sampler="bo"``: the share of new configurations drawn at random anyway.
     seed : int, numpy.random.Generator or None
