@@ -264,7 +264,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
 
     def propose(self, *, lengthscale_scale: float | None = None, elsewhere: np.ndarray | None = None,
-                **overrides: Any) -> Suggestion:
+                avoid: np.ndarray | None = None, **overrides: Any) -> Suggestion:
         """What :meth:`ask` would return next, or under other settings (``acquisition``, ``beta``,
         ``xi``, ``kernel``, ...), without changing this optimizer or the study.
 
@@ -273,16 +273,21 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         ``elsewhere``, shape (m, d) in the unit cube: configurations under way that this
         optimizer is not told of (a scheduler's, at other budgets); pending, as its own asks are
         (unless ``allow_repeats``): the proposal is none of them, and moves away from them.
-        Without what-ifs the proposal is kept until the data (or ``elsewhere``) change, and the
-        next ask returns it.
+        ``avoid``, shape (k, d): configurations started elsewhere that will never be told here
+        (a scheduler's, stopped below this budget): not pending, whose cost grows with their
+        number, but never proposed again (as those told; unless ``allow_repeats``).
+        Without what-ifs the proposal is kept until the data (or ``elsewhere``, ``avoid``)
+        change, and the next ask returns it.
         """
         if overrides or lengthscale_scale is not None:
             variant = self._variant(overrides, f"{type(self).__name__}.propose", lengthscale_scale)
-            return variant._propose(self._stream(self.n_seen), variant._pending_points(elsewhere))
+            return variant._propose(self._stream(self.n_seen), variant._pending_points(elsewhere), avoid)
         pending = self._pending_points(elsewhere)
-        key = (self.n_seen, self._n_fitted(), self._fits.source, pending.tobytes())
+        avoid = None if avoid is None else np.asarray(avoid, dtype=float).reshape(-1, self.space.dim)
+        key = (self.n_seen, self._n_fitted(), self._fits.source, pending.tobytes(),
+               None if avoid is None else avoid.tobytes())
         if self._next is None or self._next[0] != key:
-            self._next = (key, self._propose(self._stream(self.n_seen), pending))
+            self._next = (key, self._propose(self._stream(self.n_seen), pending, avoid))
         return self._next[1]
 
     def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
@@ -297,13 +302,14 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
             self._constraints.pinned = None
 
     # -- internals -----------------------------------------------------------------------------------
-    def _propose(self, rng: np.random.Generator, pending: np.ndarray) -> Suggestion:
-        """The proposal from this ask's stream ``rng``, with these ``pending`` points (p, d)."""
+    def _propose(self, rng: np.random.Generator, pending: np.ndarray, avoid: np.ndarray | None = None) -> Suggestion:
+        """The proposal from this ask's stream ``rng``, with these ``pending`` points (p, d), none
+        of the points ``avoid`` (k, d) either (:meth:`propose`)."""
         if len(self._data) < self.initial_size:
             return self._initial.point(rng, self._sources, self._taken_keys() if self._finite is not None else set())
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
-        X, value = self._optimize(fit, seed, q=1, batch=False, pending=pending)
+        X, value = self._optimize(fit, seed, q=1, batch=False, pending=pending, avoid=avoid)
         name, value = self._recorded_acquisition(value, len(pending) > 0)
         return Suggestion(x=X[0], info=self._info(fit, name, value, seed))
 
@@ -314,9 +320,11 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         return name, float(acq.in_objective_units(name, value, acquisition_scale(self._warp(), self._factor()),
                                                   self._constraints.feasibility_only(self._arrays()[1])))
 
-    def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool,
-                  pending: np.ndarray) -> tuple[np.ndarray, float]:
-        """The acquisition's best ``q`` points, shape (q, d), and its value, with ``pending`` (p, d)."""
+    def _optimize(self, fit: FittedGP, seed: int, q: int, batch: bool, pending: np.ndarray,
+                  avoid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """The acquisition's best ``q`` points, shape (q, d), and its value, with ``pending`` (p, d),
+        none of them nor of ``avoid`` (k, d) unless ``allow_repeats``."""
+        taken = pending if avoid is None else np.vstack([pending, avoid])
         with torch.random.fork_rng(), one_thread():  # as in _fitted: proposals whatever the thread count
             torch.manual_seed(seed)
             acquisition = self._acquisition(fit.model, seed, pending, batch)
@@ -324,12 +332,12 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
                 acquisition = ActiveOnly(acquisition, self.space)
             choices = None
             if self._finite is not None:
-                choices = self._finite.untaken(self._taken_keys(pending))
+                choices = self._finite.untaken(self._taken_keys(taken))
                 if len(choices) < q:  # the rest is under way elsewhere: one of those then
                     choices = self._finite.untaken(self._taken_keys())
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
                                 self.raw_samples, self.num_restarts, start=self._start(), choices=choices,
-                                exclude=None if self.allow_repeats else self._taken_points(pending))
+                                exclude=None if self.allow_repeats else self._taken_points(taken))
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""

@@ -19,9 +19,11 @@ promotes its feasible configurations first, then infeasible ones by total violat
 
 New configurations are drawn at random, or with ``sampler="bo"`` (BOHB-style, Falkner et al.,
 2018) proposed by a Gaussian-process model of the largest budget that has enough results,
-except for a ``random_fraction`` of them, which stay random. For that model every configuration
-started and not yet evaluated at its budget is pending, as parallel asks are for plain BO: it
-proposes none of them again, and away from them.
+except for a ``random_fraction`` of them, which stay random. That model proposes none of the
+configurations started again, nor one next to one it was not told: the jobs running and the
+configurations started since its newest result (at most :data:`.sampling.MAX_PENDING`) are
+pending for it, as parallel asks are for plain BO; the others are excluded (pending, hundreds of
+them made each proposal cost seconds, and one stopped below its budget will never be told to it).
 
 The rungs are ``max_budget * reduction_factor**-k`` (Li et al.): a ``min_budget`` between two
 of them is rounded up to the next, with a warning; one that leaves a single rung is refused.
@@ -46,6 +48,7 @@ from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
 from .rungs import Bracket, Job, checked_budgets, checked_rungs, hyperband_brackets
+from .sampling import proposal
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
@@ -78,7 +81,9 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
     sampler : {"random", "bo"}, default="random"
         How new configurations are drawn; "bo" needs the ``bo`` extra (BoTorch). The GP's
         proposals are none of the configurations started already (while a finite space has any
-        other left), with those not evaluated at its budget as pending points (qLogNEI).
+        other left) and at least :data:`.sampling.MIN_GAP` from each not told to it, with the
+        jobs running and up to :data:`.sampling.MAX_PENDING` configurations started since its
+        newest result as pending points (qLogNEI).
     random_fraction : float, default=1/3
         With ``sampler="bo"``: the share of new configurations drawn at random anyway.
     seed : int, numpy.random.Generator or None
@@ -101,6 +106,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         self._brackets: list[Bracket] = []
         self._ready: deque[Job] = deque()  # promotions decided and not yet asked
         self._models: dict[float, Any] = {}  # sampler="bo": one GP per budget
+        self._told: dict[float, set[int]] = {}  # sampler="bo": per budget, the configs told to its GP
         if self.sampler == "bo":
             from ..bayes.optimizer import GaussianProcessBO  # fails early, with the extra to install
 
@@ -132,6 +138,7 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         return Suggestion(x=self._configs[job.config], budget=bracket.budgets[job.rung], info=job.info())
 
     def _tell(self, trial: Trial, loss: float | np.ndarray | None, suggestion: Suggestion | None) -> None:
+        job = Job.of(suggestion.info) if suggestion is not None else self._replayed_job(trial)
         if self.sampler == "bo" and loss is not None:
             if np.ndim(loss) and not self._models:  # the first result says how many objectives there are
                 from ..bayes.parego import ParEGO
@@ -139,7 +146,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
                 self._model_class = ParEGO
             budget = self.max_budget if trial.budget is None else trial.budget
             self._model(budget).tell(trial, loss)
-        job = Job.of(suggestion.info) if suggestion is not None else self._replayed_job(trial)
+            if job is not None:
+                self._told.setdefault(budget, set()).add(job.config)
         if job is None:
             return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
         bracket = self._place(trial, job)
@@ -285,9 +293,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
 
         The GP is told only the results at its budget, so while other rungs run its data, and
         so its proposal, stay the same: one point was started again and again (5 of a Hyperband
-        bracket's 9 new configurations on Branin). Every configuration started (``_configs``, and
-        those running in another process) is pending for it unless told to it, as parallel asks
-        are for plain BO: the proposal is none of them and moves away from them.
+        bracket's 9 new configurations on Branin). :func:`.sampling.proposal` keeps it from every
+        configuration started.
         """
         explore = rng.random() < self.random_fraction
         x = rng.random(self.space.dim)
@@ -296,9 +303,8 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         for budget in sorted(self._models, reverse=True):
             model = self._models[budget]
             if model.n_seen >= model.initial_size and not model.exhausted:  # exhausted: a finite space all told
-                # Rows sorted, once each: the same pending points however a replay learnt them.
-                started = np.unique(np.array([*self._configs.values(), *(s.x for s in self.pending)]), axis=0)
-                return model.propose(elsewhere=started).x
+                return proposal(model, self._configs, self._told.get(budget, set()),
+                                np.array([s.x for s in self.pending]).reshape(-1, self.space.dim), x)
         return x
 
     def _model(self, budget: float) -> Any:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..._validation import check_int, check_real, fail
+from ..._validation import check_int, check_real, fail, warn_user
 from ..feasibility import UNKNOWN, constrained_order, feasibility_key
 
 __all__ = ["rung_budgets", "checked_budgets", "checked_rungs", "hyperband_brackets", "Bracket", "Job"]
@@ -79,15 +78,16 @@ def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, ty
     rungs = f"[{', '.join(f'{b:g}' for b in budgets)}]"
     settings = f"max_budget={max_budget:g} and reduction_factor={eta}"
     if len(budgets) < 2:
+        default = "That is its default: min_budget was not given. " if typed is None else ""
         raise fail("min_budget", owner, f"at most max_budget / reduction_factor = {max_budget / eta:g}, for two "
                    "rungs or more", min_budget if typed is None else typed,
-                   hint=f"With {settings} the rungs would be {rungs}: every job at the full budget, as in random "
-                        "search. Give a smaller min_budget or reduction_factor.")
+                   hint=f"{default}With {settings} the rungs would be {rungs}: every job at the full budget, as in "
+                        "random search. Give a smaller min_budget or reduction_factor.")
     if typed is not None and not math.isclose(budgets[0], min_budget, rel_tol=1e-6):  # 1e-6: a float32 1/9 is 1/9
-        warnings.warn(f"{owner} starts new configurations at budget {budgets[0]:g}, not min_budget={min_budget:g}: "
+        warn_user(f"{owner} starts new configurations at budget {budgets[0]:g}, not min_budget={min_budget:g}: "
                       f"with {settings} the rungs are max_budget * reduction_factor**-k, {rungs}. For rungs from "
                       "min_budget pass max_budget = min_budget * reduction_factor**k; to keep these, min_budget = "
-                      f"max_budget / {eta}**{len(budgets) - 1}.", UserWarning, stacklevel=4)
+                      f"max_budget / {eta}**{len(budgets) - 1}.", UserWarning)
     return budgets
 
 

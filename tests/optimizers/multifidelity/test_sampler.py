@@ -99,3 +99,65 @@ def test_a_min_budget_on_the_grid_or_left_at_its_default_is_silent(kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ASHA(BRANIN.space, **kwargs)   # max_budget alone: min_budget was not typed, nothing to warn about
+
+
+def test_bohb_style_sampling_keeps_the_gp_pending_points_bounded(monkeypatch):
+    # Every configuration started and not told to the GP was pending for it, those stopped below its
+    # budget too: qLogNEI samples them jointly, and a proposal cost 0.5 s at 50 ASHA trials, 4 s at 350.
+    # Now only the jobs running and the newest MAX_PENDING configurations are pending; the others are
+    # avoided (never proposed again), not pending. A small cap shows it in a short run.
+    pytest.importorskip("botorch")
+    from interactive_hpo.optimizers.bayes.optimizer import GaussianProcessBO
+    from interactive_hpo.optimizers.multifidelity import sampling
+
+    monkeypatch.setattr(sampling, "MAX_PENDING", 3)
+    seen: list[tuple[int, int]] = []
+    propose = GaussianProcessBO.propose
+
+    def counted(self, **kwargs):
+        avoid = kwargs.get("avoid")
+        seen.append((len(self._pending_points(kwargs.get("elsewhere"))), 0 if avoid is None else len(avoid)))
+        return propose(self, **kwargs)
+
+    monkeypatch.setattr(GaussianProcessBO, "propose", counted)
+    study = Study(BRANIN.space, "asha", seed=0, optimizer_settings={"sampler": "bo", "min_budget": 1 / 9,
+                                                                    "random_fraction": 0.0})
+    study.run(BRANIN, n_trials=30, progress=False)
+    configs = new_configurations(study)
+    assert max(pending for pending, _ in seen) <= 3, seen
+    assert max(avoided for _, avoided in seen) > 3, seen   # the others were there, avoided
+    points = np.array(list(configs.values()))
+    gaps = np.abs(points[:, None] - points[None]).max(axis=2) + np.eye(len(points))
+    assert gaps.min() > 1e-3, gaps.min()   # and none started twice, nor next to another
+
+
+def test_a_gp_proposal_avoids_points_without_making_them_pending():
+    pytest.importorskip("botorch")
+    from interactive_hpo.optimizers.bayes.optimizer import GaussianProcessBO
+
+    study = Study(BRANIN.space, "random", seed=0)
+    study.run(Branin(), n_trials=8, progress=False)
+    model = GaussianProcessBO(BRANIN.space, n_initial=4, seed=0)
+    for trial in study.trials:
+        model.tell(trial, trial.value)
+    first = model.propose()
+    other = model.propose(avoid=first.x[None])
+    assert not np.allclose(other.x, first.x)
+    assert other.info["acquisition"] == first.info["acquisition"]   # no pending points: the plain acquisition
+    assert model.propose(elsewhere=first.x[None]).info["acquisition"] != first.info["acquisition"]   # pending
+
+
+def test_the_off_grid_warning_points_at_the_line_that_typed_min_budget():
+    # stacklevel=4 pointed at study/core.py (Study) or at sys:1; warn_user finds the caller's line.
+    for build in (lambda: Study(BRANIN.space, "hyperband", optimizer_settings={"min_budget": 0.2}),
+                  lambda: ASHA(BRANIN.space, min_budget=0.2)):
+        with pytest.warns(UserWarning, match="starts new configurations at budget 0.333333") as record:
+            build()
+        assert record[0].filename == __file__, record[0].filename
+
+
+def test_a_default_min_budget_that_leaves_one_rung_says_it_is_the_default():
+    # Hyperband(space, max_budget=0.05) named min_budget=0.037037, which the person never typed.
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "got 0.037037037037037035. That is its default: min_budget was not given. With max_budget=0.05")):
+        Hyperband(BRANIN.space, max_budget=0.05)
