@@ -4,7 +4,8 @@
   and :class:`Suggestion`; ``capabilities``: what some optimizers declare beyond it
   (``ModelBased``, ``ModelPerObjective``, ``Scheduler``, ``PopulationMethod``, ``MultiObjective``,
   ``WarmStartable``, ``LearnsFromForeignTrials``, ``ReissuesWaitingStep``);
-  ``registry``: optimizers by name; ``finite``: the configurations of a small all-discrete space.
+  ``registry``: optimizers by name; ``recorded``: whether one is built from a journal's settings;
+  ``finite``: the configurations of a small all-discrete space.
 - ``feasibility``: Deb's feasibility rules, how the optimizers that rank trials rank those of a
   constrained study; ``warm_start``: related studies' trials as an optimizer sees them
   (:class:`~interactive_hpo.optimizers.warm_start.Source`).

@@ -21,6 +21,7 @@ from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased, Scheduler
+from ..optimizers.recorded import recorded
 from ..optimizers.registry import available_optimizers, make_optimizer, optimizer_class
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
@@ -222,7 +223,8 @@ def _rebuild(study: Study, spec: Mapping[str, Any], line: int | None = None) -> 
                        hint="Import the module that registers it (its register_optimizer call) first, or, if the "
                             "name was edited by hand, restore it; nothing was written to the journal.")
         raise StorageError(f"{where}: {refusal}")
-    optimizer = make_optimizer(name, study.space, **spec["settings"])
+    with recorded():  # settings an earlier version accepted open (a later rule warns of them)
+        optimizer = make_optimizer(name, study.space, **spec["settings"])
     study._warm_start.give(optimizer)
     tell_history(study.state, optimizer, study.goals)
     return optimizer
@@ -335,7 +337,8 @@ def context_of(state: StudyState, number: int) -> Context:
 def _optimizer_at(study: Study, number: int) -> Optimizer:
     """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
     spec, finished = context_of(study.state, number)[:2]
-    optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+    with recorded():
+        optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
     study._warm_start.give(optimizer)
     for done in finished:
         optimizer.tell(study.state.trials[done], loss_of(study.goals, study.state.trials[done]))

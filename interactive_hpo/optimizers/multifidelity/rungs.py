@@ -18,6 +18,7 @@ import numpy as np
 
 from ..._validation import check_int, check_real, fail, warn_user
 from ..feasibility import UNKNOWN, constrained_order, feasibility_key
+from ..recorded import from_recorded_settings
 
 __all__ = ["rung_budgets", "checked_budgets", "checked_rungs", "hyperband_brackets", "Bracket", "Job"]
 
@@ -77,6 +78,11 @@ def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, ty
     budgets = _rungs(min_budget, max_budget, eta)
     rungs = f"[{', '.join(f'{b:g}' for b in budgets)}]"
     settings = f"max_budget={max_budget:g} and reduction_factor={eta}"
+    if len(budgets) < 2 and from_recorded_settings():  # a journal an earlier version wrote: it opens
+        warn_user(f"{owner}: this journal's scheduler has one rung, {rungs} (min_budget={min_budget:g} with "
+                  f"{settings}; an earlier version allowed it): every job runs at the full budget, as in random "
+                  "search. Switch to a smaller min_budget to go on with several rungs.", UserWarning)
+        return budgets
     if len(budgets) < 2:
         default = "That is its default: min_budget was not given. " if typed is None else ""
         raise fail("min_budget", owner, f"at most max_budget / reduction_factor = {max_budget / eta:g}, for two "

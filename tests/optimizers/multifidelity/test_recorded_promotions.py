@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from interactive_hpo import Float, SearchSpace, Study, SuccessiveHalving
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, SuccessiveHalving
 from interactive_hpo.optimizers import feasibility
 from interactive_hpo.optimizers.multifidelity import halving
 from interactive_hpo.trial import Evaluation
@@ -106,3 +106,19 @@ def test_a_job_another_process_is_running_is_not_handed_out_again(tmp_path, name
     running = first.ask()
     second = Study.load(tmp_path / "s.jsonl")
     assert second.ask().user_attrs["config"] != running.user_attrs["config"]
+
+
+def test_a_journal_of_a_scheduler_with_one_rung_opens_with_a_warning(tmp_path):
+    # Refused since 2026-12-07 where a person types it, such a scheduler was written by earlier
+    # versions: loading said "line 1: ... The file is corrupted or was edited by hand".
+    path = tmp_path / "one_rung.jsonl"
+    Study(SPACE, "hyperband", seed=0, storage=path,
+          optimizer_settings={"min_budget": 1 / 3}).run(lambda p, budget=None: p["x"], n_trials=3, progress=False)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0].replace('"min_budget":0.3333333333333333', '"min_budget":0.5') + "".join(lines[1:]))
+    with pytest.warns(UserWarning, match=r"Hyperband: this journal's scheduler has one rung, \[1\] \(min_budget=0.5 "):
+        study = Study.load(path)
+    assert study.optimizer.budgets == [1.0] and len(study.trials) == 3
+    study.run(lambda p, budget=None: p["x"], n_trials=1, progress=False)
+    with pytest.raises(InvalidParameterError, match="`min_budget` of Hyperband must be at most"):
+        Study(SPACE, "hyperband", seed=0, optimizer_settings={"min_budget": 0.5})  # typed: refused still
