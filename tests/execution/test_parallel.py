@@ -233,7 +233,10 @@ def test_a_closed_dask_client_is_refused_before_any_trial():
         study.run(bowl, 3, executor=client)
     assert study.trials == []
     client.status = "connecting"  # as distributed sets it while a Client reconnects: it will run tasks again
-    check_open(client, "Study.run")
+    try:
+        check_open(client, "Study.run")
+    finally:
+        client.status = "closed"  # else its __del__ closes it again, on a loop that is closed
 
 
 def diverges(params, report):
