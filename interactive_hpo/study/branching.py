@@ -26,6 +26,7 @@ from .._validation import check_int, check_path, fail
 from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import Scheduler
+from ..optimizers.recorded import recorded
 from ..optimizers.registry import check_rebuilt_by_name, check_settings
 from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
@@ -366,13 +367,17 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     if optimizer is None and in_charge is not None:  # the branch builds it by name: it must be that class
         check_rebuilt_by_name(in_charge, "optimizer", owner, f"given when the optimizer in charge at step {step} "
                               "is not registered under its name", optimizer)
+    # Carried as they were set (a journal's, maybe, accepted under an earlier version's rules),
+    # the optimizer and its settings are built as recorded; settings a person gives are checked.
+    carried = recorded() if optimizer is None and not optimizer_settings else contextlib.nullcontext()
     if optimizer is None:  # the optimizer in charge at that step, as it was set then, its seed too:
         # one switched to drew from the seed of its place among the study's optimizers, not the first's.
         optimizer = spec["name"]
         optimizer_settings = {**spec["settings"], **(optimizer_settings or {})}
     trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
-    return _carry(study, study.space, optimizer, optimizer_settings, storage,
-                  [trials[number] for number in context.finished], context, step, owner)
+    with carried:
+        return _carry(study, study.space, optimizer, optimizer_settings, storage,
+                      [trials[number] for number in context.finished], context, step, owner)
 
 
 def next_journal(path: str | os.PathLike[str] | None) -> str | None:

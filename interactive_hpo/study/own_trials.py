@@ -14,6 +14,7 @@ from .._validation import did_you_mean, fail, shown, warn_user
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
+from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -309,7 +310,8 @@ class OwnTrials:
                                   f"them again. Tell the results of trials {running} first.")
         self._record({"event": "undone", "number": last.number})
         self._state.withdraw(last.number)
-        self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
+        with recorded():  # its own settings, accepted when it was built (a journal's, maybe)
+            self.optimizer = type(self.optimizer)(self.space, **self.optimizer.settings())
         self._warm_start.give(self.optimizer)  # before any trial, as when it was built
         tell_history(self._state, self.optimizer, self.goals)
         self._notify("undone", last)
