@@ -258,8 +258,12 @@ def failed_learnt(study: Study, source: str, step: int | None = None) -> int:
     """How many FAILED trials (before ``step``) a surrogate of ``source`` learns from: a GP's
     training data place them below the worst loss (where an objective fails is an effect: one
     that failed for a > 0.6 read a = 0.997 by the GP); a forest learns from completed trials only."""
+    if source != "gp":
+        return 0
     trials = study.trials if step is None else study.trials[:step]
-    return sum(t.state is TrialState.FAILED for t in trials) if source == "gp" else 0
+    # As the GP keeps them: a failure whose configuration completed too is dropped from its data.
+    completed = {tuple(sorted(t.params.items())) for t in trials if t.state is TrialState.COMPLETE}
+    return sum(t.state is TrialState.FAILED and tuple(sorted(t.params.items())) not in completed for t in trials)
 
 
 def _before(step: int | None) -> str:

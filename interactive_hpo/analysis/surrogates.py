@@ -76,9 +76,9 @@ class ForestSurrogate:
     Attributes
     ----------
     forest : sklearn.ensemble.RandomForestRegressor
-        Fitted to the losses less their mean.
+        Fitted to the losses less their median.
     offset : float
-        That mean, added back to every prediction.
+        That median, added back to every prediction.
 
     Notes
     -----
@@ -106,10 +106,16 @@ class ForestSurrogate:
         # Fitted to centred losses, their mean added back to every prediction: the trees' squared-
         # error splits lost every digit of a spread 1e9 times below the losses' offset (a parameter
         # explaining 90% of the variance read a first-order index of 0.01).
-        self.offset = float(np.mean(y))
+        # The median: a mean of losses near 1e308 overflowed; losses spanning more than the float
+        # range cannot be centred at all, and are fitted as they are.
+        self.offset = float(np.median(y))
+        with np.errstate(over="ignore"):
+            centred = y - self.offset
+        if not np.all(np.isfinite(centred)):
+            self.offset, centred = 0.0, y
         self.forest = RandomForestRegressor(n_estimators=self.n_trees, max_depth=64, min_samples_leaf=1,
                                             random_state=check_int(seed, "seed", owner, 0, MAX_SEED))
-        self.forest.fit(X, y - self.offset)
+        self.forest.fit(X, centred)
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         points = cube_points(X, self.forest.n_features_in_, "ForestSurrogate.__call__")

@@ -73,6 +73,26 @@ def test_failures_the_gp_learns_from_are_an_effect_though_the_completed_trials_t
     assert result.total[0] > 0.5 > result.total[1]
 
 
+def test_a_failure_whose_configuration_completed_later_is_no_effect():
+    from interactive_hpo.analysis import failed_learnt
+
+    # The GP drops such a failure from its data: counted, it hid a flat objective's warning.
+    study = Study(SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]), "random", seed=0)
+    study.add_finished({"a": 0.5, "b": 0.5}, state="FAILED", source="notes")
+    study.add_manual({"a": 0.5, "b": 0.5}, 1.0)
+    study.add_finished({"a": 0.9, "b": 0.1}, state="FAILED", source="notes")
+    assert failed_learnt(study, "gp") == 1 and failed_learnt(study, "gp", step=2) == 0
+    assert failed_learnt(study, "forest") == 0
+
+
+def test_a_forest_takes_losses_near_the_float_range():
+    from interactive_hpo.analysis import ForestSurrogate
+
+    X = np.random.default_rng(0).random((5, 2))  # a mean of these overflowed: "Input y contains infinity"
+    forest = ForestSurrogate(X, [1e308, 1.5e308, 1e308, 1.2e308, 1.1e308], n_trees=4)
+    assert np.isfinite(forest.mean(X)).all()
+
+
 def test_values_a_few_float_steps_apart_at_a_large_offset_still_count_as_different():
     from interactive_hpo.analysis import shows_no_effect
 
