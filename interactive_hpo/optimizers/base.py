@@ -32,7 +32,7 @@ from ..exceptions import SearchExhausted, TrialStateError
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 
-__all__ = ["Suggestion", "Optimizer", "MAX_BATCH"]
+__all__ = ["Suggestion", "Optimizer", "MAX_BATCH", "unit_rows"]
 
 #: The ``info`` key of a pending suggestion that stands for a trial evaluated elsewhere.
 _ELSEWHERE = "running_elsewhere"
@@ -357,3 +357,18 @@ class Optimizer(ABC):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
         return f"{type(self).__name__}({args})"
+
+
+def unit_rows(points: Any, dim: int, name: str, owner: str) -> np.ndarray:
+    """``points`` as an array of shape (m, ``dim``) of points of the unit cube (one point of
+    shape (dim,) is one row), or a clear error naming ``name`` of ``owner``: a wrong width was
+    reshaped into other points, silently (a (3, 3) array into four and a half 2-D points)."""
+    rule = f"an array of shape (m, {dim}) of points of the unit cube [0, 1]^{dim}"
+    rows = float_array(points, name, owner, rule)
+    if rows.shape == (dim,):
+        rows = rows[None]
+    if rows.size == 0:
+        return rows.reshape(0, dim)
+    if rows.ndim != 2 or rows.shape[1] != dim or not np.all(np.isfinite(rows) & (rows >= 0.0) & (rows <= 1.0)):
+        raise fail(name, owner, rule, points)
+    return rows

@@ -114,12 +114,21 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     if not isinstance(space, SearchSpace):
         raise fail("space", "remap_study", "a SearchSpace", space)
     listed = _trials_of(study, trials, "remap_study")
-    if own:
-        return _into_own_journal(study, space, optimizer, optimizer_settings)
-    # Now: every finished trial, the queue and the overrides as they stand.
-    now = len(study.trials)
-    return _carry(study, space, optimizer, optimizer_settings, storage, listed, context_of(study.state, now), now,
-                  "remap_study")
+    with _built_as_recorded(optimizer, optimizer_settings):
+        if own:
+            return _into_own_journal(study, space, optimizer, optimizer_settings)
+        # Now: every finished trial, the queue and the overrides as they stand.
+        now = len(study.trials)
+        return _carry(study, space, optimizer, optimizer_settings, storage, listed, context_of(study.state, now),
+                      now, "remap_study")
+
+
+def _built_as_recorded(optimizer: Any,
+                       optimizer_settings: Mapping[str, Any] | None) -> contextlib.AbstractContextManager[Any]:
+    """Carried as they were set (a journal's, maybe, accepted under an earlier version's rules:
+    a scheduler of one rung), the optimizer and its settings are built as recorded
+    (:func:`~..optimizers.recorded.recorded`); settings a person gives are checked."""
+    return recorded() if optimizer is None and not optimizer_settings else contextlib.nullcontext()
 
 
 def never_used(study: Study) -> bool:
@@ -367,9 +376,7 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     if optimizer is None and in_charge is not None:  # the branch builds it by name: it must be that class
         check_rebuilt_by_name(in_charge, "optimizer", owner, f"given when the optimizer in charge at step {step} "
                               "is not registered under its name", optimizer)
-    # Carried as they were set (a journal's, maybe, accepted under an earlier version's rules),
-    # the optimizer and its settings are built as recorded; settings a person gives are checked.
-    carried = recorded() if optimizer is None and not optimizer_settings else contextlib.nullcontext()
+    carried = _built_as_recorded(optimizer, optimizer_settings)
     if optimizer is None:  # the optimizer in charge at that step, as it was set then, its seed too:
         # one switched to drew from the seed of its place among the study's optimizers, not the first's.
         optimizer = spec["name"]

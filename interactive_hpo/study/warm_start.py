@@ -333,23 +333,30 @@ def _one_model(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any], fl
     ``source_space``: the source's space, which says which parameters are numbers (None: their
     values say)."""
     best = min(fitting, key=lambda trial: trial[2])[1]  # min keeps the first of equal losses
-    sliced, merged = {}, {}
+    sliced, numbers, kept = {}, [], fitting
+    # Choices narrow the trials in the order of the params (a parent before its children): a
+    # choice, or a number, of the values left out (a conditional one) is in none of the trials
+    # kept, and stating its slice or its merged range told of a narrowing that never happened.
     for extra in dict.fromkeys(key for _, params, _ in fitting for key in params if key not in space.names):
         # A trial without it (inactive there) holds no other value: it neither counts as a choice
         # nor makes a number a choice.
-        holding = [trial for trial in fitting if extra in trial[1]]
+        holding = [trial for trial in kept if extra in trial[1]]
         values = [params[extra] for _, params, _ in holding]
         if all(value == values[0] for value in values):
             continue
-        number = (source_space[extra].kind != "categorical" if source_space is not None and extra in source_space
-                  else all(is_real(value) for value in values))
-        if number:
-            merged[extra] = (min(values), max(values))
+        if (source_space[extra].kind != "categorical" if source_space is not None and extra in source_space
+                else all(is_real(value) for value in values)):
+            numbers.append(extra)
         else:
-            sliced[extra] = min(holding, key=lambda trial: trial[2])[1][extra]
+            value = sliced[extra] = min(holding, key=lambda trial: trial[2])[1][extra]
+            kept = [trial for trial in kept if trial[1].get(extra, value) == value]
+    merged = {}
+    for extra in numbers:
+        values = [params[extra] for _, params, _ in kept if extra in params]
+        if min(values, default=0) != max(values, default=0):
+            merged[extra] = (min(values), max(values))
     if not sliced and not merged:
         return fitting
-    kept = [trial for trial in fitting if all(trial[1].get(key, value) == value for key, value in sliced.items())]
     said = [f"{key}: only its trials with {key}={value!r}"
             f"{' or without it (inactive there)' if any(key not in trial[1] for trial in kept) else ''}"
             f", as in its best trial{'' if key in best else ' that has it'}" for key, value in sliced.items()]

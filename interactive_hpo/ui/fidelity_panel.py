@@ -98,7 +98,7 @@ class FidelityPanel:
 
     def __init__(self, errors: ErrorLog):
         self.errors = errors = error_log(errors, "FidelityPanel", optional=False)
-        self.figure = LiveFigure((10.0, 3.4))
+        self.figure = LiveFigure((10.0, 3.4), errors=errors)
         self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2)
         self.bracket = widgets.Dropdown(description="bracket", options=[], layout=widgets.Layout(width="12em"))
         self._updating = False  # options being replaced: one redraw at the end, not one per change
@@ -118,7 +118,7 @@ class FidelityPanel:
                                               tooltip="run the scheduler and its counterpart on pretend workers "
                                                       "(real evaluations, simulated time)")
         self.simulate_button.on_click(errors.guard(lambda _: self.simulate()))
-        self.gantt = LiveFigure((9.0, 4.0))
+        self.gantt = LiveFigure((9.0, 4.0), errors=errors)
         self.gantt.widget.layout.display = "none"
         self.overrides = widgets.HBox([self.job, self.promote_button, self.stop_button])
         self.workers = widgets.VBox([widgets.HBox([self.n_workers, self.n_jobs, self.simulate_button]),

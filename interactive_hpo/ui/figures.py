@@ -13,12 +13,15 @@ from __future__ import annotations
 import io
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from .._compat import canvas_ready, forget_figure
 from ..plots.layout import CachedConstrainedLayout, drawn_png
+
+if TYPE_CHECKING:  # errors.py imports this module (is_plain_click)
+    from .errors import ErrorLog
 
 __all__ = ["LiveFigure", "is_plain_click", "uses_widget_canvas"]
 
@@ -56,6 +59,10 @@ class LiveFigure:
         Inches, as for ``plt.figure``.
     w_pad, h_pad, wspace, hspace : float, optional
         Constrained-layout settings other than matplotlib's defaults (None: the default).
+    errors : ErrorLog, optional
+        Where an error of a redraw at the end of a cell is shown (the app's): it runs after the
+        person's cell, in no callback of the app, and its traceback was printed under that cell.
+        None: raised there.
 
     Attributes
     ----------
@@ -93,8 +100,9 @@ class LiveFigure:
     """
 
     def __init__(self, figsize: tuple[float, float], *, w_pad: float | None = None, h_pad: float | None = None,
-                 wspace: float | None = None, hspace: float | None = None):
+                 wspace: float | None = None, hspace: float | None = None, errors: ErrorLog | None = None):
         self.fig, self.widget = _new_figure(figsize)
+        self.errors = errors
         self.live = self.widget is self.fig.canvas
         self.fig.set_layout_engine(CachedConstrainedLayout(w_pad=w_pad, h_pad=h_pad, wspace=wspace, hspace=hspace))
         self._shown = True
@@ -177,13 +185,15 @@ def _draw_hidden_figures(result: Any = None) -> None:
     ``post_run_cell`` callback, given the cell's ``result``): the image is then in the notebook
     nbconvert saves, where no one can choose a tab to have it drawn. Drawn through
     :meth:`LiveFigure.redraw` as if shown, so that figures whose content is computed when shown
-    (the Pareto and Importance tabs) compute it; a closed figure (its app closed) is skipped."""
+    (the Pareto and Importance tabs) compute it; a closed figure (its app closed) is skipped.
+    Each is drawn on its own: one that raises shows its error in its app's error log
+    (:attr:`LiveFigure.errors`) and the others are drawn still."""
     for figure in list(_PENDING):
         _PENDING.discard(figure)
         if figure.stale and not figure.shown and figure.widget.comm is not None:
             figure._shown = True
             try:
-                figure.redraw()
+                (figure.redraw if figure.errors is None else figure.errors.guard(figure.redraw))()
             finally:
                 figure._shown = False
 

@@ -175,11 +175,11 @@ class HistoryPanel:
             views: list[Any] = [widgets.HTML(f"<i>{self.goals.n} objectives: the Pareto front tab draws the front "
                                              "and the hypervolume; the Pareto set is in bold below.</i>")]
         else:
-            self._best_figure = LiveFigure((7.0, 3.2))
+            self._best_figure = LiveFigure((7.0, 3.2), errors=self.errors)
             self.best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
             views = [self._best_figure.widget]
         if space.dim > 2 and self.goals is None:
-            self._parallel_figure = LiveFigure((max(6.0, 1.5 * space.dim + 2), 3.6))
+            self._parallel_figure = LiveFigure((max(6.0, 1.5 * space.dim + 2), 3.6), errors=self.errors)
             axes = [space.axis(name) for name in space.names]
             self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
             views.append(self._parallel_figure.widget)

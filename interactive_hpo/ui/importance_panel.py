@@ -182,7 +182,7 @@ class _ComputedWhenShown(LiveFigure):
     not rendered again when nothing it shows has changed."""
 
     def __init__(self, figsize: tuple[float, float], panel: ImportancePanel):
-        super().__init__(figsize)
+        super().__init__(figsize, errors=panel.errors)
         self._panel = panel
 
     def redraw(self) -> None:

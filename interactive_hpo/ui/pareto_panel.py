@@ -59,7 +59,7 @@ class _DrawnWhenShown(LiveFigure):
     """A LiveFigure whose artists are rebuilt (by ``panel._draw``) only when it is rendered."""
 
     def __init__(self, figsize: tuple[float, float], panel: ParetoPanel):
-        super().__init__(figsize)
+        super().__init__(figsize, errors=panel.errors)
         self._panel = panel
 
     def redraw(self) -> None:

@@ -70,7 +70,7 @@ class RaceApp:
                                          tooltip="rounds until every lane used its budget")
         self.round_button.on_click(self.errors.guard(lambda _: self.round()))
         self.run_button.on_click(self.errors.guard(lambda _: self.run()))
-        self.figure = LiveFigure((7.0, 3.4))
+        self.figure = LiveFigure((7.0, 3.4), errors=self.errors)
         self.ax = self.figure.fig.add_subplot()
         # Markers: a lane with one trial is a single point, which a line alone does not draw. Each
         # optimizer lane has its own dashes and marker: curves coincide (GA and DE with one seed and

@@ -132,7 +132,7 @@ class SurrogatePanel:
         self.slice_note = widgets.HTML(layout=widgets.Layout(display="none"))
         self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
         if space.dim == 1:
-            self.figure = LiveFigure((7.5, 4.6))
+            self.figure = LiveFigure((7.5, 4.6), errors=self.errors)
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
             self.curve = SurrogateCurve(ax, acquisition_ax, legend_above=True)
             controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
@@ -140,7 +140,7 @@ class SurrogatePanel:
             # 810 px: JupyterLab's notebook output is 812 px wide at 1280 px with the file browser
             # open (measured in Chromium). Axes labelled once, on the first map, and 1 px pads
             # make each map 244 px wide instead of 226 (issue 25: "about 250 px").
-            self.figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0)
+            self.figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0, errors=self.errors)
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
             self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
             self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")

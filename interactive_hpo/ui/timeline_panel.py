@@ -59,7 +59,7 @@ class TimelinePanel:
         self.branch = widgets.Dropdown(description="branch", options=["main"], value="main",
                                        layout=widgets.Layout(width="18em"))
         self.caption = widgets.HTML()
-        self.figure = LiveFigure((6.0, 2.6))
+        self.figure = LiveFigure((6.0, 2.6), errors=errors)
         self.ax = self.figure.fig.add_subplot()
         self.widget = widgets.VBox([
             widgets.HBox([self.step, self.live, self.fork_button, self.branch]), self.caption, self.figure.widget])

@@ -362,3 +362,20 @@ def test_a_dropped_choice_of_numbers_is_a_choice_as_the_source_space_says():
     assert len(study.warm_start[0].params) == sum(t.params["kind"] == best for t in old.trials) < 8
     assert said[0].startswith(f"Warm-start source 'old' has parameters this study's space lacks: kind: only its "
                               f"trials with kind={best!r}, as in its best trial.")
+
+
+def test_a_dropped_choice_narrows_its_children_before_they_are_stated(conditional_source):
+    # Review r198: the warning merged degree over its values (a poly-only number) and sliced
+    # shape (poly only) to its best value, though the trials kept (those of the best trial's
+    # kernel) hold neither: it told of a merge and a slice that never happened.
+    old = conditional_source
+    kernel = old.best_trial.params["kernel"]
+    assert kernel != "poly"
+    kept = [t for t in old.trials if t.params["kernel"] == kernel]
+    study, said = _warm(SearchSpace([Float("C", 0.01, 10.0, log=True)]), {"old": old})
+    assert list(study.warm_start[0].losses) == [t.value for t in kept]
+    gammas = [t.params["gamma"] for t in kept if "gamma" in t.params]
+    gamma = f"; gamma: merged over its values {min(gammas):g} to {max(gammas):g}" if kernel == "rbf" else ""
+    assert said[0].startswith(f"Warm-start source 'old' has parameters this study's space lacks: kernel: only its "
+                              f"trials with kernel={kernel!r}, as in its best trial{gamma}. {len(kept)} of its 16 "
+                              f"trials kept ({16 - len(kept)} with other values left out)."), said

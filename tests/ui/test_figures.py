@@ -173,3 +173,29 @@ def test_a_lab_saved_without_the_widget_canvas_shows_its_hidden_tabs_as_they_are
     assert lab.timeline.figure.fig in drawn and not any(fig in drawn for fig in history)   # the Model tab only
     shell.events.trigger("post_run_cell", None)
     assert all(drawn.get(fig) == 1 for fig in history)
+
+
+def test_a_redraw_failing_when_the_cell_ends_goes_to_the_labs_error_log(monkeypatch, capsys):
+    """Review r199: the cell-end redraw runs in no callback of the Lab, so an error there printed
+    a traceback under the person's cell (and stopped the other hidden figures being drawn)."""
+    from interactive_hpo.objectives import FunctionObjective
+    from interactive_hpo.ui import figures
+
+    from .lab_helpers import lab_after
+    from .test_lab import PLANE, bowl
+
+    shell, drawn = _shell(monkeypatch)
+    lab = lab_after(FunctionObjective(bowl, PLANE), PLANE, 5, seed=0, optimizer="random")
+    first = lab.history_panel.figures[0].fig
+    real = figures.drawn_png
+
+    def broken(fig):
+        if fig is first:
+            raise RuntimeError("no room to draw")
+        return real(fig)
+
+    monkeypatch.setattr(figures, "drawn_png", broken)
+    shell.events.trigger("post_run_cell", None)
+    assert [str(error) for error in lab.errors.errors] == ["no room to draw"]
+    assert "no room to draw" in lab.errors.widget.value and "no room" not in capsys.readouterr().err
+    assert not lab.history_panel.figures[1].stale   # the other figure drawn still

@@ -59,7 +59,7 @@ from ...direction import Direction
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
 from ...views import read_only
-from ..base import MAX_BATCH, Optimizer, Suggestion
+from ..base import MAX_BATCH, Optimizer, Suggestion, unit_rows
 from ..capabilities import ModelBased, WarmStartable
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
@@ -279,11 +279,12 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         Without what-ifs the proposal is kept until the data (or ``elsewhere``, ``avoid``)
         change, and the next ask returns it.
         """
+        owner = f"{type(self).__name__}.propose"
+        avoid = None if avoid is None else unit_rows(avoid, self.space.dim, "avoid", owner)
         if overrides or lengthscale_scale is not None:
-            variant = self._variant(overrides, f"{type(self).__name__}.propose", lengthscale_scale)
+            variant = self._variant(overrides, owner, lengthscale_scale)
             return variant._propose(self._stream(self.n_seen), variant._pending_points(elsewhere), avoid)
         pending = self._pending_points(elsewhere)
-        avoid = None if avoid is None else np.asarray(avoid, dtype=float).reshape(-1, self.space.dim)
         key = (self.n_seen, self._n_fitted(), self._fits.source, pending.tobytes(),
                None if avoid is None else avoid.tobytes())
         if self._next is None or self._next[0] != key:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...space import SearchSpace
+from ..base import unit_rows
 from .search import SAME_POINT
 from .warping import OutputWarp
 
@@ -83,9 +84,11 @@ class TrainingData:
         """The pending points, shape (p, d): this optimizer's asks not yet told, then the rows of
         ``elsewhere`` (m, d) that are none of the points told (told here, they are data)."""
         own = np.array([s.x for s in self.pending]).reshape(-1, self.space.dim)
-        if elsewhere is None or self.allow_repeats:
+        if elsewhere is None:
             return own
-        elsewhere = np.asarray(elsewhere, dtype=float).reshape(-1, self.space.dim)
+        elsewhere = unit_rows(elsewhere, self.space.dim, "elsewhere", f"{type(self).__name__}.propose")
+        if self.allow_repeats:
+            return own
         told = self._taken_points(own[:0])
         if len(told) and len(elsewhere):
             elsewhere = elsewhere[np.abs(elsewhere[:, None] - told[None]).max(axis=2).min(axis=1) > SAME_POINT]

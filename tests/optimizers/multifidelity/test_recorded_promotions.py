@@ -12,7 +12,7 @@ import pytest
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, SuccessiveHalving
 from interactive_hpo.optimizers import feasibility
 from interactive_hpo.optimizers.multifidelity import halving
-from interactive_hpo.study.branching import fork_study
+from interactive_hpo.study.branching import fork_study, remap_study
 from interactive_hpo.trial import Evaluation
 
 SPACE = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
@@ -125,5 +125,6 @@ def test_a_journal_of_a_scheduler_with_one_rung_opens_with_a_warning(tmp_path):
     study.undo_manual()  # rebuilds the optimizer from its settings: it refused them, after the undo was written
     assert len(study.trials) == 4 and Study.load(path).optimizer.budgets == [1.0]
     assert fork_study(study, 2).study.optimizer.budgets == [1.0]  # carried as they are
+    assert remap_study(study, SearchSpace([Float("x", 0, 0.5)])).study.optimizer.budgets == [1.0]  # (r198)
     with pytest.raises(InvalidParameterError, match="`min_budget` of Hyperband must be at most"):
         Study(SPACE, "hyperband", seed=0, optimizer_settings={"min_budget": 0.5})  # typed: refused still

@@ -145,6 +145,15 @@ def test_a_gp_proposal_avoids_points_without_making_them_pending():
     assert not np.allclose(other.x, first.x)
     assert other.info["acquisition"] == first.info["acquisition"]   # no pending points: the plain acquisition
     assert model.propose(elsewhere=first.x[None]).info["acquisition"] != first.info["acquisition"]   # pending
+    assert np.array_equal(model.propose(avoid=first.x).x, other.x)   # one point of shape (d,) is one row
+    # A wrong width was reshaped into other points silently ((3, 3) -> four and a half 2-D points).
+    for argument, points in [("avoid", np.full((3, 3), 0.5)), ("elsewhere", np.full((2, 3), 0.5)),
+                             ("avoid", [[0.5, 1.5]]), ("elsewhere", [[0.5, np.nan]]), ("avoid", "abc")]:
+        with pytest.raises(InvalidParameterError, match=rf"`{argument}` of GaussianProcessBO.propose must be an "
+                                                        r"array of shape \(m, 2\) of points of the unit cube"):
+            model.propose(**{argument: points})
+    with pytest.raises(InvalidParameterError, match="`avoid` of GaussianProcessBO.propose"):
+        model.propose(avoid=np.full((1, 3), 0.5), lengthscale_scale=2.0)   # a what-if too
 
 
 def test_the_off_grid_warning_points_at_the_line_that_typed_min_budget():
