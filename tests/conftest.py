@@ -8,11 +8,24 @@ once the file's last test is over and the file's fixtures are let go (session on
 cycles unreachable by then are collected first: what a test leaves behind is not frozen, and its
 finalizers run. pytest calls this hook for every item once this file is loaded, the notebooks'
 cells and the package's doctests too: a notebook counts as a file.
+
+Each test leaves Ctrl-C (SIGINT) as it found it, its handler and the main thread's signal mask:
+one that did not made every later Ctrl-C test of its worker fail far away ("DID NOT RAISE
+KeyboardInterrupt", seen once in a run of both workers), with no clue of which test it was.
 """
 
 import gc
+import signal
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_left_as_found():
+    handler, blocked = signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    yield
+    now = signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert now == (handler, blocked), f"this test left SIGINT's (handler, blocked) at {now}, not {(handler, blocked)}"
 
 
 @pytest.hookimpl(hookwrapper=True)
