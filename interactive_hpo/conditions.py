@@ -192,6 +192,16 @@ class Conditions:
         value = values[parent.name]
         return any(value == a and isinstance(value, bool) == isinstance(a, bool) for a in allowed)
 
+    def when(self, name: str) -> str:
+        """Where parameter ``name`` applies, for labels: ``""`` when always, else its condition
+        and its parent's, up the chain (``"degree is 3 and kernel is 'poly'"``)."""
+        by_name = {p.name: p for p in self._params}
+        parts, condition = [], by_name[name].condition
+        while condition is not None:
+            parts.append(condition.describe())
+            condition = by_name[condition.parent].condition
+        return " and ".join(parts)
+
     def active(self, values: Mapping[str, Any]) -> set[str]:
         """Names active in a configuration whose parents' canonical values are in ``values``."""
         names: set[str] = set()

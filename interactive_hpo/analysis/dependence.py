@@ -6,7 +6,10 @@ parameters, drawn uniformly over the space (as functional ANOVA averages), with 
 forest's trees), it comes with a band. Individual conditional expectation (ICE) curves keep one
 curve per trial instead of averaging (Goldstein et al., 2015): parallel curves mean no
 interaction; crossing ones mean the parameter's effect depends on the others. In a conditional
-space the average runs only over configurations where the parameter is active.
+space the average runs only over configurations where the parameter is active (the note of the
+result says where that is), and the background keeps the coordinates a uniform draw gave the
+inactive parameters: a parent set to a value that activates its children finds them spread over
+their ranges, as they are in the configurations with that value.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ..views import AxisLevels
 from ._checks import MAX_POINTS, MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 from .sobol import FUNCTIONS_RULE, Functions, uniform_points
 
-__all__ = ["PartialDependence", "ice_curves", "partial_dependence"]
+__all__ = ["PartialDependence", "active_note", "ice_curves", "partial_dependence"]
 
 #: Points per call of the functions: one call's values (S per point) stay small whatever the grid.
 CHUNK = 2048
@@ -48,6 +51,10 @@ class PartialDependence:
     samples : ndarray of shape (S, l) or (S, l1, l2)
         Each function's partial dependence.
     level : float
+    note : str
+        Where the average runs, for a plot's title: empty when every named parameter always
+        applies, else e.g. "averaged only where gamma applies: kernel is 'rbf' or 'poly'"
+        (:func:`active_note`).
     """
 
     names: tuple[str, ...]
@@ -57,6 +64,7 @@ class PartialDependence:
     high: np.ndarray
     samples: np.ndarray
     level: float
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,11 +155,15 @@ def partial_dependence(functions: Functions, space: SearchSpace, names: str | Se
 def averaged(functions: Functions, space: SearchSpace, grid: GridSettings, seed: int,
              owner: str) -> PartialDependence:
     """:func:`partial_dependence` on checked settings (``seed`` draws the background); ``owner``
-    is named if ``functions`` returns values of the wrong shape or not finite."""
+    is named if ``functions`` returns values of the wrong shape or not finite, or if no background
+    configuration has every named parameter active."""
     from scipy.stats import qmc
 
+    # Inactive coordinates kept as drawn (canonical=False): a background point with kernel
+    # "linear", set to "rbf", then has the gamma of its draw. Canonical, it had gamma's fixed
+    # code, and the curve of kernel at "rbf" averaged a third of its points at one gamma.
     background = uniform_points(space, qmc.Sobol(space.dim, scramble=True, seed=np.random.default_rng(seed))
-                                .random(grid.n_background))
+                                .random(grid.n_background), canonical=False)
     units = np.meshgrid(*[axis.unit for axis in grid.axes], indexing="ij")
     codes = np.stack(units, axis=-1).reshape(-1, len(grid.names))  # every level (pair of levels), shape (l, 1 or 2)
     columns = [space.names.index(name) for name in grid.names]
@@ -175,8 +187,34 @@ def averaged(functions: Functions, space: SearchSpace, grid: GridSettings, seed:
             averages.append(np.where(counts > 0, (values * active).sum(axis=2) / counts, np.nan))
     shape = tuple(len(axis.levels) for axis in grid.axes)
     samples = np.concatenate(averages, axis=1).reshape(-1, *shape)
+    note = active_note(space, grid.names)
+    if np.isnan(samples).all():   # nothing to draw, and a blank plot says nothing of why
+        raise fail("names", owner, "parameters active together in some configuration", list(grid.names),
+                   hint=f"{note[0].upper()}{note[1:]}, and none of the {grid.n_background} background configurations "
+                   "has them all active: they exclude each other, or a larger n_background finds some.")
     low, high = central(samples, grid.level)
-    return PartialDependence(grid.names, grid.axes, samples.mean(axis=0), low, high, samples, grid.level)
+    return PartialDependence(grid.names, grid.axes, samples.mean(axis=0), low, high, samples, grid.level, note)
+
+
+def active_note(space: SearchSpace, names: Sequence[str]) -> str:
+    """Where a partial dependence of ``names`` (one or two parameters of ``space``) averages, in
+    words: "" when they always apply; "averaged only where gamma applies: kernel is 'rbf' or
+    'poly'" for one; "averaged only where both apply (gamma: ...; degree: ...)" for two.
+
+    >>> from interactive_hpo import Categorical, Float, SearchSpace
+    >>> space = SearchSpace([Categorical("kernel", ["linear", "rbf"]),
+    ...                      Float("gamma", 0.1, 1, condition=("kernel", "rbf"))])
+    >>> active_note(space, ["gamma"])
+    "averaged only where gamma applies: kernel is 'rbf'"
+    """
+    where = {name: space.conditions.when(name) for name in names}
+    where = {name: text for name, text in where.items() if text}
+    if not where:
+        return ""
+    if len(names) == 1:
+        return f"averaged only where {names[0]} applies: {where[names[0]]}"
+    said = "; ".join(f"{name}: {text}" for name, text in where.items())
+    return f"averaged only where {'both apply' if len(where) == 2 else next(iter(where)) + ' applies'} ({said})"
 
 
 def ice_curves(mean: Callable[[np.ndarray], np.ndarray], space: SearchSpace, name: str, X: Any, *,

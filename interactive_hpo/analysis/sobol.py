@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_level, check_product, check_size
+from .._validation import check_bool, check_int, check_level, check_product, check_size
 from ..space import SearchSpace
 from ._checks import MAX_POINTS, MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 
@@ -106,7 +106,7 @@ class SobolIndices:
         return f"SobolIndices(total: {shown}; source={self.source!r}, S={len(self.total_samples)})"
 
 
-def uniform_points(space: SearchSpace, X: np.ndarray) -> np.ndarray:
+def uniform_points(space: SearchSpace, X: np.ndarray, *, canonical: bool = True) -> np.ndarray:
     """Unit-cube points ``X`` of shape (m, d) as the space encodes configurations: integers and
     categoricals moved to their bin, inactive parameters of a conditional space at their fixed
     code. Uniform points in, points of the uniform distribution over configurations out.
@@ -116,12 +116,17 @@ def uniform_points(space: SearchSpace, X: np.ndarray) -> np.ndarray:
     space : SearchSpace
     X : array of shape (m, d) in the unit cube
         Finite coordinates in [0, 1], ``d = space.dim``.
+    canonical : bool, default=True
+        False: inactive parameters keep their (snapped) coordinates, for a caller that sets a
+        parent afterwards and needs its children where a uniform draw put them (partial
+        dependence, :func:`~interactive_hpo.analysis.dependence.averaged`).
 
     Returns
     -------
     ndarray of shape (m, d) in the unit cube
     """
     space = check_search_space(space, "uniform_points")
+    canonical = check_bool(canonical, "canonical", "uniform_points")
     snapped = unit_points(X, space, "uniform_points").copy()
     for j, param in enumerate(space.params):
         if param.kind != "float":
@@ -129,7 +134,7 @@ def uniform_points(space: SearchSpace, X: np.ndarray) -> np.ndarray:
             # Few distinct bins: decode each unique coordinate once, not every point.
             unique, where = np.unique(column, return_inverse=True)
             snapped[:, j] = np.array([param.to_unit(param.from_unit(u)) for u in unique])[where]
-    return space.canonical(snapped) if space.conditional else snapped
+    return space.canonical(snapped) if space.conditional and canonical else snapped
 
 
 def saltelli_design(d: int, n: int, seed: int) -> np.ndarray:

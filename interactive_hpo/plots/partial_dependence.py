@@ -5,7 +5,9 @@ plots may not import), chosen so that a result's fields go straight in:
 
 - :func:`plot_partial_dependence`: a 1-D ``PartialDependence``'s ``axes[0], mean, low, high``
   (and ``ice_curves``' curves);
-- :func:`plot_partial_dependence_2d`: a 2-D one's ``axes, mean``.
+- :func:`plot_partial_dependence_2d`: a 2-D one's ``axes, mean``;
+- both: its ``note`` (``note=pd.note``), the title that says where a conditional parameter's
+  curve was averaged ("averaged only where gamma applies: kernel is 'rbf' or 'poly'").
 
 Levels of a parameter may be given as an :class:`~interactive_hpo.views.AxisLevels` (its name
 and scale come with it: log axes for log parameters, a categorical's choices as tick labels) or
@@ -20,7 +22,16 @@ import numpy as np
 
 from .._validation import check_one_of, fail, float_array
 from ..views import AxisLevels
-from ._axes import axes_or_new, category_xticks, check_cmap, error_lengths, legend_in_band, log_scale
+from ._axes import (
+    axes_or_new,
+    category_xticks,
+    check_cmap,
+    error_lengths,
+    legend_in_band,
+    log_scale,
+    slot_characters,
+    wrap_name,
+)
 from ._checks import SCALES, is_sequence
 from .search_axes import cell_edges, log_integer_ticks
 
@@ -89,7 +100,8 @@ def _curve(values: Any, name: str, owner: str, length: int, allow_none: bool = F
 
 def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any = None, *, name: str | None = None,
                             scale: str | None = None, ice: Any = None, ax: Any = None,
-                            ylabel: str = "objective (partial dependence)", band: str = "band") -> Any:
+                            ylabel: str = "objective (partial dependence)", band: str = "band",
+                            note: str = "") -> Any:
     """How the objective moves with one parameter, the others averaged out.
 
     A numeric parameter is a line (on a log axis for a log parameter) with its band shaded; a
@@ -115,6 +127,8 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     ylabel : str, default="objective (partial dependence)"
     band : str, default="band"
         What ``low`` and ``high`` are, for the legend (``f"{pd.level:.0%} interval"``).
+    note : str, default=""
+        The title: where the curve was averaged (``PartialDependence.note``; empty, no title).
 
     Returns
     -------
@@ -124,7 +138,8 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     --------
     From ``pd = interactive_hpo.analysis.study_partial_dependence(study, "C")`` and
     ``_, curves = ice_curves(functions.mean, study.space, "C", X)``:
-    ``plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ice=curves, band=f"{pd.level:.0%} interval")``.
+    ``plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ice=curves, band=f"{pd.level:.0%} interval",
+    note=pd.note)``.
 
     >>> from matplotlib.figure import Figure
     >>> ax = plot_partial_dependence([0.01, 0.1, 1.0], [3.0, 1.0, 2.0], name="C", scale="log",
@@ -135,6 +150,7 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
     owner = "plot_partial_dependence"
     if not isinstance(band, str):
         raise fail("band", owner, "a str (what low and high are, for the legend)", band)
+    note = _note(note, owner)
     values, name, scale = _levels(levels, name, scale, owner)
     length = len(values)
     mean = _curve(mean, "mean", owner, length)
@@ -164,6 +180,7 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
         ax.plot(x, mean, color="C0", lw=2.5, zorder=3, label="partial dependence")
     _style_axis(ax, values, name, scale, "x")
     ax.set_ylabel(ylabel)
+    _title(ax, note)
     if categorical:  # in a band above the points: "best" found no free corner and sat on an error bar
         legend_in_band(ax.legend(loc="upper center"), [ax], "top")
     else:
@@ -174,7 +191,7 @@ def plot_partial_dependence(levels: Any, mean: Any, low: Any = None, high: Any =
 def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_name: str | None = None,
                                y_name: str | None = None, x_scale: str | None = None, y_scale: str | None = None,
                                ax: Any = None, label: str = "objective (partial dependence)",
-                               cmap: str = "viridis", best: str | None = None) -> Any:
+                               cmap: str = "viridis", best: str | None = None, note: str = "") -> Any:
     """The joint partial dependence of two parameters as a heatmap with a colourbar.
 
     Parameters
@@ -193,6 +210,8 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
     cmap : str, default="viridis"
     best : {"min", "max"}, optional
         Mark the best cell (lowest or highest mean) with a red star.
+    note : str, default=""
+        The title: where the map was averaged (``PartialDependence.note``; empty, no title).
 
     Returns
     -------
@@ -201,7 +220,7 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
     Examples
     --------
     From ``pd = study_partial_dependence(study, ["C", "gamma"])``:
-    ``plot_partial_dependence_2d(pd.axes[0], pd.axes[1], pd.mean)``.
+    ``plot_partial_dependence_2d(pd.axes[0], pd.axes[1], pd.mean, note=pd.note)``.
 
     >>> from matplotlib.figure import Figure
     >>> ax = plot_partial_dependence_2d([1, 2, 3], ["a", "b"], [[0, 1], [2, 3], [4, 5]], x_name="n",
@@ -219,6 +238,7 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
     if best is not None:
         check_one_of(best, "best", owner, ("min", "max"))
     check_cmap(cmap, owner)
+    note = _note(note, owner)
     ax = axes_or_new(ax, figsize=(7, 5), owner=owner)
     # Cells edged where a value changes (a log integer's 1 and 2 meet at 1.5616; geometric
     # midpoints put it at 1.414), as on the surrogate's maps.
@@ -231,4 +251,18 @@ def plot_partial_dependence_2d(x_levels: Any, y_levels: Any, mean: Any, *, x_nam
                 markeredgecolor="white", ls="none", label="best")
     _style_axis(ax, xs, x_name, x_scale, "x")
     _style_axis(ax, ys, y_name, y_scale, "y")
+    _title(ax, note)
     return ax
+
+
+def _note(note: Any, owner: str) -> str:
+    if not isinstance(note, str):
+        raise fail("note", owner, "a str (where the average ran: PartialDependence.note)", note)
+    return note
+
+
+def _title(ax: Any, note: str) -> None:
+    """``note`` as the title, in lines as wide as the Axes: a conditional parameter's curve,
+    averaged over part of the space, read as the whole space's without it (a190 L5)."""
+    if note:
+        ax.set_title(wrap_name(note, slot_characters(ax, 1)), fontsize="small")

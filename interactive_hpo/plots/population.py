@@ -2,7 +2,10 @@
 (the CMA-ES ellipse), and where each offspring came from (who bred the best over all
 generations: :mod:`interactive_hpo.plots.lineage`).
 
-Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and updated in place.
+Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and updated in place. In
+a conditional space a coordinate that is NaN is an inactive parameter: a member lacking one of
+the parameters drawn has no place on those axes and is left off, and the title says how many,
+as the Model tab's maps leave such trials off.
 """
 
 from __future__ import annotations
@@ -157,6 +160,9 @@ class PopulationPlot:
         Parameters
         ----------
         snapshot : PopulationSnapshot
+            Its ``X``, ``best_x`` may hold NaN where a parameter is inactive (a conditional
+            space): a member lacking a parameter drawn is not drawn, nor its links, and the
+            title says how many are left off.
         x_axis, y_axis : AxisLevels
             The plotted parameters; ``y_axis`` None draws the loss on y (one parameter).
         dims : tuple of int
@@ -167,7 +173,8 @@ class PopulationPlot:
             Draw the Axes' legend (:meth:`legend_entries`); False leaves it to the caller, e.g.
             one legend for a row of panels.
         proposal : ndarray of shape (d,), optional
-            A unit-cube point to mark as the trial of the step shown (the Lab's time travel).
+            A unit-cube point to mark as the trial of the step shown (the Lab's time travel);
+            NaN where inactive (not marked if a parameter drawn is).
         """
         owner = "PopulationPlot.update"
         d = _check_view(snapshot, x_axis, y_axis, dims, owner)
@@ -206,9 +213,12 @@ class PopulationPlot:
             for child, parents in zip(X, snapshot.parents, strict=True):
                 for parent in parents:
                     if parent in known and not np.array_equal(known[parent], child):
-                        segments.append(place(np.stack([known[parent], child])))
+                        segment = place(np.stack([known[parent], child]))
+                        if not np.isfinite(segment).all():   # one end lacks a parameter drawn
+                            continue
+                        segments.append(segment)
                         if parent not in members:
-                            earlier[parent] = segments[-1][0]
+                            earlier[parent] = segment[0]
         self.links.set_segments(segments)
         self.parents.set_offsets(np.array(list(earlier.values())) if earlier else np.empty((0, 2)))
         if snapshot.mean is not None and snapshot.cov is not None and y_axis is not None:
@@ -223,12 +233,11 @@ class PopulationPlot:
             self.ellipse.set_data([], [])
             self.mean_marker.set_data([], [])
         best_x = snapshot.best_x  # drawn over two parameters, or against a finite loss over one
-        if best_x is None or (y_axis is None and not np.isfinite(snapshot.best_loss)):
-            self.best.set_offsets(np.empty((0, 2)))
-        else:
-            self.best.set_offsets(place(best_x, np.array([snapshot.best_loss])))
+        best = np.empty((0, 2)) if best_x is None else place(best_x, np.array([snapshot.best_loss]))
+        self.best.set_offsets(best[np.isfinite(best).all(axis=1)])   # no place: a parameter drawn is inactive
         # The proposal: a ring over two parameters, a vertical line over one.
-        self.proposal.set_offsets(place(proposal) if proposal is not None and y_axis is not None else np.empty((0, 2)))
+        ring = place(proposal) if proposal is not None and y_axis is not None else np.empty((0, 2))
+        self.proposal.set_offsets(ring[np.isfinite(ring).all(axis=1)])
         self.proposal_line.set_xdata([np.nan] * 2 if proposal is None or y_axis is not None
                                      else [place(proposal, [0.0])[0, 0]] * 2)
         style_axis(self.ax, x_axis, "x")
@@ -240,7 +249,7 @@ class PopulationPlot:
             self.ax.set_ylabel("loss")
             self.ax.relim()  # the members, the best and the true curve
             self.ax.autoscale_view(scalex=False)
-        self.ax.set_title(f"generation {snapshot.generation}")
+        self.ax.set_title(f"generation {snapshot.generation}{_left_off(X, dims, x_axis, y_axis)}")
         if legend:
             # Beside the plot: inside, "best" found no free corner in a generation spread over the
             # space, and the legend covered the CMA-ES mean and the members around it.
@@ -307,6 +316,21 @@ class PopulationPlot:
     def _limits(self, axis: AxisLevels, which: str) -> None:
         # An integer's bins whole, as the landscape's cells: members on the ends were cut in half.
         (self.ax.set_xlim if which == "x" else self.ax.set_ylim)(*axis_span(axis))
+
+
+def _left_off(X: np.ndarray, dims: tuple[int, ...], x_axis: AxisLevels, y_axis: AxisLevels | None) -> str:
+    """The title's note on the members of ``X`` (shape (m, d), NaN where inactive) that lack a
+    parameter drawn (``dims``), "" when none does: drawn at the coordinate their x held, they
+    sat at a value they never had (a linear SVM at gamma's centre, 0.03)."""
+    off = np.isnan(X[:, list(dims)]) if len(X) else np.zeros((0, len(dims)), dtype=bool)
+    hidden = off.any(axis=1)
+    if not hidden.any():
+        return ""
+    lacking = np.asarray(off.any(axis=0)).tolist()
+    names = " or ".join(axis.name for axis, lacks in zip((x_axis, y_axis), lacking, strict=False)
+                        if lacks and axis is not None)
+    k = int(hidden.sum())
+    return f"\n{k} of {len(X)} not drawn: {names} is inactive for {'it' if k == 1 else 'them'}"
 
 
 def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,

@@ -238,16 +238,21 @@ class SurrogateMaps:
                 _follow(colorbar, image)
         for image in old:
             image.remove()
+        first = self.axes[0]
         for ax in self.axes:
             style_axis(ax, grid.x_axis, "x")
             ax.set_xlim(x[0], x[-1])  # every cell whole: a log axis cut the end cells (k = 1, 12) in half
-            if ax is not self.axes[0] and ax.get_shared_x_axes().joined(ax, self.axes[0]):
+            if ax is not first and ax.get_shared_x_axes().joined(ax, first):
                 # The same x as the first map: labelled there once, as sharey does for y, which
                 # leaves each map of three in a notebook column about 20 px more width.
                 ax.set_xlabel("")
                 ax.tick_params(labelbottom=False)
-        style_axis(self.axes[0], grid.y_axis, "y")
-        self.axes[0].set_ylim(y[0], y[-1])
+            # A y shared with the first map takes its scale, ticks and limits from it; Axes of
+            # their own (plt.subplots(1, 3) without sharey) were left linear, unlabelled, with
+            # a log gamma's 1e-4 to 10 ticked 0 to 12.
+            if ax is first or not ax.get_shared_y_axes().joined(ax, first):
+                style_axis(ax, grid.y_axis, "y")
+                ax.set_ylim(y[0], y[-1])
         self._mesh_key = key
 
 

@@ -372,7 +372,7 @@ class ImportancePanel:
         for k, pd in enumerate(info.dependence):
             ax = fig.add_subplot(grid[1, k])
             plot_partial_dependence(pd.axes[0], pd.mean, pd.low, pd.high, ax=ax, ylabel=label if k == 0 else "",
-                                    band=f"{pd.level:.0%} interval")
+                                    band=f"{pd.level:.0%} interval", note=pd.note)
             if k and ax.legend_ is not None:  # one legend says what line and band are
                 ax.legend_.remove()
             self.dependence_axes.append(ax)

@@ -133,7 +133,9 @@ class PopulationPanel:
         ``proposal``, a unit-cube point of shape (d,), is marked as the trial of the step shown.
 
         Members are drawn where the study evaluates them: an unasked offspring at 1.6 layers
-        is drawn at 2, the integer its trial would have (``SearchSpace.snap``).
+        is drawn at 2, the integer its trial would have (``SearchSpace.snap``). In a conditional
+        space a member (the best point, the proposal) lacking a parameter of ``pair`` is left
+        off, and the plot's title says how many (its coordinate there meant nothing).
         """
         owner = "PopulationPanel.update"
         if snapshot is not None and not isinstance(snapshot, PopulationSnapshot):  # named here, not PopulationPlot's
@@ -154,6 +156,10 @@ class PopulationPanel:
         snapshot = dataclasses.replace(snapshot, X=np.array([self.space.snap(x) for x in snapshot.X])
                                        .reshape(np.shape(snapshot.X)))
         self._shade(snapshot, pair, landscape)  # first: the legend the update draws names the shading
+        if self.space.conditional:  # inactive coordinates as NaN: PopulationPlot leaves them off, and says so
+            best_x = None if snapshot.best_x is None else self._inactive_nan(snapshot.best_x)
+            snapshot = dataclasses.replace(snapshot, X=self._inactive_nan(snapshot.X), best_x=best_x)
+            proposal = None if proposal is None else self._inactive_nan(proposal)
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions,
                          proposal=proposal)
         self._pair = pair
@@ -162,6 +168,13 @@ class PopulationPanel:
             plot_lineage(lineage, self.lineage_ax, best_value=best_value)
         self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, snapshot.X, strict=True)})
         self.figure.redraw()
+
+    def _inactive_nan(self, X: Any) -> np.ndarray:
+        """Unit-cube points ``X`` of shape (m, d) or (d,) with NaN where a parameter is inactive (a copy)."""
+        points = np.array(X, dtype=float)
+        flat = points.reshape(-1, self.space.dim)
+        flat[~self.space.conditions.active_mask(flat)] = np.nan
+        return flat.reshape(points.shape)
 
     def _check_pair(self, pair: Any) -> tuple[str, ...]:
         """``pair`` as a tuple of one or two distinct names of the space (one name alone: a str).

@@ -100,6 +100,49 @@ def test_in_a_conditional_space_the_average_runs_where_the_parameter_is_active()
     assert np.isnan(curves[0]).all() and np.isfinite(curves[1]).all() and len(axis.levels) == 4
 
 
+SVM = SearchSpace([Categorical("kernel", ["linear", "rbf", "poly"]),
+                   Float("gamma", 0, 1, condition=("kernel", ["rbf", "poly"])),
+                   Float("coef0", 0, 1, condition=("kernel", "linear"))])
+
+
+def svm_loss(X):
+    """gamma squared where gamma applies (its mean over a uniform gamma: 1/3); 5 elsewhere."""
+    return np.where(SVM.conditions.active_mask(X)[:, 1], X[:, 1] ** 2, 5.0)
+
+
+def test_a_parent_set_to_a_value_finds_its_children_spread_as_a_uniform_draw_leaves_them():
+    """The curve of kernel at "rbf" averages gamma**2 over gamma's range: 1/3. The background
+    was canonical, its linear third at gamma's fixed code 0.5 (0.25 there), and it read 0.306
+    (a190 L5)."""
+    pd = partial_dependence(svm_loss, SVM, "kernel", n_background=512)
+    assert pd.mean == pytest.approx([5.0, 1 / 3, 1 / 3], abs=2e-3)
+    assert pd.note == ""   # kernel always applies
+
+
+def test_a_conditional_parameter_is_averaged_where_it_applies_and_says_so():
+    pd = partial_dependence(svm_loss, SVM, "gamma", resolution=5, n_background=64)
+    assert pd.mean == pytest.approx(np.linspace(0, 1, 5) ** 2)   # the linear third (5.0) left out
+    assert pd.note == "averaged only where gamma applies: kernel is 'rbf' or 'poly'"
+    pair = partial_dependence(svm_loss, SVM, ["kernel", "gamma"], resolution=3, n_background=64)
+    assert np.isnan(pair.mean[0]).all() and pair.mean[1:] == pytest.approx(np.tile([0, 0.25, 1], (2, 1)))
+    assert pair.note == "averaged only where gamma applies (gamma: kernel is 'rbf' or 'poly')"
+    chained = SearchSpace([*SVM.params, Int("degree", 2, 5, condition=("kernel", "poly")),
+                           Float("scale", 0, 1, condition=("degree", [3, 4]))])
+    assert partial_dependence(lambda X: X[:, 4], chained, "scale", resolution=2, n_background=64).note == \
+        "averaged only where scale applies: degree is 3 or 4 and kernel is 'poly'"
+    both = partial_dependence(lambda X: X[:, 4], chained, ["gamma", "degree"], resolution=2, n_background=64)
+    assert both.note == "averaged only where both apply (gamma: kernel is 'rbf' or 'poly'; degree: kernel is 'poly')"
+
+
+def test_parameters_never_active_together_are_refused_by_name():
+    """gamma (rbf, poly) and coef0 (linear) never meet: the map was all blank, and said nothing."""
+    with pytest.raises(InvalidParameterError, match=r"`names` of partial_dependence must be parameters active "
+                       r"together in some configuration; got \['gamma', 'coef0'\]\. Averaged only where both "
+                       r"apply \(gamma: kernel is 'rbf' or 'poly'; coef0: kernel is 'linear'\), and none of the 64 "
+                       r"background configurations"):
+        partial_dependence(svm_loss, SVM, ["gamma", "coef0"], resolution=3, n_background=64)
+
+
 def test_quantile_importance_counts_a_conditional_parameter_where_it_is_active():
     space = SearchSpace([Categorical("kernel", ["linear", "poly"]),
                          Int("degree", 2, 5, condition=("kernel", "poly")), Float("C", 0, 1)])

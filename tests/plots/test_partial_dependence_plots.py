@@ -63,3 +63,18 @@ def test_the_categorical_legend_covers_no_point_and_no_error_bar():
     for x, y in ax.transData.transform(ax.containers[0].lines[0].get_xydata()):
         assert not overlaps(legend, Bbox([[x - 8, y - 8], [x + 8, y + 8]]))
     assert legend.y1 <= ax.get_window_extent(renderer).y1                    # inside the Axes, above the data
+
+
+def test_the_note_of_a_conditional_parameter_is_the_title_of_its_curve_and_map():
+    """gamma's curve, averaged over the rbf and poly configurations only, read as the whole
+    space's (a190 L5): PartialDependence.note is its title, wrapped to the Axes."""
+    note = "averaged only where gamma applies: kernel is 'rbf' or 'poly'"
+    ax = plot_partial_dependence([0.1, 1.0, 10.0], [1.0, 2.0, 3.0], name="gamma", scale="log", note=note,
+                                 ax=new_ax(figsize=(3, 3)))
+    assert ax.get_title().replace("\n", "") == note and "\n" in ax.get_title()   # wrapped, not cut
+    ax = plot_partial_dependence_2d([0.1, 1.0], ["rbf", "poly"], [[1, 2], [3, 4]], x_name="gamma",
+                                    y_name="kernel", y_scale="categorical", note=note, ax=new_ax(figsize=(12, 4)))
+    assert ax.get_title() == note
+    assert plot_partial_dependence([0, 1], [1.0, 2.0], name="C", ax=new_ax()).get_title() == ""
+    with pytest.raises(ValueError, match=r"`note` of plot_partial_dependence must be a str"):
+        plot_partial_dependence([0, 1], [1.0, 2.0], name="C", note=None)

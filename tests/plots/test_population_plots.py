@@ -352,3 +352,25 @@ def tree(**changes):
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_members_lacking_a_parameter_drawn_are_left_off_and_counted_in_the_title():
+    """A linear SVM has no gamma: NaN there (a conditional space). It was drawn at the coordinate
+    its x held, a gamma it never had (a190 L2); now it is left off, with its links, and the
+    title says how many."""
+    space = SearchSpace([Float("C", 0, 1), Float("gamma", 0, 1)])
+    X = np.array([[0.2, 0.4], [0.6, np.nan], [0.8, 0.9]])
+    snap = PopulationSnapshot(1, X, np.array([1.0, 0.5, 2.0]), np.array(["told"] * 3, dtype=object),
+                              np.array([3, 4, 5]), ((1,), (), (4,)), best_x=np.array([0.6, np.nan]), best_loss=0.5)
+    plot = PopulationPlot().update(snap, space.axis("C"), space.axis("gamma"), (0, 1),
+                                   previous={1: np.array([0.1, 0.1])}, proposal=np.array([0.3, np.nan]))
+    drawn = plot.members.get_offsets()
+    assert np.isfinite(drawn).all(axis=1).tolist() == [True, False, True]
+    assert len(plot.links.get_segments()) == 1   # 1 -> 3 only: 4 -> 5 starts at no place
+    assert len(plot.best.get_offsets()) == 0 and len(plot.proposal.get_offsets()) == 0
+    assert plot.ax.get_title() == "generation 1\n1 of 3 not drawn: gamma is inactive for it"
+    assert "best so far" not in plot.legend_entries()[1]
+    # Over C alone (the loss on y) every member has its place, and nothing is said.
+    plot = PopulationPlot().update(snap, space.axis("C"), None, (0,))
+    assert plot.ax.get_title() == "generation 1" and np.isfinite(plot.members.get_offsets()).all()
+    plt.close("all")

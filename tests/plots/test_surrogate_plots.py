@@ -214,6 +214,31 @@ def test_the_maps_y_label_stays_on_a_constrained_figure():
     assert maps.axes[0].yaxis.label.get_window_extent(renderer).x0 >= 0.0
 
 
+@pytest.mark.parametrize("y", ["gamma", "kernel"])
+@pytest.mark.parametrize("share", [None, {}, {"sharey": True}, {"sharex": True}])
+def test_every_map_has_the_y_axis_of_its_parameter_whether_or_not_the_axes_share_it(share, y):
+    """Three Axes of plt.subplots(1, 3), y not shared: only the first map was styled; the others
+    kept a linear axis ticked 0 to 12 for a log gamma of 1e-4 to 10, or 0 and 1 for a kernel's
+    choices, and no label (a190 L1). Shared, the others take the first map's y and no label."""
+    space = SearchSpace([Float("C", 1e-3, 1e3, log=True), Categorical("kernel", ["rbf", "poly", "linear"]),
+                         Float("gamma", 1e-4, 10.0, log=True)])
+    grid = space.slice2d("C", y, resolution=8)
+    given = None if share is None else list(plt.subplots(1, 3, **share)[1])
+    axes = plot_surrogate_2d(grid, fake_prediction(grid.points.shape[0] * grid.points.shape[1]), axes=given)
+    shared = share is None or "sharey" in share
+    edges = cell_edges(grid.y_axis)
+    for k, ax in enumerate(axes):
+        assert ax.get_yscale() == ("log" if y == "gamma" else "linear")
+        assert ax.get_ylim() == pytest.approx((edges[0], edges[-1]))
+        assert ax.get_ylabel() == (y if k == 0 or not shared else "")
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+        if y == "kernel" and (k == 0 or not shared):
+            assert labels == ["rbf", "poly", "linear"]
+        if shared and k:  # plt.subplots(sharey=True) labels the first map's ticks only
+            assert not ax.yaxis.get_tick_params()["labelleft"]
+    plt.close("all")
+
+
 def test_a_proposal_on_the_top_bound_leaves_the_titles_clear():
     """The SVM's proposal at gamma = 10, its upper bound: the star, drawn whole over the edge,
     covered the lower half of each map's title (a teacher's review, the Lab's Model tab)."""

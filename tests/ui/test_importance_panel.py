@@ -12,7 +12,7 @@ import re  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.ui import Lab, importance_panel  # noqa: E402
 from interactive_hpo.ui.importance_panel import ImportancePanel, importance_info  # noqa: E402
 
@@ -75,6 +75,21 @@ def test_the_tab_draws_bars_with_intervals_and_the_top_partial_dependence():
     assert "random forest" in panel.caption.value and "12 completed trials" in panel.caption.value
     assert "256 points" in panel.caption.value
     assert panel.surrogate_choice.layout.display == "none"  # no GP to choose
+
+
+def test_a_conditional_parameters_partial_dependence_says_where_it_was_averaged():
+    """gamma applies to the rbf kernel only: its curve is titled so (a190 L5), kernel's is not."""
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]),
+                         Float("gamma", 0.0, 1.0, condition=("kernel", "rbf")), Float("C", 0.0, 1.0)])
+    study = Study(space, "random", seed=0)
+    study.run(lambda p: 3 * (p["kernel"] == "linear") + (p.get("gamma", 0.0) - 0.3) ** 2, n_trials=12, progress=False)
+    panel = ImportancePanel(study.goals, settings={"n": 64, "n_samples": 8})
+    panel.chosen = "gamma"
+    panel.update(study)
+    titles = {pd.names[0]: ax.get_title().replace("\n", "") for pd, ax in
+              zip(panel.info.dependence, panel.dependence_axes, strict=True)}
+    assert titles["gamma"] == "averaged only where gamma applies: kernel is 'rbf'"
+    assert titles.get("kernel", "") == ""
 
 
 def test_a_hidden_tab_computes_nothing_and_computes_once_when_shown(calls):

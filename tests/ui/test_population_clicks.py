@@ -137,3 +137,26 @@ def test_a_click_on_a_member_over_a_log_integer_evaluates_that_member():
         press(panel.figure.fig, panel.plot.ax, *at)
         # Drawn at 18.4 (by log v between the levels 1 and 1000), 22 units evaluated 18.
         assert lab.study.trials[-1].params["units"] == member["units"] and not lab.errors.errors
+
+
+def test_the_panel_leaves_off_the_members_a_parameter_drawn_does_not_apply_to():
+    """kernel "linear" has no gamma: its members were drawn at the gamma their x held (a190 L2)."""
+    import numpy as np
+
+    from interactive_hpo import Study
+    from interactive_hpo.ui.population_panel import PopulationPanel
+
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]), Float("C", 1e-2, 1e2, log=True),
+                         Float("gamma", 1e-3, 10.0, log=True, condition=("kernel", "rbf"))])
+    study = Study(space, "ga", seed=0, optimizer_settings={"population_size": 8})
+    study.run(lambda p: 0.3 * (p["kernel"] == "linear") + 0.1 * abs(np.log10(p.get("gamma", 1.0)) + 1),
+              n_trials=20, progress=False)
+    snap = study.optimizer.population()
+    linear = space.conditions.active_mask(snap.X)[:, 2] == 0
+    assert 0 < linear.sum() < len(linear)   # both kinds in the generation drawn
+    panel = PopulationPanel(space)
+    panel.update(snap, ("C", "gamma"))
+    assert (~np.isfinite(panel.plot.members.get_offsets()).all(axis=1)).tolist() == linear.tolist()
+    assert panel.plot.ax.get_title().endswith(f"{linear.sum()} of {len(linear)} not drawn: gamma is inactive for them")
+    panel.update(snap, ("kernel", "C"))   # both apply to every member
+    assert np.isfinite(panel.plot.members.get_offsets()).all() and "\n" not in panel.plot.ax.get_title()
