@@ -69,7 +69,9 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
     -------
     OnlineRun
         Its ``steps`` steps, or the steps before the loss stopped being finite (a diverged run
-        ends there, with a RuntimeWarning naming the step and the rate).
+        ends there, with a RuntimeWarning naming the step and the rate). A run and a baseline of
+        different lengths are compared over their common steps: ``plot_online_learning_rate``
+        draws them so, and its legend says where one was cut.
     """
     problem = check_problem(problem, "online_learning_rate")
     owner = "online_learning_rate"

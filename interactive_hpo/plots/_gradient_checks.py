@@ -35,10 +35,10 @@ def increasing(array: np.ndarray, name: str, owner: str) -> np.ndarray:
     return array
 
 
-def labelled_curves(value: Any, name: str, owner: str, length: int, like: str,
+def labelled_curves(value: Any, name: str, owner: str, length: int | None, like: str,
                     empty: bool = False) -> dict[str, np.ndarray]:
-    """A mapping label -> array of ``length``, with its labels as str (distinct as text: 1 and
-    "1" would be two lines under one legend entry)."""
+    """A mapping label -> 1-D array of ``length`` (None: any length), with its labels as str
+    (distinct as text: 1 and "1" would be two lines under one legend entry)."""
     if not isinstance(value, Mapping) or not (value or empty):
         raise fail(name, owner, f"a {'' if empty else 'non-empty '}mapping of label -> array", value)
     labels = [str(k) for k in value]

@@ -315,6 +315,15 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
 
 # -- online learning-rate adaptation ---------------------------------------------------------------
 
+def _steps_shown(m: int, n: int) -> str:
+    """What a baseline's legend entry adds when it has ``m`` losses and the adapted run ``n``
+    steps. A diverged run stops early, and comparing it with one of full length was refused as
+    a bare length error (review r186 L5): the two are drawn over their common steps instead."""
+    if m > n:
+        return f" (its first {n} of {m} steps)"
+    return f" (ends after {m} steps)" if m < n else ""
+
+
 def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
                               baselines: Mapping[str, Any] | None = None, ax: Any = None) -> Any:
     """Loss of a training run whose learning rate adapts by hypergradient descent (Baydin et al.,
@@ -326,31 +335,36 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
         Training steps.
     learning_rates, losses : array-like of shape (n,)
         The adapted learning rate and the loss at each step.
-    baselines : mapping of str to array-like of shape (n,), optional
-        Label (e.g. "fixed lr = 0.01") -> losses of a run with that learning rate held fixed.
+    baselines : mapping of str to array-like of shape (m,), optional
+        Label (e.g. "fixed lr = 0.01") -> losses of a run with that learning rate held fixed, at
+        ``steps[:m]``. A run of another length is drawn over the steps both have, and its legend
+        entry says so: a diverged run stops early (``online_learning_rate`` keeps its finite
+        steps), so a full-length baseline is cut at the adapted run's last step ("its first n of
+        m steps") and a diverged baseline ends where it stopped ("ends after m steps").
     ax : matplotlib Axes, optional
 
     Returns
     -------
     Axes
         The left axis (log y): ``ax.lines`` are the adapted run's losses, then each baseline's
-        (dashed). The learning rate is on a twin Axes added to ``ax.figure`` after ``ax``; both y
-        ranges leave a band at the top for the legend.
+        (dashed, over the steps it shares with the run). The learning rate is on a twin Axes
+        added to ``ax.figure`` after ``ax``; both y ranges leave a band at the top for the legend.
     """
     owner = "plot_online_learning_rate"
     steps = increasing(vector(steps, "steps", owner), "steps", owner)
     learning_rates = vector(learning_rates, "learning_rates", owner, len(steps), "steps")
     losses = vector(losses, "losses", owner, len(steps), "steps")
     first_bad(learning_rates, ~np.isinf(learning_rates), "learning_rates", owner, "a number (NaN: a gap)")
-    others = {} if baselines is None else labelled_curves(baselines, "baselines", owner, len(steps), "steps",
-                                                           empty=True)
+    others = {} if baselines is None else labelled_curves(baselines, "baselines", owner, None, "steps", empty=True)
     log_values(losses, "losses", owner)
-    for label, loss in others.items():
+    shared = {label: loss[:len(steps)] for label, loss in others.items()}   # what is drawn is what is checked
+    for label, loss in shared.items():
         log_values(loss, f"baselines[{label!r}]", owner)
     ax = axes_or_new(ax, (7, 4), owner="plot_online_learning_rate")
     ax.plot(steps, losses, color="C0", lw=1.5, label="loss (hypergradient descent)")
-    for i, (label, loss) in enumerate(others.items()):
-        ax.plot(steps, loss, color=f"C{i + 1}", ls="--", lw=1.2, label=label)
+    for i, (label, loss) in enumerate(shared.items()):
+        ax.plot(steps[:len(loss)], loss, color=f"C{i + 1}", ls="--", lw=1.2,
+                label=label + _steps_shown(len(others[label]), len(steps)))
     ax.set(xlabel="step", ylabel="loss")
     log_scale(ax, "y")
     # Linear, not log: hypergradient descent may drive the rate through zero, which a log axis would hide.

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_real, fail, float_array
-from ..landscape.compare import best_trained, check_train_test, train_test_agreement
+from ..landscape.compare import best_trained, check_train_test, distinct_configurations, train_test_agreement
 from ..landscape.graph import Landscape
 from ._axes import axes_or_new
 from ._checks import value_label
@@ -96,24 +96,9 @@ def train_test_info(land: Landscape, *, top: float = 0.1, direction: str = "mini
     return _train_test_info(land, top, direction, label, "train_test_info")
 
 
-def _distinct(land: Landscape) -> Landscape:
-    """``land``'s training and test losses once per distinct configuration, as a chain of
-    ``n_configurations`` points (``land`` itself without conditions). A conditional grid repeats
-    a configuration at every level of its inactive parameters: counted as configurations, the
-    copies filled the top share (17 "best-trained" of 25 configurations at 5 points), weighed in
-    both correlations and grew the markers (area 216: one configuration's 9 copies)."""
-    if land.n_configurations == land.n:
-        return land
-    first = land.configuration_points
-    train, test = land.others["train"][first], land.others["test"][first]
-    # Ordered: a chain has n - 1 neighbour pairs, which no grid size refuses (its order is unused).
-    return Landscape(("configuration",), (tuple(range(len(first))),), (True,), test,
-                     others={"train": train, "test": test})
-
-
 def _train_test_info(land: Landscape, top: float, direction: str, label: str | None, owner: str) -> TrainTestInfo:
     land, top = check_train_test(land, top, owner)
-    land = _distinct(land)
+    land = distinct_configurations(land)
     goal, label = value_label(direction, label, owner)
     agreement = train_test_agreement(land, top=top)
     mask = np.zeros(land.n, dtype=bool)

@@ -69,6 +69,7 @@ from typing import Any
 
 from .._validation import as_finite, as_scalar, check_int, fail, is_int, is_real, shown
 from ..goals import Goals, read_constraints
+from ..optimizers.recorded import is_state
 from ..outcome import Measured, check_no_constraints, check_no_value
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, check_step, parse_state
@@ -191,8 +192,8 @@ def read_result(goals: Goals, state: TrialState, value: Any, constraints: Any, o
 #: the acquisition's seed. An edited one loaded, and the time-travel slider then failed with
 #: Python's "invalid literal for int()" or TypeError (fuzz a174).
 MODEL_RECORD = {
-    "gp_state": "raw GP hyperparameters, a JSON object from a parameter's name to a list of real numbers",
-    "constraint_gp_state": "raw GP hyperparameters, a JSON object from a parameter's name to a list of real "
+    "gp_state": "raw GP hyperparameters, a JSON object from a parameter's name to a list of finite numbers",
+    "constraint_gp_state": "raw GP hyperparameters, a JSON object from a parameter's name to a list of finite "
                            "numbers, or None",
     "gp_data": "an int >= 0 (how many trials the fit saw)",
     "constraint_gp_data": "an int >= 0 (how many trials the fit saw)",
@@ -200,15 +201,10 @@ MODEL_RECORD = {
 }
 
 
-def _is_state(state: Any) -> bool:
-    return isinstance(state, dict) and all(isinstance(values, list) and all(is_real(v) for v in values)
-                                           for values in state.values())
-
-
 def _fits(name: str, value: Any) -> bool:
     """Whether ``value`` keeps the rule :data:`MODEL_RECORD` gives field ``name``."""
     if name.endswith("gp_state"):
-        return _is_state(value) or (value is None and name == "constraint_gp_state")
+        return is_state(value) or (value is None and name == "constraint_gp_state")
     return is_int(value) and 0 <= value <= (MAX_INT64 if name == "acquisition_seed" else math.inf)
 
 

@@ -62,14 +62,27 @@ def test_online_adaptation_raises_a_small_learning_rate_and_trains_faster():
 
 
 def test_a_diverging_online_run_stops_with_a_warning_and_its_plot_draws():
+    import matplotlib.pyplot as plt
+
     from interactive_hpo.plots import plot_online_learning_rate
 
     with pytest.warns(RuntimeWarning, match=r"diverged at step 14 of 20 .*learning_rate=1.0.* stops with 13 steps"):
         run = online_learning_rate(RidgeProblem(), learning_rate=1.0, steps=20)
     assert len(run.steps) == len(run.train_losses) == len(run.val_losses) == 13    # were 20, NaN from step 13
     assert np.isfinite(run.train_losses).all() and np.isfinite(run.val_losses).all()
-    axes = plot_online_learning_rate(run.steps, run.learning_rates, run.val_losses)   # up to 6e277: drawn
+    # Compared with the full-length run it diverged from: drawn over their 13 common steps (review
+    # r186 L5: a bare length error), as is a diverged baseline beside a full run.
+    fixed = online_learning_rate(RidgeProblem(), learning_rate=0.01, beta=0.0, steps=20)
+    axes = plot_online_learning_rate(run.steps, run.learning_rates, run.val_losses,   # up to 6e277: drawn
+                                     baselines={"fixed rate 0.01": fixed.val_losses})
     np.asarray(axes).flat[0].figure.savefig(io.BytesIO())
+    np.testing.assert_array_equal(axes.lines[1].get_ydata(), fixed.val_losses[:13])
+    assert axes.lines[1].get_label() == "fixed rate 0.01 (its first 13 of 20 steps)"
+    ax = plot_online_learning_rate(fixed.steps, fixed.learning_rates, fixed.val_losses,
+                                   baselines={"rate 1.0": run.val_losses})
+    assert ax.lines[1].get_label() == "rate 1.0 (ends after 13 steps)" and len(ax.lines[1].get_xdata()) == 13
+    plt.close(axes.figure)
+    plt.close(ax.figure)
 
 
 def test_mode_costs_memory_grows_for_reverse_mode_only():

@@ -1,5 +1,6 @@
 """Landscapes of conditional spaces: a grid point whose parameter is inactive is a copy of the
-configuration it stands for. Replay, the null model and the repr treat copies as one."""
+configuration it stands for. Replay, the null model, the repr and the train-test comparison treat
+copies as one."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import re
 
 import numpy as np
 import pytest
+from scipy.stats import spearmanr
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study
 from interactive_hpo.landscape import (
     Landscape,
     LandscapeObjective,
     assortativity,
+    best_trained,
     build_landscape,
     check_findings,
     null_zscores,
+    train_test_agreement,
 )
 from interactive_hpo.objectives import FunctionObjective
 
@@ -102,3 +106,19 @@ def test_copies_with_different_losses_are_refused(noise):
     with pytest.raises(InvalidParameterError, match=re.escape(
             "`losses` of Landscape must be equal on grid points that differ only in inactive parameters")):
         noise.with_losses(losses)
+
+
+def test_best_trained_and_train_test_agreement_count_each_configuration_once(noise):
+    """Called directly (not through the plot), the 320 copies of 55 configurations were counted:
+    38 "best-trained" grid points, a linear kernel's 25 copies weighing 25 times in Spearman."""
+    test = np.random.default_rng(1).random(noise.n_configurations)[noise.configuration]
+    land = Landscape(noise.names, noise.levels, noise.ordered, test, noise.space,
+                     others={"train": noise.losses, "test": test})
+    first = land.configuration_points
+    train, test = land.others["train"][first], test[first]
+    best = best_trained(land)
+    # A tenth of 55 configurations, each by its first grid point, lowest training loss first.
+    assert best.tolist() == first[np.argsort(train)[:6]].tolist()
+    agreement = train_test_agreement(land)
+    assert agreement["all"] == pytest.approx(spearmanr(train, test)[0])
+    assert agreement["best_trained"] == pytest.approx(spearmanr(land.others["train"][best], land.losses[best])[0])

@@ -150,6 +150,20 @@ def test_online_plot_has_losses_on_the_left_and_the_learning_rate_on_a_twin():
     assert len(plot_online_learning_rate(steps, rates, np.ones(50), ax=axes()).lines) == 1
 
 
+def test_a_baseline_of_another_length_is_drawn_over_the_common_steps_and_says_so():
+    """Review r186 L5: a diverged run (online_learning_rate stops early) against a full-length
+    baseline, or the other way round, was refused with a bare length error."""
+    steps = np.arange(1, 6)
+    ax = plot_online_learning_rate(steps, np.full(5, 0.1), np.ones(5), ax=axes(),
+                                   baselines={"full": np.arange(1.0, 9.0), "diverged": [2.0, 3.0], "same": np.ones(5)})
+    full, diverged, same = ax.lines[1:]
+    np.testing.assert_allclose(full.get_xydata(), np.column_stack([steps, np.arange(1.0, 6.0)]))
+    np.testing.assert_allclose(diverged.get_xydata(), [[1, 2.0], [2, 3.0]])
+    assert legend_texts(ax)[1:4] == ["full (its first 5 of 8 steps)", "diverged (ends after 2 steps)", "same"]
+    # Only the drawn steps are checked: a value past the adapted run's end is never on the log axis.
+    plot_online_learning_rate(steps, np.full(5, 0.1), np.ones(5), baselines={"full": [1.0] * 5 + [0.0]}, ax=axes())
+
+
 # -- read from the back of the room (issue 26, item 9) --------------------------------------------
 
 def tick_texts(axis):
@@ -253,8 +267,8 @@ BAD_INPUTS = [
      "`iterations[0]` of plot_approximation_error must be an int in [0, inf); got -1.0."),
     (lambda: plot_online_learning_rate([0, 1, 2], [0.1, 0.1], [1, 1, 1]),
      "`learning_rates` of plot_online_learning_rate must be a 1-D array of length 3 (as steps); got 'length 2'."),
-    (lambda: plot_online_learning_rate([0, 1], [0.1, 0.1], [1, 1], baselines={"fixed": [1]}),
-     "`baselines['fixed']` of plot_online_learning_rate must be a 1-D array of length 2 (as steps); got 'length 1'."),
+    (lambda: plot_online_learning_rate([0, 1], [0.1, 0.1], [1, 1], baselines={"fixed": [[1, 1]]}),
+     "`baselines['fixed']` of plot_online_learning_rate must be a 1-D array; got 'shape (1, 2)'."),
     (lambda: plot_online_learning_rate([0, 1], [0.1, 0.1], [1, 1], baselines=[1, 1]),
      "`baselines` of plot_online_learning_rate must be a mapping of label -> array; got [1, 1]."),
     # Fuzz round 4: a log axis dropped values <= 0 or infinite without a word, an infinite gradient

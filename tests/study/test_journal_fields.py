@@ -361,6 +361,10 @@ def bo_journal(tmp_path_factory):
     ("gp_state", None, "None"),
     ("gp_state", {"covar_module.raw_lengthscale": ["abc", 0.1]}, "{'covar_module.raw_lengthscale': ['abc', 0.1]}"),
     ("gp_state", {"covar_module.raw_lengthscale": 0.1}, "{'covar_module.raw_lengthscale': 0.1}"),
+    # An int too large for a float: loaded, and Study.surrogate(step=2) then refused it (two copies
+    # of the rule, the reader's taking any real number and the optimizer's finite ones only).
+    ("gp_state", {"covar_module.raw_lengthscale": [10**400]}, "{'covar_module.raw_lengthscale': [1" + "0" * 150
+     + "... (437 characters)"),
     ("constraint_gp_state", "x", "'x'"),
     ("gp_data", "3", "'3'"),
 ])

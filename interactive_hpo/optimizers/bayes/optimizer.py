@@ -50,7 +50,7 @@ from .outcomes import restore_models
 from .search import bin_centres
 from .training import TrainingData
 from .transfer import WarmSources
-from .warm_fit import WarmFit, is_state, record_of
+from .warm_fit import WarmFit, record_of
 from .warping import WARPS
 
 # isort: on
@@ -61,6 +61,7 @@ from ...trial import Trial, TrialState
 from ...views import read_only
 from ..base import MAX_BATCH, Optimizer, Suggestion, unit_rows
 from ..capabilities import ModelBased, WarmStartable
+from ..recorded import is_state
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
 

@@ -26,22 +26,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..._validation import as_finite, is_int
+from ..._validation import is_int
 from ...trial import Trial, carried_from
+from ..recorded import is_state
 from .model import FittedGP
 
-__all__ = ["WarmFit", "is_state", "record_of"]
+__all__ = ["WarmFit", "record_of"]
 
 #: Raw hyperparameters by name (``FittedGP.state``).
 State = dict[str, list[float]]
-
-
-def is_state(value: Any) -> bool:
-    """Whether ``value`` is raw hyperparameters as a fit records them (``FittedGP.state``): a
-    dict of names to lists of finite numbers."""
-    return isinstance(value, Mapping) and all(
-        isinstance(name, str) and isinstance(values, (list, tuple)) and all(as_finite(v) is not None for v in values)
-        for name, values in value.items())
 
 
 @dataclass
