@@ -278,8 +278,7 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
     solver = _solver(solver, "implicit")
     iterations = _iterations(iterations, "implicit")
     given = problem.check_weights(w, "w", "implicit")
-    if given is None:
-        check_solvable(problem, "implicit")
+    check_solvable(problem, "implicit")  # with a w given too: its learning rate read as 0
     w = problem.solve(theta_t, problem.start(w0, "implicit")) if given is None else given
     (gradient,) = implicit_path(problem, theta_t, w, solver, [iterations])
     return _result(problem, w, gradient, f"implicit-{solver}", 4 * w.nbytes, started)
@@ -355,9 +354,10 @@ def choose_method(problem: BilevelProblem, method: str | None, options: Mapping[
     method = check_one_of(default if method is None else method, "method", owner, tuple(METHODS))
     if method == "exact" and not isinstance(problem, RidgeProblem):
         raise fail("method", owner, "a method other than 'exact' (the closed form is ridge's)", method)
-    # Both find the minimizer unless given one (w) or a number of steps to differentiate instead.
-    solves = (method == "implicit" and options.get("w") is None) or (
-        method == "finite-differences" and options.get("steps") is None)
+    # Implicit differentiation reads a minimizer, found or given (w): a hyperparameter acting
+    # through training has no derivative there (a given w read the learning rate's as 0). Finite
+    # differences find the minimizer unless given a number of steps to differentiate instead.
+    solves = method == "implicit" or (method == "finite-differences" and options.get("steps") is None)
     if solves and problem.dynamics:
         raise fail("method", owner, "'reverse' or 'forward' for this problem", method,
                    hint=f"{list(problem.dynamics)} act through training, which "

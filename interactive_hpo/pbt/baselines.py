@@ -17,7 +17,7 @@ from ..objectives.incremental import IncrementalTask
 from ..space import SearchSpace
 from .checks import check_members, check_rounds, check_space, check_task
 from .result import PBTComparison, PBTResult, diverged_since
-from .training import PopulationBasedTraining
+from .training import MAX_TRAIN_STEPS, PopulationBasedTraining
 
 __all__ = ["compare_with_fixed", "train_fixed"]
 
@@ -42,7 +42,7 @@ def _fixed_runner(task: Any, params: Any, n_rounds: Any, n_members: Any, steps_p
     n_rounds = check_rounds(n_rounds, n_members, 0, owner)
     # The seed as PopulationBasedTraining would take it (the same int from a Generator), checked here.
     runner = _FixedRun(owner, task.space, task, n_members=n_members, ready_every=None, initial=population,
-                       steps_per_round=check_int(steps_per_round, "steps_per_round", owner, 1),
+                       steps_per_round=check_int(steps_per_round, "steps_per_round", owner, 1, MAX_TRAIN_STEPS),
                        seed=seed_to_int(seed, owner))
     runner.run(n_rounds)
     return runner

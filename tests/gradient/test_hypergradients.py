@@ -153,8 +153,15 @@ def test_hypergradient_picks_the_method_that_fits_the_problem_by_default(mlp, lo
 
 
 def test_training_dynamics_hyperparameters_have_no_implicit_hypergradient(mlp):
+    theta = np.log([1e-3, 0.5])
     with pytest.raises(ValueError, match=r"\['learning_rate'\] act through the training dynamics"):
-        implicit(mlp, np.log([1e-3, 0.5]))
+        implicit(mlp, theta)
+    # Given the trained weights, it returned the learning rate's hypergradient as -0.0 (review r203 #6).
+    w = mlp.train(theta)
+    with pytest.raises(ValueError, match=r"\['learning_rate'\] act through the training dynamics"):
+        implicit(mlp, theta, w=w)
+    with pytest.raises(ValueError, match=r"`method` of hypergradient must be 'reverse' or 'forward' for this problem"):
+        hypergradient(mlp, theta, "implicit", w=w)
 
 
 def test_splits_are_disjoint_standardized_and_seeded():

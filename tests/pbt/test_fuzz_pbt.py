@@ -232,6 +232,8 @@ def saved(settings=None, rounds=None):
     (lambda: train_fixed(TASK, [GOOD, {**GOOD, "mode": "run"}], 1),  # named `initial` of PopulationBasedTraining
      "`params[1]` of train_fixed must be a configuration of the search space (a dict of its parameters' values); "
      "got {'lr': 0.1, 'width': 2, 'mode': 'run'}. The space refuses it: `mode` of the search space must be one of"),
+    (lambda: train_fixed(TASK, GOOD, 1, steps_per_round=10**30),  # named PopulationBasedTraining (r203 #7)
+     "`steps_per_round` of train_fixed must be an int in [1, "),
     (lambda: train_fixed(TASK, GOOD, 1, seed=-1),  # named PopulationBasedTraining
      "`seed` of train_fixed must be a non-negative int, a numpy.random.Generator or None; got -1."),
     (lambda: compare_with_fixed(RESULT, TASK, {**GOOD, "lr": 2.0}), "`fixed` of compare_with_fixed must be a "
