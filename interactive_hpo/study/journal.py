@@ -1,8 +1,9 @@
 """The crash-safe journal: an append-only JSON-lines file, replayed to rebuild a study.
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
-seed, the first optimizer and the first pruner. Every later line is one event, written with a single ``write``
-and then flushed and fsynced, so a crash loses at most the line being written:
+seed, the first optimizer and the first pruner. Every later line is one event, written unbuffered and
+fsynced, so a crash loses at most the line being written (a write or fsync that fails is cut back off the
+file, and raises a StorageError):
 
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
@@ -37,6 +38,7 @@ refused and left byte for byte as it was. The design follows Optuna's
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import threading
@@ -78,6 +80,27 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _write_all(handle: IO[bytes], data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file: a write that a file size limit cuts short writes
+    part and returns how much (the next one raises)."""
+    done = 0
+    while done < len(data):
+        done += handle.write(data[done:])
+
+
+def _first_line(handle: IO[bytes]) -> bytes:
+    """The file's first line with its newline (all of the file if it has none), read in blocks: an
+    unbuffered file's ``readline`` reads a byte per call."""
+    handle.seek(0)
+    first = b""
+    while b"\n" not in first:
+        block = handle.read(1 << 16)
+        if not block:
+            return first
+        first += block
+    return first[:first.index(b"\n") + 1]
 
 
 class Journal:
@@ -126,10 +149,10 @@ class Journal:
                 yield self
             finally:
                 with held_interrupt():
-                    if self._file is not None:
-                        self._file.close()  # closing releases the flock
-                        self._file = None
+                    if self._file is not None:  # let go of first: a close that raised left it closed
+                        handle, self._file = self._file, None
                         self._torn = 0  # another process may cut it before our next read
+                        handle.close()  # closing releases the flock
 
     def _open_locked(self) -> None:
         """Open the file and take its lock, as :attr:`_file`.
@@ -170,9 +193,9 @@ class Journal:
                                f"(Path({str(folder)!r}).mkdir(parents=True)).")
         try:
             try:
-                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
+                handle, self._created = open(self.path, "x+b", buffering=0), True  # noqa: SIM115 - closed by locked()
             except FileExistsError:
-                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+                handle, self._created = open(self.path, "a+b", buffering=0), False  # noqa: SIM115
         except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
             raise StorageError(f"{self.path} cannot be opened to write ({error.strerror or error}): a study "
                                "appends each trial to its journal, and holds its lock to read it. Work on a "
@@ -212,12 +235,11 @@ class Journal:
         old, fresh = self._handle, None
         try:
             content = b"".join(map(_line, records))  # JSON may refuse a record: before anything is written
-            fresh = open(temporary, "x+b")  # noqa: SIM115 - becomes this handle's file, closed by locked()
+            fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes this handle's file, closed by locked()
             if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
                 fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
             os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
-            fresh.write(content)
-            fresh.flush()
+            _write_all(fresh, content)
             os.fsync(fresh.fileno())
             if fcntl is None:
                 old.close()  # Windows cannot replace an open file (and has one writer per journal)
@@ -250,8 +272,7 @@ class Journal:
         """The header alone (line 1, checked as :meth:`read` checks it), the events unread: what
         opening a study needs first, in the same time at any length of journal."""
         with self.locked():
-            self._handle.seek(0)
-            first = self._handle.readline()
+            first = _first_line(self._handle)
         if not first.endswith(b"\n"):  # the header alone, or no complete line: the whole read says which
             return self.read()[0]
         return self._checked([self._parse(first[:-1], 1)])[0]
@@ -375,13 +396,30 @@ class Journal:
         self._lines += 1
 
     def _append_bytes(self, data: bytes) -> None:
-        # One write call per line, then flush + fsync: a crash leaves at most a partial last line.
+        """Append ``data`` (one line, or a newline) and fsync it: a crash leaves at most a partial
+        last line. A write or fsync that fails (a full disk, a quota, an I/O error) is cut back off
+        the file, so the journal holds what the study's memory does; the file is unbuffered, so
+        nothing stays in a buffer for a later close to write."""
         handle = self._handle
-        handle.seek(0, os.SEEK_END)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-        self._offset = handle.tell()
+        start = handle.seek(0, os.SEEK_END)
+        try:
+            _write_all(handle, data)
+            os.fsync(handle.fileno())
+        except OSError as error:
+            try:  # under the lock, so only this write's bytes; the disk that failed may refuse this too
+                handle.truncate(start)
+                os.fsync(handle.fileno())
+                left = ""
+            except OSError:
+                left = " (the part of it written could not be cut off: the next write does)"
+            full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+            raise StorageError(
+                f"{self.path}: the journal could not be written ({error.strerror or error}"
+                f"{': a full disk, or a quota or file size limit' if full else ''}). Nothing of this change was "
+                f"recorded{left}: the journal and the study in memory are as they were before it. Once the disk "
+                "takes writes again, so does the study (tell again a trial whose result this was); meanwhile "
+                "study.save(another_path) keeps its trials.") from error
+        self._offset = start + len(data)
 
     def _size(self) -> int:
         return os.fstat(self._handle.fileno()).st_size
