@@ -50,6 +50,7 @@ from typing import IO, Any
 from .._signals import held_interrupt
 from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
+from .journal_files import first_line, sync_folder, write_all
 from .journal_lines import (
     EVENTS,
     FORMAT,
@@ -70,37 +71,6 @@ except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat"]
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; elsewhere folders cannot be opened)."""
-    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - not on the machines we test on
-        return
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _write_all(handle: IO[bytes], data: bytes) -> None:
-    """Write all of ``data`` to an unbuffered file: a write that a file size limit cuts short writes
-    part and returns how much (the next one raises)."""
-    done = 0
-    while done < len(data):
-        done += handle.write(data[done:])
-
-
-def _first_line(handle: IO[bytes]) -> bytes:
-    """The file's first line with its newline (all of the file if it has none), read in blocks: an
-    unbuffered file's ``readline`` reads a byte per call."""
-    handle.seek(0)
-    first = b""
-    while b"\n" not in first:
-        block = handle.read(1 << 16)
-        if not block:
-            return first
-        first += block
-    return first[:first.index(b"\n") + 1]
 
 
 class Journal:
@@ -239,7 +209,7 @@ class Journal:
             if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
                 fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
             os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
-            _write_all(fresh, content)
+            write_all(fresh, content)
             os.fsync(fresh.fileno())
             if fcntl is None:
                 old.close()  # Windows cannot replace an open file (and has one writer per journal)
@@ -259,7 +229,7 @@ class Journal:
         self._header = _line(records[0])[:-1]
         found = os.fstat(fresh.fileno())
         self._identity = (found.st_dev, found.st_ino)
-        _sync_folder(target.parent)
+        sync_folder(target.parent)
 
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``(header, events)`` of the whole journal, read under its lock (nothing is written)."""
@@ -272,7 +242,7 @@ class Journal:
         """The header alone (line 1, checked as :meth:`read` checks it), the events unread: what
         opening a study needs first, in the same time at any length of journal."""
         with self.locked():
-            first = _first_line(self._handle)
+            first = first_line(self._handle)
         if not first.endswith(b"\n"):  # the header alone, or no complete line: the whole read says which
             return self.read()[0]
         return self._checked([self._parse(first[:-1], 1)])[0]
@@ -403,7 +373,7 @@ class Journal:
         handle = self._handle
         start = handle.seek(0, os.SEEK_END)
         try:
-            _write_all(handle, data)
+            write_all(handle, data)
             os.fsync(handle.fileno())
         except OSError as error:
             try:  # under the lock, so only this write's bytes; the disk that failed may refuse this too
