@@ -8,7 +8,7 @@ file, and raises a StorageError):
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
 ``finished``         a trial became COMPLETE, PRUNED or FAILED, with value and attributes
-``added``            a finished trial the user evaluated themselves (``Study.add_manual``)
+``added``            a finished trial the user evaluated themselves (``Study.add_manual``), and owner
 ``enqueued``         params queued by the user, to be evaluated before the optimizer's
 ``switched``         the study moved to another optimizer (name and settings)
 ``pruner_switched``  the study moved to another pruner (name and settings, or null for none)
