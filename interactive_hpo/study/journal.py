@@ -57,6 +57,7 @@ from .journal_lines import (
     HEADER,
     STUDY_JOURNAL,
     VERSION,
+    DuplicateKey,
     JournalFormat,
     check_record,
     is_cut_off,
@@ -399,6 +400,8 @@ class Journal:
         that is not a cut-off write (:func:`~.journal_lines.is_cut_off`)."""
         try:
             record = _decode(line)
+        except DuplicateKey as error:  # JSON, but two values of one field
+            raise refused_field(self.path, number, error) from None
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
             if number == 1:
                 raise StorageError(f"{self.path} is not {self.kind.label}: its first line is not JSON "
