@@ -1,13 +1,14 @@
 """The crash-safe journal: an append-only JSON-lines file, replayed to rebuild a study.
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
-seed, the first optimizer and the first pruner. Every later line is one event, written with a single ``write``
-and then flushed and fsynced, so a crash loses at most the line being written:
+seed, the first optimizer and the first pruner. Every later line is one event, written unbuffered and
+fsynced, so a crash loses at most the line being written (a write or fsync that fails is cut back off the
+file, and raises a StorageError):
 
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
 ``finished``         a trial became COMPLETE, PRUNED or FAILED, with value and attributes
-``added``            a finished trial the user evaluated themselves (``Study.add_manual``)
+``added``            a finished trial the user evaluated themselves (``Study.add_manual``), and owner
 ``enqueued``         params queued by the user, to be evaluated before the optimizer's
 ``switched``         the study moved to another optimizer (name and settings)
 ``pruner_switched``  the study moved to another pruner (name and settings, or null for none)
@@ -37,6 +38,7 @@ refused and left byte for byte as it was. The design follows Optuna's
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import threading
@@ -48,12 +50,14 @@ from typing import IO, Any
 from .._signals import held_interrupt
 from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
+from .journal_files import first_line, sync_folder, write_all
 from .journal_lines import (
     EVENTS,
     FORMAT,
     HEADER,
     STUDY_JOURNAL,
     VERSION,
+    DuplicateKey,
     JournalFormat,
     check_record,
     is_cut_off,
@@ -68,16 +72,6 @@ except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat"]
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; elsewhere folders cannot be opened)."""
-    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - not on the machines we test on
-        return
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 class Journal:
@@ -126,10 +120,10 @@ class Journal:
                 yield self
             finally:
                 with held_interrupt():
-                    if self._file is not None:
-                        self._file.close()  # closing releases the flock
-                        self._file = None
+                    if self._file is not None:  # let go of first: a close that raised left it closed
+                        handle, self._file = self._file, None
                         self._torn = 0  # another process may cut it before our next read
+                        handle.close()  # closing releases the flock
 
     def _open_locked(self) -> None:
         """Open the file and take its lock, as :attr:`_file`.
@@ -170,9 +164,9 @@ class Journal:
                                f"(Path({str(folder)!r}).mkdir(parents=True)).")
         try:
             try:
-                handle, self._created = open(self.path, "x+b"), True  # noqa: SIM115 - closed by locked()
+                handle, self._created = open(self.path, "x+b", buffering=0), True  # noqa: SIM115 - closed by locked()
             except FileExistsError:
-                handle, self._created = open(self.path, "a+b"), False  # noqa: SIM115
+                handle, self._created = open(self.path, "a+b", buffering=0), False  # noqa: SIM115
         except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
             raise StorageError(f"{self.path} cannot be opened to write ({error.strerror or error}): a study "
                                "appends each trial to its journal, and holds its lock to read it. Work on a "
@@ -212,12 +206,11 @@ class Journal:
         old, fresh = self._handle, None
         try:
             content = b"".join(map(_line, records))  # JSON may refuse a record: before anything is written
-            fresh = open(temporary, "x+b")  # noqa: SIM115 - becomes this handle's file, closed by locked()
+            fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes this handle's file, closed by locked()
             if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
                 fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
             os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
-            fresh.write(content)
-            fresh.flush()
+            write_all(fresh, content)
             os.fsync(fresh.fileno())
             if fcntl is None:
                 old.close()  # Windows cannot replace an open file (and has one writer per journal)
@@ -237,7 +230,7 @@ class Journal:
         self._header = _line(records[0])[:-1]
         found = os.fstat(fresh.fileno())
         self._identity = (found.st_dev, found.st_ino)
-        _sync_folder(target.parent)
+        sync_folder(target.parent)
 
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``(header, events)`` of the whole journal, read under its lock (nothing is written)."""
@@ -250,8 +243,7 @@ class Journal:
         """The header alone (line 1, checked as :meth:`read` checks it), the events unread: what
         opening a study needs first, in the same time at any length of journal."""
         with self.locked():
-            self._handle.seek(0)
-            first = self._handle.readline()
+            first = first_line(self._handle)
         if not first.endswith(b"\n"):  # the header alone, or no complete line: the whole read says which
             return self.read()[0]
         return self._checked([self._parse(first[:-1], 1)])[0]
@@ -375,13 +367,30 @@ class Journal:
         self._lines += 1
 
     def _append_bytes(self, data: bytes) -> None:
-        # One write call per line, then flush + fsync: a crash leaves at most a partial last line.
+        """Append ``data`` (one line, or a newline) and fsync it: a crash leaves at most a partial
+        last line. A write or fsync that fails (a full disk, a quota, an I/O error) is cut back off
+        the file, so the journal holds what the study's memory does; the file is unbuffered, so
+        nothing stays in a buffer for a later close to write."""
         handle = self._handle
-        handle.seek(0, os.SEEK_END)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-        self._offset = handle.tell()
+        start = handle.seek(0, os.SEEK_END)
+        try:
+            write_all(handle, data)
+            os.fsync(handle.fileno())
+        except OSError as error:
+            try:  # under the lock, so only this write's bytes; the disk that failed may refuse this too
+                handle.truncate(start)
+                os.fsync(handle.fileno())
+                left = ""
+            except OSError:
+                left = " (the part of it written could not be cut off: the next write does)"
+            full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+            raise StorageError(
+                f"{self.path}: the journal could not be written ({error.strerror or error}"
+                f"{': a full disk, or a quota or file size limit' if full else ''}). Nothing of this change was "
+                f"recorded{left}: the journal and the study in memory are as they were before it. Once the disk "
+                "takes writes again, so does the study (tell again a trial whose result this was); meanwhile "
+                "study.save(another_path) keeps its trials.") from error
+        self._offset = start + len(data)
 
     def _size(self) -> int:
         return os.fstat(self._handle.fileno()).st_size
@@ -391,6 +400,8 @@ class Journal:
         that is not a cut-off write (:func:`~.journal_lines.is_cut_off`)."""
         try:
             record = _decode(line)
+        except DuplicateKey as error:  # JSON, but two values of one field
+            raise refused_field(self.path, number, error) from None
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
             if number == 1:
                 raise StorageError(f"{self.path} is not {self.kind.label}: its first line is not JSON "

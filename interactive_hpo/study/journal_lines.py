@@ -20,8 +20,8 @@ from typing import Any
 from .._validation import shown
 from ..exceptions import StorageError
 
-__all__ = ["FORMAT", "VERSION", "EVENTS", "HEADER", "STUDY_JOURNAL", "JournalFormat", "check_record", "decode",
-           "encode", "is_cut_off", "refused_field"]
+__all__ = ["FORMAT", "VERSION", "EVENTS", "HEADER", "STUDY_JOURNAL", "DuplicateKey", "JournalFormat", "check_record",
+           "decode", "encode", "is_cut_off", "refused_field"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
@@ -57,11 +57,31 @@ def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a value a journal holds")
 
 
+class DuplicateKey(ValueError):
+    """A JSON object that names a key twice: JSON keeps the last, silently (a header edited to
+    end with ``,"direction":"maximize"`` turned a minimized study around)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(f"the key {key!r} appears twice in one JSON object, so which value counts is "
+                                   "not clear.")
+            seen.add(key)
+    return record
+
+
 def decode(line: bytes) -> Any:
-    """One line's JSON; a number past a float's range, NaN, infinity and values nested past
-    Python's recursion limit are refused (ValueError)."""
+    """One line's JSON; a number past a float's range, NaN, infinity, a key given twice in an
+    object (:class:`DuplicateKey`), NUL bytes and values nested past Python's recursion limit
+    are refused (ValueError)."""
+    if b"\0" in line:  # json guessed UTF-32 from them: "'utf-32-be' codec can't decode bytes"
+        raise ValueError("the line holds NUL bytes, so it is not text: a disk or a copy that failed leaves them")
     try:
-        return json.loads(line, parse_float=_finite, parse_constant=_no_constant)
+        return json.loads(line, parse_float=_finite, parse_constant=_no_constant, object_pairs_hook=_object)
     except RecursionError:  # an edited line of [[[[...: Python's error stopped the load, not the file's
         raise ValueError("values nested too deep to read") from None
 

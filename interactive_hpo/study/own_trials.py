@@ -8,7 +8,7 @@ import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from .._validation import did_you_mean, fail, shown, warn_user
 from ..exceptions import InvalidParameterError, TrialStateError
@@ -18,6 +18,7 @@ from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
+from .owners import owner_is_alive
 from .replay import tell_history
 from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
 from .running import check_objective
@@ -32,6 +33,9 @@ from .trial_fields import (
     read_result,
 )
 from .warm_start import WarmStart
+
+if TYPE_CHECKING:
+    from .journal import Journal
 
 __all__ = ["OwnTrials"]
 
@@ -100,6 +104,7 @@ class OwnTrials:
     _loss: Callable[[Trial], Any]
     _owner: dict[str, Any]
     _warm_start: WarmStart
+    _journal: Journal | None
 
     @_study_method
     def add_manual(self, params: Mapping[str, Any], value: Any, *, user_attrs: Mapping[str, Any] | None = None,
@@ -171,8 +176,8 @@ class OwnTrials:
                           state=TrialState.COMPLETE, value=fields.value, values=fields.values,
                           constraints=fields.constraints, source=source, user_attrs=attrs,
                           datetime_start=now, datetime_complete=now)
-            self._record({"event": "added", "trial": trial.to_json()})
-            self._state.add(trial)
+            self._record({"event": "added", "trial": trial.to_json(), "owner": self._owner})  # undo_manual checks it
+            self._state.add(trial, self._owner)
             self.optimizer.tell(trial, self._loss(trial))
             self._notify("added", trial)
         return trial
@@ -285,8 +290,9 @@ class OwnTrials:
         Raises
         ------
         TrialStateError
-            When the study has no trial, its last trial is not a manual one, or trials are
-            running: what is wrong is the study's state (it takes no argument).
+            When the study has no trial, its last trial is not a manual one, another study still
+            open on the journal (another process or notebook) added it, or trials are running:
+            what is wrong is the study's state (it takes no argument).
         """
         with self._transaction():
             return self._undo_manual()
@@ -302,6 +308,14 @@ class OwnTrials:
                 f"{last.source!r}. {why} To go on without trial {last.number}, fork the study before it, "
                 f"interactive_hpo.study.branching.fork_study(study, {last.number}) (in the Lab: Fork here at step "
                 f"{last.number}).")
+        owner = self._state.owner_of(last.number)
+        if owner not in (None, self._owner) and self._journal is not None and owner_is_alive(owner, self._journal.path):
+            # Its undo would withdraw a trial that study shows, and may be about to undo itself.
+            raise TrialStateError(
+                f"Study.undo_manual cannot withdraw trial {last.number}: another study still open on this journal "
+                f"added it (process {shown(owner.get('pid'))} on host {shown(owner.get('host'))}; or another Study "
+                f"object of this process). {why} That study may undo it; to go on without it here, fork the study "
+                f"before it, interactive_hpo.study.branching.fork_study(study, {last.number}).")
         running = [t.number for t in self._state.running()]
         if running:
             # The optimizer is rebuilt from finished trials; it could not know these are taken.

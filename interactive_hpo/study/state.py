@@ -145,7 +145,8 @@ class StudyState:
     def trial(self, number: Any) -> Trial:
         """The trial numbered ``number``; ValueError if there is none (a journal event named it)."""
         if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(self._trials):
-            raise ValueError(f"the event names trial {number!r}, but the study has trials 0 to {len(self._trials) - 1}")
+            have = f"trials 0 to {len(self._trials) - 1}" if self._trials else "no trial yet"
+            raise ValueError(f"the event names trial {number!r}, but the study has {have}")
         return self._trials[number]
 
     def best_trial(self, goals: Goals, full_budget: float, owner: str = "Study.best_trial") -> Trial:

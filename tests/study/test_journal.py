@@ -697,6 +697,29 @@ def test_a_blank_line_is_named_as_such(tmp_path, where):
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("edit, message", [
+    # A key given twice loaded silently, the last winning: this header's minimized study was maximized.
+    (lambda lines: [lines[0][:-1] + b',"direction":"maximize"}'] + lines[1:],
+     "line 1: the key 'direction' appears twice in one JSON object, so which value counts is not clear."),
+    (lambda lines: lines[:2] + [lines[2][:-1] + b',"event":"finished"}'] + lines[3:],
+     "line 3: the key 'event' appears twice in one JSON object"),
+    # "'utf-32-be' codec can't decode bytes": json guessed an encoding from the NULs.
+    (lambda lines: lines[:3] + [b"\0" * 50] + lines[3:],
+     "line 4: not valid JSON \\(the line holds NUL bytes, so it is not text"),
+    # "the study has trials 0 to -1".
+    (lambda lines: [lines[0], lines[2], lines[1]] + lines[3:],
+     "line 2: .*the event names trial 0, but the study has no trial yet"),
+], ids=["header key twice", "event key twice", "NUL bytes", "reordered"])
+def test_a_line_that_does_not_say_one_thing_is_refused_saying_why(tmp_path, edit, message):
+    path = tmp_path / "s.jsonl"
+    Study(SPACE, seed=0, storage=path).run(quadratic, 2)
+    path.write_bytes(b"\n".join(edit(path.read_bytes().split(b"\n")[:-1])) + b"\n")
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=f"{re.escape(str(path))}, {message}"):
+        Study.load(path)
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize("case", ["read-only journal", "read-only folder"])
 def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, monkeypatch, case):
     # Python's PermissionError from deep inside the journal (simulated: the tests may run as root,

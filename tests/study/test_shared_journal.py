@@ -173,3 +173,21 @@ def test_a_journal_handle_never_appends_over_lines_it_has_not_read(tmp_path):
         second.append({"event": "enqueued", "params": {"x": 0.0, "n": 1}})
     with first.locked(), pytest.raises(RuntimeError, match="without reading the lines"):
         first.append({"event": "enqueued", "params": {"x": 1.0, "n": 1}})
+
+
+def test_a_study_does_not_undo_a_manual_trial_another_open_study_added(tmp_path):
+    # It checked only that the last trial was manual: a second notebook's undo withdrew the
+    # trial the first had just added, under it. A trial of a study that is gone may be undone.
+    path = tmp_path / "shared.jsonl"
+    first = Study(SPACE, seed=0, storage=path)
+    second = Study(SPACE, seed=0, storage=path)
+    first.add_manual({"x": 0.5, "n": 2}, 1.0)
+    with pytest.raises(TrialStateError, match=f"cannot withdraw trial 0: another study still open on this journal "
+                                              f"added it \\(process {os.getpid()} "):
+        second.undo_manual()
+    second.add_manual({"x": 0.2, "n": 3}, 2.0)
+    assert second.undo_manual().number == 1 and first.undo_manual().number == 0
+    first.add_manual({"x": 0.5, "n": 2}, 1.0)
+    del first
+    gc.collect()
+    assert Study.load(path).undo_manual().number == 0

@@ -1,0 +1,42 @@
+"""The journal's file operations that are not about its lines: an unbuffered file written whole,
+its first line read in blocks, and a rename made durable (:mod:`.journal` uses them under its lock)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+__all__ = ["first_line", "sync_folder", "write_all"]
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; elsewhere folders cannot be opened)."""
+    if not hasattr(os, "O_DIRECTORY"):  # pragma: no cover - not on the machines we test on
+        return
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_all(handle: IO[bytes], data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file: a write that a file size limit cuts short writes
+    part and returns how much (the next one raises)."""
+    done = 0
+    while done < len(data):
+        done += handle.write(data[done:])
+
+
+def first_line(handle: IO[bytes]) -> bytes:
+    """The file's first line with its newline (all of the file if it has none), read in blocks: an
+    unbuffered file's ``readline`` reads a byte per call."""
+    handle.seek(0)
+    first = b""
+    while b"\n" not in first:
+        block = handle.read(1 << 16)
+        if not block:
+            return first
+        first += block
+    return first[:first.index(b"\n") + 1]

@@ -1,0 +1,75 @@
+"""A journal write that fails (a full disk, a quota, an I/O error): a StorageError naming the
+file, nothing of the change recorded on disk nor in memory, and the study writes again once the
+disk does."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import signal
+from pathlib import Path
+
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
+from interactive_hpo.exceptions import StorageError
+
+SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
+
+
+def quadratic(params, budget=None):
+    return (params["x"] - 1) ** 2 + params["n"] + (params["c"] == "b")
+
+
+def refused_write(path: Path, cause: str) -> str:
+    return f"{re.escape(str(path))}: the journal could not be written \\({cause}.*Nothing of this change was recorded"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file size limits")
+def test_a_full_disk_fails_one_write_and_the_study_writes_again_once_there_is_room(tmp_path):
+    # The first failure was a bare OSError; closing the file wrote the buffered rest again and
+    # raised, so the closed file was taken for a held lock: every later call raised "I/O
+    # operation on closed file", even with room again, and the ask's partial line was later
+    # cut with a warning that the process "was probably killed".
+    resource = pytest.importorskip("resource")
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, 2)
+    trial = study.ask()
+    before = path.read_bytes()
+    limits, handler = resource.getrlimit(resource.RLIMIT_FSIZE), signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 60, limits[1]))  # part of a line fits
+        with pytest.raises(StorageError, match=refused_write(path, "File too large: a full disk")):
+            study.tell(trial, 0.5)
+        with pytest.raises(StorageError, match="study.save\\(another_path\\) keeps its trials"):
+            study.ask()
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+    assert path.read_bytes() == before  # the parts written were cut back
+    assert len(study.trials) == 3 and study.trials[2].state is TrialState.RUNNING  # as on disk
+    assert study.tell(trial, 0.5).state is TrialState.COMPLETE
+    study.run(quadratic, 1)
+    assert [t.value for t in Study.load(path).trials] == [t.value for t in study.trials]
+
+
+def test_a_failed_fsync_cuts_the_line_back_and_leaves_no_trial_running(tmp_path, monkeypatch):
+    # The asked line stayed in the file while the study withdrew the ask in memory: the next run
+    # read its own line back as another process's, and that trial stayed RUNNING for ever.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, 2)
+    before, real_fsync = path.read_bytes(), os.fsync
+
+    def failing(fd):
+        monkeypatch.setattr(os, "fsync", real_fsync)  # once
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(StorageError, match=refused_write(path, "Input/output error\\)")):
+        study.run(quadratic, 1)
+    assert path.read_bytes() == before and len(study.trials) == 2
+    study.run(quadratic, 2)
+    assert [t.state for t in Study.load(path).trials] == [TrialState.COMPLETE] * 4
