@@ -58,16 +58,17 @@ _MARK_WINDOW = 1 << 16
 
 
 def check_replaceable(out: Path, overwrite: Any, owner: str) -> bool:
-    """``overwrite`` (a bool) once the file an export of ``owner`` is to write at ``out`` may be
-    replaced: there is none, or it is empty, or an export wrote it (it holds its suffix's mark,
-    :data:`GENERATOR`), or ``overwrite`` is True. Any other file is a person's: refused, as
-    ``Study.save`` refuses one, and left as it is."""
+    """``overwrite`` (a bool) once the file an export of ``owner`` is to write at ``out`` (a path
+    ending in one of the exports' suffixes, checked first) may be replaced: there is none, or it
+    is empty, or an export wrote it (it holds its suffix's mark, :data:`GENERATOR`), or
+    ``overwrite`` is True. Any other file is a person's: refused, as ``Study.save`` refuses one,
+    and left as it is."""
     overwrite = check_bool(overwrite, "overwrite", owner)
     if overwrite or not out.exists() or _exported(out):
         return overwrite
-    raise fail("path", owner, "a new file, or one an export of interactive_hpo wrote (replaced when exported "
-               "again)", str(out), hint="A file there that is not an export of ours is never overwritten: name "
-               "another file, or pass overwrite=True to replace it.")
+    raise fail("path", owner, "a new or empty file, or one an export of interactive_hpo wrote (replaced when "
+               "exported again)", str(out), hint="A file there that is not an export of ours is never "
+               "overwritten: name another file, or pass overwrite=True to replace it.")
 
 
 def _exported(out: Path) -> bool:
