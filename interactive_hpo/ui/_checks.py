@@ -103,9 +103,13 @@ def check_sources(records: Any, owner: str) -> Sequence[Any]:
 
 def check_export(path: Any, options: Mapping[str, Any], write: Callable[..., Any], suffixes: tuple[str, ...],
                  owner: str) -> None:
-    """The file (ending in one of ``suffixes``) and the option names of an export by ``write``,
-    refused naming ``owner`` before any frame is drawn: ``write`` named itself, an unknown option
-    was Python's TypeError, and a folder that does not exist the hidden file written first."""
+    """The file (ending in one of ``suffixes``, and one an export may replace:
+    :func:`~interactive_hpo.plots.export.check_replaceable` with ``options``' ``overwrite``) and the
+    option names of an export by ``write``, refused naming ``owner`` before any frame is drawn:
+    ``write`` named itself, an unknown option was Python's TypeError, and a folder that does not
+    exist the hidden file written first."""
+    from ..plots.export import check_replaceable  # the export's modules load with the first export
+
     out = check_path(path, "path", owner, example="steps.html", new_folder=False)
     if out.suffix.lower() not in suffixes:
         raise fail("path", owner, f"a {', '.join(suffixes)} file name", str(path))
@@ -113,3 +117,4 @@ def check_export(path: Any, options: Mapping[str, Any], write: Callable[..., Any
     for key in options:
         if key not in accepted:
             raise fail("options", owner, f"keywords among {accepted} for a {out.suffix} file", key)
+    check_replaceable(out, options.get("overwrite", False), owner)

@@ -208,7 +208,11 @@ class Lab(LabControls):
 
         Several objectives: each step shows the Pareto front of the trials so far and the
         hypervolume over trials, measured from the reference point the Pareto tab shows (unless
-        ``reference=`` is given; before the tab has fixed one, the export infers one from all trials)."""
+        ``reference=`` is given; before the tab has fixed one, the export infers one from all trials).
+
+        A file already at ``path`` is replaced only if an export wrote it (exporting again to one
+        path works) or ``overwrite=True``: any other file is refused, naming ``Lab.export``, and
+        left as it is."""
         from ..plots.export import HTML_SUFFIXES, export_animation, export_html
         write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
         check_export(path, options, write, (*HTML_SUFFIXES, ".gif", ".mp4"), "Lab.export")

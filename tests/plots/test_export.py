@@ -14,7 +14,13 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from interactive_hpo import Evaluation, Float, InvalidParameterError, MissingDependencyError, SearchSpace, Study  # noqa: E402
-from interactive_hpo.plots.export import draw_step, export_animation, export_html  # noqa: E402
+from interactive_hpo.plots.export import (  # noqa: E402
+    GENERATOR,
+    check_replaceable,
+    draw_step,
+    export_animation,
+    export_html,
+)
 
 from ..figure_layout import assert_integer_ticks  # noqa: E402
 from ..trial_copies import count_copies  # noqa: E402
@@ -118,8 +124,9 @@ def test_input_errors(study, tmp_path, call, message):
 
 @pytest.mark.parametrize("name", ["steps.html", "steps.gif"])
 def test_an_export_that_fails_midway_leaves_the_file_there_as_it_was(study, tmp_path, monkeypatch, name):
+    write = export_html if name.endswith(".html") else export_animation
     path = tmp_path / name
-    path.write_bytes(b"last week's export")
+    last_week = write(study, path, steps=[0]).read_bytes()
     drawn = []
 
     def fails_at_the_third_step(*args, **kwargs):
@@ -129,10 +136,88 @@ def test_an_export_that_fails_midway_leaves_the_file_there_as_it_was(study, tmp_
         return "a frame"
 
     monkeypatch.setattr("interactive_hpo.plots.export_frames.StepFrames.draw", fails_at_the_third_step)
-    write = export_html if name.endswith(".html") else export_animation
     with pytest.raises(RuntimeError, match="out of memory"):
         write(study, path)
-    assert path.read_bytes() == b"last week's export" and [p.name for p in tmp_path.iterdir()] == [name]
+    assert path.read_bytes() == last_week and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+# A person's file at the path an export is given (DESIGN.md: nothing a user owns is damaged): an
+# export replaced it silently, as it replaces its own. Now only its own, an empty file, or any
+# with overwrite=True.
+MINE = b"<html>my own page</html>"
+
+
+def lab_export(study, path, **options):
+    from interactive_hpo.ui import Lab
+
+    lab = Lab(bowl, space=PLANE, optimizer="sobol", seed=0)
+    lab.run(1)
+    return lab.export(path, **options)
+
+
+@pytest.mark.parametrize(("write", "name", "owner"), [(export_html, "mine.html", "export_html"),
+                                                      (export_animation, "mine.gif", "export_animation"),
+                                                      (lab_export, "mine.html", "Lab.export")])
+def test_a_file_of_someone_s_is_refused_and_left_as_it_is(study, tmp_path, write, name, owner):
+    path = tmp_path / name
+    path.write_bytes(MINE)
+    message = (f"`path` of {owner} must be a new or empty file, or one an export of interactive_hpo wrote "
+               f"(replaced when exported again); got '{path}'. A file there that is not an export of ours is never "
+               "overwritten: name another file, or pass overwrite=True to replace it.")
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        write(study, path, steps=[0])
+    assert path.read_bytes() == MINE and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize(("write", "name"), [(export_html, "steps.html"), (export_animation, "steps.gif")])
+def test_an_export_replaces_its_own_file_and_with_overwrite_anyone_s(study, tmp_path, write, name):
+    from PIL import Image
+
+    path = tmp_path / name
+    write(study, path, steps=[0])
+    write(study, path, steps=[0, 1])     # a notebook run again exports again
+    if name.endswith(".html"):
+        assert path.read_text().count("data:image/png") == 2
+    else:
+        with Image.open(path) as gif:
+            assert gif.n_frames == 2 and gif.info["comment"] == GENERATOR.encode()
+    path.write_bytes(MINE)
+    write(study, path, steps=[0], overwrite=True)
+    assert path.read_bytes() != MINE
+    path.write_bytes(b"")                # nothing to lose: an empty file is replaced, as Study.save fills one
+    write(study, path, steps=[0])
+    assert path.stat().st_size > 0
+
+
+def test_the_lab_replaces_a_file_of_someone_s_with_overwrite(tmp_path):
+    path = tmp_path / "mine.html"
+    path.write_bytes(MINE)
+    assert lab_export(None, str(path), overwrite=True).read_text().count("data:image/png") == 1
+
+
+def test_a_file_of_someone_s_put_there_while_the_frames_are_drawn_is_kept(study, tmp_path, monkeypatch):
+    path = tmp_path / "steps.html"
+
+    def someone_saves_there(*args, **kwargs):
+        path.write_bytes(MINE)
+        return "a frame"
+
+    monkeypatch.setattr("interactive_hpo.plots.export_frames.StepFrames.draw", someone_saves_there)
+    with pytest.raises(InvalidParameterError, match="never overwritten"):
+        export_html(study, path, steps=[0])
+    assert path.read_bytes() == MINE and [p.name for p in tmp_path.iterdir()] == ["steps.html"]
+
+
+def test_an_mp4_is_ours_by_the_comment_ffmpeg_writes_at_its_end(tmp_path):
+    path = tmp_path / "steps.mp4"
+    # ffmpeg's MP4 keeps its metadata (-metadata comment=...) in the index after the frames.
+    path.write_bytes(b"\0" * 200_000 + b"\xa9cmt" + GENERATOR.encode())
+    assert check_replaceable(path, False, "export_animation") is False
+    path.write_bytes(b"\0" * 200_000 + b"\xa9cmt" + b"my holiday")
+    with pytest.raises(InvalidParameterError, match="never overwritten"):
+        check_replaceable(path, False, "export_animation")
+    with pytest.raises(InvalidParameterError, match=re.escape("`overwrite` of export_animation must be a bool; got 1")):
+        check_replaceable(path, 1, "export_animation")
 
 
 def test_captions_are_javascript_strings_whatever_they_hold(study, tmp_path, monkeypatch):

@@ -206,7 +206,7 @@ def test_refused_redraws_leave_what_the_lab_shows_and_it_goes_on(lab_of_two):
     ("steps.txt", {}, "`path` of Lab.export must be a .html, .htm, .gif, .mp4 file name; got "),
     # Python's TypeError ("export_html() got an unexpected keyword argument 'fps'") before.
     ("steps.html", {"fps": 2}, "`options` of Lab.export must be keywords among ['steps', 'pair', 'reference', "
-                               "'title', 'figsize'] for a .html file; got 'fps'."),
+                               "'title', 'figsize', 'overwrite'] for a .html file; got 'fps'."),
     # A FileNotFoundError naming the hidden file written first ('.../nope/.steps.<hex>.html').
     ("nope/steps.html", {}, "`path` of Lab.export must be a file path in an existing folder; got '"),
     ("nope/steps.gif", {}, "/nope/steps.gif'. There is no folder '"),
