@@ -38,7 +38,6 @@ refused and left byte for byte as it was. The design follows Optuna's
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 import threading
@@ -50,7 +49,7 @@ from typing import IO, Any
 from .._signals import held_interrupt
 from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
-from .journal_files import first_line, sync_folder, write_all
+from .journal_files import first_line, sync_folder, write_all, write_failure
 from .journal_lines import (
     EVENTS,
     FORMAT,
@@ -215,7 +214,7 @@ class Journal:
             if fcntl is None:
                 old.close()  # Windows cannot replace an open file (and has one writer per journal)
             os.replace(temporary, target)
-        except BaseException:
+        except BaseException as error:
             if fresh is not None:
                 fresh.close()
             # Nothing is left behind: neither the temporary nor the empty file this lock made
@@ -223,6 +222,10 @@ class Journal:
             for made in [temporary] + ([self.path] if self._created else []):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(made)
+            if isinstance(error, OSError):  # the bare OSError named no file
+                raise StorageError(f"{self.path}: the journal could not be written ({write_failure(error)}). "
+                                   "Nothing was left behind: write it once the disk takes writes, or elsewhere."
+                                   ) from error
             raise
         old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
         self._file = fresh
@@ -383,10 +386,8 @@ class Journal:
                 left = ""
             except OSError:
                 left = " (the part of it written could not be cut off: the next write does)"
-            full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
             raise StorageError(
-                f"{self.path}: the journal could not be written ({error.strerror or error}"
-                f"{': a full disk, or a quota or file size limit' if full else ''}). Nothing of this change was "
+                f"{self.path}: the journal could not be written ({write_failure(error)}). Nothing of this change was "
                 f"recorded{left}: the journal and the study in memory are as they were before it. Once the disk "
                 "takes writes again, so does the study (tell again a trial whose result this was); meanwhile "
                 "study.save(another_path) keeps its trials.") from error

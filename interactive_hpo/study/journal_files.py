@@ -1,13 +1,21 @@
 """The journal's file operations that are not about its lines: an unbuffered file written whole,
-its first line read in blocks, and a rename made durable (:mod:`.journal` uses them under its lock)."""
+its first line read in blocks, a rename made durable, and a failed write said in words (:mod:`.journal` uses them under its lock)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import IO
 
-__all__ = ["first_line", "sync_folder", "write_all"]
+__all__ = ["first_line", "sync_folder", "write_all", "write_failure"]
+
+
+def write_failure(error: OSError) -> str:
+    """Why a write failed, for a message: the system's words, and what they usually mean
+    (``"No space left on device: a full disk, or a quota or file size limit"``)."""
+    full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+    return f"{error.strerror or error}{': a full disk, or a quota or file size limit' if full else ''}"
 
 
 def sync_folder(folder: Path) -> None:
