@@ -1,5 +1,6 @@
 """The journal's file operations that are not about its lines: an unbuffered file written whole,
-its first line read in blocks, a rename made durable, and a failed write said in words (:mod:`.journal` uses them under its lock)."""
+its first line read in blocks, a rename made durable, and a failed write said in words
+(:mod:`.journal` uses them under its lock)."""
 
 from __future__ import annotations
 
