@@ -42,7 +42,8 @@ from .landscape_trajectory import plot_trajectory, trajectory_info
 from .lineage import plot_lineage
 from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from .partial_dependence import plot_partial_dependence, plot_partial_dependence_2d
-from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
+from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule
+from .pbt_scores import plot_pbt_scores
 from .population import PopulationPlot, plot_population
 from .search_axes import axis_positions, axis_to_unit
 from .style import PROJECTOR, projector_style, use_projector_style
