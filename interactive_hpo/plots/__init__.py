@@ -36,19 +36,14 @@ from .history import (
     plot_parallel_coordinates,
 )
 from .importance import plot_ablation, plot_importance, plot_quantile_importance
-from .landscape import (
-    HeatmapInfo,
-    heatmap_info,
-    plot_landscape,
-    plot_landscape_graph,
-    plot_trajectory,
-    trajectory_info,
-)
+from .landscape import HeatmapInfo, heatmap_info, plot_landscape, plot_landscape_graph
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
+from .landscape_trajectory import plot_trajectory, trajectory_info
 from .lineage import plot_lineage
 from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from .partial_dependence import plot_partial_dependence, plot_partial_dependence_2d
-from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule, plot_pbt_scores
+from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule
+from .pbt_scores import plot_pbt_scores
 from .population import PopulationPlot, plot_population
 from .search_axes import axis_positions, axis_to_unit
 from .style import PROJECTOR, projector_style, use_projector_style

@@ -1,4 +1,4 @@
-"""The helpers ``plot_*`` functions share: new Axes, error bar lengths, whole-number ticks, log
+"""The helpers ``plot_*`` functions share: new Axes (for counts too), error bar lengths, whole-number ticks, log
 axes labelled plainly, distinct tick labels, a band of the y range kept free for a legend, legend
 entries for what is drawn, and many polylines as one line."""
 
@@ -101,6 +101,14 @@ def integer_ticks(axis: Any) -> Any:
 
     axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     return axis
+
+
+def counting_axes(ax: Any, owner: str) -> Any:
+    """``ax``, or new Axes (:func:`axes_or_new`; ``owner``: the plot called), whose x axis counts
+    (rounds, generations): its ticks are whole numbers (:func:`integer_ticks`)."""
+    ax = axes_or_new(ax, owner=owner)
+    integer_ticks(ax.xaxis)
+    return ax
 
 
 def legend_in_band(legend: Any, axes: Sequence[Any], side: str) -> None:

@@ -8,7 +8,8 @@
 - ``own_trials``: the user's own trials (manual, evaluated, added from elsewhere) and their undo.
 - ``state``: a study's record (trials, finish order, queue), and the only code that changes it.
 - ``results``: what a finished trial holds, read against the study's goals; the best trials.
-- ``warm_start``: related studies' trials kept as prior knowledge for the optimizers.
+- ``warm_start``: related studies' trials kept as prior knowledge for the optimizers;
+  ``space_fit``: which trials made in one search space fit another (warm starts, ``branching``).
 - ``dataframe``: ``Study.trials_dataframe()`` with Optuna's columns.
 - ``journal``: the append-only JSON-lines file several processes share under a lock;
   ``journal_lines``: what one of its lines is and how it is written and read;

@@ -35,7 +35,8 @@ from .journal import Journal
 from .pruning import Pruner, rebuild_pruner, same_pruner
 from .replay import Context, context_of
 from .results import FULL_BUDGET
-from .warm_start import carried_sources, params_for
+from .space_fit import params_for
+from .warm_start import carried_sources
 
 __all__ = ["Remapped", "remap_study", "fork_study", "never_used", "next_journal"]
 

@@ -4,7 +4,7 @@
 :class:`SourceRecord`: its name and the params and losses of its completed, feasible trials
 that fit the new space (a trial fits as it does for ``remap_study``: a valid value for every
 parameter the new space asks of it; see :meth:`SourceRecord.fit` for parameters the new space
-no longer has). The journal's header stores the records, so a resumed,
+no longer has, and :mod:`.space_fit`, where both rules live). The journal's header stores the records, so a resumed,
 loaded or forked study has the same sources and proposes the same trials. Optimizers that
 declare :class:`~interactive_hpo.optimizers.capabilities.WarmStartable` get them as
 :class:`~interactive_hpo.optimizers.warm_start.Source` data (unit-cube points and losses); the
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import as_finite, fail, is_real, warn_user
+from .._validation import as_finite, fail
 from ..exceptions import InvalidParameterError
 from ..goals import Goals, feasible_mask
 from ..optimizers.base import Optimizer
@@ -34,29 +34,12 @@ from ..optimizers.warm_start import Source, distinct_names
 from ..space import SearchSpace
 from ..trial import TrialState
 from .results import at_full_budget
+from .space_fit import one_landscape, params_for, unset_hint
 
 if TYPE_CHECKING:
     from .core import Study
 
-__all__ = ["SourceRecord", "WarmStart", "carried_sources", "params_for"]
-
-
-def params_for(space: SearchSpace, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The part of ``params`` that ``space`` asks for, validated there.
-
-    In a conditional space only the parameters active for these values are asked for; names
-    ``space`` does not have are left out. Raises :class:`InvalidParameterError` saying why the
-    params do not fit: "has no value for ..." or "outside the new space: ..." (a value outside
-    the bounds or the choices).
-    """
-    active = space.conditions.active(params)
-    missing = [name for name in space.names if name in active and name not in params]
-    if missing:
-        raise InvalidParameterError(f"has no value for {', '.join(missing)}")
-    try:
-        return space.validate({name: params[name] for name in space.names if name in active})
-    except InvalidParameterError as error:
-        raise InvalidParameterError(f"outside the new space: {error}") from error
+__all__ = ["SourceRecord", "WarmStart", "carried_sources"]
 
 
 @dataclass(frozen=True)
@@ -176,7 +159,7 @@ class SourceRecord:
             return cls.fit(name, trials, space, source_space)
         except InvalidParameterError as error:
             raise fail("warm_start", owner, "sources with completed trials that fit this study's space",
-                       f"{name!r} ({error})", hint=_unset_hint(name, [p for p, _ in trials], space)) from None
+                       f"{name!r} ({error})", hint=unset_hint(name, [p for p, _ in trials], space)) from None
 
     @classmethod
     def fit(cls, name: str, trials: Iterable[tuple[Mapping[str, Any], float]], space: SearchSpace,
@@ -209,7 +192,7 @@ class SourceRecord:
                 reasons.append(f"{dict(trial_params)} {error}")
         if not fitting:
             raise InvalidParameterError(reasons[0] if reasons else "none completed")
-        kept = _one_model(name, fitting, space, given, source_space)
+        kept = one_landscape(name, fitting, space, given, source_space)
         return cls(name, tuple(params for params, _, _ in kept), tuple(loss for _, _, loss in kept))
 
 
@@ -323,73 +306,6 @@ def _check_each_once(records: Sequence[SourceRecord], keys: Sequence[Any], warm_
                        hint=f"{'Items ' if key is None else ''}{seen[trials]} and {given} hold the same trials "
                             "(the same study, given twice?): give each source once.")
         seen[trials] = given
-
-
-def _one_model(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any], float]], space: SearchSpace,
-               given: int, source_space: SearchSpace | None) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
-    """The ``fitting`` trials (params in ``space``, the source's params, loss) kept as one
-    landscape over ``space`` (see :meth:`SourceRecord.fit`); warns when a parameter ``space``
-    lacks takes several values among them. ``given``: how many trials the source offered;
-    ``source_space``: the source's space, which says which parameters are numbers (None: their
-    values say)."""
-    best = min(fitting, key=lambda trial: trial[2])[1]  # min keeps the first of equal losses
-    sliced, numbers, kept = {}, [], fitting
-    # Choices narrow the trials in the order of the params (a parent before its children): a
-    # choice, or a number, of the values left out (a conditional one) is in none of the trials
-    # kept, and stating its slice or its merged range told of a narrowing that never happened.
-    for extra in dict.fromkeys(key for _, params, _ in fitting for key in params if key not in space.names):
-        # A trial without it (inactive there) holds no other value: it neither counts as a choice
-        # nor makes a number a choice.
-        holding = [trial for trial in kept if extra in trial[1]]
-        values = [params[extra] for _, params, _ in holding]
-        if all(value == values[0] for value in values):
-            continue
-        if (source_space[extra].kind != "categorical" if source_space is not None and extra in source_space
-                else all(is_real(value) for value in values)):
-            numbers.append(extra)
-        else:
-            value = sliced[extra] = min(holding, key=lambda trial: trial[2])[1][extra]
-            kept = [trial for trial in kept if trial[1].get(extra, value) == value]
-    merged = {}
-    for extra in numbers:
-        values = [params[extra] for _, params, _ in kept if extra in params]
-        if min(values, default=0) != max(values, default=0):
-            merged[extra] = (min(values), max(values))
-    if not sliced and not merged:
-        return fitting
-    said = [f"{key}: only its trials with {key}={value!r}"
-            f"{' or without it (inactive there)' if any(key not in trial[1] for trial in kept) else ''}"
-            f", as in its best trial{'' if key in best else ' that has it'}" for key, value in sliced.items()]
-    said += [f"{key}: merged over its values {low:g} to {high:g}" for key, (low, high) in merged.items()]
-    left = [f"{len(fitting) - len(kept)} with other values left out"] if len(kept) < len(fitting) else []
-    left += [f"{given - len(fitting)} that do not fit this study's space"] if given > len(fitting) else []
-    warn_user(f"Warm-start source {name!r} has parameters this study's space lacks: {'; '.join(said)}. "
-              f"{len(kept)} of its {given} trials kept{' (' + ', '.join(left) + ')' if left else ''}."
-              f"{_other_choice_hint(sliced, fitting)}", UserWarning)
-    return kept
-
-
-def _other_choice_hint(sliced: Mapping[str, Any], fitting: list[tuple[dict[str, Any], dict[str, Any], float]]) -> str:
-    """How to keep a source's trials with another value of a dropped choice than its best's."""
-    others = [(key, params[key]) for key, value in sliced.items() for _, params, _ in fitting
-              if key in params and params[key] != value]
-    if not others:  # no choice was narrowed (only numbers were merged)
-        return ""
-    key, other = others[0]
-    return (f" To keep another value's trials instead, keep {key} in this study's space with that one choice, "
-            f"e.g. Categorical({key!r}, [{other!r}]).")
-
-
-def _unset_hint(name: str, trials: Sequence[Mapping[str, Any]], space: SearchSpace) -> str | None:
-    """What to do when ``space`` has parameters none of a source's ``trials`` set (None if it has none)."""
-    unset = [key for key in space.names if trials and not any(key in params for params in trials)]
-    if not unset:
-        return None
-    values = ", ".join(f"{key!r}: <its value>" for key in unset)
-    return (f"This study's space has {', '.join(unset)}, which {name!r} never set. If it ran at one value, give "
-            f"it: warm_start=[SourceRecord.from_study(<the study>, {name!r}, values={{{values}}})] (SourceRecord "
-            f"from interactive_hpo.study.warm_start); or fix {unset[0]} in your objective and leave it out of "
-            "this space.")
 
 
 def _default_name(study: Study, index: int) -> str:

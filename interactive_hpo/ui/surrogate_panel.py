@@ -4,9 +4,10 @@ One parameter: the mean, the epistemic and aleatoric bands and the acquisition b
 more: mean, std and acquisition heatmaps over a pair chosen from dropdowns, the other
 parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
-trial (through the callback the app registers). In a conditional space the dropdowns offer every
-parameter: picking one moves its parent's slider to a value that activates it, and a line above
-the sliders says so (:mod:`.slice_pair`); the sliders of inactive parameters are hidden. A trial
+trial (through the callback the app registers). The pair and the sliders are
+:mod:`.slice_controls`: in a conditional space the dropdowns offer every parameter, picking one
+moves its parent's slider to a value that activates it, and a line above the sliders says so;
+the sliders of inactive parameters are hidden. A trial
 (or the proposal) for which a parameter on an axis is inactive is left off the maps, as a source's
 is, and a line above them says how many.
 
@@ -36,10 +37,9 @@ from ._checks import check_callback, check_history, check_sources, check_space, 
 from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import LiveFigure
-from .slice_pair import settle_pair
-from .slice_sliders import PLACED_KEPT, anchor_widget, is_slider, within_a_step
+from .slice_controls import SliceControls
 
-__all__ = ["SurrogatePanel", "slice_alpha", "within_a_step"]
+__all__ = ["SurrogatePanel", "slice_alpha"]
 
 #: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
@@ -88,6 +88,8 @@ class SurrogatePanel:
         The 1-D figure's artists (a one-parameter space).
     maps : SurrogateMaps or None
         The heatmaps' artists (two or more parameters).
+    slice : SliceControls
+        Where the slice is cut; the five attributes below are its widgets.
     x_choice, y_choice : ipywidgets.Dropdown or None
         The pair shown (two or more parameters).
     anchors : dict of str to widget
@@ -114,10 +116,10 @@ class SurrogatePanel:
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
         self._last: tuple[Any, History, np.ndarray | None, str, str, bool] | None = None
-        self.anchors = {p.name: anchor_widget(p) for p in space}
-        self.follow_best = widgets.Checkbox(value=True, description="slice through the best trial", indent=False)
+        self.slice = SliceControls(space, self.errors, self.redraw)
+        self.anchors, self.follow_best, self.slice_note = self.slice.anchors, self.slice.follow_best, self.slice.note
+        self.x_choice, self.y_choice = self.slice.x_choice, self.slice.y_choice
         self.curve = self.maps = None
-        self.x_choice = self.y_choice = None
         self.teach = {name: widgets.Checkbox(value=False, description=label, indent=False,
                                              layout=widgets.Layout(width="auto"))
                       for name, label in (("terms", "acquisition terms"), ("posterior", "posterior samples"),
@@ -129,7 +131,6 @@ class SurrogatePanel:
             box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
         self.why = widgets.HTML()
         self.why.add_class("ihpo-why")
-        self.slice_note = widgets.HTML(layout=widgets.Layout(display="none"))
         self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6), errors=self.errors)
@@ -142,21 +143,10 @@ class SurrogatePanel:
             # make each map 244 px wide instead of 226 (issue 25: "about 250 px").
             self.figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0, errors=self.errors)
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
-            self.x_choice = widgets.Dropdown(options=space.names, value=space.names[0], description="x")
-            self.y_choice = widgets.Dropdown(options=space.names, value=space.names[1], description="y")
-            for choice in (self.x_choice, self.y_choice):
-                choice.observe(self.errors.guard(self._on_pair), names="value")
             controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
                         self.absent,
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
-        for anchor in self.anchors.values():
-            anchor.observe(self.errors.guard(self._on_anchor), names="value")
         self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
-        self._following = self._syncing = False
-        # slider -> the values we put there since the user last moved it (the newest last): after a
-        # run the browser echoes earlier positions late, and each is our doing, not the user's.
-        self._placed: dict[Any, list[Any]] = {}
-        self._settle()
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([self.message, self.trust, *controls, *own_log, self.figure.widget, self.why])
@@ -175,14 +165,11 @@ class SurrogatePanel:
     @property
     def pair(self) -> tuple[str, ...]:
         """The parameters on the axes: one name (1-D) or (x, y)."""
-        if self.x_choice is None or self.y_choice is None:
-            return (self.space.names[0],)
-        return self.x_choice.value, self.y_choice.value
+        return self.slice.pair
 
     def anchor(self) -> dict[str, Any]:
-        """The configuration the slice passes through (the sliders' values; in a conditional
-        space only the parameters active there, which include the two on the axes)."""
-        return self.space.complete({name: widget.value for name, widget in self.anchors.items()})
+        """The configuration the slice passes through (:meth:`SliceControls.anchor`)."""
+        return self.slice.anchor()
 
     # -- drawing -----------------------------------------------------------------------------------
     def show_sources(self, records: Sequence[Any]) -> None:
@@ -238,9 +225,8 @@ class SurrogatePanel:
         any_feasible = check_bool(any_feasible, "any_feasible", owner)
         self._last = (view, history, proposal, unavailable, note, any_feasible)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
-            self._move_anchor_to(history)
-            self._note("")  # the slice is the best trial's again: what was moved before no longer is
-        self._settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
+            self.slice.follow(history)
+        self.slice.settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
         self.figure.widget.layout.display = "none" if view is None else None
         self._show_absent("")  # the maps below say again what they leave off
         if view is None:
@@ -329,54 +315,9 @@ class SurrogatePanel:
             self.update(*self._last)
 
     # -- callbacks ---------------------------------------------------------------------------------
-    def _settle(self, picked: str | None = None, honour_sliders: bool = False) -> None:
-        """In a conditional space, make both parameters on the axes active where the slice is
-        taken (moving their parents' sliders, or a parameter off an axis; :func:`.settle_pair`),
-        say so in :attr:`slice_note`, and show the sliders of the active parameters off the axes."""
-        if self.space.conditional and self.x_choice is not None and self.y_choice is not None:
-            values = {name: widget.value for name, widget in self.anchors.items()}
-            choice = settle_pair(self.space, values, self.pair, picked=picked, honour_sliders=honour_sliders)
-            self._syncing = True
-            try:
-                self.x_choice.value, self.y_choice.value = choice.pair
-            finally:
-                self._syncing = False
-            self._place(choice.moves)
-            if choice.moves or choice.left:
-                self._note(choice.words(self.space))
-        self._show_anchor_widgets()
-
     def _show_absent(self, text: str) -> None:
         self.absent.value = f"<i>{html.escape(text, quote=False)}</i>" if text else ""
         self.absent.layout.display = None if text else "none"
-
-    def _note(self, text: str) -> None:
-        self.slice_note.value = f"<i>{html.escape(text, quote=False)}</i>" if text else ""
-        self.slice_note.layout.display = None if text else "none"
-
-    def _on_pair(self, change: Any) -> None:
-        if self._syncing:  # _settle moving the pair: not the user's choice
-            return
-        if self.x_choice is not None and self.y_choice is not None and self.x_choice.value == self.y_choice.value:
-            # Picking the other axis's parameter swaps the two instead of refusing.
-            other = self.y_choice if change["owner"] is self.x_choice else self.x_choice
-            other.value = change["old"]
-            return
-        self._note("")
-        self._settle(picked=change["new"])
-        self.redraw()
-
-    def _on_anchor(self, change: Any) -> None:
-        placed = self._placed.get(change["owner"], ())
-        if self._following or any(within_a_step(change["owner"], change["new"], value) for value in placed):
-            # Our own move to the incumbent, or the browser snapping one of our moves to the
-            # slider's step and sending it back, perhaps late: not the user's doing.
-            return
-        self.follow_best.value = False  # the user moved a slider: stop overriding it
-        self._placed.pop(change["owner"], None)  # and it is theirs: moving it back is their move too
-        self._note("")
-        self._settle(honour_sliders=True)  # a parameter on an axis it deactivates leaves the axes
-        self.redraw()
 
     def params_at(self, positions: Mapping[str, float]) -> dict[str, Any]:
         """The configuration a click at ``positions`` evaluates: ``positions`` maps parameters to
@@ -410,28 +351,3 @@ class SurrogatePanel:
         params = self.params_at(checked_positions(self.space, positions, "SurrogatePanel.params_at", clamp=True))
         for callback in self._callbacks:
             callback(params)
-
-    def _show_anchor_widgets(self) -> None:
-        active = self.anchor() if self.space.conditional else self.anchors
-        for name, widget in self.anchors.items():
-            widget.layout.display = "none" if name in self.pair or name not in active else None
-
-    def _move_anchor_to(self, history: History) -> None:
-        best = history.best_index()  # as the status line counts: feasible, at the full budget
-        if best is None or not np.isfinite(history.losses[best]):  # none yet, or not known at the step shown
-            best = int(np.nanargmin(history.losses))
-        self._place(self.space.from_unit(history.X[best]))  # an inactive parameter's slider keeps its place
-
-    def _place(self, values: Mapping[str, Any]) -> None:
-        """Move sliders to ``values`` (name to value) as the panel's own move, not the user's."""
-        self._following = True
-        try:
-            for name, value in values.items():
-                widget = self.anchors[name]
-                widget.value = value
-                # A selector keeps only the latest: its few choices recur, and choosing an
-                # earlier one is the user's move, not an echo.
-                kept = self._placed.get(widget, [])[-(PLACED_KEPT - 1):] if is_slider(widget) else []
-                self._placed[widget] = [*kept, widget.value]
-        finally:
-            self._following = False

@@ -22,7 +22,7 @@ from .._validation import check_bool, check_one_of, fail, float_array, is_real
 from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
-from .surrogate_panel import within_a_step
+from .slice_sliders import within_a_step
 
 __all__ = ["WhatIfPanel", "WHAT_IF_SETTINGS"]
 

@@ -16,16 +16,14 @@ from matplotlib.figure import Figure  # noqa: E402
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.plots import projector_style  # noqa: E402
 from interactive_hpo.plots.pbt import (  # noqa: E402
-    DIVERGED_LABEL,
     EXPLOIT_LABEL,
     lineage_info,
     plot_pbt,
     plot_pbt_lineage,
     plot_pbt_schedule,
-    plot_pbt_scores,
     schedule_info,
-    score_info,
 )
+from interactive_hpo.plots.pbt_scores import DIVERGED_LABEL, plot_pbt_scores, score_info  # noqa: E402
 
 from ..figure_layout import assert_clean_layout  # noqa: E402
 
