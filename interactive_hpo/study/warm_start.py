@@ -67,11 +67,12 @@ class SourceRecord:
     def from_json(cls, data: Mapping[str, Any], space: SearchSpace, owner: str) -> SourceRecord:
         """A record as :meth:`to_json` wrote it (perhaps for another space), keeping the trials
         that fit ``space``."""
-        params, losses = data.get("params"), data.get("losses")
-        if not isinstance(data.get("name"), str) or not isinstance(params, list) or not isinstance(losses, list) \
+        params, losses = (data.get("params"), data.get("losses")) if isinstance(data, Mapping) else (None, None)
+        if not isinstance(params, list) or not isinstance(losses, list) or not isinstance(data.get("name"), str) \
                 or len(params) != len(losses) or not all(isinstance(p, Mapping) for p in params):
             raise fail("warm_start", owner, "a source {'name': str, 'params': [dict, ...], 'losses': [float, ...]} "
-                                            "with as many losses as params", dict(data))
+                                            "with as many losses as params", dict(data) if isinstance(data, Mapping)
+                       else data)
         # as_finite: an int past 1e308 was Python's OverflowError from math.isfinite.
         bad = [v for v in losses if as_finite(v) is None]
         if bad:
@@ -256,7 +257,15 @@ class WarmStart:
     def from_header(cls, header: Mapping[str, Any], space: SearchSpace) -> WarmStart:
         """The sources a journal's header recorded (none if it has no ``warm_start``); a name that
         repeats another (journals written before names were made distinct may) gets a number."""
-        records = [SourceRecord.from_json(r, space, "the journal's header") for r in header.get("warm_start", [])]
+        written = header.get("warm_start", [])
+        records = [SourceRecord.from_json(r, space, "the journal's header") for r in written]
+        for record, raw in zip(records, written, strict=True):
+            # Written once they fitted this space: a trial that no longer does was edited, and
+            # dropping it silently made the replayed model another than the one recorded.
+            if len(record.params) != len(raw["params"]):
+                raise fail("warm_start", "the journal's header", "sources whose every trial fits the study's space, "
+                           "as written", f"source {record.name!r} with {len(raw['params']) - len(record.params)} of "
+                           f"its {len(raw['params'])} trials outside it")
         names = distinct_names(r.name for r in records)
         return cls([replace(r, name=name) for r, name in zip(records, names, strict=True)], space)
 

@@ -22,6 +22,7 @@ from interactive_hpo import (
 )
 from interactive_hpo.optimizers.population.evolution import GeneticAlgorithm
 from interactive_hpo.study.branching import fork_study, remap_study
+from interactive_hpo.exceptions import StorageError
 from interactive_hpo.study.warm_start import SourceRecord
 
 pytest.importorskip("botorch")
@@ -66,6 +67,27 @@ def test_a_journal_keeps_the_sources_and_replays_the_same_next_ask(source, tmp_p
     assert resumed.surrogate(step=4).hyperparameters.source_weights.keys() == {"source 1"}
     with pytest.warns(RuntimeWarning, match="other warm-start sources"):
         Study(SPACE, "bo", storage=path, warm_start={"another": source})
+
+
+def test_a_source_trial_edited_out_of_the_space_in_a_journal_is_refused_not_dropped(source, tmp_path):
+    # Audit a200: x set to 99 in the header loaded silently, that trial dropped: the replayed model
+    # was another than the one recorded.
+    path = tmp_path / "warm.jsonl"
+    Study(SPACE, "bo", seed=0, warm_start=[source], storage=path)
+    lines = path.read_text().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    header["warm_start"][0]["params"][1]["x"] = 99
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]))
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=re.escape("line 1: `warm_start` of the journal's header must be sources "
+                                                     "whose every trial fits the study's space, as written; got "
+                                                     "\"source 'source 1' with 1 of its 12 trials outside it\"")):
+        Study.load(path)
+    assert path.read_bytes() == before
+    with pytest.raises(InvalidParameterError, match=re.escape("`warm_start` of t must be a source {'name': str, "
+                                                              "'params': [dict, ...], 'losses': [float, ...]} with "
+                                                              "as many losses as params; got [1].")):
+        SourceRecord.from_json([1], SPACE, "t")   # AttributeError: 'list' object has no attribute 'get'
 
 
 def test_remap_and_fork_keep_the_sources_that_fit(source):
