@@ -20,9 +20,9 @@ from interactive_hpo import (
     register_optimizer,
     unregister_optimizer,
 )
+from interactive_hpo.exceptions import StorageError
 from interactive_hpo.optimizers.population.evolution import GeneticAlgorithm
 from interactive_hpo.study.branching import fork_study, remap_study
-from interactive_hpo.exceptions import StorageError
 from interactive_hpo.study.warm_start import SourceRecord
 
 pytest.importorskip("botorch")
