@@ -23,7 +23,10 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   behind: a hang that waits costs nothing, a runaway computation keeps a core busy until it ends;
 - ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
   (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
-  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way.
+  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. A
+  terminal's or Jupyter's Ctrl-C reaches the local processes of a pool the run started too: it
+  ends the trials they run (FAILED, interrupted), while an idle process ignores it; a process
+  still starting dies of it, which breaks the pool. Nothing a Ctrl-C cut short is re-queued.
 
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
@@ -137,6 +140,7 @@ class ParallelRunner:
         self.running: list[_Running] = []
         self.started = 0
         self.stopping = False
+        self._interrupted = False  # stopping on a Ctrl-C (see interrupted())
         self._requeued: set[str] = set()
 
     def _open_reports(self, executor: Any) -> Reports:
@@ -240,6 +244,14 @@ class ParallelRunner:
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
         reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        if self._interrupted:
+            # A Ctrl-C reaches the whole process group: a worker of the pool still starting dies of
+            # it (one running or idle ignores it, see worker.start_worker), and breaks the pool. The
+            # person stopped the run: nothing is re-queued (the next run repeated those trials).
+            own = isinstance(error, BrokenProcessPool) and self._owns_pool
+            return self._finish(running, TrialState.FAILED, None,
+                                {"error": f"{USER_INTERRUPT}; {reason}" if own else f"{reason}; not re-queued (the "
+                                                                                     "run was interrupted)"})
         if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
             self._replace_pool()
@@ -288,6 +300,7 @@ class ParallelRunner:
     def interrupted(self) -> list[Trial]:
         """After a Ctrl-C: stop asking, then wait for the running trials or cancel them (``on_interrupt``);
         a second Ctrl-C while waiting cancels what still runs. The caller re-raises the interrupt."""
+        self._interrupted = True
         try:
             return self.drain(cancel=self.on_interrupt == "cancel")
         except KeyboardInterrupt:

@@ -14,10 +14,12 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._validation import describe_error, fail
@@ -38,6 +40,9 @@ _OBJECTIVES: dict[str, Callable[..., Any]] = {}
 #: each trial: by the pool the study started (its initializer) or a Dask worker plugin (see
 #: :mod:`.dask_cluster`); dropped once loaded, or when the run ends.
 _BLOBS: dict[str, bytes] = {}
+#: Whether this process is a worker of a pool a run started, which ignores Ctrl-C but while the
+#: objective runs (see :func:`start_worker`).
+_CTRL_C_ENDS_TRIALS_ONLY = False
 #: Seconds between two looks, in a process a run started, at whether the study's process is there.
 WATCH_EVERY = 0.5
 
@@ -73,10 +78,34 @@ def local_context() -> multiprocessing.context.BaseContext:
 
 
 def start_worker(token: str, blob: bytes, pid: int) -> None:
-    """The initializer of a process of a pool the study starts: the objective's bytes
-    (:func:`keep_blob`), and an end with the study's process ``pid`` (:func:`end_with`)."""
+    """The initializer of a process of a pool the study starts: Ctrl-C ignored but while an
+    objective runs (:func:`_ctrl_c_ends_the_trial`), the objective's bytes (:func:`keep_blob`),
+    and an end with the study's process ``pid`` (:func:`end_with`).
+
+    A Ctrl-C reaches the whole process group, workers too: one idle (waiting for a task) died of
+    it, with a traceback on stderr, and broke the pool, so that the trials running beside it were
+    lost (re-queued with ``on_worker_loss="requeue"``) rather than waited for.
+    """
+    global _CTRL_C_ENDS_TRIALS_ONLY
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _CTRL_C_ENDS_TRIALS_ONLY = True
     keep_blob(token, blob)
     end_with(pid)
+
+
+@contextmanager
+def _ctrl_c_ends_the_trial() -> Iterator[None]:
+    """In the main thread of a worker :func:`start_worker` started: Ctrl-C raises KeyboardInterrupt
+    while the block runs (the objective, or the wait for it), and is ignored again after it.
+    Elsewhere (threads, a Dask worker, a pool of your own) the handler is left as it is."""
+    if not (_CTRL_C_ENDS_TRIALS_ONLY and threading.current_thread() is threading.main_thread()):
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def forget_blob(token: str) -> None:
@@ -116,21 +145,28 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
     except TrialStateError as ended:  # taken after its run ended (a Stop just after Run): not worth running
         return TrialState.FAILED.value, None, {"error": describe_error(ended), **where, "finished_at": time.time()}
 
+    interrupted = (TrialState.FAILED.value, None, {"error": USER_INTERRUPT})
+
     def call() -> None:
         # The outcome is read here, on the worker (by the same call_objective as a serial run):
         # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
         try:
-            state, value, attrs = call_objective(objective, params, budget=budget, report=attempt)
+            with _ctrl_c_ends_the_trial():
+                state, value, attrs = call_objective(objective, params, budget=budget, report=attempt)
+            outcome.append((state.value, value, attrs))
         except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
-            state, value, attrs = TrialState.FAILED, None, {"error": USER_INTERRUPT}
-        outcome.append((state.value, value, attrs))
+            outcome.append(interrupted)
 
     if timeout is None:
         call()
     else:
         watchdog = threading.Thread(target=call, daemon=True, name="interactive_hpo-trial")
-        watchdog.start()
-        watchdog.join(timeout)
+        try:
+            with _ctrl_c_ends_the_trial():  # the objective's thread gets no signal: the wait for it ends
+                watchdog.start()
+                watchdog.join(timeout)
+        except KeyboardInterrupt:
+            outcome.insert(0, interrupted)  # the objective's thread is left behind, as on a timeout
     state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
                                                       {"error": f"timed out after {timeout:g} s"})
     return state, value, {**attrs, **where, "finished_at": time.time()}
