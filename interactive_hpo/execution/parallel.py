@@ -31,8 +31,10 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
 It is sent once per worker process (a pool the study starts, or a Dask cluster), not with each
-trial, and each worker process unpickles it once and reuses it, so a stateful objective is shared by that
-process's threads; threads of this process (a ``ThreadPoolExecutor``) call the objective itself.
+trial, and each worker process unpickles it once per run and reuses it, so a stateful objective is shared by that
+process's threads during a run, and each run starts from the objective as passed (a worker process
+kept between runs holds the latest run's only); threads of this process (a ``ThreadPoolExecutor``)
+call the objective itself.
 An objective that takes ``report`` gets one on its worker (:mod:`.reports`): each report
 travels to this process, where the study records it and asks its pruner (:mod:`.answering`),
 and waits for the answer, so pruning, and stopping a running trial by hand, work as in a serial
@@ -110,12 +112,13 @@ class ParallelRunner:
         if executor is not None:  # checked when it was given too; a Lab's may have closed since
             check_open(executor, owner)
         self.objective = objective
-        self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
+        # The run's name, under which workers keep its objective (each run starts from the objective as passed).
+        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
+        self._blob = serialize(objective, owner, self._token)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
-        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, a
+        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, the
         # token naming the bytes each worker process was given once (an objective holding a dataset
         # was copied with every trial); on another executor, the bytes, as nothing else reaches it.
-        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
         self._payload: bytes | str = self._blob
         self._take_back: Callable[[], None] = lambda: None
         self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
@@ -196,7 +199,8 @@ class ParallelRunner:
 
     def _submit(self, trial: Trial) -> Any:
         report = None if self._desk is None else self._desk.reports.reporter(trial.number)
-        args = (evaluate_remote, self._key, self._payload, dict(trial.params), trial.budget, self.trial_timeout, report)
+        args = (evaluate_remote, self._token, self._payload, dict(trial.params), trial.budget, self.trial_timeout,
+                report)
         try:
             future = self._executor.submit(*args)
         except BrokenProcessPool:
@@ -331,7 +335,7 @@ class ParallelRunner:
             try:
                 self._take_back()
             finally:
-                release(self._key, self.objective)
+                release(self._token, self.objective)
 
 
 def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | None,

@@ -325,6 +325,27 @@ def test_the_objective_goes_to_each_local_process_once_not_with_every_trial(monk
     assert len(sent) == 4 and max(sent) < 10_000
 
 
+class Counting:
+    """An objective with state: its value is how many times it was called (in its process)."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, params):
+        self.calls += 1
+        return float(self.calls)
+
+
+def test_each_run_on_a_pool_kept_open_starts_from_the_objective_as_passed():
+    # Workers kept the objective unpickled by the hash of its bytes: a new Counting() (the same
+    # bytes) went on counting from where the previous run's had stopped, at 4, 5, 6.
+    with ProcessPoolExecutor(1) as pool:
+        runs = [Study(SPACE, "random", seed=0) for _ in range(2)]
+        for study in runs:
+            study.run(Counting(), 3, executor=pool)
+    assert [[t.value for t in study.trials] for study in runs] == [[1.0, 2.0, 3.0]] * 2
+
+
 # -- Dask ------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -355,6 +376,19 @@ def test_dask_is_sent_the_objective_once_not_with_every_trial(client, monkeypatc
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
     assert len(sent) == 4 and max(sent) < 10_000
     assert client.run(lambda: sorted(worker_process._BLOBS)) == {address: [] for address in client.nthreads()}
+
+
+def test_dask_workers_start_each_run_from_the_objective_as_passed_and_keep_none_after(client):
+    # Workers kept every run's objective for good (a long-lived cluster held them all, with their
+    # data), and a new Counting() went on counting from the previous run's state.
+    for _ in range(2):
+        study = Study(SPACE, "random", seed=0)
+        study.run(Counting(), 4, executor=client, n_workers=1)
+        by_worker = {t.user_attrs["worker"]: [] for t in study.trials}
+        for trial in study.trials:
+            by_worker[trial.user_attrs["worker"]].append(trial.value)
+        assert all(calls == list(range(1, len(calls) + 1)) for calls in by_worker.values()), by_worker
+    assert client.run(lambda: sorted(worker_process._LOADED)) == {address: [] for address in client.nthreads()}
 
 
 def test_dask_workers_report_and_are_pruned_as_in_a_serial_run(client, tmp_path, caplog):
@@ -528,9 +562,11 @@ def test_an_objective_the_worker_cannot_load_fails_its_trial():
 
         runner = ParallelRunner(study, bowl, 1, RunSettings(executor=pool))
         runner._payload = b"not a pickle"
-        runner._key = "corrupt"
+        token, runner._token = runner._token, "corrupt"  # not the run the objective is registered under
         runner.fill()
         (trial,) = runner.drain()
+        runner._token = token
+        runner.close()
     assert trial.state is TrialState.FAILED
     assert trial.user_attrs["error"].startswith("could not load the objective on this worker: UnpicklingError")
 
