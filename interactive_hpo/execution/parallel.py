@@ -17,6 +17,9 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   (``on_worker_loss="requeue"``: its configuration runs again as a new trial, once; a
   scheduler's job at a budget is not re-queued). Finished trials are already in the journal
   and are neither lost nor repeated;
+- an executor of your own is shut down, breaks or closes mid-run: the run stops with the error
+  :func:`~.settings.check_open` gives before a run, naming ``executor``; a configuration the
+  trial it could not take had from the queue (enqueued or re-queued) goes back to the queue;
 - a trial runs longer than ``trial_timeout`` seconds on its worker (queueing time does not
   count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
   running function from outside, so the objective is run in a watchdog thread that is left
@@ -111,6 +114,7 @@ class ParallelRunner:
         n_workers, executor = settings.n_workers, settings.executor
         if executor is not None:  # checked when it was given too; a Lab's may have closed since
             check_open(executor, owner)
+        self._given = executor  # what the person gave (a dask Client, not its executor): asked if it closes mid-run
         self.objective = objective
         # The run's name, under which workers keep its objective (each run starts from the objective as passed).
         self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
@@ -170,7 +174,8 @@ class ParallelRunner:
         """Ask and submit trials until every worker is busy or there is nothing more to start."""
         while self.can_ask:
             state = self.study.state  # not study.queued: a copy of every params queued, at every ask
-            requeued = bool(state.n_queued) and self._params_key(state.next_queued()) in self._requeued
+            queued = bool(state.n_queued)  # ask takes the queue's first params
+            requeued = queued and self._params_key(state.next_queued()) in self._requeued
             trial = self.study.ask()
             try:
                 check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)
@@ -178,7 +183,7 @@ class ParallelRunner:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": cannot_run_at(trial.budget)})
                 raise
             except BaseException as error:  # a Ctrl-C here left the trial RUNNING, known to nobody
-                self._not_submitted(trial, error)
+                self._not_submitted(trial, error, queued)
                 raise
             submitted = False
             try:
@@ -190,12 +195,15 @@ class ParallelRunner:
                     self.started, submitted = self.started + 1, True
             except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
                 if not submitted:  # a held Ctrl-C comes after: the trial runs, and is waited for or cancelled
-                    self._not_submitted(trial, error)
+                    self._not_submitted(trial, error, queued)
                 raise
 
-    def _not_submitted(self, trial: Trial, error: BaseException) -> None:
-        """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING)."""
+    def _not_submitted(self, trial: Trial, error: BaseException, queued: bool) -> None:
+        """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING). Its
+        params go back to the queue if it was ``queued`` (enqueued or re-queued): they did not run."""
         self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {type(error).__name__}"})
+        if queued:
+            self.study.enqueue(dict(trial.params))
 
     def _submit(self, trial: Trial) -> Any:
         report = None if self._desk is None else self._desk.reports.reporter(trial.number)
@@ -203,8 +211,11 @@ class ParallelRunner:
                 report)
         try:
             future = self._executor.submit(*args)
-        except BrokenProcessPool:
-            if not self._owns_pool:
+        except Exception as error:
+            if not self._owns_pool:  # closed or broken mid-run (a raw "cannot schedule new futures after
+                check_open(self._given, self.owner)  # shutdown"): the error check_open gives before a run
+                raise
+            if not isinstance(error, BrokenProcessPool):
                 raise
             # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
             self._replace_pool()

@@ -220,6 +220,20 @@ def test_a_pool_shut_down_after_it_was_given_is_refused_when_the_run_starts():
     assert study.trials == []
 
 
+def test_a_pool_shut_down_mid_run_is_named_and_its_queued_configuration_kept():
+    # Submitting raised concurrent.futures' own "cannot schedule new futures after shutdown", and
+    # the configuration it had taken from the queue was lost (so was a re-queued one on a pool
+    # that broke: "re-queued", never run).
+    study = Study(SPACE, "random", seed=0)
+    for x in (1.0, 2.0, 3.0):
+        study.enqueue({"x": x, "y": 0.0})
+    executor = ThreadPoolExecutor(1)
+    with pytest.raises(InvalidParameterError, match=re.escape(CLOSED.format("Study.run", executor, "shut down"))):
+        study.run(bowl, 3, executor=executor, callbacks=[lambda study, trial: executor.shutdown()])
+    assert [(t.state, t.params["x"]) for t in study.trials] == [(TrialState.COMPLETE, 1.0), (TrialState.FAILED, 2.0)]
+    assert study.trials[1].cut_short and [params["x"] for params in study.queued] == [3.0, 2.0]
+
+
 def test_a_closed_dask_client_is_refused_before_any_trial():
     # It failed inside distributed: AttributeError: 'NoneType' object has no attribute 'ncores'.
     distributed = pytest.importorskip("distributed")
