@@ -26,7 +26,8 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   behind: a hang that waits costs nothing, a runaway computation keeps a core busy until it ends;
 - ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
   (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
-  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. A
+  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. So
+  are they when the run stops on an error (a callback raised), which is raised then. A
   terminal's or Jupyter's Ctrl-C reaches the local processes of a pool the run started too: it
   ends the trials they run (FAILED, interrupted), while an idle process ignores it; a process
   still starting dies of it, which breaks the pool. Nothing a Ctrl-C cut short is re-queued.
@@ -316,8 +317,13 @@ class ParallelRunner:
         """After a Ctrl-C: stop asking, then wait for the running trials or cancel them (``on_interrupt``);
         a second Ctrl-C while waiting cancels what still runs. The caller re-raises the interrupt."""
         self._interrupted = True
+        return self.wind_down(USER_INTERRUPT)
+
+    def wind_down(self, reason: str) -> list[Trial]:
+        """Stop asking, then wait for the running trials or cancel them (FAILED with ``reason``), as
+        ``on_interrupt`` says; a Ctrl-C while waiting cancels what still runs (FAILED, interrupted)."""
         try:
-            return self.drain(cancel=self.on_interrupt == "cancel")
+            return self.drain(cancel=self.on_interrupt == "cancel", reason=reason)
         except KeyboardInterrupt:
             return self.drain(cancel=True)
 
@@ -357,7 +363,10 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | No
     as many as start before the deadline.
 
     Returns the finished trials in the order they were told; ``callbacks`` are called as
-    ``callback(study, trial)`` for each.
+    ``callback(study, trial)`` for each. When the run stops on an error (a callback's, a closed
+    executor's), the trials running then are waited for, or cancelled, as on a Ctrl-C
+    (``on_interrupt``), before it is raised (cancelled at once, trials whose threads then ran to
+    the end were recorded "cancelled", their results dropped).
     """
     runner = ParallelRunner(study, objective, sys.maxsize if n_trials is None else n_trials, settings)
     done: list[Trial] = []
@@ -380,6 +389,9 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | No
             record(runner.collect(timeout=wait))
     except KeyboardInterrupt:
         record(runner.interrupted())
+        raise
+    except Exception:  # their callbacks are not called: the one that raised would most likely raise again
+        runner.wind_down(f"{CANCELLED}: the run stopped on an error")
         raise
     finally:
         runner.close(f"{CANCELLED}: the run stopped on an error")  # only ever cancels after an exception

@@ -154,6 +154,39 @@ def test_ctrl_c_stops_asking_and_leaves_a_resumable_journal(tmp_path, on_interru
     resumed.run(slow, 1)
 
 
+RELEASE = threading.Event()
+
+
+def held_but_at_zero(params):
+    """Returns x at once at x = 0, else once RELEASE is set (on threads of this process)."""
+    if params["x"] != 0.0:
+        RELEASE.wait(30)
+    return params["x"]
+
+
+@pytest.mark.parametrize("on_interrupt", ["wait", "cancel"])
+def test_a_callback_that_raises_lets_the_running_trials_end_as_on_interrupt_says(on_interrupt):
+    # Before: they were always cancelled, "cancelled: the run stopped on an error", though their
+    # threads ran to the end; their results were dropped.
+    RELEASE.clear()
+
+    def boom(study, trial):
+        if on_interrupt == "wait":
+            RELEASE.set()
+        raise RuntimeError("boom")
+
+    study = Study(SPACE, "random", seed=0)
+    for x in (0.0, 1.0, 2.0):
+        study.enqueue({"x": x, "y": 0.0})
+    with ThreadPoolExecutor(3) as pool:
+        with pytest.raises(RuntimeError, match="boom"):
+            study.run(held_but_at_zero, 3, executor=pool, callbacks=[boom], on_interrupt=on_interrupt)
+        RELEASE.set()
+    ended = {"wait": (TrialState.COMPLETE, None),
+             "cancel": (TrialState.FAILED, "cancelled: the run stopped on an error")}[on_interrupt]
+    assert [(t.state, t.error) for t in study.trials] == [(TrialState.COMPLETE, None)] + [ended] * 2
+
+
 def test_objective_errors_are_data_in_parallel_too():
     def broken(params):
         if params["x"] > 0:
