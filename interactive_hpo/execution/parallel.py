@@ -17,19 +17,28 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   (``on_worker_loss="requeue"``: its configuration runs again as a new trial, once; a
   scheduler's job at a budget is not re-queued). Finished trials are already in the journal
   and are neither lost nor repeated;
+- an executor of your own is shut down, breaks or closes mid-run: the run stops with the error
+  :func:`~.settings.check_open` gives before a run, naming ``executor``; a configuration the
+  trial it could not take had from the queue (enqueued or re-queued) goes back to the queue;
 - a trial runs longer than ``trial_timeout`` seconds on its worker (queueing time does not
   count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
   running function from outside, so the objective is run in a watchdog thread that is left
   behind: a hang that waits costs nothing, a runaway computation keeps a core busy until it ends;
 - ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
   (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
-  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way.
+  recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. So
+  are they when the run stops on an error (a callback raised), which is raised then. A
+  terminal's or Jupyter's Ctrl-C reaches the local processes of a pool the run started too: it
+  ends the trials they run (FAILED, interrupted), while an idle process ignores it; a process
+  still starting dies of it, which breaks the pool. Nothing a Ctrl-C cut short is re-queued.
 
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
 It is sent once per worker process (a pool the study starts, or a Dask cluster), not with each
-trial, and each worker process unpickles it once and reuses it, so a stateful objective is shared by that
-process's threads; threads of this process (a ``ThreadPoolExecutor``) call the objective itself.
+trial, and each worker process unpickles it once per run and reuses it, so a stateful objective is shared by that
+process's threads during a run, and each run starts from the objective as passed (a worker process
+kept between runs holds the latest run's only); threads of this process (a ``ThreadPoolExecutor``)
+call the objective itself.
 An objective that takes ``report`` gets one on its worker (:mod:`.reports`): each report
 travels to this process, where the study records it and asks its pruner (:mod:`.answering`),
 and waits for the answer, so pruning, and stopping a running trial by hand, work as in a serial
@@ -106,13 +115,15 @@ class ParallelRunner:
         n_workers, executor = settings.n_workers, settings.executor
         if executor is not None:  # checked when it was given too; a Lab's may have closed since
             check_open(executor, owner)
+        self._given = executor  # what the person gave (a dask Client, not its executor): asked if it closes mid-run
         self.objective = objective
-        self._key, self._blob = serialize(objective, owner)  # before any pool exists: a failure leaks nothing
+        # The run's name, under which workers keep its objective (each run starts from the objective as passed).
+        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
+        self._blob = serialize(objective, owner, self._token)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
-        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, a
+        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, the
         # token naming the bytes each worker process was given once (an objective holding a dataset
         # was copied with every trial); on another executor, the bytes, as nothing else reaches it.
-        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
         self._payload: bytes | str = self._blob
         self._take_back: Callable[[], None] = lambda: None
         self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
@@ -137,6 +148,7 @@ class ParallelRunner:
         self.running: list[_Running] = []
         self.started = 0
         self.stopping = False
+        self._interrupted = False  # stopping on a Ctrl-C (see interrupted())
         self._requeued: set[str] = set()
 
     def _open_reports(self, executor: Any) -> Reports:
@@ -163,7 +175,8 @@ class ParallelRunner:
         """Ask and submit trials until every worker is busy or there is nothing more to start."""
         while self.can_ask:
             state = self.study.state  # not study.queued: a copy of every params queued, at every ask
-            requeued = bool(state.n_queued) and self._params_key(state.next_queued()) in self._requeued
+            queued = bool(state.n_queued)  # ask takes the queue's first params
+            requeued = queued and self._params_key(state.next_queued()) in self._requeued
             trial = self.study.ask()
             try:
                 check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)
@@ -171,7 +184,7 @@ class ParallelRunner:
                 self.study.tell(trial, state="FAILED", user_attrs={"error": cannot_run_at(trial.budget)})
                 raise
             except BaseException as error:  # a Ctrl-C here left the trial RUNNING, known to nobody
-                self._not_submitted(trial, error)
+                self._not_submitted(trial, error, queued)
                 raise
             submitted = False
             try:
@@ -183,20 +196,27 @@ class ParallelRunner:
                     self.started, submitted = self.started + 1, True
             except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
                 if not submitted:  # a held Ctrl-C comes after: the trial runs, and is waited for or cancelled
-                    self._not_submitted(trial, error)
+                    self._not_submitted(trial, error, queued)
                 raise
 
-    def _not_submitted(self, trial: Trial, error: BaseException) -> None:
-        """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING)."""
+    def _not_submitted(self, trial: Trial, error: BaseException, queued: bool) -> None:
+        """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING). Its
+        params go back to the queue if it was ``queued`` (enqueued or re-queued): they did not run."""
         self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {type(error).__name__}"})
+        if queued:
+            self.study.enqueue(dict(trial.params))
 
     def _submit(self, trial: Trial) -> Any:
         report = None if self._desk is None else self._desk.reports.reporter(trial.number)
-        args = (evaluate_remote, self._key, self._payload, dict(trial.params), trial.budget, self.trial_timeout, report)
+        args = (evaluate_remote, self._token, self._payload, dict(trial.params), trial.budget, self.trial_timeout,
+                report)
         try:
             future = self._executor.submit(*args)
-        except BrokenProcessPool:
-            if not self._owns_pool:
+        except Exception as error:
+            if not self._owns_pool:  # closed or broken mid-run (a raw "cannot schedule new futures after
+                check_open(self._given, self.owner)  # shutdown"): the error check_open gives before a run
+                raise
+            if not isinstance(error, BrokenProcessPool):
                 raise
             # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
             self._replace_pool()
@@ -240,6 +260,14 @@ class ParallelRunner:
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
         reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        if self._interrupted:
+            # A Ctrl-C reaches the whole process group: a worker of the pool still starting dies of
+            # it (one running or idle ignores it, see worker.start_worker), and breaks the pool. The
+            # person stopped the run: nothing is re-queued (the next run repeated those trials).
+            own = isinstance(error, BrokenProcessPool) and self._owns_pool
+            return self._finish(running, TrialState.FAILED, None,
+                                {"error": f"{USER_INTERRUPT}; {reason}" if own else f"{reason}; not re-queued (the "
+                                                                                     "run was interrupted)"})
         if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
             self._replace_pool()
@@ -288,8 +316,14 @@ class ParallelRunner:
     def interrupted(self) -> list[Trial]:
         """After a Ctrl-C: stop asking, then wait for the running trials or cancel them (``on_interrupt``);
         a second Ctrl-C while waiting cancels what still runs. The caller re-raises the interrupt."""
+        self._interrupted = True
+        return self.wind_down(USER_INTERRUPT)
+
+    def wind_down(self, reason: str) -> list[Trial]:
+        """Stop asking, then wait for the running trials or cancel them (FAILED with ``reason``), as
+        ``on_interrupt`` says; a Ctrl-C while waiting cancels what still runs (FAILED, interrupted)."""
         try:
-            return self.drain(cancel=self.on_interrupt == "cancel")
+            return self.drain(cancel=self.on_interrupt == "cancel", reason=reason)
         except KeyboardInterrupt:
             return self.drain(cancel=True)
 
@@ -318,7 +352,7 @@ class ParallelRunner:
             try:
                 self._take_back()
             finally:
-                release(self._key, self.objective)
+                release(self._token, self.objective)
 
 
 def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | None,
@@ -329,7 +363,10 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | No
     as many as start before the deadline.
 
     Returns the finished trials in the order they were told; ``callbacks`` are called as
-    ``callback(study, trial)`` for each.
+    ``callback(study, trial)`` for each. When the run stops on an error (a callback's, a closed
+    executor's), the trials running then are waited for, or cancelled, as on a Ctrl-C
+    (``on_interrupt``), before it is raised (cancelled at once, trials whose threads then ran to
+    the end were recorded "cancelled", their results dropped).
     """
     runner = ParallelRunner(study, objective, sys.maxsize if n_trials is None else n_trials, settings)
     done: list[Trial] = []
@@ -352,6 +389,9 @@ def run_parallel(study: Study, objective: Callable[..., Any], n_trials: int | No
             record(runner.collect(timeout=wait))
     except KeyboardInterrupt:
         record(runner.interrupted())
+        raise
+    except Exception:  # their callbacks are not called: the one that raised would most likely raise again
+        runner.wind_down(f"{CANCELLED}: the run stopped on an error")
         raise
     finally:
         runner.close(f"{CANCELLED}: the run stopped on an error")  # only ever cancels after an exception

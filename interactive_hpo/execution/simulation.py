@@ -26,7 +26,7 @@ from ..optimizers.multifidelity.rungs import Job
 from ..outcome import Outcome
 from ..study.core import Study, check_study
 from ..study.running import check_objective
-from ..trial import Trial
+from ..trial import Trial, TrialState
 
 __all__ = ["MAX_SIMULATED_WORKERS", "WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
 
@@ -203,7 +203,10 @@ def simulate_workers(study: Study, objective: Callable[..., Any], *, n_workers: 
     study : Study
     objective : callable
         Called as by :meth:`Study.step`: with ``budget=`` when the trial has one, and
-        ``report=`` if it takes it (a pruned job ends when it is pruned).
+        ``report=`` if it takes it. A pruned job ends when it is pruned: it takes the share of
+        its cost that its steps (reports) are of the most steps a completed trial at its budget
+        reported; its full cost while no such trial has finished (how far a run goes is not
+        known before one has).
     n_workers : int
         Simulated workers, >= 1.
     n_jobs : int, optional
@@ -248,15 +251,34 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
     # refused it at the first job, naming itself, and left that trial FAILED in the study).
     check_objective(study, objective, owner)
 
-    def duration(trial: Trial) -> float:
-        if cost is None:
-            return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5))
+    # By budget, the most steps a COMPLETE trial reported: how far a job that is not pruned goes.
+    full_steps: dict[float | None, int] = {}
+
+    def note(trial: Trial) -> Trial:
+        if trial.state is TrialState.COMPLETE and trial.intermediate_values:
+            full_steps[trial.budget] = max(full_steps.get(trial.budget, 0), len(trial.intermediate_values))
+        return trial
+
+    for trial in study.state.trials:
+        note(trial)
+
+    def share(trial: Trial, outcome: Outcome) -> float:
+        """The share of its cost a job takes: of its steps, for one pruned (1 while unknown)."""
+        full = full_steps.get(trial.budget)
+        if outcome.state is not TrialState.PRUNED or not full:
+            return 1.0
+        return min(1.0, len(study.state.trials[trial.number].intermediate_values) / full)
+
+    def duration(trial: Trial, outcome: Outcome) -> float:
+        if cost is None:  # drawn for every job, pruned or not: the same seed draws the same factors
+            return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5)) \
+                * share(trial, outcome)
         took = cost(dict(trial.params), trial.budget)
         if as_finite(took) is None or took < 0:
             raise fail("cost", owner, "a callable returning a duration, a finite real number in [0, inf)", took,
                        hint=f"cost({shown(dict(trial.params))}, {trial.budget!r}) returned it for trial "
                             f"{trial.number}; every result already computed was told before stopping.")
-        return float(took)
+        return float(took) * share(trial, outcome)
 
     now, started = 0.0, 0
 
@@ -281,7 +303,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
                     idle.append(IdleSpell(worker, since, now, why))
                 outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
                 try:
-                    end = now + duration(trial)
+                    end = now + duration(trial, outcome)
                 except BaseException:
                     _tell(study, trial, outcome)
                     raise
@@ -298,7 +320,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
             if not running:
                 break
             now, _, worker, start, trial, outcome = heapq.heappop(running)
-            runs.append(WorkerRun.of(_tell(study, trial, outcome), worker, start, now))
+            runs.append(WorkerRun.of(note(_tell(study, trial, outcome)), worker, start, now))
             free[worker] = (now, "waiting")
     except BaseException as error:
         # The objective already ran for every job still on the clock: keep those results and leave

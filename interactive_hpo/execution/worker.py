@@ -1,8 +1,8 @@
 """What runs in a worker process, and how the objective gets there.
 
 The objective travels by value (cloudpickle, so a function defined in a notebook works) as
-bytes and their hash; :func:`evaluate_remote` runs in the worker, unpickles
-those bytes once per process, calls the objective and returns plain data. The bytes go to each
+bytes, named by the run (a token); :func:`evaluate_remote` runs in the worker, unpickles
+those bytes once per process and run, calls the objective and returns plain data. The bytes go to each
 process of a pool the study starts, or each worker of a Dask cluster, once (:func:`keep_blob`),
 not with every trial: an objective holding a dataset was copied once per trial. The study's side of a
 parallel run (asking, telling, lost workers) is :mod:`.parallel`.
@@ -10,14 +10,15 @@ parallel run (asking, telling, lost workers) is :mod:`.parallel`.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._validation import describe_error, fail
@@ -31,13 +32,22 @@ if TYPE_CHECKING:
 __all__ = ["WATCH_EVERY", "end_with", "evaluate_remote", "forget_blob", "keep_blob", "local_context", "release",
            "serialize", "start_worker"]
 
-#: Objectives already unpickled in this worker process, by the hash of their bytes; in the process
-#: that runs the study, the objective of each run in progress (see :func:`serialize`).
+#: In the process that runs the study, the objective of each run in progress, by run (see :func:`serialize`).
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
+#: Objectives this worker process unpickled, by run, from bytes it was given once (:func:`keep_blob`):
+#: dropped with them when the run ends (:func:`forget_blob`). Keyed by the bytes' hash, they were
+#: kept for good, and a run of a new objective equal to an earlier one went on with its state.
+_LOADED: dict[str, Callable[..., Any]] = {}
+#: The one objective unpickled from bytes that came with a task (an executor of your own, which
+#: tells no worker when a run ends): the latest run's, so that a worker kept open holds one.
+_CARRIED: dict[str, Callable[..., Any]] = {}
 #: The objective's bytes this worker process was given once, by run (a token), rather than with
 #: each trial: by the pool the study started (its initializer) or a Dask worker plugin (see
 #: :mod:`.dask_cluster`); dropped once loaded, or when the run ends.
 _BLOBS: dict[str, bytes] = {}
+#: Whether this process is a worker of a pool a run started, which ignores Ctrl-C but while the
+#: objective runs (see :func:`start_worker`).
+_CTRL_C_ENDS_TRIALS_ONLY = False
 #: Seconds between two looks, in a process a run started, at whether the study's process is there.
 WATCH_EVERY = 0.5
 
@@ -73,15 +83,56 @@ def local_context() -> multiprocessing.context.BaseContext:
 
 
 def start_worker(token: str, blob: bytes, pid: int) -> None:
-    """The initializer of a process of a pool the study starts: the objective's bytes
-    (:func:`keep_blob`), and an end with the study's process ``pid`` (:func:`end_with`)."""
+    """The initializer of a process of a pool the study starts: Ctrl-C ignored but while an
+    objective runs (:func:`_ctrl_c_ends_the_trial`), the objective's bytes (:func:`keep_blob`),
+    and an end with the study's process ``pid`` (:func:`end_with`).
+
+    A Ctrl-C reaches the whole process group, workers too: one idle (waiting for a task) died of
+    it, with a traceback on stderr, and broke the pool, so that the trials running beside it were
+    lost (re-queued with ``on_worker_loss="requeue"``) rather than waited for.
+    """
+    global _CTRL_C_ENDS_TRIALS_ONLY
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _CTRL_C_ENDS_TRIALS_ONLY = True
     keep_blob(token, blob)
     end_with(pid)
 
 
+@contextmanager
+def _ctrl_c_ends_the_trial() -> Iterator[None]:
+    """In the main thread of a worker :func:`start_worker` started: Ctrl-C raises KeyboardInterrupt
+    while the block runs (the objective, or the wait for it), and is ignored again after it.
+    Elsewhere (threads, a Dask worker, a pool of your own) the handler is left as it is."""
+    if not (_CTRL_C_ENDS_TRIALS_ONLY and threading.current_thread() is threading.main_thread()):
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def forget_blob(token: str) -> None:
-    """Drop the bytes kept under ``token``: their run has ended."""
+    """Drop the bytes kept under ``token``, and the objective unpickled from them: their run has ended."""
     _BLOBS.pop(token, None)
+    _LOADED.pop(token, None)
+
+
+def _objective(key: str, payload: bytes | str) -> Callable[..., Any]:
+    """The objective of run ``key``: registered in this process (:func:`serialize`), or unpickled
+    here once per run from ``payload``, its bytes or the token they were kept under."""
+    for kept in (_OBJECTIVES, _LOADED, _CARRIED):
+        if key in kept:
+            return kept[key]
+    if isinstance(payload, str):
+        objective = _LOADED[key] = pickle.loads(_BLOBS[payload])
+        _BLOBS.pop(payload, None)  # loaded: a second copy of a dataset it holds would only take memory
+    else:
+        objective = pickle.loads(payload)
+        _CARRIED.clear()  # an earlier run's: the next run of this worker is another run's
+        _CARRIED[key] = objective
+    return objective
 
 
 def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budget: float | None,
@@ -89,7 +140,7 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
     """Run in a worker: call the objective and return ``(state, value, user_attrs)``, plain data.
 
     ``payload`` is the objective's bytes, or the token under which this process was given them
-    (:func:`keep_blob`); ``key`` is their hash. ``report``: what an objective that takes ``report``
+    (:func:`keep_blob`); ``key`` names the run. ``report``: what an objective that takes ``report``
     is given (:class:`~.reports.RemoteReport`, which asks the study), None when it takes none.
     Exceptions of the objective are returned as a FAILED outcome (with the traceback), so an
     exception that reaches the caller's future means the worker itself failed. With ``timeout``
@@ -100,11 +151,7 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
                              + ("" if thread is threading.main_thread() else f"/{thread.name}")}
     where["started_at"] = time.time()  # the worker's own clock: when it really ran (Schedule.observed)
     try:
-        objective = _OBJECTIVES.get(key)
-        if objective is None:
-            objective = _OBJECTIVES[key] = pickle.loads(payload if isinstance(payload, bytes) else _BLOBS[payload])
-            if isinstance(payload, str):
-                forget_blob(payload)  # loaded: a second copy of a dataset it holds would only take memory
+        objective = _objective(key, payload)
     except Exception as error:  # a package the objective needs is missing here: not the worker's death
         return (TrialState.FAILED.value, None, {"error": f"could not load the objective on this worker: "
                                                          f"{describe_error(error)}", **where})
@@ -116,29 +163,36 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
     except TrialStateError as ended:  # taken after its run ended (a Stop just after Run): not worth running
         return TrialState.FAILED.value, None, {"error": describe_error(ended), **where, "finished_at": time.time()}
 
+    interrupted = (TrialState.FAILED.value, None, {"error": USER_INTERRUPT})
+
     def call() -> None:
         # The outcome is read here, on the worker (by the same call_objective as a serial run):
         # what cannot be read as a value is a FAILED trial with that reason, never a lost worker.
         try:
-            state, value, attrs = call_objective(objective, params, budget=budget, report=attempt)
+            with _ctrl_c_ends_the_trial():
+                state, value, attrs = call_objective(objective, params, budget=budget, report=attempt)
+            outcome.append((state.value, value, attrs))
         except KeyboardInterrupt:  # Ctrl-C reaches the workers' process group too; the trial, not the worker, ends
-            state, value, attrs = TrialState.FAILED, None, {"error": USER_INTERRUPT}
-        outcome.append((state.value, value, attrs))
+            outcome.append(interrupted)
 
     if timeout is None:
         call()
     else:
         watchdog = threading.Thread(target=call, daemon=True, name="interactive_hpo-trial")
-        watchdog.start()
-        watchdog.join(timeout)
+        try:
+            with _ctrl_c_ends_the_trial():  # the objective's thread gets no signal: the wait for it ends
+                watchdog.start()
+                watchdog.join(timeout)
+        except KeyboardInterrupt:
+            outcome.insert(0, interrupted)  # the objective's thread is left behind, as on a timeout
     state, value, attrs = outcome[0] if outcome else (TrialState.FAILED.value, None,
                                                       {"error": f"timed out after {timeout:g} s"})
     return state, value, {**attrs, **where, "finished_at": time.time()}
 
 
-def serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
+def serialize(objective: Callable[..., Any], owner: str, key: str) -> bytes:
     """The objective's bytes (by value: cloudpickle, a dependency, sends a function defined in a
-    notebook too) and their hash.
+    notebook too), for the run ``key``.
 
     Until :func:`release`, workers in this process (the threads of a ``ThreadPoolExecutor``, a
     Dask cluster without processes) call the objective itself: unpickling a function defined in a
@@ -152,9 +206,8 @@ def serialize(objective: Callable[..., Any], owner: str) -> tuple[str, bytes]:
     except Exception as error:  # an ImportError too: it fell back to pickle, which raised its own error
         raise fail("objective", owner, "a picklable callable when trials run in parallel", objective,
                    hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
-    key = hashlib.sha1(blob).hexdigest()
     _OBJECTIVES[key] = objective
-    return key, blob
+    return blob
 
 
 def release(key: str, objective: Callable[..., Any]) -> None:

@@ -154,6 +154,39 @@ def test_ctrl_c_stops_asking_and_leaves_a_resumable_journal(tmp_path, on_interru
     resumed.run(slow, 1)
 
 
+RELEASE = threading.Event()
+
+
+def held_but_at_zero(params):
+    """Returns x at once at x = 0, else once RELEASE is set (on threads of this process)."""
+    if params["x"] != 0.0:
+        RELEASE.wait(30)
+    return params["x"]
+
+
+@pytest.mark.parametrize("on_interrupt", ["wait", "cancel"])
+def test_a_callback_that_raises_lets_the_running_trials_end_as_on_interrupt_says(on_interrupt):
+    # Before: they were always cancelled, "cancelled: the run stopped on an error", though their
+    # threads ran to the end; their results were dropped.
+    RELEASE.clear()
+
+    def boom(study, trial):
+        if on_interrupt == "wait":
+            RELEASE.set()
+        raise RuntimeError("boom")
+
+    study = Study(SPACE, "random", seed=0)
+    for x in (0.0, 1.0, 2.0):
+        study.enqueue({"x": x, "y": 0.0})
+    with ThreadPoolExecutor(3) as pool:
+        with pytest.raises(RuntimeError, match="boom"):
+            study.run(held_but_at_zero, 3, executor=pool, callbacks=[boom], on_interrupt=on_interrupt)
+        RELEASE.set()
+    ended = {"wait": (TrialState.COMPLETE, None),
+             "cancel": (TrialState.FAILED, "cancelled: the run stopped on an error")}[on_interrupt]
+    assert [(t.state, t.error) for t in study.trials] == [(TrialState.COMPLETE, None)] + [ended] * 2
+
+
 def test_objective_errors_are_data_in_parallel_too():
     def broken(params):
         if params["x"] > 0:
@@ -218,6 +251,20 @@ def test_a_pool_shut_down_after_it_was_given_is_refused_when_the_run_starts():
     with pytest.raises(InvalidParameterError, match=re.escape(CLOSED.format("Lab.run", executor, "shut down"))):
         ParallelRunner(study, bowl, 3, settings, owner="Lab.run")
     assert study.trials == []
+
+
+def test_a_pool_shut_down_mid_run_is_named_and_its_queued_configuration_kept():
+    # Submitting raised concurrent.futures' own "cannot schedule new futures after shutdown", and
+    # the configuration it had taken from the queue was lost (so was a re-queued one on a pool
+    # that broke: "re-queued", never run).
+    study = Study(SPACE, "random", seed=0)
+    for x in (1.0, 2.0, 3.0):
+        study.enqueue({"x": x, "y": 0.0})
+    executor = ThreadPoolExecutor(1)
+    with pytest.raises(InvalidParameterError, match=re.escape(CLOSED.format("Study.run", executor, "shut down"))):
+        study.run(bowl, 3, executor=executor, callbacks=[lambda study, trial: executor.shutdown()])
+    assert [(t.state, t.params["x"]) for t in study.trials] == [(TrialState.COMPLETE, 1.0), (TrialState.FAILED, 2.0)]
+    assert study.trials[1].cut_short and [params["x"] for params in study.queued] == [3.0, 2.0]
 
 
 def test_a_closed_dask_client_is_refused_before_any_trial():
@@ -325,6 +372,27 @@ def test_the_objective_goes_to_each_local_process_once_not_with_every_trial(monk
     assert len(sent) == 4 and max(sent) < 10_000
 
 
+class Counting:
+    """An objective with state: its value is how many times it was called (in its process)."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, params):
+        self.calls += 1
+        return float(self.calls)
+
+
+def test_each_run_on_a_pool_kept_open_starts_from_the_objective_as_passed():
+    # Workers kept the objective unpickled by the hash of its bytes: a new Counting() (the same
+    # bytes) went on counting from where the previous run's had stopped, at 4, 5, 6.
+    with ProcessPoolExecutor(1) as pool:
+        runs = [Study(SPACE, "random", seed=0) for _ in range(2)]
+        for study in runs:
+            study.run(Counting(), 3, executor=pool)
+    assert [[t.value for t in study.trials] for study in runs] == [[1.0, 2.0, 3.0]] * 2
+
+
 # -- Dask ------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -355,6 +423,19 @@ def test_dask_is_sent_the_objective_once_not_with_every_trial(client, monkeypatc
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
     assert len(sent) == 4 and max(sent) < 10_000
     assert client.run(lambda: sorted(worker_process._BLOBS)) == {address: [] for address in client.nthreads()}
+
+
+def test_dask_workers_start_each_run_from_the_objective_as_passed_and_keep_none_after(client):
+    # Workers kept every run's objective for good (a long-lived cluster held them all, with their
+    # data), and a new Counting() went on counting from the previous run's state.
+    for _ in range(2):
+        study = Study(SPACE, "random", seed=0)
+        study.run(Counting(), 4, executor=client, n_workers=1)
+        by_worker = {t.user_attrs["worker"]: [] for t in study.trials}
+        for trial in study.trials:
+            by_worker[trial.user_attrs["worker"]].append(trial.value)
+        assert all(calls == list(range(1, len(calls) + 1)) for calls in by_worker.values()), by_worker
+    assert client.run(lambda: sorted(worker_process._LOADED)) == {address: [] for address in client.nthreads()}
 
 
 def test_dask_workers_report_and_are_pruned_as_in_a_serial_run(client, tmp_path, caplog):
@@ -528,9 +609,11 @@ def test_an_objective_the_worker_cannot_load_fails_its_trial():
 
         runner = ParallelRunner(study, bowl, 1, RunSettings(executor=pool))
         runner._payload = b"not a pickle"
-        runner._key = "corrupt"
+        token, runner._token = runner._token, "corrupt"  # not the run the objective is registered under
         runner.fill()
         (trial,) = runner.drain()
+        runner._token = token
+        runner.close()
     assert trial.state is TrialState.FAILED
     assert trial.user_attrs["error"].startswith("could not load the objective on this worker: UnpicklingError")
 

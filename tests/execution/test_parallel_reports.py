@@ -228,7 +228,8 @@ def test_a_task_taken_after_its_run_ended_fails_its_trial_not_its_worker():
     def objective(params, report):
         calls.append(params)
 
-    key, blob = serialize(objective, "Study.run")
+    key = "a run"
+    blob = serialize(objective, "Study.run", key)
     try:
         state, value, attrs = evaluate_remote(key, blob, {"x": 1.0}, None, report=pickle.loads(travelling))
     finally:

@@ -138,6 +138,18 @@ def test_learning_curves_keep_what_pruned_trials_reported():
     assert pruned and all(len(c.steps) < 5 for c in pruned)
 
 
+def test_a_pruned_job_takes_the_share_of_its_cost_its_steps_are_of_a_full_run():
+    # Before: its bar ran the full cost, as if it had trained to the end.
+    study = Study(LINE, seed=0, pruner="median")
+    schedule = simulate_workers(study, curve, n_workers=1, n_jobs=12, cost=lambda params, budget: 10.0)
+    full = max(len(t.intermediate_values) for t in study.trials if t.state is TrialState.COMPLETE)
+    took = {run.number: run.end - run.start for run in schedule.runs}
+    pruned = [t for t in study.trials if t.state is TrialState.PRUNED]
+    assert pruned and all(len(t.intermediate_values) < full for t in pruned)
+    assert all(took[t.number] == pytest.approx(10.0 * len(t.intermediate_values) / full) for t in pruned)
+    assert all(took[t.number] == 10.0 for t in study.trials if t.state is not TrialState.PRUNED)
+
+
 def test_budget_trace_counts_every_budget_and_compares_only_full_evaluations():
     study = Study(LINE, "halving", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 9})
     study.run(bowl, n_trials=9 + 3 + 1)

@@ -1,0 +1,112 @@
+"""Ctrl-C reaches a run's workers too (a terminal or Jupyter interrupts the whole process group):
+it ends their trials, not the workers, and nothing it cut short is re-queued."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from interactive_hpo import Float, SearchSpace, Study, TrialState
+from interactive_hpo.trial import USER_INTERRUPT
+
+SPACE = SearchSpace([Float("x", -5.0, 5.0)])
+
+CTRL_C = """
+import os
+import signal
+import sys
+import time
+
+from interactive_hpo import Float, SearchSpace, Study
+
+
+def quick(params):
+    return params["x"]
+
+
+def ctrl_c_to_everyone(study, trial):
+    os.killpg(os.getpgid(0), signal.SIGINT)  # as a terminal does: the study and its workers
+
+
+def ctrl_c_then_waits(params):
+    os.killpg(os.getpgid(0), signal.SIGINT)
+    time.sleep(60)  # on a watchdog thread: the worker waits for it, and Ctrl-C ends that wait
+
+
+def ctrl_c_then_dies(params):
+    os.kill(int(os.environ["STUDY_PID"]), signal.SIGINT)
+    os._exit(1)  # as a worker still starting dies of the Ctrl-C: the pool breaks
+
+
+if __name__ == "__main__":  # one trial on a pool of two: one worker process (started at the first submit)
+    study = Study(SearchSpace([Float("x", -5.0, 5.0)]), "random", seed=0, storage=sys.argv[2])
+    os.environ["STUDY_PID"] = str(os.getpid())
+    run = {"idle": lambda: study.run(quick, 1, n_workers=2, callbacks=[ctrl_c_to_everyone]),
+           "timeout": lambda: study.run(ctrl_c_then_waits, 1, n_workers=2, trial_timeout=600),
+           "lost": lambda: study.run(ctrl_c_then_dies, 1, n_workers=2, on_worker_loss="requeue")}[sys.argv[1]]
+    try:
+        run()
+    except KeyboardInterrupt:
+        print("interrupted", study.queued)
+"""
+
+
+def run_script(tmp_path, case):
+    """Runs CTRL_C's ``case`` in a session of its own (its Ctrl-C reaches its process group, not
+    pytest's); its workers' stderr is its own."""
+    script, path = tmp_path / "study.py", tmp_path / "study.jsonl"
+    script.write_text(CTRL_C)
+    done = subprocess.run([sys.executable, str(script), case, str(path)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()}, start_new_session=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted []\n", "")
+    return Study.load(path).trials
+
+
+@pytest.mark.timeout(60)
+def test_an_idle_worker_ignores_ctrl_c(tmp_path):
+    # Before: the idle worker died of the KeyboardInterrupt, "Process ForkServerProcess-1: Traceback
+    # ... KeyboardInterrupt" on stderr (red in a notebook), and broke the pool.
+    trials = run_script(tmp_path, "idle")
+    assert [t.state for t in trials] == [TrialState.COMPLETE]
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_ends_the_wait_for_a_trial_with_a_timeout(tmp_path):
+    # The objective runs on a watchdog thread, which gets no signal; the worker's main thread
+    # waits for it. Before: its KeyboardInterrupt left the task, "worker lost (KeyboardInterrupt)".
+    trials = run_script(tmp_path, "timeout")
+    assert [(t.state, t.error) for t in trials] == [(TrialState.FAILED, USER_INTERRUPT)]
+
+
+@pytest.mark.timeout(60)
+def test_a_pool_broken_by_ctrl_c_re_queues_nothing(tmp_path):
+    # Before: "worker lost (BrokenProcessPool ...); re-queued", and the next run repeated the trial.
+    trials = run_script(tmp_path, "lost")
+    assert [t.state for t in trials] == [TrialState.FAILED]
+    assert trials[0].error.startswith(USER_INTERRUPT) and trials[0].cut_short
+
+
+class LostAfterCtrlC(ThreadPoolExecutor):
+    """An executor whose task presses Ctrl-C in the study's process, then loses its worker."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        def lost():
+            os.kill(os.getpid(), signal.SIGINT)
+            raise ConnectionError("the worker went away")
+
+        return super().submit(lost)
+
+
+def test_a_worker_lost_after_ctrl_c_is_not_re_queued():
+    study = Study(SPACE, "random", seed=0)
+    with pytest.raises(KeyboardInterrupt), LostAfterCtrlC(1) as pool:
+        study.run(lambda params: params["x"], 3, executor=pool, on_worker_loss="requeue")
+    assert [(t.state, t.error) for t in study.trials] == \
+        [(TrialState.FAILED, "worker lost (ConnectionError: the worker went away); not re-queued (the run was "
+                             "interrupted)")]
+    assert study.queued == []
