@@ -16,6 +16,7 @@ Nothing here imports scikit-learn, SciPy or torch until an analysis runs.
 from .dependence import PartialDependence, ice_curves, partial_dependence
 from .importance import (
     RANK_MIN,
+    below_full_budget,
     failed_learnt,
     importance,
     shows_no_effect,
@@ -37,6 +38,7 @@ __all__ = [
     "QuantileImportance",
     "SobolIndices",
     "ablation_path",
+    "below_full_budget",
     "failed_learnt",
     "ice_curves",
     "importance",

@@ -2,8 +2,9 @@
 
 :func:`surrogate_of` picks the plausible functions a study's trials support (its own Gaussian
 process when the optimizer has one, else a random forest fitted to its completed trials, manual
-ones included, PRUNED ones left out: see :func:`trial_data`), and :func:`importance`,
-:func:`study_partial_dependence` and :func:`study_quantile_importance` run the analyses on them.
+ones included, PRUNED ones and those below the full budget left out: see :func:`trial_data`),
+and :func:`importance`, :func:`study_partial_dependence` and :func:`study_quantile_importance`
+run the analyses on them.
 ``step=k`` reads the study as it was when trial ``k`` was asked (time travel: how the estimates
 settle as trials arrive). A warm-started study's GP follows its sources' means, fitted to other
 objectives: the analyses read a GP of the same settings fitted to this study's trials alone.
@@ -23,7 +24,7 @@ from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..study import Study
 from ..study.core import check_study
-from ..study.results import loss_of
+from ..study.results import at_full_budget, loss_of
 from ..trial import TrialState
 from ._checks import MAX_SAMPLES, MAX_SEED
 from .dependence import PartialDependence, averaged, grid_settings
@@ -31,8 +32,8 @@ from .local import QuantileImportance, quantile_importance, quantile_settings, t
 from .sobol import SobolIndices, design_settings, sobol_indices
 from .surrogates import FOREST_MIN, ForestSurrogate, GPSamples
 
-__all__ = ["RANK_MIN", "failed_learnt", "importance", "shows_no_effect", "study_partial_dependence",
-           "study_quantile_importance", "surrogate_of", "trial_data"]
+__all__ = ["RANK_MIN", "below_full_budget", "failed_learnt", "importance", "shows_no_effect",
+           "study_partial_dependence", "study_quantile_importance", "surrogate_of", "trial_data"]
 
 SURROGATES = ("auto", "gp", "forest")
 
@@ -51,7 +52,12 @@ def trial_data(study: Study, objective: int | str | None = None, step: int | Non
 
     Only COMPLETE trials with finite values count, as the optimizers learn only from them: a
     PRUNED trial's last value was measured at a smaller budget (an early epoch, a subset of the
-    data), not the loss the others report; a FAILED one has none.
+    data), not the loss the others report; a FAILED one has none. For the same reason only
+    those at the study's full budget count, as ``best_trial`` counts them
+    (:func:`~interactive_hpo.study.results.at_full_budget`): a multi-fidelity scheduler's lower
+    rungs measure a cheaper, biased objective (a Hyperband study whose cheap budgets saw only
+    ``x`` and its full one only ``y`` ranked ``x`` first, 0.92 against 0.20, from all its
+    trials). :func:`below_full_budget` counts those left out.
 
     Returns
     -------
@@ -74,19 +80,47 @@ def _checked(study: Any, objective: Any, step: Any, owner: str, arguments: str =
 
 def _completed(study: Study, objective: int, step: int | None) -> tuple[np.ndarray, np.ndarray]:
     trials = study.trials if step is None else study.trials[:step]
+    full = study.full_budget
     rows = [(t.x, study.goals.losses(values)[objective]) for t in trials
-            if t.state is TrialState.COMPLETE and (values := study.goals.values_of(t)) is not None]
+            if t.state is TrialState.COMPLETE and at_full_budget(t, full)
+            and (values := study.goals.values_of(t)) is not None]
     X = np.array([x for x, _ in rows], dtype=float).reshape(-1, study.space.dim)
     losses = np.array([loss for _, loss in rows], dtype=float)
     finite = np.isfinite(losses)
     return X[finite], losses[finite]
 
 
+def below_full_budget(study: Study, step: int | None = None) -> int:
+    """How many COMPLETE trials of ``study`` (before ``step`` if given) ran below its full budget
+    (``study.full_budget``): the analyses here leave them out (see :func:`trial_data`), and say so."""
+    check_study(study, "below_full_budget")
+    return _below(study, None if step is None else check_int(step, "step", "below_full_budget", 0, len(study.trials)))
+
+
+def _below(study: Study, step: int | None) -> int:
+    """:func:`below_full_budget` of checked arguments."""
+    full = study.full_budget
+    return sum(t.state is TrialState.COMPLETE and not at_full_budget(t, full) for t in study.trials[:step])
+
+
+def _left_out(study: Study, step: int | None, owner: str) -> None:
+    """Warn, in the words of ``owner``, of the completed trials (before ``step``) below the full
+    budget that it leaves out: a ranking from a fifth of a Hyperband study's trials should not
+    pass for one from all of them."""
+    if below := _below(study, step):
+        warn_user(f"{owner}: {below} completed trial(s){_before(step)} ran below the full budget "
+                  f"({study.full_budget:g}) and are left out, as best_trial leaves them out: a scheduler's lower "
+                  "rungs measure a cheaper, biased objective.", UserWarning)
+
+
 def _too_few(study: Study, step: int | None, n: int, needed: str, purpose: str, owner: str,
              hint: str = "") -> InvalidParameterError:
-    """The error for a study with ``n`` completed trials (before ``step``, which is then the
-    argument named) where ``purpose`` needs ``needed`` ("at least 4 completed trials")."""
-    told = f"{n} (PRUNED and FAILED trials do not count).{hint}"
+    """The error for a study with ``n`` completed trials at the full budget (before ``step``,
+    which is then the argument named) where ``purpose`` needs ``needed`` ("at least 4 completed
+    trials")."""
+    below = _below(study, step)
+    lower = f", nor do {below} completed below the full budget ({study.full_budget:g})" if below else ""
+    told = f"{n} (PRUNED and FAILED trials do not count{lower}).{hint}"
     if step is None:
         return fail("study", owner, f"a study with {needed} {purpose}", study, hint=f"Trials completed: {told}")
     return fail("step", owner, f"a step with {needed} before it {purpose}", step,
@@ -103,9 +137,9 @@ def surrogate_of(study: Study, surrogate: str = "auto", *, objective: int | str 
     surrogate : {"auto", "gp", "forest"}, default="auto"
         "gp": the study's Gaussian process (``study.surrogate(step)``; its optimizer must have
         one, fitted; for a warm-started study, a GP of the same settings fitted to this study's
-        trials alone, without the sources' means); "forest": a random forest on the completed trials (at least 4; see
-        :func:`trial_data`); "auto": the GP when there is one and the study has one objective,
-        else the forest.
+        trials alone, without the sources' means); "forest": a random forest on the completed trials at the full
+        budget (at least 4; see :func:`trial_data`; :func:`below_full_budget` counts the others, which the
+        analyses below warn of); "auto": the GP when there is one and the study has one objective, else the forest.
     objective : int or str, optional
         Which objective: its name or index in ``study.goals.names``. Required for a study of
         several (then read by a forest); None, 0 and its name are the same for one.
@@ -206,7 +240,8 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
 
     Computed on :func:`surrogate_of`'s functions (see
     :func:`~interactive_hpo.analysis.sobol.sobol_indices` for ``n`` and ``level``): the GP, or
-    a forest on the completed trials (PRUNED ones left out, see :func:`trial_data`), of
+    a forest on the completed trials (PRUNED ones and those below the full budget left out, with
+    a warning that counts the latter; see :func:`trial_data`), of
     ``objective`` (see :func:`surrogate_of`; required for a study of several). Each of
     the ``n_samples`` functions is evaluated at the ``n (d + 2)`` points at once: at most 2**26
     values in all.
@@ -228,15 +263,19 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner)
     n, level = design_settings(n, level, owner, study.space.dim, chosen.n_samples)
     functions = _functions(study, chosen, owner)
+    if functions.source == "forest":
+        _left_out(study, chosen.step, owner)
     _, losses = _completed(study, chosen.objective, chosen.step)
+    # The counts below are of the trials read: those at the full budget, when others were left out.
+    full = " at the full budget" if _below(study, chosen.step) else ""
     if shows_no_effect(losses, failed_learnt(study, functions.source, chosen.step)):
-        warn_user(f"importance: all {len(losses)} completed trials{_before(chosen.step)} have the same value "
+        warn_user(f"importance: all {len(losses)} completed trials{full}{_before(chosen.step)} have the same value "
                   f"({losses[0]:g}): no parameter has shown an effect, every index is 0.", UserWarning)
         d = study.space.dim
         return SobolIndices(tuple(study.space.names), np.zeros(d), np.zeros(d), np.zeros((chosen.n_samples, d)),
                             np.zeros((chosen.n_samples, d)), level, functions.source, n)
     if len(losses) < RANK_MIN:
-        warn_user(f"importance: {len(losses)} completed trials{_before(chosen.step)}, fewer than {RANK_MIN}: the "
+        warn_user(f"importance: {len(losses)} completed trials{full}{_before(chosen.step)}, fewer than {RANK_MIN}: the "
                   f"indices mostly show the {functions.source} surrogate's guesswork (a GP's prior, a forest's "
                   "arbitrary splits), not the objective; do not rank on them.", UserWarning)
     return sobol_indices(functions, study.space, n=n, level=level, seed=chosen.seed, source=functions.source)
@@ -281,24 +320,30 @@ def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", 
     ``resolution``, ``n_background`` and ``level`` are those of
     :func:`~interactive_hpo.analysis.dependence.partial_dependence`; ``n_samples`` times
     ``n_background`` (the values of one call) and ``n_samples`` times the levels (the values
-    kept) are at most 2**26 each."""
+    kept) are at most 2**26 each. A forest's trials below the full budget are left out, with a
+    warning (see :func:`trial_data`)."""
     owner = "study_partial_dependence"
     chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner, "study, names")
     grid = grid_settings(study.space, names, owner, resolution=resolution, n_background=n_background, level=level,
                          n_samples=chosen.n_samples)
-    return averaged(_functions(study, chosen, owner), study.space, grid, chosen.seed, owner)
+    functions = _functions(study, chosen, owner)
+    if functions.source == "forest":
+        _left_out(study, chosen.step, owner)
+    return averaged(functions, study.space, grid, chosen.seed, owner)
 
 
 def study_quantile_importance(study: Study, *, objective: int | str | None = None, step: int | None = None,
                               quantile: float = 0.1, level: float = 0.9, n_boot: int = 200,
                               seed: int = 0) -> QuantileImportance:
     """:func:`~interactive_hpo.analysis.local.quantile_importance` (see it for ``quantile``,
-    ``level``, ``n_boot`` and ``seed``) on ``study``'s completed trials (PRUNED ones left
-    out, see :func:`trial_data`), of ``objective`` (its name or index; required for several)."""
+    ``level``, ``n_boot`` and ``seed``) on ``study``'s completed trials (PRUNED ones and those
+    below the full budget left out, with a warning that counts the latter; see
+    :func:`trial_data`), of ``objective`` (its name or index; required for several)."""
     owner = "study_quantile_importance"
     objective, step = _checked(study, objective, step, owner)
     quantile, level, n_boot, seed = quantile_settings(quantile, level, n_boot, seed, owner, study.space.dim)
     X, losses = _completed(study, objective, step)
+    _left_out(study, step, owner)
     if len(losses) < (needed := top_count(len(losses), quantile) + 2):
         raise _too_few(study, step, len(losses), f"at least {needed} completed trials",
                        f"for a top quantile of {quantile:g}", owner)

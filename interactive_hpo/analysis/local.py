@@ -201,11 +201,15 @@ class AblationPath:
     Attributes
     ----------
     steps : tuple of str
-        The parameters changed, in order (those that differ between the two configurations).
+        The parameters changed, in order (those that differ between the two configurations),
+        each step a real change of configuration. In a conditional space a child that its
+        parent's step switches on or off is no step of its own when that leaves it at the end's
+        value; one switched on away from it (at its range's centre) is changed by a later step.
     losses : ndarray of shape (k + 1,)
         The loss (predicted or measured) at the default, then after each of the k steps.
     points : ndarray of shape (k + 1, d)
-        The configurations along the path, in the unit cube.
+        The configurations along the path, in the unit cube (inactive coordinates at
+        ``INACTIVE_UNIT``): the first is the default's, the last the target's.
     """
 
     steps: tuple[str, ...]
@@ -261,16 +265,25 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     while remaining:
         candidates = np.repeat(current[None], len(remaining), axis=0)
         candidates[np.arange(len(remaining)), remaining] = target[remaining]
+        movable = remaining
         if space.conditional:
+            # Setting a child its parent keeps off is put back at INACTIVE_UNIT: no step at all.
+            # Taken on a tie, it was recorded as a step of no effect and never made again, and
+            # the path ended with that child at its range's centre, not at the end's value.
             candidates = space.canonical(candidates)
+            moved = np.any(candidates != current, axis=1)
+            candidates, movable = candidates[moved], [j for j, m in zip(remaining, moved, strict=True) if m]
         predicted = evaluate(loss, candidates, "loss", owner, several=False)
         best = int(np.argmin(predicted))
         current = candidates[best]
-        steps.append(space.names[remaining[best]])
+        steps.append(space.names[movable[best]])
         points.append(current)
         losses.append(float(predicted[best]))
-        # A step may switch a child parameter off (or on): only what still differs is left.
-        remaining = [j for j in remaining if j != remaining[best] and current[j] != target[j]]
+        # A step may switch a child parameter off (then it matches the end, where it is off) or
+        # on (at its range's centre: it stays until a step of its own sets it). A parameter set
+        # stays set: a parent moved to the end's value never switches off a child the end has on,
+        # so each step matches one more, and the path ends at the end's point.
+        remaining = [j for j in remaining if current[j] != target[j]]
     return AblationPath(tuple(steps), np.array(losses), np.array(points))
 
 

@@ -10,6 +10,9 @@ The functions are the study's Gaussian process (posterior sample paths) when its
 one, else a random forest on the completed trials (its trees); "GP / forest" switches between
 them when both are possible. A study of several objectives is read one objective at a time, by
 a forest (the dropdown picks the objective; ParEGO's GP models a scalarization, not an objective).
+A multi-fidelity study's trials below its full budget are left out, as ``best_trial`` leaves
+them (a scheduler's lower rungs measure a cheaper, biased objective:
+:func:`~interactive_hpo.analysis.trial_data`), and the caption counts them.
 
 **Computed only when shown.** The analyses cost 0.1-2 s up to a few hundred trials (a forest is
 fast; a GP draws sample paths; about 6 s for a GP of 2,000 trials in 20 parameters, measured in
@@ -37,6 +40,7 @@ from ..analysis import (
     RANK_MIN,
     PartialDependence,
     SobolIndices,
+    below_full_budget,
     failed_learnt,
     partial_dependence,
     shows_no_effect,
@@ -86,13 +90,15 @@ class ImportanceInfo:
     source : str
         "gp" or "forest": the functions actually used.
     n_trials : int
-        Finished trials the analysis read.
+        Finished trials the analysis read (completed ones at the study's full budget).
     step : int or None
         The step viewed (None: the present).
     objective : str
         The objective's name.
     message : str
         Why nothing is shown ("" when something is).
+    below_full : int
+        Completed trials below the study's full budget (a scheduler's lower rungs), left out.
     """
 
     indices: SobolIndices | None
@@ -102,21 +108,25 @@ class ImportanceInfo:
     step: int | None
     objective: str
     message: str = ""
+    below_full: int = 0
 
 
 def _functions(study: Study, surrogate: str, objective: int, step: int | None, min_trials: int,
-               settings: Mapping[str, int]) -> tuple[Any, SobolIndices | None, int, str]:
-    """The surrogate's functions and their Sobol indices, the trials read, and a message."""
+               settings: Mapping[str, int]) -> tuple[Any, SobolIndices | None, int, str, int]:
+    """The surrogate's functions and their Sobol indices, the trials read, a message, and the
+    completed trials left out below the full budget."""
     _, losses = trial_data(study, objective, step)
+    below = below_full_budget(study, step)
+    read = f"{_at_full(below)}{_at(step)}"
     if len(losses) < min_trials:
-        return None, None, len(losses), (f"{len(losses)} completed trial(s){_at(step)}: importance is estimated from "
-                                         f"{min_trials} on (fewer would mostly show the surrogate's guesswork).")
+        return None, None, len(losses), (f"{len(losses)} completed trial(s){read}: importance is estimated from "
+                                         f"{min_trials} on (fewer would mostly show the surrogate's guesswork)."), below
     functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=settings["n_samples"])
     if shows_no_effect(losses, failed_learnt(study, functions.source, step)):  # its sample paths still wiggle
-        return None, None, len(losses), (f"all {len(losses)} completed trials{_at(step)} have the same value "
-                                         f"({losses[0]:g}): no parameter has shown an effect.")
+        return None, None, len(losses), (f"all {len(losses)} completed trials{read} have the same value "
+                                         f"({losses[0]:g}): no parameter has shown an effect."), below
     indices = sobol_indices(functions, study.space, n=settings["n"], source=functions.source)
-    return functions, indices, len(losses), ""
+    return functions, indices, len(losses), "", below
 
 
 def _dependence(functions: Any, study: Study, names: Sequence[str],
@@ -154,10 +164,10 @@ def importance_info(study: Study, surrogate: str = "auto", *, objective: int | s
     """
     check_study(study, "importance_info")
     index = study.goals.index_of(objective, "importance_info", "importance_info(study, objective={})")
-    functions, indices, n_trials, message = _functions(study, surrogate, index, step, min_trials, settings)
+    functions, indices, n_trials, message, below = _functions(study, surrogate, index, step, min_trials, settings)
     dependence = () if indices is None else _dependence(functions, study, _drawn(indices, chosen), settings)
     return ImportanceInfo(indices, dependence, "" if indices is None else indices.source, n_trials, step,
-                          study.goals.names[index], message)
+                          study.goals.names[index], message, below)
 
 
 def _checked_settings(settings: Any) -> dict[str, int]:
@@ -175,6 +185,11 @@ def _checked_settings(settings: Any) -> dict[str, int]:
 
 def _at(step: int | None) -> str:
     return "" if step is None else f" at step {step}"
+
+
+def _at_full(below: int) -> str:
+    """What the trials counted are when ``below`` completed ones ran below the full budget."""
+    return f" at the full budget ({below} below it left out, as best_trial leaves them)" if below else ""
 
 
 class _ComputedWhenShown(LiveFigure):
@@ -251,7 +266,7 @@ class ImportancePanel:
         self.info: ImportanceInfo | None = None
         self.computations = 0
         self._key: tuple | None = None  # what self.info was computed from
-        self._cache: tuple[tuple, Any, SobolIndices | None, int, str] | None = None
+        self._cache: tuple[tuple, Any, SobolIndices | None, int, str, int] | None = None
         guard = self.errors.guard
         self.surrogate_choice = widgets.ToggleButtons(options=CHOICES, value="GP", tooltips=[
             "the study's Gaussian process: its posterior sample paths", "a random forest on the completed trials"])
@@ -346,11 +361,11 @@ class ImportancePanel:
             self.computations += 1
             self._cache = (data_key, *_functions(study, self.surrogate, objective, self.step, self.min_trials,
                                                  self.settings))
-        _, functions, indices, n_trials, message = self._cache
+        _, functions, indices, n_trials, message, below = self._cache
         dependence = () if indices is None else _dependence(functions, study, _drawn(indices, self.chosen),
                                                             self.settings)
         return ImportanceInfo(indices, dependence, "" if indices is None else indices.source, n_trials, self.step,
-                              study.goals.names[objective], message)
+                              study.goals.names[objective], message, below)
 
     def _render(self) -> None:
         info = self.info
@@ -389,11 +404,11 @@ class ImportancePanel:
         names = " and ".join(html.escape(pd.names[0]) for pd in info.dependence)
         level = round(100 * info.indices.level)
         return (f"<b>Importance{several} from {what}</b>{fallback}, on <b>{info.n_trials} completed trials"
-                f"{_at(info.step)}</b>. Bars: each parameter's total Sobol index (light, interactions included) and "
-                f"first-order index (dark, alone), with {level} % intervals over those functions; below, the partial "
-                f"dependence of {names} with its {level} % band. Click a bar to show that parameter's. Settings for "
-                f"speed: a Sobol design of {self.settings['n']} points, {self.settings['n_background']} background "
-                "configurations.")
+                f"{html.escape(_at_full(info.below_full))}{_at(info.step)}</b>. Bars: each parameter's total Sobol "
+                f"index (light, interactions included) and first-order index (dark, alone), with {level} % intervals "
+                f"over those functions; below, the partial dependence of {names} with its {level} % band. Click a bar "
+                f"to show that parameter's. Settings for speed: a Sobol design of {self.settings['n']} points, "
+                f"{self.settings['n_background']} background configurations.")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

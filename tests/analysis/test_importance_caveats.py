@@ -1,5 +1,5 @@
 """What :func:`importance` claims when a study cannot support it (a171 #1, #2): a warm-started
-GP's sources, an objective that never varied, and too few trials to rank."""
+GP's sources, an objective that never varied, too few trials to rank, and a scheduler's lower rungs (a202 #1)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,17 @@ import warnings
 import numpy as np
 import pytest
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
-from interactive_hpo.analysis import GPSamples, importance, sobol_indices, surrogate_of
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study, TrialState
+from interactive_hpo.analysis import (
+    GPSamples,
+    below_full_budget,
+    importance,
+    sobol_indices,
+    study_partial_dependence,
+    study_quantile_importance,
+    surrogate_of,
+    trial_data,
+)
 
 XY = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
 
@@ -122,3 +131,43 @@ def test_a_ranking_from_fewer_than_8_trials_comes_with_a_warning(warm):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         importance(warm, "gp", step=8, n=16, n_samples=4)
+
+
+def cheap_sees_x(params, budget=1.0):
+    """A scheduler's cheap budgets see only x; the full one only y."""
+    return params["x"] if budget < 1 else params["y"]
+
+
+@pytest.fixture(scope="module")
+def scheduled():
+    """60 Hyperband jobs at budgets 1/9, 1/3 and 1: 11 at the full budget."""
+    study = Study(XY, "hyperband", seed=0, optimizer_settings={"min_budget": 1 / 9, "max_budget": 1})
+    study.run(cheap_sees_x, n_trials=60, progress=False)
+    return study
+
+
+def test_a_schedulers_lower_rungs_are_left_out_as_best_trial_leaves_them(scheduled):
+    # Before: every completed job was read, most at 1/9 or 1/3 of the budget: x first (total
+    # 0.92 against 0.20), x's share of the top 20 % 0.70, a flat partial dependence of y.
+    X, losses = trial_data(scheduled)
+    assert len(losses) == 11 and below_full_budget(scheduled) == 49 and below_full_budget(scheduled, step=30) == 25
+    full = [t for t in scheduled.trials if t.budget >= 1]
+    np.testing.assert_array_equal(X, [t.x for t in full])
+    left_out = "49 completed trial.s. ran below the full budget .1. and are left out, as best_trial leaves them out"
+    with pytest.warns(UserWarning, match=f"importance: {left_out}"):
+        assert importance(scheduled, "forest", n=128, n_samples=16).ranking() == ["y", "x"]
+    with pytest.warns(UserWarning, match=f"study_quantile_importance: {left_out}"):
+        assert study_quantile_importance(scheduled, quantile=0.2).share[1] > 0.6
+    with pytest.warns(UserWarning, match=f"study_partial_dependence: {left_out}"):
+        rise = study_partial_dependence(scheduled, "y", n_samples=16).mean
+    assert rise[-1] - rise[0] > 0.4
+
+
+def test_too_few_full_budget_trials_are_counted_as_what_is_left(scheduled):
+    # The "fewer than 8" warning counts the trials read, not the 40 completed before step 40.
+    with pytest.warns(UserWarning, match="importance: 6 completed trials at the full budget before step 40, fewer "
+                                         "than 8"):
+        importance(scheduled, "forest", step=40, n=16, n_samples=4)
+    with pytest.raises(InvalidParameterError, match=r"before it: 3 \(PRUNED and FAILED trials do not count, nor do "
+                                                    r"17 completed below the full budget \(1\)\)"):
+        importance(scheduled, "forest", step=20)

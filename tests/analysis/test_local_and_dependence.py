@@ -68,6 +68,54 @@ def test_the_ablation_path_gives_each_parameter_its_share_of_the_gain():
     assert np.allclose(path.points[-1], SPACE.to_unit(end))
 
 
+KERNELS = SearchSpace([Float("C", 1e-3, 1e3, log=True),
+                       Float("gamma", 1e-4, 10.0, log=True, condition=("kernel", ["rbf", "poly"])),
+                       Int("degree", 2, 5, condition=("kernel", "poly")),
+                       Categorical("kernel", ["rbf", "poly", "linear"])])
+
+
+def test_an_ablation_path_between_kernels_ends_at_the_end():
+    # Before: with the kernel still linear, setting gamma or degree changed nothing (the point is
+    # canonical) and won the tie: steps ('gamma', 'degree', 'kernel'), losses [1, 1, 1, 3.375],
+    # the path ending at gamma 0.0316 and degree 4 (their centres), loss(end) = 0 never reached.
+    end = {"C": 1.0, "gamma": 1.0, "degree": 2, "kernel": "poly"}
+    at_end = KERNELS.to_unit(end)
+    j = {name: i for i, name in enumerate(KERNELS.names)}
+
+    def loss(X):   # linear: 1; poly: 0 at the end's gamma and degree, worse away from them
+        away = np.abs(X[:, j["gamma"]] - at_end[j["gamma"]]) + np.abs(X[:, j["degree"]] - at_end[j["degree"]])
+        return np.where(np.isclose(X[:, j["kernel"]], at_end[j["kernel"]]), 5 * away, 1.0)
+
+    path = ablation_path(loss, KERNELS, {"C": 1.0, "kernel": "linear"}, end)
+    assert path.steps == ("kernel", "degree", "gamma") and path.losses[-1] == 0.0
+    np.testing.assert_array_equal(path.points[-1], at_end)
+    assert KERNELS.from_unit(path.points[-1]) == end and np.isclose(path.shares.sum(), 1.0)
+
+
+NESTED = SearchSpace([Categorical("model", ["svm", "net"]),
+                      Categorical("kernel", ["rbf", "poly", "linear"], condition=("model", "svm")),
+                      Float("gamma", 0, 1, condition=("kernel", ["rbf", "poly"])),
+                      Int("degree", 2, 5, condition=("kernel", "poly")),
+                      Int("layers", 1, 3, condition=("model", "net")),
+                      Float("width", 0, 1, condition=("layers", [2, 3])), Float("lr", 0, 1)])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_ablation_path_ends_at_the_end_by_real_steps(seed):
+    # A flat loss makes every candidate tie (the first wins), a random linear one picks by value.
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(size=NESTED.dim)
+    for _ in range(10):
+        start, end = (NESTED.from_unit(rng.random(NESTED.dim)) for _ in range(2))
+        at_end = NESTED.to_unit(end)
+        for loss in (lambda X: np.zeros(len(X)), lambda X: X @ weights):
+            path = ablation_path(loss, NESTED, start, end)
+            np.testing.assert_array_equal(path.points[-1], at_end)
+            assert np.all(np.any(np.diff(path.points, axis=0) != 0, axis=1))   # each step changes something
+            differ = {name for name, a, b in zip(NESTED.names, NESTED.to_unit(start), at_end, strict=True) if a != b}
+            assert len(set(path.steps)) == len(path.steps) and set(path.steps) <= differ
+
+
 def test_partial_dependence_in_two_dimensions_and_its_band():
     space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Float("c", 0, 1)])
     rng = np.random.default_rng(0)

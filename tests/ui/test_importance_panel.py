@@ -167,6 +167,24 @@ def test_an_objective_that_never_varied_shows_a_message_not_bars(calls):
     assert panel.info.indices is None and panel.figure.widget.layout.display == "none" and len(calls) == 1
 
 
+def test_a_schedulers_lower_rungs_are_left_out_and_counted():
+    # Before: the tab read all 60 Hyperband jobs, 49 of them at 1/9 or 1/3 of the budget where
+    # only x shows: x ranked first, though at the full budget only y matters.
+    def cheap_sees_a(params, budget=1.0):
+        return params["a"] if budget < 1 else params["b"]
+
+    study = Study(CUBE, "hyperband", seed=0, optimizer_settings={"min_budget": 1 / 9, "max_budget": 1})
+    study.run(cheap_sees_a, n_trials=60, progress=False)
+    small = {"n": 64, "n_samples": 8, "n_background": 16, "resolution": 8}
+    info = importance_info(study, settings=small)
+    n_full = sum(t.budget >= 1 for t in study.trials)
+    assert info.indices.ranking()[0] == "b" and (info.n_trials, info.below_full) == (n_full, 60 - n_full)
+    panel = ImportancePanel(study.goals, settings=small).update(study)
+    assert f"{n_full} completed trials at the full budget ({60 - n_full} below it left out" in panel.caption.value
+    early = importance_info(study, step=20)
+    assert early.indices is None and early.message.startswith("3 completed trial(s) at the full budget (17 below")
+
+
 def test_errors_are_shown_in_the_lab_not_raised(monkeypatch):
     lab = lab_of(n_trials=9)
 
