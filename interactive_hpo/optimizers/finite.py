@@ -97,3 +97,9 @@ class FiniteSpace:
             points.extend(point for key, point in zip(itertools.product(*indices), itertools.product(*block),
                                                       strict=True) if key not in exclude)
         return np.asarray(points, dtype=np.float64).reshape(len(points), len(self.levels))
+
+    def draw(self, taken: Iterable[tuple[int, ...]], rng: np.random.Generator) -> np.ndarray | None:
+        """A configuration whose key is not in ``taken``, drawn uniformly with ``rng``, as a point of
+        shape (d,); None when every one is taken."""
+        choices = self.untaken(taken)
+        return choices[int(rng.integers(len(choices)))] if len(choices) else None
