@@ -80,7 +80,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     optimizer_settings : dict, optional
         Settings of that optimizer (``{"n_initial": 5}`` for "bo").
     n_trials : int, default=30
-        Trials of the search, >= 1 (fewer if the optimizer runs out, e.g. a small grid).
+        Trials of the search, >= 1 (fewer, with a warning, if the optimizer runs out: a small grid,
+        or a space of fewer configurations, each evaluated once).
     cv : int, splitter or iterable of (train, test) pairs, default=5
         The folds, cut once per :meth:`fit`; every trial is scored on the same folds. An int:
         that many shuffled folds (>= 2), stratified for class labels and seeded by ``seed``.
@@ -267,6 +268,10 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         if not any(t.state is TrialState.COMPLETE for t in rows):
             raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
                                   f"configuration to choose. First error: {rows[0].error if rows else None}")
+        if len(rows) < n_trials and study.optimizer.exhausted:  # as the study's progress line says it
+            warn_user(f"HPOSearchCV ran {len(rows)} of n_trials={n_trials} trials: optimizer {self.optimizer!r} has "
+                      f"nothing left to propose, the {len(rows)} configurations it can propose on this space each "
+                      f"evaluated once. Lower n_trials or enlarge the space.", UserWarning)
         failed = [t for t in rows if t.state is not TrialState.COMPLETE]
         if failed:
             warn_user(f"{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "

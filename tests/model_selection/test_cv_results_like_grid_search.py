@@ -72,3 +72,15 @@ def test_pandas_reads_both_alike(both):
     frame, reference = pd.DataFrame(ours), pd.DataFrame(theirs)
     assert list(frame.columns) == [*reference.columns, "state"]
     assert dict(frame.dtypes.drop("state")) == dict(reference.dtypes)
+
+
+@pytest.mark.parametrize("optimizer", ["grid", "bo"])
+def test_a_search_that_runs_out_of_configurations_before_n_trials_says_so(optimizer):
+    """Six configurations, n_trials=8: six rows, and a warning (the fit stopped short in silence)."""
+    if optimizer == "bo":
+        pytest.importorskip("botorch")
+    search = HPOSearchCV(SVC(), SPACE, optimizer=optimizer, n_trials=8, cv=StratifiedKFold(2), seed=0)
+    with pytest.warns(UserWarning, match=rf"HPOSearchCV ran 6 of n_trials=8 trials: optimizer '{optimizer}' has "
+                                         r"nothing left to propose, the 6 configurations it can propose"):
+        search.fit(X, Y)
+    assert len(search.cv_results_["params"]) == 6

@@ -85,9 +85,9 @@ class InitialDesign:
                     break
                 sequence.advance()
             else:
-                choices = self.finite.untaken(taken)
-                return Suggestion(x=choices[int(rng.integers(len(choices)))],
-                                  info={"phase": "initial", "sobol_position": sequence.position})
+                drawn = self.finite.draw(taken, rng)
+                assert drawn is not None  # an exhausted optimizer is not asked (Optimizer.ask raises)
+                return Suggestion(x=drawn, info={"phase": "initial", "sobol_position": sequence.position})
         return Suggestion(x=sequence.point(), info={"phase": "initial", "sobol_position": sequence.position})
 
     def mark_used(self, info: Mapping[str, Any], sources: WarmSources) -> None:

@@ -128,3 +128,39 @@ def test_which_spaces_are_listed():
     finite = FiniteSpace.of(SPACE)
     assert finite.size == 15 and finite.untaken([(0, 0), (4, 2)]).shape == (13, 2)
     assert finite.key(SPACE.to_unit({"a": 3, "k": "z"})) == (3, 2)
+
+
+SVM = SearchSpace([Categorical("C", [0.1, 1.0, 10.0]),
+                   Categorical("gamma", [0.001, 0.01, 0.1], condition=("kernel", ["rbf", "poly"])),
+                   Int("degree", 2, 3, condition=("kernel", "poly")),
+                   Categorical("kernel", ["rbf", "poly", "linear"])])  # 3 * (3 + 3 * 2 + 1) = 30 configurations
+
+
+@pytest.mark.parametrize("name", ["bo", "parego", "ehvi"])
+def test_a_conditional_discrete_space_is_used_up_without_a_repeat_from_the_first_trial(name):
+    """The initial design skips configurations taken: keyed on the raw Sobol point, whose inactive
+    coordinates lie anywhere, a taken one was not recognised (here the third trial repeated the
+    first; 10 of the 80 first points of a 48-configuration SVM space over seeds 0-9 repeated)."""
+    size = FiniteSpace.of(SVM).size
+    assert size == len(SVM.grid(3)) == 30
+    two = name != "bo"  # ParEGO and EHVI: two objectives
+    study = Study(SVM, name, seed=0, directions=["minimize", "maximize"] if two else None,
+                  optimizer_settings={"n_initial": 12})
+    study.run(lambda p: (len(p), p["C"]) if two else len(p), n_trials=size + 5)
+    assert len(set(keys(study)[:12])) == 12  # the initial design
+    assert len(study.trials) == size and len(set(keys(study))) == size and study.optimizer.exhausted
+    with pytest.raises(SearchExhausted):
+        study.ask()
+
+
+def test_a_point_is_keyed_as_the_configuration_it_decodes_to():
+    """A raw point's key is its snapped point's: an inactive coordinate anywhere, and a log
+    integer whose bin edges are not midway between its levels in the cube (0.4 decodes to 1 of
+    1..4, nearer to the level of 2)."""
+    finite = FiniteSpace.of(SVM)
+    linear = SVM.to_unit({"C": 1.0, "kernel": "linear"})
+    raw = linear.copy()
+    raw[1:3] = [0.9, 0.1]  # gamma and degree, inactive for the linear kernel
+    assert finite.key(raw) == finite.key(linear)
+    log = SearchSpace([Int("n", 1, 4, log=True)])
+    assert FiniteSpace.of(log).key(np.array([0.4])) == FiniteSpace.of(log).key(log.to_unit({"n": 1})) == (0,)
