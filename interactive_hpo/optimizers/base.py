@@ -119,11 +119,15 @@ class Optimizer(ABC):
         self._n_losses: int | None = None  # losses per complete trial told, once one is
 
     # -- public, validating -----------------------------------------------------------------
+    def exhausted_error(self) -> SearchExhausted:
+        """What asking an :attr:`exhausted` optimizer raises: it has nothing left, and why."""
+        return SearchExhausted(f"{type(self).__name__} has nothing left to propose: {self._why_exhausted}")
+
     def ask(self) -> Suggestion:
         """Propose the next point; raises :class:`SearchExhausted` when nothing is left, and
         :class:`TrialStateError` while :attr:`waiting` (:meth:`waiting_error`)."""
         if self.exhausted:
-            raise SearchExhausted(f"{type(self).__name__} has nothing left to propose: {self._why_exhausted}")
+            raise self.exhausted_error()
         if self.waiting:  # a second ask would only hand out what the first did (a descent's step)
             raise self.waiting_error()
         suggestion = self._ask(self._stream(self.n_seen))

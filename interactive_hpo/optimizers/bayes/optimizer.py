@@ -280,6 +280,8 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         Without what-ifs the proposal is kept until the data (or ``elsewhere``, ``avoid``)
         change, and the next ask returns it.
         """
+        if self.exhausted:  # as ask says it (a bare ValueError or IndexError, from the draw of nothing left)
+            raise self.exhausted_error()
         owner = f"{type(self).__name__}.propose"
         avoid = None if avoid is None else unit_rows(avoid, self.space.dim, "avoid", owner)
         if overrides or lengthscale_scale is not None:
