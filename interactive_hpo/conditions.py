@@ -196,6 +196,8 @@ class Conditions:
         """Where parameter ``name`` applies, for labels: ``""`` when always, else its condition
         and its parent's, up the chain (``"degree is 3 and kernel is 'poly'"``)."""
         by_name = {p.name: p for p in self._params}
+        if name not in by_name:
+            raise fail("name", "Conditions.when", f"one of the space's parameters {list(by_name)}", name)
         parts, condition = [], by_name[name].condition
         while condition is not None:
             parts.append(condition.describe())

@@ -371,7 +371,7 @@ def unit_rows(points: Any, dim: int, name: str, owner: str) -> np.ndarray:
     rows = float_array(points, name, owner, rule)
     if rows.shape == (dim,):
         rows = rows[None]
-    if rows.size == 0:
+    if rows.shape in ((0,), (0, dim)):
         return rows.reshape(0, dim)
     if rows.ndim != 2 or rows.shape[1] != dim or not np.all(np.isfinite(rows) & (rows >= 0.0) & (rows <= 1.0)):
         raise fail(name, owner, rule, points)

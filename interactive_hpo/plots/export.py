@@ -52,6 +52,11 @@ _HTML_MARK = f'<meta name="generator" content="{GENERATOR}">'
 _MARKS = {".html": _HTML_MARK.encode(), ".htm": _HTML_MARK.encode(), ".gif": GENERATOR.encode(),
           ".mp4": GENERATOR.encode()}
 
+#: What every page exported before pages carried :data:`GENERATOR` (2026-12-07) holds, so that a
+#: notebook exporting to a fixed path runs again after the update: its slider, caption and frame.
+_LEGACY_PAGE = (b'<input type="range" id="step" min="0" max="', b'<p id="caption"></p><img id="frame" alt="step">',
+                b"const images = [")
+
 #: Bytes read at each end of an existing file for its mark: a page's and a GIF's are in its head, an
 #: MP4's in the metadata ffmpeg writes at the end of the file.
 _MARK_WINDOW = 1 << 16
@@ -68,7 +73,8 @@ def check_replaceable(out: Path, overwrite: Any, owner: str) -> bool:
         return overwrite
     raise fail("path", owner, "a new or empty file, or one an export of interactive_hpo wrote (replaced when "
                "exported again)", str(out), hint="A file there that is not an export of ours is never "
-               "overwritten: name another file, or pass overwrite=True to replace it.")
+               "overwritten: name another file, or pass overwrite=True to replace it (once, for an animation "
+               "exported before 2026-12-07, which carries no mark).")
 
 
 def _exported(out: Path) -> bool:
@@ -83,7 +89,8 @@ def _exported(out: Path) -> bool:
             tail = file.read()
     except OSError:
         return False
-    return not head or mark in head or mark in tail
+    return not head or mark in head or mark in tail or (
+        out.suffix.lower() in HTML_SUFFIXES and all(part in head for part in _LEGACY_PAGE))
 
 
 def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pair: Any, reference: Any,

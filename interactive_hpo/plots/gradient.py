@@ -357,6 +357,9 @@ def plot_online_learning_rate(steps: Any, learning_rates: Any, losses: Any, *,
     first_bad(learning_rates, ~np.isinf(learning_rates), "learning_rates", owner, "a number (NaN: a gap)")
     others = {} if baselines is None else labelled_curves(baselines, "baselines", owner, None, "steps", empty=True)
     log_values(losses, "losses", owner)
+    for label, loss in others.items():
+        if not len(loss):  # nothing to draw, under a legend entry "(ends after 0 steps)"
+            raise fail(f"baselines[{label!r}]", owner, "a 1-D array of at least one loss", "length 0")
     shared = {label: loss[:len(steps)] for label, loss in others.items()}   # what is drawn is what is checked
     for label, loss in shared.items():
         log_values(loss, f"baselines[{label!r}]", owner)

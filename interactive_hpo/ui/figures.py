@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from .._compat import canvas_ready, forget_figure
+from .._validation import fail
 from ..plots.layout import CachedConstrainedLayout, drawn_png
 
 if TYPE_CHECKING:  # errors.py imports this module (is_plain_click)
@@ -101,6 +102,10 @@ class LiveFigure:
 
     def __init__(self, figsize: tuple[float, float], *, w_pad: float | None = None, h_pad: float | None = None,
                  wspace: float | None = None, hspace: float | None = None, errors: ErrorLog | None = None):
+        from .errors import ErrorLog  # here: errors.py imports this module
+
+        if errors is not None and not isinstance(errors, ErrorLog):  # else an AttributeError at some cell's end
+            raise fail("errors", "LiveFigure", "an ErrorLog or None", errors)
         self.fig, self.widget = _new_figure(figsize)
         self.errors = errors
         self.live = self.widget is self.fig.canvas

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -180,6 +182,9 @@ def test_a_conditional_parameter_is_averaged_where_it_applies_and_says_so():
         "averaged only where scale applies: degree is 3 or 4 and kernel is 'poly'"
     both = partial_dependence(lambda X: X[:, 4], chained, ["gamma", "degree"], resolution=2, n_background=64)
     assert both.note == "averaged only where both apply (gamma: kernel is 'rbf' or 'poly'; degree: kernel is 'poly')"
+    with pytest.raises(InvalidParameterError, match=re.escape("`name` of Conditions.when must be one of the space's "
+                                                              "parameters ['kernel', 'gamma', 'coef0'")):
+        chained.conditions.when("nope")   # a bare KeyError (review a213)
 
 
 def test_parameters_never_active_together_are_refused_by_name():

@@ -163,10 +163,24 @@ def test_a_file_of_someone_s_is_refused_and_left_as_it_is(study, tmp_path, write
     path.write_bytes(MINE)
     message = (f"`path` of {owner} must be a new or empty file, or one an export of interactive_hpo wrote "
                f"(replaced when exported again); got '{path}'. A file there that is not an export of ours is never "
-               "overwritten: name another file, or pass overwrite=True to replace it.")
+               "overwritten: name another file, or pass overwrite=True to replace it (once, for an animation "
+               "exported before 2026-12-07, which carries no mark).")
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         write(study, path, steps=[0])
     assert path.read_bytes() == MINE and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_page_exported_before_pages_were_marked_is_replaced(study, tmp_path):
+    # Review a213: a notebook exporting to a fixed path failed on its first run after the update.
+    path = tmp_path / "steps.html"
+    export_html(study, path, steps=[0])
+    legacy = path.read_text().replace('<meta name="generator" content="interactive_hpo export">', "")
+    path.write_text(legacy)
+    export_html(study, path, steps=[0, 1])
+    assert path.read_text().count("data:image/png") == 2
+    path.write_text(legacy.replace('<p id="caption"></p>', ""))   # a person's page with the slider alone is theirs
+    with pytest.raises(InvalidParameterError, match="must be a new or empty file"):
+        export_html(study, path, steps=[0])
 
 
 @pytest.mark.parametrize(("write", "name"), [(export_html, "steps.html"), (export_animation, "steps.gif")])

@@ -162,6 +162,9 @@ def test_a_baseline_of_another_length_is_drawn_over_the_common_steps_and_says_so
     assert legend_texts(ax)[1:4] == ["full (its first 5 of 8 steps)", "diverged (ends after 2 steps)", "same"]
     # Only the drawn steps are checked: a value past the adapted run's end is never on the log axis.
     plot_online_learning_rate(steps, np.full(5, 0.1), np.ones(5), baselines={"full": [1.0] * 5 + [0.0]}, ax=axes())
+    with pytest.raises(InvalidParameterError, match=re.escape("`baselines['none']` of plot_online_learning_rate must "
+                                                              "be a 1-D array of at least one loss; got 'length 0'")):
+        plot_online_learning_rate(steps, np.full(5, 0.1), np.ones(5), baselines={"none": []}, ax=axes())
 
 
 # -- read from the back of the room (issue 26, item 9) --------------------------------------------

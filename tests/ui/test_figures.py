@@ -6,6 +6,7 @@ from __future__ import annotations
 import IPython
 import IPython.display
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -199,3 +200,11 @@ def test_a_redraw_failing_when_the_cell_ends_goes_to_the_labs_error_log(monkeypa
     assert [str(error) for error in lab.errors.errors] == ["no room to draw"]
     assert "no room to draw" in lab.errors.widget.value and "no room" not in capsys.readouterr().err
     assert not lab.history_panel.figures[1].stale   # the other figure drawn still
+
+
+def test_errors_must_be_an_error_log():
+    # Review a213: any value was kept, and failed as an AttributeError at some later cell's end.
+    from interactive_hpo import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"`errors` of LiveFigure must be an ErrorLog or None; got 'oops'"):
+        LiveFigure((3, 2), errors="oops")

@@ -164,7 +164,9 @@ def test_a_gp_proposal_avoids_points_without_making_them_pending():
     assert model.propose(elsewhere=first.x[None]).info["acquisition"] != first.info["acquisition"]   # pending
     assert np.array_equal(model.propose(avoid=first.x).x, other.x)   # one point of shape (d,) is one row
     # A wrong width was reshaped into other points silently ((3, 3) -> four and a half 2-D points).
+    assert np.array_equal(model.propose(avoid=np.empty((0, 2))).x, first.x)   # none to avoid
     for argument, points in [("avoid", np.full((3, 3), 0.5)), ("elsewhere", np.full((2, 3), 0.5)),
+                             ("avoid", np.empty((0, 5))),
                              ("avoid", [[0.5, 1.5]]), ("elsewhere", [[0.5, np.nan]]), ("avoid", "abc")]:
         with pytest.raises(InvalidParameterError, match=rf"`{argument}` of GaussianProcessBO.propose must be an "
                                                         r"array of shape \(m, 2\) of points of the unit cube"):
