@@ -29,7 +29,7 @@ from unittest import mock
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-__all__ = ["assert_clean_layout", "assert_integer_ticks", "drawn_texts", "layout_problems"]
+__all__ = ["assert_clean_layout", "assert_integer_ticks", "assert_markers_whole", "drawn_texts", "layout_problems"]
 
 #: Pixels two extents may share, or a text may stick out, before it counts: antialiasing and
 #: rounding make touching boxes share a pixel without anything being hidden.
@@ -114,3 +114,22 @@ def assert_integer_ticks(axis: Any) -> None:
     locations = [float(x) for x in axis.get_majorticklocs()]
     if not locations or any(x != round(x) for x in locations):
         raise AssertionError(f"ticks of the {axis.axis_name} axis at {locations}: not all whole numbers")
+
+
+def assert_markers_whole(*artists: Any) -> None:
+    """Fail unless each marker artist (a scatter's collection, a Line2D of markers) is clipped to
+    its Axes grown by at least its marker's half-size, in pixels as drawn: one centred on the
+    Axes' edge (a point on a bound, the last trial) is then drawn whole, not a half disc."""
+    for artist in artists:
+        if hasattr(artist, "get_sizes"):
+            half = max(artist.get_sizes()) ** 0.5 / 2
+        else:
+            half = artist.get_markersize() / 2
+        half *= artist.get_figure(root=True).dpi / 72
+        box, frame = artist.get_clip_box(), artist.axes.bbox
+        grown = (box is not None and box.x0 <= frame.x0 - half and box.y0 <= frame.y0 - half
+                 and box.x1 >= frame.x1 + half and box.y1 >= frame.y1 + half)
+        if artist.get_clip_on() and (artist.get_clip_path() is not None or not grown):
+            raise AssertionError(f"{artist.get_label()!r} is clipped at {_pixels(frame)}, its Axes (clip box "
+                                 f"{box and _pixels(box)}, clip path {artist.get_clip_path()}): a marker on "
+                                 f"the edge, {half:.1f} px in half-size, is cut")

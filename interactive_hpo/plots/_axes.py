@@ -1,6 +1,6 @@
 """The helpers ``plot_*`` functions share: new Axes (for counts too), error bar lengths, whole-number ticks, log
 axes labelled plainly, distinct tick labels, a band of the y range kept free for a legend, legend
-entries for what is drawn, and many polylines as one line."""
+entries for what is drawn, many polylines as one line, and markers drawn whole on the Axes' edge."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.ticker import LogFormatterSciNotation
+from matplotlib.transforms import BboxBase
 
 from .._validation import fail
 
@@ -338,3 +339,34 @@ def log_scale(ax: Any, which: str) -> None:
     # After set_*scale, which installs the scale's default formatters.
     axis.set_major_formatter(PlainLogFormatter(base=10))
     axis.set_minor_formatter(PlainLogFormatter(base=10, labelOnlyBase=False))
+
+
+class _Grown(BboxBase):
+    """``bbox`` (display units) grown by ``points`` on every side at ``figure``'s dpi now (a copy
+    saved at another dpi is grown by as many points)."""
+
+    def __init__(self, bbox: Any, points: float, figure: Any):
+        super().__init__()
+        self._bbox, self._points, self._figure = bbox, points, figure
+        self.set_children(bbox)
+
+    def get_points(self) -> np.ndarray:
+        pad = self._points * self._figure.dpi / 72.0
+        return self._bbox.get_points() + np.array([[-pad, -pad], [pad, pad]])
+
+
+def markers_whole(*artists: Any) -> None:
+    """Clip each marker artist (a scatter's PathCollection, a Line2D of markers) to its Axes
+    grown by its marker's half-size and edge: a marker centred on the Axes' edge (a point on a
+    bound of the space, the last trial) is drawn whole, where the clip at the Axes cut it in
+    half, and one zoomed out of view is still hidden (``clip_on=False`` drew it over the ticks).
+    Lines stay clipped to the Axes. Sizes are read now: call it after setting them."""
+    for artist in artists:
+        if hasattr(artist, "get_sizes"):   # a collection: sizes are areas in points squared
+            size = float(np.sqrt(np.max(artist.get_sizes(), initial=0.0)))
+            edge = float(np.max(artist.get_linewidths(), initial=0.0))
+        else:
+            size, edge = float(artist.get_markersize()), float(artist.get_markeredgewidth())
+        artist.set_clip_path(None)   # the Axes' patch, which clips at the Axes too
+        # One point more for antialiasing.
+        artist.set_clip_box(_Grown(artist.axes.bbox, (size + edge) / 2 + 1.0, artist.figure))

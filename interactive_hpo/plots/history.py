@@ -16,7 +16,7 @@ import numpy as np
 
 from ..direction import Direction
 from ..views import History
-from ._axes import axes_or_new, check_axes, drawn_entries, far_out, integer_ticks, legend_in_band
+from ._axes import axes_or_new, check_axes, drawn_entries, far_out, integer_ticks, legend_in_band, markers_whole
 from ._history_checks import check_history
 from .parallel import (  # parallel coordinates have their own module; their names stay importable here
     ParallelCoordinatesInfo,
@@ -164,6 +164,8 @@ class BestSoFarPlot:
         self.manual = ax.scatter(*empty.T, s=120, marker="*", color="gold", edgecolor="black", linewidth=0.6,
                                  zorder=4, label="manual trial")
         (self.best,) = ax.plot([], [], drawstyle="steps-post", color="C3", lw=2, zorder=3, label="best so far")
+        # Whole on the Axes' edge (the last trial, half a trial from it: a star there was cut).
+        markers_whole(self.points, self.manual)
         # x in data units, y in Axes units: the crosses stay on the bottom edge whatever the values.
         bottom = ax.get_xaxis_transform()
         self.failed = ax.scatter(*empty.T, marker="x", color="C3", s=30, transform=bottom, clip_on=False,

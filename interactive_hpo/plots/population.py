@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import check_bool, fail, float_array, is_int
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, check_axes
+from ._axes import axes_or_new, check_axes, markers_whole
 from ._checks import is_sequence
 from .search_axes import (
     axis_positions,
@@ -40,6 +40,9 @@ LANDSCAPE_LABEL = "true objective (darker: better, by rank)"
 CURVE_LABEL = "true objective"
 #: The legend's entry for the trial of a past step (:meth:`PopulationPlot.update`'s ``proposal``).
 PROPOSAL_LABEL = "trial of this step"
+#: Points between the Axes' right edge and the legend beside them: the proposal ring's half-width,
+#: as the markers on the edge are drawn whole (:func:`~interactive_hpo.plots._axes.markers_whole`).
+LEGEND_GAP = 10.0
 #: The ellipse drawn is the 2-sigma contour of the search distribution (about 86% in 2-D).
 ELLIPSE_SIGMAS = 2.0
 
@@ -149,6 +152,9 @@ class PopulationPlot:
         self.proposal = ax.scatter([], [], s=260, facecolors="none", edgecolors="black", linewidths=2.0, zorder=7,
                                    label=PROPOSAL_LABEL)
         self.proposal_line = ax.axvline(np.nan, color="black", ls="--", lw=1.5, zorder=7, label=PROPOSAL_LABEL)
+        # Whole where they sit on the box's edge (optimizers reflect or clip into the box; the
+        # limits are its bounds): clipped at the Axes they were half or quarter discs.
+        markers_whole(self.parents, self.mean_marker, self.members, self.best, self.proposal)
         self.landscape: Any = None  # the true objective shaded behind, when it is cheap (set_landscape)
         self._states: list[str] = []
 
@@ -252,9 +258,13 @@ class PopulationPlot:
         self.ax.set_title(f"generation {snapshot.generation}{_left_off(X, dims, x_axis, y_axis)}")
         if legend:
             # Beside the plot: inside, "best" found no free corner in a generation spread over the
-            # space, and the legend covered the CMA-ES mean and the members around it.
-            self.ax.legend(*self.legend_entries(), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                           borderaxespad=0.0)
+            # space, and the legend covered the CMA-ES mean and the members around it. Clear of
+            # the markers drawn whole on the right edge (a star in the corner crossed its frame).
+            from matplotlib.transforms import ScaledTranslation
+
+            beside = self.ax.transAxes + ScaledTranslation(LEGEND_GAP / 72, 0.0, self.ax.figure.dpi_scale_trans)
+            self.ax.legend(*self.legend_entries(), loc="upper left", bbox_to_anchor=(1.0, 1.0), bbox_transform=beside,
+                           fontsize="small", borderaxespad=0.0)
         elif self.ax.get_legend() is not None:
             self.ax.get_legend().remove()
         return self

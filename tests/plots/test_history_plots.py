@@ -24,7 +24,7 @@ from interactive_hpo.plots.history import (  # noqa: E402
     plot_parallel_coordinates,
 )
 
-from ..figure_layout import assert_clean_layout, assert_integer_ticks  # noqa: E402
+from ..figure_layout import assert_clean_layout, assert_integer_ticks, assert_markers_whole  # noqa: E402
 
 SPACE = SearchSpace([Float("lr", 1e-4, 1e-1, log=True), Int("layers", 1, 8), Float("momentum", 0, 1),
                      Categorical("act", ["relu", "tanh", "gelu"])])
@@ -93,6 +93,18 @@ def test_best_so_far_plot_draws_the_info():
     star, dot = plot.manual.get_paths()[0].vertices, plot.points.get_paths()[0].vertices
     assert star.shape != dot.shape or not np.allclose(star, dot)  # a different marker
     assert "lower is better" in plot.ax.get_ylabel()
+
+
+def test_the_last_trial_s_markers_are_drawn_whole_on_the_right_edge():
+    # Half a trial from the Axes' edge, a manual star at the last trial was cut in half in the Lab (a201).
+    study = make_study(n_trials=40)
+    study.add_manual(MANUAL, 0.5)
+    plot = BestSoFarPlot().update(study.history())
+    last = study.trials[-1].number
+    assert plot.info.manual[-1, 0] == last and plot.ax.get_xlim() == (-0.5, last + 0.5)   # the axes' meaning kept
+    assert_markers_whole(plot.points, plot.manual)
+    assert np.allclose(plot.best.get_clip_box().get_points(), plot.ax.bbox.get_points())   # the line stays in
+    plt.close("all")
 
 
 def test_best_so_far_follows_the_maximum_when_maximizing():

@@ -27,7 +27,7 @@ from interactive_hpo.plots.search_axes import axis_to_unit  # noqa: E402
 from interactive_hpo.study.curves import Lineage  # noqa: E402
 from interactive_hpo.views import PopulationSnapshot  # noqa: E402
 
-from ..figure_layout import assert_integer_ticks  # noqa: E402
+from ..figure_layout import assert_integer_ticks, assert_markers_whole  # noqa: E402
 
 SPACE = SearchSpace([Float("a", 0.0, 10.0), Float("lr", 1e-4, 1.0, log=True), Categorical("k", ["u", "v"])])
 
@@ -161,6 +161,9 @@ def test_the_legend_sits_beside_the_population_not_on_it():
     plot = PopulationPlot().update(snapshot(mean=np.array([0.5, 0.5, 0.5]), cov=np.diag([0.01, 0.04, 0.01])),
                                    *axes("a", "lr"), (0, 1))
     assert plot.ax.get_legend().get_bbox_to_anchor().transformed(plot.ax.transAxes.inverted()).x0 > 1.0
+    # Clear of the markers drawn whole on the right edge: a best in the top-right corner crossed its frame.
+    gap = plot.ax.get_legend().get_window_extent().x0 - plot.ax.bbox.x1
+    assert gap >= max(plot.best.get_sizes()[0], plot.proposal.get_sizes()[0]) ** 0.5 / 2 * plot.ax.figure.dpi / 72
 
 
 def test_lineage_without_parents_names_no_links():
@@ -374,3 +377,29 @@ def test_members_lacking_a_parameter_drawn_are_left_off_and_counted_in_the_title
     plot = PopulationPlot().update(snap, space.axis("C"), None, (0,))
     assert plot.ax.get_title() == "generation 1" and np.isfinite(plot.members.get_offsets()).all()
     plt.close("all")
+
+
+def test_markers_on_the_box_s_edge_are_drawn_whole_and_lines_stay_in_it():
+    # Optimizers reflect or clip into the box, whose bounds are the limits: clipped at the Axes,
+    # a member on a bound was half a disc, the best and the mean in a corner a quarter (a201).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    space = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
+    snap = snapshot(X=np.array([[0.0, 0.55], [1.0, 0.3]]), losses=np.array([1.0, 2.0]),
+                    states=np.array(["told", "told"], dtype=object), parents=((), ()), best_x=np.array([1.0, 1.0]),
+                    mean=np.array([0.0, 0.0]), cov=np.eye(2) * 0.02)
+    fig = Figure(figsize=(5, 4), dpi=100)
+    plot = PopulationPlot(fig.add_subplot()).update(snap, space.axis("x"), space.axis("y"), (0, 1), legend=False,
+                                                    proposal=np.array([0.5, 0.0]))
+    assert_markers_whole(plot.members, plot.parents, plot.best, plot.mean_marker, plot.proposal)
+    for line in (plot.ellipse, plot.links):   # drawn past a bound, cut by the box's frame
+        assert line.get_clip_on() and np.allclose(line.get_clip_box().get_points(), plot.ax.bbox.get_points())
+    # As drawn: left of the left spine, the member on x = 0 is still its blue, not the figure's white.
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    x, y = plot.ax.transData.transform((0.0, 0.55))
+    outside = pixels[int(round(fig.bbox.height - y)), int(np.floor(plot.ax.bbox.x0)) - 2, :3]
+    np.testing.assert_allclose(outside, np.array(matplotlib.colors.to_rgb("C0")) * 255, atol=40)
+    assert plot.ax.get_xlim() == (0.0, 1.0) and plot.ax.get_ylim() == (0.0, 1.0)   # the axes still mean the box
