@@ -41,6 +41,9 @@ MAX_VALUES = 10_000_000
 #: The most shuffles of a null model: each evaluates the metrics again (about 1 ms for all of them
 #: on a small grid), so the 500,000 that 18 configurations once allowed took many minutes.
 MAX_SHUFFLES = 1000
+#: Names of this module until 0.2, in :mod:`.compare` since (a comparison counts a conditional
+#: grid's copies once, as the others there do).
+_MOVED_TO_COMPARE = ("similarity",)
 
 
 def _losses(land: Landscape, losses: Any, owner: str) -> np.ndarray:
@@ -362,3 +365,9 @@ def check_shuffles(n_shuffles: Any, n: int, owner: str) -> int:
     :data:`MAX_SHUFFLES`, and its ``n_shuffles n`` shuffled losses at most :data:`MAX_VALUES`."""
     n_shuffles = check_int(n_shuffles, "n_shuffles", owner, 2, MAX_SHUFFLES)
     return check_size(n_shuffles, "n_shuffles", owner, 2, n, MAX_VALUES, "losses")
+
+
+def __getattr__(name: str) -> Any:
+    from .._moved import moved_name
+
+    return moved_name(__name__, name, "interactive_hpo.landscape.compare", _MOVED_TO_COMPARE)
