@@ -14,7 +14,7 @@ topography metrics of the landscape paper (Huang and Li, KDD 2023, arXiv:2311.14
 """
 
 from .build import LandscapeObjective, build_landscape, grid_of
-from .compare import best_trained, similarity_matrix, train_test_agreement
+from .compare import best_trained, similarity, similarity_matrix, train_test_agreement
 from .embedding import graph_layout
 from .findings import DATASETS, MODELS, Claim, Findings, check_findings, paper_landscapes, paper_task
 from .graph import Landscape
@@ -29,7 +29,6 @@ from .metrics import (
     neutrality_distance_correlation,
     null_zscores,
     profile,
-    similarity,
     spearman,
 )
 

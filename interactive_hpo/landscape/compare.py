@@ -1,6 +1,6 @@
 """Comparing landscapes on one grid: similarity matrices, and training against test loss.
 
-:func:`similarity_matrix` lays the pairwise :func:`~.metrics.similarity` of several landscapes
+:func:`similarity_matrix` lays the pairwise :func:`similarity` of several landscapes
 (one model at several budgets, or on several datasets) out as matrices; :func:`train_test_agreement`
 asks whether the training loss ranks configurations like the test loss, overall and among the
 best-trained ones (where overfitting shows).
@@ -15,11 +15,66 @@ import numpy as np
 
 from .._validation import check_real, fail
 from .graph import Landscape
-from .metrics import similarity, spearman
+from .metrics import _correlation, spearman
 
-__all__ = ["similarity_matrix", "distinct_configurations", "best_trained", "train_test_agreement"]
+__all__ = ["distinct_configurations", "similarity", "similarity_matrix", "best_trained", "train_test_agreement"]
 
 MEASURES = ("spearman", "spearman_top", "gamma_overlap")
+
+
+def distinct_configurations(land: Landscape) -> Landscape:
+    """``land`` once per distinct configuration: its losses and every kind of ``others`` at the
+    first grid point of each, as a chain of ``n_configurations`` points in the order of
+    ``configuration_points`` (``land`` itself without conditions).
+
+    A conditional grid repeats a configuration at every level of its inactive parameters:
+    counted as configurations, the copies filled top shares (17 "best-trained" of 25
+    configurations at 5 points; a similarity's top 10% of 50 grid points, one linear kernel's 5
+    copies), weighed in correlations and grew the train-test plot's markers (area 216: one
+    configuration's 9 copies).
+    """
+    if land.n_configurations == land.n:
+        return land
+    first = land.configuration_points
+    # Ordered: a chain has n - 1 neighbour pairs, which no grid size refuses (its order is unused).
+    return Landscape(("configuration",), (tuple(range(len(first))),), (True,), land.losses[first],
+                     others={kind: values[first] for kind, values in land.others.items()})
+
+
+def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, float]:
+    """How alike two landscapes on the same grid are.
+
+    Returns ``"spearman"`` (over all configurations), ``"spearman_top"`` (over the union of both
+    top-``top`` sets) and ``"gamma_overlap"`` (intersection over union of the top sets). A top set
+    is the ``top`` share of the configurations (at least one), widened to every configuration
+    that ties with the last one, as in :func:`best_trained`: which of several equal losses makes
+    the cut is not something the losses can say, and cut by grid index the overlap changed with
+    the order the levels were listed in. On a conditional grid each configuration counts once
+    (:func:`distinct_configurations`), so both landscapes must have the same levels and the same
+    copies (be built on one search space): a conditional landscape and a plain one on its grid
+    are refused.
+    """
+    for name, land in (("a", a), ("b", b)):
+        if not isinstance(land, Landscape):
+            raise fail(name, "similarity", "a Landscape", land)
+    if a.names != b.names or a.levels != b.levels:
+        raise fail("b", "similarity", "a landscape on the same grid as a", f"grid {b.shape} of {b.names}",
+                   hint="Their levels differ." if a.shape == b.shape and a.names == b.names else None)
+    if not np.array_equal(a.configuration, b.configuration):
+        raise fail("b", "similarity", f"a landscape whose grid points stand for the configurations a's do ({a.n} "
+                   f"grid points, {a.n_configurations} distinct configurations)",
+                   f"{b.n_configurations} distinct configurations" if b.n_configurations != a.n_configurations
+                   else "other copies", hint="Grid points that differ only in inactive parameters are one "
+                   "configuration of a conditional space: build both landscapes on the same search space.")
+    top = check_real(top, "top", "similarity", 0, 1, low_open=True)
+    a_losses, b_losses = distinct_configurations(a).losses, distinct_configurations(b).losses
+    k = max(1, int(round(top * a.n_configurations)))
+    best_a, best_b = ({int(i) for i in np.flatnonzero(losses <= np.partition(losses, k - 1)[k - 1])}
+                      for losses in (a_losses, b_losses))
+    union = np.array(sorted(best_a | best_b))
+    return {"spearman": _correlation(a_losses, b_losses, rank=True),
+            "spearman_top": _correlation(a_losses[union], b_losses[union], rank=True),
+            "gamma_overlap": len(best_a & best_b) / len(best_a | best_b)}
 
 
 def similarity_matrix(landscapes: Mapping[str, Landscape], *, top: float = 0.1) -> dict[str, np.ndarray]:
@@ -35,7 +90,7 @@ def similarity_matrix(landscapes: Mapping[str, Landscape], *, top: float = 0.1) 
     Returns
     -------
     dict of str to ndarray of shape (k, k)
-        ``"spearman"``, ``"spearman_top"`` and ``"gamma_overlap"`` (see :func:`~.metrics.similarity`),
+        ``"spearman"``, ``"spearman_top"`` and ``"gamma_overlap"`` (see :func:`similarity`),
         rows and columns in the mapping's order, ones on the diagonal.
 
     Examples
@@ -66,26 +121,6 @@ def check_train_test(land: Any, top: Any, owner: str) -> tuple[Landscape, float]
         raise fail("land", owner, "a Landscape with 'train' and 'test' losses in `others` (build_landscape on a "
                    "SklearnCV task)", f"a landscape with others {sorted(getattr(land, 'others', {}))}")
     return land, check_real(top, "top", owner, 0, 1, low_open=True)
-
-
-def distinct_configurations(land: Landscape) -> Landscape:
-    """``land``'s training and test losses once per distinct configuration, as a chain of
-    ``n_configurations`` points in the order of ``configuration_points`` (``land`` itself
-    without conditions).
-
-    A conditional grid repeats a configuration at every level of its inactive parameters:
-    counted as configurations, the copies filled the top share (17 "best-trained" of 25
-    configurations at 5 points), weighed in both correlations and grew the plot's markers (area
-    216: one configuration's 9 copies). ``land`` must have ``others["train"]`` and
-    ``others["test"]`` (:func:`check_train_test`).
-    """
-    if land.n_configurations == land.n:
-        return land
-    first = land.configuration_points
-    train, test = land.others["train"][first], land.others["test"][first]
-    # Ordered: a chain has n - 1 neighbour pairs, which no grid size refuses (its order is unused).
-    return Landscape(("configuration",), (tuple(range(len(first))),), (True,), test,
-                     others={"train": train, "test": test})
 
 
 def _lowest(train: np.ndarray, top: float) -> np.ndarray:

@@ -20,9 +20,9 @@ from .._validation import check_int, check_one_of, check_real, fail, is_real, se
 from ..exceptions import InvalidParameterError
 from ..space import Float, Int, SearchSpace
 from .build import build_landscape
-from .compare import best_trained, train_test_agreement
+from .compare import best_trained, similarity, train_test_agreement
 from .graph import Landscape
-from .metrics import check_shuffles, null_zscores, profile, similarity
+from .metrics import check_shuffles, null_zscores, profile
 
 __all__ = ["MODELS", "DATASETS", "EASY_FDC", "NULL_METRICS", "Claim", "Findings", "paper_task", "paper_landscapes",
            "check_findings"]

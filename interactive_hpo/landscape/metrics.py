@@ -32,7 +32,7 @@ from .graph import Landscape
 
 __all__ = ["MAX_SHUFFLES", "MAX_VALUES", "check_shuffles", "spearman", "fdc",
            "autocorrelation", "correlation_length", "assortativity", "local_optima",
-           "basins", "neutrality", "neutrality_distance_correlation", "similarity", "profile", "null_zscores"]
+           "basins", "neutrality", "neutrality_distance_correlation", "profile", "null_zscores"]
 
 
 #: The most losses a metric draws at once (random walks' steps, shuffled copies): 80 MB of
@@ -41,6 +41,9 @@ MAX_VALUES = 10_000_000
 #: The most shuffles of a null model: each evaluates the metrics again (about 1 ms for all of them
 #: on a small grid), so the 500,000 that 18 configurations once allowed took many minutes.
 MAX_SHUFFLES = 1000
+#: Names of this module until 0.2, in :mod:`.compare` since (a comparison counts a conditional
+#: grid's copies once, as the others there do).
+_MOVED_TO_COMPARE = ("similarity",)
 
 
 def _losses(land: Landscape, losses: Any, owner: str) -> np.ndarray:
@@ -269,31 +272,6 @@ def neutrality_distance_correlation(land: Landscape, losses: Any = None, *, epsi
     return _correlation(_neutrality(land, values, epsilon), _optimum_distances(land, values), rank=True)
 
 
-def similarity(a: Landscape, b: Landscape, *, top: float = 0.1) -> dict[str, float]:
-    """How alike two landscapes on the same grid are.
-
-    Returns ``"spearman"`` (over all configurations), ``"spearman_top"`` (over the union of both
-    top-``top`` sets) and ``"gamma_overlap"`` (intersection over union of the top sets). A top set
-    is the ``top`` share of the grid (at least one configuration), widened to every configuration
-    that ties with the last one, as in :func:`~.compare.best_trained`: which of several equal
-    losses makes the cut is not something the losses can say, and cut by grid index the overlap
-    changed with the order the levels were listed in.
-    """
-    for name, land in (("a", a), ("b", b)):
-        if not isinstance(land, Landscape):
-            raise fail(name, "similarity", "a Landscape", land)
-    if a.shape != b.shape or a.names != b.names:
-        raise fail("b", "similarity", "a landscape on the same grid as a", f"grid {b.shape} of {b.names}")
-    top = check_real(top, "top", "similarity", 0, 1, low_open=True)
-    k = max(1, int(round(top * a.n)))
-    best_a, best_b = ({int(i) for i in np.flatnonzero(land.losses <= np.partition(land.losses, k - 1)[k - 1])}
-                      for land in (a, b))
-    union = np.array(sorted(best_a | best_b))
-    return {"spearman": _correlation(a.losses, b.losses, rank=True),
-            "spearman_top": _correlation(a.losses[union], b.losses[union], rank=True),
-            "gamma_overlap": len(best_a & best_b) / len(best_a | best_b)}
-
-
 #: The scalar metrics of :func:`profile`, by name.
 SCALARS: dict[str, Callable[..., float]] = {
     "fdc": fdc,
@@ -387,3 +365,9 @@ def check_shuffles(n_shuffles: Any, n: int, owner: str) -> int:
     :data:`MAX_SHUFFLES`, and its ``n_shuffles n`` shuffled losses at most :data:`MAX_VALUES`."""
     n_shuffles = check_int(n_shuffles, "n_shuffles", owner, 2, MAX_SHUFFLES)
     return check_size(n_shuffles, "n_shuffles", owner, 2, n, MAX_VALUES, "losses")
+
+
+def __getattr__(name: str) -> Any:
+    from .._moved import moved_name
+
+    return moved_name(__name__, name, "interactive_hpo.landscape.compare", _MOVED_TO_COMPARE)

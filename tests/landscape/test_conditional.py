@@ -1,6 +1,6 @@
 """Landscapes of conditional spaces: a grid point whose parameter is inactive is a copy of the
-configuration it stands for. Replay, the null model, the repr and the train-test comparison treat
-copies as one."""
+configuration it stands for. Replay, the null model, the repr, the train-test comparison and the
+similarity of two landscapes treat copies as one."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from interactive_hpo.landscape import (
     build_landscape,
     check_findings,
     null_zscores,
+    similarity,
+    similarity_matrix,
     train_test_agreement,
 )
 from interactive_hpo.objectives import FunctionObjective
@@ -122,3 +124,47 @@ def test_best_trained_and_train_test_agreement_count_each_configuration_once(noi
     agreement = train_test_agreement(land)
     assert agreement["all"] == pytest.approx(spearmanr(train, test)[0])
     assert agreement["best_trained"] == pytest.approx(spearmanr(land.others["train"][best], land.losses[best])[0])
+
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    """Two landscapes on a 2 x 5 x 5 grid of 30 configurations (0-4: a linear kernel at 5 levels of
+    C, each with 5 copies, gamma inactive), alike but for one: linear C=0.01, best in a, worst in b.
+    Returns a, b and their losses per configuration, shape (30,)."""
+    space = SearchSpace([Categorical("kernel", ["linear", "rbf"]),
+                         Float("gamma", 1e-3, 1.0, log=True, condition=("kernel", "rbf")),
+                         Float("C", 1e-2, 1e2, log=True)])
+    grid = build_landscape(FunctionObjective(lambda params: 0.0, space), resolution=5)
+    assert (grid.n, grid.n_configurations) == (50, 30)
+    rbf = np.arange(1.0, 26.0)
+    a_losses, b_losses = np.r_[0.0, 101, 102, 103, 104, rbf], np.r_[200.0, 101, 102, 103, 104, rbf]
+    return grid.with_losses(a_losses[grid.configuration]), grid.with_losses(b_losses[grid.configuration]), \
+        a_losses, b_losses
+
+
+def test_similarity_counts_each_configuration_once(kernels):
+    """The linear kernel's 5 copies filled the top 10% of 50 grid points: a and b shared no top
+    configuration (overlap 0 for 0.5), and the copies weighed in both Spearman correlations (0.46
+    for 0.81 over all, -0.72 for -0.2 over the top)."""
+    a, b, a_losses, b_losses = kernels
+    # Top 10% of 30: 3 configurations each, {linear C=0.01, rbf 1, rbf 2} and {rbf 1, 2, 3}.
+    expected = {"spearman": pytest.approx(spearmanr(a_losses, b_losses)[0]),
+                "spearman_top": pytest.approx(spearmanr([0, 1, 2, 3], [200, 1, 2, 3])[0]), "gamma_overlap": 0.5}
+    assert similarity(a, b, top=0.1) == expected and expected["spearman_top"] == pytest.approx(-0.2)
+    assert {name: matrix[0, 1] for name, matrix in similarity_matrix({"a": a, "b": b}).items()} == expected
+
+
+def test_similarity_refuses_a_plain_landscape_on_a_conditional_grid(kernels):
+    """b's losses on the same grid without the space are 50 configurations, whose copies may
+    differ: no configuration of a matches one of them, and they were compared point by point."""
+    a, b, _, _ = kernels
+    plain = Landscape(a.names, a.levels, a.ordered, b.losses)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`b` of similarity must be a landscape whose grid points stand for the configurations a's do (50 grid "
+            "points, 30 distinct configurations); got '50 distinct configurations'. Grid points that differ only "
+            "in inactive parameters are one configuration of a conditional space: build both landscapes on the "
+            "same search space.")):
+        similarity(a, plain)
+    with pytest.raises(InvalidParameterError, match="got '30 distinct configurations'"):
+        similarity_matrix({"plain": plain, "a": a})

@@ -140,6 +140,11 @@ def test_null_zscores_takes_one_metric_by_its_name():
     (lambda: null_zscores(SPHERE, metrics=3), "`metrics` of null_zscores must be a name or a list of names from"),
     (lambda: null_zscores(SPHERE, metrics=["fdc", "smooth"]), "got ['fdc', 'smooth']. 'smooth' is not one of them."),
     (lambda: similarity(SPHERE, grid(lambda a, b: a + b, n=4)), "`b` of similarity must be a landscape on the same"),
+    # Same names and shape, other levels: another grid, compared point by point as if it were this one.
+    (lambda: similarity(SPHERE, Landscape(SPHERE.names, (SPHERE.levels[0], tuple(range(1, 10))), SPHERE.ordered,
+                                          SPHERE.losses)),
+     "`b` of similarity must be a landscape on the same grid as a; got \"grid (9, 9) of ('a', 'b')\". Their levels "
+     "differ."),
     # Fuzz round 4: each of these was an AttributeError, a numpy broadcasting error or a MemoryError.
     (lambda: similarity(SPHERE, "flat"), "`b` of similarity must be a Landscape; got 'flat'."),
     (lambda: spearman([1, 2, 3], [1, 2]), "`b` of spearman must be an array of numbers of the shape of `a`, (3,); "
