@@ -218,7 +218,7 @@ class PopulationPlot:
             members = {int(i) for i in snapshot.ids}
             for child, parents in zip(X, snapshot.parents, strict=True):
                 for parent in parents:
-                    if parent in known and not np.array_equal(known[parent], child):
+                    if parent in known and not np.array_equal(known[parent], child, equal_nan=True):
                         segment = place(np.stack([known[parent], child]))
                         if not np.isfinite(segment).all():   # one end lacks a parameter drawn
                             continue

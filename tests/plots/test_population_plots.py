@@ -373,6 +373,14 @@ def test_members_lacking_a_parameter_drawn_are_left_off_and_counted_in_the_title
     assert len(plot.best.get_offsets()) == 0 and len(plot.proposal.get_offsets()) == 0
     assert plot.ax.get_title() == "generation 1\n1 of 3 not drawn: gamma is inactive for it"
     assert "best so far" not in plot.legend_entries()[1]
+    # A clone of a member lacking gamma (elitism) drawn over C and D is no move: no link, no "parent
+    # (earlier)" ring (NaN never equals NaN: review a213 saw 21 zero-length links where the base drew 12).
+    three = SearchSpace([Float("C", 0, 1), Float("gamma", 0, 1), Float("D", 0, 1)])
+    clone = PopulationSnapshot(2, np.array([[0.6, np.nan, 0.3]]), np.array([0.5]), np.array(["told"], dtype=object),
+                               np.array([6]), ((7,),))
+    plot = PopulationPlot().update(clone, three.axis("C"), three.axis("D"), (0, 2),
+                                   previous={7: np.array([0.6, np.nan, 0.3])})
+    assert len(plot.links.get_segments()) == 0 and len(plot.parents.get_offsets()) == 0
     # Over C alone (the loss on y) every member has its place, and nothing is said.
     plot = PopulationPlot().update(snap, space.axis("C"), None, (0,))
     assert plot.ax.get_title() == "generation 1" and np.isfinite(plot.members.get_offsets()).all()
