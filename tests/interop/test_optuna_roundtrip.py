@@ -15,6 +15,7 @@ optuna = pytest.importorskip("optuna")
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution  # noqa: E402
 
 from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
+from interactive_hpo.exceptions import StorageError  # noqa: E402
 from interactive_hpo.interop import from_optuna, is_optuna_study, to_optuna  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -448,7 +449,7 @@ def test_a_journal_that_fails_midway_is_removed(tmp_path, monkeypatch, before):
         return line(record)
 
     monkeypatch.setattr(journal, "_line", full_disk)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(StorageError, match=f"{re.escape(str(path))}: the journal could not be written \\(No space left"):
         from_optuna(tpe_study(None), "random", storage=path)
     if before == "absent":
         assert not path.exists()
