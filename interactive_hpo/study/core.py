@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_scalar, check_int, check_path, fail, is_int, is_real, seed_to_int
-from ..exceptions import TrialStateError
+from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
@@ -29,7 +29,7 @@ from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .recording import Recording, StudyEvent
 from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
-from .results import finished_event, finished_fields, loss_of
+from .results import finished_event, finished_fields, loss_of, retell_note
 from .running import Running
 from .state import StudyState
 from .steering import Steering
@@ -336,7 +336,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             fields = finished_fields(self.goals, state, value, attrs, owner, self._state.constrained)
             attrs = {**self._steering_attrs(trial.number, fields.state), **fields.user_attrs}
             done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
-            self._record(finished_event(done, attrs))
+            try:
+                self._record(finished_event(done, attrs))
+            except StorageError as error:  # the write failed: which trial, and what to tell it again
+                error.add_note(retell_note(done, fields.user_attrs))
+                raise
             self._state.finish(done)
             self._forget_steering(done.number)
             self.optimizer.tell(done, self._loss(done))

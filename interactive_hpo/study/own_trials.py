@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -18,7 +19,7 @@ from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
-from .owners import owner_is_alive
+from .owners import owner_status
 from .replay import tell_history
 from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
 from .running import check_objective
@@ -291,8 +292,15 @@ class OwnTrials:
         ------
         TrialStateError
             When the study has no trial, its last trial is not a manual one, another study still
-            open on the journal (another process or notebook) added it, or trials are running:
-            what is wrong is the study's state (it takes no argument).
+            open on the journal (another process or notebook of this host) added it, or trials
+            are running: what is wrong is the study's state (it takes no argument).
+
+        Warns
+        -----
+        UserWarning
+            When a study on another host added it (a journal copied from a colleague, or
+            reopened in a new container): whether that study is still open cannot be checked
+            from here, so the trial is withdrawn, with a warning naming its process and host.
         """
         with self._transaction():
             return self._undo_manual()
@@ -309,7 +317,9 @@ class OwnTrials:
                 f"interactive_hpo.study.branching.fork_study(study, {last.number}) (in the Lab: Fork here at step "
                 f"{last.number}).")
         owner = self._state.owner_of(last.number)
-        if owner not in (None, self._owner) and self._journal is not None and owner_is_alive(owner, self._journal.path):
+        status = (owner_status(owner, self._journal.path) if owner not in (None, self._owner)
+                  and self._journal is not None else "ended")
+        if status == "alive":
             # Its undo would withdraw a trial that study shows, and may be about to undo itself.
             raise TrialStateError(
                 f"Study.undo_manual cannot withdraw trial {last.number}: another study still open on this journal "
@@ -322,6 +332,14 @@ class OwnTrials:
             raise TrialStateError(f"Study.undo_manual cannot withdraw trial {last.number} while trials {running} are "
                                   f"running: the optimizer is rebuilt from the finished trials and would propose "
                                   f"them again. Tell the results of trials {running} first.")
+        if status == "unchecked":
+            # Mostly a journal copied from a colleague or reopened in a new container (a new
+            # hostname): refusing would refuse forever, while an undo wrongly made is only a line
+            # that add_manual puts back. So it is withdrawn, and said.
+            warn_user(f"Study.undo_manual withdraws trial {last.number}, which process {shown(owner.get('pid'))} on "
+                      f"host {shown(owner.get('host'))} added; whether that study is still open on this journal "
+                      f"could not be checked from this host ({socket.gethostname()!r}). If it is (a shared disk), "
+                      f"it sees the trial withdrawn: add it again there with add_manual.", UserWarning)
         self._record({"event": "undone", "number": last.number})
         self._state.withdraw(last.number)
         with recorded():  # its own settings, accepted when it was built (a journal's, maybe)

@@ -14,9 +14,9 @@ import uuid
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["new_owner", "owner_is_alive"]
+__all__ = ["new_owner", "owner_is_alive", "owner_status"]
 
 
 #: The largest process id there can be: a ``pid_t`` is a C int on every platform.
@@ -52,27 +52,38 @@ def new_owner(study: object, journal: Path | None) -> dict[str, Any]:
 
 
 def owner_is_alive(owner: Any, journal: Path) -> bool:
-    """Whether the study that asked a trial may still tell it in ``journal``.
+    """Whether the study that asked a trial may still tell it in ``journal``: its
+    :func:`owner_status` is not "ended".
 
-    False for journals written before owners were recorded (None), for a study of this process
-    that has been garbage-collected or writes another file (``journal`` is a copy), and for a
-    process of this host that has ended. A process on another host cannot be checked from
-    here: it counts as alive, so its trials stay RUNNING.
+    A process on another host cannot be checked from here: it counts as alive, so its trials
+    stay RUNNING (failing a trial a live job is evaluating would lose its result).
+    """
+    return owner_status(owner, journal) != "ended"
+
+
+def owner_status(owner: Any, journal: Path) -> Literal["alive", "ended", "unchecked"]:
+    """Whether the study that asked or added a trial is still open on ``journal``.
+
+    "ended" for journals written before owners were recorded (None), for a study of this
+    process that has been garbage-collected or writes another file (``journal`` is a copy), and
+    for a process of this host that has ended; "unchecked" for a process on another host (a
+    colleague's journal, a new container's hostname, or a job on a shared disk): no one here
+    can tell; "alive" otherwise.
     """
     if not isinstance(owner, Mapping):
-        return False
+        return "ended"
     if owner.get("host") != socket.gethostname():
-        return True
+        return "unchecked"
     pid = owner.get("pid")
     if pid == os.getpid() and owner.get("started") == _process_start(os.getpid()):
-        return _OPEN_OWNERS.get(str(owner.get("study")), False) == journal.resolve()
+        return "alive" if _OPEN_OWNERS.get(str(owner.get("study")), False) == journal.resolve() else "ended"
     if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid <= _MAX_PID:
-        return False  # no process has it (an edited journal's): os.kill raised OverflowError past a C int
+        return "ended"  # no process has it (an edited journal's): os.kill raised OverflowError past a C int
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return "ended"
     except PermissionError:  # alive, but another user's
         pass
     started = _process_start(pid)
-    return started != "ended" and (started is None or owner.get("started") in (None, started))
+    return "alive" if started != "ended" and (started is None or owner.get("started") in (None, started)) else "ended"

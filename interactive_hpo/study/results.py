@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validation import fail, is_real
+from .._validation import fail, is_real, shown
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, any_constraints, counts_as_feasible, read_constraints
 from ..optimizers.capabilities import Scheduler
@@ -35,7 +35,7 @@ from ..trial import Trial, TrialState
 
 __all__ = ["FULL_BUDGET", "FinishedFields", "KeptBest", "at_full_budget", "best_trial", "best_trials",
            "beyond_full_budget", "check_constraint_count", "finished_event", "finished_fields", "full_budget_of",
-           "loss_of", "no_best_yet", "scheduler_budget"]
+           "loss_of", "no_best_yet", "retell_note", "scheduler_budget"]
 
 #: A full evaluation where no scheduler says otherwise: an objective's budgets are in (0, 1],
 #: and 1 gives what None (no budget) gives.
@@ -107,6 +107,19 @@ def finished_event(done: Trial, attrs: Mapping[str, Any]) -> dict[str, Any]:
     extra = {k: v for k, v in done.to_json().items() if k in ("values", "constraints")}
     return {"event": "finished", "number": done.number, "state": done.state.value, "value": done.value, **extra,
             "user_attrs": dict(attrs), "datetime_complete": done.datetime_complete}
+
+
+def retell_note(done: Trial, attrs: Mapping[str, Any]) -> str:
+    """What a journal write that failed adds to its error when it was ``done``'s, the finish of a
+    trial: the trial is still RUNNING, and the call that tells it again (``attrs``: the details
+    its finish added; a study's own, as the pruner's verdict, are added again by that call)."""
+    result = done.values if done.values is not None else done.value  # a FAILED trial's: None
+    given = [str(done.number)] + ([] if result is None else [shown(result)])
+    given += [] if done.state is TrialState.COMPLETE else [f"state={done.state.value!r}"]
+    given += [] if done.constraints is None else [f"constraints={shown(done.constraints)}"]
+    given += [f"user_attrs={shown(dict(attrs))}"] if attrs else []
+    return (f"Trial {done.number} is still RUNNING: its result was not recorded. Once the disk takes writes, tell "
+            f"it again: study.tell({', '.join(given)}).")
 
 
 def loss_of(goals: Goals, trial: Trial) -> float | np.ndarray | None:

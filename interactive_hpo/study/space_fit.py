@@ -47,10 +47,15 @@ def one_landscape(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any],
     values say)."""
     best = min(fitting, key=lambda trial: trial[2])[1]  # min keeps the first of equal losses
     sliced, numbers, kept = {}, [], fitting
-    # Choices narrow the trials in the order of the params (a parent before its children): a
-    # choice, or a number, of the values left out (a conditional one) is in none of the trials
-    # kept, and stating its slice or its merged range told of a narrowing that never happened.
-    for extra in dict.fromkeys(key for _, params, _ in fitting for key in params if key not in space.names):
+    # Choices narrow the trials parent first: a child (a conditional parameter) of the values left
+    # out is in none of the trials kept, and stating its slice or its merged range told of a
+    # narrowing that never happened. Not the order of the params, which is the space's, where a
+    # child may come first: next is the one the most trials kept hold (a parent: all of those its
+    # children are in, and more); ties in the order the params first name them.
+    pending = list(dict.fromkeys(key for _, params, _ in fitting for key in params if key not in space.names))
+    while pending:
+        extra = max(pending, key=lambda key: sum(key in trial[1] for trial in kept))  # max keeps the first
+        pending.remove(extra)
         # A trial without it (inactive there) holds no other value: it neither counts as a choice
         # nor makes a number a choice.
         holding = [trial for trial in kept if extra in trial[1]]

@@ -55,8 +55,8 @@ first, by :class:`~.journal.Journal`):
 
 Other keys are kept as they are (a newer version's additions; ``Study.save`` copies them).
 
-An "asked" line's ``owner`` is read only by :func:`~.owners.owner_is_alive`, which never fails on
-it (a record it cannot place is a process that is gone, or one on another host); a report's
+An "asked" or "added" line's ``owner`` is read only by :func:`~.owners.owner_status`, which never
+fails on it (a record it cannot place is a process that is gone, or one on another host); a report's
 ``pruner`` verdict is never read back.
 """
 

@@ -14,6 +14,7 @@ import pytest
 
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialState
 from interactive_hpo.exceptions import StorageError
+from interactive_hpo.study import journal
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 
@@ -73,3 +74,34 @@ def test_a_failed_fsync_cuts_the_line_back_and_leaves_no_trial_running(tmp_path,
     assert path.read_bytes() == before and len(study.trials) == 2
     study.run(quadratic, 2)
     assert [t.state for t in Study.load(path).trials] == [TrialState.COMPLETE] * 4
+
+
+def test_a_finish_that_could_not_be_written_names_the_trial_and_how_to_tell_it_again(tmp_path, monkeypatch):
+    # Review a213: the error said "tell again a trial whose result this was", but inside
+    # study.run neither the trial nor its value was anywhere to be seen, and the trial stayed RUNNING.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, 2)
+    real_write = journal.write_all
+
+    def full_for_finishes(handle, data):
+        if b'"event":"finished"' in data.replace(b" ", b""):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(handle, data)
+
+    monkeypatch.setattr(journal, "write_all", full_for_finishes)
+    with pytest.raises(StorageError, match=refused_write(path, "No space left on device")) as raised:
+        study.run(quadratic, 1)
+    trial = study.trials[2]
+    value = quadratic(trial.params)
+    assert trial.state is TrialState.RUNNING
+    assert raised.value.__notes__ == [f"Trial 2 is still RUNNING: its result was not recorded. Once the disk takes "
+                                      f"writes, tell it again: study.tell(2, {value!r})."]
+    with pytest.raises(StorageError) as raised:
+        study.tell(2, state="PRUNED", user_attrs={"why": "slow"})
+    assert raised.value.__notes__ == ["Trial 2 is still RUNNING: its result was not recorded. Once the disk takes "
+                                      "writes, tell it again: study.tell(2, state='PRUNED', "
+                                      "user_attrs={'why': 'slow'})."]
+    monkeypatch.setattr(journal, "write_all", real_write)
+    study.tell(2, value)
+    assert Study.load(path).trials[2].value == value

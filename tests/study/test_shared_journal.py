@@ -191,3 +191,29 @@ def test_a_study_does_not_undo_a_manual_trial_another_open_study_added(tmp_path)
     del first
     gc.collect()
     assert Study.load(path).undo_manual().number == 0
+
+
+def _from_another_host(path: Path) -> None:
+    """Rewrite ``path`` as if its studies ran on another host (a colleague's journal, or one
+    reopened in a new container, whose hostname changes)."""
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    for event in events:
+        if isinstance(event.get("owner"), dict):
+            event["owner"]["host"] = "laptop-of-colleague"
+    path.write_text("".join(json.dumps(event) + "\n" for event in events))
+
+
+def test_a_manual_trial_a_study_on_another_host_added_is_undone_with_a_warning(tmp_path):
+    # Another host's study cannot be checked from here: undo_manual refused its trial forever, as
+    # added by "another study still open on this journal". Its RUNNING trials still stay RUNNING.
+    running, manual = tmp_path / "running.jsonl", tmp_path / "manual.jsonl"
+    Study(SPACE, "random", seed=0, storage=running).ask()
+    Study(SPACE, "random", seed=0, storage=manual).add_manual({"x": 0.5, "n": 2}, 1.0)
+    _from_another_host(running)
+    _from_another_host(manual)
+    assert Study.load(running).trials[0].state is TrialState.RUNNING
+    study = Study.load(manual)
+    with pytest.warns(UserWarning, match=r"withdraws trial 0, which process \d+ on host 'laptop-of-colleague' added; "
+                                         r"whether that study is still open on this journal could not be checked"):
+        assert study.undo_manual().number == 0
+    assert study.trials == [] and Study.load(manual).trials == []

@@ -401,3 +401,21 @@ def test_a_dropped_choice_narrows_its_children_before_they_are_stated(conditiona
     assert said[0].startswith(f"Warm-start source 'old' has parameters this study's space lacks: kernel: only its "
                               f"trials with kernel={kernel!r}, as in its best trial{gamma}. {len(kept)} of its 16 "
                               f"trials kept ({16 - len(kept)} with other values left out)."), said
+
+
+def test_a_child_declared_before_its_parent_is_narrowed_after_it():
+    # Review a213: the space may declare a child first; its params then name solver before kernel,
+    # and solver was sliced first: "solver: only its trials with solver='a'", though no trial
+    # kept (kernel='rbf', the best's) has a solver, with a hint of Categorical('solver', ['b']).
+    old = Study(SearchSpace([Categorical("solver", ["a", "b"], condition=("kernel", ["linear"])),
+                             Categorical("kernel", ["linear", "rbf"]), Float("C", 0.0, 1.0)]), "random", seed=0)
+    for params, value in (({"kernel": "linear", "solver": "a", "C": 0.2}, 0.2), ({"kernel": "rbf", "C": 0.1}, 0.1),
+                          ({"kernel": "linear", "solver": "b", "C": 0.3}, 0.3), ({"kernel": "rbf", "C": 0.4}, 0.4)):
+        old.add_manual(params, value)
+    assert list(old.trials[0].params) == ["solver", "kernel", "C"]
+    study, said = _warm(SearchSpace([Float("C", 0.0, 1.0)]), {"old": old})
+    assert study.warm_start[0].params == ({"C": 0.1}, {"C": 0.4})
+    assert said == ["Warm-start source 'old' has parameters this study's space lacks: kernel: only its trials with "
+                    "kernel='rbf', as in its best trial. 2 of its 4 trials kept (2 with other values left out). To "
+                    "keep another value's trials instead, keep kernel in this study's space with that one choice, "
+                    "e.g. Categorical('kernel', ['linear'])."]
