@@ -66,7 +66,9 @@ class HeatmapInfo:
         The best or the mean over all other parameters in each cell (row: y level), in the
         objective's units (``direction``: an accuracy for a landscape of minus accuracies).
     representative : ndarray of shape (n_y, n_x), dtype int
-        Grid index of each cell's best configuration (first on ties), for either ``reduce``.
+        Grid index of each cell's best configuration, for either ``reduce``: the first on ties,
+        but in a conditional space one drawn in this cell before an inactive copy of one drawn
+        in another (where :meth:`~interactive_hpo.landscape.Landscape.index_of` places it).
     local_optimum : ndarray of shape (n_y, n_x), dtype bool
         The representative is a local optimum of the full landscape (no strictly better
         neighbour; with plateaus merged, a member of an optimal plateau), marked once per distinct
@@ -146,16 +148,19 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
     off = {name: np.asarray((~land.active[:, k]).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
                             .all(axis=2)) for name, k in ((x, kx), (y, ky))}
     inactive = np.logical_or(off[x], off[y])
-    first = np.argmin(losses, axis=2)
+    # Where each grid point's configuration is drawn: an inactive copy elsewhere (notebook 09 drew five
+    # white dots for one linear-kernel SVM). Of tied bests, a cell's own configuration represents it.
+    shown = np.array([_shown_at(land, i) for i in range(land.n)]) if not land.active.all() else np.arange(land.n)
+    tied = losses == losses.min(axis=2, keepdims=True)
+    own = tied & (shown[index] == index)
+    first = np.where(own.any(axis=2), np.argmax(own, axis=2), np.argmax(tied, axis=2))
     representative = np.take_along_axis(index, first[..., None], axis=2)[..., 0]
     attractor = basins(land, plateaus=plateaus)["attractor"]
     basin = attractor[representative]
-    best = land.codes[_shown_at(land, land.optimum)]
-    # An optimum's inactive copies are one configuration: marked once, where its trials are drawn
-    # (notebook 09 drew five white dots for one linear-kernel SVM).
-    shown = land.codes[[_shown_at(land, int(r)) for r in representative.ravel()]].reshape(*representative.shape, -1)
+    best = land.codes[shown[land.optimum]]
+    # An optimum is one configuration: marked in the one cell where it is drawn, not on its copies.
     rows, cols = np.indices(representative.shape)
-    at_home = (shown[..., kx] == cols) & (shown[..., ky] == rows)
+    at_home = (land.codes[shown[representative], kx] == cols) & (land.codes[shown[representative], ky] == rows)
     others = [land.names[k] for k in rest]
     if others:   # name what was reduced: "best over others" left the reader guessing
         label += f" ({reduce} over {' and '.join(others) if len(others) <= 2 else f'the other {len(others)}'})"

@@ -553,6 +553,11 @@ def test_a_local_optimum_is_marked_once_not_on_each_of_its_inactive_copies(kerne
     ax = plot_landscape(best_linear, "C", "gamma", ax=axes())
     (dots,) = [c for c in ax.collections if c.get_label() == "local optimum"]
     np.testing.assert_allclose(dots.get_offsets(), [[0, 1]])
+    # A tie between a copy and a configuration of the cell's own: the cell's own is drawn, and marked.
+    tie = kernels.with_losses(np.where(linear, [kernels.params(i)["C"] for i in range(kernels.n)], kernels.losses))
+    tied = heatmap_info(tie, "C", "gamma")
+    assert tie.params(int(tied.representative[0, 0])) == {"kernel": "rbf", "C": 0.0, "gamma": 0.0}
+    assert np.argwhere(tied.local_optimum).tolist() == [[0, 0], [1, 0]] and tied.optimum == (0, 1)
     # Without conditions nothing changes: each cell whose best is an optimum keeps its dot.
     assert heatmap_info(TWO_BASINS, "a", "b").local_optimum.sum() == 2
 
