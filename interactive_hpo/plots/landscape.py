@@ -27,6 +27,11 @@ __all__ = ["HeatmapInfo", "heatmap_info", "plot_landscape", "plot_landscape_grap
 #: Names of this module until 0.2, in :mod:`.landscape_trajectory` since.
 _MOVED_TO_TRAJECTORY = ("plot_trajectory", "trajectory_info")
 
+#: The optima's markers lie above an optimizer's path (drawn by :func:`.plot_trajectory` below this),
+#: the star above the dots: in notebook 09 trial markers and the best-found ring hid the star.
+_OPTIMA_ZORDER = 7
+
+
 def _landscape(land: Any, owner: str) -> Landscape:
     if not isinstance(land, Landscape):
         raise fail("land", owner, "a Landscape", land)
@@ -61,10 +66,14 @@ class HeatmapInfo:
         The best or the mean over all other parameters in each cell (row: y level), in the
         objective's units (``direction``: an accuracy for a landscape of minus accuracies).
     representative : ndarray of shape (n_y, n_x), dtype int
-        Grid index of each cell's best configuration (first on ties), for either ``reduce``.
+        Grid index of each cell's best configuration, for either ``reduce``: the first on ties,
+        but in a conditional space one drawn in this cell before an inactive copy of one drawn
+        in another (where :meth:`~interactive_hpo.landscape.Landscape.index_of` places it).
     local_optimum : ndarray of shape (n_y, n_x), dtype bool
         The representative is a local optimum of the full landscape (no strictly better
-        neighbour; with plateaus merged, a member of an optimal plateau).
+        neighbour; with plateaus merged, a member of an optimal plateau), marked once per distinct
+        configuration: in a conditional space, only in the cell of the grid point its trials are
+        drawn at (as the star is), not in the cells of its inactive copies.
     basin : ndarray of shape (n_y, n_x), dtype int
         Grid index of the local optimum the representative climbs to (its basin's attractor).
     boundaries : ndarray of shape (b, 2, 2)
@@ -139,25 +148,40 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
     off = {name: np.asarray((~land.active[:, k]).reshape(land.shape).transpose([ky, kx, *rest]).reshape(shape)
                             .all(axis=2)) for name, k in ((x, kx), (y, ky))}
     inactive = np.logical_or(off[x], off[y])
-    first = np.argmin(losses, axis=2)
+    # Where each grid point's configuration is drawn: an inactive copy elsewhere (notebook 09 drew five
+    # white dots for one linear-kernel SVM). Of tied bests, a cell's own configuration represents it.
+    shown = np.array([_shown_at(land, i) for i in range(land.n)]) if not land.active.all() else np.arange(land.n)
+    tied = losses == losses.min(axis=2, keepdims=True)
+    own = tied & (shown[index] == index)
+    first = np.where(own.any(axis=2), np.argmax(own, axis=2), np.argmax(tied, axis=2))
     representative = np.take_along_axis(index, first[..., None], axis=2)[..., 0]
     attractor = basins(land, plateaus=plateaus)["attractor"]
     basin = attractor[representative]
-    optimum = land.optimum
-    if not land.active[optimum].all():   # a copy: star it where trials of its configuration are drawn (index_of)
-        optimum = land.index_of({name: value for (name, value), on in zip(land.params(optimum).items(),
-                                                                          land.active[optimum], strict=True) if on})
-    best = land.codes[optimum]
+    best = land.codes[shown[land.optimum]]
+    # An optimum is one configuration: marked in the one cell where it is drawn, not on its copies.
+    rows, cols = np.indices(representative.shape)
+    at_home = (land.codes[shown[representative], kx] == cols) & (land.codes[shown[representative], ky] == rows)
     others = [land.names[k] for k in rest]
     if others:   # name what was reduced: "best over others" left the reader guessing
         label += f" ({reduce} over {' and '.join(others) if len(others) <= 2 else f'the other {len(others)}'})"
     return HeatmapInfo(
         values=goal.to_value(losses.min(axis=2) if reduce == "best" else losses.mean(axis=2)),
         representative=representative,
-        local_optimum=land.losses[representative] == land.losses[basin], basin=basin, boundaries=_boundaries(basin),
+        local_optimum=(land.losses[representative] == land.losses[basin]) & at_home, basin=basin,
+        boundaries=_boundaries(basin),
         optimum=(int(best[kx]), int(best[ky])), x=x, y=y, x_labels=tuple(map(_label, land.levels[kx])),
         y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label, inactive=inactive,
         inactive_params=tuple(name for name, cells in off.items() if cells.any()))
+
+
+def _shown_at(land: Landscape, index: int) -> int:
+    """The grid point at which configuration ``index`` is drawn: ``index`` itself, or for an
+    inactive copy the point :meth:`~interactive_hpo.landscape.Landscape.index_of` gives its active
+    parameters, where a trial of that configuration is placed (the centre level of ``gamma``)."""
+    if land.active[index].all():
+        return index
+    return land.index_of({name: value for (name, value), on in zip(land.params(index).items(), land.active[index],
+                                                                   strict=True) if on})
 
 
 def _ticks(ax: Any, info: HeatmapInfo) -> None:
@@ -240,12 +264,12 @@ def _plot_landscape(land: Landscape, x: str, y: str, owner: str, *, reduce: str,
                                          label="basin boundary"))
     if show_optima:
         rows, cols = np.nonzero(info.local_optimum)
-        ax.scatter(cols, rows, s=40, c="white", edgecolors="black", linewidths=1.0, zorder=3,
+        ax.scatter(cols, rows, s=40, c="white", edgecolors="black", linewidths=1.0, zorder=_OPTIMA_ZORDER,
                    label="local optimum")
         # Red, not gold: a gold star vanished on viridis' yellow, where the best values of a maximized
         # objective are drawn.
         ax.scatter([info.optimum[0]], [info.optimum[1]], marker="*", s=320, c="red", edgecolors="white",
-                   linewidths=1.0, zorder=4, label="global optimum")
+                   linewidths=1.0, zorder=_OPTIMA_ZORDER + 1, label="global optimum")
     _ticks(ax, info)
     ax.figure.colorbar(image, ax=ax, label=info.label)
     if info.inactive.any():   # the hatching must be named where it is drawn (plot_trajectory redraws the legend)

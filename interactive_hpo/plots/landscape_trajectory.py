@@ -20,7 +20,7 @@ from ..direction import Direction
 from ..landscape.graph import Landscape
 from ._axes import drawn_entries
 from ._checks import keys, records, vector
-from .landscape import _landscape, _legend_below, _pair, _plot_landscape
+from .landscape import _OPTIMA_ZORDER, _landscape, _legend_below, _pair, _plot_landscape
 
 __all__ = ["plot_trajectory", "trajectory_info"]
 
@@ -166,11 +166,11 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     # White with a dark outline, lines and numbers alike: plain white vanished on the map's bright cells.
     outline = [patheffects.withStroke(linewidth=2.5, foreground="black")]
     handles = ax.plot(positions[:, 0], positions[:, 1], color="white", lw=1.2, marker="o", ms=5, mfc="C1",
-                      mec="black", zorder=5, label="trajectory", path_effects=outline)
+                      mec="black", zorder=_OPTIMA_ZORDER - 2, label="trajectory", path_effects=outline)
     drawn: list[Any] = []
     for number, (px, py) in enumerate(positions):
         text = ax.text(px, py, f" {number}", color="white", fontsize="medium", fontweight="bold", va="bottom",
-                       zorder=6, path_effects=outline)
+                       zorder=_OPTIMA_ZORDER - 1, path_effects=outline)
         # An optimizer that homes in piles its numbers up ("1112131416"): keep the first of a pile.
         box = text.get_window_extent().expanded(1.1, 1.2)
         if any(box.overlaps(other) for other in drawn):
@@ -178,10 +178,10 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
         else:
             drawn.append(box)
     if len(positions):
-        handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2, zorder=6,
-                           label="first")
-        handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2, zorder=6,
-                           label=f"{best_label} (#{best})")
+        handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2,
+                           zorder=_OPTIMA_ZORDER - 1, label="first")
+        handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2,
+                           zorder=_OPTIMA_ZORDER - 1, label=f"{best_label} (#{best})")
     # The map's markers too (local optima, the global optimum, basin boundaries, where drawn): a white
     # dot the legend did not name was a mystery on a map drawn without basins (notebook 09).
     shown, _ = drawn_entries(ax)

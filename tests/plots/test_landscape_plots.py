@@ -538,3 +538,36 @@ def test_train_test_counts_a_conditional_grids_configurations_once(kernels):
     np.testing.assert_allclose(top.get_sizes(), [24] * 3)
     assert rest.get_sizes().sum() == 14 * 9   # the nine other configurations, once each
     assert ax.get_legend().get_texts()[1].get_text().startswith("3 best-trained (Spearman")
+
+
+def test_a_local_optimum_is_marked_once_not_on_each_of_its_inactive_copies(kernels):
+    """Audit a214 #5: notebook 09 drew the starred linear-kernel SVM's four other gamma copies as
+    white "local optimum" dots."""
+    linear = np.array([kernels.params(i)["kernel"] == "linear" for i in range(kernels.n)])
+    best_linear = kernels.with_losses(np.where(linear, kernels.losses - 1, kernels.losses))
+    # Over C and gamma the best of every cell is a linear copy; its optimum (C = 0) is one configuration.
+    info = heatmap_info(best_linear, "C", "gamma")
+    assert np.argwhere(info.local_optimum).tolist() == [[1, 0]] and info.optimum == (0, 1)   # (row, column); (x, y)
+    assert np.argwhere(heatmap_info(best_linear, "kernel", "gamma").local_optimum).tolist() == [[1, 0]]
+    assert heatmap_info(best_linear, "kernel", "C").local_optimum.sum() == 1   # gamma reduced: one cell anyway
+    ax = plot_landscape(best_linear, "C", "gamma", ax=axes())
+    (dots,) = [c for c in ax.collections if c.get_label() == "local optimum"]
+    np.testing.assert_allclose(dots.get_offsets(), [[0, 1]])
+    # A tie between a copy and a configuration of the cell's own: the cell's own is drawn, and marked.
+    tie = kernels.with_losses(np.where(linear, [kernels.params(i)["C"] for i in range(kernels.n)], kernels.losses))
+    tied = heatmap_info(tie, "C", "gamma")
+    assert tie.params(int(tied.representative[0, 0])) == {"kernel": "rbf", "C": 0.0, "gamma": 0.0}
+    assert np.argwhere(tied.local_optimum).tolist() == [[0, 0], [1, 0]] and tied.optimum == (0, 1)
+    # Without conditions nothing changes: each cell whose best is an optimum keeps its dot.
+    assert heatmap_info(TWO_BASINS, "a", "b").local_optimum.sum() == 2
+
+
+def test_the_optima_are_drawn_above_the_trajectory(built):
+    """Audit a214 #6: in notebook 09 trial markers and the best-found ring covered the star, and the
+    path a local optimum's dot."""
+    params = [{"C": 0.1, "x": 0.0, "k": "p"}, {"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}]
+    ax = plot_trajectory(built, "C", "x", params, ax=axes(), show_basins=False)
+    optima = [c for c in ax.collections if c.get_label() in ("local optimum", "global optimum")]
+    assert len(optima) == 2 and min(c.get_zorder() for c in optima) > max(a.get_zorder() for a in ax.lines + ax.texts)
+    star = [c for c in optima if c.get_label() == "global optimum"][0]
+    assert star.get_zorder() == max(c.get_zorder() for c in optima)   # the star above the dots
