@@ -2,8 +2,8 @@
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
 seed, the first optimizer and the first pruner. Every later line is one event, written unbuffered and
-fsynced, so a crash loses at most the line being written (a write or fsync that fails is cut back off the
-file, and raises a StorageError):
+fsynced, so a crash loses at most the write under way, a line or the two of a trial added finished (a
+write or fsync that fails is cut back off the file, and raises a StorageError):
 
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
@@ -359,18 +359,23 @@ class Journal:
             self._append_bytes(b"\n")
             self._unterminated = False
 
-    def append(self, event: Mapping[str, Any]) -> None:
-        """Under the lock, after :meth:`read_new`: append one event line, durable before returning."""
+    def append(self, *events: Mapping[str, Any]) -> None:
+        """Under the lock, after :meth:`read_new`: append one line per event, durable before returning.
+
+        Several events (a trial added finished: "asked", then "finished") go in one write and
+        one fsync, so a write that fails is cut back whole: none of them is recorded, rather
+        than the first alone (a trial left RUNNING on disk, owned by a live process).
+        """
         if self._size() != self._offset + self._torn:  # appending now would step over lines not read
             raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "
                                "wrote first; this is a bug in interactive_hpo.")
-        line = _line(event)  # before mending: an event JSON refuses changes nothing
+        lines = b"".join(map(_line, events))  # before mending: an event JSON refuses changes nothing
         self.mend()
-        self._append_bytes(line)
-        self._lines += 1
+        self._append_bytes(lines)
+        self._lines += len(events)
 
     def _append_bytes(self, data: bytes) -> None:
-        """Append ``data`` (one line, or a newline) and fsync it: a crash leaves at most a partial
+        """Append ``data`` (whole lines, or a newline) and fsync it: a crash leaves at most a partial
         last line. A write or fsync that fails (a full disk, a quota, an I/O error) is cut back off
         the file, so the journal holds what the study's memory does; the file is unbuffered, so
         nothing stays in a buffer for a later close to write."""

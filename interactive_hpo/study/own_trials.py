@@ -99,7 +99,7 @@ class OwnTrials:
     space: SearchSpace
     goals: Goals
     optimizer: Optimizer
-    _record: Callable[[dict[str, Any]], None]
+    _record: Callable[..., None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
     _loss: Callable[[Trial], Any]
@@ -263,9 +263,10 @@ class OwnTrials:
             running = Trial(number=len(self._state.trials), params=canonical, x=self.space.to_unit(canonical), **known)
             done = running.finished(fields.state, fields.value, fields.user_attrs, complete, fields.values,
                                     fields.constraints)
-            self._record({"event": "asked", "trial": running.to_json(), "owner": self._owner})
+            # One write of both lines: a failed one leaves neither, not a RUNNING trial of this live process.
+            self._record({"event": "asked", "trial": running.to_json(), "owner": self._owner},
+                         finished_event(done, fields.user_attrs))
             self._state.add(running, self._owner)
-            self._record(finished_event(done, fields.user_attrs))
             self._state.finish(done)
             self.optimizer.tell(done, self._loss(done))
             self._notify("added", done)

@@ -143,8 +143,9 @@ class Recording:
             finally:
                 self._transactions_held -= 1
 
-    def _record(self, event: dict[str, Any]) -> None:
-        # Disk first: if writing fails, memory does not move ahead of the journal.
+    def _record(self, *events: dict[str, Any]) -> None:
+        # Disk first: if writing fails, memory does not move ahead of the journal. The events of
+        # one change are written at once (Journal.append), so a failed write records none of them.
         with self._transaction():
             if self._held is None:
                 # From the write until the transaction ends, as memory catches up with the journal
@@ -153,8 +154,9 @@ class Recording:
                 self._held = contextlib.ExitStack()
                 self._held.enter_context(held_interrupt())
             if self._journal is not None:
-                self._journal.append(event)
-            self._state.log(event)
+                self._journal.append(*events)
+            for event in events:
+                self._state.log(event)
 
     @contextlib.contextmanager
     def _asking(self) -> Iterator[list[Trial]]:

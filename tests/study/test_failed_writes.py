@@ -105,3 +105,31 @@ def test_a_finish_that_could_not_be_written_names_the_trial_and_how_to_tell_it_a
     monkeypatch.setattr(journal, "write_all", real_write)
     study.tell(2, value)
     assert Study.load(path).trials[2].value == value
+
+
+def test_a_trial_added_finished_is_recorded_whole_or_not_at_all(tmp_path, monkeypatch):
+    # Review a218: add_finished wrote "asked", then "finished"; a disk that refused only the second
+    # left the trial RUNNING on disk and in memory, owned by this live process, under an error
+    # saying "Nothing of this change was recorded", and a retry added a second trial.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, seed=0, storage=path)
+    study.run(quadratic, 2)
+    before, real_write = path.read_bytes(), journal.write_all
+
+    def full_for_finishes(handle, data):
+        if b'"event":"finished"' in data.replace(b" ", b""):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(handle, data)
+
+    monkeypatch.setattr(journal, "write_all", full_for_finishes)
+    params = {"x": 0.5, "n": 2, "c": "a"}
+    with pytest.raises(StorageError, match=refused_write(path, "No space left on device")):
+        study.add_finished(params, value=0.7, source="optuna")
+    assert path.read_bytes() == before  # the error's "nothing recorded" holds
+    assert len(study.trials) == 2 and not study.state.running()
+    assert len(Study.load(path).trials) == 2
+    monkeypatch.setattr(journal, "write_all", real_write)
+    added = study.add_finished(params, value=0.7, source="optuna")
+    assert added.number == 2 and added.state is TrialState.COMPLETE and len(study.trials) == 3
+    assert [(t.number, t.state, t.value) for t in Study.load(path).trials] == \
+        [(t.number, t.state, t.value) for t in study.trials]
