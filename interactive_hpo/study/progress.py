@@ -2,9 +2,11 @@
 
 ``12/50 trials · best 0.3979 (trial 9) · 0.41 s a trial · about 16 s left`` goes to standard
 error, rewritten after a carriage return (JupyterLab and terminals both redraw the line in
-place), at most every :data:`REFRESH` seconds and once more when the run ends, followed by a
-newline. ``Study.run(progress=None)`` shows it in a notebook (a Jupyter kernel runs it) and
-not in scripts, whose output often ends up in a log; ``True`` or ``False`` decide for yourself.
+place), at most every :data:`REFRESH` seconds, and when the run ends its final state once, with
+the newline in the same write (a notebook stores each write as an output of its own, and a
+renderer that does not redraw lines showed the last line twice). ``Study.run(progress=None)``
+shows it in a notebook (a Jupyter kernel runs it) and not in scripts, whose output often ends up
+in a log; ``True`` or ``False`` decide for yourself.
 The same line serves serial and parallel runs: it is a ``callback(study, trial)`` of the run.
 """
 
@@ -21,7 +23,7 @@ from .results import no_best_yet
 
 __all__ = ["REFRESH", "RunProgress", "in_notebook", "wants_progress"]
 
-#: Seconds between two redraws of the line (the last trial is always shown).
+#: Seconds between two redraws of the line (the last trial is always shown, by ``close``).
 REFRESH = 0.2
 
 
@@ -72,7 +74,9 @@ class RunProgress:
     def __call__(self, study: Any, trial: Any) -> None:
         self.done += 1
         now = time.perf_counter()
-        if now - self._shown >= REFRESH or self._counted_out:
+        # The last trial's line is the final one, which close() writes: written here too, the
+        # stream held it twice (a notebook showed it twice).
+        if now - self._shown >= REFRESH and not self._counted_out:
             self._write(self.line(now - self._started))
             self._shown = now
 
@@ -112,12 +116,10 @@ class RunProgress:
     def close(self) -> None:
         """End the line (when the run stops, however it stops)."""
         if self.done:
-            self._write(self.line(time.perf_counter() - self._started, final=True))
-            self.stream.write("\n")
-            self.stream.flush()
+            self._write(self.line(time.perf_counter() - self._started, final=True), end="\n")
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: str, end: str = "") -> None:
         # Pad over a longer previous line: a carriage return does not erase what it goes back over.
-        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.write("\r" + text.ljust(self._width) + end)
         self.stream.flush()
         self._width = len(text)

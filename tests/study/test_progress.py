@@ -28,6 +28,36 @@ def test_the_line_counts_trials_and_names_the_best(capsys, n_workers):
     assert "s a trial" in last and "s in all" in last and err.endswith("\n")
 
 
+@pytest.mark.parametrize("n_workers", [None, 2])
+def test_each_state_is_written_once_and_the_final_one_with_its_newline(capsys, monkeypatch, n_workers):
+    # Review a218: the last trial's line was written, then close() wrote the final line again;
+    # a notebook keeps each write as an output, and nbconvert's showed the last line twice.
+    monkeypatch.setattr(progress, "REFRESH", 0.0)  # a line for every trial
+    Study(SPACE, "random", seed=0).run(square, 4, progress=True, n_workers=n_workers)
+    err = capsys.readouterr().err
+    assert [err.count(f"{done}/4 trials") for done in range(1, 5)] == [1, 1, 1, 1]
+    assert err.count("\n") == 1 and err.endswith("\n")
+
+    class Writes:  # what a Jupyter kernel makes an output of: one write, flushed
+        def __init__(self):
+            self.writes = []
+
+        def write(self, text):
+            self.writes.append(text)
+
+        def flush(self):
+            pass
+
+    study, stream = Study(SPACE, "random", seed=0), Writes()
+    line = progress.RunProgress(study, 2, stream)
+    for trial in study.run(square, 2):
+        line(study, trial)
+    line.close()
+    assert len(stream.writes) == 2 and stream.writes[0].startswith("\r1/2 trials")
+    final = stream.writes[1]  # padded over the longer line before it, then the newline
+    assert final.startswith("\r2/2 trials") and final.endswith("\n") and final.rstrip().endswith(" s in all")
+
+
 def test_the_line_says_when_nothing_completed_and_how_long_is_left(capsys):
     study = Study(SPACE, "random", seed=0)
     line = progress.RunProgress(study, 10)
