@@ -160,12 +160,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         (a :class:`TrialStateError` naming the running trials to tell while it is ``waiting``)."""
         with self._asking() as asked, self._transaction():
             if self._state.n_queued:  # the trial takes the head of the queue (StudyState.add)
-                params = self._state.next_queued()
-                trial = self._new_trial(params, self.space.to_unit(params), source="enqueued")
+                trial = self._queued_trial(self._state.next_queued())
             else:
                 self._check_not_waiting()
                 trial = self._trial_from(self.optimizer.ask())
-            asked.append(self._record_asked(trial))
+            asked += self._record_asked([trial])
             return asked[0]
 
     def _check_not_waiting(self) -> None:
@@ -174,20 +173,29 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         if self.optimizer.waiting:
             raise self.optimizer.waiting_error(self._state.running())
 
-    def _trial_from(self, suggestion: Suggestion) -> Trial:
-        return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x),
+    def _trial_from(self, suggestion: Suggestion, later: int = 0) -> Trial:
+        return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x), later,
                                source=self.optimizer.name, budget=suggestion.budget,
                                generation=suggestion.generation, user_attrs=suggestion.info)
 
-    def _record_asked(self, trial: Trial) -> Trial:
+    def _queued_trial(self, params: Mapping[str, Any], later: int = 0) -> Trial:
+        return self._new_trial(params, self.space.to_unit(params), later, source="enqueued")
+
+    def _record_asked(self, trials: list[Trial]) -> list[Trial]:
+        """Record the ``trials`` of one ask, numbered in turn, in one journal write: a write that
+        fails leaves none of them (a batch's first trials were left RUNNING, owned by this live
+        process, under an error saying nothing was recorded)."""
+        if not trials:
+            return []
         try:
-            self._record({"event": "asked", "trial": trial.to_json(), "owner": self._owner})
+            self._record(*({"event": "asked", "trial": trial.to_json(), "owner": self._owner} for trial in trials))
         except BaseException as error:
-            rebuild_after_lost_ask(self, error)  # its proposal holds no trial
+            rebuild_after_lost_ask(self, error)  # its proposals hold no trial
             raise
-        self._state.add(trial, self._owner)
-        self._notify("asked", trial)
-        return trial
+        for trial in trials:
+            self._state.add(trial, self._owner)
+            self._notify("asked", trial)
+        return trials
 
     def ask_batch(self, q: int) -> list[Trial]:
         """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's
@@ -204,8 +212,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             else:
                 self._check_not_waiting()
                 proposed = self.optimizer.ask_batch(q - n_queued)
-            asked += [self.ask() for _ in range(n_queued)]
-            asked += [self._record_asked(self._trial_from(suggestion)) for suggestion in proposed]
+            queued = [self._queued_trial(params, later) for later, params in enumerate(self._state.queue[:n_queued])]
+            asked += self._record_asked(queued + [self._trial_from(suggestion, n_queued + later)
+                                                  for later, suggestion in enumerate(proposed)])
             return list(asked)
 
     def tell(self, trial: Trial | int, value: Any = None, *, state: TrialState | str | None = None,
@@ -321,8 +330,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     def _loss(self, trial: Trial) -> float | np.ndarray | None:
         return loss_of(self.goals, trial)
 
-    def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, **fields: Any) -> Trial:
-        return Trial(number=len(self._state.trials), params=params, x=x, datetime_start=time.time(), **fields)
+    def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, later: int = 0, **fields: Any) -> Trial:
+        # later: its place after the next trial's number, in an ask of several
+        return Trial(number=len(self._state.trials) + later, params=params, x=x, datetime_start=time.time(), **fields)
 
     def _finish(self, trial: Trial, state: TrialState, value: Any, attrs: Mapping[str, Any],
                 owner: str | None = None) -> Trial:

@@ -133,3 +133,31 @@ def test_a_trial_added_finished_is_recorded_whole_or_not_at_all(tmp_path, monkey
     assert added.number == 2 and added.state is TrialState.COMPLETE and len(study.trials) == 3
     assert [(t.number, t.state, t.value) for t in Study.load(path).trials] == \
         [(t.number, t.state, t.value) for t in study.trials]
+
+
+def test_a_batch_is_asked_whole_or_not_at_all(tmp_path, monkeypatch):
+    # Review a218: ask_batch wrote one line per trial; a disk that refused the second left the first
+    # RUNNING, owned by this live process and handed to nobody, under "Nothing of this change was
+    # recorded", and the optimizer's random stream moved on past it.
+    path = tmp_path / "study.jsonl"
+    queued = {"x": 0.5, "n": 2, "c": "a"}
+    study = Study(SPACE, "random", seed=0, storage=path)
+    study.enqueue(queued)
+    before, real_write = path.read_bytes(), journal.write_all
+
+    def full_for_the_second_trial(handle, data):
+        if b'"number":1,' in data.replace(b" ", b""):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(handle, data)
+
+    monkeypatch.setattr(journal, "write_all", full_for_the_second_trial)
+    with pytest.raises(StorageError, match=refused_write(path, "No space left on device")):
+        study.ask_batch(3)
+    assert path.read_bytes() == before and study.trials == [] and study.queued == [queued]
+    monkeypatch.setattr(journal, "write_all", real_write)
+    fresh = Study(SPACE, "random", seed=0)
+    fresh.enqueue(queued)
+    asked = study.ask_batch(3)
+    assert [t.number for t in asked] == [0, 1, 2] and asked[0].source == "enqueued"
+    assert [t.params for t in asked] == [t.params for t in fresh.ask_batch(3)]  # as if it had not failed
+    assert [t.params for t in Study.load(path).trials] == [t.params for t in asked]
