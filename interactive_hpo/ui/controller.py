@@ -295,6 +295,15 @@ class LabController(Branches):
             why = "the run steps this study" if action in ("Step", "Run") else "the run would go on in the other study"
             raise TrialStateError(f"{action} is not possible while a run is in progress: {why}. {then}")
 
+    def check_steppable(self, action: str) -> None:
+        """Refuse a Step or Run (``action``) that :meth:`check_idle` refuses, or that has no trial to
+        run: the optimizer's own :class:`~interactive_hpo.exceptions.SearchExhausted`, which says why.
+        The Lab checks here before it commits a what-if (a refused Step switched the optimizer to
+        the what-if's settings, journaled, and a Run on an exhausted optimizer did so and ran nothing)."""
+        self.check_idle(action)
+        if not self.can_step:
+            raise self.study.optimizer.exhausted_error()
+
     # -- multi-fidelity ---------------------------------------------------------------------------------
     def override(self, number: int, action: str) -> None:
         """Promote or stop trial ``number`` by hand (``Study.promote`` / ``Study.stop``)."""

@@ -169,7 +169,7 @@ class Lab(LabControls):
 
     def step(self) -> Trial:
         """One trial, as the Step button (a what-if in progress is committed first)."""
-        self.controller.check_idle("Step")  # before the what-if is committed: a refused Step changes nothing
+        self.controller.check_steppable("Step")  # before the what-if is committed: a refused Step changes nothing
         self._commit_what_if()
         return self.controller.step()
 
@@ -178,8 +178,10 @@ class Lab(LabControls):
         return self.controller.step_generation()
 
     def run(self, n_trials: int) -> list[Trial]:
-        """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar)."""
-        self.controller.check_idle("Run")  # before the buttons change: a background run's stay as they are
+        """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar);
+        refused, as Step is, when the optimizer has nothing left to propose."""
+        # Before the buttons change (a background run's stay as they are) and the what-if is committed.
+        self.controller.check_steppable("Run")
         self._commit_what_if()
         self._set_running(True)
         try:
