@@ -360,7 +360,7 @@ class Lab(LabControls):
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices,
                           lengthscales=not lab_goals.models_each_objective(optimizer),
-                          constrained=any_constraints(study.trials))
+                          constrained=any_constraints(study.trials), exhausted=not self.controller.can_step)
         objective = self.objective_choice.show(study, viewing)  # "ehvi": the objective whose GP is drawn
         if viewing is None:
             shown = self.controller.present(history, self.what_if.overrides(), objective)

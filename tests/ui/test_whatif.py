@@ -188,3 +188,12 @@ def test_a_step_or_run_with_nothing_left_to_propose_is_refused_before_it_commits
     assert lab.what_if.settings_changed() == {"acquisition": "ucb"}
     assert journal.read_bytes() == before
 
+
+def test_a_what_if_with_nothing_left_to_propose_redraws_the_model_and_says_why_no_proposal_moves(used_up):
+    # Each change of the what-if put "SearchExhausted: GaussianProcessBO has nothing left to propose"
+    # in the error log.
+    lab, _ = used_up
+    lab.what_if.kernel.value = "rbf"
+    assert not lab.errors.errors
+    assert "nothing left to propose" in lab.what_if.note.value and lab.what_if.caption.value == ""
+
