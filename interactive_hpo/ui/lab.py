@@ -214,7 +214,8 @@ class Lab(LabControls):
 
         A file already at ``path`` is replaced only if an export wrote it (exporting again to one
         path works) or ``overwrite=True``: any other file is refused, naming ``Lab.export``, and
-        left as it is."""
+        left as it is. Refused by a closed Lab, as every action is."""
+        self.controller.check_open("Export")
         from ..plots.export import HTML_SUFFIXES, export_animation, export_html
         write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
         check_export(path, options, write, (*HTML_SUFFIXES, ".gif", ".mp4"), "Lab.export")
