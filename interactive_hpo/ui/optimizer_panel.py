@@ -58,7 +58,7 @@ def _read(widget: widgets.ValueWidget) -> Any:
     if not isinstance(widget, widgets.Text):
         return widget.value
     text = widget.value.strip()
-    if not text:
+    if not text or text == "None":  # "automatic" typed as Python writes it: the string 'None' was sent
         return None
     for convert in (int, float):
         try:

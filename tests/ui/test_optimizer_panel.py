@@ -49,3 +49,13 @@ def test_hypergradient_says_it_steps_only_on_the_gradients_the_objective_reports
     assert "user_attrs['hypergradient']" in shown and "every Step evaluates its start again" in shown
     panel.choice.value = "random"
     assert all("hypergradient" not in getattr(field, "value", "") for field in panel.widget.children[1].children)
+
+
+def test_none_typed_in_an_optional_setting_is_none_not_the_string():
+    # Typing None where the form shows "auto" sent the string 'None', which the optimizer refused.
+    lab = Lab(quad, space=LINE, seed=0)
+    panel = lab.optimizer_panel
+    panel.choice.value = "cmaes"
+    optional = next(name for name, field in panel.fields.items() if field.placeholder == "auto")
+    panel.fields[optional].value = " None "
+    assert panel.settings()[optional] is None and panel.chosen() == ("cmaes", {})
