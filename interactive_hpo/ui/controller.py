@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .._validation import check_int, check_one_of, fail
+from .._validation import check_int, check_one_of, fail, requires_keyword
 from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
@@ -324,6 +324,12 @@ class LabController(Branches):
         with self._in_present("Evaluating a trial of yours"):
             return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
                                             owner="Lab.evaluate")
+
+    @property
+    def can_evaluate(self) -> bool:
+        """False when the objective requires ``budget``: :meth:`evaluate` calls ``objective(params)``
+        (``Study.add_evaluated``), which refuses it every time."""
+        return not requires_keyword(self._call, "budget")
 
     def add_manual(self, params: Mapping[str, Any], values: Any, constraints: Any = None) -> Trial:
         """Record ``params`` with ``values`` measured elsewhere (several objectives: one each) as a

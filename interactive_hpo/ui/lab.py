@@ -33,7 +33,7 @@ from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .lab_controls import LabControls
-from .manual_panel import ManualPanel
+from .manual_panel import NEEDS_BUDGET, ManualPanel
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel, lineage_at, true_landscape
@@ -274,6 +274,8 @@ class Lab(LabControls):
         self.history_panel = HistoryPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel.on_evaluate(self.controller.evaluate)
+        if not self.controller.can_evaluate:
+            self.manual_panel.evaluate_off(NEEDS_BUDGET)
         self.manual_panel.on_record(self.controller.add_manual)
         # The model first, where a projector's first screen shows it (issue 25); then the controls
         # that change what it shows, then the branches' progress.

@@ -175,3 +175,14 @@ def test_a_second_run_click_in_a_kernel_is_refused_before_it_commits_the_what_if
     assert "Run is not possible while a run is in progress" in str(lab.errors.errors[-1])
     assert lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
     assert len(lab.study.trials) == 9
+
+
+def test_evaluate_in_your_trials_is_off_and_says_why_for_an_objective_that_requires_a_budget():
+    # Every click was refused ("`objective` ... budget"), with nothing on the tab to say it would be.
+    def needs_budget(params, *, budget):
+        return (params["x"] - 1.0) ** 2 / budget
+
+    lab = Lab(Study(LINE, "asha", seed=0), needs_budget)
+    panel = lab.manual_panel
+    assert panel.evaluate.disabled and "requires <code>budget</code>" in panel.evaluate_note.value
+    assert not Lab(quad, space=LINE, seed=0).manual_panel.evaluate.disabled
