@@ -67,8 +67,10 @@ def clicked_value(axis: AxisLevels, position: float) -> Any:
 
     >>> from interactive_hpo import Categorical, Int, SearchSpace
     >>> space = SearchSpace([Categorical("k", ["a", "b", "c"]), Int("n", 1, 100, log=True)])
-    >>> clicked_value(space.axis("k"), 1.4), clicked_value(space.axis("k"), 3.2), clicked_value(space.axis("n"), 6.7)
-    ('b', 'c', 6)
+    >>> clicked_value(space.axis("k"), 1.4), clicked_value(space.axis("k"), 3.2)
+    ('b', 'c')
+    >>> [clicked_value(space.axis("n"), p) for p in (6.4, 6.6)]  # 6 and 7 meet at 6.52 (cell_edges)
+    [6, 7]
     """
     drawn = value_positions(axis, [axis_to_unit(axis, position)])[0]
     return axis.levels[int(drawn)] if axis.scale == "categorical" else int(drawn)
