@@ -15,8 +15,8 @@ from .._validation import check_real, fail, float_array
 from ..views import AxisLevels
 from ._axes import category_xticks, steady_ticks
 
-__all__ = ["axis_positions", "axis_span", "axis_to_unit", "cell_edges", "drawn_levels", "from_line", "is_integer",
-           "is_log_integer", "log_integer_ticks", "style_axis", "to_line", "value_positions"]
+__all__ = ["axis_positions", "axis_span", "axis_to_unit", "cell_edges", "clicked_value", "drawn_levels", "from_line",
+           "is_integer", "is_log_integer", "log_integer_ticks", "style_axis", "to_line", "value_positions"]
 
 #: A log integer axis spanning fewer decades than this is ticked at whole numbers between the
 #: powers of ten (1, 2, 3, 5, 10): ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
@@ -58,6 +58,22 @@ def axis_to_unit(axis: AxisLevels, position: float) -> float:
     if axis.scale == "log":
         position = max(position, float(axis.levels[0]))  # a log axis has no place at or below 0
     return float(np.interp(to_line(axis, position), to_line(axis, axis.levels), axis.unit))
+
+
+def clicked_value(axis: AxisLevels, position: float) -> Any:
+    """The value of a categorical or integer ``axis``'s parameter that a click at plot ``position``
+    evaluates: the click's unit coordinate (:func:`axis_to_unit`, which keeps a press in the
+    margin at the nearest end) decoded as its trial is (:func:`value_positions`).
+
+    >>> from interactive_hpo import Categorical, Int, SearchSpace
+    >>> space = SearchSpace([Categorical("k", ["a", "b", "c"]), Int("n", 1, 100, log=True)])
+    >>> clicked_value(space.axis("k"), 1.4), clicked_value(space.axis("k"), 3.2)
+    ('b', 'c')
+    >>> [clicked_value(space.axis("n"), p) for p in (6.4, 6.6)]  # 6 and 7 meet at 6.52 (cell_edges)
+    [6, 7]
+    """
+    drawn = value_positions(axis, [axis_to_unit(axis, position)])[0]
+    return axis.levels[int(drawn)] if axis.scale == "categorical" else int(drawn)
 
 
 def value_positions(axis: AxisLevels, unit: Any) -> np.ndarray:
@@ -175,9 +191,14 @@ def drawn_levels(axis: AxisLevels) -> np.ndarray:
 
 
 def style_axis(ax: Any, axis: AxisLevels, which: str) -> None:
-    """Label, scale and (for categoricals) tick one axis of ``ax`` ("x" or "y") for ``axis``."""
+    """Label, scale and (for categoricals) tick one axis of ``ax`` ("x" or "y") for ``axis``; the
+    mouse readout (``ax.format_coord``) of a categorical or integer axis names the value a click
+    there evaluates (:func:`clicked_value`): a categorical's read blank off its ticks."""
     set_label, set_scale = (ax.set_xlabel, ax.set_xscale) if which == "x" else (ax.set_ylabel, ax.set_yscale)
     set_label(axis.name)
+    discrete = axis.scale == "categorical" or is_integer(axis) or is_log_integer(axis)
+    # None: a float's own formatter (a categorical axis drawn here before left its readout behind).
+    setattr(ax, f"fmt_{which}data", (lambda position: str(clicked_value(axis, position))) if discrete else None)
     set_scale("log" if axis.scale == "log" else "linear")
     if axis.scale == "categorical" and which == "x":
         category_xticks(ax, [str(v) for v in axis.levels])

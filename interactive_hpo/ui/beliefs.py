@@ -90,7 +90,9 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     if what_if and view is not None:
         usual = proposal
         view = study.surrogate(**which, **what_if)  # refuses a what-if for an optimizer without a model
-        if isinstance(optimizer, ModelBased):  # always, then: the capability that proposes on demand
+        # Asked only when the study can step, as the usual proposal is: an optimizer with nothing left
+        # raised SearchExhausted into the error log at each change of the what-if.
+        if isinstance(optimizer, ModelBased) and can_step:
             proposal = study.space.snap(optimizer.propose(**what_if).x)
     history = history if objective is None else objective_history(study, objective)
     population = optimizer.population()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .._validation import check_int, check_one_of, fail
+from .._validation import check_int, check_one_of, fail, requires_keyword
 from ..exceptions import TrialStateError
 from ..execution.parallel import ParallelRunner, RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
@@ -295,6 +295,15 @@ class LabController(Branches):
             why = "the run steps this study" if action in ("Step", "Run") else "the run would go on in the other study"
             raise TrialStateError(f"{action} is not possible while a run is in progress: {why}. {then}")
 
+    def check_steppable(self, action: str) -> None:
+        """Refuse a Step or Run (``action``) that :meth:`check_idle` refuses, or that has no trial to
+        run: the optimizer's own :class:`~interactive_hpo.exceptions.SearchExhausted`, which says why.
+        The Lab checks here before it commits a what-if (a refused Step switched the optimizer to
+        the what-if's settings, journaled, and a Run on an exhausted optimizer did so and ran nothing)."""
+        self.check_idle(action)
+        if not self.can_step:
+            raise self.study.optimizer.exhausted_error()
+
     # -- multi-fidelity ---------------------------------------------------------------------------------
     def override(self, number: int, action: str) -> None:
         """Promote or stop trial ``number`` by hand (``Study.promote`` / ``Study.stop``)."""
@@ -315,6 +324,12 @@ class LabController(Branches):
         with self._in_present("Evaluating a trial of yours"):
             return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
                                             owner="Lab.evaluate")
+
+    @property
+    def can_evaluate(self) -> bool:
+        """False when the objective requires ``budget``: :meth:`evaluate` calls ``objective(params)``
+        (``Study.add_evaluated``), which refuses it every time."""
+        return not requires_keyword(self._call, "budget")
 
     def add_manual(self, params: Mapping[str, Any], values: Any, constraints: Any = None) -> Trial:
         """Record ``params`` with ``values`` measured elsewhere (several objectives: one each) as a

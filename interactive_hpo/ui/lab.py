@@ -33,7 +33,7 @@ from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .lab_controls import LabControls
-from .manual_panel import ManualPanel
+from .manual_panel import NEEDS_BUDGET, ManualPanel
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel, lineage_at, true_landscape
@@ -169,7 +169,7 @@ class Lab(LabControls):
 
     def step(self) -> Trial:
         """One trial, as the Step button (a what-if in progress is committed first)."""
-        self.controller.check_idle("Step")  # before the what-if is committed: a refused Step changes nothing
+        self.controller.check_steppable("Step")  # before the what-if is committed: a refused Step changes nothing
         self._commit_what_if()
         return self.controller.step()
 
@@ -178,8 +178,10 @@ class Lab(LabControls):
         return self.controller.step_generation()
 
     def run(self, n_trials: int) -> list[Trial]:
-        """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar)."""
-        self.controller.check_idle("Run")  # before the buttons change: a background run's stay as they are
+        """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar);
+        refused, as Step is, when the optimizer has nothing left to propose."""
+        # Before the buttons change (a background run's stay as they are) and the what-if is committed.
+        self.controller.check_steppable("Run")
         self._commit_what_if()
         self._set_running(True)
         try:
@@ -212,7 +214,8 @@ class Lab(LabControls):
 
         A file already at ``path`` is replaced only if an export wrote it (exporting again to one
         path works) or ``overwrite=True``: any other file is refused, naming ``Lab.export``, and
-        left as it is."""
+        left as it is. Refused by a closed Lab, as every action is."""
+        self.controller.check_open("Export")
         from ..plots.export import HTML_SUFFIXES, export_animation, export_html
         write = export_html if str(path).lower().endswith(HTML_SUFFIXES) else export_animation
         check_export(path, options, write, (*HTML_SUFFIXES, ".gif", ".mp4"), "Lab.export")
@@ -271,6 +274,8 @@ class Lab(LabControls):
         self.history_panel = HistoryPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel.on_evaluate(self.controller.evaluate)
+        if not self.controller.can_evaluate:
+            self.manual_panel.evaluate_off(NEEDS_BUDGET)
         self.manual_panel.on_record(self.controller.add_manual)
         # The model first, where a projector's first screen shows it (issue 25); then the controls
         # that change what it shows, then the branches' progress.
@@ -358,7 +363,7 @@ class Lab(LabControls):
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices,
                           lengthscales=not lab_goals.models_each_objective(optimizer),
-                          constrained=any_constraints(study.trials))
+                          constrained=any_constraints(study.trials), exhausted=not self.controller.can_step)
         objective = self.objective_choice.show(study, viewing)  # "ehvi": the objective whose GP is drawn
         if viewing is None:
             shown = self.controller.present(history, self.what_if.overrides(), objective)

@@ -157,7 +157,9 @@ class Branches:
             raise fail("space", "Lab.set_space", "a SearchSpace", space)
         self.check_open("Applying a new search space")
         self.check_space(space)
-        if space == self.study.space:
+        if space == self.study.space:  # an Apply with no edit said nothing, as if it had been lost
+            self.notes, self.left_behind = ["Nothing changed: the search space is the study's own."], []
+            self._emit(LabEvent.NOTED)
             return self.study
         self.check_idle("Applying a new search space")
         old = self.study

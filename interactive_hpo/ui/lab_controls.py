@@ -70,6 +70,8 @@ class LabControls:
             self.run(self.n_trials.value)
             return
         # In a kernel: a task that yields between trials, so a Stop click is handled (ui/background.py).
+        # Refused before the what-if is committed: a second Run click committed it into the running study.
+        self.controller.check_steppable("Run")
         self._commit_what_if()
         self._set_running(True)
         self._task = loop.create_task(self._run_in_background(self.n_trials.value))

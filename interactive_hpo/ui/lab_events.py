@@ -23,4 +23,4 @@ class LabEvent(StrEnum):
     BRANCH = "branch"  # another branch is steered (over the same space)
     TRAVEL = "travel"  # another step is viewed (or the present again)
     RUNNING = "running"  # trials started or finished on the workers
-    NOTED = "noted"  # only the notes changed (a Reset of a study with nothing to reset)
+    NOTED = "noted"  # only the notes changed (a Reset with nothing to reset, an Apply of the same space)

@@ -23,10 +23,16 @@ from ._checks import check_callback, check_goals, check_space, check_trials, err
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
-__all__ = ["ManualPanel", "front_scoreboard", "scoreboard"]
+__all__ = ["NEEDS_BUDGET", "ManualPanel", "front_scoreboard", "scoreboard"]
 
 #: The narrowest label column of the form (em): short names keep one look.
 FORM_LABEL_EM = 8.0
+
+
+#: Said under the Your-trials tab's Evaluate, off for an objective that requires ``budget``.
+NEEDS_BUDGET = ("<i>Evaluate is off: the objective requires <code>budget</code>, and a trial of yours is evaluated "
+                "as <code>objective(params)</code>. Give it a default for the full budget "
+                "(<code>budget=None</code>) to evaluate yours here.</i>")
 
 
 def _field(param: Parameter) -> widgets.ValueWidget:
@@ -96,6 +102,7 @@ class ManualPanel:
         self.evaluate = widgets.Button(description="Evaluate", icon="flask",
                                        tooltip="run the objective on these values and record a manual trial")
         self.evaluate.add_class("ihpo-evaluate")
+        self.evaluate_note = widgets.HTML()  # why Evaluate is off, when it is (evaluate_off)
         self.score = widgets.HTML()
         self.score.add_class("ihpo-scoreboard")
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
@@ -115,7 +122,8 @@ class ManualPanel:
         # A log of its own is shown here: a typo's message went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([widgets.HTML("<b>Your own trial</b> (or click a point of the surrogate plot)"),
-                                    *self.fields.values(), self.evaluate, *known, *own_log, self.score])
+                                    *self.fields.values(), self.evaluate, self.evaluate_note, *known, *own_log,
+                                    self.score])
         self.widget.add_class("ihpo-manual")
         if space.conditional:  # a field shows only while its condition holds in the form
             for field in self.fields.values():
@@ -126,6 +134,14 @@ class ManualPanel:
         active = self.space.conditions.active({name: field.value for name, field in self.fields.items()})
         for name, field in self.fields.items():
             field.layout.display = None if name in active else "none"
+
+    def evaluate_off(self, reason: str) -> None:
+        """Turn "Evaluate" off, saying why (``reason``, HTML): the objective cannot evaluate a trial
+        of yours (one that requires ``budget``: every click was refused)."""
+        if not isinstance(reason, str) or not reason:
+            raise fail("reason", "ManualPanel.evaluate_off", "a non-empty str", reason)
+        self.evaluate.disabled = True
+        self.evaluate_note.value = reason
 
     def on_evaluate(self, callback: Callable[[dict[str, Any]], Any]) -> None:
         """Call ``callback(params)`` when "Evaluate" is clicked (after validating the params)."""

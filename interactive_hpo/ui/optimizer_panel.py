@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .._validation import fail
+from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..optimizers.registry import available_optimizers, optimizer_class
 from ._checks import check_callback, error_log
 from .closing import close_widgets
@@ -25,6 +26,12 @@ __all__ = ["OptimizerPanel", "setting_defaults"]
 HIDDEN = ("self", "space", "seed")  # the study derives the seed; the space is the study's
 #: The narrowest label column of a settings form (em): short forms keep one look.
 FORM_LABEL_EM = 9.0
+#: Said under the form of an optimizer that needs what not every objective gives: no objective
+#: declares whether it reports hypergradients (a plain function may), so "hypergradient" stays
+#: offered, and says so (chosen for one that reports none, every Step evaluated its start again).
+NEEDS = {"hypergradient": f"<i>Steps on the gradient each trial reports in <code>user_attrs['{GRADIENT_ATTR}']</code> "
+                          "(<code>{name: d value / d ln(value)}</code>), as a <code>BilevelObjective</code>'s do: "
+                          "for an objective that reports none, every Step evaluates its start again.</i>"}
 
 
 def setting_defaults(name: str) -> dict[str, Any]:
@@ -51,7 +58,7 @@ def _read(widget: widgets.ValueWidget) -> Any:
     if not isinstance(widget, widgets.Text):
         return widget.value
     text = widget.value.strip()
-    if not text:
+    if not text or text == "None":  # "automatic" typed as Python writes it: the string 'None' was sent
         return None
     for convert in (int, float):
         try:
@@ -173,7 +180,8 @@ class OptimizerPanel:
                            for setting, value in values.items()}
             # Wide enough for the longest name ("differential_weight" was cut at 9 em; issue 25).
             fit_descriptions(self.fields.values(), minimum_em=FORM_LABEL_EM)
-            self._form.children = list(self.fields.values())
+            needs = [widgets.HTML(NEEDS[name])] if name in NEEDS else []
+            self._form.children = [*needs, *self.fields.values()]
         # The last form's fields, once the new one is up (a form that failed to build leaves the
         # last one working): ipywidgets keeps a widget until it is closed.
         close_widgets(last)

@@ -33,6 +33,9 @@ WHAT_IF_SETTINGS = ("acquisition", "beta", "xi", "kernel")
 #: sampling and MES read neither). The panel offers, captions and commits only those the
 #: acquisition chosen reads: "ucb, beta 5", then "pi", said and committed "pi, beta=5".
 READ_BY = {"beta": ("ucb",), "xi": ("ei", "logei", "pi")}
+#: Said when the optimizer has nothing left to propose (``WhatIfPanel.show(exhausted=True)``).
+EXHAUSTED_NOTE = ("<i>The optimizer has nothing left to propose: a what-if redraws the model, but there "
+                  "is no proposal to move (switch optimizer in the Optimizer tab to go on).</i>")
 #: Said when the study's trials report constraints (``WhatIfPanel.show(constrained=True)``).
 CONSTRAINED_NOTE = ("<i>With constraints, each proposal maximizes constrained log-EI (log EI plus log "
                     "P(feasible)) whatever the acquisition: xi moves it, the acquisition and beta do not.</i>")
@@ -106,7 +109,7 @@ class WhatIfPanel:
         self._callback = check_callback(callback, "WhatIfPanel.on_change", "callback()")
 
     def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]],
-             lengthscales: bool = True, constrained: bool = False) -> None:
+             lengthscales: bool = True, constrained: bool = False, exhausted: bool = False) -> None:
         """The optimizer's current ``settings`` (None, or no kernel to vary: the panel hides).
 
         Without an ``acquisition`` setting ("ehvi": its log-EHVI is the method itself) only the
@@ -114,11 +117,13 @@ class WhatIfPanel:
         refuses ``lengthscale_scale``, as "ehvi" with its GP per objective does). ``constrained``:
         the study's trials report constraints, so each proposal maximizes constrained log-EI
         (``optimizers.bayes.constrained``), which reads ``xi`` and sets the acquisition chosen and
-        ``beta`` aside: those are greyed out and not committed.
+        ``beta`` aside: those are greyed out and not committed. ``exhausted``: the optimizer has
+        nothing left to propose, so a what-if moves no proposal (the panel says so).
         Checked before a control changes: a kernel not among ``choices`` was refused by its
         dropdown, in traitlets' words, after the acquisition had changed.
         """
         _check_shown(settings, choices, lengthscales)
+        check_bool(exhausted, "exhausted", "WhatIfPanel.show")
         if settings is None or "kernel" not in settings:
             self.widget.layout.display = "none"
             self.active.value = False
@@ -129,8 +134,9 @@ class WhatIfPanel:
         for control in (self.acquisition, self.beta, self.xi):
             control.layout.display = None if acquisition else "none"
         self.lengthscale.layout.display = None if lengthscales else "none"
-        self.note.value = CONSTRAINED_NOTE if acquisition and constrained else "" if acquisition else \
-            "<i>The acquisition is not a setting of this optimizer: what if its GPs had another kernel?</i>"
+        self.note.value = (CONSTRAINED_NOTE if acquisition and constrained else "" if acquisition else
+                           "<i>The acquisition is not a setting of this optimizer: what if its GPs had another "
+                           "kernel?</i>") + (EXHAUSTED_NOTE if exhausted else "")
         if constrained != self._constrained:
             self._constrained = constrained
             self._grey_unread()

@@ -40,7 +40,7 @@ def test_a_closed_lab_leaves_no_widget_open_and_no_longer_follows_its_study():
     assert len(study.trials) == 4 and lab.status.value == shown
 
 
-def test_a_closed_lab_refuses_every_action_and_says_how_to_open_its_study_again():
+def test_a_closed_lab_refuses_every_action_and_says_how_to_open_its_study_again(tmp_path):
     lab = Lab(quad, space=LINE, optimizer="random", seed=0)
     lab.run(1)
     lab.controller.add_manual({"x": 0.5}, 1.0)
@@ -51,10 +51,11 @@ def test_a_closed_lab_refuses_every_action_and_says_how_to_open_its_study_again(
                    lambda: controller.add_manual({"x": 0.0}, 1.0), controller.undo,
                    lambda: controller.switch_optimizer("sobol"), lambda: controller.change_settings({"seed": 1}),
                    lambda: controller.set_space(lab.study.space), lambda: controller.override(0, "stop"),
-                   lambda: controller.travel(0)):
+                   lambda: controller.travel(0), lambda: lab.export(str(tmp_path / "closed.html"))):
         with pytest.raises(TrialStateError, match=r"this Lab was closed \(Lab.close\)\. Lab\(lab.study, objective\)"):
             action()
     assert len(lab.study.trials) == 2 and lab.study.optimizer.name == "random" and controller.viewing is None
+    assert not list(tmp_path.iterdir())  # the closed Lab exported its steps
     again = Lab(lab.study, quad)
     again.step()
     assert len(again.study.trials) == 3

@@ -14,9 +14,9 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from interactive_hpo import InvalidParameterError, Study, TrialStateError  # noqa: E402
-from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui import Lab, lab_controls  # noqa: E402
 
-from .lab_helpers import LINE, quad  # noqa: E402
+from .lab_helpers import FAST, LINE, quad  # noqa: E402
 
 
 def fork_button(lab):
@@ -153,3 +153,36 @@ def test_an_optimizer_without_budgets_is_refused_for_an_objective_that_requires_
                                                     "scheduler"):
         lab.controller.switch_optimizer("sobol")
     assert lab.study.optimizer.name == "asha"
+
+
+def test_a_second_run_click_in_a_kernel_is_refused_before_it_commits_the_what_if(monkeypatch):
+    # The second click committed the what-if (UCB) into the running study, then was refused.
+    lab = Lab(quad, space=LINE, seed=0, optimizer_settings=FAST)
+    lab.run(3)  # a model to ask a what-if of
+    lab.n_trials.value = 6
+
+    async def click_run_twice():
+        monkeypatch.setattr(lab_controls, "kernel_loop", asyncio.get_running_loop)  # what a kernel gives
+        lab.run_button.click()
+        while len(lab.study.trials) < 4:
+            await asyncio.sleep(0)
+        lab.what_if.active.value = True
+        lab.what_if.acquisition.value = "ucb"
+        lab.run_button.click()  # from code, or a click the browser sent before the button greyed out
+        await lab._task
+
+    asyncio.run(click_run_twice())
+    assert "Run is not possible while a run is in progress" in str(lab.errors.errors[-1])
+    assert lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
+    assert len(lab.study.trials) == 9
+
+
+def test_evaluate_in_your_trials_is_off_and_says_why_for_an_objective_that_requires_a_budget():
+    # Every click was refused ("`objective` ... budget"), with nothing on the tab to say it would be.
+    def needs_budget(params, *, budget):
+        return (params["x"] - 1.0) ** 2 / budget
+
+    lab = Lab(Study(LINE, "asha", seed=0), needs_budget)
+    panel = lab.manual_panel
+    assert panel.evaluate.disabled and "requires <code>budget</code>" in panel.evaluate_note.value
+    assert not Lab(quad, space=LINE, seed=0).manual_panel.evaluate.disabled

@@ -37,3 +37,25 @@ def test_a_lab_opens_over_an_unregistered_optimizer_and_can_switch_away():
     panel.choice.value = "random"
     panel.apply.click()
     assert lab.study.optimizer.name == "random" and "mine" not in panel.choice.options and not lab.errors.errors
+
+
+def test_hypergradient_says_it_steps_only_on_the_gradients_the_objective_reports():
+    # Offered for an objective reporting none, it evaluated its start at every Step, with a warning
+    # shown once: nothing in the tab said what it needs.
+    lab = Lab(quad, space=LINE, seed=0)
+    panel = lab.optimizer_panel
+    panel.choice.value = "hypergradient"
+    shown = panel.widget.children[1].children[0].value
+    assert "user_attrs['hypergradient']" in shown and "every Step evaluates its start again" in shown
+    panel.choice.value = "random"
+    assert all("hypergradient" not in getattr(field, "value", "") for field in panel.widget.children[1].children)
+
+
+def test_none_typed_in_an_optional_setting_is_none_not_the_string():
+    # Typing None where the form shows "auto" sent the string 'None', which the optimizer refused.
+    lab = Lab(quad, space=LINE, seed=0)
+    panel = lab.optimizer_panel
+    panel.choice.value = "cmaes"
+    optional = next(name for name, field in panel.fields.items() if field.placeholder == "auto")
+    panel.fields[optional].value = " None "
+    assert panel.settings()[optional] is None and panel.chosen() == ("cmaes", {})

@@ -124,6 +124,9 @@ def test_an_apply_that_leaves_trials_behind_keeps_the_study_left_and_folds_what_
                      "(8 trial(s)): choose it in the branch list, under the model, to go back.")
     assert folded.startswith(f"<summary>What was left behind ({8 - carried})</summary>Trial ")
     assert folded.count("<br>") == 8 - carried - 1 and len(lab.controller.left_behind) == 8 - carried
+    lab.space_editor.apply.click()  # again, with no change: said, not silent
+    assert lab.notes.value == "Nothing changed: the search space is the study&#x27;s own."
+    assert lab.branches == {"main": old, "new space": lab.study} and len(lab.study.trials) == carried
     lab.step_button.click()  # the next trial: the notes of the Apply go
     assert lab.notes.value == "" and lab.controller.notes == lab.controller.left_behind == []
     lab.switch_branch("main")  # the wider space again: its panels and its editor

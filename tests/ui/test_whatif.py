@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, SearchExhausted, SearchSpace, Study  # noqa: E402
 from interactive_hpo.plots import axis_positions  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
@@ -156,3 +156,44 @@ def test_another_study_starts_without_the_what_if(lab, start_over):
     assert panel.caption.value == "" and not lab.errors.errors
     lab.run(4)
     assert lab.study.optimizer.acquisition == "logei"
+
+
+@pytest.fixture
+def used_up(tmp_path):
+    """A Lab over a journaled BO that has evaluated every configuration of its space (4 of them),
+    with a what-if ticked (UCB), and its journal's path."""
+    space = SearchSpace([Categorical("k", ["a", "b"]), Int("n", 1, 2)])
+    study = Study(space, "bo", seed=0, storage=tmp_path / "study.jsonl", optimizer_settings=FAST)
+
+    def objective(params):
+        return params["n"] + (params["k"] == "a")
+
+    study.run(objective, n_trials=4, progress=False)
+    lab = Lab(study, objective)
+    assert not lab.controller.can_step
+    lab.what_if.active.value = True
+    lab.what_if.acquisition.value = "ucb"
+    return lab, tmp_path / "study.jsonl"
+
+
+@pytest.mark.parametrize("action", [lambda lab: lab.step(), lambda lab: lab.run(3)], ids=["step", "run"])
+def test_a_step_or_run_with_nothing_left_to_propose_is_refused_before_it_commits_the_what_if(used_up, action):
+    # The refused Step switched the optimizer to the what-if's UCB first (a "switched" line in the
+    # journal), and the Run did so too, then ran nothing and said nothing.
+    lab, journal = used_up
+    before = journal.read_bytes()
+    with pytest.raises(SearchExhausted, match="GaussianProcessBO has nothing left to propose"):
+        action(lab)
+    assert lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
+    assert lab.what_if.settings_changed() == {"acquisition": "ucb"}
+    assert journal.read_bytes() == before
+
+
+def test_a_what_if_with_nothing_left_to_propose_redraws_the_model_and_says_why_no_proposal_moves(used_up):
+    # Each change of the what-if put "SearchExhausted: GaussianProcessBO has nothing left to propose"
+    # in the error log.
+    lab, _ = used_up
+    lab.what_if.kernel.value = "rbf"
+    assert not lab.errors.errors
+    assert "nothing left to propose" in lab.what_if.note.value and lab.what_if.caption.value == ""
+
