@@ -160,6 +160,10 @@ class SurrogateMaps:
         self.proposals = [ax.scatter([], [], marker="*", facecolors="none", edgecolors="red",
                                      linewidths=PROPOSAL_EDGE, s=PROPOSAL_SIZE, zorder=4) for ax in self.axes]
         markers_whole(*self.proposals)
+        for star in self.proposals:
+            # Out of the layout: its clip box, the Axes grown by the star's reach on every side,
+            # made constrained layout shrink each map by that reach (the Lab's maps to 232 px).
+            star.set_in_layout(False)
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,
