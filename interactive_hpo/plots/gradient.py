@@ -292,8 +292,10 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
     Returns
     -------
     Axes
-        ``ax.lines``: one line with markers per method; log y axis. Errors below 1e-16 are drawn at 1e-16.
-        The legend sits in a band below the lowest point, which the y range leaves free.
+        ``ax.lines``: one line with markers per method, on a log y axis. Errors below
+        :data:`ERROR_FLOOR` (an exact solve's 0) are drawn at it, and then a last, dotted line
+        marks it, named in the legend, and the y range ends just below it. The legend sits outside the
+        Axes, on the right: lines may fill every corner from 1 down to the floor.
     """
     owner = "plot_approximation_error"
     iterations = counts(vector(iterations, "iterations", owner), "iterations", owner, 0)
@@ -301,15 +303,20 @@ def plot_approximation_error(iterations: Any, errors: Mapping[str, Any], *, ax: 
     for label, error in curves.items():
         first_bad(error, ~(error < 0) & ~np.isinf(error), f"errors[{label!r}]", owner,
                    "a finite non-negative number, or NaN where not measured")
-    ax = axes_or_new(ax, (6, 4), owner="plot_approximation_error")
+    ax = axes_or_new(ax, (9.5, 4), owner="plot_approximation_error")   # wide: the legend sits beside the Axes
     for label, error in curves.items():
         # An exact solve gives 0, which a log axis cannot place: draw it at the floor (about double
         # precision's relative resolution, so no real error is hidden) instead of dropping the point.
         ax.plot(iterations, np.maximum(error, ERROR_FLOOR), marker="o", ms=5, label=label)
+    if any(np.any(error < ERROR_FLOOR) for error in curves.values()):
+        ax.axhline(ERROR_FLOOR, color="0.5", ls=":", lw=1.5,
+                   label=f"floor: below {ERROR_FLOOR:g}, 0 included")
     ax.set(xlabel="iterations", ylabel="relative error of the hypergradient")
     log_scale(ax, "y")
-    # Below the floor: every corner above it can hold a converging line (issue 26, item 9).
-    legend_in_band(ax.legend(loc="lower right", fontsize="small"), [ax], "bottom")
+    # Outside the Axes: converging lines can fill every corner from 1 down to the floor (issue 26,
+    # item 9), and a band kept free for the legend below the floor was 11 empty decades (to 1e-27)
+    # in notebook 10 (review a215).
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize="small")
     return ax
 
 

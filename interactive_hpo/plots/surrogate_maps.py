@@ -18,16 +18,19 @@ from .._compat import set_colorbar_extend
 from .._validation import check_bool
 from ..direction import Direction
 from ..views import SurfaceGrid, SurrogatePrediction
+from ._axes import markers_whole
 from ._surrogate_checks import check_map_axes, check_map_inputs
 from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
 from .search_axes import cell_edges, style_axis
 
 __all__ = ["SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
 
-#: The proposal star's size (area, points^2) and how far it reaches past its centre (points): half
-#: its size plus its edge. A proposal on a map's top bound reaches that far above the Axes.
+#: The proposal star's size (area, points^2), its outline's width (points) and how far it reaches
+#: past its centre (points): half its size plus its outline. A proposal on a map's top bound reaches
+#: that far above the Axes.
 PROPOSAL_SIZE = 150.0
-PROPOSAL_REACH = math.sqrt(PROPOSAL_SIZE) / 2 + 1.0
+PROPOSAL_EDGE = 2.0
+PROPOSAL_REACH = math.sqrt(PROPOSAL_SIZE) / 2 + PROPOSAL_EDGE
 
 
 def compact_labels(values: Any) -> list[str]:
@@ -150,10 +153,17 @@ class SurrogateMaps:
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None
         self.points = [ax.scatter([], [], c="white", edgecolor="black", s=18, zorder=3) for ax in self.axes]
-        # Unclipped: a proposal on a bound is drawn whole, not as half a star (issue 25); the
+        # Hollow: the star points at the bright patch the acquisition proposes from, and a filled
+        # one hid it (a review of notebook 03: at 12 trials the whole patch lay under it). Drawn
+        # whole on a bound, not as half a star (issue 25), and hidden when zoomed out of view; the
         # titles sit higher to clear it (update).
-        self.proposals = [ax.scatter([], [], marker="*", c="red", s=PROPOSAL_SIZE, zorder=4, clip_on=False)
-                          for ax in self.axes]
+        self.proposals = [ax.scatter([], [], marker="*", facecolors="none", edgecolors="red",
+                                     linewidths=PROPOSAL_EDGE, s=PROPOSAL_SIZE, zorder=4) for ax in self.axes]
+        markers_whole(*self.proposals)
+        for star in self.proposals:
+            # Out of the layout: its clip box, the Axes grown by the star's reach on every side,
+            # made constrained layout shrink each map by that reach (the Lab's maps to 232 px).
+            star.set_in_layout(False)
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,

@@ -264,6 +264,22 @@ def test_a_proposal_on_the_top_bound_leaves_the_titles_clear():
         assert centre + reach < ax.title.get_window_extent(renderer).y0, ax.get_title()
 
 
+def test_the_proposal_star_is_hollow_and_whole_on_a_bound():
+    """Notebook 03 at 12 trials: a filled star hid the bright patch of log-EI it pointed at. Hollow,
+    the map shows through it; on the bottom bound it is drawn whole, and zoomed out of view it is
+    hidden (clipped to the Axes grown by its half-size, not unclipped)."""
+    from ..figure_layout import assert_markers_whole
+
+    grid = SPACE.slice2d("C", "kernel", resolution=5)
+    stars = SurrogateMaps().update(grid, fake_prediction(10), proposal=[1e-2, 0]).proposals   # C's lower bound
+    assert stars[0].get_offsets().tolist() == [[1e-2, 0.0]]
+    for star in stars:
+        assert star.get_facecolors().size == 0 and star.get_edgecolors()[0].tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert_markers_whole(*stars)
+    assert all(star.get_clip_on() for star in stars)   # clipped to the grown Axes: out of view, out of sight
+    plt.close("all")
+
+
 def test_plots_never_change_global_style():
     before = dict(matplotlib.rcParams)
     plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5))

@@ -425,7 +425,7 @@ def test_model_heatmaps_read_on_a_projector(scale):
     wide (axes labelled once, on the first map), no text on another or cut off, even when the
     values span only 1e-5 (matplotlib's offset text once collided with the titles), and the
     proposal star whole on a bound."""
-    from ..figure_layout import assert_clean_layout
+    from ..figure_layout import assert_clean_layout, assert_markers_whole
 
     lab = lab_after(lambda p: 0.105 + scale * ((p["a"] - 0.3) ** 2 + p["b"]),
                     SearchSpace([Float("a", -1.0, 1.0), Float("b", 0.0, 1.0)]), 6, seed=0, optimizer_settings=FAST)
@@ -435,7 +435,7 @@ def test_model_heatmaps_read_on_a_projector(scale):
     assert figure.fig.get_size_inches()[0] * figure.fig.dpi <= 812
     assert all(ax.get_window_extent().width >= 240 for ax in maps.axes)
     assert maps.axes[0].get_xlabel() == "a" and not any(ax.get_xlabel() for ax in maps.axes[1:])
-    assert not any(star.get_clip_on() for star in maps.proposals)
+    assert_markers_whole(*maps.proposals)   # whole on a bound
     gap = title_gap(maps.axes[0])
     lab.surrogate_panel.as_seen.value = True  # both maps titled in the GP's units (with "(warped)" they overlapped)
     assert_clean_layout(figure.fig, "the model heatmaps as the GP sees them")
