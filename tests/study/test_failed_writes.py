@@ -107,6 +107,20 @@ def test_a_finish_that_could_not_be_written_names_the_trial_and_how_to_tell_it_a
     assert Study.load(path).trials[2].value == value
 
 
+def refuse_writes_holding(text, monkeypatch):
+    """Make the journal's writes that hold ``text`` (bytes, spaces ignored) fail as a full disk
+    does; returns the real write, to put back."""
+    real_write = journal.write_all
+
+    def full(handle, data):
+        if text in data.replace(b" ", b""):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(handle, data)
+
+    monkeypatch.setattr(journal, "write_all", full)
+    return real_write
+
+
 def test_a_trial_added_finished_is_recorded_whole_or_not_at_all(tmp_path, monkeypatch):
     # Review a218: add_finished wrote "asked", then "finished"; a disk that refused only the second
     # left the trial RUNNING on disk and in memory, owned by this live process, under an error
@@ -114,14 +128,7 @@ def test_a_trial_added_finished_is_recorded_whole_or_not_at_all(tmp_path, monkey
     path = tmp_path / "study.jsonl"
     study = Study(SPACE, seed=0, storage=path)
     study.run(quadratic, 2)
-    before, real_write = path.read_bytes(), journal.write_all
-
-    def full_for_finishes(handle, data):
-        if b'"event":"finished"' in data.replace(b" ", b""):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(handle, data)
-
-    monkeypatch.setattr(journal, "write_all", full_for_finishes)
+    before, real_write = path.read_bytes(), refuse_writes_holding(b'"event":"finished"', monkeypatch)
     params = {"x": 0.5, "n": 2, "c": "a"}
     with pytest.raises(StorageError, match=refused_write(path, "No space left on device")):
         study.add_finished(params, value=0.7, source="optuna")
@@ -143,14 +150,7 @@ def test_a_batch_is_asked_whole_or_not_at_all(tmp_path, monkeypatch):
     queued = {"x": 0.5, "n": 2, "c": "a"}
     study = Study(SPACE, "random", seed=0, storage=path)
     study.enqueue(queued)
-    before, real_write = path.read_bytes(), journal.write_all
-
-    def full_for_the_second_trial(handle, data):
-        if b'"number":1,' in data.replace(b" ", b""):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_write(handle, data)
-
-    monkeypatch.setattr(journal, "write_all", full_for_the_second_trial)
+    before, real_write = path.read_bytes(), refuse_writes_holding(b'"number":1,', monkeypatch)
     with pytest.raises(StorageError, match=refused_write(path, "No space left on device")):
         study.ask_batch(3)
     assert path.read_bytes() == before and study.trials == [] and study.queued == [queued]
