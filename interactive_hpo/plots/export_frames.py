@@ -29,7 +29,7 @@ from ..trial import TrialState
 from ._axes import far_out, integer_ticks
 from .export_pareto import draw_front_step
 from .pareto import pareto_info
-from .search_axes import axis_positions, style_axis
+from .search_axes import axis_positions, not_drawn, style_axis
 from .surrogate import SurrogateCurve, SurrogateMaps
 
 __all__ = ["StepFrames", "draw_step", "lacking", "not_drawn"]
@@ -194,28 +194,6 @@ def lacking(space: Any, X: Any, columns: Sequence[int]) -> np.ndarray:
     if not space.conditional:
         return np.zeros((len(points), len(columns)), dtype=bool)
     return ~space.conditions.active_mask(points)[:, list(columns)]
-
-
-def not_drawn(names: Sequence[str], off: np.ndarray, off_star: np.ndarray | None, star: str) -> str:
-    """The sentence saying what a plot over the parameters ``names`` leaves off: the trials whose
-    row of ``off`` (shape (n, len(names)), :func:`lacking`) has a True, and the proposal ``star``
-    names ("the next proposal", "trial 7") when ``off_star`` (shape (len(names),)) has one;
-    "" when everything is drawn."""
-    parts = []
-    hidden = np.asarray(off.any(axis=1))
-    if hidden.any():
-        k, them = int(hidden.sum()), "it" if hidden.sum() == 1 else "them"
-        parts.append(f"{k} of {len(hidden)} trials {'is' if k == 1 else 'are'} not drawn: "
-                     f"{_names(names, np.asarray(off.any(axis=0)))} is inactive for {them}")
-    if off_star is not None and off_star.any():
-        parts.append(f"{star} is not starred: {_names(names, off_star)} is inactive for it")
-    sentence = "; ".join(parts)
-    return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
-
-
-def _names(names: Sequence[str], which: np.ndarray) -> str:
-    """The names flagged in ``which`` (bool, one per name), joined by "or"."""
-    return " or ".join(name for name, flagged in zip(names, which, strict=True) if flagged)
 
 
 def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:

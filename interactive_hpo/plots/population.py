@@ -25,6 +25,7 @@ from .search_axes import (
     cell_edges,
     drawn_levels,
     from_line,
+    not_drawn,
     style_axis,
     to_line,
     value_positions,
@@ -255,7 +256,11 @@ class PopulationPlot:
             self.ax.set_ylabel("loss")
             self.ax.relim()  # the members, the best and the true curve
             self.ax.autoscale_view(scalex=False)
-        self.ax.set_title(f"generation {snapshot.generation}{_left_off(X, dims, x_axis, y_axis)}")
+        # Drawn at the coordinate their x held, members lacking a parameter drawn sat at a value
+        # they never had (a linear SVM at gamma's centre, 0.03): left off, and counted here.
+        names = [x_axis.name] + ([] if y_axis is None else [y_axis.name])
+        note = not_drawn(names, np.isnan(X[:, list(dims)]).reshape(len(X), len(dims)), what="members")
+        self.ax.set_title(f"generation {snapshot.generation}" + (f"\n{note}" if note else ""))
         if legend:
             # Beside the plot: inside, "best" found no free corner in a generation spread over the
             # space, and the legend covered the CMA-ES mean and the members around it. Clear of
@@ -326,21 +331,6 @@ class PopulationPlot:
     def _limits(self, axis: AxisLevels, which: str) -> None:
         # An integer's bins whole, as the landscape's cells: members on the ends were cut in half.
         (self.ax.set_xlim if which == "x" else self.ax.set_ylim)(*axis_span(axis))
-
-
-def _left_off(X: np.ndarray, dims: tuple[int, ...], x_axis: AxisLevels, y_axis: AxisLevels | None) -> str:
-    """The title's note on the members of ``X`` (shape (m, d), NaN where inactive) that lack a
-    parameter drawn (``dims``), "" when none does: drawn at the coordinate their x held, they
-    sat at a value they never had (a linear SVM at gamma's centre, 0.03)."""
-    off = np.isnan(X[:, list(dims)]) if len(X) else np.zeros((0, len(dims)), dtype=bool)
-    hidden = off.any(axis=1)
-    if not hidden.any():
-        return ""
-    lacking = np.asarray(off.any(axis=0)).tolist()
-    names = " or ".join(axis.name for axis, lacks in zip((x_axis, y_axis), lacking, strict=False)
-                        if lacks and axis is not None)
-    k = int(hidden.sum())
-    return f"\n{k} of {len(X)} not drawn: {names} is inactive for {'it' if k == 1 else 'them'}"
 
 
 def plot_population(snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,

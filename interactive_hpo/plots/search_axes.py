@@ -7,6 +7,7 @@ how a click on a plot proposes a point.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from ..views import AxisLevels
 from ._axes import category_xticks, steady_ticks
 
 __all__ = ["axis_positions", "axis_span", "axis_to_unit", "cell_edges", "clicked_value", "drawn_levels", "from_line",
-           "is_integer", "is_log_integer", "log_integer_ticks", "style_axis", "to_line", "value_positions"]
+           "is_integer", "is_log_integer", "log_integer_ticks", "not_drawn", "style_axis", "to_line", "value_positions"]
 
 #: A log integer axis spanning fewer decades than this is ticked at whole numbers between the
 #: powers of ten (1, 2, 3, 5, 10): ``Int(1, 12, log=True)`` was labelled at 1 and 10 only.
@@ -130,6 +131,29 @@ def cell_edges(axis: AxisLevels) -> np.ndarray:
         return np.concatenate([[axis_span(axis)[0]], from_line(axis, middle), [axis_span(axis)[1]]])
     # A float has two levels at least (its bounds differ).
     return from_line(axis, np.concatenate([[1.5 * line[0] - 0.5 * line[1]], middle, [1.5 * line[-1] - 0.5 * line[-2]]]))
+
+
+def not_drawn(names: Sequence[str], off: np.ndarray, off_star: np.ndarray | None = None, star: str = "",
+              what: str = "trials") -> str:
+    """The sentence saying what a plot over the parameters ``names`` leaves off in a conditional
+    space: the ``what`` (trials, members) whose row of ``off`` (shape (n, len(names)), True where
+    that parameter is inactive) has a True, and the proposal ``star`` names ("the next proposal",
+    "trial 7") when ``off_star`` (shape (len(names),)) has one; "" when everything is drawn."""
+    parts = []
+    hidden = np.asarray(off.any(axis=1))
+    if hidden.any():
+        k, them = int(hidden.sum()), "it" if hidden.sum() == 1 else "them"
+        parts.append(f"{k} of {len(hidden)} {what} {'is' if k == 1 else 'are'} not drawn: "
+                     f"{_names(names, np.asarray(off.any(axis=0)))} is inactive for {them}")
+    if off_star is not None and off_star.any():
+        parts.append(f"{star} is not starred: {_names(names, off_star)} is inactive for it")
+    sentence = "; ".join(parts)
+    return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
+
+
+def _names(names: Sequence[str], which: np.ndarray) -> str:
+    """The names flagged in ``which`` (bool, one per name), joined by "or"."""
+    return " or ".join(name for name, flagged in zip(names, which, strict=True) if flagged)
 
 
 def to_line(axis: AxisLevels, positions: Any) -> np.ndarray:

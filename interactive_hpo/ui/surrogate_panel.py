@@ -27,8 +27,8 @@ import numpy as np
 
 from .._validation import check_bool, fail
 from ..direction import Direction
-from ..plots.export_frames import lacking, not_drawn
-from ..plots.search_axes import axis_positions, axis_to_unit
+from ..plots.export_frames import lacking
+from ..plots.search_axes import axis_positions, axis_to_unit, not_drawn
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace

@@ -371,7 +371,7 @@ def test_members_lacking_a_parameter_drawn_are_left_off_and_counted_in_the_title
     assert np.isfinite(drawn).all(axis=1).tolist() == [True, False, True]
     assert len(plot.links.get_segments()) == 1   # 1 -> 3 only: 4 -> 5 starts at no place
     assert len(plot.best.get_offsets()) == 0 and len(plot.proposal.get_offsets()) == 0
-    assert plot.ax.get_title() == "generation 1\n1 of 3 not drawn: gamma is inactive for it"
+    assert plot.ax.get_title() == "generation 1\n1 of 3 members is not drawn: gamma is inactive for it."
     assert "best so far" not in plot.legend_entries()[1]
     # A clone of a member lacking gamma (elitism) drawn over C and D is no move: no link, no "parent
     # (earlier)" ring (NaN never equals NaN: review a213 saw 21 zero-length links where the base drew 12).
