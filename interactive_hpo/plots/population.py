@@ -259,7 +259,8 @@ class PopulationPlot:
         # Drawn at the coordinate their x held, members lacking a parameter drawn sat at a value
         # they never had (a linear SVM at gamma's centre, 0.03): left off, and counted here.
         names = [x_axis.name] + ([] if y_axis is None else [y_axis.name])
-        note = not_drawn(names, np.isnan(X[:, list(dims)]).reshape(len(X), len(dims)), what="members")
+        off = np.isnan(X[:, list(dims)]) if len(X) else np.zeros((0, len(dims)), dtype=bool)  # no member yet
+        note = not_drawn(names, off, what="members")
         self.ax.set_title(f"generation {snapshot.generation}" + (f"\n{note}" if note else ""))
         if legend:
             # Beside the plot: inside, "best" found no free corner in a generation spread over the
