@@ -73,6 +73,12 @@ class Pruner(ABC):
             Every trial of the study (finished and running), in number order.
         direction : Direction
             The study's: ``direction.to_loss(value)`` is what to compare (lower is better).
+
+        Returns
+        -------
+        PruneDecision
+            ``PruneDecision(prune, reason)``, never a bare bool: the reason is journaled and
+            shown beside the trial. Anything else is refused at the report.
         """
 
     def settings(self) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, check_budget_range, keep_record
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
-from .pruning import Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
+from .pruning import PruneDecision, Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
 from .trial_fields import curve_value
 
 if TYPE_CHECKING:
@@ -128,6 +128,12 @@ class Steering:
         reported = current.reported(step, value)
         decision = None if self.pruner is None else self.pruner.decide(
             reported, step, ReportedTrials(self._state.trials, reported), self.direction)
+        if decision is not None and not isinstance(decision, PruneDecision):
+            # Optuna's pruners answer a bool; ours say why, and a bare answer would fail later
+            # as "'bool' object has no attribute 'prune'", naming neither the rule nor its method.
+            raise fail("decide(...)'s answer", type(self.pruner).__name__, "a PruneDecision(prune, reason)",
+                       decision, hint="from interactive_hpo import PruneDecision; "
+                                      "return PruneDecision(True, 'why it stops').")
         verdict = None if decision is None else {"decision": "prune" if decision.prune else "continue",
                                                  "reason": decision.reason, "step": step}
         self._record({"event": "reported", "number": number, "step": step,

@@ -128,6 +128,23 @@ def test_ask_tell_loop_reports_and_is_told_to_stop():
     assert done.state is TrialState.PRUNED and done.value == 0.5
 
 
+class AnswersABool(MedianStoppingRule):
+    """Answers as Optuna's ``prune()`` does."""
+
+    def decide(self, trial, step, trials, direction):
+        return True
+
+
+def test_a_pruner_answering_anything_but_a_prune_decision_is_refused_naming_it(tmp_path):
+    study = Study(LINE, seed=0, pruner=AnswersABool(), storage=tmp_path / "s.jsonl")
+    trial = study.ask()
+    with pytest.raises(InvalidParameterError, match=r"`decide\(...\)'s answer` of AnswersABool must be a "
+                                                    r"PruneDecision\(prune, reason\); got True"):
+        study.report(trial, 0.2, 0)
+    assert study.trials[0].intermediate_values == {}  # refused before anything was journaled
+    assert Study.load(tmp_path / "s.jsonl").trials[0].intermediate_values == {}
+
+
 def test_human_stop_prunes_a_running_trial_at_its_next_report_whatever_the_pruner_says():
     study = Study(LINE, seed=0)
     trial = study.ask()
