@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import threading
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -49,7 +47,15 @@ from typing import IO, Any
 from .._signals import held_interrupt
 from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
-from .journal_files import first_line, sync_folder, write_all, write_failure
+from .journal_files import (
+    fcntl,
+    first_line,
+    open_for_append,
+    replace_whole,
+    sync_folder,
+    write_all,
+    write_failure,
+)
 from .journal_lines import (
     EVENTS,
     FORMAT,
@@ -64,11 +70,6 @@ from .journal_lines import (
 )
 from .journal_lines import decode as _decode  # module names the tests replace to count reads and fail writes
 from .journal_lines import encode as _line
-
-try:  # POSIX; Windows has no flock, and a journal there has one writer
-    import fcntl
-except ImportError:  # pragma: no cover - not on the machines we test on
-    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat"]
 
@@ -132,7 +133,7 @@ class Journal:
         traceback (IPython keeps the last one), its lock made this process's next lock wait for ever.
         """
         while True:
-            handle = self._open()
+            handle, self._created = open_for_append(self.path)
             try:
                 if fcntl is not None:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -150,27 +151,6 @@ class Journal:
             except BaseException:
                 handle.close()
                 raise
-
-    def _open(self) -> IO[bytes]:
-        """The file, opened to read and append, created if missing and never truncated: an empty
-        file is a journal nobody started. Its folder must exist (a symlink's: its target's), as an
-        export's must: a typo in it made the folders and started the study there, apart from the
-        journal meant."""
-        folder = Path(os.path.realpath(self.path)).parent
-        if not folder.is_dir():
-            raise StorageError(f"{self.path}: there is no folder {folder}, so no journal was started there. Check "
-                               "the path for a typo, or make the folder first "
-                               f"(Path({str(folder)!r}).mkdir(parents=True)).")
-        try:
-            try:
-                handle, self._created = open(self.path, "x+b", buffering=0), True  # noqa: SIM115 - closed by locked()
-            except FileExistsError:
-                handle, self._created = open(self.path, "a+b", buffering=0), False  # noqa: SIM115
-        except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
-            raise StorageError(f"{self.path} cannot be opened to write ({error.strerror or error}): a study "
-                               "appends each trial to its journal, and holds its lock to read it. Work on a "
-                               "copy in a folder you may write to, or ask for write access.") from error
-        return handle
 
     @property
     def _handle(self) -> IO[bytes]:
@@ -200,40 +180,12 @@ class Journal:
         return self._checked(records)
 
     def _start(self, records: list[Mapping[str, Any]]) -> None:
-        target = Path(os.path.realpath(self.path))  # a symlink keeps pointing at the journal
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        old, fresh = self._handle, None
-        try:
-            content = b"".join(map(_line, records))  # JSON may refuse a record: before anything is written
-            fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes this handle's file, closed by locked()
-            if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
-                fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
-            os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
-            write_all(fresh, content)
-            os.fsync(fresh.fileno())
-            if fcntl is None:
-                old.close()  # Windows cannot replace an open file (and has one writer per journal)
-            os.replace(temporary, target)
-        except BaseException as error:
-            if fresh is not None:
-                fresh.close()
-            # Nothing is left behind: neither the temporary nor the empty file this lock made
-            # (whoever waits for its lock finds it gone, and opens the path again).
-            for made in [temporary] + ([self.path] if self._created else []):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(made)
-            if isinstance(error, OSError):  # the bare OSError named no file
-                raise StorageError(f"{self.path}: the journal could not be written ({write_failure(error)}). "
-                                   "Nothing was left behind: write it once the disk takes writes, or elsewhere."
-                                   ) from error
-            raise
-        old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
-        self._file = fresh
-        self._offset, self._lines = len(content), len(records)
+        self._file = replace_whole(self.path, records, _line, self._handle, self._created)  # the empty file closed
+        found = os.fstat(self._file.fileno())
+        self._offset, self._lines = found.st_size, len(records)
         self._header = _line(records[0])[:-1]
-        found = os.fstat(fresh.fileno())
         self._identity = (found.st_dev, found.st_ino)
-        sync_folder(target.parent)
+        sync_folder(Path(os.path.realpath(self.path)).parent)
 
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``(header, events)`` of the whole journal, read under its lock (nothing is written)."""
