@@ -2,8 +2,9 @@
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
 seed, the first optimizer and the first pruner. Every later line is one event, written unbuffered and
-fsynced, so a crash loses at most the write under way, a line or the two of a trial added finished (a
-write or fsync that fails is cut back off the file, and raises a StorageError):
+fsynced, so a crash loses at most the write under way: one event, or one action's events (a trial added
+finished, an ask of several), whose first line gives their count (``"group"``) so the write is read whole
+or not at all (a write or fsync that fails is cut back off the file, and raises a StorageError):
 
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
@@ -28,7 +29,8 @@ is an event if it parses whole (only the newline was lost); if it is the start o
 this package writes one (compact ASCII JSON, ``{"event":"...`` and not yet closed:
 ``journal_lines.is_cut_off``), it is a write a crash cut off: skipped with a warning, and cut
 off the file (under the lock, so never another writer's line) once the study has accepted the
-journal. Anything else that does not parse (a note appended by hand) is refused, byte for byte.
+journal; so is every line of a write of several events not all in the file (the action never
+happened). Anything else that does not parse (a note appended by hand) is refused, byte for byte.
 A new journal, or a copy (``Study.save``), is written whole to a temporary file and renamed
 into place, so a file that is not a whole header line and more is not one of ours: it is
 refused and left byte for byte as it was. The design follows Optuna's
@@ -48,6 +50,7 @@ from .._signals import held_interrupt
 from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
 from .journal_files import (
+    check_json_start,
     fcntl,
     first_line,
     open_for_append,
@@ -59,14 +62,17 @@ from .journal_files import (
 from .journal_lines import (
     EVENTS,
     FORMAT,
+    GROUP,
     HEADER,
     STUDY_JOURNAL,
     VERSION,
     DuplicateKey,
     JournalFormat,
     check_record,
+    grouped,
     is_cut_off,
     refused_field,
+    unfinished_write,
 )
 from .journal_lines import decode as _decode  # module names the tests replace to count reads and fail writes
 from .journal_lines import encode as _line
@@ -248,12 +254,7 @@ class Journal:
                                "keeps them.")
         self._identity = (found.st_dev, found.st_ino)
         if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
-            handle.seek(0)
-            start = handle.read(16)
-            text = start.lstrip(b"\xef\xbb\xbf \t\r\n")  # after a byte-order mark an editor may add
-            if text and not text.startswith(b"{"):
-                raise StorageError(f"{self.path} is not {self.kind.label}: it does not begin with a JSON object "
-                                   f"({start!r}...). It was left as it is.")
+            check_json_start(handle, self.path, self.kind.label)
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line
@@ -270,15 +271,21 @@ class Journal:
             raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
                                "first line (journals are created whole; one an older interactive_hpo began, whose "
                                "header a crash cut off, never held a trial and can be deleted). It was left as it is.")
-        if last is not None:
-            records.append(last)
-        elif tail and self._warned_at != self._offset + len(raw) - len(tail):
-            self._warned_at = self._offset + len(raw) - len(tail)
-            warn_user(
-                f"{self.path}: the last line was cut off mid-write (the process was probably killed); "
-                "it is ignored, and cut off the file once a study accepts the journal.", RuntimeWarning)
-        self._torn = len(tail) if last is None else 0
-        self._unterminated = last is not None or (self._unterminated and not lines)
+        sizes = [len(line) + 1 for line in lines] + ([len(tail)] if last is not None else [])
+        records += [last] if last is not None else []
+        events = records[1:] if self._offset == 0 else records  # a header keeps keys beyond its own
+        cut = unfinished_write(events)  # the lines of one action a crash cut short: none of them is read
+        for event in events:
+            event.pop(GROUP, None)
+        del records[len(records) - cut:]
+        self._torn = (len(tail) if last is None else 0) + sum(sizes[len(sizes) - cut:])
+        if self._torn and self._warned_at != self._offset + len(raw) - self._torn:
+            self._warned_at = self._offset + len(raw) - self._torn
+            what = f"the last write (one action's events, {cut} whole line(s) of it written)" if cut else \
+                "the last line"
+            warn_user(f"{self.path}: {what} was cut off mid-write (the process was probably killed); it is ignored, "
+                      "and cut off the file once a study accepts the journal.", RuntimeWarning)
+        self._unterminated = (last is not None and not cut) or (self._unterminated and not lines)
         self._offset += len(raw) - self._torn
         self._lines += len(records)
         return records
@@ -299,9 +306,9 @@ class Journal:
         return ""
 
     def mend(self) -> None:
-        """Under the lock, once the caller has accepted the journal: cut the cut-off last line
-        :meth:`read_new` skipped, and end with a newline a last event that had none, so the next
-        event starts a line of its own. Each is one small change (a truncation, one byte)."""
+        """Under the lock, once the caller has accepted the journal: cut what :meth:`read_new` skipped
+        (a cut-off last line, a write cut short), and end with a newline a last event that had none,
+        so the next event starts a line of its own. Each is one small change (a truncation, one byte)."""
         handle = self._handle
         if self._torn:
             handle.truncate(self._offset)
@@ -314,14 +321,15 @@ class Journal:
     def append(self, *events: Mapping[str, Any]) -> None:
         """Under the lock, after :meth:`read_new`: append one line per event, durable before returning.
 
-        Several events (a trial added finished: "asked", then "finished") go in one write and
-        one fsync, so a write that fails is cut back whole: none of them is recorded, rather
-        than the first alone (a trial left RUNNING on disk, owned by a live process).
+        Several events (one action's: a trial added finished, "asked" then "finished") go in one
+        write and one fsync, the first marked with their count (:func:`~.journal_lines.grouped`): a
+        write that fails is cut back whole, and one a crash cuts short is read as none of them,
+        rather than the first alone (a trial left RUNNING on disk, owned by a process gone).
         """
         if self._size() != self._offset + self._torn:  # appending now would step over lines not read
             raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "
                                "wrote first; this is a bug in interactive_hpo.")
-        lines = b"".join(map(_line, events))  # before mending: an event JSON refuses changes nothing
+        lines = b"".join(map(_line, grouped(list(events))))  # before mending: an event JSON refuses changes nothing
         self.mend()
         self._append_bytes(lines)
         self._lines += len(events)

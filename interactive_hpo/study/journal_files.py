@@ -1,7 +1,7 @@
-"""The journal's file operations that are not about its lines: an unbuffered file written whole,
-a new journal written beside the path and renamed into place, its first line read in blocks, a
-rename made durable, a failed write said in words, and the name of a continuation's journal
-(:mod:`.journal` uses them under its lock)."""
+"""The journal's file operations that are not about its lines: the file opened and its first
+bytes checked, an unbuffered file written whole, a new journal written beside the path and
+renamed into place, its first line read in blocks, a rename made durable, a failed write said in
+words, and the name of a continuation's journal (:mod:`.journal` uses them under its lock)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ try:  # POSIX; Windows has no flock, and a journal there has one writer
 except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["fcntl", "first_line", "next_journal", "open_for_append", "replace_whole", "sync_folder", "write_all",
-           "write_failure"]
+__all__ = ["check_json_start", "fcntl", "first_line", "next_journal", "open_for_append", "replace_whole",
+           "sync_folder", "write_all", "write_failure"]
 
 
 def write_failure(error: OSError) -> str:
@@ -110,6 +110,18 @@ def replace_whole(path: Path, records: Sequence[Mapping[str, Any]], encode: Call
         raise
     old.close()
     return fresh
+
+
+def check_json_start(handle: IO[bytes], path: Path, label: str) -> None:
+    """Refuse (a StorageError naming ``path``, the journal of kind ``label``) a file whose first bytes
+    are no JSON object's, after a byte-order mark or blanks an editor may add: a checkpoint or a video
+    given as storage is refused before it is read whole."""
+    handle.seek(0)
+    start = handle.read(16)
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text and not text.startswith(b"{"):
+        raise StorageError(f"{path} is not {label}: it does not begin with a JSON object ({start!r}...). It was left "
+                           "as it is.")
 
 
 #: How much :func:`first_line` reads at a time.
