@@ -20,9 +20,10 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
                                     hypergradient; capabilities they declare
                   objectives/       synthetic functions, scikit-learn CV, budgets, tasks
                   landscape/        fitness-landscape analysis of HP loss landscapes
-    vocabulary    parameters, conditions, space, subspace (one space inside another),
-                  trial, direction, goals (one objective or
-                  several), pareto (fronts, hypervolume), outcome, views, exceptions,
+    vocabulary    parameters, conditions, space, space_slices (its slices for plots),
+                  subspace (one space inside another), trial, direction, goals (one objective or
+                  several), pareto (fronts, hypervolume), outcome, views, _readonly (records
+                  that stay read-only), exceptions,
                   _validation, _registry (classes by the name a journal records),
                   _signals (Ctrl-C held back), _compat (private third-party names), _moved
                   (old paths)

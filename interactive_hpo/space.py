@@ -3,7 +3,8 @@
 Users see ``params``, a ``dict`` from parameter name to value. Optimizers see points ``x`` in
 the unit cube ``[0, 1]^d``, one coordinate per parameter. Only this module (with the parameter
 codecs of :mod:`interactive_hpo.parameters`) converts between the two, the idea of Optuna's
-``optuna/_transform.py``. It also builds the grids and slices that searches and plots need.
+``optuna/_transform.py``. It also builds the grids that searches need, and, with
+:mod:`interactive_hpo.space_slices`, the slices that plots need.
 
 In a conditional space (:mod:`interactive_hpo.conditions`) ``params`` hold only the active
 parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every snapped point.
@@ -23,7 +24,7 @@ from ._validation import check_int, fail, float_array, generator_of, is_int, unk
 from .conditions import INACTIVE_UNIT, Conditions
 from .exceptions import InvalidParameterError
 from .parameters import MAX_GRID_POINTS, PARAMETER_TYPES, Categorical, Float, Int, Parameter
-from .views import AxisLevels, CurveGrid, SurfaceGrid, read_only
+from .space_slices import SpaceSlices
 
 __all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace", "MAX_GRID_POINTS", "MAX_SAMPLE_VALUES"]
 
@@ -36,7 +37,7 @@ __all__ = ["Parameter", "Float", "Int", "Categorical", "SearchSpace", "MAX_GRID_
 MAX_SAMPLE_VALUES = 10_000_000
 
 
-class SearchSpace:
+class SearchSpace(SpaceSlices):
     """An ordered set of named parameters and the codec to and from the unit cube.
 
     Parameters
@@ -328,64 +329,6 @@ class SearchSpace:
                 values[param.name] = param.validate(given[param.name]) if param.name in given else \
                     param.from_unit(INACTIVE_UNIT)
         return {name: values[name] for name in self.names if name in values}
-
-    def _anchor(self, at: Mapping[str, Any] | None, varied: tuple[str, ...], owner: str) -> np.ndarray:
-        """Unit point for the fixed coordinates of a slice (:meth:`complete` of ``at``); the
-        ``varied`` parameters must be active there."""
-        params = self.complete(at)
-        for name in varied:
-            condition = self._by_name[name].condition
-            if name not in params and condition is not None:
-                raise fail("name", owner, "a parameter active where the slice is taken", name,
-                           hint=f"It applies only when {condition.describe()}: pass `at` with such a value.")
-        return self.to_unit(params)
-
-    def axis(self, name: str, resolution: int = 200) -> AxisLevels:
-        """One parameter's levels as a plot axis: up to ``resolution`` values (every choice of
-        a categorical), their unit coordinates, and the scale (whether or not it is active)."""
-        return self._axis(name, resolution, "SearchSpace.axis")
-
-    def _axis(self, name: str, resolution: int, owner: str, argument: str = "name",
-              most: int = MAX_GRID_POINTS) -> AxisLevels:
-        """The axis of parameter ``name`` (argument ``argument`` of ``owner``) with up to
-        ``resolution`` (at most ``most``: 10,000 x 10,000 points took 2.4 GB) levels."""
-        # A list was Python's "unhashable type", an array its "truth value ... is ambiguous".
-        if not isinstance(name, str) or name not in self._by_name:
-            raise fail(argument, owner, f"one of {self.names}", name)
-        param = self._by_name[name]
-        levels = param.levels(check_int(resolution, "resolution", owner, 2, most))
-        unit = read_only([param.to_unit(v) for v in levels])
-        return AxisLevels(name=name, levels=tuple(levels), unit=unit, scale=param.scale)
-
-    def slice1d(self, name: str, at: Mapping[str, Any] | None = None, resolution: int = 200) -> CurveGrid:
-        """Points along one parameter with the others fixed at ``at`` (default: the centre).
-
-        Returns a :class:`~interactive_hpo.views.CurveGrid` whose ``points`` has shape (m, d).
-        """
-        axis = self._axis(name, resolution, "SearchSpace.slice1d")
-        points = np.repeat(self._anchor(at, (name,), "SearchSpace.slice1d")[None, :], len(axis.unit), axis=0)
-        points[:, self.names.index(name)] = axis.unit
-        return CurveGrid(axis=axis, points=read_only(self.canonical(points)))
-
-    def slice2d(
-        self, x_name: str, y_name: str, at: Mapping[str, Any] | None = None, resolution: int = 50
-    ) -> SurfaceGrid:
-        """A grid over two parameters with the others fixed at ``at`` (default: the centre).
-
-        Returns a :class:`~interactive_hpo.views.SurfaceGrid` whose ``points`` has shape
-        (ny, nx, d); categorical axes list every choice, integer axes at most ``resolution`` ints.
-        """
-        owner, most = "SearchSpace.slice2d", math.isqrt(MAX_GRID_POINTS)  # a grid of resolution ** 2 points
-        x_axis = self._axis(x_name, resolution, owner, "x_name", most)
-        y_axis = self._axis(y_name, resolution, owner, "y_name", most)
-        if x_name == y_name:
-            raise fail("y_name", owner, f"a parameter other than x_name={x_name!r}", y_name)
-        anchor = self._anchor(at, (x_name, y_name), "SearchSpace.slice2d")
-        points = np.tile(anchor, (len(y_axis.unit), len(x_axis.unit), 1))
-        points[:, :, self.names.index(x_name)] = x_axis.unit[None, :]
-        points[:, :, self.names.index(y_name)] = y_axis.unit[:, None]
-        points = self.canonical(points).reshape(points.shape)
-        return SurfaceGrid(x_axis=x_axis, y_axis=y_axis, points=read_only(points))
 
     # -- JSON -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -6,8 +6,10 @@ user called. scikit-learn is imported inside the functions: importing this modul
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -19,7 +21,7 @@ from ..space import Categorical, SearchSpace
 from .sklearn_scoring import check_scorer_fits, check_scorer_targets
 
 __all__ = ["Shown", "n_samples", "describe_unknown", "seeded_clone", "check_estimator", "check_space",
-           "estimator_settings", "make_scorer", "check_stratifiable", "check_warnings", "input_tags",
+           "estimator_settings", "make_scorer", "check_stratifiable", "check_warnings", "ignoring", "input_tags",
            "data_rules", "check_data", "check_labels", "check_targets"]
 
 
@@ -235,6 +237,19 @@ def check_warnings(categories: Any, owner: str) -> tuple[type[Warning], ...]:
         if not (isinstance(category, type) and issubclass(category, Warning)):
             raise fail("ignore_warnings", owner, rule, categories, hint=f"{category!r} is not one.")
     return tuple(categories)
+
+
+@contextlib.contextmanager
+def ignoring(categories: tuple[type[Warning], ...]) -> Iterator[None]:
+    """Within the block, the warnings of ``categories`` (:func:`check_warnings`) are not shown;
+    with none, the warning filters are left alone (nothing to silence)."""
+    if not categories:
+        yield
+        return
+    with warnings.catch_warnings():
+        for category in categories:
+            warnings.simplefilter("ignore", category)
+        yield
 
 
 def input_tags(estimator: Any) -> Any:

@@ -13,10 +13,8 @@ scikit-learn is imported lazily, when an objective is built: importing this modu
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,6 +30,7 @@ from .sklearn_checks import (
     check_space,
     check_warnings,
     estimator_settings,
+    ignoring,
     make_scorer,
     seeded_clone,
 )
@@ -243,16 +242,6 @@ class SklearnCV:
             model.set_params(**{self.budget_resource: resource_value(self._resource_full, budget)})
         return model
 
-    @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
-        if not self.ignore_warnings:  # leave the warning filters alone when there is nothing to silence
-            yield
-            return
-        with warnings.catch_warnings():
-            for category in self.ignore_warnings:
-                warnings.simplefilter("ignore", category)
-            yield
-
     def __call__(self, params: Mapping[str, Any], *, budget: float | None = None) -> Evaluation:
         """Cross-validate ``params`` on the training split.
 
@@ -303,7 +292,7 @@ class SklearnCV:
         budget = check_budget(budget, owner)
         params = self.space.validate(params, owner=owner)
         model, folds = self._configured(params, budget), self._folds(budget)
-        with self._quiet():
+        with ignoring(self.ignore_warnings):
             result = cross_validate(model, self._X_train, self._y_train, cv=folds, scoring=self._scorer,
                                     error_score="raise", return_train_score=detail, return_estimator=detail)
             if detail:
@@ -382,7 +371,7 @@ class SklearnCV:
         """
         params = self.space.validate(params, owner=f"{self._owner}.test_score")
         model = self._configured(params)
-        with self._quiet():
+        with ignoring(self.ignore_warnings):
             model.fit(self._X_train, self._y_train)
             score = float(self._scorer(model, self._X_test, self._y_test))
         self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))

@@ -17,6 +17,7 @@ from .._validation import as_scalar, check_real, fail, import_optional, is_real,
 from ..space import Categorical, Float, SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget
+from .sklearn_checks import ignoring
 from .sklearn_cv import SklearnCV
 from .tasks import task_settings
 
@@ -90,7 +91,7 @@ class SklearnTradeoff(SklearnCV):
 
         budget = check_budget(budget, "SklearnTradeoff.__call__")
         model = self._configured(self.space.validate(params, owner="SklearnTradeoff.__call__"), budget)
-        with self._quiet():
+        with ignoring(self.ignore_warnings):
             result = cross_validate(model, self._X_train, self._y_train, cv=self._folds(budget), scoring=self._scorer,
                                     error_score="raise", return_estimator=True)
         scores = [float(s) for s in result["test_score"]]

@@ -4,7 +4,7 @@ As in :mod:`.history`, each plot computes a plain "info" record first (:func:`ru
 :func:`brackets_info`; tests target them) and draws it second. What trials did along the budget
 (learning curves, budget traces) is in :mod:`.curves`, worker Gantt charts in :mod:`.workers`.
 The inputs are plain records: the rows of a scheduler's ``rung_table()`` and the bracket plan of
-:func:`interactive_hpo.optimizers.multifidelity.rungs.hyperband_brackets`; this module never
+:func:`interactive_hpo.optimizers.multifidelity.ladder.hyperband_brackets`; this module never
 imports a study or an optimizer, it only reads those records' fields.
 """
 

@@ -13,9 +13,11 @@
 - ``dataframe``: ``Study.trials_dataframe()`` with Optuna's columns.
 - ``journal``: the append-only JSON-lines file several processes share under a lock;
   ``journal_lines``: what one of its lines is and how it is written and read;
+  ``journal_files``: its file opened, written whole and renamed, and a continuation's name;
   ``owners``: who asked each trial and whether it can still tell it.
-- ``replay``: rebuilding a study (and any past belief) from its journal; ``space_change``: what
-  differs when a journal is reopened over another search space.
+- ``replay``: rebuilding a study from its journal; ``space_change``: what differs when a
+  journal is reopened over another search space; ``past``: what the study knew at a past step
+  (its optimizer, belief and population then).
 - ``steering``: intermediate reports, the pruner (``Study.pruner``, switched by assigning it), a
   person's stop and promote; and evaluating a trial (``Study.evaluate``).
 - ``pruning``: pruners (``MedianStoppingRule``; ``NopPruner`` turns pruning off) and their

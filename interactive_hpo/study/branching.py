@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping
@@ -32,8 +31,9 @@ from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
 from .journal import Journal
+from .journal_files import next_journal
+from .past import Context, context_of
 from .pruning import Pruner, rebuild_pruner, same_pruner
-from .replay import Context, context_of
 from .results import FULL_BUDGET
 from .space_fit import params_for
 from .warm_start import carried_sources
@@ -386,22 +386,3 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     with carried:
         return _carry(study, study.space, optimizer, optimizer_settings, storage,
                       [trials[number] for number in context.finished], context, step, owner)
-
-
-def next_journal(path: str | os.PathLike[str] | None) -> str | None:
-    """Where a study continued from the one journaled at ``path`` (a fork, a remap, a reset) keeps
-    its own journal: ``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not
-    yet on disk (None without a journal). A continuation of ``study-2.jsonl`` is numbered on from
-    ``study.jsonl`` while that file exists; otherwise the number is the person's own (a year, a run
-    number: ``tuning-2024.jsonl`` -> ``tuning-2024-2.jsonl``)."""
-    if path is None:
-        return None
-    # As a journal's path is checked (True and b"x" were Python's TypeError; "\0" gave a path no file can have).
-    stem, suffix = os.path.splitext(os.fspath(check_path(path, "path", "next_journal")))
-    base = re.sub(r"-\d+$", "", stem)
-    if base != stem and os.path.exists(base + suffix):
-        stem = base
-    number = 2
-    while os.path.exists(f"{stem}-{number}{suffix}"):
-        number += 1
-    return f"{stem}-{number}{suffix}"

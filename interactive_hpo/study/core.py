@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_scalar, check_int, check_path, fail, is_int, is_real, seed_to_int
+from .._validation import as_scalar, check_int, check_path, fail, is_int, seed_to_int
 from ..exceptions import StorageError, TrialStateError
-from ..goals import Goals, read_constraints
+from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_rebuilt_by_name, check_settings, optimizers_serving_several
-from ..outcome import Measured, Outcome, check_no_constraints, outcome_of_state, outcome_of_value
+from ..outcome import Outcome
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
@@ -29,7 +29,7 @@ from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .recording import Recording, StudyEvent
 from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
-from .results import finished_event, finished_fields, loss_of, retell_note
+from .results import finished_event, finished_fields, loss_of, retell_note, told
 from .running import Running
 from .state import StudyState
 from .steering import Steering
@@ -264,23 +264,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise fail("user_attrs", "Study.tell", f"attributes other than the optimizer's record of trial "
                            f"{current.number} ({sorted(current.user_attrs)})", {k: attrs[k] for k in clash},
                            hint="Keep yours under other names.")
-            if isinstance(value, Outcome):  # what evaluate() returned, as step() finishes with it
-                return self._finish(current, value.state, value.value, {**value.user_attrs, **attrs})
-            if state is TrialState.COMPLETE and isinstance(value, Measured):
-                # What call_objective read from an objective (a parallel worker's result): a
-                # value that does not fit the goals fails the trial, as in a serial run.
-                return self._finish(current, state, value, attrs)
-            if state is TrialState.COMPLETE:
-                if not self.goals.multi:
-                    if not is_real(value):
-                        raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
-                    outcome_of_value(value, attrs, "Study.tell")  # refuses a number too large for a float
-                measured = Measured(value, read_constraints(constraints, "Study.tell"))
-                return self._finish(current, state, measured, attrs, owner="Study.tell")
-            check_no_constraints(state, constraints, "Study.tell")
-            if state is TrialState.PRUNED and value is None and not self.goals.multi:
-                value = self._pruned_value(current.number)
-            return self._finish(current, *outcome_of_state(state, value, attrs, several=self.goals.multi))
+            return self._finish(current, *told(self.goals, state, value, attrs, constraints,
+                                               lambda: self._pruned_value(current.number)))
 
     # -- the queue and the optimizer -----------------------------------------------------------------
     def enqueue(self, params: Mapping[str, Any]) -> None:

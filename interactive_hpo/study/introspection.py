@@ -21,7 +21,7 @@ from ..optimizers.capabilities import ModelBased, ModelPerObjective
 from ..trial import Trial, TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
-from .replay import context_of, model_behind, past_population, past_surrogate
+from .past import context_of, model_behind, past_population, past_surrogate
 from .results import at_full_budget, best_trials, full_budget_of
 
 if TYPE_CHECKING:

@@ -2,8 +2,9 @@
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
 seed, the first optimizer and the first pruner. Every later line is one event, written unbuffered and
-fsynced, so a crash loses at most the write under way, a line or the two of a trial added finished (a
-write or fsync that fails is cut back off the file, and raises a StorageError):
+fsynced, so a crash loses at most the write under way: one event, or one action's events (a trial added
+finished, an ask of several), whose first line gives their count (``"group"``) so the write is read whole
+or not at all (a write or fsync that fails is cut back off the file, and raises a StorageError):
 
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
@@ -28,7 +29,8 @@ is an event if it parses whole (only the newline was lost); if it is the start o
 this package writes one (compact ASCII JSON, ``{"event":"...`` and not yet closed:
 ``journal_lines.is_cut_off``), it is a write a crash cut off: skipped with a warning, and cut
 off the file (under the lock, so never another writer's line) once the study has accepted the
-journal. Anything else that does not parse (a note appended by hand) is refused, byte for byte.
+journal; so is every line of a write of several events not all in the file (the action never
+happened). Anything else that does not parse (a note appended by hand) is refused, byte for byte.
 A new journal, or a copy (``Study.save``), is written whole to a temporary file and renamed
 into place, so a file that is not a whole header line and more is not one of ours: it is
 refused and left byte for byte as it was. The design follows Optuna's
@@ -39,9 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import threading
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -49,26 +49,33 @@ from typing import IO, Any
 from .._signals import held_interrupt
 from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
-from .journal_files import first_line, sync_folder, write_all, write_failure
+from .journal_files import (
+    check_json_start,
+    fcntl,
+    first_line,
+    open_for_append,
+    replace_whole,
+    sync_folder,
+    write_all,
+    write_failure,
+)
 from .journal_lines import (
     EVENTS,
     FORMAT,
+    GROUP,
     HEADER,
     STUDY_JOURNAL,
     VERSION,
     DuplicateKey,
     JournalFormat,
     check_record,
+    grouped,
     is_cut_off,
     refused_field,
+    unfinished_write,
 )
 from .journal_lines import decode as _decode  # module names the tests replace to count reads and fail writes
 from .journal_lines import encode as _line
-
-try:  # POSIX; Windows has no flock, and a journal there has one writer
-    import fcntl
-except ImportError:  # pragma: no cover - not on the machines we test on
-    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat"]
 
@@ -132,7 +139,7 @@ class Journal:
         traceback (IPython keeps the last one), its lock made this process's next lock wait for ever.
         """
         while True:
-            handle = self._open()
+            handle, self._created = open_for_append(self.path)
             try:
                 if fcntl is not None:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -150,27 +157,6 @@ class Journal:
             except BaseException:
                 handle.close()
                 raise
-
-    def _open(self) -> IO[bytes]:
-        """The file, opened to read and append, created if missing and never truncated: an empty
-        file is a journal nobody started. Its folder must exist (a symlink's: its target's), as an
-        export's must: a typo in it made the folders and started the study there, apart from the
-        journal meant."""
-        folder = Path(os.path.realpath(self.path)).parent
-        if not folder.is_dir():
-            raise StorageError(f"{self.path}: there is no folder {folder}, so no journal was started there. Check "
-                               "the path for a typo, or make the folder first "
-                               f"(Path({str(folder)!r}).mkdir(parents=True)).")
-        try:
-            try:
-                handle, self._created = open(self.path, "x+b", buffering=0), True  # noqa: SIM115 - closed by locked()
-            except FileExistsError:
-                handle, self._created = open(self.path, "a+b", buffering=0), False  # noqa: SIM115
-        except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
-            raise StorageError(f"{self.path} cannot be opened to write ({error.strerror or error}): a study "
-                               "appends each trial to its journal, and holds its lock to read it. Work on a "
-                               "copy in a folder you may write to, or ask for write access.") from error
-        return handle
 
     @property
     def _handle(self) -> IO[bytes]:
@@ -200,40 +186,12 @@ class Journal:
         return self._checked(records)
 
     def _start(self, records: list[Mapping[str, Any]]) -> None:
-        target = Path(os.path.realpath(self.path))  # a symlink keeps pointing at the journal
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        old, fresh = self._handle, None
-        try:
-            content = b"".join(map(_line, records))  # JSON may refuse a record: before anything is written
-            fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes this handle's file, closed by locked()
-            if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
-                fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
-            os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
-            write_all(fresh, content)
-            os.fsync(fresh.fileno())
-            if fcntl is None:
-                old.close()  # Windows cannot replace an open file (and has one writer per journal)
-            os.replace(temporary, target)
-        except BaseException as error:
-            if fresh is not None:
-                fresh.close()
-            # Nothing is left behind: neither the temporary nor the empty file this lock made
-            # (whoever waits for its lock finds it gone, and opens the path again).
-            for made in [temporary] + ([self.path] if self._created else []):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(made)
-            if isinstance(error, OSError):  # the bare OSError named no file
-                raise StorageError(f"{self.path}: the journal could not be written ({write_failure(error)}). "
-                                   "Nothing was left behind: write it once the disk takes writes, or elsewhere."
-                                   ) from error
-            raise
-        old.close()  # whoever waited for its lock finds the new file (_open_locked) and waits for ours
-        self._file = fresh
-        self._offset, self._lines = len(content), len(records)
+        self._file = replace_whole(self.path, records, _line, self._handle, self._created)  # the empty file closed
+        found = os.fstat(self._file.fileno())
+        self._offset, self._lines = found.st_size, len(records)
         self._header = _line(records[0])[:-1]
-        found = os.fstat(fresh.fileno())
         self._identity = (found.st_dev, found.st_ino)
-        sync_folder(target.parent)
+        sync_folder(Path(os.path.realpath(self.path)).parent)
 
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``(header, events)`` of the whole journal, read under its lock (nothing is written)."""
@@ -296,12 +254,7 @@ class Journal:
                                "keeps them.")
         self._identity = (found.st_dev, found.st_ino)
         if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
-            handle.seek(0)
-            start = handle.read(16)
-            text = start.lstrip(b"\xef\xbb\xbf \t\r\n")  # after a byte-order mark an editor may add
-            if text and not text.startswith(b"{"):
-                raise StorageError(f"{self.path} is not {self.kind.label}: it does not begin with a JSON object "
-                                   f"({start!r}...). It was left as it is.")
+            check_json_start(handle, self.path, self.kind.label)
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line
@@ -318,15 +271,21 @@ class Journal:
             raise StorageError(f"{self.path} is not {self.kind.label}: it holds {len(tail)} byte(s) but no complete "
                                "first line (journals are created whole; one an older interactive_hpo began, whose "
                                "header a crash cut off, never held a trial and can be deleted). It was left as it is.")
-        if last is not None:
-            records.append(last)
-        elif tail and self._warned_at != self._offset + len(raw) - len(tail):
-            self._warned_at = self._offset + len(raw) - len(tail)
-            warn_user(
-                f"{self.path}: the last line was cut off mid-write (the process was probably killed); "
-                "it is ignored, and cut off the file once a study accepts the journal.", RuntimeWarning)
-        self._torn = len(tail) if last is None else 0
-        self._unterminated = last is not None or (self._unterminated and not lines)
+        sizes = [len(line) + 1 for line in lines] + ([len(tail)] if last is not None else [])
+        records += [last] if last is not None else []
+        events = records[1:] if self._offset == 0 else records  # a header keeps keys beyond its own
+        cut = unfinished_write(events)  # the lines of one action a crash cut short: none of them is read
+        for event in events:
+            event.pop(GROUP, None)
+        del records[len(records) - cut:]
+        self._torn = (len(tail) if last is None else 0) + sum(sizes[len(sizes) - cut:])
+        if self._torn and self._warned_at != self._offset + len(raw) - self._torn:
+            self._warned_at = self._offset + len(raw) - self._torn
+            what = f"the last write (one action's events, {cut} whole line(s) of it written)" if cut else \
+                "the last line"
+            warn_user(f"{self.path}: {what} was cut off mid-write (the process was probably killed); it is ignored, "
+                      "and cut off the file once a study accepts the journal.", RuntimeWarning)
+        self._unterminated = (last is not None and not cut) or (self._unterminated and not lines)
         self._offset += len(raw) - self._torn
         self._lines += len(records)
         return records
@@ -347,9 +306,9 @@ class Journal:
         return ""
 
     def mend(self) -> None:
-        """Under the lock, once the caller has accepted the journal: cut the cut-off last line
-        :meth:`read_new` skipped, and end with a newline a last event that had none, so the next
-        event starts a line of its own. Each is one small change (a truncation, one byte)."""
+        """Under the lock, once the caller has accepted the journal: cut what :meth:`read_new` skipped
+        (a cut-off last line, a write cut short), and end with a newline a last event that had none,
+        so the next event starts a line of its own. Each is one small change (a truncation, one byte)."""
         handle = self._handle
         if self._torn:
             handle.truncate(self._offset)
@@ -362,14 +321,15 @@ class Journal:
     def append(self, *events: Mapping[str, Any]) -> None:
         """Under the lock, after :meth:`read_new`: append one line per event, durable before returning.
 
-        Several events (a trial added finished: "asked", then "finished") go in one write and
-        one fsync, so a write that fails is cut back whole: none of them is recorded, rather
-        than the first alone (a trial left RUNNING on disk, owned by a live process).
+        Several events (one action's: a trial added finished, "asked" then "finished") go in one
+        write and one fsync, the first marked with their count (:func:`~.journal_lines.grouped`): a
+        write that fails is cut back whole, and one a crash cuts short is read as none of them,
+        rather than the first alone (a trial left RUNNING on disk, owned by a process gone).
         """
         if self._size() != self._offset + self._torn:  # appending now would step over lines not read
             raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "
                                "wrote first; this is a bug in interactive_hpo.")
-        lines = b"".join(map(_line, events))  # before mending: an event JSON refuses changes nothing
+        lines = b"".join(map(_line, grouped(list(events))))  # before mending: an event JSON refuses changes nothing
         self.mend()
         self._append_bytes(lines)
         self._lines += len(events)

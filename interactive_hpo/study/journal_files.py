@@ -1,15 +1,30 @@
-"""The journal's file operations that are not about its lines: an unbuffered file written whole,
-its first line read in blocks, a rename made durable, and a failed write said in words
-(:mod:`.journal` uses them under its lock)."""
+"""The journal's file operations that are not about its lines: the file opened and its first
+bytes checked, an unbuffered file written whole, a new journal written beside the path and
+renamed into place, its first line read in blocks, a rename made durable, a failed write said in
+words, and the name of a continuation's journal (:mod:`.journal` uses them under its lock)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
+import stat
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-__all__ = ["first_line", "sync_folder", "write_all", "write_failure"]
+from .._validation import check_path
+from ..exceptions import StorageError
+
+try:  # POSIX; Windows has no flock, and a journal there has one writer
+    import fcntl
+except ImportError:  # pragma: no cover - not on the machines we test on
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["check_json_start", "fcntl", "first_line", "next_journal", "open_for_append", "replace_whole",
+           "sync_folder", "write_all", "write_failure"]
 
 
 def write_failure(error: OSError) -> str:
@@ -38,6 +53,77 @@ def write_all(handle: IO[bytes], data: bytes) -> None:
         done += handle.write(data[done:])
 
 
+def open_for_append(path: Path) -> tuple[IO[bytes], bool]:
+    """The journal's file, opened to read and append, created if missing and never truncated (an
+    empty file is a journal nobody started), and whether this call created it. Its folder must
+    exist (a symlink's: its target's), as an export's must: a typo in it made the folders and
+    started the study there, apart from the journal meant."""
+    folder = Path(os.path.realpath(path)).parent
+    if not folder.is_dir():
+        raise StorageError(f"{path}: there is no folder {folder}, so no journal was started there. Check "
+                           "the path for a typo, or make the folder first "
+                           f"(Path({str(folder)!r}).mkdir(parents=True)).")
+    try:
+        try:
+            return open(path, "x+b", buffering=0), True  # noqa: SIM115 - closed by Journal.locked()
+        except FileExistsError:
+            return open(path, "a+b", buffering=0), False  # noqa: SIM115
+    except OSError as error:  # a read-only file, folder or disk: Python's PermissionError from in here
+        raise StorageError(f"{path} cannot be opened to write ({error.strerror or error}): a study "
+                           "appends each trial to its journal, and holds its lock to read it. Work on a "
+                           "copy in a folder you may write to, or ask for write access.") from error
+
+
+def replace_whole(path: Path, records: Sequence[Mapping[str, Any]], encode: Callable[[Mapping[str, Any]], bytes],
+                  old: IO[bytes], created: bool) -> IO[bytes]:
+    """Make the journal at ``path`` hold ``records`` (each a line of ``encode``), written whole to a
+    temporary file beside it (a symlink's: beside its target) and renamed into place, so no reader,
+    crash or full disk ever leaves part of it; return that file, open and locked. ``old`` is the
+    empty file's handle, whose permissions it takes, closed once it is replaced (whoever waited
+    for its lock finds the new file). On failure nothing is left behind: neither the temporary nor,
+    if this lock ``created`` it, the empty file (whoever waits for its lock finds it gone, and
+    opens the path again); an OSError is a StorageError naming ``path``."""
+    target = Path(os.path.realpath(path))  # a symlink keeps pointing at the journal
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    fresh = None
+    try:
+        content = b"".join(map(encode, records))  # JSON may refuse a record: before anything is written
+        fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes the journal's handle, closed by its lock
+        if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
+            fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
+        os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
+        write_all(fresh, content)
+        os.fsync(fresh.fileno())
+        if fcntl is None:
+            old.close()  # Windows cannot replace an open file (and has one writer per journal)
+        os.replace(temporary, target)
+    except BaseException as error:
+        if fresh is not None:
+            fresh.close()
+        for made in [temporary] + ([path] if created else []):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(made)
+        if isinstance(error, OSError):  # the bare OSError named no file
+            raise StorageError(f"{path}: the journal could not be written ({write_failure(error)}). "
+                               "Nothing was left behind: write it once the disk takes writes, or elsewhere."
+                               ) from error
+        raise
+    old.close()
+    return fresh
+
+
+def check_json_start(handle: IO[bytes], path: Path, label: str) -> None:
+    """Refuse (a StorageError naming ``path``, the journal of kind ``label``) a file whose first bytes
+    are no JSON object's, after a byte-order mark or blanks an editor may add: a checkpoint or a video
+    given as storage is refused before it is read whole."""
+    handle.seek(0)
+    start = handle.read(16)
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text and not text.startswith(b"{"):
+        raise StorageError(f"{path} is not {label}: it does not begin with a JSON object ({start!r}...). It was left "
+                           "as it is.")
+
+
 #: How much :func:`first_line` reads at a time.
 BLOCK = 1 << 16
 
@@ -58,3 +144,22 @@ def first_line(handle: IO[bytes]) -> bytes:
             break
         blocks.append(block)
     return b"".join(blocks)
+
+
+def next_journal(path: str | os.PathLike[str] | None) -> str | None:
+    """Where a study continued from the one journaled at ``path`` (a fork, a remap, a reset) keeps
+    its own journal: ``study.jsonl`` -> the first of ``study-2.jsonl``, ``study-3.jsonl``, ... not
+    yet on disk (None without a journal). A continuation of ``study-2.jsonl`` is numbered on from
+    ``study.jsonl`` while that file exists; otherwise the number is the person's own (a year, a run
+    number: ``tuning-2024.jsonl`` -> ``tuning-2024-2.jsonl``)."""
+    if path is None:
+        return None
+    # As a journal's path is checked (True and b"x" were Python's TypeError; "\0" gave a path no file can have).
+    stem, suffix = os.path.splitext(os.fspath(check_path(path, "path", "next_journal")))
+    base = re.sub(r"-\d+$", "", stem)
+    if base != stem and os.path.exists(base + suffix):
+        stem = base
+    number = 2
+    while os.path.exists(f"{stem}-{number}{suffix}"):
+        number += 1
+    return f"{stem}-{number}{suffix}"

@@ -3,8 +3,10 @@
 A line is one JSON object (``encode``), read back without executing anything (``decode``: no
 NaN, no infinity, no number past a float's range). Line 1 is the header naming the journal's
 format; every later line of a study's journal is one of :data:`EVENTS`. ``is_cut_off`` tells a
-write a crash cut short from a whole last line that only lost its newline. :mod:`.journal` owns
-the file, its lock and the order of lines.
+write a crash cut short from a whole last line that only lost its newline. A write of several
+events (the lines of one action) says so on its first line (:data:`GROUP`, :func:`grouped`), so
+that one a crash cut short is read whole or not at all (:func:`unfinished_write`). :mod:`.journal`
+owns the file, its lock and the order of lines.
 """
 
 from __future__ import annotations
@@ -17,17 +19,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._validation import shown
+from .._validation import fail, is_int, shown
 from ..exceptions import StorageError
 
-__all__ = ["FORMAT", "VERSION", "EVENTS", "HEADER", "STUDY_JOURNAL", "DuplicateKey", "JournalFormat", "check_record",
-           "decode", "encode", "is_cut_off", "refused_field"]
+__all__ = ["FORMAT", "VERSION", "EVENTS", "GROUP", "HEADER", "STUDY_JOURNAL", "DuplicateKey", "JournalFormat",
+           "check_record", "decode", "encode", "grouped", "is_cut_off", "refused_field", "unfinished_write"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
 #: How errors name line 1, whose fields a refusal names as "`seed` of the journal's header".
 HEADER = "the journal's header"
 EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override")
+#: The field of the first line of a write of several events (one action: a trial added finished,
+#: an ask of several trials) that says how many lines the write holds. Journals written before it
+#: (and a single event's line) have none: each line is a write of its own, as they were read.
+GROUP = "group"
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,24 @@ def encode(record: Mapping[str, Any]) -> bytes:
     return (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
 
 
+def grouped(records: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The ``records`` of one write as they are written: the first marked with how many there are
+    (:data:`GROUP`, after its other fields: a line still starts ``{"event":``) when they are several."""
+    return [{**records[0], GROUP: len(records)}, *records[1:]] if len(records) > 1 else records
+
+
+def unfinished_write(records: list[dict[str, Any]]) -> int:
+    """How many of ``records`` (the last lines of a journal after its header, in order, their
+    :data:`GROUP` marks still on) are the start of a write of several events that the file does
+    not hold whole: what a crash leaves when the first lines of one action reached the disk and
+    its last did not. 0 when the last write is whole."""
+    for i in range(len(records) - 1, -1, -1):
+        size = records[i].get(GROUP)
+        if size is not None:  # the last write of several: are all its lines here?
+            return len(records) - i if i + size > len(records) else 0
+    return 0
+
+
 def refused_field(path: Path, number: int, error: Exception) -> StorageError:
     """The refusal of line ``number`` of the journal at ``path``, one of whose fields broke its
     rule (``error`` names the field, the rule and the value)."""
@@ -210,4 +234,7 @@ def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> d
     if number > 1 and kind.events is not None and record.get("event") not in kind.events:
         raise StorageError(f"{path}, line {number}: unknown event {shown(record.get('event'))}; "
                            f"expected one of {list(kind.events)}. The file is corrupted.")
+    if number > 1 and GROUP in record and not (is_int(record[GROUP]) and record[GROUP] >= 2):
+        raise refused_field(path, number, fail(GROUP, "this line", "an int >= 2 (how many lines the write it "
+                                                                   "starts holds)", record[GROUP]))
     return record

@@ -12,22 +12,23 @@ field, the rule and the value, before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import accepts_keyword, check_one_of, check_path, fail, warn_user
+from .._validation import check_one_of, check_path, fail, warn_user
 from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer
-from ..optimizers.capabilities import ModelBased, Scheduler
+from ..optimizers.capabilities import Scheduler
 from ..optimizers.recorded import recorded
-from ..optimizers.registry import available_optimizers, make_optimizer, optimizer_class
+from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .journal import Journal
 from .journal_lines import HEADER, refused_field
 from .owners import owner_is_alive
+from .past import Context, context_of, model_behind, past_population, past_surrogate  # 0.1's path, and the Lab's
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import loss_of
 from .space_change import as_written_today, same_record, space_changes
@@ -287,100 +288,6 @@ def _is_current(study: Study, optimizer: str | Optimizer, settings: Mapping[str,
     candidate = make_optimizer(optimizer, study.space, **{"seed": 0, **(settings or {})}).settings()
     return {k: v for k, v in candidate.items() if k != "seed"} == \
         {k: v for k, v in current["settings"].items() if k != "seed"}
-
-
-class Context(NamedTuple):
-    """What a study knew when one of its trials was asked (:func:`context_of`)."""
-
-    #: The optimizer in charge: ``{"name": ..., "settings": {...}}``.
-    spec: dict[str, Any]
-    #: The numbers of the trials finished by then, in the order they finished.
-    finished: list[int]
-    #: The params enqueued and not yet asked, first first (the trial's own, if it was enqueued).
-    queued: list[dict[str, Any]]
-    #: A person's overrides of finished trials: (trials finished by then, number, action), as
-    #: :attr:`StudyState.overrides`.
-    overrides: list[tuple[int, int, str]]
-
-
-def context_of(state: StudyState, number: int) -> Context:
-    """What the study knew when trial ``number`` was asked (a manual trial: when it was added;
-    ``number`` past the last trial: now): the optimizer in charge, the trials finished, the
-    queue and the overrides of finished trials."""
-    events = state.events
-    # The event that made trial ``number``: its ask, or a manual trial's "added" (which has no
-    # ask: its context ran to the end, so a fork at it took the trials that came after). The
-    # last one: an undone manual trial's number is reused by the next trial.
-    made = next((i for i in range(len(events) - 1, -1, -1) if events[i]["event"] in ("asked", "added")
-                 and events[i]["trial"]["number"] == number), len(events))
-    context = Context(state.header["optimizer"], [], [], [])
-    finished = context.finished
-    for event in events[:made]:
-        kind = event["event"]
-        if kind == "switched":
-            context = context._replace(spec=event["optimizer"])
-        elif kind == "finished":
-            finished.append(event["number"])
-        elif kind == "added":
-            finished.append(event["trial"]["number"])
-        elif kind == "undone":  # its number is reused by the next trial
-            finished.remove(event["number"])
-        elif kind == "enqueued":
-            context.queued.append(dict(event["params"]))
-        elif kind == "asked" and event["trial"]["source"] == "enqueued":  # it took the head of the queue
-            context.queued.pop(0)
-        elif kind == "override" and event["number"] in finished:  # one of a running trial died with it
-            context.overrides.append((len(finished), event["number"], event["action"]))
-    return context
-
-
-def _optimizer_at(study: Study, number: int) -> Optimizer:
-    """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
-    spec, finished = context_of(study.state, number)[:2]
-    with recorded():
-        optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
-    study._warm_start.give(optimizer)
-    for done in finished:
-        optimizer.tell(study.state.trials[done], loss_of(study.goals, study.state.trials[done]))
-    return optimizer
-
-
-def model_behind(state: StudyState, number: int) -> type[Optimizer] | None:
-    """The class of the optimizer whose fitted model proposed trial ``number`` (the one in charge
-    when it was asked), or None when no model did: the trial records no fit (``"gp_state"``), as
-    for an initial design, a manual trial or a model-free optimizer. The one place that decides
-    which belief stands behind a past trial, for :func:`past_surrogate` and for reading its
-    ``objective=`` (``Study.surrogate``)."""
-    if "gp_state" not in state.trials[number].user_attrs:
-        return None
-    return optimizer_class(context_of(state, number).spec["name"])
-
-
-def past_surrogate(study: Study, number: int, **options: Any) -> Any:
-    """The belief that proposed trial ``number``: an optimizer rebuilt as it was then (its spec
-    and the trials finished before the ask), restored from the hyperparameters recorded with
-    the trial. No refit, so scrubbing through a long study is cheap. ``options`` go to its
-    ``restored_view`` (``objective=i``: "ehvi"'s belief about objective ``i``)."""
-    trial = study.state.trials[number]
-    if model_behind(study.state, number) is None:
-        raise fail("step", "Study.surrogate", "the number of a trial proposed by a fitted model", number,
-                   hint=f"Trial {number} came from {trial.source!r}"
-                        f"{' (its initial design)' if trial.user_attrs.get('phase') == 'initial' else ''}.")
-    optimizer = _optimizer_at(study, number)
-    if not isinstance(optimizer, ModelBased):  # the journal says a model proposed it; this optimizer has none
-        raise StorageError(f"trial {number} records a fitted model, but {optimizer.name!r} keeps no model to restore")
-    for name, value in options.items():
-        if not accepts_keyword(optimizer.restored_view, name):
-            raise fail(name, "Study.surrogate", f"given only for a step whose model takes it ({optimizer.name!r}, "
-                       f"which proposed trial {number}, does not)", value)
-    return optimizer.restored_view(trial.user_attrs, proposal=trial.x, **options)
-
-
-def past_population(study: Study, number: int) -> Any:
-    """The population when trial ``number`` was asked: an optimizer rebuilt from its spec then,
-    told the trials finished before (population methods fit nothing, so this is cheap)."""
-    optimizer = _optimizer_at(study, number)
-    return optimizer.population()
 
 
 def copy_journal(header: Mapping[str, Any], events: Sequence[Mapping[str, Any]], path: Any) -> None:

@@ -1,7 +1,7 @@
 """What a finished trial holds, read against the study's goals, and which trials are best.
 
 A result reaches the study from an objective (through :func:`~interactive_hpo.outcome.call_objective`,
-in this process or on a worker) or from a person (``Study.tell``, ``add_manual``). Either way
+in this process or on a worker) or from a person (``Study.tell``, read by :func:`told`; ``add_manual``). Either way
 :func:`finished_fields` reads it the same way; they differ only in what a bad result does: an
 objective's becomes a FAILED trial with the reason, a person's raises an error where it was typed.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,13 +29,13 @@ from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, any_constraints, counts_as_feasible, read_constraints
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import optimizer_class
-from ..outcome import Measured
+from ..outcome import Measured, Outcome, check_no_constraints, outcome_of_state, outcome_of_value
 from ..pareto import pareto_mask
 from ..trial import Trial, TrialState
 
 __all__ = ["FULL_BUDGET", "FinishedFields", "KeptBest", "at_full_budget", "best_trial", "best_trials",
            "beyond_full_budget", "check_constraint_count", "finished_event", "finished_fields", "full_budget_of",
-           "loss_of", "no_best_yet", "retell_note", "scheduler_budget"]
+           "loss_of", "no_best_yet", "retell_note", "scheduler_budget", "told"]
 
 #: A full evaluation where no scheduler says otherwise: an objective's budgets are in (0, 1],
 #: and 1 gives what None (no budget) gives.
@@ -83,6 +83,30 @@ def finished_fields(goals: Goals, state: TrialState, value: Any, attrs: Mapping[
     if goals.multi:
         return FinishedFields(state, None, numbers, constraints, attrs)
     return FinishedFields(state, numbers[0], None, constraints, attrs)
+
+
+def told(goals: Goals, state: TrialState, value: Any, attrs: dict[str, Any], constraints: Any,
+         pruned_value: Callable[[], float | None]) -> tuple[TrialState, Any, dict[str, Any], str | None]:
+    """What ``Study.tell(trial, value, state=state, constraints=constraints)`` finishes the trial
+    with: ``(state, value, attrs, owner)`` for :func:`finished_fields` (``owner`` "Study.tell"
+    when a value the person typed is refused there, not FAILED). ``pruned_value()``: the last value
+    the trial reported, for a PRUNED trial of one objective told without a value."""
+    if isinstance(value, Outcome):  # what evaluate() returned, as step() finishes with it
+        return value.state, value.value, {**value.user_attrs, **attrs}, None
+    if state is TrialState.COMPLETE and isinstance(value, Measured):
+        # What call_objective read from an objective (a parallel worker's result): a value that
+        # does not fit the goals fails the trial, as in a serial run.
+        return state, value, attrs, None
+    if state is TrialState.COMPLETE:
+        if not goals.multi:
+            if not is_real(value):
+                raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
+            outcome_of_value(value, attrs, "Study.tell")  # refuses a number too large for a float
+        return state, Measured(value, read_constraints(constraints, "Study.tell")), attrs, "Study.tell"
+    check_no_constraints(state, constraints, "Study.tell")
+    if state is TrialState.PRUNED and value is None and not goals.multi:
+        value = pruned_value()
+    return (*outcome_of_state(state, value, attrs, several=goals.multi), None)
 
 
 def check_constraint_count(constraints: tuple[float, ...] | None, earlier: Sequence[Trial], owner: str) -> None:

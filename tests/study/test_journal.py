@@ -728,7 +728,7 @@ def test_a_line_that_does_not_say_one_thing_is_refused_saying_why(tmp_path, edit
 def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, monkeypatch, case):
     # Python's PermissionError from deep inside the journal (simulated: the tests may run as root,
     # whom no permission stops).
-    import interactive_hpo.study.journal as journal_module
+    import interactive_hpo.study.journal_files as journal_files
 
     path = tmp_path / "s.jsonl"
     if case == "read-only journal":
@@ -738,7 +738,7 @@ def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, m
     def refused(file, mode, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(journal_module, "open", refused, raising=False)
+    monkeypatch.setattr(journal_files, "open", refused, raising=False)
     with pytest.raises(StorageError, match=f"{path} cannot be opened to write .Permission denied.: a study "
                                            "appends each trial to its journal"):
         Study.load(path) if case == "read-only journal" else Study(SPACE, storage=path)

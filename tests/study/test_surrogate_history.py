@@ -10,7 +10,7 @@ import pytest
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
 from interactive_hpo.objectives import Forrester
 from interactive_hpo.optimizers.bayes.ehvi import EHVIBO
-from interactive_hpo.study.replay import model_behind
+from interactive_hpo.study.past import model_behind
 
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
 

@@ -1,10 +1,13 @@
 """Multi-fidelity schedulers: configurations evaluated at growing budgets, the best promoted.
 
 - ``halving``: successive halving, Hyperband and ASHA (steppable, with a person's overrides).
-- ``rungs``: rung budgets, Hyperband brackets and the bookkeeping of jobs.
+- ``ladder``: rung budgets and Hyperband brackets (the settings' arithmetic).
+- ``rungs``: the bookkeeping of jobs in rungs and brackets.
+- ``overrides``: a person's promotions and stops, beside the scheduler's rule.
+- ``sampling``: ``sampler="bo"``'s proposals, none of the configurations started.
 """
 
 from .halving import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving
-from .rungs import hyperband_brackets, rung_budgets
+from .ladder import hyperband_brackets, rung_budgets
 
 __all__ = ["ASHA", "HalvingScheduler", "Hyperband", "SuccessiveHalving", "hyperband_brackets", "rung_budgets"]

@@ -28,8 +28,8 @@ them made each proposal cost seconds, and one stopped below its budget will neve
 The rungs are ``max_budget * reduction_factor**-k`` (Li et al.): a ``min_budget`` between two
 of them is rounded up to the next, with a warning; one that leaves a single rung is refused.
 
-A person can override a promotion (:meth:`Study.promote`, :meth:`Study.stop`); the scheduler
-keeps its own decision beside the person's in :meth:`HalvingScheduler.rung_table`.
+A person can override a promotion (:meth:`Study.promote`, :meth:`Study.stop`; :mod:`.overrides`); the
+scheduler keeps its own decision beside the person's in :meth:`HalvingScheduler.rung_table`.
 """
 
 from __future__ import annotations
@@ -41,14 +41,16 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import check_int, check_one_of, check_real, fail, is_real
+from ..._validation import check_int, check_one_of, check_real, is_real
 from ...space import SearchSpace
 from ...trial import Trial, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
 from ..finite import FiniteSpace
-from .rungs import Bracket, Job, checked_budgets, checked_rungs, hyperband_brackets
+from .ladder import checked_budgets, checked_rungs, hyperband_brackets
+from .overrides import PromotionOverrides
+from .rungs import Bracket, Job
 from .sampling import proposal
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
@@ -58,7 +60,7 @@ SAMPLERS = ("random", "bo")
 _DEFAULT_MIN_BUDGET = 1 / 27
 
 
-class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
+class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective):
     """What the three schedulers share: jobs, rungs, promotions, overrides, and the sampler.
 
     In a study of several objectives a rung's best are those first in NSGA-II's order (Pareto
@@ -206,48 +208,6 @@ class HalvingScheduler(Optimizer, Scheduler, MultiObjective):
         displaced = bracket.ran(job, queued)
         if displaced is not None:
             self._ready.remove(Job(displaced, job.bracket, job.rung))
-
-    # -- human overrides ----------------------------------------------------------------------
-    def check_override(self, trial: Trial, action: str) -> None:
-        """Raise the uniform error if :meth:`override` cannot apply ``action`` to ``trial``;
-        change nothing (the study journals the override between the check and the change)."""
-        self._override_plan(trial, action)
-
-    def override(self, trial: Trial, action: str) -> None:
-        """A person promotes (``"promote"``) or stops (``"stop"``) the configuration of a
-        finished job, whatever the rule decides; called by :meth:`Study.promote` / ``stop``."""
-        job, upper, moved = self._override_plan(trial, action)
-        bracket = self._brackets[job.bracket]
-        if action == "promote":
-            bracket.enter(job.config, upper.rung)
-            self._ready.appendleft(upper)  # a person's choice runs next
-        elif moved:
-            self._ready.remove(upper)
-            bracket.leave(job.config, upper.rung)
-        bracket.decision(job.rung, job.config, "human", action)
-
-    def _override_plan(self, trial: Trial, action: str) -> tuple[Job, Job, bool]:
-        """The finished job, the job above it, and whether its configuration entered that rung;
-        the uniform error when ``action`` cannot apply."""
-        owner = f"Study.{action}"
-        job = self._replayed_job(trial)
-        if job is None or job.bracket >= len(self._brackets):
-            raise fail("trial", owner, f"a finished job of this {type(self).__name__}",
-                       f"trial {trial.number} from {trial.source!r}")
-        bracket = self._brackets[job.bracket]
-        if job.rung == bracket.top:
-            raise fail("trial", owner, "a job below the maximum budget", f"trial {trial.number}",
-                       hint=f"It ran at budget {bracket.budgets[job.rung]:g}, the last rung of its bracket.")
-        upper = Job(job.config, job.bracket, job.rung + 1)
-        moved = job.config in bracket.entered[upper.rung]
-        if action == "promote" and moved:
-            raise fail("trial", owner, "a configuration not promoted yet", f"trial {trial.number}",
-                       hint=f"Config {job.config} already entered rung {upper.rung}.")
-        if action != "promote" and moved and upper not in self._ready:
-            raise fail("trial", owner, "a configuration whose promotion has not started",
-                       f"trial {trial.number}", hint=f"Config {job.config} is already running or done at "
-                                                     f"budget {bracket.budgets[upper.rung]:g}.")
-        return job, upper, moved
 
     # -- looking inside ---------------------------------------------------------------------------
     def rung_table(self) -> list[dict[str, Any]]:
