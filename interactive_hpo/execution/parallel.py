@@ -29,8 +29,15 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. So
   are they when the run stops on an error (a callback raised), which is raised then. A
   terminal's or Jupyter's Ctrl-C reaches the local processes of a pool the run started too: it
-  ends the trials they run (FAILED, interrupted), while an idle process ignores it; a process
-  still starting dies of it, which breaks the pool. Nothing a Ctrl-C cut short is re-queued.
+  ends the trials they run (FAILED, interrupted), while an idle process ignores it, and one still
+  starting, which starts with Ctrl-C blocked (:func:`~.worker.local_context`), drops it once it
+  ignores it and runs the trial it was given. Nothing a Ctrl-C cut short is re-queued. A
+  ``ProcessPoolExecutor`` of your own runs no initializer of ours: the Ctrl-C ends the trials its
+  processes run, but kills its idle and starting processes too, which breaks it; the trials it
+  loses are FAILED ("worker lost ...; not re-queued (the run was interrupted)": nothing tells a
+  trial the Ctrl-C cut short from one lost beside it), and the broken executor refuses the next
+  run. Made with ``initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)``, its
+  processes ignore Ctrl-C once started: its running trials finish (or ``"cancel"`` drops them).
 
 The objective travels to the workers by value (cloudpickle), so a function defined in a
 notebook works; it is called as ``objective(params)`` or ``objective(params, budget=b)``.
@@ -261,9 +268,10 @@ class ParallelRunner:
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
         reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
         if self._interrupted:
-            # A Ctrl-C reaches the whole process group: a worker of the pool still starting dies of
-            # it (one running or idle ignores it, see worker.start_worker), and breaks the pool. The
-            # person stopped the run: nothing is re-queued (the next run repeated those trials).
+            # A Ctrl-C reaches the whole process group: an idle or starting process of an executor of
+            # your own dies of it (ours ignore it, see worker.local_context), and breaks the pool. The
+            # person stopped the run, and a broken pool does not say which of its trials the Ctrl-C cut
+            # short: nothing is re-queued (the next run repeated those trials).
             own = isinstance(error, BrokenProcessPool) and self._owns_pool
             return self._finish(running, TrialState.FAILED, None,
                                 {"error": f"{USER_INTERRUPT}; {reason}" if own else f"{reason}; not re-queued (the "

@@ -74,12 +74,58 @@ def end_with(pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="interactive_hpo-watch").start()
 
 
+@contextmanager
+def _ctrl_c_blocked() -> Iterator[None]:
+    """Block Ctrl-C (SIGINT) in this thread while the block runs; one pressed meanwhile is
+    delivered when it ends. Where there are no signal masks (Windows) nothing is blocked.
+
+    A process started here inherits the mask: it starts with Ctrl-C blocked (CPython starts its
+    resource tracker so, bpo-33613).
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    # Started now if it is not running: starting it would unblock SIGINT here (SIG_UNBLOCK, not
+    # the mask it found), and the worker would start unprotected.
+    resource_tracker.ensure_running()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+class _QuietStart(multiprocessing.context.SpawnProcess):
+    """A spawned process that starts with Ctrl-C blocked: until :func:`start_worker` ignores it
+    and unblocks it (a manager's server ignores it itself), a Ctrl-C waits, and is then dropped.
+
+    A terminal's or Jupyter's Ctrl-C reaches the whole process group. A worker still starting
+    (importing, unpickling its task's function) died of it, which broke the pool: the trials
+    running beside it were lost, and one submitted to it never ran.
+    """
+
+    def start(self) -> None:
+        with _ctrl_c_blocked():
+            super().start()
+
+
+class _QuietContext(multiprocessing.context.SpawnContext):
+    """The spawn start method, with processes that start with Ctrl-C blocked (:class:`_QuietStart`)."""
+
+    Process = _QuietStart
+
+
 def local_context() -> multiprocessing.context.BaseContext:
-    """How the study starts local processes (a pool's workers, the report queues' server): by a
-    fork server, spawned where there is none. Forking a process that already runs threads (torch,
-    BLAS, a Jupyter kernel) can deadlock the child."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    """How the study starts local processes (a pool's workers, the report queues' server): spawned
+    (a fresh interpreter), with Ctrl-C blocked until they ignore it (:class:`_QuietStart`).
+
+    Not forked: forking a process that already runs threads (torch, BLAS, a Jupyter kernel) can
+    deadlock the child. Not by a fork server: its children inherit its signal handlers and mask,
+    not the study's, so nothing the study does keeps a Ctrl-C from killing one still starting.
+    """
+    return _QuietContext()
 
 
 def start_worker(token: str, blob: bytes, pid: int) -> None:
@@ -89,13 +135,17 @@ def start_worker(token: str, blob: bytes, pid: int) -> None:
 
     A Ctrl-C reaches the whole process group, workers too: one idle (waiting for a task) died of
     it, with a traceback on stderr, and broke the pool, so that the trials running beside it were
-    lost (re-queued with ``on_worker_loss="requeue"``) rather than waited for.
+    lost (re-queued with ``on_worker_loss="requeue"``) rather than waited for. The process started
+    with Ctrl-C blocked (:func:`local_context`): one pressed while it started waits until now, and
+    is dropped here.
     """
     global _CTRL_C_ENDS_TRIALS_ONLY
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignoring a pending signal drops it
     _CTRL_C_ENDS_TRIALS_ONLY = True
     keep_blob(token, blob)
-    end_with(pid)
+    end_with(pid)  # its thread keeps SIGINT blocked: only the main thread takes a Ctrl-C
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextmanager

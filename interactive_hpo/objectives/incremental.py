@@ -51,7 +51,9 @@ class IncrementalTask(Protocol):
     def train(self, model: Any, params: Mapping[str, Any], n_steps: int, *, seed: int | None = None) -> Any:
         """Apply ``params`` to ``model``, train it ``n_steps`` steps in place, and return it.
 
-        ``seed`` fixes the data order of these steps (None: the task's own generator).
+        ``seed`` fixes the data order of these steps. None: the task's own default, which should
+        not depend on what else was trained (:meth:`SklearnIncremental.train` fixes it by the
+        task's seed and the step's number in the model's life).
         """
 
     def score(self, model: Any) -> float:
@@ -79,7 +81,10 @@ def sgd_digits(seed: Seed = None) -> SklearnIncremental:
     Parameters
     ----------
     seed : int, numpy.random.Generator or None
-        Seeds the train/validation/test split.
+        Seeds the train/validation/test split, and the data order of ``train`` without a seed:
+        with None there, a model's k-th step is fixed by this seed and k alone, whatever else was
+        trained (see :meth:`SklearnIncremental.train`). None here: a seed drawn from fresh
+        entropy (``task.seed`` records it).
     """
     import_optional("sklearn", "sklearn", "sgd_digits")
     from sklearn.linear_model import SGDClassifier
@@ -101,7 +106,8 @@ def mlp_digits_incremental(seed: Seed = None, hidden: int = 32) -> SklearnIncrem
     Parameters
     ----------
     seed : int, numpy.random.Generator or None
-        Seeds the train/validation/test split.
+        Seeds the train/validation/test split and the data order of ``train`` without a seed,
+        as for :func:`sgd_digits`.
     hidden : int, default=32
         Width of the hidden layer, at most 133 333 (75 weights a unit, 10 million in all).
     """

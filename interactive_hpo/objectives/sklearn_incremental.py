@@ -31,6 +31,9 @@ _OWNER = "SklearnIncremental"
 Seed = int | np.random.Generator | None
 #: The most steps one ``train`` takes: scikit-learn's compiled solvers hold ``max_iter`` in a C int.
 MAX_STEPS = 2**31 - 1
+#: The attribute in which a model keeps how many steps :meth:`SklearnIncremental.train` gave it
+#: (copies keep it; a clone is a new model): what fixes the data order of its next unseeded step.
+_STEPS = "_interactive_hpo_steps"
 
 
 def _stratify(y: Any, is_classifier: bool) -> Any:
@@ -62,7 +65,8 @@ class SklearnIncremental:
         Fractions of all samples in the validation and sealed test splits; the rest trains.
     seed : int, numpy.random.Generator or None
         Seeds the splits (stratified for classifiers) and the data order when ``train`` gets no
-        seed. ``self.seed`` records the int used.
+        seed (see :meth:`train`). ``self.seed`` records the int used (None: one drawn from fresh
+        entropy).
     name : str, optional
         Shown in plots; defaults to the estimator's class name.
     ignore_warnings : tuple of Warning subclasses, default=()
@@ -130,7 +134,7 @@ class SklearnIncremental:
 
         rng = np.random.default_rng(self.seed)
         test_seed, val_seed = (int(s) for s in rng.integers(0, 2**31 - 1, size=2))
-        self._order_rng = rng  # data orders when train() gets no seed
+        self._order_seed = int(rng.integers(0, 2**31 - 1))  # data orders when train() gets no seed
         check_data(X, y, probe, _OWNER)  # NaN, texts or one class would fail every training step
         check_scorer_targets(self._scorer, scoring, y, _OWNER)  # "f1" of three classes would too
         X, y = (X if hasattr(X, "tocsr") else np.asarray(X)), np.asarray(y)  # a sparse X stays sparse
@@ -192,7 +196,24 @@ class SklearnIncremental:
             Epochs (``partial_fit``) or iterations (``warm_start``), from 0 to
             :data:`MAX_STEPS` (2**31 - 1).
         seed : int or None
-            Fixes the order of the training samples in these steps.
+            Fixes the order of the training samples in these steps. None (the default) is not
+            fresh entropy: the order of a model's k-th step (counting every step it took, in this
+            call or an earlier one) is fixed by the task's ``seed`` and k alone. So a call gives the
+            same model whenever it runs, whatever was trained before it or beside it, 3 steps
+            in one call are 3 steps in three calls (in "partial_fit" mode; a "warm_start" call fits
+            once, in the order of its first step), and every model sees the same data order at
+            the same step (configurations compared on the same order, as :class:`SklearnCV`
+            compares them on the same folds). With an int, the call's steps draw their orders
+            from it alone (PBT passes one per member and round).
+
+        Examples
+        --------
+        >>> from interactive_hpo.objectives import sgd_digits
+        >>> task, params = sgd_digits(seed=0), {"eta0": 0.01, "alpha": 1e-4}
+        >>> once = task.train(task.new_model(params, seed=0), params, n_steps=2)
+        >>> twice = task.train(task.train(task.new_model(params, seed=0), params, 1), params, 1)
+        >>> bool((once.coef_ == twice.coef_).all())
+        True
         """
         self._model(model, f"{_OWNER}.train")  # None would fail deep in set_params
         if not is_int(n_steps) or not 0 <= n_steps <= MAX_STEPS:
@@ -203,18 +224,30 @@ class SklearnIncremental:
         params = self.space.validate(params, owner=f"{_OWNER}.train")
         model.set_params(**params)
         _sync_cached_optimizer(model, params)
-        rng = np.random.default_rng(seed_to_int(seed, f"{_OWNER}.train")) if seed is not None else self._order_rng
+        orders = self._orders(model, n_steps, seed)
         with self._quiet():
             if self.mode == "warm_start" and n_steps > 0:
-                order = rng.permutation(self.n_train)
+                order = next(orders)
                 model.set_params(warm_start=True, max_iter=n_steps)
                 model.fit(self._X_train[order], self._y_train[order])
-                return model
-            for _ in range(n_steps):
-                order = rng.permutation(self.n_train)
-                extra = {"classes": self._classes} if self.is_classifier else {}
-                model.partial_fit(self._X_train[order], self._y_train[order], **extra)
+            else:
+                for order in orders:
+                    extra = {"classes": self._classes} if self.is_classifier else {}
+                    model.partial_fit(self._X_train[order], self._y_train[order], **extra)
+        setattr(model, _STEPS, getattr(model, _STEPS, 0) + n_steps)
         return model
+
+    def _orders(self, model: Any, n_steps: int, seed: int | None) -> Iterator[np.ndarray]:
+        """The training split's order for each of the ``n_steps`` steps ``model`` is about to take,
+        each of shape (n_train,): drawn from ``seed``, or with None fixed by the task's seed and the
+        step's number in the model's life (see :meth:`train`). A task-wide generator once drew them,
+        so that a call's model depended on every call before it, other models' too."""
+        if seed is not None:
+            rng = np.random.default_rng(seed_to_int(seed, f"{_OWNER}.train"))
+            return (rng.permutation(self.n_train) for _ in range(n_steps))
+        done = getattr(model, _STEPS, 0)
+        return (np.random.default_rng([self._order_seed, step]).permutation(self.n_train)
+                for step in range(done, done + n_steps))
 
     def score(self, model: Any) -> float:
         """Score on the validation split (greater is better); NaN for a model that never trained."""

@@ -13,7 +13,7 @@ from .._validation import check_bool, check_one_of, fail, seed_to_int
 from ..direction import Direction
 from ..landscape.embedding import graph_layout
 from ..landscape.graph import Landscape
-from ..landscape.metrics import basins
+from ..landscape.metrics import basins, local_optima
 from ._axes import axes_or_new
 
 __all__ = ["plot_landscape_graph"]
@@ -40,8 +40,16 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
     -------
     Axes
         ``ax.collections``: the edges (a LineCollection, if ``edges``), the configurations
-        (colour: loss rank, 0 = best, ties share a rank), the local optima (outlined) and the
-        global optimum (star).
+        (colour: loss rank, 0 = best, ties share a rank), the local optima (outlined: every
+        member of an optimal plateau) and the global optimum (star).
+
+    Notes
+    -----
+    The legend counts the local optima as :func:`~interactive_hpo.landscape.local_optima` with
+    ``plateaus=True`` does (``profile``'s ``local_optimum_plateaus``, the count
+    :func:`~interactive_hpo.landscape.check_findings` tests): a plateau of equal-loss neighbours
+    is one optimum, the global optimum's among them. Where plateaus hold several configurations,
+    it also says how many rings there are: "local optima (2: plateaus of 7 configurations)".
     """
     from scipy.stats import rankdata
 
@@ -64,7 +72,7 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
     # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
     optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
     ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
-               zorder=3, label=f"local optima ({len(optima)})")
+               zorder=3, label=_optima_label(len(local_optima(land, plateaus=True)), len(optima)))
     ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=320, c="red", edgecolors="black",
                linewidths=0.8, zorder=4, label="global optimum")   # as in plot_landscape
     ax.figure.colorbar(points, ax=ax, label="rank (0 = best)")
@@ -74,3 +82,12 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
                  fontsize="medium")
     ax.legend(loc="best", fontsize="small", framealpha=0.7)
     return ax
+
+
+def _optima_label(count: int, members: int) -> str:
+    """The legend's entry for ``count`` local optima (plateaus merged, as the findings count them)
+    drawn as ``members`` rings. It once gave the rings' number alone: 36 "local optima" for one
+    plateau of 36 configurations, where ``profile`` and ``check_findings`` count 1."""
+    if members == count:
+        return f"local optima ({count})"
+    return f"local optima ({count}: {'a plateau' if count == 1 else 'plateaus'} of {members} configurations)"

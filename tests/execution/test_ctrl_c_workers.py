@@ -21,8 +21,14 @@ import os
 import signal
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 from interactive_hpo import Float, SearchSpace, Study
+
+if __name__ == "__mp_main__" and os.environ.get("CTRL_C_AS_A_WORKER_STARTS"):
+    # A worker importing this file, as it starts (before the pool's initializer): Ctrl-C.
+    os.environ.pop("CTRL_C_AS_A_WORKER_STARTS")
+    os.killpg(os.getpgid(0), signal.SIGINT)
 
 
 def quick(params):
@@ -40,7 +46,18 @@ def ctrl_c_then_waits(params):
 
 def ctrl_c_then_dies(params):
     os.kill(int(os.environ["STUDY_PID"]), signal.SIGINT)
-    os._exit(1)  # as a worker still starting dies of the Ctrl-C: the pool breaks
+    os._exit(1)  # a worker dies as the run is interrupted: the pool breaks
+
+
+def on_a_pool_of_your_own_ignoring_ctrl_c(study):
+    # The README's recipe: without the initializer the Ctrl-C killed the idle process, the pool
+    # broke, and the run after it was refused ("It is a broken ProcessPoolExecutor").
+    with ProcessPoolExecutor(2, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+        pool.submit(int).result()  # its processes have started: idle at the Ctrl-C
+        try:
+            study.run(quick, 1, executor=pool, callbacks=[ctrl_c_to_everyone])
+        finally:
+            study.run(quick, 1, executor=pool)
 
 
 if __name__ == "__main__":  # one trial on a pool of two: one worker process (started at the first submit)
@@ -48,7 +65,11 @@ if __name__ == "__main__":  # one trial on a pool of two: one worker process (st
     os.environ["STUDY_PID"] = str(os.getpid())
     run = {"idle": lambda: study.run(quick, 1, n_workers=2, callbacks=[ctrl_c_to_everyone]),
            "timeout": lambda: study.run(ctrl_c_then_waits, 1, n_workers=2, trial_timeout=600),
-           "lost": lambda: study.run(ctrl_c_then_dies, 1, n_workers=2, on_worker_loss="requeue")}[sys.argv[1]]
+           "lost": lambda: study.run(ctrl_c_then_dies, 1, n_workers=2, on_worker_loss="requeue"),
+           "starting": lambda: study.run(quick, 1, n_workers=2, on_worker_loss="requeue"),
+           "own": lambda: on_a_pool_of_your_own_ignoring_ctrl_c(study)}[sys.argv[1]]
+    if sys.argv[1] == "starting":
+        os.environ["CTRL_C_AS_A_WORKER_STARTS"] = "1"  # the worker inherits it
     try:
         run()
     except KeyboardInterrupt:
@@ -73,6 +94,22 @@ def test_an_idle_worker_ignores_ctrl_c(tmp_path):
     # ... KeyboardInterrupt" on stderr (red in a notebook), and broke the pool.
     trials = run_script(tmp_path, "idle")
     assert [t.state for t in trials] == [TrialState.COMPLETE]
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_still_starting_survives_ctrl_c_and_runs_its_trial(tmp_path):
+    # The Ctrl-C comes as the worker imports the study's file, before the pool's initializer ran.
+    # Before (workers forked by a fork server): the starting process died of it and broke the pool;
+    # the trial, which had not begun, was FAILED "interrupted ...; worker lost (BrokenProcessPool ...)".
+    # Now the worker starts with Ctrl-C blocked, drops it, and runs the trial the study waits for.
+    trials = run_script(tmp_path, "starting")
+    assert [(t.state, t.value) for t in trials] == [(TrialState.COMPLETE, trials[0].params["x"])]
+
+
+@pytest.mark.timeout(60)
+def test_a_pool_of_your_own_whose_processes_ignore_ctrl_c_stays_open(tmp_path):
+    trials = run_script(tmp_path, "own")
+    assert [t.state for t in trials] == [TrialState.COMPLETE, TrialState.COMPLETE]
 
 
 @pytest.mark.timeout(60)

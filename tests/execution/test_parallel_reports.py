@@ -201,7 +201,7 @@ def test_what_a_run_started_ends_when_the_study_is_killed(tmp_path):
     try:
         deadline = time.monotonic() + 60
         started: list = []
-        while time.monotonic() < deadline and len(started) < 4:  # the fork server, the queues' server, 2 workers
+        while time.monotonic() < deadline and len(started) < 4:  # the resource tracker, the queues' server, 2 workers
             time.sleep(0.1)
             started = psutil.Process(study.pid).children(recursive=True)
         assert len(started) >= 4, started

@@ -51,6 +51,26 @@ def test_training_steps_improve_the_score_and_are_reproducible():
     assert not np.array_equal(model.coef_, other.coef_)
 
 
+def test_train_without_a_seed_depends_on_the_task_seed_and_the_step_not_on_other_calls():
+    # Before: a task-wide generator drew the orders, so this model depended on what ran before it.
+    task = sgd_digits(seed=0)
+    alone = task.train(task.new_model(GOOD, seed=3), GOOD, n_steps=2)
+    fresh = sgd_digits(seed=0)
+    fresh.train(fresh.new_model(GOOD, seed=1), GOOD, n_steps=3)   # another trial first
+    after_another = fresh.train(fresh.new_model(GOOD, seed=3), GOOD, n_steps=2)
+    np.testing.assert_array_equal(alone.coef_, after_another.coef_)
+    np.testing.assert_array_equal(alone.coef_, task.train(task.new_model(GOOD, seed=3), GOOD, n_steps=2).coef_)
+    in_two_calls = task.train(task.train(task.new_model(GOOD, seed=3), GOOD, 1), GOOD, 1)   # steps 0 and 1
+    np.testing.assert_array_equal(alone.coef_, in_two_calls.coef_)
+    copied = task.copy(task.train(task.new_model(GOOD, seed=3), GOOD, 1))   # a copy knows its steps
+    np.testing.assert_array_equal(alone.coef_, task.train(copied, GOOD, 1).coef_)
+    repeated = task.train(task.train(task.new_model(GOOD, seed=3), GOOD, 1, seed=0), GOOD, 1, seed=0)
+    assert not np.array_equal(alone.coef_, repeated.coef_)   # an int seed still decides the orders
+    other_task = sgd_digits(seed=0)
+    other_task._order_seed += 1   # the same splits, another task seed's orders
+    assert not np.array_equal(alone.coef_, other_task.train(other_task.new_model(GOOD, seed=3), GOOD, 2).coef_)
+
+
 def test_train_applies_the_params_before_training():
     task = sgd_digits(seed=0)
     model = task.train(task.new_model(GOOD, seed=0), GOOD, n_steps=1, seed=0)

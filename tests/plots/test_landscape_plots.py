@@ -18,7 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
-from interactive_hpo.landscape import Landscape, basins, build_landscape  # noqa: E402
+from interactive_hpo.landscape import Landscape, basins, build_landscape, local_optima, profile  # noqa: E402
 from interactive_hpo.landscape.embedding import graph_layout  # noqa: E402
 from interactive_hpo.objectives import FunctionObjective  # noqa: E402
 from interactive_hpo.plots import (  # noqa: E402
@@ -345,6 +345,25 @@ def test_plot_landscape_graph_draws_edges_ranked_points_local_optima_and_the_opt
     # A maximized objective's best is bright on the heat map: the graph follows it.
     assert plot_landscape_graph(TWO_BASINS, ax=axes(), direction="maximize").collections[1].get_cmap().name == \
         "viridis_r"
+
+
+def legend_texts(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize(("land", "label"), [
+    (TWO_BASINS, "local optima (2)"),   # one configuration each: the rings are the optima
+    (STEP, "local optima (1: a plateau of 36 configurations)"),   # once "local optima (36)"
+    # Losses 0, 0, 1, 2, 1, 1 along a; b changes nothing: two flat optima of 4 configurations each.
+    (_grid(("a", "b"), (tuple(range(6)), (0, 1)), (True, True), lambda a, b: np.array([0.0, 0, 1, 2, 1, 1])[a]),
+     "local optima (2: plateaus of 8 configurations)"),
+])
+def test_plot_landscape_graph_counts_local_optima_as_the_findings_do(land, label):
+    ax = plot_landscape_graph(land, ax=axes())
+    assert legend_texts(ax)[0] == label
+    count = int(re.match(r"local optima \((\d+)", label).group(1))
+    assert count == len(local_optima(land, plateaus=True)) == profile(land)["local_optimum_plateaus"]
+    assert len(ax.collections[2].get_offsets()) == int(re.search(r"(\d+)\D*\)$", label).group(1))   # the rings
 
 
 # -- input errors ---------------------------------------------------------------------------------
