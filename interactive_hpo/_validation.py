@@ -43,15 +43,42 @@ def warn_user(message: str, category: type[Warning]) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
+#: Where the value given begins in a message :func:`fail` builds; what precedes it names the
+#: argument, its owner and the rule, the failure's kind (:func:`failure_kind`).
+_GOT = "; got "
+#: A message :func:`fail` built, up to its value (perhaps after "InvalidParameterError: ", as
+#: ``describe_error`` shows an exception an objective raised); the rule is any text, lines too.
+_FAILED = re.compile(r"(?:\w+: )?`[^`\n]+` of .+? must be .+?(?=" + re.escape(_GOT) + ")", re.DOTALL)
+
+
 def fail(name: str, owner: str, rule: str, value: Any, hint: str | None = None) -> InvalidParameterError:
     """Build the uniform error for argument ``name`` of ``owner`` breaking ``rule``.
 
     Returned, not raised, so call sites read ``raise fail(...)`` and tracebacks stay short.
+    ``rule`` says what any value must be, never the value at hand (it goes in ``value`` or
+    ``hint``): two errors of one rule are one kind of failure (:func:`failure_kind`).
     """
-    message = f"`{name}` of {owner} must be {rule}; got {shown(value)}."
+    message = f"`{name}` of {owner} must be {rule}{_GOT}{shown(value)}."
     if hint:
         message += f" {hint}"
     return InvalidParameterError(message)
+
+
+def failure_kind(error: str) -> str:
+    """The kind of failure an error text tells (a trial's ``trial.error``): for a message
+    :func:`fail` built, the argument, its owner and the rule it broke without the value given and
+    the hint (an objective returning 3 values where 2 are due breaks one rule with a new value
+    each trial); any other text whole.
+
+    Examples
+    --------
+    >>> failure_kind("`value` of the objective must be 2 values; got [0.1, 0.2, 0.3].")
+    '`value` of the objective must be 2 values'
+    >>> failure_kind("ZeroDivisionError: division by zero")
+    'ZeroDivisionError: division by zero'
+    """
+    found = _FAILED.match(error)
+    return error if found is None else found.group(0)
 
 
 def shown(value: Any, limit: int = 200) -> str:

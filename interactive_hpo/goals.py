@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +42,11 @@ class Goals:
     names : tuple of str
         One per objective: the keys of a mapping an objective may return, and the labels of
         plots ("objective 0", "objective 1", ... unless named).
+    given : str
+        How one objective's direction was given: "direction" (``direction=``, or none), "list"
+        (``directions=["maximize"]``) or "dict" (``directions={"accuracy": "maximize"}``). Its
+        objective may return its value in that form too (a list of one; a dict of its one name),
+        as the docs of ``directions`` say. Not compared: the goals are the same.
 
     Examples
     --------
@@ -55,6 +60,7 @@ class Goals:
 
     directions: tuple[Direction, ...]
     names: tuple[str, ...]
+    given: str = field(default="direction", compare=False)
 
     @classmethod
     def parse(cls, direction: Any = None, directions: Any = None, owner: str = "Study") -> Goals:
@@ -83,7 +89,7 @@ class Goals:
         # Named as the user typed them: directions['a'] of a dict (its position was directions[0]).
         keys = [repr(name) for name in names] if isinstance(directions, Mapping) else range(len(given))
         parsed = tuple(Direction.parse(d, f"directions[{key}]", owner) for key, d in zip(keys, given, strict=True))
-        return cls(parsed, names)
+        return cls(parsed, names, "dict" if isinstance(directions, Mapping) else "list")
 
     @property
     def multi(self) -> bool:
@@ -126,19 +132,15 @@ class Goals:
         """The objective values in ``result``, in the goals' order, as floats (NaN and inf
         kept: a failed component is the caller's to judge).
 
-        One objective: a real number. Several: a sequence of ``n`` reals, or a mapping with
-        exactly the goals' names (0-d arrays and tensors count as their numbers). Anything else
-        raises an error naming ``argument`` of ``owner`` (a journal's field: "values").
+        One objective: a real number, or in the form its direction was given (:attr:`given`) a
+        sequence of one (``directions=["maximize"]``) or a mapping of its one name
+        (``directions={"accuracy": "maximize"}``). Several: a sequence of ``n`` reals, or a
+        mapping with exactly the goals' names. 0-d arrays and tensors count as their numbers,
+        1-D ones as sequences. Anything else raises an error naming ``argument`` of ``owner`` (a
+        journal's field: "values").
         """
         if not self.multi:
-            result = as_scalar(result)
-            if not is_real(result):
-                several = isinstance(result, (Mapping, tuple, list))  # what an array or list was read as
-                raise fail(argument, owner, "a finite real number", result,
-                           hint="The study has one objective: return one number (a one-element array or list is "
-                                "several values; several objectives need Study(directions=[...]))." if several
-                           else None)
-            return (_float(result),)
+            return (_float(self._one(result, owner, argument)),)
         if isinstance(result, Mapping):
             if set(result) != set(self.names):
                 raise fail(argument, owner, f"a value for each objective, by name: {list(self.names)}", result,
@@ -151,8 +153,31 @@ class Goals:
         items = [as_scalar(item) for item in result]
         for name, item in zip(self.names, items, strict=True):
             if not is_real(item):
-                raise fail(argument, owner, f"real numbers (objective {name!r} got {shown(item)})", result)
+                raise fail(argument, owner, "real numbers", result, hint=f"Objective {name!r} got {shown(item)}.")
         return tuple(_float(item) for item in items)
+
+    def _one(self, result: Any, owner: str, argument: str) -> Any:
+        """One objective's number in ``result`` (see :meth:`read`), or the refusal."""
+        read = as_list(as_scalar(result))
+        name = self.names[0]
+        if self.given == "list" and isinstance(read, (tuple, list)) and len(read) == 1:
+            read = as_scalar(read[0])
+        elif self.given == "dict" and isinstance(read, Mapping) and list(read) == [name]:
+            read = as_scalar(read[name])
+        if is_real(read):
+            return read
+        rule, hint = "a finite real number", None
+        if self.given == "list":
+            rule += " or a list of one"
+            hint = "The study has one objective (directions=[...] of one): return one number, or a list of it alone."
+        elif self.given == "dict":
+            rule += f" or a dict of it by name ({{{name!r}: ...}})"
+            hint = f"The study has one objective, {name!r}: return one number, or a dict of it alone." + \
+                (f" {_names_hint(read, self.names)}" if isinstance(read, Mapping) and list(read) != [name] else "")
+        elif isinstance(read, (Mapping, tuple, list)):  # what an array or list was read as
+            hint = "The study has one objective: return one number (a one-element array or list is several " \
+                   "values; several objectives need Study(directions=[...]))."
+        raise fail(argument, owner, rule, result, hint=hint)
 
     def losses(self, values: Sequence[float]) -> np.ndarray:
         """The losses optimizers minimize for ``values`` of shape (n,) (user's directions): shape (n,)."""
@@ -166,10 +191,12 @@ class Goals:
 
     def to_header(self) -> dict[str, Any]:
         """What a journal's header records: ``direction`` for one objective (as journals always
-        have), ``directions`` for several, and ``objective_names`` unless left at the defaults."""
-        header: dict[str, Any] = {"direction": self.directions[0].value} if not self.multi else \
-            {"directions": [d.value for d in self.directions]}
-        if self.names != Goals.parse(directions=[d.value for d in self.directions]).names:
+        have) unless given as a list (:attr:`given`), ``directions`` for several, and
+        ``objective_names`` unless left at the defaults (always for one objective's dict), so
+        :meth:`from_header` reads the results its objective returns as it did."""
+        header: dict[str, Any] = {"direction": self.directions[0].value} \
+            if not self.multi and self.given != "list" else {"directions": [d.value for d in self.directions]}
+        if self.names != Goals.parse(directions=[d.value for d in self.directions]).names or self.given == "dict":
             header["objective_names"] = list(self.names)
         return header
 
@@ -191,7 +218,7 @@ class Goals:
         if not isinstance(names, list) or len(names) != goals.n or \
                 not all(isinstance(name, str) and name for name in names) or len(set(names)) != len(names):
             raise fail("objective_names", owner, f"None or {goals.n} distinct non-empty str, one per direction", names)
-        return cls(goals.directions, tuple(names))
+        return cls(goals.directions, tuple(names), "dict")
 
     def continues(self, journal: Goals) -> bool:
         """Whether a study of these goals may continue a journal of ``journal``'s: the same
@@ -202,8 +229,10 @@ class Goals:
 
     def study_arguments(self) -> dict[str, Any]:
         """The keyword arguments that give a new ``Study`` these goals (a fork, a reload)."""
-        if not self.multi and self.names == ("objective",):
+        if not self.multi and self.given == "direction":
             return {"direction": self.directions[0]}
+        if not self.multi and self.given == "list":
+            return {"directions": list(self.directions)}
         return {"directions": dict(zip(self.names, self.directions, strict=True))}
 
     def describe(self) -> str:

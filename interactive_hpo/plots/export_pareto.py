@@ -81,7 +81,7 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
         front_ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=front_ax.transAxes,
                       color="0.4")
     else:
-        plot_pareto_front(front, front_ax)
+        plot_pareto_front(front, front_ax, n_objectives=len(directions))
     if len(directions) > 2 and volume.front.any():
         front_ax.scatter(*shown[volume.front][:, [i, j]].T, s=140, facecolor="none", edgecolor="black",
                          linewidth=1.2, zorder=5, label=f"Pareto set, all {len(directions)} objectives")

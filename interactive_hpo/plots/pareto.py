@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_real, fail, float_array
+from .._validation import check_int, check_real, fail, float_array
 from ..direction import Direction
 from ..pareto import hypervolume_history, pareto_mask, reference_point
 from ..views import KeepsReadOnly, read_only
@@ -239,13 +239,15 @@ def _label(name: str, direction: str) -> str:
     return f"{name} ({Direction(direction).word} is better)"
 
 
-def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = None) -> Any:
+def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = None, n_objectives: int = 2) -> Any:
     """Every trial of two objectives, the front as a staircase and the region it dominates.
 
     Feasible trials are dots, the front's trials larger red dots joined by the staircase,
     infeasible trials grey crosses, and a multi-fidelity study's lower-budget trials (``info.full``
     False) hollow circles, "lower budget (not counted)": they are never on the front. The shaded
-    region (up to the reference point, the black square) has the hypervolume as its area.
+    region (up to the reference point, the black square) has the hypervolume as its area; for a
+    pair of more objectives (``n_objectives`` > 2) it is only the area the pair's front
+    dominates, and the legend calls it that.
 
     Parameters
     ----------
@@ -256,6 +258,11 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
     true_front : array-like of shape (k, 2), optional
         A known Pareto front in objective units (a synthetic problem's ``true_front(k)``),
         drawn as small grey dots.
+    n_objectives : int, default 2
+        How many objectives the study has when ``info`` holds two of them (from
+        ``pareto_info(values[:, [i, j]], ...)``, as the Lab's Pareto panel shows a chosen pair):
+        above 2, the shaded area is no hypervolume ("area dominated in f2-f3"), which only
+        all the objectives together have.
 
     Returns
     -------
@@ -279,12 +286,13 @@ def plot_pareto_front(info: ParetoInfo, ax: Any = None, *, true_front: Any = Non
         known = float_array(true_front, "true_front", owner, rule)
         if known.ndim != 2 or known.shape[1] != 2 or not np.isfinite(known).all():
             raise fail("true_front", owner, rule, true_front, hint=f"Its shape is {known.shape}.")
+    pair_of_more = check_int(n_objectives, "n_objectives", owner, 2) > 2
     ax = axes_or_new(ax, figsize=(8.5, 4.5), owner=owner)
     if true_front is not None:
         ax.plot(*known.T, ls="none", marker=".", ms=3, color="0.55", zorder=1, label="true front")
     if len(info.dominated):
-        ax.fill(*info.dominated.T, color="C3", alpha=0.12, lw=0, zorder=0,
-                label=f"dominated: hypervolume {info.final_hypervolume:.3g}")
+        area = f"area dominated in {info.names[0]}-{info.names[1]}: " if pair_of_more else "dominated: hypervolume "
+        ax.fill(*info.dominated.T, color="C3", alpha=0.12, lw=0, zorder=0, label=f"{area}{info.final_hypervolume:.3g}")
         ax.plot(*info.staircase.T, color="C3", lw=1.5, zorder=2)
     # A layer with no points is left out, so the legend lists only what is there.
     layers = [(info.counted & ~info.front, {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),

@@ -18,6 +18,7 @@ from .._validation import fail
 from ..direction import Direction
 from ..goals import Goals, feasible_mask
 from ..optimizers.capabilities import ModelBased, ModelPerObjective
+from ..optimizers.registry import optimizers_declaring
 from ..trial import Trial, TrialState
 from ..views import History
 from .dataframe import ATTRS, trials_dataframe
@@ -209,12 +210,17 @@ class Introspection:
     def _read_objective(self, number: int | None, overrides: dict[str, Any]) -> None:
         """Put the index of ``overrides["objective"]`` (a name or an index) in its place for a belief
         of a model per objective, which requires one (the belief now, or that behind trial ``number``
-        if a model proposed it); refuse a bad one. Another belief keeps the value as typed, for its
-        optimizer to refuse in its own words."""
+        if a model proposed it); refuse a bad one, and one for the present model of another kind (a
+        past step's is refused by :func:`~.replay.past_surrogate`, in the same words)."""
         if not self.goals.multi:
             return
         if number is None:
             per_objective = isinstance(self.optimizer, ModelPerObjective)
+            if not per_objective and "objective" in overrides:  # its optimizer named its own settings instead
+                raise fail("objective", "Study.surrogate", f"given only for a model that takes it "
+                           f"({self.optimizer.name!r}, the study's optimizer now, does not)", overrides["objective"],
+                           hint=f"These keep a model per objective: {optimizers_declaring(ModelPerObjective)}; "
+                                "study.history(objective=...) shows one objective's values.")
         else:  # the model that proposed it; a trial no model proposed: past_surrogate says so
             model = model_behind(self._state, number)
             per_objective = model is not None and issubclass(model, ModelPerObjective)

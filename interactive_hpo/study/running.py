@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, cast
 
-from .._validation import check_int, check_real, fail, warn_user
+from .._validation import check_int, check_real, fail, failure_kind, warn_user
 from ..goals import Goals
 from ..optimizers.capabilities import Scheduler
 from ..outcome import Outcome, check_budget_keyword, check_budget_range, check_signature
@@ -49,21 +49,27 @@ def _check_callback(callback: Callable[..., Any], rule: str) -> None:
 
 class SameFailures:
     """A run's callback that warns, once, when the first :data:`SAME_FAILURES` trials of the run
-    all failed with the same error (``trial.error``); the run goes on, as a failed trial never
+    all failed the same way (``trial.error`` of one :func:`~interactive_hpo._validation.failure_kind`:
+    one rule broken, whatever value broke it each time); the run goes on, as a failed trial never
     stops it."""
 
     def __init__(self) -> None:
-        self.errors: list[str | None] = []
+        self.kinds: list[str | None] = []
+        self.first: str | None = None
 
     def __call__(self, study: Any, trial: Trial) -> None:
-        if len(self.errors) >= SAME_FAILURES:
+        if len(self.kinds) >= SAME_FAILURES:
             return
-        self.errors.append(trial.error if trial.state is TrialState.FAILED else None)
-        first = self.errors[0]
-        if len(self.errors) == SAME_FAILURES and first is not None and self.errors.count(first) == SAME_FAILURES:
-            warn_user(f"The first {SAME_FAILURES} trials of this run all failed with the same error, which may mean "
-                      f"the objective itself is broken: {first.splitlines()[0]}. The run goes on; interrupt it "
-                      "(Ctrl-C: finished trials are kept) to fix the objective.", UserWarning)
+        error = trial.error if trial.state is TrialState.FAILED else None
+        if not self.kinds:
+            self.first = error
+        self.kinds.append(None if error is None else failure_kind(error))
+        first = self.kinds[0]
+        if len(self.kinds) == SAME_FAILURES and first is not None and self.kinds.count(first) == SAME_FAILURES:
+            shown = cast(str, self.first).splitlines()[0]
+            warn_user(f"The first {SAME_FAILURES} trials of this run all failed the same way, which may mean the "
+                      f"objective itself is broken: {shown}. The run goes on; interrupt it (Ctrl-C: finished "
+                      "trials are kept) to fix the objective.", UserWarning)
 
 
 class Running:
@@ -119,8 +125,9 @@ class Running:
         Give ``n_trials``, ``timeout`` or both. After ``timeout`` seconds no trial starts; those
         running finish (Optuna's ``optimize(timeout=...)``; ``trial_timeout`` bounds one trial).
 
-        A failed trial does not stop the run; when its first 5 trials all fail with the same
-        error, it warns that the objective itself may be broken (:class:`SameFailures`). An
+        A failed trial does not stop the run; when its first 5 trials all fail the same way (one
+        error, or one rule broken by whatever value each returned), it warns that the objective
+        itself may be broken (:class:`SameFailures`). An
         objective no trial could call (no ``params`` argument, another required one; no ``budget``
         keyword for a scheduler's budgets, or one without a default where trials have none) is
         refused before the first.

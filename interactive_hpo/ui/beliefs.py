@@ -14,7 +14,8 @@ import numpy as np
 from .._validation import check_int, fail
 from ..exceptions import InvalidParameterError
 from ..goals import counts_as_feasible
-from ..optimizers.capabilities import ModelBased
+from ..optimizers.capabilities import ModelBased, MultiObjective
+from ..optimizers.registry import optimizers_declaring
 from ..study.core import Study
 from ..trial import CARRIED, Trial, TrialState
 from ._checks import check_history
@@ -99,7 +100,9 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
     if isinstance(optimizer, ModelBased):
         why = "The model appears after two completed trials."
     else:
-        why = f"{optimizer.name} has no model of the objective (switch to bo in the Optimizer tab to see one)"
+        # Those the study takes: it refuses an optimizer of one objective for several.
+        serving = " or ".join(optimizers_declaring(ModelBased, MultiObjective)) if study.goals.multi else "bo"
+        why = f"{optimizer.name} has no model of the objective (switch to {serving} in the Optimizer tab to see one)"
         why += "; its population is drawn below." if population is not None else "."
     return ShownBelief(view, history, proposal, population, why, usual_proposal=usual,
                        any_feasible=known_feasible(study.trials))

@@ -307,7 +307,7 @@ class ParetoPanel:
             ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=ax.transAxes,
                     color="0.4")
         else:
-            plot_pareto_front(self.info, ax)
+            plot_pareto_front(self.info, ax, n_objectives=self.goals.n)
         if self.goals.n > 2 and self.volume_info.front.any():
             ax.scatter(*self.values[self.volume_info.front][:, [i, j]].T, s=140, facecolor="none", edgecolor="black",
                        linewidth=1.2, zorder=5, label=f"Pareto set, all {self.goals.n} objectives")

@@ -102,6 +102,7 @@ def test_three_objectives_show_a_pair_and_ring_the_whole_pareto_set():
     assert front_ax.get_xlabel().startswith("f0") and front_ax.get_ylabel().startswith("f2")
     labels = [c.get_label() for c in front_ax.collections]
     assert "Pareto set, all 3 objectives" in labels and "trial 5 (newest)" in labels
+    assert [p.get_label() for p in front_ax.patches][0].startswith("area dominated in f0-f2: ")  # no hypervolume
 
 
 def test_a_failed_first_trial_gives_an_empty_front():

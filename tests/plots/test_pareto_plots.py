@@ -188,6 +188,15 @@ def test_the_front_plot_makes_its_own_figure():
     assert ax.figure.get_size_inches().tolist() == [8.5, 4.5]
 
 
+def test_a_pair_of_more_objectives_shades_an_area_not_a_hypervolume():
+    # The Lab's Pareto panel showed f2-f3 of four objectives as "dominated: hypervolume 0.66" (a305 M3).
+    info = pareto_info([[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]], ["minimize", "minimize"], names=["f2", "f3"],
+                       reference=[4.0, 4.0])
+    assert legend_labels(plot_pareto_front(info, Figure().add_subplot(), n_objectives=4))[0] == \
+        "area dominated in f2-f3: 6"
+    assert legend_labels(plot_pareto_front(info, Figure().add_subplot()))[0] == "dominated: hypervolume 6"
+
+
 # -- hypervolume over trials ------------------------------------------------------------------------
 def test_one_run_is_one_line_over_whole_trials():
     info = pareto_info([[2, 2], [NAN, NAN], [1, 3], [3, 3]], ["minimize", "minimize"], reference=[4, 4])
@@ -248,6 +257,8 @@ BAD_INPUTS = [
     (lambda: plot_pareto_front(INFO, true_front=[1.0, 2.0, 3.0, 4.0]),
      "`true_front` of plot_pareto_front must be None or an array of shape (k, 2)"),
     (lambda: plot_pareto_front(INFO, "ax"), "`ax` of plot_pareto_front must be None or a matplotlib Axes"),
+    (lambda: plot_pareto_front(INFO, n_objectives=1), "`n_objectives` of plot_pareto_front must be an int in [2, "
+                                                      "inf); got 1."),
     (lambda: plot_hypervolume(INFO, Figure()), "`ax` of plot_hypervolume must be None or a matplotlib Axes"),
     (lambda: plot_pareto_front([[1.0, 2.0]]), "`info` of plot_pareto_front must be a ParetoInfo of two objectives"),
     (lambda: plot_hypervolume([INFO]), "`runs` of plot_hypervolume must be a ParetoInfo, or a dict"),

@@ -183,7 +183,7 @@ def test_an_override_names_a_known_action(journal, tmp_path):
 
 @pytest.mark.parametrize(("keys", "value", "shown", "rule"), [
     (["values"], [1.0], "[1.0]", "2 values, one per objective ['objective 0', 'objective 1']"),
-    (["values"], [1.0, "high"], "[1.0, 'high']", "real numbers (objective 'objective 1' got 'high')"),
+    (["values"], [1.0, "high"], "[1.0, 'high']", "real numbers; got [1.0, 'high']. Objective 'objective 1' got 'high'"),
     (["value"], 1.0, "1.0", 'None in a study of several objectives (their values are under "values")'),
 ])
 def test_several_objectives_values_are_read_as_the_goals_say(tmp_path, keys, value, shown, rule):

@@ -54,6 +54,41 @@ def test_goals_read_tuples_and_dicts_by_name_and_refuse_the_rest():
     assert Goals.parse(directions=["maximize"]) == Goals.parse("maximize")  # a list of one is one objective
 
 
+@pytest.mark.parametrize(("directions", "returned", "refused"), [
+    # What the docs tell a named or listed study to return: its one objective in that form (a305 M2).
+    ({"accuracy": "maximize"}, lambda p: {"accuracy": p["x"]}, lambda p: [p["x"]]),
+    (["maximize"], lambda p: (p["x"],), lambda p: {"objective": p["x"]}),
+    (["maximize"], lambda p: np.array([p["x"]]), lambda p: (p["x"], p["y"])),
+])
+def test_one_objective_given_by_name_or_as_a_list_of_one_is_read_in_that_form(tmp_path, directions, returned,
+                                                                                refused):
+    study = Study(SPACE, "random", directions=directions, seed=0, storage=tmp_path / "one.jsonl")
+    done = study.run(returned, n_trials=2, progress=False)
+    assert [t.state for t in done] == [TrialState.COMPLETE] * 2 and done[0].value == done[0].params["x"]
+    assert study.add_manual({"x": 0.25, "y": 0.5}, returned({"x": 0.25, "y": 0.5})).value == 0.25
+    wrong = study.step(refused)
+    assert wrong.state is TrialState.FAILED and "must be a finite real number or a" in wrong.error
+    assert "several objectives need" not in wrong.error  # the study was given `directions`
+    with pytest.raises(InvalidParameterError, match="`value` of Study.add_manual must be a finite real number or a"):
+        study.add_manual({"x": 0.5, "y": 0.5}, refused({"x": 0.5, "y": 0.5}))
+    loaded = Study.load(tmp_path / "one.jsonl")  # the journal keeps the form
+    assert loaded.add_manual({"x": 0.75, "y": 0.5}, returned({"x": 0.75, "y": 0.5})).value == 0.75
+    assert fork_study(loaded, 1).study.add_manual({"x": 0.5, "y": 0.5}, returned({"x": 0.5, "y": 0.5})).value == 0.5
+
+
+def test_one_objective_given_as_a_direction_takes_one_number_and_a_named_one_its_name():
+    study = Study(SPACE, "random", direction="maximize", seed=0)
+    for result in ([0.5], {"objective": 0.5}):
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "`value` of Study.add_manual must be a finite real number; got " + repr(result) + ". The study has "
+                "one objective: return one number (a one-element array or list is several values; several objectives "
+                "need Study(directions=[...]))")):
+            study.add_manual({"x": 0.5, "y": 0.5}, result)
+    with pytest.raises(InvalidParameterError,
+                       match=r"one objective, 'accuracy': .* Missing \['accuracy'\]; unknown 'acc'\."):
+        Goals.parse(directions={"accuracy": "maximize"}).read({"acc": 0.5}, "f")
+
+
 def test_a_study_of_two_objectives_keeps_values_and_returns_the_pareto_set():
     study = Study(SPACE, "sobol", directions=TWO, seed=0)
     study.run(trade_off, n_trials=24, progress=False)

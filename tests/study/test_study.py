@@ -24,6 +24,7 @@ from interactive_hpo import (
     TrialState,
     TrialStateError,
 )
+from interactive_hpo._validation import fail, failure_kind
 from interactive_hpo.objectives import FunctionObjective
 from interactive_hpo.outcome import Measured
 
@@ -662,22 +663,47 @@ def test_a_trial_added_from_elsewhere_cannot_claim_the_queue():
     assert study.queued == [GOOD] and study.ask().source == "enqueued"
 
 
-def test_a_run_whose_first_trials_all_fail_alike_warns_once_and_goes_on():
+@pytest.mark.parametrize(("directions", "objective", "shown"), [
     # A typo in the objective failed all 100 trials of a run, in silence, one after another.
-    with pytest.warns(UserWarning, match=r"first 5 trials of this run all failed with the same error.*"
-                                         r"ZeroDivisionError: division by zero") as caught:
-        Study(SPACE, seed=0).run(lambda p: 1 / 0, n_trials=12)
-    assert len([w for w in caught if "all failed" in str(w.message)]) == 1
-
-
-@pytest.mark.parametrize("objective", [
-    lambda p: quadratic(p) if p["n"] < 4 else 1 / 0,   # a region fails: some of the first trials complete
-    lambda p: 1 / 0 if p["n"] % 2 else {}["missing"],   # failures, but not one error
+    (None, lambda p: 1 / 0, "ZeroDivisionError: division by zero"),
+    (None, lambda p: math.nan, "the objective returned nan"),
+    # Each error showed the value returned, so no two were alike and it never warned (a305 M1).
+    (["minimize", "minimize"], lambda p: (p["x"], 1.0, 2.0),
+     "`value` of the objective must be 2 values, one per objective ['objective 0', 'objective 1'] (a tuple, a list "
+     "or a dict by name); got ("),
+    # An objective that raised the package's own error (an argument computed from the params).
+    (None, lambda p: Float("y", 3.0, p["x"]), "InvalidParameterError: `high` of Float('y') must be greater than"),
 ])
-def test_failures_that_do_not_say_the_objective_is_broken_do_not_warn(objective):
+def test_a_run_whose_first_trials_all_fail_alike_warns_once_and_goes_on(directions, objective, shown):
+    with pytest.warns(UserWarning, match=r"first 5 trials of this run all failed the same way.*" + re.escape(shown)) \
+            as caught:
+        trials = Study(SPACE, seed=0, directions=directions).run(objective, n_trials=8)
+    assert len([w for w in caught if "all failed" in str(w.message)]) == 1 and len(trials) == 8
+
+
+@pytest.mark.parametrize(("directions", "objective"), [
+    (None, lambda p: quadratic(p) if p["n"] < 4 else 1 / 0),   # a region fails: some of the first trials complete
+    (None, lambda p: 1 / 0 if p["n"] % 2 else {}["missing"]),   # failures, but not one error
+    (None, lambda p: math.nan if p["n"] % 2 else math.inf),     # non-finite, but not alike
+    # Two rules broken by turns: of length, and of the values' type.
+    (["minimize", "minimize"], lambda p: (p["x"],) * (2 + p["n"] % 2) if p["c"] == "a" else (p["x"], "high")),
+])
+def test_failures_that_do_not_say_the_objective_is_broken_do_not_warn(directions, objective):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        Study(SPACE, seed=0).run(objective, n_trials=12)
+        Study(SPACE, seed=0, directions=directions).run(objective, n_trials=8)
+
+
+def test_a_failure_s_kind_is_the_rule_it_broke_without_the_value():
+    three = str(fail("value", "the objective", "2 values", (0.1, 0.2, 0.3), hint="Return two."))
+    raised = "InvalidParameterError: " + str(fail("value", "the objective", "2 values", [[1], "; got "], hint="x\ny"))
+    assert failure_kind(three) == "`value` of the objective must be 2 values"
+    assert failure_kind(raised) == "InvalidParameterError: `value` of the objective must be 2 values"
+    others = [str(fail("values", "the objective", "2 values", 1)), str(fail("value", "Study.tell", "2 values", 1)),
+              str(fail("value", "the objective", "3 values", 1))]
+    assert len({failure_kind(text) for text in [three, *others]}) == 4
+    for text in ("ZeroDivisionError: division by zero", "the objective returned nan", "`x` of y", ""):
+        assert failure_kind(text) == text  # any other text is its own kind, whole
 
 
 def test_a_study_may_search_part_of_its_objectives_space_and_no_more():

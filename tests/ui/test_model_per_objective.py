@@ -15,6 +15,8 @@ import pytest  # noqa: E402
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.direction import Direction  # noqa: E402
+from interactive_hpo.optimizers.capabilities import ModelBased, MultiObjective  # noqa: E402
+from interactive_hpo.optimizers.registry import optimizers_declaring  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 from interactive_hpo.ui.controller import LabController  # noqa: E402
 from interactive_hpo.ui.lab_goals import lab_history  # noqa: E402
@@ -206,6 +208,13 @@ def test_parego_keeps_its_scalarized_model_without_a_selector():
                                                   what_if.lengthscale)) and what_if.note.value == ""
     lab.travel(4)
     assert not lab.objective_choice.shown and "Step 4" in lab.timeline.caption.value and not lab.errors.errors
+    # Refused in Study.surrogate's words now as at a past step, not in ParEGO's own settings' (a305 L6).
+    for step, which in ((None, "'parego', the study's optimizer now, does not"), (4, "which proposed trial 4")):
+        with pytest.raises(InvalidParameterError, match=re.escape("`objective` of Study.surrogate must be given only "
+                                                                  "for a ") + f".*{re.escape(which)}.*; got 'score'"):
+            lab.study.surrogate(step, objective="score")
+    with pytest.raises(InvalidParameterError, match=re.escape(f"These keep a model per objective: {['ehvi']}")):
+        lab.study.surrogate(objective=1)
 
 
 def test_no_selector_for_one_objective_or_a_model_free_optimizer():
@@ -216,3 +225,8 @@ def test_no_selector_for_one_objective_or_a_model_free_optimizer():
     several.run(3)
     assert not several.objective_choice.shown
     assert "random has no model" in several.surrogate_panel.message.value and not several.errors.errors
+    # Those with a model that the study of several takes (it refuses "bo": a305 L1), from the registry.
+    serving = optimizers_declaring(ModelBased, MultiObjective)
+    assert "ehvi" in serving and "bo" not in serving and set(serving) <= set(several.optimizer_panel.choice.options)
+    assert f"(switch to {' or '.join(serving)} in the Optimizer tab" in several.surrogate_panel.message.value
+    assert "(switch to bo in the Optimizer tab" in quad.surrogate_panel.message.value

@@ -52,6 +52,8 @@ def test_the_panel_draws_every_trial_the_front_and_the_hypervolume():
     assert len(curve.get_ydata()) == 8 and np.all(np.diff(curve.get_ydata()) >= 0) and curve.get_ydata()[-1] > 0
     assert f"Pareto front: {len(study.best_trials)} trial(s)" in lab.status.value
     assert panel.front_ax.get_xlabel() == "objective 0 (lower is better)"
+    legend = [text.get_text() for text in panel.front_ax.get_legend().get_texts()]
+    assert f"dominated: hypervolume {panel.volume_info.final_hypervolume:.3g}" in legend  # two: it is the hypervolume
 
 
 def test_the_reference_point_is_fixed_once_and_stays_through_steps_and_reset():
@@ -241,6 +243,10 @@ def test_three_objectives_pick_the_pair_on_the_axes():
     assert panel.pair == (0, 2) and panel.front_ax.get_ylabel().startswith("z")
     assert np.array_equal(panel.info.values, np.array([t.values for t in lab.study.trials])[:, [0, 2]])
     assert panel.volume_info.values.shape == (6, 3)  # the hypervolume is over all three
+    # The pair's shaded area is no hypervolume of a study of three (a305 M3): the legend says what it is.
+    legend = [text.get_text() for text in panel.front_ax.get_legend().get_texts()]
+    assert f"area dominated in x-z: {panel.info.final_hypervolume:.3g}" in legend
+    assert not any("hypervolume" in label for label in legend)
     panel.x_choice.value = "z"  # the other axis's objective: the two swap
     assert (panel.x_choice.value, panel.y_choice.value) == ("z", "x") and not lab.errors.errors
 
