@@ -98,10 +98,10 @@ def told(goals: Goals, state: TrialState, value: Any, attrs: dict[str, Any], con
         # does not fit the goals fails the trial, as in a serial run.
         return state, value, attrs, None
     if state is TrialState.COMPLETE:
-        if not goals.multi:
-            if not is_real(value):
-                raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
+        if not goals.multi and is_real(value):
             outcome_of_value(value, attrs, "Study.tell")  # refuses a number too large for a float
+        elif not goals.multi and goals.given == "direction":  # a list of one, a dict of its name: Goals.read
+            raise fail("value", "Study.tell", "a real number (or pass state='FAILED')", value)
         return state, Measured(value, read_constraints(constraints, "Study.tell")), attrs, "Study.tell"
     check_no_constraints(state, constraints, "Study.tell")
     if state is TrialState.PRUNED and value is None and not goals.multi:

@@ -71,6 +71,10 @@ def test_one_objective_given_by_name_or_as_a_list_of_one_is_read_in_that_form(tm
     assert "several objectives need" not in wrong.error  # the study was given `directions`
     with pytest.raises(InvalidParameterError, match="`value` of Study.add_manual must be a finite real number or a"):
         study.add_manual({"x": 0.5, "y": 0.5}, refused({"x": 0.5, "y": 0.5}))
+    told = study.ask()
+    assert study.tell(told, returned(told.params)).value == told.params["x"]  # a person's tell reads it too
+    with pytest.raises(InvalidParameterError, match="`value` of Study.tell must be a finite real number or a"):
+        study.tell(study.ask(), refused({"x": 0.5, "y": 0.5}))
     loaded = Study.load(tmp_path / "one.jsonl")  # the journal keeps the form
     assert loaded.add_manual({"x": 0.75, "y": 0.5}, returned({"x": 0.75, "y": 0.5})).value == 0.75
     assert fork_study(loaded, 1).study.add_manual({"x": 0.5, "y": 0.5}, returned({"x": 0.5, "y": 0.5})).value == 0.5
