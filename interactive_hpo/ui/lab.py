@@ -181,7 +181,7 @@ class Lab(LabControls):
         """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar);
         refused, as Step is, when the optimizer has nothing left to propose."""
         # Before the buttons change (a background run's stay as they are) and the what-if is committed.
-        self.controller.check_steppable("Run")
+        n_trials = self.controller.check_run(n_trials)
         self._commit_what_if()
         self._set_running(True)
         try:
