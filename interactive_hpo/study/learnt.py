@@ -36,7 +36,7 @@ from ..optimizers.capabilities import Scheduler
 from ..trial import Trial, TrialState
 from .results import at_full_budget, loss_of
 
-__all__ = ["learns", "not_learnt", "tell", "told", "warn_not_learnt"]
+__all__ = ["as_told", "learns", "not_learnt", "tell", "warn_not_learnt"]
 
 
 def learns(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
@@ -47,7 +47,7 @@ def learns(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
             or at_full_budget(trial, full_budget))
 
 
-def told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
+def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
          ) -> tuple[Trial, float | np.ndarray | None]:
     """What the study tells ``optimizer`` of ``trial``: the trial and its loss
     (:func:`~.results.loss_of`), or, for a result below ``full_budget`` that it does not learn
@@ -59,8 +59,8 @@ def told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
 
 
 def tell(optimizer: Optimizer, goals: Goals, trial: Trial, full_budget: float) -> None:
-    """Tell ``optimizer`` ``trial`` as :func:`told` converts it."""
-    optimizer.tell(*told(goals, trial, optimizer, full_budget))
+    """Tell ``optimizer`` ``trial`` as :func:`as_told` converts it."""
+    optimizer.tell(*as_told(goals, trial, optimizer, full_budget))
 
 
 def not_learnt(trials: Iterable[Trial], optimizer: Optimizer, full_budget: float) -> int:

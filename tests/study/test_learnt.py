@@ -12,7 +12,7 @@ import pytest
 from interactive_hpo import Float, SearchSpace, TrialState
 from interactive_hpo.goals import Goals
 from interactive_hpo.optimizers.registry import make_optimizer
-from interactive_hpo.study.learnt import learns, not_learnt, told, warn_not_learnt
+from interactive_hpo.study.learnt import as_told, learns, not_learnt, warn_not_learnt
 from interactive_hpo.trial import Trial
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
@@ -28,30 +28,30 @@ def _trial(number, budget, state=TrialState.COMPLETE, value=0.25, values=None):
 def test_an_optimizer_of_full_evaluations_is_told_a_lower_rung_as_pruned_without_a_loss(name):
     optimizer = make_optimizer(name, SPACE, seed=0)
     low, full, free = _trial(0, 1 / 3), _trial(1, 1.0), _trial(2, None)
-    shown, loss = told(ONE, low, optimizer, 1.0)
+    shown, loss = as_told(ONE, low, optimizer, 1.0)
     assert (shown.state, loss, shown.value, shown.budget, shown.number) == (TrialState.PRUNED, None, 0.25, 1 / 3, 0)
     assert low.state is TrialState.COMPLETE  # the study's trial is not changed
-    assert told(ONE, full, optimizer, 1.0) == (full, 0.25) and told(ONE, free, optimizer, 1.0) == (free, 0.25)
+    assert as_told(ONE, full, optimizer, 1.0) == (full, 0.25) and as_told(ONE, free, optimizer, 1.0) == (free, 0.25)
     optimizer.tell(shown, loss)  # accepted as a pruned trial is
 
 
 def test_a_scheduler_learns_every_rung_and_failed_or_pruned_trials_are_told_as_they_are():
     scheduler = make_optimizer("hyperband", SPACE, seed=0)
     low = _trial(0, 1 / 27)
-    assert learns(scheduler, low, 1.0) and told(ONE, low, scheduler, 1.0) == (low, 0.25)
+    assert learns(scheduler, low, 1.0) and as_told(ONE, low, scheduler, 1.0) == (low, 0.25)
     gp = make_optimizer("bo", SPACE, seed=0)
     for trial in (_trial(1, 1 / 3, TrialState.FAILED), _trial(2, 1 / 3, TrialState.PRUNED)):
-        assert learns(gp, trial, 1.0) and told(ONE, trial, gp, 1.0) == (trial, None)
+        assert learns(gp, trial, 1.0) and as_told(ONE, trial, gp, 1.0) == (trial, None)
 
 
 def test_several_objectives_lose_their_values_when_told_as_pruned():
     parego = make_optimizer("parego", SPACE, seed=0)
     low = _trial(0, 1 / 3, value=None, values=(0.25, 0.5))
-    shown, loss = told(TWO, low, parego, 1.0)
+    shown, loss = as_told(TWO, low, parego, 1.0)
     assert (shown.state, shown.values, loss) == (TrialState.PRUNED, None, None)
     parego.tell(shown, loss)
     full = _trial(1, 1.0, value=None, values=(0.25, 0.5))
-    np.testing.assert_array_equal(told(TWO, full, parego, 1.0)[1], [0.25, -0.5])
+    np.testing.assert_array_equal(as_told(TWO, full, parego, 1.0)[1], [0.25, -0.5])
 
 
 def test_the_trials_not_learnt_are_counted_and_warned_of_in_the_words_of_the_method_called():
