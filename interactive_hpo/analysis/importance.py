@@ -2,7 +2,8 @@
 
 :func:`surrogate_of` picks the plausible functions a study's trials support (its own Gaussian
 process when the optimizer has one, else a random forest fitted to its completed trials, manual
-ones included, PRUNED ones and those below the full budget left out: see :func:`trial_data`),
+ones included, PRUNED ones and those below the full budget left out: see :func:`trial_data`;
+a GP switched to after a scheduler is not told those either, ``study.learnt``),
 and :func:`importance`, :func:`study_partial_dependence` and :func:`study_quantile_importance`
 run the analyses on them.
 ``step=k`` reads the study as it was when trial ``k`` was asked (time travel: how the estimates
@@ -24,7 +25,8 @@ from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..study import Study
 from ..study.core import check_study
-from ..study.results import at_full_budget, loss_of
+from ..study.learnt import tell
+from ..study.results import at_full_budget
 from ..trial import TrialState
 from ._checks import MAX_SAMPLES, MAX_SEED
 from .dependence import PartialDependence, averaged, grid_settings
@@ -105,8 +107,8 @@ def _below(study: Study, step: int | None) -> int:
 
 def _left_out(study: Study, step: int | None, owner: str) -> None:
     """Warn, in the words of ``owner``, of the completed trials (before ``step``) below the full
-    budget that it leaves out: a ranking from a fifth of a Hyperband study's trials should not
-    pass for one from all of them."""
+    budget that it leaves out (a forest's data, and a GP's: ``study.learnt``): a ranking from a
+    fifth of a Hyperband study's trials should not pass for one from all of them."""
     if below := _below(study, step):
         warn_user(f"{owner}: {below} completed trial(s){_before(step)} ran below the full budget "
                   f"({study.full_budget:g}) and are left out, as best_trial leaves them out: a scheduler's lower "
@@ -225,11 +227,13 @@ def _past_view(study: Study, step: int) -> Any:
 def _refitted(study: Study, step: int | None) -> Any:
     """A GP of the study's optimizer's settings fitted now on the trials before ``step`` (all if
     None), without warm-start sources (they are given to an optimizer apart from its settings),
-    in the study's direction; None for fewer than two."""
+    in the study's direction; None for fewer than two. Told as the study tells its optimizer
+    (:func:`~interactive_hpo.study.learnt.tell`): a scheduler's lower rungs are not learnt."""
     fresh = type(study.optimizer)(study.space, **study.optimizer.settings())
+    full = study.full_budget
     for trial in study.trials[:step]:
         if trial.state.is_finished:  # a trial still running then is not told, as in the study
-            fresh.tell(trial, loss_of(study.goals, trial))
+            tell(fresh, study.goals, trial, full)
     view = fresh.surrogate()
     return None if view is None else view.in_direction(study.direction)
 
@@ -240,8 +244,8 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
 
     Computed on :func:`surrogate_of`'s functions (see
     :func:`~interactive_hpo.analysis.sobol.sobol_indices` for ``n`` and ``level``): the GP, or
-    a forest on the completed trials (PRUNED ones and those below the full budget left out, with
-    a warning that counts the latter; see :func:`trial_data`), of
+    a forest on the completed trials (PRUNED ones and those below the full budget left out, by
+    either, with a warning that counts the latter; see :func:`trial_data`), of
     ``objective`` (see :func:`surrogate_of`; required for a study of several). Each of
     the ``n_samples`` functions is evaluated at the ``n (d + 2)`` points at once: at most 2**26
     values in all.
@@ -263,8 +267,7 @@ def importance(study: Study, surrogate: str = "auto", *, objective: int | str | 
     chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner)
     n, level = design_settings(n, level, owner, study.space.dim, chosen.n_samples)
     functions = _functions(study, chosen, owner)
-    if functions.source == "forest":
-        _left_out(study, chosen.step, owner)
+    _left_out(study, chosen.step, owner)
     _, losses = _completed(study, chosen.objective, chosen.step)
     # The counts below are of the trials read: those at the full budget, when others were left out.
     full = " at the full budget" if _below(study, chosen.step) else ""
@@ -320,15 +323,14 @@ def study_partial_dependence(study: Study, names: Any, surrogate: str = "auto", 
     ``resolution``, ``n_background`` and ``level`` are those of
     :func:`~interactive_hpo.analysis.dependence.partial_dependence`; ``n_samples`` times
     ``n_background`` (the values of one call) and ``n_samples`` times the levels (the values
-    kept) are at most 2**26 each. A forest's trials below the full budget are left out, with a
-    warning (see :func:`trial_data`)."""
+    kept) are at most 2**26 each. Trials below the full budget are left out (a forest's, see
+    :func:`trial_data`; a GP's optimizer is not told them), with a warning that counts them."""
     owner = "study_partial_dependence"
     chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner, "study, names")
     grid = grid_settings(study.space, names, owner, resolution=resolution, n_background=n_background, level=level,
                          n_samples=chosen.n_samples)
     functions = _functions(study, chosen, owner)
-    if functions.source == "forest":
-        _left_out(study, chosen.step, owner)
+    _left_out(study, chosen.step, owner)
     return averaged(functions, study.space, grid, chosen.seed, owner)
 
 

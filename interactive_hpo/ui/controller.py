@@ -189,6 +189,14 @@ class LabController(Branches):
         self.check_idle("Run")
         return self._steps(n_trials)
 
+    def check_run(self, n_trials: Any) -> int:
+        """``n_trials`` of a Run (an int >= 0, named as ``Lab.run``'s), and the Run allowed
+        (:meth:`check_steppable`): what the Lab checks before it commits a what-if (``lab.run("x")``
+        switched the optimizer to the what-if's settings, journaled, then was refused)."""
+        n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
+        self.check_steppable("Run")
+        return n_trials
+
     def _steps(self, n_trials: int) -> Iterator[Trial | None]:
         self._stop_requested = self._cancel_requested = False
         self.running = True

@@ -12,7 +12,9 @@ them when both are possible. A study of several objectives is read one objective
 a forest (the dropdown picks the objective; ParEGO's GP models a scalarization, not an objective).
 A multi-fidelity study's trials below its full budget are left out, as ``best_trial`` leaves
 them (a scheduler's lower rungs measure a cheaper, biased objective:
-:func:`~interactive_hpo.analysis.trial_data`), and the caption counts them.
+:func:`~interactive_hpo.analysis.trial_data`; the GP of an optimizer switched to after a
+scheduler is not told them either, ``study.learnt``), and the caption counts what each source
+read (:mod:`.importance_analyses`, where the analyses are run).
 
 **Computed only when shown.** The analyses cost 0.1-2 s up to a few hundred trials (a forest is
 fast; a GP draws sample paths; about 6 s for a GP of 2,000 trials in 20 parameters, measured in
@@ -27,27 +29,15 @@ from one step to the next the estimates change because the data did, not the Mon
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_int, fail
-from ..analysis import (
-    RANK_MIN,
-    PartialDependence,
-    SobolIndices,
-    below_full_budget,
-    failed_learnt,
-    partial_dependence,
-    shows_no_effect,
-    sobol_indices,
-    surrogate_of,
-    trial_data,
-)
 from ..goals import Goals
 from ..optimizers.capabilities import ModelBased
 from ..plots.importance import plot_importance
@@ -57,117 +47,25 @@ from ..trial import TrialState
 from ._checks import check_step, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
+from .importance_analyses import (
+    MAX_SETTINGS,
+    MIN_TRIALS,
+    SETTINGS,
+    ImportanceInfo,
+    analysed,
+    dependence,
+    drawn,
+    importance_info,
+    trials_read,
+)
 
 __all__ = ["MAX_SETTINGS", "MIN_TRIALS", "SETTINGS", "ImportanceInfo", "ImportancePanel", "importance_info"]
 
-#: Finished trials needed before importance is estimated at all (fewer: a message instead), the
-#: count below which ``analysis.importance`` warns that a ranking is guesswork.
-MIN_TRIALS = RANK_MIN
-#: The analyses' settings, small for speed: Sobol design points, sample paths or trees,
-#: background configurations and levels of the partial dependence.
-SETTINGS: Mapping[str, int] = {"n": 256, "n_samples": 32, "n_background": 64, "resolution": 25}
-#: The largest value of each setting the panel accepts: the analyses run again after every trial
-#: while the tab is shown, and all four at their largest take about 4 s for a forest on 10 trials
-#: (2**17 design points, which sobol_indices itself allows, took 4 s alone).
-MAX_SETTINGS: Mapping[str, int] = {"n": 4096, "n_samples": 256, "n_background": 1024, "resolution": 200}
 #: The smallest the analyses accept (a Saltelli design of 8 points; two functions, levels, configurations).
 _LOWEST: Mapping[str, int] = {"n": 8, "n_samples": 2, "n_background": 2, "resolution": 2}
 CHOICES = ("GP", "forest")
 WHAT = {"gp": "the study's Gaussian process ({S} posterior sample paths)",
         "forest": "a random forest fitted to the trials ({S} trees)"}
-
-
-@dataclass(frozen=True, eq=False)
-class ImportanceInfo:
-    """What the tab shows, as plain data.
-
-    Attributes
-    ----------
-    indices : SobolIndices or None
-        None when there was nothing to analyse (see ``message``).
-    dependence : tuple of PartialDependence
-        1-D partial dependence of the parameters drawn (the two most important, or the one chosen).
-    source : str
-        "gp" or "forest": the functions actually used.
-    n_trials : int
-        Finished trials the analysis read (completed ones at the study's full budget).
-    step : int or None
-        The step viewed (None: the present).
-    objective : str
-        The objective's name.
-    message : str
-        Why nothing is shown ("" when something is).
-    below_full : int
-        Completed trials below the study's full budget (a scheduler's lower rungs), left out.
-    """
-
-    indices: SobolIndices | None
-    dependence: tuple[PartialDependence, ...]
-    source: str
-    n_trials: int
-    step: int | None
-    objective: str
-    message: str = ""
-    below_full: int = 0
-
-
-def _functions(study: Study, surrogate: str, objective: int, step: int | None, min_trials: int,
-               settings: Mapping[str, int]) -> tuple[Any, SobolIndices | None, int, str, int]:
-    """The surrogate's functions and their Sobol indices, the trials read, a message, and the
-    completed trials left out below the full budget."""
-    _, losses = trial_data(study, objective, step)
-    below = below_full_budget(study, step)
-    read = f"{_at_full(below)}{_at(step)}"
-    if len(losses) < min_trials:
-        return None, None, len(losses), (f"{len(losses)} completed trial(s){read}: importance is estimated from "
-                                         f"{min_trials} on (fewer would mostly show the surrogate's guesswork)."), below
-    functions = surrogate_of(study, surrogate, objective=objective, step=step, n_samples=settings["n_samples"])
-    if shows_no_effect(losses, failed_learnt(study, functions.source, step)):  # its sample paths still wiggle
-        return None, None, len(losses), (f"all {len(losses)} completed trials{read} have the same value "
-                                         f"({losses[0]:g}): no parameter has shown an effect."), below
-    indices = sobol_indices(functions, study.space, n=settings["n"], source=functions.source)
-    return functions, indices, len(losses), "", below
-
-
-def _dependence(functions: Any, study: Study, names: Sequence[str],
-                settings: Mapping[str, int]) -> tuple[PartialDependence, ...]:
-    return tuple(partial_dependence(functions, study.space, name, n_background=settings["n_background"],
-                                    resolution=settings["resolution"]) for name in names)
-
-
-def _drawn(indices: SobolIndices, chosen: str | None, top: int = 2) -> list[str]:
-    """The parameters whose partial dependence is drawn: ``chosen`` first, then the most important."""
-    ranking = indices.ranking()
-    first = [chosen] if chosen in ranking else []
-    return (first + [name for name in ranking if name not in first])[:top]
-
-
-def importance_info(study: Study, surrogate: str = "auto", *, objective: int | str | None = None,
-                    step: int | None = None,
-                    chosen: str | None = None, min_trials: int = MIN_TRIALS,
-                    settings: Mapping[str, int] = SETTINGS) -> ImportanceInfo:
-    """What the Importance tab shows for ``study`` (at ``step``; ``surrogate`` and ``objective``
-    as for :func:`~interactive_hpo.analysis.surrogate_of`; ``chosen``: a parameter whose partial
-    dependence is drawn first).
-
-    Examples
-    --------
-    >>> from interactive_hpo import Float, SearchSpace, Study
-    >>> space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1), Float("c", 0, 1)])
-    >>> study = Study(space, "sobol", seed=0)
-    >>> _ = study.run(lambda p: 10 * (p["a"] - 0.5) ** 2 + p["b"], n_trials=32)
-    >>> info = importance_info(study)
-    >>> info.source, info.indices.ranking()[0], [pd.names for pd in info.dependence]
-    ('forest', 'a', [('a',), ('b',)])
-    >>> importance_info(study, step=4).message.startswith("4 completed trial(s) at step 4")
-    True
-    """
-    check_study(study, "importance_info")
-    index = study.goals.index_of(objective, "importance_info", "importance_info(study, objective={})")
-    functions, indices, n_trials, message, below = _functions(study, surrogate, index, step, min_trials, settings)
-    dependence = () if indices is None else _dependence(functions, study, _drawn(indices, chosen), settings)
-    return ImportanceInfo(indices, dependence, "" if indices is None else indices.source, n_trials, step,
-                          study.goals.names[index], message, below)
 
 
 def _checked_settings(settings: Any) -> dict[str, int]:
@@ -181,15 +79,6 @@ def _checked_settings(settings: Any) -> dict[str, int]:
                                 MAX_SETTINGS[name])
                for name, value in settings.items()}
     return {**SETTINGS, **checked}
-
-
-def _at(step: int | None) -> str:
-    return "" if step is None else f" at step {step}"
-
-
-def _at_full(below: int) -> str:
-    """What the trials counted are when ``below`` completed ones ran below the full budget."""
-    return f" at the full budget ({below} below it left out, as best_trial leaves them)" if below else ""
 
 
 class _ComputedWhenShown(LiveFigure):
@@ -266,7 +155,7 @@ class ImportancePanel:
         self.info: ImportanceInfo | None = None
         self.computations = 0
         self._key: tuple | None = None  # what self.info was computed from
-        self._cache: tuple[tuple, Any, SobolIndices | None, int, str, int] | None = None
+        self._cache: tuple[tuple, Any, ImportanceInfo] | None = None  # (data key, functions, info)
         guard = self.errors.guard
         self.surrogate_choice = widgets.ToggleButtons(options=CHOICES, value="GP", tooltips=[
             "the study's Gaussian process: its posterior sample paths", "a random forest on the completed trials"])
@@ -359,13 +248,13 @@ class ImportancePanel:
             raise RuntimeError("ImportancePanel._compute needs a study")
         if self._cache is None or self._cache[0] != data_key:
             self.computations += 1
-            self._cache = (data_key, *_functions(study, self.surrogate, objective, self.step, self.min_trials,
-                                                 self.settings))
-        _, functions, indices, n_trials, message, below = self._cache
-        dependence = () if indices is None else _dependence(functions, study, _drawn(indices, self.chosen),
-                                                            self.settings)
-        return ImportanceInfo(indices, dependence, "" if indices is None else indices.source, n_trials, self.step,
-                              study.goals.names[objective], message, below)
+            self._cache = (data_key, *analysed(study, self.surrogate, objective, self.step, self.min_trials,
+                                               self.settings))
+        _, functions, info = self._cache
+        if info.indices is None:
+            return info
+        return dataclasses.replace(info, dependence=dependence(functions, study, drawn(info.indices, self.chosen),
+                                                               self.settings))
 
     def _render(self) -> None:
         info = self.info
@@ -403,12 +292,11 @@ class ImportancePanel:
         several = f" of <b>{html.escape(info.objective)}</b>" if study.goals.multi else ""
         names = " and ".join(html.escape(pd.names[0]) for pd in info.dependence)
         level = round(100 * info.indices.level)
-        return (f"<b>Importance{several} from {what}</b>{fallback}, on <b>{info.n_trials} completed trials"
-                f"{html.escape(_at_full(info.below_full))}{_at(info.step)}</b>. Bars: each parameter's total Sobol "
-                f"index (light, interactions included) and first-order index (dark, alone), with {level} % intervals "
-                f"over those functions; below, the partial dependence of {names} with its {level} % band. Click a bar "
-                f"to show that parameter's. Settings for speed: a Sobol design of {self.settings['n']} points, "
-                f"{self.settings['n_background']} background configurations.")
+        return (f"<b>Importance{several} from {what}</b>{fallback}, on <b>{html.escape(trials_read(info))}</b>. "
+                f"Bars: each parameter's total Sobol index (light, interactions included) and first-order index "
+                f"(dark, alone), with {level} % intervals over those functions; below, the partial dependence of "
+                f"{names} with its {level} % band. Click a bar to show that parameter's. Settings for speed: a Sobol "
+                f"design of {self.settings['n']} points, {self.settings['n_background']} background configurations.")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -33,7 +33,7 @@ from .fidelity_panel import FidelityPanel, fidelity_records
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .lab_controls import LabControls
-from .manual_panel import NEEDS_BUDGET, ManualPanel
+from .manual_panel import NEEDS_BUDGET, ManualPanel, click_note
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
 from .population_panel import PopulationPanel, lineage_at, true_landscape
@@ -181,7 +181,7 @@ class Lab(LabControls):
         """Up to ``n_trials`` trials, as the Run button (here: blocking, with the progress bar);
         refused, as Step is, when the optimizer has nothing left to propose."""
         # Before the buttons change (a background run's stay as they are) and the what-if is committed.
-        self.controller.check_steppable("Run")
+        n_trials = self.controller.check_run(n_trials)
         self._commit_what_if()
         self._set_running(True)
         try:
@@ -259,10 +259,12 @@ class Lab(LabControls):
         """The panels drawn for one search space (rebuilt when the space is edited)."""
         space = self.study.space
         self.surrogate_panel = SurrogatePanel(space, self.errors)
-        self.surrogate_panel.on_click(self.controller.evaluate)
         self.population_panel = PopulationPanel(space, self.errors)
-        # A click there is one on the model's slice: the pair clicked, the other parameters at its sliders.
-        self.population_panel.on_click(lambda at: self.controller.evaluate(self.surrogate_panel.params_at(at)))
+        clicks = self.controller.can_evaluate  # a click evaluates a trial of yours, as Evaluate does
+        if clicks:  # a click on the population is one on the model's slice: the other parameters at its sliders
+            self.surrogate_panel.on_click(self.controller.evaluate)
+            self.population_panel.on_click(lambda at: self.controller.evaluate(self.surrogate_panel.params_at(at)))
+        self.click_note = click_note(clicks)
         self._population_shown: tuple[Any, int | None, Any] = (None, None, None)  # _draw_population's arguments
         self.fidelity_panel = FidelityPanel(self.errors)
         self.fidelity_panel.on_override(self.controller.override)
@@ -274,13 +276,14 @@ class Lab(LabControls):
         self.history_panel = HistoryPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals)
         self.manual_panel.on_evaluate(self.controller.evaluate)
-        if not self.controller.can_evaluate:
+        if not clicks:
             self.manual_panel.evaluate_off(NEEDS_BUDGET)
         self.manual_panel.on_record(self.controller.add_manual)
         # The model first, where a projector's first screen shows it (issue 25); then the controls
         # that change what it shows, then the branches' progress.
-        model_tab = widgets.VBox([self.objective_choice.widget, self.surrogate_panel.widget, self.what_if.widget,
-                                  self.timeline.widget, self.population_panel.widget, self.fidelity_panel.widget])
+        model_tab = widgets.VBox([self.objective_choice.widget, self.click_note, self.surrogate_panel.widget,
+                                  self.what_if.widget, self.timeline.widget, self.population_panel.widget,
+                                  self.fidelity_panel.widget])
         pareto = [] if self.pareto_panel is None else [self.pareto_panel.widget]  # several objectives: first
         self.tabs.children = [*pareto, model_tab, self.history_panel.widget, self.importance_panel.widget,
                               self.manual_panel.widget, self.optimizer_panel.widget, self.space_editor.widget]

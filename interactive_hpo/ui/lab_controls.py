@@ -71,10 +71,10 @@ class LabControls:
             return
         # In a kernel: a task that yields between trials, so a Stop click is handled (ui/background.py).
         # Refused before the what-if is committed: a second Run click committed it into the running study.
-        self.controller.check_steppable("Run")
+        n_trials = self.controller.check_run(self.n_trials.value)
         self._commit_what_if()
         self._set_running(True)
-        self._task = loop.create_task(self._run_in_background(self.n_trials.value))
+        self._task = loop.create_task(self._run_in_background(n_trials))
 
     def _run_in_background(self, n_trials: int) -> Coroutine[Any, Any, None]:
         """What a Run in a kernel awaits: up to ``n_trials`` steps, the kernel's turn after each."""

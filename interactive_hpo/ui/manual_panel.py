@@ -23,7 +23,7 @@ from ._checks import check_callback, check_goals, check_space, check_trials, err
 from .errors import ErrorLog
 from .labels import fit_descriptions
 
-__all__ = ["NEEDS_BUDGET", "ManualPanel", "front_scoreboard", "scoreboard"]
+__all__ = ["CLICKS_NEED_BUDGET", "NEEDS_BUDGET", "ManualPanel", "click_note", "front_scoreboard", "scoreboard"]
 
 #: The narrowest label column of the form (em): short names keep one look.
 FORM_LABEL_EM = 8.0
@@ -33,6 +33,19 @@ FORM_LABEL_EM = 8.0
 NEEDS_BUDGET = ("<i>Evaluate is off: the objective requires <code>budget</code>, and a trial of yours is evaluated "
                 "as <code>objective(params)</code>. Give it a default for the full budget "
                 "(<code>budget=None</code>) to evaluate yours here.</i>")
+#: Said above the Model tab's figures when a click there would be refused for the same reason.
+CLICKS_NEED_BUDGET = ("<i>Clicks on the model and the population evaluate nothing here: the objective requires "
+                      "<code>budget</code>, and a click evaluates a trial of yours as <code>objective(params)</code>. "
+                      "Give it a default for the full budget (<code>budget=None</code>) to evaluate by clicking.</i>")
+
+
+def click_note(clicks: bool) -> widgets.HTML:
+    """The Model tab's note that its clicks evaluate nothing (:data:`CLICKS_NEED_BUDGET`), hidden
+    when they do (``clicks``): the Lab does not offer clicks its objective would refuse (each was
+    taken, then refused in the error log in the study's words)."""
+    note = widgets.HTML("" if clicks else CLICKS_NEED_BUDGET, layout=widgets.Layout(display="none" if clicks else None))
+    note.add_class("ihpo-click-note")
+    return note
 
 
 def _field(param: Parameter) -> widgets.ValueWidget:

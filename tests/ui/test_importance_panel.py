@@ -8,12 +8,14 @@ import matplotlib
 matplotlib.use("Agg")
 
 import re  # noqa: E402
+import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
-from interactive_hpo.ui import Lab, importance_panel  # noqa: E402
+from interactive_hpo.analysis import importance  # noqa: E402
+from interactive_hpo.ui import Lab, importance_analyses  # noqa: E402
 from interactive_hpo.ui.importance_panel import ImportancePanel, importance_info  # noqa: E402
 
 from .lab_helpers import NOT_CLICKS, press  # noqa: E402
@@ -44,13 +46,13 @@ def show(lab):
 def calls(monkeypatch):
     """Count the surrogates the panel builds (one per computation)."""
     made = []
-    original = importance_panel.surrogate_of
+    original = importance_analyses.surrogate_of
 
     def counting(*args, **kwargs):
         made.append(kwargs.get("step"))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(importance_panel, "surrogate_of", counting)
+    monkeypatch.setattr(importance_analyses, "surrogate_of", counting)
     return made
 
 
@@ -167,12 +169,13 @@ def test_an_objective_that_never_varied_shows_a_message_not_bars(calls):
     assert panel.info.indices is None and panel.figure.widget.layout.display == "none" and len(calls) == 1
 
 
+def cheap_sees_a(params, budget=1.0):
+    return params["a"] if budget < 1 else params["b"]
+
+
 def test_a_schedulers_lower_rungs_are_left_out_and_counted():
     # Before: the tab read all 60 Hyperband jobs, 49 of them at 1/9 or 1/3 of the budget where
     # only x shows: x ranked first, though at the full budget only y matters.
-    def cheap_sees_a(params, budget=1.0):
-        return params["a"] if budget < 1 else params["b"]
-
     study = Study(CUBE, "hyperband", seed=0, optimizer_settings={"min_budget": 1 / 9, "max_budget": 1})
     study.run(cheap_sees_a, n_trials=60, progress=False)
     small = {"n": 64, "n_samples": 8, "n_background": 16, "resolution": 8}
@@ -185,13 +188,51 @@ def test_a_schedulers_lower_rungs_are_left_out_and_counted():
     assert early.indices is None and early.message.startswith("3 completed trial(s) at the full budget (17 below")
 
 
+def test_the_gp_of_a_step_a_scheduler_proposed_reads_the_full_budget_trials_the_caption_counts():
+    # At a step Hyperband proposed, the GP of the optimizer switched to is refitted on the trials
+    # before it: it was told all 59 (50 lower rungs, where only a shows), ranked a first, while the
+    # caption said "9 completed trials at the full budget (50 below it left out".
+    study = Study(CUBE, "hyperband", seed=0, optimizer_settings={"min_budget": 1 / 9, "max_budget": 1})
+    study.run(cheap_sees_a, n_trials=60, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the switch says how many it does not learn
+        study.switch_optimizer("bo", **TINY_GP)
+    small = {"n": 64, "n_samples": 8, "n_background": 16, "resolution": 8}
+    n_full = sum(t.budget >= 1 for t in study.trials[:59])
+    info = importance_info(study, step=59, settings=small)
+    assert info.source == "gp" and (info.n_trials, info.below_full, info.failed) == (n_full, 59 - n_full, 0)
+    assert info.indices.ranking()[0] == "b"
+    with pytest.warns(UserWarning, match=re.escape(f"importance: {59 - n_full} completed trial(s) before step 59 ran "
+                                                   "below the full budget (1) and are left out")):
+        importance(study, step=59, n=64, n_samples=8)
+    panel = ImportancePanel(study.goals, settings=small).update(study, step=59)
+    assert "Gaussian process" in panel.caption.value
+    assert f"{n_full} completed trials at the full budget ({59 - n_full} below it left out" in panel.caption.value
+
+
+def test_the_caption_counts_the_failed_trials_a_gp_reads():
+    def fails_high(params):
+        if params["a"] > 0.8:
+            raise ValueError("diverged")
+        return bowl(params)
+
+    study = Study(CUBE, "bo", seed=0, optimizer_settings=TINY_GP)
+    study.run(fails_high, n_trials=12, progress=False)
+    failed = sum(t.state.value == "FAILED" for t in study.trials)
+    assert failed
+    panel = ImportancePanel(study.goals, settings={"n": 64, "n_samples": 8}).update(study)
+    assert panel.info.source == "gp" and panel.info.failed == failed
+    assert (f"{12 - failed} completed trials and {failed} failed one(s) (the GP places them below the worst value)"
+            in panel.caption.value)
+
+
 def test_errors_are_shown_in_the_lab_not_raised(monkeypatch):
     lab = lab_of(n_trials=9)
 
     def broken(*args, **kwargs):
         raise ValueError("the surrogate is broken")
 
-    monkeypatch.setattr(importance_panel, "surrogate_of", broken)
+    monkeypatch.setattr(importance_analyses, "surrogate_of", broken)
     panel = show(lab)
     assert "the surrogate is broken" in lab.errors.widget.value and "Could not estimate" in panel.caption.value
     lab.step()  # and the Lab goes on

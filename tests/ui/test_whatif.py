@@ -6,10 +6,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Categorical, Float, Int, SearchExhausted, SearchSpace, Study  # noqa: E402
+from interactive_hpo import (  # noqa: E402
+    Categorical,
+    Float,
+    Int,
+    InvalidParameterError,
+    SearchExhausted,
+    SearchSpace,
+    Study,
+)
 from interactive_hpo.plots import axis_positions  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
@@ -187,6 +197,23 @@ def test_a_step_or_run_with_nothing_left_to_propose_is_refused_before_it_commits
     assert lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
     assert lab.what_if.settings_changed() == {"acquisition": "ucb"}
     assert journal.read_bytes() == before
+
+
+@pytest.mark.parametrize("count", ["x", -1, 2.5, None])
+def test_a_run_of_a_bad_count_is_refused_before_it_commits_the_what_if(tmp_path, count):
+    # lab.run("x") switched the optimizer to the what-if's UCB (a "switched" line in the journal),
+    # then the count was refused.
+    study = Study(LINE, "bo", seed=1, storage=tmp_path / "study.jsonl", optimizer_settings=FAST)
+    study.run(quad, n_trials=4, progress=False)
+    lab, before = Lab(study, quad), (tmp_path / "study.jsonl").read_bytes()
+    lab.what_if.active.value = True
+    lab.what_if.acquisition.value = "ucb"
+    with pytest.raises(InvalidParameterError, match=re.escape(f"`n_trials` of Lab.run must be an int in [0, inf); "
+                                                              f"got {count!r}")):
+        lab.run(count)
+    assert lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
+    assert (tmp_path / "study.jsonl").read_bytes() == before and len(lab.study.trials) == 4
+    assert not lab.run_button.disabled and lab.stop_button.disabled
 
 
 def test_a_what_if_with_nothing_left_to_propose_redraws_the_model_and_says_why_no_proposal_moves(used_up):

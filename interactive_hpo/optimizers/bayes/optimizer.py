@@ -9,7 +9,8 @@ What makes it inspectable and replayable:
 - ``surrogate()`` returns a :class:`GPSurrogateView`, an immutable snapshot of the fitted model
   with ``predict(X)``: mean, epistemic std, aleatoric noise std and acquisition per point.
   Taking one never changes the next proposal (the fit it triggers is the one the next ask
-  would make, and is reused by it).
+  would make, and is reused by it). The snapshots, a past step's and the what-ifs' copies are
+  made in ``bayes.snapshots``.
 - ``propose(acquisition="ucb", beta=4)`` tells what the optimizer would ask under other
   settings, changing nothing.
 - Each proposal stores the fitted raw hyperparameters in the trial's attributes
@@ -29,7 +30,6 @@ learned weights (``bayes.transfer``), which the view reports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, cast
 
 import numpy as np
@@ -39,29 +39,25 @@ import numpy as np
 # (here through .initial and .transfer), before any module below uses them.
 from ..finite import FiniteSpace
 from .initial import InitialDesign
-from .view import GPSurrogateView, acquisition_scale, kernel_summary
-from .model import DTYPE, FittedGP, one_thread, scaled_lengthscales, torch
-from .predictor import Predictor
+from .view import GPSurrogateView, acquisition_scale
+from .model import DTYPE, FittedGP, one_thread, torch
 from . import acquisition as acq
 from .conditional import ActiveOnly
 from .constrained import ConstraintModels
 from .held_fit import HeldFit
-from .outcomes import restore_models
 from .search import bin_centres
+from .snapshots import Snapshots
 from .training import TrainingData
 from .transfer import WarmSources
 from .warm_fit import WarmFit, record_of
 from .warping import WARPS
 
 # isort: on
-from ..._validation import check_bool, check_int, check_one_of, check_real, fail, is_int
-from ...direction import Direction
+from ..._validation import check_bool, check_int, check_one_of, check_real, fail
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
-from ...views import read_only
 from ..base import MAX_BATCH, Optimizer, Suggestion, unit_rows
 from ..capabilities import ModelBased, WarmStartable
-from ..recorded import is_state
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
 
@@ -74,7 +70,7 @@ KERNELS = ("matern", "rbf")
 NOISE = ("auto", "learned", "fixed")
 
 
-class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStartable):
+class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased, WarmStartable):
     """Bayesian optimization: a GP surrogate (BoTorch) and an acquisition function.
 
     Parameters
@@ -254,16 +250,6 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         return [self._register(Suggestion(x=x, info=info)) for x in X]
 
     # -- looking inside ----------------------------------------------------------------------------
-    def surrogate(self, *, lengthscale_scale: float | None = None, **overrides: Any) -> GPSurrogateView | None:
-        """The current belief (None before two trials completed); what-ifs as in :meth:`propose`."""
-        if overrides or lengthscale_scale is not None:
-            return self._variant(overrides, f"{type(self).__name__}.surrogate", lengthscale_scale).surrogate()
-        if len(self._data) < 2:
-            return None
-        rng = self._stream(self.n_seen)  # the next ask's stream: same fit, same acquisition seed
-        fit = self._fitted(rng)
-        return self._view(fit.model, fit.status, proposal=None, seed=int(rng.integers(2**31)))
-
     def propose(self, *, lengthscale_scale: float | None = None, elsewhere: np.ndarray | None = None,
                 avoid: np.ndarray | None = None, **overrides: Any) -> Suggestion:
         """What :meth:`ask` would return next, or under other settings (``acquisition``, ``beta``,
@@ -293,17 +279,6 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         if self._next is None or self._next[0] != key:
             self._next = (key, self._propose(self._stream(self.n_seen), pending, avoid))
         return self._next[1]
-
-    def restored_view(self, info: Mapping[str, Any], proposal: np.ndarray | None) -> GPSurrogateView:
-        """The belief of a past step, from the ``info`` its proposal recorded (hyperparameters and
-        acquisition seed) and this optimizer's data: no fit."""
-        seed = _restorable(info, self.seed)
-        model = restore_models(*self._arrays(), self._cat_dims, self.kernel, dict(info["gp_state"]), self._prior())
-        self._constraints.pinned = info if "constraint_gp_state" in info else None  # that step's constraint GPs
-        try:
-            return self._view(model, "restored", proposal, seed=seed)
-        finally:
-            self._constraints.pinned = None
 
     # -- internals -----------------------------------------------------------------------------------
     def _propose(self, rng: np.random.Generator, pending: np.ndarray, avoid: np.ndarray | None = None) -> Suggestion:
@@ -357,75 +332,5 @@ class GaussianProcessBO(TrainingData, HeldFit, Optimizer, ModelBased, WarmStarta
         scale = float(np.std(y)) if len(y) > 1 and np.std(y) > 0 else 1.0
         return {"best": float(np.max(y)), "scale": scale, "beta": self.beta, "xi": self.xi}
 
-    def _view(self, model: Any, status: str, proposal: np.ndarray | None, seed: int) -> GPSurrogateView:
-        """A snapshot; ``seed`` is the acquisition seed of the proposal this belief makes (or made)."""
-        X, y = self._arrays()
-        settings = self._acq_settings(y)
-        with one_thread():  # built as the proposal built them: the same factor, Thompson path, MES sample
-            predictor = Predictor(model)
-            if self.acquisition in acq.CLOSED_FORM and not self._constraints.active:
-                acquisition = acq.ClosedForm(model, self.acquisition, settings, predictor)
-            else:
-                with torch.random.fork_rng():
-                    torch.manual_seed(seed)
-                    acquisition = self._acquisition(model, seed)
-        factor, warp = self._factor(), self._warp()
-        X, losses = self._observed()
-        return GPSurrogateView(X=read_only(X), losses=read_only(losses),
-                               hyperparameters=kernel_summary(model, predictor, self.space, self.kernel, status,
-                                                              factor * warp.mean_slope),
-                               proposal=None if proposal is None else read_only(proposal),
-                               acquisition_name=self._constraints.name(self.acquisition, False),
-                               direction=Direction.MINIMIZE, model=model,
-                               factor=factor, warp=warp, acquisition_settings=settings, units="objective",
-                               _feasibility_only=self._constraints.feasibility_only(y), _predictor=predictor,
-                               _acquisition=acquisition)
-
-    def _variant(self, overrides: Mapping[str, Any], owner: str,
-                 lengthscale_scale: float | None = None) -> GaussianProcessBO:
-        """A copy with other settings and the same data; shares the fit when the model is unchanged,
-        and scales its lengthscales by ``lengthscale_scale`` if given."""
-        settings = {**self.settings(), **overrides}
-        unknown = sorted(set(overrides) - set(self.settings()))
-        if unknown:
-            raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
-        variant = type(self)(self.space, **settings)
-        variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
-        variant._failed, variant._constraints = list(self._failed), self._constraints.copy()
-        variant._initial = self._initial.copy()
-        variant._sources = self._sources.copy()
-        variant._fits = self._fits.copy()  # its fit is kept only for the same data and settings (its key)
-        if lengthscale_scale is not None and len(self._data) >= 2:
-            scale = check_real(lengthscale_scale, "lengthscale_scale", owner, 0, None, low_open=True)
-            X, y = variant._arrays()
-            fit = variant._fitted(variant._stream(variant.n_seen))
-            variant._fits.fit = scaled_lengthscales(fit, X, y, variant._cat_dims, variant.kernel, scale,
-                                                    variant._prior())
-            if self._fits.fit is None and variant._key() == self._key():
-                # Same data, kernel and seed: the fit it scaled is this optimizer's next fit; keep it.
-                self._fits.fit, self._fits.key = fit, variant._key()
-        return variant
-
-
 def _tensor(points: np.ndarray | None) -> Any:
     return None if points is None else torch.as_tensor(points, dtype=DTYPE)
-
-
-def _restorable(info: Mapping[str, Any], default_seed: int) -> int:
-    """The acquisition seed of a past proposal's record ``info`` (its trial's attributes), once its
-    GP states are raw hyperparameters as a fit records them. A journal's are checked on load
-    (``study.trial_fields``); a person's attributes under these names (``Study.add_manual``'s
-    ``user_attrs``) are no fit's record, and made ``Study.surrogate(step=...)`` fail with
-    Python's "invalid literal for int()" or "too many dimensions 'str'"."""
-    owner = "the trial whose model is rebuilt (Study.surrogate(step=...))"
-    hint = "Only a model's proposal records it; keep attributes of your own under other names."
-    for name in ("gp_state", "constraint_gp_state"):
-        if (name == "gp_state" or name in info) and not is_state(info.get(name)):
-            raise fail(f"user_attrs[{name!r}]", owner, "raw GP hyperparameters, a dict from a parameter's name to "
-                       "a list of finite numbers", info.get(name), hint=hint)
-    seed = info.get("acquisition_seed", default_seed)
-    if not is_int(seed) or not 0 <= seed < 2**63:  # torch.manual_seed takes up to 2**64 - 1; a journal 2**63 - 1
-        raise fail("user_attrs['acquisition_seed']", owner, "an int in [0, 2**63 - 1] (the seed its acquisition "
-                   "drew)", seed,
-                   hint=hint)
-    return int(seed)

@@ -1,0 +1,66 @@
+"""What the study tells an optimizer of a trial below the full budget (``study.learnt``): a
+scheduler learns every rung; an optimizer of full evaluations is told such a trial as PRUNED,
+without a loss, and the trials it does not learn from are counted in a warning."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from interactive_hpo import Float, SearchSpace, TrialState
+from interactive_hpo.goals import Goals
+from interactive_hpo.optimizers.registry import make_optimizer
+from interactive_hpo.study.learnt import as_told, learns, not_learnt, warn_not_learnt
+from interactive_hpo.trial import Trial
+
+SPACE = SearchSpace([Float("x", 0.0, 1.0)])
+ONE, TWO = Goals.parse(None, None, "test"), Goals.parse(None, ["minimize", "maximize"], "test")
+
+
+def _trial(number, budget, state=TrialState.COMPLETE, value=0.25, values=None):
+    return Trial(number=number, params={"x": 0.5}, x=np.array([0.5]), state=state, budget=budget,
+                 value=value if state is not TrialState.FAILED else None, values=values, source="hyperband")
+
+
+@pytest.mark.parametrize("name", ["bo", "cmaes", "random"])
+def test_an_optimizer_of_full_evaluations_is_told_a_lower_rung_as_pruned_without_a_loss(name):
+    optimizer = make_optimizer(name, SPACE, seed=0)
+    low, full, free = _trial(0, 1 / 3), _trial(1, 1.0), _trial(2, None)
+    shown, loss = as_told(ONE, low, optimizer, 1.0)
+    assert (shown.state, loss, shown.value, shown.budget, shown.number) == (TrialState.PRUNED, None, 0.25, 1 / 3, 0)
+    assert low.state is TrialState.COMPLETE  # the study's trial is not changed
+    assert as_told(ONE, full, optimizer, 1.0) == (full, 0.25) and as_told(ONE, free, optimizer, 1.0) == (free, 0.25)
+    optimizer.tell(shown, loss)  # accepted as a pruned trial is
+
+
+def test_a_scheduler_learns_every_rung_and_failed_or_pruned_trials_are_told_as_they_are():
+    scheduler = make_optimizer("hyperband", SPACE, seed=0)
+    low = _trial(0, 1 / 27)
+    assert learns(scheduler, low, 1.0) and as_told(ONE, low, scheduler, 1.0) == (low, 0.25)
+    gp = make_optimizer("bo", SPACE, seed=0)
+    for trial in (_trial(1, 1 / 3, TrialState.FAILED), _trial(2, 1 / 3, TrialState.PRUNED)):
+        assert learns(gp, trial, 1.0) and as_told(ONE, trial, gp, 1.0) == (trial, None)
+
+
+def test_several_objectives_lose_their_values_when_told_as_pruned():
+    parego = make_optimizer("parego", SPACE, seed=0)
+    low = _trial(0, 1 / 3, value=None, values=(0.25, 0.5))
+    shown, loss = as_told(TWO, low, parego, 1.0)
+    assert (shown.state, shown.values, loss) == (TrialState.PRUNED, None, None)
+    parego.tell(shown, loss)
+    full = _trial(1, 1.0, value=None, values=(0.25, 0.5))
+    np.testing.assert_array_equal(as_told(TWO, full, parego, 1.0)[1], [0.25, -0.5])
+
+
+def test_the_trials_not_learnt_are_counted_and_warned_of_in_the_words_of_the_method_called():
+    trials = [_trial(0, 1 / 9), _trial(1, 1 / 3), _trial(2, 1.0), _trial(3, 1 / 3, TrialState.FAILED)]
+    gp, scheduler = make_optimizer("bo", SPACE, seed=0), make_optimizer("asha", SPACE, seed=0)
+    assert not_learnt(trials, gp, 1.0) == 2 and not_learnt(trials, scheduler, 1.0) == 0
+    with pytest.warns(UserWarning, match=re.escape(
+            "Study.switch_optimizer: 2 completed trial(s) ran below the full budget (1); 'bo' does not learn from "
+            "them (told as pruned), as best_trial leaves them out")):
+        assert warn_not_learnt(trials, gp, 1.0, "Study.switch_optimizer") == 2
+    with np.testing.assert_no_warnings():
+        assert warn_not_learnt(trials, scheduler, 1.0, "Study.switch_optimizer") == 0
