@@ -24,12 +24,13 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
 from .journal import Journal
+from .learnt import tell, warn_not_learnt
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .recording import Recording, StudyEvent
 from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
-from .results import finished_event, finished_fields, loss_of, retell_note, told
+from .results import finished_event, finished_fields, retell_note, told
 from .running import Running
 from .state import StudyState
 from .steering import Steering
@@ -277,7 +278,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._notify("enqueued", None)
 
     def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
-        """Continue with another optimizer; it is told every finished trial, in order, first."""
+        """Continue with another optimizer; it is told every finished trial, in order, first (one
+        that is not a scheduler learns no result below the full budget, with a warning that counts
+        them: :mod:`.learnt`)."""
         with self._transaction():
             new = self._build(optimizer, settings, index=self._state.n_optimizers, owner="Study.switch_optimizer",
                               settings_argument="settings")
@@ -289,6 +292,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._classes[self._state.n_optimizers - 1] = type(new)
             self.optimizer = new
             self._notify("switched", None)
+        warn_not_learnt(self._state.trials, new, self.full_budget, "Study.switch_optimizer")
         return new
 
     # -- persistence --------------------------------------------------------------------------------
@@ -311,9 +315,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """The class of the optimizer in charge when trial ``step`` was asked, if this process made
         it (None: the journal's, rebuilt by name)."""
         return self._classes.get(self._state.run_index(step))
-
-    def _loss(self, trial: Trial) -> float | np.ndarray | None:
-        return loss_of(self.goals, trial)
 
     def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, later: int = 0, **fields: Any) -> Trial:
         # later: its place after the next trial's number, in an ask of several
@@ -338,7 +339,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise
             self._state.finish(done)
             self._forget_steering(done.number)
-            self.optimizer.tell(done, self._loss(done))
+            tell(self.optimizer, self.goals, done, self.full_budget)
             self._notify("told", done)
         return done
 

@@ -19,6 +19,7 @@ from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
+from .learnt import tell
 from .owners import owner_status
 from .replay import tell_history
 from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
@@ -102,7 +103,6 @@ class OwnTrials:
     _record: Callable[..., None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
-    _loss: Callable[[Trial], Any]
     _owner: dict[str, Any]
     _warm_start: WarmStart
     _journal: Journal | None
@@ -179,7 +179,7 @@ class OwnTrials:
                           datetime_start=now, datetime_complete=now)
             self._record({"event": "added", "trial": trial.to_json(), "owner": self._owner})  # undo_manual checks it
             self._state.add(trial, self._owner)
-            self.optimizer.tell(trial, self._loss(trial))
+            tell(self.optimizer, self.goals, trial, full_budget_of(self.optimizer, self._state.largest_budget))
             self._notify("added", trial)
         return trial
 
@@ -268,10 +268,10 @@ class OwnTrials:
                          finished_event(done, fields.user_attrs))
             self._state.add(running, self._owner)
             self._state.finish(done)
-            self.optimizer.tell(done, self._loss(done))
-            self._notify("added", done)
             # After the trial is added: a carried trial brings the full budget of its study.
             full = full_budget_of(self.optimizer, self._state.largest_budget)
+            tell(self.optimizer, self.goals, done, full)
+            self._notify("added", done)
         # A person's budget in other units: warned where typed. An import (from_optuna) or a fork
         # brings trials of schedulers the study does not name, counted full as they were there.
         if owner == "Study.add_finished" and done.state is TrialState.COMPLETE and beyond_full_budget(done, full):

@@ -17,7 +17,8 @@ from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..optimizers.recorded import recorded
 from ..optimizers.registry import make_optimizer, optimizer_class
-from .results import loss_of
+from .learnt import tell
+from .results import full_budget_of
 
 if TYPE_CHECKING:
     from .core import Study
@@ -77,8 +78,9 @@ def _optimizer_at(study: Study, number: int) -> Optimizer:
     with recorded():
         optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
     study._warm_start.give(optimizer)
+    full = full_budget_of(optimizer, study.state.largest_budget)
     for done in finished:
-        optimizer.tell(study.state.trials[done], loss_of(study.goals, study.state.trials[done]))
+        tell(optimizer, study.goals, study.state.trials[done], full)
     return optimizer
 
 

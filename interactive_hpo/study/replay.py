@@ -27,10 +27,11 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState
 from .journal import Journal
 from .journal_lines import HEADER, refused_field
+from .learnt import tell
 from .owners import owner_is_alive
 from .past import Context, context_of, model_behind, past_population, past_surrogate  # 0.1's path, and the Lab's
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
-from .results import loss_of
+from .results import full_budget_of
 from .space_change import as_written_today, same_record, space_changes
 from .trial_fields import check_header_fields, check_spec, read_finished, read_report, read_trial
 from .warm_start import WarmStart
@@ -158,7 +159,7 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
             study.optimizer.note_running(trial)
         elif kind in ("finished", "added"):
             trial = state.trials[state.finish_order[-1]]
-            study.optimizer.tell(trial, loss_of(study.goals, trial))
+            tell(study.optimizer, study.goals, trial, study.full_budget)
         elif kind in ("reported", "override"):
             trial = state.trials[event["number"]]
             if kind == "override" and trial.state.is_finished:
@@ -169,7 +170,9 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
 
 def tell_history(state: StudyState, optimizer: Optimizer, goals: Goals) -> None:
     """Tell ``optimizer`` every finished trial in finishing order, with the overrides of finished
-    trials at the points they were made: how a rebuilt optimizer reaches the study's state."""
+    trials at the points they were made: how a rebuilt optimizer reaches the study's state. A
+    result below the full budget is told as :func:`.learnt.as_told` converts it."""
+    full = full_budget_of(optimizer, state.largest_budget)
     overrides = iter(state.overrides)
     upcoming = next(overrides, None)
     for position, number in enumerate([*state.finish_order, None]):
@@ -177,7 +180,7 @@ def tell_history(state: StudyState, optimizer: Optimizer, goals: Goals) -> None:
             _tell_override(state, optimizer, *upcoming[1:])
             upcoming = next(overrides, None)
         if number is not None:
-            optimizer.tell(state.trials[number], loss_of(goals, state.trials[number]))
+            tell(optimizer, goals, state.trials[number], full)
 
 
 def _tell_override(state: StudyState, optimizer: Optimizer, number: int, action: str) -> None:
