@@ -77,6 +77,7 @@ from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_settings, optimizers_serving_several
+from ..outcome import MOVED_PREFIX
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
@@ -231,6 +232,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         elif trial.state not in states:
             left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
     _unread_attrs(optuna_study, kept, left_out)
+    _warn_recorded_names(study.optimizer.name, kept)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
         created_folders = saved(study, path, existed)
@@ -249,6 +251,39 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
 #: scores, a key set by hand) is left out with a warning.
 _READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sampler:(generation|parent:.*)|x_for_tell"
                           r"|grid_id|search_space|completed_rung_\d+")
+
+
+#: The names each built-in optimizer records in the user_attrs of the trials it proposes (what a
+#: resumed study replays; tests/interop/test_optuna_continue.py checks them against a run of
+#: each). An Optuna objective continued with optuna_objective that sets one has it moved aside
+#: (outcome.keep_record): from_optuna says so when the imported trials show it does.
+_BO = ("phase", "sobol_position", "source_start", "acquisition", "acquisition_seed", "acquisition_value", "gp_fit",
+       "gp_fit_error", "gp_state", "gp_noise", "gp_data", "gp_settings", "constraint_gp_state", "constraint_gp_data",
+       "constraint_gp_fit")
+_POPULATION = ("generation", "id", "member", "parents", "parents_from_trials", "pool", "run")
+_RUNGS = ("bracket", "config", "rung")
+RECORDED = {"grid": ("grid_index",), "random": (), "sobol": ("sobol_index",), "bo": _BO,
+            "parego": (*_BO, "parego_weights"), "ehvi": (*_BO, "hv_reference"), "ga": _POPULATION, "de": _POPULATION,
+            "cmaes": (*_POPULATION, "restart"), "nsga2": _POPULATION, "halving": _RUNGS, "hyperband": _RUNGS,
+            "asha": _RUNGS, "hypergradient": ("descent_step",)}
+
+
+def _warn_recorded_names(optimizer: str, trials: list[Any]) -> None:
+    """Warn when the imported ``trials`` carry user attributes under names ``optimizer`` (its
+    registered name) records for the trials it proposes."""
+    names = set(RECORDED.get(optimizer, ()))
+    taken: dict[str, None] = {}
+    numbers = []
+    for trial in trials:
+        keys = [key for key in trial.user_attrs if key in names]
+        if keys:
+            taken.update(dict.fromkeys(keys))
+            numbers.append(trial.number)
+    if taken:
+        warn_user(f"from_optuna: Optuna trials {_listed(numbers)} have user attributes {list(taken)}, names "
+                  f"{optimizer!r} records for the trials it proposes. The imported trials keep them; a new trial's "
+                  f"objective that sets them (optuna_objective) has them kept as '{MOVED_PREFIX}<name>', the "
+                  "optimizer's record keeping the name.", UserWarning)
 
 
 def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
