@@ -91,7 +91,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         anything with ``split`` and ``get_n_splits`` (``KFold``, ``GroupKFold`` with
         ``fit(X, y, groups=...)``, ``TimeSeriesSplit``), called once on the data. An iterable:
         (train, test) pairs of arrays of row indices, read once at ``fit`` (a generator is used
-        up by the first fit: pass a list to fit again, to ``clone`` or to nest the search).
+        up by the first fit: pass a list to fit again, to ``clone`` or to nest the search). A
+        split whose train rows hold some of its test rows is refused, naming the split and how
+        many (``GridSearchCV`` scores it, too well: the search would favour overfitting).
     scoring : str, callable, None, list of str or dict, default=None
         A scorer name, a scorer ``scoring(estimator, X, y)``, or None for ``estimator.score``;
         greater is better, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.

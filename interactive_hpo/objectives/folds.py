@@ -108,8 +108,9 @@ def check_groups(groups: Any, cv: Any, count: int, name: str, owner: str) -> np.
 
 
 def _checked_pair(pair: Any, k: int, count: int, name: str, owner: str, where: str) -> tuple[np.ndarray, np.ndarray]:
-    """Split ``k`` as (train, test) arrays of row indices into ``count`` rows, both non-empty:
-    a wrong one is refused naming it, before any trial would have failed on it."""
+    """Split ``k`` as (train, test) arrays of row indices into ``count`` rows, both non-empty and
+    disjoint: a wrong one is refused naming it, before any trial would have failed on it (or,
+    for one whose train rows hold test rows, been scored too well)."""
     rule = f"(train, test) pairs of non-empty arrays of row indices in [0, {count}) ({where} has {count} samples)"
     sides = _listed(pair)
     if sides is None or len(sides) != 2:
@@ -120,6 +121,13 @@ def _checked_pair(pair: Any, k: int, count: int, name: str, owner: str, where: s
         if array is None or array.size == 0 or array.min() < 0 or array.max() >= count:
             raise fail(name, owner, rule, Shown(f"split {k} with {side} {_shown(indices)}"))
         arrays.append(array)
+    shared = np.intersect1d(arrays[0], arrays[1])
+    if shared.size:  # scored on rows it was fit on: an optimistic score, and a search that favours overfitting
+        raise fail(name, owner, "(train, test) pairs whose test rows are not in their train rows", Shown(
+            f"split {k} with {shared.size} of its {np.unique(arrays[1]).size} test rows in its train rows (rows "
+            f"{_shown(shared.tolist()) if shared.size <= 10 else f'{shared[:10].tolist()} ...'})"),
+            hint="A model scored on rows it was fit on scores too well. Give each split the rows it is not tested "
+                 "on, train = np.setdiff1d(np.arange(n_samples), test).")
     return arrays[0], arrays[1]
 
 
