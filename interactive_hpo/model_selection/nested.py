@@ -147,7 +147,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         split whose training part holds rows of its test part is refused, naming the argument
         and the split: its score would be the optimistic one, reported as the honest estimate.
     seed : int, numpy.random.Generator or None, default=None
-        Seeds the outer folds and, through one int per fold, each search. Same int, same result.
+        Seeds the outer folds and, through one int per fold, each search (a splitter ``outer`` or
+        ``inner`` that shuffles with ``random_state=None`` included). Same int, same result.
     groups : array-like of shape (n_samples,) or None, default=None
         Group labels for splitters ``outer`` and ``inner`` that read them (``GroupKFold``: no
         group on both sides of a split); each search gets those of its outer-training part.

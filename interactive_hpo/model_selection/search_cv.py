@@ -89,7 +89,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         samples, so its scores differ from these (much so on data sorted by class or by time);
         ``cv=StratifiedKFold(3)`` (``KFold(3)`` for a regressor) gives its folds. A splitter:
         anything with ``split`` and ``get_n_splits`` (``KFold``, ``GroupKFold`` with
-        ``fit(X, y, groups=...)``, ``TimeSeriesSplit``), called once on the data. An iterable:
+        ``fit(X, y, groups=...)``, ``TimeSeriesSplit``), called once on the data; one that
+        shuffles and has ``random_state=None`` (``KFold(3, shuffle=True)``) is given one drawn
+        from ``seed`` (your object is not changed), one with its own keeps it. An iterable:
         (train, test) pairs of arrays of row indices, read once at ``fit`` (a generator is used
         up by the first fit: pass a list to fit again, to ``clone`` or to nest the search). A
         split whose train rows hold some of its test rows is refused, naming the split and how
