@@ -347,6 +347,15 @@ def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:
     raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", seed)
 
 
+def check_no_seed_setting(settings: Any, owner: str) -> None:
+    """Refuse ``"seed"`` among ``optimizer_settings`` of ``owner``, which also takes ``seed``: it
+    overrode ``seed=`` unseen (and the seeds derived from it, the folds' included, did not follow)."""
+    if isinstance(settings, Mapping) and "seed" in settings:
+        raise fail("optimizer_settings", owner, "settings without 'seed' (the seed is an argument of its own, `seed`)",
+                   {"seed": settings["seed"]}, hint=f"It would override `seed` of {owner} for the optimizer alone: "
+                                                    f"pass seed={shown(settings['seed'])} instead.")
+
+
 def generator_of(seed: Any, owner: str, name: str = "seed") -> np.random.Generator:
     """``seed`` as a numpy Generator: a Generator is used as it is (its stream goes on), an int
     seeds a new one, None seeds one from fresh entropy; anything else is refused naming ``name``

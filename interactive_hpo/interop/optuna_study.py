@@ -66,6 +66,7 @@ from typing import Any
 from .._validation import (
     as_finite,
     check_bool,
+    check_no_seed_setting,
     check_path,
     fail,
     import_optional,
@@ -75,6 +76,7 @@ from .._validation import (
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
+from ..optimizers.bayes import GaussianProcessBO
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..outcome import MOVED_PREFIX
@@ -233,6 +235,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
             left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
     _unread_attrs(optuna_study, kept, left_out)
     _warn_recorded_names(study.optimizer.name, kept)
+    _warn_slow_fit(study, owner)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
         created_folders = saved(study, path, existed)
@@ -286,6 +289,24 @@ def _warn_recorded_names(optimizer: str, trials: list[Any]) -> None:
                   "optimizer's record keeping the name.", UserWarning)
 
 
+#: From this many COMPLETE trials on, from_optuna says how slow a GP's first proposal will be.
+MANY_FOR_A_GP = 500
+
+
+def _warn_slow_fit(study: Study, owner: str) -> None:
+    """Warn when ``study``'s optimizer is a Gaussian process that will fit many imported trials
+    before its first proposal: 2000 of them stalled the first ``ask()`` for minutes, unannounced."""
+    count = sum(t.state is TrialState.COMPLETE for t in study.trials)
+    if count < MANY_FOR_A_GP or not isinstance(study.optimizer, GaussianProcessBO):
+        return
+    warn_user(f"{owner}: {study.optimizer.name!r} fits a Gaussian process to all {count} COMPLETE trials before each "
+              "proposal, at a cost that grows with the cube of their number (measured on one core: 1 s at 300, "
+              "5 s at 600, 20 s at 1000, minutes at 2000), so the first ask() or run() may stall. To continue "
+              "faster, import with optimizer='random', 'sobol' or 'cmaes', or import the latest (or best) few "
+              "hundred: small = optuna.create_study(directions=theirs.directions); "
+              "small.add_trials(theirs.trials[-300:]); from_optuna(small, ...).", UserWarning)
+
+
 def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
     """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
     attrs = sorted(key for key in optuna_study.user_attrs if key != SPACE_KEY)  # SPACE_KEY: read in from_optuna
@@ -330,6 +351,7 @@ def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) ->
     ``owner``, not the Study it builds): registered, settings it takes, several objectives served."""
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", settings)
+    check_no_seed_setting(settings, owner)
     kind = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
                           owner=owner)
     if goals.multi and not issubclass(kind, MultiObjective):
