@@ -257,10 +257,12 @@ def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any], what
 _CHOICE_TYPES = (str, bool, int, float, type(None))
 
 
-def check_choices(choices: Any, name: str, owner: str) -> list[Any]:
+def check_choices(choices: Any, name: str, owner: str, parameter: str = "<name>") -> list[Any]:
     """``choices`` (argument ``name`` of ``owner``) as a non-empty list of finite JSON scalars (str,
     int, float, bool or None), numpy scalars as the Python values they hold (``np.int64(3)`` is
-    ``3``, an ``np.str_`` a str), in the order given: sets (but dict keys) are refused."""
+    ``3``, an ``np.str_`` a str), in the order given: sets (but dict keys) are refused. Tuples
+    (``ngram_range=(1, 2)``) are refused with the recipe that names them by str instead, for
+    the ``parameter`` they are the choices of."""
     if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
         raise fail(name, owner, "a non-empty list of str, int, float, bool or None", choices)
     if isinstance(choices, AbstractSet) and not isinstance(choices, KeysView):  # dict keys keep their order
@@ -275,8 +277,17 @@ def check_choices(choices: Any, name: str, owner: str) -> list[Any]:
         finite = not isinstance(choice, float) or math.isfinite(choice)
         if not isinstance(choice, _CHOICE_TYPES) or not finite:
             raise fail(name, owner, "a list of str, int, float, bool or None (finite)", values,
-                       hint=f"{choice!r} cannot be stored in a JSON journal.")
+                       hint=f"{shown(choice, 80)} cannot be stored in a JSON journal." + (
+                           _named_choices(values, parameter) if isinstance(choice, (tuple, list)) else ""))
     return values
+
+
+def _named_choices(values: list[Any], parameter: str) -> str:
+    """The recipe for tuple choices: str names in the space, the tuples set on the estimator."""
+    named = {",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value): value for value in values}
+    return (f" Name each choice by a str and turn the names back into them where they are used: choices = "
+            f"{shown(named, 120)}; Categorical({parameter!r}, list(choices)) and, in a scikit-learn search or task, "
+            f"estimator_params=lambda p: {{**p, {parameter!r}: choices[p[{parameter!r}]]}}.")
 
 
 def check_bool(value: Any, name: str, owner: str) -> bool:
