@@ -76,7 +76,6 @@ from .._validation import (
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
-from ..optimizers.bayes import GaussianProcessBO
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..outcome import MOVED_PREFIX
@@ -297,7 +296,11 @@ def _warn_slow_fit(study: Study, owner: str) -> None:
     """Warn when ``study``'s optimizer is a Gaussian process that will fit many imported trials
     before its first proposal: 2000 of them stalled the first ``ask()`` for minutes, unannounced."""
     count = sum(t.state is TrialState.COMPLETE for t in study.trials)
-    if count < MANY_FOR_A_GP or not isinstance(study.optimizer, GaussianProcessBO):
+    if count < MANY_FOR_A_GP:
+        return
+    from ..optimizers.bayes import GaussianProcessBO  # loaded already if the study's is one; heavy otherwise
+
+    if not isinstance(study.optimizer, GaussianProcessBO):
         return
     warn_user(f"{owner}: {study.optimizer.name!r} fits a Gaussian process to all {count} COMPLETE trials before each "
               "proposal, at a cost that grows with the cube of their number (measured on one core: 1 s at 300, "
