@@ -284,10 +284,12 @@ def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any], what
 _CHOICE_TYPES = (str, bool, int, float, type(None))
 
 
-def check_choices(choices: Any, name: str, owner: str) -> list[Any]:
+def check_choices(choices: Any, name: str, owner: str, parameter: str = "<name>") -> list[Any]:
     """``choices`` (argument ``name`` of ``owner``) as a non-empty list of finite JSON scalars (str,
     int, float, bool or None), numpy scalars as the Python values they hold (``np.int64(3)`` is
-    ``3``, an ``np.str_`` a str), in the order given: sets (but dict keys) are refused."""
+    ``3``, an ``np.str_`` a str), in the order given: sets (but dict keys) are refused. Tuples
+    (``ngram_range=(1, 2)``) are refused with the recipe that names them by str instead, for
+    the ``parameter`` they are the choices of."""
     if isinstance(choices, (str, bytes, Mapping)) or not isinstance(choices, Iterable):
         raise fail(name, owner, "a non-empty list of str, int, float, bool or None", choices)
     if isinstance(choices, AbstractSet) and not isinstance(choices, KeysView):  # dict keys keep their order
@@ -302,8 +304,17 @@ def check_choices(choices: Any, name: str, owner: str) -> list[Any]:
         finite = not isinstance(choice, float) or math.isfinite(choice)
         if not isinstance(choice, _CHOICE_TYPES) or not finite:
             raise fail(name, owner, "a list of str, int, float, bool or None (finite)", values,
-                       hint=f"{choice!r} cannot be stored in a JSON journal.")
+                       hint=f"{shown(choice, 80)} cannot be stored in a JSON journal." + (
+                           _named_choices(values, parameter) if isinstance(choice, (tuple, list)) else ""))
     return values
+
+
+def _named_choices(values: list[Any], parameter: str) -> str:
+    """The recipe for tuple choices: str names in the space, the tuples set on the estimator."""
+    named = {",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value): value for value in values}
+    return (f" Name each choice by a str and turn the names back into them where they are used: choices = "
+            f"{shown(named, 120)}; Categorical({parameter!r}, list(choices)) and, in a scikit-learn search or task, "
+            f"estimator_params=lambda p: {{**p, {parameter!r}: choices[p[{parameter!r}]]}}.")
 
 
 def check_bool(value: Any, name: str, owner: str) -> bool:
@@ -372,6 +383,15 @@ def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:
     if isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)) and int(seed) >= 0:
         return int(seed)
     raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", seed)
+
+
+def check_no_seed_setting(settings: Any, owner: str) -> None:
+    """Refuse ``"seed"`` among ``optimizer_settings`` of ``owner``, which also takes ``seed``: it
+    overrode ``seed=`` unseen (and the seeds derived from it, the folds' included, did not follow)."""
+    if isinstance(settings, Mapping) and "seed" in settings:
+        raise fail("optimizer_settings", owner, "settings without 'seed' (the seed is an argument of its own, `seed`)",
+                   {"seed": settings["seed"]}, hint=f"It would override `seed` of {owner} for the optimizer alone: "
+                                                    f"pass seed={shown(settings['seed'])} instead.")
 
 
 def generator_of(seed: Any, owner: str, name: str = "seed") -> np.random.Generator:

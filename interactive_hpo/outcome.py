@@ -23,13 +23,14 @@ from ._validation import (
     is_real,
     requires_keyword,
     shown,
+    warn_user,
 )
 from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs, read_values
 
-__all__ = ["Measured", "Outcome", "budget_range_of", "call_objective", "cannot_run_at", "check_budget_keyword",
-           "check_budget_range",
+__all__ = ["MOVED_PREFIX", "Measured", "Outcome", "budget_range_of", "call_objective", "cannot_run_at",
+           "check_budget_keyword", "check_budget_range",
            "check_no_constraints", "check_no_value", "check_signature", "keep_record", "outcome_of_result",
            "outcome_of_state", "outcome_of_value"]
 
@@ -118,22 +119,45 @@ def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner
     return Outcome(state, None if value is None else float(value), attrs)
 
 
-def keep_record(outcome: Outcome, record: Mapping[str, Any]) -> Outcome:
-    """``outcome`` unless the objective's ``user_attrs`` would overwrite the optimizer's
-    ``record`` of the trial (its generation, rung, Sobol position: what a resumed study replays);
-    then a FAILED outcome that says which names clashed, keeping the record and the rest.
+#: What an objective's attribute under a name the optimizer recorded for its trial is kept as:
+#: this prefix and the name ("objective:acquisition"), again while that too is taken. No
+#: optimizer records a name with a colon, JSON journals and Optuna's ``set_user_attr`` keep any
+#: str key, so the moved value resumes and exports as it was kept.
+MOVED_PREFIX = "objective:"
 
-    A person's ``Study.tell`` is refused for the same clash; an objective's result is data, so
-    its trial fails instead, as for any other result the study cannot keep.
+#: The moves :func:`keep_record` has warned of, each once per session: every trial of a run
+#: makes the same one, and Python's own once-per-line rule does not hold (a run's internal
+#: ``warnings.catch_warnings`` resets it).
+_WARNED: set[tuple[tuple[str, str], ...]] = set()
+
+
+def keep_record(outcome: Outcome, record: Mapping[str, Any]) -> Outcome:
+    """``outcome`` with the objective's ``user_attrs`` that would overwrite the optimizer's
+    ``record`` of the trial (its generation, rung, Sobol position, acquisition: what a resumed
+    study replays) moved aside to ``"objective:<name>"`` (:data:`MOVED_PREFIX`), with a warning
+    naming them and where they went, once per session for the same move.
+
+    The state and value are kept: the objective measured them, and an Optuna objective continued
+    with ``optuna_objective`` may well set ``"acquisition"`` or ``"phase"`` for its own use. A
+    person's ``Study.tell`` is refused for the same clash instead: they typed it.
     """
     clash = sorted(k for k, v in outcome.user_attrs.items() if k in record and v != record[k])
     if not clash:
         return outcome
-    kept = {k: v for k, v in outcome.user_attrs.items() if k not in clash}
-    earlier = [kept.pop("error")] if "error" in kept else []  # a failure's own reason comes first
-    error = (f"the objective's user_attrs {clash} would overwrite the optimizer's record of the trial "
-             f"({ {k: record[k] for k in clash} }); keep yours under other names")
-    return Outcome(TrialState.FAILED, None, {**kept, "error": "; ".join([*earlier, error])})
+    attrs = {k: v for k, v in outcome.user_attrs.items() if k not in clash}
+    moved = {}
+    for name in clash:
+        new = MOVED_PREFIX + name
+        while new in attrs or new in record or new in outcome.user_attrs:
+            new = MOVED_PREFIX + new
+        attrs[new] = outcome.user_attrs[name]
+        moved[name] = new
+    if tuple(moved.items()) not in _WARNED:
+        _WARNED.add(tuple(moved.items()))
+        warn_user(f"The objective's user_attrs {clash} have names the optimizer records for its trials (what a "
+                  f"resumed study replays): the optimizer's record keeps them; yours are kept as {moved}.",
+                  UserWarning)
+    return Outcome(outcome.state, outcome.value, attrs)
 
 
 def check_no_value(state: TrialState, value: Any, owner: str, several: bool) -> None:

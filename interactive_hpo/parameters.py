@@ -344,7 +344,7 @@ class Categorical(Parameter):
 
     def __init__(self, name: str, choices: Iterable[Any], condition: Any = None):
         self.name = self._check_name(name)
-        values = check_choices(choices, "choices", self._owner)
+        values = check_choices(choices, "choices", self._owner, self.name)
         # Positions by key, found in constant time: a pairwise duplicate check and a scan per
         # index() took 2.7 s to build 10^4 choices (a study imported from Optuna, say).
         self._positions: dict[tuple[bool, Any], int] = {}

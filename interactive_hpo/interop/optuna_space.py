@@ -262,29 +262,26 @@ def _parent(name: str, plain: Mapping[str, Parameter], present: Mapping[str, fro
     """
     mine = present[name]
     candidates = []
+    apart: dict[str, list[Any]] = {}  # parents whose values with and without it do not overlap, undecided
     for parent in order:
         others = present[parent]
-        if parent == name or plain[parent].kind not in ("categorical", "int") or not mine <= others:
-            continue
-        if others == mine and order.index(parent) > order.index(name):
+        if parent == name or not mine <= others or (others == mine and order.index(parent) > order.index(name)):
             continue
         with_it = {_key(trials[i].params[parent]): trials[i].params[parent] for i in mine}
         without = {_key(trials[i].params[parent]) for i in others - mine}
         values, values_without = list(with_it.values()), [value for _, value in without]
-        if not with_it.keys() & without and (plain[parent].kind == "categorical" or _threshold(
-                values, values_without) or _every_level(plain[parent], values + values_without)):
+        if with_it.keys() & without:
+            continue
+        if plain[parent].kind == "categorical" or (plain[parent].kind == "int" and (_threshold(
+                values, values_without) or _every_level(plain[parent], values + values_without))):
             candidates.append((len(others), order.index(parent), parent, values, without))
+        elif without:
+            apart[parent] = sorted(values)
     if not candidates:
         absent = [trials[i].number for i in range(len(trials)) if i not in mine]
         raise fail(name, owner, "a parameter of every trial, or one whose presence a categorical or integer "
                    "parameter decides", f"absent from trials {absent[:10]}{' ...' if len(absent) > 10 else ''}",
-                   hint="No condition is inferred from the trials: no categorical parameter's values tell when it "
-                        "is suggested, nor an integer's on either side of a threshold or split between its "
-                        "levels, each observed. If you know when it is suggested, pass the space with that "
-                        f"condition: {owner}(optuna_study, space=SearchSpace([..., "
-                        f"{_with_condition(plain[name])}])). A parameter added midway: import the "
-                        "trials that have it, copied into a new study first (optuna.create_study(direction=...)"
-                        f".add_trials([t for t in study.trials if {name!r} in t.params])).")
+                   hint=_no_condition(name, plain, apart, owner))
     # A parent whose values decide (some trials have it without the child) before one that is only
     # present with the child; then the one present in the fewest trials, then the earliest.
     _, _, parent, values, without = min(candidates, key=lambda c: (not c[4], c[0], c[1]))
@@ -329,10 +326,27 @@ def _every_level(parent: Parameter, seen: list[Any]) -> bool:
     return levels <= _MAX_LISTED and len({int(v) for v in seen}) == levels
 
 
-def _with_condition(parameter: Parameter) -> str:
-    """``parameter``'s repr with a condition to fill in, for a hint: ``Float('coef0', low=0.0,
-    high=1.0, log=False, condition=('<parent>', [<its values>]))``."""
-    return f"{repr(parameter)[:-1]}, condition=('<parent>', [<its values>]))"
+def _no_condition(name: str, plain: Mapping[str, Parameter], apart: Mapping[str, list[Any]], owner: str) -> str:
+    """The hint of a parameter ``name`` whose presence no condition read off the trials explains:
+    the space to pass when an integer parent's values tell it apart (values ``apart`` by parent,
+    those taken with ``name``) and, always, the trials to import; a condition on a float's value
+    (``y`` suggested when ``x > 0.5``) is named, as our conditions take a Categorical or Int parent."""
+    ints = [parent for parent in apart if plain[parent].kind == "int"]
+    floats = [parent for parent in apart if plain[parent].kind == "float"]
+    hint = ("No condition is inferred from the trials: no categorical parameter's values tell when it is suggested, "
+            "nor an integer's on either side of a threshold or split between its levels, each observed.")
+    if floats:
+        hint += (f" Only the values of {floats} (Float) tell it apart, and a condition needs a Categorical or Int "
+                 "parent: a condition on a float's value has no form in our spaces.")
+    if ints:
+        parent = ints[0]
+        hint += (f" If `{parent}` decides (the trials with it took {apart[parent]}), pass the space with that "
+                 f"condition: {owner}(optuna_study, space=SearchSpace([..., {repr(plain[name])[:-1]}, "
+                 f"condition=({parent!r}, [<the values of {parent} that suggest it>]))])).")
+    trials = f"[t for t in study.trials if {name!r} in t.params]"
+    return hint + (f" A parameter added midway{', or one a Float decides' if floats else ''}: import the trials "
+                   f"that have it, copied into a new study first (optuna.create_study(direction=...)"
+                   f".add_trials({trials})).")
 
 
 def _threshold(values: list[Any], without: list[Any]) -> bool:

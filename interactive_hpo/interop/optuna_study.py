@@ -66,6 +66,7 @@ from typing import Any
 from .._validation import (
     as_finite,
     check_bool,
+    check_no_seed_setting,
     check_path,
     fail,
     import_optional,
@@ -77,6 +78,7 @@ from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_settings, optimizers_serving_several
+from ..outcome import MOVED_PREFIX
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial, TrialState, check_attrs
@@ -231,6 +233,8 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         elif trial.state not in states:
             left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
     _unread_attrs(optuna_study, kept, left_out)
+    _warn_recorded_names(study.optimizer.name, kept)
+    _warn_slow_fit(study, owner)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
         created_folders = saved(study, path, existed)
@@ -249,6 +253,61 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
 #: scores, a key set by hand) is left out with a warning.
 _READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sampler:(generation|parent:.*)|x_for_tell"
                           r"|grid_id|search_space|completed_rung_\d+")
+
+
+#: The names each built-in optimizer records in the user_attrs of the trials it proposes (what a
+#: resumed study replays; tests/interop/test_optuna_continue.py checks them against a run of
+#: each). An Optuna objective continued with optuna_objective that sets one has it moved aside
+#: (outcome.keep_record): from_optuna says so when the imported trials show it does.
+_BO = ("phase", "sobol_position", "source_start", "acquisition", "acquisition_seed", "acquisition_value", "gp_fit",
+       "gp_fit_error", "gp_state", "gp_noise", "gp_data", "gp_settings", "constraint_gp_state", "constraint_gp_data",
+       "constraint_gp_fit")
+_POPULATION = ("generation", "id", "member", "parents", "parents_from_trials", "pool", "run")
+_RUNGS = ("bracket", "config", "rung")
+RECORDED = {"grid": ("grid_index",), "random": (), "sobol": ("sobol_index",), "bo": _BO,
+            "parego": (*_BO, "parego_weights"), "ehvi": (*_BO, "hv_reference"), "ga": _POPULATION, "de": _POPULATION,
+            "cmaes": (*_POPULATION, "restart"), "nsga2": _POPULATION, "halving": _RUNGS, "hyperband": _RUNGS,
+            "asha": _RUNGS, "hypergradient": ("descent_step",)}
+
+
+def _warn_recorded_names(optimizer: str, trials: list[Any]) -> None:
+    """Warn when the imported ``trials`` carry user attributes under names ``optimizer`` (its
+    registered name) records for the trials it proposes."""
+    names = set(RECORDED.get(optimizer, ()))
+    taken: dict[str, None] = {}
+    numbers = []
+    for trial in trials:
+        keys = [key for key in trial.user_attrs if key in names]
+        if keys:
+            taken.update(dict.fromkeys(keys))
+            numbers.append(trial.number)
+    if taken:
+        warn_user(f"from_optuna: Optuna trials {_listed(numbers)} have user attributes {list(taken)}, names "
+                  f"{optimizer!r} records for the trials it proposes. The imported trials keep them; a new trial's "
+                  f"objective that sets them (optuna_objective) has them kept as '{MOVED_PREFIX}<name>', the "
+                  "optimizer's record keeping the name.", UserWarning)
+
+
+#: From this many COMPLETE trials on, from_optuna says how slow a GP's first proposal will be.
+MANY_FOR_A_GP = 500
+
+
+def _warn_slow_fit(study: Study, owner: str) -> None:
+    """Warn when ``study``'s optimizer is a Gaussian process that will fit many imported trials
+    before its first proposal: 2000 of them stalled the first ``ask()`` for minutes, unannounced."""
+    count = sum(t.state is TrialState.COMPLETE for t in study.trials)
+    if count < MANY_FOR_A_GP:
+        return
+    from ..optimizers.bayes import GaussianProcessBO  # loaded already if the study's is one; heavy otherwise
+
+    if not isinstance(study.optimizer, GaussianProcessBO):
+        return
+    warn_user(f"{owner}: {study.optimizer.name!r} fits a Gaussian process to all {count} COMPLETE trials before each "
+              "proposal, at a cost that grows with the cube of their number (measured on one core: 1 s at 300, "
+              "5 s at 600, 20 s at 1000, minutes at 2000), so the first ask() or run() may stall. To continue "
+              "faster, import with optimizer='random', 'sobol' or 'cmaes', or import the latest (or best) few "
+              "hundred: small = optuna.create_study(directions=theirs.directions); "
+              "small.add_trials(theirs.trials[-300:]); from_optuna(small, ...).", UserWarning)
 
 
 def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
@@ -295,6 +354,7 @@ def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) ->
     ``owner``, not the Study it builds): registered, settings it takes, several objectives served."""
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", settings)
+    check_no_seed_setting(settings, owner)
     kind = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
                           owner=owner)
     if goals.multi and not issubclass(kind, MultiObjective):

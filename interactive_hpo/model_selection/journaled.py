@@ -261,7 +261,7 @@ def open_search(path: Path, found: Mapping[str, Any] | None, header: Mapping[str
         found = _searched(existing[0], journal.path, owner)  # another process started it meanwhile
     journal_space = as_written_today(found.get("space", {}))
     changes = [f"the search space: {change}" for change in space_changes(journal_space, header["space"])]
-    changes += record_changes(found.get("search"), record)
+    changes += [_as_typed(change, owner) for change in record_changes(found.get("search"), record)]
     if not changes:
         return
     hint = ""
@@ -277,6 +277,23 @@ def open_search(path: Path, found: Mapping[str, Any] | None, header: Mapping[str
     raise StorageError(f"`storage` of {owner}: {Path(path).absolute()} holds another search: {'; '.join(why)}. "
                        f"{'; '.join(changes)}{hint}. It was left as it is: give what it was started with, or choose "
                        "another storage path.")
+
+
+#: The record's fields of the folds, by what the person typed: HPOSearchCV's `cv`, nested_cv's
+#: `inner` (each fold's search's cv) and `outer`.
+_FOLD_FIELDS = {"HPOSearchCV": {"`cv.": "cv"}, "nested_cv": {"`cv.": "inner", "`nested_cv.outer_folds": "outer",
+                                                            "`nested_cv.n_outer": "outer"}}
+
+
+def _as_typed(change: str, owner: str) -> str:
+    """A phrase of :func:`record_changes`, and for one about the folds the argument of ``owner``
+    the person typed them with (the record's `cv.folds` are nested_cv's `inner` folds) and how a
+    splitter that shuffles is seeded (a journal from before that cut them unseeded)."""
+    for field, argument in _FOLD_FIELDS.get(owner, {}).items():
+        if change.startswith(field):
+            return (f"{change} (the folds of `{argument}`: a splitter that shuffles with random_state=None is "
+                    f"seeded by `seed`, one with its own random_state keeps it)")
+    return change
 
 
 def _chosen_by(record: Mapping[str, Any]) -> str:

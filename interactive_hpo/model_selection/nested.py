@@ -65,7 +65,11 @@ class NestedCVResult:
     optimism_gap : ndarray of shape (outer,)
         ``inner_best_scores - outer_scores``.
     outer_test_indices : tuple of ndarray of shape (n_test_k,)
-        Rows of ``X`` in each fold's outer-test part (the outer-training part is the rest).
+        Rows of ``X`` in each fold's outer-test part.
+    outer_train_indices : tuple of ndarray of shape (n_train_k,)
+        Rows of ``X`` in each fold's outer-training part: the rest for an int ``outer`` and
+        ``KFold``-like splitters, only some of it for a ``TimeSeriesSplit``, explicit pairs or a
+        splitter that leaves rows out. It never holds a test row (such a split is refused).
     studies : tuple of Study
         Each fold's search, to inspect or plot.
     """
@@ -75,6 +79,7 @@ class NestedCVResult:
     chosen_params: tuple[dict[str, Any], ...]
     optimism_gap: np.ndarray
     outer_test_indices: tuple[np.ndarray, ...] = field(repr=False)
+    outer_train_indices: tuple[np.ndarray, ...] = field(repr=False)
     studies: tuple[Study, ...] = field(repr=False)
 
     @property
@@ -138,9 +143,12 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     outer, inner : int or splitter, default=5 and 3
         The outer and inner folds, as ``cv`` of :class:`HPOSearchCV`: a number of seeded
         shuffled folds (>= 2) or a splitter (``GroupKFold(3)``, ``TimeSeriesSplit(3)``);
-        ``outer`` may also be an iterable of (train, test) pairs of row indices of ``X``.
+        ``outer`` may also be an iterable of (train, test) pairs of row indices of ``X``. A
+        split whose training part holds rows of its test part is refused, naming the argument
+        and the split: its score would be the optimistic one, reported as the honest estimate.
     seed : int, numpy.random.Generator or None, default=None
-        Seeds the outer folds and, through one int per fold, each search. Same int, same result.
+        Seeds the outer folds and, through one int per fold, each search (a splitter ``outer`` or
+        ``inner`` that shuffles with ``random_state=None`` included). Same int, same result.
     groups : array-like of shape (n_samples,) or None, default=None
         Group labels for splitters ``outer`` and ``inner`` that read them (``GroupKFold``: no
         group on both sides of a split); each search gets those of its outer-training part.
@@ -245,4 +253,5 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     return NestedCVResult(outer_scores=scores, inner_best_scores=best, optimism_gap=_frozen(best - scores),
                           chosen_params=tuple(s.best_params_ for s in searches),
                           outer_test_indices=tuple(_frozen(test) for _, test in folds),
+                          outer_train_indices=tuple(_frozen(train) for train, _ in folds),
                           studies=tuple(s.study_ for s in searches))

@@ -23,6 +23,7 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 from .checks import MAX_SEED, check_model, check_optimizer
+from .fit_options import check_error_score, check_n_jobs, fold_errors, routed, search_routing
 from .scoring import check_refit, check_targets_read, cv_results, cv_scores
 
 # An install hint, not a bare ImportError:
@@ -35,7 +36,15 @@ from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
-from .journaled import evaluated, journal_header, journaled_seed, open_search, queue_again, search_record  # noqa: E402
+from .journaled import (  # noqa: E402
+    describe,
+    evaluated,
+    journal_header,
+    journaled_seed,
+    open_search,
+    queue_again,
+    search_record,
+)
 
 __all__ = ["HPOSearchCV"]
 
@@ -89,9 +98,13 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         samples, so its scores differ from these (much so on data sorted by class or by time);
         ``cv=StratifiedKFold(3)`` (``KFold(3)`` for a regressor) gives its folds. A splitter:
         anything with ``split`` and ``get_n_splits`` (``KFold``, ``GroupKFold`` with
-        ``fit(X, y, groups=...)``, ``TimeSeriesSplit``), called once on the data. An iterable:
+        ``fit(X, y, groups=...)``, ``TimeSeriesSplit``), called once on the data; one that
+        shuffles and has ``random_state=None`` (``KFold(3, shuffle=True)``) is given one drawn
+        from ``seed`` (your object is not changed), one with its own keeps it. An iterable:
         (train, test) pairs of arrays of row indices, read once at ``fit`` (a generator is used
-        up by the first fit: pass a list to fit again, to ``clone`` or to nest the search).
+        up by the first fit: pass a list to fit again, to ``clone`` or to nest the search). A
+        split whose train rows hold some of its test rows is refused, naming the split and how
+        many (``GridSearchCV`` scores it, too well: the search would favour overfitting).
     scoring : str, callable, None, list of str or dict, default=None
         A scorer name, a scorer ``scoring(estimator, X, y)``, or None for ``estimator.score``;
         greater is better, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.
@@ -129,6 +142,20 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         that is not a journal, or a study's journal no search started; either is left as it is.
         ``cross_val_score`` clones the search with its storage, so its second outer fold is
         refused: use ``nested_cv(storage=folder)``.
+    n_jobs : int or None, default=None
+        Fits the folds of one trial in parallel (joblib's: -1 for every core), as
+        ``cross_validate(n_jobs=...)``; trials run one after another (for parallel trials, run
+        a :class:`~interactive_hpo.study.Study` with ``n_workers``).
+    error_score : "raise" or float, default=np.nan
+        What a fold whose fit or score raises gives, as in scikit-learn's searches. NaN: its
+        trial fails, with the error (``study_``; its scores are NaN in ``cv_results_``, and the
+        search warns with ``FitFailedWarning``). A finite number: the fold scores it and its
+        trial completes on the mean (scikit-learn's ``FitFailedWarning`` for each). ``"raise"``:
+        the first error stops the search, raised by ``fit`` once its trial is recorded.
+
+    Not supported, unlike ``GridSearchCV``: ``refit`` as a callable, ``return_train_score``,
+    ``pre_dispatch`` and ``verbose``; under metadata routing, metadata for the scorer (the
+    estimator's and the splitter's are routed).
 
     Attributes
     ----------
@@ -186,7 +213,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     def __init__(self, estimator: Any, space: SearchSpace, *, optimizer: str = "bo",
                  optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30, cv: Any = 5,
                  scoring: Any = None, refit: bool | str = True, seed: int | np.random.Generator | None = None,
-                 estimator_params: Any = None, storage: str | os.PathLike[str] | None = None):
+                 estimator_params: Any = None, storage: str | os.PathLike[str] | None = None,
+                 n_jobs: int | None = None, error_score: str | float = np.nan):
         self.estimator = estimator
         self.space = space
         self.optimizer = optimizer
@@ -198,8 +226,10 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.seed = seed
         self.estimator_params = estimator_params
         self.storage = storage
+        self.n_jobs = n_jobs
+        self.error_score = error_score
 
-    def fit(self, X: Any, y: Any = None, groups: Any = None) -> HPOSearchCV:
+    def fit(self, X: Any, y: Any = None, groups: Any = None, **fit_params: Any) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
 
         y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y.
@@ -209,14 +239,21 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
         The folds are cut once, before the first trial, and every trial is scored on them. With
         ``refit=True`` the best configuration is then fitted on all of (X, y).
+
+        ``fit_params`` (``sample_weight=w``, of shape (n_samples,)) go to the estimator's ``fit``
+        in every fold (their rows of it) and in the refit. With scikit-learn's metadata routing
+        on (``sklearn.set_config(enable_metadata_routing=True)``) they, and ``groups``, are
+        routed as ``GridSearchCV`` routes them: to the estimator as it requests them
+        (``set_fit_request``), ``groups`` to a splitter ``cv`` that reads them.
         """
-        return self._fit(X, y, groups)
+        return self._fit(X, y, groups, fit_params=fit_params)
 
     def _fit(self, X: Any, y: Any, groups: Any, context: Mapping[str, Any] | None = None,
-             storage_owner: str = "HPOSearchCV") -> HPOSearchCV:
+             storage_owner: str = "HPOSearchCV", fit_params: Mapping[str, Any] | None = None) -> HPOSearchCV:
         """:meth:`fit`; ``context``: fields of the journal's search record that must match on a
         resume besides the search's own (``nested_cv``'s seed and outer fold); ``storage_owner``:
-        whom a refusal of the journal names (``nested_cv``, which was given the storage folder)."""
+        whom a refusal of the journal names (``nested_cv``, which was given the storage folder);
+        ``fit_params``: those of :meth:`fit`."""
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
         space, scorer = check_model(self.estimator, self.space, self.scoring, owner,
@@ -229,6 +266,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                        self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "
                                             "'grid', or pass one scorer.")
         n_trials = check_int(self.n_trials, "n_trials", owner, 1)
+        n_jobs, error_score = check_n_jobs(self.n_jobs, owner), check_error_score(self.error_score, owner)
+        groups, estimator_fit = routed(self, groups, fit_params or {})
         cv = check_cv(self.cv, "cv", owner)
         refit = check_refit(self.refit, scorers, owner)
         path = None if self.storage is None else check_path(self.storage, "storage", owner, "search.jsonl")
@@ -245,17 +284,32 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         def configured(params: dict[str, Any]) -> Any:
             return clone(base).set_params(**estimator_settings(self.estimator_params, params, owner))
 
+        raised: list[Exception] = []  # error_score="raise": the first error, raised once its trial is recorded
+
         def objective(params: dict[str, Any]) -> Evaluation:
-            # error_score="raise": an estimator error fails this trial (the study records why), not the search.
-            result = cross_validate(configured(params), X, y, cv=folds, scoring=scorer, error_score="raise")
+            # A fold's error fails this trial (the study records why), not the search, unless
+            # error_score is a number the fold scores instead (fold_errors) or "raise".
+            try:
+                result = cross_validate(configured(params), X, y, cv=folds, scoring=scorer, n_jobs=n_jobs,
+                                        error_score=fold_errors(error_score), params=estimator_fit or None)
+            except Exception as error:
+                if error_score == "raise":
+                    raised.append(error)
+                raise
             return cv_scores(result, names)
+
+        def stop(study: Study, trial: Any) -> None:
+            if raised and error_score == "raise":
+                raise raised[0]
 
         goals: dict[str, Any] = {"direction": "maximize"} if names is None else \
             {"directions": dict.fromkeys(names, "maximize")}
         settings = {"seed": study_seed, "optimizer_settings": self.optimizer_settings, **goals}
         if path is not None:  # the study's header as a new study writes it, with the search's record
+            scored = {**({"fit_params": describe(estimator_fit)} if estimator_fit else {}),
+                      **({"error_score": error_score} if fold_errors(error_score) != "raise" else {})}
             record = search_record(self.estimator, self.estimator_params, self.scoring, self.optimizer,
-                                   self.optimizer_settings, folds, X, y, groups, seed, context)
+                                   self.optimizer_settings, folds, X, y, groups, seed, {**(context or {}), **scored})
             open_search(path, found, Study(space, self.optimizer, **settings).state.header, record, storage_owner)
         study = Study(space, self.optimizer, **settings, storage=path)
         # Resumed: what is left of n_trials (a new study has none done), the configurations a Ctrl-C
@@ -263,7 +317,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         rows, again = evaluated(study.trials)
         left = max(n_trials - len(rows), 0)
         queue_again(study, again, left)
-        study.run(objective, left, progress=False)  # quiet, as scikit-learn estimators are
+        study.run(objective, left, [stop], progress=False)  # quiet, as scikit-learn estimators are
         rows, _ = evaluated(study.trials)
         if not any(t.state is TrialState.COMPLETE for t in rows):
             raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
@@ -285,7 +339,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.best_params_, self.best_score_ = dict(best.params), score
         if refit:
             start = time.perf_counter()
-            self.best_estimator_ = configured(dict(best.params)).fit(X, y)
+            self.best_estimator_ = configured(dict(best.params)).fit(X, y, **estimator_fit)
             self.refit_time_ = time.perf_counter() - start
         return self
 
@@ -341,6 +395,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         """Class labels of the refit best estimator, shape (n_classes,) (classifiers with refit=True)."""
         _delegates("classes_")(self)
         return self.best_estimator_.classes_
+
+    def get_metadata_routing(self) -> Any:
+        """Where :meth:`fit`'s metadata go under scikit-learn's metadata routing (as ``GridSearchCV``):
+        to the estimator's ``fit`` and to a splitter ``cv``'s ``split``."""
+        return search_routing(self)
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickling (joblib.dump, parallel cross_validate) keeps the fitted model but not study_:

@@ -9,6 +9,7 @@ Importing this module imports scikit-learn.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -23,7 +24,8 @@ from sklearn.model_selection import KFold, StratifiedKFold  # noqa: E402
 from sklearn.utils.metadata_routing import get_routing_for_object  # noqa: E402
 from sklearn.utils.multiclass import type_of_target  # noqa: E402
 
-__all__ = ["CV_RULE", "SPLITTER_RULE", "Splitter", "check_cv", "check_groups", "folds_of", "shuffled_folds"]
+__all__ = ["CV_RULE", "SPLITTER_RULE", "Splitter", "check_cv", "check_groups", "folds_of", "seeded_splitter",
+           "shuffled_folds"]
 
 #: What ``cv`` may be, for the error that refuses anything else (SPLITTER_RULE: where row indices cannot serve).
 SPLITTER_RULE = "an int in [2, inf) or a splitter (an object with split and get_n_splits, such as KFold(3))"
@@ -69,14 +71,15 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
     """The (train, test) row indices of ``cv`` (checked by :func:`check_cv`) on X of shape
     (n_samples, n_features), y of shape (n_samples,) or (n_samples, n_outputs) and ``groups`` of
     shape (n_samples,) or None: :func:`shuffled_folds` seeded by ``seed`` for an int, the
-    splitter's folds (given ``groups``), or the pairs given. ``fit_owner`` is the method that
+    splitter's folds (given ``groups``; seeded by ``seed`` if it shuffles with no
+    ``random_state``: :func:`seeded_splitter`), or the pairs given. ``fit_owner`` is the method that
     took ``groups``, which only a splitter reads: with an int or explicit pairs they would be
     ignored silently, so they are refused."""
     count = len(np.asarray(y))  # y is checked by then; np.asarray reads one with only __array__, as fit does
     check_groups(groups, cv, count, name, fit_owner)
     if isinstance(cv, Splitter):
         try:
-            pairs = list(cv.split(X, y, groups))
+            pairs = list(seeded_splitter(cv, seed).split(X, y, groups))
         except (ValueError, TypeError) as error:  # its own words ("Cannot have number of splits ..."), named ours
             raise fail(name, owner, f"a splitter that can cut {where} into folds", cv, hint=str(error)) from None
     elif isinstance(cv, list):
@@ -84,6 +87,20 @@ def folds_of(cv: int | Splitter | list[Any], X: Any, y: Any, groups: Any, classi
     else:  # an int, by check_cv
         return shuffled_folds(y, int(cv), classifier, seed, name, owner, where)
     return [_checked_pair(pair, k, count, name, owner, where) for k, pair in enumerate(pairs)]
+
+
+def seeded_splitter(cv: Splitter, seed: int) -> Splitter:
+    """``cv``, or a copy of it with ``random_state=seed`` when it draws its folds at random and
+    was left at ``random_state=None`` (``KFold(3, shuffle=True)``, ``ShuffleSplit(5)``,
+    ``RepeatedKFold()``): otherwise the same seed cut other folds each time, gave other scores,
+    and a journaled search could not resume (DESIGN: sub-seeds, CV shuffles included, derive
+    from the seed). A splitter with its own ``random_state``, or one that does not shuffle
+    (``shuffle=False``), is left alone; the person's object is never changed."""
+    if getattr(cv, "random_state", 0) is not None or not getattr(cv, "shuffle", True):
+        return cv
+    seeded = copy.copy(cv)  # scikit-learn's splitters have no set_params (nor clone) to do this with
+    seeded.random_state = seed  # type: ignore[attr-defined]
+    return seeded
 
 
 def check_groups(groups: Any, cv: Any, count: int, name: str, owner: str) -> np.ndarray | None:
@@ -108,8 +125,9 @@ def check_groups(groups: Any, cv: Any, count: int, name: str, owner: str) -> np.
 
 
 def _checked_pair(pair: Any, k: int, count: int, name: str, owner: str, where: str) -> tuple[np.ndarray, np.ndarray]:
-    """Split ``k`` as (train, test) arrays of row indices into ``count`` rows, both non-empty:
-    a wrong one is refused naming it, before any trial would have failed on it."""
+    """Split ``k`` as (train, test) arrays of row indices into ``count`` rows, both non-empty and
+    disjoint: a wrong one is refused naming it, before any trial would have failed on it (or,
+    for one whose train rows hold test rows, been scored too well)."""
     rule = f"(train, test) pairs of non-empty arrays of row indices in [0, {count}) ({where} has {count} samples)"
     sides = _listed(pair)
     if sides is None or len(sides) != 2:
@@ -120,6 +138,13 @@ def _checked_pair(pair: Any, k: int, count: int, name: str, owner: str, where: s
         if array is None or array.size == 0 or array.min() < 0 or array.max() >= count:
             raise fail(name, owner, rule, Shown(f"split {k} with {side} {_shown(indices)}"))
         arrays.append(array)
+    shared = np.intersect1d(arrays[0], arrays[1])
+    if shared.size:  # scored on rows it was fit on: an optimistic score, and a search that favours overfitting
+        raise fail(name, owner, "(train, test) pairs whose test rows are not in their train rows", Shown(
+            f"split {k} with {shared.size} of its {np.unique(arrays[1]).size} test rows in its train rows (rows "
+            f"{_shown(shared.tolist()) if shared.size <= 10 else f'{shared[:10].tolist()} ...'})"),
+            hint="A model scored on rows it was fit on scores too well. Give each split the rows it is not tested "
+                 "on, train = np.setdiff1d(np.arange(n_samples), test).")
     return arrays[0], arrays[1]
 
 

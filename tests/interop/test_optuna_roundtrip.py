@@ -267,7 +267,8 @@ CANNOT = [
         ({"x": 0.5, "y": 0.1}, {"x": FloatDistribution(0.0, 1.0), "y": FloatDistribution(0.0, 1.0)}),
         ({"x": 0.7}, {"x": FloatDistribution(0.0, 1.0)})),
      r"`y` of from_optuna must be a parameter of every trial, or one whose presence a categorical or integer "
-     r"parameter decides; got 'absent from trials \[1\]'.* A parameter added midway: import the trials that have "
+     r"parameter decides; got 'absent from trials \[1\]'.* Only the values of \['x'\] \(Float\) tell it apart.* "
+     r"A parameter added midway, or one a Float decides: import the trials that have "
      r"it, copied into a new study first \(optuna\.create_study\(direction=\.\.\.\)\.add_trials\(\[t for t in "
      r"study\.trials if 'y' in t\.params\]\)\)\."),
 ]
@@ -575,8 +576,9 @@ def test_an_integer_parent_with_a_level_unseen_is_not_guessed_and_the_hint_shows
         from_optuna(theirs, "random")
     text = str(refused.value)
     assert "cannot express" not in text and "No condition is inferred from the trials" in text
-    assert ("pass the space with that condition: from_optuna(optuna_study, space=SearchSpace([..., "
-            "Float('coef0', low=0.0, high=1.0, log=False, condition=('<parent>', [<its values>]))]))") in text
+    assert ("If `degree` decides (the trials with it took [3]), pass the space with that condition: "
+            "from_optuna(optuna_study, space=SearchSpace([..., Float('coef0', low=0.0, high=1.0, log=False, "
+            "condition=('degree', [<the values of degree that suggest it>]))])). A parameter added midway") in text
     space = SearchSpace([Categorical("kernel", ["linear", "poly"]), Int("degree", 2, 5, condition=("kernel", "poly")),
                          Float("coef0", 0.0, 1.0, condition=("degree", [3, 4]))])
     assert len(from_optuna(theirs, "random", space=space).trials) == 4  # as the hint says

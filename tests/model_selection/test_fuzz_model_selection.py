@@ -249,9 +249,9 @@ def nested(**arguments):
 CASES_FOUND = [
     # Fuzz round 6: each of these was scikit-learn's or Python's error from inside, an error naming another
     # function than the one called, or (*) every trial run before the search failed.
-    ("a setting's value", lambda: fitted(optimizer_settings={"seed": "x"}),  # "`seed` of RandomSearch must be ..."
-     "`optimizer_settings` of HPOSearchCV must be settings that RandomSearch ('random') takes; got {'seed': 'x'}. "
-     "`seed` of RandomSearch must be a non-negative int, a numpy.random.Generator or None; got 'x'."),
+    ("a seed among the settings", lambda: fitted(optimizer_settings={"seed": "x"}),  # it overrode seed= (a307 m9)
+     "`optimizer_settings` of HPOSearchCV must be settings without 'seed' (the seed is an argument of its own, "
+     "`seed`); got {'seed': 'x'}."),
     ("a setting's value in nested CV", lambda: nested(optimizer="grid", optimizer_settings={"resolution": 0}),
      # was refused in outer fold 1, naming GridSearch
      "`optimizer_settings` of nested_cv must be settings that GridSearch ('grid') takes; got {'resolution': 0}. "

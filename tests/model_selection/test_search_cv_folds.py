@@ -129,6 +129,11 @@ CASES = [
     ("rows past the data", lambda: fitted([(np.arange(30), np.arange(55, 65))]),
      PAIRS + "split 0 with test of shape (10,) and dtype int64."),
     ("an empty test part", lambda: fitted([(np.arange(30), [])]), PAIRS + "split 0 with test []."),
+    # Accepted, and the search scored each configuration on rows it was fit on (a307 m10).
+    ("train rows holding test rows", lambda: fitted([(np.arange(40), np.arange(40, 60)),
+                                                      (np.arange(30), np.arange(25, 35))]),
+     "`cv` of HPOSearchCV must be (train, test) pairs whose test rows are not in their train rows; got split 1 with 5 "
+     "of its 10 test rows in its train rows (rows [25, 26, 27, 28, 29]). A model scored on rows it was fit on"),
     ("a boolean mask", lambda: fitted([(np.arange(60) < 30, np.arange(60) >= 30)]),
      PAIRS + "split 0 with train of shape (60,) and dtype bool."),
     ("more splits than samples", lambda: fitted(KFold(100)),
@@ -169,6 +174,7 @@ def test_nested_cv_with_an_explicit_outer_split_and_a_splitter_inside():
     result = nested_cv(Ridge(), ALPHA, X=X, y=Y, optimizer="random", n_trials=2, outer=given,
                        inner=TimeSeriesSplit(2), seed=0)
     assert [test.tolist() for test in result.outer_test_indices] == [test.tolist() for _, test in given]
+    assert [train.tolist() for train in result.outer_train_indices] == [train.tolist() for train, _ in given]
 
 
 def nested(**arguments):
@@ -186,6 +192,11 @@ NESTED_CASES = [
      "within one side of every split: pass groups=... to nested_cv."),
     ("groups the int inner folds would ignore", lambda: nested(outer=GroupKFold(2), inner=2, groups=GROUPS),
      "`groups` of nested_cv must be None when `inner` is an int; got group labels."),
+    # Accepted, and the leaked score reported as the honest estimate (a307 m10).
+    ("outer train rows holding test rows", lambda: nested(outer=[(np.arange(40), np.arange(40, 60)),
+                                                                (np.arange(60), np.arange(0, 20))]),
+     "`outer` of nested_cv must be (train, test) pairs whose test rows are not in their train rows; got split 1 with "
+     "20 of its 20 test rows in its train rows (rows [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] ...)."),
     ("too many inner groups", lambda: nested(outer=GroupKFold(2), inner=GroupKFold(10), groups=GROUPS),
      "`inner` of nested_cv must be a splitter that can cut an outer-training part into folds; got GroupKFold("),
 ]

@@ -140,26 +140,33 @@ def test_tell_refuses_attributes_that_overwrite_the_optimizers_record(tmp_path):
     assert told.user_attrs["mine"] == 1 and len(Study.load(path).trials) == 1
 
 
-def test_an_objectives_attributes_that_overwrite_the_optimizers_record_fail_its_trial(tmp_path):
+def test_an_objectives_attributes_under_the_optimizers_record_are_moved_aside_and_its_value_kept(tmp_path):
     # An objective's Evaluation(user_attrs={"generation": ...}) replaced the GA's record unseen
-    # in a serial run (the journal no longer resumed) and, in a parallel one, Study.tell's
-    # refusal stopped the run with trials left RUNNING: it is the trial that fails, with why.
+    # (the journal no longer resumed); then its trial FAILED and the value measured was thrown
+    # away (an Optuna objective continued with optuna_objective setting "acquisition", a307 t14).
+    # Now the record keeps its name, the objective's value goes to "objective:generation" (again
+    # prefixed while taken), the trial keeps its value, and one warning per run says so.
     def objective(params):
-        return Evaluation(params["x"], {"generation": "first", "mine": 1})
+        return Evaluation(params["x"], {"generation": "first", "objective:generation": "taken", "mine": 1})
 
     path = tmp_path / "ga.jsonl"
     study = Study(SPACE, "ga", seed=0, storage=path)
-    serial = study.step(objective)
-    with ThreadPoolExecutor(2) as pool:
-        parallel = study.run(objective, n_trials=2, executor=pool)
+    with pytest.warns(UserWarning, match=r"user_attrs \['generation'\] have names the optimizer records .*kept as "
+                                         r"\{'generation': 'objective:objective:generation'\}"):
+        serial = study.step(objective)
+    with warnings.catch_warnings(record=True) as caught, ThreadPoolExecutor(2) as pool:
+        warnings.simplefilter("always")
+        parallel = study.run(objective, n_trials=3, executor=pool)
+    assert not [w for w in caught if "names the optimizer records" in str(w.message)]  # warned once, above
     for trial in [serial, *parallel]:
-        assert trial.state is TrialState.FAILED and trial.user_attrs["generation"] == 0
-        assert trial.user_attrs["mine"] == 1
-        assert trial.error.startswith("the objective's user_attrs ['generation'] would overwrite the optimizer's "
-                                      "record of the trial ({'generation': 0}); keep yours under other names")
-    assert [t.state for t in Study.load(path).trials] == [TrialState.FAILED] * 3
+        assert trial.state is TrialState.COMPLETE and trial.value == trial.params["x"]
+        assert type(trial.user_attrs["generation"]) is int and trial.user_attrs["mine"] == 1
+        assert trial.user_attrs["objective:objective:generation"] == "first"
+        assert trial.user_attrs["objective:generation"] == "taken"
+    resumed = Study.load(path)
+    assert [dict(t.user_attrs) for t in resumed.trials] == [dict(t.user_attrs) for t in study.trials]
     measured = study.ask()  # a person telling a worker's Measured is refused as any person's tell
-    with pytest.raises(InvalidParameterError, match="optimizer's record of trial 3"):
+    with pytest.raises(InvalidParameterError, match="optimizer's record of trial 4"):
         study.tell(measured, Measured(1.0, None), user_attrs={"generation": "first"})
 
 

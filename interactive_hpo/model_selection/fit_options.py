@@ -1,0 +1,70 @@
+"""What :class:`~interactive_hpo.model_selection.search_cv.HPOSearchCV` takes as scikit-learn's
+searches do, besides the search itself: ``fit``'s keyword arguments for the estimator
+(``sample_weight``), their routing when scikit-learn's metadata routing is on, ``n_jobs`` for
+the folds of one trial and ``error_score``, read into our failed-trial model. Imported by
+``search_cv`` once scikit-learn is known to be installed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from sklearn import get_config
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+
+from .._validation import fail, is_int, is_real
+from ..objectives.folds import Splitter
+
+__all__ = ["check_error_score", "check_n_jobs", "fold_errors", "routed", "search_routing"]
+
+
+def check_n_jobs(n_jobs: Any, owner: str) -> int | None:
+    """``n_jobs`` (joblib's: None, or a non-zero int; -1 is every core) for the folds of one trial."""
+    if n_jobs is None:
+        return None
+    if not is_int(n_jobs) or int(n_jobs) == 0:
+        raise fail("n_jobs", owner, "None or a non-zero int (the folds of a trial fitted in parallel; -1: every "
+                                    "core)", n_jobs)
+    return int(n_jobs)
+
+
+def check_error_score(error_score: Any, owner: str) -> str | float:
+    """``error_score`` as scikit-learn's searches take it: ``"raise"``, or a real number."""
+    if isinstance(error_score, str) and error_score == "raise":
+        return error_score
+    if not is_real(error_score):
+        raise fail("error_score", owner, "'raise' or a real number (np.nan: a fold that fails fails its trial)",
+                   error_score)
+    return float(error_score)
+
+
+def fold_errors(error_score: str | float) -> str | float:
+    """What ``cross_validate`` is given for ``error_score``: a fold that fails raises (its trial
+    fails, with the error, which the study records) unless ``error_score`` is a finite number,
+    which the fold scores instead, as in scikit-learn (its trial is COMPLETE)."""
+    return error_score if isinstance(error_score, float) and math.isfinite(error_score) else "raise"
+
+
+def search_routing(search: Any) -> MetadataRouter:
+    """The search's metadata routing, as ``GridSearchCV``'s: ``fit``'s metadata go to the
+    estimator's ``fit`` and to a splitter ``cv``'s ``split`` (a ``GroupKFold`` requests
+    ``groups``: routed to it by default). Not to the scorer (see HPOSearchCV's docstring)."""
+    router = MetadataRouter(owner=type(search).__name__)
+    router.add(estimator=search.estimator, method_mapping=MethodMapping().add(caller="fit", callee="fit"))
+    if isinstance(search.cv, Splitter):
+        router.add(splitter=search.cv, method_mapping=MethodMapping().add(caller="fit", callee="split"))
+    return router
+
+
+def routed(search: Any, groups: Any, fit_params: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The ``groups`` for the splitter and the keyword arguments for the estimator's ``fit``:
+    as given without metadata routing; with it (``sklearn.set_config(enable_metadata_routing=
+    True)``), as :func:`search_routing` routes them (scikit-learn's error for one no one requests)."""
+    if not get_config()["enable_metadata_routing"]:
+        return groups, dict(fit_params)
+    given = dict(fit_params) if groups is None else {**fit_params, "groups": groups}
+    routing = process_routing(search, "fit", **given)
+    split = routing.splitter.split if "splitter" in routing else {}
+    return split.get("groups"), dict(routing.estimator.fit)
