@@ -69,7 +69,10 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         work on one journal at once (see :meth:`refresh`): each reads what the others wrote
         before it numbers a trial, and its optimizer knows their trials.
     optimizer_settings : dict, optional
-        Settings for an optimizer given by name (``{"resolution": 7}`` for "grid").
+        Settings for an optimizer given by name (``{"resolution": 7}`` for "grid"). A ``"seed"``
+        among them is the optimizer's own seed, in place of the one drawn from ``seed`` (a fork
+        keeps its optimizer so); the searches that take ``optimizer_settings`` beside a ``seed``
+        of their own (``HPOSearchCV``, ``nested_cv``, ``from_optuna``) refuse it.
     pruner : Pruner, "median", "nop" or None, optional
         Stops running trials whose reports look hopeless; one objective only (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
