@@ -10,6 +10,7 @@ the value, so the traceback points at their line, not deep inside an optimizer.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import math
@@ -38,7 +39,10 @@ def warn_user(message: str, category: type[Warning]) -> None:
     (a script's, a notebook cell's), however deep in the package the warning arose and by
     whichever path (``study.run`` or ``study.ask``). Python 3.12's ``skip_file_prefixes``."""
     frame, level = sys._getframe(1), 2  # stacklevel 2: warn_user's caller
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+    while frame.f_back is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
+                                        or frame.f_code.co_filename == contextlib.__file__):
+        # contextlib's frames too: a warning raised entering the study's lock (``with``) is the
+        # caller's, not contextlib.py's.
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
 

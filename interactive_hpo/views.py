@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from ._readonly import KeepsReadOnly, read_only
+from ._readonly import (
+    KeepsReadOnly,
+    _rebuilt,  # noqa: F401 - pickles made before the split name views._rebuilt
+    read_only,
+)
 
 if TYPE_CHECKING:
     from .direction import Direction

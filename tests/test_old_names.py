@@ -43,3 +43,24 @@ def test_an_old_path_leaves_the_module_its_own_spec():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ImportWarning)
         exec("from . import core", dict(vars(curves)))  # a relative import, in the module's own namespace
+
+
+def test_a_trial_and_a_view_pickled_before_the_read_only_records_moved_still_load():
+    # Pickles name the function that rebuilds a read-only record by its module path; 0.1 wrote
+    # interactive_hpo.views._rebuilt (protocol 0 spells the path as text, so it can be written as then).
+    import pickle
+
+    from interactive_hpo import Float, SearchSpace, Study
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    study.run(lambda p: p["x"], 2, progress=False)
+    for record in (study.trials[0], study.history()):
+        then = pickle.dumps(record, protocol=0).replace(b"interactive_hpo._readonly\n_rebuilt",
+                                                         b"interactive_hpo.views\n_rebuilt")
+        assert b"interactive_hpo.views\n_rebuilt" in then
+        loaded = pickle.loads(then)
+        assert repr(loaded) == repr(record)
+    with pytest.raises(TypeError):
+        loaded_trial = pickle.loads(pickle.dumps(study.trials[0], protocol=0).replace(
+            b"interactive_hpo._readonly\n_rebuilt", b"interactive_hpo.views\n_rebuilt"))
+        loaded_trial.params["x"] = 2.0  # still read-only

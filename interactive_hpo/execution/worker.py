@@ -90,8 +90,11 @@ def _ctrl_c_blocked() -> Iterator[None]:
     # Started now if it is not running: starting it would unblock SIGINT here (SIG_UNBLOCK, not
     # the mask it found), and the worker would start unprotected.
     resource_tracker.ensure_running()
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # The mask is read first and changed inside the try: pthread_sigmask runs pending Python signal
+    # handlers after it changed the mask, and a KeyboardInterrupt raised there must still restore it.
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ())
     try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)

@@ -61,7 +61,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     seed : int, numpy.random.Generator or None
         Seeds optimizers built from a name (``optimizer`` given as one, and those switched to
         by name later); the same seed gives the same trials. An optimizer instance keeps the
-        seed it was built with.
+        seed it was built with. None draws a seed from fresh entropy and records it
+        (``study.seed``, the journal): a resumed study goes on with it. A Generator gives one draw.
     storage : str or path, optional
         A journal file. New (or empty): created. Existing: the study resumes from it; RUNNING
         trials left by a crashed process become FAILED. A journal of another space, direction or

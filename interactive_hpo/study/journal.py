@@ -2,9 +2,10 @@
 
 Line 1 is a header: the format name and version, the search space, the direction, the study
 seed, the first optimizer and the first pruner. Every later line is one event, written unbuffered and
-fsynced, so a crash loses at most the write under way: one event, or one action's events (a trial added
-finished, an ask of several), whose first line gives their count (``"group"``) so the write is read whole
-or not at all (a write or fsync that fails is cut back off the file, and raises a StorageError):
+fsynced, so a crash loses at most the write under way: one event, or one action's events (a trial
+added finished, an ask of several), each line marked with its place among them (``"group": [k, n]``)
+so the write is read whole or not at all (a write or fsync that fails is cut back off the file,
+and raises a StorageError):
 
 ===================  =========================================================================
 ``asked``            a trial was created (RUNNING), with its params, source and owner
@@ -314,6 +315,7 @@ class Journal:
             handle.truncate(self._offset)
             os.fsync(handle.fileno())
             self._torn = 0
+            self._warned_at = -1  # the file ends here now: a later crash's write starts here too, and is news
         if self._unterminated:
             self._append_bytes(b"\n")
             self._unterminated = False
@@ -322,7 +324,7 @@ class Journal:
         """Under the lock, after :meth:`read_new`: append one line per event, durable before returning.
 
         Several events (one action's: a trial added finished, "asked" then "finished") go in one
-        write and one fsync, the first marked with their count (:func:`~.journal_lines.grouped`): a
+        write and one fsync, each marked with its place among them (:func:`~.journal_lines.grouped`): a
         write that fails is cut back whole, and one a crash cuts short is read as none of them,
         rather than the first alone (a trial left RUNNING on disk, owned by a process gone).
         """

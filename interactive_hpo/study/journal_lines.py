@@ -4,7 +4,7 @@ A line is one JSON object (``encode``), read back without executing anything (``
 NaN, no infinity, no number past a float's range). Line 1 is the header naming the journal's
 format; every later line of a study's journal is one of :data:`EVENTS`. ``is_cut_off`` tells a
 write a crash cut short from a whole last line that only lost its newline. A write of several
-events (the lines of one action) says so on its first line (:data:`GROUP`, :func:`grouped`), so
+events (the lines of one action) says so on each of its lines (:data:`GROUP`, :func:`grouped`), so
 that one a crash cut short is read whole or not at all (:func:`unfinished_write`). :mod:`.journal`
 owns the file, its lock and the order of lines.
 """
@@ -30,9 +30,12 @@ VERSION = 1
 #: How errors name line 1, whose fields a refusal names as "`seed` of the journal's header".
 HEADER = "the journal's header"
 EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override")
-#: The field of the first line of a write of several events (one action: a trial added finished,
-#: an ask of several trials) that says how many lines the write holds. Journals written before it
-#: (and a single event's line) have none: each line is a write of its own, as they were read.
+#: The field of each line of a write of several events (one action: a trial added finished, an
+#: ask of several trials) that says which line of how many it is, ``[k, n]``. Every line carries
+#: it, not the first alone: a write is unfinished only if the file ends inside it, so a line
+#: another writer (an older version, which knows no groups) appended after a torn write ends it,
+#: and is never taken for part of it. Journals written before it (and a single event's line)
+#: have none: each line is a write of its own, as they were read.
 GROUP = "group"
 
 
@@ -199,21 +202,25 @@ def encode(record: Mapping[str, Any]) -> bytes:
 
 
 def grouped(records: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The ``records`` of one write as they are written: the first marked with how many there are
-    (:data:`GROUP`, after its other fields: a line still starts ``{"event":``) when they are several."""
-    return [{**records[0], GROUP: len(records)}, *records[1:]] if len(records) > 1 else records
+    """The ``records`` of one write as they are written: when they are several, each marked with
+    its place among them, ``[k, n]`` (:data:`GROUP`, after its other fields: a line still starts
+    ``{"event":``)."""
+    n = len(records)
+    return [{**record, GROUP: [k, n]} for k, record in enumerate(records, 1)] if n > 1 else records
 
 
 def unfinished_write(records: list[dict[str, Any]]) -> int:
     """How many of ``records`` (the last lines of a journal after its header, in order, their
     :data:`GROUP` marks still on) are the start of a write of several events that the file does
     not hold whole: what a crash leaves when the first lines of one action reached the disk and
-    its last did not. 0 when the last write is whole."""
-    for i in range(len(records) - 1, -1, -1):
-        size = records[i].get(GROUP)
-        if size is not None:  # the last write of several: are all its lines here?
-            return len(records) - i if i + size > len(records) else 0
-    return 0
+    its last did not. 0 when the last line ends a write (its own, or the last of a group), and
+    when the lines before it do not carry the marks of that group's start (never ours to drop)."""
+    mark = records[-1].get(GROUP) if records else None
+    if mark is None or mark[0] == mark[1]:
+        return 0
+    k, n = mark
+    start = records[-k:] if k <= len(records) else []
+    return k if [line.get(GROUP) for line in start] == [[i, n] for i in range(1, k + 1)] else 0
 
 
 def refused_field(path: Path, number: int, error: Exception) -> StorageError:
@@ -234,7 +241,10 @@ def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> d
     if number > 1 and kind.events is not None and record.get("event") not in kind.events:
         raise StorageError(f"{path}, line {number}: unknown event {shown(record.get('event'))}; "
                            f"expected one of {list(kind.events)}. The file is corrupted.")
-    if number > 1 and GROUP in record and not (is_int(record[GROUP]) and record[GROUP] >= 2):
-        raise refused_field(path, number, fail(GROUP, "this line", "an int >= 2 (how many lines the write it "
-                                                                   "starts holds)", record[GROUP]))
+    mark = record.get(GROUP)
+    if number > 1 and GROUP in record and not (isinstance(mark, list) and len(mark) == 2
+                                               and all(is_int(m) for m in mark) and 1 <= mark[0] <= mark[1]
+                                               and mark[1] >= 2):
+        raise refused_field(path, number, fail(GROUP, "this line", "[k, n], 1 <= k <= n, n >= 2 (line k of the n "
+                                                                   "lines of one write)", mark))
     return record

@@ -128,7 +128,7 @@ class Steering:
         reported = current.reported(step, value)
         decision = None if self.pruner is None else self.pruner.decide(
             reported, step, ReportedTrials(self._state.trials, reported), self.direction)
-        if decision is not None and not isinstance(decision, PruneDecision):
+        if self.pruner is not None and not isinstance(decision, PruneDecision):  # None too: a forgotten return
             # Optuna's pruners answer a bool; ours say why, and a bare answer would fail later
             # as "'bool' object has no attribute 'prune'", naming neither the rule nor its method.
             raise fail("decide(...)'s answer", type(self.pruner).__name__, "a PruneDecision(prune, reason)",

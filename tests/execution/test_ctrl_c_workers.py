@@ -147,3 +147,28 @@ def test_a_worker_lost_after_ctrl_c_is_not_re_queued():
         [(TrialState.FAILED, "worker lost (ConnectionError: the worker went away); not re-queued (the run was "
                              "interrupted)")]
     assert study.queued == []
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks")
+def test_a_ctrl_c_as_a_worker_s_start_blocks_it_leaves_the_mask_as_it_was(monkeypatch):
+    # pthread_sigmask runs pending Python signal handlers after it changed the mask: a Ctrl-C another
+    # thread took raises there. The mask must still be restored (later processes would start, and
+    # this thread stay, with Ctrl-C blocked for good).
+    from interactive_hpo.execution import worker
+
+    real = signal.pthread_sigmask
+
+    def interrupted(how, mask):
+        old = real(how, mask)
+        if how == signal.SIG_BLOCK and signal.SIGINT in set(mask):
+            raise KeyboardInterrupt
+        return old
+
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()  # started before: its own start blocks and unblocks SIGINT too
+    before = real(signal.SIG_BLOCK, ())
+    monkeypatch.setattr(signal, "pthread_sigmask", interrupted)
+    with pytest.raises(KeyboardInterrupt), worker._ctrl_c_blocked():
+        pass
+    assert real(signal.SIG_BLOCK, ()) == before

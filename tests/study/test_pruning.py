@@ -135,14 +135,25 @@ class AnswersABool(MedianStoppingRule):
         return True
 
 
-def test_a_pruner_answering_anything_but_a_prune_decision_is_refused_naming_it(tmp_path):
-    study = Study(LINE, seed=0, pruner=AnswersABool(), storage=tmp_path / "s.jsonl")
+class ForgetsToReturn(MedianStoppingRule):
+    """Answers at the first step only (a forgotten ``return`` after it)."""
+
+    def decide(self, trial, step, trials, direction):
+        if step == 0:
+            return PruneDecision(False, "the first step always continues")
+
+
+@pytest.mark.parametrize(("rule", "answer", "at"), [(AnswersABool, "True", 0), (ForgetsToReturn, "None", 1)])
+def test_a_pruner_answering_anything_but_a_prune_decision_is_refused_naming_it(tmp_path, rule, answer, at):
+    study = Study(LINE, seed=0, pruner=rule(), storage=tmp_path / "s.jsonl")
     trial = study.ask()
-    with pytest.raises(InvalidParameterError, match=r"`decide\(...\)'s answer` of AnswersABool must be a "
-                                                    r"PruneDecision\(prune, reason\); got True"):
-        study.report(trial, 0.2, 0)
-    assert study.trials[0].intermediate_values == {}  # refused before anything was journaled
-    assert Study.load(tmp_path / "s.jsonl").trials[0].intermediate_values == {}
+    for step in range(at):
+        study.report(trial, 0.2, step)
+    with pytest.raises(InvalidParameterError, match=rf"`decide\(...\)'s answer` of {rule.__name__} must be a "
+                                                    rf"PruneDecision\(prune, reason\); got {answer}"):
+        study.report(trial, 0.3, at)
+    assert at not in study.trials[0].intermediate_values  # refused before anything was journaled
+    assert at not in Study.load(tmp_path / "s.jsonl").trials[0].intermediate_values
 
 
 def test_human_stop_prunes_a_running_trial_at_its_next_report_whatever_the_pruner_says():
