@@ -49,7 +49,7 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
     ``plateaus=True`` does (``profile``'s ``local_optimum_plateaus``, the count
     :func:`~interactive_hpo.landscape.check_findings` tests): a plateau of equal-loss neighbours
     is one optimum, the global optimum's among them. Where plateaus hold several configurations,
-    it also says how many rings there are: "local optima (2: plateaus of 7 configurations)".
+    it also says how many rings there are: "local optima (2, ringed on 7 configurations)".
     """
     from scipy.stats import rankdata
 
@@ -90,4 +90,4 @@ def _optima_label(count: int, members: int) -> str:
     plateau of 36 configurations, where ``profile`` and ``check_findings`` count 1."""
     if members == count:
         return f"local optima ({count})"
-    return f"local optima ({count}: {'a plateau' if count == 1 else 'plateaus'} of {members} configurations)"
+    return f"local optima ({count}, ringed on {members} configurations)"

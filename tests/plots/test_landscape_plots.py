@@ -353,10 +353,10 @@ def legend_texts(ax):
 
 @pytest.mark.parametrize(("land", "label"), [
     (TWO_BASINS, "local optima (2)"),   # one configuration each: the rings are the optima
-    (STEP, "local optima (1: a plateau of 36 configurations)"),   # once "local optima (36)"
+    (STEP, "local optima (1, ringed on 36 configurations)"),   # once "local optima (36)"
     # Losses 0, 0, 1, 2, 1, 1 along a; b changes nothing: two flat optima of 4 configurations each.
     (_grid(("a", "b"), (tuple(range(6)), (0, 1)), (True, True), lambda a, b: np.array([0.0, 0, 1, 2, 1, 1])[a]),
-     "local optima (2: plateaus of 8 configurations)"),
+     "local optima (2, ringed on 8 configurations)"),
 ])
 def test_plot_landscape_graph_counts_local_optima_as_the_findings_do(land, label):
     ax = plot_landscape_graph(land, ax=axes())
