@@ -40,11 +40,13 @@ __all__ = ["as_told", "learns", "not_learnt", "tell", "warn_not_learnt"]
 
 
 def learns(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
-    """Whether ``optimizer`` learns ``trial``'s loss as it is: a scheduler learns every rung;
-    another optimizer every trial but a COMPLETE one below ``full_budget`` (the study's
+    """Whether ``optimizer`` learns ``trial``'s loss as it is: a scheduler learns every rung, and
+    any optimizer the budgets it chose itself (a multi-fidelity method of one's own need not be a
+    :class:`~interactive_hpo.optimizers.capabilities.Scheduler`: its ``Suggestion`` carries the
+    budget); another optimizer every trial but a COMPLETE one below ``full_budget`` (the study's
     :attr:`~interactive_hpo.study.Study.full_budget`)."""
-    return (isinstance(optimizer, Scheduler) or trial.state is not TrialState.COMPLETE
-            or at_full_budget(trial, full_budget))
+    return (isinstance(optimizer, Scheduler) or trial.source == optimizer.name
+            or trial.state is not TrialState.COMPLETE or at_full_budget(trial, full_budget))
 
 
 def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float

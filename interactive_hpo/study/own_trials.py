@@ -19,7 +19,7 @@ from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
-from .learnt import tell
+from .learnt import tell, warn_not_learnt
 from .owners import owner_status
 from .replay import tell_history
 from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
@@ -279,6 +279,8 @@ class OwnTrials:
                       f"max_budget of its schedulers; 1 without one): trial {done.number} counts as a full evaluation "
                       f"and can be best_trial. If {done.budget:g} is in other units, give the budget in the study's "
                       "(None: a full evaluation).", UserWarning)
+        elif owner == "Study.add_finished":  # below it: best_trial leaves it out, and so may the optimizer
+            warn_not_learnt([done], self.optimizer, full, owner)
         return done
 
     @_study_method

@@ -5,6 +5,7 @@ without a loss, and the trials it does not learn from are counted in a warning."
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -64,3 +65,47 @@ def test_the_trials_not_learnt_are_counted_and_warned_of_in_the_words_of_the_met
         assert warn_not_learnt(trials, gp, 1.0, "Study.switch_optimizer") == 2
     with np.testing.assert_no_warnings():
         assert warn_not_learnt(trials, scheduler, 1.0, "Study.switch_optimizer") == 0
+
+
+def test_an_optimizer_learns_the_budgets_it_chose_itself():
+    # A multi-fidelity method of one's own need not be a Scheduler: its Suggestion carries the
+    # budget, and its half-budget trials were told as pruned, unseen (r313).
+    from interactive_hpo import Study, register_optimizer, unregister_optimizer
+    from interactive_hpo.optimizers.base import Optimizer, Suggestion
+
+    class TwoFidelities(Optimizer):
+        name = "two_fidelities_test"
+
+        def __init__(self, space, *, seed=None):
+            super().__init__(space, seed=seed)
+            self.told = []
+
+        def _ask(self, rng):
+            return Suggestion(x=rng.random(self.space.dim), budget=0.5 if self.n_seen % 2 == 0 else None)
+
+        def _tell(self, trial, loss, suggestion=None):
+            self.told.append((trial.state, loss))
+
+    register_optimizer(TwoFidelities)
+    try:
+        study = Study(SPACE, "two_fidelities_test", seed=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing it chose itself is left out
+            study.run(lambda p, budget=None: p["x"], n_trials=4, progress=False)
+        assert [t.budget for t in study.trials] == [0.5, None, 0.5, None]
+        assert study.optimizer.told == [(TrialState.COMPLETE, t.value) for t in study.trials]
+    finally:
+        unregister_optimizer("two_fidelities_test")
+
+
+def test_a_trial_a_person_adds_below_the_full_budget_is_said_not_to_be_learnt():
+    from interactive_hpo import Study
+
+    study = Study(SPACE, "bo", seed=0)
+    with pytest.warns(UserWarning, match=r"Study.add_finished: 1 completed trial\(s\) ran below the full budget "
+                                         r"\(1\); 'bo' does not learn from them"):
+        study.add_finished({"x": 0.5}, value=0.25, budget=0.5, source="optuna")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # at the full budget, or without one: learnt, nothing to say
+        study.add_finished({"x": 0.25}, value=0.5, budget=1.0, source="optuna")
+        study.add_finished({"x": 0.75}, value=0.5, source="optuna")
