@@ -280,13 +280,20 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._state.enqueue(canonical)
             self._notify("enqueued", None)
 
-    def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
-        """Continue with another optimizer; it is told every finished trial, in order, first (one
-        that is not a scheduler learns no result below the full budget, with a warning that counts
-        them: :mod:`.learnt`)."""
+    def switch_optimizer(self, optimizer: str | Optimizer, optimizer_settings: Mapping[str, Any] | None = None,
+                         **settings: Any) -> Optimizer:
+        """Continue with another optimizer (a registered name or an Optimizer); it is told every
+        finished trial, in order, first (one that is not a scheduler learns no result below the
+        full budget, with a warning that counts them: :mod:`.learnt`). Its settings come as a dict
+        ``optimizer_settings``, as ``Study`` and ``Lab.switch_optimizer`` take them
+        (``switch_optimizer("bo", {"n_initial": 5})``), or as keywords (``n_initial=5``), not both."""
+        owner, given = "Study.switch_optimizer", "settings" if optimizer_settings is None else "optimizer_settings"
+        if optimizer_settings is not None and (settings or not isinstance(optimizer_settings, Mapping)):
+            raise fail(given, owner, "a dict or None (None when settings are given as keywords)", optimizer_settings,
+                       hint=f"Keywords {sorted(settings)} were given too: pass them one way." if settings else None)
         with self._transaction():
-            new = self._build(optimizer, settings, index=self._state.n_optimizers, owner="Study.switch_optimizer",
-                              settings_argument="settings")
+            new = self._build(optimizer, optimizer_settings or settings, index=self._state.n_optimizers, owner=owner,
+                              settings_argument=given)
             tell_history(self._state, new, self.goals)
             for trial in self._state.running():  # trials other processes are evaluating
                 if self._state.owner_of(trial.number) != self._owner:
@@ -295,7 +302,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._classes[self._state.n_optimizers - 1] = type(new)
             self.optimizer = new
             self._notify("switched", None)
-        warn_not_learnt(self._state.trials, new, self.full_budget, "Study.switch_optimizer")
+        warn_not_learnt(self._state.trials, new, self.full_budget, owner)
         return new
 
     # -- persistence --------------------------------------------------------------------------------
