@@ -17,8 +17,7 @@ from .._validation import as_scalar, check_int, check_path, fail, is_int, seed_t
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
-from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import check_rebuilt_by_name, check_settings, optimizers_serving_several
+from ..optimizers.registry import check_rebuilt_by_name, check_study_optimizer
 from ..outcome import Outcome
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -369,22 +368,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """The optimizer named (seeded from the study's seed and ``index``, its place among the
         study's optimizers) or given; errors name ``optimizer`` and ``settings_argument`` of
         ``owner``, as the user typed them."""
-        if isinstance(optimizer, Optimizer):
-            if settings:
-                raise fail(settings_argument, owner, "empty when the optimizer is an instance", dict(settings))
-            if optimizer.space != self.space:
-                raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
-            built = optimizer
-        elif isinstance(optimizer, str):
+        if isinstance(optimizer, str):
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
             settings = {"seed": seed, **(settings or {})}
-            built = check_settings(optimizer, settings, argument="optimizer", settings_argument=settings_argument,
-                                   owner=owner)(self.space, **settings)
-        else:
-            raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
-        if self.goals.multi and not isinstance(built, MultiObjective):
-            raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
-                       optimizer, hint=f"These do: {optimizers_serving_several()}.")
+        cls = check_study_optimizer(optimizer, settings, self.space, self.goals, owner, settings_argument)
+        built = optimizer if isinstance(optimizer, Optimizer) else cls(self.space, **(settings or {}))
         if self._journal is not None:
             check_rebuilt_by_name(type(built), "optimizer", owner, "a registered optimizer when the study has storage",
                                   optimizer)
