@@ -327,7 +327,7 @@ def test_lab_over_an_existing_study_and_a_bundled_task():
     ((quad,), {"space": LINE, "directions": ["minimize", "minimize"], "optimizer": "bo"},
      "`optimizer` of Lab must be an optimizer that serves several objectives for minimize objective 0, minimize "
      "objective 1; got 'bo'. These do: ['asha', "),
-    ((quad,), {"space": LINE, "optimizer": 5}, "`optimizer` of Lab must be a registered optimizer name or an Optimizer"),
+    ((quad,), {"space": LINE, "optimizer": 5}, "`optimizer` of Lab must be a registered optimizer name or an "),
     ((quad,), {"space": LINE, "warm_start": 5}, "`warm_start` of Lab must be a study, a list of studies or a dict "),
 ])
 def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
