@@ -418,10 +418,17 @@ CASES = [
      InvalidParameterError, "`optimizer_settings` of Study must be keywords among ['scramble', 'seed']; got 'owner'."),
     ("unknown setting of a switch", lambda t: Study(SPACE).switch_optimizer("sobol", resolution=3),
      InvalidParameterError, "`settings` of Study.switch_optimizer must be keywords among ['scramble', 'seed']"),
-    ("Study's settings dict given to a switch", lambda t: Study(SPACE).switch_optimizer(
-        "sobol", optimizer_settings={"scramble": False}), InvalidParameterError,
+    ("Study's settings dict given to make_optimizer", lambda t: make_optimizer(
+        "sobol", SPACE, optimizer_settings={"scramble": False}), InvalidParameterError,
      "got 'optimizer_settings'. 'optimizer_settings' is not a setting of SobolSearch: pass the settings themselves "
      "as keywords, optimizer_settings={'n': 1} as n=1."),
+    ("a switch's settings as a dict and as keywords", lambda t: Study(SPACE).switch_optimizer(
+        "sobol", {"scramble": False}, seed=1), InvalidParameterError,
+     "`optimizer_settings` of Study.switch_optimizer must be a dict or None (None when settings are given as "
+     "keywords); got {'scramble': False}. Keywords ['seed'] were given too: pass them one way."),
+    ("unknown setting in a switch's dict", lambda t: Study(SPACE).switch_optimizer("sobol", {"resolution": 3}),
+     InvalidParameterError, "`optimizer_settings` of Study.switch_optimizer must be keywords among ['scramble', "
+     "'seed']"),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
      InvalidParameterError, "`optimizer` of Study must be an optimizer over the study's search space"),
     ("unregistered optimizer with storage",

@@ -70,7 +70,10 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     if sampler is not None and not isinstance(sampler, optuna.samplers.BaseSampler):
         raise fail("sampler", "to_optuna", "an Optuna sampler (optuna.samplers.BaseSampler) or None", sampler,
                    hint="For example optuna.samplers.TPESampler(seed=0).")
-    # Every trial converted (and so checked) before the storage is touched.
+    # Every parameter and trial converted (and so checked) before the storage is touched: the space
+    # is stored too, and a study with no trials yet would otherwise write choices Optuna merges.
+    for parameter in study.space:
+        distribution_of(parameter)
     frozen = [_frozen(study, t, optuna) for t in study.trials if t.state.is_finished]
     running = [t.number for t in study.trials if not t.state.is_finished]
     theirs = _created(optuna, storage, study_name, sampler, study)

@@ -46,14 +46,15 @@ suggests it could not continue the study :func:`~interactive_hpo.interop.to_optu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from .._validation import fail, import_optional, warn_user
 from ..exceptions import InvalidParameterError
 from ..parameters import Categorical, Float, Int, Parameter
 from ..space import SearchSpace
 
-__all__ = ["distribution_of", "infer_space", "maps_exactly", "params_misfit", "parameter_of", "stored_space"]
+__all__ = ["distribution_of", "infer_space", "maps_exactly", "params_misfit", "parameter_of", "refuse_merged",
+           "stored_space"]
 
 #: An integer parent's condition lists its values; beyond this many, only the observed ones.
 _MAX_LISTED = 1000
@@ -162,10 +163,24 @@ def distribution_of(parameter: Parameter) -> Any:
     raise fail("parameter", "to_optuna", "a Float, Int or Categorical", parameter)
 
 
-def _merged_by_optuna(parameter: Parameter) -> bool:
+def _merged_by_optuna(parameter: Parameter) -> TypeGuard[Categorical]:
     """Whether ``parameter`` is a Categorical with choices Optuna takes for one: True and 1, or False
     and 0 (it finds a choice by ==, as a set does; our Categorical keeps them apart)."""
     return isinstance(parameter, Categorical) and len(set(parameter.choices)) < len(parameter.choices)
+
+
+def refuse_merged(parameters: Sequence[Parameter], owner: str) -> None:
+    """Refuse, naming ``owner``, a space of Optuna's trials (read off them, or stored with them)
+    holding a Categorical whose choices Optuna takes for one (:func:`_merged_by_optuna`): its trials
+    would come in mislabelled."""
+    for parameter in parameters:
+        if _merged_by_optuna(parameter):
+            others = ", and your other parameters" if len(parameters) > 1 else ""
+            raise fail(parameter.name, owner, _APART, list(parameter.choices), hint="Optuna finds a choice by == "
+                       "(True == 1, False == 0), so its trials hold the first of the two where the objective was given "
+                       "the other, and to_optuna cannot write the choices back. To import the trials as Optuna "
+                       f"recorded them, pass the space yourself: {owner}(optuna_study, space=SearchSpace([{parameter!r}"
+                       f"{others}])).")
 
 
 def _key(value: Any) -> tuple[bool, Any]:
@@ -210,14 +225,7 @@ def infer_space(trials: Sequence[Any], *, drop_steps: bool = False, owner: str =
                    "distributions of what its finished trials (COMPLETE, PRUNED, FAIL) suggested. Finish one first "
                    "(optuna_study.optimize(objective, n_trials=1)); its WAITING trials then come in as our queue.")
     plain = {name: parameter_of(name, d, drop_steps=drop_steps, owner=owner) for name, d in distributions.items()}
-    for name, parameter in plain.items():
-        if _merged_by_optuna(parameter):  # refused here, naming owner: to_optuna's refusal was met below
-            others = ", and your other parameters" if len(plain) > 1 else ""
-            raise fail(name, owner, _APART, list(distributions[name].choices), hint="Optuna finds a choice by == "
-                       "(True == 1, False == 0), so its trials hold 1 where the objective was given True (0 for "
-                       "False), and to_optuna could not write the choices back. To import the trials as Optuna "
-                       f"recorded them, pass the space yourself: {owner}(optuna_study, space=SearchSpace([{parameter!r}"
-                       f"{others}])).")
+    refuse_merged(list(plain.values()), owner)  # refused here, naming owner: to_optuna's refusal was met below
     present = {name: frozenset(i for i, t in enumerate(trials) if name in t.params) for name in plain}
     order = list(plain)
     conditions: dict[str, tuple[str, list[Any]]] = {}
@@ -381,6 +389,7 @@ def stored_space(data: Any, judged: Sequence[Any], *, drop_steps: bool = False
         stored = SearchSpace.from_dict(data)
     except (ValueError, TypeError, KeyError, AttributeError) as error:  # edited by hand, or another tool's
         return None, f"is not a search space ({error})"
+    refuse_merged(list(stored), "from_optuna")  # written before to_optuna refused it: its trials are mislabelled
     for trial in judged:
         for name, distribution in trial.distributions.items():
             try:

@@ -12,8 +12,9 @@ from typing import Any
 from .._validation import check_no_seed_setting, fail
 from ..exceptions import InvalidParameterError
 from ..objectives.sklearn_checks import check_estimator, check_space, make_scorer
+from ..optimizers.capabilities import MultiObjective
 from ..optimizers.multifidelity.halving import HalvingScheduler
-from ..optimizers.registry import available_optimizers, check_settings
+from ..optimizers.registry import available_optimizers, check_settings, optimizer_class, optimizers_serving_several
 from ..space import SearchSpace
 from .scoring import several_scorers
 
@@ -34,11 +35,11 @@ def check_model(estimator: Any, space: Any, scoring: Any, owner: str, name: str 
     return space, make_scorer(estimator, scoring, owner, space, estimator_params) if scorers is None else scorers
 
 
-def check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: str) -> type[Any]:
+def check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: str, several: bool = False) -> type[Any]:
     """The class of the optimizer named, once the name and its settings are valid for a search
     over ``space`` (their values too: the study that takes them is built only later, by ``fit``
     and in each outer fold, where the optimizer's own error would name neither the argument nor
-    ``owner``)."""
+    ``owner``), and, when ``several`` scorers are traded off, it serves several objectives."""
     if not isinstance(optimizer, str):
         raise fail("optimizer", owner, f"a registered optimizer name (one of {available_optimizers()})", optimizer,
                    hint="Each search builds its own optimizer, so pass a name, not an instance.")
@@ -52,6 +53,11 @@ def check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: st
         raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
                    hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
                         "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")
+    if several and not issubclass(cls, MultiObjective):
+        serving = [name for name in optimizers_serving_several()
+                   if not issubclass(optimizer_class(name), HalvingScheduler)]  # refused above
+        raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
+                   optimizer, hint=f"The search trades the scores off: use one of {serving}, or pass one scorer.")
     try:  # built and dropped: an optimizer fits nothing when built (well under a millisecond)
         cls(space, **{"seed": 0, **(settings or {})})
     except InvalidParameterError as error:

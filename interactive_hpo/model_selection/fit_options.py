@@ -1,14 +1,15 @@
 """What :class:`~interactive_hpo.model_selection.search_cv.HPOSearchCV` takes as scikit-learn's
 searches do, besides the search itself: ``fit``'s keyword arguments for the estimator
 (``sample_weight``), their routing when scikit-learn's metadata routing is on, ``n_jobs`` for
-the folds of one trial and ``error_score``, read into our failed-trial model. Imported by
+the folds of one trial and ``error_score``, read into our failed-trial model, and the methods
+the refit best estimator lends it (``predict``, with ``refit=True``). Imported by
 ``search_cv`` once scikit-learn is known to be installed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sklearn import get_config
@@ -17,7 +18,26 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from .._validation import fail, is_int, is_real
 from ..objectives.folds import Splitter
 
-__all__ = ["check_error_score", "check_n_jobs", "fold_errors", "routed", "search_routing"]
+__all__ = ["check_error_score", "check_n_jobs", "delegates", "fold_errors", "needs_refit", "routed", "search_routing"]
+
+
+def needs_refit(search: Any, attr: str) -> None:
+    """Refuse ``attr`` of HPOSearchCV ``search`` (AttributeError, as scikit-learn's searches) when
+    it refits nothing (``refit=False``)."""
+    if not search.refit:
+        raise AttributeError(f"{attr} of HPOSearchCV needs refit=True; with refit=False, fit a clone of the "
+                             "estimator with best_params_ yourself.")
+
+
+def delegates(attr: str) -> Callable[[Any], bool]:
+    """``available_if`` check: ``attr`` exists on the refit best estimator (before fit: on ``estimator``)."""
+
+    def check(search: Any) -> bool:
+        needs_refit(search, attr)
+        getattr(getattr(search, "best_estimator_", search.estimator), attr)  # AttributeError if missing
+        return True
+
+    return check
 
 
 def check_n_jobs(n_jobs: Any, owner: str) -> int | None:

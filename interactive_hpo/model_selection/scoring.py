@@ -20,8 +20,8 @@ from ..objectives.sklearn_scoring import check_scorer_targets
 from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState
 
-__all__ = ["check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several", "param_column", "rank",
-           "several_scorers"]
+__all__ = ["best_scored", "check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several",
+           "param_column", "rank", "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -81,6 +81,18 @@ def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bo
                    refit, hint="With several scores there is no single best configuration: name the one that "
                                "decides (the study keeps the trade-off: study_.best_trials).")
     return str(refit)
+
+
+def best_scored(study: Any, names: list[str] | None, refit: bool | str) -> tuple[Trial, float]:
+    """The trial of ``study`` (a :class:`~interactive_hpo.study.Study`) a search picks, and its
+    score: the best one, or, of several scores ``names``, the best by the one ``refit`` names."""
+    if names is None:
+        return study.best_trial, float(study.best_value)
+    index = names.index(str(refit))
+    # A COMPLETE trial of several objectives has their values (Trial.values).
+    scored = [(t, t.values[index]) for t in study.trials if t.state is TrialState.COMPLETE and t.values is not None]
+    best, score = max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
+    return best, float(score)
 
 
 def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:

@@ -14,17 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_path, fail, import_optional, seed_to_int, warn_user
+from .._validation import check_int, check_path, import_optional, seed_to_int, warn_user
 from ..exceptions import TrialStateError
 from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import data_rules, estimator_settings, input_tags, seeded_clone
-from ..optimizers.capabilities import MultiObjective
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 from .checks import MAX_SEED, check_model, check_optimizer
-from .fit_options import check_error_score, check_n_jobs, fold_errors, routed, search_routing
-from .scoring import check_refit, check_targets_read, cv_results, cv_scores
+from .fit_options import check_error_score, check_n_jobs, delegates, fold_errors, needs_refit, routed, search_routing
+from .scoring import best_scored, check_refit, check_targets_read, cv_results, cv_scores
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
@@ -47,23 +46,6 @@ from .journaled import (  # noqa: E402
 )
 
 __all__ = ["HPOSearchCV"]
-
-
-def _check_refit(search: HPOSearchCV, attr: str) -> None:
-    if not search.refit:
-        raise AttributeError(f"{attr} of HPOSearchCV needs refit=True; with refit=False, fit a clone of the "
-                             "estimator with best_params_ yourself.")
-
-
-def _delegates(attr: str) -> Any:
-    """``available_if`` check: ``attr`` exists on the refit best estimator (before fit: on ``estimator``)."""
-
-    def check(search: HPOSearchCV) -> bool:
-        _check_refit(search, attr)
-        getattr(getattr(search, "best_estimator_", search.estimator), attr)  # AttributeError if missing
-        return True
-
-    return check
 
 
 class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
@@ -110,7 +92,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         greater is better, as in :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV`.
         Several (a list of scorer names, or a dict from name to a scorer name or callable): the
         search trades them off, each an objective to maximize (the optimizer must serve several
-        objectives: "parego", "random", "sobol" or "grid"); ``study_.best_trials`` is the
+        objectives, as "parego", "ehvi", "nsga2", "random", "sobol" and "grid" do; another is
+        refused, with the registered ones that do); ``study_.best_trials`` is the
         Pareto set and ``refit`` names the score that picks the configuration refit. A scorer
         that cannot score the estimator at any value of the space (``"accuracy"`` for a
         regressor, ``"neg_log_loss"`` for ``SVC()`` unless the space sets ``probability=True``)
@@ -260,11 +243,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                                     estimator_params=self.estimator_params)
         scorers = scorer if isinstance(scorer, dict) else None
         names = None if scorers is None else list(scorers)
-        optimizer = check_optimizer(self.optimizer, self.optimizer_settings, space, owner)
-        if scorers is not None and not issubclass(optimizer, MultiObjective):
-            raise fail("optimizer", owner, "an optimizer that serves several objectives when scoring names several",
-                       self.optimizer, hint="The search trades the scores off: use 'parego', 'random', 'sobol' or "
-                                            "'grid', or pass one scorer.")
+        check_optimizer(self.optimizer, self.optimizer_settings, space, owner, several=scorers is not None)
         n_trials = check_int(self.n_trials, "n_trials", owner, 1)
         n_jobs, error_score = check_n_jobs(self.n_jobs, owner), check_error_score(self.error_score, owner)
         groups, estimator_fit = routed(self, groups, fit_params or {})
@@ -334,7 +313,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.cv_results_ = cv_results(rows, space, len(folds), names)
         if names is not None and not refit:
             return self  # several scores and none named: no single best (study_.best_trials)
-        best, score = self._best(study, names, refit)
+        best, score = best_scored(study, names, refit)
         self.best_index_ = [t.number for t in rows].index(best.number)
         self.best_params_, self.best_score_ = dict(best.params), score
         if refit:
@@ -342,17 +321,6 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             self.best_estimator_ = configured(dict(best.params)).fit(X, y, **estimator_fit)
             self.refit_time_ = time.perf_counter() - start
         return self
-
-    @staticmethod
-    def _best(study: Study, names: list[str] | None, refit: bool | str) -> tuple[Any, float]:
-        """The chosen trial and its score: the best one, or the best by the score ``refit`` names."""
-        if names is None:
-            return study.best_trial, float(study.best_value)
-        index = names.index(str(refit))
-        # A COMPLETE trial of several objectives has their values (Trial.values).
-        scored = [(t, t.values[index]) for t in study.trials if t.state is TrialState.COMPLETE and t.values is not None]
-        best, score = max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
-        return best, float(score)
 
     def _check_data(self, X: Any, y: Any) -> None:
         """Check X and y with scikit-learn's validation, as strictly as the tags allow; set n_features_in_.
@@ -367,24 +335,24 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def score(self, X: Any, y: Any) -> float:
         """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
-        _check_refit(self, "score")
+        needs_refit(self, "score")
         check_is_fitted(self, "best_estimator_")
         scorer = self.scorer_[self.refit] if isinstance(self.scorer_, dict) else self.scorer_
         return float(scorer(self.best_estimator_, X, y))
 
-    @available_if(_delegates("predict"))
+    @available_if(delegates("predict"))
     def predict(self, X: Any) -> Any:
         """``best_estimator_.predict(X)``; X of shape (n_samples, n_features), returns shape (n_samples,)."""
         check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict(X)
 
-    @available_if(_delegates("predict_proba"))
+    @available_if(delegates("predict_proba"))
     def predict_proba(self, X: Any) -> Any:
         """``best_estimator_.predict_proba(X)``; returns shape (n_samples, n_classes)."""
         check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict_proba(X)
 
-    @available_if(_delegates("decision_function"))
+    @available_if(delegates("decision_function"))
     def decision_function(self, X: Any) -> Any:
         """``best_estimator_.decision_function(X)``; shape (n_samples,) or (n_samples, n_classes)."""
         check_is_fitted(self, "best_estimator_")
@@ -393,7 +361,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     @property
     def classes_(self) -> np.ndarray:
         """Class labels of the refit best estimator, shape (n_classes,) (classifiers with refit=True)."""
-        _delegates("classes_")(self)
+        delegates("classes_")(self)
         return self.best_estimator_.classes_
 
     def get_metadata_routing(self) -> Any:

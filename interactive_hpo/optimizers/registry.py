@@ -14,12 +14,13 @@ from typing import Any
 from .._registry import Registry
 from .._validation import did_you_mean, fail
 from ..exceptions import MissingDependencyError
+from ..goals import Goals
 from ..space import SearchSpace
 from .base import Optimizer
 from .capabilities import MultiObjective
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
-           "optimizers_serving_several", "optimizers_declaring", "check_settings",
+           "optimizers_serving_several", "optimizers_declaring", "check_settings", "check_study_optimizer",
            "rebuilt_by_name", "check_rebuilt_by_name"]
 
 _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
@@ -134,6 +135,28 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
                        hint=f"{key!r} is not a setting of {cls.__name__}" + (
                            f": pass the settings themselves as keywords, {key}={{'n': 1}} as n=1." if wrapped
                            else f". {did_you_mean(key, accepted) or ''}".rstrip()))
+    return cls
+
+
+def check_study_optimizer(optimizer: Any, settings: Mapping[str, Any] | None, space: SearchSpace, goals: Goals,
+                          owner: str, settings_argument: str = "optimizer_settings") -> type[Optimizer]:
+    """The class of the optimizer a study over ``space`` with ``goals`` is given (a registered name
+    with ``settings``, or an Optimizer without), once it fits: errors name ``optimizer`` and
+    ``settings_argument`` of ``owner``, the call the person typed them into (``Study``, ``Lab``)."""
+    if isinstance(optimizer, Optimizer):
+        if settings:
+            raise fail(settings_argument, owner, "empty when the optimizer is an instance", dict(settings))
+        if optimizer.space != space:
+            raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
+        cls = type(optimizer)
+    elif isinstance(optimizer, str):
+        cls = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument=settings_argument,
+                             owner=owner)
+    else:
+        raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
+    if goals.multi and not issubclass(cls, MultiObjective):
+        raise fail("optimizer", owner, f"an optimizer that serves several objectives for {goals.describe()}",
+                   optimizer, hint=f"These do: {optimizers_serving_several()}.")
     return cls
 
 

@@ -17,8 +17,7 @@ from .._validation import as_scalar, check_int, check_path, fail, is_int, seed_t
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
-from ..optimizers.capabilities import MultiObjective
-from ..optimizers.registry import check_rebuilt_by_name, check_settings, optimizers_serving_several
+from ..optimizers.registry import check_rebuilt_by_name, check_study_optimizer
 from ..outcome import Outcome
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
@@ -281,13 +280,20 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._state.enqueue(canonical)
             self._notify("enqueued", None)
 
-    def switch_optimizer(self, optimizer: str | Optimizer, **settings: Any) -> Optimizer:
-        """Continue with another optimizer; it is told every finished trial, in order, first (one
-        that is not a scheduler learns no result below the full budget, with a warning that counts
-        them: :mod:`.learnt`)."""
+    def switch_optimizer(self, optimizer: str | Optimizer, optimizer_settings: Mapping[str, Any] | None = None,
+                         **settings: Any) -> Optimizer:
+        """Continue with another optimizer (a registered name or an Optimizer); it is told every
+        finished trial, in order, first (one that is not a scheduler learns no result below the
+        full budget, with a warning that counts them: :mod:`.learnt`). Its settings come as a dict
+        ``optimizer_settings``, as ``Study`` and ``Lab.switch_optimizer`` take them
+        (``switch_optimizer("bo", {"n_initial": 5})``), or as keywords (``n_initial=5``), not both."""
+        owner, given = "Study.switch_optimizer", "settings" if optimizer_settings is None else "optimizer_settings"
+        if optimizer_settings is not None and (settings or not isinstance(optimizer_settings, Mapping)):
+            raise fail(given, owner, "a dict or None (None when settings are given as keywords)", optimizer_settings,
+                       hint=f"Keywords {sorted(settings)} were given too: pass them one way." if settings else None)
         with self._transaction():
-            new = self._build(optimizer, settings, index=self._state.n_optimizers, owner="Study.switch_optimizer",
-                              settings_argument="settings")
+            new = self._build(optimizer, optimizer_settings or settings, index=self._state.n_optimizers, owner=owner,
+                              settings_argument=given)
             tell_history(self._state, new, self.goals)
             for trial in self._state.running():  # trials other processes are evaluating
                 if self._state.owner_of(trial.number) != self._owner:
@@ -296,7 +302,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._classes[self._state.n_optimizers - 1] = type(new)
             self.optimizer = new
             self._notify("switched", None)
-        warn_not_learnt(self._state.trials, new, self.full_budget, "Study.switch_optimizer")
+        warn_not_learnt(self._state.trials, new, self.full_budget, owner)
         return new
 
     # -- persistence --------------------------------------------------------------------------------
@@ -363,22 +369,11 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """The optimizer named (seeded from the study's seed and ``index``, its place among the
         study's optimizers) or given; errors name ``optimizer`` and ``settings_argument`` of
         ``owner``, as the user typed them."""
-        if isinstance(optimizer, Optimizer):
-            if settings:
-                raise fail(settings_argument, owner, "empty when the optimizer is an instance", dict(settings))
-            if optimizer.space != self.space:
-                raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
-            built = optimizer
-        elif isinstance(optimizer, str):
+        if isinstance(optimizer, str):
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
             settings = {"seed": seed, **(settings or {})}
-            built = check_settings(optimizer, settings, argument="optimizer", settings_argument=settings_argument,
-                                   owner=owner)(self.space, **settings)
-        else:
-            raise fail("optimizer", owner, "a registered optimizer name or an Optimizer", optimizer)
-        if self.goals.multi and not isinstance(built, MultiObjective):
-            raise fail("optimizer", owner, f"an optimizer that serves several objectives for {self.goals.describe()}",
-                       optimizer, hint=f"These do: {optimizers_serving_several()}.")
+        cls = check_study_optimizer(optimizer, settings, self.space, self.goals, owner, settings_argument)
+        built = optimizer if isinstance(optimizer, Optimizer) else cls(self.space, **(settings or {}))
         if self._journal is not None:
             check_rebuilt_by_name(type(built), "optimizer", owner, "a registered optimizer when the study has storage",
                                   optimizer)

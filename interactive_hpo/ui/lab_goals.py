@@ -32,12 +32,13 @@ from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective
 from ..objectives.tasks import check_task_name, make_task
 from ..optimizers.capabilities import ModelBased, ModelPerObjective
-from ..optimizers.registry import available_optimizers, check_settings, optimizers_serving_several
+from ..optimizers.registry import available_optimizers, check_study_optimizer, optimizers_serving_several
 from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import Journal
 from ..study.results import at_full_budget
+from ..study.warm_start import WarmStart
 from ..trial import TrialState
 from ..views import History
 from .errors import ErrorLog
@@ -102,7 +103,7 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
         {"direction": getattr(first, "direction", "minimize") if direction is None else direction}
     # The Lab's arguments that the study takes as they are, checked here: its refusals named
     # "`seed` of Study", which the person did not call.
-    several = Goals.parse(**goals, owner="Lab").multi
+    parsed = Goals.parse(**goals, owner="Lab")
     path = None if storage is None else check_path(storage, "storage", "Lab")
     seed = None if seed is None else seed_to_int(seed, "Lab")  # a Generator's draw: the one the study made
     if settings is not None and not isinstance(settings, Mapping):
@@ -110,12 +111,13 @@ def study_from(first: Any, objective: Any, task: str | None, optimizer: str | No
     # The Lab's default optimizer is for a new study only (no journal, or an empty file): given to a
     # resumed one, it switched the journal's optimizer ("random", say) to "bo" though none was asked for.
     if optimizer is None and (settings is not None or path is None or Journal(path).is_empty()):
-        optimizer = "parego" if several else "bo"  # resuming with neither: the journal's optimizer goes on
-    if isinstance(optimizer, str):
-        check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
-                       owner="Lab")
+        optimizer = "parego" if parsed.multi else "bo"  # resuming with neither: the journal's optimizer goes on
+    if optimizer is not None:
+        check_study_optimizer(optimizer, settings, space, parsed, "Lab")
+    # Read as the study reads it; the study is given the sources read (SourceRecords, read again as they are).
+    sources = WarmStart.read(warm_start, space, parsed, "Lab").records or None
     return Study(space, optimizer, **goals, seed=seed, optimizer_settings=settings, storage=path,
-                 warm_start=warm_start), first
+                 warm_start=sources), first
 
 
 def pareto_panel_for(study: Study, objective: Any, errors: ErrorLog) -> ParetoPanel | None:

@@ -1,7 +1,8 @@
 """Your own trials: a form with one widget per parameter, and a scoreboard against the optimizer.
 
 For a study of several objectives the form also takes the values of a configuration measured
-elsewhere ("Record with these values"), and the scoreboard counts whose trials are on the front.
+elsewhere ("Record with these values"), with its constraint values once the study's trials carry
+constraints, and the scoreboard counts whose trials are on the front.
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ class ManualPanel:
         self.value_fields = {} if self.goals is None else \
             {name: widgets.FloatText(value=0.0, description=name) for name in self.goals.names}
         fit_descriptions(self.value_fields.values(), minimum_em=FORM_LABEL_EM)
+        #: Once the study's trials carry constraints (:meth:`update`): one field per constraint, NaN
+        #: until typed (a recorded trial without them is of unknown feasibility, never on the front).
+        self.constraint_fields: dict[str, widgets.FloatText] = {}
+        self._constraints = widgets.VBox([])
         self.record = widgets.Button(description="Record with these values", icon="pencil",
                                      tooltip="add these params with the values typed as a manual trial, without "
                                              "running the objective")
@@ -131,7 +136,7 @@ class ManualPanel:
         self._record_callbacks: list[Callable[[dict[str, Any], list[float]], Any]] = []
         self.record.on_click(self.errors.guard(lambda _: self.submit_values()))
         known = [] if self.goals is None else [widgets.HTML("or, measured elsewhere:"), *self.value_fields.values(),
-                                               self.record]
+                                               self._constraints, self.record]
         # A log of its own is shown here: a typo's message went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([widgets.HTML("<b>Your own trial</b> (or click a point of the surrogate plot)"),
@@ -168,20 +173,38 @@ class ManualPanel:
             callback(params)
         return params
 
-    def on_record(self, callback: Callable[[dict[str, Any], list[float]], Any]) -> None:
-        """Call ``callback(params, values)`` when "Record with these values" is clicked (several objectives)."""
+    def on_record(self, callback: Callable[..., Any]) -> None:
+        """Call ``callback(params, values)`` when "Record with these values" is clicked (several
+        objectives); ``callback(params, values, constraints=[...])`` once the form has constraint
+        fields (as ``Study.add_manual`` takes them)."""
         self._record_callbacks.append(check_callback(callback, "ManualPanel.on_record", "callback(params, values)"))
 
     def submit_values(self) -> tuple[dict[str, Any], list[float]]:
-        """What "Record with these values" does: the form's params and the values typed."""
+        """What "Record with these values" does: the form's params and the values typed (the
+        constraint values typed go to the callbacks, as ``constraints=``)."""
         params = self.space.complete({name: field.value for name, field in self.fields.items()})
-        values = [float(field.value) for field in self.value_fields.values()]
-        for name, value in zip(self.value_fields, values, strict=True):
+        typed = [(name, float(field.value)) for name, field in [*self.value_fields.items(),
+                                                                  *self.constraint_fields.items()]]
+        for name, value in typed:
             if not math.isfinite(value):  # the Lab's add_manual refuses it; a callback of your own got the NaN
                 raise fail(name, "ManualPanel", "a finite number typed in its field", value)
+        values = [value for _, value in typed[:len(self.value_fields)]]
+        constraints = {"constraints": [value for _, value in typed[len(values):]]} if self.constraint_fields else {}
         for callback in self._record_callbacks:
-            callback(params, values)
+            callback(params, values, **constraints)
         return params, values
+
+    def _show_constraints(self, trials: Sequence[Trial]) -> None:
+        """One field per constraint of the first trial of ``trials`` with any (every later trial
+        gives as many), so that a trial typed in joins the front when its constraints are met."""
+        count = next((len(t.constraints) for t in trials if t.constraints is not None), 0)
+        if count == len(self.constraint_fields):
+            return
+        self.constraint_fields = {f"constraint {i}": widgets.FloatText(value=math.nan, description=f"constraint {i}")
+                                  for i in range(count)}
+        fit_descriptions(self.constraint_fields.values(), minimum_em=FORM_LABEL_EM)
+        note = widgets.HTML("its constraint values (at most 0 is met):")
+        self._constraints.children = (note, *self.constraint_fields.values()) if count else ()
 
     def fill(self, params: dict[str, Any]) -> None:
         """Put ``params`` in the form (a clicked point, to adjust and evaluate again); those a
@@ -199,6 +222,7 @@ class ManualPanel:
         trials = check_trials(trials, "ManualPanel.update")
         direction = Direction.parse(direction, "direction", "ManualPanel.update").value
         if self.goals is not None:
+            self._show_constraints(trials)
             front = front_scoreboard(trials, self.goals)
             listed = {side: ", ".join(f"#{k}" for k in numbers) or "none yet" for side, numbers in front.items()}
             self.score.value = f"on the Pareto front: yours {listed['manual']} &middot; the optimizer's " \

@@ -662,8 +662,9 @@ def test_an_optuna_categorical_of_1_and_true_is_refused_by_from_optuna_saying_ho
     with pytest.raises(InvalidParameterError, match=re.escape(
             "`c` of from_optuna must be a Categorical whose choices Optuna tells apart (not both True and 1, nor "
             "False and 0); got [1, True, 'z']. Optuna finds a choice by == (True == 1, False == 0), so its trials "
-            "hold 1 where the objective was given True (0 for False), and to_optuna could not write the choices "
-            "back. To import the trials as Optuna recorded them, pass the space yourself: from_optuna(optuna_study, "
+            "hold the first of the two where the objective was given the other, and to_optuna cannot write the "
+            "choices back. To import the trials as Optuna recorded them, pass the space yourself: "
+            "from_optuna(optuna_study, "
             f"space=SearchSpace([Categorical('c', choices=[1, True, 'z']){', and your other parameters' * others}]))."
     )):
         from_optuna(theirs)
@@ -671,6 +672,22 @@ def test_an_optuna_categorical_of_1_and_true_is_refused_by_from_optuna_saying_ho
         space = SearchSpace([*space, Float("x", 0.0, 1.0)])
     ours = from_optuna(theirs, "random", space=space)  # the way out the message gives
     assert [t.params for t in ours.trials] == [t.params for t in theirs.trials]
+
+
+def test_choices_optuna_merges_are_refused_with_no_trials_and_in_a_space_stored_before():
+    """Before: to_optuna of a study with no trials wrote Categorical("c", [True, 1]) as the space
+    stored with the Optuna study, whose trials then recorded True for 1, and from_optuna took that
+    stored space and imported every trial as c=True."""
+    ours = Study(SearchSpace([Categorical("c", [True, 1]), Float("x", 0.0, 1.0)]), "random", seed=0)
+    with pytest.raises(InvalidParameterError, match=re.escape("`c` of to_optuna must be a Categorical whose")):
+        to_optuna(ours)
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    theirs.set_user_attr("ihpo_space", ours.space.to_dict())  # as to_optuna wrote it before
+    theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0) + (t.suggest_categorical("c", [True, 1]) is True), 4)
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            "`c` of from_optuna must be a Categorical whose choices Optuna tells apart (not both True and 1, nor "
+            "False and 0); got [True, 1].")):
+        from_optuna(theirs)
 
 
 def thresholded(trial):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
@@ -10,6 +12,8 @@ from sklearn.svm import SVC
 from interactive_hpo import Float, SearchSpace
 from interactive_hpo.exceptions import InvalidParameterError
 from interactive_hpo.model_selection.search_cv import HPOSearchCV
+from interactive_hpo.optimizers.multifidelity.halving import HalvingScheduler
+from interactive_hpo.optimizers.registry import optimizer_class, optimizers_serving_several
 
 X, Y = load_iris(return_X_y=True)
 SPACE = SearchSpace([Float("C", 1e-3, 1e2, log=True)])
@@ -44,3 +48,13 @@ def test_several_scores_need_a_named_refit_and_an_optimizer_for_several_objectiv
     unrefit = HPOSearchCV(SVC(), SPACE, optimizer="random", n_trials=3, cv=3, seed=0, refit=False,
                           scoring={"acc": "accuracy", "bal": "balanced_accuracy"}).fit(X, Y)
     assert not hasattr(unrefit, "best_index_") and len(unrefit.cv_results_["mean_test_acc"]) == 3
+
+
+def test_the_refusal_of_an_optimizer_for_one_objective_lists_the_registered_ones_for_several():
+    """Before: a hard-coded 'parego', 'random', 'sobol' or 'grid', without "ehvi" and "nsga2"."""
+    serving = [n for n in optimizers_serving_several() if not issubclass(optimizer_class(n), HalvingScheduler)]
+    assert {"ehvi", "nsga2", "parego", "random"} <= set(serving) and "asha" not in serving  # refused: full data only
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"The search trades the scores off: use one of {serving}, or pass one scorer.")):
+        HPOSearchCV(SVC(), SPACE, optimizer="bo", n_trials=2, cv=3, scoring=["accuracy", "f1_macro"],
+                    refit="accuracy").fit(X, Y)

@@ -65,3 +65,17 @@ def test_a_fork_continued_by_bo_learns_the_full_budget_trials_it_carries_only(sw
     full = [t.x for t in branch.trials if t.budget == 1.0]
     assert len(branch.trials) == 60 and len(full) == 2
     np.testing.assert_array_equal(np.sort(branch.surrogate().X, axis=0), np.sort(full, axis=0))
+
+
+def test_a_switch_takes_its_settings_as_a_dict_as_lab_does(tmp_path):
+    """Before: ``switch_optimizer("sobol", {"scramble": False})`` (the Lab's controller and
+    ``Study(optimizer_settings=...)`` take a dict) raised Python's TypeError."""
+    path = tmp_path / "study.jsonl"
+    study = Study(TASK.space, "random", seed=0, storage=path)
+    by_dict = study.switch_optimizer("sobol", {"scramble": False})
+    assert by_dict.settings()["scramble"] is False
+    asked = study.ask().x.tolist()
+    assert Study.load(path).optimizer.settings() == by_dict.settings()  # the journal rebuilds it so
+    by_keywords = Study(TASK.space, "random", seed=0)
+    assert by_keywords.switch_optimizer("sobol", scramble=False).settings() == by_dict.settings()
+    assert by_keywords.ask().x.tolist() == asked

@@ -324,6 +324,11 @@ def test_lab_over_an_existing_study_and_a_bundled_task():
     ((quad,), {"space": LINE, "optimizer_settings": 3}, "`optimizer_settings` of Lab must be a dict or None; got 3."),
     ((quad,), {"space": LINE, "direction": "maximise"}, "`direction` of Lab must be one of ['minimize', 'maximize']; "
                                                         "got 'maximise'. Did you mean 'maximize'?"),
+    ((quad,), {"space": LINE, "directions": ["minimize", "minimize"], "optimizer": "bo"},
+     "`optimizer` of Lab must be an optimizer that serves several objectives for minimize objective 0, minimize "
+     "objective 1; got 'bo'. These do: ['asha', "),
+    ((quad,), {"space": LINE, "optimizer": 5}, "`optimizer` of Lab must be a registered optimizer name or an "),
+    ((quad,), {"space": LINE, "warm_start": 5}, "`warm_start` of Lab must be a study, a list of studies or a dict "),
 ])
 def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
     with pytest.raises(InvalidParameterError) as info:

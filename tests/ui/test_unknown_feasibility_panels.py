@@ -1,6 +1,6 @@
 """The Lab counts feasibility as the study does (``goals.feasible_mask``): once trials carry
-constraints, a trial without them (a manual guess recorded from the form, which has no
-constraint fields) is of unknown feasibility. The Pareto panel keeps it off the front and out of
+constraints, a trial without them (a manual guess recorded without ``constraints=``) is of
+unknown feasibility. The Pareto panel keeps it off the front and out of
 the inferred reference, the timeline's hypervolume does not count it, its details and the table
 say "unknown", and the scoreboard does not take it for a side's best."""
 
@@ -33,12 +33,10 @@ def capped(params):
 
 @pytest.fixture(scope="module")
 def lab():
-    """Eight Sobol trials with constraints, then a guess from the form that beats them all."""
+    """Eight Sobol trials with constraints, then a guess without them that beats them all (the
+    form asks for them: see test_a_guess_typed_with_its_constraints_joins_the_front)."""
     lab = lab_after(capped, SQUARE, 8, directions=["minimize", "maximize"], optimizer="sobol", seed=0)
-    form = lab.manual_panel
-    form.fields["a"].value, form.fields["b"].value = 0.5, 0.5
-    form.value_fields["objective 0"].value, form.value_fields["objective 1"].value = -1.0, 5.0
-    form.record.click()
+    lab.controller.add_manual({"a": 0.5, "b": 0.5}, [-1.0, 5.0])
     assert not lab.errors.errors and lab.study.trials[-1].constraints is None
     return lab
 
@@ -108,3 +106,21 @@ def test_a_model_per_objective_is_read_from_its_declared_capability():
 
     assert models_each_objective(PerObjective.__new__(PerObjective))
     assert not models_each_objective(object())
+
+
+def test_a_guess_typed_with_its_constraints_joins_the_front():
+    """Before: the Manual form had no constraint fields, so a guess typed in a constrained study
+    was of unknown feasibility and never joined the front (the README said typed ones do)."""
+    lab = lab_after(capped, SQUARE, 4, directions=["minimize", "maximize"], optimizer="sobol", seed=0)
+    form = lab.manual_panel
+    assert list(form.constraint_fields) == ["constraint 0"]  # as many as the trials carry
+    form.fields["a"].value, form.fields["b"].value = 0.5, 0.5
+    form.value_fields["objective 0"].value, form.value_fields["objective 1"].value = -1.0, 5.0
+    form.record.click()  # the constraint left untyped (NaN): refused, naming its field
+    assert "`constraint 0` of ManualPanel must be a finite number" in str(lab.errors.errors[-1])
+    assert len(lab.study.trials) == 4
+    form.constraint_fields["constraint 0"].value = -0.1
+    form.record.click()
+    guess = lab.study.trials[-1]
+    assert guess.source == "manual" and guess.constraints == (-0.1,) and lab.study.best_trials == [guess]
+    assert "yours #4" in form.score.value
