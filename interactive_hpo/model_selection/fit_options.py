@@ -9,16 +9,20 @@ the refit best estimator lends it (``predict``, with ``refit=True``). Imported b
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 from sklearn import get_config
+from sklearn.exceptions import FitFailedWarning
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 
 from .._validation import fail, is_int, is_real
 from ..objectives.folds import Splitter
 
-__all__ = ["check_error_score", "check_n_jobs", "delegates", "fold_errors", "needs_refit", "routed", "search_routing"]
+__all__ = ["check_error_score", "check_n_jobs", "delegates", "every_fold_scored", "fold_errors", "needs_refit",
+           "routed", "search_routing"]
 
 
 def needs_refit(search: Any, attr: str) -> None:
@@ -65,6 +69,23 @@ def fold_errors(error_score: str | float) -> str | float:
     fails, with the error, which the study records) unless ``error_score`` is a finite number,
     which the fold scores instead, as in scikit-learn (its trial is COMPLETE)."""
     return error_score if isinstance(error_score, float) and math.isfinite(error_score) else "raise"
+
+
+def every_fold_scored(error: Exception, error_score: str | float, n_folds: int,
+                      names: list[str] | None) -> dict[str, Any] | None:
+    """What ``cross_validate`` would have returned had it scored ``error_score`` for each of the
+    ``n_folds`` folds of a trial whose every fit failed (``error``: its "All the n fits failed"),
+    as ``GridSearchCV`` scores such a candidate; None when ``error`` is not that, or
+    ``error_score`` is no finite number (the trial fails with the error). ``cross_validate``
+    raises there whatever ``error_score`` says; a search only when every candidate failed."""
+    if fold_errors(error_score) == "raise" or not isinstance(error, ValueError) or \
+            not str(error).lstrip().startswith("All the ") or "fits failed" not in str(error):
+        return None
+    warnings.warn(f"Every fold of this configuration failed to fit; each scores error_score={error_score} "
+                  f"(as GridSearchCV scores it). {str(error).strip()}", FitFailedWarning, stacklevel=2)
+    scores = np.full(n_folds, float(error_score))
+    keys = ["test_score"] if names is None else [f"test_{name}" for name in names]
+    return {**dict.fromkeys(keys, scores), "fit_time": np.zeros(n_folds), "score_time": np.zeros(n_folds)}
 
 
 def search_routing(search: Any) -> MetadataRouter:

@@ -22,7 +22,16 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Evaluation, TrialState
 from .checks import MAX_SEED, check_model, check_optimizer
-from .fit_options import check_error_score, check_n_jobs, delegates, fold_errors, needs_refit, routed, search_routing
+from .fit_options import (
+    check_error_score,
+    check_n_jobs,
+    delegates,
+    every_fold_scored,
+    fold_errors,
+    needs_refit,
+    routed,
+    search_routing,
+)
 from .scoring import best_scored, check_refit, check_targets_read, cv_results, cv_scores
 
 # An install hint, not a bare ImportError:
@@ -133,12 +142,15 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         What a fold whose fit or score raises gives, as in scikit-learn's searches. NaN: its
         trial fails, with the error (``study_``; its scores are NaN in ``cv_results_``, and the
         search warns with ``FitFailedWarning``). A finite number: the fold scores it and its
-        trial completes on the mean (scikit-learn's ``FitFailedWarning`` for each). ``"raise"``:
+        trial completes on the mean (scikit-learn's ``FitFailedWarning`` for each), a trial whose
+        every fold failed too, as ``GridSearchCV`` scores it (``cross_validate`` alone raises
+        there); an infinite one fails the trial, as NaN does. ``"raise"``:
         the first error stops the search, raised by ``fit`` once its trial is recorded.
 
     Not supported, unlike ``GridSearchCV``: ``refit`` as a callable, ``return_train_score``,
-    ``pre_dispatch`` and ``verbose``; under metadata routing, metadata for the scorer (the
-    estimator's and the splitter's are routed).
+    ``pre_dispatch`` and ``verbose``; under metadata routing, metadata only the scorer requests
+    (refused by ``fit`` as not routed; the estimator's and the splitter's are routed, and a
+    scorer requesting what the estimator requests gets it too).
 
     Attributes
     ----------
@@ -274,7 +286,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             except Exception as error:
                 if error_score == "raise":
                     raised.append(error)
-                raise
+                result = every_fold_scored(error, error_score, len(folds), names)
+                if result is None:
+                    raise
             return cv_scores(result, names)
 
         def stop(study: Study, trial: Any) -> None:

@@ -13,7 +13,7 @@ pytest.importorskip("sklearn")
 from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 
-from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, TrialStateError  # noqa: E402
 from interactive_hpo.model_selection import HPOSearchCV, nested_cv  # noqa: E402
 
 X, Y = load_iris(return_X_y=True)
@@ -100,6 +100,26 @@ def test_a_number_for_error_score_is_what_a_failing_fold_scores_and_raise_stops_
                               ("n_jobs", 0, "None or a non-zero int")):
         with pytest.raises(InvalidParameterError, match=re.escape(f"`{name}` of HPOSearchCV must be {rule}")):
             HPOSearchCV(SVC(), SPACE, n_trials=1, **{name: value}).fit(X, Y)
+
+
+class AlwaysFailing(SVC):
+    """SVC whose every fit fails: a configuration that cannot be fitted at all."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise ValueError("this configuration cannot fit")
+
+
+def test_a_trial_whose_every_fold_failed_scores_error_score_as_grid_search_scores_it():
+    # cross_validate raises when all of its fits failed, whatever error_score says; GridSearchCV
+    # scores the candidate error_score. The trial failed (r313).
+    with pytest.warns(Warning, match="Every fold of this configuration failed to fit; each scores error_score=0.0"):
+        search = HPOSearchCV(AlwaysFailing(), SPACE, optimizer="random", n_trials=2, cv=3, seed=0, error_score=0.0,
+                             refit=False).fit(X, Y)
+    assert search.cv_results_["state"].tolist() == ["COMPLETE", "COMPLETE"]
+    assert search.cv_results_["mean_test_score"].tolist() == [0.0, 0.0]
+    with pytest.raises(TrialStateError, match="First error: ValueError: this configuration cannot fit"):
+        # NaN, the default: its trials fail, with the error
+        HPOSearchCV(AlwaysFailing(), SPACE, optimizer="random", n_trials=1, cv=3, seed=0, refit=False).fit(X, Y)
 
 
 def test_groups_are_routed_to_a_group_splitter_under_metadata_routing():
