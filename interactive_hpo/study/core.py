@@ -23,7 +23,7 @@ from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
 from .journal import Journal
-from .learnt import tell, warn_not_learnt
+from .learnt import tell, warn_not_learnt, warn_short_of_full
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
@@ -303,6 +303,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self.optimizer = new
             self._notify("switched", None)
         warn_not_learnt(self._state.trials, new, self.full_budget, owner)
+        warn_short_of_full(new, self.full_budget, owner)
         return new
 
     # -- persistence --------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from ..optimizers.capabilities import Scheduler
 from ..trial import Trial, TrialState
 from .results import at_full_budget, loss_of
 
-__all__ = ["as_told", "learns", "not_learnt", "tell", "warn_not_learnt"]
+__all__ = ["as_told", "learns", "not_learnt", "tell", "warn_not_learnt", "warn_short_of_full"]
 
 
 def learns(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
@@ -83,3 +83,17 @@ def warn_not_learnt(trials: Iterable[Trial], optimizer: Optimizer, full_budget: 
                   "for the full one.", UserWarning)
     return count
 
+
+
+def warn_short_of_full(optimizer: Optimizer, full_budget: float, owner: str) -> bool:
+    """Warn, in the words of ``owner``, when ``optimizer`` is a scheduler whose top rung is below
+    ``full_budget`` (an earlier scheduler's larger ``max_budget``): none of its trials would count
+    as a full evaluation, for best_trial, the analyses or an optimizer switched to later (a GP
+    would be told none of them). Return whether it warned."""
+    if not isinstance(optimizer, Scheduler) or float(optimizer.max_budget) >= full_budget:
+        return False
+    warn_user(f"{owner}: {optimizer.name!r}'s max_budget {float(optimizer.max_budget):g} is below the study's full "
+              f"budget, {full_budget:g} (an earlier scheduler's): its top rung is no full evaluation, so best_trial, "
+              "the analyses and an optimizer switched to later leave its trials out. Give it "
+              f"max_budget={full_budget:g} to count them.", UserWarning)
+    return True

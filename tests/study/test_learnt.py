@@ -109,3 +109,18 @@ def test_a_trial_a_person_adds_below_the_full_budget_is_said_not_to_be_learnt():
         warnings.simplefilter("error")  # at the full budget, or without one: learnt, nothing to say
         study.add_finished({"x": 0.25}, value=0.5, budget=1.0, source="optuna")
         study.add_finished({"x": 0.75}, value=0.5, source="optuna")
+
+
+def test_switching_to_a_scheduler_whose_top_rung_is_below_the_full_budget_says_its_trials_will_not_count():
+    # best_trial then refused "None of the 45 completed trials ran at the full budget (27)", and a
+    # GP switched to later learnt nothing, unwarned (r313).
+    from interactive_hpo import Study
+
+    study = Study(SPACE, "hyperband", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 27})
+    study.run(lambda p, budget=None: p["x"], n_trials=3, progress=False)
+    with pytest.warns(UserWarning, match=r"Study.switch_optimizer: 'hyperband''s max_budget 9 is below the study's "
+                                         r"full budget, 27 .* Give it max_budget=27 to count them"):
+        study.switch_optimizer("hyperband", min_budget=1, max_budget=9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.switch_optimizer("asha", min_budget=1, max_budget=27)  # as large: nothing to say
