@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import math
 import traceback
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -125,17 +126,17 @@ def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner
 #: str key, so the moved value resumes and exports as it was kept.
 MOVED_PREFIX = "objective:"
 
-#: The moves :func:`keep_record` has warned of, each once per session: every trial of a run
-#: makes the same one, and Python's own once-per-line rule does not hold (a run's internal
-#: ``warnings.catch_warnings`` resets it).
-_WARNED: set[tuple[tuple[str, str], ...]] = set()
+#: The moves :func:`keep_record` has warned of, by the study they were made in (each once per
+#: study: every trial of a run makes the same one, and Python's own once-per-line rule does not
+#: hold, as a run's internal ``warnings.catch_warnings`` resets it).
+_WARNED: weakref.WeakKeyDictionary[Any, set[tuple[tuple[str, str], ...]]] = weakref.WeakKeyDictionary()
 
 
-def keep_record(outcome: Outcome, record: Mapping[str, Any]) -> Outcome:
+def keep_record(outcome: Outcome, record: Mapping[str, Any], study: Any) -> Outcome:
     """``outcome`` with the objective's ``user_attrs`` that would overwrite the optimizer's
     ``record`` of the trial (its generation, rung, Sobol position, acquisition: what a resumed
     study replays) moved aside to ``"objective:<name>"`` (:data:`MOVED_PREFIX`), with a warning
-    naming them and where they went, once per session for the same move.
+    naming them and where they went, once per ``study`` (the study the trial is of) for the same move.
 
     The state and value are kept: the objective measured them, and an Optuna objective continued
     with ``optuna_objective`` may well set ``"acquisition"`` or ``"phase"`` for its own use. A
@@ -152,8 +153,9 @@ def keep_record(outcome: Outcome, record: Mapping[str, Any]) -> Outcome:
             new = MOVED_PREFIX + new
         attrs[new] = outcome.user_attrs[name]
         moved[name] = new
-    if tuple(moved.items()) not in _WARNED:
-        _WARNED.add(tuple(moved.items()))
+    warned = _WARNED.setdefault(study, set())
+    if tuple(moved.items()) not in warned:
+        warned.add(tuple(moved.items()))
         warn_user(f"The objective's user_attrs {clash} have names the optimizer records for its trials (what a "
                   f"resumed study replays): the optimizer's record keeps them; yours are kept as {moved}.",
                   UserWarning)

@@ -262,7 +262,8 @@ class ParallelRunner:
             return self._finish(running, TrialState.FAILED, None, {"error": CANCELLED})
         except Exception as error:  # the worker, not the objective, failed (those are returned as data)
             return self._worker_lost(running, error)
-        state, value, attrs = keep_record(outcome, self.study.state.trials[running.trial.number].user_attrs)
+        state, value, attrs = keep_record(outcome, self.study.state.trials[running.trial.number].user_attrs,
+                                          self.study)
         return self._finish(running, TrialState(state), value, attrs)
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:

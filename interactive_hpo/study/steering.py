@@ -235,7 +235,7 @@ class Steering:
             raise
         if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported (of one objective)
             return Outcome(TrialState.PRUNED, None if self.goals.multi else self._pruned_value(trial.number), {})
-        return keep_record(outcome, self._state.trials[trial.number].user_attrs)
+        return keep_record(outcome, self._state.trials[trial.number].user_attrs, self)
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
         """The ``report(value, step)`` callable handed to an objective evaluating ``trial``."""

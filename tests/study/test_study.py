@@ -165,6 +165,8 @@ def test_an_objectives_attributes_under_the_optimizers_record_are_moved_aside_an
         assert trial.user_attrs["objective:generation"] == "taken"
     resumed = Study.load(path)
     assert [dict(t.user_attrs) for t in resumed.trials] == [dict(t.user_attrs) for t in study.trials]
+    with pytest.warns(UserWarning, match="have names the optimizer records"):  # another study is told too (r313)
+        Study(SPACE, "ga", seed=1).step(objective)
     measured = study.ask()  # a person telling a worker's Measured is refused as any person's tell
     with pytest.raises(InvalidParameterError, match="optimizer's record of trial 4"):
         study.tell(measured, Measured(1.0, None), user_attrs={"generation": "first"})
