@@ -156,9 +156,9 @@ def keep_record(outcome: Outcome, record: Mapping[str, Any], study: Any) -> Outc
     warned = _WARNED.setdefault(study, set())
     if tuple(moved.items()) not in warned:
         warned.add(tuple(moved.items()))
-        warn_user(f"The objective's user_attrs {clash} have names the optimizer records for its trials (what a "
-                  f"resumed study replays): the optimizer's record keeps them; yours are kept as {moved}.",
-                  UserWarning)
+        warn_user(f"The objective's user_attrs {clash} have names the study records for its trials (the "
+                  "optimizer's record, what a resumed study replays, or what stopped the trial): the record keeps "
+                  f"them; yours are kept as {moved}.", UserWarning)
     return Outcome(outcome.state, outcome.value, attrs)
 
 

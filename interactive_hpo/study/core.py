@@ -18,7 +18,7 @@ from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.registry import check_rebuilt_by_name, check_study_optimizer
-from ..outcome import Outcome
+from ..outcome import Outcome, keep_record
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
 from .introspection import Introspection
@@ -341,7 +341,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
                                       "a trial can be told only once.")
             fields = finished_fields(self.goals, state, value, attrs, owner, self._state.constrained)
-            attrs = {**self._steering_attrs(trial.number, fields.state), **fields.user_attrs}
+            steering = self._steering_attrs(trial.number, fields.state)  # what stopped it: its record too
+            kept = keep_record(Outcome(fields.state, None, fields.user_attrs), steering, self)
+            attrs = {**steering, **kept.user_attrs}
             done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
             try:
                 self._record(finished_event(done, attrs))

@@ -17,6 +17,7 @@ from interactive_hpo import (
     Float,
     Int,
     InvalidParameterError,
+    MedianStoppingRule,
     RandomSearch,
     SearchSpace,
     Study,
@@ -151,13 +152,13 @@ def test_an_objectives_attributes_under_the_optimizers_record_are_moved_aside_an
 
     path = tmp_path / "ga.jsonl"
     study = Study(SPACE, "ga", seed=0, storage=path)
-    with pytest.warns(UserWarning, match=r"user_attrs \['generation'\] have names the optimizer records .*kept as "
+    with pytest.warns(UserWarning, match=r"user_attrs \['generation'\] have names the study records .*kept as "
                                          r"\{'generation': 'objective:objective:generation'\}"):
         serial = study.step(objective)
     with warnings.catch_warnings(record=True) as caught, ThreadPoolExecutor(2) as pool:
         warnings.simplefilter("always")
         parallel = study.run(objective, n_trials=3, executor=pool)
-    assert not [w for w in caught if "names the optimizer records" in str(w.message)]  # warned once, above
+    assert not [w for w in caught if "names the study records" in str(w.message)]  # warned once, above
     for trial in [serial, *parallel]:
         assert trial.state is TrialState.COMPLETE and trial.value == trial.params["x"]
         assert type(trial.user_attrs["generation"]) is int and trial.user_attrs["mine"] == 1
@@ -165,7 +166,7 @@ def test_an_objectives_attributes_under_the_optimizers_record_are_moved_aside_an
         assert trial.user_attrs["objective:generation"] == "taken"
     resumed = Study.load(path)
     assert [dict(t.user_attrs) for t in resumed.trials] == [dict(t.user_attrs) for t in study.trials]
-    with pytest.warns(UserWarning, match="have names the optimizer records"):  # another study is told too (r313)
+    with pytest.warns(UserWarning, match="have names the study records"):  # another study is told too (r313)
         Study(SPACE, "ga", seed=1).step(objective)
     measured = study.ask()  # a person telling a worker's Measured is refused as any person's tell
     with pytest.raises(InvalidParameterError, match="optimizer's record of trial 4"):
@@ -763,3 +764,17 @@ def test_what_evaluate_returns_is_told_as_it_is_with_its_constraints_and_details
     with pytest.raises(InvalidParameterError, match=re.escape("`state` of Study.tell must be None when the value "
                                                               "is an Outcome (it carries its own); got 'PRUNED'.")):
         study.tell(last, study.evaluate(last, quadratic), state="PRUNED")
+
+
+def test_an_objectives_attributes_named_as_what_stopped_its_trial_are_moved_aside_too():
+    # {"pruner": ...} from an objective replaced the pruner's verdict unseen (r313); forks carry it.
+    def objective(params, *, report):
+        for epoch in range(3):
+            report(params["x"], epoch)
+        return Evaluation(params["x"], {"pruner": "my own pruner's name"})
+
+    study = Study(SPACE, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=1))
+    with pytest.warns(UserWarning, match=r"user_attrs \['pruner'\] have names the study records"):
+        done = study.step(objective)
+    assert done.user_attrs["pruner"]["decision"] == "continue"
+    assert done.user_attrs["objective:pruner"] == "my own pruner's name"
