@@ -18,6 +18,12 @@ that rank alike, only 0.3 higher (fewer epochs): 0.029 against 1e-6, as the same
 two budgets read as noise. A model with the budget as an input (BOHB's, a multi-fidelity GP) could
 use them; this GP has none.
 
+A FAILED trial is told as it is at any budget: the GP places failures below the worst loss to
+steer away from where they happen, and most failures (an invalid combination, running out of
+memory, a diverged fit) are the configuration's, not the budget's. One the cheap budget itself
+caused (too few samples for the model at 1/27 of the data) does mark its region as failing; the
+Importance tab's caption counts the failed trials a GP read.
+
 The study's own call sites tell through :func:`tell`; :func:`not_learnt` counts the trials an
 optimizer does not learn from, which :func:`warn_not_learnt` says, as the analyses say theirs.
 """
