@@ -14,9 +14,10 @@ from typing import Any
 from .._validation import fail, shown, warn_user
 from ..goals import Goals
 from ..study.core import Study, check_study
+from ..study.results import FULL_BUDGET
 from ..trial import Trial, TrialState
 from .optuna_space import distribution_of
-from .optuna_study import BUDGET_KEY, GENERATION_KEY, SOURCE, SOURCE_KEY, SPACE_KEY, optuna_module
+from .optuna_study import BUDGET_KEY, FULL_BUDGET_KEY, GENERATION_KEY, SOURCE, SOURCE_KEY, SPACE_KEY, optuna_module
 
 __all__ = ["to_optuna"]
 
@@ -83,6 +84,8 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
                 theirs.set_metric_names(list(study.goals.names))  # objective names of our own choosing
         theirs.set_user_attr(SPACE_KEY, study.space.to_dict())  # what the trials do not show: see from_optuna
+        if study.full_budget != FULL_BUDGET:  # the units of the trials' ihpo_budget: lower rungs stay lower
+            theirs.set_user_attr(FULL_BUDGET_KEY, study.full_budget)
         theirs.add_trials(frozen)
         for params in study.queued:
             theirs.enqueue_trial(params)

@@ -37,8 +37,10 @@ system attrs         constraints read (above); the samplers' and   none written
                      (artifacts, a terminator's scores) left out
                      with a warning
 study attrs          ``ihpo_space`` -> the space, if it holds the  ``ihpo_space``: our space (conditions on
-                     trials; any other left out with a warning     choices no trial took, parameters never
-                     (ours have none)                              active: what the trials cannot show)
+                     trials; ``ihpo_full_budget`` -> each trial's  choices no trial took, parameters never
+                     ``carried_full_budget``, as a fork's (lower   active: what the trials cannot show);
+                     rungs are no full evaluations); any other     ``ihpo_full_budget``: ``study.full_budget``
+                     left out with a warning (ours have none)      (a scheduler's ``max_budget``; not when 1)
 datetimes            naive local datetimes <-> Unix timestamps     the same
 ===================  ===========================================  ============================================
 
@@ -81,13 +83,14 @@ from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..outcome import MOVED_PREFIX
 from ..space import SearchSpace
 from ..study.core import Study
+from ..study.learnt import warn_not_learnt
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_journal import resumed, saved
 from .optuna_space import infer_space, parameter_of, params_misfit, stored_space
 
 __all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
-           "SPACE_KEY"]
+           "SPACE_KEY", "FULL_BUDGET_KEY"]
 
 #: The source of the trials :func:`from_optuna` adds.
 SOURCE = "optuna"
@@ -96,6 +99,9 @@ SOURCE_KEY, BUDGET_KEY, GENERATION_KEY = "ihpo_source", "ihpo_budget", "ihpo_gen
 #: The study's user attribute :func:`to_optuna` keeps our search space in (``SearchSpace.to_dict()``):
 #: Optuna's trials show a condition only for the choices they took, and no parameter never active.
 SPACE_KEY = "ihpo_space"
+#: The study's user attribute :func:`to_optuna` keeps our ``study.full_budget`` in (when not 1): the
+#: trials' ``ihpo_budget`` are in its units, and a lower rung is no full evaluation for a GP.
+FULL_BUDGET_KEY = "ihpo_full_budget"
 
 
 def optuna_module(purpose: str) -> Any:
@@ -220,10 +226,11 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
                                    "sorted(t.constraints) in ([], [...])])).")
     if names is not None and names != [str(i) for i in range(len(names))]:  # "0", "1": to_optuna's and ours
         left_out[f"the constraints' names {names} (ours are numbered, 0, 1, ... in that order)"] = []
+    full = _stored_full_budget(optuna_study, left_out)
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
     study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
     for trial in kept:
-        _add(study, trial, states[trial.state], owner, left_out)
+        _add(study, trial, states[trial.state], owner, left_out, full)
     for trial in trials:
         if trial.state is optuna.trial.TrialState.WAITING and params_misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
@@ -234,6 +241,7 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
             left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
     _unread_attrs(optuna_study, kept, left_out)
     _warn_recorded_names(study.optimizer.name, kept)
+    warn_not_learnt(study.trials, study.optimizer, study.full_budget, owner)  # once, with the count
     _warn_slow_fit(study, owner)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
@@ -272,12 +280,13 @@ RECORDED = {"grid": ("grid_index",), "random": (), "sobol": ("sobol_index",), "b
 
 def _warn_recorded_names(optimizer: str, trials: list[Any]) -> None:
     """Warn when the imported ``trials`` carry user attributes under names ``optimizer`` (its
-    registered name) records for the trials it proposes."""
+    registered name) records for the trials it proposes; not of a trial it proposed itself
+    (:func:`to_optuna`'s ``ihpo_source`` names it): those are its own records."""
     names = set(RECORDED.get(optimizer, ()))
     taken: dict[str, None] = {}
     numbers = []
     for trial in trials:
-        keys = [key for key in trial.user_attrs if key in names]
+        keys = [key for key in trial.user_attrs if key in names and trial.user_attrs.get(SOURCE_KEY) != optimizer]
         if keys:
             taken.update(dict.fromkeys(keys))
             numbers.append(trial.number)
@@ -312,7 +321,7 @@ def _warn_slow_fit(study: Study, owner: str) -> None:
 
 def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
     """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
-    attrs = sorted(key for key in optuna_study.user_attrs if key != SPACE_KEY)  # SPACE_KEY: read in from_optuna
+    attrs = sorted(key for key in optuna_study.user_attrs if key not in (SPACE_KEY, FULL_BUDGET_KEY))  # read there
     if attrs:
         left_out[f"the study's user attributes {attrs} (our studies have none)"] = []
     unread: dict[str, None] = {}  # keys in the order first met
@@ -393,9 +402,24 @@ def _enqueued(trial: Any) -> dict[str, Any]:
     return {**dict(trial.system_attrs.get("fixed_params") or {}), **trial.params}
 
 
-def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict[str, list[int]]) -> Trial:
-    """Add one finished Optuna trial to ``study``."""
+def _stored_full_budget(optuna_study: Any, left_out: dict[str, list[int]]) -> float | None:
+    """The full budget :func:`to_optuna` stored with ``optuna_study`` (None: none); one that is no
+    real number > 0 (set by hand) is added to ``left_out``."""
+    stored = optuna_study.user_attrs.get(FULL_BUDGET_KEY)
+    full = as_finite(stored)
+    if stored is not None and (full is None or full <= 0):
+        left_out[f"the study's user attribute {FULL_BUDGET_KEY!r}, {stored!r}, which is no full budget (> 0)"] = []
+        return None
+    return full
+
+
+def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict[str, list[int]],
+         full_budget: float | None) -> Trial:
+    """Add one finished Optuna trial to ``study``; ``full_budget``: the full budget of the study
+    it was exported from (:func:`_stored_full_budget`), carried as a fork carries it."""
     attrs = dict(trial.user_attrs)
+    if full_budget is not None:  # the trial's own (a fork's, exported) is kept: the study counts the largest
+        attrs.setdefault("carried_full_budget", full_budget)
     # Only what to_optuna writes there becomes the fields again; anything else (a budget of 0 or
     # NaN, a generation of -1, typed by hand) stays a user attribute, as text there does.
     budget = attrs.pop(BUDGET_KEY) if (as_finite(attrs.get(BUDGET_KEY)) or 0.0) > 0.0 else None

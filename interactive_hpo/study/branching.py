@@ -34,7 +34,7 @@ from .journal import Journal
 from .journal_files import next_journal
 from .past import Context, context_of
 from .pruning import Pruner, rebuild_pruner, same_pruner
-from .results import FULL_BUDGET
+from .results import FULL_BUDGET, full_budget_of
 from .space_fit import params_for
 from .warm_start import carried_sources
 
@@ -242,6 +242,10 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     same = "settings" if space == study.space and new.optimizer.name == context.spec["name"] and \
         {k: v for k, v in mine.items() if k != "seed"} == {k: v for k, v in then.items() if k != "seed"} \
         else "space" if space == study.space else None
+    # What counted as a full evaluation at ``step``: not a larger max_budget of a scheduler
+    # switched to later, which would make the full evaluations of then lower rungs in the branch.
+    now = study.state.run_index(step) == study.state.n_optimizers - 1
+    full = full_budget_of(study.optimizer if now else None, context.largest_budget)
     n_finished = 0  # of the trials given, as the positions of the overrides count them
     for trial in study.trials if trials is None else trials:
         if not trial.state.is_finished:
@@ -254,7 +258,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
         except InvalidParameterError as error:
             dropped[trial.number] = str(error)
             continue
-        kept[trial.number] = _carry_trial(study, new, trial, params, same, owner).number
+        kept[trial.number] = _carry_trial(study, new, trial, params, same, full, owner).number
     _overrides_due(new, overrides, kept, None)
     dropped_queued = {}
     for place, queued in enumerate(context.queued):
@@ -294,19 +298,20 @@ _REASONS = ("error", "pruned_by", "pruner", "human")
 
 
 def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], same: str | None,
-                 owner: str) -> Trial:
+                 full_budget: float, owner: str) -> Trial:
     """``trial`` of ``study``, recorded in ``new`` with ``params`` as it finished. ``same``:
     "space" when ``new``'s space is ``study``'s (an optimizer of the same method may start from
     its recorded state, a GP's fit), "settings" when its optimizer's settings are also those in
     charge at the fork (a fit whose record does not name the settings it was fitted under is
-    then its own, as in a replay), else None (``carried_same_space``)."""
+    then its own, as in a replay), else None (``carried_same_space``). ``full_budget``: what
+    counted as a full evaluation in ``study`` at the step carried from."""
     old_attrs = trial.to_json()["user_attrs"]
     attrs = {"carried_from": trial.number, "carried_source": trial.source, "carried_attrs": old_attrs,
              **{key: old_attrs[key] for key in _REASONS if key in old_attrs},
              **({"carried_same_space": same} if same else {}),
              # What counted as a full evaluation there (a scheduler's max_budget, in its units):
              # the branch's header names only its own optimizer.
-             **({"carried_full_budget": study.full_budget} if study.full_budget != FULL_BUDGET else {})}
+             **({"carried_full_budget": full_budget} if full_budget != FULL_BUDGET else {})}
     value: Any = trial.value  # a PRUNED trial's last report (None for several objectives), None if FAILED
     if trial.state is TrialState.COMPLETE:
         values = study.goals.values_of(trial)

@@ -18,11 +18,11 @@ from ..optimizers.capabilities import ModelBased
 from ..optimizers.recorded import recorded
 from ..optimizers.registry import make_optimizer, optimizer_class
 from .learnt import tell
-from .results import full_budget_of
+from .results import full_budget_of, scheduler_budget
+from .state import StudyState, carried_budget
 
 if TYPE_CHECKING:
     from .core import Study
-    from .state import StudyState
 
 __all__ = ["Context", "context_of", "model_behind", "past_population", "past_surrogate"]
 
@@ -39,12 +39,17 @@ class Context(NamedTuple):
     #: A person's overrides of finished trials: (trials finished by then, number, action), as
     #: :attr:`StudyState.overrides`.
     overrides: list[tuple[int, int, str]]
+    #: The largest budget known by then (:attr:`StudyState.largest_budget` as it stood): the
+    #: ``max_budget`` of the header's scheduler and of those switched to, and the full budget of
+    #: the studies the trials finished by then were carried from; None if none. A scheduler
+    #: switched to later does not change what counted as a full evaluation then.
+    largest_budget: float | None = None
 
 
 def context_of(state: StudyState, number: int) -> Context:
     """What the study knew when trial ``number`` was asked (a manual trial: when it was added;
     ``number`` past the last trial: now): the optimizer in charge, the trials finished, the
-    queue and the overrides of finished trials."""
+    queue, the overrides of finished trials and the largest budget known."""
     events = state.events
     # The event that made trial ``number``: its ask, or a manual trial's "added" (which has no
     # ask: its context ran to the end, so a fork at it took the trials that came after). The
@@ -53,10 +58,12 @@ def context_of(state: StudyState, number: int) -> Context:
                  and events[i]["trial"]["number"] == number), len(events))
     context = Context(state.header["optimizer"], [], [], [])
     finished = context.finished
+    budgets = [scheduler_budget(state.header.get("optimizer"))]
     for event in events[:made]:
         kind = event["event"]
         if kind == "switched":
             context = context._replace(spec=event["optimizer"])
+            budgets.append(scheduler_budget(event["optimizer"]))
         elif kind == "finished":
             finished.append(event["number"])
         elif kind == "added":
@@ -69,17 +76,19 @@ def context_of(state: StudyState, number: int) -> Context:
             context.queued.pop(0)
         elif kind == "override" and event["number"] in finished:  # one of a running trial died with it
             context.overrides.append((len(finished), event["number"], event["action"]))
-    return context
+    # The carried budgets of the trials finished then, read once the undone ones are taken out.
+    budgets += [carried_budget(state.trials[done]) for done in finished]
+    return context._replace(largest_budget=max((b for b in budgets if b is not None), default=None))
 
 
 def _optimizer_at(study: Study, number: int) -> Optimizer:
     """The optimizer in charge when trial ``number`` was asked, told what it knew then."""
-    spec, finished = context_of(study.state, number)[:2]
+    context = context_of(study.state, number)
     with recorded():
-        optimizer = make_optimizer(spec["name"], study.space, **spec["settings"])
+        optimizer = make_optimizer(context.spec["name"], study.space, **context.spec["settings"])
     study._warm_start.give(optimizer)
-    full = full_budget_of(optimizer, study.state.largest_budget)
-    for done in finished:
+    full = full_budget_of(optimizer, context.largest_budget)  # then's: not a scheduler's switched to later
+    for done in context.finished:
         tell(optimizer, study.goals, study.state.trials[done], full)
     return optimizer
 

@@ -19,7 +19,15 @@ from ..goals import Goals
 from ..trial import Trial
 from .results import KeptBest, scheduler_budget
 
-__all__ = ["StudyState"]
+__all__ = ["StudyState", "carried_budget"]
+
+
+def carried_budget(trial: Trial) -> float | None:
+    """The full budget of the study ``trial`` was carried from (its ``carried_full_budget``: a
+    fork's, an import's of a study :func:`~interactive_hpo.interop.to_optuna` wrote), None if it
+    says none."""
+    budget: Any = trial.user_attrs.get("carried_full_budget")
+    return float(budget) if is_real(budget) and budget > 0 else None
 
 
 class StudyState:
@@ -238,9 +246,9 @@ class StudyState:
 
     def _note_carried_budget(self, trial: Trial) -> None:
         """Count the full budget of the study ``trial`` was carried from, if it says one."""
-        budget: Any = trial.user_attrs.get("carried_full_budget")
-        if is_real(budget) and budget > 0:
-            self._carried_budget = max(float(budget), self._carried_budget or float(budget))
+        budget = carried_budget(trial)
+        if budget is not None:
+            self._carried_budget = max(budget, self._carried_budget or budget)
 
     def enqueue(self, params: dict[str, Any]) -> None:
         """Queue validated params for the next ask."""

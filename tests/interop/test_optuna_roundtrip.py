@@ -350,15 +350,27 @@ def test_a_budget_or_generation_to_optuna_never_writes_stays_a_user_attribute(at
 
 
 def test_a_scheduler_s_budgets_come_in_without_a_warning_per_trial():
-    # Imported into a study without a scheduler (full budget 1), budgets up to 27 count as full, as
-    # they did there: no warning (there were 42 for 80 trials, each asking for units no import takes).
+    # There were 42 warnings for 80 trials, each asking for units no import takes. The study's full
+    # budget goes with it (tests/interop/test_optuna_full_budget.py): one warning, with the count.
     ours = Study(SearchSpace([Float("x", 0.0, 1.0)]), "hyperband", seed=0, optimizer_settings={"min_budget": 1,
                                                                                              "max_budget": 27})
     ours.run(lambda params, budget=None: params["x"], n_trials=30, progress=False)
     theirs = to_optuna(ours, None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        back = from_optuna(theirs, "random", seed=0)
+    said = [str(w.message) for w in caught if "full budget" in str(w.message)]
+    assert said == ["from_optuna: 30 completed trial(s) ran below the full budget (27); 'random' does not learn from "
+                    "them (told as pruned), as best_trial leaves them out: a scheduler's lower rungs measure a "
+                    "cheaper, biased objective, which its model would take for the full one."]
+    assert back.full_budget == 27
+    # An Optuna study without the full budget stored (copied, say): budgets up to 27 count as full,
+    # as they did there (Optuna has no budgets; only to_optuna writes them), with no warning.
+    copied = optuna.create_study()
+    copied.add_trials(theirs.trials)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        back = from_optuna(theirs, "random", seed=0)
+        back = from_optuna(copied, "random", seed=0)
     assert max(t.budget for t in back.trials) > back.full_budget == 1.0
 
 
