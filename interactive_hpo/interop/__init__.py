@@ -7,7 +7,9 @@
   so the GP, the plots and the Lab can look inside it); ``optuna_export``: :func:`to_optuna` (ours
   written to any Optuna storage: in memory, SQLite, ...).
   Imported trials enter through ``Study.add_finished`` (states, curves and times kept).
-  ``optuna_journal``: an import written whole to a new journal (``storage=``), or nothing written.
+  ``optuna_journal``: an import written whole to a new journal (``storage=``), or nothing written;
+  ``optuna_notices``: what an import warns of beyond the trials' fields (names our optimizers
+  record, a GP about to fit many trials, attributes ours have no place for).
 - ``optuna_sampler``: :class:`IHPOSampler`, any of our optimizers (the GP first) as an Optuna
   sampler.
 - ``optuna_constraints``: Optuna's constraints by name as ours, by place (the same names in

@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -80,13 +79,13 @@ from ..exceptions import InvalidParameterError
 from ..goals import Goals
 from ..optimizers.capabilities import MultiObjective
 from ..optimizers.registry import check_settings, optimizers_serving_several
-from ..outcome import MOVED_PREFIX
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.learnt import warn_not_learnt
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_journal import resumed, saved
+from .optuna_notices import listed, unread_attrs, warn_recorded_names, warn_slow_fit
 from .optuna_space import infer_space, parameter_of, params_misfit, stored_space
 
 __all__ = ["from_optuna", "is_optuna_study", "optuna_module", "SOURCE", "SOURCE_KEY", "BUDGET_KEY", "GENERATION_KEY",
@@ -239,105 +238,19 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
                                 "whole configurations)", []).append(trial.number)
         elif trial.state not in states:
             left_out.setdefault(f"{trial.state.name} trials (no result yet)", []).append(trial.number)
-    _unread_attrs(optuna_study, kept, left_out)
-    _warn_recorded_names(study.optimizer.name, kept)
+    unread_attrs(optuna_study, kept, left_out, (SPACE_KEY, FULL_BUDGET_KEY))
+    warn_recorded_names(study.optimizer.name, kept, SOURCE_KEY)
     warn_not_learnt(study.trials, study.optimizer, study.full_budget, owner)  # once, with the count
-    _warn_slow_fit(study, owner)
+    warn_slow_fit(study, owner)
     if path is not None:
         space, objectives = study.space, study.goals.study_arguments()
         created_folders = saved(study, path, existed)
         del study  # let go before the replay builds its twin: both at once were a third of the peak memory
         study = resumed(space, objectives, path, existed, created_folders)
     for what, numbers in left_out.items():
-        warn_user(f"from_optuna left out {what}{f': Optuna trials {_listed(numbers)}' if numbers else ''}.",
+        warn_user(f"from_optuna left out {what}{f': Optuna trials {listed(numbers)}' if numbers else ''}.",
                   UserWarning)
     return study
-
-
-#: System attributes of Optuna's trials that from_optuna reads (constraints; "fixed_params": the
-#: params of an enqueued trial) or that are its samplers' and pruners' own records (TPE's and the
-#: GP's relative params, CMA-ES's and the genetic samplers' state, the grid's cells, the successive
-#: halving rungs), by Optuna 5.1.0's keys. Any other (artifacts, a terminator's cross-validation
-#: scores, a key set by hand) is left out with a warning.
-_READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sampler:(generation|parent:.*)|x_for_tell"
-                          r"|grid_id|search_space|completed_rung_\d+")
-
-
-#: The names each built-in optimizer records in the user_attrs of the trials it proposes (what a
-#: resumed study replays; tests/interop/test_optuna_continue.py checks them against a run of
-#: each). An Optuna objective continued with optuna_objective that sets one has it moved aside
-#: (outcome.keep_record): from_optuna says so when the imported trials show it does.
-_BO = ("phase", "sobol_position", "source_start", "acquisition", "acquisition_seed", "acquisition_value", "gp_fit",
-       "gp_fit_error", "gp_state", "gp_noise", "gp_data", "gp_settings", "constraint_gp_state", "constraint_gp_data",
-       "constraint_gp_fit")
-_POPULATION = ("generation", "id", "member", "parents", "parents_from_trials", "pool", "run")
-_RUNGS = ("bracket", "config", "rung")
-RECORDED = {"grid": ("grid_index",), "random": (), "sobol": ("sobol_index",), "bo": _BO,
-            "parego": (*_BO, "parego_weights"), "ehvi": (*_BO, "hv_reference"), "ga": _POPULATION, "de": _POPULATION,
-            "cmaes": (*_POPULATION, "restart"), "nsga2": _POPULATION, "halving": _RUNGS, "hyperband": _RUNGS,
-            "asha": _RUNGS, "hypergradient": ("descent_step",)}
-
-
-def _warn_recorded_names(optimizer: str, trials: list[Any]) -> None:
-    """Warn when the imported ``trials`` carry user attributes under names ``optimizer`` (its
-    registered name) records for the trials it proposes; not of a trial it proposed itself
-    (:func:`to_optuna`'s ``ihpo_source`` names it): those are its own records."""
-    names = set(RECORDED.get(optimizer, ()))
-    taken: dict[str, None] = {}
-    numbers = []
-    for trial in trials:
-        keys = [key for key in trial.user_attrs if key in names and trial.user_attrs.get(SOURCE_KEY) != optimizer]
-        if keys:
-            taken.update(dict.fromkeys(keys))
-            numbers.append(trial.number)
-    if taken:
-        warn_user(f"from_optuna: Optuna trials {_listed(numbers)} have user attributes {list(taken)}, names "
-                  f"{optimizer!r} records for the trials it proposes. The imported trials keep them; a new trial's "
-                  f"objective that sets them (optuna_objective) has them kept as '{MOVED_PREFIX}<name>', the "
-                  "optimizer's record keeping the name.", UserWarning)
-
-
-#: From this many COMPLETE trials on, from_optuna says how slow a GP's first proposal will be.
-MANY_FOR_A_GP = 500
-
-
-def _warn_slow_fit(study: Study, owner: str) -> None:
-    """Warn when ``study``'s optimizer is a Gaussian process that will fit many imported trials
-    before its first proposal: 2000 of them stalled the first ``ask()`` for minutes, unannounced."""
-    count = sum(t.state is TrialState.COMPLETE for t in study.trials)
-    if count < MANY_FOR_A_GP:
-        return
-    from ..optimizers.bayes import GaussianProcessBO  # loaded already if the study's is one; heavy otherwise
-
-    if not isinstance(study.optimizer, GaussianProcessBO):
-        return
-    warn_user(f"{owner}: {study.optimizer.name!r} fits a Gaussian process to all {count} COMPLETE trials before each "
-              "proposal, at a cost that grows with the cube of their number (measured on one core: 1 s at 300, "
-              "5 s at 600, 20 s at 1000, minutes at 2000), so the first ask() or run() may stall. To continue "
-              "faster, import with optimizer='random', 'sobol' or 'cmaes', or import the latest (or best) few "
-              "hundred: small = optuna.create_study(directions=theirs.directions); "
-              "small.add_trials(theirs.trials[-300:]); from_optuna(small, ...).", UserWarning)
-
-
-def _unread_attrs(optuna_study: Any, trials: list[Any], left_out: dict[str, list[int]]) -> None:
-    """Add to ``left_out`` what ``optuna_study`` and its imported ``trials`` keep that ours has no place for."""
-    attrs = sorted(key for key in optuna_study.user_attrs if key not in (SPACE_KEY, FULL_BUDGET_KEY))  # read there
-    if attrs:
-        left_out[f"the study's user attributes {attrs} (our studies have none)"] = []
-    unread: dict[str, None] = {}  # keys in the order first met
-    numbers = []
-    for trial in trials:
-        keys = [key for key in trial.system_attrs if not _READ_OR_OWN.fullmatch(key)]
-        if keys:
-            unread.update(dict.fromkeys(keys))
-            numbers.append(trial.number)
-    if unread:
-        left_out[f"system attributes {_listed(list(unread))} (our trials keep user attributes only)"] = numbers
-
-
-def _listed(items: list[Any], limit: int = 20) -> str:
-    """``items`` for a warning: the first ``limit`` and how many in all (a study may have 10^4 trials)."""
-    return str(items) if len(items) <= limit else f"{str(items[:limit])[:-1]}, ...] ({len(items)} in all)"
 
 
 def _inferred(finished: list[Any], done: Any, drop_steps: bool, owner: str) -> tuple[SearchSpace, tuple[Any, ...]]:

@@ -13,11 +13,11 @@ optuna = pytest.importorskip("optuna")
 from interactive_hpo import Float, Int, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
 from interactive_hpo.interop import (  # noqa: E402
     from_optuna,
+    optuna_notices,  # noqa: E402
     optuna_objective,
-    optuna_study,  # noqa: E402
     to_optuna,
 )
-from interactive_hpo.interop.optuna_study import RECORDED  # noqa: E402
+from interactive_hpo.interop.optuna_notices import RECORDED  # noqa: E402
 from interactive_hpo.optimizers import available_optimizers  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -90,7 +90,7 @@ def test_from_optuna_refuses_a_seed_among_the_optimizer_settings():
 
 def test_from_optuna_says_when_a_gp_will_fit_many_trials_and_its_recipe_works(monkeypatch):
     # 2000 imported trials stalled the first ask() of the default "bo" for minutes, unannounced (a307 t8).
-    monkeypatch.setattr(optuna_study, "MANY_FOR_A_GP", 6)
+    monkeypatch.setattr(optuna_notices, "MANY_FOR_A_GP", 6)
     theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=8)
     with pytest.warns(UserWarning, match=r"'bo' fits a Gaussian process to all 8 COMPLETE trials .*cube") as caught:
