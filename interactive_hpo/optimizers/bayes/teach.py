@@ -129,6 +129,7 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     params = space.from_unit(x[0])
     where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
     text = f"Proposed {where}: predicted {belief.mean[0]:.4g} ± {belief.std[0]:.3g} (1 sd)"
+    ties = False  # the mean within a quarter sd of the best trial's, next to a trial: refining the best
     if len(view.X):
         # The warp is monotone: the lowest loss is the best trial in model units too.
         shown = view.seen if view.units == "model" else view.direction.to_value(view.losses)
@@ -139,6 +140,7 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
         distance = "it repeats an evaluated configuration" if nearest < 1e-9 else \
             f"nearest trial {nearest:.2g} away in the unit cube"
         text += f", {'better' if better else 'no better'} than the best trial's {best:.4g}; {distance}"
+        ties = abs(float(belief.mean[0]) - best) <= 0.25 * float(belief.std[0]) and nearest < 0.01
     terms = acquisition_terms(view, x)
     if terms is None:
         return text + f"; it maximizes {view.acquisition_name}."
@@ -161,6 +163,11 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     if gain <= 0.0:  # log-EI ranks points whose expected gain underflows to zero in float64
         return text + (f"; its expected gain is below floating point everywhere: {view.acquisition_name} "
                        "chose the point where it is least small.")
+    if ties:
+        # EI's split credits a mean equal to the best with nothing (or a hair less): the gain is then
+        # all the uncertainty's, though the point sits by the best trial (an exploit, not a search).
+        return text + (f"; {view.acquisition_name} chose it to refine the best trial: its mean ties the best's "
+                       f"(within a quarter sd), so the small gain it expects, {gain:.3g}, is its uncertainty's.")
     if exploit < 0.0:  # the gain is the uncertainty's term less the mean's shortfall
         warped = "" if view.warp.kind == "none" else ", in the warped units the model is fitted in"
         return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: an expected "

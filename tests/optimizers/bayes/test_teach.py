@@ -234,3 +234,14 @@ def test_why_this_point_reads_ei_whose_mean_is_worse_than_the_best_as_the_figure
     text = why_this_point(view, GRID[worse], LINE)
     assert "for its uncertainty (exploration) alone" in text and "100%" not in text
     assert f"expected gain of {explore + exploit:.3g}" in text and f"{-exploit:.3g} off" in text
+
+
+@pytest.mark.parametrize("acquisition", ["ei", "logei"])
+def test_why_this_point_calls_a_point_by_the_best_trial_a_refinement_not_an_exploration(acquisition):
+    # At the best trial EI's split credits the mean with nothing, so the line said "chose it for its
+    # uncertainty (exploration)" of a point 1e-4 from the best with a sd of 0.0016 (a315).
+    view = study_with(acquisition=acquisition).surrogate()
+    by_the_best = view.X[int(np.argmin(view.losses))] + 1e-4
+    text = why_this_point(view, by_the_best, LINE)
+    assert f"{acquisition} chose it to refine the best trial: its mean ties the best's" in text
+    assert "exploration" not in text
