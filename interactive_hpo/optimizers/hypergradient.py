@@ -41,7 +41,7 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
     (a manual trial with one works too: the descent restarts from where the user put it, with
     fresh momentum).
     Trials without one are ignored; ``Int`` and ``Categorical`` parameters keep their start (a
-    space needs a ``Float``). Gradient entries it cannot use (a name not in the space, a
+    space without a ``Float`` is warned of). Gradient entries it cannot use (a name not in the space, a
     non-float parameter's, a value that is not a finite number) count as 0, with one warning per
     name.
 
@@ -93,8 +93,11 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         super().__init__(space, seed=seed)
         owner = "HypergradientDescent"
         if not any(isinstance(parameter, Float) for parameter in space):
-            raise fail("space", owner, "a space with at least one Float parameter (it steps along Floats only)",
-                       space.names, hint="Use another optimizer, e.g. 'bo', for Int and Categorical parameters.")
+            # Warned, not refused: every optimizer serves every space (the optimizer contract builds
+            # each one over a finite space), but this one proposes its start forever there.
+            warn_user(f"HypergradientDescent steps along Float parameters only, and the space has none "
+                      f"({space.names}): it proposes its start at every ask. Use another optimizer, e.g. "
+                      "'bo', for Int and Categorical parameters.", RuntimeWarning)
         self.step_size = check_real(step_size, "step_size", owner, 0.0, None, low_open=True)
         self.update = check_one_of(update, "update", owner, self.setting_choices["update"])
         self.momentum = check_real(momentum, "momentum", owner, 0.0, 1.0, high_open=True)
