@@ -41,9 +41,10 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
     (a manual trial with one works too: the descent restarts from where the user put it, with
     fresh momentum).
     Trials without one are ignored; ``Int`` and ``Categorical`` parameters keep their start (a
-    space without a ``Float`` is warned of). Gradient entries it cannot use (a name not in the space, a
-    non-float parameter's, a value that is not a finite number) count as 0, with one warning per
-    name.
+    space without a ``Float`` is warned of). Gradient entries it cannot use (a name not in the
+    space, a non-float parameter's, a value that is not a finite number or overflows in the unit
+    cube) count as 0, with one warning per name; huge ones are clipped (``_MAX_GRADIENT``, and
+    ``_OUTLIER`` times their root mean square so far with Adam).
 
     Parameters
     ----------
@@ -218,10 +219,11 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         """
         out = np.zeros(self.space.dim)
         for i, parameter in enumerate(self.space):
-            g, value = gradient.get(parameter.name), params.get(parameter.name)
-            if not isinstance(parameter, Float) or not isinstance(g, (int, float)) or not math.isfinite(g) \
+            # as_finite: the entries _warn_unusable names are exactly those taken as 0 here.
+            g, value = as_finite(gradient.get(parameter.name)), params.get(parameter.name)
+            if not isinstance(parameter, Float) or g is None \
                     or as_finite(value) is None:  # a Trial built by hand may lack the parameter
                 continue
             scale = math.log(parameter.high / parameter.low) if parameter.log else parameter.high - parameter.low
-            out[i] = float(g) * scale
+            out[i] = g * scale
         return out
