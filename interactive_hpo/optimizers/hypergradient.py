@@ -2,9 +2,10 @@
 
 The optimizer does not differentiate anything itself (it needs neither torch nor the model):
 an objective such as :class:`~interactive_hpo.gradient.BilevelObjective` returns, with each
-validation loss, its gradient with respect to the log of every hyperparameter in the trial's
-``user_attrs["hypergradient"]``. The optimizer converts it to unit-cube coordinates and steps
-from the point it was computed at, with Adam's normalized steps by default (Kingma & Ba, 2015):
+validation loss, its gradient with respect to the log of every hyperparameter (the value itself
+for a linear ``Float``) in the trial's ``user_attrs["hypergradient"]``. The optimizer converts it
+to unit-cube coordinates and steps from the point it was computed at, with Adam's normalized
+steps by default (Kingma & Ba, 2015):
 hypergradients of different hyperparameters differ by orders of magnitude, and a step measured
 in fractions of each range is something a person can choose.
 """
@@ -17,7 +18,7 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from .._validation import as_finite, check_one_of, check_real, fail, warn_user
+from .._validation import as_finite, check_one_of, check_real, fail, unknown_names, warn_user
 from ..direction import Direction
 from ..parameters import Float
 from ..space import SearchSpace
@@ -27,8 +28,9 @@ from .capabilities import ReissuesWaitingStep
 
 __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 
-#: The trial attribute that carries ``{name: d value / d ln(param)}``, ``value`` being what the
-#: objective returned (the optimizer negates it when the study maximizes).
+#: The trial attribute that carries ``{name: d value / d ln(param)}`` (``d value / d param`` for a
+#: linear ``Float``), ``value`` being what the objective returned (the optimizer negates it when
+#: the study maximizes).
 GRADIENT_ATTR = "hypergradient"
 
 
@@ -38,7 +40,11 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
     Each ask proposes one step from the latest trial that came back with a hypergradient
     (a manual trial with one works too: the descent restarts from where the user put it, with
     fresh momentum).
-    Trials without one are ignored; ``Int`` and ``Categorical`` parameters keep their start.
+    Trials without one are ignored; ``Int`` and ``Categorical`` parameters keep their start (a
+    space without a ``Float`` is warned of). Gradient entries it cannot use (a name not in the
+    space, a non-float parameter's, a value that is not a finite number or overflows in the unit
+    cube) count as 0, with one warning per name; huge ones are clipped (``_MAX_GRADIENT``, and
+    ``_OUTLIER`` times their root mean square so far with Adam).
 
     Parameters
     ----------
@@ -75,11 +81,24 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
     name = "hypergradient"
     setting_choices: ClassVar[dict[str, tuple[str, ...]]] = {"update": ("adam", "sgd")}
     _BETA2, _EPSILON = 0.999, 1e-8
+    #: The largest |unit-cube gradient| used: its square, Adam's second moment, stays finite (a
+    #: gradient of 1e300 made it inf, and every later step 0).
+    _MAX_GRADIENT = 1e150
+    #: With Adam, a coordinate's gradient is clipped to this many times the root mean square of
+    #: its gradients so far: one outlier (1e300 among gradients of 1) otherwise dominates the
+    #: second moment for thousands of steps, and the parameter stops moving.
+    _OUTLIER = 100.0
 
     def __init__(self, space: SearchSpace, *, step_size: float = 0.1, update: str = "adam", momentum: float = 0.0,
                  start: Mapping[str, Any] | None = None, seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = "HypergradientDescent"
+        if not any(isinstance(parameter, Float) for parameter in space):
+            # Warned, not refused: every optimizer serves every space (the optimizer contract builds
+            # each one over a finite space), but this one proposes its start forever there.
+            warn_user(f"HypergradientDescent steps along Float parameters only, and the space has none "
+                      f"({space.names}): it proposes its start at every ask. Use another optimizer, e.g. "
+                      "'bo', for Int and Categorical parameters.", RuntimeWarning)
         self.step_size = check_real(step_size, "step_size", owner, 0.0, None, low_open=True)
         self.update = check_one_of(update, "update", owner, self.setting_choices["update"])
         self.momentum = check_real(momentum, "momentum", owner, 0.0, 1.0, high_open=True)
@@ -94,6 +113,7 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         self._steps = 0
         self._without_gradient = 0
         self._warned = False
+        self._warned_names: set[tuple[str, str]] = set()  # (what, name): one warning per name
         self._direction = Direction.MINIMIZE
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
@@ -113,6 +133,12 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         else:
             direction = first
         x = np.clip(self._from - self.step_size * direction, 0.0, 1.0)
+        if not np.all(np.isfinite(x)):
+            # Cannot happen with the moments clipped in _tell; a NaN here reached the user as an
+            # error about a unit-cube x they never typed, at every later ask.
+            warn_user(f"HypergradientDescent's step {self._steps} is not finite (moments {first}, {second}): "
+                      "it proposes the point of its latest gradient again.", RuntimeWarning)
+            x = self._from.copy()
         return Suggestion(x=x, info={"descent_step": self._steps})
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
@@ -124,12 +150,18 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         # Gradients are of the value; the loss is the value or minus it. A value of 0 cannot tell
         # which, so the direction seen last holds (minimize until a nonzero value is seen).
         self._direction = Direction.between(cast(float, trial.value), loss) or self._direction
-        g = self._direction.to_loss(self.unit_gradient(trial.params, gradient))
+        g = self.unit_gradient(trial.params, gradient)
+        self._warn_unusable(trial, gradient, g)
+        g = self._direction.to_loss(np.where(np.isfinite(g), g, 0.0))
+        g = np.clip(g, -self._MAX_GRADIENT, self._MAX_GRADIENT)
         if trial.source != self.name:
             # Someone moved the point (a manual trial): momentum gathered elsewhere does not apply.
             self._moments, self._steps = (np.zeros(self.space.dim), np.zeros(self.space.dim)), 0
-        self._steps += 1
         first, second = self._moments
+        if self.update == "adam" and self._steps:
+            bound = self._OUTLIER * np.sqrt(second / (1 - self._BETA2 ** self._steps))
+            g = np.where(bound > 0, np.clip(g, -bound, bound), g)  # a coordinate with no gradient yet: none
+        self._steps += 1
         if self.update == "adam":
             self._moments = (self.momentum * first + (1 - self.momentum) * g,
                              self._BETA2 * second + (1 - self._BETA2) * g * g)
@@ -147,20 +179,51 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
 
     _why_waiting = "each step starts from the result of the one before (a descent is sequential)"
 
-    def unit_gradient(self, params: Mapping[str, Any], gradient: Mapping[str, Any]) -> np.ndarray:
-        """A hypergradient ``{name: d value / d ln(param)}`` in unit-cube coordinates, shape (d,).
+    def _warn_unusable(self, trial: Trial, gradient: Mapping[str, Any], unit: np.ndarray) -> None:
+        """Warn, once per name, of the entries of ``gradient`` that count as 0: those
+        :meth:`unit_gradient` takes as 0 and those it made inf (``unit``, shape (d,))."""
+        names = self.space.names
+        unknown = [name for name in gradient if name not in names]
+        discrete = [name for name in gradient if name in names and not isinstance(self.space[name], Float)]
+        faults = {}  # name: why its (Float's) entry is unusable
+        for name, g in gradient.items():
+            if name in unknown or name in discrete:
+                continue
+            if as_finite(g) is None:
+                faults[name] = f"{g!r}, not a finite number"
+            elif not math.isfinite(unit[names.index(name)]):
+                faults[name] = f"{g!r}, whose unit-cube gradient (times its range) overflows"
+        fresh = {what: [name for name in group if (what, name) not in self._warned_names]
+                 for what, group in (("unknown", unknown), ("discrete", discrete), ("fault", list(faults)))}
+        details = [f"name(s) not in the space: {unknown_names(fresh['unknown'], names)} (it has {names})"
+                   if fresh["unknown"] else "",
+                   f"parameter(s) {fresh['discrete']} that are not Floats (it steps on Floats only)"
+                   if fresh["discrete"] else "",
+                   *(f"{name!r} = {faults[name]}" for name in fresh["fault"])]
+        self._warned_names.update((what, name) for what, group in fresh.items() for name in group)
+        if any(details):
+            warn_user(f"HypergradientDescent ignores the '{GRADIENT_ATTR}' of trial {trial.number} for "
+                      f"{'; '.join(d for d in details if d)}: they count as 0 (warned once per name).",
+                      RuntimeWarning)
 
-        ``ln(value)`` moves by ``ln(high / low)`` across a log parameter's unit interval and by
-        ``(high - low) / value`` (locally) across a linear one. Missing names, non-float
-        parameters, non-finite entries and parameters missing from ``params`` give 0.
+    def unit_gradient(self, params: Mapping[str, Any], gradient: Mapping[str, Any]) -> np.ndarray:
+        """A hypergradient in unit-cube coordinates, shape (d,).
+
+        ``gradient`` is ``{name: d value / d ln(param)}`` for a log parameter and
+        ``{name: d value / d param}`` for a linear one: the coordinate each one's unit interval is
+        linear in, across which ``ln(param)`` moves by ``ln(high / low)`` and ``param`` by
+        ``high - low``. (A gradient in ``ln(param)`` of a linear one is 0 where it is 0 and has no
+        meaning below: a descent that reached its bound 0 stayed there.) Missing names,
+        non-float parameters, non-finite entries and parameters missing from ``params`` give 0;
+        a finite entry may give inf (1e308 over a range of 6 decades).
         """
         out = np.zeros(self.space.dim)
         for i, parameter in enumerate(self.space):
-            g, value = gradient.get(parameter.name), params.get(parameter.name)
-            if not isinstance(parameter, Float) or not isinstance(g, (int, float)) or not math.isfinite(g) \
+            # as_finite: the entries _warn_unusable names are exactly those taken as 0 here.
+            g, value = as_finite(gradient.get(parameter.name)), params.get(parameter.name)
+            if not isinstance(parameter, Float) or g is None \
                     or as_finite(value) is None:  # a Trial built by hand may lack the parameter
                 continue
-            scale = math.log(parameter.high / parameter.low) if parameter.log else (
-                (parameter.high - parameter.low) / value if value else 0.0)
-            out[i] = float(g) * scale
+            scale = math.log(parameter.high / parameter.low) if parameter.log else parameter.high - parameter.low
+            out[i] = g * scale
         return out
