@@ -30,7 +30,8 @@ FORM_LABEL_EM = 9.0
 #: declares whether it reports hypergradients (a plain function may), so "hypergradient" stays
 #: offered, and says so (chosen for one that reports none, every Step evaluated its start again).
 NEEDS = {"hypergradient": f"<i>Steps on the gradient each trial reports in <code>user_attrs['{GRADIENT_ATTR}']</code> "
-                          "(<code>{name: d value / d ln(value)}</code>), as a <code>BilevelObjective</code>'s do: "
+                          "(<code>{name: d value / d ln(param)}</code> for a log Float, <code>d value / d param</code> "
+                          "for a linear one), as a <code>BilevelObjective</code>'s do: "
                           "for an objective that reports none, every Step evaluates its start again.</i>"}
 
 
