@@ -274,7 +274,7 @@ class Lab(LabControls):
                 choice.observe(self.errors.guard(lambda _: self._draw_population(*self._population_shown)),
                                names="value")
         self.history_panel = HistoryPanel(space, self.errors, goals=self.study.goals)
-        self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals)
+        self.manual_panel = ManualPanel(space, self.errors, goals=self.study.goals, plot_clicks=clicks)
         self.manual_panel.on_evaluate(self.controller.evaluate)
         if not clicks:
             self.manual_panel.evaluate_off(NEEDS_BUDGET)
