@@ -94,6 +94,9 @@ class ManualPanel:
         Where the buttons' errors are shown; None: a log of its own, placed in the panel.
     goals : Goals, optional
         The study's objectives; with several, fields for a value each and a "Record" button.
+    plot_clicks : bool, default False
+        Whether the host has a surrogate plot whose click evaluates a trial (the Lab's, when its
+        objective can evaluate one): only then does the form's title offer that click.
 
     Examples
     --------
@@ -107,8 +110,11 @@ class ManualPanel:
     [{'x': 3.0}]
     """
 
-    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None, goals: Goals | None = None):
+    def __init__(self, space: SearchSpace, errors: ErrorLog | None = None, goals: Goals | None = None,
+                 plot_clicks: bool = False):
         self.space, self.errors = check_space(space, "ManualPanel"), error_log(errors, "ManualPanel")
+        if not isinstance(plot_clicks, bool):
+            raise fail("plot_clicks", "ManualPanel", "True or False", plot_clicks)
         goals = check_goals(goals, "ManualPanel")
         self.goals = goals if goals is not None and goals.multi else None
         self.fields = {p.name: _field(p) for p in space}
@@ -139,7 +145,9 @@ class ManualPanel:
                                                self._constraints, self.record]
         # A log of its own is shown here: a typo's message went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
-        self.widget = widgets.VBox([widgets.HTML("<b>Your own trial</b> (or click a point of the surrogate plot)"),
+        # The Race app has no surrogate plot: offering its click there pointed at nothing.
+        title = "<b>Your own trial</b>" + (" (or click a point of the surrogate plot)" if plot_clicks else "")
+        self.widget = widgets.VBox([widgets.HTML(title),
                                     *self.fields.values(), self.evaluate, self.evaluate_note, *known, *own_log,
                                     self.score])
         self.widget.add_class("ihpo-manual")

@@ -171,6 +171,12 @@ class ParameterRow:
         self.widget = widgets.VBox([inputs, self.message])
         self.widget.add_class("ihpo-space-row")
         self.show_fields()
+        #: The bound typed last ("low" or "high"): bounds in the wrong order name it. Float's own
+        #: message names ``high`` even when the person changed ``low``. Observed before the
+        #: editor's validation, which is attached later.
+        self.edited_bound = "high"
+        for bound in (self.low, self.high):
+            bound.observe(lambda change: setattr(self, "edited_bound", change["owner"].placeholder), names="value")
 
     @property
     def inputs(self) -> list[widgets.ValueWidget]:
@@ -198,7 +204,13 @@ class ParameterRow:
             if (number := _number(text)) is None:
                 raise fail(field, owner, rule, text)  # the typed text itself, quoted as typed
             bounds.append(number)
-        return kind(name, *bounds, log=self.log.value, condition=condition)  # type: ignore[call-arg]
+        low, high = bounds
+        if self.edited_bound == "low" and high <= low:  # the constructor would blame high, untouched (NaN: its rule)
+            shown_high = float(high) if kind is Float else high  # as the parameter will hold it
+            raise fail("low", owner, f"less than high={shown_high!r}", low,
+                       hint=None if low != high else
+                       f"To fix {name!r} at {low!r}, use Categorical({name!r}, [{low!r}]).")
+        return kind(name, low, high, log=self.log.value, condition=condition)  # type: ignore[call-arg]
 
     def close(self) -> None:
         """Close the row's widgets, their layouts and styles too (frees their comms in a long

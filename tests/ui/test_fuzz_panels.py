@@ -320,6 +320,7 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
     (lambda: ManualPanel(SPACE, errors=3), "`errors` of ManualPanel must be an ErrorLog or None; got 3."),
     (lambda: ManualPanel(SPACE, goals=[]), "`goals` of ManualPanel must be the Goals of a study (study.goals) or "
                                            "None; got []."),
+    (lambda: ManualPanel(SPACE, plot_clicks="yes"), "`plot_clicks` of ManualPanel must be True or False; got 'yes'."),
     (lambda: HistoryPanel(None), "`space` of HistoryPanel must be a SearchSpace (study.space); got None."),
     (lambda: HistoryPanel(SPACE, goals="minimize"), "`goals` of HistoryPanel must be the Goals of a study"),
     (lambda: SurrogatePanel(STUDY), "`space` of SurrogatePanel must be a SearchSpace (study.space); got Study("),

@@ -37,3 +37,9 @@ def test_a_side_with_only_infeasible_trials_has_no_best_yet():
     panel.update(study.trials, "minimize")
     assert panel.score.value.startswith("best manual: none yet, <i>not trial 0's 0.1: infeasible</i>")
     assert "ahead" not in panel.score.value
+
+
+def test_the_form_offers_a_plot_click_only_when_its_host_has_a_plot_to_click():
+    title = lambda panel: panel.widget.children[0].value  # noqa: E731
+    assert "surrogate plot" not in title(ManualPanel(SPACE))  # the Race app's form: no plot there
+    assert "(or click a point of the surrogate plot)" in title(ManualPanel(SPACE, plot_clicks=True))

@@ -43,6 +43,8 @@ def test_evaluate_is_off_once_your_budget_is_used():
         app.manual.fields["x"].value = x
         app.manual.evaluate.click()
     assert app.manual.evaluate.disabled and not app.errors.errors
+    # Its form offered "(or click a point of the surrogate plot)": the Race app has none.
+    assert "surrogate plot" not in app.manual.widget.children[0].value
 
 
 def test_a_closed_race_app_leaves_no_widget_open_and_the_race_goes_on_without_it():
