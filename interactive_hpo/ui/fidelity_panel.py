@@ -100,7 +100,8 @@ class FidelityPanel:
     def __init__(self, errors: ErrorLog):
         self.errors = errors = error_log(errors, "FidelityPanel", optional=False)
         self.figure = LiveFigure((PANEL_INCHES, 3.4), errors=errors)
-        self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2)
+        # The curves wider: at 7.6 in their legend ("below the full budget (stopped, ...)") stuck out.
+        self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2, width_ratios=(2, 3))
         self.bracket = widgets.Dropdown(description="bracket", options=[], layout=widgets.Layout(width="12em"))
         self._updating = False  # options being replaced: one redraw at the end, not one per change
         self.bracket.observe(errors.guard(lambda _: None if self._updating else self._draw()), names="value")
