@@ -27,7 +27,8 @@ from ..study.core import Study
 from ..study.curves import Curve, config_curves, learning_curves
 from ._checks import check_callback, error_log
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import PANEL_INCHES, LiveFigure
+from .labels import wrapping_row
 from .tables import MAX_TABLE_ROWS, body_cell, head_cell
 
 __all__ = ["FidelityPanel", "FidelityRecords", "fidelity_records"]
@@ -98,8 +99,9 @@ class FidelityPanel:
 
     def __init__(self, errors: ErrorLog):
         self.errors = errors = error_log(errors, "FidelityPanel", optional=False)
-        self.figure = LiveFigure((10.0, 3.4), errors=errors)
-        self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2)
+        self.figure = LiveFigure((PANEL_INCHES, 3.4), errors=errors)
+        # The curves wider: at 7.6 in their legend ("below the full budget (stopped, ...)") stuck out.
+        self.rung_ax, self.curve_ax = self.figure.fig.subplots(1, 2, width_ratios=(2, 3))
         self.bracket = widgets.Dropdown(description="bracket", options=[], layout=widgets.Layout(width="12em"))
         self._updating = False  # options being replaced: one redraw at the end, not one per change
         self.bracket.observe(errors.guard(lambda _: None if self._updating else self._draw()), names="value")
@@ -118,10 +120,10 @@ class FidelityPanel:
                                               tooltip="run the scheduler and its counterpart on pretend workers "
                                                       "(real evaluations, simulated time)")
         self.simulate_button.on_click(errors.guard(lambda _: self.simulate()))
-        self.gantt = LiveFigure((9.0, 4.0), errors=errors)
+        self.gantt = LiveFigure((PANEL_INCHES, 4.0), errors=errors)
         self.gantt.widget.layout.display = "none"
-        self.overrides = widgets.HBox([self.job, self.promote_button, self.stop_button])
-        self.workers = widgets.VBox([widgets.HBox([self.n_workers, self.n_jobs, self.simulate_button]),
+        self.overrides = wrapping_row([self.job, self.promote_button, self.stop_button])
+        self.workers = widgets.VBox([wrapping_row([self.n_workers, self.n_jobs, self.simulate_button]),
                                      self.gantt.widget])
         self.widget = widgets.VBox([
             widgets.HTML("<b>Multi-fidelity</b>: value against budget per configuration "
@@ -138,7 +140,7 @@ class FidelityPanel:
 
     def _button(self, label: str, icon: str, tooltip: str, action: str) -> widgets.Button:
         button = widgets.Button(description=label, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
-        button.add_class(f"ihpo-{action}")
+        button.add_class(f"ihpo-override-{action}")  # the Run's Stop is ihpo-stop
         button.on_click(self.errors.guard(lambda _: self.override(action)))
         return button
 

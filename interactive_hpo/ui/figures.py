@@ -24,7 +24,12 @@ from ..plots.layout import CachedConstrainedLayout, drawn_png
 if TYPE_CHECKING:  # errors.py imports this module (is_plain_click)
     from .errors import ErrorLog
 
-__all__ = ["LiveFigure", "is_plain_click", "uses_widget_canvas"]
+__all__ = ["PANEL_INCHES", "LiveFigure", "is_plain_click", "uses_widget_canvas"]
+
+#: The widest figure a Lab's tab shows whole, in inches at ipympl's 100 dpi: at 1280 px with
+#: JupyterLab's file browser open the tab's box is 797 px wide and clips (overflow: auto) what is
+#: wider behind a scrollbar (measured in Chromium); 760 px leaves room for a vertical scrollbar.
+PANEL_INCHES = 7.6
 
 
 def uses_widget_canvas() -> bool:
@@ -224,6 +229,9 @@ def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
             fig = plt.figure(figsize=figsize, layout="constrained")
         if isinstance(fig.canvas, widgets.DOMWidget):
             fig.canvas.header_visible = False
+            # ipympl's "(x, y) = ..." readout stayed under the model after a click, even for axes
+            # since swapped; the panels say what a click did themselves.
+            fig.canvas.footer_visible = False
             # Let go of pyplot (as ipympl's own non-interactive show() does), or the user's next
             # plt.plot() would draw into this app's figure, which is pyplot's "current" one.
             forget_figure(fig)

@@ -28,7 +28,7 @@ from ..trial import Trial, TrialState
 from ..views import History
 from ._checks import check_goals, check_history, check_space, check_trials, error_log
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import PANEL_INCHES, LiveFigure
 from .labels import button_width
 from .tables import MAX_TABLE_ROWS, body_cell, head_cell, is_number
 
@@ -179,7 +179,8 @@ class HistoryPanel:
             self.best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
             views = [self._best_figure.widget]
         if space.dim > 2 and self.goals is None:
-            self._parallel_figure = LiveFigure((max(6.0, 1.5 * space.dim + 2), 3.6), errors=self.errors)
+            self._parallel_figure = LiveFigure((min(max(6.0, 1.5 * space.dim + 2), PANEL_INCHES), 3.6),
+                                               errors=self.errors)
             axes = [space.axis(name) for name in space.names]
             self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
             views.append(self._parallel_figure.widget)

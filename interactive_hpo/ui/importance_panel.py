@@ -46,7 +46,7 @@ from ..study.core import Study, check_study
 from ..trial import TrialState
 from ._checks import check_step, error_log
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import PANEL_INCHES, LiveFigure
 from .importance_analyses import (
     MAX_SETTINGS,
     MIN_TRIALS,
@@ -167,7 +167,7 @@ class ImportancePanel:
             control.observe(guard(lambda _: self.figure.redraw()), names="value")
         self.caption = widgets.HTML()
         self.caption.add_class("ihpo-importance-caption")
-        self.figure = _ComputedWhenShown((9.0, 6.6), self)
+        self.figure = _ComputedWhenShown((PANEL_INCHES, 6.6), self)
         self.figure.on_click(guard(self._on_press))
         self.bars_ax: Any = None
         self.dependence_axes: list[Any] = []

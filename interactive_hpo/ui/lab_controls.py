@@ -18,6 +18,7 @@ from ..trial import Trial
 from .background import kernel_loop, run_steps
 from .controller import LabController
 from .errors import ErrorLog
+from .labels import wrapping_row
 from .timeline_panel import TimelinePanel
 
 __all__ = ["LabControls"]
@@ -60,7 +61,7 @@ class LabControls:
         self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="12em"))
         self.status = widgets.HTML()
         self.status.add_class("ihpo-status")
-        self.controls = widgets.HBox([self.step_button, self.generation_button, self.n_trials, self.run_button,
+        self.controls = wrapping_row([self.step_button, self.generation_button, self.n_trials, self.run_button,
                                       self.stop_button, self.progress, self.undo_button, self.reset_button])
 
     # -- running in the background ------------------------------------------------------------------

@@ -7,13 +7,16 @@ characters at :data:`CHAR_EM` each, a little more than the font's average, so th
 errs on the wide side.
 
 >>> import ipywidgets as widgets
->>> from interactive_hpo.ui.labels import button_width, fit_descriptions
+>>> from interactive_hpo.ui.labels import button_width, fit_descriptions, wrapping_row
 >>> column = [widgets.FloatText(description="lengthscales x"), widgets.Dropdown(description="kernel")]
 >>> fit_descriptions(column)
 >>> [control.style.description_width for control in column]
 ['8.4em', '8.4em']
 >>> button_width(["ascending", "descending"])
 '7.6em'
+>>> row = wrapping_row([widgets.Button(description="Step"), widgets.Checkbox(description="as the GP sees it")])
+>>> row.layout.flex_flow, [child.layout.flex for child in row.children], row.children[1].layout.width
+('row wrap', ['0 0 auto', '0 0 auto'], 'auto')
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["CHAR_EM", "button_width", "description_width", "fit_descriptions", "text_em"]
+import ipywidgets as widgets
+
+__all__ = ["CHAR_EM", "button_width", "description_width", "fit_descriptions", "text_em", "wrapping_row"]
 
 #: Estimated width of one character of the widget font, in em (lower-case names average ~0.55).
 CHAR_EM = 0.6
@@ -51,3 +56,16 @@ def fit_descriptions(controls: Iterable[Any], minimum_em: float = 0.0) -> None:
 def button_width(labels: Iterable[str]) -> str:
     """A ToggleButtons ``style.button_width`` (CSS) fitting the longest of ``labels`` and the padding."""
     return f"{max(map(text_em, labels), default=0.0) + BUTTON_PADDING_EM:.3g}em"
+
+
+def wrapping_row(children: Iterable[Any]) -> widgets.HBox:
+    """An HBox of ``children`` that goes on to a second line when the window is narrow, each child
+    as wide as its label: a row that did not wrap shrank its buttons to "S…" and "…" (Step and
+    Stop alike at 1000 px) and cut a checkbox's label. A checkbox without a width of its own gets
+    its label's, not ipywidgets' 300 px."""
+    children = list(children)
+    for child in children:
+        child.layout.flex = "0 0 auto"
+        if isinstance(child, widgets.Checkbox) and child.layout.width is None:
+            child.layout.width = "auto"
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap"))

@@ -45,7 +45,7 @@ from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial
 from ._checks import check_callback, check_text, check_trials, error_log
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import PANEL_INCHES, LiveFigure
 from .pareto_details import trial_details
 from .pareto_reference import REFERENCE_AFTER, fixed_reference, objective_values
 
@@ -139,7 +139,7 @@ class ParetoPanel:
         pair_box = widgets.HBox([self.x_choice, self.y_choice])
         pair_box.layout.display = "none" if goals.n == 2 else None
         self.caption = widgets.HTML()
-        self.figure = _DrawnWhenShown((8.1, 6.0), self)
+        self.figure = _DrawnWhenShown((PANEL_INCHES, 6.0), self)
         self.front_ax, self.volume_ax = self.figure.fig.subplots(2, 1, height_ratios=(3, 2))
         self.figure.on_click(guard(self._on_press))
         self.details = widgets.HTML("<i>Click a point to see its trial.</i>")

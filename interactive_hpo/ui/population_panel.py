@@ -28,7 +28,7 @@ from ..views import PopulationSnapshot
 from ._checks import check_callback, check_space, error_log
 from .click_positions import checked_positions
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import PANEL_INCHES, LiveFigure
 
 __all__ = ["PopulationPanel", "lineage_at", "true_landscape"]
 
@@ -67,7 +67,7 @@ class PopulationPanel:
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
         self.space = check_space(space, "PopulationPanel")
         self.errors = error_log(errors, "PopulationPanel")
-        self.figure = LiveFigure((10.0, 4.0), errors=self.errors)
+        self.figure = LiveFigure((PANEL_INCHES, 4.0), errors=self.errors)
         population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(3, 2))
         self.plot = PopulationPlot(population_ax)
         self._positions: dict[int, np.ndarray] = {}  # every individual seen, by id: parent links

@@ -36,7 +36,8 @@ from ..views import History, SurrogateView, trust_words
 from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
 from .click_positions import checked_positions
 from .errors import ErrorLog
-from .figures import LiveFigure
+from .figures import PANEL_INCHES, LiveFigure
+from .labels import wrapping_row
 from .slice_controls import SliceControls
 
 __all__ = ["SurrogatePanel", "slice_alpha"]
@@ -136,14 +137,13 @@ class SurrogatePanel:
             self.figure = LiveFigure((7.5, 4.6), errors=self.errors)
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
             self.curve = SurrogateCurve(ax, acquisition_ax, legend_above=True)
-            controls: list[Any] = [widgets.HBox([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
+            controls: list[Any] = [wrapping_row([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
-            # 810 px: JupyterLab's notebook output is 812 px wide at 1280 px with the file browser
-            # open (measured in Chromium). Axes labelled once, on the first map, and 1 px pads
-            # make each map 244 px wide instead of 226 (issue 25: "about 250 px").
-            self.figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0, errors=self.errors)
+            # As wide as a tab shows whole (PANEL_INCHES). Axes labelled once, on the first map,
+            # and 1 px pads leave each map 231 px wide (issue 25: "about 250 px").
+            self.figure = LiveFigure((PANEL_INCHES, 3.3), w_pad=0.01, wspace=0.0, errors=self.errors)
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
-            controls = [widgets.HBox([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
+            controls = [wrapping_row([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
                         self.absent,
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing

@@ -20,6 +20,7 @@ from ..plots import integer_ticks
 from ._checks import check_callback, check_text, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
+from .labels import wrapping_row
 
 __all__ = ["TimelinePanel"]
 
@@ -62,7 +63,7 @@ class TimelinePanel:
         self.figure = LiveFigure((6.0, 2.6), errors=errors)
         self.ax = self.figure.fig.add_subplot()
         self.widget = widgets.VBox([
-            widgets.HBox([self.step, self.live, self.fork_button, self.branch]), self.caption, self.figure.widget])
+            wrapping_row([self.step, self.live, self.fork_button, self.branch]), self.caption, self.figure.widget])
         self.widget.add_class("ihpo-timeline")
         self._on_travel: Callable[[int | None], Any] | None = None
         self._on_fork: Callable[[int], Any] | None = None

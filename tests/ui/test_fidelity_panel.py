@@ -179,3 +179,11 @@ def test_the_curve_plot_crosses_only_stopped_configurations_and_its_legend_names
                       strict=True))
     assert set(legend) == {line.get_label() for line in [*curves, *crosses]}
     assert legend["stopped here"].get_marker() == "x"
+
+
+def test_the_rungs_and_curves_fit_a_figure_as_wide_as_the_tab(lab):
+    """At 7.6 in (audit a315: 10 in did not fit JupyterLab's tab) the curves' legend, "below the
+    full budget (stopped, or not promoted yet)", stuck out of the figure on the right."""
+    from ..figure_layout import assert_clean_layout
+
+    assert_clean_layout(lab.fidelity_panel.figure.fig, "the rungs and learning curves")

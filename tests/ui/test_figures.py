@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from interactive_hpo.ui.figures import LiveFigure  # noqa: E402
+from interactive_hpo.ui.figures import PANEL_INCHES, LiveFigure  # noqa: E402
 
 
 def test_a_legend_above_the_axes_that_grows_gets_room():
@@ -49,7 +49,7 @@ def test_a_hidden_figure_is_laid_out_when_it_is_drawn():
 
     from ..figure_layout import assert_clean_layout
 
-    figure = LiveFigure((8.1, 3.3), w_pad=0.01, wspace=0.0)  # as the Lab's SurrogatePanel builds its maps
+    figure = LiveFigure((PANEL_INCHES, 3.3), w_pad=0.01, wspace=0.0)  # as the Lab's SurrogatePanel builds its maps
     figure.shown = False
     grid = SearchSpace([Float("x0", 0, 1), Float("x1", 0, 1)]).slice2d("x0", "x1", resolution=8)
     maps = SurrogateMaps(figure.fig.subplots(1, 3, sharex=True, sharey=True))
@@ -208,3 +208,19 @@ def test_errors_must_be_an_error_log():
 
     with pytest.raises(InvalidParameterError, match=r"`errors` of LiveFigure must be an ErrorLog or None; got 'oops'"):
         LiveFigure((3, 2), errors="oops")
+
+
+def test_the_widget_canvas_shows_neither_header_nor_pointer_readout():
+    """ipympl's footer, "(x, y) = (5.50, 3.57)", stayed under the model after a click, even
+    after the axes were swapped (audit a315, L4): the panels say what a click did themselves."""
+    import matplotlib.pyplot as plt
+
+    pytest.importorskip("ipympl")
+    backend = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        figure = LiveFigure((3, 2))
+        assert not figure.fig.canvas.header_visible and not figure.fig.canvas.footer_visible
+    finally:
+        plt.close("all")
+        plt.switch_backend(backend)

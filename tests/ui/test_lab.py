@@ -426,10 +426,10 @@ def test_model_sliders_report_once_on_release():
 
 @pytest.mark.parametrize("scale", [1.0, 1e-5])
 def test_model_heatmaps_read_on_a_projector(scale):
-    """The figure fits JupyterLab's notebook column at 1280 px (812 px), each map at least 240 px
-    wide (axes labelled once, on the first map), no text on another or cut off, even when the
-    values span only 1e-5 (matplotlib's offset text once collided with the titles), and the
-    proposal star whole on a bound."""
+    """The figure fits the Lab's tab at 1280 px with the file browser open (797 px, less a
+    scrollbar), each map at least 225 px wide (axes labelled once, on the first map), no text on
+    another or cut off, even when the values span only 1e-5 (matplotlib's offset text once
+    collided with the titles), and the proposal star whole on a bound."""
     from ..figure_layout import assert_clean_layout, assert_markers_whole
 
     lab = lab_after(lambda p: 0.105 + scale * ((p["a"] - 0.3) ** 2 + p["b"]),
@@ -437,8 +437,8 @@ def test_model_heatmaps_read_on_a_projector(scale):
     figure = lab.surrogate_panel.figure
     assert_clean_layout(figure.fig, "the model heatmaps")  # its draw lays the figure out
     maps = lab.surrogate_panel.maps
-    assert figure.fig.get_size_inches()[0] * figure.fig.dpi <= 812
-    assert all(ax.get_window_extent().width >= 240 for ax in maps.axes)
+    assert figure.fig.get_size_inches()[0] * figure.fig.dpi <= 797 - 15
+    assert all(ax.get_window_extent().width >= 225 for ax in maps.axes)
     assert maps.axes[0].get_xlabel() == "a" and not any(ax.get_xlabel() for ax in maps.axes[1:])
     assert_markers_whole(*maps.proposals)   # whole on a bound
     gap = title_gap(maps.axes[0])
