@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..._validation import check_int, is_int
+from ..._validation import fail, is_int
 from ...space import SearchSpace
 from ...trial import Trial, carried_from
 from ...views import PopulationSnapshot, read_only
@@ -84,7 +84,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def __init__(self, space: SearchSpace, *, population_size: int = 16,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
-        self.population_size = check_int(population_size, "population_size", type(self).__name__, 2, MAX_POPULATION)
+        low = self._min_population
+        if not is_int(population_size) or not low <= int(population_size) <= MAX_POPULATION:
+            raise fail("population_size", type(self).__name__, f"an int in [{low}, {MAX_POPULATION}]"
+                       f"{self._min_population_why}", population_size)
+        self.population_size = int(population_size)
         self.generation = -1
         self.members: list[Individual] = []
         self.previous: list[Individual] = []
@@ -103,6 +107,10 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         # The configurations of the trials told (self._tried.told[k] is that of self.told[k]), and
         # on a small all-discrete space those evaluated and failed: exhausted when it is all of them.
         self._tried = Tried(space, Configurations.of(space))
+
+    #: The smallest ``population_size``, and why if a method needs more than two (in brackets).
+    _min_population = 2
+    _min_population_why = ""
 
     _why_exhausted = ("every configuration of this space was evaluated. Switch optimizer or enlarge the space "
                       "(a noisy objective's repeats: enqueue them with Study.enqueue).")

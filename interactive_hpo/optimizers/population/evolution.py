@@ -212,13 +212,13 @@ class DifferentialEvolution(WarmStartablePopulation):
     """
 
     name = "de"
+    _min_population = 4
+    _min_population_why = " (rand/1 needs three donors)"
 
     def __init__(self, space: SearchSpace, *, population_size: int = 16, differential_weight: float = 0.8,
                  crossover_rate: float = 0.9, seed: int | np.random.Generator | None = None):
         super().__init__(space, population_size=population_size, seed=seed)
         owner = "DifferentialEvolution"
-        if self.population_size < 4:
-            raise fail("population_size", owner, "an int in [4, inf) (rand/1 needs three donors)", population_size)
         self.differential_weight = check_real(differential_weight, "differential_weight", owner, 0.0, 2.0,
                                               low_open=True)
         self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
