@@ -12,7 +12,8 @@ then only says again what it said. Side by side in one run, over the same seeds:
   first generation is drawn again as well);
 - ``ga repeats``: the same with ``REDRAWS = 1``, one try for every draw (the first generation's
   too), and no move of a repeat to the nearest new configuration on a small all-discrete space
-  (``base.Configurations``), exactly the behaviour before.
+  (``base.Configurations``) nor to a random new one on another (``_random_new``), exactly the
+  behaviour before.
 
 ``--method de`` compares ``DifferentialEvolution`` the same way (a trial vector that repeats a
 configuration is drawn again with other donors). ``--method cmaes`` compares ``CMAES`` at its
@@ -63,20 +64,28 @@ class _Unlisted:
         return None
 
 
+def _kept(self: base.PopulationOptimizer, rng: np.random.Generator, x: np.ndarray, payload: object,
+          keys: set[bytes]) -> tuple[np.ndarray, object]:
+    """``PopulationOptimizer._random_new`` before: the repeat the redraws left is kept."""
+    return x, payload
+
+
 def ga_run(name: str, seed: int, trials: int, redraws: int, method: str = "ga", settings: dict | None = None) -> dict:
     """One run in the suite's layout (``benchmarks.suite.runner.Run``), with its repeats, at
     ``base.REDRAWS = redraws`` (put back after the run); fewer than the default are the behaviour
     before, which kept a repeat where the redraws found nothing new (no space is listed)."""
     task = make_task(name)
     default, base.REDRAWS = base.REDRAWS, redraws
-    listed = base.Configurations
+    listed, random_new = base.Configurations, base.PopulationOptimizer._random_new
     if redraws < default:
         base.Configurations = _Unlisted  # type: ignore[misc]
+        base.PopulationOptimizer._random_new = _kept  # type: ignore[method-assign,assignment]
     try:
         study = Study(task.space, method, seed=seed, optimizer_settings=settings)
         study.run(lambda p: float(task.loss(dict(p))), n_trials=trials, progress=False)
     finally:
         base.REDRAWS, base.Configurations = default, listed
+        base.PopulationOptimizer._random_new = random_new  # type: ignore[method-assign]
     losses = [float(t.value) for t in study.trials]
     return {"task": name, "seed": seed, "losses": losses, "budgets": [1.0] * len(losses), "repeats": repeats(study)}
 

@@ -46,3 +46,9 @@ def test_it_names_every_registered_optimizer_and_every_extra():
     extras = tomllib.loads((README.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     setup = text[text.index("the extras are"):text.index("## Quickstart")]
     assert [name for name in extras if f"`{name}`" not in setup] == []
+
+
+def test_the_population_snapshot_is_drawn_by_a_call_that_runs():
+    """``plots.plot_population`` was named as drawing "a snapshot", but called that way it raised
+    a TypeError (it needs the axes and dims): the call is in a block test_quickstart_runs runs."""
+    assert any("plots.plot_population(snap, " in block for block in python_blocks())

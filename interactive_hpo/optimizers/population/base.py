@@ -29,14 +29,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..._validation import check_int, is_int
+from ..._validation import fail, is_int
 from ...space import SearchSpace
 from ...trial import Trial, carried_from
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
 from ..feasibility import BestTold, violation_of
-from .configurations import Configurations, Tried, configuration_key
+from .configurations import Configurations, Tried, configuration_key, point_of
 from .individual import Foreign, Individual, reflect
 
 __all__ = ["ChildDraw", "PopulationOptimizer", "MAX_POPULATION", "REDRAWS"]
@@ -51,7 +51,8 @@ GENERATION_STREAM = 1 << 40
 #: other; ``PopulationOptimizer._new_point``): a random first-generation point (on a small discrete
 #: space uniform points repeat: 2 of 16 on a 20 x 20 grid, 7 of 16 on 4 x 4), a new spare, a GA
 #: child, a DE trial vector; an NSGA-II child is mated again this many times after the first. On
-#: a small all-discrete space the last is then moved to the nearest new configuration, if any.
+#: a small all-discrete space the last is then moved to the nearest new configuration, if any; on
+#: another, up to as many random new points are drawn (``PopulationOptimizer._new_point``).
 REDRAWS = 20
 
 #: What a draw of ``_new_point`` returns alongside its point (e.g. the parents' ids).
@@ -83,7 +84,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def __init__(self, space: SearchSpace, *, population_size: int = 16,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
-        self.population_size = check_int(population_size, "population_size", type(self).__name__, 2, MAX_POPULATION)
+        low = self._min_population
+        if not is_int(population_size) or not low <= int(population_size) <= MAX_POPULATION:
+            raise fail("population_size", type(self).__name__, f"an int in [{low}, {MAX_POPULATION}]"
+                       f"{self._min_population_why}", population_size)
+        self.population_size = int(population_size)
         self.generation = -1
         self.members: list[Individual] = []
         self.previous: list[Individual] = []
@@ -103,6 +108,10 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         # on a small all-discrete space those evaluated and failed: exhausted when it is all of them.
         self._tried = Tried(space, Configurations.of(space))
 
+    #: The smallest ``population_size``, and why if a method needs more than two (in brackets).
+    _min_population = 2
+    _min_population_why = ""
+
     _why_exhausted = ("every configuration of this space was evaluated. Switch optimizer or enlarge the space "
                       "(a noisy objective's repeats: enqueue them with Study.enqueue).")
 
@@ -121,7 +130,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         keys = {configuration_key(self.space, x) for x in known}
         points = []
         for _ in range(n):
-            x = self._new_point(lambda _: (rng.random(self.space.dim), None), keys)[0]
+            x = self._new_point(rng, lambda _: (rng.random(self.space.dim), None), keys)[0]
             keys.add(configuration_key(self.space, x))
             points.append(x)
         return points
@@ -132,28 +141,73 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
         (each of shape (d,)), as :func:`configuration_key` values: what a child should not repeat."""
         return self._tried.known(self._pool_of_generation, points)
 
-    def _new_point(self, draw: Callable[[int], tuple[np.ndarray, Payload]], keys: set[bytes],
-                   extra: int = 0) -> tuple[np.ndarray, Payload]:
+    def _fresh_branches(self, rng: np.random.Generator, x: np.ndarray, parents: Sequence[np.ndarray],
+                        given: np.ndarray) -> np.ndarray:
+        """Child ``x`` (shape (d,)) bred from ``parents`` (k points of shape (d,)), with each
+        coordinate active in it that no parent it took that coordinate from (``given``: booleans
+        of shape (k, d)) had active drawn uniformly. An inactive coordinate holds the canonical
+        value (0.5), so a child switching a branch on would inherit it, and its siblings too: DE
+        on a conditional space with no member on the branch proposed one configuration 10 times
+        in 24 trials. On a space without conditions, ``x`` (no draw: same seed, same trials)."""
+        if not self.space.conditional:
+            return x
+        active = self.space.conditions.active_mask(np.vstack([x, *parents]))
+        fresh = active[0] & ~(active[1:] & given).any(axis=0)
+        return np.where(fresh, rng.random(self.space.dim), x) if fresh.any() else x
+
+    def _new_point(self, rng: np.random.Generator, draw: Callable[[int], tuple[np.ndarray, Payload]],
+                   keys: set[bytes], extra: int = 0) -> tuple[np.ndarray, Payload | None]:
         """The first ``(x, payload)`` of up to :data:`REDRAWS` + ``extra`` that ``draw(attempt)``
         returns (attempt 0, 1, ...; x of shape (d,)) whose configuration key is not among
         ``keys``. If every one is, the last drawn, moved on a small all-discrete space to the
         nearest configuration not among ``keys`` (:class:`~.configurations.Configurations`; a
         converged population's children stay in its known cells: 6-10 of 32 NSGA-II trials
-        repeated one on 48 configurations) and kept where it is if there is none. ``keys`` is
+        repeated one on 48 configurations) and kept where it is if there is none. On another space
+        (continuous parameters, or too many configurations to list) up to :data:`REDRAWS` random
+        points follow (:meth:`_random_new`), the first new one kept, else the last. ``keys`` is
         left as it was."""
         for attempt in range(REDRAWS + extra):
             x, payload = draw(attempt)
             if configuration_key(self.space, x) not in keys:
                 return x, payload
+        if self._tried.configurations is None:
+            return self._random_new(rng, x, payload, keys)
         nearest = self._tried.nearest_new(x, keys)
         return (x if nearest is None else nearest), payload
 
-    def _new_child(self, draw: ChildDraw, keys: set[bytes], extra: int = 0) -> Individual:
+    def _random_new(self, rng: np.random.Generator, x: np.ndarray, payload: Payload,
+                    keys: set[bytes]) -> tuple[np.ndarray, Payload | None]:
+        """For a draw ``x`` (shape (d,), with its ``payload``) that repeats one of ``keys`` on a
+        space not listed: up to :data:`REDRAWS` points with the discrete values of ``x`` and its
+        active floats drawn uniformly, the first new one kept (bred from the same parents: the
+        payload is kept). With no float active in ``x`` they take instead those of the nearest
+        known configuration that has one (no payload), or, if none has, are uniform points (no
+        payload). Before, DE spent up to 18 of 24 trials on repeats on a conditional space whose
+        float is active in one branch only, and the GA 0-4 of 64 (``tests/optimizers``)."""
+        continuous = np.array([kind == "float" for kind in self.space.kinds], dtype=bool)
+        base: np.ndarray | None = x
+        kept: Payload | None = payload
+        if not (continuous & self.space.conditions.active_mask(x[None])[0]).any():
+            known = np.array([point_of(key) for key in sorted(keys)]).reshape(-1, self.space.dim)
+            known = known[(continuous & self.space.conditions.active_mask(known)).any(axis=1)]
+            base, kept = None, None
+            if len(known):
+                base = known[int(np.argmin(np.abs(known - self.space.snap(x)).sum(axis=1)))]
+        redraw = continuous if base is None else continuous & self.space.conditions.active_mask(base[None])[0]
+        for _ in range(REDRAWS):
+            u = rng.random(self.space.dim)
+            point = u if base is None else np.where(redraw, u, base)
+            if configuration_key(self.space, point) not in keys:
+                break
+        return point, kept
+
+    def _new_child(self, rng: np.random.Generator, draw: ChildDraw, keys: set[bytes], extra: int = 0) -> Individual:
         """A new individual at the point :meth:`_new_point` keeps, bred from the parents (ids)
-        its draw returned with it; its configuration joins ``keys`` (the next child avoids it)."""
-        x, parents = self._new_point(draw, keys, extra)
+        its draw returned with it (none for a random point); its configuration joins ``keys``
+        (the next child avoids it)."""
+        x, parents = self._new_point(rng, draw, keys, extra)
         keys.add(configuration_key(self.space, x))
-        return self._new(x, parents)
+        return self._new(x, parents or ())
 
     @abstractmethod
     def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
@@ -223,12 +277,13 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
     def _new_spare(self, rng: np.random.Generator) -> np.ndarray:
         """A spare (shape (d,)) whose configuration is neither told, failed nor pending, for a
         search converged onto known ones or a worker while the generation's members are pending:
-        up to :data:`REDRAWS` spares, then as many uniform random points; the last drawn if all of
-        them are known (on a continuous space the first spare drawn: as :meth:`_spare` alone)."""
+        up to :data:`REDRAWS` spares (then :meth:`_new_point`'s nearest or random new point), then
+        as many uniform random points; the last drawn if all of them are known (on a continuous
+        space the first spare drawn: as :meth:`_spare` alone)."""
         known = self._tried.known(None, [suggestion.x for suggestion in self.pending])
-        x = self._new_point(lambda _: (self._spare(rng), None), known)[0]
+        x = self._new_point(rng, lambda _: (self._spare(rng), None), known)[0]
         if configuration_key(self.space, x) in known:
-            x = self._new_point(lambda _: (rng.random(self.space.dim), None), known)[0]
+            x = self._new_point(rng, lambda _: (rng.random(self.space.dim), None), known)[0]
         return x
 
     def _info(self, index: int) -> dict[str, Any]:

@@ -23,12 +23,17 @@ from ...space import SearchSpace
 from ...trial import Trial, TrialState
 from ..finite import FiniteSpace
 
-__all__ = ["Configurations", "Tried", "configuration_key"]
+__all__ = ["Configurations", "Tried", "configuration_key", "point_of"]
 
 
 def configuration_key(space: SearchSpace, x: np.ndarray) -> bytes:
     """The configuration at unit point ``x`` (shape (d,)) of ``space``, as a hashable key."""
     return space.snap(x).tobytes()
+
+
+def point_of(key: bytes) -> np.ndarray:
+    """The canonical unit point (shape (d,)) whose :func:`configuration_key` is ``key``."""
+    return np.frombuffer(key, dtype=float).copy()
 
 
 class Configurations:

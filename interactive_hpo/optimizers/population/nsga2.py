@@ -131,6 +131,15 @@ def polynomial_mutation(x: np.ndarray, eta: float, rate: float, rng: np.random.G
     return np.clip(np.where(mutate, x + step, x), 0.0, 1.0)
 
 
+def _given(child: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which of parents ``a`` and ``b`` (shape (d,)) gave each coordinate of ``child`` (shape (d,),
+    before mutation), as booleans of shape (2, d): the one whose value it kept, or both where SBX
+    blended them."""
+    from_a, from_b = child == a, child == b
+    blended = ~from_a & ~from_b
+    return np.array([from_a | blended, from_b | blended])
+
+
 class NSGA2(PopulationOptimizer, MultiObjective):
     """NSGA-II for studies of several objectives (Deb et al. 2002), with constraints.
 
@@ -261,7 +270,7 @@ class NSGA2(PopulationOptimizer, MultiObjective):
 
         # extra=1: the first mating and REDRAWS more, one draw more than GA and DE take (the
         # trials of journals written so far depend on it).
-        children = [self._new_child(draw, known, extra=1) for _ in range(self.population_size)]
+        children = [self._new_child(rng, draw, known, extra=1) for _ in range(self.population_size)]
         if mated and configuration_key(self.space, mated[0][0]) not in known:
             # The last pair's second child, left over: not asked, but given an id when new, as
             # NSGA-II always did, so that the ids trials record (their lineage) stay those of
@@ -300,7 +309,8 @@ class NSGA2(PopulationOptimizer, MultiObjective):
             lineage = (both, both)
         else:
             first, second, lineage = a.x.copy(), b.x.copy(), ((a.id,), (b.id,))
-        return [(self._mutate(first, rng), lineage[0]), (self._mutate(second, rng), lineage[1])]
+        return [(self._fresh_branches(rng, self._mutate(child, rng), (a.x, b.x), _given(child, a.x, b.x)), parents)
+                for child, parents in ((first, lineage[0]), (second, lineage[1]))]
 
     def _mutate(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         rate = self.mutation_rate if self.mutation_rate is not None else 1.0 / self.space.dim

@@ -203,7 +203,9 @@ def test_switching_away_and_back_treats_the_old_runs_trials_as_foreign():
     (GeneticAlgorithm, {"crossover_rate": 1.5}, "`crossover_rate` of GeneticAlgorithm must be"),
     (GeneticAlgorithm, {"mutation_scale": 0.0}, "`mutation_scale` of GeneticAlgorithm must be"),
     (GeneticAlgorithm, {"tournament_size": 0}, "`tournament_size` of GeneticAlgorithm must be an int in [1, 10000]"),
-    (DifferentialEvolution, {"population_size": 3}, "`population_size` of DifferentialEvolution must be an int in [4"),
+    # 1 was refused as "[2, 10000]", 3 as "[4, inf)": one rule, with its upper bound and its reason.
+    *[(DifferentialEvolution, {"population_size": size}, "`population_size` of DifferentialEvolution must be an int in "
+       f"[4, 10000] (rand/1 needs three donors); got {size}.") for size in (1, 3, 10001)],
     (DifferentialEvolution, {"differential_weight": 0}, "`differential_weight` of DifferentialEvolution must be"),
 ])
 def test_bad_settings_raise_the_uniform_message(cls, settings, message):
