@@ -89,6 +89,24 @@ def test_a_step_committing_a_what_if_redraws_the_model_once(lab, monkeypatch):
     assert draws == [(n + 2, "ucb")]
 
 
+def test_a_held_step_s_redraw_error_goes_to_the_log_and_holds_nest(lab, monkeypatch):
+    # The redraw at the hold's end raised out of lab.step() after its trial was told (r321); an
+    # inner hold ended the outer one and dropped the redraw it had been asked for.
+    n = len(lab.study.trials)
+    monkeypatch.setattr(lab.history_panel, "update", lambda *args, **options: 1 / 0)
+    done = lab.step()
+    assert done.number == n and isinstance(lab.errors.errors[-1], ZeroDivisionError)
+    monkeypatch.undo()
+    draws = []
+    monkeypatch.setattr(lab, "_show_status", lambda: draws.append(1))
+    with lab._one_redraw():
+        lab.refresh()
+        with lab._one_redraw():
+            pass
+        assert draws == []
+    assert draws == [1]
+
+
 def test_only_the_settings_the_acquisition_reads_are_offered_said_and_committed(lab):
     # ucb with beta 5, then pi: the caption said "What if acquisition=pi, beta=5" and Step committed beta 5 with pi.
     panel = lab.what_if

@@ -140,7 +140,8 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
         distance = "it repeats an evaluated configuration" if nearest < 1e-9 else \
             f"nearest trial {nearest:.2g} away in the unit cube"
         text += f", {'better' if better else 'no better'} than the best trial's {best:.4g}; {distance}"
-        ties = abs(float(belief.mean[0]) - best) <= 0.25 * float(belief.std[0]) and nearest < 0.01
+        by_best = float(np.linalg.norm(view.X[int(np.argmin(view.losses))] - x))  # not a runner-up's
+        ties = abs(float(belief.mean[0]) - best) <= 0.25 * float(belief.std[0]) and by_best < 0.01
     terms = acquisition_terms(view, x)
     if terms is None:
         return text + f"; it maximizes {view.acquisition_name}."
