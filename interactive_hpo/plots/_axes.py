@@ -221,7 +221,14 @@ def category_xticks(ax: Any, names: Sequence[str]) -> None:
     (:func:`wrap_name`) to its share of the axes' width: on one line, long names ran into each
     other ("stochastic_gradient_descent" over "adam_with_weight_decay")."""
     room = slot_characters(ax, len(names))
-    ax.set_xticks(np.arange(len(names)), [wrap_name(name, room) for name in names])
+    labels = [wrap_name(name, room) for name in names]
+    ax.set_xticks(np.arange(len(names)), labels)
+    longest = max((len(line) for label in labels for line in label.split("\n")), default=0)
+    if longest > room:
+        # A word longer than its slot keeps its line ("colsample_bytree" ran into "subsample" at
+        # ten parameters in a tab's width): the labels shrink to fit, down to a readable 6 points.
+        size = max(6.0, ax.xaxis.get_ticklabels()[0].get_fontsize() * room / longest)
+        ax.tick_params(axis="x", labelsize=size)
 
 
 def wrap_name(name: str, room: int) -> str:

@@ -524,3 +524,17 @@ def test_without_conditions_no_inactive_slot_is_drawn():
     plot = ParallelCoordinatesPlot(axes_levels()).update(make_study().history())
     assert not plot.info.inactive.any() and plot.ax.get_ylim() == (-0.03, 1.03)
     assert all(label.get_text() == "" for label in plot.inactive_labels)
+
+
+def test_parallel_labels_longer_than_their_slot_shrink_to_fit_a_tab_s_width():
+    # Ten parameters in the Lab's 7.6-inch tab: "colsample_bytree" ran into "subsample" (r321).
+    names = ["learning_rate", "weight_decay", "n_estimators", "max_depth", "min_samples_leaf", "subsample",
+             "colsample_bytree", "gamma_penalty", "reg_lambda", "warmup_steps"]
+    space = SearchSpace([Float(name, 1e-4, 1.0, log=True) for name in names])
+    study = Study(space, "random", seed=0)
+    study.run(lambda p: sum(p.values()), n_trials=6, progress=False)
+    fig = plt.figure(figsize=(7.6, 3.6), layout="constrained")
+    ax = plot_parallel_coordinates(study.history(), [space.axis(name) for name in names], fig.add_subplot())
+    assert_clean_layout(fig, "ten parallel axes")
+    assert ax.xaxis.get_ticklabels()[0].get_fontsize() >= 6.0
+    plt.close(fig)
