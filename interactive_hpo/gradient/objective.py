@@ -24,7 +24,10 @@ class BilevelObjective:
     :class:`~interactive_hpo.Evaluation` whose ``user_attrs`` hold
     ``hypergradient`` (``{name: d loss / d ln(value)}``, what
     :class:`~interactive_hpo.HypergradientDescent` steps on), ``test_loss`` (the held-out part,
-    never used by any hypergradient), ``method`` and ``seconds``.
+    never used by any hypergradient), ``method`` and ``seconds``. Study it over its own
+    :attr:`space`, whose hyperparameters are log ``Float`` s: a linear ``Float`` of the same name
+    is read in its own units (``d loss / d value``), so the descent would step by a gradient off
+    by the factor ``value``.
 
     Parameters
     ----------
