@@ -12,6 +12,7 @@ cells and the package's doctests too: a notebook counts as a file.
 Each test leaves Ctrl-C (SIGINT) as it found it, its handler and the main thread's signal mask:
 one that did not made every later Ctrl-C test of its worker fail far away ("DID NOT RAISE
 KeyboardInterrupt", seen once in a run of both workers), with no clue of which test it was.
+Tests that switch matplotlib's backend keep it with ``backend_kept``.
 """
 
 import gc
@@ -26,6 +27,23 @@ def _ctrl_c_left_as_found():
     yield
     now = signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
     assert now == (handler, blocked), f"this test left SIGINT's (handler, blocked) at {now}, not {(handler, blocked)}"
+
+
+@pytest.fixture
+def backend_kept():
+    """Puts matplotlib's backend back after the test. Importing ipympl makes it the process's
+    backend, so the backend must be read before the test imports it: a test that read it after
+    ``pytest.importorskip("ipympl")`` "restored" ipympl, every Lab a later test of the same worker
+    built got ipympl canvases, and a test of the Lab's clicks failed in CI, depending on which test
+    files pytest-xdist put together."""
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    plt.switch_backend(before)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -89,18 +89,6 @@ def test_forget_figure_takes_a_figure_out_of_pyplot_for_good():
         plt.close(fig)
 
 
-@pytest.fixture
-def backend_kept():
-    """Importing ipympl makes it this process's matplotlib backend: every Lab a later test of the
-    same worker built got ipympl canvases, and a test of the Lab's clicks failed, depending on
-    which test files pytest-xdist put together. The backend is put back afterwards."""
-    import matplotlib
-
-    before = matplotlib.get_backend()
-    yield
-    matplotlib.use(before)
-
-
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # ipympl's own Toolbar, built by its manager
 def test_canvas_ready_follows_the_browser_views_initialized_message(backend_kept):
     pytest.importorskip("ipympl")

@@ -210,17 +210,12 @@ def test_errors_must_be_an_error_log():
         LiveFigure((3, 2), errors="oops")
 
 
-def test_the_widget_canvas_shows_neither_header_nor_pointer_readout():
+def test_the_widget_canvas_shows_neither_header_nor_pointer_readout(backend_kept):
     """ipympl's footer, "(x, y) = (5.50, 3.57)", stayed under the model after a click, even
     after the axes were swapped (audit a315, L4): the panels say what a click did themselves."""
     import matplotlib.pyplot as plt
 
     pytest.importorskip("ipympl")
-    backend = matplotlib.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
-    try:
-        figure = LiveFigure((3, 2))
-        assert not figure.fig.canvas.header_visible and not figure.fig.canvas.footer_visible
-    finally:
-        plt.close("all")
-        plt.switch_backend(backend)
+    figure = LiveFigure((3, 2))
+    assert not figure.fig.canvas.header_visible and not figure.fig.canvas.footer_visible
