@@ -1,12 +1,14 @@
 """How far ``Study.run`` has got, on one line rewritten in place.
 
 ``12/50 trials · best 0.3979 (trial 9) · 0.41 s a trial · about 16 s left`` goes to standard
-error, rewritten after a carriage return (JupyterLab and terminals both redraw the line in
-place), at most every :data:`REFRESH` seconds, and when the run ends its final state once, with
-the newline in the same write (a notebook stores each write as an output of its own, and a
-renderer that does not redraw lines showed the last line twice). ``Study.run(progress=None)``
-shows it in a notebook (a Jupyter kernel runs it) and not in scripts, whose output often ends up
-in a log; ``True`` or ``False`` decide for yourself.
+output in a notebook (JupyterLab paints standard error pink, as it paints errors, and the line
+of every run looked like one: audit a315) and to standard error in a script (where standard
+output is often the script's result, piped on), rewritten after a carriage return (JupyterLab
+and terminals both redraw the line in place), at most every :data:`REFRESH` seconds, and when
+the run ends its final state once, with the newline in the same write (a notebook stores each
+write as an output of its own, and a renderer that does not redraw lines showed the last line
+twice). ``Study.run(progress=None)`` shows it in a notebook (a Jupyter kernel runs it) and not
+in scripts, whose output often ends up in a log; ``True`` or ``False`` decide for yourself.
 The same line serves serial and parallel runs: it is a ``callback(study, trial)`` of the run.
 """
 
@@ -57,7 +59,7 @@ class RunProgress:
         Trials the run asks for (it may stop earlier, when the optimizer runs out); None: as
         many as start within ``timeout``.
     stream : file-like, optional
-        Where the line goes; standard error by default.
+        Where the line goes; by default standard output in a notebook, standard error elsewhere.
     timeout : float or None
         Seconds after which the run starts no trial.
     """
@@ -65,7 +67,7 @@ class RunProgress:
     def __init__(self, study: Any, n_trials: int | None, stream: IO[str] | None = None, *,
                  timeout: float | None = None):
         self.study, self.n_trials, self.timeout = study, n_trials, timeout
-        self.stream = stream if stream is not None else sys.stderr
+        self.stream = stream if stream is not None else sys.stdout if in_notebook() else sys.stderr
         self.done = 0
         self._started = time.perf_counter()
         self._shown = -math.inf

@@ -75,9 +75,18 @@ def test_on_in_a_notebook_by_default_and_off_in_a_script(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "IPython", type(sys)("IPython"))
     sys.modules["IPython"].get_ipython = ZMQInteractiveShell
     Study(SPACE, "random", seed=0).run(square, 2)
-    assert "2/2 trials" in capsys.readouterr().err
+    # On standard output: JupyterLab paints standard error pink, as it paints errors.
+    shown = capsys.readouterr()
+    assert "2/2 trials" in shown.out and shown.err == ""
     Study(SPACE, "random", seed=0).run(square, 2, progress=False)
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_script_asking_for_the_line_gets_it_on_standard_error(capsys):
+    """A script's standard output is often its result, piped on: the line stays out of it."""
+    Study(SPACE, "random", seed=0).run(square, 2, progress=True)
+    shown = capsys.readouterr()
+    assert "2/2 trials" in shown.err and shown.out == ""
 
 
 def test_a_bad_progress_is_refused_where_it_was_typed():
