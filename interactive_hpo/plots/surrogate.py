@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import check_bool
 from ..views import AxisLevels, SurrogatePrediction
-from ._axes import drawn_entries, steady_ticks
+from ._axes import drawn_entries, markers_whole, steady_ticks
 from ._surrogate_checks import check_curve_axes, check_curve_inputs
 from .acquisition_display import acquisition_title, displayed_acquisition
 from .search_axes import drawn_levels, style_axis
@@ -68,6 +68,8 @@ class SurrogateCurve:
         (self.mean_line,) = ax.plot([], [], color="C0", label="posterior mean")
         (self.truth_line,) = ax.plot([], [], color="gray", ls="--", label="true function")
         self.points = ax.scatter([], [], color="black", zorder=3, s=20, label="evaluated")
+        markers_whole(self.points)  # a trial on a bound of the space, the Axes' edge, as a whole dot
+        self.points.set_in_layout(False)  # its grown clip box would shrink the Axes by a dot's reach
         self.markers = [target.axvline(np.nan, color="C3", ls=":", label="next proposal" if target is ax else None)
                         for target in (ax, acquisition_ax) if target is not None]
         self.acquisition_line = None if acquisition_ax is None else acquisition_ax.plot([], [], color="C2")[0]

@@ -159,11 +159,11 @@ class SurrogateMaps:
         # titles sit higher to clear it (update).
         self.proposals = [ax.scatter([], [], marker="*", facecolors="none", edgecolors="red",
                                      linewidths=PROPOSAL_EDGE, s=PROPOSAL_SIZE, zorder=4) for ax in self.axes]
-        markers_whole(*self.proposals)
-        for star in self.proposals:
+        markers_whole(*self.points, *self.proposals)  # trials on a bound too: whole dots, not halves
+        for marker in (*self.points, *self.proposals):
             # Out of the layout: its clip box, the Axes grown by the star's reach on every side,
             # made constrained layout shrink each map by that reach (the Lab's maps to 232 px).
-            star.set_in_layout(False)
+            marker.set_in_layout(False)
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,

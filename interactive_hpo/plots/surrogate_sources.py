@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ._axes import markers_whole
+
 __all__ = ["SOURCE_ALPHA", "SourcePoints"]
 
 #: Opacity of a source's point on the slice (the study's own points: 1).
@@ -58,6 +60,9 @@ class SourcePoints:
         self.artists = [[ax.scatter([], [], marker="D", s=16, color=_color(j), edgecolors=_edge(),
                                     linewidths=0.6, zorder=SOURCE_ZORDER, label=f"{name} (warm start)")
                          for j, name in enumerate(self.names)] for ax in self.axes]
+        for diamond in (artist for row in self.artists for artist in row):
+            markers_whole(diamond)  # a source's trial on a bound: whole, as the study's own dots
+            diamond.set_in_layout(False)
         self.legend = None
         if legend and self.axes and self.names:
             self.legend = self.axes[0].legend(handles=self.artists[0], loc="upper right", fontsize="x-small",

@@ -280,6 +280,20 @@ def test_the_proposal_star_is_hollow_and_whole_on_a_bound():
     plt.close("all")
 
 
+def test_trials_on_a_bound_are_whole_dots_on_the_curve_and_the_maps():
+    """Notebook 03: a trial on a bound of the space sits on the Axes' edge, and its dot was cut in
+    half there (the model's curve and maps; the proposal star was already whole)."""
+    from ..figure_layout import assert_markers_whole
+
+    curve = SurrogateCurve().update(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5),
+                                    observed_x=[1e-2, 1e2], observed_y=[0.2, 0.8])
+    maps = SurrogateMaps().update(SPACE.slice2d("C", "kernel", resolution=5), fake_prediction(10),
+                                  observed=[[1e-2, 0], [1e2, 1]])
+    assert_markers_whole(curve.points, *maps.points)
+    assert not curve.points.get_in_layout() and not any(dots.get_in_layout() for dots in maps.points)
+    plt.close("all")
+
+
 def test_plots_never_change_global_style():
     before = dict(matplotlib.rcParams)
     plot_surrogate_1d(SPACE.slice1d("C", resolution=5).axis, fake_prediction(5))
