@@ -162,12 +162,38 @@ class Conditions:
                 heapq.heappush(ready, child)
         if len(order) < len(self._params):
             remaining = sorted(set(range(len(self._params))) - set(order))
-            cycle = [self._params[i].name for i in remaining]
-            first = self._params[remaining[0]]
+            cycle = self._cycle_from(remaining[0])
+            first = self._params[min(cycle)]
+            # Only the loop is named: its descendants were left unplaced too, and naming them sent
+            # a person to edit a condition that was fine (gamma, when kernel and degree loop).
+            under = [self._params[i].name for i in remaining if i not in cycle]
             raise fail("condition", first._owner, "a condition whose chain of parents ends at an "
                        "unconditional parameter", tuple(first.condition or ()),
-                       hint=f"These conditions form a cycle: {', '.join(cycle)}.")
+                       hint=f"These conditions form a cycle: {self._loop_said(cycle, under)}.")
         return order
+
+    def _loop_said(self, cycle: list[int], under: list[str]) -> str:
+        """"a depends on b, which depends on a (z depends on them too)"."""
+        names = [self._params[i].name for i in (*cycle, cycle[0])]
+        said = f"{names[0]} depends on {', which depends on '.join(names[1:])}"
+        if under:
+            said += f" ({' and '.join([', '.join(under[:-1]), under[-1]] if len(under) > 1 else under)} " \
+                    f"depend{'s' * (len(under) == 1)} on them too)"
+        return said
+
+    def _cycle_from(self, start: int) -> list[int]:
+        """The loop of parents that coordinate ``start`` (one never placed) leads into, each
+        coordinate followed by its parent, starting at the loop's lowest-indexed one."""
+        seen: dict[int, int] = {}  # coordinate: its position on the walk
+        walk: list[int] = []
+        at = start
+        while at not in seen:
+            seen[at] = len(walk)
+            walk.append(at)
+            at = self._parents[at][0]  # never placed: every coordinate on the walk has a parent
+        loop = walk[seen[at]:]
+        low = loop.index(min(loop))
+        return loop[low:] + loop[:low]
 
     @property
     def params(self) -> tuple[Parameter, ...]:

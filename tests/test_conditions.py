@@ -55,7 +55,14 @@ def objective(params):
      "active. Remove 'x', or its condition."),
     ([Categorical("a", [1, 2], condition=("b", 1)), Categorical("b", [1, 2], condition=("a", 1))],
      "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
-     "parameter; got ('b', (1,)). These conditions form a cycle: a, b."),
+     "parameter; got ('b', (1,)). These conditions form a cycle: a depends on b, which depends on a."),
+    # Only the loop is named, not the parameters under it (a334: gamma was named when kernel
+    # and degree looped, so a person went to edit gamma's condition, which was fine).
+    ([Float("z", 0, 1, condition=("b", 1)), Categorical("c", [1, 2]),
+      Categorical("a", [1, 2], condition=("b", 1)), Categorical("b", [1, 2], condition=("a", 1))],
+     "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
+     "parameter; got ('b', (1,)). These conditions form a cycle: a depends on b, which depends on a (z depends "
+     "on them too)."),
     ([Categorical("a", [1, 2], condition=("a", 1))],
      "`condition` of Categorical('a') must be a condition on another parameter; got ('a', (1,))."),
 ])
