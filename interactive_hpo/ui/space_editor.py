@@ -11,6 +11,7 @@ parameter it does not take, a bound beyond its own), in the Lab's words, before 
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -28,10 +29,11 @@ from .errors import ErrorLog
 
 __all__ = ["SpaceEditor", "ParameterRow", "parse_choices", "format_choices", "parse_condition", "format_condition"]
 
-# One token of a choices list: a JSON-quoted string (so "3", "True" or "a, b" can be string
-# choices) or anything up to the next comma. The quoted branch is tried first and is only taken
-# when the token ends right after the closing quote.
-_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([^,]*?))\s*(?:,|\Z)')
+# One token of a choices list: a quoted string, in JSON's double quotes or Python's single ones
+# (so "3", "True" or "a, b" can be string choices; 'rbf', as a Python user writes it, was kept
+# with its quotes and matched no choice), or anything up to the next comma. The quoted branches
+# are tried first and are only taken when the token ends right after the closing quote.
+_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|(\'(?:[^\'\\]|\\.)*\')|([^,]*?))\s*(?:,|\Z)')
 
 
 def _number(text: str) -> int | float | None:
@@ -55,24 +57,26 @@ def parse_choices(text: str) -> list[Any]:
     """Split comma-separated choices and parse each token (see :func:`format_choices`).
 
     Unquoted tokens become an int, a float, True/False/None, or else the stripped string;
-    ``"..."`` (JSON quoting) keeps a token a string. Empty unquoted tokens are dropped: a stray
-    comma is a typo, not a choice ``''`` (write ``""`` for that).
+    ``"..."`` (JSON quoting) or ``'...'`` (Python's) keeps a token a string. Empty unquoted
+    tokens are dropped: a stray comma is a typo, not a choice ``''`` (write ``""`` for that).
 
     Examples
     --------
     >>> parse_choices('rbf, poly, 3, 0.5, True, "3", ')
     ['rbf', 'poly', 3, 0.5, True, '3']
+    >>> parse_choices("'linear', '3'")
+    ['linear', '3']
     """
     choices: list[Any] = []
     pos = 0
     while True:
         match = cast("re.Match[str]", _TOKEN.match(text, pos))  # the pattern matches at any position
-        quoted, plain = match.groups()
-        if quoted is not None:
+        quoted, single, plain = match.groups()
+        if quoted is not None or single is not None:
             try:
-                choices.append(json.loads(quoted))
-            except ValueError:  # an escape JSON does not know: keep what was typed
-                choices.append(quoted)
+                choices.append(json.loads(quoted) if quoted is not None else ast.literal_eval(single))
+            except (ValueError, SyntaxError):  # an escape neither knows: keep what was typed
+                choices.append(quoted if quoted is not None else single)
         elif plain:
             choices.append(_parse_token(plain))
         if not match.group(0).endswith(","):
@@ -83,7 +87,7 @@ def parse_choices(text: str) -> list[Any]:
 def _format_choice(choice: Any) -> str:
     if not isinstance(choice, str):
         return repr(choice)  # repr of a float parses back to the same float, and keeps 1.0 a float
-    plain = choice and choice == choice.strip() and "," not in choice and not choice.startswith('"')
+    plain = choice and choice == choice.strip() and "," not in choice and not choice.startswith(('"', "'"))
     return choice if plain and _parse_token(choice) == choice else json.dumps(choice, ensure_ascii=False)
 
 
@@ -112,7 +116,8 @@ def parse_condition(text: str, owner: str) -> tuple[str, list[Any]] | None:
     parent, equals, values = text.partition("=")
     if not equals or not parent.strip():
         raise fail("condition", owner, "blank, or 'parent = value, value'", text)
-    return parent.strip(), parse_choices(values)
+    # Python's "==" is read as "=": its second "=" was taken as part of the value ("= rbf").
+    return parent.strip(), parse_choices(values.removeprefix("="))
 
 
 def format_condition(condition: Any) -> str:

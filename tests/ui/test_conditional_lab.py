@@ -143,7 +143,8 @@ def test_the_space_editor_sets_and_shows_a_condition():
                              "condition."]
     rows["s"].condition.value = "kernel"
     assert editor.errors[0] == "`condition` of Float('s') must be blank, or 'parent = value, value'; got 'kernel'."
-    rows["s"].condition.value = "kernel = linear"
+    rows["s"].condition.value = "kernel == 'linear'"  # as Python writes it (a334: read as the value "= 'linear'")
+    assert editor.errors == []
     editor.apply.click()
     assert lab.study.space["s"].condition == ("kernel", ("linear",))
     for trial in lab.study.trials:  # the trials carried over hold s only with the linear kernel

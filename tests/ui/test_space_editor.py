@@ -177,6 +177,9 @@ PARSED = [
     ("a,, b,", ["a", "b"]),  # stray commas are typos, not '' choices
     ('x"y, "z', ['x"y', '"z']),  # an unbalanced quote is kept as typed
     ("true, none", ["true", "none"]),  # only Python's spelling is a bool/None
+    # Python's quotes too (a334: 'rbf' kept its quotes and matched no choice of the parent)
+    ("'rbf', 'poly', '3', 'it\\'s'", ["rbf", "poly", "3", "it's"]),
+    ("'a, b', x", ["a, b", "x"]),
     ("", []),
 ]
 
@@ -188,7 +191,7 @@ def test_parse_choices(text, choices):
 
 
 def test_format_choices_reads_back():
-    choices = ["rbf", 3, 1.0, True, None, "3", "a, b", "", '"q', "x\\y"]
+    choices = ["rbf", 3, 1.0, True, None, "3", "a, b", "", '"q', "x\\y", "'q'", "'"]
     again = parse_choices(format_choices(choices))
     assert again == choices and [type(c) for c in again] == [type(c) for c in choices]
 
