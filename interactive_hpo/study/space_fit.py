@@ -39,12 +39,14 @@ def params_for(space: SearchSpace, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def one_landscape(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any], float]], space: SearchSpace,
-                  given: int, source_space: SearchSpace | None) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
+                  given: Sequence[Mapping[str, Any]],
+                  source_space: SearchSpace | None) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
     """The ``fitting`` trials (params in ``space``, the source's params, loss) of source ``name``
     kept as one landscape over ``space`` (see :meth:`.warm_start.SourceRecord.fit`); warns when a
-    parameter ``space`` lacks takes several values among them. ``given``: how many trials the source offered;
-    ``source_space``: the source's space, which says which parameters are numbers (None: their
-    values say)."""
+    parameter ``space`` lacks takes several values among them, or when trials were left out for
+    a parameter ``space`` has and they never set. ``given``: the params of every trial the source
+    offered; ``source_space``: the source's space, which says which parameters are numbers (None:
+    their values say)."""
     best = min(fitting, key=lambda trial: trial[2])[1]  # min keeps the first of equal losses
     sliced, numbers, kept = {}, [], fitting
     # Choices narrow the trials parent first: a child (a conditional parameter) of the values left
@@ -73,17 +75,23 @@ def one_landscape(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any],
         values = [params[extra] for _, params, _ in kept if extra in params]
         if min(values, default=0) != max(values, default=0):
             merged[extra] = (min(values), max(values))
-    if not sliced and not merged:
+    # Trials left out for a parameter this space adds and they never set (coef0, added under
+    # degree 3 or 4): that dropped exactly the branch it was added for, unsaid (a334). Those left
+    # out as outside a narrowed range are what narrowing means, and said only beside the above.
+    unfit = len(given) - len(fitting)
+    unset = unset_hint(name, given, space, active_somewhere=True) if unfit else None
+    if not sliced and not merged and not unset:
         return fitting
     said = [f"{key}: only its trials with {key}={value!r}"
             f"{' or without it (inactive there)' if any(key not in trial[1] for trial in kept) else ''}"
             f", as in its best trial{'' if key in best else ' that has it'}" for key, value in sliced.items()]
     said += [f"{key}: merged over its values {low:g} to {high:g}" for key, (low, high) in merged.items()]
     left = [f"{len(fitting) - len(kept)} with other values left out"] if len(kept) < len(fitting) else []
-    left += [f"{given - len(fitting)} that do not fit this study's space"] if given > len(fitting) else []
-    warn_user(f"Warm-start source {name!r} has parameters this study's space lacks: {'; '.join(said)}. "
-              f"{len(kept)} of its {given} trials kept{' (' + ', '.join(left) + ')' if left else ''}."
-              f"{_other_choice_hint(sliced, fitting)}", UserWarning)
+    left += [f"{unfit} that do not fit this study's space"] if unfit else []
+    lacks = f" has parameters this study's space lacks: {'; '.join(said)}." if said else ":"
+    warn_user(f"Warm-start source {name!r}{lacks} {len(kept)} of its {len(given)} trials kept"
+              f"{' (' + ', '.join(left) + ')' if left else ''}.{_other_choice_hint(sliced, fitting)}"
+              f"{' ' + unset if unset else ''}", UserWarning)
     return kept
 
 
@@ -98,9 +106,13 @@ def _other_choice_hint(sliced: Mapping[str, Any], fitting: list[tuple[dict[str, 
             f"e.g. Categorical({key!r}, [{other!r}]).")
 
 
-def unset_hint(name: str, trials: Sequence[Mapping[str, Any]], space: SearchSpace) -> str | None:
-    """What to do when ``space`` has parameters none of a source's ``trials`` set (None if it has none)."""
-    unset = [key for key in space.names if trials and not any(key in params for params in trials)]
+def unset_hint(name: str, trials: Sequence[Mapping[str, Any]], space: SearchSpace, *,
+               active_somewhere: bool = False) -> str | None:
+    """What to do when ``space`` has parameters none of a source's ``trials`` set (None if it has
+    none); ``active_somewhere``: only those active in at least one of ``trials``' configurations
+    (a conditional one that is inactive in all of them needs no value)."""
+    unset = [key for key in space.names if trials and not any(key in params for params in trials)
+             and (not active_somewhere or any(_active_in(space, key, params) for params in trials))]
     if not unset:
         return None
     values = ", ".join(f"{key!r}: <its value>" for key in unset)
@@ -108,3 +120,12 @@ def unset_hint(name: str, trials: Sequence[Mapping[str, Any]], space: SearchSpac
             f"it: warm_start=[SourceRecord.from_study(<the study>, {name!r}, values={{{values}}})] (SourceRecord "
             f"from interactive_hpo.study.warm_start); or fix {unset[0]} in your objective and leave it out of "
             "this space.")
+
+
+def _active_in(space: SearchSpace, key: str, params: Mapping[str, Any]) -> bool:
+    """Whether ``key`` of ``space`` is active in the configuration ``params`` (True when a parent
+    it depends on is missing from them: it may be active there)."""
+    try:
+        return key in space.conditions.active(params)
+    except KeyError:
+        return True

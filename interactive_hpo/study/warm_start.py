@@ -184,9 +184,9 @@ class SourceRecord:
         ``source_space``, the source's own space, when given; without it (a record), a parameter
         whose values are all numbers is taken for a number.
         """
-        fitting, reasons, given = [], [], 0
+        fitting, reasons, given = [], [], []
         for trial_params, loss in trials:
-            given += 1
+            given.append(trial_params)
             try:
                 fitting.append((params_for(space, trial_params), dict(trial_params), loss))
             except InvalidParameterError as error:

@@ -269,6 +269,25 @@ def test_a_choice_the_new_space_lacks_keeps_the_best_trials_choice_and_says_so()
     assert not said and len(other.warm_start[0].params) == 12 - len(same)  # the hint's way keeps kind="b"
 
 
+def test_a_conditional_parameter_the_source_never_set_is_named_with_the_trials_it_leaves_out():
+    """The new space adds coef0 under degree 3 or 4: the source's trials there do not fit and
+    were dropped without a word, exactly the branch coef0 was added for (a334)."""
+    space = SearchSpace([Categorical("kernel", ["linear", "poly"]), Int("degree", 2, 4, condition=("kernel", "poly")),
+                         Float("coef0", 0.0, 1.0, condition=("degree", [3, 4]))])
+    old = Study(SearchSpace(space.params[:2]), "random", seed=1)
+    old.run(lambda params: params.get("degree", 1.0), n_trials=10, progress=False)
+    without = [t for t in old.trials if t.params.get("degree", 2) == 2]
+    study, said = _warm(space, {"old": old})
+    assert len(study.warm_start[0].params) == len(without) < 10
+    assert said[0].startswith(f"Warm-start source 'old': {len(without)} of its 10 trials kept ({10 - len(without)} "
+                              "that do not fit this study's space). This study's space has coef0, which 'old' never "
+                              "set. If it ran at one value, give it: ")
+    given = [SourceRecord.from_study(old, "old", values={"coef0": 0.0})]
+    assert len(_warm(space, given)[0].warm_start[0].params) == 10  # the hint's way keeps them all
+    narrow = SearchSpace([Categorical("kernel", ["poly"]), Int("degree", 2, 4, condition=("kernel", "poly"))])
+    assert _warm(narrow, {"old": old})[1] == []  # left out by a narrowed space: what narrowing means
+
+
 def test_a_number_the_new_space_lacks_is_merged_with_a_warning_counting_the_trials():
     old = _kind_source()
     narrow = SearchSpace([Float("x", 0.0, 2.0), Categorical("kind", ["a", "b"])])
