@@ -518,7 +518,8 @@ CASES = [
      StorageError, "holds a study to minimize, not to maximize."),
     ("journal from a newer version", lambda t: rewrite_header(t, version=99), StorageError,
      "was written by a newer interactive_hpo (journal version 99; this one reads up to 1)."),
-    ("journal with an unknown event", unknown_event, StorageError, "line 6: unknown event 'deleted'"),
+    ("journal with an unknown event", unknown_event, StorageError,
+     "line 6: unknown event 'deleted'; this version of interactive_hpo knows ['asked', "),  # not "corrupted" (a333)
     ("journal finishing a trial twice", inconsistent_event, StorageError,
      "an event does not fit this study (ValueError: trial 0 finished twice)"),
     ("loading a missing journal", lambda t: Study.load(t / "nothing.jsonl"), StorageError,

@@ -239,8 +239,11 @@ def check_record(record: Any, number: int, path: Path, kind: JournalFormat) -> d
         raise StorageError(f"{path} is not {kind.label}: its first line has format "
                            f"{shown(record.get('format'))}, expected {kind.name!r}. It was left as it is.")
     if number > 1 and kind.events is not None and record.get("event") not in kind.events:
-        raise StorageError(f"{path}, line {number}: unknown event {shown(record.get('event'))}; "
-                           f"expected one of {list(kind.events)}. The file is corrupted.")
+        # A newer interactive_hpo may write events this one does not know (its version mark is
+        # in the header only when the format changed): "corrupted" blamed the file.
+        raise StorageError(f"{path}, line {number}: unknown event {shown(record.get('event'))}; this version of "
+                           f"interactive_hpo knows {list(kind.events)}. If a newer version wrote the file, upgrade; "
+                           "if it was edited by hand, that line is the edit. It was left as it is.")
     mark = record.get(GROUP)
     if number > 1 and GROUP in record and not (isinstance(mark, list) and len(mark) == 2
                                                and all(is_int(m) for m in mark) and 1 <= mark[0] <= mark[1]
