@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_path, import_optional, seed_to_int, warn_user
+from .._paths import check_path
+from .._validation import check_int, import_optional, seed_to_int, warn_user
 from ..exceptions import TrialStateError
 from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import data_rules, estimator_settings, input_tags, seeded_clone

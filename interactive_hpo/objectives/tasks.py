@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, did_you_mean, fail, import_optional, is_int, seed_to_int
+from .._names import did_you_mean
+from .._validation import check_int, fail, import_optional, is_int, seed_to_int
 from ..space import Categorical, Float, Int, SearchSpace
 from .sklearn_cv import SklearnCV
 from .splitting import check_cv_groups

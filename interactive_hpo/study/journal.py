@@ -397,5 +397,5 @@ def __getattr__(name: str) -> Any:
     from .._moved import moved_name
 
     if name == "check_path":  # every room's argument check of a file path
-        return moved_name(__name__, name, "interactive_hpo._validation", ("check_path",))
+        return moved_name(__name__, name, "interactive_hpo._paths", ("check_path",))
     return moved_name(__name__, name, "interactive_hpo.study.owners", ("new_owner", "owner_is_alive"))
