@@ -29,16 +29,15 @@ samples of each fold (nested subsets) or an iteration count, scaled from its ful
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
 from .._names import did_you_mean
-from .._validation import fail, import_optional, seed_to_int
+from .._validation import check_int, fail, import_optional, is_int, seed_to_int
 from ..space import Categorical, Float, Int, SearchSpace
-from .mlp_layers import mlp_layers_params, mlp_layers_space
 from .sklearn_cv import SklearnCV
 from .splitting import check_cv_groups
 
@@ -266,6 +265,44 @@ def mlp_layers_digits(seed: Seed = None, cv: Any = 3, groups: Any = None) -> Skl
     return SklearnCV(MLPClassifier(max_iter=30), X, y, mlp_layers_space(8, 128), cv=cv, scoring="accuracy",
                      seed=seed, groups=groups, name="mlp_layers_digits", ignore_warnings=(ConvergenceWarning,),
                      budget_resource="max_iter", estimator_params=mlp_layers_params)
+
+
+def mlp_layers_space(min_width: int, max_width: int) -> SearchSpace:
+    """An MLP's conditional space: ``n_layers`` in 1..3, ``width_k`` (log) for each layer there is,
+    ``solver`` adam or sgd, ``momentum`` for sgd only, ``learning_rate_init`` and ``alpha`` (log).
+
+    ``min_width`` and ``max_width`` are ints, 1 <= min_width < max_width <= 2**53 - 1 (the
+    widths' bounds; they were refused as `low` of Int('width_1'), which the person never typed)."""
+    min_width = check_int(min_width, "min_width", "mlp_layers_space", 1, 2**53 - 2)
+    max_width = check_int(max_width, "max_width", "mlp_layers_space", min_width + 1, 2**53 - 1)
+    return SearchSpace([
+        Int("n_layers", 1, 3),
+        Int("width_1", min_width, max_width, log=True),
+        Int("width_2", min_width, max_width, log=True, condition=("n_layers", [2, 3])),
+        Int("width_3", min_width, max_width, log=True, condition=("n_layers", 3)),
+        Categorical("solver", ["adam", "sgd"]),
+        Float("momentum", 0.0, 0.99, condition=("solver", "sgd")),
+        Float("learning_rate_init", 1e-4, 0.3, log=True),
+        Float("alpha", 1e-6, 0.1, log=True),
+    ])
+
+
+def mlp_layers_params(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Params of :func:`mlp_layers_space` as ``MLPClassifier.set_params`` arguments: the widths
+    become ``hidden_layer_sizes``; ``prefix`` (a str) names the step in a pipeline (``"mlpclassifier__"``)."""
+    if not isinstance(prefix, str):  # 3 became the keys '3hidden_layer_sizes', ...
+        raise fail("prefix", "mlp_layers_params", "a str (a pipeline step's name and '__', or '')", prefix)
+    # A KeyError or TypeError came from inside for params without n_layers or a width.
+    layers: Any = params.get("n_layers") if isinstance(params, Mapping) else None
+    n_layers = int(layers) if is_int(layers) and 1 <= layers <= 3 else 0
+    missing = [f"width_{k}" for k in range(1, n_layers + 1) if not is_int(params.get(f"width_{k}"))]
+    if not n_layers or missing:
+        raise fail("params", "mlp_layers_params", "a configuration of mlp_layers_space: n_layers in 1..3 and an "
+                   "int width_k for each layer", params, hint=f"Missing: {', '.join(missing)}." if missing else None)
+    widths = tuple(int(params[f"width_{k}"]) for k in range(1, n_layers + 1))
+    rest = {f"{prefix}{name}": value for name, value in params.items()
+            if name != "n_layers" and not name.startswith("width_")}
+    return {f"{prefix}hidden_layer_sizes": widths, **rest}
 
 
 def ridge_diabetes(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
