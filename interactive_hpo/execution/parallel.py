@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING, Any
 from ..trial import CANCELLED, Trial
 from .runner import ParallelRunner
 from .settings import RunSettings
+from .worker import evaluate_remote  # noqa: F401 - still importable here, a 0.1 name (tests/test_old_names.py)
 
 if TYPE_CHECKING:
     from ..study.core import Study
