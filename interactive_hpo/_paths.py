@@ -1,8 +1,9 @@
-"""The argument check of a file path a person gives (a journal, an export, a log).
+"""The argument check of a file path a person gives: a study's or a search's journal, an export.
 
-A path is refused where it is typed, with the uniform message (:func:`~interactive_hpo._validation.fail`),
-when it cannot name a regular file that a writer can make or replace: empty, a URL, a folder, a
-pipe, a socket or a device, or in a folder that is a file.
+A path is refused where it is typed, with the uniform message of
+:func:`~interactive_hpo._validation.fail`, when it cannot name a regular file that a writer can
+make or replace: empty, a URL, a folder, a pipe, a socket or a device, or in a folder that is a
+file (or, for a writer that makes none, in no folder yet).
 """
 
 from __future__ import annotations
