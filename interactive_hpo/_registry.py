@@ -13,7 +13,8 @@ import inspect
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
-from ._validation import did_you_mean, fail
+from ._names import did_you_mean
+from ._validation import fail
 
 __all__ = ["Registry", "same_class", "where"]
 

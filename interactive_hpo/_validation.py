@@ -5,7 +5,9 @@ The template (DESIGN.md section 3)::
     `n_initial` of GaussianProcessBO must be an int in [1, inf); got 0.
 
 Checks raise :class:`~interactive_hpo.exceptions.InvalidParameterError` where the user typed
-the value, so the traceback points at their line, not deep inside an optimizer.
+the value, so the traceback points at their line, not deep inside an optimizer. The hints
+that name what a person meant are in :mod:`interactive_hpo._names`, the check of a file path
+in :mod:`interactive_hpo._paths`.
 """
 
 from __future__ import annotations
@@ -17,17 +19,15 @@ import math
 import numbers
 import os
 import re
-import stat
 import sys
 import warnings
 from collections.abc import Iterable, KeysView, Mapping
 from collections.abc import Set as AbstractSet
-from difflib import get_close_matches
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ._names import did_you_mean
 from .exceptions import InvalidParameterError, MissingDependencyError
 
 #: The package's folder: a warning points at the first frame outside it (:func:`warn_user`).
@@ -237,41 +237,6 @@ def check_level(level: Any, owner: str) -> float:
     return check_real(level, "level", owner, 0.0, 1.0, low_open=True, high_open=True)
 
 
-def _folded(name: str) -> str:
-    """``name`` without case or separators: 'CMA-ES', 'cma_es' and 'cmaes' are one."""
-    return re.sub(r"[\s_-]", "", name).casefold()
-
-
-def close_name(typed: Any, names: Iterable[Any], aliases: Mapping[str, str] | None = None) -> str | None:
-    """The name among ``names`` (str) that ``typed`` most likely meant, or None: the one it is
-    but for case and separators ('BO' is 'bo', 'cma-es' 'cmaes'), else the one an alias names
-    (``aliases`` maps words people type to names: "bayesian" to "bo"), else the closest spelling
-    of either (difflib's ratio of at least 0.6: 'baysian' is 'bayesian'). Names are not
-    matched loosely for the caller: the person is told the name, and types it."""
-    if not isinstance(typed, str) or not typed:
-        return None
-    by_fold = {_folded(name): name for name in names if isinstance(name, str)}
-    by_fold.update({_folded(word): name for word, name in (aliases or {}).items()
-                    if _folded(word) not in by_fold and name in by_fold.values()})
-    close = get_close_matches(_folded(typed), list(by_fold), n=1)
-    return by_fold[close[0]] if close else None
-
-
-def did_you_mean(typed: Any, names: Iterable[Any], aliases: Mapping[str, str] | None = None) -> str | None:
-    """"Did you mean 'bo'?" when ``typed`` is close to one of ``names`` (:func:`close_name`), else None:
-    the hint of an unknown name's refusal."""
-    close = close_name(typed, names, aliases)
-    return None if close is None else f"Did you mean {close!r}?"
-
-
-def unknown_names(unknown: Iterable[Any], names: Iterable[Any]) -> str:
-    """The ``unknown`` names of a refusal, each with the one of ``names`` it likely meant:
-    "'x_0' (did you mean 'x0'?), 'z'"."""
-    names = list(names)
-    return ", ".join(f"{name!r} (did you mean {close!r}?)" if (close := close_name(name, names)) else repr(name)
-                     for name in unknown)
-
-
 def check_one_of(value: Any, name: str, owner: str, options: Iterable[Any], what: str = "") -> Any:
     """Return ``value`` if it is one of ``options`` (``what`` names them in the error, as in
     "one of the landscape's parameters ['a', 'b']")."""
@@ -326,51 +291,6 @@ def check_bool(value: Any, name: str, owner: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise fail(name, owner, "a bool", value)
     return bool(value)
-
-
-def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl", *, new_folder: bool = True) -> Path:
-    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a file (a journal, or
-    ``example`` for others): a non-empty str or PathLike, not a folder, a pipe, a socket or a
-    device, in a folder that exists or can be made (``new_folder`` False: that exists, for a
-    writer that makes none)."""
-    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
-        raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
-    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
-        raise fail(name, owner, "a file path without a NUL character", path)
-    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
-        raise fail(name, owner, "a file path, not a URL", path,
-                   hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
-                        "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
-    typed = os.fsdecode(path)
-    if typed.endswith(("/", os.sep)):  # "results/": a folder meant, and a file named "results" made
-        raise fail(name, owner, "a file path, not a folder", str(path),
-                   hint=f"Name a file inside it, for example {str(Path(typed) / example)!r}.")
-    # "~/study.jsonl" as the shell reads it: else a folder named "~" in the working folder, where
-    # a resume found nothing and started over.
-    resolved = Path(typed).expanduser()
-    if resolved.is_dir():
-        raise fail(name, owner, "a file path, not a folder", str(path),
-                   hint=f"Name a file inside it, for example {str(resolved / example)!r}.")
-    try:
-        mode = os.stat(resolved).st_mode  # through symlinks: what a write would reach
-    except (FileNotFoundError, NotADirectoryError):  # no file yet (a link to none), or a file as a folder: below
-        mode = stat.S_IFREG
-    except OSError as error:  # a symlink loop (pathlib's RuntimeError later), a name too long, ...
-        raise fail(name, owner, "a path to a regular file", str(path), hint=f"{error.strerror}.") from None
-    if not stat.S_ISREG(mode):
-        # A journal or an export is written whole beside its path and renamed onto it: a device
-        # (as root, /dev/null) became a regular file; a pipe was read for ever.
-        raise fail(name, owner, "a path to a regular file (not a pipe, socket or device)", str(path),
-                   hint=f"Name a file, for example {str(Path(example).absolute())!r}.")
-    folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
-    if not folder.is_dir():
-        raise fail(name, owner, "a file path inside a folder", str(path),
-                   hint=f"{str(folder)!r} is a file, not a folder.")
-    if not new_folder and folder != resolved.absolute().parent:
-        # An export writes a hidden file beside its path first: its FileNotFoundError named that file.
-        raise fail(name, owner, "a file path in an existing folder", str(path),
-                   hint=f"There is no folder {str(resolved.absolute().parent)!r}: make it first.")
-    return resolved
 
 
 def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import as_finite, as_list, as_scalar, fail, is_real, shown, unknown_names
+from ._names import unknown_names
+from ._validation import as_finite, as_list, as_scalar, fail, is_real, shown
 from .direction import Direction
 
 if TYPE_CHECKING:

@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, fail, float_array, generator_of, is_int, unknown_names
+from ._names import unknown_names
+from ._validation import check_int, fail, float_array, generator_of, is_int
 from .conditions import INACTIVE_UNIT, Conditions
 from .exceptions import InvalidParameterError
 from .parameters import MAX_GRID_POINTS, PARAMETER_TYPES, Categorical, Float, Int, Parameter

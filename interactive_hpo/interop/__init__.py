@@ -2,7 +2,7 @@
 
 - ``optuna_space``: Optuna's distributions and our parameters, both ways; a search space (with
   its conditions) inferred from the trials of an Optuna study, whose space may change from one
-  trial to the next.
+  trial to the next; ``optuna_conditions``: those conditions, read off which trials have a parameter.
 - ``optuna_study``: :func:`from_optuna` (an Optuna study becomes our :class:`~interactive_hpo.study.Study`,
   so the GP, the plots and the Lab can look inside it); ``optuna_export``: :func:`to_optuna` (ours
   written to any Optuna storage: in memory, SQLite, ...).

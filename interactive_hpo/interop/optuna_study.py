@@ -64,16 +64,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from .._validation import (
-    as_finite,
-    check_bool,
-    check_no_seed_setting,
-    check_path,
-    fail,
-    import_optional,
-    seed_to_int,
-    warn_user,
-)
+from .._paths import check_path
+from .._validation import as_finite, check_bool, check_no_seed_setting, fail, import_optional, seed_to_int, warn_user
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals

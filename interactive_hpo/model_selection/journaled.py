@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_path, fail, import_optional, shown
+from .._paths import check_path
+from .._validation import fail, import_optional, shown
 from ..exceptions import StorageError
 from ..objectives.splitting import closed_over, data_bytes, function_bytes
 from ..study.core import Study

@@ -1,5 +1,6 @@
 """What HPOSearchCV scores: one scorer, or several traded off as a study of several objectives,
-and scikit-learn's ``cv_results_`` for either (issue 27: ``HPOSearchCV`` with several scores).
+and scikit-learn's ``cv_results_`` for either (issue 27: ``HPOSearchCV`` with several scores);
+the trial chosen, and what the search says of the trials it chooses from.
 
 scikit-learn's searches take several scorers (a list of names or a dict) and refit the best by
 the one named in ``refit``; here the search itself trades the scores off (each one an objective
@@ -13,15 +14,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import FitFailedWarning
 
-from .._validation import check_bool, fail
+from .._validation import check_bool, fail, warn_user
+from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import make_scorer
 from ..objectives.sklearn_scoring import check_scorer_targets
 from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState
 
-__all__ = ["best_scored", "check_refit", "check_targets_read", "cv_results", "cv_scores", "names_several",
-           "param_column", "rank", "several_scorers"]
+__all__ = ["best_scored", "check_chosen_from", "check_refit", "check_targets_read", "cv_results", "cv_scores",
+           "names_several", "param_column", "rank", "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -93,6 +96,24 @@ def best_scored(study: Any, names: list[str] | None, refit: bool | str) -> tuple
     scored = [(t, t.values[index]) for t in study.trials if t.state is TrialState.COMPLETE and t.values is not None]
     best, score = max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
     return best, float(score)
+
+
+def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: str) -> None:
+    """The trials HPOSearchCV chooses from (``rows``: each configuration of ``study`` evaluated,
+    once): refused when none completed, as there is nothing to choose; warned of when fewer than
+    ``n_trials`` ran because ``optimizer`` had nothing left to propose, and when some failed (left
+    out of the choice)."""
+    if not any(t.state is TrialState.COMPLETE for t in rows):
+        raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
+                              f"configuration to choose. First error: {rows[0].error if rows else None}")
+    if len(rows) < n_trials and study.optimizer.exhausted:  # as the study's progress line says it
+        warn_user(f"HPOSearchCV ran {len(rows)} of n_trials={n_trials} trials: optimizer {optimizer!r} has "
+                  f"nothing left to propose, the {len(rows)} configurations it can propose on this space each "
+                  f"evaluated once. Lower n_trials or enlarge the space.", UserWarning)
+    failed = [t for t in rows if t.state is not TrialState.COMPLETE]
+    if failed:
+        warn_user(f"{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
+                  f"(their scores are NaN in cv_results_). First error: {failed[0].error}", FitFailedWarning)
 
 
 def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:

@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_path, import_optional, seed_to_int, warn_user
-from ..exceptions import TrialStateError
+from .._paths import check_path
+from .._validation import check_int, import_optional, seed_to_int
 from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import data_rules, estimator_settings, input_tags, seeded_clone
 from ..space import SearchSpace
 from ..study.core import Study
-from ..trial import Evaluation, TrialState
+from ..trial import Evaluation
 from .checks import MAX_SEED, check_model, check_optimizer
 from .fit_options import (
     check_error_score,
@@ -32,13 +32,12 @@ from .fit_options import (
     routed,
     search_routing,
 )
-from .scoring import best_scored, check_refit, check_targets_read, cv_results, cv_scores
+from .scoring import best_scored, check_chosen_from, check_refit, check_targets_read, cv_results, cv_scores
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier  # noqa: E402
-from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.model_selection import cross_validate  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
 from sklearn.utils.metaestimators import available_if  # noqa: E402
@@ -312,17 +311,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         queue_again(study, again, left)
         study.run(objective, left, [stop], progress=False)  # quiet, as scikit-learn estimators are
         rows, _ = evaluated(study.trials)
-        if not any(t.state is TrialState.COMPLETE for t in rows):
-            raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
-                                  f"configuration to choose. First error: {rows[0].error if rows else None}")
-        if len(rows) < n_trials and study.optimizer.exhausted:  # as the study's progress line says it
-            warn_user(f"HPOSearchCV ran {len(rows)} of n_trials={n_trials} trials: optimizer {self.optimizer!r} has "
-                      f"nothing left to propose, the {len(rows)} configurations it can propose on this space each "
-                      f"evaluated once. Lower n_trials or enlarge the space.", UserWarning)
-        failed = [t for t in rows if t.state is not TrialState.COMPLETE]
-        if failed:
-            warn_user(f"{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
-                      f"(their scores are NaN in cv_results_). First error: {failed[0].error}", FitFailedWarning)
+        check_chosen_from(rows, study, n_trials, self.optimizer)
         self.study_, self.scorer_, self.n_splits_ = study, scorer, len(folds)
         self.cv_results_ = cv_results(rows, space, len(folds), names)
         if names is not None and not refit:

@@ -64,7 +64,7 @@ class IncrementalTask(Protocol):
 
 
 def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from .tasks import _digits as digits
+    from .task_inputs import _digits as digits
 
     return digits()
 

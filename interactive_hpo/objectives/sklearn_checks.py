@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import describe_error, fail, unknown_names
+from .._names import unknown_names
+from .._validation import describe_error, fail
 from ..exceptions import InvalidParameterError
 from ..space import Categorical, SearchSpace
 from .sklearn_scoring import check_scorer_fits, check_scorer_targets

@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from typing import Any
 
-import numpy as np
-
-from .._validation import check_int, did_you_mean, fail, import_optional, is_int, seed_to_int
+from .._names import did_you_mean
+from .._validation import check_int, fail, import_optional, is_int
 from ..space import Categorical, Float, Int, SearchSpace
 from .sklearn_cv import SklearnCV
-from .splitting import check_cv_groups
+from .task_inputs import _CALLER, Seed, _digits, task_settings
 
 __all__ = [
     "TASKS",
@@ -53,30 +51,6 @@ __all__ = [
     "ridge_diabetes",
     "svm_digits",
 ]
-
-Seed = int | np.random.Generator | None
-
-
-# The function the person called, when it is not the task itself: make_task sets it while it builds.
-_CALLER: ContextVar[str | None] = ContextVar("task_caller", default=None)
-
-
-def task_settings(owner: str, seed: Seed, cv: Any, groups: Any, n: int) -> tuple[int, Any, np.ndarray | None]:
-    """A task's ``seed``, ``cv`` and ``groups`` (of shape (n,), n the task's samples), refused in
-    the name of the function the person called, ``owner`` or make_task (they were refused as
-    SklearnCV's, which no one typed); a Generator gives the int SklearnCV would have drawn from
-    it. What SklearnCV then refuses is what only the cut data can tell (too many folds)."""
-    owner = _CALLER.get() or owner
-    return (seed_to_int(seed, owner), *check_cv_groups(cv, groups, n, owner))
-
-
-def _digits() -> tuple[np.ndarray, np.ndarray]:
-    """The 8x8 digits, pixels scaled from [0, 16] to [0, 1] (so gamma and learning rates are sane)."""
-    from sklearn.datasets import load_digits
-
-    X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
-
 
 def svm_digits(seed: Seed = None, cv: Any = 5, groups: Any = None) -> SklearnCV:
     """Support vector classifier on the digits (1797 images of 8x8 pixels, 10 classes).

@@ -19,7 +19,7 @@ from ..trial import Evaluation
 from .budgets import check_budget
 from .sklearn_checks import ignoring
 from .sklearn_cv import SklearnCV
-from .tasks import task_settings
+from .task_inputs import task_settings
 
 __all__ = ["SklearnTradeoff", "sparse_logistic_breast_cancer"]
 

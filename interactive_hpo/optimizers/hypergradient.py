@@ -18,7 +18,8 @@ from typing import Any, ClassVar, cast
 
 import numpy as np
 
-from .._validation import as_finite, check_one_of, check_real, fail, unknown_names, warn_user
+from .._names import unknown_names
+from .._validation import as_finite, check_one_of, check_real, fail, warn_user
 from ..direction import Direction
 from ..parameters import Float
 from ..space import SearchSpace

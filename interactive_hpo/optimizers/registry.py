@@ -11,8 +11,9 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
+from .._names import did_you_mean
 from .._registry import Registry
-from .._validation import did_you_mean, fail
+from .._validation import fail
 from ..exceptions import MissingDependencyError
 from ..goals import Goals
 from ..space import SearchSpace

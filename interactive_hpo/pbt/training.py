@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, as_scalar, check_int, check_path, check_real, fail, is_real, seed_to_int, warn_user
+from .._paths import check_path
+from .._validation import as_finite, as_scalar, check_int, check_real, fail, is_real, seed_to_int, warn_user
 from ..exceptions import HPOError
 from ..objectives.incremental import MAX_STEPS as MAX_TRAIN_STEPS
 from ..objectives.incremental import IncrementalTask

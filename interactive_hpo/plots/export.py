@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_path, check_real, fail
+from .._paths import check_path
+from .._validation import check_bool, check_real, fail
 from ..exceptions import MissingDependencyError
 from ..study.core import Study, check_study
 from ._checks import check_figsize

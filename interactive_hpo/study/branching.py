@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .._validation import check_int, check_path, fail
+from .._paths import check_path
+from .._validation import check_int, fail
 from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import Scheduler

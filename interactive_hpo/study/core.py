@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_scalar, check_int, check_path, fail, is_int, seed_to_int
+from .._paths import check_path
+from .._validation import as_scalar, check_int, fail, is_int, seed_to_int
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion

@@ -328,7 +328,8 @@ class Journal:
         write that fails is cut back whole, and one a crash cuts short is read as none of them,
         rather than the first alone (a trial left RUNNING on disk, owned by a process gone).
         """
-        if self._size() != self._offset + self._torn:  # appending now would step over lines not read
+        # Appending now would step over lines not read.
+        if os.fstat(self._handle.fileno()).st_size != self._offset + self._torn:
             raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "
                                "wrote first; this is a bug in interactive_hpo.")
         lines = b"".join(map(_line, grouped(list(events))))  # before mending: an event JSON refuses changes nothing
@@ -359,9 +360,6 @@ class Journal:
                 "takes writes again, so does the study (tell again a trial whose result this was); meanwhile "
                 "study.save(another_path) keeps its trials.") from error
         self._offset = start + len(data)
-
-    def _size(self) -> int:
-        return os.fstat(self._handle.fileno()).st_size
 
     def _parse(self, line: bytes, number: int, last: bool = False) -> dict[str, Any]:
         """Line ``number`` as a checked record; ``last``: the file's last line, without a newline,
@@ -397,5 +395,5 @@ def __getattr__(name: str) -> Any:
     from .._moved import moved_name
 
     if name == "check_path":  # every room's argument check of a file path
-        return moved_name(__name__, name, "interactive_hpo._validation", ("check_path",))
+        return moved_name(__name__, name, "interactive_hpo._paths", ("check_path",))
     return moved_name(__name__, name, "interactive_hpo.study.owners", ("new_owner", "owner_is_alive"))

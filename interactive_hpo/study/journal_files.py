@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .._validation import check_path
+from .._paths import check_path
 from ..exceptions import StorageError
 
 try:  # POSIX; Windows has no flock, and a journal there has one writer

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from .._validation import did_you_mean, fail, shown, warn_user
+from .._names import did_you_mean
+from .._validation import fail, shown, warn_user
 from ..exceptions import InvalidParameterError, TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer

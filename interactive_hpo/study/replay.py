@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import check_one_of, check_path, fail, warn_user
+from .._paths import check_path
+from .._validation import check_one_of, fail, warn_user
 from ..exceptions import HPOError, InvalidParameterError, StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_path, fail, float_array
+from .._paths import check_path
+from .._validation import check_int, fail, float_array
 from ..goals import Goals
 from ..space import SearchSpace
 from ..study.core import Study

@@ -12,7 +12,8 @@ from typing import Any
 
 from .._validation import check_int, check_one_of, fail, requires_keyword
 from ..exceptions import TrialStateError
-from ..execution.parallel import ParallelRunner, RunSettings
+from ..execution.runner import ParallelRunner
+from ..execution.settings import RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
 from ..study.core import Study, StudyEvent, check_study
 from ..study.running import check_objective

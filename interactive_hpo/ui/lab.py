@@ -4,56 +4,47 @@ watch the model and the history redraw live.
 ``Lab(objective)`` as the last line of a cell shows it; ``lab.study`` is the study underneath,
 and ``lab.step()`` / ``lab.run(n)`` do what the buttons do. The logic and the Lab's own state
 (branches, the step viewed) live in :class:`~interactive_hpo.ui.controller.LabController`;
-this module lays out widgets, wires them to it, and redraws them when it reports a change
-(DESIGN.md section 4).
+this module lays out widgets and wires them to it; :mod:`.lab_redraw` redraws them when it
+reports a change (DESIGN.md section 4).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..goals import any_constraints
-from ..optimizers.capabilities import ModelBased, PopulationMethod
 from ..space import SearchSpace
 from ..study.core import Study
-from ..study.results import at_full_budget
 from ..trial import Trial
 from . import lab_goals
 from ._checks import check_export
-from .closing import close_widgets, widgets_of
-from .controller import LabController, LabEvent
+from .closing import close_widgets
+from .controller import LabController
 from .errors import ErrorLog
-from .fidelity_panel import FidelityPanel, fidelity_records
+from .fidelity_panel import FidelityPanel
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .lab_controls import LabControls
+from .lab_redraw import CURVES_EVERY, LabRedraw
 from .manual_panel import NEEDS_BUDGET, ManualPanel, click_note
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
-from .population_panel import PopulationPanel, lineage_at, true_landscape
+from .population_panel import PopulationPanel
 from .space_editor import SpaceEditor
-from .status import notes_html, status_line
 from .surrogate_panel import SurrogatePanel
 from .timeline_panel import TimelinePanel
 from .whatif_panel import WhatIfPanel
 
 __all__ = ["CURVES_EVERY", "Lab"]
 
-#: Seconds between two redraws of the learning curves while trials report: each report redrew
-#: the whole Lab (40 ms, model included), and a run's workers waited for it.
-CURVES_EVERY = 0.25
-
 TABS = ("Model", "History", "Importance", "Your trials", "Optimizer", "Search space")
 
 
-class Lab(LabControls):
+class Lab(LabControls, LabRedraw):
     """A live app over a study: Step, Run N, Stop, Undo, Reset; model, history, importance (see
     :mod:`interactive_hpo.ui.importance_panel`), manual trials, optimizer and search-space tabs;
     for several objectives, a Pareto tab first.
@@ -293,129 +284,3 @@ class Lab(LabControls):
                               self.manual_panel.widget, self.optimizer_panel.widget, self.space_editor.widget]
         self.tabs.titles = ("Pareto front",) * len(pareto) + TABS
         self._show_selected_tab()
-
-    def _show_selected_tab(self) -> None:
-        """Render the selected tab's figures only; the others wait until their tab is chosen."""
-        by_tab = [[*self.surrogate_panel.figures, self.timeline.figure, *self.population_panel.figures,
-                   *self.fidelity_panel.figures], self.history_panel.figures, self.importance_panel.figures]
-        if self.pareto_panel is not None:
-            by_tab.insert(0, self.pareto_panel.figures)
-        selected = self.tabs.selected_index or 0
-        for index, figures in sorted(enumerate(by_tab), key=lambda item: item[0] == selected):  # hide, then show
-            for figure in figures:
-                figure.shown = index == selected
-
-    # -- redrawing -------------------------------------------------------------------------------------
-    def _draw_population(self, snapshot: Any, step: int | None, proposal: Any) -> None:
-        """Draw the population ``snapshot`` (None: hide it) when trial ``step`` was asked (None:
-        now), with the lineage known then and ``proposal``, that trial's point, marked."""
-        self._population_shown = (snapshot, step, proposal)
-        self.generation_button.layout.display = None if isinstance(self.study.optimizer, PopulationMethod) else "none"
-        if snapshot is None:
-            self.population_panel.update(None, self.surrogate_panel.pair)
-            return
-        tree, best = lineage_at(self.study, step, snapshot)
-        landscape = None if self.study.goals.multi else \
-            true_landscape(self.controller.objective, self.study.space, self.study.direction)
-        self.population_panel.update(snapshot, self.surrogate_panel.pair, landscape, tree, best_value=best,
-                                     proposal=proposal)
-
-    def _changed(self, event: LabEvent) -> None:
-        if event is LabEvent.RUNNING:  # trials started or finished on the workers: only the status line changes
-            self._show_status()
-            return
-        if event is LabEvent.REPORTED:  # a learning curve grew: nothing else changes until its trial ends
-            self._show_status()
-            if time.monotonic() - self._curves_drawn >= CURVES_EVERY:  # the trial's end redraws them all
-                self.fidelity_panel.update(fidelity_records(self.study))
-                self._curves_drawn = time.monotonic()
-            return
-        if event is LabEvent.NOTED:  # a Reset with nothing to reset: the study and its panels stay
-            self.notes.value = notes_html(self.controller.notes, self.controller.left_behind)
-            return
-        if event in (LabEvent.SWITCHED, LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
-            self.population_panel.reset()  # individual ids restart with a new optimizer
-        if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
-            self.what_if.clear()  # another study: its present, without a what-if
-        replacing = event in (LabEvent.RESET, LabEvent.SPACE)  # another study: panels and forms are rebuilt
-        if replacing:
-            held = widgets_of(self)
-            if self.surrogate_panel.space != self.study.space:
-                self._build_space_panels()
-            self.space_editor.load(self.study.space)
-        self.notes.value = notes_html(self.controller.notes, self.controller.left_behind)
-        self.refresh()
-        if replacing:  # the last study's panels and forms: ipywidgets keeps them until they are closed
-            close_widgets(held, keep=self)
-
-    def _show_step(self, step: int) -> None:
-        """The Model tab at the step that proposed trial ``step`` (the Pareto panel's "Show this step")."""
-        self.timeline.step.value = step  # leaves live and travels, as moving the slider does
-        self.tabs.selected_index = 1  # the Model tab, after the Pareto tab
-
-    def _show_status(self) -> None:
-        self.status.value = status_line(self.study, self.controller.running_trials, self.controller.viewing)
-
-    @contextmanager
-    def _one_redraw(self) -> Iterator[None]:
-        """Redraw once, at the end of the outermost hold, however many redraws are asked inside (a
-        failure too). A Step committing a what-if redrew the model three times (1.3-2.1 s at 110
-        trials, a plain Step 0.4 s): for the switch's event, for the what-if turned off, and for the
-        trial told. The redraw's own error goes to the Lab's log, as a redraw's always did: the
-        trial is told by then, and an error of the step itself is not replaced."""
-        outer = self._held
-        self._held = bool(outer)
-        try:
-            yield
-        finally:
-            asked, self._held = self._held, outer
-            if outer is not None:  # nested: the outermost hold redraws
-                self._held = outer or asked
-            elif asked:
-                self.errors.guard(self.refresh)()
-
-    def refresh(self) -> None:
-        """Redraw every panel from the study (the buttons and the study's events call this).
-
-        The status line first, then the model: the browser renders figures in the order they
-        are redrawn here, and the model is what a Step is for (issue 25). Figures on a tab not
-        shown are only marked out of date (:meth:`_show_selected_tab`).
-        """
-        if self._held is not None:  # inside _one_redraw: drawn once at its end
-            self._held = True
-            return
-        study, viewing = self.study, self.controller.viewing
-        history = lab_goals.lab_history(study, viewing)  # several objectives: the values ParEGO's model is fitted on
-        optimizer = study.optimizer
-        self._show_status()
-        can_propose = isinstance(optimizer, ModelBased)
-        self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices,
-                          lengthscales=not lab_goals.models_each_objective(optimizer),
-                          constrained=any_constraints(study.trials), exhausted=not self.controller.can_step)
-        objective = self.objective_choice.show(study, viewing)  # "ehvi": the objective whose GP is drawn
-        if viewing is None:
-            shown = self.controller.present(history, self.what_if.overrides(), objective)
-            self.what_if.describe(shown.usual_proposal, shown.proposal)  # nothing without a what-if
-        else:
-            shown = self.controller.past(viewing, history, objective)
-            self.what_if.describe(None, None)  # what-ifs are about the present
-        full = study.full_budget  # what best_trial(s) count: full evaluations only
-        counted = [t for t in study.trials if at_full_budget(t, full)]
-        if self.pareto_panel is not None:
-            self.pareto_panel.update(study.trials, full)  # every trial (its positions are numbers); counts full ones
-        self.surrogate_panel.show_sources(study.warm_start)  # drawn faded; encoded once per study
-        self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
-                                    note=lab_goals.model_note(study, viewing, objective),
-                                    any_feasible=shown.any_feasible)
-        curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else
-                                                  self.pareto_panel.reference)
-        self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)
-        self._draw_population(shown.population, viewing, shown.proposal if viewing is not None else None)
-        self.fidelity_panel.update(fidelity_records(study))
-        self.history_panel.update(history, study.trials, full)
-        self.importance_panel.update(study, viewing)  # hidden: only marked out of date
-        self.manual_panel.update(counted, study.goals.directions[0])
-        self.optimizer_panel.show(optimizer.name, optimizer.settings())
-        if not self.controller.running:
-            self._set_running(False)
-

@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_path, fail, seed_to_int
+from .._paths import check_path
+from .._validation import fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
 from ..interop import from_optuna, is_optuna_study, optuna_objective

@@ -1,6 +1,7 @@
 """Population methods, steppable one individual or one generation at a time.
 
-- ``base``: :class:`PopulationOptimizer` (generations bred, asked, told and replayed);
+- ``base``: :class:`PopulationOptimizer` (generations bred, asked, told and replayed); ``records``:
+  what its trials record of their generation, and a replay reads back;
   ``individual``: what a generation is made of (individuals, reflection into the cube);
   ``configurations``: the configurations tried, and on a small all-discrete space the nearest new one.
 - ``warm``: warm starts from related studies (the first generation bred from their trials too).

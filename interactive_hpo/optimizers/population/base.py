@@ -9,8 +9,9 @@ result joins the breeding pool like any other foreign trial.
 Replay (resume, switch, undo) rebuilds exactly the same generations from the journal alone:
 each generation is bred from a random stream keyed by (seed, generation number) and from the
 first ``pool`` trials told (in tell order), and every asked individual records ``generation``,
-``member`` and ``pool`` in its trial's attributes. A replayed trial of generation g therefore
-lets the optimizer breed generation g again, identically, before recording its loss.
+``member`` and ``pool`` in its trial's attributes (:mod:`.records`). A replayed trial of
+generation g therefore lets the optimizer breed generation g again, identically, before
+recording its loss.
 
 An individual a method builds from a trial it did not breed (a GA's elite from the study's trials
 before a switch, DE's member replacing its worst, an NSGA-II outsider; :meth:`_adopted_id`) is
@@ -31,13 +32,14 @@ import numpy as np
 
 from ..._validation import fail, is_int
 from ...space import SearchSpace
-from ...trial import Trial, carried_from
+from ...trial import Trial
 from ...views import PopulationSnapshot, read_only
 from ..base import Optimizer, Suggestion
 from ..capabilities import PopulationMethod
 from ..feasibility import BestTold, violation_of
 from .configurations import Configurations, Tried, configuration_key, point_of
 from .individual import Foreign, Individual, reflect
+from .records import MAX_KNOWN_GENERATIONS, GenerationRecords
 
 __all__ = ["ChildDraw", "PopulationOptimizer", "MAX_POPULATION", "REDRAWS"]
 
@@ -61,14 +63,8 @@ Payload = TypeVar("Payload")
 #: A draw of a child for ``_new_child``: ``draw(attempt)`` is (x of shape (d,), the parents' ids).
 ChildDraw = Callable[[int], tuple[np.ndarray, tuple[int, ...]]]
 
-#: Generations bred in one ask whose every member is known already (``Individual.extra``
-#: "known" or "copy_of": nothing to evaluate) before a new configuration is asked as a spare
-#: (``_new_spare``): the search is converging onto configurations it has evaluated. (Fewer if
-#: the method says it has stopped: ``_stopped``.)
-MAX_KNOWN_GENERATIONS = 20
 
-
-class PopulationOptimizer(Optimizer, PopulationMethod):
+class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
     """Base of the population methods: subclasses say how to breed a generation.
 
     Parameters
@@ -286,23 +282,6 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
             x = self._new_point(rng, lambda _: (rng.random(self.space.dim), None), known)[0]
         return x
 
-    def _info(self, index: int) -> dict[str, Any]:
-        # "run" tells this optimizer's trials from those of another instance of the same method
-        # (a study that switched away and back): only its own are replayed as generations.
-        info: dict[str, Any] = {"generation": self.generation, "member": index, "pool": self._pool_of_generation,
-                                "run": self.seed}
-        if self._known_before:  # a replay breeds them from the same pool
-            info["known_before"] = self._known_before
-        if index >= 0:
-            info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
-            info["parents"] = list(self.members[index].parents)
-            # Parents no trial of this run holds: the trials they were built from.
-            adopted = [[parent, self._adopted[parent]] for parent in self.members[index].parents
-                       if parent in self._adopted]
-            if adopted:
-                info["parents_from_trials"] = adopted
-        return info
-
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
         info = suggestion.info if suggestion is not None else trial.user_attrs
         generation, index = self._breed_up_to(trial, info)
@@ -333,48 +312,6 @@ class PopulationOptimizer(Optimizer, PopulationMethod):
                 self.members[index].state == "unasked":
             self.members[index].state = "pending"
         return self._as_asked(trial)
-
-    def _breed_up_to(self, trial: Trial, info: Any) -> tuple[int, int]:
-        """For a trial of this run (else ``(-1, -1)``): breed its generation if it is ahead,
-        exactly as when it was asked (a replay), and return ``(generation, member index)``."""
-        record = self._record_of(trial, info)
-        if record is None:
-            return -1, -1
-        # The generation, and those all known before it, were bred in one ask, from one pool.
-        generation, index, pool, known_before = record
-        # A spare is bred for only when asked after all-known generations (a member of one
-        # would breed them too late, from a pool that holds the spare).
-        if (index >= 0 or known_before) and self.generation < generation:
-            while self.generation < generation:
-                pool = pool if self.generation >= generation - known_before - 1 else len(self.told)
-                self._advance(pool)
-            self._known_before = known_before
-        return generation, index
-
-    def _record_of(self, trial: Trial, info: Any) -> tuple[int, int, int, int] | None:
-        """``(generation, member index, pool, known_before)`` as this run recorded them for
-        ``trial`` (:meth:`_info`), or None for a trial of another run, or whose record is not one
-        this run could have written (attributes a person set under the same keys): such a trial
-        is learnt as one from elsewhere. An ask breeds at most ``MAX_KNOWN_GENERATIONS + 1``
-        generations, and each generation's members are told before the next is bred, so a record
-        further ahead than that per trial seen (this one too, if it is being noted running) would
-        only make a replay breed for ever. A trial a fork or remap carried from a study of this
-        run (same method, same seed) is read from the record it had there, so the branch breeds
-        the generations the study bred, and its next ask is the study's next trial."""
-        if trial.source != self.name:
-            info = carried_from(trial, self.name)
-            if info is None:
-                return None
-        if not is_int(info.get("run")) or info["run"] != self.seed:
-            return None
-        record = (info.get("generation"), info.get("member", -1), info.get("pool"), info.get("known_before", 0))
-        if not all(is_int(n) for n in record):
-            return None
-        generation, index, pool, known_before = (int(n) for n in record)
-        if min(generation, index + 1, pool, known_before) < 0 or \
-                generation - self.generation > (MAX_KNOWN_GENERATIONS + 1) * (self.n_seen + 1):
-            return None
-        return generation, index, pool, known_before
 
     def _foreign(self, start: int, stop: int) -> list[Foreign]:
         """The complete trials told from ``start`` to ``stop`` (in tell order) that were not

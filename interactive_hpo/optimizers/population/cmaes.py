@@ -63,7 +63,7 @@ class CMAES(WarmStartablePopulation):
     loss that configuration already has, as the objective would say it again, and a sample
     repeating another of its generation takes that one's loss. pycma's search is unchanged; the
     trials are what it would evaluate, less the repeats. When the search has converged onto
-    configurations it knows (:data:`~.base.MAX_KNOWN_GENERATIONS` generations in a row with
+    configurations it knows (:data:`~.records.MAX_KNOWN_GENERATIONS` generations in a row with
     nothing new, or one after pycma's termination tests fired with no restart left), a spare
     with a new configuration is asked instead: a sample of the distribution, or failing that a
     uniform random one. Its result joins the next generation as any foreign trial does. On a

@@ -1,0 +1,62 @@
+"""The argument check of a file path a person gives: a study's or a search's journal, an export.
+
+A path is refused where it is typed, with the uniform message of
+:func:`~interactive_hpo._validation.fail`, when it cannot name a regular file that a writer can
+make or replace: empty, a URL, a folder, a pipe, a socket or a device, or in a folder that is a
+file (or, for a writer that makes none, in no folder yet).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+from ._validation import fail
+
+
+def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl", *, new_folder: bool = True) -> Path:
+    """``path`` (argument ``name`` of ``owner``) as a Path if it can name a file (a journal, or
+    ``example`` for others): a non-empty str or PathLike, not a folder, a pipe, a socket or a
+    device, in a folder that exists or can be made (``new_folder`` False: that exists, for a
+    writer that makes none)."""
+    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
+        raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
+    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
+        raise fail(name, owner, "a file path without a NUL character", path)
+    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
+        raise fail(name, owner, "a file path, not a URL", path,
+                   hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
+                        "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
+    typed = os.fsdecode(path)
+    if typed.endswith(("/", os.sep)):  # "results/": a folder meant, and a file named "results" made
+        raise fail(name, owner, "a file path, not a folder", str(path),
+                   hint=f"Name a file inside it, for example {str(Path(typed) / example)!r}.")
+    # "~/study.jsonl" as the shell reads it: else a folder named "~" in the working folder, where
+    # a resume found nothing and started over.
+    resolved = Path(typed).expanduser()
+    if resolved.is_dir():
+        raise fail(name, owner, "a file path, not a folder", str(path),
+                   hint=f"Name a file inside it, for example {str(resolved / example)!r}.")
+    try:
+        mode = os.stat(resolved).st_mode  # through symlinks: what a write would reach
+    except (FileNotFoundError, NotADirectoryError):  # no file yet (a link to none), or a file as a folder: below
+        mode = stat.S_IFREG
+    except OSError as error:  # a symlink loop (pathlib's RuntimeError later), a name too long, ...
+        raise fail(name, owner, "a path to a regular file", str(path), hint=f"{error.strerror}.") from None
+    if not stat.S_ISREG(mode):
+        # A journal or an export is written whole beside its path and renamed onto it: a device
+        # (as root, /dev/null) became a regular file; a pipe was read for ever.
+        raise fail(name, owner, "a path to a regular file (not a pipe, socket or device)", str(path),
+                   hint=f"Name a file, for example {str(Path(example).absolute())!r}.")
+    folder = next(folder for folder in resolved.absolute().parents if folder.exists())  # "/" at the latest
+    if not folder.is_dir():
+        raise fail(name, owner, "a file path inside a folder", str(path),
+                   hint=f"{str(folder)!r} is a file, not a folder.")
+    if not new_folder and folder != resolved.absolute().parent:
+        # An export writes a hidden file beside its path first: its FileNotFoundError named that file.
+        raise fail(name, owner, "a file path in an existing folder", str(path),
+                   hint=f"There is no folder {str(resolved.absolute().parent)!r}: make it first.")
+    return resolved

@@ -1,0 +1,313 @@
+"""The steppable parallel run: :class:`ParallelRunner` keeps up to ``n_workers`` trials of a study
+running on an executor, told the moment their results arrive. The Lab steps it (fill, collect,
+stop); :func:`~interactive_hpo.execution.parallel.run_parallel`, what ``Study.run(n_workers=...)``
+calls, drives it to the end. What can go wrong in a run, and what the runner then does, is told in
+:mod:`interactive_hpo.execution.parallel`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .._validation import accepts_keyword, check_int, fail
+from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
+from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
+from .answering import ReportDesk
+from .reports import LocalReports, Reports, held_interrupt
+from .settings import RunSettings, as_executor, check_open, is_dask_client, process_pool
+from .worker import evaluate_remote, release, serialize
+
+if TYPE_CHECKING:
+    from ..study.core import Study
+
+__all__ = ["ParallelRunner"]
+
+
+@dataclass
+class _Running:
+    trial: Trial
+    future: Any
+    started: float
+    requeued: bool
+    executor: Any
+
+
+class ParallelRunner:
+    """Keeps up to ``n_workers`` trials of a study running on an executor; the Lab steps it.
+
+    :meth:`fill` asks and submits until the workers are busy (or the budget is spent);
+    :meth:`collect` tells the results that have arrived and returns those trials;
+    :meth:`stop` stops asking; :meth:`drain` waits for (or cancels) what is running,
+    :meth:`interrupted` as ``on_interrupt`` says after a Ctrl-C; :meth:`close` drains and shuts
+    down a pool this runner created. :func:`~.parallel.run_parallel` (what ``Study.run`` calls) drives it to the end.
+
+    Parameters
+    ----------
+    study : Study
+    objective : callable
+    n_trials : int
+        Trials to start (a re-queued trial adds one).
+    settings : RunSettings, optional
+        Workers, executor, timeout and what to do on a lost worker or an interrupt, checked by
+        :meth:`RunSettings.check` (default: 4 local processes).
+    owner : str
+        What the person called to start the run ("Study.run", "Lab.run"): errors name it.
+    """
+
+    def __init__(self, study: Study, objective: Callable[..., Any], n_trials: int,
+                 settings: RunSettings | None = None, owner: str = "Study.run"):
+        settings = settings or RunSettings()
+        self.study, self.owner = study, owner  # owner: where a person started the run, for errors
+        self.n_trials = check_int(n_trials, "n_trials", owner, 0)
+        self.trial_timeout = settings.trial_timeout
+        self.on_worker_loss = settings.on_worker_loss
+        self.on_interrupt = settings.on_interrupt
+        n_workers, executor = settings.n_workers, settings.executor
+        if executor is not None:  # checked when it was given too; a Lab's may have closed since
+            check_open(executor, owner)
+        self._given = executor  # what the person gave (a dask Client, not its executor): asked if it closes mid-run
+        self.objective = objective
+        # The run's name, under which workers keep its objective (each run starts from the objective as passed).
+        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
+        self._blob = serialize(objective, owner, self._token)  # before any pool exists: a failure leaks nothing
+        self._owns_pool = executor is None
+        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, the
+        # token naming the bytes each worker process was given once (an objective holding a dataset
+        # was copied with every trial); on another executor, the bytes, as nothing else reaches it.
+        self._payload: bytes | str = self._blob
+        self._take_back: Callable[[], None] = lambda: None
+        self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
+        try:
+            if accepts_keyword(objective, "report"):
+                self._desk = ReportDesk(study, self._open_reports(executor))
+            if self._owns_pool:
+                self.n_workers = n_workers or 4
+                self._executor: Any = process_pool(self.n_workers, self._token, self._blob)
+                self._payload = self._token
+            else:
+                self._executor, size = as_executor(executor, owner)
+                self.n_workers = n_workers or size or 4
+                if is_dask_client(executor):
+                    from .dask_cluster import send_objective
+
+                    self._take_back = send_objective(executor, self._token, self._blob)
+                    self._payload = self._token
+        except BaseException:  # no run, so no close(): let go of what was started
+            self._let_go()
+            raise
+        self.running: list[_Running] = []
+        self.started = 0
+        self.stopping = False
+        self._interrupted = False  # stopping on a Ctrl-C (see interrupted())
+        self._requeued: set[str] = set()
+
+    def _open_reports(self, executor: Any) -> Reports:
+        """The queues that carry the objective's reports here and the answers back."""
+        if is_dask_client(executor):
+            from .dask_cluster import DaskReports
+
+            return DaskReports(executor, self._token)
+        return LocalReports()
+
+    # -- asking --------------------------------------------------------------------------------------
+    @property
+    def can_ask(self) -> bool:
+        optimizer = self.study.optimizer
+        return (not self.stopping and self.started < self.n_trials and len(self.running) < self.n_workers
+                and (bool(self.study.state.n_queued) or not (optimizer.exhausted or optimizer.waiting)))
+
+    @property
+    def finished(self) -> bool:
+        """Nothing running and nothing more to start."""
+        return not self.running and not self.can_ask
+
+    def fill(self) -> None:
+        """Ask and submit trials until every worker is busy or there is nothing more to start."""
+        while self.can_ask:
+            state = self.study.state  # not study.queued: a copy of every params queued, at every ask
+            queued = bool(state.n_queued)  # ask takes the queue's first params
+            requeued = queued and self._params_key(state.next_queued()) in self._requeued
+            trial = self.study.ask()
+            try:
+                check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)
+            except ValueError:
+                self.study.tell(trial, state="FAILED", user_attrs={"error": cannot_run_at(trial.budget)})
+                raise
+            except BaseException as error:  # a Ctrl-C here left the trial RUNNING, known to nobody
+                self._not_submitted(trial, error, queued)
+                raise
+            submitted = False
+            try:
+                # Held from submit until it is known as running: a Ctrl-C between them left a
+                # submitted trial RUNNING for good (nobody waited for its result).
+                with held_interrupt():
+                    future = self._submit(trial)
+                    self.running.append(_Running(trial, future, time.monotonic(), requeued, self._executor))
+                    self.started, submitted = self.started + 1, True
+            except BaseException as error:  # the trial must not stay RUNNING, whatever stops us here
+                if not submitted:  # a held Ctrl-C comes after: the trial runs, and is waited for or cancelled
+                    self._not_submitted(trial, error, queued)
+                raise
+
+    def _not_submitted(self, trial: Trial, error: BaseException, queued: bool) -> None:
+        """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING). Its
+        params go back to the queue if it was ``queued`` (enqueued or re-queued): they did not run."""
+        self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {type(error).__name__}"})
+        if queued:
+            self.study.enqueue(dict(trial.params))
+
+    def _submit(self, trial: Trial) -> Any:
+        report = None if self._desk is None else self._desk.reports.reporter(trial.number)
+        args = (evaluate_remote, self._token, self._payload, dict(trial.params), trial.budget, self.trial_timeout,
+                report)
+        try:
+            future = self._executor.submit(*args)
+        except Exception as error:
+            if not self._owns_pool:  # closed or broken mid-run (a raw "cannot schedule new futures after
+                check_open(self._given, self.owner)  # shutdown"): the error check_open gives before a run
+                raise
+            if not isinstance(error, BrokenProcessPool):
+                raise
+            # A process died since the last results came in; its futures will report it. Carry on in a fresh pool.
+            self._replace_pool()
+            future = self._executor.submit(*args)
+        if not isinstance(future, cf.Future):  # waiting on it failed deep in concurrent.futures, trials left RUNNING
+            raise fail("executor", self.owner, "an executor whose submit returns a concurrent.futures.Future",
+                       self._executor, hint=f"Its submit returned {type(future).__name__}; a dask Client's "
+                                            "get_executor() and the executors of concurrent.futures return Futures.")
+        return future
+
+    def _replace_pool(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = process_pool(self.n_workers, self._token, self._blob)
+
+    def stop(self) -> None:
+        """Start no more trials; those running finish (or :meth:`drain` cancels them)."""
+        self.stopping = True
+
+    # -- collecting ----------------------------------------------------------------------------------
+    def collect(self, timeout: float | None = 0.0) -> list[Trial]:
+        """Tell every result that has arrived (waiting up to ``timeout`` s for the first); return those
+        trials, in the order they were submitted."""
+        if not self.running:
+            return []
+        futures = [r.future for r in self.running]
+        if self._desk is None:
+            cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        else:
+            self._desk.wait(futures, timeout)
+        return [self._tell(r) for r in list(self.running) if r.future.done()]
+
+    def _tell(self, running: _Running) -> Trial:
+        try:
+            outcome = Outcome(*running.future.result())
+        except cf.CancelledError:
+            return self._finish(running, TrialState.FAILED, None, {"error": CANCELLED})
+        except Exception as error:  # the worker, not the objective, failed (those are returned as data)
+            return self._worker_lost(running, error)
+        state, value, attrs = keep_record(outcome, self.study.state.trials[running.trial.number].user_attrs,
+                                          self.study)
+        return self._finish(running, TrialState(state), value, attrs)
+
+    def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
+        reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        if self._interrupted:
+            # A Ctrl-C reaches the whole process group: an idle or starting process of an executor of
+            # your own dies of it (ours ignore it, see worker.local_context), and breaks the pool. The
+            # person stopped the run, and a broken pool does not say which of its trials the Ctrl-C cut
+            # short: nothing is re-queued (the next run repeated those trials).
+            own = isinstance(error, BrokenProcessPool) and self._owns_pool
+            return self._finish(running, TrialState.FAILED, None,
+                                {"error": f"{USER_INTERRUPT}; {reason}" if own else f"{reason}; not re-queued (the "
+                                                                                     "run was interrupted)"})
+        if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
+            # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
+            self._replace_pool()
+        if self.on_worker_loss == "requeue" and not running.requeued:
+            if running.trial.budget is None:
+                self.study.enqueue(dict(running.trial.params))
+                self._requeued.add(self._params_key(running.trial.params))
+                self.n_trials += 1
+                reason += "; re-queued"
+            else:  # an enqueued configuration runs at full budget: the scheduler decides what comes next
+                reason += "; not re-queued (a scheduler's job at a budget)"
+        return self._finish(running, TrialState.FAILED, None, {"error": reason})
+
+    def _give_up(self, running: _Running, reason: str) -> Trial:
+        running.future.cancel()
+        return self._finish(running, TrialState.FAILED, None, {"error": reason})
+
+    def _finish(self, running: _Running, state: TrialState, value: Any, attrs: dict[str, Any]) -> Trial:
+        attrs = {**attrs, "wall_seconds": time.monotonic() - running.started}
+        if self.study.state.trials[running.trial.number].state.is_finished:  # told before an interrupt landed
+            self.running.remove(running)
+            return self.study.state.trials[running.trial.number]
+        if state is TrialState.COMPLETE:
+            told = self.study.tell(running.trial, value, user_attrs=attrs)
+        else:
+            told = self.study.tell(running.trial, value, state=state, user_attrs=attrs)
+        self.running.remove(running)  # only once told: an interrupt before this leaves it to drain()
+        return told
+
+    @staticmethod
+    def _params_key(params: Any) -> str:
+        return repr(sorted(dict(params).items()))
+
+    # -- ending --------------------------------------------------------------------------------------
+    def drain(self, cancel: bool = False, reason: str = USER_INTERRUPT) -> list[Trial]:
+        """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
+        self.stop()
+        if cancel:
+            told = self.collect(timeout=0)  # results already here are kept, not cancelled
+            return told + [self._give_up(r, reason) for r in list(self.running)]
+        told = []
+        while self.running:
+            told += self.collect(timeout=0.5)
+        return told
+
+    def interrupted(self) -> list[Trial]:
+        """After a Ctrl-C: stop asking, then wait for the running trials or cancel them (``on_interrupt``);
+        a second Ctrl-C while waiting cancels what still runs. The caller re-raises the interrupt."""
+        self._interrupted = True
+        return self.wind_down(USER_INTERRUPT)
+
+    def wind_down(self, reason: str) -> list[Trial]:
+        """Stop asking, then wait for the running trials or cancel them (FAILED with ``reason``), as
+        ``on_interrupt`` says; a Ctrl-C while waiting cancels what still runs (FAILED, interrupted)."""
+        try:
+            return self.drain(cancel=self.on_interrupt == "cancel", reason=reason)
+        except KeyboardInterrupt:
+            return self.drain(cancel=True)
+
+    def close(self, reason: str = f"{CANCELLED}: the run ended") -> None:
+        """Cancel whatever still runs (FAILED with ``reason``) and shut down a pool this runner created.
+
+        What the run started is let go of even when cancelling fails: the report queues' server
+        kept running, and a worker thread waiting for its answer kept ``with ThreadPoolExecutor``
+        from ever ending."""
+        try:
+            self.drain(cancel=True, reason=reason)
+        finally:
+            try:
+                if self._owns_pool:
+                    self._executor.shutdown(wait=False, cancel_futures=True)
+            finally:
+                self._let_go()
+
+    def _let_go(self) -> None:
+        """Let go of what the run started besides its pool: the report queues, the objective sent
+        to a Dask cluster, and the objective :func:`serialize` registered."""
+        try:
+            if self._desk is not None:
+                self._desk.reports.close()
+        finally:
+            try:
+                self._take_back()
+            finally:
+                release(self._token, self.objective)
