@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -278,7 +278,8 @@ def evaluate(acquisition: Any, points: np.ndarray, chunk: int = 2048) -> np.ndar
 
 def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any], categorical: dict[int, Any],
              seed: int, raw_samples: int, num_restarts: int, start: np.ndarray | None = None,
-             choices: np.ndarray | None = None, exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+             choices: np.ndarray | None = None, exclude: np.ndarray | None = None,
+             canonical: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, float]:
     """Maximize over the unit cube: points of shape (q, d) and the acquisition value.
 
     Integer and categorical coordinates may only take their bin centres, so the value that is
@@ -294,6 +295,8 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any], categ
     ``exclude``, shape (m, d): points a single proposal (q = 1) must not repeat (those evaluated,
     failed or pending); the best point of the search that is none of them is returned
     (``search.best_new``). A joint batch (q > 1) is optimized with its pending points instead.
+    ``canonical``, on a conditional space ``SearchSpace.canonical``: how a point of the search
+    is compared with ``exclude`` (inactive coordinates ignored).
     """
     if choices is not None:
         values = evaluate(acquisition, choices)
@@ -306,18 +309,20 @@ def optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any], categ
         warnings.simplefilter("ignore", BadInitialCandidatesWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         return _optimize(acquisition, dim, q, discrete, categorical, seed, raw_samples, num_restarts, start,
-                         exclude if q == 1 else None)
+                         exclude if q == 1 else None, canonical)
 
 
 def _optimize(acquisition: Any, dim: int, q: int, discrete: dict[int, Any],
               categorical: dict[int, Any], seed: int, raw_samples: int,
-              num_restarts: int, start: np.ndarray | None, exclude: np.ndarray | None) -> tuple[np.ndarray, float]:
+              num_restarts: int, start: np.ndarray | None, exclude: np.ndarray | None,
+              canonical: Callable[[np.ndarray], np.ndarray] | None) -> tuple[np.ndarray, float]:
     bounds = torch.stack([torch.zeros(dim, dtype=DTYPE), torch.ones(dim, dtype=DTYPE)])
     for i, values in {**discrete, **categorical}.items():  # BoTorch wants discrete bounds at the levels
         bounds[0, i], bounds[1, i] = bin_ends(values)
     if (discrete or categorical) and q == 1:
+        # Every conditional space comes here: a condition's parent is an integer or a categorical.
         return mixed_search(acquisition, dim, {**discrete, **categorical}, seed, raw_samples, num_restarts, start,
-                            exclude=exclude)
+                            exclude=exclude, canonical=canonical)
     listed = {i: values for i, values in discrete.items() if not isinstance(values, IntBins)}
     if listed or categorical:  # a joint batch: BoTorch's alternating search (seeded through torch's RNG)
         # An integer too wide to list moves as a continuous coordinate; the study snaps it to its bin.

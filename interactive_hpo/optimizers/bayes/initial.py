@@ -1,8 +1,12 @@
 """The initial design: what the Bayesian optimizer evaluates before its GP takes over.
 
 First each warm-start source's best point (``bayes.transfer``), then scrambled Sobol points,
-skipping, on a finite space (``optimizers.finite``), configurations already taken. How many points
-by default is :func:`initial_design_size`, chosen by measurement.
+skipping configurations already taken (evaluated, failed or pending) unless repeats are allowed:
+on a finite space (``optimizers.finite``) by their keys, on another by their snapped points. On
+a conditional space a Sobol point whose branch has no active float is often a configuration
+taken (trial 6 repeated trial 1 on a space with one float, active in one of two branches);
+without conditions, a point with a float coordinate is never one, so nothing changes there. How
+many points by default is :func:`initial_design_size`, chosen by measurement.
 
 Every point records where it came from (``"source_start"`` or ``"sobol_position"`` in its
 trial's attributes), so a study replayed from its journal, or an optimizer told a point another
@@ -12,7 +16,7 @@ process asked, continues the design where the live run did.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -22,6 +26,7 @@ from ...trial import Trial
 from ..base import Suggestion
 from ..finite import FiniteSpace
 from ..simple import MAX_SOBOL_POINTS, SobolSequence
+from .search import repeats
 from .transfer import WarmSources
 
 __all__ = ["InitialDesign", "initial_design_size"]
@@ -48,8 +53,9 @@ class InitialDesign:
 
     Parameters
     ----------
-    dim : int
-        The space's number of unit-cube coordinates.
+    space : SearchSpace
+        The space: a point is compared with those taken where its configuration is
+        (``SearchSpace.snap``).
     seed : int
         The Sobol sequence's scrambling seed.
     finite : FiniteSpace or None
@@ -57,9 +63,9 @@ class InitialDesign:
         or a continuous space).
     """
 
-    def __init__(self, dim: int, seed: int, finite: FiniteSpace | None):
-        self.dim = dim
-        self.sobol = SobolSequence(dim, seed)
+    def __init__(self, space: SearchSpace, seed: int, finite: FiniteSpace | None):
+        self.space, self.dim = space, space.dim
+        self.sobol = SobolSequence(space.dim, seed)
         self.finite = finite
 
     def size(self, n_initial: int | None, sources: WarmSources) -> int:
@@ -70,25 +76,39 @@ class InitialDesign:
         cold = initial_design_size(self.dim)
         return sources.initial_size(cold) if sources else cold
 
-    def point(self, rng: np.random.Generator, sources: WarmSources, taken: set[tuple[int, ...]]) -> Suggestion:
+    def point(self, rng: np.random.Generator, sources: WarmSources,
+              taken: set[tuple[int, ...]] | np.ndarray | None) -> Suggestion:
         """The next point, not yet marked used: a source's best point not asked yet (unless its
-        configuration is in ``taken``, the finite space's keys told or pending), else the next
-        Sobol point whose configuration is not taken (a random untaken one, drawn from
-        ``rng``, after :data:`SKIPS` taken ones)."""
+        configuration is taken), else the next Sobol point whose configuration is not taken;
+        after :data:`SKIPS` taken ones, on a finite space a random untaken configuration
+        (drawn from ``rng``), on another the next Sobol point anyway.
+
+        ``taken``: on a finite space the keys of the configurations told or pending
+        (``FiniteSpace.key``); on another the snapped points told or pending, shape (m, d), or
+        None when repeats are allowed."""
         start = sources.next_start()
-        if start is not None and (self.finite is None or self.finite.key(start[1]) not in taken):
+        if start is not None and not self._taken(start[1], taken):
             return Suggestion(x=start[1], info={"phase": "initial", "source_start": start[0]})
         sequence = self.sobol.copy()
-        if self.finite is not None:
+        if taken is not None:
             for _ in range(SKIPS):
-                if self.finite.key(sequence.point()) not in taken:
+                if not self._taken(sequence.point(), taken):
                     break
                 sequence.advance()
             else:
-                drawn = self.finite.draw(taken, rng)
-                assert drawn is not None  # an exhausted optimizer is not asked (Optimizer.ask raises)
-                return Suggestion(x=drawn, info={"phase": "initial", "sobol_position": sequence.position})
+                if self.finite is not None:
+                    drawn = self.finite.draw(cast(set, taken), rng)
+                    assert drawn is not None  # an exhausted optimizer is not asked (Optimizer.ask raises)
+                    return Suggestion(x=drawn, info={"phase": "initial", "sobol_position": sequence.position})
         return Suggestion(x=sequence.point(), info={"phase": "initial", "sobol_position": sequence.position})
+
+    def _taken(self, x: np.ndarray, taken: set[tuple[int, ...]] | np.ndarray | None) -> bool:
+        """Whether the configuration of ``x`` (d,) is in ``taken`` (:meth:`point`)."""
+        if taken is None:
+            return False
+        if self.finite is not None:
+            return self.finite.key(x) in cast(set, taken)
+        return bool(repeats(self.space.snap(x).reshape(1, -1), np.asarray(taken))[0])
 
     def mark_used(self, info: Mapping[str, Any], sources: WarmSources) -> None:
         """The point whose ``info`` (or trial attributes) is given was asked: continue after it
@@ -112,5 +132,5 @@ class InitialDesign:
     def copy(self) -> InitialDesign:
         """An independent design at the same position."""
         twin = InitialDesign.__new__(InitialDesign)
-        twin.dim, twin.sobol, twin.finite = self.dim, self.sobol.copy(), self.finite
+        twin.space, twin.dim, twin.sobol, twin.finite = self.space, self.dim, self.sobol.copy(), self.finite
         return twin

@@ -106,12 +106,13 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
     allow_repeats : bool
         False (default) never proposes a configuration already evaluated, failed or pending. On
         a space of integers and categoricals only (up to 20,000 configurations) the acquisition
-        is evaluated at every other one, the initial design skips them, and the optimizer is
-        :attr:`exhausted` when none is left. On other spaces a single proposal is the best point
-        of the acquisition search that is none of them (every coordinate within 1e-6 of the
-        unit cube counts as the same point; should every candidate be one, the best anyway):
-        on an optimum on a bound, log-EI's best point is otherwise the incumbent again. A joint
-        batch (``ask_batch``) is optimized with its pending points instead. True lets the
+        is evaluated at every other one, and the optimizer is :attr:`exhausted` when none is
+        left. On other spaces a single proposal is the best point of the acquisition search that
+        is none of them (a point whose configuration has every coordinate within 1e-6 of one's
+        in the unit cube, inactive coordinates left out, is that one; should every candidate be
+        one, the best anyway): on an optimum on a bound, log-EI's best point is otherwise the
+        incumbent again. On every space the initial design skips them. A joint batch
+        (``ask_batch``) is optimized with its pending points instead. True lets the
         acquisition choose a configuration again (a noisy objective whose repeats are worth
         their cost).
     seed : int, numpy.random.Generator or None
@@ -150,7 +151,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         self._finite = None if self.allow_repeats else FiniteSpace.of(space)
         self.max_batch = MAX_JOINT_BATCH if self._finite is None else MAX_BATCH  # a finite space: up to every point
         self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
-        self._initial = InitialDesign(space.dim, self.seed, self._finite)
+        self._initial = InitialDesign(space, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
         # Failed trials, (x, params): fitted below the worst loss.
         self._failed: list[tuple[np.ndarray, dict[str, Any]]] = []
@@ -285,7 +286,9 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         """The proposal from this ask's stream ``rng``, with these ``pending`` points (p, d), none
         of the points ``avoid`` (k, d) either (:meth:`propose`)."""
         if len(self._data) < self.initial_size:
-            return self._initial.point(rng, self._sources, self._taken_keys() if self._finite is not None else set())
+            taken = self._taken_keys() if self._finite is not None else \
+                None if self.allow_repeats else self._taken_points(pending, avoid)
+            return self._initial.point(rng, self._sources, taken)
         fit = self._fitted(rng)
         seed = int(rng.integers(2**31))
         X, value = self._optimize(fit, seed, q=1, batch=False, pending=pending, avoid=avoid)
@@ -314,9 +317,10 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
                 choices = self._finite.untaken(self._taken_keys(taken))
                 if len(choices) < q:  # the rest is under way elsewhere: one of those then
                     choices = self._finite.untaken(self._taken_keys())
+            exclude = None if self.allow_repeats or choices is not None else self._taken_points(pending, avoid)
             return acq.optimize(acquisition, self.space.dim, q, self._discrete, self._categorical, seed,
                                 self.raw_samples, self.num_restarts, start=self._start(), choices=choices,
-                                exclude=None if self.allow_repeats else self._taken_points(taken))
+                                exclude=exclude, canonical=self.space.canonical if self.space.conditional else None)
 
     def _acquisition(self, model: Any, seed: int, pending: np.ndarray | None = None, batch: bool = False) -> Any:
         """The BoTorch acquisition object; call under ``torch.random.fork_rng`` seeded with ``seed``."""

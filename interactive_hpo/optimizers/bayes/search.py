@@ -19,6 +19,7 @@ cover every category, plus the incumbent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ from .kernel import DTYPE, torch
 greenlet = import_optional("greenlet", "bo", "Bayesian optimization").greenlet
 
 __all__ = ["LISTED_LEVELS", "RELAXED_LEVELS", "SAME_POINT", "IntBins", "ascend", "best_new", "bin_centres",
-           "bin_ends", "mixed_search"]
+           "bin_ends", "mixed_search", "repeats"]
 
 #: Integers with more levels than this are searched as continuous coordinates, then rounded.
 RELAXED_LEVELS = 20
@@ -119,9 +120,18 @@ def ascend_all(acquisition: Any, starts: Any, low: Any, high: Any, maxiter: int)
         return points, acquisition(points)
 
 
-def best_new(points: Any, values: Any, exclude: np.ndarray | None) -> int:
+def repeats(points: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """Whether each of ``points`` (k, d) is the same point (:data:`SAME_POINT`) as a row of
+    ``taken`` (m, d): a boolean array of shape (k,)."""
+    if not len(taken):
+        return np.zeros(len(points), dtype=bool)
+    return np.abs(points[:, None, :] - taken[None, :, :]).max(axis=2).min(axis=1) <= SAME_POINT
+
+
+def best_new(points: Any, values: Any, exclude: np.ndarray | None,
+             canonical: Callable[[np.ndarray], np.ndarray] | None = None) -> int:
     """The index of the best of ``points`` by ``values`` that is not the same configuration
-    (:data:`SAME_POINT`) as a row of ``exclude``, for q = 1; the best overall if ``exclude`` is
+    (:func:`repeats`) as a row of ``exclude``, for q = 1; the best overall if ``exclude`` is
     None or every point is one of them.
 
     Parameters
@@ -132,6 +142,14 @@ def best_new(points: Any, values: Any, exclude: np.ndarray | None) -> int:
         Their acquisition values (larger is better).
     exclude : ndarray of shape (m, d) or None
         Configurations in the unit cube not to propose again.
+    canonical : callable or None
+        On a conditional space, ``SearchSpace.canonical``: maps points (n, d) to the
+        configurations they stand for, shape (n, d) (their integers and categoricals at their
+        levels, as the search leaves them); ``points`` and ``exclude`` are compared so. A
+        search point keeps whatever its inactive coordinates drifted to, a trial's point has
+        them at ``INACTIVE_UNIT``: compared as they are, a configuration of a branch without
+        an active float looked new, and was proposed again (8 to 12 of 25 trials on a k-NN /
+        SVM space, seeds 0-2). None: each point is its own configuration.
 
     Returns
     -------
@@ -146,9 +164,11 @@ def best_new(points: Any, values: Any, exclude: np.ndarray | None) -> int:
     order = np.argsort(-torch.as_tensor(values).reshape(-1).numpy(), kind="stable").tolist()  # ties: first
     if exclude is None or not len(exclude):
         return order[0]
-    flat = points.detach().numpy().reshape(len(points), -1)
-    gaps = np.abs(flat[:, None, :] - np.asarray(exclude)[None, :, :]).max(axis=2).min(axis=1)
-    return next((i for i in order if gaps[i] > SAME_POINT), order[0])
+    flat, exclude = points.detach().numpy().reshape(len(points), -1), np.asarray(exclude)
+    if canonical is not None:
+        flat, exclude = canonical(flat), canonical(exclude)
+    taken = repeats(flat, exclude)
+    return next((i for i in order if not taken[i]), order[0])
 
 
 def ascend(acquisition: Any, starts: Any, bounds: Any, maxiter: int,
@@ -182,7 +202,8 @@ def _snap(X: Any, levels: dict[int, Any]) -> Any:
 
 def mixed_search(acquisition: Any, dim: int, levels: dict[int, Any], seed: int, raw_samples: int,
                  num_restarts: int, start: np.ndarray | None, maxiter: int = 100,
-                 exclude: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                 exclude: np.ndarray | None = None,
+                 canonical: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, float]:
     """Maximize over a space with discrete coordinates: the best point and its value; the best
     that repeats no row of ``exclude``, among the searches' end points and the raw samples
     (:func:`best_new`).
@@ -206,6 +227,9 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, Any], seed: int, 
         L-BFGS-B iterations of each ascent over the continuous coordinates.
     exclude : ndarray of shape (m, d) or None
         Configurations in the unit cube not to propose again.
+    canonical : callable or None
+        On a conditional space, how a point (n, d) is compared with ``exclude``
+        (:func:`best_new`).
 
     Returns
     -------
@@ -251,5 +275,5 @@ def mixed_search(acquisition: Any, dim: int, levels: dict[int, Any], seed: int, 
         values = acquisition(points)
     if exclude is not None:  # should every end be a repeat, a raw sample is the next best new point
         points, values = torch.cat([points, raw]), torch.cat([values, raw_values])
-    best_index = best_new(points, values, exclude)
+    best_index = best_new(points, values, exclude, canonical)
     return points[best_index].numpy().reshape(1, dim), float(values[best_index])

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...space import SearchSpace
 from ..base import unit_rows
-from .search import SAME_POINT
+from .search import repeats
 from .warping import OutputWarp
 
 __all__ = ["TrainingData", "loss_spread"]
@@ -76,9 +76,14 @@ class TrainingData:
         spread = float(loss_spread(losses))
         return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
 
-    def _taken_points(self, pending: np.ndarray) -> np.ndarray:
-        """The points a proposal must not repeat, shape (m, d): completed, failed and pending."""
-        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x, _ in self._failed], pending])
+    def _taken_points(self, pending: np.ndarray, avoid: np.ndarray | None = None) -> np.ndarray:
+        """The points a proposal must not repeat, shape (m, d): completed, failed, ``pending``
+        (p, d) and ``avoid`` (k, d). Each row where its configuration is (``SearchSpace.snap``):
+        a trial's point is, a pending one is as proposed (an initial design's Sobol point has
+        its integers and categoricals anywhere in their bins)."""
+        asked = pending if avoid is None else np.vstack([pending, avoid])
+        return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x, _ in self._failed],
+                          *[self.space.snap(x).reshape(1, -1) for x in asked]])
 
     def _pending_points(self, elsewhere: np.ndarray | None = None) -> np.ndarray:
         """The pending points, shape (p, d): this optimizer's asks not yet told, then the rows of
@@ -90,8 +95,7 @@ class TrainingData:
         if self.allow_repeats:
             return own
         told = self._taken_points(own[:0])
-        if len(told) and len(elsewhere):
-            elsewhere = elsewhere[np.abs(elsewhere[:, None] - told[None]).max(axis=2).min(axis=1) > SAME_POINT]
+        elsewhere = elsewhere[~repeats(elsewhere, told)]
         return np.vstack([own, elsewhere])
 
     def _start(self) -> np.ndarray:
