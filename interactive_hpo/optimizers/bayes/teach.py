@@ -149,7 +149,7 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     # With an output warp the terms are in the model's units, unlike the prediction above: say so
     # before the first figure in them (the warp is not linear, so they cannot be converted back).
     units = "in the objective's units" if view.warp.kind == "none" else \
-        "in the model's warped units, not the objective's units of the prediction"
+        "in the model's warped units (not the objective's units of the prediction)"
     if terms.of == "ucb":
         # The mean term has no zero (it moves with the objective's offset): compare it with the
         # best mean the model predicts at a trial instead, which is what exploring gives up.

@@ -167,7 +167,7 @@ def test_why_this_point_names_exploration_or_exploitation():
     # The prediction is in the objective's units, the terms in the model's when it is warped: say so.
     # Said before the first figure in them (a331: "± 1.17 ... bonus 0.233" read as one unit).
     text = why_this_point(view, far, LINE)
-    assert "(exploration): in the model's warped units, not the objective's units of the prediction, it gives up" \
+    assert "(exploration): in the model's warped units (not the objective's units of the prediction), it gives up" \
         in text and text.endswith("(beta x sd).")
     unwarped = study_with(acquisition="ucb", beta=50.0, output_warp="none").surrogate()
     assert "(exploration): in the objective's units, it gives up" in why_this_point(unwarped, far, LINE)
