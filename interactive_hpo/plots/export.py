@@ -73,9 +73,8 @@ def check_replaceable(out: Path, overwrite: Any, owner: str) -> bool:
     if overwrite or not out.exists() or _exported(out):
         return overwrite
     raise fail("path", owner, "a new or empty file, or one an export of interactive_hpo wrote (replaced when "
-               "exported again)", str(out), hint="A file there that is not an export of ours is never "
-               "overwritten: name another file, or pass overwrite=True to replace it (once, for an animation "
-               "exported before 2026-12-07, which carries no mark).")
+               "exported again)", str(out), hint="The file there carries no mark of an export of "
+               "interactive_hpo, so it is never overwritten: name another file, or pass overwrite=True to replace it.")
 
 
 def _exported(out: Path) -> bool:

@@ -162,9 +162,8 @@ def test_a_file_of_someone_s_is_refused_and_left_as_it_is(study, tmp_path, write
     path = tmp_path / name
     path.write_bytes(MINE)
     message = (f"`path` of {owner} must be a new or empty file, or one an export of interactive_hpo wrote "
-               f"(replaced when exported again); got '{path}'. A file there that is not an export of ours is never "
-               "overwritten: name another file, or pass overwrite=True to replace it (once, for an animation "
-               "exported before 2026-12-07, which carries no mark).")
+               f"(replaced when exported again); got '{path}'. The file there carries no mark of an export of "
+               "interactive_hpo, so it is never overwritten: name another file, or pass overwrite=True to replace it.")
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         write(study, path, steps=[0])
     assert path.read_bytes() == MINE and [p.name for p in tmp_path.iterdir()] == [name]

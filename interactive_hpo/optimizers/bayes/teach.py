@@ -146,18 +146,20 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     if terms is None:
         return text + f"; it maximizes {view.acquisition_name}."
     exploit, explore = float(terms.exploitation[0]), float(terms.exploration[0])
-    # With an output warp the terms are in the model's units, unlike the prediction above.
-    units = "beta x sd" if view.warp.kind == "none" else "beta x sd, in the warped units the model is fitted in"
+    # With an output warp the terms are in the model's units, unlike the prediction above: say so
+    # before the first figure in them (the warp is not linear, so they cannot be converted back).
+    units = "in the objective's units" if view.warp.kind == "none" else \
+        "in the model's warped units (not the objective's units of the prediction)"
     if terms.of == "ucb":
         # The mean term has no zero (it moves with the objective's offset): compare it with the
         # best mean the model predicts at a trial instead, which is what exploring gives up.
         at_trials = acquisition_terms(view, view.X)
         given_up = float(np.max(at_trials.exploitation)) - exploit if at_trials is not None else 0.0
         if given_up <= 0:
-            return text + (f"; ucb chose it for its mean (exploitation), better than at any trial, plus a bonus of "
-                           f"{explore:.3g} ({units}).")
-        return text + (f"; ucb chose it for its uncertainty (exploration): it gives up {given_up:.3g} of mean "
-                       f"for a bonus of {explore:.3g} ({units}).")
+            return text + (f"; ucb chose it for its mean (exploitation), better than at any trial; {units}, its "
+                           f"uncertainty adds a bonus of {explore:.3g} (beta x sd).")
+        return text + (f"; ucb chose it for its uncertainty (exploration): {units}, it gives up {given_up:.3g} "
+                       f"of mean for an uncertainty bonus of {explore:.3g} (beta x sd).")
     # EI's terms sum to it: the exploration term is never negative, the exploitation term is
     # negative where the mean is worse than the best trial.
     gain = explore + exploit
@@ -168,14 +170,13 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
         # EI's split credits a mean equal to the best with nothing (or a hair less): the gain is then
         # all the uncertainty's, though the point sits by the best trial (an exploit, not a search).
         return text + (f"; {view.acquisition_name} chose it to refine the best trial: its mean ties the best's "
-                       f"(within a quarter sd), so the small gain it expects, {gain:.3g}, is its uncertainty's.")
-    if exploit < 0.0:  # the gain is the uncertainty's term less the mean's shortfall
-        warped = "" if view.warp.kind == "none" else ", in the warped units the model is fitted in"
-        return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: an expected "
-                       f"gain of {gain:.3g}, the uncertainty's {explore:.3g} with the mean's shortfall, "
-                       f"{-exploit:.3g} off{warped}.")
+                       f"(within a quarter sd), so the small gain it expects, {gain:.3g} {units}, is its "
+                       "uncertainty's.")
+    if exploit < 0.0:  # the gain is the uncertainty's term less what the mean's shortfall costs
+        return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: {units}, it "
+                       f"expects to gain {gain:.3g}: its uncertainty could add {explore:.3g}, less {-exploit:.3g} "
+                       "because its mean is worse than the best.")
     share = explore / gain
     reason = "mostly for its uncertainty (exploration)" if share > 0.6 else \
         "mostly for its good mean (exploitation)" if share < 0.4 else "for its mean and its uncertainty alike"
     return text + f"; {view.acquisition_name} chose it {reason}: exploration is {share:.0%} of its expected gain."
-

@@ -165,9 +165,12 @@ def test_why_this_point_names_exploration_or_exploitation():
     text = why_this_point(greedy.surrogate(), greedy.optimizer.propose().x, LINE)
     assert "for its mean (exploitation)" in text
     # The prediction is in the objective's units, the terms in the model's when it is warped: say so.
-    assert "in the warped units the model is fitted in" in why_this_point(view, far, LINE)
+    # Said before the first figure in them (a331: "± 1.17 ... bonus 0.233" read as one unit).
+    text = why_this_point(view, far, LINE)
+    assert "(exploration): in the model's warped units (not the objective's units of the prediction), it gives up" \
+        in text and text.endswith("(beta x sd).")
     unwarped = study_with(acquisition="ucb", beta=50.0, output_warp="none").surrogate()
-    assert "(beta x sd)." in why_this_point(unwarped, far, LINE)
+    assert "(exploration): in the objective's units, it gives up" in why_this_point(unwarped, far, LINE)
 
 
 def test_the_lab_draws_the_overlays_and_explains_its_proposal():
@@ -233,7 +236,9 @@ def test_why_this_point_reads_ei_whose_mean_is_worse_than_the_best_as_the_figure
     assert exploit < 0 < explore + exploit
     text = why_this_point(view, GRID[worse], LINE)
     assert "for its uncertainty (exploration) alone" in text and "100%" not in text
-    assert f"expected gain of {explore + exploit:.3g}" in text and f"{-exploit:.3g} off" in text
+    # In plain words (a331: "the uncertainty's 0.0233 with the mean's shortfall, 0.00934 off" read garbled).
+    assert (f"it expects to gain {explore + exploit:.3g}: its uncertainty could add {explore:.3g}, less "
+            f"{-exploit:.3g} because its mean is worse than the best.") in text
 
 
 @pytest.mark.parametrize("acquisition", ["ei", "logei"])
