@@ -147,10 +147,16 @@ def test_ctrl_c_stops_asking_and_leaves_a_resumable_journal(tmp_path, on_interru
     def interrupt(study, trial):
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as raised:
         study.run(slow, 20, callbacks=[interrupt], n_workers=3, on_interrupt=on_interrupt)
     assert len(study.trials) == 3  # nothing was asked after the interrupt
     running = study.trials[1:]
+    kept = sum(not t.cut_short for t in study.trials)
+    states = "" if not kept else f" ({kept} COMPLETE)"  # only a cancelled trial fails here
+    assert raised.value.__notes__ == [
+        f"Study.run was interrupted: {kept} trial(s) of this run finished and are kept{states}, {3 - kept} cut short "
+        f"(FAILED, interrupted). To go on, call study.run(...) again: the journal {str(path)!r} holds them; in a new "
+        f"process, study = Study.load({str(path)!r}) first."]
     if on_interrupt == "wait":
         assert all(t.state is TrialState.COMPLETE for t in study.trials)
     else:
