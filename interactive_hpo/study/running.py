@@ -16,6 +16,7 @@ from ..outcome import Outcome, check_budget_keyword, check_budget_range, check_s
 from ..space import SearchSpace
 from ..subspace import misfit
 from ..trial import Trial, TrialState
+from .calls import study_method
 from .progress import RunProgress, wants_progress
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ __all__ = ["Running", "SameFailures", "check_objective"]
 #: trial costs its time and says the same. A run whose trials fail in one region of the space
 #: completes some of its first trials, and is not warned about.
 SAME_FAILURES = 5
+
+#: Keywords of Optuna's ``Study.optimize`` that ``Study.run`` names otherwise: a refusal suggests ours.
+OPTUNA_RUN_KEYWORDS = {"n_jobs": "n_workers", "show_progress_bar": "progress"}
 
 
 def _check_callback(callback: Callable[..., Any], rule: str) -> None:
@@ -89,6 +93,7 @@ class Running:
     _owner: dict[str, Any]
     _journal: Journal | None
 
+    @study_method()
     def step(self, objective: Callable[..., Any]) -> Trial:
         """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
 
@@ -118,6 +123,7 @@ class Running:
         trial = asked[0]
         return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
 
+    @study_method(aliases=OPTUNA_RUN_KEYWORDS)
     def run(self, objective: Callable[..., Any], n_trials: int | None = None,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, timeout: float | None = None,
             n_workers: int | None = None, executor: Any = None, trial_timeout: float | None = None,

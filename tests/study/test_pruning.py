@@ -238,6 +238,16 @@ def test_unknown_pruner_is_refused():
         Study(LINE, pruner="hyperband-ish")
 
 
+@pytest.mark.parametrize("typed", ["Median", "medain"])
+def test_a_mistyped_pruner_name_is_refused_with_the_name_it_likely_meant(typed):
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"must be a Pruner, one of ['median', 'nop'], or None; got {typed!r}. Did you mean 'median'?")):
+        Study(LINE, pruner=typed)
+    study = Study(LINE, seed=0)
+    with pytest.raises(InvalidParameterError, match="Did you mean 'median'"):
+        study.pruner = typed
+
+
 def test_numpy_steps_count_as_the_numbers_they_hold_and_the_journal_keeps_them(tmp_path):
     def train(params, *, report):
         for epoch in np.arange(2):

@@ -650,8 +650,15 @@ def test_add_finished_with_a_value_is_complete_by_default():
      "Did you mean 'value'?"),
     (lambda s: s.undo_manual(force=True),  # was "takes ; got True"
      "`force` of Study.undo_manual must be left out: Study.undo_manual takes no argument; got True."),
+    # Was "Running.run() got an unexpected keyword argument 'n_jobs'": Optuna's keyword, and a mixin's name.
+    (lambda s: s.run(quadratic, n_trials=5, n_jobs=2),
+     "`n_jobs` of Study.run must be left out: Study.run takes objective, n_trials, callbacks, timeout, n_workers, "
+     "executor, trial_timeout, on_worker_loss, on_interrupt, progress; got 2. Did you mean 'n_workers'?"),
+    (lambda s: s.run(quadratic, 5, show_progress_bar=True), "got True. Did you mean 'progress'?"),
+    (lambda s: s.step(quadratic, n_trials=1),
+     "`n_trials` of Study.step must be left out: Study.step takes objective; got 1."),
 ])
-def test_a_keyword_an_add_method_does_not_take_is_refused_naming_the_study_and_the_call_that_takes_it(call, message):
+def test_a_keyword_a_study_method_does_not_take_is_refused_naming_the_study_and_the_call_that_takes_it(call, message):
     study = Study(SPACE, seed=0)
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call(study)
