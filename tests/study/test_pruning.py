@@ -20,6 +20,7 @@ from interactive_hpo import (
     TrialStateError,
 )
 from interactive_hpo.objectives import FunctionObjective
+from interactive_hpo.study.branching import fork_study
 
 from ..fidelity_helpers import LINE, curve
 
@@ -189,6 +190,32 @@ def test_an_objective_may_give_up_by_raising_trial_pruned():
     trial = Study(LINE, seed=0).step(gives_up)
     assert trial.state is TrialState.PRUNED and trial.value == 0.7
     assert trial.user_attrs["pruned_by"] == "objective"
+
+
+def test_the_reason_an_objective_gives_up_with_is_kept_and_the_study_s_own_is_not(tmp_path):
+    # Before: only {'pruned_by': 'objective'}, the message dropped.
+    path = tmp_path / "s.jsonl"
+    study = Study(LINE, seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=1))
+
+    def gives_up(params, *, report):
+        report(0.7, 0)
+        raise TrialPruned("no progress in 5 epochs")
+
+    def silently(params):
+        raise TrialPruned
+
+    study.step(gives_up)
+    study.step(silently)  # an empty message stores nothing
+    study.enqueue({"x": 0.1})
+    study.run(curve, n_trials=1)
+    study.enqueue({"x": 0.9})
+    study.step(curve)  # the pruner stops it: its verdict says why, not the report's TrialPruned
+    assert [t.user_attrs.get("pruned_by") for t in study.trials] == ["objective", "objective", None, "pruner"]
+    reasons = [t.user_attrs.get("pruned_reason") for t in study.trials]
+    assert reasons == ["no progress in 5 epochs", None, None, None]
+    assert [t.user_attrs.get("pruned_reason") for t in Study.load(path).trials] == reasons
+    assert study.trials_dataframe()["user_attrs_pruned_reason"].tolist()[0] == "no progress in 5 epochs"
+    assert fork_study(study, 1).study.trials[0].user_attrs["pruned_reason"] == "no progress in 5 epochs"
 
 
 def test_function_objective_passes_report_only_to_functions_that_take_it():
