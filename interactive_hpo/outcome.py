@@ -30,8 +30,8 @@ from .exceptions import TrialPruned
 from .goals import read_constraints
 from .trial import Evaluation, TrialState, check_attrs, read_values
 
-__all__ = ["MOVED_PREFIX", "Measured", "Outcome", "budget_range_of", "call_objective", "cannot_run_at",
-           "check_budget_keyword", "check_budget_range",
+__all__ = ["MOVED_PREFIX", "PRUNED_REASON", "Measured", "Outcome", "StudyPruned", "budget_range_of", "call_objective",
+           "cannot_run_at", "check_budget_keyword", "check_budget_range",
            "check_no_constraints", "check_no_value", "check_signature", "keep_record", "outcome_of_result",
            "outcome_of_state", "outcome_of_value"]
 
@@ -118,6 +118,19 @@ def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner
     if value is not None and as_finite(value) is None:
         raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
     return Outcome(state, None if value is None else float(value), attrs)
+
+
+#: The ``user_attrs`` key of the reason an objective gave when it pruned its trial itself
+#: (``raise TrialPruned("no progress in 5 epochs")``; ``pruned_by`` is then "objective"). A pruner's
+#: reason is its verdict's (``user_attrs["pruner"]["reason"]``).
+PRUNED_REASON = "pruned_reason"
+
+
+class StudyPruned(TrialPruned):
+    """The :class:`~interactive_hpo.exceptions.TrialPruned` a study's ``report`` callable raises
+    when the study stops the trial (its pruner's verdict, a person's Stop): the study records who
+    stopped it and why (``pruned_by``, ``pruner``, ``human``), so its message is not the objective's
+    :data:`PRUNED_REASON`."""
 
 
 #: What an objective's attribute under a name the optimizer recorded for its trial is kept as:
@@ -312,7 +325,8 @@ def call_objective(objective: Callable[..., Any], params: Mapping[str, Any], *, 
     -------
     Outcome
         COMPLETE with the value; PRUNED (value None: the caller knows what was reported) when
-        the objective raised TrialPruned; FAILED with ``error`` and ``traceback`` when it
+        the objective raised TrialPruned, with its message, if any and not the study's own
+        (:class:`StudyPruned`), under :data:`PRUNED_REASON`; FAILED with ``error`` and ``traceback`` when it
         raised anything else, ``sys.exit()`` included, or returned something that is not a
         finite number. Only ``KeyboardInterrupt`` propagates: the person wants to stop. When
         it ran is the caller's record (the trial's timestamps, a worker's clock).
@@ -322,8 +336,9 @@ def call_objective(objective: Callable[..., Any], params: Mapping[str, Any], *, 
         kwargs["report"] = report
     try:
         result = objective(dict(params), **kwargs)
-    except TrialPruned:
-        return Outcome(TrialState.PRUNED, None, {})
+    except TrialPruned as error:  # the objective's own message is why it gave up; "" says nothing
+        given = "" if isinstance(error, StudyPruned) else str(error)
+        return Outcome(TrialState.PRUNED, None, {PRUNED_REASON: given} if given else {})
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001 - any failure of user code, sys.exit() too, is data

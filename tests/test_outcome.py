@@ -13,7 +13,14 @@ import pytest
 
 from interactive_hpo import Evaluation, Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
 from interactive_hpo.execution.worker import evaluate_remote
-from interactive_hpo.outcome import Outcome, call_objective, check_budget_keyword, check_budget_range, check_signature
+from interactive_hpo.outcome import (
+    Outcome,
+    StudyPruned,
+    call_objective,
+    check_budget_keyword,
+    check_budget_range,
+    check_signature,
+)
 
 SPACE = SearchSpace([Float("x", 0.0, 1.0)])
 
@@ -112,11 +119,17 @@ def test_keywords_are_given_only_to_objectives_that_take_them():
         report(1.0, 1)
         return 0.0
 
-    def reporter(value, step):
-        raise TrialPruned("stop")
+    def reporter(value, step):  # a study's report: its stop is the study's, not the objective's reason
+        raise StudyPruned("stop")
 
     outcome = call_objective(takes_both, {"x": 0.1}, budget=0.5, report=reporter)
     assert outcome == Outcome(TrialState.PRUNED, None, {}) and seen == [(0.5, True)]
+
+    def gives_up(params):  # the objective's own TrialPruned: its message is the trial's reason
+        raise TrialPruned("diverged")
+
+    given_up = call_objective(gives_up, {"x": 0.1})
+    assert given_up == Outcome(TrialState.PRUNED, None, {"pruned_reason": "diverged"})
     plain = call_objective(lambda params: params["x"], {"x": 0.1}, report=reporter)
     assert plain == Outcome(TrialState.COMPLETE, 0.1, {})
 

@@ -5,7 +5,7 @@ report travels there and waits for the answer. :class:`RemoteReport` is the ``re
 objective gets on a worker: it sends ``[number, value, step, attempt]`` to the study's inbox
 (``attempt``: which run of the trial's task, as Dask runs a lost worker's task again) and waits on
 its trial's own answer queue for ``[verdict, error type, message]``: "continue", "prune"
-(it raises :class:`~interactive_hpo.exceptions.TrialPruned`, as in a serial run), or "error"
+(it raises :class:`~interactive_hpo.outcome.StudyPruned`, a TrialPruned, as in a serial run), or "error"
 (the study refused the report: it raises that error, and the trial fails with it, as in a serial
 run). The runner answers while it waits for results (:meth:`ParallelRunner.collect
 <interactive_hpo.execution.parallel.ParallelRunner.collect>`), with a
@@ -31,7 +31,8 @@ from typing import Any, Protocol
 from .. import exceptions
 from .._signals import held_interrupt
 from .._validation import as_finite, as_scalar, fail, is_real
-from ..exceptions import HPOError, TrialPruned
+from ..exceptions import HPOError
+from ..outcome import StudyPruned
 from ..trial import RUN_ENDED, check_step
 from .worker import end_with, local_context
 
@@ -106,7 +107,7 @@ class RemoteReport:
         except (EOFError, OSError) as lost:  # the manager is gone: the run has ended
             raise exceptions.TrialStateError(f"the run ended before this report was answered ({lost!r})") from None
         if kind == "prune":
-            raise TrialPruned(message)
+            raise StudyPruned(message)
         if kind == "error":
             raise _as_raised(error, message)
 

@@ -87,7 +87,7 @@ def optuna_objective(function: Callable[[Any], Any]) -> Callable[..., Evaluation
         try:
             result = function(trial)
         except optuna.TrialPruned as error:  # the objective gave up on the trial itself
-            raise TrialPruned(str(error) or "the objective raised optuna.TrialPruned") from error
+            raise TrialPruned(str(error)) from error  # its message, if any, is the trial's pruned_reason
         unused = [name for name in params if name not in trial.params]
         if unused:  # recorded as the trial's, though the objective never read them
             warn_user(f"optuna_objective: the objective did not suggest {unused}, which the params {dict(params)} "

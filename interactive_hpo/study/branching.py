@@ -28,6 +28,7 @@ from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.recorded import recorded
 from ..optimizers.registry import check_rebuilt_by_name, check_settings
+from ..outcome import PRUNED_REASON
 from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
 from .core import Study, check_study
@@ -81,7 +82,7 @@ def remap_study(study: Study, space: SearchSpace, *, optimizer: str | None = Non
     left behind (``dropped`` says so). Manual trials stay manual; the others get the source
     "carried". Their ``user_attrs`` say where they came from (``carried_from``: the old number,
     ``carried_source``), keep why a trial failed or was pruned (``error``, ``pruned_by``,
-    ``pruner``, ``human``) and nest the old attributes under ``carried_attrs``, where no
+    ``pruned_reason``, ``pruner``, ``human``) and nest the old attributes under ``carried_attrs``, where no
     optimizer mistakes another space's recorded state (a GP's hyperparameters) for its own,
     while one of the same method and seed reads its own records there and goes on as the study
     did. The new study keeps the study's pruner (a fresh one with its settings), the params
@@ -295,7 +296,7 @@ def _pruner_then(study: Study, step: int, owner: str) -> Pruner | None:
 #: What a finished trial's ``user_attrs`` say of why it ended as it did (the objective's error,
 #: the pruner's verdict, a person's stop): kept where the study and models of failures read them
 #: (``Trial.cut_short``), not only under ``carried_attrs``.
-_REASONS = ("error", "pruned_by", "pruner", "human")
+_REASONS = ("error", "pruned_by", PRUNED_REASON, "pruner", "human")
 
 
 def _carry_trial(study: Study, new: Study, trial: Trial, params: dict[str, Any], same: str | None,

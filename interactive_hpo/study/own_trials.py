@@ -3,23 +3,21 @@ mixed into :class:`~interactive_hpo.study.Study`."""
 
 from __future__ import annotations
 
-import functools
-import inspect
 import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from .._names import did_you_mean
 from .._validation import fail, shown, warn_user
-from ..exceptions import InvalidParameterError, TrialStateError
+from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
 from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, check_attrs, parse_state
+from .calls import study_method
 from .learnt import tell, warn_not_learnt
 from .owners import owner_status
 from .replay import tell_history
@@ -42,55 +40,31 @@ if TYPE_CHECKING:
 
 __all__ = ["OwnTrials"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
 #: The keywords only :meth:`OwnTrials.add_finished` takes: how a trial added by hand says it was
 #: not a plain COMPLETE one at the full budget, evaluated now.
 _FINISHED_ONLY = ("state", "budget", "intermediate_values", "generation", "datetime_start", "datetime_complete")
 
 
-def _study_method(method: Callable[P, R]) -> Callable[P, R]:
-    """``method`` of the mixin, named as the user calls it, ``Study.<name>``.
-
-    Python's TypeError for a wrong call named the mixin ("OwnTrials.add_manual() got an
-    unexpected keyword argument 'budget'"): the name is the study's now, and a keyword the
-    method does not take is refused naming it and, for one of :meth:`OwnTrials.add_finished`'s,
-    the call that takes it.
-    """
-    owner = f"Study.{method.__name__}"
-    method.__qualname__ = owner  # the name Python's own TypeError gives (a missing argument)
-    taken = [name for name in inspect.signature(method).parameters if name != "self"]
-    listed = [name for name in taken if name != "owner"]  # the package's own callers name themselves
-
-    @functools.wraps(method)
-    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
-        for name in kwargs:
-            if name not in taken:
-                raise _not_taken(name, kwargs[name], owner, listed)
-        return method(*args, **kwargs)
-
-    return checked
-
-
-def _not_taken(name: str, value: Any, owner: str, accepted: list[str]) -> InvalidParameterError:
-    """The refusal of keyword ``name`` (given ``value``), which ``owner`` does not take."""
-    hint: str | None
+def _finished_only(name: str, value: Any, owner: str) -> str | None:
+    """The hint of the refusal of keyword ``name`` (given ``value``), which ``owner`` does not take,
+    when another of the user's own-trial calls takes it (None else: the close name is the hint)."""
     if name in _FINISHED_ONLY:
         # A person who ran the configuration at a lower budget, or whose run was pruned, has a
         # trial to record: add_finished records it (as "manual", undo_manual withdraws it too).
         source = "..." if owner == "Study.add_completed" else '"manual"'
         add = f"study.add_finished(params, value=..., {name}={shown(value)}, source={source})"
-        hint = (f"{owner} evaluates at the full budget; for another `{name}`, evaluate it yourself and record it with "
-                f"{add}." if owner == "Study.add_evaluated" and name == "budget" else
+        return (f"{owner} evaluates at the full budget; for another `{name}`, evaluate it yourself and record it "
+                f"with {add}." if owner == "Study.add_evaluated" and name == "budget" else
                 f"{owner} records a COMPLETE trial at the study's full budget, finished now; one with its own "
                 f"`{name}` goes in with {add}.")
-    elif name == "source" and owner == "Study.add_manual":
-        hint = f"{owner}'s trials are \"manual\"; study.add_completed(params, value, source=...) records another."
-    else:
-        hint = did_you_mean(name, accepted)
-    takes = f"takes {', '.join(accepted)}" if accepted else "takes no argument"
-    return fail(name, owner, f"left out: {owner} {takes}", value, hint=hint)
+    if name == "source" and owner == "Study.add_manual":
+        return f"{owner}'s trials are \"manual\"; study.add_completed(params, value, source=...) records another."
+    return None
+
+
+#: A method of the mixin, named as the user calls it (``Study.<name>``); a keyword it does not take
+#: is refused naming it and, for one of :meth:`OwnTrials.add_finished`'s, the call that takes it.
+_study_method = study_method(_finished_only)
 
 
 class OwnTrials:

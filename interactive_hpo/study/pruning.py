@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
+from .._names import did_you_mean
 from .._registry import Registry, where
 from .._validation import check_int, fail
 from ..direction import Direction
@@ -390,7 +391,8 @@ def make_pruner(spec: Any, goals: Goals, owner: str = "Study") -> Pruner | None:
     elif isinstance(spec, str) and spec in _PRUNERS:
         pruner = _PRUNERS.get(spec, "pruner", owner)()
     else:
-        raise fail("pruner", owner, f"a Pruner, one of {available_pruners()}, or None", spec)
+        raise fail("pruner", owner, f"a Pruner, one of {available_pruners()}, or None", spec,
+                   hint=did_you_mean(spec, available_pruners()))
     if goals.multi:
         raise fail("pruner", owner, f"None for a study of several objectives ({goals.describe()})", spec,
                    hint="A pruner compares one objective's reports along its direction. Reports are still "

@@ -16,11 +16,13 @@ from ..outcome import Outcome, check_budget_keyword, check_budget_range, check_s
 from ..space import SearchSpace
 from ..subspace import misfit
 from ..trial import Trial, TrialState
+from .calls import study_method
 from .progress import RunProgress, wants_progress
 
 if TYPE_CHECKING:
     from ..optimizers.base import Optimizer
     from .core import Study
+    from .journal import Journal
     from .state import StudyState
 
 __all__ = ["Running", "SameFailures", "check_objective"]
@@ -30,6 +32,9 @@ __all__ = ["Running", "SameFailures", "check_objective"]
 #: trial costs its time and says the same. A run whose trials fail in one region of the space
 #: completes some of its first trials, and is not warned about.
 SAME_FAILURES = 5
+
+#: Keywords of Optuna's ``Study.optimize`` that ``Study.run`` names otherwise: a refusal suggests ours.
+OPTUNA_RUN_KEYWORDS = {"n_jobs": "n_workers", "show_progress_bar": "progress"}
 
 
 def _check_callback(callback: Callable[..., Any], rule: str) -> None:
@@ -85,7 +90,10 @@ class Running:
     _asking: Callable[[], AbstractContextManager[list[Trial]]]
     _evaluate: Callable[[Trial, Callable[..., Any], str], Outcome]
     _finish: Callable[..., Trial]
+    _owner: dict[str, Any]
+    _journal: Journal | None
 
+    @study_method()
     def step(self, objective: Callable[..., Any]) -> Trial:
         """Ask one trial, evaluate ``objective`` on it, tell the result, and return the trial.
 
@@ -115,6 +123,7 @@ class Running:
         trial = asked[0]
         return self._finish(trial, *self._evaluate(trial, objective, "Study.step"))
 
+    @study_method(aliases=OPTUNA_RUN_KEYWORDS)
     def run(self, objective: Callable[..., Any], n_trials: int | None = None,
             callbacks: Iterable[Callable[[Study, Trial], Any]] = (), *, timeout: float | None = None,
             n_workers: int | None = None, executor: Any = None, trial_timeout: float | None = None,
@@ -160,10 +169,16 @@ class Running:
         check_objective(self, objective, "Study.run")
         line = RunProgress(self, n_trials, timeout=timeout) if wants_progress(progress, "Study.run") else None
         deadline = None if timeout is None else time.monotonic() + timeout
+        start = len(self._state.trials)
         try:
             return self._run(objective, n_trials, deadline, callbacks + [SameFailures()] + ([line] if line else []),
                              n_workers=n_workers, executor=executor, trial_timeout=trial_timeout,
                              on_worker_loss=on_worker_loss, on_interrupt=on_interrupt)
+        except KeyboardInterrupt as error:
+            # Python's bare traceback said nothing of what the run kept: the note says it, and how
+            # to go on. The interrupt itself goes on up: the person wants to stop.
+            error.add_note(interrupted_note(self, start))
+            raise
         finally:
             if line is not None:
                 line.close()
@@ -191,6 +206,27 @@ class Running:
             for callback in callbacks:
                 callback(study, done[-1])
         return done
+
+
+def interrupted_note(study: Running, start: int) -> str:
+    """What a ``Study.run`` stopped by Ctrl-C kept: how many of its trials finished (by state),
+    how many were cut short, and how to go on.
+
+    The run's trials are those ``study`` asked since it had ``start`` trials: a journal shared
+    with other processes may have brought theirs in between, which are not this run's.
+    """
+    mine = [t for t in study._state.trials[start:] if study._state.owner_of(t.number) == study._owner]
+    kept = [t for t in mine if t.state.is_finished and not t.cut_short]
+    cut = sum(t.cut_short for t in mine)
+    running = sum(not t.state.is_finished for t in mine)
+    states = ", ".join(f"{n} {state.value}" for state in TrialState
+                       if (n := sum(t.state is state for t in kept)))
+    parts = [f"{len(kept)} trial(s) of this run finished and are kept" + (f" ({states})" if states else ""),
+             f"{cut} cut short (FAILED, interrupted)"] + ([f"{running} still RUNNING"] if running else [])
+    where = (f"the journal {str(study._journal.path)!r} holds them; in a new process, "
+             f"study = Study.load({str(study._journal.path)!r}) first" if study._journal is not None
+             else "the study object holds them (in memory only)")
+    return f"Study.run was interrupted: {', '.join(parts)}. To go on, call study.run(...) again: {where}."
 
 
 def check_objective(study: Running, objective: Any, owner: str, *, budgeted: bool = True) -> None:

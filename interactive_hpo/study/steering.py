@@ -23,9 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import as_scalar, fail
 from ..direction import Direction
-from ..exceptions import InvalidParameterError, TrialPruned, TrialStateError
+from ..exceptions import InvalidParameterError, TrialStateError
 from ..optimizers.capabilities import Scheduler
-from ..outcome import Outcome, call_objective, cannot_run_at, check_budget_keyword, check_budget_range, keep_record
+from ..outcome import (
+    Outcome,
+    StudyPruned,
+    call_objective,
+    cannot_run_at,
+    check_budget_keyword,
+    check_budget_range,
+    keep_record,
+)
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
 from .pruning import PruneDecision, Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
 from .trial_fields import curve_value
@@ -234,7 +242,8 @@ class Steering:
             self._finish(trial, TrialState.FAILED, None, {"error": USER_INTERRUPT})
             raise
         if outcome.state is TrialState.PRUNED:  # it keeps the last value it reported (of one objective)
-            return Outcome(TrialState.PRUNED, None if self.goals.multi else self._pruned_value(trial.number), {})
+            return Outcome(TrialState.PRUNED, None if self.goals.multi else self._pruned_value(trial.number),
+                           outcome.user_attrs)
         return keep_record(outcome, self._state.trials[trial.number].user_attrs, self)
 
     def _report_for(self, trial: Trial) -> Callable[[float, float], None]:
@@ -242,7 +251,7 @@ class Steering:
 
         def report(value: float, step: float) -> None:
             if self.report(trial, value, step):
-                raise TrialPruned(f"trial {trial.number} pruned at step {step}")
+                raise StudyPruned(f"trial {trial.number} pruned at step {step}")
 
         return report
 

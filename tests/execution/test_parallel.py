@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
 from interactive_hpo.execution import worker as worker_process
 from interactive_hpo.execution.settings import check_open
 from interactive_hpo.study.pruning import MedianStoppingRule
@@ -147,10 +147,16 @@ def test_ctrl_c_stops_asking_and_leaves_a_resumable_journal(tmp_path, on_interru
     def interrupt(study, trial):
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as raised:
         study.run(slow, 20, callbacks=[interrupt], n_workers=3, on_interrupt=on_interrupt)
     assert len(study.trials) == 3  # nothing was asked after the interrupt
     running = study.trials[1:]
+    kept = sum(not t.cut_short for t in study.trials)
+    states = "" if not kept else f" ({kept} COMPLETE)"  # only a cancelled trial fails here
+    assert raised.value.__notes__ == [
+        f"Study.run was interrupted: {kept} trial(s) of this run finished and are kept{states}, {3 - kept} cut short "
+        f"(FAILED, interrupted). To go on, call study.run(...) again: the journal {str(path)!r} holds them; in a new "
+        f"process, study = Study.load({str(path)!r}) first."]
     if on_interrupt == "wait":
         assert all(t.state is TrialState.COMPLETE for t in study.trials)
     else:
@@ -301,6 +307,12 @@ def diverges(params, report):
     return 0.0
 
 
+def gives_up(params):
+    if params["x"] > 0:
+        raise TrialPruned(f"x = {params['x']:.3g} > 0")
+    return params["x"]
+
+
 def reports_twice(params, report):
     report(1.0, 0)
     report(2.0, 0)
@@ -325,6 +337,9 @@ def check_pruned_as_serially(study, path):
     assert [(t.state, t.value, t.intermediate_values) for t in study.trials] == \
         [(t.state, t.value, t.intermediate_values) for t in serial.trials]
     assert {t.state for t in study.trials} == {TrialState.PRUNED, TrialState.COMPLETE}
+    # The pruner's verdict says why; the TrialPruned its report raised on the worker is no reason of the objective's.
+    assert [(t.user_attrs.get("pruned_by"), "pruned_reason" in t.user_attrs) for t in study.trials] == \
+        [(t.user_attrs.get("pruned_by"), False) for t in serial.trials]
     resumed = Study(SPACE, storage=path)  # every report was journaled
     assert [t.intermediate_values for t in resumed.trials] == [t.intermediate_values for t in study.trials]
 
@@ -343,6 +358,13 @@ def test_an_objective_reports_from_its_worker_and_is_pruned_as_in_a_serial_run(t
     assert parallel.trials[0].state is TrialState.FAILED
     assert parallel.trials[0].error == serial.trials[0].error
     assert "`step` of Study.report must be a step trial 0 has not reported yet" in serial.trials[0].error
+    # The reason an objective gives up with comes back from its worker, as serially.
+    serial, parallel = Study(SPACE, "random", seed=0), Study(SPACE, "random", seed=0)
+    serial.run(gives_up, 4)
+    run_on(parallel, gives_up, where, n_trials=4)
+    reasons = sorted(str(t.user_attrs.get("pruned_reason")) for t in serial.trials)
+    assert sorted(str(t.user_attrs.get("pruned_reason")) for t in parallel.trials) == reasons
+    assert any(reason.startswith("x = ") for reason in reasons)
 
 
 def test_an_objective_that_cannot_travel_is_refused_before_any_trial():

@@ -139,3 +139,18 @@ def test_an_objective_with_steps_the_import_dropped_is_told_so_once_per_paramete
     told = [m for m in messages if "a step the study's space does not have" in m]
     assert len(told) == 1 and "`x` with step=0.1" in told[0]  # "random" proposes x off its step at once
     assert [t.value for t in new] == [t.params["x"] + t.params["n"] / 100 for t in new]  # run at what it records
+
+
+def test_an_optuna_objective_that_prunes_itself_keeps_its_message_as_the_reason():
+    calls = []
+
+    def gives_up(trial):
+        calls.append(trial.suggest_float("x", 0.0, 1.0))
+        if len(calls) == 1:
+            raise optuna.TrialPruned("too slow to converge")
+        raise optuna.TrialPruned()  # no message: no reason recorded (was "the objective raised optuna.TrialPruned")
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    done = study.run(optuna_objective(gives_up), n_trials=2, progress=False)
+    assert [t.state for t in done] == [TrialState.PRUNED] * 2
+    assert [t.user_attrs.get("pruned_reason") for t in done] == ["too slow to converge", None]

@@ -20,6 +20,7 @@ from interactive_hpo import (
     TrialStateError,
 )
 from interactive_hpo.objectives import FunctionObjective
+from interactive_hpo.study.branching import fork_study
 
 from ..fidelity_helpers import LINE, curve
 
@@ -191,6 +192,32 @@ def test_an_objective_may_give_up_by_raising_trial_pruned():
     assert trial.user_attrs["pruned_by"] == "objective"
 
 
+def test_the_reason_an_objective_gives_up_with_is_kept_and_the_study_s_own_is_not(tmp_path):
+    # Before: only {'pruned_by': 'objective'}, the message dropped.
+    path = tmp_path / "s.jsonl"
+    study = Study(LINE, seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=1))
+
+    def gives_up(params, *, report):
+        report(0.7, 0)
+        raise TrialPruned("no progress in 5 epochs")
+
+    def silently(params):
+        raise TrialPruned
+
+    study.step(gives_up)
+    study.step(silently)  # an empty message stores nothing
+    study.enqueue({"x": 0.1})
+    study.run(curve, n_trials=1)
+    study.enqueue({"x": 0.9})
+    study.step(curve)  # the pruner stops it: its verdict says why, not the report's TrialPruned
+    assert [t.user_attrs.get("pruned_by") for t in study.trials] == ["objective", "objective", None, "pruner"]
+    reasons = [t.user_attrs.get("pruned_reason") for t in study.trials]
+    assert reasons == ["no progress in 5 epochs", None, None, None]
+    assert [t.user_attrs.get("pruned_reason") for t in Study.load(path).trials] == reasons
+    assert study.trials_dataframe()["user_attrs_pruned_reason"].tolist()[0] == "no progress in 5 epochs"
+    assert fork_study(study, 1).study.trials[0].user_attrs["pruned_reason"] == "no progress in 5 epochs"
+
+
 def test_function_objective_passes_report_only_to_functions_that_take_it():
     study = Study(LINE, seed=0, pruner="median")
     assert study.step(FunctionObjective(curve, LINE)).intermediate_values
@@ -236,6 +263,16 @@ def test_median_rule_input_errors(kwargs, message):
 def test_unknown_pruner_is_refused():
     with pytest.raises(InvalidParameterError, match="`pruner` of Study must be a Pruner, one of"):
         Study(LINE, pruner="hyperband-ish")
+
+
+@pytest.mark.parametrize("typed", ["Median", "medain"])
+def test_a_mistyped_pruner_name_is_refused_with_the_name_it_likely_meant(typed):
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"must be a Pruner, one of ['median', 'nop'], or None; got {typed!r}. Did you mean 'median'?")):
+        Study(LINE, pruner=typed)
+    study = Study(LINE, seed=0)
+    with pytest.raises(InvalidParameterError, match="Did you mean 'median'"):
+        study.pruner = typed
 
 
 def test_numpy_steps_count_as_the_numbers_they_hold_and_the_journal_keeps_them(tmp_path):

@@ -210,6 +210,29 @@ def test_keyboard_interrupt_fails_the_trial_and_propagates():
     assert "KeyboardInterrupt" in study.trials[-1].error
 
 
+@pytest.mark.parametrize("journaled", [False, True])
+def test_keyboard_interrupt_says_what_the_run_kept_and_how_to_go_on(tmp_path, journaled):
+    path = tmp_path / "s.jsonl"
+    study = Study(SPACE, seed=0, storage=path if journaled else None)
+    study.run(quadratic, n_trials=2)  # an earlier run's trials are not this run's
+    calls = []
+
+    def third_interrupts(params):
+        calls.append(params)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return float("nan") if len(calls) == 1 else quadratic(params)
+
+    with pytest.raises(KeyboardInterrupt) as raised:
+        study.run(third_interrupts, n_trials=5, progress=False)
+    where = (f"the journal {str(path)!r} holds them; in a new process, study = Study.load({str(path)!r}) first"
+             if journaled else "the study object holds them (in memory only)")
+    assert raised.value.__notes__ == [
+        "Study.run was interrupted: 2 trial(s) of this run finished and are kept (1 COMPLETE, 1 FAILED), 1 cut "
+        f"short (FAILED, interrupted). To go on, call study.run(...) again: {where}."]
+    assert [t.state.value for t in study.trials] == ["COMPLETE", "COMPLETE", "FAILED", "COMPLETE", "FAILED"]
+
+
 def test_maximize_turns_values_into_losses():
     study = Study(SPACE, direction="maximize", seed=0)
     study.run(quadratic, n_trials=15)
@@ -627,8 +650,15 @@ def test_add_finished_with_a_value_is_complete_by_default():
      "Did you mean 'value'?"),
     (lambda s: s.undo_manual(force=True),  # was "takes ; got True"
      "`force` of Study.undo_manual must be left out: Study.undo_manual takes no argument; got True."),
+    # Was "Running.run() got an unexpected keyword argument 'n_jobs'": Optuna's keyword, and a mixin's name.
+    (lambda s: s.run(quadratic, n_trials=5, n_jobs=2),
+     "`n_jobs` of Study.run must be left out: Study.run takes objective, n_trials, callbacks, timeout, n_workers, "
+     "executor, trial_timeout, on_worker_loss, on_interrupt, progress; got 2. Did you mean 'n_workers'?"),
+    (lambda s: s.run(quadratic, 5, show_progress_bar=True), "got True. Did you mean 'progress'?"),
+    (lambda s: s.step(quadratic, n_trials=1),
+     "`n_trials` of Study.step must be left out: Study.step takes objective; got 1."),
 ])
-def test_a_keyword_an_add_method_does_not_take_is_refused_naming_the_study_and_the_call_that_takes_it(call, message):
+def test_a_keyword_a_study_method_does_not_take_is_refused_naming_the_study_and_the_call_that_takes_it(call, message):
     study = Study(SPACE, seed=0)
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call(study)
