@@ -49,7 +49,7 @@ CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
-SEEN = "as the GP sees it"  #: the maps' titles with that box ticked (with "(warped)" two overlapped)
+SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
 #: Under the std map of a GP fitted on warped values, drawn in the GP's units whatever the mean's.
 #: In the objective's units its one-sd band went through the warp's inverse, steepest at the
