@@ -263,13 +263,13 @@ QUARTILES_FROM = 8
 FEW_SQUASHED = 0.005
 
 
-def far_out(values: np.ndarray, high: bool) -> np.ndarray:
+def far_out(values: np.ndarray, high: bool, squashed: float = SQUASHED) -> np.ndarray:
     """Mask of shape (n,): which finite ``values`` (shape (n,)) to leave off a plot's scale: those
     far out on the bad side (``high``: above; else below) that squash the others into a sliver of
     the axis (one diverged run at 1e11 among values near 1 drew them as a line on its edge).
 
     From 8 finite values on: beyond Q3 + 3 IQR (Q1 - 3 IQR below) when the others span under a
-    tenth of the axis, none without a spread between the quartiles. From 4 to 7: the fewest bad-end
+    tenth of the axis (``squashed``), none without a spread between the quartiles. From 4 to 7: the fewest bad-end
     values from whose nearest the others, 3 or more, more than half of them and spread, lie 199
     times their range away (:data:`FEW_SQUASHED`). None among fewer than 4."""
     mask = np.zeros(np.shape(values), dtype=bool)
@@ -280,9 +280,31 @@ def far_out(values: np.ndarray, high: bool) -> np.ndarray:
         return mask
     q1, q3 = np.percentile(bad_up, [25, 75])
     beyond = bad_up > q3 + FAR_OUT * (q3 - q1)
-    if q3 > q1 and beyond.any() and np.ptp(bad_up[~beyond]) < SQUASHED * np.ptp(bad_up):
+    if q3 > q1 and beyond.any() and np.ptp(bad_up[~beyond]) < squashed * np.ptp(bad_up):
         mask[finite] = beyond
     return mask
+
+
+#: :data:`SQUASHED` for a colour scale: values that span under half of the colours lose most of
+#: their contrast (the SVM's mean map drew 0.97 to 0.99 in one yellow beside one trial at 0.2).
+COLOURS_SQUASHED = 0.5
+
+
+def colour_limits(values: Any, bad_high: bool | None) -> tuple[float, float, str]:
+    """The values (any shape) the darkest and brightest colours stand for, and the colour bar's
+    ``extend``: far-out values on the bad side (``bad_high``: above; else below; None: no bad
+    side, none) (:func:`far_out`, when the others span under :data:`COLOURS_SQUASHED` of the
+    scale) share the colour of its end and the bar gets an arrow there. (0, 1) when none is finite.
+
+    >>> colour_limits([0.2] + [0.97, 0.98, 0.99] * 3, bad_high=False)
+    (0.97, 0.99, 'min')
+    """
+    values = np.ravel(np.asarray(values, dtype=float))
+    off = np.zeros(values.shape, dtype=bool) if bad_high is None else far_out(values, bad_high, COLOURS_SQUASHED)
+    kept = values[np.isfinite(values) & ~off]
+    if not kept.size:
+        return 0.0, 1.0, "neither"
+    return float(kept.min()), float(kept.max()), "neither" if not off.any() else "max" if bad_high else "min"
 
 
 def _beyond_gap(values: np.ndarray) -> np.ndarray:

@@ -8,14 +8,16 @@ updated in place. In a conditional space a trial lacking a parameter crosses tha
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._compat import set_colorbar_extend
 from ..direction import Direction
 from ..views import AxisLevels, History
-from ._axes import axes_or_new, category_xticks, check_axes, slot_characters, wrap_name
+from ._axes import axes_or_new, category_xticks, check_axes, colour_limits, slot_characters, wrap_name
 from ._history_checks import check_axes_levels, check_history
 from .search_axes import to_line
 
@@ -24,6 +26,11 @@ __all__ = ["INACTIVE_Y", "ParallelCoordinatesInfo", "ParallelCoordinatesPlot", "
 
 #: Line widths: manual trials stand out (they also get star markers).
 WIDTH, MANUAL_WIDTH = 1.2, 2.6
+#: The manual trials' star: its size (area, points^2) and outline width (points).
+STAR_SIZE, STAR_EDGE = 110.0, 0.6
+#: How far right of its axis a tick label starts, in points: past a star on the axis (half its
+#: size plus half its outline) and a gap. At 0.04 data units (5 px) the star covered "10" and "rbf".
+LABEL_OFFSET = math.sqrt(STAR_SIZE) / 2 + STAR_EDGE / 2 + 1.5
 #: The y limits: the unit cube of every axis, with a margin.
 YLIM = (-0.03, 1.03)
 #: Where an inactive parameter's vertex sits (unit-cube coordinates of the axes run 0 to 1): below
@@ -125,6 +132,10 @@ def _parallel_coordinates_info(history: History, axes_levels: list[AxisLevels], 
 class ParallelCoordinatesPlot:
     """Every COMPLETE trial as a polyline across the parameter axes, coloured by value.
 
+    Far-out bad values (:func:`~interactive_hpo.plots._axes.colour_limits`: a failing
+    configuration's 0.2 among accuracies of 0.97-0.99) share the worst colour, and the colour
+    bar's arrow on that side says so; tick labels start clear of a manual trial's star.
+
     Parameters
     ----------
     axes_levels : list of AxisLevels
@@ -161,6 +172,7 @@ class ParallelCoordinatesPlot:
 
     def __init__(self, axes_levels: list[AxisLevels], ax: Any = None):
         from matplotlib.collections import LineCollection
+        from matplotlib.transforms import offset_copy
 
         check_axes_levels(axes_levels, "ParallelCoordinatesPlot")
 
@@ -172,21 +184,22 @@ class ParallelCoordinatesPlot:
         self.lines.set_array(np.empty(0))
         self.lines.set_clim(0.0, 1.0)
         ax.add_collection(self.lines, autolim=False)
-        self.manual = ax.scatter([], [], s=110, marker="*", color="gold", edgecolor="black", linewidth=0.6,
-                                 zorder=4, label="manual trial")
+        self.manual = ax.scatter([], [], s=STAR_SIZE, marker="*", color="gold", edgecolor="black",
+                                 linewidth=STAR_EDGE, zorder=4, label="manual trial")
         self.colorbar = ax.figure.colorbar(self.lines, ax=ax, pad=0.02)
         self.no_values = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="0.3",
                                  zorder=6)  # trials, none with a value: empty axes would read as a broken plot
         self.tick_labels = []
         room = slot_characters(ax, d + 0.4)  # a label wraps to the gap before the next axis (long ones ran across)
+        beside = offset_copy(ax.transData, fig=ax.figure, x=LABEL_OFFSET, units="points")  # clear of a star
         for j, axis in enumerate(self.axes_levels):
             ax.axvline(j, color="black", lw=0.8, zorder=1)
             positions, labels = axis_ticks(axis)
             ax.plot(np.full(len(positions), j), positions, ls="none", marker="_", color="black", ms=6)
-            self.tick_labels.append([ax.text(j + 0.04, y, wrap_name(label, room), fontsize="small", va="center",
-                                             zorder=5) for y, label in zip(positions, labels, strict=True)])
-        self.inactive_labels = [ax.text(j + 0.04, INACTIVE_Y, "", fontsize="small", va="center", style="italic",
-                                        color="0.3", zorder=5) for j in range(d)]
+            self.tick_labels.append([ax.text(j, y, wrap_name(label, room), fontsize="small", va="center", zorder=5,
+                                             transform=beside) for y, label in zip(positions, labels, strict=True)])
+        self.inactive_labels = [ax.text(j, INACTIVE_Y, "", fontsize="small", va="center", style="italic",
+                                        color="0.3", zorder=5, transform=beside) for j in range(d)]
         self.inactive_ticks = ax.plot([], [], ls="none", marker="_", color="0.3", ms=6)[0]
         category_xticks(ax, [axis.name for axis in self.axes_levels])
         ax.set_yticks([])
@@ -201,10 +214,15 @@ class ParallelCoordinatesPlot:
         self.lines.set_segments(list(info.segments))
         self.lines.set_array(info.values)
         self.lines.set_linewidth(np.where(info.manual, MANUAL_WIDTH, WIDTH).tolist())
-        low, high = (float(info.values.min()), float(info.values.max())) if info.values.size else (0.0, 1.0)
+        minimize = Direction(info.direction) is Direction.MINIMIZE
+        # Far-out bad values share the worst colour, an arrow on the bar says so: one trial at 0.2
+        # among 0.97-0.99 drew all the others in one yellow.
+        low, high, extend = colour_limits(info.values, bad_high=minimize)
+        set_colorbar_extend(self.colorbar, extend)
         self.lines.set_clim(low, high if high > low else low + 1.0)
         # For minimization the low values are the good ones: reverse the map so "best" is always bright.
-        self.lines.set_cmap("viridis_r" if Direction(info.direction) is Direction.MINIMIZE else "viridis")
+        self.lines.set_cmap("viridis_r" if minimize else "viridis")
+        self.colorbar.update_normal(self.lines)  # the arrow, when the limits stayed (no "changed" signal)
         self.manual.set_offsets(info.segments[info.manual].reshape(-1, 2))
         slots = np.flatnonzero(info.inactive.any(axis=0))
         for j, label in enumerate(self.inactive_labels):

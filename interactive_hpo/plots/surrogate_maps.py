@@ -18,7 +18,7 @@ from .._compat import set_colorbar_extend
 from .._validation import check_bool
 from ..direction import Direction
 from ..views import SurfaceGrid, SurrogatePrediction
-from ._axes import markers_whole
+from ._axes import colour_limits, markers_whole
 from ._surrogate_checks import check_map_axes, check_map_inputs
 from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
 from .search_axes import cell_edges, style_axis
@@ -117,7 +117,8 @@ class SurrogateMaps:
 
     A log-scale acquisition's colours span the top :data:`~.acquisition_display.LOG_WINDOW`
     units (EI within a factor of 100 of its peak), lower values in the darkest colour, and its
-    colour bar says so; the images keep the true values.
+    colour bar says so; the mean's leave out far-out bad values (a diverged or failing trial's
+    basin), with an arrow on their side of its bar. The images keep the true values.
 
     Parameters
     ----------
@@ -185,7 +186,9 @@ class SurrogateMaps:
         direction : {"minimize", "maximize"}, optional
             The study's: the mean is then bright where it is better (``viridis_r`` when
             minimizing), as the trials are on parallel coordinates, and its colour bar says which
-            way is better. None: bright where high, unlabelled.
+            way is better; far-out bad values (:func:`~interactive_hpo.plots._axes.colour_limits`)
+            share the worst colour, and the bar's arrow on that side says so. None: bright where
+            high, unlabelled, every value in the colours.
         any_feasible : bool, default=True
             Whether a trial the model saw is known to meet its constraints: without one,
             constrained log-EI is titled as what it then is, the log probability of feasibility
@@ -202,8 +205,12 @@ class SurrogateMaps:
         # Set at every update, None included: a study switched to None kept the last direction's map.
         minimize = better is Direction.MINIMIZE
         cmaps = ("viridis_r" if minimize else "viridis", *self.CMAPS[1:])
-        layers = [(prediction.mean, finite_limits(prediction.mean)), (prediction.std, finite_limits(prediction.std)),
+        # The mean's colours leave out far-out bad values (colour_limits): one trial at 0.2 among
+        # 0.97-0.99 drew the whole good region of the SVM's map in one yellow.
+        mean_low, mean_high, mean_extend = colour_limits(prediction.mean, None if better is None else minimize)
+        layers = [(prediction.mean, (mean_low, mean_high)), (prediction.std, finite_limits(prediction.std)),
                   (prediction.acquisition, (colours.low, colours.high))]
+        set_colorbar_extend(self.colorbars[0], mean_extend)
         set_colorbar_extend(self.colorbars[2], "min" if colours.clipped else "neither")
         self.colorbars[2].set_label(colours.label, fontsize="small")
         for image, colorbar, cmap, (values, limits) in zip(self.images, self.colorbars, cmaps, layers, strict=True):

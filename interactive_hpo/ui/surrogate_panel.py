@@ -1,7 +1,8 @@
 """The surrogate panel: what the model believes, along one parameter or over any pair.
 
 One parameter: the mean, the epistemic and aleatoric bands and the acquisition below. Two or
-more: mean, std and acquisition heatmaps over a pair chosen from dropdowns, the other
+more: mean, std and acquisition heatmaps (the std in the GP's own units when it was fitted on
+warped values, :data:`WARPED_STD`) over a pair chosen from dropdowns, the other
 parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
 trial (through the callback the app registers). The pair and the sliders are
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -47,12 +49,13 @@ CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 #: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
 #: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
 FADE, FLOOR = 0.15, 0.15
-SEEN = "as the GP sees it"  #: the maps' titles with that box ticked (with "(warped)" two overlapped)
+SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
-#: Under the std map in the objective's units, when the GP was fitted on warped values: its
-#: one-sd band is mapped through the warp's inverse, steepest at the worst values, so the std is
-#: highest beside the worst trial, not far from every trial as in the GP's own units.
-WARPED_STD = "objective units: the warp's stretch included"
+#: Under the std map of a GP fitted on warped values, drawn in the GP's units whatever the mean's.
+#: In the objective's units its one-sd band went through the warp's inverse, steepest at the
+#: worst values: the std peaked in a ring beside the worst trial and was dark far from every
+#: trial (the SVM's map at 13 trials), the opposite of what epistemic uncertainty is.
+WARPED_STD = "warped units: smallest where the GP has data"
 
 
 def _warped(view: Any) -> bool:
@@ -239,7 +242,7 @@ class SurrogatePanel:
         self._show_trust(view.hyperparameters.source_weights)
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
-        std_label = WARPED_STD if not self.as_seen.value and _warped(view) else ""
+        warped = _warped(view)
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
         # The sources' losses in the curve's units (as the study's values; seen by the GP if asked).
@@ -274,15 +277,22 @@ class SurrogatePanel:
                 if not off_star.any():
                     star = [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
                             float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
-            self.maps.update(surface, view.predict(surface.points.reshape(-1, d)), observed=on_axes,
+            points = surface.points.reshape(-1, d)
+            belief = view.predict(points)
+            if warped and not self.as_seen.value:  # the std as the GP sees it (WARPED_STD says why)
+                belief = replace(belief, std=view.model_units().predict(points).std)
+            self.maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,
                              any_feasible=any_feasible)
             self._show_absent(not_drawn(self.pair, off, off_star, "the proposal"))
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
-            if self.as_seen.value:  # both maps in the GP's units (the std's title said "epistemic" alone)
-                for ax, shown in zip(self.maps.axes[:2], ("mean", "std"), strict=True):
-                    ax.title.set_text(f"{shown}, {SEEN}")  # set_title would reset the pad that clears the star
-            self.maps.colorbars[1].set_label(std_label, fontsize="small")
+            # A map in the GP's units says so (the std's title said "epistemic" alone); set_text,
+            # as set_title would reset the pad that clears the star.
+            for ax, shown, seen_here in zip(self.maps.axes[:2], ("mean", "std"),
+                                            (self.as_seen.value, self.as_seen.value or warped), strict=True):
+                if seen_here:
+                    ax.title.set_text(f"{shown}, {SEEN}")
+            self.maps.colorbars[1].set_label(WARPED_STD if warped else "", fontsize="small")
         self.figure.redraw()
 
     def _show_trust(self, weights: Mapping[str, float]) -> None:

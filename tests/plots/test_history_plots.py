@@ -538,3 +538,45 @@ def test_parallel_labels_longer_than_their_slot_shrink_to_fit_a_tab_s_width():
     assert_clean_layout(fig, "ten parallel axes")
     assert ax.xaxis.get_ticklabels()[0].get_fontsize() >= 6.0
     plt.close(fig)
+
+
+@pytest.mark.parametrize(("direction", "sign", "extend"), [("maximize", 1.0, "min"), ("minimize", -1.0, "max")])
+def test_one_far_out_bad_trial_leaves_the_line_colours_to_the_others(direction, sign, extend):
+    """The tour's SVM: one trial at 0.2 among accuracies of 0.97-0.99 drew all the others in one
+    yellow. It shares the worst colour now, and the colour bar's arrow on its side says so."""
+    good = [0.97, 0.975, 0.98, 0.985, 0.99, 0.972, 0.978, 0.982]
+    plot = ParallelCoordinatesPlot(axes_levels(SearchSpace([Float("x", 0, 1)])))
+    plot.update(valued_study([sign * v for v in [0.2, *good]], direction).history())
+    assert plot.lines.norm.vmin == pytest.approx(min(sign * v for v in good))
+    assert plot.lines.norm.vmax == pytest.approx(max(sign * v for v in good))
+    assert plot.colorbar.extend == extend
+    plot.update(valued_study([sign * v for v in good], direction).history())  # none far out: every value, no arrow
+    assert plot.colorbar.extend == "neither"
+    assert (plot.lines.norm.vmin, plot.lines.norm.vmax) == pytest.approx((min(good), max(good)) if sign > 0 else
+                                                                          (-max(good), -min(good)))
+    plt.close("all")
+
+
+def test_a_manual_trial_s_star_covers_no_tick_label():
+    """The tour's manual trial (C = 10, rbf) drew its star over the "10" and "rbf" labels, which
+    started 0.04 data units (5 px) right of the axis; "inactive" lost its first letter too."""
+    from matplotlib.transforms import Bbox
+
+    study = Study(CONDITIONAL, "random", direction="maximize", seed=0)
+    study.add_manual({"C": 10.0, "kernel": "rbf", "gamma": 0.01}, 0.98)  # degree inactive: its star on that slot
+    study.add_manual({"C": 0.1, "kernel": "linear"}, 0.95)
+    fig = plt.figure(figsize=(7.6, 3.6), dpi=90, layout="constrained")  # the Lab's History tab
+    plot = ParallelCoordinatesPlot([CONDITIONAL.axis(name) for name in CONDITIONAL.names], fig.add_subplot())
+    plot.update(study.history())
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    labels = [label for labels in plot.tick_labels for label in labels] + plot.inactive_labels
+    assert {"10", "rbf", "0.01", "inactive"} <= {label.get_text() for label in labels}  # where the stars are
+    reach = (np.sqrt(plot.manual.get_sizes()[0]) / 2 + plot.manual.get_linewidths()[0] / 2) * fig.dpi / 72
+    stars = plot.ax.transData.transform(plot.manual.get_offsets())
+    assert len(stars) == 8  # both trials are manual: a star on every vertex
+    boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
+    for x, y in stars:
+        star = Bbox.from_extents(x - reach, y - reach, x + reach, y + reach)
+        assert not any(star.overlaps(box) for box in boxes), (x, y)
+    plt.close(fig)

@@ -373,3 +373,24 @@ GRID = SPACE.slice2d("C", "kernel", resolution=4)
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize(("direction", "sign", "extend"), [("maximize", 1.0, "min"), ("minimize", -1.0, "max")])
+def test_a_far_out_bad_basin_leaves_the_mean_s_colours_to_the_good_region(direction, sign, extend):
+    """The tour's SVM map: one trial at 0.2 set the mean's colours from 0.21 to 0.99, and the
+    region of 0.97-0.99 was one yellow. The basin of the bad trial shares the worst colour now,
+    and the arrow on that side of the bar says so; the image keeps the true values."""
+    grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=20)
+    good = np.linspace(0.95, 0.99, 400)
+    mean = good.copy()
+    mean[:12] = np.linspace(0.2, 0.8, 12)  # a dip by the worst trial: 3% of the map
+    belief = SurrogatePrediction(sign * mean, np.ones(400), np.zeros(400), np.zeros(400), "ucb")
+    maps = SurrogateMaps().update(grid, belief, direction=direction)
+    low, high = sorted((sign * good[12], sign * good[-1]))
+    assert (maps.images[0].norm.vmin, maps.images[0].norm.vmax) == pytest.approx((low, high))
+    assert maps.colorbars[0].extend == extend and maps.colorbars[0].norm.vmin == maps.images[0].norm.vmin
+    np.testing.assert_allclose(maps.images[0].get_array().ravel(), sign * mean)  # the readout: true values
+    maps.update(grid, belief)  # no direction, no bad side: every value in the colours, no arrow
+    assert maps.images[0].get_clim() == pytest.approx(sorted((sign * 0.2, sign * 0.99)))
+    assert maps.colorbars[0].extend == "neither"
+    plt.close("all")

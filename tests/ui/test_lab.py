@@ -17,6 +17,7 @@ pytest.importorskip("botorch")
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
 from interactive_hpo.objectives import Forrester, FunctionObjective  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui.surrogate_panel import WARPED_STD  # noqa: E402
 
 from .lab_helpers import FAST, LINE, lab_after, press, quad  # noqa: E402
 
@@ -80,15 +81,19 @@ def test_the_model_can_be_shown_as_the_gp_sees_it_after_its_output_warp():
     np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), seen)
     # Not the objective's units: both maps say so (the std's title said "std (epistemic)" alone).
     assert [ax.get_title() for ax in panel.maps.axes[:2]] == ["mean, as the GP sees it", "std, as the GP sees it"]
-    assert panel.maps.colorbars[1].ax.get_xlabel() == ""
+    assert panel.maps.colorbars[1].ax.get_xlabel() == WARPED_STD
     values = np.array([t.value for t in lab.study.trials])
     assert np.ptp(seen) < 2.0 < np.ptp(values) * 10  # warped units (about one), not the objective's
     panel.as_seen.value = False
     objective = view.predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
     np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), objective)
-    assert [ax.get_title() for ax in panel.maps.axes[:2]] == ["mean", "std (epistemic)"]
-    # In objective units the band went through the warp's inverse, steep at the worst values: said under the map.
-    assert panel.maps.colorbars[1].ax.get_xlabel() == "objective units: the warp's stretch included"
+    # The std stays in the GP's units, and says so: in the objective's, its band went through the
+    # warp's inverse, steepest at the worst values, and the std peaked in a ring beside the worst
+    # trial, dark far from every trial (the tour's SVM map), the opposite of epistemic uncertainty.
+    assert [ax.get_title() for ax in panel.maps.axes[:2]] == ["mean", "std, as the GP sees it"]
+    assert panel.maps.colorbars[1].ax.get_xlabel() == WARPED_STD == "warped units: smallest where the GP has data"
+    std_seen = view.model_units().predict(grid.points.reshape(-1, 3)).std.reshape(grid.shape)
+    np.testing.assert_allclose(panel.maps.images[1].get_array().reshape(grid.shape), std_seen)
 
 
 def test_the_curve_keeps_its_y_labels_on_the_figure_and_says_when_it_shows_the_gps_units():
