@@ -22,7 +22,8 @@ from ._validation import as_finite, as_list, as_scalar, check_one_of, fail, is_r
 from .goals import read_constraints
 from .views import KeepsReadOnly, read_only
 
-__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "NOT_SUBMITTED", "RUN_ENDED", "USER_INTERRUPT", "TrialState", "Trial",
+__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "INTERRUPTED", "NOT_SUBMITTED", "RUN_ENDED", "RUN_INTERRUPTED",
+           "USER_INTERRUPT", "TrialState", "Trial",
            "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_values"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
@@ -35,9 +36,16 @@ USER_INTERRUPT = "interrupted by the user (KeyboardInterrupt)"
 CANCELLED, NOT_SUBMITTED = "cancelled", "not submitted"
 #: What the error of a task a worker took after its run had ended says.
 RUN_ENDED = "the run ended before this trial started"
+#: How the error of a trial a parallel run lost while a Ctrl-C stopped it ends ("worker lost
+#: (BrokenProcessPool); not re-queued (the run was interrupted)"): the Ctrl-C broke its executor.
+RUN_INTERRUPTED = "(the run was interrupted)"
 #: How the errors of trials :attr:`Trial.cut_short` begin: a person stopped it, the run cancelled
 #: it or could not submit it (the producers build their messages from these names).
 CUT_SHORT = (USER_INTERRUPT, CANCELLED, NOT_SUBMITTED)
+
+#: The error of a trial its process left RUNNING when it stopped (a kill, a closed laptop): the
+#: study records it when the journal is opened again (``study.replay``).
+INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
 #: The source of a trial that a fork or a remap (``study.branching``) carried into a new study; its
 #: old source and attributes are kept under ``carried_source`` and ``carried_attrs``.
@@ -291,13 +299,23 @@ class Trial(KeepsReadOnly):
     @property
     def cut_short(self) -> bool:
         """Whether the trial FAILED for a reason that says nothing of its configuration: a person
-        stopped it (Ctrl-C, Kernel -> Interrupt, the Lab's Stop) or the run ended, or could not
-        hand it to a worker, before it ran (:data:`CUT_SHORT`). A model of failures leaves it out,
-        and its configuration may be proposed again. A crash, a timeout or a lost worker counts
-        as the configuration's failure: it may be its doing (too much memory, too slow)."""
+        stopped it (Ctrl-C, Kernel -> Interrupt, the Lab's Stop; a trial a parallel run lost as the
+        Ctrl-C broke its executor, :data:`RUN_INTERRUPTED`) or the run ended, or could not hand it
+        to a worker, before it ran (:data:`CUT_SHORT`). A model of failures leaves it out, and its
+        configuration may be proposed again. A crash, a timeout or a lost worker counts as the
+        configuration's failure: it may be its doing (too much memory, too slow)."""
         error = self.error
         return self.state is TrialState.FAILED and isinstance(error, str) and (
-            error.startswith(CUT_SHORT) or RUN_ENDED in error)
+            error.startswith(CUT_SHORT) or RUN_ENDED in error or error.endswith(RUN_INTERRUPTED))
+
+    @property
+    def untried(self) -> bool:
+        """Whether the trial tells nothing of its configuration, as if it had not run: it was
+        :attr:`cut_short`, or its process stopped while it ran (:data:`INTERRUPTED`: a kill, a
+        closed laptop). A multi-fidelity scheduler hands its job out again (after a person's stop
+        every time, after its process stopped once: one that kills its process would stop every
+        resume), and ``HPOSearchCV`` runs it again on resume, once."""
+        return self.cut_short or self.error == INTERRUPTED
 
     @property
     def duration(self) -> float | None:

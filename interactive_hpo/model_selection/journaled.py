@@ -39,7 +39,6 @@ from ..exceptions import StorageError
 from ..objectives.splitting import closed_over, data_bytes, function_bytes
 from ..study.core import Study
 from ..study.journal import Journal
-from ..study.replay import INTERRUPTED
 from ..study.space_change import as_written_today, same_record, space_changes
 from ..trial import Trial
 
@@ -49,7 +48,7 @@ from sklearn.base import BaseEstimator  # noqa: E402
 
 __all__ = ["EXECUTION_ONLY", "FOLD_JOURNAL", "RECORD_VERSION", "describe", "digest", "evaluated", "fold_journal",
            "folds_digest", "journal_header", "journaled_seed", "open_search", "queue_again", "record_changes",
-           "recorded_nested", "search_record", "stopped", "storage_folder"]
+           "recorded_nested", "search_record", "storage_folder"]
 
 #: The version of the search record in a journal's header (another reader refuses a newer one).
 RECORD_VERSION = 1
@@ -303,21 +302,16 @@ def _chosen_by(record: Mapping[str, Any]) -> str:
     return f"{shown(record.get('optimizer'))}" + (f" with {shown(settings)}" if settings else "")
 
 
-def stopped(trial: Trial) -> bool:
-    """Whether ``trial`` was stopped before it could tell anything of its configuration: a Ctrl-C
-    cut it short (:attr:`~interactive_hpo.trial.Trial.cut_short`), or its process stopped (a
-    kill, a closed laptop: the study records it ``INTERRUPTED`` when it is opened again)."""
-    return trial.cut_short or trial.error == INTERRUPTED
-
-
 def evaluated(trials: Sequence[Trial]) -> tuple[list[Trial], list[dict[str, Any]]]:
     """What a search over a journal's ``trials`` has done: the trials that count (``cv_results_``'s
     rows, the done part of ``n_trials``), in order, and the configurations to run again, in the
     order they were stopped.
 
-    A :func:`stopped` trial does not count, and its configuration is run again, once: stopped
-    again, it counts, as a failure (a configuration too slow to wait for, or one that kills its
-    process, would stop every resume). Trials another process is running do not count.
+    A trial stopped before it could tell anything of its configuration (a Ctrl-C cut it short, or
+    its process stopped: :attr:`~interactive_hpo.trial.Trial.untried`) does not count, and its
+    configuration is run again, once: stopped again, it counts, as a failure (a configuration too
+    slow to wait for, or one that kills its process, would stop every resume). Trials another
+    process is running do not count.
     """
     rows: list[Trial] = []
     again: dict[str, dict[str, Any]] = {}  # configuration -> its params, for those stopped once
@@ -325,7 +319,7 @@ def evaluated(trials: Sequence[Trial]) -> tuple[list[Trial], list[dict[str, Any]
         if not trial.state.is_finished:
             continue
         key = _configuration(trial.params)
-        if stopped(trial) and key not in again:
+        if trial.untried and key not in again:
             again[key] = dict(trial.params)
         else:  # evaluated, or its run again was stopped too
             rows.append(trial)

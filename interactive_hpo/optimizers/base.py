@@ -107,6 +107,9 @@ class Optimizer(ABC):
     setting_choices: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: The most points one :meth:`ask_batch` proposes (fewer where they are chosen jointly).
     max_batch: int = MAX_BATCH
+    #: Whether :meth:`tell` takes a PRUNED trial's loss (its last report, in a study of one
+    #: objective; None without one): the multi-fidelity schedulers rank a pruned job in its rung by it.
+    ranks_pruned: ClassVar[bool] = False
 
     def __init__(self, space: SearchSpace, *, seed: int | np.random.Generator | None = None):
         if not isinstance(space, SearchSpace):
@@ -183,17 +186,22 @@ class Optimizer(ABC):
 
     def tell(self, trial: Trial, loss: float | np.ndarray | None) -> None:
         """Report a finished trial; ``loss`` is a finite float if COMPLETE, else None (for a
-        :class:`~.capabilities.MultiObjective` optimizer also finite losses of shape (m,))."""
+        :class:`~.capabilities.MultiObjective` optimizer also finite losses of shape (m,); with
+        :attr:`ranks_pruned`, a PRUNED trial's last report's loss, or None)."""
         owner = f"{type(self).__name__}.tell"
         self._check_trial(trial, owner, f"a Trial of this search space (dim {self.space.dim})")
         if not trial.state.is_finished:
             raise fail("trial", owner, "a finished trial (not RUNNING)", trial)
         complete = trial.state is TrialState.COMPLETE
-        if not complete and loss is not None:
+        # A scheduler ranks a pruned job in its rung by its last report (the study tells it that loss).
+        ranked = complete or (trial.state is TrialState.PRUNED and self.ranks_pruned)
+        if not ranked and loss is not None:
             raise fail("loss", owner, f"None for a {trial.state.value} trial", loss)
         if complete:
             loss = self._checked_loss(loss, owner)
             self._n_losses = int(np.size(loss))
+        elif loss is not None:
+            loss = self._checked_loss(loss, owner)
         suggestion = self._claim(trial)
         self._n_told += 1
         # Typed as one loss for the single-objective optimizers that override _tell; a

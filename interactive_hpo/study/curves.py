@@ -103,7 +103,10 @@ class BudgetTrace:
     numbers : ndarray of shape (n,)
         Finished trials, in finishing order.
     spent : ndarray of shape (n,)
-        Cumulative budget after each (a trial without a budget counts ``full_budget``).
+        Cumulative budget after each (a trial without a budget counts ``full_budget``). A PRUNED
+        trial counts the share of its budget it ran: how many reports it made, out of the most a
+        COMPLETE trial at the same budget made (its whole budget when none reported, or it made
+        no report). Every other trial counts its whole budget, a FAILED one too.
     best_full : ndarray of shape (n,)
         Best value so far among trials at the full budget (NaN before the first): the only
         values comparable with a full evaluation.
@@ -139,11 +142,20 @@ def budget_trace(study: Study, full_budget: float | None = None) -> BudgetTrace:
         full_budget = check_real(full_budget, "full_budget", "budget_trace", 0.0, low_open=True)
     trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
     finished = [trials[number] for number in study.finish_order]
+    reports: dict[float, int] = {}  # budget -> the most reports a COMPLETE trial at it made
+    for trial in finished:
+        if trial.state is TrialState.COMPLETE:
+            budget = full_budget if trial.budget is None else trial.budget
+            reports[budget] = max(reports.get(budget, 0), len(trial.intermediate_values))
     spent, best_full, best_any = [], [], []
     total, full, any_ = 0.0, math.inf, math.inf
     for trial in finished:
         budget = full_budget if trial.budget is None else trial.budget
-        total += budget
+        whole = reports.get(budget, 0)
+        made = len(trial.intermediate_values)
+        # A pruned trial stopped part of the way: counted whole, a median-pruned study that trained
+        # 92 of 200 epochs had spent 20 full evaluations, and pruning seemed to save nothing.
+        total += budget * min(1.0, made / whole) if trial.state is TrialState.PRUNED and made and whole else budget
         if trial.state is TrialState.COMPLETE and trial.value is not None:
             loss = study.direction.to_loss(trial.value)
             any_ = min(any_, loss)

@@ -31,6 +31,7 @@ optimizer does not learn from, which :func:`warn_not_learnt` says, as the analys
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -60,8 +61,14 @@ def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
     """What the study tells ``optimizer`` of ``trial``: the trial and its loss
     (:func:`~.results.loss_of`), or, for a result below ``full_budget`` that it does not learn
     (:func:`learns`), the trial as PRUNED (its last value kept as a pruned trial's, no values of
-    several objectives) with no loss."""
+    several objectives) with no loss. An optimizer that :attr:`~.Optimizer.ranks_pruned` (a
+    scheduler) is told a PRUNED trial's value as its loss."""
     if learns(optimizer, trial, full_budget):
+        if optimizer.ranks_pruned and trial.state is TrialState.PRUNED and trial.value is not None \
+                and math.isfinite(trial.value) and not goals.multi:
+            # Its rung ranks it by its last report: a job pruned at its last (at budget 1, its only
+            # one: 10 of 40 Hyperband jobs beside the median rule) had been thrown away as inf.
+            return trial, float(goals.losses((trial.value,))[0])
         return trial, loss_of(goals, trial)
     return dataclasses.replace(trial, state=TrialState.PRUNED, values=None), None
 

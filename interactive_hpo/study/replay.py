@@ -25,7 +25,7 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.recorded import recorded
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
-from ..trial import Trial, TrialState
+from ..trial import INTERRUPTED, Trial, TrialState
 from .journal import Journal
 from .journal_lines import HEADER, refused_field
 from .learnt import tell
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["resume", "catch_up", "check_header", "Context", "context_of", "spec_of", "model_behind",
            "past_surrogate", "past_population", "copy_journal", "read_header", "tell_history", "INTERRUPTED"]
-
-INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
 
 def spec_of(optimizer: Optimizer) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from interactive_hpo import Float, Race, SearchSpace, Study, TrialStateError
+from interactive_hpo import Float, MedianStoppingRule, Race, SearchSpace, Study, TrialStateError
 from interactive_hpo.objectives import Branin, MultiFidelity
 from interactive_hpo.study.curves import budget_trace
 
@@ -135,3 +135,24 @@ def test_a_budget_above_the_full_budget_is_warned_of_where_it_is_typed_naming_bo
         warnings.simplefilter("error")  # never a best trial: nothing to warn of
         study.add_finished({"x": 0.5}, state="PRUNED", value=0.0, budget=5, source="notes")
         study.add_finished({"x": 0.6}, state="FAILED", budget=5, source="notes")
+
+
+def test_a_pruned_trial_spends_the_share_of_its_budget_it_ran():
+    # Before: each pruned trial counted its whole budget (20 full evaluations for 11 trained).
+    def train(params, *, budget=None, report):
+        epochs = 10 if budget is None else int(budget)
+        for epoch in range(epochs):
+            report(params["x"] + 1 / (epoch + 1), epoch)
+        return params["x"]
+
+    space = SearchSpace([Float("x", 0, 1)])
+    study = Study(space, "random", seed=0, pruner=MedianStoppingRule(n_startup_trials=3))
+    study.run(train, n_trials=20, progress=False)
+    assert any(t.state.value == "PRUNED" for t in study.trials)
+    epochs = sum(len(t.intermediate_values) for t in study.trials)
+    assert budget_trace(study).spent[-1] == pytest.approx(epochs / 10) and epochs < 200
+    hb = Study(space, "hyperband", seed=0, pruner=MedianStoppingRule(n_startup_trials=3),
+               optimizer_settings={"min_budget": 1, "max_budget": 9})
+    hb.run(train, n_trials=30, progress=False)
+    assert any(t.state.value == "PRUNED" and len(t.intermediate_values) < t.budget for t in hb.trials)
+    assert budget_trace(hb).spent[-1] == pytest.approx(sum(len(t.intermediate_values) for t in hb.trials))

@@ -23,6 +23,7 @@ from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialSt
 from interactive_hpo.exceptions import InvalidParameterError, StorageError
 from interactive_hpo.study.journal import Journal
 from interactive_hpo.study.journal_lines import is_cut_off
+from interactive_hpo.trial import INTERRUPTED
 
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5), Categorical("c", ["a", "b"])])
 ROOT = Path(__file__).resolve().parents[2]
@@ -496,8 +497,7 @@ def test_sigkill_mid_run_loses_nothing_and_resumes_like_an_uninterrupted_run(tmp
     assert not [t for t in resumed.trials if t.state is TrialState.RUNNING]
     # The resumed study continues the numbering ...
     n = len(resumed.trials)
-    interrupted = [t.number for t in resumed.trials if t.error == "interrupted: the process stopped before this "
-                                                                    "trial finished"]
+    interrupted = [t.number for t in resumed.trials if t.error == INTERRUPTED]
     nxt = resumed.ask()
     assert nxt.number == n
     # ... its trials are those of an uninterrupted run with the same seed, up to the kill ...
@@ -511,8 +511,9 @@ def test_sigkill_mid_run_loses_nothing_and_resumes_like_an_uninterrupted_run(tmp
     else:  # ... and the journal alone decides what comes next
         resumed.save(tmp_path / "copy.jsonl")
         twin = Study.load(tmp_path / "copy.jsonl")  # `nxt` runs in `resumed`, not in the copy: failed there
-        assert twin.trials[-1].state is TrialState.FAILED
-        resumed.tell(nxt, state="FAILED")
+        assert twin.trials[-1].error == INTERRUPTED
+        # As the copy records it: a scheduler runs a job its process's end stopped again (Trial.untried).
+        resumed.tell(nxt, state="FAILED", user_attrs={"error": INTERRUPTED})
         assert twin.ask().params == resumed.ask().params
 
 

@@ -30,6 +30,10 @@ of them is rounded up to the next, with a warning; one that leaves a single rung
 
 A person can override a promotion (:meth:`Study.promote`, :meth:`Study.stop`; :mod:`.overrides`); the
 scheduler keeps its own decision beside the person's in :meth:`HalvingScheduler.rung_table`.
+
+A job a person stopped (Ctrl-C, the Lab's Stop: :attr:`Trial.cut_short`) runs again at the next ask, and
+one its process stopped on (a kill: :attr:`Trial.untried`) once; a crash, a timeout, a lost worker or a
+second such kill is its configuration's failure (loss inf). A pruned job ranks by its last report.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ import numpy as np
 
 from ..._validation import check_int, check_one_of, check_real, is_real
 from ...space import SearchSpace
-from ...trial import Trial, carried_from
+from ...trial import Trial, TrialState, carried_from
 from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
@@ -107,7 +111,8 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
                                      typed=None if default else min_budget)
         self._configs: dict[int, np.ndarray] = {}
         self._brackets: list[Bracket] = []
-        self._ready: deque[Job] = deque()  # promotions decided and not yet asked
+        self._ready: deque[Job] = deque()  # promotions decided, and stopped jobs to run again, not yet asked
+        self._stopped_once: set[Job] = set()  # jobs a process stopped on (a kill), handed out again
         self._models: dict[float, Any] = {}  # sampler="bo": one GP per budget
         self._told: dict[float, set[int]] = {}  # sampler="bo": per budget, the configs told to its GP
         if self.sampler == "bo":
@@ -130,6 +135,7 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
         return self._next_job() is None
 
     _why_waiting = "promotions out of a rung are decided when all its jobs report (ASHA never waits)"
+    ranks_pruned = True  # a job a pruner stopped ranks in its rung by its last report
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         job = self._next_job()
@@ -145,7 +151,7 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
 
     def _tell(self, trial: Trial, loss: float | np.ndarray | None, suggestion: Suggestion | None) -> None:
         job = Job.of(suggestion.info) if suggestion is not None else self._replayed_job(trial)
-        if self.sampler == "bo" and loss is not None:
+        if self.sampler == "bo" and loss is not None and trial.state is TrialState.COMPLETE:  # not pruned
             if np.ndim(loss) and not self._models:  # the first result says how many objectives there are
                 from ..bayes.parego import ParEGO
 
@@ -157,6 +163,14 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
         if job is None:
             return  # not one of our jobs (a manual trial, another optimizer's): no rung to put it in
         bracket = self._place(trial, job)
+        if trial.cut_short or (trial.untried and job not in self._stopped_once):
+            # Scored inf, the best configuration was dropped for good. A person's stop says nothing
+            # of it, however often; a process that stopped on it twice may be its doing (Trial.untried).
+            if not trial.cut_short:
+                self._stopped_once.add(job)
+            bracket.enter(job.config, job.rung)
+            self._ready.appendleft(job)
+            return
         bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
                        tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
         if bracket.sizes is not None:
@@ -215,12 +229,12 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
 
         Columns: ``bracket``, ``rung``, ``budget``, ``config``, ``number`` (the trial of the
         finished job, or None while queued or running), ``loss`` (NaN until finished; inf for a
-        failed job; the first objective's with several), ``violation`` (the job's total constraint
-        violation, 0 when met; NaN until finished, when failed, or when the job reported no constraints:
-        a rung promotes feasible configurations first, then infeasible ones by violation, then those
-        of unknown feasibility, so a promotion may pass over a lower loss), ``scheduler`` and ``human`` ("promote",
-        "stop" or None: not decided; ASHA records its promotions but never says "stop", since a
-        later promotion is always possible).
+        failed job; a pruned job's last report; the first objective's with several), ``violation``
+        (the job's total constraint violation, 0 when met; NaN until finished, when failed, or when
+        the job reported no constraints: a rung promotes feasible configurations first, then
+        infeasible ones by violation, then those of unknown feasibility, so a promotion may pass
+        over a lower loss), ``scheduler`` and ``human`` ("promote", "stop" or None: not decided;
+        ASHA records its promotions but never says "stop", since a later promotion is always possible).
         """
         return [row for bracket in self._brackets for row in bracket.rows()]
 

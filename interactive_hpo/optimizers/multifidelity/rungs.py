@@ -67,7 +67,7 @@ class Bracket:
     eta: int
     #: Per rung: the configurations that entered it, in order.
     entered: list[list[int]] = field(init=False)
-    #: Per rung: config -> loss, for finished jobs (inf for failed or pruned ones); a tuple of
+    #: Per rung: config -> loss, for finished jobs (inf for failed ones, a pruned one's last report); a tuple of
     #: losses, one per objective, in a study of several.
     losses: list[dict[int, float | tuple[float, ...]]] = field(init=False)
     #: Per rung: config -> total constraint violation of its finished job (0 when feasible,
