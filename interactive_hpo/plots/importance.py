@@ -248,9 +248,13 @@ def plot_ablation(steps: Sequence[str], losses: Any, ax: Any = None, *, ylabel: 
         # height is room for it. Always above, the 0% of a flat last step at the top of a rising
         # path (values, not losses) sat on the axes' top spine (notebook 14).
         below = middle > centre
-        ax.annotate(text, ((x[i] + x[i + 1]) / 2, middle), xytext=(0, -8 if below else 8),
-                    textcoords="offset points", ha="center", va="top" if below else "bottom", color="C3",
-                    fontweight="bold")
+        # Straight below (above) the middle of a steep step, the line runs through the text
+        # (notebook 14's "100%"): move it sideways too, to the side where the line is not.
+        # Below a rising step's middle the line is left of it, so the text goes right.
+        side = float(np.sign(values[i + 1] - values[i])) * (1 if below else -1)
+        ax.annotate(text, ((x[i] + x[i + 1]) / 2, middle), xytext=(6 * side, -8 if below else 8),
+                    textcoords="offset points", ha={1.0: "left", -1.0: "right"}.get(side, "center"),
+                    va="top" if below else "bottom", color="C3", fontweight="bold")
     ax.set_xticks(x, [start] + [f"+ {s}" for s in steps], rotation=20 if k > 2 else 0,
                   ha="right" if k > 2 else "center")
     ax.set_xlim(-0.4, k + 0.4)

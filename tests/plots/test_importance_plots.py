@@ -253,6 +253,21 @@ def test_ablation_shares_stay_inside_the_axes_where_a_rising_path_ends_flat():
                for t in shares)
 
 
+
+@pytest.mark.parametrize("values", [[0.229, 0.487, 0.4871, 0.4871], [0.487, 0.229, 0.229, 0.229],
+                                    [-0.229, -0.487, -0.4871, -0.4871], [0.0, 0.1, 1.0, 1.05]])
+def test_an_ablation_share_is_not_drawn_across_its_own_step(values):
+    """Notebook 14: the "100%" of a steep step sat centred under the middle of its line, which ran through it."""
+    with projector_style():
+        fig = plt.figure(figsize=(6.5, 4), layout="constrained")
+        ax = plot_ablation(["a", "b", "c"], values, fig.add_subplot())
+        texts, renderer = drawn_texts(fig)
+    shares = [t for t in texts if t in ax.texts]
+    line = ax.transData.transform(np.c_[np.linspace(0, 3, 3001), np.interp(np.linspace(0, 3, 3001), range(4), values)])
+    for text in shares:
+        box = text.get_window_extent(renderer)
+        assert not any(box.contains(px, py) for px, py in line), text.get_text()
+
 # -- errors -------------------------------------------------------------------------------------------
 BAD_INPUTS = [
     (lambda: plot_importance("ab", [1], [1]), "`names` of plot_importance must be a non-empty sequence of distinct "
