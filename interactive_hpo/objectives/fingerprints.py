@@ -11,11 +11,13 @@ an address that a new object reuses. A value that cannot be told apart reliably 
 
 from __future__ import annotations
 
+import enum
 import functools
 import hashlib
 import inspect
 import types
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -24,7 +26,9 @@ from .splitting import closed_over, data_bytes, function_bytes, names_read
 
 __all__ = ["Unfingerprintable", "function_fingerprint"]
 
-_PLAIN = (bool, int, float, complex, str, bytes, type(None), np.generic)
+# Values whose repr is exact (and holds no address): read by it.
+_PLAIN = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis), range, slice, PurePath, enum.Enum,
+          np.generic, np.dtype)
 
 
 class Unfingerprintable(TypeError):
@@ -51,7 +55,10 @@ def function_fingerprint(function: Callable[..., Any]) -> str:
     """
     context = _Context(getattr(function, "__module__", None) or "__main__", frozenset())
     name = getattr(function, "__qualname__", None) or type(function).__name__
-    return hashlib.sha256(_value_bytes(function, name, context)).hexdigest()[:16]
+    try:
+        return hashlib.sha256(_value_bytes(function, name, context)).hexdigest()[:16]
+    except RecursionError:  # a container holding itself
+        raise Unfingerprintable(f"a value {name} reads holds itself (or is nested too deeply to be hashed)") from None
 
 
 def _value_bytes(value: Any, where: str, context: _Context) -> bytes:
@@ -67,8 +74,15 @@ def _value_bytes(value: Any, where: str, context: _Context) -> bytes:
         return b"dict{" + b",".join(_value_bytes(key, f"a key of {where}", context) + b":" +
                                     _value_bytes(item, f"{where}[{key!r}]", context)
                                     for key, item in value.items()) + b"}"
-    if isinstance(value, np.ndarray) and not value.dtype.hasobject:
-        return f"ndarray:{value.dtype.str}{value.shape}:".encode() + data_bytes(value)
+    if isinstance(value, np.ndarray):  # (texts, in an object array, by their values)
+        held = data_bytes(value) if not value.dtype.hasobject else _value_bytes(value.tolist(), where, context)
+        return f"ndarray:{value.dtype.str}{value.shape}:".encode() + held
+    if type(value).__module__.split(".")[0] == "pandas" and type(value).__name__ in ("DataFrame", "Series"):
+        # A notebook's data, read by its values (pandas is not imported here: the value is one already).
+        frame = value.to_frame() if type(value).__name__ == "Series" else value
+        parts = [np.asarray(frame.columns), np.asarray(frame.index), frame.dtypes.astype(str).tolist(),
+                 [frame.iloc[:, i].to_numpy() for i in range(frame.shape[1])]]
+        return b"pandas:" + _value_bytes(parts, where, context)
     if isinstance(value, np.random.Generator):  # its state decides its next draws exactly
         return b"Generator:" + repr(value.bit_generator.state).encode()
     fingerprint = getattr(value, "fingerprint", None)
@@ -82,7 +96,9 @@ def _value_bytes(value: Any, where: str, context: _Context) -> bytes:
         return f"{type(value).__name__}:{named}".encode()  # a library's (or one being hashed): by its name
     if isinstance(value, type):  # a class of the user's module: its methods and class attributes decide it
         inner = context._replace(seen=context.seen | {id(value)})
-        members = {key: member for key, member in vars(value).items() if not key.startswith("__")}
+        members = {key: member for key, member in vars(value).items()  # its methods, __init__ too; not __dict__
+                   if not (key.startswith("__") and key.endswith("__")) or
+                   isinstance(member, (types.FunctionType, staticmethod, classmethod, property))}
         return f"class:{named}:".encode() + _value_bytes([base for base in value.__bases__], f"the bases of {where}",
                                                          inner) + _value_bytes(members, f"{where}", inner)
     if isinstance(value, types.FunctionType):

@@ -43,17 +43,33 @@ def cell(source: str, **scope):
     # a class of the notebook's, whose method was edited
     (cell("class M:\n    def f(self, v): return v\ndef loss(p): return M().f(p['x'])"),
      cell("class M:\n    def f(self, v): return 2 * v\ndef loss(p): return M().f(p['x'])")),
+    (cell("class M:\n    def __init__(self): self.k = 1\ndef loss(p): return M().k * p['x']"),
+     cell("class M:\n    def __init__(self): self.k = 2\ndef loss(p): return M().k * p['x']")),
     (functools.partial(lambda p, k: k * p["x"], k=1), functools.partial(lambda p, k: k * p["x"], k=2)),
     # a value closed over, and a generator's state (its next draws)
     (cell("def make(k):\n    return lambda p: k * p['x']\nloss = make(1)"),
      cell("def make(k):\n    return lambda p: k * p['x']\nloss = make(2)")),
     (cell("def loss(p): return RNG.random() + p['x']", RNG=np.random.default_rng(0)),
      cell("def loss(p): return RNG.random() + p['x']", RNG=np.random.default_rng(1))),
-], ids=["code", "constant", "default", "global", "large array", "dict", "helper", "class", "partial", "closure",
-        "generator"])
+], ids=["code", "constant", "default", "global", "large array", "dict", "helper", "class", "__init__", "partial",
+        "closure", "generator"])
 def test_what_decides_a_functions_values_changes_its_fingerprint(one, other):
     assert FunctionObjective(one, LINE).fingerprint != FunctionObjective(other, LINE).fingerprint
     assert FunctionObjective(one, LINE).fingerprint == FunctionObjective(one, LINE).fingerprint
+
+
+def test_a_data_frame_read_is_keyed_by_its_values():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": [1.0, 2.0], "text": ["x", "y"]}, index=pd.date_range("2026-01-01", periods=2))
+    reads = "def loss(p): return DATA['a'].sum() * p['x']"
+    assert FunctionObjective(cell(reads, DATA=frame), LINE).fingerprint == \
+        FunctionObjective(cell(reads, DATA=frame.copy()), LINE).fingerprint
+    assert FunctionObjective(cell(reads, DATA=frame), LINE).fingerprint != \
+        FunctionObjective(cell(reads, DATA=frame.assign(text=["x", "z"])), LINE).fingerprint
+    looped: list = []
+    looped.append(looped)
+    with pytest.raises(Unfingerprintable, match=re.escape("a value loss reads holds itself")):
+        function_fingerprint(cell("def loss(p): return LOOP", LOOP=looped))
 
 
 def test_the_space_and_the_direction_change_a_fingerprint_and_a_name_does_not():
