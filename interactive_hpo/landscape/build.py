@@ -39,8 +39,8 @@ from .._validation import (
     shown,
 )
 from ..direction import Direction
+from ..exceptions import Unfingerprintable
 from ..objectives.base import FunctionObjective
-from ..objectives.fingerprints import Unfingerprintable
 from ..outcome import Measured, budget_range_of, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState

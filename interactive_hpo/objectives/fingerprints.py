@@ -22,17 +22,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..exceptions import Unfingerprintable
 from .splitting import closed_over, data_bytes, function_bytes, names_read
 
-__all__ = ["Unfingerprintable", "function_fingerprint"]
+__all__ = ["Unfingerprintable", "function_fingerprint"]   # Unfingerprintable from ..exceptions
 
 # Values whose repr is exact (and holds no address): read by it.
 _PLAIN = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis), range, slice, PurePath, enum.Enum,
           np.generic, np.dtype)
-
-
-class Unfingerprintable(TypeError):
-    """A value a function depends on whose bytes do not decide it; the message names the value."""
 
 
 class _Context(NamedTuple):

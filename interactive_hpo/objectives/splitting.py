@@ -118,8 +118,9 @@ def data_bytes(data: Any) -> bytes:
 
 
 def function_bytes(function: Callable[..., Any], values: bool = True) -> bytes:
-    """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`,
-    the same in every process: its module and qualified name, its code (bytecode, constants and
+    """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`
+    (and, with the exact bytes of its values, :func:`.fingerprints.function_fingerprint`), the
+    same in every process: its module and qualified name, its code (bytecode, constants and
     names, nested functions' too), its defaults, the values it closes over and the plain values
     (numbers, text) of the module globals it reads. Two lambdas share a name, not their code.
     An address in a repr (a callable object's, a closed-over estimator's) only makes the
