@@ -15,6 +15,7 @@ __all__ = [
     "StorageError",
     "MissingDependencyError",
     "TrialPruned",
+    "Unfingerprintable",
 ]
 
 
@@ -40,6 +41,12 @@ class StorageError(HPOError, ValueError):
 
 class MissingDependencyError(HPOError, ImportError):
     """An optional dependency is not installed; the message says which extra to install."""
+
+
+class Unfingerprintable(HPOError, TypeError):
+    """An objective's values depend on something that cannot be hashed reliably (a fitted model,
+    an object whose repr is its address), so it has no ``fingerprint`` to key a cache by; the
+    message names the value and how to give one."""
 
 
 class TrialPruned(HPOError):

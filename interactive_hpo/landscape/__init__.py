@@ -4,7 +4,8 @@ topography metrics of the landscape paper (Huang and Li, KDD 2023, arXiv:2311.14
 - :func:`build_landscape` evaluates an objective on every configuration of its space's grid
   (averaged over seeds, in parallel; scikit-learn tasks also give training and test losses;
   its failures summarized per distinct message in bounded memory, ``failures``), kept on disk
-  as JSON (``cache``); :class:`LandscapeObjective` replays a landscape as an objective.
+  as JSON under a key hashed from the objective's ``fingerprint`` (``cache``);
+  :class:`LandscapeObjective` replays a landscape as an objective.
 - The metrics (:func:`fdc`, :func:`autocorrelation`, ..., :func:`profile`, :func:`null_zscores`)
   measure one landscape; :func:`similarity`, :func:`similarity_matrix` and
   :func:`train_test_agreement` compare landscapes on one grid.

@@ -18,6 +18,7 @@ along it are neutral, which the neutrality and plateau metrics count as such.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -38,11 +39,12 @@ from .._validation import (
     shown,
 )
 from ..direction import Direction
+from ..exceptions import Unfingerprintable
 from ..objectives.base import FunctionObjective
 from ..outcome import Measured, budget_range_of, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState
-from .cache import cache_path, read_cache, write_cache
+from .cache import cache_file, cache_key, cache_path, read_cache, write_cache
 from .failures import EXAMPLES_KEPT, Failures
 from .graph import Landscape, check_edges
 
@@ -171,6 +173,18 @@ def _worst_for_failures(values: np.ndarray) -> np.ndarray:
     return np.where(finite, values, values[finite].max() if finite.any() else 0.0)
 
 
+def _entry(objective: Any, levels: Sequence[Sequence[Any]], budget: float | None,
+           cache_dir: str | os.PathLike[str]) -> tuple[str, Path]:
+    """The cache key of ``objective`` (:func:`.cache.cache_key`) and its file in ``cache_dir``,
+    else the refusal of ``cache_dir`` naming the objective and how to give it a fingerprint."""
+    try:
+        key = cache_key(objective, levels, budget)
+    except Unfingerprintable as error:
+        raise fail("cache_dir", "build_landscape", "None for an objective whose values cannot be keyed reliably "
+                   "(by its `fingerprint`)", str(cache_dir), hint=f"{error} Or build it without a cache.") from None
+    return key, cache_file(key, cache_dir)
+
+
 def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None = None,
                     seeds: Sequence[int] | None = None, n_jobs: int = 1,
                     cache_dir: str | os.PathLike[str] | None = None, max_failed: float = 0.5) -> Landscape:
@@ -203,8 +217,13 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
         :data:`MAX_JOBS`.
     cache_dir : path, optional
         Where the losses are kept as JSON, one file per (objective, grid, budget, seed), keyed by
-        the objective's ``fingerprint`` (else its ``repr``); a build with the same key reads the
-        file instead of evaluating again. A refused build writes nothing.
+        the objective's ``fingerprint`` (a :class:`~interactive_hpo.objectives.FunctionObjective`
+        hashes its function's code and the values it reads; a synthetic function its seed and
+        noise); a build with the same key reads the file instead of evaluating again. An
+        objective without a reliable fingerprint is refused a ``cache_dir`` before any
+        evaluation (``FunctionObjective(..., fingerprint="v2")`` gives one). A file of another
+        key, or not a cache, is refused and left as it is; a cache written before caches held
+        their key is evaluated again and replaced. A refused build writes nothing.
     max_failed : float in [0, 1), default=0.5
         The largest share of the grid's configurations that may fail. A landscape where more
         fail (or every one: a budget the objective refuses, say) is refused with how many failed
@@ -258,24 +277,27 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
                for row in codes]  # in a conditional space, what each grid point stands for
     runs: list[dict[str, np.ndarray]] = []
     summaries: list[Failures] = []  # one per seed
-    pending: list[tuple[Path, Any, dict[str, np.ndarray], Failures]] = []
+    pending: list[tuple[str, Path, Any, dict[str, np.ndarray], Failures]] = []
     failed = np.zeros(len(configs), dtype=bool)
-    for seeded in [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]:
-        path = None if cache_dir is None else cache_path(seeded, levels, budget, cache_dir)
-        if path is not None and path.exists():
-            run, failures = read_cache(path, len(configs))
-        else:
+    objectives = [objective] if seeds is None else [objective.with_seed(seed) for seed in seeds]
+    # Every seed's key before the first evaluation: an objective refused a cache is refused at once.
+    entries = [None if cache_dir is None else _entry(seeded, levels, budget, cache_dir) for seeded in objectives]
+    for seeded, entry in zip(objectives, entries, strict=True):
+        cached = None if entry is None or not entry[1].exists() else read_cache(entry[1], len(configs), entry[0])
+        if cached is not None:
+            run, failures = cached
+        else:  # no cache, or one written before caches held their key: evaluated again, and replaced
             run, failures = _evaluate_grid(seeded, configs, budget, goal, n_jobs)
-            if path is not None:
-                pending.append((path, seeded, run, failures))
+            if entry is not None:
+                pending.append((*entry, seeded, run, failures))
         runs.append(run)
         summaries.append(failures)
         failed |= ~np.isfinite(run["valid"])
     # The first failed configuration, for the first seed that failed there.
     first = min((part.first for part in summaries if part.first is not None), key=lambda f: f[0], default=None)
     _check_failures(objective, failed, first, configs, budget, max_failed)
-    for path, seeded, run, failures in pending:  # only a build that stands is kept: a refused one is not cached
-        write_cache(path, seeded, budget, run, failures)
+    for key, path, seeded, run, failures in pending:  # only a build that stands is kept: a refused one is not cached
+        write_cache(path, key, seeded, budget, run, failures)
     losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
     if len(runs) > 1:
         valid = np.array([_worst_for_failures(run["valid"]) for run in runs])
@@ -341,6 +363,18 @@ class LandscapeObjective:
         """:meth:`index_of`, a refusal of ``params`` naming ``owner`` (what the person called) with
         the space's reason, not the space's own method."""
         return self.landscape.index_of(self.space.validate(params, owner=owner))
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash (16 hex digits) of what decides the replay's values: the grid (names, levels,
+        which are ordered), the space it snaps to, every loss and the direction. It keys the
+        landscape cache: two landscapes of one space and grid differ by their losses."""
+        land = self.landscape
+        grid = repr((land.names, [list(map(repr, v)) for v in land.levels], land.ordered, self.space.to_dict(),
+                     self.direction))
+        digest = hashlib.sha256(grid.encode())
+        digest.update(np.ascontiguousarray(land.losses, dtype=float).tobytes())
+        return digest.hexdigest()[:16]
 
     def __repr__(self) -> str:
         return f"LandscapeObjective({self.landscape.n} configurations of {self.landscape.names})"

@@ -1,5 +1,6 @@
 """Objectives: the protocol, plain-function wrappers, synthetic test functions, scikit-learn tasks,
-and problems with several objectives (ZDT, DTLZ, a score against a model size).
+and problems with several objectives (ZDT, DTLZ, a score against a model size). An objective's
+``fingerprint`` keys the landscape cache (``fingerprints`` hashes a plain function's).
 
 Nothing here imports scikit-learn until an ``SklearnCV`` objective or a task is built.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
@@ -9,6 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from .._validation import accepts_keyword, check_one_of, fail, requires_keyword
 from ..space import SearchSpace
 from ..trial import Evaluation
+from .fingerprints import Unfingerprintable, function_fingerprint
 
 __all__ = ["Objective", "FunctionObjective"]
 
@@ -55,6 +57,11 @@ class FunctionObjective:
     direction : {"minimize", "maximize"}
     name : str, optional
         Shown in plots and the Lab; defaults to the function's name.
+    fingerprint : str, optional
+        Your name for what ``fn`` computes, to change whenever its results would (``"v2, data of
+        May 3"``): it keys a landscape cache in place of the hash of ``fn`` (:attr:`fingerprint`).
+        Needed only where ``fn`` depends on something that cannot be hashed reliably (a fitted
+        model, an open file, an object of your own without a ``fingerprint``).
 
     Examples
     --------
@@ -65,7 +72,7 @@ class FunctionObjective:
     """
 
     def __init__(self, fn: Callable[..., Any], space: SearchSpace, direction: str = "minimize",
-                 name: str | None = None):
+                 name: str | None = None, *, fingerprint: str | None = None):
         if not callable(fn):
             raise fail("fn", "FunctionObjective", "a callable fn(params) -> float", fn)
         if not isinstance(space, SearchSpace):
@@ -76,6 +83,10 @@ class FunctionObjective:
         if name is not None and (not isinstance(name, str) or not name):
             raise fail("name", "FunctionObjective", "a non-empty str (shown in plots and the Lab) or None", name)
         self.name = name or getattr(fn, "__name__", "objective")
+        if fingerprint is not None and (not isinstance(fingerprint, str) or not fingerprint):
+            raise fail("fingerprint", "FunctionObjective", "a non-empty str that changes whenever fn's results would, "
+                       "or None (a hash of fn)", fingerprint)
+        self._fingerprint = fingerprint
         # What inspects an objective's signature (a scheduler's check for `budget`, a parallel
         # run's for a required `report`) reads fn's keywords, not this wrapper's.
         self.__signature__ = _signature_of(fn)
@@ -98,6 +109,28 @@ class FunctionObjective:
         if report is not None and accepts_keyword(self.fn, "report"):
             kwargs["report"] = report
         return self.fn(dict(params), **kwargs)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash (16 hex digits) of what decides the values: ``fn``'s code, defaults, the values
+        it closes over and the globals it reads, as they are now
+        (:func:`~interactive_hpo.objectives.fingerprints.function_fingerprint`), or the
+        ``fingerprint`` given; the space and the direction. It keys the landscape cache.
+
+        Raises
+        ------
+        Unfingerprintable
+            Without a ``fingerprint`` given, when ``fn`` depends on a value that cannot be hashed
+            reliably; the message names it.
+        """
+        try:
+            code = self._fingerprint or function_fingerprint(self.fn)
+        except Unfingerprintable as error:
+            raise Unfingerprintable(f"{self!r} cannot be told apart from another function: {error}. Pass "
+                                    f"FunctionObjective(..., fingerprint='...'), a text you change whenever "
+                                    f"{self.name}'s results would.") from error
+        settings = repr((self._fingerprint is not None, code, self.space.to_dict(), self.direction))
+        return hashlib.sha256(settings.encode()).hexdigest()[:16]
 
     def __repr__(self) -> str:
         return f"FunctionObjective({self.name!r}, direction={self.direction!r})"

@@ -38,7 +38,16 @@ import numpy as np
 
 from .._validation import check_real, fail, generator_of
 from .budgets import check_budget
-from .synthetic import Branin, Forrester, Hartmann6, Rosenbrock, SyntheticFunction, points
+from .synthetic import (
+    Branin,
+    Forrester,
+    Hartmann6,
+    Rosenbrock,
+    SyntheticFunction,
+    noise_fingerprint,
+    points,
+    seed_shown,
+)
 
 __all__ = ["MultiFidelity"]
 
@@ -136,6 +145,7 @@ class MultiFidelity:
         self.bias = check_real(bias, "bias", _OWNER, 0.0)
         self.noise_std = check_real(noise_std, "noise_std", _OWNER, 0.0)
         self._rng = generator_of(seed, _OWNER)
+        self._seed = seed_shown(seed)
         self.space, self.direction, self.name = function.space, function.direction, function.name
         self._published = _PUBLISHED.get(type(function))
         self._sigma = 0.0  # the tilted copy's height, from fixed points (not the user's seed)
@@ -183,5 +193,13 @@ class MultiFidelity:
             value += self.noise_std * (1.0 - budget) * float(self._rng.standard_normal())
         return value
 
+    @property
+    def fingerprint(self) -> str:
+        """A hash (16 hex digits) of the function's fingerprint, the bias and the noise, and with
+        noise the state of the generator (see :attr:`SyntheticFunction.fingerprint`). It keys the
+        landscape cache."""
+        return noise_fingerprint("MultiFidelity", (self.function.fingerprint, self.bias), self.noise_std, self._rng)
+
     def __repr__(self) -> str:
-        return f"MultiFidelity({self.function!r}, bias={self.bias}, noise_std={self.noise_std})"
+        seed = f", seed={self._seed}" if self.noise_std > 0 else ""  # without noise the seed decides nothing
+        return f"MultiFidelity({self.function!r}, bias={self.bias}, noise_std={self.noise_std}{seed})"

@@ -20,7 +20,8 @@ import numpy as np
 from .._validation import fail
 from .sklearn_checks import Shown, check_stratifiable
 
-__all__ = ["check_cv_groups", "closed_over", "data_bytes", "function_bytes", "sealed_split", "training_folds"]
+__all__ = ["check_cv_groups", "closed_over", "data_bytes", "function_bytes", "names_read", "sealed_split",
+           "training_folds"]
 
 Fold = tuple[np.ndarray, np.ndarray]
 
@@ -117,8 +118,9 @@ def data_bytes(data: Any) -> bytes:
 
 
 def function_bytes(function: Callable[..., Any], values: bool = True) -> bytes:
-    """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`,
-    the same in every process: its module and qualified name, its code (bytecode, constants and
+    """What tells ``function`` (an ``estimator_params``) apart for :attr:`SklearnCV.fingerprint`
+    (and, with the exact bytes of its values, :func:`.fingerprints.function_fingerprint`), the
+    same in every process: its module and qualified name, its code (bytecode, constants and
     names, nested functions' too), its defaults, the values it closes over and the plain values
     (numbers, text) of the module globals it reads. Two lambdas share a name, not their code.
     An address in a repr (a callable object's, a closed-over estimator's) only makes the
@@ -133,7 +135,7 @@ def function_bytes(function: Callable[..., Any], values: bool = True) -> bytes:
         held = (function.__defaults__, getattr(function, "__kwdefaults__", None), closed_over(function))
     scope = getattr(function, "__globals__", {})
     plain = (bool, int, float, complex, str, bytes, type(None))
-    read = sorted((name, repr(scope[name])) for name in _names(code)
+    read = sorted((name, repr(scope[name])) for name in names_read(code)
                   if name in scope and isinstance(scope[name], plain))
     settings = (function.__module__, function.__qualname__, *held, read)
     return repr(settings).encode() + _code_bytes(code)
@@ -165,10 +167,10 @@ def _code_bytes(code: types.CodeType) -> bytes:
     return b"\0".join(parts)
 
 
-def _names(code: types.CodeType) -> set[str]:
+def names_read(code: types.CodeType) -> set[str]:
     """The global (and attribute) names ``code`` and the code nested in it read."""
     names = set(code.co_names)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= _names(const)
+            names |= names_read(const)
     return names

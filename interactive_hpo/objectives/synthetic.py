@@ -16,6 +16,7 @@ calling the function with params adds the optional observation noise.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import numbers
 from collections.abc import Mapping
@@ -116,6 +117,7 @@ class SyntheticFunction:
         self.dim = int(dim)
         self.noise_std = check_real(noise_std, "noise_std", self.name, 0.0)
         self._rng = generator_of(seed, self.name)
+        self._seed = seed_shown(seed)
         self.bounds = read_only(np.broadcast_to(self._bounds, (self.dim, 2)))
         self.optimizers = read_only(np.broadcast_to(self._optimizers, (len(self._optimizers), self.dim)))
         self.space = SearchSpace([Float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(self.bounds.tolist())])
@@ -165,8 +167,32 @@ class SyntheticFunction:
         out = out - self.optimal_value
         return float(out) if out.ndim == 0 else out
 
+    @property
+    def fingerprint(self) -> str:
+        """A hash (16 hex digits) of what decides the values: the function, its dimension and its
+        noise, and with noise the state of its generator, so seeds 0 and 7 differ, and so does the
+        same function once its draws moved on (a second build gets other noise, as it would
+        without a cache). It keys the landscape cache."""
+        return noise_fingerprint(f"{type(self).__module__}.{type(self).__qualname__}", (self.dim,),
+                                 self.noise_std, self._rng)
+
     def __repr__(self) -> str:
-        return f"{self.name}(dim={self.dim}, noise_std={self.noise_std})"
+        seed = f", seed={self._seed}" if self.noise_std > 0 else ""  # without noise the seed decides nothing
+        return f"{self.name}(dim={self.dim}, noise_std={self.noise_std}{seed})"
+
+
+def seed_shown(seed: int | np.random.Generator | None) -> str:
+    """How a repr shows a (validated) ``seed``: the int, None, or a Generator's class without its address."""
+    if isinstance(seed, np.random.Generator):
+        return f"Generator({type(seed.bit_generator).__name__})"
+    return "None" if seed is None else str(int(seed))   # np.int64(0) as 0
+
+
+def noise_fingerprint(kind: str, settings: tuple[Any, ...], noise_std: float, rng: np.random.Generator) -> str:
+    """A hash (16 hex digits) of a noisy function's ``kind`` and ``settings`` and, when
+    ``noise_std > 0``, of the state of ``rng``, which decides its next draws exactly."""
+    state = rng.bit_generator.state if noise_std > 0 else None
+    return hashlib.sha256(repr((kind, settings, noise_std, state)).encode()).hexdigest()[:16]
 
 
 class Branin(SyntheticFunction):

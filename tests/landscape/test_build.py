@@ -385,8 +385,8 @@ def test_a_cache_write_that_fails_leaves_no_part_of_a_file_and_the_landscape_is_
     # file the package had written ("not a landscape cache"), and this one lost its evaluations.
     resource = pytest.importorskip("resource")
     calls = []
-    objective = FunctionObjective(lambda p: calls.append(p) or p["x"] + p["y"],
-                                  SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]))
+    objective = FunctionObjective(lambda p: calls.append(p) or p["x"] + p["y"],   # named: `calls` grows
+                                  SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]), fingerprint="x + y")
     limits, handler = resource.getrlimit(resource.RLIMIT_FSIZE), signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         resource.setrlimit(resource.RLIMIT_FSIZE, (64, limits[1]))

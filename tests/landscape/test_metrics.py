@@ -183,7 +183,8 @@ def test_build_caches_the_losses_and_replays_them_as_an_objective(tmp_path):
             raise RuntimeError("diverged")   # the worst loss, not a crash
         return 1.0 - abs(math.log10(params["lr"]) + 2) / 2 - 0.1 * params["depth"] + (params["act"] == "a") * 0.05
 
-    objective = FunctionObjective(accuracy, space, direction="maximize")
+    # Named: a hash of accuracy would change as `calls`, which it reads, grows (every build a miss).
+    objective = FunctionObjective(accuracy, space, direction="maximize", fingerprint="accuracy v1")
     assert grid_of(space, 3) == ((0.001, 0.01, 0.1), (1, 2, 3), ("a", "b"))
     land = build_landscape(objective, resolution=3, cache_dir=tmp_path)
     assert land.n == 18 == len(calls) and land.ordered == (True, True, False)
