@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, check_axes, markers_whole
+from ._axes import axes_or_new, check_axes, inner_shared_y, markers_whole
 from ._population_checks import check_view, known_positions
 from .search_axes import (
     axis_positions,
@@ -256,6 +256,8 @@ class PopulationPlot:
             self.ax.set_ylabel("loss")
             self.ax.relim()  # the members, the best and the true curve
             self.ax.autoscale_view(scalex=False)
+        if inner_shared_y(self.ax):  # labelled once, on the row's first panel (notebook 04 said x1 four times)
+            self.ax.set_ylabel("")
         # Drawn at the coordinate their x held, members lacking a parameter drawn sat at a value
         # they never had (a linear SVM at gamma's centre, 0.03): left off, and counted here.
         names = [x_axis.name] + ([] if y_axis is None else [y_axis.name])

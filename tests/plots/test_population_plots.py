@@ -430,3 +430,20 @@ def test_study_population_says_which_members_lack_a_parameter_and_the_plot_leave
         assert drawn.tolist() == snap.active[:, 2].tolist()
         assert f"{lacking} of {len(snap.X)} members are not drawn: z is inactive" in ax.get_title()
     plt.close("all")
+
+
+def test_a_row_of_panels_sharing_y_labels_it_once():
+    """Notebook 04's rows of four generations (``sharey=True``) said "x1" beside every panel
+    (audit h341); the first labels it, as sharey already leaves the tick labels to it."""
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
+    snap = snapshot(X=np.array([[0.1, 0.5], [0.9, 0.25]]), best_x=np.array([0.1, 0.5]))
+    for sharey, expected in ((True, ["b", "", ""]), (False, ["b", "b", "b"])):
+        fig, axs = plt.subplots(1, 3, sharey=sharey)
+        for ax in axs:
+            PopulationPlot(ax).update(snap, space.axis("a"), space.axis("b"), (0, 1), legend=False)
+        assert [ax.get_ylabel() for ax in axs] == expected and [ax.get_xlabel() for ax in axs] == ["a"] * 3
+    fig, axs = plt.subplots(2, 2, sharey=True)   # each row's first
+    for ax in axs.ravel():
+        PopulationPlot(ax).update(snap, space.axis("a"), None, (0,), legend=False)
+    assert [ax.get_ylabel() for ax in axs.ravel()] == ["loss", "", "loss", ""]
+    plt.close("all")
