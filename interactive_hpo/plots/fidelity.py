@@ -173,6 +173,7 @@ def spread_by_rank(points: np.ndarray, budgets: np.ndarray) -> np.ndarray:
     ``budgets`` (increasing, shape (n_budgets,)) sets the axis' span and the gap between rungs.
     Returns an array of shape (n, 2): the values unchanged, the budgets moved.
 
+    >>> import numpy as np
     >>> spread_by_rank(np.array([[1.0, 0.9], [1.0, 0.3], [3.0, 0.5]]), np.array([1.0, 3.0])).round(3).tolist()
     [[1.011, 0.9], [0.989, 0.3], [3.0, 0.5]]
     """
