@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -344,6 +344,12 @@ class PopulationSnapshot(KeepsReadOnly):
         The best point this optimizer was told, in the unit cube.
     best_loss : float
         Its loss (inf before any).
+    active : ndarray of shape (m, d), dtype bool, or None
+        In a conditional space, which parameters each individual has (an inactive one's column
+        of ``X`` holds the optimizer's placeholder, not a value, as ``History.active`` says);
+        None when every parameter always is. ``Study.population`` fills it (:meth:`with_active`).
+    best_active : ndarray of shape (d,), dtype bool, or None
+        The same for ``best_x``.
     """
 
     generation: int
@@ -356,4 +362,25 @@ class PopulationSnapshot(KeepsReadOnly):
     cov: np.ndarray | None = None
     best_x: np.ndarray | None = None
     best_loss: float = float("inf")
+    active: np.ndarray | None = None
+    best_active: np.ndarray | None = None
+
+    def with_active(self, active_mask: Any) -> PopulationSnapshot:
+        """A copy saying which coordinates are active: ``active_mask(X)``, for unit-cube points of
+        shape (n, d), returns a boolean array (n, d) (``SearchSpace.conditions.active_mask``)."""
+        X = np.asarray(self.X, dtype=float)
+        active = np.asarray(active_mask(X.reshape(len(X), -1)), dtype=bool) if len(X) else None
+        best = None if self.best_x is None else np.asarray(active_mask(np.asarray(self.best_x, float)[None]))[0]
+        return replace(self, active=active, best_active=best)
+
+    def inactive_as_nan(self) -> PopulationSnapshot:
+        """A copy whose ``X`` and ``best_x`` hold NaN where :attr:`active` and :attr:`best_active`
+        say a parameter is inactive: what a plot draws (a member lacking a parameter drawn has no
+        place on that axis; at the placeholder it sat at a value it never had)."""
+        X, best = self.X, self.best_x
+        if self.active is not None:
+            X = np.where(self.active, np.asarray(X, dtype=float), np.nan)
+        if self.best_active is not None and best is not None:
+            best = np.where(self.best_active, np.asarray(best, dtype=float), np.nan)
+        return replace(self, X=X, best_x=best)
 

@@ -399,3 +399,11 @@ def markers_whole(*artists: Any) -> None:
         artist.set_clip_path(None)   # the Axes' patch, which clips at the Axes too
         # One point more for antialiasing.
         artist.set_clip_box(_Grown(artist.axes.bbox, (size + edge) / 2 + 1.0, artist.figure))
+
+
+def inner_shared_y(ax: Any) -> bool:
+    """True when ``ax`` shares its y axis with another Axes and is not in the first column of its
+    grid (``plt.subplots(1, 4, sharey=True)``): its y label repeats the first one's, which
+    matplotlib's ``sharey`` hides on the tick labels only."""
+    spec = ax.get_subplotspec()
+    return spec is not None and not spec.is_first_col() and len(ax.get_shared_y_axes().get_siblings(ax)) > 1

@@ -3,9 +3,9 @@
 generations: :mod:`interactive_hpo.plots.lineage`).
 
 Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and updated in place. In
-a conditional space a coordinate that is NaN is an inactive parameter: a member lacking one of
-the parameters drawn has no place on those axes and is left off, and the title says how many,
-as the Model tab's maps leave such trials off.
+a conditional space a parameter is inactive where the snapshot's ``active`` says so (or its
+coordinate is NaN): a member lacking one of the parameters drawn has no place on those axes and
+is left off, and the title says how many, as the Model tab's maps leave such trials off.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, check_axes, markers_whole
+from ._axes import axes_or_new, check_axes, inner_shared_y, markers_whole
 from ._population_checks import check_view, known_positions
 from .search_axes import (
     axis_positions,
@@ -166,9 +166,9 @@ class PopulationPlot:
         Parameters
         ----------
         snapshot : PopulationSnapshot
-            Its ``X``, ``best_x`` may hold NaN where a parameter is inactive (a conditional
-            space): a member lacking a parameter drawn is not drawn, nor its links, and the
-            title says how many are left off.
+            In a conditional space, where its ``active``, ``best_active`` say a parameter is
+            inactive (or ``X``, ``best_x`` hold NaN): a member lacking a parameter drawn is not
+            drawn, nor its links, and the title says how many are left off.
         x_axis, y_axis : AxisLevels
             The plotted parameters; ``y_axis`` None draws the loss on y (one parameter).
         dims : tuple of int
@@ -190,6 +190,7 @@ class PopulationPlot:
             if proposal.ndim != 1 or len(proposal) <= max(dims) or (d is not None and len(proposal) != d):
                 raise fail("proposal", owner, f"None or a unit-cube point of shape ({d if d is not None else 'd'},)",
                            f"an array of shape {proposal.shape}")
+        snapshot = snapshot.inactive_as_nan()  # the placeholder is no value: drawn there, a member lied
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
         known = known_positions(previous, snapshot, X.shape[1], owner)
 
@@ -255,6 +256,8 @@ class PopulationPlot:
             self.ax.set_ylabel("loss")
             self.ax.relim()  # the members, the best and the true curve
             self.ax.autoscale_view(scalex=False)
+        if inner_shared_y(self.ax):  # labelled once, on the row's first panel (notebook 04 said x1 four times)
+            self.ax.set_ylabel("")
         # Drawn at the coordinate their x held, members lacking a parameter drawn sat at a value
         # they never had (a linear SVM at gamma's centre, 0.03): left off, and counted here.
         names = [x_axis.name] + ([] if y_axis is None else [y_axis.name])

@@ -233,8 +233,12 @@ class Introspection:
         """The population of a population optimizer (a ``PopulationSnapshot``), or None.
 
         ``step``: the population when trial ``step`` was asked (rebuilt from the trials finished
-        before it; nothing is refitted). Default: the current one.
+        before it; nothing is refitted). Default: the current one. In a conditional space its
+        ``active`` says which parameters each member has (``X`` holds the optimizer's placeholder
+        where one is inactive): ``plots.plot_population`` leaves those members off.
         """
-        if step is None:
-            return self.optimizer.population()
-        return past_population(cast("Study", self), self._number(step, "Study.population", "step"))
+        snapshot = self.optimizer.population() if step is None else \
+            past_population(cast("Study", self), self._number(step, "Study.population", "step"))
+        if snapshot is None or not self.space.conditional:
+            return snapshot
+        return snapshot.with_active(self.space.conditions.active_mask)

@@ -156,25 +156,21 @@ class PopulationPanel:
         snapshot = dataclasses.replace(snapshot, X=np.array([self.space.snap(x) for x in snapshot.X])
                                        .reshape(np.shape(snapshot.X)))
         self._shade(snapshot, pair, landscape)  # first: the legend the update draws names the shading
-        if self.space.conditional:  # inactive coordinates as NaN: PopulationPlot leaves them off, and says so
-            best_x = None if snapshot.best_x is None else self._inactive_nan(snapshot.best_x)
-            snapshot = dataclasses.replace(snapshot, X=self._inactive_nan(snapshot.X), best_x=best_x)
-            proposal = None if proposal is None else self._inactive_nan(proposal)
+        if self.space.conditional:  # which coordinates are inactive: PopulationPlot leaves them off, and says so
+            snapshot = snapshot.with_active(self.space.conditions.active_mask)   # as Study.population does
+            if proposal is not None:
+                proposal = np.array(proposal, dtype=float)
+                proposal[~self.space.conditions.active_mask(proposal.reshape(1, -1))[0]] = np.nan
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions,
                          proposal=proposal)
         self._pair = pair
         self.lineage_ax.clear()
         if lineage is not None and len(lineage.ids):
             plot_lineage(lineage, self.lineage_ax, best_value=best_value)
-        self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, snapshot.X, strict=True)})
+        # NaN where inactive: a link from a parent lacking a parameter drawn has no end to start at.
+        shown = snapshot.inactive_as_nan().X
+        self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, shown, strict=True)})
         self.figure.redraw()
-
-    def _inactive_nan(self, X: Any) -> np.ndarray:
-        """Unit-cube points ``X`` of shape (m, d) or (d,) with NaN where a parameter is inactive (a copy)."""
-        points = np.array(X, dtype=float)
-        flat = points.reshape(-1, self.space.dim)
-        flat[~self.space.conditions.active_mask(flat)] = np.nan
-        return flat.reshape(points.shape)
 
     def _check_pair(self, pair: Any) -> tuple[str, ...]:
         """``pair`` as a tuple of one or two distinct names of the space (one name alone: a str).

@@ -184,17 +184,47 @@ def test_plot_rungs_marks_each_decision_in_its_own_layer(overridden):
     ax = Figure().add_subplot()
     assert plot_rungs(rows, ax) is ax
     grey, *markers = ax.lines  # every configuration's line in one, NaN rows between them
+    lines = np.split(info.drawn, np.cumsum([len(line) for line in info.lines])[:-1])   # drawn spread by rank
     np.testing.assert_array_equal(grey.get_xydata(), np.concatenate([np.vstack([line, [[np.nan, np.nan]]])
-                                                                     for line in info.lines]))
+                                                                     for line in lines]))
+    assert [line[:, 1].tolist() for line in lines] == [line[:, 1].tolist() for line in info.lines]
     assert grey.get_color() == "0.75" and grey.get_label().startswith("_")  # not in the legend
     layers = {line.get_label(): line for line in markers}
     assert set(layers) == {style["label"] for style in RUNG_MARKERS.values()}
     promoted_by_human = layers["human: promote"].get_xydata()
-    assert promoted_by_human.tolist() == [[1.0, worst.value]]
-    assert layers["human: stop"].get_xydata().tolist() == [[1.0, best.value]]
+    at = {float(v): x for x, v in info.drawn}
+    assert promoted_by_human.tolist() == [[at[worst.value], worst.value]]
+    assert layers["human: stop"].get_xydata().tolist() == [[at[best.value], best.value]]
     assert len(layers["scheduler: stop"].get_xydata()) == int((info.scheduler == "stop").sum())
     assert ax.get_xscale() == "log" and ax.get_ylabel() == "loss" and ax.get_xlabel() == "budget"
     plot_rungs(rows, bracket=None)  # smoke: every bracket, a new figure
+
+
+def test_a_rung_s_markers_stand_side_by_side_and_a_person_s_stop_beside_the_scheduler_s(overridden):
+    """Notebook 05 (audit h341): nine accuracies between 0.85 and 0.92 at budget 1/9 were one pile
+    where the three promoted could not be counted, and the black cross of a person's stop covered
+    the scheduler's green triangle. Now each job of a rung has its own x, in order of value,
+    around its budget (the same every time), and the cross stands above its job."""
+    from interactive_hpo.plots.fidelity import HUMAN_STOP_ABOVE
+
+    study, best, _ = overridden
+    info = rungs_info(study.optimizer.rung_table())
+    for budget in np.unique(info.points[:, 0]):
+        at = info.points[:, 0] == budget
+        xs = info.drawn[at, 0][np.argsort(info.points[at, 1], kind="stable")]
+        assert len(set(xs)) == at.sum() and (np.diff(xs) > 0).all()   # one slot each, increasing with value
+        assert xs.min() <= budget <= xs.max() and xs.max() / xs.min() < 1.5   # around the budget, apart from the next
+    np.testing.assert_array_equal(info.drawn[:, 1], info.points[:, 1])
+    np.testing.assert_array_equal(rungs_info(study.optimizer.rung_table()).drawn, info.drawn)
+    ax = plot_rungs(study.optimizer.rung_table(), Figure(dpi=100).add_subplot())
+    layers = {line.get_label(): line for line in ax.lines}
+    stop, scheduler = layers["human: stop"], [line for line in ax.lines[1:] if line.get_label().startswith("scheduler")]
+    job = stop.get_xydata()[0]
+    cross = stop.get_transform().transform(job) - ax.transData.transform(job)
+    np.testing.assert_allclose(cross, [0.0, HUMAN_STOP_ABOVE / 72 * 100])   # above it, in pixels
+    under = [line for line in scheduler if (line.get_xydata() == job).all(axis=1).any()]   # the scheduler's call
+    assert len(under) == 1 and under[0].get_label() == "scheduler: promote"
+    np.testing.assert_allclose(under[0].get_transform().transform(job), ax.transData.transform(job))  # on the job
 
 
 def test_a_maximized_studys_rungs_read_in_the_objectives_units():

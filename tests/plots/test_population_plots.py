@@ -411,3 +411,39 @@ def test_markers_on_the_box_s_edge_are_drawn_whole_and_lines_stay_in_it():
     outside = pixels[int(round(fig.bbox.height - y)), int(np.floor(plot.ax.bbox.x0)) - 2, :3]
     np.testing.assert_allclose(outside, np.array(matplotlib.colors.to_rgb("C0")) * 255, atol=40)
     assert plot.ax.get_xlim() == (0.0, 1.0) and plot.ax.get_ylim() == (0.0, 1.0)   # the axes still mean the box
+
+
+def test_study_population_says_which_members_lack_a_parameter_and_the_plot_leaves_them_off():
+    """``Study.population()`` holds the optimizer's placeholder (0.5) where a parameter is
+    inactive: plot_population drew those members at z = 0.5, a value they never had, and said
+    nothing (audit h341). Its ``active`` now says so, now and at a past step, as the Lab's panel."""
+    from interactive_hpo import Study
+
+    space = SearchSpace([Categorical("k", ["a", "b"]), Float("x", 0, 1), Float("z", 0, 1, condition=("k", "b"))])
+    study = Study(space, "ga", seed=0)
+    study.run(lambda p: p["x"] + p.get("z", 0.3), n_trials=20)
+    for snap in (study.population(), study.population(step=19)):
+        lacking = int((~snap.active[:, 2]).sum())
+        assert 0 < lacking < len(snap.X) and snap.active[:, :2].all()
+        ax = plot_population(snap, space.axis("x"), space.axis("z"), dims=(1, 2))
+        drawn = np.isfinite(ax.collections[2].get_offsets()).all(axis=1)   # the members
+        assert drawn.tolist() == snap.active[:, 2].tolist()
+        assert f"{lacking} of {len(snap.X)} members are not drawn: z is inactive" in ax.get_title()
+    plt.close("all")
+
+
+def test_a_row_of_panels_sharing_y_labels_it_once():
+    """Notebook 04's rows of four generations (``sharey=True``) said "x1" beside every panel
+    (audit h341); the first labels it, as sharey already leaves the tick labels to it."""
+    space = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
+    snap = snapshot(X=np.array([[0.1, 0.5], [0.9, 0.25]]), best_x=np.array([0.1, 0.5]))
+    for sharey, expected in ((True, ["b", "", ""]), (False, ["b", "b", "b"])):
+        fig, axs = plt.subplots(1, 3, sharey=sharey)
+        for ax in axs:
+            PopulationPlot(ax).update(snap, space.axis("a"), space.axis("b"), (0, 1), legend=False)
+        assert [ax.get_ylabel() for ax in axs] == expected and [ax.get_xlabel() for ax in axs] == ["a"] * 3
+    fig, axs = plt.subplots(2, 2, sharey=True)   # each row's first
+    for ax in axs.ravel():
+        PopulationPlot(ax).update(snap, space.axis("a"), None, (0,), legend=False)
+    assert [ax.get_ylabel() for ax in axs.ravel()] == ["loss", "", "loss", ""]
+    plt.close("all")
