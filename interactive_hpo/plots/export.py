@@ -58,6 +58,9 @@ _MARKS = {".html": _HTML_MARK.encode(), ".htm": _HTML_MARK.encode(), ".gif": GEN
 _LEGACY_PAGE = (b'<input type="range" id="step" min="0" max="', b'<p id="caption"></p><img id="frame" alt="step">',
                 b"const images = [")
 
+#: How every page an export writes begins, before its mark (:data:`_PAGE`).
+_PAGE_START = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+
 #: Bytes read at each end of an existing file for its mark: a page's and a GIF's are in its head, an
 #: MP4's in the metadata ffmpeg writes at the end of the file.
 _MARK_WINDOW = 1 << 16
@@ -89,8 +92,12 @@ def _exported(out: Path) -> bool:
             tail = file.read()
     except OSError:
         return False
-    return not head or mark in head or mark in tail or (
-        out.suffix.lower() in HTML_SUFFIXES and all(part in head for part in _LEGACY_PAGE))
+    if out.suffix.lower() in HTML_SUFFIXES:
+        # A page of ours starts as _PAGE does, its mark right there: a person's page holding an
+        # export (nbconvert's HTML of a notebook that displayed one) has the mark further in.
+        return not head or head.startswith(_PAGE_START + mark) or (
+            head.startswith(_PAGE_START) and all(part in head for part in _LEGACY_PAGE))
+    return not head or mark in head or mark in tail
 
 
 def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pair: Any, reference: Any,

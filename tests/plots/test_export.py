@@ -182,6 +182,18 @@ def test_a_page_exported_before_pages_were_marked_is_replaced(study, tmp_path):
         export_html(study, path, steps=[0])
 
 
+def test_a_person_s_page_that_holds_an_export_is_theirs(study, tmp_path):
+    """nbconvert's HTML of a notebook that displayed an export holds the export's mark further in
+    (a333): it was overwritten without overwrite=True."""
+    path = tmp_path / "steps.html"
+    export_html(study, path, steps=[0])
+    mine = f"<html><body><p>My post</p>{path.read_text()}<p>the end</p></body></html>"
+    path.write_text(mine)
+    with pytest.raises(InvalidParameterError, match="must be a new or empty file"):
+        export_html(study, path, steps=[0])
+    assert path.read_text() == mine
+
+
 @pytest.mark.parametrize(("write", "name"), [(export_html, "steps.html"), (export_animation, "steps.gif")])
 def test_an_export_replaces_its_own_file_and_with_overwrite_anyone_s(study, tmp_path, write, name):
     from PIL import Image
