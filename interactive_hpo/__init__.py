@@ -41,6 +41,7 @@ from .exceptions import (
     StorageError,
     TrialPruned,
     TrialStateError,
+    WorkerStartError,
 )
 from .execution import Race
 from .optimizers import (
@@ -112,6 +113,7 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "TrialStateError",
+    "WorkerStartError",
     "available_optimizers",
     "available_pruners",
     "make_optimizer",

@@ -15,6 +15,7 @@ __all__ = [
     "StorageError",
     "MissingDependencyError",
     "TrialPruned",
+    "WorkerStartError",
 ]
 
 
@@ -40,6 +41,11 @@ class StorageError(HPOError, ValueError):
 
 class MissingDependencyError(HPOError, ImportError):
     """An optional dependency is not installed; the message says which extra to install."""
+
+
+class WorkerStartError(HPOError, RuntimeError):
+    """Local worker processes cannot be started: a script that runs trials on them at its top
+    level, without ``if __name__ == "__main__":``, is being imported again by one of them."""
 
 
 class TrialPruned(HPOError):

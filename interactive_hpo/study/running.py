@@ -143,6 +143,10 @@ class Running:
         keyword for a scheduler's budgets, or one without a default where trials have none) is
         refused before the first.
 
+        On a journal other studies share, a synchronous scheduler that must wait for jobs one
+        of them is running (the end of a rung) waits for them, reading the journal, until they
+        are told or ``timeout`` ends the run (:mod:`~interactive_hpo.study.waiting`).
+
         ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
         trials done, the best value and the time left on one line (``study.progress``); None (the
         default) shows it in a notebook only.
