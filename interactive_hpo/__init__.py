@@ -41,6 +41,8 @@ from .exceptions import (
     StorageError,
     TrialPruned,
     TrialStateError,
+    Unfingerprintable,
+    WorkerStartError,
 )
 from .execution import Race
 from .optimizers import (
@@ -112,6 +114,8 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "TrialStateError",
+    "Unfingerprintable",
+    "WorkerStartError",
     "available_optimizers",
     "available_pruners",
     "make_optimizer",

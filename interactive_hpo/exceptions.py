@@ -16,6 +16,7 @@ __all__ = [
     "MissingDependencyError",
     "TrialPruned",
     "Unfingerprintable",
+    "WorkerStartError",
 ]
 
 
@@ -47,6 +48,11 @@ class Unfingerprintable(HPOError, TypeError):
     """An objective's values depend on something that cannot be hashed reliably (a fitted model,
     an object whose repr is its address), so it has no ``fingerprint`` to key a cache by; the
     message names the value and how to give one."""
+
+
+class WorkerStartError(HPOError, RuntimeError):
+    """Local worker processes cannot be started: a script that runs trials on them at its top
+    level, without ``if __name__ == "__main__":``, is being imported again by one of them."""
 
 
 class TrialPruned(HPOError):

@@ -24,6 +24,10 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
   running function from outside, so the objective is run in a watchdog thread that is left
   behind: a hang that waits costs nothing, a runaway computation keeps a core busy until it ends;
+- the optimizer waits (a synchronous rung's last jobs) with none of the run's trials running:
+  for trials another study on the journal runs, the run reads the journal until they are told
+  (:mod:`~interactive_hpo.study.waiting`); for a trial of the study's own asked by hand and never
+  told, it raises the study's ``TrialStateError`` rather than end short, silently;
 - ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
   (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
   recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. So

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
+from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_ask, waiting_error
 from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
 from .answering import ReportDesk
 from .reports import LocalReports, Reports, held_interrupt
@@ -106,6 +107,7 @@ class ParallelRunner:
         self.stopping = False
         self._interrupted = False  # stopping on a Ctrl-C (see interrupted())
         self._requeued: set[str] = set()
+        self._others = OthersWait(study, owner)
 
     def _open_reports(self, executor: Any) -> Reports:
         """The queues that carry the objective's reports here and the answers back."""
@@ -117,15 +119,34 @@ class ParallelRunner:
 
     # -- asking --------------------------------------------------------------------------------------
     @property
+    def _wanting(self) -> bool:
+        """More trials are to start (not stopped, ``n_trials`` not reached)."""
+        return not self.stopping and self.started < self.n_trials
+
+    @property
     def can_ask(self) -> bool:
-        optimizer = self.study.optimizer
-        return (not self.stopping and self.started < self.n_trials and len(self.running) < self.n_workers
-                and (bool(self.study.state.n_queued) or not (optimizer.exhausted or optimizer.waiting)))
+        return self._wanting and len(self.running) < self.n_workers and not nothing_to_ask(self.study)
+
+    @property
+    def waits_for_others(self) -> bool:
+        """Nothing of this run's is running, and the study can start nothing before trials that
+        other studies on its journal are running are told (a synchronous rung's last jobs):
+        :meth:`collect` then polls the journal for them."""
+        return not self.running and self._wanting and bool(held_elsewhere(self.study))
 
     @property
     def finished(self) -> bool:
-        """Nothing running and nothing more to start."""
-        return not self.running and not self.can_ask
+        """Nothing running and nothing more to start (nor waited for in another process).
+
+        Raises the study's waiting error (TrialStateError) when more trials were to start but
+        its optimizer waits for running trials of its own this run does not hold (asked by hand
+        and never told): the run ended short, silently."""
+        if self.running or self.can_ask or self.waits_for_others:
+            return False
+        optimizer = self.study.optimizer
+        if self._wanting and optimizer.waiting and not optimizer.exhausted and not self.study.state.n_queued:
+            raise waiting_error(self.study)
+        return True
 
     def fill(self) -> None:
         """Ask and submit trials until every worker is busy or there is nothing more to start."""
@@ -133,7 +154,10 @@ class ParallelRunner:
             state = self.study.state  # not study.queued: a copy of every params queued, at every ask
             queued = bool(state.n_queued)  # ask takes the queue's first params
             requeued = queued and self._params_key(state.next_queued()) in self._requeued
-            trial = self.study.ask()
+            # None: since can_ask read it, another process took what there was (a rung's last job).
+            trial = ask_if_able(self.study)
+            if trial is None:
+                break
             try:
                 check_budget_keyword(self.objective, trial.budget, self.owner, self.study.optimizer.name)
             except ValueError:
@@ -194,8 +218,11 @@ class ParallelRunner:
     # -- collecting ----------------------------------------------------------------------------------
     def collect(self, timeout: float | None = 0.0) -> list[Trial]:
         """Tell every result that has arrived (waiting up to ``timeout`` s for the first); return those
-        trials, in the order they were submitted."""
+        trials, in the order they were submitted. While the run :attr:`waits_for_others`, read the
+        journal once within ``timeout`` s instead (their trials are told there, and returned by none)."""
         if not self.running:
+            if self.waits_for_others:
+                self._others.poll(timeout)
             return []
         futures = [r.future for r in self.running]
         if self._desk is None:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._validation import describe_error, fail
-from ..exceptions import TrialStateError
+from ..exceptions import TrialStateError, WorkerStartError
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
 
@@ -110,6 +110,16 @@ class _QuietStart(multiprocessing.context.SpawnProcess):
     """
 
     def start(self) -> None:
+        # The check spawn makes itself, with its RuntimeError ("An attempt has been made to start a
+        # new process before the current process has finished its bootstrapping phase") replaced by
+        # the fix: a script run without the guard is run again, top level and all, by each process
+        # it starts, and that run asks for processes of its own.
+        if getattr(multiprocessing.process.current_process(), "_inheriting", False):
+            raise WorkerStartError(
+                "interactive_hpo cannot start local worker processes (Study.run(n_workers=...), a Lab's parallel "
+                "run) from a script that one of them is importing as it starts: a local process starts by "
+                "running the main script again, and this one starts a run at its top level. Put the run under "
+                "`if __name__ == \"__main__\":` in the script (a notebook needs nothing).")
         with _ctrl_c_blocked():
             super().start()
 

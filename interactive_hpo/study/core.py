@@ -34,6 +34,7 @@ from .results import finished_event, finished_fields, retell_note, told
 from .running import Running
 from .state import StudyState
 from .steering import Steering
+from .waiting import waiting_error
 from .warm_start import SourceRecord, WarmStart
 
 __all__ = ["Study", "StudyEvent", "check_study"]
@@ -174,9 +175,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     def _check_not_waiting(self) -> None:
         """Refuse an ask the optimizer cannot answer before running trials are told (``waiting``),
-        naming them: only the study knows their numbers."""
+        naming them: only the study knows their numbers, and which another study holds."""
         if self.optimizer.waiting:
-            raise self.optimizer.waiting_error(self._state.running())
+            raise waiting_error(self)
 
     def _trial_from(self, suggestion: Suggestion, later: int = 0) -> Trial:
         return self._new_trial(self.space.from_unit(suggestion.x), self.space.snap(suggestion.x), later,

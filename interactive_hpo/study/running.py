@@ -18,6 +18,7 @@ from ..subspace import misfit
 from ..trial import Trial, TrialState
 from .calls import study_method
 from .progress import RunProgress, wants_progress
+from .waiting import OthersWait, held_elsewhere, nothing_to_ask, waiting_error
 
 if TYPE_CHECKING:
     from ..optimizers.base import Optimizer
@@ -108,15 +109,16 @@ class Running:
         """
         return cast(Trial, self._step(objective))
 
-    def _step(self, objective: Callable[..., Any], *, unless_exhausted: bool = False) -> Trial | None:
-        """:meth:`step`; with ``unless_exhausted``, None (no trial) when the optimizer has nothing
-        left to propose and nothing is queued."""
+    def _step(self, objective: Callable[..., Any], *, in_run: bool = False) -> Trial | None:
+        """:meth:`step`; ``in_run``: None (no trial) when nothing can be asked now (nothing queued,
+        and the optimizer has nothing left to propose or waits for running trials)."""
         # Checked and asked in one transaction: another thread's run took the last point of a
-        # grid between the two, and this run's ask raised SearchExhausted.
+        # grid between the two, and this run's ask raised SearchExhausted (another process's,
+        # a rung's last job: TrialStateError).
         # A Ctrl-C held while the ask was written is raised as this transaction ends: _asking
         # fails the trial, cut short (it was left RUNNING with nobody to finish it).
         with self._asking() as asked, self._transaction():
-            if unless_exhausted and self.optimizer.exhausted and not self._state.n_queued:
+            if in_run and nothing_to_ask(cast("Study", self)):
                 return None
             check_objective(self, objective, "Study.step")
             asked.append(self.ask())
@@ -140,6 +142,10 @@ class Running:
         objective no trial could call (no ``params`` argument, another required one; no ``budget``
         keyword for a scheduler's budgets, or one without a default where trials have none) is
         refused before the first.
+
+        On a journal other studies share, a synchronous scheduler that must wait for jobs one
+        of them is running (the end of a rung) waits for them, reading the journal, until they
+        are told or ``timeout`` ends the run (:mod:`~interactive_hpo.study.waiting`).
 
         ``callbacks`` are called as ``callback(study, trial)`` after each trial. ``progress`` shows
         trials done, the best value and the time left on one line (``study.progress``); None (the
@@ -196,12 +202,18 @@ class Running:
         if checked.parallel:
             return run_parallel(study, objective, n_trials, callbacks, checked, deadline=deadline)
         done: list[Trial] = []
+        others = OthersWait(study, "Study.run")
         while n_trials is None or len(done) < n_trials:
             if deadline is not None and time.monotonic() >= deadline:
                 break
-            trial = self._step(objective, unless_exhausted=True)
-            if trial is None:  # the optimizer ran out
-                break
+            trial = self._step(objective, in_run=True)
+            if trial is None:
+                if held_elsewhere(study):  # a synchronous rung's last jobs, another process's: wait for them
+                    others.poll(None if deadline is None else deadline - time.monotonic())
+                    continue
+                if self.optimizer.waiting and not self.optimizer.exhausted:  # for a trial of this study's own
+                    raise waiting_error(study)
+                break  # the optimizer ran out
             done.append(trial)
             for callback in callbacks:
                 callback(study, done[-1])
