@@ -251,7 +251,8 @@ def plot_ablation(steps: Sequence[str], losses: Any, ax: Any = None, *, ylabel: 
         # Straight below (above) the middle of a steep step, the line runs through the text
         # (notebook 14's "100%"): move it sideways too, to the side where the line is not.
         # Below a rising step's middle the line is left of it, so the text goes right.
-        side = float(np.sign(values[i + 1] - values[i])) * (1 if below else -1)
+        rise = values[i + 1] - values[i]
+        side = 0.0 if rise == 0 else 1.0 if (rise > 0) == below else -1.0
         ax.annotate(text, ((x[i] + x[i + 1]) / 2, middle), xytext=(6 * side, -8 if below else 8),
                     textcoords="offset points", ha={1.0: "left", -1.0: "right"}.get(side, "center"),
                     va="top" if below else "bottom", color="C3", fontweight="bold")
