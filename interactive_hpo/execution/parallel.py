@@ -39,7 +39,8 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   ``ProcessPoolExecutor`` of your own runs no initializer of ours: the Ctrl-C ends the trials its
   processes run, but kills its idle and starting processes too, which breaks it; the trials it
   loses are FAILED ("worker lost ...; not re-queued (the run was interrupted)": nothing tells a
-  trial the Ctrl-C cut short from one lost beside it), and the broken executor refuses the next
+  trial the Ctrl-C cut short from one lost beside it, so both are ``Trial.cut_short``, and a
+  scheduler runs their jobs again), and the broken executor refuses the next
   run. Made with ``initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)``, its
   processes ignore Ctrl-C once started: its running trials finish (or ``"cancel"`` drops them).
 

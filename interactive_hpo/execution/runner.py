@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .._validation import accepts_keyword, check_int, fail
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_ask, waiting_error
-from ..trial import CANCELLED, NOT_SUBMITTED, USER_INTERRUPT, Trial, TrialState
+from ..trial import CANCELLED, NOT_SUBMITTED, RUN_INTERRUPTED, USER_INTERRUPT, Trial, TrialState
 from .answering import ReportDesk
 from .reports import LocalReports, Reports, held_interrupt
 from .settings import RunSettings, as_executor, check_open, is_dask_client, process_pool
@@ -251,8 +251,8 @@ class ParallelRunner:
             # short: nothing is re-queued (the next run repeated those trials).
             own = isinstance(error, BrokenProcessPool) and self._owns_pool
             return self._finish(running, TrialState.FAILED, None,
-                                {"error": f"{USER_INTERRUPT}; {reason}" if own else f"{reason}; not re-queued (the "
-                                                                                     "run was interrupted)"})
+                                {"error": f"{USER_INTERRUPT}; {reason}" if own else
+                                 f"{reason}; not re-queued {RUN_INTERRUPTED}"})  # cut short: Trial.cut_short
         if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
             self._replace_pool()
