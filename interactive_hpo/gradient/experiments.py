@@ -210,7 +210,7 @@ class BlackBoxComparison:
 
 def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimizer: str = "bo",
                            start: Mapping[str, Any] | None = None, step_size: float = 0.1, method: str | None = None,
-                           seed: int = 0, match: str = "time") -> BlackBoxComparison:
+                           seed: int = 0, match: str = "time", progress: bool | None = None) -> BlackBoxComparison:
     """Run ``steps`` of hypergradient descent, then ``optimizer`` on the same budget.
 
     Both studies evaluate the same :class:`BilevelObjective` (the black box ignores the
@@ -218,7 +218,9 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
     middle of its range, for the descent; the black box starts where it always does.
     ``match="time"`` runs the black box for as long as the descent took, so its trial count
     depends on the machine and its load; ``match="evaluations"`` gives it ``steps`` trials, the
-    same number of solves (the same result on every machine).
+    same number of solves (the same result on every machine). ``progress`` is passed to both
+    studies' :meth:`Study.run` (None: the progress line in a notebook only; the time-matched black
+    box steps without one).
     """
     owner = "compare_with_black_box"
     check_problem(problem, owner)
@@ -245,11 +247,11 @@ def compare_with_black_box(problem: BilevelProblem, *, steps: int = 40, optimize
     gradient = Study(space, descent)
     descent_objective, objective = BilevelObjective(problem, method), BilevelObjective(problem, method)
     clock = time.perf_counter()
-    gradient.run(descent_objective, steps)
+    gradient.run(descent_objective, steps, progress=progress)
     seconds = time.perf_counter() - clock
     clock = time.perf_counter()
     if match == "evaluations":
-        black_box.run(objective, steps)
+        black_box.run(objective, steps, progress=progress)
     else:
         while time.perf_counter() - clock < seconds:
             black_box.step(objective)

@@ -180,8 +180,10 @@ def plot_trajectory(land: Landscape, x: str, y: str, params: Sequence[Mapping[st
     if len(positions):
         handles += ax.plot(*positions[0], ls="none", marker="s", ms=9, mfc="none", mec="C1", mew=2,
                            zorder=_OPTIMA_ZORDER - 1, label="first")
-        handles += ax.plot(*positions[best], ls="none", marker="o", ms=13, mfc="none", mec="red", mew=2,
-                           zorder=_OPTIMA_ZORDER - 1, label=f"{best_label} (#{best})")
+        # Wider than the star (320 pt^2, about 18 pt across): an optimizer that finds the optimum has its
+        # ring on the star, which hid a 13 pt ring (audit a332). Under the numbers: drawn above, it cut them.
+        handles += ax.plot(*positions[best], ls="none", marker="o", ms=24, mfc="none", mec="red", mew=2.5,
+                           zorder=_OPTIMA_ZORDER - 1.5, label=f"{best_label} (#{best})")
     # The map's markers too (local optima, the global optimum, basin boundaries, where drawn): a white
     # dot the legend did not name was a mystery on a map drawn without basins (notebook 09).
     shown, _ = drawn_entries(ax)

@@ -136,14 +136,16 @@ def test_compare_with_black_box_gives_both_the_same_time():
     assert set(summary["black box"]) == {"trials", "validation", "test"}
 
 
-def test_compare_with_black_box_can_match_by_evaluations():
+def test_compare_with_black_box_can_match_by_evaluations(capsys):
     from interactive_hpo.gradient.experiments import compare_with_black_box
 
     comparison = compare_with_black_box(RidgeProblem(per_feature=True), steps=5, optimizer="random", method="exact",
-                                        match="evaluations")
+                                        match="evaluations", progress=True)
+    assert capsys.readouterr().err.count("5/5 trials") == 2  # both studies' progress lines, as asked
     summary = comparison.summary()
     assert summary["hypergradient descent"]["trials"] == summary["black box"]["trials"] == 5
     assert comparison.seconds > 0 and comparison.black_box_seconds > 0
     again = compare_with_black_box(RidgeProblem(per_feature=True), steps=5, optimizer="random", method="exact",
-                                   match="evaluations")
+                                   match="evaluations", progress=False)
     assert again.summary() == summary  # the same trials on any machine, whatever its load
+    assert capsys.readouterr().err == ""  # progress=False: a loop of comparisons prints nothing

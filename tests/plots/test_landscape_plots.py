@@ -590,3 +590,14 @@ def test_the_optima_are_drawn_above_the_trajectory(built):
     assert len(optima) == 2 and min(c.get_zorder() for c in optima) > max(a.get_zorder() for a in ax.lines + ax.texts)
     star = [c for c in optima if c.get_label() == "global optimum"][0]
     assert star.get_zorder() == max(c.get_zorder() for c in optima)   # the star above the dots
+
+
+def test_the_best_found_ring_circles_the_star_it_sits_on(built):
+    """Audit a332: when the best trial is the global optimum, its ring (13 pt) was hidden by the star
+    (320 pt^2) in notebook 09. Hollow and wider than the star, it circles it, under the numbers."""
+    params = [{"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}]   # #1 is the optimum
+    ax = plot_trajectory(built, "C", "x", params, ax=axes(), show_basins=False)
+    ring, star = ax.lines[2], [c for c in ax.collections if c.get_label() == "global optimum"][0]
+    np.testing.assert_allclose(ring.get_xydata(), star.get_offsets())
+    assert ring.get_markerfacecolor() == "none" and ring.get_markersize() > 1.2 * np.sqrt(star.get_sizes()[0])
+    assert ring.get_zorder() < min(t.get_zorder() for t in ax.texts)   # it cut the numbers when drawn above them
