@@ -133,6 +133,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         ``estimator_params``, scoring, folds, data, seed or space) or chosen by another
         ``optimizer`` or ``optimizer_settings`` is refused, naming each difference; so is a file
         that is not a journal, or a study's journal no search started; either is left as it is.
+        A plain Study reads the search's journal but may not write to it; a trial there that no
+        search scored (an older version let a Study add it) is left out, with a warning.
         ``cross_val_score`` clones the search with its storage, so its second outer fold is
         refused: use ``nested_cv(storage=folder)``.
     n_jobs : int or None, default=None

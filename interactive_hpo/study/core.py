@@ -70,7 +70,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         trials left by a crashed process become FAILED. A journal of another space, direction or
         objectives (names, order), or a file that is not a journal, is refused and left untouched. Several processes may
         work on one journal at once (see :meth:`refresh`): each reads what the others wrote
-        before it numbers a trial, and its optimizer knows their trials.
+        before it numbers a trial, and its optimizer knows their trials. One this process cannot
+        write, or an HPOSearchCV search's, opens read-only (see :meth:`load`).
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid"). A ``"seed"``
         among them is the optimizer's own seed, in place of the one drawn from ``seed`` (a fork
