@@ -213,6 +213,8 @@ CASES = [
      "`path` of Study.load must be a file path (a non-empty str or os.PathLike); got None."),
     ("load an empty path", lambda t: Study.load(""), InvalidParameterError,
      "`path` of Study.load must be a file path (a non-empty str or os.PathLike); got ''."),
+    ("load read_only not a bool", lambda t: Study.load(t / "s.jsonl", read_only="yes"), InvalidParameterError,
+     "`read_only` of Study.load must be a bool; got 'yes'."),
     ("load a folder", lambda t: Study.load(t), InvalidParameterError,
      "`path` of Study.load must be a file path, not a folder; got "),
     ("storage a folder", lambda t: Study(SPACE, storage=t), InvalidParameterError,

@@ -34,13 +34,13 @@ from typing import Any
 import numpy as np
 
 from .._paths import check_path
-from .._validation import fail, import_optional, shown
+from .._validation import fail, import_optional, shown, warn_user
 from ..exceptions import StorageError
 from ..objectives.splitting import closed_over, data_bytes, function_bytes
 from ..study.core import Study
 from ..study.journal import Journal
 from ..study.space_change import as_written_today, same_record, space_changes
-from ..trial import Trial
+from ..trial import Trial, TrialState
 
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.journaled")
 
@@ -48,7 +48,7 @@ from sklearn.base import BaseEstimator  # noqa: E402
 
 __all__ = ["EXECUTION_ONLY", "FOLD_JOURNAL", "RECORD_VERSION", "describe", "digest", "evaluated", "fold_journal",
            "folds_digest", "journal_header", "journaled_seed", "open_search", "queue_again", "record_changes",
-           "recorded_nested", "search_record", "storage_folder"]
+           "recorded_nested", "search_record", "storage_folder", "unscored", "warn_unscored"]
 
 #: The version of the search record in a journal's header (another reader refuses a newer one).
 RECORD_VERSION = 1
@@ -302,10 +302,28 @@ def _chosen_by(record: Mapping[str, Any]) -> str:
     return f"{shown(record.get('optimizer'))}" + (f" with {shown(settings)}" if settings else "")
 
 
+def unscored(trials: Sequence[Trial]) -> list[Trial]:
+    """The finished ``trials`` of a search's journal that no search scored: added by hand, pruned,
+    or complete without the fold scores every trial the search completes keeps (``fold_scores``).
+    A plain Study can no longer write to a search's journal (:mod:`interactive_hpo.study.read_only`);
+    an older version could, and a journal may be edited. A failed trial cannot be told apart."""
+    return [t for t in trials if t.state.is_finished and (
+        t.source == "manual" or t.state is TrialState.PRUNED
+        or (t.state is TrialState.COMPLETE and not isinstance(t.user_attrs.get("fold_scores"), (list, dict))))]
+
+
+def warn_unscored(trials: Sequence[Trial], path: Any) -> None:
+    """Warn of the :func:`unscored` ``trials`` of the search journal at ``path``, if any."""
+    if foreign := unscored(trials):
+        warn_user(f"{Path(path).absolute()} holds {len(foreign)} trial(s) that no search scored (numbers "
+                  f"{[t.number for t in foreign]}: written by a Study on this journal, or edited): the search leaves "
+                  "them out of cv_results_, of n_trials and of the choice of the best.", UserWarning)
+
+
 def evaluated(trials: Sequence[Trial]) -> tuple[list[Trial], list[dict[str, Any]]]:
     """What a search over a journal's ``trials`` has done: the trials that count (``cv_results_``'s
     rows, the done part of ``n_trials``), in order, and the configurations to run again, in the
-    order they were stopped.
+    order they were stopped. A trial no search scored (:func:`unscored`) is not one of them.
 
     A trial stopped before it could tell anything of its configuration (a Ctrl-C cut it short, or
     its process stopped: :attr:`~interactive_hpo.trial.Trial.untried`) does not count, and its
@@ -315,8 +333,9 @@ def evaluated(trials: Sequence[Trial]) -> tuple[list[Trial], list[dict[str, Any]
     """
     rows: list[Trial] = []
     again: dict[str, dict[str, Any]] = {}  # configuration -> its params, for those stopped once
+    foreign = {t.number for t in unscored(trials)}
     for trial in trials:
-        if not trial.state.is_finished:
+        if not trial.state.is_finished or trial.number in foreign:
             continue
         key = _configuration(trial.params)
         if trial.untried and key not in again:

@@ -10,8 +10,8 @@ best configuration is refit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 from sklearn.exceptions import FitFailedWarning
@@ -86,16 +86,15 @@ def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bo
     return str(refit)
 
 
-def best_scored(study: Any, names: list[str] | None, refit: bool | str) -> tuple[Trial, float]:
-    """The trial of ``study`` (a :class:`~interactive_hpo.study.Study`) a search picks, and its
-    score: the best one, or, of several scores ``names``, the best by the one ``refit`` names."""
-    if names is None:
-        return study.best_trial, float(study.best_value)
-    index = names.index(str(refit))
-    # A COMPLETE trial of several objectives has their values (Trial.values).
-    scored = [(t, t.values[index]) for t in study.trials if t.state is TrialState.COMPLETE and t.values is not None]
-    best, score = max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
-    return best, float(score)
+def best_scored(rows: list[Trial], names: list[str] | None, refit: bool | str) -> tuple[Trial, float]:
+    """Of a search's ``rows`` (its trials, in order: :func:`~.journaled.evaluated`), the one it
+    picks and its score: the best one, or, of several scores ``names``, the best by the one
+    ``refit`` names. Only these: a trial of the journal the search did not score is no candidate."""
+    index = None if names is None else names.index(str(refit))
+    # A COMPLETE trial has its value, or of several objectives their values (Trial.values).
+    scored = [(t, float(cast(float, t.value) if index is None else cast(Sequence[float], t.values)[index]))
+              for t in rows if t.state is TrialState.COMPLETE]
+    return max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
 
 
 def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: str) -> None:

@@ -20,6 +20,7 @@ from ..objectives.folds import check_cv, folds_of
 from ..objectives.sklearn_checks import data_rules, estimator_settings, input_tags, seeded_clone
 from ..space import SearchSpace
 from ..study.core import Study
+from ..study.read_only import opening_as
 from ..trial import Evaluation
 from .checks import MAX_SEED, check_model, check_optimizer
 from .fit_options import (
@@ -51,6 +52,7 @@ from .journaled import (  # noqa: E402
     open_search,
     queue_again,
     search_record,
+    warn_unscored,
 )
 
 __all__ = ["HPOSearchCV"]
@@ -131,6 +133,8 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         ``estimator_params``, scoring, folds, data, seed or space) or chosen by another
         ``optimizer`` or ``optimizer_settings`` is refused, naming each difference; so is a file
         that is not a journal, or a study's journal no search started; either is left as it is.
+        A plain Study reads the search's journal but may not write to it; a trial there that no
+        search scored (an older version let a Study add it) is left out, with a warning.
         ``cross_val_score`` clones the search with its storage, so its second outer fold is
         refused: use ``nested_cv(storage=folder)``.
     n_jobs : int or None, default=None
@@ -303,9 +307,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
             record = search_record(self.estimator, self.estimator_params, self.scoring, self.optimizer,
                                    self.optimizer_settings, folds, X, y, groups, seed, {**(context or {}), **scored})
             open_search(path, found, Study(space, self.optimizer, **settings).state.header, record, storage_owner)
-        study = Study(space, self.optimizer, **settings, storage=path)
+        with opening_as(search=True):  # the one study that may write a search's journal
+            study = Study(space, self.optimizer, **settings, storage=path)
         # Resumed: what is left of n_trials (a new study has none done), the configurations a Ctrl-C
         # or a kill stopped first, so that the search evaluates what an uninterrupted one would.
+        warn_unscored(study.trials, path)
         rows, again = evaluated(study.trials)
         left = max(n_trials - len(rows), 0)
         queue_again(study, again, left)
@@ -316,7 +322,7 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.cv_results_ = cv_results(rows, space, len(folds), names)
         if names is not None and not refit:
             return self  # several scores and none named: no single best (study_.best_trials)
-        best, score = best_scored(study, names, refit)
+        best, score = best_scored(rows, names, refit)
         self.best_index_ = [t.number for t in rows].index(best.number)
         self.best_params_, self.best_score_ = dict(best.params), score
         if refit:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._paths import check_path
-from .._validation import as_scalar, check_int, fail, is_int, seed_to_int
+from .._validation import as_scalar, check_bool, check_int, fail, is_int, seed_to_int
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
@@ -28,6 +28,7 @@ from .learnt import tell, warn_not_learnt, warn_short_of_full
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
+from .read_only import opening_as
 from .recording import Recording, StudyEvent
 from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
 from .results import finished_event, finished_fields, retell_note, told
@@ -69,7 +70,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         trials left by a crashed process become FAILED. A journal of another space, direction or
         objectives (names, order), or a file that is not a journal, is refused and left untouched. Several processes may
         work on one journal at once (see :meth:`refresh`): each reads what the others wrote
-        before it numbers a trial, and its optimizer knows their trials.
+        before it numbers a trial, and its optimizer knows their trials. One this process cannot
+        write, or an HPOSearchCV search's, opens read-only (see :meth:`load`).
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid"). A ``"seed"``
         among them is the optimizer's own seed, in place of the one drawn from ``seed`` (a fork
@@ -318,10 +320,14 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         copy_journal(self._state.header, self._state.events, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Study:
-        """Resume the study journaled at ``path``; new trials are appended to it."""
-        header = read_header(path)
-        return cls(header["space"], **Goals.from_header(header).study_arguments(), storage=path)
+    def load(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Study:
+        """Resume the study journaled at ``path``; new trials are appended to it. ``read_only``: only
+        look (nothing is ever written, not even a crash's repair); so is a journal this process
+        cannot write (warned of) or an HPOSearchCV search's (:mod:`.read_only`). Reading works
+        as usual; the first write raises a StorageError saying how to go on."""
+        with opening_as(read_only=check_bool(read_only, "read_only", "Study.load")):
+            header = read_header(path)
+            return cls(header["space"], **Goals.from_header(header).study_arguments(), storage=path)
 
     # -- internals ------------------------------------------------------------------------------
     def _class_in_charge(self, step: int) -> type[Optimizer] | None:

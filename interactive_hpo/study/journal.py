@@ -54,7 +54,7 @@ from .journal_files import (
     check_json_start,
     fcntl,
     first_line,
-    open_for_append,
+    open_journal,
     replace_whole,
     sync_folder,
     write_all,
@@ -77,6 +77,7 @@ from .journal_lines import (
 )
 from .journal_lines import decode as _decode  # module names the tests replace to count reads and fail writes
 from .journal_lines import encode as _line
+from .read_only import ReadOnly, cannot_write, on_purpose, opening, search_journal, warn_read_only
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "STUDY_JOURNAL", "Journal", "JournalFormat"]
 
@@ -94,6 +95,9 @@ class Journal:
     Every method that reads or writes must run inside :meth:`locked`; the position of what
     this handle has read is kept between calls, so :meth:`read_new` returns only the events
     written since (by this process or any other).
+
+    It is read-only (:attr:`read_only` says why) in the cases :mod:`.read_only` lists: read as any
+    other, every write refused.
     """
 
     def __init__(self, path: str | os.PathLike[str], kind: JournalFormat = STUDY_JOURNAL):
@@ -109,6 +113,9 @@ class Journal:
         self._created = False  # this lock created the (empty) file
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file read
         self._header = b""  # its first line as read (a copy over the file keeps the inode)
+        read_only, self._writes_search = opening()
+        self.read_only: ReadOnly | None = on_purpose() if read_only else None  # why it is not written
+        self._fell_back = ""  # why this process cannot write it, once found and not yet warned of
 
     # -- the lock -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -140,7 +147,9 @@ class Journal:
         traceback (IPython keeps the last one), its lock made this process's next lock wait for ever.
         """
         while True:
-            handle, self._created = open_for_append(self.path)
+            handle, self._created, unwritable = open_journal(self.path, self.read_only is not None)
+            if unwritable:  # read-only from now on
+                self.read_only, self._fell_back = cannot_write(unwritable), unwritable
             try:
                 if fcntl is not None:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -158,6 +167,11 @@ class Journal:
             except BaseException:
                 handle.close()
                 raise
+
+    def check_writable(self) -> None:
+        """Refuse a write to a read-only journal (a StorageError saying why and how to go on)."""
+        if self.read_only is not None:
+            raise self.read_only.refusal(self.path)
 
     @property
     def _handle(self) -> IO[bytes]:
@@ -181,7 +195,11 @@ class Journal:
         """
         self._rewind()
         records = self.read_new()
+        if self._fell_back and records:  # once: every write is refused from now on
+            warn_read_only(self.path, self._fell_back)
+            self._fell_back = ""
         if not records:
+            self.check_writable()  # nothing to read, and nothing may be written
             self._start([{"format": self.kind.name, "version": self.kind.version, **header}, *events])
             return None
         return self._checked(records)
@@ -232,6 +250,8 @@ class Journal:
                 f"{shown(version)}; this one reads up to {self.kind.version}). Upgrade interactive_hpo.")
         if not is_int(version) or version < 1:  # not a newer one's: "upgrade" was the wrong advice
             raise refused_field(self.path, 1, fail("version", HEADER, f"an int in [1, {self.kind.version}]", version))
+        if "search" in header and not self._writes_search and self.read_only is None:
+            self.read_only = search_journal(self.path)
         return header, records[1:]
 
     # -- reading and writing --------------------------------------------------------------------
@@ -310,6 +330,8 @@ class Journal:
         """Under the lock, once the caller has accepted the journal: cut what :meth:`read_new` skipped
         (a cut-off last line, a write cut short), and end with a newline a last event that had none,
         so the next event starts a line of its own. Each is one small change (a truncation, one byte)."""
+        if self.read_only is not None:  # what was skipped stays skipped, and on disk
+            return
         handle = self._handle
         if self._torn:
             handle.truncate(self._offset)
@@ -328,6 +350,7 @@ class Journal:
         write that fails is cut back whole, and one a crash cuts short is read as none of them,
         rather than the first alone (a trial left RUNNING on disk, owned by a process gone).
         """
+        self.check_writable()
         # Appending now would step over lines not read.
         if os.fstat(self._handle.fileno()).st_size != self._offset + self._torn:
             raise RuntimeError(f"{self.path}: an event was appended without reading the lines other processes "

@@ -23,8 +23,8 @@ try:  # POSIX; Windows has no flock, and a journal there has one writer
 except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["check_json_start", "fcntl", "first_line", "next_journal", "open_for_append", "replace_whole",
-           "sync_folder", "write_all", "write_failure"]
+__all__ = ["check_json_start", "fcntl", "first_line", "next_journal", "open_for_append", "open_journal",
+           "open_to_read", "replace_whole", "sync_folder", "write_all", "write_failure"]
 
 
 def write_failure(error: OSError) -> str:
@@ -72,6 +72,45 @@ def open_for_append(path: Path) -> tuple[IO[bytes], bool]:
         raise StorageError(f"{path} cannot be opened to write ({error.strerror or error}): a study "
                            "appends each trial to its journal, and holds its lock to read it. Work on a "
                            "copy in a folder you may write to, or ask for write access.") from error
+
+
+def open_journal(path: Path, read_only: bool) -> tuple[IO[bytes], bool, str]:
+    """The journal's file opened to read only (``read_only``), else to read and append, and whether
+    this call created it (:func:`open_for_append`); a journal there this process may read but not
+    write is opened to read only, and the third value says why it could not be written ("" else)."""
+    if read_only:
+        return open_to_read(path), False, ""
+    try:
+        return *open_for_append(path), ""
+    except StorageError as error:
+        reason = _unwritable(error, path)
+        if reason is None:
+            raise
+        return open_to_read(path), False, reason
+
+
+def _unwritable(error: StorageError, path: Path) -> str | None:
+    """Why ``path`` could not be opened to write, in the system's words, when ``error`` (from
+    :func:`open_for_append`) says only that: a journal there that this process may read (a read-only
+    mount, an archive, a colleague's folder) and can be opened read-only; else None."""
+    cause = error.__cause__
+    if not isinstance(cause, OSError) or cause.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return None
+    try:  # an empty file is a journal nobody started: a new study there has to write it
+        return (cause.strerror or str(cause)) if path.is_file() and path.stat().st_size > 0 else None
+    except OSError:
+        return None
+
+
+def open_to_read(path: Path) -> IO[bytes]:
+    """The journal's file, opened to read only (a study opened read-only never writes)."""
+    try:
+        return open(path, "rb", buffering=0)  # noqa: SIM115 - closed by Journal.locked()
+    except FileNotFoundError:
+        raise StorageError(f"{path} holds no journal: there is no such file (it was deleted or renamed since "
+                           "it was opened).") from None
+    except OSError as error:
+        raise StorageError(f"{path} cannot be opened to read ({error.strerror or error}).") from error
 
 
 def replace_whole(path: Path, records: Sequence[Mapping[str, Any]], encode: Callable[[Mapping[str, Any]], bytes],

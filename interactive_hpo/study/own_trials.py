@@ -76,6 +76,7 @@ class OwnTrials:
     goals: Goals
     optimizer: Optimizer
     _record: Callable[..., None]
+    _check_writable: Callable[[], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _notify: Callable[[str, Trial | None], None]
     _owner: dict[str, Any]
@@ -104,6 +105,7 @@ class OwnTrials:
         params = self.space.validate(params, owner=owner)
         # Before the objective's cost: a list here was Python's error after it, and a falsy one was taken for {}.
         attrs = check_attrs(user_attrs, owner)
+        self._check_writable()  # before the objective's cost, too
         outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
             raise fail("params", owner, "a configuration the objective can evaluate", params,

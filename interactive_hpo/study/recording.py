@@ -158,12 +158,18 @@ class Recording:
             for event in events:
                 self._state.log(event)
 
+    def _check_writable(self) -> None:
+        """Refuse a change to a read-only journal (:mod:`.read_only`) before any work towards it."""
+        if self._journal is not None:
+            self._journal.check_writable()
+
     @contextlib.contextmanager
     def _asking(self) -> Iterator[list[Trial]]:
         """The trials an ask records, listed as it records them. A Ctrl-C held while they were
         written is raised as the transaction ends, when they are RUNNING on disk and in memory
         but nobody holds them (Study.run's runners, the simulation): they end FAILED, cut short,
         rather than RUNNING for ever."""
+        self._check_writable()  # before the optimizer proposes (and is rebuilt when the write is refused)
         asked: list[Trial] = []
         try:
             yield asked

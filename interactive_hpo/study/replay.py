@@ -95,7 +95,8 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     # Settings its class refuses, or a name no class is registered under, name the line that recorded them.
     study.optimizer = _guarded(path, optimizer_line, _rebuild, study, specs[-1], optimizer_line)
     for trial in state.running():
-        if owner_is_alive(state.owner_of(trial.number), path):
+        # A read-only journal is shown as it is: the trials a dead process left are failed by a writer.
+        if journal.read_only is not None or owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
         else:
             study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})

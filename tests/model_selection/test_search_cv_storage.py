@@ -22,6 +22,7 @@ from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.linear_model import Ridge  # noqa: E402
 
 from interactive_hpo.model_selection import HPOSearchCV, nested_cv  # noqa: E402
+from interactive_hpo.study.read_only import opening_as  # noqa: E402
 
 SPACE = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
 X_ALL, Y_ALL = load_diabetes(return_X_y=True)
@@ -102,7 +103,8 @@ def crash_before(path, n_trials, **changes):
     process that dies (a study opened on the journal asks it, which is the trial the search would
     run next, and is gone): as if the search had been killed during its trial ``n_trials``."""
     search(n_trials=n_trials, storage=path, **changes).fit(X, Y)
-    crashed = Study.load(path)
+    with opening_as(search=True):  # the search's own process: a plain Study may not write to its journal
+        crashed = Study.load(path)
     crashed.ask()
     del crashed
     gc.collect()
@@ -323,6 +325,51 @@ def test_a_studys_journal_that_no_search_started_is_refused(tmp_path):
     with pytest.raises(StorageError, match="holds a study that no search started"):
         search(storage=path).fit(X, Y)
     assert path.read_bytes() == before and CountingRidge.fits == 0
+
+
+@pytest.mark.parametrize("opened", ["Study", "Study.load"])
+def test_a_plain_study_reads_a_searchs_journal_but_may_not_write_to_it(tmp_path, uninterrupted, opened):
+    # A Study on a search's journal ran 2 trials scoring 123.0 each; the resumed search reported
+    # best_score_ 123.0, an R^2 taken from trials it never scored.
+    from interactive_hpo.study.branching import fork_study
+
+    path = tmp_path / "search.jsonl"
+    search(n_trials=3, storage=path).fit(X, Y)
+    before = path.read_bytes()
+    study = Study(SPACE, "sobol", direction="maximize", storage=path) if opened == "Study" else Study.load(path)
+    assert len(study.trials) == 3 and study.best_value == max(uninterrupted.cv_results_["mean_test_score"][:3])
+    refusal = (f"{re.escape(str(path))} belongs to an HPOSearchCV search .*Nothing was written.*"
+               f"HPOSearchCV\\(..., storage={re.escape(repr(str(path)))}\\).fit\\(X, y\\).*"
+               "fork_study\\(study, len\\(study.trials\\), storage=new_path\\)")
+    for write in (lambda: study.run(lambda p: 123.0, n_trials=2), lambda: study.add_manual({"alpha": 1.0}, 123.0),
+                  lambda: study.enqueue({"alpha": 1.0}), lambda: study.switch_optimizer("random")):
+        with pytest.raises(StorageError, match=refusal):
+            write()
+    assert path.read_bytes() == before and len(study.trials) == 3
+    resumed = search(storage=path).fit(X, Y)
+    assert resumed.best_score_ == uninterrupted.best_score_ and len(resumed.study_.trials) == N_TRIALS
+    # The way out for a study of one's own: its trials carried to a new journal, which is the fork's to write.
+    fork = fork_study(study, len(study.trials), storage=tmp_path / "mine.jsonl").study
+    fork.run(lambda p: 123.0, n_trials=1)
+    assert len(Study.load(tmp_path / "mine.jsonl").trials) == 4
+
+
+def test_trials_no_search_scored_are_left_out_of_a_resumed_search(tmp_path):
+    # As an older interactive_hpo let a Study write them (or an edit of the journal): complete
+    # without fold scores, or added by hand. The search chose them as its best.
+    path = tmp_path / "search.jsonl"
+    search(n_trials=3, storage=path).fit(X, Y)
+    with opening_as(search=True):
+        study = Study.load(path)
+    study.run(lambda p: 123.0, n_trials=2)
+    study.add_manual({"alpha": 1.0}, 99.0)
+    with pytest.warns(UserWarning, match=f"{re.escape(str(path))} holds 3 trial.s. that no search scored "
+                                         r"\(numbers \[3, 4, 5\].*leaves them out of cv_results_, of n_trials"):
+        resumed = search(storage=path).fit(X, Y)
+    # The optimizer went on past the proposals those trials took: other configurations, each scored.
+    scores = resumed.cv_results_["mean_test_score"]
+    assert len(scores) == N_TRIALS and [t.number for t in resumed.study_.trials][-3:] == [6, 7, 8]
+    assert resumed.best_score_ == max(scores) < 1 and resumed.best_index_ == int(np.argmax(scores))
 
 
 def test_nested_in_cross_val_score_the_second_fold_is_refused_with_the_way_out(tmp_path):

@@ -725,14 +725,14 @@ def test_a_line_that_does_not_say_one_thing_is_refused_saying_why(tmp_path, edit
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("case", ["read-only journal", "read-only folder"])
+@pytest.mark.parametrize("case", ["unreadable journal", "read-only folder"])
 def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, monkeypatch, case):
     # Python's PermissionError from deep inside the journal (simulated: the tests may run as root,
-    # whom no permission stops).
+    # whom no permission stops). A journal that can be read opens read-only (tests/study/test_read_only.py).
     import interactive_hpo.study.journal_files as journal_files
 
     path = tmp_path / "s.jsonl"
-    if case == "read-only journal":
+    if case == "unreadable journal":
         Study(SPACE, seed=0, storage=path).run(quadratic, 2)
     before = path.read_bytes() if path.exists() else None
 
@@ -740,9 +740,10 @@ def test_a_journal_that_cannot_be_written_is_refused_naming_the_file(tmp_path, m
         raise PermissionError(13, "Permission denied", str(file))
 
     monkeypatch.setattr(journal_files, "open", refused, raising=False)
-    with pytest.raises(StorageError, match=f"{path} cannot be opened to write .Permission denied.: a study "
-                                           "appends each trial to its journal"):
-        Study.load(path) if case == "read-only journal" else Study(SPACE, storage=path)
+    with pytest.raises(StorageError, match=f"{path} cannot be opened to read .Permission denied.\\.$" if before else
+                       f"{path} cannot be opened to write .Permission denied.: a study appends each trial to its "
+                       "journal"):
+        Study.load(path) if case == "unreadable journal" else Study(SPACE, storage=path)
     assert (path.read_bytes() if path.exists() else None) == before
 
 
