@@ -79,6 +79,17 @@ def _compact_colorbar(colorbar: Any) -> None:
     colorbar.ax.tick_params(labelsize="small")
 
 
+def _labels_past_star(ax: Any) -> None:
+    """Start the tick labels of ``ax`` beyond the reach of a proposal star on a bound, a point
+    past it: a star in a corner sat on "0.0" and "10" (notebooks 12 and 13). The labels move
+    about 2 points outwards, which costs each map as much."""
+    for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+        for which, ticks in (("major", axis.get_major_ticks), ("minor", axis.get_minor_ticks)):
+            tick = ticks(1)[0]   # how far its mark reaches out (by direction and size), and its label's pad
+            pad = max(tick.get_pad(), PROPOSAL_REACH + 1.0 - tick.get_tick_padding())
+            ax.tick_params(axis=name, which=which, pad=pad)
+
+
 def _follow(colorbar: Any, mesh: Any) -> None:
     """Make ``colorbar`` the colour bar of ``mesh``, a new mesh of the same map, as
     ``Figure.colorbar`` hooks a bar to its mappable (checked with matplotlib 3.11.2).
@@ -165,6 +176,8 @@ class SurrogateMaps:
             # Out of the layout: its clip box, the Axes grown by the star's reach on every side,
             # made constrained layout shrink each map by that reach (the Lab's maps to 232 px).
             marker.set_in_layout(False)
+        for ax in self.axes:
+            _labels_past_star(ax)
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,

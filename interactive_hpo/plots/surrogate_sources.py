@@ -16,7 +16,7 @@ import numpy as np
 
 from ._axes import markers_whole
 
-__all__ = ["SOURCE_ALPHA", "SourcePoints"]
+__all__ = ["SOURCE_ALPHA", "SourcePoints", "legend_under"]
 
 #: Opacity of a source's point on the slice (the study's own points: 1).
 SOURCE_ALPHA = 0.45
@@ -36,8 +36,9 @@ class SourcePoints:
     names : sequence of str
         The sources' names, in their order.
     legend : bool, default False
-        Give the first Axes a legend of the sources alone (the maps, which have no legend of their
-        own). Without it, the labels join whatever legend the Axes gets (the curve's).
+        Give the maps a legend of the sources alone, under the last Axes, in the row of x tick
+        labels that Axes sharing x with the first leave blank (:func:`legend_under`). Without
+        it, the labels join whatever legend the Axes gets (the curve's).
 
     Attributes
     ----------
@@ -65,8 +66,7 @@ class SourcePoints:
             diamond.set_in_layout(False)
         self.legend = None
         if legend and self.axes and self.names:
-            self.legend = self.axes[0].legend(handles=self.artists[0], loc="upper right", fontsize="x-small",
-                                              framealpha=0.7, handletextpad=0.2, borderpad=0.3)
+            self.legend = legend_under(self.axes[-1], self.artists[-1])
 
     def update(self, offsets: Sequence[Any], alpha: Sequence[Any] | None = None) -> SourcePoints:
         """Place each source's points.
@@ -95,6 +95,20 @@ class SourcePoints:
         if self.legend is not None:
             self.legend.remove()
         self.artists, self.legend = [], None
+
+
+def legend_under(ax: Any, handles: Sequence[Any]) -> Any:
+    """A legend of ``handles`` below ``ax``, right-aligned with it, as far down as its x tick
+    labels start (clear of a proposal star on the bottom bound, ``SurrogateMaps``); in the layout,
+    which makes room for it. On the map it covered a quarter of the mean map, trials and sources
+    included (notebook 15's Lab)."""
+    from matplotlib.transforms import ScaledTranslation
+
+    tick = ax.xaxis.get_major_ticks(1)[0]
+    down = (tick.get_tick_padding() + tick.get_pad()) / 72  # inches, as the tick labels
+    return ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, 0.0), fontsize="x-small",
+                     bbox_transform=ax.transAxes + ScaledTranslation(0.0, -down, ax.figure.dpi_scale_trans),
+                     framealpha=0.7, handletextpad=0.2, borderpad=0.3, borderaxespad=0.0)
 
 
 def _color(j: int) -> Any:

@@ -55,7 +55,9 @@ AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the
 #: In the objective's units its one-sd band went through the warp's inverse, steepest at the
 #: worst values: the std peaked in a ring beside the worst trial and was dark far from every
 #: trial (the SVM's map at 13 trials), the opposite of what epistemic uncertainty is.
-WARPED_STD = "warped units: smallest where the GP has data"
+#: Short: each colour bar's label stays under its own map, 230 px wide in the Lab (this one ran
+#: under the next map's, 276 px at 100 dpi).
+WARPED_STD = "warped units: small near trials"
 
 
 def _warped(view: Any) -> bool:

@@ -264,6 +264,45 @@ def test_a_proposal_on_the_top_bound_leaves_the_titles_clear():
         assert centre + reach < ax.title.get_window_extent(renderer).y0, ax.get_title()
 
 
+def lab_maps(figsize=(7.6, 3.3)):
+    """SurrogateMaps on a figure laid out as the Lab's Model tab (PANEL_INCHES wide), and its renderer."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.01, wspace=0.0)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    return SurrogateMaps(fig.subplots(1, 3, sharex=True, sharey=True)), renderer
+
+
+def star_box(star, renderer, margin=0.0):
+    """The pixels a proposal star covers, its outline included, grown by ``margin`` points."""
+    from matplotlib.transforms import Bbox
+
+    centre = star.axes.transData.transform(star.get_offsets())[0]
+    tips = star.get_paths()[0].vertices * np.diag(star.get_transforms()[0])[:2]
+    grow = (star.get_linewidths()[0] / 2 + margin) * renderer.dpi / 72
+    return Bbox([centre + tips.min(axis=0) - grow, centre + tips.max(axis=0) + grow])
+
+
+@pytest.mark.parametrize("corner", [(10.0, 0.0), (0.0, 0.0), (0.0, 1.0)])
+def test_a_proposal_in_a_corner_leaves_the_tick_labels_clear(corner):
+    """Notebook 12's star at (10, 0) touched the tick label "10", notebook 13's at (0, 0) "0.0" and
+    "0.00": drawn whole, a star on a bound reaches past the Axes as far as the tick labels began.
+    At least 2.5 points between their boxes on the Lab's maps (60 cells a side): there were 1.5 to 2.1."""
+    maps, renderer = lab_maps()
+    space = SearchSpace([Float("x0", 0.0, 10.0), Float("x1", 0.0, 1.0)])
+    maps.update(space.slice2d("x0", "x1", resolution=60), fake_prediction(3600), proposal=corner)
+    maps.axes[0].figure.draw(renderer)
+    for ax, star in zip(maps.axes, maps.proposals, strict=True):
+        box = star_box(star, renderer, margin=2.5)
+        labels = [label for axis in (ax.xaxis, ax.yaxis) for label in axis.get_ticklabels(which="both")
+                  if label.get_visible() and label.get_text()]
+        covered = [label.get_text() for label in labels if box.overlaps(label.get_window_extent(renderer))]
+        assert covered == [], f"the star at {corner} covers the tick labels {covered}"
+    plt.close("all")
+
+
 def test_the_proposal_star_is_hollow_and_whole_on_a_bound():
     """Notebook 03 at 12 trials: a filled star hid the bright patch of log-EI it pointed at. Hollow,
     the map shows through it; on the bottom bound it is drawn whole, and zoomed out of view it is

@@ -91,7 +91,16 @@ def test_the_model_can_be_shown_as_the_gp_sees_it_after_its_output_warp():
     # warp's inverse, steepest at the worst values, and the std peaked in a ring beside the worst
     # trial, dark far from every trial (the tour's SVM map), the opposite of epistemic uncertainty.
     assert [ax.get_title() for ax in panel.maps.axes[:2]] == ["mean", "std, as the GP sees it"]
-    assert panel.maps.colorbars[1].ax.get_xlabel() == WARPED_STD == "warped units: smallest where the GP has data"
+    assert panel.maps.colorbars[1].ax.get_xlabel() == WARPED_STD == "warped units: small near trials"
+    # Each colour bar's label under its own map: "warped units: smallest where the GP has data"
+    # was 276 px under a 230 px map, and ran under the next one's label (notebook 15's Lab).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(panel.figure.fig).get_renderer()
+    panel.figure.fig.draw(renderer)
+    for ax, colorbar in zip(panel.maps.axes, panel.maps.colorbars, strict=True):
+        label = colorbar.ax.xaxis.label.get_window_extent(renderer)
+        assert ax.bbox.x0 <= label.x0 and label.x1 <= ax.bbox.x1, colorbar.ax.get_xlabel()
     std_seen = view.model_units().predict(grid.points.reshape(-1, 3)).std.reshape(grid.shape)
     np.testing.assert_allclose(panel.maps.images[1].get_array().reshape(grid.shape), std_seen)
 

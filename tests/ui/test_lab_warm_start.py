@@ -18,9 +18,11 @@ pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study  # noqa: E402
 from interactive_hpo.objectives import FunctionObjective  # noqa: E402
+from interactive_hpo.plots.surrogate_maps import PROPOSAL_REACH  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 from interactive_hpo.views import trust_words  # noqa: E402
 
+from ..figure_layout import assert_clean_layout  # noqa: E402
 from .lab_helpers import FAST, LINE, quad  # noqa: E402
 
 PAIR = SearchSpace([Float("a", -1.0, 1.0), Float("b", 1e-3, 1.0, log=True)])
@@ -78,8 +80,15 @@ def test_the_maps_draw_the_source_trials_faded_behind_the_study_own(old):
     offsets = faded(panel.maps.axes[0])[0].get_offsets()
     np.testing.assert_allclose(sorted(offsets[:, 0]), a, atol=1e-9)
     np.testing.assert_allclose(sorted(offsets[:, 1]), b, rtol=1e-6)
-    legend = panel.maps.axes[0].get_legend()
+    legend = panel.sources.legend
     assert [t.get_text() for t in legend.get_texts()] == ["svm_on_iris (warm start)"]
+    # Off the maps: on the mean map it covered its upper-left quarter, sources and trials
+    # included (notebook 15's Lab); under them, it covers no label, colour bar or star's reach.
+    assert_clean_layout(panel.figure.fig, "the Model tab")
+    box = legend.get_window_extent()
+    assert not any(box.overlaps(ax.bbox) for ax in panel.maps.axes)
+    star = panel.maps.proposals[-1]
+    assert box.y1 < star.axes.bbox.y0 - PROPOSAL_REACH * star.figure.dpi / 72   # a star on the bottom bound clears it
 
 
 def test_the_trust_line_names_each_source_and_follows_every_step_and_time_travel(old):
