@@ -62,10 +62,12 @@ def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
     (:func:`~.results.loss_of`), or, for a result below ``full_budget`` that it does not learn
     (:func:`learns`), the trial as PRUNED (its last value kept as a pruned trial's, no values of
     several objectives) with no loss. An optimizer that :attr:`~.Optimizer.ranks_pruned` (a
-    scheduler) is told a PRUNED trial's value as its loss."""
+    scheduler) is told the value of a trial its pruner or its objective pruned as its loss; one a
+    person stopped (``Study.stop``) keeps no loss: "no further" is the person's verdict on it."""
     if learns(optimizer, trial, full_budget):
+        # A person's stop ranked by its last report was promoted by the scheduler (r348).
         if optimizer.ranks_pruned and trial.state is TrialState.PRUNED and trial.value is not None \
-                and math.isfinite(trial.value) and not goals.multi:
+                and math.isfinite(trial.value) and not goals.multi and trial.user_attrs.get("pruned_by") != "human":
             # Its rung ranks it by its last report: a job pruned at its last (at budget 1, its only
             # one: 10 of 40 Hyperband jobs beside the median rule) had been thrown away as inf.
             return trial, float(goals.losses((trial.value,))[0])

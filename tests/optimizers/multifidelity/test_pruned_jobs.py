@@ -47,6 +47,28 @@ def test_a_job_pruned_at_its_only_report_is_ranked_by_it(name):
     assert promoted(pruned, 0) == promoted(plain, 0)  # the pruner no longer changes who is promoted
 
 
+@pytest.mark.parametrize("name", ["halving", "asha"])
+def test_a_job_a_person_stopped_is_never_ranked_by_its_reports(name):
+    """study.stop(trial) says "this one, no further": ranked by its last report, the clearly best
+    configuration a person stopped was promoted and ran at the next budget (r348)."""
+    study = Study(SearchSpace([Float("x", 0, 1)]), name, seed=0, optimizer_settings=SETTINGS)
+
+    def best_first(params, *, budget, report):
+        first = len(study.trials) == 1
+        for epoch in range(3):
+            value = (params["x"] - 0.3) ** 2 + 1 / budget - (1.0 if first else 0.0)
+            report(value, epoch)
+            if first and epoch == 0:
+                study.stop(0)
+        return value
+
+    study.run(best_first, n_trials=12, progress=False)
+    assert study.trials[0].user_attrs["pruned_by"] == "human"
+    row = next(r for r in study.optimizer.rung_table() if r["number"] == 0)
+    assert row["loss"] == math.inf and row["config"] not in promoted(study, 0)
+    assert all(t.user_attrs["config"] != row["config"] for t in study.trials[1:])  # never ran again
+
+
 def test_only_a_scheduler_is_told_a_pruned_trial_s_loss():
     study = Study(SPACE, "random", seed=0)
     study.run(lambda params: params["x"], n_trials=1, progress=False)
