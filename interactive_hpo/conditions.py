@@ -166,7 +166,10 @@ class Conditions:
             first = self._params[min(cycle)]
             # Only the loop is named: its descendants were left unplaced too, and naming them sent
             # a person to edit a condition that was fine (gamma, when kernel and degree loop).
-            under = [self._params[i].name for i in remaining if i not in cycle]
+            # Under it: those whose chain of parents runs into it (another loop is said once this
+            # one is mended, not as hanging from it: r348).
+            under = [self._params[i].name for i in remaining
+                     if i not in cycle and set(self._cycle_from(i)) == set(cycle)]
             raise fail("condition", first._owner, "a condition whose chain of parents ends at an "
                        "unconditional parameter", tuple(first.condition or ()),
                        hint=f"These conditions form a cycle: {self._loop_said(cycle, under)}.")

@@ -63,6 +63,11 @@ def objective(params):
      "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
      "parameter; got ('b', (1,)). These conditions form a cycle: a depends on b, which depends on a (z depends "
      "on them too)."),
+    # Another loop does not hang from the first (r348: "c and d depend on them too").
+    ([Categorical("a", [1, 2], condition=("b", 1)), Categorical("b", [1, 2], condition=("a", 1)),
+      Categorical("c", [1, 2], condition=("d", 1)), Categorical("d", [1, 2], condition=("c", 1))],
+     "`condition` of Categorical('a') must be a condition whose chain of parents ends at an unconditional "
+     "parameter; got ('b', (1,)). These conditions form a cycle: a depends on b, which depends on a."),
     ([Categorical("a", [1, 2], condition=("a", 1))],
      "`condition` of Categorical('a') must be a condition on another parameter; got ('a', (1,))."),
 ])
