@@ -327,20 +327,23 @@ def evaluated(trials: Sequence[Trial]) -> tuple[list[Trial], list[dict[str, Any]
 
     A trial stopped before it could tell anything of its configuration (a Ctrl-C cut it short, or
     its process stopped: :attr:`~interactive_hpo.trial.Trial.untried`) does not count, and its
-    configuration is run again, once: stopped again, it counts, as a failure (a configuration too
-    slow to wait for, or one that kills its process, would stop every resume). Trials another
-    process is running do not count.
+    configuration is run again: after a person's stop every time (a Ctrl-C says nothing of it, as
+    the schedulers read one too), after its process stopped once (killed again, it counts as a
+    failure: one that kills its process would stop every resume). Trials another process is
+    running do not count.
     """
     rows: list[Trial] = []
-    again: dict[str, dict[str, Any]] = {}  # configuration -> its params, for those stopped once
+    again: dict[str, dict[str, Any]] = {}  # configuration -> its params, for those to run again
+    killed: set[str] = set()  # configurations a process stopped on once
     foreign = {t.number for t in unscored(trials)}
     for trial in trials:
         if not trial.state.is_finished or trial.number in foreign:
             continue
         key = _configuration(trial.params)
-        if trial.untried and key not in again:
+        if trial.cut_short or (trial.untried and key not in killed):
+            killed.update([] if trial.cut_short else [key])
             again[key] = dict(trial.params)
-        else:  # evaluated, or its run again was stopped too
+        else:  # evaluated, or its process stopped on it again
             rows.append(trial)
             again.pop(key, None)
     return rows, list(again.values())

@@ -22,7 +22,9 @@ from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.linear_model import Ridge  # noqa: E402
 
 from interactive_hpo.model_selection import HPOSearchCV, nested_cv  # noqa: E402
+from interactive_hpo.model_selection.journaled import evaluated  # noqa: E402
 from interactive_hpo.study.read_only import opening_as  # noqa: E402
+from interactive_hpo.trial import INTERRUPTED, USER_INTERRUPT  # noqa: E402
 
 SPACE = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
 X_ALL, Y_ALL = load_diabetes(return_X_y=True)
@@ -161,9 +163,9 @@ def test_a_killed_trial_of_bo_is_not_fitted_as_a_failure_once_run_again(tmp_path
     assert resumed.study_.trials[3].error.startswith("interrupted") and len(resumed.study_.trials) == 6
 
 
-def test_a_configuration_is_run_again_once_then_counts_as_failed(tmp_path):
-    """Stopped again when run again (too slow to wait for, or killing its process), it counts as a
-    failure: otherwise every resume would start with it again."""
+def test_a_configuration_a_person_stops_twice_runs_again(tmp_path):
+    """A Ctrl-C says nothing of the configuration, the second one neither: it used to count as a
+    failure when stopped again in its run again (r348, as the schedulers read a Ctrl-C)."""
     path = tmp_path / "search.jsonl"
     stop_in_trial(path, 2)
     CountingRidge.fits, CountingRidge.stop_at = 0, 1  # Ctrl-C again, in its run again
@@ -171,13 +173,23 @@ def test_a_configuration_is_run_again_once_then_counts_as_failed(tmp_path):
         search(storage=path).fit(X, Y)
     CountingRidge.stop_at = None
     resumed = search(storage=path)
-    with pytest.warns(FitFailedWarning, match="1 of 6 trials of HPOSearchCV failed.*interrupted by the user"):
-        assert fits_of(lambda: resumed.fit(X, Y)) == (N_TRIALS - 3) * CV + 1  # 2 done, 1 failed
-    results = resumed.cv_results_
-    assert list(results["state"]) == ["COMPLETE"] * 2 + ["FAILED"] + ["COMPLETE"] * 3
-    assert np.isnan(results["mean_test_score"][2]) and results["rank_test_score"][2] == N_TRIALS
-    assert results["params"][2] == resumed.study_.trials[2].params == resumed.study_.trials[3].params
-    assert path.read_text().count('"event":"enqueued"') == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)
+        assert fits_of(lambda: resumed.fit(X, Y)) == (N_TRIALS - 2) * CV + 1  # 2 done, then it and the rest
+    assert list(resumed.cv_results_["state"]) == ["COMPLETE"] * N_TRIALS
+    assert path.read_text().count('"event":"enqueued"') == 2
+
+
+def test_a_configuration_its_process_died_on_twice_counts_as_failed():
+    """Killed again when run again, it counts as a failure: one that kills its process would
+    otherwise start every resume."""
+    study = Study(SearchSpace([Float("alpha", 1e-3, 1.0, log=True)]), "random", seed=0)
+    params = {"alpha": 0.1}
+    for error in (INTERRUPTED, USER_INTERRUPT, INTERRUPTED):  # a kill, a Ctrl-C, a kill: run again as the search does
+        study.enqueue(params)
+        study.tell(study.ask(), state="FAILED", user_attrs={"error": error})
+    rows, again = evaluated(study.trials)
+    assert [t.error for t in rows] == [INTERRUPTED] and again == []
 
 
 def test_a_resume_stopped_before_it_ran_the_queue_does_not_queue_twice(tmp_path, monkeypatch):
