@@ -168,9 +168,12 @@ class BilevelProblem:
     def check_theta(self, theta: Any, owner: str = "BilevelProblem", slack: float = _ROUNDING) -> np.ndarray:
         """``theta`` as a float array of shape (h,) inside the log bounds ``[ln low, ln high]``
         (widened by ``slack``), or a clear error. Outside them ``exp(theta)`` may overflow, and
-        training, whose step size is set for the range, diverges: the result would be NaN."""
+        training, whose step size is set for the range, diverges: the result would be NaN.
+        With one hyperparameter a single number (0-d) is read as shape (1,), everywhere alike."""
         rule = f"finite log-hyperparameters of shape ({self.n_hyper},) for {self.names}"
         array = _numbers(theta, "theta", owner, rule)
+        if array.ndim == 0 and self.n_hyper == 1:
+            array = array.reshape(1)
         if array.shape != (self.n_hyper,) or not np.all(np.isfinite(array)):
             raise fail("theta", owner, rule, theta)
         low, high = np.log(self.low), np.log(self.high)

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._validation import check_int, check_one_of, check_real, check_size, fail
-from .bilevel import THETA_SLACK, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
+from .._validation import check_int, check_one_of, check_real, check_size, fail, is_int
+from .bilevel import MAX_STEPS, THETA_SLACK, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
 from .problems import RidgeProblem
 
 __all__ = ["Hypergradient", "METHODS", "MAX_STORED_BYTES", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
@@ -107,7 +107,14 @@ def _solver(solver: Any, owner: str) -> str:
 
 
 def _iterations(iterations: Any, owner: str) -> int:
-    return check_steps(iterations, "iterations", owner, 0)
+    """At least one: after 0 conjugate-gradient steps the solution is ``v = 0`` and the gradient
+    an exact 0 that reads as a stationary point. The error study (:func:`implicit_errors`) plots
+    ``k = 0`` through :func:`implicit_path`, which takes any count."""
+    if is_int(iterations) and int(iterations) == 0:
+        raise fail("iterations", owner, f"an int in [1, {MAX_STEPS}]", iterations,
+                   hint="With 0 the solve has not started (conjugate gradient returns a zero hypergradient); "
+                        "implicit_errors shows the error from k = 0 up.")
+    return check_steps(iterations, "iterations", owner)
 
 
 def _eps(eps: Any, owner: str) -> float:
@@ -268,7 +275,8 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
     solver : {"cg", "neumann"}
         How ``H^{-1} dE/dw`` is approximated from Hessian-vector products.
     iterations : int
-        Conjugate-gradient steps, or Neumann terms after the first; more is more accurate.
+        Conjugate-gradient steps, or Neumann terms after the first, at least 1; more is more
+        accurate (:func:`implicit_errors` measures how much, from 0 up).
     w : torch.Tensor or array of shape (p,), optional
         An already computed minimizer (the approximation-error study reuses one).
     w0 : torch.Tensor or array of shape (p,), optional

@@ -9,11 +9,27 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import InvalidParameterError
+from .._validation import fail
+from ..exceptions import InvalidParameterError, StorageError
 from ..space import SearchSpace
 from ..study.core import Study
+from ..study.journal import Journal
 
-__all__ = ["resumed", "saved"]
+__all__ = ["check_new", "resumed", "saved"]
+
+
+def check_new(path: Path, storage: Any, owner: str) -> None:
+    """Refuse a ``path`` (``storage`` as the person typed it) that holds anything: a journal, whose
+    study the import would add its trials to, or a file of some other kind, which the refusal
+    names as ``Study(storage=...)`` does (an empty file is a journal nobody started)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        Journal(path).read_header()
+    except StorageError as error:  # "... is not an interactive_hpo journal: ... It was left as it is."
+        raise fail("storage", owner, "a new journal file (or None)", str(storage), hint=str(error)) from None
+    raise fail("storage", owner, "a new journal file (or None)", str(storage),
+               hint="It exists: importing into it would add the trials to the study it holds.")
 
 
 def saved(study: Study, path: Path, existed: bool) -> list[Path]:

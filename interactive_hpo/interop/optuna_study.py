@@ -76,7 +76,7 @@ from ..study.core import Study
 from ..study.learnt import warn_not_learnt
 from ..trial import Trial, TrialState, check_attrs
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
-from .optuna_journal import resumed, saved
+from .optuna_journal import check_new, resumed, saved
 from .optuna_notices import listed, unread_attrs, warn_recorded_names, warn_slow_fit
 from .optuna_space import infer_space, parameter_of, params_misfit, stored_space
 
@@ -173,9 +173,8 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     _check_optimizer(optimizer, optimizer_settings, Goals.parse(directions=goals, owner=owner), owner)
     path = None if storage is None else check_path(storage, "storage", owner)
     existed = path is not None and path.exists()
-    if path is not None and existed and path.stat().st_size > 0:
-        raise fail("storage", owner, "a new journal file (or None)", str(storage),
-                   hint="It exists: importing into it would add the trials to the study it holds.")
+    if path is not None:
+        check_new(path, storage, owner)
     states = _states(optuna)
     trials = sorted(optuna_study.get_trials(deepcopy=False), key=lambda t: t.number)
     finished = [t for t in trials if t.state in states]
@@ -220,8 +219,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     full = _stored_full_budget(optuna_study, left_out)
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
     study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
+    failed = []  # COMPLETE in Optuna, FAILED here: a value or a constraint that is not finite
     for trial in kept:
-        _add(study, trial, states[trial.state], owner, left_out, full)
+        if _add(study, trial, states[trial.state], owner, left_out, full).state is not states[trial.state]:
+            failed.append(trial.number)
     for trial in trials:
         if trial.state is optuna.trial.TrialState.WAITING and params_misfit(space, _enqueued(trial)) is None:
             study.enqueue(_enqueued(trial))
@@ -239,6 +240,10 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         created_folders = saved(study, path, existed)
         del study  # let go before the replay builds its twin: both at once were a third of the peak memory
         study = resumed(space, objectives, path, existed, created_folders)
+    if failed:
+        warn_user(f"from_optuna imported {len(failed)} COMPLETE Optuna trial(s) as FAILED, their value or a "
+                  f"constraint not being finite (trial.error says which): Optuna trials {listed(failed)}.",
+                  UserWarning)
     for what, numbers in left_out.items():
         warn_user(f"from_optuna left out {what}{f': Optuna trials {listed(numbers)}' if numbers else ''}.",
                   UserWarning)

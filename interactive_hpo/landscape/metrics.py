@@ -83,15 +83,20 @@ def _correlation(a: np.ndarray, b: np.ndarray, *, rank: bool = False) -> float:
 
 
 def spearman(a: Any, b: Any) -> float:
-    """Spearman's rank correlation of two arrays of shape (k,); NaN where it is undefined (either
-    side constant, or fewer than two values)."""
-    a = float_array(a, "a", "spearman", "an array of shape (k,) of numbers")
-    rule = f"an array of numbers of the shape of `a`, {a.shape}"
+    """Spearman's rank correlation of two arrays of shape (k,) of finite numbers (as every metric
+    here takes its losses: a NaN has no rank, and came back as a NaN correlation unsaid); NaN where
+    it is undefined (either side constant, or fewer than two values)."""
+    first = "an array of shape (k,) of finite numbers"
+    a = float_array(a, "a", "spearman", first)
+    rule = f"an array of finite numbers of the shape of `a`, {a.shape}"
     b = float_array(b, "b", "spearman", rule)
     if a.ndim != 1:
-        raise fail("a", "spearman", "an array of shape (k,) of numbers", f"an array of shape {a.shape}")
+        raise fail("a", "spearman", first, f"an array of shape {a.shape}")
     if b.shape != a.shape:
         raise fail("b", "spearman", rule, f"an array of shape {b.shape}")
+    for name, values, broken in (("a", a, first), ("b", b, rule)):
+        if not np.all(np.isfinite(values)):
+            raise fail(name, "spearman", broken, f"{int(np.sum(~np.isfinite(values)))} non-finite values")
     return math.nan if len(a) < 2 else _correlation(a, b, rank=True)
 
 
@@ -341,6 +346,8 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
         names = list(metrics)
     else:
         raise fail("metrics", "null_zscores", rule, metrics)
+    if not names:  # an empty dict back read as "nothing stands out"
+        raise fail("metrics", "null_zscores", rule, metrics, hint="It names none: pass None for all of them.")
     for name in names:
         if not isinstance(name, str) or name not in SCALARS:  # an array among them is unhashable
             raise fail("metrics", "null_zscores", rule, metrics, hint=f"{shown(name, 60)} is not one of them.")

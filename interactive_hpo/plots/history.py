@@ -60,6 +60,9 @@ class BestSoFarInfo:
         (number, value) of COMPLETE manual trials, on the scale.
     best : ndarray of shape (n_b, 2)
         (number, best value so far) from the first COMPLETE trial on, drawn as a step line.
+    best_off_scale : ndarray of shape (n_b,), dtype bool
+        Which of ``best`` lie beyond ``ylim`` (the value of a trial off the scale): the line runs
+        along the edge they lie beyond there, marked.
     failed, pruned : ndarray of shape (n_f,) and (n_p,)
         Numbers of FAILED and PRUNED trials: they have no value to plot.
     off_scale : ndarray of shape (n_o,)
@@ -80,6 +83,7 @@ class BestSoFarInfo:
     points: np.ndarray
     manual: np.ndarray
     best: np.ndarray
+    best_off_scale: np.ndarray
     failed: np.ndarray
     pruned: np.ndarray
     off_scale: np.ndarray
@@ -114,12 +118,14 @@ def _best_so_far_info(history: History, owner: str) -> BestSoFarInfo:
     beyond = complete & (np.abs(values) > DRAWABLE)
     off = beyond | complete & far_out(np.where(beyond, np.nan, values), high=minimizing)
     shown = complete & ~off  # the others lie beyond ylim: a layer holding them listed them in the legend unseen
+    ylim = _limits(values[complete & ~off])
+    best = pairs(np.isfinite(best_values), best_values)
     return BestSoFarInfo(
         points=pairs(shown & ~is_manual), manual=pairs(shown & is_manual),
-        best=pairs(np.isfinite(best_values), best_values),
+        best=best, best_off_scale=(best[:, 1] < ylim[0]) | (best[:, 1] > ylim[1]),
         failed=numbers[states == "FAILED"], pruned=numbers[states == "PRUNED"], off_scale=numbers[off],
         off_scale_manual=is_manual[off].astype(bool), off_scale_above=np.where(beyond, values > 0, minimizing)[off],
-        xlim=(-0.5, max(xmax, 1.0) + 0.5), ylim=_limits(values[complete & ~off]), direction=history.direction)
+        xlim=(-0.5, max(xmax, 1.0) + 0.5), ylim=ylim, direction=history.direction)
 
 
 class BestSoFarPlot:
@@ -137,7 +143,12 @@ class BestSoFarPlot:
         Scatter layers: optimizer trials (dots), manual trials (stars), FAILED and PRUNED trials
         (crosses along the bottom of the Axes: they have no value).
     best : Line2D
-        The best-so-far step line.
+        The best-so-far step line; where the best value is off the scale it runs along the edge
+        that value lies beyond.
+    best_off_scale : dict of str to PathCollection
+        By side ("above", "below"): small red triangles on that edge at each trial whose best so
+        far is off the scale (but for the trial that set it, marked off the scale itself), listed
+        in the legend with the current best when it is one of them.
     off_scale, off_scale_manual : dict of str to PathCollection
         Trials off the scale (:attr:`BestSoFarInfo.off_scale`), by side ("above", "below"):
         triangles pointing off the scale, gold with a black edge for manual trials.
@@ -164,6 +175,9 @@ class BestSoFarPlot:
         self.manual = ax.scatter(*empty.T, s=120, marker="*", color="gold", edgecolor="black", linewidth=0.6,
                                  zorder=4, label="manual trial")
         (self.best,) = ax.plot([], [], drawstyle="steps-post", color="C3", lw=2, zorder=3, label="best so far")
+        # Smaller than the trials' triangles: a mark on the line, not a trial.
+        self.best_off_scale = {side: ax.scatter(*empty.T, marker=marker, color="C3", s=14, clip_on=False, zorder=3.5)
+                               for side, marker in (("above", "^"), ("below", "v"))}
         # Whole on the Axes' edge (the last trial, half a trial from it: a star there was cut).
         markers_whole(self.points, self.manual)
         # x in data units, y in Axes units: the crosses stay on the bottom edge whatever the values.
@@ -194,7 +208,21 @@ class BestSoFarPlot:
         info = _best_so_far_info(history, "BestSoFarPlot.update")
         self.points.set_offsets(info.points)
         self.manual.set_offsets(info.manual)
-        self.best.set_data(info.best[:, 0], info.best[:, 1])
+        # Off the scale (a penalty of sys.float_info.max, a diverged first run), the line ran beyond
+        # the limits and nothing of it was seen: it runs along the edge instead, marked there.
+        self.best.set_data(info.best[:, 0], np.clip(info.best[:, 1], *info.ylim))
+        # Marked where no trial's own triangle is (the trial that set such a best has one there already).
+        marked = info.best_off_scale & ~np.isin(info.best[:, 0], info.off_scale)
+        above = info.best[:, 1] > info.ylim[1]
+        for side, beyond, edge in (("above", marked & above, info.ylim[1]), ("below", marked & ~above, info.ylim[0])):
+            self.best_off_scale[side].set_offsets(np.column_stack([info.best[beyond, 0],
+                                                                   np.full(int(beyond.sum()), edge)]).reshape(-1, 2))
+        # One legend entry (a leading "_" hides the other side's), saying the best value when it is off the scale.
+        latest = np.flatnonzero(marked)
+        last = "above" if latest.size and above[latest[-1]] else "below"
+        now = f" (now {info.best[-1, 1]:.3g})" if len(info.best) and info.best_off_scale[-1] else ""
+        for side, layer in self.best_off_scale.items():
+            layer.set_label(f"{'' if side == last else '_'}best so far, off the scale{now}")
         for layer, numbers in ((self.failed, info.failed), (self.pruned, info.pruned)):
             layer.set_offsets(np.column_stack([numbers, np.full(len(numbers), NO_VALUE_Y)]))
         for side, y in zip(("below", "above"), info.ylim, strict=True):

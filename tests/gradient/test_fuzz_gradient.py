@@ -179,7 +179,7 @@ def test_a_gradient_tool_works_or_refuses_naming_itself(case, value):
                                                       "1000000000."),
     (lambda: MLPProblem(steps=10**6), "`steps` of MLPProblem must be an int in [1, 10000]; got 1000000."),
     (lambda: online_learning_rate(MLP, steps=10**9), "`steps` of online_learning_rate must be an int in [1, 10000]"),
-    (lambda: implicit(RIDGE, [0.0], iterations=10**9), "`iterations` of implicit must be an int in [0, 10000]"),
+    (lambda: implicit(RIDGE, [0.0], iterations=10**9), "`iterations` of implicit must be an int in [1, 10000]"),
     (lambda: mode_costs(RIDGE, [0.0], horizons=[6000, 6000]),
      "`horizons` of mode_costs must be a non-empty list of ints in [1, 10000] (at most 10000 steps in all); got "
      "[6000, 6000]. These make 12,000."),

@@ -48,7 +48,15 @@ CASES = [
     (lambda: implicit(RIDGE, [np.nan]), "`theta` of implicit must be finite log-hyperparameters of shape (1,) "
                                         "for ('alpha',); got [nan]."),
     (lambda: implicit(RIDGE, [0.0], solver="lu"), "`solver` of implicit must be one of ['cg', 'neumann']; got 'lu'."),
-    (lambda: implicit(RIDGE, [0.0], iterations=-1), "`iterations` of implicit must be an int in [0, 10000]; got -1."),
+    (lambda: implicit(RIDGE, [0.0], iterations=-1), "`iterations` of implicit must be an int in [1, 10000]; got -1."),
+    # 0 conjugate-gradient steps returned an exact [-0.] (the true gradient is 0.10): the error study keeps k = 0.
+    (lambda: implicit(RIDGE, [0.0], iterations=0), "`iterations` of implicit must be an int in [1, 10000]; got 0. "
+                                                   "With 0 the solve has not started"),
+    (lambda: hypergradient(RIDGE, 0.0, "implicit", iterations=0), "`iterations` of hypergradient must be an int in "
+                                                                  "[1, 10000]; got 0."),
+    (lambda: implicit(RIDGE, [[0.0]]), "`theta` of implicit must be finite log-hyperparameters of shape (1,)"),
+    (lambda: implicit(MLP, 0.0), "`theta` of implicit must be finite log-hyperparameters of shape (2,) for "
+                                 "('weight_decay', 'learning_rate'); got 0.0."),
     (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=0), "`steps` of reverse_mode must be an int in [1, 10000]; got 0."),
     (lambda: reverse_mode(MLP, [-7.0, 0.0], steps=3, truncate=4),
      "`truncate` of reverse_mode must be an int in [1, 3]; got 4."),
@@ -142,6 +150,16 @@ CASES = [
 
 def test_implicit_errors_takes_one_solver_by_its_name():
     assert list(implicit_errors(RIDGE, [0.0], iterations=[1], solvers="cg")) == ["cg"]
+
+
+@pytest.mark.parametrize("method", [exact_ridge, hypergradient, implicit, finite_differences,
+                                    lambda problem, theta: reverse_mode(problem, theta, steps=5),
+                                    lambda problem, theta: forward_mode(problem, theta, steps=5)])
+def test_one_hyperparameter_takes_a_single_number_as_theta(method):
+    """Fuzz: a scalar ``theta`` was refused by some methods ("shape (1,); got 0.0") and taken by another."""
+    for scalar in (0.0, np.float32(0.0), np.array(0.0)):
+        assert np.array_equal(method(RIDGE, scalar).gradient, method(RIDGE, [0.0]).gradient)
+    assert implicit_errors(RIDGE, 0.0, iterations=[0, 1], solvers="cg")["cg"][0] == 1.0  # k = 0 kept there
 
 
 def test_a_misspelled_black_box_is_refused_before_the_descent_runs(monkeypatch):

@@ -206,6 +206,9 @@ def test_states_without_a_result_and_values_our_studies_cannot_hold():
         ours = from_optuna(theirs, "random", seed=0)
     messages = " ".join(str(w.message) for w in caught)
     assert "RUNNING trials (no result yet): Optuna trials [2]" in messages
+    # Fuzz: the infinite value became FAILED unsaid; once, with the count, as the other conversions warn.
+    assert messages.count("from_optuna imported 1 COMPLETE Optuna trial(s) as FAILED, their value or a constraint "
+                          "not being finite (trial.error says which): Optuna trials [1].") == 1
     assert "WAITING trials whose enqueued params do not fit the space" in messages and "[4]" in messages
     assert "'bad'" not in messages  # kept, as None: JSON has no NaN
     assert dict(ours.trials[0].user_attrs) == {"ok": 1, "bad": None}
@@ -222,8 +225,17 @@ def test_the_journal_replays_imported_trials(tmp_path):
     ours = from_optuna(theirs, "random", seed=0, storage=path)
     loaded = Study.load(path)
     assert [t.to_json() for t in loaded.trials] == [t.to_json() for t in ours.trials]
-    with pytest.raises(InvalidParameterError, match="a new journal file"):
+    with pytest.raises(InvalidParameterError, match="It exists: importing into it would add the trials to the study "
+                                                    "it holds."):
         from_optuna(theirs, "random", storage=path)
+    # Fuzz: a CSV there was said to hold a study; it is named as Study(storage=...) names a foreign file.
+    table = tmp_path / "results.csv"
+    table.write_text("x,loss\n0.5,1.0\n")
+    with pytest.raises(InvalidParameterError, match=re.escape(
+            f"`storage` of from_optuna must be a new journal file (or None); got '{table}'. {table} is not an "
+            "interactive_hpo journal: its first line is not JSON")) as refusal:
+        from_optuna(theirs, "random", storage=table)
+    assert "study it holds" not in str(refusal.value) and table.read_text() == "x,loss\n0.5,1.0\n"
     refused = study_with(({"lr": 0.2}, {"lr": FloatDistribution(0.0, 1.0, step=0.1)}))
     with pytest.raises(InvalidParameterError, match="drop_steps"):
         from_optuna(refused, "random", storage=tmp_path / "refused.jsonl")

@@ -156,6 +156,14 @@ def test_a_landscape_call_works_or_refuses_naming_itself(data):
     (lambda: L.profile("x"), "`land` of profile must be a Landscape; got 'x'."),
     (lambda: L.null_zscores(LAND, metrics=np.array([["fdc"]])), "`metrics` of null_zscores must be a name or a list"),
     (lambda: L.null_zscores(LAND, metrics=[np.array(["fdc"])]), "`metrics` of null_zscores must be a name or a list"),
+    # Fuzz: an empty list gave {} back; a NaN gave spearman a NaN correlation back, unsaid (the metrics refuse one).
+    (lambda: L.null_zscores(LAND, metrics=[]), "`metrics` of null_zscores must be a name or a list of names from "
+                                               "['fdc', "),
+    (lambda: L.null_zscores(LAND, metrics=()), "got (). It names none: pass None for all of them."),
+    (lambda: L.spearman([1.0, np.nan, 3.0], [1.0, 2.0, 3.0]), "`a` of spearman must be an array of shape (k,) of "
+                                                               "finite numbers; got '1 non-finite values'."),
+    (lambda: L.spearman([1.0, 2.0, 3.0], [np.inf, 2.0, np.nan]),
+     "`b` of spearman must be an array of finite numbers of the shape of `a`, (3,); got '2 non-finite values'."),
     (lambda: L.paper_task(["svm"], "iris"), "`model` of paper_task must be one of ['svm', 'random_forest', "),
     (lambda: L.paper_task("svm", "iris", seed=-1), "`seed` of paper_task must be a non-negative int"),
     (lambda: L.paper_task("svm", "iris", cv=1000), "`cv` of paper_task must be a number of folds 'iris' allows; got "

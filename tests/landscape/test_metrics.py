@@ -147,9 +147,10 @@ def test_null_zscores_takes_one_metric_by_its_name():
      "differ."),
     # Fuzz round 4: each of these was an AttributeError, a numpy broadcasting error or a MemoryError.
     (lambda: similarity(SPHERE, "flat"), "`b` of similarity must be a Landscape; got 'flat'."),
-    (lambda: spearman([1, 2, 3], [1, 2]), "`b` of spearman must be an array of numbers of the shape of `a`, (3,); "
-                                          "got 'an array of shape (2,)'."),
-    (lambda: spearman("abc", "abd"), "`a` of spearman must be an array of shape (k,) of numbers; got 'abc'."),
+    (lambda: spearman([1, 2, 3], [1, 2]), "`b` of spearman must be an array of finite numbers of the shape of `a`, "
+                                          "(3,); got 'an array of shape (2,)'."),
+    (lambda: spearman("abc", "abd"), "`a` of spearman must be an array of shape (k,) of finite numbers; "
+                                     "got 'abc'."),
     (lambda: autocorrelation(SPHERE, n_walks=10**9), "`n_walks` of autocorrelation must be an int in [1, 10000000]; "
                                                      "got 1000000000."),
     # Each passed its own cap, and their product named only n_walks: the walks are as long as wide.

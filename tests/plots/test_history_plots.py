@@ -462,6 +462,27 @@ def test_values_beyond_the_drawable_range_are_marked_off_the_scale(direction, va
     plt.close("all")
 
 
+def test_a_best_so_far_off_the_scale_runs_along_its_edge_marked_and_said():
+    """Fuzz: with [1e308, -1e308, 3.0] (sys.float_info.max as a penalty) the line's data were
+    [1e308, -1e308, -1e308] under ylim (1.5, 5.3): nothing of it was seen. It runs along the edge
+    the best lies beyond, marked where no trial's own triangle is, the legend giving its value."""
+    plot = BestSoFarPlot().update(valued_study([1e308, -1e308, 3.0]).history())
+    info = plot.info
+    assert info.best_off_scale.tolist() == [True, True, True]
+    low, high = info.ylim
+    np.testing.assert_array_equal(plot.best.get_ydata(), [high, low, low])
+    assert plot.best_off_scale["below"].get_offsets().tolist() == [[2.0, low]]   # trials 0 and 1 have their own
+    assert len(plot.best_off_scale["above"].get_offsets()) == 0
+    assert "best so far, off the scale (now -1e+308)" in [t.get_text() for t in plot.ax.get_legend().get_texts()]
+    plt.close("all")
+    # A diverged first run: the line starts on the top edge, from that trial's own triangle, and says nothing more.
+    plot = BestSoFarPlot().update(valued_study([1e11, 1.0, 1.2, 1.1, 0.9, 5e11, 1.05]).history())
+    assert plot.info.best_off_scale.tolist() == [True] + [False] * 6 and plot.best.get_ydata()[0] == plot.info.ylim[1]
+    assert all(len(layer.get_offsets()) == 0 for layer in plot.best_off_scale.values())
+    assert not any("best so far, off" in t.get_text() for t in plot.ax.get_legend().get_texts())
+    plt.close("all")
+
+
 @pytest.mark.parametrize("values, off", [
     ([0.9, 1e11, 0.8, 3e11, 0.85], [1, 3]),                     # two diverged runs among 5
     ([1e11, 1.0, 1.2, 1.1, 0.9, 5e11, 1.05], [0, 5]),           # among 7, the first one of them
