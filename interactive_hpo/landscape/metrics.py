@@ -132,9 +132,9 @@ def fdc(land: Landscape, losses: Any = None) -> float:
     optimum (Jones and Forrest, 1995; every configuration of the lowest loss is one).
 
     Positive (losses grow away from the optimum) means a funnel that guides a search: easy.
-    Jones and Forrest defined it with Pearson's r and set their thresholds (+-0.15) for that; the
-    HPO landscape paper, and this function, rank the losses, so heavy tails do not decide it, and
-    borrow the thresholds (notebook 09: 35 of its 36 landscapes fall in the same class either way).
+    Jones and Forrest defined it with Pearson's r and set their thresholds (+-0.15) for that; this
+    function ranks the losses, so that heavy tails do not decide it, and borrows the thresholds
+    (notebook 09: 35 of its 36 landscapes fall in the same class either way).
     """
     values = _losses(land, losses, "fdc")
     return _correlation(values, _optimum_distances(land, values), rank=True)
