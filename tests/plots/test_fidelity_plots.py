@@ -504,3 +504,13 @@ def test_stopped_keys_must_be_ints(keys):
     with pytest.raises(InvalidParameterError, match="`stopped_keys` of plot_learning_curves must be None or an "
                                                     "iterable of ints"):
         plot_learning_curves([], stopped_keys=keys)
+
+
+def test_a_rung_s_spread_does_not_depend_on_the_order_the_budgets_come_in():
+    """Budgets given from the largest spread a rung's points backwards and too wide (r348)."""
+    from interactive_hpo.plots.fidelity import spread_by_rank
+
+    points = np.array([[3.0, 0.2], [3.0, 0.1], [9.0, 0.3]])
+    forward = spread_by_rank(points, np.array([1.0, 3.0, 9.0]))
+    np.testing.assert_array_equal(spread_by_rank(points, np.array([9.0, 3.0, 1.0])), forward)
+    assert forward[1, 0] < 3.0 < forward[0, 0] < 3.0 * 10 ** 0.2  # lower value left, within the gap
