@@ -82,3 +82,17 @@ def test_a_background_run_draws_its_last_trials_however_it_ends(monkeypatch, how
     asyncio.run(lab._run_in_background(N_TRIALS))
     assert calls == [len(lab.study.trials)] and len(lab.study.trials) == (N_TRIALS if how == "finished" else 4)
     assert not lab.run_button.disabled
+
+
+def test_steps_move_the_population_panels_lineage_in_place(monkeypatch):
+    # Each redraw cleared the lineage's Axes and drew it anew, its legend searched for the "best"
+    # place at each draw: two thirds of the panel's redraw.
+    lab, _ = counted_lab(monkeypatch, 0.0)
+    lab.run(4)
+    ax = lab.population_panel.lineage_ax
+    before = [id(artist) for artist in (*ax.collections, *ax.lines)]
+    lab.step()
+    lab.step()
+    assert [id(artist) for artist in (*ax.collections, *ax.lines)] == before
+    assert len(lab.population_panel.lineage.bred.get_offsets()) == 6
+    assert ax.get_legend()._loc != 0  # a corner, not "best" (code 0)
