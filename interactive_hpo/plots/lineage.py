@@ -14,6 +14,7 @@ import numpy as np
 from .._validation import check_real, fail, is_int
 from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
+from .corners import emptiest_corner
 
 __all__ = ["ADOPTED_LABEL", "LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "LineagePlot", "plot_lineage"]
 
@@ -61,14 +62,6 @@ def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, n
     if not isinstance(adopted, Mapping) or not all(is_int(k) and k in known and is_int(v) for k, v in adopted.items()):
         raise fail("lineage.adopted", owner, "a dict of ids of lineage.ids -> trial numbers", adopted)
     return ids, generations, values
-
-
-#: Where the legend may sit, by preference (matplotlib's order for "best"), and the share of the
-#: Axes' width and height its corner box spans: :class:`LineagePlot` puts it in the corner of the
-#: fewest individuals, counted in numpy, where ``loc="best"`` measured its overlap with every
-#: artist's path at each draw (a tenth of the Lab's population panel redraw).
-LEGEND_CORNERS = {"upper right": (1, 1), "upper left": (0, 1), "lower left": (0, 0), "lower right": (1, 0)}
-CORNER_SHARE = (0.45, 0.4)
 
 
 class LineagePlot:
@@ -202,19 +195,11 @@ class LineagePlot:
         ax.autoscale_view()
 
     def _place_legend(self, points: np.ndarray) -> None:
-        """The legend in the corner of the fewest individuals, rebuilt only when its entries or
+        """The legend in the corner of the fewest individuals (not ``loc="best"``, which searched at
+        each draw: :mod:`.corners`), rebuilt only when its entries or
         its corner change; no links (CMA-ES breeds none): not listed."""
         handles, labels = drawn_entries(self.ax)
-        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
-        spots = (points - [x0, y0]) / [x1 - x0, y1 - y0] if len(points) else np.empty((0, 2))
-        width, height = CORNER_SHARE
-
-        def crowd(corner: tuple[int, int]) -> int:
-            near_x = spots[:, 0] >= 1 - width if corner[0] else spots[:, 0] <= width
-            near_y = spots[:, 1] >= 1 - height if corner[1] else spots[:, 1] <= height
-            return int(np.sum(near_x & near_y))
-
-        loc = min(LEGEND_CORNERS, key=lambda name: crowd(LEGEND_CORNERS[name]))  # the first of the emptiest
+        loc = emptiest_corner(self.ax, points)
         if (tuple(labels), loc) == self._legend:
             return
         self._legend = (tuple(labels), loc)
