@@ -96,3 +96,20 @@ def test_steps_move_the_population_panels_lineage_in_place(monkeypatch):
     assert [id(artist) for artist in (*ax.collections, *ax.lines)] == before
     assert len(lab.population_panel.lineage.bred.get_offsets()) == 6
     assert ax.get_legend()._loc != 0  # a corner, not "best" (code 0)
+
+
+def test_the_hidden_history_tab_is_brought_up_to_date_once_when_it_is_shown(monkeypatch):
+    # Its plots and table were rebuilt after every trial, unseen.
+    lab, _ = counted_lab(monkeypatch, 0.0)
+    panel = lab.history_panel
+    rendered = []
+    render = panel._render_table
+    monkeypatch.setattr(panel, "_render_table", lambda: rendered.append(len(panel.trials)) or render())
+    lab.run(3)
+    lab.step()
+    assert rendered == [] and all(figure.stale for figure in panel.figures)
+    lab.tabs.selected_index = 1  # the History tab
+    assert rendered == [4] and len(panel.best_plot.points.get_offsets()) == 4 and ">3</td>" in panel.table.value
+    lab.tabs.selected_index = 0
+    lab.step()
+    assert len(panel.table_rows) == 5 and rendered == [4, 5]  # read from code: brought up to date
