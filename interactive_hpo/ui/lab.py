@@ -121,7 +121,8 @@ class Lab(LabControls, LabRedraw):
         self._redraw_held = False  # a trial told during a Run was not drawn yet (_draw_held)
         self._held: bool | None = None  # inside _one_redraw: whether a redraw was asked (None: outside)
         self._build_controls()
-        self.optimizer_panel = OptimizerPanel(self.errors, offered=self.controller.offered)
+        self.optimizer_panel = OptimizerPanel(self.errors, offered=self.controller.offered,
+                                              shown=(study.optimizer.name, study.optimizer.settings()))
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
         self.space_editor = SpaceEditor(study.space, errors=self.errors, check=self.controller.check_space)
         self.space_editor.on_apply(self.controller.set_space)
