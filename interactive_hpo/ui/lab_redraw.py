@@ -159,8 +159,8 @@ class LabRedraw:
 
     def _draw_held(self) -> None:
         """The redraw a Run held back (:data:`REDRAW_EVERY`), at its end, however it ended (its
-        last trials were only counted in the status line)."""
-        if self._redraw_held:
+        last trials were only counted in the status line); a Lab closed meanwhile draws nothing."""
+        if self._redraw_held and not self.controller.closed:
             self.errors.guard(self.refresh)()
 
     def _show_status(self) -> None:

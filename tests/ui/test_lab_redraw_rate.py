@@ -64,7 +64,7 @@ def test_a_run_redraws_after_each_trial_once_redraw_every_has_passed(monkeypatch
     assert calls == [1, 2, 3]
 
 
-@pytest.mark.parametrize("how", ["finished", "stopped", "failed"])
+@pytest.mark.parametrize("how", ["finished", "stopped", "failed", "closed"])
 def test_a_background_run_draws_its_last_trials_however_it_ends(monkeypatch, how):
     lab, calls = counted_lab(monkeypatch, math.inf)
     objective = lab.controller._call.objective
@@ -75,13 +75,15 @@ def test_a_background_run_draws_its_last_trials_however_it_ends(monkeypatch, how
                 lab.stop()
             elif how == "failed":
                 raise KeyboardInterrupt  # Kernel -> Interrupt: the trial in progress FAILED, the run ends
+            elif how == "closed":
+                lab.close()  # its widgets are gone: nothing to draw
         return objective(params)
 
     lab.controller._call.objective = ending
     calls.clear()
     asyncio.run(lab._run_in_background(N_TRIALS))
-    assert calls == [len(lab.study.trials)] and len(lab.study.trials) == (N_TRIALS if how == "finished" else 4)
-    assert not lab.run_button.disabled
+    assert len(lab.study.trials) == (N_TRIALS if how == "finished" else 4)
+    assert calls == ([] if how == "closed" else [len(lab.study.trials)]) and not lab.run_button.disabled
 
 
 def test_steps_move_the_population_panels_lineage_in_place(monkeypatch):
